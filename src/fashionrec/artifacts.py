@@ -1,0 +1,48 @@
+"""Atomic writes for every artefact a command produces (temp file in the same folder + rename)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_path(path: str | Path):
+    """Yield a temporary path beside ``path``; on success it is renamed onto ``path``.
+
+    Readers never see half a file, and a crash leaves the previous version in place.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_json(path: str | Path, payload: dict | list) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+
+
+def write_text(path: str | Path, text: str) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_text(text)
+
+
+def write_with(path: str | Path, writer: Callable[[Path], None]) -> None:
+    """Atomically write ``path`` with ``writer(tmp_path)`` (e.g. ``fig.savefig``, ``faiss.write_index``)."""
+    with atomic_path(path) as tmp:
+        writer(tmp)
+
+
+def read_json(path: str | Path) -> dict:
+    return json.loads(Path(path).read_text())

@@ -1,0 +1,25 @@
+"""Exceptions the library raises; only the CLI and the API turn them into exit codes and HTTP errors."""
+
+
+class FashionrecError(Exception):
+    """Base class: the message says what is wrong and how to fix it."""
+
+
+class CatalogError(FashionrecError):
+    """The catalogue folder cannot be used at all (no styles.csv, no images folder, bad header)."""
+
+
+class ModelError(FashionrecError):
+    """A checkpoint is missing, unreadable or does not match what is asked of it."""
+
+
+class IndexError_(FashionrecError):
+    """A vector index is missing, unreadable or inconsistent."""
+
+
+class NotFoundError(FashionrecError):
+    """An item id that is not in the catalogue or index."""
+
+
+class BadInputError(FashionrecError):
+    """Input from a user (an image, a filter, a parameter) that cannot be used as given."""

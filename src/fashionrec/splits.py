@@ -1,0 +1,105 @@
+"""Reproducible stratified train/val/test splits by articleType.
+
+Every class with at least ``min_per_class`` usable images puts a share of them in val and test
+(at least one each); smaller classes cannot be stratified and go to train only, and the split says so.
+The split is a CSV of ``id,split`` plus a JSON sidecar, saved with each run so evaluation uses
+exactly the same test set.
+
+Example:
+    >>> split = make_split(catalog.usable, seed=0)  # doctest: +SKIP
+    >>> split.assignments.value_counts()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fashionrec.artifacts import read_json, write_json, write_with
+
+SPLITS = ("train", "val", "test")
+
+
+@dataclass
+class SplitConfig:
+    seed: int = 0
+    val_frac: float = 0.1
+    test_frac: float = 0.1
+    label: str = "articleType"
+    min_per_class: int = 3
+
+
+@dataclass
+class Split:
+    """``assignments``: a Series indexed by item id with values "train", "val" or "test"."""
+
+    assignments: pd.Series
+    config: SplitConfig
+    train_only_classes: dict[str, int] = field(default_factory=dict)
+    unlabelled_ids: list[int] = field(default_factory=list)
+
+    def ids(self, name: str) -> np.ndarray:
+        return self.assignments.index[self.assignments == name].to_numpy()
+
+    def summary(self) -> dict:
+        return {
+            "config": asdict(self.config),
+            "counts": {s: int((self.assignments == s).sum()) for s in SPLITS},
+            "train_only_classes": self.train_only_classes,
+            "unlabelled_ids": self.unlabelled_ids,
+        }
+
+    def save(self, path: str | Path) -> None:
+        """Write ``path`` (CSV of id,split) and ``path`` + ``.json`` (config and counts), atomically."""
+        path = Path(path)
+        frame = self.assignments.rename("split").rename_axis("id").reset_index()
+        write_with(path, lambda tmp: frame.to_csv(tmp, index=False))
+        write_json(path.with_suffix(".json"), self.summary())
+
+    @classmethod
+    def load(cls, path: str | Path) -> Split:
+        path = Path(path)
+        frame = pd.read_csv(path)
+        meta = read_json(path.with_suffix(".json"))
+        return cls(
+            assignments=pd.Series(frame["split"].to_numpy(), index=frame["id"].to_numpy(), name="split"),
+            config=SplitConfig(**meta["config"]),
+            train_only_classes=meta.get("train_only_classes", {}),
+            unlabelled_ids=meta.get("unlabelled_ids", []),
+        )
+
+
+def make_split(items: pd.DataFrame, config: SplitConfig | None = None, **overrides) -> Split:
+    """Split ``items`` (columns ``id`` and ``config.label``) per class, reproducibly from the seed.
+
+    Rows without a label are left out and listed in ``unlabelled_ids``.
+    """
+    config = config or SplitConfig()
+    for k, v in overrides.items():
+        setattr(config, k, v)
+    if not 0 < config.val_frac + config.test_frac < 1:
+        raise ValueError("val_frac + test_frac must lie strictly between 0 and 1")
+    rng = np.random.default_rng(config.seed)
+    labelled = items[items[config.label].notna()]
+    unlabelled = [int(i) for i in items.loc[items[config.label].isna(), "id"]]
+    out: dict[int, str] = {}
+    small: dict[str, int] = {}
+    # Classes in sorted order so the RNG stream, hence the split, does not depend on row order.
+    for label, group in sorted(labelled.groupby(config.label), key=lambda kv: str(kv[0])):
+        ids = np.sort(group["id"].to_numpy())
+        rng.shuffle(ids)
+        n = len(ids)
+        if n < config.min_per_class:
+            small[str(label)] = n
+            out.update(dict.fromkeys(ids.tolist(), "train"))
+            continue
+        n_test = max(1, int(round(n * config.test_frac)))
+        n_val = max(1, int(round(n * config.val_frac)))
+        out.update(dict.fromkeys(ids[:n_test].tolist(), "test"))
+        out.update(dict.fromkeys(ids[n_test:n_test + n_val].tolist(), "val"))
+        out.update(dict.fromkeys(ids[n_test + n_val:].tolist(), "train"))
+    assignments = pd.Series(out, name="split").sort_index()
+    return Split(assignments=assignments, config=config, train_only_classes=small, unlabelled_ids=unlabelled)
