@@ -82,5 +82,104 @@ def data_split(
                       + ", ".join(f"{k} ({v})" for k, v in split.train_only_classes.items()))
 
 
+@app.command("eda")
+def eda(
+    data_dir: Path | None = DataDir,
+    out: Path = typer.Option(Path("runs/eda"), "--out", help="Folder for the PNGs, report.json and report.html."),
+) -> None:
+    """Plot the catalogue (categories, colours, long tail, image sizes, samples) into an HTML report."""
+    from fashionrec.catalog import load_catalog
+    from fashionrec.eda import write_eda_report
+
+    try:
+        catalog = load_catalog(_data_dir(data_dir))
+    except FashionrecError as e:
+        fail(str(e))
+    html_path = write_eda_report(catalog, out)
+    console.print(f"EDA report written to {html_path}")
+
+
+@app.command("train")
+def train_cmd(
+    data_dir: Path | None = DataDir,
+    model: str | None = typer.Option(None, help="seed-cnn, fashion-cnn or efficientnet-lite0."),
+    profile: str | None = typer.Option(None, help="Preset: cpu (<= 30 min on 2 cores), gpu, tiny."),
+    epochs: int | None = typer.Option(None, help="Maximum epochs (early stopping may end sooner)."),
+    batch_size: int | None = typer.Option(None),
+    lr: float | None = typer.Option(None, help="Peak learning rate of the one-cycle schedule."),
+    balance: str | None = typer.Option(None, help="Class imbalance: sqrt (weighted loss), sampler, none."),
+    patience: int | None = typer.Option(None, help="Epochs without val macro-F1 gain before stopping."),
+    freeze_backbone: bool | None = typer.Option(None, "--freeze-backbone/--fine-tune",
+                                                help="Train only the heads on frozen features."),
+    max_minutes: float | None = typer.Option(None, help="Stop after the epoch that passes this budget."),
+    device: str | None = typer.Option(None, help="auto, cpu or cuda."),
+    seed: int | None = typer.Option(None),
+    out: Path = typer.Option(Path("runs/train/exp"), help="Run folder."),
+    resume: bool = typer.Option(False, help="Continue an interrupted run in --out."),
+) -> None:
+    """Train the product-photo tagger (articleType and the other attributes)."""
+    from fashionrec.train import make_config, train
+
+    try:
+        cfg = make_config(profile, model=model, epochs=epochs, batch_size=batch_size, lr=lr, balance=balance,
+                          patience=patience, freeze_backbone=freeze_backbone, max_minutes=max_minutes,
+                          device=device, seed=seed)
+        result = train(_data_dir(data_dir), cfg, out, resume=resume)
+    except FashionrecError as e:
+        fail(str(e))
+    m = result.test_metrics
+    console.print(f"best epoch {result.best_epoch}, {result.train_seconds / 60:.1f} min; test top-1 "
+                  f"{m['accuracy']:.4f}, top-5 {m.get('top5_accuracy', float('nan')):.4f}, "
+                  f"macro-F1 {m['macro_f1']:.4f} -> {result.run_dir}")
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    data_dir: Path | None = DataDir,
+    model: Path | None = typer.Option(None, help="Checkpoint or run folder (default: the shipped model)."),
+    split: str = typer.Option("all", help="all: every usable image of DATA_DIR; test: the model's test split."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the metrics here."),
+    out: Path | None = typer.Option(None, help="Write report.md, confusion.png, confusions.csv here."),
+    device: str = typer.Option("cpu"),
+) -> None:
+    """Evaluate a tagger on a catalogue folder: accuracy, top-5, precision/recall/F1 per class."""
+    from fashionrec.artifacts import write_json
+    from fashionrec.evaluate import ORIGINAL_STUDY, evaluate_model
+
+    try:
+        m = evaluate_model(_data_dir(data_dir), model, split=split, out_dir=out, device=device)
+    except (FashionrecError, ValueError) as e:
+        fail(str(e))
+    console.print(f"{m['model']} on {m['data']} ({m['split']}, n={m['n']})")
+    console.print(f"articleType top-1 {m['accuracy']:.4f}  top-5 {m.get('top5_accuracy', float('nan')):.4f}  "
+                  f"macro-F1 {m['macro_f1']:.4f}  weighted-F1 {m['weighted_f1']:.4f}  "
+                  f"macro-P {m['macro_precision']:.4f}  macro-R {m['macro_recall']:.4f}  "
+                  f"(original study: top-1 {ORIGINAL_STUDY['test_accuracy']})")
+    for h, a in m["attributes"].items():
+        if a.get("n"):
+            console.print(f"  {h:<15} top-1 {a['accuracy']:.4f}  macro-F1 {a['macro_f1']:.4f}  (n={a['n']})")
+    if m.get("unseen_class_images"):
+        console.print(f"{m['unseen_class_images']} images have an articleType the model was not trained on "
+                      "(counted as errors)")
+    if json_out:
+        write_json(json_out, m)
+        console.print(f"metrics written to {json_out}")
+
+
+@app.command("export")
+def export_cmd(
+    run_dir: Path = typer.Argument(..., help="A train run folder (holds weights/best.safetensors)."),
+    dest: Path | None = typer.Option(None, help="Where to write the checkpoint (default: the shipped model)."),
+) -> None:
+    """Make a run's best checkpoint the shipped default model, with its model card."""
+    from fashionrec.modelcard import export_model
+    from fashionrec.tagger import SHIPPED_MODEL
+
+    if not (run_dir / "weights" / "best.safetensors").exists():
+        fail(f"{run_dir}/weights/best.safetensors not found: pass a folder written by `fashionrec train`")
+    path = export_model(run_dir, dest or SHIPPED_MODEL)
+    console.print(f"exported {run_dir} -> {path} (+ .json, MODEL_CARD.md)")
+
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,69 @@
+"""Export a train run's best checkpoint as the shipped model, with a model card written from its files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from fashionrec.artifacts import atomic_path, read_json, write_text
+from fashionrec.evaluate import ORIGINAL_STUDY
+from fashionrec.tagger import SHIPPED_MODEL
+
+
+def model_card(run_dir: str | Path) -> str:
+    """Markdown describing the run's best checkpoint: data, command, time, hardware, metrics."""
+    run = Path(run_dir)
+    meta = read_json(run / "weights" / "best.json")
+    cfg = meta["config"]
+    test = meta.get("test", {})
+    results = pd.read_csv(run / "results.csv")
+    flags = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in cfg.items()
+                     if k in ("model", "epochs", "batch_size", "lr", "balance", "patience", "device"))
+    lines = [
+        f"# Model card: {meta['name']}", "",
+        f"- **Architecture**: `{meta['model']}` — {meta['preprocessing']['description']}; "
+        f"{meta.get('params', 0) / 1e6:.2f} M parameters, embedding dimension {meta['feature_dim']}.",
+        f"- **Input**: RGB {meta['preprocessing']['height']}x{meta['preprocessing']['width']} (HxW), images fitted "
+        f"into 80x60 with white padding, mean {meta['preprocessing']['mean']}, std {meta['preprocessing']['std']}.",
+        f"- **Heads**: " + ", ".join(f"{h} ({len(c)} classes)" for h, c in meta["classes"].items()) + ".",
+        f"- **Data**: `{meta['data']}` (Kaggle Fashion Product Images, small), usable images only; split "
+        f"seed {cfg['split_seed']}, stratified by articleType: {meta['split']['counts']}.",
+        f"- **Command**: `fashionrec train {flags}`",
+        f"- **Hardware**: {meta['hardware']}.",
+        f"- **Training time**: {meta.get('train_seconds', 0) / 60:.1f} minutes over {len(results)} epochs "
+        f"(best epoch {meta['epoch']}, chosen on validation macro-F1).",
+        "", "## Held-out test split (products never seen in training)", "",
+        "| metric | this model | original study |", "|---|---|---|",
+        f"| articleType top-1 | {test.get('accuracy', float('nan')):.4f} | {ORIGINAL_STUDY['test_accuracy']} |",
+        f"| articleType top-5 | {test.get('top5_accuracy', float('nan')):.4f} | — |",
+        f"| articleType macro-F1 | {test.get('macro_f1', float('nan')):.4f} | — |",
+        f"| articleType weighted-F1 | {test.get('weighted_f1', float('nan')):.4f} | — |",
+        "", "| attribute | accuracy | macro-F1 |", "|---|---|---|",
+    ]
+    for h, m in test.get("attributes", {}).items():
+        lines.append(f"| {h} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} |")
+    lines += ["", "## Training curve", "", "| " + " | ".join(results.columns[:8]) + " |",
+              "|" + "---|" * 8]
+    for r in results.itertuples(index=False):
+        lines.append("| " + " | ".join(str(v) for v in list(r)[:8]) + " |")
+    lines += ["", "Limitations: trained on one retailer's catalogue photos (white background, 60x80); photos "
+              "of worn clothes or cluttered scenes are out of distribution. Classes with fewer than 3 images "
+              "are in training only and are not measured."]
+    return "\n".join(lines) + "\n"
+
+
+def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
+    """Copy ``run_dir``'s best checkpoint to ``dest`` (.safetensors + .json) and write MODEL_CARD.md."""
+    run = Path(run_dir)
+    dest = Path(dest)
+    for suffix in (".safetensors", ".json"):
+        with atomic_path(dest.with_suffix(suffix)) as tmp:
+            shutil.copyfile(run / "weights" / f"best{suffix}", tmp)
+    write_text(dest.parent / "MODEL_CARD.md", model_card(run))
+    for name in ("curves.png", "results.csv"):
+        if (run / name).exists():
+            with atomic_path(dest.parent / name) as tmp:
+                shutil.copyfile(run / name, tmp)
+    return dest

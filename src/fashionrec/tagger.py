@@ -1,0 +1,178 @@
+"""A trained tagger: checkpoint I/O, batched inference, attribute prediction and embeddings.
+
+A checkpoint is two files side by side: ``<stem>.safetensors`` (weights only, no pickle) and
+``<stem>.json`` (model name, class names per head, preprocessing, training config, split, metrics),
+so any script can rebuild the model from the files alone.
+
+Example:
+    >>> tagger = Tagger.load()                      # the shipped model  # doctest: +SKIP
+    >>> tagger.predict([Image.open("shirt.jpg")])[0]["articleType"][0]  # doctest: +SKIP
+    ('Shirts', 0.97)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+from safetensors.torch import load_file, save_file
+from tqdm.auto import tqdm
+
+from fashionrec.artifacts import write_json, write_with
+from fashionrec.data import images_to_tensor, preprocess
+from fashionrec.errors import ModelError
+from fashionrec.models import MODEL_SPECS, ModelSpec, TaggerNet, create_model
+
+log = logging.getLogger(__name__)
+
+SHIPPED_MODEL = Path(__file__).parent / "assets" / "model" / "tagger.safetensors"
+
+
+def resolve_device(device: str = "auto") -> torch.device:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ModelError("--device cuda asked for, but PyTorch sees no CUDA GPU; use --device cpu")
+    return torch.device(device)
+
+
+def save_checkpoint(model: TaggerNet, classes: dict[str, list[str]], meta: dict, stem: str | Path) -> Path:
+    """Write ``stem.safetensors`` and ``stem.json`` atomically; returns the weights path."""
+    stem = Path(stem)
+    weights = stem.with_suffix(".safetensors")
+    state = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
+    write_with(weights, lambda tmp: save_file(state, str(tmp), metadata={"format": "pt"}))
+    write_json(stem.with_suffix(".json"), {
+        "model": model.spec.name,
+        "preprocessing": model.spec.preprocessing(),
+        "classes": classes,
+        "feature_dim": model.feature_dim,
+        **meta,
+    })
+    return weights
+
+
+def _resolve_checkpoint(path: str | Path | None) -> Path:
+    if path is None:
+        path = SHIPPED_MODEL
+    path = Path(path)
+    if path.is_dir():
+        for candidate in (path / "weights" / "best.safetensors", path / "best.safetensors",
+                          path / "tagger.safetensors"):
+            if candidate.exists():
+                return candidate
+        raise ModelError(f"no checkpoint in {path}: expected weights/best.safetensors (a train run folder)")
+    if path.suffix == ".json":
+        path = path.with_suffix(".safetensors")
+    if not path.exists():
+        raise ModelError(f"checkpoint {path} not found; train one with `fashionrec train` or omit --model "
+                         "to use the shipped model")
+    if not path.with_suffix(".json").exists():
+        raise ModelError(f"{path.with_suffix('.json')} is missing: a checkpoint needs its JSON description")
+    return path
+
+
+def load_checkpoint(path: str | Path | None = None, device: str = "cpu") -> tuple[TaggerNet, dict]:
+    """Rebuild a model from ``path`` (weights, its JSON, or a run folder; None: the shipped model)."""
+    weights = _resolve_checkpoint(path)
+    try:
+        meta = json.loads(weights.with_suffix(".json").read_text())
+        name = meta["model"]
+        classes = meta["classes"]
+    except (json.JSONDecodeError, KeyError) as e:
+        raise ModelError(f"{weights.with_suffix('.json')} is not a fashionrec checkpoint description: {e}") from e
+    if name not in MODEL_SPECS:
+        raise ModelError(f"checkpoint {weights} is for unknown model {name!r}")
+    model = create_model(name, {h: len(c) for h, c in classes.items()}, pretrained=False)
+    pre = meta["preprocessing"]
+    model.spec = ModelSpec(name=pre["name"], height=pre["height"], width=pre["width"],
+                           mean=tuple(pre["mean"]), std=tuple(pre["std"]), description=pre["description"])
+    try:
+        model.load_state_dict(load_file(str(weights)))
+    except RuntimeError as e:
+        raise ModelError(f"weights in {weights} do not match model {name}: {e}") from e
+    model.to(resolve_device(device)).eval()
+    return model, meta
+
+
+@torch.inference_mode()
+def run_inference(model: TaggerNet, images: torch.Tensor, batch_size: int = 256, device: str | None = None,
+                  progress: bool = False, desc: str = "inference") -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(N, 3, 80, 60) uint8 -> (features (N, D) float32, {head: probabilities (N, C) float32}).
+
+    Batches are taken in order, so row i of every output belongs to image i.
+    """
+    model.eval()
+    dev = next(model.parameters()).device if device is None else torch.device(device)
+    feats, probs = [], {h: [] for h in model.heads}
+    use_bf16 = dev.type == "cuda"
+    for start in tqdm(range(0, len(images), batch_size), desc=desc, disable=not progress, unit="batch"):
+        x = preprocess(images[start:start + batch_size].to(dev), model.spec)
+        x = x.contiguous(memory_format=torch.channels_last)
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=use_bf16):
+            f = model.forward_features(x)
+            out = model.forward_head(f)
+        feats.append(f.float().cpu())
+        for h, logits in out.items():
+            probs[h].append(torch.softmax(logits.float(), dim=1).cpu())
+    d = model.feature_dim
+    features = torch.cat(feats).numpy() if feats else np.zeros((0, d), np.float32)
+    return features, {h: (torch.cat(p).numpy() if p else np.zeros((0, len(model.heads[h].weight)), np.float32))
+                      for h, p in probs.items()}
+
+
+def l2_normalise(x: np.ndarray) -> np.ndarray:
+    return (x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)).astype(np.float32)
+
+
+@dataclasses.dataclass
+class Tagger:
+    """A loaded model plus its description; the verbs the recommender and the service use."""
+
+    model: TaggerNet
+    meta: dict
+    path: Path | None = None
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, device: str = "cpu") -> Tagger:
+        model, meta = load_checkpoint(path, device=device)
+        return cls(model=model, meta=meta, path=_resolve_checkpoint(path))
+
+    @property
+    def name(self) -> str:
+        return self.meta.get("name", self.meta["model"])
+
+    @property
+    def classes(self) -> dict[str, list[str]]:
+        return self.meta["classes"]
+
+    @property
+    def dim(self) -> int:
+        return self.model.feature_dim
+
+    def infer(self, images: torch.Tensor, batch_size: int = 256, progress: bool = False):
+        """(N, 3, 80, 60) uint8 -> (L2-normalised embeddings (N, D) float32, {head: probs (N, C)})."""
+        feats, probs = run_inference(self.model, images, batch_size=batch_size, progress=progress)
+        return l2_normalise(feats), probs
+
+    def embed(self, images: Sequence[Image.Image]) -> np.ndarray:
+        """PIL images -> (N, D) float32, L2-normalised."""
+        return self.infer(images_to_tensor(images))[0]
+
+    def predict(self, images: Sequence[Image.Image], top: int = 3) -> list[dict[str, list[tuple[str, float]]]]:
+        """PIL images -> per image ``{head: [(label, probability), ...]}`` best first."""
+        _, probs = self.infer(images_to_tensor(images))
+        return [self.decode(probs, i, top) for i in range(len(images))]
+
+    def decode(self, probs: dict[str, np.ndarray], row: int, top: int = 3) -> dict[str, list[tuple[str, float]]]:
+        out = {}
+        for head, p in probs.items():
+            order = np.argsort(-p[row])[:top]
+            out[head] = [(self.classes[head][j], float(p[row, j])) for j in order]
+        return out

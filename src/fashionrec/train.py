@@ -1,0 +1,320 @@
+"""The fit loop: augmentation, imbalance handling, early stopping, checkpoints, resume.
+
+A run writes ``runs/train/<name>/``: config.json (merged config), split.csv/.json, weights/best.* and
+weights/last.* (safetensors + JSON), state.pt (optimizer/scheduler for --resume), results.csv (one line
+per epoch), curves.png, and test/ (metrics.json, report.md, confusion.png) for the best checkpoint.
+
+Example:
+    >>> result = train("data/catalogue", TrainConfig(model="fashion-cnn", epochs=3), "runs/train/demo")
+    ...  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import logging
+import math
+import platform
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from fashionrec.artifacts import read_json, write_json, write_with
+from fashionrec.catalog import ATTRIBUTES, load_catalog
+from fashionrec.data import LabelSpace, TensorImageDataset, load_image_tensor, preprocess, train_augmentation
+from fashionrec.errors import FashionrecError
+from fashionrec.evaluate import evaluate_predictions, head_metrics, write_eval_report
+from fashionrec.models import create_model
+from fashionrec.splits import Split, SplitConfig, make_split
+from fashionrec.tagger import load_checkpoint, resolve_device, run_inference, save_checkpoint
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainConfig:
+    """Defaults for a full run; ``PROFILES`` override them; CLI flags override both."""
+
+    model: str = "fashion-cnn"
+    epochs: int = 20
+    batch_size: int = 128
+    lr: float = 3e-3
+    weight_decay: float = 0.05
+    label_smoothing: float = 0.1
+    # Imbalance: "sqrt" weights the loss by 1/sqrt(class frequency); "sampler" draws balanced batches.
+    balance: str = "sqrt"
+    heads: list[str] = field(default_factory=lambda: list(ATTRIBUTES))
+    aux_weight: float = 0.3  # loss weight of every head but articleType
+    patience: int = 5
+    seed: int = 0
+    device: str = "auto"
+    pretrained: bool = True
+    freeze_backbone: bool = False
+    max_minutes: float | None = None
+    augment: bool = True
+    split_seed: int = 0
+    val_frac: float = 0.1
+    test_frac: float = 0.1
+    warmup_frac: float = 0.15
+    threads: int | None = None
+
+PROFILES: dict[str, dict] = {
+    # 2 CPU cores, <= 30 minutes of training (see README for the measured result).
+    "cpu": {"model": "fashion-cnn", "epochs": 6, "batch_size": 128, "lr": 4e-3, "max_minutes": 28},
+    # One GPU: the pretrained backbone, fine-tuned end to end.
+    "gpu": {"model": "efficientnet-lite0", "epochs": 15, "batch_size": 256, "lr": 1e-3, "weight_decay": 0.02},
+    # Seconds, for tests and smoke runs on a tiny catalogue.
+    "tiny": {"model": "fashion-cnn", "epochs": 2, "batch_size": 32, "patience": 2, "pretrained": False},
+}
+
+
+@dataclass
+class TrainResult:
+    run_dir: Path
+    best_epoch: int
+    best_val_macro_f1: float
+    test_metrics: dict
+    train_seconds: float
+
+
+def make_config(profile: str | None = None, **overrides) -> TrainConfig:
+    """Defaults, then the profile, then explicit overrides (None means "not given")."""
+    cfg = TrainConfig()
+    if profile:
+        if profile not in PROFILES:
+            raise FashionrecError(f"unknown profile {profile!r}; choose one of {sorted(PROFILES)}")
+        cfg = dataclasses.replace(cfg, **PROFILES[profile])
+    return dataclasses.replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def class_weights(labels: torch.Tensor, n_classes: int, mode: str) -> torch.Tensor | None:
+    """1/sqrt(frequency) weights, mean 1 over the classes seen, for ``balance="sqrt"``."""
+    if mode != "sqrt":
+        return None
+    counts = torch.bincount(labels[labels >= 0], minlength=n_classes).float()
+    w = torch.where(counts > 0, counts.clamp(min=1).rsqrt(), torch.zeros_like(counts))
+    return w * (counts > 0).sum() / w.sum()
+
+
+def _loader(ds, cfg: TrainConfig, epoch: int, labels: torch.Tensor | None):
+    g = torch.Generator().manual_seed(cfg.seed * 1000 + epoch)
+    if cfg.balance == "sampler" and labels is not None:
+        counts = torch.bincount(labels.clamp(min=0))
+        weights = 1.0 / counts[labels.clamp(min=0)].float().sqrt()
+        sampler = torch.utils.data.WeightedRandomSampler(weights, len(ds), replacement=True, generator=g)
+        return torch.utils.data.DataLoader(ds, batch_size=cfg.batch_size, sampler=sampler, drop_last=True)
+    return torch.utils.data.DataLoader(ds, batch_size=cfg.batch_size, shuffle=True, generator=g, drop_last=True)
+
+
+def _append_csv(path: Path, row: dict) -> None:
+    new = not path.exists()
+    with open(path, "a", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(row))
+        if new:
+            w.writeheader()
+        w.writerow(row)
+
+
+def plot_curves(results_csv: Path, out: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    df = pd.read_csv(results_csv)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    axes[0].plot(df["epoch"], df["train_loss"], marker="o", label="train loss")
+    axes[0].set_xlabel("epoch")
+    axes[0].set_ylabel("loss")
+    axes[0].set_title("training loss")
+    axes[0].legend()
+    for col, label in [("train_acc", "train top-1 (augmented)"), ("val_acc", "val top-1"),
+                       ("val_macro_f1", "val macro-F1")]:
+        axes[1].plot(df["epoch"], df[col], marker="o", label=label)
+    axes[1].set_xlabel("epoch")
+    axes[1].set_ylim(0, 1)
+    axes[1].set_title("articleType accuracy and macro-F1")
+    axes[1].grid(alpha=0.3)
+    axes[1].legend(loc="lower right")
+    fig.tight_layout()
+    write_with(out, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    plt.close(fig)
+
+
+def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume: bool = False,
+          progress: bool = True) -> TrainResult:
+    """Train a tagger on the catalogue in ``data_dir``; returns where the run is and its test metrics."""
+    # ---- setup ---------------------------------------------------------------------------------
+    cfg = config
+    run = Path(out_dir)
+    weights_dir = run / "weights"
+    if resume:
+        if not (run / "state.pt").exists():
+            raise FashionrecError(f"--resume: {run}/state.pt not found; start a new run without --resume")
+        cfg = TrainConfig(**{**asdict(cfg), **read_json(run / "config.json")})
+    elif (run / "state.pt").exists():
+        raise FashionrecError(f"{run} already holds a run; pass --resume to continue it or choose another --out")
+    if cfg.threads:
+        torch.set_num_threads(cfg.threads)
+    seed_everything(cfg.seed)
+    device = resolve_device(cfg.device)
+    run.mkdir(parents=True, exist_ok=True)
+    write_json(run / "config.json", asdict(cfg))
+
+    catalog = load_catalog(data_dir, progress=progress)
+    items = catalog.usable
+    if items.empty:
+        raise FashionrecError(f"{data_dir} has no usable images to train on (see `fashionrec data check`)")
+    split_path = run / "split.csv"
+    if split_path.exists():
+        split = Split.load(split_path)
+    else:
+        split = make_split(items, SplitConfig(seed=cfg.split_seed, val_frac=cfg.val_frac, test_frac=cfg.test_frac))
+        split.save(split_path)
+    items = items[items["id"].isin(split.assignments.index)].reset_index(drop=True)
+    which = split.assignments.reindex(items["id"]).to_numpy()
+    space = LabelSpace.from_frame(items, cfg.heads)
+    labels = space.encode(items)
+    images = load_image_tensor(items["image_path"].tolist(), progress=progress)  # (N, 3, 80, 60) uint8
+    idx = {s: torch.from_numpy(np.flatnonzero(which == s)) for s in ("train", "val", "test")}
+    log.info("train %d, val %d, test %d images; %d articleType classes; device %s",
+             len(idx["train"]), len(idx["val"]), len(idx["test"]), len(space.classes["articleType"]), device)
+
+    model = create_model(cfg.model, space.sizes(), pretrained=cfg.pretrained).to(device)
+    model = model.to(memory_format=torch.channels_last)
+    if cfg.freeze_backbone:
+        for p in model.backbone.parameters():
+            p.requires_grad_(False)
+    params = [p for p in model.parameters() if p.requires_grad]
+    opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    train_labels = {h: y[idx["train"]] for h, y in labels.items()}
+    ds = TensorImageDataset(images[idx["train"]], train_labels,
+                            transform=train_augmentation() if cfg.augment else None)
+    steps_per_epoch = max(1, len(ds) // cfg.batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps_per_epoch,
+                                                pct_start=cfg.warmup_frac)
+    weight = class_weights(train_labels["articleType"], len(space.classes["articleType"]), cfg.balance)
+    losses = {h: nn.CrossEntropyLoss(weight=weight.to(device) if (h == "articleType" and weight is not None)
+                                     else None, ignore_index=-1, label_smoothing=cfg.label_smoothing)
+              for h in cfg.heads}
+
+    start_epoch, best_f1, best_epoch, stale, elapsed = 0, -1.0, -1, 0, 0.0
+    if resume:
+        state = torch.load(run / "state.pt", map_location="cpu", weights_only=True)
+        last, _ = load_checkpoint(weights_dir / "last.safetensors")
+        model.load_state_dict(last.state_dict())
+        opt.load_state_dict(state["optimizer"])
+        sched.load_state_dict(state["scheduler"])
+        start_epoch, best_f1, best_epoch = state["epoch"] + 1, state["best_f1"], state["best_epoch"]
+        stale, elapsed = state["stale"], state["elapsed"]
+        torch.set_rng_state(state["rng"])
+        log.info("resuming %s at epoch %d (best val macro-F1 %.4f at epoch %d)",
+                 run, start_epoch, best_f1, best_epoch)
+
+    meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
+            "data": str(catalog.root), "hardware": _hardware(device)}
+    use_bf16 = device.type == "cuda"
+    main_w = {h: (1.0 if h == "articleType" else cfg.aux_weight) for h in cfg.heads}
+
+    # ---- loop ----------------------------------------------------------------------------------
+    for epoch in range(start_epoch, cfg.epochs):
+        t0 = time.time()
+        model.train()
+        loss_sum, correct, seen = 0.0, 0, 0
+        bar = tqdm(_loader(ds, cfg, epoch, train_labels["articleType"]), total=steps_per_epoch,
+                   desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not progress, unit="batch")
+        for xb, yb, _ in bar:
+            x = preprocess(xb.to(device, non_blocking=True), model.spec)  # (B, 3, H, W)
+            x = x.contiguous(memory_format=torch.channels_last)
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
+                out = model(x)
+            loss = sum(main_w[h] * losses[h](out[h].float(), yb[h].to(device)) for h in cfg.heads)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            y = yb["articleType"].to(device)
+            loss_sum += float(loss.detach()) * len(y)
+            correct += int((out["articleType"].argmax(1) == y).sum())
+            seen += len(y)
+            bar.set_postfix(loss=f"{loss_sum / seen:.3f}", acc=f"{correct / seen:.3f}")
+        # ---- validate ----------------------------------------------------------------------------
+        _, probs = run_inference(model, images[idx["val"]], batch_size=512)
+        val = head_metrics(labels["articleType"][idx["val"]].numpy(), probs["articleType"],
+                           space.classes["articleType"])
+        epoch_s = time.time() - t0
+        elapsed += epoch_s
+        row = {"epoch": epoch + 1, "train_loss": round(loss_sum / max(seen, 1), 5),
+               "train_acc": round(correct / max(seen, 1), 5), "val_acc": round(val["accuracy"], 5),
+               "val_macro_f1": round(val["macro_f1"], 5), "val_top5": round(val.get("top5_accuracy", 0), 5),
+               "lr": f"{sched.get_last_lr()[0]:.6f}", "seconds": round(epoch_s, 1)}
+        for h in cfg.heads:
+            if h != "articleType":
+                row[f"val_{h}_acc"] = round(head_metrics(labels[h][idx["val"]].numpy(), probs[h],
+                                                         space.classes[h]).get("accuracy", float("nan")), 5)
+        _append_csv(run / "results.csv", row)
+        log.info("epoch %d: loss %.4f train acc %.4f | val acc %.4f macro-F1 %.4f top-5 %.4f | %.0fs",
+                 epoch + 1, row["train_loss"], row["train_acc"], row["val_acc"], row["val_macro_f1"],
+                 row["val_top5"], epoch_s)
+        improved = val["macro_f1"] > best_f1
+        if improved:
+            best_f1, best_epoch, stale = val["macro_f1"], epoch + 1, 0
+            save_checkpoint(model, space.classes, {**meta, "epoch": epoch + 1, "val": val,
+                                                   "train_seconds": round(elapsed, 1)}, weights_dir / "best")
+        else:
+            stale += 1
+        save_checkpoint(model, space.classes, {**meta, "epoch": epoch + 1, "val": val,
+                                               "train_seconds": round(elapsed, 1)}, weights_dir / "last")
+        state = {"optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "epoch": epoch,
+                 "best_f1": best_f1, "best_epoch": best_epoch, "stale": stale, "elapsed": elapsed,
+                 "rng": torch.get_rng_state()}
+        write_with(run / "state.pt", lambda tmp, s=state: torch.save(s, tmp))
+        plot_curves(run / "results.csv", run / "curves.png")
+        if stale >= cfg.patience:
+            log.info("early stop: val macro-F1 has not improved for %d epochs", stale)
+            break
+        if cfg.max_minutes is not None and elapsed / 60 >= cfg.max_minutes:
+            log.info("time budget of %.0f minutes spent after epoch %d", cfg.max_minutes, epoch + 1)
+            break
+
+    # ---- test the best checkpoint ------------------------------------------------------------------
+    best, best_meta = load_checkpoint(weights_dir / "best.safetensors", device=str(device))
+    _, probs = run_inference(best, images[idx["test"]], batch_size=512)
+    test_labels = {h: y[idx["test"]].numpy() for h, y in labels.items()}
+    metrics = evaluate_predictions(test_labels, probs, space.classes)
+    metrics.update({"model": best_meta["name"], "data": str(catalog.root), "split": "test",
+                    "best_epoch": best_epoch, "train_seconds": round(elapsed, 1)})
+    write_eval_report(metrics, test_labels["articleType"], probs["articleType"], space.classes["articleType"],
+                      run / "test", title=f"{best_meta['name']}: held-out test split")
+    # The best checkpoint carries its own test metrics, so the file alone describes the model.
+    summary = {k: metrics[k] for k in ("n", "accuracy", "top5_accuracy", "macro_f1", "weighted_f1",
+                                       "macro_precision", "macro_recall") if k in metrics}
+    summary["attributes"] = {h: {k: m.get(k) for k in ("n", "accuracy", "macro_f1")}
+                             for h, m in metrics["attributes"].items()}
+    save_checkpoint(best, space.classes, {**best_meta, "test": summary,
+                                          "params": sum(p.numel() for p in best.parameters())},
+                    weights_dir / "best")
+    log.info("test: top-1 %.4f top-5 %.4f macro-F1 %.4f (best epoch %d)", metrics["accuracy"],
+             metrics.get("top5_accuracy", math.nan), metrics["macro_f1"], best_epoch)
+    return TrainResult(run, best_epoch, best_f1, metrics, elapsed)
+
+
+def _hardware(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}"
+    return f"CPU {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, " \
+           f"torch {torch.__version__}"
