@@ -181,5 +181,30 @@ def export_cmd(
     console.print(f"exported {run_dir} -> {path} (+ .json, MODEL_CARD.md)")
 
 
+@app.command("serve")
+def serve(
+    index: Path = typer.Option(Path("runs/index"), "--index", help="Index folder from `fashionrec index build`."),
+    model: Path | None = typer.Option(None, "--model", help="Checkpoint for uploads; default: the index's model."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Serve the JSON API (/docs) and the web UI on http://HOST:PORT, loading the model and index once."""
+    import uvicorn
+
+    from fashionrec.api import Settings, create_app
+
+    if not (index.is_dir() and any(index.iterdir())):
+        fail(f"no index at {index}: build one first with `fashionrec index build` (or pass --index DIR)")
+    settings = Settings(index_dir=index, **({"model": model} if model is not None else {}))
+    console.print(f"serving {index} on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    except FashionrecError as e:
+        fail(str(e))
+
+
+# Recommender commands (index, recommend, evaluate-recs) live in their own module.
+import fashionrec.cli_recs  # noqa: E402,F401  (registers its commands on `app`)
+
 if __name__ == "__main__":
     app()

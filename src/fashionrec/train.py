@@ -165,7 +165,10 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
     if resume:
         if not (run / "state.pt").exists():
             raise FashionrecError(f"--resume: {run}/state.pt not found; start a new run without --resume")
-        cfg = TrainConfig(**{**asdict(cfg), **read_json(run / "config.json")})
+        # The stored config wins (same model, schedule and split); only where and how long may change.
+        stored = read_json(run / "config.json")
+        stored.update(max_minutes=cfg.max_minutes, device=cfg.device, threads=cfg.threads)
+        cfg = TrainConfig(**stored)
     elif (run / "state.pt").exists():
         raise FashionrecError(f"{run} already holds a run; pass --resume to continue it or choose another --out")
     if cfg.threads:

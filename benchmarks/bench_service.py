@@ -1,0 +1,101 @@
+"""Load benchmark of a running ``fashionrec serve``: N concurrent clients for T seconds per endpoint.
+
+Measures ``GET /api/items/{id}/similar`` (random ids from the catalogue) and ``POST /api/search/image``
+(catalogue photos uploaded as multipart) and prints requests/s, p50/p99 latency and errors per endpoint.
+
+    fashionrec serve &                                   # in another shell
+    python benchmarks/bench_service.py                   # 50 clients x 30 s per endpoint
+    python benchmarks/bench_service.py --quick           # 50 clients x 5 s
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import time
+
+import httpx
+import numpy as np
+
+
+async def _client(http: httpx.AsyncClient, make_request, stop_at: float, latencies: list[float],
+                  errors: list[str]) -> None:
+    while time.perf_counter() < stop_at:
+        t0 = time.perf_counter()
+        try:
+            r = await make_request(http)
+            if r.status_code != 200:
+                errors.append(f"HTTP {r.status_code}: {r.text[:120]}")
+                continue
+        except httpx.HTTPError as e:
+            errors.append(f"{type(e).__name__}: {e}")
+            continue
+        latencies.append(time.perf_counter() - t0)
+
+
+async def run_endpoint(base: str, name: str, make_request, clients: int, seconds: float) -> dict:
+    """Run ``clients`` loops for ``seconds``; returns a result row."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        await make_request(http)  # warm-up
+        start = time.perf_counter()
+        stop_at = start + seconds
+        await asyncio.gather(*(_client(http, make_request, stop_at, latencies, errors) for _ in range(clients)))
+        elapsed = time.perf_counter() - start
+    lat = np.array(latencies) * 1000 if latencies else np.array([float("nan")])
+    return {"endpoint": name, "clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
+            "rps": len(latencies) / elapsed, "p50_ms": float(np.percentile(lat, 50)),
+            "p99_ms": float(np.percentile(lat, 99)), "errors": len(errors),
+            "first_error": errors[0] if errors else ""}
+
+
+async def main_async(args: argparse.Namespace) -> list[dict]:
+    async with httpx.AsyncClient(base_url=args.url, timeout=30) as http:
+        health = (await http.get("/health")).json()
+        page = (await http.get("/api/items", params={"limit": 100})).json()
+        ids = [it["id"] for it in page["items"]]
+        photos = [(await http.get(f"/images/{i}.jpg")).content for i in ids[:20]]
+    print(f"server {args.url}: model {health['model']}, {health['catalogue_size']} items, "
+          f"index {health['index']}; {args.clients} clients x {args.seconds:g} s per endpoint")
+    rng = random.Random(0)
+
+    def similar(http):
+        return http.get(f"/api/items/{rng.choice(ids)}/similar", params={"k": 10})
+
+    def image(http):
+        return http.post("/api/search/image", params={"k": 10},
+                         files={"file": ("q.jpg", rng.choice(photos), "image/jpeg")})
+
+    rows = []
+    for name, fn in (("GET /api/items/{id}/similar", similar), ("POST /api/search/image", image)):
+        rows.append(await run_endpoint(args.url, name, fn, args.clients, args.seconds))
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    print("\n| endpoint | clients | requests | req/s | p50 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['endpoint']} | {r['clients']} | {r['requests']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | "
+              f"{r['p99_ms']:.1f} | {r['errors']} |")
+    for r in rows:
+        if r["errors"]:
+            print(f"first error on {r['endpoint']}: {r['first_error']}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--url", default="http://127.0.0.1:8000", help="Base URL of a running server.")
+    ap.add_argument("--clients", type=int, default=50, help="Concurrent clients.")
+    ap.add_argument("--seconds", type=float, default=30.0, help="Duration per endpoint.")
+    ap.add_argument("--quick", action="store_true", help="5 s per endpoint.")
+    args = ap.parse_args()
+    if args.quick:
+        args.seconds = 5.0
+    print_table(asyncio.run(main_async(args)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up (idempotent) and run the pipeline on the catalogue at $FASHIONREC_DATA
+# (default ../shared/datasets/fashion-product-images-small). Outputs go to runs/.
+set -euo pipefail
+# shellcheck source=scripts/setup.sh
+. "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+DATA="$FASHIONREC_DATA"
+echo "== data check: $DATA"
+fashionrec data check "$DATA" --json runs/data_check.json
+
+echo "== eda"
+fashionrec eda "$DATA" --out runs/eda
+
+# ---- tagger: the shipped model, or train one when asked (FASHIONREC_TRAIN=1) or when none ships ------
+MODEL_ARGS=()
+if [ "${FASHIONREC_TRAIN:-0}" = 1 ] || [ ! -f src/fashionrec/assets/model/tagger.safetensors ]; then
+    if [ ! -f runs/train/cpu/weights/best.safetensors ]; then
+        echo "== train (profile cpu, about 30 minutes on 2 cores)"
+        fashionrec train "$DATA" --profile cpu --out runs/train/cpu
+    fi
+    MODEL_ARGS=(--model runs/train/cpu/weights/best.safetensors)
+    echo "== model: runs/train/cpu"
+else
+    echo "== model: shipped (src/fashionrec/assets/model/MODEL_CARD.md)"
+fi
+
+# ---- index: built once, reused afterwards (delete runs/index to rebuild) ---------------------------
+if [ ! -f runs/index/manifest.json ]; then
+    echo "== index build"
+    fashionrec index build "$DATA" "${MODEL_ARGS[@]}" --out runs/index
+fi
+
+# ---- serve -------------------------------------------------------------------------------------------
+echo "== serve: open http://${FASHIONREC_HOST:-127.0.0.1}:${FASHIONREC_PORT:-8000} (Ctrl-C stops)"
+exec fashionrec serve --index runs/index "${MODEL_ARGS[@]}" --host "${FASHIONREC_HOST:-127.0.0.1}" \
+    --port "${FASHIONREC_PORT:-8000}"

@@ -1,0 +1,147 @@
+"""Shared dependencies (``Annotated`` aliases keep handlers short) and input checks for uploads and filters."""
+
+from __future__ import annotations
+
+import io
+import secrets
+import threading
+from contextlib import contextmanager
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Query, Request, UploadFile
+from PIL import Image
+
+from fashionrec.api.settings import Settings
+from fashionrec.catalog import open_rgb
+from fashionrec.errors import BadInputError
+
+# Filter names accepted by browse, similar and the catalogue page, in display order.
+FILTER_KEYS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season"]
+
+
+class RWLock:
+    """Many readers or one writer: searches run in parallel, ``add_product`` runs alone."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextmanager
+    def read(self):
+        with self._cond:
+            while self._writing:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def write(self):
+        with self._cond:
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
+class Service:
+    """What the lifespan loads once: the recommender, the filter vocabulary and a lock around the index."""
+
+    def __init__(self, recommender, settings: Settings) -> None:
+        self.rec = recommender
+        self.settings = settings
+        self.lock = RWLock()
+        self.refresh_values()
+
+    def refresh_values(self) -> None:
+        items = self.rec.items
+        self.filter_values = {k: sorted(str(v) for v in items[k].dropna().unique()) if k in items else []
+                              for k in FILTER_KEYS}
+
+
+def get_service(request: Request) -> Service:
+    return request.app.state.service
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+K = Annotated[int, Query(ge=1, le=100, description="How many results (1..100).")]
+
+
+def parse_filters(
+    service: ServiceDep,
+    gender: str | None = None,
+    masterCategory: str | None = None,
+    subCategory: str | None = None,
+    articleType: str | None = None,
+    baseColour: str | None = None,
+    usage: str | None = None,
+    season: str | None = None,
+) -> dict[str, str]:
+    """Query filters -> ``{column: value}``; empty values mean "any"; unknown values are a 422."""
+    given = dict(gender=gender, masterCategory=masterCategory, subCategory=subCategory,
+                 articleType=articleType, baseColour=baseColour, usage=usage, season=season)
+    filters = {}
+    for key, value in given.items():
+        if value is None or value.strip() == "":
+            continue
+        value = value.strip()
+        known = service.filter_values.get(key, [])
+        if value not in known:
+            sample = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
+            raise BadInputError(f"unknown {key} {value!r}; the catalogue has: {sample}")
+        filters[key] = value
+    return filters
+
+
+Filters = Annotated[dict[str, str], Depends(parse_filters)]
+
+
+class PayloadTooLarge(Exception):
+    """An upload over ``max_upload_mb`` or ``max_pixels``: the API answers 413."""
+
+
+def read_image(file: UploadFile, settings: Settings) -> Image.Image:
+    """Read an uploaded image with limits: at most ``max_upload_bytes + 1`` bytes are read.
+
+    Raises :class:`PayloadTooLarge` (413) for too many bytes or pixels and :class:`BadInputError` (422)
+    for an empty upload or bytes that are not a complete image.
+    """
+    limit = settings.max_upload_bytes
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"upload is over the limit of {settings.max_upload_mb:g} MB "
+                              "(set FASHIONREC_MAX_UPLOAD_MB to change it)")
+    if not data:
+        raise BadInputError(f"the uploaded file {file.filename!r} is empty; send a JPEG, PNG or WebP photo")
+    try:
+        return open_rgb(io.BytesIO(data), max_pixels=settings.max_pixels)
+    except ValueError as e:
+        if "over the limit" in str(e):
+            raise PayloadTooLarge(f"{e} (set FASHIONREC_MAX_PIXELS to change it)") from e
+        raise BadInputError(f"{file.filename or 'upload'}: {e}; send a JPEG, PNG or WebP photo") from e
+
+
+def require_api_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
+    """Writes need ``X-API-Key``; with no key configured they are switched off."""
+    if not settings.api_key:
+        raise HTTPException(403, "adding products is disabled: start the server with FASHIONREC_API_KEY=<secret> "
+                                 "and send it in the X-API-Key header")
+    if not x_api_key:
+        raise HTTPException(401, "missing X-API-Key header", headers={"WWW-Authenticate": "X-API-Key"})
+    if not secrets.compare_digest(x_api_key.encode(), settings.api_key.encode()):
+        raise HTTPException(403, "wrong X-API-Key")

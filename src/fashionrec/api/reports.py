@@ -1,0 +1,89 @@
+"""Find the EDA report and the model-evaluation report on disk, and render a report.md as HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Files a report folder may serve; anything else (and any name with a path in it) is a 404.
+SERVABLE = {".html": "text/html", ".png": "image/png", ".svg": "image/svg+xml", ".json": "application/json",
+            ".csv": "text/csv", ".md": "text/markdown"}
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+@dataclass
+class ModelReport:
+    run: str
+    folder: Path
+    markdown: str
+    plots: list[str] = field(default_factory=list)
+
+
+def eda_dir(reports_dir: Path) -> Path | None:
+    d = reports_dir / "eda"
+    return d if (d / "report.html").is_file() else None
+
+
+def find_model_report(reports_dir: Path, model_name: str | None) -> ModelReport | None:
+    """The test report of the train run behind ``model_name`` (its name ends with the run name), else the newest."""
+    reports = sorted((reports_dir / "train").glob("*/test/report.md"), key=lambda p: p.stat().st_mtime,
+                     reverse=True)
+    if not reports:
+        return None
+    chosen = next((p for p in reports if model_name and model_name.endswith(p.parent.parent.name)), reports[0])
+    folder = chosen.parent
+    plots = sorted(p.name for p in folder.iterdir() if p.suffix == ".png")
+    return ModelReport(run=folder.parent.name, folder=folder, markdown=chosen.read_text(), plots=plots)
+
+
+def safe_file(folder: Path | None, name: str) -> Path | None:
+    """``folder/name`` if ``name`` is a plain file name with a servable suffix and exists, else None."""
+    if folder is None or not SAFE_NAME.match(name) or name.startswith("."):
+        return None
+    path = folder / name
+    if path.suffix.lower() not in SERVABLE or not path.is_file():
+        return None
+    return path
+
+
+def markdown_to_html(text: str) -> str:
+    """Just enough Markdown for our reports: headings, tables, lists, paragraphs, `code` and **bold**."""
+
+    def inline(s: str) -> str:
+        s = html.escape(s)
+        s = re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
+        s = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", s)
+        return re.sub(r"!\[([^\]]*)\]\(([A-Za-z0-9_.-]+)\)", r"<img alt='\1' src='\2'>", s)
+
+    out, table, listing = [], [], False
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells):
+                table.append(cells)
+            continue
+        if table:
+            head, *rows = table
+            out.append("<div class='table-wrap'><table><thead><tr>"
+                       + "".join(f"<th>{inline(c)}</th>" for c in head) + "</tr></thead><tbody>"
+                       + "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in rows)
+                       + "</tbody></table></div>")
+            table = []
+        if line.startswith(("- ", "* ")):
+            if not listing:
+                out.append("<ul>")
+                listing = True
+            out.append(f"<li>{inline(line[2:])}</li>")
+            continue
+        if listing:
+            out.append("</ul>")
+            listing = False
+        m = re.match(r"^(#{1,4})\s+(.*)", line)
+        if m:
+            level = min(len(m.group(1)) + 1, 5)
+            out.append(f"<h{level}>{inline(m.group(2))}</h{level}>")
+        elif line.strip():
+            out.append(f"<p>{inline(line)}</p>")
+    return "\n".join(out)

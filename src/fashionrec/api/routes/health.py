@@ -1,0 +1,22 @@
+"""Liveness plus what is loaded."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from fashionrec.api.deps import ServiceDep
+from fashionrec.api.schemas import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health)
+def health(service: ServiceDep) -> Health:
+    """Status, model name, catalogue size and index type."""
+    rec = service.rec
+    manifest = rec.manifest or {}
+    index = manifest.get("index_kind") or manifest.get("index") or "unknown"
+    model = manifest.get("model")
+    name = model.get("name") if isinstance(model, dict) else model
+    return Health(status="ok", model=str(rec.tagger.name or name),
+                  catalogue_size=len(rec.items), index=str(index))

@@ -1,0 +1,87 @@
+"""``/api/items``: browse, one item, similar items, complete the look, add a product."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+
+from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, read_image, require_api_key
+from fashionrec.api.schemas import Created, Error, Item, ItemPage, RecList, to_item, to_rec
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/items", tags=["items"])
+ERRORS = {404: {"model": Error}, 422: {"model": Error}}
+
+
+@router.get("", response_model=ItemPage, responses=ERRORS)
+def browse_items(
+    service: ServiceDep,
+    filters: Filters,
+    q: Annotated[str | None, Query(max_length=200, description="Words in the product name.")] = None,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 24,
+) -> ItemPage:
+    """Browse the catalogue with attribute filters and a text query, a page at a time."""
+    with service.lock.read():
+        total, page = service.rec.browse(filters or None, q or None, offset=offset, limit=limit)
+    return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d) for d in page])
+
+
+@router.get("/{item_id}", response_model=Item, responses=ERRORS)
+def get_item(item_id: int, service: ServiceDep) -> Item:
+    """Metadata and the model's predicted attributes of one item."""
+    with service.lock.read():
+        return to_item(service.rec.item(item_id), item_id)
+
+
+@router.get("/{item_id}/similar", response_model=RecList, responses=ERRORS)
+def similar_items(
+    item_id: int,
+    service: ServiceDep,
+    filters: Filters,
+    k: K = 10,
+    diversity: Annotated[float, Query(ge=0.0, le=1.0, description="0: closest; 1: most varied.")] = 0.0,
+) -> RecList:
+    """Items that look like this one, optionally filtered."""
+    with service.lock.read():
+        recs = service.rec.similar(item_id, k=k, filters=filters or None, diversity=diversity)
+    return RecList(results=[to_rec(r) for r in recs])
+
+
+@router.get("/{item_id}/outfit", response_model=RecList, responses=ERRORS)
+def complete_the_look(item_id: int, service: ServiceDep, k: K = 4) -> RecList:
+    """Items from other categories that go with this one."""
+    with service.lock.read():
+        recs = service.rec.complete_the_look(item_id, k=k)
+    return RecList(results=[to_rec(r) for r in recs])
+
+
+@router.post("", response_model=Created, status_code=201, dependencies=[Depends(require_api_key)],
+             responses={401: {"model": Error}, 403: {"model": Error}, 413: {"model": Error}, 422: {"model": Error}})
+def add_item(
+    service: ServiceDep,
+    settings: SettingsDep,
+    image: Annotated[UploadFile, File(description="Product photo (JPEG, PNG or WebP).")],
+    productDisplayName: Annotated[str, Form(min_length=1, max_length=300)],
+    gender: Annotated[str | None, Form(max_length=50)] = None,
+    masterCategory: Annotated[str | None, Form(max_length=50)] = None,
+    subCategory: Annotated[str | None, Form(max_length=50)] = None,
+    articleType: Annotated[str | None, Form(max_length=50)] = None,
+    baseColour: Annotated[str | None, Form(max_length=50)] = None,
+    season: Annotated[str | None, Form(max_length=50)] = None,
+    year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
+    usage: Annotated[str | None, Form(max_length=50)] = None,
+) -> Created:
+    """Add a product to the live index (needs ``X-API-Key``); it is saved and survives a restart."""
+    im = read_image(image, settings)
+    metadata = {k: v for k, v in dict(
+        productDisplayName=productDisplayName, gender=gender, masterCategory=masterCategory,
+        subCategory=subCategory, articleType=articleType, baseColour=baseColour, season=season,
+        year=year, usage=usage).items() if v not in (None, "")}
+    with service.lock.write():
+        new_id = int(service.rec.add_product(im, metadata))
+        service.refresh_values()
+    log.info("added product %d (%s)", new_id, productDisplayName)
+    return Created(id=new_id, image_url=f"/images/{new_id}.jpg")

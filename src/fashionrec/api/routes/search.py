@@ -1,0 +1,50 @@
+"""Search by photo and by text, and classify a photo."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile
+
+from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, read_image
+from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
+from fashionrec.errors import BadInputError
+
+router = APIRouter(tags=["search"])
+UPLOAD_ERRORS = {413: {"model": Error}, 422: {"model": Error}}
+Upload = Annotated[UploadFile, File(description="A product photo (JPEG, PNG or WebP).")]
+
+
+@router.post("/api/search/image", response_model=ImageSearch, responses=UPLOAD_ERRORS)
+def search_by_image(file: Upload, service: ServiceDep, settings: SettingsDep, filters: Filters,
+                    k: K = 10) -> ImageSearch:
+    """Predicted attributes of an uploaded photo and the catalogue items that look most like it."""
+    im = read_image(file, settings)
+    with service.lock.read():
+        predicted, recs = service.rec.similar_to_image(im, k=k, filters=filters or None)
+    return ImageSearch(predicted=to_predictions(predicted), results=[to_rec(r) for r in recs])
+
+
+@router.get("/api/search/text", response_model=RecList, responses={422: {"model": Error}})
+def search_by_text(
+    service: ServiceDep,
+    filters: Filters,
+    q: Annotated[str, Query(min_length=1, max_length=200, description="e.g. 'red summer dress'")],
+    k: K = 10,
+) -> RecList:
+    """Items matching a text query."""
+    if not q.strip():
+        raise BadInputError("q is blank; search for words such as 'blue jeans'")
+    with service.lock.read():
+        recs = service.rec.search_text(q.strip(), k=k, filters=filters or None)
+    return RecList(results=[to_rec(r) for r in recs])
+
+
+@router.post("/api/classify", response_model=Classification, responses=UPLOAD_ERRORS)
+def classify(file: Upload, service: ServiceDep, settings: SettingsDep) -> Classification:
+    """Every attribute the model predicts for a photo, with probabilities for every class."""
+    im = read_image(file, settings)
+    tagger = service.rec.tagger
+    top = max(len(c) for c in tagger.classes.values())
+    predicted = tagger.predict([im], top=top)[0]
+    return Classification(predicted=to_predictions(predicted))

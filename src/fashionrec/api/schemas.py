@@ -1,0 +1,122 @@
+"""Response and request bodies of the JSON API; converters from the recommender's dicts."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from fashionrec.catalog import ATTRIBUTES
+
+# Metadata columns an item shows (and a new product may carry), in display order.
+ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year",
+               "usage", "productDisplayName"]
+
+
+class Error(BaseModel):
+    detail: str = Field(description="What is wrong and, where possible, how to fix it.")
+
+
+class Prediction(BaseModel):
+    label: str
+    prob: float
+
+
+class Item(BaseModel):
+    id: int
+    productDisplayName: str | None = None
+    gender: str | None = None
+    masterCategory: str | None = None
+    subCategory: str | None = None
+    articleType: str | None = None
+    baseColour: str | None = None
+    season: str | None = None
+    year: int | None = None
+    usage: str | None = None
+    image_url: str
+    predicted: dict[str, Prediction] = Field(default_factory=dict,
+                                             description="The model's top label per attribute.")
+
+
+class Rec(BaseModel):
+    id: int
+    score: float
+    reason: str
+    item: Item
+
+
+class ItemPage(BaseModel):
+    total: int
+    offset: int
+    limit: int
+    items: list[Item]
+
+
+class Health(BaseModel):
+    status: str
+    model: str
+    catalogue_size: int
+    index: str
+
+
+class Classification(BaseModel):
+    predicted: dict[str, list[Prediction]] = Field(description="Per attribute, labels best first.")
+
+
+class ImageSearch(BaseModel):
+    predicted: dict[str, list[Prediction]]
+    results: list[Rec]
+
+
+class RecList(BaseModel):
+    results: list[Rec]
+
+
+class ProfileRequest(BaseModel):
+    liked: list[int] = Field(min_length=1, max_length=200, description="Ids of items the shopper liked.")
+    k: int = Field(10, ge=1, le=100)
+
+
+class Created(BaseModel):
+    id: int
+    image_url: str
+
+
+def _clean(v: Any) -> Any:
+    """NaN/None -> None; numpy scalars -> Python."""
+    if v is None:
+        return None
+    if hasattr(v, "item") and not isinstance(v, str | bytes):
+        v = v.item()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
+def to_item(d: dict, item_id: int | None = None) -> Item:
+    """A recommender item dict (catalogue columns + ``pred_<head>``/``pred_<head>_prob``) -> :class:`Item`."""
+    iid = int(item_id if item_id is not None else d["id"])
+    fields = {k: _clean(d.get(k)) for k in ITEM_FIELDS}
+    if fields["year"] is not None:
+        try:
+            fields["year"] = int(fields["year"])
+        except (TypeError, ValueError):
+            fields["year"] = None
+    for k in ITEM_FIELDS:
+        if k != "year" and fields[k] is not None:
+            fields[k] = str(fields[k])
+    predicted = {}
+    for head in ATTRIBUTES:
+        label, prob = _clean(d.get(f"pred_{head}")), _clean(d.get(f"pred_{head}_prob"))
+        if label is not None:
+            predicted[head] = Prediction(label=str(label), prob=float(prob or 0.0))
+    return Item(id=iid, image_url=f"/images/{iid}.jpg", predicted=predicted, **fields)
+
+
+def to_rec(r) -> Rec:
+    return Rec(id=int(r.id), score=float(r.score), reason=str(r.reason), item=to_item(r.item, r.id))
+
+
+def to_predictions(predicted: dict[str, list[tuple[str, float]]]) -> dict[str, list[Prediction]]:
+    return {h: [Prediction(label=str(lab), prob=float(p)) for lab, p in pairs] for h, pairs in predicted.items()}

@@ -1,0 +1,30 @@
+"""Typed service settings, read from ``FASHIONREC_*`` environment variables (or passed in directly)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """What ``fashionrec serve`` needs; every field can be set as ``FASHIONREC_<NAME>``.
+
+    Example:
+        >>> Settings(index_dir="runs/index", api_key="secret").max_upload_bytes
+        10485760
+    """
+
+    model_config = SettingsConfigDict(env_prefix="FASHIONREC_", extra="ignore")
+
+    index_dir: Path = Field(Path("runs/index"), description="Folder written by `fashionrec index build`.")
+    model: Path | None = Field(None, description="Checkpoint to tag uploads with; default: the index's model.")
+    api_key: str | None = Field(None, description="Key for POST /api/items (header X-API-Key); unset: disabled.")
+    max_upload_mb: float = Field(10, gt=0, description="Largest accepted upload, in MB.")
+    max_pixels: int = Field(40_000_000, gt=0, description="Largest accepted image, in pixels (width x height).")
+    reports_dir: Path = Field(Path("runs"), description="Where eda/report.html and train/<run>/test/ live.")
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)

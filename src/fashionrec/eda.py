@@ -1,0 +1,488 @@
+"""Exploratory data analysis of a catalogue: plots, the numbers behind them, and one HTML page.
+
+``write_eda_report(catalog, out_dir)`` writes into ``out_dir``:
+
+- one PNG per plot (products by gender, masterCategory, subCategory, articleType long tail, baseColour,
+  season, usage, year, image sizes, and a grid of sample photos per top masterCategory / subCategory);
+- ``report.json``: the data report and the counts behind every plot;
+- ``report.html``: the data report at the top and every plot embedded as base64, so the page opens
+  anywhere on its own (each image links to the PNG beside it).
+
+Attribute plots count every accepted styles.csv row and split each bar into rows with a usable image
+and rows without one (missing or unreadable); the articleType long tail counts usable images only,
+since those are the classes a model trains on. Empty fields are shown as ``(empty)``; the literal
+``NA`` is a catalogue value and is shown as ``NA``.
+
+Example:
+    >>> cat = load_catalog("../shared/datasets/fashion-product-images-small")  # doctest: +SKIP
+    >>> write_eda_report(cat, "runs/eda")  # doctest: +SKIP
+    PosixPath('runs/eda/report.html')
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import logging
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from tqdm.auto import tqdm
+
+from fashionrec import __version__
+from fashionrec.artifacts import write_json, write_text, write_with
+from fashionrec.catalog import Catalog, open_rgb
+
+log = logging.getLogger(__name__)
+
+EMPTY = "(empty)"
+SMALL_CLASS = 10  # articleTypes with fewer usable images than this are marked in the long tail
+EXPECTED_SIZE = (60, 80)  # width x height of the small catalogue's photos
+DPI = 110
+WITH_IMAGE_COLOUR = "#3b75af"
+WITHOUT_IMAGE_COLOUR = "#d4d4d4"
+SMALL_COLOUR = "#e6550d"
+
+# baseColour names of the catalogue -> a colour to draw their bar in. Names not listed fall back to
+# matplotlib's own colour names, then to grey with a hatch (drawn as "not a single colour").
+CATALOGUE_COLOURS = {
+    "Black": "#111111", "White": "#ffffff", "Blue": "#2467c4", "Brown": "#8b5a2b", "Grey": "#8c8c8c",
+    "Red": "#d62728", "Green": "#2ca02c", "Pink": "#ff9ec4", "Navy Blue": "#1b2a6b", "Purple": "#7b3fa0",
+    "Silver": "#c0c0c0", "Yellow": "#ffd92f", "Beige": "#e8d8b0", "Gold": "#d4af37", "Maroon": "#800000",
+    "Orange": "#ff8c00", "Olive": "#808000", "Cream": "#fffdd0", "Steel": "#7b8a97",
+    "Charcoal": "#36454f", "Peach": "#ffcba4", "Off White": "#f6f3e8", "Skin": "#e8b98f",
+    "Lavender": "#b57edc", "Grey Melange": "#a9a9a9", "Khaki": "#c3b091", "Magenta": "#e020e0",
+    "Teal": "#008080", "Tan": "#d2b48c", "Mustard": "#e1ad01", "Bronze": "#cd7f32", "Copper": "#b87333",
+    "Turquoise Blue": "#30c5c8", "Rust": "#b7410e", "Burgundy": "#800020", "Metallic": "#a8a9ad",
+    "Coffee Brown": "#4b3621", "Mauve": "#d8a8e8", "Rose": "#e8768f", "Nude": "#e3bc9a",
+    "Sea Green": "#2e8b57", "Mushroom Brown": "#b9a48c", "Taupe": "#6b5b4e", "Lime Green": "#32cd32",
+    "Fluorescent Green": "#39ff14",
+}
+
+
+@dataclass
+class Plot:
+    """One figure of the report: its file name, title, a sentence on how to read it, and its counts."""
+
+    name: str
+    title: str
+    note: str
+    counts: dict
+    draw: Callable[[], Figure]
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.png"
+
+
+def write_eda_report(catalog: Catalog, out_dir: str | Path, samples_per_group: int = 8,
+                     seed: int = 0) -> Path:
+    """Write the EDA plots, ``report.json`` and ``report.html`` into ``out_dir``; return the HTML path.
+
+    ``samples_per_group`` photos are drawn (with ``seed``) for each row of the sample grid.
+    Every file is written atomically, so an interrupted run leaves no half-written report.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    table = catalog.table
+    usable = table["image_status"] == "ok"
+    plots = _plans(catalog, usable, samples_per_group, seed)
+
+    images: dict[str, bytes] = {}
+    for plot in tqdm(plots, desc="EDA plots", unit="plot"):
+        fig = plot.draw()
+        buf = io.BytesIO()
+        FigureCanvasAgg(fig)
+        fig.savefig(buf, format="png", dpi=DPI)
+        data = buf.getvalue()
+        write_with(out / plot.file, lambda tmp, data=data: tmp.write_bytes(data))
+        images[plot.name] = data
+
+    payload = {
+        "fashionrec_version": __version__,
+        "data_dir": str(catalog.root),
+        "data_report": _report_numbers(catalog),
+        "plots": {p.name: {"file": p.file, "title": p.title, "counts": p.counts} for p in plots},
+    }
+    write_json(out / "report.json", payload)
+    html_path = out / "report.html"
+    write_text(html_path, _html(catalog, payload, plots, images))
+    log.info("EDA report of %s: %d plots, report.json and report.html in %s", catalog.root, len(plots), out)
+    return html_path
+
+
+# --------------------------------------------------------------------------------------------- counts
+
+
+def _values(column: pd.Series) -> pd.Series:
+    """A column as display strings: missing -> "(empty)", the literal "NA" stays "NA"."""
+    return column.astype(object).where(column.notna(), EMPTY).astype(str)
+
+
+def _split_counts(table: pd.DataFrame, usable: pd.Series, column: str,
+                  order: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """Counts of ``column`` over all rows, split into rows with and without a usable image."""
+    values = _values(table[column])
+    total = values.value_counts()
+    keys = order if order is not None else [str(k) for k in total.index]  # largest first
+    with_image = values[usable].value_counts()
+    return {
+        "total": {k: int(total.get(k, 0)) for k in keys},
+        "with_image": {k: int(with_image.get(k, 0)) for k in keys},
+        "without_image": {k: int(total.get(k, 0) - with_image.get(k, 0)) for k in keys},
+    }
+
+
+def _report_numbers(catalog: Catalog) -> dict:
+    r = catalog.report
+    d = r.to_dict()
+    d.pop("missing_image_ids")  # thousands of ids: ``fashionrec data check --json`` has them
+    d["rows_accepted"] = len(catalog.table)
+    d["classes_under_10"] = sum(1 for c in r.class_counts.values() if c < SMALL_CLASS)
+    d["images_not_60x80"] = sum(r.odd_size_images.values())
+    d["na_values"] = {c: int((catalog.table[c] == "NA").sum())
+                      for c in ("gender", "masterCategory", "subCategory", "articleType", "baseColour",
+                                "season", "usage", "productDisplayName")}
+    return d
+
+
+def _sample_groups(table: pd.DataFrame, usable: pd.Series, per_group: int, seed: int,
+                   max_rows: int = 16) -> dict[str, list[int]]:
+    """``{"master / sub": [ids]}``: the 3 largest subCategories of the 4 largest masterCategories, then
+    the largest subCategory of each other masterCategory, ``max_rows`` rows at most."""
+    ok = table[usable]
+    rng = np.random.default_rng(seed)
+    groups: dict[str, list[int]] = {}
+    for rank, master in enumerate(_values(ok["masterCategory"]).value_counts().index):
+        in_master = ok[_values(ok["masterCategory"]) == master]
+        for sub in _values(in_master["subCategory"]).value_counts().index[:3 if rank < 4 else 1]:
+            ids = np.sort(in_master.loc[_values(in_master["subCategory"]) == sub, "id"].to_numpy())
+            chosen = rng.choice(ids, size=min(per_group, len(ids)), replace=False)
+            groups[f"{master} / {sub}"] = [int(i) for i in chosen]
+            if len(groups) == max_rows:
+                return groups
+    return groups
+
+
+def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int) -> list[Plot]:
+    table = catalog.table
+    n_rows = len(table)
+    n_missing = int((~usable).sum())
+    split_note = (f"All {n_rows:,} accepted rows; the grey part of a bar is rows without a usable image "
+                  f"({n_missing:,} in all: missing from images/ or unreadable). A plot of 8 or more values "
+                  "with a long tail uses a log scale.")
+    plots = []
+    for name, column, title in [("gender", "gender", "Products by gender"),
+                                ("master_category", "masterCategory", "Products by masterCategory"),
+                                ("sub_category", "subCategory", "Products by subCategory"),
+                                ("season", "season", "Products by season"),
+                                ("usage", "usage", "Products by usage")]:
+        counts = _split_counts(table, usable, column)
+        plots.append(Plot(name, title, split_note, counts,
+                          lambda c=counts, t=title, col=column: _stacked_barh(c, t, col)))
+
+    colours = _split_counts(table, usable, "baseColour")
+    plots.append(Plot("base_colour", "Products by baseColour",
+                      split_note + " Bars are drawn in the colour they name; hatched bars are not one colour.",
+                      colours, lambda: _stacked_barh(colours, "Products by baseColour", "baseColour",
+                                                     colour_bars=True)))
+
+    years = _values(table["year"])
+    year_order = sorted((y for y in years.unique() if y != EMPTY), key=int) + (
+        [EMPTY] if (years == EMPTY).any() else [])
+    year_counts = _split_counts(table, usable, "year", order=year_order)
+    plots.append(Plot("year", "Products by year", split_note, year_counts,
+                      lambda: _year_bars(year_counts)))
+
+    class_counts = dict(catalog.report.class_counts)
+    n_small = sum(1 for c in class_counts.values() if c < SMALL_CLASS)
+    plots.append(Plot(
+        "article_type", "articleType long tail (usable images per class)",
+        f"{len(class_counts)} classes among rows with a usable image; {n_small} have fewer than "
+        f"{SMALL_CLASS} images (orange): too few to learn or to evaluate well. Log scale.",
+        class_counts, lambda: _long_tail(class_counts)))
+
+    ok = table[usable]
+    sizes = (ok["width"].astype(str) + "x" + ok["height"].astype(str)).value_counts()
+    size_counts = {str(k): int(v) for k, v in sizes.items()}
+    expected = f"{EXPECTED_SIZE[0]}x{EXPECTED_SIZE[1]}"
+    odd = sum(v for k, v in size_counts.items() if k != expected)
+    plots.append(Plot(
+        "image_sizes", "Image sizes (width x height) of usable images",
+        f"{odd:,} of {len(ok):,} usable images are not {expected}; models resize every photo, "
+        "so odd sizes only matter if they are far from the usual aspect ratio. Log scale.",
+        size_counts, lambda: _size_bars(size_counts, expected)))
+
+    groups = _sample_groups(table, usable, per_group, seed)
+    plots.append(Plot(
+        "samples", "Sample photos of the largest subCategories per masterCategory",
+        f"{per_group} random usable photos (seed {seed}) per row; each is labelled with its id and "
+        "articleType.", groups, lambda: _sample_grid(catalog, groups, per_group)))
+    return plots
+
+
+# ------------------------------------------------------------------------------------------- drawing
+
+
+def _figure(width: float, height: float) -> Figure:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _bar_colour(name: str) -> tuple[tuple[float, float, float, float], str]:
+    """(face colour, hatch) for a baseColour name."""
+    if name in CATALOGUE_COLOURS:
+        return to_rgba(CATALOGUE_COLOURS[name]), ""
+    try:
+        return to_rgba(name.lower().replace(" ", "")), ""
+    except ValueError:
+        return to_rgba("#bdbdbd"), "///"  # "Multi", "NA", "(empty)" and names matplotlib does not know
+
+
+def _stacked_barh(counts: dict[str, dict[str, int]], title: str, column: str,
+                  colour_bars: bool = False) -> Figure:
+    labels = list(counts["total"])
+    n = len(labels)
+    fig = _figure(9, max(2.2, 0.24 * n + 1.3))
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    with_img = np.array([counts["with_image"][k] for k in labels])
+    without = np.array([counts["without_image"][k] for k in labels])
+    total = with_img + without
+    # A long tail (many values, largest > 50x smallest) is unreadable on a linear axis: the small bars
+    # vanish. Then use a log axis and draw the total behind the with-image bar instead of stacking.
+    log_scale = n >= 8 and total.max() > 50 * max(1, total[total > 0].min(initial=1))
+    if log_scale:
+        ax.barh(y, total, color=WITHOUT_IMAGE_COLOUR, edgecolor="#999999", linewidth=0.4)
+    if colour_bars:
+        faces, hatches = zip(*(_bar_colour(k) for k in labels), strict=True)
+        bars = ax.barh(y, with_img, color=faces, edgecolor="#333333", linewidth=0.6)
+        for bar, hatch in zip(bars, hatches, strict=True):
+            bar.set_hatch(hatch)
+    else:
+        ax.barh(y, with_img, color=WITH_IMAGE_COLOUR, edgecolor="none")
+    if not log_scale:
+        ax.barh(y, without, left=with_img, color=WITHOUT_IMAGE_COLOUR, edgecolor="#999999", linewidth=0.4)
+    for yi, t in zip(y, total, strict=True):
+        ax.text(t, yi, f" {t:,}", va="center", ha="left", fontsize=8)
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.set_ylim(n - 0.4, -0.6)  # largest on top
+    if log_scale:
+        ax.set_xscale("log")
+        ax.set_xlim(0.8, max(10, total.max()) * 2.5)
+        ax.set_xlabel("products (styles.csv rows, log scale)")
+    else:
+        ax.set_xlim(0, max(1, total.max()) * 1.15)
+        ax.set_xlabel("products (styles.csv rows)")
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(handles=[Patch(facecolor="white" if colour_bars else WITH_IMAGE_COLOUR, edgecolor="#333333",
+                             label="with a usable image"),
+                       Patch(facecolor=WITHOUT_IMAGE_COLOUR, edgecolor="#999999", label="no usable image")],
+              loc="lower right", fontsize=8, frameon=False)
+    return fig
+
+
+def _year_bars(counts: dict[str, dict[str, int]]) -> Figure:
+    labels = list(counts["total"])
+    fig = _figure(9, 4)
+    ax = fig.add_subplot()
+    x = np.arange(len(labels))
+    with_img = np.array([counts["with_image"][k] for k in labels])
+    without = np.array([counts["without_image"][k] for k in labels])
+    ax.bar(x, with_img, color=WITH_IMAGE_COLOUR, label="with a usable image")
+    ax.bar(x, without, bottom=with_img, color=WITHOUT_IMAGE_COLOUR, label="no usable image")
+    for xi, t in zip(x, with_img + without, strict=True):
+        ax.text(xi, t, f"{t:,}", ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(x, labels, fontsize=9, rotation=45 if len(labels) > 16 else 0)
+    ax.set_ylabel("products")
+    ax.set_title("Products by year")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(fontsize=8, frameon=False)
+    return fig
+
+
+def _long_tail(class_counts: dict[str, int]) -> Figure:
+    items = sorted(class_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    n = len(items)
+    # One row per class, tall enough for a 7.5 pt label each: 141 classes make a ~25 inch figure.
+    fig = _figure(9, max(2.5, 0.17 * n + 1.4))
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    values = np.array([v for _, v in items])
+    colours = [SMALL_COLOUR if v < SMALL_CLASS else WITH_IMAGE_COLOUR for v in values]
+    ax.barh(y, values, color=colours)
+    for yi, v in zip(y, values, strict=True):
+        ax.text(v, yi, f" {v:,}", va="center", ha="left", fontsize=6.5)
+    ax.set_yticks(y, [k for k, _ in items], fontsize=7.5)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xscale("log")
+    ax.set_xlim(0.8, max(10, values.max() if n else 10) * 3)
+    ax.axvline(SMALL_CLASS, color=SMALL_COLOUR, linestyle="--", linewidth=0.8)
+    ax.set_xlabel("usable images (log scale)")
+    ax.xaxis.set_ticks_position("both")
+    ax.tick_params(axis="x", labeltop=True)
+    n_small = int((values < SMALL_CLASS).sum())
+    ax.set_title(f"articleType long tail: {n} classes, {n_small} with fewer than {SMALL_CLASS} images")
+    ax.legend(handles=[Patch(color=WITH_IMAGE_COLOUR, label=f">= {SMALL_CLASS} images"),
+                       Patch(color=SMALL_COLOUR, label=f"< {SMALL_CLASS} images ({n_small} classes)")],
+              loc="lower right", fontsize=8)
+    ax.spines[["right"]].set_visible(False)
+    return fig
+
+
+def _size_bars(size_counts: dict[str, int], expected: str) -> Figure:
+    labels = list(size_counts)
+    fig = _figure(8, max(2.2, 0.32 * len(labels) + 1.3))
+    ax = fig.add_subplot()
+    y = np.arange(len(labels))
+    values = np.array([size_counts[k] for k in labels])
+    ax.barh(y, values, color=[WITH_IMAGE_COLOUR if k == expected else SMALL_COLOUR for k in labels])
+    for yi, v in zip(y, values, strict=True):
+        ax.text(v, yi, f" {v:,}", va="center", ha="left", fontsize=8)
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(0.8, max(10, values.max() if len(values) else 10) * 4)
+    ax.set_xlabel("usable images (log scale)")
+    odd = int(values[[k != expected for k in labels]].sum()) if len(values) else 0
+    ax.set_title(f"Image sizes: {odd:,} of {values.sum():,} not {expected}")
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], per_group: int) -> Figure:
+    rows = max(1, len(groups))
+    width, height = 2.2 + 1.05 * per_group, 1.75 * rows + 0.8  # inches; 0.8 for the title
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    fig.subplots_adjust(left=2.2 / width, right=0.99, top=1 - 0.8 / height, bottom=0.1 / height,
+                        wspace=0.08, hspace=0.45)
+    axes = fig.subplots(rows, per_group, squeeze=False)
+    table = catalog.table.set_index("id")
+    fig.suptitle("Sample photos per masterCategory / subCategory", fontsize=11, y=1 - 0.2 / height)
+    ids = [(r, c, item_id) for r, grp in enumerate(groups.values()) for c, item_id in enumerate(grp)]
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for s in ax.spines.values():
+            s.set_visible(False)
+    for r, label in enumerate(groups):
+        axes[r][0].set_ylabel(label.replace(" / ", "\n"), rotation=0, ha="right", va="center",
+                              fontsize=9, labelpad=8)
+    for r, c, item_id in tqdm(ids, desc="sample photos", unit="img", leave=False):
+        ax = axes[r][c]
+        path = table.at[item_id, "image_path"]
+        try:
+            im = open_rgb(path)
+            im.thumbnail((120, 160))
+            ax.imshow(np.asarray(im))
+        except ValueError as e:  # checked readable moments ago; say so on the figure if it changed since
+            log.warning("sample image %s unreadable: %s", path, e)
+            ax.text(0.5, 0.5, "unreadable", ha="center", va="center", fontsize=7)
+        label = textwrap.fill(str(table.at[item_id, "articleType"]), 15)  # long names would overlap
+        ax.set_title(f"{item_id}\n{label}", fontsize=6.5)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------- html
+
+
+_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: .5em 0; font-size: .9em; }
+td, th { border: 1px solid #ddd; padding: .25em .6em; text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+img { max-width: 100%; height: auto; border: 1px solid #eee; }
+.note { color: #555; } details { margin: .5em 0; } code { background: #f4f4f4; padding: 0 .2em; }
+"""
+
+
+def _table(rows: list[tuple], header: tuple | None = None) -> str:
+    def cell(v) -> str:
+        if isinstance(v, int | np.integer):
+            return f'<td class="n">{int(v):,}</td>'
+        return f"<td>{html.escape(str(v))}</td>"
+
+    head = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>" if header else ""
+    return "<table>" + head + "".join("<tr>" + "".join(cell(v) for v in r) + "</tr>" for r in rows) + "</table>"
+
+
+def _counts_table(counts: dict) -> str:
+    if counts and all(isinstance(v, dict) for v in counts.values()) and "total" in counts:
+        keys = list(counts["total"])
+        return _table([(k, counts["total"][k], counts["with_image"][k], counts["without_image"][k])
+                       for k in keys], ("value", "products", "with usable image", "no usable image"))
+    if counts and all(isinstance(v, list) for v in counts.values()):
+        return _table([(k, ", ".join(map(str, v))) for k, v in counts.items()], ("group", "ids"))
+    return _table(list(counts.items()), ("value", "count"))
+
+
+def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, bytes]) -> str:
+    d = payload["data_report"]
+    empty = ", ".join(f"{k} {v:,}" for k, v in d["missing_values"].items() if v) or "none"
+    na = ", ".join(f"{k} {v:,}" for k, v in d["na_values"].items() if v) or "none"
+    odd = ", ".join(f"{k}: {v}" for k, v in sorted(d["odd_size_images"].items())) or "none"
+    numbers = [
+        ("rows in styles.csv", d["rows"]),
+        ("rows recovered (unquoted comma in productDisplayName)", d["rows_recovered"]),
+        ("rows rejected", len(d["rows_rejected"])),
+        ("rows accepted", d["rows_accepted"]),
+        ("with a usable image", d["with_image"]),
+        ("missing image", d["missing_image"]),
+        ("unreadable image", len(d["unreadable_image"])),
+        ("images not 60x80", d["images_not_60x80"]),
+        ("articleType classes (usable images)", d["classes"]),
+        ("classes with fewer than 10 images", d["classes_under_10"]),
+    ]
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>fashionrec EDA: {html.escape(catalog.root.name)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>Catalogue EDA: <code>{html.escape(str(catalog.root))}</code></h1>",
+        f"<p class='note'>fashionrec {html.escape(__version__)}. Numbers behind every plot: "
+        "<a href='report.json'>report.json</a>. Click a plot for its PNG.</p>",
+        "<h2 id='data-report'>Data report</h2>",
+        _table(numbers),
+        f"<p>Empty fields (missing values): {html.escape(empty)}.<br>"
+        f"Literal <code>NA</code> values (a real catalogue value, kept as the string \"NA\"): {html.escape(na)}."
+        f"<br>Image sizes other than 60x80: {html.escape(odd)}.</p>",
+    ]
+    if d["recovered_lines"]:
+        lines = ", ".join(map(str, d["recovered_lines"][:50]))
+        parts.append(f"<p>Recovered lines: {lines}{' ...' if len(d['recovered_lines']) > 50 else ''}</p>")
+    if d["rows_rejected"]:
+        parts.append("<details open><summary>Rejected rows</summary>"
+                     + _table([(r["line"], r["reason"], r["raw"][:120]) for r in d["rows_rejected"][:100]],
+                              ("line", "reason", "row"))
+                     + _more(len(d["rows_rejected"]), 100) + "</details>")
+    if d["unreadable_image"]:
+        parts.append("<details open><summary>Unreadable images</summary>"
+                     + _table([(p["id"], p["reason"]) for p in d["unreadable_image"][:100]], ("id", "reason"))
+                     + _more(len(d["unreadable_image"]), 100) + "</details>")
+    parts.append("<p>Contents: " + " · ".join(f"<a href='#{p.name}'>{html.escape(p.title)}</a>"
+                                              for p in plots) + "</p>")
+    for p in plots:
+        b64 = base64.b64encode(images[p.name]).decode("ascii")
+        parts += [
+            f"<h2 id='{p.name}'>{html.escape(p.title)}</h2>",
+            f"<p class='note'>{html.escape(p.note)}</p>",
+            f"<a href='{p.file}'><img src='data:image/png;base64,{b64}' alt='{html.escape(p.title)}'></a>",
+            f"<details><summary>counts</summary>{_counts_table(p.counts)}</details>",
+        ]
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+def _more(n: int, shown: int) -> str:
+    return f"<p class='note'>... and {n - shown:,} more in report.json</p>" if n > shown else ""

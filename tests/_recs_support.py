@@ -1,0 +1,65 @@
+"""Shared, built-once objects for the recommender tests: a tiny random tagger and an index of the fixture."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import tempfile
+from pathlib import Path
+
+import torch
+
+from fashionrec.catalog import ATTRIBUTES, Catalog, load_catalog
+from fashionrec.data import LabelSpace, load_image_tensor, preprocess
+from fashionrec.models import create_model
+from fashionrec.recommend import Recommender
+from fashionrec.tagger import Tagger, save_checkpoint
+
+FIXTURE = Path(__file__).parent / "fixtures" / "catalog"
+
+
+@functools.cache
+def workdir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="fashionrec-recs-"))
+
+
+@functools.cache
+def fixture_catalog() -> Catalog:
+    return load_catalog(FIXTURE, progress=False)
+
+
+@functools.cache
+def tiny_tagger_path() -> Path:
+    torch.manual_seed(0)
+    classes = LabelSpace.from_frame(fixture_catalog().usable, ATTRIBUTES).classes
+    model = create_model("fashion-cnn", {h: len(c) for h, c in classes.items()})
+    # Calibrate batch norm on the fixture images so random embeddings differ between products
+    # (with untouched running stats every photo maps to nearly the same vector).
+    images = load_image_tensor(fixture_catalog().usable["image_path"].tolist(), progress=False)
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.reset_running_stats()
+            m.momentum = None
+    model.train()
+    with torch.no_grad():
+        model(preprocess(images, model.spec))
+    model.eval()
+    return save_checkpoint(model, classes, {"name": "test"}, workdir() / "m")
+
+
+@functools.cache
+def built_index() -> Path:
+    """Build once per session; tests that change an index work on a copy (see ``index_copy``)."""
+    out = workdir() / "index"
+    Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), out, progress=False)
+    return out
+
+
+@functools.cache
+def shared_recommender() -> Recommender:
+    return Recommender.load(built_index())
+
+
+def index_copy(dest: Path) -> Path:
+    shutil.copytree(built_index(), dest)
+    return dest

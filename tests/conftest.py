@@ -1,0 +1,71 @@
+"""Shared fixtures: the tiny fixture catalogue (always there) and the full shared catalogue (optional).
+
+Tests marked ``full_data`` are skipped when the full catalogue is absent. It is looked for at
+``$FASHIONREC_DATA`` or, by default, ``../shared/datasets/fashion-product-images-small`` beside the repo.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from fashionrec.catalog import Catalog, load_catalog
+
+TESTS = Path(__file__).resolve().parent
+FIXTURE_DIR = TESTS / "fixtures" / "catalog"
+
+
+def full_data_path() -> Path:
+    env = os.environ.get("FASHIONREC_DATA")
+    if env:
+        return Path(env).expanduser().resolve()
+    return (Path(__file__).parents[1] / "../shared/datasets/fashion-product-images-small").resolve()
+
+
+def _have_full_data() -> bool:
+    p = full_data_path()
+    return (p / "styles.csv").is_file() and (p / "images").is_dir()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _have_full_data():
+        return
+    skip = pytest.mark.skip(reason=f"full catalogue not found at {full_data_path()} (set FASHIONREC_DATA)")
+    for item in items:
+        if "full_data" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def fixture_dir() -> Path:
+    """The fixture catalogue folder (styles.csv + images/, with one row per bad case). Read-only."""
+    return FIXTURE_DIR
+
+
+@pytest.fixture(scope="session")
+def expected() -> dict:
+    """Hand-computed facts about the fixture catalogue (tests/fixtures/catalog/EXPECTED.json)."""
+    return json.loads((FIXTURE_DIR / "EXPECTED.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def fixture_catalog(fixture_dir: Path) -> Catalog:
+    """The fixture catalogue, loaded once per session: do not modify its table in a test."""
+    return load_catalog(fixture_dir, progress=False)
+
+
+@pytest.fixture(scope="session")
+def full_data_dir() -> Path:
+    """The full shared catalogue folder; skips the test when it is absent."""
+    if not _have_full_data():
+        pytest.skip(f"full catalogue not found at {full_data_path()} (set FASHIONREC_DATA)")
+    return full_data_path()
+
+
+@pytest.fixture(scope="session")
+def full_catalog(full_data_dir: Path) -> Catalog:
+    """The full catalogue with every image checked (about 10-20 s), loaded once per session."""
+    return load_catalog(full_data_dir, progress=False)

@@ -1,0 +1,328 @@
+"""The HTTP API and web pages through FastAPI's TestClient, on a tiny index built from the fixture catalogue.
+
+Every endpoint is called once the happy way, and every kind of bad input a client can send must come back
+as a 4xx JSON error with a readable ``detail`` (never a 5xx).
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from fashionrec.api import Settings, create_app
+from fashionrec.catalog import ATTRIBUTES, Catalog
+from fashionrec.data import LabelSpace
+from fashionrec.models import create_model
+from fashionrec.tagger import Tagger, save_checkpoint
+
+KEY = "test-secret"
+
+
+def build_test_index(catalog: Catalog, work: Path) -> Path:
+    """A random tiny fashion-cnn tagger and an index over ``catalog``; returns the index folder."""
+    from fashionrec.recommend import Recommender
+
+    torch.manual_seed(0)
+    classes = LabelSpace.from_frame(catalog.usable, ATTRIBUTES).classes
+    model = create_model("fashion-cnn", {h: len(c) for h, c in classes.items()})
+    weights = save_checkpoint(model, classes, {"name": "test"}, work / "m")
+    tagger = Tagger.load(weights)
+    Recommender.build(catalog, tagger, work / "index", progress=False)
+    return work / "index"
+
+
+def jpeg_bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def png_bytes(size: tuple[int, int], mode: str = "1") -> bytes:
+    buf = io.BytesIO()
+    Image.new(mode, size).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def assert_error(r, *codes: int) -> str:
+    """A 4xx (one of ``codes``) with a JSON ``{"detail": "<message>"}``; returns the message."""
+    assert r.status_code in codes, (r.status_code, r.text[:500])
+    body = r.json()
+    assert isinstance(body["detail"], str) and body["detail"], body
+    return body["detail"]
+
+
+@pytest.fixture(scope="session")
+def index_dir(fixture_catalog: Catalog, tmp_path_factory) -> Path:
+    return build_test_index(fixture_catalog, tmp_path_factory.mktemp("service"))
+
+
+@pytest.fixture(scope="session")
+def reports_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("reports")
+    (d / "eda").mkdir()
+    (d / "eda" / "report.html").write_text("<html><body><h1>EDA of the catalogue</h1></body></html>")
+    test = d / "train" / "test-run" / "test"
+    test.mkdir(parents=True)
+    (test / "report.md").write_text("# Test report\n\n| metric | value |\n|---|---|\n| accuracy | 0.5 |\n")
+    Image.new("RGB", (20, 10), "red").save(test / "confusion.png")
+    return d
+
+
+@pytest.fixture(scope="session")
+def client(index_dir: Path, reports_dir: Path):
+    with TestClient(create_app(Settings(index_dir=index_dir, reports_dir=reports_dir))) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
+def ids(client) -> list[int]:
+    page = client.get("/api/items", params={"limit": 100}).json()
+    return [it["id"] for it in page["items"]]
+
+
+@pytest.fixture(scope="session")
+def photo(fixture_dir: Path, ids: list[int]) -> bytes:
+    return jpeg_bytes(fixture_dir / "images" / f"{ids[0]}.jpg")
+
+
+# --- happy paths ------------------------------------------------------------------------------------------
+
+def test_health(client, fixture_catalog):
+    body = client.get("/health").json()
+    assert body["status"] == "ok"
+    assert body["catalogue_size"] == len(fixture_catalog.usable)
+    assert body["model"] and body["index"]
+
+
+def test_openapi_lists_every_endpoint(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    for p in ["/health", "/api/items", "/api/items/{item_id}", "/api/items/{item_id}/similar",
+              "/api/items/{item_id}/outfit", "/api/search/image", "/api/search/text", "/api/classify",
+              "/api/recommend/profile", "/images/{item_id}.jpg"]:
+        assert p in paths, p
+    assert client.get("/docs").status_code == 200
+
+
+def test_browse_paginates_and_filters(client, fixture_catalog):
+    first = client.get("/api/items", params={"limit": 5}).json()
+    assert first["total"] == len(fixture_catalog.usable) and len(first["items"]) == 5
+    second = client.get("/api/items", params={"limit": 5, "offset": 5}).json()
+    assert {i["id"] for i in first["items"]}.isdisjoint(i["id"] for i in second["items"])
+    beyond = client.get("/api/items", params={"offset": 100_000}).json()
+    assert beyond["items"] == [] and beyond["total"] == first["total"]
+
+    r = client.get("/api/items", params={"articleType": "Jeans", "limit": 100}).json()
+    assert r["total"] == (fixture_catalog.usable["articleType"] == "Jeans").sum() > 0
+    assert all(i["articleType"] == "Jeans" for i in r["items"])
+    r = client.get("/api/items", params={"gender": "Women", "masterCategory": "Apparel"}).json()
+    assert all(i["gender"] == "Women" and i["masterCategory"] == "Apparel" for i in r["items"])
+    assert client.get("/api/items", params={"gender": ""}).json()["total"] == first["total"]  # empty = any
+
+
+def test_browse_text_query(client):
+    r = client.get("/api/items", params={"q": "jeans"}).json()
+    assert r["total"] > 0
+    assert all("jeans" in (i["productDisplayName"] or "").lower() or i["articleType"] == "Jeans"
+               for i in r["items"])
+
+
+def test_item_has_metadata_and_predictions(client, ids):
+    item = client.get(f"/api/items/{ids[0]}").json()
+    assert item["id"] == ids[0] and item["image_url"] == f"/images/{ids[0]}.jpg"
+    assert item["articleType"] and item["productDisplayName"]
+    assert set(item["predicted"]) == set(ATTRIBUTES)
+    assert all(0.0 <= p["prob"] <= 1.0 for p in item["predicted"].values())
+
+
+def test_similar_and_outfit(client, ids):
+    recs = client.get(f"/api/items/{ids[0]}/similar", params={"k": 5}).json()["results"]
+    assert 0 < len(recs) <= 5 and ids[0] not in [r["id"] for r in recs]
+    assert all(r["reason"] and r["item"]["id"] == r["id"] for r in recs)
+    women = client.get(f"/api/items/{ids[0]}/similar", params={"k": 5, "gender": "Women"}).json()["results"]
+    assert all(r["item"]["gender"] == "Women" for r in women)
+    varied = client.get(f"/api/items/{ids[0]}/similar", params={"k": 5, "diversity": 0.5})
+    assert varied.status_code == 200
+    outfit = client.get(f"/api/items/{ids[0]}/outfit", params={"k": 3}).json()["results"]
+    assert len(outfit) <= 3 and all(r["reason"] for r in outfit)
+
+
+def test_search_image_and_classify(client, photo):
+    r = client.post("/api/search/image", files={"file": ("shirt.jpg", photo, "image/jpeg")}, params={"k": 4})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body["predicted"]) == set(ATTRIBUTES) and 0 < len(body["results"]) <= 4
+    r = client.post("/api/classify", files={"file": ("shirt.jpg", photo, "image/jpeg")})
+    assert r.status_code == 200, r.text
+    predicted = r.json()["predicted"]
+    for head, labels in predicted.items():  # every class of every head, best first, summing to 1
+        assert len(labels) == len(client.app.state.service.rec.tagger.classes[head])
+        probs = [p["prob"] for p in labels]
+        assert probs == sorted(probs, reverse=True) and abs(sum(probs) - 1) < 1e-3
+
+
+def test_search_text(client):
+    r = client.get("/api/search/text", params={"q": "black watch", "k": 3})
+    assert r.status_code == 200, r.text
+    recs = r.json()["results"]
+    assert 0 < len(recs) <= 3 and all(r["reason"] for r in recs)
+
+
+def test_profile(client, ids):
+    r = client.post("/api/recommend/profile", json={"liked": ids[:3], "k": 5})
+    assert r.status_code == 200, r.text
+    got = [x["id"] for x in r.json()["results"]]
+    assert 0 < len(got) <= 5 and not set(got) & set(ids[:3])
+
+
+def test_images_by_id(client, ids, fixture_dir):
+    r = client.get(f"/images/{ids[0]}.jpg")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+    assert r.content == (fixture_dir / "images" / f"{ids[0]}.jpg").read_bytes()
+
+
+def test_web_pages(client, ids):
+    home = client.get("/")
+    assert home.status_code == 200 and f"/item/{ids[0]}" in home.text
+    assert "Type: any" in home.text and "Colour: any" in home.text  # filter dropdowns from the catalogue's values
+    filtered = client.get("/", params={"articleType": "Jeans", "q": "jeans"})
+    assert filtered.status_code == 200
+    assert client.get("/", params={"gender": "Martian"}).status_code == 200  # ignored with a notice
+    page = client.get(f"/item/{ids[0]}")
+    assert page.status_code == 200 and "Similar items" in page.text and "Complete the look" in page.text
+    assert client.get("/item/999999999").status_code == 404
+    assert "Drop a product photo" in client.get("/upload").text
+    assert client.get("/static/app.css").status_code == 200
+    assert client.get("/static/app.js").status_code == 200
+
+
+def test_reports(client):
+    page = client.get("/reports")
+    assert page.status_code == 200
+    assert "/reports/eda/report.html" in page.text and "confusion.png" in page.text and "accuracy" in page.text
+    assert "EDA of the catalogue" in client.get("/reports/eda/report.html").text
+    assert client.get("/reports/model/confusion.png").headers["content-type"] == "image/png"
+    assert client.get("/reports/eda/..%2f..%2fetc%2fpasswd").status_code == 404
+    assert client.get("/reports/model/report.py").status_code == 404
+
+
+def test_reports_absent_say_so(index_dir, tmp_path, client):
+    app = create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=client.app.state.service.rec)
+    with TestClient(app) as c:
+        text = c.get("/reports").text
+    assert "No EDA report yet" in text and "No evaluation report" in text
+
+
+# --- bad input: always a 4xx JSON error that says what is wrong -------------------------------------------
+
+def test_unknown_ids_are_404(client):
+    for url in ["/api/items/999999999", "/api/items/999999999/similar", "/api/items/999999999/outfit",
+                "/images/999999999.jpg"]:
+        assert "999999999" in assert_error(client.get(url), 404), url
+    assert_error(client.post("/api/recommend/profile", json={"liked": [999999999]}), 404, 422)
+
+
+def test_malformed_ids_and_params_are_422(client, ids):
+    assert_error(client.get("/api/items/abc"), 422)
+    for params in [{"k": 0}, {"k": 101}, {"k": "ten"}, {"diversity": 2}]:
+        assert_error(client.get(f"/api/items/{ids[0]}/similar", params=params), 422)
+    assert_error(client.get(f"/api/items/{ids[0]}/outfit", params={"k": 1000}), 422)
+    assert_error(client.get("/api/search/text", params={"q": "shirt", "k": 0}), 422)
+    assert_error(client.get("/api/search/text"), 422)
+    assert_error(client.get("/api/search/text", params={"q": "   "}), 422)
+    for params in [{"offset": -1}, {"limit": 0}, {"limit": 1000}, {"offset": "x"}]:
+        assert_error(client.get("/api/items", params=params), 422)
+    assert_error(client.post("/api/recommend/profile", json={"liked": [], "k": 5}), 422)
+    assert_error(client.post("/api/recommend/profile", json={"liked": ids[:1], "k": 500}), 422)
+    assert_error(client.post("/api/recommend/profile", content=b"{not json",
+                             headers={"content-type": "application/json"}), 422)
+
+
+def test_unknown_filter_values_are_422(client, ids):
+    msg = assert_error(client.get("/api/items", params={"gender": "Martian"}), 422)
+    assert "gender" in msg and "Martian" in msg and "Women" in msg  # says what exists
+    assert_error(client.get(f"/api/items/{ids[0]}/similar", params={"articleType": "Spacesuits"}), 422)
+    assert_error(client.get("/api/search/text", params={"q": "shirt", "baseColour": "Ultraviolet"}), 422)
+
+
+@pytest.mark.parametrize("url", ["/api/search/image", "/api/classify"])
+def test_bad_uploads(client, url, photo, fixture_dir):
+    def post(data: bytes, name: str = "x.jpg"):
+        return client.post(url, files={"file": (name, data, "image/jpeg")})
+
+    assert "empty" in assert_error(post(b""), 422)
+    assert "image" in assert_error(post(b"hello, I am not a picture", "notes.txt"), 422)
+    assert_error(post(photo[: len(photo) // 2]), 422)  # truncated JPEG
+    assert_error(post((fixture_dir / "images" / "51730.jpg").read_bytes()), 422)  # a text file named .jpg
+    assert "pixels" in assert_error(post(png_bytes((7000, 7000)), "big.png"), 413, 422)  # 49 Mpx > 40 Mpx
+    assert_error(post(png_bytes((20000, 20000)), "bomb.png"), 413, 422)  # 400 Mpx decompression bomb
+    assert_error(client.post(url), 422)  # no file field at all
+    assert_error(client.post(url, data={"file": "just text"}), 422)
+
+
+def test_oversize_upload_is_413(client, index_dir):
+    big = b"\xff\xd8" + b"\0" * (10 * 1024 * 1024 + 10)  # over the 10 MB default: refused by Content-Length
+    assert "MB" in assert_error(client.post("/api/search/image", files={"file": ("big.jpg", big)}), 413)
+    # Under the header check but over a small limit: refused after reading max + 1 bytes.
+    small = create_app(Settings(index_dir=index_dir, max_upload_mb=0.05), recommender=client.app.state.service.rec)
+    with TestClient(small) as c:
+        r = c.post("/api/classify", files={"file": ("big.jpg", b"\xff\xd8" + b"\0" * 70_000)})
+        assert "MB" in assert_error(r, 413)
+
+
+@pytest.mark.parametrize("path", [
+    "/images/..%2f..%2fetc%2fpasswd", "/images/..%2f..%2fetc%2fpasswd.jpg", "/images/%2e%2e%2fstyles.csv",
+    "/images/../../etc/passwd", "/images/1.jpg%00.png", "/images/-1.jpg", "/images/abc.jpg",
+    "/images/1.png", "/images//etc/passwd",
+])
+def test_image_path_traversal_never_serves_a_file(client, path):
+    r = client.get(path)
+    assert r.status_code in (404, 422), (path, r.status_code)
+    assert "root:" not in r.text and "productDisplayName" not in r.text
+
+
+# --- writes: API key, persistence -------------------------------------------------------------------------
+
+def test_add_item_disabled_without_configured_key(client, photo):
+    r = client.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
+                    data={"productDisplayName": "New shirt"}, headers={"X-API-Key": "anything"})
+    assert "FASHIONREC_API_KEY" in assert_error(r, 403)
+
+
+def test_add_item_needs_key_and_survives_restart(index_dir, tmp_path, photo, fixture_catalog):
+    from fashionrec.recommend import Recommender
+
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+    settings = Settings(index_dir=live, api_key=KEY)
+    row = fixture_catalog.usable.iloc[0]
+    meta = {"productDisplayName": "Brand New Test Shirt", "gender": row["gender"],
+            "masterCategory": row["masterCategory"], "subCategory": row["subCategory"],
+            "articleType": row["articleType"], "baseColour": row["baseColour"], "season": "Summer",
+            "year": "2024", "usage": "Casual"}
+    files = {"image": ("p.jpg", photo, "image/jpeg")}
+    with TestClient(create_app(settings)) as c:
+        assert_error(c.post("/api/items", files=files, data=meta), 401)
+        assert_error(c.post("/api/items", files=files, data=meta, headers={"X-API-Key": "wrong"}), 403)
+        assert_error(c.post("/api/items", files={"image": ("p.jpg", b"nope")}, data=meta,
+                            headers={"X-API-Key": KEY}), 422)
+        assert_error(c.post("/api/items", files=files, data={**meta, "year": "soon"},
+                            headers={"X-API-Key": KEY}), 422)
+        assert_error(c.post("/api/items", files=files, data={"gender": "Men"}, headers={"X-API-Key": KEY}), 422)
+        r = c.post("/api/items", files=files, data=meta, headers={"X-API-Key": KEY})
+        assert r.status_code == 201, r.text
+        new_id = r.json()["id"]
+        assert c.get(f"/api/items/{new_id}").json()["productDisplayName"] == "Brand New Test Shirt"
+        size = c.get("/health").json()["catalogue_size"]
+    assert size == len(fixture_catalog.usable) + 1
+
+    with TestClient(create_app(settings)) as c:  # a restart: everything reloaded from disk
+        assert c.get("/health").json()["catalogue_size"] == size
+        assert c.get(f"/api/items/{new_id}").json()["productDisplayName"] == "Brand New Test Shirt"
+        assert c.get(f"/images/{new_id}.jpg").status_code == 200
+        hits = c.get("/api/items", params={"q": "Brand New Test"}).json()
+        assert new_id in [i["id"] for i in hits["items"]]
+    assert new_id in Recommender.load(live).items.index

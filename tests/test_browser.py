@@ -1,0 +1,167 @@
+"""End-to-end: Playwright drives headless Debian chromium against a live uvicorn server on 127.0.0.1.
+
+Browse the grid, filter, open a product (similar items and outfit cards with reasons), upload a photo through
+the file input and see predictions, search text. Screenshots (desktop and phone width) go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from fashionrec.api import Settings, create_app
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(fixture_catalog, tmp_path_factory):
+    """A live server in a background thread; yields its base URL."""
+    from test_api import build_test_index
+
+    index = build_test_index(fixture_catalog, tmp_path_factory.mktemp("browser"))
+    port = free_port()
+    config = uvicorn.Config(create_app(Settings(index_dir=index, reports_dir=tmp_path_factory.mktemp("r"))),
+                            host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/health", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    else:
+        pytest.fail("the server did not start within 60 s")
+    yield url
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def images_loaded(pg) -> None:
+    """Scroll through the page so lazy images load, then wait until every image has decoded."""
+    pg.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    pg.wait_for_function("[...document.images].filter(i => !i.hidden && i.getAttribute('src'))"
+                         ".every(i => i.complete && i.naturalWidth > 0)")
+    pg.evaluate("window.scrollTo(0, 0)")
+
+
+def screenshot(pg, path: Path) -> None:
+    images_loaded(pg)
+    pg.screenshot(path=str(path), full_page=True)
+
+
+@pytest.fixture(params=[(1280, 900), (390, 844)], ids=["desktop", "phone"])
+def page(request, browser):
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.shot = lambda name: screenshot(pg, ARTIFACTS / f"{name}-{request.node.callspec.id}.png")
+    yield pg
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_browse_filter_and_open_a_product(server, page):
+    page.goto(server + "/")
+    cards = page.locator("#grid .card")
+    assert cards.count() == 24
+    images_loaded(page)
+    page.shot("catalogue")
+
+    page.select_option("select[name=articleType]", "Jeans")  # auto-submits
+    page.wait_for_url("**articleType=Jeans**")
+    assert 0 < cards.count() < 24
+    assert all("Jeans" in t for t in page.locator("#grid .card .meta").all_inner_texts())
+    page.shot("catalogue-filtered")
+
+    cards.first.click()
+    page.wait_for_url("**/item/**")
+    assert page.locator("h1").inner_text()
+    assert page.locator("#attrs tbody tr").count() == 7
+    assert page.locator("#similar .card").count() > 0
+    assert page.locator("#outfit .card").count() > 0
+    assert page.locator("#similar .card .reason").first.inner_text().strip()
+    images_loaded(page)
+    page.shot("item")
+
+    page.locator("#similar .card").first.click()  # recommendations lead to more products
+    page.wait_for_url("**/item/**")
+    assert page.locator("#similar .card").count() > 0
+
+
+def test_text_search(server, page):
+    page.goto(server + "/")
+    page.fill("input[name=q]", "watch")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**q=watch**")
+    assert page.locator("#grid .card").count() > 0
+    assert "watch" in page.locator("#count").inner_text() or page.locator("#grid .card").count() > 0
+    page.shot("search")
+
+
+def test_upload_a_photo(server, page, fixture_dir):
+    photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+    page.goto(server + "/upload")
+    page.shot("upload-empty")
+    page.set_input_files("#file", str(photo))
+    page.wait_for_selector("#upload-result:not([hidden])")
+    assert page.locator("#predicted .chip[data-head=articleType]").inner_text().startswith("Type:")
+    assert page.locator("#upload-similar .card").count() > 0
+    page.shot("upload-result")
+
+    bad = ARTIFACTS / "not-an-image.jpg"
+    bad.write_text("hello")
+    page.set_input_files("#file", str(bad))
+    page.wait_for_selector("#upload-error:not([hidden])")
+    assert "image" in page.locator("#upload-error").inner_text()
+
+
+def test_reports_page(server, page):
+    page.goto(server + "/reports")
+    assert "No EDA report yet" in page.content()
+    page.shot("reports")
+
+
+def test_artifacts_dir_is_ignored():
+    root = Path(__file__).resolve().parents[1]
+    if shutil.which("git") and (root / ".gitignore").exists():
+        assert "tests/artifacts/" in (root / ".gitignore").read_text()

@@ -1,0 +1,172 @@
+"""The catalogue loader: every row and image accounted for, with the reason and line of each problem."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from fashionrec.catalog import COLUMNS, Catalog, load_catalog, open_rgb
+from fashionrec.errors import CatalogError
+
+
+def row(catalog: Catalog, item_id: int) -> pd.Series:
+    rows = catalog.table[catalog.table["id"] == item_id]
+    assert len(rows) == 1, f"id {item_id} should appear once in the table"
+    return rows.iloc[0]
+
+
+def test_counts_match_the_hand_computed_expectations(fixture_catalog: Catalog, expected: dict) -> None:
+    r = fixture_catalog.report
+    assert r.rows == expected["rows"]
+    assert r.rows_recovered == expected["rows_recovered"]
+    assert r.recovered_lines == expected["recovered_lines"]
+    assert len(fixture_catalog.table) == expected["accepted_rows"]
+    assert r.with_image == expected["with_image"] == len(fixture_catalog.usable)
+    assert r.missing_image == expected["missing_image"]
+    assert r.classes == expected["classes"]
+    assert r.class_counts == expected["class_counts"]
+    assert r.odd_size_images == expected["odd_size_images"]
+    assert {k: v for k, v in r.missing_values.items() if v} == expected["missing_values"]
+    # Every accepted row is in exactly one image state.
+    assert r.with_image + r.missing_image + len(r.unreadable_image) == len(fixture_catalog.table)
+
+
+def test_every_rejected_row_is_reported_with_its_line_and_reason(fixture_catalog: Catalog,
+                                                                 expected: dict) -> None:
+    got = [(x.line, x.reason) for x in fixture_catalog.report.rows_rejected]
+    assert got == [(x["line"], x["reason"]) for x in expected["rows_rejected"]]
+    lines = (Path(fixture_catalog.root) / "styles.csv").read_text().splitlines()
+    for rejected in fixture_catalog.report.rows_rejected:
+        assert rejected.raw == lines[rejected.line - 1], "raw must be the rejected line as written"
+
+
+def test_rejected_rows_are_not_in_the_table(fixture_catalog: Catalog) -> None:
+    table = fixture_catalog.table
+    assert table["id"].is_unique
+    # The duplicate of id 12933 (a Jeans row) is dropped; the first occurrence (Tshirts) is kept.
+    assert row(fixture_catalog, 12933)["articleType"] == "Tshirts"
+    assert 21406 not in set(table["id"])  # the row with too few fields
+
+
+def test_recovered_row_has_its_comma_joined_back_into_the_name(fixture_catalog: Catalog,
+                                                              expected: dict) -> None:
+    r = row(fixture_catalog, expected["recovered_id"])
+    assert r["productDisplayName"] == expected["recovered_name"]
+    assert r["usage"] == "Casual"  # the fields before the name are where they belong
+
+
+def test_literal_na_stays_the_string_na(fixture_catalog: Catalog, expected: dict) -> None:
+    for column, ids in expected["na_values"].items():
+        assert list(fixture_catalog.table.loc[fixture_catalog.table[column] == "NA", "id"]) == ids
+        for item_id in ids:
+            value = row(fixture_catalog, item_id)[column]
+            assert value == "NA" and isinstance(value, str)
+    assert fixture_catalog.table["baseColour"].notna().all()
+    assert fixture_catalog.table["usage"].notna().all()
+
+
+def test_empty_field_is_missing(fixture_catalog: Catalog, expected: dict) -> None:
+    assert pd.isna(row(fixture_catalog, expected["empty_season_id"])["season"])
+    assert fixture_catalog.table["season"].isna().sum() == 1
+
+
+def test_missing_and_unreadable_images_are_reported_per_id(fixture_catalog: Catalog, expected: dict) -> None:
+    r = fixture_catalog.report
+    assert sorted(r.missing_image_ids) == sorted(expected["missing_image_ids"])
+    reasons = {p.id: p.reason for p in r.unreadable_image}
+    assert set(reasons) == {int(i) for i in expected["unreadable_image_ids"]}
+    assert "zero-byte" in reasons[44333]
+    assert "truncated" in reasons[14426].lower()
+    assert "not an image" in reasons[51730]
+    usable_ids = set(fixture_catalog.usable["id"])
+    assert usable_ids.isdisjoint(reasons) and usable_ids.isdisjoint(r.missing_image_ids)
+    assert (fixture_catalog.usable["image_status"] == "ok").all()
+
+
+def test_odd_images_are_usable_with_their_true_size(fixture_catalog: Catalog, expected: dict) -> None:
+    for item_id in map(int, expected["decodes_to_rgb"]):
+        assert row(fixture_catalog, item_id)["image_status"] == "ok"
+    large = row(fixture_catalog, expected["large_id"])
+    assert (large["width"], large["height"]) == (1800, 2400)
+
+
+@pytest.mark.parametrize("item_id,source_mode", [(25220, "RGBA"), (56313, "CMYK"), (24924, "RGB"),
+                                                 (41242, "L")])
+def test_open_rgb_decodes_odd_images_to_rgb(fixture_dir: Path, item_id: int, source_mode: str) -> None:
+    path = fixture_dir / "images" / f"{item_id}.jpg"
+    with Image.open(path) as im:
+        assert im.mode == source_mode  # the fixture really holds the odd case
+        size = im.size
+    rgb = open_rgb(path)
+    assert rgb.mode == "RGB" and rgb.size == size
+
+
+def test_open_rgb_puts_transparent_pixels_on_white(fixture_dir: Path, expected: dict) -> None:
+    # The fixture's transparent pixels hold black RGB: dropping alpha would show black, not white.
+    rgb = open_rgb(fixture_dir / "images" / f"{expected['png_alpha_id']}.jpg")
+    assert rgb.getpixel((0, 0)) == (255, 255, 255)
+    assert rgb.getpixel((3, 3)) == (255, 255, 255)
+
+
+@pytest.mark.parametrize("item_id", [44333, 14426, 51730])
+def test_open_rgb_raises_value_error_for_broken_files(fixture_dir: Path, item_id: int) -> None:
+    with pytest.raises(ValueError):
+        open_rgb(fixture_dir / "images" / f"{item_id}.jpg")
+
+
+def test_open_rgb_refuses_images_over_the_pixel_limit(fixture_dir: Path, expected: dict) -> None:
+    with pytest.raises(ValueError, match="over the limit"):
+        open_rgb(fixture_dir / "images" / f"{expected['large_id']}.jpg", max_pixels=1000 * 1000)
+
+
+def test_table_has_the_documented_columns(fixture_catalog: Catalog) -> None:
+    for c in [*COLUMNS, "image_path", "image_status", "image_reason", "width", "height"]:
+        assert c in fixture_catalog.table.columns
+    assert fixture_catalog.table["id"].dtype == "int64"
+
+
+def test_a_folder_without_styles_csv_is_a_catalog_error(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    with pytest.raises(CatalogError, match="styles.csv"):
+        load_catalog(tmp_path, progress=False)
+
+
+def test_a_folder_without_images_is_a_catalog_error(tmp_path: Path, fixture_dir: Path) -> None:
+    shutil.copy(fixture_dir / "styles.csv", tmp_path / "styles.csv")
+    with pytest.raises(CatalogError, match="images"):
+        load_catalog(tmp_path, progress=False)
+
+
+def test_a_folder_that_does_not_exist_is_a_catalog_error(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="does not exist"):
+        load_catalog(tmp_path / "nowhere", progress=False)
+
+
+def test_a_styles_csv_without_the_columns_is_a_catalog_error(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text("id,name\n1,shirt\n")
+    with pytest.raises(CatalogError, match="lacks the columns"):
+        load_catalog(tmp_path, progress=False)
+
+
+@pytest.mark.full_data
+def test_full_catalogue_matches_the_dataset_readme(full_catalog: Catalog) -> None:
+    r = full_catalog.report
+    assert r.rows == 44446
+    assert r.rows_recovered == 22
+    assert r.rows_rejected == []
+    assert r.with_image == 39730
+    assert r.missing_image == 4716
+    assert r.unreadable_image == []
+    assert r.classes == 141
+    assert sum(1 for c in r.class_counts.values() if c >= 10) == 103
+    assert max(r.class_counts.items(), key=lambda kv: kv[1]) == ("Tshirts", 6359)
+    assert sum(r.odd_size_images.values()) == 21
+    table = full_catalog.table
+    assert (table["baseColour"] == "NA").sum() == 15
+    assert (table["usage"] == "NA").sum() == 316
+    assert {k: v for k, v in r.missing_values.items() if v} == {"season": 21, "year": 1, "usage": 1}

@@ -1,0 +1,76 @@
+"""`fashionrec data check`, `data split` and `eda` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fashionrec.cli import app
+
+runner = CliRunner()
+REQUIRED_KEYS = {"rows", "rows_recovered", "rows_rejected", "with_image", "missing_image",
+                 "unreadable_image", "classes", "class_counts"}
+
+
+def flat(output: str) -> str:
+    """CLI output with rich's line wrapping undone, so long paths can be searched for."""
+    return output.replace("\n", "")
+
+
+def test_data_check_writes_the_json_report(fixture_dir: Path, expected: dict, tmp_path: Path) -> None:
+    out = tmp_path / "report" / "check.json"
+    result = runner.invoke(app, ["data", "check", str(fixture_dir), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert set(report) >= REQUIRED_KEYS
+    assert report["rows"] == expected["rows"]
+    assert report["rows_recovered"] == expected["rows_recovered"]
+    assert [r["line"] for r in report["rows_rejected"]] == [r["line"] for r in expected["rows_rejected"]]
+    assert report["with_image"] == expected["with_image"]
+    assert report["missing_image"] == expected["missing_image"]
+    assert sorted(p["id"] for p in report["unreadable_image"]) == sorted(
+        int(i) for i in expected["unreadable_image_ids"])
+    assert report["classes"] == expected["classes"]
+    assert report["class_counts"] == expected["class_counts"]
+    # The printed summary names the problems too.
+    assert "line 173" in result.output and "id 44333" in result.output
+
+
+@pytest.mark.parametrize("missing", ["styles.csv", "images"])
+def test_data_check_exits_non_zero_and_names_what_is_missing(fixture_dir: Path, tmp_path: Path,
+                                                            missing: str) -> None:
+    if missing == "images":
+        shutil.copy(fixture_dir / "styles.csv", tmp_path / "styles.csv")
+    else:
+        (tmp_path / "images").mkdir()
+    result = runner.invoke(app, ["data", "check", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "error" in result.output and missing in flat(result.output)
+
+
+def test_data_split_writes_a_reproducible_split(fixture_dir: Path, tmp_path: Path) -> None:
+    paths = [tmp_path / "a" / "split.csv", tmp_path / "b" / "split.csv"]
+    for p in paths:
+        result = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(p), "--seed", "3"])
+        assert result.exit_code == 0, result.output
+    assert paths[0].read_text() == paths[1].read_text()
+    assert "train only" in result.output and "Ties" in result.output
+
+
+def test_eda_exits_non_zero_for_a_folder_without_styles_csv(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["eda", str(tmp_path), "--out", str(tmp_path / "eda")])
+    assert result.exit_code != 0
+    assert "styles.csv" in flat(result.output)
+    assert not (tmp_path / "eda").exists()
+
+
+def test_eda_writes_the_report(fixture_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "eda"
+    result = runner.invoke(app, ["eda", str(fixture_dir), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "report.html").is_file() and (out / "report.json").is_file()
+    assert "report.html" in flat(result.output)

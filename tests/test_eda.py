@@ -1,0 +1,112 @@
+"""The EDA report on the fixture: files written, HTML self-contained, JSON counts match the catalogue."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from fashionrec.catalog import Catalog
+from fashionrec.eda import write_eda_report
+
+PLOTS = {"gender", "master_category", "sub_category", "article_type", "base_colour", "season", "usage",
+         "year", "image_sizes", "samples"}
+
+
+@pytest.fixture(scope="module")
+def eda_dir(fixture_catalog: Catalog, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("eda")
+    html = write_eda_report(fixture_catalog, out)
+    assert html == out / "report.html"
+    return out
+
+
+@pytest.fixture(scope="module")
+def report(eda_dir: Path) -> dict:
+    return json.loads((eda_dir / "report.json").read_text())
+
+
+def test_every_plot_is_a_png_beside_the_report(eda_dir: Path, report: dict) -> None:
+    assert set(report["plots"]) == PLOTS
+    for name, plot in report["plots"].items():
+        path = eda_dir / plot["file"]
+        assert path.name == f"{name}.png"
+        with Image.open(path) as im:
+            assert im.format == "PNG" and im.width >= 400 and im.height >= 150
+    assert not list(eda_dir.glob(".*.tmp")), "atomic writes leave no temporary files"
+
+
+def test_report_files_get_the_usual_permissions(eda_dir: Path) -> None:
+    # Atomic writes go through mkstemp (mode 0600); the report must end up readable like any file.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for path in eda_dir.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path.name
+
+
+def test_html_embeds_and_links_every_plot(eda_dir: Path, report: dict) -> None:
+    html = (eda_dir / "report.html").read_text()
+    for plot in report["plots"].values():
+        assert f"href='{plot['file']}'" in html
+    embedded = html.split("data:image/png;base64,")[1:]
+    assert len(embedded) == len(PLOTS)
+    for chunk in embedded:  # each embedded image is a whole PNG
+        assert base64.b64decode(chunk.split("'", 1)[0])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<img src='http" not in html and "<script" not in html  # opens anywhere, offline
+
+
+def test_html_starts_with_the_data_report(eda_dir: Path, fixture_catalog: Catalog) -> None:
+    html = (eda_dir / "report.html").read_text()
+    r = fixture_catalog.report
+    top = html[: html.index("<h2 id='gender'>")]
+    for label, value in [("rows in styles.csv", r.rows), ("rows rejected", len(r.rows_rejected)),
+                         ("missing image", r.missing_image), ("unreadable image", len(r.unreadable_image)),
+                         ("with a usable image", r.with_image)]:
+        assert f"<td>{label}</td><td class=\"n\">{value:,}</td>" in top
+    for rejected in r.rows_rejected:
+        assert f'<td class="n">{rejected.line}</td>' in top
+    for problem in r.unreadable_image:
+        assert f'<td class="n">{problem.id:,}</td>' in top
+
+
+def test_json_counts_match_the_catalogue(report: dict, fixture_catalog: Catalog, expected: dict) -> None:
+    table = fixture_catalog.table
+    plots = report["plots"]
+    for name, column in [("gender", "gender"), ("master_category", "masterCategory"),
+                         ("sub_category", "subCategory"), ("base_colour", "baseColour"),
+                         ("usage", "usage"), ("season", "season"), ("year", "year")]:
+        counts = plots[name]["counts"]
+        assert sum(counts["total"].values()) == len(table), name
+        assert len(counts["total"]) == table[column].nunique(dropna=False), name
+        assert sum(counts["with_image"].values()) == expected["with_image"], name
+        for key, total in counts["total"].items():
+            assert counts["with_image"][key] + counts["without_image"][key] == total
+    gender = table["gender"].value_counts().to_dict()
+    assert plots["gender"]["counts"]["total"] == gender
+    assert plots["base_colour"]["counts"]["total"]["NA"] == 1  # the literal NA, kept as a value
+    assert plots["season"]["counts"]["total"]["(empty)"] == 1  # the empty field, shown as missing
+    assert plots["article_type"]["counts"] == expected["class_counts"]
+    assert plots["image_sizes"]["counts"] == {"60x80": expected["with_image"] - 2, **expected["odd_size_images"]}
+    d = report["data_report"]
+    assert (d["rows"], d["rows_recovered"], d["with_image"], d["missing_image"], d["classes"]) == (
+        expected["rows"], expected["rows_recovered"], expected["with_image"], expected["missing_image"],
+        expected["classes"])
+    assert d["na_values"]["baseColour"] == 1 and d["na_values"]["usage"] == 1
+
+
+def test_sample_grid_uses_only_usable_images(report: dict, fixture_catalog: Catalog) -> None:
+    usable = set(fixture_catalog.usable["id"])
+    groups = report["plots"]["samples"]["counts"]
+    assert groups and all(ids for ids in groups.values())
+    assert all(i in usable for ids in groups.values() for i in ids)
+    assert "Apparel / Topwear" in groups
+
+
+def test_report_is_reproducible(fixture_catalog: Catalog, eda_dir: Path, tmp_path: Path) -> None:
+    write_eda_report(fixture_catalog, tmp_path)
+    assert (tmp_path / "report.json").read_text() == (eda_dir / "report.json").read_text()

@@ -1,0 +1,97 @@
+"""FaissIndex: shapes, filtered search returns k when k exist, round trip, remove, HNSW."""
+
+import numpy as np
+import pytest
+
+from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.index import FaissIndex, VectorIndex
+
+
+def _data(n=600, d=16, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, d)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return np.arange(n, dtype=np.int64) * 3 + 7, x
+
+
+@pytest.fixture(params=["flat", "hnsw"])
+def index(request):
+    ids, x = _data()
+    idx = FaissIndex(16, kind=request.param, exact_below=50)
+    idx.add(ids, x)
+    return idx, ids, x
+
+
+def test_search_shapes_and_self_first(index):
+    idx, ids, x = index
+    assert isinstance(idx, VectorIndex) and len(idx) == len(ids)
+    scores, found = idx.search(x[:4], 5)
+    assert scores.shape == (4, 5) and scores.dtype == np.float32
+    assert found.shape == (4, 5) and found.dtype == np.int64
+    assert (found[:, 0] == ids[:4]).all()
+    assert (np.diff(scores, axis=1) <= 1e-6).all()
+
+
+@pytest.mark.parametrize("n_allowed", [3, 10, 40, 400])
+def test_filtered_search_returns_k_when_k_exist(index, n_allowed):
+    idx, ids, x = index
+    allowed = np.random.default_rng(1).choice(ids, n_allowed, replace=False)
+    scores, found = idx.search(x[:8], 10, filter_ids=allowed)
+    want = min(10, n_allowed)
+    assert ((found >= 0).sum(axis=1) == want).all()
+    assert np.isin(found[:, :want], allowed).all() and (found[:, want:] == -1).all()
+    # exact answer for the flat index
+    if idx.kind == "flat":
+        sub = x[np.isin(ids, allowed)]
+        best = np.sort(x[:8] @ sub.T, axis=1)[:, ::-1][:, :want]
+        np.testing.assert_allclose(scores[:, :want], best, rtol=1e-5, atol=1e-5)
+
+
+def test_boolean_mask_filter(index):
+    idx, ids, x = index
+    mask = np.zeros(len(ids), bool)
+    mask[::50] = True
+    _, found = idx.search(x[:2], 10, filter_ids=mask)
+    assert np.isin(found, ids[mask]).all() and (found >= 0).all()
+
+
+def test_save_load_round_trip(index, tmp_path):
+    idx, ids, x = index
+    idx.save(tmp_path)
+    again = FaissIndex.load(tmp_path)
+    assert again.kind == idx.kind and len(again) == len(idx)
+    for f in (None, ids[::9]):
+        a, b = idx.search(x[:5], 10, filter_ids=f), again.search(x[:5], 10, filter_ids=f)
+        np.testing.assert_array_equal(a[1], b[1])
+        np.testing.assert_allclose(a[0], b[0])
+
+
+def test_remove_and_duplicates(index):
+    idx, ids, x = index
+    assert idx.remove(ids[:2]) == 2 and len(idx) == len(ids) - 2
+    _, found = idx.search(x[:2], 5)
+    assert not np.isin(found, ids[:2]).any()
+    with pytest.raises(BadInputError):
+        idx.add(ids[5:6], x[5:6])
+
+
+def test_auto_kind_threshold_and_errors(tmp_path):
+    ids, x = _data(200)
+    assert _auto(ids, x, 100) == "hnsw" and _auto(ids, x, 1000) == "flat"
+    with pytest.raises(BadInputError):
+        FaissIndex(16, kind="ivf")
+    with pytest.raises(IndexError_, match="index build"):
+        FaissIndex.load(tmp_path)
+
+
+def _auto(ids, x, threshold):
+    idx = FaissIndex(16, hnsw_threshold=threshold)
+    idx.add(ids, x)
+    return idx.kind
+
+
+def test_hnsw_tuning_reaches_recall():
+    ids, x = _data(2000, 16)
+    idx = FaissIndex(16, kind="hnsw")
+    idx.add(ids, x)
+    assert idx.tune_ef_search(x[:100], k=10, target=0.95) >= 0.95

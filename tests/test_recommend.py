@@ -1,0 +1,134 @@
+"""Recommender on the fixture catalogue with a tiny random model (built once per session)."""
+
+import numpy as np
+import pytest
+from _recs_support import FIXTURE, index_copy, shared_recommender, tiny_tagger_path
+from PIL import Image
+
+from fashionrec.errors import BadInputError, IndexError_, NotFoundError
+from fashionrec.recommend import COMPLEMENTS, Rec, Recommender, colour_compatibility
+
+
+@pytest.fixture(scope="module")
+def rec() -> Recommender:
+    return shared_recommender()
+
+
+def _some_id(rec, **attrs):
+    m = np.ones(len(rec.items), bool)
+    for k, v in attrs.items():
+        m &= (rec.items[k] == v).to_numpy()
+    return int(rec.items["id"].to_numpy()[m][0])
+
+
+def test_index_folder_and_embeddings(rec):
+    d = rec.index_dir
+    for name in ("manifest.json", "items.csv", "embeddings.npy", "text_embeddings.npy", "vectors.faiss"):
+        assert (d / name).exists(), name
+    assert rec.manifest["count"] == len(rec.items) == len(rec.embeddings)
+    assert rec.embeddings.dtype == np.float32 and rec.embeddings.shape[1] == rec.manifest["dim"]
+    np.testing.assert_allclose(np.linalg.norm(rec.embeddings, axis=1), 1, atol=1e-4)
+    assert {"pred_articleType", "pred_articleType_prob", "image_path"} <= set(rec.items.columns)
+
+
+def test_embedder_encode(rec):
+    from fashionrec.embed import Embedder
+
+    ims = [Image.open(rec.image_path(i)) for i in rec.items["id"][:3]]
+    v = Embedder(rec.tagger).encode(ims)
+    assert v.shape == (3, rec.manifest["dim"]) and v.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(v, axis=1), 1, atol=1e-4)
+
+
+def test_item_and_errors(rec):
+    i = int(rec.items["id"].iloc[0])
+    assert rec.item(i)["id"] == i and "pred_gender" in rec.item(i)
+    with pytest.raises(NotFoundError):
+        rec.item(999_999_999)
+    with pytest.raises(NotFoundError):
+        rec.similar(999_999_999)
+    with pytest.raises(BadInputError, match="gender"):
+        rec.browse({"colour": "Red"})
+    with pytest.raises(IndexError_, match="index build"):
+        Recommender.load(FIXTURE / "nope")
+
+
+def test_browse(rec):
+    total, page = rec.browse({"gender": "Men"}, limit=5)
+    assert total == int((rec.items["gender"] == "Men").sum()) and len(page) == 5
+    total, page = rec.browse(q="JEANS")
+    assert total > 0 and all("jeans" in (p["productDisplayName"] + p["articleType"]).lower() for p in page)
+
+
+def test_similar_excludes_self_and_filters(rec):
+    i = _some_id(rec, articleType="Tshirts")
+    recs = rec.similar(i, k=10)
+    assert len(recs) == 10 and all(isinstance(r, Rec) for r in recs)
+    assert i not in [r.id for r in recs] and "visual similarity" in recs[0].reason
+    v = rec.vector(i)
+    assert all(float(rec.vector(r.id) @ v) <= 0.995 for r in recs)
+    n_jeans = int((rec.items["articleType"] == "Jeans").sum())
+    got = rec.similar(i, k=n_jeans + 5, filters={"articleType": "Jeans"})
+    assert len(got) == n_jeans and all(r.item["articleType"] == "Jeans" for r in got)
+    div = rec.similar(i, k=5, diversity=0.7)
+    assert len(div) == 5 and i not in [r.id for r in div]
+
+
+def test_photo_search(rec):
+    i = _some_id(rec, articleType="Jeans")
+    predicted, recs = rec.similar_to_image(Image.open(rec.image_path(i)), k=5)
+    assert set(predicted) == set(rec.tagger.classes) and len(predicted["articleType"][0]) == 2
+    assert recs[0].id == i and len(recs) == 5
+
+
+def test_text_search_colour_and_type(rec):
+    recs = rec.search_text("blue jeans", k=3)
+    assert len(recs) == 3
+    assert all(r.item["articleType"] == "Jeans" and r.item["baseColour"] == "Blue" for r in recs)
+    # Fewer exact matches than k: the exact ones first, then partial matches fill the page.
+    recs = rec.search_text("blue jeans for women", k=4)
+    assert len(recs) == 4 and recs[0].item["gender"] in ("Women", "Unisex")
+    assert all(r.item["articleType"] == "Jeans" for r in recs)
+    assert rec.parse_query("black formal shoes")["articleType"] == ["Formal Shoes"] or \
+        "Formal Shoes" not in set(rec.items["articleType"])
+    assert "Sports Shoes" in rec.parse_query("white shoes")["articleType"]
+    assert rec.parse_query("red t-shirt for men") == {"articleType": ["Tshirts"], "baseColour": ["Red"],
+                                                      "gender": ["Men", "Unisex"]}
+    # A parsed filter that matches nothing is dropped rather than returning nothing.
+    assert len(rec.search_text("purple jeans", k=3)) == 3
+
+
+def test_complete_the_look(rec):
+    i = _some_id(rec, subCategory="Topwear", gender="Men")
+    recs = rec.complete_the_look(i, k=4)
+    assert 1 <= len(recs) <= 4
+    subs = [r.item["subCategory"] for r in recs]
+    assert set(subs) <= set(COMPLEMENTS["Topwear"]) and len(set(subs)) == len(subs)
+    assert all(r.item["gender"] in ("Men", "Unisex") for r in recs)
+    assert all("for a" in r.reason for r in recs)
+    assert colour_compatibility("Blue", "White")[0] == 1.0 and colour_compatibility("Red", "Green")[0] < 0.5
+
+
+def test_profile_excludes_liked(rec):
+    liked = [_some_id(rec, articleType="Tshirts"), _some_id(rec, articleType="Heels")]
+    recs = rec.for_profile(liked, k=8)
+    assert len(recs) == 8 and not set(liked) & {r.id for r in recs}
+    assert len({r.id for r in recs}) == 8 and any(str(liked[1]) in r.reason for r in recs)
+
+
+def test_add_product_survives_reload(rec, tmp_path):
+    d = index_copy(tmp_path / "index")
+    r = Recommender.load(d, tiny_tagger_path())
+    src = _some_id(r, articleType="Handbags")
+    image = Image.open(r.image_path(src)).transpose(Image.FLIP_LEFT_RIGHT)
+    new_id = r.add_product(image, {"productDisplayName": "New mirrored bag", "gender": "Women"})
+    assert new_id == int(r.items["id"].max())
+    with pytest.raises(BadInputError):
+        r.add_product(image, {"id": new_id})
+    with pytest.raises(BadInputError):
+        r.add_product(image, {"colour": "Red"})
+    again = Recommender.load(d, tiny_tagger_path())
+    assert len(again) == len(rec) + 1 and again.item(new_id)["productDisplayName"] == "New mirrored bag"
+    assert again.image_path(new_id).exists()
+    _, recs = again.similar_to_image(image, k=3)
+    assert recs[0].id == new_id

@@ -1,0 +1,23 @@
+"""Offline recommender metrics on the fixture (tiny random model: values only need to be well-formed)."""
+
+from _recs_support import fixture_catalog, shared_recommender
+
+from fashionrec.recs_eval import default_text_queries, evaluate_recs, evaluate_text
+
+KEYS = ["precision_at_10_articleType", "precision_at_10_articleType_colour", "map_at_10_articleType",
+        "recall_at_10_articleType_colour", "catalogue_coverage", "intra_list_diversity"]
+
+
+def test_evaluate_recs_keys_and_ranges():
+    m = evaluate_recs(shared_recommender(), fixture_catalog(), progress=False, limit=25)
+    assert m["n_queries"] == 25 and m["n_queries_in_index_excluded_from_own_results"] == 25
+    for key in KEYS:
+        assert 0.0 <= m[key] <= 1.0, key
+    assert 0 < m["latency_ms_p50"] <= m["latency_ms_p99"]
+
+
+def test_evaluate_text():
+    queries = default_text_queries()
+    assert len(queries) >= 20
+    m = evaluate_text(shared_recommender(), queries[:5])
+    assert m["text_n_queries"] == 5 and 0.0 <= m["text_precision_at_10"] <= 1.0

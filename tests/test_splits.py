@@ -1,0 +1,103 @@
+"""Splits: reproducible from the seed, stratified by articleType, small classes reported, round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from fashionrec.catalog import Catalog
+from fashionrec.splits import SPLITS, Split, SplitConfig, make_split
+
+
+@pytest.fixture(scope="module")
+def items(fixture_catalog: Catalog) -> pd.DataFrame:
+    return fixture_catalog.usable
+
+
+def test_same_seed_gives_the_same_split(items: pd.DataFrame) -> None:
+    a = make_split(items, SplitConfig(seed=0))
+    b = make_split(items, SplitConfig(seed=0))
+    pd.testing.assert_series_equal(a.assignments, b.assignments)
+
+
+def test_another_seed_gives_another_split(items: pd.DataFrame) -> None:
+    a = make_split(items, SplitConfig(seed=0))
+    b = make_split(items, SplitConfig(seed=1))
+    assert not a.assignments.equals(b.assignments)
+    assert set(a.assignments.index) == set(b.assignments.index)
+
+
+def test_split_does_not_depend_on_row_order(items: pd.DataFrame) -> None:
+    shuffled = items.sample(frac=1.0, random_state=7)
+    pd.testing.assert_series_equal(make_split(items, seed=3).assignments,
+                                   make_split(shuffled, seed=3).assignments)
+
+
+def test_every_usable_item_is_in_exactly_one_split(items: pd.DataFrame) -> None:
+    split = make_split(items, seed=0)
+    assert split.assignments.index.is_unique
+    assert set(split.assignments.index) == set(items["id"])
+    assert set(split.assignments.unique()) <= set(SPLITS)
+    assert sum(len(split.ids(s)) for s in SPLITS) == len(items)
+
+
+def test_every_class_with_three_images_is_in_val_and_test(items: pd.DataFrame) -> None:
+    split = make_split(items, seed=0)
+    label = items.set_index("id")["articleType"]
+    per_class = pd.crosstab(label.loc[split.assignments.index], split.assignments)
+    counts = label.value_counts()
+    stratified = counts[counts >= 3].index
+    assert len(stratified) == 21
+    assert (per_class.loc[stratified, "val"] >= 1).all()
+    assert (per_class.loc[stratified, "test"] >= 1).all()
+    assert (per_class.loc[stratified, "train"] > per_class.loc[stratified, "test"]).all()
+
+
+def test_small_classes_are_train_only_and_reported(items: pd.DataFrame, expected: dict) -> None:
+    split = make_split(items, seed=0)
+    assert split.train_only_classes == expected["train_only_classes"]
+    ties = items.loc[items["articleType"] == "Ties", "id"]
+    assert (split.assignments.loc[ties] == "train").all()
+    assert split.summary()["train_only_classes"] == expected["train_only_classes"]
+
+
+def test_rows_without_a_label_are_listed_not_split(items: pd.DataFrame) -> None:
+    unlabelled = items.copy()
+    unlabelled.loc[unlabelled.index[:2], "articleType"] = None
+    split = make_split(unlabelled, seed=0)
+    assert sorted(split.unlabelled_ids) == sorted(unlabelled["id"].iloc[:2])
+    assert not set(split.unlabelled_ids) & set(split.assignments.index)
+
+
+def test_bad_fractions_are_refused(items: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="val_frac"):
+        make_split(items, val_frac=0.6, test_frac=0.5)
+
+
+def test_save_and_load_round_trip(items: pd.DataFrame, tmp_path: Path) -> None:
+    split = make_split(items, SplitConfig(seed=5, val_frac=0.2, test_frac=0.15))
+    path = tmp_path / "runs" / "split.csv"
+    split.save(path)
+    assert path.is_file() and path.with_suffix(".json").is_file()
+    loaded = Split.load(path)
+    assert loaded.config == split.config
+    assert loaded.train_only_classes == split.train_only_classes
+    assert dict(loaded.assignments) == dict(split.assignments)
+    assert loaded.summary() == split.summary()
+
+
+@pytest.mark.full_data
+def test_full_catalogue_split_is_stratified(full_catalog: Catalog) -> None:
+    usable = full_catalog.usable
+    split = make_split(usable, seed=0)
+    assert len(split.assignments) == 39730
+    label = usable.set_index("id")["articleType"]
+    per_class = pd.crosstab(label.loc[split.assignments.index], split.assignments)
+    counts = label.value_counts()
+    big = counts[counts >= 3].index
+    assert (per_class.loc[big, ["val", "test"]] >= 1).all().all()
+    assert set(split.train_only_classes) == set(counts[counts < 3].index)
+    n_test = (split.assignments == "test").sum()
+    assert 0.09 < n_test / len(usable) < 0.11

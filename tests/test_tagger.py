@@ -1,0 +1,190 @@
+"""Tagger: models, training loop, checkpoints, evaluation alignment, CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from typer.testing import CliRunner
+
+from fashionrec.cli import app
+from fashionrec.errors import FashionrecError, ModelError
+from fashionrec.evaluate import evaluate_model, head_metrics
+from fashionrec.models import MODEL_SPECS, create_model
+from fashionrec.tagger import Tagger, load_checkpoint, run_inference, save_checkpoint
+from fashionrec.train import make_config, train
+
+FIXTURE = Path(__file__).parent / "fixtures" / "catalog"
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("run") / "tiny"
+    train(FIXTURE, make_config("tiny", epochs=2), out, progress=False)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(MODEL_SPECS))
+def test_every_model_embeds_and_predicts_each_head(name):
+    model = create_model(name, {"articleType": 7, "gender": 3}, pretrained=False).eval()
+    spec = model.spec
+    x = torch.zeros(2, 3, spec.height, spec.width)
+    with torch.no_grad():
+        feats = model.forward_features(x)
+        out = model.forward_head(feats)
+    assert feats.shape == (2, model.feature_dim)
+    assert out["articleType"].shape == (2, 7) and out["gender"].shape == (2, 3)
+
+
+def test_unknown_model_name_says_which_exist():
+    with pytest.raises(ModelError, match="fashion-cnn"):
+        create_model("resnet9000", 3)
+
+
+def test_pretrained_lite0_loads_the_packaged_imagenet_weights():
+    a = create_model("efficientnet-lite0", 3, pretrained=True)
+    b = create_model("efficientnet-lite0", 3, pretrained=False)
+    wa = a.backbone.net._conv_stem.weight
+    wb = b.backbone.net._conv_stem.weight
+    assert not torch.allclose(wa, wb)
+
+
+def test_training_writes_a_self_describing_run(tiny_run):
+    for name in ("config.json", "split.csv", "split.json", "results.csv", "curves.png", "state.pt",
+                 "weights/best.safetensors", "weights/best.json", "weights/last.safetensors",
+                 "test/metrics.json", "test/report.md", "test/confusion.png"):
+        assert (tiny_run / name).exists(), name
+    meta = json.loads((tiny_run / "weights" / "best.json").read_text())
+    assert meta["model"] == "fashion-cnn"
+    assert set(meta["classes"]) >= {"articleType", "gender", "baseColour"}
+    assert meta["preprocessing"]["height"] == 80 and len(meta["preprocessing"]["mean"]) == 3
+    assert 0 <= meta["test"]["accuracy"] <= 1
+    assert len(pd.read_csv(tiny_run / "results.csv")) == 2
+
+
+def test_checkpoint_round_trip_gives_identical_outputs(tiny_run, tmp_path):
+    model, meta = load_checkpoint(tiny_run)
+    save_checkpoint(model, meta["classes"], {"name": "copy"}, tmp_path / "copy")
+    again, _ = load_checkpoint(tmp_path / "copy.safetensors")
+    x = torch.randint(0, 255, (4, 3, 80, 60), dtype=torch.uint8)
+    f1, p1 = run_inference(model, x)
+    f2, p2 = run_inference(again, x)
+    np.testing.assert_allclose(f1, f2, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(p1["articleType"], p2["articleType"], rtol=1e-5, atol=1e-6)
+
+
+def test_missing_checkpoint_json_is_a_clear_error(tiny_run, tmp_path):
+    shutil.copy(tiny_run / "weights" / "best.safetensors", tmp_path / "m.safetensors")
+    with pytest.raises(ModelError, match="JSON"):
+        load_checkpoint(tmp_path / "m.safetensors")
+
+
+def test_inference_rows_follow_input_order(tiny_run):
+    model, _ = load_checkpoint(tiny_run)
+    x = torch.randint(0, 255, (10, 3, 80, 60), dtype=torch.uint8)
+    perm = torch.randperm(10)
+    _, p = run_inference(model, x, batch_size=3)
+    _, q = run_inference(model, x[perm], batch_size=4)
+    np.testing.assert_allclose(p["articleType"][perm.numpy()], q["articleType"], rtol=1e-5, atol=1e-6)
+
+
+def test_evaluation_is_the_same_on_a_shuffled_catalogue(tiny_run, tmp_path):
+    # The original study's per-class report compared shuffled predictions with ordered labels.
+    shuffled = tmp_path / "shuffled"
+    shutil.copytree(FIXTURE, shuffled)
+    lines = (FIXTURE / "styles.csv").read_text().splitlines()
+    rng = np.random.default_rng(1)
+    # Same rows, other order; a duplicate id keeps its first row, so drop the later copies first.
+    seen: set[str] = set()
+    body = [ln for ln in lines[1:] if not (ln.split(",")[0] in seen or seen.add(ln.split(",")[0]))]
+    rng.shuffle(body)
+    (shuffled / "styles.csv").write_text("\n".join([lines[0], *body]) + "\n")
+    a = evaluate_model(FIXTURE, tiny_run, split="all", progress=False)
+    b = evaluate_model(shuffled, tiny_run, split="all", progress=False)
+    assert a["n"] == b["n"] > 100
+    for key in ("accuracy", "top5_accuracy", "macro_f1", "weighted_f1"):
+        assert a[key] == pytest.approx(b[key])
+    assert a["per_class"] == b["per_class"]
+
+
+def test_evaluate_test_split_uses_the_runs_split(tiny_run):
+    m = evaluate_model(FIXTURE, tiny_run, split="test", progress=False)
+    test_ids = pd.read_csv(tiny_run / "split.csv").query("split == 'test'")
+    assert m["n"] == len(test_ids)
+
+
+def test_head_metrics_match_a_hand_count():
+    y = np.array([0, 1, 2, 2, -1])
+    p = np.eye(3)[[0, 2, 2, 2, 1]].astype(np.float32)
+    m = head_metrics(y, p, ["a", "b", "c"], per_class=True)
+    assert m["n"] == 4
+    assert m["accuracy"] == pytest.approx(0.75)
+    assert m["per_class"]["b"]["recall"] == 0.0
+    assert m["per_class"]["c"]["precision"] == pytest.approx(2 / 3)
+
+
+def test_class_weights_favour_rare_classes():
+    from fashionrec.train import class_weights
+
+    w = class_weights(torch.tensor([0] * 100 + [1] * 4), 3, "sqrt")
+    assert w[1] > w[0] and w[2] == 0
+    assert class_weights(torch.tensor([0, 1]), 2, "none") is None
+
+
+def test_resume_continues_from_the_last_epoch(tmp_path):
+    out = tmp_path / "r"
+    # A zero-minute budget stops after the first of two epochs, as an interruption would.
+    train(FIXTURE, make_config("tiny", epochs=2, max_minutes=0), out, progress=False)
+    assert len(pd.read_csv(out / "results.csv")) == 1
+    with pytest.raises(FashionrecError, match="--resume"):
+        train(FIXTURE, make_config("tiny", epochs=2), out, progress=False)
+    train(FIXTURE, make_config("tiny", epochs=2), out, resume=True, progress=False)
+    assert pd.read_csv(out / "results.csv")["epoch"].tolist() == [1, 2]
+
+
+def test_tagger_predicts_attributes_for_pil_images(tiny_run):
+    from PIL import Image
+
+    tagger = Tagger.load(tiny_run)
+    images = [Image.new("RGB", (600, 800), "red"), Image.new("L", (30, 40), 128)]
+    preds = tagger.predict(images)
+    assert len(preds) == 2
+    label, prob = preds[0]["articleType"][0]
+    assert label in tagger.classes["articleType"] and 0 <= prob <= 1
+    emb = tagger.embed(images)
+    assert emb.dtype == np.float32 and emb.shape == (2, tagger.dim)
+    np.testing.assert_allclose(np.linalg.norm(emb, axis=1), 1, rtol=1e-5)
+
+
+def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):
+    out = tmp_path / "m.json"
+    r = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tiny_run), "--json", str(out),
+                                 "--out", str(tmp_path / "rep")])
+    assert r.exit_code == 0, r.output
+    m = json.loads(out.read_text())
+    for key in ("n", "accuracy", "top5_accuracy", "macro_f1", "weighted_f1", "macro_precision",
+                "macro_recall", "per_class", "attributes"):
+        assert key in m
+    assert set(m["attributes"]) == {"gender", "masterCategory", "subCategory", "baseColour", "usage", "season"}
+    assert (tmp_path / "rep" / "confusion.png").exists()
+
+
+def test_cli_evaluate_bad_model_path_exits_with_message(tmp_path):
+    r = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tmp_path / "nope.safetensors")])
+    assert r.exit_code == 2
+    assert "not found" in r.output
+
+
+def test_export_writes_model_card(tiny_run, tmp_path):
+    from fashionrec.modelcard import export_model
+
+    dest = export_model(tiny_run, tmp_path / "shipped" / "tagger.safetensors")
+    assert dest.exists() and dest.with_suffix(".json").exists()
+    card = (dest.parent / "MODEL_CARD.md").read_text()
+    assert "Held-out test split" in card and "fashionrec train" in card
+    assert Tagger.load(dest).classes["articleType"]
