@@ -37,6 +37,13 @@ def _json(status: int, detail: str, headers: dict | None = None) -> JSONResponse
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
+def _status_handler(status: int):
+    async def handler(request: Request, exc: Exception):
+        return _json(status, str(exc))
+
+    return handler
+
+
 def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     """Build the app. The recommender is loaded at start-up from ``settings.index_dir`` unless given.
 
@@ -80,21 +87,10 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
                               "(set FASHIONREC_MAX_UPLOAD_MB to change it)")
         return await call_next(request)
 
-    @app.exception_handler(NotFoundError)
-    async def not_found(request: Request, exc: NotFoundError):
-        return _json(404, str(exc))
-
-    @app.exception_handler(BadInputError)
-    async def bad_input(request: Request, exc: BadInputError):
-        return _json(422, str(exc))
-
-    @app.exception_handler(PayloadTooLarge)
-    async def too_large(request: Request, exc: PayloadTooLarge):
-        return _json(413, str(exc))
-
-    @app.exception_handler(FashionrecError)
-    async def domain_error(request: Request, exc: FashionrecError):
-        return _json(400, str(exc))
+    # Domain errors carry messages written for the user; only their status differs.
+    for exc_type, status in ((NotFoundError, 404), (BadInputError, 422), (PayloadTooLarge, 413),
+                             (FashionrecError, 400)):
+        app.add_exception_handler(exc_type, _status_handler(status))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
