@@ -62,7 +62,9 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
         with atomic_path(dest.with_suffix(suffix)) as tmp:
             shutil.copyfile(run / "weights" / f"best{suffix}", tmp)
     write_text(dest.parent / "MODEL_CARD.md", model_card(run))
-    for name in ("curves.png", "results.csv"):
+    # The run's test report travels with the model, so a fresh clone can show how it was measured.
+    for name in ("curves.png", "results.csv", "test/report.md", "test/confusion.png", "test/confusions.csv",
+                 "test/metrics.json"):
         if (run / name).exists():
             with atomic_path(dest.parent / name) as tmp:
                 shutil.copyfile(run / name, tmp)

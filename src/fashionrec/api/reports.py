@@ -26,10 +26,15 @@ def eda_dir(reports_dir: Path) -> Path | None:
     return d if (d / "report.html").is_file() else None
 
 
-def find_model_report(reports_dir: Path, model_name: str | None) -> ModelReport | None:
-    """The test report of the train run behind ``model_name`` (its name ends with the run name), else the newest."""
-    reports = sorted((reports_dir / "train").glob("*/test/report.md"), key=lambda p: p.stat().st_mtime,
-                     reverse=True)
+def find_model_report(reports_dir: Path, model_name: str | None, model_path: Path | None = None) -> ModelReport | None:
+    """The test report of the loaded model: beside its checkpoint (the shipped model, a train run's
+    ``test/``), else the train run under ``reports_dir`` named like the model, else the newest run."""
+    own = []
+    if model_path is not None:
+        own = [p for p in (model_path.parent / "test" / "report.md", model_path.parent.parent / "test" / "report.md")
+               if p.is_file()]
+    reports = own or sorted((reports_dir / "train").glob("*/test/report.md"), key=lambda p: p.stat().st_mtime,
+                            reverse=True)
     if not reports:
         return None
     chosen = next((p for p in reports if model_name and model_name.endswith(p.parent.parent.name)), reports[0])

@@ -89,7 +89,7 @@ def upload_page(request: Request, settings: SettingsDep):
 
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(request: Request, service: ServiceDep, settings: SettingsDep):
-    model = find_model_report(settings.reports_dir, service.rec.tagger.name)
+    model = find_model_report(settings.reports_dir, service.rec.tagger.name, service.rec.tagger.path)
     return templates.TemplateResponse(request, "reports.html", {
         "eda": eda_dir(settings.reports_dir) is not None,
         "model": model,
@@ -117,5 +117,5 @@ def eda_file(name: str, settings: SettingsDep) -> FileResponse:
 
 @router.get("/reports/model/{name}")
 def model_file(name: str, service: ServiceDep, settings: SettingsDep) -> FileResponse:
-    model = find_model_report(settings.reports_dir, service.rec.tagger.name)
+    model = find_model_report(settings.reports_dir, service.rec.tagger.name, service.rec.tagger.path)
     return _serve(safe_file(model.folder if model else None, name), "model report")
