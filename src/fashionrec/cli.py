@@ -114,6 +114,7 @@ def train_cmd(
     max_minutes: float | None = typer.Option(None, help="Stop after the epoch that passes this budget."),
     device: str | None = typer.Option(None, help="auto, cpu or cuda."),
     seed: int | None = typer.Option(None),
+    init: Path | None = typer.Option(None, help="Start from this checkpoint's weights (same model and classes)."),
     out: Path = typer.Option(Path("runs/train/exp"), help="Run folder."),
     resume: bool = typer.Option(False, help="Continue an interrupted run in --out."),
 ) -> None:
@@ -123,7 +124,7 @@ def train_cmd(
     try:
         cfg = make_config(profile, model=model, epochs=epochs, batch_size=batch_size, lr=lr, balance=balance,
                           patience=patience, freeze_backbone=freeze_backbone, max_minutes=max_minutes,
-                          device=device, seed=seed)
+                          device=device, seed=seed, init=str(init) if init else None)
         result = train(_data_dir(data_dir), cfg, out, resume=resume)
     except FashionrecError as e:
         fail(str(e))

@@ -20,7 +20,8 @@ def model_card(run_dir: str | Path) -> str:
     test = meta.get("test", {})
     results = pd.read_csv(run / "results.csv")
     flags = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in cfg.items()
-                     if k in ("model", "epochs", "batch_size", "lr", "balance", "patience", "device"))
+                     if k in ("model", "epochs", "batch_size", "lr", "balance", "patience", "device", "init")
+                     and v is not None)
     lines = [
         f"# Model card: {meta['name']}", "",
         f"- **Architecture**: `{meta['model']}` — {meta['preprocessing']['description']}; "
@@ -33,7 +34,9 @@ def model_card(run_dir: str | Path) -> str:
         f"- **Command**: `fashionrec train {flags}`",
         f"- **Hardware**: {meta['hardware']}.",
         f"- **Training time**: {meta.get('train_seconds', 0) / 60:.1f} minutes over {len(results)} epochs "
-        f"(best epoch {meta['epoch']}, chosen on validation macro-F1).",
+        f"(best epoch {meta['epoch']}, chosen on validation macro-F1)"
+        + (f", after {meta['prior_train_seconds'] / 60:.1f} minutes of training of the checkpoint it started "
+           f"from (`--init {cfg['init']}`)." if cfg.get("init") else "."),
         "", "## Held-out test split (products never seen in training)", "",
         "| metric | this model | original study |", "|---|---|---|",
         f"| articleType top-1 | {test.get('accuracy', float('nan')):.4f} | {ORIGINAL_STUDY['test_accuracy']} |",

@@ -64,6 +64,8 @@ class TrainConfig:
     test_frac: float = 0.1
     warmup_frac: float = 0.15
     threads: int | None = None
+    # Start from this checkpoint's weights (same model and classes), e.g. a second, shorter cycle.
+    init: str | None = None
 
 PROFILES: dict[str, dict] = {
     # 2 CPU cores, <= 30 minutes of training (see README for the measured result).
@@ -199,6 +201,15 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
 
     model = create_model(cfg.model, space.sizes(), pretrained=cfg.pretrained).to(device)
     model = model.to(memory_format=torch.channels_last)
+    prior_seconds = 0.0
+    if cfg.init and not resume:
+        start, start_meta = load_checkpoint(cfg.init)
+        if start_meta["model"] != cfg.model or start_meta["classes"] != space.classes:
+            raise FashionrecError(f"--init {cfg.init} is a {start_meta['model']} with other classes; it must match "
+                                  f"--model {cfg.model} and this catalogue's classes")
+        model.load_state_dict(start.state_dict())
+        prior_seconds = float(start_meta.get("train_seconds", 0)) + float(start_meta.get("prior_train_seconds", 0))
+        log.info("weights initialised from %s", cfg.init)
     if cfg.freeze_backbone:
         for p in model.backbone.parameters():
             p.requires_grad_(False)
@@ -229,7 +240,7 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
                  run, start_epoch, best_f1, best_epoch)
 
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
-            "data": str(catalog.root), "hardware": _hardware(device)}
+            "data": str(catalog.root), "hardware": _hardware(device), "prior_train_seconds": prior_seconds}
     use_bf16 = device.type == "cuda"
     main_w = {h: (1.0 if h == "articleType" else cfg.aux_weight) for h in cfg.heads}
 
