@@ -47,19 +47,27 @@ def tiny_tagger_path() -> Path:
     return save_checkpoint(model, classes, {"name": "test"}, workdir() / "m")
 
 
+BACKENDS = ("faiss", "milvus")     # every recommender test runs on both (milvus: Milvus Lite file)
+
+
 @functools.cache
-def built_index() -> Path:
+def built_index(backend: str = "faiss") -> Path:
     """Build once per session; tests that change an index work on a copy (see ``index_copy``)."""
-    out = workdir() / "index"
-    Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), out, progress=False)
+    out = workdir() / f"index-{backend}"
+    Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), out, progress=False, backend=backend)
     return out
 
 
 @functools.cache
-def shared_recommender() -> Recommender:
-    return Recommender.load(built_index())
+def shared_recommender(backend: str = "faiss") -> Recommender:
+    return Recommender.load(built_index(backend))
 
 
-def index_copy(dest: Path) -> Path:
-    shutil.copytree(built_index(), dest)
+def index_copy(dest: Path, backend: str = "faiss") -> Path:
+    """An index folder a test may change. A Milvus folder only points at its collection, so it is rebuilt."""
+    if backend == "milvus":
+        Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), dest, progress=False,
+                          backend="milvus")
+    else:
+        shutil.copytree(built_index(), dest)
     return dest

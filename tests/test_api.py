@@ -326,3 +326,25 @@ def test_add_item_needs_key_and_survives_restart(index_dir, tmp_path, photo, fix
         hits = c.get("/api/items", params={"q": "Brand New Test"}).json()
         assert new_id in [i["id"] for i in hits["items"]]
     assert new_id in Recommender.load(live).items.index
+
+
+def test_service_on_milvus_backend(tmp_path, photo, fixture_catalog):
+    """`serve` on a Milvus index: filters pushed down, a product added through the API survives a restart."""
+    from _recs_support import index_copy
+
+    live = index_copy(tmp_path / "index", "milvus")
+    settings = Settings(index_dir=live, api_key=KEY)
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/health").json()["index"] == "milvus-flat"
+        some = c.get("/api/items", params={"gender": "Women", "limit": 1}).json()["items"][0]["id"]
+        r = c.get(f"/api/items/{some}/similar", params={"k": 5, "gender": "Men"}).json()
+        assert len(r["results"]) == 5 and all(x["item"]["gender"] == "Men" for x in r["results"])
+        r = c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
+                   data={"productDisplayName": "Milvus Test Shirt", "gender": "Men"}, headers={"X-API-Key": KEY})
+        assert r.status_code == 201, r.text
+        new_id = r.json()["id"]
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/health").json()["catalogue_size"] == len(fixture_catalog.usable) + 1
+        hits = c.post("/api/search/image", files={"file": ("p.jpg", photo, "image/jpeg")},
+                      params={"k": 3, "gender": "Men"}).json()
+        assert new_id in [h["id"] for h in hits["results"]]

@@ -1,17 +1,17 @@
-"""Recommender on the fixture catalogue with a tiny random model (built once per session)."""
+"""Recommender on the fixture catalogue with a tiny random model, on FAISS and on Milvus Lite (built once each)."""
 
 import numpy as np
 import pytest
-from _recs_support import FIXTURE, index_copy, shared_recommender, tiny_tagger_path
+from _recs_support import BACKENDS, FIXTURE, index_copy, shared_recommender, tiny_tagger_path
 from PIL import Image
 
 from fashionrec.errors import BadInputError, IndexError_, NotFoundError
 from fashionrec.recommend import COMPLEMENTS, Rec, Recommender, colour_compatibility
 
 
-@pytest.fixture(scope="module")
-def rec() -> Recommender:
-    return shared_recommender()
+@pytest.fixture(scope="module", params=BACKENDS)
+def rec(request) -> Recommender:
+    return shared_recommender(request.param)
 
 
 def _some_id(rec, **attrs):
@@ -23,9 +23,11 @@ def _some_id(rec, **attrs):
 
 def test_index_folder_and_embeddings(rec):
     d = rec.index_dir
-    for name in ("manifest.json", "items.csv", "embeddings.npy", "text_embeddings.npy", "vectors.faiss"):
+    vector_files = {"faiss": ["vectors.faiss"], "milvus": []}[rec.manifest["backend"]]
+    for name in ("manifest.json", "items.csv", "embeddings.npy", "text_embeddings.npy", "vectors.json",
+                 *vector_files):
         assert (d / name).exists(), name
-    assert rec.manifest["count"] == len(rec.items) == len(rec.embeddings)
+    assert rec.manifest["count"] == len(rec.items) == len(rec.embeddings) == len(rec.index)
     assert rec.embeddings.dtype == np.float32 and rec.embeddings.shape[1] == rec.manifest["dim"]
     np.testing.assert_allclose(np.linalg.norm(rec.embeddings, axis=1), 1, atol=1e-4)
     assert {"pred_articleType", "pred_articleType_prob", "image_path"} <= set(rec.items.columns)
@@ -117,7 +119,7 @@ def test_profile_excludes_liked(rec):
 
 
 def test_add_product_survives_reload(rec, tmp_path):
-    d = index_copy(tmp_path / "index")
+    d = index_copy(tmp_path / "index", rec.manifest["backend"])
     r = Recommender.load(d, tiny_tagger_path())
     src = _some_id(r, articleType="Handbags")
     image = Image.open(r.image_path(src)).transpose(Image.FLIP_LEFT_RIGHT)

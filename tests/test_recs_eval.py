@@ -1,5 +1,6 @@
 """Offline recommender metrics on the fixture (tiny random model: values only need to be well-formed)."""
 
+import pytest
 from _recs_support import fixture_catalog, shared_recommender
 
 from fashionrec.recs_eval import default_text_queries, evaluate_recs, evaluate_text
@@ -21,3 +22,11 @@ def test_evaluate_text():
     assert len(queries) >= 20
     m = evaluate_text(shared_recommender(), queries[:5])
     assert m["text_n_queries"] == 5 and 0.0 <= m["text_precision_at_10"] <= 1.0
+
+
+def test_same_precision_on_faiss_and_milvus():
+    """The backend changes where vectors live, not what is recommended."""
+    faiss_m = evaluate_recs(shared_recommender("faiss"), fixture_catalog(), progress=False)
+    milvus_m = evaluate_recs(shared_recommender("milvus"), fixture_catalog(), progress=False)
+    for key in KEYS[:4]:
+        assert milvus_m[key] == pytest.approx(faiss_m[key], abs=0.01), key

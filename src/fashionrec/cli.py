@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 import typer
@@ -117,9 +118,18 @@ def train_cmd(
     init: Path | None = typer.Option(None, help="Start from this checkpoint's weights (same model and classes)."),
     out: Path = typer.Option(Path("runs/train/exp"), help="Run folder."),
     resume: bool = typer.Option(False, help="Continue an interrupted run in --out."),
+    nproc: int = typer.Option(1, "--nproc", help="Data-parallel processes on this machine (torchrun, DDP): "
+                              "one per GPU, or gloo on CPU."),
 ) -> None:
     """Train the product-photo tagger (articleType and the other attributes)."""
+    from fashionrec.distributed import launched_by_torchrun, relaunch_with_torchrun
     from fashionrec.train import make_config, train
+
+    if nproc > 1 and not launched_by_torchrun():
+        argv = sys.argv[sys.argv.index("train") + 1:]
+        argv = [a for i, a in enumerate(argv) if a != "--nproc" and not a.startswith("--nproc=")
+                and (i == 0 or argv[i - 1] != "--nproc")]
+        raise typer.Exit(relaunch_with_torchrun(nproc, argv))
 
     try:
         cfg = make_config(profile, model=model, epochs=epochs, batch_size=batch_size, lr=lr, balance=balance,
@@ -129,6 +139,8 @@ def train_cmd(
     except FashionrecError as e:
         fail(str(e))
     m = result.test_metrics
+    if not m:             # a torchrun worker other than rank 0: rank 0 reports
+        return
     console.print(f"best epoch {result.best_epoch}, {result.train_seconds / 60:.1f} min; test top-1 "
                   f"{m['accuracy']:.4f}, top-5 {m.get('top5_accuracy', float('nan')):.4f}, "
                   f"macro-F1 {m['macro_f1']:.4f} -> {result.run_dir}")
@@ -188,6 +200,9 @@ def serve(
     model: Path | None = typer.Option(None, "--model", help="Checkpoint for uploads; default: the index's model."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    backend: str | None = typer.Option(None, "--backend", help="faiss | milvus; default: as the index was built."),
+    uri: str | None = typer.Option(None, "--uri", help="Milvus: Lite file or http://host:19530 (default: as built)."),
+    token: str | None = typer.Option(None, "--token", envvar="FASHIONREC_MILVUS_TOKEN", help="Milvus token."),
 ) -> None:
     """Serve the JSON API (/docs) and the web UI on http://HOST:PORT, loading the model and index once."""
     import uvicorn
@@ -196,7 +211,16 @@ def serve(
 
     if not (index.is_dir() and any(index.iterdir())):
         fail(f"no index at {index}: build one first with `fashionrec index build` (or pass --index DIR)")
-    settings = Settings(index_dir=index, **({"model": model} if model is not None else {}))
+    from fashionrec.recommend import index_backend
+
+    try:
+        if backend is not None and backend != index_backend(index):
+            fail(f"{index} holds a {index_backend(index)} index, not {backend}: rebuild it with "
+                 f"`fashionrec index build --backend {backend}`")
+    except FashionrecError as e:
+        fail(str(e))
+    extra = {"model": model, "milvus_uri": uri, "milvus_token": token}
+    settings = Settings(index_dir=index, **{k: v for k, v in extra.items() if v is not None})
     console.print(f"serving {index} on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -33,6 +33,9 @@ TypeOpt = typer.Option(None, "--article-type", help="Filter: articleType, e.g. T
 ColourOpt = typer.Option(None, "--colour", help="Filter: baseColour, e.g. Blue.")
 SubOpt = typer.Option(None, "--sub-category", help="Filter: subCategory, e.g. Topwear.")
 UsageOpt = typer.Option(None, "--usage", help="Filter: usage, e.g. Casual.")
+BackendOpt = typer.Option(None, "--backend", help="faiss | milvus; default: what the index folder was built with.")
+UriOpt = typer.Option(None, "--uri", help="Milvus: a Milvus Lite file or http://host:19530 (default: as built).")
+TokenOpt = typer.Option(None, "--token", envvar="FASHIONREC_MILVUS_TOKEN", help="Milvus token (user:password).")
 
 
 def _filters(gender, article_type, colour, sub_category, usage) -> dict | None:
@@ -42,10 +45,14 @@ def _filters(gender, article_type, colour, sub_category, usage) -> dict | None:
     return f or None
 
 
-def _load(index: Path, model: Path | None = None):
-    from fashionrec.recommend import Recommender
+def _load(index: Path, model: Path | None = None, backend: str | None = None, uri: str | None = None,
+          token: str | None = None):
+    from fashionrec.recommend import Recommender, index_backend
 
-    return Recommender.load(index, model)
+    if backend is not None and backend != index_backend(index):
+        raise FashionrecError(f"{index} holds a {index_backend(index)} index, not {backend}: rebuild it with "
+                              f"`fashionrec index build --backend {backend}` or drop --backend")
+    return Recommender.load(index, model, uri=uri, token=token)
 
 
 def _show(recs, as_json: bool, title: str, extra: dict | None = None) -> None:
@@ -71,7 +78,13 @@ def index_build(
     data_dir: Path | None = DataDir,
     model: Path | None = typer.Option(None, "--model", help="Checkpoint (default: the shipped model)."),
     out: Path = typer.Option(Path("runs/index"), "--out", help="Index folder to write (replaced atomically)."),
-    kind: str = typer.Option("auto", "--kind", help="auto | flat | hnsw (auto: flat below 50k items)."),
+    kind: str = typer.Option("auto", "--kind", help="FAISS: auto | flat | hnsw (auto: flat below 50k items)."),
+    backend: str = typer.Option("faiss", "--backend", help="faiss (embedded, default) or milvus."),
+    uri: str | None = typer.Option(None, "--uri", help="Milvus: a Milvus Lite file (default OUT.milvus.db) "
+                                   "or http://host:19530 for a server or cluster."),
+    token: str | None = TokenOpt,
+    from_embeddings: Path | None = typer.Option(None, "--from-embeddings", help="Index the Parquet shards of "
+                                                "`fashionrec embed` instead of embedding here."),
 ) -> None:
     """Embed every usable product and write the image + text index with its manifest."""
     from fashionrec.catalog import load_catalog
@@ -81,7 +94,15 @@ def index_build(
     t0 = time.perf_counter()
     try:
         catalog = load_catalog(_data_dir(data_dir))
-        rec = Recommender.build(catalog, Tagger.load(model), out, index_kind=kind)
+        embeddings = None
+        if from_embeddings is not None:
+            from fashionrec.batch_embed import load_embeddings
+
+            emb_manifest, embeddings = load_embeddings(from_embeddings)
+            if model is None:       # queries must be embedded by the model that made the catalogue's vectors
+                model = emb_manifest["model"]["path"]
+        rec = Recommender.build(catalog, Tagger.load(model), out, index_kind=kind, backend=backend, uri=uri,
+                                token=token, embeddings=embeddings)
     except FashionrecError as e:
         fail(str(e))
     console.print(f"indexed {len(rec)} items ({rec.manifest['index_kind']}, dim {rec.manifest['dim']}) "
@@ -92,13 +113,14 @@ def index_build(
 def recommend_similar(
     item_id: int = typer.Argument(..., help="Item id."),
     index: Path = IndexOpt, k: int = KOpt, as_json: bool = JsonOpt,
+    backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     diversity: float = typer.Option(0.0, help="0 = most similar, up to 1 = most diverse (MMR)."),
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
 ) -> None:
     """Items that look like ITEM_ID."""
     try:
-        rec = _load(index)
+        rec = _load(index, backend=backend, uri=uri, token=token)
         recs = rec.similar(item_id, k=k, filters=_filters(gender, article_type, colour, sub_category, usage),
                            diversity=diversity)
     except FashionrecError as e:
@@ -110,6 +132,7 @@ def recommend_similar(
 def recommend_photo(
     path: Path = typer.Argument(..., help="A photo (jpg/png/webp)."),
     index: Path = IndexOpt, k: int = KOpt, as_json: bool = JsonOpt,
+    backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
 ) -> None:
@@ -121,7 +144,7 @@ def recommend_photo(
     except Exception as e:  # noqa: BLE001 - any decoder error is a bad input here
         fail(f"cannot read image {path}: {e}")
     try:
-        rec = _load(index)
+        rec = _load(index, backend=backend, uri=uri, token=token)
         predicted, recs = rec.similar_to_image(image, k=k,
                                                filters=_filters(gender, article_type, colour, sub_category, usage))
     except FashionrecError as e:
@@ -134,12 +157,13 @@ def recommend_photo(
 def recommend_text(
     query: str = typer.Argument(..., help='e.g. "red cotton t-shirt for men".'),
     index: Path = IndexOpt, k: int = KOpt, as_json: bool = JsonOpt,
+    backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
 ) -> None:
     """Search products by text (sentence embeddings + gender/colour/type words)."""
     try:
-        rec = _load(index)
+        rec = _load(index, backend=backend, uri=uri, token=token)
         recs = rec.search_text(query, k=k, filters=_filters(gender, article_type, colour, sub_category, usage))
     except FashionrecError as e:
         fail(str(e))
@@ -148,10 +172,12 @@ def recommend_text(
 
 @recommend_app.command("outfit")
 def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index: Path = IndexOpt,
-                     k: int = typer.Option(4, "-k", help="How many slots."), as_json: bool = JsonOpt) -> None:
+                     k: int = typer.Option(4, "-k", help="How many slots."), as_json: bool = JsonOpt,
+                     backend: str | None = BackendOpt, uri: str | None = UriOpt,
+                     token: str | None = TokenOpt) -> None:
     """Complete the look: one complementary item per slot."""
     try:
-        recs = _load(index).complete_the_look(item_id, k=k)
+        recs = _load(index, backend=backend, uri=uri, token=token).complete_the_look(item_id, k=k)
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"complete the look for {item_id}")
@@ -159,10 +185,11 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
 
 @recommend_app.command("profile")
 def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item ids."), index: Path = IndexOpt,
-                      k: int = KOpt, as_json: bool = JsonOpt) -> None:
+                      k: int = KOpt, as_json: bool = JsonOpt, backend: str | None = BackendOpt,
+                      uri: str | None = UriOpt, token: str | None = TokenOpt) -> None:
     """Recommendations for a set of liked items, spread across them."""
     try:
-        recs = _load(index).for_profile(item_ids, k=k)
+        recs = _load(index, backend=backend, uri=uri, token=token).for_profile(item_ids, k=k)
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}")
@@ -177,6 +204,7 @@ def evaluate_recs_cmd(
     split: str = typer.Option("test", "--split", help="Which split of --split-file to query."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N queries (quick checks)."),
     text: bool = typer.Option(True, "--text/--no-text", help="Also evaluate the labelled text queries."),
+    backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
 ) -> None:
     """Photo queries against the index (+ labelled text queries); P@10, mAP@10, coverage, latency.
 
@@ -189,7 +217,7 @@ def evaluate_recs_cmd(
     from fashionrec.recs_eval import evaluate_recs, evaluate_text
 
     try:
-        rec = _load(index)
+        rec = _load(index, backend=backend, uri=uri, token=token)
         queries = load_catalog(query_dir).usable
         if split_file is not None:
             ids = pd.read_csv(split_file)
@@ -212,3 +240,28 @@ def evaluate_recs_cmd(
     if json_out:
         write_json(json_out, metrics)
         console.print(f"metrics written to {json_out}")
+
+
+@app.command("embed")
+def embed_cmd(
+    data_dir: Path | None = DataDir,
+    model: Path | None = ModelOpt,
+    out: Path = typer.Option(Path("runs/embeddings"), "--out", help="Folder of Parquet shards (replaced)."),
+    engine: str = typer.Option("local", "--engine", help="local (this process) or ray (Ray Data actor pool)."),
+    address: str | None = typer.Option(None, "--address", help="Ray: auto (this machine's cluster), "
+                                       "ray://host:10001, or unset for a local Ray."),
+    actors: int | None = typer.Option(None, "--actors", help="Ray: model replicas (default: one per GPU, "
+                                      "else one per 2 CPUs)."),
+    batch_size: int = typer.Option(256, "--batch-size"),
+) -> None:
+    """Embed every usable product into Parquet shards (id, vector, predictions) for `index build --from-embeddings`."""
+    from fashionrec.batch_embed import embed_catalog_to_parquet
+    from fashionrec.catalog import load_catalog
+
+    try:
+        manifest = embed_catalog_to_parquet(load_catalog(_data_dir(data_dir)), model, out, engine=engine,
+                                            address=address, actors=actors, batch_size=batch_size)
+    except FashionrecError as e:
+        fail(str(e))
+    console.print(f"embedded {manifest['count']} items ({manifest['dim']}-d, {engine}, {manifest['workers']} "
+                  f"worker(s)) in {manifest['seconds']} s -> {out}")

@@ -12,6 +12,25 @@ from fashionrec.evaluate import ORIGINAL_STUDY
 from fashionrec.tagger import SHIPPED_MODEL
 
 
+def lineage(meta: dict, limit: int = 10) -> list[dict]:
+    """The checkpoints this one was started from (``--init``), oldest first, as far as their JSON is on disk."""
+    chain, seen = [], set()
+    init = meta.get("config", {}).get("init")
+    while init and len(chain) < limit:
+        path = Path(init).with_suffix(".json")
+        if not path.exists() or path.resolve() in seen:
+            break
+        seen.add(path.resolve())
+        m = read_json(path)
+        c = m.get("config", {})
+        chain.append({"name": m.get("name"), "path": str(init), "best_epoch": m.get("epoch"),
+                      "epochs": c.get("epochs"), "lr": c.get("lr"),
+                      "train_minutes": round(float(m.get("train_seconds", 0)) / 60, 1),
+                      "hardware": m.get("hardware"), "val_acc": (m.get("val") or {}).get("accuracy")})
+        init = c.get("init")
+    return chain[::-1]
+
+
 def model_card(run_dir: str | Path) -> str:
     """Markdown describing the run's best checkpoint: data, command, time, hardware, metrics."""
     run = Path(run_dir)
@@ -47,6 +66,23 @@ def model_card(run_dir: str | Path) -> str:
     ]
     for h, m in test.get("attributes", {}).items():
         lines.append(f"| {h} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} |")
+    chain = lineage(meta)
+    if chain:
+        total = sum(c["train_minutes"] for c in chain) + meta.get("train_seconds", 0) / 60
+        lines += ["", "## Training history", "",
+                  "Each stage started from the previous stage's best checkpoint (`--init`), with a new "
+                  "one-cycle learning-rate schedule; the same split (seed "
+                  f"{cfg['split_seed']}) throughout, so the test products were never trained on.", "",
+                  "| stage | epochs (best) | peak lr | minutes to best | val top-1 | hardware |",
+                  "|---|---|---|---|---|---|"]
+        for c in chain:
+            val = f"{c['val_acc']:.4f}" if c["val_acc"] is not None else "—"
+            lines.append(f"| {c['name']} | {c['epochs']} ({c['best_epoch']}) | {c['lr']} | {c['train_minutes']} "
+                         f"| {val} | {c['hardware']} |")
+        val = (meta.get("val") or {}).get("accuracy")
+        lines.append(f"| {meta['name']} (this model) | {cfg['epochs']} ({meta['epoch']}) | {cfg['lr']} | "
+                     f"{meta.get('train_seconds', 0) / 60:.1f} | {val:.4f} | {meta['hardware']} |")
+        lines += ["", f"Total training time to this checkpoint: {total:.1f} minutes."]
     lines += ["", "## Training curve", "", "| " + " | ".join(results.columns[:8]) + " |",
               "|" + "---|" * 8]
     for r in results.itertuples(index=False):
@@ -61,10 +97,11 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
     """Copy ``run_dir``'s best checkpoint to ``dest`` (.safetensors + .json) and write MODEL_CARD.md."""
     run = Path(run_dir)
     dest = Path(dest)
+    card = model_card(run)      # before copying: the card follows --init chains that may name ``dest``
     for suffix in (".safetensors", ".json"):
         with atomic_path(dest.with_suffix(suffix)) as tmp:
             shutil.copyfile(run / "weights" / f"best{suffix}", tmp)
-    write_text(dest.parent / "MODEL_CARD.md", model_card(run))
+    write_text(dest.parent / "MODEL_CARD.md", card)
     # The run's test report travels with the model, so a fresh clone can show how it was measured.
     for name in ("curves.png", "results.csv", "test/report.md", "test/confusion.png", "test/confusions.csv",
                  "test/metrics.json"):

@@ -54,7 +54,7 @@ from fashionrec.artifacts import atomic_path, read_json, write_json, write_with
 from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
-from fashionrec.index import FaissIndex
+from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
 from fashionrec.tagger import Tagger, l2_normalise
 
 log = logging.getLogger(__name__)
@@ -188,7 +188,7 @@ class Recommender:
     """
 
     def __init__(self, index_dir: Path, manifest: dict, items: pd.DataFrame, embeddings: np.ndarray,
-                 text_embeddings: np.ndarray, index: FaissIndex, tagger: Tagger):
+                 text_embeddings: np.ndarray, index: VectorIndex, tagger: Tagger):
         self.index_dir = Path(index_dir)
         self.manifest = manifest
         self.items = items                       # indexed by id
@@ -202,21 +202,41 @@ class Recommender:
     # ---- building and loading -----------------------------------------------------------------
     @classmethod
     def build(cls, catalog: Catalog, tagger: Tagger, out_dir: str | Path, index_kind: str = "auto",
-              progress: bool = True) -> Recommender:
-        """Embed every usable product, build the image and text indexes, write ``out_dir`` atomically."""
+              progress: bool = True, backend: str = "faiss", uri: str | Path | None = None,
+              token: str | None = None, embeddings: pd.DataFrame | None = None) -> Recommender:
+        """Embed every usable product, build the image and text indexes, write ``out_dir`` atomically.
+
+        ``backend="milvus"``: the vectors go to a new collection at ``uri`` (default: the Milvus Lite file
+        ``<out_dir>.milvus.db`` beside the folder); the collection of the index it replaces is dropped
+        once the new folder is in place. ``embeddings``: precomputed (id, vector, pred_*) rows, e.g. from
+        ``fashionrec embed --engine ray`` (:func:`fashionrec.batch_embed.load_embeddings`), instead of
+        embedding here.
+        """
         t0 = time.perf_counter()
         out_dir = Path(out_dir)
+        if backend not in BACKENDS:
+            raise BadInputError(f"unknown index backend {backend!r}; valid: {', '.join(BACKENDS)}")
+        if backend == "faiss" and uri:
+            raise BadInputError("--uri is for --backend milvus")
         usable = catalog.usable
         if len(usable) == 0:
             raise BadInputError(f"catalogue {catalog.root} has no usable items to index")
-        ids, vectors, preds = embed_catalog(catalog, tagger, progress=progress)
+        if embeddings is None:
+            ids, vectors, preds = embed_catalog(catalog, tagger, progress=progress)
+        else:
+            from fashionrec.batch_embed import aligned_embeddings
+
+            ids, vectors, preds = aligned_embeddings(embeddings, usable)
+            if vectors.shape[1] != tagger.dim:
+                raise ModelError(f"the embeddings are {vectors.shape[1]}-d but model {tagger.name} makes "
+                                 f"{tagger.dim}-d ones: build with the model that made them")
         items = usable[[c for c in COLUMNS if c in usable.columns] + ["image_path"]].reset_index(drop=True)
         items = pd.concat([items, preds], axis=1)
         items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
         log.info("embedding product text of %d items", len(items))
         text_vecs = encode_text([product_text(r) for r in items.to_dict("records")], progress=progress)
-        index = FaissIndex(dim=vectors.shape[1], kind=index_kind)
-        index.add(ids, vectors)
+        index = cls._new_index(backend, int(vectors.shape[1]), index_kind, out_dir, uri, token, len(ids))
+        index.add(ids, vectors, attrs=items[list(FILTER_KEYS)].to_dict("records"))
         if index.kind == "hnsw":
             sample = vectors[np.random.default_rng(0).choice(len(vectors), min(500, len(vectors)), False)]
             index.tune_ef_search(sample)
@@ -227,34 +247,58 @@ class Recommender:
                       # a summary of the checkpoint's own description (the full one sits beside the weights)
                       **{key: tagger.meta[key] for key in ("epoch", "val", "test", "train_seconds", "params")
                          if key in tagger.meta}},
-            "count": len(items), "dim": int(vectors.shape[1]), "index_kind": index.kind,
+            "count": len(items), "dim": int(vectors.shape[1]), "index_kind": index.kind, "backend": backend,
             "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "data_dir": str(Path(catalog.root).resolve()), "text_model": TEXT_MODEL_NAME,
             "text_dim": int(text_vecs.shape[1]),
         }
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+        committed = False
         try:
             rec = cls(tmp, manifest, items.set_index("id", drop=False), vectors, text_vecs, index, tagger)
             rec.manifest["build_seconds"] = round(time.perf_counter() - t0, 1)
             rec.save()
             old = out_dir.with_name(f".{out_dir.name}.old")
+            replaced = _milvus_meta(out_dir)
             if out_dir.exists():
                 if old.exists():
                     shutil.rmtree(old)
                 os.replace(out_dir, old)
             os.replace(tmp, out_dir)
+            committed = True
             if old.exists():
                 shutil.rmtree(old)
+            _drop_replaced(replaced, index, token)
+        except BaseException:
+            if backend == "milvus" and not committed:     # a failed build leaves no orphan collection
+                index.drop()
+            raise
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp)
         log.info("indexed %d items in %.1f s -> %s", len(items), time.perf_counter() - t0, out_dir)
-        return cls.load(out_dir, model=tagger)
+        return cls.load(out_dir, model=tagger, token=token)
+
+    @staticmethod
+    def _new_index(backend: str, dim: int, kind: str, out_dir: Path, uri, token, count: int) -> VectorIndex:
+        if backend == "faiss":
+            return FaissIndex(dim=dim, kind=kind)
+        from fashionrec.index.milvus_index import MilvusIndex
+
+        uri = uri or out_dir.with_name(f"{out_dir.name}.milvus.db")
+        # A new collection per build: the old index keeps serving until the new folder replaces it.
+        name = re.sub(r"\W", "_", f"fashionrec_{out_dir.name}_{_dt.datetime.now(_dt.UTC):%Y%m%d%H%M%S%f}")
+        index_type = {"auto": "auto", "flat": "FLAT", "hnsw": "HNSW"}[kind]
+        return MilvusIndex(dim, uri, name, token=token, index_type=index_type, expected_count=count)
 
     @classmethod
-    def load(cls, index_dir: str | Path, model: str | Path | Tagger | None = None) -> Recommender:
-        """Open an index folder. ``model``: None = the manifest's model if it exists, else the shipped one."""
+    def load(cls, index_dir: str | Path, model: str | Path | Tagger | None = None, uri: str | None = None,
+             token: str | None = None) -> Recommender:
+        """Open an index folder. ``model``: None = the manifest's model if it exists, else the shipped one.
+
+        ``uri`` / ``token``: for a Milvus index, where its collection lives now (default: as built).
+        """
         index_dir = Path(index_dir)
         manifest_path = index_dir / "manifest.json"
         if not manifest_path.exists():
@@ -268,7 +312,7 @@ class Recommender:
         except (FileNotFoundError, ValueError) as e:
             raise IndexError_(f"index {index_dir} is incomplete ({e}); rebuild with `fashionrec index build`") \
                 from e
-        index = FaissIndex.load(index_dir)
+        index = open_index(index_dir, uri=uri, token=token)
         if not (len(items) == len(embeddings) == len(text_embeddings) == len(index)):
             raise IndexError_(f"index {index_dir} is inconsistent: {len(items)} items, {len(embeddings)} "
                               f"embeddings, {len(text_embeddings)} text embeddings, {len(index)} indexed; "
@@ -370,16 +414,26 @@ class Recommender:
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
 
     # ---- nearest neighbours -------------------------------------------------------------------
-    def _neighbours(self, query: np.ndarray, k: int, mask: np.ndarray | None, exclude: set[int],
+    def _neighbours(self, query: np.ndarray, k: int, filters: dict | None, exclude: set[int],
                     dup_of: np.ndarray | None = None, pool: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Up to ``pool`` (default k) ids/scores for one query vector, skipping ``exclude`` and near-dups."""
+        """Up to ``pool`` (default k) ids/scores for one query vector, skipping ``exclude`` and near-dups.
+
+        Filters go into the search itself: as attributes (``where``) where the index keeps them (Milvus),
+        else as the ids they allow (FAISS).
+        """
         want = pool or k
-        allowed = None if mask is None else self._ids[mask]
-        if allowed is not None and len(allowed) == 0:
+        mask = self._mask(filters)      # also validates the filter keys
+        if mask is not None and not mask.any():
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        if mask is None:
+            kw = {}
+        elif self.index.supports_where:
+            kw = {"where": filters}
+        else:
+            kw = {"filter_ids": self._ids[mask]}
         fetch = want + len(exclude) + 5
         while True:
-            scores, ids = self.index.search(query[None, :].astype(np.float32), fetch, filter_ids=allowed)
+            scores, ids = self.index.search(query[None, :].astype(np.float32), fetch, **kw)
             keep = ids[0] >= 0
             s, i = scores[0][keep], ids[0][keep]
             ok = np.array([int(x) not in exclude for x in i], bool)
@@ -407,7 +461,7 @@ class Recommender:
         if k < 1:
             raise BadInputError(f"k must be >= 1, got {k}")
         pool = k if diversity == 0 else max(4 * k, 50)
-        ids, scores = self._neighbours(query, k, self._mask(filters), exclude,
+        ids, scores = self._neighbours(query, k, filters, exclude,
                                        dup_of=query if dedupe else None, pool=pool)
         if diversity > 0 and len(ids):
             order = _mmr(self.embeddings[[self._row[int(i)] for i in ids]], scores, k, diversity)
@@ -679,7 +733,7 @@ class Recommender:
         row["image_path"] = str(Path("images") / f"{item_id}.jpg")
         row.update(preds)
         text_vec = encode_text([product_text(row)])
-        self.index.add(np.array([item_id], np.int64), vecs)
+        self.index.add(np.array([item_id], np.int64), vecs, attrs=[{f: row.get(f) for f in FILTER_KEYS}])
         items = pd.concat([self.items.reset_index(drop=True), pd.DataFrame([row])], ignore_index=True)
         items["id"] = items["id"].astype(np.int64)
         self.items = items.set_index("id", drop=False)
@@ -689,3 +743,39 @@ class Recommender:
         self.save()
         log.info("added product %d (%s)", item_id, row.get("articleType"))
         return item_id
+
+
+def index_backend(index_dir: str | Path) -> str:
+    """Which backend an index folder was built with (``faiss`` or ``milvus``)."""
+    path = Path(index_dir) / "vectors.json"
+    if not path.exists():
+        raise IndexError_(f"no index at {index_dir} (vectors.json missing); run `fashionrec index build` first")
+    return read_json(path).get("backend", "faiss")
+
+
+def _milvus_meta(index_dir: Path) -> dict | None:
+    """The ``vectors.json`` of an existing Milvus index folder (None for FAISS or no folder)."""
+    path = index_dir / "vectors.json"
+    if not path.exists():
+        return None
+    meta = read_json(path)
+    return meta if meta.get("backend") == "milvus" else None
+
+
+def _drop_replaced(meta: dict | None, new_index, token: str | None) -> None:
+    """Drop the Milvus collection of an index folder that a rebuild just replaced."""
+    if meta is None or (getattr(new_index, "collection", None) == meta["collection"]
+                        and getattr(new_index, "uri", None) == meta["uri"]):
+        return
+    from fashionrec.index.milvus_index import MilvusIndex
+
+    try:
+        if getattr(new_index, "uri", None) == meta["uri"]:
+            client = new_index.client       # the same deployment: reuse the open connection
+            if client.has_collection(meta["collection"]):
+                client.drop_collection(meta["collection"])
+        else:
+            MilvusIndex(meta["dim"], meta["uri"], meta["collection"], token=token, create=False).drop()
+    except Exception as e:      # the new index is in place; an old collection left behind is only space
+        log.warning("could not drop the replaced Milvus collection %s at %s: %s", meta["collection"],
+                    meta["uri"], e)

@@ -4,6 +4,10 @@ A run writes ``runs/train/<name>/``: config.json (merged config), split.csv/.jso
 weights/last.* (safetensors + JSON), state.pt (optimizer/scheduler for --resume), results.csv (one line
 per epoch), curves.png, and test/ (metrics.json, report.md, confusion.png) for the best checkpoint.
 
+Under ``torchrun`` (DDP, see :mod:`fashionrec.distributed`) each process trains on its shard of every
+epoch (``DistributedSampler``, ``batch_size`` split across processes so the global batch is unchanged),
+gradients are averaged by DDP, and rank 0 alone validates, logs and writes the run folder.
+
 Example:
     >>> result = train("data/catalogue", TrainConfig(model="fashion-cnn", epochs=3), "runs/train/demo")
     ...  # doctest: +SKIP
@@ -29,6 +33,15 @@ from tqdm.auto import tqdm
 from fashionrec.artifacts import read_json, write_json, write_with
 from fashionrec.catalog import ATTRIBUTES, load_catalog
 from fashionrec.data import LabelSpace, TensorImageDataset, load_image_tensor, preprocess, train_augmentation
+from fashionrec.distributed import (
+    DistContext,
+    all_sum,
+    barrier,
+    broadcast_flag,
+    device_for,
+    init_distributed,
+    shutdown,
+)
 from fashionrec.errors import FashionrecError
 from fashionrec.evaluate import evaluate_predictions, head_metrics, write_eval_report
 from fashionrec.models import create_model
@@ -111,7 +124,14 @@ def class_weights(labels: torch.Tensor, n_classes: int, mode: str) -> torch.Tens
     return w * (counts > 0).sum() / w.sum()
 
 
-def _loader(ds, cfg: TrainConfig, epoch: int, labels: torch.Tensor | None):
+def _loader(ds, cfg: TrainConfig, epoch: int, labels: torch.Tensor | None, ctx: DistContext = DistContext()):
+    if ctx.enabled:
+        # Each process takes its 1/world of a seeded permutation; together they cover the epoch once.
+        sampler = torch.utils.data.DistributedSampler(ds, num_replicas=ctx.world_size, rank=ctx.rank,
+                                                      shuffle=True, seed=cfg.seed, drop_last=True)
+        sampler.set_epoch(epoch)
+        return torch.utils.data.DataLoader(ds, batch_size=cfg.batch_size // ctx.world_size, sampler=sampler,
+                                           drop_last=True)
     g = torch.Generator().manual_seed(cfg.seed * 1000 + epoch)
     if cfg.balance == "sampler" and labels is not None:
         counts = torch.bincount(labels.clamp(min=0))
@@ -159,7 +179,19 @@ def plot_curves(results_csv: Path, out: Path) -> None:
 
 def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume: bool = False,
           progress: bool = True) -> TrainResult:
-    """Train a tagger on the catalogue in ``data_dir``; returns where the run is and its test metrics."""
+    """Train a tagger on the catalogue in ``data_dir``; returns where the run is and its test metrics.
+
+    Under torchrun every process calls this; only rank 0's result carries the test metrics.
+    """
+    ctx = init_distributed(resolve_device(config.device))
+    try:
+        return _train(data_dir, config, out_dir, resume, progress and ctx.is_main, ctx)
+    finally:
+        shutdown(ctx)
+
+
+def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume: bool, progress: bool,
+           ctx: DistContext) -> TrainResult:
     # ---- setup ---------------------------------------------------------------------------------
     cfg = config
     run = Path(out_dir)
@@ -173,12 +205,17 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
         cfg = TrainConfig(**stored)
     elif (run / "state.pt").exists():
         raise FashionrecError(f"{run} already holds a run; pass --resume to continue it or choose another --out")
+    if ctx.enabled and cfg.balance == "sampler":
+        raise FashionrecError("--balance sampler is not supported under torchrun; use --balance sqrt")
+    if ctx.enabled and cfg.batch_size % ctx.world_size:
+        raise FashionrecError(f"--batch-size {cfg.batch_size} must be divisible by the {ctx.world_size} processes")
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     seed_everything(cfg.seed)
-    device = resolve_device(cfg.device)
-    run.mkdir(parents=True, exist_ok=True)
-    write_json(run / "config.json", asdict(cfg))
+    device = device_for(ctx, resolve_device(cfg.device))
+    if ctx.is_main:
+        run.mkdir(parents=True, exist_ok=True)
+        write_json(run / "config.json", asdict(cfg))
 
     catalog = load_catalog(data_dir, progress=progress)
     items = catalog.usable
@@ -189,7 +226,8 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
         split = Split.load(split_path)
     else:
         split = make_split(items, SplitConfig(seed=cfg.split_seed, val_frac=cfg.val_frac, test_frac=cfg.test_frac))
-        split.save(split_path)
+        if ctx.is_main:       # every process draws the same split from the seed; one writes it
+            split.save(split_path)
     items = items[items["id"].isin(split.assignments.index)].reset_index(drop=True)
     which = split.assignments.reindex(items["id"]).to_numpy()
     space = LabelSpace.from_frame(items, cfg.heads)
@@ -200,7 +238,7 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
              len(idx["train"]), len(idx["val"]), len(idx["test"]), len(space.classes["articleType"]), device)
 
     model = create_model(cfg.model, space.sizes(), pretrained=cfg.pretrained).to(device)
-    model = model.to(memory_format=torch.channels_last)
+    model = model.to(memory_format=torch.channels_last)     # ``model``: the bare net, saved and evaluated
     prior_seconds = 0.0
     if cfg.init and not resume:
         start, start_meta = load_checkpoint(cfg.init)
@@ -214,11 +252,14 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
         for p in model.backbone.parameters():
             p.requires_grad_(False)
     params = [p for p in model.parameters() if p.requires_grad]
+    # DDP broadcasts rank 0's weights at wrap time and averages gradients in backward.
+    fit_model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda"
+                                                          else None) if ctx.enabled else model
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     train_labels = {h: y[idx["train"]] for h, y in labels.items()}
     ds = TensorImageDataset(images[idx["train"]], train_labels,
                             transform=train_augmentation() if cfg.augment else None)
-    steps_per_epoch = max(1, len(ds) // cfg.batch_size)
+    steps_per_epoch = max(1, len(ds) // cfg.batch_size)   # global batches (each process takes its share)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps_per_epoch,
                                                 pct_start=cfg.warmup_frac)
     weight = class_weights(train_labels["articleType"], len(space.classes["articleType"]), cfg.balance)
@@ -240,22 +281,25 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
                  run, start_epoch, best_f1, best_epoch)
 
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
-            "data": str(catalog.root), "hardware": _hardware(device), "prior_train_seconds": prior_seconds}
+            "data": str(catalog.root), "hardware": _hardware(device, ctx), "prior_train_seconds": prior_seconds,
+            "world_size": ctx.world_size}
+    if ctx.enabled:       # the same weights everywhere, but a different augmentation stream per process
+        torch.manual_seed(cfg.seed + 1000 * ctx.rank)
     use_bf16 = device.type == "cuda"
     main_w = {h: (1.0 if h == "articleType" else cfg.aux_weight) for h in cfg.heads}
 
     # ---- loop ----------------------------------------------------------------------------------
     for epoch in range(start_epoch, cfg.epochs):
         t0 = time.time()
-        model.train()
+        fit_model.train()
         loss_sum, correct, seen = 0.0, 0, 0
-        bar = tqdm(_loader(ds, cfg, epoch, train_labels["articleType"]), total=steps_per_epoch,
+        bar = tqdm(_loader(ds, cfg, epoch, train_labels["articleType"], ctx), total=steps_per_epoch,
                    desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not progress, unit="batch")
         for xb, yb, _ in bar:
             x = preprocess(xb.to(device, non_blocking=True), model.spec)  # (B, 3, H, W)
             x = x.contiguous(memory_format=torch.channels_last)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-                out = model(x)
+                out = fit_model(x)
             loss = sum(main_w[h] * losses[h](out[h].float(), yb[h].to(device)) for h in cfg.heads)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -266,6 +310,11 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
             correct += int((out["articleType"].argmax(1) == y).sum())
             seen += len(y)
             bar.set_postfix(loss=f"{loss_sum / seen:.3f}", acc=f"{correct / seen:.3f}")
+        loss_sum, correct, seen = all_sum(ctx, loss_sum, correct, seen)
+        if not ctx.is_main:       # rank 0 validates and writes; the others wait for its stop decision
+            if broadcast_flag(ctx, False):
+                break
+            continue
         # ---- validate ----------------------------------------------------------------------------
         _, probs = run_inference(model, images[idx["val"]], batch_size=512)
         val = head_metrics(labels["articleType"][idx["val"]].numpy(), probs["articleType"],
@@ -298,12 +347,19 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
                  "rng": torch.get_rng_state()}
         write_with(run / "state.pt", lambda tmp, s=state: torch.save(s, tmp))
         plot_curves(run / "results.csv", run / "curves.png")
+        stop = False
         if stale >= cfg.patience:
             log.info("early stop: val macro-F1 has not improved for %d epochs", stale)
-            break
-        if cfg.max_minutes is not None and elapsed / 60 >= cfg.max_minutes:
+            stop = True
+        elif cfg.max_minutes is not None and elapsed / 60 >= cfg.max_minutes:
             log.info("time budget of %.0f minutes spent after epoch %d", cfg.max_minutes, epoch + 1)
+            stop = True
+        if broadcast_flag(ctx, stop):
             break
+
+    barrier(ctx)
+    if not ctx.is_main:
+        return TrainResult(run, best_epoch, best_f1, {}, elapsed)
 
     # ---- test the best checkpoint ------------------------------------------------------------------
     best, best_meta = load_checkpoint(weights_dir / "best.safetensors", device=str(device))
@@ -327,8 +383,22 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
     return TrainResult(run, best_epoch, best_f1, metrics, elapsed)
 
 
-def _hardware(device: torch.device) -> str:
+def _hardware(device: torch.device, ctx: DistContext = DistContext()) -> str:
+    procs = f"{ctx.world_size} processes (DDP), " if ctx.enabled else ""
     if device.type == "cuda":
-        return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}"
-    return f"CPU {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, " \
+        return f"{procs}{torch.cuda.get_device_name(device)}, torch {torch.__version__}"
+    return f"{procs}CPU {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, " \
            f"torch {torch.__version__}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m fashionrec.train ARGS`` = ``fashionrec train ARGS`` (the entry point torchrun runs)."""
+    import sys
+
+    from fashionrec.cli import app
+
+    app(args=["train", *(sys.argv[1:] if argv is None else argv)], prog_name="fashionrec")
+
+
+if __name__ == "__main__":
+    main()

@@ -60,7 +60,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
             from fashionrec.recommend import Recommender
 
             log.info("loading index %s", settings.index_dir)
-            rec = Recommender.load(settings.index_dir, model=settings.model)
+            rec = Recommender.load(settings.index_dir, model=settings.model, uri=settings.milvus_uri,
+                                   token=settings.milvus_token)
         # Requests already run in parallel (one thread each); OpenMP threads inside every faiss search
         # would only oversubscribe the cores under load.
         try:

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(10, gt=0, description="Largest accepted upload, in MB.")
     max_pixels: int = Field(40_000_000, gt=0, description="Largest accepted image, in pixels (width x height).")
     reports_dir: Path = Field(Path("runs"), description="Where eda/report.html and train/<run>/test/ live.")
+    milvus_uri: str | None = Field(None, description="Milvus index: where its collection lives now "
+                                   "(a Milvus Lite file or http://host:19530); default: as built.")
+    milvus_token: str | None = Field(None, description="Milvus token (user:password or API key).")
 
     @property
     def max_upload_bytes(self) -> int:

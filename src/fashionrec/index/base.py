@@ -1,12 +1,17 @@
-"""The protocol every vector index implements (FAISS today; a server such as Milvus could follow).
+"""The protocol every vector index implements: FAISS (embedded default) and Milvus (Lite, server, cluster).
 
 Conventions, as in faiss: vectors are float32 (n, d) and L2-normalised, so inner product is cosine
 similarity; ids are int64; ``search`` returns ``(scores (q, k) float32, ids (q, k) int64)`` best first,
 padded with score ``-inf`` and id ``-1`` where fewer than k items exist.
+
+Filters: ``filter_ids`` (the allowed ids) works everywhere; an index with ``supports_where = True`` also
+takes ``where`` ({attribute: value or values}) and evaluates it inside the search itself, using the
+attributes given to ``add`` — so the caller need not send 40k allowed ids to a server.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -16,13 +21,15 @@ import numpy as np
 @runtime_checkable
 class VectorIndex(Protocol):
     dim: int
+    kind: str | None
+    supports_where: bool
 
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Add ``vectors`` (n, d) float32 under ``ids`` (n,) int64; ids must be new."""
+    def add(self, ids: np.ndarray, vectors: np.ndarray, attrs: Sequence[Mapping] | None = None) -> None:
+        """Add ``vectors`` (n, d) float32 under ``ids`` (n,) int64; ids must be new; ``attrs`` per vector."""
 
-    def search(self, vectors: np.ndarray, k: int,
-               filter_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k by inner product; ``filter_ids``: only these ids may be returned (k of them if k exist)."""
+    def search(self, vectors: np.ndarray, k: int, filter_ids: np.ndarray | None = None,
+               where: Mapping | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k by inner product; only ``filter_ids`` / items matching ``where`` (k of them if k exist)."""
 
     def remove(self, ids: np.ndarray) -> int:
         """Remove ids; returns how many were present."""

@@ -37,6 +37,9 @@ INDEX_META = "vectors.json"
 class FaissIndex:
     """A :class:`~fashionrec.index.base.VectorIndex` on faiss; see the module docstring."""
 
+    # FAISS stores no attributes: the caller turns attribute filters into ``filter_ids``.
+    supports_where = False
+
     def __init__(self, dim: int, kind: str = "auto", hnsw_threshold: int = 50_000, m: int = 32,
                  ef_construction: int = 80, ef_search: int = 64, exact_below: int = 2_000):
         if kind not in KINDS:
@@ -65,8 +68,11 @@ class FaissIndex:
             raise BadInputError(f"vectors must be (n, {self.dim}) float32, got shape {v.shape}")
         return v
 
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Add ``vectors`` (n, d) float32 under ``ids`` (n,) int64 (ids must not be in the index yet)."""
+    def add(self, ids: np.ndarray, vectors: np.ndarray, attrs=None) -> None:
+        """Add ``vectors`` (n, d) float32 under ``ids`` (n,) int64 (ids must not be in the index yet).
+
+        ``attrs`` (per-vector attributes) is accepted for the protocol and ignored: FAISS keeps none.
+        """
         v = self._check(vectors)
         ids = np.ascontiguousarray(ids, dtype=np.int64)
         if len(ids) != len(v):
@@ -113,13 +119,15 @@ class FaissIndex:
         return self._ids.copy()
 
     # ---- searching -------------------------------------------------------------------------
-    def search(self, vectors: np.ndarray, k: int,
-               filter_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, vectors: np.ndarray, k: int, filter_ids: np.ndarray | None = None,
+               where=None) -> tuple[np.ndarray, np.ndarray]:
         """Top-k by inner product -> (scores (q, k) float32, ids (q, k) int64), -inf / -1 padding.
 
         ``filter_ids`` (int64 array, or a boolean mask aligned with :attr:`ids`): only these ids may
         be returned; k results come back whenever at least k of them are in the index.
         """
+        if where:
+            raise BadInputError("FaissIndex keeps no attributes: pass the matching ids as filter_ids")
         q = self._check(vectors)
         k = int(k)
         if k <= 0:

@@ -1,0 +1,164 @@
+"""Embed a whole catalogue into Parquet shards — in this process, or on a Ray cluster with Ray Data.
+
+``fashionrec embed DATA_DIR --engine local|ray [--address auto|ray://host:10001] --out EMB_DIR`` writes::
+
+    EMB_DIR/manifest.json       model (name, path, preprocessing), dim, count, engine, date
+    EMB_DIR/part-*.parquet      id (int64), vector (list<float32>, L2-normalised), pred_<head>, pred_<head>_prob
+
+and ``fashionrec index build DATA_DIR --from-embeddings EMB_DIR`` indexes them without embedding again.
+
+With ``--engine ray``, image paths go into a Ray Dataset; an actor pool (one model per actor, a GPU each
+when the cluster has GPUs) decodes and embeds batches; Ray writes the shards. The workers must see
+``DATA_DIR`` and ``EMB_DIR`` at the same paths (a shared filesystem, or object storage URIs Ray can
+write). The vectors equal the single-process ones: same checkpoint, same preprocessing, eval mode.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fashionrec.artifacts import read_json, write_json
+from fashionrec.catalog import Catalog
+from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.tagger import Tagger
+
+log = logging.getLogger(__name__)
+
+ENGINES = ("local", "ray")
+SHARD_ROWS = 10_000
+
+
+def _embed_frame(tagger: Tagger, frame: pd.DataFrame, batch_size: int, progress: bool) -> pd.DataFrame:
+    """(id, image_path) rows -> (id, vector, pred_*) rows, in order."""
+    from fashionrec.data import load_image_tensor
+    from fashionrec.embed import predicted_frame
+
+    images = load_image_tensor(frame["image_path"].tolist(), progress=progress)
+    vectors, probs = tagger.infer(images, batch_size=batch_size, progress=progress)
+    out = pd.DataFrame({"id": frame["id"].to_numpy(np.int64), "vector": list(vectors.astype(np.float32))})
+    return pd.concat([out, predicted_frame(tagger, probs)], axis=1)
+
+
+class _RayEmbedder:
+    """One per Ray actor: loads the checkpoint once, then embeds the batches it is handed."""
+
+    def __init__(self, model_path: str, batch_size: int):
+        import torch
+
+        self.tagger = Tagger.load(model_path, device="cuda" if torch.cuda.is_available() else "cpu")
+        self.batch_size = batch_size
+
+    def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
+        return _embed_frame(self.tagger, batch, self.batch_size, progress=False)
+
+
+def embed_catalog_to_parquet(catalog: Catalog, model: str | Path | None, out_dir: str | Path, engine: str = "local",
+                             address: str | None = None, actors: int | None = None, batch_size: int = 256,
+                             progress: bool = True) -> dict:
+    """Embed every usable product of ``catalog`` into ``out_dir`` (replaced atomically); returns the manifest."""
+    if engine not in ENGINES:
+        raise BadInputError(f"unknown engine {engine!r}; valid: {', '.join(ENGINES)}")
+    usable = catalog.usable
+    if usable.empty:
+        raise BadInputError(f"catalogue {catalog.root} has no usable items to embed")
+    tagger = Tagger.load(model)
+    frame = pd.DataFrame({"id": usable["id"].to_numpy(np.int64),
+                          "image_path": [str(Path(p).resolve()) for p in usable["image_path"]]})
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    t0 = time.perf_counter()
+    try:
+        if engine == "local":
+            done = _embed_frame(tagger, frame, batch_size, progress)
+            for i, start in enumerate(range(0, len(done), SHARD_ROWS)):
+                done.iloc[start:start + SHARD_ROWS].to_parquet(tmp / f"part-{i:05d}.parquet", index=False)
+            workers = 1
+        else:
+            workers = _embed_with_ray(frame, tagger, tmp, address, actors, batch_size)
+        manifest = {
+            "model": {"name": tagger.name, "path": str(Path(tagger.path).resolve()) if tagger.path else None,
+                      "preprocessing": tagger.meta.get("preprocessing")},
+            "dim": tagger.dim, "count": len(frame), "engine": engine, "workers": workers,
+            "data_dir": str(Path(catalog.root).resolve()), "seconds": round(time.perf_counter() - t0, 1),
+            "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        }
+        write_json(tmp / "manifest.json", manifest)
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        os.replace(tmp, out_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    log.info("embedded %d items with %s in %.1f s -> %s", len(frame), engine, manifest["seconds"], out_dir)
+    return manifest
+
+
+def _embed_with_ray(frame: pd.DataFrame, tagger: Tagger, out: Path, address: str | None, actors: int | None,
+                    batch_size: int) -> int:
+    try:
+        import ray
+        import ray.data
+    except ImportError as e:
+        raise BadInputError("--engine ray needs Ray Data: pip install 'fashionrec[ray]'") from e
+
+    started_here = not ray.is_initialized()
+    if started_here:
+        # address None starts a local Ray; "auto" joins the cluster this machine belongs to; ray://... a remote one
+        ray.init(address=address, ignore_reinit_error=True, log_to_driver=False,
+                 **({} if address else {"include_dashboard": False}))
+    try:
+        resources = ray.cluster_resources()
+        gpus = int(resources.get("GPU", 0))
+        n = actors or max(1, gpus or int(resources.get("CPU", 1)) // 2)
+        blocks = max(n, len(frame) // 2_000 or 1)
+        step = -(-len(frame) // blocks)
+        ds = ray.data.from_pandas([frame.iloc[i:i + step] for i in range(0, len(frame), step)])
+        ds = ds.map_batches(_RayEmbedder, batch_size=batch_size * 4, batch_format="pandas",
+                            fn_constructor_kwargs={"model_path": str(tagger.path), "batch_size": batch_size},
+                            compute=ray.data.ActorPoolStrategy(size=n), num_gpus=1 if gpus else 0, num_cpus=1)
+        ds.write_parquet(str(out))
+        log.info("ray: %d actor(s), %d GPU(s) in the cluster", n, gpus)
+        return n
+    finally:
+        if started_here:
+            ray.shutdown()
+
+
+def load_embeddings(emb_dir: str | Path) -> tuple[dict, pd.DataFrame]:
+    """(manifest, frame with id, vector, pred_*) from a folder written by :func:`embed_catalog_to_parquet`."""
+    emb_dir = Path(emb_dir)
+    if not (emb_dir / "manifest.json").exists():
+        raise IndexError_(f"{emb_dir} holds no embeddings (manifest.json missing); run `fashionrec embed` first")
+    manifest = read_json(emb_dir / "manifest.json")
+    parts = sorted(emb_dir.glob("*.parquet"))
+    if not parts:
+        raise IndexError_(f"{emb_dir} has a manifest but no .parquet shards; run `fashionrec embed` again")
+    frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    if len(frame) != manifest["count"] or frame["id"].duplicated().any():
+        raise IndexError_(f"{emb_dir}: {len(frame)} rows ({frame['id'].duplicated().sum()} duplicate ids) for "
+                          f"{manifest['count']} items in its manifest; run `fashionrec embed` again")
+    return manifest, frame
+
+
+def aligned_embeddings(frame: pd.DataFrame, usable: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Rows of ``frame`` in the order of ``usable`` -> (ids, vectors (n, d) float32, predicted attributes)."""
+    by_id = frame.set_index("id")
+    ids = usable["id"].to_numpy(np.int64)
+    missing = np.setdiff1d(ids, by_id.index.to_numpy())
+    if len(missing):
+        raise IndexError_(f"{len(missing)} usable catalogue items have no embedding (e.g. ids "
+                          f"{', '.join(map(str, missing[:5]))}); embed this catalogue with `fashionrec embed`")
+    rows = by_id.loc[ids]
+    vectors = np.stack(rows["vector"].to_numpy()).astype(np.float32)
+    preds = rows.drop(columns=["vector"]).reset_index(drop=True)
+    return ids, vectors, preds

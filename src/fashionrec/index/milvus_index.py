@@ -1,0 +1,250 @@
+"""Milvus index: the same protocol as :class:`~fashionrec.index.FaissIndex`, on any Milvus deployment.
+
+``uri`` picks the deployment, as in ``pymilvus.MilvusClient``:
+
+* a file path (``runs/catalogue.db``) runs **Milvus Lite** embedded in this process (PyPI ``milvus-lite``);
+* ``http://host:19530`` (plus an optional ``token``, "user:password" or an API key) talks to a Milvus
+  server or cluster — or to ``milvus-lite server`` on loopback, the client/server path a cluster uses.
+
+One collection per index: ``id`` (INT64 primary key), ``vector`` (FLOAT_VECTOR, inner product) and one
+VARCHAR scalar field per attribute filter (``gender``, ``articleType`` …). The vector index is ``FLAT``
+(exact) below 50k vectors and ``HNSW`` above, as with FAISS (``index_type`` overrides). Attribute filters
+become a Milvus boolean expression (``gender in ["Men", "Unisex"] and baseColour in ["Red"]``) evaluated
+inside the search; an explicit id list becomes ``id in [...]``. HNSW can miss items behind a selective
+filter, so a filtered query that comes back short is answered exactly over the matching items (fetched
+with the same expression), and k results come back whenever k items match.
+Inserts are batched and flushed; a reopened collection is loaded before the first search. The collection
+uses Strong consistency so a product added through the API is searchable by the next request.
+
+The index folder keeps only ``vectors.json`` (backend, uri, collection, dim); the token is never written
+to disk: pass it again (``--token`` / ``FASHIONREC_MILVUS_TOKEN``) when opening the index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from fashionrec.artifacts import read_json, write_json
+from fashionrec.errors import BadInputError, IndexError_
+
+log = logging.getLogger(__name__)
+
+INDEX_META = "vectors.json"
+# Attribute fields stored beside each vector (the recommender's filter keys).
+ATTRIBUTE_FIELDS = ("gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season")
+MAX_VARCHAR = 256
+INSERT_BATCH = 2_000
+HNSW_THRESHOLD = 50_000     # "auto": FLAT (exact) below, HNSW above
+MAX_TOPK = 16_384           # Milvus's limit on k per search
+TOKEN_ENV = "FASHIONREC_MILVUS_TOKEN"
+
+
+def is_file_uri(uri: str) -> bool:
+    return not re.match(r"^[a-z][a-z0-9+.-]*://", uri)
+
+
+def normalise_uri(uri: str | Path) -> str:
+    """A file URI becomes an absolute path (so the index folder can be opened from anywhere)."""
+    uri = str(uri)
+    return str(Path(uri).expanduser().resolve()) if is_file_uri(uri) else uri
+
+
+def filter_expression(where: Mapping[str, str | Sequence[str]] | None = None,
+                      ids: np.ndarray | None = None) -> str:
+    """Attribute filters (and an optional id allow-list) as one Milvus boolean expression ("" = none).
+
+    Strings are written as JSON string literals, so quotes and backslashes in a value cannot escape.
+    """
+    parts = []
+    for key, value in (where or {}).items():
+        if value is None or value == "" or value == []:
+            continue
+        if key not in ATTRIBUTE_FIELDS:
+            raise BadInputError(f"unknown filter {key!r}; valid filters: {', '.join(ATTRIBUTE_FIELDS)}")
+        values = [value] if isinstance(value, str) else [str(v) for v in value]
+        parts.append(f"{key} in [{', '.join(json.dumps(v) for v in values)}]")
+    if ids is not None:
+        parts.append(f"id in [{', '.join(str(int(i)) for i in ids)}]")
+    return " and ".join(parts)
+
+
+class MilvusIndex:
+    """A :class:`~fashionrec.index.base.VectorIndex` in a Milvus collection; see the module docstring."""
+
+    # The recommender passes attribute filters as ``where`` instead of an id list (pushed down).
+    supports_where = True
+
+    def __init__(self, dim: int, uri: str | Path, collection: str, token: str | None = None,
+                 index_type: str = "auto", create: bool = True, expected_count: int = 0):
+        try:
+            from pymilvus import MilvusClient
+        except ImportError as e:
+            raise IndexError_("the Milvus backend needs pymilvus (and milvus-lite for file URIs): "
+                              "pip install 'fashionrec[milvus]'") from e
+
+        self.dim, self.uri, self.collection = int(dim), normalise_uri(uri), collection
+        if index_type == "auto":
+            index_type = "HNSW" if expected_count >= HNSW_THRESHOLD else "FLAT"
+        self.index_type = index_type
+        self.kind = f"milvus-{index_type.lower()}"
+        token = token if token is not None else os.environ.get(TOKEN_ENV)
+        if is_file_uri(self.uri):
+            Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.client = MilvusClient(uri=self.uri, **({"token": token} if token else {}))
+        except Exception as e:   # pymilvus raises its own MilvusException / grpc errors
+            raise IndexError_(f"cannot connect to Milvus at {self.uri}: {e}") from e
+        if create:
+            self._create()
+        elif not self.client.has_collection(collection):
+            raise IndexError_(f"Milvus at {self.uri} has no collection {collection!r}; rebuild the index with "
+                              "`fashionrec index build --backend milvus`")
+        else:
+            self.client.load_collection(collection)   # a reopened collection must be loaded to be searched
+        self._count = self._count_rows()
+
+    def _create(self) -> None:
+        from pymilvus import DataType, MilvusClient
+
+        if self.client.has_collection(self.collection):
+            self.client.drop_collection(self.collection)
+        schema = MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
+        schema.add_field("id", DataType.INT64, is_primary=True)
+        schema.add_field("vector", DataType.FLOAT_VECTOR, dim=self.dim)
+        for f in ATTRIBUTE_FIELDS:
+            schema.add_field(f, DataType.VARCHAR, max_length=MAX_VARCHAR)
+        params = self.client.prepare_index_params()
+        extra = {"params": {"M": 32, "efConstruction": 80}} if self.index_type == "HNSW" else {}
+        params.add_index(field_name="vector", index_type=self.index_type, metric_type="IP", **extra)
+        self.client.create_collection(self.collection, schema=schema, index_params=params,
+                                      consistency_level="Strong")
+
+    def _count_rows(self) -> int:
+        res = self.client.query(self.collection, filter="", output_fields=["count(*)"])
+        return int(res[0]["count(*)"]) if res else 0
+
+    # ---- building --------------------------------------------------------------------------
+    def add(self, ids: np.ndarray, vectors: np.ndarray, attrs: Sequence[Mapping] | None = None) -> None:
+        """Insert in batches of 2,000 and flush. ``attrs``: one {field: value} per vector (filters)."""
+        v = np.ascontiguousarray(vectors, dtype=np.float32)
+        if v.ndim != 2 or v.shape[1] != self.dim:
+            raise BadInputError(f"vectors must be (n, {self.dim}) float32, got shape {v.shape}")
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(ids) != len(v) or (attrs is not None and len(attrs) != len(v)):
+            raise BadInputError(f"{len(ids)} ids and {len(attrs) if attrs is not None else len(v)} attribute rows "
+                                f"for {len(v)} vectors")
+        if len(np.unique(ids)) != len(ids) or (self._count and self._existing(ids)):
+            raise BadInputError("duplicate ids: every id may be added once (remove it first to replace it)")
+        for start in range(0, len(ids), INSERT_BATCH):
+            rows = []
+            for j in range(start, min(start + INSERT_BATCH, len(ids))):
+                a = attrs[j] if attrs is not None else {}
+                row = {"id": int(ids[j]), "vector": v[j].tolist()}
+                for f in ATTRIBUTE_FIELDS:
+                    val = a.get(f)
+                    row[f] = "" if val is None or (isinstance(val, float) and np.isnan(val)) else str(val)[:MAX_VARCHAR]
+                rows.append(row)
+            self.client.insert(self.collection, rows)
+        self.client.flush(self.collection)
+        self._count += len(ids)
+
+    def _existing(self, ids: np.ndarray) -> list[int]:
+        found = []
+        for start in range(0, len(ids), INSERT_BATCH):
+            res = self.client.query(self.collection, filter=filter_expression(ids=ids[start:start + INSERT_BATCH]),
+                                    output_fields=["id"])
+            found += [int(r["id"]) for r in res]
+        return found
+
+    def remove(self, ids: np.ndarray) -> int:
+        ids = np.asarray(ids, dtype=np.int64)
+        present = self._existing(ids) if len(ids) else []
+        if present:
+            self.client.delete(self.collection, filter=filter_expression(ids=np.array(present)))
+            self.client.flush(self.collection)
+            self._count -= len(present)
+        return len(present)
+
+    def __len__(self) -> int:
+        return self._count
+
+    # ---- searching -------------------------------------------------------------------------
+    def search(self, vectors: np.ndarray, k: int, filter_ids: np.ndarray | None = None,
+               where: Mapping | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k by inner product -> (scores (q, k), ids (q, k)), -inf / -1 padding; filters pushed down."""
+        q = np.ascontiguousarray(vectors, dtype=np.float32)
+        if q.ndim != 2 or q.shape[1] != self.dim:
+            raise BadInputError(f"vectors must be (n, {self.dim}) float32, got shape {q.shape}")
+        k = int(k)
+        if k <= 0:
+            raise BadInputError(f"k must be >= 1, got {k}")
+        scores = np.full((len(q), k), -np.inf, np.float32)
+        found = np.full((len(q), k), -1, np.int64)
+        if filter_ids is not None and np.asarray(filter_ids).dtype == bool:
+            raise BadInputError("MilvusIndex takes filter_ids as an id array, not a boolean mask")
+        if len(q) == 0 or self._count == 0 or (filter_ids is not None and len(filter_ids) == 0):
+            return scores, found
+        expr = filter_expression(where, None if filter_ids is None else np.asarray(filter_ids))
+        limit = min(k, MAX_TOPK, self._count)
+        search_params: dict = {"metric_type": "IP"}
+        if self.index_type == "HNSW":
+            # a filter hides part of the graph: search wider the more selective it may be
+            search_params["params"] = {"ef": min(4096, max(64, 4 * limit) * (4 if expr else 1))}
+        res = self.client.search(self.collection, data=q.tolist(), limit=limit, filter=expr,
+                                 output_fields=["id"], search_params=search_params)
+        for r, hits in enumerate(res):
+            for c, h in enumerate(hits):
+                scores[r, c], found[r, c] = h["distance"], h["id"]
+        short = (found < 0).any(axis=1)
+        if expr and short.any():
+            self._exact_fill(q, limit, expr, short, scores, found)
+        return scores, found
+
+    def _exact_fill(self, q: np.ndarray, limit: int, expr: str, short: np.ndarray, scores: np.ndarray,
+                    found: np.ndarray) -> None:
+        """Answer short filtered queries exactly over the items the expression matches."""
+        n_match = self.client.query(self.collection, filter=expr, output_fields=["count(*)"])[0]["count(*)"]
+        if n_match <= int((found[short] >= 0).sum(axis=1).min()):
+            return                  # nothing was missed: fewer items match than k
+        if n_match > MAX_TOPK:
+            log.warning("filtered search returned fewer than %d of %d matching items", limit, n_match)
+            return
+        rows = self.client.query(self.collection, filter=expr, output_fields=["id", "vector"], limit=n_match)
+        ids = np.array([r["id"] for r in rows], np.int64)
+        vecs = np.array([r["vector"] for r in rows], np.float32)
+        sims = q[short] @ vecs.T
+        kk = min(limit, len(ids))
+        top = np.argsort(-sims, axis=1, kind="stable")[:, :kk]
+        scores[short, :kk] = np.take_along_axis(sims, top, axis=1)
+        found[short, :kk] = ids[top]
+
+    # ---- persistence -----------------------------------------------------------------------
+    def save(self, directory: str | Path) -> None:
+        """Data lives in Milvus; the folder gets ``vectors.json`` saying where (never the token)."""
+        self.client.flush(self.collection)
+        write_json(Path(directory) / INDEX_META, {
+            "backend": "milvus", "uri": self.uri, "collection": self.collection, "dim": self.dim,
+            "count": len(self), "index_type": self.index_type, "kind": self.kind,
+        })
+
+    @classmethod
+    def load(cls, directory: str | Path, uri: str | None = None, token: str | None = None) -> MilvusIndex:
+        """Open the collection named in ``directory/vectors.json`` (``uri`` overrides where it lives)."""
+        meta = read_json(Path(directory) / INDEX_META)
+        return cls(meta["dim"], uri or meta["uri"], meta["collection"], token=token,
+                   index_type=meta.get("index_type", "FLAT"), create=False)
+
+    def drop(self) -> None:
+        """Delete the collection (used when a rebuilt index replaces an older one)."""
+        if self.client.has_collection(self.collection):
+            self.client.drop_collection(self.collection)
+
+    def close(self) -> None:
+        self.client.close()

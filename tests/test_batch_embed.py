@@ -1,0 +1,63 @@
+"""`fashionrec embed`: Parquet shards in this process or on a local Ray, and `index build --from-embeddings`."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from _recs_support import fixture_catalog, shared_recommender, tiny_tagger_path
+from typer.testing import CliRunner
+
+from fashionrec.batch_embed import embed_catalog_to_parquet, load_embeddings
+from fashionrec.cli import app
+from fashionrec.errors import IndexError_
+
+
+@pytest.fixture(scope="module")
+def local_embeddings(tmp_path_factory):
+    out = tmp_path_factory.mktemp("emb") / "local"
+    embed_catalog_to_parquet(fixture_catalog(), tiny_tagger_path(), out, progress=False)
+    return out
+
+
+def test_local_shards_match_the_index_embeddings(local_embeddings):
+    manifest, frame = load_embeddings(local_embeddings)
+    rec = shared_recommender("faiss")
+    assert manifest["count"] == len(frame) == len(rec) and manifest["dim"] == rec.embeddings.shape[1]
+    assert manifest["model"]["path"] == str(tiny_tagger_path().resolve())
+    got = np.stack(frame.set_index("id").loc[rec.items["id"], "vector"].to_numpy())
+    np.testing.assert_allclose(got, rec.embeddings, atol=1e-5)
+    assert {"pred_articleType", "pred_articleType_prob"} <= set(frame.columns)
+
+
+def test_index_build_from_embeddings(local_embeddings, fixture_dir, tmp_path):
+    res = CliRunner().invoke(app, ["index", "build", str(fixture_dir), "--from-embeddings", str(local_embeddings),
+                                   "--out", str(tmp_path / "index")])
+    assert res.exit_code == 0, res.output
+    from fashionrec.recommend import Recommender
+
+    rec, ref = Recommender.load(tmp_path / "index"), shared_recommender("faiss")
+    assert rec.manifest["model"]["path"] == str(tiny_tagger_path().resolve())   # the model that made the vectors
+    i = int(ref.items["id"].iloc[0])
+    assert [r.id for r in rec.similar(i, k=5)] == [r.id for r in ref.similar(i, k=5)]
+
+
+def test_broken_embedding_folders_say_what_to_do(local_embeddings, tmp_path):
+    with pytest.raises(IndexError_, match="fashionrec embed"):
+        load_embeddings(tmp_path)
+    (tmp_path / "manifest.json").write_text((local_embeddings / "manifest.json").read_text())
+    with pytest.raises(IndexError_, match="no .parquet"):
+        load_embeddings(tmp_path)
+
+
+@pytest.mark.slow
+def test_ray_embeddings_equal_single_process(local_embeddings, tmp_path):
+    pytest.importorskip("ray")
+    manifest = embed_catalog_to_parquet(fixture_catalog(), tiny_tagger_path(), tmp_path / "ray", engine="ray",
+                                        progress=False)
+    assert manifest["engine"] == "ray" and manifest["workers"] >= 1
+    _, local = load_embeddings(local_embeddings)
+    _, ray_frame = load_embeddings(tmp_path / "ray")
+    ray_frame = ray_frame.set_index("id").loc[local["id"]]
+    diff = np.abs(np.stack(local["vector"].to_numpy()) - np.stack(ray_frame["vector"].to_numpy())).max()
+    assert diff < 1e-4
+    assert (local["pred_articleType"].to_numpy() == ray_frame["pred_articleType"].to_numpy()).all()

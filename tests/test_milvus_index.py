@@ -1,0 +1,144 @@
+"""MilvusIndex: the vector-index protocol on Milvus Lite (file) and on `milvus-lite server` over loopback."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _recs_support import fixture_catalog, shared_recommender, tiny_tagger_path
+from typer.testing import CliRunner
+
+from fashionrec.cli import app
+from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.index import FaissIndex, VectorIndex, open_index
+from fashionrec.index.milvus_index import MilvusIndex, filter_expression
+from fashionrec.recommend import Recommender
+from fashionrec.tagger import Tagger
+
+GENDERS = ("Men", "Women", "Unisex")
+
+
+def _data(n=300, d=16, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, d)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    ids = np.arange(n, dtype=np.int64) * 3 + 7
+    attrs = [{"gender": GENDERS[i % 3], "baseColour": 'Navy "Blue"' if i % 5 == 0 else "Red"} for i in range(n)]
+    return ids, x, attrs
+
+
+@pytest.fixture()
+def milvus(tmp_path):
+    ids, x, attrs = _data()
+    idx = MilvusIndex(16, tmp_path / "t.db", "t")
+    idx.add(ids, x, attrs)
+    yield idx, ids, x, attrs
+    idx.close()
+
+
+def test_filter_expression_quotes_values():
+    assert filter_expression({"gender": ["Men", "Unisex"]}) == 'gender in ["Men", "Unisex"]'
+    assert filter_expression({"baseColour": 'x" or id > 0 or "'}) == r'baseColour in ["x\" or id > 0 or \""]'
+    assert filter_expression({"gender": "Men"}, ids=np.array([3, 4])) == 'gender in ["Men"] and id in [3, 4]'
+    assert filter_expression({"gender": None}) == ""
+    with pytest.raises(BadInputError, match="unknown filter"):
+        filter_expression({"colour": "Red"})
+
+
+def test_search_matches_exact_faiss(milvus):
+    idx, ids, x, _ = milvus
+    assert isinstance(idx, VectorIndex) and len(idx) == len(ids)
+    exact = FaissIndex(16, kind="flat")
+    exact.add(ids, x)
+    s1, f1 = idx.search(x[:5], 10)
+    s2, f2 = exact.search(x[:5], 10)
+    assert (f1 == f2).all()
+    np.testing.assert_allclose(s1, s2, atol=1e-5)
+    allowed = ids[::37]
+    _, f3 = idx.search(x[:5], 10, filter_ids=allowed)
+    _, f4 = exact.search(x[:5], 10, filter_ids=allowed)
+    assert (f3 == f4).all() and ((f3 >= 0).sum(axis=1) == len(allowed)).all()
+
+
+@pytest.mark.parametrize("where", [{"gender": "Women"}, {"gender": ["Men", "Unisex"], "baseColour": 'Navy "Blue"'}])
+def test_attribute_filter_is_pushed_down(milvus, where):
+    idx, ids, x, attrs = milvus
+    ok = np.array([all(a[key] in ([v] if isinstance(v, str) else v) for key, v in where.items()) for a in attrs])
+    scores, found = idx.search(x[:3], 50, where=where)
+    want = min(50, int(ok.sum()))
+    assert ((found >= 0).sum(axis=1) == want).all()      # k results whenever k items match
+    assert np.isin(found[:, :want], ids[ok]).all()
+
+
+def test_remove_duplicates_and_reopen(milvus, tmp_path):
+    idx, ids, x, attrs = milvus
+    with pytest.raises(BadInputError, match="duplicate"):
+        idx.add(ids[:2], x[:2], attrs[:2])
+    assert idx.remove(np.array([ids[0], 999_999])) == 1 and len(idx) == len(ids) - 1
+    _, found = idx.search(x[:1], 3)
+    assert ids[0] not in found
+    idx.save(tmp_path / "folder")
+    again = open_index(tmp_path / "folder")
+    assert isinstance(again, MilvusIndex) and len(again) == len(ids) - 1
+    (tmp_path / "gone").mkdir()
+    (tmp_path / "gone" / "vectors.json").write_text(
+        '{"backend": "milvus", "uri": "%s", "collection": "nope", "dim": 16}' % (tmp_path / "t.db"))
+    with pytest.raises(IndexError_, match="no collection"):
+        open_index(tmp_path / "gone")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def milvus_server(tmp_path_factory):
+    """`milvus-lite server` on 127.0.0.1: the gRPC client/server path a Milvus cluster uses."""
+    port = _free_port()
+    data = tmp_path_factory.mktemp("milvus-server")
+    exe = Path(sys.executable).with_name("milvus-lite")
+    proc = subprocess.Popen([str(exe), "server", "--data-dir", str(data), "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"milvus-lite server exited with code {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("milvus-lite server did not listen within 60 s")
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_recommender_on_milvus_server(milvus_server, tmp_path):
+    out = tmp_path / "index"
+    rec = Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), out, progress=False,
+                            backend="milvus", uri=milvus_server)
+    assert rec.index.uri == milvus_server and len(rec.index) == len(rec)
+    ref = shared_recommender("faiss")
+    i = int(ref.items["id"].iloc[3])
+    for filters in (None, {"gender": "Men"}, {"subCategory": ["Topwear", "Shoes"]}):
+        assert [r.id for r in rec.similar(i, k=8, filters=filters)] == \
+            [r.id for r in ref.similar(i, k=8, filters=filters)], filters
+
+    # The CLI on the same server: build, then recommend with --backend/--uri.
+    runner = CliRunner()
+    res = runner.invoke(app, ["recommend", "similar", str(i), "--index", str(out), "--backend", "milvus",
+                              "--uri", milvus_server, "-k", "3", "--json", "--gender", "Men"])
+    assert res.exit_code == 0, res.output
+    assert f'"id": {rec.similar(i, k=1, filters={"gender": "Men"})[0].id}' in res.output
+    res = runner.invoke(app, ["recommend", "similar", str(i), "--index", str(out), "--backend", "faiss"])
+    assert res.exit_code != 0 and "holds a milvus index, not faiss" in " ".join(res.output.split())
