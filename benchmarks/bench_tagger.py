@@ -11,6 +11,7 @@ keep it to minutes (the numbers are then indicative, not the shipped model's).
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import tempfile
 import time
@@ -56,6 +57,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--subset", type=int, default=0, help="Random rows to use (0: all).")
     ap.add_argument("--device", default="auto")
+    ap.add_argument("--json", type=Path, default=None, help="Also write the rows as JSON here.")
     args = ap.parse_args()
 
     data = subset_catalogue(args.data, args.subset) if args.subset else args.data
@@ -79,6 +81,10 @@ def main() -> None:
     print(f"\ndata: {args.data} ({'all usable images' if not args.subset else f'{args.subset} random images'}), "
           f"{args.epochs} epochs each, torch threads {torch.get_num_threads()}")
     print(pd.DataFrame(rows).to_markdown(index=False) if _has_tabulate() else pd.DataFrame(rows).to_string(index=False))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"data": str(args.data), "subset": args.subset, "epochs": args.epochs,
+                                         "threads": torch.get_num_threads(), "rows": rows}, indent=2))
 
 
 def _has_tabulate() -> bool:

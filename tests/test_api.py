@@ -191,6 +191,10 @@ def test_web_pages(client, ids):
     filtered = client.get("/", params={"articleType": "Jeans", "q": "jeans"})
     assert filtered.status_code == 200
     assert client.get("/", params={"gender": "Martian"}).status_code == 200  # ignored with a notice
+    # A description no product name contains falls back to the semantic text search, not an empty page.
+    described = client.get("/", params={"q": "blue denim jeans for men"})
+    assert described.status_code == 200 and "closest matches" in described.text
+    assert described.text.count('class="card"') > 0 and "Jeans" in described.text
     page = client.get(f"/item/{ids[0]}")
     assert page.status_code == 200 and "Similar items" in page.text and "Complete the look" in page.text
     assert client.get("/item/999999999").status_code == 404

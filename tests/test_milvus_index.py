@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from fashionrec.cli import app
 from fashionrec.errors import BadInputError, IndexError_
 from fashionrec.index import FaissIndex, VectorIndex, open_index
-from fashionrec.index.milvus_index import MilvusIndex, filter_expression
+from fashionrec.index.milvus_index import MilvusIndex, filter_expression, normalise_uri
 from fashionrec.recommend import Recommender
 from fashionrec.tagger import Tagger
 
@@ -28,7 +28,8 @@ def _data(n=300, d=16, seed=0):
     x = rng.normal(size=(n, d)).astype(np.float32)
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     ids = np.arange(n, dtype=np.int64) * 3 + 7
-    attrs = [{"gender": GENDERS[i % 3], "baseColour": 'Navy "Blue"' if i % 5 == 0 else "Red"} for i in range(n)]
+    colours = ('Navy "Blue"', "Red", "Café", "Back\\slash", "Red")
+    attrs = [{"gender": GENDERS[i % 3], "baseColour": colours[i % 5]} for i in range(n)]
     return ids, x, attrs
 
 
@@ -46,8 +47,18 @@ def test_filter_expression_quotes_values():
     assert filter_expression({"baseColour": 'x" or id > 0 or "'}) == r'baseColour in ["x\" or id > 0 or \""]'
     assert filter_expression({"gender": "Men"}, ids=np.array([3, 4])) == 'gender in ["Men"] and id in [3, 4]'
     assert filter_expression({"gender": None}) == ""
+    assert filter_expression({"baseColour": "Café"}) == 'baseColour in ["Café"]'   # non-ASCII kept as is
     with pytest.raises(BadInputError, match="unknown filter"):
         filter_expression({"colour": "Red"})
+    with pytest.raises(BadInputError, match="control character"):
+        filter_expression({"baseColour": "Red\n"})
+
+
+def test_credentials_in_the_uri_become_the_token_and_are_never_saved():
+    assert normalise_uri("http://root:p%40ss@milvus.internal:19530") == ("http://milvus.internal:19530", "root:p@ss")
+    assert normalise_uri("https://milvus.internal") == ("https://milvus.internal", None)
+    path, token = normalise_uri("cat.db")
+    assert Path(path).is_absolute() and token is None
 
 
 def test_search_matches_exact_faiss(milvus):
@@ -65,7 +76,8 @@ def test_search_matches_exact_faiss(milvus):
     assert (f3 == f4).all() and ((f3 >= 0).sum(axis=1) == len(allowed)).all()
 
 
-@pytest.mark.parametrize("where", [{"gender": "Women"}, {"gender": ["Men", "Unisex"], "baseColour": 'Navy "Blue"'}])
+@pytest.mark.parametrize("where", [{"gender": "Women"}, {"gender": ["Men", "Unisex"], "baseColour": 'Navy "Blue"'},
+                                   {"baseColour": ["Café", "Back\\slash"]}])
 def test_attribute_filter_is_pushed_down(milvus, where):
     idx, ids, x, attrs = milvus
     ok = np.array([all(a[key] in ([v] if isinstance(v, str) else v) for key, v in where.items()) for a in attrs])
@@ -90,6 +102,9 @@ def test_remove_duplicates_and_reopen(milvus, tmp_path):
         '{"backend": "milvus", "uri": "%s", "collection": "nope", "dim": 16}' % (tmp_path / "t.db"))
     with pytest.raises(IndexError_, match="no collection"):
         open_index(tmp_path / "gone")
+    with pytest.raises(IndexError_, match="file .*moved.db is missing"):
+        open_index(tmp_path / "folder", uri=str(tmp_path / "moved.db"))
+    assert not (tmp_path / "moved.db").exists()
 
 
 def _free_port() -> int:
@@ -142,3 +157,21 @@ def test_recommender_on_milvus_server(milvus_server, tmp_path):
     assert f'"id": {rec.similar(i, k=1, filters={"gender": "Men"})[0].id}' in res.output
     res = runner.invoke(app, ["recommend", "similar", str(i), "--index", str(out), "--backend", "faiss"])
     assert res.exit_code != 0 and "holds a milvus index, not faiss" in " ".join(res.output.split())
+
+
+def test_rebuild_keeps_the_replaced_collection_one_generation(milvus_server, tmp_path):
+    """A server still holding the replaced folder keeps answering; the generation before it is dropped."""
+    out = tmp_path / "index"
+    tagger = Tagger.load(tiny_tagger_path())
+    build = lambda: Recommender.build(fixture_catalog(), tagger, out, progress=False,  # noqa: E731
+                                      backend="milvus", uri=milvus_server)
+    first = build()
+    i = int(first.items["id"].iloc[0])
+    second = build()
+    assert second.index.previous["collection"] == first.index.collection
+    assert [r.id for r in first.similar(i, k=5)] == [r.id for r in second.similar(i, k=5)]  # still served
+    third = build()
+    client = third.index.client
+    assert not client.has_collection(first.index.collection)
+    assert client.has_collection(second.index.collection) and client.has_collection(third.index.collection)
+    assert Recommender.load(out).index.previous["collection"] == second.index.collection

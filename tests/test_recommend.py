@@ -134,3 +134,21 @@ def test_add_product_survives_reload(rec, tmp_path):
     assert again.image_path(new_id).exists()
     _, recs = again.similar_to_image(image, k=3)
     assert recs[0].id == new_id
+
+
+def test_add_product_that_cannot_be_saved_is_taken_back(rec, tmp_path, monkeypatch):
+    d = index_copy(tmp_path / "index", rec.manifest["backend"])
+    r = Recommender.load(d, tiny_tagger_path())
+    image = Image.open(r.image_path(_some_id(r, articleType="Handbags")))
+    n = len(r.index)
+
+    def disk_full():
+        raise OSError("No space left on device")
+    monkeypatch.setattr(r, "save", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        r.add_product(image, {"id": 999_001})
+    assert len(r.index) == len(r) == n and 999_001 not in r._row
+    assert not (d / "images" / "999001.jpg").exists()
+    monkeypatch.undo()
+    again = Recommender.load(d, tiny_tagger_path())      # the folder and the vectors still agree
+    assert len(again) == n and all(x.id != 999_001 for x in again.similar_to_image(image, k=5)[1])

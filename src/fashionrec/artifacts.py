@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -50,6 +51,25 @@ def write_with(path: str | Path, writer: Callable[[Path], None]) -> None:
     """Atomically write ``path`` with ``writer(tmp_path)`` (e.g. ``fig.savefig``, ``faiss.write_index``)."""
     with atomic_path(path) as tmp:
         writer(tmp)
+
+
+def replace_dir(tmp: str | Path, out_dir: str | Path) -> None:
+    """Put the finished folder ``tmp`` at ``out_dir``. The previous folder is moved aside first and deleted
+    only once the new one is in place, so a failure at any point leaves one complete version on disk."""
+    tmp, out_dir = Path(tmp), Path(out_dir)
+    old = out_dir.with_name(f".{out_dir.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out_dir.exists():
+        os.replace(out_dir, old)
+    try:
+        os.replace(tmp, out_dir)
+    except BaseException:
+        if old.exists() and not out_dir.exists():
+            os.replace(old, out_dir)        # put the previous version back
+        raise
+    if old.exists():
+        shutil.rmtree(old)
 
 
 def read_json(path: str | Path) -> dict:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
-import os
 import shutil
 import tempfile
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fashionrec.artifacts import read_json, write_json
+from fashionrec.artifacts import read_json, replace_dir, write_json
 from fashionrec.catalog import Catalog
 from fashionrec.errors import BadInputError, IndexError_
 from fashionrec.tagger import Tagger
@@ -93,9 +92,7 @@ def embed_catalog_to_parquet(catalog: Catalog, model: str | Path | None, out_dir
             "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         }
         write_json(tmp / "manifest.json", manifest)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
+        replace_dir(tmp, out_dir)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)

@@ -99,9 +99,15 @@ def index_build(
             from fashionrec.batch_embed import load_embeddings
 
             emb_manifest, embeddings = load_embeddings(from_embeddings)
+            made_by = emb_manifest["model"]["path"]
             if model is None:       # queries must be embedded by the model that made the catalogue's vectors
-                model = emb_manifest["model"]["path"]
-        rec = Recommender.build(catalog, Tagger.load(model), out, index_kind=kind, backend=backend, uri=uri,
+                model = made_by
+        tagger = Tagger.load(model)
+        if from_embeddings is not None and made_by and tagger.path \
+                and tagger.path.resolve() != Path(made_by).resolve():
+            fail(f"{from_embeddings} was embedded by {made_by}, not {model}: drop --model or embed again "
+                 "with this model")
+        rec = Recommender.build(catalog, tagger, out, index_kind=kind, backend=backend, uri=uri,
                                 token=token, embeddings=embeddings)
     except FashionrecError as e:
         fail(str(e))

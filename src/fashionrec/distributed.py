@@ -62,11 +62,18 @@ def device_for(ctx: DistContext, device: torch.device) -> torch.device:
     return device
 
 
+def _collective_device() -> torch.device:
+    """NCCL only moves CUDA tensors; gloo only CPU ones: small collectives must live where the backend can."""
+    if dist.get_backend() == "nccl":
+        return torch.device("cuda", torch.cuda.current_device())
+    return torch.device("cpu")
+
+
 def all_sum(ctx: DistContext, *values: float) -> list[float]:
     """Sum numbers over all processes (e.g. per-rank loss totals), so rank 0 can report global figures."""
     if not ctx.enabled:
         return list(values)
-    t = torch.tensor(values, dtype=torch.float64)
+    t = torch.tensor(values, dtype=torch.float64, device=_collective_device())
     dist.all_reduce(t)
     return t.tolist()
 
@@ -75,7 +82,7 @@ def broadcast_flag(ctx: DistContext, flag: bool) -> bool:
     """Rank 0's decision (e.g. early stop) for every process."""
     if not ctx.enabled:
         return flag
-    t = torch.tensor([int(flag)])
+    t = torch.tensor([int(flag)], device=_collective_device())
     dist.broadcast(t, src=0)
     return bool(t.item())
 

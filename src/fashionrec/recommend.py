@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from fashionrec.artifacts import atomic_path, read_json, write_json, write_with
+from fashionrec.artifacts import atomic_path, read_json, replace_dir, write_json, write_with
 from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
@@ -235,44 +235,45 @@ class Recommender:
         items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
         log.info("embedding product text of %d items", len(items))
         text_vecs = encode_text([product_text(r) for r in items.to_dict("records")], progress=progress)
-        index = cls._new_index(backend, int(vectors.shape[1]), index_kind, out_dir, uri, token, len(ids))
-        index.add(ids, vectors, attrs=items[list(FILTER_KEYS)].to_dict("records"))
-        if index.kind == "hnsw":
-            sample = vectors[np.random.default_rng(0).choice(len(vectors), min(500, len(vectors)), False)]
-            index.tune_ef_search(sample)
-        manifest = {
-            "model": {"name": tagger.name, "path": str(Path(tagger.path).resolve()) if tagger.path else None,
-                      "architecture": tagger.meta.get("model"),
-                      "preprocessing": tagger.meta.get("preprocessing"),
-                      # a summary of the checkpoint's own description (the full one sits beside the weights)
-                      **{key: tagger.meta[key] for key in ("epoch", "val", "test", "train_seconds", "params")
-                         if key in tagger.meta}},
-            "count": len(items), "dim": int(vectors.shape[1]), "index_kind": index.kind, "backend": backend,
-            "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-            "data_dir": str(Path(catalog.root).resolve()), "text_model": TEXT_MODEL_NAME,
-            "text_dim": int(text_vecs.shape[1]),
-        }
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-        committed = False
+        index, committed = None, False
         try:
+            index = cls._new_index(backend, int(vectors.shape[1]), index_kind, out_dir, uri, token, len(ids))
+            index.add(ids, vectors, attrs=items[list(FILTER_KEYS)].to_dict("records"))
+            if index.kind == "hnsw":
+                sample = vectors[np.random.default_rng(0).choice(len(vectors), min(500, len(vectors)), False)]
+                index.tune_ef_search(sample)
+            manifest = {
+                "model": {"name": tagger.name, "path": str(Path(tagger.path).resolve()) if tagger.path else None,
+                          "architecture": tagger.meta.get("model"),
+                          "preprocessing": tagger.meta.get("preprocessing"),
+                          # a summary of the checkpoint's own description (the full one sits beside the weights)
+                          **{key: tagger.meta[key] for key in ("epoch", "val", "test", "train_seconds", "params")
+                             if key in tagger.meta}},
+                "count": len(items), "dim": int(vectors.shape[1]), "index_kind": index.kind, "backend": backend,
+                "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+                "data_dir": str(Path(catalog.root).resolve()), "text_model": TEXT_MODEL_NAME,
+                "text_dim": int(text_vecs.shape[1]),
+            }
+            replaced = _milvus_meta(out_dir)
+            if backend == "milvus" and replaced:
+                index.previous = {key: replaced[key] for key in ("uri", "collection", "dim")}
             rec = cls(tmp, manifest, items.set_index("id", drop=False), vectors, text_vecs, index, tagger)
             rec.manifest["build_seconds"] = round(time.perf_counter() - t0, 1)
             rec.save()
-            old = out_dir.with_name(f".{out_dir.name}.old")
-            replaced = _milvus_meta(out_dir)
-            if out_dir.exists():
-                if old.exists():
-                    shutil.rmtree(old)
-                os.replace(out_dir, old)
-            os.replace(tmp, out_dir)
+            replace_dir(tmp, out_dir)
             committed = True
-            if old.exists():
-                shutil.rmtree(old)
-            _drop_replaced(replaced, index, token)
+            # A server started on the replaced folder still searches its collection: drop the one before it
+            # (and, when the new index is not in Milvus, that one too: nothing will refer to it again).
+            for obsolete in (replaced and replaced.get("previous"), None if backend == "milvus" else replaced):
+                _drop_replaced(obsolete, index, token)
         except BaseException:
-            if backend == "milvus" and not committed:     # a failed build leaves no orphan collection
-                index.drop()
+            if backend == "milvus" and index is not None and not committed:   # no orphan collection
+                try:
+                    index.drop()
+                except Exception as drop_error:  # the build's own error matters more than the clean-up's
+                    log.warning("could not drop the unfinished collection: %s", drop_error)
             raise
         finally:
             if tmp.exists():
@@ -733,14 +734,23 @@ class Recommender:
         row["image_path"] = str(Path("images") / f"{item_id}.jpg")
         row.update(preds)
         text_vec = encode_text([product_text(row)])
+        before = (self.items, self.embeddings, self.text_embeddings)
         self.index.add(np.array([item_id], np.int64), vecs, attrs=[{f: row.get(f) for f in FILTER_KEYS}])
-        items = pd.concat([self.items.reset_index(drop=True), pd.DataFrame([row])], ignore_index=True)
-        items["id"] = items["id"].astype(np.int64)
-        self.items = items.set_index("id", drop=False)
-        self.embeddings = np.vstack([self.embeddings, vecs.astype(np.float32)])
-        self.text_embeddings = np.vstack([self.text_embeddings, text_vec])
-        self._reindex()
-        self.save()
+        try:
+            items = pd.concat([self.items.reset_index(drop=True), pd.DataFrame([row])], ignore_index=True)
+            items["id"] = items["id"].astype(np.int64)
+            self.items = items.set_index("id", drop=False)
+            self.embeddings = np.vstack([self.embeddings, vecs.astype(np.float32)])
+            self.text_embeddings = np.vstack([self.text_embeddings, text_vec])
+            self._reindex()
+            self.save()
+        except BaseException:
+            # A Milvus insert is durable at once: take it back so the index and the folder stay in step.
+            self.index.remove(np.array([item_id], np.int64))
+            self.items, self.embeddings, self.text_embeddings = before
+            self._reindex()
+            dest.unlink(missing_ok=True)
+            raise
         log.info("added product %d (%s)", item_id, row.get("articleType"))
         return item_id
 
@@ -763,7 +773,7 @@ def _milvus_meta(index_dir: Path) -> dict | None:
 
 
 def _drop_replaced(meta: dict | None, new_index, token: str | None) -> None:
-    """Drop the Milvus collection of an index folder that a rebuild just replaced."""
+    """Drop a Milvus collection that an index rebuild has made obsolete (``meta``: its uri, collection, dim)."""
     if meta is None or (getattr(new_index, "collection", None) == meta["collection"]
                         and getattr(new_index, "uri", None) == meta["uri"]):
         return

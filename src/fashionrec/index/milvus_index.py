@@ -22,12 +22,12 @@ to disk: pass it again (``--token`` / ``FASHIONREC_MILVUS_TOKEN``) when opening 
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import numpy as np
 
@@ -50,17 +50,35 @@ def is_file_uri(uri: str) -> bool:
     return not re.match(r"^[a-z][a-z0-9+.-]*://", uri)
 
 
-def normalise_uri(uri: str | Path) -> str:
-    """A file URI becomes an absolute path (so the index folder can be opened from anywhere)."""
+def normalise_uri(uri: str | Path) -> tuple[str, str | None]:
+    """(uri, token from it). A file URI becomes an absolute path (so the index folder can be opened from
+    anywhere); ``http://user:password@host`` loses its credentials, which become the token, so that they
+    are never written to ``vectors.json`` or shown in a message."""
     uri = str(uri)
-    return str(Path(uri).expanduser().resolve()) if is_file_uri(uri) else uri
+    if is_file_uri(uri):
+        return str(Path(uri).expanduser().resolve()), None
+    parts = urlsplit(uri)
+    if parts.username is None:
+        return uri, None
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    token = unquote(parts.username) + (f":{unquote(parts.password)}" if parts.password is not None else "")
+    return urlunsplit(parts._replace(netloc=netloc)), token
+
+
+def _string_literal(value: str) -> str:
+    """A Milvus expression string literal. Not json.dumps: Milvus rejects its \\uXXXX escapes, so non-ASCII
+    text (e.g. "Café") stays as it is and only the backslash and the quote are escaped."""
+    if any(ord(c) < 32 for c in value):
+        raise BadInputError(f"filter value {value!r} contains a control character")
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def filter_expression(where: Mapping[str, str | Sequence[str]] | None = None,
                       ids: np.ndarray | None = None) -> str:
     """Attribute filters (and an optional id allow-list) as one Milvus boolean expression ("" = none).
 
-    Strings are written as JSON string literals, so quotes and backslashes in a value cannot escape.
+    Strings are quoted with their quotes and backslashes escaped, so a value cannot end its literal early.
     """
     parts = []
     for key, value in (where or {}).items():
@@ -69,7 +87,7 @@ def filter_expression(where: Mapping[str, str | Sequence[str]] | None = None,
         if key not in ATTRIBUTE_FIELDS:
             raise BadInputError(f"unknown filter {key!r}; valid filters: {', '.join(ATTRIBUTE_FIELDS)}")
         values = [value] if isinstance(value, str) else [str(v) for v in value]
-        parts.append(f"{key} in [{', '.join(json.dumps(v) for v in values)}]")
+        parts.append(f"{key} in [{', '.join(_string_literal(v) for v in values)}]")
     if ids is not None:
         parts.append(f"id in [{', '.join(str(int(i)) for i in ids)}]")
     return " and ".join(parts)
@@ -89,18 +107,28 @@ class MilvusIndex:
             raise IndexError_("the Milvus backend needs pymilvus (and milvus-lite for file URIs): "
                               "pip install 'fashionrec[milvus]'") from e
 
-        self.dim, self.uri, self.collection = int(dim), normalise_uri(uri), collection
+        self.uri, uri_token = normalise_uri(uri)
+        self.dim, self.collection = int(dim), collection
         if index_type == "auto":
             index_type = "HNSW" if expected_count >= HNSW_THRESHOLD else "FLAT"
         self.index_type = index_type
         self.kind = f"milvus-{index_type.lower()}"
-        token = token if token is not None else os.environ.get(TOKEN_ENV)
+        self.previous: dict | None = None
+        token = token if token is not None else uri_token or os.environ.get(TOKEN_ENV)
         if is_file_uri(self.uri):
-            Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
+            if not create and not Path(self.uri).exists():   # Milvus Lite would quietly make an empty one
+                raise IndexError_(f"the Milvus Lite file {self.uri} is missing: pass --uri with where it is now, "
+                                  "or rebuild the index with `fashionrec index build --backend milvus`")
+            try:
+                Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise IndexError_(f"cannot create the folder for the Milvus Lite file {self.uri}: {e}") from e
         try:
             self.client = MilvusClient(uri=self.uri, **({"token": token} if token else {}))
         except Exception as e:   # pymilvus raises its own MilvusException / grpc errors
-            raise IndexError_(f"cannot connect to Milvus at {self.uri}: {e}") from e
+            hint = (" (a Milvus Lite file is opened by one process at a time: is `fashionrec serve` or another "
+                    "build using it? stop it, or give this command another --uri)") if is_file_uri(self.uri) else ""
+            raise IndexError_(f"cannot connect to Milvus at {self.uri}: {e}{hint}") from e
         if create:
             self._create()
         elif not self.client.has_collection(collection):
@@ -232,14 +260,18 @@ class MilvusIndex:
         write_json(Path(directory) / INDEX_META, {
             "backend": "milvus", "uri": self.uri, "collection": self.collection, "dim": self.dim,
             "count": len(self), "index_type": self.index_type, "kind": self.kind,
+            # the collection this one replaced: kept one generation so running servers keep answering
+            "previous": self.previous,
         })
 
     @classmethod
     def load(cls, directory: str | Path, uri: str | None = None, token: str | None = None) -> MilvusIndex:
         """Open the collection named in ``directory/vectors.json`` (``uri`` overrides where it lives)."""
         meta = read_json(Path(directory) / INDEX_META)
-        return cls(meta["dim"], uri or meta["uri"], meta["collection"], token=token,
-                   index_type=meta.get("index_type", "FLAT"), create=False)
+        index = cls(meta["dim"], uri or meta["uri"], meta["collection"], token=token,
+                    index_type=meta.get("index_type", "FLAT"), create=False)
+        index.previous = meta.get("previous")
+        return index
 
     def drop(self) -> None:
         """Delete the collection (used when a rebuilt index replaces an older one)."""

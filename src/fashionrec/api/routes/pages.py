@@ -47,6 +47,13 @@ def catalogue_page(
     with service.lock.read():
         total, items = service.rec.browse(chosen or None, q.strip() or None, offset=(page - 1) * PAGE_SIZE,
                                           limit=PAGE_SIZE)
+        if q.strip() and total == 0 and page == 1:
+            # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
+            # answer with the semantic text search instead of an empty page.
+            items = [r.item for r in service.rec.search_text(q.strip(), k=PAGE_SIZE, filters=chosen or None)]
+            total = len(items)
+            if items:
+                notices.append(f"No product name contains {q.strip()!r}; these are the closest matches.")
     pages = max(1, -(-total // PAGE_SIZE))
 
     def page_url(n: int) -> str:
