@@ -211,14 +211,21 @@ def main() -> None:
     rows += bench_backends(big, f"{label} x noise", q_small, big=True, milvus_queries=args.milvus_queries)
     del big
     result = {"index": rows}
+
+    def save() -> None:
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(result, indent=2))
+
+    # The index rows are written before the embedding rows start: a Ray start-up failure there must not
+    # lose half an hour of index measurements.
+    save()
+    if args.plot:
+        plot(rows, args.plot)
     if args.data:
         print("\nengine | images | workers | seconds | images/s")
         result["embedding"] = bench_embedding(args.data, args.embed_n)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2))
-    if args.plot:
-        plot(rows, args.plot)
+        save()
 
 
 if __name__ == "__main__":

@@ -53,23 +53,34 @@ def write_with(path: str | Path, writer: Callable[[Path], None]) -> None:
         writer(tmp)
 
 
-def replace_dir(tmp: str | Path, out_dir: str | Path) -> None:
-    """Put the finished folder ``tmp`` at ``out_dir``. The previous folder is moved aside first and deleted
-    only once the new one is in place, so a failure at any point leaves one complete version on disk."""
-    tmp, out_dir = Path(tmp), Path(out_dir)
+@contextmanager
+def atomic_dir(out_dir: str | Path):
+    """Yield an empty temporary folder beside ``out_dir``; on success it replaces ``out_dir``.
+
+    The previous folder is moved aside first and deleted only once the new one is in place, so a failure
+    at any point leaves one complete version on disk (the folder counterpart of :func:`atomic_path`).
+    """
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     old = out_dir.with_name(f".{out_dir.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if out_dir.exists():
-        os.replace(out_dir, old)
     try:
-        os.replace(tmp, out_dir)
-    except BaseException:
-        if old.exists() and not out_dir.exists():
-            os.replace(old, out_dir)        # put the previous version back
-        raise
-    if old.exists():
-        shutil.rmtree(old)
+        yield tmp
+        if old.exists():
+            shutil.rmtree(old)
+        if out_dir.exists():
+            os.replace(out_dir, old)
+        try:
+            os.replace(tmp, out_dir)
+        except BaseException:
+            if old.exists() and not out_dir.exists():
+                os.replace(old, out_dir)        # put the previous version back
+            raise
+        if old.exists():
+            shutil.rmtree(old)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
 
 
 def read_json(path: str | Path) -> dict:

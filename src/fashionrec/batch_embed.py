@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from fashionrec.artifacts import read_json, replace_dir, write_json
+from fashionrec.artifacts import atomic_dir, read_json, write_json
 from fashionrec.catalog import Catalog
 from fashionrec.errors import BadInputError, IndexError_
 from fashionrec.tagger import Tagger
@@ -73,10 +71,8 @@ def embed_catalog_to_parquet(catalog: Catalog, model: str | Path | None, out_dir
     frame = pd.DataFrame({"id": usable["id"].to_numpy(np.int64),
                           "image_path": [str(Path(p).resolve()) for p in usable["image_path"]]})
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     t0 = time.perf_counter()
-    try:
+    with atomic_dir(out_dir) as tmp:
         if engine == "local":
             done = _embed_frame(tagger, frame, batch_size, progress)
             for i, start in enumerate(range(0, len(done), SHARD_ROWS)):
@@ -92,10 +88,6 @@ def embed_catalog_to_parquet(catalog: Catalog, model: str | Path | None, out_dir
             "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         }
         write_json(tmp / "manifest.json", manifest)
-        replace_dir(tmp, out_dir)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
     log.info("embedded %d items with %s in %.1f s -> %s", len(frame), engine, manifest["seconds"], out_dir)
     return manifest
 

@@ -40,8 +40,6 @@ import logging
 import math
 import os
 import re
-import shutil
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -50,7 +48,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from fashionrec.artifacts import atomic_path, read_json, replace_dir, write_json, write_with
+from fashionrec.artifacts import atomic_dir, atomic_path, read_json, write_json, write_with
 from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
@@ -235,49 +233,45 @@ class Recommender:
         items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
         log.info("embedding product text of %d items", len(items))
         text_vecs = encode_text([product_text(r) for r in items.to_dict("records")], progress=progress)
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-        index, committed = None, False
+        index = None
         try:
-            index = cls._new_index(backend, int(vectors.shape[1]), index_kind, out_dir, uri, token, len(ids))
-            index.add(ids, vectors, attrs=items[list(FILTER_KEYS)].to_dict("records"))
-            if index.kind == "hnsw":
-                sample = vectors[np.random.default_rng(0).choice(len(vectors), min(500, len(vectors)), False)]
-                index.tune_ef_search(sample)
-            manifest = {
-                "model": {"name": tagger.name, "path": str(Path(tagger.path).resolve()) if tagger.path else None,
-                          "architecture": tagger.meta.get("model"),
-                          "preprocessing": tagger.meta.get("preprocessing"),
-                          # a summary of the checkpoint's own description (the full one sits beside the weights)
-                          **{key: tagger.meta[key] for key in ("epoch", "val", "test", "train_seconds", "params")
-                             if key in tagger.meta}},
-                "count": len(items), "dim": int(vectors.shape[1]), "index_kind": index.kind, "backend": backend,
-                "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-                "data_dir": str(Path(catalog.root).resolve()), "text_model": TEXT_MODEL_NAME,
-                "text_dim": int(text_vecs.shape[1]),
-            }
-            replaced = _milvus_meta(out_dir)
-            if backend == "milvus" and replaced:
-                index.previous = {key: replaced[key] for key in ("uri", "collection", "dim")}
-            rec = cls(tmp, manifest, items.set_index("id", drop=False), vectors, text_vecs, index, tagger)
-            rec.manifest["build_seconds"] = round(time.perf_counter() - t0, 1)
-            rec.save()
-            replace_dir(tmp, out_dir)
-            committed = True
-            # A server started on the replaced folder still searches its collection: drop the one before it
-            # (and, when the new index is not in Milvus, that one too: nothing will refer to it again).
-            for obsolete in (replaced and replaced.get("previous"), None if backend == "milvus" else replaced):
-                _drop_replaced(obsolete, index, token)
+            with atomic_dir(out_dir) as tmp:
+                index = cls._new_index(backend, int(vectors.shape[1]), index_kind, out_dir, uri, token, len(ids))
+                index.add(ids, vectors, attrs=items[list(FILTER_KEYS)].to_dict("records"))
+                if index.kind == "hnsw":
+                    sample = vectors[np.random.default_rng(0).choice(len(vectors), min(500, len(vectors)), False)]
+                    index.tune_ef_search(sample)
+                manifest = {
+                    "model": {"name": tagger.name,
+                              "path": str(Path(tagger.path).resolve()) if tagger.path else None,
+                              "architecture": tagger.meta.get("model"),
+                              "preprocessing": tagger.meta.get("preprocessing"),
+                              # a summary of the checkpoint's own description (the full one sits beside it)
+                              **{key: tagger.meta[key] for key in ("epoch", "val", "test", "train_seconds",
+                                                                   "params") if key in tagger.meta}},
+                    "count": len(items), "dim": int(vectors.shape[1]), "index_kind": index.kind,
+                    "backend": backend, "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+                    "data_dir": str(Path(catalog.root).resolve()), "text_model": TEXT_MODEL_NAME,
+                    "text_dim": int(text_vecs.shape[1]),
+                }
+                replaced = _milvus_meta(out_dir)
+                if backend == "milvus" and replaced:
+                    index.previous = {key: replaced[key] for key in ("uri", "collection", "dim")}
+                rec = cls(tmp, manifest, items.set_index("id", drop=False), vectors, text_vecs, index, tagger)
+                rec.manifest["build_seconds"] = round(time.perf_counter() - t0, 1)
+                rec.save()
         except BaseException:
-            if backend == "milvus" and index is not None and not committed:   # no orphan collection
+            # The new folder never replaced the old one: leave no orphan collection behind.
+            if backend == "milvus" and index is not None:
                 try:
                     index.drop()
                 except Exception as drop_error:  # the build's own error matters more than the clean-up's
                     log.warning("could not drop the unfinished collection: %s", drop_error)
             raise
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp)
+        # A server started on the replaced folder still searches its collection: drop the one before it
+        # (and, when the new index is not in Milvus, that one too: nothing will refer to it again).
+        for obsolete in (replaced and replaced.get("previous"), None if backend == "milvus" else replaced):
+            _drop_replaced(obsolete, index, token)
         log.info("indexed %d items in %.1f s -> %s", len(items), time.perf_counter() - t0, out_dir)
         return cls.load(out_dir, model=tagger, token=token)
 
