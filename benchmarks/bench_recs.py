@@ -1,16 +1,17 @@
 """Recommender speed benchmarks (a script, not a test): prints one table, optionally writes JSON.
 
-    python benchmarks/bench_recs.py [--index runs/index] [--quick] [--json runs/bench/recs.json]
+    python benchmarks/bench_recs.py [--index runs/index] [--quick] [--no-big] [--json runs/bench/recs.json]
 
 Rows:
 * id -> top-10 over the 40k catalogue (real embeddings from ``--index`` when present, else synthetic
   clustered vectors), flat vs HNSW, one query at a time on one thread: p50 / p99.
-* photo -> top-10 end to end (decode, preprocess, model, search) with our tagger.
+* id -> similar(k=10) end to end (neighbours, near-duplicate check, attribute-aware re-ranking, reasons).
+* photo -> top-10 end to end (decode, preprocess, model, search, re-ranking, reasons) with our tagger.
 * 1M synthetic clustered vectors at the same dimension, HNSW: build time, memory, p50/p99 on one thread,
   recall@10 against exact search.
 * The common baseline: torchvision ResNet50 (random weights) at 224x224 + scikit-learn brute-force
   NearestNeighbors over 2048-d features, per-query latency vs ours, with the ratio.
-``--quick`` shrinks every N (for a smoke run on a busy laptop).
+``--quick`` shrinks every N (for a smoke run on a busy laptop); ``--no-big`` skips the 1M row.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", type=Path, default=Path("runs/index"))
     ap.add_argument("--quick", action="store_true", help="Small N everywhere (smoke run).")
+    ap.add_argument("--no-big", action="store_true", help="Skip the 1M-vector HNSW row (minutes to build).")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -98,6 +100,10 @@ def main() -> None:
     from fashionrec.data import images_to_tensor
 
     if rec is not None:
+        p50, p99 = time_queries(lambda i: rec.similar(int(ids[i]), k=10), qi[:n_q // 2])
+        out["id_similar_e2e"] = {"p50_ms": p50, "p99_ms": p99}
+        rows.append(("id->similar(k=10) end to end (search, near-dups, re-ranking, reasons)",
+                     f"p50 {p50:.2f} ms, p99 {p99:.2f} ms"))
         paths = [rec.image_path(int(i)) for i in ids[qi[:n_q // 2]]]
 
         def ours(p):
@@ -153,6 +159,20 @@ def main() -> None:
                  f"p50 {b50:.1f} ms, p99 {b99:.1f} ms; ours is {b50 / p50:.0f}x faster (p50)"))
 
     # ---- 1M synthetic, HNSW -------------------------------------------------------------------
+    if not args.no_big:
+        big_hnsw(big_n, d, n_q, rows, out)
+    width = max(len(r[0]) for r in rows)
+    print(f"{'benchmark':{width}s}  result")
+    for name, value in rows:
+        print(f"{name:{width}s}  {value}")
+    if args.json:
+        from fashionrec.artifacts import write_json
+
+        write_json(args.json, out)
+
+
+def big_hnsw(big_n: int, d: int, n_q: int, rows: list, out: dict) -> None:
+    """1M clustered vectors in HNSW: build time, memory, the smallest efSearch at recall@10 >= 0.95."""
     big = clustered(big_n, d, seed=3)
     before = rss_mb()
     faiss.omp_set_num_threads(2)
@@ -183,15 +203,6 @@ def main() -> None:
     rows.append((f"HNSW M=32, {big_n:,} x {d} synthetic clustered",
                  f"build {build:.0f} s (2 threads), +{mem:.0f} MB RSS, efSearch {ef}: recall@10 {recall:.3f}, "
                  f"p50 {p50:.3f} ms, p99 {p99:.3f} ms (1 thread)"))
-
-    width = max(len(r[0]) for r in rows)
-    print(f"{'benchmark':{width}s}  result")
-    for name, value in rows:
-        print(f"{name:{width}s}  {value}")
-    if args.json:
-        from fashionrec.artifacts import write_json
-
-        write_json(args.json, out)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,20 @@
 """Tagger comparison: the original study's architecture vs ours, trained by the same loop, side by side.
 
-Prints one table: model, parameters, epochs, train minutes, test top-1, macro-F1, CPU inference ms/image.
-Every model gets the same split, loop, augmentation and epoch count; on 2 CPU cores use --subset to
-keep it to minutes (the numbers are then indicative, not the shipped model's).
+Prints one table: model, class-imbalance handling, parameters, epochs, train minutes, test top-1,
+macro-F1, macro-recall, CPU inference ms/image. Every row gets the same split, loop, augmentation and
+epoch count; on 2 CPU cores use --subset to keep it to minutes (the numbers are then indicative, not the
+shipped model's).
 
     python benchmarks/bench_tagger.py --data ../shared/datasets/fashion-product-images-small \
         --epochs 3 --subset 8000 --models seed-cnn fashion-cnn efficientnet-lite0
+    # what the imbalance handling does to macro-F1, one model:
+    python benchmarks/bench_tagger.py --models fashion-cnn --balance none sqrt sampler --subset 8000
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import shutil
 import tempfile
@@ -54,6 +58,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("../shared/datasets/fashion-product-images-small"))
     ap.add_argument("--models", nargs="+", default=["seed-cnn", "fashion-cnn", "efficientnet-lite0"])
+    ap.add_argument("--balance", nargs="+", default=["sqrt"], choices=["none", "sqrt", "sampler"],
+                    help="Imbalance handling(s) to compare: one row per model and choice.")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--subset", type=int, default=0, help="Random rows to use (0: all).")
     ap.add_argument("--device", default="auto")
@@ -63,16 +69,18 @@ def main() -> None:
     data = subset_catalogue(args.data, args.subset) if args.subset else args.data
     rows = []
     try:
-        for name in args.models:
+        for name, balance in itertools.product(args.models, args.balance):
             out = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
             lr = 1e-3 if name == "efficientnet-lite0" else 3e-3
-            cfg = make_config(model=name, epochs=args.epochs, lr=lr, patience=args.epochs, device=args.device)
+            cfg = make_config(model=name, epochs=args.epochs, lr=lr, patience=args.epochs, device=args.device,
+                              balance=balance)
             r = train(data, cfg, out / "run", progress=False)
             m = r.test_metrics
-            rows.append({"model": name,
+            rows.append({"model": name, "balance": balance,
                          "params_M": round(sum(p.numel() for p in create_model(name, 141).parameters()) / 1e6, 2),
                          "epochs": args.epochs, "train_min": round(r.train_seconds / 60, 1),
                          "test_top1": round(m["accuracy"], 4), "test_macro_f1": round(m["macro_f1"], 4),
+                         "test_macro_recall": round(m["macro_recall"], 4),
                          "cpu_ms_per_image": round(cpu_ms_per_image(name), 2)})
             shutil.rmtree(out, ignore_errors=True)
     finally:

