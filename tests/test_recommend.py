@@ -97,10 +97,11 @@ def test_attribute_aware_ranking(rec, monkeypatch):
         cosine = float(rec.vector(r.id) @ v)
         assert f"visual similarity {cosine:.2f}" in r.reason
         assert r.score == pytest.approx(cosine + 3.0 * (r.item["articleType"] == "Tshirts"), abs=1e-4)
-    # Photo queries weigh each candidate by the predicted probability of its labels.
+    # Photo queries weigh each candidate by the predicted probability of its labels (the photo's own
+    # product left out: an indexed photo is ranked by that product's labels, see the next test).
     image = Image.open(rec.image_path(i))
     vec, probs = rec.tagger.infer(images_to_tensor([image]))
-    _, recs = rec.similar_to_image(image, k=8)
+    _, recs = rec.similar_to_image(image, k=8, exclude_ids={i})
     classes = rec.tagger.classes["articleType"]
     for r in recs:
         p_type = probs["articleType"][0, classes.index(r.item["articleType"])]
@@ -109,6 +110,40 @@ def test_attribute_aware_ranking(rec, monkeypatch):
     monkeypatch.setattr(rec, "attribute_weights", {})
     scores = [r.score for r in rec.similar(i, k=10)]
     assert scores == sorted(scores, reverse=True) and max(scores) <= 1.0 + 1e-5
+
+
+def test_photo_of_an_indexed_product_finds_it_first_even_when_the_tagger_is_wrong(rec, monkeypatch):
+    i = _some_id(rec, articleType="Tshirts")
+    real_infer = rec.tagger.infer
+    wrong = rec.tagger.classes["articleType"].index("Jeans")
+
+    def confidently_wrong(images, **kw):
+        vecs, probs = real_infer(images, **kw)
+        probs = dict(probs, articleType=np.eye(probs["articleType"].shape[1], dtype=np.float32)[[wrong]])
+        return vecs, probs
+
+    monkeypatch.setattr(rec.tagger, "infer", confidently_wrong)
+    monkeypatch.setattr(rec, "attribute_weights", {"articleType": 3.0})
+    predicted, recs = rec.similar_to_image(Image.open(rec.image_path(i)), k=6)
+    assert predicted["articleType"][0][0] == "Jeans"           # what the tagger says is still reported
+    # ... but the photo is item i's: its own labels rank the results, itself first, then other T-shirts.
+    assert recs[0].id == i and all(r.item["articleType"] == "Tshirts" for r in recs)
+
+
+def test_ranking_by_colour_and_by_labels_the_tagger_does_not_know(rec, tmp_path, monkeypatch):
+    i = _some_id(rec, articleType="Tshirts")
+    colour = rec.item(i)["baseColour"]
+    n_same = int((rec.items["baseColour"] == colour).sum()) - 1
+    monkeypatch.setattr(rec, "attribute_weights", {"baseColour": 3.0})
+    same = [r.item["baseColour"] == colour for r in rec.similar(i, k=n_same + 3)]
+    assert sum(same) == n_same and same == sorted(same, reverse=True)
+    # A label outside the tagger's classes still counts as a match for items that carry it.
+    r = Recommender.load(index_copy(tmp_path / "index", rec.manifest["backend"]), tiny_tagger_path())
+    r.attribute_weights = {"articleType": 3.0}
+    photos = [Image.open(r.image_path(x)) for x in (i, _some_id(r, articleType="Heels"))]   # unalike photos
+    kaftans = [r.add_product(photo, {"articleType": "Kaftan"}) for photo in photos]
+    assert "Kaftan" not in r.tagger.classes["articleType"]
+    assert r.similar(kaftans[0], k=1)[0].id == kaftans[1]
 
 
 def test_text_search_colour_and_type(rec):

@@ -366,40 +366,54 @@ class Recommender:
         self._ids = self.items["id"].to_numpy(dtype=np.int64)
         self._cache: dict[int, dict] = {}
         self._vocab = None
-        self._codes: dict[str, np.ndarray] = {}
+        self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
+
+    def _labels(self, head: str) -> np.ndarray:
+        """Per row, the item's ``head`` label: the catalogue's own, else the tagger's prediction (added products)."""
+        key = ("label", head)
+        if key not in self._codes:
+            labels = self.items[head] if head in self.items else pd.Series(np.nan, index=self.items.index)
+            if f"pred_{head}" in self.items:
+                labels = labels.fillna(self.items[f"pred_{head}"])
+            self._codes[key] = labels.fillna("").to_numpy(dtype=object)
+        return self._codes[key]
 
     def _label_codes(self, head: str) -> np.ndarray:
-        """Per row, the index of the item's ``head`` label in the tagger's classes (-1: unknown to it).
+        """Per row, the index of the item's label in the tagger's ``head`` classes.
 
-        The catalogue's own label where there is one, else the tagger's prediction (added products).
+        A label the tagger does not know (user-supplied metadata) falls back to its prediction for the item,
+        so such an item is not ranked as if it matched nothing; -1 where neither is known.
         """
-        if head not in self._codes:
+        key = ("code", head)
+        if key not in self._codes:
             lookup = {c: j for j, c in enumerate(self.tagger.classes.get(head, []))}
-            labels = self.items[head] if head in self.items else pd.Series(np.nan, index=self.items.index)
-            pred = f"pred_{head}"
-            if pred in self.items:
-                labels = labels.fillna(self.items[pred])
-            self._codes[head] = np.array([lookup.get(v, -1) for v in labels.fillna("")], np.int64)
-        return self._codes[head]
+            pred = self.items[f"pred_{head}"] if f"pred_{head}" in self.items else [None] * len(self.items)
+            self._codes[key] = np.array([lookup.get(v, lookup.get(q, -1)) for v, q in zip(self._labels(head), pred,
+                                                                                        strict=True)], np.int64)
+        return self._codes[key]
 
-    def _attribute_bonus(self, rows: np.ndarray, attr_probs: dict[str, np.ndarray]) -> np.ndarray:
-        """Weighted probability, under ``attr_probs`` ({head: (C,) probs}), of each row's labels."""
+    def _attribute_bonus(self, rows: np.ndarray, query: dict[str, np.ndarray | str]) -> np.ndarray:
+        """Per row: sum of weight x P(query has the row's label) over the heads of ``query``.
+
+        ``query[head]`` is either the query's (C,) label probabilities (a photo) or its known label (a
+        catalogue item: P is 1 for the same label, else 0, compared as text so any label works).
+        """
         bonus = np.zeros(len(rows), np.float32)
         for head, weight in self.attribute_weights.items():
-            if weight and head in attr_probs:
+            q = query.get(head)
+            if not weight or q is None:
+                continue
+            if isinstance(q, str):
+                bonus += weight * (self._labels(head)[rows] == q)
+            else:
                 codes = self._label_codes(head)[rows]
-                bonus += weight * np.where(codes >= 0, attr_probs[head][np.maximum(codes, 0)], 0.0)
+                bonus += weight * np.where(codes >= 0, q[np.maximum(codes, 0)], 0.0)
         return bonus
 
-    def _label_probs(self, item: dict) -> dict[str, np.ndarray]:
-        """One-hot {head: (C,)} of a catalogue item's labels (its predictions where a label is missing)."""
-        out = {}
-        for head in self.attribute_weights:
-            classes = self.tagger.classes.get(head, [])
-            label = item.get(head) or item.get(f"pred_{head}")
-            if label in classes:
-                out[head] = np.eye(len(classes), dtype=np.float32)[classes.index(label)]
-        return out
+    def _known_labels(self, item_id: int) -> dict[str, str]:
+        """{head: label} of an indexed item for the attribute-aware ranking (label, else prediction)."""
+        row = self._row[item_id]
+        return {head: str(self._labels(head)[row]) for head in self.attribute_weights if self._labels(head)[row]}
 
     def __len__(self) -> int:
         return len(self.items)
@@ -487,7 +501,8 @@ class Recommender:
             scores, ids = self.index.search(query[None, :].astype(np.float32), fetch, **kw)
             keep = ids[0] >= 0
             s, i = scores[0][keep], ids[0][keep]
-            ok = np.array([int(x) not in exclude for x in i], bool)
+            # An id this process does not know: a product another replica added to a shared Milvus collection.
+            ok = np.array([int(x) not in exclude and int(x) in self._row for x in i], bool)
             if dup_of is not None and len(i):
                 vecs = self.embeddings[[self._row[int(x)] for x in i]]
                 ok &= (vecs @ dup_of) <= NEAR_DUPLICATE
@@ -506,25 +521,29 @@ class Recommender:
         return ", ".join(parts)
 
     def _ranked(self, query: np.ndarray, src: dict, k: int, filters: dict | None, diversity: float,
-                exclude: set[int], dedupe: bool, attr_probs: dict[str, np.ndarray] | None = None) -> list[Rec]:
-        """Top-k by cosine (+ the attribute bonus under ``attr_probs``, the query's label probabilities)."""
+                exclude: set[int], dedupe: bool, attrs: dict[str, np.ndarray | str] | None = None) -> list[Rec]:
+        """Top-k by cosine + the attribute bonus for the query's ``attrs`` (see :meth:`_attribute_bonus`)."""
         if not 0.0 <= diversity <= 1.0:
             raise BadInputError(f"diversity must be in [0, 1], got {diversity}")
         if k < 1:
             raise BadInputError(f"k must be >= 1, got {k}")
-        rerank = bool(attr_probs) and any(self.attribute_weights.values())
-        pool = k if diversity == 0 else max(4 * k, 50)
-        if rerank:
-            pool = max(pool, RERANK_POOL)
-        ids, scores = self._neighbours(query, k, filters, exclude,
-                                       dup_of=query if dedupe else None, pool=pool)
+        rerank = bool(attrs) and any(self.attribute_weights.values())
+        mmr_pool = k if diversity == 0 else max(4 * k, 50)
+        ids, scores = self._neighbours(query, k, filters, exclude, dup_of=query if dedupe else None,
+                                       pool=max(mmr_pool, RERANK_POOL) if rerank else mmr_pool)
         cosines = scores
         if rerank and len(ids):
-            scores = scores + self._attribute_bonus(np.array([self._row[int(i)] for i in ids]), attr_probs)
-            order = np.argsort(-scores, kind="stable")
+            rows = np.array([self._row[int(i)] for i in ids])
+            if not dedupe and scores[0] >= NEAR_DUPLICATE:
+                # The photo is (a copy of) an indexed product: its own labels beat the tagger's guess.
+                attrs = self._known_labels(int(ids[0]))
+            scores = scores + self._attribute_bonus(rows, attrs)
+            order = np.argsort(-scores, kind="stable")[:mmr_pool]
             ids, scores, cosines = ids[order], scores[order], cosines[order]
         if diversity > 0 and len(ids):
-            order = _mmr(self.embeddings[[self._row[int(i)] for i in ids]], scores, k, diversity)
+            # MMR weighs relevance against cosine redundancy: bring the combined score back to cosine scale.
+            scale = 1.0 + (sum(self.attribute_weights.values()) if rerank else 0.0)
+            order = _mmr(self.embeddings[[self._row[int(i)] for i in ids]], scores / scale, k, diversity)
             ids, scores, cosines = ids[order], scores[order], cosines[order]
         out = []
         for i, s, c in zip(ids[:k], scores[:k], cosines[:k], strict=True):
@@ -537,7 +556,7 @@ class Recommender:
         item_id = self._check_id(item_id)
         item = self.item(item_id)
         return self._ranked(self.vector(item_id), item, k, filters, diversity,
-                            exclude={item_id}, dedupe=True, attr_probs=self._label_probs(item))
+                            exclude={item_id}, dedupe=True, attrs=self._known_labels(item_id))
 
     def similar_to_image(self, image: Image.Image, k: int = 10, filters: dict | None = None,
                          exclude_ids: Iterable[int] = ()) -> tuple[dict, list[Rec]]:
@@ -550,7 +569,7 @@ class Recommender:
         predicted = self.tagger.decode(probs, 0, top=3)
         src = {h: p[0][0] for h, p in predicted.items()}
         recs = self._ranked(vecs[0], src, k, filters, 0.0, exclude={int(i) for i in exclude_ids}, dedupe=False,
-                            attr_probs={head: p[0] for head, p in probs.items()})
+                            attrs={head: p[0] for head, p in probs.items()})
         return predicted, recs
 
     # ---- text search ---------------------------------------------------------------------------
