@@ -15,6 +15,8 @@ Metrics (all in [0, 1] except counts and latencies):
 * ``catalogue_coverage`` — distinct recommended items / items in the index.
 * ``intra_list_diversity`` — mean pairwise (1 - cosine) between the image embeddings of each result list.
 * ``latency_ms_p50`` / ``latency_ms_p99`` — per query, photo file -> top 10, on the current process threads.
+* ``similar_*`` — only for queries whose id is in the index: the same two precisions for
+  ``similar(id)``, the "similar items" list of a product page (the item's own labels are known there).
 
 Example:
     >>> evaluate_recs(Recommender.load("runs/index"), load_catalog("data/new-products"))  # doctest: +SKIP
@@ -65,6 +67,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
     pair_counts = items.groupby(["articleType", "baseColour"]).size()
     indexed = set(int(i) for i in items["id"])
     p_type, p_pair, ap_type, r_pair, ild, lat = [], [], [], [], [], []
+    s_type, s_pair = [], []
     seen: set[int] = set()
     n_self = 0
     for row in tqdm(queries.itertuples(index=False), total=len(queries), desc="photo queries",
@@ -89,6 +92,11 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         if n_p > 0:
             r_pair.append(rel_p.sum() / min(k, n_p))
         seen.update(r.id for r in recs)
+        if exclude:
+            sims = recommender.similar(qid, k=k)
+            same = np.array([r.item.get("articleType") == row.articleType for r in sims], float)
+            s_type.append(same.sum() / k)
+            s_pair.append((same * [r.item.get("baseColour") == row.baseColour for r in sims]).sum() / k)
         if len(recs) > 1:
             v = np.stack([recommender.vector(r.id) for r in recs])
             sims = v @ v.T
@@ -106,6 +114,9 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         "intra_list_diversity": float(np.mean(ild)) if ild else 0.0,
         "latency_ms_p50": float(np.percentile(lat, 50)),
         "latency_ms_p99": float(np.percentile(lat, 99)),
+        **({"similar_n_queries": len(s_type),
+            "similar_precision_at_10_articleType": float(np.mean(s_type)),
+            "similar_precision_at_10_articleType_colour": float(np.mean(s_pair))} if s_type else {}),
     }
 
 
