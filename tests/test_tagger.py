@@ -188,3 +188,23 @@ def test_export_writes_model_card(tiny_run, tmp_path):
     card = (dest.parent / "MODEL_CARD.md").read_text()
     assert "Held-out test split" in card and "fashionrec train" in card
     assert Tagger.load(dest).classes["articleType"]
+
+
+def test_training_history_survives_replacing_the_shipped_file_and_a_resume(tiny_run, tmp_path):
+    """Stage after stage from the shipped path (--init), each exported over it: the card lists every stage."""
+    from fashionrec.modelcard import export_model, model_card
+
+    shipped = export_model(tiny_run, tmp_path / "shipped" / "tagger.safetensors")
+    train(FIXTURE, make_config("tiny", epochs=1, init=str(shipped)), tmp_path / "b", progress=False)
+    export_model(tmp_path / "b", shipped)                       # stage b replaces the file it started from
+    c = tmp_path / "c"
+    train(FIXTURE, make_config("tiny", epochs=2, max_minutes=0, init=str(shipped)), c, progress=False)
+    train(FIXTURE, make_config("tiny", epochs=2, init=str(shipped)), c, resume=True, progress=False)
+    meta = json.loads((c / "weights" / "best.json").read_text())
+    names = [stage["name"] for stage in meta["lineage"]]
+    assert names == [json.loads((tiny_run / "weights" / "best.json").read_text())["name"], "fashion-cnn-b"]
+    first_two = json.loads((tiny_run / "weights" / "best.json").read_text())["train_seconds"] + \
+        json.loads((tmp_path / "b" / "weights" / "best.json").read_text())["train_seconds"]
+    assert meta["prior_train_seconds"] == pytest.approx(first_two)      # kept across the resume
+    card = model_card(c)
+    assert all(f"| {name} |" in card for name in names) and "fashion-cnn-c (this model)" in card

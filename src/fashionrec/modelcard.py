@@ -12,8 +12,24 @@ from fashionrec.evaluate import ORIGINAL_STUDY
 from fashionrec.tagger import SHIPPED_MODEL
 
 
+def stage_summary(meta: dict, path: str | Path | None = None) -> dict:
+    """One training stage of a checkpoint's history: name, epochs, lr, minutes, val top-1, hardware."""
+    c = meta.get("config", {})
+    return {"name": meta.get("name"), "path": str(path) if path else None, "best_epoch": meta.get("epoch"),
+            "epochs": c.get("epochs"), "lr": c.get("lr"),
+            "train_minutes": round(float(meta.get("train_seconds", 0)) / 60, 1),
+            "hardware": meta.get("hardware"), "val_acc": (meta.get("val") or {}).get("accuracy")}
+
+
 def lineage(meta: dict, limit: int = 10) -> list[dict]:
-    """The checkpoints this one was started from (``--init``), oldest first, as far as their JSON is on disk."""
+    """The stages this checkpoint was started from (``--init``), oldest first.
+
+    ``meta["lineage"]``, recorded by ``fashionrec train`` when it starts from a checkpoint, is the history;
+    for older checkpoints without it, the ``--init`` chain is followed as far as its JSON files are on disk
+    (a chain through the shipped model's path breaks once that file is replaced, hence the record).
+    """
+    if "lineage" in meta:
+        return list(meta["lineage"])
     chain, seen = [], set()
     init = meta.get("config", {}).get("init")
     while init and len(chain) < limit:
@@ -22,12 +38,11 @@ def lineage(meta: dict, limit: int = 10) -> list[dict]:
             break
         seen.add(path.resolve())
         m = read_json(path)
-        c = m.get("config", {})
-        chain.append({"name": m.get("name"), "path": str(init), "best_epoch": m.get("epoch"),
-                      "epochs": c.get("epochs"), "lr": c.get("lr"),
-                      "train_minutes": round(float(m.get("train_seconds", 0)) / 60, 1),
-                      "hardware": m.get("hardware"), "val_acc": (m.get("val") or {}).get("accuracy")})
-        init = c.get("init")
+        chain.append(stage_summary(m, init))
+        if "lineage" in m:
+            chain.extend(reversed(m["lineage"]))
+            break
+        init = m.get("config", {}).get("init")
     return chain[::-1]
 
 

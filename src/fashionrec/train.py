@@ -44,6 +44,7 @@ from fashionrec.distributed import (
 )
 from fashionrec.errors import FashionrecError
 from fashionrec.evaluate import evaluate_predictions, head_metrics, write_eval_report
+from fashionrec.modelcard import lineage, stage_summary
 from fashionrec.models import create_model
 from fashionrec.splits import Split, SplitConfig, make_split
 from fashionrec.tagger import load_checkpoint, resolve_device, run_inference, save_checkpoint
@@ -239,7 +240,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
 
     model = create_model(cfg.model, space.sizes(), pretrained=cfg.pretrained).to(device)
     model = model.to(memory_format=torch.channels_last)     # ``model``: the bare net, saved and evaluated
-    prior_seconds = 0.0
+    prior_seconds, history = 0.0, []
     if cfg.init and not resume:
         start, start_meta = load_checkpoint(cfg.init)
         if start_meta["model"] != cfg.model or start_meta["classes"] != space.classes:
@@ -247,6 +248,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                                   f"--model {cfg.model} and this catalogue's classes")
         model.load_state_dict(start.state_dict())
         prior_seconds = float(start_meta.get("train_seconds", 0)) + float(start_meta.get("prior_train_seconds", 0))
+        # Recorded now: the file --init names (often the shipped model) may be replaced by this very run.
+        history = [*lineage(start_meta), stage_summary(start_meta, cfg.init)]
         log.info("weights initialised from %s", cfg.init)
     if cfg.freeze_backbone:
         for p in model.backbone.parameters():
@@ -270,8 +273,10 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     start_epoch, best_f1, best_epoch, stale, elapsed = 0, -1.0, -1, 0, 0.0
     if resume:
         state = torch.load(run / "state.pt", map_location="cpu", weights_only=True)
-        last, _ = load_checkpoint(weights_dir / "last.safetensors")
+        last, last_meta = load_checkpoint(weights_dir / "last.safetensors")
         model.load_state_dict(last.state_dict())
+        prior_seconds = float(last_meta.get("prior_train_seconds", 0))    # what --init brought, kept
+        history = last_meta.get("lineage", [])
         opt.load_state_dict(state["optimizer"])
         sched.load_state_dict(state["scheduler"])
         start_epoch, best_f1, best_epoch = state["epoch"] + 1, state["best_f1"], state["best_epoch"]
@@ -282,7 +287,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
 
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
             "data": str(catalog.root), "hardware": _hardware(device, ctx), "prior_train_seconds": prior_seconds,
-            "world_size": ctx.world_size}
+            "world_size": ctx.world_size, **({"lineage": history} if history else {})}
     if ctx.enabled:       # the same weights everywhere, but a different augmentation stream per process
         torch.manual_seed(cfg.seed + 1000 * ctx.rank)
     use_bf16 = device.type == "cuda"
