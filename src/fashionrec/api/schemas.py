@@ -41,7 +41,9 @@ class Item(BaseModel):
 
 class Rec(BaseModel):
     id: int
-    score: float
+    score: float = Field(description="Higher is better. Similar items: cosine plus the attribute bonus "
+                                     "(same type / colour / gender), so it can exceed 1; the reason gives "
+                                     "the cosine as 'visual similarity'.")
     reason: str
     item: Item
 
