@@ -146,6 +146,17 @@ def test_ranking_by_colour_and_by_labels_the_tagger_does_not_know(rec, tmp_path,
     assert r.similar(kaftans[0], k=1)[0].id == kaftans[1]
 
 
+def test_ids_unknown_to_this_process_are_skipped(rec, tmp_path):
+    """A product another replica added to a shared collection: in the vector index, not in this items table."""
+    r = Recommender.load(index_copy(tmp_path / "index", rec.manifest["backend"]), tiny_tagger_path())
+    i = _some_id(r, articleType="Tshirts")
+    stranger = int(r.items["id"].max()) + 1000
+    r.index.add(np.array([stranger], np.int64), r.vector(i)[None, :], attrs=[{}])   # the closest of all
+    for recs in (r.similar(i, k=5), r.similar(i, k=5, diversity=0.5),
+                 r.similar_to_image(Image.open(r.image_path(i)), k=5)[1]):
+        assert len(recs) == 5 and stranger not in {x.id for x in recs}
+
+
 def test_text_search_colour_and_type(rec):
     recs = rec.search_text("blue jeans", k=3)
     assert len(recs) == 3

@@ -442,6 +442,10 @@ class Recommender:
         p = Path(str(self.items.iloc[self._row[item_id]]["image_path"]))
         return p if p.is_absolute() else self.index_dir / p
 
+    def _rows(self, ids: np.ndarray) -> np.ndarray:
+        """Row of each id in ``items`` / ``embeddings`` (-1 for an id not in this index), vectorised."""
+        return self.items.index.get_indexer(np.asarray(ids, np.int64))
+
     def vector(self, item_id: int) -> np.ndarray:
         """(d,) float32 image embedding of an indexed item."""
         return self.embeddings[self._row[self._check_id(item_id)]]
@@ -501,11 +505,12 @@ class Recommender:
             scores, ids = self.index.search(query[None, :].astype(np.float32), fetch, **kw)
             keep = ids[0] >= 0
             s, i = scores[0][keep], ids[0][keep]
-            # An id this process does not know: a product another replica added to a shared Milvus collection.
-            ok = np.array([int(x) not in exclude and int(x) in self._row for x in i], bool)
-            if dup_of is not None and len(i):
-                vecs = self.embeddings[[self._row[int(x)] for x in i]]
-                ok &= (vecs @ dup_of) <= NEAR_DUPLICATE
+            # Row -1: an id this process does not know, a product another replica added to a shared Milvus
+            # collection; skipped here so that neither the near-duplicate check nor the ranking meets it.
+            rows = self._rows(i)
+            ok = (rows >= 0) & ~np.isin(i, np.fromiter(exclude, np.int64, len(exclude)))
+            if dup_of is not None:
+                ok[ok] = self.embeddings[rows[ok]] @ dup_of <= NEAR_DUPLICATE
             s, i = s[ok], i[ok]
             exhausted = keep.sum() < fetch
             if len(i) >= want or exhausted:
@@ -533,7 +538,7 @@ class Recommender:
                                        pool=max(mmr_pool, RERANK_POOL) if rerank else mmr_pool)
         cosines = scores
         if rerank and len(ids):
-            rows = np.array([self._row[int(i)] for i in ids])
+            rows = self._rows(ids)
             if not dedupe and scores[0] >= NEAR_DUPLICATE:
                 # The photo is (a copy of) an indexed product: its own labels beat the tagger's guess.
                 attrs = self._known_labels(int(ids[0]))
@@ -543,7 +548,7 @@ class Recommender:
         if diversity > 0 and len(ids):
             # MMR weighs relevance against cosine redundancy: bring the combined score back to cosine scale.
             scale = 1.0 + (sum(self.attribute_weights.values()) if rerank else 0.0)
-            order = _mmr(self.embeddings[[self._row[int(i)] for i in ids]], scores / scale, k, diversity)
+            order = _mmr(self.embeddings[self._rows(ids)], scores / scale, k, diversity)
             ids, scores, cosines = ids[order], scores[order], cosines[order]
         out = []
         for i, s, c in zip(ids[:k], scores[:k], cosines[:k], strict=True):

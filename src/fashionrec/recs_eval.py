@@ -93,10 +93,10 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
             r_pair.append(rel_p.sum() / min(k, n_p))
         seen.update(r.id for r in recs)
         if exclude:
-            sims = recommender.similar(qid, k=k)
-            same = np.array([r.item.get("articleType") == row.articleType for r in sims], float)
+            page = recommender.similar(qid, k=k)
+            same = np.array([r.item.get("articleType") == row.articleType for r in page], float)
             s_type.append(same.sum() / k)
-            s_pair.append((same * [r.item.get("baseColour") == row.baseColour for r in sims]).sum() / k)
+            s_pair.append((same * [r.item.get("baseColour") == row.baseColour for r in page]).sum() / k)
         if len(recs) > 1:
             v = np.stack([recommender.vector(r.id) for r in recs])
             sims = v @ v.T
