@@ -7,7 +7,7 @@ from PIL import Image
 
 from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, NotFoundError
-from fashionrec.recommend import COMPLEMENTS, Rec, Recommender, colour_compatibility
+from fashionrec.recommend import COMPLEMENTS, NEIGHBOUR_VOTE, Rec, Recommender, colour_compatibility
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -101,10 +101,23 @@ def test_attribute_aware_ranking(rec, monkeypatch):
     # product left out: an indexed photo is ranked by that product's labels, see the next test).
     image = Image.open(rec.image_path(i))
     vec, probs = rec.tagger.infer(images_to_tensor([image]))
+    monkeypatch.setattr(rec, "neighbour_vote", 0.0)          # the tagger's probabilities alone
     _, recs = rec.similar_to_image(image, k=8, exclude_ids={i})
     classes = rec.tagger.classes["articleType"]
     for r in recs:
         p_type = probs["articleType"][0, classes.index(r.item["articleType"])]
+        assert r.score == pytest.approx(float(rec.vector(r.id) @ vec[0]) + 3.0 * p_type, abs=1e-4)
+    # By default those probabilities are blended with the labels of the photo's nearest catalogue items.
+    monkeypatch.setattr(rec, "neighbour_vote", 0.5)
+    cos = rec.embeddings @ vec[0]
+    cos[rec._row[i]] = -np.inf
+    near = np.argsort(-cos, kind="stable")[:NEIGHBOUR_VOTE["neighbours"]]
+    w = np.exp((cos[near] - cos[near[0]]) / NEIGHBOUR_VOTE["temperature"])
+    vote = {c: w[rec.items["articleType"].to_numpy()[near] == c].sum() / w.sum() for c in classes}
+    _, recs = rec.similar_to_image(image, k=8, exclude_ids={i})
+    for r in recs:
+        c = r.item["articleType"]
+        p_type = 0.5 * probs["articleType"][0, classes.index(c)] + 0.5 * vote[c]
         assert r.score == pytest.approx(float(rec.vector(r.id) @ vec[0]) + 3.0 * p_type, abs=1e-4)
     # No weights: plain cosine order.
     monkeypatch.setattr(rec, "attribute_weights", {})

@@ -49,8 +49,13 @@ def test_evaluate_recs_cli_ranking(tmp_path):
     res = CliRunner().invoke(app, [*args, "--rank", "embedding", "--json", str(out)])
     assert res.exit_code == 0, res.output
     m = json.loads(out.read_text())
-    assert m["ranking"] == {"rank": "embedding", "attribute_weights": {}} and m["n_queries"] == 5
+    assert m["ranking"]["attribute_weights"] == {} and m["ranking"]["neighbour_vote"]["weight"] == 0
+    assert m["ranking"]["rank"] == "embedding" and m["n_queries"] == 5
+    res = CliRunner().invoke(app, [*args, "--rank", "tagger", "--json", str(out)])
+    m = json.loads(out.read_text())["ranking"]
+    assert res.exit_code == 0 and m["attribute_weights"]["articleType"] > 0 and m["neighbour_vote"]["weight"] == 0
     res = CliRunner().invoke(app, [*args, "--json", str(out)])
-    assert res.exit_code == 0 and json.loads(out.read_text())["ranking"]["attribute_weights"]["articleType"] > 0
+    m = json.loads(out.read_text())["ranking"]
+    assert res.exit_code == 0 and m["attribute_weights"]["articleType"] > 0 and m["neighbour_vote"]["weight"] > 0
     res = CliRunner().invoke(app, [*args, "--rank", "colour"])
-    assert res.exit_code != 0 and "--rank must be attributes or embedding" in res.output
+    assert res.exit_code != 0 and "--rank must be attributes, tagger or embedding" in res.output

