@@ -5,6 +5,7 @@ import pytest
 
 from fashionrec.errors import BadInputError, IndexError_
 from fashionrec.index import FaissIndex, VectorIndex
+from fashionrec.index.base import auto_kind
 
 
 def _data(n=600, d=16, seed=0):
@@ -76,8 +77,12 @@ def test_remove_and_duplicates(index):
 
 
 def test_auto_kind_threshold_and_errors(tmp_path):
-    ids, x = _data(200)
+    ids, x = _data(200, d=256)
     assert _auto(ids, x, 100) == "hnsw" and _auto(ids, x, 1000) == "flat"
+    # Brute force costs n x d: the threshold (in 256-d vectors) scales with the dimension.
+    ids, x = _data(200, d=1280)
+    assert _auto(ids, x, 1000) == "hnsw" and _auto(ids, x, 1001) == "flat"
+    assert auto_kind(39_730, 256) == "flat" and auto_kind(39_730, 1280) == "hnsw"
     with pytest.raises(BadInputError):
         FaissIndex(16, kind="ivf")
     with pytest.raises(IndexError_, match="index build"):
@@ -85,7 +90,7 @@ def test_auto_kind_threshold_and_errors(tmp_path):
 
 
 def _auto(ids, x, threshold):
-    idx = FaissIndex(16, hnsw_threshold=threshold)
+    idx = FaissIndex(x.shape[1], hnsw_threshold=threshold)
     idx.add(ids, x)
     return idx.kind
 

@@ -104,7 +104,7 @@ def eda(
 def train_cmd(
     data_dir: Path | None = DataDir,
     model: str | None = typer.Option(None, help="seed-cnn, fashion-cnn or efficientnet-lite0."),
-    profile: str | None = typer.Option(None, help="Preset: cpu (<= 30 min on 2 cores), gpu, tiny."),
+    profile: str | None = typer.Option(None, help="Preset: cpu (about 30 min on 2 cores), gpu, tiny."),
     epochs: int | None = typer.Option(None, help="Maximum epochs (early stopping may end sooner)."),
     batch_size: int | None = typer.Option(None),
     lr: float | None = typer.Option(None, help="Peak learning rate of the one-cycle schedule."),

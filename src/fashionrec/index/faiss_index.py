@@ -3,7 +3,8 @@
 * ``flat``: ``IndexIDMap2(IndexFlatIP)`` — exact; brute force over 40k x 256 floats is ~1 ms.
 * ``hnsw``: ``IndexIDMap2(IndexHNSWFlat(M=32, inner product))`` with ``efSearch`` chosen so that
   recall@10 against exact search is >= 0.95 (:meth:`FaissIndex.tune_ef_search`).
-* ``auto`` picks ``flat`` below ``hnsw_threshold`` vectors (50k by default) at the first ``add``.
+* ``auto`` picks ``flat`` below ``hnsw_threshold`` vectors at the first ``add`` (50k when d = 256, scaled by
+  256 / d: :func:`~fashionrec.index.base.auto_kind`).
 
 Filtered search never does "top-k then filter": the allowed ids go into the search itself as a
 ``faiss.IDSelectorBatch``, so k results come back whenever k allowed items exist. On HNSW a very
@@ -26,6 +27,7 @@ import numpy as np
 
 from fashionrec.artifacts import read_json, write_json, write_with
 from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.index.base import HNSW_THRESHOLD, auto_kind
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +42,7 @@ class FaissIndex:
     # FAISS stores no attributes: the caller turns attribute filters into ``filter_ids``.
     supports_where = False
 
-    def __init__(self, dim: int, kind: str = "auto", hnsw_threshold: int = 50_000, m: int = 32,
+    def __init__(self, dim: int, kind: str = "auto", hnsw_threshold: int = HNSW_THRESHOLD, m: int = 32,
                  ef_construction: int = 80, ef_search: int = 64, exact_below: int = 2_000):
         if kind not in KINDS:
             raise BadInputError(f"index kind {kind!r} is not one of {', '.join(KINDS)}")
@@ -81,7 +83,7 @@ class FaissIndex:
             raise BadInputError("duplicate ids: every id may be added once (remove it first to replace it)")
         if self._index is None:
             if self.kind is None:
-                self.kind = "hnsw" if len(ids) >= self.hnsw_threshold else "flat"
+                self.kind = auto_kind(len(ids), self.dim, self.hnsw_threshold)
             self._index = self._make(self.kind)
         self._index.add_with_ids(v, ids)
         self._ids = np.concatenate([self._ids, ids])

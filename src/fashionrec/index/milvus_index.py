@@ -33,6 +33,7 @@ import numpy as np
 
 from fashionrec.artifacts import read_json, write_json
 from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.index.base import auto_kind
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,6 @@ INDEX_META = "vectors.json"
 ATTRIBUTE_FIELDS = ("gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season")
 MAX_VARCHAR = 256
 INSERT_BATCH = 2_000
-HNSW_THRESHOLD = 50_000     # "auto": FLAT (exact) below, HNSW above
 MAX_TOPK = 16_384           # Milvus's limit on k per search
 TOKEN_ENV = "FASHIONREC_MILVUS_TOKEN"
 
@@ -110,7 +110,7 @@ class MilvusIndex:
         self.uri, uri_token = normalise_uri(uri)
         self.dim, self.collection = int(dim), collection
         if index_type == "auto":
-            index_type = "HNSW" if expected_count >= HNSW_THRESHOLD else "FLAT"
+            index_type = auto_kind(expected_count, self.dim).upper()
         self.index_type = index_type
         self.kind = f"milvus-{index_type.lower()}"
         self.previous: dict | None = None
