@@ -425,8 +425,7 @@ class Recommender:
         """The photo's label probabilities blended with its nearest items' labels (see :data:`NEIGHBOUR_VOTE`).
 
         ``rows`` / ``cosines``: the neighbours, nearest first. An item whose label the tagger does not know
-        votes with its predicted label (:meth:`_label_codes`), or not at all. Known labels (a catalogue
-        item's, given as text) are kept as they are.
+        votes with its predicted label (:meth:`_label_codes`), or not at all.
         """
         m, b = NEIGHBOUR_VOTE["neighbours"], self.neighbour_vote
         if not b or not len(rows):
@@ -434,8 +433,6 @@ class Recommender:
         w = np.exp((cosines[:m] - cosines[0]) / NEIGHBOUR_VOTE["temperature"])
         out = dict(query)
         for head, p in query.items():
-            if isinstance(p, str):
-                continue
             codes = self._label_codes(head)[rows[:m]]
             ok = codes >= 0
             if not ok.any():
@@ -576,7 +573,9 @@ class Recommender:
             if not dedupe and scores[0] >= NEAR_DUPLICATE:
                 # The photo is (a copy of) an indexed product: its own labels beat the tagger's guess.
                 attrs = self._known_labels(int(ids[0]))
-            else:
+            elif not dedupe:
+                # A photo: the catalogue's labels near it correct part of the tagger's probabilities. (A
+                # catalogue item, dedupe=True, is ranked by its own known labels: nothing to vote on.)
                 attrs = self._vote(rows, scores, attrs)
             scores = scores + self._attribute_bonus(rows, attrs)
             order = np.argsort(-scores, kind="stable")[:mmr_pool]
