@@ -4,7 +4,8 @@
                                      [--json runs/bench/scale.json] [--plot runs/bench/scale.png]
 
 Index rows, at two sizes, every backend side by side in one run:
-* 40k: the real embeddings of ``--index`` (synthetic clustered vectors if there is none);
+* 40k: the real vectors the index of ``--index`` searches (its embeddings or their PCA projection;
+  synthetic clustered vectors if there is none);
 * ``--big`` (1M): those real embeddings repeated with Gaussian noise (sigma 0.05 per dimension, then
   re-normalised), so the neighbourhoods look like the catalogue's, not like uniform noise.
 For FAISS exact (flat), FAISS HNSW (M=32, efSearch tuned to recall@10 >= 0.95) and Milvus Lite (FLAT,
@@ -197,6 +198,14 @@ def main() -> None:
     if (args.index / "embeddings.npy").exists():
         base = np.load(args.index / "embeddings.npy").astype(np.float32)
         label = f"real ({args.index})"
+        manifest = args.index / "manifest.json"
+        if manifest.exists() and json.loads(manifest.read_text()).get("projection"):
+            from fashionrec.index.projection import Projection
+
+            # The vectors the index searches: the embeddings' PCA projection (index/projection.py).
+            base = Projection.load(args.index)(base)
+            # (recall below is against exact search over these projected vectors)
+            label = f"real ({args.index}, PCA {base.shape[1]}-d)"
     else:
         base = clustered(40_000, 256)
         label = "synthetic clustered"

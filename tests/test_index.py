@@ -82,7 +82,8 @@ def test_auto_kind_threshold_and_errors(tmp_path):
     # Brute force costs n x d: the threshold (in 256-d vectors) scales with the dimension.
     ids, x = _data(200, d=1280)
     assert _auto(ids, x, 1000) == "hnsw" and _auto(ids, x, 1001) == "flat"
-    assert auto_kind(39_730, 256) == "flat" and auto_kind(39_730, 1280) == "hnsw"
+    assert auto_kind(19_999, 256) == "flat" and auto_kind(39_730, 256) == "hnsw"
+    assert auto_kind(3_999, 1280) == "flat" and auto_kind(4_000, 1280) == "hnsw"
     with pytest.raises(BadInputError):
         FaissIndex(16, kind="ivf")
     with pytest.raises(IndexError_, match="index build"):

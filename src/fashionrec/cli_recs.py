@@ -78,7 +78,10 @@ def index_build(
     data_dir: Path | None = DataDir,
     model: Path | None = typer.Option(None, "--model", help="Checkpoint (default: the shipped model)."),
     out: Path = typer.Option(Path("runs/index"), "--out", help="Index folder to write (replaced atomically)."),
-    kind: str = typer.Option("auto", "--kind", help="FAISS: auto | flat | hnsw (auto: flat below 50k items)."),
+    kind: str = typer.Option("auto", "--kind", help="auto | flat | hnsw (auto: flat below 20k 256-d vectors)."),
+    index_dim: int | None = typer.Option(None, "--index-dim", help="Search a PCA projection of the embeddings "
+                                         "to this many dims, re-scored with the full ones (default: 256 for "
+                                         "longer embeddings; 0: the full embeddings)."),
     backend: str = typer.Option("faiss", "--backend", help="faiss (embedded, default) or milvus."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: a Milvus Lite file (default OUT.milvus.db) "
                                    "or http://host:19530 for a server or cluster."),
@@ -108,10 +111,12 @@ def index_build(
             fail(f"{from_embeddings} was embedded by {made_by}, not {model}: drop --model or embed again "
                  "with this model")
         rec = Recommender.build(catalog, tagger, out, index_kind=kind, backend=backend, uri=uri,
-                                token=token, embeddings=embeddings)
+                                token=token, embeddings=embeddings, index_dim=index_dim)
     except FashionrecError as e:
         fail(str(e))
-    console.print(f"indexed {len(rec)} items ({rec.manifest['index_kind']}, dim {rec.manifest['dim']}) "
+    m = rec.manifest
+    dims = f"dim {m['dim']}" + (f", searched as {m['index_dim']}-d PCA" if m.get("projection") else "")
+    console.print(f"indexed {len(rec)} items ({m['index_kind']}, {dims}) "
                   f"in {time.perf_counter() - t0:.1f} s -> {out}")
 
 

@@ -8,7 +8,7 @@
 
 One collection per index: ``id`` (INT64 primary key), ``vector`` (FLOAT_VECTOR, inner product) and one
 VARCHAR scalar field per attribute filter (``gender``, ``articleType`` …). The vector index is ``FLAT``
-(exact) below 50k vectors and ``HNSW`` above, as with FAISS (``index_type`` overrides). Attribute filters
+(exact) below 20k 256-d vectors and ``HNSW`` above, as with FAISS (``index_type`` overrides). Attribute filters
 become a Milvus boolean expression (``gender in ["Men", "Unisex"] and baseColour in ["Red"]``) evaluated
 inside the search; an explicit id list becomes ``id in [...]``. HNSW can miss items behind a selective
 filter, so a filtered query that comes back short is answered exactly over the matching items (fetched
