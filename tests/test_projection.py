@@ -86,7 +86,7 @@ def test_projected_scores_are_full_cosines_in_order(projected):
     recall = []
     for item_id in projected.items["id"].to_numpy()[:40]:
         v = projected.vector(int(item_id))
-        ids, scores = projected._neighbours(v, 10, None, exclude={int(item_id)}, dup_of=v)
+        ids, scores = projected._neighbours(v, 10, None, exclude={int(item_id)}, dedupe=True)
         full = projected.embeddings[projected._rows(ids)] @ v
         np.testing.assert_allclose(scores, full, atol=1e-5)
         assert np.all(np.diff(scores) <= 1e-6) and np.all(scores <= NEAR_DUPLICATE)

@@ -282,7 +282,7 @@ class Recommender:
             if vectors.shape[1] != tagger.dim:
                 raise ModelError(f"the embeddings are {vectors.shape[1]}-d but model {tagger.name} makes "
                                  f"{tagger.dim}-d ones: build with the model that made them")
-        projection = cls._fit_projection(vectors, index_dim)
+        projection = cls._fit_projection(vectors, index_dim) if index_dim else None
         search_vectors = vectors if projection is None else projection(vectors)
         items = usable[[c for c in COLUMNS if c in usable.columns] + ["image_path"]].reset_index(drop=True)
         items = pd.concat([items, preds], axis=1)
@@ -349,11 +349,9 @@ class Recommender:
         return 0 if dim == d else dim
 
     @staticmethod
-    def _fit_projection(vectors: np.ndarray, index_dim: int | None) -> Projection | None:
+    def _fit_projection(vectors: np.ndarray, dim: int) -> Projection:
+        """PCA of ``vectors`` to ``dim`` components (already checked by :meth:`_check_index_dim`)."""
         n, d = vectors.shape
-        dim = Recommender._check_index_dim(index_dim, n, d)
-        if dim == 0:
-            return None
         t0 = time.perf_counter()
         projection = Projection.fit(vectors, dim)
         log.info("index projection: PCA %d -> %d dims keeps %.1f%% of the variance (%.1f s)", d, dim,
@@ -585,8 +583,9 @@ class Recommender:
 
     # ---- nearest neighbours -------------------------------------------------------------------
     def _neighbours(self, query: np.ndarray, k: int, filters: dict | None, exclude: set[int],
-                    dup_of: np.ndarray | None = None, pool: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Up to ``pool`` (default k) ids/scores for one query vector, skipping ``exclude`` and near-dups.
+                    dedupe: bool = False, pool: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Up to ``pool`` (default k) ids/scores for one query vector, skipping ``exclude`` and, with
+        ``dedupe``, near-duplicates of the query (another copy of the same photo).
 
         Filters go into the search itself: as attributes (``where``) where the index keeps them (Milvus),
         else as the ids they allow (FAISS).
@@ -617,9 +616,10 @@ class Recommender:
                 s = _cosines(self.embeddings[rows], query)
                 order = np.argsort(-s, kind="stable")
                 s, i, rows = s[order], i[order], rows[order]
-            if dup_of is not None:
-                distinct = _cosines(self.embeddings[rows], dup_of) <= NEAR_DUPLICATE
-                s, i = s[distinct], i[distinct]
+            if dedupe:
+                # On a projected index ``s`` already is the full cosine with the query; else the index's score.
+                full = s if self.projection is not None else _cosines(self.embeddings[rows], query)
+                s, i = s[full <= NEAR_DUPLICATE], i[full <= NEAR_DUPLICATE]
             exhausted = keep.sum() < fetch
             if len(i) >= want or exhausted:
                 return i[:want], s[:want]
@@ -642,7 +642,7 @@ class Recommender:
             raise BadInputError(f"k must be >= 1, got {k}")
         rerank = bool(attrs) and any(self.attribute_weights.values())
         mmr_pool = k if diversity == 0 else max(4 * k, 50)
-        ids, scores = self._neighbours(query, k, filters, exclude, dup_of=query if dedupe else None,
+        ids, scores = self._neighbours(query, k, filters, exclude, dedupe=dedupe,
                                        pool=max(mmr_pool, RERANK_POOL) if rerank else mmr_pool)
         cosines = scores
         if rerank and len(ids):
@@ -845,7 +845,7 @@ class Recommender:
         per = max(k, 2 * k // len(liked) + 2)
         lists: list[tuple[int | None, np.ndarray, np.ndarray]] = []
         for j, i in enumerate(liked):
-            ids, sc = self._neighbours(lv[j], per, None, liked_set, dup_of=lv[j], pool=per)
+            ids, sc = self._neighbours(lv[j], per, None, liked_set, dedupe=True, pool=per)
             lists.append((i, ids, sc))
         ids, sc = self._neighbours(mean, k, None, liked_set, pool=k)
         lists.append((None, ids, sc))

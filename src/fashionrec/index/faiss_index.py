@@ -27,14 +27,13 @@ import numpy as np
 
 from fashionrec.artifacts import read_json, write_json, write_with
 from fashionrec.errors import BadInputError, IndexError_
-from fashionrec.index.base import HNSW_THRESHOLD, auto_kind
+from fashionrec.index.base import HNSW_THRESHOLD, SINGLE_QUERY_BATCH, auto_kind
 
 log = logging.getLogger(__name__)
 
 KINDS = ("auto", "flat", "hnsw")
 INDEX_FILE = "vectors.faiss"
 INDEX_META = "vectors.json"
-SINGLE_QUERY_BATCH = 4     # up to this many query vectors: searched on one thread (see FaissIndex.search)
 
 
 class FaissIndex:

@@ -18,6 +18,7 @@ import numpy as np
 
 from fashionrec.artifacts import atomic_path
 from fashionrec.errors import IndexError_
+from fashionrec.index.base import SINGLE_QUERY_BATCH
 
 PROJECTION_FILE = "projection.npz"
 # Below this embedding size, or with too few items to estimate the components, the index takes the full
@@ -73,9 +74,9 @@ class Projection:
         if vectors.ndim != 2 or vectors.shape[1] != self.in_dim:
             raise ValueError(f"expected (n, {self.in_dim}) vectors, got {vectors.shape}")
         centred = vectors - self.mean
-        # A query or two: einsum, not BLAS, whose spinning threads would take the cores from the tagger's
-        # next photo (see fashionrec.recommend._cosines); a catalogue: BLAS.
-        out = np.einsum("ij,kj->ik", centred, self.components) if len(vectors) <= 4 else centred @ self.components.T
+        # A query or two: einsum, not BLAS (see SINGLE_QUERY_BATCH); a catalogue: BLAS.
+        small = len(vectors) <= SINGLE_QUERY_BATCH
+        out = np.einsum("ij,kj->ik", centred, self.components) if small else centred @ self.components.T
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return (out / np.maximum(norms, 1e-12)).astype(np.float32)
 
