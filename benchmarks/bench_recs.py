@@ -150,6 +150,21 @@ def main() -> None:
     p50, p99 = time_queries(ours, paths)
     out["photo_top10_ours"] = {"p50_ms": p50, "p99_ms": p99}
     rows.append((ours_name, f"p50 {p50:.2f} ms, p99 {p99:.2f} ms"))
+    if rec is not None:
+        # Mixed traffic: every photo right after a text search and a complete-the-look, whose larger numpy
+        # products once left OpenBLAS threads spinning on the tagger's cores (recommend._one_blas_thread).
+        rec.search_text("blue jeans for men", k=10)
+        lat = []
+        for j, p in enumerate(paths):
+            rec.search_text("blue jeans for men", k=10)
+            rec.complete_the_look(int(ids[qi[j]]))
+            t0 = time.perf_counter()
+            ours(p)
+            lat.append((time.perf_counter() - t0) * 1e3)
+        m50, m99 = (float(v) for v in np.percentile(lat, [50, 99]))
+        out["photo_top10_after_text_and_look"] = {"p50_ms": m50, "p99_ms": m99}
+        rows.append(("photo->top-10, each right after a text search and a complete-the-look",
+                     f"p50 {m50:.2f} ms, p99 {m99:.2f} ms"))
 
     # ---- baseline: ResNet50 @224 + sklearn brute-force kNN ------------------------------------
     from sklearn.neighbors import NearestNeighbors

@@ -136,9 +136,33 @@ def test_class_weights_favour_rare_classes():
     assert class_weights(torch.tensor([0, 1]), 2, "none") is None
 
 
+def test_frozen_blocks_keep_their_imagenet_weights_and_the_rest_trains(tmp_path):
+    cfg = make_config(model="efficientnet-lite0", epochs=1, batch_size=32, freeze_blocks=3, heads=["articleType"])
+    train(FIXTURE, cfg, tmp_path / "f", progress=False)
+    trained, _ = load_checkpoint(tmp_path / "f" / "weights" / "best.safetensors")
+    start = create_model("efficientnet-lite0", 3, pretrained=True)
+    net, ref = trained.backbone.net, start.backbone.net
+    assert torch.equal(net._conv_stem.weight, ref._conv_stem.weight)
+    for i in range(3):
+        for a, b in zip(net._blocks[i].parameters(), ref._blocks[i].parameters(), strict=True):
+            assert torch.equal(a, b)
+    assert not all(torch.equal(a, b) for a, b in zip(net._blocks[3].parameters(), ref._blocks[3].parameters(),
+                                                      strict=True))
+
+
+@pytest.mark.parametrize("model, n, match", [("fashion-cnn", 2, "EfficientNet"),
+                                             ("efficientnet-lite0", 99, "between 1 and 16")])
+def test_freezing_blocks_a_model_lacks_says_what_to_do(model, n, match):
+    from fashionrec.models import freeze_early_layers
+
+    with pytest.raises(ModelError, match=match):
+        freeze_early_layers(create_model(model, 3), n)
+
+
 def test_resume_continues_from_the_last_epoch(tmp_path):
     out = tmp_path / "r"
-    # A zero-minute budget stops after the first of two epochs, as an interruption would.
+    # A zero-minute budget is spent before the first batch: the run stops after epoch 1 of 2, as an
+    # interruption would.
     train(FIXTURE, make_config("tiny", epochs=2, max_minutes=0), out, progress=False)
     assert len(pd.read_csv(out / "results.csv")) == 1
     with pytest.raises(FashionrecError, match="--resume"):

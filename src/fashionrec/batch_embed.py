@@ -103,8 +103,18 @@ def _embed_with_ray(frame: pd.DataFrame, tagger: Tagger, out: Path, address: str
     started_here = not ray.is_initialized()
     if started_here:
         # address None starts a local Ray; "auto" joins the cluster this machine belongs to; ray://... a remote one
-        ray.init(address=address, ignore_reinit_error=True, log_to_driver=False,
-                 **({} if address else {"include_dashboard": False}))
+        kwargs = {"address": address, "ignore_reinit_error": True, "log_to_driver": False,
+                  **({} if address else {"include_dashboard": False})}
+        try:
+            ray.init(**kwargs)
+        except Exception as e:       # ray raises a bare Exception when its node does not come up in time
+            if address:
+                raise
+            # A local node once missed Ray's 30 s start-up deadline on a busy 2-core machine (in the test
+            # suite); started again, it came up. Retry once, then let the error speak.
+            log.warning("starting a local Ray failed (%s); trying once more", e)
+            ray.shutdown()
+            ray.init(**kwargs)
     try:
         resources = ray.cluster_resources()
         gpus = int(resources.get("GPU", 0))

@@ -11,6 +11,6 @@ Example:
 
 from __future__ import annotations
 
-from fashionrec.models.base import MODEL_SPECS, ModelSpec, TaggerNet, create_model
+from fashionrec.models.base import MODEL_SPECS, ModelSpec, TaggerNet, create_model, freeze_early_layers
 
-__all__ = ["MODEL_SPECS", "ModelSpec", "TaggerNet", "create_model"]
+__all__ = ["MODEL_SPECS", "ModelSpec", "TaggerNet", "create_model", "freeze_early_layers"]

@@ -113,6 +113,23 @@ def _efficientnet_lite0(pretrained: bool) -> tuple[nn.Module, int]:
     return _LiteBackbone(net), 1280
 
 
+def freeze_early_layers(model: TaggerNet, n_blocks: int) -> None:
+    """Stop training the stem and the first ``n_blocks`` blocks of a pretrained EfficientNet backbone.
+
+    Autograd then stops before the highest-resolution layers, which dominate a CPU step's backward.
+    """
+    net = getattr(model.backbone, "net", None)
+    blocks = getattr(net, "_blocks", None)
+    if blocks is None:
+        raise ModelError(f"freezing early blocks needs an EfficientNet backbone; {model.spec.name} has none "
+                         "(use --freeze-backbone to train the heads only)")
+    if not 0 < n_blocks <= len(blocks):
+        raise ModelError(f"--freeze-blocks must be between 1 and {len(blocks)} for {model.spec.name}, "
+                         f"got {n_blocks}")
+    for layer in (net._conv_stem, net._bn0, *blocks[:n_blocks]):
+        layer.requires_grad_(False)
+
+
 MODEL_SPECS: dict[str, tuple[ModelSpec, Callable[[bool], tuple[nn.Module, int]]]] = {
     "seed-cnn": (ModelSpec("seed-cnn", 80, 60, CATALOG_MEAN, CATALOG_STD,
                            "the original study's conv/pool + dense architecture (baseline)"), _seed_cnn),
