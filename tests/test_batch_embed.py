@@ -61,3 +61,23 @@ def test_ray_embeddings_equal_single_process(local_embeddings, tmp_path):
     diff = np.abs(np.stack(local["vector"].to_numpy()) - np.stack(ray_frame["vector"].to_numpy())).max()
     assert diff < 1e-4
     assert (local["pred_articleType"].to_numpy() == ray_frame["pred_articleType"].to_numpy()).all()
+
+
+def test_a_failed_ray_start_is_cleaned_up_without_touching_other_children():
+    import subprocess
+
+    from fashionrec.batch_embed import _stop_local_ray_processes
+
+    ray_like = subprocess.Popen(["bash", "-c", "exec -a ray::IDLE sleep 60"])
+    other = subprocess.Popen(["sleep", "60"])
+    try:
+        import time
+
+        time.sleep(0.3)              # let exec -a rename the first one
+        _stop_local_ray_processes()
+        assert ray_like.wait(timeout=10) != 0
+        assert other.poll() is None
+    finally:
+        for p in (ray_like, other):
+            p.kill()
+            p.wait()

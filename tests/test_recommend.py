@@ -239,3 +239,37 @@ def test_add_product_that_cannot_be_saved_is_taken_back(rec, tmp_path, monkeypat
     monkeypatch.undo()
     again = Recommender.load(d, tiny_tagger_path())      # the folder and the vectors still agree
     assert len(again) == n and all(x.id != 999_001 for x in again.similar_to_image(image, k=5)[1])
+
+
+def test_the_one_blas_thread_limit_holds_until_the_last_overlapping_request_leaves():
+    # In a fresh interpreter: after the API tests in this process, threadpoolctl could no longer lower
+    # numpy's OpenBLAS (seen in the suite; README, not yet done), which would hide what this checks.
+    import subprocess
+    import sys
+
+    script = """
+from threadpoolctl import threadpool_info
+import numpy
+from fashionrec.recommend import _OneBlasThread
+
+def blas():
+    return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+before = blas()
+if before <= {1}:
+    print("skip")
+    raise SystemExit
+limit = _OneBlasThread()
+limit.__enter__()                      # request A
+limit.__enter__()                      # request B, overlapping
+limit.__exit__(None, None, None)       # A leaves first: B still computes on one thread
+assert blas() == {1}, blas()
+limit.__exit__(None, None, None)
+assert blas() == before, (blas(), before)
+print("ok")
+"""
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    if r.stdout.strip() == "skip":
+        pytest.skip("BLAS runs on one thread on this machine already")
+    assert r.stdout.strip() == "ok"

@@ -159,16 +159,42 @@ def test_freezing_blocks_a_model_lacks_says_what_to_do(model, n, match):
         freeze_early_layers(create_model(model, 3), n)
 
 
-def test_resume_continues_from_the_last_epoch(tmp_path):
+@pytest.fixture
+def interrupt_after_one_epoch(monkeypatch):
+    """The budget check says "spent" at the first batch of the second epoch, as an interruption would."""
+    from fashionrec.schedule import OneCycle
+
+    def spent_after_one_epoch(self, seconds):
+        self.checks = getattr(self, "checks", 0) + 1          # one check per batch, counted per run
+        return self.budget_s is not None and self.checks > self.total_steps // 2
+
+    monkeypatch.setattr(OneCycle, "out_of_time", spent_after_one_epoch)
+    return monkeypatch
+
+
+def test_resume_continues_from_the_last_epoch(tmp_path, interrupt_after_one_epoch):
     out = tmp_path / "r"
-    # A zero-minute budget is spent before the first batch: the run stops after epoch 1 of 2, as an
-    # interruption would.
-    train(FIXTURE, make_config("tiny", epochs=2, max_minutes=0), out, progress=False)
-    assert len(pd.read_csv(out / "results.csv")) == 1
+    train(FIXTURE, make_config("tiny", epochs=2, max_minutes=60), out, progress=False)
+    assert len(pd.read_csv(out / "results.csv")) == 1            # no empty second epoch
+    state = torch.load(out / "state.pt", weights_only=True)
+    assert state["optimizer"]["state"] and 0 < state["progress"] < 1    # trained, half-way through the cycle
+    interrupt_after_one_epoch.undo()
     with pytest.raises(FashionrecError, match="--resume"):
         train(FIXTURE, make_config("tiny", epochs=2), out, progress=False)
     train(FIXTURE, make_config("tiny", epochs=2), out, resume=True, progress=False)
     assert pd.read_csv(out / "results.csv")["epoch"].tolist() == [1, 2]
+    assert json.loads((out / "config.json").read_text())["max_minutes"] == 60   # the run's budget was kept
+
+
+def test_a_spent_budget_is_refused_with_what_to_do(tmp_path):
+    with pytest.raises(FashionrecError, match="no time to train"):
+        train(FIXTURE, make_config("tiny", epochs=2, max_minutes=0), tmp_path / "z", progress=False)
+
+
+def test_a_profile_with_another_model_drops_the_profiles_frozen_blocks():
+    assert make_config("cpu").freeze_blocks == 3
+    assert make_config("cpu", model="fashion-cnn").freeze_blocks == 0
+    assert make_config("cpu", model="fashion-cnn", freeze_blocks=2).freeze_blocks == 2
 
 
 def test_tagger_predicts_attributes_for_pil_images(tiny_run):
@@ -214,7 +240,8 @@ def test_export_writes_model_card(tiny_run, tmp_path):
     assert Tagger.load(dest).classes["articleType"]
 
 
-def test_training_history_survives_replacing_the_shipped_file_and_a_resume(tiny_run, tmp_path):
+def test_training_history_survives_replacing_the_shipped_file_and_a_resume(tiny_run, tmp_path,
+                                                                          interrupt_after_one_epoch):
     """Stage after stage from the shipped path (--init), each exported over it: the card lists every stage."""
     from fashionrec.modelcard import export_model, model_card
 
@@ -222,7 +249,8 @@ def test_training_history_survives_replacing_the_shipped_file_and_a_resume(tiny_
     train(FIXTURE, make_config("tiny", epochs=1, init=str(shipped)), tmp_path / "b", progress=False)
     export_model(tmp_path / "b", shipped)                       # stage b replaces the file it started from
     c = tmp_path / "c"
-    train(FIXTURE, make_config("tiny", epochs=2, max_minutes=0, init=str(shipped)), c, progress=False)
+    train(FIXTURE, make_config("tiny", epochs=2, max_minutes=60, init=str(shipped)), c, progress=False)
+    interrupt_after_one_epoch.undo()
     train(FIXTURE, make_config("tiny", epochs=2, init=str(shipped)), c, resume=True, progress=False)
     meta = json.loads((c / "weights" / "best.json").read_text())
     names = [stage["name"] for stage in meta["lineage"]]

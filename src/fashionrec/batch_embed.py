@@ -15,6 +15,7 @@ write). The vectors equal the single-process ones: same checkpoint, same preproc
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import logging
 import time
@@ -92,6 +93,18 @@ def embed_catalog_to_parquet(catalog: Catalog, model: str | Path | None, out_dir
     return manifest
 
 
+def _stop_local_ray_processes() -> None:
+    """Kill the GCS, raylet and helper processes a failed local ``ray.init`` left behind: Ray records no node
+    when its start-up times out, so ``ray.shutdown()`` does not stop them. Only this process's children."""
+    import psutil  # a dependency of Ray
+
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            cmd = " ".join(child.cmdline())
+            if child.name() in ("gcs_server", "raylet") or "/ray/" in cmd or cmd.startswith("ray::"):
+                child.kill()
+
+
 def _embed_with_ray(frame: pd.DataFrame, tagger: Tagger, out: Path, address: str | None, actors: int | None,
                     batch_size: int) -> int:
     try:
@@ -108,12 +121,13 @@ def _embed_with_ray(frame: pd.DataFrame, tagger: Tagger, out: Path, address: str
         try:
             ray.init(**kwargs)
         except Exception as e:       # ray raises a bare Exception when its node does not come up in time
-            if address:
+            if address or "timed out during startup" not in str(e):
                 raise
-            # A local node once missed Ray's 30 s start-up deadline on a busy 2-core machine (in the test
+            # A local node once missed Ray's fixed 30 s start-up deadline on this 2-core machine (in the test
             # suite); started again, it came up. Retry once, then let the error speak.
-            log.warning("starting a local Ray failed (%s); trying once more", e)
+            log.warning("a local Ray did not start in time (%s); stopping what it started and trying again", e)
             ray.shutdown()
+            _stop_local_ray_processes()
             ray.init(**kwargs)
     try:
         resources = ray.cluster_resources()

@@ -112,10 +112,12 @@ def train_cmd(
     patience: int | None = typer.Option(None, help="Epochs without val macro-F1 gain before stopping."),
     freeze_backbone: bool | None = typer.Option(None, "--freeze-backbone/--fine-tune",
                                                 help="Train only the heads on frozen features."),
-    freeze_blocks: int | None = typer.Option(None, help="Keep the stem and the first N EfficientNet blocks at "
-                                             "their ImageNet weights (a CPU step ~2x cheaper at 3)."),
-    max_minutes: float | None = typer.Option(None, help="Training budget: the learning rate anneals to zero by "
-                                             "then and the run stops (validation included)."),
+    freeze_blocks: int | None = typer.Option(None, help="Freeze the weights of the stem and the first N "
+                                             "EfficientNet blocks (a CPU step about 20% cheaper at 3); 0: none."),
+    max_minutes: float | None = typer.Option(None, help="Training budget, validation included: the learning "
+                                             "rate anneals to zero by then and the run stops (the last "
+                                             "validation and the test run after it; under --nproc, checked "
+                                             "after each epoch)."),
     device: str | None = typer.Option(None, help="auto, cpu or cuda."),
     seed: int | None = typer.Option(None),
     init: Path | None = typer.Option(None, help="Start from this checkpoint's weights (same model and classes)."),

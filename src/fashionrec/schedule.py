@@ -7,7 +7,8 @@ budget binds, the cycle compresses and still ends annealed, exactly when the bud
 
 The shape is ``torch.optim.lr_scheduler.OneCycleLR``'s defaults (cosine warm-up from ``lr/25``, cosine anneal
 to ``lr/25e4``; Adam's beta1 cycled 0.95 -> 0.85 -> 0.95), so runs with and without a budget are comparable.
-OneCycleLR itself counts steps only, hence this small re-statement of its formula.
+OneCycleLR itself counts steps only, hence this small re-statement of its formula (identical step for step from
+two steps up; a one-step cycle trains at the peak rate where OneCycleLR would spend it at the floor).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class OneCycle:
                  budget_s: float | None = None):
         self.opt, self.max_lr, self.total_steps = opt, max_lr, max(1, total_steps)
         self.warmup_frac, self.budget_s = warmup_frac, budget_s
+        # Progress never goes back: a resumed run with a larger budget continues from where it was.
+        self.reached = 0.0
         self.apply(0, 0.0)
 
     def progress(self, step: int, seconds: float) -> float:
@@ -48,14 +51,14 @@ class OneCycle:
         p = step / max(1, self.total_steps - 1)
         if self.budget_s is not None:
             p = max(p, seconds / self.budget_s) if self.budget_s > 0 else 1.0
-        return min(p, 1.0)
+        return min(max(p, self.reached), 1.0)
 
     def out_of_time(self, seconds: float) -> bool:
         return self.budget_s is not None and seconds >= self.budget_s
 
     def apply(self, step: int, seconds: float) -> float:
         """Set the learning rate for step ``step`` taken ``seconds`` into the run; returns the progress used."""
-        p = self.progress(step, seconds)
+        p = self.reached = self.progress(step, seconds)
         start = self.max_lr / DIV_FACTOR
         # OneCycleLR ends its warm-up at step warmup_frac * total - 1 (before step 0 on very short runs):
         warm = (self.warmup_frac * self.total_steps - 1) / max(1, self.total_steps - 1)

@@ -114,15 +114,16 @@ def _efficientnet_lite0(pretrained: bool) -> tuple[nn.Module, int]:
 
 
 def freeze_early_layers(model: TaggerNet, n_blocks: int) -> None:
-    """Stop training the stem and the first ``n_blocks`` blocks of a pretrained EfficientNet backbone.
+    """Stop training the weights of the stem and the first ``n_blocks`` blocks of an EfficientNet backbone.
 
-    Autograd then stops before the highest-resolution layers, which dominate a CPU step's backward.
+    Autograd then stops before the highest-resolution layers, which dominate a CPU step's backward. Their
+    batch-norm layers stay in train mode, so the running statistics still adapt to the catalogue's photos.
     """
     net = getattr(model.backbone, "net", None)
     blocks = getattr(net, "_blocks", None)
     if blocks is None:
-        raise ModelError(f"freezing early blocks needs an EfficientNet backbone; {model.spec.name} has none "
-                         "(use --freeze-backbone to train the heads only)")
+        raise ModelError(f"freezing early blocks needs an EfficientNet backbone; {model.spec.name} has none: "
+                         "pass --freeze-blocks 0 (or --freeze-backbone to train the heads only)")
     if not 0 < n_blocks <= len(blocks):
         raise ModelError(f"--freeze-blocks must be between 1 and {len(blocks)} for {model.spec.name}, "
                          f"got {n_blocks}")
