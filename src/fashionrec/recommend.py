@@ -223,11 +223,13 @@ class _OneBlasThread:
         self._lock = threading.Lock()
         self._depth = 0
         self._limiter = None
+        self._controller = None     # found on first use, once numpy's and faiss's BLAS are loaded
 
     def __enter__(self):
         with self._lock:
             if self._depth == 0:
-                self._limiter = ThreadpoolController().limit(limits=1, user_api="blas")
+                self._controller = self._controller or ThreadpoolController()
+                self._limiter = self._controller.limit(limits=1, user_api="blas")
             self._depth += 1
 
     def __exit__(self, *exc):
@@ -654,7 +656,8 @@ class Recommender:
             if dedupe:
                 # On a projected index ``s`` already is the full cosine with the query; else the index's score.
                 full = s if self.projection is not None else _cosines(self.embeddings[rows], query)
-                s, i = s[full <= NEAR_DUPLICATE], i[full <= NEAR_DUPLICATE]
+                distinct = full <= NEAR_DUPLICATE
+                s, i = s[distinct], i[distinct]
             exhausted = keep.sum() < fetch
             if len(i) >= want or exhausted:
                 return i[:want], s[:want]

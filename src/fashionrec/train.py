@@ -295,7 +295,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         model.load_state_dict(last.state_dict())
         prior_seconds = float(last_meta.get("prior_train_seconds", 0))    # what --init brought, kept
         history = last_meta.get("lineage", [])
-        opt.load_state_dict(state["optimizer"])     # the schedule is a function of (epoch, elapsed): no state
+        opt.load_state_dict(state["optimizer"])     # the schedule: (step, elapsed) and the progress reached
         start_epoch, best_f1, best_epoch = state["epoch"] + 1, state["best_f1"], state["best_epoch"]
         stale, elapsed = state["stale"], state["elapsed"]
         sched.reached = float(state.get("progress", 0.0))
@@ -388,7 +388,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         if stale >= cfg.patience:
             log.info("early stop: val macro-F1 has not improved for %d epochs", stale)
             stop = True
-        elif budget_spent or (cfg.max_minutes is not None and elapsed / 60 >= cfg.max_minutes):
+        elif cfg.max_minutes is not None and elapsed / 60 >= cfg.max_minutes:   # also when spent mid-epoch
             log.info("time budget of %.0f minutes spent after epoch %d", cfg.max_minutes, epoch + 1)
             stop = True
         if broadcast_flag(ctx, stop):
