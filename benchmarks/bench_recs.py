@@ -152,7 +152,7 @@ def main() -> None:
     rows.append((ours_name, f"p50 {p50:.2f} ms, p99 {p99:.2f} ms"))
     if rec is not None:
         # Mixed traffic: every photo right after a text search and a complete-the-look, whose larger numpy
-        # products once left OpenBLAS threads spinning on the tagger's cores (recommend._one_blas_thread).
+        # products once left OpenBLAS threads spinning on the tagger's cores (fashionrec.blas).
         rec.search_text("blue jeans for men", k=10)
         lat = []
         for j, p in enumerate(paths):

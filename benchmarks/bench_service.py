@@ -1,7 +1,9 @@
 """Load benchmark of a running ``fashionrec serve``: N concurrent clients for T seconds per endpoint.
 
-Measures ``GET /api/items/{id}/similar`` (random ids from the catalogue) and ``POST /api/search/image``
-(catalogue photos uploaded as multipart) and prints requests/s, p50/p99 latency and errors per endpoint.
+Measures ``GET /api/items/{id}/similar`` (random ids from the catalogue), ``POST /api/search/image``
+(catalogue photos uploaded as multipart) and the same photo search in mixed traffic, each right after a
+``GET /api/search/text`` from the same client (only the photo is timed: the text search's large product
+once left BLAS threads spinning on the tagger's cores). Prints requests/s, p50/p99 latency and errors.
 
     fashionrec serve &                                   # in another shell
     python benchmarks/bench_service.py                   # 50 clients x 30 s per endpoint
@@ -18,10 +20,15 @@ import time
 import httpx
 import numpy as np
 
+TEXT_QUERIES = ["blue jeans for men", "red summer dress", "black leather handbag", "white sports shoes",
+                "women's silver watch", "navy formal shirt"]
+
 
 async def _client(http: httpx.AsyncClient, make_request, stop_at: float, latencies: list[float],
-                  errors: list[str]) -> None:
+                  errors: list[str], before=None) -> None:
     while time.perf_counter() < stop_at:
+        if before is not None:
+            await before(http)          # untimed
         t0 = time.perf_counter()
         try:
             r = await make_request(http)
@@ -34,8 +41,8 @@ async def _client(http: httpx.AsyncClient, make_request, stop_at: float, latenci
         latencies.append(time.perf_counter() - t0)
 
 
-async def run_endpoint(base: str, name: str, make_request, clients: int, seconds: float) -> dict:
-    """Run ``clients`` loops for ``seconds``; returns a result row."""
+async def run_endpoint(base: str, name: str, make_request, clients: int, seconds: float, before=None) -> dict:
+    """Run ``clients`` loops for ``seconds`` (each request after an untimed ``before``); returns a result row."""
     latencies: list[float] = []
     errors: list[str] = []
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -43,7 +50,8 @@ async def run_endpoint(base: str, name: str, make_request, clients: int, seconds
         await make_request(http)  # warm-up
         start = time.perf_counter()
         stop_at = start + seconds
-        await asyncio.gather(*(_client(http, make_request, stop_at, latencies, errors) for _ in range(clients)))
+        await asyncio.gather(*(_client(http, make_request, stop_at, latencies, errors, before)
+                               for _ in range(clients)))
         elapsed = time.perf_counter() - start
     lat = np.array(latencies) * 1000 if latencies else np.array([float("nan")])
     return {"endpoint": name, "clients": clients, "seconds": round(elapsed, 1), "requests": len(latencies),
@@ -69,9 +77,14 @@ async def main_async(args: argparse.Namespace) -> list[dict]:
         return http.post("/api/search/image", params={"k": 10},
                          files={"file": ("q.jpg", rng.choice(photos), "image/jpeg")})
 
+    def text(http):
+        return http.get("/api/search/text", params={"q": rng.choice(TEXT_QUERIES), "k": 10})
+
     rows = []
     for name, fn in (("GET /api/items/{id}/similar", similar), ("POST /api/search/image", image)):
         rows.append(await run_endpoint(args.url, name, fn, args.clients, args.seconds))
+    rows.append(await run_endpoint(args.url, "POST /api/search/image, each after a text search", image,
+                                   args.clients, args.seconds, before=text))
     return rows
 
 

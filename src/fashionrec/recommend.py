@@ -55,7 +55,6 @@ import logging
 import math
 import os
 import re
-import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -63,9 +62,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from PIL import Image
-from threadpoolctl import ThreadpoolController
 
 from fashionrec.artifacts import atomic_dir, atomic_path, read_json, write_json, write_with
+from fashionrec.blas import one_blas_thread
 from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
@@ -209,46 +208,12 @@ def _cosines(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
     return np.einsum("ij,j->i", vectors, query)
 
 
-class _OneBlasThread:
-    """Context in which numpy's products run on the calling thread only. The same spinning OpenBLAS threads
-    (see :func:`_cosines`) after the larger products of text search and complete-the-look made the next photo
-    query 24 ms at p50 and 110 at p90 instead of 13 (measured); one thread costs the text search's 40k x 384
-    product 2.3 ms.
-
-    The limit is process-wide (threadpoolctl sets the library's thread count), so concurrent requests share
-    one: the first in sets it, the last out restores the original, and none restores it under another.
-    """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._limiter = None
-        self._controller = None     # found on first use, once numpy's and faiss's BLAS are loaded
-
-    def __enter__(self):
-        with self._lock:
-            if self._depth == 0:
-                self._controller = self._controller or ThreadpoolController()
-                self._limiter = self._controller.limit(limits=1, user_api="blas")
-            self._depth += 1
-
-    def __exit__(self, *exc):
-        with self._lock:
-            self._depth -= 1
-            if self._depth == 0:
-                self._limiter.restore_original_limits()
-                self._limiter = None
-
-
-_one_blas_thread = _OneBlasThread()
-
-
 def _mmr(cand_vecs: np.ndarray, relevance: np.ndarray, k: int, diversity: float) -> list[int]:
     """Maximal marginal relevance: positions of k candidates trading relevance for novelty."""
     lam = 1.0 - diversity
     chosen: list[int] = []
     left = list(range(len(relevance)))
-    with _one_blas_thread:
+    with one_blas_thread:
         while left and len(chosen) < k:
             red = (cand_vecs[left] @ cand_vecs[chosen].T).max(axis=1) if chosen else np.zeros(len(left))
             best = int(np.argmax(lam * relevance[left] - (1 - lam) * red))
@@ -797,7 +762,7 @@ class Recommender:
         if len(rows_all) == 0:
             return []
         qv = encode_text([query])[0]
-        with _one_blas_thread:
+        with one_blas_thread:
             sims = self.text_embeddings @ qv                              # (n,)
         out: list[Rec] = []
         taken = np.zeros(len(self.items), bool)
@@ -856,7 +821,7 @@ class Recommender:
             sm = (sub_it["season"] == src.get("season")).to_numpy(float)
             vecs = self.embeddings[rows]
             centroid = l2_normalise(vecs.mean(axis=0, keepdims=True))[0]
-            with _one_blas_thread:
+            with one_blas_thread:
                 typical = vecs @ centroid
             pop = sub_counts.get(slot, 0) / pop_max
             score = 0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + 0.1 * typical
