@@ -101,3 +101,18 @@ def test_hnsw_tuning_reaches_recall():
     idx = FaissIndex(16, kind="hnsw")
     idx.add(ids, x)
     assert idx.tune_ef_search(x[:100], k=10, target=0.95) >= 0.95
+
+
+def test_hnsw_deep_top_k_keeps_recall_when_tuned_for_a_top_10():
+    # The recommender re-ranks a pool of a few hundred neighbours from an index tuned for a top-10; the
+    # pool must be as good as exact search's, not just its first ten.
+    ids, x = _data(4000, 32, seed=1)
+    idx = FaissIndex(32, kind="hnsw", ef_search=16)
+    idx.add(ids, x)
+    exact = FaissIndex(32, kind="flat")
+    exact.add(ids, x)
+    q, k = x[:50] + 0.0, 400
+    _, got = idx.search(q, k)
+    _, want = exact.search(q, k)
+    recall = np.mean([len(set(g) & set(w)) / k for g, w in zip(got, want, strict=True)])
+    assert recall >= 0.95, recall

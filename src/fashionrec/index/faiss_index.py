@@ -153,7 +153,8 @@ class FaissIndex:
             return scores, found
         if filter_ids is None:
             kk = min(k, len(self._ids))
-            d, i = self._index.search(q, kk)
+            params = faiss.SearchParametersHNSW(efSearch=self._ef(kk)) if self.kind == "hnsw" else None
+            d, i = self._index.search(q, kk, params=params)
             scores[:, :kk], found[:, :kk] = d, i
             return scores, found
         allowed = self._allowed(filter_ids)
@@ -167,7 +168,7 @@ class FaissIndex:
             if self.kind == "hnsw":
                 # A filter hides part of the graph; search wider so k allowed neighbours are reached.
                 frac = len(allowed) / len(self._ids)
-                ef = int(min(4096, max(self.ef_search, kk) / max(frac, 0.05)))
+                ef = int(min(4096, self._ef(kk) / max(frac, 0.05)))
                 params = faiss.SearchParametersHNSW(sel=sel, efSearch=ef)
             else:
                 params = faiss.SearchParameters(sel=sel)
@@ -177,6 +178,16 @@ class FaissIndex:
                 d[short], i[short] = self._exact_subset(q[short], kk, allowed)
         scores[:, :kk], found[:, :kk] = d, i
         return scores, found
+
+    def _ef(self, k: int) -> int:
+        """efSearch for a top-k: the tuned value (for a top-10) or twice k, whichever is larger.
+
+        The recommender re-ranks a pool of ~410 projected neighbours; at efSearch = k (what faiss uses when
+        efSearch is smaller) the pool's tail missed items exact search finds. Measured on the validation
+        products against runs/index (1,500 queries): similar(id) P@10 type + colour 0.854 at the tuned 16,
+        0.879 at 600, 1000 or 2000 (= exact; photo queries 0.608 -> 0.615), for 0.3 ms per query.
+        """
+        return max(self.ef_search, 2 * k)
 
     def _allowed(self, filter_ids: np.ndarray) -> np.ndarray:
         f = np.asarray(filter_ids)
