@@ -13,7 +13,11 @@ Two kinds of BLAS thread limit exist, and a request may land on any of the serve
   ignores the others while that thread lives, so each set and restore here takes control first and
   releases it after (our own count already keeps overlapping requests apart).
 - OpenBLAS built on OpenMP (faiss's wheel) and MKL limit the calling thread only, so every request sets
-  and restores its own.
+  and restores its own. Any other BLAS (BLIS, FlexiBLAS) is treated as process-wide.
+
+Limits: the libraries are looked up once, on first use (numpy's and faiss's are loaded by then: importing
+the recommender loads both). Taking control by force would also take it from another threadpoolctl user
+inside ``threadpool_limits`` on another thread at that moment; nothing in the serving path uses one.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ import threading
 from threadpoolctl import OpenBLASController, ThreadpoolController
 
 
-def _process_wide(lib) -> bool:
-    return lib.internal_api == "openblas" and getattr(lib, "threading_layer", None) != "openmp"
+def _per_thread(lib) -> bool:
+    return lib.internal_api == "mkl" or (lib.internal_api == "openblas"
+                                         and getattr(lib, "threading_layer", None) == "openmp")
 
 
 def _limit(libs: list, n: int) -> list[tuple[object, int]]:
@@ -65,17 +70,28 @@ class OneBlasThread:
         with self._lock:
             if self._libs is None:
                 blas = [lib for lib in ThreadpoolController().lib_controllers if lib.user_api == "blas"]
-                self._libs = ([lib for lib in blas if _process_wide(lib)],
-                              [lib for lib in blas if not _process_wide(lib)])
+                self._libs = ([lib for lib in blas if not _per_thread(lib)],
+                              [lib for lib in blas if _per_thread(lib)])
             if self._depth == 0:
                 with _openblas_control():
                     self._saved = _limit(self._libs[0], 1)
             self._depth += 1
-        stack = self._local.__dict__.setdefault("saved", [])
-        stack.append(_limit(self._libs[1], 1))
+        try:
+            own = _limit(self._libs[1], 1)
+        except BaseException:
+            self._leave_shared()
+            raise
+        if not hasattr(self._local, "saved"):
+            self._local.saved = []
+        self._local.saved.append(own)
 
     def __exit__(self, *exc):
-        _restore(self._local.saved.pop())
+        try:
+            _restore(self._local.saved.pop())
+        finally:
+            self._leave_shared()
+
+    def _leave_shared(self) -> None:
         with self._lock:
             self._depth -= 1
             if self._depth == 0:
