@@ -81,3 +81,26 @@ def test_a_failed_ray_start_is_cleaned_up_without_touching_other_children():
         for p in (ray_like, other):
             p.kill()
             p.wait()
+
+
+@pytest.mark.parametrize("message", ["The current node timed out during startup",
+                                     "Timed out waiting for file /tmp/ray/session_x/gcs_server_port_0ed4"])
+def test_a_local_ray_that_does_not_start_in_time_is_stopped_and_started_once_more(monkeypatch, tmp_path, message):
+    ray = pytest.importorskip("ray")
+    import fashionrec.batch_embed as batch_embed
+
+    calls = []
+
+    def slow_start(**kwargs):
+        calls.append("init")
+        raise RuntimeError(message)
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", slow_start)
+    monkeypatch.setattr(ray, "shutdown", lambda: calls.append("shutdown"))
+    monkeypatch.setattr(batch_embed, "_stop_local_ray_processes", lambda: calls.append("stop"))
+    with pytest.raises(RuntimeError, match=message.split()[0]):
+        embed_catalog_to_parquet(fixture_catalog(), tiny_tagger_path(), tmp_path / "ray", engine="ray",
+                                 progress=False)
+    assert calls == ["init", "shutdown", "stop", "init"]
+    assert not (tmp_path / "ray").exists()
