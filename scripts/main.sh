@@ -25,8 +25,8 @@ else
     echo "== model: shipped (src/fashionrec/assets/model/MODEL_CARD.md)"
 fi
 
-# ---- index: built once, reused afterwards (delete runs/index to rebuild) ---------------------------
-if [ ! -f runs/index/manifest.json ]; then
+# ---- index: built once, reused while it opens with this model (delete runs/index to rebuild) ----------
+if [ ! -f runs/index/manifest.json ] || ! fashionrec index check runs/index "${MODEL_ARGS[@]}"; then
     echo "== index build"
     fashionrec index build "$DATA" "${MODEL_ARGS[@]}" --out runs/index
 fi

@@ -1,13 +1,19 @@
 """Recommender on the fixture catalogue with a tiny random model, on FAISS and on Milvus Lite (built once each)."""
 
+import json
+import shutil
+
 import numpy as np
 import pytest
-from _recs_support import BACKENDS, FIXTURE, index_copy, shared_recommender, tiny_tagger_path
+from _recs_support import BACKENDS, FIXTURE, fixture_catalog, index_copy, shared_recommender, tiny_tagger_path
 from PIL import Image
+from typer.testing import CliRunner
 
+from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
-from fashionrec.errors import BadInputError, IndexError_, NotFoundError
+from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
 from fashionrec.recommend import COMPLEMENTS, NEIGHBOUR_VOTE, Rec, Recommender, colour_compatibility
+from fashionrec.tagger import Tagger
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -291,3 +297,23 @@ def test_the_one_blas_thread_limit_works_from_any_worker_thread_and_holds_until_
         idle.join(30)
     assert seen == {"A": {1}, "B after A left": {1}, "B after": before}, seen
     assert blas() == before
+
+
+
+def test_an_index_whose_model_file_now_holds_another_model_says_to_rebuild(tmp_path):
+    # E.g. an index built with the shipped model, which a newer release replaced: even at the same
+    # dimension, photo embeddings from the new model are not comparable with the index's.
+    ckpt = tmp_path / "model.safetensors"
+    shutil.copy(tiny_tagger_path(), ckpt)
+    shutil.copy(tiny_tagger_path().with_suffix(".json"), ckpt.with_suffix(".json"))
+    index = tmp_path / "index"
+    Recommender.build(fixture_catalog(), Tagger.load(ckpt), index, progress=False)
+    assert CliRunner().invoke(app, ["index", "check", str(index)]).exit_code == 0
+    meta = json.loads(ckpt.with_suffix(".json").read_text())
+    ckpt.with_suffix(".json").write_text(json.dumps({**meta, "name": "a-newer-model"}))
+    with pytest.raises(ModelError, match="built by model test.*rebuild the index"):
+        Recommender.load(index)
+    res = CliRunner().invoke(app, ["index", "check", str(index)])
+    assert res.exit_code == 2 and "rebuild" in res.output
+    # Naming the checkpoint on purpose is the user's choice, and is honoured.
+    assert Recommender.load(index, ckpt).tagger.name == "a-newer-model"

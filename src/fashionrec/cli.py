@@ -185,6 +185,32 @@ def evaluate_cmd(
         console.print(f"metrics written to {json_out}")
 
 
+@app.command("ensemble")
+def ensemble_cmd(
+    checkpoints: list[Path] = typer.Argument(..., help="Two or more checkpoints or train run folders, trained "
+                                             "on the same split of the same catalogue."),
+    data_dir: Path | None = typer.Option(None, "--data", help="The catalogue they were trained on (default: "
+                                         "$FASHIONREC_DATA or ../shared/datasets/fashion-product-images-small)."),
+    weights: list[float] | None = typer.Option(None, "--weight", help="One per checkpoint, in order "
+                                               "(default: chosen on the validation split)."),
+    step: float = typer.Option(0.05, help="Grid step of the weights tried on validation."),
+    half: bool = typer.Option(False, "--half", help="Store the weights as float16 (half the file size)."),
+    out: Path = typer.Option(Path("runs/ensemble"), help="Run folder (weights/best.*, results.csv, test/)."),
+) -> None:
+    """Combine trained taggers into one model, weighted on the validation split, tested on the test split."""
+    from fashionrec.ensemble import combine
+
+    try:
+        result = combine(checkpoints, _data_dir(data_dir), out, weights=weights or None, step=step, half=half)
+    except FashionrecError as e:
+        fail(str(e))
+    v, m = result.val_metrics, result.test_metrics
+    console.print(f"articleType weights {result.weights['articleType']}: val top-1 {v['accuracy']:.4f}, "
+                  f"macro-F1 {v['macro_f1']:.4f}; "
+                  f"test top-1 {m['accuracy']:.4f}, top-5 {m.get('top5_accuracy', float('nan')):.4f}, "
+                  f"macro-F1 {m['macro_f1']:.4f} -> {result.run_dir}")
+
+
 @app.command("export")
 def export_cmd(
     run_dir: Path = typer.Argument(..., help="A train run folder (holds weights/best.safetensors)."),

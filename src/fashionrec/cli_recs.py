@@ -73,6 +73,19 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None) -> None:
     console.print(table)
 
 
+@index_app.command("check")
+def index_check(
+    index: Path = typer.Argument(Path("runs/index"), help="Index folder from `fashionrec index build`."),
+    model: Path | None = typer.Option(None, "--model", help="Checkpoint to serve it with (default: the index's)."),
+) -> None:
+    """Exit 0 if the index opens with this model (complete, consistent, same model), else say why and exit 2."""
+    try:
+        rec = _load(index, model)
+    except FashionrecError as e:
+        fail(str(e))
+    console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
+
+
 @index_app.command("build")
 def index_build(
     data_dir: Path | None = DataDir,
@@ -214,6 +227,8 @@ def evaluate_recs_cmd(
     split_file: Path | None = typer.Option(None, "--split-file", help="id,split CSV: only query these ids."),
     split: str = typer.Option("test", "--split", help="Which split of --split-file to query."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N queries (quick checks)."),
+    model: Path | None = typer.Option(None, "--model", help="Checkpoint the index was built with (default: the "
+                                      "index's model)."),
     text: bool = typer.Option(True, "--text/--no-text", help="Also evaluate the labelled text queries."),
     rank: str = typer.Option("attributes", "--rank", help="attributes: cosine + label probabilities from the "
                              "tagger and the nearest items' labels (the default ranking); tagger: from the "
@@ -234,7 +249,7 @@ def evaluate_recs_cmd(
     if rank not in ("attributes", "tagger", "embedding"):
         fail(f"--rank must be attributes, tagger or embedding, got {rank!r}")
     try:
-        rec = _load(index, backend=backend, uri=uri, token=token)
+        rec = _load(index, model, backend=backend, uri=uri, token=token)
         if rank == "embedding":
             rec.attribute_weights = {}
         if rank != "attributes":

@@ -50,6 +50,8 @@ def model_card(run_dir: str | Path) -> str:
     """Markdown describing the run's best checkpoint: data, command, time, hardware, metrics."""
     run = Path(run_dir)
     meta = read_json(run / "weights" / "best.json")
+    if meta["model"] == "ensemble":
+        return _ensemble_card(run, meta)
     cfg = meta["config"]
     test = meta.get("test", {})
     results = pd.read_csv(run / "results.csv")
@@ -73,16 +75,8 @@ def model_card(run_dir: str | Path) -> str:
         f"(best epoch {meta['epoch']}, chosen on validation macro-F1)"
         + (f", after {meta['prior_train_seconds'] / 60:.1f} minutes of training of the checkpoint it started "
            f"from (`--init {cfg['init']}`)." if cfg.get("init") else "."),
-        "", "## Held-out test split (products never seen in training)", "",
-        "| metric | this model | original study |", "|---|---|---|",
-        f"| articleType top-1 | {test.get('accuracy', float('nan')):.4f} | {ORIGINAL_STUDY['test_accuracy']} |",
-        f"| articleType top-5 | {test.get('top5_accuracy', float('nan')):.4f} | — |",
-        f"| articleType macro-F1 | {test.get('macro_f1', float('nan')):.4f} | — |",
-        f"| articleType weighted-F1 | {test.get('weighted_f1', float('nan')):.4f} | — |",
-        "", "| attribute | accuracy | macro-F1 |", "|---|---|---|",
+        "", "## Held-out test split (products never seen in training)", "", *_metric_rows(test),
     ]
-    for h, m in test.get("attributes", {}).items():
-        lines.append(f"| {h} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} |")
     chain = lineage(meta)
     if chain:
         total = sum(c["train_minutes"] for c in chain) + meta.get("train_seconds", 0) / 60
@@ -110,6 +104,68 @@ def model_card(run_dir: str | Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _metric_rows(test: dict) -> list[str]:
+    rows = ["| metric | this model | original study |", "|---|---|---|",
+            f"| articleType top-1 | {test.get('accuracy', float('nan')):.4f} | {ORIGINAL_STUDY['test_accuracy']} |",
+            f"| articleType top-5 | {test.get('top5_accuracy', float('nan')):.4f} | — |",
+            f"| articleType macro-F1 | {test.get('macro_f1', float('nan')):.4f} | — |",
+            f"| articleType weighted-F1 | {test.get('weighted_f1', float('nan')):.4f} | — |",
+            "", "| attribute | accuracy | macro-F1 |", "|---|---|---|"]
+    return rows + [f"| {h} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} |"
+                   for h, m in test.get("attributes", {}).items()]
+
+
+def _ensemble_card(run: Path, meta: dict) -> str:
+    cfg = meta["config"]
+    grid = pd.read_csv(run / "results.csv")
+    lines = [
+        f"# Model card: {meta['name']}", "",
+        f"- **Architecture**: a weighted ensemble of {len(meta['members'])} taggers "
+        f"({meta.get('params', 0) / 1e6:.2f} M parameters in all, embedding dimension {meta['feature_dim']}): "
+        "per head, the weighted geometric mean of the members' probabilities; the embedding is the members' "
+        "L2-normalised embeddings, each scaled by the square root of its weight, side by side.",
+        "- **Input**: RGB photos fitted into 80x60 with white padding; each member resizes and normalises "
+        "for itself (below).",
+        "- **Heads**: " + ", ".join(f"{h} ({len(c)} classes)" for h, c in meta["classes"].items()) + ".",
+        f"- **Data**: `{meta['data']}` (Kaggle Fashion Product Images, small), usable images only; split "
+        f"seed {cfg['split_seed']}, stratified by articleType: {meta['split']['counts']}. Every member was "
+        "trained on this split's training products only.",
+        f"- **Command**: `fashionrec ensemble {' '.join(cfg['checkpoints'])} --data {meta['data']}"
+        + (" --half" if cfg.get("half") else "") + "`"
+        + (f" (weights given: {cfg['weights']})" if cfg.get("weights") else
+           f", weights chosen among {len(grid)} on the grid of step {cfg['step']} by {cfg['selected_on']}"
+           " (the test split was predicted once, by the chosen ensemble)."),
+        f"- **Hardware**: {meta['hardware']}; combining took {meta['combine_seconds'] / 60:.1f} minutes, training "
+        f"the members {meta.get('train_seconds', 0) / 60:.1f} minutes in all (below).",
+        "", "## Members", "",
+        "| member | architecture | input | weight per head | minutes trained (all stages) | val top-1 | test top-1 "
+        "| test macro-F1 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    weights = meta["weights"]
+    for i, (m, d) in enumerate(zip(meta["member_checkpoints"], meta["members"], strict=True)):
+        w = ", ".join(f"{h} {ws[i]:.2f}" for h, ws in weights.items())
+        pre, test = d["preprocessing"], m.get("test") or {}
+        lines.append(f"| {m['name']} | `{d['model']}` | {pre['height']}x{pre['width']} | {w} | "
+                     f"{m['total_train_minutes']} | {m['val_acc'] or float('nan'):.4f} | "
+                     f"{test.get('accuracy', float('nan')):.4f} | {test.get('macro_f1', float('nan')):.4f} |")
+    for m in meta["member_checkpoints"]:
+        lines += ["", f"### How {m['name']} was trained", "",
+                  "Each stage with `fashionrec train`, from the previous stage's best checkpoint (`--init`).", "",
+                  "| stage | epochs (best) | peak lr | minutes | val top-1 | hardware |", "|---|---|---|---|---|---|"]
+        lines += [f"| {c['name']} | {c['epochs']} ({c['best_epoch']}) | {c['lr']} | {c['train_minutes']} | "
+                  f"{c['val_acc'] if c['val_acc'] is None else round(c['val_acc'], 4)} | {c['hardware']} |"
+                  for c in m.get("stages", [])]
+    lines += ["", "## Held-out test split (products never seen in training)", "", *_metric_rows(meta["test"]),
+              "", "## Validation (what chose the weights)", "",
+              f"top-1 {meta['val']['accuracy']:.4f}, macro-F1 {meta['val']['macro_f1']:.4f}, top-5 "
+              f"{meta['val'].get('top5_accuracy', float('nan')):.4f}; every weighting tried is in results.csv.",
+              "", "Limitations: trained on one retailer's catalogue photos (white background, 60x80); photos "
+              "of worn clothes or cluttered scenes are out of distribution. Classes with fewer than 3 images "
+              "are in training only and are not measured."]
+    return "\n".join(lines) + "\n"
+
+
 def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
     """Copy ``run_dir``'s best checkpoint to ``dest`` (.safetensors + .json) and write MODEL_CARD.md."""
     run = Path(run_dir)
@@ -125,4 +181,6 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
         if (run / name).exists():
             with atomic_path(dest.parent / name) as tmp:
                 shutil.copyfile(run / name, tmp)
+        else:   # e.g. an ensemble run has no training curves: the previous model's must not pass for its own
+            (dest.parent / name).unlink(missing_ok=True)
     return dest

@@ -408,16 +408,26 @@ class Recommender:
             raise IndexError_(f"index {index_dir} is inconsistent: {len(items)} items, {len(embeddings)} "
                               f"embeddings, {len(text_embeddings)} text embeddings, {len(index)} indexed; "
                               "rebuild it")
+        built_by = manifest.get("model") or {}
         if isinstance(model, Tagger):
             tagger = model
         else:
+            chosen = model
             if model is None:
-                named = (manifest.get("model") or {}).get("path")
+                named = built_by.get("path")
                 model = named if named and Path(named).exists() else None
             tagger = Tagger.load(model)
+            if chosen is None and built_by.get("name") and tagger.name != built_by["name"]:
+                # The manifest's checkpoint file now holds another model (e.g. a newer shipped one): its
+                # photo embeddings would not be comparable with the index's, even at the same dimension.
+                raise ModelError(f"index {index_dir} was built by model {built_by['name']}, but "
+                                 f"{tagger.path} now holds {tagger.name}: rebuild the index with `fashionrec index "
+                                 f"build DATA_DIR --out {index_dir}`, or "
+                                 "pass --model with the checkpoint it was built with")
         if tagger.dim != embeddings.shape[1]:
             raise ModelError(f"model {tagger.name} makes {tagger.dim}-d embeddings but index {index_dir} holds "
-                             f"{embeddings.shape[1]}-d ones; load it with the model it was built with")
+                             f"{embeddings.shape[1]}-d ones (built by {built_by.get('name', 'another model')}): "
+                             "load it with the model it was built with, or rebuild it with `fashionrec index build`")
         items["id"] = items["id"].astype(np.int64)
         return cls(index_dir, manifest, items.set_index("id", drop=False), embeddings.astype(np.float32, copy=False),
                    text_embeddings.astype(np.float32), index, tagger, projection)

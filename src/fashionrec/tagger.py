@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 from fashionrec.artifacts import write_json, write_with
 from fashionrec.data import images_to_tensor, preprocess
 from fashionrec.errors import ModelError
-from fashionrec.models import MODEL_SPECS, ModelSpec, TaggerNet, create_model
+from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, EnsembleNet, ModelSpec, TaggerNet, create_model
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +42,24 @@ def resolve_device(device: str = "auto") -> torch.device:
     return torch.device(device)
 
 
-def save_checkpoint(model: TaggerNet, classes: dict[str, list[str]], meta: dict, stem: str | Path) -> Path:
-    """Write ``stem.safetensors`` and ``stem.json`` atomically; returns the weights path."""
+def save_checkpoint(model: TaggerNet, classes: dict[str, list[str]], meta: dict, stem: str | Path,
+                    dtype: torch.dtype | None = None) -> Path:
+    """Write ``stem.safetensors`` and ``stem.json`` atomically; returns the weights path.
+
+    ``dtype`` (e.g. ``torch.float16``) stores floating-point tensors smaller; loading casts them back to the
+    model's float32.
+    """
     stem = Path(stem)
     weights = stem.with_suffix(".safetensors")
-    state = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
+    state = {k: v.detach().to("cpu", dtype=dtype if dtype is not None and v.is_floating_point() else v.dtype)
+             .contiguous() for k, v in model.state_dict().items()}
     write_with(weights, lambda tmp: save_file(state, str(tmp), metadata={"format": "pt"}))
-    write_json(stem.with_suffix(".json"), {
-        "model": model.spec.name,
-        "preprocessing": model.spec.preprocessing(),
-        "classes": classes,
-        "feature_dim": model.feature_dim,
-        **meta,
-    })
+    write_json(stem.with_suffix(".json"), {**model.description(), "classes": classes, **meta})
     return weights
 
 
-def _resolve_checkpoint(path: str | Path | None) -> Path:
+def resolve_checkpoint(path: str | Path | None) -> Path:
+    """The weights file ``path`` names: itself, its JSON's twin, a run folder's best, or the shipped model."""
     if path is None:
         path = SHIPPED_MODEL
     path = Path(path)
@@ -78,21 +79,33 @@ def _resolve_checkpoint(path: str | Path | None) -> Path:
     return path
 
 
+def _build(name: str, pre: dict, sizes: dict[str, int], weights: Path) -> TaggerNet:
+    if name not in MODEL_SPECS:
+        raise ModelError(f"checkpoint {weights} is for unknown model {name!r}")
+    model = create_model(name, sizes, pretrained=False)
+    model.spec = ModelSpec(name=pre["name"], height=pre["height"], width=pre["width"],
+                           mean=tuple(pre["mean"]), std=tuple(pre["std"]), description=pre["description"])
+    return model
+
+
 def load_checkpoint(path: str | Path | None = None, device: str = "cpu") -> tuple[TaggerNet, dict]:
     """Rebuild a model from ``path`` (weights, its JSON, or a run folder; None: the shipped model)."""
-    weights = _resolve_checkpoint(path)
+    weights = resolve_checkpoint(path)
     try:
         meta = json.loads(weights.with_suffix(".json").read_text())
         name = meta["model"]
         classes = meta["classes"]
     except (json.JSONDecodeError, KeyError) as e:
         raise ModelError(f"{weights.with_suffix('.json')} is not a fashionrec checkpoint description: {e}") from e
-    if name not in MODEL_SPECS:
-        raise ModelError(f"checkpoint {weights} is for unknown model {name!r}")
-    model = create_model(name, {h: len(c) for h, c in classes.items()}, pretrained=False)
-    pre = meta["preprocessing"]
-    model.spec = ModelSpec(name=pre["name"], height=pre["height"], width=pre["width"],
-                           mean=tuple(pre["mean"]), std=tuple(pre["std"]), description=pre["description"])
+    sizes = {h: len(c) for h, c in classes.items()}
+    if name == ENSEMBLE_SPEC.name:
+        try:
+            model = EnsembleNet([_build(m["model"], m["preprocessing"], sizes, weights) for m in meta["members"]],
+                                meta["weights"])
+        except KeyError as e:
+            raise ModelError(f"{weights.with_suffix('.json')} describes an ensemble without {e}") from e
+    else:
+        model = _build(name, meta["preprocessing"], sizes, weights)
     try:
         model.load_state_dict(load_file(str(weights)))
     except RuntimeError as e:
@@ -104,7 +117,7 @@ def load_checkpoint(path: str | Path | None = None, device: str = "cpu") -> tupl
 @torch.inference_mode()
 def run_inference(model: TaggerNet, images: torch.Tensor, batch_size: int = 256, device: str | None = None,
                   progress: bool = False, desc: str = "inference") -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """(N, 3, 80, 60) uint8 -> (features (N, D) float32, {head: probabilities (N, C) float32}).
+    """(N, 3, 80, 60) uint8 -> (embeddings (N, D) float32, {head: probabilities (N, C) float32}).
 
     Batches are taken in order, so row i of every output belongs to image i.
     """
@@ -118,7 +131,7 @@ def run_inference(model: TaggerNet, images: torch.Tensor, batch_size: int = 256,
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=use_bf16):
             f = model.forward_features(x)
             out = model.forward_head(f)
-        feats.append(f.float().cpu())
+        feats.append(model.embedding(f).float().cpu())
         for h, logits in out.items():
             probs[h].append(torch.softmax(logits.float(), dim=1).cpu())
     d = model.feature_dim
@@ -142,7 +155,7 @@ class Tagger:
     @classmethod
     def load(cls, path: str | Path | None = None, device: str = "cpu") -> Tagger:
         model, meta = load_checkpoint(path, device=device)
-        return cls(model=model, meta=meta, path=_resolve_checkpoint(path))
+        return cls(model=model, meta=meta, path=resolve_checkpoint(path))
 
     @property
     def name(self) -> str:

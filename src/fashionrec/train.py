@@ -255,9 +255,12 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     prior_seconds, history = 0.0, []
     if cfg.init and not resume:
         start, start_meta = load_checkpoint(cfg.init)
-        if start_meta["model"] != cfg.model or start_meta["classes"] != space.classes:
-            raise FashionrecError(f"--init {cfg.init} is a {start_meta['model']} with other classes; it must match "
-                                  f"--model {cfg.model} and this catalogue's classes")
+        if start_meta["model"] != cfg.model:
+            raise FashionrecError(f"--init {cfg.init} is a {start_meta['model']} model; it must match --model "
+                                  f"{cfg.model} (an ensemble is not trained further: train its members)")
+        if start_meta["classes"] != space.classes:
+            raise FashionrecError(f"--init {cfg.init} predicts other classes than this catalogue has; train from "
+                                  "a checkpoint of the same catalogue")
         model.load_state_dict(start.state_dict())
         prior_seconds = float(start_meta.get("train_seconds", 0)) + float(start_meta.get("prior_train_seconds", 0))
         # Recorded now: the file --init names (often the shipped model) may be replaced by this very run.

@@ -60,6 +60,14 @@ class TaggerNet(nn.Module):
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         return self.forward_head(self.forward_features(x))
 
+    def embedding(self, features: torch.Tensor) -> torch.Tensor:
+        """The retrieval embedding made from ``forward_features`` (here the features themselves)."""
+        return features
+
+    def description(self) -> dict:
+        """What a checkpoint's JSON needs to rebuild this network before loading its weights."""
+        return {"model": self.spec.name, "preprocessing": self.spec.preprocessing(), "feature_dim": self.feature_dim}
+
 
 def _conv_bn(cin: int, cout: int, stride: int = 1) -> list[nn.Module]:
     return [nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]

@@ -1,0 +1,178 @@
+"""Combine trained taggers into one checkpoint, with the weights chosen on the validation split.
+
+``fashionrec ensemble RUN_OR_CKPT RUN_OR_CKPT ... DATA_DIR --out RUN_DIR`` writes a run folder shaped like
+a train run's (``weights/best.*``, ``split.csv``, ``results.csv`` with one row per weighting tried, and a
+``test/`` report), so ``fashionrec evaluate`` and ``fashionrec export`` take it as they take a train run.
+The members must have been trained on the same split of the same catalogue with the same classes: the
+test products then stay unseen by every member, and the weights never look at them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+import platform
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from fashionrec.artifacts import write_with
+from fashionrec.errors import FashionrecError
+from fashionrec.evaluate import evaluate_predictions, write_eval_report
+from fashionrec.modelcard import lineage, stage_summary
+from fashionrec.models import EnsembleNet
+from fashionrec.tagger import load_checkpoint, resolve_checkpoint, run_inference, save_checkpoint
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EnsembleResult:
+    run_dir: Path
+    weights: dict[str, list[float]]
+    val_metrics: dict
+    test_metrics: dict
+
+
+def weight_grid(n: int, step: float) -> list[tuple[float, ...]]:
+    """Every weighting of ``n`` members in multiples of ``step`` that sums to 1 (0 leaves a member out)."""
+    units = round(1 / step)
+    if not math.isclose(units * step, 1.0) or units < 2:
+        raise FashionrecError(f"--step must divide 1 into equal parts (e.g. 0.05), got {step}")
+    return [tuple(k / units for k in c) for c in itertools.product(range(units + 1), repeat=n) if sum(c) == units]
+
+
+def _combine_log_probs(member_probs: list[dict[str, np.ndarray]], weights: tuple[float, ...]) -> dict[str, np.ndarray]:
+    # The same combination as EnsembleNet.forward_head, on probabilities computed once per member.
+    out = {}
+    for h in member_probs[0]:
+        lp = sum(w * np.log(np.maximum(p[h], 1e-30)) for w, p in zip(weights, member_probs, strict=True))
+        lp = lp - lp.max(1, keepdims=True)
+        e = np.exp(lp)
+        out[h] = (e / e.sum(1, keepdims=True)).astype(np.float32)
+    return out
+
+
+def _summary(metrics: dict) -> dict:
+    out = {k: metrics[k] for k in ("n", "accuracy", "top5_accuracy", "macro_f1", "weighted_f1",
+                                   "macro_precision", "macro_recall") if k in metrics}
+    out["attributes"] = {h: {k: m.get(k) for k in ("n", "accuracy", "macro_f1")}
+                         for h, m in metrics["attributes"].items()}
+    return out
+
+
+def _train_seconds(meta: dict) -> float:
+    # A stage started with --init records the time of the stages before it as prior_train_seconds.
+    return float(meta.get("train_seconds", 0)) + float(meta.get("prior_train_seconds", 0))
+
+
+def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path,
+            weights: list[float] | None = None, step: float = 0.05, half: bool = False,
+            progress: bool = True) -> EnsembleResult:
+    """Build an ensemble of ``checkpoints`` and write it as a run folder in ``out``.
+
+    Without ``weights``, every weighting on a grid of ``step`` is scored on the validation split and the
+    one with the best validation macro-F1 (ties: top-1) is kept, for each head separately; the test split
+    is predicted once, by the finished ensemble. ``half`` stores the weights as float16 (half the file;
+    loaded back as float32).
+    """
+    from fashionrec.catalog import load_catalog
+    from fashionrec.data import LabelSpace, load_image_tensor
+    from fashionrec.splits import SplitConfig, make_split
+
+    t0 = time.time()
+    if len(checkpoints) < 2:
+        raise FashionrecError("an ensemble needs at least two checkpoints")
+    if weights is not None and len(weights) != len(checkpoints):
+        raise FashionrecError(f"{len(weights)} --weights for {len(checkpoints)} checkpoints: give one per model")
+    paths = [resolve_checkpoint(c) for c in checkpoints]
+    loaded = [load_checkpoint(p) for p in paths]
+    members = [m for m, _ in loaded]
+    metas = [meta for _, meta in loaded]
+    first = metas[0]
+    for p, meta in zip(paths[1:], metas[1:], strict=True):
+        if meta["classes"] != first["classes"]:
+            raise FashionrecError(f"{p} predicts other classes than {paths[0]}: ensemble members must share "
+                                  "their heads and class lists (train them on the same catalogue)")
+        if meta.get("split") != first.get("split"):
+            raise FashionrecError(f"{p} was trained on another split than {paths[0]} "
+                                  f"({meta.get('split', {}).get('config')} vs {first.get('split', {}).get('config')}): "
+                                  "the ensemble's test products would not be unseen by every member")
+    if not first.get("split", {}).get("config"):
+        raise FashionrecError(f"{paths[0]} records no split: ensembles are built from `fashionrec train` checkpoints")
+
+    catalog = load_catalog(data_dir, progress=progress)
+    items = catalog.usable
+    split = make_split(items, SplitConfig(**first["split"]["config"]))
+    if split.summary()["counts"] != first["split"]["counts"]:
+        raise FashionrecError(f"{data_dir} splits into {split.summary()['counts']}, but the members were trained "
+                              f"on {first['split']['counts']}: pass the catalogue they were trained on")
+    classes = first["classes"]
+    space = LabelSpace(classes)
+    parts = {}
+    for name in ("val", "test"):
+        rows = items[items["id"].isin(split.ids(name))].reset_index(drop=True)
+        parts[name] = ({h: y.numpy() for h, y in space.encode(rows).items()},
+                       load_image_tensor(rows["image_path"].tolist(), progress=progress, desc=f"decoding {name}"))
+
+    val_labels, val_images = parts["val"]
+    member_val = [run_inference(m, val_images, progress=progress, desc=f"val: member {i + 1}")[1]
+                  for i, m in enumerate(members)]
+    rows = []
+    for w in ([tuple(weights)] if weights is not None else weight_grid(len(members), step)):
+        m = evaluate_predictions(val_labels, _combine_log_probs(member_val, w), classes)
+        row = {f"w{i + 1}": round(x, 4) for i, x in enumerate(w)}
+        for h, hm in {"articleType": m, **m["attributes"]}.items():
+            row.update({f"{h}_accuracy": hm.get("accuracy"), f"{h}_macro_f1": hm.get("macro_f1")})
+        rows.append({**row, "articleType_top5_accuracy": m.get("top5_accuracy")})
+    table = pd.DataFrame(rows)
+    chosen = {}
+    for h in classes:    # each head its own weights: the members are not equally good at every attribute
+        best = table.sort_values([f"{h}_macro_f1", f"{h}_accuracy"], ascending=False, na_position="last").iloc[0]
+        chosen[h] = [float(best[f"w{i + 1}"]) for i in range(len(members))]
+    ensemble = EnsembleNet(members, chosen).eval()
+    if half:
+        # Round now, so the metrics written into the checkpoint are those of the float16 weights it stores.
+        with torch.no_grad():
+            for t in ensemble.state_dict().values():
+                if t.is_floating_point():
+                    t.copy_(t.half().float())
+
+    run = Path(out)
+    (run / "weights").mkdir(parents=True, exist_ok=True)
+    write_with(run / "results.csv", lambda tmp: table.to_csv(tmp, index=False))
+    split.save(run / "split.csv")
+    val_metrics = evaluate_predictions(val_labels, run_inference(ensemble, val_images)[1], classes)
+    test_labels, test_images = parts["test"]
+    _, test_probs = run_inference(ensemble, test_images, progress=progress, desc="test: ensemble")
+    test_metrics = evaluate_predictions(test_labels, test_probs, classes)
+    test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
+    write_eval_report(test_metrics, test_labels["articleType"], test_probs["articleType"], classes["articleType"],
+                      run / "test", title=f"{run.name} (ensemble): held-out test split")
+    seconds = time.time() - t0
+    meta = {
+        "name": run.name, "data": str(catalog.root), "split": first["split"],
+        "member_checkpoints": [{**stage_summary(meta, p), "model": meta["model"], "test": meta.get("test"),
+                                "total_train_minutes": round(_train_seconds(meta) / 60, 1),
+                                "stages": [*lineage(meta), stage_summary(meta, p)], "config": meta.get("config")}
+                               for p, meta in zip(paths, metas, strict=True)],
+        "config": {"checkpoints": [str(p) for p in paths], "weights": weights, "step": step,
+                   "selected_on": "validation macro-F1 of each head", "half": half,
+                   "split_seed": first["split"]["config"].get("seed")},
+        "val": _summary(val_metrics), "test": _summary(test_metrics),
+        "params": sum(p.numel() for p in ensemble.parameters()),
+        "train_seconds": sum(_train_seconds(m) for m in metas),
+        "combine_seconds": round(seconds, 1),
+        "hardware": f"CPU {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, "
+                    f"torch {torch.__version__}",
+    }
+    save_checkpoint(ensemble, classes, meta, run / "weights" / "best", dtype=torch.float16 if half else None)
+    log.info("ensemble %s: articleType weights %s, val top-1 %.4f macro-F1 %.4f; test top-1 %.4f macro-F1 %.4f",
+             run, chosen["articleType"], val_metrics["accuracy"], val_metrics["macro_f1"], test_metrics["accuracy"],
+             test_metrics["macro_f1"])
+    return EnsembleResult(run, chosen, val_metrics, test_metrics)

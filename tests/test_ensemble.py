@@ -1,0 +1,173 @@
+"""Ensembles: the combined network, its checkpoint, `fashionrec ensemble`, and what it refuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from PIL import Image
+from typer.testing import CliRunner
+
+from fashionrec.cli import app
+from fashionrec.ensemble import combine, weight_grid
+from fashionrec.errors import FashionrecError, ModelError
+from fashionrec.evaluate import evaluate_model
+from fashionrec.models import EnsembleNet, create_model
+from fashionrec.tagger import Tagger, load_checkpoint, run_inference, save_checkpoint
+from fashionrec.train import make_config, train
+
+FIXTURE = Path(__file__).parent / "fixtures" / "catalog"
+HEADS = {"articleType": 7, "gender": 3}
+
+
+def _members() -> list:
+    torch.manual_seed(0)
+    # Different input sizes and normalisations (80x60 catalogue stats vs 128x96 ImageNet), as shipped.
+    return [create_model("fashion-cnn", HEADS).eval(), create_model("efficientnet-lite0", HEADS).eval()]
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory) -> list[Path]:
+    root = tmp_path_factory.mktemp("members")
+    runs = []
+    for name, model in (("a", "fashion-cnn"), ("b", "seed-cnn")):
+        train(FIXTURE, make_config("tiny", model=model, epochs=1), root / name, progress=False)
+        runs.append(root / name)
+    return runs
+
+
+def test_an_all_weight_member_gives_exactly_that_members_predictions():
+    members = _members()
+    x = torch.randint(0, 256, (5, 3, 80, 60), dtype=torch.uint8)
+    for i in range(2):
+        ens = EnsembleNet(members, [1.0 if j == i else 0.0 for j in range(2)]).eval()
+        _, got = run_inference(ens, x)
+        _, want = run_inference(members[i], x)
+        for h in HEADS:
+            np.testing.assert_allclose(got[h], want[h], rtol=1e-4, atol=1e-6)
+
+
+def test_probabilities_are_the_weighted_geometric_mean_and_the_embedding_weighs_each_member():
+    members = _members()
+    x = torch.randint(0, 256, (4, 3, 80, 60), dtype=torch.uint8)
+    ens = EnsembleNet(members, [3.0, 1.0]).eval()
+    assert ens.weights == [0.75, 0.25]
+    emb, got = run_inference(ens, x)
+    (fa, pa), (fb, pb) = run_inference(members[0], x), run_inference(members[1], x)
+    mean = np.exp(0.75 * np.log(pa["articleType"]) + 0.25 * np.log(pb["articleType"]))
+    np.testing.assert_allclose(got["articleType"], mean / mean.sum(1, keepdims=True), rtol=1e-4, atol=1e-6)
+    a, b = emb[:, :members[0].feature_dim], emb[:, members[0].feature_dim:]
+    np.testing.assert_allclose((a ** 2).sum(1), 0.75, rtol=1e-5)
+    np.testing.assert_allclose((b ** 2).sum(1), 0.25, rtol=1e-5)
+    unit = lambda v: v / np.linalg.norm(v, axis=1, keepdims=True)  # noqa: E731
+    np.testing.assert_allclose(emb @ emb.T, 0.75 * unit(fa) @ unit(fa).T + 0.25 * unit(fb) @ unit(fb).T,
+                               atol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [None, torch.float16])
+def test_an_ensemble_checkpoint_loads_back_to_the_same_outputs(tmp_path, dtype):
+    ens = EnsembleNet(_members(), [0.6, 0.4]).eval()
+    classes = {h: [f"{h}{i}" for i in range(n)] for h, n in HEADS.items()}
+    path = save_checkpoint(ens, classes, {"name": "pair"}, tmp_path / "pair", dtype=dtype)
+    again, meta = load_checkpoint(path)
+    assert isinstance(again, EnsembleNet) and again.weights == pytest.approx([0.6, 0.4])
+    assert [m["model"] for m in meta["members"]] == ["fashion-cnn", "efficientnet-lite0"]
+    assert meta["members"][1]["preprocessing"]["height"] == 128
+    x = torch.randint(0, 256, (3, 3, 80, 60), dtype=torch.uint8)
+    f1, p1 = run_inference(ens, x)
+    f2, p2 = run_inference(again, x)
+    tol = 1e-5 if dtype is None else 2e-2     # float16 storage rounds every weight
+    np.testing.assert_allclose(f1, f2, atol=tol)
+    np.testing.assert_allclose(p1["articleType"], p2["articleType"], atol=tol)
+    if dtype is not None:
+        full = save_checkpoint(ens, classes, {"name": "pair"}, tmp_path / "full")
+        assert path.stat().st_size < 0.6 * full.stat().st_size
+
+
+def test_each_head_can_have_its_own_weights():
+    members = _members()
+    x = torch.randint(0, 256, (4, 3, 80, 60), dtype=torch.uint8)
+    ens = EnsembleNet(members, {"articleType": [1.0, 0.0], "gender": [0.0, 2.0]}).eval()
+    emb, got = run_inference(ens, x)
+    np.testing.assert_allclose(got["articleType"], run_inference(members[0], x)[1]["articleType"], atol=1e-6)
+    np.testing.assert_allclose(got["gender"], run_inference(members[1], x)[1]["gender"], atol=1e-6)
+    # The embedding follows articleType's weights: here all the first member's.
+    assert np.abs(emb[:, members[0].feature_dim:]).max() == 0
+    with pytest.raises(ModelError, match="heads"):
+        EnsembleNet(members, {"articleType": [1.0, 0.0]})
+
+
+def test_members_must_predict_the_same_classes_and_weights_must_make_sense():
+    a = create_model("fashion-cnn", HEADS)
+    with pytest.raises(ModelError, match="same classes"):
+        EnsembleNet([a, create_model("fashion-cnn", {"articleType": 8, "gender": 3})], [1, 1])
+    with pytest.raises(ModelError, match="one weight per model"):
+        EnsembleNet([a, create_model("seed-cnn", HEADS)], [1.0])
+    with pytest.raises(ModelError, match=">= 0"):
+        EnsembleNet([a, create_model("seed-cnn", HEADS)], [1.0, -0.5])
+    with pytest.raises(ModelError, match="at least two"):
+        EnsembleNet([a], [1.0])
+
+
+def test_the_weight_grid_covers_the_simplex():
+    grid = weight_grid(3, 0.25)
+    assert all(abs(sum(w) - 1) < 1e-9 and min(w) >= 0 for w in grid)
+    assert len(grid) == len(set(grid)) == 15 and (0.5, 0.25, 0.25) in grid and (1.0, 0.0, 0.0) in grid
+    assert len(weight_grid(2, 0.05)) == 21
+    with pytest.raises(FashionrecError, match="step"):
+        weight_grid(2, 0.3)
+
+
+def test_ensemble_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_path):
+    out = tmp_path / "ens"
+    res = CliRunner().invoke(app, ["ensemble", *map(str, two_runs), "--data", str(FIXTURE), "--step", "0.25",
+                                   "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    meta = json.loads((out / "weights" / "best.json").read_text())
+    grid = pd.read_csv(out / "results.csv")
+    assert len(grid) == 5 and {"w1", "w2", "articleType_macro_f1", "gender_accuracy"} <= set(grid.columns)
+    # Each head keeps the grid row with its best validation macro-F1 (ties: top-1).
+    for h in meta["classes"]:
+        best = grid.sort_values([f"{h}_macro_f1", f"{h}_accuracy"], ascending=False).iloc[0]
+        assert meta["weights"][h] == pytest.approx([best["w1"], best["w2"]]), h
+    best = grid.sort_values(["articleType_macro_f1", "articleType_accuracy"], ascending=False).iloc[0]
+    assert meta["val"]["macro_f1"] == pytest.approx(best["articleType_macro_f1"])
+    assert meta["val"]["attributes"]["gender"]["macro_f1"] == pytest.approx(grid["gender_macro_f1"].max())
+    assert [m["model"] for m in meta["member_checkpoints"]] == ["fashion-cnn", "seed-cnn"]
+    assert (out / "test" / "report.md").exists() and (out / "split.csv").exists()
+    # The checkpoint's test numbers are what `fashionrec evaluate --split test` measures on the file.
+    again = evaluate_model(FIXTURE, out, split="test", progress=False)
+    assert again["n"] == meta["test"]["n"]
+    assert again["accuracy"] == pytest.approx(meta["test"]["accuracy"])
+    assert again["macro_f1"] == pytest.approx(meta["test"]["macro_f1"])
+    dest = tmp_path / "shipped" / "tagger.safetensors"
+    dest.parent.mkdir()
+    res = CliRunner().invoke(app, ["export", str(out), "--dest", str(dest)])
+    assert res.exit_code == 0, res.output
+    card = (dest.parent / "MODEL_CARD.md").read_text()
+    assert "ensemble" in card and "seed-cnn" in card and "fashion-cnn" in card
+    tagger = Tagger.load(dest)
+    assert tagger.dim == sum(m["feature_dim"] for m in meta["members"])
+    vecs = tagger.embed([Image.new("RGB", (60, 80), "red")])
+    assert vecs.shape == (1, tagger.dim) and np.isclose(np.linalg.norm(vecs), 1.0)
+
+
+def test_given_weights_are_used_as_given(two_runs, tmp_path):
+    res = combine(two_runs, FIXTURE, tmp_path / "given", weights=[0.2, 0.8], progress=False)
+    assert all(w == pytest.approx([0.2, 0.8]) for w in res.weights.values())
+    assert len(pd.read_csv(tmp_path / "given" / "results.csv")) == 1
+
+
+def test_members_from_different_splits_are_refused(two_runs, tmp_path):
+    other = tmp_path / "other"
+    train(FIXTURE, make_config("tiny", epochs=1, split_seed=7), other, progress=False)
+    with pytest.raises(FashionrecError, match="another split"):
+        combine([two_runs[0], other], FIXTURE, tmp_path / "bad", progress=False)
+    with pytest.raises(FashionrecError, match="at least two"):
+        combine([two_runs[0]], FIXTURE, tmp_path / "bad", progress=False)
+    with pytest.raises(FashionrecError, match="one per model"):
+        combine(two_runs, FIXTURE, tmp_path / "bad", weights=[1.0], progress=False)
