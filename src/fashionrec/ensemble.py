@@ -157,15 +157,15 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
     seconds = time.time() - t0
     meta = {
         "name": run.name, "data": str(catalog.root), "split": first["split"],
-        "member_checkpoints": [{**stage_summary(meta, p), "model": meta["model"], "test": meta.get("test"),
-                                "total_train_minutes": round(_train_seconds(meta) / 60, 1),
-                                "stages": [*lineage(meta), stage_summary(meta, p)], "config": meta.get("config")}
-                               for p, meta in zip(paths, metas, strict=True)],
+        "member_checkpoints": [{**stage_summary(m, path), "model": m["model"], "test": m.get("test"),
+                                "total_train_minutes": round(_train_seconds(m) / 60, 1),
+                                "stages": [*lineage(m), stage_summary(m, path)], "config": m.get("config")}
+                               for path, m in zip(paths, metas, strict=True)],
         "config": {"checkpoints": [str(p) for p in paths], "weights": weights, "step": step,
                    "selected_on": "validation macro-F1 of each head", "half": half,
                    "split_seed": first["split"]["config"].get("seed")},
         "val": _summary(val_metrics), "test": _summary(test_metrics),
-        "params": sum(p.numel() for p in ensemble.parameters()),
+        "params": sum(t.numel() for t in ensemble.parameters()),
         "train_seconds": sum(_train_seconds(m) for m in metas),
         "combine_seconds": round(seconds, 1),
         "hardware": f"CPU {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, "
