@@ -13,7 +13,8 @@ echo "== eda"
 fashionrec eda "$DATA" --out runs/eda
 
 # ---- tagger: the shipped model, or train one when asked (FASHIONREC_TRAIN=1) or when none ships ------
-MODEL_ARGS=()
+# Named explicitly even when shipped: the index check then compares the index with the model that will serve.
+MODEL_ARGS=(--model src/fashionrec/assets/model/tagger.safetensors)
 if [ "${FASHIONREC_TRAIN:-0}" = 1 ] || [ ! -f src/fashionrec/assets/model/tagger.safetensors ]; then
     if [ ! -f runs/train/cpu/weights/best.safetensors ]; then
         echo "== train (profile cpu, about 30 minutes on 2 cores)"
@@ -26,9 +27,17 @@ else
 fi
 
 # ---- index: built once, reused while it opens with this model (delete runs/index to rebuild) ----------
-if [ ! -f runs/index/manifest.json ] || ! fashionrec index check runs/index "${MODEL_ARGS[@]}"; then
+check=2
+if [ -f runs/index/manifest.json ]; then
+    check=0
+    fashionrec index check runs/index "${MODEL_ARGS[@]}" || check=$?
+fi
+if [ "$check" = 2 ]; then        # none yet, or incomplete, or built by another model (the check said which)
     echo "== index build"
     fashionrec index build "$DATA" "${MODEL_ARGS[@]}" --out runs/index
+elif [ "$check" != 0 ]; then
+    echo "fashionrec index check failed unexpectedly (exit $check); see above" >&2
+    exit "$check"
 fi
 
 # ---- serve -------------------------------------------------------------------------------------------

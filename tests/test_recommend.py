@@ -5,6 +5,7 @@ import shutil
 
 import numpy as np
 import pytest
+import torch
 from _recs_support import BACKENDS, FIXTURE, fixture_catalog, index_copy, shared_recommender, tiny_tagger_path
 from PIL import Image
 from typer.testing import CliRunner
@@ -13,7 +14,7 @@ from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
 from fashionrec.recommend import COMPLEMENTS, NEIGHBOUR_VOTE, Rec, Recommender, colour_compatibility
-from fashionrec.tagger import Tagger
+from fashionrec.tagger import Tagger, save_checkpoint
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -300,20 +301,32 @@ def test_the_one_blas_thread_limit_works_from_any_worker_thread_and_holds_until_
 
 
 
-def test_an_index_whose_model_file_now_holds_another_model_says_to_rebuild(tmp_path):
+def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_path):
     # E.g. an index built with the shipped model, which a newer release replaced: even at the same
-    # dimension, photo embeddings from the new model are not comparable with the index's.
+    # dimension and under the same name, photo embeddings from other weights are not comparable.
     ckpt = tmp_path / "model.safetensors"
     shutil.copy(tiny_tagger_path(), ckpt)
     shutil.copy(tiny_tagger_path().with_suffix(".json"), ckpt.with_suffix(".json"))
     index = tmp_path / "index"
     Recommender.build(fixture_catalog(), Tagger.load(ckpt), index, progress=False)
     assert CliRunner().invoke(app, ["index", "check", str(index)]).exit_code == 0
+    # The same weights under another path and name are the same model.
+    twin = tmp_path / "twin.safetensors"
+    shutil.copy(ckpt, twin)
     meta = json.loads(ckpt.with_suffix(".json").read_text())
-    ckpt.with_suffix(".json").write_text(json.dumps({**meta, "name": "a-newer-model"}))
-    with pytest.raises(ModelError, match="built by model test.*rebuild the index"):
+    twin.with_suffix(".json").write_text(json.dumps({**meta, "name": "renamed"}))
+    assert CliRunner().invoke(app, ["index", "check", str(index), "--model", str(twin)]).exit_code == 0
+    # Other weights, same name and dimension, in the file the index names: refused, by default and when named.
+    other = Tagger.load(ckpt)
+    with torch.no_grad():
+        other.model.heads["articleType"].weight.add_(0.01)
+    save_checkpoint(other.model, other.classes, {"name": meta["name"]}, ckpt.with_suffix(""))
+    with pytest.raises(ModelError, match="built by model test.*other weights.*rebuild the index"):
         Recommender.load(index)
-    res = CliRunner().invoke(app, ["index", "check", str(index)])
+    res = CliRunner().invoke(app, ["index", "check", str(index), "--model", str(ckpt)])
     assert res.exit_code == 2 and "rebuild" in res.output
-    # Naming the checkpoint on purpose is the user's choice, and is honoured.
-    assert Recommender.load(index, ckpt).tagger.name == "a-newer-model"
+    # The checkpoint it was built with, moved away: the shipped model stands in only if it is the same.
+    ckpt.unlink()
+    with pytest.raises(ModelError, match="now missing.*shipped model"):
+        Recommender.load(index)
+    assert Recommender.load(index, twin).tagger.name == "renamed"

@@ -77,10 +77,11 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None) -> None:
 def index_check(
     index: Path = typer.Argument(Path("runs/index"), help="Index folder from `fashionrec index build`."),
     model: Path | None = typer.Option(None, "--model", help="Checkpoint to serve it with (default: the index's)."),
+    backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
 ) -> None:
     """Exit 0 if the index opens with this model (complete, consistent, same model), else say why and exit 2."""
     try:
-        rec = _load(index, model)
+        rec = _load(index, model, backend=backend, uri=uri, token=token)
     except FashionrecError as e:
         fail(str(e))
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")

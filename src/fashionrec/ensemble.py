@@ -1,6 +1,6 @@
 """Combine trained taggers into one checkpoint, with the weights chosen on the validation split.
 
-``fashionrec ensemble RUN_OR_CKPT RUN_OR_CKPT ... DATA_DIR --out RUN_DIR`` writes a run folder shaped like
+``fashionrec ensemble RUN_OR_CKPT RUN_OR_CKPT ... --data DATA_DIR --out RUN_DIR`` writes a run folder shaped like
 a train run's (``weights/best.*``, ``split.csv``, ``results.csv`` with one row per weighting tried, and a
 ``test/`` report), so ``fashionrec evaluate`` and ``fashionrec export`` take it as they take a train run.
 The members must have been trained on the same split of the same catalogue with the same classes: the
@@ -22,10 +22,11 @@ import pandas as pd
 import torch
 
 from fashionrec.artifacts import write_with
-from fashionrec.errors import FashionrecError
+from fashionrec.errors import FashionrecError, ModelError
 from fashionrec.evaluate import evaluate_predictions, write_eval_report
 from fashionrec.modelcard import lineage, stage_summary
 from fashionrec.models import EnsembleNet
+from fashionrec.models.ensemble import normalised_weights
 from fashionrec.tagger import load_checkpoint, resolve_checkpoint, run_inference, save_checkpoint
 
 log = logging.getLogger(__name__)
@@ -88,13 +89,20 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
     t0 = time.time()
     if len(checkpoints) < 2:
         raise FashionrecError("an ensemble needs at least two checkpoints")
-    if weights is not None and len(weights) != len(checkpoints):
-        raise FashionrecError(f"{len(weights)} --weights for {len(checkpoints)} checkpoints: give one per model")
+    if weights is not None:     # checked before minutes of inference; stored as given, normalised to sum 1
+        try:
+            weights = normalised_weights(weights, len(checkpoints))
+        except ModelError as e:
+            raise FashionrecError(f"--weight: {e}") from e
     paths = [resolve_checkpoint(c) for c in checkpoints]
     loaded = [load_checkpoint(p) for p in paths]
     members = [m for m, _ in loaded]
     metas = [meta for _, meta in loaded]
     first = metas[0]
+    for p, member in zip(paths, members, strict=True):
+        if isinstance(member, EnsembleNet):
+            raise FashionrecError(f"{p} is itself an ensemble: combine its members (listed in its model card) "
+                                  "with the other checkpoints instead")
     for p, meta in zip(paths[1:], metas[1:], strict=True):
         if meta["classes"] != first["classes"]:
             raise FashionrecError(f"{p} predicts other classes than {paths[0]}: ensemble members must share "
@@ -161,7 +169,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
                                 "total_train_minutes": round(_train_seconds(m) / 60, 1),
                                 "stages": [*lineage(m), stage_summary(m, path)], "config": m.get("config")}
                                for path, m in zip(paths, metas, strict=True)],
-        "config": {"checkpoints": [str(p) for p in paths], "weights": weights, "step": step,
+        "config": {"checkpoints": [str(p) for p in paths], "weights": weights, "step": step, "out": str(run),
                    "selected_on": "validation macro-F1 of each head", "half": half,
                    "split_seed": first["split"]["config"].get("seed")},
         "val": _summary(val_metrics), "test": _summary(test_metrics),

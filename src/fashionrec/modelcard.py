@@ -131,8 +131,10 @@ def _ensemble_card(run: Path, meta: dict) -> str:
         f"seed {cfg['split_seed']}, stratified by articleType: {meta['split']['counts']}. Every member was "
         "trained on this split's training products only.",
         f"- **Command**: `fashionrec ensemble {' '.join(cfg['checkpoints'])} --data {meta['data']}"
-        + (" --half" if cfg.get("half") else "") + "`"
-        + (f" (weights given: {cfg['weights']})" if cfg.get("weights") else
+        + "".join(f" --weight {w}" for w in cfg.get("weights") or [])
+        + (f" --step {cfg['step']}" if cfg.get("step") != 0.05 else "") + (" --half" if cfg.get("half") else "")
+        + (f" --out {cfg['out']}" if cfg.get("out") else "") + "`"
+        + (" (the weights given, for every head)." if cfg.get("weights") else
            f", weights chosen among {len(grid)} on the grid of step {cfg['step']} by {cfg['selected_on']}"
            " (the test split was predicted once, by the chosen ensemble)."),
         f"- **Hardware**: {meta['hardware']}; combining took {meta['combine_seconds'] / 60:.1f} minutes, training "
@@ -171,6 +173,8 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
     run = Path(run_dir)
     dest = Path(dest)
     card = model_card(run)      # before copying: the card follows --init chains that may name ``dest``
+    # Only a folder that already holds an exported model has our files to clear; never a user's other files.
+    replacing = (dest.parent / "MODEL_CARD.md").exists()
     for suffix in (".safetensors", ".json"):
         with atomic_path(dest.with_suffix(suffix)) as tmp:
             shutil.copyfile(run / "weights" / f"best{suffix}", tmp)
@@ -181,6 +185,6 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
         if (run / name).exists():
             with atomic_path(dest.parent / name) as tmp:
                 shutil.copyfile(run / name, tmp)
-        else:   # e.g. an ensemble run has no training curves: the previous model's must not pass for its own
+        elif replacing:   # e.g. an ensemble has no training curves: the old model's must not pass for its
             (dest.parent / name).unlink(missing_ok=True)
     return dest

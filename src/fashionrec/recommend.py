@@ -221,6 +221,25 @@ def _mmr(cand_vecs: np.ndarray, relevance: np.ndarray, k: int, diversity: float)
     return chosen
 
 
+def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: bool) -> None:
+    """Refuse a tagger other than the one that embedded the index: its photo embeddings would not be
+    comparable with the index's, even at the same dimension (e.g. an index built with the shipped model,
+    after an update replaced that file)."""
+    if built_by.get("sha256") and tagger.sha256:
+        same = tagger.sha256 == built_by["sha256"]
+    else:       # an index or a model without a fingerprint: the names are what there is to compare
+        same = not built_by.get("name") or tagger.name == built_by["name"]
+    if same:
+        return
+    was = f"index {index_dir} was built by model {built_by.get('name')} ({built_by.get('path')}"
+    if missing:
+        why = f"{was}, now missing); the shipped model, {tagger.name}, is another model"
+    else:
+        why = f"{was}), but the model to serve it, {tagger.name} ({tagger.path}), has other weights"
+    raise ModelError(f"{why}: rebuild the index with `fashionrec index build DATA_DIR --out {index_dir}` with "
+                     "this model, or pass --model with the checkpoint the index was built with")
+
+
 class Recommender:
     """Recommendations over an index folder; build with :meth:`build`, open with :meth:`load`.
 
@@ -303,6 +322,7 @@ class Recommender:
                 manifest = {
                     "model": {"name": tagger.name,
                               "path": str(Path(tagger.path).resolve()) if tagger.path else None,
+                              "sha256": tagger.sha256,
                               "architecture": tagger.meta.get("model"),
                               "preprocessing": tagger.meta.get("preprocessing"),
                               # a summary of the checkpoint's own description (the full one sits beside it)
@@ -409,21 +429,11 @@ class Recommender:
                               f"embeddings, {len(text_embeddings)} text embeddings, {len(index)} indexed; "
                               "rebuild it")
         built_by = manifest.get("model") or {}
-        if isinstance(model, Tagger):
-            tagger = model
-        else:
-            chosen = model
-            if model is None:
-                named = built_by.get("path")
-                model = named if named and Path(named).exists() else None
-            tagger = Tagger.load(model)
-            if chosen is None and built_by.get("name") and tagger.name != built_by["name"]:
-                # The manifest's checkpoint file now holds another model (e.g. a newer shipped one): its
-                # photo embeddings would not be comparable with the index's, even at the same dimension.
-                raise ModelError(f"index {index_dir} was built by model {built_by['name']}, but "
-                                 f"{tagger.path} now holds {tagger.name}: rebuild the index with `fashionrec index "
-                                 f"build DATA_DIR --out {index_dir}`, or "
-                                 "pass --model with the checkpoint it was built with")
+        named = built_by.get("path")
+        tagger = model if isinstance(model, Tagger) else \
+            Tagger.load(model if model is not None else named if named and Path(named).exists() else None)
+        _check_same_model(index_dir, built_by, tagger, missing=model is None and bool(named)
+                          and not Path(named).exists())
         if tagger.dim != embeddings.shape[1]:
             raise ModelError(f"model {tagger.name} makes {tagger.dim}-d embeddings but index {index_dir} holds "
                              f"{embeddings.shape[1]}-d ones (built by {built_by.get('name', 'another model')}): "

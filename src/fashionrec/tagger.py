@@ -13,6 +13,8 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -160,6 +162,11 @@ class Tagger:
     @property
     def name(self) -> str:
         return self.meta.get("name", self.meta["model"])
+
+    @functools.cached_property
+    def sha256(self) -> str | None:
+        """Fingerprint of the weights file (None for a model not loaded from one): what an index records."""
+        return hashlib.sha256(self.path.read_bytes()).hexdigest() if self.path else None
 
     @property
     def classes(self) -> dict[str, list[str]]:

@@ -24,7 +24,7 @@ ENSEMBLE_SPEC = ModelSpec("ensemble", 80, 60, (0.0, 0.0, 0.0), (1.0, 1.0, 1.0),
                           "weighted ensemble of taggers; each member resizes and normalises for itself")
 
 
-def _normalised(weights: Sequence[float], n: int) -> list[float]:
+def normalised_weights(weights: Sequence[float], n: int) -> list[float]:
     if len(weights) != n:
         raise ModelError(f"{len(weights)} weights for {n} members: give one weight per model")
     if min(weights) < 0 or sum(weights) <= 0:
@@ -57,7 +57,7 @@ class EnsembleNet(TaggerNet):
             raise ModelError(f"weights are given for heads {sorted(weights)}, the members have {sorted(shapes[0])}")
         self.spec = ENSEMBLE_SPEC
         self.members = nn.ModuleList(members)
-        self.head_weights = {h: _normalised(weights[h], len(members)) for h in shapes[0]}
+        self.head_weights = {h: normalised_weights(weights[h], len(members)) for h in shapes[0]}
         self.weights = self.head_weights.get("articleType", next(iter(self.head_weights.values())))
         self.feature_dim = sum(m.feature_dim for m in members)
 
