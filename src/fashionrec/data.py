@@ -67,7 +67,11 @@ def load_image_tensor(paths: Sequence[str | Path], workers: int | None = None, p
 
 def preprocess(batch: torch.Tensor, spec) -> torch.Tensor:
     """(B, 3, 80, 60) uint8 -> (B, 3, spec.height, spec.width) float32, normalised with the spec."""
-    x = batch.float().div_(255.0)
+    return fit_to_spec(batch.float().div_(255.0), spec)
+
+
+def fit_to_spec(x: torch.Tensor, spec) -> torch.Tensor:
+    """(B, 3, H, W) float in [0, 1] -> resized to the spec's size and normalised with its mean/std."""
     if (x.shape[-2], x.shape[-1]) != (spec.height, spec.width):
         x = F.interpolate(x, size=(spec.height, spec.width), mode="bilinear", align_corners=False)
     mean = torch.tensor(spec.mean, device=x.device).view(1, 3, 1, 1)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import logging
 import math
-import platform
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +22,12 @@ import torch
 
 from fashionrec.artifacts import write_with
 from fashionrec.errors import FashionrecError, ModelError
-from fashionrec.evaluate import evaluate_predictions, write_eval_report
-from fashionrec.modelcard import lineage, stage_summary
+from fashionrec.evaluate import evaluate_predictions, summary_metrics, write_eval_report
+from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
 from fashionrec.models import EnsembleNet
 from fashionrec.models.ensemble import normalised_weights
 from fashionrec.tagger import load_checkpoint, resolve_checkpoint, run_inference, save_checkpoint
+from fashionrec.train import describe_hardware
 
 log = logging.getLogger(__name__)
 
@@ -57,19 +57,6 @@ def _combine_log_probs(member_probs: list[dict[str, np.ndarray]], weights: tuple
         e = np.exp(lp)
         out[h] = (e / e.sum(1, keepdims=True)).astype(np.float32)
     return out
-
-
-def _summary(metrics: dict) -> dict:
-    out = {k: metrics[k] for k in ("n", "accuracy", "top5_accuracy", "macro_f1", "weighted_f1",
-                                   "macro_precision", "macro_recall") if k in metrics}
-    out["attributes"] = {h: {k: m.get(k) for k in ("n", "accuracy", "macro_f1")}
-                         for h, m in metrics["attributes"].items()}
-    return out
-
-
-def _train_seconds(meta: dict) -> float:
-    # A stage started with --init records the time of the stages before it as prior_train_seconds.
-    return float(meta.get("train_seconds", 0)) + float(meta.get("prior_train_seconds", 0))
 
 
 def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path,
@@ -166,18 +153,17 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
     meta = {
         "name": run.name, "data": str(catalog.root), "split": first["split"],
         "member_checkpoints": [{**stage_summary(m, path), "model": m["model"], "test": m.get("test"),
-                                "total_train_minutes": round(_train_seconds(m) / 60, 1),
+                                "total_train_minutes": round(total_train_seconds(m) / 60, 1),
                                 "stages": [*lineage(m), stage_summary(m, path)], "config": m.get("config")}
                                for path, m in zip(paths, metas, strict=True)],
         "config": {"checkpoints": [str(p) for p in paths], "weights": weights, "step": step, "out": str(run),
                    "selected_on": "validation macro-F1 of each head", "half": half,
                    "split_seed": first["split"]["config"].get("seed")},
-        "val": _summary(val_metrics), "test": _summary(test_metrics),
+        "val": summary_metrics(val_metrics), "test": summary_metrics(test_metrics),
         "params": sum(t.numel() for t in ensemble.parameters()),
-        "train_seconds": sum(_train_seconds(m) for m in metas),
+        "train_seconds": sum(total_train_seconds(m) for m in metas),
         "combine_seconds": round(seconds, 1),
-        "hardware": f"CPU {platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, "
-                    f"torch {torch.__version__}",
+        "hardware": describe_hardware(torch.device("cpu")),
     }
     save_checkpoint(ensemble, classes, meta, run / "weights" / "best", dtype=torch.float16 if half else None)
     log.info("ensemble %s: articleType weights %s, val top-1 %.4f macro-F1 %.4f; test top-1 %.4f macro-F1 %.4f",

@@ -71,6 +71,15 @@ def evaluate_predictions(labels: dict[str, np.ndarray], probs: dict[str, np.ndar
     return result
 
 
+def summary_metrics(metrics: dict) -> dict:
+    """The headline numbers of :func:`evaluate_predictions` (no per-class table), as a checkpoint stores them."""
+    out = {k: metrics[k] for k in ("n", "accuracy", "top5_accuracy", "macro_f1", "weighted_f1",
+                                   "macro_precision", "macro_recall") if k in metrics}
+    out["attributes"] = {h: {k: m.get(k) for k in ("n", "accuracy", "macro_f1")}
+                         for h, m in metrics["attributes"].items()}
+    return out
+
+
 def top_confusions(y_true: np.ndarray, pred: np.ndarray, class_names: list[str], n: int = 20) -> pd.DataFrame:
     """The most frequent (true, predicted) mistakes, as a table."""
     keep = (y_true >= 0) & (y_true != pred)

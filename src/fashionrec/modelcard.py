@@ -21,6 +21,11 @@ def stage_summary(meta: dict, path: str | Path | None = None) -> dict:
             "hardware": meta.get("hardware"), "val_acc": (meta.get("val") or {}).get("accuracy")}
 
 
+def total_train_seconds(meta: dict) -> float:
+    """This stage's training time plus that of the stages it was started from (``--init``)."""
+    return float(meta.get("train_seconds", 0)) + float(meta.get("prior_train_seconds", 0))
+
+
 def lineage(meta: dict, limit: int = 10) -> list[dict]:
     """The stages this checkpoint was started from (``--init``), oldest first.
 

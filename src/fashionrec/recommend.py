@@ -431,10 +431,12 @@ class Recommender:
                               "rebuild it")
         built_by = manifest.get("model") or {}
         named = built_by.get("path")
-        tagger = model if isinstance(model, Tagger) else \
-            Tagger.load(model if model is not None else named if named and Path(named).exists() else None)
-        _check_same_model(index_dir, built_by, tagger, missing=model is None and bool(named)
-                          and not Path(named).exists())
+        missing = model is None and bool(named) and not Path(named).exists()   # then the shipped model
+        if isinstance(model, Tagger):
+            tagger = model
+        else:
+            tagger = Tagger.load(named if model is None and named and not missing else model)
+        _check_same_model(index_dir, built_by, tagger, missing)
         if tagger.dim != embeddings.shape[1]:
             raise ModelError(f"model {tagger.name} makes {tagger.dim}-d embeddings but index {index_dir} holds "
                              f"{embeddings.shape[1]}-d ones (built by {built_by.get('name', 'another model')}): "

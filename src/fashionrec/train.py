@@ -43,8 +43,8 @@ from fashionrec.distributed import (
     shutdown,
 )
 from fashionrec.errors import FashionrecError
-from fashionrec.evaluate import evaluate_predictions, head_metrics, write_eval_report
-from fashionrec.modelcard import lineage, stage_summary
+from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
+from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
 from fashionrec.models import create_model, freeze_early_layers
 from fashionrec.schedule import OneCycle
 from fashionrec.splits import Split, SplitConfig, make_split
@@ -262,7 +262,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             raise FashionrecError(f"--init {cfg.init} predicts other classes than this catalogue has; train from "
                                   "a checkpoint of the same catalogue")
         model.load_state_dict(start.state_dict())
-        prior_seconds = float(start_meta.get("train_seconds", 0)) + float(start_meta.get("prior_train_seconds", 0))
+        prior_seconds = total_train_seconds(start_meta)
         # Recorded now: the file --init names (often the shipped model) may be replaced by this very run.
         history = [*lineage(start_meta), stage_summary(start_meta, cfg.init)]
         log.info("weights initialised from %s", cfg.init)
@@ -310,7 +310,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                  run, start_epoch, best_f1, best_epoch)
 
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
-            "data": str(catalog.root), "hardware": _hardware(device, ctx), "prior_train_seconds": prior_seconds,
+            "data": str(catalog.root), "hardware": describe_hardware(device, ctx),
+            "prior_train_seconds": prior_seconds,
             "world_size": ctx.world_size, **({"lineage": history} if history else {})}
     if ctx.enabled:       # the same weights everywhere, but a different augmentation stream per process
         torch.manual_seed(cfg.seed + 1000 * ctx.rank)
@@ -411,11 +412,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     write_eval_report(metrics, test_labels["articleType"], probs["articleType"], space.classes["articleType"],
                       run / "test", title=f"{best_meta['name']}: held-out test split")
     # The best checkpoint carries its own test metrics, so the file alone describes the model.
-    summary = {k: metrics[k] for k in ("n", "accuracy", "top5_accuracy", "macro_f1", "weighted_f1",
-                                       "macro_precision", "macro_recall") if k in metrics}
-    summary["attributes"] = {h: {k: m.get(k) for k in ("n", "accuracy", "macro_f1")}
-                             for h, m in metrics["attributes"].items()}
-    save_checkpoint(best, space.classes, {**best_meta, "test": summary,
+    save_checkpoint(best, space.classes, {**best_meta, "test": summary_metrics(metrics),
                                           "params": sum(p.numel() for p in best.parameters())},
                     weights_dir / "best")
     log.info("test: top-1 %.4f top-5 %.4f macro-F1 %.4f (best epoch %d)", metrics["accuracy"],
@@ -423,7 +420,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     return TrainResult(run, best_epoch, best_f1, metrics, elapsed)
 
 
-def _hardware(device: torch.device, ctx: DistContext = DistContext()) -> str:
+def describe_hardware(device: torch.device, ctx: DistContext = DistContext()) -> str:
+    """What a checkpoint records as its hardware: GPU name or CPU and threads, processes, torch version."""
     procs = f"{ctx.world_size} processes (DDP), " if ctx.enabled else ""
     if device.type == "cuda":
         return f"{procs}{torch.cuda.get_device_name(device)}, torch {torch.__version__}"

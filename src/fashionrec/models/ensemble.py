@@ -14,6 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from fashionrec.data import fit_to_spec
 from fashionrec.errors import ModelError
 from fashionrec.models.base import ModelSpec, TaggerNet
 
@@ -68,15 +69,7 @@ class EnsembleNet(TaggerNet):
 
     def forward_features(self, x: torch.Tensor) -> torch.Tensor:
         """(B, 3, 80, 60) in [0, 1] -> (B, sum of member dims): each member's raw features, side by side."""
-        feats = []
-        for m in self.members:
-            xm = x
-            if (x.shape[-2], x.shape[-1]) != (m.spec.height, m.spec.width):
-                xm = F.interpolate(x, size=(m.spec.height, m.spec.width), mode="bilinear", align_corners=False)
-            mean = torch.tensor(m.spec.mean, device=x.device, dtype=xm.dtype).view(1, 3, 1, 1)
-            std = torch.tensor(m.spec.std, device=x.device, dtype=xm.dtype).view(1, 3, 1, 1)
-            feats.append(m.forward_features((xm - mean) / std))
-        return torch.cat(feats, dim=1)
+        return torch.cat([m.forward_features(fit_to_spec(x, m.spec)) for m in self.members], dim=1)
 
     def _split(self, features: torch.Tensor) -> tuple[torch.Tensor, ...]:
         return torch.split(features, [m.feature_dim for m in self.members], dim=1)
