@@ -122,8 +122,9 @@ def test_the_weight_grid_covers_the_simplex():
     assert all(abs(sum(w) - 1) < 1e-9 and min(w) >= 0 for w in grid)
     assert len(grid) == len(set(grid)) == 15 and (0.5, 0.25, 0.25) in grid and (1.0, 0.0, 0.0) in grid
     assert len(weight_grid(2, 0.05)) == 21
-    with pytest.raises(FashionrecError, match="step"):
-        weight_grid(2, 0.3)
+    for bad in (0.3, 0.0, -0.5, 1.0, 2.0):
+        with pytest.raises(FashionrecError, match="step"):
+            weight_grid(2, bad)
 
 
 def test_ensemble_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_path):
@@ -200,6 +201,8 @@ def test_members_from_different_splits_are_refused(two_runs, tmp_path):
         combine([two_runs[0]], FIXTURE, tmp_path / "bad", progress=False)
     with pytest.raises(FashionrecError, match="one weight per model"):
         combine(two_runs, FIXTURE, tmp_path / "bad", weights=[1.0], progress=False)
+    with pytest.raises(FashionrecError, match="member .*missing.*not found"):
+        combine([two_runs[0], tmp_path / "missing"], FIXTURE, tmp_path / "bad", progress=False)
     with pytest.raises(FashionrecError, match="--weight.*>= 0"):
         combine(two_runs, FIXTURE, tmp_path / "bad", weights=[1.0, -1.0], progress=False)
 

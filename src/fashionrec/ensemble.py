@@ -42,8 +42,8 @@ class EnsembleResult:
 
 def weight_grid(n: int, step: float) -> list[tuple[float, ...]]:
     """Every weighting of ``n`` members in multiples of ``step`` that sums to 1 (0 leaves a member out)."""
-    units = round(1 / step)
-    if not math.isclose(units * step, 1.0) or units < 2:
+    units = round(1 / step) if 0 < step <= 1 else 0
+    if units < 2 or not math.isclose(units * step, 1.0):
         raise FashionrecError(f"--step must divide 1 into equal parts (e.g. 0.05), got {step}")
     return [tuple(k / units for k in c) for c in itertools.product(range(units + 1), repeat=n) if sum(c) == units]
 
@@ -81,6 +81,11 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
             weights = normalised_weights(weights, len(checkpoints))
         except ModelError as e:
             raise FashionrecError(f"--weight: {e}") from e
+    grid = [tuple(weights)] if weights is not None else weight_grid(len(checkpoints), step)  # bad --step: now
+    for c in checkpoints:
+        if not Path(c).exists():
+            raise FashionrecError(f"ensemble member {c} not found: pass train run folders or .safetensors "
+                                  "checkpoints (with their .json beside them)")
     paths = [resolve_checkpoint(c) for c in checkpoints]
     loaded = [load_checkpoint(p) for p in paths]
     members = [m for m, _ in loaded]
@@ -119,7 +124,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
     member_val = [run_inference(m, val_images, progress=progress, desc=f"val: member {i + 1}")[1]
                   for i, m in enumerate(members)]
     rows = []
-    for w in ([tuple(weights)] if weights is not None else weight_grid(len(members), step)):
+    for w in grid:
         m = evaluate_predictions(val_labels, _combine_log_probs(member_val, w), classes)
         row = {f"w{i + 1}": round(x, 4) for i, x in enumerate(w)}
         for h, hm in {"articleType": m, **m["attributes"]}.items():
