@@ -18,6 +18,7 @@ Rows:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 from pathlib import Path
 
@@ -126,7 +127,8 @@ def main() -> None:
 
         def ours(p):
             rec.similar_to_image(open_rgb(p), k=10)
-        ours_name = "photo->top-10 (ours: decode + tagger + faiss + reasons)"
+        runtime = "ONNX Runtime" if rec.tagger.onnx is not None else "PyTorch eager"
+        ours_name = f"photo->top-10 (ours: decode + tagger on {runtime} + faiss + reasons)"
     else:
         from fashionrec.catalog import default_data_dir
         from fashionrec.models import create_model
@@ -150,6 +152,16 @@ def main() -> None:
     p50, p99 = time_queries(ours, paths)
     out["photo_top10_ours"] = {"p50_ms": p50, "p99_ms": p99}
     rows.append((ours_name, f"p50 {p50:.2f} ms, p99 {p99:.2f} ms"))
+    if rec is not None and rec.tagger.onnx is not None:
+        # The same queries with the same weights run by PyTorch instead (what FASHIONREC_RUNTIME=torch does).
+        fast, rec.tagger = rec.tagger, dataclasses.replace(rec.tagger, runtime="torch")
+        for p in paths[:5]:
+            ours(p)
+        t50, t99 = time_queries(ours, paths)
+        rec.tagger = fast
+        out["photo_top10_torch_eager"] = {"p50_ms": t50, "p99_ms": t99, "onnx_speedup_p50": t50 / p50}
+        rows.append(("photo->top-10 as above, the tagger on PyTorch eager (FASHIONREC_RUNTIME=torch)",
+                     f"p50 {t50:.2f} ms, p99 {t99:.2f} ms; ONNX Runtime is {t50 / p50:.1f}x faster (p50)"))
     if rec is not None:
         # Mixed traffic: every photo right after a text search and a complete-the-look, whose larger numpy
         # products once left OpenBLAS threads spinning on the tagger's cores (fashionrec.blas).

@@ -39,6 +39,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def onnx_cache(tmp_path_factory) -> Path:
+    """Exported ONNX graphs go to a folder of this session's, not the user's ~/.cache (also for CLI subprocesses)."""
+    path = tmp_path_factory.mktemp("onnx-cache")
+    saved = os.environ.get("FASHIONREC_CACHE")
+    os.environ["FASHIONREC_CACHE"] = str(path)
+    yield path
+    if saved is None:
+        os.environ.pop("FASHIONREC_CACHE", None)
+    else:
+        os.environ["FASHIONREC_CACHE"] = saved
+
+
 @pytest.fixture(scope="session")
 def fixture_dir() -> Path:
     """The fixture catalogue folder (styles.csv + images/, with one row per bad case). Read-only."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import importlib.util
 import json
 import logging
 from collections.abc import Sequence
@@ -30,6 +31,7 @@ from fashionrec.artifacts import write_json, write_with
 from fashionrec.data import images_to_tensor, preprocess
 from fashionrec.errors import ModelError
 from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, EnsembleNet, ModelSpec, TaggerNet, create_model
+from fashionrec.onnx_infer import OnnxTagger, onnx_tagger, requested_runtime
 
 log = logging.getLogger(__name__)
 
@@ -153,11 +155,13 @@ class Tagger:
     model: TaggerNet
     meta: dict
     path: Path | None = None
+    runtime: str = "torch"   # "auto": ONNX Runtime where it can run (see fashionrec.onnx_infer), "onnx", "torch"
 
     @classmethod
-    def load(cls, path: str | Path | None = None, device: str = "cpu") -> Tagger:
+    def load(cls, path: str | Path | None = None, device: str = "cpu", runtime: str | None = None) -> Tagger:
+        """Load a checkpoint; ``runtime`` None means ``$FASHIONREC_RUNTIME`` or ``auto``."""
         model, meta = load_checkpoint(path, device=device)
-        return cls(model=model, meta=meta, path=resolve_checkpoint(path))
+        return cls(model=model, meta=meta, path=resolve_checkpoint(path), runtime=requested_runtime(runtime))
 
     @property
     def name(self) -> str:
@@ -176,10 +180,40 @@ class Tagger:
     def dim(self) -> int:
         return self.model.feature_dim
 
+    @functools.cached_property
+    def onnx(self) -> OnnxTagger | None:
+        """The ONNX Runtime session inference goes through, or None where PyTorch runs it."""
+        if self.runtime == "torch":
+            return None
+        problem = None
+        if next(self.model.parameters()).device.type != "cpu":
+            problem = "the model is on a GPU (ONNX Runtime is used on CPU only)"
+        elif self.path is None:
+            problem = "the model was not loaded from a checkpoint file (its export is cached by the file's hash)"
+        elif importlib.util.find_spec("onnxruntime") is None:
+            problem = "onnxruntime is not installed (pip install onnxruntime onnxscript)"
+        else:
+            try:
+                return onnx_tagger(self.model, self.sha256)
+            except Exception as e:   # any exporter failure leaves PyTorch, which always works
+                problem = f"exporting {self.name} to ONNX failed: {type(e).__name__}: {e}"
+        if self.runtime == "onnx":
+            raise ModelError(f"ONNX Runtime inference was asked for, but {problem}; "
+                             "unset FASHIONREC_RUNTIME or set it to torch")
+        (log.warning if problem.startswith("exporting") else log.debug)("inferring with PyTorch: %s", problem)
+        return None
+
     def infer(self, images: torch.Tensor, batch_size: int = 256, progress: bool = False):
         """(N, 3, 80, 60) uint8 -> (L2-normalised embeddings (N, D) float32, {head: probs (N, C)})."""
-        feats, probs = run_inference(self.model, images, batch_size=batch_size, progress=progress)
+        if self.onnx is not None:
+            feats, probs = self.onnx(images, batch_size=batch_size, progress=progress)
+        else:
+            feats, probs = run_inference(self.model, images, batch_size=batch_size, progress=progress)
         return l2_normalise(feats), probs
+
+    def warm_up(self) -> None:
+        """Run one blank photo through the model: exports or loads the ONNX graph, so no request waits on it."""
+        self.infer(torch.full((1, 3, 80, 60), 255, dtype=torch.uint8))
 
     def embed(self, images: Sequence[Image.Image]) -> np.ndarray:
         """PIL images -> (N, D) float32, L2-normalised."""

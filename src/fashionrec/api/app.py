@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
             faiss.omp_set_num_threads(1)
         except ImportError:
             pass
+        rec.tagger.warm_up()     # the first photo request must not wait for the ONNX export or load
         app.state.service = Service(rec, settings)
         log.info("serving %d items with model %s", len(rec.items), rec.tagger.name)
         yield
