@@ -352,3 +352,19 @@ def test_service_on_milvus_backend(tmp_path, photo, fixture_catalog):
         hits = c.post("/api/search/image", files={"file": ("p.jpg", photo, "image/jpeg")},
                       params={"k": 3, "gender": "Men"}).json()
         assert new_id in [h["id"] for h in hits["results"]]
+
+
+def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch):
+    """uvicorn's 5 s keep-alive dropped connections clients were reusing (ReadError under load): serve sets it."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda application, **kw: seen.update(kw))
+    assert CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123"]).exit_code == 0
+    assert seen["timeout_keep_alive"] == 30 and seen["port"] == 8123
+    monkeypatch.setenv("FASHIONREC_KEEP_ALIVE_S", "75")
+    assert CliRunner().invoke(app, ["serve", "--index", str(index_dir)]).exit_code == 0
+    assert seen["timeout_keep_alive"] == 75

@@ -255,7 +255,8 @@ def serve(
     settings = Settings(index_dir=index, **{k: v for k, v in extra.items() if v is not None})
     console.print(f"serving {index} on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+                    timeout_keep_alive=settings.keep_alive_s)
     except FashionrecError as e:
         fail(str(e))
 
