@@ -362,9 +362,16 @@ def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch)
     from fashionrec.cli import app
 
     seen = {}
+    monkeypatch.delenv("FASHIONREC_KEEP_ALIVE_S", raising=False)
     monkeypatch.setattr(uvicorn, "run", lambda application, **kw: seen.update(kw))
     assert CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123"]).exit_code == 0
     assert seen["timeout_keep_alive"] == 30 and seen["port"] == 8123
     monkeypatch.setenv("FASHIONREC_KEEP_ALIVE_S", "75")
     assert CliRunner().invoke(app, ["serve", "--index", str(index_dir)]).exit_code == 0
     assert seen["timeout_keep_alive"] == 75
+
+
+def test_startup_opens_the_taggers_onnx_session(client):
+    """The first photo request must not pay for the export: start-up warms the model up."""
+    tagger = client.app.state.service.rec.tagger
+    assert "_onnx_session" in tagger.__dict__ and tagger.onnx is not None

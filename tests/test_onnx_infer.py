@@ -3,7 +3,9 @@ same model, and a fallback to PyTorch that is said out loud (or refused when ONN
 
 from __future__ import annotations
 
+import json
 import logging
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -62,22 +64,93 @@ def test_the_export_is_cached_per_model_and_described(tmp_path, monkeypatch):
     meta = first.session.get_modelmeta().custom_metadata_map
     assert '"fashion-cnn"' in meta["fashionrec_model"] and meta["fashionrec_heads"] == '["articleType", "gender"]'
 
-    exports = []
-    real = onnx_infer.export_graph
-    monkeypatch.setattr(onnx_infer, "export_graph", lambda model, path: (exports.append(path), real(model, path)))
+    exports = _count_exports(monkeypatch)
     again = Tagger.load(a, runtime="onnx").onnx          # same weights: the cached graph, no export
     assert again.path == first.path and exports == []
     b = _checkpoint("fashion-cnn", tmp_path, seed=1)      # same architecture, other weights: its own graph
     other = Tagger.load(b, runtime="onnx")
-    assert exports == [other.onnx.path] and other.onnx.path != first.path
+    assert other.onnx.path != first.path and len(exports) == 1
     x = _images(3)
     assert not np.allclose(other.infer(x)[0], Tagger.load(a, runtime="onnx").infer(x)[0])
+
+
+def _count_exports(monkeypatch) -> list:
+    exports = []
+    real = onnx_infer.export_graph
+    monkeypatch.setattr(onnx_infer, "export_graph", lambda model: (exports.append(model), real(model))[1])
+    return exports
+
+
+def test_new_ensemble_weights_in_the_json_alone_get_a_new_export(tmp_path):
+    path = _checkpoint("ensemble", tmp_path, seed=3)
+    before = Tagger.load(path, runtime="onnx")
+    meta = json.loads(path.with_suffix(".json").read_text())
+    meta["weights"]["articleType"] = [0.1, 0.9]            # what re-running `fashionrec ensemble` may write
+    path.with_suffix(".json").write_text(json.dumps(meta))
+    fast, slow = Tagger.load(path, runtime="onnx"), Tagger.load(path, runtime="torch")
+    assert fast.onnx.path != before.onnx.path
+    np.testing.assert_allclose(fast.infer(_images(4))[1]["articleType"], slow.infer(_images(4))[1]["articleType"],
+                               atol=1e-5)
+
+
+def test_weights_replaced_after_loading_are_not_cached_under_the_new_files_hash(tmp_path):
+    """Training rewrites best.safetensors while a loaded tagger may not have inferred yet."""
+    path = _checkpoint("seed-cnn", tmp_path, seed=4)
+    loaded = Tagger.load(path, runtime="onnx")
+    newer = _checkpoint("seed-cnn", tmp_path / "other", seed=5)
+    shutil.copy(newer, path)
+    loaded.infer(_images(1))                                  # exports the weights it holds, under their hash
+    fresh_fast, fresh_slow = Tagger.load(path, runtime="onnx"), Tagger.load(path, runtime="torch")
+    assert fresh_fast.sha256 != loaded.sha256
+    np.testing.assert_allclose(fresh_fast.infer(_images(3))[0], fresh_slow.infer(_images(3))[0], atol=1e-5)
+
+
+def test_a_damaged_cached_graph_is_exported_again(tmp_path, monkeypatch, caplog):
+    path = _checkpoint("seed-cnn", tmp_path, seed=6)
+    cached = Tagger.load(path, runtime="onnx").onnx.path
+    cached.write_bytes(cached.read_bytes()[:1000])            # a truncated copy
+    exports = _count_exports(monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="fashionrec.onnx_infer"):
+        fast = Tagger.load(path, runtime="onnx")
+        vf = fast.infer(_images(2))[0]
+    assert len(exports) == 1 and "unreadable" in caplog.text and cached.stat().st_size > 1000
+    np.testing.assert_allclose(vf, Tagger.load(path, runtime="torch").infer(_images(2))[0], atol=1e-5)
+
+
+def test_an_unwritable_cache_still_runs_on_onnx_and_says_what_to_set(tmp_path, monkeypatch, caplog):
+    path = _checkpoint("seed-cnn", tmp_path, seed=8)
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setenv("FASHIONREC_CACHE", str(tmp_path / "a-file" / "cache"))
+    with caplog.at_level(logging.WARNING, logger="fashionrec.onnx_infer"):
+        fast = Tagger.load(path, runtime="onnx")
+        vf = fast.infer(_images(2))[0]
+    assert fast.onnx is not None and fast.onnx.path is None         # held in memory
+    assert "FASHIONREC_CACHE" in caplog.text
+    np.testing.assert_allclose(vf, Tagger.load(path, runtime="torch").infer(_images(2))[0], atol=1e-5)
+
+
+def test_other_input_sizes_run_on_pytorch_like_before(tmp_path):
+    path = _checkpoint("fashion-cnn", tmp_path)
+    big = torch.randint(0, 256, (2, 3, 160, 120), dtype=torch.uint8)
+    fast, slow = Tagger.load(path, runtime="onnx"), Tagger.load(path, runtime="torch")
+    np.testing.assert_allclose(fast.infer(big)[0], slow.infer(big)[0], atol=1e-6)
+
+
+def test_a_model_off_the_cpu_runs_on_pytorch_and_onnx_says_why(tmp_path):
+    path = _checkpoint("seed-cnn", tmp_path)
+    tagger = Tagger.load(path, runtime="auto")
+    tagger.model.to("meta")                                  # stands in for a GPU: not the CPU
+    assert tagger.onnx is None
+    gpu = Tagger.load(path, runtime="onnx")
+    gpu.model.to("meta")
+    with pytest.raises(ModelError, match="on a GPU.*device='cpu'.*runtime='torch'"):
+        gpu.infer(_images(1))
 
 
 def test_a_failed_export_falls_back_to_pytorch_with_a_warning(tmp_path, monkeypatch, caplog):
     path = _checkpoint("seed-cnn", tmp_path, seed=7)       # weights no other test exported (no cache hit)
 
-    def broken(model, path):
+    def broken(model):
         raise RuntimeError("operator not supported")
 
     monkeypatch.setattr(onnx_infer, "export_graph", broken)
@@ -86,8 +159,11 @@ def test_a_failed_export_falls_back_to_pytorch_with_a_warning(tmp_path, monkeypa
         vecs, _ = tagger.infer(_images(2))
     assert tagger.onnx is None and vecs.shape == (2, tagger.dim)
     assert "operator not supported" in caplog.text and "PyTorch" in caplog.text
-    with pytest.raises(ModelError, match="operator not supported.*FASHIONREC_RUNTIME"):
+    with pytest.raises(ModelError, match="operator not supported.*runtime='torch'"):
         Tagger.load(path, runtime="onnx").infer(_images(1))
+    monkeypatch.setenv("FASHIONREC_RUNTIME", "onnx")        # the advice names where the setting came from
+    with pytest.raises(ModelError, match="use FASHIONREC_RUNTIME=torch"):
+        Tagger.load(path).infer(_images(1))
 
 
 def test_without_onnxruntime_auto_uses_pytorch_and_onnx_says_what_to_install(tmp_path, monkeypatch):
@@ -97,7 +173,7 @@ def test_without_onnxruntime_auto_uses_pytorch_and_onnx_says_what_to_install(tmp
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "onnxruntime" else real(name, *a))
     assert Tagger.load(path, runtime="auto").onnx is None
-    with pytest.raises(ModelError, match="pip install onnxruntime"):
+    with pytest.raises(ModelError, match="onnxruntime is not installed.*reinstall fashionrec"):
         Tagger.load(path, runtime="onnx").infer(_images(1))
 
 

@@ -2,15 +2,18 @@
 
 PyTorch's eager CPU mode pays a fixed cost for every layer, and one photo at a time that cost is most of
 the work: the shipped ensemble (an EfficientNet-Lite0 and a small CNN, over a hundred layers) took 20 ms
-per photo in PyTorch and 4.3 ms in ONNX Runtime on 2 cores, with the same outputs to 1e-6; batches of 64
+per photo in PyTorch and 4.3 ms in ONNX Runtime on 2 cores, with the same outputs to 5e-7; batches of 64
 ran 2.7x faster. So the recommender, the service, ``index build`` and ``evaluate`` infer through ONNX
 Runtime on CPU, and training, GPUs and models held only in memory stay on PyTorch.
 
 The graph takes the stored uint8 images and returns what :func:`fashionrec.tagger.run_inference` returns
 (the retrieval embedding and each head's probabilities), preprocessing included, so the two paths cannot
 drift apart. Exporting takes 2-10 s, so the graph is cached on disk (``FASHIONREC_CACHE``, by default
-``~/.cache/fashionrec``) under a key made of the weights' SHA-256, the checkpoint's description and the
-code that defines the network: a retrained model or a changed layer gets a fresh export, never a stale one.
+``$XDG_CACHE_HOME/fashionrec`` or ``~/.cache/fashionrec``; one file per model, 20 MB for the shipped one,
+never pruned) under a key made of the weights' SHA-256, the checkpoint's description, the code that defines
+the network and the exporter's versions: a retrained model or a changed layer gets a fresh export, never a
+stale one. A damaged cached file is exported again; an unwritable cache folder costs an export per start
+(with a warning), not the speed.
 
 ``FASHIONREC_RUNTIME=torch`` (or ``Tagger.load(..., runtime="torch")``) turns it off; ``onnx`` makes a
 failure to export an error instead of a logged fallback to PyTorch.
@@ -20,6 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
+import importlib.metadata
+import inspect
 import io
 import json
 import logging
@@ -32,6 +38,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from fashionrec import data
 from fashionrec.artifacts import write_with
 from fashionrec.data import preprocess
 from fashionrec.errors import ModelError
@@ -42,10 +49,10 @@ log = logging.getLogger(__name__)
 RUNTIMES = ("auto", "torch", "onnx")
 # Bump when the graph's inputs or outputs change meaning, so caches from older versions are not reused.
 GRAPH_VERSION = "1"
-# The code whose change changes the exported graph (the networks, preprocessing, this file).
-_GRAPH_SOURCES = [Path(__file__), Path(__file__).parent / "data.py",
-                  *sorted((Path(__file__).parent / "models").glob("*.py"))]
-
+# What else the exported graph is made of: the networks' code, the preprocessing, this file, and the
+# packages that define or export layers (a new version may export differently).
+_GRAPH_MODULES = ("fashionrec.models.base", "fashionrec.models.ensemble")
+_GRAPH_PACKAGES = ("torch", "onnx", "onnxscript", "efficientnet-lite-pytorch")
 
 def requested_runtime(runtime: str | None = None) -> str:
     """``runtime`` if given, else ``$FASHIONREC_RUNTIME``, else ``auto``; refuses unknown names."""
@@ -63,14 +70,19 @@ def cache_dir() -> Path:
 
 
 def graph_key(weights_sha256: str, description: dict) -> str:
-    """What the exported graph depends on: the weights, the model's description, the code and torch."""
+    """What the exported graph depends on: the weights, the model's description, the code and the exporter."""
     h = hashlib.sha256()
-    for part in (GRAPH_VERSION, torch.__version__, weights_sha256, json.dumps(description, sort_keys=True)):
+    for part in (GRAPH_VERSION, weights_sha256, json.dumps(description, sort_keys=True)):
         h.update(part.encode() + b"\0")
-    for source in _GRAPH_SOURCES:
-        h.update(source.read_bytes())
+    for package in _GRAPH_PACKAGES:
+        try:
+            h.update(f"{package}=={importlib.metadata.version(package)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{package} missing".encode())
+    for source in (Path(__file__).read_text(), inspect.getsource(data.preprocess), inspect.getsource(data.fit_to_spec),
+                   *(inspect.getsource(importlib.import_module(m)) for m in _GRAPH_MODULES)):
+        h.update(source.encode())
     return h.hexdigest()[:32]
-
 
 class _Graph(nn.Module):
     """uint8 images -> (embedding, probabilities of each head in ``heads`` order), as run_inference computes."""
@@ -87,8 +99,8 @@ class _Graph(nn.Module):
                 *(torch.softmax(logits[h].float(), dim=1) for h in self.heads))
 
 
-def export_graph(model: TaggerNet, path: Path) -> None:
-    """Write ``model`` (eval mode, CPU) as an ONNX graph with a dynamic batch size, atomically."""
+def export_graph(model: TaggerNet) -> bytes:
+    """``model`` (eval mode, CPU) as a serialised ONNX graph with a dynamic batch size."""
     heads = list(model.heads)
     graph = _Graph(model, heads).eval()
     example = torch.zeros(2, 3, 80, 60, dtype=torch.uint8)     # batch 2: a batch of 1 would be fixed at 1
@@ -105,7 +117,7 @@ def export_graph(model: TaggerNet, path: Path) -> None:
     for key, value in meta.items():
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value
-    write_with(path, lambda tmp: tmp.write_bytes(proto.SerializeToString()))
+    return proto.SerializeToString()
 
 
 @contextlib.contextmanager
@@ -123,7 +135,7 @@ def _quiet(*loggers: str):
 class OnnxTagger:
     """An exported tagger in an ONNX Runtime session; called like :func:`run_inference`."""
 
-    def __init__(self, path: Path, threads: int | None = None):
+    def __init__(self, graph: Path | bytes, threads: int | None = None):
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -133,11 +145,12 @@ class OnnxTagger:
         # Idle threads that keep spinning after a run take the cores from the index search that follows
         # a photo's inference (photo query p50 12.7 -> 10.8 ms without spinning, 2 cores).
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        source = str(graph) if isinstance(graph, Path) else graph
+        self.session = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
         props = self.session.get_modelmeta().custom_metadata_map
         self.heads = json.loads(props["fashionrec_heads"])
         self.widths = [int(o.shape[1]) for o in self.session.get_outputs()]   # embedding dim, then classes
-        self.path = path
+        self.path = graph if isinstance(graph, Path) else None    # None: held in memory only
 
     def __call__(self, images: torch.Tensor, batch_size: int = 256, progress: bool = False,
                  desc: str = "inference") -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -155,9 +168,20 @@ class OnnxTagger:
 
 
 def onnx_tagger(model: TaggerNet, weights_sha256: str, threads: int | None = None) -> OnnxTagger:
-    """The cached ONNX graph for ``model`` (exported now if missing) in a session ready to run."""
+    """The cached ONNX graph for ``model`` (exported now if missing or unreadable) in a session ready to run."""
     path = cache_dir() / f"tagger-{graph_key(weights_sha256, model.description())}.onnx"
-    if not path.exists():
-        log.info("exporting the tagger to ONNX (once per model and machine, a few seconds): %s", path)
-        export_graph(model, path)
+    if path.exists():
+        try:
+            return OnnxTagger(path, threads)
+        except Exception as e:   # a truncated or damaged file: export again rather than stay on PyTorch for good
+            log.warning("cached ONNX graph %s is unreadable (%s: %s); exporting it again",
+                        path, type(e).__name__, e)
+    log.info("exporting the tagger to ONNX (once per model and machine, a few seconds): %s", path)
+    graph = export_graph(model)
+    try:
+        write_with(path, lambda tmp: tmp.write_bytes(graph))
+    except OSError as e:
+        log.warning("cannot cache the ONNX graph in %s (%s), so every start exports it again: set "
+                    "FASHIONREC_CACHE to a writable folder", path.parent, e)
+        return OnnxTagger(graph, threads)
     return OnnxTagger(path, threads)

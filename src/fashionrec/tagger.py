@@ -18,13 +18,15 @@ import hashlib
 import importlib.util
 import json
 import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load as load_weights
+from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
 from fashionrec.artifacts import write_json, write_with
@@ -94,6 +96,13 @@ def _build(name: str, pre: dict, sizes: dict[str, int], weights: Path) -> Tagger
 
 def load_checkpoint(path: str | Path | None = None, device: str = "cpu") -> tuple[TaggerNet, dict]:
     """Rebuild a model from ``path`` (weights, its JSON, or a run folder; None: the shipped model)."""
+    model, meta, _ = _read_checkpoint(path, device)
+    return model, meta
+
+
+def _read_checkpoint(path: str | Path | None, device: str) -> tuple[TaggerNet, dict, str]:
+    """(model, description, SHA-256 of the weights): the hash is of the very bytes the weights came from,
+    so a file replaced after loading (training rewrites best.safetensors) cannot be recorded under it."""
     weights = resolve_checkpoint(path)
     try:
         meta = json.loads(weights.with_suffix(".json").read_text())
@@ -110,12 +119,13 @@ def load_checkpoint(path: str | Path | None = None, device: str = "cpu") -> tupl
             raise ModelError(f"{weights.with_suffix('.json')} describes an ensemble without {e}") from e
     else:
         model = _build(name, meta["preprocessing"], sizes, weights)
+    data = weights.read_bytes()
     try:
-        model.load_state_dict(load_file(str(weights)))
-    except RuntimeError as e:
-        raise ModelError(f"weights in {weights} do not match model {name}: {e}") from e
+        model.load_state_dict(load_weights(data))
+    except Exception as e:   # safetensors raises its own error types for a damaged file
+        raise ModelError(f"weights in {weights} do not match model {name} or are damaged: {e}") from e
     model.to(resolve_device(device)).eval()
-    return model, meta
+    return model, meta, hashlib.sha256(data).hexdigest()
 
 
 @torch.inference_mode()
@@ -156,12 +166,16 @@ class Tagger:
     meta: dict
     path: Path | None = None
     runtime: str = "torch"   # "auto": ONNX Runtime where it can run (see fashionrec.onnx_infer), "onnx", "torch"
+    weights_sha256: str | None = None   # of the bytes the weights were loaded from; None: hash path lazily
+    _runtime_from: str = dataclasses.field(default="argument", repr=False)
+    _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: str | Path | None = None, device: str = "cpu", runtime: str | None = None) -> Tagger:
         """Load a checkpoint; ``runtime`` None means ``$FASHIONREC_RUNTIME`` or ``auto``."""
-        model, meta = load_checkpoint(path, device=device)
-        return cls(model=model, meta=meta, path=resolve_checkpoint(path), runtime=requested_runtime(runtime))
+        model, meta, sha = _read_checkpoint(path, device)
+        return cls(model=model, meta=meta, path=resolve_checkpoint(path), runtime=requested_runtime(runtime),
+                   weights_sha256=sha, _runtime_from="argument" if runtime else "FASHIONREC_RUNTIME")
 
     @property
     def name(self) -> str:
@@ -170,6 +184,8 @@ class Tagger:
     @functools.cached_property
     def sha256(self) -> str | None:
         """Fingerprint of the weights file (None for a model not loaded from one): what an index records."""
+        if self.weights_sha256:
+            return self.weights_sha256
         return hashlib.sha256(self.path.read_bytes()).hexdigest() if self.path else None
 
     @property
@@ -180,32 +196,45 @@ class Tagger:
     def dim(self) -> int:
         return self.model.feature_dim
 
-    @functools.cached_property
+    @property
     def onnx(self) -> OnnxTagger | None:
         """The ONNX Runtime session inference goes through, or None where PyTorch runs it."""
+        with self._lock:            # request threads arriving together export once, not once each
+            if "_onnx_session" not in self.__dict__:
+                self.__dict__["_onnx_session"] = self._open_onnx()
+            return self.__dict__["_onnx_session"]
+
+    def _open_onnx(self) -> OnnxTagger | None:
         if self.runtime == "torch":
             return None
-        problem = None
+        problem, fix = None, ""
         if next(self.model.parameters()).device.type != "cpu":
-            problem = "the model is on a GPU (ONNX Runtime is used on CPU only)"
+            problem, fix = "the model is on a GPU (ONNX Runtime is used on CPU only)", "load it with device='cpu'"
         elif self.path is None:
             problem = "the model was not loaded from a checkpoint file (its export is cached by the file's hash)"
+            fix = "load it with Tagger.load(path)"
         elif importlib.util.find_spec("onnxruntime") is None:
-            problem = "onnxruntime is not installed (pip install onnxruntime onnxscript)"
+            problem, fix = "onnxruntime is not installed", "reinstall fashionrec (pip install -e .), which requires it"
         else:
             try:
                 return onnx_tagger(self.model, self.sha256)
             except Exception as e:   # any exporter failure leaves PyTorch, which always works
-                problem = f"exporting {self.name} to ONNX failed: {type(e).__name__}: {e}"
+                problem = f"running {self.name} on ONNX Runtime failed: {type(e).__name__}: {e}"
         if self.runtime == "onnx":
+            where = "FASHIONREC_RUNTIME=torch" if self._runtime_from == "FASHIONREC_RUNTIME" else "runtime='torch'"
             raise ModelError(f"ONNX Runtime inference was asked for, but {problem}; "
-                             "unset FASHIONREC_RUNTIME or set it to torch")
-        (log.warning if problem.startswith("exporting") else log.debug)("inferring with PyTorch: %s", problem)
+                             f"{fix + ', or ' if fix else ''}use {where} to run it on PyTorch")
+        (log.warning if problem.startswith("running") else log.debug)("inferring with PyTorch: %s", problem)
         return None
 
     def infer(self, images: torch.Tensor, batch_size: int = 256, progress: bool = False):
-        """(N, 3, 80, 60) uint8 -> (L2-normalised embeddings (N, D) float32, {head: probs (N, C)})."""
-        if self.onnx is not None:
+        """(N, 3, 80, 60) uint8 -> (L2-normalised embeddings (N, D) float32, {head: probs (N, C)}).
+
+        The exported graph takes the stored catalogue size only; other sizes run on PyTorch, whose
+        preprocessing resizes them as training did.
+        """
+        stored = images.dtype == torch.uint8 and tuple(images.shape[1:]) == (3, 80, 60)
+        if stored and self.onnx is not None:
             feats, probs = self.onnx(images, batch_size=batch_size, progress=progress)
         else:
             feats, probs = run_inference(self.model, images, batch_size=batch_size, progress=progress)
