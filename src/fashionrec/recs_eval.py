@@ -70,6 +70,11 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
     s_type, s_pair = [], []
     seen: set[int] = set()
     n_self = 0
+    # One-time costs (the ONNX export or load, the ranking's lazily built label arrays) are not a query's
+    # latency: the first query, untimed, the way the loop asks it.
+    first = int(queries["id"].iloc[0])
+    recommender.similar_to_image(open_rgb(queries["image_path"].iloc[0]), k=k,
+                                 exclude_ids={first} if first in indexed else set())
     for row in tqdm(queries.itertuples(index=False), total=len(queries), desc="photo queries",
                     disable=not progress, unit="query"):
         qid = int(row.id)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import importlib.util
 import json
 import logging
 import threading
@@ -33,7 +32,7 @@ from fashionrec.artifacts import write_json, write_with
 from fashionrec.data import images_to_tensor, preprocess
 from fashionrec.errors import ModelError
 from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, EnsembleNet, ModelSpec, TaggerNet, create_model
-from fashionrec.onnx_infer import OnnxTagger, onnx_tagger, requested_runtime
+from fashionrec.onnx_infer import OnnxTagger, onnx_tagger, open_runtime, requested_runtime
 
 log = logging.getLogger(__name__)
 
@@ -205,27 +204,15 @@ class Tagger:
             return self.__dict__["_onnx_session"]
 
     def _open_onnx(self) -> OnnxTagger | None:
-        if self.runtime == "torch":
-            return None
         problem, fix = None, ""
         if next(self.model.parameters()).device.type != "cpu":
             problem, fix = "the model is on a GPU (ONNX Runtime is used on CPU only)", "load it with device='cpu'"
         elif self.path is None:
             problem = "the model was not loaded from a checkpoint file (its export is cached by the file's hash)"
             fix = "load it with Tagger.load(path)"
-        elif importlib.util.find_spec("onnxruntime") is None:
-            problem, fix = "onnxruntime is not installed", "reinstall fashionrec (pip install -e .), which requires it"
-        else:
-            try:
-                return onnx_tagger(self.model, self.sha256)
-            except Exception as e:   # any exporter failure leaves PyTorch, which always works
-                problem = f"running {self.name} on ONNX Runtime failed: {type(e).__name__}: {e}"
-        if self.runtime == "onnx":
-            where = "FASHIONREC_RUNTIME=torch" if self._runtime_from == "FASHIONREC_RUNTIME" else "runtime='torch'"
-            raise ModelError(f"ONNX Runtime inference was asked for, but {problem}; "
-                             f"{fix + ', or ' if fix else ''}use {where} to run it on PyTorch")
-        (log.warning if problem.startswith("running") else log.debug)("inferring with PyTorch: %s", problem)
-        return None
+        instead = "FASHIONREC_RUNTIME=torch" if self._runtime_from == "FASHIONREC_RUNTIME" else "runtime='torch'"
+        return open_runtime(self.runtime, self.name, lambda: onnx_tagger(self.model, self.sha256), problem, fix,
+                            instead)
 
     def infer(self, images: torch.Tensor, batch_size: int = 256, progress: bool = False):
         """(N, 3, 80, 60) uint8 -> (L2-normalised embeddings (N, D) float32, {head: probs (N, C)}).
