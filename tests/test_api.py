@@ -373,5 +373,8 @@ def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch)
 
 def test_startup_opens_the_taggers_onnx_session(client):
     """The first photo request must not pay for the export: start-up warms the model up."""
+    from fashionrec import recommend
+
     tagger = client.app.state.service.rec.tagger
     assert "_onnx_session" in tagger.__dict__ and tagger.onnx is not None
+    assert any(encoder is not None for encoder in recommend._TEXT_ONNX.values())     # and the text encoder's

@@ -223,3 +223,18 @@ def test_a_text_model_the_graph_does_not_cover_stays_on_pytorch():
     assert onnx_infer.open_runtime("auto", "the text model", lambda: 1 / 0, problem) is None
     with pytest.raises(ModelError, match="pools by 'cls'"):
         onnx_infer.open_runtime("onnx", "the text model", lambda: 1 / 0, problem)
+
+
+def test_only_a_few_texts_at_a_time_go_through_onnx_runtime(monkeypatch):
+    """Queries are faster on ONNX Runtime, batches of product texts on sentence-transformers (measured)."""
+    from fashionrec import recommend
+
+    class Refuses:
+        def encode(self, texts, **kw):
+            raise AssertionError(f"{len(texts)} texts went through ONNX Runtime")
+
+    monkeypatch.setattr(recommend, "_text_onnx", lambda model: Refuses())
+    texts = [f"product {i}" for i in range(recommend.ONNX_TEXT_MAX + 1)]
+    assert recommend.encode_text(texts).shape == (len(texts), 384)
+    with pytest.raises(AssertionError, match="2 texts"):
+        recommend.encode_text(texts[:2])

@@ -209,12 +209,17 @@ def _text_onnx(model):
         return _TEXT_ONNX[key]
 
 
+# ONNX Runtime encodes one query in 4.1 ms against 9.6, but batches of product texts more slowly (4,000:
+# 15.3-16.0 s against 11.4-13.5 s at batch 128), so only a few texts at a time go through it.
+ONNX_TEXT_MAX = 8
+
+
 def encode_text(texts: Sequence[str], progress: bool = False) -> np.ndarray:
     """Strings -> (n, 384) float32, L2-normalised."""
     model = load_text_model()
-    fast = _text_onnx(model)
+    fast = _text_onnx(model) if len(texts) <= ONNX_TEXT_MAX else None
     if fast is not None:
-        return fast.encode(list(texts), batch_size=128, progress=progress)
+        return fast.encode(list(texts), batch_size=ONNX_TEXT_MAX, progress=progress)
     out = model.encode(list(texts), batch_size=128, show_progress_bar=progress, convert_to_numpy=True,
                        normalize_embeddings=True)
     return np.asarray(out, np.float32).reshape(len(texts), -1)

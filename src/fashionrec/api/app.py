@@ -55,6 +55,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        from fashionrec.recommend import encode_text
+
         rec = recommender
         if rec is None:
             from fashionrec.recommend import Recommender
@@ -70,7 +72,9 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
             faiss.omp_set_num_threads(1)
         except ImportError:
             pass
-        rec.tagger.warm_up()     # the first photo request must not wait for the ONNX export or load
+        # The first photo or text request must not wait for a model to load or export to ONNX.
+        rec.tagger.warm_up()
+        encode_text(["warm up"])
         app.state.service = Service(rec, settings)
         log.info("serving %d items with model %s", len(rec.items), rec.tagger.name)
         yield
