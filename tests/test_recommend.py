@@ -164,6 +164,14 @@ def test_ranking_by_colour_and_by_labels_the_tagger_does_not_know(rec, tmp_path,
     kaftans = [r.add_product(photo, {"articleType": "Kaftan"}) for photo in photos]
     assert "Kaftan" not in r.tagger.classes["articleType"]
     assert r.similar(kaftans[0], k=1)[0].id == kaftans[1]
+    # Per row, the tagger's class index of the label; a label it does not know takes the item's predicted one.
+    codes, classes = r._label_codes("articleType"), r.tagger.classes["articleType"]
+    for item_id in (i, *kaftans):
+        row = r._row[item_id]
+        label = r.items["articleType"].iloc[row]
+        want = label if label in classes else r.items["pred_articleType"].iloc[row]
+        assert classes[codes[row]] == want
+    assert codes.dtype == np.int64 and len(codes) == len(r.items)
 
 
 def test_ids_unknown_to_this_process_are_skipped(rec, tmp_path):

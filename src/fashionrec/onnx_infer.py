@@ -61,6 +61,13 @@ GRAPH_VERSION = "1"
 # packages that define or export layers (a new version may export differently).
 _GRAPH_MODULES = ("fashionrec.models.base", "fashionrec.models.ensemble")
 _GRAPH_PACKAGES = ("torch", "onnx", "onnxscript", "efficientnet-lite-pytorch")
+STORED_SHAPE = (3, 80, 60)      # the graph's input: the catalogue's stored uint8 images
+
+
+def takes(images: torch.Tensor) -> bool:
+    """Whether the exported tagger takes ``images`` as they are (other sizes need PyTorch's resizing)."""
+    return images.dtype == torch.uint8 and images.ndim == 4 and tuple(images.shape[1:]) == STORED_SHAPE
+
 
 def requested_runtime(runtime: str | None = None) -> str:
     """``runtime`` if given, else ``$FASHIONREC_RUNTIME``, else ``auto``; refuses unknown names."""
@@ -139,7 +146,7 @@ def export_graph(model: TaggerNet) -> bytes:
     """``model`` (eval mode, CPU) as a serialised ONNX graph with a dynamic batch size."""
     heads = list(model.heads)
     graph = _Graph(model, heads).eval()
-    example = torch.zeros(2, 3, 80, 60, dtype=torch.uint8)     # batch 2: a batch of 1 would be fixed at 1
+    example = torch.zeros(2, *STORED_SHAPE, dtype=torch.uint8)     # batch 2: a batch of 1 would be fixed at 1
     return _export(graph, (example,), ["images"], ["embedding", *heads], ({0: torch.export.Dim("batch")},),
                    {"fashionrec_model": json.dumps(model.description()), "fashionrec_heads": json.dumps(heads),
                     "input": "uint8 (N, 3, 80, 60) RGB, stored catalogue size"})
@@ -198,9 +205,10 @@ class OnnxTagger:
 
     def __call__(self, images: torch.Tensor, batch_size: int = 256, progress: bool = False,
                  desc: str = "inference") -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        data = images.numpy() if isinstance(images, torch.Tensor) else np.asarray(images)
-        if data.dtype != np.uint8 or data.ndim != 4 or data.shape[1:] != (3, 80, 60):
-            raise ModelError(f"the tagger takes uint8 images of shape (N, 3, 80, 60), got {data.dtype} {data.shape}")
+        if not takes(images):
+            raise ModelError(f"the exported tagger takes uint8 images of shape (N, 3, 80, 60), got {images.dtype} "
+                             f"{tuple(images.shape)}: run other sizes through Tagger.infer")
+        data = images.numpy()
         outs: list[list[np.ndarray]] = [[] for _ in range(1 + len(self.heads))]
         for start in tqdm(range(0, len(data), batch_size), desc=desc, disable=not progress, unit="batch"):
             for acc, out in zip(outs, self.session.run(None, {"images": data[start:start + batch_size]}),

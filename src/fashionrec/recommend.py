@@ -512,10 +512,13 @@ class Recommender:
         """
         key = ("code", head)
         if key not in self._codes:
-            lookup = {c: j for j, c in enumerate(self.tagger.classes.get(head, []))}
-            pred = self.items[f"pred_{head}"] if f"pred_{head}" in self.items else [None] * len(self.items)
-            self._codes[key] = np.array([lookup.get(v, lookup.get(q, -1)) for v, q in zip(self._labels(head), pred,
-                                                                                        strict=True)], np.int64)
+            # Built on the first query that needs it, so by pandas' hash lookup: a Python loop over the 40k
+            # rows made the first photo query take 0.6 s.
+            classes = pd.Index(self.tagger.classes.get(head, []))
+            codes = classes.get_indexer(self._labels(head))
+            if f"pred_{head}" in self.items:
+                codes = np.where(codes >= 0, codes, classes.get_indexer(self.items[f"pred_{head}"]))
+            self._codes[key] = codes.astype(np.int64)
         return self._codes[key]
 
     def _attribute_bonus(self, rows: np.ndarray, query: dict[str, np.ndarray | str]) -> np.ndarray:

@@ -32,7 +32,7 @@ from fashionrec.artifacts import write_json, write_with
 from fashionrec.data import images_to_tensor, preprocess
 from fashionrec.errors import ModelError
 from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, EnsembleNet, ModelSpec, TaggerNet, create_model
-from fashionrec.onnx_infer import OnnxTagger, onnx_tagger, open_runtime, requested_runtime
+from fashionrec.onnx_infer import OnnxTagger, onnx_tagger, open_runtime, requested_runtime, takes
 
 log = logging.getLogger(__name__)
 
@@ -220,8 +220,7 @@ class Tagger:
         The exported graph takes the stored catalogue size only; other sizes run on PyTorch, whose
         preprocessing resizes them as training did.
         """
-        stored = images.dtype == torch.uint8 and tuple(images.shape[1:]) == (3, 80, 60)
-        if stored and self.onnx is not None:
+        if takes(images) and self.onnx is not None:
             feats, probs = self.onnx(images, batch_size=batch_size, progress=progress)
         else:
             feats, probs = run_inference(self.model, images, batch_size=batch_size, progress=progress)
