@@ -57,6 +57,20 @@ def test_onnx_runtime_gives_pytorchs_outputs(name, tmp_path):
             np.testing.assert_allclose(pf[h], ps[h], atol=1e-5)
 
 
+def test_a_model_at_another_input_size_exports_that_size(tmp_path):
+    model = create_model("fashion-cnn", HEADS, input_size=(96, 72)).eval()
+    path = save_checkpoint(model, CLASSES, {"name": "big"}, tmp_path / "big")
+    fast, slow = Tagger.load(path, runtime="onnx"), Tagger.load(path, runtime="torch")
+    assert fast.onnx is not None and (fast.model.spec.height, fast.model.spec.width) == (96, 72)
+    vf, pf = fast.infer(_images(3))
+    vs, ps = slow.infer(_images(3))
+    np.testing.assert_allclose(vf, vs, atol=1e-5)
+    np.testing.assert_allclose(pf["articleType"], ps["articleType"], atol=1e-5)
+    default = Tagger.load(_checkpoint("fashion-cnn", tmp_path), runtime="torch")
+    default.model.load_state_dict(slow.model.state_dict())
+    assert not np.allclose(default.infer(_images(3))[0], vs, atol=1e-4)   # the size changes what it sees
+
+
 def test_the_export_is_cached_per_model_and_described(tmp_path, monkeypatch):
     a = _checkpoint("fashion-cnn", tmp_path, seed=0)
     first = Tagger.load(a, runtime="onnx").onnx

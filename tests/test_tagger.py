@@ -159,6 +159,31 @@ def test_freezing_blocks_a_model_lacks_says_what_to_do(model, n, match):
         freeze_early_layers(create_model(model, 3), n)
 
 
+def test_a_run_at_another_input_size_keeps_it_in_the_checkpoint(tmp_path):
+    out = tmp_path / "big"
+    r = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--epochs", "1",
+                                 "--input-size", "96x72", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    meta = json.loads((out / "weights" / "best.json").read_text())
+    assert (meta["preprocessing"]["height"], meta["preprocessing"]["width"]) == (96, 72)
+    assert meta["config"]["input_size"] == [96, 72]
+    tagger = Tagger.load(out / "weights" / "best.safetensors", runtime="torch")
+    assert (tagger.model.spec.height, tagger.model.spec.width) == (96, 72)
+    seen = []
+    tagger.model.backbone.register_forward_pre_hook(lambda _m, args: seen.append(tuple(args[0].shape[-2:])))
+    tagger.infer(torch.zeros(2, 3, 80, 60, dtype=torch.uint8))
+    assert seen == [(96, 72)]                  # the stored 80x60 photos are resized to the trained size
+
+
+@pytest.mark.parametrize("args, match", [(["--model", "seed-cnn", "--input-size", "96x72"], "80x60 only"),
+                                         (["--input-size", "96"], "HEIGHTxWIDTH"),
+                                         (["--input-size", "8x8"], "32-1024")])
+def test_a_bad_input_size_says_what_to_write(tmp_path, args, match):
+    r = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", *args, "--out", str(tmp_path / "x")])
+    assert r.exit_code != 0 and match in " ".join(r.output.split())
+    assert not (tmp_path / "x" / "weights").exists()
+
+
 @pytest.fixture
 def interrupt_after_one_epoch(monkeypatch):
     """The budget check says "spent" at the first batch of the second epoch, as an interruption would."""

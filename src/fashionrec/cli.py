@@ -121,6 +121,8 @@ def train_cmd(
     device: str | None = typer.Option(None, help="auto, cpu or cuda."),
     seed: int | None = typer.Option(None),
     init: Path | None = typer.Option(None, help="Start from this checkpoint's weights (same model and classes)."),
+    input_size: str | None = typer.Option(None, help="Network input HEIGHTxWIDTH, e.g. 192x144 (default: "
+                                          "the model's own; seed-cnn is fixed at 80x60)."),
     out: Path = typer.Option(Path("runs/train/exp"), help="Run folder."),
     resume: bool = typer.Option(False, help="Continue an interrupted run in --out."),
     nproc: int = typer.Option(1, "--nproc", help="Data-parallel processes on this machine (torchrun, DDP): "
@@ -128,7 +130,7 @@ def train_cmd(
 ) -> None:
     """Train the product-photo tagger (articleType and the other attributes)."""
     from fashionrec.distributed import launched_by_torchrun, relaunch_with_torchrun
-    from fashionrec.train import make_config, train
+    from fashionrec.train import make_config, parse_size, train
 
     if nproc > 1 and not launched_by_torchrun():
         argv = sys.argv[sys.argv.index("train") + 1:]
@@ -139,7 +141,7 @@ def train_cmd(
     try:
         cfg = make_config(profile, model=model, epochs=epochs, batch_size=batch_size, lr=lr, balance=balance,
                           patience=patience, freeze_backbone=freeze_backbone, freeze_blocks=freeze_blocks,
-                          max_minutes=max_minutes,
+                          max_minutes=max_minutes, input_size=parse_size(input_size) if input_size else None,
                           device=device, seed=seed, init=str(init) if init else None)
         result = train(_data_dir(data_dir), cfg, out, resume=resume)
     except FashionrecError as e:

@@ -86,6 +86,9 @@ class TrainConfig:
     threads: int | None = None
     # Start from this checkpoint's weights (same model and classes), e.g. a second, shorter cycle.
     init: str | None = None
+    # Network input (height, width) instead of the model's default; photos are stored at 80x60 and
+    # upsampled, so a larger input gives an ImageNet backbone objects nearer the scale it was trained on.
+    input_size: tuple[int, int] | None = None
 
 PROFILES: dict[str, dict] = {
     # 2 CPU cores, 28 minutes by the clock: the ImageNet-pretrained backbone with its stem and first three
@@ -107,6 +110,14 @@ class TrainResult:
     best_val_macro_f1: float
     test_metrics: dict
     train_seconds: float
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """``"192x144"`` -> (192, 144): height x width, as the checkpoints' preprocessing writes them."""
+    parts = text.lower().replace(" ", "").split("x")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise FashionrecError(f"--input-size {text!r}: write HEIGHTxWIDTH in pixels, e.g. 192x144")
+    return int(parts[0]), int(parts[1])
 
 
 def make_config(profile: str | None = None, **overrides) -> TrainConfig:
@@ -250,7 +261,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     log.info("train %d, val %d, test %d images; %d articleType classes; device %s",
              len(idx["train"]), len(idx["val"]), len(idx["test"]), len(space.classes["articleType"]), device)
 
-    model = create_model(cfg.model, space.sizes(), pretrained=cfg.pretrained).to(device)
+    model = create_model(cfg.model, space.sizes(), pretrained=cfg.pretrained, input_size=cfg.input_size).to(device)
     model = model.to(memory_format=torch.channels_last)     # ``model``: the bare net, saved and evaluated
     prior_seconds, history = 0.0, []
     if cfg.init and not resume:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
@@ -150,12 +151,27 @@ MODEL_SPECS: dict[str, tuple[ModelSpec, Callable[[bool], tuple[nn.Module, int]]]
 }
 
 
+# Models whose dense layers fix the input size (no global pooling).
+FIXED_INPUT = {"seed-cnn"}
+
+
 def create_model(name: str, num_classes: int | dict[str, int], pretrained: bool = False,
-                 dropout: float = 0.2) -> TaggerNet:
-    """Build model ``name`` with one head per entry of ``num_classes`` (an int means articleType only)."""
+                 dropout: float = 0.2, input_size: tuple[int, int] | None = None) -> TaggerNet:
+    """Build model ``name`` with one head per entry of ``num_classes`` (an int means articleType only).
+
+    ``input_size`` (height, width) replaces the model's default input size in its spec.
+    """
     if name not in MODEL_SPECS:
         raise ModelError(f"unknown model {name!r}; choose one of {sorted(MODEL_SPECS)}")
     heads = {"articleType": num_classes} if isinstance(num_classes, int) else dict(num_classes)
     spec, build = MODEL_SPECS[name]
+    if input_size is not None and tuple(input_size) != (spec.height, spec.width):
+        h, w = (int(v) for v in input_size)
+        if name in FIXED_INPUT:
+            raise ModelError(f"{name} takes {spec.height}x{spec.width} only (its dense layers fix the input "
+                             "size); drop --input-size or choose another model")
+        if not (32 <= h <= 1024 and 32 <= w <= 1024):
+            raise ModelError(f"input size {h}x{w} is out of range: height and width must be 32-1024 pixels")
+        spec = dataclasses.replace(spec, height=h, width=w)
     backbone, dim = build(pretrained)
     return TaggerNet(spec, backbone, dim, heads, dropout=dropout)
