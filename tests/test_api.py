@@ -6,6 +6,7 @@ as a 4xx JSON error with a readable ``detail`` (never a 5xx).
 
 from __future__ import annotations
 
+import asyncio
 import io
 import shutil
 from pathlib import Path
@@ -275,6 +276,41 @@ def test_oversize_upload_is_413(client, index_dir):
     with TestClient(small) as c:
         r = c.post("/api/classify", files={"file": ("big.jpg", b"\xff\xd8" + b"\0" * 70_000)})
         assert "MB" in assert_error(r, 413)
+
+
+def test_a_chunked_upload_without_length_is_cut_off_at_the_limit(client, index_dir):
+    small = create_app(Settings(index_dir=index_dir, max_upload_mb=0.05), recommender=client.app.state.service.rec)
+
+    def body():      # multipart by hand, streamed: no Content-Length header, so only counting can stop it
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.jpg"\r\n\r\n'
+        for _ in range(100):
+            yield b"\0" * 65536
+        yield b"\r\n--b--\r\n"
+
+    with TestClient(small) as c:
+        r = c.post("/api/search/image", content=body(), headers={"content-type": "multipart/form-data; boundary=b"})
+        assert "FASHIONREC_MAX_UPLOAD_MB" in assert_error(r, 413)
+
+
+def test_the_upload_limit_stops_reading_a_stream_once_it_is_over():
+    from fastapi import HTTPException
+
+    from fashionrec.api.app import UploadLimit
+
+    pulled = []
+
+    async def receive():              # 50 chunks of 1,000 bytes
+        pulled.append(1)
+        return {"type": "http.request", "body": b"x" * 1000, "more_body": len(pulled) < 50}
+
+    async def parser(scope, receive, send):
+        while (await receive())["more_body"]:
+            pass
+
+    scope = {"type": "http", "method": "POST", "path": "/api/search/image", "headers": []}
+    with pytest.raises(HTTPException) as e:
+        asyncio.run(UploadLimit(parser, limit=5000, message="too big")(scope, receive, None))
+    assert e.value.status_code == 413 and e.value.detail == "too big" and len(pulled) == 6
 
 
 @pytest.mark.parametrize("path", [

@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 
 from fashionrec.api.deps import PayloadTooLarge, Service
 from fashionrec.api.routes import ALL_ROUTERS
@@ -42,6 +43,38 @@ def _status_handler(status: int):
         return _json(status, str(exc))
 
     return handler
+
+
+class UploadLimit:
+    """Refuse an upload over ``limit`` bytes before the multipart parser spools it to disk.
+
+    A declared Content-Length over the limit is answered at once. A body sent without one (chunked) is
+    counted as it arrives and cut off with the same 413; before, only the header was checked, so such a
+    body was spooled whole before ``read_image`` refused it. Multipart overhead gets 64 KiB of slack in
+    ``limit``. Plain ASGI, as it must see the body's chunks, not a finished request.
+    """
+
+    def __init__(self, app, limit: int, message: str):
+        self.app, self.limit, self.message = app, limit, message
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in UPLOAD_PATHS:
+            return await self.app(scope, receive, send)
+        length = Headers(scope=scope).get("content-length")
+        if length and length.isdigit() and int(length) > self.limit:
+            return await _json(413, self.message)(scope, receive, send)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                # FastAPI re-raises an HTTPException from body parsing; its handler answers JSON detail.
+                raise HTTPException(413, self.message)
+            return message
+
+        await self.app(scope, counted, send)
 
 
 def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
@@ -83,15 +116,9 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
                   description="Tag fashion photos and recommend similar items and outfits.")
     app.state.settings = settings
 
-    @app.middleware("http")
-    async def reject_huge_bodies(request: Request, call_next):
-        # Refuse before the multipart parser spools the body: multipart overhead gets 64 KiB of slack.
-        length = request.headers.get("content-length")
-        if request.method == "POST" and request.url.path in UPLOAD_PATHS and length and length.isdigit() \
-                and int(length) > settings.max_upload_bytes + 65536:
-            return _json(413, f"upload is over the limit of {settings.max_upload_mb:g} MB "
-                              "(set FASHIONREC_MAX_UPLOAD_MB to change it)")
-        return await call_next(request)
+    app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + 65536,
+                       message=f"upload is over the limit of {settings.max_upload_mb:g} MB "
+                               "(set FASHIONREC_MAX_UPLOAD_MB to change it)")
 
     # Domain errors carry messages written for the user; only their status differs.
     for exc_type, status in ((NotFoundError, 404), (BadInputError, 422), (PayloadTooLarge, 413),
