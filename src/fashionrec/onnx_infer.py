@@ -61,7 +61,7 @@ GRAPH_VERSION = "1"
 # packages that define or export layers (a new version may export differently).
 _GRAPH_MODULES = ("fashionrec.models.base", "fashionrec.models.ensemble")
 _GRAPH_PACKAGES = ("torch", "onnx", "onnxscript", "efficientnet-lite-pytorch")
-STORED_SHAPE = (3, 80, 60)      # the graph's input: the catalogue's stored uint8 images
+STORED_SHAPE = (3, data.STORE_HEIGHT, data.STORE_WIDTH)      # the graph's input: stored uint8 images
 
 
 def takes(images: torch.Tensor) -> bool:

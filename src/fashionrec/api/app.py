@@ -116,9 +116,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
                   description="Tag fashion photos and recommend similar items and outfits.")
     app.state.settings = settings
 
-    app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + 65536,
-                       message=f"upload is over the limit of {settings.max_upload_mb:g} MB "
-                               "(set FASHIONREC_MAX_UPLOAD_MB to change it)")
+    app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + 65536, message=settings.upload_too_large)
 
     # Domain errors carry messages written for the user; only their status differs.
     for exc_type, status in ((NotFoundError, 404), (BadInputError, 422), (PayloadTooLarge, 413),

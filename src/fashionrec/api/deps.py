@@ -124,8 +124,7 @@ def read_image(file: UploadFile, settings: Settings) -> Image.Image:
     limit = settings.max_upload_bytes
     data = file.file.read(limit + 1)
     if len(data) > limit:
-        raise PayloadTooLarge(f"upload is over the limit of {settings.max_upload_mb:g} MB "
-                              "(set FASHIONREC_MAX_UPLOAD_MB to change it)")
+        raise PayloadTooLarge(settings.upload_too_large)
     if not data:
         raise BadInputError(f"the uploaded file {file.filename!r} is empty; send a JPEG, PNG or WebP photo")
     try:

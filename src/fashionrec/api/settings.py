@@ -34,3 +34,8 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def upload_too_large(self) -> str:
+        """What an upload over the limit is told, wherever it is caught."""
+        return f"upload is over the limit of {self.max_upload_mb:g} MB (set FASHIONREC_MAX_UPLOAD_MB to change it)"
