@@ -6,6 +6,7 @@ the file input and see predictions, search text. Screenshots (desktop and phone 
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import threading
@@ -128,6 +129,17 @@ def test_browse_filter_and_open_a_product(server, page):
     assert page.locator("#similar .card").count() > 0
 
 
+def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
+    page.goto(server + "/")
+    page.focus("select[name=gender]")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert "gender=" not in page.url            # moving through the options loads nothing
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "gender=" in page.url and page.locator("#grid .card").count() > 0
+
+
 def test_text_search(server, page):
     page.goto(server + "/")
     page.fill("input[name=q]", "watch")
@@ -147,6 +159,12 @@ def test_upload_a_photo(server, page, fixture_dir):
     assert page.locator("#predicted .chip[data-head=articleType]").inner_text().startswith("Type:")
     assert page.locator("#upload-similar .card").count() > 0
     page.shot("upload-result")
+    chips = page.locator("#predicted").inner_text()
+    page.locator("#upload-similar .card").first.click()     # open a result, then come back
+    page.wait_for_url("**/item/**")
+    page.go_back()
+    page.wait_for_selector("#upload-result:not([hidden])")
+    assert page.locator("#predicted").inner_text() == chips and page.locator("#upload-similar .card").count() > 0
 
     bad = ARTIFACTS / "not-an-image.jpg"
     bad.write_text("hello")
@@ -165,3 +183,31 @@ def test_artifacts_dir_is_ignored():
     root = Path(__file__).resolve().parents[1]
     if shutil.which("git") and (root / ".gitignore").exists():
         assert "tests/artifacts/" in (root / ".gitignore").read_text()
+
+
+def test_only_the_newest_upload_fills_the_page(server, page, fixture_dir):
+    photos = [p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000]
+    first, second = photos[0], photos[-1]
+    page.goto(server + "/upload")
+    page.set_input_files("#file", str(second))
+    page.wait_for_selector("#upload-result:not([hidden])")
+    expected = page.locator("#upload-similar").inner_html()
+
+    held = []
+
+    def hold_the_first(route):        # the first upload answers last, as a slow big photo would
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/search/image**", hold_the_first)
+    page.evaluate("document.getElementById('upload-similar').innerHTML = ''")
+    page.set_input_files("#file", str(first))
+    with page.expect_response("**/api/search/image**"):
+        page.set_input_files("#file", str(second))
+    page.wait_for_function("html => document.getElementById('upload-similar').innerHTML === html", arg=expected)
+    with contextlib.suppress(Exception):     # the page may have cancelled that request already
+        held[0].continue_()
+    page.wait_for_timeout(500)
+    assert page.locator("#upload-similar").inner_html() == expected

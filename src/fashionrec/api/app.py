@@ -2,7 +2,8 @@
 
 Every error leaves as JSON ``{"detail": "..."}``: domain errors map to 4xx (NotFoundError 404,
 BadInputError 422, other FashionrecError 400), oversize uploads to 413, and anything unexpected to a
-logged 500.
+logged 500. A browser asking for a web page (GET, ``Accept: text/html``, not under ``/api/``) gets the
+same message as an HTML page of the UI instead.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fashionrec.api.deps import PayloadTooLarge, Service
 from fashionrec.api.routes import ALL_ROUTERS
-from fashionrec.api.routes.pages import WEB
+from fashionrec.api.routes.pages import WEB, templates
 from fashionrec.api.settings import Settings
 from fashionrec.errors import BadInputError, FashionrecError, NotFoundError
 
@@ -38,9 +40,25 @@ def _json(status: int, detail: str, headers: dict | None = None) -> JSONResponse
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
 
+# What a shopper reads above the message when a page cannot be shown.
+PAGE_TITLES = {404: "Not found", 413: "Too large", 422: "That address is not valid"}
+
+
+def _wants_page(request: Request) -> bool:
+    return (request.method == "GET" and not request.url.path.startswith("/api/")
+            and "text/html" in request.headers.get("accept", ""))
+
+
+def _error(request: Request, status: int, detail: str, headers: dict | None = None):
+    if _wants_page(request):
+        return templates.TemplateResponse(request, "message.html", {
+            "title": PAGE_TITLES.get(status, "Something went wrong"), "message": detail}, status_code=status)
+    return _json(status, detail, headers)
+
+
 def _status_handler(status: int):
     async def handler(request: Request, exc: Exception):
-        return _json(status, str(exc))
+        return _error(request, status, str(exc))
 
     return handler
 
@@ -125,12 +143,19 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        return _json(422, _validation_message(exc))
+        return _error(request, 422, _validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        detail = exc.detail
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"nothing is served at {request.url.path}"
+        return _error(request, exc.status_code, str(detail), exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _json(500, f"internal error ({type(exc).__name__}); see the server log")
+        return _error(request, 500, f"internal error ({type(exc).__name__}); see the server log")
 
     for router in ALL_ROUTERS:
         app.include_router(router)

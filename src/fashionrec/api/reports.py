@@ -53,14 +53,18 @@ def safe_file(folder: Path | None, name: str) -> Path | None:
     return path
 
 
-def markdown_to_html(text: str) -> str:
-    """Just enough Markdown for our reports: headings, tables, lists, paragraphs, `code` and **bold**."""
+LONG_TABLE = 25   # rows; a longer table (per-class metrics) starts folded
+
+
+def markdown_to_html(text: str, base: str = "") -> str:
+    """Just enough Markdown for our reports: headings, tables, lists, paragraphs, `code`, **bold** and
+    images, whose file names are made relative to ``base`` (the URL the report's folder is served at)."""
 
     def inline(s: str) -> str:
         s = html.escape(s)
         s = re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
         s = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", s)
-        return re.sub(r"!\[([^\]]*)\]\(([A-Za-z0-9_.-]+)\)", r"<img alt='\1' src='\2'>", s)
+        return re.sub(r"!\[([^\]]*)\]\(([A-Za-z0-9_.-]+)\)", lambda m: f"<img alt='{m[1]}' src='{base}{m[2]}'>", s)
 
     out, table, listing = [], [], False
     for line in text.splitlines() + [""]:
@@ -71,10 +75,13 @@ def markdown_to_html(text: str) -> str:
             continue
         if table:
             head, *rows = table
-            out.append("<div class='table-wrap'><table><thead><tr>"
-                       + "".join(f"<th>{inline(c)}</th>" for c in head) + "</tr></thead><tbody>"
-                       + "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in rows)
-                       + "</tbody></table></div>")
+            body = ("<div class='table-wrap'><table><thead><tr>"
+                    + "".join(f"<th>{inline(c)}</th>" for c in head) + "</tr></thead><tbody>"
+                    + "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in rows)
+                    + "</tbody></table></div>")
+            if len(rows) > LONG_TABLE:
+                body = f"<details><summary>Show all {len(rows)} rows</summary>{body}</details>"
+            out.append(body)
             table = []
         if line.startswith(("- ", "* ")):
             if not listing:

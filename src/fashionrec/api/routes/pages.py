@@ -20,6 +20,8 @@ WEB = Path(__file__).resolve().parents[2] / "web"
 templates = Jinja2Templates(directory=WEB / "templates")
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 24
+MAX_QUERY = 200
+CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with no word match goes
 # What shoppers read instead of the catalogue's column names.
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
           "articleType": "Type", "baseColour": "Colour", "usage": "Usage", "season": "Season"}
@@ -30,7 +32,7 @@ templates.env.globals["labels"] = LABELS
 def catalogue_page(
     request: Request,
     service: ServiceDep,
-    q: Annotated[str, Query(max_length=200)] = "",
+    q: Annotated[str, Query(max_length=MAX_QUERY)] = "",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ):
     # Filters come straight from the query string; a value the catalogue lacks is dropped with a notice
@@ -40,31 +42,39 @@ def catalogue_page(
         value = (request.query_params.get(key) or "").strip()
         if not value:
             continue
-        if value in service.filter_values.get(key, []):
-            chosen[key] = value
+        canonical = service.rec.canonical_value(key, value)
+        if canonical is not None:
+            chosen[key] = canonical
         else:
-            notices.append(f"No {key} called {value!r}; that filter was ignored.")
+            notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
+    query = q.strip()
+    offset = (page - 1) * PAGE_SIZE
+    closest = False
     with service.lock.read():
-        total, items = service.rec.browse(chosen or None, q.strip() or None, offset=(page - 1) * PAGE_SIZE,
-                                          limit=PAGE_SIZE)
-        if q.strip() and total == 0 and page == 1:
+        total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
+        if query and total == 0:
             # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
-            # answer with the semantic text search instead of an empty page.
-            items = [r.item for r in service.rec.search_text(q.strip(), k=PAGE_SIZE, filters=chosen or None)]
-            total = len(items)
-            if items:
-                notices.append(f"No product name contains {q.strip()!r}; these are the closest matches.")
+            # answer with the semantic text search instead of an empty page, a few pages deep.
+            found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None)]
+            total, items, closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
     pages = max(1, -(-total // PAGE_SIZE))
 
     def page_url(n: int) -> str:
-        return "/?" + urlencode({**chosen, **({"q": q} if q else {}), "page": n})
+        return "/?" + urlencode({**chosen, **({"q": query} if query else {}), "page": n})
 
+    if page > pages:
+        # An old link past the end (the catalogue or the filters changed): show the last page.
+        return RedirectResponse(page_url(pages), status_code=303)
+    if closest:
+        notices.append(f"No product matches every word of {query!r}; these are the {total} closest matches.")
     return templates.TemplateResponse(request, "catalogue.html", {
         "items": [to_item(d) for d in items], "total": total, "page": page, "pages": pages,
         "prev_url": page_url(page - 1) if page > 1 else None,
         "next_url": page_url(page + 1) if page < pages else None,
         "filters": {k: service.filter_values.get(k, []) for k in FILTER_KEYS},
-        "chosen": chosen, "q": q, "notices": notices,
+        "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
+        "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if closest
+                       else f"{total:,} item{'' if total == 1 else 's'}"),
     })
 
 
@@ -76,7 +86,7 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
         except NotFoundError as e:
             return templates.TemplateResponse(request, "message.html", {"title": "Not found", "message": str(e)},
                                               status_code=404)
-        similar = [to_rec(r) for r in service.rec.similar(item_id, k=8)]
+        similar = [to_rec(r) for r in service.rec.similar(item_id, k=12)]
         outfit = [to_rec(r) for r in service.rec.complete_the_look(item_id, k=4)]
     item = to_item(raw, item_id)
     rows = []
@@ -100,7 +110,7 @@ def reports_page(request: Request, service: ServiceDep, settings: SettingsDep):
     return templates.TemplateResponse(request, "reports.html", {
         "eda": eda_dir(settings.reports_dir) is not None,
         "model": model,
-        "model_html": markdown_to_html(model.markdown) if model else None,
+        "model_html": markdown_to_html(model.markdown, base="/reports/model/") if model else None,
         "model_name": service.rec.tagger.name,
         "reports_dir": str(settings.reports_dir),
     })

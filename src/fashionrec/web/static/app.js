@@ -1,8 +1,16 @@
 // Small progressive enhancements: auto-submit filters, and the drag-and-drop photo search.
 (function () {
   "use strict";
+  // A pointer choice applies at once; with the keyboard, arrow keys only move through the options and
+  // Enter applies them, so a keyboard user can reach every value without a page load per step.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
-    sel.addEventListener("change", function () { sel.form.submit(); });
+    var byKey = false;
+    sel.addEventListener("keydown", function (e) {
+      byKey = true;
+      if (e.key === "Enter") { e.preventDefault(); sel.form.submit(); }
+    });
+    sel.addEventListener("pointerdown", function () { byKey = false; });
+    sel.addEventListener("change", function () { if (!byKey) sel.form.submit(); });
   });
 
   var drop = document.getElementById("drop");
@@ -30,34 +38,74 @@
     errorBox.hidden = false;
     result.hidden = true;
   }
+  var latest = 0;        // only the newest upload may fill the page
+  var inflight = null;
+  var labels = { articleType: "Type", baseColour: "Colour", gender: "Gender", usage: "Usage",
+    season: "Season", subCategory: "Group", masterCategory: "Category" };
+  var order = ["articleType", "baseColour", "gender", "usage", "season", "subCategory", "masterCategory"];
+  var UNSURE = 0.3;      // below this the type chip comes with a warning
+  function render(json, previewSrc) {
+    if (previewSrc) { preview.src = previewSrc; preview.hidden = false; }
+    var chips = order.filter(function (h) { return json.predicted[h]; }).map(function (h) {
+      var top = json.predicted[h][0];
+      return '<span class="chip" data-head="' + h + '">' + esc(labels[h] || h) + ': <b>' + esc(top.label) +
+        '</b> <span>' + Math.round(top.prob * 100) + '%</span></span>';
+    });
+    document.getElementById("predicted").innerHTML = chips.join("");
+    var type = json.predicted.articleType && json.predicted.articleType[0];
+    var unsure = document.getElementById("unsure");
+    unsure.hidden = !(type && type.prob < UNSURE);
+    document.getElementById("upload-similar").innerHTML = json.results.map(card).join("");
+    result.hidden = false;
+  }
+  function thumbnail(img) {
+    // A small copy of the photo, so the results can be shown again after Back.
+    if (!img.complete || !img.naturalWidth) return null;
+    try {
+      var c = document.createElement("canvas"), scale = Math.min(1, 240 / Math.max(img.naturalWidth, img.naturalHeight));
+      c.width = Math.max(1, Math.round(img.naturalWidth * scale));
+      c.height = Math.max(1, Math.round(img.naturalHeight * scale));
+      c.getContext("2d").drawImage(img, 0, 0, c.width, c.height);
+      return c.toDataURL("image/jpeg", 0.85);
+    } catch (e) { return null; }
+  }
   function send(file) {
     if (!file) return;
+    var mine = ++latest;
+    try { sessionStorage.removeItem("fashionrec-upload"); } catch (e) { /* storage off */ }
+    if (inflight) inflight.abort();
+    inflight = typeof AbortController === "function" ? new AbortController() : null;
     errorBox.hidden = true;
+    result.hidden = true;
     preview.src = URL.createObjectURL(file);
     preview.hidden = false;
     drop.classList.add("loading");
     var body = new FormData();
     body.append("file", file);
-    fetch("/api/search/image?k=12", { method: "POST", body: body })
+    fetch("/api/search/image?k=12", { method: "POST", body: body, signal: inflight && inflight.signal })
       .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }); })
       .then(function (res) {
+        if (mine !== latest) return;
         if (!res.ok) { showError(res.json.detail || "The photo could not be used."); return; }
-        var labels = { articleType: "Type", baseColour: "Colour", gender: "Gender", usage: "Usage",
-          season: "Season", subCategory: "Group", masterCategory: "Category" };
-        var order = ["articleType", "baseColour", "gender", "usage", "season", "subCategory", "masterCategory"];
-        var chips = order.filter(function (h) { return res.json.predicted[h]; }).map(function (h) {
-          var top = res.json.predicted[h][0];
-          return '<span class="chip" data-head="' + h + '">' + esc(labels[h] || h) + ': <b>' + esc(top.label) +
-            '</b> <span>' + Math.round(top.prob * 100) + '%</span></span>';
-        });
-        document.getElementById("predicted").innerHTML = chips.join("");
-        document.getElementById("upload-similar").innerHTML = res.json.results.map(card).join("");
-        result.hidden = false;
+        render(res.json);
+        try {
+          sessionStorage.setItem("fashionrec-upload", JSON.stringify({ json: res.json, preview: thumbnail(preview) }));
+        } catch (e) { /* storage full or off: Back just shows the empty page */ }
       })
-      .catch(function (e) { showError("Upload failed: " + e); })
-      .finally(function () { drop.classList.remove("loading"); });
+      .catch(function (e) {
+        if (mine !== latest || (e && e.name === "AbortError")) return;
+        showError("Upload failed: " + e);
+      })
+      .finally(function () { if (mine === latest) drop.classList.remove("loading"); });
   }
-  input.addEventListener("change", function () { send(input.files[0]); });
+  input.addEventListener("change", function () {
+    send(input.files[0]);
+    input.value = "";  // choosing the same file again (say, after an error) must upload it again
+  });
+  try {
+    var saved = JSON.parse(sessionStorage.getItem("fashionrec-upload") || "null");
+    if (saved && saved.json) render(saved.json, saved.preview);
+  } catch (e) { /* nothing saved */ }
   ["dragenter", "dragover"].forEach(function (ev) {
     drop.addEventListener(ev, function (e) { e.preventDefault(); drop.classList.add("over"); });
   });
