@@ -68,7 +68,8 @@ def reports_dir(tmp_path_factory) -> Path:
     (d / "eda" / "report.html").write_text("<html><body><h1>EDA of the catalogue</h1></body></html>")
     test = d / "train" / "test-run" / "test"
     test.mkdir(parents=True)
-    (test / "report.md").write_text("# Test report\n\n| metric | value |\n|---|---|\n| accuracy | 0.5 |\n")
+    (test / "report.md").write_text("# Test report\n\n| metric | value |\n|---|---|\n| accuracy | 0.5 |\n\n"
+                                    "![confusion matrix](confusion.png)\n")
     Image.new("RGB", (20, 10), "red").save(test / "confusion.png")
     return d
 
@@ -214,6 +215,35 @@ def test_reports(client):
     assert client.get("/reports/model/report.py").status_code == 404
 
 
+def test_a_browser_gets_pages_not_json(client):
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    bad = client.get("/", params={"page": "abc"}, headers=html)
+    assert bad.status_code == 422 and "<html" in bad.text and "That address is not valid" in bad.text
+    assert_error(client.get("/", params={"page": "abc"}), 422)          # an API client still gets JSON
+    missing = client.get("/nope", headers=html)
+    assert missing.status_code == 404 and "<html" in missing.text and "/nope" in missing.text
+    assert "/nope" in assert_error(client.get("/nope"), 404)
+    assert_error(client.get("/api/nope", headers=html), 404)          # never an HTML page under /api/
+    # A page past the end (an old link) shows the last page instead of "nothing matches".
+    last = client.get("/", params={"page": 9999}, follow_redirects=False)
+    assert last.status_code == 303 and "page=" in last.headers["location"]
+    assert client.get("/", params={"page": 9999}).status_code == 200
+    # Filter values in any case; the search box cannot send more than the server takes.
+    men = client.get("/", params={"gender": "men"}).text
+    assert "was ignored" not in men and '<option value="Men" selected' in men
+    assert 'maxlength="200"' in client.get("/").text
+
+
+def test_report_images_point_at_the_report_folder(client):
+    text = client.get("/reports").text
+    assert "src='/reports/model/confusion.png'" in text and "src='confusion.png'" not in text
+
+
+def test_an_upload_error_names_no_python_objects(client):
+    detail = assert_error(client.post("/api/search/image", files={"file": ("notes.txt", b"hello", "text/plain")}), 422)
+    assert "notes.txt" in detail and "BytesIO" not in detail and "0x" not in detail
+
+
 def test_reports_absent_say_so(index_dir, tmp_path, client):
     app = create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=client.app.state.service.rec)
     with TestClient(app) as c:
@@ -263,7 +293,7 @@ def test_bad_uploads(client, url, photo, fixture_dir):
     assert_error(post(photo[: len(photo) // 2]), 422)  # truncated JPEG
     assert_error(post((fixture_dir / "images" / "51730.jpg").read_bytes()), 422)  # a text file named .jpg
     assert "pixels" in assert_error(post(png_bytes((7000, 7000)), "big.png"), 413, 422)  # 49 Mpx > 40 Mpx
-    assert_error(post(png_bytes((20000, 20000)), "bomb.png"), 413, 422)  # 400 Mpx decompression bomb
+    assert "over the limit" in assert_error(post(png_bytes((20000, 20000)), "bomb.png"), 413)  # 400 Mpx bomb
     assert_error(client.post(url), 422)  # no file field at all
     assert_error(client.post(url, data={"file": "just text"}), 422)
 
@@ -352,6 +382,9 @@ def test_add_item_needs_key_and_survives_restart(index_dir, tmp_path, photo, fix
         assert_error(c.post("/api/items", files=files, data={**meta, "year": "soon"},
                             headers={"X-API-Key": KEY}), 422)
         assert_error(c.post("/api/items", files=files, data={"gender": "Men"}, headers={"X-API-Key": KEY}), 422)
+        blank = assert_error(c.post("/api/items", files=files, data={**meta, "productDisplayName": "   "},
+                                    headers={"X-API-Key": KEY}), 422)
+        assert "blank" in blank
         r = c.post("/api/items", files=files, data=meta, headers={"X-API-Key": KEY})
         assert r.status_code == 201, r.text
         new_id = r.json()["id"]
@@ -368,10 +401,14 @@ def test_add_item_needs_key_and_survives_restart(index_dir, tmp_path, photo, fix
     assert new_id in Recommender.load(live).items.index
 
 
-def test_service_on_milvus_backend(tmp_path, photo, fixture_catalog):
+def test_service_on_milvus_backend(tmp_path, fixture_dir, ids, fixture_catalog):
     """`serve` on a Milvus index: filters pushed down, a product added through the API survives a restart."""
     from _recs_support import index_copy
 
+    # A photo of a new product, not a copy of a catalogue photo: results show one of two identical photos.
+    buf = io.BytesIO()
+    Image.open(fixture_dir / "images" / f"{ids[0]}.jpg").convert("RGB").rotate(90, expand=True).save(buf, "JPEG")
+    photo = buf.getvalue()
     live = index_copy(tmp_path / "index", "milvus")
     settings = Settings(index_dir=live, api_key=KEY)
     with TestClient(create_app(settings)) as c:
@@ -414,3 +451,43 @@ def test_startup_opens_the_taggers_onnx_session(client):
     tagger = client.app.state.service.rec.tagger
     assert "_onnx_session" in tagger.__dict__ and tagger.onnx is not None
     assert any(encoder is not None for encoder in recommend._TEXT_ONNX.values())     # and the text encoder's
+
+
+def test_a_waiting_writer_goes_before_new_readers():
+    """Steady searches must not keep a product add waiting: readers arriving after a writer queue behind it."""
+    import threading
+    import time
+
+    from fashionrec.api.deps import RWLock
+
+    lock, order = RWLock(), []
+    first_reader_in, release_first = threading.Event(), threading.Event()
+
+    def first_reader():
+        with lock.read():
+            first_reader_in.set()
+            release_first.wait(5)
+
+    def writer():
+        with lock.write():
+            order.append("write")
+
+    def late_reader():
+        with lock.read():
+            order.append("late read")
+
+    threads = [threading.Thread(target=first_reader)]
+    threads[0].start()
+    assert first_reader_in.wait(5)
+    threads.append(threading.Thread(target=writer))
+    threads[1].start()
+    while not lock._writers_waiting:        # the writer is queued behind the first reader
+        time.sleep(0.01)
+    threads.append(threading.Thread(target=late_reader))
+    threads[2].start()
+    time.sleep(0.1)
+    assert order == []                      # the late reader waits too, behind the writer
+    release_first.set()
+    for t in threads:
+        t.join(5)
+    assert order == ["write", "late read"]

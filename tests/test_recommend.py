@@ -1,5 +1,6 @@
 """Recommender on the fixture catalogue with a tiny random model, on FAISS and on Milvus Lite (built once each)."""
 
+import dataclasses
 import json
 import shutil
 
@@ -338,3 +339,93 @@ def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_pat
     with pytest.raises(ModelError, match="now missing.*shipped model"):
         Recommender.load(index)
     assert Recommender.load(index, twin).tagger.name == "renamed"
+
+
+def test_browse_matches_whole_words_in_any_order(rec):
+    def names(q):
+        total, page = rec.browse(q=q, limit=10_000)
+        return total, {p["id"] for p in page}
+
+    # "men" starts a word of Men's products, never the inside of "Women".
+    total, found = names("men")
+    women = [rec.item(i) for i in found if rec.item(i)["gender"] == "Women"]
+    assert total > 0 and all(" men" in f" {w['productDisplayName']}".lower() for w in women)
+    assert names("blue jeans") == names("JEANS Blue") and names("blue jeans")[0] > 0
+    assert names("t-shirt") == names("tshirt")        # hyphens do not matter
+    assert names("zzzz")[0] == 0
+
+
+def test_results_show_one_of_two_listings_with_the_same_photo(tmp_path):
+    d = index_copy(tmp_path / "index", "faiss")
+    r = Recommender.load(d, tiny_tagger_path())
+    src = _some_id(r, articleType="Tshirts")
+    image = Image.open(r.image_path(src))
+    twin = r.add_product(image, {"productDisplayName": "The same T-shirt listed again"})
+    _, recs = r.similar_to_image(image, k=6)
+    ids = [x.id for x in recs]
+    assert len(ids) == 6 and len({src, twin} & set(ids)) == 1
+    vecs = np.stack([r.vector(i) for i in ids])
+    assert (np.triu(vecs @ vecs.T, 1) <= 0.995).all()      # no two results are the same photo
+
+
+def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path):
+    d = index_copy(tmp_path / "index", "faiss")
+    r = Recommender.load(d, tiny_tagger_path())
+    image = Image.open(r.image_path(_some_id(r, articleType="Tshirts")))
+    meta = {"gender": "Men", "masterCategory": "Personal Care", "usage": "Casual", "baseColour": "White"}
+    deo = r.add_product(image, {**meta, "productDisplayName": "Deo", "subCategory": "Fragrance",
+                                "articleType": "Deodorant"})
+    cream = r.add_product(image.rotate(90, expand=True), {
+        **meta, "productDisplayName": "Cream", "subCategory": "Skin Care", "articleType": "Face Moisturisers"})
+    recs = r.complete_the_look(deo, k=4)
+    assert [x.id for x in recs] == [cream]          # no T-shirt or jeans for a deodorant
+    assert "Skin Care for a Casual Men Fragrance" in recs[0].reason
+
+
+def test_saving_never_overwrites_an_index_rebuilt_meanwhile(tmp_path):
+    d = index_copy(tmp_path / "index", "faiss")
+    server = Recommender.load(d, tiny_tagger_path())           # a running `fashionrec serve`
+    cat = fixture_catalog()
+    fewer = dataclasses.replace(cat, table=cat.table.iloc[:60].copy())      # the catalogue changed: rebuilt
+    Recommender.build(fewer, Tagger.load(tiny_tagger_path()), d, progress=False)
+    rebuilt = len(Recommender.load(d, tiny_tagger_path()))
+    image = Image.open(server.image_path(int(server.items["id"].iloc[0])))
+    with pytest.raises(IndexError_, match="changed on disk since it was loaded"):
+        server.add_product(image, {"productDisplayName": "added by the stale server"})
+    assert len(Recommender.load(d, tiny_tagger_path())) == rebuilt
+
+
+def test_a_save_that_fails_part_way_leaves_the_previous_folder_whole(tmp_path, monkeypatch):
+    import fashionrec.recommend as recommend_module
+
+    d = index_copy(tmp_path / "index", "faiss")
+    r = Recommender.load(d, tiny_tagger_path())
+    n = len(r)
+    real_save, calls = np.save, []
+
+    def full_disk(f, arr, *a, **k):       # the second array (text embeddings) does not fit
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_save(f, arr, *a, **k)
+
+    monkeypatch.setattr(recommend_module.np, "save", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        r.add_product(Image.open(r.image_path(int(r.items["id"].iloc[0]))), {"productDisplayName": "x"})
+    monkeypatch.undo()
+    again = Recommender.load(d, tiny_tagger_path())
+    assert len(again) == n and not list(d.glob(".staging.*"))
+    r.add_product(Image.open(r.image_path(int(r.items["id"].iloc[1]))), {"productDisplayName": "y"})
+    assert len(Recommender.load(d, tiny_tagger_path())) == n + 1   # the same object saves fine afterwards
+
+
+def test_an_added_product_is_stored_as_the_catalogue_spells_it(tmp_path):
+    d = index_copy(tmp_path / "index", "faiss")
+    r = Recommender.load(d, tiny_tagger_path())
+    image = Image.open(r.image_path(_some_id(r, articleType="Jeans")))
+    new = r.add_product(image, {"productDisplayName": " Sloppy jeans ", "gender": "men ", "articleType": "jeans"})
+    item = r.item(new)
+    assert (item["productDisplayName"], item["gender"], item["articleType"]) == ("Sloppy jeans", "Men", "Jeans")
+    # The levels above the type follow the type, not the tagger's separate guesses.
+    assert (item["subCategory"], item["masterCategory"]) == ("Bottomwear", "Apparel")
+    assert new in {x["id"] for x in r.browse({"gender": "Men", "articleType": "Jeans"}, limit=1000)[1]}

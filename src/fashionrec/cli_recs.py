@@ -33,14 +33,16 @@ TypeOpt = typer.Option(None, "--article-type", help="Filter: articleType, e.g. T
 ColourOpt = typer.Option(None, "--colour", help="Filter: baseColour, e.g. Blue.")
 SubOpt = typer.Option(None, "--sub-category", help="Filter: subCategory, e.g. Topwear.")
 UsageOpt = typer.Option(None, "--usage", help="Filter: usage, e.g. Casual.")
+MasterOpt = typer.Option(None, "--master-category", help="Filter: masterCategory, e.g. Footwear.")
+SeasonOpt = typer.Option(None, "--season", help="Filter: season, e.g. Summer.")
 BackendOpt = typer.Option(None, "--backend", help="faiss | milvus; default: what the index folder was built with.")
 UriOpt = typer.Option(None, "--uri", help="Milvus: a Milvus Lite file or http://host:19530 (default: as built).")
 TokenOpt = typer.Option(None, "--token", envvar="FASHIONREC_MILVUS_TOKEN", help="Milvus token (user:password).")
 
 
-def _filters(gender, article_type, colour, sub_category, usage) -> dict | None:
+def _filters(gender, article_type, colour, sub_category, usage, master_category, season) -> dict | None:
     f = {"gender": gender, "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
-         "usage": usage}
+         "usage": usage, "masterCategory": master_category, "season": season}
     f = {k: v for k, v in f.items() if v}
     return f or None
 
@@ -142,11 +144,13 @@ def recommend_similar(
     diversity: float = typer.Option(0.0, help="0 = most similar, up to 1 = most diverse (MMR)."),
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
+    master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
 ) -> None:
     """Items that look like ITEM_ID."""
+    wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
-        rec = _load(index, backend=backend, uri=uri, token=token)
-        recs = rec.similar(item_id, k=k, filters=_filters(gender, article_type, colour, sub_category, usage),
+        rec = _load(index, model, backend=backend, uri=uri, token=token)
+        recs = rec.similar(item_id, k=k, filters=wanted,
                            diversity=diversity)
     except FashionrecError as e:
         fail(str(e))
@@ -160,6 +164,7 @@ def recommend_photo(
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
+    master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
 ) -> None:
     """Tag a photo and show catalogue items that look like it."""
     from fashionrec.catalog import open_rgb
@@ -168,10 +173,11 @@ def recommend_photo(
         image = open_rgb(path)
     except Exception as e:  # noqa: BLE001 - any decoder error is a bad input here
         fail(f"cannot read image {path}: {e}")
+    wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
-        rec = _load(index, backend=backend, uri=uri, token=token)
+        rec = _load(index, model, backend=backend, uri=uri, token=token)
         predicted, recs = rec.similar_to_image(image, k=k,
-                                               filters=_filters(gender, article_type, colour, sub_category, usage))
+                                               filters=wanted)
     except FashionrecError as e:
         fail(str(e))
     pred = {h: f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
@@ -185,11 +191,13 @@ def recommend_text(
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
+    master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
 ) -> None:
     """Search products by text (sentence embeddings + gender/colour/type words)."""
+    wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
-        rec = _load(index, backend=backend, uri=uri, token=token)
-        recs = rec.search_text(query, k=k, filters=_filters(gender, article_type, colour, sub_category, usage))
+        rec = _load(index, model, backend=backend, uri=uri, token=token)
+        recs = rec.search_text(query, k=k, filters=wanted)
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query)} if not as_json else None)
@@ -199,10 +207,10 @@ def recommend_text(
 def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index: Path = IndexOpt,
                      k: int = typer.Option(4, "-k", help="How many slots."), as_json: bool = JsonOpt,
                      backend: str | None = BackendOpt, uri: str | None = UriOpt,
-                     token: str | None = TokenOpt) -> None:
+                     token: str | None = TokenOpt, model: Path | None = ModelOpt) -> None:
     """Complete the look: one complementary item per slot."""
     try:
-        recs = _load(index, backend=backend, uri=uri, token=token).complete_the_look(item_id, k=k)
+        recs = _load(index, model, backend=backend, uri=uri, token=token).complete_the_look(item_id, k=k)
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"complete the look for {item_id}")
@@ -211,13 +219,31 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
 @recommend_app.command("profile")
 def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item ids."), index: Path = IndexOpt,
                       k: int = KOpt, as_json: bool = JsonOpt, backend: str | None = BackendOpt,
-                      uri: str | None = UriOpt, token: str | None = TokenOpt) -> None:
+                      uri: str | None = UriOpt, token: str | None = TokenOpt,
+                      model: Path | None = ModelOpt) -> None:
     """Recommendations for a set of liked items, spread across them."""
     try:
-        recs = _load(index, backend=backend, uri=uri, token=token).for_profile(item_ids, k=k)
+        recs = _load(index, model, backend=backend, uri=uri, token=token).for_profile(item_ids, k=k)
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}")
+
+
+def _split_ids(split_file: Path, split: str) -> set[int]:
+    """The ids of one split in an ``id,split`` CSV (``split.csv`` of a train run), or a clear error."""
+    import pandas as pd
+
+    try:
+        table = pd.read_csv(split_file)
+    except (OSError, ValueError) as e:
+        raise FashionrecError(f"cannot read --split-file {split_file}: {e}") from e
+    if not {"id", "split"} <= set(table.columns):
+        raise FashionrecError(f"--split-file {split_file} needs the columns id,split (a train run's split.csv); "
+                              f"it has {', '.join(map(str, table.columns))}")
+    names = sorted(table["split"].dropna().astype(str).unique())
+    if split not in names:
+        raise FashionrecError(f"--split {split!r} is not in {split_file}; it has: {', '.join(names)}")
+    return set(pd.to_numeric(table.loc[table["split"] == split, "id"], errors="coerce").dropna().astype(int))
 
 
 @app.command("evaluate-recs")
@@ -240,8 +266,6 @@ def evaluate_recs_cmd(
 
     A query whose id is in the index is always excluded from its own results.
     """
-    import pandas as pd
-
     from fashionrec.artifacts import write_json
     from fashionrec.catalog import load_catalog
     from fashionrec.recommend import NEIGHBOUR_VOTE
@@ -257,9 +281,7 @@ def evaluate_recs_cmd(
             rec.neighbour_vote = 0.0
         queries = load_catalog(query_dir).usable
         if split_file is not None:
-            ids = pd.read_csv(split_file)
-            ids = set(ids.loc[ids["split"] == split, "id"].astype(int))
-            queries = queries[queries["id"].isin(ids)]
+            queries = queries[queries["id"].isin(_split_ids(split_file, split))]
         metrics = evaluate_recs(rec, queries, limit=limit)
         if text:
             metrics.update(evaluate_text(rec))

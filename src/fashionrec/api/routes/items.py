@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
 from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, read_image, require_api_key
 from fashionrec.api.schemas import Created, Error, Item, ItemPage, RecList, to_item, to_rec
+from fashionrec.errors import BadInputError
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/items", tags=["items"])
@@ -75,6 +76,8 @@ def add_item(
     usage: Annotated[str | None, Form(max_length=50)] = None,
 ) -> Created:
     """Add a product to the live index (needs ``X-API-Key``); it is saved and survives a restart."""
+    if not productDisplayName.strip():
+        raise BadInputError("productDisplayName is blank: give the product a name")
     im = read_image(image, settings)
     metadata = {k: v for k, v in dict(
         productDisplayName=productDisplayName, gender=gender, masterCategory=masterCategory,
