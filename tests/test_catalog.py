@@ -154,6 +154,20 @@ def test_a_styles_csv_without_the_columns_is_a_catalog_error(tmp_path: Path) -> 
 
 
 @pytest.mark.full_data
+def test_a_line_that_is_not_utf8_is_read_and_reported_not_fatal(tmp_path: Path, fixture_dir: Path) -> None:
+    shutil.copytree(fixture_dir, tmp_path / "cat")
+    styles = tmp_path / "cat" / "styles.csv"
+    lines = styles.read_bytes().splitlines(keepends=True)
+    item_id = int(lines[1].split(b",")[0])
+    lines[1] = lines[1].rstrip(b"\r\n") + " Caf\u00e9".encode("cp1252") + b"\n"   # a spreadsheet's export
+    styles.write_bytes(b"".join(lines))
+    catalog = load_catalog(tmp_path / "cat", progress=False)
+    assert catalog.report.non_utf8_lines == [2]
+    assert row(catalog, item_id)["productDisplayName"].endswith(" Caf\u00e9")
+    assert len(catalog.table) == len(load_catalog(fixture_dir, progress=False).table)
+    assert any("not UTF-8" in line and "lines 2" in line for line in catalog.report.summary_lines())
+
+
 def test_full_catalogue_matches_the_dataset_readme(full_catalog: Catalog) -> None:
     r = full_catalog.report
     assert r.rows == 44446

@@ -76,6 +76,11 @@ def test_bad_fractions_are_refused(items: pd.DataFrame) -> None:
         make_split(items, val_frac=0.6, test_frac=0.5)
 
 
+def test_nothing_usable_is_an_error_not_an_empty_split(items: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match="nothing to split"):
+        make_split(items.iloc[:0])
+
+
 def test_save_and_load_round_trip(items: pd.DataFrame, tmp_path: Path) -> None:
     split = make_split(items, SplitConfig(seed=5, val_frac=0.2, test_frac=0.15))
     path = tmp_path / "runs" / "split.csv"

@@ -296,3 +296,40 @@ def test_the_shipped_model_reproduces_its_recorded_test_metrics(full_data_dir):
     for key in ("accuracy", "top5_accuracy", "macro_f1", "weighted_f1"):
         assert m[key] == pytest.approx(recorded[key], abs=2e-3), key
     assert m["accuracy"] > 0.85        # well above the original study's 0.775
+
+
+def test_a_test_split_is_only_remade_on_the_catalogue_the_model_was_trained_on(tiny_run, tmp_path):
+    from fashionrec.modelcard import export_model
+
+    shipped = export_model(tiny_run, tmp_path / "shipped" / "tagger.safetensors")   # no split.csv beside it
+    m = evaluate_model(FIXTURE, shipped, split="test", progress=False)
+    assert m["n"] == len(pd.read_csv(tiny_run / "split.csv").query("split == 'test'"))
+    # Fewer rows re-draw the split: "test" would hold products the model trained on.
+    fewer = tmp_path / "fewer"
+    shutil.copytree(FIXTURE, fewer)
+    lines = (FIXTURE / "styles.csv").read_text().splitlines()
+    (fewer / "styles.csv").write_text("\n".join(lines[:-20]) + "\n")
+    with pytest.raises(FashionrecError, match="catalogue it was trained on"):
+        evaluate_model(fewer, shipped, split="test", progress=False)
+    assert evaluate_model(fewer, shipped, split="all", progress=False)["n"] > 0
+
+
+def test_labels_the_model_never_saw_count_as_errors_for_every_head(tiny_run, tmp_path):
+    renamed = tmp_path / "renamed"
+    shutil.copytree(FIXTURE, renamed)
+    table = pd.read_csv(FIXTURE / "styles.csv", on_bad_lines="skip", keep_default_na=False, dtype=str)
+    first = table["id"].iloc[:3].tolist()
+    lines = (FIXTURE / "styles.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    colour = header.index("baseColour")
+    out = [lines[0]]
+    for ln in lines[1:]:
+        cells = ln.split(",")
+        if cells[0] in first:
+            cells[colour] = "Chartreuse"      # a colour the model was never trained on
+        out.append(",".join(cells))
+    (renamed / "styles.csv").write_text("\n".join(out) + "\n")
+    before = evaluate_model(FIXTURE, tiny_run, split="all", progress=False)
+    after = evaluate_model(renamed, tiny_run, split="all", progress=False)
+    assert after["unseen_labels"]["baseColour"] == 3 and before["unseen_labels"]["baseColour"] == 0
+    assert after["attributes"]["baseColour"]["n"] == before["attributes"]["baseColour"]["n"]

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import csv
+import io
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -64,6 +65,8 @@ class DataReport:
     rows: int = 0
     rows_recovered: int = 0
     recovered_lines: list[int] = field(default_factory=list)
+    # Lines that were not UTF-8 and were read as Windows-1252 (the usual spreadsheet export) instead.
+    non_utf8_lines: list[int] = field(default_factory=list)
     rows_rejected: list[RejectedRow] = field(default_factory=list)
     with_image: int = 0
     missing_image: int = 0
@@ -83,8 +86,12 @@ class DataReport:
             f"catalogue        {self.data_dir}",
             f"rows             {self.rows}",
             f"rows recovered   {self.rows_recovered} (extra commas joined back into productDisplayName)",
-            f"rows rejected    {len(self.rows_rejected)}",
         ]
+        if self.non_utf8_lines:
+            shown = ", ".join(map(str, self.non_utf8_lines[:20])) + (" ..." if len(self.non_utf8_lines) > 20 else "")
+            lines.append(f"not UTF-8        {len(self.non_utf8_lines)} lines read as Windows-1252 (lines {shown}); "
+                         "save styles.csv as UTF-8 to be sure of their text")
+        lines.append(f"rows rejected    {len(self.rows_rejected)}")
         lines += [f"  line {r.line}: {r.reason}" for r in self.rows_rejected[:20]]
         if len(self.rows_rejected) > 20:
             lines.append(f"  ... and {len(self.rows_rejected) - 20} more (see --json)")
@@ -146,8 +153,13 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
             im.load()
             im = ImageOps.exif_transpose(im)
             return to_rgb(im)
-    except (UnidentifiedImageError, Image.DecompressionBombError) as e:
-        raise ValueError(f"not a readable image: {e}") from e
+    except UnidentifiedImageError as e:
+        # PIL's own message names the file object (``<_io.BytesIO object at 0x...>``) for an upload.
+        where = f" {source}" if isinstance(source, (str, Path)) else ""
+        raise ValueError(f"not a readable image{where}: no image format recognised in its bytes") from e
+    except Image.DecompressionBombError as e:
+        # PIL refuses to open beyond twice its own pixel limit: the same "too big" as max_pixels.
+        raise ValueError(f"image is over the limit of {max_pixels or Image.MAX_IMAGE_PIXELS} pixels ({e})") from e
     except OSError as e:  # truncated or corrupt stream
         raise ValueError(f"corrupt image: {e}") from e
 
@@ -187,10 +199,31 @@ def check_image(path: Path) -> tuple[str, str, int, int]:
     return "ok", "", w, h
 
 
+def _decode_lines(csv_path: Path, report: DataReport) -> str:
+    """The file's text: UTF-8, except single lines that are not, which are read as Windows-1252 (Latin-1
+    for the few bytes it lacks) and listed in the report rather than failing the whole catalogue."""
+    data = csv_path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    out = []
+    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(keepends=True), start=1):
+        try:
+            out.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            report.non_utf8_lines.append(number)
+            try:
+                out.append(raw.decode("cp1252"))
+            except UnicodeDecodeError:
+                out.append(raw.decode("latin-1"))
+    return "".join(out)
+
+
 def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     records: list[list[str]] = []
     seen: dict[int, int] = {}
-    with open(csv_path, newline="", encoding="utf-8-sig") as f:
+    with io.StringIO(_decode_lines(csv_path, report), newline="") as f:
         reader = csv.reader(f)
         try:
             header = next(reader)

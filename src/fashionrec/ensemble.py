@@ -71,7 +71,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
     """
     from fashionrec.catalog import load_catalog
     from fashionrec.data import LabelSpace, load_image_tensor
-    from fashionrec.splits import SplitConfig, make_split
+    from fashionrec.splits import remake_split
 
     t0 = time.time()
     if len(checkpoints) < 2:
@@ -108,10 +108,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
 
     catalog = load_catalog(data_dir, progress=progress)
     items = catalog.usable
-    split = make_split(items, SplitConfig(**first["split"]["config"]))
-    if split.summary()["counts"] != first["split"]["counts"]:
-        raise FashionrecError(f"{data_dir} splits into {split.summary()['counts']}, but the members were trained "
-                              f"on {first['split']['counts']}: pass the catalogue they were trained on")
+    split = remake_split(items, first["split"], data_dir)
     classes = first["classes"]
     space = LabelSpace(classes)
     parts = {}

@@ -170,11 +170,12 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
 
     ``split="all"``: every usable image of the folder (e.g. new products). ``split="test"``: the
     test ids of the split the model was trained with (re-made from the seed stored in the checkpoint,
-    or read from the run's split.csv). Labels the model never saw are counted as errors.
+    or read from the run's split.csv; refused on a catalogue that does not split as the model's did).
+    Labels the model never saw, for any head, are counted as errors (``unseen_labels`` per head).
     """
     from fashionrec.catalog import load_catalog
     from fashionrec.data import LabelSpace, load_image_tensor
-    from fashionrec.splits import Split, SplitConfig, make_split
+    from fashionrec.splits import Split, remake_split
     from fashionrec.tagger import Tagger
 
     tagger = Tagger.load(model, device=device)
@@ -185,10 +186,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         if run_split is not None and run_split.exists():
             chosen = Split.load(run_split)
         else:
-            cfg = tagger.meta.get("split", {}).get("config")
-            if not cfg:
-                raise ValueError("this checkpoint records no split; use --split all")
-            chosen = make_split(items, SplitConfig(**cfg))
+            chosen = remake_split(items, tagger.meta.get("split", {}), data_dir)
         items = items[items["id"].isin(chosen.ids("test"))].reset_index(drop=True)
     elif split != "all":
         raise ValueError(f"--split must be 'test' or 'all', not {split!r}")
@@ -198,21 +196,23 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     # Encode with the model's own class lists; a label outside them can only be predicted wrong.
     space = LabelSpace(classes)
     labels = {h: y.numpy() for h, y in space.encode(items).items()}
-    unseen = items.loc[labels["articleType"] < 0, "articleType"].dropna()
     images = load_image_tensor(items["image_path"].tolist(), progress=progress)
     _, probs = tagger.infer(images, progress=progress)
+    unseen = {}
+    for head in labels:
+        y = labels[head].copy()
+        outside = (y < 0) & items[head].notna().to_numpy()
+        unseen[head] = int(outside.sum())
+        if unseen[head]:
+            # An extra "unseen" column that is never predicted keeps these labels in the denominator.
+            y[outside] = len(classes[head])
+            probs[head] = np.hstack([probs[head], np.zeros((len(y), 1), np.float32)])
+            classes = {**classes, head: [*classes[head], "(unseen class)"]}
+        labels[head] = y
     main = "articleType"
-    y = labels[main].copy()
-    if len(unseen):
-        # An extra "unknown" column that is never predicted keeps unseen labels in the denominator.
-        extra = len(classes[main])
-        y[y < 0] = np.where(items[main].notna().to_numpy()[y < 0], extra, -1)
-        probs[main] = np.hstack([probs[main], np.zeros((len(y), 1), np.float32)])
-        classes = {**classes, main: [*classes[main], "(unseen class)"]}
-    labels[main] = y
     metrics = evaluate_predictions(labels, probs, classes)
     metrics.update({"model": tagger.name, "model_path": str(tagger.path), "data": str(catalog.root),
-                    "split": split, "unseen_class_images": int(len(unseen))})
+                    "split": split, "unseen_class_images": unseen[main], "unseen_labels": unseen})
     if out_dir is not None:
         write_eval_report(metrics, labels[main], probs[main], classes[main], out_dir,
                           title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})")

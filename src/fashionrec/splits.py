@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from fashionrec.artifacts import read_json, write_json, write_with
+from fashionrec.errors import FashionrecError
 
 SPLITS = ("train", "val", "test")
 
@@ -84,6 +85,9 @@ def make_split(items: pd.DataFrame, config: SplitConfig | None = None, **overrid
         raise ValueError("val_frac + test_frac must lie strictly between 0 and 1")
     rng = np.random.default_rng(config.seed)
     labelled = items[items[config.label].notna()]
+    if labelled.empty:
+        raise ValueError(f"nothing to split: no usable image with a {config.label} label "
+                         f"({len(items)} usable rows); run `fashionrec data check` to see why")
     unlabelled = [int(i) for i in items.loc[items[config.label].isna(), "id"]]
     out: dict[int, str] = {}
     small: dict[str, int] = {}
@@ -103,3 +107,22 @@ def make_split(items: pd.DataFrame, config: SplitConfig | None = None, **overrid
         out.update(dict.fromkeys(ids[n_test + n_val:].tolist(), "train"))
     assignments = pd.Series(out, name="split").sort_index()
     return Split(assignments=assignments, config=config, train_only_classes=small, unlabelled_ids=unlabelled)
+
+
+def remake_split(items: pd.DataFrame, recorded: dict, where: str | Path) -> Split:
+    """The split a checkpoint was trained with (``recorded`` = its ``split`` summary), re-made from its seed.
+
+    The split draws per class from one random stream, so another catalogue (a row more or less) moves
+    products between train and test: refuse unless ``items`` splits into the recorded counts, so that a
+    "test" score never includes products the model trained on.
+    """
+    if not recorded.get("config"):
+        raise FashionrecError("this checkpoint records no split (it was not made by `fashionrec train`); "
+                              "use --split all")
+    split = make_split(items, SplitConfig(**recorded["config"]))
+    if recorded.get("counts") and split.summary()["counts"] != recorded["counts"]:
+        raise FashionrecError(f"{where} splits into {split.summary()['counts']}, but the model was trained on a "
+                              f"split of {recorded['counts']}: its test split can only be re-made on the catalogue "
+                              "it was trained on. Pass that catalogue, or --split all for a folder of new products")
+    return split
+
