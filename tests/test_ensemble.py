@@ -143,6 +143,8 @@ def test_ensemble_command_writes_a_run_that_evaluate_and_export_take(two_runs, t
     assert meta["val"]["macro_f1"] == pytest.approx(best["articleType_macro_f1"])
     assert meta["val"]["attributes"]["gender"]["macro_f1"] == pytest.approx(grid["gender_macro_f1"].max())
     assert [m["model"] for m in meta["member_checkpoints"]] == ["fashion-cnn", "seed-cnn"]
+    assert set(meta["calibration"]["temperature"]) == set(meta["classes"])       # its own, fitted on val
+    assert len(meta["split"]["test_ids_sha256"]) == 64
     assert (out / "test" / "report.md").exists() and (out / "split.csv").exists()
     # The checkpoint's test numbers are what `fashionrec evaluate --split test` measures on the file.
     again = evaluate_model(FIXTURE, out, split="test", progress=False)

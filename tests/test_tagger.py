@@ -65,6 +65,9 @@ def test_training_writes_a_self_describing_run(tiny_run):
     assert meta["preprocessing"]["height"] == 80 and len(meta["preprocessing"]["mean"]) == 3
     assert 0 <= meta["test"]["accuracy"] <= 1
     assert len(pd.read_csv(tiny_run / "results.csv")) == 2
+    # Temperatures fitted on val for the probabilities it shows, with the test check beside them.
+    assert set(meta["calibration"]["temperature"]) == set(meta["classes"])
+    assert meta["calibration"]["checks"]["articleType"]["test_after"]["n"] == meta["test"]["n"]
 
 
 def test_checkpoint_round_trip_gives_identical_outputs(tiny_run, tmp_path):
@@ -333,3 +336,49 @@ def test_labels_the_model_never_saw_count_as_errors_for_every_head(tiny_run, tmp
     after = evaluate_model(renamed, tiny_run, split="all", progress=False)
     assert after["unseen_labels"]["baseColour"] == 3 and before["unseen_labels"]["baseColour"] == 0
     assert after["attributes"]["baseColour"]["n"] == before["attributes"]["baseColour"]["n"]
+
+
+def test_temperature_scaling_recovers_a_known_temperature_and_keeps_the_argmax():
+    from fashionrec.calibration import apply_temperature, fit_temperature
+
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(4000, 12)) * 2.0
+    true_p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    y = np.array([rng.choice(12, p=row) for row in true_p])
+    sharp = apply_temperature(true_p, 0.5)               # an over-confident model: T = 0.5 too sharp
+    t = fit_temperature(sharp, y)
+    assert t == pytest.approx(2.0, rel=0.15)              # undoing it takes T = 2
+    back = apply_temperature(sharp, t)
+    assert (back.argmax(1) == sharp.argmax(1)).all() and np.allclose(back.sum(1), 1, atol=1e-5)
+
+
+def test_calibrate_stores_temperatures_that_change_shown_probabilities_not_predictions(tiny_run, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    r = CliRunner().invoke(app, ["calibrate", str(run), "--data", str(FIXTURE)])
+    assert r.exit_code == 0, r.output
+    assert "articleType" in r.output and "ECE" in r.output
+    meta = json.loads((run / "weights" / "best.json").read_text())
+    temps = meta["calibration"]["temperature"]
+    assert set(temps) == set(meta["classes"]) and all(t > 0 for t in temps.values())
+    tagger = Tagger.load(run)
+    image = torch.randint(0, 256, (1, 3, 80, 60), dtype=torch.uint8)
+    _, raw = tagger.infer(image)
+    shown = tagger.decode(raw, 0, top=1)
+    for head, [(label, prob)] in shown.items():
+        assert label == tagger.classes[head][int(raw[head][0].argmax())]
+        if abs(temps[head] - 1) > 0.05:
+            assert prob != pytest.approx(float(raw[head][0].max()), abs=1e-4)
+
+
+def test_the_shipped_model_shows_calibrated_probabilities():
+    from fashionrec.calibration import apply_temperature
+
+    tagger = Tagger.load(None)
+    temps = tagger.meta["calibration"]["temperature"]
+    assert set(temps) == set(tagger.classes)
+    _, raw = tagger.infer(torch.full((1, 3, 80, 60), 255, dtype=torch.uint8))
+    shown = tagger.decode(raw, 0, top=1)
+    for head, [(label, prob)] in shown.items():
+        assert label == tagger.classes[head][int(raw[head][0].argmax())]
+        assert prob == pytest.approx(float(apply_temperature(raw[head], temps[head])[0].max()), abs=1e-6)

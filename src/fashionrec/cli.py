@@ -213,6 +213,30 @@ def ensemble_cmd(
                   f"macro-F1 {m['macro_f1']:.4f} -> {result.run_dir}")
 
 
+@app.command("calibrate")
+def calibrate_cmd(
+    model: Path | None = typer.Argument(None, help="Checkpoint or train run folder (default: the shipped model)."),
+    data_dir: Path | None = typer.Option(None, "--data", help="The catalogue it was trained on (default: "
+                                         "$FASHIONREC_DATA or ../shared/datasets/fashion-product-images-small)."),
+) -> None:
+    """Fit one temperature per head on the validation split so shown probabilities mean what they say."""
+    from fashionrec.calibration import calibrate_checkpoint
+
+    try:
+        record = calibrate_checkpoint(model, _data_dir(data_dir))
+    except (FashionrecError, ValueError) as e:
+        fail(str(e))
+    console.print("on the test split, before -> after:")
+    console.print(f"{'head':<15} {'T':>6}  {'ECE':>14}  {'NLL':>14}  {'median top p':>14}", highlight=False)
+    for head, t in record["temperature"].items():
+        b, a = record["checks"][head]["test_before"], record["checks"][head]["test_after"]
+        if not b.get("n"):
+            continue
+        console.print(f"{head:<15} {t:6.3f}  " + "  ".join(f"{b[k]:6.3f} -> {a[k]:.3f}" for k in
+                                                          ("ece", "nll", "median_top_prob")), highlight=False)
+    console.print("temperatures written to the checkpoint's JSON (calibration)")
+
+
 @app.command("export")
 def export_cmd(
     run_dir: Path = typer.Argument(..., help="A train run folder (holds weights/best.safetensors)."),

@@ -44,9 +44,10 @@ class Embedder:
 
 
 def predicted_frame(tagger: Tagger, probs: dict[str, np.ndarray]) -> pd.DataFrame:
-    """{head: (n, C) probabilities} -> DataFrame with ``pred_<head>`` (label) and ``pred_<head>_prob``."""
+    """{head: (n, C) raw probabilities} -> DataFrame with ``pred_<head>`` (label) and ``pred_<head>_prob``
+    (calibrated, as the tagger shows it)."""
     cols = {}
-    for head, p in probs.items():
+    for head, p in tagger.calibrate(probs).items():
         best = p.argmax(axis=1) if len(p) else np.zeros(0, int)
         cols[f"pred_{head}"] = [tagger.classes[head][j] for j in best]
         cols[f"pred_{head}_prob"] = (p[np.arange(len(p)), best] if len(p) else np.zeros(0)).astype(np.float32)

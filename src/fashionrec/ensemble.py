@@ -69,6 +69,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
     is predicted once, by the finished ensemble. ``half`` stores the weights as float16 (half the file;
     loaded back as float32).
     """
+    from fashionrec.calibration import calibration_record
     from fashionrec.catalog import load_catalog
     from fashionrec.data import LabelSpace, load_image_tensor
     from fashionrec.splits import remake_split
@@ -99,7 +100,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         if meta["classes"] != first["classes"]:
             raise FashionrecError(f"{p} predicts other classes than {paths[0]}: ensemble members must share "
                                   "their heads and class lists (train them on the same catalogue)")
-        if meta.get("split") != first.get("split"):
+        if not _same_split(meta.get("split") or {}, first.get("split") or {}):
             raise FashionrecError(f"{p} was trained on another split than {paths[0]} "
                                   f"({meta.get('split', {}).get('config')} vs {first.get('split', {}).get('config')}): "
                                   "the ensemble's test products would not be unseen by every member")
@@ -144,7 +145,8 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
     (run / "weights").mkdir(parents=True, exist_ok=True)
     write_with(run / "results.csv", lambda tmp: table.to_csv(tmp, index=False))
     split.save(run / "split.csv")
-    val_metrics = evaluate_predictions(val_labels, run_inference(ensemble, val_images)[1], classes)
+    _, val_probs = run_inference(ensemble, val_images)
+    val_metrics = evaluate_predictions(val_labels, val_probs, classes)
     test_labels, test_images = parts["test"]
     _, test_probs = run_inference(ensemble, test_images, progress=progress, desc="test: ensemble")
     test_metrics = evaluate_predictions(test_labels, test_probs, classes)
@@ -153,7 +155,8 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
                       run / "test", title=f"{run.name} (ensemble): held-out test split")
     seconds = time.time() - t0
     meta = {
-        "name": run.name, "data": str(catalog.root), "split": first["split"],
+        "name": run.name, "data": str(catalog.root),
+        "split": {**first["split"], "test_ids_sha256": split.fingerprint("test")},
         "member_checkpoints": [{**stage_summary(m, path), "model": m["model"], "test": m.get("test"),
                                 "total_train_minutes": round(total_train_seconds(m) / 60, 1),
                                 "stages": [*lineage(m), stage_summary(m, path)], "config": m.get("config")}
@@ -162,6 +165,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
                    "selected_on": "validation macro-F1 of each head", "half": half,
                    "split_seed": first["split"]["config"].get("seed")},
         "val": summary_metrics(val_metrics), "test": summary_metrics(test_metrics),
+        "calibration": calibration_record((val_probs, val_labels), (test_probs, test_labels), catalog.root),
         "params": sum(t.numel() for t in ensemble.parameters()),
         "train_seconds": sum(total_train_seconds(m) for m in metas),
         "combine_seconds": round(seconds, 1),
@@ -172,3 +176,12 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
              run, chosen["articleType"], val_metrics["accuracy"], val_metrics["macro_f1"], test_metrics["accuracy"],
              test_metrics["macro_f1"])
     return EnsembleResult(run, chosen, val_metrics, test_metrics)
+
+
+def _same_split(a: dict, b: dict) -> bool:
+    """Members must agree on the split's recipe and sizes, and on its test ids where both recorded them
+    (checkpoints older than that fingerprint lack it)."""
+    key = "test_ids_sha256"
+    if not (a.get(key) and b.get(key)):
+        a, b = {k: v for k, v in a.items() if k != key}, {k: v for k, v in b.items() if k != key}
+    return a == b

@@ -239,9 +239,19 @@ class Tagger:
         _, probs = self.infer(images_to_tensor(images))
         return [self.decode(probs, i, top) for i in range(len(images))]
 
+    def calibrate(self, probs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Raw head probabilities (what :meth:`infer` returns) -> the ones to show: rescaled by the
+        checkpoint's temperatures where ``fashionrec calibrate`` fitted them (:mod:`fashionrec.calibration`)."""
+        from fashionrec.calibration import apply_temperature
+
+        temps = (self.meta.get("calibration") or {}).get("temperature", {})
+        return {h: apply_temperature(p, float(temps.get(h, 1.0))) for h, p in probs.items()}
+
     def decode(self, probs: dict[str, np.ndarray], row: int, top: int = 3) -> dict[str, list[tuple[str, float]]]:
+        """One row of raw probabilities -> ``{head: [(label, calibrated probability), ...]}`` best first."""
+        shown = self.calibrate({h: p[row:row + 1] for h, p in probs.items()})
         out = {}
-        for head, p in probs.items():
-            order = np.argsort(-p[row])[:top]
-            out[head] = [(self.classes[head][j], float(p[row, j])) for j in order]
+        for head, p in shown.items():
+            order = np.argsort(-p[0])[:top]
+            out[head] = [(self.classes[head][j], float(p[0, j])) for j in order]
         return out

@@ -31,6 +31,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from fashionrec.artifacts import read_json, write_json, write_with
+from fashionrec.calibration import calibration_record
 from fashionrec.catalog import ATTRIBUTES, load_catalog
 from fashionrec.data import LabelSpace, TensorImageDataset, load_image_tensor, preprocess, train_augmentation
 from fashionrec.distributed import (
@@ -422,8 +423,12 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                     "best_epoch": best_epoch, "train_seconds": round(elapsed, 1)})
     write_eval_report(metrics, test_labels["articleType"], probs["articleType"], space.classes["articleType"],
                       run / "test", title=f"{best_meta['name']}: held-out test split")
+    # Temperatures for the probabilities the model shows, fitted on val (fashionrec.calibration).
+    _, val_probs = run_inference(best, images[idx["val"]], batch_size=512)
+    calibration = calibration_record((val_probs, {h: y[idx["val"]].numpy() for h, y in labels.items()}),
+                                     (probs, test_labels), catalog.root)
     # The best checkpoint carries its own test metrics, so the file alone describes the model.
-    save_checkpoint(best, space.classes, {**best_meta, "test": summary_metrics(metrics),
+    save_checkpoint(best, space.classes, {**best_meta, "test": summary_metrics(metrics), "calibration": calibration,
                                           "params": sum(p.numel() for p in best.parameters())},
                     weights_dir / "best")
     log.info("test: top-1 %.4f top-5 %.4f macro-F1 %.4f (best epoch %d)", metrics["accuracy"],

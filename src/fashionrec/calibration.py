@@ -1,0 +1,126 @@
+"""Temperature scaling: probabilities a tagger shows that mean what they say.
+
+Training with label smoothing and class-balanced weights leaves the heads under-confident: the shipped
+ensemble's median top articleType probability was 0.43 on test products while 88% of its answers were
+right. One temperature per head, fitted on the validation split by negative log-likelihood (Guo et al.,
+"On Calibration of Modern Neural Networks", 2017), rescales them: ``p' = softmax(log p / T)``. Argmax and
+ranking order are unchanged, so accuracy, top-5 and F1 are too; what changes is the number a user reads.
+
+The temperatures live in the checkpoint's JSON (``calibration``). The probabilities a tagger *shows*
+(:meth:`~fashionrec.tagger.Tagger.decode`, ``pred_<head>_prob`` in an index) are calibrated; the ones the
+recommender ranks with are the raw ones its weights were chosen with.
+
+Example:
+    >>> report = calibrate_checkpoint("src/fashionrec/assets/model/tagger.safetensors")  # doctest: +SKIP
+    >>> report["temperature"]["articleType"]  # doctest: +SKIP
+    0.51
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax
+
+from fashionrec.artifacts import read_json, write_json
+from fashionrec.errors import FashionrecError
+
+BOUNDS = (0.05, 20.0)   # temperatures searched
+ECE_BINS = 15
+
+
+def apply_temperature(probs: np.ndarray, temperature: float) -> np.ndarray:
+    """(N, C) probabilities -> the same rescaled by ``temperature`` (rows still sum to 1)."""
+    if temperature == 1.0 or probs.size == 0:
+        return probs
+    logp = np.log(np.clip(probs, 1e-30, None))
+    return np.exp(log_softmax(logp / temperature, axis=1)).astype(probs.dtype)
+
+
+def _nll(logp: np.ndarray, y: np.ndarray, temperature: float) -> float:
+    z = log_softmax(logp / temperature, axis=1)
+    return float(-z[np.arange(len(y)), y].mean())
+
+
+def expected_calibration_error(probs: np.ndarray, y: np.ndarray, bins: int = ECE_BINS) -> float:
+    """Mean |accuracy - confidence| over equal-width confidence bins, weighted by their share of rows."""
+    conf, right = probs.max(1), probs.argmax(1) == y
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(conf, edges[1:-1], right=True), 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = which == b
+        if m.any():
+            total += m.mean() * abs(right[m].mean() - conf[m].mean())
+    return float(total)
+
+
+def fit_temperature(probs: np.ndarray, y: np.ndarray) -> float:
+    """The temperature that minimises the negative log-likelihood of labels ``y`` (rows with y >= 0)."""
+    keep = y >= 0
+    if not keep.any():
+        return 1.0
+    logp = np.log(np.clip(probs[keep], 1e-30, None)).astype(np.float64)
+    found = minimize_scalar(lambda t: _nll(logp, y[keep], t), bounds=BOUNDS, method="bounded")
+    return float(found.x)
+
+
+def quality(probs: np.ndarray, y: np.ndarray, temperature: float = 1.0) -> dict:
+    """NLL, expected calibration error and median top probability at ``temperature`` (labelled rows only)."""
+    keep = y >= 0
+    if not keep.any():
+        return {"n": 0}
+    p = apply_temperature(probs[keep], temperature)
+    logp = np.log(np.clip(p, 1e-30, None))
+    return {"nll": _nll(logp, y[keep], 1.0), "ece": expected_calibration_error(p, y[keep]),
+            "median_top_prob": float(np.median(p.max(1))), "n": int(keep.sum())}
+
+
+def calibration_record(val: tuple[dict, dict], test: tuple[dict, dict], data_dir: str | Path) -> dict:
+    """``val`` / ``test``: ({head: raw probabilities}, {head: labels, -1 = missing}) -> what a checkpoint's
+    JSON stores under ``calibration``: temperatures fitted on val, and val and test before and after."""
+    temperatures, checks = {}, {}
+    for head, pv in val[0].items():
+        yv, pt, yt = val[1][head], test[0][head], test[1][head]
+        temperatures[head] = round(fit_temperature(pv, yv), 4)
+        checks[head] = {"val_before": quality(pv, yv), "val_after": quality(pv, yv, temperatures[head]),
+                        "test_before": quality(pt, yt), "test_after": quality(pt, yt, temperatures[head])}
+    return {"method": "temperature scaling, one per head, fitted on the validation split by NLL",
+            "temperature": temperatures, "data": str(data_dir), "checks": checks}
+
+
+def calibrate_checkpoint(model: str | Path | None = None, data_dir: str | Path | None = None,
+                         progress: bool = True) -> dict:
+    """Fit one temperature per head on the checkpoint's validation split and store them in its JSON.
+
+    Also measures the test split before and after (a held-out check of the fit). Returns what it stored.
+    """
+    from fashionrec.catalog import default_data_dir, load_catalog
+    from fashionrec.data import LabelSpace, load_image_tensor
+    from fashionrec.splits import Split, remake_split
+    from fashionrec.tagger import Tagger
+
+    tagger = Tagger.load(model)
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    items = load_catalog(data_dir, progress=progress).usable
+    run_split = tagger.path.parent.parent / "split.csv"
+    split = Split.load(run_split) if run_split.exists() else remake_split(items, tagger.meta.get("split", {}),
+                                                                         data_dir)
+    space = LabelSpace(tagger.classes)
+    parts = {}
+    for name in ("val", "test"):
+        part = items[items["id"].isin(split.ids(name))].reset_index(drop=True)
+        if part.empty:
+            raise FashionrecError(f"the {name} split of {data_dir} is empty: calibration needs the catalogue the "
+                                  "model was trained on")
+        _, probs = tagger.infer(load_image_tensor(part["image_path"].tolist(), progress=progress),
+                                progress=progress)
+        parts[name] = (probs, {h: y.numpy() for h, y in space.encode(part).items()})
+    record = calibration_record(parts["val"], parts["test"], data_dir)
+    json_path = tagger.path.with_suffix(".json")
+    meta = read_json(json_path)
+    meta["calibration"] = record
+    write_json(json_path, meta)
+    return record
