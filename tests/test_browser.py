@@ -138,6 +138,7 @@ def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "gender=" in page.url and page.locator("#grid .card").count() > 0
+    assert "q=" not in page.url and "masterCategory=" not in page.url      # empty fields stay out
 
 
 def test_text_search(server, page):
@@ -165,6 +166,8 @@ def test_upload_a_photo(server, page, fixture_dir):
     page.go_back()
     page.wait_for_selector("#upload-result:not([hidden])")
     assert page.locator("#predicted").inner_text() == chips and page.locator("#upload-similar .card").count() > 0
+    page.goto(server + "/upload")                            # a fresh visit starts empty
+    assert page.locator("#upload-result").is_hidden()
 
     bad = ARTIFACTS / "not-an-image.jpg"
     bad.write_text("hello")

@@ -159,11 +159,11 @@ def test_a_line_that_is_not_utf8_is_read_and_reported_not_fatal(tmp_path: Path, 
     styles = tmp_path / "cat" / "styles.csv"
     lines = styles.read_bytes().splitlines(keepends=True)
     item_id = int(lines[1].split(b",")[0])
-    lines[1] = lines[1].rstrip(b"\r\n") + " Caf\u00e9".encode("cp1252") + b"\n"   # a spreadsheet's export
+    lines[1] = lines[1].rstrip(b"\r\n") + " Caf\u00e9\u2019s".encode("cp1252") + b"\x81\n"   # cp1252 + a stray byte
     styles.write_bytes(b"".join(lines))
     catalog = load_catalog(tmp_path / "cat", progress=False)
     assert catalog.report.non_utf8_lines == [2]
-    assert row(catalog, item_id)["productDisplayName"].endswith(" Caf\u00e9")
+    assert row(catalog, item_id)["productDisplayName"].endswith(" Caf\u00e9\u2019s\x81")
     assert len(catalog.table) == len(load_catalog(fixture_dir, progress=False).table)
     assert any("not UTF-8" in line and "lines 2" in line for line in catalog.report.summary_lines())
 

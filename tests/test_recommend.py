@@ -351,8 +351,17 @@ def test_browse_matches_whole_words_in_any_order(rec):
     women = [rec.item(i) for i in found if rec.item(i)["gender"] == "Women"]
     assert total > 0 and all(" men" in f" {w['productDisplayName']}".lower() for w in women)
     assert names("blue jeans") == names("JEANS Blue") and names("blue jeans")[0] > 0
-    assert names("t-shirt") == names("tshirt")        # hyphens do not matter
+    assert names("t-shirt") == names("tshirt") == names("t shirt")      # hyphens and a lone letter
+    assert names("jeans for women") == names("women jeans")           # "for" is not a word to match
     assert names("zzzz")[0] == 0
+    assert names("%")[0] == names("★")[0] == names("for the")[0] == 0  # nothing to match is not everything
+
+
+def test_search_words_fold_case_accents_and_plurals():
+    from fashionrec.recommend import search_words
+
+    assert search_words("Café CHEMISES, a T-Shirt for him") == ["cafe", "chemise", "tshirt", "him"]
+    assert search_words("Café", stem=False) == ["cafe"]
 
 
 def test_results_show_one_of_two_listings_with_the_same_photo(tmp_path):
@@ -366,6 +375,10 @@ def test_results_show_one_of_two_listings_with_the_same_photo(tmp_path):
     assert len(ids) == 6 and len({src, twin} & set(ids)) == 1
     vecs = np.stack([r.vector(i) for i in ids])
     assert (np.triu(vecs @ vecs.T, 1) <= 0.995).all()      # no two results are the same photo
+    same = r.add_product(image, {k: r.item(src)[k] for k in ("productDisplayName", "gender", "articleType",
+                                                              "baseColour", "usage")})
+    found = [x.id for x in r.search_text(r.item(src)["productDisplayName"], k=5)]
+    assert len(found) == 5 and len({src, twin, same} & set(found)) == 1   # text search too
 
 
 def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path):

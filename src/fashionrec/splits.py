@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -51,7 +52,13 @@ class Split:
             "counts": {s: int((self.assignments == s).sum()) for s in SPLITS},
             "train_only_classes": self.train_only_classes,
             "unlabelled_ids": self.unlabelled_ids,
+            "test_ids_sha256": self.fingerprint("test"),
         }
+
+    def fingerprint(self, name: str) -> str:
+        """SHA-256 of the sorted ids in split ``name``: equal only for the very same products."""
+        ids = np.sort(self.ids(name).astype(np.int64))
+        return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
 
     def save(self, path: str | Path) -> None:
         """Write ``path`` (CSV of id,split) and ``path`` + ``.json`` (config and counts), atomically."""
@@ -120,6 +127,12 @@ def remake_split(items: pd.DataFrame, recorded: dict, where: str | Path) -> Spli
         raise FashionrecError("this checkpoint records no split (it was not made by `fashionrec train`); "
                               "use --split all")
     split = make_split(items, SplitConfig(**recorded["config"]))
+    # The test ids' fingerprint where the checkpoint has one; older checkpoints recorded the counts only.
+    recorded_ids = recorded.get("test_ids_sha256")
+    if recorded_ids and split.fingerprint("test") != recorded_ids:
+        raise FashionrecError(f"{where} gives other test products than the model was tested on (same seed, other "
+                              "catalogue rows): its test split can only be re-made on the catalogue it was "
+                              "trained on. Pass that catalogue, or --split all for a folder of new products")
     if recorded.get("counts") and split.summary()["counts"] != recorded["counts"]:
         raise FashionrecError(f"{where} splits into {split.summary()['counts']}, but the model was trained on a "
                               f"split of {recorded['counts']}: its test split can only be re-made on the catalogue "

@@ -9,6 +9,7 @@ same message as an HTML page of the UI instead.
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
@@ -143,7 +144,10 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        return _error(request, 422, _validation_message(exc))
+        detail = _validation_message(exc)
+        if _wants_page(request):    # "page: Input should be a valid integer", not "query.page: ..."
+            detail = re.sub(r"\b(?:query|path)\.", "", detail)
+        return _error(request, 422, detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -15,6 +15,7 @@ from fashionrec.api.reports import SERVABLE, eda_dir, find_model_report, markdow
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
+from fashionrec.recommend import search_words
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 templates = Jinja2Templates(directory=WEB / "templates")
@@ -33,7 +34,7 @@ def catalogue_page(
     request: Request,
     service: ServiceDep,
     q: Annotated[str, Query(max_length=MAX_QUERY)] = "",
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page: Annotated[int, Query(ge=1)] = 1,
 ):
     # Filters come straight from the query string; a value the catalogue lacks is dropped with a notice
     # rather than an error page, since it usually comes from an old bookmark.
@@ -52,7 +53,9 @@ def catalogue_page(
     closest = False
     with service.lock.read():
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
-        if query and total == 0:
+        if query and not search_words(query):
+            notices.append(f"{query!r} has no words to search for.")
+        elif query and total == 0:
             # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
             # answer with the semantic text search instead of an empty page, a few pages deep.
             found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None)]

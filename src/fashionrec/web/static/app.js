@@ -1,16 +1,32 @@
 // Small progressive enhancements: auto-submit filters, and the drag-and-drop photo search.
 (function () {
   "use strict";
-  // A pointer choice applies at once; with the keyboard, arrow keys only move through the options and
-  // Enter applies them, so a keyboard user can reach every value without a page load per step.
+  // Empty fields stay out of the address (/?gender=Men, not /?q=&gender=Men&masterCategory=&...).
+  function submitClean(form) {
+    form.querySelectorAll("input[name], select[name]").forEach(function (el) {
+      if (!el.value) el.disabled = true;
+    });
+    form.submit();
+  }
+  document.querySelectorAll("form.filters").forEach(function (form) {
+    form.addEventListener("submit", function (e) { e.preventDefault(); submitClean(form); });
+  });
+  window.addEventListener("pageshow", function () {      // Back may restore the page as it was left
+    document.querySelectorAll("form.filters [disabled]").forEach(function (el) { el.disabled = false; });
+  });
+  // A pointer choice applies at once; with the keyboard, arrow keys only move through the options, and
+  // Enter (or leaving the list) applies the value shown, so a keyboard user reaches every value without
+  // a page load per step and never sees a value that is not applied.
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
-    var byKey = false;
+    var byKey = false, applied = sel.value;
+    function apply() { if (sel.value !== applied) { applied = sel.value; submitClean(sel.form); } }
     sel.addEventListener("keydown", function (e) {
       byKey = true;
-      if (e.key === "Enter") { e.preventDefault(); sel.form.submit(); }
+      if (e.key === "Enter") { e.preventDefault(); applied = null; apply(); }
     });
     sel.addEventListener("pointerdown", function () { byKey = false; });
-    sel.addEventListener("change", function () { if (!byKey) sel.form.submit(); });
+    sel.addEventListener("change", function () { if (!byKey) apply(); });
+    sel.addEventListener("blur", apply);
   });
 
   var drop = document.getElementById("drop");
@@ -34,6 +50,8 @@
       '<div class="reason">' + esc(rec.reason) + '</div></div></a>';
   }
   function showError(msg) {
+    // The API's messages also tell an operator which setting to change; a shopper needs only the first part.
+    msg = String(msg).replace(/\s*\(set FASHIONREC_[A-Z_]+[^)]*\)/g, "");
     errorBox.textContent = msg;
     errorBox.hidden = false;
     result.hidden = true;
@@ -43,7 +61,7 @@
   var labels = { articleType: "Type", baseColour: "Colour", gender: "Gender", usage: "Usage",
     season: "Season", subCategory: "Group", masterCategory: "Category" };
   var order = ["articleType", "baseColour", "gender", "usage", "season", "subCategory", "masterCategory"];
-  var UNSURE = 0.3;      // below this the type chip comes with a warning
+  var UNSURE = 0.5;      // calibrated type probability below which the results come with a warning
   function render(json, previewSrc) {
     if (previewSrc) { preview.src = previewSrc; preview.hidden = false; }
     var chips = order.filter(function (h) { return json.predicted[h]; }).map(function (h) {
@@ -102,10 +120,14 @@
     send(input.files[0]);
     input.value = "";  // choosing the same file again (say, after an error) must upload it again
   });
-  try {
-    var saved = JSON.parse(sessionStorage.getItem("fashionrec-upload") || "null");
-    if (saved && saved.json) render(saved.json, saved.preview);
-  } catch (e) { /* nothing saved */ }
+  // Back (or Forward) to this page shows the last results again; a fresh visit starts empty.
+  var nav = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+  if (nav && nav.type === "back_forward") {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem("fashionrec-upload") || "null");
+      if (saved && saved.json) render(saved.json, saved.preview);
+    } catch (e) { /* nothing saved */ }
+  }
   ["dragenter", "dragover"].forEach(function (ev) {
     drop.addEventListener(ev, function (e) { e.preventDefault(); drop.classList.add("over"); });
   });
