@@ -491,3 +491,8 @@ def test_a_waiting_writer_goes_before_new_readers():
     for t in threads:
         t.join(5)
     assert order == ["write", "late read"]
+
+
+def test_for_you_page_is_served(client):
+    page = client.get("/for-you")
+    assert page.status_code == 200 and 'id="foryou-picks"' in page.text and 'href="/for-you"' in page.text

@@ -139,6 +139,9 @@ def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
         page.keyboard.press("Enter")
     assert "gender=" in page.url and page.locator("#grid .card").count() > 0
     assert "q=" not in page.url and "masterCategory=" not in page.url      # empty fields stay out
+    page.go_back()                           # the unfiltered page again: its filter shows "any" again
+    page.wait_for_function("!location.search")
+    assert page.locator("select[name=gender]").input_value() == ""
 
 
 def test_text_search(server, page):
@@ -214,3 +217,24 @@ def test_only_the_newest_upload_fills_the_page(server, page, fixture_dir):
         held[0].continue_()
     page.wait_for_timeout(500)
     assert page.locator("#upload-similar").inner_html() == expected
+
+
+def test_saved_products_give_picks_for_you(server, page):
+    page.goto(server + "/for-you")
+    assert "Save products you like" in page.locator("#foryou-status").inner_text()
+    page.goto(server + "/")
+    page.locator("#grid .card").first.click()
+    page.wait_for_url("**/item/**")
+    saved_id = page.url.rstrip("/").split("/")[-1]
+    page.click("button[data-like]")
+    assert page.locator("button[data-like]").get_attribute("aria-pressed") == "true"
+    page.goto(server + "/for-you")
+    page.wait_for_selector("#foryou:not([hidden])")
+    page.wait_for_selector("#foryou-saved .card")
+    assert page.locator("#foryou-picks .card").count() > 0
+    assert [c.get_attribute("data-id") for c in page.locator("#foryou-saved .card").all()] == [saved_id]
+    assert saved_id not in [c.get_attribute("data-id") for c in page.locator("#foryou-picks .card").all()]
+    page.click("#foryou-clear")
+    assert page.locator("#foryou").is_hidden()
+    page.goto(server + f"/item/{saved_id}")
+    assert page.locator("button[data-like]").get_attribute("aria-pressed") == "false"

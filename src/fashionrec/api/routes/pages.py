@@ -107,6 +107,12 @@ def upload_page(request: Request, settings: SettingsDep):
     return templates.TemplateResponse(request, "upload.html", {"max_mb": settings.max_upload_mb})
 
 
+@router.get("/for-you", response_class=HTMLResponse)
+def for_you_page(request: Request):
+    # Saved products live in the browser (localStorage); the page asks /api/recommend/profile for picks.
+    return templates.TemplateResponse(request, "foryou.html", {})
+
+
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(request: Request, service: ServiceDep, settings: SettingsDep):
     model = find_model_report(settings.reports_dir, service.rec.tagger.name, service.rec.tagger.path)

@@ -11,8 +11,19 @@
   document.querySelectorAll("form.filters").forEach(function (form) {
     form.addEventListener("submit", function (e) { e.preventDefault(); submitClean(form); });
   });
-  window.addEventListener("pageshow", function () {      // Back may restore the page as it was left
-    document.querySelectorAll("form.filters [disabled]").forEach(function (el) { el.disabled = false; });
+  // Back may restore the page as it was left (fields switched off for a clean address, a value chosen
+  // but not yet shown): put every field back to what this page was served with.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form.filters input[name]").forEach(function (el) {
+      el.disabled = false;
+      el.value = el.defaultValue;
+    });
+    document.querySelectorAll("form.filters select[name]").forEach(function (sel) {
+      sel.disabled = false;
+      var served = Array.prototype.find.call(sel.options, function (o) { return o.defaultSelected; });
+      sel.value = served ? served.value : "";
+      sel.dispatchEvent(new Event("fashionrec:reset"));
+    });
   });
   // A pointer choice applies at once; with the keyboard, arrow keys only move through the options, and
   // Enter (or leaving the list) applies the value shown, so a keyboard user reaches every value without
@@ -27,14 +38,8 @@
     sel.addEventListener("pointerdown", function () { byKey = false; });
     sel.addEventListener("change", function () { if (!byKey) apply(); });
     sel.addEventListener("blur", apply);
+    sel.addEventListener("fashionrec:reset", function () { applied = sel.value; byKey = false; });
   });
-
-  var drop = document.getElementById("drop");
-  if (!drop) return;
-  var input = document.getElementById("file");
-  var preview = document.getElementById("preview");
-  var errorBox = document.getElementById("upload-error");
-  var result = document.getElementById("upload-result");
 
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
@@ -49,11 +54,81 @@
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
       '<div class="reason">' + esc(rec.reason) + '</div></div></a>';
   }
+
+  // Saved products live in this browser only (localStorage): no account, nothing sent until "For you".
+  var LIKED = "fashionrec-liked";
+  function likedIds() {
+    try { return JSON.parse(localStorage.getItem(LIKED) || "[]"); } catch (e) { return []; }
+  }
+  function saveLiked(ids) {
+    try { localStorage.setItem(LIKED, JSON.stringify(ids)); } catch (e) { /* storage off: nothing kept */ }
+  }
+  document.querySelectorAll("button[data-like]").forEach(function (btn) {
+    var id = Number(btn.getAttribute("data-like"));
+    function show() {
+      var on = likedIds().indexOf(id) >= 0;
+      btn.setAttribute("aria-pressed", on ? "true" : "false");
+      btn.textContent = on ? "♥ Saved" : "♡ Save";
+    }
+    btn.addEventListener("click", function () {
+      var ids = likedIds().filter(function (x) { return x !== id; });
+      if (ids.length === likedIds().length) ids.unshift(id);
+      saveLiked(ids.slice(0, 200));    // the API takes up to 200 liked ids
+      show();
+    });
+    show();
+  });
+
+  var picks = document.getElementById("foryou-picks");
+  if (picks) {
+    var status = document.getElementById("foryou-status"), box = document.getElementById("foryou");
+    var problem = document.getElementById("foryou-error");
+    document.getElementById("foryou-clear").addEventListener("click", function () {
+      saveLiked([]);
+      box.hidden = true;
+      status.textContent = "Saved products cleared.";
+    });
+    var ids = likedIds();
+    if (ids.length) {
+      status.textContent = "Based on " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
+      fetch("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ liked: ids, k: 24 }) })
+        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }); })
+        .then(function (res) {
+          if (!res.ok) {
+            // A saved id the catalogue no longer has: say so, and let the shopper clear the list.
+            problem.textContent = (res.json.detail || "Could not load picks.") + " Clear the saved products to start again.";
+            problem.hidden = false;
+            box.hidden = false;
+            return;
+          }
+          picks.innerHTML = res.json.results.map(card).join("");
+          box.hidden = false;
+          return Promise.all(ids.map(function (id) {
+            return fetch("/api/items/" + id).then(function (r) { return r.ok ? r.json() : null; });
+          })).then(function (items) {
+            document.getElementById("foryou-saved").innerHTML = items.filter(Boolean).map(function (it) {
+              return card({ item: it, reason: "" });
+            }).join("");
+          });
+        })
+        .catch(function (e) { problem.textContent = "Could not load picks: " + e; problem.hidden = false; });
+    }
+  }
+
+  var drop = document.getElementById("drop");
+  if (!drop) return;
+  var input = document.getElementById("file");
+  var preview = document.getElementById("preview");
+  var errorBox = document.getElementById("upload-error");
+  var result = document.getElementById("upload-result");
+
   function showError(msg) {
     // The API's messages also tell an operator which setting to change; a shopper needs only the first part.
     msg = String(msg).replace(/\s*\(set FASHIONREC_[A-Z_]+[^)]*\)/g, "");
     errorBox.textContent = msg;
     errorBox.hidden = false;
+    preview.hidden = true;      // the refused photo is not what any results belong to
     result.hidden = true;
   }
   var latest = 0;        // only the newest upload may fill the page
