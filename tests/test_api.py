@@ -496,3 +496,15 @@ def test_a_waiting_writer_goes_before_new_readers():
 def test_for_you_page_is_served(client):
     page = client.get("/for-you")
     assert page.status_code == 200 and 'id="foryou-picks"' in page.text and 'href="/for-you"' in page.text
+
+
+def test_filter_lists_show_only_values_that_leave_items(client, fixture_catalog):
+    import re
+
+    usable = fixture_catalog.usable
+    page = client.get("/", params={"gender": "Women"}).text
+    select = re.search(r'<select name="articleType".*?</select>', page, re.S).group(0)
+    shown = dict(re.findall(r'<option value="([^"]+)"[^>]*>[^<]*\(([\d,]+)\)</option>', select))
+    expected = usable.loc[usable["gender"] == "Women", "articleType"].value_counts()
+    assert {k: int(v.replace(",", "")) for k, v in shown.items()} == expected.to_dict()
+    assert set(usable["articleType"]) - set(shown)       # some types have no women's items and are left out

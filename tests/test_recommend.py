@@ -442,3 +442,14 @@ def test_an_added_product_is_stored_as_the_catalogue_spells_it(tmp_path):
     # The levels above the type follow the type, not the tagger's separate guesses.
     assert (item["subCategory"], item["masterCategory"]) == ("Bottomwear", "Apparel")
     assert new in {x["id"] for x in r.browse({"gender": "Men", "articleType": "Jeans"}, limit=1000)[1]}
+
+
+def test_facets_count_what_each_value_would_leave_given_the_other_choices(rec):
+    items = rec.items
+    women = items[items["gender"] == "Women"]
+    facets = rec.facets({"gender": "Women"})
+    assert facets["articleType"] == women["articleType"].value_counts().to_dict()
+    assert facets["gender"] == items["gender"].value_counts().to_dict()     # its own key: the other filters only
+    some_type = women["articleType"].iloc[0]
+    both = rec.facets({"gender": "Women", "articleType": some_type}, q="women")
+    assert sum(both["baseColour"].values()) == rec.browse({"gender": "Women", "articleType": some_type}, q="women")[0]

@@ -787,10 +787,31 @@ class Recommender:
         words = search_words(str(q or ""))
         if str(q or "").strip() and not words:
             return 0, []        # only punctuation or stop words: nothing to match, not everything
-        for word in words:
-            mask &= self._searchable().str.contains(r"(?:^| )" + re.escape(word), regex=True).to_numpy()
+        mask &= self._word_mask(words)
         rows = np.flatnonzero(mask)
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
+
+    def facets(self, filters: dict | None = None, q: str | None = None) -> dict[str, dict[str, int]]:
+        """Per filter key, how many items each of its values would leave given the *other* filters and
+        ``q``: what a shop's filter lists show, so that no choice leads to an empty page."""
+        filters = self.check_filters(filters)
+        base = self._word_mask(search_words(str(q or "")))
+        out = {}
+        for key in FILTER_KEYS:
+            if key not in self.items:
+                out[key] = {}
+                continue
+            others = self._mask({k: v for k, v in filters.items() if k != key})
+            keep = base if others is None else base & others
+            out[key] = {str(v): int(n) for v, n in self.items.loc[keep, key].value_counts().items()}
+        return out
+
+    def _word_mask(self, words: list[str]) -> np.ndarray:
+        """Rows where every word starts a word of the searchable text (see :meth:`browse`)."""
+        mask = np.ones(len(self.items), bool)
+        for word in words:
+            mask &= self._searchable().str.contains(r"(?:^| )" + re.escape(word), regex=True).to_numpy()
+        return mask
 
     def _searchable(self) -> pd.Series:
         if self._names is None:

@@ -53,6 +53,8 @@ def catalogue_page(
     closest = False
     with service.lock.read():
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
+        # Counts per filter value under the other choices; after a semantic fallback, under the filters only.
+        facets = service.rec.facets(chosen, query if total else None)
         if query and not search_words(query):
             notices.append(f"{query!r} has no words to search for.")
         elif query and total == 0:
@@ -74,7 +76,9 @@ def catalogue_page(
         "items": [to_item(d) for d in items], "total": total, "page": page, "pages": pages,
         "prev_url": page_url(page - 1) if page > 1 else None,
         "next_url": page_url(page + 1) if page < pages else None,
-        "filters": {k: service.filter_values.get(k, []) for k in FILTER_KEYS},
+        # A value no item would have given the other choices is left out (the chosen one always stays).
+        "filters": {k: [(v, facets[k].get(v, 0)) for v in service.filter_values.get(k, [])
+                        if facets[k].get(v, 0) or chosen.get(k) == v] for k in FILTER_KEYS},
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if closest
                        else f"{total:,} item{'' if total == 1 else 's'}"),
