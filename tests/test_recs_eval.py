@@ -59,3 +59,32 @@ def test_evaluate_recs_cli_ranking(tmp_path):
     assert res.exit_code == 0 and m["attribute_weights"]["articleType"] > 0 and m["neighbour_vote"]["weight"] > 0
     res = CliRunner().invoke(app, [*args, "--rank", "colour"])
     assert res.exit_code != 0 and "--rank must be attributes, tagger or embedding" in res.output
+
+
+def test_evaluate_recs_split_file_says_what_is_wrong(tmp_path):
+    from _recs_support import FIXTURE, built_index
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    ids = fixture_catalog().usable["id"].tolist()
+    good = tmp_path / "split.csv"
+    good.write_text("id,split\n" + "".join(f"{i},{'test' if n < 4 else 'train'}\n" for n, i in enumerate(ids)))
+    args = ["evaluate-recs", str(FIXTURE), "--index", str(built_index()), "--no-text"]
+
+    def run(path, split="test"):
+        return CliRunner(env={"COLUMNS": "300"}).invoke(app, [*args, "--split-file", str(path), "--split", split])
+
+    res = run(good)
+    assert res.exit_code == 0 and "n_queries" in res.output and " 4" in res.output.split("n_queries")[1][:60]
+    for body, split, message in [
+            (None, "test", "cannot read --split-file"),
+            ("id,part\n1,test\n", "test", "needs the columns id,split"),
+            (good.read_text(), "tset", "'tset' is not in"),
+            ("id,split\nabc,test\n", "test", "'abc' is not an integer product id")]:
+        path = tmp_path / "bad.csv"
+        path.unlink(missing_ok=True)
+        if body is not None:
+            path.write_text(body)
+        res = run(path, split)
+        assert res.exit_code == 2 and message in res.output, (message, res.output)

@@ -99,15 +99,13 @@ def calibrate_checkpoint(model: str | Path | None = None, data_dir: str | Path |
     """
     from fashionrec.catalog import default_data_dir, load_catalog
     from fashionrec.data import LabelSpace, load_image_tensor
-    from fashionrec.splits import Split, remake_split
+    from fashionrec.splits import checkpoint_split
     from fashionrec.tagger import Tagger
 
     tagger = Tagger.load(model)
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     items = load_catalog(data_dir, progress=progress).usable
-    run_split = tagger.path.parent.parent / "split.csv"
-    split = Split.load(run_split) if run_split.exists() else remake_split(items, tagger.meta.get("split", {}),
-                                                                         data_dir)
+    split = checkpoint_split(items, tagger.meta.get("split", {}), tagger.path, data_dir)
     space = LabelSpace(tagger.classes)
     parts = {}
     for name in ("val", "test"):

@@ -243,7 +243,12 @@ def _split_ids(split_file: Path, split: str) -> set[int]:
     names = sorted(table["split"].dropna().astype(str).unique())
     if split not in names:
         raise FashionrecError(f"--split {split!r} is not in {split_file}; it has: {', '.join(names)}")
-    return set(pd.to_numeric(table.loc[table["split"] == split, "id"], errors="coerce").dropna().astype(int))
+    given = table.loc[table["split"] == split, "id"]
+    ids = pd.to_numeric(given, errors="coerce")
+    if ids.isna().any() or (ids % 1 != 0).any():
+        bad = given[ids.isna() | (ids % 1 != 0)].iloc[0]
+        raise FashionrecError(f"--split-file {split_file}: id {bad!r} is not an integer product id")
+    return set(ids.astype(int))
 
 
 @app.command("evaluate-recs")

@@ -175,18 +175,14 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     """
     from fashionrec.catalog import load_catalog
     from fashionrec.data import LabelSpace, load_image_tensor
-    from fashionrec.splits import Split, remake_split
+    from fashionrec.splits import checkpoint_split
     from fashionrec.tagger import Tagger
 
     tagger = Tagger.load(model, device=device)
     catalog = load_catalog(data_dir, progress=progress)
     items = catalog.usable
     if split == "test":
-        run_split = tagger.path.parent.parent / "split.csv" if tagger.path else None
-        if run_split is not None and run_split.exists():
-            chosen = Split.load(run_split)
-        else:
-            chosen = remake_split(items, tagger.meta.get("split", {}), data_dir)
+        chosen = checkpoint_split(items, tagger.meta.get("split", {}), tagger.path, data_dir)
         items = items[items["id"].isin(chosen.ids("test"))].reset_index(drop=True)
     elif split != "all":
         raise ValueError(f"--split must be 'test' or 'all', not {split!r}")

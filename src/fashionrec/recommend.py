@@ -816,7 +816,7 @@ class Recommender:
     def _searchable(self) -> pd.Series:
         if self._names is None:
             text = pd.Series(" ", index=self.items.index)
-            for col in ("productDisplayName", "articleType", "baseColour", "gender", "season", "usage"):
+            for col in TEXT_FIELDS:
                 if col in self.items:
                     text = text + self.items[col].fillna("").astype(str) + " "
             # The same normalisation as search_words (without the stemming), vectorised.

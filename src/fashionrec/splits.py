@@ -120,22 +120,31 @@ def remake_split(items: pd.DataFrame, recorded: dict, where: str | Path) -> Spli
     """The split a checkpoint was trained with (``recorded`` = its ``split`` summary), re-made from its seed.
 
     The split draws per class from one random stream, so another catalogue (a row more or less) moves
-    products between train and test: refuse unless ``items`` splits into the recorded counts, so that a
-    "test" score never includes products the model trained on.
+    products between train and test: refuse unless ``items`` gives the recorded test ids (their SHA-256,
+    where recorded; older checkpoints have only the counts) and the recorded counts, so that a "test" score
+    never includes products the model trained on.
     """
     if not recorded.get("config"):
         raise FashionrecError("this checkpoint records no split (it was not made by `fashionrec train`); "
                               "use --split all")
     split = make_split(items, SplitConfig(**recorded["config"]))
-    # The test ids' fingerprint where the checkpoint has one; older checkpoints recorded the counts only.
-    recorded_ids = recorded.get("test_ids_sha256")
-    if recorded_ids and split.fingerprint("test") != recorded_ids:
-        raise FashionrecError(f"{where} gives other test products than the model was tested on (same seed, other "
-                              "catalogue rows): its test split can only be re-made on the catalogue it was "
-                              "trained on. Pass that catalogue, or --split all for a folder of new products")
-    if recorded.get("counts") and split.summary()["counts"] != recorded["counts"]:
-        raise FashionrecError(f"{where} splits into {split.summary()['counts']}, but the model was trained on a "
-                              f"split of {recorded['counts']}: its test split can only be re-made on the catalogue "
-                              "it was trained on. Pass that catalogue, or --split all for a folder of new products")
+    fix = ("its test split can only be re-made on the catalogue it was trained on. Pass that catalogue, or "
+           "--split all for a folder of new products")
+    counts = split.summary()["counts"]
+    if recorded.get("test_ids_sha256") and split.fingerprint("test") != recorded["test_ids_sha256"]:
+        raise FashionrecError(f"{where} gives other test products than the model was tested on (same seed, "
+                              f"other catalogue rows): {fix}")
+    if recorded.get("counts") and counts != recorded["counts"]:
+        raise FashionrecError(f"{where} splits into {counts}, but the model was trained on a split of "
+                              f"{recorded['counts']}: {fix}")
     return split
+
+
+def checkpoint_split(items: pd.DataFrame, recorded: dict, checkpoint: Path | None, where: str | Path) -> Split:
+    """A checkpoint's split: its train run's ``split.csv`` when the checkpoint is still in that run folder
+    (``RUN/weights/best.safetensors``), else re-made from the seed it records (:func:`remake_split`)."""
+    run_split = checkpoint.parent.parent / "split.csv" if checkpoint is not None else None
+    if run_split is not None and run_split.exists():
+        return Split.load(run_split)
+    return remake_split(items, recorded, where)
 

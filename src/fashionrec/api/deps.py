@@ -102,17 +102,8 @@ def parse_filters(
     """Query filters -> ``{column: value}``; empty values mean "any"; unknown values are a 422."""
     given = dict(gender=gender, masterCategory=masterCategory, subCategory=subCategory,
                  articleType=articleType, baseColour=baseColour, usage=usage, season=season)
-    filters = {}
-    for key, value in given.items():
-        if value is None or value.strip() == "":
-            continue
-        canonical = service.rec.canonical_value(key, value)
-        if canonical is None:
-            known = service.filter_values.get(key, [])
-            sample = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
-            raise BadInputError(f"unknown {key} {value.strip()!r}; the catalogue has: {sample}")
-        filters[key] = canonical
-    return filters
+    # Blank means "any"; the recommender canonicalises the rest and refuses unknown values (BadInputError).
+    return service.rec.check_filters({k: v for k, v in given.items() if v and v.strip()})
 
 
 Filters = Annotated[dict[str, str], Depends(parse_filters)]

@@ -1,6 +1,13 @@
-// Small progressive enhancements: auto-submit filters, and the drag-and-drop photo search.
+// Small progressive enhancements: auto-submit filters, saved products and "For you", and the drag-and-drop
+// photo search.
 (function () {
   "use strict";
+  // {ok, json} of an API call: the API answers JSON for errors too ({"detail": "..."}).
+  function fetchJson(url, options) {
+    return fetch(url, options).then(function (r) {
+      return r.json().then(function (j) { return { ok: r.ok, json: j }; });
+    });
+  }
   // Empty fields stay out of the address (/?gender=Men, not /?q=&gender=Men&masterCategory=&...).
   function submitClean(form) {
     form.querySelectorAll("input[name], select[name]").forEach(function (el) {
@@ -91,9 +98,8 @@
     var ids = likedIds();
     if (ids.length) {
       status.textContent = "Based on " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
-      fetch("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
+      fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ liked: ids, k: 24 }) })
-        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }); })
         .then(function (res) {
           if (!res.ok) {
             // A saved id the catalogue no longer has: say so, and let the shopper clear the list.
@@ -175,8 +181,7 @@
     drop.classList.add("loading");
     var body = new FormData();
     body.append("file", file);
-    fetch("/api/search/image?k=12", { method: "POST", body: body, signal: inflight && inflight.signal })
-      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, json: j }; }); })
+    fetchJson("/api/search/image?k=12", { method: "POST", body: body, signal: inflight && inflight.signal })
       .then(function (res) {
         if (mine !== latest) return;
         if (!res.ok) { showError(res.json.detail || "The photo could not be used."); return; }
