@@ -219,6 +219,34 @@ def test_a_spent_budget_is_refused_with_what_to_do(tmp_path):
         train(FIXTURE, make_config("tiny", epochs=2, max_minutes=0), tmp_path / "z", progress=False)
 
 
+def test_augmenting_loader_processes_give_the_same_batches_on_every_run():
+    from fashionrec.data import TensorImageDataset, train_augmentation
+    from fashionrec.train import _loader
+
+    images = torch.randint(0, 256, (24, 3, 80, 60), dtype=torch.uint8)
+    ds = TensorImageDataset(images, {"articleType": torch.arange(24)}, transform=train_augmentation())
+    cfg = make_config("tiny", batch_size=8)
+
+    def epoch(workers, n=0):
+        return [(x, y["articleType"]) for x, y, _ in _loader(ds, cfg, n, None, workers=workers)]
+
+    first, again, next_epoch = epoch(2), epoch(2), epoch(2, n=1)
+    assert len(first) == 3
+    for (x1, y1), (x2, y2) in zip(first, again, strict=True):
+        assert torch.equal(y1, y2) and torch.equal(x1, x2)      # same order, same augmentation
+    assert not all(torch.equal(y1, y2) for (_, y1), (_, y2) in zip(first, next_epoch, strict=True))
+
+
+def test_the_gpu_profile_is_the_measured_224x168_fine_tune_with_loader_processes_on_cuda():
+    from fashionrec.train import loader_workers
+
+    cfg = make_config("gpu")
+    assert (cfg.model, cfg.input_size, cfg.freeze_blocks) == ("efficientnet-lite0", (224, 168), 0)
+    assert loader_workers(cfg, torch.device("cpu")) == 0
+    assert loader_workers(cfg, torch.device("cuda")) >= 1
+    assert loader_workers(make_config("gpu", workers=3), torch.device("cuda")) == 3
+
+
 def test_a_profile_with_another_model_drops_the_profiles_frozen_blocks():
     assert make_config("cpu").freeze_blocks == 3
     assert make_config("cpu", model="fashion-cnn").freeze_blocks == 0

@@ -120,6 +120,8 @@ def train_cmd(
                                              "after each epoch)."),
     device: str | None = typer.Option(None, help="auto, cpu or cuda."),
     seed: int | None = typer.Option(None),
+    workers: int | None = typer.Option(None, help="DataLoader processes augmenting batches (default: 0 on "
+                                       "CPU, up to 8 on CUDA)."),
     init: Path | None = typer.Option(None, help="Start from this checkpoint's weights (same model and classes)."),
     input_size: str | None = typer.Option(None, help="Network input HEIGHTxWIDTH, e.g. 192x144 (default: "
                                           "the model's own; seed-cnn is fixed at 80x60)."),
@@ -142,7 +144,7 @@ def train_cmd(
         cfg = make_config(profile, model=model, epochs=epochs, batch_size=batch_size, lr=lr, balance=balance,
                           patience=patience, freeze_backbone=freeze_backbone, freeze_blocks=freeze_blocks,
                           max_minutes=max_minutes, input_size=parse_size(input_size) if input_size else None,
-                          device=device, seed=seed, init=str(init) if init else None)
+                          device=device, seed=seed, workers=workers, init=str(init) if init else None)
         result = train(_data_dir(data_dir), cfg, out, resume=resume)
     except FashionrecError as e:
         fail(str(e))
