@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,14 @@ def full_data_path() -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return (Path(__file__).parents[1] / "../shared/datasets/fashion-product-images-small").resolve()
+
+
+@pytest.fixture
+def dead_pid() -> int:
+    """The id of a process that has exited: what a killed writer's temp names carry."""
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    return p.pid
 
 
 def _have_full_data() -> bool:

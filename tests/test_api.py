@@ -173,6 +173,18 @@ def test_search_text(client):
     assert 0 < len(recs) <= 3 and all(r["reason"] for r in recs)
 
 
+def test_search_text_cut_off(client):
+    noise = {"q": "asdfgh", "k": 3}
+    assert len(client.get("/api/search/text", params=noise).json()["results"]) == 3
+    assert client.get("/api/search/text", params={**noise, "min_similarity": 0.35}).json()["results"] == []
+    r = client.get("/api/search/text", params={**noise, "min_similarity": 2})
+    assert r.status_code == 422 and "min_similarity" in r.text
+    # The web UI applies it: nonsense gets a plain "nothing matches", not the closest of nothing.
+    page = client.get("/", params={"q": "asdfgh"})
+    assert page.status_code == 200 and "Nothing in the catalogue matches" in page.text
+    assert page.text.count('class="card"') == 0
+
+
 def test_profile(client, ids):
     r = client.post("/api/recommend/profile", json={"liked": ids[:3], "k": 5})
     assert r.status_code == 200, r.text
@@ -219,6 +231,10 @@ def test_a_browser_gets_pages_not_json(client):
     html = {"Accept": "text/html,application/xhtml+xml"}
     bad = client.get("/", params={"page": "abc"}, headers=html)
     assert bad.status_code == 422 and "<html" in bad.text and "That address is not valid" in bad.text
+    assert "There is no page &#39;abc&#39;" in bad.text and "Input should be" not in bad.text
+    long = client.get("/", params={"q": "x" * 201}, headers=html).text
+    assert "That search is too long: use at most 200 characters." in long
+    assert "is not a product number" in client.get("/item/abc", headers=html).text
     assert_error(client.get("/", params={"page": "abc"}), 422)          # an API client still gets JSON
     missing = client.get("/nope", headers=html)
     assert missing.status_code == 404 and "<html" in missing.text and "/nope" in missing.text

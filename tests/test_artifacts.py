@@ -1,8 +1,10 @@
 """Atomic artefact writes: a failure leaves the previous version whole and no temporary files behind."""
 
+import os
+
 import pytest
 
-from fashionrec.artifacts import atomic_dir, write_json
+from fashionrec.artifacts import _host, atomic_dir, write_json
 
 
 def test_atomic_dir_replaces_only_on_success(tmp_path):
@@ -25,3 +27,26 @@ def test_atomic_dir_replaces_only_on_success(tmp_path):
 def test_write_json_leaves_no_temp_file(tmp_path):
     write_json(tmp_path / "m.json", {"a": 1})
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="liveness is probed with os.kill(pid, 0)")
+def test_temp_files_of_a_crashed_writer_are_cleared_and_live_or_foreign_ones_kept(tmp_path, dead_pid):
+    host, dead, live = _host(), dead_pid, os.getppid()
+    crashed_dir = tmp_path / f".index.{host}.{dead}.abc"         # atomic_dir of "index", killed mid-build
+    crashed_file = tmp_path / f".a.json.{host}.{dead}.xyz.tmp"   # atomic_path of "a.json"
+    writing = tmp_path / f".index.{host}.{live}.def"             # a live process is writing it now
+    other_host = tmp_path / f".index.elsewhere.{dead}.ghi"       # a shared disk: that host's pids are not ours
+    old = tmp_path / ".index.old"
+    for d in (crashed_dir, writing, other_host, old):
+        d.mkdir()
+        (d / "part").write_text("x")
+    crashed_file.write_text("{")
+
+    with atomic_dir(tmp_path / "index") as tmp:
+        (tmp / "f").write_text("new")
+    write_json(tmp_path / "a.json", {"k": 1})
+
+    assert not crashed_dir.exists() and not crashed_file.exists()
+    assert writing.exists() and other_host.exists()
+    assert (tmp_path / "index" / "f").read_text() == "new"
+    assert not old.exists()          # atomic_dir's own: removed once the new version is in place

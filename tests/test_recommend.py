@@ -11,10 +11,18 @@ from _recs_support import BACKENDS, FIXTURE, fixture_catalog, index_copy, shared
 from PIL import Image
 from typer.testing import CliRunner
 
+from fashionrec.artifacts import _host
 from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
-from fashionrec.recommend import COMPLEMENTS, NEIGHBOUR_VOTE, Rec, Recommender, colour_compatibility
+from fashionrec.recommend import (
+    COMPLEMENTS,
+    NEIGHBOUR_VOTE,
+    RELEVANT_TEXT_SIMILARITY,
+    Rec,
+    Recommender,
+    colour_compatibility,
+)
 from fashionrec.tagger import Tagger, save_checkpoint
 
 
@@ -203,6 +211,18 @@ def test_text_search_colour_and_type(rec):
     assert len(rec.search_text("purple jeans", k=3)) == 3
 
 
+def test_text_search_cut_off_drops_noise_not_matches(rec):
+    # Nothing in a clothing catalogue is like these; without a cut-off they still fill k results.
+    for nonsense in ("asdfgh", "mortgage rates"):
+        assert len(rec.search_text(nonsense, k=5)) == 5
+        assert rec.search_text(nonsense, k=5, min_similarity=RELEVANT_TEXT_SIMILARITY) == []
+    described = rec.search_text("casual sneakers", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert described and all(r.score >= RELEVANT_TEXT_SIMILARITY for r in described)
+    # A result matching a query word as an attribute stays whatever its text similarity.
+    typed = rec.search_text("blue jeans", k=3, min_similarity=0.99)
+    assert len(typed) == 3 and all(r.item["articleType"] == "Jeans" for r in typed)
+
+
 def test_complete_the_look(rec):
     i = _some_id(rec, subCategory="Topwear", gender="Men")
     recs = rec.complete_the_look(i, k=4)
@@ -226,8 +246,11 @@ def test_add_product_survives_reload(rec, tmp_path):
     r = Recommender.load(d, tiny_tagger_path())
     src = _some_id(r, articleType="Handbags")
     image = Image.open(r.image_path(src)).transpose(Image.FLIP_LEFT_RIGHT)
+    assert r.browse(q="mirrored bag") == (0, [])      # remembered for the next page: must not outlive the add
     new_id = r.add_product(image, {"productDisplayName": "New mirrored bag", "gender": "Women"})
     assert new_id == int(r.items["id"].max())
+    total, found = r.browse(q="mirrored bag")
+    assert total == 1 and found[0]["id"] == new_id and r.facets({}, "mirrored bag")["gender"] == {"Women": 1}
     with pytest.raises(BadInputError):
         r.add_product(image, {"id": new_id})
     with pytest.raises(BadInputError):
@@ -408,7 +431,7 @@ def test_saving_never_overwrites_an_index_rebuilt_meanwhile(tmp_path):
     assert len(Recommender.load(d, tiny_tagger_path())) == rebuilt
 
 
-def test_a_save_that_fails_part_way_leaves_the_previous_folder_whole(tmp_path, monkeypatch):
+def test_a_save_that_fails_part_way_leaves_the_previous_folder_whole(tmp_path, monkeypatch, dead_pid):
     import fashionrec.recommend as recommend_module
 
     d = index_copy(tmp_path / "index", "faiss")
@@ -428,8 +451,13 @@ def test_a_save_that_fails_part_way_leaves_the_previous_folder_whole(tmp_path, m
     monkeypatch.undo()
     again = Recommender.load(d, tiny_tagger_path())
     assert len(again) == n and not list(d.glob(".staging.*"))
+    # A save killed outright (no finally) leaves its staging folder; the next save clears it.
+    killed = d / f".staging.{_host()}.{dead_pid}.abc"
+    killed.mkdir()
+    (killed / "embeddings.npy").write_bytes(b"half")
     r.add_product(Image.open(r.image_path(int(r.items["id"].iloc[1]))), {"productDisplayName": "y"})
     assert len(Recommender.load(d, tiny_tagger_path())) == n + 1   # the same object saves fine afterwards
+    assert not list(d.glob(".staging.*"))
 
 
 def test_an_added_product_is_stored_as_the_catalogue_spells_it(tmp_path):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -19,7 +21,9 @@ def atomic_path(path: str | Path):
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    prefix = f".{path.name}."
+    clear_abandoned(path.parent, prefix)
+    fd, tmp = tempfile.mkstemp(prefix=prefix + _writer(), suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         yield Path(tmp)
@@ -29,6 +33,48 @@ def atomic_path(path: str | Path):
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _host() -> str:
+    return socket.gethostname().replace(".", "-") or "host"
+
+
+def _writer() -> str:
+    # Temp names carry host and process id, so a later write can tell a file a crash or kill left behind
+    # (its process gone) from one another process is writing right now, even on a shared filesystem.
+    return f"{_host()}.{os.getpid()}."
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True         # no harmless liveness probe there (os.kill terminates): never clear
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True         # another user's live process
+    return True
+
+
+def clear_abandoned(parent: Path, prefix: str) -> None:
+    """Delete temp files and folders in ``parent`` named ``prefix`` + host.pid.* whose process on this host
+    is gone: what an interrupted atomic write leaves (nothing else would ever remove them)."""
+    host = _host()
+    for p in parent.glob(glob.escape(prefix) + "*"):
+        parts = p.name[len(prefix):].split(".")
+        if len(parts) < 3 or parts[0] != host or not parts[1].isdigit() or _alive(int(parts[1])):
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+
+
+def private_temp_dir(parent: Path, prefix: str) -> Path:
+    """A new empty folder in ``parent`` for an atomic write, after clearing ones abandoned by crashed writers."""
+    clear_abandoned(parent, prefix)
+    return Path(tempfile.mkdtemp(prefix=prefix + _writer(), dir=parent))
 
 
 def _umask() -> int:
@@ -62,7 +108,7 @@ def atomic_dir(out_dir: str | Path):
     """
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    tmp = private_temp_dir(out_dir.parent, f".{out_dir.name}.")
     old = out_dir.with_name(f".{out_dir.name}.old")
     try:
         yield tmp

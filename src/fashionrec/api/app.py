@@ -9,7 +9,6 @@ same message as an HTML page of the UI instead.
 from __future__ import annotations
 
 import logging
-import re
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
@@ -35,6 +34,22 @@ def _validation_message(exc: RequestValidationError) -> str:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body" or len(err.get("loc", ())) == 1)
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request"
+
+
+def _page_message(exc: RequestValidationError) -> str:
+    """The web pages' few parameters in a shopper's words; anything else as the validator puts it."""
+    parts = []
+    for err in exc.errors():
+        name, given = str((err.get("loc") or ("",))[-1]), err.get("input")
+        if name == "page":
+            parts.append(f"There is no page {given!r}: pages are numbered 1, 2, 3 and so on.")
+        elif name == "q" and err.get("type") == "string_too_long":
+            parts.append(f"That search is too long: use at most {err['ctx']['max_length']} characters.")
+        elif name == "item_id":
+            parts.append(f"{given!r} is not a product number: product pages are addressed like /item/15970.")
+        else:
+            parts.append(f"{name}: {err.get('msg', 'invalid')}")
+    return " ".join(parts) or "That address is not valid."
 
 
 def _json(status: int, detail: str, headers: dict | None = None) -> JSONResponse:
@@ -144,10 +159,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        detail = _validation_message(exc)
-        if _wants_page(request):    # "page: Input should be a valid integer", not "query.page: ..."
-            detail = re.sub(r"\b(?:query|path)\.", "", detail)
-        return _error(request, 422, detail)
+        return _error(request, 422, _page_message(exc) if _wants_page(request) else _validation_message(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

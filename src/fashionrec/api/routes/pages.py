@@ -15,7 +15,7 @@ from fashionrec.api.reports import SERVABLE, eda_dir, find_model_report, markdow
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
-from fashionrec.recommend import search_words
+from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY, search_words
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 templates = Jinja2Templates(directory=WEB / "templates")
@@ -60,8 +60,12 @@ def catalogue_page(
         elif query and total == 0:
             # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
             # answer with the semantic text search instead of an empty page, a few pages deep.
-            found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None)]
+            found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None,
+                                                             min_similarity=RELEVANT_TEXT_SIMILARITY)]
             total, items, closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
+            if not found:
+                notices.append(f"Nothing in the catalogue matches {query!r}. Try a product type, a colour or "
+                               "a brand, such as 'blue jeans'.")
     pages = max(1, -(-total // PAGE_SIZE))
 
     def page_url(n: int) -> str:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, read_image
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.errors import BadInputError
+from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
 
 router = APIRouter(tags=["search"])
 UPLOAD_ERRORS = {413: {"model": Error}, 422: {"model": Error}}
@@ -31,12 +32,16 @@ def search_by_text(
     filters: Filters,
     q: Annotated[str, Query(min_length=1, max_length=200, description="e.g. 'red summer dress'")],
     k: K = 10,
+    min_similarity: Annotated[float | None, Query(
+        ge=-1.0, le=1.0, description="Drop results that match no query word as a type, colour or gender and are "
+        f"less similar to the query than this (the web UI uses {RELEVANT_TEXT_SIMILARITY}); default: k results "
+        "whatever the query")] = None,
 ) -> RecList:
     """Items matching a text query."""
     if not q.strip():
         raise BadInputError("q is blank; search for words such as 'blue jeans'")
     with service.lock.read():
-        recs = service.rec.search_text(q.strip(), k=k, filters=filters or None)
+        recs = service.rec.search_text(q.strip(), k=k, filters=filters or None, min_similarity=min_similarity)
     return RecList(results=[to_rec(r) for r in recs])
 
 
