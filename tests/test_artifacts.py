@@ -1,10 +1,11 @@
 """Atomic artefact writes: a failure leaves the previous version whole and no temporary files behind."""
 
 import os
+import time
 
 import pytest
 
-from fashionrec.artifacts import _host, atomic_dir, write_json
+from fashionrec.artifacts import ABANDONED_AFTER_S, _host, atomic_dir, write_json
 
 
 def test_atomic_dir_replaces_only_on_success(tmp_path):
@@ -41,12 +42,20 @@ def test_temp_files_of_a_crashed_writer_are_cleared_and_live_or_foreign_ones_kep
         d.mkdir()
         (d / "part").write_text("x")
     crashed_file.write_text("{")
+    odd = [tmp_path / f".a.json.{host}.{pid}.x.tmp" for pid in ("99999999999999999999", "²")]
+    recent = tmp_path / f".index.{host}.{dead}.new"              # dead-looking, but written a minute ago
+    for f in odd:
+        f.write_text("?")
+    recent.mkdir()
+    hours_ago = time.time() - 2 * ABANDONED_AFTER_S
+    for p in (crashed_dir, crashed_file, writing, other_host, *odd):
+        os.utime(p, (hours_ago, hours_ago))
 
     with atomic_dir(tmp_path / "index") as tmp:
         (tmp / "f").write_text("new")
     write_json(tmp_path / "a.json", {"k": 1})
 
     assert not crashed_dir.exists() and not crashed_file.exists()
-    assert writing.exists() and other_host.exists()
+    assert writing.exists() and other_host.exists() and recent.exists() and all(f.exists() for f in odd)
     assert (tmp_path / "index" / "f").read_text() == "new"
     assert not old.exists()          # atomic_dir's own: removed once the new version is in place

@@ -2,7 +2,9 @@
 
 import dataclasses
 import json
+import os
 import shutil
+import time
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ from _recs_support import BACKENDS, FIXTURE, fixture_catalog, index_copy, shared
 from PIL import Image
 from typer.testing import CliRunner
 
-from fashionrec.artifacts import _host
+from fashionrec.artifacts import ABANDONED_AFTER_S, _host
 from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
@@ -455,6 +457,8 @@ def test_a_save_that_fails_part_way_leaves_the_previous_folder_whole(tmp_path, m
     killed = d / f".staging.{_host()}.{dead_pid}.abc"
     killed.mkdir()
     (killed / "embeddings.npy").write_bytes(b"half")
+    hours_ago = time.time() - 2 * ABANDONED_AFTER_S
+    os.utime(killed, (hours_ago, hours_ago))
     r.add_product(Image.open(r.image_path(int(r.items["id"].iloc[1]))), {"productDisplayName": "y"})
     assert len(Recommender.load(d, tiny_tagger_path())) == n + 1   # the same object saves fine afterwards
     assert not list(d.glob(".staging.*"))

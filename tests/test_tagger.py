@@ -245,6 +245,10 @@ def test_the_gpu_profile_is_the_measured_224x168_fine_tune_with_loader_processes
     assert loader_workers(cfg, torch.device("cpu")) == 0
     assert loader_workers(cfg, torch.device("cuda")) >= 1
     assert loader_workers(make_config("gpu", workers=3), torch.device("cuda")) == 3
+    assert loader_workers(cfg, torch.device("cuda"), world_size=64) == 1     # torchrun processes share cores
+    # Another model keeps its own input size and frozen blocks, not the profile's.
+    assert make_config("gpu", model="seed-cnn").input_size is None
+    assert make_config("cpu", model="fashion-cnn").freeze_blocks == 0
 
 
 def test_a_profile_with_another_model_drops_the_profiles_frozen_blocks():

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import tempfile
+import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,8 +36,13 @@ def atomic_path(path: str | Path):
             os.unlink(tmp)
 
 
+# A temp entry is cleared only when its writer is gone *and* it is this old: containers can share a hostname
+# and a volume yet not see each other's processes, so a dead-looking pid alone could be a live writer.
+ABANDONED_AFTER_S = 3600
+
+
 def _host() -> str:
-    return socket.gethostname().replace(".", "-") or "host"
+    return socket.gethostname().replace(".", "-")[:32] or "host"
 
 
 def _writer() -> str:
@@ -52,18 +58,24 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True         # another user's live process
+    except (PermissionError, OverflowError, ValueError):
+        return True         # another user's live process, or no pid we can ask about: keep
     return True
 
 
 def clear_abandoned(parent: Path, prefix: str) -> None:
     """Delete temp files and folders in ``parent`` named ``prefix`` + host.pid.* whose process on this host
-    is gone: what an interrupted atomic write leaves (nothing else would ever remove them)."""
-    host = _host()
+    is gone and that are over an hour old: what an interrupted atomic write leaves (nothing else would)."""
+    host, now = _host(), time.time()
     for p in parent.glob(glob.escape(prefix) + "*"):
         parts = p.name[len(prefix):].split(".")
-        if len(parts) < 3 or parts[0] != host or not parts[1].isdigit() or _alive(int(parts[1])):
+        if len(parts) < 3 or parts[0] != host or not (parts[1].isascii() and parts[1].isdecimal()):
+            continue
+        try:
+            old = now - p.lstat().st_mtime >= ABANDONED_AFTER_S
+        except FileNotFoundError:
+            continue        # its writer just finished
+        if not old or _alive(int(parts[1])):
             continue
         if p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)
@@ -72,7 +84,7 @@ def clear_abandoned(parent: Path, prefix: str) -> None:
 
 
 def private_temp_dir(parent: Path, prefix: str) -> Path:
-    """A new empty folder in ``parent`` for an atomic write, after clearing ones abandoned by crashed writers."""
+    """A new empty folder in ``parent`` for an atomic write, after clearing ones crashed writers left."""
     clear_abandoned(parent, prefix)
     return Path(tempfile.mkdtemp(prefix=prefix + _writer(), dir=parent))
 

@@ -120,8 +120,8 @@ def train_cmd(
                                              "after each epoch)."),
     device: str | None = typer.Option(None, help="auto, cpu or cuda."),
     seed: int | None = typer.Option(None),
-    workers: int | None = typer.Option(None, help="DataLoader processes augmenting batches (default: 0 on "
-                                       "CPU, up to 8 on CUDA)."),
+    workers: int | None = typer.Option(None, min=0, help="DataLoader processes augmenting batches (default: "
+                                       "0 on CPU, up to 8 on CUDA)."),
     init: Path | None = typer.Option(None, help="Start from this checkpoint's weights (same model and classes)."),
     input_size: str | None = typer.Option(None, help="Network input HEIGHTxWIDTH, e.g. 192x144 (default: "
                                           "the model's own; seed-cnn is fixed at 80x60)."),

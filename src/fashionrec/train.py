@@ -134,8 +134,9 @@ def make_config(profile: str | None = None, **overrides) -> TrainConfig:
         if profile not in PROFILES:
             raise FashionrecError(f"unknown profile {profile!r}; choose one of {sorted(PROFILES)}")
         cfg = dataclasses.replace(cfg, **PROFILES[profile])
-        if overrides.get("model") not in (None, cfg.model) and overrides.get("freeze_blocks") is None:
-            cfg = dataclasses.replace(cfg, freeze_blocks=0)   # the profile's frozen blocks belong to its model
+        if overrides.get("model") not in (None, cfg.model):
+            # The profile's frozen blocks and input size belong to its model; another takes its own defaults.
+            cfg = dataclasses.replace(cfg, freeze_blocks=0, input_size=None)
     return dataclasses.replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
 
 
@@ -154,10 +155,13 @@ def class_weights(labels: torch.Tensor, n_classes: int, mode: str) -> torch.Tens
     return w * (counts > 0).sum() / w.sum()
 
 
-def loader_workers(cfg: TrainConfig, device: torch.device) -> int:
+def loader_workers(cfg: TrainConfig, device: torch.device, world_size: int = 1) -> int:
     if cfg.workers is not None:
         return cfg.workers
-    return min(8, (os.cpu_count() or 2) - 1) if device.type == "cuda" else 0
+    if device.type != "cuda":
+        return 0
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 2)
+    return max(1, min(8, cpus // world_size - 1))     # under torchrun the processes share the cores
 
 
 def _loader(ds, cfg: TrainConfig, epoch: int, labels: torch.Tensor | None, ctx: DistContext = DistContext(),
@@ -242,8 +246,10 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         # The stored config wins (same model, schedule and split); only where and how long may change.
         stored = read_json(run / "config.json")
         # A budget left out keeps the run's own (a stored one drives its schedule); a new one replaces it.
-        stored.update(device=cfg.device, threads=cfg.threads, workers=cfg.workers,
-                      **({} if cfg.max_minutes is None else {"max_minutes": cfg.max_minutes}))
+        # Loader processes too, when given (each count draws its own augmentation stream).
+        stored.update(device=cfg.device, threads=cfg.threads,
+                      **({} if cfg.max_minutes is None else {"max_minutes": cfg.max_minutes}),
+                      **({} if cfg.workers is None else {"workers": cfg.workers}))
         cfg = TrainConfig(**stored)
     elif (run / "state.pt").exists():
         raise FashionrecError(f"{run} already holds a run; pass --resume to continue it or choose another --out")
@@ -344,7 +350,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     if ctx.enabled:       # the same weights everywhere, but a different augmentation stream per process
         torch.manual_seed(cfg.seed + 1000 * ctx.rank)
     use_bf16 = device.type == "cuda"
-    workers = loader_workers(cfg, device)
+    workers = loader_workers(cfg, device, ctx.world_size)
     if device.type == "cuda":
         torch.backends.cudnn.benchmark = True   # fixed input shapes: let cuDNN pick its fastest kernels once
     main_w = {h: (1.0 if h == "articleType" else cfg.aux_weight) for h in cfg.heads}
