@@ -235,6 +235,8 @@ def test_a_browser_gets_pages_not_json(client):
     long = client.get("/", params={"q": "x" * 201}, headers=html).text
     assert "That search is too long: use at most 200 characters." in long
     assert "is not a product number" in client.get("/item/abc", headers=html).text
+    gone = client.get("/item/999999999", headers=html)
+    assert gone.status_code == 404 and "<html" in gone.text and "999999999" in gone.text
     assert_error(client.get("/", params={"page": "abc"}), 422)          # an API client still gets JSON
     missing = client.get("/nope", headers=html)
     assert missing.status_code == 404 and "<html" in missing.text and "/nope" in missing.text

@@ -92,11 +92,7 @@ def catalogue_page(
 @router.get("/item/{item_id}", response_class=HTMLResponse)
 def item_page(request: Request, item_id: int, service: ServiceDep):
     with service.lock.read():
-        try:
-            raw = service.rec.item(item_id)
-        except NotFoundError as e:
-            return templates.TemplateResponse(request, "message.html", {"title": "Not found", "message": str(e)},
-                                              status_code=404)
+        raw = service.rec.item(item_id)     # an unknown id: the app's 404 (a page for browsers)
         similar = [to_rec(r) for r in service.rec.similar(item_id, k=12)]
         outfit = [to_rec(r) for r in service.rec.complete_the_look(item_id, k=4)]
     item = to_item(raw, item_id)
