@@ -182,7 +182,23 @@ def test_search_text_cut_off(client):
     # The web UI applies it: nonsense gets a plain "nothing matches", not the closest of nothing.
     page = client.get("/", params={"q": "asdfgh"})
     assert page.status_code == 200 and "Nothing in the catalogue matches" in page.text
-    assert page.text.count('class="card"') == 0
+    assert page.text.count('class="card"') == 0 and "Try fewer filters" not in page.text   # one message
+
+
+def test_closest_matches_filter_counts_are_what_choosing_shows(client):
+    import re
+
+    q = "blue denim jeans for men"
+    page = client.get("/", params={"q": q}).text
+    assert "closest match" in page
+    checked = 0
+    for key in ("gender", "articleType", "baseColour"):
+        select = re.search(rf'<select name="{key}".*?</select>', page, re.S).group(0)
+        for value, n in re.findall(r'<option value="([^"]+)" >[^<]*\(([\d,]+)\)</option>', select)[:2]:
+            chosen = client.get("/", params={"q": q, key: value}).text
+            assert re.search(r'id="count">([\d,]+) closest match', chosen).group(1) == n, (key, value)
+            checked += 1
+    assert checked >= 4
 
 
 def test_profile(client, ids):
@@ -236,7 +252,8 @@ def test_a_browser_gets_pages_not_json(client):
     assert "That search is too long: use at most 200 characters." in long
     assert "is not a product number" in client.get("/item/abc", headers=html).text
     gone = client.get("/item/999999999", headers=html)
-    assert gone.status_code == 404 and "<html" in gone.text and "999999999" in gone.text
+    assert gone.status_code == 404 and "there is no product 999999999 in this catalogue" in gone.text
+    assert "product photos are addressed like /images/" in client.get("/images/nope.jpg", headers=html).text
     assert_error(client.get("/", params={"page": "abc"}), 422)          # an API client still gets JSON
     missing = client.get("/nope", headers=html)
     assert missing.status_code == 404 and "<html" in missing.text and "/nope" in missing.text

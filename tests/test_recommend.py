@@ -240,7 +240,18 @@ def test_profile_excludes_liked(rec):
     liked = [_some_id(rec, articleType="Tshirts"), _some_id(rec, articleType="Heels")]
     recs = rec.for_profile(liked, k=8)
     assert len(recs) == 8 and not set(liked) & {r.id for r in recs}
-    assert len({r.id for r in recs}) == 8 and any(str(liked[1]) in r.reason for r in recs)
+    heels = rec.item(liked[1])
+    assert len({r.id for r in recs}) == 8 and any(heels["productDisplayName"][:40] in r.reason for r in recs)
+    # Picks for one liked item are for its wearer (the reason names the item, not its id).
+    for r in recs:
+        for src in (rec.item(i) for i in liked):
+            if r.reason.startswith(f"like {src['productDisplayName'][:40]}"):
+                assert r.item["gender"] in (src["gender"], "Unisex"), (r.reason, r.item["gender"])
+    for r in recs:      # whichever list a pick came from, it suits the wearer of the liked item it is closest to
+        near = max(liked, key=lambda i: float(rec.vector(i) @ rec.vector(r.id)))
+        assert r.item["gender"] in (rec.item(near)["gender"], "Unisex"), (r.reason, r.item["gender"])
+    one = rec.for_profile(liked[:1], k=4)
+    assert all("liked items" not in r.reason and str(liked[0]) not in r.reason for r in one)
 
 
 def test_add_product_survives_reload(rec, tmp_path):
@@ -371,7 +382,7 @@ def test_browse_matches_whole_words_in_any_order(rec):
         total, page = rec.browse(q=q, limit=10_000)
         return total, {p["id"] for p in page}
 
-    # "men" starts a word of Men's products, never the inside of "Women".
+    # "men" is a word of Men's products, never the inside of "Women".
     total, found = names("men")
     women = [rec.item(i) for i in found if rec.item(i)["gender"] == "Women"]
     assert total > 0 and all(" men" in f" {w['productDisplayName']}".lower() for w in women)
@@ -379,6 +390,11 @@ def test_browse_matches_whole_words_in_any_order(rec):
     assert names("t-shirt") == names("tshirt") == names("t shirt")      # hyphens and a lone letter
     assert names("jeans for women") == names("women jeans")           # "for" is not a word to match
     assert names("zzzz")[0] == 0
+    # Whole words: a word is not the start of a longer one ("jeans" is not "Jeanie", "jean" is "jeans").
+    assert names("jean") == names("jeans")
+    for w in ("jea", "blu", "shir"):
+        assert names(w)[0] == 0
+    assert names("watch") == names("watches") and names("watch")[0] > 0
     assert names("%")[0] == names("★")[0] == names("for the")[0] == 0  # nothing to match is not everything
 
 
@@ -387,6 +403,8 @@ def test_search_words_fold_case_accents_and_plurals():
 
     assert search_words("Café CHEMISES, a T-Shirt for him") == ["cafe", "chemise", "tshirt", "him"]
     assert search_words("Café", stem=False) == ["cafe"]
+    assert search_words("dresses dress watches jeans shoes sunglass") == ["dress", "dress", "watch", "jean", "shoe",
+                                                                         "sunglass"]
 
 
 def test_results_show_one_of_two_listings_with_the_same_photo(tmp_path):

@@ -148,10 +148,8 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
     try:
         with Image.open(source) as im:
             if max_pixels is not None and im.width * im.height > max_pixels:
-                raise ValueError(
-                    f"image is {im.width}x{im.height} = {im.width * im.height} pixels, "
-                    f"over the limit of {max_pixels}"
-                )
+                raise ValueError(f"image is {im.width}x{im.height} pixels ({_mpx(im.width * im.height)}), over "
+                                 f"the limit of {_mpx(max_pixels)}: send a smaller photo")
             im.load()
             im = ImageOps.exif_transpose(im)
             return to_rgb(im)
@@ -162,10 +160,15 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
     except Image.DecompressionBombError as e:
         # PIL refuses to open beyond twice its own pixel limit: the same "too big" as max_pixels.
         size = re.search(r"\((\d+) pixels\)", str(e))
-        has = f"{int(size.group(1))} pixels, " if size else ""
-        raise ValueError(f"image has {has}over the limit of {max_pixels or Image.MAX_IMAGE_PIXELS}") from e
+        has = f" ({_mpx(int(size.group(1)))})" if size else ""
+        raise ValueError(f"image is too large{has}, over the limit of "
+                         f"{_mpx(max_pixels or Image.MAX_IMAGE_PIXELS)}: send a smaller photo") from e
     except OSError as e:  # truncated or corrupt stream
-        raise ValueError(f"corrupt image: {e}") from e
+        raise ValueError(f"the image is damaged or incomplete ({e})") from e
+
+
+def _mpx(pixels: int) -> str:
+    return f"{pixels / 1e6:.1f} megapixels"
 
 
 def to_rgb(im: Image.Image) -> Image.Image:

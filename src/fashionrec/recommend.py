@@ -284,7 +284,7 @@ def _fold(text: str) -> str:
 
 def search_words(text: str, stem: bool = True) -> list[str]:
     """Lower-case words with hyphens and apostrophes dropped ("T-Shirt" -> "tshirt"); with ``stem`` (a
-    query), a final "s" of a longer word goes ("shirts" also finds "Shirt"), a lone letter joins the next
+    query), plurals become singular ("shirts" also finds "Shirt", see :func:`_singular`), a lone letter joins the next
     word ("t shirt" -> "tshirt") and words such as "for" and "with" are dropped ("jeans for women")."""
     words = re.findall(r"\w+", re.sub(r"[-'’]", "", _fold(text)))
     if not stem:
@@ -295,7 +295,30 @@ def search_words(text: str, stem: bool = True) -> list[str]:
             joined[-1] += w
         else:
             joined.append(w)
-    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in joined if w not in STOP_WORDS]
+    return [_singular(w) for w in joined if w not in STOP_WORDS]
+
+
+def _wearable_by(item: dict, liked: dict) -> bool:
+    """Whether ``item`` is for the wearer of ``liked``: the same gender, or either one unisex or unknown."""
+    a, b = item.get("gender"), liked.get("gender")
+    return not a or not b or a == b or "Unisex" in (a, b)
+
+
+def _title(item: dict, limit: int = 48) -> str:
+    """An item as a reason names it: its product name (shortened), else its type and colour."""
+    name = str(item.get("productDisplayName") or "").strip()
+    if not name:
+        return f"the {item.get('baseColour') or ''} {item.get('articleType') or 'item'}".replace("  ", " ")
+    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+
+
+def _singular(word: str) -> str:
+    """"dresses" and "dress" -> "dress", "watches" -> "watch", "jeans" -> "jean", "shoes" -> "shoe"."""
+    if word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 def _cosines(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -698,7 +721,7 @@ class Recommender:
         except (TypeError, ValueError) as e:
             raise BadInputError(f"item id must be an integer, got {item_id!r}") from e
         if item_id not in self._row:
-            raise NotFoundError(f"item {item_id} is not in the index ({len(self)} items)")
+            raise NotFoundError(f"there is no product {item_id} in this catalogue ({len(self):,} products)")
         return item_id
 
     def item(self, item_id: int) -> dict:
@@ -782,8 +805,9 @@ class Recommender:
                limit: int = 24) -> tuple[int, list[dict]]:
         """(number of matching items, one page of them) — attribute filters + a word search.
 
-        Every word of ``q`` must start a word of the product's name, type, colour, gender, season or usage,
-        in any order and any case: "men" finds Men's items but not Women's, "shoes black" finds
+        Every word of ``q`` must be a word of the product's name, type, colour, gender, season or usage, or
+        its plural, in any order and any case: "men" finds Men's items but not Women's, "jeans" finds Jeans
+        but not "Jeanie" flats, "car" not "Carlton", "shoes black" finds
         "Black ... Shoes". Hyphens are ignored ("t-shirt" = "tshirt"), a plural's "s" is optional, and
         words like "for" are skipped (see :func:`search_words`).
         """
@@ -814,7 +838,7 @@ class Recommender:
         return out
 
     def _word_mask(self, words: list[str]) -> np.ndarray:
-        """Rows where every word starts a word of the searchable text (see :meth:`browse`); read-only.
+        """Rows where every word is a word of the searchable text, or its plural (see :meth:`browse`); read-only.
 
         Kept for the last few searches: a catalogue page asks twice (the items and the filter counts), and
         paging through results asks again; each costs 8-25 ms of regular expressions over 40k names.
@@ -824,7 +848,11 @@ class Recommender:
         if mask is None:
             mask = np.ones(len(self.items), bool)
             for word in words:
-                mask &= self._searchable().str.contains(r"(?:^| )" + re.escape(word), regex=True).to_numpy()
+                # The query's words are singular (search_words): "jean" finds "jeans", "dress" "dresses",
+                # "watch" "watches"; anything longer is another word ("blu" is not "blues").
+                plural = "(?:es)?" if word.endswith(("ss", "ch", "sh", "x")) else "s?"
+                pattern = r"(?:^| )" + re.escape(word) + plural + "(?= |$)"
+                mask &= self._searchable().str.contains(pattern, regex=True).to_numpy()
             mask.flags.writeable = False
             with self._word_masks_lock:     # readers run in parallel threads in the server
                 while len(self._word_masks) >= WORD_MASKS_KEPT:
@@ -1141,20 +1169,33 @@ class Recommender:
         mean = l2_normalise(lv.mean(axis=0, keepdims=True))[0]
         per = max(k, 2 * k // len(liked) + 2)
         lists: list[tuple[int | None, np.ndarray, np.ndarray]] = []
+        # For the wearers of the saved items: a woman's flats bring women's (or unisex) shoes, not men's
+        # sandals that happen to look alike; the mean's picks may be for any of them.
+        wearers = {self.item(i).get("gender") for i in liked}
         for j, i in enumerate(liked):
-            ids, sc = self._neighbours(lv[j], per, None, liked_set, dedupe=True, pool=per)
+            ids, sc = self._neighbours(lv[j], per, self._worn_by({self.item(i).get("gender")}), liked_set,
+                                       dedupe=True, pool=per)
             lists.append((i, ids, sc))
-        ids, sc = self._neighbours(mean, k, None, liked_set, pool=k)
+        ids, sc = self._neighbours(mean, k, self._worn_by(wearers), liked_set, pool=k)
         lists.append((None, ids, sc))
         chosen: list[Rec] = []
         for min_gap in (0.95, 1.0):      # first pass skips look-alikes of chosen items; the second fills up
             self._round_robin(lists, liked, lv, k, chosen, min_gap)
         return chosen
 
+    def _worn_by(self, genders: set) -> dict | None:
+        """A gender filter for items the wearers of ``genders`` wear (theirs and unisex); None for anyone."""
+        known = set(self.filter_values().get("gender", []))
+        if not genders or None in genders or "Unisex" in genders or not genders <= known:
+            return None
+        return {"gender": sorted(genders | ({"Unisex"} & known))}
+
     def _round_robin(self, lists, liked: list[int], lv: np.ndarray, k: int, chosen: list[Rec],
                      max_sim: float) -> None:
         pos = [0] * len(lists)
         taken = {r.id for r in chosen}
+        # The first pass also skips a second listing under the same name (one product in several photos).
+        names = {r.item.get("productDisplayName") for r in chosen} if max_sim < 1.0 else set()
         chosen_vecs = [self.embeddings[self._row[r.id]] for r in chosen]
         while len(chosen) < k and any(p < len(lst[1]) for p, lst in zip(pos, lists, strict=True)):
             for li, (src_id, ids, sc) in enumerate(lists):
@@ -1162,21 +1203,25 @@ class Recommender:
                     cid, s = int(ids[pos[li]]), float(sc[pos[li]])
                     pos[li] += 1
                     v = self.embeddings[self._row[cid]]
+                    item = self.item(cid)
                     if cid in taken or (chosen_vecs and max(float(v @ c) for c in chosen_vecs) > max_sim) \
-                            or (lv @ v).max() > NEAR_DUPLICATE:
+                            or (lv @ v).max() > NEAR_DUPLICATE or item.get("productDisplayName") in names:
                         continue
                     sims = lv @ v
-                    near = liked[int(np.argmax(sims))]
-                    item = self.item(cid)
+                    near = self.item(liked[int(np.argmax(sims))])
+                    if not _wearable_by(item, near):
+                        continue    # men's sandals that look like her flats suit neither of them
                     if src_id is None:
-                        reason = f"suits all {len(liked)} liked items (closest to {near}, {sims.max():.2f})"
+                        whole = "the liked item" if len(liked) == 1 else f"all {len(liked)} liked items"
+                        reason = f"suits {whole} (closest to {_title(near)}, {sims.max():.2f})"
                     else:
                         src = self.item(src_id)
-                        reason = f"like {src_id} ({src.get('articleType')}, {src.get('baseColour')}): " + \
-                            self._reason_similar(src, item, s)
+                        reason = f"like {_title(src)}: " + self._reason_similar(src, item, s)
                     chosen.append(Rec(cid, s, reason, item))
                     chosen_vecs.append(v)
                     taken.add(cid)
+                    if max_sim < 1.0:
+                        names.add(item.get("productDisplayName"))
                     break
                 if len(chosen) >= k:
                     break

@@ -36,7 +36,7 @@ def _validation_message(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def _page_message(exc: RequestValidationError) -> str:
+def _page_message(exc: RequestValidationError, path: str) -> str:
     """The web pages' few parameters in a shopper's words; anything else as the validator puts it."""
     parts = []
     for err in exc.errors():
@@ -45,6 +45,9 @@ def _page_message(exc: RequestValidationError) -> str:
             parts.append(f"There is no page {given!r}: pages are numbered 1, 2, 3 and so on.")
         elif name == "q" and err.get("type") == "string_too_long":
             parts.append(f"That search is too long: use at most {err['ctx']['max_length']} characters.")
+        elif name == "item_id" and path.startswith("/images/"):
+            parts.append(f"{given!r} is not a product number: product photos are addressed like "
+                         "/images/15970.jpg.")
         elif name == "item_id":
             parts.append(f"{given!r} is not a product number: product pages are addressed like /item/15970.")
         else:
@@ -159,7 +162,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        return _error(request, 422, _page_message(exc) if _wants_page(request) else _validation_message(exc))
+        page = _wants_page(request)
+        return _error(request, 422, _page_message(exc, request.url.path) if page else _validation_message(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
