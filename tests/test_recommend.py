@@ -232,7 +232,7 @@ def test_complete_the_look(rec):
     subs = [r.item["subCategory"] for r in recs]
     assert set(subs) <= set(COMPLEMENTS["Topwear"]) and len(set(subs)) == len(subs)
     assert all(r.item["gender"] in ("Men", "Unisex") for r in recs)
-    assert all("for a" in r.reason for r in recs)
+    assert all("to go with the " in r.reason and "men's topwear" in r.reason for r in recs)
     assert colour_compatibility("Blue", "White")[0] == 1.0 and colour_compatibility("Red", "Green")[0] < 0.5
 
 
@@ -435,7 +435,7 @@ def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path
         **meta, "productDisplayName": "Cream", "subCategory": "Skin Care", "articleType": "Face Moisturisers"})
     recs = r.complete_the_look(deo, k=4)
     assert [x.id for x in recs] == [cream]          # no T-shirt or jeans for a deodorant
-    assert "Skin Care for a Casual Men Fragrance" in recs[0].reason
+    assert "Skin Care to go with the casual men's fragrance" in recs[0].reason
 
 
 def test_saving_never_overwrites_an_index_rebuilt_meanwhile(tmp_path):

@@ -1144,8 +1144,10 @@ class Recommender:
             best = int(np.argmax(score))
             r = rows[best]
             item = self.item(int(self._ids[r]))
-            who_txt = " ".join(str(x) for x in (usage, gender, sub) if x)
-            reason = f"{slot} for a {who_txt}: {colour_scores[best][1]}"
+            whose = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}.get(gender, gender)
+            what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), sub and sub.lower())
+                            if x)
+            reason = f"{slot} to go with the {what}: {colour_scores[best][1]}"
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item))
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
