@@ -236,6 +236,16 @@ def test_complete_the_look(rec):
     assert colour_compatibility("Blue", "White")[0] == 1.0 and colour_compatibility("Red", "Green")[0] < 0.5
 
 
+def test_a_look_has_no_belt_of_another_usage(rec):
+    # The fixture's belts are Casual (and one men's Formal): Ethnic and Sports tops get none.
+    tops = rec.items[(rec.items["subCategory"] == "Topwear") & rec.items["usage"].isin(["Ethnic", "Sports"])]
+    assert len(tops) > 0
+    for i in tops["id"]:
+        src = rec.item(int(i))
+        belts = [r for r in rec.complete_the_look(int(i), k=6) if r.item["subCategory"] == "Belts"]
+        assert all(b.item["usage"] == src["usage"] for b in belts), (src["productDisplayName"], belts)
+
+
 def test_profile_excludes_liked(rec):
     liked = [_some_id(rec, articleType="Tshirts"), _some_id(rec, articleType="Heels")]
     recs = rec.for_profile(liked, k=8)

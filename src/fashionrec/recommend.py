@@ -37,7 +37,9 @@ Complete the look — the rules
    Items (cushion covers, vouchers) get no look. One item per slot; slots without a candidate are skipped.
 2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
    its first slot, then that slot's gender, so one look never mixes men's and women's items);
-   the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage.
+   the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage;
+   except belts (:data:`SAME_USAGE_SLOTS`): no belt of the outfit's usage, no belt slot (a formal belt
+   with a sports jersey or a casual one with a kurta is no look).
 3. **Colour.** :func:`colour_compatibility` in [0, 1]: a listed harmonious pair (:data:`COLOUR_PAIRS`,
    e.g. Blue + White, Navy Blue + Beige, Black + Red) 1.0; a neutral (:data:`NEUTRALS`: black, white, grey,
    navy, beige, brown, denim-like blues...) with anything 0.8; the same non-neutral colour 0.5
@@ -146,6 +148,7 @@ COMPLEMENTS: dict[str, list[str]] = {
 }
 ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
 NO_LOOK = {"Home", "Free Items"}        # masterCategories that complete no outfit
+SAME_USAGE_SLOTS = {"Belts"}            # slots left out rather than filled from another usage
 
 NEUTRALS = {"Black", "White", "Grey", "Grey Melange", "Charcoal", "Navy Blue", "Beige", "Cream", "Off White",
             "Khaki", "Brown", "Coffee Brown", "Tan", "Taupe", "Nude", "Skin", "Silver", "Steel", "Blue",
@@ -1129,6 +1132,8 @@ class Recommender:
             usage_ok = cand & same_usage
             if usage_ok.any():
                 cand = usage_ok
+            elif usage and slot in SAME_USAGE_SLOTS:
+                continue
             rows = np.flatnonzero(cand)
             sub_it = it.iloc[rows]
             colour_scores = [colour_compatibility(colour, c) for c in sub_it["baseColour"]]
