@@ -168,7 +168,7 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
 
 
 def _mpx(pixels: int) -> str:
-    return f"{pixels / 1e6:.1f} megapixels"
+    return f"{pixels / 1e6:.2f} megapixels"     # 2 decimals: 40.01 over a limit of 40.00 must show
 
 
 def to_rgb(im: Image.Image) -> Image.Image:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -25,7 +24,6 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 24
 MAX_QUERY = 200
 CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with no word match goes
-CLOSEST_POOL = 10 * PAGE_SIZE  # closest matches the filters choose among (about 50 ms to find on 40k)
 # What shoppers read instead of the catalogue's column names.
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
           "articleType": "Type", "baseColour": "Colour", "usage": "Usage", "season": "Season"}
@@ -53,31 +51,38 @@ def catalogue_page(
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
     query = q.strip()
     offset = (page - 1) * PAGE_SIZE
-    closest = False
+    closest, facets = False, None
     with service.lock.read():
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
         if query and not search_words(query):
             notices.append(f"{query!r} has no letters or digits to search for." if not re.search(r"\w", query)
                            else f"{query!r} has only words too common to search for (such as 'for' or 'the'); "
                            "try a product type, a colour or a brand, such as 'blue jeans'.")
+            facets = {key: {} for key in FILTER_KEYS}      # no filter value gives such a search results
         elif query and total == 0:
             # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
-            # answer with the semantic text search instead of an empty page. The closest matches are found
-            # once, without the filters, which then choose among them: so a filter list's counts are exactly
-            # what choosing that value shows, and no listed value empties the page.
-            pool = [r.item for r in service.rec.search_text(query, k=CLOSEST_POOL,
-                                                            min_similarity=RELEVANT_TEXT_SIMILARITY)]
-            found = [it for it in pool if _has(it, chosen)][:CLOSEST_MAX]
+            # answer with the semantic text search instead of an empty page, a few pages deep.
+            found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None,
+                                                             min_similarity=RELEVANT_TEXT_SIMILARITY)]
             total, items, closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
-            facets = {key: {v: min(n, CLOSEST_MAX) for v, n in _counts(pool, key, chosen).items()}
-                      for key in FILTER_KEYS}
-            if not pool:
+            relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY)
+            if not relevant.any():
                 notices.append(f"Nothing in the catalogue matches {query!r}. Try a product type, a colour or "
                                "a brand, such as 'blue jeans'.")
-            elif not found:
-                notices.append(f"None of the closest matches for {query!r} has every filter chosen; remove a "
-                               "filter to see them.")
-        if not closest:     # counts per filter value under the other choices and the search words
+                facets = {key: {} for key in FILTER_KEYS}
+            else:
+                # What choosing a value shows: the products with every word if some have them there (the
+                # word search comes first), else that value's closest matches, at most CLOSEST_MAX.
+                words = service.rec.facets(chosen, query)
+                near = service.rec.facets(chosen, within=relevant)
+                facets = {key: {v: words[key].get(v) or min(n, CLOSEST_MAX) for v, n in near[key].items()}
+                          for key in FILTER_KEYS}
+                for key in FILTER_KEYS:
+                    facets[key].update(words[key])
+                if not found:
+                    notices.append(f"None of the closest matches for {query!r} has every filter chosen; the "
+                                   "lists show what is left with each.")
+        if facets is None:     # counts per filter value under the other choices and the search words
             facets = service.rec.facets(chosen, query if total else None)
     pages = max(1, -(-total // PAGE_SIZE))
 
@@ -100,16 +105,6 @@ def catalogue_page(
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if closest
                        else f"{total:,} item{'' if total == 1 else 's'}"),
     })
-
-
-def _has(item: dict, filters: dict[str, str]) -> bool:
-    return all(item.get(k) == v for k, v in filters.items())
-
-
-def _counts(items: list[dict], key: str, chosen: dict[str, str]) -> dict[str, int]:
-    """How many of ``items`` each value of ``key`` would leave, given the other chosen filters."""
-    others = {k: v for k, v in chosen.items() if k != key}
-    return dict(Counter(it[key] for it in items if isinstance(it.get(key), str) and _has(it, others)))
 
 
 @router.get("/item/{item_id}", response_class=HTMLResponse)
