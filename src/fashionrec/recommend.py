@@ -1092,26 +1092,35 @@ class Recommender:
         rows_all = np.flatnonzero(base)
         if len(rows_all) == 0:
             return []
-        out: list[Rec] = []
-        taken = np.zeros(len(self.items), bool)
-        for subset in subsets:
-            m = base & ~taken
-            for key in subset:
-                m &= self.items[key].isin(parsed[key]).to_numpy()
-            if not subset and min_similarity is not None:
-                m &= sims >= min_similarity
-            rows = np.flatnonzero(m)
-            for r in rows[np.argsort(-sims[rows], kind="stable")][:k + DUPLICATE_SLACK - len(out)]:
-                item = self.item(int(self._ids[r]))
-                parts = [f"{key} {item[key]}" for key in subset if item.get(key)]
-                reason = (("matches " + ", ".join(parts) + "; ") if parts else "") + \
-                    f"text similarity {sims[r]:.2f}"
-                out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item))
-                taken[r] = True
-            if len(out) >= k + DUPLICATE_SLACK:
+
+        def ranked():       # (row, subset it matched) in result order, computed a subset at a time
+            taken = np.zeros(len(self.items), bool)
+            for subset in subsets:
+                m = base & ~taken
+                for key in subset:
+                    m &= self.items[key].isin(parsed[key]).to_numpy()
+                if not subset and min_similarity is not None:
+                    m &= sims >= min_similarity
+                rows = np.flatnonzero(m)
+                taken[rows] = True
+                yield from ((int(r), subset) for r in rows[np.argsort(-sims[rows], kind="stable")])
+
+        # Second listings of the same photo are dropped; fetch further until k distinct ones (or no more).
+        order, pool, slack = ranked(), [], DUPLICATE_SLACK
+        while True:
+            pool.extend(itertools.islice(order, k + slack - len(pool)))
+            keep = self._distinct(self._ids[[r for r, _ in pool]], k) if pool else np.zeros(0, np.int64)
+            if len(keep) >= k or len(pool) < k + slack:
                 break
-        keep = self._distinct(np.array([x.id for x in out], np.int64), k) if out else []
-        return [out[j] for j in keep]
+            slack *= 4
+        out = []
+        for j in keep:
+            r, subset = pool[j]
+            item = self.item(int(self._ids[r]))
+            parts = [f"{key} {item[key]}" for key in subset if item.get(key)]
+            reason = (("matches " + ", ".join(parts) + "; ") if parts else "") + f"text similarity {sims[r]:.2f}"
+            out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item))
+        return out
 
     def _text_scores(self, query: str) -> tuple[dict, np.ndarray]:
         """(attributes parsed from ``query``, MiniLM similarity of every item's text to it)."""
