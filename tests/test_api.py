@@ -199,6 +199,17 @@ def test_closest_matches_filter_counts_are_what_choosing_shows(client):
     assert checked >= 8
 
 
+def test_items_by_ids_in_the_order_asked(client, ids):
+    wanted = [ids[2], ids[0], ids[1]]
+    r = client.get("/api/items", params={"ids": ",".join(map(str, wanted))})
+    assert r.status_code == 200, r.text
+    assert [it["id"] for it in r.json()["items"]] == wanted and r.json()["total"] == 3
+    assert "999999999" in assert_error(client.get("/api/items", params={"ids": f"{ids[0]},999999999"}), 404)
+    for bad in ("", "1,x", ",".join(["1"] * 201)):
+        assert "ids must be" in assert_error(client.get("/api/items", params={"ids": bad}), 422)
+    assert "cannot be combined" in assert_error(client.get("/api/items", params={"ids": ids[0], "q": "x"}), 422)
+
+
 def test_profile(client, ids):
     r = client.post("/api/recommend/profile", json={"liked": ids[:3], "k": 5})
     assert r.status_code == 200, r.text

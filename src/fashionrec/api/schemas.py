@@ -14,6 +14,9 @@ ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseCo
                "usage", "productDisplayName"]
 
 
+MAX_LIKED = 200     # saved products a shopper can send at once (profile picks, GET /api/items?ids=)
+
+
 class Error(BaseModel):
     detail: str = Field(description="What is wrong and, where possible, how to fix it.")
 
@@ -76,7 +79,7 @@ class RecList(BaseModel):
 
 
 class ProfileRequest(BaseModel):
-    liked: list[int] = Field(min_length=1, max_length=200, description="Ids of items the shopper liked.")
+    liked: list[int] = Field(min_length=1, max_length=MAX_LIKED, description="Ids of items the shopper liked.")
     k: int = Field(10, ge=1, le=100)
 
 

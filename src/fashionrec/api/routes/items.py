@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
 from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, read_image, require_api_key
-from fashionrec.api.schemas import Created, Error, Item, ItemPage, RecList, to_item, to_rec
+from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
 from fashionrec.errors import BadInputError
 
 log = logging.getLogger(__name__)
@@ -23,8 +23,20 @@ def browse_items(
     q: Annotated[str | None, Query(max_length=200, description="Words in the product name.")] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 24,
+    ids: Annotated[str | None, Query(max_length=4000, description="Comma-separated product ids, at most "
+                                     f"{MAX_LIKED}: exactly these items, in this order (e.g. a shopper's saved "
+                                     "products); not with filters, q or paging.")] = None,
 ) -> ItemPage:
-    """Browse the catalogue with attribute filters and a text query, a page at a time."""
+    """Browse the catalogue with attribute filters and a text query, a page at a time; or fetch given ids."""
+    if ids is not None:
+        if filters or q or offset:
+            raise BadInputError("ids cannot be combined with filters, q or offset; ask for either")
+        wanted = [part.strip() for part in ids.split(",") if part.strip()]
+        if not wanted or len(wanted) > MAX_LIKED or not all(w.lstrip("-").isdigit() for w in wanted):
+            raise BadInputError(f"ids must be 1 to {MAX_LIKED} product ids separated by commas, e.g. 15970,39386")
+        with service.lock.read():
+            found = [to_item(service.rec.item(int(w)), int(w)) for w in wanted]   # an unknown id: 404
+        return ItemPage(total=len(found), offset=0, limit=len(found), items=found)
     with service.lock.read():
         total, page = service.rec.browse(filters or None, q or None, offset=offset, limit=limit)
     return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d) for d in page])

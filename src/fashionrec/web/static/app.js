@@ -110,10 +110,10 @@
           }
           picks.innerHTML = res.json.results.map(card).join("");
           box.hidden = false;
-          return Promise.all(ids.map(function (id) {
-            return fetch("/api/items/" + id).then(function (r) { return r.ok ? r.json() : null; });
-          })).then(function (items) {
-            document.getElementById("foryou-saved").innerHTML = items.filter(Boolean).map(function (it) {
+          // The saved products themselves, in one request.
+          return fetchJson("/api/items?ids=" + ids.join(",")).then(function (saved) {
+            if (!saved.ok) return;
+            document.getElementById("foryou-saved").innerHTML = saved.json.items.map(function (it) {
               return card({ item: it, reason: "" });
             }).join("");
           });
