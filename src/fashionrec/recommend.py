@@ -1083,14 +1083,12 @@ class Recommender:
         _check_k(k)
         base = self._mask(filters)
         base = np.ones(len(self.items), bool) if base is None else base
-        parsed, sims = self._text_scores(query)
+        matches, sims = self._text_scores(query)
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
         # (articleType kept longest, then colour, then gender), so a parsed filter that matches nothing
         # (or fewer than k) falls back gracefully; ``filters`` always apply.
-        keys = [k_ for k_ in ("articleType", "baseColour", "gender") if k_ in parsed]
-        subsets = [c for n in range(len(keys), -1, -1) for c in itertools.combinations(keys, n)]
-        rows_all = np.flatnonzero(base)
-        if len(rows_all) == 0:
+        subsets = [c for n in range(len(matches), -1, -1) for c in itertools.combinations(matches, n)]
+        if not base.any():
             return []
 
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
@@ -1098,7 +1096,7 @@ class Recommender:
             for subset in subsets:
                 m = base & ~taken
                 for key in subset:
-                    m &= self.items[key].isin(parsed[key]).to_numpy()
+                    m &= matches[key]
                 if not subset and min_similarity is not None:
                     m &= sims >= min_similarity
                 rows = np.flatnonzero(m)
@@ -1122,22 +1120,21 @@ class Recommender:
             out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item))
         return out
 
-    def _text_scores(self, query: str) -> tuple[dict, np.ndarray]:
-        """(attributes parsed from ``query``, MiniLM similarity of every item's text to it)."""
-        qv = _query_vector(query)
+    def _text_scores(self, query: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """({attribute the query names: rows that have it}, in the order search_text drops them last to
+        first: type, colour, gender; MiniLM similarity of every item's text to the query)."""
+        parsed = self.parse_query(query)
+        matches = {key: self.items[key].isin(parsed[key]).to_numpy()
+                   for key in ("articleType", "baseColour", "gender") if key in parsed}
         with one_blas_thread:
-            return self.parse_query(query), self.text_embeddings @ qv            # (n,)
+            return matches, self.text_embeddings @ _query_vector(query)          # (n,)
 
     def text_relevant(self, query: str, min_similarity: float) -> np.ndarray:
         """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those
         matching a type, colour or gender the query names, or at least that similar to it. Counting these
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
-        parsed, sims = self._text_scores(query)
-        mask = sims >= min_similarity
-        for key in ("articleType", "baseColour", "gender"):
-            if key in parsed:
-                mask |= self.items[key].isin(parsed[key]).to_numpy()
-        return mask
+        matches, sims = self._text_scores(query)
+        return np.logical_or.reduce([sims >= min_similarity, *matches.values()])
 
     # ---- complete the look ----------------------------------------------------------------------
     def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:

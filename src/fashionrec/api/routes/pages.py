@@ -75,10 +75,8 @@ def catalogue_page(
                 # word search comes first), else that value's closest matches, at most CLOSEST_MAX.
                 words = service.rec.facets(chosen, query)
                 near = service.rec.facets(chosen, within=relevant)
-                facets = {key: {v: words[key].get(v) or min(n, CLOSEST_MAX) for v, n in near[key].items()}
+                facets = {key: {**{v: min(n, CLOSEST_MAX) for v, n in near[key].items()}, **words[key]}
                           for key in FILTER_KEYS}
-                for key in FILTER_KEYS:
-                    facets[key].update(words[key])
                 if not found:
                     notices.append(f"None of the closest matches for {query!r} has every filter chosen; the "
                                    "lists show what is left with each.")
