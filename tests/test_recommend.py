@@ -220,6 +220,11 @@ def test_text_search_cut_off_drops_noise_not_matches(rec):
         assert rec.search_text(nonsense, k=5, min_similarity=RELEVANT_TEXT_SIMILARITY) == []
     described = rec.search_text("casual sneakers", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
     assert described and all(r.score >= RELEVANT_TEXT_SIMILARITY for r in described)
+    for bad in (1.5, -2):
+        with pytest.raises(BadInputError, match="between -1 and 1"):
+            rec.search_text("jeans", min_similarity=bad)
+        with pytest.raises(BadInputError, match="between -1 and 1"):
+            rec.text_relevant("jeans", bad)
     # A result matching a query word as an attribute stays whatever its text similarity.
     typed = rec.search_text("blue jeans", k=3, min_similarity=0.99)
     assert len(typed) == 3 and all(r.item["articleType"] == "Jeans" for r in typed)

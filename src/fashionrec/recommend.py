@@ -282,6 +282,11 @@ def _mtime(path: Path) -> int | None:
         return None
 
 
+def _check_similarity(value: float | None) -> None:
+    if value is not None and not -1.0 <= value <= 1.0:
+        raise BadInputError(f"min_similarity is a cosine between -1 and 1, got {value!r}")
+
+
 def _check_k(k: int) -> None:
     if k < 1:
         raise BadInputError(f"k must be >= 1, got {k}")
@@ -1081,6 +1086,7 @@ class Recommender:
         if not isinstance(query, str) or not query.strip():
             raise BadInputError("the text query is empty")
         _check_k(k)
+        _check_similarity(min_similarity)
         base = self._mask(filters)
         base = np.ones(len(self.items), bool) if base is None else base
         matches, sims = self._text_scores(query)
@@ -1133,6 +1139,7 @@ class Recommender:
         """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those
         matching a type, colour or gender the query names, or at least that similar to it. Counting these
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
+        _check_similarity(min_similarity)
         matches, sims = self._text_scores(query)
         return np.logical_or.reduce([sims >= min_similarity, *matches.values()])
 
