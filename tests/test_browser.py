@@ -185,6 +185,25 @@ def test_reports_page(server, page):
     page.shot("reports")
 
 
+def test_api_docs_render_without_internet(server, page):
+    # Everything /docs loads must come from the server itself: requests elsewhere (a CDN) are refused.
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(server + "/docs")
+    page.locator(".opblock-summary-path", has_text="/api/search/text").first.wait_for()
+    assert page.locator(".opblock").count() >= 10          # one block per endpoint, read from OpenAPI 3.1
+    assert not outside, f"/docs fetched from outside the server: {outside}"
+    page.shot("docs")
+
+
 def test_artifacts_dir_is_ignored():
     root = Path(__file__).resolve().parents[1]
     if shutil.which("git") and (root / ".gitignore").exists():

@@ -15,6 +15,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -149,8 +150,10 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         log.info("serving %d items with model %s", len(rec.items), rec.tagger.name)
         yield
 
-    app = FastAPI(title="fashionrec", version="0.1.0", lifespan=lifespan,
-                  description="Tag fashion photos and recommend similar items and outfits.")
+    # /docs and /redoc from the Swagger UI 5 and ReDoc files fastapi-offline ships, not a CDN: a catalogue
+    # server often has no internet, and the swagger-ui-bundle package's 4.x cannot read FastAPI's OpenAPI 3.1.
+    app = FastAPIOffline(title="fashionrec", version="0.1.0", lifespan=lifespan,
+                         description="Tag fashion photos and recommend similar items and outfits.")
     app.state.settings = settings
 
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + 65536, message=settings.upload_too_large)
