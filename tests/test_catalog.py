@@ -153,6 +153,35 @@ def test_a_styles_csv_without_the_columns_is_a_catalog_error(tmp_path: Path) -> 
         load_catalog(tmp_path, progress=False)
 
 
+def _styles(tmp_path: Path, rows: list[str]) -> Path:
+    (tmp_path / "images").mkdir()
+    head = "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName"
+    (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
+    return tmp_path
+
+
+def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) -> None:
+    rows = ['1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,"Classic 12 inch Tee',
+            "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Plain Tee",
+            "3,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Polo Tee",
+            '4,Women,Apparel,Topwear,Tops,Red,Summer,2012,Casual,"Wrap top,\nlong sleeves"']   # a real 2-line name
+    catalog = load_catalog(_styles(tmp_path, rows), progress=False)
+    assert catalog.table["id"].tolist() == [1, 2, 3, 4]
+    assert catalog.table["productDisplayName"].tolist() == ["Classic 12 inch Tee", "Plain Tee", "Polo Tee",
+                                                            "Wrap top,\nlong sleeves"]
+    assert catalog.report.rows == 4 and catalog.report.stray_quote_lines == [2]
+    assert any("stray quotes" in line and "lines 2" in line for line in catalog.report.summary_lines())
+
+
+def test_a_year_that_is_not_a_whole_number_is_reported_and_kept_missing(tmp_path: Path) -> None:
+    rows = [f"{i},Men,Apparel,Topwear,Tshirts,Blue,Summer,{year},Casual,Tee {i}"
+            for i, year in enumerate(["2012", "20l2", "2012.5", "2013.0", ""], start=1)]
+    catalog = load_catalog(_styles(tmp_path, rows), progress=False)
+    assert catalog.table["year"].tolist() == [2012, pd.NA, pd.NA, 2013, pd.NA]
+    assert catalog.report.invalid_values == {"year": [2, 3]}
+    assert any(line.startswith("invalid year") for line in catalog.report.summary_lines())
+
+
 @pytest.mark.full_data
 def test_a_line_that_is_not_utf8_is_read_and_reported_not_fatal(tmp_path: Path, fixture_dir: Path) -> None:
     shutil.copytree(fixture_dir, tmp_path / "cat")

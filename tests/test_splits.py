@@ -71,9 +71,38 @@ def test_rows_without_a_label_are_listed_not_split(items: pd.DataFrame) -> None:
     assert not set(split.unlabelled_ids) & set(split.assignments.index)
 
 
-def test_bad_fractions_are_refused(items: pd.DataFrame) -> None:
+@pytest.mark.parametrize("val_frac, test_frac", [(0.6, 0.5), (-0.2, 0.3), (0.2, 0.0), (0.5, 0.5)])
+def test_bad_fractions_are_refused(items: pd.DataFrame, val_frac: float, test_frac: float) -> None:
     with pytest.raises(ValueError, match="val_frac"):
-        make_split(items, val_frac=0.6, test_frac=0.5)
+        make_split(items, val_frac=val_frac, test_frac=test_frac)
+
+
+def test_large_fractions_still_leave_every_class_something_to_train_on() -> None:
+    items = pd.DataFrame({"id": range(1, 12), "articleType": ["A"] * 3 + ["B"] * 4 + ["C"] * 4})
+    split = make_split(items, val_frac=0.45, test_frac=0.45)
+    for label, group in items.groupby("articleType"):
+        counts = split.assignments.loc[group["id"]].value_counts()
+        assert all(counts.get(s, 0) >= 1 for s in SPLITS), (label, dict(counts))
+
+
+def test_a_run_split_beside_the_checkpoint_is_used_only_if_it_is_the_recorded_one(items, tmp_path) -> None:
+    from fashionrec.splits import checkpoint_split
+
+    trained = make_split(items, seed=0)
+    other = make_split(items, seed=1)
+    assert other.fingerprint("test") != trained.fingerprint("test")
+    # `fashionrec data split` writes runs/split.csv; a checkpoint copied to runs/<name>/ must not take it.
+    other.save(tmp_path / "runs" / "split.csv")
+    (tmp_path / "runs" / "mymodel").mkdir()
+    got = checkpoint_split(items, trained.summary(), tmp_path / "runs" / "mymodel" / "tagger.safetensors", "fx")
+    assert got.fingerprint("test") == trained.fingerprint("test")
+    # In a train run folder whose split.csv is another one (overwritten): still the recorded split.
+    other.save(tmp_path / "run" / "split.csv")
+    got = checkpoint_split(items, trained.summary(), tmp_path / "run" / "weights" / "best.safetensors", "fx")
+    assert got.fingerprint("test") == trained.fingerprint("test")
+    trained.save(tmp_path / "run" / "split.csv")
+    assert checkpoint_split(items, trained.summary(), tmp_path / "run" / "weights" / "best.safetensors",
+                            "fx").fingerprint("test") == trained.fingerprint("test")
 
 
 def test_nothing_usable_is_an_error_not_an_empty_split(items: pd.DataFrame) -> None:
@@ -120,3 +149,11 @@ def test_full_catalogue_split_is_stratified(full_catalog: Catalog) -> None:
     assert set(split.train_only_classes) == set(counts[counts < 3].index)
     n_test = (split.assignments == "test").sum()
     assert 0.09 < n_test / len(usable) < 0.11
+
+
+def test_a_split_is_not_saved_over_its_own_sidecar(items: pd.DataFrame, tmp_path: Path) -> None:
+    from fashionrec.errors import FashionrecError
+
+    with pytest.raises(FashionrecError, match="ending in .csv"):
+        make_split(items).save(tmp_path / "split.json")
+    assert not list(tmp_path.iterdir())

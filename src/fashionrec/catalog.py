@@ -69,6 +69,10 @@ class DataReport:
     recovered_lines: list[int] = field(default_factory=list)
     # Lines that were not UTF-8 and were read as Windows-1252 (the usual spreadsheet export) instead.
     non_utf8_lines: list[int] = field(default_factory=list)
+    # Lines read on their own because an unclosed quote in them would have swallowed the rows after it.
+    stray_quote_lines: list[int] = field(default_factory=list)
+    # Column -> ids of rows whose value there could not be read (e.g. a year "20l2"); kept as missing.
+    invalid_values: dict[str, list[int]] = field(default_factory=dict)
     rows_rejected: list[RejectedRow] = field(default_factory=list)
     with_image: int = 0
     missing_image: int = 0
@@ -90,9 +94,14 @@ class DataReport:
             f"rows recovered   {self.rows_recovered} (extra commas joined back into productDisplayName)",
         ]
         if self.non_utf8_lines:
-            shown = ", ".join(map(str, self.non_utf8_lines[:20])) + (" ..." if len(self.non_utf8_lines) > 20 else "")
-            lines.append(f"not UTF-8        {len(self.non_utf8_lines)} lines read as Windows-1252 (lines {shown}); "
+            lines.append(f"not UTF-8        {len(self.non_utf8_lines)} lines read as Windows-1252 "
+                         f"(lines {_first(self.non_utf8_lines)}); "
                          "save styles.csv as UTF-8 to be sure of their text")
+        if self.stray_quote_lines:
+            lines.append(f"stray quotes     {len(self.stray_quote_lines)} lines with an unclosed \" read on their own "
+                         f"(lines {_first(self.stray_quote_lines)}); check their names")
+        for column, ids in self.invalid_values.items():
+            lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {_first(ids)})")
         lines.append(f"rows rejected    {len(self.rows_rejected)}")
         lines += [f"  line {r.line}: {r.reason}" for r in self.rows_rejected[:20]]
         if len(self.rows_rejected) > 20:
@@ -206,6 +215,10 @@ def check_image(path: Path) -> tuple[str, str, int, int]:
     return "ok", "", w, h
 
 
+def _first(values: list, shown: int = 20) -> str:
+    return ", ".join(map(str, values[:shown])) + (" ..." if len(values) > shown else "")
+
+
 def _latin1(error: UnicodeDecodeError) -> tuple[str, int]:
     return error.object[error.start:error.end].decode("latin-1"), error.end
 
@@ -232,59 +245,83 @@ def _decode_lines(csv_path: Path, report: DataReport) -> str:
     return "".join(out)
 
 
+def _fields(line: str) -> list[str]:
+    return next(csv.reader([line]), [])
+
+
+def _records(text: str, n: int, report: DataReport):
+    """(line number, fields) of each record after the header. A quoted field may span lines (a name with
+    a line break), but one that runs over lines which are rows themselves is an unclosed quote: that line
+    is read on its own and reading starts again on the next, so no row vanishes inside another's name."""
+    physical = io.StringIO(text, newline="").readlines()
+    pos = 1                                           # index of the first line the reader reads (0: header)
+    while pos < len(physical):
+        reader = csv.reader(iter(physical[pos:]))
+        done = 0
+        for row in reader:
+            first, last = pos + done + 1, pos + reader.line_num          # the record's line numbers
+            if any(len(f := _fields(line)) >= n and f[0].strip().isdigit() for line in physical[first:last]):
+                report.stray_quote_lines.append(first)
+                yield first, _fields(physical[first - 1])
+                pos = first
+                break
+            done = reader.line_num
+            yield last, row
+        else:
+            return
+
+
 def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     records: list[list[str]] = []
     seen: dict[int, int] = {}
-    with io.StringIO(_decode_lines(csv_path, report), newline="") as f:
-        reader = csv.reader(f)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise CatalogError(f"{csv_path} is empty: it needs a header row {','.join(COLUMNS)}") from None
-        header = [h.strip() for h in header]
-        missing = [c for c in COLUMNS if c not in header]
-        if missing:
-            raise CatalogError(
-                f"{csv_path} lacks the columns {missing}; expected the header {','.join(COLUMNS)}"
-            )
-        n = len(header)
-        name_at = header.index("productDisplayName")
-        for row in reader:
-            line = reader.line_num
-            if not row or all(not c.strip() for c in row):
-                continue
-            report.rows += 1
-            raw = ",".join(row)
-            if len(row) > n:
-                # The only free-text column is the name: extra fields are commas inside it.
-                if name_at != n - 1:
-                    report.rows_rejected.append(
-                        RejectedRow(line, f"{len(row)} fields instead of {n}", raw))
-                    continue
-                row = row[:name_at] + [",".join(row[name_at:])]
-                report.rows_recovered += 1
-                report.recovered_lines.append(line)
-            elif len(row) < n:
+    text = _decode_lines(csv_path, report)
+    header = _fields(text.split("\n", 1)[0]) if text.strip() else []
+    if not header:
+        raise CatalogError(f"{csv_path} is empty: it needs a header row {','.join(COLUMNS)}")
+    header = [h.strip() for h in header]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise CatalogError(f"{csv_path} lacks the columns {missing}; expected the header {','.join(COLUMNS)}")
+    n = len(header)
+    name_at = header.index("productDisplayName")
+    for line, row in _records(text, n, report):
+        if not row or all(not c.strip() for c in row):
+            continue
+        report.rows += 1
+        raw = ",".join(row)
+        if len(row) > n:
+            # The only free-text column is the name: extra fields are commas inside it.
+            if name_at != n - 1:
                 report.rows_rejected.append(RejectedRow(line, f"{len(row)} fields instead of {n}", raw))
                 continue
-            rec = dict(zip(header, row, strict=True))
-            try:
-                item_id = int(rec["id"].strip())
-            except ValueError:
-                report.rows_rejected.append(RejectedRow(line, f"id {rec['id']!r} is not an integer", raw))
-                continue
-            if item_id in seen:
-                report.rows_rejected.append(
-                    RejectedRow(line, f"duplicate id {item_id} (first seen on line {seen[item_id]})", raw))
-                continue
-            seen[item_id] = line
-            records.append([item_id] + [rec[c].strip() for c in COLUMNS[1:]])
+            row = row[:name_at] + [",".join(row[name_at:])]
+            report.rows_recovered += 1
+            report.recovered_lines.append(line)
+        elif len(row) < n:
+            report.rows_rejected.append(RejectedRow(line, f"{len(row)} fields instead of {n}", raw))
+            continue
+        rec = dict(zip(header, row, strict=True))
+        try:
+            item_id = int(rec["id"].strip())
+        except ValueError:
+            report.rows_rejected.append(RejectedRow(line, f"id {rec['id']!r} is not an integer", raw))
+            continue
+        if item_id in seen:
+            report.rows_rejected.append(
+                RejectedRow(line, f"duplicate id {item_id} (first seen on line {seen[item_id]})", raw))
+            continue
+        seen[item_id] = line
+        records.append([item_id] + [rec[c].strip() for c in COLUMNS[1:]])
     df = pd.DataFrame(records, columns=COLUMNS)
     for c in COLUMNS[1:]:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
         df[c] = df[c].mask(df[c] == "", None).astype(object)
     report.missing_values = {c: int(df[c].isna().sum()) for c in COLUMNS[1:]}
-    df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
+    year = pd.to_numeric(df["year"], errors="coerce")
+    bad = (df["year"].notna() & year.isna()) | (year.notna() & (year % 1 != 0))    # "20l2", "2012.5"
+    if bad.any():
+        report.invalid_values["year"] = df.loc[bad, "id"].astype(int).tolist()
+    df["year"] = year.mask(bad).astype("Int64")
     df["id"] = df["id"].astype("int64")
     return df
 

@@ -71,11 +71,16 @@ def data_split(
     from fashionrec.splits import SplitConfig, make_split
 
     try:
+        config = SplitConfig(seed=seed, val_frac=val_frac, test_frac=test_frac)
+        config.check()                      # before a minute of loading the catalogue
+        if out.suffix.lower() != ".csv":
+            raise FashionrecError(f"--out {out}: the split is a CSV of id,split with a .json sidecar beside it; "
+                                  "give a path ending in .csv, e.g. runs/split.csv")
         catalog = load_catalog(_data_dir(data_dir))
-        split = make_split(catalog.usable, SplitConfig(seed=seed, val_frac=val_frac, test_frac=test_frac))
+        split = make_split(catalog.usable, config)
+        split.save(out)
     except (FashionrecError, ValueError) as e:
         fail(str(e))
-    split.save(out)
     s = split.summary()
     console.print(f"train {s['counts']['train']}, val {s['counts']['val']}, test {s['counts']['test']} -> {out}")
     if split.train_only_classes:

@@ -33,6 +33,14 @@ class SplitConfig:
     label: str = "articleType"
     min_per_class: int = 3
 
+    def check(self) -> None:
+        """Raise ValueError, saying what to change, for fractions or a class minimum no split can honour."""
+        if not (0 < self.val_frac < 1 and 0 < self.test_frac < 1 and self.val_frac + self.test_frac < 1):
+            raise ValueError(f"val_frac {self.val_frac:g} and test_frac {self.test_frac:g}: each must lie strictly "
+                             "between 0 and 1 and together leave products to train on (e.g. 0.1 and 0.1)")
+        if self.min_per_class < 3:
+            raise ValueError(f"min_per_class {self.min_per_class}: a class split three ways needs 3 images or more")
+
 
 @dataclass
 class Split:
@@ -63,6 +71,10 @@ class Split:
     def save(self, path: str | Path) -> None:
         """Write ``path`` (CSV of id,split) and ``path`` + ``.json`` (config and counts), atomically."""
         path = Path(path)
+        if path.suffix.lower() != ".csv":
+            # The sidecar is path.with_suffix(".json"): for "split.json" it would overwrite the CSV.
+            raise FashionrecError(f"{path}: a split is saved as a CSV of id,split with a .json sidecar beside "
+                                  "it; give a path ending in .csv, e.g. runs/split.csv")
         frame = self.assignments.rename("split").rename_axis("id").reset_index()
         write_with(path, lambda tmp: frame.to_csv(tmp, index=False))
         write_json(path.with_suffix(".json"), self.summary())
@@ -88,8 +100,7 @@ def make_split(items: pd.DataFrame, config: SplitConfig | None = None, **overrid
     config = config or SplitConfig()
     for k, v in overrides.items():
         setattr(config, k, v)
-    if not 0 < config.val_frac + config.test_frac < 1:
-        raise ValueError("val_frac + test_frac must lie strictly between 0 and 1")
+    config.check()
     rng = np.random.default_rng(config.seed)
     labelled = items[items[config.label].notna()]
     if labelled.empty:
@@ -107,8 +118,10 @@ def make_split(items: pd.DataFrame, config: SplitConfig | None = None, **overrid
             small[str(label)] = n
             out.update(dict.fromkeys(ids.tolist(), "train"))
             continue
-        n_test = max(1, int(round(n * config.test_frac)))
-        n_val = max(1, int(round(n * config.val_frac)))
+        # At least one product each in test, val and train: large fractions must not leave a class
+        # nothing to learn from (the default 0.1 / 0.1 never reaches these caps).
+        n_test = min(max(1, int(round(n * config.test_frac))), n - 2)
+        n_val = min(max(1, int(round(n * config.val_frac))), n - 1 - n_test)
         out.update(dict.fromkeys(ids[:n_test].tolist(), "test"))
         out.update(dict.fromkeys(ids[n_test:n_test + n_val].tolist(), "val"))
         out.update(dict.fromkeys(ids[n_test + n_val:].tolist(), "train"))
@@ -142,9 +155,24 @@ def remake_split(items: pd.DataFrame, recorded: dict, where: str | Path) -> Spli
 
 def checkpoint_split(items: pd.DataFrame, recorded: dict, checkpoint: Path | None, where: str | Path) -> Split:
     """A checkpoint's split: its train run's ``split.csv`` when the checkpoint is still in that run folder
-    (``RUN/weights/best.safetensors``), else re-made from the seed it records (:func:`remake_split`)."""
-    run_split = checkpoint.parent.parent / "split.csv" if checkpoint is not None else None
-    if run_split is not None and run_split.exists():
-        return Split.load(run_split)
+    (``RUN/weights/best.safetensors``) and that file holds the test products the checkpoint records, else
+    re-made from the seed it records (:func:`remake_split`)."""
+    if checkpoint is not None and checkpoint.parent.name == "weights":
+        run_split = checkpoint.parent.parent / "split.csv"
+        if run_split.exists():
+            split = Split.load(run_split)
+            # A split.csv beside a copied checkpoint may be another one (`fashionrec data split` writes
+            # runs/split.csv): trust it only when it is the split the checkpoint was trained with.
+            if _same_test(split, recorded):
+                return split
     return remake_split(items, recorded, where)
 
+
+def _same_test(split: Split, recorded: dict) -> bool:
+    """``split`` has the test products ``recorded`` (a checkpoint's split summary) names, by their SHA-256
+    where recorded, else by the split's counts; a checkpoint that records neither cannot be checked."""
+    if recorded.get("test_ids_sha256"):
+        return split.fingerprint("test") == recorded["test_ids_sha256"]
+    if recorded.get("counts"):
+        return split.summary()["counts"] == recorded["counts"]
+    return True
