@@ -25,6 +25,16 @@ def test_atomic_dir_replaces_only_on_success(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]   # no temp or .old folder left
 
 
+def test_an_atomic_dir_gets_the_mode_a_plain_mkdir_would(tmp_path):
+    mask = os.umask(0o022)
+    try:
+        with atomic_dir(tmp_path / "index") as tmp:
+            (tmp / "a.txt").write_text("x")
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "index").stat().st_mode & 0o777 == 0o755      # mkdtemp alone leaves 0700
+
+
 def test_write_json_leaves_no_temp_file(tmp_path):
     write_json(tmp_path / "m.json", {"a": 1})
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]

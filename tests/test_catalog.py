@@ -123,6 +123,15 @@ def test_open_rgb_refuses_images_over_the_pixel_limit(fixture_dir: Path, expecte
         open_rgb(fixture_dir / "images" / f"{expected['large_id']}.jpg", max_pixels=1000 * 1000)
 
 
+def test_an_image_over_pillows_pixel_limit_is_reported_as_too_large(fixture_dir: Path, expected: dict,
+                                                                     monkeypatch) -> None:
+    from fashionrec.catalog import check_image
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000_000)     # Pillow refuses over twice this
+    status, reason, _, _ = check_image(fixture_dir / "images" / f"{expected['large_id']}.jpg")
+    assert status == "unreadable" and reason.startswith("too many pixels") and "not an image" not in reason
+
+
 def test_table_has_the_documented_columns(fixture_catalog: Catalog) -> None:
     for c in [*COLUMNS, "image_path", "image_status", "image_reason", "width", "height"]:
         assert c in fixture_catalog.table.columns

@@ -49,6 +49,18 @@ def test_report_files_get_the_usual_permissions(eda_dir: Path) -> None:
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask, path.name
 
 
+@pytest.mark.parametrize("totals, log", [([1000, 990, 980, 970, 960, 950, 940, 930], False),
+                                         ([7000, 3000, 900, 400, 120, 60, 20, 5], True),
+                                         ([90, 80, 70, 60, 50, 40, 30, 2], False)])     # 45x: still linear
+def test_bar_charts_use_a_log_axis_only_for_a_long_tail(totals: list[int], log: bool) -> None:
+    from fashionrec.eda import _stacked_barh
+
+    keys = [f"v{i}" for i in range(len(totals))]
+    counts = dict(zip(keys, totals, strict=True))
+    fig = _stacked_barh({"total": counts, "with_image": counts, "without_image": dict.fromkeys(keys, 0)}, "t", "c")
+    assert fig.axes[0].get_xscale() == ("log" if log else "linear")
+
+
 def test_html_embeds_and_links_every_plot(eda_dir: Path, report: dict) -> None:
     html = (eda_dir / "report.html").read_text()
     for plot in report["plots"].values():

@@ -131,6 +131,56 @@ def test_head_metrics_match_a_hand_count():
     assert m["per_class"]["c"]["precision"] == pytest.approx(2 / 3)
 
 
+def test_macro_averages_are_scikit_learns_defaults():
+    from sklearn.metrics import f1_score, precision_score, recall_score
+
+    # Class 2 is predicted but never true: scikit-learn's macro average counts it with precision 0.
+    y, pred = np.array([0, 0, 1, 1, 3]), np.array([0, 2, 1, 1, 3])
+    m = head_metrics(y, np.eye(6)[pred].astype(np.float32), list("abcdef"), per_class=True)
+    assert m["macro_f1"] == pytest.approx(f1_score(y, pred, average="macro"))
+    assert m["macro_precision"] == pytest.approx(precision_score(y, pred, average="macro", zero_division=0))
+    assert m["macro_recall"] == pytest.approx(recall_score(y, pred, average="macro", zero_division=0))
+    assert m["macro_f1_true_classes"] > m["macro_f1"]
+    assert m["per_class"]["c"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+    assert set(m["per_class"]) == {"a", "b", "c", "d"}
+
+
+def test_confusion_rows_are_shares_of_the_true_class_even_when_mistakes_go_unplotted():
+    from fashionrec.evaluate import confusion_shares
+
+    y = np.array([0] * 10 + [1] * 4 + [2] * 4)
+    pred = np.array([0] * 5 + [3] * 5 + [1] * 3 + [2] + [2] * 4)      # half of class 0 goes to class 3
+    cm = confusion_shares(y, pred, [0, 1, 2])
+    assert cm[0, 0] == pytest.approx(0.5) and cm[1, 1] == pytest.approx(0.75) and cm[1, 2] == pytest.approx(0.25)
+
+
+def test_evaluating_a_folder_without_article_types_says_what_to_fill(tiny_run, tmp_path):
+    folder = tmp_path / "unlabelled"
+    shutil.copytree(FIXTURE, folder)
+    styles = pd.read_csv(folder / "styles.csv", on_bad_lines="skip")
+    styles.assign(articleType="").to_csv(folder / "styles.csv", index=False)
+    with pytest.raises(ValueError, match="articleType label"):
+        evaluate_model(folder, tiny_run, split="all", progress=False)
+
+
+def test_a_label_the_model_never_saw_is_never_a_top5_hit(tiny_run, tmp_path):
+    folder = tmp_path / "unseen"
+    shutil.copytree(FIXTURE, folder)
+    styles = pd.read_csv(folder / "styles.csv", on_bad_lines="skip")
+    styles.assign(articleType="Spacesuits").to_csv(folder / "styles.csv", index=False)
+    m = evaluate_model(folder, tiny_run, split="all", progress=False)
+    assert m["unseen_class_images"] == m["n"] > 100
+    assert m["accuracy"] == 0.0 and m["top5_accuracy"] == 0.0
+    # A confident model's probabilities underflow to exact zeros: the extra class must still rank last.
+    from fashionrec.evaluate import with_unseen_class
+
+    probs = np.zeros((2, 8), np.float32)
+    probs[:, 0] = 1.0
+    y, scores = with_unseen_class(np.array([0, -1]), probs, np.array([False, True]))
+    assert y.tolist() == [0, 8]
+    assert head_metrics(y, scores, [*"abcdefgh", "(unseen class)"])["top5_accuracy"] == 0.5
+
+
 def test_class_weights_favour_rare_classes():
     from fashionrec.train import class_weights
 

@@ -124,6 +124,9 @@ def atomic_dir(out_dir: str | Path):
     old = out_dir.with_name(f".{out_dir.name}.old")
     try:
         yield tmp
+        # mkdtemp made it owner-only; the finished folder gets the mode a plain mkdir would have given it
+        # (a server running as another user must be able to read an index).
+        os.chmod(tmp, 0o777 & ~_umask())
         if old.exists():
             shutil.rmtree(old)
         if out_dir.exists():

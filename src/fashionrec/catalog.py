@@ -208,7 +208,9 @@ def check_image(path: Path) -> tuple[str, str, int, int]:
             # is caught) without the cost of full-size pixels for large catalogue photos.
             im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
             im.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError) as e:
+    except Image.DecompressionBombError as e:
+        return "unreadable", f"too many pixels to decode safely: {e}", 0, 0
+    except UnidentifiedImageError as e:
         return "unreadable", f"not an image: {type(e).__name__}", 0, 0
     except (OSError, SyntaxError, ValueError) as e:
         return "unreadable", f"corrupt or truncated image: {e}", 0, 0

@@ -261,7 +261,8 @@ def _stacked_barh(counts: dict[str, dict[str, int]], title: str, column: str,
     total = with_img + without
     # A long tail (many values, largest > 50x smallest) is unreadable on a linear axis: the small bars
     # vanish. Then use a log axis and draw the total behind the with-image bar instead of stacking.
-    log_scale = n >= 8 and total.max() > 50 * max(1, total[total > 0].min(initial=1))
+    positive = total[total > 0]
+    log_scale = n >= 8 and positive.size > 0 and positive.max() > 50 * positive.min()
     if log_scale:
         ax.barh(y, total, color=WITHOUT_IMAGE_COLOUR, edgecolor="#999999", linewidth=0.4)
     if colour_bars:

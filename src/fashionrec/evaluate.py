@@ -33,31 +33,33 @@ def head_metrics(y_true: np.ndarray, probs: np.ndarray, class_names: list[str],
                  per_class: bool = False) -> dict:
     """Metrics for one head. ``y_true`` (N,) int with -1 for missing labels; ``probs`` (N, C).
 
-    Macro averages are over the classes present in ``y_true`` (predicting a class that has no true
-    example still costs the recall of the true class).
+    Macro averages are scikit-learn's defaults: over every class that is true or predicted, so a class
+    predicted but never true counts with precision (and F1) 0. ``macro_f1_true_classes`` averages over
+    the true classes only, the definition this project reported before (it is never lower).
     """
     keep = y_true >= 0
     y, p = y_true[keep], probs[keep]
     if len(y) == 0:
         return {"n": 0}
     pred = p.argmax(1)
-    present = np.unique(y)
     out = {
         "n": int(len(y)),
         "accuracy": float(accuracy_score(y, pred)),
-        "macro_f1": float(f1_score(y, pred, labels=present, average="macro", zero_division=0)),
-        "weighted_f1": float(f1_score(y, pred, labels=present, average="weighted", zero_division=0)),
+        "macro_f1": float(f1_score(y, pred, average="macro", zero_division=0)),
+        "macro_f1_true_classes": float(f1_score(y, pred, labels=np.unique(y), average="macro", zero_division=0)),
+        "weighted_f1": float(f1_score(y, pred, average="weighted", zero_division=0)),
     }
     n_classes = p.shape[1]
     if n_classes > 5:
         out["top5_accuracy"] = float(top_k_accuracy_score(y, p, k=5, labels=np.arange(n_classes)))
     if per_class:
-        prec, rec, f1, sup = precision_recall_fscore_support(y, pred, labels=present, zero_division=0)
+        labels = np.union1d(y, pred)          # the classes scikit-learn's macro average runs over
+        prec, rec, f1, sup = precision_recall_fscore_support(y, pred, labels=labels, zero_division=0)
         out["macro_precision"] = float(prec.mean())
         out["macro_recall"] = float(rec.mean())
         out["per_class"] = {
             class_names[c]: {"precision": float(a), "recall": float(b), "f1": float(f), "support": int(s)}
-            for c, a, b, f, s in zip(present, prec, rec, f1, sup, strict=True)
+            for c, a, b, f, s in zip(labels, prec, rec, f1, sup, strict=True)
         }
     return out
 
@@ -90,6 +92,15 @@ def top_confusions(y_true: np.ndarray, pred: np.ndarray, class_names: list[str],
     return pairs.value_counts().rename("count").reset_index().head(n)
 
 
+def confusion_shares(y: np.ndarray, pred: np.ndarray, chosen: list[int]) -> np.ndarray:
+    """Confusion matrix over the classes ``chosen``, each row divided by that class's true count (not by
+    its plotted cells): mistakes into classes not shown still lower the diagonal, which reads as recall."""
+    mask = np.isin(y, chosen)
+    cm = confusion_matrix(y[mask], pred[mask], labels=chosen).astype(float)
+    totals = pd.Series(y).value_counts().reindex(chosen, fill_value=0).to_numpy(float)
+    return cm / np.maximum(totals[:, None], 1)
+
+
 def plot_confusion(y_true: np.ndarray, pred: np.ndarray, class_names: list[str], path: Path,
                    max_classes: int = 25) -> None:
     """Confusion matrix restricted to the classes most involved in mistakes, row-normalised."""
@@ -103,9 +114,7 @@ def plot_confusion(y_true: np.ndarray, pred: np.ndarray, class_names: list[str],
     errors = pd.Series(np.concatenate([y[y != p], p[y != p]])).value_counts()
     chosen = list(errors.index[:max_classes]) or list(pd.Series(y).value_counts().index[:max_classes])
     chosen = sorted(chosen, key=lambda c: class_names[c])
-    mask = np.isin(y, chosen)
-    cm = confusion_matrix(y[mask], p[mask], labels=chosen).astype(float)
-    cm = cm / np.maximum(cm.sum(1, keepdims=True), 1)
+    cm = confusion_shares(y, p, chosen)
     names = [class_names[c] for c in chosen]
     fig, ax = plt.subplots(figsize=(0.45 * len(names) + 3, 0.45 * len(names) + 2.5))
     im = ax.imshow(cm, cmap="Blues", vmin=0, vmax=1)
@@ -118,7 +127,8 @@ def plot_confusion(y_true: np.ndarray, pred: np.ndarray, class_names: list[str],
                         color="white" if cm[i, j] > 0.5 else "black")
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
-    ax.set_title(f"articleType confusion: the {len(names)} classes most involved in mistakes (row-normalised)")
+    ax.set_title(f"articleType confusion: the {len(names)} classes most involved in mistakes "
+                 "(share of each true class)")
     fig.colorbar(im, ax=ax, fraction=0.03)
     fig.tight_layout()
     write_with(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
@@ -164,6 +174,15 @@ def write_eval_report(metrics: dict, labels: np.ndarray, probs: np.ndarray, clas
     return report
 
 
+def with_unseen_class(y: np.ndarray, probs: np.ndarray, outside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Labels ``outside`` the model's classes moved to an extra class that is never predicted, which keeps
+    them in the denominators as errors. Its score is below every probability, so it is never among the top
+    5 either (a score of 0 could tie with probabilities that underflowed to 0, and win the tie)."""
+    y = y.copy()
+    y[outside] = probs.shape[1]
+    return y, np.hstack([probs, np.full((len(y), 1), -1.0, probs.dtype)])
+
+
 def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split: str = "all",
                    out_dir: str | Path | None = None, device: str = "cpu", progress: bool = True) -> dict:
     """Evaluate a checkpoint on a Kaggle-layout folder.
@@ -188,6 +207,10 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         raise ValueError(f"--split must be 'test' or 'all', not {split!r}")
     if items.empty:
         raise ValueError(f"no usable images to evaluate in {data_dir} (split {split})")
+    if items["articleType"].isna().all():
+        raise ValueError(f"none of the {len(items)} usable products in {data_dir} has an articleType label to "
+                         "score predictions against: fill the articleType column of styles.csv (to tag "
+                         "unlabelled photos, use the API's /api/classify or `fashionrec recommend photo`)")
     classes = tagger.classes
     # Encode with the model's own class lists; a label outside them can only be predicted wrong.
     space = LabelSpace(classes)
@@ -200,9 +223,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         outside = (y < 0) & items[head].notna().to_numpy()
         unseen[head] = int(outside.sum())
         if unseen[head]:
-            # An extra "unseen" column that is never predicted keeps these labels in the denominator.
-            y[outside] = len(classes[head])
-            probs[head] = np.hstack([probs[head], np.zeros((len(y), 1), np.float32)])
+            y, probs[head] = with_unseen_class(y, probs[head], outside)
             classes = {**classes, head: [*classes[head], "(unseen class)"]}
         labels[head] = y
     main = "articleType"
