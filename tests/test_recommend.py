@@ -546,3 +546,31 @@ def test_many_listings_of_one_photo_still_leave_k_results(tmp_path):
         assert len(recs) == 8
         vecs = np.stack([r.vector(x.id) for x in recs])
         assert (np.triu(vecs @ vecs.T, 1) <= 0.995).all()
+
+
+def test_a_rebuild_keeps_added_products_and_never_deletes_a_folder_that_is_not_an_index(tmp_path, fixture_dir):
+    from fashionrec.errors import FashionrecError
+
+    d = index_copy(tmp_path / "index", "faiss")
+    r = Recommender.load(d, tiny_tagger_path())
+    src = _some_id(r, articleType="Handbags")
+    image = Image.open(r.image_path(src)).transpose(Image.FLIP_LEFT_RIGHT)
+    new_id = r.add_product(image, {"productDisplayName": "Mirrored bag", "gender": "Women"})
+    tagger = Tagger.load(tiny_tagger_path())
+    again = Recommender.build(fixture_catalog(), tagger, d, progress=False)
+    assert len(again) == len(r) and again.item(new_id)["productDisplayName"] == "Mirrored bag"
+    assert again.item(new_id)["gender"] == "Women" and again.image_path(new_id).is_file()
+    assert again.manifest["kept_added_ids"] == [new_id]
+    assert again.similar_to_image(image, k=1)[1][0].id == new_id
+    # --out at the catalogue itself, or at any folder of other files: refused, nothing deleted.
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(fixture_dir, catalogue)
+    before = sorted(p.name for p in catalogue.rglob("*"))
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "notes.txt").write_text("keep me")
+    for out in (catalogue, notes):
+        with pytest.raises(FashionrecError, match="is not a fashionrec index"):
+            Recommender.build(fixture_catalog(), tagger, out, progress=False)
+    assert sorted(p.name for p in catalogue.rglob("*")) == before
+    assert (notes / "notes.txt").read_text() == "keep me"

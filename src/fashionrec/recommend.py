@@ -73,9 +73,16 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from fashionrec.artifacts import atomic_dir, private_temp_dir, read_json, write_json, write_with
+from fashionrec.artifacts import (
+    atomic_dir,
+    check_replaceable,
+    private_temp_dir,
+    read_json,
+    write_json,
+    write_with,
+)
 from fashionrec.blas import one_blas_thread
-from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, to_rgb
+from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, open_rgb, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
@@ -436,7 +443,10 @@ class Recommender:
         usable = catalog.usable
         if len(usable) == 0:
             raise BadInputError(f"catalogue {catalog.root} has no usable items to index")
-        index_dim = cls._check_index_dim(index_dim, len(usable), tagger.dim)    # before minutes of embedding
+        # Before minutes of embedding: the projection size, and that --out is not some other folder.
+        index_dim = cls._check_index_dim(index_dim, len(usable), tagger.dim)
+        check_replaceable(out_dir, "manifest.json", "fashionrec index")
+        carried = _added_products(out_dir, set(usable["id"].astype(int)))
         if embeddings is None:
             ids, vectors, preds = embed_catalog(catalog, tagger, progress=progress)
         else:
@@ -455,7 +465,7 @@ class Recommender:
         text_vecs = encode_text([product_text(r) for r in items.to_dict("records")], progress=progress)
         index = None
         try:
-            with atomic_dir(out_dir) as tmp:
+            with atomic_dir(out_dir, "manifest.json", "fashionrec index") as tmp:
                 index = cls._new_index(backend, int(search_vectors.shape[1]), index_kind, out_dir, uri, token,
                                        len(ids))
                 index.add(ids, search_vectors, attrs=items[list(FILTER_KEYS)].to_dict("records"))
@@ -497,8 +507,17 @@ class Recommender:
         # (and, when the new index is not in Milvus, that one too: nothing will refer to it again).
         for obsolete in (replaced and replaced.get("previous"), None if backend == "milvus" else replaced):
             _drop_replaced(obsolete, index, token)
-        log.info("indexed %d items in %.1f s -> %s", len(items), time.perf_counter() - t0, out_dir)
-        return cls.load(out_dir, model=tagger, token=token)
+        rec = cls.load(out_dir, model=tagger, token=token)
+        if carried:
+            rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _ in carried]
+        for metadata, image in carried:
+            # Products added through the API or add_product() live only in the index: a rebuild keeps them.
+            rec.add_product(image, metadata)
+        if carried:
+            log.info("kept %d products added to the previous index (ids %s)", len(carried),
+                     ", ".join(str(m["id"]) for m, _ in carried[:20]))
+        log.info("indexed %d items in %.1f s -> %s", len(rec), time.perf_counter() - t0, out_dir)
+        return rec
 
     @staticmethod
     def _check_index_dim(index_dim, n: int, d: int) -> int:
@@ -1360,6 +1379,28 @@ class Recommender:
             raise
         log.info("added product %d (%s)", item_id, row.get("articleType"))
         return item_id
+
+
+def _added_products(index_dir: Path, catalogue_ids: set[int]) -> list[tuple[dict, Image.Image]]:
+    """(metadata, photo) of the products added to the index at ``index_dir`` (their photos are its
+    ``images/``) that the catalogue being indexed lacks, read before a rebuild replaces the folder."""
+    if not (index_dir / "manifest.json").is_file() or not (index_dir / "items.csv").is_file():
+        return []
+    items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""])
+    added = items[~items["image_path"].astype(str).map(lambda p: Path(p).is_absolute())]
+    out = []
+    for row in added.to_dict("records"):
+        if int(row["id"]) in catalogue_ids:
+            continue            # now in the catalogue itself: its row there wins
+        metadata = {c: _clean(row.get(c)) for c in COLUMNS if _clean(row.get(c)) is not None}
+        try:
+            image = open_rgb(index_dir / str(row["image_path"]))
+        except (OSError, ValueError) as e:
+            raise IndexError_(f"{index_dir} holds product {row['id']}, added after it was built, but its photo "
+                              f"{row['image_path']} cannot be read ({e}); a rebuild would lose that product: "
+                              "restore the photo, or build into another --out") from e
+        out.append((metadata, image))
+    return out
 
 
 def index_backend(index_dir: str | Path) -> str:
