@@ -9,7 +9,15 @@ import time
 import numpy as np
 import pytest
 import torch
-from _recs_support import BACKENDS, FIXTURE, fixture_catalog, index_copy, shared_recommender, tiny_tagger_path
+from _recs_support import (
+    BACKENDS,
+    FIXTURE,
+    built_index,
+    fixture_catalog,
+    index_copy,
+    shared_recommender,
+    tiny_tagger_path,
+)
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -230,6 +238,20 @@ def test_text_search_cut_off_drops_noise_not_matches(rec):
     assert len(typed) == 3 and all(r.item["articleType"] == "Jeans" for r in typed)
 
 
+def test_cli_text_search_cuts_noise_like_the_web_ui():
+    import json
+
+    from fashionrec.cli_recs import TEXT_RELEVANCE
+
+    assert TEXT_RELEVANCE == RELEVANT_TEXT_SIMILARITY
+    index = str(built_index())
+    run = lambda *a: CliRunner().invoke(app, ["recommend", "text", *a, "--index", index, "-k", "5"])  # noqa: E731
+    res = run("asdfgh")
+    assert res.exit_code == 0 and "--min-similarity -1 shows the closest" in res.output
+    assert len(json.loads(run("asdfgh", "--json", "--min-similarity", "-1").output)["results"]) == 5
+    assert len(json.loads(run("casual sneakers", "--json").output)["results"]) > 0
+
+
 def test_complete_the_look(rec):
     i = _some_id(rec, subCategory="Topwear", gender="Men")
     recs = rec.complete_the_look(i, k=4)
@@ -254,6 +276,9 @@ def test_a_look_has_no_belt_of_another_usage(rec):
 def test_profile_excludes_liked(rec):
     liked = [_some_id(rec, articleType="Tshirts"), _some_id(rec, articleType="Heels")]
     recs = rec.for_profile(liked, k=8)
+    # The same product liked twice is one liked item ("suits all 2 liked items" was said of one).
+    assert [(r.id, r.reason) for r in rec.for_profile(liked[:1] * 2, k=8)] == \
+        [(r.id, r.reason) for r in rec.for_profile(liked[:1], k=8)]
     assert len(recs) == 8 and not set(liked) & {r.id for r in recs}
     heels = rec.item(liked[1])
     assert len({r.id for r in recs}) == 8 and any(heels["productDisplayName"][:40] in r.reason for r in recs)

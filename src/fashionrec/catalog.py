@@ -154,6 +154,14 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
     images are converted; EXIF orientation is applied. Raises ``ValueError`` with the reason when
     the bytes are not a decodable image or exceed ``max_pixels``.
     """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.exists():
+            raise ValueError(f"there is no file {path}")
+        if path.is_dir():
+            raise ValueError(f"{path} is a folder, not an image file")
+        if path.stat().st_size == 0:
+            raise ValueError(f"{path} is empty (0 bytes), not an image")
     try:
         with Image.open(source) as im:
             if max_pixels is not None and im.width * im.height > max_pixels:
@@ -350,7 +358,8 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     csv_path = root / "styles.csv"
     images_dir = root / "images"
     if not root.is_dir():
-        raise CatalogError(f"catalogue folder {root} does not exist; pass --data DIR or set FASHIONREC_DATA")
+        raise CatalogError(f"catalogue folder {root} does not exist: give the folder that holds styles.csv and "
+                           "images/ (the commands' DATA_DIR argument, or set FASHIONREC_DATA)")
     if not csv_path.is_file():
         raise CatalogError(f"{csv_path} not found: a catalogue folder needs styles.csv and images/<id>.jpg")
     if not images_dir.is_dir():

@@ -26,6 +26,8 @@ app.add_typer(recommend_app, name="recommend")
 
 IndexOpt = typer.Option(Path("runs/index"), "--index", help="Index folder written by `fashionrec index build`.")
 KOpt = typer.Option(10, "-k", help="How many items.")
+# fashionrec.recommend.RELEVANT_TEXT_SIMILARITY (the web UI's), not imported: the CLI starts without torch.
+TEXT_RELEVANCE = 0.35
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of a table.")
 ModelOpt = typer.Option(None, "--model", help="Checkpoint (default: the index's model, else the shipped one).")
 GenderOpt = typer.Option(None, "--gender", help="Filter: Men, Women, Boys, Girls, Unisex.")
@@ -185,7 +187,10 @@ def recommend_photo(
                                                filters=wanted)
     except FashionrecError as e:
         fail(str(e))
-    pred = {h: f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
+    if as_json:     # label and probability as values, as the API returns them
+        pred = {h: {"label": p[0][0], "prob": round(float(p[0][1]), 4)} for h, p in predicted.items()}
+    else:
+        pred = {h: f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
     _show(recs, as_json, f"similar to {path.name}", {"predicted": pred})
 
 
@@ -197,10 +202,10 @@ def recommend_text(
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
     master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
-    min_similarity: float | None = typer.Option(
-        None, min=-1.0, max=1.0, help="Drop results that match no query word as a type, colour or gender and "
-        "are less similar to the query (MiniLM cosine) than this; the web UI drops those below "
-        "fashionrec.recommend.RELEVANT_TEXT_SIMILARITY. Default: k results whatever the query."),
+    min_similarity: float = typer.Option(
+        TEXT_RELEVANCE, min=-1.0, max=1.0, help="Drop results that match no query word as a type, colour or "
+        "gender and are less similar to the query (MiniLM cosine) than this, as the web UI does; -1 keeps k "
+        "results whatever the query."),
 ) -> None:
     """Search products by text (sentence embeddings + gender/colour/type words)."""
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
@@ -210,6 +215,9 @@ def recommend_text(
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query)} if not as_json else None)
+    if not recs and not as_json and min_similarity > -1:
+        console.print(f"no word of {query!r} names a type, colour or gender, and no product's text is "
+                      f"{min_similarity:g} similar to it; --min-similarity -1 shows the closest anyway")
 
 
 @recommend_app.command("outfit")

@@ -40,7 +40,7 @@ from tqdm.auto import tqdm
 
 from fashionrec import __version__
 from fashionrec.artifacts import write_json, write_text, write_with
-from fashionrec.catalog import Catalog, open_rgb
+from fashionrec.catalog import Catalog, CatalogError, open_rgb
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +91,12 @@ def write_eda_report(catalog: Catalog, out_dir: str | Path, samples_per_group: i
     ``samples_per_group`` photos are drawn (with ``seed``) for each row of the sample grid.
     Every file is written atomically, so an interrupted run leaves no half-written report.
     """
+    table = catalog.table
+    if table.empty:
+        raise CatalogError(f"{catalog.root}/styles.csv has no product rows to report on "
+                           f"({len(catalog.report.rows_rejected)} rejected; see `fashionrec data check`)")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    table = catalog.table
     usable = table["image_status"] == "ok"
     plots = _plans(catalog, usable, samples_per_group, seed)
 

@@ -86,6 +86,7 @@ from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, open_rgb, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
+from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
 from fashionrec.onnx_infer import onnx_text_encoder, open_runtime, requested_runtime, text_graph_problem
 from fashionrec.tagger import Tagger, l2_normalise
@@ -385,8 +386,9 @@ def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: 
         why = f"{was}, now missing); the shipped model, {tagger.name}, is another model"
     else:
         why = f"{was}), but the model to serve it, {tagger.name} ({tagger.path}), has other weights"
-    raise ModelError(f"{why}: rebuild the index with `fashionrec index build DATA_DIR --out {index_dir}` with "
-                     "this model, or pass --model with the checkpoint the index was built with")
+    model = f" --model {tagger.path}" if tagger.path and not missing else ""
+    raise ModelError(f"{why}: rebuild the index with this model (`fashionrec index build DATA_DIR{model} --out "
+                     f"{index_dir}`), or pass --model with the checkpoint the index was built with")
 
 
 class Recommender:
@@ -443,7 +445,9 @@ class Recommender:
         usable = catalog.usable
         if len(usable) == 0:
             raise BadInputError(f"catalogue {catalog.root} has no usable items to index")
-        # Before minutes of embedding: the projection size, and that --out is not some other folder.
+        # Before minutes of embedding: the index kind and projection size, and that --out is not some other folder.
+        if index_kind not in KINDS:
+            raise BadInputError(f"index kind {index_kind!r} is not one of {', '.join(KINDS)}")
         index_dim = cls._check_index_dim(index_dim, len(usable), tagger.dim)
         check_replaceable(out_dir, "manifest.json", "fashionrec index")
         carried = _added_products(out_dir, set(usable["id"].astype(int)))
@@ -585,8 +589,8 @@ class Recommender:
         index_dir = Path(index_dir)
         manifest_path = index_dir / "manifest.json"
         if not manifest_path.exists():
-            raise IndexError_(f"no index at {index_dir} (manifest.json missing); run `fashionrec index build` "
-                              "first, or pass --index DIR")
+            raise IndexError_(f"no index at {index_dir} (manifest.json missing): build one with `fashionrec index "
+                              f"build DATA_DIR --out {index_dir}`, or give the folder an index was built into")
         manifest = read_json(manifest_path)
         try:
             items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""])
@@ -1244,7 +1248,7 @@ class Recommender:
         _check_k(k)
         if not liked_ids:
             raise BadInputError("for_profile needs at least one liked item id")
-        liked = [self._check_id(i) for i in liked_ids]
+        liked = list(dict.fromkeys(self._check_id(i) for i in liked_ids))     # a repeated id counts once
         liked_set = set(liked)
         lv = np.stack([self.vector(i) for i in liked])                  # (m, d)
         mean = l2_normalise(lv.mean(axis=0, keepdims=True))[0]
