@@ -40,6 +40,24 @@ def test_data_check_writes_the_json_report(fixture_dir: Path, expected: dict, tm
     assert "line 173" in result.output and "id 44333" in result.output
 
 
+def test_data_check_lists_missing_photos_and_photos_without_rows_and_strict_fails(fixture_dir: Path, expected: dict,
+                                                                                  tmp_path: Path) -> None:
+    cat = tmp_path / "cat"
+    shutil.copytree(fixture_dir, cat)
+    usable = sorted(p for p in (cat / "images").glob("*.jpg") if p.stat().st_size > 1000)
+    usable[0].rename(usable[0].with_suffix(".JPG"))                  # an upper-case extension still counts
+    shutil.copy(usable[1], cat / "images" / "99999999.jpg")          # a photo no row names
+    result = runner.invoke(app, ["data", "check", str(cat), "--json", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["with_image"] == expected["with_image"] and report["images_without_row"] == ["99999999.jpg"]
+    out = flat(result.output)
+    assert "images without a row 1 (99999999.jpg)" in out
+    assert "missing image" in out and str(report["missing_image_ids"][0]) in out
+    strict = runner.invoke(app, ["data", "check", str(cat), "--strict"])
+    assert strict.exit_code == 1 and "rows usable" in flat(strict.output)
+
+
 @pytest.mark.parametrize("missing", ["styles.csv", "images"])
 def test_data_check_exits_non_zero_and_names_what_is_missing(fixture_dir: Path, tmp_path: Path,
                                                             missing: str) -> None:

@@ -77,6 +77,8 @@ class DataReport:
     with_image: int = 0
     missing_image: int = 0
     missing_image_ids: list[int] = field(default_factory=list)
+    # Image files in images/ whose name is no row's id.
+    images_without_row: list[str] = field(default_factory=list)
     unreadable_image: list[ImageProblem] = field(default_factory=list)
     odd_size_images: dict[str, int] = field(default_factory=dict)
     missing_values: dict[str, int] = field(default_factory=dict)
@@ -85,6 +87,15 @@ class DataReport:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def left_out(self) -> str:
+        """One line on the rows that give no usable product, or "" when every row does."""
+        rejected, unreadable = len(self.rows_rejected), len(self.unreadable_image)
+        if not (rejected or self.missing_image or unreadable):
+            return ""
+        return (f"{self.with_image:,} of {self.rows:,} rows usable: {rejected} rejected, {self.missing_image} "
+                f"without an image, {unreadable} with an unreadable image (`fashionrec data check "
+                f"{self.data_dir}` lists them)")
 
     def summary_lines(self) -> list[str]:
         """A short human-readable report, one fact per line."""
@@ -108,12 +119,16 @@ class DataReport:
             lines.append(f"  ... and {len(self.rows_rejected) - 20} more (see --json)")
         lines += [
             f"with image       {self.with_image}",
-            f"missing image    {self.missing_image}",
+            f"missing image    {self.missing_image}" + (f" (ids {_first(self.missing_image_ids)})"
+                                                          if self.missing_image_ids else ""),
             f"unreadable image {len(self.unreadable_image)}",
         ]
         lines += [f"  id {p.id}: {p.reason}" for p in self.unreadable_image[:20]]
         if len(self.unreadable_image) > 20:
             lines.append(f"  ... and {len(self.unreadable_image) - 20} more (see --json)")
+        if self.images_without_row:
+            lines.append(f"images without a row {len(self.images_without_row)} ({_first(self.images_without_row, 10)}):"
+                         " not in the catalogue until styles.csv has their ids")
         if self.odd_size_images:
             sizes = ", ".join(f"{k}: {v}" for k, v in sorted(self.odd_size_images.items()))
             lines.append(f"images not 60x80 {sum(self.odd_size_images.values())} ({sizes})")
@@ -336,15 +351,18 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     return df
 
 
-def _image_file(images_dir: Path, item_id: int) -> Path:
-    p = images_dir / f"{item_id}.jpg"
-    if p.exists():
-        return p
-    for ext in IMAGE_EXTENSIONS[1:]:
-        alt = images_dir / f"{item_id}{ext}"
-        if alt.exists():
-            return alt
-    return p
+def _image_files(images_dir: Path) -> dict[str, Path]:
+    """Name without extension -> file, for every image file in ``images_dir`` (extension in any case, so
+    ``10499.JPG`` counts; where one id has several, the first of :data:`IMAGE_EXTENSIONS`)."""
+    rank = {ext: i for i, ext in enumerate(IMAGE_EXTENSIONS)}
+    found: dict[str, tuple[int, Path]] = {}
+    with os.scandir(images_dir) as entries:
+        for entry in entries:
+            stem, dot, ext = entry.name.rpartition(".")
+            r = rank.get(f".{ext.lower()}") if dot else None
+            if r is not None and (stem not in found or r < found[stem][0]) and entry.is_file():
+                found[stem] = (r, Path(entry.path))
+    return {stem: path for stem, (_, path) in found.items()}
 
 
 def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int | None = None,
@@ -367,7 +385,11 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
 
     report = DataReport(data_dir=str(root))
     df = _read_styles(csv_path, report)
-    paths = [_image_file(images_dir, int(i)) for i in df["id"]]
+    files = _image_files(images_dir)
+    paths = [files.get(str(i), images_dir / f"{i}.jpg") for i in df["id"]]
+    # Photos no row names (say, a product deleted from styles.csv): listed, as rows without photos are.
+    named = {str(i) for i in df["id"]} | {r.raw.split(",", 1)[0].strip() for r in report.rows_rejected}
+    report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named)
     df["image_path"] = [str(p) for p in paths]
     if check_images:
         # PIL releases the GIL while decoding, so threads use every core without pickling costs.
@@ -394,9 +416,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     counts = df.loc[ok, "articleType"].dropna().value_counts()
     report.class_counts = {str(k): int(v) for k, v in counts.items()}
     report.classes = len(counts)
-    if report.rows_rejected:
-        log.warning("%d rows of %s rejected (see the report)", len(report.rows_rejected), csv_path)
-    if report.unreadable_image:
-        log.warning("%d images unreadable (see the report)", len(report.unreadable_image))
+    if report.left_out():
+        log.warning("%s", report.left_out())
     return Catalog(root=root, table=df, report=report)
 

@@ -42,6 +42,8 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
 def data_check(
     data_dir: Path | None = DataDir,
     json_out: Path | None = typer.Option(None, "--json", help="Also write the full report as JSON here."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row gives no usable product (rejected, "
+                                "no image, unreadable image) or any photo has no row: for CI."),
 ) -> None:
     """Validate styles.csv and every image; print the data report."""
     from fashionrec.artifacts import write_json
@@ -51,11 +53,16 @@ def data_check(
         catalog = load_catalog(_data_dir(data_dir))
     except FashionrecError as e:
         fail(str(e))
-    for line in catalog.report.summary_lines():
+    report = catalog.report
+    for line in report.summary_lines():
         console.print(line, highlight=False)
     if json_out:
-        write_json(json_out, catalog.report.to_dict())
+        write_json(json_out, report.to_dict())
         console.print(f"report written to {json_out}")
+    if strict and (report.left_out() or report.images_without_row or report.rows == 0):
+        console.print("--strict: " + (report.left_out() or f"{report.rows} rows, "
+                                      f"{len(report.images_without_row)} images without a row"), highlight=False)
+        raise typer.Exit(1)
 
 
 @data_app.command("split")

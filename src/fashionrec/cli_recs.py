@@ -138,6 +138,8 @@ def index_build(
     dims = f"dim {m['dim']}" + (f", searched as {m['index_dim']}-d PCA" if m.get("projection") else "")
     console.print(f"indexed {len(rec)} items ({m['index_kind']}, {dims}) "
                   f"in {time.perf_counter() - t0:.1f} s -> {out}")
+    if catalog.report.left_out():
+        console.print(catalog.report.left_out(), highlight=False)
     if m.get("kept_added_ids"):
         console.print(f"kept {len(m['kept_added_ids'])} products added to the previous index since its build "
                       "(re-embedded with this model)")
