@@ -418,6 +418,19 @@ def test_labels_the_model_never_saw_count_as_errors_for_every_head(tiny_run, tmp
     after = evaluate_model(renamed, tiny_run, split="all", progress=False)
     assert after["unseen_labels"]["baseColour"] == 3 and before["unseen_labels"]["baseColour"] == 0
     assert after["attributes"]["baseColour"]["n"] == before["attributes"]["baseColour"]["n"]
+    assert after["unseen_values"] == {"baseColour": {"Chartreuse": 3}} and before["unseen_values"] == {}
+
+
+def test_labels_in_another_case_are_the_models_classes(tiny_run, tmp_path):
+    folder = tmp_path / "lower"
+    shutil.copytree(FIXTURE, folder)
+    styles = pd.read_csv(folder / "styles.csv", on_bad_lines="skip", keep_default_na=False, dtype=str)
+    styles.assign(articleType=styles["articleType"].str.lower(),
+                  gender=styles["gender"].str.upper()).to_csv(folder / "styles.csv", index=False)
+    before = evaluate_model(FIXTURE, tiny_run, split="all", progress=False)
+    after = evaluate_model(folder, tiny_run, split="all", progress=False)
+    assert after["n"] == before["n"] and after["unseen_labels"] == before["unseen_labels"]
+    assert after["accuracy"] == before["accuracy"] and after["attributes"]["gender"] == before["attributes"]["gender"]
 
 
 def test_temperature_scaling_recovers_a_known_temperature_and_keeps_the_argmax():

@@ -193,9 +193,10 @@ def evaluate_cmd(
     for h, a in m["attributes"].items():
         if a.get("n"):
             console.print(f"  {h:<15} top-1 {a['accuracy']:.4f}  macro-F1 {a['macro_f1']:.4f}  (n={a['n']})")
-    if m.get("unseen_class_images"):
-        console.print(f"{m['unseen_class_images']} images have an articleType the model was not trained on "
-                      "(counted as errors)")
+    for head, values in m.get("unseen_values", {}).items():
+        shown = ", ".join(f"{v!r} ({n})" for v, n in list(values.items())[:10]) + (" ..." if len(values) > 10 else "")
+        console.print(f"{sum(values.values())} images have a {head} the model was not trained on, counted as "
+                      f"errors: {shown}", highlight=False)
     if json_out:
         write_json(json_out, m)
         console.print(f"metrics written to {json_out}")

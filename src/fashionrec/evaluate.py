@@ -212,16 +212,25 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
                          "score predictions against: fill the articleType column of styles.csv (to tag "
                          "unlabelled photos, use the API's /api/classify or `fashionrec recommend photo`)")
     classes = tagger.classes
-    # Encode with the model's own class lists; a label outside them can only be predicted wrong.
+    # Labels as the model spells them ("tshirts" is Tshirts, as the filters take any case); a label still
+    # outside its classes can only be predicted wrong, and is named in unseen_values.
+    items = items.copy()
+    for head in classes:
+        if head in items:
+            spelled = {str(c).lower(): c for c in classes[head]}
+            items[head] = items[head].map(lambda v, s=spelled: s.get(str(v).lower(), v) if pd.notna(v) else v)
     space = LabelSpace(classes)
     labels = {h: y.numpy() for h, y in space.encode(items).items()}
     images = load_image_tensor(items["image_path"].tolist(), progress=progress)
     _, probs = tagger.infer(images, progress=progress)
-    unseen = {}
+    unseen, unseen_values = {}, {}
     for head in labels:
         y = labels[head].copy()
         outside = (y < 0) & items[head].notna().to_numpy()
         unseen[head] = int(outside.sum())
+        if unseen[head]:
+            counts = items.loc[outside, head].astype(str).value_counts()
+            unseen_values[head] = {str(v): int(n) for v, n in counts.items()}
         if unseen[head]:
             y, probs[head] = with_unseen_class(y, probs[head], outside)
             classes = {**classes, head: [*classes[head], "(unseen class)"]}
@@ -229,7 +238,8 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     main = "articleType"
     metrics = evaluate_predictions(labels, probs, classes)
     metrics.update({"model": tagger.name, "model_path": str(tagger.path), "data": str(catalog.root),
-                    "split": split, "unseen_class_images": unseen[main], "unseen_labels": unseen})
+                    "split": split, "unseen_class_images": unseen[main], "unseen_labels": unseen,
+                    "unseen_values": unseen_values})
     if out_dir is not None:
         write_eval_report(metrics, labels[main], probs[main], classes[main], out_dir,
                           title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})")
