@@ -401,6 +401,12 @@ def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_pat
     meta = json.loads(ckpt.with_suffix(".json").read_text())
     twin.with_suffix(".json").write_text(json.dumps({**meta, "name": "renamed"}))
     assert CliRunner().invoke(app, ["index", "check", str(index), "--model", str(twin)]).exit_code == 0
+    # The same weights calibrated since the build: the index's stored probabilities are stale, check fails.
+    twin.with_suffix(".json").write_text(json.dumps({**meta, "name": "renamed",
+                                                     "calibration": {"temperature": {"articleType": 0.5}}}))
+    res = CliRunner().invoke(app, ["index", "check", str(index), "--model", str(twin)])
+    assert res.exit_code == 2 and "calibration changed" in res.output.replace("\n", " ")
+    twin.with_suffix(".json").write_text(json.dumps({**meta, "name": "renamed"}))
     # Other weights, same name and dimension, in the file the index names: refused, by default and when named.
     other = Tagger.load(ckpt)
     with torch.no_grad():

@@ -86,10 +86,15 @@ def index_check(
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
 ) -> None:
     """Exit 0 if the index opens with this model (complete, consistent, same model), else say why and exit 2."""
+    from fashionrec.recommend import stale_probabilities
+
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
     except FashionrecError as e:
         fail(str(e))
+    stale = stale_probabilities(rec.manifest, rec.tagger)
+    if stale:
+        fail(f"{index}: {stale}; rebuild it with `fashionrec index build DATA_DIR --out {index}`")
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
 
 

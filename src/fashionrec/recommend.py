@@ -371,6 +371,22 @@ def _mmr(cand_vecs: np.ndarray, relevance: np.ndarray, k: int, diversity: float)
     return chosen
 
 
+def _temperatures(tagger: Tagger) -> dict[str, float]:
+    return dict((tagger.meta.get("calibration") or {}).get("temperature", {}))
+
+
+def stale_probabilities(manifest: dict, tagger: Tagger) -> str:
+    """Why an index's stored predicted probabilities differ from what ``tagger`` gives now (its calibration
+    was fitted or changed after the build: same weights, other temperatures), or "" when they agree."""
+    built = manifest.get("model", {}).get("temperature")
+    now = _temperatures(tagger)
+    if built is None and not now or built == now:
+        return ""
+    return (f"the model's calibration changed since the index was built (temperatures "
+            f"{built if built is not None else 'not recorded'} -> {now}), so its stored predicted probabilities "
+            "are stale")
+
+
 def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: bool) -> None:
     """Refuse a tagger other than the one that embedded the index: its photo embeddings would not be
     comparable with the index's, even at the same dimension (e.g. an index built with the shipped model,
@@ -482,6 +498,8 @@ class Recommender:
                               "sha256": tagger.sha256,
                               "architecture": tagger.meta.get("model"),
                               "preprocessing": tagger.meta.get("preprocessing"),
+                              # the pred_<head>_prob columns are calibrated with these (`index check`)
+                              "temperature": _temperatures(tagger),
                               # a summary of the checkpoint's own description (the full one sits beside it)
                               **{key: tagger.meta[key] for key in ("epoch", "val", "test", "train_seconds",
                                                                    "params") if key in tagger.meta}},
