@@ -429,12 +429,22 @@ def test_add_item_needs_key_and_survives_restart(index_dir, tmp_path, photo, fix
         blank = assert_error(c.post("/api/items", files=files, data={**meta, "productDisplayName": "   "},
                                     headers={"X-API-Key": KEY}), 422)
         assert "blank" in blank
+        # A value no product has is a likely typo: refused with the close one, unless new values are allowed.
+        typo = {**meta, "articleType": meta["articleType"] + "z"}
+        msg = assert_error(c.post("/api/items", files=files, data=typo, headers={"X-API-Key": KEY}), 422)
+        assert f"did you mean {meta['articleType']!r}" in msg and "allow_new_values" in msg
+        r = c.post("/api/items", files=files, data={**typo, "allow_new_values": "true"}, headers={"X-API-Key": KEY})
+        added = c.get(f"/api/items/{r.json()['id']}").json()
+        assert r.status_code == 201 and added["articleType"] == typo["articleType"]
+        r = c.post("/api/items", files=files, data={**meta, "gender": meta["gender"].upper()},
+                   headers={"X-API-Key": KEY})
+        assert r.status_code == 201 and c.get(f"/api/items/{r.json()['id']}").json()["gender"] == meta["gender"]
         r = c.post("/api/items", files=files, data=meta, headers={"X-API-Key": KEY})
         assert r.status_code == 201, r.text
         new_id = r.json()["id"]
         assert c.get(f"/api/items/{new_id}").json()["productDisplayName"] == "Brand New Test Shirt"
         size = c.get("/health").json()["catalogue_size"]
-    assert size == len(fixture_catalog.usable) + 1
+    assert size == len(fixture_catalog.usable) + 3
 
     with TestClient(create_app(settings)) as c:  # a restart: everything reloaded from disk
         assert c.get("/health").json()["catalogue_size"] == size

@@ -605,3 +605,22 @@ def test_a_rebuild_keeps_added_products_and_never_deletes_a_folder_that_is_not_a
             Recommender.build(fixture_catalog(), tagger, out, progress=False)
     assert sorted(p.name for p in catalogue.rglob("*")) == before
     assert (notes / "notes.txt").read_text() == "keep me"
+
+
+def test_cli_index_add_makes_a_product_searchable(tmp_path):
+    import json
+
+    d = index_copy(tmp_path / "index", "faiss")
+    r = Recommender.load(d, tiny_tagger_path())
+    src = _some_id(r, articleType="Handbags")
+    photo = tmp_path / "bag.png"
+    Image.open(r.image_path(src)).transpose(Image.FLIP_LEFT_RIGHT).save(photo)
+    run = lambda *a: CliRunner().invoke(app, ["index", "add", str(photo), "--index", str(d), *a])  # noqa: E731
+    res = run("--name", "Mirrored tote", "--gender", "women", "--json")
+    assert res.exit_code == 0, res.output
+    added = json.loads(res.output)
+    assert added["productDisplayName"] == "Mirrored tote" and added["gender"] == "Women"
+    assert Recommender.load(d, tiny_tagger_path()).browse(q="mirrored tote")[0] == 1
+    typo = run("--name", "Tote", "--article-type", "Handbagz")
+    assert typo.exit_code == 2 and "did you mean 'Handbags'" in typo.output.replace("\n", " ")
+    assert run("--name", "Tote", "--article-type", "Handbagz", "--new-values").exit_code == 0

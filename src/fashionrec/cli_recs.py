@@ -98,6 +98,55 @@ def index_check(
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
 
 
+@index_app.command("add")
+def index_add(
+    photo: Path = typer.Argument(..., help="The new product's photo (jpg/png/webp)."),
+    name: str = typer.Option(..., "--name", help="productDisplayName, e.g. \"Roadster Men Blue Denim Jacket\"."),
+    index: Path = IndexOpt,
+    gender: str | None = typer.Option(None, "--gender", help="Men, Women, Boys, Girls, Unisex."),
+    article_type: str | None = typer.Option(None, "--article-type", help="e.g. Jackets."),
+    colour: str | None = typer.Option(None, "--colour", help="baseColour, e.g. Blue."),
+    sub_category: str | None = typer.Option(None, "--sub-category", help="e.g. Topwear."),
+    master_category: str | None = typer.Option(None, "--master-category", help="e.g. Apparel."),
+    usage: str | None = typer.Option(None, "--usage", help="e.g. Casual."),
+    season: str | None = typer.Option(None, "--season", help="e.g. Winter."),
+    year: int | None = typer.Option(None, "--year", min=1900, max=2100),
+    item_id: int | None = typer.Option(None, "--id", help="Its id (default: one above the largest)."),
+    new_values: bool = typer.Option(False, "--new-values", help="Accept a gender, category, type, colour, "
+                                    "usage or season no product has yet (else refused as a likely typo)."),
+    backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
+    model: Path | None = ModelOpt, as_json: bool = JsonOpt,
+) -> None:
+    """Add a product to an index without a rebuild (attributes not given are the tagger's predictions)."""
+    from fashionrec.catalog import open_rgb
+
+    try:
+        image = open_rgb(photo)
+    except ValueError as e:
+        fail(f"cannot read image {photo}: {e}")
+    metadata = {k: v for k, v in {"id": item_id, "productDisplayName": name, "gender": gender,
+                                  "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
+                                  "masterCategory": master_category, "usage": usage, "season": season,
+                                  "year": year}.items() if v is not None}
+    try:
+        rec = _load(index, model, backend=backend, uri=uri, token=token)
+        new_id = rec.add_product(image, metadata, allow_new_values=new_values)
+    except FashionrecError as e:
+        fail(str(e))
+    item = rec.item(new_id)
+    if as_json:
+        typer.echo(json.dumps(item, indent=2, default=str))
+        return
+    given = set(metadata)
+    filled = [h for h in ("gender", "articleType", "baseColour", "subCategory", "masterCategory", "usage", "season")
+              if h not in given]
+    console.print(f"added product {new_id} to {index}: {item.get('productDisplayName')} "
+                  f"({item.get('gender')}, {item.get('articleType')}, {item.get('baseColour')})", highlight=False)
+    if filled:
+        console.print("from the tagger (not given): " + ", ".join(f"{h} {item.get(h)}" for h in filled),
+                      highlight=False)
+
+
 @index_app.command("build")
 def index_build(
     data_dir: Path | None = DataDir,

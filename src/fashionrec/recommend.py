@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import difflib
 import functools
 import itertools
 import logging
@@ -534,7 +535,7 @@ class Recommender:
             rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _ in carried]
         for metadata, image in carried:
             # Products added through the API or add_product() live only in the index: a rebuild keeps them.
-            rec.add_product(image, metadata)
+            rec.add_product(image, metadata, allow_new_values=True)
         if carried:
             log.info("kept %d products added to the previous index (ids %s)", len(carried),
                      ", ".join(str(m["id"]) for m, _ in carried[:20]))
@@ -1321,11 +1322,12 @@ class Recommender:
                     break
 
     # ---- adding products ------------------------------------------------------------------------
-    def add_product(self, image: Image.Image, metadata: dict | None = None) -> int:
+    def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False) -> int:
         """Index a new product without a rebuild; returns its id. Persists the index folder.
 
         Missing attributes are filled from the tagger's predictions; the photo is copied to
-        ``images/<id>.jpg`` in the index folder.
+        ``images/<id>.jpg`` in the index folder. A gender, category, type, colour, usage or season no product
+        has yet is refused as a likely typo ("hoodiez"), unless ``allow_new_values``.
         """
         if not isinstance(image, Image.Image):
             raise BadInputError("add_product needs a PIL image")
@@ -1335,7 +1337,14 @@ class Recommender:
         metadata = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in (metadata or {}).items()}
         for key, value in metadata.items():
             if key in FILTER_KEYS and isinstance(value, str):
-                metadata[key] = self.canonical_value(key, value) or value
+                known = self.canonical_value(key, value)
+                if known is None and not allow_new_values:
+                    values = self.filter_values().get(key, [])
+                    close = difflib.get_close_matches(value, values, n=3, cutoff=0.6)
+                    hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+                    raise BadInputError(f"no product has {key} {value!r}: {hint}a new {key} needs "
+                                        "allow_new_values (API: allow_new_values=true; CLI: --new-values)")
+                metadata[key] = known or value
         unknown = sorted(set(metadata) - set(COLUMNS))
         if unknown:
             raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: {', '.join(COLUMNS)}")

@@ -86,6 +86,8 @@ def add_item(
     season: Annotated[str | None, Form(max_length=50)] = None,
     year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
     usage: Annotated[str | None, Form(max_length=50)] = None,
+    allow_new_values: Annotated[bool, Form(description="Accept a gender, category, type, colour, usage or season "
+                                           "no product has yet (else refused as a likely typo).")] = False,
 ) -> Created:
     """Add a product to the live index (needs ``X-API-Key``); it is saved and survives a restart."""
     if not productDisplayName.strip():
@@ -96,7 +98,7 @@ def add_item(
         subCategory=subCategory, articleType=articleType, baseColour=baseColour, season=season,
         year=year, usage=usage).items() if v not in (None, "")}
     with service.lock.write():
-        new_id = int(service.rec.add_product(im, metadata))
+        new_id = int(service.rec.add_product(im, metadata, allow_new_values=allow_new_values))
         service.refresh_values()
     log.info("added product %d (%s)", new_id, productDisplayName)
     return Created(id=new_id, image_url=f"/images/{new_id}.jpg")
