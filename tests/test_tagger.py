@@ -118,7 +118,11 @@ def test_evaluation_is_the_same_on_a_shuffled_catalogue(tiny_run, tmp_path):
 def test_evaluate_test_split_uses_the_runs_split(tiny_run):
     m = evaluate_model(FIXTURE, tiny_run, split="test", progress=False)
     test_ids = pd.read_csv(tiny_run / "split.csv").query("split == 'test'")
-    assert m["n"] == len(test_ids)
+    assert m["n"] == len(test_ids) and m["trained_on"] == 0
+    # The whole training catalogue with --split all: the products it trained on are counted and flagged.
+    everything = evaluate_model(FIXTURE, tiny_run, split="all", progress=False)
+    split = pd.read_csv(tiny_run / "split.csv")
+    assert everything["trained_on"] == int(split["split"].isin(["train", "val"]).sum()) > 0
 
 
 def test_head_metrics_match_a_hand_count():

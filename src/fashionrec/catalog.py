@@ -395,7 +395,8 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
         # PIL releases the GIL while decoding, so threads use every core without pickling costs.
         with ThreadPoolExecutor(max_workers=workers or min(8, (os.cpu_count() or 2) * 2)) as pool:
             results = list(tqdm(pool.map(check_image, paths, chunksize=64), total=len(paths),
-                                desc="checking images", unit="img", disable=not progress))
+                                desc="checking images", unit="img", disable=not progress,
+                                smoothing=0))   # results arrive in chunks: bursty rates otherwise
     else:
         results = [("ok", "", 0, 0) if p.exists() else ("missing", "no image file", 0, 0) for p in paths]
     df["image_status"] = [r[0] for r in results]

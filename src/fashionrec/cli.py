@@ -193,6 +193,10 @@ def evaluate_cmd(
     for h, a in m["attributes"].items():
         if a.get("n"):
             console.print(f"  {h:<15} top-1 {a['accuracy']:.4f}  macro-F1 {a['macro_f1']:.4f}  (n={a['n']})")
+    if m.get("trained_on"):
+        console.print(f"{m['trained_on']:,} of these {m['n']:,} products are the model's own training or validation "
+                      "products: these numbers overstate how it does on new ones (--split test scores the "
+                      "held-out products)", highlight=False)
     for head, values in m.get("unseen_values", {}).items():
         shown = ", ".join(f"{v!r} ({n})" for v, n in list(values.items())[:10]) + (" ..." if len(values) > 10 else "")
         console.print(f"{sum(values.values())} images have a {head} the model was not trained on, counted as "

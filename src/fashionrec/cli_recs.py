@@ -374,8 +374,9 @@ def evaluate_recs_cmd(
                       "queries are in the index: each is excluded from its own results")
     for key, value in metrics.items():
         if key != "text_per_query":
-            console.print(f"{key:45s} {value:.4f}" if isinstance(value, float) else f"{key:45s} {value}",
-                          highlight=False)
+            shown = f"{value:.4f}" if isinstance(value, float) else json.dumps(value) if isinstance(value, dict) \
+                else value
+            console.print(f"{key:45s} {shown}", highlight=False)
     if json_out:
         write_json(json_out, metrics)
         console.print(f"metrics written to {json_out}")

@@ -183,6 +183,22 @@ def with_unseen_class(y: np.ndarray, probs: np.ndarray, outside: np.ndarray) -> 
     return y, np.hstack([probs, np.full((len(y), 1), -1.0, probs.dtype)])
 
 
+def _seen_in_training(items: pd.DataFrame, recorded: dict) -> int:
+    """How many of ``items`` the model trained or was validated on, when they are its own catalogue (the
+    recorded split re-makes with the same test products); 0 for another folder, where that is unknowable."""
+    from fashionrec.splits import SplitConfig, make_split
+
+    if not recorded.get("config") or not recorded.get("test_ids_sha256"):
+        return 0
+    try:
+        split = make_split(items, SplitConfig(**recorded["config"]))
+    except ValueError:
+        return 0
+    if split.fingerprint("test") != recorded["test_ids_sha256"]:
+        return 0
+    return int(items["id"].isin(np.concatenate([split.ids("train"), split.ids("val")])).sum())
+
+
 def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split: str = "all",
                    out_dir: str | Path | None = None, device: str = "cpu", progress: bool = True) -> dict:
     """Evaluate a checkpoint on a Kaggle-layout folder.
@@ -207,6 +223,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         raise ValueError(f"--split must be 'test' or 'all', not {split!r}")
     if items.empty:
         raise ValueError(f"no usable images to evaluate in {data_dir} (split {split})")
+    seen = _seen_in_training(items, tagger.meta.get("split", {})) if split == "all" else 0
     if items["articleType"].isna().all():
         raise ValueError(f"none of the {len(items)} usable products in {data_dir} has an articleType label to "
                          "score predictions against: fill the articleType column of styles.csv (to tag "
@@ -239,7 +256,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     metrics = evaluate_predictions(labels, probs, classes)
     metrics.update({"model": tagger.name, "model_path": str(tagger.path), "data": str(catalog.root),
                     "split": split, "unseen_class_images": unseen[main], "unseen_labels": unseen,
-                    "unseen_values": unseen_values})
+                    "unseen_values": unseen_values, "trained_on": seen})
     if out_dir is not None:
         write_eval_report(metrics, labels[main], probs[main], classes[main], out_dir,
                           title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})")

@@ -66,7 +66,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
     type_counts = items["articleType"].value_counts()
     pair_counts = items.groupby(["articleType", "baseColour"]).size()
     indexed = set(int(i) for i in items["id"])
-    p_type, p_pair, ap_type, r_pair, ild, lat = [], [], [], [], [], []
+    p_type, p_pair, ap_type, r_pair, ild, lat, ceiling = [], [], [], [], [], [], []
     s_type, s_pair = [], []
     seen: set[int] = set()
     n_self = 0
@@ -91,6 +91,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         own = 1 if exclude else 0
         n_t = int(type_counts.get(row.articleType, 0)) - own
         n_p = int(pair_counts.get((row.articleType, row.baseColour), 0)) - own
+        ceiling.append(min(k, max(n_t, 0)) / k)
         p_type.append(rel_t.sum() / k)
         p_pair.append(rel_p.sum() / k)
         ap_type.append(_ap_at_k(rel_t, n_t, k))
@@ -112,9 +113,13 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         "n_queries_in_index_excluded_from_own_results": n_self,
         "k": k,
         "precision_at_10_articleType": float(np.mean(p_type)),
+        # The best P@10 this index allows: a type with fewer than 10 other products caps it (small indexes).
+        "precision_at_10_articleType_ceiling": float(np.mean(ceiling)),
         "precision_at_10_articleType_colour": float(np.mean(p_pair)),
         "map_at_10_articleType": float(np.mean(ap_type)),
         "recall_at_10_articleType_colour": float(np.mean(r_pair)) if r_pair else 0.0,
+        # ... averaged over the queries whose type + colour has any other product in the index:
+        "recall_at_10_articleType_colour_n_queries": len(r_pair),
         "catalogue_coverage": len(seen) / max(1, len(items)),
         "intra_list_diversity": float(np.mean(ild)) if ild else 0.0,
         "latency_ms_p50": float(np.percentile(lat, 50)),
