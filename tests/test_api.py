@@ -144,7 +144,8 @@ def test_similar_and_outfit(client, ids):
     varied = client.get(f"/api/items/{ids[0]}/similar", params={"k": 5, "diversity": 0.5})
     assert varied.status_code == 200
     outfit = client.get(f"/api/items/{ids[0]}/outfit", params={"k": 3}).json()["results"]
-    assert len(outfit) <= 3 and all(r["reason"] for r in outfit)
+    assert len(outfit) <= 3 and all(r["reason"] and r["slot"] == r["item"]["subCategory"] for r in outfit)
+    assert all(r["slot"] is None for r in recs)
 
 
 def test_search_image_and_classify(client, photo):

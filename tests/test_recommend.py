@@ -180,7 +180,7 @@ def test_ranking_by_colour_and_by_labels_the_tagger_does_not_know(rec, tmp_path,
     r = Recommender.load(index_copy(tmp_path / "index", rec.manifest["backend"]), tiny_tagger_path())
     r.attribute_weights = {"articleType": 3.0}
     photos = [Image.open(r.image_path(x)) for x in (i, _some_id(r, articleType="Heels"))]   # unalike photos
-    kaftans = [r.add_product(photo, {"articleType": "Kaftan"}) for photo in photos]
+    kaftans = [r.add_product(photo, {"articleType": "Kaftan"}, allow_new_values=True) for photo in photos]
     assert "Kaftan" not in r.tagger.classes["articleType"]
     assert r.similar(kaftans[0], k=1)[0].id == kaftans[1]
     # Per row, the tagger's class index of the label; a label it does not know takes the item's predicted one.
@@ -258,6 +258,7 @@ def test_complete_the_look(rec):
     assert 1 <= len(recs) <= 4
     subs = [r.item["subCategory"] for r in recs]
     assert set(subs) <= set(COMPLEMENTS["Topwear"]) and len(set(subs)) == len(subs)
+    assert [r.slot for r in recs] == subs and all(r.reason.startswith(r.slot) for r in recs)
     assert all(r.item["gender"] in ("Men", "Unisex") for r in recs)
     assert all("to go with the " in r.reason and "men's topwear" in r.reason for r in recs)
     assert colour_compatibility("Blue", "White")[0] == 1.0 and colour_compatibility("Red", "Green")[0] < 0.5
@@ -476,12 +477,13 @@ def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path
     image = Image.open(r.image_path(_some_id(r, articleType="Tshirts")))
     meta = {"gender": "Men", "masterCategory": "Personal Care", "usage": "Casual", "baseColour": "White"}
     deo = r.add_product(image, {**meta, "productDisplayName": "Deo", "subCategory": "Fragrance",
-                                "articleType": "Deodorant"})
+                                "articleType": "Deodorant"}, allow_new_values=True)   # the fixture has none
     cream = r.add_product(image.rotate(90, expand=True), {
-        **meta, "productDisplayName": "Cream", "subCategory": "Skin Care", "articleType": "Face Moisturisers"})
+        **meta, "productDisplayName": "Cream", "subCategory": "Skin Care", "articleType": "Face Moisturisers"},
+        allow_new_values=True)
     recs = r.complete_the_look(deo, k=4)
     assert [x.id for x in recs] == [cream]          # no T-shirt or jeans for a deodorant
-    assert "Skin Care to go with the casual men's fragrance" in recs[0].reason
+    assert "Skin Care to go with the casual men's fragrance" in recs[0].reason and recs[0].slot == "Skin Care"
 
 
 def test_saving_never_overwrites_an_index_rebuilt_meanwhile(tmp_path):

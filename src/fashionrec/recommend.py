@@ -205,6 +205,7 @@ class Rec:
     score: float
     reason: str
     item: dict
+    slot: str | None = None     # complete_the_look: the subCategory this item fills (Bottomwear, Shoes...)
 
 
 def _clean(v):
@@ -1250,7 +1251,7 @@ class Recommender:
             what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), sub and sub.lower())
                             if x)
             reason = f"{slot} to go with the {what}: {colour_scores[best][1]}"
-            out.append(Rec(int(self._ids[r]), float(score[best]), reason, item))
+            out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot))
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
                 who = it["gender"].isin([item["gender"], "Unisex"]).to_numpy()

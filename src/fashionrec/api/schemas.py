@@ -49,6 +49,7 @@ class Rec(BaseModel):
                                      "the cosine as 'visual similarity'.")
     reason: str
     item: Item
+    slot: str | None = Field(None, description="Complete the look: the subCategory this item fills.")
 
 
 class ItemPage(BaseModel):
@@ -120,7 +121,7 @@ def to_item(d: dict, item_id: int | None = None) -> Item:
 
 
 def to_rec(r) -> Rec:
-    return Rec(id=int(r.id), score=float(r.score), reason=str(r.reason), item=to_item(r.item, r.id))
+    return Rec(id=int(r.id), score=float(r.score), reason=str(r.reason), item=to_item(r.item, r.id), slot=r.slot)
 
 
 def to_predictions(predicted: dict[str, list[tuple[str, float]]]) -> dict[str, list[Prediction]]:
