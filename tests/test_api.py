@@ -200,6 +200,23 @@ def test_closest_matches_filter_counts_are_what_choosing_shows(client):
     assert checked >= 8
 
 
+def test_few_word_matches_offer_the_closest_matches_to_the_description(client, fixture_catalog):
+    import html
+    import re
+
+    from fashionrec.recommend import search_words
+
+    name = next(n for n in fixture_catalog.usable["productDisplayName"].dropna() if len(search_words(n)) >= 4)
+    page = client.get("/", params={"q": name}).text
+    assert 'id="few"' in page and re.search(r'id="count">(\d+) items?<', page)
+    link = html.unescape(re.search(r'id="few".*?href="([^"]+)"', page).group(1))
+    closest = client.get(link).text
+    assert "These are the" in closest and "closest match" in closest and 'id="few"' not in closest
+    assert f'name="closest" value="{html.escape(name)}"' in closest          # filters keep the mode
+    # The same form with a new query starts again from word matches.
+    assert "closest match" not in client.get("/", params={"q": "jeans", "closest": name}).text
+
+
 def test_items_by_ids_in_the_order_asked(client, ids):
     wanted = [ids[2], ids[0], ids[1]]
     r = client.get("/api/items", params={"ids": ",".join(map(str, wanted))})

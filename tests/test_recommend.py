@@ -233,6 +233,11 @@ def test_text_search_cut_off_drops_noise_not_matches(rec):
             rec.search_text("jeans", min_similarity=bad)
         with pytest.raises(BadInputError, match="between -1 and 1"):
             rec.text_relevant("jeans", bad)
+    # Only the type and the wearer asked for: no women's tops padding "tshirt for men", however alike.
+    asked = rec.search_text("warm tshirt for men", k=50, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert asked and all(r.item["articleType"] == "Tshirts" and r.item["gender"] in ("Men", "Unisex") for r in asked)
+    assert len(asked) == int(rec.text_relevant("warm tshirt for men", RELEVANT_TEXT_SIMILARITY).sum())
+    assert {r.item["articleType"] for r in rec.search_text("warm tshirt for men", k=50)} != {"Tshirts"}
     # A result matching a query word as an attribute stays whatever its text similarity.
     typed = rec.search_text("blue jeans", k=3, min_similarity=0.99)
     assert len(typed) == 3 and all(r.item["articleType"] == "Jeans" for r in typed)

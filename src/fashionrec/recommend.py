@@ -174,8 +174,9 @@ COLOUR_PAIRS = {frozenset(p) for p in [
     ("Khaki", "White"), ("Grey", "Black"), ("Brown", "Beige"), ("Peach", "White"), ("Lavender", "White"),
 ]}
 
-GENDER_WORDS = {"men": "Men", "man": "Men", "mens": "Men", "male": "Men", "gents": "Men",
+GENDER_WORDS = {"men": "Men", "man": "Men", "mens": "Men", "male": "Men", "gents": "Men", "him": "Men",
                 "women": "Women", "woman": "Women", "womens": "Women", "ladies": "Women", "female": "Women",
+                "her": "Women",
                 "boys": "Boys", "boy": "Boys", "girls": "Girls", "girl": "Girls", "unisex": "Unisex",
                 "kids": None}
 
@@ -1133,8 +1134,9 @@ class Recommender:
         """Free text -> items: MiniLM similarity to product text, filtered by attributes parsed from it.
 
         A parsed attribute that would leave nothing (with the others) is dropped; ``filters`` always apply.
-        ``min_similarity`` drops results that match no word of the query as an attribute and are less
-        similar than that (e.g. :data:`RELEVANT_TEXT_SIMILARITY`), so nonsense finds nothing.
+        ``min_similarity`` (e.g. :data:`RELEVANT_TEXT_SIMILARITY`) keeps only products of the type and the
+        wearer the query names, if it names them, and drops those that match no word of it as a type, colour
+        or gender and are less similar than that: nonsense finds nothing, "black jacket" no black sunglasses.
         """
         if not isinstance(query, str) or not query.strip():
             raise BadInputError("the text query is empty")
@@ -1156,8 +1158,14 @@ class Recommender:
                 m = base & ~taken
                 for key in subset:
                     m &= matches[key]
-                if not subset and min_similarity is not None:
-                    m &= sims >= min_similarity
+                if min_similarity is not None:
+                    # Only what the query asks for: "for women", never another wearer's products; "jacket",
+                    # jackets only (the text model finds "women" in a nightdress similar enough).
+                    for key in ("gender", "articleType"):
+                        if key in matches:
+                            m &= matches[key]
+                    if not subset:
+                        m &= sims >= min_similarity
                 rows = np.flatnonzero(m)
                 taken[rows] = True
                 yield from ((int(r), subset) for r in rows[np.argsort(-sims[rows], kind="stable")])
@@ -1189,12 +1197,17 @@ class Recommender:
             return matches, self.text_embeddings @ _query_vector(query)          # (n,)
 
     def text_relevant(self, query: str, min_similarity: float) -> np.ndarray:
-        """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those
-        matching a type, colour or gender the query names, or at least that similar to it. Counting these
+        """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those of
+        the type and the wearer it names, if it names them, that match a type, colour or gender it names or
+        are at least that similar to it. Counting these
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
         _check_similarity(min_similarity)
         matches, sims = self._text_scores(query)
-        return np.logical_or.reduce([sims >= min_similarity, *matches.values()])
+        out = np.logical_or.reduce([sims >= min_similarity, *matches.values()])
+        for key in ("gender", "articleType"):
+            if key in matches:
+                out &= matches[key]
+        return out
 
     # ---- complete the look ----------------------------------------------------------------------
     def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:

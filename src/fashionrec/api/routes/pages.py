@@ -36,6 +36,8 @@ def catalogue_page(
     service: ServiceDep,
     q: Annotated[str, Query(max_length=MAX_QUERY)] = "",
     page: Annotated[int, Query(ge=1)] = 1,
+    closest: Annotated[str, Query(max_length=MAX_QUERY, description="The query whose closest matches to show "
+                                  "even where some names have all its words")] = "",
 ):
     # Filters come straight from the query string; a value the catalogue lacks is dropped with a notice
     # rather than an error page, since it usually comes from an old bookmark.
@@ -50,8 +52,10 @@ def catalogue_page(
         else:
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
     query = q.strip()
+    # For this very query only: a new search typed into the form (which carries it) starts with word matches.
+    closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
-    closest, facets = False, None
+    found_closest, facets = False, None
     with service.lock.read():
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
         if query and not search_words(query):
@@ -59,12 +63,12 @@ def catalogue_page(
                            else f"{query!r} has only words too common to search for (such as 'for' or 'the'); "
                            "try a product type, a colour or a brand, such as 'blue jeans'.")
             facets = {key: {} for key in FILTER_KEYS}      # no filter value gives such a search results
-        elif query and total == 0:
+        elif query and (total == 0 or closest):
             # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
             # answer with the semantic text search instead of an empty page, a few pages deep.
             found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None,
                                                              min_similarity=RELEVANT_TEXT_SIMILARITY)]
-            total, items, closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
+            total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
             relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY)
             if not relevant.any():
                 notices.append(f"Nothing in the catalogue matches {query!r}. Try a product type, a colour or "
@@ -73,7 +77,7 @@ def catalogue_page(
             else:
                 # What choosing a value shows: the products with every word if some have them there (the
                 # word search comes first), else that value's closest matches, at most CLOSEST_MAX.
-                words = service.rec.facets(chosen, query)
+                words = {key: {} for key in FILTER_KEYS} if closest else service.rec.facets(chosen, query)
                 near = service.rec.facets(chosen, within=relevant)
                 facets = {key: {**{v: min(n, CLOSEST_MAX) for v, n in near[key].items()}, **words[key]}
                           for key in FILTER_KEYS}
@@ -83,14 +87,21 @@ def catalogue_page(
         if facets is None:     # counts per filter value under the other choices and the search words
             facets = service.rec.facets(chosen, query if total else None)
     pages = max(1, -(-total // PAGE_SIZE))
+    searched = {**chosen, **({"q": query} if query else {})}
+    # A description ("red cotton t-shirt for men") whose every word only a few names contain: offer the
+    # closest matches to the whole of it too, rather than leave the shopper with two T-shirts.
+    few_url = ("/?" + urlencode({**searched, "closest": query})
+               if query and not closest and 0 < total < PAGE_SIZE and len(search_words(query)) >= 3 else None)
 
     def page_url(n: int) -> str:
-        return "/?" + urlencode({**chosen, **({"q": query} if query else {}), "page": n})
+        return "/?" + urlencode({**searched, **({"closest": query} if closest else {}), "page": n})
 
     if page > pages:
         # An old link past the end (the catalogue or the filters changed): show the last page.
         return RedirectResponse(page_url(pages), status_code=303)
-    if closest:
+    if closest and found_closest:
+        notices.append(f"These are the {total} closest matches to {query!r}.")
+    elif found_closest:
         notices.append(f"No product matches every word of {query!r}; these are the {total} closest matches.")
     return templates.TemplateResponse(request, "catalogue.html", {
         "items": [to_item(d) for d in items], "total": total, "page": page, "pages": pages,
@@ -100,7 +111,8 @@ def catalogue_page(
         "filters": {k: [(v, facets[k].get(v, 0)) for v in service.filter_values.get(k, [])
                         if facets[k].get(v, 0) or chosen.get(k) == v] for k in FILTER_KEYS},
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
-        "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if closest
+        "few_url": few_url, "closest": query if closest else "",
+        "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest
                        else f"{total:,} item{'' if total == 1 else 's'}"),
     })
 
