@@ -182,12 +182,20 @@ def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) ->
     assert any("stray quotes" in line and "lines 2" in line for line in catalog.report.summary_lines())
 
 
+def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:
+    path = _styles(tmp_path, ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
+                              "2,Women,Apparel,Topwear,Tops,Red,Summer,2012,Casual,Top"])
+    path.joinpath("styles.csv").write_text(path.joinpath("styles.csv").read_text().replace("\n", "\r"))
+    assert load_catalog(path, progress=False).table["id"].tolist() == [1, 2]
+
+
 def test_a_year_that_is_not_a_whole_number_is_reported_and_kept_missing(tmp_path: Path) -> None:
     rows = [f"{i},Men,Apparel,Topwear,Tshirts,Blue,Summer,{year},Casual,Tee {i}"
-            for i, year in enumerate(["2012", "20l2", "2012.5", "2013.0", ""], start=1)]
+            for i, year in enumerate(["2012", "20l2", "2012.5", "2013.0", "", "99999999999999999999", "1e30"],
+                                     start=1)]
     catalog = load_catalog(_styles(tmp_path, rows), progress=False)
-    assert catalog.table["year"].tolist() == [2012, pd.NA, pd.NA, 2013, pd.NA]
-    assert catalog.report.invalid_values == {"year": [2, 3]}
+    assert catalog.table["year"].tolist() == [2012, pd.NA, pd.NA, 2013, pd.NA, pd.NA, pd.NA]
+    assert catalog.report.invalid_values == {"year": [2, 3, 6, 7]}
     assert any(line.startswith("invalid year") for line in catalog.report.summary_lines())
 
 

@@ -412,6 +412,15 @@ def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_pat
                                                      "calibration": {"temperature": {"articleType": 0.5}}}))
     res = CliRunner().invoke(app, ["index", "check", str(index), "--model", str(twin)])
     assert res.exit_code == 2 and "calibration changed" in res.output.replace("\n", " ")
+    # An index built before manifests recorded the temperatures, by a calibrated model: the stored
+    # probabilities are compared on a sample instead, and agree.
+    calibrated = tmp_path / "calibrated"
+    shutil.copytree(index, calibrated)
+    fresh = Recommender.build(fixture_catalog(), Tagger.load(twin), calibrated, progress=False)
+    manifest = {**fresh.manifest, "model": {k: v for k, v in fresh.manifest["model"].items() if k != "temperature"}}
+    (calibrated / "manifest.json").write_text(json.dumps(manifest))
+    assert CliRunner().invoke(app, ["index", "check", str(calibrated), "--model", str(twin)]).exit_code == 0
+    shutil.rmtree(calibrated)
     twin.with_suffix(".json").write_text(json.dumps({**meta, "name": "renamed"}))
     # Other weights, same name and dimension, in the file the index names: refused, by default and when named.
     other = Tagger.load(ckpt)
@@ -586,7 +595,8 @@ def test_many_listings_of_one_photo_still_leave_k_results(tmp_path):
         assert (np.triu(vecs @ vecs.T, 1) <= 0.995).all()
 
 
-def test_a_rebuild_keeps_added_products_and_never_deletes_a_folder_that_is_not_an_index(tmp_path, fixture_dir):
+def test_a_rebuild_keeps_added_products_and_never_deletes_a_folder_that_is_not_an_index(tmp_path, fixture_dir,
+                                                                                         monkeypatch):
     from fashionrec.errors import FashionrecError
 
     d = index_copy(tmp_path / "index", "faiss")
@@ -600,18 +610,43 @@ def test_a_rebuild_keeps_added_products_and_never_deletes_a_folder_that_is_not_a
     assert again.item(new_id)["gender"] == "Women" and again.image_path(new_id).is_file()
     assert again.manifest["kept_added_ids"] == [new_id]
     assert again.similar_to_image(image, k=1)[1][0].id == new_id
-    # --out at the catalogue itself, or at any folder of other files: refused, nothing deleted.
+    # A re-add that fails part-way leaves the previous index whole, its added products included.
+    second = again.add_product(image.rotate(90, expand=True), {"productDisplayName": "Turned bag"})
+    calls = []
+    real = Recommender.add_product
+
+    def fail_second(self, *a, **kw):
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("No space left on device")
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(Recommender, "add_product", fail_second)
+    with pytest.raises(OSError, match="No space"):
+        Recommender.build(fixture_catalog(), tagger, d, progress=False)
+    monkeypatch.undo()
+    kept = Recommender.load(d, tiny_tagger_path())
+    assert {new_id, second} <= set(kept.items.index) and kept.image_path(second).is_file()
+    # --out at the catalogue itself, at any folder of other files, or at an embeddings folder: refused.
+    from fashionrec.batch_embed import embed_catalog_to_parquet
+
     catalogue = tmp_path / "catalogue"
     shutil.copytree(fixture_dir, catalogue)
     before = sorted(p.name for p in catalogue.rglob("*"))
     notes = tmp_path / "notes"
     notes.mkdir()
     (notes / "notes.txt").write_text("keep me")
-    for out in (catalogue, notes):
+    embeddings = tmp_path / "embeddings"
+    embed_catalog_to_parquet(fixture_catalog(), tiny_tagger_path(), embeddings, progress=False)
+    for out in (catalogue, notes, embeddings):
         with pytest.raises(FashionrecError, match="is not a fashionrec index"):
             Recommender.build(fixture_catalog(), tagger, out, progress=False)
     assert sorted(p.name for p in catalogue.rglob("*")) == before
-    assert (notes / "notes.txt").read_text() == "keep me"
+    assert (notes / "notes.txt").read_text() == "keep me" and (embeddings / "manifest.json").is_file()
+    # ... and embeddings written over an index: refused too (both have a manifest.json).
+    with pytest.raises(FashionrecError, match="is not a fashionrec embeddings folder"):
+        embed_catalog_to_parquet(fixture_catalog(), tiny_tagger_path(), d, progress=False)
+    assert (d / "vectors.json").is_file()
 
 
 def test_cli_index_add_makes_a_product_searchable(tmp_path):
@@ -631,3 +666,25 @@ def test_cli_index_add_makes_a_product_searchable(tmp_path):
     typo = run("--name", "Tote", "--article-type", "Handbagz")
     assert typo.exit_code == 2 and "did you mean 'Handbags'" in typo.output.replace("\n", " ")
     assert run("--name", "Tote", "--article-type", "Handbagz", "--new-values").exit_code == 0
+
+
+def test_an_added_product_whose_id_the_catalogue_now_has_is_reported_not_silently_dropped(tmp_path, fixture_dir):
+    d = index_copy(tmp_path / "index", "faiss")
+    r = Recommender.load(d, tiny_tagger_path())
+    src = _some_id(r, articleType="Handbags")
+    new_id = r.add_product(Image.open(r.image_path(src)), {"productDisplayName": "My hand-added bag"})
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(fixture_dir, catalogue)
+    with open(catalogue / "styles.csv", "a") as f:
+        f.write(f"\n{new_id},Women,Accessories,Bags,Handbags,Black,Summer,2012,Casual,Catalogue bag\n")
+    shutil.copy(r.image_path(src), catalogue / "images" / f"{new_id}.jpg")
+    from fashionrec.catalog import load_catalog
+
+    res = CliRunner().invoke(app, ["index", "build", str(catalogue), "--model", str(tiny_tagger_path()),
+                                   "--out", str(d)])
+    assert res.exit_code == 0, res.output
+    assert f"(ids {new_id}) are now catalogue rows" in res.output.replace("\n", " ")
+    again = Recommender.load(d, tiny_tagger_path())
+    assert again.item(new_id)["productDisplayName"] == "Catalogue bag"
+    assert again.manifest["added_ids_now_catalogue_rows"] == [new_id]
+    assert len(again) == len(load_catalog(catalogue, progress=False).usable)

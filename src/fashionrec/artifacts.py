@@ -113,19 +113,22 @@ def write_with(path: str | Path, writer: Callable[[Path], None]) -> None:
         writer(tmp)
 
 
-def check_replaceable(out_dir: str | Path, marker: str, what: str) -> None:
-    """Refuse to replace ``out_dir`` unless it is missing, empty, or an earlier ``what`` (it holds ``marker``):
-    an --out pointed at the catalogue or a project folder would otherwise be deleted with its files."""
+def check_replaceable(out_dir: str | Path, marker: str, what: str, unless: str | None = None) -> None:
+    """Refuse to replace ``out_dir`` unless it is missing, empty, or an earlier ``what`` (it holds ``marker``
+    and not ``unless``, the file of another kind of artefact): an --out pointed at the catalogue, a project
+    folder or another artefact would otherwise be deleted with its files."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise FashionrecError(f"{out_dir} is a file, not a folder: choose another --out for the {what}")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / marker).exists():
-        raise FashionrecError(f"{out_dir} already holds files and is not a {what} (no {marker}); writing the "
-                              f"{what} there would delete them: choose a new or empty folder for --out")
+    if not out_dir.is_dir() or not any(out_dir.iterdir()):
+        return
+    if not (out_dir / marker).exists() or unless and (out_dir / unless).exists():
+        raise FashionrecError(f"{out_dir} already holds files and is not a {what}; writing the {what} there "
+                              "would delete them: choose a new or empty folder for --out")
 
 
 @contextmanager
-def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "folder"):
+def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "folder", unless: str | None = None):
     """Yield an empty temporary folder beside ``out_dir``; on success it replaces ``out_dir``.
 
     The previous folder is moved aside first and deleted only once the new one is in place, so a failure
@@ -134,7 +137,7 @@ def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "fold
     """
     out_dir = Path(out_dir)
     if marker is not None:
-        check_replaceable(out_dir, marker, what)
+        check_replaceable(out_dir, marker, what, unless)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = private_temp_dir(out_dir.parent, f".{out_dir.name}.")
     old = out_dir.with_name(f".{out_dir.name}.old")

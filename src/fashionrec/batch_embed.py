@@ -68,13 +68,14 @@ def embed_catalog_to_parquet(catalog: Catalog, model: str | Path | None, out_dir
     usable = catalog.usable
     if usable.empty:
         raise BadInputError(f"catalogue {catalog.root} has no usable items to embed")
-    check_replaceable(out_dir, "manifest.json", "fashionrec embeddings folder")     # before the embedding
+    # Before the embedding. An index has a manifest.json too: its vectors.json tells it apart.
+    check_replaceable(out_dir, "manifest.json", "fashionrec embeddings folder", unless="vectors.json")
     tagger = Tagger.load(model)
     frame = pd.DataFrame({"id": usable["id"].to_numpy(np.int64),
                           "image_path": [str(Path(p).resolve()) for p in usable["image_path"]]})
     out_dir = Path(out_dir)
     t0 = time.perf_counter()
-    with atomic_dir(out_dir, "manifest.json", "fashionrec embeddings folder") as tmp:
+    with atomic_dir(out_dir, "manifest.json", "fashionrec embeddings folder", unless="vectors.json") as tmp:
         if engine == "local":
             done = _embed_frame(tagger, frame, batch_size, progress)
             for i, start in enumerate(range(0, len(done), SHARD_ROWS)):

@@ -300,7 +300,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     records: list[list[str]] = []
     seen: dict[int, int] = {}
     text = _decode_lines(csv_path, report)
-    header = _fields(text.split("\n", 1)[0]) if text.strip() else []
+    # The first line as the reader splits lines (\n, \r\n or an old Mac export's lone \r).
+    header = _fields(io.StringIO(text, newline="").readline()) if text.strip() else []
     if not header:
         raise CatalogError(f"{csv_path} is empty: it needs a header row {','.join(COLUMNS)}")
     header = [h.strip() for h in header]
@@ -343,7 +344,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         df[c] = df[c].mask(df[c] == "", None).astype(object)
     report.missing_values = {c: int(df[c].isna().sum()) for c in COLUMNS[1:]}
     year = pd.to_numeric(df["year"], errors="coerce")
-    bad = (df["year"].notna() & year.isna()) | (year.notna() & (year % 1 != 0))    # "20l2", "2012.5"
+    # "20l2", "2012.5", or a number no year is (1e30 would not even fit the integer column)
+    bad = (df["year"].notna() & year.isna()) | (year.notna() & ((year % 1 != 0) | ~year.between(1, 9999)))
     if bad.any():
         report.invalid_values["year"] = df.loc[bad, "id"].astype(int).tolist()
     df["year"] = year.mask(bad).astype("Int64")

