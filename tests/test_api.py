@@ -223,6 +223,8 @@ def test_items_by_ids_in_the_order_asked(client, ids):
     assert r.status_code == 200, r.text
     assert [it["id"] for it in r.json()["items"]] == wanted and r.json()["total"] == 3
     assert "999999999" in assert_error(client.get("/api/items", params={"ids": f"{ids[0]},999999999"}), 404)
+    kept = client.get("/api/items", params={"ids": f"999999999,{ids[0]}", "skip_unknown": "true"}).json()
+    assert [it["id"] for it in kept["items"]] == [ids[0]] and kept["unknown"] == [999999999]
     for bad in ("", "1,x", ",".join(["1"] * 201)):
         assert "ids must be" in assert_error(client.get("/api/items", params={"ids": bad}), 422)
     assert "cannot be combined" in assert_error(client.get("/api/items", params={"ids": ids[0], "q": "x"}), 422)

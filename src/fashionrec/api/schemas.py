@@ -57,6 +57,7 @@ class ItemPage(BaseModel):
     offset: int
     limit: int
     items: list[Item]
+    unknown: list[int] = Field(default_factory=list, description="With ids and skip_unknown: the ids left out.")
 
 
 class Health(BaseModel):

@@ -26,6 +26,8 @@ def browse_items(
     ids: Annotated[str | None, Query(max_length=4000, description="Comma-separated product ids, at most "
                                      f"{MAX_LIKED}: exactly these items, in this order (e.g. a shopper's saved "
                                      "products); not with filters, q or paging.")] = None,
+    skip_unknown: Annotated[bool, Query(description="With ids: leave out ids the catalogue does not have "
+                                        "(listed in 'unknown') instead of answering 404.")] = False,
 ) -> ItemPage:
     """Browse the catalogue with attribute filters and a text query, a page at a time; or fetch given ids."""
     if ids is not None:
@@ -35,8 +37,10 @@ def browse_items(
         if not wanted or len(wanted) > MAX_LIKED or not all(w.lstrip("-").isdigit() for w in wanted):
             raise BadInputError(f"ids must be 1 to {MAX_LIKED} product ids separated by commas, e.g. 15970,39386")
         with service.lock.read():
-            found = [to_item(service.rec.item(int(w)), int(w)) for w in wanted]   # an unknown id: 404
-        return ItemPage(total=len(found), offset=0, limit=len(found), items=found)
+            unknown = [int(w) for w in wanted if int(w) not in service.rec.items.index] if skip_unknown else []
+            # Without skip_unknown, an unknown id is a 404 that names it.
+            found = [to_item(service.rec.item(int(w)), int(w)) for w in wanted if int(w) not in unknown]
+        return ItemPage(total=len(found), offset=0, limit=len(found), items=found, unknown=unknown)
     with service.lock.read():
         total, page = service.rec.browse(filters or None, q or None, offset=offset, limit=limit)
     return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d) for d in page])

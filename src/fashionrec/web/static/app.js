@@ -97,28 +97,36 @@
     });
     var ids = likedIds();
     if (ids.length) {
-      status.textContent = "Based on " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
-      fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ liked: ids, k: 24 }) })
-        .then(function (res) {
-          if (!res.ok) {
-            // A saved id the catalogue no longer has: say so, and let the shopper clear the list.
-            problem.textContent = (res.json.detail || "Could not load picks.") + " Clear the saved products to start again.";
+      // The saved products first: one the catalogue no longer has is dropped from the list, not a dead end.
+      fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(","))
+        .then(function (saved) {
+          if (!saved.ok) throw new Error(saved.json.detail || "could not load the saved products");
+          var gone = saved.json.unknown || [];
+          if (gone.length) {
+            ids = ids.filter(function (x) { return gone.indexOf(x) < 0; });
+            saveLiked(ids);
+            problem.textContent = gone.length + " saved product" + (gone.length === 1 ? " is" : "s are") +
+              " no longer in the catalogue and " + (gone.length === 1 ? "was" : "were") + " removed from the list.";
             problem.hidden = false;
-            box.hidden = false;
-            return;
           }
-          picks.innerHTML = res.json.results.map(card).join("");
           box.hidden = false;
-          // The saved products themselves, in one request.
-          return fetchJson("/api/items?ids=" + ids.join(",")).then(function (saved) {
-            if (!saved.ok) return;
-            document.getElementById("foryou-saved").innerHTML = saved.json.items.map(function (it) {
-              return card({ item: it, reason: "" });
-            }).join("");
+          if (!ids.length) { status.textContent = "No saved products left."; return; }
+          status.textContent = "Based on " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
+          document.getElementById("foryou-saved").innerHTML = saved.json.items.map(function (it) {
+            return card({ item: it, reason: "" });
+          }).join("");
+          return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ liked: ids, k: 24 }) }).then(function (res) {
+            if (!res.ok) throw new Error(res.json.detail || "could not load picks");
+            picks.innerHTML = res.json.results.map(card).join("");
           });
         })
-        .catch(function (e) { problem.textContent = "Could not load picks: " + e; problem.hidden = false; });
+        .catch(function (e) {
+          var msg = String(e.message || e);
+          problem.textContent = "Could not load your picks: " + msg + ". Clear the saved products to start again.";
+          problem.hidden = false;
+          box.hidden = false;
+        });
     }
   }
 
