@@ -153,6 +153,11 @@ def test_search_image_and_classify(client, photo):
     assert r.status_code == 200, r.text
     body = r.json()
     assert set(body["predicted"]) == set(ATTRIBUTES) and 0 < len(body["results"]) <= 4
+    pixel = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(pixel, "PNG")
+    for path in ("/api/search/image", "/api/classify"):
+        msg = assert_error(client.post(path, files={"file": ("pixel.png", pixel.getvalue(), "image/png")}), 422)
+        assert "1x1 pixels, too small" in msg
     r = client.post("/api/classify", files={"file": ("shirt.jpg", photo, "image/jpeg")})
     assert r.status_code == 200, r.text
     predicted = r.json()["predicted"]

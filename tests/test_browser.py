@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from PIL import Image
 
 from fashionrec.api import Settings, create_app
 
@@ -177,6 +178,20 @@ def test_upload_a_photo(server, page, fixture_dir):
     page.set_input_files("#file", str(bad))
     page.wait_for_selector("#upload-error:not([hidden])")
     assert "image" in page.locator("#upload-error").inner_text()
+
+    tiny = ARTIFACTS / "pixel.png"
+    Image.new("RGB", (1, 1), "white").save(tiny)
+    page.set_input_files("#file", str(tiny))
+    page.wait_for_function("document.getElementById('upload-error').innerText.includes('too small')")
+    # A file over the size limit is refused at once, without uploading it.
+    uploads: list[str] = []
+    page.on("request", lambda r: uploads.append(r.url) if "/api/search/image" in r.url else None)
+    big = ARTIFACTS / "huge.jpg"
+    big.write_bytes(b"\xff" * (11 * 1024 * 1024))
+    page.set_input_files("#file", str(big))
+    page.wait_for_function("document.getElementById('upload-error').innerText.includes('over the limit of 10 MB')")
+    assert not uploads
+    big.unlink()
 
 
 def test_reports_page(server, page):

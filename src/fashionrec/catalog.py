@@ -203,6 +203,16 @@ def _mpx(pixels: int) -> str:
     return f"{pixels / 1e6:.2f} megapixels"     # 2 decimals: 40.01 over a limit of 40.00 must show
 
 
+MIN_PHOTO_SIDE = 32     # pixels: below this a photo is an icon or a tracking pixel, not a product to tag
+
+
+def check_photo_size(image: Image.Image) -> None:
+    """Raise ValueError for a query photo too small to show a product (a 1x1 PNG got a confident 'Women 93%')."""
+    if min(image.size) < MIN_PHOTO_SIDE:
+        raise ValueError(f"the image is only {image.width}x{image.height} pixels, too small to tell what it shows: "
+                         f"send a photo at least {MIN_PHOTO_SIDE} pixels on each side")
+
+
 def to_rgb(im: Image.Image) -> Image.Image:
     if im.mode == "RGB":
         return im

@@ -83,7 +83,7 @@ from fashionrec.artifacts import (
     write_with,
 )
 from fashionrec.blas import one_blas_thread
-from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, open_rgb, to_rgb
+from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, check_photo_size, open_rgb, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
@@ -1090,6 +1090,10 @@ class Recommender:
         """A photo (not in the catalogue) -> (predicted {head: [(label, prob), ...]}, similar items)."""
         if not isinstance(image, Image.Image):
             raise BadInputError("similar_to_image needs a PIL image")
+        try:
+            check_photo_size(image)
+        except ValueError as e:
+            raise BadInputError(str(e)) from e
         from fashionrec.data import images_to_tensor
 
         vecs, probs = self.tagger.infer(images_to_tensor([to_rgb(image)]))

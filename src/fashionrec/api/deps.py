@@ -12,7 +12,7 @@ from fastapi import Depends, Header, HTTPException, Query, Request, UploadFile
 from PIL import Image
 
 from fashionrec.api.settings import Settings
-from fashionrec.catalog import open_rgb
+from fashionrec.catalog import check_photo_size, open_rgb
 from fashionrec.errors import BadInputError
 
 # Filter names accepted by browse, similar and the catalogue page, in display order.
@@ -126,7 +126,9 @@ def read_image(file: UploadFile, settings: Settings) -> Image.Image:
     if not data:
         raise BadInputError(f"the uploaded file {file.filename!r} is empty; send a JPEG, PNG or WebP photo")
     try:
-        return open_rgb(io.BytesIO(data), max_pixels=settings.max_pixels)
+        image = open_rgb(io.BytesIO(data), max_pixels=settings.max_pixels)
+        check_photo_size(image)
+        return image
     except ValueError as e:
         if "over the limit" in str(e):
             raise PayloadTooLarge(f"{e} (set FASHIONREC_MAX_PIXELS to change it)") from e

@@ -137,6 +137,7 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request, settings: SettingsDep):
     return templates.TemplateResponse(request, "upload.html", {"max_mb": settings.max_upload_mb,
+                                                               "max_bytes": settings.max_upload_bytes,
                                                                "max_mpx": settings.max_pixels / 1e6})
 
 

@@ -178,6 +178,16 @@
   }
   function send(file) {
     if (!file) return;
+    var maxBytes = Number(drop.getAttribute("data-max-bytes"));
+    if (maxBytes && file.size > maxBytes) {
+      // Say so at once rather than after uploading every byte of it.
+      ++latest;
+      if (inflight) inflight.abort();
+      drop.classList.remove("loading");
+      showError("This photo is " + (file.size / 1048576).toFixed(1) + " MB, over the limit of " +
+        drop.getAttribute("data-max-mb") + " MB: choose a smaller one.");
+      return;
+    }
     var mine = ++latest;
     try { sessionStorage.removeItem("fashionrec-upload"); } catch (e) { /* storage off */ }
     if (inflight) inflight.abort();
