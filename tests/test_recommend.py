@@ -688,3 +688,23 @@ def test_an_added_product_whose_id_the_catalogue_now_has_is_reported_not_silentl
     assert again.item(new_id)["productDisplayName"] == "Catalogue bag"
     assert again.manifest["added_ids_now_catalogue_rows"] == [new_id]
     assert len(again) == len(load_catalog(catalogue, progress=False).usable)
+
+
+def test_a_grown_ups_look_has_no_childrens_unisex_products(tmp_path):
+    d = index_copy(tmp_path / "index", "faiss")
+    r = Recommender.load(d, tiny_tagger_path())
+    top = _some_id(r, subCategory="Topwear", gender="Women")
+    shoes = r.complete_the_look(top, k=8)
+    shoe = next(x for x in shoes if x.slot in ("Shoes", "Flip Flops", "Sandal"))
+    # The same photo, filed as a children's unisex product: it would score like the chosen one.
+    kids = r.add_product(Image.open(r.image_path(shoe.id)), {**{k: shoe.item[k] for k in (
+        "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season")},
+        "gender": "Unisex", "productDisplayName": "Kids Unisex Tiny Sandals"})
+    # ... and the only product left in that slot: before, the look took it.
+    others = (r.items["subCategory"] == shoe.slot) & (r.items["id"] != kids)
+    r.items.loc[others, "subCategory"] = "Elsewhere"
+    r._reindex()
+    assert kids not in [x.id for x in r.complete_the_look(top, k=8)]
+    r.items.loc[r.items["id"] == kids, "productDisplayName"] = "Unisex Tiny Sandals"
+    r._reindex()
+    assert kids in [x.id for x in r.complete_the_look(top, k=8)]

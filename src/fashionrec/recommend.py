@@ -726,6 +726,7 @@ class Recommender:
         self._word_masks_lock = threading.Lock()
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
+        self._kids_unisex: np.ndarray | None = None
 
     def _labels(self, head: str) -> np.ndarray:
         """Per row, the item's ``head`` label: the catalogue's own, else the tagger's prediction (added products)."""
@@ -1251,6 +1252,13 @@ class Recommender:
             who = it["gender"].isin([gender, "Unisex"]).to_numpy()
         else:
             who = np.ones(len(it), bool)
+        if gender in ("Men", "Women", "Unisex"):
+            # The catalogue files some children's products as Unisex (212 of 1,925, "Kids" in the name):
+            # not for a grown-up's look (kids' sandals with a sari).
+            if self._kids_unisex is None:
+                self._kids_unisex = (it["gender"].eq("Unisex") & it["productDisplayName"].astype(str).str.contains(
+                    r"\b(?:kids?|boys?|girls?)\b", case=False, regex=True)).to_numpy()
+            who = who & ~self._kids_unisex
         same_usage = (it["usage"] == usage).to_numpy() if usage else np.zeros(len(it), bool)
         # Slot popularity: share of this gender+usage's items in each slot's subCategory.
         peer = who & (same_usage if same_usage.any() else True)
