@@ -222,6 +222,12 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
     assert "closest match" not in client.get("/", params={"q": "jeans", "closest": name}).text
 
 
+def test_a_misspelt_search_page_offers_the_right_spelling(client):
+    page = client.get("/", params={"q": "shrit"}).text
+    assert "Nothing in the catalogue matches" in page and 'Did you mean <a href="/?q=shirt">shirt</a>' in page
+    assert "Did you mean" not in client.get("/", params={"q": "asdfgh"}).text
+
+
 def test_items_by_ids_in_the_order_asked(client, ids):
     wanted = [ids[2], ids[0], ids[1]]
     r = client.get("/api/items", params={"ids": ",".join(map(str, wanted))})

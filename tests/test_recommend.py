@@ -708,3 +708,12 @@ def test_a_grown_ups_look_has_no_childrens_unisex_products(tmp_path):
     r.items.loc[r.items["id"] == kids, "productDisplayName"] = "Unisex Tiny Sandals"
     r._reindex()
     assert kids in [x.id for x in r.complete_the_look(top, k=8)]
+
+
+def test_a_misspelt_search_gets_the_catalogues_spelling(rec):
+    from fashionrec.recommend import search_words
+
+    name = next(n for n in rec.items["productDisplayName"].dropna() if "Shirt" in n.split())
+    assert rec.suggest("shirt") is None and rec.suggest("zzzzqqq") is None
+    assert rec.suggest("shrit") == "shirt" and rec.suggest(f"blue {name.split()[0]}") is None
+    assert rec.suggest("shirtt for men") == " ".join(search_words("shirt for men", stem=False))

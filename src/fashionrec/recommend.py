@@ -53,6 +53,7 @@ Complete the look — the rules
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as _dt
 import difflib
@@ -727,6 +728,7 @@ class Recommender:
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
         self._kids_unisex: np.ndarray | None = None
+        self._spellings: tuple[collections.Counter, list[str]] | None = None   # words, for suggest()
 
     def _labels(self, head: str) -> np.ndarray:
         """Per row, the item's ``head`` label: the catalogue's own, else the tagger's prediction (added products)."""
@@ -953,6 +955,26 @@ class Recommender:
                     self._word_masks.pop(next(iter(self._word_masks)))
                 self._word_masks[key] = mask
         return mask
+
+    def suggest(self, query: str) -> str | None:
+        """``query`` with each word that no product's text has replaced by the closest one that some have
+        ("jeens" -> "jeans"), or None when there is nothing to correct."""
+        if self._spellings is None:
+            counts = collections.Counter(" ".join(self._searchable()).split())
+            self._spellings = counts, [w for w in counts if w.isalpha()]
+        counts, spellings = self._spellings
+
+        def closest(word: str) -> str:
+            if word in counts or len(word) < 4:
+                return word
+            # Of the equally close spellings ("jeens": jeans, teens), the one most products use.
+            near = difflib.get_close_matches(word, spellings, n=5, cutoff=0.8)
+            best = max((difflib.SequenceMatcher(None, word, w).ratio(), counts[w], w) for w in near) if near else None
+            return best[2] if best else word
+
+        words = search_words(query, stem=False)
+        fixed = [closest(w) for w in words]
+        return " ".join(fixed) if fixed != words else None
 
     def _searchable(self) -> pd.Series:
         if self._names is None:

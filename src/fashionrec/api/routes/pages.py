@@ -55,7 +55,7 @@ def catalogue_page(
     # For this very query only: a new search typed into the form (which carries it) starts with word matches.
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
-    found_closest, facets = False, None
+    found_closest, facets, suggestion, suggest_url = False, None, None, None
     with service.lock.read():
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
         if query and not search_words(query):
@@ -71,8 +71,11 @@ def catalogue_page(
             total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
             relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY)
             if not relevant.any():
-                notices.append(f"Nothing in the catalogue matches {query!r}. Try a product type, a colour or "
-                               "a brand, such as 'blue jeans'.")
+                suggestion = service.rec.suggest(query)
+                notices.append(f"Nothing in the catalogue matches {query!r}. " + (
+                    "" if suggestion else "Try a product type, a colour or a brand, such as 'blue jeans'."))
+                if suggestion:
+                    suggest_url = "/?" + urlencode({**chosen, "q": suggestion})
                 facets = {key: {} for key in FILTER_KEYS}
             else:
                 # What choosing a value shows: the products with every word if some have them there (the
@@ -111,7 +114,8 @@ def catalogue_page(
         "filters": {k: [(v, facets[k].get(v, 0)) for v in service.filter_values.get(k, [])
                         if facets[k].get(v, 0) or chosen.get(k) == v] for k in FILTER_KEYS},
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
-        "few_url": few_url, "closest": query if closest else "",
+        "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
+        "suggest_url": suggest_url,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest
                        else f"{total:,} item{'' if total == 1 else 's'}"),
     })
