@@ -261,6 +261,9 @@ def test_web_pages(client, ids):
     filtered = client.get("/", params={"articleType": "Jeans", "q": "jeans"})
     assert filtered.status_code == 200
     assert client.get("/", params={"gender": "Martian"}).status_code == 200  # ignored with a notice
+    # ?colour=red as a shopper would type it: the Colour filter, as ?baseColour=Red.
+    some = client.get("/api/items", params={"limit": 1}).json()["items"][0]["baseColour"]
+    assert f'<option value="{some}" selected' in client.get("/", params={"colour": some.lower()}).text
     # A description no product name contains falls back to the semantic text search, not an empty page.
     described = client.get("/", params={"q": "blue denim jeans for men"})
     assert described.status_code == 200 and "closest matches" in described.text

@@ -28,6 +28,7 @@ CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with 
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
           "articleType": "Type", "baseColour": "Colour", "usage": "Usage", "season": "Season"}
 templates.env.globals["labels"] = LABELS
+URL_ALIASES = {"colour": "baseColour", "color": "baseColour", "type": "articleType", "category": "masterCategory"}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -43,7 +44,10 @@ def catalogue_page(
     # rather than an error page, since it usually comes from an old bookmark.
     chosen, notices = {}, []
     for key in FILTER_KEYS:
-        value = (request.query_params.get(key) or "").strip()
+        # The names a shopper would type into the address bar too (?colour=red), besides the column names.
+        given = [request.query_params.get(key)] + [request.query_params.get(a) for a, k in URL_ALIASES.items()
+                                                   if k == key]
+        value = next((v.strip() for v in given if v and v.strip()), "")
         if not value:
             continue
         canonical = service.rec.canonical_value(key, value)
