@@ -702,7 +702,7 @@ def test_a_grown_ups_look_has_no_childrens_unisex_products(tmp_path):
         "gender": "Unisex", "productDisplayName": "Kids Unisex Tiny Sandals"})
     # ... and the only product left in that slot: before, the look took it.
     others = (r.items["subCategory"] == shoe.slot) & (r.items["id"] != kids)
-    r.items.loc[others, "subCategory"] = "Elsewhere"
+    r.items.loc[others, "gender"] = "Boys"
     r._reindex()
     assert kids not in [x.id for x in r.complete_the_look(top, k=8)]
     r.items.loc[r.items["id"] == kids, "productDisplayName"] = "Unisex Tiny Sandals"
@@ -717,3 +717,39 @@ def test_a_misspelt_search_gets_the_catalogues_spelling(rec):
     assert rec.suggest("shirt") is None and rec.suggest("zzzzqqq") is None
     assert rec.suggest("shrit") == "shirt" and rec.suggest(f"blue {name.split()[0]}") is None
     assert rec.suggest("shirtt for men") == " ".join(search_words("shirt for men", stem=False))
+
+
+def test_everyday_words_find_the_catalogues_types(rec):
+    tshirts = set(rec.items.index[rec.items["articleType"] == "Tshirts"])
+    total, page = rec.browse(q="tees", limit=10_000)
+    assert tshirts and tshirts <= {p["id"] for p in page}
+    assert rec.parse_query("grey hoodie for men")["articleType"] == ["Sweatshirts"]
+    recs = rec.search_text("hoodie", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert recs and all(r.item["articleType"] == "Sweatshirts" for r in recs)
+    total, page = rec.browse(q="bag", limit=10_000)
+    assert {"Handbags", "Backpacks"} <= {p["articleType"] for p in page}
+
+
+def test_a_look_takes_products_as_their_type_is_usually_filed_and_swimwear_on_its_own(tmp_path):
+    d = index_copy(tmp_path / "index", "faiss")
+    r = Recommender.load(d, tiny_tagger_path())
+    image = Image.open(r.image_path(_some_id(r, articleType="Tshirts")))
+    boys = {"gender": "Boys", "masterCategory": "Apparel", "usage": "Casual", "baseColour": "White"}
+    top = r.add_product(image, {**boys, "productDisplayName": "Boys Tee", "subCategory": "Topwear",
+                                "articleType": "Tshirts"}, allow_new_values=True)
+    # The only boys' "Bottomwear" is a T-shirt filed there by mistake and a unisex swimming cap.
+    misfiled = r.add_product(image.rotate(90, expand=True), {
+        **boys, "productDisplayName": "Boys Polo", "subCategory": "Bottomwear", "articleType": "Tshirts"})
+    cap = r.add_product(image.rotate(180), {
+        **boys, "gender": "Unisex", "masterCategory": "Apparel", "productDisplayName": "Swimming Cap",
+        "subCategory": "Bottomwear", "articleType": "Swimwear"}, allow_new_values=True)
+    look = r.complete_the_look(top, k=6)
+    assert not {misfiled, cap} & {x.id for x in look} and "Bottomwear" not in [x.slot for x in look]
+    # The misfiled T-shirt gets a T-shirt's look (before: a bottom's, with the boys' T-shirt as its top);
+    # the cap a swimmer's, and the reason names it.
+    misfiled_look = r.complete_the_look(misfiled, k=6)
+    assert misfiled_look and top not in {x.id for x in misfiled_look}
+    assert all("boys' topwear" in x.reason for x in misfiled_look)
+    cap_look = r.complete_the_look(cap, k=6)
+    assert cap_look and {x.slot for x in cap_look} <= {"Eyewear", "Flip Flops", "Headwear", "Bags"}
+    assert all("swimwear" in x.reason for x in cap_look)

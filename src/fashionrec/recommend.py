@@ -35,6 +35,11 @@ Complete the look — the rules
    a routine instead (Fragrance -> Skin Care, Skin, Bath and Body, Hair, Lips; Lips -> Eyes, Makeup,
    Nails, Fragrance; ...). Unlisted subCategories get Topwear, Bottomwear, Shoes, Watches. Home and Free
    Items (cushion covers, vouchers) get no look. One item per slot; slots without a candidate are skipped.
+   An item's subCategory here is the one its articleType is mostly filed under, for the item and for
+   the candidates: the catalogue misfiles a few (a T-shirt under Belts, belts under Topwear), and a
+   misfiled product neither fills a slot it does not belong to nor gets another category's look.
+   Swimwear (filed under Bottomwear) makes its own look (:data:`OWN_LOOKS`: eyewear, flip flops,
+   headwear, bags) and fills no other look's slot: no swimming cap as the trousers for a T-shirt.
 2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
    its first slot, then that slot's gender, so one look never mixes men's and women's items);
    the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage;
@@ -92,6 +97,7 @@ from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
 from fashionrec.onnx_infer import onnx_text_encoder, open_runtime, requested_runtime, text_graph_problem
 from fashionrec.tagger import Tagger, l2_normalise
+from fashionrec.vocabulary import TypeWords, norm
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +167,7 @@ COMPLEMENTS: dict[str, list[str]] = {
     "Hair": ["Skin Care", "Bath and Body", "Fragrance"],
 }
 ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
+OWN_LOOKS = {"Swimwear": ["Eyewear", "Flip Flops", "Headwear", "Bags"]}    # articleTypes worn on their own
 NO_LOOK = {"Home", "Free Items"}        # masterCategories that complete no outfit
 SAME_USAGE_SLOTS = {"Belts"}            # slots left out rather than filled from another usage
 
@@ -306,10 +313,6 @@ def _check_k(k: int) -> None:
     # k=100000 kept two cores busy for over ten minutes. Paging through more is browse()'s job.
     if not 1 <= k <= MAX_K:
         raise BadInputError(f"k must be between 1 and {MAX_K}, got {k}")
-
-
-def _norm_word(s: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", s.lower())
 
 
 def _fold(text: str) -> str:
@@ -729,6 +732,7 @@ class Recommender:
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
         self._kids_unisex: np.ndarray | None = None
+        self._look_category: np.ndarray | None = None
         self._spellings: tuple[collections.Counter, list[str]] | None = None   # words, for suggest()
 
     def _labels(self, head: str) -> np.ndarray:
@@ -983,6 +987,9 @@ class Recommender:
             for col in TEXT_FIELDS:
                 if col in self.items:
                     text = text + self.items[col].fillna("").astype(str) + " "
+            # The everyday words for each product's type ("tee" on a Tshirts product, "bag" on Handbags).
+            aliases = {t: " ".join(words) for t, words in self._vocabulary()["types"].aliases().items()}
+            text = text + self.items["articleType"].map(aliases).fillna("")
             # The same normalisation as search_words (without the stemming), vectorised.
             text = text.map(_fold).str.replace(r"[-'’]", "", regex=True)
             self._names = text.str.replace(r"\W+", " ", regex=True)
@@ -1130,21 +1137,8 @@ class Recommender:
     # ---- text search ---------------------------------------------------------------------------
     def _vocabulary(self) -> dict:
         if self._vocab is None:
-            types: dict[str, list[str]] = {}
-            for t in self.items["articleType"].dropna().unique():
-                key = _norm_word(t)
-                # "dresses" -> "dresse", "dress"; rstrip would strip every trailing s ("dr").
-                for form in {key, key.removesuffix("s"), key + "s", key.removesuffix("es")}:
-                    if form:
-                        types.setdefault(form, []).append(t)
             colours = {c.lower(): c for c in self.items["baseColour"].dropna().unique()}
-            family = {}
-            for t in self.items["articleType"].dropna().unique():   # "shoes" -> every "* Shoes" type
-                last = _norm_word(t.split()[-1]) if " " in t else None
-                if last:
-                    for form in {last, last.removesuffix("s"), last.removesuffix("es")}:
-                        family.setdefault(form, []).append(t)
-            self._vocab = {"types": types, "colours": colours, "family": family}
+            self._vocab = {"types": TypeWords(self.items), "colours": colours}
         return self._vocab
 
     def parse_query(self, query: str) -> dict[str, list[str]]:
@@ -1161,15 +1155,14 @@ class Recommender:
                 if span & used:
                     continue
                 phrase = " ".join(words[s:s + n])
-                key = _norm_word(phrase)
+                key = norm(phrase)
+                types = vocab["types"].types(phrase)
                 if phrase.replace("-", " ") in vocab["colours"]:
                     found.setdefault("baseColour", []).append(vocab["colours"][phrase.replace("-", " ")])
-                elif key in vocab["types"]:
-                    found.setdefault("articleType", []).extend(vocab["types"][key])
+                elif types:
+                    found.setdefault("articleType", []).extend(types)
                 elif n == 1 and key in GENDER_WORDS and GENDER_WORDS[key]:
                     found.setdefault("gender", []).append(GENDER_WORDS[key])
-                elif n == 1 and key in vocab["family"]:
-                    found.setdefault("articleType", []).extend(vocab["family"][key])
                 else:
                     continue
                 used |= span
@@ -1258,16 +1251,31 @@ class Recommender:
         return out
 
     # ---- complete the look ----------------------------------------------------------------------
+    def _look_categories(self) -> np.ndarray:
+        """Per row, the subCategory a look treats it as: the one its articleType is mostly filed under
+        (None for the types of :data:`OWN_LOOKS` in any other item's look, which never match a slot)."""
+        if self._look_category is None:
+            it = self.items
+            typed = it.dropna(subset=["articleType", "subCategory"])
+            mostly = typed.groupby("articleType")["subCategory"].agg(lambda s: s.value_counts().index[0])
+            filed = it["articleType"].map(mostly).fillna(it["subCategory"])
+            out = filed.to_numpy(object)
+            out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
+            self._look_category = out
+        return self._look_category
+
     def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:
         """One complementary item per slot (see the module docstring for the rules), best slots first."""
         _check_k(k)
         item_id = self._check_id(item_id)
         src = self.item(item_id)
-        sub, gender, usage, colour = src.get("subCategory"), src.get("gender"), src.get("usage"), \
+        filed = self._look_categories()
+        sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
             src.get("baseColour")
         if src.get("masterCategory") in NO_LOOK:
             return []       # a cushion cover or a gift voucher has no outfit to complete
-        slots = [s for s in COMPLEMENTS.get(sub, ACCESSORY_DEFAULT) if s != sub]
+        slots = OWN_LOOKS.get(src.get("articleType")) or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT)
+        slots = [s for s in slots if s != sub]
         it = self.items
         if gender == "Unisex":
             who = it["gender"].isin(["Men", "Women", "Unisex"]).to_numpy()
@@ -1285,13 +1293,13 @@ class Recommender:
         same_usage = (it["usage"] == usage).to_numpy() if usage else np.zeros(len(it), bool)
         # Slot popularity: share of this gender+usage's items in each slot's subCategory.
         peer = who & (same_usage if same_usage.any() else True)
-        sub_counts = it.loc[peer, "subCategory"].value_counts()
+        sub_counts = pd.Series(filed[peer]).value_counts()
         pop_max = max((sub_counts.get(s, 0) for s in slots), default=0) or 1
         out: list[Rec] = []
         for slot in slots:
             if len(out) >= k:
                 break
-            cand = who & (it["subCategory"] == slot).to_numpy()
+            cand = who & (filed == slot)
             cand[self._row[item_id]] = False
             if not cand.any():
                 continue
@@ -1316,7 +1324,8 @@ class Recommender:
             r = rows[best]
             item = self.item(int(self._ids[r]))
             whose = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}.get(gender, gender)
-            what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), sub and sub.lower())
+            kind = sub or src.get("articleType")      # swimwear's look: "... women's swimwear"
+            what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
                             if x)
             reason = f"{slot} to go with the {what}: {colour_scores[best][1]}"
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot))
