@@ -263,11 +263,11 @@ def recommend_text(
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
     master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
     min_similarity: float = typer.Option(
-        TEXT_RELEVANCE, min=-1.0, max=1.0, help="Drop results that match no query word as a type, colour or "
-        "gender and are less similar to the query (MiniLM cosine) than this, as the web UI does; -1 keeps k "
-        "results whatever the query."),
+        TEXT_RELEVANCE, min=-1.0, max=1.0, help="Drop results that match no query word as a type, colour, "
+        "gender, usage or season and are less similar to the query (MiniLM cosine) than this, as the web UI "
+        "does; -1 keeps k results whatever the query."),
 ) -> None:
-    """Search products by text (sentence embeddings + gender/colour/type words)."""
+    """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
@@ -279,8 +279,9 @@ def recommend_text(
         if wanted:
             console.print("no product has every filter given and matches the query: try fewer filters")
         elif min_similarity > -1 and not rec.parse_query(query):
-            console.print(f"no word of {query!r} names a type, colour or gender, and no product's text is "
-                          f"{min_similarity:g} similar to it; --min-similarity -1 shows the closest anyway")
+            console.print(f"no word of {query!r} names a type, colour, gender, usage or season, and no "
+                          f"product's text is {min_similarity:g} similar to it; --min-similarity -1 shows the "
+                          "closest anyway")
 
 
 @recommend_app.command("outfit")

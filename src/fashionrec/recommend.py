@@ -1137,12 +1137,18 @@ class Recommender:
     # ---- text search ---------------------------------------------------------------------------
     def _vocabulary(self) -> dict:
         if self._vocab is None:
-            colours = {c.lower(): c for c in self.items["baseColour"].dropna().unique()}
-            self._vocab = {"types": TypeWords(self.items), "colours": colours}
+            def values(key: str) -> dict[str, str]:
+                return {str(v).lower(): v for v in self.items[key].dropna().unique()} if key in self.items else {}
+
+            seasons = values("season")
+            if "fall" in seasons:
+                seasons["autumn"] = seasons["fall"]
+            self._vocab = {"types": TypeWords(self.items), "colours": values("baseColour"),
+                           "usage": values("usage"), "season": seasons}
         return self._vocab
 
     def parse_query(self, query: str) -> dict[str, list[str]]:
-        """Attribute words in a query -> {filter key: values}: gender, colour, articleType."""
+        """Attribute words in a query -> {filter key: values}: articleType, colour, gender, usage, season."""
         vocab = self._vocabulary()
         text = query.lower()
         words = re.findall(r"[a-z0-9']+(?:-[a-z0-9]+)*", text)
@@ -1163,6 +1169,10 @@ class Recommender:
                     found.setdefault("articleType", []).extend(types)
                 elif n == 1 and key in GENDER_WORDS and GENDER_WORDS[key]:
                     found.setdefault("gender", []).append(GENDER_WORDS[key])
+                elif phrase in vocab["usage"]:          # "formal", "party", "smart casual"
+                    found.setdefault("usage", []).append(vocab["usage"][phrase])
+                elif phrase in vocab["season"]:         # "summer", "winter", "autumn"
+                    found.setdefault("season", []).append(vocab["season"][phrase])
                 else:
                     continue
                 used |= span
@@ -1176,8 +1186,9 @@ class Recommender:
 
         A parsed attribute that would leave nothing (with the others) is dropped; ``filters`` always apply.
         ``min_similarity`` (e.g. :data:`RELEVANT_TEXT_SIMILARITY`) keeps only products of the type and the
-        wearer the query names, if it names them, and drops those that match no word of it as a type, colour
-        or gender and are less similar than that: nonsense finds nothing, "black jacket" no black sunglasses.
+        wearer the query names, if it names them, and drops those that match no word of it as a type, colour,
+        gender, usage or season and are less similar than that: nonsense finds nothing, "black jacket" no
+        black sunglasses. Usage and season words ("formal", "party", "winter") rank their products first.
         """
         if not isinstance(query, str) or not query.strip():
             raise BadInputError("the text query is empty")
@@ -1187,7 +1198,7 @@ class Recommender:
         base = np.ones(len(self.items), bool) if base is None else base
         matches, sims = self._text_scores(query)
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
-        # (articleType kept longest, then colour, then gender), so a parsed filter that matches nothing
+        # (articleType kept longest, then colour, gender, usage, season), so a parsed filter that matches nothing
         # (or fewer than k) falls back gracefully; ``filters`` always apply.
         subsets = [c for n in range(len(matches), -1, -1) for c in itertools.combinations(matches, n)]
         if not base.any():
@@ -1230,17 +1241,17 @@ class Recommender:
 
     def _text_scores(self, query: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """({attribute the query names: rows that have it}, in the order search_text drops them last to
-        first: type, colour, gender; MiniLM similarity of every item's text to the query)."""
+        first: type, colour, gender, usage, season; MiniLM similarity of every item's text to the query)."""
         parsed = self.parse_query(query)
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
-                   for key in ("articleType", "baseColour", "gender") if key in parsed}
+                   for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
         with one_blas_thread:
             return matches, self.text_embeddings @ _query_vector(query)          # (n,)
 
     def text_relevant(self, query: str, min_similarity: float) -> np.ndarray:
         """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those of
-        the type and the wearer it names, if it names them, that match a type, colour or gender it names or
-        are at least that similar to it. Counting these
+        the type and the wearer it names, if it names them, that match a type, colour, gender, usage or
+        season it names or are at least that similar to it. Counting these
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
         _check_similarity(min_similarity)
         matches, sims = self._text_scores(query)

@@ -133,8 +133,8 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
 def evaluate_text(recommender, queries: list[dict] | None = None, k: int = 10) -> dict:
     """Precision@k of :meth:`Recommender.search_text` on labelled queries.
 
-    Each query is ``{"query": str, "articleType"?: str, "baseColour"?: str, "gender"?: str}``; a result
-    is relevant when it has every given attribute (gender: that gender or Unisex).
+    Each query is ``{"query": str, "articleType"?: str, "baseColour"?: str, "usage"?: str, "season"?: str,
+    "gender"?: str}``; a result is relevant when it has every given attribute (gender: that gender or Unisex).
     """
     queries = default_text_queries() if queries is None else queries
     per = []
@@ -142,7 +142,8 @@ def evaluate_text(recommender, queries: list[dict] | None = None, k: int = 10) -
         recs = recommender.search_text(q["query"], k=k)
         hits = 0
         for r in recs:
-            ok = all(r.item.get(key) == q[key] for key in ("articleType", "baseColour") if q.get(key))
+            ok = all(r.item.get(key) == q[key] for key in ("articleType", "baseColour", "usage", "season")
+                     if q.get(key))
             if q.get("gender"):
                 ok &= r.item.get("gender") in (q["gender"], "Unisex")
             hits += ok

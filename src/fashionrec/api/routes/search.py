@@ -33,9 +33,9 @@ def search_by_text(
     q: Annotated[str, Query(min_length=1, max_length=200, description="e.g. 'red summer dress'")],
     k: K = 10,
     min_similarity: Annotated[float | None, Query(
-        ge=-1.0, le=1.0, description="Drop results that match no query word as a type, colour or gender and are "
-        f"less similar to the query than this (the web UI uses {RELEVANT_TEXT_SIMILARITY}); default: k results "
-        "whatever the query")] = None,
+        ge=-1.0, le=1.0, description="Drop results that match no query word as a type, colour, gender, usage "
+        f"or season and are less similar to the query than this (the web UI uses {RELEVANT_TEXT_SIMILARITY}); "
+        "default: k results whatever the query")] = None,
 ) -> RecList:
     """Items matching a text query."""
     if not q.strip():
