@@ -223,8 +223,22 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
 
 
 def test_a_misspelt_search_page_offers_the_right_spelling(client):
-    page = client.get("/", params={"q": "shrit"}).text
-    assert "Nothing in the catalogue matches" in page and 'Did you mean <a href="/?q=shirt">shirt</a>' in page
+    import html
+    import re
+
+    # One misspelt word: the products of its correction, saying so, with a way back.
+    r = client.get("/", params={"q": "shrit"})
+    assert r.status_code == 200 and "q=shirt" in str(r.url) and "corrected=shrit" in str(r.url)
+    page = html.unescape(r.text)
+    assert "No product matches “shrit”; showing “shirt”" in page and 'id="count">0 ' not in page
+    back = re.search(r'id="corrected".*?href="([^"]+)"', page).group(1)
+    assert client.get(back).status_code == 200 and "closest=shrit" in back
+    # A longer query may be a description: its closest matches stay, with the correction offered.
+    page = client.get("/", params={"q": "blue jeens for men"}).text
+    assert 'Did you mean <a href="/?q=blue+jeans+for+men">blue jeans for men</a>' in page
+    assert "closest match" in page
+    # A link can't make the page say something untrue.
+    assert 'id="corrected"' not in client.get("/", params={"q": "jeans", "corrected": "anything"}).text
     assert "Did you mean" not in client.get("/", params={"q": "asdfgh"}).text
 
 

@@ -497,7 +497,8 @@ def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path
         allow_new_values=True)
     recs = r.complete_the_look(deo, k=4)
     assert [x.id for x in recs] == [cream]          # no T-shirt or jeans for a deodorant
-    assert "Skin Care to go with the casual men's fragrance" in recs[0].reason and recs[0].slot == "Skin Care"
+    # ... and no colour talk: a deodorant's colour says nothing about the cream.
+    assert recs[0].reason == "Skin Care to go with the casual men's fragrance" and recs[0].slot == "Skin Care"
 
 
 def test_saving_never_overwrites_an_index_rebuilt_meanwhile(tmp_path):
@@ -753,3 +754,59 @@ def test_a_look_takes_products_as_their_type_is_usually_filed_and_swimwear_on_it
     cap_look = r.complete_the_look(cap, k=6)
     assert cap_look and {x.slot for x in cap_look} <= {"Eyewear", "Flip Flops", "Headwear", "Bags"}
     assert all("swimwear" in x.reason for x in cap_look)
+
+
+def test_search_box_joins_letters_and_words_as_the_catalogue_writes_them(tmp_path):
+    rec = Recommender.load(index_copy(tmp_path / "index", "faiss"), tiny_tagger_path())
+
+    def ids(q):
+        return {p["id"] for p in rec.browse(q=q, limit=10_000)[1]}
+
+    # "U.S. Polo" is "u s polo" in a name and "us polo" in a query: both sides join lone letters.
+    meta = {k: rec.item(_some_id(rec, articleType="Tshirts"))[k] for k in (
+        "gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season")}
+    image = Image.open(rec.image_path(_some_id(rec, articleType="Tshirts")))
+    polo = rec.add_product(image, {**meta, "productDisplayName": "U.S. Polo Assn. Men Blue Shirt"})
+    assert polo in ids("us polo") and ids("us polo") == ids("u.s. polo") == ids("U.S. Polo Assn.")
+    # Two query words that the catalogue writes as one word also find it ("tee shirt" = "tshirt").
+    tshirts = set(rec.items.index[rec.items["articleType"] == "Tshirts"])
+    assert tshirts <= ids("tee shirt") and tshirts <= ids("tee-shirt")
+    # Wearer words: "ladies" finds women's products, "kids" boys' and girls'.
+    women = set(rec.items.index[rec.items["gender"] == "Women"])
+    assert women and women <= ids("ladies") and not ids("ladies") & set(rec.items.index[rec.items["gender"] == "Men"])
+    assert rec.parse_query("kids hoodie")["gender"] == ["Boys", "Girls", "Unisex"]
+
+
+def test_a_look_keeps_usages_and_bags_that_go_together(tmp_path):
+    r = Recommender.load(index_copy(tmp_path / "index", "faiss"), tiny_tagger_path())
+    photo = Image.open(r.image_path(_some_id(r, articleType="Tshirts")))
+    n = iter(range(90, 360, 10))
+
+    def add(**meta):
+        base = {"gender": "Women", "masterCategory": "Apparel", "season": "Summer", "productDisplayName": "X"}
+        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+
+    sari = add(subCategory="Saree", articleType="Sarees", usage="Ethnic", baseColour="Navy Blue")
+    # No ethnic sandals: the sports ones (filed as Casual, in the colour that goes best) must not stand in.
+    sporty = add(masterCategory="Footwear", subCategory="Sandal", articleType="Sports Sandals", usage="Casual",
+                 baseColour="White")
+    plain = add(masterCategory="Footwear", subCategory="Sandal", articleType="Sandals", usage="Casual",
+                baseColour="Green")
+    slots = {x.slot: x.id for x in r.complete_the_look(sari, k=6)}
+    assert slots.get("Sandal") == plain and sporty not in slots.values()
+    # A formal dress's bag is a handbag or a clutch, even where the only formal bag is a laptop bag.
+    dress = add(subCategory="Dress", articleType="Dresses", usage="Formal", baseColour="Black")
+    laptop = add(masterCategory="Accessories", subCategory="Bags", articleType="Laptop Bag", usage="Formal",
+                 baseColour="Black")
+    bags = [x for x in r.complete_the_look(dress, k=6) if x.slot == "Bags"]
+    assert bags and laptop not in {x.id for x in bags}
+    assert all(x.item["articleType"] in ("Handbags", "Clutches") for x in bags)
+    # A tracksuit (filed under Bottomwear) is a whole outfit: its own look, and no other look's bottoms.
+    suit = add(gender="Men", subCategory="Bottomwear", articleType="Tracksuits", usage="Casual", baseColour="Black")
+    assert {x.slot for x in r.complete_the_look(suit, k=6)} <= {"Shoes", "Watches", "Bags", "Eyewear"}
+    top = _some_id(r, subCategory="Topwear", gender="Men", usage="Casual")
+    assert suit not in {x.id for x in r.complete_the_look(top, k=6)}
+    # Sports equipment completes no outfit.
+    ball = add(gender="Unisex", masterCategory="Sporting Goods", subCategory="Sports Equipment",
+               articleType="Footballs", usage="Casual", baseColour="White")
+    assert r.complete_the_look(ball, k=4) == []

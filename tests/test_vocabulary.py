@@ -8,10 +8,12 @@ def _items(rows):
 
 
 ITEMS = _items(
-    [("Tshirts", "Topwear", "Apparel")] * 5 + [("Tshirts", "Belts", "Accessories")]     # one misfiled
+    [("Tshirts", "Topwear", "Apparel")] * 12 + [("Tshirts", "Belts", "Accessories")]     # one misfiled
+    + [("Kajal and Eyeliner", "Makeup", "Personal Care")] * 8 + [("Kajal and Eyeliner", "Eyes", "Personal Care")] * 2
     + [("Sweatshirts", "Topwear", "Apparel"), ("Jackets", "Topwear", "Apparel"), ("Rain Jacket", "Topwear", "Apparel"),
        ("Handbags", "Bags", "Accessories"), ("Laptop Bag", "Bags", "Accessories"), ("Belts", "Belts", "Accessories"),
-       ("Casual Shoes", "Shoes", "Footwear"), ("Heels", "Shoes", "Footwear"),
+       ("Casual Shoes", "Shoes", "Footwear"), ("Heels", "Shoes", "Footwear"), ("Rucksacks", "Bags", "Accessories"),
+       ("Backpacks", "Bags", "Accessories"), ("Mascara", "Eyes", "Personal Care"),
        ("Perfume and Body Mist", "Fragrance", "Personal Care"), ("Earrings", "Jewellery", "Accessories"),
        (None, "Bags", "Accessories")])
 
@@ -21,16 +23,31 @@ def test_everyday_words_and_parts_of_names_mean_the_catalogues_types():
     assert words.types("tee") == words.types("Tees") == words.types("T-shirts") == ["Tshirts"]
     assert words.types("hoodies") == ["Sweatshirts"]
     assert words.types("perfume") == words.types("body mist") == ["Perfume and Body Mist"]
-    # A category means the types filed mostly under it; the word ending a type's name means that type too.
-    assert words.types("bag") == words.types("bags") == ["Handbags", "Laptop Bag"]
+    # A category means the types with a real share of their products in it; a name's last word its type.
+    assert words.types("bag") == words.types("bags") == ["Backpacks", "Handbags", "Laptop Bag", "Rucksacks"]
     assert words.types("shoes") == ["Casual Shoes", "Heels"]
     assert words.types("footwear") == ["Casual Shoes", "Heels"]
+    assert words.types("eyes") == ["Kajal and Eyeliner", "Mascara"]        # 2 of 10 kajal are filed there
     assert words.types("jewelry") == words.types("jewellery") == ["Earrings"]
+    assert "Tshirts" not in words.types("accessories") and "Belts" in words.types("accessory")
     # One T-shirt filed under Belts does not make "belts" mean T-shirts; a type's own name wins.
     assert words.types("belts") == ["Belts"]
     assert words.types("jacket") == ["Jackets"]
     assert words.types("coat") == ["Jackets", "Rain Jacket"]       # Blazers: not in this catalogue
+    assert words.types("rucksack") == ["Backpacks", "Rucksacks"]  # a synonym adds to a type's name
     assert words.types("gown") == [] and words.types("pizza") == []  # no Dresses here; no such word
+
+
+def test_product_names_veto_a_meaning_they_contradict():
+    rows = ([("Hair Colour", "Hair", "Personal Care", "Garnier Hair Colour")] * 3
+            + [("Hair Accessory", "Accessories", "Accessories", f"Toniq Hair Band {i}") for i in range(10)]
+            + [("Tshirts", "Topwear", "Apparel", f"Puma Men Tee {i}") for i in range(12)])
+    words = TypeWords(pd.DataFrame(rows, columns=["articleType", "subCategory", "masterCategory",
+                                                  "productDisplayName"]))
+    # 13 names say "hair", 10 of them hair bands: the category Hair (Hair Colour) is not what it means.
+    assert words.types("hair") == []
+    assert words.types("tee") == ["Tshirts"]                      # the names agree
+    assert words.types("hair colour") == ["Hair Colour"]          # a type's own name is never vetoed
 
 
 def test_aliases_are_the_words_a_product_name_lacks():
@@ -39,6 +56,7 @@ def test_aliases_are_the_words_a_product_name_lacks():
     assert {"bags", "purse"} <= set(aliases["Handbags"])
     assert "shoes" not in aliases.get("Casual Shoes", []) and "shoes" in aliases["Heels"]
     assert "jacket" not in aliases.get("Rain Jacket", [])
+    assert "rucksack" in aliases["Backpacks"] and "rucksack" not in aliases.get("Rucksacks", [])
 
 
 def test_every_synonym_names_types_not_another_synonym():

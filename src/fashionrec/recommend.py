@@ -38,17 +38,23 @@ Complete the look — the rules
    An item's subCategory here is the one its articleType is mostly filed under, for the item and for
    the candidates: the catalogue misfiles a few (a T-shirt under Belts, belts under Topwear), and a
    misfiled product neither fills a slot it does not belong to nor gets another category's look.
-   Swimwear (filed under Bottomwear) makes its own look (:data:`OWN_LOOKS`: eyewear, flip flops,
-   headwear, bags) and fills no other look's slot: no swimming cap as the trousers for a T-shirt.
+   Swimwear and tracksuits (filed under Bottomwear) make their own looks (:data:`OWN_LOOKS`: flip flops
+   and sunglasses; shoes, a watch, a bag, sunglasses) and fill no other look's slot: no swimming cap as
+   the trousers for a T-shirt, no T-shirt and belt for a whole tracksuit. A dress's or a sari's bag is a
+   handbag or a clutch (:data:`SLOT_TYPES`), never a laptop bag. Sports equipment, like Home and Free
+   Items, gets no look.
 2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
    its first slot, then that slot's gender, so one look never mixes men's and women's items);
-   the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage;
-   except belts (:data:`SAME_USAGE_SLOTS`): no belt of the outfit's usage, no belt slot (a formal belt
-   with a sports jersey or a casual one with a kurta is no look).
+   the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage
+   that does not clash (:data:`CLASHING_USAGE`: no sports sandals with a sari, whatever their usage
+   label, no formal shoes with a jersey); except belts (:data:`SAME_USAGE_SLOTS`): no belt of the
+   outfit's usage, no belt slot (a formal belt with a sports jersey or a casual one with a kurta is no
+   look).
 3. **Colour.** :func:`colour_compatibility` in [0, 1]: a listed harmonious pair (:data:`COLOUR_PAIRS`,
    e.g. Blue + White, Navy Blue + Beige, Black + Red) 1.0; a neutral (:data:`NEUTRALS`: black, white, grey,
    navy, beige, brown, denim-like blues...) with anything 0.8; the same non-neutral colour 0.5
-   (monochrome); anything else 0.2.
+   (monochrome); anything else 0.2. Personal care has no colour term (a deodorant's colour says nothing
+   about the lotion to go with it).
 4. **Score** of a candidate = 0.5 colour + 0.2 usage match + 0.1 season match + 0.1 slot popularity
    + 0.1 typicality. *Slot popularity* is data-driven: the share of the catalogue's items for this
    gender and usage that are in the slot's subCategory (how often shoppers of this kind find such items),
@@ -154,8 +160,8 @@ COMPLEMENTS: dict[str, list[str]] = {
     "Ties": ["Topwear", "Bottomwear", "Shoes", "Cufflinks"],
     "Cufflinks": ["Topwear", "Ties", "Bottomwear", "Shoes"],
     # Personal care completes a routine, not an outfit: a deodorant with a T-shirt and jeans reads as noise.
-    "Fragrance": ["Skin Care", "Skin", "Bath and Body", "Hair", "Lips"],
-    "Perfumes": ["Skin Care", "Skin", "Bath and Body", "Hair", "Lips"],
+    "Fragrance": ["Skin Care", "Skin", "Bath and Body", "Lips"],
+    "Perfumes": ["Skin Care", "Skin", "Bath and Body", "Lips"],
     "Lips": ["Eyes", "Makeup", "Nails", "Fragrance"],
     "Eyes": ["Lips", "Makeup", "Nails", "Fragrance"],
     "Makeup": ["Lips", "Eyes", "Nails", "Fragrance"],
@@ -163,12 +169,15 @@ COMPLEMENTS: dict[str, list[str]] = {
     "Beauty Accessories": ["Makeup", "Lips", "Eyes", "Nails"],
     "Skin Care": ["Skin", "Bath and Body", "Fragrance", "Lips"],
     "Skin": ["Skin Care", "Bath and Body", "Fragrance", "Lips"],
-    "Bath and Body": ["Skin Care", "Skin", "Fragrance", "Hair"],
+    "Bath and Body": ["Skin Care", "Skin", "Fragrance"],
     "Hair": ["Skin Care", "Bath and Body", "Fragrance"],
 }
 ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
-OWN_LOOKS = {"Swimwear": ["Eyewear", "Flip Flops", "Headwear", "Bags"]}    # articleTypes worn on their own
-NO_LOOK = {"Home", "Free Items"}        # masterCategories that complete no outfit
+# articleTypes worn on their own: their own slots, and never in another look
+OWN_LOOKS = {"Swimwear": ["Flip Flops", "Eyewear"], "Tracksuits": ["Shoes", "Watches", "Bags", "Eyewear"]}
+SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"Handbags", "Clutches"}}
+CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
+NO_LOOK = {"Home", "Free Items", "Sporting Goods"}     # masterCategories that complete no outfit
 SAME_USAGE_SLOTS = {"Belts"}            # slots left out rather than filled from another usage
 
 NEUTRALS = {"Black", "White", "Grey", "Grey Melange", "Charcoal", "Navy Blue", "Beige", "Cream", "Off White",
@@ -183,11 +192,12 @@ COLOUR_PAIRS = {frozenset(p) for p in [
     ("Khaki", "White"), ("Grey", "Black"), ("Brown", "Beige"), ("Peach", "White"), ("Lavender", "White"),
 ]}
 
-GENDER_WORDS = {"men": "Men", "man": "Men", "mens": "Men", "male": "Men", "gents": "Men", "him": "Men",
-                "women": "Women", "woman": "Women", "womens": "Women", "ladies": "Women", "female": "Women",
-                "her": "Women",
-                "boys": "Boys", "boy": "Boys", "girls": "Girls", "girl": "Girls", "unisex": "Unisex",
-                "kids": None}
+GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Men",), "gents": ("Men",),
+                "him": ("Men",), "women": ("Women",), "woman": ("Women",), "womens": ("Women",),
+                "ladies": ("Women",), "lady": ("Women",), "female": ("Women",), "her": ("Women",),
+                "boys": ("Boys",), "boy": ("Boys",), "girls": ("Girls",), "girl": ("Girls",),
+                "unisex": ("Unisex",), "kids": ("Boys", "Girls"), "kid": ("Boys", "Girls"),
+                "children": ("Boys", "Girls"), "child": ("Boys", "Girls")}
 
 
 def colour_compatibility(a: str | None, b: str | None) -> tuple[float, str]:
@@ -327,13 +337,18 @@ def search_words(text: str, stem: bool = True) -> list[str]:
     words = re.findall(r"\w+", re.sub(r"[-'’]", "", _fold(text)))
     if not stem:
         return words
+    return [_singular(w) for w in _join_letters(words) if w not in STOP_WORDS]
+
+
+def _join_letters(words: list[str]) -> list[str]:
+    """A lone letter joins the next word: "t shirt" -> "tshirt", "u s polo" (U.S. Polo) -> "us polo"."""
     joined: list[str] = []
     for w in words:
         if joined and len(joined[-1]) == 1 and joined[-1].isalpha() and joined[-1] not in STOP_WORDS:
             joined[-1] += w
         else:
             joined.append(w)
-    return [_singular(w) for w in joined if w not in STOP_WORDS]
+    return joined
 
 
 def _wearable_by(item: dict, liked: dict) -> bool:
@@ -944,16 +959,19 @@ class Recommender:
         key = tuple(words)
         mask = self._word_masks.get(key)
         if mask is None:
+            known = self._catalogue_words()
             mask = np.ones(len(self.items), bool)
-            for word in words:
-                # The query's words are singular (search_words): "jean" finds "jeans", "dress" "dresses",
-                # "watch" "watches"; anything longer is another word ("blu" is not "blues").
-                plural = "(?:es)?" if word.endswith(("ss", "ch", "sh", "x")) else "s?"
-                # A long word may also start a longer one ("analog" finds "Analogue", "sweatsh" finds
-                # "Sweatshirts"); a short one may not ("black" is not the brand "Blackberrys").
-                end = "" if len(word) >= PREFIX_MIN else plural + "(?= |$)"
-                pattern = r"(?:^| )" + re.escape(word) + end
-                mask &= self._searchable().str.contains(pattern, regex=True).to_numpy()
+            i = 0
+            while i < len(words):
+                found = self._one_word(words[i])
+                joined = words[i] + words[i + 1] if i + 1 < len(words) else ""
+                if joined and (joined in known or joined + "s" in known):
+                    # Two words the catalogue writes as one: "ray ban" also finds "Ray-Ban", "tee shirt"
+                    # every T-shirt ("teeshirt" is one of its type's words).
+                    found = (found & self._one_word(words[i + 1])) | self._one_word(joined)
+                    i += 1
+                mask &= found
+                i += 1
             mask.flags.writeable = False
             with self._word_masks_lock:     # readers run in parallel threads in the server
                 while len(self._word_masks) >= WORD_MASKS_KEPT:
@@ -961,12 +979,28 @@ class Recommender:
                 self._word_masks[key] = mask
         return mask
 
-    def suggest(self, query: str) -> str | None:
-        """``query`` with each word that no product's text has replaced by the closest one that some have
-        ("jeens" -> "jeans"), or None when there is nothing to correct."""
+    def _one_word(self, word: str) -> np.ndarray:
+        """Rows whose searchable text has ``word`` (a query word, singular) or its plural."""
+        # The query's words are singular (search_words): "jean" finds "jeans", "dress" "dresses",
+        # "watch" "watches"; anything longer is another word ("blu" is not "blues").
+        plural = "(?:es)?" if word.endswith(("ss", "ch", "sh", "x")) else "s?"
+        # A long word may also start a longer one ("analog" finds "Analogue", "sweatsh" finds
+        # "Sweatshirts"); a short one may not ("black" is not the brand "Blackberrys").
+        end = "" if len(word) >= PREFIX_MIN else plural + "(?= |$)"
+        pattern = r"(?:^| )" + re.escape(word) + end
+        return self._searchable().str.contains(pattern, regex=True).to_numpy()
+
+    def _catalogue_words(self) -> collections.Counter:
+        """How many times each word occurs in the searchable text (for joined words and spellings)."""
         if self._spellings is None:
             counts = collections.Counter(" ".join(self._searchable()).split())
             self._spellings = counts, [w for w in counts if w.isalpha()]
+        return self._spellings[0]
+
+    def suggest(self, query: str) -> str | None:
+        """``query`` with each word that no product's text has replaced by the closest one that some have
+        ("jeens" -> "jeans"), or None when there is nothing to correct."""
+        self._catalogue_words()
         counts, spellings = self._spellings
 
         def closest(word: str) -> str:
@@ -983,16 +1017,27 @@ class Recommender:
 
     def _searchable(self) -> pd.Series:
         if self._names is None:
+            def words(col: str) -> pd.Series:      # the same normalisation as search_words, vectorised
+                text = self.items[col].fillna("").astype(str).map(_fold).str.replace(r"[-'’]", "", regex=True)
+                return text.str.replace(r"\W+", " ", regex=True).str.strip()
+
             text = pd.Series(" ", index=self.items.index)
             for col in TEXT_FIELDS:
                 if col in self.items:
-                    text = text + self.items[col].fillna("").astype(str) + " "
-            # The everyday words for each product's type ("tee" on a Tshirts product, "bag" on Handbags).
-            aliases = {t: " ".join(words) for t, words in self._vocabulary()["types"].aliases().items()}
-            text = text + self.items["articleType"].map(aliases).fillna("")
-            # The same normalisation as search_words (without the stemming), vectorised.
-            text = text.map(_fold).str.replace(r"[-'’]", "", regex=True)
-            self._names = text.str.replace(r"\W+", " ", regex=True)
+                    # Lone letters joined as in a query: "U.S. Polo Assn." is found by "us polo".
+                    field = words(col).map(lambda t: " ".join(_join_letters(t.split())))
+                    text = text + field + " "
+            # The everyday words for each product's type ("tee" on a Tshirts product, "bag" on Handbags)
+            # and wearer ("ladies" on Women's products, "kids" on boys' and girls').
+            aliases = {t: " ".join(w) for t, w in self._vocabulary()["types"].aliases().items()}
+            who: dict[str, list[str]] = {}
+            for word, genders in GENDER_WORDS.items():
+                for g in genders:
+                    who.setdefault(g, []).append(word)
+            text = text + self.items["articleType"].map(aliases).fillna("") + " "
+            if "gender" in self.items:
+                text = text + self.items["gender"].map({g: " ".join(w) for g, w in who.items()}).fillna("")
+            self._names = text.str.replace(r"\s+", " ", regex=True).str.strip().radd(" ").add(" ")
         return self._names
 
     # ---- nearest neighbours -------------------------------------------------------------------
@@ -1167,8 +1212,8 @@ class Recommender:
                     found.setdefault("baseColour", []).append(vocab["colours"][phrase.replace("-", " ")])
                 elif types:
                     found.setdefault("articleType", []).extend(types)
-                elif n == 1 and key in GENDER_WORDS and GENDER_WORDS[key]:
-                    found.setdefault("gender", []).append(GENDER_WORDS[key])
+                elif n == 1 and key in GENDER_WORDS:
+                    found.setdefault("gender", []).extend(GENDER_WORDS[key])
                 elif phrase in vocab["usage"]:          # "formal", "party", "smart casual"
                     found.setdefault("usage", []).append(vocab["usage"][phrase])
                 elif phrase in vocab["season"]:         # "summer", "winter", "autumn"
@@ -1270,7 +1315,7 @@ class Recommender:
             typed = it.dropna(subset=["articleType", "subCategory"])
             mostly = typed.groupby("articleType")["subCategory"].agg(lambda s: s.value_counts().index[0])
             filed = it["articleType"].map(mostly).fillna(it["subCategory"])
-            out = filed.to_numpy(object)
+            out = filed.to_numpy(dtype=object, copy=True)
             out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
             self._look_category = out
         return self._look_category
@@ -1286,6 +1331,7 @@ class Recommender:
         if src.get("masterCategory") in NO_LOOK:
             return []       # a cushion cover or a gift voucher has no outfit to complete
         slots = OWN_LOOKS.get(src.get("articleType")) or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT)
+        routine = src.get("masterCategory") == "Personal Care"
         slots = [s for s in slots if s != sub]
         it = self.items
         if gender == "Unisex":
@@ -1311,6 +1357,8 @@ class Recommender:
             if len(out) >= k:
                 break
             cand = who & (filed == slot)
+            if (sub, slot) in SLOT_TYPES:
+                cand &= it["articleType"].isin(SLOT_TYPES[sub, slot]).to_numpy()
             cand[self._row[item_id]] = False
             if not cand.any():
                 continue
@@ -1319,9 +1367,20 @@ class Recommender:
                 cand = usage_ok
             elif usage and slot in SAME_USAGE_SLOTS:
                 continue
+            elif usage:
+                clash = [u for u in it["usage"].dropna().unique() if frozenset((u, usage)) in CLASHING_USAGE]
+                clashes = it["usage"].isin(clash)
+                if "Sports" in clash:       # Sports Sandals filed as Casual are still sports sandals
+                    clashes |= it["articleType"].astype(str).str.startswith("Sports ")
+                cand &= ~clashes.to_numpy()
+                if not cand.any():
+                    continue
             rows = np.flatnonzero(cand)
             sub_it = it.iloc[rows]
-            colour_scores = [colour_compatibility(colour, c) for c in sub_it["baseColour"]]
+            if routine:     # a deodorant's colour says nothing about the lotion to go with it
+                colour_scores = [(0.5, "")] * len(rows)
+            else:
+                colour_scores = [colour_compatibility(colour, c) for c in sub_it["baseColour"]]
             cs = np.array([c[0] for c in colour_scores])
             um = (sub_it["usage"] == usage).to_numpy(float) if usage else np.zeros(len(rows))
             sm = (sub_it["season"] == src.get("season")).to_numpy(float)
@@ -1338,7 +1397,7 @@ class Recommender:
             kind = sub or src.get("articleType")      # swimwear's look: "... women's swimwear"
             what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
                             if x)
-            reason = f"{slot} to go with the {what}: {colour_scores[best][1]}"
+            reason = f"{slot} to go with the {what}" + (f": {colour_scores[best][1]}" if colour_scores[best][1] else "")
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot))
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.

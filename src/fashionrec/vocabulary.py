@@ -7,42 +7,52 @@ A word or phrase means, from the catalogue itself:
 - a type, by its name, singular or plural ("dress", "dresses");
 - either half of a compound name ("perfume" and "body mist": Perfume and Body Mist);
 - the last word of a multi-word name: "shoes" is every "* Shoes" type, "bag" every "* Bag";
-- a subCategory or masterCategory: the types filed mostly under it ("jewellery", "footwear", "bags": mostly,
-  because the catalogue misfiles a few products, e.g. T-shirts under Belts);
+- a subCategory or masterCategory: the types with at least a tenth of their products filed under it
+  ("jewellery", "footwear", "bags"; kajal under Makeup and Eyes; not T-shirts under Belts for the one
+  T-shirt filed there);
 
-and, from :data:`SYNONYMS`, everyday words that no type or category name uses ("tee", "hoodie", "purse").
-A type's own name wins over the rest ("jacket" is Jackets, not also Rain Jacket); otherwise every source's
-types count. Entries naming a type the catalogue lacks are ignored, so the table serves other catalogues.
+and, from :data:`SYNONYMS`, everyday words for types or categories ("tee", "hoodie", "purse", "jewelry").
+A type's own name wins over the last-word and category meanings ("jacket" is Jackets, not also Rain
+Jacket); halves of names and synonyms add to either ("rucksack": Rucksacks and Backpacks). The catalogue's
+product names have a veto over all but a type's own name: a meaning is dropped when at least ten products
+have the word in their name and fewer than half of those are of the types it would mean (most names with
+"chain" are pendants, so "chain" is neither Key chain nor Necklace and Chains). Entries naming a type the
+catalogue lacks are ignored, so the table serves other catalogues.
 """
 from __future__ import annotations
 
+import collections
 import re
 
 import pandas as pd
 
+FILED_SHARE = 0.1       # a category word means the types with at least this share of their products in it
+NAME_EVIDENCE = 10      # product names that must use a word before they can veto what it means
+NAME_AGREEMENT = 0.5    # share of those names that must be of the types the word means
+
 # Everyday words -> catalogue types; only words that no type or category name already gives.
 SYNONYMS: dict[str, list[str]] = {
     "tee": ["Tshirts"],
+    "teeshirt": ["Tshirts"],        # "tee shirt", "tee-shirt"
     "hoodie": ["Sweatshirts"],
     "hoody": ["Sweatshirts"],
     "jumper": ["Sweaters"],
     "pullover": ["Sweaters"],
     "cardigan": ["Sweaters"],
     "sneakers": ["Casual Shoes", "Sports Shoes"],
-    "trainers": ["Sports Shoes"],
+    "trainers": ["Sports Shoes", "Casual Shoes"],
     "running shoes": ["Sports Shoes"],
     "pants": ["Trousers"],
     "chinos": ["Trousers"],
     "slacks": ["Trousers"],
     "joggers": ["Track Pants"],
     "sweatpants": ["Track Pants"],
-    "trackpants": ["Track Pants"],
     "blouse": ["Tops"],
     "gown": ["Dresses"],
     "frock": ["Dresses"],
     "coat": ["Jackets", "Blazers", "Rain Jacket"],
-    "purse": ["Handbags", "Clutches", "Wallets"],
-    "rucksack": ["Backpacks", "Rucksacks"],
+    "purse": ["Handbags", "Clutches"],
+    "rucksack": ["Backpacks"],      # besides the type Rucksacks
     "sunnies": ["Sunglasses"],
     "glasses": ["Sunglasses"],
     "slippers": ["Flip Flops", "Sandals"],
@@ -55,9 +65,12 @@ SYNONYMS: dict[str, list[str]] = {
     "pajamas": ["Night suits", "Lounge Pants"],
     "nightie": ["Nightdress"],
     "swimsuit": ["Swimwear"],
-    "bikini": ["Swimwear"],
+    "swim": ["Swimwear"],
+    "bikini": ["Swimwear", "Briefs"],     # the catalogue's "bikinis" are mostly briefs
     "sari": ["Sarees"],
-    "jewelry": ["Jewellery"],       # US spelling: the subCategory's types, resolved below
+    "jewelry": ["Jewellery"],       # US spelling: a category's name means its types
+    "nightwear": ["Loungewear and Nightwear"],
+    "loungewear": ["Loungewear and Nightwear"],
 }
 
 
@@ -67,17 +80,25 @@ def norm(text: str) -> str:
 
 
 def forms(key: str) -> set[str]:
-    """The singular and plural spellings a key also answers to ("dresses": dresse, dress; "tee": tees)."""
-    return {f for f in (key, key.removesuffix("s"), key + "s", key.removesuffix("es")) if f}
+    """The singular and plural spellings a key also answers to ("dresses": dresse, dress; "tee": tees;
+    "accessory": accessories)."""
+    out = {key, key.removesuffix("s"), key + "s", key.removesuffix("es")}
+    if key.endswith("ies"):
+        out.add(key[:-3] + "y")
+    elif key.endswith("y"):
+        out.add(key[:-1] + "ies")
+    return {f for f in out if f}
 
 
 class TypeWords:
     """Words and phrases of one catalogue -> the article types they mean (see the module docstring)."""
 
     def __init__(self, items: pd.DataFrame):
-        types = [t for t in items["articleType"].dropna().unique()]
-        own: dict[str, set[str]] = {}       # a type's own name wins over the other sources
-        other: dict[str, set[str]] = {}
+        types = set(items["articleType"].dropna().unique())
+        own: dict[str, set[str]] = {}       # a type's own name wins over the last words and category names
+        half: dict[str, set[str]] = {}      # half of a compound name: added to either
+        syn: dict[str, set[str]] = {}       # SYNONYMS: added to either
+        other: dict[str, set[str]] = {}     # last words of names, category names
         single: set[str] = set()            # one-word keys: the ones worth adding to a product's words
 
         def add(table: dict[str, set[str]], phrase: str, values) -> None:
@@ -91,42 +112,72 @@ class TypeWords:
 
         for t in types:
             add(own, t, [t])
-            for half in t.split(" and ") if " and " in t else []:
-                add(own, half, [t])
+            for part in t.split(" and ") if " and " in t else []:
+                add(half, part, [t])
             if " " in t:
                 add(other, t.split()[-1], [t])
+        filed: dict[str, set[str]] = {}
         for column in ("subCategory", "masterCategory"):
             if column not in items:
                 continue
-            # Each type counts under the category most of its products are filed under.
-            mostly = items.dropna(subset=["articleType", column]).groupby("articleType")[column].agg(
-                lambda s: s.value_counts().index[0])
-            for category, group in mostly.groupby(mostly):
-                for name in [category, *category.split(" and ")] if " and " in category else [category]:
-                    add(other, name, list(group.index))
-        by_category = dict(other)
+            # A type counts under every category that holds a real share of its products: kajal is filed
+            # under Makeup and Eyes; one T-shirt under Belts does not make "belts" mean T-shirts.
+            counts = items.dropna(subset=["articleType", column]).groupby(["articleType", column]).size()
+            share = counts / counts.groupby(level=0).transform("sum")
+            for (t, category), part in share.items():
+                if part >= FILED_SHARE:
+                    filed.setdefault(str(category), set()).add(t)
+        for category, ts in filed.items():
+            add(other, category, ts)
         for word, wanted in SYNONYMS.items():
-            present = [t for t in wanted if t in types]
-            # A synonym may name a category instead of types ("jewelry": Jewellery's types).
-            for name in wanted:
-                present += sorted(by_category.get(norm(name), ())) if name not in types else []
-            add(other, word, present)
-        self._own, self._other, self._single = own, other, single
+            # A synonym names types or a category ("nightwear": Loungewear and Nightwear's types).
+            add(syn, word, {t for name in wanted for t in ([name] if name in types else filed.get(name, ()))})
+        self._own, self._half, self._syn, self._other, self._single = own, half, syn, other, single
+        named = _name_words(items)
+        for key in set(syn) | set(other) | set(half):
+            if not _names_agree(named, key, set(self.types(key))):
+                for table in (syn, other, half):        # a type's name stays whatever the names say
+                    table.pop(key, None)
 
     def types(self, phrase: str) -> list[str]:
         """The types ``phrase`` means, sorted; [] when it names none."""
         key = norm(phrase)
-        found = self._own.get(key) or self._other.get(key) or set()
-        return sorted(found)
+        found = self._own.get(key) or self._other.get(key, set())
+        return sorted(found | self._half.get(key, set()) | self._syn.get(key, set()))
 
     def aliases(self) -> dict[str, list[str]]:
         """{type: the one-word keys that mean it but are not its own name}, so that a word search over
         product text finds a Tshirts product by "tee" and a Handbags product by "bag" or "purse"."""
         out: dict[str, set[str]] = {}
         for key in self._single:
-            if key in self._own:
-                continue
-            for t in self._other.get(key, ()):
+            if key in self._own or key in self._half:
+                meant = self._syn.get(key, set())       # "rucksack" on Backpacks, not on Rucksacks
+            else:
+                meant = self._syn.get(key, set()) | self._other.get(key, set())
+            for t in meant:
                 if key not in {norm(w) for w in t.split()}:     # "shoes" is in Casual Shoes already
                     out.setdefault(t, set()).add(key)
         return {t: sorted(words) for t, words in out.items()}
+
+
+def _name_words(items: pd.DataFrame) -> dict[str, collections.Counter]:
+    """{word of a product name: how many products of each type have it in their name}."""
+    out: dict[str, collections.Counter] = {}
+    if "productDisplayName" not in items:
+        return out
+    for name, t in zip(items["productDisplayName"].fillna("").astype(str), items["articleType"], strict=True):
+        if isinstance(t, str):
+            for w in {norm(w) for w in name.split()}:
+                out.setdefault(w, collections.Counter())[t] += 1
+    return out
+
+
+def _names_agree(named: dict[str, collections.Counter], key: str, meant: set[str]) -> bool:
+    """Whether the catalogue's own names let ``key`` mean ``meant``: true unless at least NAME_EVIDENCE
+    products have the word in their name and fewer than NAME_AGREEMENT of them are of those types
+    ("eye" is in 101 names, 91 of kajal and eyeshadow; "hair" mostly names hair bands, not hair colour)."""
+    seen = collections.Counter()
+    for form in forms(key):
+        seen.update(named.get(form, {}))
+    total = sum(seen.values())
+    return total < NAME_EVIDENCE or sum(seen[t] for t in meant) >= NAME_AGREEMENT * total

@@ -39,6 +39,7 @@ def catalogue_page(
     page: Annotated[int, Query(ge=1)] = 1,
     closest: Annotated[str, Query(max_length=MAX_QUERY, description="The query whose closest matches to show "
                                   "even where some names have all its words")] = "",
+    corrected: Annotated[str, Query(max_length=MAX_QUERY, description="The misspelt query this one corrects")] = "",
 ):
     # Filters come straight from the query string; a value the catalogue lacks is dropped with a notice
     # rather than an error page, since it usually comes from an old bookmark.
@@ -62,12 +63,26 @@ def catalogue_page(
     found_closest, facets, suggestion, suggest_url = False, None, None, None
     with service.lock.read():
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
+        # Said only where it is true: a link can't put "no product matches X" in the page's mouth.
+        corrected = corrected.strip()
+        corrected = corrected if corrected and total and service.rec.suggest(corrected) == query else ""
         if query and not search_words(query):
             notices.append(f"{query!r} has no letters or digits to search for." if not re.search(r"\w", query)
                            else f"{query!r} has only words too common to search for (such as 'for' or 'the'); "
                            "try a product type, a colour or a brand, such as 'blue jeans'.")
             facets = {key: {} for key in FILTER_KEYS}      # no filter value gives such a search results
         elif query and (total == 0 or closest):
+            # A misspelt word ("sneekers") finds nothing by words, and the closest matches to a misspelling
+            # are noise: one word is corrected outright when the correction has products, and a longer
+            # query (maybe a description) offers it.
+            if total == 0 and not closest:
+                suggestion = service.rec.suggest(query)
+                fixed = bool(suggestion) and service.rec.browse(chosen or None, suggestion, limit=0)[0] > 0
+                if fixed and len(search_words(query)) == 1 and not corrected:
+                    return RedirectResponse("/?" + urlencode({**chosen, "q": suggestion, "corrected": query}),
+                                            status_code=303)
+                if fixed:
+                    suggest_url = "/?" + urlencode({**chosen, "q": suggestion})
             # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
             # answer with the semantic text search instead of an empty page, a few pages deep.
             found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None,
@@ -75,7 +90,6 @@ def catalogue_page(
             total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
             relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY)
             if not relevant.any():
-                suggestion = service.rec.suggest(query)
                 notices.append(f"Nothing in the catalogue matches {query!r}. " + (
                     "" if suggestion else "Try a product type, a colour or a brand, such as 'blue jeans'."))
                 if suggestion:
@@ -89,8 +103,8 @@ def catalogue_page(
                 facets = {key: {**{v: min(n, CLOSEST_MAX) for v, n in near[key].items()}, **words[key]}
                           for key in FILTER_KEYS}
                 if not found:
-                    notices.append(f"None of the closest matches for {query!r} has every filter chosen; the "
-                                   "lists show what is left with each.")
+                    notices.append(f"Nothing matches {query!r} with every filter chosen; the lists show "
+                                   "what each choice leaves.")
         if facets is None:     # counts per filter value under the other choices and the search words
             facets = service.rec.facets(chosen, query if total else None)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -106,10 +120,12 @@ def catalogue_page(
     if page > pages:
         # An old link past the end (the catalogue or the filters changed): show the last page.
         return RedirectResponse(page_url(pages), status_code=303)
+    these = "this is the closest match" if total == 1 else f"these are the {total} closest matches"
     if closest and found_closest:
-        notices.append(f"These are the {total} closest matches to {query!r}.")
+        notices.append(f"{these.capitalize()} to {query!r}.")
     elif found_closest:
-        notices.append(f"No product matches every word of {query!r}; these are the {total} closest matches.")
+        notices.append(f"No product matches every word of {query!r}; {these}.")
+    corrected_url = "/?" + urlencode({**chosen, "q": corrected, "closest": corrected}) if corrected else None
     return templates.TemplateResponse(request, "catalogue.html", {
         "items": [to_item(d) for d in items], "total": total, "page": page, "pages": pages,
         "prev_url": page_url(page - 1) if page > 1 else None,
@@ -119,7 +135,7 @@ def catalogue_page(
                         if facets[k].get(v, 0) or chosen.get(k) == v] for k in FILTER_KEYS},
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
-        "suggest_url": suggest_url,
+        "suggest_url": suggest_url, "corrected": corrected, "corrected_url": corrected_url,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest
                        else f"{total:,} item{'' if total == 1 else 's'}"),
     })
