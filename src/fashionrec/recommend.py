@@ -103,7 +103,7 @@ from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
 from fashionrec.onnx_infer import onnx_text_encoder, open_runtime, requested_runtime, text_graph_problem
 from fashionrec.tagger import Tagger, l2_normalise
-from fashionrec.vocabulary import TypeWords, norm
+from fashionrec.vocabulary import TypeWords, forms, norm
 
 log = logging.getLogger(__name__)
 
@@ -742,6 +742,7 @@ class Recommender:
         self._cache: dict[int, dict] = {}
         self._vocab = None
         self._names: pd.Series | None = None   # searchable words per row, for browse
+        self._aliases: dict[str, tuple[str, np.ndarray]] | None = None
         self._word_masks: dict[tuple[str, ...], np.ndarray] = {}
         self._word_masks_lock = threading.Lock()
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
@@ -988,12 +989,19 @@ class Recommender:
         # "Sweatshirts"); a short one may not ("black" is not the brand "Blackberrys").
         end = "" if len(word) >= PREFIX_MIN else plural + "(?= |$)"
         pattern = r"(?:^| )" + re.escape(word) + end
-        return self._searchable().str.contains(pattern, regex=True).to_numpy()
+        found = self._searchable().str.contains(pattern, regex=True).to_numpy()
+        alias = self._word_aliases().get(word)
+        if alias is not None and alias[0] in self.items:
+            found = found | self.items[alias[0]].isin(alias[1]).to_numpy()
+        return found
 
     def _catalogue_words(self) -> collections.Counter:
         """How many times each word occurs in the searchable text (for joined words and spellings)."""
         if self._spellings is None:
             counts = collections.Counter(" ".join(self._searchable()).split())
+            for word, (col, values) in self._word_aliases().items():     # "sneekers" -> "sneakers" too
+                if col in self.items and word not in counts:
+                    counts[word] = int(self.items[col].isin(values).sum())
             self._spellings = counts, [w for w in counts if w.isalpha()]
         return self._spellings[0]
 
@@ -1015,6 +1023,24 @@ class Recommender:
         fixed = [closest(w) for w in words]
         return " ".join(fixed) if fixed != words else None
 
+    def _word_aliases(self) -> dict[str, tuple[str, np.ndarray]]:
+        """{a word (any of its forms): (column, the values it means there)}: the everyday words for a product's
+        type ("tee" for Tshirts, "bag" for Handbags) and wearer ("ladies" for Women, "kids" for Boys and
+        Girls), matched against the column rather than written into 40k product texts (which made every word
+        search slower)."""
+        if self._aliases is None:
+            table: dict[str, tuple[str, set]] = {}
+            for t, words in self._vocabulary()["types"].aliases().items():
+                for w in words:
+                    for f in forms(w):
+                        table.setdefault(f, ("articleType", set()))[1].add(t)
+            for w, genders in GENDER_WORDS.items():
+                for f in forms(w):
+                    if f not in table:
+                        table[f] = ("gender", set(genders))
+            self._aliases = {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
+        return self._aliases
+
     def _searchable(self) -> pd.Series:
         if self._names is None:
             def words(col: str) -> pd.Series:      # the same normalisation as search_words, vectorised
@@ -1027,16 +1053,6 @@ class Recommender:
                     # Lone letters joined as in a query: "U.S. Polo Assn." is found by "us polo".
                     field = words(col).map(lambda t: " ".join(_join_letters(t.split())))
                     text = text + field + " "
-            # The everyday words for each product's type ("tee" on a Tshirts product, "bag" on Handbags)
-            # and wearer ("ladies" on Women's products, "kids" on boys' and girls').
-            aliases = {t: " ".join(w) for t, w in self._vocabulary()["types"].aliases().items()}
-            who: dict[str, list[str]] = {}
-            for word, genders in GENDER_WORDS.items():
-                for g in genders:
-                    who.setdefault(g, []).append(word)
-            text = text + self.items["articleType"].map(aliases).fillna("") + " "
-            if "gender" in self.items:
-                text = text + self.items["gender"].map({g: " ".join(w) for g, w in who.items()}).fillna("")
             self._names = text.str.replace(r"\s+", " ", regex=True).str.strip().radd(" ").add(" ")
         return self._names
 

@@ -81,8 +81,8 @@ def norm(text: str) -> str:
 
 def forms(key: str) -> set[str]:
     """The singular and plural spellings a key also answers to ("dresses": dresse, dress; "tee": tees;
-    "accessory": accessories)."""
-    out = {key, key.removesuffix("s"), key + "s", key.removesuffix("es")}
+    "glass": glasses; "accessory": accessories)."""
+    out = {key, key.removesuffix("s"), key + "s", key + "es", key.removesuffix("es")}
     if key.endswith("ies"):
         out.add(key[:-3] + "y")
     elif key.endswith("y"):
