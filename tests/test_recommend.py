@@ -41,6 +41,12 @@ def rec(request) -> Recommender:
     return shared_recommender(request.param)
 
 
+def _scratch(tmp_path) -> tuple[Recommender, Image.Image]:
+    """A private copy of the fixture index to add products to, and a T-shirt photo to add them with."""
+    r = Recommender.load(index_copy(tmp_path / "index", "faiss"), tiny_tagger_path())
+    return r, Image.open(r.image_path(_some_id(r, articleType="Tshirts")))
+
+
 def _some_id(rec, **attrs):
     m = np.ones(len(rec.items), bool)
     for k, v in attrs.items():
@@ -486,9 +492,7 @@ def test_results_show_one_of_two_listings_with_the_same_photo(tmp_path):
 
 
 def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path):
-    d = index_copy(tmp_path / "index", "faiss")
-    r = Recommender.load(d, tiny_tagger_path())
-    image = Image.open(r.image_path(_some_id(r, articleType="Tshirts")))
+    r, image = _scratch(tmp_path)
     meta = {"gender": "Men", "masterCategory": "Personal Care", "usage": "Casual", "baseColour": "White"}
     deo = r.add_product(image, {**meta, "productDisplayName": "Deo", "subCategory": "Fragrance",
                                 "articleType": "Deodorant"}, allow_new_values=True)   # the fixture has none
@@ -732,9 +736,7 @@ def test_everyday_words_find_the_catalogues_types(rec):
 
 
 def test_a_look_takes_products_as_their_type_is_usually_filed_and_swimwear_on_its_own(tmp_path):
-    d = index_copy(tmp_path / "index", "faiss")
-    r = Recommender.load(d, tiny_tagger_path())
-    image = Image.open(r.image_path(_some_id(r, articleType="Tshirts")))
+    r, image = _scratch(tmp_path)
     boys = {"gender": "Boys", "masterCategory": "Apparel", "usage": "Casual", "baseColour": "White"}
     top = r.add_product(image, {**boys, "productDisplayName": "Boys Tee", "subCategory": "Topwear",
                                 "articleType": "Tshirts"}, allow_new_values=True)
@@ -778,8 +780,7 @@ def test_search_box_joins_letters_and_words_as_the_catalogue_writes_them(tmp_pat
 
 
 def test_a_look_keeps_usages_and_bags_that_go_together(tmp_path):
-    r = Recommender.load(index_copy(tmp_path / "index", "faiss"), tiny_tagger_path())
-    photo = Image.open(r.image_path(_some_id(r, articleType="Tshirts")))
+    r, photo = _scratch(tmp_path)
     n = iter(range(90, 360, 10))
 
     def add(**meta):
