@@ -237,8 +237,9 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client):
     page = client.get("/", params={"q": "blue jeens for men"}).text
     assert 'Did you mean <a href="/?q=blue+jeans+for+men">blue jeans for men</a>' in page
     assert "closest match" in page
-    # A link can't make the page say something untrue.
+    # A link can't make the page say something untrue: not of a word with products, nor of a made-up one.
     assert 'id="corrected"' not in client.get("/", params={"q": "jeans", "corrected": "anything"}).text
+    assert 'id="corrected"' not in client.get("/", params={"q": "shirt", "corrected": "shirts"}).text
     assert "Did you mean" not in client.get("/", params={"q": "asdfgh"}).text
 
 

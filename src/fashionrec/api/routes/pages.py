@@ -65,7 +65,10 @@ def catalogue_page(
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
         # Said only where it is true: a link can't put "no product matches X" in the page's mouth.
         corrected = corrected.strip()
-        corrected = corrected if corrected and total and service.rec.suggest(corrected) == query else ""
+        if not (corrected and total and len(search_words(corrected)) == 1
+                and service.rec.browse(chosen or None, corrected, limit=0)[0] == 0
+                and service.rec.suggest(corrected, confident=True) == query):
+            corrected = ""
         if query and not search_words(query):
             notices.append(f"{query!r} has no letters or digits to search for." if not re.search(r"\w", query)
                            else f"{query!r} has only words too common to search for (such as 'for' or 'the'); "
@@ -73,27 +76,28 @@ def catalogue_page(
             facets = {key: {} for key in FILTER_KEYS}      # no filter value gives such a search results
         elif query and (total == 0 or closest):
             # A misspelt word ("sneekers") finds nothing by words, and the closest matches to a misspelling
-            # are noise: one word is corrected outright when the correction has products, and a longer
-            # query (maybe a description) offers it.
+            # are noise: one word is corrected outright when the correction is safe (Recommender.suggest's
+            # ``confident``) and has products; otherwise, and for a longer query (maybe a description),
+            # the correction is offered.
             if total == 0 and not closest:
-                suggestion = service.rec.suggest(query)
-                fixed = bool(suggestion) and service.rec.browse(chosen or None, suggestion, limit=0)[0] > 0
-                if fixed and len(search_words(query)) == 1 and not corrected:
-                    return RedirectResponse("/?" + urlencode({**chosen, "q": suggestion, "corrected": query}),
+                sure = service.rec.suggest(query, confident=True) if len(search_words(query)) == 1 else None
+                if sure and not corrected and service.rec.browse(chosen or None, sure, limit=0)[0] > 0:
+                    return RedirectResponse("/?" + urlencode({**chosen, "q": sure, "corrected": query,
+                                                              **({"page": page} if page > 1 else {})}),
                                             status_code=303)
-                if fixed:
-                    suggest_url = "/?" + urlencode({**chosen, "q": suggestion})
+                suggestion = service.rec.suggest(query)
             # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
             # answer with the semantic text search instead of an empty page, a few pages deep.
             found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None,
                                                              min_similarity=RELEVANT_TEXT_SIMILARITY)]
             total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
             relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY)
+            # Offered where it finds products, or where nothing else is shown.
+            if suggestion and (not relevant.any() or service.rec.browse(chosen or None, suggestion, limit=0)[0]):
+                suggest_url = "/?" + urlencode({**chosen, "q": suggestion})
             if not relevant.any():
                 notices.append(f"Nothing in the catalogue matches {query!r}. " + (
                     "" if suggestion else "Try a product type, a colour or a brand, such as 'blue jeans'."))
-                if suggestion:
-                    suggest_url = "/?" + urlencode({**chosen, "q": suggestion})
                 facets = {key: {} for key in FILTER_KEYS}
             else:
                 # What choosing a value shows: the products with every word if some have them there (the
@@ -115,7 +119,8 @@ def catalogue_page(
                if query and not closest and 0 < total < PAGE_SIZE and len(search_words(query)) >= 3 else None)
 
     def page_url(n: int) -> str:
-        return "/?" + urlencode({**searched, **({"closest": query} if closest else {}), "page": n})
+        return "/?" + urlencode({**searched, **({"closest": query} if closest else {}),
+                                 **({"corrected": corrected} if corrected else {}), "page": n})
 
     if page > pages:
         # An old link past the end (the catalogue or the filters changed): show the last page.
