@@ -1032,10 +1032,11 @@ class Recommender:
     def _build_spellings(self) -> tuple[collections.Counter, list[str]]:
         counts = collections.Counter(w for text in self._searchable() for w in set(text.split()))
         everyday = {w for words in self._vocabulary()["types"].aliases().values() for w in words}
+        per_value = {col: self.items[col].value_counts() for col in ("articleType", "gender") if col in self.items}
         for word in sorted(everyday | set(GENDER_WORDS)):   # "sneekers" -> "sneakers", "ladeis" -> "ladies"
             col, values = self._word_aliases()[word]
-            if col in self.items:       # the products the word finds: its own at least ("hoodie": 1 name)
-                counts[word] = max(counts[word], int(self.items[col].isin(values).sum()))
+            if col in per_value:        # the products the word finds: its own at least ("hoodie": 1 name)
+                counts[word] = max(counts[word], int(per_value[col].reindex(values, fill_value=0).sum()))
         return counts, [w for w in counts if w.isalpha()]
 
     def _closest_spelling(self, word: str) -> tuple[str, int] | None:
@@ -1263,14 +1264,12 @@ class Recommender:
         return self._once("_vocab", self._build_vocabulary)
 
     def _build_vocabulary(self) -> dict:
-        def values(key: str) -> dict[str, str]:
-            return {str(v).lower(): v for v in self.items[key].dropna().unique()} if key in self.items else {}
-
-        seasons = values("season")
+        folded = self._value_tables()[1]        # {column: {value in lower case: the catalogue's value}}
+        seasons = dict(folded["season"])
         if "fall" in seasons:
             seasons["autumn"] = seasons["fall"]
-        return {"types": TypeWords(self.items), "colours": values("baseColour"),
-                "usage": values("usage"), "season": seasons}
+        return {"types": TypeWords(self.items), "colours": folded["baseColour"], "usage": folded["usage"],
+                "season": seasons}
 
     def parse_query(self, query: str) -> dict[str, list[str]]:
         """Attribute words in a query -> {filter key: values}: articleType, colour, gender, usage, season."""
@@ -1390,15 +1389,25 @@ class Recommender:
     def _look_categories(self) -> np.ndarray:
         """Per row, the subCategory a look treats it as: the one its articleType is mostly filed under
         (None for the types of :data:`OWN_LOOKS` in any other item's look, which never match a slot)."""
-        if self._look_category is None:
-            it = self.items
-            typed = it.dropna(subset=["articleType", "subCategory"])
-            mostly = typed.groupby("articleType")["subCategory"].agg(lambda s: s.value_counts().index[0])
-            filed = it["articleType"].map(mostly).fillna(it["subCategory"])
-            out = filed.to_numpy(dtype=object, copy=True)
-            out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
-            self._look_category = out
-        return self._look_category
+        return self._once("_look_category", self._build_look_categories)
+
+    def _build_look_categories(self) -> np.ndarray:
+        it = self.items
+        typed = it.dropna(subset=["articleType", "subCategory"])
+        mostly = typed.groupby("articleType")["subCategory"].agg(lambda s: s.value_counts().index[0])
+        filed = it["articleType"].map(mostly).fillna(it["subCategory"])
+        out = filed.to_numpy(dtype=object, copy=True)
+        out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
+        return out
+
+    def _clashing(self, usage: str) -> np.ndarray:
+        """Rows whose usage clashes with ``usage`` (:data:`CLASHING_USAGE`)."""
+        it = self.items
+        clash = [u for u in it["usage"].dropna().unique() if frozenset((u, usage)) in CLASHING_USAGE]
+        clashes = it["usage"].isin(clash)
+        if "Sports" in clash:       # Sports Sandals filed as Casual are still sports sandals
+            clashes |= it["articleType"].astype(str).str.startswith("Sports ")
+        return clashes.to_numpy()
 
     def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:
         """One complementary item per slot (see the module docstring for the rules), best slots first."""
@@ -1433,11 +1442,7 @@ class Recommender:
         peer = who & (same_usage if same_usage.any() else True)
         sub_counts = pd.Series(filed[peer]).value_counts()
         pop_max = max((sub_counts.get(s, 0) for s in slots), default=0) or 1
-        clash = [u for u in it["usage"].dropna().unique() if frozenset((u, usage)) in CLASHING_USAGE]
-        clashes = it["usage"].isin(clash)
-        if "Sports" in clash:       # Sports Sandals filed as Casual are still sports sandals
-            clashes |= it["articleType"].astype(str).str.startswith("Sports ")
-        clashes = clashes.to_numpy()
+        clashes = None      # computed when a slot first needs a stand-in usage
         out: list[Rec] = []
         for slot in slots:
             if len(out) >= k:
@@ -1454,6 +1459,7 @@ class Recommender:
             elif usage and slot in SAME_USAGE_SLOTS:
                 continue
             elif usage:
+                clashes = self._clashing(usage) if clashes is None else clashes
                 cand &= ~clashes
                 if not cand.any():
                     continue

@@ -61,12 +61,16 @@ def catalogue_page(
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
     found_closest, facets, suggestion, suggest_url = False, None, None, None
+
+    def matching(words: str) -> int:      # how many products have every word, under the filters chosen
+        return service.rec.browse(chosen or None, words, limit=0)[0]
+
     with service.lock.read():
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
         # Said only where it is true: a link can't put "no product matches X" in the page's mouth.
         corrected = corrected.strip()
         if not (corrected and total and len(search_words(corrected)) == 1
-                and service.rec.browse(chosen or None, corrected, limit=0)[0] == 0
+                and matching(corrected) == 0
                 and service.rec.suggest(corrected, confident=True) == query):
             corrected = ""
         if query and not search_words(query):
@@ -81,7 +85,7 @@ def catalogue_page(
             # the correction is offered.
             if total == 0 and not closest:
                 sure = service.rec.suggest(query, confident=True) if len(search_words(query)) == 1 else None
-                if sure and not corrected and service.rec.browse(chosen or None, sure, limit=0)[0] > 0:
+                if sure and not corrected and matching(sure) > 0:
                     return RedirectResponse("/?" + urlencode({**chosen, "q": sure, "corrected": query,
                                                               **({"page": page} if page > 1 else {})}),
                                             status_code=303)
@@ -93,7 +97,7 @@ def catalogue_page(
             total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
             relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY)
             # Offered where it finds products, or where nothing else is shown.
-            if suggestion and (not relevant.any() or service.rec.browse(chosen or None, suggestion, limit=0)[0]):
+            if suggestion and (not relevant.any() or matching(suggestion) > 0):
                 suggest_url = "/?" + urlencode({**chosen, "q": suggestion})
             if not relevant.any():
                 notices.append(f"Nothing in the catalogue matches {query!r}. " + (
