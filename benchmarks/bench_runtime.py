@@ -55,11 +55,14 @@ def main() -> None:
 
 def run(args: argparse.Namespace, tmp: Path) -> None:
     checkpoints = {}
-    for name in ("seed-cnn", "fashion-cnn", "efficientnet-lite0"):
+    # Each architecture at its default input, and the EfficientNets at the GPU recipe's 224x168.
+    for name, size in (("seed-cnn", None), ("fashion-cnn", None), ("efficientnet-lite0", None),
+                       ("efficientnet-lite0", (224, 168)), ("efficientnet-lite2", (224, 168))):
         torch.manual_seed(0)
-        model = create_model(name, HEADS).eval()
+        model = create_model(name, HEADS, input_size=size).eval()
         classes = {h: [str(i) for i in range(n)] for h, n in HEADS.items()}
-        checkpoints[name] = save_checkpoint(model, classes, {"name": name}, tmp / name)
+        label = name if size is None else f"{name} {size[0]}x{size[1]}"
+        checkpoints[label] = save_checkpoint(model, classes, {"name": label}, tmp / label.replace(" ", "_"))
     checkpoints[f"shipped ({Tagger.load(SHIPPED_MODEL, runtime='torch').name})"] = SHIPPED_MODEL
 
     rows = []

@@ -21,8 +21,8 @@ restore runs/members/lite0 585ab85
 restore runs/members/fashion-cnn bed92db
 
 runs=()
-for first in "$files"/gpu-s*.tgz.part-00; do
-    [[ -e $first ]] || { echo "no gpu-s*.tgz.part-00 in $files" >&2; exit 1; }
+for first in "$files"/*.tgz.part-00; do
+    [[ -e $first ]] || { echo "no *.tgz.part-00 in $files" >&2; exit 1; }
     name=$(basename "$first" .tgz.part-00)
     rm -rf "runs/$name"
     cat "$files/$name".tgz.part-* | tar xzf - -C runs/

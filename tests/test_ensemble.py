@@ -157,6 +157,10 @@ def test_ensemble_command_writes_a_run_that_evaluate_and_export_take(two_runs, t
     assert res.exit_code == 0, res.output
     card = (dest.parent / "MODEL_CARD.md").read_text()
     assert "ensemble" in card and "seed-cnn" in card and "fashion-cnn" in card
+    # Each member's stage says how long its whole run went on beside the time to its best epoch.
+    assert "minutes to best (whole run)" in card
+    assert all(st["run_minutes"] >= st["train_minutes"] and st["epochs"] == 1
+               for m in meta["member_checkpoints"] for st in m["stages"])
     tagger = Tagger.load(dest)
     assert tagger.dim == sum(m["feature_dim"] for m in meta["members"])
     vecs = tagger.embed([Image.new("RGB", (60, 80), "red")])

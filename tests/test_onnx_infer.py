@@ -41,7 +41,7 @@ def _images(n: int) -> torch.Tensor:
     return torch.randint(0, 256, (n, 3, 80, 60), dtype=torch.uint8, generator=torch.Generator().manual_seed(n))
 
 
-@pytest.mark.parametrize("name", ["seed-cnn", "fashion-cnn", "efficientnet-lite0", "ensemble"])
+@pytest.mark.parametrize("name", ["seed-cnn", "fashion-cnn", "efficientnet-lite0", "efficientnet-lite2", "ensemble"])
 def test_onnx_runtime_gives_pytorchs_outputs(name, tmp_path):
     path = _checkpoint(name, tmp_path)
     fast, slow = Tagger.load(path, runtime="onnx"), Tagger.load(path, runtime="torch")

