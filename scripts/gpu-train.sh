@@ -64,11 +64,13 @@ for entry in "${entries[@]}"; do
     read -ra opts <<< "${entry#*:}"
     names+=("$name")
     # tqdm redraws with carriage returns; keep the per-epoch lines, unbuffered so a kill loses none.
-    ( PYTHONUNBUFFERED=1 timeout --signal=INT --kill-after=20 "$left" \
+    # The subshell inherits set -e and pipefail: a failed run must still write its status line.
+    ( rc=0
+      PYTHONUNBUFFERED=1 timeout --signal=INT --kill-after=20 "$left" \
         "$python" -m fashionrec.cli train "$data" "${opts[@]}" --max-minutes "$budget" --out "$work/runs/$name" 2>&1 \
         | stdbuf -oL tr '\r' '\n' | grep --line-buffered -v '%|' | stdbuf -oL sed "s/^/[$name] /" \
-        | tee -a "$out/$name.log"
-      echo "[$name] exit status ${PIPESTATUS[0]} (124: stopped at the deadline)" | tee -a "$out/$name.log" ) &
+        | tee -a "$out/$name.log" || rc=$?
+      echo "[$name] exit status $rc (124: stopped at the deadline)" | tee -a "$out/$name.log" ) &
     pids+=($!)
 done
 wait "${pids[@]}" || true
