@@ -24,7 +24,11 @@ runs=()
 for first in "$files"/*.tgz.part-00; do
     [[ -e $first ]] || { echo "no *.tgz.part-00 in $files" >&2; exit 1; }
     name=$(basename "$first" .tgz.part-00)
-    rm -rf "runs/$name"
+    if [[ -e runs/$name ]]; then     # e.g. an earlier GPU run kept nowhere else: set it aside, never delete it
+        aside=runs/$name.before-$(date +%Y%m%d-%H%M%S)
+        mv "runs/$name" "$aside"
+        echo "runs/$name existed: moved to $aside"
+    fi
     cat "$files/$name".tgz.part-* | tar xzf - -C runs/
     runs+=("runs/$name")
 done
@@ -41,7 +45,8 @@ for name, m in rows:
     print(f"{name}: val {v.get('accuracy', 0):.4f} / {v.get('macro_f1', 0):.4f}, test {t.get('accuracy', 0):.4f}"
           f" / {t.get('macro_f1', 0):.4f} / top-5 {t.get('top5_accuracy', 0):.4f}; {secs / 60:.1f} min on {hw}")
 PY
-# The shipped recipe (the GPU runs with the CPU Lite0), then with fashion-cnn as well.
+# The returned runs with the CPU Lite0 (the shipped model's recipe when one run came back), then with
+# fashion-cnn as well.
 fashionrec ensemble "${runs[@]}" runs/members/lite0 --half --out runs/ensemble/gpu-lite0
 fashionrec ensemble "${runs[@]}" runs/members/lite0 runs/members/fashion-cnn --half \
     --out runs/ensemble/gpu-lite0-fashioncnn

@@ -5,11 +5,11 @@
 # curves, test report) as a tarball in 15 MB parts, each run's log, and the machine with its GPU load.
 # Prepare device/ here first with scripts/gpu-prepare.sh.
 #
-#   RUNS     "name:train options" entries separated by ";", run at once (default: the gpu profile's Lite0
+#   RUNS     one or two "name:train options" entries separated by ";", run at once (default: the gpu profile's Lite0
 #            with the weighted loss and with the balanced sampler, 7 DataLoader workers each on the
 #            16-core machine; Lite2 needs MODELS="efficientnet-lite0 efficientnet-lite2" at gpu-prepare.sh)
 #   MINUTES  training budget per run, validation included (default 7); cut to what DEADLINE leaves
-#   DEADLINE seconds after the start by which training stops, so the runs are packed in time (default 570)
+#   DEADLINE seconds after the start by which training stops, so the runs are packed in time (default 550)
 #   DATA     a catalogue folder instead of device/'s tarball
 #   OUT      where results go (the device tool sets it; default runs/gpu-out)
 #   PYTHON   the interpreter with torch (default python3)
@@ -27,6 +27,29 @@ out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/fashionrec-gpu.XXXXXX)
 common="--epochs 40 --patience 40 --workers 7"
 runs=${RUNS:-"gpu-lite0:--profile gpu $common;gpu-lite0-sampler:--profile gpu --balance sampler $common"}
+# Checked before anything is unpacked. The device tool returns at most 8 files: each run sends a log and its
+# checkpoint in one or two 15 MB parts (a Lite0 or Lite2 run: two), so two runs and machine.txt fill it.
+names=() run_opts=()
+IFS=';' read -ra entries <<< "${runs//$'\n'/;}"
+for entry in "${entries[@]}"; do
+    [[ -z ${entry//[[:space:]]/} ]] && continue
+    name=${entry%%:*}
+    name=${name#"${name%%[![:space:]]*}"}; name=${name%"${name##*[![:space:]]}"}   # trimmed
+    if [[ ! $name =~ ^[A-Za-z0-9._-]+$ || $entry != *:* ]]; then
+        echo "RUNS entry '$entry': write NAME:TRAIN OPTIONS, NAME in letters, digits, '.', '_' and '-'" >&2
+        exit 2
+    fi
+    for seen in "${names[@]}"; do
+        [[ $seen == "$name" ]] && { echo "RUNS names $name twice: give each run its own name" >&2; exit 2; }
+    done
+    names+=("$name")
+    run_opts+=("${entry#*:}")
+done
+if (( ${#names[@]} == 0 || ${#names[@]} > 2 )); then
+    echo "RUNS holds ${#names[@]} runs: give one or two (what more would send back does not fit the device" \
+         "tool's 8 files and 64 MiB)" >&2
+    exit 2
+fi
 
 if compgen -G "device/wheels/*.whl" >/dev/null; then
     "$python" -m pip install -q --no-index --no-deps --no-compile --target "$work/site" device/wheels/*.whl
@@ -37,6 +60,9 @@ fi
 [[ -d device/pretrained ]] && export FASHIONREC_PRETRAINED=$root/device/pretrained
 data=${DATA:-}
 if [[ -z $data ]]; then
+    [[ -e device/fashion-product-images-small.tar.gz ]] || {
+        echo "device/fashion-product-images-small.tar.gz is missing: run scripts/gpu-prepare.sh here and carry" \
+             "device/ (or set DATA)" >&2; exit 2; }
     tar xzf device/fashion-product-images-small.tar.gz -C "$work"
     data=$work/fashion-product-images-small
 fi
@@ -53,24 +79,30 @@ monitor=$!
 
 # From here a failure must not lose what was trained: each run's best checkpoint (written after every epoch)
 # is packed whatever ends the run, and a deadline inside the device call's 600 s leaves time to pack it.
-deadline=${DEADLINE:-570}       # seconds after this script started
+deadline=${DEADLINE:-550}       # seconds after this script started
 left=$(( deadline - SECONDS ))
 # About two minutes of a run are not training: catalogue check, decoding, the test and calibration.
 budget=$(awk -v m="${MINUTES:-7}" -v l="$left" 'BEGIN { b = (l - 120) / 60; if (b > m) b = m; printf "%.2f", b }')
-names=() pids=()
-IFS=';' read -ra entries <<< "$runs"
-for entry in "${entries[@]}"; do
-    name=${entry%%:*}
-    read -ra opts <<< "${entry#*:}"
-    names+=("$name")
-    # tqdm redraws with carriage returns; keep the per-epoch lines, unbuffered so a kill loses none.
-    # The subshell inherits set -e and pipefail: a failed run must still write its status line.
-    ( rc=0
-      PYTHONUNBUFFERED=1 timeout --signal=INT --kill-after=20 "$left" \
+if awk -v b="$budget" 'BEGIN { exit !(b < 0.5) }'; then
+    echo "only ${left}s left before the deadline (DEADLINE=$deadline): too little to train; nothing started" \
+        | tee -a "$out/machine.txt"
+    kill "$monitor" 2>/dev/null || true
+    exit 1
+fi
+pids=()
+for i in "${!names[@]}"; do
+    name=${names[$i]}
+    read -ra opts <<< "${run_opts[$i]}"
+    # tqdm redraws with carriage returns; keep the per-epoch lines, unbuffered so a kill loses none. The
+    # status is the trainer's own (timeout's 124 at the deadline), whatever the filters after it return.
+    ( set +e +o pipefail
+      PYTHONUNBUFFERED=1 timeout --signal=INT --kill-after=15 "$left" \
         "$python" -m fashionrec.cli train "$data" "${opts[@]}" --max-minutes "$budget" --out "$work/runs/$name" 2>&1 \
         | stdbuf -oL tr '\r' '\n' | grep --line-buffered -v '%|' | stdbuf -oL sed "s/^/[$name] /" \
-        | tee -a "$out/$name.log" || rc=$?
-      echo "[$name] exit status $rc (124: stopped at the deadline)" | tee -a "$out/$name.log" ) &
+        | tee -a "$out/$name.log"
+      rc=${PIPESTATUS[0]}
+      echo "[$name] exit status $rc$( (( rc == 124 )) && echo ': stopped at the deadline')" | tee -a "$out/$name.log"
+    ) &
     pids+=($!)
 done
 wait "${pids[@]}" || true
@@ -78,11 +110,11 @@ kill "$monitor" 2>/dev/null || true
 
 status=0
 for name in "${names[@]}"; do
-    grep -q "exit status 0 " "$out/$name.log" || status=1
+    grep -q "exit status 0$" "$out/$name.log" || status=1
     if [[ -e $work/runs/$name/weights/best.safetensors ]]; then
         # The optimizer state and the last epoch's weights stay behind: only the best checkpoint is used.
         tar czf - -C "$work/runs" --exclude state.pt --exclude 'last.*' "$name" \
-            | split -b 15m -d - "$out/$name.tgz.part-"
+            | split -b 15m -d - "$out/$name.tgz.part-" || status=1
     fi
 done
 ls -l "$out"

@@ -455,8 +455,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                                      (probs, test_labels), catalog.root)
     # The best checkpoint carries its own test metrics, so the file alone describes the model.
     # How long the whole run went on (the best epoch's own time is its train_seconds), for the model card.
-    with open(run / "results.csv", newline="") as f:
-        epochs_run = sum(1 for _ in csv.DictReader(f))
+    with open(run / "results.csv", newline="") as f:      # the last epoch's number: a resume may repeat a row
+        epochs_run = max(int(r["epoch"]) for r in csv.DictReader(f))
     save_checkpoint(best, space.classes, {**best_meta, "test": summary_metrics(metrics), "calibration": calibration,
                                           "params": sum(p.numel() for p in best.parameters()),
                                           "epochs_run": epochs_run, "run_seconds": round(elapsed, 1)},

