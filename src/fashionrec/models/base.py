@@ -142,14 +142,15 @@ def _efficientnet_lite(name: str, pretrained: bool) -> tuple[nn.Module, int]:
 
     net = EfficientNet.from_name(name)
     if pretrained:
-        state = torch.load(pretrained_file(name), map_location="cpu", weights_only=True)
+        path = pretrained_file(name)
+        state = torch.load(path, map_location="cpu", weights_only=True)
         # The ImageNet classifier (_fc) is never used (the heads replace it), so a file may leave it out.
         try:
             missing, unexpected = net.load_state_dict({k: v.float() for k, v in state.items()}, strict=False)
         except RuntimeError as e:       # same names, other shapes: another model's file
             missing, unexpected = [str(e).splitlines()[-1].strip()], []
         if unexpected or set(missing) - {"_fc.weight", "_fc.bias"}:
-            raise ModelError(f"{pretrained_file(name)} does not fit {name} (missing or misshapen: "
+            raise ModelError(f"{path} does not fit {name} (missing or misshapen: "
                              f"{sorted(missing)[:2]}; unexpected: {sorted(unexpected)[:2]}): give that model's "
                              "own ImageNet weights")
     return _LiteBackbone(net), net._conv_head.out_channels
