@@ -153,6 +153,12 @@ def test_search_image_and_classify(client, photo):
     assert r.status_code == 200, r.text
     body = r.json()
     assert set(body["predicted"]) == set(ATTRIBUTES) and 0 < len(body["results"]) <= 4
+    # The app's time and the recommender's share of it, which bench_service.py sets beside the client's.
+    spans = dict(part.split(";dur=") for part in r.headers["server-timing"].split(", "))
+    assert set(spans) == {"app", "rec"} and 0 < float(spans["rec"]) <= float(spans["app"])
+    missing = client.get("/api/items/0")     # errors carry it too; a request that reads no index has no "rec"
+    assert missing.status_code == 404 and missing.headers["server-timing"].startswith("app;dur=")
+    assert "rec;" not in client.get("/health").headers["server-timing"]
     pixel = io.BytesIO()
     Image.new("RGB", (1, 1), "white").save(pixel, "PNG")
     for path in ("/api/search/image", "/api/classify"):

@@ -710,6 +710,10 @@ def test_a_grown_ups_look_has_no_childrens_unisex_products(tmp_path):
     r.items.loc[others, "gender"] = "Boys"
     r._reindex()
     assert kids not in [x.id for x in r.complete_the_look(top, k=8)]
+    # Every word for children that the search knows counts here too (a "Children's Red Cap" was let in).
+    r.items.loc[r.items["id"] == kids, "productDisplayName"] = "Children's Unisex Tiny Sandals"
+    r._reindex()
+    assert kids not in [x.id for x in r.complete_the_look(top, k=8)]
     r.items.loc[r.items["id"] == kids, "productDisplayName"] = "Unisex Tiny Sandals"
     r._reindex()
     assert kids in [x.id for x in r.complete_the_look(top, k=8)]

@@ -204,6 +204,9 @@ GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Me
                 "boys": ("Boys",), "boy": ("Boys",), "girls": ("Girls",), "girl": ("Girls",),
                 "unisex": ("Unisex",), "kids": ("Boys", "Girls"), "kid": ("Boys", "Girls"),
                 "children": ("Boys", "Girls"), "child": ("Boys", "Girls")}
+# A product name with one of the words for children ("Kids", "Boy's", "Children's"), from the table above.
+_CHILDREN_WORDS = sorted(w for w, genders in GENDER_WORDS.items() if set(genders) <= {"Boys", "Girls"})
+CHILDREN_NAME = re.compile(rf"\b(?:{'|'.join(_CHILDREN_WORDS)})\b", re.IGNORECASE)
 
 
 def colour_compatibility(a: str | None, b: str | None) -> tuple[float, str]:
@@ -1431,11 +1434,11 @@ class Recommender:
         else:
             who = np.ones(len(it), bool)
         if gender in ("Men", "Women", "Unisex"):
-            # The catalogue files some children's products as Unisex (212 of 1,925, "Kids" in the name):
-            # not for a grown-up's look (kids' sandals with a sari).
+            # The catalogue files some children's products as Unisex (214 of 1,925, "Kids" or "Children's" in
+            # the name): not for a grown-up's look (kids' sandals with a sari).
             if self._kids_unisex is None:
                 self._kids_unisex = (it["gender"].eq("Unisex") & it["productDisplayName"].astype(str).str.contains(
-                    r"\b(?:kids?|boys?|girls?)\b", case=False, regex=True)).to_numpy()
+                    CHILDREN_NAME, regex=True)).to_numpy()
             who = who & ~self._kids_unisex
         same_usage = (it["usage"] == usage).to_numpy() if usage else np.zeros(len(it), bool)
         # Slot popularity: share of this gender+usage's items in each slot's subCategory.

@@ -23,6 +23,7 @@ from fashionrec.api.deps import PayloadTooLarge, Service
 from fashionrec.api.routes import ALL_ROUTERS
 from fashionrec.api.routes.pages import WEB, templates
 from fashionrec.api.settings import Settings
+from fashionrec.api.timing import ServerTiming
 from fashionrec.errors import BadInputError, FashionrecError, NotFoundError
 
 log = logging.getLogger(__name__)
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     app.state.settings = settings
 
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + 65536, message=settings.upload_too_large)
+    app.add_middleware(ServerTiming)     # added last, so outermost (Server-Timing: api/timing.py)
 
     # Domain errors carry messages written for the user; only their status differs.
     for exc_type, status in ((NotFoundError, 404), (BadInputError, 422), (PayloadTooLarge, 413),

@@ -12,6 +12,7 @@ from fastapi import Depends, Header, HTTPException, Query, Request, UploadFile
 from PIL import Image
 
 from fashionrec.api.settings import Settings
+from fashionrec.api.timing import timed
 from fashionrec.catalog import check_photo_size, open_rgb
 from fashionrec.errors import BadInputError
 
@@ -71,6 +72,12 @@ class Service:
         self.settings = settings
         self.lock = RWLock()
         self.refresh_values()
+
+    @contextmanager
+    def reading(self):
+        """Read access to the recommender, timed as ``rec`` in the response's ``Server-Timing``."""
+        with self.lock.read(), timed("rec"):
+            yield
 
     def refresh_values(self) -> None:
         self.filter_values = self.rec.filter_values()

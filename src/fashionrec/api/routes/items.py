@@ -36,12 +36,12 @@ def browse_items(
         wanted = [part.strip() for part in ids.split(",") if part.strip()]
         if not wanted or len(wanted) > MAX_LIKED or not all(w.lstrip("-").isdigit() for w in wanted):
             raise BadInputError(f"ids must be 1 to {MAX_LIKED} product ids separated by commas, e.g. 15970,39386")
-        with service.lock.read():
+        with service.reading():
             unknown = [int(w) for w in wanted if int(w) not in service.rec.items.index] if skip_unknown else []
             # Without skip_unknown, an unknown id is a 404 that names it.
             found = [to_item(service.rec.item(int(w)), int(w)) for w in wanted if int(w) not in unknown]
         return ItemPage(total=len(found), offset=0, limit=len(found), items=found, unknown=unknown)
-    with service.lock.read():
+    with service.reading():
         total, page = service.rec.browse(filters or None, q or None, offset=offset, limit=limit)
     return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d) for d in page])
 
@@ -49,7 +49,7 @@ def browse_items(
 @router.get("/{item_id}", response_model=Item, responses=ERRORS)
 def get_item(item_id: int, service: ServiceDep) -> Item:
     """Metadata and the model's predicted attributes of one item."""
-    with service.lock.read():
+    with service.reading():
         return to_item(service.rec.item(item_id), item_id)
 
 
@@ -62,7 +62,7 @@ def similar_items(
     diversity: Annotated[float, Query(ge=0.0, le=1.0, description="0: closest; 1: most varied.")] = 0.0,
 ) -> RecList:
     """Items that look like this one, optionally filtered."""
-    with service.lock.read():
+    with service.reading():
         recs = service.rec.similar(item_id, k=k, filters=filters or None, diversity=diversity)
     return RecList(results=[to_rec(r) for r in recs])
 
@@ -70,7 +70,7 @@ def similar_items(
 @router.get("/{item_id}/outfit", response_model=RecList, responses=ERRORS)
 def complete_the_look(item_id: int, service: ServiceDep, k: K = 4) -> RecList:
     """Items from other categories that go with this one."""
-    with service.lock.read():
+    with service.reading():
         recs = service.rec.complete_the_look(item_id, k=k)
     return RecList(results=[to_rec(r) for r in recs])
 

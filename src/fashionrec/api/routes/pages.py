@@ -65,7 +65,7 @@ def catalogue_page(
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
         return service.rec.browse(chosen or None, words, limit=0)[0]
 
-    with service.lock.read():
+    with service.reading():
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
         # Said only where it is true: a link can't put "no product matches X" in the page's mouth.
         corrected = corrected.strip()
@@ -152,7 +152,7 @@ def catalogue_page(
 
 @router.get("/item/{item_id}", response_class=HTMLResponse)
 def item_page(request: Request, item_id: int, service: ServiceDep):
-    with service.lock.read():
+    with service.reading():
         raw = service.rec.item(item_id)     # an unknown id: the app's 404 (a page for browsers)
         similar = [to_rec(r) for r in service.rec.similar(item_id, k=12)]
         outfit = [to_rec(r) for r in service.rec.complete_the_look(item_id, k=4)]

@@ -13,6 +13,6 @@ router = APIRouter(prefix="/api/recommend", tags=["recommend"])
 @router.post("/profile", response_model=RecList, responses={404: {"model": Error}, 422: {"model": Error}})
 def recommend_for_profile(body: ProfileRequest, service: ServiceDep) -> RecList:
     """Items like the ones a shopper liked (the liked items themselves are left out)."""
-    with service.lock.read():
+    with service.reading():
         recs = service.rec.for_profile(body.liked, k=body.k)
     return RecList(results=[to_rec(r) for r in recs])

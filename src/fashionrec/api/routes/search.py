@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Query, UploadFile
 
 from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, read_image
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
+from fashionrec.api.timing import timed
 from fashionrec.errors import BadInputError
 from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
 
@@ -21,7 +22,7 @@ def search_by_image(file: Upload, service: ServiceDep, settings: SettingsDep, fi
                     k: K = 10) -> ImageSearch:
     """Predicted attributes of an uploaded photo and the catalogue items that look most like it."""
     im = read_image(file, settings)
-    with service.lock.read():
+    with service.reading():
         predicted, recs = service.rec.similar_to_image(im, k=k, filters=filters or None)
     return ImageSearch(predicted=to_predictions(predicted), results=[to_rec(r) for r in recs])
 
@@ -40,7 +41,7 @@ def search_by_text(
     """Items matching a text query."""
     if not q.strip():
         raise BadInputError("q is blank; search for words such as 'blue jeans'")
-    with service.lock.read():
+    with service.reading():
         recs = service.rec.search_text(q.strip(), k=k, filters=filters or None, min_similarity=min_similarity)
     return RecList(results=[to_rec(r) for r in recs])
 
@@ -51,5 +52,6 @@ def classify(file: Upload, service: ServiceDep, settings: SettingsDep) -> Classi
     im = read_image(file, settings)
     tagger = service.rec.tagger
     top = max(len(c) for c in tagger.classes.values())
-    predicted = tagger.predict([im], top=top)[0]
+    with timed("rec"):
+        predicted = tagger.predict([im], top=top)[0]
     return Classification(predicted=to_predictions(predicted))
