@@ -1,5 +1,8 @@
 """``Server-Timing`` on every response: the app's whole time, and the recommender's share of it.
 
+Every response but an unexpected 500: Starlette answers that from its outermost error handler, outside
+this middleware (the error itself is logged by the app).
+
 A client that sees more than ``app`` waits on the network, the HTTP server or its own CPU; ``app`` minus
 ``rec`` is the app's own overhead (reading the upload, validation, serialising the results). The load test
 (``benchmarks/bench_service.py``) prints the three side by side: on one machine it shares the server's
