@@ -465,6 +465,34 @@ def test_browse_matches_whole_words_in_any_order(rec):
     assert names("%")[0] == names("★")[0] == names("for the")[0] == 0  # nothing to match is not everything
 
 
+def test_browse_lists_the_named_type_before_name_matches(tmp_path):
+    # Oakley's "Fast Jacket" is a pair of sunglasses: a "jacket" search has it (its name has the word), but
+    # after every product whose type is Jackets, wherever the catalogue's order puts it.
+    r, _ = _scratch(tmp_path)
+    image = Image.open(r.image_path(_some_id(r, articleType="Sunglasses")))
+    odd = r.add_product(image, {"productDisplayName": "Oakley Men Black Fast Jacket Sunglasses", "gender": "Men",
+                                "articleType": "Sunglasses", "baseColour": "Black", "season": "Winter"})
+    # A jacket added after it, so that the catalogue's own order would list the sunglasses before it.
+    jacket = _some_id(r, articleType="Jackets")
+    later = r.add_product(Image.open(r.image_path(jacket)).transpose(Image.FLIP_LEFT_RIGHT),
+                          {**{k: r.item(jacket)[k] for k in ("gender", "articleType", "baseColour")},
+                           "productDisplayName": "Men Winter Jacket", "season": "Winter"})
+    for q in ("jacket", "winter jacket", "men jacket"):
+        total, page = r.browse(q=q, limit=10_000)
+        types = [p["articleType"] for p in page]
+        assert odd in [p["id"] for p in page] and "Jackets" in types, q
+        assert types[-1] == "Sunglasses" and set(types[:-1]) == {"Jackets"}, (q, types)
+    # Paging keeps the order: the last page ends with the sunglasses, the first starts with a jacket.
+    total = r.browse(q="jacket", limit=0)[0]
+    assert r.browse(q="jacket", offset=total - 1, limit=1)[1][0]["id"] == odd
+    assert r.browse(q="jacket", limit=1)[1][0]["articleType"] == "Jackets"
+    # Then by the other attributes named: the Winter jackets before the rest.
+    winter = [p["season"] == "Winter" for p in r.browse(q="winter jacket", limit=10_000)[1][:-1]]
+    assert winter == sorted(winter, reverse=True) and later in {p["id"] for p in page}
+    # Without a type word nothing moves: the catalogue's order.
+    assert [p["id"] for p in r.browse(q="oakley", limit=10_000)[1]][-1] == odd
+
+
 def test_search_words_fold_case_accents_and_plurals():
     from fashionrec.recommend import search_words
 

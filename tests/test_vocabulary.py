@@ -36,6 +36,9 @@ def test_everyday_words_and_parts_of_names_mean_the_catalogues_types():
     assert words.types("coat") == ["Jackets", "Rain Jacket"]       # Blazers: not in this catalogue
     assert words.types("rucksack") == ["Backpacks", "Rucksacks"]  # a synonym adds to a type's name
     assert words.types("gown") == [] and words.types("pizza") == []  # no Dresses here; no such word
+    # Words no name has: "parka" is a jacket, "windcheater" a jacket or rain jacket, in either number.
+    assert words.types("parkas") == words.types("parka") == ["Jackets"]
+    assert words.types("windcheaters") == ["Jackets", "Rain Jacket"]
 
 
 def test_product_names_veto_a_meaning_they_contradict():

@@ -946,7 +946,9 @@ class Recommender:
         its plural, in any order and any case: "men" finds Men's items but not Women's, "jeans" finds Jeans
         but not "Jeanie" flats, "car" not "Carlton", "shoes black" finds
         "Black ... Shoes". Hyphens are ignored ("t-shirt" = "tshirt"), a plural's "s" is optional, and
-        words like "for" are skipped (see :func:`search_words`).
+        words like "for" are skipped (see :func:`search_words`). Products that have the type, colour,
+        wearer, usage or season the words name as that attribute come first (see :meth:`_attribute_rank`),
+        then the catalogue's order.
         """
         if offset < 0 or limit < 0:
             raise BadInputError("offset and limit must be >= 0")
@@ -957,7 +959,20 @@ class Recommender:
             return 0, []        # only punctuation or stop words: nothing to match, not everything
         mask &= self._word_mask(words)
         rows = np.flatnonzero(mask)
+        if limit and len(rows) > 1 and words:
+            rows = rows[np.argsort(-self._attribute_rank(str(q), rows), kind="stable")]
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
+
+    def _attribute_rank(self, query: str, rows: np.ndarray) -> np.ndarray:
+        """Per row, which attributes named in ``query`` it has as attributes rather than as name words, as
+        bits: type 16, colour 8, gender 4, usage 2, season 1; so "winter jacket" lists the Jackets before
+        Oakley's "Fast Jacket" sunglasses, which have both words but not as their type."""
+        parsed = self.parse_query(query)
+        rank = np.zeros(len(rows), np.int64)
+        for bit, key in enumerate(("season", "usage", "gender", "baseColour", "articleType")):
+            if key in parsed and key in self.items:
+                rank |= self.items[key].iloc[rows].isin(parsed[key]).to_numpy().astype(np.int64) << bit
+        return rank
 
     def facets(self, filters: dict | None = None, q: str | None = None,
                within: np.ndarray | None = None) -> dict[str, dict[str, int]]:

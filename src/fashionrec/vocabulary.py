@@ -75,6 +75,23 @@ SYNONYMS: dict[str, list[str]] = {
     "nightwear": ["Loungewear and Nightwear"],
     "sleepwear": ["Loungewear and Nightwear"],
     "loungewear": ["Loungewear and Nightwear"],
+    # Words no product name has (or an irregular plural), which MiniLM alone matched to other types:
+    # "tuxedo" to flip flops, "parka" to deodorants, "lehenga" to dupattas, "miniskirt" to night suits.
+    "scarf": ["Scarves"],
+    "shawl": ["Stoles", "Scarves"],
+    "lehenga": ["Lehenga Choli"],
+    "choli": ["Lehenga Choli"],
+    "parka": ["Jackets"],
+    "anorak": ["Jackets", "Rain Jacket"],
+    "windcheater": ["Jackets", "Rain Jacket"],
+    "raincoat": ["Rain Jacket"],
+    "tuxedo": ["Blazers"],
+    "miniskirt": ["Skirts"],
+    "suitcase": ["Trolley Bag"],
+    "luggage": ["Trolley Bag", "Duffel Bag"],
+    "hairband": ["Headband", "Hair Accessory"],
+    "panties": ["Briefs"],
+    "knickers": ["Briefs"],
 }
 
 
