@@ -215,7 +215,7 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
     import html
     import re
 
-    from fashionrec.recommend import search_words
+    from fashionrec.word_search import search_words
 
     name = next(n for n in fixture_catalog.usable["productDisplayName"].dropna() if len(search_words(n)) >= 4)
     page = client.get("/", params={"q": name}).text
@@ -555,11 +555,11 @@ def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch)
 
 def test_startup_opens_the_taggers_onnx_session(client):
     """The first photo request must not pay for the export: start-up warms the model up."""
-    from fashionrec import recommend
+    from fashionrec import text_encoder
 
     tagger = client.app.state.service.rec.tagger
     assert "_onnx_session" in tagger.__dict__ and tagger.onnx is not None
-    assert any(encoder is not None for encoder in recommend._TEXT_ONNX.values())     # and the text encoder's
+    assert any(encoder is not None for encoder in text_encoder._TEXT_ONNX.values())   # and the text encoder's
 
 
 def test_a_waiting_writer_goes_before_new_readers():

@@ -213,16 +213,16 @@ TEXTS = ["red cotton t-shirt for men", "", "Žluté šaty", "black formal shoes 
 
 
 def test_text_encoder_on_onnx_runtime_gives_sentence_transformers_embeddings(monkeypatch):
-    from fashionrec import recommend
+    from fashionrec import text_encoder
 
-    model = recommend.load_text_model()
+    model = text_encoder.load_text_model()
     expected = np.asarray(model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True), np.float32)
-    fast = recommend.encode_text(TEXTS)                     # the texts are not sorted by length: order kept
-    assert recommend._text_onnx(model) is not None and fast.shape == (len(TEXTS), 384)
+    fast = text_encoder.encode_text(TEXTS)                     # the texts are not sorted by length: order kept
+    assert text_encoder._text_onnx(model) is not None and fast.shape == (len(TEXTS), 384)
     np.testing.assert_allclose(fast, expected, atol=1e-5)   # the 120-word text is truncated like sentence-transformers
     monkeypatch.setenv("FASHIONREC_RUNTIME", "torch")
-    assert recommend._text_onnx(model) is None
-    np.testing.assert_allclose(recommend.encode_text(TEXTS), expected, atol=1e-6)
+    assert text_encoder._text_onnx(model) is None
+    np.testing.assert_allclose(text_encoder.encode_text(TEXTS), expected, atol=1e-6)
 
 
 def test_a_text_model_the_graph_does_not_cover_stays_on_pytorch():
@@ -241,14 +241,14 @@ def test_a_text_model_the_graph_does_not_cover_stays_on_pytorch():
 
 def test_only_a_few_texts_at_a_time_go_through_onnx_runtime(monkeypatch):
     """Queries are faster on ONNX Runtime, batches of product texts on sentence-transformers (measured)."""
-    from fashionrec import recommend
+    from fashionrec import text_encoder
 
     class Refuses:
         def encode(self, texts, **kw):
             raise AssertionError(f"{len(texts)} texts went through ONNX Runtime")
 
-    monkeypatch.setattr(recommend, "_text_onnx", lambda model: Refuses())
-    texts = [f"product {i}" for i in range(recommend.ONNX_TEXT_MAX + 1)]
-    assert recommend.encode_text(texts).shape == (len(texts), 384)
+    monkeypatch.setattr(text_encoder, "_text_onnx", lambda model: Refuses())
+    texts = [f"product {i}" for i in range(text_encoder.ONNX_TEXT_MAX + 1)]
+    assert text_encoder.encode_text(texts).shape == (len(texts), 384)
     with pytest.raises(AssertionError, match="2 texts"):
-        recommend.encode_text(texts[:2])
+        text_encoder.encode_text(texts[:2])

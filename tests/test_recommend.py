@@ -25,13 +25,12 @@ from fashionrec.artifacts import ABANDONED_AFTER_S, _host
 from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
+from fashionrec.looks import COMPLEMENTS, colour_compatibility
 from fashionrec.recommend import (
-    COMPLEMENTS,
     NEIGHBOUR_VOTE,
     RELEVANT_TEXT_SIMILARITY,
     Rec,
     Recommender,
-    colour_compatibility,
 )
 from fashionrec.tagger import Tagger, save_checkpoint
 
@@ -494,7 +493,7 @@ def test_browse_lists_the_named_type_before_name_matches(tmp_path):
 
 
 def test_search_words_fold_case_accents_and_plurals():
-    from fashionrec.recommend import search_words
+    from fashionrec.word_search import search_words
 
     assert search_words("Café CHEMISES, a T-Shirt for him") == ["cafe", "chemise", "tshirt", "him"]
     assert search_words("Café", stem=False) == ["cafe"]

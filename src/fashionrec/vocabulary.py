@@ -94,6 +94,17 @@ SYNONYMS: dict[str, list[str]] = {
     "knickers": ["Briefs"],
 }
 
+# A shopper's words for a wearer -> the catalogue's genders.
+GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Men",), "gents": ("Men",),
+                "him": ("Men",), "women": ("Women",), "woman": ("Women",), "womens": ("Women",),
+                "ladies": ("Women",), "lady": ("Women",), "female": ("Women",), "her": ("Women",),
+                "boys": ("Boys",), "boy": ("Boys",), "girls": ("Girls",), "girl": ("Girls",),
+                "unisex": ("Unisex",), "kids": ("Boys", "Girls"), "kid": ("Boys", "Girls"),
+                "children": ("Boys", "Girls"), "child": ("Boys", "Girls")}
+# A product name with one of the words for children ("Kids", "Boy's", "Children's"), from the table above.
+_CHILDREN_WORDS = sorted(w for w, genders in GENDER_WORDS.items() if set(genders) <= {"Boys", "Girls"})
+CHILDREN_NAME = re.compile(rf"\b(?:{'|'.join(_CHILDREN_WORDS)})\b", re.IGNORECASE)
+
 
 def norm(text: str) -> str:
     """"T-Shirt" -> "tshirt", "Body Mist" -> "bodymist": the key every word and phrase is looked up by."""
@@ -113,6 +124,17 @@ def forms(key: str) -> set[str]:
     elif key.endswith("y"):
         out.add(key[:-1] + "ies")
     return {f for f in out if f}
+
+
+def singular(word: str) -> str:
+    """A query word's one singular spelling, for matching product words by regular expression: "dresses"
+    and "dress" -> "dress", "watches" -> "watch", "jeans" -> "jean", "shoes" -> "shoe" (:func:`forms` goes the
+    other way, every spelling a table key answers to)."""
+    if word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 class TypeWords:

@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        from fashionrec.recommend import encode_text
+        from fashionrec.text_encoder import encode_text
 
         rec = recommender
         if rec is None:

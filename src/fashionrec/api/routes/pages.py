@@ -16,7 +16,8 @@ from fashionrec.api.reports import SERVABLE, eda_dir, find_model_report, markdow
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
-from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY, search_words
+from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
+from fashionrec.word_search import search_words
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 templates = Jinja2Templates(directory=WEB / "templates")

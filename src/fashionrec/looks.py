@@ -1,0 +1,103 @@
+"""Complete the look: which categories make an outfit with an item, and which colours go together.
+
+The rules :meth:`fashionrec.recommend.Recommender.complete_the_look` applies:
+
+1. **Slots.** :data:`COMPLEMENTS` maps an item's subCategory to complementary subCategories in priority
+   order (Topwear -> Bottomwear, Shoes, Watches, Belts, Bags, Eyewear; Dress -> Shoes, Bags, Jewellery, ...;
+   shoes -> Topwear, Bottomwear, ...; accessories -> Topwear, Bottomwear, Shoes). Personal care completes
+   a routine instead (Fragrance -> Skin Care, Skin, Bath and Body, Hair, Lips; Lips -> Eyes, Makeup,
+   Nails, Fragrance; ...). Unlisted subCategories get Topwear, Bottomwear, Shoes, Watches. Home and Free
+   Items (cushion covers, vouchers) get no look. One item per slot; slots without a candidate are skipped.
+   An item's subCategory here is the one its articleType is mostly filed under, for the item and for
+   the candidates: the catalogue misfiles a few (a T-shirt under Belts, belts under Topwear), and a
+   misfiled product neither fills a slot it does not belong to nor gets another category's look.
+   Swimwear and tracksuits (filed under Bottomwear) make their own looks (:data:`OWN_LOOKS`: flip flops
+   and sunglasses; shoes, a watch, a bag, sunglasses) and fill no other look's slot: no swimming cap as
+   the trousers for a T-shirt, no T-shirt and belt for a whole tracksuit. A dress's or a sari's bag is a
+   handbag or a clutch (:data:`SLOT_TYPES`), never a laptop bag; heels and flats get no socks
+   (:data:`TYPE_SLOTS`); a sari's shoes come before sandals (women's ethnic heels and flats, where
+   sandals were mostly sporty). Sports equipment (a football), like Home and Free Items, gets no look.
+2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
+   its first slot, then that slot's gender, so one look never mixes men's and women's items);
+   the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage
+   that does not clash (:data:`CLASHING_USAGE`: no sports sandals with a sari, whatever their usage
+   label, no formal shoes with a jersey); except belts (:data:`SAME_USAGE_SLOTS`): no belt of the
+   outfit's usage, no belt slot (a formal belt with a sports jersey or a casual one with a kurta is no
+   look).
+3. **Colour.** :func:`colour_compatibility` in [0, 1]: a listed harmonious pair (:data:`COLOUR_PAIRS`,
+   e.g. Blue + White, Navy Blue + Beige, Black + Red) 1.0; a neutral (:data:`NEUTRALS`: black, white, grey,
+   navy, beige, brown, denim-like blues...) with anything 0.8; the same non-neutral colour 0.5
+   (monochrome); anything else 0.2. Personal care has no colour term (a deodorant's colour says nothing
+   about the lotion to go with it).
+4. **Score** of a candidate = 0.5 colour + 0.2 usage match + 0.1 season match + 0.1 slot popularity
+   + 0.1 typicality. *Slot popularity* is data-driven: the share of the catalogue's items for this
+   gender and usage that are in the slot's subCategory (how often shoppers of this kind find such items),
+   scaled to [0, 1] over the slots. *Typicality* is the cosine of the candidate's image embedding to the
+   mean embedding of its slot (clean, representative product photos first).
+"""
+
+from __future__ import annotations
+
+COMPLEMENTS: dict[str, list[str]] = {
+    "Topwear": ["Bottomwear", "Shoes", "Watches", "Belts", "Bags", "Eyewear"],
+    "Bottomwear": ["Topwear", "Shoes", "Belts", "Watches", "Bags", "Eyewear"],
+    "Dress": ["Shoes", "Bags", "Jewellery", "Watches", "Eyewear", "Sandal"],
+    "Saree": ["Jewellery", "Shoes", "Bags", "Watches", "Sandal"],
+    "Apparel Set": ["Shoes", "Bags", "Watches", "Eyewear"],
+    "Innerwear": ["Loungewear and Nightwear", "Socks"],
+    "Loungewear and Nightwear": ["Innerwear", "Flip Flops"],
+    "Shoes": ["Topwear", "Bottomwear", "Socks", "Watches", "Bags"],
+    "Sandal": ["Topwear", "Bottomwear", "Bags", "Eyewear"],
+    "Flip Flops": ["Topwear", "Bottomwear", "Bags", "Eyewear"],
+    "Socks": ["Shoes", "Bottomwear", "Topwear"],
+    "Watches": ["Topwear", "Bottomwear", "Shoes", "Belts"],
+    "Belts": ["Bottomwear", "Topwear", "Shoes", "Watches"],
+    "Ties": ["Topwear", "Bottomwear", "Shoes", "Cufflinks"],
+    "Cufflinks": ["Topwear", "Ties", "Bottomwear", "Shoes"],
+    # Personal care completes a routine, not an outfit: a deodorant with a T-shirt and jeans reads as noise.
+    "Fragrance": ["Skin Care", "Skin", "Bath and Body", "Lips"],
+    "Perfumes": ["Skin Care", "Skin", "Bath and Body", "Lips"],
+    "Lips": ["Eyes", "Makeup", "Nails", "Fragrance"],
+    "Eyes": ["Lips", "Makeup", "Nails", "Fragrance"],
+    "Makeup": ["Lips", "Eyes", "Nails", "Fragrance"],
+    "Nails": ["Lips", "Makeup", "Eyes", "Fragrance"],
+    "Beauty Accessories": ["Makeup", "Lips", "Eyes", "Nails"],
+    "Skin Care": ["Skin", "Bath and Body", "Fragrance", "Lips"],
+    "Skin": ["Skin Care", "Bath and Body", "Fragrance", "Lips"],
+    "Bath and Body": ["Skin Care", "Skin", "Fragrance"],
+    "Hair": ["Skin Care", "Bath and Body", "Fragrance"],
+}
+ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
+# articleTypes whose looks differ from their subCategory's: no socks with heels or flats
+TYPE_SLOTS = {t: ["Topwear", "Bottomwear", "Bags", "Jewellery", "Watches"] for t in ("Heels", "Flats")}
+# articleTypes worn on their own: their own slots, and never in another look
+OWN_LOOKS = {"Swimwear": ["Flip Flops", "Eyewear"], "Tracksuits": ["Shoes", "Watches", "Bags", "Eyewear"]}
+SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"Handbags", "Clutches"}}
+CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
+NO_LOOK = {"Home", "Free Items", "Sports Equipment"}   # categories (master or sub) that complete no outfit
+SAME_USAGE_SLOTS = {"Belts"}            # slots left out rather than filled from another usage
+
+NEUTRALS = {"Black", "White", "Grey", "Grey Melange", "Charcoal", "Navy Blue", "Beige", "Cream", "Off White",
+            "Khaki", "Brown", "Coffee Brown", "Tan", "Taupe", "Nude", "Skin", "Silver", "Steel", "Blue",
+            "Gunmetal", "Metallic"}
+# Harmonious pairs beyond "neutral goes with everything" (unordered).
+COLOUR_PAIRS = {frozenset(p) for p in [
+    ("Blue", "White"), ("Navy Blue", "White"), ("Navy Blue", "Beige"), ("Navy Blue", "Red"), ("Black", "Red"),
+    ("Black", "White"), ("Blue", "Brown"), ("Blue", "Tan"), ("Olive", "Beige"), ("Olive", "White"),
+    ("Pink", "Grey"), ("Pink", "Navy Blue"), ("Maroon", "Beige"), ("Green", "Beige"), ("Yellow", "Navy Blue"),
+    ("Mustard", "Navy Blue"), ("Purple", "Grey"), ("Teal", "Beige"), ("Red", "White"), ("Orange", "Navy Blue"),
+    ("Khaki", "White"), ("Grey", "Black"), ("Brown", "Beige"), ("Peach", "White"), ("Lavender", "White"),
+]}
+
+
+def colour_compatibility(a: str | None, b: str | None) -> tuple[float, str]:
+    """(score in [0, 1], reason) for wearing colours ``a`` and ``b`` together; see the rules above."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return 0.5, "colour unknown"
+    if frozenset((a, b)) in COLOUR_PAIRS and a != b:
+        return 1.0, f"{b} goes with {a}"
+    if a in NEUTRALS or b in NEUTRALS:
+        return 0.8, f"{b} goes with {a}" if a != b else f"{b} with {a}"
+    if a == b:
+        return 0.5, f"{b} on {a} (monochrome)"
+    return 0.2, f"{b} with {a}"

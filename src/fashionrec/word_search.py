@@ -1,0 +1,220 @@
+"""The catalogue search box: which products have every word of a query, and spellings to suggest.
+
+A product's searchable text is its name, type, colour, gender, usage and season, case- and accent-free,
+hyphens dropped. A query word matches a whole word of it or its plural ("jean" finds "jeans"; "car" not
+"Carlton"); a word of :data:`PREFIX_MIN` letters or more also the start of a longer one ("analog" finds
+"Analogue"). Everyday words for a type or a wearer ("tee", "bag", "ladies", "kids"; see
+:mod:`fashionrec.vocabulary`) match the products of that type or gender, checked against the columns
+rather than written into every product's text.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+import threading
+import unicodedata
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import process as rf_process
+from rapidfuzz.distance import OSA, Levenshtein
+
+from fashionrec.text_encoder import TEXT_FIELDS
+from fashionrec.vocabulary import GENDER_WORDS, TypeWords, forms, singular
+
+# Query words a product's text never needs to contain: "jeans for women" means jeans and women.
+STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
+                        "i", "wear"])    # "ethnic wear for women" means ethnic and women
+PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
+WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
+AUTOCORRECT_MIN_PRODUCTS = 20   # a spelling fewer products use (or 2% of a small catalogue's) is only suggested
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-free text: "Café" -> "cafe" (Latin accents only; other scripts keep their marks)."""
+    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def search_words(text: str, stem: bool = True) -> list[str]:
+    """Lower-case words with hyphens and apostrophes dropped ("T-Shirt" -> "tshirt"); with ``stem`` (a
+    query), plurals become singular ("shirts" also finds "Shirt", see :func:`~fashionrec.vocabulary.singular`),
+    a lone letter joins the next word ("t shirt" -> "tshirt") and words such as "for" and "with" are dropped
+    ("jeans for women")."""
+    words = re.findall(r"\w+", re.sub(r"[-'’]", "", _fold(text)))
+    if not stem:
+        return words
+    return [singular(w) for w in _join_letters(words) if w not in STOP_WORDS]
+
+
+def _join_letters(words: list[str]) -> list[str]:
+    """A lone letter joins the next word: "t shirt" -> "tshirt", "u s polo" (U.S. Polo) -> "us polo"."""
+    joined: list[str] = []
+    for w in words:
+        if joined and len(joined[-1]) == 1 and joined[-1].isalpha() and joined[-1] not in STOP_WORDS:
+            joined[-1] += w
+        else:
+            joined.append(w)
+    return joined
+
+
+class WordSearch:
+    """Word search over one version of a catalogue's items (build a new one when the items change).
+
+    Example:
+        >>> words = WordSearch(items, TypeWords(items))                        # doctest: +SKIP
+        >>> items[words.mask(search_words("blue jeans"))]["articleType"].unique()  # doctest: +SKIP
+        array(['Jeans'], dtype=object)
+    """
+
+    def __init__(self, items: pd.DataFrame, types: TypeWords):
+        self.items = items
+        self._types = types
+        self.searchable = self._build_searchable()      # (n,) " word word ... " per row
+        self.aliases = self._build_aliases()
+        self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self._masks_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._spellings: tuple[collections.Counter, list[str]] | None = None
+
+    def mask(self, words: list[str]) -> np.ndarray:
+        """(n,) bool, read-only: the rows where every word (of :func:`search_words`) is a word of the
+        searchable text or its plural, in any order.
+
+        Kept for the last few searches: a catalogue page asks twice (the items and the filter counts), and
+        paging through results asks again; each costs 8-25 ms of regular expressions over 40k names.
+        """
+        key = tuple(words)
+        mask = self._masks.get(key)
+        if mask is None:
+            known = self.catalogue_words() if len(words) > 1 else {}
+            mask = np.ones(len(self.items), bool)
+            i = 0
+            while i < len(words):
+                found = self._one_word(words[i])
+                joined = words[i] + words[i + 1] if i + 1 < len(words) else ""
+                if joined and (joined in known or joined + "s" in known):
+                    # Two words the catalogue writes as one: "ray ban" also finds "Ray-Ban", "tee shirt"
+                    # every T-shirt ("teeshirt" is one of its type's words).
+                    found = (found & self._one_word(words[i + 1])) | self._one_word(joined)
+                    i += 1
+                mask &= found
+                i += 1
+            mask.flags.writeable = False
+            with self._masks_lock:     # readers run in parallel threads in the server
+                while len(self._masks) >= WORD_MASKS_KEPT:
+                    self._masks.pop(next(iter(self._masks)))
+                self._masks[key] = mask
+        return mask
+
+    def _one_word(self, word: str) -> np.ndarray:
+        """Rows whose searchable text has ``word`` (a query word, singular) or its plural."""
+        # The query's words are singular (search_words): "jean" finds "jeans", "dress" "dresses",
+        # "watch" "watches"; anything longer is another word ("blu" is not "blues").
+        plural = "(?:es)?" if word.endswith(("ss", "ch", "sh", "x")) else "s?"
+        # A long word may also start a longer one ("analog" finds "Analogue", "sweatsh" finds
+        # "Sweatshirts"); a short one may not ("black" is not the brand "Blackberrys").
+        end = "" if len(word) >= PREFIX_MIN else plural + "(?= |$)"
+        pattern = r"(?:^| )" + re.escape(word) + end
+        found = self.searchable.str.contains(pattern, regex=True).to_numpy()
+        # Everyday words by the type or wearer they mean ("tee", "ladies"), long ones as prefixes as well
+        # ("jewell" finds what "jewellery" finds).
+        aliases = self.aliases
+        keys = [k for k in aliases if k.startswith(word)] if len(word) >= PREFIX_MIN else [word]
+        for key in keys:
+            col, values = aliases.get(key, (None, None))
+            if col in self.items:
+                found = found | self.items[col].isin(values).to_numpy()
+        return found
+
+    def catalogue_words(self) -> collections.Counter:
+        """How many products' searchable text has each word, the everyday words included (for joined words
+        and spellings); built on first use (1-2 s at 40k products)."""
+        return self._spelling_tables()[0]
+
+    def _spelling_tables(self) -> tuple[collections.Counter, list[str]]:
+        with self._lock:        # one builder; a server's parallel first searches wait for it
+            if self._spellings is None:
+                self._spellings = self._build_spellings()
+        return self._spellings
+
+    def _build_spellings(self) -> tuple[collections.Counter, list[str]]:
+        counts = collections.Counter(w for text in self.searchable for w in set(text.split()))
+        everyday = {w for words in self._types.aliases().values() for w in words}
+        per_value = {col: self.items[col].value_counts() for col in ("articleType", "gender") if col in self.items}
+        for word in sorted(everyday | set(GENDER_WORDS)):   # "sneekers" -> "sneakers", "ladeis" -> "ladies"
+            col, values = self.aliases[word]
+            if col in per_value:        # the products the word finds: its own at least ("hoodie": 1 name)
+                counts[word] = max(counts[word], int(per_value[col].reindex(values, fill_value=0).sum()))
+        return counts, [w for w in counts if w.isalpha()]
+
+    def _closest_spelling(self, word: str) -> tuple[str, int] | None:
+        """(the catalogue word fewest edits from ``word``, how many), the one most products use among equally
+        close ones ("shrit": shirt, not shrt); one edit at most for a word of five letters or fewer, two for
+        longer; None for a word the catalogue has, one under four letters, or nothing close enough."""
+        counts = self.catalogue_words()
+        if word in counts or len(word) < 4:
+            return None
+        limit = 1 if len(word) <= 5 else 2
+        near = rf_process.extract(word, self._spelling_tables()[1], scorer=OSA.distance, score_cutoff=limit, limit=None)
+        if not near:
+            return None
+        best, edits, _ = min(near, key=lambda m: (m[1], -counts[m[0]], m[0]))
+        return best, int(edits)
+
+    def suggest(self, query: str, confident: bool = False) -> str | None:
+        """``query`` with each word that no product's text has replaced by the closest one that some have
+        ("jeens" -> "jeans"), or None when there is nothing to correct.
+
+        ``confident``: only corrections safe to show instead of what was typed, each one edit away and
+        used by at least :data:`AUTOCORRECT_MIN_PRODUCTS` products (2% of a smaller catalogue), and either
+        two swapped letters ("shrit") or a word of six letters or more ("sneekers"); not a word that only
+        adds to or drops from the end of another ("anklet" is not "ankle"). Short words are too often a
+        brand or a word the catalogue lacks ("mufti" is not "multi"; "heals" may be "heels", suggested).
+        """
+        counts = self.catalogue_words()
+
+        def closest(word: str) -> str | None:
+            found = self._closest_spelling(word)
+            if found is None:
+                return word
+            fixed, edits = found
+            if confident and not (edits == 1 and counts[fixed] >= min(AUTOCORRECT_MIN_PRODUCTS, len(self.items) // 50)
+                                  and (len(word) >= 6 or Levenshtein.distance(word, fixed) == 2)
+                                  and not fixed.startswith(word) and not word.startswith(fixed)):
+                return None
+            return fixed
+
+        words = search_words(query, stem=False)
+        fixed = [closest(w) for w in words]
+        if None in fixed:
+            return None
+        return " ".join(fixed) if fixed != words else None
+
+    def _build_aliases(self) -> dict[str, tuple[str, np.ndarray]]:
+        table: dict[str, tuple[str, set]] = {}
+        for t, words in self._types.aliases().items():
+            for w in words:
+                for f in forms(w):
+                    table.setdefault(f, ("articleType", set()))[1].add(t)
+        for w, genders in GENDER_WORDS.items():
+            for f in forms(w):
+                if f not in table:
+                    table[f] = ("gender", set(genders))
+        return {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
+
+    def _build_searchable(self) -> pd.Series:
+        def words(col: str) -> pd.Series:      # the same normalisation as search_words, vectorised
+            text = self.items[col].fillna("").astype(str).map(_fold).str.replace(r"[-'’]", "", regex=True)
+            return text.str.replace(r"\W+", " ", regex=True).str.strip()
+
+        text = pd.Series(" ", index=self.items.index)
+        for col in TEXT_FIELDS:
+            if col in self.items:
+                text = text + words(col) + " "
+        if "productDisplayName" in self.items:
+            # "U.S. Polo Assn." is "u s polo" here and "us polo" in a query (search_words joins a lone letter
+            # to the next word): the joined word is added and the letters kept ("W Women" is still W's).
+            pairs = words("productDisplayName").str.findall(r"(?<!\S)([b-hj-z]) (\S+)")
+            text = text + pairs.map(lambda found: " ".join(a + b for a, b in found))
+        return text.str.replace(r"\s+", " ", regex=True).str.strip().radd(" ").add(" ")
