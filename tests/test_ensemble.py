@@ -225,3 +225,78 @@ def test_a_clock_budgeted_member_shows_the_epochs_it_ran_and_its_whole_run():
     assert (stage["epochs"], stage["best_epoch"], stage["train_minutes"], stage["run_minutes"]) == (30, 25, 6.0, 7.0)
     older = stage_summary({k: v for k, v in meta.items() if k not in ("epochs_run", "run_seconds")})
     assert (older["epochs"], older["run_minutes"]) == (40, 6.0)     # runs from before: the cap, time to best
+
+
+def test_a_probe_blends_a_linear_head_over_the_embedding_and_survives_a_checkpoint(tmp_path):
+    members = _members()
+    x = torch.randint(0, 256, (4, 3, 80, 60), dtype=torch.uint8)
+    plain = EnsembleNet(members, [0.6, 0.4]).eval()
+    probed = EnsembleNet(members, [0.6, 0.4], probe={"articleType": 0.3}).eval()
+    torch.nn.init.normal_(probed.probe["articleType"].weight)
+    emb, got = run_inference(probed, x)
+    emb0, want = run_inference(plain, x)
+    np.testing.assert_allclose(emb, emb0, atol=1e-6)                    # the embedding is the members' alone
+    np.testing.assert_allclose(got["gender"], want["gender"], atol=1e-6)  # and so is every other head
+    with torch.no_grad():
+        lin = torch.log_softmax(probed.probe["articleType"](torch.as_tensor(emb0)), dim=1).numpy()
+    mix = np.exp(0.7 * np.log(want["articleType"]) + 0.3 * lin)
+    np.testing.assert_allclose(got["articleType"], mix / mix.sum(1, keepdims=True), rtol=1e-4, atol=1e-6)
+    classes = {h: [f"{h}{i}" for i in range(n)] for h, n in HEADS.items()}
+    path = save_checkpoint(probed, classes, {"name": "probed"}, tmp_path / "probed")
+    again, meta = load_checkpoint(path)
+    assert meta["probe_weights"] == {"articleType": 0.3} and again.probe_weights == {"articleType": 0.3}
+    np.testing.assert_allclose(run_inference(again, x)[1]["articleType"], got["articleType"], atol=1e-6)
+    for bad in ({"articleType": 1.0}, {"articleType": 0.0}, {"colour": 0.2}):
+        with pytest.raises(ModelError, match="probe weight"):
+            EnsembleNet(members, [0.6, 0.4], probe=bad)
+
+
+def test_the_linear_head_is_scikit_learns_logistic_regression():
+    from sklearn.linear_model import LogisticRegression
+
+    from fashionrec.probe import fit_linear_head
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 120)
+    x = (rng.normal(size=(120, 8)) + np.eye(8)[y] * 2).astype(np.float32)
+    y[:5] = -1                                      # missing labels are left out
+    head = fit_linear_head(x, y, n_classes=5, c=3.0)    # classes 3 and 4: no training product has them
+    clf = LogisticRegression(C=3.0, max_iter=500, class_weight="balanced").fit(x[5:], y[5:])
+    with torch.no_grad():
+        logp = torch.log_softmax(head(torch.as_tensor(x)), dim=1).numpy()
+    np.testing.assert_allclose(logp[:, :3], clf.predict_log_proba(x), atol=1e-4)
+    assert logp[:, 3:].max() < -20                  # never predicted
+    two = fit_linear_head(x[y < 2], y[y < 2], n_classes=3, c=3.0)   # scikit-learn's one-row binary case
+    clf2 = LogisticRegression(C=3.0, max_iter=500, class_weight="balanced").fit(x[(y >= 0) & (y < 2)],
+                                                                                 y[(y >= 0) & (y < 2)])
+    with torch.no_grad():
+        logp2 = torch.log_softmax(two(torch.as_tensor(x[y >= 0])), dim=1).numpy()
+    np.testing.assert_allclose(np.exp(logp2[:, :2]), clf2.predict_proba(x[y >= 0]), atol=1e-5)
+
+
+def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_path):
+    ens = tmp_path / "ens"
+    combine(two_runs, FIXTURE, ens, step=0.5, progress=False)
+    out = tmp_path / "probe"
+    res = CliRunner().invoke(app, ["probe", str(ens), "--data", str(FIXTURE), "--head", "articleType",
+                                   "--head", "gender", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    meta = json.loads((out / "weights" / "best.json").read_text())
+    table = pd.read_csv(out / "probe.csv")
+    for h in ("articleType", "gender"):     # each head keeps its best blend by validation macro-F1, then top-1
+        rows = table[table["head"] == h].sort_values(["val_macro_f1", "val_accuracy"], ascending=False)
+        assert meta["probe"]["heads"][h] == pytest.approx(rows.iloc[0]["blend_weight"])
+    assert meta.get("probe_weights", {}) == {h: a for h, a in meta["probe"]["heads"].items() if a > 0}
+    assert meta["probe"]["base"]["test"] == json.loads((ens / "weights" / "best.json").read_text())["test"]
+    again = evaluate_model(FIXTURE, out, split="test", progress=False)
+    assert again["accuracy"] == pytest.approx(meta["test"]["accuracy"])
+    assert again["macro_f1"] == pytest.approx(meta["test"]["macro_f1"])
+    dest = tmp_path / "shipped" / "tagger.safetensors"
+    dest.parent.mkdir()
+    assert CliRunner().invoke(app, ["export", str(out), "--dest", str(dest)]).exit_code == 0
+    card = (dest.parent / "MODEL_CARD.md").read_text()
+    assert "Linear probe" in card and "fashionrec probe" in card and "seed-cnn" in card
+    assert "weights chosen among 3 on the grid" in card        # the ensemble's own grid (step 0.5) came along
+    # A single model is not an ensemble: said, not a crash.
+    res = CliRunner().invoke(app, ["probe", str(two_runs[0]), "--data", str(FIXTURE), "--out", str(tmp_path / "x")])
+    assert res.exit_code != 0 and "fashionrec ensemble" in res.output

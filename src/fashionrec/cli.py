@@ -232,6 +232,31 @@ def ensemble_cmd(
                   f"macro-F1 {m['macro_f1']:.4f} -> {result.run_dir}")
 
 
+@app.command("probe")
+def probe_cmd(
+    model: Path | None = typer.Argument(None, help="An ensemble: run folder or checkpoint (default: the shipped "
+                                        "model)."),
+    data_dir: Path | None = typer.Option(None, "--data", help="The catalogue it was trained on (default: "
+                                         "$FASHIONREC_DATA or ../shared/datasets/fashion-product-images-small)."),
+    heads: list[str] | None = typer.Option(None, "--head", help="Head to fit a probe for (repeatable; default: "
+                                           "articleType)."),
+    c: float = typer.Option(30.0, "--c", help="Inverse L2 strength of the logistic regression."),
+    out: Path = typer.Option(Path("runs/probe"), help="Run folder (weights/best.*, probe.csv, test/)."),
+) -> None:
+    """Fit a class-balanced linear head on an ensemble's embedding, blend it in (weight chosen on validation)."""
+    from fashionrec.probe import fit_probe
+
+    try:
+        result = fit_probe(model, _data_dir(data_dir), out, heads=tuple(heads or ("articleType",)), c=c)
+    except FashionrecError as e:
+        fail(str(e))
+    v, m = result.val_metrics, result.test_metrics
+    console.print(f"probe blend weights {result.weights}: val top-1 {v['accuracy']:.4f}, macro-F1 "
+                  f"{v['macro_f1']:.4f}, top-5 {v.get('top5_accuracy', float('nan')):.4f}; test top-1 "
+                  f"{m['accuracy']:.4f}, top-5 {m.get('top5_accuracy', float('nan')):.4f}, macro-F1 "
+                  f"{m['macro_f1']:.4f} -> {result.run_dir}")
+
+
 @app.command("calibrate")
 def calibrate_cmd(
     model: Path | None = typer.Argument(None, help="Checkpoint or train run folder (default: the shipped model)."),

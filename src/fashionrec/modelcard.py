@@ -124,7 +124,7 @@ def _metric_rows(test: dict) -> list[str]:
 
 def _ensemble_card(run: Path, meta: dict) -> str:
     cfg = meta["config"]
-    grid = pd.read_csv(run / "results.csv")
+    grid = pd.read_csv(run / "results.csv") if (run / "results.csv").exists() else pd.DataFrame()
     lines = [
         f"# Model card: {meta['name']}", "",
         f"- **Architecture**: a weighted ensemble of {len(meta['members'])} taggers "
@@ -146,6 +146,7 @@ def _ensemble_card(run: Path, meta: dict) -> str:
            " (the test split was predicted once, by the chosen ensemble)."),
         f"- **Hardware**: {meta['hardware']}; combining took {meta['combine_seconds'] / 60:.1f} minutes, training "
         f"the members {meta.get('train_seconds', 0) / 60:.1f} minutes in all (below).",
+        *_probe_lines(meta),
         "", "## Members", "",
         "| member | architecture | input | weight per head | minutes trained (all stages) | val top-1 | test top-1 "
         "| test macro-F1 |",
@@ -175,6 +176,26 @@ def _ensemble_card(run: Path, meta: dict) -> str:
               "of worn clothes or cluttered scenes are out of distribution. Classes with fewer than 3 images "
               "are in training only and are not measured."]
     return "\n".join(lines) + "\n"
+
+
+def _probe_lines(meta: dict) -> list[str]:
+    """The linear probe's part of an ensemble's card (``fashionrec probe``), or nothing."""
+    probe = meta.get("probe")
+    if not probe:
+        return []
+    used = {h: a for h, a in probe["heads"].items() if a > 0}
+    base = probe.get("base") or {}
+    before = base.get("test") or {}
+    return [
+        f"- **Linear probe**: `{probe['command']}`, after the ensemble. A class-balanced logistic regression "
+        f"(scikit-learn, C {probe['C']:g}) on the embedding of the {probe['train_products']:,} training products, "
+        "blended into the head's log-probabilities with the weight chosen on validation ("
+        + (", ".join(f"{h} {a:.2f}" for h, a in used.items()) or "none: it was left out") + f"; tried "
+        f"{probe['blend_weights_tried']}); {probe['seconds'] / 60:.1f} minutes in all (embedding the split, fitting, "
+        "testing). The embedding is unchanged."
+        + (f" Test before it: top-1 {before['accuracy']:.4f}, macro-F1 {before['macro_f1']:.4f}, top-5 "
+           f"{before.get('top5_accuracy', float('nan')):.4f}." if before else ""),
+    ]
 
 
 def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:

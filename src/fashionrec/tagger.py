@@ -113,7 +113,7 @@ def _read_checkpoint(path: str | Path | None, device: str) -> tuple[TaggerNet, d
     if name == ENSEMBLE_SPEC.name:
         try:
             model = EnsembleNet([_build(m["model"], m["preprocessing"], sizes, weights) for m in meta["members"]],
-                                meta["weights"])
+                                meta["weights"], probe=meta.get("probe_weights"))
         except KeyError as e:
             raise ModelError(f"{weights.with_suffix('.json')} describes an ensemble without {e}") from e
     else:

@@ -40,10 +40,13 @@ class EnsembleNet(TaggerNet):
     attribute). ``forward_head`` returns, per head, ``sum_i w_i * log_softmax(member_i logits)``: its softmax
     is the weighted geometric mean of the members' probabilities. The embedding is each member's
     L2-normalised embedding scaled by ``sqrt(w_i)`` (articleType's weights) and concatenated, so a cosine
-    similarity is the weighted sum of the members' cosine similarities.
+    similarity is the weighted sum of the members' cosine similarities. ``probe``: ``{head: a}``, a linear
+    head over that embedding per listed head, its log-probabilities weighted ``a`` against ``1 - a`` for the
+    members' (its weights are loaded or fitted separately: :mod:`fashionrec.probe`).
     """
 
-    def __init__(self, members: Sequence[TaggerNet], weights: Sequence[float] | Mapping[str, Sequence[float]]):
+    def __init__(self, members: Sequence[TaggerNet], weights: Sequence[float] | Mapping[str, Sequence[float]],
+                 probe: Mapping[str, float] | None = None):
         nn.Module.__init__(self)      # no backbone or heads of its own: the members hold every weight
         if len(members) < 2:
             raise ModelError("an ensemble needs at least two member models")
@@ -61,6 +64,14 @@ class EnsembleNet(TaggerNet):
         self.head_weights = {h: normalised_weights(weights[h], len(members)) for h in shapes[0]}
         self.weights = self.head_weights.get("articleType", next(iter(self.head_weights.values())))
         self.feature_dim = sum(m.feature_dim for m in members)
+        # Optional linear heads over the ensemble's embedding, fitted afterwards (``fashionrec probe``), each
+        # blended into its head's log-probabilities with the weight given here.
+        self.probe_weights = {h: float(a) for h, a in (probe or {}).items()}
+        for h, a in self.probe_weights.items():
+            if h not in shapes[0] or not 0.0 < a < 1.0:
+                raise ModelError(f"probe weight {h}={a}: the head must be one of {sorted(shapes[0])} and the "
+                                 "weight between 0 and 1 (exclusive)")
+        self.probe = nn.ModuleDict({h: nn.Linear(self.feature_dim, shapes[0][h]) for h in self.probe_weights})
 
     @property
     def heads(self) -> nn.ModuleDict:
@@ -76,8 +87,13 @@ class EnsembleNet(TaggerNet):
 
     def forward_head(self, features: torch.Tensor) -> dict[str, torch.Tensor]:
         outs = [m.forward_head(f) for m, f in zip(self.members, self._split(features), strict=True)]
-        return {h: sum(w * torch.log_softmax(o[h].float(), dim=1)
+        logp = {h: sum(w * torch.log_softmax(o[h].float(), dim=1)
                        for w, o in zip(self.head_weights[h], outs, strict=True)) for h in outs[0]}
+        if self.probe_weights:
+            emb = self.embedding(features)                                  # (B, feature_dim), unit length
+            for h, a in self.probe_weights.items():
+                logp[h] = (1 - a) * logp[h] + a * torch.log_softmax(self.probe[h](emb), dim=1)
+        return logp
 
     def embedding(self, features: torch.Tensor) -> torch.Tensor:
         return torch.cat([F.normalize(f.float(), dim=1) * w ** 0.5
@@ -85,4 +101,5 @@ class EnsembleNet(TaggerNet):
 
     def description(self) -> dict:
         return {**super().description(), "weights": self.head_weights,
+                **({"probe_weights": self.probe_weights} if self.probe_weights else {}),
                 "members": [m.description() for m in self.members]}
