@@ -225,11 +225,15 @@ def ensemble_cmd(
         result = combine(checkpoints, _data_dir(data_dir), out, weights=weights or None, step=step, half=half)
     except FashionrecError as e:
         fail(str(e))
-    v, m = result.val_metrics, result.test_metrics
-    console.print(f"articleType weights {result.weights['articleType']}: val top-1 {v['accuracy']:.4f}, "
-                  f"macro-F1 {v['macro_f1']:.4f}; "
-                  f"test top-1 {m['accuracy']:.4f}, top-5 {m.get('top5_accuracy', float('nan')):.4f}, "
-                  f"macro-F1 {m['macro_f1']:.4f} -> {result.run_dir}")
+    console.print(f"articleType weights {result.weights['articleType']}: "
+                  f"{_val_and_test(result.val_metrics, result.test_metrics)} -> {result.run_dir}")
+
+
+def _val_and_test(v: dict, m: dict) -> str:
+    """One line of articleType numbers for a command that chose on validation and tested once."""
+    top5 = lambda d: d.get("top5_accuracy", float("nan"))  # noqa: E731
+    return (f"val top-1 {v['accuracy']:.4f}, macro-F1 {v['macro_f1']:.4f}, top-5 {top5(v):.4f}; "
+            f"test top-1 {m['accuracy']:.4f}, top-5 {top5(m):.4f}, macro-F1 {m['macro_f1']:.4f}")
 
 
 @app.command("probe")
@@ -250,11 +254,8 @@ def probe_cmd(
         result = fit_probe(model, _data_dir(data_dir), out, heads=tuple(heads or ("articleType",)), c=c)
     except FashionrecError as e:
         fail(str(e))
-    v, m = result.val_metrics, result.test_metrics
-    console.print(f"probe blend weights {result.weights}: val top-1 {v['accuracy']:.4f}, macro-F1 "
-                  f"{v['macro_f1']:.4f}, top-5 {v.get('top5_accuracy', float('nan')):.4f}; test top-1 "
-                  f"{m['accuracy']:.4f}, top-5 {m.get('top5_accuracy', float('nan')):.4f}, macro-F1 "
-                  f"{m['macro_f1']:.4f} -> {result.run_dir}")
+    console.print(f"probe blend weights {result.weights}: "
+                  f"{_val_and_test(result.val_metrics, result.test_metrics)} -> {result.run_dir}")
 
 
 @app.command("calibrate")

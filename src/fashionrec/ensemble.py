@@ -26,7 +26,7 @@ from fashionrec.evaluate import evaluate_predictions, summary_metrics, write_eva
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
 from fashionrec.models import EnsembleNet
 from fashionrec.models.ensemble import normalised_weights
-from fashionrec.tagger import load_checkpoint, resolve_checkpoint, run_inference, save_checkpoint
+from fashionrec.tagger import load_checkpoint, resolve_checkpoint, round_to, run_inference, save_checkpoint
 from fashionrec.train import describe_hardware
 
 log = logging.getLogger(__name__)
@@ -134,12 +134,8 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         best = table.sort_values([f"{h}_macro_f1", f"{h}_accuracy"], ascending=False, na_position="last").iloc[0]
         chosen[h] = [float(best[f"w{i + 1}"]) for i in range(len(members))]
     ensemble = EnsembleNet(members, chosen).eval()
-    if half:
-        # Round now, so the metrics written into the checkpoint are those of the float16 weights it stores.
-        with torch.no_grad():
-            for t in ensemble.state_dict().values():
-                if t.is_floating_point():
-                    t.copy_(t.half().float())
+    if half:    # round now: the metrics written into the checkpoint are those of the float16 weights it stores
+        round_to(ensemble, torch.float16)
 
     run = Path(out)
     (run / "weights").mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,7 @@ from fashionrec.artifacts import write_with
 from fashionrec.errors import FashionrecError
 from fashionrec.evaluate import evaluate_predictions, summary_metrics, write_eval_report
 from fashionrec.models import EnsembleNet
-from fashionrec.tagger import Tagger, resolve_checkpoint, save_checkpoint
+from fashionrec.tagger import Tagger, resolve_checkpoint, round_to, save_checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -152,10 +152,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         model.probe[h].load_state_dict(head.state_dict())
     half = bool(base.meta.get("config", {}).get("half"))
     if half:    # the metrics below are those of the float16 weights the checkpoint stores
-        with torch.no_grad():
-            for t in model.state_dict().values():
-                if t.is_floating_point():
-                    t.copy_(t.half().float())
+        round_to(model, torch.float16)
 
     run = Path(out)
     (run / "weights").mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,15 @@ def resolve_device(device: str = "auto") -> torch.device:
     return torch.device(device)
 
 
+def round_to(model: torch.nn.Module, dtype: torch.dtype) -> None:
+    """Round every floating-point weight of ``model`` to ``dtype`` and back, in place, so that what is measured
+    next is what a checkpoint saved with that ``dtype`` holds (``--half``)."""
+    with torch.no_grad():
+        for t in model.state_dict().values():
+            if t.is_floating_point():
+                t.copy_(t.to(dtype).float())
+
+
 def save_checkpoint(model: TaggerNet, classes: dict[str, list[str]], meta: dict, stem: str | Path,
                     dtype: torch.dtype | None = None) -> Path:
     """Write ``stem.safetensors`` and ``stem.json`` atomically; returns the weights path.
