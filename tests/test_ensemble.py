@@ -257,21 +257,21 @@ def test_the_linear_head_is_scikit_learns_logistic_regression():
     from fashionrec.probe import fit_linear_head
 
     rng = np.random.default_rng(0)
-    y = rng.integers(0, 3, 120)
+    y = rng.choice([0, 2, 4], 120)                  # classes 1, 3 and 5: no training product has them
     x = (rng.normal(size=(120, 8)) + np.eye(8)[y] * 2).astype(np.float32)
     y[:5] = -1                                      # missing labels are left out
-    head = fit_linear_head(x, y, n_classes=5, c=3.0)    # classes 3 and 4: no training product has them
+    head = fit_linear_head(x, y, n_classes=6, c=3.0)
     clf = LogisticRegression(C=3.0, max_iter=500, class_weight="balanced").fit(x[5:], y[5:])
     with torch.no_grad():
         logp = torch.log_softmax(head(torch.as_tensor(x)), dim=1).numpy()
-    np.testing.assert_allclose(logp[:, :3], clf.predict_log_proba(x), atol=1e-4)
-    assert logp[:, 3:].max() < -20                  # never predicted
-    two = fit_linear_head(x[y < 2], y[y < 2], n_classes=3, c=3.0)   # scikit-learn's one-row binary case
-    clf2 = LogisticRegression(C=3.0, max_iter=500, class_weight="balanced").fit(x[(y >= 0) & (y < 2)],
-                                                                                 y[(y >= 0) & (y < 2)])
+    np.testing.assert_allclose(logp[:, [0, 2, 4]], clf.predict_log_proba(x), atol=1e-4)
+    assert logp[:, [1, 3, 5]].max() < -20           # never predicted
+    pair = np.isin(y, [2, 4])                       # scikit-learn's one-row binary case
+    two = fit_linear_head(x[pair], y[pair], n_classes=6, c=3.0)
+    clf2 = LogisticRegression(C=3.0, max_iter=500, class_weight="balanced").fit(x[pair], y[pair])
     with torch.no_grad():
-        logp2 = torch.log_softmax(two(torch.as_tensor(x[y >= 0])), dim=1).numpy()
-    np.testing.assert_allclose(np.exp(logp2[:, :2]), clf2.predict_proba(x[y >= 0]), atol=1e-5)
+        logp2 = torch.log_softmax(two(torch.as_tensor(x)), dim=1).numpy()
+    np.testing.assert_allclose(np.exp(logp2[:, [2, 4]]), clf2.predict_proba(x), atol=1e-5)
 
 
 def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_path):
@@ -297,6 +297,12 @@ def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_
     card = (dest.parent / "MODEL_CARD.md").read_text()
     assert "Linear probe" in card and "fashionrec probe" in card and "seed-cnn" in card
     assert "weights chosen among 3 on the grid" in card        # the ensemble's own grid (step 0.5) came along
+    # Probed again: the "before" numbers stay the ensemble's, not the first probe's.
+    again_out = tmp_path / "probe2"
+    assert CliRunner().invoke(app, ["probe", str(out), "--data", str(FIXTURE), "--out", str(again_out)]).exit_code == 0
+    assert json.loads((again_out / "weights" / "best.json").read_text())["probe"]["base"] == meta["probe"]["base"]
+    res = CliRunner().invoke(app, ["probe", str(ens), "--data", str(FIXTURE), "--c", "0", "--out", str(tmp_path / "y")])
+    assert res.exit_code != 0 and "--c must be > 0" in res.output
     # A single model is not an ensemble: said, not a crash.
     res = CliRunner().invoke(app, ["probe", str(two_runs[0]), "--data", str(FIXTURE), "--out", str(tmp_path / "x")])
     assert res.exit_code != 0 and "fashionrec ensemble" in res.output

@@ -486,8 +486,9 @@ def test_browse_lists_the_named_type_before_name_matches(tmp_path):
     assert r.browse(q="jacket", offset=total - 1, limit=1)[1][0]["id"] == odd
     assert r.browse(q="jacket", limit=1)[1][0]["articleType"] == "Jackets"
     # Then by the other attributes named: the Winter jackets before the rest.
-    winter = [p["season"] == "Winter" for p in r.browse(q="winter jacket", limit=10_000)[1][:-1]]
-    assert winter == sorted(winter, reverse=True) and later in {p["id"] for p in page}
+    found = r.browse(q="winter jacket", limit=10_000)[1]
+    winter = [p["season"] == "Winter" for p in found[:-1]]
+    assert winter == sorted(winter, reverse=True) and later in {p["id"] for p in found}
     # Without a type word nothing moves: the catalogue's order.
     assert [p["id"] for p in r.browse(q="oakley", limit=10_000)[1]][-1] == odd
 

@@ -142,8 +142,8 @@ def _ensemble_card(run: Path, meta: dict) -> str:
         + (f" --step {cfg['step']}" if cfg.get("step") != 0.05 else "") + (" --half" if cfg.get("half") else "")
         + (f" --out {cfg['out']}" if cfg.get("out") else "") + "`"
         + (" (the weights given, for every head)." if cfg.get("weights") else
-           f", weights chosen among {len(grid)} on the grid of step {cfg['step']} by {cfg['selected_on']}"
-           " (the test split was predicted once, by the chosen ensemble)."),
+           f", weights chosen among {len(grid) or 'the weightings'} on the grid of step {cfg['step']} by "
+           f"{cfg['selected_on']} (the test split was predicted once, by the chosen ensemble)."),
         f"- **Hardware**: {meta['hardware']}; combining took {meta['combine_seconds'] / 60:.1f} minutes, training "
         f"the members {meta.get('train_seconds', 0) / 60:.1f} minutes in all (below).",
         *_probe_lines(meta),

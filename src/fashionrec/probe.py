@@ -96,7 +96,9 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
     from fashionrec.splits import remake_split
 
     t0 = time.time()
-    path = resolve_checkpoint(checkpoint)
+    if not c > 0:       # before minutes of embedding: scikit-learn would only refuse it after them
+        raise FashionrecError(f"--c must be > 0 (the inverse strength of the L2 penalty), got {c}")
+    path = resolve_checkpoint(checkpoint).resolve()
     base = Tagger.load(path, runtime="auto")
     if not isinstance(base.model, EnsembleNet):
         raise FashionrecError(f"{path} is a single `{base.meta['model']}` model: fit the probe on an ensemble "
@@ -106,7 +108,9 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         raise FashionrecError(f"no head {unknown} in {path}: its heads are {sorted(base.classes)}")
     if not base.meta.get("split", {}).get("config"):
         raise FashionrecError(f"{path} records no split: the probe must learn from that split's training products")
-    base_sha = base.sha256
+    # What the probe is measured against: the ensemble itself, also when this checkpoint has an older probe.
+    before = base.meta.get("probe", {}).get("base") or {"path": str(path), "sha256": base.sha256,
+                                                          "val": base.meta.get("val"), "test": base.meta.get("test")}
     members = EnsembleNet(list(base.model.members), base.model.head_weights).eval()   # without any old probe
     if base.model.probe_weights:
         # The embedding does not depend on the probe, but the head probabilities must be the members' alone.
@@ -132,6 +136,9 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
     test_y, _, _, test_images = parts["test"]
     chosen, fitted, table = {}, {}, []
     for h in heads:
+        if len(np.unique(train_y[h][train_y[h] >= 0])) < 2:
+            raise FashionrecError(f"head {h}: the training products have fewer than two of its classes labelled, "
+                                  "nothing for a probe to learn; leave it out (--head)")
         head = fit_linear_head(train_x, train_y[h], len(classes[h]), c)
         with torch.no_grad():
             probe_logp = torch.log_softmax(head(torch.as_tensor(val_x)), dim=1).numpy()
@@ -161,6 +168,8 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
     grid = next((d / "results.csv" for d in (path.parent, path.parent.parent) if (d / "results.csv").exists()), None)
     if grid is not None:
         write_with(run / "results.csv", lambda tmp: shutil.copyfile(grid, tmp))
+    else:       # not an earlier run's grid, left in a reused --out folder
+        (run / "results.csv").unlink(missing_ok=True)
     split.save(run / "split.csv")
     final = Tagger(model=model, meta=base.meta, runtime="torch")
     _, val_probs = final.infer(val_images)
@@ -180,8 +189,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         "probe": {"heads": chosen, "C": c, "class_weight": "balanced", "blend_weights_tried": list(BLEND_WEIGHTS),
                   "selected_on": "validation macro-F1, then top-1", "train_products": int(len(train_x)),
                   "seconds": round(seconds, 1),
-                  "base": {"path": str(path), "sha256": base_sha, "val": base.meta.get("val"),
-                           "test": base.meta.get("test")},
+                  "base": before,
                   "command": "fashionrec probe" + (f" {checkpoint}" if checkpoint else "")
                              + f" --data {data_dir} --out {out}"
                              + "".join(f" --head {h}" for h in heads if heads != ("articleType",))

@@ -747,7 +747,8 @@ class Recommender:
         words = search_words(str(q or ""))
         if str(q or "").strip() and not words:
             return 0, []        # only punctuation or stop words: nothing to match, not everything
-        mask &= self._words().mask(words)
+        if words:       # no words: every row, without building the word tables (seconds at 40k products)
+            mask &= self._words().mask(words)
         rows = np.flatnonzero(mask)
         if limit and len(rows) > 1 and words:
             rows = rows[np.argsort(-self._attribute_rank(str(q), rows), kind="stable")]
@@ -770,7 +771,8 @@ class Recommender:
         ``q`` (and among the rows ``within``, e.g. :meth:`text_relevant`'s): what a shop's filter lists
         show, so that no choice leads to an empty page."""
         filters = self.check_filters(filters)
-        base = self._words().mask(search_words(str(q or "")))
+        words = search_words(str(q or ""))
+        base = self._words().mask(words) if words else np.ones(len(self.items), bool)
         if within is not None:
             base = base & within
         out = {}
