@@ -25,11 +25,10 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, f1_score, top_k_accuracy_score
 
 from fashionrec.artifacts import write_with
 from fashionrec.errors import FashionrecError
-from fashionrec.evaluate import evaluate_predictions, summary_metrics, write_eval_report
+from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
 from fashionrec.models import EnsembleNet
 from fashionrec.tagger import Tagger, resolve_checkpoint, round_to, save_checkpoint
 
@@ -49,15 +48,6 @@ class ProbeResult:
     weights: dict[str, float]           # head -> blend weight chosen (0: the probe was left out)
     val_metrics: dict
     test_metrics: dict
-
-
-def _scores(y: np.ndarray, logp: np.ndarray) -> dict:
-    keep = y >= 0
-    y, logp = y[keep], logp[keep]
-    pred = logp.argmax(1)
-    top5 = (top_k_accuracy_score(y, logp, k=5, labels=np.arange(logp.shape[1]))
-            if logp.shape[1] > 5 else float("nan"))
-    return {"accuracy": accuracy_score(y, pred), "macro_f1": f1_score(y, pred, average="macro"), "top5_accuracy": top5}
 
 
 def fit_linear_head(x: np.ndarray, y: np.ndarray, n_classes: int, c: float = PROBE_C) -> torch.nn.Linear:
@@ -143,8 +133,9 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         with torch.no_grad():
             probe_logp = torch.log_softmax(head(torch.as_tensor(val_x)), dim=1).numpy()
         members_logp = np.log(np.maximum(val_p[h], 1e-30))
-        rows = [{"head": h, "blend_weight": a, **{f"val_{k}": v for k, v in
-                                                  _scores(val_y[h], (1 - a) * members_logp + a * probe_logp).items()}}
+        # head_metrics ranks scores, so the blended log-probabilities need no normalising.
+        rows = [{"head": h, "blend_weight": a, **{f"val_{k}": v for k, v in head_metrics(
+                    val_y[h], (1 - a) * members_logp + a * probe_logp, classes[h]).items()}}
                 for a in BLEND_WEIGHTS]
         table += rows
         best = max(rows, key=lambda r: (r["val_macro_f1"], r["val_accuracy"]))
@@ -152,7 +143,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         if chosen[h] > 0:
             fitted[h] = head
         log.info("probe %s: blend weight %.2f (val top-1 %.4f, macro-F1 %.4f, top-5 %.4f)", h, chosen[h],
-                 best["val_accuracy"], best["val_macro_f1"], best["val_top5_accuracy"])
+                 best["val_accuracy"], best["val_macro_f1"], best.get("val_top5_accuracy", float("nan")))
 
     model = EnsembleNet(list(members.members), members.head_weights, probe={h: chosen[h] for h in fitted}).eval()
     for h, head in fitted.items():
