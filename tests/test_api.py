@@ -161,9 +161,13 @@ def test_search_image_and_classify(client, photo):
     assert "rec;" not in client.get("/health").headers["server-timing"]
     pixel = io.BytesIO()
     Image.new("RGB", (1, 1), "white").save(pixel, "PNG")
+    blank = io.BytesIO()
+    Image.new("RGB", (400, 400), "white").save(blank, "JPEG")
     for path in ("/api/search/image", "/api/classify"):
         msg = assert_error(client.post(path, files={"file": ("pixel.png", pixel.getvalue(), "image/png")}), 422)
-        assert "1x1 pixels, too small" in msg
+        assert "1x1 pixels, too small" in msg and msg.count("send") == 1     # one thing to do, said once
+        msg = assert_error(client.post(path, files={"file": ("white.jpg", blank.getvalue(), "image/jpeg")}), 422)
+        assert "one flat colour" in msg and "send a photo of the product" in msg
     r = client.post("/api/classify", files={"file": ("shirt.jpg", photo, "image/jpeg")})
     assert r.status_code == 200, r.text
     predicted = r.json()["predicted"]

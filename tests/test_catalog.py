@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from fashionrec.catalog import COLUMNS, Catalog, load_catalog, open_rgb
+from fashionrec.catalog import COLUMNS, Catalog, check_photo, load_catalog, open_rgb
 from fashionrec.errors import CatalogError
 
 
@@ -187,6 +187,23 @@ def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:
                               "2,Women,Apparel,Topwear,Tops,Red,Summer,2012,Casual,Top"])
     path.joinpath("styles.csv").write_text(path.joinpath("styles.csv").read_text().replace("\n", "\r"))
     assert load_catalog(path, progress=False).table["id"].tolist() == [1, 2]
+
+
+def test_a_blank_photo_is_reported_and_kept_and_a_faint_product_is_not_blank(tmp_path: Path) -> None:
+    path = _styles(tmp_path, [f"{i},Women,Accessories,Jewellery,Pendant,Gold,Summer,2012,Casual,Pendant {i}"
+                              for i in (1, 2, 3)])
+    Image.new("RGB", (60, 80), "white").save(path / "images" / "1.jpg", quality=90)
+    Image.new("RGBA", (60, 80), (0, 0, 0, 0)).save(path / "images" / "2.png")      # transparent: white
+    faint = Image.new("RGB", (60, 80), "white")
+    faint.paste((240, 225, 170), (29, 5, 31, 70))           # a thin pale-gold chain, two pixels wide
+    faint.save(path / "images" / "3.jpg", quality=90)
+    catalog = load_catalog(path, progress=False)
+    assert catalog.report.blank_image_ids == [1, 2]
+    assert len(catalog.usable) == 3                          # kept: a split made before must stay the same
+    assert any(line.startswith("blank image      2 (ids 1, 2)") for line in catalog.report.summary_lines())
+    with pytest.raises(ValueError, match="one flat colour"):
+        check_photo(Image.open(path / "images" / "2.png"))
+    check_photo(Image.open(path / "images" / "3.jpg"))
 
 
 def test_a_year_that_is_not_a_whole_number_is_reported_and_kept_missing(tmp_path: Path) -> None:

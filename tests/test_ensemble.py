@@ -295,6 +295,7 @@ def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_
     dest.parent.mkdir()
     assert CliRunner().invoke(app, ["export", str(out), "--dest", str(dest)]).exit_code == 0
     card = (dest.parent / "MODEL_CARD.md").read_text()
+    assert (dest.parent / "probe.csv").read_text() == (out / "probe.csv").read_text()     # its blend table came along
     assert "Linear probe" in card and "fashionrec probe" in card and "seed-cnn" in card
     assert "weights chosen among 3 on the grid" in card        # the ensemble's own grid (step 0.5) came along
     # Probed again: the "before" numbers stay the ensemble's, not the first probe's.

@@ -489,6 +489,12 @@ def test_browse_lists_the_named_type_before_name_matches(tmp_path):
     found = r.browse(q="winter jacket", limit=10_000)[1]
     winter = [p["season"] == "Winter" for p in found[:-1]]
     assert winter == sorted(winter, reverse=True) and later in {p["id"] for p in found}
+    # A season word beside others only ranks: every jacket, not only those filed under Winter; alone it selects.
+    assert True in winter and False in winter and len(found) == r.browse(q="jacket", limit=0)[0]
+    assert r.facets(q="winter jacket")["articleType"]["Jackets"] == winter.count(True) + winter.count(False)
+    alone = r.browse(q="winter", limit=10_000)[1]
+    assert 0 < len(alone) < len(r) and all(p["season"] == "Winter" or "winter" in p["productDisplayName"].lower()
+                                           for p in alone)
     # Without a type word nothing moves: the catalogue's order.
     assert [p["id"] for p in r.browse(q="oakley", limit=10_000)[1]][-1] == odd
 
@@ -769,6 +775,25 @@ def test_everyday_words_find_the_catalogues_types(rec):
     assert recs and all(r.item["articleType"] == "Sweatshirts" for r in recs)
     total, page = rec.browse(q="bag", limit=10_000)
     assert {"Handbags", "Backpacks"} <= {p["articleType"] for p in page}
+
+
+def test_words_for_womens_underwear_ask_for_womens_unless_a_wearer_is_named(tmp_path):
+    # Most of the real catalogue's Briefs are men's; "panties" means women's, "men's knickers" still men's.
+    r, image = _scratch(tmp_path)
+    mens = [r.add_product(image, {"productDisplayName": f"Jockey Men Grey Brief {i}", "gender": "Men",
+                                  "articleType": "Briefs", "baseColour": "Grey"}, allow_new_values=True)
+            for i in range(3)]
+    womens = r.add_product(image, {"productDisplayName": "Enamor Women Beige Brief", "gender": "Women",
+                                   "articleType": "Briefs", "baseColour": "Beige"})
+    assert r.parse_query("panties") == {"articleType": ["Briefs"], "gender": ["Unisex", "Women"]}
+    assert r.parse_query("black lingerie")["gender"] == ["Unisex", "Women"]
+    assert r.parse_query("men's knickers")["gender"] == ["Men", "Unisex"]
+    assert "gender" not in r.parse_query("briefs")
+    total, page = r.browse(q="panties", limit=10)
+    assert total == 4 and page[0]["id"] == womens          # all four listed, the women's first
+    assert r.browse(q="men's knickers", limit=10)[1][0]["id"] in mens
+    recs = r.search_text("panties", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert [x.id for x in recs] == [womens]
 
 
 def test_a_look_takes_products_as_their_type_is_usually_filed_and_swimwear_on_its_own(tmp_path):

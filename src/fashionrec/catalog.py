@@ -80,6 +80,8 @@ class DataReport:
     # Image files in images/ whose name is no row's id.
     images_without_row: list[str] = field(default_factory=list)
     unreadable_image: list[ImageProblem] = field(default_factory=list)
+    # Readable photos of one flat colour (is_blank): kept usable, so that splits stay as they were, and listed.
+    blank_image_ids: list[int] = field(default_factory=list)
     odd_size_images: dict[str, int] = field(default_factory=dict)
     missing_values: dict[str, int] = field(default_factory=dict)
     classes: int = 0
@@ -126,6 +128,9 @@ class DataReport:
         lines += [f"  id {p.id}: {p.reason}" for p in self.unreadable_image[:20]]
         if len(self.unreadable_image) > 20:
             lines.append(f"  ... and {len(self.unreadable_image) - 20} more (see --json)")
+        if self.blank_image_ids:
+            lines.append(f"blank image      {len(self.blank_image_ids)} (ids {_first(self.blank_image_ids)}): one flat "
+                         "colour, kept; replace these photos")
         if self.images_without_row:
             lines.append(f"images without a row {len(self.images_without_row)} ({_first(self.images_without_row, 10)}):"
                          " not in the catalogue until styles.csv has their ids")
@@ -204,13 +209,26 @@ def _mpx(pixels: int) -> str:
 
 
 MIN_PHOTO_SIDE = 32     # pixels: below this a photo is an icon or a tracking pixel, not a product to tag
+# Grey levels: a photo whose every pixel lies within this range is one flat colour. The shared catalogue has
+# one such photo (id 44998, pure white); its faintest real products (thin gold chains) span 17 levels or more.
+BLANK_RANGE = 8
+BLANK_REASON = "one flat colour: no product to see"
 
 
-def check_photo_size(image: Image.Image) -> None:
-    """Raise ValueError for a query photo too small to show a product (a 1x1 PNG got a confident 'Women 93%')."""
+def is_blank(image: Image.Image) -> bool:
+    """Whether ``image`` is one flat colour (a blank or fully transparent picture)."""
+    lo, hi = to_rgb(image).convert("L").getextrema()
+    return hi - lo <= BLANK_RANGE
+
+
+def check_photo(image: Image.Image) -> None:
+    """Raise ValueError for a query photo that cannot show a product: too small (a 1x1 PNG got a confident
+    'Women 93%') or blank (a white square got 'Pendant 67%' and a blank catalogue photo as its match)."""
     if min(image.size) < MIN_PHOTO_SIDE:
         raise ValueError(f"the image is only {image.width}x{image.height} pixels, too small to tell what it shows: "
                          f"send a photo at least {MIN_PHOTO_SIDE} pixels on each side")
+    if is_blank(image):
+        raise ValueError(f"the image is {BLANK_REASON}: send a photo of the product")
 
 
 def to_rgb(im: Image.Image) -> Image.Image:
@@ -241,12 +259,19 @@ def check_image(path: Path) -> tuple[str, str, int, int]:
             # is caught) without the cost of full-size pixels for large catalogue photos.
             im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
             im.load()
+            flat = is_blank(im)
     except Image.DecompressionBombError as e:
         return "unreadable", f"too many pixels to decode safely: {e}", 0, 0
     except UnidentifiedImageError as e:
         return "unreadable", f"not an image: {type(e).__name__}", 0, 0
     except (OSError, SyntaxError, ValueError) as e:
         return "unreadable", f"corrupt or truncated image: {e}", 0, 0
+    if flat:
+        # The reduced decode flattens faint products (a thin chain spans 3 grey levels at 1/8 scale, 17 in
+        # full): a photo only counts as blank when its full-size pixels are flat too.
+        with Image.open(path) as full:
+            if is_blank(full):
+                return "ok", BLANK_REASON, w, h
     return "ok", "", w, h
 
 
@@ -423,6 +448,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     report.missing_image_ids = [int(i) for i in df.loc[missing, "id"]]
     bad = df[df["image_status"] == "unreadable"]
     report.unreadable_image = [ImageProblem(int(i), r) for i, r in zip(bad["id"], bad["image_reason"], strict=True)]
+    report.blank_image_ids = [int(i) for i in df.loc[ok & (df["image_reason"] == BLANK_REASON), "id"]]
     sizes = df.loc[ok & ((df["width"] != 60) | (df["height"] != 80)) & (df["width"] > 0)]
     report.odd_size_images = {f"{w}x{h}": int(c) for (w, h), c in
                               sizes.groupby(["width", "height"]).size().items()}

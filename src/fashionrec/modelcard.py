@@ -210,8 +210,8 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
             shutil.copyfile(run / "weights" / f"best{suffix}", tmp)
     write_text(dest.parent / "MODEL_CARD.md", card)
     # The run's test report travels with the model, so a fresh clone can show how it was measured.
-    for name in ("curves.png", "results.csv", "test/report.md", "test/confusion.png", "test/confusions.csv",
-                 "test/metrics.json"):
+    for name in ("curves.png", "results.csv", "probe.csv", "test/report.md", "test/confusion.png",
+                 "test/confusions.csv", "test/metrics.json"):
         if (run / name).exists():
             with atomic_path(dest.parent / name) as tmp:
                 shutil.copyfile(run / name, tmp)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,8 @@ from fashionrec.artifacts import write_with
 from fashionrec.errors import FashionrecError
 from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
 from fashionrec.models import EnsembleNet
-from fashionrec.tagger import Tagger, resolve_checkpoint, round_to, save_checkpoint
+from fashionrec.onnx_infer import OnnxTagger, export_graph, open_runtime, requested_runtime, takes
+from fashionrec.tagger import Tagger, resolve_checkpoint, round_to, run_inference, save_checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,20 @@ def fit_linear_head(x: np.ndarray, y: np.ndarray, n_classes: int, c: float = PRO
             head.weight[cls] = torch.as_tensor(clf.coef_, dtype=torch.float32)
             head.bias[cls] = torch.as_tensor(clf.intercept_, dtype=torch.float32)
     return head
+
+
+def _predictor(model: EnsembleNet) -> Callable[[torch.Tensor, bool], dict[str, np.ndarray]]:
+    """(uint8 images, progress) -> the finished ``model``'s head probabilities, as ``fashionrec evaluate`` will
+    compute them from the saved file: through ONNX Runtime where the model exports (exported in memory, not
+    cached: no file holds these weights yet), else PyTorch."""
+    session = open_runtime(requested_runtime(), "the probed ensemble", lambda: OnnxTagger(export_graph(model)))
+
+    def predict(images: torch.Tensor, progress: bool) -> dict[str, np.ndarray]:
+        if session is not None and takes(images):
+            return session(images, progress=progress)[1]
+        return run_inference(model, images, progress=progress)[1]
+
+    return predict
 
 
 def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Path,
@@ -162,10 +178,10 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
     else:       # not an earlier run's grid, left in a reused --out folder
         (run / "results.csv").unlink(missing_ok=True)
     split.save(run / "split.csv")
-    final = Tagger(model=model, meta=base.meta, runtime="torch")
-    _, val_probs = final.infer(val_images)
+    predict = _predictor(model)
+    val_probs = predict(val_images, False)
     val_metrics = evaluate_predictions(val_y, val_probs, classes)
-    _, test_probs = final.infer(test_images, progress=progress)
+    test_probs = predict(test_images, progress)
     test_metrics = evaluate_predictions(test_y, test_probs, classes)
     test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
     write_eval_report(test_metrics, test_y["articleType"], test_probs["articleType"], classes["articleType"],

@@ -62,7 +62,7 @@ from fashionrec.artifacts import (
     write_with,
 )
 from fashionrec.blas import one_blas_thread
-from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, check_photo_size, open_rgb, to_rgb
+from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, check_photo, open_rgb, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
@@ -81,7 +81,7 @@ from fashionrec.looks import (
 )
 from fashionrec.tagger import Tagger, l2_normalise
 from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text, query_vector
-from fashionrec.vocabulary import CHILDREN_NAME, GENDER_WORDS, TypeWords, norm
+from fashionrec.vocabulary import CHILDREN_NAME, GENDER_WORDS, WORN_BY, TypeWords, norm
 from fashionrec.word_search import WordSearch, search_words
 
 log = logging.getLogger(__name__)
@@ -736,9 +736,10 @@ class Recommender:
         its plural, in any order and any case: "men" finds Men's items but not Women's, "jeans" finds Jeans
         but not "Jeanie" flats, "car" not "Carlton", "shoes black" finds
         "Black ... Shoes". Hyphens are ignored ("t-shirt" = "tshirt"), a plural's "s" is optional, and
-        words like "for" are skipped (see :func:`search_words`). Products that have the type, colour,
-        wearer, usage or season the words name as that attribute come first (see :meth:`_attribute_rank`),
-        then the catalogue's order.
+        words like "for" are skipped (see :func:`search_words`). A season word beside other words only ranks:
+        "winter jacket" lists every jacket, not only the few filed under Winter. Products that have the type,
+        colour, wearer, usage or season the words name as that attribute come first (see
+        :meth:`_attribute_rank`), then those with every word, then the catalogue's order.
         """
         if offset < 0 or limit < 0:
             raise BadInputError("offset and limit must be >= 0")
@@ -748,11 +749,20 @@ class Recommender:
         if str(q or "").strip() and not words:
             return 0, []        # only punctuation or stop words: nothing to match, not everything
         if words:       # no words: every row, without building the word tables (seconds at 40k products)
-            mask &= self._words().mask(words)
+            mask &= self._word_mask(words)
         rows = np.flatnonzero(mask)
         if limit and len(rows) > 1 and words:
-            rows = rows[np.argsort(-self._attribute_rank(str(q), rows), kind="stable")]
+            rank = self._attribute_rank(str(q), rows) << 1 | self._words().mask(words)[rows]
+            rows = rows[np.argsort(-rank, kind="stable")]
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
+
+    def _word_mask(self, words: list[str]) -> np.ndarray:
+        """The rows :meth:`browse` lists for ``words``: those with every word, leaving out season words when
+        there are others. The catalogue files most products under one season (6 of its 233 jackets under
+        Winter), which is not what a shopper asking for a "winter jacket" means to exclude."""
+        seasons = self._vocabulary()["season"]
+        required = [w for w in words if w not in seasons]
+        return self._words().mask(required or words)
 
     def _attribute_rank(self, query: str, rows: np.ndarray) -> np.ndarray:
         """Per row, which attributes named in ``query`` it has as attributes rather than as name words, as
@@ -772,7 +782,7 @@ class Recommender:
         show, so that no choice leads to an empty page."""
         filters = self.check_filters(filters)
         words = search_words(str(q or ""))
-        base = self._words().mask(words) if words else np.ones(len(self.items), bool)
+        base = self._word_mask(words) if words else np.ones(len(self.items), bool)
         if within is not None:
             base = base & within
         out = {}
@@ -922,7 +932,7 @@ class Recommender:
         if not isinstance(image, Image.Image):
             raise BadInputError("similar_to_image needs a PIL image")
         try:
-            check_photo_size(image)
+            check_photo(image)
         except ValueError as e:
             raise BadInputError(str(e)) from e
         from fashionrec.data import images_to_tensor
@@ -975,6 +985,10 @@ class Recommender:
                 else:
                     continue
                 used |= span
+        if "gender" not in found and "articleType" in found:
+            worn_by = {g for w in words for g in WORN_BY.get(norm(w), ())}
+            if worn_by:
+                found["gender"] = sorted(worn_by)
         if "gender" in found:
             found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
         return {k: sorted(set(v)) for k, v in found.items()}

@@ -94,6 +94,10 @@ SYNONYMS: dict[str, list[str]] = {
     "knickers": ["Briefs"],
 }
 
+# Type words that also say who wears the product, unless the query names a wearer itself: most of the
+# catalogue's Briefs are men's (564 of 849), but "panties" asks for women's.
+WORN_BY = {"panties": ("Women",), "panty": ("Women",), "knickers": ("Women",), "lingerie": ("Women",)}
+
 # A shopper's words for a wearer -> the catalogue's genders.
 GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Men",), "gents": ("Men",),
                 "him": ("Men",), "women": ("Women",), "woman": ("Women",), "womens": ("Women",),

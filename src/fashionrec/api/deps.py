@@ -13,7 +13,7 @@ from PIL import Image
 
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import timed
-from fashionrec.catalog import check_photo_size, open_rgb
+from fashionrec.catalog import check_photo, open_rgb
 from fashionrec.errors import BadInputError
 
 # Filter names accepted by browse, similar and the catalogue page, in display order.
@@ -134,14 +134,18 @@ def read_image(file: UploadFile, settings: Settings) -> Image.Image:
         raise PayloadTooLarge(settings.upload_too_large)
     if not data:
         raise BadInputError(f"the uploaded file {file.filename!r} is empty; send a JPEG, PNG or WebP photo")
+    name = file.filename or "upload"
     try:
         image = open_rgb(io.BytesIO(data), max_pixels=settings.max_pixels)
-        check_photo_size(image)
-        return image
     except ValueError as e:
         if "over the limit" in str(e):
             raise PayloadTooLarge(f"{e} (set FASHIONREC_MAX_PIXELS to change it)") from e
-        raise BadInputError(f"{file.filename or 'upload'}: {e}; send a JPEG, PNG or WebP photo") from e
+        raise BadInputError(f"{name}: {e}; send a JPEG, PNG or WebP photo") from e
+    try:
+        check_photo(image)
+    except ValueError as e:     # its message already says what to send instead
+        raise BadInputError(f"{name}: {e}") from e
+    return image
 
 
 def require_api_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:

@@ -61,7 +61,7 @@ def catalogue_page(
     # For this very query only: a new search typed into the form (which carries it) starts with word matches.
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
-    found_closest, facets, suggestion, suggest_url = False, None, None, None
+    found_closest, facets, suggestion, suggest_url, unfiltered_url = False, None, None, None, None
 
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
         return service.rec.browse(chosen or None, words, limit=0)[0]
@@ -112,8 +112,9 @@ def catalogue_page(
                 facets = {key: {**{v: min(n, CLOSEST_MAX) for v, n in near[key].items()}, **words[key]}
                           for key in FILTER_KEYS}
                 if not found:
-                    notices.append(f"Nothing matches {query!r} with every filter chosen; the lists show "
-                                   "what each choice leaves.")
+                    notices.append(f"No product matches {query!r} with the filters chosen; each list shows "
+                                   "how many products its choices would leave.")
+                    unfiltered_url = "/?" + urlencode({"q": query}) if chosen else None
         if facets is None:     # counts per filter value under the other choices and the search words
             facets = service.rec.facets(chosen, query if total else None)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -134,7 +135,8 @@ def catalogue_page(
     if closest and found_closest:
         notices.append(f"{these.capitalize()} to {query!r}.")
     elif found_closest:
-        notices.append(f"No product matches every word of {query!r}; {these}.")
+        words = "the word" if len(search_words(query)) == 1 else "every word of"
+        notices.append(f"No product has {words} {query!r} in its details; {these} by meaning.")
     corrected_url = "/?" + urlencode({**chosen, "q": corrected, "closest": corrected}) if corrected else None
     return templates.TemplateResponse(request, "catalogue.html", {
         "items": [to_item(d) for d in items], "total": total, "page": page, "pages": pages,
@@ -145,7 +147,8 @@ def catalogue_page(
                         if facets[k].get(v, 0) or chosen.get(k) == v] for k in FILTER_KEYS},
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
-        "suggest_url": suggest_url, "corrected": corrected, "corrected_url": corrected_url,
+        "suggest_url": suggest_url, "unfiltered_url": unfiltered_url, "corrected": corrected,
+        "corrected_url": corrected_url,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest
                        else f"{total:,} item{'' if total == 1 else 's'}"),
     })
@@ -164,8 +167,11 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
         pred = item.predicted.get(head)
         rows.append({"name": head, "true": true, "pred": pred,
                      "match": None if (true is None or pred is None) else (true == pred.label)})
+    # The catalogue's labels beside the tagger's are for whoever runs the shop, so they sit folded under
+    # the product's plain facts, saying how many differ.
     return templates.TemplateResponse(request, "item.html", {
-        "item": item, "rows": rows, "similar": similar, "outfit": outfit})
+        "item": item, "rows": rows, "similar": similar, "outfit": outfit,
+        "disagree": sum(r["match"] is False for r in rows)})
 
 
 @router.get("/upload", response_class=HTMLResponse)
