@@ -293,8 +293,16 @@ def test_web_pages(client, ids):
     described = client.get("/", params={"q": "blue denim jeans for men"})
     assert described.status_code == 200 and "closest matches" in described.text
     assert described.text.count('class="card"') > 0 and "Jeans" in described.text
+    # Filters that leave none of a search's matches: a way to the same search over every product.
+    none_left = client.get("/", params={"q": "blue denim jeans for men", "gender": "Women"}).text
+    assert 'id="unfiltered"><a href="/?q=blue+denim+jeans+for+men">' in none_left
+    assert 'id="unfiltered"' not in described.text
+    # Closest matches are not word matches: no "only N products have every word" beside them.
+    assert 'id="few"' not in described.text
     page = client.get(f"/item/{ids[0]}")
     assert page.status_code == 200 and "Similar items" in page.text and "Complete the look" in page.text
+    # The product's plain facts first; the catalogue's labels beside the model's folded away under them.
+    assert page.text.index('id="facts"') < page.text.index('<details class="tagged">') < page.text.index('id="attrs"')
     assert client.get("/item/999999999").status_code == 404
     assert "Drop a product photo" in client.get("/upload").text
     assert client.get("/static/app.css").status_code == 200

@@ -277,6 +277,26 @@ def test_saved_products_give_picks_for_you(server, page):
     assert "no longer in the catalogue" in page.locator("#foryou-error").inner_text()
     assert [c.get_attribute("data-id") for c in page.locator("#foryou-saved .card").all()] == [saved_id]
     assert page.evaluate(f"localStorage.getItem({key!r})") == f"[{int(saved_id)}]"
+    # One saved product off the list: the page is worked out again without it.
+    other = page.locator("#foryou-picks .card").first.get_attribute("data-id")
+    page.evaluate(f"localStorage.setItem({key!r}, JSON.stringify([{int(other)}, {int(saved_id)}]))")
+    page.goto(server + "/for-you")
+    page.wait_for_selector("#foryou-picks .card")
+    page.click(f"button[data-unsave='{other}']")
+    page.wait_for_function("document.querySelectorAll('#foryou-saved .card').length === 1")
+    page.wait_for_selector("#foryou-picks .card")
+    assert [c.get_attribute("data-id") for c in page.locator("#foryou-saved .card").all()] == [saved_id]
+    assert page.evaluate(f"localStorage.getItem({key!r})") == f"[{int(saved_id)}]"
+    page.click("#foryou-clear")             # one product: cleared without asking
+    assert page.locator("#foryou").is_hidden()
+    # More than one: asked first, and kept when the shopper says no.
+    page.evaluate(f"localStorage.setItem({key!r}, JSON.stringify([{int(other)}, {int(saved_id)}]))")
+    page.goto(server + "/for-you")
+    page.wait_for_selector("#foryou-picks .card")
+    page.once("dialog", lambda d: d.dismiss())
+    page.click("#foryou-clear")
+    assert page.locator("#foryou").is_visible() and page.evaluate(f"localStorage.getItem({key!r})") != "[]"
+    page.once("dialog", lambda d: d.accept())
     page.click("#foryou-clear")
     assert page.locator("#foryou").is_hidden()
     page.goto(server + f"/item/{saved_id}")

@@ -25,7 +25,7 @@ from fashionrec.artifacts import ABANDONED_AFTER_S, _host
 from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
-from fashionrec.looks import COMPLEMENTS, colour_compatibility
+from fashionrec.looks import COMPLEMENTS, colour_compatibility, slot_name
 from fashionrec.recommend import (
     NEIGHBOUR_VOTE,
     RELEVANT_TEXT_SIMILARITY,
@@ -268,7 +268,7 @@ def test_complete_the_look(rec):
     assert 1 <= len(recs) <= 4
     subs = [r.item["subCategory"] for r in recs]
     assert set(subs) <= set(COMPLEMENTS["Topwear"]) and len(set(subs)) == len(subs)
-    assert [r.slot for r in recs] == subs and all(r.reason.startswith(r.slot) for r in recs)
+    assert [r.slot for r in recs] == subs and all(r.reason.startswith(slot_name(r.slot)) for r in recs)
     assert all(r.item["gender"] in ("Men", "Unisex") for r in recs)
     assert all("to go with the " in r.reason and "men's topwear" in r.reason for r in recs)
     assert colour_compatibility("Blue", "White")[0] == 1.0 and colour_compatibility("Red", "Green")[0] < 0.5
@@ -537,6 +537,15 @@ def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path
     assert [x.id for x in recs] == [cream]          # no T-shirt or jeans for a deodorant
     # ... and no colour talk: a deodorant's colour says nothing about the cream.
     assert recs[0].reason == "Skin Care to go with the casual men's fragrance" and recs[0].slot == "Skin Care"
+    # Make-up by the names a shopper uses, not the catalogue's "Eyes" and "Lips".
+    lips = r.add_product(image, {**meta, "gender": "Women", "productDisplayName": "Lipstick", "subCategory": "Lips",
+                                 "articleType": "Lipstick", "baseColour": "Red"}, allow_new_values=True)
+    eyes = r.add_product(image.rotate(180), {**meta, "gender": "Women", "productDisplayName": "Kajal",
+                                             "subCategory": "Eyes", "articleType": "Kajal and Eyeliner",
+                                             "baseColour": "Black"}, allow_new_values=True)
+    look = r.complete_the_look(lips, k=4)
+    assert [x.id for x in look] == [eyes] and look[0].slot == "Eyes"
+    assert look[0].reason.startswith("Eye make-up to go with the casual women's lip make-up")
 
 
 def test_saving_never_overwrites_an_index_rebuilt_meanwhile(tmp_path):

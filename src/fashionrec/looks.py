@@ -74,6 +74,17 @@ TYPE_SLOTS = {t: ["Topwear", "Bottomwear", "Bags", "Jewellery", "Watches"] for t
 OWN_LOOKS = {"Swimwear": ["Flip Flops", "Eyewear"], "Tracksuits": ["Shoes", "Watches", "Bags", "Eyewear"]}
 SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"Handbags", "Clutches"}}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
+# How a look's reason names a subCategory where the catalogue's name is not a shopper's noun ("Eyes to go
+# with the casual women's lips" read like a riddle); the others keep their own name.
+SLOT_NAMES = {"Lips": "Lip make-up", "Eyes": "Eye make-up", "Nails": "Nail care", "Skin": "Skin care",
+              "Hair": "Hair care", "Makeup": "Make-up", "Sandal": "Sandals", "Headwear": "Caps and hats"}
+
+
+def slot_name(sub: str) -> str:
+    """A subCategory as a look's reason says it: "Eyes" -> "Eye make-up", "Topwear" -> "Topwear"."""
+    return SLOT_NAMES.get(sub, sub)
+
+
 NO_LOOK = {"Home", "Free Items", "Sports Equipment"}   # categories (master or sub) that complete no outfit
 SAME_USAGE_SLOTS = {"Belts"}            # slots left out rather than filled from another usage
 

@@ -78,6 +78,7 @@ from fashionrec.looks import (
     SLOT_TYPES,
     TYPE_SLOTS,
     colour_compatibility,
+    slot_name,
 )
 from fashionrec.tagger import Tagger, l2_normalise
 from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text, query_vector
@@ -1171,10 +1172,11 @@ class Recommender:
             r = rows[best]
             item = self.item(int(self._ids[r]))
             whose = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}.get(gender, gender)
-            kind = sub or src.get("articleType")      # swimwear's look: "... women's swimwear"
+            kind = slot_name(sub) if sub else src.get("articleType")   # swimwear's look: "... women's swimwear"
             what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
                             if x)
-            reason = f"{slot} to go with the {what}" + (f": {colour_scores[best][1]}" if colour_scores[best][1] else "")
+            colour_note = colour_scores[best][1]
+            reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}" if colour_note else "")
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot))
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.

@@ -122,7 +122,8 @@ def catalogue_page(
     # A description ("red cotton t-shirt for men") whose every word only a few names contain: offer the
     # closest matches to the whole of it too, rather than leave the shopper with two T-shirts.
     few_url = ("/?" + urlencode({**searched, "closest": query})
-               if query and not closest and 0 < total < PAGE_SIZE and len(search_words(query)) >= 3 else None)
+               if query and not closest and not found_closest and 0 < total < PAGE_SIZE
+               and len(search_words(query)) >= 3 else None)
 
     def page_url(n: int) -> str:
         return "/?" + urlencode({**searched, **({"closest": query} if closest else {}),

@@ -59,7 +59,8 @@
       '<div class="thumb"><img src="' + esc(it.image_url) + '" alt="" loading="lazy" width="60" height="80"></div>' +
       '<div class="card-body"><div class="name">' + esc(it.productDisplayName || ("Item " + it.id)) + '</div>' +
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
-      '<div class="reason">' + esc(rec.reason) + '</div></div></a>';
+      (rec.reason ? '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.reason) + '</div>' : "") +
+      '</div></a>';
   }
 
   // Saved products live in this browser only (localStorage): no account, nothing sent until "For you".
@@ -91,6 +92,8 @@
     var status = document.getElementById("foryou-status"), box = document.getElementById("foryou");
     var problem = document.getElementById("foryou-error");
     document.getElementById("foryou-clear").addEventListener("click", function () {
+      var n = likedIds().length;
+      if (n > 1 && !window.confirm("Remove all " + n + " saved products?")) return;
       saveLiked([]);
       box.hidden = true;
       status.textContent = "Saved products cleared.";
@@ -112,9 +115,20 @@
           box.hidden = false;
           if (!ids.length) { status.textContent = "No saved products left."; return; }
           status.textContent = "Based on " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
-          document.getElementById("foryou-saved").innerHTML = saved.json.items.map(function (it) {
-            return card({ item: it, reason: "" });
+          var savedBox = document.getElementById("foryou-saved");
+          savedBox.innerHTML = saved.json.items.map(function (it) {
+            return '<div class="saved-item">' + card({ item: it, reason: "" }) +
+              '<button type="button" class="unsave" data-unsave="' + it.id + '" aria-label="Remove ' +
+              esc(it.productDisplayName || ("item " + it.id)) + ' from saved products">Remove</button></div>';
           }).join("");
+          // One product off the list: the picks are worked out again for the rest.
+          savedBox.addEventListener("click", function (e) {
+            var btn = e.target.closest("button[data-unsave]");
+            if (!btn) return;
+            var gone = Number(btn.getAttribute("data-unsave"));
+            saveLiked(likedIds().filter(function (x) { return x !== gone; }));
+            window.location.reload();
+          });
           return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ liked: ids, k: 24 }) }).then(function (res) {
             if (!res.ok) throw new Error(res.json.detail || "could not load picks");
