@@ -32,7 +32,7 @@ from fashionrec.errors import FashionrecError
 from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
 from fashionrec.models import EnsembleNet
 from fashionrec.onnx_infer import OnnxTagger, export_graph, open_runtime, requested_runtime, takes
-from fashionrec.tagger import Tagger, resolve_checkpoint, round_to, run_inference, save_checkpoint
+from fashionrec.tagger import Tagger, l2_normalise, resolve_checkpoint, round_to, run_inference, save_checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -74,18 +74,21 @@ def fit_linear_head(x: np.ndarray, y: np.ndarray, n_classes: int, c: float = PRO
     return head
 
 
-def _predictor(model: EnsembleNet) -> Callable[[torch.Tensor, bool], dict[str, np.ndarray]]:
-    """(uint8 images, progress) -> the finished ``model``'s head probabilities, as ``fashionrec evaluate`` will
-    compute them from the saved file: through ONNX Runtime where the model exports (exported in memory, not
-    cached: no file holds these weights yet), else PyTorch."""
-    session = open_runtime(requested_runtime(), "the probed ensemble", lambda: OnnxTagger(export_graph(model)))
+def _runner(model: EnsembleNet) -> Callable[[torch.Tensor, bool], tuple[np.ndarray, dict[str, np.ndarray]]]:
+    """(uint8 images, progress) -> ``model``'s (L2-normalised embeddings, head probabilities), as ``fashionrec
+    evaluate`` computes them from a saved file: through ONNX Runtime where the model exports (exported in
+    memory, not cached: no file holds these weights, or the members without their probe), else PyTorch, three
+    times slower on CPU."""
+    session = open_runtime(requested_runtime(), "the ensemble", lambda: OnnxTagger(export_graph(model)))
 
-    def predict(images: torch.Tensor, progress: bool) -> dict[str, np.ndarray]:
+    def run(images: torch.Tensor, progress: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         if session is not None and takes(images):
-            return session(images, progress=progress)[1]
-        return run_inference(model, images, progress=progress)[1]
+            feats, probs = session(images, progress=progress)
+        else:
+            feats, probs = run_inference(model, images, progress=progress)
+        return l2_normalise(feats), probs
 
-    return predict
+    return run
 
 
 def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Path,
@@ -117,10 +120,10 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
     # What the probe is measured against: the ensemble itself, also when this checkpoint has an older probe.
     before = base.meta.get("probe", {}).get("base") or {"path": str(path), "sha256": base.sha256,
                                                           "val": base.meta.get("val"), "test": base.meta.get("test")}
-    members = EnsembleNet(list(base.model.members), base.model.head_weights).eval()   # without any old probe
-    if base.model.probe_weights:
-        # The embedding does not depend on the probe, but the head probabilities must be the members' alone.
-        base = Tagger(model=members, meta=base.meta, runtime="torch")
+    # Without any old probe: the embedding does not depend on it, but the head probabilities must be the
+    # members' alone.
+    members = EnsembleNet(list(base.model.members), base.model.head_weights).eval()
+    embed = _runner(members)
 
     catalog = load_catalog(data_dir, progress=progress)
     items = catalog.usable
@@ -131,7 +134,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
     for name in ("train", "val", "test"):
         rows = items[items["id"].isin(split.ids(name))].reset_index(drop=True)
         images = load_image_tensor(rows["image_path"].tolist(), progress=progress, desc=f"decoding {name}")
-        emb, probs = base.infer(images, progress=progress)
+        emb, probs = embed(images, progress)
         # The training photos are not needed again (450 MB at 32k); val and test are predicted once more.
         parts[name] = ({h: y.numpy() for h, y in space.encode(rows).items()}, emb, probs,
                        None if name == "train" else images)
@@ -178,10 +181,10 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
     else:       # not an earlier run's grid, left in a reused --out folder
         (run / "results.csv").unlink(missing_ok=True)
     split.save(run / "split.csv")
-    predict = _predictor(model)
-    val_probs = predict(val_images, False)
+    predict = _runner(model)
+    _, val_probs = predict(val_images, False)
     val_metrics = evaluate_predictions(val_y, val_probs, classes)
-    test_probs = predict(test_images, progress)
+    _, test_probs = predict(test_images, progress)
     test_metrics = evaluate_predictions(test_y, test_probs, classes)
     test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
     write_eval_report(test_metrics, test_y["articleType"], test_probs["articleType"], classes["articleType"],
