@@ -84,6 +84,8 @@ class DataReport:
     blank_image_ids: list[int] = field(default_factory=list)
     odd_size_images: dict[str, int] = field(default_factory=dict)
     missing_values: dict[str, int] = field(default_factory=dict)
+    # Rows whose productDisplayName is a file name or a test record's ("test dispName"): kept, listed.
+    placeholder_names: list[int] = field(default_factory=list)
     classes: int = 0
     class_counts: dict[str, int] = field(default_factory=dict)
 
@@ -137,6 +139,10 @@ class DataReport:
         if self.odd_size_images:
             sizes = ", ".join(f"{k}: {v}" for k, v in sorted(self.odd_size_images.items()))
             lines.append(f"images not 60x80 {sum(self.odd_size_images.values())} ({sizes})")
+        if self.placeholder_names:
+            ids = _first(self.placeholder_names)
+            lines.append(f"placeholder name {len(self.placeholder_names)} (ids {ids}): a file name or a test record's, "
+                         "kept; check these rows")
         if self.missing_values:
             empty = ", ".join(f"{k}: {v}" for k, v in self.missing_values.items() if v)
             lines.append(f"empty fields     {empty or 'none'}")
@@ -208,6 +214,9 @@ def _mpx(pixels: int) -> str:
     return f"{pixels / 1e6:.2f} megapixels"     # 2 decimals: 40.01 over a limit of 40.00 must show
 
 
+# A name that is a file name ("Ayaanay_Women_New_2013_Tunics_Size_Chart.jpg") or a test record's ("test
+# dispName", "RTV_LoadTest"): the shared catalogue has four such rows, one a shirt's photo filed as a handbag.
+PLACEHOLDER_NAME = r"(?i)\.(?:jpe?g|png|gif|webp)$|^test\b|loadtest|dispname"
 MIN_PHOTO_SIDE = 32     # pixels: below this a photo is an icon or a tracking pixel, not a product to tag
 # Grey levels: a photo whose every pixel lies within this range is one flat colour. The shared catalogue has
 # one such photo (id 44998, pure white); its faintest real products (thin gold chains) span 17 levels or more.
@@ -378,6 +387,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
         df[c] = df[c].mask(df[c] == "", None).astype(object)
     report.missing_values = {c: int(df[c].isna().sum()) for c in COLUMNS[1:]}
+    names = df["productDisplayName"].fillna("").astype(str).str.strip()
+    report.placeholder_names = [int(i) for i in df.loc[names.str.contains(PLACEHOLDER_NAME, regex=True), "id"]]
     year = pd.to_numeric(df["year"], errors="coerce")
     # "20l2", "2012.5", or a number no year is (1e30 would not even fit the integer column)
     bad = (df["year"].notna() & year.isna()) | (year.notna() & ((year % 1 != 0) | ~year.between(1, 9999)))
