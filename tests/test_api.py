@@ -7,6 +7,7 @@ as a 4xx JSON error with a readable ``detail`` (never a 5xx).
 from __future__ import annotations
 
 import asyncio
+import html
 import io
 import shutil
 from pathlib import Path
@@ -17,6 +18,7 @@ from PIL import Image
 
 from fashionrec.api import Settings, create_app
 from fashionrec.catalog import ATTRIBUTES, Catalog
+from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
 from fashionrec.tagger import Tagger
 
 KEY = "test-secret"
@@ -216,7 +218,6 @@ def test_closest_matches_filter_counts_are_what_choosing_shows(client):
 
 
 def test_few_word_matches_offer_the_closest_matches_to_the_description(client, fixture_catalog):
-    import html
     import re
 
     from fashionrec.word_search import search_words
@@ -233,7 +234,6 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
 
 
 def test_a_misspelt_search_page_offers_the_right_spelling(client):
-    import html
     import re
 
     # One misspelt word: the products of its correction, saying so, with a way back.
@@ -297,6 +297,18 @@ def test_web_pages(client, ids):
     none_left = client.get("/", params={"q": "blue denim jeans for men", "gender": "Women"}).text
     assert 'id="unfiltered"><a href="/?q=blue+denim+jeans+for+men">' in none_left
     assert 'id="unfiltered"' not in described.text
+    # A brand some products have, but none under the colour chosen: the closest matches under it are said
+    # to be that, with the way to the brand's own products.
+    rec = client.app.state.service.rec
+    brands = sorted({str(n).split()[0] for n in rec.items["productDisplayName"].dropna()})
+    for brand in brands:
+        colours = [c for c in rec.filter_values()["baseColour"] if rec.browse({"baseColour": c}, brand, limit=0)[0] == 0
+                   and rec.search_text(brand, k=1, filters={"baseColour": c}, min_similarity=RELEVANT_TEXT_SIMILARITY)]
+        if colours and not rec.parse_query(brand):
+            break
+    page = html.unescape(client.get("/", params={"q": brand, "baseColour": colours[0]}).text)
+    assert f"No product with the filters chosen has the word '{brand}'" in page, (brand, colours[0])
+    assert f'id="unfiltered"><a href="/?q={brand}">' in page
     # Closest matches are not word matches: no "only N products have every word" beside them.
     assert 'id="few"' not in described.text
     page = client.get(f"/item/{ids[0]}")

@@ -492,6 +492,8 @@ def test_browse_lists_the_named_type_before_name_matches(tmp_path):
     # A season word beside others only ranks: every jacket, not only those filed under Winter; alone it selects.
     assert True in winter and False in winter and len(found) == r.browse(q="jacket", limit=0)[0]
     assert r.facets(q="winter jacket")["articleType"]["Jackets"] == winter.count(True) + winter.count(False)
+    # Without a type word the season word is what narrows: "winter men" is not every men's product.
+    assert 0 < r.browse(q="winter men", limit=0)[0] < r.browse(q="men", limit=0)[0]
     alone = r.browse(q="winter", limit=10_000)[1]
     assert 0 < len(alone) < len(r) and all(p["season"] == "Winter" or "winter" in p["productDisplayName"].lower()
                                            for p in alone)
@@ -536,7 +538,7 @@ def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path
     recs = r.complete_the_look(deo, k=4)
     assert [x.id for x in recs] == [cream]          # no T-shirt or jeans for a deodorant
     # ... and no colour talk: a deodorant's colour says nothing about the cream.
-    assert recs[0].reason == "Skin Care to go with the casual men's fragrance" and recs[0].slot == "Skin Care"
+    assert recs[0].reason == "Skin care to go with the casual men's fragrance" and recs[0].slot == "Skin Care"
     # Make-up by the names a shopper uses, not the catalogue's "Eyes" and "Lips".
     lips = r.add_product(image, {**meta, "gender": "Women", "productDisplayName": "Lipstick", "subCategory": "Lips",
                                  "articleType": "Lipstick", "baseColour": "Red"}, allow_new_values=True)
@@ -784,6 +786,18 @@ def test_everyday_words_find_the_catalogues_types(rec):
     assert recs and all(r.item["articleType"] == "Sweatshirts" for r in recs)
     total, page = rec.browse(q="bag", limit=10_000)
     assert {"Handbags", "Backpacks"} <= {p["articleType"] for p in page}
+
+
+def test_a_blank_or_tiny_photo_is_refused_as_a_query_and_as_a_new_product(tmp_path):
+    r, _ = _scratch(tmp_path)
+    n = len(r)
+    for photo, said in ((Image.new("RGBA", (300, 400), (0, 0, 0, 0)), "one flat colour"),
+                        (Image.new("RGB", (8, 8), "red"), "too small")):
+        with pytest.raises(BadInputError, match=said):
+            r.similar_to_image(photo)
+        with pytest.raises(BadInputError, match=said):
+            r.add_product(photo, {"productDisplayName": "Nothing"})
+    assert len(r) == n
 
 
 def test_words_for_womens_underwear_ask_for_womens_unless_a_wearer_is_named(tmp_path):

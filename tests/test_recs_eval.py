@@ -23,6 +23,19 @@ def test_evaluate_recs_keys_and_ranges():
         <= m["similar_precision_at_10_articleType"] <= 1.0
 
 
+def test_a_blank_query_photo_is_left_out_and_counted_not_fatal(tmp_path):
+    from PIL import Image
+
+    from fashionrec.catalog import BLANK_REASON
+
+    queries = fixture_catalog().usable.iloc[:4].copy()
+    blank = tmp_path / "blank.jpg"
+    Image.new("RGB", (60, 80), "white").save(blank)
+    queries.loc[queries.index[1], ["image_path", "image_reason"]] = [str(blank), BLANK_REASON]
+    m = evaluate_recs(shared_recommender(), queries, progress=False)
+    assert m["n_queries"] == 3 and m["n_blank_query_photos_left_out"] == 1
+
+
 def test_evaluate_text():
     queries = default_text_queries()
     assert len(queries) >= 20

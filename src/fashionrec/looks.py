@@ -76,8 +76,11 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # How a look's reason names a subCategory where the catalogue's name is not a shopper's noun ("Eyes to go
 # with the casual women's lips" read like a riddle); the others keep their own name.
-SLOT_NAMES = {"Lips": "Lip make-up", "Eyes": "Eye make-up", "Nails": "Nail care", "Skin": "Skin care",
-              "Hair": "Hair care", "Makeup": "Make-up", "Sandal": "Sandals", "Headwear": "Caps and hats"}
+# Named after what the catalogue files there: "Skin" is mostly moisturisers and masks, "Skin Care" face
+# washes and sunscreens, "Nails" nail polish alone.
+SLOT_NAMES = {"Lips": "Lip make-up", "Eyes": "Eye make-up", "Nails": "Nail polish", "Makeup": "Make-up",
+              "Skin": "Moisturisers and masks", "Skin Care": "Skin care", "Hair": "Hair colour",
+              "Bath and Body": "Bath and body", "Sandal": "Sandals", "Headwear": "Caps and hats"}
 
 
 def slot_name(sub: str) -> str:

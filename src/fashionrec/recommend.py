@@ -750,20 +750,23 @@ class Recommender:
         if str(q or "").strip() and not words:
             return 0, []        # only punctuation or stop words: nothing to match, not everything
         if words:       # no words: every row, without building the word tables (seconds at 40k products)
-            mask &= self._word_mask(words)
+            mask &= self._word_mask(str(q), words)
         rows = np.flatnonzero(mask)
         if limit and len(rows) > 1 and words:
             rank = self._attribute_rank(str(q), rows) << 1 | self._words().mask(words)[rows]
             rows = rows[np.argsort(-rank, kind="stable")]
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
 
-    def _word_mask(self, words: list[str]) -> np.ndarray:
-        """The rows :meth:`browse` lists for ``words``: those with every word, leaving out season words when
-        there are others. The catalogue files most products under one season (6 of its 233 jackets under
-        Winter), which is not what a shopper asking for a "winter jacket" means to exclude."""
+    def _word_mask(self, query: str, words: list[str]) -> np.ndarray:
+        """The rows :meth:`browse` lists for ``query`` (its ``words``): those with every word, except a season
+        word beside a type word. The catalogue files most products under one season (6 of its 233 jackets
+        under Winter), which is not what a shopper asking for a "winter jacket" means to exclude; without a
+        type ("winter men") the season word is all that narrows the search, so it stays."""
         seasons = self._vocabulary()["season"]
         required = [w for w in words if w not in seasons]
-        return self._words().mask(required or words)
+        if required != words and "articleType" in self.parse_query(query):
+            return self._words().mask(required)
+        return self._words().mask(words)
 
     def _attribute_rank(self, query: str, rows: np.ndarray) -> np.ndarray:
         """Per row, which attributes named in ``query`` it has as attributes rather than as name words, as
@@ -783,7 +786,7 @@ class Recommender:
         show, so that no choice leads to an empty page."""
         filters = self.check_filters(filters)
         words = search_words(str(q or ""))
-        base = self._word_mask(words) if words else np.ones(len(self.items), bool)
+        base = self._word_mask(str(q), words) if words else np.ones(len(self.items), bool)
         if within is not None:
             base = base & within
         out = {}
@@ -1260,6 +1263,10 @@ class Recommender:
         """
         if not isinstance(image, Image.Image):
             raise BadInputError("add_product needs a PIL image")
+        try:        # the API's upload checks this too; the CLI's `index add` and Python callers come here only
+            check_photo(image)
+        except ValueError as e:
+            raise BadInputError(str(e)) from e
         # Before touching the live index: taking an insert back out of HNSW rebuilds the graph (seconds).
         self._check_not_replaced()
         # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from fashionrec.catalog import Catalog, open_rgb
+from fashionrec.catalog import BLANK_REASON, Catalog, open_rgb
 from fashionrec.errors import BadInputError
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,13 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
                   progress: bool = True, limit: int | None = None) -> dict:
     """Photo -> top-k for every usable query image; returns the metrics of the module docstring."""
     queries = query_catalog.usable if isinstance(query_catalog, Catalog) else query_catalog
+    # A blank photo is no query a shopper could make (similar_to_image refuses it): left out, and counted.
+    blank = (queries["image_reason"] == BLANK_REASON).to_numpy() if "image_reason" in queries else \
+        np.zeros(len(queries), bool)
+    if blank.any():
+        log.warning("evaluate-recs: %d blank query photos left out (ids %s)", blank.sum(),
+                    ", ".join(map(str, queries["id"][blank][:10])))
+        queries = queries[~blank]
     if limit is not None:
         queries = queries.iloc[:limit]
     if len(queries) == 0:
@@ -110,6 +117,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
             ild.append(float(np.mean(1 - sims[iu])))
     return {
         "n_queries": len(queries),
+        "n_blank_query_photos_left_out": int(blank.sum()),
         "n_queries_in_index_excluded_from_own_results": n_self,
         "k": k,
         "precision_at_10_articleType": float(np.mean(p_type)),

@@ -62,6 +62,7 @@ def catalogue_page(
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
     found_closest, facets, suggestion, suggest_url, unfiltered_url = False, None, None, None, None
+    everywhere = 0      # with filters chosen and no word match under them: the products with the words anyway
 
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
         return service.rec.browse(chosen or None, words, limit=0)[0]
@@ -84,6 +85,8 @@ def catalogue_page(
             # are noise: one word is corrected outright when the correction is safe (Recommender.suggest's
             # ``confident``) and has products; otherwise, and for a longer query (maybe a description),
             # the correction is offered.
+            if total == 0 and chosen:
+                everywhere = service.rec.browse(None, query, limit=0)[0]
             if total == 0 and not closest:
                 sure = service.rec.suggest(query, confident=True) if len(search_words(query)) == 1 else None
                 if sure and not corrected and matching(sure) > 0:
@@ -115,6 +118,8 @@ def catalogue_page(
                     notices.append(f"No product matches {query!r} with the filters chosen; each list shows "
                                    "how many products its choices would leave.")
                     unfiltered_url = "/?" + urlencode({"q": query}) if chosen else None
+        if everywhere:
+            unfiltered_url = "/?" + urlencode({"q": query})
         if facets is None:     # counts per filter value under the other choices and the search words
             facets = service.rec.facets(chosen, query if total else None)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -137,7 +142,8 @@ def catalogue_page(
         notices.append(f"{these.capitalize()} to {query!r}.")
     elif found_closest:
         words = "the word" if len(search_words(query)) == 1 else "every word of"
-        notices.append(f"No product has {words} {query!r} in its details; {these} by meaning.")
+        which = "with the filters chosen " if everywhere else ""
+        notices.append(f"No product {which}has {words} {query!r} in its details; {these} by meaning.")
     corrected_url = "/?" + urlencode({**chosen, "q": corrected, "closest": corrected}) if corrected else None
     return templates.TemplateResponse(request, "catalogue.html", {
         "items": [to_item(d) for d in items], "total": total, "page": page, "pages": pages,
