@@ -303,6 +303,9 @@ def test_profile_excludes_liked(rec):
         assert r.item["gender"] in (rec.item(near)["gender"], "Unisex"), (r.reason, r.item["gender"])
     one = rec.for_profile(liked[:1], k=4)
     assert all("liked items" not in r.reason and str(liked[0]) not in r.reason for r in one)
+    # Picks from the middle of several liked items say so, not that they suit each of them.
+    assert not any(r.reason.startswith("suits") for r in recs)
+    assert all(r.reason.startswith(("like ", "between your 2 liked items, closest to ")) for r in recs)
 
 
 def test_add_product_survives_reload(rec, tmp_path):

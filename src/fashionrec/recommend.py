@@ -1238,8 +1238,11 @@ class Recommender:
                     if not (_wearable_by(item, near) and _wearable_by(item, src)):
                         continue    # men's sandals that look like her flats suit neither of them
                     if src_id is None:
-                        whole = "the liked item" if len(liked) == 1 else f"all {len(liked)} liked items"
-                        reason = f"suits {whole} (closest to {_title(near)}, {sims.max():.2f})"
+                        # From the mean of the liked items: between them, not a match for each of them (a
+                        # sari is no pick for a girl's top, though it may lie between it and a dress).
+                        closest = f"{_title(near)} ({sims.max():.2f})"
+                        reason = (f"like {closest}" if len(liked) == 1 else
+                                  f"between your {len(liked)} liked items, closest to {closest}")
                     else:
                         reason = f"like {_title(src)}: " + self._reason_similar(src, item, s)
                     chosen.append(Rec(cid, s, reason, item))
