@@ -229,6 +229,13 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
     closest = client.get(link).text
     assert "These are the" in closest and "closest match" in closest and 'id="few"' not in closest
     assert f'name="closest" value="{html.escape(name)}"' in closest          # filters keep the mode
+    # Two words, one a type ("warm jacket"): the few products with both, and the way to the closest matches.
+    rec = client.app.state.service.rec
+    pairs = ((str(n).split()[0], str(t).split()[0].lower()) for n, t in
+             zip(fixture_catalog.usable["productDisplayName"], fixture_catalog.usable["articleType"], strict=True))
+    q = next(f"{b} {t}" for b, t in pairs if "articleType" in rec.parse_query(f"{b} {t}") and not rec.parse_query(b)
+             and 0 < rec.browse(q=f"{b} {t}", limit=0)[0] < 24)
+    assert 'id="few"' in client.get("/", params={"q": q}).text, q
     # The same form with a new query starts again from word matches.
     assert "closest match" not in client.get("/", params={"q": "jeans", "closest": name}).text
 

@@ -285,6 +285,9 @@ def test_saved_products_give_picks_for_you(server, page):
     page.click(f"button[data-unsave='{other}']")
     page.wait_for_function("document.querySelectorAll('#foryou-saved .card').length === 1")
     page.wait_for_selector("#foryou-picks .card")
+    # Said where focus lands after the page is worked out again, so a keyboard user keeps their place.
+    assert "was removed from your saved products" in page.locator("#foryou-error").inner_text()
+    assert page.evaluate("document.activeElement.id") == "foryou-status"
     assert [c.get_attribute("data-id") for c in page.locator("#foryou-saved .card").all()] == [saved_id]
     assert page.evaluate(f"localStorage.getItem({key!r})") == f"[{int(saved_id)}]"
     page.click("#foryou-clear")             # one product: cleared without asking

@@ -218,10 +218,10 @@ def _mpx(pixels: int) -> str:
 # dispName", "RTV_LoadTest"): the shared catalogue has four such rows, one a shirt's photo filed as a handbag.
 PLACEHOLDER_NAME = r"(?i)\.(?:jpe?g|png|gif|webp)$|^test\b|loadtest|dispname"
 MIN_PHOTO_SIDE = 32     # pixels: below this a photo is an icon or a tracking pixel, not a product to tag
-# Grey levels: a photo whose every pixel lies within this range is one flat colour. The shared catalogue has
+# Levels: a photo whose every colour channel lies within this range is one flat colour. The shared catalogue has
 # one such photo (id 44998, pure white); its faintest real products (thin gold chains) span 17 levels or more.
 BLANK_RANGE = 8
-BLANK_REASON = "one flat colour: no product to see"
+BLANK_REASON = "one flat colour, with no product to see"
 
 
 def is_blank(image: Image.Image) -> bool:

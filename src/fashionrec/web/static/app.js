@@ -64,7 +64,7 @@
   }
 
   // Saved products live in this browser only (localStorage): no account, nothing sent until "For you".
-  var LIKED = "fashionrec-liked";
+  var LIKED = "fashionrec-liked", REMOVED = "fashionrec-removed";
   function likedIds() {
     try { return JSON.parse(localStorage.getItem(LIKED) || "[]"); } catch (e) { return []; }
   }
@@ -99,6 +99,13 @@
       status.textContent = "Saved products cleared.";
     });
     var ids = likedIds();
+    var removed = null;
+    try { removed = sessionStorage.getItem(REMOVED); sessionStorage.removeItem(REMOVED); } catch (e) { /* off */ }
+    if (removed) {
+      problem.textContent = removed + " was removed from your saved products.";
+      problem.hidden = false;
+      status.focus();
+    }
     if (ids.length) {
       // The saved products first: one the catalogue no longer has is dropped from the list, not a dead end.
       fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(","))
@@ -127,6 +134,9 @@
             if (!btn) return;
             var gone = Number(btn.getAttribute("data-unsave"));
             saveLiked(likedIds().filter(function (x) { return x !== gone; }));
+            // Said after the reload, where focus lands, so a keyboard or screen-reader user keeps their place.
+            var name = btn.closest(".saved-item").querySelector(".name");
+            try { sessionStorage.setItem(REMOVED, name ? name.textContent : "A product"); } catch (e) { /* off */ }
             window.location.reload();
           });
           return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
