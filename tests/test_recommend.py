@@ -551,6 +551,16 @@ def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path
     look = r.complete_the_look(lips, k=4)
     assert [x.id for x in look] == [eyes] and look[0].slot == "Eyes"
     assert look[0].reason.startswith("Eye make-up to go with the casual women's lip make-up")
+    # A look belongs to the product, not only to its kind: two lipsticks, each with the eye product whose
+    # photo is its own, get different looks (before, the more typical one went with both).
+    photos = [Image.open(r.image_path(int(i))) for i in r.items["id"].iloc[[3, 40]]]
+    women = {**meta, "gender": "Women", "subCategory": "Lips", "articleType": "Lipstick", "baseColour": "Red"}
+    sticks = [r.add_product(p, {**women, "productDisplayName": f"Lipstick {j}"}) for j, p in enumerate(photos)]
+    eye = {**women, "subCategory": "Eyes", "articleType": "Kajal and Eyeliner"}
+    kajals = [r.add_product(p.transpose(Image.FLIP_LEFT_RIGHT), {**eye, "productDisplayName": f"Kajal {j}"})
+              for j, p in enumerate(photos)]
+    for stick, kajal in zip(sticks, kajals, strict=True):
+        assert [x.id for x in r.complete_the_look(stick, k=4) if x.slot == "Eyes"] == [kajal]
 
 
 def test_saving_never_overwrites_an_index_rebuilt_meanwhile(tmp_path):

@@ -72,6 +72,7 @@ from fashionrec.looks import (
     ACCESSORY_DEFAULT,
     CLASHING_USAGE,
     COMPLEMENTS,
+    LOOK_AFFINITY,
     NO_LOOK,
     OWN_LOOKS,
     SAME_USAGE_SLOTS,
@@ -1170,7 +1171,9 @@ class Recommender:
             with one_blas_thread:
                 typical = vecs @ centroid
             pop = sub_counts.get(slot, 0) / pop_max
-            score = 0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + 0.1 * typical
+            with one_blas_thread:
+                affinity = vecs @ self.embeddings[self._row[item_id]]
+            score = 0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + 0.1 * typical + LOOK_AFFINITY * affinity
             best = int(np.argmax(score))
             r = rows[best]
             item = self.item(int(self._ids[r]))
