@@ -32,7 +32,7 @@ from fashionrec.artifacts import write_json, write_with
 from fashionrec.data import images_to_tensor, preprocess
 from fashionrec.errors import ModelError
 from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, EnsembleNet, ModelSpec, TaggerNet, create_model
-from fashionrec.onnx_infer import OnnxTagger, onnx_tagger, open_runtime, requested_runtime, takes
+from fashionrec.onnx_infer import OnnxTagger, export_graph, onnx_tagger, open_runtime, requested_runtime, takes
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +175,9 @@ class Tagger:
     path: Path | None = None
     runtime: str = "torch"   # "auto": ONNX Runtime where it can run (see fashionrec.onnx_infer), "onnx", "torch"
     weights_sha256: str | None = None   # of the bytes the weights were loaded from; None: hash path lazily
+    # A model no file holds (``fashionrec probe``'s, before it is saved) goes to ONNX Runtime too, exported in
+    # memory each time rather than cached by a file's hash.
+    export_in_memory: bool = False
     _runtime_from: str = dataclasses.field(default="argument", repr=False)
     _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -216,12 +219,13 @@ class Tagger:
         problem, fix = None, ""
         if next(self.model.parameters()).device.type != "cpu":
             problem, fix = "the model is on a GPU (ONNX Runtime is used on CPU only)", "load it with device='cpu'"
-        elif self.path is None:
+        elif self.path is None and not self.export_in_memory:
             problem = "the model was not loaded from a checkpoint file (its export is cached by the file's hash)"
             fix = "load it with Tagger.load(path)"
         instead = "FASHIONREC_RUNTIME=torch" if self._runtime_from == "FASHIONREC_RUNTIME" else "runtime='torch'"
-        return open_runtime(self.runtime, self.name, lambda: onnx_tagger(self.model, self.sha256), problem, fix,
-                            instead)
+        export = ((lambda: OnnxTagger(export_graph(self.model))) if self.path is None
+                  else (lambda: onnx_tagger(self.model, self.sha256)))
+        return open_runtime(self.runtime, self.name, export, problem, fix, instead)
 
     def infer(self, images: torch.Tensor, batch_size: int = 256, progress: bool = False):
         """(N, 3, 80, 60) uint8 -> (L2-normalised embeddings (N, D) float32, {head: probs (N, C)}).
