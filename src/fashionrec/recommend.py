@@ -122,8 +122,16 @@ RELEVANT_TEXT_SIMILARITY = 0.35
 class Rec:
     """One recommended item: its id, a score (higher is better), why, and its metadata.
 
-    For similar items the score is the cosine plus the attribute bonus (:data:`ATTRIBUTE_WEIGHTS`), so it
-    can pass 1; the reason gives the cosine alone as "visual similarity".
+    A score orders one list; it is not comparable across methods, since each ranks by its own measure:
+
+    - ``similar`` and ``similar_to_image``: the cosine plus the attribute bonus (:data:`ATTRIBUTE_WEIGHTS`),
+      so it can pass 1; the reason gives the cosine alone as "visual similarity".
+    - ``for_profile``: the cosine to the liked item the reason names, or to the mean of the liked items
+      where it says "between your N liked items".
+    - ``search_text``: the MiniLM cosine between the query and the product's text.
+    - ``complete_the_look``: a weighted sum of colour compatibility, same usage, same season, the slot's
+      share of the catalogue, how typical of its slot the item looks and its cosine to the source product
+      (at most 1.1).
     """
 
     id: int

@@ -44,9 +44,16 @@ class Item(BaseModel):
 
 class Rec(BaseModel):
     id: int
-    score: float = Field(description="Higher is better. Similar items: cosine plus the attribute bonus "
-                                     "(same type / colour / gender), so it can exceed 1; the reason gives "
-                                     "the cosine as 'visual similarity'.")
+    score: float = Field(description="Higher is better within one list; each endpoint ranks by its own "
+                                     "measure, so scores are not comparable across endpoints. Similar items "
+                                     "and photo search: cosine plus the attribute bonus (same type / colour / "
+                                     "gender), so it can exceed 1; the reason gives the cosine as 'visual "
+                                     "similarity'. Profile: the cosine to the liked item the reason names, or "
+                                     "to the liked items' mean ('between your N liked items'). Text search: "
+                                     "the cosine between the query and the product's text. Complete the look: "
+                                     "a weighted sum (at most 1.1) of colour compatibility, same usage and "
+                                     "season, the slot's popularity, typicality and likeness to the source "
+                                     "product.")
     reason: str
     item: Item
     slot: str | None = Field(None, description="Complete the look: the subCategory this item fills.")
