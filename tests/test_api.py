@@ -250,6 +250,14 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client):
     assert "No product matches “shrit”; showing “shirt”" in page and 'id="count">0 ' not in page
     back = re.search(r'id="corrected".*?href="([^"]+)"', page).group(1)
     assert client.get(back).status_code == 200 and "closest=shrit" in back
+    # A short word whose correction is not safe, but which nothing matches by meaning either: the
+    # correction's products rather than an empty page (before: "Did you mean jeans?" over 0 products).
+    service = client.app.state.service
+    assert service.rec.suggest("jeens", confident=True) is None
+    assert not service.rec.text_relevant("jeens", RELEVANT_TEXT_SIMILARITY).any()
+    r = client.get("/", params={"q": "jeens"})
+    assert "q=jeans" in str(r.url) and "corrected=jeens" in str(r.url)
+    assert "No product matches “jeens”; showing “jeans”" in html.unescape(r.text)
     # A longer query may be a description: its closest matches stay, with the correction offered.
     page = client.get("/", params={"q": "blue jeens for men"}).text
     assert 'Did you mean <a href="/?q=blue+jeans+for+men">blue jeans for men</a>' in page

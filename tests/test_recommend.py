@@ -777,6 +777,34 @@ def test_a_grown_ups_look_has_no_childrens_unisex_products(tmp_path):
     assert kids in [x.id for x in r.complete_the_look(top, k=8)]
 
 
+def test_a_childs_look_takes_only_childrens_products(tmp_path):
+    r, photo = _scratch(tmp_path)
+    n = iter(range(90, 360, 10))
+
+    def add(**meta):
+        base = {"masterCategory": "Footwear", "subCategory": "Shoes", "articleType": "Casual Shoes",
+                "usage": "Casual", "season": "Summer", "baseColour": "White", "productDisplayName": "X"}
+        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+
+    dress = add(gender="Girls", masterCategory="Apparel", subCategory="Dress", articleType="Dresses",
+                baseColour="Black")
+    # Grown-ups' unisex shoes in the colour that goes best: before, a girl's dress took them.
+    adults = add(gender="Unisex", baseColour="Red", productDisplayName="Vans Unisex Red Shoes")
+    kids = add(gender="Unisex", baseColour="White", productDisplayName="Puma Kids Unisex White Shoes")
+    boys = add(gender="Boys", baseColour="Red", productDisplayName="Boys Red Shoes")
+    shoes = [x for x in r.complete_the_look(dress, k=8) if x.slot == "Shoes"]
+    assert [x.id for x in shoes] == [kids]
+    assert all(x.item["gender"] in ("Girls", "Unisex") and x.id not in (adults, boys)
+               for x in r.complete_the_look(dress, k=8))
+    # Track pants, even filed as casual, take sports or casual shoes: no heels.
+    pants = add(gender="Women", masterCategory="Apparel", subCategory="Bottomwear", articleType="Track Pants",
+                baseColour="Black")
+    heels = add(gender="Women", articleType="Heels", baseColour="Grey", productDisplayName="Women Grey Wedges")
+    looks = r.complete_the_look(pants, k=8)
+    assert heels not in {x.id for x in looks}
+    assert all(x.item["articleType"] in ("Sports Shoes", "Casual Shoes") for x in looks if x.slot == "Shoes")
+
+
 def test_a_misspelt_search_gets_the_catalogues_spelling(rec):
 
     name = next(n for n in rec.items["productDisplayName"].dropna() if "Shirt" in n.split())
@@ -788,6 +816,27 @@ def test_a_misspelt_search_gets_the_catalogues_spelling(rec):
     # not a word that just extends another.
     assert rec.suggest("jeens") == "jeans" and rec.suggest("jeens", confident=True) is None
     assert rec.suggest("jeansy") == "jeans" and rec.suggest("jeansy", confident=True) is None
+
+
+def test_a_misspelling_is_read_as_the_likely_word_not_the_nearest_rare_one():
+    import pandas as pd
+
+    from fashionrec.vocabulary import TypeWords
+    from fashionrec.word_search import WordSearch, search_words
+
+    rows = ([("Sandals", "Footwear", "Women Brown Sandal")] * 30 + [("Handbags", "Bags", "Women Bag Handle")] * 2
+            + [("Leggings", "Bottomwear", "Women Leggings")] * 12 + [("Jeans", "Bottomwear", "Levis Men Jeans")] * 20
+            + [("Bags", "Bags", "Shoulder Bag")] * 3 + [("Bags", "Bags", "Card Holder")] * 6
+            + [("Flip Flops", "Flip Flops", "Men Black Slippers")] * 4 + [("Belts", "Belts", "Buckles Belt")])
+    items = pd.DataFrame(rows, columns=["articleType", "subCategory", "productDisplayName"])
+    words = WordSearch(items, TypeWords(items))
+    # One edit to a word 2 products use, two to one that 30 use: a typed letter in place of the first is rare.
+    assert words.suggest("sandle") == "sandal"
+    assert words.suggest("legins") == "leggings"        # two dropped letters, not two changed ones ("levis")
+    assert words.suggest("sholder") == "shoulder"       # the same first letter, though "holder" is as close
+    assert words.suggest("neckles") is None             # "buckles" is two edits, but nothing like it
+    # A two-word type typed as one word finds it.
+    assert words.mask(search_words("flipflops")).sum() == 4
 
 
 def test_everyday_words_find_the_catalogues_types(rec):
@@ -843,6 +892,10 @@ def test_a_look_takes_products_as_their_type_is_usually_filed_and_swimwear_on_it
     cap = r.add_product(image.rotate(180), {
         **boys, "gender": "Unisex", "masterCategory": "Apparel", "productDisplayName": "Swimming Cap",
         "subCategory": "Bottomwear", "articleType": "Swimwear"}, allow_new_values=True)
+    # A child's look takes children's products only: kids' shoes for it to show.
+    r.add_product(image.rotate(270, expand=True), {
+        **boys, "gender": "Unisex", "masterCategory": "Footwear", "productDisplayName": "Kids Unisex Shoes",
+        "subCategory": "Shoes", "articleType": "Casual Shoes"})
     look = r.complete_the_look(top, k=6)
     assert not {misfiled, cap} & {x.id for x in look} and "Bottomwear" not in [x.slot for x in look]
     # The misfiled T-shirt gets a T-shirt's look (before: a bottom's, with the boys' T-shirt as its top);
@@ -907,6 +960,8 @@ def test_a_look_keeps_usages_and_bags_that_go_together(tmp_path):
     # (Boys': the fixture has no other boys' bottoms, so before, the tracksuit was the boys' top's.)
     suit = add(gender="Boys", subCategory="Bottomwear", articleType="Tracksuits", usage="Casual", baseColour="Black")
     top = add(gender="Boys", subCategory="Topwear", articleType="Tshirts", usage="Casual", baseColour="White")
+    add(gender="Unisex", masterCategory="Footwear", subCategory="Shoes", articleType="Sports Shoes",
+        usage="Casual", baseColour="White", productDisplayName="Kids Unisex Shoes")    # a child's look takes these
     suit_look = r.complete_the_look(suit, k=6)
     assert suit_look and {x.slot for x in suit_look} <= {"Shoes", "Watches", "Bags", "Eyewear"}
     assert suit not in {x.id for x in r.complete_the_look(top, k=6)}

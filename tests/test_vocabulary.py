@@ -60,6 +60,9 @@ def test_aliases_are_the_words_a_product_name_lacks():
     assert "shoes" not in aliases.get("Casual Shoes", []) and "shoes" in aliases["Heels"]
     assert "jacket" not in aliases.get("Rain Jacket", [])
     assert "rucksack" in aliases["Backpacks"] and "rucksack" not in aliases.get("Rucksacks", [])
+    # A two-word name typed as one word is in no product's name: "casualshoes" finds Casual Shoes.
+    assert "casualshoes" in aliases["Casual Shoes"] and "rainjacket" in aliases["Rain Jacket"]
+    assert not any("and" in w for w in aliases.get("Perfume and Body Mist", []))
 
 
 def test_every_synonym_names_types_not_another_synonym():

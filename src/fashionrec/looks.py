@@ -14,11 +14,14 @@ The rules :meth:`fashionrec.recommend.Recommender.complete_the_look` applies:
    Swimwear and tracksuits (filed under Bottomwear) make their own looks (:data:`OWN_LOOKS`: flip flops
    and sunglasses; shoes, a watch, a bag, sunglasses) and fill no other look's slot: no swimming cap as
    the trousers for a T-shirt, no T-shirt and belt for a whole tracksuit. A dress's or a sari's bag is a
-   handbag or a clutch (:data:`SLOT_TYPES`), never a laptop bag; heels and flats get no socks
+   handbag or a clutch (:data:`SLOT_TYPES`), never a laptop bag; track pants' and tracksuits' shoes are
+   sports or casual shoes, never heels or formal shoes; heels and flats get no socks
    (:data:`TYPE_SLOTS`); a sari's shoes come before sandals (women's ethnic heels and flats, where
    sandals were mostly sporty). Sports equipment (a football), like Home and Free Items, gets no look.
 2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
-   its first slot, then that slot's gender, so one look never mixes men's and women's items);
+   its first slot, then that slot's gender, so one look never mixes men's and women's items); a child's
+   product (Boys, Girls) takes only children's products: its own gender's and the Unisex ones named for
+   children ("Kids", "Children's"), which no grown-up's look takes;
    the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage
    that does not clash (:data:`CLASHING_USAGE`: no sports sandals with a sari, whatever their usage
    label, no formal shoes with a jersey); except belts (:data:`SAME_USAGE_SLOTS`): no belt of the
@@ -76,7 +79,11 @@ ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
 TYPE_SLOTS = {t: ["Topwear", "Bottomwear", "Bags", "Jewellery", "Watches"] for t in ("Heels", "Flats")}
 # articleTypes worn on their own: their own slots, and never in another look
 OWN_LOOKS = {"Swimwear": ["Flip Flops", "Eyewear"], "Tracksuits": ["Shoes", "Watches", "Bags", "Eyewear"]}
-SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"Handbags", "Clutches"}}
+# (subCategory or articleType of the item, slot) -> the only articleTypes that fill the slot; an articleType's
+# entry comes first. Track pants are sportswear even when filed Casual (106 of 274): no wedges or brogues.
+SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"Handbags", "Clutches"},
+              ("Track Pants", "Shoes"): {"Sports Shoes", "Casual Shoes"},
+              ("Tracksuits", "Shoes"): {"Sports Shoes", "Casual Shoes"}}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # How a look's reason names a subCategory where the catalogue's name is not a shopper's noun ("Eyes to go
 # with the casual women's lips" read like a riddle); the others keep their own name.

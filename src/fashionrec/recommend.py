@@ -1126,19 +1126,20 @@ class Recommender:
         routine = src.get("masterCategory") == "Personal Care"
         slots = [s for s in slots if s != sub]
         it = self.items
-        if gender == "Unisex":
-            who = it["gender"].isin(["Men", "Women", "Unisex"]).to_numpy()
+        # The catalogue files some children's products as Unisex (214 of 1,925, "Kids" or "Children's" in the
+        # name): not for a grown-up's look (kids' sandals with a sari), and the only Unisex ones for a child's
+        # (a girl's dress with a His & Her watch set, a boy's T-shirt with adults' Converse).
+        if self._kids_unisex is None:
+            self._kids_unisex = (it["gender"].eq("Unisex") & it["productDisplayName"].astype(str).str.contains(
+                CHILDREN_NAME, regex=True)).to_numpy()
+        if gender in ("Boys", "Girls"):
+            who = it["gender"].eq(gender).to_numpy() | self._kids_unisex
+        elif gender == "Unisex":
+            who = it["gender"].isin(["Men", "Women", "Unisex"]).to_numpy() & ~self._kids_unisex
         elif gender:
-            who = it["gender"].isin([gender, "Unisex"]).to_numpy()
+            who = it["gender"].isin([gender, "Unisex"]).to_numpy() & ~self._kids_unisex
         else:
             who = np.ones(len(it), bool)
-        if gender in ("Men", "Women", "Unisex"):
-            # The catalogue files some children's products as Unisex (214 of 1,925, "Kids" or "Children's" in
-            # the name): not for a grown-up's look (kids' sandals with a sari).
-            if self._kids_unisex is None:
-                self._kids_unisex = (it["gender"].eq("Unisex") & it["productDisplayName"].astype(str).str.contains(
-                    CHILDREN_NAME, regex=True)).to_numpy()
-            who = who & ~self._kids_unisex
         same_usage = (it["usage"] == usage).to_numpy() if usage else np.zeros(len(it), bool)
         # Slot popularity: share of this gender+usage's items in each slot's subCategory.
         peer = who & (same_usage if same_usage.any() else True)
@@ -1150,8 +1151,9 @@ class Recommender:
             if len(out) >= k:
                 break
             cand = who & (filed == slot)
-            if (sub, slot) in SLOT_TYPES:
-                cand &= it["articleType"].isin(SLOT_TYPES[sub, slot]).to_numpy()
+            only = SLOT_TYPES.get((article, slot)) or SLOT_TYPES.get((sub, slot))
+            if only:
+                cand &= it["articleType"].isin(only).to_numpy()
             cand[self._row[item_id]] = False
             if not cand.any():
                 continue

@@ -184,6 +184,8 @@ class TypeWords:
             # A synonym names types or a category ("nightwear": Loungewear and Nightwear's types).
             add(syn, word, {t for name in wanted for t in ([name] if name in types else filed.get(name, ()))})
         self._own, self._half, self._syn, self._other, self._single = own, half, syn, other, single
+        # A two-word name typed as one ("flipflops", "trackpants") is in no product's text ("Flip Flops").
+        self._joined = {norm(t): t for t in types if " " in t.strip() and " and " not in t}
         named = _name_words(items)
         for key in set(syn) | set(other) | set(half):
             if not _names_agree(named, key, set(self.types(key))):
@@ -197,8 +199,9 @@ class TypeWords:
         return sorted(found | self._half.get(key, set()) | self._syn.get(key, set()))
 
     def aliases(self) -> dict[str, list[str]]:
-        """{type: the one-word keys that mean it but are not its own name}, so that a word search over
-        product text finds a Tshirts product by "tee" and a Handbags product by "bag" or "purse"."""
+        """{type: the one-word keys that mean it but are not words of its name}, so that a word search over
+        product text finds a Tshirts product by "tee", a Handbags product by "bag" or "purse" and a Flip
+        Flops product by "flipflops"."""
         out: dict[str, set[str]] = {}
         for key in self._single:
             if key in self._own or key in self._half:
@@ -208,6 +211,8 @@ class TypeWords:
             for t in meant:
                 if key not in {norm(w) for w in t.split()}:     # "shoes" is in Casual Shoes already
                     out.setdefault(t, set()).add(key)
+        for key, t in self._joined.items():
+            out.setdefault(t, set()).add(key)
         return {t: sorted(words) for t, words in out.items()}
 
 

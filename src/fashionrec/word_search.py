@@ -11,6 +11,7 @@ rather than written into every product's text.
 from __future__ import annotations
 
 import collections
+import math
 import re
 import threading
 import unicodedata
@@ -18,7 +19,7 @@ import unicodedata
 import numpy as np
 import pandas as pd
 from rapidfuzz import process as rf_process
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from fashionrec.text_encoder import TEXT_FIELDS
 from fashionrec.vocabulary import GENDER_WORDS, TypeWords, forms, singular
@@ -29,6 +30,9 @@ STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on"
 PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
 WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
 AUTOCORRECT_MIN_PRODUCTS = 20   # a spelling fewer products use (or 2% of a small catalogue's) is only suggested
+# How much a candidate spelling's use counts against its cost in edits: ten times as many products as
+# another outweigh half an edit ("sandle": "sandal", two edits and 155 products, over "saddle", one and 4).
+SPELLING_FREQUENCY_WEIGHT = 0.5
 
 
 def _fold(text: str) -> str:
@@ -45,6 +49,15 @@ def search_words(text: str, stem: bool = True) -> list[str]:
     if not stem:
         return words
     return [singular(w) for w in _join_letters(words) if w not in STOP_WORDS]
+
+
+def _spelling_cost(typed: str, word: str, edits: int) -> float:
+    """How unlike a misspelling of ``word`` ``typed`` looks: its ``edits`` (two swapped letters count one),
+    half an edit more for each letter typed in place of another, which is rarer than a letter dropped,
+    doubled or swapped ("legins" -> "leggings" 2, -> "levis" 2.5), and one more when the first letter
+    differs, which people rarely get wrong ("sandle" is not "handle")."""
+    substituted = Indel.distance(typed, word) - Levenshtein.distance(typed, word)
+    return edits + 0.5 * substituted + (typed[:1] != word[:1])
 
 
 def _join_letters(words: list[str]) -> list[str]:
@@ -149,18 +162,25 @@ class WordSearch:
         return counts, [w for w in counts if w.isalpha()]
 
     def _closest_spelling(self, word: str) -> tuple[str, int] | None:
-        """(the catalogue word fewest edits from ``word``, how many), the one most products use among equally
-        close ones ("shrit": shirt, not shrt); one edit at most for a word of five letters or fewer, two for
-        longer; None for a word the catalogue has, one under four letters, or nothing close enough."""
+        """(the catalogue word ``word`` most likely misspells, how many edits away), or None for a word the
+        catalogue has, one under four letters, or nothing close enough.
+
+        Candidates are one edit away at most for a word of five letters or fewer, two for longer. Among them
+        the cost (:func:`_spelling_cost`) weighs how a word is usually misspelt against how many products
+        use the candidate: "sandle" is "sandal" (155 products; 1,207 for "sandals"), not "handle" (9),
+        "legins" "leggings", not "levis", "sholder" "shoulder", not "holder".
+        """
         counts = self.catalogue_words()
         if word in counts or len(word) < 4:
             return None
         limit = 1 if len(word) <= 5 else 2
         near = rf_process.extract(word, self._spelling_tables()[1], scorer=OSA.distance, score_cutoff=limit, limit=None)
-        if not near:
+        shaped = [(w, int(edits), _spelling_cost(word, w, int(edits))) for w, edits, _ in near]
+        shaped = [m for m in shaped if m[2] <= limit + 0.5]      # "neckles" is not "buckles"
+        if not shaped:
             return None
-        best, edits, _ = min(near, key=lambda m: (m[1], -counts[m[0]], m[0]))
-        return best, int(edits)
+        best, edits, _ = min(shaped, key=lambda m: (m[2] - SPELLING_FREQUENCY_WEIGHT * math.log10(counts[m[0]]), m[0]))
+        return best, edits
 
     def suggest(self, query: str, confident: bool = False) -> str | None:
         """``query`` with each word that no product's text has replaced by the closest one that some have

@@ -67,13 +67,22 @@ def catalogue_page(
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
         return service.rec.browse(chosen or None, words, limit=0)[0]
 
+    def correction(word: str) -> str | None:
+        """The spelling to search instead of a one-word search that finds nothing: a safe correction
+        (Recommender.suggest's ``confident``), or any when nothing comes close by meaning either ("jeens",
+        "wach": better jeans and watches than an empty page); None unless it finds products."""
+        if len(search_words(word)) != 1:
+            return None
+        fixed = service.rec.suggest(word, confident=True)
+        if fixed is None and not service.rec.text_relevant(word, RELEVANT_TEXT_SIMILARITY).any():
+            fixed = service.rec.suggest(word)
+        return fixed if fixed and matching(fixed) > 0 else None
+
     with service.reading():
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
         # Said only where it is true: a link can't put "no product matches X" in the page's mouth.
         corrected = corrected.strip()
-        if not (corrected and total and len(search_words(corrected)) == 1
-                and matching(corrected) == 0
-                and service.rec.suggest(corrected, confident=True) == query):
+        if not (corrected and total and matching(corrected) == 0 and correction(corrected) == query):
             corrected = ""
         if query and not search_words(query):
             notices.append(f"{query!r} has no letters or digits to search for." if not re.search(r"\w", query)
@@ -82,14 +91,14 @@ def catalogue_page(
             facets = {key: {} for key in FILTER_KEYS}      # no filter value gives such a search results
         elif query and (total == 0 or closest):
             # A misspelt word ("sneekers") finds nothing by words, and the closest matches to a misspelling
-            # are noise: one word is corrected outright when the correction is safe (Recommender.suggest's
-            # ``confident``) and has products; otherwise, and for a longer query (maybe a description),
-            # the correction is offered.
+            # are noise: one word is corrected outright when the correction is safe or nothing else would
+            # be shown (``correction``) and has products; otherwise, and for a longer query (maybe a
+            # description), the correction is offered.
             if total == 0 and chosen:
                 everywhere = service.rec.browse(None, query, limit=0)[0]
             if total == 0 and not closest:
-                sure = service.rec.suggest(query, confident=True) if len(search_words(query)) == 1 else None
-                if sure and not corrected and matching(sure) > 0:
+                sure = correction(query)
+                if sure and not corrected:
                     return RedirectResponse("/?" + urlencode({**chosen, "q": sure, "corrected": query,
                                                               **({"page": page} if page > 1 else {})}),
                                             status_code=303)
