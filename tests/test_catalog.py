@@ -182,6 +182,18 @@ def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) ->
     assert any("stray quotes" in line and "lines 2" in line for line in catalog.report.summary_lines())
 
 
+def test_an_extra_comma_before_the_name_rejects_the_row_rather_than_shift_its_columns(tmp_path: Path) -> None:
+    rows = ["1,Men,Apparel,Topwear,Shirts,Navy, Blue,Summer,2012,Casual,Comma In Colour",
+            "2,Men,Apparel,Topwear,Shirts,Navy Blue,Summer,2012,Casual,Comma, In Name",
+            "3,Men,Apparel,Topwear,Shirts,Navy Blue,Summer,,Casual,No Year, Comma In Name"]
+    catalog = load_catalog(_styles(tmp_path, rows), progress=False)
+    assert catalog.table["id"].tolist() == [2, 3]
+    assert catalog.table["productDisplayName"].tolist() == ["Comma, In Name", "No Year, Comma In Name"]
+    assert catalog.report.rows_recovered == 2
+    [rejected] = catalog.report.rows_rejected
+    assert rejected.line == 2 and "not in the name" in rejected.reason and "'2012'" not in rejected.reason
+
+
 def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:
     path = _styles(tmp_path, ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
                               "2,Women,Apparel,Topwear,Tops,Red,Summer,2012,Casual,Top"])

@@ -23,6 +23,30 @@ def test_evaluate_recs_keys_and_ranges():
         <= m["similar_precision_at_10_articleType"] <= 1.0
 
 
+def test_queries_the_tagger_trained_on_are_counted_and_a_bad_limit_refused():
+    from fashionrec.errors import BadInputError
+    from fashionrec.splits import SplitConfig, make_split
+
+    rec = shared_recommender()
+    queries = fixture_catalog().usable
+    # This test model records no split: whether it saw the queries is unknowable, and said so (None, not 0).
+    assert evaluate_recs(rec, queries, progress=False, limit=3)["n_queries_model_trained_on"] is None
+    split = make_split(queries, SplitConfig())
+    saved = dict(rec.tagger.meta)
+    # The 25 queries alone do not re-make the split: they are looked up in the catalogue the model names.
+    rec.tagger.meta.update(split=split.summary(), data=str(fixture_catalog().root))
+    try:
+        m = evaluate_recs(rec, queries, progress=False, limit=25)
+    finally:
+        rec.tagger.meta.clear()
+        rec.tagger.meta.update(saved)
+    trained = queries["id"].iloc[:25].isin(set(split.ids("train")) | set(split.ids("val")))
+    assert m["n_queries_model_trained_on"] == int(trained.sum()) > 0
+    for bad in (0, -1):
+        with pytest.raises(BadInputError, match="at least 1"):
+            evaluate_recs(rec, queries, progress=False, limit=bad)
+
+
 def test_a_blank_query_photo_is_left_out_and_counted_not_fatal(tmp_path):
     from PIL import Image
 

@@ -152,6 +152,37 @@ def test_evaluate_test_split_uses_the_runs_split(tiny_run):
     assert everything["trained_on"] == int(split["split"].isin(["train", "val"]).sum()) > 0
 
 
+def test_evaluating_some_of_the_training_catalogue_counts_the_products_it_trained_on(tiny_run, tmp_path):
+    # A folder of a few of the catalogue's products does not re-make the split: the products are looked
+    # up in the catalogue the model records (before: 0, and the inflated numbers went unflagged).
+    split = pd.read_csv(tiny_run / "split.csv")
+    from fashionrec.catalog import COLUMNS, load_catalog
+
+    picked = pd.concat([split[split["split"] == "train"].head(6), split[split["split"] == "test"].head(4)])
+    some = tmp_path / "some"
+    (some / "images").mkdir(parents=True)
+    usable = load_catalog(FIXTURE, progress=False).usable
+    rows = usable[usable["id"].isin(picked["id"])].reset_index(drop=True)
+    renamed = rows["id"] == rows["id"].iloc[0]
+    rows.loc[renamed, "productDisplayName"] = "Another shop's product under the same id"
+    rows[COLUMNS].to_csv(some / "styles.csv", index=False)
+    for i in rows["id"]:
+        shutil.copy(FIXTURE / "images" / f"{i}.jpg", some / "images" / f"{i}.jpg")
+    trained_rows = rows["id"].isin(split[split["split"].isin(["train", "val"])]["id"])
+    m = evaluate_model(some, tiny_run, split="all", progress=False)
+    assert m["trained_on"] == int((trained_rows & ~renamed).sum()) > 0
+    # Where the training catalogue is not on this machine, that is said, not taken for "none".
+    meta = json.loads((tiny_run / "weights" / "best.json").read_text())
+    moved = tmp_path / "moved" / "weights"
+    moved.mkdir(parents=True)
+    shutil.copy(tiny_run / "weights" / "best.safetensors", moved / "best.safetensors")
+    (moved / "best.json").write_text(json.dumps({**meta, "data": str(tmp_path / "gone")}))
+    res = CliRunner().invoke(app, ["evaluate", str(some), "--model", str(moved / "best.safetensors")],
+                             env={"FASHIONREC_DATA": str(tmp_path / "gone")})
+    assert res.exit_code == 0, res.output
+    assert "could not check whether the model trained on some of these products" in res.output.replace("\n", " ")
+
+
 def test_head_metrics_match_a_hand_count():
     y = np.array([0, 1, 2, 2, -1])
     p = np.eye(3)[[0, 2, 2, 2, 1]].astype(np.float32)

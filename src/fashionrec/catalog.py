@@ -371,7 +371,16 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             if name_at != n - 1:
                 report.rows_rejected.append(RejectedRow(line, f"{len(row)} fields instead of {n}", raw))
                 continue
-            row = row[:name_at] + [",".join(row[name_at:])]
+            joined = row[:name_at] + [",".join(row[name_at:])]
+            year = joined[header.index("year")].strip()
+            if not (year.isdigit() or year in ("", "NA")):
+                # The extra comma is before the name ("Navy, Blue"): joining would shift every column
+                # after it and keep a row of wrong values.
+                report.rows_rejected.append(RejectedRow(
+                    line, f"{len(row)} fields instead of {n}, and the extra comma is not in the name (the year "
+                    f"would be {year!r}): quote the field that holds it", raw))
+                continue
+            row = joined
             report.rows_recovered += 1
             report.recovered_lines.append(line)
         elif len(row) < n:

@@ -197,6 +197,10 @@ def evaluate_cmd(
         console.print(f"{m['trained_on']:,} of these {m['n']:,} products are the model's own training or validation "
                       "products: these numbers overstate how it does on new ones (--split test scores the "
                       "held-out products)", highlight=False)
+    elif m.get("trained_on", 0) is None:
+        console.print("could not check whether the model trained on some of these products (it records no "
+                      "split, or the catalogue it was trained on is not on this machine): if they come from "
+                      "that catalogue, these numbers may overstate how it does on new ones", highlight=False)
     for head, values in m.get("unseen_values", {}).items():
         shown = ", ".join(f"{v!r} ({n})" for v, n in list(values.items())[:10]) + (" ..." if len(values) > 10 else "")
         console.print(f"{sum(values.values())} images have a {head} the model was not trained on, counted as "

@@ -377,6 +377,12 @@ def evaluate_recs_cmd(
     metrics["ranking"] = {"rank": rank, "attribute_weights": rec.attribute_weights,
                           "neighbour_vote": {**NEIGHBOUR_VOTE, "weight": rec.neighbour_vote}}
     metrics["queries"] = f"{query_dir}" + (f" ({split} ids of {split_file})" if split_file else "")
+    if metrics.get("n_queries_model_trained_on"):
+        console.print(f"{metrics['n_queries_model_trained_on']} of {metrics['n_queries']} queries are photos the "
+                      "model trained or was validated on: these numbers overstate what new products get "
+                      "(query only the held-out ones: `fashionrec data split` writes the shipped model's split, "
+                      "then --split-file runs/split.csv --split test)",
+                      highlight=False)
     if metrics["n_queries_in_index_excluded_from_own_results"]:
         console.print(f"{metrics['n_queries_in_index_excluded_from_own_results']} of {metrics['n_queries']} "
                       "queries are in the index: each is excluded from its own results")

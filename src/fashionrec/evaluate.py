@@ -183,20 +183,61 @@ def with_unseen_class(y: np.ndarray, probs: np.ndarray, outside: np.ndarray) -> 
     return y, np.hstack([probs, np.full((len(y), 1), -1.0, probs.dtype)])
 
 
-def _seen_in_training(items: pd.DataFrame, recorded: dict) -> int:
-    """How many of ``items`` the model trained or was validated on, when they are its own catalogue (the
-    recorded split re-makes with the same test products); 0 for another folder, where that is unknowable."""
+def seen_in_training(items: pd.DataFrame, meta: dict, progress: bool = False) -> int | None:
+    """How many of ``items`` the model trained or was validated on; None where that cannot be known.
+
+    ``items`` re-make the recorded split themselves when they are the model's own catalogue. Otherwise
+    (a folder of some of its products, or another catalogue) the products of the recorded split's train
+    and val parts are looked up by id in the training catalogue the checkpoint names (``data``: as given,
+    from the working folder or from this checkout; or ``$FASHIONREC_DATA``), and count where the name is
+    the same too, so that another shop's product 1163 is not taken for this catalogue's.
+    """
+    from fashionrec.catalog import load_catalog
     from fashionrec.splits import SplitConfig, make_split
 
+    recorded = meta.get("split", {})
     if not recorded.get("config") or not recorded.get("test_ids_sha256"):
-        return 0
+        return None
+
+    def seen(split, named: pd.DataFrame) -> int:
+        ids = np.concatenate([split.ids("train"), split.ids("val")])
+        same = items.merge(named[named["id"].isin(ids)][["id", "productDisplayName"]], on="id", how="inner",
+                           suffixes=("", "_trained"))
+        return int((same["productDisplayName"].fillna("") == same["productDisplayName_trained"].fillna("")).sum())
+
+    config = SplitConfig(**recorded["config"])
     try:
-        split = make_split(items, SplitConfig(**recorded["config"]))
+        split = make_split(items, config)
+        if split.fingerprint("test") == recorded["test_ids_sha256"]:
+            return seen(split, items)
     except ValueError:
-        return 0
-    if split.fingerprint("test") != recorded["test_ids_sha256"]:
-        return 0
-    return int(items["id"].isin(np.concatenate([split.ids("train"), split.ids("val")])).sum())
+        pass
+    where = _training_catalogue(meta.get("data"))
+    if where is None:
+        return None
+    catalog_log = logging.getLogger("fashionrec.catalog")
+    level = catalog_log.level
+    catalog_log.setLevel(logging.ERROR)         # its rows without photos are that catalogue's news, not this run's
+    try:
+        trained = load_catalog(where, progress=progress).usable
+    finally:
+        catalog_log.setLevel(level)
+    try:
+        split = make_split(trained, config)
+    except ValueError:
+        return None
+    return seen(split, trained) if split.fingerprint("test") == recorded["test_ids_sha256"] else None
+
+
+def _training_catalogue(recorded: str | None) -> Path | None:
+    """The catalogue folder a checkpoint records it was trained on, where this machine has it."""
+    from fashionrec.catalog import default_data_dir
+
+    places = [default_data_dir()]
+    if recorded:
+        path = Path(recorded)
+        places = ([path] if path.is_absolute() else [path, Path(__file__).resolve().parents[2] / path]) + places
+    return next((p for p in places if (p / "styles.csv").is_file()), None)
 
 
 def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split: str = "all",
@@ -223,7 +264,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         raise ValueError(f"--split must be 'test' or 'all', not {split!r}")
     if items.empty:
         raise ValueError(f"no usable images to evaluate in {data_dir} (split {split})")
-    seen = _seen_in_training(items, tagger.meta.get("split", {})) if split == "all" else 0
+    seen = seen_in_training(items, tagger.meta, progress=False) if split == "all" else 0
     if items["articleType"].isna().all():
         raise ValueError(f"none of the {len(items)} usable products in {data_dir} has an articleType label to "
                          "score predictions against: fill the articleType column of styles.csv (to tag "

@@ -15,6 +15,8 @@ Metrics (all in [0, 1] except counts and latencies):
 * ``catalogue_coverage`` — distinct recommended items / items in the index.
 * ``intra_list_diversity`` — mean pairwise (1 - cosine) between the image embeddings of each result list.
 * ``latency_ms_p50`` / ``latency_ms_p99`` — per query, photo file -> top 10, on the current process threads.
+* ``n_queries_model_trained_on`` — queries whose photo the tagger trained or was validated on (their
+  numbers overstate what a new product gets); None where the training catalogue is not at hand.
 * ``similar_*`` — only for queries whose id is in the index: the same two precisions for
   ``similar(id)``, the "similar items" list of a product page (the item's own labels are known there).
 
@@ -36,6 +38,7 @@ from tqdm.auto import tqdm
 
 from fashionrec.catalog import BLANK_REASON, Catalog, open_rgb
 from fashionrec.errors import BadInputError
+from fashionrec.evaluate import seen_in_training
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +69,13 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
                     ", ".join(map(str, queries["id"][blank][:10])))
         queries = queries[~blank]
     if limit is not None:
+        if limit < 1:
+            raise BadInputError(f"--limit must be at least 1 (the number of queries to run), got {limit}")
         queries = queries.iloc[:limit]
     if len(queries) == 0:
         raise BadInputError("no usable query images to evaluate")
+    # Photos the tagger trained on embed closer to their kind than new ones: say how many there are.
+    trained_on = seen_in_training(queries, recommender.tagger.meta)
     items = recommender.items
     type_counts = items["articleType"].value_counts()
     pair_counts = items.groupby(["articleType", "baseColour"]).size()
@@ -119,6 +126,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         "n_queries": len(queries),
         "n_blank_query_photos_left_out": int(blank.sum()),
         "n_queries_in_index_excluded_from_own_results": n_self,
+        "n_queries_model_trained_on": trained_on,       # None: unknowable here (see seen_in_training)
         "k": k,
         "precision_at_10_articleType": float(np.mean(p_type)),
         # The best P@10 this index allows: a type with fewer than 10 other products caps it (small indexes).
