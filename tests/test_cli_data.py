@@ -68,6 +68,8 @@ def test_data_check_exits_non_zero_and_names_what_is_missing(fixture_dir: Path, 
     result = runner.invoke(app, ["data", "check", str(tmp_path)])
     assert result.exit_code != 0
     assert "error" in result.output and missing in flat(result.output)
+    # On stderr: a script reading stdout (--json) gets no error text mixed into its results.
+    assert result.stdout == "" and "error" in result.stderr
 
 
 def test_data_split_writes_a_reproducible_split(fixture_dir: Path, tmp_path: Path) -> None:
@@ -92,3 +94,12 @@ def test_eda_writes_the_report(fixture_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "report.html").is_file() and (out / "report.json").is_file()
     assert "report.html" in flat(result.output)
+
+
+def test_data_check_warns_about_a_styles_csv_with_no_rows(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text("id,gender,masterCategory,subCategory,articleType,baseColour,season,year,"
+                                         "usage,productDisplayName\n")
+    result = runner.invoke(app, ["data", "check", str(tmp_path)])
+    assert result.exit_code == 0 and "has a header but no product rows" in flat(result.output)
+    assert runner.invoke(app, ["data", "check", str(tmp_path), "--strict"]).exit_code == 1

@@ -260,6 +260,12 @@ def test_cli_text_search_cuts_noise_like_the_web_ui():
     assert res.exit_code == 0 and "--min-similarity -1 shows the closest" in res.output
     assert len(json.loads(run("asdfgh", "--json", "--min-similarity", "-1").output)["results"]) == 5
     assert len(json.loads(run("casual sneakers", "--json").output)["results"]) > 0
+    # -1 keeps k also where the query names a wearer: the same list as Python's search_text without a cut.
+    rec = Recommender.load(index, tiny_tagger_path())
+    kept = json.loads(run("shirts for women", "--json", "--min-similarity", "-1", "--gender", "men").output)["results"]
+    assert [r["id"] for r in kept] == [r.id for r in rec.search_text("shirts for women", k=5,
+                                                                      filters={"gender": "Men"})]
+    assert len(kept) == 5
 
 
 def test_complete_the_look(rec):

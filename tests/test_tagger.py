@@ -177,10 +177,15 @@ def test_evaluating_some_of_the_training_catalogue_counts_the_products_it_traine
     moved.mkdir(parents=True)
     shutil.copy(tiny_run / "weights" / "best.safetensors", moved / "best.safetensors")
     (moved / "best.json").write_text(json.dumps({**meta, "data": str(tmp_path / "gone")}))
+    # A product without a type label is left out of the type's scores, and that is said too.
+    rows.loc[rows.index[1], "articleType"] = None
+    rows[COLUMNS].to_csv(some / "styles.csv", index=False)
     res = CliRunner().invoke(app, ["evaluate", str(some), "--model", str(moved / "best.safetensors")],
                              env={"FASHIONREC_DATA": str(tmp_path / "gone")})
     assert res.exit_code == 0, res.output
-    assert "could not check whether the model trained on some of these products" in res.output.replace("\n", " ")
+    said = " ".join(res.output.split())
+    assert "could not check whether the model trained on some of these products" in said
+    assert "products without a label, left out of that head's scores: articleType 1" in said
 
 
 def test_head_metrics_match_a_hand_count():

@@ -16,6 +16,7 @@ app = typer.Typer(help="Tag a fashion catalogue from its photos and recommend si
 data_app = typer.Typer(help="Check a catalogue folder and make train/val/test splits.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 console = Console()
+err_console = Console(stderr=True)
 
 DataDir = typer.Argument(None, help="Catalogue folder (styles.csv + images/). Default: $FASHIONREC_DATA "
                                     "or ../shared/datasets/fashion-product-images-small")
@@ -28,7 +29,8 @@ def _data_dir(path: Path | None) -> Path:
 
 
 def fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}")
+    # On stderr: with --json or a pipe, stdout holds only the results.
+    err_console.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(code=2)
 
 
@@ -59,6 +61,9 @@ def data_check(
     if json_out:
         write_json(json_out, report.to_dict())
         console.print(f"report written to {json_out}")
+    if report.rows == 0:
+        console.print(f"warning: {catalog.root / 'styles.csv'} has a header but no product rows: nothing to train "
+                      "on, index or evaluate", highlight=False)
     if strict and (report.left_out() or report.images_without_row or report.rows == 0):
         console.print("--strict: " + (report.left_out() or f"{report.rows} rows, "
                                       f"{len(report.images_without_row)} images without a row"), highlight=False)
@@ -175,7 +180,8 @@ def evaluate_cmd(
     split: str = typer.Option("all", help="all: every usable image of DATA_DIR; test: the model's test split."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the metrics here."),
     out: Path | None = typer.Option(None, help="Write report.md, confusion.png, confusions.csv here."),
-    device: str = typer.Option("cpu"),
+    device: str = typer.Option("cpu", help="cpu, cuda or auto (cuda when there is a GPU); on cpu the model "
+                               "runs through ONNX Runtime."),
 ) -> None:
     """Evaluate a tagger on a catalogue folder: accuracy, top-5, precision/recall/F1 per class."""
     from fashionrec.artifacts import write_json
@@ -203,8 +209,14 @@ def evaluate_cmd(
                       "that catalogue, these numbers may overstate how it does on new ones", highlight=False)
     for head, values in m.get("unseen_values", {}).items():
         shown = ", ".join(f"{v!r} ({n})" for v, n in list(values.items())[:10]) + (" ..." if len(values) > 10 else "")
-        console.print(f"{sum(values.values())} images have a {head} the model was not trained on, counted as "
-                      f"errors: {shown}", highlight=False)
+        article = "an" if head[:1].lower() in "aeiou" else "a"
+        console.print(f"{sum(values.values())} images have {article} {head} the model was not trained on, counted "
+                      f"as errors: {shown}", highlight=False)
+    unlabelled = {h: m["n_products"] - n for h, n in [("articleType", m["n"])] + [
+        (h, a.get("n", 0)) for h, a in m["attributes"].items()] if m.get("n_products", 0) > n}
+    if unlabelled:
+        console.print("products without a label, left out of that head's scores: " + ", ".join(
+            f"{h} {n}" for h, n in unlabelled.items()), highlight=False)
     if json_out:
         write_json(json_out, m)
         console.print(f"metrics written to {json_out}")

@@ -265,13 +265,16 @@ def recommend_text(
     min_similarity: float = typer.Option(
         TEXT_RELEVANCE, min=-1.0, max=1.0, help="Drop results that match no query word as a type, colour, "
         "gender, usage or season and are less similar to the query (MiniLM cosine) than this, as the web UI "
-        "does; -1 keeps k results whatever the query."),
+        "does; -1 keeps k results whatever the query (the type and wearer it names are then preferences, as "
+        "in Python's search_text without min_similarity)."),
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
-        recs = rec.search_text(query, k=k, filters=wanted, min_similarity=min_similarity)
+        # -1 is no threshold at all: the type and wearer the query names rank first instead of filtering.
+        cut = None if min_similarity <= -1 else min_similarity
+        recs = rec.search_text(query, k=k, filters=wanted, min_similarity=cut)
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query)} if not as_json else None)
@@ -289,7 +292,7 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
                      k: int = typer.Option(4, "-k", help="How many slots."), as_json: bool = JsonOpt,
                      backend: str | None = BackendOpt, uri: str | None = UriOpt,
                      token: str | None = TokenOpt, model: Path | None = ModelOpt) -> None:
-    """Complete the look: one complementary item per slot."""
+    """Complete the look: one complementary item per slot, slots in the rules' order (not sorted by score)."""
     try:
         recs = _load(index, model, backend=backend, uri=uri, token=token).complete_the_look(item_id, k=k)
     except FashionrecError as e:
@@ -302,7 +305,7 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
                       k: int = KOpt, as_json: bool = JsonOpt, backend: str | None = BackendOpt,
                       uri: str | None = UriOpt, token: str | None = TokenOpt,
                       model: Path | None = ModelOpt) -> None:
-    """Recommendations for a set of liked items, spread across them."""
+    """Recommendations for a set of liked items, taken from each in turn (not sorted by score)."""
     try:
         recs = _load(index, model, backend=backend, uri=uri, token=token).for_profile(item_ids, k=k)
     except FashionrecError as e:

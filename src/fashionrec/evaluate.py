@@ -297,7 +297,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     metrics = evaluate_predictions(labels, probs, classes)
     metrics.update({"model": tagger.name, "model_path": str(tagger.path), "data": str(catalog.root),
                     "split": split, "unseen_class_images": unseen[main], "unseen_labels": unseen,
-                    "unseen_values": unseen_values, "trained_on": seen})
+                    "unseen_values": unseen_values, "trained_on": seen, "n_products": len(items)})
     if out_dir is not None:
         write_eval_report(metrics, labels[main], probs[main], classes[main], out_dir,
                           title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})")
