@@ -330,6 +330,19 @@ def test_web_pages(client, ids):
     assert page.status_code == 200 and "Similar items" in page.text and "Complete the look" in page.text
     # The product's plain facts first; the catalogue's labels beside the model's folded away under them.
     assert page.text.index('id="facts"') < page.text.index('<details class="tagged">') < page.text.index('id="attrs"')
+    # A look's card shows the colour note; the whole reason is its title (the slot's phrase took both lines).
+    import re
+
+    look = client.get(f"/api/items/{ids[0]}/outfit").json()["results"]
+    shown = re.findall(r'<div class="reason" title="([^"]*)">([^<]*)</div>', page.text.split('id="outfit"')[1]
+                       .split("</section>")[0])
+    assert look and len(shown) == len(look)
+    for r, (title, text) in zip(look, shown, strict=True):
+        assert html.unescape(title) == r["reason"] and html.unescape(text) == r["reason"].partition(": ")[2]
+    # The pager: page numbers, the first and last, and the current one marked.
+    pager = client.get("/", params={"page": 2}).text
+    assert 'aria-label="Pages"' in pager and '<span aria-current="page">2</span>' in pager
+    assert 'aria-label="Page 1"' in pager and 'aria-label="Page 3"' in pager
     assert client.get("/item/999999999").status_code == 404
     assert "Drop a product photo" in client.get("/upload").text
     assert client.get("/static/app.css").status_code == 200

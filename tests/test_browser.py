@@ -109,6 +109,14 @@ def test_browse_filter_and_open_a_product(server, page):
     images_loaded(page)
     page.shot("catalogue")
 
+    toggle = page.locator(".filter-toggle")
+    if page.viewport_size["width"] < 640:
+        # A phone shows the search box and the products first; the filters open from their button.
+        assert toggle.is_visible() and not page.locator("select[name=articleType]").is_visible()
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+    else:
+        assert not toggle.is_visible()
     page.select_option("select[name=articleType]", "Jeans")  # auto-submits
     page.wait_for_url("**articleType=Jeans**")
     assert 0 < cards.count() < 24
@@ -132,6 +140,8 @@ def test_browse_filter_and_open_a_product(server, page):
 
 def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
     page.goto(server + "/")
+    if page.viewport_size["width"] < 640:
+        page.click(".filter-toggle")
     page.focus("select[name=gender]")
     page.keyboard.press("ArrowDown")
     page.wait_for_timeout(300)
@@ -140,6 +150,9 @@ def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
         page.keyboard.press("Enter")
     assert "gender=" in page.url and page.locator("#grid .card").count() > 0
     assert "q=" not in page.url and "masterCategory=" not in page.url      # empty fields stay out
+    # The keyboard carries on from the filter just chosen (before: from the top of the page), unfolded.
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'gender'")
+    assert page.locator("select[name=gender]").is_visible()
     page.go_back()                           # the unfiltered page again: its filter shows "any" again
     page.wait_for_function("!location.search")
     assert page.locator("select[name=gender]").input_value() == ""

@@ -139,7 +139,7 @@ def read_image(file: UploadFile, settings: Settings) -> Image.Image:
         image = open_rgb(io.BytesIO(data), max_pixels=settings.max_pixels)
     except ValueError as e:
         if "over the limit" in str(e):
-            raise PayloadTooLarge(f"{e} (set FASHIONREC_MAX_PIXELS to change it)") from e
+            raise PayloadTooLarge(f"{name}: {e} (set FASHIONREC_MAX_PIXELS to change it)") from e
         raise BadInputError(f"{name}: {e}; send a JPEG, PNG or WebP photo") from e
     try:
         check_photo(image)

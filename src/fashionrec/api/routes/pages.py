@@ -160,6 +160,9 @@ def catalogue_page(
     return templates.TemplateResponse(request, "catalogue.html", {
         "items": [to_item(d) for d in items], "total": total, "page": page, "pages": pages,
         "prev_url": page_url(page - 1) if page > 1 else None,
+        # The first and last pages and two either side of this one: a jump across 1,656 pages of the catalogue.
+        "page_links": [(n, page_url(n))
+                       for n in sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})],
         "next_url": page_url(page + 1) if page < pages else None,
         # A value no item would have given the other choices is left out (the chosen one always stays).
         "filters": {k: [(v, facets[k].get(v, 0)) for v in service.filter_values.get(k, [])

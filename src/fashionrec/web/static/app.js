@@ -35,9 +35,33 @@
   // A pointer choice applies at once; with the keyboard, arrow keys only move through the options, and
   // Enter (or leaving the list) applies the value shown, so a keyboard user reaches every value without
   // a page load per step and never sees a value that is not applied.
+  document.documentElement.classList.add("js");
+  // On a phone the filters fold behind a button (the CSS shows it there only): the search box and the
+  // first products fit the first screen. Open when the page came from a filter choice.
+  var filterForm = document.getElementById("filters");
+  var toggle = filterForm && filterForm.querySelector(".filter-toggle");
+  var refocus = sessionStorage.getItem("fashionrec-filter-focus");
+  sessionStorage.removeItem("fashionrec-filter-focus");
+  function fold(folded) {
+    filterForm.classList.toggle("folded", folded);
+    toggle.setAttribute("aria-expanded", String(!folded));
+  }
+  if (toggle) {
+    fold(!refocus);
+    toggle.addEventListener("click", function () { fold(!filterForm.classList.contains("folded")); });
+  }
+  // A keyboard user who chose a value carries on from that filter after the page loads, not from the top.
+  var again = refocus && filterForm && filterForm.querySelector('select[name="' + refocus + '"]');
+  if (again) again.focus();
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
     var byKey = false, applied = sel.value;
-    function apply() { if (sel.value !== applied) { applied = sel.value; submitClean(sel.form); } }
+    function apply() {
+      if (sel.value !== applied) {
+        applied = sel.value;
+        if (byKey) sessionStorage.setItem("fashionrec-filter-focus", sel.name);
+        submitClean(sel.form);
+      }
+    }
     sel.addEventListener("keydown", function (e) {
       byKey = true;
       if (e.key === "Enter") { e.preventDefault(); applied = null; apply(); }
