@@ -115,6 +115,35 @@ def test_photo_search(rec):
     assert recs[0].id == i and len(recs) == 5
 
 
+def test_a_photo_unlike_the_catalogue_is_called_unfamiliar(rec, monkeypatch):
+    from fashionrec.recommend import UNFAMILIAR_QUANTILE, familiar_floor
+
+    # The threshold: the catalogue's own nearest-neighbour cosines, copies left out, at the quantile.
+    vecs = np.random.default_rng(0).normal(size=(400, 16)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    sims = vecs @ vecs.T
+    np.fill_diagonal(sims, -1)
+    assert familiar_floor(vecs) == pytest.approx(np.quantile(sims.max(1), UNFAMILIAR_QUANTILE), abs=1e-6)
+    assert familiar_floor(np.concatenate([vecs, vecs[:5]])) == pytest.approx(familiar_floor(vecs), abs=0.05)
+    assert familiar_floor(vecs[:10]) is None                  # too few products to say
+    # A build stores it; a query reports its closest product's cosine, over the whole catalogue.
+    assert rec.manifest["unfamiliar_below"] == pytest.approx(familiar_floor(rec.embeddings), abs=1e-6)
+    i = _some_id(rec, articleType="Jeans")
+    photo = Image.open(rec.image_path(i)).rotate(90, expand=True, fillcolor="white")
+    found = rec.similar_to_image(photo, k=3)
+    predicted, recs = found                                     # still the pair it always was
+    vec = rec.tagger.embed([photo])[0]
+    assert found.closest == pytest.approx(float((rec.embeddings @ vec).max()), abs=1e-4)
+    assert found.unfamiliar == (found.closest < rec.unfamiliar_below())
+    other = _some_id(rec, articleType="Tshirts")
+    filtered = rec.similar_to_image(photo, k=3, filters={"articleType": rec.item(other)["articleType"]})
+    assert filtered.closest == pytest.approx(found.closest, abs=1e-6)
+    monkeypatch.setitem(rec.manifest, "unfamiliar_below", found.closest + 0.01)
+    assert rec.similar_to_image(photo, k=3).unfamiliar
+    monkeypatch.setitem(rec.manifest, "unfamiliar_below", found.closest - 0.01)
+    assert not rec.similar_to_image(photo, k=3).unfamiliar
+
+
 def test_attribute_aware_ranking(rec, monkeypatch):
     i = _some_id(rec, articleType="Tshirts")
     n_same = int((rec.items["articleType"] == "Tshirts").sum()) - 1

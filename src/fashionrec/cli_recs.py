@@ -243,15 +243,21 @@ def recommend_photo(
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
-        predicted, recs = rec.similar_to_image(image, k=k,
-                                               filters=wanted)
+        found = rec.similar_to_image(image, k=k, filters=wanted)
     except FashionrecError as e:
         fail(str(e))
+    predicted, recs = found
     if as_json:     # label and probability as values, as the API returns them
         pred = {h: {"label": p[0][0], "prob": round(float(p[0][1]), 4)} for h, p in predicted.items()}
     else:
         pred = {h: f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
-    _show(recs, as_json, f"similar to {path.name}", {"predicted": pred})
+    closest = None if found.closest is None else round(found.closest, 4)
+    _show(recs, as_json, f"similar to {path.name}",
+          {"predicted": pred, "closest_similarity": closest, "unfamiliar": found.unfamiliar})
+    if found.unfamiliar and not as_json:
+        console.print(f"warning: {path.name} looks unlike every product in the catalogue (closest {closest}): "
+                      "its labels and these results may be off; one product on a plain background works best",
+                      highlight=False)
 
 
 @recommend_app.command("text")

@@ -83,7 +83,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
     p_type, p_pair, ap_type, r_pair, ild, lat, ceiling = [], [], [], [], [], [], []
     s_type, s_pair = [], []
     seen: set[int] = set()
-    n_self = 0
+    n_self = unfamiliar = 0
     # One-time costs (the ONNX export or load, the ranking's lazily built label arrays) are not a query's
     # latency: the first query, untimed, the way the loop asks it.
     first = int(queries["id"].iloc[0])
@@ -96,7 +96,9 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         n_self += bool(exclude)
         t0 = time.perf_counter()
         image = open_rgb(row.image_path)
-        _, recs = recommender.similar_to_image(image, k=k, exclude_ids=exclude)
+        found = recommender.similar_to_image(image, k=k, exclude_ids=exclude)
+        recs = found[1]
+        unfamiliar += found.unfamiliar
         lat.append((time.perf_counter() - t0) * 1000)
         types = np.array([r.item.get("articleType") for r in recs], dtype=object)
         colours = np.array([r.item.get("baseColour") for r in recs], dtype=object)
@@ -127,6 +129,8 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         "n_blank_query_photos_left_out": int(blank.sum()),
         "n_queries_in_index_excluded_from_own_results": n_self,
         "n_queries_model_trained_on": trained_on,       # None: unknowable here (see seen_in_training)
+        # Queries the photo search calls unfamiliar (PhotoResults.unfamiliar): about 1% of new catalogue photos.
+        "unfamiliar_query_share": unfamiliar / len(queries),
         "k": k,
         "precision_at_10_articleType": float(np.mean(p_type)),
         # The best P@10 this index allows: a type with fewer than 10 other products caps it (small indexes).

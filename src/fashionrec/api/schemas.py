@@ -81,6 +81,11 @@ class Classification(BaseModel):
 class ImageSearch(BaseModel):
     predicted: dict[str, list[Prediction]]
     results: list[Rec]
+    closest_similarity: float | None = Field(None, description="Cosine of the catalogue product most like the "
+                                             "photo (over the whole catalogue, whatever the filters).")
+    unfamiliar: bool = Field(False, description="The photo looks unlike every product in the catalogue (its "
+                             "closest product is less similar than 99.5% of the catalogue's products are to "
+                             "their nearest other one): its labels and results deserve less trust.")
 
 
 class RecList(BaseModel):

@@ -23,8 +23,10 @@ def search_by_image(file: Upload, service: ServiceDep, settings: SettingsDep, fi
     """Predicted attributes of an uploaded photo and the catalogue items that look most like it."""
     im = read_image(file, settings)
     with service.reading():
-        predicted, recs = service.rec.similar_to_image(im, k=k, filters=filters or None)
-    return ImageSearch(predicted=to_predictions(predicted), results=[to_rec(r) for r in recs])
+        found = service.rec.similar_to_image(im, k=k, filters=filters or None)
+    predicted, recs = found
+    return ImageSearch(predicted=to_predictions(predicted), results=[to_rec(r) for r in recs],
+                       closest_similarity=found.closest, unfamiliar=found.unfamiliar)
 
 
 @router.get("/api/search/text", response_model=RecList, responses={422: {"model": Error}})

@@ -209,7 +209,9 @@
     document.getElementById("predicted").innerHTML = chips.join("");
     var type = json.predicted.articleType && json.predicted.articleType[0];
     var unsure = document.getElementById("unsure");
-    unsure.hidden = !(type && type.prob < UNSURE);
+    // Unsure of the type, or a photo unlike any product in the catalogue (noise, a scene, a product lost in
+    // its background), which can still get a confident label.
+    unsure.hidden = !((type && type.prob < UNSURE) || json.unfamiliar);
     document.getElementById("upload-similar").innerHTML = json.results.map(card).join("");
     result.hidden = false;
   }
