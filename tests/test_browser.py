@@ -126,6 +126,8 @@ def test_browse_filter_and_open_a_product(server, page):
     cards.first.click()
     page.wait_for_url("**/item/**")
     assert page.locator("h1").inner_text()
+    # A way back to the filtered results, not only the browser's Back.
+    assert page.locator("#back").is_visible() and "articleType=Jeans" in page.locator("#back a").get_attribute("href")
     assert page.locator("#attrs tbody tr").count() == 7
     assert page.locator("#similar .card").count() > 0
     assert page.locator("#outfit .card").count() > 0

@@ -764,6 +764,10 @@ def test_cli_index_add_makes_a_product_searchable(tmp_path):
     typo = run("--name", "Tote", "--article-type", "Handbagz")
     assert typo.exit_code == 2 and "did you mean 'Handbags'" in typo.output.replace("\n", " ")
     assert run("--name", "Tote", "--article-type", "Handbagz", "--new-values").exit_code == 0
+    # Without --name, as in Python: a name made of its labels.
+    unnamed = run("--gender", "Women", "--colour", "Black", "--article-type", "Handbags", "--json")
+    assert unnamed.exit_code == 0, unnamed.output
+    assert json.loads(unnamed.output)["productDisplayName"] == "Women Black Handbags"
 
 
 def test_an_added_product_whose_id_the_catalogue_now_has_is_reported_not_silently_dropped(tmp_path, fixture_dir):

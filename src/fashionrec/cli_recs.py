@@ -101,7 +101,8 @@ def index_check(
 @index_app.command("add")
 def index_add(
     photo: Path = typer.Argument(..., help="The new product's photo (jpg/png/webp)."),
-    name: str = typer.Option(..., "--name", help="productDisplayName, e.g. \"Roadster Men Blue Denim Jacket\"."),
+    name: str | None = typer.Option(None, "--name", help="productDisplayName, e.g. \"Roadster Men Blue Denim "
+                                    "Jacket\"; default: made of its gender, colour and type, as in Python."),
     index: Path = IndexOpt,
     gender: str | None = typer.Option(None, "--gender", help="Men, Women, Boys, Girls, Unisex."),
     article_type: str | None = typer.Option(None, "--article-type", help="e.g. Jackets."),

@@ -36,6 +36,17 @@
   // Enter (or leaving the list) applies the value shown, so a keyboard user reaches every value without
   // a page load per step and never sees a value that is not applied.
   document.documentElement.classList.add("js");
+  // A product page opened from catalogue results links back to them (search words, filters and page).
+  var back = document.getElementById("back");
+  if (back && document.referrer) {
+    try {
+      var from = new URL(document.referrer);
+      if (from.origin === location.origin && from.pathname === "/") {
+        back.querySelector("a").href = from.pathname + from.search;
+        back.hidden = false;
+      }
+    } catch (e) { /* an unreadable referrer: no link */ }
+  }
   // On a phone the filters fold behind a button (the CSS shows it there only): the search box and the
   // first products fit the first screen. Open when the page came from a filter choice.
   var filterForm = document.getElementById("filters");
