@@ -1015,6 +1015,21 @@ def test_a_look_keeps_usages_and_bags_that_go_together(tmp_path):
     assert r.complete_the_look(ball, k=4) == []
 
 
+def test_a_search_for_several_types_lists_each_of_them(rec):
+    def ids(q):
+        return {p["id"] for p in rec.browse(q=q, limit=100_000)[1]}
+
+    jeans, tees = ids("jeans"), ids("tshirts")
+    assert jeans and tees
+    # Before: every word in one product ("t-shirt & shorts" gave T-shirts with "Short" in the name).
+    for q in ("jeans & tshirts", "jeans and t-shirts", "jeans, tshirts", "jeans or tees"):
+        assert ids(q) == jeans | tees, q
+        assert rec.browse(q=q, limit=0)[0] == len(jeans | tees)
+    # A wearer named once applies to every part; a part that names no type keeps the words together.
+    assert ids("jeans and tshirts for men") == ids("jeans men") | ids("tshirts men")
+    assert ids("blue and white tshirts") == ids("blue white tshirts")
+
+
 def test_usage_and_season_words_rank_their_products_first(rec):
     parsed = rec.parse_query("formal shirt for men in autumn")
     assert parsed["usage"] == ["Formal"] and parsed["articleType"] == ["Shirts"]

@@ -116,6 +116,8 @@ NEIGHBOUR_VOTE = {"neighbours": 20, "temperature": 0.02, "weight": 0.35}
 # "mortgage rates") have no product above it; every one of 15 shopper descriptions ("beach holiday",
 # "something for a summer wedding") keeps 20 or more.
 RELEVANT_TEXT_SIMILARITY = 0.35
+# What joins the types of a query for several ("t-shirt & shorts", "shirts and jeans", "shoes, belts or bags").
+TYPE_CONNECTORS = re.compile(r"\s*(?:&|\+|,|/|\band\b|\bor\b)\s*", re.IGNORECASE)
 # A photo is unfamiliar when no catalogue product is as similar to it as all but this share of the
 # catalogue's products are to their nearest other product (its leave-one-out nearest-neighbour cosine).
 # The threshold comes from the index's own embeddings, so it follows any model. On the shipped model it is
@@ -824,12 +826,30 @@ class Recommender:
         """The rows :meth:`browse` lists for ``query`` (its ``words``): those with every word, except a season
         word beside a type word. The catalogue files most products under one season (6 of its 233 jackets
         under Winter), which is not what a shopper asking for a "winter jacket" means to exclude; without a
-        type ("winter men") the season word is all that narrows the search, so it stays."""
+        type ("winter men") the season word is all that narrows the search, so it stays.
+
+        A query of several types ("t-shirt & shorts", "shirts and jeans for men", "kurta or saree") lists
+        the products of each part (:meth:`_type_parts`), a wearer named anywhere in it applying to all."""
+        parts = self._type_parts(query)
+        if parts:
+            wearers = [w for w in words if w in GENDER_WORDS]
+            mask = np.logical_or.reduce([self._word_mask(part, [w for w in search_words(part) if w not in wearers])
+                                         for part in parts])
+            return mask & self._words().mask(wearers) if wearers else mask
         seasons = self._vocabulary()["season"]
         required = [w for w in words if w not in seasons]
         if required != words and "articleType" in self.parse_query(query):
             return self._words().mask(required)
         return self._words().mask(words)
+
+    def _type_parts(self, query: str) -> list[str] | None:
+        """The parts of ``query`` split at "&", "and", "or", "+", "/" and commas, when there are two or more
+        and each names a type by itself ("t-shirt & shorts"); None otherwise: "black and white shirts" (one
+        part names no type) is one search for all three words, and "salwar and dupatta" a type's own name."""
+        parts = [p for p in TYPE_CONNECTORS.split(query) if search_words(p)]
+        if len(parts) < 2 or self._vocabulary()["types"].types(query):
+            return None
+        return parts if all("articleType" in self.parse_query(p) for p in parts) else None
 
     def _attribute_rank(self, query: str, rows: np.ndarray) -> np.ndarray:
         """Per row, which attributes named in ``query`` it has as attributes rather than as name words, as
