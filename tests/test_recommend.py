@@ -1030,6 +1030,25 @@ def test_a_search_for_several_types_lists_each_of_them(rec):
     assert ids("blue and white tshirts") == ids("blue white tshirts")
 
 
+def test_not_leaves_out_what_it_names(rec):
+    def ids(q):
+        return {p["id"] for p in rec.browse(q=q, limit=100_000)[1]}
+
+    colour = rec.items.loc[rec.items["articleType"] == "Tshirts", "baseColour"].value_counts().index[0]
+    tees, coloured = ids("tshirts"), ids(f"tshirts {colour}")
+    assert coloured and tees - coloured
+    for q in (f"tshirts not {colour}", f"tshirts without {colour.lower()}", f"no {colour} tshirts"):
+        assert ids(q) == tees - coloured, q
+        assert rec.browse(q=q, limit=0)[0] == len(tees - coloured)
+    # By meaning too: none of the closest matches has what the query leaves out.
+    recs = rec.search_text(f"tshirts not {colour}", k=20, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert recs and all(r.item["baseColour"] != colour for r in recs)
+    assert rec.text_relevant(f"tshirts not {colour}", RELEVANT_TEXT_SIMILARITY)[
+        rec._rows(np.array(sorted(coloured)))].sum() == 0
+    # A negator with nothing after it is dropped, not searched for.
+    assert ids("tshirts not") == tees
+
+
 def test_usage_and_season_words_rank_their_products_first(rec):
     parsed = rec.parse_query("formal shirt for men in autumn")
     assert parsed["usage"] == ["Formal"] and parsed["articleType"] == ["Shirts"]

@@ -84,7 +84,7 @@ from fashionrec.looks import (
 from fashionrec.tagger import Tagger, l2_normalise
 from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text, query_vector
 from fashionrec.vocabulary import CHILDREN_NAME, GENDER_WORDS, WORN_BY, TypeWords, norm
-from fashionrec.word_search import WordSearch, search_words
+from fashionrec.word_search import STOP_WORDS, WordSearch, search_words
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,8 @@ NEIGHBOUR_VOTE = {"neighbours": 20, "temperature": 0.02, "weight": 0.35}
 # "mortgage rates") have no product above it; every one of 15 shopper descriptions ("beach holiday",
 # "something for a summer wedding") keeps 20 or more.
 RELEVANT_TEXT_SIMILARITY = 0.35
+# What asks a search to leave something out: "shirts not blue", "shoes without heels".
+NEGATION = re.compile(r"\b(?:not|no|without|except|excluding)\b", re.IGNORECASE)
 # What joins the types of a query for several ("t-shirt & shorts", "shirts and jeans", "shoes, belts or bags").
 TYPE_CONNECTORS = re.compile(r"\s*(?:&|\+|,|/|\band\b|\bor\b)\s*", re.IGNORECASE)
 # A photo is unfamiliar when no catalogue product is as similar to it as all but this share of the
@@ -811,14 +813,17 @@ class Recommender:
             raise BadInputError("offset and limit must be >= 0")
         mask = self._mask(filters)
         mask = np.ones(len(self.items), bool) if mask is None else mask
-        words = search_words(str(q or ""))
-        if str(q or "").strip() and not words:
+        q, negated = self._negation(str(q or ""))
+        words = search_words(q)
+        if q.strip() and not words:
             return 0, []        # only punctuation or stop words: nothing to match, not everything
         if words:       # no words: every row, without building the word tables (seconds at 40k products)
-            mask &= self._word_mask(str(q), words)
+            mask &= self._word_mask(q, words)
+        if negated:
+            mask &= ~self._any_word(negated)
         rows = np.flatnonzero(mask)
         if limit and len(rows) > 1 and words:
-            rank = self._attribute_rank(str(q), rows) << 1 | self._words().mask(words)[rows]
+            rank = self._attribute_rank(q, rows) << 1 | self._words().mask(words)[rows]
             rows = rows[np.argsort(-rank, kind="stable")]
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
 
@@ -841,6 +846,36 @@ class Recommender:
         if required != words and "articleType" in self.parse_query(query):
             return self._words().mask(required)
         return self._words().mask(words)
+
+    def _negation(self, query: str) -> tuple[str, list[list[str]]]:
+        """(``query`` without what it asks to leave out, what it leaves out): "men shirts not blue" is men's
+        shirts and [["blue"]]. "not", "no", "without", "except" and "excluding" take the next word, or the
+        next two where they name one colour or type ("not navy blue": [["navy", "blue"]], which leaves the
+        plain blue ones in)."""
+        found = NEGATION.search(query)
+        if not found:
+            return query, []
+        tail = query[found.end():]
+        tokens = list(re.finditer(r"[\w'’-]+", tail))
+        folded = [search_words(t.group(), stem=False) for t in tokens]
+        first = next((i for i, words in enumerate(folded) if words and not set(words) <= STOP_WORDS), None)
+        if first is None:       # "no" at the end, or before words like "for": nothing to leave out
+            rest = query[:found.start()] + " " + tail
+            return (" ".join(rest.split()) if search_words(rest) else query), []
+        last = first + 1
+        vocab = self._vocabulary()
+        if last < len(tokens):
+            pair = " ".join(folded[first] + folded[last])
+            if pair in vocab["colours"] or vocab["types"].types(pair):
+                last += 1
+        negated = [search_words(" ".join(t.group() for t in tokens[first:last]))]
+        positive, more = self._negation(query[:found.start()] + " " + tail[tokens[last - 1].end():])
+        return " ".join(positive.split()), negated + more
+
+    def _any_word(self, groups: list[list[str]]) -> np.ndarray:
+        """Rows whose searchable text has every word of any of ``groups`` (or the type or wearer they stand
+        for): what a query's "not ..." leaves out."""
+        return np.logical_or.reduce([self._words().mask(words) for words in groups if words])
 
     def _type_parts(self, query: str) -> list[str] | None:
         """The parts of ``query`` split at "&", "and", "or", "+", "/" and commas, when there are two or more
@@ -868,8 +903,11 @@ class Recommender:
         ``q`` (and among the rows ``within``, e.g. :meth:`text_relevant`'s): what a shop's filter lists
         show, so that no choice leads to an empty page."""
         filters = self.check_filters(filters)
-        words = search_words(str(q or ""))
-        base = self._word_mask(str(q), words) if words else np.ones(len(self.items), bool)
+        q, negated = self._negation(str(q or ""))
+        words = search_words(q)
+        base = self._word_mask(q, words) if words else np.ones(len(self.items), bool)
+        if negated:
+            base = base & ~self._any_word(negated)
         if within is not None:
             base = base & within
         out = {}
@@ -1109,7 +1147,9 @@ class Recommender:
         _check_similarity(min_similarity)
         base = self._mask(filters)
         base = np.ones(len(self.items), bool) if base is None else base
-        matches, sims = self._text_scores(query)
+        matches, sims, allowed = self._text_scores(query)
+        if allowed is not None:
+            base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
         # (articleType kept longest, then colour, gender, usage, season), so a parsed filter that matches nothing
         # (or fewer than k) falls back gracefully; ``filters`` always apply.
@@ -1152,14 +1192,21 @@ class Recommender:
             out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item))
         return out
 
-    def _text_scores(self, query: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    def _text_scores(self, query: str) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray | None]:
         """({attribute the query names: rows that have it}, in the order search_text drops them last to
-        first: type, colour, gender, usage, season; MiniLM similarity of every item's text to the query)."""
+        first: type, colour, gender, usage, season; MiniLM similarity of every item's text to the query;
+        the rows it does not leave out with "not ..." (None: all))."""
+        query, negated = self._negation(query)
+        if not search_words(query):     # "not blue" alone: what is left is everything else, by no meaning
+            query = ""
         parsed = self.parse_query(query)
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
+        allowed = ~self._any_word(negated) if negated else None
+        if not query:
+            return matches, np.zeros(len(self.items), np.float32), allowed
         with one_blas_thread:
-            return matches, self.text_embeddings @ query_vector(query)          # (n,)
+            return matches, self.text_embeddings @ query_vector(query), allowed          # (n,)
 
     def text_relevant(self, query: str, min_similarity: float) -> np.ndarray:
         """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those of
@@ -1167,12 +1214,12 @@ class Recommender:
         season it names or are at least that similar to it. Counting these
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
         _check_similarity(min_similarity)
-        matches, sims = self._text_scores(query)
+        matches, sims, allowed = self._text_scores(query)
         out = np.logical_or.reduce([sims >= min_similarity, *matches.values()])
         for key in ("gender", "articleType"):
             if key in matches:
                 out &= matches[key]
-        return out
+        return out if allowed is None else out & allowed
 
     # ---- complete the look ----------------------------------------------------------------------
     def _look_categories(self) -> np.ndarray:
