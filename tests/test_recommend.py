@@ -1047,6 +1047,15 @@ def test_not_leaves_out_what_it_names(rec):
         rec._rows(np.array(sorted(coloured)))].sum() == 0
     # A negator with nothing after it is dropped, not searched for.
     assert ids("tshirts not") == tees
+    # Words a product name has as typed are a name, not a negation ("no show socks": Fila's No Show socks).
+    named = rec.items["productDisplayName"].dropna().iloc[0]
+    rec.items.loc[rec.items.index[0], "productDisplayName"] = f"{named} No Show"
+    rec._reindex()
+    try:
+        assert rec.items.index[0] in ids("no show")
+    finally:
+        rec.items.loc[rec.items.index[0], "productDisplayName"] = named
+        rec._reindex()
 
 
 def test_usage_and_season_words_rank_their_products_first(rec):

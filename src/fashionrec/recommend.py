@@ -851,9 +851,10 @@ class Recommender:
         """(``query`` without what it asks to leave out, what it leaves out): "men shirts not blue" is men's
         shirts and [["blue"]]. "not", "no", "without", "except" and "excluding" take the next word, or the
         next two where they name one colour or type ("not navy blue": [["navy", "blue"]], which leaves the
-        plain blue ones in)."""
+        plain blue ones in). Not where products have every word as typed: "no show socks" are Fila's No Show
+        socks, "no limits" Nike's No Limits perfume."""
         found = NEGATION.search(query)
-        if not found:
+        if not found or self._words().mask(search_words(query)).any():
             return query, []
         tail = query[found.end():]
         tokens = list(re.finditer(r"[\w'’-]+", tail))
