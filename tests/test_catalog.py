@@ -185,13 +185,15 @@ def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) ->
 def test_an_extra_comma_before_the_name_rejects_the_row_rather_than_shift_its_columns(tmp_path: Path) -> None:
     rows = ["1,Men,Apparel,Topwear,Shirts,Navy, Blue,Summer,2012,Casual,Comma In Colour",
             "2,Men,Apparel,Topwear,Shirts,Navy Blue,Summer,2012,Casual,Comma, In Name",
-            "3,Men,Apparel,Topwear,Shirts,Navy Blue,Summer,,Casual,No Year, Comma In Name"]
+            "3,Men,Apparel,Topwear,Shirts,Navy Blue,Summer,,Casual,No Year, Comma In Name",
+            "4,Men,Apparel,Topwear,Shirts,Navy, Blue,,,Casual,No Season Or Year"]
     catalog = load_catalog(_styles(tmp_path, rows), progress=False)
     assert catalog.table["id"].tolist() == [2, 3]
     assert catalog.table["productDisplayName"].tolist() == ["Comma, In Name", "No Year, Comma In Name"]
     assert catalog.report.rows_recovered == 2
-    [rejected] = catalog.report.rows_rejected
-    assert rejected.line == 2 and "not in the name" in rejected.reason and "'2012'" not in rejected.reason
+    first, second = catalog.report.rows_rejected
+    assert first.line == 2 and "not in the name" in first.reason and "the year would be 'Summer'" in first.reason
+    assert second.line == 5 and "the season would be 'Blue'" in second.reason
 
 
 def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:

@@ -132,6 +132,11 @@ def test_a_photo_unlike_the_catalogue_is_called_unfamiliar(rec, monkeypatch):
     photo = Image.open(rec.image_path(i)).rotate(90, expand=True, fillcolor="white")
     found = rec.similar_to_image(photo, k=3)
     predicted, recs = found                                     # still the pair it always was
+    import copy
+    import pickle
+
+    for again in (copy.copy(found), pickle.loads(pickle.dumps(found))):
+        assert again == found and (again.closest, again.unfamiliar) == (found.closest, found.unfamiliar)
     vec = rec.tagger.embed([photo])[0]
     assert found.closest == pytest.approx(float((rec.embeddings @ vec).max()), abs=1e-4)
     assert found.unfamiliar == (found.closest < rec.unfamiliar_below())
@@ -835,6 +840,12 @@ def test_a_childs_look_takes_only_childrens_products(tmp_path):
     assert [x.id for x in shoes] == [kids]
     assert all(x.item["gender"] in ("Girls", "Unisex") and x.id not in (adults, boys)
                for x in r.complete_the_look(dress, k=8))
+    # A children's product the catalogue files as Unisex ("Levis Kids Blue Solid Jean") is a child's too.
+    kids_jeans = add(gender="Unisex", masterCategory="Apparel", subCategory="Bottomwear", articleType="Jeans",
+                     baseColour="Blue", productDisplayName="Levis Kids Blue Solid Jean")
+    look = r.complete_the_look(kids_jeans, k=8)
+    assert look and adults not in {x.id for x in look}
+    assert all(x.item["gender"] in ("Boys", "Girls") or "Kids" in x.item["productDisplayName"] for x in look)
     # Track pants, even filed as casual, take sports or casual shoes: no heels.
     pants = add(gender="Women", masterCategory="Apparel", subCategory="Bottomwear", articleType="Track Pants",
                 baseColour="Black")
@@ -866,7 +877,8 @@ def test_a_misspelling_is_read_as_the_likely_word_not_the_nearest_rare_one():
     rows = ([("Sandals", "Footwear", "Women Brown Sandal")] * 30 + [("Handbags", "Bags", "Women Bag Handle")] * 2
             + [("Leggings", "Bottomwear", "Women Leggings")] * 12 + [("Jeans", "Bottomwear", "Levis Men Jeans")] * 20
             + [("Bags", "Bags", "Shoulder Bag")] * 3 + [("Bags", "Bags", "Card Holder")] * 6
-            + [("Flip Flops", "Flip Flops", "Men Black Slippers")] * 4 + [("Belts", "Belts", "Buckles Belt")])
+            + [("Flip Flops", "Flip Flops", "Men Black Slippers")] * 4 + [("Belts", "Belts", "Buckles Belt")]
+            + [("Casual Shoes", "Shoes", "Men White Shoes")] * 40 + [("Heels", "Shoes", "Women Hees Heels")])
     items = pd.DataFrame(rows, columns=["articleType", "subCategory", "productDisplayName"])
     words = WordSearch(items, TypeWords(items))
     # One edit to a word 2 products use, two to one that 30 use: a typed letter in place of the first is rare.
@@ -874,6 +886,7 @@ def test_a_misspelling_is_read_as_the_likely_word_not_the_nearest_rare_one():
     assert words.suggest("legins") == "leggings"        # two dropped letters, not two changed ones ("levis")
     assert words.suggest("sholder") == "shoulder"       # the same first letter, though "holder" is as close
     assert words.suggest("neckles") is None             # "buckles" is two edits, but nothing like it
+    assert words.suggest("hoes") == "shoes"             # another first letter only ranks lower: not "hees"
     # A two-word type typed as one word finds it.
     assert words.mask(search_words("flipflops")).sum() == 4
 

@@ -38,6 +38,9 @@ COLUMNS = [
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
+# Season values a row recovered from an extra comma may have; another word there means the comma was
+# before the name and the columns shifted ("Navy, Blue" puts "Blue" in the season).
+SEASON_WORDS = {"", "na", "summer", "winter", "spring", "fall", "autumn", "all season", "all seasons"}
 DEFAULT_DATA_DIR = Path("../shared/datasets/fashion-product-images-small")
 
 
@@ -372,13 +375,15 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 report.rows_rejected.append(RejectedRow(line, f"{len(row)} fields instead of {n}", raw))
                 continue
             joined = row[:name_at] + [",".join(row[name_at:])]
-            year = joined[header.index("year")].strip()
-            if not (year.isdigit() or year in ("", "NA")):
+            year, season = (joined[header.index(c)].strip() for c in ("year", "season"))
+            shifted = (f"the year would be {year!r}" if not (year.isdigit() or year in ("", "NA")) else
+                       f"the season would be {season!r}" if season.lower() not in SEASON_WORDS else None)
+            if shifted:
                 # The extra comma is before the name ("Navy, Blue"): joining would shift every column
                 # after it and keep a row of wrong values.
                 report.rows_rejected.append(RejectedRow(
-                    line, f"{len(row)} fields instead of {n}, and the extra comma is not in the name (the year "
-                    f"would be {year!r}): quote the field that holds it", raw))
+                    line, f"{len(row)} fields instead of {n}, and the extra comma is not in the name "
+                    f"({shifted}): quote the field that holds it", raw))
                 continue
             row = joined
             report.rows_recovered += 1

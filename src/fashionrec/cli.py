@@ -65,7 +65,7 @@ def data_check(
         console.print(f"warning: {catalog.root / 'styles.csv'} has a header but no product rows: nothing to train "
                       "on, index or evaluate", highlight=False)
     if strict and (report.left_out() or report.images_without_row or report.rows == 0):
-        console.print("--strict: " + (report.left_out() or f"{report.rows} rows, "
+        err_console.print("--strict: " + (report.left_out() or f"{report.rows} rows, "
                                       f"{len(report.images_without_row)} images without a row"), highlight=False)
         raise typer.Exit(1)
 

@@ -393,6 +393,9 @@ def evaluate_recs_cmd(
                       "(query only the held-out ones: `fashionrec data split` writes the shipped model's split, "
                       "then --split-file runs/split.csv --split test)",
                       highlight=False)
+    elif metrics.get("n_queries_model_trained_on", 0) is None:
+        console.print("could not check whether the model trained on some of these photos (it records no split, "
+                      "or the catalogue it was trained on is not on this machine)", highlight=False)
     if metrics["n_queries_in_index_excluded_from_own_results"]:
         console.print(f"{metrics['n_queries_in_index_excluded_from_own_results']} of {metrics['n_queries']} "
                       "queries are in the index: each is excluded from its own results")

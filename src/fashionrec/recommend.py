@@ -144,6 +144,9 @@ class PhotoResults(tuple):
         results.closest, results.unfamiliar = closest, unfamiliar
         return results
 
+    def __getnewargs__(self) -> tuple:      # copy and pickle rebuild it from all four
+        return (*self, self.closest, self.unfamiliar)
+
 
 def familiar_floor(embeddings: np.ndarray, sample: int = UNFAMILIAR_SAMPLE, seed: int = 0) -> float | None:
     """The cosine below which a photo is unfamiliar: the :data:`UNFAMILIAR_QUANTILE` of the nearest-neighbour
@@ -609,8 +612,9 @@ class Recommender:
     def unfamiliar_below(self) -> float | None:
         """The cosine to the closest product below which a photo is unfamiliar (:func:`familiar_floor`),
         from the manifest, or computed once for an index built before it was stored there."""
-        if "unfamiliar_below" in self.manifest:
+        if self.manifest.get("unfamiliar_below") is not None:
             return self.manifest["unfamiliar_below"]
+        # None stored: the index was too small then (familiar_floor); it may have grown by `index add`.
         return self._once("_floor", lambda: familiar_floor(self.embeddings))
 
     def _check_not_replaced(self) -> None:
@@ -1269,6 +1273,8 @@ class Recommender:
                 CHILDREN_NAME, regex=True)).to_numpy()
         if gender in ("Boys", "Girls"):
             who = it["gender"].eq(gender).to_numpy() | self._kids_unisex
+        elif self._kids_unisex[self._row[item_id]]:      # "Levis Kids Blue Solid Jean", filed as Unisex
+            who = it["gender"].isin(["Boys", "Girls"]).to_numpy() | self._kids_unisex
         elif gender == "Unisex":
             who = it["gender"].isin(["Men", "Women", "Unisex"]).to_numpy() & ~self._kids_unisex
         elif gender:
@@ -1331,7 +1337,8 @@ class Recommender:
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot))
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
-                who = it["gender"].isin([item["gender"], "Unisex"]).to_numpy()
+                kids = self._kids_unisex if item["gender"] in ("Boys", "Girls") else ~self._kids_unisex
+                who = it["gender"].eq(item["gender"]).to_numpy() | (it["gender"].eq("Unisex").to_numpy() & kids)
         return out
 
     # ---- profiles -------------------------------------------------------------------------------

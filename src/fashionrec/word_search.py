@@ -176,7 +176,8 @@ class WordSearch:
         limit = 1 if len(word) <= 5 else 2
         near = rf_process.extract(word, self._spelling_tables()[1], scorer=OSA.distance, score_cutoff=limit, limit=None)
         shaped = [(w, int(edits), _spelling_cost(word, w, int(edits))) for w, edits, _ in near]
-        shaped = [m for m in shaped if m[2] <= limit + 0.5]      # "neckles" is not "buckles"
+        # "neckles" is not "buckles"; the first letter only ranks ("hoes" is still "shoes", the one candidate)
+        shaped = [m for m in shaped if m[2] - (word[:1] != m[0][:1]) <= limit + 0.5]
         if not shaped:
             return None
         best, edits, _ = min(shaped, key=lambda m: (m[2] - SPELLING_FREQUENCY_WEIGHT * math.log10(counts[m[0]]), m[0]))

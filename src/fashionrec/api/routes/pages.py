@@ -17,7 +17,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
-from fashionrec.word_search import search_words
+from fashionrec.word_search import AUTOCORRECT_MIN_PRODUCTS, search_words
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 templates = Jinja2Templates(directory=WEB / "templates")
@@ -76,6 +76,10 @@ def catalogue_page(
         fixed = service.rec.suggest(word, confident=True)
         if fixed is None and not service.rec.text_relevant(word, RELEVANT_TEXT_SIMILARITY).any():
             fixed = service.rec.suggest(word)
+            # Shown instead of what was typed only where many products use it: not "hees" for "hoes".
+            enough = min(AUTOCORRECT_MIN_PRODUCTS, len(service.rec.items) // 50)     # as `confident` asks
+            if fixed and service.rec.browse(None, fixed, limit=0)[0] < enough:
+                fixed = None
         return fixed if fixed and matching(fixed) > 0 else None
 
     with service.reading():

@@ -38,13 +38,14 @@ def search_by_text(
     min_similarity: Annotated[float | None, Query(
         ge=-1.0, le=1.0, description="Drop results that match no query word as a type, colour, gender, usage "
         f"or season and are less similar to the query than this (the web UI uses {RELEVANT_TEXT_SIMILARITY}); "
-        "default: k results whatever the query")] = None,
+        "default (or -1): k results whatever the query, the type and wearer it names ranking first")] = None,
 ) -> RecList:
     """Items matching a text query."""
     if not q.strip():
         raise BadInputError("q is blank; search for words such as 'blue jeans'")
     with service.reading():
-        recs = service.rec.search_text(q.strip(), k=k, filters=filters or None, min_similarity=min_similarity)
+        cut = None if min_similarity is not None and min_similarity <= -1 else min_similarity   # as the CLI's -1
+        recs = service.rec.search_text(q.strip(), k=k, filters=filters or None, min_similarity=cut)
     return RecList(results=[to_rec(r) for r in recs])
 
 

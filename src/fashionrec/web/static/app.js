@@ -51,8 +51,11 @@
   // first products fit the first screen. Open when the page came from a filter choice.
   var filterForm = document.getElementById("filters");
   var toggle = filterForm && filterForm.querySelector(".filter-toggle");
-  var refocus = sessionStorage.getItem("fashionrec-filter-focus");
-  sessionStorage.removeItem("fashionrec-filter-focus");
+  var refocus = null;
+  try {
+    refocus = sessionStorage.getItem("fashionrec-filter-focus");
+    sessionStorage.removeItem("fashionrec-filter-focus");
+  } catch (e) { /* storage off: focus starts at the top, as without this */ }
   function fold(folded) {
     filterForm.classList.toggle("folded", folded);
     toggle.setAttribute("aria-expanded", String(!folded));
@@ -69,7 +72,9 @@
     function apply() {
       if (sel.value !== applied) {
         applied = sel.value;
-        if (byKey) sessionStorage.setItem("fashionrec-filter-focus", sel.name);
+        if (byKey) {
+          try { sessionStorage.setItem("fashionrec-filter-focus", sel.name); } catch (e) { /* storage off */ }
+        }
         submitClean(sel.form);
       }
     }
