@@ -149,6 +149,21 @@ def test_a_photo_unlike_the_catalogue_is_called_unfamiliar(rec, monkeypatch):
     assert not rec.similar_to_image(photo, k=3).unfamiliar
 
 
+def test_card_reasons_keep_what_sets_a_result_apart():
+    from fashionrec.recommend import short_reason
+
+    assert short_reason("same type (Shirts), same colour (Blue), same gender (Men), visual similarity 0.91") == \
+        "Same type, colour and gender · similarity 0.91"
+    assert short_reason("visual similarity 0.91") == "Similarity 0.91"
+    assert short_reason("like Alma Kurta: same type (Kurtas), visual similarity 0.93") == "Like Alma Kurta"
+    assert short_reason("between your 5 liked items, closest to Fastrack Watch (0.84)") == \
+        "Between your 5 saved items, closest to Fastrack Watch"
+    assert short_reason("Shoes to go with the casual women's dress: Black goes with Red") == "Black goes with Red"
+    assert short_reason("matches articleType Shirts, baseColour Blue; text similarity 0.62") == \
+        "Matches type and colour"
+    assert short_reason("anything else") == "Anything else"
+
+
 def test_attribute_aware_ranking(rec, monkeypatch):
     i = _some_id(rec, articleType="Tshirts")
     n_same = int((rec.items["articleType"] == "Tshirts").sum()) - 1
@@ -346,6 +361,16 @@ def test_profile_excludes_liked(rec):
     # Picks from the middle of several liked items say so, not that they suit each of them.
     assert not any(r.reason.startswith("suits") for r in recs)
     assert all(r.reason.startswith(("like ", "between your 2 liked items, closest to ")) for r in recs)
+
+
+def test_a_profile_picks_no_other_listing_of_a_liked_product(tmp_path):
+    r, photo = _scratch(tmp_path)
+    liked = _some_id(r, articleType="Tshirts")
+    first = r.for_profile([liked], k=3)[0]
+    # The first pick renamed as the liked product: another listing of it, under another id.
+    r.items.loc[r.items["id"] == first.id, "productDisplayName"] = r.item(liked)["productDisplayName"]
+    r._reindex()
+    assert first.id not in {x.id for x in r.for_profile([liked], k=3)}
 
 
 def test_add_product_survives_reload(rec, tmp_path):
@@ -850,8 +875,10 @@ def test_a_childs_look_takes_only_childrens_products(tmp_path):
     pants = add(gender="Women", masterCategory="Apparel", subCategory="Bottomwear", articleType="Track Pants",
                 baseColour="Black")
     heels = add(gender="Women", articleType="Heels", baseColour="Grey", productDisplayName="Women Grey Wedges")
+    belt = add(gender="Women", masterCategory="Accessories", subCategory="Belts", articleType="Belts",
+               baseColour="Grey", productDisplayName="Women Grey Belt")
     looks = r.complete_the_look(pants, k=8)
-    assert heels not in {x.id for x in looks}
+    assert heels not in {x.id for x in looks} and belt not in {x.id for x in looks}
     assert all(x.item["articleType"] in ("Sports Shoes", "Casual Shoes") for x in looks if x.slot == "Shoes")
 
 

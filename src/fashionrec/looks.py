@@ -15,7 +15,7 @@ The rules :meth:`fashionrec.recommend.Recommender.complete_the_look` applies:
    and sunglasses; shoes, a watch, a bag, sunglasses) and fill no other look's slot: no swimming cap as
    the trousers for a T-shirt, no T-shirt and belt for a whole tracksuit. A dress's or a sari's bag is a
    handbag or a clutch (:data:`SLOT_TYPES`), never a laptop bag; track pants' and tracksuits' shoes are
-   sports or casual shoes, never heels or formal shoes; heels and flats get no socks
+   sports or casual shoes, never heels or formal shoes, and track pants no belt; heels and flats get no socks
    (:data:`TYPE_SLOTS`); a sari's shoes come before sandals (women's ethnic heels and flats, where
    sandals were mostly sporty). Sports equipment (a football), like Home and Free Items, gets no look.
 2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
@@ -77,6 +77,8 @@ COMPLEMENTS: dict[str, list[str]] = {
 ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
 # articleTypes whose looks differ from their subCategory's: no socks with heels or flats
 TYPE_SLOTS = {t: ["Topwear", "Bottomwear", "Bags", "Jewellery", "Watches"] for t in ("Heels", "Flats")}
+# Track pants are sportswear: no belt, whatever usage the catalogue files them under.
+TYPE_SLOTS["Track Pants"] = ["Topwear", "Shoes", "Watches", "Bags", "Eyewear"]
 # articleTypes worn on their own: their own slots, and never in another look
 OWN_LOOKS = {"Swimwear": ["Flip Flops", "Eyewear"], "Tracksuits": ["Shoes", "Watches", "Bags", "Eyewear"]}
 # (subCategory or articleType of the item, slot) -> the only articleTypes that fill the slot; an articleType's

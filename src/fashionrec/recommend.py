@@ -130,6 +130,36 @@ UNFAMILIAR_QUANTILE = 0.005
 UNFAMILIAR_SAMPLE = 2000    # catalogue products whose nearest neighbours set the threshold (about 3 s at 40k)
 
 
+def short_reason(reason: str) -> str:
+    """A reason as a product card has room for (two lines): what sets this result apart, not the words every
+    card of a list shares. "same type (Shirts), same colour (Blue), same gender (Men), visual similarity
+    0.91" -> "Same type, colour and gender · similarity 0.91"; "like X: same type ..." -> "Like X"; a
+    look's "Shoes to go with the casual women's dress: Black goes with Red" -> "Black goes with Red";
+    "between your 3 liked items, closest to X (0.84)" -> "Between your 3 saved items, closest to X"."""
+    text = reason.strip()
+    if text.startswith("like "):
+        text = re.sub(r" \(-?\d\.\d+\)$", "", text.split(": ", 1)[0])
+    elif text.startswith("between your "):
+        text = re.sub(r" \(-?\d\.\d+\)$", "", text.replace(" liked items", " saved items", 1))
+    elif " to go with the " in text:
+        text = text.split(": ", 1)[-1]
+    elif text.startswith("matches "):
+        names = {"articleType": "type", "baseColour": "colour"}
+        text = "matches " + _listed([names.get(k, k) for k in re.findall(r"(?:matches |, )(\w+) ", text.split(";")[0])])
+    else:
+        same = re.findall(r"same (type|colour|gender) \(", text)
+        score = re.search(r"(?:visual|text) similarity (-?\d\.\d+)", text)
+        if same or score:
+            text = " · ".join(([f"same {_listed(same)}"] if same else []) +
+                              ([f"similarity {score.group(1)}"] if score else []))
+    return text[:1].upper() + text[1:]
+
+
+def _listed(words: list[str]) -> str:
+    """["type", "colour", "gender"] -> "type, colour and gender"."""
+    return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 class PhotoResults(tuple):
     """What :meth:`Recommender.similar_to_image` returns: the pair (predicted labels, similar items), plus
     ``closest`` (the cosine of the most similar catalogue product) and ``unfamiliar`` (whether that is
@@ -1374,8 +1404,11 @@ class Recommender:
                      max_sim: float) -> None:
         pos = [0] * len(lists)
         taken = {r.id for r in chosen}
-        # The first pass also skips a second listing under the same name (one product in several photos).
-        names = {r.item.get("productDisplayName") for r in chosen} - {None} if max_sim < 1.0 else set()
+        # The first pass also skips a second listing under the same name (one product in several photos),
+        # the liked items' own names included: "Alma Women Black Printed Kurta" is no pick for someone who
+        # saved it under another id.
+        names = ({r.item.get("productDisplayName") for r in chosen}
+                 | {self.item(i).get("productDisplayName") for i in liked}) - {None} if max_sim < 1.0 else set()
         chosen_vecs = [self.embeddings[self._row[r.id]] for r in chosen]
         while len(chosen) < k and any(p < len(lst[1]) for p, lst in zip(pos, lists, strict=True)):
             for li, (src_id, ids, sc) in enumerate(lists):

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from fashionrec.catalog import ATTRIBUTES
+from fashionrec.recommend import short_reason
 
 # Metadata columns an item shows (and a new product may carry), in display order.
 ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year",
@@ -55,6 +56,8 @@ class Rec(BaseModel):
                                      "season, the slot's popularity, typicality and likeness to the source "
                                      "product.")
     reason: str
+    card_reason: str = Field("", description="The reason shortened to what a product card has room for "
+                             "(what sets this result apart from the rest of its list).")
     item: Item
     slot: str | None = Field(None, description="Complete the look: the subCategory this item fills.")
 
@@ -134,7 +137,8 @@ def to_item(d: dict, item_id: int | None = None) -> Item:
 
 
 def to_rec(r) -> Rec:
-    return Rec(id=int(r.id), score=float(r.score), reason=str(r.reason), item=to_item(r.item, r.id), slot=r.slot)
+    return Rec(id=int(r.id), score=float(r.score), reason=str(r.reason), card_reason=short_reason(str(r.reason)),
+               item=to_item(r.item, r.id), slot=r.slot)
 
 
 def to_predictions(predicted: dict[str, list[tuple[str, float]]]) -> dict[str, list[Prediction]]:

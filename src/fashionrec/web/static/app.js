@@ -51,17 +51,20 @@
   // first products fit the first screen. Open when the page came from a filter choice.
   var filterForm = document.getElementById("filters");
   var toggle = filterForm && filterForm.querySelector(".filter-toggle");
-  var refocus = null;
+  var refocus = null, reopen = null;
   try {
     refocus = sessionStorage.getItem("fashionrec-filter-focus");
+    reopen = sessionStorage.getItem("fashionrec-filters-open");
     sessionStorage.removeItem("fashionrec-filter-focus");
-  } catch (e) { /* storage off: focus starts at the top, as without this */ }
+    sessionStorage.removeItem("fashionrec-filters-open");
+  } catch (e) { /* storage off: focus starts at the top and the filters fold, as without this */ }
   function fold(folded) {
     filterForm.classList.toggle("folded", folded);
     toggle.setAttribute("aria-expanded", String(!folded));
   }
   if (toggle) {
-    fold(!refocus);
+    // Open again after a filter choice (the next one is often a second filter), folded on a new search.
+    fold(!(refocus || reopen));
     toggle.addEventListener("click", function () { fold(!filterForm.classList.contains("folded")); });
   }
   // A keyboard user who chose a value carries on from that filter after the page loads, not from the top.
@@ -72,9 +75,10 @@
     function apply() {
       if (sel.value !== applied) {
         applied = sel.value;
-        if (byKey) {
-          try { sessionStorage.setItem("fashionrec-filter-focus", sel.name); } catch (e) { /* storage off */ }
-        }
+        try {
+          sessionStorage.setItem("fashionrec-filters-open", "1");
+          if (byKey) sessionStorage.setItem("fashionrec-filter-focus", sel.name);
+        } catch (e) { /* storage off */ }
         submitClean(sel.form);
       }
     }
@@ -99,7 +103,8 @@
       '<div class="thumb"><img src="' + esc(it.image_url) + '" alt="" loading="lazy" width="60" height="80"></div>' +
       '<div class="card-body"><div class="name">' + esc(it.productDisplayName || ("Item " + it.id)) + '</div>' +
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
-      (rec.reason ? '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.reason) + '</div>' : "") +
+      (rec.reason ? '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +
+        '</div>' : "") +
       '</div></a>';
   }
 
@@ -136,6 +141,7 @@
       if (n > 1 && !window.confirm("Remove all " + n + " saved products?")) return;
       saveLiked([]);
       box.hidden = true;
+      problem.hidden = true;        // an earlier "... was removed" no longer describes the page
       status.textContent = "Saved products cleared.";
     });
     var ids = likedIds();
