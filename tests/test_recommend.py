@@ -929,6 +929,32 @@ def test_everyday_words_find_the_catalogues_types(rec):
     assert {"Handbags", "Backpacks"} <= {p["articleType"] for p in page}
 
 
+def test_a_small_product_on_a_plain_background_is_framed_before_tagging(rec):
+    from fashionrec.data import FRAME_MIN_FILL, frame_product, images_to_tensor, query_tensor
+
+    i = _some_id(rec, articleType="Tshirts")
+    photo = Image.open(rec.image_path(i)).convert("RGB")
+    canvas = Image.new("RGB", (800, 800), "white")
+    canvas.paste(photo.resize((120, 160)), (500, 90))
+    framed = frame_product(canvas)
+    # Cropped to the pasted photo's product with a margin, in the canvas's pixels: a few percent of it.
+    assert framed.width <= 200 and framed.height <= 230
+    assert framed.width * framed.height < 0.1 * 800 * 800 and FRAME_MIN_FILL < 0.1
+    # What the tagger sees is the product as the catalogue shows it, not a near-empty white canvas.
+    alone = images_to_tensor([photo]).float()
+    assert (query_tensor([canvas]).float() - alone).abs().mean() < 0.6 * (
+        images_to_tensor([canvas]).float() - alone).abs().mean()
+    # Photo search tags the framed photo.
+    _, framed_probs = rec.tagger.infer(query_tensor([canvas]))
+    found = rec.similar_to_image(canvas, k=3)
+    assert found[0]["articleType"] == rec.tagger.decode(framed_probs, 0)["articleType"]
+    # Photos that fill their frame, or have no plain background, stay whole.
+    assert frame_product(photo) is photo
+    noisy = Image.fromarray(np.random.default_rng(0).integers(0, 255, (400, 300, 3), dtype=np.uint8))
+    assert frame_product(noisy) is noisy
+    assert (query_tensor([photo]) == images_to_tensor([photo])).all()
+
+
 def test_a_blank_or_tiny_photo_is_refused_as_a_query_and_as_a_new_product(tmp_path):
     r, _ = _scratch(tmp_path)
     n = len(r)

@@ -1101,9 +1101,9 @@ class Recommender:
             check_photo(image)
         except ValueError as e:
             raise BadInputError(str(e)) from e
-        from fashionrec.data import images_to_tensor
+        from fashionrec.data import query_tensor
 
-        vecs, probs = self.tagger.infer(images_to_tensor([to_rgb(image)]))
+        vecs, probs = self.tagger.infer(query_tensor([image]))
         predicted = self.tagger.decode(probs, 0, top=3)
         src = {h: p[0][0] for h, p in predicted.items()}
         exclude = {int(i) for i in exclude_ids}
@@ -1490,9 +1490,9 @@ class Recommender:
             except (TypeError, ValueError) as e:
                 raise BadInputError(f"year must be an integer, got {metadata['year']!r}") from e
         rgb = to_rgb(image)
-        from fashionrec.data import images_to_tensor
+        from fashionrec.data import query_tensor
 
-        vecs, probs = self.tagger.infer(images_to_tensor([rgb]))
+        vecs, probs = self.tagger.infer(query_tensor([rgb]))     # framed as a photo query; kept whole
         preds = predicted_frame(self.tagger, probs).iloc[0].to_dict()
         row = {c: metadata.get(c) for c in COLUMNS}
         row["id"] = item_id
