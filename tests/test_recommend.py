@@ -1091,6 +1091,9 @@ def test_a_search_for_several_types_lists_each_of_them(rec):
     for q in ("jeans & tshirts", "jeans and t-shirts", "jeans, tshirts", "jeans or tees"):
         assert ids(q) == jeans | tees, q
         assert rec.browse(q=q, limit=0)[0] == len(jeans | tees)
+    # The parts take turns on the page (before: the catalogue's order, mostly T-shirts first).
+    types = [p["articleType"] for p in rec.browse(q="jeans and tshirts", limit=4)[1]]
+    assert types[0] != types[1] and set(types) == {"Jeans", "Tshirts"}
     # A wearer named once applies to every part; a part that names no type keeps the words together.
     assert ids("jeans and tshirts for men") == ids("jeans men") | ids("tshirts men")
     assert ids("blue and white tshirts") == ids("blue white tshirts")

@@ -859,7 +859,25 @@ class Recommender:
         if limit and len(rows) > 1 and words:
             rank = self._attribute_rank(q, rows) << 1 | self._words().mask(words)[rows]
             rows = rows[np.argsort(-rank, kind="stable")]
+            parts = self._type_parts(q)
+            if parts:
+                rows = self._taking_turns(rows, parts, words)
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
+
+    def _taking_turns(self, rows: np.ndarray, parts: list[str], words: list[str]) -> np.ndarray:
+        """``rows`` (ranked) with the parts of a query for several types taking turns: "t-shirt & shorts"
+        shows a T-shirt, then shorts, then a T-shirt, each part in its own ranked order (before, 1,853
+        T-shirts and 147 shorts among the first 2,000, in the catalogue's order)."""
+        wearers = [w for w in words if w in GENDER_WORDS]
+        part_of = np.full(len(rows), len(parts))
+        for j in reversed(range(len(parts))):     # a row two parts share goes to the first
+            part_words = [w for w in search_words(parts[j]) if w not in wearers]
+            part_of[self._word_mask(parts[j], part_words)[rows]] = j
+        turn = np.zeros(len(rows), np.int64)       # how many of its part come before it
+        for j in range(len(parts) + 1):
+            mine = part_of == j
+            turn[mine] = np.arange(int(mine.sum()))
+        return rows[np.lexsort((part_of, turn))]
 
     def _word_mask(self, query: str, words: list[str]) -> np.ndarray:
         """The rows :meth:`browse` lists for ``query`` (its ``words``): those with every word, except a season
