@@ -435,8 +435,11 @@ def _image_files(images_dir: Path) -> dict[str, Path]:
 
 
 def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int | None = None,
-                 progress: bool = True) -> Catalog:
+                 progress: bool = True, warn: bool = True) -> Catalog:
     """Read ``styles.csv``, check every image, and return a :class:`Catalog` with its report.
+
+    ``warn``: log the rows left out (the report lists them either way); off where the catalogue is only
+    consulted, as when evaluate looks up which products a model trained on.
 
     Raises :class:`CatalogError` only when the folder cannot be used at all (no styles.csv,
     no images folder, no usable columns).
@@ -487,7 +490,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     counts = df.loc[ok, "articleType"].dropna().value_counts()
     report.class_counts = {str(k): int(v) for k, v in counts.items()}
     report.classes = len(counts)
-    if report.left_out():
+    if warn and report.left_out():
         log.warning("%s", report.left_out())
     return Catalog(root=root, table=df, report=report)
 

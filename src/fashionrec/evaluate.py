@@ -217,13 +217,8 @@ def seen_in_training(items: pd.DataFrame, meta: dict, progress: bool = False) ->
     where = _training_catalogue(meta.get("data"))
     if where is None:
         return None
-    catalog_log = logging.getLogger("fashionrec.catalog")
-    level = catalog_log.level
-    catalog_log.setLevel(logging.ERROR)         # its rows without photos are that catalogue's news, not this run's
-    try:
-        trained = load_catalog(where, progress=progress).usable
-    finally:
-        catalog_log.setLevel(level)
+    # Its rows without photos are that catalogue's news, not this run's.
+    trained = load_catalog(where, progress=progress, warn=False).usable
     try:
         split = make_split(trained, config)
     except ValueError:

@@ -160,6 +160,20 @@ def _listed(words: list[str]) -> str:
     return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def _taking_turns(rows: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+    """``rows`` (ranked) with the parts of a query for several types (``masks``, one per part) taking turns:
+    "t-shirt & shorts" shows a T-shirt, then shorts, then a T-shirt, each part in its own ranked order
+    (before, 1,853 T-shirts and 147 shorts among the first 2,000, in the catalogue's order)."""
+    part_of = np.full(len(rows), len(masks))
+    for j in reversed(range(len(masks))):     # a row two parts share goes to the first
+        part_of[masks[j][rows]] = j
+    turn = np.zeros(len(rows), np.int64)       # how many of its part come before it
+    for j in range(len(masks) + 1):
+        mine = part_of == j
+        turn[mine] = np.arange(int(mine.sum()))
+    return rows[np.lexsort((part_of, turn))]
+
+
 class PhotoResults(tuple):
     """What :meth:`Recommender.similar_to_image` returns: the pair (predicted labels, similar items), plus
     ``closest`` (the cosine of the most similar catalogue product) and ``unfamiliar`` (whether that is
@@ -859,25 +873,19 @@ class Recommender:
         if limit and len(rows) > 1 and words:
             rank = self._attribute_rank(q, rows) << 1 | self._words().mask(words)[rows]
             rows = rows[np.argsort(-rank, kind="stable")]
-            parts = self._type_parts(q)
-            if parts:
-                rows = self._taking_turns(rows, parts, words)
+            masks = self._part_masks(q, words)
+            if masks:
+                rows = _taking_turns(rows, masks)
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
 
-    def _taking_turns(self, rows: np.ndarray, parts: list[str], words: list[str]) -> np.ndarray:
-        """``rows`` (ranked) with the parts of a query for several types taking turns: "t-shirt & shorts"
-        shows a T-shirt, then shorts, then a T-shirt, each part in its own ranked order (before, 1,853
-        T-shirts and 147 shorts among the first 2,000, in the catalogue's order)."""
+    def _part_masks(self, query: str, words: list[str]) -> list[np.ndarray] | None:
+        """Per part of a query for several types (:meth:`_type_parts`), the rows with its words, a wearer
+        named anywhere in the query left to apply to all; None for any other query."""
+        parts = self._type_parts(query)
+        if not parts:
+            return None
         wearers = [w for w in words if w in GENDER_WORDS]
-        part_of = np.full(len(rows), len(parts))
-        for j in reversed(range(len(parts))):     # a row two parts share goes to the first
-            part_words = [w for w in search_words(parts[j]) if w not in wearers]
-            part_of[self._word_mask(parts[j], part_words)[rows]] = j
-        turn = np.zeros(len(rows), np.int64)       # how many of its part come before it
-        for j in range(len(parts) + 1):
-            mine = part_of == j
-            turn[mine] = np.arange(int(mine.sum()))
-        return rows[np.lexsort((part_of, turn))]
+        return [self._word_mask(part, [w for w in search_words(part) if w not in wearers]) for part in parts]
 
     def _word_mask(self, query: str, words: list[str]) -> np.ndarray:
         """The rows :meth:`browse` lists for ``query`` (its ``words``): those with every word, except a season
@@ -887,11 +895,10 @@ class Recommender:
 
         A query of several types ("t-shirt & shorts", "shirts and jeans for men", "kurta or saree") lists
         the products of each part (:meth:`_type_parts`), a wearer named anywhere in it applying to all."""
-        parts = self._type_parts(query)
-        if parts:
+        masks = self._part_masks(query, words)
+        if masks:
             wearers = [w for w in words if w in GENDER_WORDS]
-            mask = np.logical_or.reduce([self._word_mask(part, [w for w in search_words(part) if w not in wearers])
-                                         for part in parts])
+            mask = np.logical_or.reduce(masks)
             return mask & self._words().mask(wearers) if wearers else mask
         seasons = self._vocabulary()["season"]
         required = [w for w in words if w not in seasons]

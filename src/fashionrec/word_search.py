@@ -52,12 +52,16 @@ def search_words(text: str, stem: bool = True) -> list[str]:
 
 
 def _spelling_cost(typed: str, word: str, edits: int) -> float:
-    """How unlike a misspelling of ``word`` ``typed`` looks: its ``edits`` (two swapped letters count one),
-    half an edit more for each letter typed in place of another, which is rarer than a letter dropped,
-    doubled or swapped ("legins" -> "leggings" 2, -> "levis" 2.5), and one more when the first letter
-    differs, which people rarely get wrong ("sandle" is not "handle")."""
-    substituted = Indel.distance(typed, word) - Levenshtein.distance(typed, word)
-    return edits + 0.5 * substituted + (typed[:1] != word[:1])
+    """How unlike a misspelling of ``word`` ``typed`` looks: its ``edits`` (two swapped letters count one)
+    and half an edit more for each letter typed in place of another, which is rarer than a letter dropped,
+    doubled or swapped ("legins" -> "leggings" 2, -> "levis" 2.5)."""
+    return edits + 0.5 * (Indel.distance(typed, word) - Levenshtein.distance(typed, word))
+
+
+def autocorrect_min_products(n_items: int) -> int:
+    """How many products must use a spelling before it is shown instead of what was typed:
+    :data:`AUTOCORRECT_MIN_PRODUCTS`, or 2% of a smaller catalogue."""
+    return min(AUTOCORRECT_MIN_PRODUCTS, n_items // 50)
 
 
 def _join_letters(words: list[str]) -> list[str]:
@@ -165,9 +169,10 @@ class WordSearch:
         """(the catalogue word ``word`` most likely misspells, how many edits away), or None for a word the
         catalogue has, one under four letters, or nothing close enough.
 
-        Candidates are one edit away at most for a word of five letters or fewer, two for longer. Among them
-        the cost (:func:`_spelling_cost`) weighs how a word is usually misspelt against how many products
-        use the candidate: "sandle" is "sandal" (155 products; 1,207 for "sandals"), not "handle" (9),
+        Candidates are one edit away at most for a word of five letters or fewer, two for longer, and look
+        like a misspelling of it (:func:`_spelling_cost`). Among them that cost, one more where the first
+        letter differs (which people rarely get wrong), is weighed against how many products use the
+        candidate: "sandle" is "sandal" (155 products; 1,207 for "sandals"), not "handle" (9),
         "legins" "leggings", not "levis", "sholder" "shoulder", not "holder".
         """
         counts = self.catalogue_words()
@@ -177,10 +182,15 @@ class WordSearch:
         near = rf_process.extract(word, self._spelling_tables()[1], scorer=OSA.distance, score_cutoff=limit, limit=None)
         shaped = [(w, int(edits), _spelling_cost(word, w, int(edits))) for w, edits, _ in near]
         # "neckles" is not "buckles"; the first letter only ranks ("hoes" is still "shoes", the one candidate)
-        shaped = [m for m in shaped if m[2] - (word[:1] != m[0][:1]) <= limit + 0.5]
+        shaped = [m for m in shaped if m[2] <= limit + 0.5]
         if not shaped:
             return None
-        best, edits, _ = min(shaped, key=lambda m: (m[2] - SPELLING_FREQUENCY_WEIGHT * math.log10(counts[m[0]]), m[0]))
+
+        def rank(m: tuple[str, int, float]) -> tuple[float, str]:
+            first_letter = m[0][:1] != word[:1]
+            return m[2] + first_letter - SPELLING_FREQUENCY_WEIGHT * math.log10(counts[m[0]]), m[0]
+
+        best, edits, _ = min(shaped, key=rank)
         return best, edits
 
     def suggest(self, query: str, confident: bool = False) -> str | None:
@@ -200,7 +210,7 @@ class WordSearch:
             if found is None:
                 return word
             fixed, edits = found
-            if confident and not (edits == 1 and counts[fixed] >= min(AUTOCORRECT_MIN_PRODUCTS, len(self.items) // 50)
+            if confident and not (edits == 1 and counts[fixed] >= autocorrect_min_products(len(self.items))
                                   and (len(word) >= 6 or Levenshtein.distance(word, fixed) == 2)
                                   and not fixed.startswith(word) and not word.startswith(fixed)):
                 return None

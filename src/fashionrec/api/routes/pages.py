@@ -17,7 +17,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY, short_reason
-from fashionrec.word_search import AUTOCORRECT_MIN_PRODUCTS, search_words
+from fashionrec.word_search import autocorrect_min_products, search_words
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 templates = Jinja2Templates(directory=WEB / "templates")
@@ -80,8 +80,7 @@ def catalogue_page(
         if fixed is None:
             fixed = service.rec.suggest(word)
             # Shown instead of what was typed only where many products use it: not "hees" for "hoes".
-            enough = min(AUTOCORRECT_MIN_PRODUCTS, len(service.rec.items) // 50)     # as `confident` asks
-            if fixed and service.rec.browse(None, fixed, limit=0)[0] < enough:
+            if fixed and service.rec.browse(None, fixed, limit=0)[0] < autocorrect_min_products(len(service.rec.items)):
                 fixed = None
         return fixed if fixed and matching(fixed) > 0 else None
 
