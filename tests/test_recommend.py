@@ -149,19 +149,27 @@ def test_a_photo_unlike_the_catalogue_is_called_unfamiliar(rec, monkeypatch):
     assert not rec.similar_to_image(photo, k=3).unfamiliar
 
 
-def test_card_reasons_keep_what_sets_a_result_apart():
-    from fashionrec.recommend import short_reason
-
-    assert short_reason("same type (Shirts), same colour (Blue), same gender (Men), visual similarity 0.91") == \
-        "Same type, colour and gender · similarity 0.91"
-    assert short_reason("visual similarity 0.91") == "Similarity 0.91"
-    assert short_reason("like Alma Kurta: same type (Kurtas), visual similarity 0.93") == "Like Alma Kurta"
-    assert short_reason("between your 5 liked items, closest to Fastrack Watch (0.84)") == \
-        "Between your 5 saved items, closest to Fastrack Watch"
-    assert short_reason("Shoes to go with the casual women's dress: Black goes with Red") == "Black goes with Red"
-    assert short_reason("matches articleType Shirts, baseColour Blue; text similarity 0.62") == \
-        "Matches type and colour"
-    assert short_reason("anything else") == "Anything else"
+def test_card_reasons_say_what_sets_a_result_apart_without_scores(rec):
+    i = _some_id(rec, articleType="Tshirts")
+    src = rec.item(i)
+    names = {"articleType": "type", "baseColour": "colour", "gender": "gender"}
+    for r in rec.similar(i, k=10):
+        shared = [names[key] for key in names if r.item.get(key) == src[key]]
+        assert r.card_reason == ({1: "Same {}", 2: "Same {} and {}", 3: "Same {}, {} and {}"}[len(shared)]
+                                 .format(*shared) if shared else "Looks alike"), r.reason
+        assert "similarity" in r.reason and not any(ch.isdigit() for ch in r.card_reason)
+    for r in rec.complete_the_look(i, k=4):
+        # The look's colour note where it has one; else the whole reason.
+        note = r.reason.partition(": ")[2]
+        assert r.card_reason == (note or r.reason[:1].upper() + r.reason[1:])
+    liked = [i, _some_id(rec, articleType="Jeans")]
+    for r in rec.for_profile(liked, k=5):
+        # Which saved product it is like, without the cosine the reason gives.
+        assert r.card_reason.startswith(("Between your 2 saved items, closest to ", "Like "))
+        assert r.reason.replace("liked", "saved").startswith(r.card_reason[:1].lower() + r.card_reason[1:])
+        assert not r.card_reason.endswith(")") and ": " not in r.card_reason
+    hits = rec.search_text("blue shirt", k=5)
+    assert hits and all(r.card_reason.startswith("Matches ") or r.card_reason == "Close in meaning" for r in hits)
 
 
 def test_attribute_aware_ranking(rec, monkeypatch):

@@ -61,7 +61,8 @@ def _load(index: Path, model: Path | None = None, backend: str | None = None, ur
 
 def _show(recs, as_json: bool, title: str, extra: dict | None = None) -> None:
     if as_json:
-        payload = {**(extra or {}), "results": [{"id": r.id, "score": r.score, "reason": r.reason, "item": r.item,
+        payload = {**(extra or {}), "results": [{"id": r.id, "score": r.score, "reason": r.reason,
+                                                 "card_reason": r.card_reason, "item": r.item,
                                                  **({"slot": r.slot} if r.slot else {})} for r in recs]}
         typer.echo(json.dumps(payload, indent=2, default=str))
         return

@@ -130,31 +130,6 @@ UNFAMILIAR_QUANTILE = 0.005
 UNFAMILIAR_SAMPLE = 2000    # catalogue products whose nearest neighbours set the threshold (about 3 s at 40k)
 
 
-def short_reason(reason: str) -> str:
-    """A reason as a product card has room for (two lines): what sets this result apart, not the words every
-    card of a list shares. "same type (Shirts), same colour (Blue), same gender (Men), visual similarity
-    0.91" -> "Same type, colour and gender · similarity 0.91"; "like X: same type ..." -> "Like X"; a
-    look's "Shoes to go with the casual women's dress: Black goes with Red" -> "Black goes with Red";
-    "between your 3 liked items, closest to X (0.84)" -> "Between your 3 saved items, closest to X"."""
-    text = reason.strip()
-    if text.startswith("like "):
-        text = re.sub(r" \(-?\d\.\d+\)$", "", text.split(": ", 1)[0])
-    elif text.startswith("between your "):
-        text = re.sub(r" \(-?\d\.\d+\)$", "", text.replace(" liked items", " saved items", 1))
-    elif " to go with the " in text:
-        text = text.split(": ", 1)[-1]
-    elif text.startswith("matches "):
-        names = {"articleType": "type", "baseColour": "colour"}
-        text = "matches " + _listed([names.get(k, k) for k in re.findall(r"(?:matches |, )(\w+) ", text.split(";")[0])])
-    else:
-        same = re.findall(r"same (type|colour|gender) \(", text)
-        score = re.search(r"(?:visual|text) similarity (-?\d\.\d+)", text)
-        if same or score:
-            text = " · ".join(([f"same {_listed(same)}"] if same else []) +
-                              ([f"similarity {score.group(1)}"] if score else []))
-    return text[:1].upper() + text[1:]
-
-
 def _listed(words: list[str]) -> str:
     """["type", "colour", "gender"] -> "type, colour and gender"."""
     return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
@@ -231,6 +206,14 @@ class Rec:
     reason: str
     item: dict
     slot: str | None = None     # complete_the_look: the subCategory this item fills (Bottomwear, Shoes...)
+    # What a product card has room for (two lines): what sets this result apart from the others of its list,
+    # in a shopper's words and without the scores ("Same type and colour", "Black goes with Red"); the
+    # whole reason as it is where left empty.
+    card_reason: str = ""
+
+    def __post_init__(self):
+        if not self.card_reason:
+            self.card_reason = self.reason[:1].upper() + self.reason[1:]
 
 
 def _clean(v):
@@ -1036,15 +1019,16 @@ class Recommender:
                 return i[:want], s[:want]
             fetch *= 2
 
-    def _reason_similar(self, src: dict, item: dict, score: float, label: str = "visual similarity") -> str:
+    def _reason_similar(self, src: dict, item: dict, score: float) -> tuple[str, str]:
+        """(reason, card reason): "same type (Shirts), same colour (Blue), visual similarity 0.91" and "Same
+        type and colour"."""
         # The attributes the ranking rewards, in weight order, so that the reasons explain the order: a
         # same-type, same-colour item ranks above a closer-looking one that shares neither.
-        parts = []
-        for key, name in (("articleType", "type"), ("baseColour", "colour"), ("gender", "gender")):
-            if self.attribute_weights.get(key) and src.get(key) and src.get(key) == item.get(key):
-                parts.append(f"same {name} ({item[key]})")
-        parts.append(f"{label} {score:.2f}")
-        return ", ".join(parts)
+        shared = [(name, item[key]) for key, name in (("articleType", "type"), ("baseColour", "colour"),
+                                                      ("gender", "gender"))
+                  if self.attribute_weights.get(key) and src.get(key) and src.get(key) == item.get(key)]
+        reason = ", ".join([f"same {name} ({value})" for name, value in shared] + [f"visual similarity {score:.2f}"])
+        return reason, (f"Same {_listed([name for name, _ in shared])}" if shared else "Looks alike")
 
     def _ranked(self, query: np.ndarray, src: dict, k: int, filters: dict | None, diversity: float,
                 exclude: set[int], dedupe: bool, attrs: dict[str, np.ndarray | str] | None = None,
@@ -1093,7 +1077,8 @@ class Recommender:
         out = []
         for i, s, c in zip(ids, scores, cosines, strict=True):
             item = self.item(int(i))
-            out.append(Rec(int(i), float(s), self._reason_similar(src, item, float(c)), item))
+            reason, card = self._reason_similar(src, item, float(c))
+            out.append(Rec(int(i), float(s), reason, item, card_reason=card))
         return out
 
     def _distinct(self, ids: np.ndarray, k: int) -> np.ndarray:
@@ -1249,7 +1234,10 @@ class Recommender:
             item = self.item(int(self._ids[r]))
             parts = [f"{key} {item[key]}" for key in subset if item.get(key)]
             reason = (("matches " + ", ".join(parts) + "; ") if parts else "") + f"text similarity {sims[r]:.2f}"
-            out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item))
+            names = {"articleType": "type", "baseColour": "colour"}
+            card = (f"Matches {_listed([names.get(key, key) for key in subset if item.get(key)])}" if parts
+                    else "Close in meaning")
+            out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item, card_reason=card))
         return out
 
     def _text_scores(self, query: str) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray | None]:
@@ -1389,7 +1377,7 @@ class Recommender:
                             if x)
             colour_note = colour_scores[best][1]
             reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}" if colour_note else "")
-            out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot))
+            out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
                 kids = self._kids_unisex if item["gender"] in ("Boys", "Girls") else ~self._kids_unisex
@@ -1453,12 +1441,14 @@ class Recommender:
                     if src_id is None:
                         # From the mean of the liked items: between them, not a match for each of them (a
                         # sari is no pick for a girl's top, though it may lie between it and a dress).
-                        closest = f"{_title(near)} ({sims.max():.2f})"
-                        reason = (f"like {closest}" if len(liked) == 1 else
-                                  f"between your {len(liked)} liked items, closest to {closest}")
+                        reason = (f"like {_title(near)}" if len(liked) == 1 else
+                                  f"between your {len(liked)} liked items, closest to {_title(near)}")
+                        card = reason.replace(" liked items", " saved items")
+                        reason += f" ({sims.max():.2f})"
                     else:
-                        reason = f"like {_title(src)}: " + self._reason_similar(src, item, s)
-                    chosen.append(Rec(cid, s, reason, item))
+                        card = f"like {_title(src)}"
+                        reason = f"{card}: " + self._reason_similar(src, item, s)[0]
+                    chosen.append(Rec(cid, s, reason, item, card_reason=card[:1].upper() + card[1:]))
                     chosen_vecs.append(v)
                     taken.add(cid)
                     if max_sim < 1.0 and item.get("productDisplayName"):

@@ -8,7 +8,6 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from fashionrec.catalog import ATTRIBUTES
-from fashionrec.recommend import short_reason
 
 # Metadata columns an item shows (and a new product may carry), in display order.
 ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year",
@@ -56,8 +55,9 @@ class Rec(BaseModel):
                                      "season, the slot's popularity, typicality and likeness to the source "
                                      "product.")
     reason: str
-    card_reason: str = Field("", description="The reason shortened to what a product card has room for "
-                             "(what sets this result apart from the rest of its list).")
+    card_reason: str = Field("", description="What a product card has room for: what sets this result apart "
+                             "from the rest of its list, in a shopper's words and without scores ('Same type "
+                             "and colour', 'Black goes with Red').")
     item: Item
     slot: str | None = Field(None, description="Complete the look: the subCategory this item fills.")
 
@@ -137,7 +137,7 @@ def to_item(d: dict, item_id: int | None = None) -> Item:
 
 
 def to_rec(r) -> Rec:
-    return Rec(id=int(r.id), score=float(r.score), reason=str(r.reason), card_reason=short_reason(str(r.reason)),
+    return Rec(id=int(r.id), score=float(r.score), reason=str(r.reason), card_reason=str(r.card_reason),
                item=to_item(r.item, r.id), slot=r.slot)
 
 

@@ -16,7 +16,7 @@ from fashionrec.api.reports import SERVABLE, eda_dir, find_model_report, markdow
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
-from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY, short_reason
+from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
 from fashionrec.word_search import autocorrect_min_products, search_words
 
 WEB = Path(__file__).resolve().parents[2] / "web"
@@ -29,7 +29,6 @@ CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with 
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
           "articleType": "Type", "baseColour": "Colour", "usage": "Usage", "season": "Season"}
 templates.env.globals["labels"] = LABELS
-templates.env.filters["card_reason"] = short_reason
 URL_ALIASES = {"colour": "baseColour", "color": "baseColour", "type": "articleType", "category": "masterCategory"}
 
 
