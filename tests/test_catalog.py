@@ -196,6 +196,37 @@ def test_an_extra_comma_before_the_name_rejects_the_row_rather_than_shift_its_co
     assert second.line == 5 and "the season would be 'Blue'" in second.reason
 
 
+def test_values_that_differ_only_in_case_are_read_as_the_usual_spelling_and_reported(tmp_path: Path) -> None:
+    rows = ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
+            "2,Men,Apparel,Topwear,Tshirts,Pink,Summer,2012,Casual,Pink Tee",
+            "3,men,apparel,topwear,tshirts,pink,summer,2012,casual,Lower Case Tee",
+            "4,MEN,Apparel,Topwear,Tshirts,Pink,Summer,2012,Casual,Upper Case Tee",
+            "5,Women,Apparel,Topwear,Tops,Red,Summer,2012,Casual,Top"]
+    catalog = load_catalog(_styles(tmp_path, rows), progress=False)
+    table = catalog.table.set_index("id")
+    assert table.loc[3, ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season",
+                         "usage"]].tolist() == ["Men", "Apparel", "Topwear", "Tshirts", "Pink", "Summer", "Casual"]
+    assert table["gender"].tolist() == ["Men", "Men", "Men", "Men", "Women"]
+    # Names are free text: kept as written.
+    assert table.loc[3, "productDisplayName"] == "Lower Case Tee"
+    folded = catalog.report.case_folded
+    assert folded["gender"] == {"men": ["Men", 1], "MEN": ["Men", 1]}
+    assert folded["articleType"] == {"tshirts": ["Tshirts", 1]}
+    assert "productDisplayName" not in folded and "year" not in folded
+    assert any(line.startswith("case folded      gender: 'men' -> 'Men' (1)")
+               for line in catalog.report.summary_lines())
+
+
+def test_columns_beyond_the_catalogues_are_reported_as_ignored(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(
+        "price,id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName,stock\n"
+        "999,1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,4\n")
+    catalog = load_catalog(tmp_path, progress=False)
+    assert catalog.table.loc[0, "productDisplayName"] == "Tee" and catalog.report.ignored_columns == ["price", "stock"]
+    assert any(line.startswith("ignored columns  price, stock") for line in catalog.report.summary_lines())
+
+
 def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:
     path = _styles(tmp_path, ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
                               "2,Women,Apparel,Topwear,Tops,Red,Summer,2012,Casual,Top"])

@@ -35,6 +35,8 @@ COLUMNS = [
     "id", "gender", "masterCategory", "subCategory", "articleType",
     "baseColour", "season", "year", "usage", "productDisplayName",
 ]
+# Columns of labels: values that differ only in case are one value (_fold_case).
+LABEL_COLUMNS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "usage"]
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
@@ -91,6 +93,11 @@ class DataReport:
     placeholder_names: list[int] = field(default_factory=list)
     classes: int = 0
     class_counts: dict[str, int] = field(default_factory=dict)
+    # Column -> {spelling: [the catalogue's usual spelling it was read as, rows]}: "tshirts" in a catalogue
+    # of "Tshirts" would otherwise be a type of its own, and filters for "Tshirts" would miss those rows.
+    case_folded: dict[str, dict[str, list]] = field(default_factory=dict)
+    # Columns of styles.csv beyond COLUMNS (a price, a stock level): read past, not kept.
+    ignored_columns: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -146,6 +153,13 @@ class DataReport:
             ids = _first(self.placeholder_names)
             lines.append(f"placeholder name {len(self.placeholder_names)} (ids {ids}): a file name or a test record's, "
                          "kept; check these rows")
+        for column, folded in self.case_folded.items():
+            said = ", ".join(f"{k!r} -> {to!r} ({n})" for k, (to, n) in list(folded.items())[:10])
+            lines.append(f"case folded      {column}: {said}{' ...' if len(folded) > 10 else ''}; read as the "
+                         "catalogue's usual spelling (rows)")
+        if self.ignored_columns:
+            lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
+                         f"{', '.join(COLUMNS)})")
         if self.missing_values:
             empty = ", ".join(f"{k}: {v}" for k, v in self.missing_values.items() if v)
             lines.append(f"empty fields     {empty or 'none'}")
@@ -362,6 +376,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise CatalogError(f"{csv_path} lacks the columns {missing}; expected the header {','.join(COLUMNS)}")
+    report.ignored_columns = [h for h in header if h not in COLUMNS]
     n = len(header)
     name_at = header.index("productDisplayName")
     for line, row in _records(text, n, report):
@@ -408,6 +423,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
         df[c] = df[c].mask(df[c] == "", None).astype(object)
     report.missing_values = {c: int(df[c].isna().sum()) for c in COLUMNS[1:]}
+    for c in LABEL_COLUMNS:
+        df[c] = _fold_case(df[c], c, report)
     names = df["productDisplayName"].fillna("").astype(str).str.strip()
     report.placeholder_names = [int(i) for i in df.loc[names.str.contains(PLACEHOLDER_NAME, regex=True), "id"]]
     year = pd.to_numeric(df["year"], errors="coerce")
@@ -418,6 +435,22 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     df["year"] = year.mask(bad).astype("Int64")
     df["id"] = df["id"].astype("int64")
     return df
+
+
+def _fold_case(values: pd.Series, column: str, report: DataReport) -> pd.Series:
+    """``values`` with every spelling that differs only in case read as the most used one ("tshirts",
+    "TSHIRTS" -> "Tshirts"; on a tie, the first seen), each change counted in ``report.case_folded``."""
+    present = values.dropna()
+    counts = present.value_counts(sort=False)
+    keys = counts.index.str.casefold()
+    if keys.is_unique:
+        return values
+    usual = {}
+    for spelling in counts.sort_values(ascending=False, kind="stable").index:
+        usual.setdefault(spelling.casefold(), spelling)
+    rename = {v: usual[v.casefold()] for v in counts.index if usual[v.casefold()] != v}
+    report.case_folded[column] = {v: [to, int(counts[v])] for v, to in rename.items()}
+    return values.replace(rename)
 
 
 def _image_files(images_dir: Path) -> dict[str, Path]:
