@@ -169,8 +169,11 @@ def test_evaluating_some_of_the_training_catalogue_counts_the_products_it_traine
     for i in rows["id"]:
         shutil.copy(FIXTURE / "images" / f"{i}.jpg", some / "images" / f"{i}.jpg")
     trained_rows = rows["id"].isin(split[split["split"].isin(["train", "val"])]["id"])
-    m = evaluate_model(some, tiny_run, split="all", progress=False)
+    m = evaluate_model(some, tiny_run, split="all", progress=False, out_dir=tmp_path / "report")
     assert m["trained_on"] == int((trained_rows & ~renamed).sum()) > 0
+    # The report says so beside its numbers, as the command's output does.
+    assert f"> {m['trained_on']:,} of these {m['n']:,} products are the model's own training" in (
+        tmp_path / "report" / "report.md").read_text()
     # Where the training catalogue is not on this machine, that is said, not taken for "none".
     meta = json.loads((tiny_run / "weights" / "best.json").read_text())
     moved = tmp_path / "moved" / "weights"

@@ -185,7 +185,7 @@ def evaluate_cmd(
 ) -> None:
     """Evaluate a tagger on a catalogue folder: accuracy, top-5, precision/recall/F1 per class."""
     from fashionrec.artifacts import write_json
-    from fashionrec.evaluate import ORIGINAL_STUDY, evaluate_model
+    from fashionrec.evaluate import ORIGINAL_STUDY, caveats, evaluate_model
 
     try:
         m = evaluate_model(_data_dir(data_dir), model, split=split, out_dir=out, device=device)
@@ -199,24 +199,8 @@ def evaluate_cmd(
     for h, a in m["attributes"].items():
         if a.get("n"):
             console.print(f"  {h:<15} top-1 {a['accuracy']:.4f}  macro-F1 {a['macro_f1']:.4f}  (n={a['n']})")
-    if m.get("trained_on"):
-        console.print(f"{m['trained_on']:,} of these {m['n']:,} products are the model's own training or validation "
-                      "products: these numbers overstate how it does on new ones (--split test scores the "
-                      "held-out products)", highlight=False)
-    elif m.get("trained_on", 0) is None:
-        console.print("could not check whether the model trained on some of these products (it records no "
-                      "split, or the catalogue it was trained on is not on this machine): if they come from "
-                      "that catalogue, these numbers may overstate how it does on new ones", highlight=False)
-    for head, values in m.get("unseen_values", {}).items():
-        shown = ", ".join(f"{v!r} ({n})" for v, n in list(values.items())[:10]) + (" ..." if len(values) > 10 else "")
-        article = "an" if head[:1].lower() in "aeiou" else "a"
-        console.print(f"{sum(values.values())} images have {article} {head} the model was not trained on, counted "
-                      f"as errors: {shown}", highlight=False)
-    unlabelled = {h: m["n_products"] - n for h, n in [("articleType", m["n"])] + [
-        (h, a.get("n", 0)) for h, a in m["attributes"].items()] if m.get("n_products", 0) > n}
-    if unlabelled:
-        console.print("products without a label, left out of that head's scores: " + ", ".join(
-            f"{h} {n}" for h, n in unlabelled.items()), highlight=False)
+    for line in caveats(m):
+        console.print(line, highlight=False)
     if json_out:
         write_json(json_out, m)
         console.print(f"metrics written to {json_out}")

@@ -150,6 +150,7 @@ def write_eval_report(metrics: dict, labels: np.ndarray, probs: np.ndarray, clas
         f"# {title}", "",
         f"Model: `{metrics.get('model', '?')}` on `{metrics.get('data', '?')}` ({metrics['n']} images, "
         f"split: {metrics.get('split', '?')}).", "",
+        *[f"> {line}\n" for line in caveats(metrics)],
         "| metric | this model | original study (custom CNN) |", "|---|---|---|",
         f"| top-1 accuracy | {metrics['accuracy']:.4f} | {ORIGINAL_STUDY['test_accuracy']:.4f} |",
         f"| top-5 accuracy | {metrics.get('top5_accuracy', float('nan')):.4f} | not reported |",
@@ -172,6 +173,31 @@ def write_eval_report(metrics: dict, labels: np.ndarray, probs: np.ndarray, clas
     report = out / "report.md"
     write_text(report, "\n".join(lines) + "\n")
     return report
+
+
+def caveats(metrics: dict) -> list[str]:
+    """What a reader of these numbers must know: products the model trained on, labels it never saw,
+    products left out of a head for want of a label. Printed by `fashionrec evaluate` and in report.md."""
+    m, lines = metrics, []
+    if m.get("trained_on"):
+        lines.append(f"{m['trained_on']:,} of these {m['n']:,} products are the model's own training or validation "
+                     "products: these numbers overstate how it does on new ones (--split test scores the "
+                     "held-out products)")
+    elif m.get("trained_on", 0) is None:
+        lines.append("could not check whether the model trained on some of these products (it records no "
+                     "split, or the catalogue it was trained on is not on this machine): if they come from "
+                     "that catalogue, these numbers may overstate how it does on new ones")
+    for head, values in m.get("unseen_values", {}).items():
+        shown = ", ".join(f"{v!r} ({n})" for v, n in list(values.items())[:10]) + (" ..." if len(values) > 10 else "")
+        article = "an" if head[:1].lower() in "aeiou" else "a"
+        lines.append(f"{sum(values.values())} images have {article} {head} the model was not trained on, counted "
+                     f"as errors: {shown}")
+    unlabelled = {h: m["n_products"] - n for h, n in [("articleType", m["n"])] + [
+        (h, a.get("n", 0)) for h, a in m.get("attributes", {}).items()] if m.get("n_products", 0) > n}
+    if unlabelled:
+        lines.append("products without a label, left out of that head's scores: " + ", ".join(
+            f"{h} {n}" for h, n in unlabelled.items()))
+    return lines
 
 
 def with_unseen_class(y: np.ndarray, probs: np.ndarray, outside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -288,7 +314,9 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
             unseen_values[head] = {str(v): int(n) for v, n in counts.items()}
         if unseen[head]:
             y, probs[head] = with_unseen_class(y, probs[head], outside)
-            classes = {**classes, head: [*classes[head], "(unseen class)"]}
+            names = list(unseen_values[head])
+            classes = {**classes, head: [*classes[head], "(not a model class: " + ", ".join(names[:3])
+                                         + (", ..." if len(names) > 3 else "") + ")"]}
         labels[head] = y
     main = "articleType"
     metrics = evaluate_predictions(labels, probs, classes)
