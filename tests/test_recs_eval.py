@@ -128,3 +128,30 @@ def test_evaluate_recs_split_file_says_what_is_wrong(tmp_path):
             path.write_text(body)
         res = run(path, split)
         assert res.exit_code == 2 and message in res.output, (message, res.output)
+    # --split alone picks from nothing: refused, not ignored.
+    res = CliRunner(env={"COLUMNS": "300"}).invoke(app, [*args, "--split", "val"])
+    assert res.exit_code == 2 and "--split val picks ids of a --split-file" in res.output
+
+
+def test_evaluate_recs_takes_your_own_labelled_text_queries(tmp_path):
+    import json
+
+    from _recs_support import FIXTURE, built_index
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    args = ["evaluate-recs", str(FIXTURE), "--index", str(built_index()), "--limit", "3"]
+    mine = tmp_path / "q.json"
+    mine.write_text(json.dumps([{"query": "blue jeans", "articleType": "Jeans"}]))
+    out = tmp_path / "m.json"
+    res = CliRunner().invoke(app, [*args, "--text-queries", str(mine), "--json", str(out)])
+    assert res.exit_code == 0, res.output
+    m = json.loads(out.read_text())
+    assert [q["query"] for q in m["text_per_query"]] == ["blue jeans"] and m["text_queries"] == str(mine)
+    res = CliRunner().invoke(app, [*args, "--json", str(out)])
+    assert len(json.loads(out.read_text())["text_per_query"]) > 10
+    assert json.loads(out.read_text())["text_queries"].startswith("shipped")
+    mine.write_text(json.dumps([{"query": "blue jeans", "brand": "Levis"}]))
+    res = CliRunner(env={"COLUMNS": "300"}).invoke(app, [*args, "--text-queries", str(mine)])
+    assert res.exit_code == 2 and "query 1: needs \"query\" and at least one of articleType" in res.output

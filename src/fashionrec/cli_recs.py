@@ -321,6 +321,24 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
     _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}")
 
 
+def _text_queries(path: Path) -> list[dict]:
+    """Labelled text queries from ``path``, checked: each needs a query and at least one attribute."""
+    judged = ("articleType", "baseColour", "gender", "usage", "season")     # what evaluate_text compares
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise FashionrecError(f"cannot read --text-queries {path}: {e}") from e
+    queries = data.get("queries") if isinstance(data, dict) else data
+    if not isinstance(queries, list) or not queries:
+        raise FashionrecError(f"--text-queries {path} must hold a list of queries (or {{\"queries\": [...]}})")
+    for n, q in enumerate(queries, 1):
+        if not (isinstance(q, dict) and isinstance(q.get("query"), str) and q["query"].strip()
+                and any(q.get(a) for a in judged)):
+            raise FashionrecError(f"--text-queries {path}, query {n}: needs \"query\" and at least one of "
+                                  f"{', '.join(judged)} (what a relevant result has), got {q!r}")
+    return queries
+
+
 def _split_ids(split_file: Path, split: str) -> set[int]:
     """The ids of one split in an ``id,split`` CSV (``split.csv`` of a train run), or a clear error."""
     import pandas as pd
@@ -354,6 +372,11 @@ def evaluate_recs_cmd(
     model: Path | None = typer.Option(None, "--model", help="Checkpoint the index was built with (default: the "
                                       "index's model)."),
     text: bool = typer.Option(True, "--text/--no-text", help="Also evaluate the labelled text queries."),
+    text_queries: Path | None = typer.Option(None, "--text-queries", help="Your own labelled text queries: a "
+                                             "JSON list (or {\"queries\": [...]}) of {\"query\": ..., "
+                                             "\"articleType\"/\"baseColour\"/\"gender\"/\"usage\"/"
+                                             "\"season\": ...}; default: the shipped ones, written for "
+                                             "the Kaggle catalogue."),
     rank: str = typer.Option("attributes", "--rank", help="attributes: cosine + label probabilities from the "
                              "tagger and the nearest items' labels (the default ranking); tagger: from the "
                              "tagger alone; embedding: cosine alone, to compare."),
@@ -370,6 +393,8 @@ def evaluate_recs_cmd(
 
     if rank not in ("attributes", "tagger", "embedding"):
         fail(f"--rank must be attributes, tagger or embedding, got {rank!r}")
+    if split != "test" and split_file is None:
+        fail(f"--split {split} picks ids of a --split-file; give one (a train run's split.csv), or drop --split")
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         if rank == "embedding":
@@ -381,7 +406,8 @@ def evaluate_recs_cmd(
             queries = queries[queries["id"].isin(_split_ids(split_file, split))]
         metrics = evaluate_recs(rec, queries, limit=limit)
         if text:
-            metrics.update(evaluate_text(rec))
+            metrics.update(evaluate_text(rec, _text_queries(text_queries) if text_queries else None))
+            metrics["text_queries"] = str(text_queries or "shipped (written for the Kaggle catalogue)")
     except FashionrecError as e:
         fail(str(e))
     metrics["index"] = str(index)
@@ -389,10 +415,15 @@ def evaluate_recs_cmd(
                           "neighbour_vote": {**NEIGHBOUR_VOTE, "weight": rec.neighbour_vote}}
     metrics["queries"] = f"{query_dir}" + (f" ({split} ids of {split_file})" if split_file else "")
     if metrics.get("n_queries_model_trained_on"):
+        # The model's own split, re-made from its record: `data split` on the catalogue it was trained on.
+        recorded = rec.tagger.meta.get("split", {}).get("config", {})
+        remake = (f"`fashionrec data split {rec.tagger.meta.get('data', 'THE_TRAINING_CATALOGUE')} --seed "
+                  f"{recorded.get('seed', 0)} --val-frac {recorded.get('val_frac', 0.1)} --test-frac "
+                  f"{recorded.get('test_frac', 0.1)} --out runs/model_split.csv` re-makes the model's split; "
+                  "then --split-file runs/model_split.csv --split test")
         console.print(f"{metrics['n_queries_model_trained_on']} of {metrics['n_queries']} queries are photos the "
-                      "model trained or was validated on: these numbers overstate what new products get "
-                      "(query only the held-out ones: `fashionrec data split` writes the shipped model's split, "
-                      "then --split-file runs/split.csv --split test)",
+                      "model trained or was validated on: these numbers overstate what new products get. To "
+                      f"query only products it never saw: {remake}, with an index that lacks them too.",
                       highlight=False)
     elif metrics.get("n_queries_model_trained_on", 0) is None:
         console.print("could not check whether the model trained on some of these photos (it records no split, "
