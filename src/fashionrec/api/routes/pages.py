@@ -17,7 +17,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
-from fashionrec.word_search import autocorrect_min_products, search_words
+from fashionrec.word_search import search_words
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 templates = Jinja2Templates(directory=WEB / "templates")
@@ -67,20 +67,12 @@ def catalogue_page(
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
         return service.rec.browse(chosen or None, words, limit=0)[0]
 
-    def correction(word: str) -> str | None:
-        """The spelling to search instead of a one-word search that finds nothing: a safe correction
-        (Recommender.suggest's ``confident``), or one that many products use. Its products beat the closest
-        matches by meaning to a misspelling ("sandle": 7 of them, 1,250 sandals; "jeens": none, 609
-        jeans), and the page says what it did, with a link to the word as typed where that finds anything.
-        None unless it finds products."""
-        if len(search_words(word)) != 1:
-            return None
-        fixed = service.rec.suggest(word, confident=True)
-        if fixed is None:
-            fixed = service.rec.suggest(word)
-            # Shown instead of what was typed only where many products use it: not "hees" for "hoes".
-            if fixed and service.rec.browse(None, fixed, limit=0)[0] < autocorrect_min_products(len(service.rec.items)):
-                fixed = None
+    def correction(typed: str) -> str | None:
+        """The spelling to search instead of a search that finds nothing (Recommender.autocorrect). Its
+        products beat the closest matches by meaning to a misspelling ("sandle": 7 of them, 1,250 sandals;
+        "jeens": none, 609 jeans; "blu jeens": 96 jeggings, 453 blue jeans), and the page says what it did,
+        with a link to the words as typed where they find anything. None unless it finds products."""
+        fixed = service.rec.autocorrect(typed)
         return fixed if fixed and matching(fixed) > 0 else None
 
     with service.reading():
