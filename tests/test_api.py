@@ -577,7 +577,14 @@ def test_add_item_needs_key_and_survives_restart(index_dir, tmp_path, photo, fix
         assert c.get(f"/images/{new_id}.jpg").status_code == 200
         hits = c.get("/api/items", params={"q": "Brand New Test"}).json()
         assert new_id in [i["id"] for i in hits["items"]]
-    assert new_id in Recommender.load(live).items.index
+        # Taken out again: with the key only; gone from the catalogue, its photo and after another restart.
+        assert_error(c.delete(f"/api/items/{new_id}"), 401)
+        r = c.delete(f"/api/items/{new_id}", headers={"X-API-Key": KEY})
+        assert r.status_code == 200 and r.json()["productDisplayName"] == "Brand New Test Shirt"
+        assert_error(c.get(f"/api/items/{new_id}"), 404)
+        assert_error(c.delete(f"/api/items/{new_id}", headers={"X-API-Key": KEY}), 404)
+        assert c.get("/health").json()["catalogue_size"] == size - 1
+    assert new_id not in Recommender.load(live).items.index
 
 
 def test_service_on_milvus_backend(tmp_path, fixture_dir, ids, fixture_catalog):

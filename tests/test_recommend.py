@@ -172,6 +172,21 @@ def test_card_reasons_say_what_sets_a_result_apart_without_scores(rec):
     assert hits and all(r.card_reason.startswith("Matches ") or r.card_reason == "Close in meaning" for r in hits)
 
 
+def test_similar_items_are_for_the_products_wearer_first(rec, monkeypatch):
+    import fashionrec.recommend as recommend
+    from fashionrec.recommend import _wearable_by
+
+    adults = rec.items.index[rec.items["gender"].isin(["Men", "Women"])][:40]
+
+    def unwearable() -> int:
+        return sum(not _wearable_by(r.item, rec.item(int(i))) for i in adults for r in rec.similar(int(i), k=5))
+
+    with_penalty = unwearable()
+    monkeypatch.setattr(recommend, "WRONG_WEARER", 0.0)
+    without = unwearable()
+    assert with_penalty < without, (with_penalty, without)
+
+
 def test_attribute_aware_ranking(rec, monkeypatch):
     i = _some_id(rec, articleType="Tshirts")
     n_same = int((rec.items["articleType"] == "Tshirts").sum()) - 1
@@ -400,6 +415,29 @@ def test_add_product_survives_reload(rec, tmp_path):
     assert again.image_path(new_id).exists()
     _, recs = again.similar_to_image(image, k=3)
     assert recs[0].id == new_id
+
+
+def test_a_product_can_be_removed_and_stays_removed(rec, tmp_path, caplog):
+    d = index_copy(tmp_path / "index", rec.manifest["backend"])
+    r = Recommender.load(d, tiny_tagger_path())
+    src = _some_id(r, articleType="Handbags")
+    image = Image.open(r.image_path(src))
+    with caplog.at_level("WARNING"):        # the same photo again: added, and said to be a copy
+        new_id = r.add_product(image.transpose(Image.FLIP_LEFT_RIGHT), {"productDisplayName": "Mirrored bag"})
+        twin = r.add_product(image.transpose(Image.FLIP_LEFT_RIGHT), {"productDisplayName": "Mirrored bag"})
+    assert f"is the photo of product {new_id}" in caplog.text and f"product {src} (" not in caplog.text
+    n = len(r)
+    for gone in (twin, new_id, src):       # two added products and one of the catalogue's
+        item = r.remove_product(gone)
+        assert item["id"] == gone and gone not in r._row
+        assert all(x.id != gone for x in r.similar_to_image(image, k=len(r) - 1)[1])
+    assert len(r) == len(r.index) == n - 3 and r.browse(q="mirrored bag") == (0, [])
+    assert not (d / "images" / f"{new_id}.jpg").exists() and r.image_path(_some_id(r)).exists()
+    with pytest.raises(NotFoundError):
+        r.remove_product(src)
+    again = Recommender.load(d, tiny_tagger_path())
+    assert len(again) == n - 3 and src not in again._row and len(again.index) == len(again)
+    assert len(again.similar(_some_id(again, articleType="Handbags"), k=3)) == 3
 
 
 def test_add_product_that_cannot_be_saved_is_taken_back(rec, tmp_path, monkeypatch):
@@ -806,6 +844,15 @@ def test_cli_index_add_makes_a_product_searchable(tmp_path):
     unnamed = run("--gender", "Women", "--colour", "Black", "--article-type", "Handbags", "--json")
     assert unnamed.exit_code == 0, unnamed.output
     assert json.loads(unnamed.output)["productDisplayName"] == "Women Black Handbags"
+    # index remove: every id checked before any goes; then gone from the folder.
+    removing = ["index", "remove", "--index", str(d)]
+    res = CliRunner().invoke(app, [*removing, str(added["id"]), "999999999"])
+    assert res.exit_code == 2 and "no product 999999999" in res.output
+    assert added["id"] in Recommender.load(d, tiny_tagger_path())._row
+    res = CliRunner().invoke(app, [*removing, str(added["id"]), str(src)])
+    assert res.exit_code == 0 and f"removed product {added['id']} from" in res.output, res.output
+    left = Recommender.load(d, tiny_tagger_path())
+    assert added["id"] not in left._row and src not in left._row and left.browse(q="mirrored tote")[0] == 0
 
 
 def test_an_added_product_whose_id_the_catalogue_now_has_is_reported_not_silently_dropped(tmp_path, fixture_dir):
@@ -901,6 +948,11 @@ def test_a_misspelt_search_gets_the_catalogues_spelling(rec):
     # not a word that just extends another.
     assert rec.suggest("jeens") == "jeans" and rec.suggest("jeens", confident=True) is None
     assert rec.suggest("jeansy") == "jeans" and rec.suggest("jeansy", confident=True) is None
+    # Three letters one short of a word are read as it, with the same first letter; not a word of its own.
+    assert rec.suggest("blu") == "blue" and rec.suggest("gry shoes") == "grey shoes" and rec.suggest("gap") is None
+    # Shown instead of what was typed: each word safe, or used by many products; never an English word.
+    assert rec.autocorrect("blu jeens") == "blue jeans" and rec.autocorrect("mens wach") == "mens watch"
+    assert rec.suggest("jogging") is None and rec.autocorrect("jogging pants") is None
 
 
 def test_a_misspelling_is_read_as_the_likely_word_not_the_nearest_rare_one():
@@ -937,30 +989,44 @@ def test_everyday_words_find_the_catalogues_types(rec):
     assert {"Handbags", "Backpacks"} <= {p["articleType"] for p in page}
 
 
-def test_a_small_product_on_a_plain_background_is_framed_before_tagging(rec):
-    from fashionrec.data import FRAME_MIN_FILL, frame_product, images_to_tensor, query_tensor
+def test_a_shoppers_photo_is_looked_at_as_the_catalogue_frames_its_products(rec):
+    from fashionrec.data import images_to_tensor
+    from fashionrec.photo_views import FRAME_ALWAYS, _backdrop, photo_views
 
     i = _some_id(rec, articleType="Tshirts")
     photo = Image.open(rec.image_path(i)).convert("RGB")
+    alone = images_to_tensor([photo])[0].numpy().astype(float)
+
+    def distance(view):
+        return np.abs(view.astype(float) - alone).mean()
+
+    # A small product on white: only the crop to it is tagged, and it looks like the catalogue's photo.
     canvas = Image.new("RGB", (800, 800), "white")
     canvas.paste(photo.resize((120, 160)), (500, 90))
-    framed = frame_product(canvas)
-    # Cropped to the pasted photo's product with a margin, in the canvas's pixels: a few percent of it.
-    assert framed.width <= 200 and framed.height <= 230
-    assert framed.width * framed.height < 0.1 * 800 * 800 and FRAME_MIN_FILL < 0.1
-    # What the tagger sees is the product as the catalogue shows it, not a near-empty white canvas.
-    alone = images_to_tensor([photo]).float()
-    assert (query_tensor([canvas]).float() - alone).abs().mean() < 0.6 * (
-        images_to_tensor([canvas]).float() - alone).abs().mean()
-    # Photo search tags the framed photo.
-    _, framed_probs = rec.tagger.infer(query_tensor([canvas]))
-    found = rec.similar_to_image(canvas, k=3)
-    assert found[0]["articleType"] == rec.tagger.decode(framed_probs, 0)["articleType"]
-    # Photos that fill their frame, or have no plain background, stay whole.
-    assert frame_product(photo) is photo
+    assert FRAME_ALWAYS > 120 * 160 / 800 ** 2
+    views = photo_views(canvas)
+    assert len(views) == 1 and distance(views[0]) < 0.6 * distance(images_to_tensor([canvas])[0].numpy())
+    # The same product on a blue backdrop: the photo as it is first, then with the backdrop made white,
+    # which is nearer the catalogue's photo.
+    blue = np.asarray(photo).copy()
+    mask = _backdrop(photo)[0]
+    assert mask.shape == blue.shape[:2]
+    blue[mask] = (40, 70, 160)
+    views = photo_views(Image.fromarray(blue))
+    assert len(views) == 2 and (views[0] == images_to_tensor([Image.fromarray(blue)])[0].numpy()).all()
+    assert distance(views[1]) < 0.5 * distance(views[0])
+    # Photo search takes the view whose closest catalogue product is closest, and tags that one.
+    query = rec.photo_query(Image.fromarray(blue))
+    assert query.views == 2 and query.chosen == 1
+    found = rec.similar_to_image(Image.fromarray(blue), k=3)
+    assert found[0] == rec.tagger.decode(query.probs, 0) and found.closest == pytest.approx(query.closest, abs=1e-5)
+    # The catalogue's own photo stays as it is: it is in the index, so nothing is closer than itself.
+    query = rec.photo_query(photo)
+    assert query.chosen == 0 and query.closest > 0.99
+    assert rec.photo_query(photo, exclude=[i]).closest < query.closest
+    # No plain backdrop: the photo as it is, alone.
     noisy = Image.fromarray(np.random.default_rng(0).integers(0, 255, (400, 300, 3), dtype=np.uint8))
-    assert frame_product(noisy) is noisy
-    assert (query_tensor([photo]) == images_to_tensor([photo])).all()
+    assert len(photo_views(noisy)) == 1 and (photo_views(noisy)[0] == images_to_tensor([noisy])[0].numpy()).all()
 
 
 def test_a_blank_or_tiny_photo_is_refused_as_a_query_and_as_a_new_product(tmp_path):

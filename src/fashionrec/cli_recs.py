@@ -149,6 +149,27 @@ def index_add(
                       highlight=False)
 
 
+@index_app.command("remove")
+def index_remove(
+    item_ids: list[int] = typer.Argument(..., help="Ids of the products to take out."),
+    index: Path = IndexOpt,
+    backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
+    model: Path | None = ModelOpt,
+) -> None:
+    """Take products out of an index without a rebuild (a catalogue product comes back at the next build
+    unless its row leaves styles.csv)."""
+    try:
+        rec = _load(index, model, backend=backend, uri=uri, token=token)
+        for item_id in item_ids:
+            rec.item(item_id)               # every id known before any is removed
+        for item_id in item_ids:
+            item = rec.remove_product(item_id)
+            console.print(f"removed product {item_id} from {index}: {item.get('productDisplayName')}",
+                          highlight=False)
+    except FashionrecError as e:
+        fail(str(e))
+
+
 @index_app.command("build")
 def index_build(
     data_dir: Path | None = DataDir,

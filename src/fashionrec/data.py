@@ -42,61 +42,6 @@ def fit_to_store(im: Image.Image, height: int = STORE_HEIGHT, width: int = STORE
     return np.asarray(im, dtype=np.uint8).transpose(2, 0, 1)
 
 
-# A shopper's photo whose product covers less than this share of a plain background is cropped to the
-# product before tagging (frame_product). Catalogue photos show their product large: 0.2% of the never-seen
-# test photos fall below it, and cropping them cost nothing measurable (top-1 0.9008 -> 0.9000 on 1,200).
-# A catalogue product pasted at a fifth of the width of an 800x800 white canvas was tagged right 0.7% of
-# the time, and 86.8% cropped (README, "Photos unlike the catalogue").
-FRAME_MIN_FILL = 0.08
-FRAME_BACKGROUND_TOLERANCE = 16    # grey levels within which the corners (and the background) count as one
-
-
-def frame_product(im: Image.Image) -> Image.Image:
-    """``im``, or where its product covers under :data:`FRAME_MIN_FILL` of a plain background (the four
-    corners one colour), the product with a margin, as the catalogue frames its products."""
-    from fashionrec.catalog import to_rgb
-
-    rgb = to_rgb(im)
-    box = _product_box(rgb, fit_to_store(rgb))
-    return im if box is None else rgb.crop(box)
-
-
-def query_tensor(images: Sequence[Image.Image]) -> torch.Tensor:
-    """Shoppers' photos -> (N, 3, 80, 60) uint8 as :func:`images_to_tensor`, each framed by
-    :func:`frame_product` first; one resize per photo unless it is cropped."""
-    from fashionrec.catalog import to_rgb
-
-    out = []
-    for im in images:
-        rgb = to_rgb(im)
-        stored = fit_to_store(rgb)
-        box = _product_box(rgb, stored)
-        out.append(stored if box is None else fit_to_store(rgb.crop(box)))
-    return torch.from_numpy(np.stack(out))
-
-
-def _product_box(rgb: Image.Image, stored: np.ndarray) -> tuple[int, int, int, int] | None:
-    """The crop box of :func:`frame_product` in ``rgb``'s pixels, judged on its stored 60x80 copy (a tenth
-    of a millisecond); None where the photo stays whole."""
-    a = stored.transpose(1, 2, 0).astype(np.int16)
-    corners = np.stack([a[0, 0], a[0, -1], a[-1, 0], a[-1, -1]])
-    if np.abs(corners - corners.mean(axis=0)).max() > FRAME_BACKGROUND_TOLERANCE:
-        return None                        # no plain background: nothing to tell product from margin
-    ys, xs = np.nonzero(np.abs(a - corners.mean(axis=0)).max(axis=2) > FRAME_BACKGROUND_TOLERANCE)
-    if not len(ys):
-        return None
-    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    if (y1 - y0) * (x1 - x0) >= FRAME_MIN_FILL * STORE_HEIGHT * STORE_WIDTH:
-        return None
-    # Back to the photo's pixels: fit_to_store scaled it by `scale` and centred it.
-    scale = min(STORE_WIDTH / rgb.width, STORE_HEIGHT / rgb.height)
-    ox, oy = (STORE_WIDTH - round(rgb.width * scale)) // 2, (STORE_HEIGHT - round(rgb.height * scale)) // 2
-    pad = 1.5      # stored pixels of margin each side: the catalogue's photos leave a little white too
-    left, top = int((x0 - ox - pad) / scale), int((y0 - oy - pad) / scale)
-    right, bottom = int(np.ceil((x1 - ox + pad) / scale)), int(np.ceil((y1 - oy + pad) / scale))
-    return max(0, left), max(0, top), min(rgb.width, right), min(rgb.height, bottom)
-
-
 def images_to_tensor(images: Sequence[Image.Image]) -> torch.Tensor:
     """PIL images of any size/mode -> (N, 3, 80, 60) uint8."""
     from fashionrec.catalog import to_rgb

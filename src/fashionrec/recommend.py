@@ -48,6 +48,7 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -100,6 +101,11 @@ INDEX_MARKER = "vectors.json"   # the file that makes a folder an index (an embe
 # 1,500 val products against an index of train+val): P@10 articleType 0.795 -> 0.847, articleType+colour
 # 0.424 -> 0.542; larger weights changed neither by more than 0.004.
 ATTRIBUTE_WEIGHTS = {"articleType": 1.0, "baseColour": 0.5, "gender": 0.1}
+# Taken off the score of a catalogue item's similar item that its wearer would not wear (men's for a women's
+# product, adults' for a child's; unisex suits both). Measured on 300 random catalogue products' top-10
+# (/tmp script, shipped index): 3.0% of the results were for another wearer (0.2% with it), 92.1% shared
+# the product's colour (89.8%), 99.7% its type (the same). Photo queries, whose gender is a guess, do without.
+WRONG_WEARER = 0.6
 RERANK_POOL = 200           # nearest neighbours re-ranked by the attribute-aware score
 # With a projected index: fetch this many times the wanted count (+ 10) by projected cosine, then keep the
 # best by full cosine (for a top-10, 30 candidates hold 99.9% of the exact top-10; index/projection.py).
@@ -127,6 +133,9 @@ TYPE_CONNECTORS = re.compile(r"\s*(?:&|\+|,|/|\band\b|\bor\b)\s*", re.IGNORECASE
 # of the time against 90.6% for the rest; pixel noise (0.642), a small shoe on a noisy background (0.650),
 # a rotated shoe, a gradient and a checkerboard fall below it (README, "Photos unlike the catalogue").
 UNFAMILIAR_QUANTILE = 0.005
+# Another view of a photo than the first (photo_query) is taken where its closest catalogue product is at
+# least this much closer than the first view's.
+VIEW_MARGIN = 0.05
 UNFAMILIAR_SAMPLE = 2000    # catalogue products whose nearest neighbours set the threshold (about 3 s at 40k)
 
 
@@ -147,6 +156,17 @@ def _taking_turns(rows: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
         mine = part_of == j
         turn[mine] = np.arange(int(mine.sum()))
     return rows[np.lexsort((part_of, turn))]
+
+
+class PhotoQuery(NamedTuple):
+    """A shopper's photo as :meth:`Recommender.photo_query` chose to look at it."""
+
+    vector: np.ndarray          # (d,) L2-normalised embedding of the chosen view
+    probs: dict                 # {head: (1, classes)} raw probabilities of the chosen view
+    closest: float | None       # cosine of the closest catalogue product to it (None: empty index)
+    views: int                  # how many views of the photo were tagged
+    chosen: int                 # which (0: the photo as it is, or its crop for a very small product)
+    excluded: set               # ids left out of "closest"
 
 
 class PhotoResults(tuple):
@@ -706,7 +726,12 @@ class Recommender:
             if not weight or q is None:
                 continue
             if isinstance(q, str):
-                bonus += weight * (self._labels(head)[rows] == q)
+                labels = self._labels(head)[rows]
+                bonus += weight * (labels == q)
+                if head == "gender":
+                    # A catalogue item's wearer is known: a women's jacket's similar items are women's or
+                    # unisex jackets before men's in its colour (WRONG_WEARER outweighs the colour's bonus).
+                    bonus -= WRONG_WEARER * ~np.array([_wearable_by({"gender": g}, {"gender": q}) for g in labels])
             else:
                 codes = self._label_codes(head)[rows]
                 bonus += weight * np.where(codes >= 0, q[np.maximum(codes, 0)], 0.0)
@@ -969,6 +994,11 @@ class Recommender:
         was typed (:meth:`fashionrec.word_search.WordSearch.suggest`)."""
         return self._words().suggest(query, confident)
 
+    def autocorrect(self, query: str) -> str | None:
+        """``query`` corrected where that is safe to show instead of what was typed ("blu jeens" -> "blue
+        jeans"), else None (:meth:`fashionrec.word_search.WordSearch.autocorrect`)."""
+        return self._words().autocorrect(query)
+
     def _words(self) -> WordSearch:
         """The word-search tables of the items as they are now (rebuilt after an added product)."""
         return self._once("_word_search", lambda: WordSearch(self.items, self._vocabulary()["types"]))
@@ -1032,9 +1062,8 @@ class Recommender:
 
     def _ranked(self, query: np.ndarray, src: dict, k: int, filters: dict | None, diversity: float,
                 exclude: set[int], dedupe: bool, attrs: dict[str, np.ndarray | str] | None = None,
-                seen: dict | None = None) -> list[Rec]:
-        """Top-k by cosine + the attribute bonus for the query's ``attrs`` (see :meth:`_attribute_bonus`);
-        ``seen["closest"]``, if given, gets the cosine of the closest candidate."""
+                ) -> list[Rec]:
+        """Top-k by cosine + the attribute bonus for the query's ``attrs`` (see :meth:`_attribute_bonus`);"""
         if not 0.0 <= diversity <= 1.0:
             raise BadInputError(f"diversity must be in [0, 1], got {diversity}")
         _check_k(k)
@@ -1048,8 +1077,6 @@ class Recommender:
             pool = max(mmr_pool, RERANK_POOL) if rerank else mmr_pool
             ids, scores = self._neighbours(query, k, filters, exclude, dedupe=dedupe, pool=pool)
             found = len(ids)
-            if seen is not None and found:
-                seen["closest"] = max(seen.get("closest", -1.0), float(scores.max()))
             cosines, ranked_by = scores, attrs
             if rerank and len(ids):
                 rows = self._rows(ids)
@@ -1111,21 +1138,33 @@ class Recommender:
             check_photo(image)
         except ValueError as e:
             raise BadInputError(str(e)) from e
-        from fashionrec.data import query_tensor
-
-        vecs, probs = self.tagger.infer(query_tensor([image]))
-        predicted = self.tagger.decode(probs, 0, top=3)
+        query = self.photo_query(image, exclude=exclude_ids)
+        predicted = self.tagger.decode(query.probs, 0, top=3)
         src = {h: p[0][0] for h, p in predicted.items()}
-        exclude = {int(i) for i in exclude_ids}
-        seen: dict = {}
-        recs = self._ranked(vecs[0], src, k, filters, 0.0, exclude=exclude, dedupe=False,
-                            attrs={head: p[0] for head, p in probs.items()}, seen=seen)
-        if filters:         # the closest product of the whole catalogue, not of the filtered part
-            _, nearest = self._neighbours(vecs[0], 1, None, exclude)
-            seen = {"closest": float(nearest[0])} if len(nearest) else {}
-        closest, floor = seen.get("closest"), self.unfamiliar_below()
-        return PhotoResults(predicted, recs, closest,
-                            bool(closest is not None and floor is not None and closest < floor))
+        recs = self._ranked(query.vector, src, k, filters, 0.0, exclude=set(query.excluded), dedupe=False,
+                            attrs={head: p[0] for head, p in query.probs.items()})
+        floor = self.unfamiliar_below()
+        return PhotoResults(predicted, recs, query.closest,
+                            bool(query.closest is not None and floor is not None and query.closest < floor))
+
+    def photo_query(self, image: Image.Image, exclude: Iterable[int] = ()) -> PhotoQuery:
+        """How the tagger sees a shopper's photo: of its views (:func:`~fashionrec.photo_views.photo_views`:
+        as it is, cropped to a small product, its backdrop made white) the one whose closest catalogue
+        product (other than ``exclude``) is closest, with its embedding, raw probabilities and that cosine."""
+        import torch
+
+        from fashionrec.photo_views import photo_views
+
+        views = photo_views(image)
+        vecs, probs = self.tagger.infer(torch.from_numpy(np.stack(views)))
+        excluded = {int(i) for i in exclude}
+        closest = [self._neighbours(v, 1, None, excluded)[1] for v in vecs]
+        closest = [float(c[0]) if len(c) else -np.inf for c in closest]
+        best = int(np.argmax(closest))
+        if closest[best] < closest[0] + VIEW_MARGIN:
+            best = 0
+        return PhotoQuery(vecs[best], {h: p[best:best + 1] for h, p in probs.items()},
+                          closest[best] if np.isfinite(closest[best]) else None, len(views), best, excluded)
 
     # ---- text search ---------------------------------------------------------------------------
     def _vocabulary(self) -> dict:
@@ -1505,9 +1544,12 @@ class Recommender:
             except (TypeError, ValueError) as e:
                 raise BadInputError(f"year must be an integer, got {metadata['year']!r}") from e
         rgb = to_rgb(image)
-        from fashionrec.data import query_tensor
-
-        vecs, probs = self.tagger.infer(query_tensor([rgb]))     # framed as a photo query; kept whole
+        query = self.photo_query(rgb)      # tagged as a photo query sees it; the photo is kept whole
+        vecs, probs = query.vector[None], query.probs
+        twin_ids, twin = self._neighbours(query.vector, 1, None, set())
+        if len(twin) and twin[0] > NEAR_DUPLICATE:
+            log.warning("the photo of the new product %d is the photo of product %d (cosine %.3f): added anyway; "
+                        "`fashionrec index remove %d` takes it out", item_id, int(twin_ids[0]), twin[0], item_id)
         preds = predicted_frame(self.tagger, probs).iloc[0].to_dict()
         row = {c: metadata.get(c) for c in COLUMNS}
         row["id"] = item_id
@@ -1553,6 +1595,36 @@ class Recommender:
             raise
         log.info("added product %d (%s)", item_id, row.get("articleType"))
         return item_id
+
+    def remove_product(self, item_id: int, save: bool = True) -> dict:
+        """Take a product out of the index (sold out, added by mistake); returns its metadata. Persists the
+        index folder, and deletes the photo of a product that ``add_product`` added. A catalogue product
+        comes back at the next ``index build`` unless its row leaves styles.csv too. On an HNSW index
+        this rebuilds the graph (FAISS cannot delete from one): seconds at 40k products."""
+        item_id = self._check_id(item_id)
+        item = self.item(item_id)
+        row = self._row[item_id]
+        vector = self.index_vectors(self.embeddings[row:row + 1])
+        keep = np.ones(len(self.items), bool)
+        keep[row] = False
+        before = (self.items, self.embeddings, self.text_embeddings)
+        self.index.remove(np.array([item_id], np.int64))
+        try:
+            self.items = self.items[keep]
+            self.embeddings, self.text_embeddings = self.embeddings[keep], self.text_embeddings[keep]
+            self._reindex()
+            if save:
+                self.save()
+        except BaseException:
+            self.index.add(np.array([item_id], np.int64), vector, attrs=[{f: item.get(f) for f in FILTER_KEYS}])
+            self.items, self.embeddings, self.text_embeddings = before
+            self._reindex()
+            raise
+        photo = Path(str(item.get("image_path") or ""))
+        if save and not photo.is_absolute() and photo.parts[:1] == ("images",):
+            (self.index_dir / photo).unlink(missing_ok=True)     # only a photo the index folder owns
+        log.info("removed product %d (%s)", item_id, item.get("articleType"))
+        return item
 
 
 def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tuple[dict, Image.Image]], list[int]]:

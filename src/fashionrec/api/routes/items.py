@@ -106,3 +106,14 @@ def add_item(
         service.refresh_values()
     log.info("added product %d (%s)", new_id, productDisplayName)
     return Created(id=new_id, image_url=f"/images/{new_id}.jpg")
+
+
+@router.delete("/{item_id}", response_model=Item, dependencies=[Depends(require_api_key)],
+               responses={401: {"model": Error}, 403: {"model": Error}, 404: {"model": Error}})
+def remove_item(item_id: int, service: ServiceDep) -> Item:
+    """Take a product out of the live index (needs ``X-API-Key``); returns what it was. Saved at once."""
+    with service.lock.write():
+        item = service.rec.remove_product(item_id)
+        service.refresh_values()
+    log.info("removed product %d (%s)", item_id, item.get("productDisplayName"))
+    return to_item(item, item_id)

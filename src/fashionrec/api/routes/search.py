@@ -9,7 +9,6 @@ from fastapi import APIRouter, File, Query, UploadFile
 from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, read_image
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.api.timing import timed
-from fashionrec.data import frame_product
 from fashionrec.errors import BadInputError
 from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
 
@@ -57,5 +56,5 @@ def classify(file: Upload, service: ServiceDep, settings: SettingsDep) -> Classi
     tagger = service.rec.tagger
     top = max(len(c) for c in tagger.classes.values())
     with timed("rec"):
-        predicted = tagger.predict([frame_product(im)], top=top)[0]     # as photo search sees it
+        predicted = tagger.decode(service.rec.photo_query(im).probs, 0, top=top)    # as photo search sees it
     return Classification(predicted=to_predictions(predicted))
