@@ -294,6 +294,9 @@ def test_text_search_colour_and_type(rec):
     assert "Sports Shoes" in rec.parse_query("white shoes")["articleType"]
     assert rec.parse_query("red t-shirt for men") == {"articleType": ["Tshirts"], "baseColour": ["Red"],
                                                       "gender": ["Men", "Unisex"]}
+    # Whom a gift is for says whose it is.
+    assert rec.parse_query("watch for dad")["gender"] == ["Men", "Unisex"]
+    assert rec.parse_query("dress for my daughter")["gender"][0] == "Girls"
     # A parsed filter that matches nothing is dropped rather than returning nothing.
     assert len(rec.search_text("purple jeans", k=3)) == 3
 

@@ -104,7 +104,12 @@ GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Me
                 "ladies": ("Women",), "lady": ("Women",), "female": ("Women",), "her": ("Women",),
                 "boys": ("Boys",), "boy": ("Boys",), "girls": ("Girls",), "girl": ("Girls",),
                 "unisex": ("Unisex",), "kids": ("Boys", "Girls"), "kid": ("Boys", "Girls"),
-                "children": ("Boys", "Girls"), "child": ("Boys", "Girls")}
+                "children": ("Boys", "Girls"), "child": ("Boys", "Girls"),
+                # Gifts are asked for by whom they are for ("watch for dad" matched "Mother of Pearl" dials by
+                # meaning); "mother" stays out for that reason.
+                "dad": ("Men",), "father": ("Men",), "husband": ("Men",), "boyfriend": ("Men",),
+                "brother": ("Men",), "mom": ("Women",), "mum": ("Women",), "wife": ("Women",),
+                "girlfriend": ("Women",), "sister": ("Women",), "son": ("Boys",), "daughter": ("Girls",)}
 # A product name with one of the words for children ("Kids", "Boy's", "Children's"), from the table above.
 _CHILDREN_WORDS = sorted(w for w, genders in GENDER_WORDS.items() if set(genders) <= {"Boys", "Girls"})
 CHILDREN_NAME = re.compile(rf"\b(?:{'|'.join(_CHILDREN_WORDS)})\b", re.IGNORECASE)
