@@ -285,6 +285,15 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     assert "Did you mean" not in client.get("/", params={"q": "asdfgh"}).text
 
 
+def test_an_unknown_query_parameter_is_refused_not_ignored(client, ids):
+    # ?colour=Red used to return every colour, as if the filter held.
+    msg = assert_error(client.get(f"/api/items/{ids[0]}/similar", params={"k": 3, "colour": "Red"}), 422)
+    assert "unknown query parameter colour" in msg and "baseColour" in msg and "diversity" in msg
+    assert "unknown query parameters" in assert_error(client.get("/api/items", params={"a": 1, "b": 2}), 422)
+    assert client.get(f"/api/items/{ids[0]}/similar", params={"k": 3, "baseColour": ""}).status_code == 200
+    assert client.get("/api/search/text", params={"q": "shirt", "k": 2}).status_code == 200
+
+
 def test_items_by_ids_in_the_order_asked(client, ids):
     wanted = [ids[2], ids[0], ids[1]]
     r = client.get("/api/items", params={"ids": ",".join(map(str, wanted))})

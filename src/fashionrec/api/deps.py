@@ -118,6 +118,27 @@ def parse_filters(
 Filters = Annotated[dict[str, str], Depends(parse_filters)]
 
 
+def _query_names(dependant) -> set[str]:
+    """The query parameters a route and its dependencies take."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def known_query_only(request: Request) -> None:
+    """Refuse query parameters the endpoint does not take: ``?colour=Red`` must not return every colour
+    as if the filter held (the CLI and Python refuse an unknown filter too)."""
+    route = request.scope.get("route")
+    if route is None or not request.query_params:
+        return
+    allowed = _query_names(route.dependant)
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise BadInputError(f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                            f"{request.url.path} takes: {', '.join(sorted(allowed)) or 'none'}")
+
+
 class PayloadTooLarge(Exception):
     """An upload over ``max_upload_mb`` or ``max_pixels``: the API answers 413."""
 

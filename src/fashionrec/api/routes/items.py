@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
-from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, read_image, require_api_key
+from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, known_query_only, read_image, require_api_key
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
 from fashionrec.errors import BadInputError
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/api/items", tags=["items"])
+router = APIRouter(prefix="/api/items", tags=["items"], dependencies=[Depends(known_query_only)])
 ERRORS = {404: {"model": Error}, 422: {"model": Error}}
 
 

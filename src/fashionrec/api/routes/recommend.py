@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from fashionrec.api.deps import ServiceDep
+from fashionrec.api.deps import ServiceDep, known_query_only
 from fashionrec.api.schemas import Error, ProfileRequest, RecList, to_rec
 
-router = APIRouter(prefix="/api/recommend", tags=["recommend"])
+router = APIRouter(prefix="/api/recommend", tags=["recommend"], dependencies=[Depends(known_query_only)])
 
 
 @router.post("/profile", response_model=RecList, responses={404: {"model": Error}, 422: {"model": Error}})

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 
-from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, read_image
+from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, known_query_only, read_image
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.api.timing import timed
 from fashionrec.errors import BadInputError
 from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], dependencies=[Depends(known_query_only)])
 UPLOAD_ERRORS = {413: {"model": Error}, 422: {"model": Error}}
 Upload = Annotated[UploadFile, File(description="A product photo (JPEG, PNG or WebP).")]
 
