@@ -992,7 +992,8 @@ def test_everyday_words_find_the_catalogues_types(rec):
     assert {"Handbags", "Backpacks"} <= {p["articleType"] for p in page}
 
 
-def test_a_shoppers_photo_is_looked_at_as_the_catalogue_frames_its_products(rec):
+def test_a_shoppers_photo_is_looked_at_as_the_catalogue_frames_its_products(rec, monkeypatch):
+    import fashionrec.recommend as recommend
     from fashionrec.data import images_to_tensor
     from fashionrec.photo_views import FRAME_ALWAYS, _backdrop, photo_views
 
@@ -1018,7 +1019,10 @@ def test_a_shoppers_photo_is_looked_at_as_the_catalogue_frames_its_products(rec)
     views = photo_views(Image.fromarray(blue))
     assert len(views) == 2 and (views[0] == images_to_tensor([Image.fromarray(blue)])[0].numpy()).all()
     assert distance(views[1]) < 0.5 * distance(views[0])
-    # Photo search takes the view whose closest catalogue product is closest, and tags that one.
+    # Photo search takes the view whose closest catalogue product is closest, and tags that one (the
+    # fixture's tiny tagger finds everything close: every view is tried here).
+    monkeypatch.setattr(recommend, "FAMILIAR_ENOUGH", 1.01)
+    monkeypatch.setattr(recommend, "VIEW_MARGIN", 0.0)
     query = rec.photo_query(Image.fromarray(blue))
     assert query.views == 2 and query.chosen == 1
     found = rec.similar_to_image(Image.fromarray(blue), k=3)
@@ -1027,6 +1031,10 @@ def test_a_shoppers_photo_is_looked_at_as_the_catalogue_frames_its_products(rec)
     query = rec.photo_query(photo)
     assert query.chosen == 0 and query.closest > 0.99
     assert rec.photo_query(photo, exclude=[i]).closest < query.closest
+    # A photo close enough to a catalogue product as it is: no other view is even tagged.
+    monkeypatch.undo()
+    query = rec.photo_query(Image.fromarray(blue))
+    assert query.closest >= recommend.FAMILIAR_ENOUGH and query.views == 1 and query.chosen == 0
     # No plain backdrop: the photo as it is, alone.
     noisy = Image.fromarray(np.random.default_rng(0).integers(0, 255, (400, 300, 3), dtype=np.uint8))
     assert len(photo_views(noisy)) == 1 and (photo_views(noisy)[0] == images_to_tensor([noisy])[0].numpy()).all()
