@@ -118,9 +118,19 @@ def test_open_rgb_raises_value_error_for_broken_files(fixture_dir: Path, item_id
         open_rgb(fixture_dir / "images" / f"{item_id}.jpg")
 
 
-def test_open_rgb_refuses_images_over_the_pixel_limit(fixture_dir: Path, expected: dict) -> None:
+def test_open_rgb_refuses_images_over_the_pixel_limit(fixture_dir: Path, expected: dict, tmp_path: Path) -> None:
+    large = fixture_dir / "images" / f"{expected['large_id']}.jpg"      # a 1800x2400 JPEG
+    # A JPEG is decoded at a half, quarter or eighth of its size where that fits (a phone's 48 MP photo).
+    assert open_rgb(large, max_pixels=1100 * 1000).size == (900, 1200)
+    assert open_rgb(large, max_pixels=1000 * 1000).size == (450, 600)
+    assert open_rgb(large, max_pixels=300 * 400).size == (225, 300)
+    with pytest.raises(ValueError, match="over the limit"):       # not even an eighth of it fits
+        open_rgb(large, max_pixels=100 * 100)
+    # Other formats have no such decoding: refused over the limit.
+    png = tmp_path / "large.png"
+    Image.open(large).save(png)
     with pytest.raises(ValueError, match="over the limit"):
-        open_rgb(fixture_dir / "images" / f"{expected['large_id']}.jpg", max_pixels=1000 * 1000)
+        open_rgb(png, max_pixels=1000 * 1000)
 
 
 def test_an_image_over_pillows_pixel_limit_is_reported_as_too_large(fixture_dir: Path, expected: dict,

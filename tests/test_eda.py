@@ -80,10 +80,14 @@ def test_html_starts_with_the_data_report(eda_dir: Path, fixture_catalog: Catalo
                          ("missing image", r.missing_image), ("unreadable image", len(r.unreadable_image)),
                          ("with a usable image", r.with_image)]:
         assert f"<td>{label}</td><td class=\"n\">{value:,}</td>" in top
+    # Ids and line numbers as written (20180, not "20,180"), and every left-out row named as data check does.
     for rejected in r.rows_rejected:
-        assert f'<td class="n">{rejected.line}</td>' in top
+        assert f"<td>{rejected.line}</td>" in top
     for problem in r.unreadable_image:
-        assert f'<td class="n">{problem.id:,}</td>' in top
+        assert f"<td>{problem.id}</td>" in top
+    assert r.missing_image_ids and f"Rows without an image file (ids): {len(r.missing_image_ids)}" in top
+    assert all(str(i) in top.split("Rows without an image file")[1].split("</details>")[0]
+               for i in r.missing_image_ids)
 
 
 def test_json_counts_match_the_catalogue(report: dict, fixture_catalog: Catalog, expected: dict) -> None:

@@ -172,6 +172,35 @@ def test_card_reasons_say_what_sets_a_result_apart_without_scores(rec):
     assert hits and all(r.card_reason.startswith("Matches ") or r.card_reason == "Close in meaning" for r in hits)
 
 
+def test_a_looks_slots_follow_the_occasion(rec):
+    from fashionrec.looks import USAGE_SLOTS
+
+    checked = 0
+    for (usage, sub), slots in USAGE_SLOTS.items():
+        for i in rec.items.index[(rec.items["usage"] == usage) & (rec.items["subCategory"] == sub)][:3]:
+            look = [r.slot for r in rec.complete_the_look(int(i), k=len(slots))]
+            assert look and look == [s for s in slots if s in look], (i, look)     # those slots, in that order
+            checked += 1
+    assert checked >= 3
+    # The catalogue's formal belts and ties come into a formal look where it has them.
+    formal = rec.items[(rec.items["usage"] == "Formal") & (rec.items["subCategory"] == "Shoes")]
+    if len(formal) and ((rec.items["usage"] == "Formal") & (rec.items["subCategory"] == "Belts")).any():
+        assert "Belts" in [r.slot for r in rec.complete_the_look(int(formal.index[0]), k=6)]
+
+
+def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, monkeypatch):
+    import fashionrec.recommend as recommend
+
+    photo = Image.open(rec.image_path(_some_id(rec, articleType="Tshirts"))).convert("RGB")
+    monkeypatch.setattr(recommend, "UNSURE_TYPE", 0.0)
+    _, sure = rec.similar_to_image(photo, k=5)
+    assert any(r.card_reason.startswith("Same type") for r in sure)
+    monkeypatch.setattr(recommend, "UNSURE_TYPE", 1.01)     # every guess unsure
+    _, unsure = rec.similar_to_image(photo, k=5)
+    assert [r.id for r in unsure] == [r.id for r in sure] and all(r.card_reason == "Looks alike" for r in unsure)
+    assert [r.reason for r in unsure] == [r.reason for r in sure]       # the full reason is unchanged
+
+
 def test_similar_items_are_for_the_products_wearer_first(rec, monkeypatch):
     import fashionrec.recommend as recommend
     from fashionrec.recommend import _wearable_by
@@ -353,6 +382,8 @@ def test_complete_the_look(rec):
     assert all(r.item["gender"] in ("Men", "Unisex") for r in recs)
     assert all("to go with the " in r.reason and "men's topwear" in r.reason for r in recs)
     assert colour_compatibility("Blue", "White")[0] == 1.0 and colour_compatibility("Red", "Green")[0] < 0.5
+    # No colour, or the catalogue's literal "NA": neutral, and nothing said of it.
+    assert colour_compatibility("NA", "Blue") == colour_compatibility(None, "Blue") == (0.5, "")
 
 
 def test_a_look_has_no_belt_of_another_usage(rec):
@@ -413,6 +444,10 @@ def test_add_product_survives_reload(rec, tmp_path):
         r.add_product(image, {"id": new_id})
     with pytest.raises(BadInputError):
         r.add_product(image, {"colour": "Red"})
+    # A group the type is never filed under (shorts under Shoes would fill a look's shoe slot): refused.
+    shoes = r.item(_some_id(r, articleType="Sports Shoes"))["subCategory"]
+    with pytest.raises(BadInputError, match="does not go with articleType 'Handbags'"):
+        r.add_product(image, {"articleType": "Handbags", "subCategory": shoes})
     again = Recommender.load(d, tiny_tagger_path())
     assert len(again) == len(rec) + 1 and again.item(new_id)["productDisplayName"] == "New mirrored bag"
     assert again.image_path(new_id).exists()

@@ -110,10 +110,9 @@ def eda(
     from fashionrec.eda import write_eda_report
 
     try:
-        catalog = load_catalog(_data_dir(data_dir))
+        html_path = write_eda_report(load_catalog(_data_dir(data_dir)), out)
     except FashionrecError as e:
         fail(str(e))
-    html_path = write_eda_report(catalog, out)
     console.print(f"EDA report written to {html_path}")
 
 

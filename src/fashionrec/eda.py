@@ -469,13 +469,31 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
         parts.append(f"<p>Recovered lines: {lines}{' ...' if len(d['recovered_lines']) > 50 else ''}</p>")
     if d["rows_rejected"]:
         parts.append("<details open><summary>Rejected rows</summary>"
-                     + _table([(r["line"], r["reason"], r["raw"][:120]) for r in d["rows_rejected"][:100]],
+                     + _table([(str(r["line"]), r["reason"], r["raw"][:120]) for r in d["rows_rejected"][:100]],
                               ("line", "reason", "row"))
                      + _more(len(d["rows_rejected"]), 100) + "</details>")
     if d["unreadable_image"]:
         parts.append("<details open><summary>Unreadable images</summary>"
-                     + _table([(p["id"], p["reason"]) for p in d["unreadable_image"][:100]], ("id", "reason"))
+                     + _table([(str(p["id"]), p["reason"]) for p in d["unreadable_image"][:100]], ("id", "reason"))
                      + _more(len(d["unreadable_image"]), 100) + "</details>")
+    # The rest of what data check lists, so that the report accounts for every row and file as it does.
+    for key, what in (("missing_image_ids", "Rows without an image file (ids)"),
+                      ("non_utf8_lines", "Lines not UTF-8, read as Windows-1252 (line numbers)"),
+                      ("stray_quote_lines", "Lines with an unclosed quote, read on their own (line numbers)"),
+                      ("images_without_row", "Image files no row names"),
+                      ("blank_image_ids", "Blank images, one flat colour, kept (ids)"),
+                      ("placeholder_names", "Placeholder names, kept (ids)")):
+        values = getattr(catalog.report, key)     # missing_image_ids is kept out of report.json
+        if values:
+            shown = ", ".join(map(str, values[:200]))
+            more = f" ... ({len(values) - 200:,} more: `fashionrec data check --json`)" if len(values) > 200 else ""
+            parts.append(f"<details><summary>{html.escape(what)}: {len(values):,}</summary><p>{html.escape(shown)}"
+                         f"{html.escape(more)}</p></details>")
+    for column, folded in d.get("case_folded", {}).items():
+        shown = ", ".join(f"{k} -> {to} ({n})" for k, (to, n) in folded.items())
+        parts.append(f"<p>Case folded in {html.escape(column)}: {html.escape(shown)}.</p>")
+    if d.get("ignored_columns"):
+        parts.append(f"<p>Ignored columns: {html.escape(', '.join(d['ignored_columns']))}.</p>")
     parts.append("<p>Contents: " + " · ".join(f"<a href='#{p.name}'>{html.escape(p.title)}</a>"
                                               for p in plots) + "</p>")
     for p in plots:

@@ -17,7 +17,9 @@ The rules :meth:`fashionrec.recommend.Recommender.complete_the_look` applies:
    handbag or a clutch (:data:`SLOT_TYPES`), never a laptop bag; track pants' and tracksuits' shoes are
    sports or casual shoes, never heels or formal shoes, and track pants no belt; heels and flats get no socks
    (:data:`TYPE_SLOTS`); a sari's shoes come before sandals (women's ethnic heels and flats, where
-   sandals were mostly sporty). Sports equipment (a football), like Home and Free Items, gets no look.
+   sandals were mostly sporty). Formal clothes and shoes take a tie and a belt before a watch, ethnic tops
+   jewellery before a watch and no sunglasses, and a kurta's bag is a handbag or a clutch
+   (:data:`USAGE_SLOTS`). Sports equipment (a football), like Home and Free Items, gets no look.
 2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
    its first slot, then that slot's gender, so one look never mixes men's and women's items); a child's
    product (Boys, Girls) takes only children's products: its own gender's and the Unisex ones named for
@@ -79,11 +81,20 @@ ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
 TYPE_SLOTS = {t: ["Topwear", "Bottomwear", "Bags", "Jewellery", "Watches"] for t in ("Heels", "Flats")}
 # Track pants are sportswear: no belt, whatever usage the catalogue files them under.
 TYPE_SLOTS["Track Pants"] = ["Topwear", "Shoes", "Watches", "Bags", "Eyewear"]
+# (usage, subCategory) -> slots, where the occasion changes the look: office clothes take a tie and a belt
+# before a watch (a shopper trial: black formal shoes got a shirt, trousers, socks and a watch, never one
+# of the catalogue's 152 formal ties or 118 formal belts); ethnic tops jewellery before a watch, and no
+# sunglasses or backpack (every men's kurta got an American Tourister backpack).
+USAGE_SLOTS = {("Formal", "Topwear"): ["Bottomwear", "Shoes", "Ties", "Belts", "Watches"],
+               ("Formal", "Bottomwear"): ["Topwear", "Shoes", "Ties", "Belts", "Watches"],
+               ("Formal", "Shoes"): ["Topwear", "Bottomwear", "Ties", "Belts", "Socks", "Watches"],
+               ("Ethnic", "Topwear"): ["Bottomwear", "Shoes", "Jewellery", "Watches", "Bags"]}
 # articleTypes worn on their own: their own slots, and never in another look
 OWN_LOOKS = {"Swimwear": ["Flip Flops", "Eyewear"], "Tracksuits": ["Shoes", "Watches", "Bags", "Eyewear"]}
 # (subCategory or articleType of the item, slot) -> the only articleTypes that fill the slot; an articleType's
 # entry comes first. Track pants are sportswear even when filed Casual (106 of 274): no wedges or brogues.
 SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"Handbags", "Clutches"},
+              **{(t, "Bags"): {"Handbags", "Clutches"} for t in ("Kurtas", "Kurtis", "Salwar", "Lehenga Choli")},
               ("Track Pants", "Shoes"): {"Sports Shoes", "Casual Shoes"},
               ("Tracksuits", "Shoes"): {"Sports Shoes", "Casual Shoes"}}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
@@ -120,8 +131,9 @@ COLOUR_PAIRS = {frozenset(p) for p in [
 
 def colour_compatibility(a: str | None, b: str | None) -> tuple[float, str]:
     """(score in [0, 1], reason) for wearing colours ``a`` and ``b`` together; see the rules above."""
-    if not isinstance(a, str) or not isinstance(b, str):
-        return 0.5, "colour unknown"
+    if not isinstance(a, str) or not isinstance(b, str) or "NA" in (a, b):
+        # The catalogue's literal "NA" is no colour either: no "Blue goes with NA" in a look's reason.
+        return 0.5, ""
     if frozenset((a, b)) in COLOUR_PAIRS and a != b:
         return 1.0, f"{b} goes with {a}"
     if a in NEUTRALS or b in NEUTRALS:

@@ -79,6 +79,7 @@ from fashionrec.looks import (
     SAME_USAGE_SLOTS,
     SLOT_TYPES,
     TYPE_SLOTS,
+    USAGE_SLOTS,
     colour_compatibility,
     slot_name,
 )
@@ -133,6 +134,9 @@ TYPE_CONNECTORS = re.compile(r"\s*(?:&|\+|,|/|\band\b|\bor\b)\s*", re.IGNORECASE
 # of the time against 90.6% for the rest; pixel noise (0.642), a small shoe on a noisy background (0.650),
 # a rotated shoe, a gradient and a checkerboard fall below it (README, "Photos unlike the catalogue").
 UNFAMILIAR_QUANTILE = 0.005
+# A photo's type guess under this calibrated probability is unsure: the web page says so, and its results'
+# cards do not claim "same type".
+UNSURE_TYPE = 0.5
 # Another view of a photo than the first (photo_query) is taken where its closest catalogue product is at
 # least this much closer than the first view's: 2,000 validation photos against the train+val index (own
 # id left out), P@10 type 0.8966 with the first view always, 0.8936 with any closer view, 0.8961 with 0.05.
@@ -1149,8 +1153,12 @@ class Recommender:
         recs = self._ranked(query.vector, src, k, filters, 0.0, exclude=set(query.excluded), dedupe=False,
                             attrs={head: p[0] for head, p in query.probs.items()})
         floor = self.unfamiliar_below()
-        return PhotoResults(predicted, recs, query.closest,
-                            bool(query.closest is not None and floor is not None and query.closest < floor))
+        unfamiliar = bool(query.closest is not None and floor is not None and query.closest < floor)
+        if unfamiliar or predicted.get("articleType", [("", 1.0)])[0][1] < UNSURE_TYPE:
+            # "Same type, colour and gender" would read as a confirmation of a guess the page calls unsure.
+            for r in recs:
+                r.card_reason = "Looks alike"
+        return PhotoResults(predicted, recs, query.closest, unfamiliar)
 
     def photo_query(self, image: Image.Image, exclude: Iterable[int] = ()) -> PhotoQuery:
         """How the tagger sees a shopper's photo: of its views (:func:`~fashionrec.photo_views.photo_views`:
@@ -1357,7 +1365,8 @@ class Recommender:
         if src.get("masterCategory") in NO_LOOK or src.get("subCategory") in NO_LOOK:
             return []       # a cushion cover or a gift voucher has no outfit to complete
         article = src.get("articleType")
-        slots = OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT)
+        slots = (OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or USAGE_SLOTS.get((usage, sub))
+                 or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT))
         routine = src.get("masterCategory") == "Personal Care"
         slots = [s for s in slots if s != sub]
         it = self.items
@@ -1573,8 +1582,14 @@ class Recommender:
         # has that type; the tagger's separate guesses could contradict it.
         same_type = self.items[self.items["articleType"] == row.get("articleType")]
         for head in ("subCategory", "masterCategory"):
-            if row.get(head) in (None, "") and head in same_type and same_type[head].notna().any():
+            filed = set(same_type[head].dropna()) if head in same_type else set()
+            if row.get(head) in (None, "") and filed:
                 row[head] = same_type[head].mode().iloc[0]
+            elif filed and row[head] not in filed and not allow_new_values:
+                # Shorts under Footwear/Shoes would fill a look's shoe slot.
+                raise BadInputError(f"{head} {row[head]!r} does not go with articleType {row['articleType']!r}, "
+                                    f"which this catalogue files under {', '.join(map(repr, sorted(filed)))}: "
+                                    f"leave {head} out to take that, or allow new values")
         for head in ATTRIBUTES:
             if row.get(head) in (None, "") and f"pred_{head}" in preds:
                 row[head] = preds[f"pred_{head}"]
