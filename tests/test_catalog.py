@@ -170,6 +170,10 @@ def test_a_styles_csv_without_the_columns_is_a_catalog_error(tmp_path: Path) -> 
     (tmp_path / "styles.csv").write_text("id,name\n1,shirt\n")
     with pytest.raises(CatalogError, match="lacks the columns"):
         load_catalog(tmp_path, progress=False)
+    row = "1;Men;Apparel;Topwear;Tshirts;Blue;Summer;2012;Casual;Tee"
+    (tmp_path / "styles.csv").write_text(";".join(COLUMNS) + "\n" + row + "\n")
+    with pytest.raises(CatalogError, match="separates its fields with semicolons, not commas"):
+        load_catalog(tmp_path, progress=False)
 
 
 def _styles(tmp_path: Path, rows: list[str]) -> Path:

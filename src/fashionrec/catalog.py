@@ -380,6 +380,11 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     header = [h.strip() for h in header]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if len(header) == 1 and sep in header[0]:
+                # A spreadsheet saved in a locale whose list separator is not the comma.
+                raise CatalogError(f"{csv_path} separates its fields with {name}, not commas: save it as CSV with "
+                                   f"commas (the header {','.join(COLUMNS)})")
         raise CatalogError(f"{csv_path} lacks the columns {missing}; expected the header {','.join(COLUMNS)}")
     report.ignored_columns = [h for h in header if h not in COLUMNS]
     n = len(header)

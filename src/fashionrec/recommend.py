@@ -467,6 +467,10 @@ class Recommender:
                     "data_dir": str(Path(catalog.root).resolve()), "text_model": TEXT_MODEL_NAME,
                     "text_dim": int(text_vecs.shape[1]),
                     "unfamiliar_below": familiar_floor(vectors),
+                    # Rows of the catalogue with no product here, so that asking for one says why.
+                    "left_out": {status: [int(i) for i in catalog.table.loc[catalog.table["image_status"] == status,
+                                                                               "id"]]
+                                 for status in ("missing", "unreadable")},
                 }
                 replaced = _milvus_meta(out_dir)
                 if backend == "milvus" and replaced:
@@ -781,6 +785,12 @@ class Recommender:
         except (TypeError, ValueError) as e:
             raise BadInputError(f"item id must be an integer, got {item_id!r}") from e
         if item_id not in self._row:
+            left_out = self.manifest.get("left_out") or {}
+            for status, ids in left_out.items():
+                if item_id in ids:
+                    raise NotFoundError(f"product {item_id} is a row of the catalogue but not in the index: its "
+                                        f"image is {status} (`fashionrec data check` lists it); add the photo and "
+                                        "rebuild, or `fashionrec index add` it")
             raise NotFoundError(f"there is no product {item_id} in this catalogue ({len(self):,} products)")
         return item_id
 
@@ -1104,7 +1114,7 @@ class Recommender:
                 scale = 1.0 + (sum(self.attribute_weights.values()) if rerank else 0.0)
                 order = _mmr(self.embeddings[self._rows(ids)], scores / scale, shown, diversity)
                 ids, scores, cosines = ids[order], scores[order], cosines[order]
-            keep = self._distinct(ids, k)
+            keep = self._distinct(ids, k, listing=src if dedupe else None)
             # Done when k are left, or when every candidate the index has was looked at.
             if len(keep) >= k or (found < pool and len(ids) == found):
                 break
@@ -1117,17 +1127,30 @@ class Recommender:
             out.append(Rec(int(i), float(s), reason, item, card_reason=card))
         return out
 
-    def _distinct(self, ids: np.ndarray, k: int) -> np.ndarray:
+    def _distinct(self, ids: np.ndarray, k: int, listing: dict | None = None) -> np.ndarray:
         """Positions of the first ``k`` of ``ids`` that are not a copy of the same photo (cosine above
-        :data:`NEAR_DUPLICATE`) as an earlier one."""
-        vecs = self.embeddings[self._rows(ids)]
+        :data:`NEAR_DUPLICATE`) as an earlier one. With ``listing`` (the product whose similar items these
+        are), another listing of a product already shown, or of that one (the same name and colour, another
+        photo), comes after the rest: a shopper saw three "Wildcraft Unisex Black Backpack" cards in one list."""
+        rows = self._rows(ids)
+        vecs = self.embeddings[rows]
+        names = (list(zip(self.items["productDisplayName"].to_numpy()[rows], self.items["baseColour"].to_numpy()[rows],
+                          strict=True)) if listing is not None else None)
+        seen = {(listing.get("productDisplayName"), listing.get("baseColour"))} if listing is not None else set()
         keep: list[int] = []
+        later: list[int] = []
         for j in range(len(ids)):
             if len(keep) == k:
                 break
-            if not keep or _cosines(vecs[keep], vecs[j]).max() <= NEAR_DUPLICATE:
-                keep.append(j)
-        return np.array(keep, np.int64)
+            if keep and _cosines(vecs[keep], vecs[j]).max() > NEAR_DUPLICATE:
+                continue
+            if names is not None and isinstance(names[j][0], str) and names[j] in seen:
+                later.append(j)
+                continue
+            keep.append(j)
+            if names is not None:
+                seen.add(names[j])
+        return np.array((keep + later)[:k], np.int64)
 
     def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0) -> list[Rec]:
         """Items that look like ``item_id`` (never itself or the same photo); MMR when diversity > 0."""

@@ -195,11 +195,16 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
         "disagree": sum(r["match"] is False for r in rows)})
 
 
+# What a photo search can be narrowed by ("like this, but in red"; a shopper trial found no way to).
+REFINE_KEYS = ("gender", "articleType", "baseColour")
+
+
 @router.get("/upload", response_class=HTMLResponse)
-def upload_page(request: Request, settings: SettingsDep):
-    return templates.TemplateResponse(request, "upload.html", {"max_mb": settings.max_upload_mb,
-                                                               "max_bytes": settings.max_upload_bytes,
-                                                               "max_mpx": settings.max_pixels / 1e6})
+def upload_page(request: Request, service: ServiceDep, settings: SettingsDep):
+    return templates.TemplateResponse(request, "upload.html", {
+        "max_mb": settings.max_upload_mb, "max_bytes": settings.max_upload_bytes,
+        "max_mpx": settings.max_pixels / 1e6,
+        "refine": {key: service.filter_values.get(key, []) for key in REFINE_KEYS}})
 
 
 @router.get("/for-you", response_class=HTMLResponse)

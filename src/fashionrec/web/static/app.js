@@ -235,6 +235,7 @@
     // its background), which can still get a confident label.
     unsure.hidden = !((type && type.prob < UNSURE) || json.unfamiliar);
     document.getElementById("upload-similar").innerHTML = json.results.map(card).join("");
+    document.getElementById("refine-empty").hidden = json.results.length > 0;
     result.hidden = false;
   }
   function thumbnail(img) {
@@ -248,8 +249,21 @@
       return c.toDataURL("image/jpeg", 0.85);
     } catch (e) { return null; }
   }
-  function send(file) {
+  // The photo of the results shown, for narrowing them ("like this, but in red") without choosing it again;
+  // none after Back, which restores the results but not the file: the choices hide then.
+  var shown = null;
+  var refine = document.getElementById("refine");
+  function refineQuery() {
+    var q = "";
+    refine.querySelectorAll("select").forEach(function (s) {
+      if (s.value) q += "&" + encodeURIComponent(s.name) + "=" + encodeURIComponent(s.value);
+    });
+    return q;
+  }
+  refine.addEventListener("change", function () { if (shown) send(shown, true); });
+  function send(file, refining) {
     if (!file) return;
+    if (!refining) refine.querySelectorAll("select").forEach(function (s) { s.value = ""; });
     var maxBytes = Number(drop.getAttribute("data-max-bytes"));
     if (maxBytes && file.size > maxBytes) {
       // Say so at once rather than after uploading every byte of it.
@@ -271,11 +285,17 @@
     drop.classList.add("loading");
     var body = new FormData();
     body.append("file", file);
-    fetchJson("/api/search/image?k=12", { method: "POST", body: body, signal: inflight && inflight.signal })
+    fetchJson("/api/search/image?k=12" + refineQuery(), { method: "POST", body: body, signal: inflight && inflight.signal })
       .then(function (res) {
         if (mine !== latest) return;
         if (!res.ok) { showError(res.json.detail || "The photo could not be used."); return; }
+        shown = file;
+        refine.hidden = false;
         render(res.json);
+        // On a phone the photo and the chips fill the first screen: bring the results into view.
+        if (!refining && window.matchMedia("(max-width: 700px)").matches) {
+          document.getElementById("upload-similar").scrollIntoView({ behavior: "smooth", block: "start" });
+        }
         try {
           sessionStorage.setItem("fashionrec-upload", JSON.stringify({ json: res.json, preview: thumbnail(preview) }));
         } catch (e) { /* storage full or off: Back just shows the empty page */ }
