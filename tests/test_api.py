@@ -560,6 +560,10 @@ def test_add_item_needs_key_and_survives_restart(index_dir, tmp_path, photo, fix
         assert_error(c.post("/api/items", files=files, data={**meta, "year": "soon"},
                             headers={"X-API-Key": KEY}), 422)
         assert_error(c.post("/api/items", files=files, data={"gender": "Men"}, headers={"X-API-Key": KEY}), 422)
+        # A field the endpoint does not take is refused, not dropped (the colour was left to the tagger).
+        msg = assert_error(c.post("/api/items", files=files, data={**meta, "colour": "Green", "price": "999"},
+                                  headers={"X-API-Key": KEY}), 422)
+        assert "unknown form fields colour, price" in msg and "baseColour" in msg
         blank = assert_error(c.post("/api/items", files=files, data={**meta, "productDisplayName": "   "},
                                     headers={"X-API-Key": KEY}), 422)
         assert "blank" in blank

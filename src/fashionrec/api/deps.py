@@ -126,6 +126,19 @@ def _query_names(dependant) -> set[str]:
     return names
 
 
+async def known_form_only(request: Request) -> None:
+    """Refuse form fields the endpoint does not take: ``colour=Green`` or ``price=999`` on a new product
+    would otherwise be dropped without a word (and the colour guessed by the tagger)."""
+    route = request.scope.get("route")
+    if route is None:
+        return
+    allowed = {p.alias for p in route.dependant.body_params}
+    unknown = sorted(set((await request.form()).keys()) - allowed)
+    if unknown:
+        raise BadInputError(f"unknown form field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                            f"{request.url.path} takes: {', '.join(sorted(allowed))}")
+
+
 def known_query_only(request: Request) -> None:
     """Refuse query parameters the endpoint does not take: ``?colour=Red`` must not return every colour
     as if the filter held (the CLI and Python refuse an unknown filter too)."""

@@ -7,7 +7,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
-from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, known_query_only, read_image, require_api_key
+from fashionrec.api.deps import (
+    Filters,
+    K,
+    ServiceDep,
+    SettingsDep,
+    known_form_only,
+    known_query_only,
+    read_image,
+    require_api_key,
+)
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
 from fashionrec.errors import BadInputError
 
@@ -75,7 +84,8 @@ def complete_the_look(item_id: int, service: ServiceDep, k: K = 4) -> RecList:
     return RecList(results=[to_rec(r) for r in recs])
 
 
-@router.post("", response_model=Created, status_code=201, dependencies=[Depends(require_api_key)],
+@router.post("", response_model=Created, status_code=201, dependencies=[Depends(require_api_key),
+                                                                         Depends(known_form_only)],
              responses={401: {"model": Error}, 403: {"model": Error}, 413: {"model": Error}, 422: {"model": Error}})
 def add_item(
     service: ServiceDep,
