@@ -185,12 +185,16 @@ def test_upload_a_photo(server, page, fixture_dir):
     page.go_back()
     page.wait_for_selector("#upload-result:not([hidden])")
     assert page.locator("#predicted").inner_text() == chips and page.locator("#upload-similar .card").count() > 0
+    # Back restores the results from the session, not the file: nothing to narrow, so no choices shown.
+    assert page.locator("#refine").is_hidden()
     # "Like this, but in another colour": narrowing searches the same photo again, with the filter.
     page.set_input_files("#file", str(photo))
     page.wait_for_selector("#refine:not([hidden])")
     colours = page.locator("#refine select[name=baseColour] option").all_inner_texts()[1:]
     first = page.locator("#upload-similar .card .name").first.inner_text()
     other = next(c for c in colours if c not in page.locator("#upload-similar").inner_text())
+    page.locator("#refine").scroll_into_view_if_needed()
+    scrolled = page.evaluate("window.scrollY")
     with page.expect_response(lambda r: "/api/search/image" in r.url and "baseColour=" in r.url) as answer:
         page.select_option("#refine select[name=baseColour]", other)
     assert answer.value.ok
@@ -199,6 +203,7 @@ def test_upload_a_photo(server, page, fixture_dir):
     assert results and all(r["item"]["baseColour"] == other for r in results)
     assert page.locator("#upload-similar .card").count() == len(results)
     assert page.locator("#upload-similar .card .name").first.inner_text() != first
+    assert page.evaluate("window.scrollY") == scrolled        # narrowing leaves the page where it was
     page.goto(server + "/upload")                            # a fresh visit starts empty
     assert page.locator("#upload-result").is_hidden()
 

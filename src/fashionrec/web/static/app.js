@@ -279,9 +279,13 @@
     if (inflight) inflight.abort();
     inflight = typeof AbortController === "function" ? new AbortController() : null;
     errorBox.hidden = true;
-    result.hidden = true;
-    preview.src = URL.createObjectURL(file);
-    preview.hidden = false;
+    if (!refining) {
+      // A new photo: nothing shown belongs to it yet. Narrowing keeps the page as it is (and where it is
+      // scrolled) until the new results replace the old.
+      result.hidden = true;
+      preview.src = URL.createObjectURL(file);
+      preview.hidden = false;
+    }
     drop.classList.add("loading");
     var body = new FormData();
     body.append("file", file);
@@ -292,9 +296,12 @@
         shown = file;
         refine.hidden = false;
         render(res.json);
-        // On a phone the photo and the chips fill the first screen: bring the results into view.
+        // On a phone the photo and the chips fill the first screen: bring the results into view, from the
+        // unsure notice where the page shows one (scroll-margin keeps them below the sticky header).
         if (!refining && window.matchMedia("(max-width: 700px)").matches) {
-          document.getElementById("upload-similar").scrollIntoView({ behavior: "smooth", block: "start" });
+          var unsureBox = document.getElementById("unsure");
+          (unsureBox.hidden ? document.getElementById("similar-heading") : unsureBox)
+            .scrollIntoView({ behavior: "smooth", block: "start" });
         }
         try {
           sessionStorage.setItem("fashionrec-upload", JSON.stringify({ json: res.json, preview: thumbnail(preview) }));
