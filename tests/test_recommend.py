@@ -1016,6 +1016,20 @@ def test_a_misspelt_search_gets_the_catalogues_spelling(rec):
     assert rec.suggest("jogging") is None and rec.autocorrect("jogging pants") is None
 
 
+def test_a_word_of_a_types_name_is_that_word_not_the_start_of_a_longer_one():
+    import pandas as pd
+
+    from fashionrec.vocabulary import TypeWords
+    from fashionrec.word_search import WordSearch, search_words
+
+    rows = [("Sandals", "Sandal", "Women Brown Sandals"), ("Sunscreen", "Skin Care", "Lotus Sandalwood Sun Screen"),
+            ("Watches", "Watches", "Titan Men Analogue Watch")]
+    items = pd.DataFrame(rows, columns=["articleType", "subCategory", "productDisplayName"])
+    words = WordSearch(items, TypeWords(items))
+    assert words.mask(search_words("sandals")).tolist() == [True, False, False]     # not the sunscreen
+    assert words.mask(search_words("analog")).tolist() == [False, False, True]      # a long word still starts one
+
+
 def test_a_misspelling_is_read_as_the_likely_word_not_the_nearest_rare_one():
     import pandas as pd
 

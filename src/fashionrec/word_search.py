@@ -93,6 +93,8 @@ class WordSearch:
         self._masks_lock = threading.Lock()
         self._lock = threading.Lock()
         self._spellings: tuple[collections.Counter, list[str]] | None = None
+        types = items["articleType"].dropna().unique() if "articleType" in items else []
+        self._type_words = {w for t in types for w in search_words(str(t))}    # "sandal", "shoe", "sunglass"
 
     def mask(self, words: list[str]) -> np.ndarray:
         """(n,) bool, read-only: the rows where every word (of :func:`search_words`) is a word of the
@@ -131,7 +133,8 @@ class WordSearch:
         plural = "(?:es)?" if word.endswith(("ss", "ch", "sh", "x")) else "s?"
         # A long word may also start a longer one ("analog" finds "Analogue", "sweatsh" finds
         # "Sweatshirts"); a short one may not ("black" is not the brand "Blackberrys").
-        end = "" if len(word) >= PREFIX_MIN else plural + "(?= |$)"
+        # A word of a type's name is that word, though long: "sandal" is not "Sandalwood" sunscreen.
+        end = "" if len(word) >= PREFIX_MIN and word not in self._type_words else plural + "(?= |$)"
         pattern = r"(?:^| )" + re.escape(word) + end
         found = self.searchable.str.contains(pattern, regex=True).to_numpy()
         # Everyday words by the type or wearer they mean ("tee", "ladies"), long ones as prefixes as well
