@@ -8,7 +8,6 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 
 from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, known_query_only, read_image
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
-from fashionrec.api.timing import timed
 from fashionrec.errors import BadInputError
 from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
 
@@ -55,6 +54,7 @@ def classify(file: Upload, service: ServiceDep, settings: SettingsDep) -> Classi
     im = read_image(file, settings)
     tagger = service.rec.tagger
     top = max(len(c) for c in tagger.classes.values())
-    with timed("rec"):
+    # Under the read lock: photo_query searches the index, which an added or removed product changes.
+    with service.reading():
         predicted = tagger.decode(service.rec.photo_query(im).probs, 0, top=top)    # as photo search sees it
     return Classification(predicted=to_predictions(predicted))
