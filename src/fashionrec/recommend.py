@@ -173,6 +173,7 @@ class PhotoQuery(NamedTuple):
     vector: np.ndarray          # (d,) L2-normalised embedding of the chosen view
     probs: dict                 # {head: (1, classes)} raw probabilities of the chosen view
     closest: float | None       # cosine of the closest catalogue product to it (None: empty index)
+    closest_id: int | None      # that product's id
     views: int                  # how many views of the photo were tagged
     chosen: int                 # which (0: the photo as it is, or its crop for a very small product)
     excluded: set               # ids left out of "closest"
@@ -1195,21 +1196,22 @@ class Recommender:
         views = photo_views(image)
         excluded = {int(i) for i in exclude}
 
-        def tagged(batch: list[np.ndarray]) -> tuple[np.ndarray, dict, list[float]]:
+        def tagged(batch: list[np.ndarray]) -> tuple[np.ndarray, dict, list[tuple[float, int | None]]]:
             vecs, probs = self.tagger.infer(torch.from_numpy(np.stack(batch)))
-            closest = [self._neighbours(v, 1, None, excluded)[1] for v in vecs]
-            return vecs, probs, [float(c[0]) if len(c) else -np.inf for c in closest]
+            nearest = [self._neighbours(v, 1, None, excluded) for v in vecs]
+            return vecs, probs, [(float(s[0]), int(i[0])) if len(s) else (-np.inf, None) for i, s in nearest]
 
         vecs, probs, closest = tagged(views[:1])
         tried = 1
-        if len(views) > 1 and closest[0] < FAMILIAR_ENOUGH:
+        if len(views) > 1 and closest[0][0] < FAMILIAR_ENOUGH:
             more_vecs, more_probs, more_closest = tagged(views[1:])
-            j = int(np.argmax(more_closest))
+            j = int(np.argmax([c for c, _ in more_closest]))
             tried = len(views)
-            if more_closest[j] >= closest[0] + VIEW_MARGIN:
-                return PhotoQuery(more_vecs[j], {h: p[j:j + 1] for h, p in more_probs.items()}, more_closest[j],
+            if more_closest[j][0] >= closest[0][0] + VIEW_MARGIN:
+                return PhotoQuery(more_vecs[j], {h: p[j:j + 1] for h, p in more_probs.items()}, *more_closest[j],
                                   tried, j + 1, excluded)
-        return PhotoQuery(vecs[0], probs, closest[0] if np.isfinite(closest[0]) else None, tried, 0, excluded)
+        cosine, nearest_id = closest[0]
+        return PhotoQuery(vecs[0], probs, cosine if np.isfinite(cosine) else None, nearest_id, tried, 0, excluded)
 
     # ---- text search ---------------------------------------------------------------------------
     def _vocabulary(self) -> dict:
@@ -1592,10 +1594,10 @@ class Recommender:
         rgb = to_rgb(image)
         query = self.photo_query(rgb)      # tagged as a photo query sees it; the photo is kept whole
         vecs, probs = query.vector[None], query.probs
-        twin_ids, twin = self._neighbours(query.vector, 1, None, set())
-        if len(twin) and twin[0] > NEAR_DUPLICATE:
+        if query.closest is not None and query.closest > NEAR_DUPLICATE:
             log.warning("the photo of the new product %d is the photo of product %d (cosine %.3f): added anyway; "
-                        "`fashionrec index remove %d` takes it out", item_id, int(twin_ids[0]), twin[0], item_id)
+                        "`fashionrec index remove %d` takes it out", item_id, query.closest_id, query.closest,
+                        item_id)
         preds = predicted_frame(self.tagger, probs).iloc[0].to_dict()
         row = {c: metadata.get(c) for c in COLUMNS}
         row["id"] = item_id
