@@ -496,8 +496,14 @@ def test_a_product_can_be_removed_and_stays_removed(rec, tmp_path, caplog):
     assert not (d / "images" / f"{new_id}.jpg").exists() and r.image_path(_some_id(r)).exists()
     with pytest.raises(NotFoundError):
         r.remove_product(src)
+    # Several at once: all or none (an unknown id among them removes nothing), the folder written once.
+    pair = [int(i) for i in r.items.index[:2]]
+    with pytest.raises(NotFoundError):
+        r.remove_products([*pair, 999_999_999])
+    assert all(i in r._row for i in pair) and len(r) == len(r.index) == n - 3
+    assert [item["id"] for item in r.remove_products(pair)] == pair and len(r) == len(r.index) == n - 5
     again = Recommender.load(d, tiny_tagger_path())
-    assert len(again) == n - 3 and src not in again._row and len(again.index) == len(again)
+    assert len(again) == n - 5 and src not in again._row and len(again.index) == len(again)
     assert len(again.similar(_some_id(again, articleType="Handbags"), k=3)) == 3
 
 

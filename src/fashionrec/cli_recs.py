@@ -160,11 +160,8 @@ def index_remove(
     unless its row leaves styles.csv)."""
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
-        for item_id in item_ids:
-            rec.item(item_id)               # every id known before any is removed
-        for item_id in item_ids:
-            item = rec.remove_product(item_id)
-            console.print(f"removed product {item_id} from {index}: {item.get('productDisplayName')}",
+        for item in rec.remove_products(item_ids):       # every id checked before any goes; one save
+            console.print(f"removed product {item['id']} from {index}: {item.get('productDisplayName')}",
                           highlight=False)
     except FashionrecError as e:
         fail(str(e))

@@ -1651,18 +1651,23 @@ class Recommender:
         return item_id
 
     def remove_product(self, item_id: int, save: bool = True) -> dict:
-        """Take a product out of the index (sold out, added by mistake); returns its metadata. Persists the
-        index folder, and deletes the photo of a product that ``add_product`` added. A catalogue product
-        comes back at the next ``index build`` unless its row leaves styles.csv too. On an HNSW index
-        this rebuilds the graph (FAISS cannot delete from one): seconds at 40k products."""
-        item_id = self._check_id(item_id)
-        item = self.item(item_id)
-        row = self._row[item_id]
-        vector = self.index_vectors(self.embeddings[row:row + 1])
+        """Take a product out of the index (sold out, added by mistake); returns its metadata
+        (:meth:`remove_products`)."""
+        return self.remove_products([item_id], save=save)[0]
+
+    def remove_products(self, item_ids: Iterable[int], save: bool = True) -> list[dict]:
+        """Take products out of the index; returns their metadata. Every id is checked before any goes.
+        Persists the index folder once, and deletes the photos of products that ``add_product`` added. A
+        catalogue product comes back at the next ``index build`` unless its row leaves styles.csv too. On an
+        HNSW index this rebuilds the graph once (FAISS cannot delete from one): seconds at 40k products."""
+        ids = list(dict.fromkeys(self._check_id(i) for i in item_ids))
+        items = [self.item(i) for i in ids]
+        rows = np.array([self._row[i] for i in ids], np.int64)
+        vectors = self.index_vectors(self.embeddings[rows])
         keep = np.ones(len(self.items), bool)
-        keep[row] = False
+        keep[rows] = False
         before = (self.items, self.embeddings, self.text_embeddings)
-        self.index.remove(np.array([item_id], np.int64))
+        self.index.remove(np.array(ids, np.int64))
         try:
             self.items = self.items[keep]
             self.embeddings, self.text_embeddings = self.embeddings[keep], self.text_embeddings[keep]
@@ -1670,16 +1675,17 @@ class Recommender:
             if save:
                 self.save()
         except BaseException:
-            self.index.add(np.array([item_id], np.int64), vector, attrs=[{f: item.get(f) for f in FILTER_KEYS}])
+            self.index.add(np.array(ids, np.int64), vectors,
+                           attrs=[{f: item.get(f) for f in FILTER_KEYS} for item in items])
             self.items, self.embeddings, self.text_embeddings = before
             self._reindex()
             raise
-        photo = Path(str(item.get("image_path") or ""))
-        if save and not photo.is_absolute() and photo.parts[:1] == ("images",):
-            (self.index_dir / photo).unlink(missing_ok=True)     # only a photo the index folder owns
-        log.info("removed product %d (%s)", item_id, item.get("articleType"))
-        return item
-
+        for item in items:
+            photo = Path(str(item.get("image_path") or ""))
+            if save and not photo.is_absolute() and photo.parts[:1] == ("images",):
+                (self.index_dir / photo).unlink(missing_ok=True)     # only a photo the index folder owns
+            log.info("removed product %d (%s)", item["id"], item.get("articleType"))
+        return items
 
 def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tuple[dict, Image.Image]], list[int]]:
     """((metadata, photo) of each product added to the index at ``index_dir`` since its build, whose photo
