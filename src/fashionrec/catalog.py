@@ -35,8 +35,6 @@ COLUMNS = [
     "id", "gender", "masterCategory", "subCategory", "articleType",
     "baseColour", "season", "year", "usage", "productDisplayName",
 ]
-# Columns of labels: values that differ only in case are one value (_fold_case).
-LABEL_COLUMNS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "usage"]
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
@@ -433,7 +431,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
         df[c] = df[c].mask(df[c] == "", None).astype(object)
     report.missing_values = {c: int(df[c].isna().sum()) for c in COLUMNS[1:]}
-    for c in LABEL_COLUMNS:
+    for c in ATTRIBUTES:        # the label columns: values that differ only in case are one value
         df[c] = _fold_case(df[c], c, report)
     names = df["productDisplayName"].fillna("").astype(str).str.strip()
     report.placeholder_names = [int(i) for i in df.loc[names.str.contains(PLACEHOLDER_NAME, regex=True), "id"]]

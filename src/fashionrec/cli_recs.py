@@ -340,21 +340,17 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
 
 
 def _text_queries(path: Path) -> list[dict]:
-    """Labelled text queries from ``path``, checked: each needs a query and at least one attribute."""
-    judged = ("articleType", "baseColour", "gender", "usage", "season")     # what evaluate_text compares
+    """Labelled text queries from ``path``, checked (:func:`fashionrec.recs_eval.check_text_queries`)."""
+    from fashionrec.recs_eval import check_text_queries
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise FashionrecError(f"cannot read --text-queries {path}: {e}") from e
-    queries = data.get("queries") if isinstance(data, dict) else data
-    if not isinstance(queries, list) or not queries:
-        raise FashionrecError(f"--text-queries {path} must hold a list of queries (or {{\"queries\": [...]}})")
-    for n, q in enumerate(queries, 1):
-        if not (isinstance(q, dict) and isinstance(q.get("query"), str) and q["query"].strip()
-                and any(q.get(a) for a in judged)):
-            raise FashionrecError(f"--text-queries {path}, query {n}: needs \"query\" and at least one of "
-                                  f"{', '.join(judged)} (what a relevant result has), got {q!r}")
-    return queries
+    try:
+        return check_text_queries(data, f"--text-queries {path}")
+    except ValueError as e:
+        raise FashionrecError(str(e)) from e
 
 
 def _split_ids(split_file: Path, split: str) -> set[int]:

@@ -150,6 +150,25 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
     }
 
 
+# What a labelled text query may say its relevant results have (gender: that gender or Unisex).
+TEXT_QUERY_ATTRIBUTES = ("articleType", "baseColour", "usage", "season", "gender")
+
+
+def check_text_queries(data, where: str) -> list[dict]:
+    """Labelled text queries as read from JSON (a list, or ``{"queries": [...]}``), checked: each needs a
+    query and at least one of :data:`TEXT_QUERY_ATTRIBUTES`, else every result would count as relevant.
+    Raises ValueError saying which query is wrong."""
+    queries = data.get("queries") if isinstance(data, dict) else data
+    if not isinstance(queries, list) or not queries:
+        raise ValueError(f"{where} must hold a list of queries (or {{\"queries\": [...]}})")
+    for n, q in enumerate(queries, 1):
+        if not (isinstance(q, dict) and isinstance(q.get("query"), str) and q["query"].strip()
+                and any(q.get(a) for a in TEXT_QUERY_ATTRIBUTES)):
+            raise ValueError(f"{where}, query {n}: needs \"query\" and at least one of "
+                             f"{', '.join(TEXT_QUERY_ATTRIBUTES)} (what a relevant result has), got {q!r}")
+    return queries
+
+
 def evaluate_text(recommender, queries: list[dict] | None = None, k: int = 10) -> dict:
     """Precision@k of :meth:`Recommender.search_text` on labelled queries.
 
@@ -162,8 +181,7 @@ def evaluate_text(recommender, queries: list[dict] | None = None, k: int = 10) -
         recs = recommender.search_text(q["query"], k=k)
         hits = 0
         for r in recs:
-            ok = all(r.item.get(key) == q[key] for key in ("articleType", "baseColour", "usage", "season")
-                     if q.get(key))
+            ok = all(r.item.get(key) == q[key] for key in TEXT_QUERY_ATTRIBUTES if key != "gender" and q.get(key))
             if q.get("gender"):
                 ok &= r.item.get("gender") in (q["gender"], "Unisex")
             hits += ok
