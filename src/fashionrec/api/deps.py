@@ -126,30 +126,30 @@ def _query_names(dependant) -> set[str]:
     return names
 
 
+def _refuse_unknown(given, allowed: set[str], what: str, path: str) -> None:
+    """A BadInputError naming the ``given`` names outside ``allowed`` and listing those, if there are any."""
+    unknown = sorted(set(given) - allowed)
+    if unknown:
+        raise BadInputError(f"unknown {what}{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                            f"{path} takes: {', '.join(sorted(allowed)) or 'none'}")
+
+
 async def known_form_only(request: Request) -> None:
     """Refuse form fields the endpoint does not take: ``colour=Green`` or ``price=999`` on a new product
     would otherwise be dropped without a word (and the colour guessed by the tagger)."""
     route = request.scope.get("route")
-    if route is None:
-        return
-    allowed = {p.alias for p in route.dependant.body_params}
-    unknown = sorted(set((await request.form()).keys()) - allowed)
-    if unknown:
-        raise BadInputError(f"unknown form field{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-                            f"{request.url.path} takes: {', '.join(sorted(allowed))}")
+    if route is not None:
+        _refuse_unknown((await request.form()).keys(), {p.alias for p in route.dependant.body_params},
+                        "form field", request.url.path)
 
 
 def known_query_only(request: Request) -> None:
     """Refuse query parameters the endpoint does not take: ``?colour=Red`` must not return every colour
     as if the filter held (the CLI and Python refuse an unknown filter too)."""
     route = request.scope.get("route")
-    if route is None or not request.query_params:
-        return
-    allowed = _query_names(route.dependant)
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise BadInputError(f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-                            f"{request.url.path} takes: {', '.join(sorted(allowed)) or 'none'}")
+    if route is not None and request.query_params:
+        _refuse_unknown(request.query_params.keys(), _query_names(route.dependant), "query parameter",
+                        request.url.path)
 
 
 class PayloadTooLarge(Exception):
