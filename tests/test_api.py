@@ -94,7 +94,7 @@ def test_health(client, fixture_catalog):
     body = client.get("/health").json()
     assert body["status"] == "ok"
     assert body["catalogue_size"] == len(fixture_catalog.usable)
-    assert body["model"] and body["index"]
+    assert body["model"] and body["index"] and body["version"]
 
 
 def test_openapi_lists_every_endpoint(client):
@@ -239,6 +239,25 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
     assert 'id="few"' in client.get("/", params={"q": q}).text, q
     # The same form with a new query starts again from word matches.
     assert "closest match" not in client.get("/", params={"q": "jeans", "closest": name}).text
+
+
+def test_a_price_in_a_search_is_left_out_and_said(client):
+    import re
+
+    from fashionrec.vocabulary import price_words
+
+    rec = client.app.state.service.rec
+    jeans = rec.browse(q="jeans", limit=0)[0]
+    assert jeans > 0
+    for typed in ("jeans under 500", "jeans below Rs. 999", "cheap jeans", "jeans between 500 and 2k"):
+        page = client.get("/", params={"q": typed}).text
+        assert "The catalogue has no prices" in page, typed
+        assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{jeans:,}", typed
+    page = html.unescape(client.get("/", params={"q": "under 500"}).text)
+    assert "no prices, so 'under 500' was left out of the search." in page
+    # Numbers that are not prices stay, and so do words that products' names have.
+    assert price_words("Nike Air Max 90") == ("Nike Air Max 90", [])
+    assert price_words("over the knee boots") == ("over the knee boots", [])
 
 
 def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
@@ -597,7 +616,89 @@ def test_add_item_needs_key_and_survives_restart(index_dir, tmp_path, photo, fix
         assert_error(c.get(f"/api/items/{new_id}"), 404)
         assert_error(c.delete(f"/api/items/{new_id}", headers={"X-API-Key": KEY}), 404)
         assert c.get("/health").json()["catalogue_size"] == size - 1
+        # The removed product's id is never handed out again (a cart holding it would show another product).
+        again = c.post("/api/items", files=files, data=meta, headers={"X-API-Key": KEY}).json()
+        assert again["id"] == new_id + 1
+        # The shop's own id (its SKU number); one the index has is refused.
+        mine = c.post("/api/items", files=files, data={**meta, "id": "990001"}, headers={"X-API-Key": KEY})
+        assert mine.status_code == 201 and mine.json()["id"] == 990001
+        assert "already in the index" in assert_error(
+            c.post("/api/items", files=files, data={**meta, "id": "990001"}, headers={"X-API-Key": KEY}), 422)
+        # The photo is a catalogue product's own: added, and the response says so.
+        assert any("is the photo of product" in w for w in mine.json()["warnings"])
+        c.delete(f"/api/items/{again['id']}", headers={"X-API-Key": KEY})
     assert new_id not in Recommender.load(live).items.index
+    with TestClient(create_app(settings)) as c:  # the highest id held survives a restart too
+        assert c.post("/api/items", files=files, data=meta, headers={"X-API-Key": KEY}).json()["id"] == 990002
+
+
+def test_searches_go_on_while_a_product_is_added_and_saved(index_dir, tmp_path, photo, ids):
+    """An add or a removal holds the write lock only while its change goes in: on the 40k catalogue a
+    search waited 6-12 s behind one (the new arrays, the rebuilt HNSW graph and the saved folder)."""
+    import threading
+
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:
+        rec = c.app.state.service.rec
+        saving, release = threading.Event(), threading.Event()
+        real_save = rec.save
+
+        def slow_save():
+            saving.set()
+            assert release.wait(30)
+            real_save()
+
+        rec.save = slow_save
+        result = {}
+        adder = threading.Thread(target=lambda: result.update(r=c.post(
+            "/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
+            data={"productDisplayName": "Saved Slowly"}, headers={"X-API-Key": KEY})))
+        adder.start()
+        try:
+            assert saving.wait(30)
+            new_id = max(rec.items["id"])
+            # While the folder is being written: searches answer, and already see the new product.
+            assert c.get(f"/api/items/{ids[0]}/similar", params={"k": 3}).status_code == 200
+            assert c.get(f"/api/items/{new_id}").json()["productDisplayName"] == "Saved Slowly"
+            assert adder.is_alive()
+        finally:
+            release.set()
+            adder.join(30)
+        assert result["r"].status_code == 201 and result["r"].json()["id"] == new_id
+
+
+def test_head_cors_and_version(index_dir, client, ids):
+    from fashionrec import __version__
+
+    # HEAD wherever GET is served (monitors, CDNs): the headers without a body.
+    for url in ("/health", f"/api/items/{ids[0]}", f"/images/{ids[0]}.jpg"):
+        r = client.head(url)
+        assert r.status_code == 200 and r.content == b"", url
+    assert client.get("/health").json()["version"] == __version__
+    # No cross-origin access unless origins are named.
+    origin = {"Origin": "https://shop.example.com"}
+    assert "access-control-allow-origin" not in client.get("/health", headers=origin).headers
+    with TestClient(create_app(Settings(index_dir=index_dir, cors_origins="https://shop.example.com"))) as c:
+        assert c.get("/health", headers=origin).headers["access-control-allow-origin"] == origin["Origin"]
+        pre = c.options(f"/api/items/{ids[0]}/similar", headers={**origin, "Access-Control-Request-Method": "GET"})
+        assert pre.status_code == 200 and "GET" in pre.headers["access-control-allow-methods"]
+        other = {"Origin": "https://elsewhere.example.com"}
+        assert "access-control-allow-origin" not in c.get("/health", headers=other).headers
+
+
+def test_an_index_written_by_another_process_is_a_409(index_dir, tmp_path, photo):
+    from fashionrec.recommend import Recommender
+
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:
+        other = Recommender.load(live)
+        other.add_product(Image.open(io.BytesIO(photo)), {"productDisplayName": "Added By The CLI"})
+        r = c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
+                   data={"productDisplayName": "Added By The API"}, headers={"X-API-Key": KEY})
+        msg = assert_error(r, 409)
+        assert "another process" in msg and "restart the server" in msg
 
 
 def test_service_on_milvus_backend(tmp_path, fixture_dir, ids, fixture_catalog):
@@ -641,6 +742,15 @@ def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch)
     monkeypatch.setenv("FASHIONREC_KEEP_ALIVE_S", "75")
     assert CliRunner().invoke(app, ["serve", "--index", str(index_dir)]).exit_code == 0
     assert seen["timeout_keep_alive"] == 75
+    # The settings the README lists as variables are read by the command too (the port and index were not).
+    monkeypatch.setenv("FASHIONREC_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("FASHIONREC_PORT", "8124")
+    monkeypatch.setenv("FASHIONREC_HOST", "127.0.0.2")
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    assert (seen["port"], seen["host"]) == (8124, "127.0.0.2")
+    monkeypatch.setenv("FASHIONREC_INDEX_DIR", str(index_dir / "nowhere"))
+    res = CliRunner().invoke(app, ["serve"])
+    assert res.exit_code == 2 and "no index at" in res.output and "nowhere" in res.output
 
 
 def test_startup_opens_the_taggers_onnx_session(client):

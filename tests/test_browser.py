@@ -140,6 +140,22 @@ def test_browse_filter_and_open_a_product(server, page):
     assert page.locator("#similar .card").count() > 0
 
 
+def test_a_phone_gets_tap_targets_of_44_px(server, page):
+    if page.viewport_size["width"] >= 640:
+        pytest.skip("a phone's layout")
+    page.goto(server + "/?q=men")
+    page.locator(".filter-toggle").click()
+    controls = ("header nav a", ".filters input[type=search]", ".filters select", ".filters button",
+                ".filters .clear", ".pager a")
+    for selector in controls:
+        boxes = [b for b in (el.bounding_box() for el in page.locator(selector).all()) if b]
+        assert boxes, selector
+        assert min(b["height"] for b in boxes) >= 44, (selector, boxes)
+    # The header scrolls away rather than covering what the page scrolls to.
+    page.evaluate("window.scrollTo(0, 600)")
+    assert page.locator("header.top").bounding_box()["y"] < 0
+
+
 def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
     page.goto(server + "/")
     if page.viewport_size["width"] < 640:

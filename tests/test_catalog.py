@@ -267,11 +267,12 @@ def test_a_blank_photo_is_reported_and_kept_and_a_faint_product_is_not_blank(tmp
 
 def test_names_that_are_file_names_or_test_records_are_reported_and_kept(tmp_path: Path) -> None:
     names = ["test dispName", "Ayaanay_Women_New_2013_Tunics_Size_Chart.jpg", "RTV_LoadTest",
-             "Tantra Men Blood Test Purple T-shirt", "ADIDAS Men Cr_Ess 3s Black T-Shirts"]
+             "Tantra Men Blood Test Purple T-shirt", "ADIDAS Men Cr_Ess 3s Black T-Shirts", "productDisplayName",
+             "Display Name Productions Men Tshirt"]
     rows = [f"{i},Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,{n}" for i, n in enumerate(names, start=1)]
     catalog = load_catalog(_styles(tmp_path, rows), progress=False)
-    assert catalog.report.placeholder_names == [1, 2, 3] and len(catalog.table) == 5
-    assert any(line.startswith("placeholder name 3 (ids 1, 2, 3)") for line in catalog.report.summary_lines())
+    assert catalog.report.placeholder_names == [1, 2, 3, 6] and len(catalog.table) == 7
+    assert any(line.startswith("placeholder name 4 (ids 1, 2, 3, 6)") for line in catalog.report.summary_lines())
 
 
 def test_a_year_that_is_not_a_whole_number_is_reported_and_kept_missing(tmp_path: Path) -> None:

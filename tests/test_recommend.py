@@ -31,6 +31,7 @@ from fashionrec.recommend import (
     RELEVANT_TEXT_SIMILARITY,
     Rec,
     Recommender,
+    _spread_names,
 )
 from fashionrec.tagger import Tagger, save_checkpoint
 
@@ -351,6 +352,11 @@ def test_text_search_colour_and_type(rec):
     assert rec.parse_query("dress for my daughter")["gender"][0] == "Girls"
     # A parsed filter that matches nothing is dropped rather than returning nothing.
     assert len(rec.search_text("purple jeans", k=3)) == 3
+    # An occasion in a shopper's words is a usage: "office wear" found only names with "Office" in them.
+    assert "Formal" in set(rec.items["usage"])
+    assert rec.parse_query("office wear") == {"usage": ["Formal"]}
+    total, page = rec.browse(q="office wear", limit=10_000)
+    assert total == int((rec.items["usage"] == "Formal").sum()) == len(page)
 
 
 def test_text_search_cut_off_drops_noise_not_matches(rec):
@@ -373,6 +379,20 @@ def test_text_search_cut_off_drops_noise_not_matches(rec):
     # A result matching a query word as an attribute stays whatever its text similarity.
     typed = rec.search_text("blue jeans", k=3, min_similarity=0.99)
     assert len(typed) == 3 and all(r.item["articleType"] == "Jeans" for r in typed)
+
+
+def test_text_results_spread_over_product_names():
+    # Ten listings of "Rreverie Silver Earrings" came before Lencia's, a little less similar.
+    sims = np.array([0.80, 0.80, 0.80, 0.78, 0.70])
+    names = ["Rreverie", "Rreverie", "Rreverie", "Lencia", "Fabindia"]
+    order = lambda penalty: list(_spread_names(np.arange(5), sims, names.__getitem__, penalty))  # noqa: E731
+    assert order(0.0) == [0, 1, 2, 3, 4]
+    assert order(0.03) == [0, 3, 1, 2, 4]       # 0.80, 0.78, 0.80 - 0.03, 0.80 - 0.06, 0.70
+    assert order(0.06) == [0, 3, 1, 4, 2]       # the third at 0.68 is behind Fabindia's 0.70
+    # Lazy: the first results are found without reading the whole ranked list.
+    read = []
+    lazy = _spread_names(np.arange(5), sims, lambda r: read.append(r) or names[r], 0.03)
+    assert [next(lazy), next(lazy)] == [0, 3] and max(read) == 3
 
 
 def test_cli_text_search_cuts_noise_like_the_web_ui():
@@ -578,6 +598,17 @@ def test_the_one_blas_thread_limit_works_from_any_worker_thread_and_holds_until_
 
 
 
+def test_a_damaged_manifest_is_named_not_a_traceback(tmp_path):
+    index = index_copy(tmp_path / "index", "faiss")
+    text = (index / "manifest.json").read_text()
+    (index / "manifest.json").write_text(text[: len(text) // 2])       # cut short, as by a full disk
+    for args in (["index", "check", str(index)], ["serve", "--index", str(index)]):
+        res = CliRunner().invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        said = "".join(res.output.split())      # the console wraps long paths anywhere
+        assert "manifest.jsonisdamaged" in said and "indexbuild" in said and "Traceback" not in said
+
+
 def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_path):
     # E.g. an index built with the shipped model, which a newer release replaced: even at the same
     # dimension and under the same name, photo embeddings from other weights are not comparable.
@@ -680,6 +711,24 @@ def test_browse_lists_the_named_type_before_name_matches(tmp_path):
                                            for p in alone)
     # Without a type word nothing moves: the catalogue's order.
     assert [p["id"] for p in r.browse(q="oakley", limit=10_000)[1]][-1] == odd
+
+
+def test_browse_lists_every_name_once_before_any_twice(tmp_path):
+    # Page one of "silver earrings" had nine listings of one name out of 24.
+    r, _ = _scratch(tmp_path)
+    jacket = _some_id(r, articleType="Jackets")
+    photo = Image.open(r.image_path(jacket))
+    attrs = {k: r.item(jacket)[k] for k in ("gender", "articleType", "baseColour")}
+    added = [r.add_product(photo.rotate(angle, fillcolor="white"), {**attrs, "productDisplayName": name})
+             for angle, name in ((3, "Acme Men Jacket"), (6, "ACME  men jacket"), (9, "Acme Men Jacket"))]
+    page = r.browse(q="jacket", limit=10_000)[1]
+    tier = [p for p in page if p["articleType"] == "Jackets" and "jacket" in p["productDisplayName"].lower()]
+    names = [" ".join(p["productDisplayName"].casefold().split()) for p in tier]
+    assert len(set(names)) > 2
+    first_repeat = next(i for i, n in enumerate(names) if n in names[:i])
+    assert first_repeat == len(set(names))      # every name once, then the second listings
+    ids = [p["id"] for p in tier]
+    assert ids.index(added[0]) < len(set(names)) <= ids.index(added[1]) < ids.index(added[2])
 
 
 def test_search_words_fold_case_accents_and_plurals():

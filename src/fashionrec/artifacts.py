@@ -13,7 +13,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from fashionrec.errors import FashionrecError
+from fashionrec.errors import DamagedFileError, FashionrecError
 
 
 @contextmanager
@@ -164,4 +164,10 @@ def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "fold
 
 
 def read_json(path: str | Path) -> dict:
-    return json.loads(Path(path).read_text())
+    """The JSON object in ``path``; a damaged file (cut short, edited, not text) is a
+    :class:`~fashionrec.errors.DamagedFileError` that names it, not a bare decoder traceback."""
+    try:
+        return json.loads(Path(path).read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise DamagedFileError(f"{path} is damaged, not valid JSON ({e}): restore it from a copy, or rebuild "
+                               "what it belongs to (an index: `fashionrec index build`; a run: train again)") from e

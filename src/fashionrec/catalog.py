@@ -87,7 +87,8 @@ class DataReport:
     blank_image_ids: list[int] = field(default_factory=list)
     odd_size_images: dict[str, int] = field(default_factory=dict)
     missing_values: dict[str, int] = field(default_factory=dict)
-    # Rows whose productDisplayName is a file name or a test record's ("test dispName"): kept, listed.
+    # Rows whose productDisplayName is a file name, a test record's ("test dispName") or the column's name:
+    # kept, listed.
     placeholder_names: list[int] = field(default_factory=list)
     classes: int = 0
     class_counts: dict[str, int] = field(default_factory=dict)
@@ -149,8 +150,8 @@ class DataReport:
             lines.append(f"images not 60x80 {sum(self.odd_size_images.values())} ({sizes})")
         if self.placeholder_names:
             ids = _first(self.placeholder_names)
-            lines.append(f"placeholder name {len(self.placeholder_names)} (ids {ids}): a file name or a test record's, "
-                         "kept; check these rows")
+            lines.append(f"placeholder name {len(self.placeholder_names)} (ids {ids}): a file name, a test record's "
+                         "or the column's name, kept; check these rows")
         for column, folded in self.case_folded.items():
             said = ", ".join(f"{k!r} -> {to!r} ({n})" for k, (to, n) in list(folded.items())[:10])
             lines.append(f"case folded      {column}: {said}{' ...' if len(folded) > 10 else ''}; read as the "
@@ -234,9 +235,10 @@ def _mpx(pixels: int) -> str:
     return f"{pixels / 1e6:.2f} megapixels"     # 2 decimals: 40.01 over a limit of 40.00 must show
 
 
-# A name that is a file name ("Ayaanay_Women_New_2013_Tunics_Size_Chart.jpg") or a test record's ("test
-# dispName", "RTV_LoadTest"): the shared catalogue has four such rows, one a shirt's photo filed as a handbag.
-PLACEHOLDER_NAME = r"(?i)\.(?:jpe?g|png|gif|webp)$|^test\b|loadtest|dispname"
+# A name that is a file name ("Ayaanay_Women_New_2013_Tunics_Size_Chart.jpg"), a test record's ("test
+# dispName", "RTV_LoadTest") or the column's own name (id 24078's is "productDisplayName"): the shared
+# catalogue has five such rows, one a shirt's photo filed as a handbag.
+PLACEHOLDER_NAME = r"(?i)\.(?:jpe?g|png|gif|webp)$|^test\b|loadtest|dispname|^productdisplayname$"
 MIN_PHOTO_SIDE = 32     # pixels: below this a photo is an icon or a tracking pixel, not a product to tag
 # Levels: a photo whose every colour channel lies within this range is one flat colour. The shared catalogue has
 # one such photo (id 44998, pure white); its faintest real products (thin gold chains) span 17 levels or more.

@@ -34,8 +34,18 @@ def fail(message: str) -> None:
     raise typer.Exit(code=2)
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from fashionrec import __version__
+
+        console.print(f"fashionrec {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug messages.")) -> None:
+def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug messages."),
+          version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
 
@@ -298,10 +308,13 @@ def export_cmd(
 
 @app.command("serve")
 def serve(
-    index: Path = typer.Option(Path("runs/index"), "--index", help="Index folder from `fashionrec index build`."),
-    model: Path | None = typer.Option(None, "--model", help="Checkpoint for uploads; default: the index's model."),
-    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
+    # The service's settings are FASHIONREC_* variables (api.settings); these four are flags too.
+    index: Path = typer.Option(Path("runs/index"), "--index", envvar="FASHIONREC_INDEX_DIR",
+                               help="Index folder from `fashionrec index build`."),
+    model: Path | None = typer.Option(None, "--model", envvar="FASHIONREC_MODEL",
+                                      help="Checkpoint for uploads; default: the index's model."),
+    host: str = typer.Option("127.0.0.1", envvar="FASHIONREC_HOST", help="Address to listen on."),
+    port: int = typer.Option(8000, envvar="FASHIONREC_PORT", help="Port to listen on."),
     backend: str | None = typer.Option(None, "--backend", help="faiss | milvus; default: as the index was built."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: Lite file or http://host:19530 (default: as built)."),
     token: str | None = typer.Option(None, "--token", envvar="FASHIONREC_MILVUS_TOKEN", help="Milvus token."),
@@ -313,9 +326,12 @@ def serve(
 
     if not (index.is_dir() and any(index.iterdir())):
         fail(f"no index at {index}: build one first with `fashionrec index build` (or pass --index DIR)")
+    from fashionrec.artifacts import read_json
     from fashionrec.recommend import index_backend
 
     try:
+        if (index / "manifest.json").is_file():     # damaged: said here, not in uvicorn's start-up failure
+            read_json(index / "manifest.json")
         if backend is not None and backend != index_backend(index):
             fail(f"{index} holds a {index_backend(index)} index, not {backend}: rebuild it with "
                  f"`fashionrec index build --backend {backend}`")

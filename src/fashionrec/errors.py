@@ -23,3 +23,11 @@ class NotFoundError(FashionrecError):
 
 class BadInputError(FashionrecError):
     """Input from a user (an image, a filter, a parameter) that cannot be used as given."""
+
+
+class ChangedOnDiskError(IndexError_):
+    """The index folder was written by another process since this one loaded it (HTTP 409)."""
+
+
+class DamagedFileError(FashionrecError, ValueError):
+    """A file fashionrec wrote can no longer be read as what it was (a JSON file cut short or edited)."""

@@ -34,9 +34,12 @@ The rules are in :mod:`fashionrec.looks` (slots by category, who, colour, score)
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import dataclasses
 import datetime as _dt
 import difflib
+import heapq
 import itertools
 import logging
 import math
@@ -46,7 +49,8 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -65,7 +69,7 @@ from fashionrec.artifacts import (
 from fashionrec.blas import one_blas_thread
 from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, check_photo, open_rgb, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
-from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
+from fashionrec.errors import BadInputError, ChangedOnDiskError, IndexError_, ModelError, NotFoundError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
@@ -85,7 +89,7 @@ from fashionrec.looks import (
 )
 from fashionrec.tagger import Tagger, l2_normalise
 from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text, query_vector
-from fashionrec.vocabulary import CHILDREN_NAME, GENDER_WORDS, WORN_BY, TypeWords, norm
+from fashionrec.vocabulary import CHILDREN_NAME, GENDER_WORDS, USAGE_WORDS, WORN_BY, TypeWords, norm
 from fashionrec.word_search import STOP_WORDS, WordSearch, search_words
 
 log = logging.getLogger(__name__)
@@ -123,6 +127,10 @@ NEIGHBOUR_VOTE = {"neighbours": 20, "temperature": 0.02, "weight": 0.35}
 # "mortgage rates") have no product above it; every one of 15 shopper descriptions ("beach holiday",
 # "something for a summer wedding") keeps 20 or more.
 RELEVANT_TEXT_SIMILARITY = 0.35
+# Text similarity a product name's second listing gives up to another product's first (the third, twice as
+# much): "silver earrings" listed ten "Rreverie Silver Earrings" before Lencia's at 0.778 against 0.804. On
+# 67 queries, 20 lists still repeat a name, against 50; at 0.05, "hm black heels" put Catwalk's before H&M's.
+NAME_REPEAT_PENALTY = 0.03
 # What asks a search to leave something out: "shirts not blue", "shoes without heels".
 NEGATION = re.compile(r"\b(?:not|no|without|except|excluding)\b", re.IGNORECASE)
 # What joins the types of a query for several ("t-shirt & shorts", "shirts and jeans", "shoes, belts or bags").
@@ -151,6 +159,45 @@ UNFAMILIAR_SAMPLE = 2000    # catalogue products whose nearest neighbours set th
 def _listed(words: list[str]) -> str:
     """["type", "colour", "gender"] -> "type, colour and gender"."""
     return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _spread_names(rows: np.ndarray, sims: np.ndarray, name_of, penalty: float) -> Iterable[int]:
+    """``rows`` (in order of ``sims``, highest first) in order of similarity less ``penalty`` for each listing
+    of the same name (``name_of(row)``) already yielded, lazily: a long list is only read as far as it is
+    taken. Penalties only grow, so a waiting row whose score went down since it was queued is queued again."""
+    shown: collections.Counter = collections.Counter()
+    waiting: list[tuple[float, int, int]] = []      # (-score when queued, position, row)
+
+    def ready(bar: float):
+        while waiting and -waiting[0][0] >= bar:
+            queued, pos, row = heapq.heappop(waiting)
+            now = sims[row] - penalty * shown[name_of(row)]
+            if now < -queued:
+                heapq.heappush(waiting, (-now, pos, row))
+                continue
+            shown[name_of(row)] += 1
+            yield row
+
+    for pos, row in enumerate(rows):
+        yield from ready(float(sims[row]))
+        repeats = shown[name_of(row)]
+        if repeats:
+            heapq.heappush(waiting, (-(float(sims[row]) - penalty * repeats), pos, int(row)))
+        else:
+            shown[name_of(row)] += 1
+            yield int(row)
+    yield from ready(-math.inf)
+
+
+def _names_taking_turns(rows: np.ndarray, rank: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """``rows`` (sorted by ``rank``, highest first) with, within each rank, the first listing of every
+    product name (``names``: a number per row) before any name's second: page one of "silver earrings" had
+    nine "Fabindia Women Anusuya Silver Earrings" of its 24."""
+    if len(rows) < 2:
+        return rows
+    turn = pd.DataFrame({"rank": rank, "name": names[rows]}).groupby(["rank", "name"], sort=False).cumcount()
+    turn = turn.to_numpy()
+    return rows[np.lexsort((np.arange(len(rows)), turn, -rank))]
 
 
 def _taking_turns(rows: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
@@ -639,7 +686,7 @@ class Recommender:
             self.index.save(stage)
             if self.projection is not None:
                 self.projection.save(stage)
-            manifest = {**self.manifest, "count": len(self.items),
+            manifest = {**self.manifest, "count": len(self.items), "highest_id": self._highest_id(),
                         "updated": _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")}
             write_json(stage / "manifest.json", manifest)
             self._check_not_replaced()
@@ -668,6 +715,7 @@ class Recommender:
         """Build the word-search tables now (a second or two at 40k products) rather than in a request, and
         the unfamiliar-photo threshold of an index built before it was stored."""
         self._words().catalogue_words()
+        self._names()
         self.unfamiliar_below()
 
     def unfamiliar_below(self) -> float | None:
@@ -684,11 +732,13 @@ class Recommender:
             return
         on_disk = read_json(path)
         if _stamp(on_disk) != self._stamp:
-            raise IndexError_(
+            raise ChangedOnDiskError(
                 f"index {self.index_dir} changed on disk since it was loaded (now built {on_disk.get('date')}, "
-                f"{on_disk.get('count')} items; loaded: built {self.manifest.get('date')}, "
-                f"{self.manifest.get('count')} items), probably rebuilt by `fashionrec index build`; nothing was "
-                "written over it. Reload the index (restart the server) and add the product again")
+                f"{on_disk.get('count')} items, updated {on_disk.get('updated') or 'never'}; loaded: built "
+                f"{self.manifest.get('date')}, {self.manifest.get('count')} items, updated "
+                f"{self.manifest.get('updated') or 'never'}): another process rebuilt it or added or removed "
+                "products (`fashionrec index build/add/remove`); nothing was written over it. Reload the index "
+                "(restart the server) and make the change again")
 
     def _reindex(self) -> None:
         self._row = {int(i): r for r, i in enumerate(self.items["id"].to_numpy())}
@@ -700,6 +750,14 @@ class Recommender:
         self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
         self._kids_unisex: np.ndarray | None = None
         self._look_category: np.ndarray | None = None
+        self._name_codes: np.ndarray | None = None
+
+    def _names(self) -> np.ndarray:
+        """Per row, a number for the product's name, the same for names that differ only in case or spaces."""
+        def build() -> np.ndarray:
+            names = self.items["productDisplayName"].fillna("").astype(str).str.casefold().str.split().str.join(" ")
+            return pd.factorize(names)[0]
+        return self._once("_name_codes", build)
 
     def _labels(self, head: str) -> np.ndarray:
         """Per row, the item's ``head`` label: the catalogue's own, else the tagger's prediction (added products)."""
@@ -883,7 +941,8 @@ class Recommender:
         words like "for" are skipped (see :func:`search_words`). A season word beside other words only ranks:
         "winter jacket" lists every jacket, not only the few filed under Winter. Products that have the type,
         colour, wearer, usage or season the words name as that attribute come first (see
-        :meth:`_attribute_rank`), then those with every word, then the catalogue's order.
+        :meth:`_attribute_rank`), then those with every word, then the catalogue's order, except that
+        within each of these every product name is listed once before any is listed twice.
         """
         if offset < 0 or limit < 0:
             raise BadInputError("offset and limit must be >= 0")
@@ -901,6 +960,7 @@ class Recommender:
         if limit and len(rows) > 1 and words:
             rank = self._attribute_rank(q, rows) << 1 | self._words().mask(words)[rows]
             rows = rows[np.argsort(-rank, kind="stable")]
+            rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
             masks = self._part_masks(q, words)
             if masks:
                 rows = _taking_turns(rows, masks)
@@ -1222,7 +1282,11 @@ class Recommender:
         seasons = dict(folded["season"])
         if "fall" in seasons:
             seasons["autumn"] = seasons["fall"]
-        return {"types": TypeWords(self.items), "colours": folded["baseColour"], "usage": folded["usage"],
+        usage = dict(folded["usage"])
+        for word, value in USAGE_WORDS.items():     # "office" -> Formal, where the catalogue has Formal
+            if value.lower() in usage:
+                usage.setdefault(word, usage[value.lower()])
+        return {"types": TypeWords(self.items), "colours": folded["baseColour"], "usage": usage,
                 "season": seasons}
 
     def parse_query(self, query: str) -> dict[str, list[str]]:
@@ -1270,7 +1334,8 @@ class Recommender:
         ``min_similarity`` (e.g. :data:`RELEVANT_TEXT_SIMILARITY`) keeps only products of the type and the
         wearer the query names, if it names them, and drops those that match no word of it as a type, colour,
         gender, usage or season and are less similar than that: nonsense finds nothing, "black jacket" no
-        black sunglasses. Usage and season words ("formal", "party", "winter") rank their products first.
+        black sunglasses. Usage and season words ("formal", "party", "winter") rank their products first. A
+        name already listed gives up :data:`NAME_REPEAT_PENALTY` of similarity per listing to other products.
         """
         if not isinstance(query, str) or not query.strip():
             raise BadInputError("the text query is empty")
@@ -1288,6 +1353,7 @@ class Recommender:
         if not base.any():
             return []
 
+        name_of = self._names().__getitem__
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
             taken = np.zeros(len(self.items), bool)
             for subset in subsets:
@@ -1304,7 +1370,8 @@ class Recommender:
                         m &= sims >= min_similarity
                 rows = np.flatnonzero(m)
                 taken[rows] = True
-                yield from ((int(r), subset) for r in rows[np.argsort(-sims[rows], kind="stable")])
+                rows = rows[np.argsort(-sims[rows], kind="stable")]
+                yield from ((r, subset) for r in _spread_names(rows, sims, name_of, NAME_REPEAT_PENALTY))
 
         # Second listings of the same photo are dropped; fetch further until k distinct ones (or no more).
         order, pool, slack = ranked(), [], DUPLICATE_SLACK
@@ -1546,13 +1613,21 @@ class Recommender:
 
     # ---- adding products ------------------------------------------------------------------------
     def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False,
-                    save: bool = True) -> int:
+                    save: bool = True, warnings: list[str] | None = None,
+                    exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> int:
         """Index a new product without a rebuild; returns its id. Persists the index folder.
 
         Missing attributes are filled from the tagger's predictions; the photo is copied to
         ``images/<id>.jpg`` in the index folder. A gender, category, type, colour, usage or season no product
-        has yet is refused as a likely typo ("hoodiez"), unless ``allow_new_values``. ``save=False`` leaves
-        writing the folder to the caller (a rebuild adds the products it carries over, then saves once).
+        has yet is refused as a likely typo ("hoodiez"), unless ``allow_new_values``. Without an id the
+        product gets one above every id the index has held, so that a removed product's id never comes
+        back as another product's. ``save=False`` leaves writing the folder to the caller (a rebuild adds
+        the products it carries over, then saves once). What is worth saying but does not stop the add (the
+        photo is another product's) is logged and appended to ``warnings``.
+
+        ``exclusive`` (a server's write lock) is held only while the new product goes in, a moment; the
+        tagging, the new arrays and the saved folder are made while searches go on (they took 6-12 s of
+        every search's time on the 40k catalogue under the lock). One change at a time is the caller's to see to.
         """
         if not isinstance(image, Image.Image):
             raise BadInputError("add_product needs a PIL image")
@@ -1578,7 +1653,7 @@ class Recommender:
         if unknown:
             raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: {', '.join(COLUMNS)}")
         if metadata.get("id") is None:
-            item_id = int(self._ids.max()) + 1 if len(self._ids) else 1
+            item_id = self._highest_id() + 1
         else:
             try:
                 item_id = int(metadata["id"])
@@ -1595,9 +1670,11 @@ class Recommender:
         query = self.photo_query(rgb)      # tagged as a photo query sees it; the photo is kept whole
         vecs, probs = query.vector[None], query.probs
         if query.closest is not None and query.closest > NEAR_DUPLICATE:
-            log.warning("the photo of the new product %d is the photo of product %d (cosine %.3f): added anyway; "
-                        "`fashionrec index remove %d` takes it out", item_id, query.closest_id, query.closest,
-                        item_id)
+            said = (f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
+                    f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` takes it out")
+            log.warning("%s", said)
+            if warnings is not None:
+                warnings.append(said)
         preds = predicted_frame(self.tagger, probs).iloc[0].to_dict()
         row = {c: metadata.get(c) for c in COLUMNS}
         row["id"] = item_id
@@ -1629,37 +1706,51 @@ class Recommender:
         row.update(preds)
         text_vec = encode_text([product_text(row)])
         before = (self.items, self.embeddings, self.text_embeddings)
-        self.index.add(np.array([item_id], np.int64), self.index_vectors(vecs),
-                       attrs=[{f: row.get(f) for f in FILTER_KEYS}])
+        # The new arrays are built beside the old ones (seconds at 40k: a copy of every embedding); only
+        # putting them in place needs searches to wait.
+        items = pd.concat([self.items.reset_index(drop=True), pd.DataFrame([row])], ignore_index=True)
+        items["id"] = items["id"].astype(np.int64)
+        after = (items.set_index("id", drop=False), np.vstack([self.embeddings, vecs.astype(np.float32)]),
+                 np.vstack([self.text_embeddings, text_vec]))
+        added = False
         try:
-            items = pd.concat([self.items.reset_index(drop=True), pd.DataFrame([row])], ignore_index=True)
-            items["id"] = items["id"].astype(np.int64)
-            self.items = items.set_index("id", drop=False)
-            self.embeddings = np.vstack([self.embeddings, vecs.astype(np.float32)])
-            self.text_embeddings = np.vstack([self.text_embeddings, text_vec])
-            self._reindex()
+            with exclusive():
+                self.index.add(np.array([item_id], np.int64), self.index_vectors(vecs),
+                               attrs=[{f: row.get(f) for f in FILTER_KEYS}])
+                added = True
+                self.items, self.embeddings, self.text_embeddings = after
+                self._reindex()
             if save:
                 self.save()
         except BaseException:
             # A Milvus insert is durable at once: take it back so the index and the folder stay in step.
-            self.index.remove(np.array([item_id], np.int64))
-            self.items, self.embeddings, self.text_embeddings = before
-            self._reindex()
+            with exclusive():
+                if added:
+                    self.index.remove(np.array([item_id], np.int64))
+                self.items, self.embeddings, self.text_embeddings = before
+                self._reindex()
             dest.unlink(missing_ok=True)
             raise
         log.info("added product %d (%s)", item_id, row.get("articleType"))
         return item_id
 
-    def remove_product(self, item_id: int, save: bool = True) -> dict:
+    def _highest_id(self) -> int:
+        """The highest id this index has held, removed products' included (0 for none)."""
+        return max(int(self.manifest.get("highest_id") or 0), int(self._ids.max()) if len(self._ids) else 0)
+
+    def remove_product(self, item_id: int, save: bool = True,
+                       exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict:
         """Take a product out of the index (sold out, added by mistake); returns its metadata
         (:meth:`remove_products`)."""
-        return self.remove_products([item_id], save=save)[0]
+        return self.remove_products([item_id], save=save, exclusive=exclusive)[0]
 
-    def remove_products(self, item_ids: Iterable[int], save: bool = True) -> list[dict]:
+    def remove_products(self, item_ids: Iterable[int], save: bool = True,
+                        exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> list[dict]:
         """Take products out of the index; returns their metadata. Every id is checked before any goes.
         Persists the index folder once, and deletes the photos of products that ``add_product`` added. A
         catalogue product comes back at the next ``index build`` unless its row leaves styles.csv too. On an
-        HNSW index this rebuilds the graph once (FAISS cannot delete from one): seconds at 40k products."""
+        HNSW index this rebuilds the graph once (FAISS cannot delete from one): seconds at 40k products,
+        spent, like the new arrays, before ``exclusive`` (see :meth:`add_product`) is taken."""
         ids = list(dict.fromkeys(self._check_id(i) for i in item_ids))
         items = [self.item(i) for i in ids]
         rows = np.array([self._row[i] for i in ids], np.int64)
@@ -1667,18 +1758,26 @@ class Recommender:
         keep = np.ones(len(self.items), bool)
         keep[rows] = False
         before = (self.items, self.embeddings, self.text_embeddings)
-        self.index.remove(np.array(ids, np.int64))
+        after = (self.items[keep], self.embeddings[keep], self.text_embeddings[keep])
+        take_out = self.index.removal(np.array(ids, np.int64))
+        highest = self._highest_id()
+        removed = False
         try:
-            self.items = self.items[keep]
-            self.embeddings, self.text_embeddings = self.embeddings[keep], self.text_embeddings[keep]
-            self._reindex()
+            with exclusive():
+                take_out()
+                removed = True
+                self.items, self.embeddings, self.text_embeddings = after
+                self.manifest = {**self.manifest, "highest_id": highest}
+                self._reindex()
             if save:
                 self.save()
         except BaseException:
-            self.index.add(np.array(ids, np.int64), vectors,
-                           attrs=[{f: item.get(f) for f in FILTER_KEYS} for item in items])
-            self.items, self.embeddings, self.text_embeddings = before
-            self._reindex()
+            with exclusive():
+                if removed:
+                    self.index.add(np.array(ids, np.int64), vectors,
+                                   attrs=[{f: item.get(f) for f in FILTER_KEYS} for item in items])
+                self.items, self.embeddings, self.text_embeddings = before
+                self._reindex()
             raise
         for item in items:
             photo = Path(str(item.get("image_path") or ""))

@@ -110,6 +110,32 @@ GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Me
                 "dad": ("Men",), "father": ("Men",), "husband": ("Men",), "boyfriend": ("Men",),
                 "brother": ("Men",), "mom": ("Women",), "mum": ("Women",), "wife": ("Women",),
                 "girlfriend": ("Women",), "sister": ("Women",), "son": ("Boys",), "daughter": ("Girls",)}
+# A shopper's words for an occasion -> the catalogue's usage ("office wear" found eight Murcia "Office"
+# handbags and no formal shirt). "work" is left out: names use it for embroidery ("Mirror Work Kurta").
+USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "wedding": "Ethnic",
+               "festive": "Ethnic", "traditional": "Ethnic", "gym": "Sports", "workout": "Sports",
+               "sportswear": "Sports", "partywear": "Party"}
+# Prices in a query: the catalogue has none (styles.csv has no price column), so "running shoes under 2000"
+# found nothing for "under 2000" and "under 500" said nothing matched. A number counts only beside a
+# currency or after "under", "below", "between"...; "cheap" and such words count alone.
+_AMOUNT = r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?\d[\d,.]*\s*k?(?:\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b)?"
+PRICE_WORDS = re.compile(
+    rf"\bbetween\s+{_AMOUNT}\s+(?:and|to|-)\s+{_AMOUNT}"
+    rf"|\b(?:under|below|less\s+than|upto|up\s+to|within|over|above|more\s+than|around)\s+{_AMOUNT}"
+    r"|(?:\b(?:rs\.?|inr|usd|eur)|[₹$€£])\s*\d[\d,.]*\s*k?"
+    r"|\b\d[\d,.]*\s*k?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
+    r"|\b(?:cheap(?:est|er)?|affordable|inexpensive|budget|bargains?|low[\s-]cost|on\s+sale|discount(?:ed)?"
+    r"|prices?d?|pricing)\b", re.IGNORECASE)
+
+
+def price_words(query: str) -> tuple[str, list[str]]:
+    """(``query`` without what it says about price, those parts as typed): "running shoes under 2000" is
+    ("running shoes", ["under 2000"])."""
+    found = [m.group().strip() for m in PRICE_WORDS.finditer(query)]
+    rest = " ".join(PRICE_WORDS.sub(" ", query).split())
+    return rest, found
+
+
 # A product name with one of the words for children ("Kids", "Boy's", "Children's"), from the table above.
 _CHILDREN_WORDS = sorted(w for w, genders in GENDER_WORDS.items() if set(genders) <= {"Boys", "Girls"})
 CHILDREN_NAME = re.compile(rf"\b(?:{'|'.join(_CHILDREN_WORDS)})\b", re.IGNORECASE)

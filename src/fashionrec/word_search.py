@@ -3,8 +3,8 @@
 A product's searchable text is its name, type, colour, gender, usage and season, case- and accent-free,
 hyphens dropped. A query word matches a whole word of it or its plural ("jean" finds "jeans"; "car" not
 "Carlton"); a word of :data:`PREFIX_MIN` letters or more also the start of a longer one ("analog" finds
-"Analogue"). Everyday words for a type or a wearer ("tee", "bag", "ladies", "kids"; see
-:mod:`fashionrec.vocabulary`) match the products of that type or gender, checked against the columns
+"Analogue"). Everyday words for a type, a wearer or an occasion ("tee", "bag", "ladies", "kids", "office"; see
+:mod:`fashionrec.vocabulary`) match the products of that type, gender or usage, checked against the columns
 rather than written into every product's text.
 """
 
@@ -22,7 +22,7 @@ from rapidfuzz import process as rf_process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from fashionrec.text_encoder import TEXT_FIELDS, english_words
-from fashionrec.vocabulary import GENDER_WORDS, TypeWords, forms, singular
+from fashionrec.vocabulary import GENDER_WORDS, USAGE_WORDS, TypeWords, forms, singular
 
 # Query words a product's text never needs to contain: "jeans for women" means jeans and women.
 STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
@@ -256,6 +256,8 @@ class WordSearch:
             for f in forms(w):
                 if f not in table:
                     table[f] = ("gender", set(genders))
+        for w, usage in USAGE_WORDS.items():
+            table.setdefault(w, ("usage", {usage}))
         return {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
 
     def _build_searchable(self) -> pd.Series:

@@ -1,9 +1,9 @@
 """``create_app(settings)``: the FastAPI app, its lifespan (load the recommender once) and error handlers.
 
 Every error leaves as JSON ``{"detail": "..."}``: domain errors map to 4xx (NotFoundError 404,
-BadInputError 422, other FashionrecError 400), oversize uploads to 413, and anything unexpected to a
-logged 500. A browser asking for a web page (GET, ``Accept: text/html``, not under ``/api/``) gets the
-same message as an HTML page of the UI instead.
+BadInputError 422, an index another process wrote since it was loaded 409, other FashionrecError 400),
+oversize uploads to 413, and anything unexpected to a logged 500. A browser asking for a web page (GET,
+``Accept: text/html``, not under ``/api/``) gets the same message as an HTML page of the UI instead.
 """
 
 from __future__ import annotations
@@ -13,18 +13,20 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from fashionrec import __version__
 from fashionrec.api.deps import PayloadTooLarge, Service
 from fashionrec.api.routes import ALL_ROUTERS
 from fashionrec.api.routes.pages import WEB, templates
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import ServerTiming
-from fashionrec.errors import BadInputError, FashionrecError, NotFoundError
+from fashionrec.errors import BadInputError, ChangedOnDiskError, FashionrecError, NotFoundError
 
 log = logging.getLogger(__name__)
 UPLOAD_PATHS = ("/api/search/image", "/api/classify", "/api/items")
@@ -71,6 +73,9 @@ def _wants_page(request: Request) -> bool:
 
 
 def _error(request: Request, status: int, detail: str, headers: dict | None = None):
+    if status < 500:
+        # The access log has the status only; the reason is what an operator looking into it needs.
+        log.info("%s %s -> %d: %s", request.method, request.url.path, status, detail)
     if _wants_page(request):
         return templates.TemplateResponse(request, "message.html", {
             "title": PAGE_TITLES.get(status, "Something went wrong"), "message": detail}, status_code=status)
@@ -82,6 +87,20 @@ def _status_handler(status: int):
         return _error(request, status, str(exc))
 
     return handler
+
+
+class HeadAsGet:
+    """Answer HEAD wherever GET is served (monitors and CDNs check with HEAD; FastAPI routes only answer the
+    methods they declare, so HEAD /health was a 405). uvicorn sends the headers of the GET response and
+    drops its body."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET"}
+        await self.app(scope, receive, send)
 
 
 class UploadLimit:
@@ -153,16 +172,23 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     # /docs and /redoc from the Swagger UI 5 and ReDoc files fastapi-offline ships, not a CDN: a catalogue
     # server often has no internet, and the swagger-ui-bundle package's 4.x cannot read FastAPI's OpenAPI 3.1.
-    app = FastAPIOffline(title="fashionrec", version="0.1.0", lifespan=lifespan,
+    app = FastAPIOffline(title="fashionrec", version=__version__, lifespan=lifespan,
                          description="Tag fashion photos and recommend similar items and outfits.")
     app.state.settings = settings
 
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + 65536, message=settings.upload_too_large)
+    if settings.cors_origin_list:
+        # A shop's front end on another origin calls the API from the browser: preflights and the
+        # Access-Control-* headers, for the origins named only.
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list,
+                           allow_methods=["GET", "HEAD", "POST", "DELETE"], allow_headers=["X-API-Key"],
+                           expose_headers=["Server-Timing"], max_age=600)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(ServerTiming)     # added last, so outermost (Server-Timing: api/timing.py)
 
     # Domain errors carry messages written for the user; only their status differs.
     for exc_type, status in ((NotFoundError, 404), (BadInputError, 422), (PayloadTooLarge, 413),
-                             (FashionrecError, 400)):
+                             (ChangedOnDiskError, 409), (FashionrecError, 400)):
         app.add_exception_handler(exc_type, _status_handler(status))
 
     @app.exception_handler(RequestValidationError)

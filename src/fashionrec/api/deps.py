@@ -71,6 +71,8 @@ class Service:
         self.rec = recommender
         self.settings = settings
         self.lock = RWLock()
+        # One catalogue change at a time; it holds ``lock`` for writing only while its change goes in.
+        self.changing = threading.Lock()
         self.refresh_values()
 
     @contextmanager
@@ -81,8 +83,17 @@ class Service:
 
     def refresh_values(self) -> None:
         self.filter_values = self.rec.filter_values()
-        # At start-up and after an added product (under the write lock), not in the next searches.
+        # At start-up and after a change (by the request that made it), not in the next searches.
         self.rec.warm_search()
+
+    @contextmanager
+    def change(self):
+        """A catalogue change: one at a time; yields the write lock for the recommender's ``exclusive``;
+        the word-search tables of the new catalogue are built after, while searches go on."""
+        with self.changing:
+            yield self.lock.write
+            with self.lock.read():
+                self.refresh_values()
 
 
 def get_service(request: Request) -> Service:

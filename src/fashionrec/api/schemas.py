@@ -75,6 +75,7 @@ class Health(BaseModel):
     model: str
     catalogue_size: int
     index: str
+    version: str = Field(description="fashionrec's version.")
 
 
 class Classification(BaseModel):
@@ -103,6 +104,8 @@ class ProfileRequest(BaseModel):
 class Created(BaseModel):
     id: int
     image_url: str
+    warnings: list[str] = Field(default_factory=list, description="What to check about the added product "
+                                "(its photo is another product's), though it was added.")
 
 
 def _clean(v: Any) -> Any:

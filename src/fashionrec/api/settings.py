@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     # clients on 2 cores, 1-14 photo uploads per 30 s run failed with a client ReadError; 0 at 30 s.
     keep_alive_s: int = Field(30, gt=0, description="Seconds an idle HTTP keep-alive connection stays open.")
 
+    cors_origins: str = Field("", description="Origins whose web pages may call the API from the browser, "
+                              "comma-separated (https://shop.example.com), or *; unset: same origin only.")
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)

@@ -11,7 +11,7 @@ attributes given to ``add`` — so the caller need not send 40k allowed ids to a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -49,6 +49,9 @@ class VectorIndex(Protocol):
 
     def remove(self, ids: np.ndarray) -> int:
         """Remove ids; returns how many were present."""
+
+    def removal(self, ids: np.ndarray) -> Callable[[], int]:
+        """``remove`` in two steps: what can run beside searches now, and a function that makes the change."""
 
     def save(self, directory: str | Path) -> None: ...
 

@@ -191,6 +191,10 @@ class MilvusIndex:
             found += [int(r["id"]) for r in res]
         return found
 
+    def removal(self, ids: np.ndarray):
+        """Removing ``ids`` as one step, returned to run later (:meth:`FaissIndex.removal` has two)."""
+        return lambda: self.remove(ids)
+
     def remove(self, ids: np.ndarray) -> int:
         ids = np.asarray(ids, dtype=np.int64)
         present = self._existing(ids) if len(ids) else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from fashionrec import __version__
 from fashionrec.api.deps import ServiceDep
 from fashionrec.api.schemas import Health
 
@@ -19,4 +20,4 @@ def health(service: ServiceDep) -> Health:
     model = manifest.get("model")
     name = model.get("name") if isinstance(model, dict) else model
     return Health(status="ok", model=str(rec.tagger.name or name),
-                  catalogue_size=len(rec.items), index=str(index))
+                  catalogue_size=len(rec.items), index=str(index), version=__version__)

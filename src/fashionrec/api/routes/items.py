@@ -102,6 +102,8 @@ def add_item(
     usage: Annotated[str | None, Form(max_length=50)] = None,
     allow_new_values: Annotated[bool, Form(description="Accept a gender, category, type, colour, usage or season "
                                            "no product has yet (else refused as a likely typo).")] = False,
+    id: Annotated[int | None, Form(ge=1, le=2**63 - 1, description="The product's id (your SKU number); "
+                                   "default: one above every id the index has held.")] = None,
 ) -> Created:
     """Add a product to the live index (needs ``X-API-Key``); it is saved and survives a restart."""
     if not productDisplayName.strip():
@@ -110,20 +112,20 @@ def add_item(
     metadata = {k: v for k, v in dict(
         productDisplayName=productDisplayName, gender=gender, masterCategory=masterCategory,
         subCategory=subCategory, articleType=articleType, baseColour=baseColour, season=season,
-        year=year, usage=usage).items() if v not in (None, "")}
-    with service.lock.write():
-        new_id = int(service.rec.add_product(im, metadata, allow_new_values=allow_new_values))
-        service.refresh_values()
+        year=year, usage=usage, id=id).items() if v not in (None, "")}
+    warnings: list[str] = []
+    with service.change() as exclusive:
+        new_id = int(service.rec.add_product(im, metadata, allow_new_values=allow_new_values, warnings=warnings,
+                                             exclusive=exclusive))
     log.info("added product %d (%s)", new_id, productDisplayName)
-    return Created(id=new_id, image_url=f"/images/{new_id}.jpg")
+    return Created(id=new_id, image_url=f"/images/{new_id}.jpg", warnings=warnings)
 
 
 @router.delete("/{item_id}", response_model=Item, dependencies=[Depends(require_api_key)],
                responses={401: {"model": Error}, 403: {"model": Error}, 404: {"model": Error}})
 def remove_item(item_id: int, service: ServiceDep) -> Item:
     """Take a product out of the live index (needs ``X-API-Key``); returns what it was. Saved at once."""
-    with service.lock.write():
-        item = service.rec.remove_product(item_id)
-        service.refresh_values()
+    with service.change() as exclusive:
+        item = service.rec.remove_product(item_id, exclusive=exclusive)
     log.info("removed product %d (%s)", item_id, item.get("productDisplayName"))
     return to_item(item, item_id)

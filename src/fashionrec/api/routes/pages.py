@@ -17,6 +17,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
+from fashionrec.vocabulary import price_words
 from fashionrec.word_search import search_words
 
 WEB = Path(__file__).resolve().parents[2] / "web"
@@ -58,6 +59,16 @@ def catalogue_page(
         else:
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
     query = q.strip()
+    unpriced, priced = price_words(query)
+    if priced:
+        with service.reading():
+            priced = priced if service.rec.browse(chosen or None, query, limit=0)[0] == 0 else []
+    if priced:
+        # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
+        query = unpriced
+        said = " and ".join(repr(p) for p in priced)
+        notices.append(f"The catalogue has no prices, so {said} was left out of the search"
+                       + (f"; these are the products for {query!r}." if query else "."))
     # For this very query only: a new search typed into the form (which carries it) starts with word matches.
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
