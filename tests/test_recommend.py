@@ -25,7 +25,7 @@ from fashionrec.artifacts import ABANDONED_AFTER_S, _host
 from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
-from fashionrec.looks import COMPLEMENTS, colour_compatibility, slot_name
+from fashionrec.looks import COMPLEMENTS, LAYERED, colour_compatibility, slot_name
 from fashionrec.recommend import (
     NEIGHBOUR_VOTE,
     RELEVANT_TEXT_SIMILARITY,
@@ -416,7 +416,9 @@ def test_cli_text_search_cuts_noise_like_the_web_ui():
 
 
 def test_complete_the_look(rec):
-    i = _some_id(rec, subCategory="Topwear", gender="Men")
+    tops = rec.items[(rec.items["subCategory"] == "Topwear") & (rec.items["gender"] == "Men")
+                     & ~rec.items["articleType"].isin(list(LAYERED))]
+    i = int(tops["id"].iloc[0])
     recs = rec.complete_the_look(i, k=4)
     assert 1 <= len(recs) <= 4
     subs = [r.item["subCategory"] for r in recs]
@@ -427,6 +429,47 @@ def test_complete_the_look(rec):
     assert colour_compatibility("Blue", "White")[0] == 1.0 and colour_compatibility("Red", "Green")[0] < 0.5
     # No colour, or the catalogue's literal "NA": neutral, and nothing said of it.
     assert colour_compatibility("NA", "Blue") == colour_compatibility(None, "Blue") == (0.5, "")
+
+
+def test_a_layer_starts_its_look_with_the_top_it_goes_over(rec):
+    # A blazer's look had trousers, shoes, a tie and a belt, and no shirt; a dupatta's no kurta.
+    layers = rec.items[rec.items["articleType"].isin(list(LAYERED))]
+    assert len(layers) >= 5
+    for i, article in zip(layers["id"], layers["articleType"], strict=True):
+        look = rec.complete_the_look(int(i), k=4)
+        assert look and look[0].slot == "Topwear" and look[0].item["articleType"] in LAYERED[article], (i, look[0])
+        assert [r.slot for r in look].count("Topwear") == 1
+
+
+def test_a_product_given_away_gets_its_types_look(tmp_path):
+    # A tie filed under Free Items / Free Gifts got "No look to complete"; its type is filed elsewhere.
+    r, _ = _scratch(tmp_path)
+    jacket = _some_id(r, articleType="Jackets", gender="Men")
+    given = r.add_product(Image.open(r.image_path(jacket)).rotate(4, fillcolor="white"), {
+        "productDisplayName": "Free Jacket", "gender": "Men", "masterCategory": "Free Items",
+        "subCategory": "Free Gifts", "articleType": "Jackets"}, allow_new_values=True)
+    assert r.item(given)["masterCategory"] == "Free Items"
+    assert [x.slot for x in r.complete_the_look(given, k=3)][:1] == ["Topwear"]
+    voucher = r.add_product(Image.open(r.image_path(jacket)).rotate(8, fillcolor="white"), {
+        "productDisplayName": "Gift Voucher", "gender": "Men", "masterCategory": "Free Items",
+        "subCategory": "Free Gifts", "articleType": "Vouchers"}, allow_new_values=True)
+    assert r.complete_the_look(voucher, k=3) == []
+
+
+def test_searches_list_freebies_last_unless_asked_for(tmp_path):
+    # "gift for my dad": 42 of 157 results were promotional freebies, "Free Gifts" on their cards.
+    r, photo = _scratch(tmp_path)
+    freebie = r.add_product(photo.rotate(5, fillcolor="white"), {
+        "productDisplayName": "Men Blue Tshirt Gift", "gender": "Men", "masterCategory": "Free Items",
+        "subCategory": "Free Gifts", "articleType": "Tshirts", "baseColour": "Blue"}, allow_new_values=True)
+    shirts = r.browse(q="tshirt", limit=0)[0]
+    assert shirts > 2
+    assert r.browse(q="tshirt", limit=10_000)[1][-1]["id"] == freebie
+    # Text search: after the products that match the query as well (type, colour, wearer).
+    alike = [x.id for x in r.search_text("blue tshirt gift for men", k=shirts) if x.item["articleType"] == "Tshirts"
+             and x.item["baseColour"] == "Blue" and x.item["gender"] in ("Men", "Unisex")]
+    assert len(alike) > 1 and alike[-1] == freebie
+    assert r.search_text("free blue tshirt gift for men", k=1)[0].id == freebie
 
 
 def test_a_look_has_no_belt_of_another_usage(rec):

@@ -19,7 +19,10 @@ The rules :meth:`fashionrec.recommend.Recommender.complete_the_look` applies:
    (:data:`TYPE_SLOTS`); a sari's shoes come before sandals (women's ethnic heels and flats, where
    sandals were mostly sporty). Formal clothes and shoes take a tie and a belt before a watch, ethnic tops
    jewellery before a watch and no sunglasses, and a kurta's bag is a handbag or a clutch
-   (:data:`USAGE_SLOTS`). Sports equipment (a football), like Home and Free Items, gets no look.
+   (:data:`USAGE_SLOTS`). A layer worn over another top (a blazer, a jacket, a dupatta) starts its look
+   with one of the tops it goes over (:data:`LAYERED`: a shirt, a kurta). Sports equipment (a football),
+   like Home and Free Items, gets no look; a product filed under Free Items whose type is filed elsewhere
+   (a tie given away) gets its type's.
 2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
    its first slot, then that slot's gender, so one look never mixes men's and women's items); a child's
    product (Boys, Girls) takes only children's products: its own gender's and the Unisex ones named for
@@ -89,12 +92,20 @@ USAGE_SLOTS = {("Formal", "Topwear"): ["Bottomwear", "Shoes", "Ties", "Belts", "
                ("Formal", "Bottomwear"): ["Topwear", "Shoes", "Ties", "Belts", "Watches"],
                ("Formal", "Shoes"): ["Topwear", "Bottomwear", "Ties", "Belts", "Socks", "Watches"],
                ("Ethnic", "Topwear"): ["Bottomwear", "Shoes", "Jewellery", "Watches", "Bags"]}
+# articleTypes worn over another top -> the tops their look starts with (a shopper trial: a blazer's look had
+# trousers, shoes, a tie and a belt but no shirt, a dupatta's no kurta); the rest of the look is the
+# Topwear one.
+LAYERED = {"Blazers": {"Shirts"}, "Waistcoat": {"Shirts", "Kurtas"}, "Nehru Jackets": {"Kurtas", "Shirts"},
+           "Jackets": {"Tshirts", "Shirts", "Tops"}, "Rain Jacket": {"Tshirts", "Tops"},
+           "Sweaters": {"Shirts", "Tshirts", "Tops"}, "Sweatshirts": {"Tshirts", "Tops"},
+           "Shrug": {"Tops", "Tshirts"}, "Dupatta": {"Kurtas", "Kurtis", "Tunics"}}
 # articleTypes worn on their own: their own slots, and never in another look
 OWN_LOOKS = {"Swimwear": ["Flip Flops", "Eyewear"], "Tracksuits": ["Shoes", "Watches", "Bags", "Eyewear"]}
 # (subCategory or articleType of the item, slot) -> the only articleTypes that fill the slot; an articleType's
 # entry comes first. Track pants are sportswear even when filed Casual (106 of 274): no wedges or brogues.
 SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"Handbags", "Clutches"},
               **{(t, "Bags"): {"Handbags", "Clutches"} for t in ("Kurtas", "Kurtis", "Salwar", "Lehenga Choli")},
+              **{(t, "Topwear"): tops for t, tops in LAYERED.items()},
               ("Track Pants", "Shoes"): {"Sports Shoes", "Casual Shoes"},
               ("Tracksuits", "Shoes"): {"Sports Shoes", "Casual Shoes"}}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}

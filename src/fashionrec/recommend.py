@@ -77,6 +77,7 @@ from fashionrec.looks import (
     ACCESSORY_DEFAULT,
     CLASHING_USAGE,
     COMPLEMENTS,
+    LAYERED,
     LOOK_AFFINITY,
     NO_LOOK,
     OWN_LOOKS,
@@ -752,6 +753,14 @@ class Recommender:
         self._look_category: np.ndarray | None = None
         self._name_codes: np.ndarray | None = None
 
+    def _given_away(self, query: str) -> np.ndarray:
+        """Per row, whether a search for ``query`` lists the product after the others: filed under Free Items
+        (a promotion's freebies, "Free Gifts" on their cards: 42 of the 157 results of "gift for my dad"),
+        unless the query says "free"."""
+        if "free" in search_words(query) or "masterCategory" not in self.items:
+            return np.zeros(len(self.items), bool)
+        return (self.items["masterCategory"] == "Free Items").to_numpy()
+
     def _names(self) -> np.ndarray:
         """Per row, a number for the product's name, the same for names that differ only in case or spaces."""
         def build() -> np.ndarray:
@@ -959,6 +968,7 @@ class Recommender:
         rows = np.flatnonzero(mask)
         if limit and len(rows) > 1 and words:
             rank = self._attribute_rank(q, rows) << 1 | self._words().mask(words)[rows]
+            rank |= ~self._given_away(q)[rows] << 6         # promotional freebies last, unless asked for
             rows = rows[np.argsort(-rank, kind="stable")]
             rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
             masks = self._part_masks(q, words)
@@ -1354,6 +1364,7 @@ class Recommender:
             return []
 
         name_of = self._names().__getitem__
+        ranking = sims - 2.0 * self._given_away(query)     # freebies after the rest of their tier
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
             taken = np.zeros(len(self.items), bool)
             for subset in subsets:
@@ -1370,8 +1381,8 @@ class Recommender:
                         m &= sims >= min_similarity
                 rows = np.flatnonzero(m)
                 taken[rows] = True
-                rows = rows[np.argsort(-sims[rows], kind="stable")]
-                yield from ((r, subset) for r in _spread_names(rows, sims, name_of, NAME_REPEAT_PENALTY))
+                rows = rows[np.argsort(-ranking[rows], kind="stable")]
+                yield from ((r, subset) for r in _spread_names(rows, ranking, name_of, NAME_REPEAT_PENALTY))
 
         # Second listings of the same photo are dropped; fetch further until k distinct ones (or no more).
         order, pool, slack = ranked(), [], DUPLICATE_SLACK
@@ -1454,13 +1465,17 @@ class Recommender:
         filed = self._look_categories()
         sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
             src.get("baseColour")
-        if src.get("masterCategory") in NO_LOOK or src.get("subCategory") in NO_LOOK:
-            return []       # a cushion cover or a gift voucher has no outfit to complete
+        if sub in NO_LOOK or (sub == src.get("subCategory") and src.get("masterCategory") in NO_LOOK):
+            # A cushion cover or a gift voucher has no outfit to complete; a tie filed under Free Items
+            # (its type is filed under Ties) is a tie.
+            return []
         article = src.get("articleType")
         slots = (OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or USAGE_SLOTS.get((usage, sub))
                  or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT))
         routine = src.get("masterCategory") == "Personal Care"
         slots = [s for s in slots if s != sub]
+        if article in LAYERED:      # a blazer goes over a shirt, a dupatta with a kurta
+            slots = ["Topwear"] + slots
         it = self.items
         # The catalogue files some children's products as Unisex (214 of 1,925, "Kids" or "Children's" in the
         # name): not for a grown-up's look (kids' sandals with a sari), and the only Unisex ones for a child's
