@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from fashionrec.catalog import ATTRIBUTES
 
@@ -97,6 +97,10 @@ class RecList(BaseModel):
 
 
 class ProfileRequest(BaseModel):
+    # A field it does not take is refused, as unknown query parameters and form fields are ("dislike" would
+    # otherwise be dropped without a word).
+    model_config = ConfigDict(extra="forbid")
+
     liked: list[int] = Field(min_length=1, max_length=MAX_LIKED, description="Ids of items the shopper liked.")
     k: int = Field(10, ge=1, le=100)
 
