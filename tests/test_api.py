@@ -331,6 +331,9 @@ def test_profile(client, ids):
     assert r.status_code == 200, r.text
     got = [x["id"] for x in r.json()["results"]]
     assert 0 < len(got) <= 5 and not set(got) & set(ids[:3])
+    looks = [x["reason"].startswith("goes with ") for x in r.json()["results"]]
+    plain = client.post("/api/recommend/profile", json={"liked": ids[:3], "k": 5, "looks": False}).json()
+    assert looks[2] and not any(x["reason"].startswith("goes with ") for x in plain["results"])
     # A field the endpoint does not take is refused, not dropped.
     msg = assert_error(client.post("/api/recommend/profile", json={"liked": ids[:3], "disliked": ids[3:4]}), 422)
     assert "disliked" in msg

@@ -498,12 +498,20 @@ def test_profile_excludes_liked(rec):
                 assert r.item["gender"] in (src["gender"], "Unisex"), (r.reason, r.item["gender"])
     for r in recs:      # whichever list a pick came from, it suits the wearer of the liked item it is closest to
         near = max(liked, key=lambda i: float(rec.vector(i) @ rec.vector(r.id)))
+        goes_with = [i for i in liked if r.reason.startswith(f"goes with {rec.item(i)['productDisplayName'][:40]}")]
+        near = goes_with[0] if goes_with else near      # or, a pick that goes with one, that one's
         assert r.item["gender"] in (rec.item(near)["gender"], "Unisex"), (r.reason, r.item["gender"])
+    # Every third pick goes with a liked item (a saved dress got only dresses); none without looks.
+    assert [r.reason.startswith("goes with ") for r in recs] == [False, False, True] * 2 + [False, False]
+    assert {r.slot for r in recs[2::3]} <= set(COMPLEMENTS["Topwear"]) | set(COMPLEMENTS["Shoes"])
+    plain = rec.for_profile(liked, k=8, looks=False)
+    assert len(plain) == 8 and not any(r.reason.startswith("goes with ") for r in plain)
+    assert [r.id for r in recs if not r.reason.startswith("goes with ")] == [r.id for r in plain][:6]
     one = rec.for_profile(liked[:1], k=4)
     assert all("liked items" not in r.reason and str(liked[0]) not in r.reason for r in one)
     # Picks from the middle of several liked items say so, not that they suit each of them.
     assert not any(r.reason.startswith("suits") for r in recs)
-    assert all(r.reason.startswith(("like ", "between your 2 liked items, closest to ")) for r in recs)
+    assert all(r.reason.startswith(("like ", "between your 2 liked items, closest to ", "goes with ")) for r in recs)
 
 
 def test_a_profile_picks_no_other_listing_of_a_liked_product(tmp_path):

@@ -330,10 +330,12 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
 def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item ids."), index: Path = IndexOpt,
                       k: int = KOpt, as_json: bool = JsonOpt, backend: str | None = BackendOpt,
                       uri: str | None = UriOpt, token: str | None = TokenOpt,
-                      model: Path | None = ModelOpt) -> None:
+                      model: Path | None = ModelOpt,
+                      looks: bool = typer.Option(True, "--looks/--no-looks",
+                                                 help="Every third pick goes with a liked item.")) -> None:
     """Recommendations for a set of liked items, taken from each in turn (not sorted by score)."""
     try:
-        recs = _load(index, model, backend=backend, uri=uri, token=token).for_profile(item_ids, k=k)
+        recs = _load(index, model, backend=backend, uri=uri, token=token).for_profile(item_ids, k=k, looks=looks)
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}")

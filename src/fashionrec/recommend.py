@@ -201,6 +201,20 @@ def _names_taking_turns(rows: np.ndarray, rank: np.ndarray, names: np.ndarray) -
     return rows[np.lexsort((np.arange(len(rows)), turn, -rank))]
 
 
+def _every_third(alike: list, extra: list, k: int) -> list:
+    """``k`` of ``alike`` with ``extra`` in every third place (the 3rd, 6th, ...) while it lasts."""
+    out, a, e = [], iter(alike), iter(extra)
+    while len(out) < k:
+        nxt = next(e, None) if len(out) % 3 == 2 else None
+        nxt = nxt if nxt is not None else next(a, None)
+        if nxt is None:
+            nxt = next(e, None)
+            if nxt is None:
+                break
+        out.append(nxt)
+    return out
+
+
 def _taking_turns(rows: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
     """``rows`` (ranked) with the parts of a query for several types (``masks``, one per part) taking turns:
     "t-shirt & shorts" shows a T-shirt, then shorts, then a T-shirt, each part in its own ranked order
@@ -272,7 +286,7 @@ class Rec:
     - ``similar`` and ``similar_to_image``: the cosine plus the attribute bonus (:data:`ATTRIBUTE_WEIGHTS`),
       so it can pass 1; the reason gives the cosine alone as "visual similarity".
     - ``for_profile``: the cosine to the liked item the reason names, or to the mean of the liked items
-      where it says "between your N liked items".
+      where it says "between your N liked items"; a pick that goes with a liked item, its look's score.
     - ``search_text``: the MiniLM cosine between the query and the product's text.
     - ``complete_the_look``: a weighted sum of colour compatibility, same usage, same season, the slot's
       share of the catalogue, how typical of its slot the item looks and its cosine to the source product
@@ -1554,14 +1568,21 @@ class Recommender:
         return out
 
     # ---- profiles -------------------------------------------------------------------------------
-    def for_profile(self, liked_ids: Sequence[int], k: int = 10) -> list[Rec]:
-        """Items for someone who liked ``liked_ids``: neighbours of each and of their mean, taken in turn.
+    def for_profile(self, liked_ids: Sequence[int], k: int = 10, looks: bool = True) -> list[Rec]:
+        """Items for someone who liked ``liked_ids``: neighbours of each and of their mean, taken in turn,
+        and with ``looks``, every third pick one that goes with a liked item (its :meth:`complete_the_look`).
 
         Each liked item contributes its own nearest neighbours; the mean embedding contributes items that
         suit the whole set. Lists are merged round-robin, skipping near-duplicates of items already
-        chosen (cosine > 0.95), so the page covers every liked item.
+        chosen (cosine > 0.95), so the page covers every liked item. The looks' picks take the liked items
+        in turn too, the best slot of each first (a shopper who saved one dress got 23 dresses and a tunic,
+        and no shoes or bag to go with it).
         """
         _check_k(k)
+        if looks:
+            alike = self.for_profile(liked_ids, k, looks=False)
+            liked = list(dict.fromkeys(self._check_id(i) for i in liked_ids))
+            return _every_third(alike, self._profile_looks(liked, k // 3, {r.id for r in alike}), k)
         if not liked_ids:
             raise BadInputError("for_profile needs at least one liked item id")
         liked = list(dict.fromkeys(self._check_id(i) for i in liked_ids))     # a repeated id counts once
@@ -1581,6 +1602,24 @@ class Recommender:
         for min_gap in (0.95, 1.0):      # first pass skips look-alikes of chosen items; the second fills up
             self._round_robin(lists, liked, lv, k, chosen, min_gap)
         return chosen
+
+    def _profile_looks(self, liked: list[int], n: int, shown: set[int]) -> list[Rec]:
+        """Up to ``n`` items that go with the liked items: the first slot of each liked item's look in
+        turn, then the second..., none liked, shown already or repeated."""
+        if n <= 0:
+            return []
+        looks = [self.complete_the_look(i, k=4) for i in liked[:n * 2]]
+        taken = set(liked) | shown
+        out: list[Rec] = []
+        for depth in range(4):
+            for i, look in zip(liked, looks, strict=False):
+                if len(out) < n and depth < len(look) and look[depth].id not in taken:
+                    r = look[depth]
+                    card = f"Goes with {_title(self.item(i))}"
+                    out.append(Rec(r.id, r.score, f"goes with {_title(self.item(i))}: {r.reason}", r.item,
+                                   slot=r.slot, card_reason=card))
+                    taken.add(r.id)
+        return out
 
     def _round_robin(self, lists, liked: list[int], lv: np.ndarray, k: int, chosen: list[Rec],
                      max_sim: float) -> None:

@@ -103,6 +103,8 @@ class ProfileRequest(BaseModel):
 
     liked: list[int] = Field(min_length=1, max_length=MAX_LIKED, description="Ids of items the shopper liked.")
     k: int = Field(10, ge=1, le=100)
+    looks: bool = Field(True, description="Every third pick goes with a liked item (its complete-the-look); "
+                        "false: only items like them.")
 
 
 class Created(BaseModel):

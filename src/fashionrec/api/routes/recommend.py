@@ -14,5 +14,5 @@ router = APIRouter(prefix="/api/recommend", tags=["recommend"], dependencies=[De
 def recommend_for_profile(body: ProfileRequest, service: ServiceDep) -> RecList:
     """Items like the ones a shopper liked (the liked items themselves are left out)."""
     with service.reading():
-        recs = service.rec.for_profile(body.liked, k=body.k)
+        recs = service.rec.for_profile(body.liked, k=body.k, looks=body.looks)
     return RecList(results=[to_rec(r) for r in recs])
