@@ -201,8 +201,20 @@ def test_upload_a_photo(server, page, fixture_dir):
     page.go_back()
     page.wait_for_selector("#upload-result:not([hidden])")
     assert page.locator("#predicted").inner_text() == chips and page.locator("#upload-similar .card").count() > 0
-    # Back restores the results from the session, not the file: nothing to narrow, so no choices shown.
-    assert page.locator("#refine").is_hidden()
+    # Back restores the results from the session, and the saved copy of the photo narrows them (before, the
+    # choices were hidden there: the file itself is gone).
+    page.wait_for_selector("#refine:not([hidden])")
+    restored = next(c for c in page.locator("#refine select[name=baseColour] option").all_inner_texts()[1:]
+                    if c not in page.locator("#upload-similar").inner_text())
+    with page.expect_response(lambda r: "/api/search/image" in r.url and "baseColour=" in r.url) as answer:
+        page.select_option("#refine select[name=baseColour]", restored)
+    assert answer.value.ok and all(r["item"]["baseColour"] == restored for r in answer.value.json()["results"])
+    # Back again after narrowing: the choice made is shown with its results.
+    page.locator("#upload-similar .card").first.click()
+    page.wait_for_url("**/item/**")
+    page.go_back()
+    page.wait_for_selector("#refine:not([hidden])")
+    assert page.locator("#refine select[name=baseColour]").input_value() == restored
     # "Like this, but in another colour": narrowing searches the same photo again, with the filter.
     page.set_input_files("#file", str(photo))
     page.wait_for_selector("#refine:not([hidden])")

@@ -249,8 +249,9 @@
       return c.toDataURL("image/jpeg", 0.85);
     } catch (e) { return null; }
   }
-  // The photo of the results shown, for narrowing them ("like this, but in red") without choosing it again;
-  // none after Back, which restores the results but not the file: the choices hide then.
+  // The photo of the results shown, for narrowing them ("like this, but in red") without choosing it again.
+  // After Back, which restores the results but not the file, it is the saved copy of the photo (up to 240
+  // pixels a side, three times the catalogue's photos): the choices stayed hidden there before.
   var shown = null;
   var refine = document.getElementById("refine");
   function refineQuery() {
@@ -304,7 +305,10 @@
             .scrollIntoView({ behavior: "smooth", block: "start" });
         }
         try {
-          sessionStorage.setItem("fashionrec-upload", JSON.stringify({ json: res.json, preview: thumbnail(preview) }));
+          var chosen = {};
+          refine.querySelectorAll("select").forEach(function (s) { chosen[s.name] = s.value; });
+          sessionStorage.setItem("fashionrec-upload", JSON.stringify({ json: res.json, preview: thumbnail(preview),
+                                                                        refine: chosen }));
         } catch (e) { /* storage full or off: Back just shows the empty page */ }
       })
       .catch(function (e) {
@@ -322,7 +326,16 @@
   if (nav && nav.type === "back_forward") {
     try {
       var saved = JSON.parse(sessionStorage.getItem("fashionrec-upload") || "null");
-      if (saved && saved.json) render(saved.json, saved.preview);
+      if (saved && saved.json) {
+        render(saved.json, saved.preview);
+        if (saved.preview && typeof fetch === "function") {
+          fetch(saved.preview).then(function (r) { return r.blob(); }).then(function (blob) {
+            shown = new File([blob], "photo.jpg", { type: "image/jpeg" });
+            refine.querySelectorAll("select").forEach(function (s) { s.value = (saved.refine || {})[s.name] || ""; });
+            refine.hidden = false;
+          }).catch(function () { /* the choices stay hidden */ });
+        }
+      }
     } catch (e) { /* nothing saved */ }
   }
   ["dragenter", "dragover"].forEach(function (ev) {
