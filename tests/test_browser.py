@@ -366,3 +366,30 @@ def test_saved_products_give_picks_for_you(server, page):
     assert page.locator("#foryou").is_hidden()
     page.goto(server + f"/item/{saved_id}")
     assert page.locator("button[data-like]").get_attribute("aria-pressed") == "false"
+
+
+def test_a_card_saves_its_product_without_opening_it(server, page):
+    # Only the product page could save (a shopper had to open every product to keep it).
+    page.goto(server + "/")
+    first = page.locator("#grid .card-wrap").first
+    heart = first.locator("button[data-card-like]")
+    assert heart.is_visible() and heart.get_attribute("aria-pressed") == "false"
+    box = heart.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+    saved_id = first.locator(".card").get_attribute("data-id")
+    heart.click()
+    assert heart.get_attribute("aria-pressed") == "true" and "/item/" not in page.url    # saved, not opened
+    page.goto(server + f"/item/{saved_id}")                  # the product page agrees
+    assert page.locator("button[data-like]").get_attribute("aria-pressed") == "true"
+    page.locator("#similar button[data-card-like]").first.click()
+    page.goto(server + "/for-you")
+    page.wait_for_selector("#foryou-picks .card")
+    saved = [c.get_attribute("data-id") for c in page.locator("#foryou-saved .card").all()]
+    assert len(saved) == 2 and saved_id in saved
+    assert page.locator("#foryou-saved button[data-card-like]").count() == 0     # "Remove" there instead
+    picks = page.locator("#foryou-picks button[data-card-like]")
+    assert picks.count() > 0 and picks.first.is_visible()
+    page.goto(server + "/")                                  # taken back from the card
+    page.locator(f"button[data-card-like='{saved_id}']").click()
+    assert page.locator(f"button[data-card-like='{saved_id}']").get_attribute("aria-pressed") == "false"
+    assert saved_id not in page.evaluate("Object.values(localStorage).join(',')")

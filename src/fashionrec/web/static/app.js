@@ -97,15 +97,18 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
-  function card(rec) {
+  function card(rec, saveButton) {
     var it = rec.item;
-    return '<a class="card" href="/item/' + it.id + '" data-id="' + it.id + '">' +
+    var save = saveButton === false ? "" :
+      '<button type="button" class="card-like" data-card-like="' + it.id + '" aria-pressed="false" aria-label="Save ' +
+      esc(it.productDisplayName || ("item " + it.id)) + '" hidden>♡</button>';
+    return '<div class="card-wrap"><a class="card" href="/item/' + it.id + '" data-id="' + it.id + '">' +
       '<div class="thumb"><img src="' + esc(it.image_url) + '" alt="" loading="lazy" width="60" height="80"></div>' +
       '<div class="card-body"><div class="name">' + esc(it.productDisplayName || ("Item " + it.id)) + '</div>' +
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
       (rec.reason ? '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +
         '</div>' : "") +
-      '</div></a>';
+      '</div></a>' + save + '</div>';
   }
 
   // Saved products live in this browser only (localStorage): no account, nothing sent until "For you".
@@ -116,6 +119,26 @@
   function saveLiked(ids) {
     try { localStorage.setItem(LIKED, JSON.stringify(ids)); } catch (e) { /* storage off: nothing kept */ }
   }
+  // A product card's ♡ saves it without opening it (shown only where scripts run, as saving needs them).
+  function markSaved(root) {
+    var ids = likedIds();
+    (root || document).querySelectorAll("button[data-card-like]").forEach(function (btn) {
+      var on = ids.indexOf(Number(btn.getAttribute("data-card-like"))) >= 0;
+      btn.setAttribute("aria-pressed", on ? "true" : "false");
+      btn.textContent = on ? "♥" : "♡";
+      btn.hidden = false;
+    });
+  }
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("button[data-card-like]");
+    if (!btn) return;
+    var id = Number(btn.getAttribute("data-card-like"));
+    var ids = likedIds().filter(function (x) { return x !== id; });
+    if (ids.length === likedIds().length) ids.unshift(id);
+    saveLiked(ids.slice(0, 200));    // the API takes up to 200 liked ids
+    markSaved();
+  });
+  markSaved();
   document.querySelectorAll("button[data-like]").forEach(function (btn) {
     var id = Number(btn.getAttribute("data-like"));
     function show() {
@@ -170,7 +193,7 @@
           status.textContent = "Based on " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
           var savedBox = document.getElementById("foryou-saved");
           savedBox.innerHTML = saved.json.items.map(function (it) {
-            return '<div class="saved-item">' + card({ item: it, reason: "" }) +
+            return '<div class="saved-item">' + card({ item: it, reason: "" }, false) +
               '<button type="button" class="unsave" data-unsave="' + it.id + '" aria-label="Remove ' +
               esc(it.productDisplayName || ("item " + it.id)) + ' from saved products">Remove</button></div>';
           }).join("");
@@ -189,6 +212,7 @@
             body: JSON.stringify({ liked: ids, k: 24 }) }).then(function (res) {
             if (!res.ok) throw new Error(res.json.detail || "could not load picks");
             picks.innerHTML = res.json.results.map(card).join("");
+            markSaved(picks);
           });
         })
         .catch(function (e) {
@@ -235,6 +259,7 @@
     // its background), which can still get a confident label.
     unsure.hidden = !((type && type.prob < UNSURE) || json.unfamiliar);
     document.getElementById("upload-similar").innerHTML = json.results.map(card).join("");
+    markSaved(document.getElementById("upload-similar"));
     document.getElementById("refine-empty").hidden = json.results.length > 0;
     result.hidden = false;
   }
