@@ -364,6 +364,12 @@ def test_text_search_cut_off_drops_noise_not_matches(rec):
     for nonsense in ("asdfgh", "mortgage rates"):
         assert len(rec.search_text(nonsense, k=5)) == 5
         assert rec.search_text(nonsense, k=5, min_similarity=RELEVANT_TEXT_SIMILARITY) == []
+    # No word of it English, the catalogue's or close to one: nothing by meaning, however low the cut
+    # ("qwzx" found Q&Q watches, its letters being pieces of their name); -1 still asks for the closest.
+    assert not rec._words().readable("qwzx") and rec._words().readable("casual snekers")
+    assert rec.search_text("qwzx", k=5, min_similarity=-0.99) == []
+    assert len(rec.search_text("casual snekers", k=5, min_similarity=-0.99)) == 5
+    assert len(rec.search_text("qwzx", k=5, min_similarity=-1)) == 5
     described = rec.search_text("casual sneakers", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
     assert described and all(r.score >= RELEVANT_TEXT_SIMILARITY for r in described)
     for bad in (1.5, -2):

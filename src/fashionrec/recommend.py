@@ -1378,6 +1378,7 @@ class Recommender:
             return []
 
         name_of = self._names().__getitem__
+        close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
         ranking = sims - 2.0 * self._given_away(query)     # freebies after the rest of their tier
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
             taken = np.zeros(len(self.items), bool)
@@ -1392,7 +1393,7 @@ class Recommender:
                         if key in matches:
                             m &= matches[key]
                     if not subset:
-                        m &= sims >= min_similarity
+                        m &= close
                 rows = np.flatnonzero(m)
                 taken[rows] = True
                 rows = rows[np.argsort(-ranking[rows], kind="stable")]
@@ -1434,6 +1435,14 @@ class Recommender:
         with one_blas_thread:
             return matches, self.text_embeddings @ query_vector(query), allowed          # (n,)
 
+    def _by_meaning(self, query: str, sims: np.ndarray, min_similarity: float) -> np.ndarray:
+        """Rows at least ``min_similarity`` similar to ``query``; none where no word of it is readable
+        (:meth:`fashionrec.word_search.WordSearch.readable`: "qwzx" listed 36 Q&Q watches), unless every
+        row is asked for (-1, the CLI's way to see the closest whatever they are)."""
+        if min_similarity > -1 and not self._words().readable(query):
+            return np.zeros(len(sims), bool)
+        return sims >= min_similarity
+
     def text_relevant(self, query: str, min_similarity: float) -> np.ndarray:
         """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those of
         the type and the wearer it names, if it names them, that match a type, colour, gender, usage or
@@ -1441,7 +1450,7 @@ class Recommender:
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
         _check_similarity(min_similarity)
         matches, sims, allowed = self._text_scores(query)
-        out = np.logical_or.reduce([sims >= min_similarity, *matches.values()])
+        out = np.logical_or.reduce([self._by_meaning(query, sims, min_similarity), *matches.values()])
         for key in ("gender", "articleType"):
             if key in matches:
                 out &= matches[key]

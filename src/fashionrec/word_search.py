@@ -233,6 +233,14 @@ class WordSearch:
             return None
         return " ".join(fixed) if fixed != words else None
 
+    def readable(self, query: str) -> bool:
+        """Whether some word of ``query`` is English (the text model's vocabulary), a catalogue word, or
+        close to one: "qwzx" is none of them, yet the text model found Q&Q watches close to it (a word it
+        only knows in pieces, q-w-z-x, is near any name made of such pieces)."""
+        counts, english = self.catalogue_words(), english_words()
+        return any(w in english or w in counts or w.isdigit() or self._closest_spelling(w) is not None
+                   for w in search_words(query, stem=False))
+
     def autocorrect(self, query: str) -> str | None:
         """``query`` with its misspelt words corrected where that is safe to show instead of what was
         typed, else None: each correction confident (:meth:`suggest`) or used by at least
