@@ -957,6 +957,14 @@ def test_a_rebuild_keeps_added_products_and_never_deletes_a_folder_that_is_not_a
     assert again.item(new_id)["gender"] == "Women" and again.image_path(new_id).is_file()
     assert again.manifest["kept_added_ids"] == [new_id]
     assert again.similar_to_image(image, k=1)[1][0].id == new_id
+    # An id handed out and then removed stays used after a rebuild too.
+    gone = again.add_product(image.rotate(180), {"productDisplayName": "Bag sold out"})
+    again.remove_product(gone)
+    rebuilt = Recommender.build(fixture_catalog(), tagger, d, progress=False)
+    assert rebuilt.manifest["highest_id"] == gone and gone not in rebuilt._row
+    assert rebuilt.add_product(image.rotate(270), {"productDisplayName": "Next bag"}) == gone + 1
+    rebuilt.remove_product(gone + 1)
+    again = Recommender.load(d, tiny_tagger_path())
     # A re-add that fails part-way leaves the previous index whole, its added products included.
     second = again.add_product(image.rotate(90, expand=True), {"productDisplayName": "Turned bag"})
     calls = []

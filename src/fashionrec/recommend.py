@@ -551,6 +551,8 @@ class Recommender:
                     rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _ in carried]
                 if replaced_ids:
                     rec.manifest["added_ids_now_catalogue_rows"] = replaced_ids
+                # Ids handed out by the index this one replaces stay used, removed products' included.
+                rec.manifest["highest_id"] = max(_previous_highest_id(out_dir), rec._highest_id())
                 rec.save()
         except BaseException:
             # The new folder never replaced the old one: leave no orphan collection behind.
@@ -1848,6 +1850,14 @@ class Recommender:
                 (self.index_dir / photo).unlink(missing_ok=True)     # only a photo the index folder owns
             log.info("removed product %d (%s)", item["id"], item.get("articleType"))
         return items
+
+def _previous_highest_id(index_dir: Path) -> int:
+    """The highest id the index at ``index_dir`` has handed out (0 where there is none to read)."""
+    try:
+        return int(read_json(index_dir / "manifest.json").get("highest_id") or 0)
+    except (OSError, ValueError, TypeError):
+        return 0
+
 
 def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tuple[dict, Image.Image]], list[int]]:
     """((metadata, photo) of each product added to the index at ``index_dir`` since its build, whose photo
