@@ -79,6 +79,7 @@ from fashionrec.looks import (
     COMPLEMENTS,
     LAYERED,
     LOOK_AFFINITY,
+    LOOK_TYPICALITY,
     NO_LOOK,
     OWN_LOOKS,
     SAME_USAGE_SLOTS,
@@ -1561,7 +1562,7 @@ class Recommender:
             pop = sub_counts.get(slot, 0) / pop_max
             with one_blas_thread:
                 affinity = vecs @ self.embeddings[self._row[item_id]]
-            score = 0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + 0.1 * typical + LOOK_AFFINITY * affinity
+            score = 0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + LOOK_TYPICALITY * typical + LOOK_AFFINITY * affinity
             best = int(np.argmax(score))
             r = rows[best]
             item = self.item(int(self._ids[r]))
