@@ -1134,6 +1134,9 @@ def test_a_misspelt_search_gets_the_catalogues_spelling(rec):
     # Shown instead of what was typed: each word safe, or used by many products; never an English word.
     assert rec.autocorrect("blu jeens") == "blue jeans" and rec.autocorrect("mens wach") == "mens watch"
     assert rec.suggest("jogging") is None and rec.autocorrect("jogging pants") is None
+    # Two edits from a common word is only a suggestion: "woolen" was shown as "women" (16,572 products).
+    women = rec.browse(q="women", limit=0)[0]
+    assert women >= 20 and rec.suggest("woolen") == "women" and rec.autocorrect("woolen") is None
 
 
 def test_a_word_of_a_types_name_is_that_word_not_the_start_of_a_longer_one():

@@ -243,15 +243,21 @@ class WordSearch:
 
     def autocorrect(self, query: str) -> str | None:
         """``query`` with its misspelt words corrected where that is safe to show instead of what was
-        typed, else None: each correction confident (:meth:`suggest`) or used by at least
+        typed, else None: each correction confident (:meth:`suggest`) or one edit away and used by at least
         :func:`autocorrect_min_products` products ("mens wach" -> "mens watch")."""
         fixed = self.suggest(query, confident=True)
         if fixed is None:
             fixed = self.suggest(query)
             enough = autocorrect_min_products(len(self.items))
+            typed = search_words(query, stem=False)
             if fixed and any(int(self.mask([singular(w)]).sum()) < enough
-                             for w in set(search_words(fixed, stem=False)) - set(search_words(query, stem=False))):
+                             for w in set(search_words(fixed, stem=False)) - set(typed)):
                 fixed = None     # not "hees" for "hoes"
+            # One edit a word (two swapped letters count one): a real word two edits from a common one is
+            # more likely meant as typed ("woolen" is not "women", "diwali" not "dial").
+            if fixed and any(OSA.distance(a, b) > 1 for a, b in zip(typed, search_words(fixed, stem=False),
+                                                                   strict=False)):
+                fixed = None
         return fixed
 
     def _build_aliases(self) -> dict[str, tuple[str, np.ndarray]]:
