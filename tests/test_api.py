@@ -249,7 +249,8 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     rec = client.app.state.service.rec
     jeans = rec.browse(q="jeans", limit=0)[0]
     assert jeans > 0
-    for typed in ("jeans under 500", "jeans below Rs. 999", "cheap jeans", "jeans between 500 and 2k"):
+    for typed in ("jeans under 500", "jeans below Rs. 999", "cheap jeans", "jeans between 500 and 2k",
+                  "jeans for 500", "jeans 999", "jeans under five hundred", "low price jeans", "2000-3000 jeans"):
         page = client.get("/", params={"q": typed}).text
         assert "The catalogue has no prices" in page, typed
         assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{jeans:,}", typed
@@ -258,6 +259,11 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     # Numbers that are not prices stay, and so do words that products' names have.
     assert price_words("Nike Air Max 90") == ("Nike Air Max 90", [])
     assert price_words("over the knee boots") == ("over the knee boots", [])
+    assert price_words("jeans for women") == ("jeans for women", [])
+    # A number the catalogue's names have is no price (a model number).
+    number = next(w for n in rec.items["productDisplayName"].dropna() for w in str(n).split()
+                  if w.isdigit() and len(w) >= 3)
+    assert "no prices" not in client.get("/", params={"q": number}).text
 
 
 def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):

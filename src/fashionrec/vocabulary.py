@@ -118,14 +118,21 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
 # Prices in a query: the catalogue has none (styles.csv has no price column), so "running shoes under 2000"
 # found nothing for "under 2000" and "under 500" said nothing matched. A number counts only beside a
 # currency or after "under", "below", "between"...; "cheap" and such words count alone.
-_AMOUNT = r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?\d[\d,.]*\s*k?(?:\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b)?"
+_NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|fifty)\s+(?:hundred|thousand)"
+_AMOUNT = (r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?(?:\d[\d,.]*\s*k?|" + _NUMBER_WORDS + r")"
+           r"(?:\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b)?")
 PRICE_WORDS = re.compile(
     rf"\bbetween\s+{_AMOUNT}\s+(?:and|to|-)\s+{_AMOUNT}"
-    rf"|\b(?:under|below|less\s+than|upto|up\s+to|within|over|above|more\s+than|around)\s+{_AMOUNT}"
+    rf"|\b(?:under|below|less\s+than|upto|up\s+to|within|over|above|more\s+than|around|for)\s+{_AMOUNT}"
+    r"|\b\d{3,}\s*-\s*\d{3,}\b"                      # "2000-3000 watch"
     r"|(?:\b(?:rs\.?|inr|usd|eur)|[₹$€£])\s*\d[\d,.]*\s*k?"
     r"|\b\d[\d,.]*\s*k?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
-    r"|\b(?:cheap(?:est|er)?|affordable|inexpensive|budget|bargains?|low[\s-]cost|on\s+sale|discount(?:ed)?"
-    r"|prices?d?|pricing)\b", re.IGNORECASE)
+    r"|\b(?:(?:low|high|best|lowest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
+    r"|\b(?:cheap(?:est|er)?|affordable|inexpensive|budget|bargains?|on\s+sale|discount(?:ed)?|costly"
+    r"|expensive|pricey)\b", re.IGNORECASE)
+# A number alone ("jeans 999") is a price only where the search finds nothing with it (a model number,
+# "levis 501", finds its products): the catalogue page tries without it then.
+BARE_NUMBER = re.compile(r"\b\d{3,6}\b")
 
 
 def price_words(query: str) -> tuple[str, list[str]]:

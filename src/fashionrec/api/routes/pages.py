@@ -17,7 +17,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
-from fashionrec.vocabulary import price_words
+from fashionrec.vocabulary import BARE_NUMBER, price_words
 from fashionrec.word_search import search_words
 
 WEB = Path(__file__).resolve().parents[2] / "web"
@@ -60,9 +60,15 @@ def catalogue_page(
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
     query = q.strip()
     unpriced, priced = price_words(query)
-    if priced:
+    numbers = BARE_NUMBER.findall(unpriced)
+    if priced or numbers:
         with service.reading():
-            priced = priced if service.rec.browse(chosen or None, query, limit=0)[0] == 0 else []
+            if service.rec.browse(chosen or None, query, limit=0)[0] > 0:
+                priced = []
+            elif numbers and service.rec.browse(chosen or None, BARE_NUMBER.sub(" ", unpriced), limit=0)[0] > 0:
+                # "jeans 999": no product has the number, and without it the words find products.
+                priced += numbers
+                unpriced = " ".join(BARE_NUMBER.sub(" ", unpriced).split())
     if priced:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
         query = unpriced
