@@ -459,7 +459,20 @@ def test_a_product_given_away_gets_its_types_look(tmp_path):
     voucher = r.add_product(Image.open(r.image_path(jacket)).rotate(8, fillcolor="white"), {
         "productDisplayName": "Gift Voucher", "gender": "Men", "masterCategory": "Free Items",
         "subCategory": "Free Gifts", "articleType": "Vouchers"}, allow_new_values=True)
+    # Typed only as a freebie (the catalogue's "Free Gifts" watches, socks, jerseys): the look of what the
+    # products most like it are filed under, and never a freebie in another product's look.
+    jackets = [int(i) for i in r.items[r.items["articleType"] == "Jackets"]["id"]]
+    real = r._neighbours
+    r._look_category = None
+    r._neighbours = lambda *a, **kw: (np.array(jackets[:9] + [given] * 6), np.ones(15, np.float32))
+    look = [x.slot for x in r.complete_the_look(voucher, k=3)]
+    assert look and "Topwear" not in look and "Bottomwear" in look      # a top's look
+    r._neighbours = lambda *a, **kw: (np.array(jackets[:6] + [voucher] * 9), np.ones(15, np.float32))
+    r._look_category = None     # six of fifteen agree: not enough
     assert r.complete_the_look(voucher, k=3) == []
+    r._neighbours = real
+    shirt = _some_id(r, articleType="Shirts", gender="Men")
+    assert all(x.item["masterCategory"] != "Free Items" for x in r.complete_the_look(shirt, k=6))
 
 
 def test_searches_list_freebies_last_unless_asked_for(tmp_path):

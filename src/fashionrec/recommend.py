@@ -770,13 +770,19 @@ class Recommender:
         self._look_category: np.ndarray | None = None
         self._name_codes: np.ndarray | None = None
 
+    def _free_items(self) -> np.ndarray:
+        """Per row, whether the product is filed under Free Items (a promotion's freebies)."""
+        if "masterCategory" not in self.items:
+            return np.zeros(len(self.items), bool)
+        return (self.items["masterCategory"] == "Free Items").to_numpy()
+
     def _given_away(self, query: str) -> np.ndarray:
         """Per row, whether a search for ``query`` lists the product after the others: filed under Free Items
         (a promotion's freebies, "Free Gifts" on their cards: 42 of the 157 results of "gift for my dad"),
         unless the query says "free"."""
-        if "free" in search_words(query) or "masterCategory" not in self.items:
+        if "free" in search_words(query):
             return np.zeros(len(self.items), bool)
-        return (self.items["masterCategory"] == "Free Items").to_numpy()
+        return self._free_items()
 
     def _names(self) -> np.ndarray:
         """Per row, a number for the product's name, the same for names that differ only in case or spaces."""
@@ -1471,6 +1477,19 @@ class Recommender:
         mostly = typed.groupby("articleType")["subCategory"].agg(lambda s: s.value_counts().index[0])
         filed = it["articleType"].map(mostly).fillna(it["subCategory"])
         out = filed.to_numpy(dtype=object, copy=True)
+        if "masterCategory" in it:
+            # A freebie typed only "Free Gifts" (a watch, a sari, socks) is what the products that look most
+            # like it are filed under, where most of its 15 nearest that are no freebies agree.
+            free = self._free_items()
+            free_subs = set(it["subCategory"][free].dropna()) | NO_LOOK
+            for row in np.flatnonzero(free & filed.isin(free_subs).to_numpy()):
+                ids, _ = self._neighbours(self.embeddings[row], 15, None, {int(self._ids[row])}, pool=15)
+                near = [out[self._row[int(i)]] for i in ids if not free[self._row[int(i)]]]
+                near = [c for c in near if c is not None and c not in free_subs]
+                if near:
+                    best, votes = collections.Counter(near).most_common(1)[0]
+                    if votes > len(ids) // 2:
+                        out[row] = best
         out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
         return out
 
@@ -1529,7 +1548,8 @@ class Recommender:
         for slot in slots:
             if len(out) >= k:
                 break
-            cand = who & (filed == slot)
+            # Never a freebie in a look: "Free Gifts" on its card reads as not for sale.
+            cand = who & (filed == slot) & ~self._free_items()
             only = SLOT_TYPES.get((article, slot)) or SLOT_TYPES.get((sub, slot))
             if only:
                 cand &= it["articleType"].isin(only).to_numpy()
