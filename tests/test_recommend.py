@@ -801,6 +801,24 @@ def test_browse_lists_every_name_once_before_any_twice(tmp_path):
     assert ids.index(added[0]) < len(set(names)) <= ids.index(added[1]) < ids.index(added[2])
 
 
+def test_browse_lists_products_named_as_the_type_asked_for_first(tmp_path):
+    # "black heels" began with two products the catalogue files as Heels but names Flats.
+    r, _ = _scratch(tmp_path)
+    heels = _some_id(r, articleType="Heels")
+    colour = r.item(heels)["baseColour"]
+    photo = Image.open(r.image_path(heels))
+    # Added in this order, so that the catalogue's order would list the flats first.
+    odd, named = (r.add_product(photo.rotate(angle, fillcolor="white"), {
+        "productDisplayName": name, "gender": "Women", "articleType": "Heels", "baseColour": colour})
+        for angle, name in ((3, "Acme Women Flats"), (6, "Acme Women Heels")))
+    page = r.browse(q=f"{colour} heels", limit=10_000)[1]
+    alike = [p for p in page if p["articleType"] == "Heels" and p["baseColour"] == colour]
+    says = ["heel" in p["productDisplayName"].lower() for p in alike]
+    assert says == sorted(says, reverse=True)          # the ones named heels first
+    ids = [p["id"] for p in alike]
+    assert ids.index(named) < ids.index(odd)
+
+
 def test_search_words_fold_case_accents_and_plurals():
     from fashionrec.word_search import search_words
 

@@ -733,6 +733,7 @@ class Recommender:
         """Build the word-search tables now (a second or two at 40k products) rather than in a request, and
         the unfamiliar-photo threshold of an index built before it was stored."""
         self._words().catalogue_words()
+        self._words().name_text()
         self._names()
         self.unfamiliar_below()
 
@@ -769,6 +770,15 @@ class Recommender:
         self._kids_unisex: np.ndarray | None = None
         self._look_category: np.ndarray | None = None
         self._name_codes: np.ndarray | None = None
+
+    def _named_as_typed(self, query: str, words: list[str]) -> np.ndarray:
+        """Per row, whether its name has every word of ``query`` that names a type ("heels" in "black
+        heels"): the catalogue files some products named Flats as Heels (8 of the first 24 black heels)."""
+        types = self._vocabulary()["types"]
+        typed = [w for w in words if types.types(w)]
+        if not typed:
+            return np.zeros(len(self.items), bool)
+        return np.logical_and.reduce([self._words().in_names(w) for w in typed])
 
     def _free_items(self) -> np.ndarray:
         """Per row, whether the product is filed under Free Items (a promotion's freebies)."""
@@ -990,8 +1000,9 @@ class Recommender:
             mask &= ~self._any_word(negated)
         rows = np.flatnonzero(mask)
         if limit and len(rows) > 1 and words:
-            rank = self._attribute_rank(q, rows) << 1 | self._words().mask(words)[rows]
-            rank |= ~self._given_away(q)[rows] << 6         # promotional freebies last, unless asked for
+            rank = self._attribute_rank(q, rows) << 2 | self._named_as_typed(q, words)[rows] << 1 \
+                | self._words().mask(words)[rows]
+            rank |= ~self._given_away(q)[rows] << 7         # promotional freebies last, unless asked for
             rows = rows[np.argsort(-rank, kind="stable")]
             rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
             masks = self._part_masks(q, words)

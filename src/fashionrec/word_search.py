@@ -88,8 +88,9 @@ class WordSearch:
         self.items = items
         self._types = types
         self.searchable = self._build_searchable()      # (n,) " word word ... " per row
+        self._names: pd.Series | None = None             # the same of the names alone, when first needed
         self.aliases = self._build_aliases()
-        self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self._masks: dict[tuple[str, ...], np.ndarray] = {}    # also ("name", word): in_names
         self._masks_lock = threading.Lock()
         self._lock = threading.Lock()
         self._spellings: tuple[collections.Counter, list[str]] | None = None
@@ -126,8 +127,29 @@ class WordSearch:
                 self._masks[key] = mask
         return mask
 
-    def _one_word(self, word: str) -> np.ndarray:
-        """Rows whose searchable text has ``word`` (a query word, singular) or its plural."""
+    def in_names(self, word: str) -> np.ndarray:
+        """Rows whose product name itself has ``word`` (a query word, singular) or its plural: a "black
+        heels" search lists the products named heels before those the catalogue files as Heels but names
+        Flats."""
+        key = ("name", word)
+        found = self._masks.get(key)
+        if found is None:
+            found = self.name_text().str.contains(self._pattern(word), regex=True).to_numpy()
+            found.flags.writeable = False
+            with self._masks_lock:     # kept with the word masks, as paging asks again
+                while len(self._masks) >= WORD_MASKS_KEPT:
+                    self._masks.pop(next(iter(self._masks)))
+                self._masks[key] = found
+        return found
+
+    def name_text(self) -> pd.Series:
+        """Per row, " word word ... " of the product's name alone, built once."""
+        with self._lock:
+            if self._names is None:
+                self._names = self._words_of(["productDisplayName"])
+        return self._names
+
+    def _pattern(self, word: str) -> str:
         # The query's words are singular (search_words): "jean" finds "jeans", "dress" "dresses",
         # "watch" "watches"; anything longer is another word ("blu" is not "blues").
         plural = "(?:es)?" if word.endswith(("ss", "ch", "sh", "x")) else "s?"
@@ -135,8 +157,11 @@ class WordSearch:
         # "Sweatshirts"); a short one may not ("black" is not the brand "Blackberrys").
         # A word of a type's name is that word, though long: "sandal" is not "Sandalwood" sunscreen.
         end = "" if len(word) >= PREFIX_MIN and word not in self._type_words else plural + "(?= |$)"
-        pattern = r"(?:^| )" + re.escape(word) + end
-        found = self.searchable.str.contains(pattern, regex=True).to_numpy()
+        return r"(?:^| )" + re.escape(word) + end
+
+    def _one_word(self, word: str) -> np.ndarray:
+        """Rows whose searchable text has ``word`` (a query word, singular) or its plural."""
+        found = self.searchable.str.contains(self._pattern(word), regex=True).to_numpy()
         # Everyday words by the type or wearer they mean ("tee", "ladies"), long ones as prefixes as well
         # ("jewell" finds what "jewellery" finds).
         aliases = self.aliases
@@ -275,15 +300,19 @@ class WordSearch:
         return {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
 
     def _build_searchable(self) -> pd.Series:
+        return self._words_of(TEXT_FIELDS)
+
+    def _words_of(self, columns) -> pd.Series:
+        """Per row, " word word ... " of ``columns`` (those the items have), normalised as queries are."""
         def words(col: str) -> pd.Series:      # the same normalisation as search_words, vectorised
             text = self.items[col].fillna("").astype(str).map(_fold).str.replace(r"[-'’]", "", regex=True)
             return text.str.replace(r"\W+", " ", regex=True).str.strip()
 
         text = pd.Series(" ", index=self.items.index)
-        for col in TEXT_FIELDS:
+        for col in columns:
             if col in self.items:
                 text = text + words(col) + " "
-        if "productDisplayName" in self.items:
+        if "productDisplayName" in self.items and "productDisplayName" in columns:
             # "U.S. Polo Assn." is "u s polo" here and "us polo" in a query (search_words joins a lone letter
             # to the next word): the joined word is added and the letters kept ("W Women" is still W's).
             pairs = words("productDisplayName").str.findall(r"(?<!\S)([b-hj-z]) (\S+)")
