@@ -145,8 +145,8 @@ def test_a_phone_gets_tap_targets_of_44_px(server, page):
         pytest.skip("a phone's layout")
     page.goto(server + "/?q=men")
     page.locator(".filter-toggle").click()
-    controls = ("header nav a", ".filters input[type=search]", ".filters select", ".filters button",
-                ".filters .clear", ".pager a")
+    controls = ("header nav a", ".brand", "footer.foot a", ".filters input[type=search]", ".filters select",
+                ".filters button", ".filters .clear", ".pager a")
     for selector in controls:
         boxes = [b for b in (el.bounding_box() for el in page.locator(selector).all()) if b]
         assert boxes, selector
@@ -389,6 +389,8 @@ def test_a_card_saves_its_product_without_opening_it(server, page):
     assert page.locator("#foryou-saved button[data-card-like]").count() == 0     # "Remove" there instead
     picks = page.locator("#foryou-picks button[data-card-like]")
     assert picks.count() > 0 and picks.first.is_visible()
+    picks.first.click()         # saved from the picks: the page says its picks are for the two before
+    assert "3 saved products; these picks are for 2" in page.locator("#foryou-status").inner_text()
     page.goto(server + "/")                                  # taken back from the card
     page.locator(f"button[data-card-like='{saved_id}']").click()
     assert page.locator(f"button[data-card-like='{saved_id}']").get_attribute("aria-pressed") == "false"

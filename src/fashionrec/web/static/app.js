@@ -137,6 +137,13 @@
     if (ids.length === likedIds().length) ids.unshift(id);
     saveLiked(ids.slice(0, 200));    // the API takes up to 200 liked ids
     markSaved();
+    // On "For you", the picks shown were worked out before this change: say so, rather than keep
+    // "Based on 2 saved products" beside a list of three.
+    var status = document.getElementById("foryou-status"), shownFor = status && status.getAttribute("data-based-on");
+    if (shownFor && Number(shownFor) !== likedIds().length) {
+      status.textContent = "You have " + likedIds().length + " saved products; these picks are for " + shownFor +
+        " of them. Reload the page to update them.";
+    }
   });
   markSaved();
   document.querySelectorAll("button[data-like]").forEach(function (btn) {
@@ -191,6 +198,7 @@
           box.hidden = false;
           if (!ids.length) { status.textContent = "No saved products left."; return; }
           status.textContent = "Based on " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
+          status.setAttribute("data-based-on", String(ids.length));
           var savedBox = document.getElementById("foryou-saved");
           savedBox.innerHTML = saved.json.items.map(function (it) {
             return '<div class="saved-item">' + card({ item: it, reason: "" }, false) +
