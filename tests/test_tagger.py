@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.metrics import f1_score
 from typer.testing import CliRunner
 
 from fashionrec.cli import app
@@ -150,6 +151,17 @@ def test_evaluate_test_split_uses_the_runs_split(tiny_run):
     everything = evaluate_model(FIXTURE, tiny_run, split="all", progress=False)
     split = pd.read_csv(tiny_run / "split.csv")
     assert everything["trained_on"] == int(split["split"].isin(["train", "val"]).sum()) > 0
+    # Rows that gave no product to score are in the metrics and said beside them, not only logged.
+    from fashionrec.catalog import load_catalog
+    from fashionrec.evaluate import caveats
+
+    report = load_catalog(FIXTURE, progress=False).report
+    left = everything["left_out"]
+    assert left["rows_rejected"] == [r.line for r in report.rows_rejected] and len(left["rows_rejected"]) == 3
+    assert len(left["missing_image"]) == 2 and len(left["unreadable_image"]) == 3
+    said = next(line for line in caveats(everything) if line.startswith("not scored"))
+    assert "3 rows of styles.csv" in said and "2 without an image" in said and str(left["missing_image"][0]) in said
+    assert m["left_out"] == {}       # --split test scores the held-out products the split made
 
 
 def test_evaluating_some_of_the_training_catalogue_counts_the_products_it_trained_on(tiny_run, tmp_path):
@@ -242,13 +254,19 @@ def test_a_label_the_model_never_saw_is_never_a_top5_hit(tiny_run, tmp_path):
     assert m["unseen_class_images"] == m["n"] > 100
     assert m["accuracy"] == 0.0 and m["top5_accuracy"] == 0.0
     # A confident model's probabilities underflow to exact zeros: the extra class must still rank last.
-    from fashionrec.evaluate import with_unseen_class
+    from fashionrec.evaluate import with_unseen_classes
 
-    probs = np.zeros((2, 8), np.float32)
+    probs = np.zeros((4, 8), np.float32)
     probs[:, 0] = 1.0
-    y, scores = with_unseen_class(np.array([0, -1]), probs, np.array([False, True]))
-    assert y.tolist() == [0, 8]
-    assert head_metrics(y, scores, [*"abcdefgh", "(unseen class)"])["top5_accuracy"] == 0.5
+    y, scores, names = with_unseen_classes(np.array([0, -1, -1, -1]), probs, np.array(["a", "Zips", "Bands", "Zips"]),
+                                           np.array([False, True, True, True]))
+    assert y.tolist() == [0, 9, 8, 9] and names == ["Bands", "Zips"]
+    m = head_metrics(y, scores, [*"abcdefgh", *names], per_class=True)
+    assert m["top5_accuracy"] == 0.25
+    # Each unknown type is a class of its own in the macro average (one merged class scored 1/2 here).
+    assert set(m["per_class"]) == {"a", "Bands", "Zips"} and m["macro_recall"] == 1 / 3
+    assert m["macro_f1"] == f1_score(["a", "Zips", "Bands", "Zips"], ["a", "a", "a", "a"], average="macro",
+                                     zero_division=0)
 
 
 def test_class_weights_favour_rare_classes():

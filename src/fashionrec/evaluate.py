@@ -189,9 +189,20 @@ def caveats(metrics: dict) -> list[str]:
                      "that catalogue, these numbers may overstate how it does on new ones")
     for head, values in m.get("unseen_values", {}).items():
         shown = ", ".join(f"{v!r} ({n})" for v, n in list(values.items())[:10]) + (" ..." if len(values) > 10 else "")
-        article = "an" if head[:1].lower() in "aeiou" else "a"
+        article = "an" if head[:1].lower() in "aeio" else "a"      # "a usage"
         lines.append(f"{sum(values.values())} images have {article} {head} the model was not trained on, counted "
                      f"as errors: {shown}")
+    left = m.get("left_out") or {}
+    if any(left.values()):
+        parts = [f"{len(left[k])} {what} (ids {', '.join(map(str, left[k][:10]))}{' ...' if len(left[k]) > 10 else ''})"
+                 for k, what in (("missing_image", "without an image"), ("unreadable_image", "with an unreadable "
+                                 "image")) if left.get(k)]
+        if left.get("rows_rejected"):
+            n = len(left["rows_rejected"])
+            parts.insert(0, f"{n} row{'s' * (n != 1)} of styles.csv that could not be read (line{'s' * (n != 1)} "
+                            f"{', '.join(map(str, left['rows_rejected'][:10]))})")
+        lines.append("not scored, as no prediction could be made: " + "; ".join(parts)
+                     + " (`fashionrec data check` says why)")
     unlabelled = {h: m["n_products"] - n for h, n in [("articleType", m["n"])] + [
         (h, a.get("n", 0)) for h, a in m.get("attributes", {}).items()] if m.get("n_products", 0) > n}
     if unlabelled:
@@ -200,13 +211,27 @@ def caveats(metrics: dict) -> list[str]:
     return lines
 
 
-def with_unseen_class(y: np.ndarray, probs: np.ndarray, outside: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Labels ``outside`` the model's classes moved to an extra class that is never predicted, which keeps
-    them in the denominators as errors. Its score is below every probability, so it is never among the top
-    5 either (a score of 0 could tie with probabilities that underflowed to 0, and win the tie)."""
+def left_out(report) -> dict[str, list[int]]:
+    """The rows of a folder that gave no product to score (a :class:`~fashionrec.catalog.DataReport`'s):
+    unreadable lines of styles.csv (by line number), and ids without an image or with an unreadable one."""
+    return {"rows_rejected": [int(r.line) for r in report.rows_rejected],
+            "missing_image": [int(i) for i in report.missing_image_ids],
+            "unreadable_image": [int(p.id) for p in report.unreadable_image]}
+
+
+def with_unseen_classes(y: np.ndarray, probs: np.ndarray, values: np.ndarray,
+                        outside: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Labels ``outside`` the model's classes, each value (``values``, the rows' labels as written) its own
+    extra class that is never predicted: (labels, scores, the extra classes' names). They stay in the
+    denominators as errors, and each counts once in a macro average, with F1 0; before, every unknown type
+    was one class, and a folder with 46 types a model did not know scored a macro-F1 of 0.50 where
+    scikit-learn over its real types gave 0.10. Their scores are below every probability, so they are never
+    among the top 5 either (a score of 0 could tie with probabilities that underflowed to 0, and win)."""
+    names = sorted({str(v) for v in values[outside]})
+    code = {v: probs.shape[1] + i for i, v in enumerate(names)}
     y = y.copy()
-    y[outside] = probs.shape[1]
-    return y, np.hstack([probs, np.full((len(y), 1), -1.0, probs.dtype)])
+    y[outside] = [code[str(v)] for v in values[outside]]
+    return y, np.hstack([probs, np.full((len(y), len(names)), -1.0, probs.dtype)]), names
 
 
 def seen_in_training(items: pd.DataFrame, meta: dict, progress: bool = False) -> int | None:
@@ -313,16 +338,16 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
             counts = items.loc[outside, head].astype(str).value_counts()
             unseen_values[head] = {str(v): int(n) for v, n in counts.items()}
         if unseen[head]:
-            y, probs[head] = with_unseen_class(y, probs[head], outside)
-            names = list(unseen_values[head])
-            classes = {**classes, head: [*classes[head], "(not a model class: " + ", ".join(names[:3])
-                                         + (", ..." if len(names) > 3 else "") + ")"]}
+            y, probs[head], names = with_unseen_classes(y, probs[head], items[head].to_numpy(), outside)
+            classes = {**classes, head: [*classes[head], *(f"{v} (not a model class)" for v in names)]}
         labels[head] = y
     main = "articleType"
     metrics = evaluate_predictions(labels, probs, classes)
     metrics.update({"model": tagger.name, "model_path": str(tagger.path), "data": str(catalog.root),
                     "split": split, "unseen_class_images": unseen[main], "unseen_labels": unseen,
-                    "unseen_values": unseen_values, "trained_on": seen, "n_products": len(items)})
+                    "unseen_values": unseen_values, "trained_on": seen, "n_products": len(items),
+                    # Rows of the folder that gave no product to score: said in the report, not only logged.
+                    "left_out": left_out(catalog.report) if split == "all" else {}})
     if out_dir is not None:
         write_eval_report(metrics, labels[main], probs[main], classes[main], out_dir,
                           title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})")
