@@ -47,6 +47,22 @@ def test_unknown_model_name_says_which_exist():
         create_model("resnet9000", 3)
 
 
+@pytest.mark.parametrize("flags, said", [
+    (["--balance", "foo"], "--balance must be one of sqrt, sampler, none"),
+    (["--batch-size", "-4"], "--batch-size must be at least 1"),
+    (["--lr", "-1"], "--lr must be above 0"),
+    (["--device", "tpu"], "--device must be auto, cpu, cuda or cuda:N"),
+    (["--epochs", "0"], "--epochs must be at least 1"),
+    (["--init", "/nowhere/best.safetensors"], "no such checkpoint"),
+    (["--max-minutes", "-1"], "--max-minutes must be above 0"),
+])
+def test_train_refuses_settings_that_cannot_train_before_making_a_run(tmp_path, flags, said):
+    # --balance foo trained a whole run; --batch-size -4, --lr -1 and --device tpu ended in tracebacks.
+    res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", *flags, "--out", str(tmp_path / "r")])
+    assert res.exit_code == 2 and said in " ".join(res.output.split()) and "Traceback" not in res.output
+    assert not (tmp_path / "r").exists()
+
+
 def test_pretrained_lite0_loads_the_packaged_imagenet_weights():
     a = create_model("efficientnet-lite0", 3, pretrained=True)
     b = create_model("efficientnet-lite0", 3, pretrained=False)
@@ -350,11 +366,16 @@ def test_resume_continues_from_the_last_epoch(tmp_path, interrupt_after_one_epoc
     train(FIXTURE, make_config("tiny", epochs=2), out, resume=True, progress=False)
     assert pd.read_csv(out / "results.csv")["epoch"].tolist() == [1, 2]
     assert json.loads((out / "config.json").read_text())["max_minutes"] == 60   # the run's budget was kept
+    # A run that stopped early is finished: resuming it trained 12 more epochs past the stop.
+    state = torch.load(out / "state.pt", weights_only=True)
+    torch.save({**state, "stale": make_config("tiny").patience}, out / "state.pt")
+    with pytest.raises(FashionrecError, match="stopped early after epoch 2"):
+        train(FIXTURE, make_config("tiny", epochs=2), out, resume=True, progress=False)
 
 
 def test_a_spent_budget_is_refused_with_what_to_do(tmp_path):
     with pytest.raises(FashionrecError, match="no time to train"):
-        train(FIXTURE, make_config("tiny", epochs=2, max_minutes=0), tmp_path / "z", progress=False)
+        train(FIXTURE, make_config("tiny", epochs=2, max_minutes=1e-9), tmp_path / "z", progress=False)
 
 
 def test_augmenting_loader_processes_give_the_same_batches_on_every_run():
@@ -565,3 +586,16 @@ def test_the_shipped_model_shows_calibrated_probabilities():
     for head, [(label, prob)] in shown.items():
         assert label == tagger.classes[head][int(raw[head][0].argmax())]
         assert prob == pytest.approx(float(apply_temperature(raw[head], temps[head])[0].max()), abs=1e-6)
+
+
+def test_an_interrupted_train_says_how_to_go_on(tmp_path, monkeypatch):
+    # Ctrl-C ended the command with nothing said.
+    import fashionrec.train as train_module
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_module, "train", interrupted)
+    res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(tmp_path / "r")])
+    said = "".join(res.output.split())      # the console wraps long paths anywhere
+    assert res.exit_code == 130 and "--resume" in said and f"--out{tmp_path / 'r'}" in said

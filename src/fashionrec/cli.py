@@ -153,7 +153,7 @@ def train_cmd(
                                           "the model's own; seed-cnn is fixed at 80x60)."),
     out: Path = typer.Option(Path("runs/train/exp"), help="Run folder."),
     resume: bool = typer.Option(False, help="Continue an interrupted run in --out."),
-    nproc: int = typer.Option(1, "--nproc", help="Data-parallel processes on this machine (torchrun, DDP): "
+    nproc: int = typer.Option(1, "--nproc", min=1, help="Data-parallel processes on this machine (torchrun, DDP): "
                               "one per GPU, or gloo on CPU."),
 ) -> None:
     """Train the product-photo tagger (articleType and the other attributes)."""
@@ -174,6 +174,11 @@ def train_cmd(
         result = train(_data_dir(data_dir), cfg, out, resume=resume)
     except FashionrecError as e:
         fail(str(e))
+    except KeyboardInterrupt:
+        # Every finished epoch is saved (weights/last, state.pt): say how to go on rather than exit silently.
+        err_console.print(f"interrupted: `fashionrec train {data_dir or ''} --out {out} --resume` continues the "
+                          "run after its last finished epoch (the other flags are the run's own)".replace("  ", " "))
+        raise typer.Exit(130) from None
     m = result.test_metrics
     if not m:             # a torchrun worker other than rank 0: rank 0 reports
         return

@@ -22,6 +22,7 @@ import math
 import os
 import platform
 import random
+import re
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -138,7 +139,34 @@ def make_config(profile: str | None = None, **overrides) -> TrainConfig:
         if overrides.get("model") not in (None, cfg.model):
             # The profile's frozen blocks and input size belong to its model; another takes its own defaults.
             cfg = dataclasses.replace(cfg, freeze_blocks=0, input_size=None)
-    return dataclasses.replace(cfg, **{k: v for k, v in overrides.items() if v is not None})
+    return check_config(dataclasses.replace(cfg, **{k: v for k, v in overrides.items() if v is not None}))
+
+
+BALANCE_MODES = ("sqrt", "sampler", "none")
+
+
+def check_config(cfg: TrainConfig) -> TrainConfig:
+    """``cfg``, or the first setting that cannot train, as an error that names the flag: an ML engineer's
+    trial trained a whole run with --balance foo, and --batch-size -4, --lr -1 and --device tpu ended in
+    tracebacks."""
+    problems = [
+        (cfg.epochs < 1, f"--epochs must be at least 1, not {cfg.epochs}"),
+        (cfg.batch_size < 1, f"--batch-size must be at least 1, not {cfg.batch_size}"),
+        (not cfg.lr > 0, f"--lr must be above 0, not {cfg.lr:g}"),
+        (cfg.balance not in BALANCE_MODES, f"--balance must be one of {', '.join(BALANCE_MODES)}, not {cfg.balance!r}"),
+        (cfg.patience < 1, f"--patience must be at least 1, not {cfg.patience}"),
+        (cfg.freeze_blocks < 0, f"--freeze-blocks must be 0 or more, not {cfg.freeze_blocks}"),
+        (cfg.max_minutes is not None and not cfg.max_minutes > 0,
+         f"--max-minutes must be above 0, not {cfg.max_minutes:g}" if cfg.max_minutes is not None else ""),
+        (not re.fullmatch(r"auto|cpu|cuda(?::\d+)?", str(cfg.device)),
+         f"--device must be auto, cpu, cuda or cuda:N, not {cfg.device!r}"),
+        (cfg.init is not None and not Path(cfg.init).exists(),
+         f"--init {cfg.init}: no such checkpoint (a .safetensors file or a run folder)"),
+    ]
+    for bad, message in problems:
+        if bad:
+            raise FashionrecError(message)
+    return cfg
 
 
 def seed_everything(seed: int) -> None:
@@ -340,9 +368,14 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         if sched.out_of_time(elapsed):
             raise FashionrecError(f"{run} already spent its {cfg.max_minutes:g}-minute budget "
                                   f"({elapsed / 60:.1f} min); pass a larger --max-minutes to train on")
+        if stale >= cfg.patience:
+            # It ended on its own: resuming trained another 12 epochs past its early stop.
+            raise FashionrecError(f"{run} stopped early after epoch {start_epoch} (val macro-F1 had not improved "
+                                  f"for {stale} epochs; best at epoch {best_epoch}): it is finished, its model is "
+                                  f"{weights_dir / 'best.safetensors'}; start a new run to train on")
         torch.set_rng_state(state["rng"])
-        log.info("resuming %s at epoch %d (best val macro-F1 %.4f at epoch %d)",
-                 run, start_epoch, best_f1, best_epoch)
+        log.info("resuming %s after epoch %d of %d (best val macro-F1 %.4f at epoch %d)",
+                 run, start_epoch, cfg.epochs, best_f1, best_epoch)
 
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
             "data": str(catalog.root), "hardware": describe_hardware(device, ctx),
