@@ -428,6 +428,16 @@ def test_tagger_predicts_attributes_for_pil_images(tiny_run):
     emb = tagger.embed(images)
     assert emb.dtype == np.float32 and emb.shape == (2, tagger.dim)
     np.testing.assert_allclose(np.linalg.norm(emb, axis=1), 1, rtol=1e-5)
+    # Image files and a single photo too, in the order given; none is none (before: AttributeError,
+    # TypeError, ValueError).
+    path = next((FIXTURE / "images").glob("*.jpg"))
+    by_path = tagger.predict([path, str(path)])
+    assert len(by_path) == 2 and by_path[0] == by_path[1] == tagger.predict(Image.open(path))[0]
+    assert tagger.predict([]) == []
+    from fashionrec.errors import BadInputError
+
+    with pytest.raises(BadInputError, match="no file"):
+        tagger.predict([FIXTURE / "images" / "nope.jpg"])
 
 
 def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):

@@ -30,7 +30,7 @@ from tqdm.auto import tqdm
 
 from fashionrec.artifacts import write_json, write_with
 from fashionrec.data import images_to_tensor, preprocess
-from fashionrec.errors import ModelError
+from fashionrec.errors import BadInputError, ModelError
 from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, EnsembleNet, ModelSpec, TaggerNet, create_model
 from fashionrec.onnx_infer import OnnxTagger, export_graph, onnx_tagger, open_runtime, requested_runtime, takes
 
@@ -247,10 +247,27 @@ class Tagger:
         """PIL images -> (N, D) float32, L2-normalised."""
         return self.infer(images_to_tensor(images))[0]
 
-    def predict(self, images: Sequence[Image.Image], top: int = 3) -> list[dict[str, list[tuple[str, float]]]]:
-        """PIL images -> per image ``{head: [(label, probability), ...]}`` best first."""
-        _, probs = self.infer(images_to_tensor(images))
-        return [self.decode(probs, i, top) for i in range(len(images))]
+    def predict(self, images: Sequence[Image.Image | str | Path] | Image.Image | str | Path,
+                top: int = 3) -> list[dict[str, list[tuple[str, float]]]]:
+        """Photos (PIL images or image files; one alone, or a list) -> per photo ``{head: [(label,
+        calibrated probability), ...]}`` best first, in the order given; [] for none.
+
+            >>> Tagger.load().predict(["images/15970.jpg"])[0]["articleType"][0]   # doctest: +SKIP
+            ('Shirts', 0.98...)
+        """
+        from fashionrec.catalog import open_rgb
+
+        if isinstance(images, (Image.Image, str, Path)):
+            images = [images]
+        images = list(images)
+        if not images:
+            return []
+        try:
+            photos = [im if isinstance(im, Image.Image) else open_rgb(im) for im in images]
+        except (OSError, ValueError) as e:
+            raise BadInputError(f"cannot tag {e}") from e
+        _, probs = self.infer(images_to_tensor(photos))
+        return [self.decode(probs, i, top) for i in range(len(photos))]
 
     def calibrate(self, probs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Raw head probabilities (what :meth:`infer` returns) -> the ones to show: rescaled by the
