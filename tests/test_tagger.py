@@ -420,6 +420,10 @@ def test_tagger_predicts_attributes_for_pil_images(tiny_run):
     from PIL import Image
 
     tagger = Tagger.load(tiny_run)
+    # The checkpoint says which release trained it, and on which catalogue wherever it is read from.
+    from fashionrec import __version__
+
+    assert tagger.meta["fashionrec_version"] == __version__ and Path(tagger.meta["data"]).is_absolute()
     images = [Image.new("RGB", (600, 800), "red"), Image.new("L", (30, 40), 128)]
     preds = tagger.predict(images)
     assert len(preds) == 2

@@ -23,6 +23,7 @@ import os
 import platform
 import random
 import re
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from fashionrec import __version__
 from fashionrec.artifacts import read_json, write_json, write_with
 from fashionrec.calibration import calibration_record
 from fashionrec.catalog import ATTRIBUTES, load_catalog
@@ -378,7 +380,10 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                  run, start_epoch, cfg.epochs, best_f1, best_epoch)
 
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
-            "data": str(catalog.root), "hardware": describe_hardware(device, ctx),
+            # Absolute: a checkpoint is read from other working folders (evaluate looks the data up).
+            "data": str(Path(catalog.root).resolve()), "hardware": describe_hardware(device, ctx),
+            "fashionrec_version": __version__, "command": " ".join(["fashionrec", *sys.argv[1:]])
+            if Path(sys.argv[0]).name == "fashionrec" else None,
             "prior_train_seconds": prior_seconds,
             "world_size": ctx.world_size, **({"lineage": history} if history else {})}
     if ctx.enabled:       # the same weights everywhere, but a different augmentation stream per process
