@@ -613,3 +613,9 @@ def test_an_interrupted_train_says_how_to_go_on(tmp_path, monkeypatch):
     res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(tmp_path / "r")])
     said = "".join(res.output.split())      # the console wraps long paths anywhere
     assert res.exit_code == 130 and "--resume" in said and f"--out{tmp_path / 'r'}" in said
+
+
+def test_a_batch_larger_than_the_training_products_is_refused(tmp_path):
+    # 240 products in batches of 128 trained on one batch an epoch, the rest left out without a word.
+    with pytest.raises(FashionrecError, match="--batch-size 4096 is more than the"):
+        train(FIXTURE, make_config("tiny", batch_size=4096), tmp_path / "big", progress=False)

@@ -346,6 +346,14 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     train_labels = {h: y[idx["train"]] for h, y in labels.items()}
     ds = TensorImageDataset(images[idx["train"]], train_labels,
                             transform=train_augmentation() if cfg.augment else None)
+    if len(ds) < cfg.batch_size:
+        raise FashionrecError(f"--batch-size {cfg.batch_size} is more than the {len(ds)} training products of "
+                              f"this split: pass --batch-size {max(1, len(ds) // 4)} or so")
+    dropped = len(ds) % cfg.batch_size
+    if dropped > len(ds) // 4:
+        # Batches are whole (drop_last): on a small catalogue the last, short one is a large share.
+        log.warning("%d of the %d training products are left out of each epoch (batches of %d): pass a "
+                    "smaller --batch-size to train on all of them", dropped, len(ds), cfg.batch_size)
     steps_per_epoch = max(1, len(ds) // cfg.batch_size)   # global batches (each process takes its share)
     # With --max-minutes the schedule anneals by the clock as well as by steps; under DDP each process would
     # read its own clock and drift apart, so there the budget is only checked between epochs (by rank 0).
