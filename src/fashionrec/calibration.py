@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,10 @@ from scipy.special import log_softmax
 from fashionrec.artifacts import read_json, write_json
 from fashionrec.errors import FashionrecError
 
+log = logging.getLogger(__name__)
+
 BOUNDS = (0.05, 20.0)   # temperatures searched
+MIN_FIT = 200           # labelled validation products a head needs for its temperature to be fitted
 ECE_BINS = 15
 
 
@@ -84,7 +88,15 @@ def calibration_record(val: tuple[dict, dict], test: tuple[dict, dict], data_dir
     temperatures, checks = {}, {}
     for head, pv in val[0].items():
         yv, pt, yt = val[1][head], test[0][head], test[1][head]
-        temperatures[head] = round(fit_temperature(pv, yv), 4)
+        labelled = int((yv >= 0).sum())
+        if labelled < MIN_FIT:
+            # 30 validation photos of a near-chance model gave temperatures of 0.17: probabilities shown
+            # far surer than the model is. Too few to fit: left at 1.
+            log.warning("%s: %d labelled validation products, under the %d a temperature needs; left at 1",
+                        head, labelled, MIN_FIT)
+            temperatures[head] = 1.0
+        else:
+            temperatures[head] = round(fit_temperature(pv, yv), 4)
         checks[head] = {"val_before": quality(pv, yv), "val_after": quality(pv, yv, temperatures[head]),
                         "test_before": quality(pt, yt), "test_after": quality(pt, yt, temperatures[head])}
     return {"method": "temperature scaling, one per head, fitted on the validation split by NLL",

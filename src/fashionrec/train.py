@@ -246,7 +246,8 @@ def plot_curves(results_csv: Path, out: Path) -> None:
     axes[1].set_ylim(0, 1)
     axes[1].set_title("articleType accuracy and macro-F1")
     axes[1].grid(alpha=0.3)
-    axes[1].legend(loc="lower right")
+    # Below the plot, never over the lines (low scores early in a run sat under a lower-right legend).
+    axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False)
     fig.tight_layout()
     write_with(out, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
     plt.close(fig)
