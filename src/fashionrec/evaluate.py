@@ -115,13 +115,17 @@ def plot_confusion(y_true: np.ndarray, pred: np.ndarray, class_names: list[str],
     chosen = list(errors.index[:max_classes]) or list(pd.Series(y).value_counts().index[:max_classes])
     chosen = sorted(chosen, key=lambda c: class_names[c])
     cm = confusion_shares(y, p, chosen)
+    # A last column for what went to classes not shown: a row whose mistakes all went elsewhere looked empty
+    # (one face moisturiser predicted a perfume, which was not among the classes plotted).
+    cm = np.hstack([cm, np.clip(1 - cm.sum(axis=1, keepdims=True), 0, 1)])
     names = [class_names[c] for c in chosen]
-    fig, ax = plt.subplots(figsize=(0.45 * len(names) + 3, 0.45 * len(names) + 2.5))
+    columns = [*names, "(any other class)"]
+    fig, ax = plt.subplots(figsize=(0.45 * len(columns) + 3, 0.45 * len(names) + 2.5))
     im = ax.imshow(cm, cmap="Blues", vmin=0, vmax=1)
-    ax.set_xticks(range(len(names)), names, rotation=60, ha="right", fontsize=8)
+    ax.set_xticks(range(len(columns)), columns, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(len(names)), names, fontsize=8)
     for i in range(len(names)):
-        for j in range(len(names)):
+        for j in range(len(columns)):
             if cm[i, j] >= 0.05:
                 ax.text(j, i, f"{cm[i, j]:.2f}", ha="center", va="center", fontsize=6,
                         color="white" if cm[i, j] > 0.5 else "black")
