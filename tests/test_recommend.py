@@ -166,7 +166,8 @@ def test_card_reasons_say_what_sets_a_result_apart_without_scores(rec):
     liked = [i, _some_id(rec, articleType="Jeans")]
     for r in rec.for_profile(liked, k=5):
         # Which saved product it is like, without the cosine the reason gives.
-        assert r.card_reason.startswith(("Between your 2 saved items, closest to ", "Like "))
+        # Or which one it goes with (every third pick).
+        assert r.card_reason.startswith(("Between your 2 saved items, closest to ", "Like ", "Goes with "))
         assert r.reason.replace("liked", "saved").startswith(r.card_reason[:1].lower() + r.card_reason[1:])
         assert not r.card_reason.endswith(")") and ": " not in r.card_reason
     hits = rec.search_text("blue shirt", k=5)
