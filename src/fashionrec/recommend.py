@@ -91,7 +91,7 @@ from fashionrec.looks import (
 )
 from fashionrec.tagger import Tagger, l2_normalise
 from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text, query_vector
-from fashionrec.vocabulary import CHILDREN_NAME, GENDER_WORDS, USAGE_WORDS, WORN_BY, TypeWords, norm
+from fashionrec.vocabulary import CHILDREN_NAME, GENDER_WORDS, KIDS_NAME, USAGE_WORDS, WORN_BY, TypeWords, norm
 from fashionrec.word_search import STOP_WORDS, WordSearch, search_words
 
 log = logging.getLogger(__name__)
@@ -1534,14 +1534,18 @@ class Recommender:
             slots = ["Topwear"] + slots
         it = self.items
         # The catalogue files some children's products as Unisex (214 of 1,925, "Kids" or "Children's" in the
-        # name): not for a grown-up's look (kids' sandals with a sari), and the only Unisex ones for a child's
-        # (a girl's dress with a His & Her watch set, a boy's T-shirt with adults' Converse).
+        # name), and some as Men or Women (320, "Palm Tree Kids Boys Check White Shorts" filed as men's: the
+        # bottomwear of a men's shirt's look): not for a grown-up's look (kids' sandals with a sari), and the
+        # only ones besides Boys and Girls for a child's (a girl's dress with a His & Her watch set, a boy's
+        # T-shirt with adults' Converse). A Unisex name counts with any word for a child; a grown-up's only
+        # with "Kids", "Boy's", "Infant" and the like (not "Wild Child" nail polish or a "Party Girl" watch).
         if self._kids_unisex is None:
-            self._kids_unisex = (it["gender"].eq("Unisex") & it["productDisplayName"].astype(str).str.contains(
-                CHILDREN_NAME, regex=True)).to_numpy()
+            names = it["productDisplayName"].astype(str)
+            self._kids_unisex = ((it["gender"].eq("Unisex") & names.str.contains(CHILDREN_NAME, regex=True))
+                                 | names.str.contains(KIDS_NAME, regex=True)).to_numpy()
         if gender in ("Boys", "Girls"):
             who = it["gender"].eq(gender).to_numpy() | self._kids_unisex
-        elif self._kids_unisex[self._row[item_id]]:      # "Levis Kids Blue Solid Jean", filed as Unisex
+        elif self._kids_unisex[self._row[item_id]]:      # "Levis Kids Blue Solid Jean", filed as Unisex or Men
             who = it["gender"].isin(["Boys", "Girls"]).to_numpy() | self._kids_unisex
         elif gender == "Unisex":
             who = it["gender"].isin(["Men", "Women", "Unisex"]).to_numpy() & ~self._kids_unisex
@@ -1606,8 +1610,11 @@ class Recommender:
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
-                kids = self._kids_unisex if item["gender"] in ("Boys", "Girls") else ~self._kids_unisex
-                who = it["gender"].eq(item["gender"]).to_numpy() | (it["gender"].eq("Unisex").to_numpy() & kids)
+                # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's.
+                if item["gender"] in ("Boys", "Girls"):
+                    who = it["gender"].eq(item["gender"]).to_numpy() | self._kids_unisex
+                elif not self._kids_unisex[r]:
+                    who = (it["gender"].eq(item["gender"]) | it["gender"].eq("Unisex")).to_numpy() & ~self._kids_unisex
         return out
 
     # ---- profiles -------------------------------------------------------------------------------

@@ -146,6 +146,9 @@ def price_words(query: str) -> tuple[str, list[str]]:
 # A product name with one of the words for children ("Kids", "Boy's", "Children's"), from the table above.
 _CHILDREN_WORDS = sorted(w for w, genders in GENDER_WORDS.items() if set(genders) <= {"Boys", "Girls"})
 CHILDREN_NAME = re.compile(rf"\b(?:{'|'.join(_CHILDREN_WORDS)})\b", re.IGNORECASE)
+# The words that say a product is a child's whatever gender it is filed under: "Gini and Jony Kids Boys ...",
+# "Levis Kids Girl's ...", "... Infant Kidswear" (320 of the catalogue's Men and Women products).
+KIDS_NAME = re.compile(r"\b(?:kids?|kidswear|children'?s?|infants?|boy's|girl's)\b", re.IGNORECASE)
 
 
 def norm(text: str) -> str:
