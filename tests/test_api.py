@@ -638,10 +638,17 @@ def test_add_item_needs_key_and_survives_restart(index_dir, tmp_path, photo, fix
             c.post("/api/items", files=files, data={**meta, "id": "990001"}, headers={"X-API-Key": KEY}), 422)
         # The photo is a catalogue product's own: added, and the response says so.
         assert any("is the photo of product" in w for w in mine.json()["warnings"])
+        # The searches' name for the upload field works here too; no photo at all says so.
+        named_file = c.post("/api/items", files={"file": ("p.jpg", photo, "image/jpeg")}, data=meta,
+                            headers={"X-API-Key": KEY})
+        assert named_file.status_code == 201, named_file.text
+        last_id = named_file.json()["id"]
+        c.delete(f"/api/items/{last_id}", headers={"X-API-Key": KEY})
+        assert "no photo" in assert_error(c.post("/api/items", data=meta, headers={"X-API-Key": KEY}), 422)
         c.delete(f"/api/items/{again['id']}", headers={"X-API-Key": KEY})
     assert new_id not in Recommender.load(live).items.index
     with TestClient(create_app(settings)) as c:  # the highest id held survives a restart too
-        assert c.post("/api/items", files=files, data=meta, headers={"X-API-Key": KEY}).json()["id"] == 990002
+        assert c.post("/api/items", files=files, data=meta, headers={"X-API-Key": KEY}).json()["id"] == last_id + 1
 
 
 def test_searches_go_on_while_a_product_is_added_and_saved(index_dir, tmp_path, photo, ids):

@@ -90,8 +90,10 @@ def complete_the_look(item_id: int, service: ServiceDep, k: K = 4) -> RecList:
 def add_item(
     service: ServiceDep,
     settings: SettingsDep,
-    image: Annotated[UploadFile, File(description="Product photo (JPEG, PNG or WebP).")],
     productDisplayName: Annotated[str, Form(min_length=1, max_length=300)],
+    image: Annotated[UploadFile | None, File(description="Product photo (JPEG, PNG or WebP).")] = None,
+    file: Annotated[UploadFile | None, File(description="The photo under the name the searches give their "
+                                            "upload field, if not sent as image.")] = None,
     gender: Annotated[str | None, Form(max_length=50)] = None,
     masterCategory: Annotated[str | None, Form(max_length=50)] = None,
     subCategory: Annotated[str | None, Form(max_length=50)] = None,
@@ -108,7 +110,10 @@ def add_item(
     """Add a product to the live index (needs ``X-API-Key``); it is saved and survives a restart."""
     if not productDisplayName.strip():
         raise BadInputError("productDisplayName is blank: give the product a name")
-    im = read_image(image, settings)
+    photo = image if image is not None else file
+    if photo is None:
+        raise BadInputError("no photo: send the product's photo in the form field image")
+    im = read_image(photo, settings)
     metadata = {k: v for k, v in dict(
         productDisplayName=productDisplayName, gender=gender, masterCategory=masterCategory,
         subCategory=subCategory, articleType=articleType, baseColour=baseColour, season=season,
