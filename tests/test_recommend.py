@@ -1189,6 +1189,9 @@ def test_a_word_of_a_types_name_is_that_word_not_the_start_of_a_longer_one():
     items = pd.DataFrame(rows, columns=["articleType", "subCategory", "productDisplayName"])
     words = WordSearch(items, TypeWords(items))
     assert words.mask(search_words("sandals")).tolist() == [True, False, False]     # not the sunscreen
+    # A name-only lookup and a two-word search keep apart ("name sandal" once read in_names("sandal")).
+    assert words.in_names("sandal").tolist() == [True, False, False]
+    assert words.mask(["name", "sandal"]).tolist() == [False, False, False]
     assert words.mask(search_words("analog")).tolist() == [False, False, True]      # a long word still starts one
 
 

@@ -90,7 +90,8 @@ class WordSearch:
         self.searchable = self._build_searchable()      # (n,) " word word ... " per row
         self._names: pd.Series | None = None             # the same of the names alone, when first needed
         self.aliases = self._build_aliases()
-        self._masks: dict[tuple[str, ...], np.ndarray] = {}    # also ("name", word): in_names
+        self._masks: dict[tuple[str, ...], np.ndarray] = {}
+        self._name_masks: dict[str, np.ndarray] = {}        # in_names's, per word
         self._masks_lock = threading.Lock()
         self._lock = threading.Lock()
         self._spellings: tuple[collections.Counter, list[str]] | None = None
@@ -131,15 +132,14 @@ class WordSearch:
         """Rows whose product name itself has ``word`` (a query word, singular) or its plural: a "black
         heels" search lists the products named heels before those the catalogue files as Heels but names
         Flats."""
-        key = ("name", word)
-        found = self._masks.get(key)
+        found = self._name_masks.get(word)
         if found is None:
             found = self.name_text().str.contains(self._pattern(word), regex=True).to_numpy()
             found.flags.writeable = False
-            with self._masks_lock:     # kept with the word masks, as paging asks again
-                while len(self._masks) >= WORD_MASKS_KEPT:
-                    self._masks.pop(next(iter(self._masks)))
-                self._masks[key] = found
+            with self._masks_lock:     # kept like the word masks, as paging asks again
+                while len(self._name_masks) >= WORD_MASKS_KEPT:
+                    self._name_masks.pop(next(iter(self._name_masks)))
+                self._name_masks[word] = found
         return found
 
     def name_text(self) -> pd.Series:
