@@ -203,15 +203,15 @@ def _names_taking_turns(rows: np.ndarray, rank: np.ndarray, names: np.ndarray) -
 
 
 def _every_third(alike: list, extra: list, k: int) -> list:
-    """``k`` of ``alike`` with ``extra`` in every third place (the 3rd, 6th, ...) while it lasts."""
+    """``k`` of ``alike`` with ``extra`` in every third place (the 3rd, 6th, ...); either fills in for the
+    other once it runs out."""
     out, a, e = [], iter(alike), iter(extra)
     while len(out) < k:
-        nxt = next(e, None) if len(out) % 3 == 2 else None
-        nxt = nxt if nxt is not None else next(a, None)
+        first, then = (e, a) if len(out) % 3 == 2 else (a, e)
+        nxt = next(first, None)
+        nxt = next(then, None) if nxt is None else nxt
         if nxt is None:
-            nxt = next(e, None)
-            if nxt is None:
-                break
+            break
         out.append(nxt)
     return out
 
@@ -770,6 +770,7 @@ class Recommender:
         self._kids_unisex: np.ndarray | None = None
         self._look_category: np.ndarray | None = None
         self._name_codes: np.ndarray | None = None
+        self._free: np.ndarray | None = None
 
     def _named_as_typed(self, query: str, words: list[str]) -> np.ndarray:
         """Per row, whether its name has every word of ``query`` that names a type ("heels" in "black
@@ -781,10 +782,13 @@ class Recommender:
         return np.logical_and.reduce([self._words().in_names(w) for w in typed])
 
     def _free_items(self) -> np.ndarray:
-        """Per row, whether the product is filed under Free Items (a promotion's freebies)."""
-        if "masterCategory" not in self.items:
-            return np.zeros(len(self.items), bool)
-        return (self.items["masterCategory"] == "Free Items").to_numpy()
+        """Per row, whether the product is filed under Free Items (a promotion's freebies); computed once per
+        version of the items, as every look slot, search and page asks."""
+        def build() -> np.ndarray:
+            if "masterCategory" not in self.items:
+                return np.zeros(len(self.items), bool)
+            return (self.items["masterCategory"] == "Free Items").to_numpy()
+        return self._once("_free", build)
 
     def _given_away(self, query: str) -> np.ndarray:
         """Per row, whether a search for ``query`` lists the product after the others: filed under Free Items
@@ -1559,12 +1563,13 @@ class Recommender:
         sub_counts = pd.Series(filed[peer]).value_counts()
         pop_max = max((sub_counts.get(s, 0) for s in slots), default=0) or 1
         clashes = None      # computed when a slot first needs a stand-in usage
+        free = self._free_items()
         out: list[Rec] = []
         for slot in slots:
             if len(out) >= k:
                 break
             # Never a freebie in a look: "Free Gifts" on its card reads as not for sale.
-            cand = who & (filed == slot) & ~self._free_items()
+            cand = who & (filed == slot) & ~free
             only = SLOT_TYPES.get((article, slot)) or SLOT_TYPES.get((sub, slot))
             if only:
                 cand &= it["articleType"].isin(only).to_numpy()
@@ -1664,10 +1669,9 @@ class Recommender:
         for depth in range(4):
             for i, look in zip(liked, looks, strict=False):
                 if len(out) < n and depth < len(look) and look[depth].id not in taken:
-                    r = look[depth]
-                    card = f"Goes with {_title(self.item(i))}"
-                    out.append(Rec(r.id, r.score, f"goes with {_title(self.item(i))}: {r.reason}", r.item,
-                                   slot=r.slot, card_reason=card))
+                    r, title = look[depth], _title(self.item(i))
+                    out.append(Rec(r.id, r.score, f"goes with {title}: {r.reason}", r.item, slot=r.slot,
+                                   card_reason=f"Goes with {title}"))
                     taken.add(r.id)
         return out
 

@@ -62,13 +62,14 @@ def catalogue_page(
     unpriced, priced = price_words(query)
     numbers = BARE_NUMBER.findall(unpriced)
     if priced or numbers:
+        unnumbered = " ".join(BARE_NUMBER.sub(" ", unpriced).split())
         with service.reading():
             if service.rec.browse(chosen or None, query, limit=0)[0] > 0:
                 priced = []
-            elif numbers and service.rec.browse(chosen or None, BARE_NUMBER.sub(" ", unpriced), limit=0)[0] > 0:
+            elif numbers and service.rec.browse(chosen or None, unnumbered, limit=0)[0] > 0:
                 # "jeans 999": no product has the number, and without it the words find products.
                 priced += numbers
-                unpriced = " ".join(BARE_NUMBER.sub(" ", unpriced).split())
+                unpriced = unnumbered
     if priced:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
         query = unpriced
