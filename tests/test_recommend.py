@@ -1464,3 +1464,16 @@ def test_usage_and_season_words_rank_their_products_first(rec):
     assert [r.item["usage"] for r in recs] == ["Formal"] * len(formal)
     # "wear" is not a word products must have: "casual wear" is casual products.
     assert rec.browse(q="casual wear")[0] == rec.browse(q="casual")[0] > 0
+
+
+def test_a_damaged_manifest_of_the_index_a_build_replaces_is_said(tmp_path, caplog):
+    # Its highest id cannot be carried over: ids of products removed from it may come back, so say so.
+    from fashionrec.recommend import _previous_highest_id
+
+    assert _previous_highest_id(tmp_path) == 0 and not caplog.text            # no index there: nothing to say
+    (tmp_path / "manifest.json").write_text('{"highest_id": 7}')
+    assert _previous_highest_id(tmp_path) == 7
+    (tmp_path / "manifest.json").write_text('{"highest_id": 7')
+    with caplog.at_level("WARNING"):
+        assert _previous_highest_id(tmp_path) == 0
+    assert "may be handed out again" in caplog.text

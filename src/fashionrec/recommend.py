@@ -1895,10 +1895,16 @@ class Recommender:
         return items
 
 def _previous_highest_id(index_dir: Path) -> int:
-    """The highest id the index at ``index_dir`` has handed out (0 where there is none to read)."""
+    """The highest id the index at ``index_dir`` has handed out (0 where there is none to read; a manifest
+    that cannot be read is said, as ids removed from that index could then be handed out again)."""
+    path = index_dir / "manifest.json"
+    if not path.is_file():
+        return 0
     try:
-        return int(read_json(index_dir / "manifest.json").get("highest_id") or 0)
-    except (OSError, ValueError, TypeError):
+        return int(read_json(path).get("highest_id") or 0)
+    except (OSError, ValueError, TypeError, AttributeError) as e:
+        log.warning("cannot read the highest id %s handed out (%s): ids of products removed from it may be "
+                    "handed out again", path, e)
         return 0
 
 
