@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import socket
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -95,6 +96,11 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def invoked_command() -> str | None:
+    """The ``fashionrec ...`` command line this process runs, for an artefact to record; None from Python."""
+    return " ".join(["fashionrec", *sys.argv[1:]]) if Path(sys.argv[0]).name == "fashionrec" else None
 
 
 def write_json(path: str | Path, payload: dict | list) -> None:

@@ -272,6 +272,31 @@ def probe_cmd(
                   f"{_val_and_test(result.val_metrics, result.test_metrics)} -> {result.run_dir}")
 
 
+@app.command("tag")
+def tag_cmd(
+    sources: list[Path] = typer.Argument(..., help="Catalogue folders (styles.csv + images/: its labels are "
+                                         "checked too), folders of photos (subfolders included) or image files."),
+    out: Path = typer.Option(Path("tags.csv"), help="CSV to write (one row per photo); its description goes "
+                             "beside it as .json."),
+    model: Path | None = typer.Option(None, help="Checkpoint or run folder (default: the shipped model)."),
+    review_below: float = typer.Option(0.8, help="Flag photos whose article type is less likely than this "
+                                       "(calibrated probability; the default is tagging.REVIEW_BELOW)."),
+    show: int = typer.Option(10, help="How many labels to check to print."),
+) -> None:
+    """Tag photos in bulk: every attribute with its probability, unsure ones flagged, a catalogue's own
+    labels checked against the model."""
+    from fashionrec.tagging import describe, tag
+
+    try:
+        result = tag(sources, model=model, review_below=review_below)
+        csv_path, json_path = result.write(out)
+    except (FashionrecError, OSError) as e:
+        fail(str(e))
+    for line in describe(result, shown=show):
+        console.print(line, highlight=False, markup=False)
+    console.print(f"written {csv_path} and {json_path}", highlight=False)
+
+
 @app.command("calibrate")
 def calibrate_cmd(
     model: Path | None = typer.Argument(None, help="Checkpoint or train run folder (default: the shipped model)."),

@@ -239,7 +239,14 @@ def with_unseen_classes(y: np.ndarray, probs: np.ndarray, values: np.ndarray,
 
 
 def seen_in_training(items: pd.DataFrame, meta: dict, progress: bool = False) -> int | None:
-    """How many of ``items`` the model trained or was validated on; None where that cannot be known.
+    """How many of ``items`` the model trained or was validated on; None where that cannot be known
+    (see :func:`trained_mask`)."""
+    mask = trained_mask(items, meta, progress)
+    return None if mask is None else int(mask.sum())
+
+
+def trained_mask(items: pd.DataFrame, meta: dict, progress: bool = False) -> np.ndarray | None:
+    """Which of ``items`` (bool per row) the model trained or was validated on; None where that cannot be known.
 
     ``items`` re-make the recorded split themselves when they are the model's own catalogue. Otherwise
     (a folder of some of its products, or another catalogue) the products of the recorded split's train
@@ -254,13 +261,14 @@ def seen_in_training(items: pd.DataFrame, meta: dict, progress: bool = False) ->
     if not recorded.get("config") or not recorded.get("test_ids_sha256"):
         return None
 
-    def seen(split, named: pd.DataFrame) -> int:
+    def seen(split, named: pd.DataFrame) -> np.ndarray:
         ids = np.concatenate([split.ids("train"), split.ids("val")])
         if "productDisplayName" not in items or "productDisplayName" not in named:
-            return int(items["id"].isin(ids).sum())        # no names to tell another shop's product 1163 apart
-        same = items.merge(named[named["id"].isin(ids)][["id", "productDisplayName"]], on="id", how="inner",
-                           suffixes=("", "_trained"))
-        return int((same["productDisplayName"].fillna("") == same["productDisplayName_trained"].fillna("")).sum())
+            return items["id"].isin(ids).to_numpy()        # no names to tell another shop's product 1163 apart
+        names = named[named["id"].isin(ids)].drop_duplicates("id").set_index("id")["productDisplayName"]
+        trained_name = items["id"].map(names)
+        return (items["id"].isin(names.index) & (items["productDisplayName"].fillna("")
+                                                 == trained_name.fillna(""))).to_numpy()
 
     config = SplitConfig(**recorded["config"])
     try:
@@ -272,13 +280,18 @@ def seen_in_training(items: pd.DataFrame, meta: dict, progress: bool = False) ->
     where = _training_catalogue(meta.get("data"))
     if where is None:
         return None
-    # Its rows without photos are that catalogue's news, not this run's.
-    trained = load_catalog(where, progress=progress, warn=False).usable
-    try:
-        split = make_split(trained, config)
-    except ValueError:
-        return None
-    return seen(split, trained) if split.fingerprint("test") == recorded["test_ids_sha256"] else None
+    # Its rows without photos are that catalogue's news, not this run's. Whether its files exist is enough
+    # to re-make the split where none is unreadable (seconds, where decoding 44k photos takes a minute);
+    # the fingerprint tells when it is not.
+    for check in (False, True):
+        trained = load_catalog(where, check_images=check, progress=progress and check, warn=False).usable
+        try:
+            split = make_split(trained, config)
+        except ValueError:
+            continue
+        if split.fingerprint("test") == recorded["test_ids_sha256"]:
+            return seen(split, trained)
+    return None
 
 
 def _training_catalogue(recorded: str | None) -> Path | None:
@@ -320,7 +333,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     if items["articleType"].isna().all():
         raise ValueError(f"none of the {len(items)} usable products in {data_dir} has an articleType label to "
                          "score predictions against: fill the articleType column of styles.csv (to tag "
-                         "unlabelled photos, use the API's /api/classify or `fashionrec recommend photo`)")
+                         f"unlabelled photos: `fashionrec tag {data_dir}`)")
     classes = tagger.classes
     # Labels as the model spells them ("tshirts" is Tshirts, as the filters take any case); a label still
     # outside its classes can only be predicted wrong, and is named in unseen_values.

@@ -34,7 +34,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from fashionrec import __version__
-from fashionrec.artifacts import read_json, write_json, write_with
+from fashionrec.artifacts import invoked_command, read_json, write_json, write_with
 from fashionrec.calibration import calibration_record
 from fashionrec.catalog import ATTRIBUTES, load_catalog
 from fashionrec.data import LabelSpace, TensorImageDataset, load_image_tensor, preprocess, train_augmentation
@@ -391,8 +391,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
             # Absolute: a checkpoint is read from other working folders (evaluate looks the data up).
             "data": str(Path(catalog.root).resolve()), "hardware": describe_hardware(device, ctx),
-            "fashionrec_version": __version__, "command": " ".join(["fashionrec", *sys.argv[1:]])
-            if Path(sys.argv[0]).name == "fashionrec" else None,
+            "fashionrec_version": __version__, "command": invoked_command(),
             "prior_train_seconds": prior_seconds,
             "world_size": ctx.world_size, **({"lineage": history} if history else {})}
     if ctx.enabled:       # the same weights everywhere, but a different augmentation stream per process
@@ -524,7 +523,6 @@ def describe_hardware(device: torch.device, ctx: DistContext = DistContext()) ->
 
 def main(argv: list[str] | None = None) -> None:
     """``python -m fashionrec.train ARGS`` = ``fashionrec train ARGS`` (the entry point torchrun runs)."""
-    import sys
 
     from fashionrec.cli import app
 

@@ -1,0 +1,135 @@
+"""fashionrec tag: bulk tagging of folders and catalogues, with the catalogue's labels checked."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from fashionrec.cli import app
+from fashionrec.errors import BadInputError
+from fashionrec.tagger import Tagger
+from fashionrec.tagging import REVIEW_BELOW, labels_to_check, tag
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Tagger:
+    return Tagger.load()
+
+
+@pytest.fixture(scope="module")
+def relabelled(fixture_dir: Path, tmp_path_factory) -> tuple[Path, int]:
+    """The fixture catalogue with one T-shirt filed as a watch."""
+    root = tmp_path_factory.mktemp("cat") / "catalog"
+    shutil.copytree(fixture_dir, root)
+    lines = (root / "styles.csv").read_text().splitlines(keepends=True)
+    i = next(i for i, line in enumerate(lines) if ",Topwear,Tshirts," in line)
+    lines[i] = lines[i].replace(",Topwear,Tshirts,", ",Topwear,Watches,")
+    (root / "styles.csv").write_text("".join(lines))
+    return root, int(lines[i].split(",")[0])
+
+
+def test_a_catalogue_gets_a_row_per_accepted_row_and_its_wrong_label_is_found(relabelled, shipped, expected,
+                                                                              tmp_path):
+    root, wrong_id = relabelled
+    result = tag(root, tagger=shipped, progress=False)
+    t, s = result.table, result.summary
+    assert len(t) == expected["accepted_rows"] == s["rows"]
+    assert s["tagged"] == expected["with_image"]
+    bad = set(expected["missing_image_ids"]) | {int(i) for i in expected["unreadable_image_ids"]}
+    assert set(t.loc[t["error"] != "", "id"]) == bad
+    assert t.loc[t["id"] == 3413, "error"].item().startswith("missing image")
+    assert t.loc[t["error"] != "", "articleType"].isna().all()
+    assert s["not_tagged_by_reason"] == {"missing image": 2, "unreadable image": 3}
+    assert s["catalogue_loader"][0]["rows_rejected"][0]["line"] == 173
+
+    row = t[t["id"] == wrong_id].iloc[0]
+    assert row["catalogue_articleType"] == "Watches" and row["articleType"] == "Tshirts"
+    assert "articleType" in row["differs"].split(";") and row["catalogue_label_prob"] < 0.01
+    checked = labels_to_check(t)
+    assert wrong_id in set(checked["id"])
+    assert s["agreement"]["articleType"]["n"] == expected["with_image"]
+    agree = (t["articleType"] == t["catalogue_articleType"]) & (t["error"] == "")
+    assert s["agreement"]["articleType"]["agree"] == agree.sum()
+    # The fixture's products come from the shared catalogue: the model trained on most of them.
+    assert s["seen_in_training"] is None or t["trained_on"].sum() > 0
+
+    csv_path, json_path = result.write(tmp_path / "out" / "tags.csv")
+    back = pd.read_csv(csv_path)
+    assert list(back.columns) == list(t.columns) and len(back) == len(t)
+    described = json.loads(json_path.read_text())
+    assert described["model"]["sha256"] == shipped.sha256 and described["csv"] == "tags.csv"
+    assert set(described["model"]["classes"]) == set(shipped.classes)
+    assert sorted(p.name for p in csv_path.parent.iterdir()) == ["tags.csv", "tags.json"]   # no temp files
+
+
+def test_a_loose_folder_tags_its_photos_in_order_and_names_what_it_did_not_tag(fixture_dir, shipped, tmp_path):
+    src = fixture_dir / "images"
+    folder = tmp_path / "new arrivals"
+    (folder / "shoes").mkdir(parents=True)
+    shutil.copy(src / "12933.jpg", folder / "b.JPG")
+    shutil.copy(src / "7512.jpg", folder / "shoes" / "a.jpg")
+    Image.open(src / "25220.jpg").save(folder / "c.png")              # PNG data with alpha
+    (folder / "d.jpg").write_bytes(b"not a photo")
+    (folder / "notes.txt").write_text("prices tomorrow")
+    (folder / ".DS_Store").write_bytes(b"\0")
+    Image.new("RGB", (300, 400), "white").save(folder / "e.jpg")        # blank
+
+    result = tag(folder, tagger=shipped, progress=False)
+    t = result.table
+    assert list(t["path"]) == ["b.JPG", "c.png", "d.jpg", "e.jpg", "shoes/a.jpg"]
+    assert result.summary["not_images"] == ["notes.txt"]
+    errors = dict(zip(t["path"], t["error"], strict=True))
+    assert "not a readable image" in errors["d.jpg"] and "one flat colour" in errors["e.jpg"]
+    assert errors["b.JPG"] == errors["c.png"] == errors["shoes/a.jpg"] == ""
+    assert "catalogue_articleType" not in t and "differs" not in t
+    # The same labels and probabilities as one photo at a time through the tagger's own verb.
+    for path in ("b.JPG", "shoes/a.jpg"):
+        row = t[t["path"] == path].iloc[0]
+        (label, p), *_ = shipped.predict(folder / path)[0]["articleType"]
+        assert row["articleType"] == label and row["articleType_prob"] == pytest.approx(p, abs=1e-4)
+        assert row["articleType_top3"].startswith(f"{label} ")
+        assert row["review"] == (p < result.summary["review_below"])
+    assert result.summary["to_review"] == int(t["review"].sum())
+
+
+def test_nothing_to_tag_and_bad_thresholds_are_refused_with_what_to_do(tmp_path, shipped):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "readme.md").write_text("x")
+    with pytest.raises(BadInputError, match=r"no photos to tag in .*empty \(1 other files"):
+        tag(tmp_path / "empty", tagger=shipped, progress=False)
+    with pytest.raises(BadInputError, match="between 0 and 1"):
+        tag(tmp_path / "empty", tagger=shipped, review_below=60)
+    with pytest.raises(BadInputError, match="no such file or folder: .*nowhere.jpg"):
+        tag([tmp_path / "empty", tmp_path / "nowhere.jpg"], tagger=shipped, progress=False)
+
+
+def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in ("12933.jpg", "7512.jpg"):
+        shutil.copy(fixture_dir / "images" / name, photos / name)
+    out = tmp_path / "tags" / "new.csv"
+    (photos / "broken.jpg").write_bytes(b"")
+    done = runner.invoke(app, ["tag", str(photos), str(fixture_dir / "images" / "7512.jpg"), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "3 of 4 rows tagged" in done.output
+    assert "not tagged: 1 the file is empty (0 bytes), not an image" in done.output
+    table = pd.read_csv(out)
+    assert list(table["path"]) == [f"{photos.as_posix()}/{n}" for n in ("12933.jpg", "7512.jpg", "broken.jpg")] \
+        + [(fixture_dir / "images" / "7512.jpg").as_posix()]
+    assert json.loads(out.with_suffix(".json").read_text())["rows"] == 4
+    typo = runner.invoke(app, ["tag", str(photos), str(tmp_path / "phtos"), "--out", str(tmp_path / "x.csv")])
+    assert typo.exit_code == 2 and "no such file or folder" in typo.output and not (tmp_path / "x.csv").exists()
+    assert f"[default: {REVIEW_BELOW}]" in runner.invoke(app, ["tag", "--help"], terminal_width=200).output
+    nothing = tmp_path / "nothing"
+    nothing.mkdir()
+    refused = runner.invoke(app, ["tag", str(nothing)])
+    assert refused.exit_code == 2 and "no photos to tag" in refused.output
