@@ -34,7 +34,7 @@ from fashionrec.recommend import (
     _spread_names,
 )
 from fashionrec.tagger import Tagger, save_checkpoint
-from fashionrec.vocabulary import KIDS_NAME
+from fashionrec.vocabulary import KIDS_NAME, WARM_TYPES
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -359,6 +359,27 @@ def test_text_search_colour_and_type(rec):
     assert rec.parse_query("office wear") == {"usage": ["Formal"]}
     total, page = rec.browse(q="office wear", limit=10_000)
     assert total == int((rec.items["usage"] == "Formal").sum()) == len(page)
+
+
+def test_vague_occasion_and_weather_words_mean_types_and_usages(rec):
+    # "interview" listed flip flops, "date night" ten nightdresses, "winter wear" seven pairs of sandals filed
+    # under Winter: an occasion is a usage, clothes for the cold are the warm types, "night" in "date night"
+    # is not the night of nightwear.
+    assert rec.parse_query("interview shirt") == {"articleType": ["Shirts"], "usage": ["Formal"]}
+    assert rec.parse_query("date night heels") == {"articleType": ["Heels"]}   # the fixture has no Party
+    assert "Night suits" not in rec.parse_query("date night").get("articleType", [])
+    warm = sorted(set(WARM_TYPES) & set(rec.items["articleType"]))
+    assert warm and rec.parse_query("warm clothes for men") == {"articleType": warm, "gender": ["Men", "Unisex"]}
+    assert rec.parse_query("winter wear") == {"articleType": warm}
+    for q in ("interview", "meeting"):
+        assert {r.item["usage"] for r in rec.search_text(q, k=5)} == {"Formal"}, q
+    n_warm = int(rec.items["articleType"].isin(warm).sum())
+    for q in ("winter wear", "warm clothes", "winter", "woollens"):
+        found = rec.search_text(q, k=n_warm)
+        assert len(found) == n_warm and {r.item["articleType"] for r in found} <= set(warm), q
+    # Beside a type, "winter" still only ranks that type's Winter products first.
+    jackets = rec.search_text("winter jacket", k=4)
+    assert {r.item["articleType"] for r in jackets} == {"Jackets"}
 
 
 def test_text_search_cut_off_drops_noise_not_matches(rec):
@@ -776,11 +797,18 @@ def test_browse_lists_the_named_type_before_name_matches(tmp_path):
     # A season word beside others only ranks: every jacket, not only those filed under Winter; alone it selects.
     assert True in winter and False in winter and len(found) == r.browse(q="jacket", limit=0)[0]
     assert r.facets(q="winter jacket")["articleType"]["Jackets"] == winter.count(True) + winter.count(False)
-    # Without a type word the season word is what narrows: "winter men" is not every men's product.
-    assert 0 < r.browse(q="winter men", limit=0)[0] < r.browse(q="men", limit=0)[0]
-    alone = r.browse(q="winter", limit=10_000)[1]
-    assert 0 < len(alone) < len(r) and all(p["season"] == "Winter" or "winter" in p["productDisplayName"].lower()
+    # Without a type word the season word is what narrows: "summer men" is not every men's product.
+    assert 0 < r.browse(q="summer men", limit=0)[0] < r.browse(q="men", limit=0)[0]
+    alone = r.browse(q="summer", limit=10_000)[1]
+    assert 0 < len(alone) < len(r) and all(p["season"] == "Summer" or "summer" in p["productDisplayName"].lower()
                                            for p in alone)
+    # But "winter" without a type means clothes for the cold, as "winter wear" and "warm clothes" do: the
+    # catalogue files watches and sunglasses under Winter (the added Oakley pair among them).
+    for q in ("winter", "winter wear", "warm clothes", "woollens"):
+        total, found = r.browse(q=q, limit=10_000)
+        assert total == len(found) > 0 and {p["articleType"] for p in found} <= set(WARM_TYPES), q
+    men = r.browse(q="winter men", limit=10_000)[1]
+    assert men and all(p["gender"] in ("Men", "Unisex") and p["articleType"] in WARM_TYPES for p in men)
     # Without a type word nothing moves: the catalogue's order.
     assert [p["id"] for p in r.browse(q="oakley", limit=10_000)[1]][-1] == odd
 

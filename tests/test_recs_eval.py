@@ -65,6 +65,14 @@ def test_evaluate_text():
     assert len(queries) >= 20
     m = evaluate_text(shared_recommender(), queries[:5])
     assert m["text_n_queries"] == 5 and 0.0 <= m["text_precision_at_10"] <= 1.0
+    # A list of values is any of them: the same query scored against a list of every type its results
+    # have (all relevant) and against the types it has none of (none relevant).
+    rec = shared_recommender()
+    found = {r.item["articleType"] for r in rec.search_text("blue jeans", k=10)}
+    others = sorted(set(rec.items["articleType"]) - found)
+    per = evaluate_text(rec, [{"query": "blue jeans", "articleType": sorted(found)},
+                              {"query": "blue jeans", "articleType": others}])["text_per_query"]
+    assert [p["precision_at_10"] for p in per] == [1.0, 0.0]
 
 
 def test_same_precision_on_faiss_and_milvus():

@@ -91,7 +91,16 @@ from fashionrec.looks import (
 )
 from fashionrec.tagger import Tagger, l2_normalise
 from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text, query_vector
-from fashionrec.vocabulary import CHILDREN_NAME, GENDER_WORDS, KIDS_NAME, USAGE_WORDS, WORN_BY, TypeWords, norm
+from fashionrec.vocabulary import (
+    CHILDREN_NAME,
+    COLD_WEATHER,
+    GENDER_WORDS,
+    KIDS_NAME,
+    USAGE_WORDS,
+    WORN_BY,
+    TypeWords,
+    norm,
+)
 from fashionrec.word_search import STOP_WORDS, WordSearch, search_words
 
 log = logging.getLogger(__name__)
@@ -1027,7 +1036,8 @@ class Recommender:
         """The rows :meth:`browse` lists for ``query`` (its ``words``): those with every word, except a season
         word beside a type word. The catalogue files most products under one season (6 of its 233 jackets
         under Winter), which is not what a shopper asking for a "winter jacket" means to exclude; without a
-        type ("winter men") the season word is all that narrows the search, so it stays.
+        type ("summer men") the season word is all that narrows the search, so it stays, except that "winter"
+        then means clothes for the cold (:meth:`_winter_alone`).
 
         A query of several types ("t-shirt & shorts", "shirts and jeans for men", "kurta or saree") lists
         the products of each part (:meth:`_type_parts`), a wearer named anywhere in it applying to all."""
@@ -1038,7 +1048,11 @@ class Recommender:
             return mask & self._words().mask(wearers) if wearers else mask
         seasons = self._vocabulary()["season"]
         required = [w for w in words if w not in seasons]
-        if required != words and "articleType" in self.parse_query(query):
+        parsed = self.parse_query(query)
+        if self._winter_alone(parsed):
+            winter = seasons["winter"]
+            words = [norm(COLD_WEATHER) if seasons.get(w) == winter else w for w in words]
+        elif required != words and "articleType" in parsed:
             return self._words().mask(required)
         return self._words().mask(words)
 
@@ -1451,6 +1465,8 @@ class Recommender:
         if not search_words(query):     # "not blue" alone: what is left is everything else, by no meaning
             query = ""
         parsed = self.parse_query(query)
+        if self._winter_alone(parsed):
+            parsed["articleType"] = self._vocabulary()["types"].types(COLD_WEATHER)
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
         allowed = ~self._any_word(negated) if negated else None
@@ -1458,6 +1474,13 @@ class Recommender:
             return matches, np.zeros(len(self.items), np.float32), allowed
         with one_blas_thread:
             return matches, self.text_embeddings @ query_vector(query), allowed          # (n,)
+
+    def _winter_alone(self, parsed: dict[str, list[str]]) -> bool:
+        """Whether a query (parsed) says winter and names no type: it means clothes for the cold, as "winter
+        wear" does (:data:`~fashionrec.vocabulary.COLD_WEATHER`), not the catalogue's Winter season, which
+        is mostly watches, sunglasses and heels (a lone "winter" listed 7 pairs of sunglasses and 3 watches)."""
+        winter = self._vocabulary()["season"].get("winter")
+        return winter is not None and "articleType" not in parsed and winter in parsed.get("season", ())
 
     def _by_meaning(self, query: str, sims: np.ndarray, min_similarity: float) -> np.ndarray:
         """Rows at least ``min_similarity`` similar to ``query``; none where no word of it is readable

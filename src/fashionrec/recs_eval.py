@@ -169,11 +169,16 @@ def check_text_queries(data, where: str) -> list[dict]:
     return queries
 
 
+def _any_of(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
+
+
 def evaluate_text(recommender, queries: list[dict] | None = None, k: int = 10) -> dict:
     """Precision@k of :meth:`Recommender.search_text` on labelled queries.
 
     Each query is ``{"query": str, "articleType"?: str, "baseColour"?: str, "usage"?: str, "season"?: str,
     "gender"?: str}``; a result is relevant when it has every given attribute (gender: that gender or Unisex).
+    A list is any of its values: "winter wear" is any of the warm types.
     """
     queries = default_text_queries() if queries is None else queries
     per = []
@@ -181,9 +186,10 @@ def evaluate_text(recommender, queries: list[dict] | None = None, k: int = 10) -
         recs = recommender.search_text(q["query"], k=k)
         hits = 0
         for r in recs:
-            ok = all(r.item.get(key) == q[key] for key in TEXT_QUERY_ATTRIBUTES if key != "gender" and q.get(key))
+            ok = all(r.item.get(key) in _any_of(q[key]) for key in TEXT_QUERY_ATTRIBUTES
+                     if key != "gender" and q.get(key))
             if q.get("gender"):
-                ok &= r.item.get("gender") in (q["gender"], "Unisex")
+                ok &= r.item.get("gender") in [*_any_of(q["gender"]), "Unisex"]
             hits += ok
         per.append({"query": q["query"], "precision_at_10": hits / k, "returned": len(recs)})
     return {"text_n_queries": len(per),

@@ -31,6 +31,14 @@ FILED_SHARE = 0.1       # a category word means the types with at least this sha
 NAME_EVIDENCE = 10      # product names that must use a word before they can veto what it means
 NAME_AGREEMENT = 0.5    # share of those names that must be of the types the word means
 
+WARM_TYPES = ["Sweaters", "Sweatshirts", "Jackets", "Shrug", "Mufflers", "Scarves", "Stoles", "Gloves"]
+# Clothes for the cold, by what keeps one warm: the catalogue's "Winter" season is mostly watches,
+# sunglasses and heels, so "winter wear" read as the season listed seven pairs of sandals first.
+WEATHER_WORDS = {phrase: WARM_TYPES for phrase in (
+    "winter wear", "winterwear", "winter clothes", "winter clothing", "warm clothes", "warm clothing",
+    "woollens", "woolens", "cold weather")}
+# What "winter" means in a query that names no type.
+COLD_WEATHER = "winter wear"
 # Everyday words -> catalogue types; only words that no type or category name already gives.
 SYNONYMS: dict[str, list[str]] = {
     "tee": ["Tshirts"],
@@ -92,6 +100,7 @@ SYNONYMS: dict[str, list[str]] = {
     "hairband": ["Headband", "Hair Accessory"],
     "panties": ["Briefs"],
     "knickers": ["Briefs"],
+    **WEATHER_WORDS,
 }
 
 # Type words that also say who wears the product, unless the query names a wearer itself: most of the
@@ -112,9 +121,13 @@ GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Me
                 "girlfriend": ("Women",), "sister": ("Women",), "son": ("Boys",), "daughter": ("Girls",)}
 # A shopper's words for an occasion -> the catalogue's usage ("office wear" found eight Murcia "Office"
 # handbags and no formal shirt). "work" is left out: names use it for embroidery ("Mirror Work Kurta").
+# Phrases count where read as one ("date night" is Party, not the "night" of nightdresses).
 USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "wedding": "Ethnic",
                "festive": "Ethnic", "traditional": "Ethnic", "gym": "Sports", "workout": "Sports",
-               "sportswear": "Sports", "partywear": "Party"}
+               "sportswear": "Sports", "partywear": "Party",
+               # "interview" listed flip flops and "date night" ten nightdresses (MiniLM's nearest words).
+               "interview": "Formal", "meeting": "Formal", "formals": "Formal", "date night": "Party",
+               "night out": "Party", "clubbing": "Party", "cocktail": "Party", "prom": "Party"}
 # Prices in a query: the catalogue has none (styles.csv has no price column), so "running shoes under 2000"
 # found nothing for "under 2000" and "under 500" said nothing matched. A number counts only beside a
 # currency or after "under", "below", "between"...; "cheap" and such words count alone.
@@ -182,6 +195,32 @@ def singular(word: str) -> str:
     return word
 
 
+# The two-word phrases of WEATHER_WORDS and USAGE_WORDS, which a word search reads as one word
+# (search_words joins "warm clothes" into "warmclothes", the key its types are listed under): their words
+# alone would mislead ("wear" is skipped, "date night" is no nightdress). Keyed by singular words ("warm
+# cloth" is the phrase too). Type phrases such as "running shoes" stay words: the products named running
+# are what they find.
+PHRASES = {tuple(singular(w) for w in key.split()): norm(key) for key in [*WEATHER_WORDS, *USAGE_WORDS]
+           if len(key.split()) == 2}
+
+
+JOINED = set(PHRASES.values())
+
+
+def join_phrases(words: list[str]) -> list[str]:
+    """Lower-case words -> the same with each phrase of :data:`PHRASES` joined into its key."""
+    out, i = [], 0
+    while i < len(words):
+        pair = tuple(singular(w) for w in words[i:i + 2])
+        if len(pair) == 2 and pair in PHRASES:
+            out.append(PHRASES[pair])
+            i += 2
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
 class TypeWords:
     """Words and phrases of one catalogue -> the article types they mean (see the module docstring)."""
 
@@ -197,7 +236,7 @@ class TypeWords:
             key = norm(phrase)
             if not key or not values:
                 return
-            if " " not in phrase.strip():
+            if " " not in phrase.strip() or key in JOINED:     # a phrase search_words joins is one word
                 single.add(key)
             for form in forms(key):
                 table.setdefault(form, set()).update(values)

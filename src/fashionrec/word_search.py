@@ -22,7 +22,7 @@ from rapidfuzz import process as rf_process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from fashionrec.text_encoder import TEXT_FIELDS, english_words
-from fashionrec.vocabulary import GENDER_WORDS, USAGE_WORDS, TypeWords, forms, singular
+from fashionrec.vocabulary import GENDER_WORDS, USAGE_WORDS, TypeWords, forms, join_phrases, norm, singular
 
 # Query words a product's text never needs to contain: "jeans for women" means jeans and women.
 STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
@@ -48,7 +48,7 @@ def search_words(text: str, stem: bool = True) -> list[str]:
     words = re.findall(r"\w+", re.sub(r"[-'’]", "", _fold(text)))
     if not stem:
         return words
-    return [singular(w) for w in _join_letters(words) if w not in STOP_WORDS]
+    return [singular(w) for w in join_phrases(_join_letters(words)) if w not in STOP_WORDS]
 
 
 def _spelling_cost(typed: str, word: str, edits: int) -> float:
@@ -296,7 +296,7 @@ class WordSearch:
                 if f not in table:
                     table[f] = ("gender", set(genders))
         for w, usage in USAGE_WORDS.items():
-            table.setdefault(w, ("usage", {usage}))
+            table.setdefault(norm(w), ("usage", {usage}))       # "date night": "datenight" (join_phrases)
         return {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
 
     def _build_searchable(self) -> pd.Series:
