@@ -104,6 +104,12 @@ def test_openapi_lists_every_endpoint(client):
               "/api/recommend/profile", "/images/{item_id}.jpg"]:
         assert p in paths, p
     assert client.get("/docs").status_code == 200
+    # The errors a change can answer are documented with the body they have ({"detail": ...}).
+    for method, path in (("post", "/api/items"), ("delete", "/api/items/{item_id}")):
+        responses = paths[path][method]["responses"]
+        for status in ("401", "403", "409", "422"):
+            schema = responses[status]["content"]["application/json"]["schema"]
+            assert schema["$ref"].endswith("/Error"), (method, status)
 
 
 def test_browse_paginates_and_filters(client, fixture_catalog):

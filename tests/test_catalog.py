@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from fashionrec.catalog import COLUMNS, Catalog, check_photo, load_catalog, open_rgb
+from fashionrec.catalog import COLUMNS, DEFAULT_DATA_DIR, Catalog, check_photo, default_data_dir, load_catalog, open_rgb
 from fashionrec.errors import CatalogError
 
 
@@ -316,3 +316,17 @@ def test_full_catalogue_matches_the_dataset_readme(full_catalog: Catalog) -> Non
     assert (table["baseColour"] == "NA").sum() == 15
     assert (table["usage"] == "NA").sum() == 316
     assert {k: v for k, v in r.missing_values.items() if v} == {"season": 21, "year": 1, "usage": 1}
+
+
+def test_the_default_catalogue_is_found_from_any_working_folder(tmp_path, monkeypatch):
+    """The shared catalogue sits beside the checkout: a command run from another folder finds it there, and
+    $FASHIONREC_DATA still wins."""
+    monkeypatch.delenv("FASHIONREC_DATA", raising=False)
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")       # ../shared is then inside tmp_path
+    beside = Path(__file__).resolve().parents[1] / DEFAULT_DATA_DIR
+    assert default_data_dir() == (beside if beside.is_dir() else DEFAULT_DATA_DIR)
+    (tmp_path / "work" / DEFAULT_DATA_DIR).mkdir(parents=True)     # one beside the working folder comes first
+    assert default_data_dir() == DEFAULT_DATA_DIR
+    monkeypatch.setenv("FASHIONREC_DATA", str(tmp_path / "mine"))
+    assert default_data_dir() == tmp_path / "mine"

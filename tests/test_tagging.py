@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from fashionrec.cli import app
 from fashionrec.errors import BadInputError
 from fashionrec.tagger import Tagger
-from fashionrec.tagging import REVIEW_BELOW, labels_to_check, tag
+from fashionrec.tagging import REVIEW_BELOW, csv_path, labels_to_check, tag
 
 runner = CliRunner()
 
@@ -25,49 +25,68 @@ def shipped() -> Tagger:
 
 
 @pytest.fixture(scope="module")
-def relabelled(fixture_dir: Path, tmp_path_factory) -> tuple[Path, int]:
-    """The fixture catalogue with one T-shirt filed as a watch."""
+def relabelled(fixture_dir: Path, tmp_path_factory) -> tuple[Path, int, int]:
+    """The fixture catalogue with one T-shirt filed as a watch, a pair of jeans as "Jeens" (no such type) and
+    a photo no row names."""
     root = tmp_path_factory.mktemp("cat") / "catalog"
     shutil.copytree(fixture_dir, root)
     lines = (root / "styles.csv").read_text().splitlines(keepends=True)
     i = next(i for i, line in enumerate(lines) if ",Topwear,Tshirts," in line)
     lines[i] = lines[i].replace(",Topwear,Tshirts,", ",Topwear,Watches,")
+    j = next(j for j, line in enumerate(lines) if ",Bottomwear,Jeans," in line)
+    lines[j] = lines[j].replace(",Bottomwear,Jeans,", ",Bottomwear,Jeens,")
     (root / "styles.csv").write_text("".join(lines))
-    return root, int(lines[i].split(",")[0])
+    shutil.copy(root / "images" / "12933.jpg", root / "images" / "99000001.jpg")
+    return root, int(lines[i].split(",")[0]), int(lines[j].split(",")[0])
 
 
-def test_a_catalogue_gets_a_row_per_accepted_row_and_its_wrong_label_is_found(relabelled, shipped, expected,
-                                                                              tmp_path):
-    root, wrong_id = relabelled
+def test_a_catalogue_gets_a_row_per_accepted_row_and_its_wrong_labels_are_found(relabelled, shipped, expected,
+                                                                                tmp_path):
+    root, wrong_id, typo_id = relabelled
     result = tag(root, tagger=shipped, progress=False)
     t, s = result.table, result.summary
-    assert len(t) == expected["accepted_rows"] == s["rows"]
-    assert s["tagged"] == expected["with_image"]
+    assert len(t) == expected["accepted_rows"] + 1 == s["rows"]
+    assert s["tagged"] == expected["with_image"] + 1
     bad = set(expected["missing_image_ids"]) | {int(i) for i in expected["unreadable_image_ids"]}
     assert set(t.loc[t["error"] != "", "id"]) == bad
     assert t.loc[t["id"] == 3413, "error"].item().startswith("missing image")
-    assert t.loc[t["error"] != "", "articleType"].isna().all()
+    assert t.loc[t["error"] != "", "articleType"].isna().all() and t.loc[t["error"] != "", "review"].all()
     assert s["not_tagged_by_reason"] == {"missing image": 2, "unreadable image": 3}
     assert s["catalogue_loader"][0]["rows_rejected"][0]["line"] == 173
 
     row = t[t["id"] == wrong_id].iloc[0]
     assert row["catalogue_articleType"] == "Watches" and row["articleType"] == "Tshirts"
-    assert "articleType" in row["differs"].split(";") and row["catalogue_label_prob"] < 0.01
-    checked = labels_to_check(t)
-    assert wrong_id in set(checked["id"])
+    assert "articleType" in row["differs"].split(";") and "articleType" in row["doubted"].split(";")
+    assert row["catalogue_articleType_prob"] < 0.01
+    assert wrong_id in set(labels_to_check(t)["id"]) and wrong_id in set(labels_to_check(t, "articleType")["id"])
+    # A label the model has no class for cannot be doubted by it, but is named.
+    typo = t[t["id"] == typo_id].iloc[0]
+    assert typo["unknown_labels"] == "articleType=Jeens" and pd.isna(typo["catalogue_articleType_prob"])
+    assert s["agreement"]["articleType"]["unknown_labels"] == {"Jeens": 1}
+    # The probability of the catalogue's label is the model's own where the two agree, for every head.
+    for head in ("articleType", "gender", "baseColour", "season"):
+        same = (t[head] == t[f"catalogue_{head}"]) & (t["error"] == "")
+        assert same.sum() > 0 and (t.loc[same, f"catalogue_{head}_prob"] == t.loc[same, f"{head}_prob"]).all()
     assert s["agreement"]["articleType"]["n"] == expected["with_image"]
     agree = (t["articleType"] == t["catalogue_articleType"]) & (t["error"] == "")
     assert s["agreement"]["articleType"]["agree"] == agree.sum()
+    assert s["labels_to_check"] == len(labels_to_check(t)) >= 1
+    # A photo no row names: tagged, with nothing to compare.
+    new = t[t["id"] == 99000001].iloc[0]
+    assert new["path"] == "images/99000001.jpg" and new["articleType"] == "Tshirts" and new["error"] == ""
+    assert pd.isna(new["catalogue_articleType"]) and new["differs"] == new["doubted"] == ""
     # The fixture's products come from the shared catalogue: the model trained on most of them.
-    assert s["seen_in_training"] is None or t["trained_on"].sum() > 0
+    if s["seen_in_training"] is not None:
+        assert t["trained_on"].sum() == s["seen_in_training"] > 0 and pd.isna(new["trained_on"])
 
-    csv_path, json_path = result.write(tmp_path / "out" / "tags.csv")
-    back = pd.read_csv(csv_path)
+    csv_file, json_file = result.write(tmp_path / "out" / "tags.csv")
+    assert csv_file.read_bytes().startswith(b"\xef\xbb\xbf")       # spreadsheets read the names as UTF-8
+    back = pd.read_csv(csv_file)
     assert list(back.columns) == list(t.columns) and len(back) == len(t)
-    described = json.loads(json_path.read_text())
+    described = json.loads(json_file.read_text())
     assert described["model"]["sha256"] == shipped.sha256 and described["csv"] == "tags.csv"
-    assert set(described["model"]["classes"]) == set(shipped.classes)
-    assert sorted(p.name for p in csv_path.parent.iterdir()) == ["tags.csv", "tags.json"]   # no temp files
+    assert set(described["model"]["classes"]) == set(shipped.classes) and "tag(" in described["command"]
+    assert sorted(p.name for p in csv_file.parent.iterdir()) == ["tags.csv", "tags.json"]   # no temp files
 
 
 def test_a_loose_folder_tags_its_photos_in_order_and_names_what_it_did_not_tag(fixture_dir, shipped, tmp_path):
@@ -81,18 +100,25 @@ def test_a_loose_folder_tags_its_photos_in_order_and_names_what_it_did_not_tag(f
     (folder / "notes.txt").write_text("prices tomorrow")
     (folder / ".DS_Store").write_bytes(b"\0")
     Image.new("RGB", (300, 400), "white").save(folder / "e.jpg")        # blank
+    Image.open(src / "12933.jpg").save(folder / "f.gif")                # formats beyond .jpg/.png/.webp
+    Image.open(src / "12933.jpg").save(folder / "g.bmp")
+    (folder / "h.jpg").symlink_to(tmp_path / "gone.jpg")                # a broken link
 
-    result = tag(folder, tagger=shipped, progress=False)
+    result = tag([folder, folder / "b.JPG"], tagger=shipped, progress=False)
     t = result.table
-    assert list(t["path"]) == ["b.JPG", "c.png", "d.jpg", "e.jpg", "shoes/a.jpg"]
-    assert result.summary["not_images"] == ["notes.txt"]
-    errors = dict(zip(t["path"], t["error"], strict=True))
+    prefix = f"{folder.as_posix()}/"
+    assert list(t["path"]) == [prefix + p for p in ("b.JPG", "c.png", "d.jpg", "e.jpg", "f.gif", "g.bmp",
+                                                    "h.jpg", "shoes/a.jpg")]
+    assert result.summary["not_images"] == [prefix + "notes.txt"]
+    assert result.summary["given_twice"] == [(folder / "b.JPG").as_posix()]      # tagged once
+    errors = dict(zip(t["path"].str.removeprefix(prefix), t["error"], strict=True))
     assert "not a readable image" in errors["d.jpg"] and "one flat colour" in errors["e.jpg"]
-    assert errors["b.JPG"] == errors["c.png"] == errors["shoes/a.jpg"] == ""
+    assert errors["h.jpg"].startswith("a broken link")
+    assert all(errors[p] == "" for p in ("b.JPG", "c.png", "f.gif", "g.bmp", "shoes/a.jpg"))
     assert "catalogue_articleType" not in t and "differs" not in t
     # The same labels and probabilities as one photo at a time through the tagger's own verb.
-    for path in ("b.JPG", "shoes/a.jpg"):
-        row = t[t["path"] == path].iloc[0]
+    for path in ("b.JPG", "shoes/a.jpg", "g.bmp"):
+        row = t[t["path"] == prefix + path].iloc[0]
         (label, p), *_ = shipped.predict(folder / path)[0]["articleType"]
         assert row["articleType"] == label and row["articleType_prob"] == pytest.approx(p, abs=1e-4)
         assert row["articleType_top3"].startswith(f"{label} ")
@@ -100,7 +126,7 @@ def test_a_loose_folder_tags_its_photos_in_order_and_names_what_it_did_not_tag(f
     assert result.summary["to_review"] == int(t["review"].sum())
 
 
-def test_nothing_to_tag_and_bad_thresholds_are_refused_with_what_to_do(tmp_path, shipped):
+def test_nothing_to_tag_and_bad_arguments_are_refused_with_what_to_do(tmp_path, shipped):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "readme.md").write_text("x")
     with pytest.raises(BadInputError, match=r"no photos to tag in .*empty \(1 other files"):
@@ -109,6 +135,10 @@ def test_nothing_to_tag_and_bad_thresholds_are_refused_with_what_to_do(tmp_path,
         tag(tmp_path / "empty", tagger=shipped, review_below=60)
     with pytest.raises(BadInputError, match="no such file or folder: .*nowhere.jpg"):
         tag([tmp_path / "empty", tmp_path / "nowhere.jpg"], tagger=shipped, progress=False)
+    for out in ("tags.json", "tags.xlsx", "tags"):
+        with pytest.raises(BadInputError, match="ending in .csv"):
+            csv_path(tmp_path / out)
+    assert csv_path(tmp_path) == tmp_path / "tags.csv" and csv_path("a/b.CSV") == Path("a/b.CSV")
 
 
 def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
@@ -118,6 +148,8 @@ def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
         shutil.copy(fixture_dir / "images" / name, photos / name)
     out = tmp_path / "tags" / "new.csv"
     (photos / "broken.jpg").write_bytes(b"")
+    done = runner.invoke(app, ["tag", str(photos), str(fixture_dir / "images" / "1855.jpg"), "--out", str(out)])
+    assert done.exit_code == 2 and "no such file or folder" in done.output and not out.exists()
     done = runner.invoke(app, ["tag", str(photos), str(fixture_dir / "images" / "7512.jpg"), "--out", str(out)])
     assert done.exit_code == 0, done.output
     assert "3 of 4 rows tagged" in done.output
@@ -126,8 +158,14 @@ def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
     assert list(table["path"]) == [f"{photos.as_posix()}/{n}" for n in ("12933.jpg", "7512.jpg", "broken.jpg")] \
         + [(fixture_dir / "images" / "7512.jpg").as_posix()]
     assert json.loads(out.with_suffix(".json").read_text())["rows"] == 4
-    typo = runner.invoke(app, ["tag", str(photos), str(tmp_path / "phtos"), "--out", str(tmp_path / "x.csv")])
-    assert typo.exit_code == 2 and "no such file or folder" in typo.output and not (tmp_path / "x.csv").exists()
+    # Written into the folder it tags, twice: the second run does not take its own output for photos.
+    for _ in range(2):
+        again = runner.invoke(app, ["tag", str(photos), "--out", str(photos)])
+        assert again.exit_code == 0 and "files are in no image format" not in again.output, again.output
+    assert len(pd.read_csv(photos / "tags.csv")) == 3
+    wrong = runner.invoke(app, ["tag", str(photos), "--out", str(tmp_path / "t.json")])
+    assert wrong.exit_code == 2 and "ending in .csv" in wrong.output and not (tmp_path / "t.json").exists()
+    assert runner.invoke(app, ["tag", str(photos), "--review-below", "1.5"]).exit_code == 2
     assert f"[default: {REVIEW_BELOW}]" in runner.invoke(app, ["tag", "--help"], terminal_width=200).output
     nothing = tmp_path / "nothing"
     nothing.mkdir()

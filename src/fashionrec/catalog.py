@@ -45,8 +45,14 @@ DEFAULT_DATA_DIR = Path("../shared/datasets/fashion-product-images-small")
 
 
 def default_data_dir() -> Path:
-    """The catalogue folder to use when none is given: ``$FASHIONREC_DATA`` or the shared copy."""
-    return Path(os.environ.get("FASHIONREC_DATA", DEFAULT_DATA_DIR))
+    """The catalogue folder to use when none is given: ``$FASHIONREC_DATA``, or the shared copy beside the
+    working folder, or beside this checkout (so that a command run from any folder finds it)."""
+    if os.environ.get("FASHIONREC_DATA"):
+        return Path(os.environ["FASHIONREC_DATA"])
+    beside_checkout = Path(__file__).resolve().parents[2] / DEFAULT_DATA_DIR
+    if not DEFAULT_DATA_DIR.is_dir() and beside_checkout.is_dir():
+        return beside_checkout
+    return DEFAULT_DATA_DIR
 
 
 @dataclass

@@ -19,7 +19,8 @@ console = Console()
 err_console = Console(stderr=True)
 
 DataDir = typer.Argument(None, help="Catalogue folder (styles.csv + images/). Default: $FASHIONREC_DATA "
-                                    "or ../shared/datasets/fashion-product-images-small")
+                                    "or ../shared/datasets/fashion-product-images-small (from the working "
+                                    "folder, else from this checkout)")
 
 
 def _data_dir(path: Path | None) -> Path:
@@ -276,25 +277,29 @@ def probe_cmd(
 def tag_cmd(
     sources: list[Path] = typer.Argument(..., help="Catalogue folders (styles.csv + images/: its labels are "
                                          "checked too), folders of photos (subfolders included) or image files."),
-    out: Path = typer.Option(Path("tags.csv"), help="CSV to write (one row per photo); its description goes "
-                             "beside it as .json."),
+    out: Path = typer.Option(Path("tags.csv"), help="The CSV to write (one row per photo), or an existing folder "
+                             "to write tags.csv in; its description goes beside it, same name, .json."),
     model: Path | None = typer.Option(None, help="Checkpoint or run folder (default: the shipped model)."),
-    review_below: float = typer.Option(0.8, help="Flag photos whose article type is less likely than this "
-                                       "(calibrated probability; the default is tagging.REVIEW_BELOW)."),
-    show: int = typer.Option(10, help="How many labels to check to print."),
+    review_below: float = typer.Option(0.8, min=0.0, max=1.0, help="Flag photos whose article type is less "
+                                       "likely than this (calibrated probability; the default was chosen on "
+                                       "the validation split, see the README)."),
+    show: int = typer.Option(10, min=0, help="How many rows with labels to check to print."),
 ) -> None:
     """Tag photos in bulk: every attribute with its probability, unsure ones flagged, a catalogue's own
     labels checked against the model."""
-    from fashionrec.tagging import describe, tag
+    from fashionrec.tagging import csv_path, describe, tag
 
     try:
-        result = tag(sources, model=model, review_below=review_below)
-        csv_path, json_path = result.write(out)
+        target = csv_path(out)
+        result = tag(sources, model=model, review_below=review_below,
+                     skip=[target, target.with_suffix(".json")])
+        csv_file, json_file = result.write(target)
     except (FashionrecError, OSError) as e:
         fail(str(e))
+    # Not wrapped at the terminal's width: a log or a pipe gets one line per row, as grep expects.
     for line in describe(result, shown=show):
-        console.print(line, highlight=False, markup=False)
-    console.print(f"written {csv_path} and {json_path}", highlight=False)
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+    console.print(f"written {csv_file} and {json_file}", highlight=False, soft_wrap=True)
 
 
 @app.command("calibrate")

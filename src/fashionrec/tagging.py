@@ -1,18 +1,19 @@
 """Tag a folder of product photos in bulk, and check a catalogue's own labels against the tagger.
 
-``fashionrec tag SOURCE... [--model PATH] --out tags.csv`` writes one row per photo (or, for a catalogue
-folder, one per styles.csv row) with every head's label and calibrated probability, the three likeliest
-article types, and a ``review`` flag where the model is unsure; ``tags.json`` beside it says which model,
-which inputs, the threshold and the counts. A SOURCE is:
+``fashionrec tag SOURCE... [--model PATH] --out tags.csv`` writes one row per photo (for a catalogue folder,
+one per styles.csv row) with every head's label and calibrated probability, the three likeliest article
+types, and a ``review`` flag where the model is unsure; ``tags.json`` beside it says which model, which
+inputs, the threshold and the counts. A SOURCE is:
 
-- a catalogue folder (``styles.csv`` + ``images/``): every accepted row, its photo tagged; the catalogue's own
-  labels are kept beside the model's (``catalogue_<head>``), the heads that differ listed, and the rows whose
-  article type the model all but rules out (:data:`DOUBT_BELOW`) counted as labels to check;
-- any other folder: every image file under it (subfolders too), in path order;
+- a catalogue folder (``styles.csv`` + ``images/``): every accepted row in the file's order, its photo
+  tagged, then the photos no row names yet; the catalogue's own labels are kept beside the model's
+  (``catalogue_<head>``) with the model's probability of each (``catalogue_<head>_prob``), and those it all
+  but rules out (:data:`DOUBT_BELOW`) are labels to check (``doubted``);
+- any other folder: every file under it (subfolders too) in an image format PIL reads, in path order;
 - an image file.
 
-Nothing is dropped: a photo that cannot be read, a file that is not an image, a row without a photo each get
-a row (or, for files that are not images, a line in ``tags.json``) saying why.
+Nothing is dropped: a photo that cannot be read (or a broken link), a row without a photo each keep a row
+saying why; files that are not images are listed in ``tags.json``.
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
+from PIL import Image
 from tqdm.auto import tqdm
 
 from fashionrec import __version__
 from fashionrec.artifacts import invoked_command, write_json, write_with
-from fashionrec.catalog import ATTRIBUTES, IMAGE_EXTENSIONS, check_photo, load_catalog, open_rgb
+from fashionrec.catalog import ATTRIBUTES, check_photo, load_catalog, open_rgb
 from fashionrec.data import fit_to_store
 from fashionrec.errors import BadInputError
 from fashionrec.tagger import Tagger
@@ -45,10 +47,16 @@ log = logging.getLogger(__name__)
 # 49% of its mistakes, and the photos left agree with the catalogue 94.5% of the time (0.6: 5.0% flagged, 24%
 # of the mistakes; 0.9: 18.5%, 64%). Many of the rest are confident disagreements, often the catalogue's slips.
 REVIEW_BELOW = 0.8
-# A catalogue label the model gives less than this probability (calibrated) is counted as one to check.
+# A catalogue label the model gives less than this probability (calibrated) is a label to check.
 DOUBT_BELOW = 0.01
 CHUNK = 1024           # photos decoded at a time: memory stays flat however large the folder
 TOP = 3
+
+
+def photo_extensions() -> frozenset[str]:
+    """File name endings of the image formats PIL can read (.jpg, .png, .webp, .gif, .bmp, .tiff, ...)."""
+    Image.init()
+    return frozenset(ext for ext, fmt in Image.registered_extensions().items() if fmt in Image.OPEN)
 
 
 @dataclass
@@ -56,10 +64,24 @@ class Photo:
     """One thing to tag: where its pixels are, and the catalogue row it belongs to (if any)."""
 
     path: str                       # as shown in the output: relative to its folder where it has one
-    file: Path | None               # None: a catalogue row without a readable photo
+    file: Path | None               # None: nothing to read (a catalogue row without a usable photo)
     row: dict = field(default_factory=dict)   # the catalogue's id and labels
     error: str = ""
     catalogue: int | None = None    # which of the sources' catalogues the row is from
+
+
+def csv_path(out: str | Path) -> Path:
+    """Where ``--out`` writes the CSV: a .csv path as given, ``tags.csv`` inside an existing folder.
+
+    Anything else is refused, before the tagging: ``--out tags.json`` would have the description overwrite
+    the CSV, and ``tags.xlsx`` would be a CSV a spreadsheet refuses."""
+    out = Path(out)
+    if out.is_dir():
+        return out / "tags.csv"
+    if out.suffix.lower() != ".csv":
+        raise BadInputError(f"--out {out}: give a file name ending in .csv (the table; its description is "
+                            "written beside it with the same name and .json) or an existing folder")
+    return out
 
 
 @dataclass
@@ -70,33 +92,36 @@ class TagResult:
     summary: dict
 
     def write(self, out: str | Path) -> tuple[Path, Path]:
-        """Write ``out`` (CSV) and its description beside it (same name, ``.json``), each atomically."""
-        out = Path(out)
-        if out.is_dir():
-            out = out / "tags.csv"
+        """Write the CSV (see :func:`csv_path`) and its description beside it (same name, ``.json``), each
+        atomically. The CSV starts with a byte-order mark, so that spreadsheets read its names as UTF-8."""
+        out = csv_path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         desc = out.with_suffix(".json")
-        write_with(out, lambda tmp: self.table.to_csv(tmp, index=False))
+        write_with(out, lambda tmp: self.table.to_csv(tmp, index=False, encoding="utf-8-sig"))
         write_json(desc, {**self.summary, "csv": out.name})
         return out, desc
 
 
-def _in_folder(folder: Path) -> tuple[list[Photo], list[str]]:
-    """Every image file under ``folder`` in path order; the other files' paths (said, not tagged)."""
+def _in_folder(folder: Path, skip: set[Path]) -> tuple[list[Photo], list[str]]:
+    """Every photo under ``folder`` in path order; the other files' paths (said, not tagged)."""
     photos, others = [], []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    readable = photo_extensions()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
         rel = path.relative_to(folder).as_posix()
-        if rel.startswith(".") or "/." in rel:          # .DS_Store, .git: a folder's housekeeping
+        if rel.startswith(".") or "/." in rel or path.resolve() in skip:   # .DS_Store, .git; this run's output
             continue
-        if path.suffix.lower() in IMAGE_EXTENSIONS:
-            photos.append(Photo(rel, path))
-        else:
+        if path.suffix.lower() not in readable:
             others.append(rel)
+        elif not path.exists():
+            photos.append(Photo(rel, None, error="a broken link: the file it points to is gone"))
+        else:
+            photos.append(Photo(rel, path))
     return photos, others
 
 
 def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo], dict]:
-    """Every accepted row of a catalogue folder, with its labels; what the loader could not accept."""
+    """Every accepted row of a catalogue folder, with its labels, then the photos no row names; what the
+    loader could not accept."""
     catalog = load_catalog(folder, progress=progress, warn=False)
     heads = [c for c in ATTRIBUTES if c in catalog.table]
     photos = []
@@ -108,43 +133,65 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
         photos.append(Photo(f"images/{path.name}", path if ok else None, row,
                             "" if ok else f"{rec['image_status']} image: {rec['image_reason']}", number))
     report = catalog.report
+    # Photos in images/ that no row names yet (new arrivals, most likely): tagged, with nothing to compare.
+    for name in report.images_without_row:
+        stem = Path(name).stem
+        photos.append(Photo(f"images/{name}", catalog.root / "images" / name,
+                            {"id": int(stem) if stem.isdigit() else None}, "", number))
     loader = {"rows": report.rows, "rows_rejected": [{"line": r.line, "reason": r.reason} for r in
                                                        report.rows_rejected],
               "images_without_row": report.images_without_row}
     return photos, {"catalogue": str(catalog.root), "loader": loader, "items": catalog.table}
 
 
-def collect(sources: Sequence[str | Path], progress: bool = True) -> tuple[list[Photo], dict]:
-    """``sources`` (catalogue folders, folders, image files) -> the photos to tag, and notes on the inputs."""
-    photos: list[Photo] = []
-    notes: dict = {"sources": [], "not_images": [], "catalogues": []}
+def check_sources(sources: Sequence[str | Path]) -> list[Path]:
+    """The sources as paths; refused when there are none or one does not exist (a typo, most likely), before
+    minutes of tagging the others."""
     if not sources:
         raise BadInputError("nothing to tag: give a catalogue folder, a folder of photos or image files")
     missing = [str(s) for s in map(Path, sources) if not s.exists()]
-    if missing:     # refused before minutes of tagging the others: a typo, most likely
+    if missing:
         raise BadInputError(f"no such file or folder: {', '.join(missing[:5])}"
                             f"{f' (and {len(missing) - 5} more)' if len(missing) > 5 else ''}")
-    for source in map(Path, sources):
+    return [Path(s) for s in sources]
+
+
+def collect(sources: Sequence[str | Path], progress: bool = True,
+            skip: Iterable[str | Path] = ()) -> tuple[list[Photo], dict]:
+    """``sources`` (catalogue folders, folders, image files) -> the photos to tag, and notes on the inputs.
+    ``skip``: files not to tag (the output of this run, inside a source folder). A file met twice is
+    tagged once."""
+    sources = check_sources(sources)
+    skip = {Path(s).resolve() for s in skip}
+    photos: list[Photo] = []
+    notes: dict = {"sources": [], "not_images": [], "catalogues": [], "given_twice": []}
+    for source in sources:
         notes["sources"].append(str(source))
+        prefix = f"{source.as_posix()}/" if len(sources) > 1 else ""
         if source.is_dir() and (source / "styles.csv").is_file():
             found, about = _in_catalogue(source, len(notes["catalogues"]), progress)
-            if len(sources) > 1:
-                for p in found:
-                    p.path = f"{source.as_posix()}/{p.path}"
-            photos += found
             notes["catalogues"].append(about)
         elif source.is_dir():
-            found, others = _in_folder(source)
-            prefix = f"{source.as_posix()}/" if len(sources) > 1 else ""
-            photos += [Photo(prefix + p.path, p.file) for p in found]
+            found, others = _in_folder(source, skip)
             notes["not_images"] += [prefix + o for o in others]
         else:
-            photos.append(Photo(source.as_posix(), source))
-    if not photos:
-        skipped = f" ({len(notes['not_images'])} other files, none of them {'/'.join(IMAGE_EXTENSIONS)})" \
-            if notes["not_images"] else ""
+            found, prefix = [Photo(source.as_posix(), source)], ""
+        for p in found:
+            p.path = prefix + p.path
+        photos += found
+    seen: set[Path] = set()
+    kept = []
+    for p in photos:
+        where = p.file.resolve() if p.file is not None and p.file.exists() else None
+        if where is not None and where in seen and p.catalogue is None:
+            notes["given_twice"].append(p.path)
+            continue
+        seen.add(where)
+        kept.append(p)
+    if not kept:
+        skipped = f" ({len(notes['not_images'])} other files, none in an image format)" if notes["not_images"] else ""
         raise BadInputError(f"no photos to tag in {', '.join(notes['sources'])}{skipped}")
-    return photos, notes
+    return kept, notes
 
 
 def _decode(photo: Photo) -> np.ndarray | str:
@@ -191,6 +238,8 @@ def _label_table(tagger: Tagger, photos: list[Photo], probs: dict[str, np.ndarra
                  review_below: float) -> pd.DataFrame:
     ok = np.array([not e for e in errors])
     table = pd.DataFrame([{**p.row, "path": p.path} for p in photos])
+    if "id" in table:       # whole numbers, also where some rows have none (a photo beside a catalogue)
+        table["id"] = pd.array(table["id"], dtype="Int64")
     for head, p in probs.items():
         best = np.where(ok, np.nan_to_num(p, nan=-1.0).argmax(axis=1), 0)
         names = np.asarray(tagger.classes[head], dtype=object)[best]
@@ -199,42 +248,61 @@ def _label_table(tagger: Tagger, photos: list[Photo], probs: dict[str, np.ndarra
     main = probs["articleType"]
     order = np.argsort(-np.nan_to_num(main, nan=-1.0), axis=1)[:, :TOP]
     classes = tagger.classes["articleType"]
-    table["articleType_top3"] = ["; ".join(f"{classes[j]} {main[i, j]:.2f}" for j in order[i]) if ok[i] else ""
+    # Runners-up that round to 0.00 are left out: on a sure answer they are noise ("Shirts 0.98; Ipad 0.00").
+    table["articleType_top3"] = ["; ".join(f"{classes[j]} {main[i, j]:.2f}" for k, j in enumerate(order[i])
+                                           if k == 0 or main[i, j] >= 0.005) if ok[i] else ""
                                  for i in range(len(photos))]
-    table["review"] = ok & (table["articleType_prob"].fillna(0).to_numpy() < review_below)
+    # A photo that could not be tagged needs a person as much as an unsure one.
+    table["review"] = ~ok | (table["articleType_prob"].fillna(0).to_numpy() < review_below)
     table["error"] = errors
     return table
 
 
 def _compare(tagger: Tagger, table: pd.DataFrame, probs: dict[str, np.ndarray]) -> dict:
-    """Beside a catalogue's labels: ``differs`` (heads where the model's label is another), ``catalogue_
-    label_prob`` (the model's probability of the catalogue's article type) and agreement per head."""
+    """Beside a catalogue's labels, per head: ``catalogue_<head>_prob`` (the model's probability of the
+    catalogue's label; empty where the row has none or the model has no such class), and per row
+    ``differs`` (heads whose model label is another), ``doubted`` (heads whose catalogue label the model gives
+    under :data:`DOUBT_BELOW`) and ``unknown_labels`` (labels the model has no class for: a typo, or a type it
+    never learned). Returns the per-head counts for the summary."""
     ok = (table["error"] == "").to_numpy()
-    agreement = {}
-    differs = [[] for _ in range(len(table))]
-    for head in tagger.classes:
+    n = len(table)
+    differs, doubted, unknown = ([[] for _ in range(n)] for _ in range(3))
+    counts: dict[str, dict] = {}
+    for head, p in probs.items():
         col = f"catalogue_{head}"
         if col not in table:
             continue
-        have = ok & table[col].notna().to_numpy()
-        same = table[head].astype(str).str.lower() == table[col].astype(str).str.lower()
-        for i in np.flatnonzero(have & ~same.to_numpy()):
+        values = table[col].to_numpy(dtype=object)
+        # The shared catalogue's literal "NA" (316 usages, 15 colours) says the label is not known: none.
+        have = np.array([isinstance(v, str) and v.strip() not in ("", "NA") for v in values])
+        index = {c.lower(): j for j, c in enumerate(tagger.classes[head])}
+        cls = np.array([index.get(v.lower(), -1) if h else -1 for v, h in zip(values, have, strict=True)])
+        known = have & (cls >= 0)
+        prob = np.where(ok & known, p[np.arange(n), np.maximum(cls, 0)], np.nan)
+        table[f"{col}_prob"] = prob.round(4)
+        same = table[head].astype(str).str.lower().to_numpy() == np.char.lower(values.astype(str))
+        for i in np.flatnonzero(ok & have & ~same):
             differs[i].append(head)
-        agreement[head] = {"n": int(have.sum()), "agree": int((have & same).sum()),
-                           "rate": round(float((have & same).sum() / have.sum()), 4) if have.any() else None}
+        for i in np.flatnonzero(ok & known & (prob < DOUBT_BELOW)):
+            doubted[i].append(head)
+        for i in np.flatnonzero(have & ~known):
+            unknown[i].append(f"{head}={values[i]}")
+        compared = ok & have
+        counts[head] = {
+            "n": int(compared.sum()), "agree": int((compared & same).sum()),
+            "rate": round(float((compared & same).sum() / compared.sum()), 4) if compared.any() else None,
+            "no_label": int((ok & ~have).sum()),
+            "to_check": int((ok & known & (prob < DOUBT_BELOW)).sum()),
+            "unknown_labels": dict(Counter(str(v) for v in values[have & ~known]).most_common())}
     table["differs"] = [";".join(d) for d in differs]
-    index = {c.lower(): j for j, c in enumerate(tagger.classes["articleType"])}
-    cols = [index.get(str(v).lower(), -1) if isinstance(v, str) else -1 for v in table["catalogue_articleType"]]
-    p = probs["articleType"]
-    # A label the model has no class for gets no probability: it is not the model's to doubt.
-    table["catalogue_label_prob"] = [round(float(p[i, j]), 4) if ok[i] and j >= 0 else np.nan
-                                     for i, j in enumerate(cols)]
-    return agreement
+    table["doubted"] = [";".join(d) for d in doubted]
+    table["unknown_labels"] = [";".join(u) for u in unknown]
+    return counts
 
 
 def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = None,
         review_below: float = REVIEW_BELOW, batch_size: int = 256, progress: bool = True,
-        workers: int | None = None, tagger: Tagger | None = None) -> TagResult:
+        workers: int | None = None, tagger: Tagger | None = None, skip: Iterable[str | Path] = ()) -> TagResult:
     """Tag every photo in ``sources`` (see the module's docstring) with ``model`` (default: the shipped one).
 
         >>> result = tag("new-arrivals/")                    # doctest: +SKIP
@@ -242,16 +310,17 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
         >>> result.write("runs/tags/new-arrivals.csv")
     """
     if not 0.0 <= review_below <= 1.0:
-        raise BadInputError(f"review_below must be a probability between 0 and 1, not {review_below}")
+        raise BadInputError(f"the review threshold must be a probability between 0 and 1, not {review_below}")
     if isinstance(sources, (str, Path)):
         sources = [sources]
-    photos, notes = collect(list(sources), progress=progress)
-    tagger = tagger or Tagger.load(model)
+    check_sources(sources)
+    tagger = tagger or Tagger.load(model)       # a wrong --model is said before the folders are read
+    photos, notes = collect(list(sources), progress=progress, skip=skip)
     probs, errors = _probabilities(tagger, photos, batch_size, progress, workers)
     table = _label_table(tagger, photos, probs, errors, review_below)
     labelled = any(c.startswith("catalogue_") for c in table)
     agreement = _compare(tagger, table, probs) if labelled else {}
-    summary = _summary(tagger, table, notes, review_below, agreement)
+    summary = _summary(tagger, table, notes, review_below, agreement, sources)
     if labelled:
         summary["seen_in_training"] = _mark_trained(table, photos, notes, tagger)
     return TagResult(table=_ordered(table), summary=summary)
@@ -259,19 +328,22 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
 
 def _mark_trained(table: pd.DataFrame, photos: list[Photo], notes: dict, tagger: Tagger) -> int | None:
     """``trained_on`` column: whether the model trained or validated on the product (its labels then agree
-    more than a new product's would); None (and no column) where that cannot be known."""
+    more than a new product's would), found by id and name; empty for a photo no row names, and no column
+    where it cannot be known. Returns how many rows it trained on."""
     from fashionrec.evaluate import trained_mask
 
     trained = []
     for about in notes["catalogues"]:
-        usable = about["items"][about["items"]["image_status"] == "ok"].reset_index(drop=True)
-        mask = trained_mask(usable, tagger.meta)
+        # Every accepted row, with a photo here or not: the product may be one the model saw elsewhere.
+        items = about["items"].reset_index(drop=True)
+        mask = trained_mask(items, tagger.meta)
         if mask is None:
             return None
-        trained.append(set(usable.loc[mask, "id"].astype(int)))
-    table["trained_on"] = pd.array([p.row["id"] in trained[p.catalogue] if p.catalogue is not None else pd.NA
-                                    for p in photos], dtype="boolean")
-    return sum(map(len, trained))
+        trained.append(set(items.loc[mask, "id"].astype(int)))
+    table["trained_on"] = pd.array([p.row["id"] in trained[p.catalogue] if p.catalogue is not None
+                                    and "catalogue_articleType" in p.row else pd.NA for p in photos],
+                                   dtype="boolean")
+    return int(table["trained_on"].sum())
 
 
 def _ordered(table: pd.DataFrame) -> pd.DataFrame:
@@ -279,27 +351,36 @@ def _ordered(table: pd.DataFrame) -> pd.DataFrame:
     first = [c for c in ("id", "path", "productDisplayName") if c in table]
     heads = [c for c in ATTRIBUTES if c in table]
     model = [x for h in heads for x in (h, f"{h}_prob")] + ["articleType_top3", "review"]
-    catalogue = [c for c in ("differs", "catalogue_label_prob", "trained_on") if c in table]
-    catalogue += [f"catalogue_{h}" for h in ATTRIBUTES if f"catalogue_{h}" in table]
+    catalogue = [c for c in ("doubted", "differs", "unknown_labels", "trained_on") if c in table]
+    catalogue += [x for h in ATTRIBUTES if f"catalogue_{h}" in table
+                  for x in (f"catalogue_{h}", f"catalogue_{h}_prob") if x in table]
     rest = [c for c in table if c not in {*first, *model, *catalogue, "error"}]
     return table[first + model + catalogue + rest + ["error"]]
 
 
-def labels_to_check(table: pd.DataFrame, doubt_below: float = DOUBT_BELOW) -> pd.DataFrame:
-    """Catalogue rows whose article type the model all but rules out, surest first."""
-    if "catalogue_label_prob" not in table:
+def labels_to_check(table: pd.DataFrame, head: str | None = None) -> pd.DataFrame:
+    """Catalogue rows with a label the model all but rules out (``head``'s, or any), the model surest of its
+    own label first."""
+    if "doubted" not in table:
         return table.iloc[:0]
-    doubted = table[table["catalogue_label_prob"] < doubt_below]
-    return doubted.sort_values("articleType_prob", ascending=False)
+    heads = table["doubted"].str.split(";")
+    rows = heads.map(lambda hs: head in hs if head else hs != [""])
+    doubted = table[rows]
+    # How sure the model is of its own label where it doubts the catalogue's: the surest such head.
+    sure = doubted.apply(lambda r: max(r[f"{h}_prob"] for h in r["doubted"].split(";")), axis=1) \
+        if len(doubted) else pd.Series(dtype=float)
+    return doubted.assign(_sure=sure).sort_values("_sure", ascending=False, kind="stable").drop(columns="_sure")
 
 
-def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: float, agreement: dict) -> dict:
+def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: float, agreement: dict,
+             sources) -> dict:
     ok = table["error"] == ""
     errors = Counter(e.split(":")[0] for e in table.loc[~ok, "error"])
     summary = {
         "what": "fashionrec tag: one row per photo (per styles.csv row for a catalogue folder)",
         "fashionrec_version": __version__,
-        "command": invoked_command(),
+        "command": invoked_command() or f"fashionrec.tagging.tag({[str(s) for s in sources]!r}, "
+                                        f"review_below={review_below})",
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "model": {"name": tagger.name, "path": str(tagger.path) if tagger.path else None,
                   "sha256": tagger.sha256, "classes": tagger.classes,
@@ -308,26 +389,29 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
         "sources": notes["sources"],
         "rows": len(table), "tagged": int(ok.sum()), "not_tagged": int((~ok).sum()),
         "not_tagged_by_reason": dict(errors.most_common()),
-        "not_images": notes["not_images"],
+        "not_images": notes["not_images"], "given_twice": notes["given_twice"],
         "review_below": review_below, "to_review": int(table["review"].sum()),
         "articleType_counts": {str(k): int(v) for k, v in table.loc[ok, "articleType"].value_counts().items()},
         "columns": {
             "<head>, <head>_prob": "the model's label and its calibrated probability, for every head",
-            "articleType_top3": "the three likeliest article types with their probabilities",
-            "review": f"articleType_prob under {review_below}: worth a person's look",
+            "articleType_top3": "the likeliest article type and up to two runners-up (those at 0.01 or more), "
+                                "with their probabilities",
+            "review": f"articleType_prob under {review_below}, or not tagged: worth a person's look",
             "error": "why the row has no labels (empty when it has)",
         },
     }
     if agreement:
         summary["agreement"] = agreement
         summary["doubt_below"] = DOUBT_BELOW
-        summary["labels_to_check"] = len(labels_to_check(table))
+        summary["labels_to_check"] = int((table["doubted"] != "").sum())
         summary["catalogue_loader"] = [c["loader"] for c in notes["catalogues"]]
         summary["columns"].update({
             "catalogue_<head>": "the catalogue's own label (styles.csv)",
+            "catalogue_<head>_prob": "the model's probability of the catalogue's label (empty: no label, or "
+                                     "one the model has no class for)",
+            "doubted": f"heads whose catalogue label the model gives under {DOUBT_BELOW}: labels to check",
             "differs": "heads whose model label is not the catalogue's",
-            "catalogue_label_prob": "the model's probability of the catalogue's article type "
-                                    f"(under {DOUBT_BELOW}: a label to check)",
+            "unknown_labels": "catalogue labels the model has no class for (a typo, or a type it never learned)",
             "trained_on": "the model trained or validated on this product (its labels agree more often)",
         })
     return summary
@@ -337,27 +421,39 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
     """The lines ``fashionrec tag`` prints."""
     s, table = result.summary, result.table
     yield f"{s['tagged']:,} of {s['rows']:,} rows tagged by {s['model']['name']}; {s['to_review']:,} to review " \
-          f"(articleType probability under {s['review_below']})"
+          f"(articleType probability under {s['review_below']}, or not tagged)"
     for reason, n in s["not_tagged_by_reason"].items():
         yield f"  not tagged: {n:,} {reason}"
     if s["not_images"]:
-        yield f"  {len(s['not_images'])} files are not images and were not tagged (listed in the JSON): " \
+        yield f"  {len(s['not_images'])} files are in no image format and were not tagged (listed in the JSON): " \
               + ", ".join(s["not_images"][:5]) + (" ..." if len(s["not_images"]) > 5 else "")
+    if s["given_twice"]:
+        yield f"  {len(s['given_twice'])} photos were given twice and tagged once: " + ", ".join(s["given_twice"][:5])
     for loader in s.get("catalogue_loader", []):
         if loader["rows_rejected"]:
             yield f"  {len(loader['rows_rejected'])} lines of styles.csv could not be read as rows " \
                   "(`fashionrec data check` says why)"
+        if loader["images_without_row"]:
+            yield f"  {len(loader['images_without_row'])} photos in images/ have no row in styles.csv: tagged, " \
+                  "with no catalogue labels to compare"
     top = list(s["articleType_counts"].items())[:8]
     yield "article types: " + ", ".join(f"{k} {v:,}" for k, v in top) + (" ..." if len(s["articleType_counts"]) > 8
                                                                           else "")
-    for head, a in s.get("agreement", {}).items():
+    if "agreement" not in s:
+        return
+    yield "agreement with the catalogue (labels to check: the model gives the catalogue's under " \
+          f"{s['doubt_below']:.0%}):"
+    for head, a in s["agreement"].items():
         if a["n"]:
-            yield f"  {head:<15} agrees with the catalogue on {a['agree']:,} of {a['n']:,} ({a['rate']:.1%})"
+            none = f"; {a['no_label']:,} without a label" if a["no_label"] else ""
+            yield f"  {head:<15} {a['agree']:,} of {a['n']:,} ({a['rate']:.1%}); {a['to_check']:,} to check{none}"
+        if a["unknown_labels"]:
+            said = ", ".join(f"{v!r} {n:,}" for v, n in list(a["unknown_labels"].items())[:5])
+            yield f"  {head:<15} labels the model has no class for (a typo, or a type it never learned): {said}"
     doubted = labels_to_check(table)
-    if "agreement" in s:
-        yield f"{len(doubted):,} catalogue article types the model gives under {s['doubt_below']:.0%} " \
-              f"(labels to check){':' if len(doubted) else ''}"
-        for _, r in doubted.head(shown).iterrows():
-            name = f" {r['productDisplayName']}" if isinstance(r.get("productDisplayName"), str) else ""
-            yield f"  {r['id']}{name}: catalogue {r['catalogue_articleType']}, model {r['articleType']} " \
-                  f"{r['articleType_prob']:.2f}"
+    yield f"{len(doubted):,} rows with labels to check{', surest first:' if len(doubted) and shown else ''}"
+    for _, r in doubted.head(shown).iterrows():
+        name = f" {r['productDisplayName']}" if isinstance(r.get("productDisplayName"), str) else ""
+        said = "; ".join(f"{h} catalogue {r[f'catalogue_{h}']}, model {r[h]} {r[f'{h}_prob']:.2f}"
+                         for h in r["doubted"].split(";"))
+        yield f"  {r['id']}{name}: {said}"

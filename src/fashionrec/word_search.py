@@ -204,7 +204,9 @@ class WordSearch:
         "legins" "leggings", not "levis", "sholder" "shoulder", not "holder".
         """
         counts = self.catalogue_words()
-        if word in counts or len(word) < 3:
+        # A word the search reads as a type, wearer or occasion in any of its forms is no misspelling
+        # ("woolen": woollens, not "women").
+        if word in counts or word in self.aliases or len(word) < 3:
             return None
         limit = 1 if len(word) <= 5 else 2
         near = rf_process.extract(word, self._spelling_tables()[1], scorer=OSA.distance, score_cutoff=limit, limit=None)

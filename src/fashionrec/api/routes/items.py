@@ -23,6 +23,9 @@ from fashionrec.errors import BadInputError
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/items", tags=["items"], dependencies=[Depends(known_query_only)])
 ERRORS = {404: {"model": Error}, 422: {"model": Error}}
+# A change: no or a wrong key (401, 403), a bad request (422, also a non-integer id), an index another process
+# wrote since this one loaded it (409).
+CHANGE_ERRORS = {401: {"model": Error}, 403: {"model": Error}, 409: {"model": Error}, 422: {"model": Error}}
 
 
 @router.get("", response_model=ItemPage, responses=ERRORS)
@@ -86,7 +89,7 @@ def complete_the_look(item_id: int, service: ServiceDep, k: K = 4) -> RecList:
 
 @router.post("", response_model=Created, status_code=201, dependencies=[Depends(require_api_key),
                                                                          Depends(known_form_only)],
-             responses={401: {"model": Error}, 403: {"model": Error}, 413: {"model": Error}, 422: {"model": Error}})
+             responses={**CHANGE_ERRORS, 413: {"model": Error}})
 def add_item(
     service: ServiceDep,
     settings: SettingsDep,
@@ -127,7 +130,7 @@ def add_item(
 
 
 @router.delete("/{item_id}", response_model=Item, dependencies=[Depends(require_api_key)],
-               responses={401: {"model": Error}, 403: {"model": Error}, 404: {"model": Error}})
+               responses={**CHANGE_ERRORS, 404: {"model": Error}})
 def remove_item(item_id: int, service: ServiceDep) -> Item:
     """Take a product out of the live index (needs ``X-API-Key``); returns what it was. Saved at once."""
     with service.change() as exclusive:
