@@ -380,6 +380,17 @@ def test_vague_occasion_and_weather_words_mean_types_and_usages(rec):
     # Beside a type, "winter" still only ranks that type's Winter products first.
     jackets = rec.search_text("winter jacket", k=4)
     assert {r.item["articleType"] for r in jackets} == {"Jackets"}
+    # "warm", "cosy" without a type mean the same as "winter wear"; beside one, they only rank.
+    for q in ("cosy", "something warm", "warm for men"):
+        found = rec.search_text(q, k=5)
+        assert found and {r.item["articleType"] for r in found} <= set(warm), q
+        total, page = rec.browse(q=q, limit=10_000)
+        assert total > 0 and {p["articleType"] for p in page} <= set(warm), q
+    assert rec.browse(q="warm jacket", limit=0)[0] == rec.browse(q="jacket", limit=0)[0]
+    # Festivals are ethnic wear; "something for a job interview" is an interview.
+    assert rec.parse_query("diwali") == {"usage": ["Ethnic"]}
+    assert rec.parse_query("something for a job interview") == {"usage": ["Formal"]}
+    assert rec.browse(q="something for a job interview", limit=0)[0] == rec.browse(q="interview", limit=0)[0] > 0
 
 
 def test_text_search_cut_off_drops_noise_not_matches(rec):

@@ -68,3 +68,20 @@ def test_aliases_are_the_words_a_product_name_lacks():
 def test_every_synonym_names_types_not_another_synonym():
     assert all(isinstance(v, list) and v and all(isinstance(t, str) for t in v) for v in SYNONYMS.values())
     assert not set(SYNONYMS) & {t for v in SYNONYMS.values() for t in v}
+
+
+def test_weather_words_mean_the_types_that_keep_one_warm_or_dry():
+    from fashionrec.vocabulary import join_phrases
+    from fashionrec.word_search import search_words
+
+    words = TypeWords(ITEMS)
+    # Clothes for the cold by type ("winter wear" read as the season listed sandals); rain by its types.
+    assert words.types("winter wear") == words.types("woollens") == words.types("warm clothes") \
+        == ["Jackets", "Sweatshirts"]
+    assert words.types("monsoon") == words.types("rainy season") == words.types("rain") == ["Rain Jacket"]
+    assert words.types("rain jacket") == ["Rain Jacket"] and words.types("warm") == []   # an adjective only
+    # A phrase is one word to the search box, so that "wear", "night" or "clothes" in it stand for nothing.
+    assert join_phrases(["date", "night", "dress"]) == ["datenight", "dress"]
+    assert search_words("winter wear for men") == ["winterwear", "men"]
+    assert search_words("something for a job interview") == ["jobinterview"]
+    assert search_words("running shoes") == ["running", "shoe"]         # type phrases stay words

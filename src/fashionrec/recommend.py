@@ -97,6 +97,7 @@ from fashionrec.vocabulary import (
     GENDER_WORDS,
     KIDS_NAME,
     USAGE_WORDS,
+    WARMTH_WORDS,
     WORN_BY,
     TypeWords,
     norm,
@@ -1037,7 +1038,8 @@ class Recommender:
         word beside a type word. The catalogue files most products under one season (6 of its 233 jackets
         under Winter), which is not what a shopper asking for a "winter jacket" means to exclude; without a
         type ("summer men") the season word is all that narrows the search, so it stays, except that "winter"
-        then means clothes for the cold (:meth:`_winter_alone`).
+        then means clothes for the cold, as "warm" and "cosy" do (:meth:`_cold_alone`); beside a type these only
+        rank ("warm jacket": every jacket).
 
         A query of several types ("t-shirt & shorts", "shirts and jeans for men", "kurta or saree") lists
         the products of each part (:meth:`_type_parts`), a wearer named anywhere in it applying to all."""
@@ -1047,12 +1049,13 @@ class Recommender:
             mask = np.logical_or.reduce(masks)
             return mask & self._words().mask(wearers) if wearers else mask
         seasons = self._vocabulary()["season"]
-        required = [w for w in words if w not in seasons]
         parsed = self.parse_query(query)
-        if self._winter_alone(parsed):
-            winter = seasons["winter"]
-            words = [norm(COLD_WEATHER) if seasons.get(w) == winter else w for w in words]
-        elif required != words and "articleType" in parsed:
+        if self._cold_alone(parsed, words):
+            winter = seasons.get("winter")
+            cold = [norm(COLD_WEATHER) if w in WARMTH_WORDS or seasons.get(w, "") == winter else w for w in words]
+            return self._words().mask(list(dict.fromkeys(cold)))
+        required = [w for w in words if w not in seasons and w not in WARMTH_WORDS]
+        if required != words and "articleType" in parsed:
             return self._words().mask(required)
         return self._words().mask(words)
 
@@ -1465,7 +1468,7 @@ class Recommender:
         if not search_words(query):     # "not blue" alone: what is left is everything else, by no meaning
             query = ""
         parsed = self.parse_query(query)
-        if self._winter_alone(parsed):
+        if self._cold_alone(parsed, search_words(query)):
             parsed["articleType"] = self._vocabulary()["types"].types(COLD_WEATHER)
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
@@ -1475,12 +1478,15 @@ class Recommender:
         with one_blas_thread:
             return matches, self.text_embeddings @ query_vector(query), allowed          # (n,)
 
-    def _winter_alone(self, parsed: dict[str, list[str]]) -> bool:
-        """Whether a query (parsed) says winter and names no type: it means clothes for the cold, as "winter
-        wear" does (:data:`~fashionrec.vocabulary.COLD_WEATHER`), not the catalogue's Winter season, which
-        is mostly watches, sunglasses and heels (a lone "winter" listed 7 pairs of sunglasses and 3 watches)."""
+    def _cold_alone(self, parsed: dict[str, list[str]], words: list[str]) -> bool:
+        """Whether a query (parsed, and its :func:`search_words`) asks for warmth ("winter", "warm", "cosy") and
+        names no type: it means clothes for the cold, as "winter wear" does (:data:`~fashionrec.vocabulary.
+        COLD_WEATHER`), not the catalogue's Winter season, which is mostly watches, sunglasses and heels (a lone
+        "winter" listed 7 pairs of sunglasses and 3 watches; "cosy" a nail polish named Cosy Mulberry)."""
+        if "articleType" in parsed:
+            return False
         winter = self._vocabulary()["season"].get("winter")
-        return winter is not None and "articleType" not in parsed and winter in parsed.get("season", ())
+        return (winter is not None and winter in parsed.get("season", ())) or any(w in WARMTH_WORDS for w in words)
 
     def _by_meaning(self, query: str, sims: np.ndarray, min_similarity: float) -> np.ndarray:
         """Rows at least ``min_similarity`` similar to ``query``; none where no word of it is readable

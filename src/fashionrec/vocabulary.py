@@ -34,11 +34,18 @@ NAME_AGREEMENT = 0.5    # share of those names that must be of the types the wor
 WARM_TYPES = ["Sweaters", "Sweatshirts", "Jackets", "Shrug", "Mufflers", "Scarves", "Stoles", "Gloves"]
 # Clothes for the cold, by what keeps one warm: the catalogue's "Winter" season is mostly watches,
 # sunglasses and heels, so "winter wear" read as the season listed seven pairs of sandals first.
-WEATHER_WORDS = {phrase: WARM_TYPES for phrase in (
+RAIN_TYPES = ["Rain Jacket", "Rain Trousers", "Umbrellas"]
+WEATHER_WORDS = {**{phrase: WARM_TYPES for phrase in (
     "winter wear", "winterwear", "winter clothes", "winter clothing", "warm clothes", "warm clothing",
-    "woollens", "woolens", "cold weather")}
-# What "winter" means in a query that names no type.
+    "woollens", "woolens", "cold weather")},
+    # "monsoon" listed white jeans and a slogan T-shirt, "rain" a lipstick named Summer Rain beside 7 rain
+    # jackets and no umbrella.
+    **{phrase: RAIN_TYPES for phrase in ("rain", "rainy", "rainwear", "rain wear", "rainy season", "rainy day",
+                                         "rain gear", "monsoon")}}
+# What "winter" means in a query that names no type, and the words that mean the same there ("something
+# warm", "cosy"); beside a type they only rank, as a season word does ("warm jacket").
 COLD_WEATHER = "winter wear"
+WARMTH_WORDS = frozenset({"warm", "warmer", "cosy", "cozy", "snug"})
 # Everyday words -> catalogue types; only words that no type or category name already gives.
 SYNONYMS: dict[str, list[str]] = {
     "tee": ["Tshirts"],
@@ -126,8 +133,11 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
                "festive": "Ethnic", "traditional": "Ethnic", "gym": "Sports", "workout": "Sports",
                "sportswear": "Sports", "partywear": "Party",
                # "interview" listed flip flops and "date night" ten nightdresses (MiniLM's nearest words).
-               "interview": "Formal", "meeting": "Formal", "formals": "Formal", "date night": "Party",
-               "night out": "Party", "clubbing": "Party", "cocktail": "Party", "prom": "Party"}
+               "interview": "Formal", "job interview": "Formal", "meeting": "Formal", "formals": "Formal",
+               "date night": "Party", "night out": "Party", "clubbing": "Party", "cocktail": "Party",
+               "prom": "Party",
+               # Festivals ("diwali" listed a slogan T-shirt, with "Did you mean dial?").
+               "diwali": "Ethnic", "navratri": "Ethnic", "eid": "Ethnic", "festival": "Ethnic"}
 # Prices in a query: the catalogue has none (styles.csv has no price column), so "running shoes under 2000"
 # found nothing for "under 2000" and "under 500" said nothing matched. A number counts only beside a
 # currency or after "under", "below", "between"...; "cheap" and such words count alone.

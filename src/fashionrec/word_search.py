@@ -25,8 +25,10 @@ from fashionrec.text_encoder import TEXT_FIELDS, english_words
 from fashionrec.vocabulary import GENDER_WORDS, USAGE_WORDS, TypeWords, forms, join_phrases, norm, singular
 
 # Query words a product's text never needs to contain: "jeans for women" means jeans and women.
+# "ethnic wear for women" means ethnic and women; "something for a job interview" a job interview (no product
+# names something, an outfit or clothes).
 STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
-                        "i", "wear"])    # "ethnic wear for women" means ethnic and women
+                        "i", "wear", "something", "anything", "some", "outfit", "outfits", "clothes"])
 PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
 WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
 AUTOCORRECT_MIN_PRODUCTS = 20   # a spelling fewer products use (or 2% of a small catalogue's) is only suggested
