@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -291,6 +292,9 @@ def tag_cmd(
 
     try:
         target = csv_path(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(target.parent, os.W_OK):      # said now, not after minutes of tagging
+            fail(f"cannot write in {target.parent}: give --out a folder you can write to")
         result = tag(sources, model=model, review_below=review_below,
                      skip=[target, target.with_suffix(".json")])
         csv_file, json_file = result.write(target)

@@ -96,8 +96,10 @@ from fashionrec.vocabulary import (
     COLD_WEATHER,
     GENDER_WORDS,
     KIDS_NAME,
+    UNJOINED,
     USAGE_WORDS,
     WARMTH_WORDS,
+    WEATHER_KEYS,
     WORN_BY,
     TypeWords,
     norm,
@@ -774,6 +776,7 @@ class Recommender:
         self._ids = self.items["id"].to_numpy(dtype=np.int64)
         self._cache: dict[int, dict] = {}
         self._vocab = None
+        self._types_present: frozenset[str] | None = None     # the article types the items have
         self._word_search: WordSearch | None = None   # browse's tables for this version of the items
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
@@ -1048,14 +1051,16 @@ class Recommender:
             wearers = [w for w in words if w in GENDER_WORDS]
             mask = np.logical_or.reduce(masks)
             return mask & self._words().mask(wearers) if wearers else mask
+        weather = self._weather_alone(words)
+        if weather:
+            rest = [w for w in words if not self._weather_word(w)]      # who, what colour, what occasion
+            mask = self.items["articleType"].isin(weather).to_numpy()
+            return mask & self._words().mask(rest) if rest else mask
+        # Said beside other words, a weather phrase is its words again and a warmth word only ranks.
+        words = [u for w in words for u in UNJOINED.get(w, [w]) if u not in STOP_WORDS and u not in WARMTH_WORDS]
         seasons = self._vocabulary()["season"]
-        parsed = self.parse_query(query)
-        if self._cold_alone(parsed, words):
-            winter = seasons.get("winter")
-            cold = [norm(COLD_WEATHER) if w in WARMTH_WORDS or seasons.get(w, "") == winter else w for w in words]
-            return self._words().mask(list(dict.fromkeys(cold)))
-        required = [w for w in words if w not in seasons and w not in WARMTH_WORDS]
-        if required != words and "articleType" in parsed:
+        required = [w for w in words if w not in seasons]
+        if required != words and "articleType" in self.parse_query(query):
             return self._words().mask(required)
         return self._words().mask(words)
 
@@ -1465,11 +1470,12 @@ class Recommender:
         first: type, colour, gender, usage, season; MiniLM similarity of every item's text to the query;
         the rows it does not leave out with "not ..." (None: all))."""
         query, negated = self._negation(query)
-        if not search_words(query):     # "not blue" alone: what is left is everything else, by no meaning
+        if negated and not search_words(query):     # "not blue" alone: everything else, by no meaning
             query = ""
         parsed = self.parse_query(query)
-        if self._cold_alone(parsed, search_words(query)):
-            parsed["articleType"] = self._vocabulary()["types"].types(COLD_WEATHER)
+        weather = self._weather_alone(search_words(query))
+        if weather:
+            parsed["articleType"] = weather
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
         allowed = ~self._any_word(negated) if negated else None
@@ -1478,15 +1484,31 @@ class Recommender:
         with one_blas_thread:
             return matches, self.text_embeddings @ query_vector(query), allowed          # (n,)
 
-    def _cold_alone(self, parsed: dict[str, list[str]], words: list[str]) -> bool:
-        """Whether a query (parsed, and its :func:`search_words`) asks for warmth ("winter", "warm", "cosy") and
-        names no type: it means clothes for the cold, as "winter wear" does (:data:`~fashionrec.vocabulary.
-        COLD_WEATHER`), not the catalogue's Winter season, which is mostly watches, sunglasses and heels (a lone
-        "winter" listed 7 pairs of sunglasses and 3 watches; "cosy" a nail polish named Cosy Mulberry)."""
-        if "articleType" in parsed:
-            return False
+    def _weather_word(self, word: str) -> bool:
+        """A search word that names weather: a :data:`~fashionrec.vocabulary.WEATHER_WORDS` key, a warmth
+        word ("cosy") or the catalogue's winter season ("winter")."""
         winter = self._vocabulary()["season"].get("winter")
-        return (winter is not None and winter in parsed.get("season", ())) or any(w in WARMTH_WORDS for w in words)
+        return word in WEATHER_KEYS or word in WARMTH_WORDS or (winter is not None
+                                                                 and self._vocabulary()["season"].get(word) == winter)
+
+    def _weather_alone(self, words: list[str]) -> list[str] | None:
+        """The types a query (its :func:`search_words`) means when it names weather and nothing else but
+        who, what colour or what occasion ("winter wear for men", "something warm", "monsoon", "winter"):
+        clothes for the cold (:data:`~fashionrec.vocabulary.COLD_WEATHER`) or for the rain, not the
+        catalogue's Winter season, mostly watches, sunglasses and heels (a lone "winter" listed 7 pairs of
+        sunglasses and 3 watches). None when it says more ("winter boots", "rain jacket") or the catalogue
+        has none of those types (then "winter" is its season)."""
+        vocab = self._vocabulary()
+        meant: set[str] = set()
+        for w in words:
+            if w in WEATHER_KEYS:
+                meant.update(WEATHER_KEYS[w])
+            elif self._weather_word(w):
+                meant.update(WEATHER_KEYS[norm(COLD_WEATHER)])
+            elif not (w in GENDER_WORDS or w in vocab["colours"] or w in vocab["usage"]):
+                return None
+        present = self._once("_types_present", lambda: frozenset(self.items["articleType"].dropna()))
+        return sorted(meant & present) or None
 
     def _by_meaning(self, query: str, sims: np.ndarray, min_similarity: float) -> np.ndarray:
         """Rows at least ``min_similarity`` similar to ``query``; none where no word of it is readable

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -102,12 +103,18 @@ class TagResult:
         return out, desc
 
 
+def _shown(path: str) -> str:
+    """A path as text that can be written: a name that is not UTF-8 (bytes read as surrogates) keeps its odd
+    bytes as \\x escapes rather than failing the CSV after the tagging."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _in_folder(folder: Path, skip: set[Path]) -> tuple[list[Photo], list[str]]:
     """Every photo under ``folder`` in path order; the other files' paths (said, not tagged)."""
     photos, others = [], []
     readable = photo_extensions()
     for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
-        rel = path.relative_to(folder).as_posix()
+        rel = _shown(path.relative_to(folder).as_posix())
         if rel.startswith(".") or "/." in rel or path.resolve() in skip:   # .DS_Store, .git; this run's output
             continue
         if path.suffix.lower() not in readable:
@@ -137,7 +144,7 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
     for name in report.images_without_row:
         stem = Path(name).stem
         photos.append(Photo(f"images/{name}", catalog.root / "images" / name,
-                            {"id": int(stem) if stem.isdigit() else None}, "", number))
+                            {"id": int(stem) if stem.isdigit() and int(stem) < 2**63 else None}, "", number))
     loader = {"rows": report.rows, "rows_rejected": [{"line": r.line, "reason": r.reason} for r in
                                                        report.rows_rejected],
               "images_without_row": report.images_without_row}
@@ -167,7 +174,7 @@ def collect(sources: Sequence[str | Path], progress: bool = True,
     notes: dict = {"sources": [], "not_images": [], "catalogues": [], "given_twice": []}
     for source in sources:
         notes["sources"].append(str(source))
-        prefix = f"{source.as_posix()}/" if len(sources) > 1 else ""
+        prefix = f"{_shown(source.as_posix())}/" if len(sources) > 1 else ""
         if source.is_dir() and (source / "styles.csv").is_file():
             found, about = _in_catalogue(source, len(notes["catalogues"]), progress)
             notes["catalogues"].append(about)
@@ -175,7 +182,7 @@ def collect(sources: Sequence[str | Path], progress: bool = True,
             found, others = _in_folder(source, skip)
             notes["not_images"] += [prefix + o for o in others]
         else:
-            found, prefix = [Photo(source.as_posix(), source)], ""
+            found, prefix = [Photo(_shown(source.as_posix()), source)], ""
         for p in found:
             p.path = prefix + p.path
         photos += found
@@ -258,7 +265,7 @@ def _label_table(tagger: Tagger, photos: list[Photo], probs: dict[str, np.ndarra
     return table
 
 
-def _compare(tagger: Tagger, table: pd.DataFrame, probs: dict[str, np.ndarray]) -> dict:
+def _compare(tagger: Tagger, table: pd.DataFrame, probs: dict[str, np.ndarray], photos: list[Photo]) -> dict:
     """Beside a catalogue's labels, per head: ``catalogue_<head>_prob`` (the model's probability of the
     catalogue's label; empty where the row has none or the model has no such class), and per row
     ``differs`` (heads whose model label is another), ``doubted`` (heads whose catalogue label the model gives
@@ -266,6 +273,7 @@ def _compare(tagger: Tagger, table: pd.DataFrame, probs: dict[str, np.ndarray]) 
     never learned). Returns the per-head counts for the summary."""
     ok = (table["error"] == "").to_numpy()
     n = len(table)
+    in_catalogue = np.array(["catalogue_articleType" in p.row for p in photos])   # not a photo without a row
     differs, doubted, unknown = ([[] for _ in range(n)] for _ in range(3))
     counts: dict[str, dict] = {}
     for head, p in probs.items():
@@ -291,7 +299,7 @@ def _compare(tagger: Tagger, table: pd.DataFrame, probs: dict[str, np.ndarray]) 
         counts[head] = {
             "n": int(compared.sum()), "agree": int((compared & same).sum()),
             "rate": round(float((compared & same).sum() / compared.sum()), 4) if compared.any() else None,
-            "no_label": int((ok & ~have).sum()),
+            "no_label": int((ok & ~have & in_catalogue).sum()),
             "to_check": int((ok & known & (prob < DOUBT_BELOW)).sum()),
             "unknown_labels": dict(Counter(str(v) for v in values[have & ~known]).most_common())}
     table["differs"] = [";".join(d) for d in differs]
@@ -319,7 +327,7 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
     probs, errors = _probabilities(tagger, photos, batch_size, progress, workers)
     table = _label_table(tagger, photos, probs, errors, review_below)
     labelled = any(c.startswith("catalogue_") for c in table)
-    agreement = _compare(tagger, table, probs) if labelled else {}
+    agreement = _compare(tagger, table, probs, photos) if labelled else {}
     summary = _summary(tagger, table, notes, review_below, agreement, sources)
     if labelled:
         summary["seen_in_training"] = _mark_trained(table, photos, notes, tagger)
@@ -375,7 +383,8 @@ def labels_to_check(table: pd.DataFrame, head: str | None = None) -> pd.DataFram
 def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: float, agreement: dict,
              sources) -> dict:
     ok = table["error"] == ""
-    errors = Counter(e.split(":")[0] for e in table.loc[~ok, "error"])
+    # By kind: "the image is damaged or incomplete (... 55 bytes not processed)" is one reason for every file.
+    errors = Counter(re.sub(r"\s*\(.*", "", e.split(":")[0]) for e in table.loc[~ok, "error"])
     summary = {
         "what": "fashionrec tag: one row per photo (per styles.csv row for a catalogue folder)",
         "fashionrec_version": __version__,

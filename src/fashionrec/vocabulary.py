@@ -42,8 +42,10 @@ WEATHER_WORDS = {**{phrase: WARM_TYPES for phrase in (
     # jackets and no umbrella.
     **{phrase: RAIN_TYPES for phrase in ("rain", "rainy", "rainwear", "rain wear", "rainy season", "rainy day",
                                          "rain gear", "monsoon")}}
-# What "winter" means in a query that names no type, and the words that mean the same there ("something
-# warm", "cosy"); beside a type they only rank, as a season word does ("warm jacket").
+# These mean their types only in a query that says nothing else but who, what colour or what occasion
+# ("winter wear for men"; recommend.Recommender._weather_alone): beside another word they are plain words
+# ("winter boots" is no scarf, "rain jacket" no umbrella). So do "winter" and the warmth words below, which
+# beside a type only rank, as a season word does ("warm jacket": every jacket).
 COLD_WEATHER = "winter wear"
 WARMTH_WORDS = frozenset({"warm", "warmer", "cosy", "cozy", "snug"})
 # Everyday words -> catalogue types; only words that no type or category name already gives.
@@ -107,7 +109,6 @@ SYNONYMS: dict[str, list[str]] = {
     "hairband": ["Headband", "Hair Accessory"],
     "panties": ["Briefs"],
     "knickers": ["Briefs"],
-    **WEATHER_WORDS,
 }
 
 # Type words that also say who wears the product, unless the query names a wearer itself: most of the
@@ -214,7 +215,10 @@ PHRASES = {tuple(singular(w) for w in key.split()): norm(key) for key in [*WEATH
            if len(key.split()) == 2}
 
 
-JOINED = set(PHRASES.values())
+# Search words (joined, singular or plural) that name weather -> the types they mean alone.
+WEATHER_KEYS = {form: types for key, types in WEATHER_WORDS.items() for form in forms(norm(key))}
+# The words a joined weather phrase came from ("winterwear": winter, wear), for a query that says more.
+UNJOINED = {key: list(words) for words, key in PHRASES.items() if key in WEATHER_KEYS}
 
 
 def join_phrases(words: list[str]) -> list[str]:
@@ -246,7 +250,7 @@ class TypeWords:
             key = norm(phrase)
             if not key or not values:
                 return
-            if " " not in phrase.strip() or key in JOINED:     # a phrase search_words joins is one word
+            if " " not in phrase.strip():
                 single.add(key)
             for form in forms(key):
                 table.setdefault(form, set()).update(values)

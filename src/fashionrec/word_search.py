@@ -22,13 +22,22 @@ from rapidfuzz import process as rf_process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from fashionrec.text_encoder import TEXT_FIELDS, english_words
-from fashionrec.vocabulary import GENDER_WORDS, USAGE_WORDS, TypeWords, forms, join_phrases, norm, singular
+from fashionrec.vocabulary import (
+    GENDER_WORDS,
+    USAGE_WORDS,
+    WEATHER_KEYS,
+    TypeWords,
+    forms,
+    join_phrases,
+    norm,
+    singular,
+)
 
 # Query words a product's text never needs to contain: "jeans for women" means jeans and women.
 # "ethnic wear for women" means ethnic and women; "something for a job interview" a job interview (no product
-# names something, an outfit or clothes).
+# name says something). "clothes" and "outfit" stay words: skipped, "clothes for men" listed watches too.
 STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
-                        "i", "wear", "something", "anything", "some", "outfit", "outfits", "clothes"])
+                        "i", "wear", "something", "anything", "some"])
 PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
 WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
 AUTOCORRECT_MIN_PRODUCTS = 20   # a spelling fewer products use (or 2% of a small catalogue's) is only suggested
@@ -208,7 +217,7 @@ class WordSearch:
         counts = self.catalogue_words()
         # A word the search reads as a type, wearer or occasion in any of its forms is no misspelling
         # ("woolen": woollens, not "women").
-        if word in counts or word in self.aliases or len(word) < 3:
+        if word in counts or word in self.aliases or word in WEATHER_KEYS or len(word) < 3:
             return None
         limit = 1 if len(word) <= 5 else 2
         near = rf_process.extract(word, self._spelling_tables()[1], scorer=OSA.distance, score_cutoff=limit, limit=None)
