@@ -39,6 +39,9 @@ def relabelled(fixture_dir: Path, tmp_path_factory) -> tuple[Path, int, int]:
     (root / "styles.csv").write_text("".join(lines))
     shutil.copy(root / "images" / "12933.jpg", root / "images" / "99000001.jpg")
     shutil.copy(root / "images" / "12933.jpg", root / "images" / "20240101123456789012.jpg")   # no int64 id
+    shutil.copy(root / "images" / "12933.jpg", root / "images" / "12933.gif")       # no row's photo: said
+    (root / "images" / "old").mkdir()
+    shutil.copy(root / "images" / "12933.jpg", root / "images" / "old" / "1.jpg")
     return root, int(lines[i].split(",")[0]), int(lines[j].split(",")[0])
 
 
@@ -57,6 +60,7 @@ def test_a_catalogue_gets_a_row_per_accepted_row_and_its_wrong_labels_are_found(
     assert t.loc[t["error"] != "", "articleType"].isna().all() and t.loc[t["error"] != "", "review"].all()
     assert s["not_tagged_by_reason"] == {"missing image": 2, "unreadable image": 3}
     assert s["catalogue_loader"][0]["rows_rejected"][0]["line"] == 173
+    assert s["catalogue_loader"][0]["files_not_tagged"] == ["images/12933.gif", "images/old/1.jpg"]
 
     row = t[t["id"] == wrong_id].iloc[0]
     assert row["catalogue_articleType"] == "Watches" and row["articleType"] == "Tshirts"

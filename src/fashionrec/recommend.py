@@ -1041,8 +1041,8 @@ class Recommender:
         word beside a type word. The catalogue files most products under one season (6 of its 233 jackets
         under Winter), which is not what a shopper asking for a "winter jacket" means to exclude; without a
         type ("summer men") the season word is all that narrows the search, so it stays, except that "winter"
-        then means clothes for the cold, as "warm" and "cosy" do (:meth:`_cold_alone`); beside a type these only
-        rank ("warm jacket": every jacket).
+        then means clothes for the cold, as "warm" and "cosy" do (:meth:`_weather_alone`); beside other words
+        these only rank ("warm jacket": every jacket).
 
         A query of several types ("t-shirt & shorts", "shirts and jeans for men", "kurta or saree") lists
         the products of each part (:meth:`_type_parts`), a wearer named anywhere in it applying to all."""
@@ -1470,10 +1470,11 @@ class Recommender:
         first: type, colour, gender, usage, season; MiniLM similarity of every item's text to the query;
         the rows it does not leave out with "not ..." (None: all))."""
         query, negated = self._negation(query)
-        if negated and not search_words(query):     # "not blue" alone: everything else, by no meaning
+        words = search_words(query)
+        if negated and not words:     # "not blue" alone: everything else, by no meaning
             query = ""
         parsed = self.parse_query(query)
-        weather = self._weather_alone(search_words(query))
+        weather = self._weather_alone(words)
         if weather:
             parsed["articleType"] = weather
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
@@ -1487,9 +1488,9 @@ class Recommender:
     def _weather_word(self, word: str) -> bool:
         """A search word that names weather: a :data:`~fashionrec.vocabulary.WEATHER_WORDS` key, a warmth
         word ("cosy") or the catalogue's winter season ("winter")."""
-        winter = self._vocabulary()["season"].get("winter")
-        return word in WEATHER_KEYS or word in WARMTH_WORDS or (winter is not None
-                                                                 and self._vocabulary()["season"].get(word) == winter)
+        seasons = self._vocabulary()["season"]
+        winter = seasons.get("winter")
+        return word in WEATHER_KEYS or word in WARMTH_WORDS or (winter is not None and seasons.get(word) == winter)
 
     def _weather_alone(self, words: list[str]) -> list[str] | None:
         """The types a query (its :func:`search_words`) means when it names weather and nothing else but

@@ -6,9 +6,10 @@ types, and a ``review`` flag where the model is unsure; ``tags.json`` beside it 
 inputs, the threshold and the counts. A SOURCE is:
 
 - a catalogue folder (``styles.csv`` + ``images/``): every accepted row in the file's order, its photo
-  tagged, then the photos no row names yet; the catalogue's own labels are kept beside the model's
-  (``catalogue_<head>``) with the model's probability of each (``catalogue_<head>_prob``), and those it all
-  but rules out (:data:`DOUBT_BELOW`) are labels to check (``doubted``);
+  tagged, then the photos no row names yet (any other file under images/ is listed as not tagged); the
+  catalogue's own labels are kept beside the model's (``catalogue_<head>``) with the model's probability of
+  each (``catalogue_<head>_prob``), and those it all but rules out (:data:`DOUBT_BELOW`) are labels to
+  check (``doubted``);
 - any other folder: every file under it (subfolders too) in an image format PIL reads, in path order;
 - an image file.
 
@@ -145,9 +146,16 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
         stem = Path(name).stem
         photos.append(Photo(f"images/{name}", catalog.root / "images" / name,
                             {"id": int(stem) if stem.isdigit() and int(stem) < 2**63 else None}, "", number))
+    # Every other file under images/ is said, not skipped: a second photo of an id (12933.png beside
+    # 12933.jpg), a rejected row's photo, one in a subfolder or in a format the catalogue does not read.
+    claimed = {Path(f).resolve() for f in catalog.table["image_path"]}
+    claimed |= {(catalog.root / "images" / name).resolve() for name in report.images_without_row}
+    images = catalog.root / "images"
+    unclaimed = sorted(_shown(f.relative_to(catalog.root).as_posix()) for f in images.rglob("*")
+                       if f.is_file() and not f.name.startswith(".") and f.resolve() not in claimed)
     loader = {"rows": report.rows, "rows_rejected": [{"line": r.line, "reason": r.reason} for r in
                                                        report.rows_rejected],
-              "images_without_row": report.images_without_row}
+              "images_without_row": report.images_without_row, "files_not_tagged": unclaimed}
     return photos, {"catalogue": str(catalog.root), "loader": loader, "items": catalog.table}
 
 
@@ -445,6 +453,11 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
         if loader["images_without_row"]:
             yield f"  {len(loader['images_without_row'])} photos in images/ have no row in styles.csv: tagged, " \
                   "with no catalogue labels to compare"
+        if loader["files_not_tagged"]:
+            yield f"  {len(loader['files_not_tagged'])} files under images/ are no row's <id>.jpg/.png/.webp " \
+                  "(a second file for an id, a rejected row's, in a subfolder, another format) and were not " \
+                  "tagged (listed in the JSON): " + ", ".join(loader["files_not_tagged"][:5]) \
+                + (" ..." if len(loader["files_not_tagged"]) > 5 else "")
     top = list(s["articleType_counts"].items())[:8]
     yield "article types: " + ", ".join(f"{k} {v:,}" for k, v in top) + (" ..." if len(s["articleType_counts"]) > 8
                                                                           else "")
