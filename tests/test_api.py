@@ -18,8 +18,8 @@ from PIL import Image
 
 from fashionrec.api import Settings, create_app
 from fashionrec.catalog import ATTRIBUTES, Catalog
-from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
 from fashionrec.tagger import Tagger
+from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
 
 KEY = "test-secret"
 

@@ -26,14 +26,9 @@ from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
 from fashionrec.looks import COMPLEMENTS, LAYERED, colour_compatibility, slot_name
-from fashionrec.recommend import (
-    NEIGHBOUR_VOTE,
-    RELEVANT_TEXT_SIMILARITY,
-    Rec,
-    Recommender,
-    _spread_names,
-)
+from fashionrec.recommend import NEIGHBOUR_VOTE, Rec, Recommender
 from fashionrec.tagger import Tagger, save_checkpoint
+from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names
 from fashionrec.vocabulary import KIDS_NAME, WARM_TYPES
 
 
@@ -228,12 +223,12 @@ def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, m
 
 def test_similar_items_are_for_the_products_wearer_first(rec, monkeypatch):
     import fashionrec.recommend as recommend
-    from fashionrec.recommend import _wearable_by
+    from fashionrec.results import wearable_by
 
     adults = rec.items.index[rec.items["gender"].isin(["Men", "Women"])][:40]
 
     def unwearable() -> int:
-        return sum(not _wearable_by(r.item, rec.item(int(i))) for i in adults for r in rec.similar(int(i), k=5))
+        return sum(not wearable_by(r.item, rec.item(int(i))) for i in adults for r in rec.similar(int(i), k=5))
 
     with_penalty = unwearable()
     monkeypatch.setattr(recommend, "WRONG_WEARER", 0.0)
@@ -994,7 +989,7 @@ def test_facets_count_what_each_value_would_leave_given_the_other_choices(rec):
 
 
 def test_k_is_bounded_for_every_recommendation(rec: Recommender) -> None:
-    from fashionrec.recommend import MAX_K
+    from fashionrec.results import MAX_K
 
     item = int(rec.items["id"].iloc[0])
     calls = [lambda k: rec.similar(item, k=k), lambda k: rec.search_text("black shoes", k=k),

@@ -26,7 +26,7 @@ app.add_typer(recommend_app, name="recommend")
 
 IndexOpt = typer.Option(Path("runs/index"), "--index", help="Index folder written by `fashionrec index build`.")
 KOpt = typer.Option(10, "-k", help="How many items.")
-# fashionrec.recommend.RELEVANT_TEXT_SIMILARITY (the web UI's), not imported: the CLI starts without torch.
+# fashionrec.text_search.RELEVANT_TEXT_SIMILARITY (the web UI's), not imported: the CLI starts without torch.
 TEXT_RELEVANCE = 0.35
 JsonOpt = typer.Option(False, "--json", help="Print JSON instead of a table.")
 ModelOpt = typer.Option(None, "--model", help="Checkpoint (default: the index's model, else the shipped one).")

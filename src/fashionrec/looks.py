@@ -1,6 +1,6 @@
 """Complete the look: which categories make an outfit with an item, and which colours go together.
 
-The rules :meth:`fashionrec.recommend.Recommender.complete_the_look` applies:
+The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
 
 1. **Slots.** :data:`COMPLEMENTS` maps an item's subCategory to complementary subCategories in priority
    order (Topwear -> Bottomwear, Shoes, Watches, Belts, Bags, Eyewear; Dress -> Shoes, Bags, Jewellery, ...;

@@ -34,12 +34,9 @@ The rules are in :mod:`fashionrec.looks` (slots by category, who, colour, score)
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import dataclasses
 import datetime as _dt
 import difflib
-import heapq
 import itertools
 import logging
 import math
@@ -49,7 +46,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
@@ -73,46 +70,26 @@ from fashionrec.errors import BadInputError, ChangedOnDiskError, IndexError_, Mo
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
-from fashionrec.looks import (
-    ACCESSORY_DEFAULT,
-    CLASHING_USAGE,
-    COMPLEMENTS,
-    LAYERED,
-    LOOK_AFFINITY,
-    LOOK_TYPICALITY,
-    NO_LOOK,
-    OWN_LOOKS,
-    SAME_USAGE_SLOTS,
-    SLOT_TYPES,
-    TYPE_SLOTS,
-    USAGE_SLOTS,
-    colour_compatibility,
-    slot_name,
+from fashionrec.outfits import Outfits
+from fashionrec.profiles import Profiles
+from fashionrec.results import (  # noqa: F401  (Rec: what callers import from here)
+    DUPLICATE_SLACK,
+    FILTER_KEYS,
+    MAX_K,
+    NEAR_DUPLICATE,
+    Rec,
+    check_k,
+    listed,
+    wearable_by,
 )
-from fashionrec.tagger import Tagger, l2_normalise
-from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text, query_vector
-from fashionrec.vocabulary import (
-    CHILDREN_NAME,
-    COLD_WEATHER,
-    GENDER_WORDS,
-    KIDS_NAME,
-    UNJOINED,
-    USAGE_WORDS,
-    WARMTH_WORDS,
-    WEATHER_KEYS,
-    WORN_BY,
-    TypeWords,
-    norm,
-)
-from fashionrec.word_search import STOP_WORDS, WordSearch, search_words
+from fashionrec.tagger import Tagger
+from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text
+from fashionrec.text_search import TextSearch
+from fashionrec.word_search import WordSearch
 
 log = logging.getLogger(__name__)
 
-FILTER_KEYS = ("gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season")
-NEAR_DUPLICATE = 0.995      # cosine above this: the same photo, never recommended as "similar"
 LOAD_ATTEMPTS = 3           # reads of an index folder that another process is saving into
-DUPLICATE_SLACK = 10        # extra neighbours fetched so that dropping copies still leaves k results
-MAX_K = 1000                # most results one recommendation call returns
 INDEX_MARKER = "vectors.json"   # the file that makes a folder an index (an embeddings folder has a manifest too)
 # Attribute-aware ranking of similar items: score = cosine + sum over heads of weight x P(query has the
 # candidate's label). The embedding alone ranks many near-looking items of another type or colour first;
@@ -136,19 +113,6 @@ REFINE_FACTOR = 2
 # more (P@10 0.857 -> 0.868 at weight 0.35-0.65). Re-checked for the shipped ensemble: P@10 articleType /
 # +colour 0.891 / 0.612 at 0.2, 0.892 / 0.612 at 0.35, 0.892 / 0.609 at 0.5, 0.891 / 0.602 at 0.65.
 NEIGHBOUR_VOTE = {"neighbours": 20, "temperature": 0.02, "weight": 0.35}
-# MiniLM cosine between a query and a product's text below which a result that matches no query word as an
-# attribute is noise. Measured on the shipped index (README): 13 of 17 nonsense queries ("asdfgh", "pizza",
-# "mortgage rates") have no product above it; every one of 15 shopper descriptions ("beach holiday",
-# "something for a summer wedding") keeps 20 or more.
-RELEVANT_TEXT_SIMILARITY = 0.35
-# Text similarity a product name's second listing gives up to another product's first (the third, twice as
-# much): "silver earrings" listed ten "Rreverie Silver Earrings" before Lencia's at 0.778 against 0.804. On
-# 67 queries, 20 lists still repeat a name, against 50; at 0.05, "hm black heels" put Catwalk's before H&M's.
-NAME_REPEAT_PENALTY = 0.03
-# What asks a search to leave something out: "shirts not blue", "shoes without heels".
-NEGATION = re.compile(r"\b(?:not|no|without|except|excluding)\b", re.IGNORECASE)
-# What joins the types of a query for several ("t-shirt & shorts", "shirts and jeans", "shoes, belts or bags").
-TYPE_CONNECTORS = re.compile(r"\s*(?:&|\+|,|/|\band\b|\bor\b)\s*", re.IGNORECASE)
 # A photo is unfamiliar when no catalogue product is as similar to it as all but this share of the
 # catalogue's products are to their nearest other product (its leave-one-out nearest-neighbour cosine).
 # The threshold comes from the index's own embeddings, so it follows any model. On the shipped model it is
@@ -168,78 +132,6 @@ VIEW_MARGIN = 0.05
 # none of the photos the other views help (recoloured backdrops, products small on a square) lose by it.
 FAMILIAR_ENOUGH = 0.85
 UNFAMILIAR_SAMPLE = 2000    # catalogue products whose nearest neighbours set the threshold (about 3 s at 40k)
-
-
-def _listed(words: list[str]) -> str:
-    """["type", "colour", "gender"] -> "type, colour and gender"."""
-    return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _spread_names(rows: np.ndarray, sims: np.ndarray, name_of, penalty: float) -> Iterable[int]:
-    """``rows`` (in order of ``sims``, highest first) in order of similarity less ``penalty`` for each listing
-    of the same name (``name_of(row)``) already yielded, lazily: a long list is only read as far as it is
-    taken. Penalties only grow, so a waiting row whose score went down since it was queued is queued again."""
-    shown: collections.Counter = collections.Counter()
-    waiting: list[tuple[float, int, int]] = []      # (-score when queued, position, row)
-
-    def ready(bar: float):
-        while waiting and -waiting[0][0] >= bar:
-            queued, pos, row = heapq.heappop(waiting)
-            now = sims[row] - penalty * shown[name_of(row)]
-            if now < -queued:
-                heapq.heappush(waiting, (-now, pos, row))
-                continue
-            shown[name_of(row)] += 1
-            yield row
-
-    for pos, row in enumerate(rows):
-        yield from ready(float(sims[row]))
-        repeats = shown[name_of(row)]
-        if repeats:
-            heapq.heappush(waiting, (-(float(sims[row]) - penalty * repeats), pos, int(row)))
-        else:
-            shown[name_of(row)] += 1
-            yield int(row)
-    yield from ready(-math.inf)
-
-
-def _names_taking_turns(rows: np.ndarray, rank: np.ndarray, names: np.ndarray) -> np.ndarray:
-    """``rows`` (sorted by ``rank``, highest first) with, within each rank, the first listing of every
-    product name (``names``: a number per row) before any name's second: page one of "silver earrings" had
-    nine "Fabindia Women Anusuya Silver Earrings" of its 24."""
-    if len(rows) < 2:
-        return rows
-    turn = pd.DataFrame({"rank": rank, "name": names[rows]}).groupby(["rank", "name"], sort=False).cumcount()
-    turn = turn.to_numpy()
-    return rows[np.lexsort((np.arange(len(rows)), turn, -rank))]
-
-
-def _every_third(alike: list, extra: list, k: int) -> list:
-    """``k`` of ``alike`` with ``extra`` in every third place (the 3rd, 6th, ...); either fills in for the
-    other once it runs out."""
-    out, a, e = [], iter(alike), iter(extra)
-    while len(out) < k:
-        first, then = (e, a) if len(out) % 3 == 2 else (a, e)
-        nxt = next(first, None)
-        nxt = next(then, None) if nxt is None else nxt
-        if nxt is None:
-            break
-        out.append(nxt)
-    return out
-
-
-def _taking_turns(rows: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
-    """``rows`` (ranked) with the parts of a query for several types (``masks``, one per part) taking turns:
-    "t-shirt & shorts" shows a T-shirt, then shorts, then a T-shirt, each part in its own ranked order
-    (before, 1,853 T-shirts and 147 shorts among the first 2,000, in the catalogue's order)."""
-    part_of = np.full(len(rows), len(masks))
-    for j in reversed(range(len(masks))):     # a row two parts share goes to the first
-        part_of[masks[j][rows]] = j
-    turn = np.zeros(len(rows), np.int64)       # how many of its part come before it
-    for j in range(len(masks) + 1):
-        mine = part_of == j
-        turn[mine] = np.arange(int(mine.sum()))
-    return rows[np.lexsort((part_of, turn))]
 
 
 class PhotoQuery(NamedTuple):
@@ -290,37 +182,6 @@ def familiar_floor(embeddings: np.ndarray, sample: int = UNFAMILIAR_SAMPLE, seed
     return float(np.quantile(np.concatenate(nearest), UNFAMILIAR_QUANTILE))
 
 
-@dataclasses.dataclass
-class Rec:
-    """One recommended item: its id, a score (higher is better), why, and its metadata.
-
-    A score orders one list; it is not comparable across methods, since each ranks by its own measure:
-
-    - ``similar`` and ``similar_to_image``: the cosine plus the attribute bonus (:data:`ATTRIBUTE_WEIGHTS`),
-      so it can pass 1; the reason gives the cosine alone as "visual similarity".
-    - ``for_profile``: the cosine to the liked item the reason names, or to the mean of the liked items
-      where it says "between your N liked items"; a pick that goes with a liked item, its look's score.
-    - ``search_text``: the MiniLM cosine between the query and the product's text.
-    - ``complete_the_look``: a weighted sum of colour compatibility, same usage, same season, the slot's
-      share of the catalogue, how typical of its slot the item looks and its cosine to the source product
-      (at most 1.1).
-    """
-
-    id: int
-    score: float
-    reason: str
-    item: dict
-    slot: str | None = None     # complete_the_look: the subCategory this item fills (Bottomwear, Shoes...)
-    # What a product card has room for (two lines): what sets this result apart from the others of its list,
-    # in a shopper's words and without the scores ("Same type and colour", "Black goes with Red"); the
-    # whole reason as it is where left empty.
-    card_reason: str = ""
-
-    def __post_init__(self):
-        if not self.card_reason:
-            self.card_reason = self.reason[:1].upper() + self.reason[1:]
-
-
 def _clean(v):
     if isinstance(v, float) and math.isnan(v):
         return None
@@ -339,32 +200,6 @@ def _mtime(path: Path) -> int | None:
         return path.stat().st_mtime_ns
     except FileNotFoundError:
         return None
-
-
-def _check_similarity(value: float | None) -> None:
-    if value is not None and not -1.0 <= value <= 1.0:
-        raise BadInputError(f"min_similarity is a cosine between -1 and 1, got {value!r}")
-
-
-def _check_k(k: int) -> None:
-    # A bound, because the work grows with k (2k + 10 candidates re-scored, pairwise duplicate checks):
-    # k=100000 kept two cores busy for over ten minutes. Paging through more is browse()'s job.
-    if not 1 <= k <= MAX_K:
-        raise BadInputError(f"k must be between 1 and {MAX_K}, got {k}")
-
-
-def _wearable_by(item: dict, liked: dict) -> bool:
-    """Whether ``item`` is for the wearer of ``liked``: the same gender, or either one unisex or unknown."""
-    a, b = item.get("gender"), liked.get("gender")
-    return not a or not b or a == b or "Unisex" in (a, b)
-
-
-def _title(item: dict, limit: int = 48) -> str:
-    """An item as a reason names it: its product name (shortened), else its type and colour."""
-    name = str(item.get("productDisplayName") or "").strip()
-    if not name:
-        return f"the {item.get('baseColour') or ''} {item.get('articleType') or 'item'}".replace("  ", " ")
-    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
 
 
 def _cosines(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
@@ -435,7 +270,7 @@ def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: 
                      f"{index_dir}`), or pass --model with the checkpoint the index was built with")
 
 
-class Recommender:
+class Recommender(TextSearch, Outfits, Profiles):
     """Recommendations over an index folder; build with :meth:`build`, open with :meth:`load`.
 
     Example:
@@ -785,14 +620,6 @@ class Recommender:
         self._name_codes: np.ndarray | None = None
         self._free: np.ndarray | None = None
 
-    def _named_as_typed(self, query: str, words: list[str]) -> np.ndarray:
-        """Per row, whether its name has every word of ``query`` that names a type ("heels" in "black
-        heels"): the catalogue files some products named Flats as Heels (8 of the first 24 black heels)."""
-        types = self._vocabulary()["types"]
-        typed = [w for w in words if types.types(w)]
-        if not typed:
-            return np.zeros(len(self.items), bool)
-        return np.logical_and.reduce([self._words().in_names(w) for w in typed])
 
     def _free_items(self) -> np.ndarray:
         """Per row, whether the product is filed under Free Items (a promotion's freebies); computed once per
@@ -803,13 +630,6 @@ class Recommender:
             return (self.items["masterCategory"] == "Free Items").to_numpy()
         return self._once("_free", build)
 
-    def _given_away(self, query: str) -> np.ndarray:
-        """Per row, whether a search for ``query`` lists the product after the others: filed under Free Items
-        (a promotion's freebies, "Free Gifts" on their cards: 42 of the 157 results of "gift for my dad"),
-        unless the query says "free"."""
-        if "free" in search_words(query):
-            return np.zeros(len(self.items), bool)
-        return self._free_items()
 
     def _names(self) -> np.ndarray:
         """Per row, a number for the product's name, the same for names that differ only in case or spaces."""
@@ -862,7 +682,7 @@ class Recommender:
                 if head == "gender":
                     # A catalogue item's wearer is known: a women's jacket's similar items are women's or
                     # unisex jackets before men's in its colour (WRONG_WEARER outweighs the colour's bonus).
-                    bonus -= WRONG_WEARER * ~np.array([_wearable_by({"gender": g}, {"gender": q}) for g in labels])
+                    bonus -= WRONG_WEARER * ~np.array([wearable_by({"gender": g}, {"gender": q}) for g in labels])
             else:
                 codes = self._label_codes(head)[rows]
                 bonus += weight * np.where(codes >= 0, q[np.maximum(codes, 0)], 0.0)
@@ -989,169 +809,6 @@ class Recommender:
             mask &= self.items[key].isin([value] if isinstance(value, str) else value).to_numpy()
         return mask
 
-    def browse(self, filters: dict | None = None, q: str | None = None, offset: int = 0,
-               limit: int = 24) -> tuple[int, list[dict]]:
-        """(number of matching items, one page of them) — attribute filters + a word search.
-
-        Every word of ``q`` must be a word of the product's name, type, colour, gender, season or usage, or
-        its plural, in any order and any case: "men" finds Men's items but not Women's, "jeans" finds Jeans
-        but not "Jeanie" flats, "car" not "Carlton", "shoes black" finds
-        "Black ... Shoes". Hyphens are ignored ("t-shirt" = "tshirt"), a plural's "s" is optional, and
-        words like "for" are skipped (see :func:`search_words`). A season word beside other words only ranks:
-        "winter jacket" lists every jacket, not only the few filed under Winter. Products that have the type,
-        colour, wearer, usage or season the words name as that attribute come first (see
-        :meth:`_attribute_rank`), then those with every word, then the catalogue's order, except that
-        within each of these every product name is listed once before any is listed twice.
-        """
-        if offset < 0 or limit < 0:
-            raise BadInputError("offset and limit must be >= 0")
-        mask = self._mask(filters)
-        mask = np.ones(len(self.items), bool) if mask is None else mask
-        q, negated = self._negation(str(q or ""))
-        words = search_words(q)
-        if q.strip() and not words:
-            return 0, []        # only punctuation or stop words: nothing to match, not everything
-        if words:       # no words: every row, without building the word tables (seconds at 40k products)
-            mask &= self._word_mask(q, words)
-        if negated:
-            mask &= ~self._any_word(negated)
-        rows = np.flatnonzero(mask)
-        if limit and len(rows) > 1 and words:
-            rank = self._attribute_rank(q, rows) << 2 | self._named_as_typed(q, words)[rows] << 1 \
-                | self._words().mask(words)[rows]
-            rank |= ~self._given_away(q)[rows] << 7         # promotional freebies last, unless asked for
-            rows = rows[np.argsort(-rank, kind="stable")]
-            rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
-            masks = self._part_masks(q, words)
-            if masks:
-                rows = _taking_turns(rows, masks)
-        return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
-
-    def _part_masks(self, query: str, words: list[str]) -> list[np.ndarray] | None:
-        """Per part of a query for several types (:meth:`_type_parts`), the rows with its words, a wearer
-        named anywhere in the query left to apply to all; None for any other query."""
-        parts = self._type_parts(query)
-        if not parts:
-            return None
-        wearers = [w for w in words if w in GENDER_WORDS]
-        return [self._word_mask(part, [w for w in search_words(part) if w not in wearers]) for part in parts]
-
-    def _word_mask(self, query: str, words: list[str]) -> np.ndarray:
-        """The rows :meth:`browse` lists for ``query`` (its ``words``): those with every word, except a season
-        word beside a type word. The catalogue files most products under one season (6 of its 233 jackets
-        under Winter), which is not what a shopper asking for a "winter jacket" means to exclude; without a
-        type ("summer men") the season word is all that narrows the search, so it stays, except that "winter"
-        then means clothes for the cold, as "warm" and "cosy" do (:meth:`_weather_alone`); beside other words
-        these only rank ("warm jacket": every jacket).
-
-        A query of several types ("t-shirt & shorts", "shirts and jeans for men", "kurta or saree") lists
-        the products of each part (:meth:`_type_parts`), a wearer named anywhere in it applying to all."""
-        masks = self._part_masks(query, words)
-        if masks:
-            wearers = [w for w in words if w in GENDER_WORDS]
-            mask = np.logical_or.reduce(masks)
-            return mask & self._words().mask(wearers) if wearers else mask
-        weather = self._weather_alone(words)
-        if weather:
-            rest = [w for w in words if not self._weather_word(w)]      # who, what colour, what occasion
-            mask = self.items["articleType"].isin(weather).to_numpy()
-            return mask & self._words().mask(rest) if rest else mask
-        # Said beside other words, a weather phrase is its words again and a warmth word only ranks.
-        words = [u for w in words for u in UNJOINED.get(w, [w]) if u not in STOP_WORDS and u not in WARMTH_WORDS]
-        seasons = self._vocabulary()["season"]
-        required = [w for w in words if w not in seasons]
-        if required != words and "articleType" in self.parse_query(query):
-            return self._words().mask(required)
-        return self._words().mask(words)
-
-    def _negation(self, query: str) -> tuple[str, list[list[str]]]:
-        """(``query`` without what it asks to leave out, what it leaves out): "men shirts not blue" is men's
-        shirts and [["blue"]]. "not", "no", "without", "except" and "excluding" take the next word, or the
-        next two where they name one colour or type ("not navy blue": [["navy", "blue"]], which leaves the
-        plain blue ones in). Not where products have every word as typed: "no show socks" are Fila's No Show
-        socks, "no limits" Nike's No Limits perfume."""
-        found = NEGATION.search(query)
-        if not found or self._words().mask(search_words(query)).any():
-            return query, []
-        tail = query[found.end():]
-        tokens = list(re.finditer(r"[\w'’-]+", tail))
-        folded = [search_words(t.group(), stem=False) for t in tokens]
-        first = next((i for i, words in enumerate(folded) if words and not set(words) <= STOP_WORDS), None)
-        if first is None:       # "no" at the end, or before words like "for": nothing to leave out
-            rest = query[:found.start()] + " " + tail
-            return (" ".join(rest.split()) if search_words(rest) else query), []
-        last = first + 1
-        vocab = self._vocabulary()
-        if last < len(tokens):
-            pair = " ".join(folded[first] + folded[last])
-            if pair in vocab["colours"] or vocab["types"].types(pair):
-                last += 1
-        negated = [search_words(" ".join(t.group() for t in tokens[first:last]))]
-        positive, more = self._negation(query[:found.start()] + " " + tail[tokens[last - 1].end():])
-        return " ".join(positive.split()), negated + more
-
-    def _any_word(self, groups: list[list[str]]) -> np.ndarray:
-        """Rows whose searchable text has every word of any of ``groups`` (or the type or wearer they stand
-        for): what a query's "not ..." leaves out."""
-        return np.logical_or.reduce([self._words().mask(words) for words in groups if words])
-
-    def _type_parts(self, query: str) -> list[str] | None:
-        """The parts of ``query`` split at "&", "and", "or", "+", "/" and commas, when there are two or more
-        and each names a type by itself ("t-shirt & shorts"); None otherwise: "black and white shirts" (one
-        part names no type) is one search for all three words, and "salwar and dupatta" a type's own name."""
-        parts = [p for p in TYPE_CONNECTORS.split(query) if search_words(p)]
-        if len(parts) < 2 or self._vocabulary()["types"].types(query):
-            return None
-        return parts if all("articleType" in self.parse_query(p) for p in parts) else None
-
-    def _attribute_rank(self, query: str, rows: np.ndarray) -> np.ndarray:
-        """Per row, which attributes named in ``query`` it has as attributes rather than as name words, as
-        bits: type 16, colour 8, gender 4, usage 2, season 1; so "winter jacket" lists the Jackets before
-        Oakley's "Fast Jacket" sunglasses, which have both words but not as their type."""
-        parsed = self.parse_query(query)
-        rank = np.zeros(len(rows), np.int64)
-        for bit, key in enumerate(("season", "usage", "gender", "baseColour", "articleType")):
-            if key in parsed and key in self.items:
-                rank |= self.items[key].iloc[rows].isin(parsed[key]).to_numpy().astype(np.int64) << bit
-        return rank
-
-    def facets(self, filters: dict | None = None, q: str | None = None,
-               within: np.ndarray | None = None) -> dict[str, dict[str, int]]:
-        """Per filter key, how many items each of its values would leave given the *other* filters and
-        ``q`` (and among the rows ``within``, e.g. :meth:`text_relevant`'s): what a shop's filter lists
-        show, so that no choice leads to an empty page."""
-        filters = self.check_filters(filters)
-        q, negated = self._negation(str(q or ""))
-        words = search_words(q)
-        base = self._word_mask(q, words) if words else np.ones(len(self.items), bool)
-        if negated:
-            base = base & ~self._any_word(negated)
-        if within is not None:
-            base = base & within
-        out = {}
-        for key in FILTER_KEYS:
-            if key not in self.items:
-                out[key] = {}
-                continue
-            others = self._mask({k: v for k, v in filters.items() if k != key})
-            keep = base if others is None else base & others
-            out[key] = {str(v): int(n) for v, n in self.items.loc[keep, key].value_counts().items()}
-        return out
-
-    def suggest(self, query: str, confident: bool = False) -> str | None:
-        """``query`` with each word no product has replaced by the closest one some have ("jeens" -> "jeans"),
-        or None when there is nothing to correct; ``confident``: only corrections safe to show instead of what
-        was typed (:meth:`fashionrec.word_search.WordSearch.suggest`)."""
-        return self._words().suggest(query, confident)
-
-    def autocorrect(self, query: str) -> str | None:
-        """``query`` corrected where that is safe to show instead of what was typed ("blu jeens" -> "blue
-        jeans"), else None (:meth:`fashionrec.word_search.WordSearch.autocorrect`)."""
-        return self._words().autocorrect(query)
-
-    def _words(self) -> WordSearch:
-        """The word-search tables of the items as they are now (rebuilt after an added product)."""
-        return self._once("_word_search", lambda: WordSearch(self.items, self._vocabulary()["types"]))
 
     # ---- nearest neighbours -------------------------------------------------------------------
     def _neighbours(self, query: np.ndarray, k: int, filters: dict | None, exclude: set[int],
@@ -1208,7 +865,7 @@ class Recommender:
                                                       ("gender", "gender"))
                   if self.attribute_weights.get(key) and src.get(key) and src.get(key) == item.get(key)]
         reason = ", ".join([f"same {name} ({value})" for name, value in shared] + [f"visual similarity {score:.2f}"])
-        return reason, (f"Same {_listed([name for name, _ in shared])}" if shared else "Looks alike")
+        return reason, (f"Same {listed([name for name, _ in shared])}" if shared else "Looks alike")
 
     def _ranked(self, query: np.ndarray, src: dict, k: int, filters: dict | None, diversity: float,
                 exclude: set[int], dedupe: bool, attrs: dict[str, np.ndarray | str] | None = None,
@@ -1216,7 +873,7 @@ class Recommender:
         """Top-k by cosine + the attribute bonus for the query's ``attrs`` (see :meth:`_attribute_bonus`);"""
         if not 0.0 <= diversity <= 1.0:
             raise BadInputError(f"diversity must be in [0, 1], got {diversity}")
-        _check_k(k)
+        check_k(k)
         rerank = bool(attrs) and any(self.attribute_weights.values())
         # Spare candidates replace results that are copies of a better-ranked result (the catalogue lists
         # some photos under several ids); when they run out, fetch again with four times as many.
@@ -1342,434 +999,6 @@ class Recommender:
                                   tried, j + 1, excluded)
         cosine, nearest_id = closest[0]
         return PhotoQuery(vecs[0], probs, cosine if np.isfinite(cosine) else None, nearest_id, tried, 0, excluded)
-
-    # ---- text search ---------------------------------------------------------------------------
-    def _vocabulary(self) -> dict:
-        return self._once("_vocab", self._build_vocabulary)
-
-    def _build_vocabulary(self) -> dict:
-        folded = self._value_tables()[1]        # {column: {value in lower case: the catalogue's value}}
-        seasons = dict(folded["season"])
-        if "fall" in seasons:
-            seasons["autumn"] = seasons["fall"]
-        usage = dict(folded["usage"])
-        for word, value in USAGE_WORDS.items():     # "office" -> Formal, where the catalogue has Formal
-            if value.lower() in usage:
-                usage.setdefault(word, usage[value.lower()])
-        return {"types": TypeWords(self.items), "colours": folded["baseColour"], "usage": usage,
-                "season": seasons}
-
-    def parse_query(self, query: str) -> dict[str, list[str]]:
-        """Attribute words in a query -> {filter key: values}: articleType, colour, gender, usage, season."""
-        vocab = self._vocabulary()
-        text = query.lower()
-        words = re.findall(r"[a-z0-9']+(?:-[a-z0-9]+)*", text)
-        words = [w.replace("'s", "").replace("'", "") for w in words]
-        found: dict[str, list[str]] = {}
-        used: set[int] = set()
-        for n in (3, 2, 1):         # longest phrases first: "navy blue", "sports shoes", "t-shirt"
-            for s in range(len(words) - n + 1):
-                span = set(range(s, s + n))
-                if span & used:
-                    continue
-                phrase = " ".join(words[s:s + n])
-                key = norm(phrase)
-                types = vocab["types"].types(phrase)
-                if phrase.replace("-", " ") in vocab["colours"]:
-                    found.setdefault("baseColour", []).append(vocab["colours"][phrase.replace("-", " ")])
-                elif types:
-                    found.setdefault("articleType", []).extend(types)
-                elif n == 1 and key in GENDER_WORDS:
-                    found.setdefault("gender", []).extend(GENDER_WORDS[key])
-                elif phrase in vocab["usage"]:          # "formal", "party", "smart casual"
-                    found.setdefault("usage", []).append(vocab["usage"][phrase])
-                elif phrase in vocab["season"]:         # "summer", "winter", "autumn"
-                    found.setdefault("season", []).append(vocab["season"][phrase])
-                else:
-                    continue
-                used |= span
-        if "gender" not in found and "articleType" in found:
-            worn_by = {g for w in words for g in WORN_BY.get(norm(w), ())}
-            if worn_by:
-                found["gender"] = sorted(worn_by)
-        if "gender" in found:
-            found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
-        return {k: sorted(set(v)) for k, v in found.items()}
-
-    def search_text(self, query: str, k: int = 10, filters: dict | None = None,
-                    min_similarity: float | None = None) -> list[Rec]:
-        """Free text -> items: MiniLM similarity to product text, filtered by attributes parsed from it.
-
-        A parsed attribute that would leave nothing (with the others) is dropped; ``filters`` always apply.
-        ``min_similarity`` (e.g. :data:`RELEVANT_TEXT_SIMILARITY`) keeps only products of the type and the
-        wearer the query names, if it names them, and drops those that match no word of it as a type, colour,
-        gender, usage or season and are less similar than that: nonsense finds nothing, "black jacket" no
-        black sunglasses. Usage and season words ("formal", "party", "winter") rank their products first. A
-        name already listed gives up :data:`NAME_REPEAT_PENALTY` of similarity per listing to other products.
-        """
-        if not isinstance(query, str) or not query.strip():
-            raise BadInputError("the text query is empty")
-        _check_k(k)
-        _check_similarity(min_similarity)
-        base = self._mask(filters)
-        base = np.ones(len(self.items), bool) if base is None else base
-        matches, sims, allowed = self._text_scores(query)
-        if allowed is not None:
-            base = base & allowed
-        # Items matching every parsed attribute come first, then those matching ever smaller subsets
-        # (articleType kept longest, then colour, gender, usage, season), so a parsed filter that matches nothing
-        # (or fewer than k) falls back gracefully; ``filters`` always apply.
-        subsets = [c for n in range(len(matches), -1, -1) for c in itertools.combinations(matches, n)]
-        if not base.any():
-            return []
-
-        name_of = self._names().__getitem__
-        close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
-        ranking = sims - 2.0 * self._given_away(query)     # freebies after the rest of their tier
-        def ranked():       # (row, subset it matched) in result order, computed a subset at a time
-            taken = np.zeros(len(self.items), bool)
-            for subset in subsets:
-                m = base & ~taken
-                for key in subset:
-                    m &= matches[key]
-                if min_similarity is not None:
-                    # Only what the query asks for: "for women", never another wearer's products; "jacket",
-                    # jackets only (the text model finds "women" in a nightdress similar enough).
-                    for key in ("gender", "articleType"):
-                        if key in matches:
-                            m &= matches[key]
-                    if not subset:
-                        m &= close
-                rows = np.flatnonzero(m)
-                taken[rows] = True
-                rows = rows[np.argsort(-ranking[rows], kind="stable")]
-                yield from ((r, subset) for r in _spread_names(rows, ranking, name_of, NAME_REPEAT_PENALTY))
-
-        # Second listings of the same photo are dropped; fetch further until k distinct ones (or no more).
-        order, pool, slack = ranked(), [], DUPLICATE_SLACK
-        while True:
-            pool.extend(itertools.islice(order, k + slack - len(pool)))
-            keep = self._distinct(self._ids[[r for r, _ in pool]], k) if pool else np.zeros(0, np.int64)
-            if len(keep) >= k or len(pool) < k + slack:
-                break
-            slack *= 4
-        out = []
-        for j in keep:
-            r, subset = pool[j]
-            item = self.item(int(self._ids[r]))
-            parts = [f"{key} {item[key]}" for key in subset if item.get(key)]
-            reason = (("matches " + ", ".join(parts) + "; ") if parts else "") + f"text similarity {sims[r]:.2f}"
-            names = {"articleType": "type", "baseColour": "colour"}
-            card = (f"Matches {_listed([names.get(key, key) for key in subset if item.get(key)])}" if parts
-                    else "Close in meaning")
-            out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item, card_reason=card))
-        return out
-
-    def _text_scores(self, query: str) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray | None]:
-        """({attribute the query names: rows that have it}, in the order search_text drops them last to
-        first: type, colour, gender, usage, season; MiniLM similarity of every item's text to the query;
-        the rows it does not leave out with "not ..." (None: all))."""
-        query, negated = self._negation(query)
-        words = search_words(query)
-        if negated and not words:     # "not blue" alone: everything else, by no meaning
-            query = ""
-        parsed = self.parse_query(query)
-        weather = self._weather_alone(words)
-        if weather:
-            parsed["articleType"] = weather
-        matches = {key: self.items[key].isin(parsed[key]).to_numpy()
-                   for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
-        allowed = ~self._any_word(negated) if negated else None
-        if not query:
-            return matches, np.zeros(len(self.items), np.float32), allowed
-        with one_blas_thread:
-            return matches, self.text_embeddings @ query_vector(query), allowed          # (n,)
-
-    def _weather_word(self, word: str) -> bool:
-        """A search word that names weather: a :data:`~fashionrec.vocabulary.WEATHER_WORDS` key, a warmth
-        word ("cosy") or the catalogue's winter season ("winter")."""
-        seasons = self._vocabulary()["season"]
-        winter = seasons.get("winter")
-        return word in WEATHER_KEYS or word in WARMTH_WORDS or (winter is not None and seasons.get(word) == winter)
-
-    def _weather_alone(self, words: list[str]) -> list[str] | None:
-        """The types a query (its :func:`search_words`) means when it names weather and nothing else but
-        who, what colour or what occasion ("winter wear for men", "something warm", "monsoon", "winter"):
-        clothes for the cold (:data:`~fashionrec.vocabulary.COLD_WEATHER`) or for the rain, not the
-        catalogue's Winter season, mostly watches, sunglasses and heels (a lone "winter" listed 7 pairs of
-        sunglasses and 3 watches). None when it says more ("winter boots", "rain jacket") or the catalogue
-        has none of those types (then "winter" is its season)."""
-        vocab = self._vocabulary()
-        meant: set[str] = set()
-        for w in words:
-            if w in WEATHER_KEYS:
-                meant.update(WEATHER_KEYS[w])
-            elif self._weather_word(w):
-                meant.update(WEATHER_KEYS[norm(COLD_WEATHER)])
-            elif not (w in GENDER_WORDS or w in vocab["colours"] or w in vocab["usage"]):
-                return None
-        present = self._once("_types_present", lambda: frozenset(self.items["articleType"].dropna()))
-        return sorted(meant & present) or None
-
-    def _by_meaning(self, query: str, sims: np.ndarray, min_similarity: float) -> np.ndarray:
-        """Rows at least ``min_similarity`` similar to ``query``; none where no word of it is readable
-        (:meth:`fashionrec.word_search.WordSearch.readable`: "qwzx" listed 36 Q&Q watches), unless every
-        row is asked for (-1, the CLI's way to see the closest whatever they are)."""
-        if min_similarity > -1 and not self._words().readable(query):
-            return np.zeros(len(sims), bool)
-        return sims >= min_similarity
-
-    def text_relevant(self, query: str, min_similarity: float) -> np.ndarray:
-        """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those of
-        the type and the wearer it names, if it names them, that match a type, colour, gender, usage or
-        season it names or are at least that similar to it. Counting these
-        under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
-        _check_similarity(min_similarity)
-        matches, sims, allowed = self._text_scores(query)
-        out = np.logical_or.reduce([self._by_meaning(query, sims, min_similarity), *matches.values()])
-        for key in ("gender", "articleType"):
-            if key in matches:
-                out &= matches[key]
-        return out if allowed is None else out & allowed
-
-    # ---- complete the look ----------------------------------------------------------------------
-    def _look_categories(self) -> np.ndarray:
-        """Per row, the subCategory a look treats it as: the one its articleType is mostly filed under
-        (None for the types of :data:`OWN_LOOKS` in any other item's look, which never match a slot)."""
-        return self._once("_look_category", self._build_look_categories)
-
-    def _build_look_categories(self) -> np.ndarray:
-        it = self.items
-        typed = it.dropna(subset=["articleType", "subCategory"])
-        mostly = typed.groupby("articleType")["subCategory"].agg(lambda s: s.value_counts().index[0])
-        filed = it["articleType"].map(mostly).fillna(it["subCategory"])
-        out = filed.to_numpy(dtype=object, copy=True)
-        if "masterCategory" in it:
-            # A freebie typed only "Free Gifts" (a watch, a sari, socks) is what the products that look most
-            # like it are filed under, where most of its 15 nearest that are no freebies agree.
-            free = self._free_items()
-            free_subs = set(it["subCategory"][free].dropna()) | NO_LOOK
-            for row in np.flatnonzero(free & filed.isin(free_subs).to_numpy()):
-                ids, _ = self._neighbours(self.embeddings[row], 15, None, {int(self._ids[row])}, pool=15)
-                near = [out[self._row[int(i)]] for i in ids if not free[self._row[int(i)]]]
-                near = [c for c in near if c is not None and c not in free_subs]
-                if near:
-                    best, votes = collections.Counter(near).most_common(1)[0]
-                    if votes > len(ids) // 2:
-                        out[row] = best
-        out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
-        return out
-
-    def _clashing(self, usage: str) -> np.ndarray:
-        """Rows whose usage clashes with ``usage`` (:data:`CLASHING_USAGE`)."""
-        it = self.items
-        clash = [u for u in it["usage"].dropna().unique() if frozenset((u, usage)) in CLASHING_USAGE]
-        clashes = it["usage"].isin(clash)
-        if "Sports" in clash:       # Sports Sandals filed as Casual are still sports sandals
-            clashes |= it["articleType"].astype(str).str.startswith("Sports ")
-        return clashes.to_numpy()
-
-    def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:
-        """One complementary item per slot (see the module docstring for the rules), best slots first."""
-        _check_k(k)
-        item_id = self._check_id(item_id)
-        src = self.item(item_id)
-        filed = self._look_categories()
-        sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
-            src.get("baseColour")
-        if sub in NO_LOOK or (sub == src.get("subCategory") and src.get("masterCategory") in NO_LOOK):
-            # A cushion cover or a gift voucher has no outfit to complete; a tie filed under Free Items
-            # (its type is filed under Ties) is a tie.
-            return []
-        article = src.get("articleType")
-        slots = (OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or USAGE_SLOTS.get((usage, sub))
-                 or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT))
-        routine = src.get("masterCategory") == "Personal Care"
-        slots = [s for s in slots if s != sub]
-        if article in LAYERED:      # a blazer goes over a shirt, a dupatta with a kurta
-            slots = ["Topwear"] + slots
-        it = self.items
-        # The catalogue files some children's products as Unisex (214 of 1,925, "Kids" or "Children's" in the
-        # name), and some as Men or Women (320, "Palm Tree Kids Boys Check White Shorts" filed as men's: the
-        # bottomwear of a men's shirt's look): not for a grown-up's look (kids' sandals with a sari), and the
-        # only ones besides Boys and Girls for a child's (a girl's dress with a His & Her watch set, a boy's
-        # T-shirt with adults' Converse). A Unisex name counts with any word for a child; a grown-up's only
-        # with "Kids", "Boy's", "Infant" and the like (not "Wild Child" nail polish or a "Party Girl" watch).
-        if self._kids_unisex is None:
-            names = it["productDisplayName"].astype(str)
-            self._kids_unisex = ((it["gender"].eq("Unisex") & names.str.contains(CHILDREN_NAME, regex=True))
-                                 | names.str.contains(KIDS_NAME, regex=True)).to_numpy()
-        if gender in ("Boys", "Girls"):
-            who = it["gender"].eq(gender).to_numpy() | self._kids_unisex
-        elif self._kids_unisex[self._row[item_id]]:      # "Levis Kids Blue Solid Jean", filed as Unisex or Men
-            who = it["gender"].isin(["Boys", "Girls"]).to_numpy() | self._kids_unisex
-        elif gender == "Unisex":
-            who = it["gender"].isin(["Men", "Women", "Unisex"]).to_numpy() & ~self._kids_unisex
-        elif gender:
-            who = it["gender"].isin([gender, "Unisex"]).to_numpy() & ~self._kids_unisex
-        else:
-            who = np.ones(len(it), bool)
-        same_usage = (it["usage"] == usage).to_numpy() if usage else np.zeros(len(it), bool)
-        # Slot popularity: share of this gender+usage's items in each slot's subCategory.
-        peer = who & (same_usage if same_usage.any() else True)
-        sub_counts = pd.Series(filed[peer]).value_counts()
-        pop_max = max((sub_counts.get(s, 0) for s in slots), default=0) or 1
-        clashes = None      # computed when a slot first needs a stand-in usage
-        free = self._free_items()
-        out: list[Rec] = []
-        for slot in slots:
-            if len(out) >= k:
-                break
-            # Never a freebie in a look: "Free Gifts" on its card reads as not for sale.
-            cand = who & (filed == slot) & ~free
-            only = SLOT_TYPES.get((article, slot)) or SLOT_TYPES.get((sub, slot))
-            if only:
-                cand &= it["articleType"].isin(only).to_numpy()
-            cand[self._row[item_id]] = False
-            if not cand.any():
-                continue
-            usage_ok = cand & same_usage
-            if usage_ok.any():
-                cand = usage_ok
-            elif usage and slot in SAME_USAGE_SLOTS:
-                continue
-            elif usage:
-                clashes = self._clashing(usage) if clashes is None else clashes
-                cand &= ~clashes
-                if not cand.any():
-                    continue
-            rows = np.flatnonzero(cand)
-            sub_it = it.iloc[rows]
-            if routine:     # a deodorant's colour says nothing about the lotion to go with it
-                colour_scores = [(0.5, "")] * len(rows)
-            else:
-                colour_scores = [colour_compatibility(colour, c) for c in sub_it["baseColour"]]
-            cs = np.array([c[0] for c in colour_scores])
-            um = (sub_it["usage"] == usage).to_numpy(float) if usage else np.zeros(len(rows))
-            sm = (sub_it["season"] == src.get("season")).to_numpy(float)
-            vecs = self.embeddings[rows]
-            centroid = l2_normalise(vecs.mean(axis=0, keepdims=True))[0]
-            with one_blas_thread:
-                typical = vecs @ centroid
-            pop = sub_counts.get(slot, 0) / pop_max
-            with one_blas_thread:
-                affinity = vecs @ self.embeddings[self._row[item_id]]
-            score = 0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + LOOK_TYPICALITY * typical + LOOK_AFFINITY * affinity
-            best = int(np.argmax(score))
-            r = rows[best]
-            item = self.item(int(self._ids[r]))
-            whose = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}.get(gender, gender)
-            kind = slot_name(sub) if sub else src.get("articleType")   # swimwear's look: "... women's swimwear"
-            what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
-                            if x)
-            colour_note = colour_scores[best][1]
-            reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}" if colour_note else "")
-            out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
-            if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
-                # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
-                # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's.
-                if item["gender"] in ("Boys", "Girls"):
-                    who = it["gender"].eq(item["gender"]).to_numpy() | self._kids_unisex
-                elif not self._kids_unisex[r]:
-                    who = (it["gender"].eq(item["gender"]) | it["gender"].eq("Unisex")).to_numpy() & ~self._kids_unisex
-        return out
-
-    # ---- profiles -------------------------------------------------------------------------------
-    def for_profile(self, liked_ids: Sequence[int], k: int = 10, looks: bool = True) -> list[Rec]:
-        """Items for someone who liked ``liked_ids``: neighbours of each and of their mean, taken in turn,
-        and with ``looks``, every third pick one that goes with a liked item (its :meth:`complete_the_look`).
-
-        Each liked item contributes its own nearest neighbours; the mean embedding contributes items that
-        suit the whole set. Lists are merged round-robin, skipping near-duplicates of items already
-        chosen (cosine > 0.95), so the page covers every liked item. The looks' picks take the liked items
-        in turn too, the best slot of each first (a shopper who saved one dress got 23 dresses and a tunic,
-        and no shoes or bag to go with it).
-        """
-        _check_k(k)
-        if looks:
-            alike = self.for_profile(liked_ids, k, looks=False)
-            liked = list(dict.fromkeys(self._check_id(i) for i in liked_ids))
-            return _every_third(alike, self._profile_looks(liked, k // 3, {r.id for r in alike}), k)
-        if not liked_ids:
-            raise BadInputError("for_profile needs at least one liked item id")
-        liked = list(dict.fromkeys(self._check_id(i) for i in liked_ids))     # a repeated id counts once
-        liked_set = set(liked)
-        lv = np.stack([self.vector(i) for i in liked])                  # (m, d)
-        mean = l2_normalise(lv.mean(axis=0, keepdims=True))[0]
-        per = max(k, 2 * k // len(liked) + 2)
-        lists: list[tuple[int | None, np.ndarray, np.ndarray]] = []
-        # Twice the neighbours each list needs: the round robin drops those for another wearer than the
-        # liked item (a filtered search per liked item cost 13 ms each, 3.5 s for 200 liked items).
-        for j, i in enumerate(liked):
-            ids, sc = self._neighbours(lv[j], 2 * per, None, liked_set, dedupe=True, pool=2 * per)
-            lists.append((i, ids, sc))
-        ids, sc = self._neighbours(mean, 2 * k, None, liked_set, pool=2 * k)
-        lists.append((None, ids, sc))
-        chosen: list[Rec] = []
-        for min_gap in (0.95, 1.0):      # first pass skips look-alikes of chosen items; the second fills up
-            self._round_robin(lists, liked, lv, k, chosen, min_gap)
-        return chosen
-
-    def _profile_looks(self, liked: list[int], n: int, shown: set[int]) -> list[Rec]:
-        """Up to ``n`` items that go with the liked items: the first slot of each liked item's look in
-        turn, then the second..., none liked, shown already or repeated."""
-        if n <= 0:
-            return []
-        looks = [self.complete_the_look(i, k=4) for i in liked[:n * 2]]
-        taken = set(liked) | shown
-        out: list[Rec] = []
-        for depth in range(4):
-            for i, look in zip(liked, looks, strict=False):
-                if len(out) < n and depth < len(look) and look[depth].id not in taken:
-                    r, title = look[depth], _title(self.item(i))
-                    out.append(Rec(r.id, r.score, f"goes with {title}: {r.reason}", r.item, slot=r.slot,
-                                   card_reason=f"Goes with {title}"))
-                    taken.add(r.id)
-        return out
-
-    def _round_robin(self, lists, liked: list[int], lv: np.ndarray, k: int, chosen: list[Rec],
-                     max_sim: float) -> None:
-        pos = [0] * len(lists)
-        taken = {r.id for r in chosen}
-        # The first pass also skips a second listing under the same name (one product in several photos),
-        # the liked items' own names included: "Alma Women Black Printed Kurta" is no pick for someone who
-        # saved it under another id.
-        names = ({r.item.get("productDisplayName") for r in chosen}
-                 | {self.item(i).get("productDisplayName") for i in liked}) - {None} if max_sim < 1.0 else set()
-        chosen_vecs = [self.embeddings[self._row[r.id]] for r in chosen]
-        while len(chosen) < k and any(p < len(lst[1]) for p, lst in zip(pos, lists, strict=True)):
-            for li, (src_id, ids, sc) in enumerate(lists):
-                while pos[li] < len(ids):
-                    cid, s = int(ids[pos[li]]), float(sc[pos[li]])
-                    pos[li] += 1
-                    v = self.embeddings[self._row[cid]]
-                    item = self.item(cid)
-                    if cid in taken or (chosen_vecs and max(float(v @ c) for c in chosen_vecs) > max_sim) \
-                            or (lv @ v).max() > NEAR_DUPLICATE or item.get("productDisplayName") in names:
-                        continue
-                    sims = lv @ v
-                    near = self.item(liked[int(np.argmax(sims))])
-                    src = self.item(src_id) if src_id is not None else near
-                    if not (_wearable_by(item, near) and _wearable_by(item, src)):
-                        continue    # men's sandals that look like her flats suit neither of them
-                    if src_id is None:
-                        # From the mean of the liked items: between them, not a match for each of them (a
-                        # sari is no pick for a girl's top, though it may lie between it and a dress).
-                        reason = (f"like {_title(near)}" if len(liked) == 1 else
-                                  f"between your {len(liked)} liked items, closest to {_title(near)}")
-                        card = reason.replace(" liked items", " saved items")
-                        reason += f" ({sims.max():.2f})"
-                    else:
-                        card = f"like {_title(src)}"
-                        reason = f"{card}: " + self._reason_similar(src, item, s)[0]
-                    chosen.append(Rec(cid, s, reason, item, card_reason=card[:1].upper() + card[1:]))
-                    chosen_vecs.append(v)
-                    taken.add(cid)
-                    if max_sim < 1.0 and item.get("productDisplayName"):
-                        names.add(item.get("productDisplayName"))
-                    break
-                if len(chosen) >= k:
-                    break
 
     # ---- adding products ------------------------------------------------------------------------
     def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False,

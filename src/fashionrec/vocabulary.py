@@ -43,7 +43,7 @@ WEATHER_WORDS = {**{phrase: WARM_TYPES for phrase in (
     **{phrase: RAIN_TYPES for phrase in ("rain", "rainy", "rainwear", "rain wear", "rainy season", "rainy day",
                                          "rain gear", "monsoon")}}
 # These mean their types only in a query that says nothing else but who, what colour or what occasion
-# ("winter wear for men"; recommend.Recommender._weather_alone): beside another word they are plain words
+# ("winter wear for men"; text_search.TextSearch._weather_alone): beside another word they are plain words
 # ("winter boots" is no scarf, "rain jacket" no umbrella). So do "winter" and the warmth words below, which
 # beside a type only rank, as a season word does ("warm jacket": every jacket).
 COLD_WEATHER = "winter wear"

@@ -16,7 +16,7 @@ from fashionrec.api.reports import SERVABLE, eda_dir, find_model_report, markdow
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
-from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
+from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
 from fashionrec.vocabulary import BARE_NUMBER, price_words
 from fashionrec.word_search import search_words
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, known_query_only, read_image
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.errors import BadInputError
-from fashionrec.recommend import RELEVANT_TEXT_SIMILARITY
+from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
 
 router = APIRouter(tags=["search"], dependencies=[Depends(known_query_only)])
 UPLOAD_ERRORS = {413: {"model": Error}, 422: {"model": Error}}

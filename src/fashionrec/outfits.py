@@ -1,0 +1,183 @@
+"""Complete the look: one complementary product per slot for a catalogue product. The rules (slots by
+category, who, colour, score) are data in :mod:`fashionrec.looks`; this is how they pick products.
+
+:class:`Outfits` is a part of :class:`fashionrec.recommend.Recommender`; it uses the recommender's items,
+embeddings and nearest neighbours.
+"""
+
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+import pandas as pd
+
+from fashionrec.blas import one_blas_thread
+from fashionrec.looks import (
+    ACCESSORY_DEFAULT,
+    CLASHING_USAGE,
+    COMPLEMENTS,
+    LAYERED,
+    LOOK_AFFINITY,
+    LOOK_TYPICALITY,
+    NO_LOOK,
+    OWN_LOOKS,
+    SAME_USAGE_SLOTS,
+    SLOT_TYPES,
+    TYPE_SLOTS,
+    USAGE_SLOTS,
+    colour_compatibility,
+    slot_name,
+)
+from fashionrec.results import Rec, check_k
+from fashionrec.tagger import l2_normalise
+from fashionrec.vocabulary import (
+    CHILDREN_NAME,
+    KIDS_NAME,
+)
+
+
+class Outfits:
+    """Complete the look: a part of :class:`fashionrec.recommend.Recommender` (its items, embeddings,
+    ``_neighbours``)."""
+
+    def _look_categories(self) -> np.ndarray:
+        """Per row, the subCategory a look treats it as: the one its articleType is mostly filed under
+        (None for the types of :data:`OWN_LOOKS` in any other item's look, which never match a slot)."""
+        return self._once("_look_category", self._build_look_categories)
+
+    def _build_look_categories(self) -> np.ndarray:
+        it = self.items
+        typed = it.dropna(subset=["articleType", "subCategory"])
+        mostly = typed.groupby("articleType")["subCategory"].agg(lambda s: s.value_counts().index[0])
+        filed = it["articleType"].map(mostly).fillna(it["subCategory"])
+        out = filed.to_numpy(dtype=object, copy=True)
+        if "masterCategory" in it:
+            # A freebie typed only "Free Gifts" (a watch, a sari, socks) is what the products that look most
+            # like it are filed under, where most of its 15 nearest that are no freebies agree.
+            free = self._free_items()
+            free_subs = set(it["subCategory"][free].dropna()) | NO_LOOK
+            for row in np.flatnonzero(free & filed.isin(free_subs).to_numpy()):
+                ids, _ = self._neighbours(self.embeddings[row], 15, None, {int(self._ids[row])}, pool=15)
+                near = [out[self._row[int(i)]] for i in ids if not free[self._row[int(i)]]]
+                near = [c for c in near if c is not None and c not in free_subs]
+                if near:
+                    best, votes = collections.Counter(near).most_common(1)[0]
+                    if votes > len(ids) // 2:
+                        out[row] = best
+        out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
+        return out
+
+    def _clashing(self, usage: str) -> np.ndarray:
+        """Rows whose usage clashes with ``usage`` (:data:`CLASHING_USAGE`)."""
+        it = self.items
+        clash = [u for u in it["usage"].dropna().unique() if frozenset((u, usage)) in CLASHING_USAGE]
+        clashes = it["usage"].isin(clash)
+        if "Sports" in clash:       # Sports Sandals filed as Casual are still sports sandals
+            clashes |= it["articleType"].astype(str).str.startswith("Sports ")
+        return clashes.to_numpy()
+
+    def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:
+        """One complementary item per slot (see the module docstring for the rules), best slots first."""
+        check_k(k)
+        item_id = self._check_id(item_id)
+        src = self.item(item_id)
+        filed = self._look_categories()
+        sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
+            src.get("baseColour")
+        if sub in NO_LOOK or (sub == src.get("subCategory") and src.get("masterCategory") in NO_LOOK):
+            # A cushion cover or a gift voucher has no outfit to complete; a tie filed under Free Items
+            # (its type is filed under Ties) is a tie.
+            return []
+        article = src.get("articleType")
+        slots = (OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or USAGE_SLOTS.get((usage, sub))
+                 or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT))
+        routine = src.get("masterCategory") == "Personal Care"
+        slots = [s for s in slots if s != sub]
+        if article in LAYERED:      # a blazer goes over a shirt, a dupatta with a kurta
+            slots = ["Topwear"] + slots
+        it = self.items
+        # The catalogue files some children's products as Unisex (214 of 1,925, "Kids" or "Children's" in the
+        # name), and some as Men or Women (320, "Palm Tree Kids Boys Check White Shorts" filed as men's: the
+        # bottomwear of a men's shirt's look): not for a grown-up's look (kids' sandals with a sari), and the
+        # only ones besides Boys and Girls for a child's (a girl's dress with a His & Her watch set, a boy's
+        # T-shirt with adults' Converse). A Unisex name counts with any word for a child; a grown-up's only
+        # with "Kids", "Boy's", "Infant" and the like (not "Wild Child" nail polish or a "Party Girl" watch).
+        if self._kids_unisex is None:
+            names = it["productDisplayName"].astype(str)
+            self._kids_unisex = ((it["gender"].eq("Unisex") & names.str.contains(CHILDREN_NAME, regex=True))
+                                 | names.str.contains(KIDS_NAME, regex=True)).to_numpy()
+        if gender in ("Boys", "Girls"):
+            who = it["gender"].eq(gender).to_numpy() | self._kids_unisex
+        elif self._kids_unisex[self._row[item_id]]:      # "Levis Kids Blue Solid Jean", filed as Unisex or Men
+            who = it["gender"].isin(["Boys", "Girls"]).to_numpy() | self._kids_unisex
+        elif gender == "Unisex":
+            who = it["gender"].isin(["Men", "Women", "Unisex"]).to_numpy() & ~self._kids_unisex
+        elif gender:
+            who = it["gender"].isin([gender, "Unisex"]).to_numpy() & ~self._kids_unisex
+        else:
+            who = np.ones(len(it), bool)
+        same_usage = (it["usage"] == usage).to_numpy() if usage else np.zeros(len(it), bool)
+        # Slot popularity: share of this gender+usage's items in each slot's subCategory.
+        peer = who & (same_usage if same_usage.any() else True)
+        sub_counts = pd.Series(filed[peer]).value_counts()
+        pop_max = max((sub_counts.get(s, 0) for s in slots), default=0) or 1
+        clashes = None      # computed when a slot first needs a stand-in usage
+        free = self._free_items()
+        out: list[Rec] = []
+        for slot in slots:
+            if len(out) >= k:
+                break
+            # Never a freebie in a look: "Free Gifts" on its card reads as not for sale.
+            cand = who & (filed == slot) & ~free
+            only = SLOT_TYPES.get((article, slot)) or SLOT_TYPES.get((sub, slot))
+            if only:
+                cand &= it["articleType"].isin(only).to_numpy()
+            cand[self._row[item_id]] = False
+            if not cand.any():
+                continue
+            usage_ok = cand & same_usage
+            if usage_ok.any():
+                cand = usage_ok
+            elif usage and slot in SAME_USAGE_SLOTS:
+                continue
+            elif usage:
+                clashes = self._clashing(usage) if clashes is None else clashes
+                cand &= ~clashes
+                if not cand.any():
+                    continue
+            rows = np.flatnonzero(cand)
+            sub_it = it.iloc[rows]
+            if routine:     # a deodorant's colour says nothing about the lotion to go with it
+                colour_scores = [(0.5, "")] * len(rows)
+            else:
+                colour_scores = [colour_compatibility(colour, c) for c in sub_it["baseColour"]]
+            cs = np.array([c[0] for c in colour_scores])
+            um = (sub_it["usage"] == usage).to_numpy(float) if usage else np.zeros(len(rows))
+            sm = (sub_it["season"] == src.get("season")).to_numpy(float)
+            vecs = self.embeddings[rows]
+            centroid = l2_normalise(vecs.mean(axis=0, keepdims=True))[0]
+            with one_blas_thread:
+                typical = vecs @ centroid
+            pop = sub_counts.get(slot, 0) / pop_max
+            with one_blas_thread:
+                affinity = vecs @ self.embeddings[self._row[item_id]]
+            score = 0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + LOOK_TYPICALITY * typical + LOOK_AFFINITY * affinity
+            best = int(np.argmax(score))
+            r = rows[best]
+            item = self.item(int(self._ids[r]))
+            whose = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}.get(gender, gender)
+            kind = slot_name(sub) if sub else src.get("articleType")   # swimwear's look: "... women's swimwear"
+            what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
+                            if x)
+            colour_note = colour_scores[best][1]
+            reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}" if colour_note else "")
+            out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
+            if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
+                # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
+                # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's.
+                if item["gender"] in ("Boys", "Girls"):
+                    who = it["gender"].eq(item["gender"]).to_numpy() | self._kids_unisex
+                elif not self._kids_unisex[r]:
+                    who = (it["gender"].eq(item["gender"]) | it["gender"].eq("Unisex")).to_numpy() & ~self._kids_unisex
+        return out

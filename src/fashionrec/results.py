@@ -1,0 +1,75 @@
+"""What every recommender returns (:class:`Rec`: an item, its score and why) and the checks on the
+arguments they share."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from fashionrec.errors import BadInputError
+
+FILTER_KEYS = ("gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season")
+NEAR_DUPLICATE = 0.995      # cosine above this: the same photo, never recommended as "similar"
+DUPLICATE_SLACK = 10        # extra neighbours fetched so that dropping copies still leaves k results
+MAX_K = 1000                # most results one recommendation call returns
+
+
+@dataclasses.dataclass
+class Rec:
+    """One recommended item: its id, a score (higher is better), why, and its metadata.
+
+    A score orders one list; it is not comparable across methods, since each ranks by its own measure:
+
+    - ``similar`` and ``similar_to_image``: the cosine plus the attribute bonus (:data:`ATTRIBUTE_WEIGHTS`),
+      so it can pass 1; the reason gives the cosine alone as "visual similarity".
+    - ``for_profile``: the cosine to the liked item the reason names, or to the mean of the liked items
+      where it says "between your N liked items"; a pick that goes with a liked item, its look's score.
+    - ``search_text``: the MiniLM cosine between the query and the product's text.
+    - ``complete_the_look``: a weighted sum of colour compatibility, same usage, same season, the slot's
+      share of the catalogue, how typical of its slot the item looks and its cosine to the source product
+      (at most 1.1).
+    """
+
+    id: int
+    score: float
+    reason: str
+    item: dict
+    slot: str | None = None     # complete_the_look: the subCategory this item fills (Bottomwear, Shoes...)
+    # What a product card has room for (two lines): what sets this result apart from the others of its list,
+    # in a shopper's words and without the scores ("Same type and colour", "Black goes with Red"); the
+    # whole reason as it is where left empty.
+    card_reason: str = ""
+
+    def __post_init__(self):
+        if not self.card_reason:
+            self.card_reason = self.reason[:1].upper() + self.reason[1:]
+
+
+def check_similarity(value: float | None) -> None:
+    if value is not None and not -1.0 <= value <= 1.0:
+        raise BadInputError(f"min_similarity is a cosine between -1 and 1, got {value!r}")
+
+
+def check_k(k: int) -> None:
+    # A bound, because the work grows with k (2k + 10 candidates re-scored, pairwise duplicate checks):
+    # k=100000 kept two cores busy for over ten minutes. Paging through more is browse()'s job.
+    if not 1 <= k <= MAX_K:
+        raise BadInputError(f"k must be between 1 and {MAX_K}, got {k}")
+
+
+def wearable_by(item: dict, liked: dict) -> bool:
+    """Whether ``item`` is for the wearer of ``liked``: the same gender, or either one unisex or unknown."""
+    a, b = item.get("gender"), liked.get("gender")
+    return not a or not b or a == b or "Unisex" in (a, b)
+
+
+def title(item: dict, limit: int = 48) -> str:
+    """An item as a reason names it: its product name (shortened), else its type and colour."""
+    name = str(item.get("productDisplayName") or "").strip()
+    if not name:
+        return f"the {item.get('baseColour') or ''} {item.get('articleType') or 'item'}".replace("  ", " ")
+    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+
+
+def listed(words: list[str]) -> str:
+    """["type", "colour", "gender"] -> "type, colour and gender"."""
+    return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]

@@ -1,0 +1,483 @@
+"""Searching the catalogue by words: :meth:`TextSearch.browse` (every word, a shop's search box and its
+filter counts) and :meth:`TextSearch.search_text` (free text by meaning, MiniLM, with the attributes the query
+names as filters), and how a query is read: types, colours, wearers, occasions, seasons, weather, "not ...",
+several types at once.
+
+:class:`TextSearch` is a part of :class:`fashionrec.recommend.Recommender`, kept here because it is most of
+what a query's words decide; it uses the recommender's items, masks and caches.
+"""
+
+from __future__ import annotations
+
+import collections
+import heapq
+import itertools
+import math
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from fashionrec.blas import one_blas_thread
+from fashionrec.errors import BadInputError
+from fashionrec.results import DUPLICATE_SLACK, FILTER_KEYS, Rec, check_k, check_similarity, listed
+from fashionrec.text_encoder import query_vector
+from fashionrec.vocabulary import (
+    COLD_WEATHER,
+    GENDER_WORDS,
+    UNJOINED,
+    USAGE_WORDS,
+    WARMTH_WORDS,
+    WEATHER_KEYS,
+    WORN_BY,
+    TypeWords,
+    norm,
+)
+from fashionrec.word_search import STOP_WORDS, WordSearch, search_words
+
+# MiniLM cosine between a query and a product's text below which a result that matches no query word as an
+# attribute is noise. Measured on the shipped index (README): 13 of 17 nonsense queries ("asdfgh", "pizza",
+# "mortgage rates") have no product above it; every one of 15 shopper descriptions ("beach holiday",
+# "something for a summer wedding") keeps 20 or more.
+RELEVANT_TEXT_SIMILARITY = 0.35
+
+
+# Text similarity a product name's second listing gives up to another product's first (the third, twice as
+# much): "silver earrings" listed ten "Rreverie Silver Earrings" before Lencia's at 0.778 against 0.804. On
+# 67 queries, 20 lists still repeat a name, against 50; at 0.05, "hm black heels" put Catwalk's before H&M's.
+NAME_REPEAT_PENALTY = 0.03
+
+
+# What asks a search to leave something out: "shirts not blue", "shoes without heels".
+NEGATION = re.compile(r"\b(?:not|no|without|except|excluding)\b", re.IGNORECASE)
+
+
+# What joins the types of a query for several ("t-shirt & shorts", "shirts and jeans", "shoes, belts or bags").
+TYPE_CONNECTORS = re.compile(r"\s*(?:&|\+|,|/|\band\b|\bor\b)\s*", re.IGNORECASE)
+
+
+def _spread_names(rows: np.ndarray, sims: np.ndarray, name_of, penalty: float) -> Iterable[int]:
+    """``rows`` (in order of ``sims``, highest first) in order of similarity less ``penalty`` for each listing
+    of the same name (``name_of(row)``) already yielded, lazily: a long list is only read as far as it is
+    taken. Penalties only grow, so a waiting row whose score went down since it was queued is queued again."""
+    shown: collections.Counter = collections.Counter()
+    waiting: list[tuple[float, int, int]] = []      # (-score when queued, position, row)
+
+    def ready(bar: float):
+        while waiting and -waiting[0][0] >= bar:
+            queued, pos, row = heapq.heappop(waiting)
+            now = sims[row] - penalty * shown[name_of(row)]
+            if now < -queued:
+                heapq.heappush(waiting, (-now, pos, row))
+                continue
+            shown[name_of(row)] += 1
+            yield row
+
+    for pos, row in enumerate(rows):
+        yield from ready(float(sims[row]))
+        repeats = shown[name_of(row)]
+        if repeats:
+            heapq.heappush(waiting, (-(float(sims[row]) - penalty * repeats), pos, int(row)))
+        else:
+            shown[name_of(row)] += 1
+            yield int(row)
+    yield from ready(-math.inf)
+
+
+def _names_taking_turns(rows: np.ndarray, rank: np.ndarray, names: np.ndarray) -> np.ndarray:
+    """``rows`` (sorted by ``rank``, highest first) with, within each rank, the first listing of every
+    product name (``names``: a number per row) before any name's second: page one of "silver earrings" had
+    nine "Fabindia Women Anusuya Silver Earrings" of its 24."""
+    if len(rows) < 2:
+        return rows
+    turn = pd.DataFrame({"rank": rank, "name": names[rows]}).groupby(["rank", "name"], sort=False).cumcount()
+    turn = turn.to_numpy()
+    return rows[np.lexsort((np.arange(len(rows)), turn, -rank))]
+
+
+def _taking_turns(rows: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+    """``rows`` (ranked) with the parts of a query for several types (``masks``, one per part) taking turns:
+    "t-shirt & shorts" shows a T-shirt, then shorts, then a T-shirt, each part in its own ranked order
+    (before, 1,853 T-shirts and 147 shorts among the first 2,000, in the catalogue's order)."""
+    part_of = np.full(len(rows), len(masks))
+    for j in reversed(range(len(masks))):     # a row two parts share goes to the first
+        part_of[masks[j][rows]] = j
+    turn = np.zeros(len(rows), np.int64)       # how many of its part come before it
+    for j in range(len(masks) + 1):
+        mine = part_of == j
+        turn[mine] = np.arange(int(mine.sum()))
+    return rows[np.lexsort((part_of, turn))]
+
+
+class TextSearch:
+    """Text search: a part of :class:`fashionrec.recommend.Recommender` (its items, ``_once``, ``_mask``, ``item``)."""
+
+    def _named_as_typed(self, query: str, words: list[str]) -> np.ndarray:
+        """Per row, whether its name has every word of ``query`` that names a type ("heels" in "black
+        heels"): the catalogue files some products named Flats as Heels (8 of the first 24 black heels)."""
+        types = self._vocabulary()["types"]
+        typed = [w for w in words if types.types(w)]
+        if not typed:
+            return np.zeros(len(self.items), bool)
+        return np.logical_and.reduce([self._words().in_names(w) for w in typed])
+
+    def _given_away(self, query: str) -> np.ndarray:
+        """Per row, whether a search for ``query`` lists the product after the others: filed under Free Items
+        (a promotion's freebies, "Free Gifts" on their cards: 42 of the 157 results of "gift for my dad"),
+        unless the query says "free"."""
+        if "free" in search_words(query):
+            return np.zeros(len(self.items), bool)
+        return self._free_items()
+
+    def browse(self, filters: dict | None = None, q: str | None = None, offset: int = 0,
+               limit: int = 24) -> tuple[int, list[dict]]:
+        """(number of matching items, one page of them) — attribute filters + a word search.
+
+        Every word of ``q`` must be a word of the product's name, type, colour, gender, season or usage, or
+        its plural, in any order and any case: "men" finds Men's items but not Women's, "jeans" finds Jeans
+        but not "Jeanie" flats, "car" not "Carlton", "shoes black" finds
+        "Black ... Shoes". Hyphens are ignored ("t-shirt" = "tshirt"), a plural's "s" is optional, and
+        words like "for" are skipped (see :func:`search_words`). A season word beside other words only ranks:
+        "winter jacket" lists every jacket, not only the few filed under Winter. Products that have the type,
+        colour, wearer, usage or season the words name as that attribute come first (see
+        :meth:`_attribute_rank`), then those with every word, then the catalogue's order, except that
+        within each of these every product name is listed once before any is listed twice.
+        """
+        if offset < 0 or limit < 0:
+            raise BadInputError("offset and limit must be >= 0")
+        mask = self._mask(filters)
+        mask = np.ones(len(self.items), bool) if mask is None else mask
+        q, negated = self._negation(str(q or ""))
+        words = search_words(q)
+        if q.strip() and not words:
+            return 0, []        # only punctuation or stop words: nothing to match, not everything
+        if words:       # no words: every row, without building the word tables (seconds at 40k products)
+            mask &= self._word_mask(q, words)
+        if negated:
+            mask &= ~self._any_word(negated)
+        rows = np.flatnonzero(mask)
+        if limit and len(rows) > 1 and words:
+            rank = self._attribute_rank(q, rows) << 2 | self._named_as_typed(q, words)[rows] << 1 \
+                | self._words().mask(words)[rows]
+            rank |= ~self._given_away(q)[rows] << 7         # promotional freebies last, unless asked for
+            rows = rows[np.argsort(-rank, kind="stable")]
+            rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
+            masks = self._part_masks(q, words)
+            if masks:
+                rows = _taking_turns(rows, masks)
+        return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
+
+    def _part_masks(self, query: str, words: list[str]) -> list[np.ndarray] | None:
+        """Per part of a query for several types (:meth:`_type_parts`), the rows with its words, a wearer
+        named anywhere in the query left to apply to all; None for any other query."""
+        parts = self._type_parts(query)
+        if not parts:
+            return None
+        wearers = [w for w in words if w in GENDER_WORDS]
+        return [self._word_mask(part, [w for w in search_words(part) if w not in wearers]) for part in parts]
+
+    def _word_mask(self, query: str, words: list[str]) -> np.ndarray:
+        """The rows :meth:`browse` lists for ``query`` (its ``words``): those with every word, except a season
+        word beside a type word. The catalogue files most products under one season (6 of its 233 jackets
+        under Winter), which is not what a shopper asking for a "winter jacket" means to exclude; without a
+        type ("summer men") the season word is all that narrows the search, so it stays, except that "winter"
+        then means clothes for the cold, as "warm" and "cosy" do (:meth:`_weather_alone`); beside other words
+        these only rank ("warm jacket": every jacket).
+
+        A query of several types ("t-shirt & shorts", "shirts and jeans for men", "kurta or saree") lists
+        the products of each part (:meth:`_type_parts`), a wearer named anywhere in it applying to all."""
+        masks = self._part_masks(query, words)
+        if masks:
+            wearers = [w for w in words if w in GENDER_WORDS]
+            mask = np.logical_or.reduce(masks)
+            return mask & self._words().mask(wearers) if wearers else mask
+        weather = self._weather_alone(words)
+        if weather:
+            rest = [w for w in words if not self._weather_word(w)]      # who, what colour, what occasion
+            mask = self.items["articleType"].isin(weather).to_numpy()
+            return mask & self._words().mask(rest) if rest else mask
+        # Said beside other words, a weather phrase is its words again and a warmth word only ranks.
+        words = [u for w in words for u in UNJOINED.get(w, [w]) if u not in STOP_WORDS and u not in WARMTH_WORDS]
+        seasons = self._vocabulary()["season"]
+        required = [w for w in words if w not in seasons]
+        if required != words and "articleType" in self.parse_query(query):
+            return self._words().mask(required)
+        return self._words().mask(words)
+
+    def _negation(self, query: str) -> tuple[str, list[list[str]]]:
+        """(``query`` without what it asks to leave out, what it leaves out): "men shirts not blue" is men's
+        shirts and [["blue"]]. "not", "no", "without", "except" and "excluding" take the next word, or the
+        next two where they name one colour or type ("not navy blue": [["navy", "blue"]], which leaves the
+        plain blue ones in). Not where products have every word as typed: "no show socks" are Fila's No Show
+        socks, "no limits" Nike's No Limits perfume."""
+        found = NEGATION.search(query)
+        if not found or self._words().mask(search_words(query)).any():
+            return query, []
+        tail = query[found.end():]
+        tokens = list(re.finditer(r"[\w'’-]+", tail))
+        folded = [search_words(t.group(), stem=False) for t in tokens]
+        first = next((i for i, words in enumerate(folded) if words and not set(words) <= STOP_WORDS), None)
+        if first is None:       # "no" at the end, or before words like "for": nothing to leave out
+            rest = query[:found.start()] + " " + tail
+            return (" ".join(rest.split()) if search_words(rest) else query), []
+        last = first + 1
+        vocab = self._vocabulary()
+        if last < len(tokens):
+            pair = " ".join(folded[first] + folded[last])
+            if pair in vocab["colours"] or vocab["types"].types(pair):
+                last += 1
+        negated = [search_words(" ".join(t.group() for t in tokens[first:last]))]
+        positive, more = self._negation(query[:found.start()] + " " + tail[tokens[last - 1].end():])
+        return " ".join(positive.split()), negated + more
+
+    def _any_word(self, groups: list[list[str]]) -> np.ndarray:
+        """Rows whose searchable text has every word of any of ``groups`` (or the type or wearer they stand
+        for): what a query's "not ..." leaves out."""
+        return np.logical_or.reduce([self._words().mask(words) for words in groups if words])
+
+    def _type_parts(self, query: str) -> list[str] | None:
+        """The parts of ``query`` split at "&", "and", "or", "+", "/" and commas, when there are two or more
+        and each names a type by itself ("t-shirt & shorts"); None otherwise: "black and white shirts" (one
+        part names no type) is one search for all three words, and "salwar and dupatta" a type's own name."""
+        parts = [p for p in TYPE_CONNECTORS.split(query) if search_words(p)]
+        if len(parts) < 2 or self._vocabulary()["types"].types(query):
+            return None
+        return parts if all("articleType" in self.parse_query(p) for p in parts) else None
+
+    def _attribute_rank(self, query: str, rows: np.ndarray) -> np.ndarray:
+        """Per row, which attributes named in ``query`` it has as attributes rather than as name words, as
+        bits: type 16, colour 8, gender 4, usage 2, season 1; so "winter jacket" lists the Jackets before
+        Oakley's "Fast Jacket" sunglasses, which have both words but not as their type."""
+        parsed = self.parse_query(query)
+        rank = np.zeros(len(rows), np.int64)
+        for bit, key in enumerate(("season", "usage", "gender", "baseColour", "articleType")):
+            if key in parsed and key in self.items:
+                rank |= self.items[key].iloc[rows].isin(parsed[key]).to_numpy().astype(np.int64) << bit
+        return rank
+
+    def facets(self, filters: dict | None = None, q: str | None = None,
+               within: np.ndarray | None = None) -> dict[str, dict[str, int]]:
+        """Per filter key, how many items each of its values would leave given the *other* filters and
+        ``q`` (and among the rows ``within``, e.g. :meth:`text_relevant`'s): what a shop's filter lists
+        show, so that no choice leads to an empty page."""
+        filters = self.check_filters(filters)
+        q, negated = self._negation(str(q or ""))
+        words = search_words(q)
+        base = self._word_mask(q, words) if words else np.ones(len(self.items), bool)
+        if negated:
+            base = base & ~self._any_word(negated)
+        if within is not None:
+            base = base & within
+        out = {}
+        for key in FILTER_KEYS:
+            if key not in self.items:
+                out[key] = {}
+                continue
+            others = self._mask({k: v for k, v in filters.items() if k != key})
+            keep = base if others is None else base & others
+            out[key] = {str(v): int(n) for v, n in self.items.loc[keep, key].value_counts().items()}
+        return out
+
+    def suggest(self, query: str, confident: bool = False) -> str | None:
+        """``query`` with each word no product has replaced by the closest one some have ("jeens" -> "jeans"),
+        or None when there is nothing to correct; ``confident``: only corrections safe to show instead of what
+        was typed (:meth:`fashionrec.word_search.WordSearch.suggest`)."""
+        return self._words().suggest(query, confident)
+
+    def autocorrect(self, query: str) -> str | None:
+        """``query`` corrected where that is safe to show instead of what was typed ("blu jeens" -> "blue
+        jeans"), else None (:meth:`fashionrec.word_search.WordSearch.autocorrect`)."""
+        return self._words().autocorrect(query)
+
+    def _words(self) -> WordSearch:
+        """The word-search tables of the items as they are now (rebuilt after an added product)."""
+        return self._once("_word_search", lambda: WordSearch(self.items, self._vocabulary()["types"]))
+
+    def _vocabulary(self) -> dict:
+        return self._once("_vocab", self._build_vocabulary)
+
+    def _build_vocabulary(self) -> dict:
+        folded = self._value_tables()[1]        # {column: {value in lower case: the catalogue's value}}
+        seasons = dict(folded["season"])
+        if "fall" in seasons:
+            seasons["autumn"] = seasons["fall"]
+        usage = dict(folded["usage"])
+        for word, value in USAGE_WORDS.items():     # "office" -> Formal, where the catalogue has Formal
+            if value.lower() in usage:
+                usage.setdefault(word, usage[value.lower()])
+        return {"types": TypeWords(self.items), "colours": folded["baseColour"], "usage": usage,
+                "season": seasons}
+
+    def parse_query(self, query: str) -> dict[str, list[str]]:
+        """Attribute words in a query -> {filter key: values}: articleType, colour, gender, usage, season."""
+        vocab = self._vocabulary()
+        text = query.lower()
+        words = re.findall(r"[a-z0-9']+(?:-[a-z0-9]+)*", text)
+        words = [w.replace("'s", "").replace("'", "") for w in words]
+        found: dict[str, list[str]] = {}
+        used: set[int] = set()
+        for n in (3, 2, 1):         # longest phrases first: "navy blue", "sports shoes", "t-shirt"
+            for s in range(len(words) - n + 1):
+                span = set(range(s, s + n))
+                if span & used:
+                    continue
+                phrase = " ".join(words[s:s + n])
+                key = norm(phrase)
+                types = vocab["types"].types(phrase)
+                if phrase.replace("-", " ") in vocab["colours"]:
+                    found.setdefault("baseColour", []).append(vocab["colours"][phrase.replace("-", " ")])
+                elif types:
+                    found.setdefault("articleType", []).extend(types)
+                elif n == 1 and key in GENDER_WORDS:
+                    found.setdefault("gender", []).extend(GENDER_WORDS[key])
+                elif phrase in vocab["usage"]:          # "formal", "party", "smart casual"
+                    found.setdefault("usage", []).append(vocab["usage"][phrase])
+                elif phrase in vocab["season"]:         # "summer", "winter", "autumn"
+                    found.setdefault("season", []).append(vocab["season"][phrase])
+                else:
+                    continue
+                used |= span
+        if "gender" not in found and "articleType" in found:
+            worn_by = {g for w in words for g in WORN_BY.get(norm(w), ())}
+            if worn_by:
+                found["gender"] = sorted(worn_by)
+        if "gender" in found:
+            found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
+        return {k: sorted(set(v)) for k, v in found.items()}
+
+    def search_text(self, query: str, k: int = 10, filters: dict | None = None,
+                    min_similarity: float | None = None) -> list[Rec]:
+        """Free text -> items: MiniLM similarity to product text, filtered by attributes parsed from it.
+
+        A parsed attribute that would leave nothing (with the others) is dropped; ``filters`` always apply.
+        ``min_similarity`` (e.g. :data:`RELEVANT_TEXT_SIMILARITY`) keeps only products of the type and the
+        wearer the query names, if it names them, and drops those that match no word of it as a type, colour,
+        gender, usage or season and are less similar than that: nonsense finds nothing, "black jacket" no
+        black sunglasses. Usage and season words ("formal", "party", "winter") rank their products first. A
+        name already listed gives up :data:`NAME_REPEAT_PENALTY` of similarity per listing to other products.
+        """
+        if not isinstance(query, str) or not query.strip():
+            raise BadInputError("the text query is empty")
+        check_k(k)
+        check_similarity(min_similarity)
+        base = self._mask(filters)
+        base = np.ones(len(self.items), bool) if base is None else base
+        matches, sims, allowed = self._text_scores(query)
+        if allowed is not None:
+            base = base & allowed
+        # Items matching every parsed attribute come first, then those matching ever smaller subsets
+        # (articleType kept longest, then colour, gender, usage, season), so a parsed filter that matches nothing
+        # (or fewer than k) falls back gracefully; ``filters`` always apply.
+        subsets = [c for n in range(len(matches), -1, -1) for c in itertools.combinations(matches, n)]
+        if not base.any():
+            return []
+
+        name_of = self._names().__getitem__
+        close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
+        ranking = sims - 2.0 * self._given_away(query)     # freebies after the rest of their tier
+        def ranked():       # (row, subset it matched) in result order, computed a subset at a time
+            taken = np.zeros(len(self.items), bool)
+            for subset in subsets:
+                m = base & ~taken
+                for key in subset:
+                    m &= matches[key]
+                if min_similarity is not None:
+                    # Only what the query asks for: "for women", never another wearer's products; "jacket",
+                    # jackets only (the text model finds "women" in a nightdress similar enough).
+                    for key in ("gender", "articleType"):
+                        if key in matches:
+                            m &= matches[key]
+                    if not subset:
+                        m &= close
+                rows = np.flatnonzero(m)
+                taken[rows] = True
+                rows = rows[np.argsort(-ranking[rows], kind="stable")]
+                yield from ((r, subset) for r in _spread_names(rows, ranking, name_of, NAME_REPEAT_PENALTY))
+
+        # Second listings of the same photo are dropped; fetch further until k distinct ones (or no more).
+        order, pool, slack = ranked(), [], DUPLICATE_SLACK
+        while True:
+            pool.extend(itertools.islice(order, k + slack - len(pool)))
+            keep = self._distinct(self._ids[[r for r, _ in pool]], k) if pool else np.zeros(0, np.int64)
+            if len(keep) >= k or len(pool) < k + slack:
+                break
+            slack *= 4
+        out = []
+        for j in keep:
+            r, subset = pool[j]
+            item = self.item(int(self._ids[r]))
+            parts = [f"{key} {item[key]}" for key in subset if item.get(key)]
+            reason = (("matches " + ", ".join(parts) + "; ") if parts else "") + f"text similarity {sims[r]:.2f}"
+            names = {"articleType": "type", "baseColour": "colour"}
+            card = (f"Matches {listed([names.get(key, key) for key in subset if item.get(key)])}" if parts
+                    else "Close in meaning")
+            out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item, card_reason=card))
+        return out
+
+    def _text_scores(self, query: str) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray | None]:
+        """({attribute the query names: rows that have it}, in the order search_text drops them last to
+        first: type, colour, gender, usage, season; MiniLM similarity of every item's text to the query;
+        the rows it does not leave out with "not ..." (None: all))."""
+        query, negated = self._negation(query)
+        words = search_words(query)
+        if negated and not words:     # "not blue" alone: everything else, by no meaning
+            query = ""
+        parsed = self.parse_query(query)
+        weather = self._weather_alone(words)
+        if weather:
+            parsed["articleType"] = weather
+        matches = {key: self.items[key].isin(parsed[key]).to_numpy()
+                   for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
+        allowed = ~self._any_word(negated) if negated else None
+        if not query:
+            return matches, np.zeros(len(self.items), np.float32), allowed
+        with one_blas_thread:
+            return matches, self.text_embeddings @ query_vector(query), allowed          # (n,)
+
+    def _weather_word(self, word: str) -> bool:
+        """A search word that names weather: a :data:`~fashionrec.vocabulary.WEATHER_WORDS` key, a warmth
+        word ("cosy") or the catalogue's winter season ("winter")."""
+        seasons = self._vocabulary()["season"]
+        winter = seasons.get("winter")
+        return word in WEATHER_KEYS or word in WARMTH_WORDS or (winter is not None and seasons.get(word) == winter)
+
+    def _weather_alone(self, words: list[str]) -> list[str] | None:
+        """The types a query (its :func:`search_words`) means when it names weather and nothing else but
+        who, what colour or what occasion ("winter wear for men", "something warm", "monsoon", "winter"):
+        clothes for the cold (:data:`~fashionrec.vocabulary.COLD_WEATHER`) or for the rain, not the
+        catalogue's Winter season, mostly watches, sunglasses and heels (a lone "winter" listed 7 pairs of
+        sunglasses and 3 watches). None when it says more ("winter boots", "rain jacket") or the catalogue
+        has none of those types (then "winter" is its season)."""
+        vocab = self._vocabulary()
+        meant: set[str] = set()
+        for w in words:
+            if w in WEATHER_KEYS:
+                meant.update(WEATHER_KEYS[w])
+            elif self._weather_word(w):
+                meant.update(WEATHER_KEYS[norm(COLD_WEATHER)])
+            elif not (w in GENDER_WORDS or w in vocab["colours"] or w in vocab["usage"]):
+                return None
+        present = self._once("_types_present", lambda: frozenset(self.items["articleType"].dropna()))
+        return sorted(meant & present) or None
+
+    def _by_meaning(self, query: str, sims: np.ndarray, min_similarity: float) -> np.ndarray:
+        """Rows at least ``min_similarity`` similar to ``query``; none where no word of it is readable
+        (:meth:`fashionrec.word_search.WordSearch.readable`: "qwzx" listed 36 Q&Q watches), unless every
+        row is asked for (-1, the CLI's way to see the closest whatever they are)."""
+        if min_similarity > -1 and not self._words().readable(query):
+            return np.zeros(len(sims), bool)
+        return sims >= min_similarity
+
+    def text_relevant(self, query: str, min_similarity: float) -> np.ndarray:
+        """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those of
+        the type and the wearer it names, if it names them, that match a type, colour, gender, usage or
+        season it names or are at least that similar to it. Counting these
+        under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
+        check_similarity(min_similarity)
+        matches, sims, allowed = self._text_scores(query)
+        out = np.logical_or.reduce([self._by_meaning(query, sims, min_similarity), *matches.values()])
+        for key in ("gender", "articleType"):
+            if key in matches:
+                out &= matches[key]
+        return out if allowed is None else out & allowed
