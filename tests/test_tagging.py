@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from fashionrec.cli import app
 from fashionrec.errors import BadInputError
 from fashionrec.tagger import Tagger
-from fashionrec.tagging import REVIEW_BELOW, csv_path, labels_to_check, tag
+from fashionrec.tagging import REVIEW_BELOW, csv_path, describe, labels_to_check, tag
 
 runner = CliRunner()
 
@@ -180,3 +180,19 @@ def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
     nothing.mkdir()
     refused = runner.invoke(app, ["tag", str(nothing)])
     assert refused.exit_code == 2 and "no photos to tag" in refused.output
+
+
+def test_a_catalogue_given_twice_is_read_once_and_the_screen_says_what_the_model_saw(fixture_dir, shipped,
+                                                                                      tmp_path):
+    once = tag(fixture_dir, tagger=shipped, progress=False)
+    (tmp_path / "same").symlink_to(fixture_dir)         # the same folder by another name
+    twice = tag([fixture_dir, tmp_path / "same"], tagger=shipped, progress=False)
+    assert len(twice.table) == len(once.table) and twice.summary["given_twice"] == [(tmp_path / "same").as_posix()]
+    assert twice.summary["agreement"]["articleType"] == once.summary["agreement"]["articleType"]
+    said = "\n".join(describe(twice))
+    assert "given twice" in said
+    seen = twice.summary["seen_in_training"]
+    if seen is None:
+        assert "model trained on is not known" in said
+    else:
+        assert f"{seen:,} of these rows are products the model trained or validated on" in said

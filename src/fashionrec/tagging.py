@@ -180,10 +180,15 @@ def collect(sources: Sequence[str | Path], progress: bool = True,
     skip = {Path(s).resolve() for s in skip}
     photos: list[Photo] = []
     notes: dict = {"sources": [], "not_images": [], "catalogues": [], "given_twice": []}
+    catalogue_roots: set[Path] = set()
     for source in sources:
         notes["sources"].append(str(source))
         prefix = f"{_shown(source.as_posix())}/" if len(sources) > 1 else ""
         if source.is_dir() and (source / "styles.csv").is_file():
+            if source.resolve() in catalogue_roots:     # its rows would each be tagged, compared and counted twice
+                notes["given_twice"].append(_shown(source.as_posix()))
+                continue
+            catalogue_roots.add(source.resolve())
             found, about = _in_catalogue(source, len(notes["catalogues"]), progress)
             notes["catalogues"].append(about)
         elif source.is_dir():
@@ -445,7 +450,8 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
         yield f"  {len(s['not_images'])} files are in no image format and were not tagged (listed in the JSON): " \
               + ", ".join(s["not_images"][:5]) + (" ..." if len(s["not_images"]) > 5 else "")
     if s["given_twice"]:
-        yield f"  {len(s['given_twice'])} photos were given twice and tagged once: " + ", ".join(s["given_twice"][:5])
+        yield f"  {len(s['given_twice'])} photos or catalogues were given twice and tagged once: " \
+              + ", ".join(s["given_twice"][:5])
     for loader in s.get("catalogue_loader", []):
         if loader["rows_rejected"]:
             yield f"  {len(loader['rows_rejected'])} lines of styles.csv could not be read as rows " \
@@ -472,6 +478,12 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
         if a["unknown_labels"]:
             said = ", ".join(f"{v!r} {n:,}" for v, n in list(a["unknown_labels"].items())[:5])
             yield f"  {head:<15} labels the model has no class for (a typo, or a type it never learned): {said}"
+    if s.get("seen_in_training") is None:
+        yield "  which of these products the model trained on is not known (its checkpoint records no split), so " \
+              "agreement here may include products it learned"
+    else:
+        yield f"  {s['seen_in_training']:,} of these rows are products the model trained or validated on " \
+              "(trained_on): they agree more than new products would"
     doubted = labels_to_check(table)
     yield f"{len(doubted):,} rows with labels to check{', surest first:' if len(doubted) and shown else ''}"
     for _, r in doubted.head(shown).iterrows():
