@@ -15,6 +15,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ from fashionrec.vocabulary import (
     USAGE_WORDS,
     WARMTH_WORDS,
     WEATHER_KEYS,
+    WIDER_USAGE,
     WORN_BY,
     TypeWords,
     norm,
@@ -108,6 +110,16 @@ def _taking_turns(rows: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
         mine = part_of == j
         turn[mine] = np.arange(int(mine.sum()))
     return rows[np.lexsort((part_of, turn))]
+
+
+class TextScores(NamedTuple):
+    """How :meth:`TextSearch.search_text` ranks the rows for one query."""
+
+    matches: dict[str, np.ndarray]  # {attribute the query names: (n,) bool, rows that have it}, in the order
+    #                                 search_text drops them, last to first: type, colour, gender, usage, season
+    sims: np.ndarray                # (n,) float32 MiniLM cosine of each row's text to the query
+    allowed: np.ndarray | None      # (n,) bool, rows it does not leave out with "not ..." (None: all)
+    later: np.ndarray               # (n,) bool, rows that match its usage only by WIDER_USAGE: listed after
 
 
 class TextSearch:
@@ -363,7 +375,7 @@ class TextSearch:
         check_similarity(min_similarity)
         base = self._mask(filters)
         base = np.ones(len(self.items), bool) if base is None else base
-        matches, sims, allowed = self._text_scores(query)
+        matches, sims, allowed, later = self._text_scores(query)
         if allowed is not None:
             base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
@@ -375,7 +387,8 @@ class TextSearch:
 
         name_of = self._names().__getitem__
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
-        ranking = sims - 2.0 * self._given_away(query)     # freebies after the rest of their tier
+        # A wider usage's products after the asked usage's, freebies after the rest of their tier.
+        ranking = sims - 2.0 * later - 4.0 * self._given_away(query)
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
             taken = np.zeros(len(self.items), bool)
             for subset in subsets:
@@ -415,10 +428,8 @@ class TextSearch:
             out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item, card_reason=card))
         return out
 
-    def _text_scores(self, query: str) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray | None]:
-        """({attribute the query names: rows that have it}, in the order search_text drops them last to
-        first: type, colour, gender, usage, season; MiniLM similarity of every item's text to the query;
-        the rows it does not leave out with "not ..." (None: all))."""
+    def _text_scores(self, query: str) -> TextScores:
+        """What :meth:`search_text` ranks ``query``'s results by (:class:`TextScores`)."""
         query, negated = self._negation(query)
         words = search_words(query)
         if negated and not words:     # "not blue" alone: everything else, by no meaning
@@ -429,11 +440,17 @@ class TextSearch:
             parsed["articleType"] = weather
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
+        later = np.zeros(len(self.items), bool)
+        wider = [WIDER_USAGE[u] for u in parsed.get("usage", []) if u in WIDER_USAGE] if "usage" in self.items else []
+        wider = [u for u in wider if u not in parsed["usage"]] if wider else []
+        if wider:       # "party": Party's products, then Smart Casual's, before those of any other usage
+            later = self.items["usage"].isin(wider).to_numpy()
+            matches["usage"] = matches["usage"] | later
         allowed = ~self._any_word(negated) if negated else None
         if not query:
-            return matches, np.zeros(len(self.items), np.float32), allowed
+            return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later)
         with one_blas_thread:
-            return matches, self.text_embeddings @ query_vector(query), allowed          # (n,)
+            return TextScores(matches, self.text_embeddings @ query_vector(query), allowed, later)
 
     def _weather_word(self, word: str) -> bool:
         """A search word that names weather: a :data:`~fashionrec.vocabulary.WEATHER_WORDS` key, a warmth
@@ -475,7 +492,7 @@ class TextSearch:
         season it names or are at least that similar to it. Counting these
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
         check_similarity(min_similarity)
-        matches, sims, allowed = self._text_scores(query)
+        matches, sims, allowed, _ = self._text_scores(query)
         out = np.logical_or.reduce([self._by_meaning(query, sims, min_similarity), *matches.values()])
         for key in ("gender", "articleType"):
             if key in matches:

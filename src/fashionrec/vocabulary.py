@@ -139,6 +139,11 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
                "prom": "Party",
                # Festivals ("diwali" listed a slogan T-shirt, with "Did you mean dial?").
                "diwali": "Ethnic", "navratri": "Ethnic", "eid": "Ethnic", "festival": "Ethnic"}
+# A usage the catalogue files few products under -> the one whose products come next in a text search, after
+# the usage's own and before the rest: the catalogue has 29 Party products, 2 of them men's, so "date night
+# outfit for men" listed those 2 and then night suits (MiniLM's nearest to "night"); its men's Smart Casual
+# shirts, shoes and watches are what a night out asks for.
+WIDER_USAGE = {"Party": "Smart Casual"}
 # Prices in a query: the catalogue has none (styles.csv has no price column), so "running shoes under 2000"
 # found nothing for "under 2000" and "under 500" said nothing matched. A number counts only beside a
 # currency or after "under", "below", "between"...; "cheap" and such words count alone.
