@@ -13,16 +13,19 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import torch
 from PIL import Image
 from torch.nn import functional as F
-from torchvision.transforms import v2
 from tqdm.auto import tqdm
 
 from fashionrec.catalog import open_rgb
+
+if TYPE_CHECKING:
+    from torchvision.transforms import v2
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,10 @@ def train_augmentation() -> v2.Transform:
     Colour is a label (baseColour), so no hue/saturation jitter; a flip, a small shift/zoom/rotation
     with white fill (the catalogue background), and mild brightness/contrast only.
     """
+    # Imported here, for training only: torchvision's import takes about 3 s (it loads torch._dynamo), which
+    # every command and the server paid at start-up for a transform they never use.
+    from torchvision.transforms import v2
+
     return v2.Compose([
         v2.RandomHorizontalFlip(),
         v2.RandomAffine(degrees=6, translate=(0.06, 0.06), scale=(0.9, 1.08), fill=255),
