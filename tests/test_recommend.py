@@ -395,7 +395,6 @@ def test_vague_occasion_and_weather_words_mean_types_and_usages(rec):
     assert rec.browse(q="something for a job interview", limit=0)[0] == rec.browse(q="interview", limit=0)[0] > 0
 
 
-
 def test_a_night_out_takes_smart_casual_where_the_catalogue_has_few_party_products(tmp_path):
     # The catalogue files 29 products under Party, 2 of them men's: "date night outfit for men" listed those
     # and then night suits. Smart Casual's products come next, before any other usage's.
@@ -411,6 +410,12 @@ def test_a_night_out_takes_smart_casual_where_the_catalogue_has_few_party_produc
     assert [x.item["usage"] for x in found] == ["Party"] + ["Smart Casual"] * 3
     assert [x.item["usage"] for x in r.search_text("party shirt", k=2)] == ["Party", "Smart Casual"]
     assert r.search_text("date night outfit for men", k=5)[-1].item["usage"] not in ("Party", "Smart Casual")
+    # Their cards do not claim the usage asked for; "not smart casual" leaves them out, not every Casual one.
+    assert found[0].card_reason == "Matches gender and usage"
+    assert found[1].card_reason == "Matches gender; Smart Casual, the nearest usage to Party"
+    assert [x.item["usage"] for x in r.search_text("date night for men not smart casual", k=2)][0] == "Party"
+    assert "Smart Casual" not in {x.item["usage"] for x in r.search_text("date night for men not smart casual", k=8)}
+
 
 def test_text_search_cut_off_drops_noise_not_matches(rec):
     # Nothing in a clothing catalogue is like these; without a cut-off they still fill k results.

@@ -189,6 +189,11 @@ def test_a_catalogue_given_twice_is_read_once_and_the_screen_says_what_the_model
     twice = tag([fixture_dir, tmp_path / "same"], tagger=shipped, progress=False)
     assert len(twice.table) == len(once.table) and twice.summary["given_twice"] == [(tmp_path / "same").as_posix()]
     assert twice.summary["agreement"]["articleType"] == once.summary["agreement"]["articleType"]
+    # Its photos given first, as a folder or a file, are tagged as the catalogue's rows, once.
+    first = tag([fixture_dir / "images", fixture_dir / "images" / "7512.jpg", fixture_dir], tagger=shipped,
+                progress=False)
+    assert len(first.table) == len(once.table) and "7512.jpg" in first.summary["given_twice"][-1]
+    assert len(first.summary["given_twice"]) == len(list((fixture_dir / "images").iterdir())) + 1
     said = "\n".join(describe(twice))
     assert "given twice" in said
     seen = twice.summary["seen_in_training"]

@@ -38,8 +38,9 @@ from fashionrec.vocabulary import (
 
 
 class Outfits:
-    """Complete the look: a part of :class:`fashionrec.recommend.Recommender` (its items, embeddings,
-    ``_neighbours``)."""
+    """Complete the look: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
+    ``items``, ``embeddings``, ``_ids``, ``_row``, ``item``, ``_check_id``, ``_neighbours``, ``_free_items`` and
+    ``_once``, and resets its caches (``_look_category``, ``_kids_unisex``) in ``_reindex``."""
 
     def _look_categories(self) -> np.ndarray:
         """Per row, the subCategory a look treats it as: the one its articleType is mostly filed under

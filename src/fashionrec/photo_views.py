@@ -4,7 +4,7 @@ The catalogue shows each product large, centred, on white. A shopper's photo may
 plain margin, or on a coloured backdrop; the tagger, which only ever saw the catalogue's framing, then
 fails (a shoe on blue tagged "Perfume 15%"). :func:`photo_views` offers the photo as it is and, where its
 background is plain (the four corners one colour), also cropped to the product and with the backdrop made
-white. Which view to use is decided by the index (:meth:`fashionrec.recommend.Recommender.photo_view`): the
+white. Which view to use is decided by the index (:meth:`fashionrec.recommend.Recommender.photo_query`): the
 one whose closest catalogue product is closest, i.e. the most catalogue-like, so a view never replaces the
 photo unless it looks more like the catalogue's photos than the photo does.
 

@@ -31,8 +31,9 @@ def _every_third(alike: list, extra: list, k: int) -> list:
 
 
 class Profiles:
-    """Profile recommendations: a part of :class:`fashionrec.recommend.Recommender` (its embeddings,
-    ``_neighbours``, ``complete_the_look``)."""
+    """Profile recommendations: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
+    ``embeddings``, ``_row``, ``item``, ``vector``, ``_check_id``, ``_neighbours``, ``_reason_similar``, and
+    ``complete_the_look`` (:class:`fashionrec.outfits.Outfits`)."""
 
     def for_profile(self, liked_ids: Sequence[int], k: int = 10, looks: bool = True) -> list[Rec]:
         """Items for someone who liked ``liked_ids``: neighbours of each and of their mean, taken in turn,

@@ -1,4 +1,6 @@
-"""Recommendations over an index folder: similar items, photo and text search, outfits, profiles.
+"""Recommendations over an index folder: the :class:`Recommender` (build, load, similar items, photo
+queries, adding and removing products), with its parts text search (:mod:`fashionrec.text_search`),
+complete the look (:mod:`fashionrec.outfits`) and profiles (:mod:`fashionrec.profiles`).
 
 Every recommender returns ``list[Rec]`` (id, score, a short human reason, the item's metadata).
 
@@ -26,10 +28,6 @@ items' own labels (weighted by ``exp((cosine - best cosine) / temperature)``): t
 corrects part of the tagger's errors. ``attribute_weights = {}`` on a :class:`Recommender` ranks by cosine
 alone (``fashionrec evaluate-recs --rank embedding``); ``neighbour_vote = 0`` uses the tagger alone
 (``--rank tagger``).
-
-Complete the look
------------------
-The rules are in :mod:`fashionrec.looks` (slots by category, who, colour, score).
 """
 
 from __future__ import annotations
@@ -72,7 +70,7 @@ from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
 from fashionrec.outfits import Outfits
 from fashionrec.profiles import Profiles
-from fashionrec.results import (  # noqa: F401  (Rec: what callers import from here)
+from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers import from here)
     DUPLICATE_SLACK,
     FILTER_KEYS,
     MAX_K,
@@ -620,7 +618,6 @@ class Recommender(TextSearch, Outfits, Profiles):
         self._name_codes: np.ndarray | None = None
         self._free: np.ndarray | None = None
 
-
     def _free_items(self) -> np.ndarray:
         """Per row, whether the product is filed under Free Items (a promotion's freebies); computed once per
         version of the items, as every look slot, search and page asks."""
@@ -629,7 +626,6 @@ class Recommender(TextSearch, Outfits, Profiles):
                 return np.zeros(len(self.items), bool)
             return (self.items["masterCategory"] == "Free Items").to_numpy()
         return self._once("_free", build)
-
 
     def _names(self) -> np.ndarray:
         """Per row, a number for the product's name, the same for names that differ only in case or spaces."""
@@ -808,7 +804,6 @@ class Recommender(TextSearch, Outfits, Profiles):
         for key, value in filters.items():
             mask &= self.items[key].isin([value] if isinstance(value, str) else value).to_numpy()
         return mask
-
 
     # ---- nearest neighbours -------------------------------------------------------------------
     def _neighbours(self, query: np.ndarray, k: int, filters: dict | None, exclude: set[int],

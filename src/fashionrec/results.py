@@ -19,8 +19,9 @@ class Rec:
 
     A score orders one list; it is not comparable across methods, since each ranks by its own measure:
 
-    - ``similar`` and ``similar_to_image``: the cosine plus the attribute bonus (:data:`ATTRIBUTE_WEIGHTS`),
-      so it can pass 1; the reason gives the cosine alone as "visual similarity".
+    - ``similar`` and ``similar_to_image``: the cosine plus the attribute bonus
+      (:data:`fashionrec.recommend.ATTRIBUTE_WEIGHTS`), so it can pass 1; the reason gives the cosine alone
+      as "visual similarity".
     - ``for_profile``: the cosine to the liked item the reason names, or to the mean of the liked items
       where it says "between your N liked items"; a pick that goes with a liked item, its look's score.
     - ``search_text``: the MiniLM cosine between the query and the product's text.
@@ -45,11 +46,13 @@ class Rec:
 
 
 def check_similarity(value: float | None) -> None:
+    """Refuse a ``min_similarity`` that is no cosine (:class:`~fashionrec.errors.BadInputError`); None passes."""
     if value is not None and not -1.0 <= value <= 1.0:
         raise BadInputError(f"min_similarity is a cosine between -1 and 1, got {value!r}")
 
 
 def check_k(k: int) -> None:
+    """Refuse a number of results outside 1..:data:`MAX_K` (:class:`~fashionrec.errors.BadInputError`)."""
     # A bound, because the work grows with k (2k + 10 candidates re-scored, pairwise duplicate checks):
     # k=100000 kept two cores busy for over ten minutes. Paging through more is browse()'s job.
     if not 1 <= k <= MAX_K:

@@ -156,7 +156,7 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
     loader = {"rows": report.rows, "rows_rejected": [{"line": r.line, "reason": r.reason} for r in
                                                        report.rows_rejected],
               "images_without_row": report.images_without_row, "files_not_tagged": unclaimed}
-    return photos, {"catalogue": str(catalog.root), "loader": loader, "items": catalog.table}
+    return photos, {"catalogue": str(catalog.root), "loader": loader, "items": catalog.table, "claimed": claimed}
 
 
 def check_sources(sources: Sequence[str | Path]) -> list[Path]:
@@ -199,14 +199,17 @@ def collect(sources: Sequence[str | Path], progress: bool = True,
         for p in found:
             p.path = prefix + p.path
         photos += found
-    seen: set[Path] = set()
+    def where(p: Photo) -> Path | None:
+        return p.file.resolve() if p.file is not None and p.file.exists() else None
+
+    # A catalogue's photo (readable or not) is tagged as its row, also when given before the catalogue.
+    seen: set[Path | None] = {f for about in notes["catalogues"] for f in about["claimed"]}
     kept = []
     for p in photos:
-        where = p.file.resolve() if p.file is not None and p.file.exists() else None
-        if where is not None and where in seen and p.catalogue is None:
+        if p.catalogue is None and where(p) in seen:
             notes["given_twice"].append(p.path)
             continue
-        seen.add(where)
+        seen.add(where(p))
         kept.append(p)
     if not kept:
         skipped = f" ({len(notes['not_images'])} other files, none in an image format)" if notes["not_images"] else ""

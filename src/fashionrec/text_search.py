@@ -112,6 +112,11 @@ def _taking_turns(rows: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
     return rows[np.lexsort((part_of, turn))]
 
 
+def _asked(wider: str) -> str:
+    """The usage(s) whose :data:`~fashionrec.vocabulary.WIDER_USAGE` is ``wider`` ("Smart Casual" -> "Party")."""
+    return " or ".join(u for u, w in WIDER_USAGE.items() if w == wider)
+
+
 class TextScores(NamedTuple):
     """How :meth:`TextSearch.search_text` ranks the rows for one query."""
 
@@ -123,7 +128,10 @@ class TextScores(NamedTuple):
 
 
 class TextSearch:
-    """Text search: a part of :class:`fashionrec.recommend.Recommender` (its items, ``_once``, ``_mask``, ``item``)."""
+    """Text search: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads: ``items``,
+    ``text_embeddings``, ``_ids``, ``item``, ``check_filters``, ``_mask``, ``_distinct``, ``_free_items``,
+    ``_names``, ``_value_tables`` and ``_once``, and resets its caches (``_vocab``, ``_word_search``,
+    ``_types_present``) in ``_reindex`` when the items change."""
 
     def _named_as_typed(self, query: str, words: list[str]) -> np.ndarray:
         """Per row, whether its name has every word of ``query`` that names a type ("heels" in "black
@@ -237,8 +245,8 @@ class TextSearch:
         vocab = self._vocabulary()
         if last < len(tokens):
             pair = " ".join(folded[first] + folded[last])
-            if pair in vocab["colours"] or vocab["types"].types(pair):
-                last += 1
+            if pair in vocab["colours"] or vocab["types"].types(pair) or pair in vocab["usage"]:
+                last += 1       # "not navy blue", "not smart casual": one thing left out, not two words
         negated = [search_words(" ".join(t.group() for t in tokens[first:last]))]
         positive, more = self._negation(query[:found.start()] + " " + tail[tokens[last - 1].end():])
         return " ".join(positive.split()), negated + more
@@ -366,7 +374,9 @@ class TextSearch:
         ``min_similarity`` (e.g. :data:`RELEVANT_TEXT_SIMILARITY`) keeps only products of the type and the
         wearer the query names, if it names them, and drops those that match no word of it as a type, colour,
         gender, usage or season and are less similar than that: nonsense finds nothing, "black jacket" no
-        black sunglasses. Usage and season words ("formal", "party", "winter") rank their products first. A
+        black sunglasses. Usage and season words ("formal", "party", "winter") rank their products first; a usage
+        with few products has its :data:`~fashionrec.vocabulary.WIDER_USAGE` neighbour's listed after its own
+        and before any other's (Party, then Smart Casual), their cards saying which usage they have. A
         name already listed gives up :data:`NAME_REPEAT_PENALTY` of similarity per listing to other products.
         """
         if not isinstance(query, str) or not query.strip():
@@ -417,14 +427,19 @@ class TextSearch:
                 break
             slack *= 4
         out = []
+        names = {"articleType": "type", "baseColour": "colour"}
         for j in keep:
             r, subset = pool[j]
             item = self.item(int(self._ids[r]))
-            parts = [f"{key} {item[key]}" for key in subset if item.get(key)]
-            reason = (("matches " + ", ".join(parts) + "; ") if parts else "") + f"text similarity {sims[r]:.2f}"
-            names = {"articleType": "type", "baseColour": "colour"}
-            card = (f"Matches {listed([names.get(key, key) for key in subset if item.get(key)])}" if parts
-                    else "Close in meaning")
+            # A wider usage's product matches no usage the query named: said as what it is instead.
+            near = later[r] and "usage" in subset
+            shown = [key for key in subset if item.get(key) and not (near and key == "usage")]
+            parts = [f"{key} {item[key]}" for key in shown]
+            instead = f"{item['usage']}, the nearest usage to {_asked(item['usage'])}" if near else ""
+            said = [f"matches {', '.join(parts)}" if parts else "", instead]
+            reason = "; ".join([s for s in said if s] + [f"text similarity {sims[r]:.2f}"])
+            card = [f"Matches {listed([names.get(key, key) for key in shown])}" if shown else "", instead]
+            card = "; ".join(c for c in card if c) or "Close in meaning"
             out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item, card_reason=card))
         return out
 
