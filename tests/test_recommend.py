@@ -1203,6 +1203,17 @@ def test_a_childs_look_takes_only_childrens_products(tmp_path):
     assert [x.id for x in shoes] == [kids]
     assert all(x.item["gender"] in ("Girls", "Unisex") and x.id not in (adults, boys)
                for x in r.complete_the_look(dress, k=8))
+    # A child's product filed as the other child's, or named so, is not hers ("Quechua Kids-Girls Brown
+    # Backpack" was in 38 of 40 boys' looks, "Madagascar 3 Infant Boys Blue Booties" in girls').
+    r.items.loc[r.items["id"] == kids, "productDisplayName"] = "Puma Kids Boys White Shoes"
+    r._reindex()
+    assert kids not in {x.id for x in r.complete_the_look(dress, k=8)}
+    r.items.loc[r.items["id"] == kids, ["productDisplayName", "gender"]] = ["Puma Kids White Shoes", "Boys"]
+    r._reindex()
+    assert kids not in {x.id for x in r.complete_the_look(dress, k=8)}
+    r.items.loc[r.items["id"] == kids, ["productDisplayName", "gender"]] = ["Puma Kids Unisex White Shoes", "Unisex"]
+    r._reindex()
+    assert kids in {x.id for x in r.complete_the_look(dress, k=8)}
     # A children's product the catalogue files as Unisex ("Levis Kids Blue Solid Jean") is a child's too.
     kids_jeans = add(gender="Unisex", masterCategory="Apparel", subCategory="Bottomwear", articleType="Jeans",
                      baseColour="Blue", productDisplayName="Levis Kids Blue Solid Jean")

@@ -31,10 +31,7 @@ from fashionrec.looks import (
 )
 from fashionrec.results import Rec, check_k
 from fashionrec.tagger import l2_normalise
-from fashionrec.vocabulary import (
-    CHILDREN_NAME,
-    KIDS_NAME,
-)
+from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 
 
 class Outfits:
@@ -68,6 +65,17 @@ class Outfits:
                         out[row] = best
         out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
         return out
+
+    def _worn_by_child(self, gender: str) -> np.ndarray:
+        """Rows a child of ``gender`` (Boys or Girls) wears: filed under it, or a child's product filed under no
+        child's gender (Unisex, Men, Women: "Levis Kids ...") whose name does not say it is the other's. Before,
+        a child's product filed under the other gender counted too ("Quechua Kids-Girls Brown Backpack" in 38
+        of 40 boys' looks, "Madagascar 3 Infant Boys Blue Booties" in girls')."""
+        it = self.items
+        other = {"Boys": "Girls", "Girls": "Boys"}[gender]
+        names_other = it["productDisplayName"].astype(str).str.contains(OTHER_CHILD[other], regex=True)
+        childs = self._kids_unisex & ~it["gender"].isin(["Boys", "Girls"]).to_numpy() & ~names_other.to_numpy()
+        return it["gender"].eq(gender).to_numpy() | childs
 
     def _clashing(self, usage: str) -> np.ndarray:
         """Rows whose usage clashes with ``usage`` (:data:`CLASHING_USAGE`)."""
@@ -109,7 +117,7 @@ class Outfits:
             self._kids_unisex = ((it["gender"].eq("Unisex") & names.str.contains(CHILDREN_NAME, regex=True))
                                  | names.str.contains(KIDS_NAME, regex=True)).to_numpy()
         if gender in ("Boys", "Girls"):
-            who = it["gender"].eq(gender).to_numpy() | self._kids_unisex
+            who = self._worn_by_child(gender)
         elif self._kids_unisex[self._row[item_id]]:      # "Levis Kids Blue Solid Jean", filed as Unisex or Men
             who = it["gender"].isin(["Boys", "Girls"]).to_numpy() | self._kids_unisex
         elif gender == "Unisex":
@@ -178,7 +186,7 @@ class Outfits:
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
                 # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's.
                 if item["gender"] in ("Boys", "Girls"):
-                    who = it["gender"].eq(item["gender"]).to_numpy() | self._kids_unisex
+                    who = self._worn_by_child(item["gender"])
                 elif not self._kids_unisex[r]:
                     who = (it["gender"].eq(item["gender"]) | it["gender"].eq("Unisex")).to_numpy() & ~self._kids_unisex
         return out

@@ -178,6 +178,9 @@ CHILDREN_NAME = re.compile(rf"\b(?:{'|'.join(_CHILDREN_WORDS)})\b", re.IGNORECAS
 # The words that say a product is a child's whatever gender it is filed under: "Gini and Jony Kids Boys ...",
 # "Levis Kids Girl's ...", "... Infant Kidswear" (320 of the catalogue's Men and Women products).
 KIDS_NAME = re.compile(r"\b(?:kids?|kidswear|children'?s?|infants?|boy's|girl's)\b", re.IGNORECASE)
+# A child's product name that says whose it is ("Kids-Girls", "Boy's"): not for the other's look.
+OTHER_CHILD = {"Boys": re.compile(r"\b(?:boys?|boy's)\b", re.IGNORECASE),
+               "Girls": re.compile(r"\b(?:girls?|girl's)\b", re.IGNORECASE)}
 
 
 def norm(text: str) -> str:
