@@ -314,6 +314,17 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     assert 'id="corrected"' not in client.get("/", params={"q": "jeans", "corrected": "anything"}).text
     assert 'id="corrected"' not in client.get("/", params={"q": "shirt", "corrected": "shirts"}).text
     assert "Did you mean" not in client.get("/", params={"q": "asdfgh"}).text
+    # A correction no name has every word of, whose closest matches by meaning are its products ("high
+    # heels" is a type's phrase, "high" no product's word): shown, not only offered over an empty page.
+    assert service.rec.autocorrect("high heals") == "high heels" and service.rec.browse(q="high heels")[0] == 0
+    r = client.get("/", params={"q": "high heals"})
+    assert "q=high+heels" in str(r.url) and "corrected=high+heals" in str(r.url)
+    page = html.unescape(r.text)
+    assert "No product matches “high heals”; showing “high heels”" in page and "closest match" in page
+    # A short English word a letter from a word many products have (a name: "jens") is offered the word,
+    # not given it.
+    assert service.rec.suggest("jens") == "jeans" and service.rec.autocorrect("jens") is None
+    assert service.rec.suggest("jens", confident=True) is None
 
 
 def test_an_unknown_query_parameter_is_refused_not_ignored(client, ids):

@@ -78,6 +78,7 @@ SYNONYMS: dict[str, list[str]] = {
     "glasses": ["Sunglasses"],
     "slippers": ["Flip Flops", "Sandals"],
     "chappals": ["Flip Flops", "Sandals"],
+    "sleepers": ["Flip Flops", "Sandals"],      # Indian English for slippers ("sleeker" was suggested)
     "wristwatch": ["Watches"],
     "beanie": ["Caps"],
     "underwear": ["Briefs", "Boxers", "Trunk", "Bra", "Innerwear Vests", "Camisoles"],

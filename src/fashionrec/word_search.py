@@ -252,10 +252,17 @@ class WordSearch:
 
         english = english_words()
 
+        def english_typo(word: str) -> bool:
+            found = self._closest_spelling(word) if len(word) <= 5 else None
+            return found is not None and found[1] == 1 and counts[found[0]] >= autocorrect_min_products(len(self.items))
+
         def closest(word: str) -> str | None:
             # An English word of its own is no misspelling, though the catalogue lacks it: "jogging pants"
-            # are not "jegging pants" (the text search finds track pants for it).
-            found = None if len(word) >= 4 and word in english else self._closest_spelling(word)
+            # are not "jegging pants" (the text search finds track pants for it). A short one one edit from
+            # a word many products have is offered, never shown instead (:meth:`autocorrect`): "jens", a
+            # name in the text model's vocabulary, found one perfume, with no "Did you mean jeans?".
+            found = None if len(word) >= 4 and word in english and (confident or not english_typo(word)) \
+                else self._closest_spelling(word)
             if found is None:
                 return word
             fixed, edits = found
@@ -296,6 +303,10 @@ class WordSearch:
             if fixed and any(OSA.distance(a, b) > 1 for a, b in zip(typed, search_words(fixed, stem=False),
                                                                    strict=False)):
                 fixed = None
+            english = english_words()
+            if fixed and any(a != b and len(a) >= 4 and a in english
+                             for a, b in zip(typed, search_words(fixed, stem=False), strict=False)):
+                fixed = None     # an English word is offered another spelling (suggest), not given one
         return fixed
 
     def _build_aliases(self) -> dict[str, tuple[str, np.ndarray]]:

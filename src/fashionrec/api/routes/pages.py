@@ -85,19 +85,25 @@ def catalogue_page(
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
         return service.rec.browse(chosen or None, words, limit=0)[0]
 
+    def by_meaning(words: str) -> bool:     # whether the closest matches to it by meaning are any
+        return bool(service.rec.text_relevant(words, RELEVANT_TEXT_SIMILARITY).any())
+
     def correction(typed: str) -> str | None:
         """The spelling to search instead of a search that finds nothing (Recommender.autocorrect). Its
         products beat the closest matches by meaning to a misspelling ("sandle": 7 of them, 1,250 sandals;
         "jeens": none, 609 jeans; "blu jeens": 96 jeggings, 453 blue jeans), and the page says what it did,
-        with a link to the words as typed where they find anything. None unless it finds products."""
+        with a link to the words as typed where they find anything. None unless it finds products by
+        words, or by meaning where the words as typed find nothing either ("high heals": "high heels" is in
+        no name, and its closest matches are heels; "blue jeens for dragons" keeps its own)."""
         fixed = service.rec.autocorrect(typed)
-        return fixed if fixed and matching(fixed) > 0 else None
+        return fixed if fixed and (matching(fixed) > 0 or by_meaning(fixed) and not by_meaning(typed)) else None
 
     with service.reading():
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
         # Said only where it is true: a link can't put "no product matches X" in the page's mouth.
         corrected = corrected.strip()
-        if not (corrected and total and matching(corrected) == 0 and correction(corrected) == query):
+        if not (corrected and (total or by_meaning(query)) and matching(corrected) == 0
+                and correction(corrected) == query):
             corrected = ""
         if query and not search_words(query):
             notices.append(f"{query!r} has no letters or digits to search for." if not re.search(r"\w", query)
@@ -173,7 +179,7 @@ def catalogue_page(
         notices.append(f"No product {which}has {words} {query!r} in its details; {these} by meaning.")
     # The words as typed, by meaning: offered only where that finds something (not "jeens", "wach").
     corrected_url = ("/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
-                     if corrected and service.rec.text_relevant(corrected, RELEVANT_TEXT_SIMILARITY).any() else None)
+                     if corrected and by_meaning(corrected) else None)
     return templates.TemplateResponse(request, "catalogue.html", {
         "items": [to_item(d) for d in items], "total": total, "page": page, "pages": pages,
         "prev_url": page_url(page - 1) if page > 1 else None,
