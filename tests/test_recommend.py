@@ -1554,3 +1554,25 @@ def test_a_damaged_manifest_of_the_index_a_build_replaces_is_said(tmp_path, capl
     with caplog.at_level("WARNING"):
         assert _previous_highest_id(tmp_path) == 0
     assert "may be handed out again" in caplog.text
+
+
+def test_a_product_with_a_placeholder_name_comes_last_and_is_never_picked(tmp_path):
+    # The shared catalogue names five products "test dispName", "productDisplayName", a size chart's file
+    # name...: `data check` lists them; a shopper saw them among the heels and the tunics.
+    r, _ = _scratch(tmp_path)
+    jeans = r.items.index[r.items["articleType"] == "Jeans"]
+    first = int(r.items.loc[jeans[0], "id"])
+    neighbour = r.similar(first, k=1)[0].id
+    total, page = r.browse(q="jeans", limit=1000)
+    assert page[0]["id"] == first
+    r.items.loc[r.items["id"] == neighbour, "productDisplayName"] = "test dispName Jeans"
+    r.items.loc[r.items["id"] == first, "productDisplayName"] = "Jeans_Size_Chart.jpg"
+    r._reindex()
+    assert r._placeholders() == {first, neighbour}
+    again_total, again = r.browse(q="jeans", limit=1000)
+    assert again_total == total and {p["id"] for p in again[-2:]} == {first, neighbour}
+    assert neighbour not in {x.id for x in r.similar(first, k=10)}
+    assert {first, neighbour}.isdisjoint(x.id for x in r.search_text("jeans", k=len(jeans) - 2))
+    top = _some_id(r, subCategory="Topwear", gender="Men")
+    assert {first, neighbour}.isdisjoint(x.id for x in r.complete_the_look(top, k=8))
+    assert {first, neighbour}.isdisjoint(x.id for x in r.for_profile([top], k=20))

@@ -132,12 +132,12 @@ class Outfits:
         sub_counts = pd.Series(filed[peer]).value_counts()
         pop_max = max((sub_counts.get(s, 0) for s in slots), default=0) or 1
         clashes = None      # computed when a slot first needs a stand-in usage
-        free = self._free_items()
+        # Never a freebie in a look ("Free Gifts" on its card reads as not for sale), nor a placeholder's name.
+        free = self._free_items() | self._placeholder_rows()
         out: list[Rec] = []
         for slot in slots:
             if len(out) >= k:
                 break
-            # Never a freebie in a look: "Free Gifts" on its card reads as not for sale.
             cand = who & (filed == slot) & ~free
             only = SLOT_TYPES.get((article, slot)) or SLOT_TYPES.get((sub, slot))
             if only:

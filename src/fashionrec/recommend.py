@@ -62,7 +62,7 @@ from fashionrec.artifacts import (
     write_with,
 )
 from fashionrec.blas import one_blas_thread
-from fashionrec.catalog import ATTRIBUTES, COLUMNS, Catalog, check_photo, open_rgb, to_rgb
+from fashionrec.catalog import ATTRIBUTES, COLUMNS, PLACEHOLDER_NAME, Catalog, check_photo, open_rgb, to_rgb
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, ChangedOnDiskError, IndexError_, ModelError, NotFoundError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
@@ -617,6 +617,22 @@ class Recommender(TextSearch, Outfits, Profiles):
         self._look_category: np.ndarray | None = None
         self._name_codes: np.ndarray | None = None
         self._free: np.ndarray | None = None
+        self._placeholder: np.ndarray | None = None
+
+    def _placeholders(self) -> frozenset[int]:
+        """Ids of products whose name is a placeholder (:data:`~fashionrec.catalog.PLACEHOLDER_NAME`: a file
+        name, a test record's, the column's own name): kept in the index, and `fashionrec data check` lists
+        them, but a shopper is shown them only last in a search (a card titled "productDisplayName" was on
+        page 7 of "black heels for women", "test dispName" is a shirt filed as a handbag) and never as a
+        similar item, a look's piece or a pick."""
+        return frozenset(int(i) for i in self._ids[self._placeholder_rows()])
+
+    def _placeholder_rows(self) -> np.ndarray:
+        """(n,) bool: the rows of :meth:`_placeholders`, computed once per version of the items."""
+        def build() -> np.ndarray:
+            names = self.items["productDisplayName"].fillna("").astype(str).str.strip()
+            return names.str.contains(PLACEHOLDER_NAME, regex=True).to_numpy()
+        return self._once("_placeholder", build)
 
     def _free_items(self) -> np.ndarray:
         """Per row, whether the product is filed under Free Items (a promotion's freebies); computed once per
@@ -877,7 +893,7 @@ class Recommender(TextSearch, Outfits, Profiles):
             shown = k + spare
             mmr_pool = shown if diversity == 0 else max(4 * k, 50, shown)
             pool = max(mmr_pool, RERANK_POOL) if rerank else mmr_pool
-            ids, scores = self._neighbours(query, k, filters, exclude, dedupe=dedupe, pool=pool)
+            ids, scores = self._neighbours(query, k, filters, exclude | self._placeholders(), dedupe=dedupe, pool=pool)
             found = len(ids)
             cosines, ranked_by = scores, attrs
             if rerank and len(ids):

@@ -145,10 +145,9 @@ class TextSearch:
     def _given_away(self, query: str) -> np.ndarray:
         """Per row, whether a search for ``query`` lists the product after the others: filed under Free Items
         (a promotion's freebies, "Free Gifts" on their cards: 42 of the 157 results of "gift for my dad"),
-        unless the query says "free"."""
-        if "free" in search_words(query):
-            return np.zeros(len(self.items), bool)
-        return self._free_items()
+        unless the query says "free"; or named with a placeholder (:meth:`_placeholders`)."""
+        last = self._placeholder_rows()
+        return last if "free" in search_words(query) else last | self._free_items()
 
     def browse(self, filters: dict | None = None, q: str | None = None, offset: int = 0,
                limit: int = 24) -> tuple[int, list[dict]]:
