@@ -262,6 +262,13 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
         assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{jeans:,}", typed
     page = html.unescape(client.get("/", params={"q": "under 500"}).text)
     assert "no prices, so 'under 500' was left out of the search." in page
+    # Sizes alike ("shoes size 9" listed a Nike "T-Lite 9" by meaning, saying nothing of sizes).
+    for typed in ("jeans size 32", "xxl jeans", "jeans uk 8", "plus size jeans"):
+        page = html.unescape(client.get("/", params={"q": typed}).text)
+        assert "The catalogue has no sizes" in page and "these are the products for 'jeans'" in page, typed
+        assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{jeans:,}", typed
+    page = html.unescape(client.get("/", params={"q": "cheap jeans size 32"}).text)
+    assert "no prices or sizes, so 'cheap' and 'size 32' were left out" in page
     # Numbers that are not prices stay, and so do words that products' names have.
     assert price_words("Nike Air Max 90") == ("Nike Air Max 90", [])
     assert price_words("over the knee boots") == ("over the knee boots", [])

@@ -165,6 +165,22 @@ PRICE_WORDS = re.compile(
 BARE_NUMBER = re.compile(r"\b\d{3,6}\b")
 
 
+# Sizes in a query: the catalogue has none either ("shoes size 9" listed a Nike "T-Lite 9" by meaning, with no
+# word that sizes are not known). A letter size counts only after "size" ("size m"), or as XS, XXL, 3XL.
+SIZE_WORDS = re.compile(
+    r"\b(?:size|sz)\s*[:#-]?\s*(?:\d{1,2}(?:\.5)?|x{0,3}[sl]|m|[2-5]xl|small|medium|large|extra[\s-]large)\b"
+    r"|\b(?:uk|us|eu|euro)\s*(?:size\s*)?\d{1,2}(?:\.5)?\b"
+    r"|\b(?:xxs|xs|xl|xxl|xxxl|[2-5]xl)\b"
+    r"|\bplus[\s-]size\b", re.IGNORECASE)
+
+
+def size_words(query: str) -> tuple[str, list[str]]:
+    """(``query`` without what it says about size, those parts as typed): "shoes size 9" is ("shoes",
+    ["size 9"])."""
+    found = [m.group().strip() for m in SIZE_WORDS.finditer(query)]
+    return " ".join(SIZE_WORDS.sub(" ", query).split()), found
+
+
 def price_words(query: str) -> tuple[str, list[str]]:
     """(``query`` without what it says about price, those parts as typed): "running shoes under 2000" is
     ("running shoes", ["under 2000"])."""

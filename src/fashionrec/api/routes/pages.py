@@ -17,7 +17,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
-from fashionrec.vocabulary import BARE_NUMBER, price_words
+from fashionrec.vocabulary import BARE_NUMBER, price_words, size_words
 from fashionrec.word_search import search_words
 
 WEB = Path(__file__).resolve().parents[2] / "web"
@@ -60,21 +60,24 @@ def catalogue_page(
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
     query = q.strip()
     unpriced, priced = price_words(query)
+    unpriced, sized = size_words(unpriced)
     numbers = BARE_NUMBER.findall(unpriced)
-    if priced or numbers:
+    if priced or sized or numbers:
         unnumbered = " ".join(BARE_NUMBER.sub(" ", unpriced).split())
         with service.reading():
             if service.rec.browse(chosen or None, query, limit=0)[0] > 0:
-                priced = []
+                priced, sized = [], []
             elif numbers and service.rec.browse(chosen or None, unnumbered, limit=0)[0] > 0:
                 # "jeans 999": no product has the number, and without it the words find products.
                 priced += numbers
                 unpriced = unnumbered
-    if priced:
+    if priced or sized:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
         query = unpriced
-        said = " and ".join(repr(p) for p in priced)
-        notices.append(f"The catalogue has no prices, so {said} was left out of the search"
+        lacks = " or ".join(kind for kind, said in (("prices", priced), ("sizes", sized)) if said)
+        said = " and ".join(repr(p) for p in priced + sized)
+        were = "was" if len(priced + sized) == 1 else "were"
+        notices.append(f"The catalogue has no {lacks}, so {said} {were} left out of the search"
                        + (f"; these are the products for {query!r}." if query else "."))
     # For this very query only: a new search typed into the form (which carries it) starts with word matches.
     closest = bool(query) and closest.strip() == query
