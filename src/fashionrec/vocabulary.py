@@ -110,6 +110,16 @@ SYNONYMS: dict[str, list[str]] = {
     "hairband": ["Headband", "Hair Accessory"],
     "panties": ["Briefs"],
     "knickers": ["Briefs"],
+    # Indian footwear and wear the catalogue has no name for (a shopper trial: 0 items and a generic hint):
+    # the types that come closest.
+    "kolhapuri": ["Sandals", "Flats"],
+    "kolhapuris": ["Sandals", "Flats"],
+    "jutti": ["Flats"],
+    "juttis": ["Flats"],
+    "mojari": ["Flats"],
+    "mojaris": ["Flats"],
+    "sherwani": ["Nehru Jackets", "Kurtas"],
+    "smartwatch": ["Watches"],
 }
 
 # Type words that also say who wears the product, unless the query names a wearer itself: most of the
