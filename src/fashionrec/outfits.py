@@ -133,7 +133,7 @@ class Outfits:
         pop_max = max((sub_counts.get(s, 0) for s in slots), default=0) or 1
         clashes = None      # computed when a slot first needs a stand-in usage
         # Never a freebie in a look ("Free Gifts" on its card reads as not for sale), nor a placeholder's name.
-        free = self._free_items() | self._placeholder_rows()
+        free = self._free_items() | self._set_aside_rows()
         out: list[Rec] = []
         for slot in slots:
             if len(out) >= k:

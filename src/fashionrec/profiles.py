@@ -61,10 +61,10 @@ class Profiles:
         # Twice the neighbours each list needs: the round robin drops those for another wearer than the
         # liked item (a filtered search per liked item cost 13 ms each, 3.5 s for 200 liked items).
         for j, i in enumerate(liked):
-            ids, sc = self._neighbours(lv[j], 2 * per, None, liked_set | self._placeholders(), dedupe=True,
+            ids, sc = self._neighbours(lv[j], 2 * per, None, liked_set | self._set_aside(), dedupe=True,
                                        pool=2 * per)
             lists.append((i, ids, sc))
-        ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._placeholders(), pool=2 * k)
+        ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._set_aside(), pool=2 * k)
         lists.append((None, ids, sc))
         chosen: list[Rec] = []
         for min_gap in (0.95, 1.0):      # first pass skips look-alikes of chosen items; the second fills up

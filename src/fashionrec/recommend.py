@@ -380,6 +380,8 @@ class Recommender(TextSearch, Outfits, Profiles):
                     "left_out": {status: [int(i) for i in catalog.table.loc[catalog.table["image_status"] == status,
                                                                                "id"]]
                                  for status in ("missing", "unreadable")},
+                    # Usable rows whose photo is one flat colour: indexed, never shown as a match (_set_aside).
+                    "blank_image_ids": [int(i) for i in np.intersect1d(catalog.report.blank_image_ids, ids)],
                 }
                 replaced = _milvus_meta(out_dir)
                 if backend == "milvus" and replaced:
@@ -617,22 +619,24 @@ class Recommender(TextSearch, Outfits, Profiles):
         self._look_category: np.ndarray | None = None
         self._name_codes: np.ndarray | None = None
         self._free: np.ndarray | None = None
-        self._placeholder: np.ndarray | None = None
+        self._aside: np.ndarray | None = None
 
-    def _placeholders(self) -> frozenset[int]:
-        """Ids of products whose name is a placeholder (:data:`~fashionrec.catalog.PLACEHOLDER_NAME`: a file
-        name, a test record's, the column's own name): kept in the index, and `fashionrec data check` lists
-        them, but a shopper is shown them only last in a search (a card titled "productDisplayName" was on
-        page 7 of "black heels for women", "test dispName" is a shirt filed as a handbag) and never as a
-        similar item, a look's piece or a pick."""
-        return frozenset(int(i) for i in self._ids[self._placeholder_rows()])
+    def _set_aside(self) -> frozenset[int]:
+        """Ids of the products a shopper is shown only last in a search and never as a similar item, a photo's
+        match, a look's piece or a pick, though the index keeps them and `fashionrec data check` lists them:
+        those named with a placeholder (:data:`~fashionrec.catalog.PLACEHOLDER_NAME`: a file name, a test
+        record's, the column's own name; a card titled "productDisplayName" was on page 7 of "black heels for
+        women") and those whose photo is blank (the manifest's ``blank_image_ids``: a pure white photo was the
+        closest product to any photo of noise, which then passed for familiar)."""
+        return frozenset(int(i) for i in self._ids[self._set_aside_rows()])
 
-    def _placeholder_rows(self) -> np.ndarray:
-        """(n,) bool: the rows of :meth:`_placeholders`, computed once per version of the items."""
+    def _set_aside_rows(self) -> np.ndarray:
+        """(n,) bool: the rows of :meth:`_set_aside`, computed once per version of the items."""
         def build() -> np.ndarray:
             names = self.items["productDisplayName"].fillna("").astype(str).str.strip()
-            return names.str.contains(PLACEHOLDER_NAME, regex=True).to_numpy()
-        return self._once("_placeholder", build)
+            blank = np.isin(self._ids, np.asarray(self.manifest.get("blank_image_ids") or [], np.int64))
+            return names.str.contains(PLACEHOLDER_NAME, regex=True).to_numpy() | blank
+        return self._once("_aside", build)
 
     def _free_items(self) -> np.ndarray:
         """Per row, whether the product is filed under Free Items (a promotion's freebies); computed once per
@@ -893,7 +897,7 @@ class Recommender(TextSearch, Outfits, Profiles):
             shown = k + spare
             mmr_pool = shown if diversity == 0 else max(4 * k, 50, shown)
             pool = max(mmr_pool, RERANK_POOL) if rerank else mmr_pool
-            ids, scores = self._neighbours(query, k, filters, exclude | self._placeholders(), dedupe=dedupe, pool=pool)
+            ids, scores = self._neighbours(query, k, filters, exclude | self._set_aside(), dedupe=dedupe, pool=pool)
             found = len(ids)
             cosines, ranked_by = scores, attrs
             if rerank and len(ids):
@@ -996,7 +1000,7 @@ class Recommender(TextSearch, Outfits, Profiles):
 
         def tagged(batch: list[np.ndarray]) -> tuple[np.ndarray, dict, list[tuple[float, int | None]]]:
             vecs, probs = self.tagger.infer(torch.from_numpy(np.stack(batch)))
-            nearest = [self._neighbours(v, 1, None, excluded) for v in vecs]
+            nearest = [self._neighbours(v, 1, None, excluded | self._set_aside()) for v in vecs]
             return vecs, probs, [(float(s[0]), int(i[0])) if len(s) else (-np.inf, None) for i, s in nearest]
 
         vecs, probs, closest = tagged(views[:1])

@@ -145,8 +145,8 @@ class TextSearch:
     def _given_away(self, query: str) -> np.ndarray:
         """Per row, whether a search for ``query`` lists the product after the others: filed under Free Items
         (a promotion's freebies, "Free Gifts" on their cards: 42 of the 157 results of "gift for my dad"),
-        unless the query says "free"; or named with a placeholder (:meth:`_placeholders`)."""
-        last = self._placeholder_rows()
+        unless the query says "free"; or set aside (:meth:`_set_aside`: a placeholder's name, a blank photo)."""
+        last = self._set_aside_rows()
         return last if "free" in search_words(query) else last | self._free_items()
 
     def browse(self, filters: dict | None = None, q: str | None = None, offset: int = 0,
