@@ -157,6 +157,10 @@ def test_evaluate_recs_takes_your_own_labelled_text_queries(tmp_path):
     assert res.exit_code == 0, res.output
     m = json.loads(out.read_text())
     assert [q["query"] for q in m["text_per_query"]] == ["blue jeans"] and m["text_queries"] == str(mine)
+    # Which model and index made the numbers, when.
+    manifest = json.loads((built_index() / "manifest.json").read_text())
+    assert m["model"]["name"] == manifest["model"]["name"] and len(m["model"]["sha256"]) == 64
+    assert m["index"] == str(built_index().resolve()) and m["index_built"] == manifest["date"] and m["created"]
     res = CliRunner().invoke(app, [*args, "--json", str(out)])
     assert len(json.loads(out.read_text())["text_per_query"]) > 10
     assert json.loads(out.read_text())["text_queries"].startswith("shipped")

@@ -455,6 +455,9 @@ def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):
         assert key in m
     assert set(m["attributes"]) == {"gender", "masterCategory", "subCategory", "baseColour", "usage", "season"}
     assert (tmp_path / "rep" / "confusion.png").exists()
+    # Self-describing: which head the top-level numbers are, which model (by hash), which data, which command.
+    assert m["head"] == "articleType" and m["model_sha256"] == Tagger.load(tiny_run).sha256
+    assert Path(m["data"]).is_absolute() and m["fashionrec_version"] and m["created"]
 
 
 def test_cli_evaluate_bad_model_path_exits_with_message(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import glob
 import json
 import os
@@ -101,6 +102,15 @@ def _umask() -> int:
 def invoked_command() -> str | None:
     """The ``fashionrec ...`` command line this process runs, for an artefact to record; None from Python."""
     return " ".join(["fashionrec", *sys.argv[1:]]) if Path(sys.argv[0]).name == "fashionrec" else None
+
+
+def provenance() -> dict:
+    """What every report records of its making: the package's version, when, and the command line (or None
+    from Python)."""
+    from fashionrec import __version__
+
+    return {"fashionrec_version": __version__, "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "command": invoked_command()}
 
 
 def write_json(path: str | Path, payload: dict | list) -> None:

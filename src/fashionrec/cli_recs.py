@@ -402,8 +402,8 @@ def evaluate_recs_cmd(
 
     A query whose id is in the index is always excluded from its own results.
     """
-    from fashionrec.artifacts import write_json
-    from fashionrec.catalog import load_catalog
+    from fashionrec.artifacts import provenance, write_json
+    from fashionrec.catalog import default_data_dir, load_catalog
     from fashionrec.recommend import NEIGHBOUR_VOTE
     from fashionrec.recs_eval import evaluate_recs, evaluate_text
 
@@ -426,14 +426,21 @@ def evaluate_recs_cmd(
             metrics["text_queries"] = str(text_queries or "shipped (written for the Kaggle catalogue)")
     except FashionrecError as e:
         fail(str(e))
-    metrics["index"] = str(index)
+    metrics.update(provenance())
+    metrics["index"] = str(Path(index).resolve())
+    metrics["index_built"] = rec.manifest.get("date")
+    metrics["model"] = {"name": rec.tagger.name, "path": str(rec.tagger.path) if rec.tagger.path else None,
+                        "sha256": rec.tagger.sha256}
     metrics["ranking"] = {"rank": rank, "attribute_weights": rec.attribute_weights,
                           "neighbour_vote": {**NEIGHBOUR_VOTE, "weight": rec.neighbour_vote}}
     metrics["queries"] = f"{query_dir}" + (f" ({split} ids of {split_file})" if split_file else "")
     if metrics.get("n_queries_model_trained_on"):
         # The model's own split, re-made from its record: `data split` on the catalogue it was trained on.
         recorded = rec.tagger.meta.get("split", {}).get("config", {})
-        remake = (f"`fashionrec data split {rec.tagger.meta.get('data', 'THE_TRAINING_CATALOGUE')} --seed "
+        trained_on = rec.tagger.meta.get("data", "THE_TRAINING_CATALOGUE")
+        if not Path(trained_on).is_dir() and Path(trained_on).name == default_data_dir().name:
+            trained_on = default_data_dir().resolve()    # recorded relative to the training's working folder
+        remake = (f"`fashionrec data split {trained_on} --seed "
                   f"{recorded.get('seed', 0)} --val-frac {recorded.get('val_frac', 0.1)} --test-frac "
                   f"{recorded.get('test_frac', 0.1)} --out runs/model_split.csv` re-makes the model's split; "
                   "then --split-file runs/model_split.csv --split test")

@@ -20,7 +20,7 @@ from sklearn.metrics import (
     top_k_accuracy_score,
 )
 
-from fashionrec.artifacts import write_json, write_text, write_with
+from fashionrec.artifacts import provenance, write_json, write_text, write_with
 
 log = logging.getLogger(__name__)
 
@@ -360,7 +360,10 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         labels[head] = y
     main = "articleType"
     metrics = evaluate_predictions(labels, probs, classes)
-    metrics.update({"model": tagger.name, "model_path": str(tagger.path), "data": str(catalog.root),
+    # Top-level accuracy, F1 and per_class are articleType's (the keys); the other heads are under
+    # attributes. With what made them, so that a file read later says which model, data and command.
+    metrics.update({"head": main, **provenance(), "model": tagger.name, "model_path": str(tagger.path),
+                    "model_sha256": tagger.sha256, "data": str(Path(str(catalog.root)).resolve()),
                     "split": split, "unseen_class_images": unseen[main], "unseen_labels": unseen,
                     "unseen_values": unseen_values, "trained_on": seen, "n_products": len(items),
                     # Rows of the folder that gave no product to score: said in the report, not only logged.
