@@ -618,8 +618,12 @@ def test_add_product_survives_reload(rec, tmp_path):
         r.add_product(image, {"colour": "Red"})
     # A group the type is never filed under (shorts under Shoes would fill a look's shoe slot): refused.
     shoes = r.item(_some_id(r, articleType="Sports Shoes"))["subCategory"]
+    said: list[str] = []        # the photo is a copy, but nothing went in: no "added anyway"
     with pytest.raises(BadInputError, match="does not go with articleType 'Handbags'"):
-        r.add_product(image, {"articleType": "Handbags", "subCategory": shoes})
+        r.add_product(image, {"articleType": "Handbags", "subCategory": shoes}, warnings=said)
+    assert said == []
+    with pytest.raises(BadInputError, match="positive integer"):
+        r.add_product(image, {"id": -4})
     again = Recommender.load(d, tiny_tagger_path())
     assert len(again) == len(rec) + 1 and again.item(new_id)["productDisplayName"] == "New mirrored bag"
     assert again.image_path(new_id).exists()
@@ -643,7 +647,7 @@ def test_a_product_can_be_removed_and_stays_removed(rec, tmp_path, caplog):
         assert all(x.id != gone for x in r.similar_to_image(image, k=len(r) - 1)[1])
     assert len(r) == len(r.index) == n - 3 and r.browse(q="mirrored bag") == (0, [])
     assert not (d / "images" / f"{new_id}.jpg").exists() and r.image_path(_some_id(r)).exists()
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match=f"product {src} was removed from this index"):
         r.remove_product(src)
     # Several at once: all or none (an unknown id among them removes nothing), the folder written once.
     pair = [int(i) for i in r.items.index[:2]]
@@ -653,6 +657,8 @@ def test_a_product_can_be_removed_and_stays_removed(rec, tmp_path, caplog):
     assert [item["id"] for item in r.remove_products(pair)] == pair and len(r) == len(r.index) == n - 5
     again = Recommender.load(d, tiny_tagger_path())
     assert len(again) == n - 5 and src not in again._row and len(again.index) == len(again)
+    with pytest.raises(NotFoundError, match="was removed from this index"):
+        again.similar(src)
     assert len(again.similar(_some_id(again, articleType="Handbags"), k=3)) == 3
 
 

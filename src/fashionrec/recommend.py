@@ -745,6 +745,9 @@ class Recommender(TextSearch, Outfits, Profiles):
                     raise NotFoundError(f"product {item_id} is a row of the catalogue but not in the index: its "
                                         f"image is {status} (`fashionrec data check` lists it); add the photo and "
                                         "rebuild, or `fashionrec index add` it")
+            if item_id in (self.manifest.get("removed_ids") or []):
+                raise NotFoundError(f"product {item_id} was removed from this index (`fashionrec index remove`, "
+                                    "or DELETE /api/items); a catalogue row comes back at the next build")
             raise NotFoundError(f"there is no product {item_id} in this catalogue ({len(self):,} products)")
         return item_id
 
@@ -1065,6 +1068,8 @@ class Recommender(TextSearch, Outfits, Profiles):
                 raise BadInputError(f"id must be an integer, got {metadata['id']!r}") from e
             if item_id in self._row:
                 raise BadInputError(f"id {item_id} is already in the index; omit id to get a new one")
+            if item_id < 1:
+                raise BadInputError(f"id must be a positive integer, got {item_id}; omit id to get a new one")
         if "year" in metadata and metadata["year"] not in (None, ""):
             try:
                 metadata["year"] = int(metadata["year"])
@@ -1073,12 +1078,6 @@ class Recommender(TextSearch, Outfits, Profiles):
         rgb = to_rgb(image)
         query = self.photo_query(rgb)      # tagged as a photo query sees it; the photo is kept whole
         vecs, probs = query.vector[None], query.probs
-        if query.closest is not None and query.closest > NEAR_DUPLICATE:
-            said = (f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
-                    f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` takes it out")
-            log.warning("%s", said)
-            if warnings is not None:
-                warnings.append(said)
         preds = predicted_frame(self.tagger, probs).iloc[0].to_dict()
         row = {c: metadata.get(c) for c in COLUMNS}
         row["id"] = item_id
@@ -1099,6 +1098,14 @@ class Recommender(TextSearch, Outfits, Profiles):
         for head in ATTRIBUTES:
             if row.get(head) in (None, "") and f"pred_{head}" in preds:
                 row[head] = preds[f"pred_{head}"]
+        # Said once the product is sure to go in (a refused subCategory above would have made it a lie).
+        if query.closest is not None and query.closest > NEAR_DUPLICATE:
+            said = (f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
+                    f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` (or DELETE "
+                    f"/api/items/{item_id}) takes it out")
+            log.warning("%s", said)
+            if warnings is not None:
+                warnings.append(said)
         if not row.get("productDisplayName"):
             row["productDisplayName"] = " ".join(str(row.get(h)) for h in ("gender", "baseColour", "articleType")
                                                  if row.get(h))
@@ -1171,7 +1178,9 @@ class Recommender(TextSearch, Outfits, Profiles):
                 take_out()
                 removed = True
                 self.items, self.embeddings, self.text_embeddings = after
-                self.manifest = {**self.manifest, "highest_id": highest}
+                # Asking for one later says it was removed, not that the catalogue never had it.
+                gone = sorted({*self.manifest.get("removed_ids", []), *ids})
+                self.manifest = {**self.manifest, "highest_id": highest, "removed_ids": gone}
                 self._reindex()
             if save:
                 self.save()
@@ -1189,6 +1198,7 @@ class Recommender(TextSearch, Outfits, Profiles):
                 (self.index_dir / photo).unlink(missing_ok=True)     # only a photo the index folder owns
             log.info("removed product %d (%s)", item["id"], item.get("articleType"))
         return items
+
 
 def _previous_highest_id(index_dir: Path) -> int:
     """The highest id the index at ``index_dir`` has handed out (0 where there is none to read; a manifest

@@ -196,8 +196,8 @@ def read_image(file: UploadFile, settings: Settings) -> Image.Image:
 def require_api_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
     """Writes need ``X-API-Key``; with no key configured they are switched off."""
     if not settings.api_key:
-        raise HTTPException(403, "adding products is disabled: start the server with FASHIONREC_API_KEY=<secret> "
-                                 "and send it in the X-API-Key header")
+        raise HTTPException(403, "adding and removing products is disabled: start the server with "
+                                 "FASHIONREC_API_KEY=<secret> and send it in the X-API-Key header")
     if not x_api_key:
         raise HTTPException(401, "missing X-API-Key header", headers={"WWW-Authenticate": "X-API-Key"})
     if not secrets.compare_digest(x_api_key.encode(), settings.api_key.encode()):
