@@ -8,6 +8,7 @@ sentence-transformers, which is faster there.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -42,7 +43,12 @@ def load_text_model():
     if path not in _TEXT_MODELS:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        # Its "Loading weights 0/103" bar and "Loading SentenceTransformer model" line are noise on every
+        # `recommend text` (a fraction of a second, the same shipped weights each time).
+        hf_logging.disable_progress_bar()
+        logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
         _TEXT_MODELS[path] = SentenceTransformer(path, device="cpu")
     return _TEXT_MODELS[path]
 
