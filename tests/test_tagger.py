@@ -424,7 +424,8 @@ def test_tagger_predicts_attributes_for_pil_images(tiny_run):
     from fashionrec import __version__
 
     assert tagger.meta["fashionrec_version"] == __version__ and Path(tagger.meta["data"]).is_absolute()
-    images = [Image.new("RGB", (600, 800), "red"), Image.new("L", (30, 40), 128)]
+    photo = Image.open(next((FIXTURE / "images").glob("*.jpg")))
+    images = [photo.convert("RGB").resize((600, 800)), photo.convert("L").resize((40, 53))]
     preds = tagger.predict(images)
     assert len(preds) == 2
     label, prob = preds[0]["articleType"][0]
@@ -442,6 +443,11 @@ def test_tagger_predicts_attributes_for_pil_images(tiny_run):
 
     with pytest.raises(BadInputError, match="no file"):
         tagger.predict([FIXTURE / "images" / "nope.jpg"])
+    # What shows no product is refused as the API and the CLI refuse it (a white page was "Pendant 0.67").
+    with pytest.raises(BadInputError, match=r"photo 2 of 2: the image is one flat colour"):
+        tagger.predict([path, Image.new("RGB", (600, 800), "white")])
+    with pytest.raises(BadInputError, match="only 20x26 pixels"):
+        tagger.predict(Image.new("RGB", (20, 26), "red"))
 
 
 def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):

@@ -252,20 +252,31 @@ class Tagger:
         """Photos (PIL images or image files; one alone, or a list) -> per photo ``{head: [(label,
         calibrated probability), ...]}`` best first, in the order given; [] for none.
 
+        A photo that cannot be read, or that shows no product (one flat colour, under 32 pixels: the API and
+        the CLI refuse these too, as the model would label them confidently), stops the call with
+        :class:`~fashionrec.errors.BadInputError` naming it; :func:`fashionrec.tagging.tag` keeps going and
+        gives such a photo a row saying why.
+
             >>> Tagger.load().predict(["images/15970.jpg"])[0]["articleType"][0]   # doctest: +SKIP
             ('Shirts', 0.98...)
         """
-        from fashionrec.catalog import open_rgb
+        from fashionrec.catalog import check_photo, open_rgb
 
         if isinstance(images, (Image.Image, str, Path)):
             images = [images]
         images = list(images)
         if not images:
             return []
-        try:
-            photos = [im if isinstance(im, Image.Image) else open_rgb(im) for im in images]
-        except (OSError, ValueError) as e:
-            raise BadInputError(f"cannot tag {e}") from e
+        photos = []
+        for i, im in enumerate(images):
+            name = f"photo {i + 1} of {len(images)}" + ("" if isinstance(im, Image.Image) else f" ({im})")
+            try:
+                photo = im if isinstance(im, Image.Image) else open_rgb(im)
+                check_photo(photo)
+            except (OSError, ValueError) as e:
+                said = str(e).replace(f" {im}", "") if not isinstance(im, Image.Image) else str(e)
+                raise BadInputError(f"cannot tag {name}: {said}") from e
+            photos.append(photo)
         _, probs = self.infer(images_to_tensor(photos))
         return [self.decode(probs, i, top) for i in range(len(photos))]
 
