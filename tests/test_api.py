@@ -195,8 +195,9 @@ def test_search_text(client):
 
 def test_search_text_cut_off(client):
     noise = {"q": "asdfgh", "k": 3}
-    assert len(client.get("/api/search/text", params=noise).json()["results"]) == 3
+    assert len(client.get("/api/search/text", params={**noise, "min_similarity": -1}).json()["results"]) == 3
     assert client.get("/api/search/text", params={**noise, "min_similarity": 0.35}).json()["results"] == []
+    assert client.get("/api/search/text", params=noise).json()["results"] == []      # as the UI and the CLI
     r = client.get("/api/search/text", params={**noise, "min_similarity": 2})
     assert r.status_code == 422 and "min_similarity" in r.text
     # The web UI applies it: nonsense gets a plain "nothing matches", not the closest of nothing.

@@ -34,16 +34,17 @@ def search_by_text(
     filters: Filters,
     q: Annotated[str, Query(min_length=1, max_length=200, description="e.g. 'red summer dress'")],
     k: K = 10,
-    min_similarity: Annotated[float | None, Query(
+    # The default is the web UI's and the CLI's: "asdfgh" found 3 products here and nothing there.
+    min_similarity: Annotated[float, Query(
         ge=-1.0, le=1.0, description="Drop results that match no query word as a type, colour, gender, usage "
-        f"or season and are less similar to the query than this (the web UI uses {RELEVANT_TEXT_SIMILARITY}); "
-        "default (or -1): k results whatever the query, the type and wearer it names ranking first")] = None,
+        "or season and are less similar to the query than this (as the web UI and the CLI do); -1: k results "
+        "whatever the query, the type and wearer it names ranking first")] = RELEVANT_TEXT_SIMILARITY,
 ) -> RecList:
     """Items matching a text query."""
     if not q.strip():
         raise BadInputError("q is blank; search for words such as 'blue jeans'")
     with service.reading():
-        cut = None if min_similarity is not None and min_similarity <= -1 else min_similarity   # as the CLI's -1
+        cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
         recs = service.rec.search_text(q.strip(), k=k, filters=filters or None, min_similarity=cut)
     return RecList(results=[to_rec(r) for r in recs])
 
