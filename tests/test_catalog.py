@@ -231,6 +231,21 @@ def test_values_that_differ_only_in_case_are_read_as_the_usual_spelling_and_repo
                for line in catalog.report.summary_lines())
 
 
+
+def test_a_rare_label_a_letter_from_a_common_one_is_listed_as_a_possible_typo(tmp_path: Path) -> None:
+    # "Tshrts" would be a class of its own to train on; only `tag` and `evaluate` named it before.
+    rows = [f"{i},Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee {i}" for i in range(1, 41)]
+    rows += ["41,Men,Apparel,Topwear,Tshrts,Blue,Summer,2012,Casual,Typo Tee",
+             "42,Men,Apparel,Topwear,Tops,Blue,Summer,2012,Casual,A top",      # rare, but no letter from a common one
+             "43,Men,Apparel,Topwear,Tshirts,Bleu,Summer,2012,Casual,Tee 43"]
+    catalog = load_catalog(_styles(tmp_path, rows), progress=False)
+    typos = catalog.report.possible_typos
+    assert typos == {"articleType": [{"value": "Tshrts", "rows": 1, "ids": [41], "like": "Tshirts", "like_rows": 41}],
+                     "baseColour": [{"value": "Bleu", "rows": 1, "ids": [43], "like": "Blue", "like_rows": 42}]}
+    assert catalog.table.set_index("id").loc[41, "articleType"] == "Tshrts"          # kept as written
+    assert any(line.startswith("possible typo    articleType: 'Tshrts' (1 rows, ids 41) is like 'Tshirts' (41)")
+               for line in catalog.report.summary_lines())
+
 def test_columns_beyond_the_catalogues_are_reported_as_ignored(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
     (tmp_path / "styles.csv").write_text(

@@ -103,6 +103,9 @@ class DataReport:
     case_folded: dict[str, dict[str, list]] = field(default_factory=dict)
     # Columns of styles.csv beyond COLUMNS (a price, a stock level): read past, not kept.
     ignored_columns: list[str] = field(default_factory=list)
+    # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
+    # ("Tshrts", 1 row, beside "Tshirts", 7,067): kept as written, a class of its own until corrected.
+    possible_typos: dict[str, list[dict]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -162,6 +165,11 @@ class DataReport:
             said = ", ".join(f"{k!r} -> {to!r} ({n})" for k, (to, n) in list(folded.items())[:10])
             lines.append(f"case folded      {column}: {said}{' ...' if len(folded) > 10 else ''}; read as the "
                          "catalogue's usual spelling (rows)")
+        for column, typos in self.possible_typos.items():
+            said = "; ".join(f"{t['value']!r} ({t['rows']} rows, ids {_first(t['ids'], 5)}) is like {t['like']!r} "
+                             f"({t['like_rows']:,})" for t in typos[:5])
+            lines.append(f"possible typo    {column}: {said}{' ...' if len(typos) > 5 else ''}; kept as written: "
+                         "correct styles.csv if they are")
         if self.ignored_columns:
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
                          f"{', '.join(COLUMNS)})")
@@ -441,6 +449,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     report.missing_values = {c: int(df[c].isna().sum()) for c in COLUMNS[1:]}
     for c in ATTRIBUTES:        # the label columns: values that differ only in case are one value
         df[c] = _fold_case(df[c], c, report)
+        typos = _possible_typos(df[c], df["id"])
+        if typos:
+            report.possible_typos[c] = typos
     names = df["productDisplayName"].fillna("").astype(str).str.strip()
     report.placeholder_names = [int(i) for i in df.loc[names.str.contains(PLACEHOLDER_NAME, regex=True), "id"]]
     year = pd.to_numeric(df["year"], errors="coerce")
@@ -467,6 +478,32 @@ def _fold_case(values: pd.Series, column: str, report: DataReport) -> pd.Series:
     rename = {v: usual[v.casefold()] for v in counts.index if usual[v.casefold()] != v}
     report.case_folded[column] = {v: [to, int(counts[v])] for v, to in rename.items()}
     return values.replace(rename)
+
+
+# A label used by at most this many rows, a few letters from one used by TYPO_RATIO times as many (and by at least
+# TYPO_COMMON rows), is listed as a possible typo. On the shared catalogue none is; "Tshrts" beside "Tshirts" is.
+TYPO_MAX_ROWS, TYPO_RATIO, TYPO_COMMON = 3, 20, 20
+
+
+def _possible_typos(values: pd.Series, ids: pd.Series) -> list[dict]:
+    """Rare labels of one column a letter or two (one for five letters or fewer; spaces and case ignored)
+    from a common one: what a model would otherwise learn as a class of its own."""
+    from rapidfuzz.distance import OSA  # two letters swapped count one edit
+
+    counts = values.dropna().astype(str).value_counts()
+    common = counts[counts >= TYPO_COMMON]
+    out = []
+    for value, n in counts[counts <= TYPO_MAX_ROWS].items():
+        key = value.casefold().replace(" ", "")
+        limit = 1 if len(key) <= 5 else 2
+        near = [(OSA.distance(key, c.casefold().replace(" ", "")), -m, c) for c, m in common.items()
+                if m >= TYPO_RATIO * n and c != value]
+        near = [x for x in near if x[0] <= limit]
+        if near:
+            _, minus, like = min(near)
+            out.append({"value": value, "rows": int(n), "ids": [int(i) for i in ids[values == value]],
+                        "like": like, "like_rows": int(-minus)})
+    return out
 
 
 def _image_files(images_dir: Path) -> dict[str, Path]:
