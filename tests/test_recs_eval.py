@@ -12,6 +12,7 @@ KEYS = ["precision_at_10_articleType", "precision_at_10_articleType_colour", "ma
 def test_evaluate_recs_keys_and_ranges():
     m = evaluate_recs(shared_recommender(), fixture_catalog(), progress=False, limit=25)
     assert m["n_queries"] == 25 and m["n_queries_in_index_excluded_from_own_results"] == 25
+    assert m["n_queries_copy_of_an_indexed_product"] == 0       # each one's own id is left out of its results
     for key in KEYS:
         assert 0.0 <= m[key] <= 1.0, key
     assert 0 < m["latency_ms_p50"] <= m["latency_ms_p99"]
@@ -167,3 +168,13 @@ def test_evaluate_recs_takes_your_own_labelled_text_queries(tmp_path):
     mine.write_text(json.dumps([{"query": "blue jeans", "brand": "Levis"}]))
     res = CliRunner(env={"COLUMNS": "300"}).invoke(app, [*args, "--text-queries", str(mine)])
     assert res.exit_code == 2 and "query 1: needs \"query\" and at least one of articleType" in res.output
+
+
+def test_queries_the_index_holds_under_other_ids_are_counted():
+    # A catalogue renumbered (the same photos under new ids) is no held-out query set: each photo finds its
+    # copy first. Before, nothing said so (P@10 type + colour 0.891 against 0.691 on held-out products).
+    queries = fixture_catalog().usable.iloc[:6].copy()
+    queries["id"] = queries["id"] + 1_000_000
+    m = evaluate_recs(shared_recommender(), queries, progress=False)
+    assert m["n_queries_in_index_excluded_from_own_results"] == 0
+    assert m["n_queries_copy_of_an_indexed_product"] == 6

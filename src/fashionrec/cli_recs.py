@@ -451,6 +451,10 @@ def evaluate_recs_cmd(
     elif metrics.get("n_queries_model_trained_on", 0) is None:
         console.print("could not check whether the model trained on some of these photos (it records no split, "
                       "or the catalogue it was trained on is not on this machine)", highlight=False)
+    if metrics["n_queries_copy_of_an_indexed_product"]:
+        console.print(f"{metrics['n_queries_copy_of_an_indexed_product']} of {metrics['n_queries']} query photos are "
+                      "in the index under another id (the same photo): each finds its copy first, so these numbers "
+                      "overstate what new products get; query products the index lacks", highlight=False)
     if metrics["n_queries_in_index_excluded_from_own_results"]:
         console.print(f"{metrics['n_queries_in_index_excluded_from_own_results']} of {metrics['n_queries']} "
                       "queries are in the index: each is excluded from its own results")

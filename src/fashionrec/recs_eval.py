@@ -17,6 +17,9 @@ Metrics (all in [0, 1] except counts and latencies):
 * ``latency_ms_p50`` / ``latency_ms_p99`` — per query, photo file -> top 10, on the current process threads.
 * ``n_queries_model_trained_on`` — queries whose photo the tagger trained or was validated on (their
   numbers overstate what a new product gets); None where the training catalogue is not at hand.
+* ``n_queries_copy_of_an_indexed_product`` — queries whose photo the index holds under another id (cosine
+  over :data:`~fashionrec.results.NEAR_DUPLICATE`): the copy is their first result, so they are no held-out
+  products (a catalogue renumbered, or indexed twice).
 * ``similar_*`` — only for queries whose id is in the index: the same two precisions for
   ``similar(id)``, the "similar items" list of a product page (the item's own labels are known there).
 
@@ -39,6 +42,7 @@ from tqdm.auto import tqdm
 from fashionrec.catalog import BLANK_REASON, Catalog, open_rgb
 from fashionrec.errors import BadInputError
 from fashionrec.evaluate import seen_in_training
+from fashionrec.results import NEAR_DUPLICATE
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +87,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
     p_type, p_pair, ap_type, r_pair, ild, lat, ceiling = [], [], [], [], [], [], []
     s_type, s_pair = [], []
     seen: set[int] = set()
-    n_self = unfamiliar = 0
+    n_self = unfamiliar = copies = 0
     # One-time costs (the ONNX export or load, the ranking's lazily built label arrays) are not a query's
     # latency: the first query, untimed, the way the loop asks it.
     first = int(queries["id"].iloc[0])
@@ -99,6 +103,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         found = recommender.similar_to_image(image, k=k, exclude_ids=exclude)
         recs = found[1]
         unfamiliar += found.unfamiliar
+        copies += found.closest is not None and found.closest > NEAR_DUPLICATE
         lat.append((time.perf_counter() - t0) * 1000)
         types = np.array([r.item.get("articleType") for r in recs], dtype=object)
         colours = np.array([r.item.get("baseColour") for r in recs], dtype=object)
@@ -129,6 +134,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         "n_blank_query_photos_left_out": int(blank.sum()),
         "n_queries_in_index_excluded_from_own_results": n_self,
         "n_queries_model_trained_on": trained_on,       # None: unknowable here (see seen_in_training)
+        "n_queries_copy_of_an_indexed_product": int(copies),
         # Queries the photo search calls unfamiliar (PhotoResults.unfamiliar): about 1% of new catalogue photos.
         "unfamiliar_query_share": unfamiliar / len(queries),
         "k": k,
