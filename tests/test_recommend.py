@@ -22,6 +22,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from fashionrec.artifacts import ABANDONED_AFTER_S, _host
+from fashionrec.catalog import load_catalog
 from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
@@ -1149,7 +1150,6 @@ def test_an_added_product_whose_id_the_catalogue_now_has_is_reported_not_silentl
     with open(catalogue / "styles.csv", "a") as f:
         f.write(f"\n{new_id},Women,Accessories,Bags,Handbags,Black,Summer,2012,Casual,Catalogue bag\n")
     shutil.copy(r.image_path(src), catalogue / "images" / f"{new_id}.jpg")
-    from fashionrec.catalog import load_catalog
 
     res = CliRunner().invoke(app, ["index", "build", str(catalogue), "--model", str(tiny_tagger_path()),
                                    "--out", str(d)])
@@ -1599,3 +1599,18 @@ def test_a_product_with_a_blank_photo_is_never_a_photos_match(tmp_path):
     assert shoe not in {x.id for x in r.similar(r.similar(shoe, k=1)[0].id, k=10)}
     total, page = r.browse(q="casual shoes", limit=1000)
     assert page[-1]["id"] == shoe and total == len(page)
+
+
+def test_adding_the_photo_of_a_row_the_index_left_out_takes_the_rows_labels(tmp_path, fixture_dir):
+    # `recommend similar 3413` says the row has no photo and to `index add` it: the row's name and labels,
+    # not the tagger's guesses and a made-up name ("Men Grey Tshirts" for "Inkfruit Mens Chain Reaction T-shirt").
+    r, photo = _scratch(tmp_path)
+    assert 3413 in r.manifest["left_out"]["missing"]
+    row = load_catalog(fixture_dir, progress=False).table.set_index("id").loc[3413]
+    assert r.left_out_row(3413)["productDisplayName"] == row["productDisplayName"]
+    assert r.left_out_row(_some_id(r)) == {} and r.left_out_row(None) == {}
+    new = r.add_product(photo, {"id": 3413, "season": "Winter"}, allow_new_values=True)
+    item = r.item(new)
+    assert new == 3413 and item["productDisplayName"] == row["productDisplayName"]
+    assert item["articleType"] == row["articleType"] and item["gender"] == row["gender"]
+    assert item["season"] == "Winter"           # what is given wins

@@ -132,6 +132,7 @@ def index_add(
                                   "year": year}.items() if v is not None}
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
+        row = rec.left_out_row(item_id)     # a catalogue row without a usable photo: its labels stand
         new_id = rec.add_product(image, metadata, allow_new_values=new_values)
     except FashionrecError as e:
         fail(str(e))
@@ -139,7 +140,10 @@ def index_add(
     if as_json:
         typer.echo(json.dumps(item, indent=2, default=str))
         return
-    given = set(metadata)
+    if row:
+        console.print(f"product {new_id} is a row of {rec.manifest.get('data_dir')}/styles.csv that had no usable "
+                      "photo: its name and labels are the row's", highlight=False)
+    given = set(metadata) | set(row)
     filled = [h for h in ("gender", "articleType", "baseColour", "subCategory", "masterCategory", "usage", "season")
               if h not in given]
     console.print(f"added product {new_id} to {index}: {item.get('productDisplayName')} "

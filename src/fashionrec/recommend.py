@@ -62,7 +62,16 @@ from fashionrec.artifacts import (
     write_with,
 )
 from fashionrec.blas import one_blas_thread
-from fashionrec.catalog import ATTRIBUTES, COLUMNS, PLACEHOLDER_NAME, Catalog, check_photo, open_rgb, to_rgb
+from fashionrec.catalog import (
+    ATTRIBUTES,
+    COLUMNS,
+    PLACEHOLDER_NAME,
+    Catalog,
+    check_photo,
+    load_catalog,
+    open_rgb,
+    to_rgb,
+)
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
 from fashionrec.errors import BadInputError, ChangedOnDiskError, IndexError_, ModelError, NotFoundError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
@@ -1046,6 +1055,7 @@ class Recommender(TextSearch, Outfits, Profiles):
         self._check_not_replaced()
         # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.
         metadata = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in (metadata or {}).items()}
+        metadata = {**self.left_out_row(metadata.get("id")), **metadata}
         for key, value in metadata.items():
             if key in FILTER_KEYS and isinstance(value, str):
                 known = self.canonical_value(key, value)
@@ -1144,6 +1154,26 @@ class Recommender(TextSearch, Outfits, Profiles):
             raise
         log.info("added product %d (%s)", item_id, row.get("articleType"))
         return item_id
+
+    def left_out_row(self, item_id) -> dict:
+        """The catalogue's labels and name for ``item_id`` where it is a row the index left out for want of a
+        usable photo (the manifest's ``left_out``; `recommend similar` suggests `index add` for one), read
+        from the catalogue the index was built from; {} otherwise. Before, its photo went in as "Men Grey
+        Tshirts", the row's name and year lost."""
+        try:
+            item_id = int(item_id)
+        except (TypeError, ValueError):
+            return {}
+        if not any(item_id in ids for ids in (self.manifest.get("left_out") or {}).values()):
+            return {}
+        data_dir = Path(str(self.manifest.get("data_dir") or ""))
+        if not (data_dir / "styles.csv").is_file():
+            return {}
+        table = load_catalog(data_dir, check_images=False, progress=False, warn=False).table
+        row = table[table["id"] == item_id]
+        if row.empty:
+            return {}
+        return {c: _clean(v) for c, v in row.iloc[0].items() if c in COLUMNS and c != "id" and not pd.isna(v)}
 
     def _highest_id(self) -> int:
         """The highest id this index has held, removed products' included (0 for none)."""
