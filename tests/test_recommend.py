@@ -754,6 +754,7 @@ def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_pat
     index = tmp_path / "index"
     Recommender.build(fixture_catalog(), Tagger.load(ckpt), index, progress=False)
     assert CliRunner().invoke(app, ["index", "check", str(index)]).exit_code == 0
+    assert CliRunner().invoke(app, ["index", "check", "--index", str(index)]).exit_code == 0   # as elsewhere
     # The same weights under another path and name are the same model.
     twin = tmp_path / "twin.safetensors"
     shutil.copy(ckpt, twin)

@@ -82,13 +82,16 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None) -> None:
 
 @index_app.command("check")
 def index_check(
-    index: Path = typer.Argument(Path("runs/index"), help="Index folder from `fashionrec index build`."),
+    folder: Path | None = typer.Argument(None, help="Index folder from `fashionrec index build` (default: "
+                                         "--index, runs/index)."),
+    index: Path = IndexOpt,
     model: Path | None = typer.Option(None, "--model", help="Checkpoint to serve it with (default: the index's)."),
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
 ) -> None:
     """Exit 0 if the index opens with this model (complete, consistent, same model), else say why and exit 2."""
     from fashionrec.recommend import stale_probabilities
 
+    index = folder or index      # positional as it always was; --index as every other index command takes it
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
     except FashionrecError as e:
