@@ -329,10 +329,16 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     assert "q=high+heels" in str(r.url) and "corrected=high+heals" in str(r.url)
     page = html.unescape(r.text)
     assert "No product matches “high heals”; showing “high heels”" in page and "closest match" in page
-    # A short English word a letter from a word many products have (a name: "jens") is offered the word,
-    # not given it.
-    assert service.rec.suggest("jens") == "jeans" and service.rec.autocorrect("jens") is None
-    assert service.rec.suggest("jens", confident=True) is None
+    # A short English word a letter from a word many products have (a name: "jens") is offered the word;
+    # and given it where the catalogue has nothing for the word as typed, by words or by meaning.
+    assert service.rec.suggest("jens") == "jeans" and service.rec.suggest("jens", confident=True) is None
+    assert service.rec._words().autocorrect("jens") is None
+    assert not service.rec.text_relevant("jens", RELEVANT_TEXT_SIMILARITY).any()
+    r = client.get("/", params={"q": "black jens"})
+    assert "q=black+jeans" in str(r.url) and "corrected=black+jens" in str(r.url)
+    monkeypatch.setattr(rec, "text_relevant", lambda q, m: np.ones(len(rec.items), bool))
+    assert service.rec.autocorrect("jens") is None          # a word that finds products by meaning stays
+    monkeypatch.undo()
 
 
 def test_an_unknown_query_parameter_is_refused_not_ignored(client, ids):

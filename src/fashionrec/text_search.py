@@ -23,7 +23,7 @@ import pandas as pd
 from fashionrec.blas import one_blas_thread
 from fashionrec.errors import BadInputError
 from fashionrec.results import DUPLICATE_SLACK, FILTER_KEYS, Rec, check_k, check_similarity, listed
-from fashionrec.text_encoder import query_vector
+from fashionrec.text_encoder import english_words, query_vector
 from fashionrec.vocabulary import (
     COLD_WEATHER,
     GENDER_WORDS,
@@ -45,6 +45,9 @@ from fashionrec.word_search import STOP_WORDS, WordSearch, search_words
 RELEVANT_TEXT_SIMILARITY = 0.35
 
 
+# An English word no product has, with at most this many products close to it in meaning, is a misspelling
+# after all where a common word is a letter away ("jens": 1, the perfume 4711; "jogging": hundreds).
+NOTHING_BY_MEANING = 3
 # Text similarity a product name's second listing gives up to another product's first (the third, twice as
 # much): "silver earrings" listed ten "Rreverie Silver Earrings" before Lencia's at 0.778 against 0.804. On
 # 67 queries, 20 lists still repeat a name, against 50; at 0.05, "hm black heels" put Catwalk's before H&M's.
@@ -306,8 +309,22 @@ class TextSearch:
 
     def autocorrect(self, query: str) -> str | None:
         """``query`` corrected where that is safe to show instead of what was typed ("blu jeens" -> "blue
-        jeans"), else None (:meth:`fashionrec.word_search.WordSearch.autocorrect`)."""
-        return self._words().autocorrect(query)
+        jeans"), else None (:meth:`fashionrec.word_search.WordSearch.autocorrect`). An English word is
+        corrected too where the catalogue has nothing for it, by words or by meaning (at most
+        :data:`NOTHING_BY_MEANING` products): "jens", a name to the text model, found one perfume and "black
+        jens" black kurtas, where "jogging pants" finds track pants and stays as typed."""
+        fixed = self._words().autocorrect(query)
+        offered = None if fixed else self.suggest(query)
+        if not offered:
+            return fixed
+        typed, new = search_words(query, stem=False), search_words(offered, stem=False)
+        changed = [a for a, b in zip(typed, new, strict=False) if a != b]
+        english = english_words()
+        if changed and all(a in english and self._words().mask([a]).sum() == 0
+                           and self.text_relevant(a, RELEVANT_TEXT_SIMILARITY).sum() <= NOTHING_BY_MEANING
+                           for a in changed):
+            return offered
+        return None
 
     def _words(self) -> WordSearch:
         """The word-search tables of the items as they are now (rebuilt after an added product)."""
