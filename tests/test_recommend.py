@@ -1615,3 +1615,25 @@ def test_adding_the_photo_of_a_row_the_index_left_out_takes_the_rows_labels(tmp_
     assert new == 3413 and item["productDisplayName"] == row["productDisplayName"]
     assert item["articleType"] == row["articleType"] and item["gender"] == row["gender"]
     assert item["season"] == "Winter"           # what is given wins
+
+
+def test_a_grown_ups_search_lists_childrens_products_last_and_a_night_out_no_nightwear_first(tmp_path):
+    # "jeans for men" had "Palm Tree Kids Boy Washed Blue Jeans" (filed Men) 8th; "date night outfit for men"
+    # filled pages 3-4 with pyjama sets.
+    r, _ = _scratch(tmp_path)
+    jeans = r.items.index[(r.items["articleType"] == "Jeans") & (r.items["gender"] == "Men")]
+    assert len(jeans) >= 3
+    kid = int(r.items.loc[jeans[0], "id"])
+    r.items.loc[jeans[0], "productDisplayName"] = "Palm Tree Kids Boy Washed Blue Jeans"
+    r._reindex()
+    total, page = r.browse(q="jeans for men", limit=100)
+    assert page[-1]["id"] == kid and total == len(page)
+    assert r.search_text("jeans for men", k=len(jeans))[-1].id == kid
+    shirts = r.items.index[(r.items["articleType"] == "Shirts") & (r.items["gender"] == "Men")]
+    usage = r.items["usage"].copy()
+    usage.loc[shirts[:3]] = "Party"
+    r.items["usage"] = usage
+    r.items.loc[shirts[0], "subCategory"] = "Loungewear and Nightwear"      # a party night suit, say
+    r._reindex()
+    found = r.search_text("date night outfit for men", k=3)
+    assert [x.item["usage"] for x in found] == ["Party"] * 3 and found[-1].id == int(r.items.loc[shirts[0], "id"])

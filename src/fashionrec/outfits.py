@@ -31,13 +31,13 @@ from fashionrec.looks import (
 )
 from fashionrec.results import Rec, check_k
 from fashionrec.tagger import l2_normalise
-from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
+from fashionrec.vocabulary import OTHER_CHILD
 
 
 class Outfits:
     """Complete the look: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
-    ``items``, ``embeddings``, ``_ids``, ``_row``, ``item``, ``_check_id``, ``_neighbours``, ``_free_items`` and
-    ``_once``, and resets its caches (``_look_category``, ``_kids_unisex``) in ``_reindex``."""
+    ``items``, ``embeddings``, ``_ids``, ``_row``, ``item``, ``_check_id``, ``_neighbours``, ``_free_items``,
+    ``_childrens`` and ``_once``, and resets its cache (``_look_category``) in ``_reindex``."""
 
     def _look_categories(self) -> np.ndarray:
         """Per row, the subCategory a look treats it as: the one its articleType is mostly filed under
@@ -74,7 +74,7 @@ class Outfits:
         it = self.items
         other = {"Boys": "Girls", "Girls": "Boys"}[gender]
         names_other = it["productDisplayName"].astype(str).str.contains(OTHER_CHILD[other], regex=True)
-        childs = self._kids_unisex & ~it["gender"].isin(["Boys", "Girls"]).to_numpy() & ~names_other.to_numpy()
+        childs = self._childrens() & ~it["gender"].isin(["Boys", "Girls"]).to_numpy() & ~names_other.to_numpy()
         return it["gender"].eq(gender).to_numpy() | childs
 
     def _clashing(self, usage: str) -> np.ndarray:
@@ -112,10 +112,7 @@ class Outfits:
         # only ones besides Boys and Girls for a child's (a girl's dress with a His & Her watch set, a boy's
         # T-shirt with adults' Converse). A Unisex name counts with any word for a child; a grown-up's only
         # with "Kids", "Boy's", "Infant" and the like (not "Wild Child" nail polish or a "Party Girl" watch).
-        if self._kids_unisex is None:
-            names = it["productDisplayName"].astype(str)
-            self._kids_unisex = ((it["gender"].eq("Unisex") & names.str.contains(CHILDREN_NAME, regex=True))
-                                 | names.str.contains(KIDS_NAME, regex=True)).to_numpy()
+        self._childrens()       # builds self._kids_unisex
         if gender in ("Boys", "Girls"):
             who = self._worn_by_child(gender)
         elif self._kids_unisex[self._row[item_id]]:      # "Levis Kids Blue Solid Jean", filed as Unisex or Men

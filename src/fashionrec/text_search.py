@@ -27,6 +27,7 @@ from fashionrec.text_encoder import english_words, query_vector
 from fashionrec.vocabulary import (
     COLD_WEATHER,
     GENDER_WORDS,
+    NOT_FOR_OCCASION,
     UNJOINED,
     USAGE_WORDS,
     WARMTH_WORDS,
@@ -128,6 +129,7 @@ class TextScores(NamedTuple):
     sims: np.ndarray                # (n,) float32 MiniLM cosine of each row's text to the query
     allowed: np.ndarray | None      # (n,) bool, rows it does not leave out with "not ..." (None: all)
     later: np.ndarray               # (n,) bool, rows that match its usage only by WIDER_USAGE: listed after
+    aside: np.ndarray               # (n,) bool, rows listed after the rest of their tier (_aside_for)
 
 
 class TextSearch:
@@ -182,7 +184,8 @@ class TextSearch:
         if limit and len(rows) > 1 and words:
             rank = self._attribute_rank(q, rows) << 2 | self._named_as_typed(q, words)[rows] << 1 \
                 | self._words().mask(words)[rows]
-            rank |= ~self._given_away(q)[rows] << 7         # promotional freebies last, unless asked for
+            rank |= ~self._aside_for(self.parse_query(q))[rows] << 7   # a kids' product for "men" after the rest
+            rank |= ~self._given_away(q)[rows] << 8         # promotional freebies last, unless asked for
             rows = rows[np.argsort(-rank, kind="stable")]
             rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
             masks = self._part_masks(q, words)
@@ -401,7 +404,7 @@ class TextSearch:
         check_similarity(min_similarity)
         base = self._mask(filters)
         base = np.ones(len(self.items), bool) if base is None else base
-        matches, sims, allowed, later = self._text_scores(query)
+        matches, sims, allowed, later, aside = self._text_scores(query)
         if allowed is not None:
             base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
@@ -414,7 +417,7 @@ class TextSearch:
         name_of = self._names().__getitem__
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
         # A wider usage's products after the asked usage's, freebies after the rest of their tier.
-        ranking = sims - 2.0 * later - 4.0 * self._given_away(query)
+        ranking = sims - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query)
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
             taken = np.zeros(len(self.items), bool)
             for subset in subsets:
@@ -478,10 +481,25 @@ class TextSearch:
             later = self.items["usage"].isin(wider).to_numpy()
             matches["usage"] = matches["usage"] | later
         allowed = ~self._any_word(negated) if negated else None
+        aside = self._aside_for(parsed)
         if not query:
-            return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later)
+            return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside)
         with one_blas_thread:
-            return TextScores(matches, self.text_embeddings @ query_vector(query), allowed, later)
+            return TextScores(matches, self.text_embeddings @ query_vector(query), allowed, later, aside)
+
+    def _aside_for(self, parsed: dict[str, list[str]]) -> np.ndarray:
+        """(n,) bool: the rows a query (its :meth:`parse_query`) lists after the others of their tier: for a
+        grown-up ("jeans for men"), the products named for children that the catalogue files as Men's or
+        Women's ("Palm Tree Kids Boy Washed Blue Jeans" was 8th); for a dressy occasion, nightwear and
+        innerwear (:data:`~fashionrec.vocabulary.NOT_FOR_OCCASION`)."""
+        aside = np.zeros(len(self.items), bool)
+        wearers = set(parsed.get("gender", []))
+        if wearers and wearers <= {"Men", "Women", "Unisex"}:
+            aside |= self._childrens()
+        groups = {g for u in parsed.get("usage", []) for g in NOT_FOR_OCCASION.get(u, ())}
+        if groups and "subCategory" in self.items:
+            aside |= self.items["subCategory"].isin(groups).to_numpy()
+        return aside
 
     def _weather_word(self, word: str) -> bool:
         """A search word that names weather: a :data:`~fashionrec.vocabulary.WEATHER_WORDS` key, a warmth
@@ -523,7 +541,7 @@ class TextSearch:
         season it names or are at least that similar to it. Counting these
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
         check_similarity(min_similarity)
-        matches, sims, allowed, _ = self._text_scores(query)
+        matches, sims, allowed, _, _ = self._text_scores(query)
         out = np.logical_or.reduce([self._by_meaning(query, sims, min_similarity), *matches.values()])
         for key in ("gender", "articleType"):
             if key in matches:

@@ -155,6 +155,9 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
 # outfit for men" listed those 2 and then night suits (MiniLM's nearest to "night"); its men's Smart Casual
 # shirts, shoes and watches are what a night out asks for.
 WIDER_USAGE = {"Party": "Smart Casual"}
+# Groups a query for a dressy occasion lists after the rest: "date night outfit for men" filled pages 3-4 with
+# pyjama sets, MiniLM finding "night" in "night suit".
+NOT_FOR_OCCASION = {usage: ("Loungewear and Nightwear", "Innerwear") for usage in ("Party", "Smart Casual", "Formal")}
 # Prices in a query: the catalogue has none (styles.csv has no price column), so "running shoes under 2000"
 # found nothing for "under 2000" and "under 500" said nothing matched. A number counts only beside a
 # currency or after "under", "below", "between"...; "cheap" and such words count alone.
