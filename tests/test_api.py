@@ -244,6 +244,9 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
     q = next(f"{b} {t}" for b, t in pairs if "articleType" in rec.parse_query(f"{b} {t}") and not rec.parse_query(b)
              and 0 < rec.browse(q=f"{b} {t}", limit=0)[0] < 24)
     assert 'id="few"' in client.get("/", params={"q": q}).text, q
+    # Two words, one an occasion ("night out for men": one Party shirt, and no way to the closest matches).
+    assert "usage" in rec.parse_query("office men") and 0 < rec.browse(q="office men", limit=0)[0] < 24
+    assert 'id="few"' in client.get("/", params={"q": "office men"}).text
     # The same form with a new query starts again from word matches.
     assert "closest match" not in client.get("/", params={"q": "jeans", "closest": name}).text
 

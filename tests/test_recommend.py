@@ -221,6 +221,9 @@ def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, m
     _, unsure = rec.similar_to_image(photo, k=5)
     assert [r.id for r in unsure] == [r.id for r in sure] and all(r.card_reason == "Looks alike" for r in unsure)
     assert [r.reason for r in unsure] == [r.reason for r in sure]       # the full reason is unchanged
+    monkeypatch.setattr(rec, "unfamiliar_below", lambda: 1.01)          # every photo unlike the catalogue
+    found = rec.similar_to_image(photo, k=5)
+    assert found.unfamiliar and all(r.card_reason == "Nearest in the catalogue" for r in found[1])
 
 
 def test_similar_items_are_for_the_products_wearer_first(rec, monkeypatch):

@@ -1006,9 +1006,10 @@ class Recommender(TextSearch, Outfits, Profiles):
         floor = self.unfamiliar_below()
         unfamiliar = bool(query.closest is not None and floor is not None and query.closest < floor)
         if unfamiliar or predicted.get("articleType", [("", 1.0)])[0][1] < UNSURE_TYPE:
-            # "Same type, colour and gender" would read as a confirmation of a guess the page calls unsure.
+            # "Same type, colour and gender" would read as a confirmation of a guess the page calls unsure;
+            # and under "looks unlike the catalogue's photos", "Looks alike" contradicted the notice.
             for r in recs:
-                r.card_reason = "Looks alike"
+                r.card_reason = "Nearest in the catalogue" if unfamiliar else "Looks alike"
         return PhotoResults(predicted, recs, query.closest, unfamiliar)
 
     def photo_query(self, image: Image.Image, exclude: Iterable[int] = ()) -> PhotoQuery:

@@ -124,7 +124,8 @@ SYNONYMS: dict[str, list[str]] = {
 
 # Type words that also say who wears the product, unless the query names a wearer itself: most of the
 # catalogue's Briefs are men's (564 of 849), but "panties" asks for women's.
-WORN_BY = {"panties": ("Women",), "panty": ("Women",), "knickers": ("Women",), "lingerie": ("Women",)}
+WORN_BY = {"panties": ("Women",), "panty": ("Women",), "knickers": ("Women",), "lingerie": ("Women",),
+           "sherwani": ("Men",), "sherwanis": ("Men",)}       # "sherwani" listed 1,591 women's kurtas
 
 # A shopper's words for a wearer -> the catalogue's genders.
 GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Men",), "gents": ("Men",),

@@ -159,11 +159,12 @@ def catalogue_page(
     searched = {**chosen, **({"q": query} if query else {})}
     # A description ("red cotton t-shirt for men") whose every word only a few names contain: offer the
     # closest matches to the whole of it too, rather than leave the shopper with two T-shirts.
-    # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets).
+    # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets)
+    # or an occasion ("night out for men": one men's Party shirt, and no way to the Smart Casual ones).
     few_url = ("/?" + urlencode({**searched, "closest": query})
                if query and not closest and not found_closest and 0 < total < PAGE_SIZE
                and (len(search_words(query)) >= 3
-                    or len(search_words(query)) == 2 and "articleType" in service.rec.parse_query(query))
+                    or len(search_words(query)) == 2 and {"articleType", "usage"} & set(service.rec.parse_query(query)))
                else None)
 
     def page_url(n: int) -> str:
