@@ -159,10 +159,26 @@ def test_evaluation_is_the_same_on_a_shuffled_catalogue(tiny_run, tmp_path):
     assert a["per_class"] == b["per_class"]
 
 
-def test_evaluate_test_split_uses_the_runs_split(tiny_run):
+def test_evaluate_test_split_uses_the_runs_split(tiny_run, tmp_path):
     m = evaluate_model(FIXTURE, tiny_run, split="test", progress=False)
     test_ids = pd.read_csv(tiny_run / "split.csv").query("split == 'test'")
     assert m["n"] == len(test_ids) and m["trained_on"] == 0
+    assert m["test_photo_copies_of_training"] == 0 and "without_photo_copies" not in m
+    # A test product whose photo is a training product's, byte for byte (the shared catalogue has 113): counted,
+    # and the numbers without it given beside the split's.
+    import shutil
+
+    from fashionrec.evaluate import caveats
+
+    copy = tmp_path / "catalogue"
+    shutil.copytree(FIXTURE, copy)
+    split = pd.read_csv(tiny_run / "split.csv")
+    train_id = int(split.query("split == 'train'")["id"].iloc[0])
+    test_id = next(int(i) for i in test_ids["id"] if (copy / "images" / f"{i}.jpg").is_file())
+    shutil.copy(copy / "images" / f"{train_id}.jpg", copy / "images" / f"{test_id}.jpg")
+    m = evaluate_model(copy, tiny_run, split="test", progress=False)
+    assert m["test_photo_copies_of_training"] == 1 and m["without_photo_copies"]["n"] == m["n"] - 1
+    assert any(line.startswith("1 of these") and "without them top-1" in line for line in caveats(m))
     # The whole training catalogue with --split all: the products it trained on are counted and flagged.
     everything = evaluate_model(FIXTURE, tiny_run, split="all", progress=False)
     split = pd.read_csv(tiny_run / "split.csv")
