@@ -201,3 +201,17 @@ def test_a_catalogue_given_twice_is_read_once_and_the_screen_says_what_the_model
         assert "model trained on is not known" in said
     else:
         assert f"{seen:,} of these rows are products the model trained or validated on" in said
+
+
+def test_photos_without_a_file_are_never_taken_for_copies_of_each_other(fixture_dir, shipped, tmp_path):
+    # Two broken links, and a catalogue whose rows without a photo come first: each keeps its row saying why
+    # (the duplicate check took every file-less photo after the first for a copy and dropped it).
+    folder = tmp_path / "links"
+    folder.mkdir()
+    (folder / "a.jpg").symlink_to(tmp_path / "gone-a.jpg")
+    (folder / "b.jpg").symlink_to(tmp_path / "gone-b.jpg")
+    result = tag([fixture_dir, folder], tagger=shipped, progress=False)
+    t, s = result.table, result.summary
+    broken = t[t["path"].str.startswith(folder.as_posix())]
+    assert len(broken) == 2 and broken["error"].str.startswith("a broken link").all()
+    assert s["given_twice"] == [] and (t["error"].str.startswith("missing image")).sum() == 2

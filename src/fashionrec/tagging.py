@@ -199,17 +199,18 @@ def collect(sources: Sequence[str | Path], progress: bool = True,
         for p in found:
             p.path = prefix + p.path
         photos += found
-    def where(p: Photo) -> Path | None:
-        return p.file.resolve() if p.file is not None and p.file.exists() else None
 
-    # A catalogue's photo (readable or not) is tagged as its row, also when given before the catalogue.
-    seen: set[Path | None] = {f for about in notes["catalogues"] for f in about["claimed"]}
+    # A catalogue's photo (readable or not) is tagged as its row, also when given before the catalogue. What
+    # has no file (a broken link, a row without a photo) is no copy of anything: each keeps its row.
+    seen: set[Path] = {f for about in notes["catalogues"] for f in about["claimed"]}
     kept = []
     for p in photos:
-        if p.catalogue is None and where(p) in seen:
-            notes["given_twice"].append(p.path)
-            continue
-        seen.add(where(p))
+        where = p.file.resolve() if p.file is not None and p.file.exists() else None
+        if where is not None:
+            if p.catalogue is None and where in seen:
+                notes["given_twice"].append(p.path)
+                continue
+            seen.add(where)
         kept.append(p)
     if not kept:
         skipped = f" ({len(notes['not_images'])} other files, none in an image format)" if notes["not_images"] else ""
