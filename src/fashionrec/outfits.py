@@ -112,15 +112,15 @@ class Outfits:
         # only ones besides Boys and Girls for a child's (a girl's dress with a His & Her watch set, a boy's
         # T-shirt with adults' Converse). A Unisex name counts with any word for a child; a grown-up's only
         # with "Kids", "Boy's", "Infant" and the like (not "Wild Child" nail polish or a "Party Girl" watch).
-        self._childrens()       # builds self._kids_unisex
+        kids = self._childrens()
         if gender in ("Boys", "Girls"):
             who = self._worn_by_child(gender)
-        elif self._kids_unisex[self._row[item_id]]:      # "Levis Kids Blue Solid Jean", filed as Unisex or Men
-            who = it["gender"].isin(["Boys", "Girls"]).to_numpy() | self._kids_unisex
+        elif kids[self._row[item_id]]:      # "Levis Kids Blue Solid Jean", filed as Unisex or Men
+            who = it["gender"].isin(["Boys", "Girls"]).to_numpy() | kids
         elif gender == "Unisex":
-            who = it["gender"].isin(["Men", "Women", "Unisex"]).to_numpy() & ~self._kids_unisex
+            who = it["gender"].isin(["Men", "Women", "Unisex"]).to_numpy() & ~kids
         elif gender:
-            who = it["gender"].isin([gender, "Unisex"]).to_numpy() & ~self._kids_unisex
+            who = it["gender"].isin([gender, "Unisex"]).to_numpy() & ~kids
         else:
             who = np.ones(len(it), bool)
         same_usage = (it["usage"] == usage).to_numpy() if usage else np.zeros(len(it), bool)
@@ -184,6 +184,6 @@ class Outfits:
                 # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's.
                 if item["gender"] in ("Boys", "Girls"):
                     who = self._worn_by_child(item["gender"])
-                elif not self._kids_unisex[r]:
-                    who = (it["gender"].eq(item["gender"]) | it["gender"].eq("Unisex")).to_numpy() & ~self._kids_unisex
+                elif not kids[r]:
+                    who = (it["gender"].eq(item["gender"]) | it["gender"].eq("Unisex")).to_numpy() & ~kids
         return out

@@ -625,11 +625,12 @@ class Recommender(TextSearch, Outfits, Profiles):
         self._word_search: WordSearch | None = None   # browse's tables for this version of the items
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
-        self._kids_unisex: np.ndarray | None = None
+        self._children: np.ndarray | None = None         # _childrens()
         self._look_category: np.ndarray | None = None
         self._name_codes: np.ndarray | None = None
         self._free: np.ndarray | None = None
         self._aside: np.ndarray | None = None
+        self._aside_ids: frozenset[int] | None = None       # asked on every similar-items and photo query
 
     def _set_aside(self) -> frozenset[int]:
         """Ids of the products a shopper is shown only last in a search and never as a similar item, a photo's
@@ -638,7 +639,7 @@ class Recommender(TextSearch, Outfits, Profiles):
         record's, the column's own name; a card titled "productDisplayName" was on page 7 of "black heels for
         women") and those whose photo is blank (the manifest's ``blank_image_ids``: a pure white photo was the
         closest product to any photo of noise, which then passed for familiar)."""
-        return frozenset(int(i) for i in self._ids[self._set_aside_rows()])
+        return self._once("_aside_ids", lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
 
     def _set_aside_rows(self) -> np.ndarray:
         """(n,) bool: the rows of :meth:`_set_aside`, computed once per version of the items."""
@@ -658,7 +659,7 @@ class Recommender(TextSearch, Outfits, Profiles):
             names = it["productDisplayName"].astype(str)
             return ((it["gender"].eq("Unisex") & names.str.contains(CHILDREN_NAME, regex=True))
                     | names.str.contains(KIDS_NAME, regex=True)).to_numpy()
-        return self._once("_kids_unisex", build)
+        return self._once("_children", build)
 
     def _free_items(self) -> np.ndarray:
         """Per row, whether the product is filed under Free Items (a promotion's freebies); computed once per

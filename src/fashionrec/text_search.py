@@ -182,9 +182,10 @@ class TextSearch:
             mask &= ~self._any_word(negated)
         rows = np.flatnonzero(mask)
         if limit and len(rows) > 1 and words:
-            rank = self._attribute_rank(q, rows) << 2 | self._named_as_typed(q, words)[rows] << 1 \
+            parsed = self.parse_query(q)
+            rank = self._attribute_rank(parsed, rows) << 2 | self._named_as_typed(q, words)[rows] << 1 \
                 | self._words().mask(words)[rows]
-            rank |= ~self._aside_for(self.parse_query(q))[rows] << 7   # a kids' product for "men" after the rest
+            rank |= ~self._aside_for(parsed)[rows] << 7     # a kids' product for "men" after the rest
             rank |= ~self._given_away(q)[rows] << 8         # promotional freebies last, unless asked for
             rows = rows[np.argsort(-rank, kind="stable")]
             rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
@@ -270,11 +271,10 @@ class TextSearch:
             return None
         return parts if all("articleType" in self.parse_query(p) for p in parts) else None
 
-    def _attribute_rank(self, query: str, rows: np.ndarray) -> np.ndarray:
-        """Per row, which attributes named in ``query`` it has as attributes rather than as name words, as
-        bits: type 16, colour 8, gender 4, usage 2, season 1; so "winter jacket" lists the Jackets before
-        Oakley's "Fast Jacket" sunglasses, which have both words but not as their type."""
-        parsed = self.parse_query(query)
+    def _attribute_rank(self, parsed: dict[str, list[str]], rows: np.ndarray) -> np.ndarray:
+        """Per row, which attributes a query names (``parsed``: its :meth:`parse_query`) it has as attributes
+        rather than as name words, as bits: type 16, colour 8, gender 4, usage 2, season 1; so "winter jacket"
+        lists the Jackets before Oakley's "Fast Jacket" sunglasses, which have both words but not as their type."""
         rank = np.zeros(len(rows), np.int64)
         for bit, key in enumerate(("season", "usage", "gender", "baseColour", "articleType")):
             if key in parsed and key in self.items:
@@ -475,8 +475,8 @@ class TextSearch:
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
         later = np.zeros(len(self.items), bool)
-        wider = [WIDER_USAGE[u] for u in parsed.get("usage", []) if u in WIDER_USAGE] if "usage" in self.items else []
-        wider = [u for u in wider if u not in parsed["usage"]] if wider else []
+        asked = parsed.get("usage", [])
+        wider = [WIDER_USAGE[u] for u in asked if WIDER_USAGE.get(u, u) not in asked]
         if wider:       # "party": Party's products, then Smart Casual's, before those of any other usage
             later = self.items["usage"].isin(wider).to_numpy()
             matches["usage"] = matches["usage"] | later
