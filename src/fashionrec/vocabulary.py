@@ -188,19 +188,21 @@ SIZE_WORDS = re.compile(
     r"|\bplus[\s-]size\b", re.IGNORECASE)
 
 
+def _taken_out(pattern: re.Pattern, query: str) -> tuple[str, list[str]]:
+    """(``query`` without what ``pattern`` matches, those parts as typed)."""
+    return " ".join(pattern.sub(" ", query).split()), [m.group().strip() for m in pattern.finditer(query)]
+
+
 def size_words(query: str) -> tuple[str, list[str]]:
     """(``query`` without what it says about size, those parts as typed): "shoes size 9" is ("shoes",
     ["size 9"])."""
-    found = [m.group().strip() for m in SIZE_WORDS.finditer(query)]
-    return " ".join(SIZE_WORDS.sub(" ", query).split()), found
+    return _taken_out(SIZE_WORDS, query)
 
 
 def price_words(query: str) -> tuple[str, list[str]]:
     """(``query`` without what it says about price, those parts as typed): "running shoes under 2000" is
     ("running shoes", ["under 2000"])."""
-    found = [m.group().strip() for m in PRICE_WORDS.finditer(query)]
-    rest = " ".join(PRICE_WORDS.sub(" ", query).split())
-    return rest, found
+    return _taken_out(PRICE_WORDS, query)
 
 
 # A product name with one of the words for children ("Kids", "Boy's", "Children's"), from the table above.

@@ -251,22 +251,22 @@ class WordSearch:
         counts = self.catalogue_words()
 
         english = english_words()
-
-        def english_typo(word: str) -> bool:
-            found = self._closest_spelling(word) if len(word) <= 5 else None
-            return found is not None and found[1] == 1 and counts[found[0]] >= autocorrect_min_products(len(self.items))
+        common = autocorrect_min_products(len(self.items))
 
         def closest(word: str) -> str | None:
+            found = self._closest_spelling(word)
             # An English word of its own is no misspelling, though the catalogue lacks it: "jogging pants"
-            # are not "jegging pants" (the text search finds track pants for it). A short one one edit from
-            # a word many products have is offered, never shown instead (:meth:`autocorrect`): "jens", a
-            # name in the text model's vocabulary, found one perfume, with no "Did you mean jeans?".
-            found = None if len(word) >= 4 and word in english and (confident or not english_typo(word)) \
-                else self._closest_spelling(word)
+            # are not "jegging pants" (the text search finds track pants for it). A short one a single edit
+            # from a word many products have is offered ("jens", a name in the text model's vocabulary, found
+            # one perfume, with no "Did you mean jeans?"), never as a confident correction; the text search
+            # shows it instead only where the word finds nothing by meaning (TextSearch.autocorrect).
+            if len(word) >= 4 and word in english and found is not None and (
+                    confident or len(word) > 5 or found[1] != 1 or counts[found[0]] < common):
+                found = None
             if found is None:
                 return word
             fixed, edits = found
-            if confident and not (edits == 1 and counts[fixed] >= autocorrect_min_products(len(self.items))
+            if confident and not (edits == 1 and counts[fixed] >= common
                                   and (len(word) >= 6 or Levenshtein.distance(word, fixed) == 2)
                                   and not fixed.startswith(word) and not word.startswith(fixed)):
                 return None
