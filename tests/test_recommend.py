@@ -1605,7 +1605,7 @@ def test_a_product_with_a_blank_photo_is_never_a_photos_match(tmp_path):
     assert page[-1]["id"] == shoe and total == len(page)
 
 
-def test_adding_the_photo_of_a_row_the_index_left_out_takes_the_rows_labels(tmp_path, fixture_dir):
+def test_adding_the_photo_of_a_row_the_index_left_out_takes_the_rows_labels(tmp_path, fixture_dir, caplog):
     # `recommend similar 3413` says the row has no photo and to `index add` it: the row's name and labels,
     # not the tagger's guesses and a made-up name ("Men Grey Tshirts" for "Inkfruit Mens Chain Reaction T-shirt").
     r, photo = _scratch(tmp_path)
@@ -1618,6 +1618,11 @@ def test_adding_the_photo_of_a_row_the_index_left_out_takes_the_rows_labels(tmp_
     assert new == 3413 and item["productDisplayName"] == row["productDisplayName"]
     assert item["articleType"] == row["articleType"] and item["gender"] == row["gender"]
     assert item["season"] == "Winter"           # what is given wins
+    # The catalogue moved since the build: said, not silently the tagger's guesses.
+    r.manifest["data_dir"] = str(tmp_path / "moved")
+    with caplog.at_level("WARNING"):
+        assert r.left_out_row(3413) == {}
+    assert "no longer has it" in caplog.text
 
 
 def test_a_grown_ups_search_lists_childrens_products_last_and_a_night_out_no_nightwear_first(tmp_path):

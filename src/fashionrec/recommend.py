@@ -1182,11 +1182,13 @@ class Recommender(TextSearch, Outfits, Profiles):
         if not any(item_id in ids for ids in (self.manifest.get("left_out") or {}).values()):
             return {}
         data_dir = Path(str(self.manifest.get("data_dir") or ""))
-        if not (data_dir / "styles.csv").is_file():
-            return {}
-        table = load_catalog(data_dir, check_images=False, progress=False, warn=False).table
-        row = table[table["id"] == item_id]
-        if row.empty:
+        row = None
+        if (data_dir / "styles.csv").is_file():
+            table = load_catalog(data_dir, check_images=False, progress=False, warn=False).table
+            row = table[table["id"] == item_id]
+        if row is None or row.empty:
+            log.warning("product %d is a catalogue row the index left out, but %s no longer has it: the labels not "
+                        "given are the tagger's", item_id, data_dir / "styles.csv")
             return {}
         return {c: _clean(v) for c, v in row.iloc[0].items() if c in COLUMNS and c != "id" and not pd.isna(v)}
 
