@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -103,3 +105,38 @@ def test_data_check_warns_about_a_styles_csv_with_no_rows(tmp_path: Path) -> Non
     result = runner.invoke(app, ["data", "check", str(tmp_path)])
     assert result.exit_code == 0 and "has a header but no product rows" in flat(result.output)
     assert runner.invoke(app, ["data", "check", str(tmp_path), "--strict"]).exit_code == 1
+
+
+def test_data_split_folders_are_catalogues_of_each_split(fixture_dir: Path, fixture_catalog, tmp_path: Path) -> None:
+    """`--folders` writes every split as a catalogue folder any command takes, rows and photos unchanged."""
+    from fashionrec.catalog import COLUMNS, load_catalog
+    from fashionrec.splits import Split
+
+    out = tmp_path / "subsets"
+    result = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(tmp_path / "split.csv"),
+                                 "--folders", str(out)])
+    assert result.exit_code == 0, result.output
+    split = Split.load(out / "split.csv")
+    original = fixture_catalog.usable.set_index("id")
+    parts = {}
+    for name in ("train", "val", "test", "trainval"):
+        part = load_catalog(out / name, progress=False)
+        assert part.report.rows_recovered == 0 and part.report.rows_rejected == []
+        assert len(part.usable) == len(part.table), name           # every photo is there and readable
+        parts[name] = set(part.usable["id"])
+        # Each row reads back as the catalogue has it, the literal "NA" and missing fields included.
+        got = part.usable.set_index("id")[COLUMNS[1:]].sort_index()
+        pd.testing.assert_frame_equal(got, original.loc[got.index, COLUMNS[1:]], check_dtype=False)
+        assert re.search(rf"/{name}:\s*{len(parts[name]):,}\s*products", flat(result.output)), name
+    for name in ("train", "val", "test"):
+        assert parts[name] == set(split.ids(name))
+    assert parts["trainval"] == parts["train"] | parts["val"] and not parts["test"] & parts["trainval"]
+    assert len(parts["test"]) >= 10
+    assert "not the shipped model's split" in flat(result.output)     # the fixture is not its catalogue
+    # Written again in place; a folder of other files is refused, not replaced.
+    assert runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(tmp_path / "split.csv"),
+                               "--folders", str(out)]).exit_code == 0
+    result = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(tmp_path / "split.csv"),
+                                 "--folders", str(fixture_dir)])
+    assert result.exit_code != 0 and "choose a new or empty folder" in flat(result.output)
+    assert (fixture_dir / "styles.csv").exists()

@@ -89,10 +89,13 @@ def data_split(
     seed: int = typer.Option(0, help="Random seed: the same seed gives the same split."),
     val_frac: float = typer.Option(0.1, help="Share of each class for validation."),
     test_frac: float = typer.Option(0.1, help="Share of each class for test."),
+    folders: Path | None = typer.Option(
+        None, "--folders", help="Also write each split as a catalogue folder here (train/, val/, test/ and "
+        "trainval/: styles.csv + links to the photos), for `index build` and `evaluate-recs` on held-out products."),
 ) -> None:
     """Make a reproducible stratified train/val/test split by articleType."""
     from fashionrec.catalog import load_catalog
-    from fashionrec.splits import SplitConfig, make_split
+    from fashionrec.splits import SplitConfig, make_split, write_split_folders
 
     try:
         config = SplitConfig(seed=seed, val_frac=val_frac, test_frac=test_frac)
@@ -103,10 +106,24 @@ def data_split(
         catalog = load_catalog(_data_dir(data_dir))
         split = make_split(catalog.usable, config)
         split.save(out)
+        written = write_split_folders(catalog, split, folders) if folders else {}
     except (FashionrecError, ValueError) as e:
         fail(str(e))
     s = split.summary()
     console.print(f"train {s['counts']['train']}, val {s['counts']['val']}, test {s['counts']['test']} -> {out}")
+    for name, n in written.items():
+        console.print(f"  {folders / name}: {n:,} products")
+    from fashionrec.artifacts import read_json
+    from fashionrec.tagger import SHIPPED_MODEL
+
+    meta = SHIPPED_MODEL.with_suffix(".json")
+    shipped = read_json(meta).get("split", {}) if meta.exists() else {}
+    if shipped.get("test_ids_sha256") == s["test_ids_sha256"]:
+        console.print("This is the shipped model's split: its test products are unseen by the model.")
+    elif folders:
+        console.print("[yellow]This is not the shipped model's split (other seed, fractions or catalogue): its test "
+                      "products may be ones the shipped model trained on. Measure a model on the split it was "
+                      "trained with.[/yellow]")
     if split.train_only_classes:
         console.print(f"{len(split.train_only_classes)} classes too small to stratify, train only: "
                       + ", ".join(f"{k} ({v})" for k, v in split.train_only_classes.items()))
@@ -283,7 +300,7 @@ def tag_cmd(
     model: Path | None = typer.Option(None, help="Checkpoint or run folder (default: the shipped model)."),
     review_below: float = typer.Option(0.8, min=0.0, max=1.0, help="Flag photos whose article type is less "
                                        "likely than this (calibrated probability; the default was chosen on "
-                                       "the validation split, see the README)."),
+                                       "the validation split, see docs/tagger.md)."),
     show: int = typer.Option(10, min=0, help="How many rows with labels to check to print."),
 ) -> None:
     """Tag photos in bulk: every attribute with its probability, unsure ones flagged, a catalogue's own

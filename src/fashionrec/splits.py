@@ -13,16 +13,21 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from fashionrec.artifacts import read_json, write_json, write_with
+from fashionrec.artifacts import atomic_dir, read_json, write_json, write_with
 from fashionrec.errors import FashionrecError
 
 SPLITS = ("train", "val", "test")
+# The folders `data split --folders` writes: each split, and train + val together (the products a model
+# trained or was selected on: the index to search when the test products are the queries).
+FOLDERS = {"train": ("train",), "val": ("val",), "test": ("test",), "trainval": ("train", "val")}
 
 
 @dataclass
@@ -176,3 +181,37 @@ def _same_test(split: Split, recorded: dict) -> bool:
     if recorded.get("counts"):
         return split.summary()["counts"] == recorded["counts"]
     return True
+
+
+def write_split_folders(catalog, split: Split, out_dir: str | Path) -> dict[str, int]:
+    """Write every part of ``split`` under ``out_dir`` as a catalogue folder of its own (``styles.csv`` of its
+    rows + ``images/``), one per name in :data:`FOLDERS`, with the split itself beside them (``split.csv``,
+    ``split.json``). Any command takes such a folder: ``fashionrec evaluate-recs out/test --index ...`` of an
+    index built from ``out/trainval`` measures on products neither the model nor the index has seen.
+
+    The photos are links to the catalogue's files (copies where the file system has no links), so the folders
+    cost no space. ``out_dir`` is replaced atomically, and only when it is new, empty or written by this
+    function before. Returns the number of products per folder.
+    """
+    from fashionrec.catalog import COLUMNS
+
+    rows = catalog.usable.set_index("id", drop=False)
+    counts = {}
+    with atomic_dir(out_dir, marker="split.json", what="folder of split catalogues") as tmp:
+        for name, parts in FOLDERS.items():
+            ids = np.sort(np.concatenate([split.ids(part) for part in parts]).astype(np.int64))
+            part = rows.loc[ids]
+            folder = tmp / name
+            (folder / "images").mkdir(parents=True)
+            # Written as the loader reads it back: empty for missing, the literal "NA" kept as a value.
+            part[COLUMNS].to_csv(folder / "styles.csv", index=False, na_rep="")
+            for source in part["image_path"]:
+                source = Path(source).resolve()
+                target = folder / "images" / source.name
+                try:
+                    os.symlink(source, target)
+                except OSError:         # no symlinks here (some Windows and network file systems)
+                    shutil.copy2(source, target)
+            counts[name] = len(part)
+        split.save(tmp / "split.csv")
+    return counts
