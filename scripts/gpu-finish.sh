@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 files=$(cd "$files" && pwd)
 cd "$root"
 
-# The CPU-trained members, as committed before they were combined (README "The tagger").
+# The CPU-trained members, as committed before they were combined (docs/tagger.md).
 restore() {   # restore DIR COMMIT
     mkdir -p "$1"
     for f in tagger.safetensors tagger.json; do

@@ -16,7 +16,7 @@
 #
 # The runs' epoch cap and patience are high on purpose: the budget anneals the learning rate by the clock,
 # so every run ends its schedule at the deadline whatever speed the machine gives it.
-# Back here: bash scripts/gpu-finish.sh FILES_DIR   (README "Training on a GPU")
+# Back here: bash scripts/gpu-finish.sh FILES_DIR   (docs/tagger.md, "Training on a GPU")
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

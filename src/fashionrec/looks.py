@@ -45,7 +45,7 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    representative product photos first). *Affinity* is its cosine to the product itself, so that a look
    belongs to the product, not only to its kind: without it nearly every lipstick got the same eye make-up,
    nail polish and fragrance (the looks of 100 lipsticks held 1.8 distinct products per slot; with it
-   15.2), while the looks' colour compatibility stayed 0.97 (README).
+   15.2), while the looks' colour compatibility stayed 0.97 (docs/recommender.md).
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ NO_LOOK = {"Home", "Free Items", "Sports Equipment"}   # categories (master or s
 # Weights in a look's score (rule 4) of a candidate's cosine to the product and to the mean of its slot.
 # At 0.1 each, a few typical products filled every look: over 300 looks of apparel and footwear, one watch
 # in 26 and half the picks repeats; at these, the most used product is in 21, 60% of picks distinct, the
-# colour compatibility 0.977 against 0.978 (README).
+# colour compatibility 0.977 against 0.978 (docs/recommender.md).
 LOOK_AFFINITY = 0.15
 LOOK_TYPICALITY = 0.05
 SAME_USAGE_SLOTS = {"Belts"}            # slots left out rather than filled from another usage

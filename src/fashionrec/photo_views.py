@@ -8,7 +8,7 @@ white. Which view to use is decided by the index (:meth:`fashionrec.recommend.Re
 one whose closest catalogue product is closest, i.e. the most catalogue-like, so a view never replaces the
 photo unless it looks more like the catalogue's photos than the photo does.
 
-Measured on 400 validation photos (never test; /tmp script, README "Photos unlike the catalogue"): the
+Measured on 400 validation photos (never test; /tmp script, docs/service.md, "Photos unlike the catalogue"): the
 catalogue's own photos keep top-1 0.902 (the choice never takes a worse view of them), photos with their
 white background recoloured go 0.805 -> 0.838, white photos pasted small on white 0.005 -> 0.85.
 """

@@ -10,7 +10,7 @@ embedding (and an index's vectors) stay the same; the head's probabilities chang
 Why: the long-trained GPU member is confident and its second guesses are often wrong, so the right type
 falls out of the ensemble's top five; a class-balanced linear head that sees both members' features at
 once ranks it there more often (on the shipped ensemble's validation split: top-5 0.978 -> 0.990,
-macro-F1 0.703 -> 0.710 at the same top-1 0.9055; see the README).
+macro-F1 0.703 -> 0.710 at the same top-1 0.9055; see docs/tagger.md).
 """
 
 from __future__ import annotations

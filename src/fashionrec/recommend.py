@@ -126,7 +126,7 @@ NEIGHBOUR_VOTE = {"neighbours": 20, "temperature": 0.02, "weight": 0.35}
 # The threshold comes from the index's own embeddings, so it follows any model. On the shipped model it is
 # 0.661 (trainval index), and it flags 1.05% of the never-seen test photos, which the tagger gets right 57%
 # of the time against 90.6% for the rest; pixel noise (0.642), a small shoe on a noisy background (0.650),
-# a rotated shoe, a gradient and a checkerboard fall below it (README, "Photos unlike the catalogue").
+# a rotated shoe, a gradient and a checkerboard fall below it (docs/service.md, "Photos unlike the catalogue").
 UNFAMILIAR_QUANTILE = 0.005
 # A photo's type guess under this calibrated probability is unsure: the web page says so, and its results'
 # cards do not claim "same type".

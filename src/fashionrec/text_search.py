@@ -40,7 +40,7 @@ from fashionrec.vocabulary import (
 from fashionrec.word_search import STOP_WORDS, WordSearch, search_words
 
 # MiniLM cosine between a query and a product's text below which a result that matches no query word as an
-# attribute is noise. Measured on the shipped index (README): 13 of 17 nonsense queries ("asdfgh", "pizza",
+# attribute is noise. Measured on the shipped index (docs/service.md): 13 of 17 nonsense queries ("asdfgh", "pizza",
 # "mortgage rates") have no product above it; every one of 15 shopper descriptions ("beach holiday",
 # "something for a summer wedding") keeps 20 or more.
 RELEVANT_TEXT_SIMILARITY = 0.35

@@ -81,7 +81,7 @@ class TrainConfig:
     max_minutes: float | None = None
     # Keep the stem and the first N backbone blocks' weights (their batch-norm statistics still adapt):
     # generic edge/texture filters, and skipping their backward at the highest resolutions makes a CPU
-    # training step about 20% cheaper at N=3 (README).
+    # training step about 20% cheaper at N=3 (docs/tagger.md).
     freeze_blocks: int = 0
     augment: bool = True
     split_seed: int = 0
@@ -101,12 +101,12 @@ class TrainConfig:
 PROFILES: dict[str, dict] = {
     # 2 CPU cores, 28 minutes by the clock: the ImageNet-pretrained backbone with its stem and first three
     # blocks frozen (a step ~20% cheaper here), about 4.5 epochs before the budget ends the cycle. Batches of
-    # 64 (twice the updates) reached val top-1 0.864 vs 0.861 with 128 (README has both runs).
+    # 64 (twice the updates) reached val top-1 0.864 vs 0.861 with 128 (docs/tagger.md has both runs).
     "cpu": {"model": "efficientnet-lite0", "epochs": 6, "batch_size": 64, "lr": 7e-4, "max_minutes": 28,
             "freeze_blocks": 3},
     # One GPU: the pretrained backbone fine-tuned end to end at 224x168, the maintainers' measured setting
     # (0.901 top-1 after 12 epochs on one H100). scripts/gpu-train.sh runs it with a 7-minute clock budget
-    # beside a second run on one H200: 30 epochs, test top-1 0.900 (README "Training on a GPU").
+    # beside a second run on one H200: 30 epochs, test top-1 0.900 (docs/tagger.md, "Training on a GPU").
     "gpu": {"model": "efficientnet-lite0", "epochs": 15, "batch_size": 256, "lr": 1e-3, "weight_decay": 0.02,
             "input_size": (224, 168)},
     # Seconds, for tests and smoke runs on a tiny catalogue.

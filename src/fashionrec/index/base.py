@@ -21,7 +21,7 @@ import numpy as np
 # threshold is counted in 256-d vectors: 20k of them (~0.6 ms flat on one core); full 1280-d vectors
 # (``--index-dim 0``) switch to HNSW above 4k items. Measured at 39,730 x 256 (the shipped model's
 # projected embeddings): flat 1.3 ms vs HNSW 0.04 ms per query, and under 50 concurrent clients photo search
-# served 27.9 req/s on flat vs 36.7 on HNSW, for P@10 0.883 vs 0.882 (README, "The service").
+# served 27.9 req/s on flat vs 36.7 on HNSW, for P@10 0.883 vs 0.882 (docs/service.md, "Load").
 HNSW_THRESHOLD = 20_000
 REFERENCE_DIM = 256
 # Up to this many query vectors is "one query at a time" (a recommender serving requests): computed on one

