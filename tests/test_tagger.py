@@ -235,6 +235,43 @@ def test_evaluating_some_of_the_training_catalogue_counts_the_products_it_traine
     assert "products without a label, left out of that head's scores: articleType 1" in said
 
 
+def test_renumbered_or_renamed_copies_of_training_products_are_not_taken_for_new_ones(tiny_run, tmp_path,
+                                                                                      monkeypatch):
+    # A folder of training products under new ids, or new names, passed as new products: trained_on looks at
+    # ids and names only. Their photos, byte for byte the training photos, give them away.
+    from fashionrec.catalog import COLUMNS, load_catalog
+    from fashionrec.evaluate import caveats
+
+    split = pd.read_csv(tiny_run / "split.csv")
+    usable = load_catalog(FIXTURE, progress=False).usable
+    pick = lambda part, n: usable[usable["id"].isin(split.query(f"split == '{part}'")["id"])].head(n)  # noqa: E731
+    trained, new = pick("train", 6).reset_index(drop=True), pick("test", 4)
+    rows = pd.concat([trained, new], ignore_index=True)
+    rows.loc[1:3, "id"] = [900_001, 900_002, 900_003]                     # renumbered
+    rows.loc[4:5, "productDisplayName"] = ["Renamed one", "Renamed two"]   # same id, another name
+    folder = tmp_path / "new_products"
+    (folder / "images").mkdir(parents=True)
+    rows[COLUMNS].to_csv(folder / "styles.csv", index=False)
+    for old, i in zip(pd.concat([trained, new])["id"], rows["id"], strict=True):
+        shutil.copy(FIXTURE / "images" / f"{old}.jpg", folder / "images" / f"{i}.jpg")
+    m = evaluate_model(folder, tiny_run, split="all", progress=False)
+    assert m["n"] == 10 and m["trained_on"] == 1 and m["photo_copies_of_training"] == 5
+    assert m["without_seen_products"]["n"] == 4
+    said = caveats(m)
+    assert any(line.startswith("5 more of these 10 products have, byte for byte, the photo of one of the model's "
+                               "training") and "without them top-1" in line for line in said)
+    # Without the training catalogue that cannot be checked, and that is said, not taken for "no copies".
+    meta = json.loads((tiny_run / "weights" / "best.json").read_text())
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    shutil.copy(tiny_run / "weights" / "best.safetensors", moved / "best.safetensors")
+    (moved / "best.json").write_text(json.dumps({**meta, "data": str(tmp_path / "gone")}))
+    monkeypatch.setenv("FASHIONREC_DATA", str(tmp_path / "gone"))
+    m = evaluate_model(folder, moved / "best.safetensors", split="all", progress=False)
+    assert m["trained_on"] is None and m["photo_copies_of_training"] is None and "without_seen_products" not in m
+    assert any("could not check whether the model trained on" in line and "photo" in line for line in caveats(m))
+
+
 def test_head_metrics_match_a_hand_count():
     y = np.array([0, 1, 2, 2, -1])
     p = np.eye(3)[[0, 2, 2, 2, 1]].astype(np.float32)

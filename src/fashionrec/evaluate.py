@@ -184,21 +184,31 @@ def caveats(metrics: dict) -> list[str]:
     """What a reader of these numbers must know: products the model trained on, labels it never saw,
     products left out of a head for want of a label. Printed by `fashionrec evaluate` and in report.md."""
     m, lines = metrics, []
+
+    def numbers(w: dict | None) -> str:
+        return (f": without them top-1 {w['accuracy']:.4f}, top-5 {w.get('top5_accuracy', float('nan')):.4f}, "
+                f"macro-F1 {w['macro_f1']:.4f} (n={w['n']:,})") if w else ""
+
+    # --split all: the numbers without every product it has seen go with the last line that counts them.
+    copied = m.get("photo_copies_of_training")
     if m.get("trained_on"):
         lines.append(f"{m['trained_on']:,} of these {m['n']:,} products are the model's own training or validation "
                      "products: these numbers overstate how it does on new ones (--split test scores the "
-                     "held-out products)")
+                     f"held-out products){'' if copied else numbers(m.get('without_seen_products'))}")
     elif m.get("trained_on", 0) is None:
         lines.append("could not check whether the model trained on some of these products (it records no "
-                     "split, or the catalogue it was trained on is not on this machine): if they come from "
-                     "that catalogue, these numbers may overstate how it does on new ones")
+                     "split, or the catalogue it was trained on is not on this machine; neither by id and name "
+                     "nor by photo): if they come from that catalogue, these numbers may overstate how it does "
+                     "on new ones")
+    if copied:
+        lines.append(f"{copied:,} {'more ' if m.get('trained_on') else ''}of these {m['n']:,} products have, byte "
+                     "for byte, the photo of one of the model's training or validation products under another id "
+                     "or name (renumbered or renamed copies: the model has seen them)"
+                     f"{numbers(m.get('without_seen_products'))}")
     if m.get("test_photo_copies_of_training"):
-        w = m.get("without_photo_copies") or {}
-        without = (f": without them top-1 {w['accuracy']:.4f}, top-5 {w.get('top5_accuracy', float('nan')):.4f}, "
-                   f"macro-F1 {w['macro_f1']:.4f}") if w else ""
         lines.append(f"{m['test_photo_copies_of_training']:,} of these {m['n']:,} test products have, byte for byte, "
                      "the photo of a training or validation product (the catalogue lists some photos under several "
-                     f"ids){without}")
+                     f"ids){numbers(m.get('without_photo_copies'))}")
     for head, values in m.get("unseen_values", {}).items():
         shown = ", ".join(f"{v!r} ({n})" for v, n in list(values.items())[:10]) + (" ..." if len(values) > 10 else "")
         article = "an" if head[:1].lower() in "aeio" else "a"      # "a usage"
@@ -254,13 +264,31 @@ def seen_in_training(items: pd.DataFrame, meta: dict, progress: bool = False) ->
 
 
 def trained_mask(items: pd.DataFrame, meta: dict, progress: bool = False) -> np.ndarray | None:
-    """Which of ``items`` (bool per row) the model trained or was validated on; None where that cannot be known.
+    """Which of ``items`` (bool per row) the model trained or was validated on; None where that cannot be known
+    (see :func:`trained_products`)."""
+    learnt = trained_products(items, meta, progress)
+    return None if learnt is None else _same_products(items, learnt)
+
+
+def _same_products(items: pd.DataFrame, learnt: pd.DataFrame) -> np.ndarray:
+    """Which of ``items`` are products of ``learnt``: the same id, and the same name too where both have names,
+    so that another shop's product 1163 is not taken for this catalogue's."""
+    if "productDisplayName" not in items or "productDisplayName" not in learnt:
+        return items["id"].isin(learnt["id"]).to_numpy()
+    names = learnt.drop_duplicates("id").set_index("id")["productDisplayName"]
+    trained_name = items["id"].map(names)
+    return (items["id"].isin(names.index) & (items["productDisplayName"].fillna("")
+                                             == trained_name.fillna(""))).to_numpy()
+
+
+def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False) -> pd.DataFrame | None:
+    """The rows (with their ``image_path``) of the products the model trained or was validated on; None where
+    that cannot be known.
 
     ``items`` re-make the recorded split themselves when they are the model's own catalogue. Otherwise
-    (a folder of some of its products, or another catalogue) the products of the recorded split's train
-    and val parts are looked up by id in the training catalogue the checkpoint names (``data``: as given,
-    from the working folder or from this checkout; or ``$FASHIONREC_DATA``), and count where the name is
-    the same too, so that another shop's product 1163 is not taken for this catalogue's.
+    (a folder of some of its products, or another catalogue) the train and val parts of the recorded split
+    are re-made from the training catalogue the checkpoint names (``data``: as given, from the working
+    folder or from this checkout; or ``$FASHIONREC_DATA``).
     """
     from fashionrec.catalog import load_catalog
     from fashionrec.splits import SplitConfig, make_split
@@ -269,20 +297,14 @@ def trained_mask(items: pd.DataFrame, meta: dict, progress: bool = False) -> np.
     if not recorded.get("config") or not recorded.get("test_ids_sha256"):
         return None
 
-    def seen(split, named: pd.DataFrame) -> np.ndarray:
-        ids = np.concatenate([split.ids("train"), split.ids("val")])
-        if "productDisplayName" not in items or "productDisplayName" not in named:
-            return items["id"].isin(ids).to_numpy()        # no names to tell another shop's product 1163 apart
-        names = named[named["id"].isin(ids)].drop_duplicates("id").set_index("id")["productDisplayName"]
-        trained_name = items["id"].map(names)
-        return (items["id"].isin(names.index) & (items["productDisplayName"].fillna("")
-                                                 == trained_name.fillna(""))).to_numpy()
+    def learnt(split, named: pd.DataFrame) -> pd.DataFrame:
+        return named[named["id"].isin(np.concatenate([split.ids("train"), split.ids("val")]))]
 
     config = SplitConfig(**recorded["config"])
     try:
         split = make_split(items, config)
         if split.fingerprint("test") == recorded["test_ids_sha256"]:
-            return seen(split, items)
+            return learnt(split, items)
     except ValueError:
         pass
     where = _training_catalogue(meta.get("data"))
@@ -298,7 +320,7 @@ def trained_mask(items: pd.DataFrame, meta: dict, progress: bool = False) -> np.
         except ValueError:
             continue
         if split.fingerprint("test") == recorded["test_ids_sha256"]:
-            return seen(split, trained)
+            return learnt(split, trained)
     return None
 
 
@@ -311,9 +333,16 @@ def photo_copies(items: pd.DataFrame, others: pd.DataFrame) -> np.ndarray:
     def digest(path) -> bytes:
         return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).digest()
 
+    # Only files of a size both sides have can be copies: a folder of ten products then hashes some 400 of
+    # the 36k training photos (a photo shares its size with ~40 others there), not all; a stat is ~25 times
+    # cheaper than a hash.
+    mine, theirs = ([Path(p).stat().st_size for p in paths] for paths in (items["image_path"], others["image_path"]))
+    both = set(mine) & set(theirs)
+    candidates = [p for p, size in zip(others["image_path"], theirs, strict=True) if size in both]
     with ThreadPoolExecutor(max_workers=8) as pool:     # file reads: I/O, not the GIL
-        seen = set(pool.map(digest, others["image_path"]))
-        return np.array(list(pool.map(lambda p: digest(p) in seen, items["image_path"])), bool)
+        seen = set(pool.map(digest, candidates))
+        return np.array(list(pool.map(lambda p, size: size in both and digest(p) in seen,
+                                      items["image_path"], mine)), bool)
 
 
 def _training_catalogue(recorded: str | None) -> Path | None:
@@ -344,7 +373,6 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     tagger = Tagger.load(model, device=device)
     catalog = load_catalog(data_dir, progress=progress)
     items = catalog.usable
-    copies = None
     if split == "test":
         chosen = checkpoint_split(items, tagger.meta.get("split", {}), tagger.path, data_dir)
         learnt = items[items["id"].isin(np.concatenate([chosen.ids("train"), chosen.ids("val")]))]
@@ -354,7 +382,18 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         raise ValueError(f"--split must be 'test' or 'all', not {split!r}")
     if items.empty:
         raise ValueError(f"no usable images to evaluate in {data_dir} (split {split})")
-    seen = seen_in_training(items, tagger.meta, progress=False) if split == "all" else 0
+    seen, seen_any = 0, None        # trained on by id and name; seen in any way (id and name, or photo)
+    if split == "all":
+        # Products it trained on, by id and name; and, among the rest, renumbered or renamed copies: a
+        # product whose photo is, byte for byte, a training or validation product's photo.
+        learnt = trained_products(items, tagger.meta)
+        if learnt is None:
+            seen = None
+        else:
+            trained = _same_products(items, learnt)
+            copies = np.zeros(len(items), bool)
+            copies[~trained] = photo_copies(items[~trained], learnt)
+            seen, seen_any = int(trained.sum()), trained | copies
     if items["articleType"].isna().all():
         raise ValueError(f"none of the {len(items)} usable products in {data_dir} has an articleType label to "
                          "score predictions against: fill the articleType column of styles.csv (to tag "
@@ -385,12 +424,21 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         labels[head] = y
     main = "articleType"
     metrics = evaluate_predictions(labels, probs, classes)
-    if copies is not None:
+
+    def without(out: np.ndarray) -> dict:
+        return summary_metrics(evaluate_predictions(
+            {h: y[~out] for h, y in labels.items()}, {h: p[~out] for h, p in probs.items()}, classes))
+
+    if split == "test":
         # Said beside the split's numbers, which stay the split's: the model was chosen on it as it is.
         metrics["test_photo_copies_of_training"] = int(copies.sum())
         if copies.any() and (~copies).any():
-            metrics["without_photo_copies"] = summary_metrics(evaluate_predictions(
-                {h: y[~copies] for h, y in labels.items()}, {h: p[~copies] for h, p in probs.items()}, classes))
+            metrics["without_photo_copies"] = without(copies)
+    else:
+        # Not counted in trained_on (its meaning stays id and name), so the two add up to what it has seen.
+        metrics["photo_copies_of_training"] = None if seen_any is None else int(seen_any.sum()) - seen
+        if seen_any is not None and seen_any.any() and (~seen_any).any():
+            metrics["without_seen_products"] = without(seen_any)
     # Top-level accuracy, F1 and per_class are articleType's (the issue's keys); the other heads are under
     # attributes. With what made them, so that a file read later says which model, data and command.
     metrics.update({"head": main, **provenance(), "model": tagger.name, "model_path": str(tagger.path),
