@@ -417,6 +417,19 @@ def test_web_pages(client, ids):
     assert f'id="unfiltered"><a href="/?q={brand}">' in page
     # Closest matches are not word matches: no "only N products have every word" beside them.
     assert 'id="few"' not in described.text
+    # A new search typed under the last one's filters, which none of its products or closest matches has:
+    # its products without the filters, said, not an empty page (a shopper trial: "office shoes men" under
+    # the Colour Gold chosen for "gold heels" showed "0 items").
+    words = sorted({w for n in rec.items["productDisplayName"].dropna() for w in str(n).split() if w.isalpha()})
+    for word, colour in ((w, c) for w in words for c in rec.filter_values()["baseColour"]):
+        if (rec.browse({"baseColour": colour}, word, limit=0)[0] == 0 < rec.browse(None, word, limit=0)[0]
+                and not rec.search_text(word, k=1, filters={"baseColour": colour},
+                                        min_similarity=RELEVANT_TEXT_SIMILARITY)):
+            break
+    page = html.unescape(client.get("/", params={"q": word, "baseColour": colour}).text)
+    assert f"No product matches '{word}' with Colour: {colour}; these are the products for '{word}'" in page
+    assert page.count('class="card"') == min(rec.browse(None, word, limit=0)[0], 24)
+    assert f'<option value="{colour}" selected' not in page and 'id="unfiltered"' not in page
     page = client.get(f"/item/{ids[0]}")
     assert page.status_code == 200 and "Similar items" in page.text and "Complete the look" in page.text
     # The product's plain facts first; the catalogue's labels beside the model's folded away under them.

@@ -131,26 +131,36 @@ def catalogue_page(
             # answer with the semantic text search instead of an empty page, a few pages deep.
             found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None,
                                                              min_similarity=RELEVANT_TEXT_SIMILARITY)]
-            total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
-            relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY)
-            # Offered where it finds products, or where nothing else is shown.
-            if suggestion and (not relevant.any() or matching(suggestion) > 0):
-                suggest_url = "/?" + urlencode({**chosen, "q": suggestion})
-            if not relevant.any():
-                notices.append(f"Nothing in the catalogue matches {query!r}. " + (
-                    "" if suggestion else "Try a product type, a colour or a brand, such as 'blue jeans'."))
-                facets = {key: {} for key in FILTER_KEYS}
+            if everywhere and not found:
+                # A new search typed under the filters of the last one ("office shoes men" under the Colour
+                # Gold chosen for "gold heels"): its products without them, saying so, rather than an empty
+                # page that reads as "the shop has no office shoes".
+                notices.append(f"No product matches {query!r} with " + ", ".join(
+                    f"{LABELS[k]}: {v}" for k, v in chosen.items()) + f"; these are the products for {query!r} "
+                    "without " + ("that filter." if len(chosen) == 1 else "those filters."))
+                chosen, everywhere = {}, 0
+                total, items = service.rec.browse(None, query, offset=offset, limit=PAGE_SIZE)
             else:
-                # What choosing a value shows: the products with every word if some have them there (the
-                # word search comes first), else that value's closest matches, at most CLOSEST_MAX.
-                words = {key: {} for key in FILTER_KEYS} if closest else service.rec.facets(chosen, query)
-                near = service.rec.facets(chosen, within=relevant)
-                facets = {key: {**{v: min(n, CLOSEST_MAX) for v, n in near[key].items()}, **words[key]}
-                          for key in FILTER_KEYS}
-                if not found:
-                    notices.append(f"No product matches {query!r} with the filters chosen; each list shows "
-                                   "how many products its choices would leave.")
-                    unfiltered_url = "/?" + urlencode({"q": query}) if chosen else None
+                total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
+                relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY)
+                # Offered where it finds products, or where nothing else is shown.
+                if suggestion and (not relevant.any() or matching(suggestion) > 0):
+                    suggest_url = "/?" + urlencode({**chosen, "q": suggestion})
+                if not relevant.any():
+                    notices.append(f"Nothing in the catalogue matches {query!r}. " + (
+                        "" if suggestion else "Try a product type, a colour or a brand, such as 'blue jeans'."))
+                    facets = {key: {} for key in FILTER_KEYS}
+                else:
+                    # What choosing a value shows: the products with every word if some have them there (the
+                    # word search comes first), else that value's closest matches, at most CLOSEST_MAX.
+                    words = {key: {} for key in FILTER_KEYS} if closest else service.rec.facets(chosen, query)
+                    near = service.rec.facets(chosen, within=relevant)
+                    facets = {key: {**{v: min(n, CLOSEST_MAX) for v, n in near[key].items()}, **words[key]}
+                              for key in FILTER_KEYS}
+                    if not found:
+                        notices.append(f"No product matches {query!r} with the filters chosen; each list shows "
+                                       "how many products its choices would leave.")
+                        unfiltered_url = "/?" + urlencode({"q": query}) if chosen else None
         if everywhere:
             unfiltered_url = "/?" + urlencode({"q": query})
         if facets is None:     # counts per filter value under the other choices and the search words
