@@ -7,6 +7,7 @@ the file input and see predictions, search text. Screenshots (desktop and phone 
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import socket
 import threading
@@ -138,6 +139,8 @@ def test_browse_filter_and_open_a_product(server, page):
     page.locator("#similar .card").first.click()  # recommendations lead to more products
     page.wait_for_url("**/item/**")
     assert page.locator("#similar .card").count() > 0
+    # Still a way back to those results one product later (a shopper trial: the link was gone).
+    assert page.locator("#back").is_visible() and "articleType=Jeans" in page.locator("#back a").get_attribute("href")
 
 
 def test_a_phone_gets_tap_targets_of_44_px(server, page):
@@ -194,6 +197,10 @@ def test_upload_a_photo(server, page, fixture_dir):
     page.wait_for_selector("#upload-result:not([hidden])")
     assert page.locator("#predicted .chip[data-head=articleType]").inner_text().startswith("Type:")
     assert page.locator("#upload-similar .card").count() > 0
+    # A label under 20% is a guess: "not sure", never "Type: Shoe Laces 6%" (a shopper trial).
+    for chip in page.locator("#predicted .chip").all_inner_texts():
+        shown = re.search(r"(\d+)%", chip)
+        assert (int(shown.group(1)) >= 20) if shown else chip.endswith("not sure"), chip
     page.shot("upload-result")
     chips = page.locator("#predicted").inner_text()
     page.locator("#upload-similar .card").first.click()     # open a result, then come back

@@ -37,15 +37,25 @@
   // a page load per step and never sees a value that is not applied.
   document.documentElement.classList.add("js");
   // A product page opened from catalogue results links back to them (search words, filters and page).
+  // The results are remembered for the tab, so the link stays on the product pages reached from there
+  // through similar items or a look (a shopper trial: it was gone one click later, two Backs away).
   var back = document.getElementById("back");
+  var RESULTS = "fashionrec-results";
   if (back && document.referrer) {
     try {
       var from = new URL(document.referrer);
+      var results = null;
       if (from.origin === location.origin && from.pathname === "/") {
-        back.querySelector("a").href = from.pathname + from.search;
+        results = from.pathname + from.search;
+        sessionStorage.setItem(RESULTS, results);
+      } else if (from.origin === location.origin && from.pathname.indexOf("/item/") === 0) {
+        results = sessionStorage.getItem(RESULTS);
+      }
+      if (results) {
+        back.querySelector("a").href = results;
         back.hidden = false;
       }
-    } catch (e) { /* an unreadable referrer: no link */ }
+    } catch (e) { /* an unreadable referrer or no storage: no link */ }
   }
   // On a phone the filters fold behind a button (the CSS shows it there only): the search box and the
   // first products fit the first screen. Open when the page came from a filter choice.
@@ -253,11 +263,20 @@
     season: "Season", subCategory: "Group", masterCategory: "Category" };
   var order = ["articleType", "baseColour", "gender", "usage", "season", "subCategory", "masterCategory"];
   var UNSURE = 0.5;      // calibrated type probability below which the results come with a warning
+  // Below this a label is a guess, not what the model sees ("Type: Shoe Laces 6%" on a turned shirt):
+  // the chip says "not sure", with the guesses in its title.
+  var GUESS = 0.2;
   function render(json, previewSrc) {
     if (previewSrc) { preview.src = previewSrc; preview.hidden = false; }
     var chips = order.filter(function (h) { return json.predicted[h]; }).map(function (h) {
       var top = json.predicted[h][0];
-      return '<span class="chip" data-head="' + h + '">' + esc(labels[h] || h) + ': <b>' + esc(top.label) +
+      var head = '<span class="chip" data-head="' + h + '"';
+      if (top.prob < GUESS) {
+        var guesses = json.predicted[h].map(function (p) { return p.label + " " + Math.round(p.prob * 100) + "%"; });
+        return head + ' title="' + esc("Guesses: " + guesses.join(", ")) + '">' + esc(labels[h] || h) +
+          ': <b>not sure</b></span>';
+      }
+      return head + '>' + esc(labels[h] || h) + ': <b>' + esc(top.label) +
         '</b> <span>' + Math.round(top.prob * 100) + '%</span></span>';
     });
     document.getElementById("predicted").innerHTML = chips.join("");
