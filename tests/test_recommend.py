@@ -1645,3 +1645,88 @@ def test_a_grown_ups_search_lists_childrens_products_last_and_a_night_out_no_nig
     r._reindex()
     found = r.search_text("date night outfit for men", k=3)
     assert [x.item["usage"] for x in found] == ["Party"] * 3 and found[-1].id == int(r.items.loc[shirts[0], "id"])
+
+
+def test_an_occasion_word_beside_a_type_ranks_its_products_first_and_leaves_the_rest_in(rec):
+    # "black dress for party" listed the 16 black dresses filed under Party, of the catalogue's 95 black dresses.
+    shirts = rec.browse(q="shirts", limit=0)[0]
+    formal = int(((rec.items["articleType"] == "Shirts") & (rec.items["usage"] == "Formal")).sum())
+    assert 0 < formal < shirts
+    for q in ("formal shirt", "shirt for the office"):
+        total, page = rec.browse(q=q, limit=100)
+        assert total == shirts and [p["usage"] for p in page[:formal]] == ["Formal"] * formal, q
+        assert rec.facets(q=q)["articleType"]["Shirts"] == rec.facets(q="shirts")["articleType"]["Shirts"]
+    # A usage word that is part of a type's name stays a word: "casual shoes" are not every shoe.
+    assert 0 < rec.browse(q="casual shoes", limit=0)[0] < rec.browse(q="shoes", limit=0)[0]
+    # An occasion none of the type's products has finds nothing by words: the catalogue page then shows the
+    # closest matches by meaning, not every shirt in the catalogue's order.
+    assert not ((rec.items["articleType"] == "Shirts") & (rec.items["usage"] == "Ethnic")).any()
+    assert rec.browse(q="shirt for a wedding", limit=0)[0] == 0
+    # Without a type the occasion is what narrows.
+    assert rec.browse(q="formal", limit=0)[0] < len(rec)
+
+
+def test_a_gift_word_beside_a_type_only_ranks(tmp_path):
+    # "watch for gift" listed only the 40 watches typed "Free Gifts" (the only ones with the word), none of
+    # the 2,288 others.
+    r, _ = _scratch(tmp_path)
+    watches = r.items.index[r.items["articleType"] == "Watches"]
+    freebie = int(r.items.loc[watches[0], "id"])
+    for col, value in (("articleType", "Free Gifts"), ("subCategory", "Free Gifts"), ("masterCategory", "Free Items")):
+        r.items[col] = r.items[col].astype(object)
+        r.items.loc[watches[0], col] = value
+    r._reindex()
+    assert "watch" in r.item(freebie)["productDisplayName"].lower()
+    for q in ("watch for gift", "watches presents", "gift watch"):
+        total, page = r.browse(q=q, limit=100)
+        assert total == r.browse(q="watch", limit=0)[0] == len(watches) and page[-1]["id"] == freebie, q
+    assert [p["id"] for p in r.browse(q="free watch gift", limit=100)[1]] == [freebie]
+
+
+def test_a_name_that_denies_a_word_does_not_have_it(tmp_path):
+    # "brown leather belt" listed "Fastrack Men Non Leather Brown Belts" first, and leatherette with leather.
+    r, _ = _scratch(tmp_path)
+    belts = r.items.index[r.items["articleType"] == "Belts"]
+    plain = int(r.items.loc[belts[0], "id"])
+    r.items.loc[belts[0], "productDisplayName"] = "Fastrack Men Non Leather Black Belts"
+    r._reindex()
+    faux = _some_id(r, productDisplayName="Fastrack Women Leatherette Brown Belt")
+    leather = [p["id"] for p in r.browse(q="leather belt", limit=100)[1]]
+    assert len(leather) > 1 and plain not in leather and leather[-1] == faux     # an imitation last
+    for q in ("non leather belt", "non-leather belts"):
+        assert [p["id"] for p in r.browse(q=q, limit=100)[1]] == [plain], q
+    # By meaning both are close to a leather belt: listed after the other belts.
+    found = [x.id for x in r.search_text("leather belt", k=len(belts)) if x.item["articleType"] == "Belts"]
+    assert len(found) == len(belts) and set(found[-2:]) == {plain, faux}
+    row = int(np.flatnonzero(r.items["id"].to_numpy() == plain)[0])
+    assert r._text_scores("leather belt").aside[row] and not r._text_scores("non leather belt").aside[row]
+
+
+def test_not_leaves_out_an_occasion_or_season_however_it_is_said(rec):
+    # "white shirt not too formal" left out "too" and listed only the formal shirts; "non formal" and "but
+    # not formal" found nothing; "not autumn" kept the shirts the catalogue files under Fall.
+    not_formal = rec.browse(q="shirts not formal", limit=100)
+    assert 0 < not_formal[0] < rec.browse(q="shirts", limit=0)[0]
+    assert "Formal" not in {p["usage"] for p in not_formal[1]}
+    for q in ("shirts not too formal", "shirts non formal", "shirts non-formal", "shirts but not formal"):
+        assert rec.browse(q=q, limit=100) == not_formal, q
+        assert "Formal" not in {x.item["usage"] for x in rec.search_text(q, k=5)}, q
+    shirts = rec.browse(q="shirts", limit=100)[1]
+    assert "Fall" in {p["season"] for p in shirts}
+    page = rec.browse(q="shirts not autumn", limit=100)[1]
+    assert page == [p for p in shirts if p["season"] != "Fall"]
+    assert rec.browse(q="autumn shirts", limit=0)[0] == rec.browse(q="shirts", limit=0)[0]    # ranks, as "fall"
+    assert rec.parse_query("autumn")["season"] == ["Fall"]
+
+
+def test_not_is_read_as_typed_only_where_a_name_says_it_so(tmp_path):
+    # "tshirt not summer" found 13 slogan T-shirts ("I Am Not Lazy") filed under Summer, not the others.
+    r, _ = _scratch(tmp_path)
+    summer = r.items.index[(r.items["articleType"] == "Tshirts") & (r.items["season"] == "Summer")]
+    r.items.loc[summer[0], "productDisplayName"] = "Myntra Men I Am Not Lazy Tshirt"
+    r.items.loc[summer[1], "productDisplayName"] = "Nike Men No Limits Tshirt"
+    r._reindex()
+    total, page = r.browse(q="tshirt not summer", limit=100)
+    assert total > 0 and "Summer" not in {p["season"] for p in page}
+    # A name with the words in a row is what the words mean: Nike's No Limits.
+    assert [p["id"] for p in r.browse(q="no limits tshirt", limit=100)[1]] == [int(r.items.loc[summer[1], "id"])]

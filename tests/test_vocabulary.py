@@ -85,3 +85,18 @@ def test_weather_words_mean_the_types_that_keep_one_warm_or_dry():
     assert search_words("winter wear for men") == ["winterwear", "men"]
     assert search_words("something for a job interview") == ["jobinterview"]
     assert search_words("running shoes") == ["running", "shoe"]         # type phrases stay words
+
+
+def test_a_bare_number_after_a_word_for_clothes_or_shoes_is_a_size():
+    from fashionrec.vocabulary import size_words
+
+    # "jeans 32" listed 96 closest matches by meaning with no word that sizes are not known.
+    assert size_words("jeans 32") == ("jeans", ["32"])
+    assert size_words("black T-shirt 42 for men") == ("black T-shirt for men", ["42"])
+    assert size_words("shoes 9.5") == ("shoes", ["9.5"]) and size_words("jeans 32x34") == ("jeans", ["32x34"])
+    assert size_words("jeans 32 waist") == ("jeans", ["32 waist"])
+    assert size_words("waist 32 jeans") == ("jeans", ["waist 32"])
+    assert size_words("shoes size 9") == ("shoes", ["size 9"])          # as before
+    # Model numbers (three digits or more), numbers beside other words, and years stay.
+    for typed in ("levis 501", "nike air max 90", "watch 40", "top 10 watches", "jeans 2013", "jeans 999"):
+        assert size_words(typed) == (typed, []), typed

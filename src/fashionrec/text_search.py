@@ -27,7 +27,9 @@ from fashionrec.text_encoder import english_words, query_vector
 from fashionrec.vocabulary import (
     COLD_WEATHER,
     GENDER_WORDS,
+    GIFT_WORDS,
     NOT_FOR_OCCASION,
+    SEASON_SYNONYMS,
     UNJOINED,
     USAGE_WORDS,
     WARMTH_WORDS,
@@ -55,8 +57,11 @@ NOTHING_BY_MEANING = 3
 NAME_REPEAT_PENALTY = 0.03
 
 
-# What asks a search to leave something out: "shirts not blue", "shoes without heels".
-NEGATION = re.compile(r"\b(?:not|no|without|except|excluding)\b", re.IGNORECASE)
+# What asks a search to leave something out: "shirts not blue", "shoes without heels", "shirt non formal".
+NEGATION = re.compile(r"\b(?:not|no|non|without|except|excluding)\b", re.IGNORECASE)
+# Words between a negation and what it leaves out: "white shirt not too formal" left out "too" (no product
+# has it) and listed only formal shirts.
+NEGATION_FILLER = frozenset({"too", "very", "so", "that", "overly", "really"})
 
 
 # What joins the types of a query for several ("t-shirt & shorts", "shirts and jeans", "shoes, belts or bags").
@@ -116,6 +121,13 @@ def _taking_turns(rows: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
     return rows[np.lexsort((part_of, turn))]
 
 
+def _query_words(query: str) -> list[str]:
+    """A query's lower-case words as :meth:`TextSearch.parse_query` reads them ("men's" -> "men", "t-shirt"
+    kept whole)."""
+    words = re.findall(r"[a-z0-9']+(?:-[a-z0-9]+)*", query.lower())
+    return [w.replace("'s", "").replace("'", "") for w in words]
+
+
 def _asked(wider: str) -> str:
     """The usage(s) whose :data:`~fashionrec.vocabulary.WIDER_USAGE` is ``wider`` ("Smart Casual" -> "Party")."""
     return " or ".join(u for u, w in WIDER_USAGE.items() if w == wider)
@@ -162,8 +174,9 @@ class TextSearch:
         its plural, in any order and any case: "men" finds Men's items but not Women's, "jeans" finds Jeans
         but not "Jeanie" flats, "car" not "Carlton", "shoes black" finds
         "Black ... Shoes". Hyphens are ignored ("t-shirt" = "tshirt"), a plural's "s" is optional, and
-        words like "for" are skipped (see :func:`search_words`). A season word beside other words only ranks:
-        "winter jacket" lists every jacket, not only the few filed under Winter. Products that have the type,
+        words like "for" are skipped (see :func:`search_words`). A season, occasion or gift word beside a type
+        only ranks: "winter jacket" lists every jacket, not only the few filed under Winter, and "black dress
+        for party" every black dress, the Party ones first (:meth:`_word_mask`). Products that have the type,
         colour, wearer, usage or season the words name as that attribute come first (see
         :meth:`_attribute_rank`), then those with every word, then the catalogue's order, except that
         within each of these every product name is listed once before any is listed twice.
@@ -185,7 +198,7 @@ class TextSearch:
             parsed = self.parse_query(q)
             rank = self._attribute_rank(parsed, rows) << 2 | self._named_as_typed(q, words)[rows] << 1 \
                 | self._words().mask(words)[rows]
-            rank |= ~self._aside_for(parsed)[rows] << 7     # a kids' product for "men" after the rest
+            rank |= ~self._aside_for(parsed, words)[rows] << 7      # a kids' product for "men" after the rest
             rank |= ~self._given_away(q)[rows] << 8         # promotional freebies last, unless asked for
             rows = rows[np.argsort(-rank, kind="stable")]
             rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
@@ -204,12 +217,16 @@ class TextSearch:
         return [self._word_mask(part, [w for w in search_words(part) if w not in wearers]) for part in parts]
 
     def _word_mask(self, query: str, words: list[str]) -> np.ndarray:
-        """The rows :meth:`browse` lists for ``query`` (its ``words``): those with every word, except a season
-        word beside a type word. The catalogue files most products under one season (6 of its 233 jackets
-        under Winter), which is not what a shopper asking for a "winter jacket" means to exclude; without a
-        type ("summer men") the season word is all that narrows the search, so it stays, except that "winter"
-        then means clothes for the cold, as "warm" and "cosy" do (:meth:`_weather_alone`); beside other words
-        these only rank ("warm jacket": every jacket).
+        """The rows :meth:`browse` lists for ``query`` (its ``words``): those with every word, except a season,
+        an occasion or a gift word beside a type word. The catalogue files most products under one season (6
+        of its 233 jackets under Winter) and few under an occasion (18 of its 95 black dresses under Party),
+        which is not what a shopper asking for a "winter jacket" or a "black dress for party" means to
+        exclude, and "watch for gift" found only the watches typed "Free Gifts"
+        (:data:`~fashionrec.vocabulary.GIFT_WORDS`); an occasion word that is part of a type's name stays
+        ("formal shoes"). Without a type ("summer men", "party wear", "gift for my dad") such a word is all
+        that narrows the search, so it stays, except that "winter" then means clothes for the cold, as "warm"
+        and "cosy" do (:meth:`_weather_alone`); beside other words these only rank ("warm jacket": every
+        jacket).
 
         A query of several types ("t-shirt & shorts", "shirts and jeans for men", "kurta or saree") lists
         the products of each part (:meth:`_type_parts`), a wearer named anywhere in it applying to all."""
@@ -225,25 +242,43 @@ class TextSearch:
             return mask & self._words().mask(rest) if rest else mask
         # Said beside other words, a weather phrase is its words again and a warmth word only ranks.
         words = [u for w in words for u in UNJOINED.get(w, [w]) if u not in STOP_WORDS and u not in WARMTH_WORDS]
-        seasons = self._vocabulary()["season"]
-        required = [w for w in words if w not in seasons]
-        if required != words and "articleType" in self.parse_query(query):
-            return self._words().mask(required)
-        return self._words().mask(words)
+        # "gift" may name a type (Free Gifts, where the catalogue's names do not veto it): not what "watch for
+        # gift" asks for.
+        phrases = [p for p in self._attribute_phrases(query) if not (p[0] == "articleType" and p[1] in GIFT_WORDS)]
+        types = [t for key, _, values in phrases if key == "articleType" for t in values]
+        if not types:
+            return self._words().mask(words)
+        ranks = set(self._vocabulary()["season"])
+        if not GIFT_WORDS & {w for t in types for w in search_words(t, stem=False)}:     # "gift set": a type
+            ranks |= GIFT_WORDS
+        words = [w for w in words if w not in ranks]
+        occasion = {w for key, phrase, _ in phrases if key == "usage" for w in search_words(phrase)}
+        mask = self._words().mask([w for w in words if w not in occasion])
+        usages = [u for key, _, values in phrases if key == "usage" for u in values]
+        if usages and not self.items["usage"].isin(usages).to_numpy()[mask].any():
+            # None of them has it ("dress for wedding": no dress is Ethnic): the words find nothing, and the
+            # catalogue page answers with the closest matches by meaning rather than every dress unranked.
+            return self._words().mask(words)
+        return mask
 
     def _negation(self, query: str) -> tuple[str, list[list[str]]]:
         """(``query`` without what it asks to leave out, what it leaves out): "men shirts not blue" is men's
-        shirts and [["blue"]]. "not", "no", "without", "except" and "excluding" take the next word, or the
-        next two where they name one colour or type ("not navy blue": [["navy", "blue"]], which leaves the
-        plain blue ones in). Not where products have every word as typed: "no show socks" are Fila's No Show
-        socks, "no limits" Nike's No Limits perfume."""
+        shirts and [["blue"]]. "not", "no", "non", "without", "except" and "excluding" take the next word
+        (past "too", "very" and such: :data:`NEGATION_FILLER`), or the next two where they name one colour,
+        type or usage ("not navy blue": [["navy", "blue"]], which leaves the plain blue ones in). A usage or
+        season word leaves out the products filed under it ("not formal", "not for the office", "not autumn":
+        Fall). Not where products have every word as typed and a name has the negation with the word after
+        it: "no show socks" are Fila's No Show socks, "no limits" Nike's No Limits perfume ("tshirt not
+        summer" is not the slogan T-shirts saying "Not ..." filed under Summer)."""
         found = NEGATION.search(query)
-        if not found or self._words().mask(search_words(query)).any():
+        if not found or (self._words().mask(search_words(query)).any()
+                         and self._words().named_in_a_row(search_words(query[found.start():].replace("-", " "))[:2])):
             return query, []
         tail = query[found.end():]
         tokens = list(re.finditer(r"[\w'’-]+", tail))
         folded = [search_words(t.group(), stem=False) for t in tokens]
-        first = next((i for i, words in enumerate(folded) if words and not set(words) <= STOP_WORDS), None)
+        first = next((i for i, words in enumerate(folded) if words and not set(words) <= STOP_WORDS | NEGATION_FILLER),
+                     None)
         if first is None:       # "no" at the end, or before words like "for": nothing to leave out
             rest = query[:found.start()] + " " + tail
             return (" ".join(rest.split()) if search_words(rest) else query), []
@@ -338,25 +373,36 @@ class TextSearch:
 
     def _build_vocabulary(self) -> dict:
         folded = self._value_tables()[1]        # {column: {value in lower case: the catalogue's value}}
-        seasons = dict(folded["season"])
-        if "fall" in seasons:
-            seasons["autumn"] = seasons["fall"]
-        usage = dict(folded["usage"])
-        for word, value in USAGE_WORDS.items():     # "office" -> Formal, where the catalogue has Formal
-            if value.lower() in usage:
-                usage.setdefault(word, usage[value.lower()])
+        seasons, usage = dict(folded["season"]), dict(folded["usage"])
+        for table, words in ((usage, USAGE_WORDS), (seasons, SEASON_SYNONYMS)):
+            for word, value in words.items():       # "office" -> Formal, where the catalogue has Formal
+                if value.lower() in table:
+                    table.setdefault(word, table[value.lower()])
         return {"types": TypeWords(self.items), "colours": folded["baseColour"], "usage": usage,
                 "season": seasons}
 
     def parse_query(self, query: str) -> dict[str, list[str]]:
         """Attribute words in a query -> {filter key: values}: articleType, colour, gender, usage, season."""
-        vocab = self._vocabulary()
-        text = query.lower()
-        words = re.findall(r"[a-z0-9']+(?:-[a-z0-9]+)*", text)
-        words = [w.replace("'s", "").replace("'", "") for w in words]
         found: dict[str, list[str]] = {}
+        for key, _, values in self._attribute_phrases(query):
+            found.setdefault(key, []).extend(values)
+        if "gender" not in found and "articleType" in found:
+            worn_by = {g for w in _query_words(query) for g in WORN_BY.get(norm(w), ())}
+            if worn_by:
+                found["gender"] = sorted(worn_by)
+        if "gender" in found:
+            found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
+        return {k: sorted(set(v)) for k, v in found.items()}
+
+    def _attribute_phrases(self, query: str) -> list[tuple[str, str, list[str]]]:
+        """(filter key, phrase, values) for each phrase of ``query`` read as a type, colour, wearer, usage or
+        season, longest phrases first: "navy blue", "sports shoes", "t-shirt" (so "formal shoes" is a type,
+        and "formal" in it no usage)."""
+        vocab = self._vocabulary()
+        words = _query_words(query)
+        found: list[tuple[str, str, list[str]]] = []
         used: set[int] = set()
-        for n in (3, 2, 1):         # longest phrases first: "navy blue", "sports shoes", "t-shirt"
+        for n in (3, 2, 1):
             for s in range(len(words) - n + 1):
                 span = set(range(s, s + n))
                 if span & used:
@@ -365,25 +411,19 @@ class TextSearch:
                 key = norm(phrase)
                 types = vocab["types"].types(phrase)
                 if phrase.replace("-", " ") in vocab["colours"]:
-                    found.setdefault("baseColour", []).append(vocab["colours"][phrase.replace("-", " ")])
+                    found.append(("baseColour", phrase, [vocab["colours"][phrase.replace("-", " ")]]))
                 elif types:
-                    found.setdefault("articleType", []).extend(types)
+                    found.append(("articleType", phrase, types))
                 elif n == 1 and key in GENDER_WORDS:
-                    found.setdefault("gender", []).extend(GENDER_WORDS[key])
+                    found.append(("gender", phrase, list(GENDER_WORDS[key])))
                 elif phrase in vocab["usage"]:          # "formal", "party", "smart casual"
-                    found.setdefault("usage", []).append(vocab["usage"][phrase])
+                    found.append(("usage", phrase, [vocab["usage"][phrase]]))
                 elif phrase in vocab["season"]:         # "summer", "winter", "autumn"
-                    found.setdefault("season", []).append(vocab["season"][phrase])
+                    found.append(("season", phrase, [vocab["season"][phrase]]))
                 else:
                     continue
                 used |= span
-        if "gender" not in found and "articleType" in found:
-            worn_by = {g for w in words for g in WORN_BY.get(norm(w), ())}
-            if worn_by:
-                found["gender"] = sorted(worn_by)
-        if "gender" in found:
-            found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
-        return {k: sorted(set(v)) for k, v in found.items()}
+        return found
 
     def search_text(self, query: str, k: int = 10, filters: dict | None = None,
                     min_similarity: float | None = None) -> list[Rec]:
@@ -481,18 +521,20 @@ class TextSearch:
             later = self.items["usage"].isin(wider).to_numpy()
             matches["usage"] = matches["usage"] | later
         allowed = ~self._any_word(negated) if negated else None
-        aside = self._aside_for(parsed)
+        aside = self._aside_for(parsed, words)
         if not query:
             return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside)
         with one_blas_thread:
             return TextScores(matches, self.text_embeddings @ query_vector(query), allowed, later, aside)
 
-    def _aside_for(self, parsed: dict[str, list[str]]) -> np.ndarray:
-        """(n,) bool: the rows a query (its :meth:`parse_query`) lists after the others of their tier: for a
-        grown-up ("jeans for men"), the products named for children that the catalogue files as Men's or
-        Women's ("Palm Tree Kids Boy Washed Blue Jeans" was 8th); for a dressy occasion, nightwear and
-        innerwear (:data:`~fashionrec.vocabulary.NOT_FOR_OCCASION`)."""
-        aside = np.zeros(len(self.items), bool)
+    def _aside_for(self, parsed: dict[str, list[str]], words: list[str]) -> np.ndarray:
+        """(n,) bool: the rows a query (its :meth:`parse_query` and :func:`search_words`) lists after the
+        others of their tier: for a grown-up ("jeans for men"), the products named for children that the
+        catalogue files as Men's or Women's ("Palm Tree Kids Boy Washed Blue Jeans" was 8th); for a dressy
+        occasion, nightwear and innerwear (:data:`~fashionrec.vocabulary.NOT_FOR_OCCASION`); names that deny a
+        word of it or name an imitation ("Non Leather", "Leatherette" for "leather wallet", close to it by
+        meaning: :meth:`~fashionrec.word_search.WordSearch.denying`)."""
+        aside = self._words().denying(words)
         wearers = set(parsed.get("gender", []))
         if wearers and wearers <= {"Men", "Women", "Unisex"}:
             aside |= self._childrens()

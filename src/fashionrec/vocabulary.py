@@ -151,6 +151,18 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
                "prom": "Party",
                # Festivals ("diwali" listed a slogan T-shirt, with "Did you mean dial?").
                "diwali": "Ethnic", "navratri": "Ethnic", "eid": "Ethnic", "festival": "Ethnic"}
+# Words that say what a product is for, not what it is: beside a type they only rank (text_search's
+# TextSearch._word_mask). "watch for gift" listed the 40 watches the catalogue types "Free Gifts" (the only
+# watches with the word), none of its 2,288 others.
+GIFT_WORDS = frozenset({"gift", "gifts", "gifting", "present", "presents"})
+# Words a product name puts before a word to deny it: "Fastrack Men Non Leather Brown Belts" was the first
+# "brown leather belt". Not "imitation" ("imitation jewellery" is jewellery) nor "synthetic" (a colour follows).
+DENYING_WORDS = ("non", "faux")
+# Names of an imitation, which a word search finds by the word they start with ("leather" finds the 129
+# "Leatherette" and 21 "Leatherite" products, as "analog" finds "Analogue"): listed after the real thing.
+IMITATIONS = {"leatherette": "leather", "leatherite": "leather"}
+# A shopper's words for a season the catalogue names otherwise: "jacket not autumn" left its Fall jackets in.
+SEASON_SYNONYMS = {"autumn": "Fall"}
 # A usage the catalogue files few products under -> the one whose products come next in a text search, after
 # the usage's own and before the rest: the catalogue has 29 Party products, 2 of them men's, so "date night
 # outfit for men" listed those 2 and then night suits (MiniLM's nearest to "night"); its men's Smart Casual
@@ -185,6 +197,7 @@ SIZE_WORDS = re.compile(
     r"\b(?:size|sz)\s*[:#-]?\s*(?:\d{1,2}(?:\.5)?|x{0,3}[sl]|m|[2-5]xl|small|medium|large|extra[\s-]large)\b"
     r"|\b(?:uk|us|eu|euro)\s*(?:size\s*)?\d{1,2}(?:\.5)?\b"
     r"|\b(?:xxs|xs|xl|xxl|xxxl|[2-5]xl)\b"
+    r"|\b(?:waist|chest|bust|inseam)\s*[:#-]?\s*\d{2}\b|\b\d{2}\s*(?:waist|chest|bust|inseam)\b"     # "32 waist"
     r"|\bplus[\s-]size\b", re.IGNORECASE)
 
 
@@ -193,10 +206,26 @@ def _taken_out(pattern: re.Pattern, query: str) -> tuple[str, list[str]]:
     return " ".join(pattern.sub(" ", query).split()), [m.group().strip() for m in pattern.finditer(query)]
 
 
+# A bare number after a word for clothes or shoes sold by size is a size too ("jeans 32", "shirt 40", "shoes
+# 9"): "jeans 32" found no product and listed 96 closest matches by meaning, saying nothing of sizes. As with
+# prices, the catalogue page leaves it out only where the search finds nothing with it (Nike's "T-Lite 9"
+# shoes keep "shoes 9"); three digits or more are no size ("levis 501", a model). The words are a shopper's,
+# not the catalogue's types: this reads the query as typed, before any catalogue is at hand.
+_SIZED = (r"jeans?|jeggings?|trousers?|pants|chinos?|shorts|skirts?|dress(?:es)?|shirts?|t-?shirts?|tees?"
+          r"|kurtas?|kurtis?|jackets?|blazers?|coats?|sweaters?|sweatshirts?|hoodies?|bras?|briefs|boxers|trunks?"
+          r"|leggings?|shoes?|sneakers?|boots?|sandals?|heels|flats|slippers?|flip[\s-]?flops?|loafers?|trainers?"
+          r"|socks")
+SIZED_NUMBER = re.compile(rf"\b(?:{_SIZED})\s+(\d{{1,2}}(?:\.5)?(?:\s*[x/]\s*\d{{2}})?)\b", re.IGNORECASE)
+
+
 def size_words(query: str) -> tuple[str, list[str]]:
     """(``query`` without what it says about size, those parts as typed): "shoes size 9" is ("shoes",
-    ["size 9"])."""
-    return _taken_out(SIZE_WORDS, query)
+    ["size 9"]), "jeans 32 waist" ("jeans", ["32 waist"]) and "jeans 32" ("jeans", ["32"])."""
+    rest, said = _taken_out(SIZE_WORDS, query)
+    numbers = list(SIZED_NUMBER.finditer(rest))
+    for m in reversed(numbers):     # the number out, the word for what is sized kept
+        rest = rest[:m.start(1)] + rest[m.end(1):]
+    return " ".join(rest.split()), said + [m.group(1) for m in numbers]
 
 
 def price_words(query: str) -> tuple[str, list[str]]:

@@ -23,7 +23,10 @@ from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from fashionrec.text_encoder import TEXT_FIELDS, english_words
 from fashionrec.vocabulary import (
+    DENYING_WORDS,
     GENDER_WORDS,
+    IMITATIONS,
+    SEASON_SYNONYMS,
     USAGE_WORDS,
     WEATHER_KEYS,
     TypeWords,
@@ -36,8 +39,9 @@ from fashionrec.vocabulary import (
 # Query words a product's text never needs to contain: "jeans for women" means jeans and women.
 # "ethnic wear for women" means ethnic and women; "something for a job interview" a job interview (no product
 # name says something). "clothes" and "outfit" stay words: skipped, "clothes for men" listed watches too.
+# "but": "white shirt but not formal" found nothing (no name says "but" of what it is).
 STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
-                        "i", "wear", "something", "anything", "some"])
+                        "i", "wear", "something", "anything", "some", "but"])
 PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
 WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
 AUTOCORRECT_MIN_PRODUCTS = 20   # a spelling fewer products use (or 2% of a small catalogue's) is only suggested
@@ -106,6 +110,7 @@ class WordSearch:
         self._masks_lock = threading.Lock()
         self._lock = threading.Lock()
         self._spellings: tuple[collections.Counter, list[str]] | None = None
+        self._denials: dict[str, list[int]] | None = None     # denying's, built on first use
         types = items["articleType"].dropna().unique() if "articleType" in items else []
         self._type_words = {w for t in types for w in search_words(str(t))}    # "sandal", "shoe", "sunglass"
 
@@ -153,6 +158,13 @@ class WordSearch:
                 self._name_masks[word] = found
         return found
 
+    def named_in_a_row(self, words: list[str]) -> bool:
+        """Whether some product's name has ``words`` (a query's, singular) one after another, or as one
+        word: "no show" (Fila's socks), "no limits" (a perfume), "non padded" ("Non-Padded" bras); not "not
+        summer" (slogan T-shirts say "not" elsewhere in their names)."""
+        pattern = "".join(self._pattern(w) for w in words) + "|" + self._pattern("".join(words))
+        return bool(self.name_text().str.contains(pattern, regex=True).any())
+
     def name_text(self) -> pd.Series:
         """Per row, " word word ... " of the product's name alone, built once."""
         with self._lock:
@@ -181,6 +193,27 @@ class WordSearch:
             col, values = aliases.get(key, (None, None))
             if col in self.items:
                 found = found | self.items[col].isin(values).to_numpy()
+        return found
+
+    def denying(self, words: list[str]) -> np.ndarray:
+        """Rows whose text denies one of ``words`` (a query's, singular) or names an imitation of it:
+        "Non Leather" and "Leatherette" belts for "leather" (:data:`~fashionrec.vocabulary.DENYING_WORDS`,
+        joined to the word they deny in every product's text, so that those products lack the word itself;
+        :data:`~fashionrec.vocabulary.IMITATIONS`); none where the query says such a word itself ("non
+        leather belt")."""
+        if set(words) & set(DENYING_WORDS):
+            return np.zeros(len(self.items), bool)
+        with self._lock:        # which words are denied, where: one pass over the texts, on first use
+            if self._denials is None:
+                pattern = rf" (?:{'|'.join(DENYING_WORDS)})(\w+)| ({'|'.join(IMITATIONS)})s?(?= )"
+                table: dict[str, list[int]] = {}
+                for row, found in enumerate(self.searchable.str.findall(pattern)):
+                    for denied, imitation in found:
+                        table.setdefault(singular(denied) if denied else IMITATIONS[imitation], []).append(row)
+                self._denials = table
+        found = np.zeros(len(self.items), bool)
+        for word in words:
+            found[self._denials.get(word, [])] = True
         return found
 
     def catalogue_words(self) -> collections.Counter:
@@ -321,10 +354,16 @@ class WordSearch:
                     table[f] = ("gender", set(genders))
         for w, usage in USAGE_WORDS.items():
             table.setdefault(norm(w), ("usage", {usage}))       # "date night": "datenight" (join_phrases)
+        for w, season in SEASON_SYNONYMS.items():
+            table.setdefault(norm(w), ("season", {season}))     # "autumn": Fall
         return {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
 
     def _build_searchable(self) -> pd.Series:
-        return self._words_of(TEXT_FIELDS)
+        # "Non Leather" is no leather: one word, as "Non-Leather" is once its hyphen is dropped. A search for
+        # "non leather" still finds it (two words the catalogue writes as one, see mask); name_text keeps
+        # the words apart (the negation of a query that a name has: TextSearch._negation).
+        return self._words_of(TEXT_FIELDS).str.replace(rf"(?<= )({'|'.join(DENYING_WORDS)}) (?=\w)", r"\1",
+                                                       regex=True)
 
     def _words_of(self, columns) -> pd.Series:
         """Per row, " word word ... " of ``columns`` (those the items have), normalised as queries are."""
