@@ -241,6 +241,46 @@ def test_similar_items_are_for_the_products_wearer_first(rec, monkeypatch):
     assert with_penalty < without, (with_penalty, without)
 
 
+def test_a_childs_similar_items_are_childrens_first_even_where_its_nearest_are_grown_ups(tmp_path, monkeypatch):
+    # "Enroute Teens Brown Sandals" (Girls) had 1 girls' product in its top 12, then men's sandals: its 200
+    # nearest held 2 children's products, of the catalogue's 35 girls' sandals. "ADIDAS Kids Boys Duramo" (black)
+    # had men's black sports shoes before children's sports shoes of other colours.
+    import fashionrec.recommend as recommend
+
+    r, _ = _scratch(tmp_path)
+    shoes = r.items.index[r.items["articleType"] == "Sports Shoes"]
+    q = int(shoes[0])
+    cosine = {int(i): float(r.vector(int(i)) @ r.vector(q)) for i in shoes[1:]}
+    kids = sorted(cosine, key=cosine.get)[:3]          # the children's are the least like it
+    r.items.loc[q, ["gender", "baseColour"]] = ["Boys", "Black"]
+    r.items.loc[kids, ["gender", "baseColour"]] = ["Unisex", "Pink"]
+    r.items.loc[kids, "productDisplayName"] = [f"Puma Kids Unisex Shoes {n}" for n in range(3)]
+    r.items.loc[[i for i in cosine if i not in kids], ["gender", "baseColour"]] = ["Men", "Black"]
+    r._reindex()
+    assert {x.id for x in r.similar(q, k=3)} == set(kids)
+    # Re-ranked from its k + 10 nearest alone, none a child's: its wearer's nearest are searched too.
+    monkeypatch.setattr(recommend, "RERANK_POOL", 0)
+    assert not set(kids) & set(r._neighbours(r.vector(q), 3, None, {q}, pool=13)[0])
+    assert {x.id for x in r.similar(q, k=3)} == set(kids)
+
+
+def test_a_product_named_for_a_child_is_a_childs_whatever_gender_it_is_filed_under(tmp_path):
+    # "Palm Tree Kids Boys Check White Shorts" is filed as men's: its similar items were men's shorts, and it was
+    # one of men's shorts' similar items.
+    r, _ = _scratch(tmp_path)
+    shorts = [int(i) for i in r.items.index[r.items["articleType"] == "Shorts"]]
+    kid = next(i for i in shorts if KIDS_NAME.search(r.item(i)["productDisplayName"]))
+    cosine = {i: float(r.vector(i) @ r.vector(kid)) for i in shorts if i != kid}
+    other_kid = min(cosine, key=cosine.get)         # the least like it
+    r.items.loc[shorts, ["gender", "baseColour"]] = ["Men", "Blue"]
+    r.items.loc[other_kid, "productDisplayName"] = "Palm Tree Kids Boys Check White Shorts"
+    r._reindex()
+    assert r.similar(kid, k=1)[0].id == other_kid
+    grown_up = max(cosine, key=cosine.get)
+    found = [x.id for x in r.similar(grown_up, k=len(shorts) - 1, filters={"articleType": "Shorts"})]
+    assert set(found[-2:]) == {kid, other_kid}
+
+
 def test_attribute_aware_ranking(rec, monkeypatch):
     i = _some_id(rec, articleType="Tshirts")
     n_same = int((rec.items["articleType"] == "Tshirts").sum()) - 1
@@ -1493,6 +1533,35 @@ def test_a_look_keeps_usages_and_bags_that_go_together(tmp_path):
     ball = add(gender="Unisex", masterCategory="Sporting Goods", subCategory="Sports Equipment",
                articleType="Footballs", usage="Casual", baseColour="White")
     assert r.complete_the_look(ball, k=4) == []
+
+
+def test_nightwear_looks_are_for_the_night_and_leggings_go_under_a_long_top(tmp_path):
+    # A night suit's look was "Bwitch Red Bra" ("Red goes with White") and flip flops; gold party heels' had
+    # "Hanes Women Nude ComfortSoft Waistband Cotton Stretch Full Leggings" as their bottoms.
+    r, photo = _scratch(tmp_path)
+    n = iter(range(90, 360, 10))
+
+    def add(**meta):
+        base = {"gender": "Women", "masterCategory": "Apparel", "usage": "Casual", "season": "Summer",
+                "productDisplayName": f"X {next(n)}"}
+        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+
+    suit = add(subCategory="Loungewear and Nightwear", articleType="Night suits", baseColour="White")
+    bra = add(subCategory="Innerwear", articleType="Bra", baseColour="Red")
+    robe = add(subCategory="Loungewear and Nightwear", articleType="Bath Robe", baseColour="Blue")
+    look = r.complete_the_look(suit, k=4)
+    assert bra not in {x.id for x in look} and {x.slot: x.id for x in look}["Loungewear and Nightwear"] == robe
+    assert all(x.reason.startswith(("Nightwear to go with", "Flip Flops to go with")) for x in look)
+    assert suit in {x.id for x in r.complete_the_look(robe, k=4)}
+    # The only party bottoms are leggings and stockings: the party heels' look has other bottoms, or none.
+    heels = add(masterCategory="Footwear", subCategory="Shoes", articleType="Heels", usage="Party",
+                baseColour="Gold")
+    leggings = add(subCategory="Bottomwear", articleType="Leggings", usage="Party", baseColour="Nude")
+    stockings = add(subCategory="Bottomwear", articleType="Stockings", usage="Party", baseColour="Black")
+    assert not {leggings, stockings} & {x.id for x in r.complete_the_look(heels, k=6)}
+    # A kurta's are leggings: they go under it. Stockings go under nothing.
+    kurta = add(subCategory="Topwear", articleType="Kurtas", usage="Party", baseColour="Beige")
+    assert [x.id for x in r.complete_the_look(kurta, k=6) if x.slot == "Bottomwear"] == [leggings]
 
 
 def test_a_search_for_several_types_lists_each_of_them(rec):

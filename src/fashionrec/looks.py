@@ -57,7 +57,9 @@ COMPLEMENTS: dict[str, list[str]] = {
     "Saree": ["Jewellery", "Shoes", "Bags", "Watches", "Sandal"],
     "Apparel Set": ["Shoes", "Bags", "Watches", "Eyewear"],
     "Innerwear": ["Loungewear and Nightwear", "Socks"],
-    "Loungewear and Nightwear": ["Innerwear", "Flip Flops"],
+    # Worn at home: slippers, never underwear (a shopper trial: a night suit's look was "Bwitch Red Bra", "Red
+    # goes with White"); nightwear's robe and loungewear's T-shirt come from TYPE_SLOTS.
+    "Loungewear and Nightwear": ["Flip Flops"],
     "Shoes": ["Topwear", "Bottomwear", "Socks", "Watches", "Bags"],
     "Sandal": ["Topwear", "Bottomwear", "Bags", "Eyewear"],
     "Flip Flops": ["Topwear", "Bottomwear", "Bags", "Eyewear"],
@@ -84,6 +86,11 @@ ACCESSORY_DEFAULT = ["Topwear", "Bottomwear", "Shoes", "Watches"]
 TYPE_SLOTS = {t: ["Topwear", "Bottomwear", "Bags", "Jewellery", "Watches"] for t in ("Heels", "Flats")}
 # Track pants are sportswear: no belt, whatever usage the catalogue files them under.
 TYPE_SLOTS["Track Pants"] = ["Topwear", "Shoes", "Watches", "Bags", "Eyewear"]
+# Nightwear and the robes worn over it (all women's) make a look of each other and slippers; lounge pants and
+# shorts a T-shirt and slippers (SLOT_TYPES says which of their own category is the other piece).
+NIGHTWEAR, ROBES = {"Night suits", "Nightdress", "Baby Dolls"}, {"Robe", "Bath Robe"}
+TYPE_SLOTS.update({t: ["Loungewear and Nightwear", "Flip Flops"] for t in NIGHTWEAR | ROBES})
+TYPE_SLOTS.update({t: ["Topwear", "Flip Flops"] for t in ("Lounge Pants", "Lounge Shorts")})
 # (usage, subCategory) -> slots, where the occasion changes the look: office clothes take a tie and a belt
 # before a watch (a shopper trial: black formal shoes got a shirt, trousers, socks and a watch, never one
 # of the catalogue's 152 formal ties or 118 formal belts); ethnic tops jewellery before a watch, and no
@@ -107,7 +114,14 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
               **{(t, "Bags"): {"Handbags", "Clutches"} for t in ("Kurtas", "Kurtis", "Salwar", "Lehenga Choli")},
               **{(t, "Topwear"): tops for t, tops in LAYERED.items()},
               ("Track Pants", "Shoes"): {"Sports Shoes", "Casual Shoes"},
-              ("Tracksuits", "Shoes"): {"Sports Shoes", "Casual Shoes"}}
+              ("Tracksuits", "Shoes"): {"Sports Shoes", "Casual Shoes"},
+              **{(t, "Loungewear and Nightwear"): ROBES for t in NIGHTWEAR},
+              **{(t, "Loungewear and Nightwear"): NIGHTWEAR for t in ROBES},
+              **{(t, "Topwear"): {"Tshirts"} for t in ("Lounge Pants", "Lounge Shorts")}}
+# Bottoms worn under a long top, not as a look's bottoms: in the look of such a top only (a shopper trial: gold
+# heels got "Hanes Women Nude ComfortSoft Waistband Cotton Stretch Full Leggings"; leggings were the bottoms of
+# 28 of 98 casual heels' looks, 29 of 81 handbags', 24 of 65 T-shirts'). Stockings and tights are hosiery.
+WORN_UNDER = {"Leggings": {"Kurtas", "Kurtis", "Tunics", "Tops"}, "Stockings": set(), "Tights": set()}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # How a look's reason names a subCategory where the catalogue's name is not a shopper's noun ("Eyes to go
 # with the casual women's lips" read like a riddle); the others keep their own name.
@@ -115,7 +129,8 @@ CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Forma
 # washes and sunscreens, "Nails" nail polish alone.
 SLOT_NAMES = {"Lips": "Lip make-up", "Eyes": "Eye make-up", "Nails": "Nail polish", "Makeup": "Make-up",
               "Skin": "Moisturisers and masks", "Skin Care": "Skin care", "Hair": "Hair colour",
-              "Bath and Body": "Bath and body", "Sandal": "Sandals", "Headwear": "Caps and hats"}
+              "Bath and Body": "Bath and body", "Sandal": "Sandals", "Headwear": "Caps and hats",
+              "Loungewear and Nightwear": "Nightwear"}
 
 
 def slot_name(sub: str) -> str:

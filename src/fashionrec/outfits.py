@@ -26,18 +26,18 @@ from fashionrec.looks import (
     SLOT_TYPES,
     TYPE_SLOTS,
     USAGE_SLOTS,
+    WORN_UNDER,
     colour_compatibility,
     slot_name,
 )
 from fashionrec.results import Rec, check_k
 from fashionrec.tagger import l2_normalise
-from fashionrec.vocabulary import OTHER_CHILD
 
 
 class Outfits:
     """Complete the look: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
     ``items``, ``embeddings``, ``_ids``, ``_row``, ``item``, ``_check_id``, ``_neighbours``, ``_free_items``,
-    ``_childrens`` and ``_once``, and resets its cache (``_look_category``) in ``_reindex``."""
+    ``_childrens``, ``_wearers`` and ``_once``, and resets its cache (``_look_category``) in ``_reindex``."""
 
     def _look_categories(self) -> np.ndarray:
         """Per row, the subCategory a look treats it as: the one its articleType is mostly filed under
@@ -66,17 +66,6 @@ class Outfits:
         out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
         return out
 
-    def _worn_by_child(self, gender: str) -> np.ndarray:
-        """Rows a child of ``gender`` (Boys or Girls) wears: filed under it, or a child's product filed under no
-        child's gender (Unisex, Men, Women: "Levis Kids ...") whose name does not say it is the other's. Before,
-        a child's product filed under the other gender counted too ("Quechua Kids-Girls Brown Backpack" in 38
-        of 40 boys' looks, "Madagascar 3 Infant Boys Blue Booties" in girls')."""
-        it = self.items
-        other = {"Boys": "Girls", "Girls": "Boys"}[gender]
-        names_other = it["productDisplayName"].astype(str).str.contains(OTHER_CHILD[other], regex=True)
-        childs = self._childrens() & ~it["gender"].isin(["Boys", "Girls"]).to_numpy() & ~names_other.to_numpy()
-        return it["gender"].eq(gender).to_numpy() | childs
-
     def _clashing(self, usage: str) -> np.ndarray:
         """Rows whose usage clashes with ``usage`` (:data:`CLASHING_USAGE`)."""
         it = self.items
@@ -102,7 +91,8 @@ class Outfits:
         slots = (OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or USAGE_SLOTS.get((usage, sub))
                  or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT))
         routine = src.get("masterCategory") == "Personal Care"
-        slots = [s for s in slots if s != sub]
+        # A slot of its own category only where SLOT_TYPES names its other types (a night suit's robe).
+        slots = [s for s in slots if s != sub or (article, s) in SLOT_TYPES]
         if article in LAYERED:      # a blazer goes over a shirt, a dupatta with a kurta
             slots = ["Topwear"] + slots
         it = self.items
@@ -112,25 +102,18 @@ class Outfits:
         # only ones besides Boys and Girls for a child's (a girl's dress with a His & Her watch set, a boy's
         # T-shirt with adults' Converse). A Unisex name counts with any word for a child; a grown-up's only
         # with "Kids", "Boy's", "Infant" and the like (not "Wild Child" nail polish or a "Party Girl" watch).
-        kids = self._childrens()
-        if gender in ("Boys", "Girls"):
-            who = self._worn_by_child(gender)
-        elif kids[self._row[item_id]]:      # "Levis Kids Blue Solid Jean", filed as Unisex or Men
-            who = it["gender"].isin(["Boys", "Girls"]).to_numpy() | kids
-        elif gender == "Unisex":
-            who = it["gender"].isin(["Men", "Women", "Unisex"]).to_numpy() & ~kids
-        elif gender:
-            who = it["gender"].isin([gender, "Unisex"]).to_numpy() & ~kids
-        else:
-            who = np.ones(len(it), bool)
+        # (:meth:`_wearers`, which similar items share.)
+        who = self._wearers(self._row[item_id])
         same_usage = (it["usage"] == usage).to_numpy() if usage else np.zeros(len(it), bool)
         # Slot popularity: share of this gender+usage's items in each slot's subCategory.
         peer = who & (same_usage if same_usage.any() else True)
         sub_counts = pd.Series(filed[peer]).value_counts()
         pop_max = max((sub_counts.get(s, 0) for s in slots), default=0) or 1
         clashes = None      # computed when a slot first needs a stand-in usage
-        # Never a freebie in a look ("Free Gifts" on its card reads as not for sale), nor a placeholder's name.
-        free = self._free_items() | self._set_aside_rows()
+        # Never a freebie in a look ("Free Gifts" on its card reads as not for sale), nor a placeholder's name,
+        # nor what is worn under a top this is not (WORN_UNDER).
+        under = [t for t, tops in WORN_UNDER.items() if article not in tops]
+        free = self._free_items() | self._set_aside_rows() | it["articleType"].isin(under).to_numpy()
         out: list[Rec] = []
         for slot in slots:
             if len(out) >= k:
@@ -182,8 +165,5 @@ class Outfits:
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
                 # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's.
-                if item["gender"] in ("Boys", "Girls"):
-                    who = self._worn_by_child(item["gender"])
-                elif not kids[r]:
-                    who = (it["gender"].eq(item["gender"]) | it["gender"].eq("Unisex")).to_numpy() & ~kids
+                who = self._wearers(r)
         return out

@@ -18,15 +18,16 @@ Index folder (``fashionrec index build`` writes it atomically: into a temp folde
 
 Similar items — the ranking
 ---------------------------
-The :data:`RERANK_POOL` nearest neighbours by cosine (filters inside the search) are re-ranked by
-``cosine + sum(weight[head] * P(query has the candidate's label for head))`` with :data:`ATTRIBUTE_WEIGHTS`
-(articleType 1.0, baseColour 0.5, gender 0.1). For a photo, P is the tagger's predicted probabilities; for a
-catalogue item, its own labels (one-hot). So a look-alike of another type or colour ranks below a
-look-alike that shares them, and the tagger's uncertainty decides how much. For a photo the tagger's
-probabilities are first blended (weight 0.35) with a vote of the :data:`NEIGHBOUR_VOTE` nearest catalogue
-items' own labels (weighted by ``exp((cosine - best cosine) / temperature)``): the labelled catalogue
-corrects part of the tagger's errors. ``attribute_weights = {}`` on a :class:`Recommender` ranks by cosine
-alone (``fashionrec evaluate-recs --rank embedding``); ``neighbour_vote = 0`` uses the tagger alone
+The :data:`RERANK_POOL` nearest neighbours by cosine (filters inside the search; for a catalogue item with too
+few for its wearer among them, its wearer's nearest too) are re-ranked by ``cosine + sum(weight[head] *
+P(query has the candidate's label for head))`` with :data:`ATTRIBUTE_WEIGHTS` (articleType 1.0, baseColour
+0.5, gender 0.1). For a photo, P is the tagger's predicted probabilities; for a catalogue item, its own labels
+(one-hot), less :data:`WRONG_WEARER` for a product its wearer would not wear. So a look-alike of another type
+or colour ranks below a look-alike that shares them, and the tagger's uncertainty decides how much. For a
+photo the tagger's probabilities are first blended (weight 0.35) with a vote of the :data:`NEIGHBOUR_VOTE`
+nearest catalogue items' own labels (weighted by ``exp((cosine - best cosine) / temperature)``): the labelled
+catalogue corrects part of the tagger's errors. ``attribute_weights = {}`` on a :class:`Recommender` ranks by
+cosine alone (``fashionrec evaluate-recs --rank embedding``); ``neighbour_vote = 0`` uses the tagger alone
 (``--rank tagger``).
 """
 
@@ -87,12 +88,11 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
     Rec,
     check_k,
     listed,
-    wearable_by,
 )
 from fashionrec.tagger import Tagger
 from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text
 from fashionrec.text_search import TextSearch
-from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME
+from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.word_search import WordSearch
 
 log = logging.getLogger(__name__)
@@ -105,11 +105,14 @@ INDEX_MARKER = "vectors.json"   # the file that makes a folder an index (an embe
 # 1,500 val products against an index of train+val): P@10 articleType 0.795 -> 0.847, articleType+colour
 # 0.424 -> 0.542; larger weights changed neither by more than 0.004.
 ATTRIBUTE_WEIGHTS = {"articleType": 1.0, "baseColour": 0.5, "gender": 0.1}
-# Taken off the score of a catalogue item's similar item that its wearer would not wear (men's for a women's
-# product, adults' for a child's; unisex suits both). Measured on 300 random catalogue products' top-10
-# (/tmp script, shipped index): 3.0% of the results were for another wearer (0.2% with it), 92.1% shared
-# the product's colour (89.8%), 99.7% its type (the same). Photo queries, whose gender is a guess, do without.
-WRONG_WEARER = 0.6
+# Taken off the score of a catalogue item's similar item that its wearer would not wear (Recommender._wearers:
+# men's for a women's product, grown-ups' for a child's, a child's for a grown-up's; unisex suits grown-ups).
+# As much as the type's weight: 0.6 let a closer look and the colour's bonus win ("ADIDAS Kids Boys Duramo"
+# black sports shoes got men's black ones before the catalogue's 12 other children's sports shoes). Over the
+# 1,888 children's products' top 12 (runs/index), 11.35 were for their wearer at 0.6, 11.75 at 1.0 (same type
+# 97.8% -> 96.3%); over 300 random products' top 10, 0.5% -> 0.0% for another wearer, same type 99.47% at
+# both, same colour 86.9% -> 86.4%. Photo queries, whose gender is a guess, do without.
+WRONG_WEARER = 1.0
 RERANK_POOL = 200           # nearest neighbours re-ranked by the attribute-aware score
 # With a projected index: fetch this many times the wanted count (+ 10) by projected cosine, then keep the
 # best by full cosine (for a top-10, 30 candidates hold 99.9% of the exact top-10; index/projection.py).
@@ -624,7 +627,8 @@ class Recommender(TextSearch, Outfits, Profiles):
         self._types_present: frozenset[str] | None = None     # the article types the items have
         self._word_search: WordSearch | None = None   # browse's tables for this version of the items
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
-        self._codes: dict[tuple[str, str], np.ndarray] = {}   # ("label"|"code", head) -> per-row array
+        # ("label"|"code", head) -> per-row array; ("wearers", wearer) -> _wearers()'s mask
+        self._codes: dict[tuple[str, str], np.ndarray] = {}
         self._children: np.ndarray | None = None         # _childrens()
         self._look_category: np.ndarray | None = None
         self._name_codes: np.ndarray | None = None
@@ -660,6 +664,42 @@ class Recommender(TextSearch, Outfits, Profiles):
             return ((it["gender"].eq("Unisex") & names.str.contains(CHILDREN_NAME, regex=True))
                     | names.str.contains(KIDS_NAME, regex=True)).to_numpy()
         return self._once("_children", build)
+
+    def _worn_by_child(self, gender: str) -> np.ndarray:
+        """Rows a child of ``gender`` (Boys or Girls) wears: filed under it, or a child's product filed under no
+        child's gender (Unisex, Men, Women: "Levis Kids ...") whose name does not say it is the other's. Before,
+        a child's product filed under the other gender counted too ("Quechua Kids-Girls Brown Backpack" in 38
+        of 40 boys' looks, "Madagascar 3 Infant Boys Blue Booties" in girls')."""
+        it = self.items
+        other = {"Boys": "Girls", "Girls": "Boys"}[gender]
+        names_other = it["productDisplayName"].astype(str).str.contains(OTHER_CHILD[other], regex=True)
+        childs = self._childrens() & ~it["gender"].isin(["Boys", "Girls"]).to_numpy() & ~names_other.to_numpy()
+        return it["gender"].eq(gender).to_numpy() | childs
+
+    def _wearers(self, row: int) -> np.ndarray:
+        """(n,) bool: the rows the wearer of the product at ``row`` wears, for its similar items and its look.
+        A child's (Boys, Girls, or named for a child whatever it is filed under: :meth:`_childrens`) takes
+        children's products only; a grown-up's its gender's and the unisex ones, no child's ("Palm Tree Kids
+        Boys Check White Shorts", filed as men's); an unknown gender, any. Computed once per wearer and version
+        of the items: similar items ask on every query."""
+        gender = str(self._labels("gender")[row])
+        wearer = gender if gender in ("Boys", "Girls") else "child" if self._childrens()[row] else gender
+        key = ("wearers", wearer)
+        if key not in self._codes:
+            genders, kids = self._labels("gender"), self._childrens()
+            if wearer in ("Boys", "Girls"):
+                mask = self._worn_by_child(wearer)
+            elif wearer == "child":         # "Levis Kids Blue Solid Jean", filed as Unisex or Men
+                mask = np.isin(genders, ["Boys", "Girls"]) | kids
+            elif wearer == "Unisex":
+                mask = np.isin(genders, ["Men", "Women", "Unisex"]) & ~kids
+            elif wearer:
+                mask = np.isin(genders, [wearer, "Unisex"]) & ~kids
+            else:
+                mask = np.ones(len(self.items), bool)
+            mask.flags.writeable = False        # shared by every query: a caller's slip must not change it
+            self._codes[key] = mask
+        return self._codes[key]
 
     def _free_items(self) -> np.ndarray:
         """Per row, whether the product is filed under Free Items (a promotion's freebies); computed once per
@@ -704,8 +744,10 @@ class Recommender(TextSearch, Outfits, Profiles):
             self._codes[key] = codes.astype(np.int64)
         return self._codes[key]
 
-    def _attribute_bonus(self, rows: np.ndarray, query: dict[str, np.ndarray | str]) -> np.ndarray:
-        """Per row: sum of weight x P(query has the row's label) over the heads of ``query``.
+    def _attribute_bonus(self, rows: np.ndarray, query: dict[str, np.ndarray | str],
+                         wearers: np.ndarray | None = None) -> np.ndarray:
+        """Per row: sum of weight x P(query has the row's label) over the heads of ``query``, less
+        :data:`WRONG_WEARER` for a row outside ``wearers`` (:meth:`_wearers`) when gender is weighed.
 
         ``query[head]`` is either the query's (C,) label probabilities (a photo) or its known label (a
         catalogue item: P is 1 for the same label, else 0, compared as text so any label works).
@@ -718,10 +760,10 @@ class Recommender(TextSearch, Outfits, Profiles):
             if isinstance(q, str):
                 labels = self._labels(head)[rows]
                 bonus += weight * (labels == q)
-                if head == "gender":
+                if head == "gender" and wearers is not None:
                     # A catalogue item's wearer is known: a women's jacket's similar items are women's or
                     # unisex jackets before men's in its colour (WRONG_WEARER outweighs the colour's bonus).
-                    bonus -= WRONG_WEARER * ~np.array([wearable_by({"gender": g}, {"gender": q}) for g in labels])
+                    bonus -= WRONG_WEARER * ~wearers[rows]
             else:
                 codes = self._label_codes(head)[rows]
                 bonus += weight * np.where(codes >= 0, q[np.maximum(codes, 0)], 0.0)
@@ -853,21 +895,25 @@ class Recommender(TextSearch, Outfits, Profiles):
 
     # ---- nearest neighbours -------------------------------------------------------------------
     def _neighbours(self, query: np.ndarray, k: int, filters: dict | None, exclude: set[int],
-                    dedupe: bool = False, pool: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    dedupe: bool = False, pool: int | None = None,
+                    allow: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Up to ``pool`` (default k) ids/scores for one query vector, skipping ``exclude`` and, with
-        ``dedupe``, near-duplicates of the query (another copy of the same photo).
+        ``dedupe``, near-duplicates of the query (another copy of the same photo); with ``allow`` ((n,) bool
+        per row), only those rows.
 
         Filters go into the search itself: as attributes (``where``) where the index keeps them (Milvus),
-        else as the ids they allow (FAISS).
+        else as the ids they allow (FAISS); ``allow`` as the ids it allows.
         """
         want = pool or k
         filters = self.check_filters(filters)
         mask = self._mask(filters)
+        if allow is not None:
+            mask = allow if mask is None else mask & allow
         if mask is not None and not mask.any():
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if mask is None:
             kw = {}
-        elif self.index.supports_where:
+        elif self.index.supports_where and allow is None:
             kw = {"where": filters}
         else:
             kw = {"filter_ids": self._ids[mask]}
@@ -910,8 +956,10 @@ class Recommender(TextSearch, Outfits, Profiles):
 
     def _ranked(self, query: np.ndarray, src: dict, k: int, filters: dict | None, diversity: float,
                 exclude: set[int], dedupe: bool, attrs: dict[str, np.ndarray | str] | None = None,
-                ) -> list[Rec]:
-        """Top-k by cosine + the attribute bonus for the query's ``attrs`` (see :meth:`_attribute_bonus`);"""
+                wearer: int | None = None) -> list[Rec]:
+        """Top-k by cosine + the attribute bonus for the query's ``attrs`` (see :meth:`_attribute_bonus`);
+        ``wearer``: the row of the catalogue product whose wearer the results are for (a photo of one finds
+        its own)."""
         if not 0.0 <= diversity <= 1.0:
             raise BadInputError(f"diversity must be in [0, 1], got {diversity}")
         check_k(k)
@@ -919,23 +967,36 @@ class Recommender(TextSearch, Outfits, Profiles):
         # Spare candidates replace results that are copies of a better-ranked result (the catalogue lists
         # some photos under several ids); when they run out, fetch again with four times as many.
         spare = DUPLICATE_SLACK
+        skip = exclude | self._set_aside()
         while True:
             shown = k + spare
             mmr_pool = shown if diversity == 0 else max(4 * k, 50, shown)
             pool = max(mmr_pool, RERANK_POOL) if rerank else mmr_pool
-            ids, scores = self._neighbours(query, k, filters, exclude | self._set_aside(), dedupe=dedupe, pool=pool)
-            found = len(ids)
-            cosines, ranked_by = scores, attrs
+            ids, scores = self._neighbours(query, k, filters, skip, dedupe=dedupe, pool=pool)
+            ranked_by, wearers = attrs, None
             if rerank and len(ids):
                 rows = self._rows(ids)
                 if not dedupe and scores[0] >= NEAR_DUPLICATE:
                     # The photo is (a copy of) an indexed product: its own labels beat the tagger's guess.
-                    ranked_by = self._known_labels(int(ids[0]))
+                    ranked_by, wearer = self._known_labels(int(ids[0])), rows[0]
                 elif not dedupe:
                     # A photo: the catalogue's labels near it correct part of the tagger's probabilities. (A
                     # catalogue item, dedupe=True, is ranked by its own known labels: nothing to vote on.)
                     ranked_by = self._vote(rows, scores, attrs)
-                scores = scores + self._attribute_bonus(rows, ranked_by)
+                if wearer is not None:
+                    wearers = self._wearers(wearer)
+                    if wearers[rows].sum() < shown:
+                        # A child's product's nearest are mostly grown-ups' (girls' sandals had 1 child's
+                        # product in their 200, of the catalogue's 80 children's sandals): its wearer's nearest
+                        # join the candidates.
+                        more, more_scores = self._neighbours(query, k, filters, skip, dedupe=dedupe, pool=pool,
+                                                             allow=wearers)
+                        new = ~np.isin(more, ids)
+                        ids, scores = np.concatenate([ids, more[new]]), np.concatenate([scores, more_scores[new]])
+                        rows = self._rows(ids)
+            found, cosines = len(ids), scores
+            if rerank and len(ids):
+                scores = scores + self._attribute_bonus(rows, ranked_by, wearers)
                 order = np.argsort(-scores, kind="stable")[:mmr_pool]
                 ids, scores, cosines = ids[order], scores[order], cosines[order]
             if diversity > 0 and len(ids):
@@ -985,8 +1046,8 @@ class Recommender(TextSearch, Outfits, Profiles):
         """Items that look like ``item_id`` (never itself or the same photo); MMR when diversity > 0."""
         item_id = self._check_id(item_id)
         item = self.item(item_id)
-        return self._ranked(self.vector(item_id), item, k, filters, diversity,
-                            exclude={item_id}, dedupe=True, attrs=self._known_labels(item_id))
+        return self._ranked(self.vector(item_id), item, k, filters, diversity, exclude={item_id}, dedupe=True,
+                            attrs=self._known_labels(item_id), wearer=self._row[item_id])
 
     def similar_to_image(self, image: Image.Image, k: int = 10, filters: dict | None = None,
                          exclude_ids: Iterable[int] = ()) -> PhotoResults:
