@@ -1799,3 +1799,20 @@ def test_not_is_read_as_typed_only_where_a_name_says_it_so(tmp_path):
     assert total > 0 and "Summer" not in {p["season"] for p in page}
     # A name with the words in a row is what the words mean: Nike's No Limits.
     assert [p["id"] for p in r.browse(q="no limits tshirt", limit=100)[1]] == [int(r.items.loc[summer[1], "id"])]
+
+
+def test_a_brand_the_query_names_leads_its_tier(rec):
+    """"nike sneakers boys" listed ADIDAS, Enroute and Timberland before the first Nike (a shopper trial): a
+    brand is a word that starts many names, and the products it starts come first among equals."""
+    names = rec.items["productDisplayName"].astype(str)
+    nike = names.str.startswith("Nike").to_numpy()
+    assert nike.sum() >= 5
+    assert (rec._brand_named("nike sports shoes") == nike).all()
+    # Read as what it is elsewhere: a colour, a wearer, whom a gift is for; a word names have further in.
+    assert not rec._brand_named("black shirt for men").any() and not rec._brand_named("gift for mother").any()
+    shoes = rec.items["articleType"].eq("Sports Shoes").to_numpy()
+    assert (shoes & nike).any() and (shoes & ~nike).any()
+    results = rec.search_text("nike sports shoes", k=int(shoes.sum()))
+    typed = [r for r in results if r.item["articleType"] == "Sports Shoes"]
+    firsts = [str(r.item["productDisplayName"]).startswith("Nike") for r in typed]
+    assert firsts == sorted(firsts, reverse=True) and firsts[0], firsts      # every Nike before any other

@@ -595,6 +595,7 @@ class Recommender(TextSearch, Outfits, Profiles):
         self._words().catalogue_words()
         self._words().name_text()
         self._names()
+        self._brand_named("")
         self.unfamiliar_below()
 
     def unfamiliar_below(self) -> float | None:

@@ -55,6 +55,12 @@ NOTHING_BY_MEANING = 3
 # much): "silver earrings" listed ten "Rreverie Silver Earrings" before Lencia's at 0.778 against 0.804. On
 # 67 queries, 20 lists still repeat a name, against 50; at 0.05, "hm black heels" put Catwalk's before H&M's.
 NAME_REPEAT_PENALTY = 0.03
+# A product name's first word that starts this many names, and this share of the names that have it, is a
+# brand (TextSearch._brand_named).
+BRAND_MIN = 5
+BRAND_SHARE = 0.8
+# Words for whom something is, never a brand there: the catalogue has a brand Mother Earth (222 names).
+PEOPLE = frozenset(GENDER_WORDS) | frozenset(WORN_BY) | {"mother", "father", "parent"}
 
 
 # What asks a search to leave something out: "shirts not blue", "shoes without heels", "shirt non formal".
@@ -158,6 +164,29 @@ class TextSearch:
         if not typed:
             return np.zeros(len(self.items), bool)
         return np.logical_and.reduce([self._words().in_names(w) for w in typed])
+
+    def _brand_named(self, query: str) -> np.ndarray:
+        """Per row, whether the product's brand is a word of ``query``: the catalogue's names start with the
+        brand ("Nike Men ..."), so a word that starts :data:`BRAND_MIN` names or more, and at least
+        :data:`BRAND_SHARE` of the names that have it, is taken for one ("nike", "levis", "mother" for Mother
+        Earth; not "classic", "denim" or "red", which names mostly have further in). "nike sneakers boys" has no
+        product with every word, and its closest matches by meaning put ADIDAS, Enroute and Timberland before
+        the first Nike (a shopper trial): a brand asked for now leads its tier. A word read as a type, colour,
+        wearer, usage or season is that, and a word for a person is whom a gift is for ("gift for mother")."""
+        if ("brand", "first") not in self._codes:
+            words = self._words().name_text().str.split()
+            firsts = words.map(lambda ws: ws[0] if ws else "").to_numpy(dtype=object)
+            first_n = collections.Counter(firsts)
+            anywhere = collections.Counter(w for ws in words for w in set(ws))
+            self._codes[("brand", "first")] = firsts
+            self._codes[("brand", "words")] = np.array(sorted(
+                w for w, n in first_n.items() if w and n >= BRAND_MIN and n >= BRAND_SHARE * anywhere[w]), dtype=object)
+        firsts, known = self._codes[("brand", "first")], set(self._codes[("brand", "words")])
+        # Unstemmed, as the names are kept: "levis" is Levis, not "levi".
+        read = {w for _, phrase, _ in self._attribute_phrases(query) for w in search_words(phrase, stem=False)}
+        brands = [w for w in search_words(query, stem=False)
+                  if w in known and w not in read and w not in PEOPLE and w not in STOP_WORDS]
+        return np.isin(firsts, brands) if brands else np.zeros(len(self.items), bool)
 
     def _given_away(self, query: str) -> np.ndarray:
         """Per row, whether a search for ``query`` lists the product after the others: filed under Free Items
@@ -456,8 +485,9 @@ class TextSearch:
 
         name_of = self._names().__getitem__
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
-        # A wider usage's products after the asked usage's, freebies after the rest of their tier.
-        ranking = sims - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query)
+        # A brand the query names first within its tier, a wider usage's products after the asked usage's,
+        # freebies after the rest of their tier.
+        ranking = sims + 1.0 * self._brand_named(query) - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query)
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
             taken = np.zeros(len(self.items), bool)
             for subset in subsets:
