@@ -16,6 +16,16 @@ fashionrec eda "$DATA" --out runs/eda
 # Named explicitly even when shipped: the index check then compares the index with the model that will serve.
 MODEL_ARGS=(--model src/fashionrec/assets/model/tagger.safetensors)
 if [ "${FASHIONREC_TRAIN:-0}" = 1 ] || [ ! -f src/fashionrec/assets/model/tagger.safetensors ]; then
+    # A model trained on another catalogue is kept aside, not served with this one's index.
+    if [ -f runs/train/cpu/weights/best.json ] && ! python -c '
+import json, sys
+from pathlib import Path
+trained_on = json.loads(Path(sys.argv[1]).read_text()).get("data") or ""
+sys.exit(Path(trained_on).resolve() != Path(sys.argv[2]).resolve())' runs/train/cpu/weights/best.json "$DATA"; then
+        aside="runs/train/cpu.$(date +%Y%m%d-%H%M%S)"
+        echo "== runs/train/cpu was trained on another catalogue: moved to $aside"
+        mv runs/train/cpu "$aside"
+    fi
     if [ ! -f runs/train/cpu/weights/best.safetensors ]; then
         echo "== train (profile cpu, about 30 minutes on 2 cores)"
         fashionrec train "$DATA" --profile cpu --out runs/train/cpu
@@ -26,13 +36,14 @@ else
     echo "== model: shipped (src/fashionrec/assets/model/MODEL_CARD.md)"
 fi
 
-# ---- index: built once, reused while it opens with this model (delete runs/index to rebuild) ----------
+# ---- index: built once, reused while it opens with this model and was built from $DATA as it is now ----
+# (delete runs/index to rebuild)
 check=2
 if [ -f runs/index/manifest.json ]; then
     check=0
-    fashionrec index check runs/index "${MODEL_ARGS[@]}" || check=$?
+    fashionrec index check runs/index "${MODEL_ARGS[@]}" --data "$DATA" || check=$?
 fi
-if [ "$check" = 2 ]; then        # none yet, or incomplete, or built by another model (the check said which)
+if [ "$check" = 2 ]; then        # none yet, incomplete, another model's or another catalogue's (the check said)
     echo "== index build"
     fashionrec index build "$DATA" "${MODEL_ARGS[@]}" --out runs/index
 elif [ "$check" != 0 ]; then

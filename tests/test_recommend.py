@@ -1816,3 +1816,22 @@ def test_a_brand_the_query_names_leads_its_tier(rec):
     typed = [r for r in results if r.item["articleType"] == "Sports Shoes"]
     firsts = [str(r.item["productDisplayName"]).startswith("Nike") for r in typed]
     assert firsts == sorted(firsts, reverse=True) and firsts[0], firsts      # every Nike before any other
+
+
+def test_index_check_with_data_refuses_an_index_of_another_catalogue_or_of_its_rows_before(tmp_path):
+    """A user trial ran `FASHIONREC_DATA=other bash scripts/main.sh` after a first run: the data check and
+    the EDA were the new catalogue's, and the old index was served. `index check --data` (main.sh's) says so."""
+    data = tmp_path / "catalog"
+    shutil.copytree(FIXTURE, data)
+    index = tmp_path / "index"
+    Recommender.build(load_catalog(data, progress=False), Tagger.load(tiny_tagger_path()), index, progress=False)
+    check = ["index", "check", str(index), "--data"]
+    assert CliRunner().invoke(app, check + [str(data)]).exit_code == 0
+    assert CliRunner().invoke(app, ["index", "check", str(index)]).exit_code == 0     # not compared without it
+    res = CliRunner().invoke(app, check + [str(FIXTURE)])
+    assert res.exit_code == 2 and f"built from the catalogue {data.resolve()}" in res.output.replace("\n", "")
+    # The same folder, its rows changed since the build (a product added to styles.csv): rebuild too.
+    with open(data / "styles.csv", "a") as f:
+        f.write("99999,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Added Men Blue Tshirt\n")
+    res = CliRunner().invoke(app, check + [str(data)])
+    assert res.exit_code == 2 and "changed since it was built" in res.output.replace("\n", " ")

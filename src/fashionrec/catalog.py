@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import logging
 import os
@@ -518,6 +519,14 @@ def _image_files(images_dir: Path) -> dict[str, Path]:
             if r is not None and (stem not in found or r < found[stem][0]) and entry.is_file():
                 found[stem] = (r, Path(entry.path))
     return {stem: path for stem, (_, path) in found.items()}
+
+
+def styles_sha256(data_dir: str | Path) -> str | None:
+    """SHA-256 of a catalogue's styles.csv as it is on disk (None where there is none): what an index or a
+    run records of the catalogue it was made from, so that one made from another catalogue, or before its
+    rows changed, is not taken for this one's."""
+    path = Path(data_dir) / "styles.csv"
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
 def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int | None = None,

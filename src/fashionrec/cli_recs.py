@@ -86,19 +86,22 @@ def index_check(
                                          "--index, runs/index)."),
     index: Path = IndexOpt,
     model: Path | None = typer.Option(None, "--model", help="Checkpoint to serve it with (default: the index's)."),
+    data: Path | None = typer.Option(None, "--data", help="The catalogue it must have been built from (its "
+                                     "folder and styles.csv as they are now); default: not compared."),
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
 ) -> None:
-    """Exit 0 if the index opens with this model (complete, consistent, same model), else say why and exit 2."""
-    from fashionrec.recommend import stale_probabilities
+    """Exit 0 if the index opens with this model (complete, consistent, same model) and, with --data, was built
+    from that catalogue as it is now; else say why and exit 2."""
+    from fashionrec.recommend import other_catalogue, stale_probabilities
 
     index = folder or index      # positional as it always was; --index as every other index command takes it
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
     except FashionrecError as e:
         fail(str(e))
-    stale = stale_probabilities(rec)
+    stale = stale_probabilities(rec) or (other_catalogue(rec.manifest, data) if data else "")
     if stale:
-        fail(f"{index}: {stale}; rebuild it with `fashionrec index build DATA_DIR --out {index}`")
+        fail(f"{index}: {stale}; rebuild it with `fashionrec index build {data or 'DATA_DIR'} --out {index}`")
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
 
 

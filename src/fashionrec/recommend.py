@@ -71,6 +71,7 @@ from fashionrec.catalog import (
     check_photo,
     load_catalog,
     open_rgb,
+    styles_sha256,
     to_rgb,
 )
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
@@ -237,6 +238,21 @@ def _temperatures(tagger: Tagger) -> dict[str, float]:
     return dict((tagger.meta.get("calibration") or {}).get("temperature", {}))
 
 
+def other_catalogue(manifest: dict, data_dir: str | Path) -> str:
+    """Why an index (its ``manifest``) is not ``data_dir``'s: built from another folder, or from this one's
+    styles.csv before it changed; "" when it is. An index built before manifests recorded the file's hash
+    is compared by folder alone. A user trial ran `FASHIONREC_DATA=other bash scripts/main.sh` after a first
+    run: the data check and the EDA described the new catalogue, and the old 39,730-product index was served."""
+    built_from = manifest.get("data_dir")
+    here = str(Path(data_dir).resolve())
+    if built_from and built_from != here:
+        return f"it was built from the catalogue {built_from}, not {here}"
+    recorded, now = manifest.get("styles_sha256"), styles_sha256(data_dir)
+    if recorded and now and recorded != now:
+        return f"{Path(data_dir) / 'styles.csv'} changed since it was built ({manifest.get('date')})"
+    return ""
+
+
 def stale_probabilities(rec: Recommender, sample: int = 16) -> str:
     """Why the index's stored predicted probabilities differ from what its tagger gives now (a calibration
     fitted or changed after the build: same weights, other temperatures), or "" when they agree. An index
@@ -386,7 +402,8 @@ class Recommender(TextSearch, Outfits, Profiles):
                     "projection": projection.describe() if projection else None, "index_kind": index.kind,
                     "backend": backend, "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
                     "build_id": uuid.uuid4().hex,
-                    "data_dir": str(Path(catalog.root).resolve()), "text_model": TEXT_MODEL_NAME,
+                    "data_dir": str(Path(catalog.root).resolve()), "styles_sha256": styles_sha256(catalog.root),
+                    "text_model": TEXT_MODEL_NAME,
                     "text_dim": int(text_vecs.shape[1]),
                     "unfamiliar_below": familiar_floor(vectors),
                     # Rows of the catalogue with no product here, so that asking for one says why.
