@@ -2,6 +2,8 @@
 # Set up (idempotent) and run the pipeline on the catalogue at $FASHIONREC_DATA
 # (default ../shared/datasets/fashion-product-images-small). Outputs go to runs/.
 set -euo pipefail
+# Chromium is for the browser tests only (scripts/test.sh installs it): not needed to serve.
+export FASHIONREC_SKIP_CHROMIUM="${FASHIONREC_SKIP_CHROMIUM:-1}"
 # shellcheck source=scripts/setup.sh
 . "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 
