@@ -205,6 +205,12 @@ def test_upload_a_photo(server, page, fixture_dir):
     chips = page.locator("#predicted").inner_text()
     page.locator("#upload-similar .card").first.click()     # open a result, then come back
     page.wait_for_url("**/item/**")
+    assert page.locator("#back").is_visible() and page.locator("#back a").get_attribute("href") == "/upload#results"
+    page.locator("#back a").click()            # the link shows the results again, as Back does
+    page.wait_for_selector("#upload-result:not([hidden])")
+    assert page.locator("#predicted").inner_text() == chips and page.locator("#upload-similar .card").count() > 0
+    page.locator("#upload-similar .card").first.click()
+    page.wait_for_url("**/item/**")
     page.go_back()
     page.wait_for_selector("#upload-result:not([hidden])")
     assert page.locator("#predicted").inner_text() == chips and page.locator("#upload-similar .card").count() > 0

@@ -36,7 +36,7 @@
   // Enter (or leaving the list) applies the value shown, so a keyboard user reaches every value without
   // a page load per step and never sees a value that is not applied.
   document.documentElement.classList.add("js");
-  // A product page opened from catalogue results links back to them (search words, filters and page).
+  // A product page opened from catalogue or photo results links back to them (words, filters and page).
   // The results are remembered for the tab, so the link stays on the product pages reached from there
   // through similar items or a look (a shopper trial: it was gone one click later, two Backs away).
   var back = document.getElementById("back");
@@ -45,8 +45,10 @@
     try {
       var from = new URL(document.referrer);
       var results = null;
-      if (from.origin === location.origin && from.pathname === "/") {
-        results = from.pathname + from.search;
+      // The photo search page too: it shows its last results again from the session.
+      if (from.origin === location.origin && (from.pathname === "/" || from.pathname === "/upload")) {
+        // "#results": the photo search page shows its last results again when asked so (below).
+        results = from.pathname === "/upload" ? "/upload#results" : from.pathname + from.search;
         sessionStorage.setItem(RESULTS, results);
       } else if (from.origin === location.origin && from.pathname.indexOf("/item/") === 0) {
         results = sessionStorage.getItem(RESULTS);
@@ -373,9 +375,10 @@
     send(input.files[0]);
     input.value = "";  // choosing the same file again (say, after an error) must upload it again
   });
-  // Back (or Forward) to this page shows the last results again; a fresh visit starts empty.
+  // Back (or Forward) to this page, or a product page's "Back to results" (#results), shows the last results
+  // again; a fresh visit starts empty.
   var nav = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
-  if (nav && nav.type === "back_forward") {
+  if ((nav && nav.type === "back_forward") || location.hash === "#results") {
     try {
       var saved = JSON.parse(sessionStorage.getItem("fashionrec-upload") || "null");
       if (saved && saved.json) {
