@@ -297,14 +297,11 @@ def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False) ->
     if not recorded.get("config") or not recorded.get("test_ids_sha256"):
         return None
 
-    def learnt(split, named: pd.DataFrame) -> pd.DataFrame:
-        return named[named["id"].isin(np.concatenate([split.ids("train"), split.ids("val")]))]
-
     config = SplitConfig(**recorded["config"])
     try:
         split = make_split(items, config)
         if split.fingerprint("test") == recorded["test_ids_sha256"]:
-            return learnt(split, items)
+            return items[items["id"].isin(split.ids("train", "val"))]
     except ValueError:
         pass
     where = _training_catalogue(meta.get("data"))
@@ -320,7 +317,7 @@ def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False) ->
         except ValueError:
             continue
         if split.fingerprint("test") == recorded["test_ids_sha256"]:
-            return learnt(split, trained)
+            return trained[trained["id"].isin(split.ids("train", "val"))]
     return None
 
 
@@ -375,7 +372,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     items = catalog.usable
     if split == "test":
         chosen = checkpoint_split(items, tagger.meta.get("split", {}), tagger.path, data_dir)
-        learnt = items[items["id"].isin(np.concatenate([chosen.ids("train"), chosen.ids("val")]))]
+        learnt = items[items["id"].isin(chosen.ids("train", "val"))]
         items = items[items["id"].isin(chosen.ids("test"))].reset_index(drop=True)
         copies = photo_copies(items, learnt)
     elif split != "all":

@@ -56,8 +56,9 @@ class Split:
     train_only_classes: dict[str, int] = field(default_factory=dict)
     unlabelled_ids: list[int] = field(default_factory=list)
 
-    def ids(self, name: str) -> np.ndarray:
-        return self.assignments.index[self.assignments == name].to_numpy()
+    def ids(self, *names: str) -> np.ndarray:
+        """The ids in any of the splits ``names`` ("train", "val" together: what a model learnt from)."""
+        return self.assignments.index[self.assignments.isin(names)].to_numpy()
 
     def summary(self) -> dict:
         return {
@@ -199,7 +200,7 @@ def write_split_folders(catalog, split: Split, out_dir: str | Path) -> dict[str,
     counts = {}
     with atomic_dir(out_dir, marker="split.json", what="folder of split catalogues") as tmp:
         for name, parts in FOLDERS.items():
-            ids = np.sort(np.concatenate([split.ids(part) for part in parts]).astype(np.int64))
+            ids = np.sort(split.ids(*parts).astype(np.int64))
             part = rows.loc[ids]
             folder = tmp / name
             (folder / "images").mkdir(parents=True)
