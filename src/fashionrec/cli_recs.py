@@ -452,12 +452,13 @@ def evaluate_recs_cmd(
             trained_on = default_data_dir().resolve()    # recorded relative to the training's working folder
         remake = (f"`fashionrec data split {trained_on} --seed "
                   f"{recorded.get('seed', 0)} --val-frac {recorded.get('val_frac', 0.1)} --test-frac "
-                  f"{recorded.get('test_frac', 0.1)} --out runs/model_split.csv` re-makes the model's split; "
-                  "then --split-file runs/model_split.csv --split test")
+                  f"{recorded.get('test_frac', 0.1)} --folders runs/subsets` writes the model's split as "
+                  "catalogue folders; then `fashionrec index build runs/subsets/trainval --out "
+                  "runs/index_trainval` and `fashionrec evaluate-recs runs/subsets/test --index runs/index_trainval` "
+                  "(or, with this index, --split-file runs/subsets/split.csv --split test)")
         console.print(f"{metrics['n_queries_model_trained_on']} of {metrics['n_queries']} queries are photos the "
                       "model trained or was validated on: these numbers overstate what new products get. To "
-                      f"query only products it never saw: {remake}, with an index that lacks them too.",
-                      highlight=False)
+                      f"query only products it never saw: {remake}.", highlight=False)
     elif metrics.get("n_queries_model_trained_on", 0) is None:
         console.print("could not check whether the model trained on some of these photos (it records no split, "
                       "or the catalogue it was trained on is not on this machine)", highlight=False)
