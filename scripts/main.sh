@@ -25,7 +25,7 @@ from pathlib import Path
 trained_on = json.loads(Path(sys.argv[1]).read_text()).get("data") or ""
 sys.exit(Path(trained_on).resolve() != Path(sys.argv[2]).resolve())' runs/train/cpu/weights/best.json "$DATA"; then
         aside="runs/train/cpu.$(date +%Y%m%d-%H%M%S)"
-        echo "== runs/train/cpu was trained on another catalogue: moved to $aside"
+        echo "== runs/train/cpu was trained on another catalogue (or its best.json cannot be read): moved to $aside"
         mv runs/train/cpu "$aside"
     fi
     if [ ! -f runs/train/cpu/weights/best.safetensors ]; then
