@@ -73,7 +73,14 @@ def test_a_failed_ray_start_is_cleaned_up_without_touching_other_children():
     try:
         import time
 
-        time.sleep(0.3)              # let exec -a rename the first one
+        import psutil
+
+        # Wait for exec -a to rename the first one: a fixed 0.3 s was too short with both cores busy (an index
+        # build beside the suite), and the kill then found no "ray::" process.
+        deadline = time.monotonic() + 10
+        while not " ".join(psutil.Process(ray_like.pid).cmdline()).startswith("ray::"):
+            assert time.monotonic() < deadline, "the stand-in never took the name ray::IDLE"
+            time.sleep(0.05)
         _stop_local_ray_processes()
         assert ray_like.wait(timeout=10) != 0
         assert other.poll() is None
