@@ -230,25 +230,40 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
 
     from fashionrec.word_search import search_words
 
-    name = next(n for n in fixture_catalog.usable["productDisplayName"].dropna() if len(search_words(n)) >= 4)
+    # A description that names no type ("Elle Women Black Culottes"): the few, and a link to the closest.
+    rec = client.app.state.service.rec
+    name = next(n for n in fixture_catalog.usable["productDisplayName"].dropna()
+                if len(search_words(n)) >= 4 and "articleType" not in rec.parse_query(n) and "'" not in n)
     page = client.get("/", params={"q": name}).text
     assert 'id="few"' in page and re.search(r'id="count">(\d+) items?<', page)
     link = html.unescape(re.search(r'id="few".*?href="([^"]+)"', page).group(1))
     closest = client.get(link).text
     assert "These are the" in closest and "closest match" in closest and 'id="few"' not in closest
     assert f'name="closest" value="{html.escape(name)}"' in closest          # filters keep the mode
-    # Two words, one a type ("warm jacket"): the few products with both, and the way to the closest matches.
-    rec = client.app.state.service.rec
+    # Two words, one a type ("navy blazer"): the few products with both ...
     pairs = ((str(n).split()[0], str(t).split()[0].lower()) for n, t in
              zip(fixture_catalog.usable["productDisplayName"], fixture_catalog.usable["articleType"], strict=True))
     q = next(f"{b} {t}" for b, t in pairs if "articleType" in rec.parse_query(f"{b} {t}") and not rec.parse_query(b)
              and 0 < rec.browse(q=f"{b} {t}", limit=0)[0] < 24)
-    assert 'id="few"' in client.get("/", params={"q": q}).text, q
+    # ... listed first, the closest matches to the query after them (a shopper trial: "backpack for school"
+    # showed 1 of 656 backpacks and a link).
+    page = client.get("/", params={"q": q}).text
+    named = [str(d["id"]) for d in rec.browse(q=q, limit=24)[1]]
+    shown = re.findall(r'data-id="(\d+)"', page)
+    assert 'id="few"' not in page and "the closest matches by meaning follow" in page, q
+    assert shown[:len(named)] == named and len(shown) > len(named), q
+    assert re.search(rf'id="count">{len(named)} items? and \d+ closest match', page), q
     # Two words, one an occasion ("night out for men": one Party shirt, and no way to the closest matches).
     assert "usage" in rec.parse_query("office men") and 0 < rec.browse(q="office men", limit=0)[0] < 24
     assert 'id="few"' in client.get("/", params={"q": "office men"}).text
     # The same form with a new query starts again from word matches.
     assert "closest match" not in client.get("/", params={"q": "jeans", "closest": name}).text
+
+
+def test_a_search_for_what_the_catalogue_lacks_says_so(client):
+    page = html.unescape(client.get("/", params={"q": "sherwani"}).text)
+    assert "The catalogue has no 'sherwani' as such; these are the closest types it has: Kurtas." in page
+    assert "as such" not in client.get("/", params={"q": "kurta"}).text
 
 
 def test_a_price_in_a_search_is_left_out_and_said(client):

@@ -1752,6 +1752,37 @@ def test_a_gift_word_beside_a_type_only_ranks(tmp_path):
     assert [p["id"] for p in r.browse(q="free watch gift", limit=100)[1]] == [freebie]
 
 
+def test_a_gift_word_without_a_type_finds_no_freebies(tmp_path):
+    # "gift for kids" listed three Q&Q watches filed as Free Gifts, the only products with both words.
+    r, _ = _scratch(tmp_path)
+    watches = r.items.index[r.items["articleType"] == "Watches"]
+    freebie, gift = (int(r.items.loc[w, "id"]) for w in watches[:2])
+    for col, value in (("articleType", "Free Gifts"), ("subCategory", "Free Gifts"), ("masterCategory", "Free Items"),
+                       ("gender", "Boys")):
+        r.items[col] = r.items[col].astype(object)
+        r.items.loc[watches[0], col] = value
+    r._reindex()
+    assert r.browse(q="gift for kids", limit=10)[0] == 0
+    assert [p["id"] for p in r.browse(q="free gift for kids", limit=10)[1]] == [freebie]
+    # A product to buy with the words is found as before, the freebie after it.
+    r.items.loc[watches[1], ["productDisplayName", "gender"]] = ["Titan Kids Gift Watch", "Girls"]
+    r._reindex()
+    assert [p["id"] for p in r.browse(q="gift for kids", limit=10)[1]] == [gift, freebie]
+
+
+def test_a_word_for_what_the_catalogue_lacks_says_so(tmp_path):
+    # "sherwani" listed men's kurtas with no word that the catalogue has no sherwanis.
+    r, _ = _scratch(tmp_path)
+    assert r.stand_ins("sherwani for men") == {"sherwani": ["Kurtas"]}     # the fixture has no Nehru Jackets
+    assert r.browse(q="sherwani", limit=0)[0] == (r.items["articleType"] == "Kurtas").sum() > 0
+    assert r.stand_ins("kurta for men") == {} and r.stand_ins("tshirts") == {}
+    # A catalogue whose names have the word sells the thing itself.
+    kurta = r.items.index[r.items["articleType"] == "Kurtas"][0]
+    r.items.loc[kurta, "productDisplayName"] = "Manyavar Men Cream Sherwani"
+    r._reindex()
+    assert r.stand_ins("sherwani") == {}
+
+
 def test_a_name_that_denies_a_word_does_not_have_it(tmp_path):
     # "brown leather belt" listed "Fastrack Men Non Leather Brown Belts" first, and leatherette with leather.
     r, _ = _scratch(tmp_path)

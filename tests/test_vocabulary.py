@@ -100,3 +100,27 @@ def test_a_bare_number_after_a_word_for_clothes_or_shoes_is_a_size():
     # Model numbers (three digits or more), numbers beside other words, and years stay.
     for typed in ("levis 501", "nike air max 90", "watch 40", "top 10 watches", "jeans 2013", "jeans 999"):
         assert size_words(typed) == (typed, []), typed
+
+
+def test_a_word_qualified_into_another_thing_does_not_mean_it():
+    # "men suit" listed 58 pyjama sets: the catalogue's suits are night suits (and salwar suits).
+    from fashionrec.word_search import WordSearch, search_words
+
+    rows = ([("Night suits", "Loungewear and Nightwear", "Apparel", "SDL Men Grey Night Suit", "Men")] * 12
+            + [("Kurta Sets", "Apparel Set", "Apparel", "Aneri Women Purple Salwar Suit", "Women")] * 3
+            + [("Blazers", "Topwear", "Apparel", "Reid & Taylor Men Blue Blazer", "Men")] * 2
+            + [("Tracksuits", "Apparel Set", "Apparel", "Puma Men Black Track Suit", "Men")])
+    items = pd.DataFrame(rows, columns=["articleType", "subCategory", "masterCategory", "productDisplayName", "gender"])
+    words = TypeWords(items)
+    # Not the last word of Night suits, and the night suits' names do not veto the everyday meaning.
+    assert words.types("suit") == words.types("suits") == ["Blazers", "Kurta Sets"]
+    assert words.types("night suit") == ["Night suits"]
+    search = WordSearch(items, words)
+    types = items["articleType"].to_numpy()
+
+    def found(query):
+        return sorted(set(types[search.mask(search_words(query))]))
+
+    assert found("men suit") == ["Blazers"] and found("suits") == ["Blazers", "Kurta Sets"]
+    assert found("night suit") == found("nightsuits") == found("night suits for men") == ["Night suits"]
+    assert found("track suit") == ["Tracksuits"]

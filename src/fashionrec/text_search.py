@@ -30,6 +30,7 @@ from fashionrec.vocabulary import (
     GIFT_WORDS,
     NOT_FOR_OCCASION,
     SEASON_SYNONYMS,
+    STAND_INS,
     UNJOINED,
     USAGE_WORDS,
     WARMTH_WORDS,
@@ -276,7 +277,13 @@ class TextSearch:
         phrases = [p for p in self._attribute_phrases(query) if not (p[0] == "articleType" and p[1] in GIFT_WORDS)]
         types = [t for key, _, values in phrases if key == "articleType" for t in values]
         if not types:
-            return self._words().mask(words)
+            mask = self._words().mask(words)
+            if GIFT_WORDS & set(words) and not (mask & ~self._given_away(query)).any():
+                # "gift for kids": three Q&Q watches filed as Free Gifts were the only products with both
+                # words. A freebie is no gift to buy: the words find nothing, and the catalogue page answers
+                # with the closest matches by meaning.
+                return np.zeros_like(mask)
+            return mask
         ranks = set(self._vocabulary()["season"])
         if not GIFT_WORDS & {w for t in types for w in search_words(t, stem=False)}:     # "gift set": a type
             ranks |= GIFT_WORDS
@@ -351,11 +358,7 @@ class TextSearch:
         ``q`` (and among the rows ``within``, e.g. :meth:`text_relevant`'s): what a shop's filter lists
         show, so that no choice leads to an empty page."""
         filters = self.check_filters(filters)
-        q, negated = self._negation(str(q or ""))
-        words = search_words(q)
-        base = self._word_mask(q, words) if words else np.ones(len(self.items), bool)
-        if negated:
-            base = base & ~self._any_word(negated)
+        base = self.word_matches(q)
         if within is not None:
             base = base & within
         out = {}
@@ -367,6 +370,13 @@ class TextSearch:
             keep = base if others is None else base & others
             out[key] = {str(v): int(n) for v, n in self.items.loc[keep, key].value_counts().items()}
         return out
+
+    def word_matches(self, q: str | None) -> np.ndarray:
+        """(n,) bool: the rows :meth:`browse` lists for ``q`` before any filter (every row for no words)."""
+        q, negated = self._negation(str(q or ""))
+        words = search_words(q)
+        base = self._word_mask(q, words) if words else np.ones(len(self.items), bool)
+        return base & ~self._any_word(negated) if negated else base
 
     def suggest(self, query: str, confident: bool = False) -> str | None:
         """``query`` with each word no product has replaced by the closest one some have ("jeens" -> "jeans"),
@@ -422,6 +432,14 @@ class TextSearch:
         if "gender" in found:
             found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
         return {k: sorted(set(v)) for k, v in found.items()}
+
+    def stand_ins(self, query: str) -> dict[str, list[str]]:
+        """{word of ``query``: the types searched for it} for each word of a thing the catalogue has no type
+        of (:data:`~fashionrec.vocabulary.STAND_INS`, "sherwani": Nehru Jackets and Kurtas) that no product
+        name has either: what a page says rather than pass kurtas off as sherwanis."""
+        types = self._vocabulary()["types"]
+        return {w: types.types(w) for w in dict.fromkeys(search_words(query))
+                if w in STAND_INS and types.types(w) and not self._words().in_names(w).any()}
 
     def _attribute_phrases(self, query: str) -> list[tuple[str, str, list[str]]]:
         """(filter key, phrase, values) for each phrase of ``query`` read as a type, colour, wearer, usage or

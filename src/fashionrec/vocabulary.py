@@ -77,7 +77,7 @@ SYNONYMS: dict[str, list[str]] = {
     "spectacles": ["Sunglasses"],
     "glasses": ["Sunglasses"],
     "slippers": ["Flip Flops", "Sandals"],
-    "chappals": ["Flip Flops", "Sandals"],
+    "chappals": ["Flip Flops", "Sandals", "Flats"],     # the catalogue's women's sandals are mostly Flats
     "sleepers": ["Flip Flops", "Sandals"],      # Indian English for slippers ("sleeker" was suggested)
     "wristwatch": ["Watches"],
     "beanie": ["Caps"],
@@ -119,13 +119,38 @@ SYNONYMS: dict[str, list[str]] = {
     "mojari": ["Flats"],
     "mojaris": ["Flats"],
     "sherwani": ["Nehru Jackets", "Kurtas"],
+    # The catalogue has no suits but night suits, play suits and salwar suits (filed as Kurta Sets); "men suit"
+    # listed 58 pyjama sets, "suit for wedding" 127 night suits. A suit's pieces, and the salwar suits.
+    "suit": ["Blazers", "Waistcoat", "Nehru Jackets", "Kurta Sets", "Salwar and Dupatta"],
+    "palazzo": ["Trousers", "Patiala", "Salwar"],       # wide-legged; "palazzo" found nothing
+    "palazzos": ["Trousers", "Patiala", "Salwar"],
     "smartwatch": ["Watches"],
 }
+# Words that make a kind of thing another thing before a word ("night suit" is nightwear, not a suit): a search
+# for the word alone does not find them, and the word alone does not mean a type named so (Night suits). They are
+# one word in the search text ("nightsuit"), which a search for both words still finds (WordSearch.mask).
+QUALIFIED = {"suit": ("night", "play", "track", "swim", "body", "jump", "boiler")}
+_QUALIFIED = re.compile(r"(?<![^\W_])(" + "|".join(sorted({q for qs in QUALIFIED.values() for q in qs})) + r") ("
+                        + "|".join(QUALIFIED) + r")(?=s?(?:[^\w]|$))")
+
+
+def join_qualified(text: pd.Series) -> pd.Series:
+    """Lower-case words -> the same with each qualified word of :data:`QUALIFIED` joined to its qualifier
+    ("women night suits" -> "women nightsuits"), where that qualifier goes with that word."""
+    def join(found: re.Match) -> str:
+        return found.group(1) + found.group(2) if found.group(1) in QUALIFIED[found.group(2)] else found.group(0)
+    return text.str.replace(_QUALIFIED, join, regex=True)
+
+
+# Synonyms above for things the catalogue has no type of, only the closest types: a search that uses one, where
+# no product name has the word, says so ("sherwani" listed men's kurtas as if they were sherwanis).
+STAND_INS = frozenset({"kolhapuri", "jutti", "mojari", "sherwani", "tuxedo", "palazzo"})
 
 # Type words that also say who wears the product, unless the query names a wearer itself: most of the
 # catalogue's Briefs are men's (564 of 849), but "panties" asks for women's.
 WORN_BY = {"panties": ("Women",), "panty": ("Women",), "knickers": ("Women",), "lingerie": ("Women",),
-           "sherwani": ("Men",), "sherwanis": ("Men",)}       # "sherwani" listed 1,591 women's kurtas
+           "sherwani": ("Men",), "sherwanis": ("Men",),       # "sherwani" listed 1,591 women's kurtas
+           "palazzo": ("Women",), "palazzos": ("Women",)}
 
 # A shopper's words for a wearer -> the catalogue's genders.
 GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Men",), "gents": ("Men",),
@@ -329,8 +354,8 @@ class TypeWords:
             add(own, t, [t])
             for part in t.split(" and ") if " and " in t else []:
                 add(half, part, [t])
-            if " " in t:
-                add(other, t.split()[-1], [t])
+            if " " in t and norm(t.split()[0]) not in QUALIFIED.get(singular(norm(t.split()[-1])), ()):
+                add(other, t.split()[-1], [t])      # "shoes": Casual Shoes; "suit" not Night suits
         filed: dict[str, set[str]] = {}
         for column in ("subCategory", "masterCategory"):
             if column not in items:
@@ -384,7 +409,8 @@ def _name_words(items: pd.DataFrame) -> dict[str, collections.Counter]:
     """{word of a product name: how many products of each type have it in their name}."""
     if "productDisplayName" not in items:
         return {}
-    words = items["productDisplayName"].fillna("").astype(str).str.lower().str.replace(r"[^a-z0-9 ]", "", regex=True)
+    words = join_qualified(items["productDisplayName"].fillna("").astype(str).str.lower()
+                           .str.replace(r"[^a-z0-9 ]", "", regex=True))
     named = pd.DataFrame({"row": np.arange(len(items)), "type": items["articleType"].to_numpy(),
                           "word": words.str.split().to_numpy()})
     named = named.dropna(subset=["type"]).explode("word").dropna().drop_duplicates(["row", "word"])

@@ -32,6 +32,7 @@ from fashionrec.vocabulary import (
     TypeWords,
     forms,
     join_phrases,
+    join_qualified,
     norm,
     singular,
 )
@@ -380,4 +381,5 @@ class WordSearch:
             # to the next word): the joined word is added and the letters kept ("W Women" is still W's).
             pairs = words("productDisplayName").str.findall(r"(?<!\S)([b-hj-z]) (\S+)")
             text = text + pairs.map(lambda found: " ".join(a + b for a, b in found))
-        return text.str.replace(r"\s+", " ", regex=True).str.strip().radd(" ").add(" ")
+        # "night suit" is one word, "nightsuit", so that "suit" alone finds no night suits (vocabulary.QUALIFIED).
+        return join_qualified(text.str.replace(r"\s+", " ", regex=True).str.strip().radd(" ").add(" "))

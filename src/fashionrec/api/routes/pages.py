@@ -83,6 +83,7 @@ def catalogue_page(
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
     found_closest, facets, suggestion, suggest_url, unfiltered_url = False, None, None, None, None
+    filled = 0          # how many word matches come before closest matches that fill the page
     everywhere = 0      # with filters chosen and no word match under them: the products with the words anyway
 
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
@@ -163,6 +164,28 @@ def catalogue_page(
                         unfiltered_url = "/?" + urlencode({"q": query}) if chosen else None
         if everywhere:
             unfiltered_url = "/?" + urlencode({"q": query})
+        # A type with a word only a few of its names have ("backpack for school": 1 of 656 backpacks, "navy
+        # blazer": one boys' blazer): those few first, then the closest matches to the whole query, rather
+        # than a page of one and a link (a shopper trial).
+        if (facets is None and query and not closest and 0 < total < PAGE_SIZE
+                and "articleType" in service.rec.parse_query(query)):
+            named = items if offset == 0 else service.rec.browse(chosen or None, query, limit=PAGE_SIZE)[1]
+            ids = {d["id"] for d in named}
+            more = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None,
+                                                            min_similarity=RELEVANT_TEXT_SIMILARITY)
+                    if r.item["id"] not in ids]
+            if more:
+                filled = len(named)
+                # What choosing a value shows: its word matches, then at most CLOSEST_MAX closest matches.
+                words = service.rec.facets(chosen, query)
+                near = service.rec.facets(chosen, within=service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY)
+                                          & ~service.rec.word_matches(query))
+                facets = {key: {v: words[key].get(v, 0) + min(near[key].get(v, 0), CLOSEST_MAX)
+                                for v in words[key].keys() | near[key].keys()} for key in FILTER_KEYS}
+                total, items = filled + len(more), (named + more)[offset:offset + PAGE_SIZE]
+                notices.append(f"Only {filled} product{'' if filled == 1 else 's'} "
+                               f"{'has' if filled == 1 else 'have'} every word of {query!r}; the closest "
+                               f"matches by meaning follow {'it' if filled == 1 else 'them'}.")
         if facets is None:     # counts per filter value under the other choices and the search words
             facets = service.rec.facets(chosen, query if total else None)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -172,7 +195,7 @@ def catalogue_page(
     # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets)
     # or an occasion ("night out for men": one men's Party shirt, and no way to the Smart Casual ones).
     few_url = ("/?" + urlencode({**searched, "closest": query})
-               if query and not closest and not found_closest and 0 < total < PAGE_SIZE
+               if query and not closest and not found_closest and not filled and 0 < total < PAGE_SIZE
                and (len(search_words(query)) >= 3
                     or len(search_words(query)) == 2 and {"articleType", "usage"} & set(service.rec.parse_query(query)))
                else None)
@@ -185,6 +208,12 @@ def catalogue_page(
         # An old link past the end (the catalogue or the filters changed): show the last page.
         return RedirectResponse(page_url(pages), status_code=303)
     these = "this is the closest match" if total == 1 else f"these are the {total} closest matches"
+    if total and query:
+        with service.reading():
+            for word, types in service.rec.stand_ins(query).items():
+                closest_types = " and ".join([", ".join(types[:-1]), types[-1]] if len(types) > 1 else types)
+                notices.append(f"The catalogue has no {word!r} as such; these are the closest types it has: "
+                               f"{closest_types}.")
     if closest and found_closest:
         notices.append(f"{these.capitalize()} to {query!r}.")
     elif found_closest:
@@ -209,6 +238,8 @@ def catalogue_page(
         "suggest_url": suggest_url, "unfiltered_url": unfiltered_url, "corrected": corrected,
         "corrected_url": corrected_url,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest
+                       else f"{filled:,} item{'' if filled == 1 else 's'} and {total - filled:,} closest "
+                       f"match{'' if total - filled == 1 else 'es'}" if filled
                        else f"{total:,} item{'' if total == 1 else 's'}"),
     })
 
