@@ -104,24 +104,24 @@ class Outfits:
         # with "Kids", "Boy's", "Infant" and the like (not "Wild Child" nail polish or a "Party Girl" watch).
         # (:meth:`_wearers`, which similar items share.)
         who = self._wearers(self._row[item_id])
-        same_usage = (it["usage"] == usage).to_numpy() if usage else np.zeros(len(it), bool)
+        same_usage = self._is("usage", usage) if usage else np.zeros(len(it), bool)
         # Slot popularity: share of this gender+usage's items in each slot's subCategory.
         peer = who & (same_usage if same_usage.any() else True)
-        sub_counts = pd.Series(filed[peer]).value_counts()
-        pop_max = max((sub_counts.get(s, 0) for s in slots), default=0) or 1
+        sub_counts = {s: int(np.count_nonzero(peer & self._is("look", s))) for s in slots}
+        pop_max = max(sub_counts.values(), default=0) or 1
         clashes = None      # computed when a slot first needs a stand-in usage
         # Never a freebie in a look ("Free Gifts" on its card reads as not for sale), nor a placeholder's name,
         # nor what is worn under a top this is not (WORN_UNDER).
         under = [t for t, tops in WORN_UNDER.items() if article not in tops]
-        free = self._free_items() | self._set_aside_rows() | it["articleType"].isin(under).to_numpy()
+        free = self._free_items() | self._set_aside_rows() | self._is("articleType", under)
         out: list[Rec] = []
         for slot in slots:
             if len(out) >= k:
                 break
-            cand = who & (filed == slot) & ~free
+            cand = who & self._is("look", slot) & ~free
             only = SLOT_TYPES.get((article, slot)) or SLOT_TYPES.get((sub, slot))
             if only:
-                cand &= it["articleType"].isin(only).to_numpy()
+                cand &= self._is("articleType", only)
             cand[self._row[item_id]] = False
             if not cand.any():
                 continue
@@ -136,14 +136,15 @@ class Outfits:
                 if not cand.any():
                     continue
             rows = np.flatnonzero(cand)
-            sub_it = it.iloc[rows]
             if routine:     # a deodorant's colour says nothing about the lotion to go with it
                 colour_scores = [(0.5, "")] * len(rows)
-            else:
-                colour_scores = [colour_compatibility(colour, c) for c in sub_it["baseColour"]]
+            else:           # per colour, not per candidate (a slot can hold 5,000)
+                codes, colours = pd.factorize(pd.Series(self._column("baseColour")[rows], dtype=object))
+                per_colour = [colour_compatibility(colour, c) for c in colours] + [colour_compatibility(colour, None)]
+                colour_scores = [per_colour[c] for c in codes]      # code -1 (no colour): the last
             cs = np.array([c[0] for c in colour_scores])
-            um = (sub_it["usage"] == usage).to_numpy(float) if usage else np.zeros(len(rows))
-            sm = (sub_it["season"] == src.get("season")).to_numpy(float)
+            um = same_usage[rows].astype(float)
+            sm = self._is("season", src.get("season"))[rows].astype(float)
             vecs = self.embeddings[rows]
             centroid = l2_normalise(vecs.mean(axis=0, keepdims=True))[0]
             with one_blas_thread:

@@ -126,7 +126,9 @@ class FaissIndex:
         ids = np.asarray(ids, dtype=np.int64)
         if self._index is None or len(ids) == 0:
             return np.zeros((0, self.dim), np.float32)
-        return np.stack([self._index.reconstruct(int(i)) for i in ids]).astype(np.float32)
+        # One call for all: a filtered search answered exactly reconstructs its 1-2k allowed vectors on every
+        # query (a child's similar items: 4.4 ms one by one, 0.5 ms so, 1,325 x 256).
+        return np.asarray(self._index.reconstruct_batch(ids), np.float32).reshape(len(ids), self.dim)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -211,7 +213,19 @@ class FaissIndex:
             if len(f) != len(self._ids):
                 raise BadInputError(f"a boolean filter needs one entry per indexed id ({len(self._ids)})")
             return self._ids[f]
-        return np.intersect1d(f.astype(np.int64), self._ids)
+        # Looked up in the index's ids sorted once, not intersected with all of them on every query: a filter
+        # of a child's 1,151 products cost 7.6 ms so at 40k ids (sorting both), against 0.1 ms.
+        wanted = np.unique(f.astype(np.int64))
+        known = self._sorted_ids()
+        at = np.minimum(np.searchsorted(known, wanted), max(len(known) - 1, 0))
+        return wanted[known[at] == wanted] if len(known) else wanted[:0]
+
+    def _sorted_ids(self) -> np.ndarray:
+        """:attr:`ids` sorted, kept until the ids change (every change assigns a new array)."""
+        cached = getattr(self, "_sorted", None)
+        if cached is None or cached[0] is not self._ids:
+            cached = self._sorted = (self._ids, np.sort(self._ids))
+        return cached[1]
 
     def _exact_subset(self, q: np.ndarray, k: int, allowed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sub = self.reconstruct(allowed)                     # (m, d)
