@@ -260,10 +260,41 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
     assert "closest match" not in client.get("/", params={"q": "jeans", "closest": name}).text
 
 
+def test_filter_counts_on_a_page_of_closest_matches_are_what_choosing_lists(client):
+    # A shopper trial: "Girls (72)" listed 54, "Unisex (1)" listed 96, on pages of closest matches.
+    import re
+
+    def listed(params):
+        page = client.get("/", params=params).text
+        count = html.unescape(re.search(r'id="count">([^<]*)<', page).group(1))
+        return page, sum(int(n.replace(",", "")) for n in re.findall(r"([\d,]+) (?:items?|closest match)", count))
+
+    checked = 0
+    for q in ("shoes for running", "black heels for men", "bag for college"):
+        page, total = listed({"q": q})
+        assert total > 0, q
+        for key in ("gender", "articleType", "baseColour"):
+            select = re.search(rf'<select name="{key}".*?</select>', page, re.S).group(0)
+            for value, n in re.findall(r'<option value="([^"]+)" >[^<]*\(([\d,]+)\)</option>', select):
+                assert listed({"q": q, key: html.unescape(value)})[1] == int(n.replace(",", "")), (q, key, value)
+                checked += 1
+    assert checked >= 15
+
+
 def test_a_search_for_what_the_catalogue_lacks_says_so(client):
+    import re
+
     page = html.unescape(client.get("/", params={"q": "sherwani"}).text)
     assert "The catalogue has no 'sherwani' as such; these are the closest types it has: Kurtas." in page
     assert "as such" not in client.get("/", params={"q": "kurta"}).text
+    # A type none of whose products is for the wearer named: the wearer's closest, said so, not "Nothing in
+    # the catalogue matches" (a shopper trial: "sweater for kids", "lipstick for men").
+    rec = client.app.state.service.rec
+    assert not ((rec.items["articleType"] == "Heels") & rec.items["gender"].isin(["Men", "Unisex"])).any()
+    page = html.unescape(client.get("/", params={"q": "black heels for men"}).text)
+    assert "The catalogue has no Heels for Men; these are the" in page and "Nothing in the catalogue" not in page
+    shown = [rec.item(int(i)) for i in re.findall(r'data-id="(\d+)"', page)]
+    assert shown and all(d["gender"] in ("Men", "Unisex") for d in shown)
 
 
 def test_a_price_in_a_search_is_left_out_and_said(client):

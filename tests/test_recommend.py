@@ -1770,6 +1770,22 @@ def test_a_gift_word_without_a_type_finds_no_freebies(tmp_path):
     assert [p["id"] for p in r.browse(q="gift for kids", limit=10)[1]] == [gift, freebie]
 
 
+def test_filter_counts_can_count_each_photo_once(tmp_path):
+    # A page of closest matches said "Girls (72)" and listed 52: the search lists a photo filed under
+    # several ids once.
+    r, _ = _scratch(tmp_path)
+    tees = np.flatnonzero((r.items["articleType"] == "Tshirts").to_numpy())
+    embeddings = np.array(r.embeddings)
+    embeddings[tees[1]] = embeddings[tees[0]]          # a second id for the first T-shirt's photo
+    r.embeddings = embeddings
+    r._reindex()
+    everything = np.ones(len(r.items), bool)
+    assert r.facets(within=everything)["articleType"]["Tshirts"] == len(tees)
+    assert r.facets(within=everything, photos=True)["articleType"]["Tshirts"] == len(tees) - 1
+    listed = [x.id for x in r.search_text("tshirt", k=100) if x.item["articleType"] == "Tshirts"]
+    assert len(listed) == len(tees) - 1
+
+
 def test_a_word_for_what_the_catalogue_lacks_says_so(tmp_path):
     # "sherwani" listed men's kurtas with no word that the catalogue has no sherwanis.
     r, _ = _scratch(tmp_path)

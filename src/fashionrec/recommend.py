@@ -655,6 +655,8 @@ class Recommender(TextSearch, Outfits, Profiles):
         self._aside: np.ndarray | None = None
         self._aside_ids: frozenset[int] | None = None       # asked on every similar-items and photo query
         self._columns: dict[str, np.ndarray] | None = None   # _column()'s
+        self._id_order: tuple[np.ndarray, np.ndarray] | None = None     # _rows()'s: sorted ids, their rows
+        self._photo_group: np.ndarray | None = None    # _photo_groups()'s
         self._value_codes: dict[str, tuple[np.ndarray, dict]] = {}     # _is()'s
 
     def _set_aside(self) -> frozenset[int]:
@@ -874,8 +876,18 @@ class Recommender(TextSearch, Outfits, Profiles):
         return p if p.is_absolute() else self.index_dir / p
 
     def _rows(self, ids: np.ndarray) -> np.ndarray:
-        """Row of each id in ``items`` / ``embeddings`` (-1 for an id not in this index), vectorised."""
-        return self.items.index.get_indexer(np.asarray(ids, np.int64))
+        """Row of each id in ``items`` / ``embeddings`` (-1 for an id not in this index), vectorised: by the ids
+        sorted once per version of the items (pandas' get_indexer builds its tables on every call: 0.2 ms,
+        four times per photo query)."""
+        ids = np.asarray(ids, np.int64).reshape(-1)
+        if self._id_order is None:
+            order = np.argsort(self._ids, kind="stable")
+            self._id_order = (self._ids[order], order)
+        known, order = self._id_order
+        if not len(known):
+            return np.full(len(ids), -1, np.int64)
+        at = np.minimum(np.searchsorted(known, ids), len(known) - 1)
+        return np.where(known[at] == ids, order[at], -1).astype(np.int64)
 
     def vector(self, item_id: int) -> np.ndarray:
         """(d,) float32 image embedding of an indexed item."""

@@ -353,10 +353,12 @@ class TextSearch:
         return rank
 
     def facets(self, filters: dict | None = None, q: str | None = None,
-               within: np.ndarray | None = None) -> dict[str, dict[str, int]]:
+               within: np.ndarray | None = None, photos: bool = False) -> dict[str, dict[str, int]]:
         """Per filter key, how many items each of its values would leave given the *other* filters and
         ``q`` (and among the rows ``within``, e.g. :meth:`text_relevant`'s): what a shop's filter lists
-        show, so that no choice leads to an empty page."""
+        show, so that no choice leads to an empty page. ``photos``: how many photos, each counted once
+        whatever ids list it, as :meth:`search_text` lists them (a shopper saw "Girls (72)" on a page of
+        closest matches, then 52 girls' products)."""
         filters = self.check_filters(filters)
         base = self.word_matches(q)
         if within is not None:
@@ -368,7 +370,12 @@ class TextSearch:
                 continue
             others = self._mask({k: v for k, v in filters.items() if k != key})
             keep = base if others is None else base & others
-            out[key] = {str(v): int(n) for v, n in self.items.loc[keep, key].value_counts().items()}
+            if photos:
+                seen = pd.DataFrame({"v": self.items[key].to_numpy()[keep], "g": self._photo_groups()[keep]})
+                counts = seen.dropna().drop_duplicates()["v"].value_counts()
+            else:
+                counts = self.items.loc[keep, key].value_counts()
+            out[key] = {str(v): int(n) for v, n in counts.items()}
         return out
 
     def word_matches(self, q: str | None) -> np.ndarray:
@@ -562,6 +569,10 @@ class TextSearch:
             parsed["articleType"] = weather
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
+        if self._absent(matches):
+            # "jacket for boys", "lipstick for men": none in the catalogue. The wearer's products closest in
+            # meaning rather than nothing (a shopper trial: "Nothing in the catalogue matches 'sweater for kids'").
+            del matches["articleType"]
         later = np.zeros(len(self.items), bool)
         asked = parsed.get("usage", [])
         wider = [WIDER_USAGE[u] for u in asked if WIDER_USAGE.get(u, u) not in asked]
@@ -574,6 +585,23 @@ class TextSearch:
             return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside)
         with one_blas_thread:
             return TextScores(matches, self.text_embeddings @ query_vector(query), allowed, later, aside)
+
+    @staticmethod
+    def _absent(matches: dict[str, np.ndarray]) -> bool:
+        """Whether a query names a type and a wearer and no product is both."""
+        return ("articleType" in matches and "gender" in matches
+                and not (matches["articleType"] & matches["gender"]).any())
+
+    def absent_kind(self, query: str) -> tuple[list[str], list[str]] | None:
+        """(types, wearers) ``query`` names where the catalogue has no product of those types for those wearers
+        ("jacket for boys"), for a page to say so; else None. :meth:`search_text` then lists the wearer's products
+        closest in meaning."""
+        parsed = self.parse_query(self._negation(query)[0])
+        matches = {key: self.items[key].isin(parsed[key]).to_numpy()
+                   for key in ("articleType", "gender") if key in parsed}
+        if not self._absent(matches):
+            return None
+        return parsed["articleType"], [g for g in parsed["gender"] if g != "Unisex"] or parsed["gender"]
 
     def _aside_for(self, parsed: dict[str, list[str]], words: list[str]) -> np.ndarray:
         """(n,) bool: the rows a query (its :meth:`parse_query` and :func:`search_words`) lists after the
@@ -624,6 +652,18 @@ class TextSearch:
         if min_similarity > -1 and not self._words().readable(query):
             return np.zeros(len(sims), bool)
         return sims >= min_similarity
+
+    def _photo_groups(self) -> np.ndarray:
+        """Per row, a number its copies share: the catalogue lists some photos under several ids, and
+        :meth:`search_text` lists each photo once."""
+        def build() -> np.ndarray:
+            # Copies embed alike to the bit: two random directions tell them apart from other photos.
+            with one_blas_thread:
+                keys = np.asarray(self.embeddings, np.float32) @ np.random.default_rng(0).standard_normal(
+                    (self.embeddings.shape[1], 2)).astype(np.float32)
+            return np.unique(keys, axis=0, return_inverse=True)[1].reshape(-1)
+
+        return self._once("_photo_group", build)
 
     def text_relevant(self, query: str, min_similarity: float) -> np.ndarray:
         """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those of

@@ -152,12 +152,7 @@ def catalogue_page(
                         "" if suggestion else "Try a product type, a colour or a brand, such as 'blue jeans'."))
                     facets = {key: {} for key in FILTER_KEYS}
                 else:
-                    # What choosing a value shows: the products with every word if some have them there (the
-                    # word search comes first), else that value's closest matches, at most CLOSEST_MAX.
-                    words = {key: {} for key in FILTER_KEYS} if closest else service.rec.facets(chosen, query)
-                    near = service.rec.facets(chosen, within=relevant)
-                    facets = {key: {**{v: min(n, CLOSEST_MAX) for v, n in near[key].items()}, **words[key]}
-                              for key in FILTER_KEYS}
+                    facets = _choice_counts(service, chosen, query, relevant, closest)
                     if not found:
                         notices.append(f"No product matches {query!r} with the filters chosen; each list shows "
                                        "how many products its choices would leave.")
@@ -171,17 +166,14 @@ def catalogue_page(
                 and "articleType" in service.rec.parse_query(query)):
             named = items if offset == 0 else service.rec.browse(chosen or None, query, limit=PAGE_SIZE)[1]
             ids = {d["id"] for d in named}
+            # At most CLOSEST_MAX in all, as a page of closest matches alone.
             more = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None,
                                                             min_similarity=RELEVANT_TEXT_SIMILARITY)
-                    if r.item["id"] not in ids]
+                    if r.item["id"] not in ids][:CLOSEST_MAX - len(named)]
             if more:
                 filled = len(named)
-                # What choosing a value shows: its word matches, then at most CLOSEST_MAX closest matches.
-                words = service.rec.facets(chosen, query)
-                near = service.rec.facets(chosen, within=service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY)
-                                          & ~service.rec.word_matches(query))
-                facets = {key: {v: words[key].get(v, 0) + min(near[key].get(v, 0), CLOSEST_MAX)
-                                for v in words[key].keys() | near[key].keys()} for key in FILTER_KEYS}
+                facets = _choice_counts(service, chosen, query,
+                                        service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY), False)
                 total, items = filled + len(more), (named + more)[offset:offset + PAGE_SIZE]
                 notices.append(f"Only {filled} product{'' if filled == 1 else 's'} "
                                f"{'has' if filled == 1 else 'have'} every word of {query!r}; the closest "
@@ -219,7 +211,13 @@ def catalogue_page(
     elif found_closest:
         words = "the word" if len(search_words(query)) == 1 else "every word of"
         which = "with the filters chosen " if everywhere else ""
-        notices.append(f"No product {which}has {words} {query!r} in its details; {these} by meaning.")
+        with service.reading():
+            absent = service.rec.absent_kind(query)
+        if absent:
+            types, wearers = (" or ".join(v) for v in absent)
+            notices.append(f"The catalogue has no {types} for {wearers}; {these} by meaning for {wearers}.")
+        else:
+            notices.append(f"No product {which}has {words} {query!r} in its details; {these} by meaning.")
     # The words as typed, by meaning: offered only where that finds something (not "jeens", "wach").
     corrected_url = ("/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
                      if corrected and by_meaning(corrected) else None)
@@ -242,6 +240,33 @@ def catalogue_page(
                        f"match{'' if total - filled == 1 else 'es'}" if filled
                        else f"{total:,} item{'' if total == 1 else 's'}"),
     })
+
+
+def _choice_counts(service, chosen: dict, query: str, relevant, closest: bool) -> dict[str, dict[str, int]]:
+    """Per filter key, how many products choosing each value lists for ``query``, as :func:`catalogue_page`
+    lists them: its products with every word, if some have them there; with none, at most CLOSEST_MAX closest
+    matches (those of ``relevant``, each photo once, as the search lists them); and for a query that
+    names a type, fewer than a page of word matches with the closest matches after them, CLOSEST_MAX in all.
+    ``closest``: the page shows closest matches only (the shopper asked for them)."""
+    rec = service.rec
+    words = {key: {} for key in FILTER_KEYS} if closest else rec.facets(chosen, query)
+    by_words = rec.word_matches(query)
+    near = rec.facets(chosen, within=relevant, photos=True)
+    near_only = rec.facets(chosen, within=relevant & ~by_words, photos=True)
+    fills = not closest and "articleType" in rec.parse_query(query)
+    out = {}
+    for key in FILTER_KEYS:
+        counts = {}
+        for v in words[key].keys() | near[key].keys():
+            n = words[key].get(v, 0)
+            if n == 0:
+                n = min(near[key].get(v, 0), CLOSEST_MAX)
+            elif n < PAGE_SIZE and fills:
+                n = max(n, min(n + near_only[key].get(v, 0), CLOSEST_MAX))
+            if n:
+                counts[v] = n
+        out[key] = counts
+    return out
 
 
 @router.get("/item/{item_id}", response_class=HTMLResponse)
