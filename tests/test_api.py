@@ -297,6 +297,31 @@ def test_a_search_for_what_the_catalogue_lacks_says_so(client):
     assert shown and all(d["gender"] in ("Men", "Unisex") for d in shown)
 
 
+def test_a_search_for_another_wearer_leaves_out_the_gender_chosen(client):
+    # A shopper trial: "teenage boy jeans" typed under the Gender: Girls of the last search listed nothing.
+    import re
+
+    rec = client.app.state.service.rec
+    page = html.unescape(client.get("/", params={"q": "jeans for men", "gender": "Women"}).text)
+    assert "'jeans for men' is for Men: the filter Gender: Women was left out." in page
+    assert 'value="Women" selected' not in page
+    assert re.findall(r'data-id="(\d+)"', page) == [str(d["id"]) for d in rec.browse(q="jeans for men")[1]] != []
+    # A gender the query allows stays.
+    assert "was left out" not in client.get("/", params={"q": "jeans for men", "gender": "Unisex"}).text
+
+
+def test_an_age_in_a_search_is_left_out_and_said(client):
+    # "dress for 6 year old girl" read "for 6" as a price; a child's age stands for children.
+    rec = client.app.state.service.rec
+    page = html.unescape(client.get("/", params={"q": "tshirt for 6 year old"}).text)
+    assert "The catalogue has no ages, so 'for 6 year old' was left out of the search; a child's age reads as " \
+           "kids; these are the products for 'tshirt kids'." in page and "prices" not in page
+    assert 'value="tshirt kids"' in page
+    page = html.unescape(client.get("/", params={"q": "jeans for a 40-year-old man"}).text)
+    assert "'for a 40-year-old' was left out of the search; these are the products for 'jeans man'." in page
+    assert f"{rec.browse(q='jeans man', limit=0)[0]} item" in page
+
+
 def test_a_price_in_a_search_is_left_out_and_said(client):
     import re
 
@@ -448,7 +473,7 @@ def test_web_pages(client, ids):
     assert described.status_code == 200 and "closest matches" in described.text
     assert described.text.count('class="card"') > 0 and "Jeans" in described.text
     # Filters that leave none of a search's matches: a way to the same search over every product.
-    none_left = client.get("/", params={"q": "blue denim jeans for men", "gender": "Women"}).text
+    none_left = client.get("/", params={"q": "blue denim jeans for men", "articleType": "Heels"}).text
     assert 'id="unfiltered"><a href="/?q=blue+denim+jeans+for+men">' in none_left
     assert 'id="unfiltered"' not in described.text
     # A brand some products have, but none under the colour chosen: the closest matches under it are said

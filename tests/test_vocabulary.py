@@ -123,4 +123,15 @@ def test_a_word_qualified_into_another_thing_does_not_mean_it():
 
     assert found("men suit") == ["Blazers"] and found("suits") == ["Blazers", "Kurta Sets"]
     assert found("night suit") == found("nightsuits") == found("night suits for men") == ["Night suits"]
-    assert found("track suit") == ["Tracksuits"]
+    assert found("track suit") == ["Tracksuits"] and found("salwar suit") == ["Kurta Sets"]
+
+
+def test_ages_are_read_out_of_a_query():
+    from fashionrec.vocabulary import age_words
+
+    assert age_words("dress for 6 year old girl") == ("dress girl", ["for 6 year old"], True)
+    assert age_words("clothes for ten year old") == ("clothes", ["for ten year old"], True)
+    assert age_words("baby clothes 6 months")[2] and age_words("frock 2-3 years")[:2] == ("frock", ["2-3 years"])
+    assert age_words("watch for 40 year old man") == ("watch man", ["for 40 year old"], False)
+    assert age_words("gift for dad under 1000") == ("gift for dad under 1000", [], False)     # a price, no age
+    assert age_words("jeans 32") == ("jeans 32", [], False)

@@ -28,7 +28,9 @@ from fashionrec.vocabulary import (
     COLD_WEATHER,
     GENDER_WORDS,
     GIFT_WORDS,
+    NAME_EVIDENCE,
     NOT_FOR_OCCASION,
+    QUALIFIED,
     SEASON_SYNONYMS,
     STAND_INS,
     UNJOINED,
@@ -278,11 +280,11 @@ class TextSearch:
         types = [t for key, _, values in phrases if key == "articleType" for t in values]
         if not types:
             mask = self._words().mask(words)
-            if GIFT_WORDS & set(words) and not (mask & ~self._given_away(query)).any():
-                # "gift for kids": three Q&Q watches filed as Free Gifts were the only products with both
-                # words. A freebie is no gift to buy: the words find nothing, and the catalogue page answers
-                # with the closest matches by meaning.
-                return np.zeros_like(mask)
+            if GIFT_WORDS & set(words) and "free" not in words:
+                # A gift word finds the type Free Gifts by its name: "gift for mom" listed 33 freebies in 58,
+                # "gift for kids" three Q&Q watches and nothing else. A freebie is no gift to buy; where
+                # nothing else has the words the catalogue page answers with the closest matches by meaning.
+                return mask & ~self._free_items()
             return mask
         ranks = set(self._vocabulary()["season"])
         if not GIFT_WORDS & {w for t in types for w in search_words(t, stem=False)}:     # "gift set": a type
@@ -294,7 +296,12 @@ class TextSearch:
         if usages and not self.items["usage"].isin(usages).to_numpy()[mask].any():
             # None of them has it ("dress for wedding": no dress is Ethnic): the words find nothing, and the
             # catalogue page answers with the closest matches by meaning rather than every dress unranked.
-            return self._words().mask(words)
+            mask = self._words().mask(words)
+        worn_by = {g for w in words for g in WORN_BY.get(w) or WORN_BY.get(w + "s", ())}     # words are singular
+        if worn_by and not set(words) & set(GENDER_WORDS):
+            # A word that says who wears it, where the query names no one ("sherwani": the men's kurtas and
+            # Nehru jackets, not the 1,591 women's kurtas after them; "panties": no men's briefs).
+            mask = mask & self.items["gender"].isin(worn_by | {"Unisex"}).to_numpy()
         return mask
 
     def _negation(self, query: str) -> tuple[str, list[list[str]]]:
@@ -442,11 +449,12 @@ class TextSearch:
 
     def stand_ins(self, query: str) -> dict[str, list[str]]:
         """{word of ``query``: the types searched for it} for each word of a thing the catalogue has no type
-        of (:data:`~fashionrec.vocabulary.STAND_INS`, "sherwani": Nehru Jackets and Kurtas) that no product
-        name has either: what a page says rather than pass kurtas off as sherwanis."""
-        types = self._vocabulary()["types"]
-        return {w: types.types(w) for w in dict.fromkeys(search_words(query))
-                if w in STAND_INS and types.types(w) and not self._words().in_names(w).any()}
+        of (:data:`~fashionrec.vocabulary.STAND_INS`, "sherwani": Nehru Jackets and Kurtas) that fewer than
+        NAME_EVIDENCE product names have: what a page says rather than pass kurtas off as sherwanis."""
+        types, words = self._vocabulary()["types"], search_words(query)
+        return {w: types.types(w) for w in dict.fromkeys(words)
+                if w in STAND_INS and types.types(w) and not set(QUALIFIED.get(w, ())) & set(words)   # "night suit"
+                and self._words().in_names(w).sum() < NAME_EVIDENCE}
 
     def _attribute_phrases(self, query: str) -> list[tuple[str, str, list[str]]]:
         """(filter key, phrase, values) for each phrase of ``query`` read as a type, colour, wearer, usage or

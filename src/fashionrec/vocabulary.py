@@ -129,7 +129,7 @@ SYNONYMS: dict[str, list[str]] = {
 # Words that make a kind of thing another thing before a word ("night suit" is nightwear, not a suit): a search
 # for the word alone does not find them, and the word alone does not mean a type named so (Night suits). They are
 # one word in the search text ("nightsuit"), which a search for both words still finds (WordSearch.mask).
-QUALIFIED = {"suit": ("night", "play", "track", "swim", "body", "jump", "boiler")}
+QUALIFIED = {"suit": ("night", "play", "track", "swim", "body", "jump", "boiler", "salwar")}
 _QUALIFIED = re.compile(r"(?<![^\W_])(" + "|".join(sorted({q for qs in QUALIFIED.values() for q in qs})) + r") ("
                         + "|".join(QUALIFIED) + r")(?=s?(?:[^\w]|$))")
 
@@ -143,8 +143,9 @@ def join_qualified(text: pd.Series) -> pd.Series:
 
 
 # Synonyms above for things the catalogue has no type of, only the closest types: a search that uses one, where
-# no product name has the word, says so ("sherwani" listed men's kurtas as if they were sherwanis).
-STAND_INS = frozenset({"kolhapuri", "jutti", "mojari", "sherwani", "tuxedo", "palazzo"})
+# fewer than NAME_EVIDENCE product names have the word, says so ("sherwani" listed men's kurtas as if they were
+# sherwanis; one name says "Suit" of a tracksuit).
+STAND_INS = frozenset({"kolhapuri", "jutti", "mojari", "sherwani", "tuxedo", "palazzo", "suit"})
 
 # Type words that also say who wears the product, unless the query names a wearer itself: most of the
 # catalogue's Briefs are men's (564 of 849), but "panties" asks for women's.
@@ -224,6 +225,28 @@ SIZE_WORDS = re.compile(
     r"|\b(?:xxs|xs|xl|xxl|xxxl|[2-5]xl)\b"
     r"|\b(?:waist|chest|bust|inseam)\s*[:#-]?\s*\d{2}\b|\b\d{2}\s*(?:waist|chest|bust|inseam)\b"     # "32 waist"
     r"|\bplus[\s-]size\b", re.IGNORECASE)
+
+
+# Ages in a query: the catalogue has none either, and "dress for 6 year old girl" read "for 6" as a price. A child's
+# age (CHILD_AGE or under, or in months) stands for children where the query names no wearer.
+_NUMBER_NAMES = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                 "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen"]
+_AGE = rf"(?:\d{{1,2}}|{'|'.join(_NUMBER_NAMES)})"
+AGE_WORDS = re.compile(
+    rf"\b(?:for\s+(?:an?\s+|my\s+)?)?{_AGE}(?:\s*(?:-|to)\s*{_AGE})?[\s-]*(?:years?|yrs?|months?|mths?)"
+    r"(?:[\s-]*olds?)?\b"
+    rf"|\b(?:for\s+)?(?:aged?)\s*[:-]?\s*{_AGE}(?:\s*(?:-|to)\s*{_AGE})?\b", re.IGNORECASE)
+CHILD_AGE = 14
+
+
+def age_words(query: str) -> tuple[str, list[str], bool]:
+    """(``query`` without what it says about age, those parts as typed, whether an age is a child's):
+    "dress for 6 year old girl" is ("dress girl", ["for 6 year old"], True)."""
+    rest, said = _taken_out(AGE_WORDS, query)
+    ages = [int(n) if n.isdigit() else _NUMBER_NAMES.index(n.lower()) + 1
+            for part in said for n in re.findall(rf"\b{_AGE}\b", part, re.IGNORECASE)]
+    months = any(re.search(r"\b(?:months?|mths?)\b", part, re.IGNORECASE) for part in said)
+    return rest, said, bool(said) and (months or min(ages, default=CHILD_AGE + 1) <= CHILD_AGE)
 
 
 def _taken_out(pattern: re.Pattern, query: str) -> tuple[str, list[str]]:

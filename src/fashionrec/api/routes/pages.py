@@ -17,7 +17,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
-from fashionrec.vocabulary import BARE_NUMBER, price_words, size_words
+from fashionrec.vocabulary import BARE_NUMBER, GENDER_WORDS, age_words, price_words, size_words
 from fashionrec.word_search import search_words
 
 WEB = Path(__file__).resolve().parents[2] / "web"
@@ -59,6 +59,16 @@ def catalogue_page(
         else:
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
     query = q.strip()
+    unaged, aged, child = age_words(query)
+    if aged:
+        # Always left out: no product name gives an age. A child's stands for children unless a wearer is named.
+        named = set(search_words(unaged)) & set(GENDER_WORDS)
+        query = unaged + (" kids" if child and not named else "")
+        were = "was" if len(aged) == 1 else "were"
+        notices.append(f"The catalogue has no ages, so {' and '.join(repr(a) for a in aged)} {were} left out of the "
+                       f"search{'; a child' + chr(39) + 's age reads as kids' if child and not named else ''}"
+                       + (f"; these are the products for {query.strip()!r}." if query.strip() else "."))
+        query = query.strip()
     unpriced, priced = price_words(query)
     unpriced, sized = size_words(unpriced)
     numbers = BARE_NUMBER.findall(unpriced)
@@ -79,11 +89,18 @@ def catalogue_page(
         were = "was" if len(priced + sized) == 1 else "were"
         notices.append(f"The catalogue has no {lacks}, so {said} {were} left out of the search"
                        + (f"; these are the products for {query!r}." if query else "."))
+    asked = service.rec.parse_query(query).get("gender") if query and chosen.get("gender") else None
+    if asked and chosen["gender"] not in asked:
+        # A new search for another wearer typed under the last one's Gender ("teenage boy jeans" under Girls
+        # found nothing but a link): the query says whom it is for.
+        who = " or ".join(g for g in asked if g != "Unisex")
+        notices.append(f"{query!r} is for {who}: the filter Gender: {chosen.pop('gender')} was left out.")
     # For this very query only: a new search typed into the form (which carries it) starts with word matches.
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
     found_closest, facets, suggestion, suggest_url, unfiltered_url = False, None, None, None, None
     filled = 0          # how many word matches come before closest matches that fill the page
+    fills = False       # whether closest matches were to follow the few word matches (none may be left)
     everywhere = 0      # with filters chosen and no word match under them: the products with the words anyway
 
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
@@ -162,8 +179,9 @@ def catalogue_page(
         # A type with a word only a few of its names have ("backpack for school": 1 of 656 backpacks, "navy
         # blazer": one boys' blazer): those few first, then the closest matches to the whole query, rather
         # than a page of one and a link (a shopper trial).
-        if (facets is None and query and not closest and 0 < total < PAGE_SIZE
-                and "articleType" in service.rec.parse_query(query)):
+        fills = bool(facets is None and query and not closest and 0 < total < PAGE_SIZE
+                 and "articleType" in service.rec.parse_query(query))
+        if fills:
             named = items if offset == 0 else service.rec.browse(chosen or None, query, limit=PAGE_SIZE)[1]
             ids = {d["id"] for d in named}
             # At most CLOSEST_MAX in all, as a page of closest matches alone.
@@ -187,7 +205,7 @@ def catalogue_page(
     # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets)
     # or an occasion ("night out for men": one men's Party shirt, and no way to the Smart Casual ones).
     few_url = ("/?" + urlencode({**searched, "closest": query})
-               if query and not closest and not found_closest and not filled and 0 < total < PAGE_SIZE
+               if query and not closest and not found_closest and not fills and 0 < total < PAGE_SIZE
                and (len(search_words(query)) >= 3
                     or len(search_words(query)) == 2 and {"articleType", "usage"} & set(service.rec.parse_query(query)))
                else None)
@@ -203,7 +221,9 @@ def catalogue_page(
     if total and query:
         with service.reading():
             for word, types in service.rec.stand_ins(query).items():
-                closest_types = " and ".join([", ".join(types[:-1]), types[-1]] if len(types) > 1 else types)
+                # "Blazers, Kurta Sets, Salwar and Dupatta, and Waistcoat": a type's name may have an "and".
+                closest_types = (", ".join(types[:-1]) + ("," if len(types) > 2 else "") + " and " + types[-1]
+                                 if len(types) > 1 else types[0])
                 notices.append(f"The catalogue has no {word!r} as such; these are the closest types it has: "
                                f"{closest_types}.")
     if closest and found_closest:
