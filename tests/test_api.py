@@ -209,8 +209,8 @@ def test_search_text_cut_off(client):
 def test_closest_matches_filter_counts_are_what_choosing_shows(client):
     import re
 
-    def shown(params):
-        page = client.get("/", params=params).text
+    def shown(params):      # as the page's form sends a filter chosen: with the words it was chosen for
+        page = client.get("/", params={**params, "searched": params["q"]}).text
         return page, int(re.search(r'id="count">([\d,]+) (?:closest match|item)', page).group(1).replace(",", ""))
 
     checked = 0
@@ -264,8 +264,8 @@ def test_filter_counts_on_a_page_of_closest_matches_are_what_choosing_lists(clie
     # A shopper trial: "Girls (72)" listed 54, "Unisex (1)" listed 96, on pages of closest matches.
     import re
 
-    def listed(params):
-        page = client.get("/", params=params).text
+    def listed(params):     # as the page's form sends a filter chosen: with the words it was chosen for
+        page = client.get("/", params={**params, "searched": params["q"]}).text
         count = html.unescape(re.search(r'id="count">([^<]*)<', page).group(1))
         return page, sum(int(n.replace(",", "")) for n in re.findall(r"([\d,]+) (?:items?|closest match)", count))
 
@@ -308,6 +308,16 @@ def test_a_search_for_another_wearer_leaves_out_the_gender_chosen(client):
     assert re.findall(r'data-id="(\d+)"', page) == [str(d["id"]) for d in rec.browse(q="jeans for men")[1]] != []
     # A gender the query allows stays.
     assert "was left out" not in client.get("/", params={"q": "jeans for men", "gender": "Unisex"}).text
+    # So do a colour and a type (a shopper chose Colour: Black on "jeans", then searched "white shirt").
+    page = html.unescape(client.get("/", params={"q": "white shirt", "baseColour": "Black", "searched": "jeans"}).text)
+    assert "'white shirt' asks for White: the filter Colour: Black was left out." in page
+    page = html.unescape(client.get("/", params={"q": "shirt", "articleType": "Jeans", "searched": "jeans"}).text)
+    assert "'shirt' asks for Shirts: the filter Type: Jeans was left out." in page
+    # A filter chosen for the same words stays, whatever they name (the form carries them as "searched"):
+    # choosing a value the page offers must not be refused.
+    page = html.unescape(client.get("/", params={"q": "white shirt", "baseColour": "Black",
+                                                 "searched": "white shirt"}).text)
+    assert "asks for White" not in page and 'name="searched" value="white shirt"' in page
 
 
 def test_an_age_in_a_search_is_left_out_and_said(client):
@@ -315,8 +325,11 @@ def test_an_age_in_a_search_is_left_out_and_said(client):
     rec = client.app.state.service.rec
     page = html.unescape(client.get("/", params={"q": "tshirt for 6 year old"}).text)
     assert "The catalogue has no ages, so 'for 6 year old' was left out of the search; a child's age reads as " \
-           "kids; these are the products for 'tshirt kids'." in page and "prices" not in page
-    assert 'value="tshirt kids"' in page
+           "kids; these are the products for 'kids tshirt'." in page and "prices" not in page
+    assert 'value="kids tshirt"' in page
+    # With a price after it: "shoes for 8 yr old under 1500" searched "shoes ids" (the price took the k).
+    page = html.unescape(client.get("/", params={"q": "jeans for 8 yr old under 1500"}).text)
+    assert "these are the products for 'kids jeans'." in page and page.count("these are the products for") == 1
     page = html.unescape(client.get("/", params={"q": "jeans for a 40-year-old man"}).text)
     assert "'for a 40-year-old' was left out of the search; these are the products for 'jeans man'." in page
     assert f"{rec.browse(q='jeans man', limit=0)[0]} item" in page
@@ -473,7 +486,8 @@ def test_web_pages(client, ids):
     assert described.status_code == 200 and "closest matches" in described.text
     assert described.text.count('class="card"') > 0 and "Jeans" in described.text
     # Filters that leave none of a search's matches: a way to the same search over every product.
-    none_left = client.get("/", params={"q": "blue denim jeans for men", "articleType": "Heels"}).text
+    none_left = client.get("/", params={"q": "blue denim jeans for men", "articleType": "Heels",
+                                        "searched": "blue denim jeans for men"}).text
     assert 'id="unfiltered"><a href="/?q=blue+denim+jeans+for+men">' in none_left
     assert 'id="unfiltered"' not in described.text
     # A brand some products have, but none under the colour chosen: the closest matches under it are said

@@ -577,9 +577,13 @@ class TextSearch:
             parsed["articleType"] = weather
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
-        if self._absent(matches):
-            # "jacket for boys", "lipstick for men": none in the catalogue. The wearer's products closest in
-            # meaning rather than nothing (a shopper trial: "Nothing in the catalogue matches 'sweater for kids'").
+        if self._absent(matches) and "subCategory" in self.items:
+            # "sweater for kids", "lipstick for men": none in the catalogue. The wearer's products of the same
+            # group (Topwear, Lips) first, closest in meaning, rather than nothing (a shopper trial: "Nothing in
+            # the catalogue matches 'sweater for kids'"; then, with the type given up, 88 kids' T-shirts).
+            groups = self.items["subCategory"][matches.pop("articleType")].dropna().unique()
+            matches["subCategory"] = self.items["subCategory"].isin(groups).to_numpy()
+        elif self._absent(matches):
             del matches["articleType"]
         later = np.zeros(len(self.items), bool)
         asked = parsed.get("usage", [])

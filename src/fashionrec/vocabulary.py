@@ -86,6 +86,7 @@ SYNONYMS: dict[str, list[str]] = {
     "pyjamas": ["Night suits", "Lounge Pants"],
     "pajamas": ["Night suits", "Lounge Pants"],
     "nightie": ["Nightdress"],
+    "nighty": ["Nightdress"],       # was corrected to "night": perfumes, a Night Wolf T-shirt, night cream
     "swimsuit": ["Swimwear"],
     "swim": ["Swimwear"],
     "sari": ["Sarees"],
@@ -201,7 +202,7 @@ NOT_FOR_OCCASION = {usage: ("Loungewear and Nightwear", "Innerwear") for usage i
 # found nothing for "under 2000" and "under 500" said nothing matched. A number counts only beside a
 # currency or after "under", "below", "between"...; "cheap" and such words count alone.
 _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|fifty)\s+(?:hundred|thousand)"
-_AMOUNT = (r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?(?:\d[\d,.]*\s*k?|" + _NUMBER_WORDS + r")"
+_AMOUNT = (r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?(?:\d[\d,.]*(?:\s*k\b)?|" + _NUMBER_WORDS + r")"
            r"(?:\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b)?")
 PRICE_WORDS = re.compile(
     rf"\bbetween\s+{_AMOUNT}\s+(?:and|to|-)\s+{_AMOUNT}"

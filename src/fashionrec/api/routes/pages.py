@@ -42,6 +42,7 @@ def catalogue_page(
     closest: Annotated[str, Query(max_length=MAX_QUERY, description="The query whose closest matches to show "
                                   "even where some names have all its words")] = "",
     corrected: Annotated[str, Query(max_length=MAX_QUERY, description="The misspelt query this one corrects")] = "",
+    searched: Annotated[str, Query(max_length=MAX_QUERY, description="The query the filters were chosen for")] = "",
 ):
     # Filters come straight from the query string; a value the catalogue lacks is dropped with a notice
     # rather than an error page, since it usually comes from an old bookmark.
@@ -62,13 +63,13 @@ def catalogue_page(
     unaged, aged, child = age_words(query)
     if aged:
         # Always left out: no product name gives an age. A child's stands for children unless a wearer is named.
-        named = set(search_words(unaged)) & set(GENDER_WORDS)
-        query = unaged + (" kids" if child and not named else "")
+        kids = child and not set(search_words(unaged)) & set(GENDER_WORDS)
+        query = ("kids " if kids else "") + unaged
         were = "was" if len(aged) == 1 else "were"
+        # What is searched is said once, by the last notice that changes it (a price may follow).
         notices.append(f"The catalogue has no ages, so {' and '.join(repr(a) for a in aged)} {were} left out of the "
-                       f"search{'; a child' + chr(39) + 's age reads as kids' if child and not named else ''}"
-                       + (f"; these are the products for {query.strip()!r}." if query.strip() else "."))
-        query = query.strip()
+                       f"search{'; a child' + chr(39) + 's age reads as kids' if kids else ''}"
+                       + (f"; these are the products for {query!r}." if query and not price_words(query)[1] else "."))
     unpriced, priced = price_words(query)
     unpriced, sized = size_words(unpriced)
     numbers = BARE_NUMBER.findall(unpriced)
@@ -89,12 +90,18 @@ def catalogue_page(
         were = "was" if len(priced + sized) == 1 else "were"
         notices.append(f"The catalogue has no {lacks}, so {said} {were} left out of the search"
                        + (f"; these are the products for {query!r}." if query else "."))
-    asked = service.rec.parse_query(query).get("gender") if query and chosen.get("gender") else None
-    if asked and chosen["gender"] not in asked:
-        # A new search for another wearer typed under the last one's Gender ("teenage boy jeans" under Girls
-        # found nothing but a link): the query says whom it is for.
-        who = " or ".join(g for g in asked if g != "Unisex")
-        notices.append(f"{query!r} is for {who}: the filter Gender: {chosen.pop('gender')} was left out.")
+    if query and chosen and query != searched.strip():
+        # A new search typed under the last one's filters, naming another wearer, colour or type ("teenage boy
+        # jeans" under Gender: Girls found nothing but a link; "white shirt" under Colour: Black listed 19
+        # black-and-white shirts): the words say what is wanted. Not when a filter is chosen for the same
+        # words (the form carries them as ``searched``): "dress for girl" offers Gender: Women for the
+        # women's dresses its words find.
+        parsed = service.rec.parse_query(query)
+        for key in ("gender", "baseColour", "articleType"):
+            if parsed.get(key) and chosen.get(key) and chosen[key] not in parsed[key]:
+                named = " or ".join(v for v in parsed[key] if key != "gender" or v != "Unisex")
+                said = f"is for {named}" if key == "gender" else f"asks for {named}"
+                notices.append(f"{query!r} {said}: the filter {LABELS[key]}: {chosen.pop(key)} was left out.")
     # For this very query only: a new search typed into the form (which carries it) starts with word matches.
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
@@ -199,19 +206,19 @@ def catalogue_page(
         if facets is None:     # counts per filter value under the other choices and the search words
             facets = service.rec.facets(chosen, query if total else None)
     pages = max(1, -(-total // PAGE_SIZE))
-    searched = {**chosen, **({"q": query} if query else {})}
+    current = {**chosen, **({"q": query, "searched": query} if query else {})}
     # A description ("red cotton t-shirt for men") whose every word only a few names contain: offer the
     # closest matches to the whole of it too, rather than leave the shopper with two T-shirts.
     # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets)
     # or an occasion ("night out for men": one men's Party shirt, and no way to the Smart Casual ones).
-    few_url = ("/?" + urlencode({**searched, "closest": query})
+    few_url = ("/?" + urlencode({**current, "closest": query})
                if query and not closest and not found_closest and not fills and 0 < total < PAGE_SIZE
                and (len(search_words(query)) >= 3
                     or len(search_words(query)) == 2 and {"articleType", "usage"} & set(service.rec.parse_query(query)))
                else None)
 
     def page_url(n: int) -> str:
-        return "/?" + urlencode({**searched, **({"closest": query} if closest else {}),
+        return "/?" + urlencode({**current, **({"closest": query} if closest else {}),
                                  **({"corrected": corrected} if corrected else {}), "page": n})
 
     if page > pages:
