@@ -1787,6 +1787,21 @@ def test_filter_counts_can_count_each_photo_once(tmp_path):
     assert len(listed) == len(tees) - 1
 
 
+def test_a_search_for_children_lists_no_grown_ups_unisex_products(tmp_path):
+    # "bra for girls" listed a grown-ups' unisex swimming cap third; a child's product filed as a man's counts.
+    r, photo = _scratch(tmp_path)
+    tee = {"masterCategory": "Apparel", "subCategory": "Topwear", "articleType": "Tshirts", "baseColour": "Black"}
+    grown = r.add_product(photo.rotate(8, fillcolor="white"),
+                          {**tee, "productDisplayName": "Tribord Unisex Black Tshirt", "gender": "Unisex"})
+    child = r.add_product(photo.rotate(-8, fillcolor="white"),
+                          {**tee, "productDisplayName": "Tantra Kids Unisex Black Tshirt", "gender": "Unisex"})
+    filed = r.add_product(photo.rotate(15, fillcolor="white"),
+                          {**tee, "productDisplayName": "Palm Tree Kids Boys Black Tshirt", "gender": "Men"})
+    found = [x.id for x in r.search_text("black tshirt for kids", k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)]
+    assert {child, filed} <= set(found) and grown not in found
+    assert grown in {x.id for x in r.search_text("black tshirt", k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)}
+
+
 def test_a_word_for_what_the_catalogue_lacks_says_so(tmp_path):
     # "sherwani" listed men's kurtas with no word that the catalogue has no sherwanis.
     r, _ = _scratch(tmp_path)

@@ -577,6 +577,12 @@ class TextSearch:
             parsed["articleType"] = weather
         matches = {key: self.items[key].isin(parsed[key]).to_numpy()
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
+        if "gender" in matches and set(parsed["gender"]) - {"Unisex"} <= {"Boys", "Girls"}:
+            # For a child, a unisex product only if it is a child's ("bra for girls" listed grown-ups'
+            # unisex swimming caps and T-shirts), and a child's product however it is filed ("Levis Kids ...").
+            kids = self._childrens()
+            matches["gender"] = (self.items["gender"].isin(set(parsed["gender"]) - {"Unisex"}).to_numpy()
+                                 | kids & ~self.items["gender"].isin(["Boys", "Girls"]).to_numpy())
         if self._absent(matches) and "subCategory" in self.items:
             # "sweater for kids", "lipstick for men": none in the catalogue. The wearer's products of the same
             # group (Topwear, Lips) first, closest in meaning, rather than nothing (a shopper trial: "Nothing in
