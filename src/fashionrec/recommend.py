@@ -844,8 +844,16 @@ class Recommender(TextSearch, Outfits, Profiles):
         item_id = self._check_id(item_id)
         if item_id not in self._cache:
             row = self._row[item_id]
-            self._cache[item_id] = {k: _clean(self._column(k)[row]) for k in self.items.columns}
+            self._cache[item_id] = {k: _clean(values[row]) for k, values in self._all_columns().items()}
         return dict(self._cache[item_id])
+
+    def _all_columns(self) -> dict[str, np.ndarray]:
+        """{column: per row, its values as Python objects}: :meth:`_column`'s table (the column labels
+        themselves are Arrow strings, slow to walk on every item)."""
+        columns = self._columns
+        if columns is None:
+            columns = self._columns = {str(c): self.items[c].to_numpy(dtype=object) for c in self.items.columns}
+        return columns
 
     def _is(self, column: str, values) -> np.ndarray:
         """(n,) bool: the rows whose ``column`` (an items column, or "look" for the category a look files each
@@ -864,10 +872,7 @@ class Recommender(TextSearch, Outfits, Profiles):
         """Per row, the items' ``name`` column as Python objects (NaN where missing), kept per version of the
         items. A pandas row or an Arrow-backed string column turned into numpy costs 0.4 and 2 ms at 40k
         products, on every similar-items query (its ten items and their names: 10 of its 15 ms)."""
-        columns = self._columns
-        if columns is None:
-            columns = self._columns = {c: self.items[c].to_numpy(dtype=object) for c in self.items.columns}
-        return columns[name]
+        return self._all_columns()[name]
 
     def image_path(self, item_id: int) -> Path:
         """Where the item's photo is (catalogue file, or ``images/<id>.jpg`` for added products)."""
