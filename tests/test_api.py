@@ -252,6 +252,9 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
     shown = re.findall(r'data-id="(\d+)"', page)
     assert 'id="few"' not in page and "the closest matches by meaning follow" in page, q
     assert shown[:len(named)] == named and len(shown) > len(named), q
+    # ... marked where the closest begin.
+    before = page.split('id="closest-from"')[0]
+    assert re.findall(r'data-id="(\d+)"', before) == named, q
     assert re.search(rf'id="count">{len(named)} items? and \d+ closest match', page), q
     # Two words, one an occasion ("night out for men": one Party shirt, and no way to the closest matches).
     assert "usage" in rec.parse_query("office men") and 0 < rec.browse(q="office men", limit=0)[0] < 24

@@ -260,6 +260,8 @@ def catalogue_page(
                         if facets[k].get(v, 0) or chosen.get(k) == v] for k in FILTER_KEYS},
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
+        # On a page of word matches and the closest after them, where the closest start (None: not on it).
+        "closest_from": filled - offset if filled and 0 < filled - offset < len(items) else None,
         "suggest_url": suggest_url, "unfiltered_url": unfiltered_url, "corrected": corrected,
         "corrected_url": corrected_url,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest
