@@ -1802,6 +1802,18 @@ def test_a_search_for_children_lists_no_grown_ups_unisex_products(tmp_path):
     assert grown in {x.id for x in r.search_text("black tshirt", k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)}
 
 
+def test_types_standing_in_for_a_missing_thing_take_turns(tmp_path):
+    # "suit" listed three pages of women's salwar suits before the first men's blazer.
+    r, _ = _scratch(tmp_path)
+    kurtas = r.items.index[(r.items["articleType"] == "Kurtas") & (r.items["gender"] == "Men")]
+    r.items["articleType"] = r.items["articleType"].astype(object)
+    r.items.loc[kurtas[-1], "articleType"] = "Nehru Jackets"     # the last in the catalogue's order
+    r._reindex()
+    assert r.stand_ins("sherwani") == {"sherwani": ["Kurtas", "Nehru Jackets"]}
+    shown = [p["articleType"] for p in r.browse(q="sherwani", limit=10)[1]]
+    assert len(shown) == len(kurtas) and set(shown[:2]) == {"Kurtas", "Nehru Jackets"}
+
+
 def test_a_word_for_what_the_catalogue_lacks_says_so(tmp_path):
     # "sherwani" listed men's kurtas with no word that the catalogue has no sherwanis.
     r, _ = _scratch(tmp_path)

@@ -116,10 +116,11 @@ def _names_taking_turns(rows: np.ndarray, rank: np.ndarray, names: np.ndarray) -
     return rows[np.lexsort((np.arange(len(rows)), turn, -rank))]
 
 
-def _taking_turns(rows: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
+def _taking_turns(rows: np.ndarray, masks: list[np.ndarray], rest_last: bool = False) -> np.ndarray:
     """``rows`` (ranked) with the parts of a query for several types (``masks``, one per part) taking turns:
     "t-shirt & shorts" shows a T-shirt, then shorts, then a T-shirt, each part in its own ranked order
-    (before, 1,853 T-shirts and 147 shorts among the first 2,000, in the catalogue's order)."""
+    (before, 1,853 T-shirts and 147 shorts among the first 2,000, in the catalogue's order). The rows of no
+    part take turns too, or with ``rest_last`` come after all the others."""
     part_of = np.full(len(rows), len(masks))
     for j in reversed(range(len(masks))):     # a row two parts share goes to the first
         part_of[masks[j][rows]] = j
@@ -127,6 +128,8 @@ def _taking_turns(rows: np.ndarray, masks: list[np.ndarray]) -> np.ndarray:
     for j in range(len(masks) + 1):
         mine = part_of == j
         turn[mine] = np.arange(int(mine.sum()))
+    if rest_last:
+        turn[part_of == len(masks)] += len(rows)
     return rows[np.lexsort((part_of, turn))]
 
 
@@ -237,6 +240,8 @@ class TextSearch:
             masks = self._part_masks(q, words)
             if masks:
                 rows = _taking_turns(rows, masks)
+            elif masks := self._stand_in_masks(q):    # "suit": a blazer, a kurta set, a Nehru jacket ...
+                rows = _taking_turns(rows, masks, rest_last=True)     # then a tracksuit named "Suit"
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
 
     def _part_masks(self, query: str, words: list[str]) -> list[np.ndarray] | None:
@@ -455,6 +460,14 @@ class TextSearch:
         return {w: types.types(w) for w in dict.fromkeys(words)
                 if w in STAND_INS and types.types(w) and not set(QUALIFIED.get(w, ())) & set(words)   # "night suit"
                 and self._words().in_names(w).sum() < NAME_EVIDENCE}
+
+    def _stand_in_masks(self, query: str) -> list[np.ndarray] | None:
+        """Per type that stands in for a thing the catalogue lacks (:meth:`stand_ins`), its rows, for them to
+        take turns: "suit" listed three pages of women's salwar suits before the first men's blazer."""
+        types = [t for ts in self.stand_ins(query).values() for t in ts]
+        if len(types) < 2:
+            return None
+        return [self.items["articleType"].eq(t).to_numpy() for t in types]
 
     def _attribute_phrases(self, query: str) -> list[tuple[str, str, list[str]]]:
         """(filter key, phrase, values) for each phrase of ``query`` read as a type, colour, wearer, usage or
