@@ -96,7 +96,8 @@ def catalogue_page(
         # black-and-white shirts): the words say what is wanted. Not when a filter is chosen for the same
         # words (the form carries them as ``searched``): "dress for girl" offers Gender: Women for the
         # women's dresses its words find.
-        parsed = service.rec.parse_query(query)
+        with service.reading():
+            parsed = service.rec.parse_query(query)
         for key in ("gender", "baseColour", "articleType"):
             if parsed.get(key) and chosen.get(key) and chosen[key] not in parsed[key]:
                 named = " or ".join(v for v in parsed[key] if key != "gender" or v != "Unisex")
