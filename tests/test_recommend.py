@@ -1800,6 +1800,8 @@ def test_a_search_for_children_lists_no_grown_ups_unisex_products(tmp_path):
     found = [x.id for x in r.search_text("black tshirt for kids", k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)]
     assert {child, filed} <= set(found) and grown not in found
     assert grown in {x.id for x in r.search_text("black tshirt", k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)}
+    # "unisex" names no child: a grown-up's unisex product is one.
+    assert grown in {x.id for x in r.search_text("unisex black tshirt", k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)}
 
 
 def test_types_standing_in_for_a_missing_thing_take_turns(tmp_path):

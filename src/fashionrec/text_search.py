@@ -306,7 +306,7 @@ class TextSearch:
         if worn_by and not set(words) & set(GENDER_WORDS):
             # A word that says who wears it, where the query names no one ("sherwani": the men's kurtas and
             # Nehru jackets, not the 1,591 women's kurtas after them; "panties": no men's briefs).
-            mask = mask & self.items["gender"].isin(worn_by | {"Unisex"}).to_numpy()
+            mask = mask & self._is("gender", worn_by | {"Unisex"})
         return mask
 
     def _negation(self, query: str) -> tuple[str, list[list[str]]]:
@@ -383,7 +383,7 @@ class TextSearch:
             others = self._mask({k: v for k, v in filters.items() if k != key})
             keep = base if others is None else base & others
             if photos:
-                seen = pd.DataFrame({"v": self.items[key].to_numpy()[keep], "g": self._photo_groups()[keep]})
+                seen = pd.DataFrame({"v": self._column(key)[keep], "g": self._photo_groups()[keep]})
                 counts = seen.dropna().drop_duplicates()["v"].value_counts()
             else:
                 counts = self.items.loc[keep, key].value_counts()
@@ -467,7 +467,7 @@ class TextSearch:
         types = [t for ts in self.stand_ins(query).values() for t in ts]
         if len(types) < 2:
             return None
-        return [self.items["articleType"].eq(t).to_numpy() for t in types]
+        return [self._is("articleType", t) for t in types]
 
     def _attribute_phrases(self, query: str) -> list[tuple[str, str, list[str]]]:
         """(filter key, phrase, values) for each phrase of ``query`` read as a type, colour, wearer, usage or
@@ -580,30 +580,15 @@ class TextSearch:
 
     def _text_scores(self, query: str) -> TextScores:
         """What :meth:`search_text` ranks ``query``'s results by (:class:`TextScores`)."""
-        query, negated = self._negation(query)
-        words = search_words(query)
-        if negated and not words:     # "not blue" alone: everything else, by no meaning
-            query = ""
-        parsed = self.parse_query(query)
-        weather = self._weather_alone(words)
-        if weather:
-            parsed["articleType"] = weather
-        matches = {key: self.items[key].isin(parsed[key]).to_numpy()
-                   for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
-        if "gender" in matches and set(parsed["gender"]) - {"Unisex"} <= {"Boys", "Girls"}:
-            # For a child, a unisex product only if it is a child's ("bra for girls" listed grown-ups'
-            # unisex swimming caps and T-shirts), and a child's product however it is filed ("Levis Kids ...").
-            kids = self._childrens()
-            matches["gender"] = (self.items["gender"].isin(set(parsed["gender"]) - {"Unisex"}).to_numpy()
-                                 | kids & ~self.items["gender"].isin(["Boys", "Girls"]).to_numpy())
-        if self._absent(matches) and "subCategory" in self.items:
+        query, words, negated, parsed = self._parsed(query)
+        matches = self._matches(parsed)
+        if self._absent(matches):
             # "sweater for kids", "lipstick for men": none in the catalogue. The wearer's products of the same
             # group (Topwear, Lips) first, closest in meaning, rather than nothing (a shopper trial: "Nothing in
             # the catalogue matches 'sweater for kids'"; then, with the type given up, 88 kids' T-shirts).
-            groups = self.items["subCategory"][matches.pop("articleType")].dropna().unique()
-            matches["subCategory"] = self.items["subCategory"].isin(groups).to_numpy()
-        elif self._absent(matches):
-            del matches["articleType"]
+            types = matches.pop("articleType")
+            if "subCategory" in self.items:
+                matches["subCategory"] = self._is("subCategory", self.items["subCategory"][types].dropna().unique())
         later = np.zeros(len(self.items), bool)
         asked = parsed.get("usage", [])
         wider = [WIDER_USAGE[u] for u in asked if WIDER_USAGE.get(u, u) not in asked]
@@ -617,6 +602,31 @@ class TextSearch:
         with one_blas_thread:
             return TextScores(matches, self.text_embeddings @ query_vector(query), allowed, later, aside)
 
+    def _parsed(self, query: str) -> tuple[str, list[str], list[list[str]], dict[str, list[str]]]:
+        """(``query`` without what it leaves out, its search words, what it leaves out, :meth:`parse_query` of
+        it with the types a weather word means)."""
+        query, negated = self._negation(query)
+        words = search_words(query)
+        if negated and not words:     # "not blue" alone: everything else, by no meaning
+            query = ""
+        parsed = self.parse_query(query)
+        weather = self._weather_alone(words)
+        if weather:
+            parsed["articleType"] = weather
+        return query, words, negated, parsed
+
+    def _matches(self, parsed: dict[str, list[str]]) -> dict[str, np.ndarray]:
+        """Per attribute a query names (its :meth:`_parsed`), the rows that have it."""
+        matches = {key: self._is(key, parsed[key])
+                   for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
+        children = set(parsed.get("gender", ())) - {"Unisex"}
+        if children and children <= {"Boys", "Girls"}:
+            # For a child, a unisex product only if it is a child's ("bra for girls" listed grown-ups'
+            # unisex swimming caps and T-shirts), and a child's product however it is filed ("Levis Kids ...").
+            filed = self._is("gender", ["Boys", "Girls"])
+            matches["gender"] = self._is("gender", children) | self._childrens() & ~filed
+        return matches
+
     @staticmethod
     def _absent(matches: dict[str, np.ndarray]) -> bool:
         """Whether a query names a type and a wearer and no product is both."""
@@ -627,10 +637,8 @@ class TextSearch:
         """(types, wearers) ``query`` names where the catalogue has no product of those types for those wearers
         ("jacket for boys"), for a page to say so; else None. :meth:`search_text` then lists the wearer's products
         closest in meaning."""
-        parsed = self.parse_query(self._negation(query)[0])
-        matches = {key: self.items[key].isin(parsed[key]).to_numpy()
-                   for key in ("articleType", "gender") if key in parsed}
-        if not self._absent(matches):
+        parsed = self._parsed(query)[3]
+        if not self._absent(self._matches(parsed)):     # as search_text reads it
             return None
         return parsed["articleType"], [g for g in parsed["gender"] if g != "Unisex"] or parsed["gender"]
 

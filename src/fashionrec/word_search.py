@@ -157,10 +157,7 @@ class WordSearch:
                 mask &= found
                 i += 1
             mask.flags.writeable = False
-            with self._masks_lock:     # readers run in parallel threads in the server
-                while len(self._masks) >= WORD_MASKS_KEPT:
-                    self._masks.pop(next(iter(self._masks)))
-                self._masks[key] = mask
+            self._keep(self._masks, key, mask)
         return mask
 
     def in_names(self, word: str) -> np.ndarray:
@@ -171,10 +168,7 @@ class WordSearch:
         if found is None:
             found = self._names_rows().mask(self._pattern(word))
             found.flags.writeable = False
-            with self._masks_lock:     # kept like the word masks, as paging asks again
-                while len(self._name_masks) >= WORD_MASKS_KEPT:
-                    self._name_masks.pop(next(iter(self._name_masks)))
-                self._name_masks[word] = found
+            self._keep(self._name_masks, word, found)     # kept like the word masks, as paging asks again
         return found
 
     def named_in_a_row(self, words: list[str]) -> bool:
@@ -184,15 +178,17 @@ class WordSearch:
         key = tuple(words)
         found = self._in_a_row.get(key)
         if found is None:       # asked again by every page of the search and its filter counts: 80 ms at 40k
-            cores = [self._core(w) for w in words]
-            pattern = (r"(?:^| )" + " ".join(core for core, _ in cores) + ("" if cores[-1][1] else "(?: |$)")
-                       + "|" + self._pattern("".join(words)))
-            found = bool(self._names_rows().mask(pattern).any())
-            with self._masks_lock:
-                while len(self._in_a_row) >= WORD_MASKS_KEPT:
-                    self._in_a_row.pop(next(iter(self._in_a_row)))
-                self._in_a_row[key] = found
+            found = bool(self._names_rows().mask(self._pattern(*words) + "|" + self._pattern("".join(words))).any())
+            self._keep(self._in_a_row, key, found)
         return found
+
+    def _keep(self, cache: dict, key, value) -> None:
+        """``cache[key] = value``, the oldest entries dropped beyond :data:`WORD_MASKS_KEPT`; readers run in
+        parallel threads in the server."""
+        with self._masks_lock:
+            while len(cache) >= WORD_MASKS_KEPT:
+                cache.pop(next(iter(cache)))
+            cache[key] = value
 
     def _names_rows(self) -> _Rows:
         names = self.name_text()
@@ -208,11 +204,11 @@ class WordSearch:
                 self._names = self._words_of(["productDisplayName"])
         return self._names
 
-    def _pattern(self, word: str) -> str:
-        """The pattern of the rows whose text has ``word`` (a query's, singular) as a word of its own or, for a
-        long word, the start of one (:meth:`_core`)."""
-        core, prefix = self._core(word)
-        return r"(?:^| )" + core + ("" if prefix else "(?: |$)")
+    def _pattern(self, *words: str) -> str:
+        """The pattern of the rows whose text has ``words`` (a query's, singular) one after another, each a
+        word of its own or, the last one if long, the start of one (:meth:`_core`)."""
+        cores = [self._core(w) for w in words]
+        return r"(?:^| )" + " ".join(core for core, _ in cores) + ("" if cores[-1][1] else "(?: |$)")
 
     def _core(self, word: str) -> tuple[str, bool]:
         """(the pattern of ``word`` and its plural, whether it may also start a longer word)."""
