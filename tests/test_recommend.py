@@ -21,6 +21,7 @@ from _recs_support import (
 from PIL import Image
 from typer.testing import CliRunner
 
+from fashionrec import colours
 from fashionrec.artifacts import ABANDONED_AFTER_S, _host
 from fashionrec.catalog import load_catalog
 from fashionrec.cli import app
@@ -29,7 +30,7 @@ from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundEr
 from fashionrec.looks import COMPLEMENTS, LAYERED, colour_compatibility, slot_name
 from fashionrec.recommend import NEIGHBOUR_VOTE, Rec, Recommender
 from fashionrec.tagger import Tagger, save_checkpoint
-from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names
+from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names, _type_kinship
 from fashionrec.vocabulary import KIDS_NAME, WARM_TYPES
 
 
@@ -460,6 +461,33 @@ def test_a_night_out_takes_smart_casual_where_the_catalogue_has_few_party_produc
     assert found[1].card_reason == "Matches gender; Smart Casual, the nearest usage to Party"
     assert [x.item["usage"] for x in r.search_text("date night for men not smart casual", k=2)][0] == "Party"
     assert "Smart Casual" not in {x.item["usage"] for x in r.search_text("date night for men not smart casual", k=8)}
+
+
+def test_colours_near_the_one_asked_for_come_first_where_that_colour_runs_out(tmp_path):
+    # "red kurta for men wedding": three red kurtas, then blue ones before maroon ones, by meaning alone.
+    assert colours.nearness(["Red"], ["Red", "Maroon", "Rust", "Blue", "Pink", "Multi", None]).tolist() == \
+        pytest.approx([1.0, 1 - colours.distance("Red", "Maroon") / colours.NEAR,
+                       1 - colours.distance("Red", "Rust") / colours.NEAR, 0.0, 0.0, 0.0, 0.0])
+    assert 0 < colours.distance("Red", "Rust") < colours.distance("Red", "Maroon") < colours.NEAR
+    assert colours.distance("Navy Blue", "Blue") < colours.NEAR < colours.distance("Navy Blue", "Red")
+    r, _ = _scratch(tmp_path)
+    shirts = np.flatnonzero(((r.items["gender"] == "Men") & (r.items["articleType"] == "Shirts")).to_numpy())
+    assert len(shirts) >= 4
+    colour = r.items["baseColour"].copy()
+    colour.iloc[shirts] = "Blue"
+    colour.iloc[shirts[-1]], colour.iloc[shirts[-2]] = "Red", "Maroon"     # the last in meaning, unless near
+    r.items["baseColour"] = colour
+    r._reindex()
+    sims = r.text_embeddings[shirts] @ r.text_embeddings[shirts].T
+    r.text_embeddings[shirts] = r.text_embeddings[shirts[0]]     # alike in meaning: the colour decides
+    assert sims.min() < 0.999
+    found = r.search_text("red shirt for men", k=4)
+    assert [x.item["baseColour"] for x in found] == ["Red", "Maroon", "Blue", "Blue"]
+    assert found[1].card_reason == "Matches type and gender; maroon is close to red"
+    assert found[3].card_reason == "Matches type and gender"
+    # Asking for blue: the maroon and red ones are no nearer than any other colour, so meaning alone.
+    assert [x.item["baseColour"] for x in r.search_text("blue shirt for men", k=len(shirts) - 2)] == \
+        ["Blue"] * (len(shirts) - 2)
 
 
 def test_text_search_cut_off_drops_noise_not_matches(rec):
@@ -1800,8 +1828,37 @@ def test_a_search_for_children_lists_no_grown_ups_unisex_products(tmp_path):
     found = [x.id for x in r.search_text("black tshirt for kids", k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)]
     assert {child, filed} <= set(found) and grown not in found
     assert grown in {x.id for x in r.search_text("black tshirt", k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)}
+    # A child's product filed as a man's is a boy's, not a girl's, when its name says so: "jacket for girls" listed
+    # "Palm Tree Kids Boys Solid White Jackets" as matching the gender.
+    for_child = lambda q: {x.id for x in r.search_text(q, k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)}  # noqa: E731
+    assert filed in for_child("black tshirt for boys")
+    girls = for_child("black tshirt for girls")
+    assert child in girls and filed not in girls
     # "unisex" names no child: a grown-up's unisex product is one.
     assert grown in {x.id for x in r.search_text("unisex black tshirt", k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)}
+
+
+def test_the_types_nearest_to_one_the_wearer_has_none_of_stand_in_first(tmp_path):
+    # "sweater for kids" listed 96 T-shirts and tops by meaning, the three sweatshirts among them 3rd, 25th, 40th.
+    r, _ = _scratch(tmp_path)
+    women = (r.items["gender"] == "Women").to_numpy()
+    gender = r.items["gender"].copy()
+    gender[women & (r.items["articleType"] == "Sweatshirts").to_numpy()] = "Men"
+    r.items["gender"] = gender
+    r._reindex()
+    # A grown-up's, not a child's filed as a woman's ("Palm Tree Girl's ..."), which a woman's search lists last.
+    topwear = np.flatnonzero(women & (r.items["subCategory"] == "Topwear").to_numpy() & (gender == "Women").to_numpy()
+                             & ~r._childrens())
+    jackets = int((r.items["articleType"].to_numpy()[topwear] == "Jackets").sum())
+    assert jackets and len(topwear) > jackets + 2
+    r.text_embeddings[topwear] = r.text_embeddings[topwear[0]]     # alike in meaning: kinship decides
+    assert r.absent_kind("sweatshirt for women") == (["Sweatshirts"], ["Women"])
+    found = r.search_text("sweatshirt for women", k=len(topwear))
+    types = [x.item["articleType"] for x in found]
+    assert len(found) == len(topwear) and types[:jackets] == ["Jackets"] * jackets      # warm, like sweatshirts
+    kin = [_type_kinship("Sweatshirts", t) for t in types]
+    assert kin == sorted(kin, reverse=True) and kin[0] == 1.0 > kin[-1]
+    assert found[0].card_reason == "Matches gender; jackets in place of sweatshirts"
 
 
 def test_types_standing_in_for_a_missing_thing_take_turns(tmp_path):

@@ -41,6 +41,7 @@ from tqdm.auto import tqdm
 from fashionrec import __version__
 from fashionrec.artifacts import write_json, write_text, write_with
 from fashionrec.catalog import Catalog, CatalogError, open_rgb
+from fashionrec.colours import SWATCHES
 
 log = logging.getLogger(__name__)
 
@@ -51,22 +52,6 @@ DPI = 110
 WITH_IMAGE_COLOUR = "#3b75af"
 WITHOUT_IMAGE_COLOUR = "#d4d4d4"
 SMALL_COLOUR = "#e6550d"
-
-# baseColour names of the catalogue -> a colour to draw their bar in. Names not listed fall back to
-# matplotlib's own colour names, then to grey with a hatch (drawn as "not a single colour").
-CATALOGUE_COLOURS = {
-    "Black": "#111111", "White": "#ffffff", "Blue": "#2467c4", "Brown": "#8b5a2b", "Grey": "#8c8c8c",
-    "Red": "#d62728", "Green": "#2ca02c", "Pink": "#ff9ec4", "Navy Blue": "#1b2a6b", "Purple": "#7b3fa0",
-    "Silver": "#c0c0c0", "Yellow": "#ffd92f", "Beige": "#e8d8b0", "Gold": "#d4af37", "Maroon": "#800000",
-    "Orange": "#ff8c00", "Olive": "#808000", "Cream": "#fffdd0", "Steel": "#7b8a97",
-    "Charcoal": "#36454f", "Peach": "#ffcba4", "Off White": "#f6f3e8", "Skin": "#e8b98f",
-    "Lavender": "#b57edc", "Grey Melange": "#a9a9a9", "Khaki": "#c3b091", "Magenta": "#e020e0",
-    "Teal": "#008080", "Tan": "#d2b48c", "Mustard": "#e1ad01", "Bronze": "#cd7f32", "Copper": "#b87333",
-    "Turquoise Blue": "#30c5c8", "Rust": "#b7410e", "Burgundy": "#800020", "Metallic": "#a8a9ad",
-    "Coffee Brown": "#4b3621", "Mauve": "#d8a8e8", "Rose": "#e8768f", "Nude": "#e3bc9a",
-    "Sea Green": "#2e8b57", "Mushroom Brown": "#b9a48c", "Taupe": "#6b5b4e", "Lime Green": "#32cd32",
-    "Fluorescent Green": "#39ff14",
-}
 
 
 @dataclass
@@ -244,8 +229,10 @@ def _figure(width: float, height: float) -> Figure:
 
 def _bar_colour(name: str) -> tuple[tuple[float, float, float, float], str]:
     """(face colour, hatch) for a baseColour name."""
-    if name in CATALOGUE_COLOURS:
-        return to_rgba(CATALOGUE_COLOURS[name]), ""
+    # Names without a swatch fall back to matplotlib's own colour names, then to grey with a hatch (drawn as
+    # "not a single colour").
+    if name in SWATCHES:
+        return to_rgba(SWATCHES[name]), ""
     try:
         return to_rgba(name.lower().replace(" ", "")), ""
     except ValueError:

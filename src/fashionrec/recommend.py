@@ -706,7 +706,11 @@ class Recommender(TextSearch, Outfits, Profiles):
         Boys Check White Shorts", filed as men's); an unknown gender, any. Computed once per wearer and version
         of the items: similar items ask on every query."""
         gender = str(self._labels("gender")[row])
-        wearer = gender if gender in ("Boys", "Girls") else "child" if self._childrens()[row] else gender
+        return self._worn_by(gender if gender in ("Boys", "Girls") else "child" if self._childrens()[row] else gender)
+
+    def _worn_by(self, wearer: str) -> np.ndarray:
+        """(n,) bool, read-only: the rows ``wearer`` (a gender, "child", or "" for unknown) wears, as
+        :meth:`_wearers` says; computed once per wearer and version of the items."""
         key = ("wearers", wearer)
         if key not in self._codes:
             genders, kids = self._labels("gender"), self._childrens()
@@ -859,14 +863,19 @@ class Recommender(TextSearch, Outfits, Profiles):
         """(n,) bool: the rows whose ``column`` (an items column, or "look" for the category a look files each
         row under) is ``values`` (one value, or a list of them; None matches nothing). By integer codes kept
         per version of the items: a look asks a dozen of these per query, 1-2 ms each over 40k strings."""
+        codes, index = self._value_index(column)
+        wanted = [index[v] for v in ([values] if isinstance(values, str) or values is None else values)
+                  if v in index]
+        return np.isin(codes, wanted) if len(wanted) > 1 else codes == (wanted[0] if wanted else -2)
+
+    def _value_index(self, column: str) -> tuple[np.ndarray, dict]:
+        """(per row, an integer code of its ``column`` value, -1 where missing; {value: its code}), kept per
+        version of the items (see :meth:`_is`)."""
         if column not in self._value_codes:
             raw = self._look_categories() if column == "look" else self._column(column)
             codes, uniques = pd.factorize(pd.Series(raw, dtype=object))      # missing -> -1
             self._value_codes[column] = (codes.astype(np.int32), {v: i for i, v in enumerate(uniques)})
-        codes, index = self._value_codes[column]
-        wanted = [index[v] for v in ([values] if isinstance(values, str) or values is None else values)
-                  if v in index]
-        return np.isin(codes, wanted) if len(wanted) > 1 else codes == (wanted[0] if wanted else -2)
+        return self._value_codes[column]
 
     def _column(self, name: str) -> np.ndarray:
         """Per row, the items' ``name`` column as Python objects (NaN where missing), kept per version of the

@@ -10,6 +10,7 @@ what a query's words decide; it uses the recommender's items, masks and caches.
 from __future__ import annotations
 
 import collections
+import functools
 import heapq
 import itertools
 import math
@@ -20,10 +21,11 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from fashionrec import colours
 from fashionrec.blas import one_blas_thread
 from fashionrec.errors import BadInputError
 from fashionrec.results import DUPLICATE_SLACK, FILTER_KEYS, Rec, check_k, check_similarity, listed
-from fashionrec.text_encoder import english_words, query_vector
+from fashionrec.text_encoder import encode_text, english_words, query_vector
 from fashionrec.vocabulary import (
     COLD_WEATHER,
     GENDER_WORDS,
@@ -35,6 +37,7 @@ from fashionrec.vocabulary import (
     STAND_INS,
     UNJOINED,
     USAGE_WORDS,
+    WARM_TYPES,
     WARMTH_WORDS,
     WEATHER_KEYS,
     WIDER_USAGE,
@@ -49,6 +52,30 @@ from fashionrec.word_search import STOP_WORDS, WordSearch, search_words
 # "mortgage rates") have no product above it; every one of 15 shopper descriptions ("beach holiday",
 # "something for a summer wedding") keeps 20 or more.
 RELEVANT_TEXT_SIMILARITY = 0.35
+
+
+# How much a product of a colour that looks near the one asked for (colours.nearness: 1 for the same, 0 from
+# colours.NEAR apart) gains on the MiniLM similarity, within a tier of results that does not match the colour:
+# "red kurta for men wedding" had three red kurtas, then blue ones before maroon ones; "maroon dress", beige,
+# black and green dresses before burgundy and red ones. Maroon to red (0.36) gains 0.18, more than the
+# spread of similarity among one type's closest matches, less than a brand the query names (1.0).
+NEAR_COLOUR_WEIGHT = 0.5
+
+# How much a product gains, where the type asked for is one the catalogue lacks for the wearer named and the
+# wearer's products of its group stand in, per unit of its type's kinship to that type (_type_kinship): "sweater
+# for kids" listed 96 T-shirts and tops by meaning, the three sweatshirts among them 3rd, 25th and 40th.
+KIN_WEIGHT = 1.0
+
+
+@functools.lru_cache(maxsize=512)
+def _type_kinship(asked: str, other: str) -> float:
+    """How well type ``other`` stands in for ``asked``: 1 for the same, or for two kinds of clothes for the cold
+    (:data:`~fashionrec.vocabulary.WARM_TYPES`: a sweatshirt for a sweater, where MiniLM put shirts before
+    jackets), else the MiniLM cosine of the two names (Sweaters: Sweatshirts 0.76, Shirts 0.65, Tshirts 0.60)."""
+    if asked == other or (asked in WARM_TYPES and other in WARM_TYPES):
+        return 1.0
+    a, b = encode_text([asked, other])
+    return float(a @ b)
 
 
 # An English word no product has, with at most this many products close to it in meaning, is a misspelling
@@ -154,6 +181,11 @@ class TextScores(NamedTuple):
     allowed: np.ndarray | None      # (n,) bool, rows it does not leave out with "not ..." (None: all)
     later: np.ndarray               # (n,) bool, rows that match its usage only by WIDER_USAGE: listed after
     aside: np.ndarray               # (n,) bool, rows listed after the rest of their tier (_aside_for)
+    near_colour: np.ndarray         # (n,) float32, how near each row's colour looks to one it asks for (0-1)
+    colours: list[str]              # the colours it asks for
+    kin: np.ndarray                 # (n,) float32, how well each row's type stands in for a type it asks for
+    #                                 that the catalogue lacks for the wearer it names (0 where it has them)
+    stood_in: list[str]             # those types (none where it has them)
 
 
 class TextSearch:
@@ -519,7 +551,7 @@ class TextSearch:
         check_similarity(min_similarity)
         base = self._mask(filters)
         base = np.ones(len(self.items), bool) if base is None else base
-        matches, sims, allowed, later, aside = self._text_scores(query)
+        matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in = self._text_scores(query)
         if allowed is not None:
             base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
@@ -533,7 +565,8 @@ class TextSearch:
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
         # A brand the query names first within its tier, a wider usage's products after the asked usage's,
         # freebies after the rest of their tier.
-        ranking = sims + 1.0 * self._brand_named(query) - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query)
+        ranking = (sims + 1.0 * self._brand_named(query) + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
+                   - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query))
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
             taken = np.zeros(len(self.items), bool)
             for subset in subsets:
@@ -568,13 +601,22 @@ class TextSearch:
             item = self.item(int(self._ids[r]))
             # A wider usage's product matches no usage the query named: said as what it is instead.
             near = later[r] and "usage" in subset
-            shown = [key for key in subset if item.get(key) and not (near and key == "usage")]
+            shown = [key for key in subset if item.get(key) and not (near and key == "usage") and key != "subCategory"]
             parts = [f"{key} {item[key]}" for key in shown]
             instead = f"{item['usage']}, the nearest usage to {_asked(item['usage'])}" if near else ""
+            if near_colour[r] > 0 and "baseColour" in matches and "baseColour" not in subset:
+                # "Matches type" alone hid why a maroon kurta came before a blue one for "red kurta".
+                like = min(asked_colours, key=lambda c: colours.distance(c, item["baseColour"]))
+                instead = "; ".join(filter(None, [instead, f"{item['baseColour'].lower()} is close to {like.lower()}"]))
+            if "subCategory" in subset and stood_in:
+                # Not "Matches subCategory": the group is why it is listed, the type asked for is what it stands for.
+                types = " or ".join(t.lower() for t in stood_in)
+                instead = "; ".join(filter(None, [f"{item['articleType'].lower()} in place of {types}", instead]))
             said = [f"matches {', '.join(parts)}" if parts else "", instead]
             reason = "; ".join([s for s in said if s] + [f"text similarity {sims[r]:.2f}"])
             card = [f"Matches {listed([names.get(key, key) for key in shown])}" if shown else "", instead]
             card = "; ".join(c for c in card if c) or "Close in meaning"
+            card = card[0].upper() + card[1:]
             out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item, card_reason=card))
         return out
 
@@ -582,13 +624,17 @@ class TextSearch:
         """What :meth:`search_text` ranks ``query``'s results by (:class:`TextScores`)."""
         query, words, negated, parsed = self._parsed(query)
         matches = self._matches(parsed)
+        kin, stood_in = np.zeros(len(self.items), np.float32), []
         if self._absent(matches):
             # "sweater for kids", "lipstick for men": none in the catalogue. The wearer's products of the same
-            # group (Topwear, Lips) first, closest in meaning, rather than nothing (a shopper trial: "Nothing in
-            # the catalogue matches 'sweater for kids'"; then, with the type given up, 88 kids' T-shirts).
+            # group (Topwear, Lips) first, the types nearest to the one asked for first, then closest in meaning,
+            # rather than nothing (a shopper trial: "Nothing in the catalogue matches 'sweater for kids'"; then,
+            # with the type given up, 88 kids' T-shirts).
             types = matches.pop("articleType")
+            stood_in = parsed["articleType"]
             if "subCategory" in self.items:
                 matches["subCategory"] = self._is("subCategory", self.items["subCategory"][types].dropna().unique())
+                kin = self._kinship(stood_in, matches["subCategory"] & matches["gender"])
         later = np.zeros(len(self.items), bool)
         asked = parsed.get("usage", [])
         wider = [WIDER_USAGE[u] for u in asked if WIDER_USAGE.get(u, u) not in asked]
@@ -597,10 +643,34 @@ class TextSearch:
             matches["usage"] = matches["usage"] | later
         allowed = ~self._any_word(negated) if negated else None
         aside = self._aside_for(parsed, words)
+        asked = parsed.get("baseColour", [])
+        near_colour = self._near_colour(asked)
         if not query:
-            return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside)
+            return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside, near_colour,
+                              asked, kin, stood_in)
         with one_blas_thread:
-            return TextScores(matches, self.text_embeddings @ query_vector(query), allowed, later, aside)
+            return TextScores(matches, self.text_embeddings @ query_vector(query), allowed, later, aside,
+                              near_colour, asked, kin, stood_in)
+
+    def _kinship(self, asked: list[str], rows: np.ndarray) -> np.ndarray:
+        """(n,) float32: for the rows ``rows`` ((n,) bool) keeps, how well each one's type stands in for the
+        nearest of ``asked`` (:func:`_type_kinship`); 0 elsewhere. Per distinct type, not per row."""
+        codes, index = self._value_index("articleType")
+        values = list(index)                                    # in code order
+        per_value = np.zeros(len(values) + 1, np.float32)       # code -1 (no type): the last, 0
+        for code in np.unique(codes[rows]):
+            if code >= 0:
+                per_value[code] = max(_type_kinship(a, values[code]) for a in asked)
+        return np.where(rows, per_value[codes], np.float32(0))
+
+    def _near_colour(self, asked: list[str]) -> np.ndarray:
+        """(n,) float32: per row, how near its colour looks to the nearest of ``asked`` (:func:`colours.nearness`),
+        0 for all when none is asked; computed per distinct colour, not per row."""
+        if not asked or "baseColour" not in self.items:
+            return np.zeros(len(self.items), np.float32)
+        codes, index = self._value_index("baseColour")
+        per_value = np.append(colours.nearness(asked, list(index)), np.float32(0))    # code -1 (none): the last
+        return per_value[codes]
 
     def _parsed(self, query: str) -> tuple[str, list[str], list[list[str]], dict[str, list[str]]]:
         """(``query`` without what it leaves out, its search words, what it leaves out, :meth:`parse_query` of
@@ -622,9 +692,10 @@ class TextSearch:
         children = set(parsed.get("gender", ())) - {"Unisex"}
         if children and children <= {"Boys", "Girls"}:
             # For a child, a unisex product only if it is a child's ("bra for girls" listed grown-ups'
-            # unisex swimming caps and T-shirts), and a child's product however it is filed ("Levis Kids ...").
-            filed = self._is("gender", ["Boys", "Girls"])
-            matches["gender"] = self._is("gender", children) | self._childrens() & ~filed
+            # unisex swimming caps and T-shirts), and a child's product however it is filed ("Levis Kids ..."),
+            # unless named for the other ("jacket for girls": "Palm Tree Kids Boys Solid White Jackets", filed
+            # as men's, said to match the gender).
+            matches["gender"] = np.logical_or.reduce([self._worn_by(child) for child in children])
         return matches
 
     @staticmethod
@@ -710,7 +781,7 @@ class TextSearch:
         season it names or are at least that similar to it. Counting these
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
         check_similarity(min_similarity)
-        matches, sims, allowed, _, _ = self._text_scores(query)
+        matches, sims, allowed, *_ = self._text_scores(query)
         out = np.logical_or.reduce([self._by_meaning(query, sims, min_similarity), *matches.values()])
         for key in ("gender", "articleType"):
             if key in matches:

@@ -1,0 +1,70 @@
+"""The catalogue's colour names as colours: a swatch for each, and how near two of them look.
+
+The catalogue files every product under one of 46 baseColour names. A plot draws each in its swatch
+(:data:`SWATCHES`); a text search that asks for a colour lists, after the products of that colour, those of
+the colours that look nearest to it ("red kurta": maroon and rust ones before blue ones, where the
+catalogue has only a few red ones). Nearness is the distance between swatches in CIELAB, the colour space
+made so that equal distances look about equally different (ImageCms, Pillow's LittleCMS binding, converts
+them), rather than a table of colour families to keep by hand: Red's nearest are Rust, Maroon and Burgundy;
+Navy Blue's Blue, Purple and Charcoal; Pink's Rose and Mauve.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+# baseColour names of the catalogue -> a colour that stands for each (the middle of what the catalogue's
+# photos of that name show, by eye). "Multi" and "NA" have none: no single colour.
+SWATCHES = {
+    "Black": "#111111", "White": "#ffffff", "Blue": "#2467c4", "Brown": "#8b5a2b", "Grey": "#8c8c8c",
+    "Red": "#d62728", "Green": "#2ca02c", "Pink": "#ff9ec4", "Navy Blue": "#1b2a6b", "Purple": "#7b3fa0",
+    "Silver": "#c0c0c0", "Yellow": "#ffd92f", "Beige": "#e8d8b0", "Gold": "#d4af37", "Maroon": "#800000",
+    "Orange": "#ff8c00", "Olive": "#808000", "Cream": "#fffdd0", "Steel": "#7b8a97",
+    "Charcoal": "#36454f", "Peach": "#ffcba4", "Off White": "#f6f3e8", "Skin": "#e8b98f",
+    "Lavender": "#b57edc", "Grey Melange": "#a9a9a9", "Khaki": "#c3b091", "Magenta": "#e020e0",
+    "Teal": "#008080", "Tan": "#d2b48c", "Mustard": "#e1ad01", "Bronze": "#cd7f32", "Copper": "#b87333",
+    "Turquoise Blue": "#30c5c8", "Rust": "#b7410e", "Burgundy": "#800020", "Metallic": "#a8a9ad",
+    "Coffee Brown": "#4b3621", "Mauve": "#d8a8e8", "Rose": "#e8768f", "Nude": "#e3bc9a",
+    "Sea Green": "#2e8b57", "Mushroom Brown": "#b9a48c", "Taupe": "#6b5b4e", "Lime Green": "#32cd32",
+    "Fluorescent Green": "#39ff14",
+}
+
+# How far apart (CIELAB distance) two swatches may be and still count as near: Red to Rust is 20, to Maroon
+# 29, to Burgundy 36, to Copper 43; Blue to Navy Blue 29, to Purple 36; Red to Pink 58, to Blue over 100.
+NEAR = 45.0
+
+
+@functools.cache
+def _lab() -> dict[str, np.ndarray]:
+    from PIL import Image, ImageCms
+
+    names = list(SWATCHES)
+    rgb = np.array([[int(SWATCHES[n][i:i + 2], 16) for i in (1, 3, 5)] for n in names], np.uint8)
+    to_lab = ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.createProfile("LAB"), "RGB", "LAB")
+    raw = np.asarray(ImageCms.applyTransform(Image.fromarray(rgb[None]), to_lab))[0]
+    # Pillow's LAB image keeps L scaled to 0-255 and a, b as signed bytes in unsigned storage.
+    lab = np.c_[raw[:, 0] * (100 / 255), raw[:, 1:].view(np.int8)].astype(np.float64)
+    return dict(zip(names, lab, strict=True))
+
+
+def distance(a: str, b: str) -> float | None:
+    """CIELAB distance between two baseColour names' swatches; None where either has none ("Multi")."""
+    lab = _lab()
+    if a not in lab or b not in lab:
+        return None
+    return float(np.linalg.norm(lab[a] - lab[b]))
+
+
+def nearness(asked: Iterable[str], values: Sequence[object]) -> np.ndarray:
+    """Per value (a baseColour name, or anything else for none), how near it looks to the nearest of
+    ``asked``: 1 for the same colour, falling to 0 at :data:`NEAR` and beyond (and for no swatch)."""
+    asked = list(asked)
+    out = np.zeros(len(values), np.float32)
+    for j, value in enumerate(values):
+        gaps = [d for a in asked if isinstance(value, str) and (d := distance(a, value)) is not None]
+        if gaps:
+            out[j] = max(0.0, 1.0 - min(gaps) / NEAR)
+    return out
