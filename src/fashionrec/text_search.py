@@ -67,15 +67,19 @@ NEAR_COLOUR_WEIGHT = 0.5
 KIN_WEIGHT = 1.0
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=4096)
 def _type_kinship(asked: str, other: str) -> float:
     """How well type ``other`` stands in for ``asked``: 1 for the same, or for two kinds of clothes for the cold
     (:data:`~fashionrec.vocabulary.WARM_TYPES`: a sweatshirt for a sweater, where MiniLM put shirts before
     jackets), else the MiniLM cosine of the two names (Sweaters: Sweatshirts 0.76, Shirts 0.65, Tshirts 0.60)."""
     if asked == other or (asked in WARM_TYPES and other in WARM_TYPES):
         return 1.0
-    a, b = encode_text([asked, other])
-    return float(a @ b)
+    return float(_type_vector(asked) @ _type_vector(other))
+
+
+@functools.lru_cache(maxsize=512)
+def _type_vector(name: str) -> np.ndarray:
+    return encode_text([name])[0]
 
 
 # An English word no product has, with at most this many products close to it in meaning, is a misspelling
