@@ -1,0 +1,122 @@
+"""Shoppers' photos unlike the catalogue's: a product on a busy backdrop, with and without the cut-out view.
+
+The catalogue photographs each product on white; a shopper's phone photo has it on a table, a bed, a striped
+cloth. This pastes validation photos of the shipped model's split (never test) onto generated backdrops at
+a phone's size (900x1200, the product 0.6 of the height, turned up to 8 degrees), either whole (the
+catalogue photo with its white, as a printed photo lying on the backdrop) or cut out (the product alone),
+and runs each through photo search against an index, with the photo's own product left out. It prints,
+per backdrop, the tagger's top-1 type and P@10 same type, with the photo as it is only, and with the views
+``Recommender.photo_query`` takes (where the photo is unfamiliar, the product cut out of a busy backdrop),
+and the milliseconds per photo.
+
+    python benchmarks/bench_photo_views.py --index runs/index_trainval --n 200 \
+        --data ../shared/datasets/fashion-product-images-small
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+from scipy import ndimage
+
+from fashionrec import photo_views
+from fashionrec.artifacts import read_json
+from fashionrec.catalog import load_catalog
+from fashionrec.recommend import Recommender
+from fashionrec.splits import checkpoint_split
+from fashionrec.tagger import SHIPPED_MODEL
+
+KINDS = ("card", "stripes", "checks", "texture", "gradient")
+SIZE = (900, 1200)
+
+
+def backdrop(kind: str, rng: np.random.Generator) -> Image.Image:
+    """A phone-sized backdrop: one colour (a card), stripes, checks, a smooth random texture, or a gradient."""
+    w, h = SIZE
+    c1, c2 = rng.integers(40, 230, 3), rng.integers(40, 230, 3)
+    yy, xx = np.mgrid[0:h, 0:w]
+    if kind == "card":
+        a = np.broadcast_to(c1, (h, w, 3)).astype(float)
+    elif kind == "stripes":
+        width, angle = rng.integers(25, 70), np.radians(rng.choice([0, 45, 90]))
+        a = np.where(((xx * np.cos(angle) + yy * np.sin(angle)) // width % 2)[..., None] == 0, c1, c2)
+    elif kind == "checks":
+        side = rng.integers(40, 100)
+        a = np.where(((xx // side + yy // side) % 2)[..., None] == 0, c1, c2)
+    elif kind == "texture":
+        n = ndimage.gaussian_filter(rng.normal(size=(h, w)), rng.uniform(2, 6))
+        a = c1[None, None] + 25 * (n / n.std())[..., None] * rng.uniform(0.5, 1.0, 3)
+    else:
+        t = (yy / h)[..., None]
+        a = c1 * (1 - t) + c2 * t + rng.normal(0, 4, (h, w, 3))
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+
+
+def composite(photo: Image.Image, kind: str, cut: bool, rng: np.random.Generator) -> Image.Image:
+    """``photo`` at 0.6 of the backdrop's height, turned, pasted whole or (``cut``) without its white."""
+    bg = backdrop(kind, rng)
+    p = photo.convert("RGB")
+    scale = 0.6 * SIZE[1] / p.height
+    p = p.resize((round(p.width * scale), round(p.height * scale)), Image.BICUBIC)
+    if cut:     # the near-white joined to the border is the catalogue's backdrop
+        labels, _ = ndimage.label(np.asarray(p).min(axis=2) > 235)
+        border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+        alpha = Image.fromarray((~np.isin(labels, border[border > 0])).astype(np.uint8) * 255)
+    else:
+        alpha = Image.new("L", p.size, 255)
+    angle = rng.uniform(-8, 8)
+    p, alpha = p.rotate(angle, expand=True, fillcolor="white"), alpha.rotate(angle, expand=True, fillcolor=0)
+    margin = int(0.05 * SIZE[1])
+    x = int(rng.integers(0, max(1, SIZE[0] - p.width)))
+    y = int(rng.integers(margin, max(margin + 1, SIZE[1] - p.height - margin)))
+    bg.paste(p, (x, y), alpha)
+    return bg
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--index", type=Path, default=Path("runs/index_trainval"))
+    ap.add_argument("--data", type=Path, default=Path("../shared/datasets/fashion-product-images-small"),
+                    help="The catalogue the shipped model was trained on (its validation split is re-made).")
+    ap.add_argument("--n", type=int, default=200, help="Validation photos per backdrop.")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    rec = Recommender.load(args.index)
+    recorded = read_json(SHIPPED_MODEL.with_suffix(".json"))["split"]
+    items = rec.items.set_index("id")
+    catalogue = load_catalog(args.data, progress=False).usable
+    val = checkpoint_split(catalogue, recorded, SHIPPED_MODEL, args.data).ids("val")
+    val = np.random.default_rng(args.seed).permutation(np.intersect1d(val, items.index.to_numpy()))[:args.n]
+    cut_out = photo_views.cut_out_views
+    rows = []
+    for kind in KINDS:
+        for whole in (True, False):
+            rng = np.random.default_rng(args.seed)
+            photos = [(int(i), composite(Image.open(rec.image_path(int(i))), kind, not whole, rng)) for i in val]
+            for views in ("as it is", "with the cut-out"):
+                photo_views.cut_out_views = cut_out if views != "as it is" else (lambda im: [])
+                right, p10, ms = [], [], []
+                for i, im in photos:
+                    t0 = time.perf_counter()
+                    found = rec.similar_to_image(im, k=10, exclude_ids=[i])
+                    ms.append((time.perf_counter() - t0) * 1000)
+                    truth = items.at[i, "articleType"]
+                    predicted, recs = found
+                    right.append(predicted["articleType"][0][0] == truth)
+                    p10.append(np.mean([r.item["articleType"] == truth for r in recs]))
+                rows.append({"backdrop": kind, "product": "whole photo" if whole else "cut out", "views": views,
+                             "top-1": np.mean(right), "P@10 type": np.mean(p10),
+                             "ms p50": np.percentile(ms, 50)})
+                print(rows[-1], flush=True)
+    photo_views.cut_out_views = cut_out
+    print(f"\n{len(val)} validation photos per row, index {args.index}\n")
+    print(pd.DataFrame(rows).to_string(index=False, float_format="{:.3f}".format))
+
+
+if __name__ == "__main__":
+    main()
