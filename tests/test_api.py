@@ -298,6 +298,13 @@ def test_a_search_for_what_the_catalogue_lacks_says_so(client):
     assert "The catalogue has no Heels for Men; these are the" in page and "Nothing in the catalogue" not in page
     shown = [rec.item(int(i)) for i in re.findall(r'data-id="(\d+)"', page)]
     assert shown and all(d["gender"] in ("Men", "Unisex") for d in shown)
+    # For a child, a type the catalogue has for anyone only: its unisex products, said so ("backpack for boys"
+    # listed free watches and vests).
+    page = html.unescape(client.get("/", params={"q": "backpack for boys"}).text)
+    assert re.search(r"The catalogue has no Backpacks for Boys; these are the \d+ closest matches among its unisex "
+                     r"Backpacks\.", page)
+    shown = [rec.item(int(i)) for i in re.findall(r'data-id="(\d+)"', page)]
+    assert shown and all(d["articleType"] == "Backpacks" and d["gender"] == "Unisex" for d in shown)
 
 
 def test_a_search_for_another_wearer_leaves_out_the_gender_chosen(client):

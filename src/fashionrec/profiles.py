@@ -32,8 +32,8 @@ def _every_third(alike: list, extra: list, k: int) -> list:
 
 class Profiles:
     """Profile recommendations: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
-    ``embeddings``, ``_row``, ``item``, ``vector``, ``_check_id``, ``_neighbours``, ``_reason_similar``, and
-    ``complete_the_look`` (:class:`fashionrec.outfits.Outfits`)."""
+    ``embeddings``, ``_row``, ``item``, ``vector``, ``_check_id``, ``_neighbours``, ``_reason_similar``,
+    ``_labels``, ``_childrens``, ``_worn_by`` and ``complete_the_look`` (:class:`fashionrec.outfits.Outfits`)."""
 
     def for_profile(self, liked_ids: Sequence[int], k: int = 10, looks: bool = True) -> list[Rec]:
         """Items for someone who liked ``liked_ids``: neighbours of each and of their mean, taken in turn,
@@ -68,8 +68,18 @@ class Profiles:
         lists.append((None, ids, sc))
         chosen: list[Rec] = []
         for min_gap in (0.95, 1.0):      # first pass skips look-alikes of chosen items; the second fills up
-            self._round_robin(lists, liked, lv, k, chosen, min_gap)
+            self._round_robin(lists, liked, lv, k, chosen, min_gap, self._profile_wearer(liked))
         return chosen
+
+    def _profile_wearer(self, liked: list[int]) -> np.ndarray | None:
+        """(n,) bool, the rows a profile's picks may be, or None for any its liked items' wearers allow: a
+        child's where every liked item for someone in particular is a child's (a shopper saved a boy's shoes,
+        jacket and watch and a unisex schoolbag, and got men's jeans and shoes beside the schoolbag)."""
+        rows = [self._row[i] for i in liked]
+        genders = self._labels("gender")[rows]
+        childs = self._childrens()[rows] | np.isin(genders, ["Boys", "Girls"])
+        grown = np.isin(genders, ["Men", "Women"]) & ~childs
+        return self._worn_by("child") if childs.any() and not grown.any() else None
 
     def _profile_looks(self, liked: list[int], n: int, shown: set[int]) -> list[Rec]:
         """Up to ``n`` items that go with the liked items: the first slot of each liked item's look in
@@ -78,10 +88,12 @@ class Profiles:
             return []
         looks = [self.complete_the_look(i, k=4) for i in liked[:n * 2]]
         taken = set(liked) | shown
+        wearer = self._profile_wearer(liked)
         out: list[Rec] = []
         for depth in range(4):
             for i, look in zip(liked, looks, strict=False):
-                if len(out) < n and depth < len(look) and look[depth].id not in taken:
+                if len(out) < n and depth < len(look) and look[depth].id not in taken \
+                        and (wearer is None or wearer[self._row[look[depth].id]]):
                     r, name = look[depth], title(self.item(i))
                     out.append(Rec(r.id, r.score, f"goes with {name}: {r.reason}", r.item, slot=r.slot,
                                    card_reason=f"Goes with {name}"))
@@ -89,7 +101,7 @@ class Profiles:
         return out
 
     def _round_robin(self, lists, liked: list[int], lv: np.ndarray, k: int, chosen: list[Rec],
-                     max_sim: float) -> None:
+                     max_sim: float, wearer: np.ndarray | None = None) -> None:
         pos = [0] * len(lists)
         taken = {r.id for r in chosen}
         # The first pass also skips a second listing under the same name (one product in several photos),
@@ -111,7 +123,8 @@ class Profiles:
                     sims = lv @ v
                     near = self.item(liked[int(np.argmax(sims))])
                     src = self.item(src_id) if src_id is not None else near
-                    if not (wearable_by(item, near) and wearable_by(item, src)):
+                    if not (wearable_by(item, near) and wearable_by(item, src)) \
+                            or (wearer is not None and not wearer[self._row[cid]]):
                         continue    # men's sandals that look like her flats suit neither of them
                     if src_id is None:
                         # From the mean of the liked items: between them, not a match for each of them (a

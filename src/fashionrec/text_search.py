@@ -190,6 +190,7 @@ class TextScores(NamedTuple):
     kin: np.ndarray                 # (n,) float32, how well each row's type stands in for a type it asks for
     #                                 that the catalogue lacks for the wearer it names (0 where it has them)
     stood_in: list[str]             # those types (none where it has them)
+    anyones: np.ndarray             # (n,) bool, grown-ups' unisex products standing in for a child's (_anyones)
 
 
 class TextSearch:
@@ -555,7 +556,8 @@ class TextSearch:
         check_similarity(min_similarity)
         base = self._mask(filters)
         base = np.ones(len(self.items), bool) if base is None else base
-        matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in = self._text_scores(query)
+        (matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in,
+         anyones) = self._text_scores(query)
         if allowed is not None:
             base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
@@ -605,13 +607,17 @@ class TextSearch:
             item = self.item(int(self._ids[r]))
             # A wider usage's product matches no usage the query named: said as what it is instead.
             near = later[r] and "usage" in subset
-            shown = [key for key in subset if item.get(key) and not (near and key == "usage") and key != "subCategory"]
+            shown = [key for key in subset if item.get(key) and not (near and key == "usage") and key != "subCategory"
+                     and not (anyones[r] and key == "gender")]
             parts = [f"{key} {item[key]}" for key in shown]
             instead = f"{item['usage']}, the nearest usage to {_asked(item['usage'])}" if near else ""
             if near_colour[r] > 0 and "baseColour" in matches and "baseColour" not in subset:
                 # "Matches type" alone hid why a maroon kurta came before a blue one for "red kurta".
                 like = min(asked_colours, key=lambda c: colours.distance(c, item["baseColour"]))
                 instead = "; ".join(filter(None, [instead, f"{item['baseColour'].lower()} is close to {like.lower()}"]))
+            if anyones[r]:
+                instead = "; ".join(filter(None, ["unisex, as the catalogue has none for the child asked for",
+                                                  instead]))
             if "subCategory" in subset and stood_in:
                 # Not "Matches subCategory": the group is why it is listed, the type asked for is what it stands for.
                 types = " or ".join(t.lower() for t in stood_in)
@@ -628,16 +634,22 @@ class TextSearch:
         """What :meth:`search_text` ranks ``query``'s results by (:class:`TextScores`)."""
         query, words, negated, parsed = self._parsed(query)
         matches = self._matches(parsed)
-        kin, stood_in = np.zeros(len(self.items), np.float32), []
-        if self._absent(matches):
+        kin, stood_in, anyones = np.zeros(len(self.items), np.float32), [], self._anyones(parsed, matches)
+        if anyones is not None:
+            # "backpack for boys": the catalogue has 2 girls' backpacks and 568 unisex ones, which any child can
+            # carry; they listed three free watches, T-shirts and vests.
+            matches["gender"] = matches["gender"] | anyones
+        elif self._absent(matches):
             # "sweater for kids", "lipstick for men": none in the catalogue. The wearer's products of the same
             # group (Topwear, Lips) first, the types nearest to the one asked for first, then closest in meaning,
             # rather than nothing (a shopper trial: "Nothing in the catalogue matches 'sweater for kids'"; then,
-            # with the type given up, 88 kids' T-shirts).
+            # with the type given up, 88 kids' T-shirts). The type's groups are those that file a tenth of its
+            # products, not Free Gifts for the 3 of 652 backpacks given away.
             types = matches.pop("articleType")
             stood_in = parsed["articleType"]
             if "subCategory" in self.items:
-                matches["subCategory"] = self._is("subCategory", self.items["subCategory"][types].dropna().unique())
+                groups = self.items["subCategory"][types].value_counts()
+                matches["subCategory"] = self._is("subCategory", list(groups.index[groups >= 0.1 * groups.sum()]))
                 kin = self._kinship(stood_in, matches["subCategory"] & matches["gender"])
         later = np.zeros(len(self.items), bool)
         asked = parsed.get("usage", [])
@@ -649,12 +661,13 @@ class TextSearch:
         aside = self._aside_for(parsed, words)
         asked = parsed.get("baseColour", [])
         near_colour = self._near_colour(asked)
+        anyones = np.zeros(len(self.items), bool) if anyones is None else anyones
         if not query:
             return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside, near_colour,
-                              asked, kin, stood_in)
+                              asked, kin, stood_in, anyones)
         with one_blas_thread:
             return TextScores(matches, self.text_embeddings @ query_vector(query), allowed, later, aside,
-                              near_colour, asked, kin, stood_in)
+                              near_colour, asked, kin, stood_in, anyones)
 
     def _kinship(self, asked: list[str], rows: np.ndarray) -> np.ndarray:
         """(n,) float32: for the rows ``rows`` ((n,) bool) keeps, how well each one's type stands in for the
@@ -708,14 +721,27 @@ class TextSearch:
         return ("articleType" in matches and "gender" in matches
                 and not (matches["articleType"] & matches["gender"]).any())
 
-    def absent_kind(self, query: str) -> tuple[list[str], list[str]] | None:
-        """(types, wearers) ``query`` names where the catalogue has no product of those types for those wearers
-        ("jacket for boys"), for a page to say so; else None. :meth:`search_text` then lists the wearer's products
-        closest in meaning."""
+    def absent_kind(self, query: str) -> tuple[list[str], list[str], bool] | None:
+        """(types, wearers, unisex) where ``query`` names types and wearers and the catalogue has no product of
+        those types for those wearers ("jacket for boys"), for a page to say so; else None. ``unisex``: for a
+        child, :meth:`search_text` lists the grown-ups' unisex products of those types (:meth:`_anyones`);
+        else the wearer's products of their groups, closest in meaning."""
         parsed = self._parsed(query)[3]
-        if not self._absent(self._matches(parsed)):     # as search_text reads it
+        matches = self._matches(parsed)
+        if not self._absent(matches):     # as search_text reads it
             return None
-        return parsed["articleType"], [g for g in parsed["gender"] if g != "Unisex"] or parsed["gender"]
+        wearers = [g for g in parsed["gender"] if g != "Unisex"] or parsed["gender"]
+        return parsed["articleType"], wearers, self._anyones(parsed, matches) is not None
+
+    def _anyones(self, parsed: dict[str, list[str]], matches: dict[str, np.ndarray]) -> np.ndarray | None:
+        """(n,) bool: for a query for children of a type the catalogue has none of for them, the type's
+        unisex products for grown-ups, which stand in; None where it has some, or none of those, or the
+        query is for a grown-up."""
+        children = set(parsed.get("gender", ())) - {"Unisex"}
+        if not (children and children <= {"Boys", "Girls"} and self._absent(matches)):
+            return None
+        anyones = matches["articleType"] & self._is("gender", "Unisex") & ~self._childrens()
+        return anyones if anyones.any() else None
 
     def _aside_for(self, parsed: dict[str, list[str]], words: list[str]) -> np.ndarray:
         """(n,) bool: the rows a query (its :meth:`parse_query` and :func:`search_words`) lists after the

@@ -242,8 +242,9 @@ def catalogue_page(
         with service.reading():
             absent = service.rec.absent_kind(query)
         if absent:
-            types, wearers = (" or ".join(v) for v in absent)
-            notices.append(f"The catalogue has no {types} for {wearers}; {these} by meaning for {wearers}.")
+            types, wearers = (" or ".join(v) for v in absent[:2])
+            among = f"among its unisex {types}" if absent[2] else f"by meaning for {wearers}"
+            notices.append(f"The catalogue has no {types} for {wearers}; {these} {among}.")
         else:
             notices.append(f"No product {which}has {words} {query!r} in its details; {these} by meaning.")
     # The words as typed, by meaning: offered only where that finds something (not "jeens", "wach").
