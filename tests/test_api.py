@@ -577,10 +577,12 @@ def test_a_browser_gets_pages_not_json(client):
     assert "There is no page &#39;abc&#39;" in bad.text and "Input should be" not in bad.text
     long = client.get("/", params={"q": "x" * 201}, headers=html).text
     assert "That search is too long: use at most 200 characters." in long
-    assert "is not a product number" in client.get("/item/abc", headers=html).text
+    # The message does not open with what was typed: the page capitalises its first letter ("'Abc' is not ...").
+    assert "There is no product &#39;abc&#39;: product pages are addressed by number" in \
+        client.get("/item/abc", headers=html).text
     gone = client.get("/item/999999999", headers=html)
     assert gone.status_code == 404 and "there is no product 999999999 in this catalogue" in gone.text
-    assert "product photos are addressed like /images/" in client.get("/images/nope.jpg", headers=html).text
+    assert "product photos are addressed by number, like /images/" in client.get("/images/nope.jpg", headers=html).text
     assert_error(client.get("/", params={"page": "abc"}), 422)          # an API client still gets JSON
     missing = client.get("/nope", headers=html)
     assert missing.status_code == 404 and "<html" in missing.text and "/nope" in missing.text

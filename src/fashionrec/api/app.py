@@ -50,10 +50,11 @@ def _page_message(exc: RequestValidationError, path: str) -> str:
         elif name == "q" and err.get("type") == "string_too_long":
             parts.append(f"That search is too long: use at most {err['ctx']['max_length']} characters.")
         elif name == "item_id" and path.startswith("/images/"):
-            parts.append(f"{given!r} is not a product number: product photos are addressed like "
+            # Not opening with the quote: the page capitalises its message's first letter ("'Abc' is ...").
+            parts.append(f"There is no product photo {given!r}: product photos are addressed by number, like "
                          "/images/15970.jpg.")
         elif name == "item_id":
-            parts.append(f"{given!r} is not a product number: product pages are addressed like /item/15970.")
+            parts.append(f"There is no product {given!r}: product pages are addressed by number, like /item/15970.")
         else:
             parts.append(f"{name}: {err.get('msg', 'invalid')}")
     return " ".join(parts) or "That address is not valid."
