@@ -256,6 +256,13 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
     before = page.split('id="closest-from"')[0]
     assert re.findall(r'data-id="(\d+)"', before) == named, q
     assert re.search(rf'id="count">{len(named)} items? and \d+ closest match', page), q
+    # An occasion beside a type only ranks, and the notice says so ("light blue formal shirt for men": "Only 15
+    # products have every word", 8 of them casual).
+    q = "blue formal shirt"
+    n = rec.browse(q=q, limit=0)[0]
+    assert "usage" in rec.parse_query(q) and 1 < n < 24
+    assert (f"Only {n} products match &#39;blue formal shirt&#39;, the Formal ones first; the closest matches by "
+            "meaning follow them.") in client.get("/", params={"q": q}).text
     # Two words, one an occasion ("night out for men": one Party shirt, and no way to the closest matches).
     assert "usage" in rec.parse_query("office men") and 0 < rec.browse(q="office men", limit=0)[0] < 24
     assert 'id="few"' in client.get("/", params={"q": "office men"}).text

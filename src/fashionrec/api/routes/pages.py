@@ -201,8 +201,15 @@ def catalogue_page(
                 facets = _choice_counts(service, chosen, query,
                                         service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY), False)
                 total, items = filled + len(more), (named + more)[offset:offset + PAGE_SIZE]
-                notices.append(f"Only {filled} product{'' if filled == 1 else 's'} "
-                               f"{'has' if filled == 1 else 'have'} every word of {query!r}; the closest "
+                parsed = service.rec.parse_query(query)
+                ranked = " or ".join(parsed.get("usage", []) + parsed.get("season", []))
+                # An occasion or season word beside a type only ranks ("light blue formal shirt for men": "Only
+                # 15 products have every word", 8 of them casual): said as what it does.
+                has = (f"match {query!r}, the {ranked} ones first" if ranked else
+                       f"{'has' if filled == 1 else 'have'} every word of {query!r}")
+                if ranked and filled == 1:
+                    has = f"matches {query!r}"
+                notices.append(f"Only {filled} product{'' if filled == 1 else 's'} {has}; the closest "
                                f"matches by meaning follow {'it' if filled == 1 else 'them'}.")
         if facets is None:     # counts per filter value under the other choices and the search words
             facets = service.rec.facets(chosen, query if total else None)
