@@ -486,6 +486,11 @@ def test_colours_near_the_one_asked_for_come_first_where_that_colour_runs_out(tm
     assert [x.item["baseColour"] for x in found] == ["Red", "Maroon", "Blue", "Blue"]
     assert found[1].card_reason == "Matches type and gender; maroon is close to red"
     assert found[3].card_reason == "Matches type and gender"
+    # A colour without a swatch asked beside one ("Multi"): the near one says which it is near.
+    assert r.parse_query("red multi shirt for men")["baseColour"] == ["Multi", "Red"]
+    found = r.search_text("red multi shirt for men", k=4)
+    assert [x.item["baseColour"] for x in found][:2] == ["Red", "Maroon"]
+    assert found[1].card_reason == "Matches type and gender; maroon is close to red"
     # Asking for blue: the maroon and red ones are no nearer than any other colour, so meaning alone.
     assert [x.item["baseColour"] for x in r.search_text("blue shirt for men", k=len(shirts) - 2)] == \
         ["Blue"] * (len(shirts) - 2)

@@ -176,6 +176,12 @@ def _asked(wider: str) -> str:
     return " or ".join(u for u, w in WIDER_USAGE.items() if w == wider)
 
 
+def _children_asked(parsed: dict[str, list[str]]) -> set[str]:
+    """The children (Boys, Girls) a parsed query is for, if it is for children only ("for kids": both)."""
+    children = set(parsed.get("gender", ())) - {"Unisex"}
+    return children if children and children <= {"Boys", "Girls"} else set()
+
+
 class TextScores(NamedTuple):
     """How :meth:`TextSearch.search_text` ranks the rows for one query."""
 
@@ -613,7 +619,7 @@ class TextSearch:
             instead = f"{item['usage']}, the nearest usage to {_asked(item['usage'])}" if near else ""
             if near_colour[r] > 0 and "baseColour" in matches and "baseColour" not in subset:
                 # "Matches type" alone hid why a maroon kurta came before a blue one for "red kurta".
-                like = min(asked_colours, key=lambda c: colours.distance(c, item["baseColour"]))
+                like = min(asked_colours, key=lambda c: colours.distance(c, item["baseColour"]) or math.inf)
                 instead = "; ".join(filter(None, [instead, f"{item['baseColour'].lower()} is close to {like.lower()}"]))
             if anyones[r]:
                 instead = "; ".join(filter(None, ["unisex, as the catalogue has none for the child asked for",
@@ -706,8 +712,8 @@ class TextSearch:
         """Per attribute a query names (its :meth:`_parsed`), the rows that have it."""
         matches = {key: self._is(key, parsed[key])
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
-        children = set(parsed.get("gender", ())) - {"Unisex"}
-        if children and children <= {"Boys", "Girls"}:
+        children = _children_asked(parsed)
+        if children:
             # For a child, a unisex product only if it is a child's ("bra for girls" listed grown-ups'
             # unisex swimming caps and T-shirts), and a child's product however it is filed ("Levis Kids ..."),
             # unless named for the other ("jacket for girls": "Palm Tree Kids Boys Solid White Jackets", filed
@@ -737,8 +743,7 @@ class TextSearch:
         """(n,) bool: for a query for children of a type the catalogue has none of for them, the type's
         unisex products for grown-ups, which stand in; None where it has some, or none of those, or the
         query is for a grown-up."""
-        children = set(parsed.get("gender", ())) - {"Unisex"}
-        if not (children and children <= {"Boys", "Girls"} and self._absent(matches)):
+        if not (_children_asked(parsed) and self._absent(matches)):
             return None
         anyones = matches["articleType"] & self._is("gender", "Unisex") & ~self._childrens()
         return anyones if anyones.any() else None
