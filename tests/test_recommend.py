@@ -670,6 +670,29 @@ def test_profile_excludes_liked(rec):
     assert all(r.reason.startswith(("like ", "between your 2 liked items, closest to ", "goes with ")) for r in recs)
 
 
+def test_a_childs_product_filed_as_a_grown_ups_comes_last_under_that_gender(tmp_path, monkeypatch):
+    # Gender: Women chosen on a dress photo's results listed girls' kidswear filed as women's first.
+    r, _ = _scratch(tmp_path)
+    a = _some_id(r, articleType="Tops", gender="Women")
+    photo = Image.open(r.image_path(a))
+    n = int((r.items["gender"] == "Women").sum()) - 1
+    women = {"gender": "Women"}
+    before = [x.id for x in r.similar_to_image(photo, k=n, filters=women, exclude_ids=[a])[1]]
+    anyone = [x.id for x in r.similar_to_image(photo, k=10, exclude_ids=[a])[1]]
+    first = before[0]
+    assert len(before) > 3 and not r._childrens()[r._row[first]]
+    kids = r._childrens().copy()
+    kids[r._row[first]] = True           # as if named "Girl's ...", filed as a woman's
+    monkeypatch.setattr(r, "_childrens", lambda: kids)
+    after = [x.id for x in r.similar_to_image(photo, k=n, filters=women, exclude_ids=[a])[1]]
+    childs = {i for i in after if kids[r._row[i]]}
+    grown = len(after) - len(childs)
+    assert sorted(after) == sorted(before) and first in childs
+    assert after[:grown] == [i for i in before if i not in childs] and set(after[grown:]) == childs
+    # Without a gender chosen, the photo's results are as they were.
+    assert [x.id for x in r.similar_to_image(photo, k=10, exclude_ids=[a])[1]] == anyone
+
+
 def test_a_childs_profile_picks_childrens_products(tmp_path):
     # A shopper saved a boy's shoes, jacket and watch and a unisex schoolbag, and got men's jeans and shoes.
     r, photo = _scratch(tmp_path)

@@ -796,6 +796,14 @@ class Recommender(TextSearch, Outfits, Profiles):
                 bonus += weight * np.where(codes >= 0, q[np.maximum(codes, 0)], 0.0)
         return bonus
 
+    @staticmethod
+    def _grown_ups_chosen(filters: dict | None) -> bool:
+        """Whether ``filters`` keep to grown-ups' genders (Men, Women), where a child's product the catalogue
+        files under them (:meth:`_childrens`) is not what was asked for."""
+        chosen = (filters or {}).get("gender")
+        chosen = [chosen] if isinstance(chosen, str) else list(chosen or [])
+        return bool(chosen) and set(chosen) <= {"Men", "Women"}
+
     def _vote(self, rows: np.ndarray, cosines: np.ndarray, query: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The photo's label probabilities blended with its nearest items' labels (see :data:`NEIGHBOUR_VOTE`).
 
@@ -1064,8 +1072,16 @@ class Recommender(TextSearch, Outfits, Profiles):
                         ids, scores = np.concatenate([ids, more[new]]), np.concatenate([scores, more_scores[new]])
                         rows = self._rows(ids)
             found, cosines = len(ids), scores
-            if rerank and len(ids):
-                scores = scores + self._attribute_bonus(rows, ranked_by, wearers)
+            # Gender: Women chosen on a photo's results listed girls' kidswear the catalogue files as women's
+            # first (a shopper trial): a child's product after the grown-ups' ones.
+            demote = wearers is None and self._grown_ups_chosen(filters)
+            if (rerank or demote) and len(ids):
+                if not rerank:
+                    rows = self._rows(ids)
+                else:
+                    scores = scores + self._attribute_bonus(rows, ranked_by, wearers)
+                if demote:
+                    scores = scores - WRONG_WEARER * self._childrens()[rows]
                 order = np.argsort(-scores, kind="stable")[:mmr_pool]
                 ids, scores, cosines = ids[order], scores[order], cosines[order]
             if diversity > 0 and len(ids):
