@@ -291,7 +291,7 @@ def test_filter_counts_on_a_page_of_closest_matches_are_what_choosing_lists(clie
     assert checked >= 15
 
 
-def test_a_search_for_what_the_catalogue_lacks_says_so(client):
+def test_a_search_for_what_the_catalogue_lacks_says_so(client, monkeypatch):
     import re
 
     page = html.unescape(client.get("/", params={"q": "sherwani"}).text)
@@ -306,7 +306,10 @@ def test_a_search_for_what_the_catalogue_lacks_says_so(client):
     shown = [rec.item(int(i)) for i in re.findall(r'data-id="(\d+)"', page)]
     assert shown and all(d["gender"] in ("Men", "Unisex") for d in shown)
     # For a child, a type the catalogue has for anyone only: its unisex products, said so ("backpack for boys"
-    # listed free watches and vests).
+    # listed free watches and vests). The fixture has 4 unisex backpacks, under the 10 it takes.
+    import fashionrec.text_search as text_search
+
+    monkeypatch.setattr(text_search, "ANYONES_MIN", 3)
     page = html.unescape(client.get("/", params={"q": "backpack for boys"}).text)
     assert re.search(r"The catalogue has no Backpacks for Boys; these are the \d+ closest matches among its unisex "
                      r"Backpacks\.", page)

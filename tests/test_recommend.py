@@ -1944,19 +1944,37 @@ def test_the_types_nearest_to_one_the_wearer_has_none_of_stand_in_first(tmp_path
     assert found[0].card_reason == "Matches gender; jackets in place of sweatshirts"
 
 
-def test_a_childs_search_for_a_type_it_has_only_for_anyone_lists_the_unisex_ones(rec):
-    # "backpack for boys" listed three free watches, T-shirts and vests: the catalogue's backpacks are unisex.
-    unisex = rec.items[(rec.items["articleType"] == "Backpacks") & (rec.items["gender"] == "Unisex")]
-    assert len(unisex) >= 3 and not (rec.items["gender"].isin(["Boys", "Girls"]).any())
-    assert rec.absent_kind("backpack for boys") == (["Backpacks"], ["Boys"], True)
-    found = rec.search_text("backpack for boys", k=len(unisex), min_similarity=RELEVANT_TEXT_SIMILARITY)
+def test_a_childs_search_for_a_type_it_has_few_of_for_children_lists_the_unisex_ones(tmp_path, monkeypatch):
+    # "backpack for boys" listed three free watches, T-shirts and vests: the catalogue's backpacks are unisex;
+    # "sunglasses for boys" listed the one boys' pair, and nothing after it.
+    import fashionrec.text_search as text_search
+
+    r, photo = _scratch(tmp_path)
+    unisex = r.items[(r.items["articleType"] == "Backpacks") & (r.items["gender"] == "Unisex")]
+    assert len(unisex) >= 3 and not (r.items["gender"].isin(["Boys", "Girls"]).any())
+    # Too few unisex ones to stand in (the fixture's 4): a boy's products of the group, as for any type.
+    assert len(unisex) < text_search.ANYONES_MIN
+    assert r.absent_kind("backpack for boys") == (["Backpacks"], ["Boys"], False)
+    monkeypatch.setattr(text_search, "ANYONES_MIN", 3)
+    assert r.absent_kind("backpack for boys") == (["Backpacks"], ["Boys"], True)
+    found = r.search_text("backpack for boys", k=len(unisex), min_similarity=RELEVANT_TEXT_SIMILARITY)
     assert {x.id for x in found} == set(unisex["id"])
-    assert found[0].card_reason == "Matches type; unisex, as the catalogue has none for the child asked for"
+    assert found[0].card_reason == "Matches type; unisex, for anyone"
+    # A boys' backpack: it comes first, the unisex ones after it, and nothing is said to be missing.
+    boys = r.add_product(photo, {"masterCategory": "Accessories", "subCategory": "Bags", "articleType": "Backpacks",
+                                 "baseColour": "Black", "gender": "Boys", "productDisplayName": "Kids Boys Backpack"},
+                         allow_new_values=True)
+    assert r.absent_kind("backpack for boys") is None
+    found = r.search_text("backpack for boys", k=len(unisex) + 1, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert [x.id for x in found][0] == boys and {x.id for x in found[1:]} == set(unisex["id"])
+    assert found[0].card_reason == "Matches type and gender"
+    monkeypatch.setattr(text_search, "FEW_FOR_A_CHILD", 1)      # enough of their own: the child's only
+    assert [x.id for x in r.search_text("backpack for boys", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)] == [boys]
     # A grown-up's unisex backpack is a woman's too; with no unisex shirt to stand in, a boy's shirts are
     # given up for his products of their group, as before.
-    assert rec.absent_kind("backpack for women") is None
-    assert not ((rec.items["articleType"] == "Shirts") & (rec.items["gender"] == "Unisex")).any()
-    assert rec.absent_kind("shirt for boys") == (["Shirts"], ["Boys"], False)
+    assert r.absent_kind("backpack for women") is None
+    assert not ((r.items["articleType"] == "Shirts") & (r.items["gender"] == "Unisex")).any()
+    assert r.absent_kind("shirt for boys") == (["Shirts"], ["Boys"], False)
 
 
 def test_types_standing_in_for_a_missing_thing_take_turns(tmp_path):

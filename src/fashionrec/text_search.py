@@ -82,6 +82,12 @@ def _type_vector(name: str) -> np.ndarray:
     return encode_text([name])[0]
 
 
+# A child's search for a type the catalogue has fewer than this many of for that child lists, after them, the
+# grown-ups' unisex products of the type, where there are at least ANYONES_MIN (TextSearch._anyones).
+FEW_FOR_A_CHILD = 24
+ANYONES_MIN = 10
+
+
 # An English word no product has, with at most this many products close to it in meaning, is a misspelling
 # after all where a common word is a letter away ("jens": 1, the perfume 4711; "jogging": hundreds).
 NOTHING_BY_MEANING = 3
@@ -622,8 +628,7 @@ class TextSearch:
                 like = min(asked_colours, key=lambda c: colours.distance(c, item["baseColour"]) or math.inf)
                 instead = "; ".join(filter(None, [instead, f"{item['baseColour'].lower()} is close to {like.lower()}"]))
             if anyones[r]:
-                instead = "; ".join(filter(None, ["unisex, as the catalogue has none for the child asked for",
-                                                  instead]))
+                instead = "; ".join(filter(None, ["unisex, for anyone", instead]))
             if "subCategory" in subset and stood_in:
                 # Not "Matches subCategory": the group is why it is listed, the type asked for is what it stands for.
                 types = " or ".join(t.lower() for t in stood_in)
@@ -643,7 +648,7 @@ class TextSearch:
         kin, stood_in, anyones = np.zeros(len(self.items), np.float32), [], self._anyones(parsed, matches)
         if anyones is not None:
             # "backpack for boys": the catalogue has 2 girls' backpacks and 568 unisex ones, which any child can
-            # carry; they listed three free watches, T-shirts and vests.
+            # carry; they listed three free watches, T-shirts and vests. After the child's own, if any.
             matches["gender"] = matches["gender"] | anyones
         elif self._absent(matches):
             # "sweater for kids", "lipstick for men": none in the catalogue. The wearer's products of the same
@@ -664,7 +669,7 @@ class TextSearch:
             later = self.items["usage"].isin(wider).to_numpy()
             matches["usage"] = matches["usage"] | later
         allowed = ~self._any_word(negated) if negated else None
-        aside = self._aside_for(parsed, words)
+        aside = self._aside_for(parsed, words) | (anyones if anyones is not None else False)
         asked = parsed.get("baseColour", [])
         near_colour = self._near_colour(asked)
         anyones = np.zeros(len(self.items), bool) if anyones is None else anyones
@@ -740,13 +745,17 @@ class TextSearch:
         return parsed["articleType"], wearers, self._anyones(parsed, matches) is not None
 
     def _anyones(self, parsed: dict[str, list[str]], matches: dict[str, np.ndarray]) -> np.ndarray | None:
-        """(n,) bool: for a query for children of a type the catalogue has none of for them, the type's
-        unisex products for grown-ups, which stand in; None where it has some, or none of those, or the
-        query is for a grown-up."""
-        if not (_children_asked(parsed) and self._absent(matches)):
+        """(n,) bool: for a query for children of a type the catalogue has fewer than :data:`FEW_FOR_A_CHILD`
+        of for them, the type's unisex products for grown-ups, which follow the children's ("sunglasses for
+        boys": 1 boys' pair, then 136 unisex ones); None where it has more, or fewer than
+        :data:`ANYONES_MIN` of those (then a type it has none of gives way to the child's products of its
+        group: "jacket for girls" listed one grown-up's unisex jacket, and nothing else), or the query is for
+        a grown-up."""
+        if not (_children_asked(parsed) and "articleType" in matches
+                and (matches["articleType"] & matches["gender"]).sum() < FEW_FOR_A_CHILD):
             return None
         anyones = matches["articleType"] & self._is("gender", "Unisex") & ~self._childrens()
-        return anyones if anyones.any() else None
+        return anyones if anyones.sum() >= ANYONES_MIN else None
 
     def _aside_for(self, parsed: dict[str, list[str]], words: list[str]) -> np.ndarray:
         """(n,) bool: the rows a query (its :meth:`parse_query` and :func:`search_words`) lists after the
