@@ -707,9 +707,16 @@ def test_a_childs_profile_picks_childrens_products(tmp_path):
     for liked in ([boys[0], backpack], [boys[0]]):
         picks = r.for_profile(liked, k=6)
         assert picks and all(childs(picks)), liked
-    # A grown-up's item among the liked ones: anyone's products again.
+    # A grown-up's item among the liked ones: anyone's products again, but what is picked as like the boy's
+    # T-shirt is a child's (a grown-up's unisex watch was "like" a boy's watch once a men's shirt was liked).
     grown = _some_id(r, articleType="Tshirts", gender="Men")
-    assert not all(childs(r.for_profile([boys[0], grown], k=6)))
+    unisex = [r.add_product(photo.rotate(angle, fillcolor="white"),
+                            {**tee, "gender": "Unisex", "productDisplayName": f"Tribord Unisex Tee {n}"})
+              for n, angle in enumerate((4, -4, 8))]
+    mixed = r.for_profile([boys[0], grown], k=8)
+    assert not all(childs(mixed))
+    like_boys = [x for x in mixed if x.card_reason == "Like Doodle Boys Tee 0"]
+    assert like_boys and all(childs(like_boys)) and not {x.id for x in like_boys} & set(unisex)
 
 
 def test_a_profile_picks_no_other_listing_of_a_liked_product(tmp_path):

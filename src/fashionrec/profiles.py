@@ -33,7 +33,8 @@ def _every_third(alike: list, extra: list, k: int) -> list:
 class Profiles:
     """Profile recommendations: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
     ``embeddings``, ``_row``, ``item``, ``vector``, ``_check_id``, ``_neighbours``, ``_reason_similar``,
-    ``_labels``, ``_childrens``, ``_worn_by`` and ``complete_the_look`` (:class:`fashionrec.outfits.Outfits`)."""
+    ``_labels``, ``_childrens``, ``_worn_by``, ``_wearers`` and ``complete_the_look``
+    (:class:`fashionrec.outfits.Outfits`)."""
 
     def for_profile(self, liked_ids: Sequence[int], k: int = 10, looks: bool = True) -> list[Rec]:
         """Items for someone who liked ``liked_ids``: neighbours of each and of their mean, taken in turn,
@@ -123,9 +124,13 @@ class Profiles:
                     sims = lv @ v
                     near = self.item(liked[int(np.argmax(sims))])
                     src = self.item(src_id) if src_id is not None else near
+                    # Men's sandals that look like her flats suit neither of them; a grown-up's unisex watch is no
+                    # pick "like" a boy's watch, though a men's shirt was liked too (a shopper trial).
+                    whose = self._row[src_id if src_id is not None else liked[int(np.argmax(sims))]]
                     if not (wearable_by(item, near) and wearable_by(item, src)) \
+                            or not self._wearers(whose)[self._row[cid]] \
                             or (wearer is not None and not wearer[self._row[cid]]):
-                        continue    # men's sandals that look like her flats suit neither of them
+                        continue
                     if src_id is None:
                         # From the mean of the liked items: between them, not a match for each of them (a
                         # sari is no pick for a girl's top, though it may lie between it and a dress).
