@@ -693,6 +693,24 @@ def test_a_childs_product_filed_as_a_grown_ups_comes_last_under_that_gender(tmp_
     assert [x.id for x in r.similar_to_image(photo, k=10, exclude_ids=[a])[1]] == anyone
 
 
+def test_a_childs_product_filed_as_a_grown_ups_is_for_the_child_its_name_says(tmp_path):
+    # "Ant Kids Girl's Maroon With Flower Kidswear", filed as women's, had boys' shoes and sunglasses in its look.
+    r, photo = _scratch(tmp_path)
+    girl = next(int(i) for i, n, g in zip(r.items["id"], r.items["productDisplayName"], r.items["gender"], strict=True)
+                if g == "Women" and "Girl's" in str(n))
+    boy = r.add_product(photo.rotate(6, fillcolor="white"),
+                        {"masterCategory": "Apparel", "subCategory": "Topwear", "articleType": "Tshirts",
+                         "baseColour": "Black", "gender": "Men", "productDisplayName": "Palm Tree Kids Boys Tshirt"})
+    kid = r.add_product(photo.rotate(-6, fillcolor="white"),
+                        {"masterCategory": "Apparel", "subCategory": "Topwear", "articleType": "Tshirts",
+                         "baseColour": "Black", "gender": "Unisex", "productDisplayName": "Tantra Kids Tshirt"})
+    wears = r._wearers(r._row[girl])
+    assert not wears[r._row[boy]] and wears[r._row[kid]] and wears[r._row[girl]]
+    assert (wears == r._worn_by("Girls")).all()
+    # A child's product whose name says neither is any child's.
+    assert r._wearers(r._row[kid])[r._row[boy]]
+
+
 def test_a_childs_profile_picks_childrens_products(tmp_path):
     # A shopper saved a boy's shoes, jacket and watch and a unisex schoolbag, and got men's jeans and shoes.
     r, photo = _scratch(tmp_path)

@@ -706,7 +706,13 @@ class Recommender(TextSearch, Outfits, Profiles):
         Boys Check White Shorts", filed as men's); an unknown gender, any. Computed once per wearer and version
         of the items: similar items ask on every query."""
         gender = str(self._labels("gender")[row])
-        return self._worn_by(gender if gender in ("Boys", "Girls") else "child" if self._childrens()[row] else gender)
+        if gender in ("Boys", "Girls") or not self._childrens()[row]:
+            return self._worn_by(gender)
+        # A child's product filed under another gender is a boy's or a girl's where its name says which ("Ant
+        # Kids Girl's Maroon ... Kidswear", filed as women's, had boys' shoes in its look).
+        name = str(self._column("productDisplayName")[row])
+        said = [child for child in ("Boys", "Girls") if OTHER_CHILD[child].search(name)]
+        return self._worn_by(said[0] if len(said) == 1 else "child")
 
     def _worn_by(self, wearer: str) -> np.ndarray:
         """(n,) bool, read-only: the rows ``wearer`` (a gender, "child", or "" for unknown) wears, as
