@@ -263,6 +263,10 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
     assert "usage" in rec.parse_query(q) and 1 < n < 24
     assert (f"Only {n} products match &#39;blue formal shirt&#39;, the Formal ones first; the closest matches by "
             "meaning follow them.") in client.get("/", params={"q": q}).text
+    # ... and only where some of them are not of that occasion ("red kurta for men wedding": all 3 Ethnic).
+    assert [d["usage"] for d in rec.browse(q="black formal trousers")[1]] == ["Formal"]
+    assert ("Only 1 product has every word of &#39;black formal trousers&#39;; the closest matches by meaning "
+            "follow it.") in client.get("/", params={"q": "black formal trousers"}).text
     # Two words, one an occasion ("night out for men": one Party shirt, and no way to the closest matches).
     assert "usage" in rec.parse_query("office men") and 0 < rec.browse(q="office men", limit=0)[0] < 24
     assert 'id="few"' in client.get("/", params={"q": "office men"}).text

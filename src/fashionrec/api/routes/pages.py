@@ -202,7 +202,9 @@ def catalogue_page(
                                         service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY), False)
                 total, items = filled + len(more), (named + more)[offset:offset + PAGE_SIZE]
                 parsed = service.rec.parse_query(query)
-                ranked = " or ".join(parsed.get("usage", []) + parsed.get("season", []))
+                # Said only where some of the few lack it ("red kurta for men wedding": all 3 are Ethnic).
+                ranked = " or ".join(v for key in ("usage", "season") for v in parsed.get(key, [])
+                                     if any(d.get(key) != v for d in named))
                 # An occasion or season word beside a type only ranks ("light blue formal shirt for men": "Only
                 # 15 products have every word", 8 of them casual): said as what it does.
                 has = (f"match {query!r}, the {ranked} ones first" if ranked else
