@@ -92,14 +92,14 @@ def main() -> None:
     catalogue = load_catalog(args.data, progress=False).usable
     val = checkpoint_split(catalogue, recorded, SHIPPED_MODEL, args.data).ids("val")
     val = np.random.default_rng(args.seed).permutation(np.intersect1d(val, items.index.to_numpy()))[:args.n]
-    cut_out = photo_views.cut_out_views
+    cut_out = photo_views.PhotoViews.cut_out
     rows = []
     for kind in KINDS:
         for whole in (True, False):
             rng = np.random.default_rng(args.seed)
             photos = [(int(i), composite(Image.open(rec.image_path(int(i))), kind, not whole, rng)) for i in val]
             for views in ("as it is", "with the cut-out"):
-                photo_views.cut_out_views = cut_out if views != "as it is" else (lambda im: [])
+                photo_views.PhotoViews.cut_out = cut_out if views != "as it is" else (lambda self: [])
                 right, p10, ms = [], [], []
                 for i, im in photos:
                     t0 = time.perf_counter()
@@ -113,7 +113,7 @@ def main() -> None:
                              "top-1": np.mean(right), "P@10 type": np.mean(p10),
                              "ms p50": np.percentile(ms, 50)})
                 print(rows[-1], flush=True)
-    photo_views.cut_out_views = cut_out
+    photo_views.PhotoViews.cut_out = cut_out
     print(f"\n{len(val)} validation photos per row, index {args.index}\n")
     print(pd.DataFrame(rows).to_string(index=False, float_format="{:.3f}".format))
 

@@ -1168,12 +1168,12 @@ class Recommender(TextSearch, Outfits, Profiles):
     def photo_query(self, image: Image.Image, exclude: Iterable[int] = ()) -> PhotoQuery:
         """How the tagger sees a shopper's photo: of its views (:func:`~fashionrec.photo_views.photo_views`:
         as it is, cropped to a small product, its backdrop made white; on a busy backdrop, the product cut
-        out of it: :func:`~fashionrec.photo_views.cut_out_views`) the one whose closest catalogue product (other
+        out of it: :meth:`~fashionrec.photo_views.PhotoViews.cut_out`) the one whose closest catalogue product (other
         than ``exclude``) is clearly closest, with its embedding, raw probabilities and that cosine. The other
         views are only made and tagged where the first is no closer than :data:`FAMILIAR_ENOUGH`."""
         import torch
 
-        from fashionrec.photo_views import cut_out_views, photo_views
+        from fashionrec.photo_views import photo_views
 
         views = photo_views(image)
         excluded = {int(i) for i in exclude}
@@ -1185,7 +1185,7 @@ class Recommender(TextSearch, Outfits, Profiles):
 
         vecs, probs, closest = tagged(views[:1])
         tried = 1
-        others = (views[1:] or cut_out_views(image)) if closest[0][0] < FAMILIAR_ENOUGH else []
+        others = (views[1:] or views.cut_out()) if closest[0][0] < FAMILIAR_ENOUGH else []
         if others:
             more_vecs, more_probs, more_closest = tagged(others)
             j = int(np.argmax([c for c, _ in more_closest]))
