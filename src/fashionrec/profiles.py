@@ -122,11 +122,12 @@ class Profiles:
                             or (lv @ v).max() > NEAR_DUPLICATE or item.get("productDisplayName") in names:
                         continue
                     sims = lv @ v
-                    near = self.item(liked[int(np.argmax(sims))])
+                    nearest = liked[int(np.argmax(sims))]
+                    near = self.item(nearest)
                     src = self.item(src_id) if src_id is not None else near
                     # Men's sandals that look like her flats suit neither of them; a grown-up's unisex watch is no
                     # pick "like" a boy's watch, though a men's shirt was liked too (a shopper trial).
-                    whose = self._row[src_id if src_id is not None else liked[int(np.argmax(sims))]]
+                    whose = self._row[src_id if src_id is not None else nearest]
                     if not (wearable_by(item, near) and wearable_by(item, src)) \
                             or not self._wearers(whose)[self._row[cid]] \
                             or (wearer is not None and not wearer[self._row[cid]]):

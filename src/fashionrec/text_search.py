@@ -622,17 +622,19 @@ class TextSearch:
             shown = [key for key in subset if item.get(key) and not (near and key == "usage") and key != "subCategory"
                      and not (anyones[r] and key == "gender")]
             parts = [f"{key} {item[key]}" for key in shown]
-            instead = f"{item['usage']}, the nearest usage to {_asked(item['usage'])}" if near else ""
+            notes = []      # what else put it where it is, for the reason and the card
+            if "subCategory" in subset and stood_in:
+                # Not "Matches subCategory": the group is why it is listed, the type asked for is what it stands for.
+                notes.append(f"{item['articleType'].lower()} in place of {' or '.join(t.lower() for t in stood_in)}")
+            if anyones[r]:
+                notes.append("unisex, for anyone")
+            if near:
+                notes.append(f"{item['usage']}, the nearest usage to {_asked(item['usage'])}")
             if near_colour[r] > 0 and "baseColour" in matches and "baseColour" not in subset:
                 # "Matches type" alone hid why a maroon kurta came before a blue one for "red kurta".
                 like = min(asked_colours, key=lambda c: colours.distance(c, item["baseColour"]) or math.inf)
-                instead = "; ".join(filter(None, [instead, f"{item['baseColour'].lower()} is close to {like.lower()}"]))
-            if anyones[r]:
-                instead = "; ".join(filter(None, ["unisex, for anyone", instead]))
-            if "subCategory" in subset and stood_in:
-                # Not "Matches subCategory": the group is why it is listed, the type asked for is what it stands for.
-                types = " or ".join(t.lower() for t in stood_in)
-                instead = "; ".join(filter(None, [f"{item['articleType'].lower()} in place of {types}", instead]))
+                notes.append(f"{item['baseColour'].lower()} is close to {like.lower()}")
+            instead = "; ".join(notes)
             said = [f"matches {', '.join(parts)}" if parts else "", instead]
             reason = "; ".join([s for s in said if s] + [f"text similarity {sims[r]:.2f}"])
             card = [f"Matches {listed([names.get(key, key) for key in shown])}" if shown else "", instead]
@@ -650,7 +652,9 @@ class TextSearch:
             # "backpack for boys": the catalogue has 2 girls' backpacks and 568 unisex ones, which any child can
             # carry; they listed three free watches, T-shirts and vests. After the child's own, if any.
             matches["gender"] = matches["gender"] | anyones
-        elif self._absent(matches):
+        else:
+            anyones = np.zeros(len(self.items), bool)
+        if self._absent(matches):         # never where unisex ones stand in: they are the type, for the child
             # "sweater for kids", "lipstick for men": none in the catalogue. The wearer's products of the same
             # group (Topwear, Lips) first, the types nearest to the one asked for first, then closest in meaning,
             # rather than nothing (a shopper trial: "Nothing in the catalogue matches 'sweater for kids'"; then,
@@ -669,10 +673,9 @@ class TextSearch:
             later = self.items["usage"].isin(wider).to_numpy()
             matches["usage"] = matches["usage"] | later
         allowed = ~self._any_word(negated) if negated else None
-        aside = self._aside_for(parsed, words) | (anyones if anyones is not None else False)
+        aside = self._aside_for(parsed, words) | anyones
         asked = parsed.get("baseColour", [])
         near_colour = self._near_colour(asked)
-        anyones = np.zeros(len(self.items), bool) if anyones is None else anyones
         if not query:
             return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside, near_colour,
                               asked, kin, stood_in, anyones)
