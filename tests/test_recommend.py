@@ -1037,6 +1037,26 @@ def test_browse_lists_products_named_as_the_type_asked_for_first(tmp_path):
     assert ids.index(named) < ids.index(odd)
 
 
+def test_browse_lists_products_named_in_the_shade_asked_for_first(tmp_path):
+    # "light blue formal shirt for men" began with a "Blue & Light Brown Striped Shirt": both words, not the shade.
+    r, _ = _scratch(tmp_path)
+    blue = _some_id(r, baseColour="Blue")
+    kind = r.item(blue)["articleType"]
+    photo = Image.open(r.image_path(blue))
+    odd, named = (r.add_product(photo.rotate(angle, fillcolor="white"), {
+        "productDisplayName": f"Acme {name} {kind}", "gender": r.item(blue)["gender"], "articleType": kind,
+        "baseColour": "Blue"}) for angle, name in ((3, "Blue & Light Brown Striped"), (6, "Light Blue Striped")))
+    ids = [p["id"] for p in r.browse(q=f"light blue {kind}", limit=10_000)[1]]
+    assert ids.index(named) < ids.index(odd)
+    found = [x.id for x in r.search_text(f"light blue {kind}", k=50)]
+    assert found.index(named) < found.index(odd)
+    # The catalogue files no shades: products of the colour not named with the shade are still found.
+    plain = [p["id"] for p in r.browse(q=f"dark blue {kind}", limit=10_000)[1]]
+    assert {odd, named} <= set(plain)
+    brown = {p["id"] for p in r.browse(q=f"light brown {kind}", limit=10_000)[1]}
+    assert odd in brown and named not in brown
+
+
 def test_search_words_fold_case_accents_and_plurals():
     from fashionrec.word_search import search_words
 

@@ -61,6 +61,11 @@ RELEVANT_TEXT_SIMILARITY = 0.35
 # spread of similarity among one type's closest matches, less than a brand the query names (1.0).
 NEAR_COLOUR_WEIGHT = 0.5
 
+# How much a product named with the shade a query puts before a colour gains within its tier ("light blue
+# formal shirt": the catalogue's colour is Blue for every shade, and MiniLM ranked plain "Blue Shirt" names
+# first): as much as a near colour at its nearest, less than a brand the query names.
+SHADE_WEIGHT = NEAR_COLOUR_WEIGHT
+
 # How much a product gains, where the type asked for is one the catalogue lacks for the wearer named and the
 # wearer's products of its group stand in, per unit of its type's kinship to that type (_type_kinship): "sweater
 # for kids" listed 96 T-shirts and tops by meaning, the three sweatshirts among them 3rd, 25th and 40th.
@@ -211,14 +216,25 @@ class TextSearch:
     ``_names``, ``_value_tables`` and ``_once``, and resets its caches (``_vocab``, ``_word_search``,
     ``_types_present``) in ``_reindex`` when the items change."""
 
-    def _named_as_typed(self, query: str, words: list[str]) -> np.ndarray:
-        """Per row, whether its name has every word of ``query`` that names a type ("heels" in "black
-        heels"): the catalogue files some products named Flats as Heels (8 of the first 24 black heels)."""
+    def _named_as_asked(self, words: list[str]) -> np.ndarray:
+        """Per row, whether its name has every word of a query (its ``words``) that names a type ("heels" in
+        "black heels") and every shade it puts before a colour (:meth:`_shaded`: "light blue"), that as one
+        phrase: the catalogue files some products named Flats as Heels (8 of the first 24 black heels), and
+        its colours have no shades."""
         types = self._vocabulary()["types"]
-        typed = [w for w in words if types.types(w)]
-        if not typed:
+        return self._named_with([(w,) for w in words if types.types(w)] + self._shaded(words))
+
+    def _named_with(self, phrases: list[tuple[str, ...]]) -> np.ndarray:
+        """Per row, whether its name has every phrase of ``phrases`` (a query's words, singular); none where
+        there are none."""
+        if not phrases:
             return np.zeros(len(self.items), bool)
-        return np.logical_and.reduce([self._words().in_names(w) for w in typed])
+        return np.logical_and.reduce([self._words().in_names(*phrase) for phrase in phrases])
+
+    def _shaded(self, words: list[str]) -> list[tuple[str, str]]:
+        """The (shade, colour) pairs of a query's ``words``: "light blue" (:data:`~fashionrec.colours.SHADES`)."""
+        return [pair for pair in itertools.pairwise(words)
+                if pair[0] in colours.SHADES and pair[1] in self._vocabulary()["colours"]]
 
     def _brand_named(self, query: str) -> np.ndarray:
         """Per row, whether the product's brand is a word of ``query``: the catalogue's names start with the
@@ -280,7 +296,7 @@ class TextSearch:
         rows = np.flatnonzero(mask)
         if limit and len(rows) > 1 and words:
             parsed = self.parse_query(q)
-            rank = self._attribute_rank(parsed, rows) << 2 | self._named_as_typed(q, words)[rows] << 1 \
+            rank = self._attribute_rank(parsed, rows) << 2 | self._named_as_asked(words)[rows] << 1 \
                 | self._words().mask(words)[rows]
             rank |= ~self._aside_for(parsed, words)[rows] << 7      # a kids' product for "men" after the rest
             rank |= ~self._given_away(q)[rows] << 8         # promotional freebies last, unless asked for
@@ -326,8 +342,12 @@ class TextSearch:
             rest = [w for w in words if not self._weather_word(w)]      # who, what colour, what occasion
             mask = self.items["articleType"].isin(weather).to_numpy()
             return mask & self._words().mask(rest) if rest else mask
-        # Said beside other words, a weather phrase is its words again and a warmth word only ranks.
-        words = [u for w in words for u in UNJOINED.get(w, [w]) if u not in STOP_WORDS and u not in WARMTH_WORDS]
+        # Said beside other words, a weather phrase is its words again and a warmth word only ranks; so does a
+        # shade before a colour, which the catalogue's colours lack and few names say ("dark blue jeans": 1 of
+        # 609 blue jeans is named so; :meth:`_named_as_asked` lists it first).
+        shades = {shade for shade, _ in self._shaded(words)}
+        words = [u for w in words for u in UNJOINED.get(w, [w])
+                 if u not in STOP_WORDS and u not in WARMTH_WORDS and u not in shades]
         # "gift" may name a type (Free Gifts, where the catalogue's names do not veto it): not what "watch for
         # gift" asks for.
         phrases = [p for p in self._attribute_phrases(query) if not (p[0] == "articleType" and p[1] in GIFT_WORDS)]
@@ -584,6 +604,7 @@ class TextSearch:
         # A brand the query names first within its tier, a wider usage's products after the asked usage's,
         # freebies after the rest of their tier.
         ranking = (sims + 1.0 * self._brand_named(query) + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
+                   + SHADE_WEIGHT * self._named_with(self._shaded(search_words(query)))
                    - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query))
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
             taken = np.zeros(len(self.items), bool)

@@ -160,15 +160,16 @@ class WordSearch:
             self._keep(self._masks, key, mask)
         return mask
 
-    def in_names(self, word: str) -> np.ndarray:
-        """Rows whose product name itself has ``word`` (a query word, singular) or its plural: a "black
-        heels" search lists the products named heels before those the catalogue files as Heels but names
-        Flats."""
-        found = self._name_masks.get(word)
+    def in_names(self, *words: str) -> np.ndarray:
+        """Rows whose product name itself has ``words`` (a query's, singular, or their plurals) one after
+        another: a "black heels" search lists the products named heels before those the catalogue files as
+        Heels but names Flats, and "light blue shirt" those named "Light Blue" before a "Blue & Light Brown"
+        one."""
+        found = self._name_masks.get(words)
         if found is None:
-            found = self._names_rows().mask(self._pattern(word))
+            found = self._names_rows().mask(self._pattern(*words))
             found.flags.writeable = False
-            self._keep(self._name_masks, word, found)     # kept like the word masks, as paging asks again
+            self._keep(self._name_masks, words, found)     # kept like the word masks, as paging asks again
         return found
 
     def named_in_a_row(self, words: list[str]) -> bool:
