@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from fashionrec import colours
 from fashionrec.artifacts import ABANDONED_AFTER_S, _host
-from fashionrec.catalog import load_catalog
+from fashionrec.catalog import RejectedRow, load_catalog
 from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
@@ -156,6 +156,8 @@ def test_card_reasons_say_what_sets_a_result_apart_without_scores(rec):
     names = {"articleType": "type", "baseColour": "colour", "gender": "gender"}
     for r in rec.similar(i, k=10):
         shared = [names[key] for key in names if r.item.get(key) == src[key]]
+        if "type" not in shared and r.item["subCategory"] == src["subCategory"]:
+            shared.insert(0, "category")        # another type of its kind ("Topwear")
         assert r.card_reason == ({1: "Same {}", 2: "Same {} and {}", 3: "Same {}, {} and {}"}[len(shared)]
                                  .format(*shared) if shared else "Looks alike"), r.reason
         assert "similarity" in r.reason and not any(ch.isdigit() for ch in r.card_reason)
@@ -288,6 +290,7 @@ def test_attribute_aware_ranking(rec, monkeypatch):
     n_same = int((rec.items["articleType"] == "Tshirts").sum()) - 1
     # A type weight of 3 beats any cosine gap (at most 2): every other T-shirt must come before the rest.
     monkeypatch.setattr(rec, "attribute_weights", {"articleType": 3.0})
+    monkeypatch.setattr(rec, "family_weights", {})      # the kind's bonus (tested on its own)
     recs = rec.similar(i, k=n_same + 5)
     same = [r.item["articleType"] == "Tshirts" for r in recs]
     assert sum(same) == n_same and same == sorted(same, reverse=True)
@@ -1037,6 +1040,50 @@ def test_browse_lists_products_named_as_the_type_asked_for_first(tmp_path):
     assert ids.index(named) < ids.index(odd)
 
 
+def test_similar_items_keep_to_the_products_kind_before_its_colour(tmp_path):
+    # A gold football's similar items were its type's seven, then a gold day cream, a bangle and an eye shadow.
+    r, _ = _scratch(tmp_path)
+    bag = _some_id(r, articleType="Handbags")
+    item = r.item(bag)
+    photo = Image.open(r.image_path(bag))
+    other = next(c for c in r.items["baseColour"].unique() if c != item["baseColour"])
+    kin, unlike = (r.add_product(photo.rotate(angle, fillcolor="white"), {
+        "productDisplayName": name, "gender": item["gender"], **attrs})
+        for angle, name, attrs in (
+            (6, "Acme Backpack", {"articleType": "Backpacks", "subCategory": "Bags", "masterCategory": "Accessories",
+                                  "baseColour": other}),
+            (3, "Acme Tshirt", {"articleType": "Tshirts", "subCategory": "Topwear", "masterCategory": "Apparel",
+                                "baseColour": item["baseColour"]})))
+    recs = r.similar(bag, k=40)
+    ids = [x.id for x in recs]
+    assert ids.index(kin) < ids.index(unlike)
+    assert recs[ids.index(kin)].card_reason.startswith("Same category")
+    types = [x.item["articleType"] for x in recs]
+    assert types[:types.count("Handbags")] == ["Handbags"] * types.count("Handbags")     # its type first still
+
+
+def test_a_photo_listed_under_two_products_is_ranked_by_the_one_the_tagger_agrees_with(tmp_path):
+    # A shirt's photo also filed as a watch: photo search took the watch's labels, found watches, lost the shirt.
+    r, _ = _scratch(tmp_path)
+    photo = Image.open(r.image_path(_some_id(r, articleType="Shirts"))).transpose(Image.FLIP_LEFT_RIGHT)
+    probs = r.photo_query(photo).probs["articleType"][0]
+    classes = r.tagger.classes["articleType"]
+    likely, unlikely = classes[int(np.argmax(probs))], classes[int(np.argmin(probs))]
+    meta = {"gender": "Men", "baseColour": "Blue"}
+    wrong = r.add_product(photo, {**meta, "articleType": unlikely, "productDisplayName": "Acme Filed Wrong"},
+                          allow_new_values=True)
+    near = photo.copy()
+    near.putpixel((near.width // 2, near.height // 2), (0, 0, 0))
+    right = r.add_product(near, {**meta, "articleType": likely, "productDisplayName": "Acme Filed Right"},
+                          allow_new_values=True)
+    # Both copies of the photo, the wrongly filed one the nearer.
+    query = r.photo_query(photo).vector
+    cosines = [float(r.embeddings[r._row[i]] @ query) for i in (wrong, right)]
+    assert cosines[0] > cosines[1] >= 0.995, cosines
+    found = r.similar_to_image(photo, k=10)[1]
+    assert found[0].item["articleType"] == likely and wrong not in {x.id for x in found}
+
+
 def test_browse_lists_products_named_in_the_shade_asked_for_first(tmp_path):
     # "light blue formal shirt for men" began with a "Blue & Light Brown Striped Shirt": both words, not the shade.
     r, _ = _scratch(tmp_path)
@@ -1127,6 +1174,31 @@ def test_saving_never_overwrites_an_index_rebuilt_meanwhile(tmp_path):
     with pytest.raises(IndexError_, match="changed on disk since it was loaded"):
         server.add_product(image, {"productDisplayName": "added by the stale server"})
     assert len(Recommender.load(d, tiny_tagger_path())) == rebuilt
+
+
+def test_an_added_product_never_takes_the_id_of_a_row_the_index_left_out(tmp_path):
+    # `index add` gave out 900005, the id of a styles.csv row rejected for its missing fields: once the row was
+    # fixed, the rebuild replaced the added product with it.
+    cat = fixture_catalog()
+    table = cat.table.iloc[:40].copy()
+    short = RejectedRow(999, "4 fields instead of 10", "900005,Men,Apparel,Topwear")
+    report = dataclasses.replace(cat.report, rows_rejected=[*cat.report.rows_rejected, short])
+    d = tmp_path / "index"
+    r = Recommender.build(dataclasses.replace(cat, table=table, report=report), Tagger.load(tiny_tagger_path()), d,
+                          progress=False)
+    assert r.manifest["rejected_rows"]["900005"] == "line 999: 4 fields instead of 10"
+    with pytest.raises(NotFoundError, match=r"900005 .*rejected \(line 999: 4 fields instead of 10\); fix the row"):
+        r.similar(900005)
+    photo = Image.open(r.image_path(int(r.items["id"].iloc[0])))
+    r = Recommender.load(d, tiny_tagger_path())
+    assert r.add_product(photo, {"productDisplayName": "Acme Tee"}, allow_new_values=True) == 900006
+    # A row left out for its photo, past every indexed id, is not given out either.
+    late = int(table["id"].max())
+    d2 = tmp_path / "index2"
+    r2 = Recommender.build(dataclasses.replace(cat, table=table.assign(image_status=np.where(
+        table["id"] == late, "missing", table["image_status"]))), Tagger.load(tiny_tagger_path()), d2, progress=False)
+    assert late not in set(r2.items["id"]) and r2.add_product(photo, {"productDisplayName": "Acme Tee"},
+                                                              allow_new_values=True) > late
 
 
 def test_a_save_that_fails_part_way_leaves_the_previous_folder_whole(tmp_path, monkeypatch, dead_pid):
