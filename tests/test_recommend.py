@@ -1792,6 +1792,43 @@ def test_nightwear_looks_are_for_the_night_and_leggings_go_under_a_long_top(tmp_
     assert [x.id for x in r.complete_the_look(kurta, k=6) if x.slot == "Bottomwear"] == [leggings]
 
 
+def test_a_look_keeps_clothes_for_the_cold_and_for_the_heat_apart(tmp_path):
+    # White training shorts were in the looks of a wool sweater, a winter jacket and a thermal jacket.
+    r, photo = _scratch(tmp_path)
+    n = iter(range(90, 360, 10))
+
+    def add(**meta):    # a usage no fixture product has: the only candidates of their usage are these
+        base = {"gender": "Men", "masterCategory": "Apparel", "usage": "Party", "season": "Winter",
+                "productDisplayName": f"X {next(n)}"}
+        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+
+    sweater = add(subCategory="Topwear", articleType="Sweaters", baseColour="Navy Blue")
+    shorts = add(subCategory="Bottomwear", articleType="Shorts", baseColour="White")
+    assert shorts not in {x.id for x in r.complete_the_look(sweater, k=6)}
+    # Shorts take no sweater, but a jacket may go over them.
+    jacket = add(subCategory="Topwear", articleType="Jackets", baseColour="Black")
+    tops = [x.id for x in r.complete_the_look(shorts, k=6) if x.slot == "Topwear"]
+    assert tops == [jacket]
+
+
+def test_a_looks_belt_takes_the_colour_of_its_shoes(tmp_path):
+    # A formal shirt's look had brown shoes and a black belt.
+    r, photo = _scratch(tmp_path)
+    n = iter(range(90, 360, 10))
+
+    def add(**meta):    # a usage no fixture product has: the only candidates of their usage are these
+        base = {"gender": "Men", "usage": "Party", "season": "Winter", "productDisplayName": f"X {next(n)}"}
+        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+
+    shirt = add(masterCategory="Apparel", subCategory="Topwear", articleType="Shirts", baseColour="White")
+    shoes = add(masterCategory="Footwear", subCategory="Shoes", articleType="Formal Shoes", baseColour="Brown")
+    belt = {"masterCategory": "Accessories", "subCategory": "Belts", "articleType": "Belts"}
+    add(**belt, baseColour="Black")         # the shirt's season: ahead but for the shoes
+    brown = add(**belt, baseColour="Brown", season="Summer")
+    look = {x.slot: x.id for x in r.complete_the_look(shirt, k=6)}
+    assert look["Shoes"] == shoes and look["Belts"] == brown
+
+
 def test_a_search_for_several_types_lists_each_of_them(rec):
     def ids(q):
         return {p["id"] for p in rec.browse(q=q, limit=100_000)[1]}

@@ -31,14 +31,17 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    that does not clash (:data:`CLASHING_USAGE`: no sports sandals with a sari, whatever their usage
    label, no formal shoes with a jersey); except belts (:data:`SAME_USAGE_SLOTS`): no belt of the
    outfit's usage, no belt slot (a formal belt with a sports jersey or a casual one with a kurta is no
-   look).
+   look). Clothes for the cold and for the heat make no look together (:data:`FOR_THE_COLD`: no shorts with a
+   sweater or a jacket, no muffler with shorts).
 3. **Colour.** :func:`colour_compatibility` in [0, 1]: a listed harmonious pair (:data:`COLOUR_PAIRS`,
    e.g. Blue + White, Navy Blue + Beige, Black + Red) 1.0; a neutral (:data:`NEUTRALS`: black, white, grey,
    navy, beige, brown, denim-like blues...) with anything 0.8; the same non-neutral colour 0.5
    (monochrome); anything else 0.2. Personal care has no colour term (a deodorant's colour says nothing
-   about the lotion to go with it).
+   about the lotion to go with it). A belt takes the colour of the look's shoes, or of the shoes whose look it
+   is, and shoes a belt's (:data:`MATCHED_SLOTS`).
 4. **Score** of a candidate = 0.5 colour + 0.2 usage match + 0.1 season match + 0.1 slot popularity
-   + 0.05 typicality (:data:`LOOK_TYPICALITY`) + 0.15 affinity (:data:`LOOK_AFFINITY`). *Slot popularity*
+   + 0.05 typicality (:data:`LOOK_TYPICALITY`) + 0.15 affinity (:data:`LOOK_AFFINITY`) (+ 0.3 matched colour,
+   :data:`MATCH_WEIGHT`, for a belt or shoes). *Slot popularity*
    is data-driven: the share of the catalogue's items for this gender and usage that are in the slot's
    subCategory (how often shoppers of this kind find such items), scaled to [0, 1] over the slots.
    *Typicality* is the cosine of the candidate's image embedding to the mean embedding of its slot (clean,
@@ -122,6 +125,19 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
 # heels got "Hanes Women Nude ComfortSoft Waistband Cotton Stretch Full Leggings"; leggings were the bottoms of
 # 28 of 98 casual heels' looks, 29 of 81 handbags', 24 of 65 T-shirts'). Stockings and tights are hosiery.
 WORN_UNDER = {"Leggings": {"Kurtas", "Kurtis", "Tunics", "Tops"}, "Stockings": set(), "Tights": set()}
+# Clothes for the cold and for the heat, never in one look (a shopper trial: white training shorts with a wool
+# sweater, a winter jacket and a thermal jacket; over 150 of each, the looks of clothes for the cold had shorts,
+# capris or flip flops in 44, those for the heat a sweater, a muffler or gloves in 2; now in none). The
+# catalogue's seasons cannot say it: it files 646 of its 988 warm clothes under Fall and 296 under Summer. A
+# sweatshirt or a jacket may go over shorts; shorts take no sweater, muffler or gloves.
+FOR_THE_COLD = {"Sweaters", "Sweatshirts", "Jackets", "Mufflers", "Gloves"}
+FOR_THE_HEAT = {"Shorts", "Capris", "Flip Flops", "Lounge Shorts", "Swimwear"}
+NOT_IN_THE_HEAT = FOR_THE_COLD - {"Sweatshirts", "Jackets"}
+# Slots whose colour follows another slot's in one look: a belt the colour of the shoes (a shopper trial: a
+# formal shirt's look had brown shoes and a black belt), or of the shoes it is the look of; and how much a
+# candidate gains per unit of nearness (colours.nearness: 1 for the same colour) to it.
+MATCHED_SLOTS = {"Belts": "Shoes", "Shoes": "Belts"}
+MATCH_WEIGHT = 0.3
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # How a look's reason names a subCategory where the catalogue's name is not a shopper's noun ("Eyes to go
 # with the casual women's lips" read like a riddle); the others keep their own name.

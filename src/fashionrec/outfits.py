@@ -13,14 +13,20 @@ import numpy as np
 import pandas as pd
 
 from fashionrec.blas import one_blas_thread
+from fashionrec.colours import nearness
 from fashionrec.looks import (
     ACCESSORY_DEFAULT,
     CLASHING_USAGE,
     COMPLEMENTS,
+    FOR_THE_COLD,
+    FOR_THE_HEAT,
     LAYERED,
     LOOK_AFFINITY,
     LOOK_TYPICALITY,
+    MATCH_WEIGHT,
+    MATCHED_SLOTS,
     NO_LOOK,
+    NOT_IN_THE_HEAT,
     OWN_LOOKS,
     SAME_USAGE_SLOTS,
     SLOT_TYPES,
@@ -113,8 +119,11 @@ class Outfits:
         # Never a freebie in a look ("Free Gifts" on its card reads as not for sale), nor a placeholder's name,
         # nor what is worn under a top this is not (WORN_UNDER).
         under = [t for t, tops in WORN_UNDER.items() if article not in tops]
-        free = self._free_items() | self._set_aside_rows() | self._is("articleType", under)
+        # Nor shorts with a sweater, nor a muffler with shorts.
+        weather = FOR_THE_HEAT if article in FOR_THE_COLD else NOT_IN_THE_HEAT if article in FOR_THE_HEAT else set()
+        free = self._free_items() | self._set_aside_rows() | self._is("articleType", [*under, *weather])
         out: list[Rec] = []
+        picked = {sub: colour}      # the colour of each slot filled so far, the product's own included
         for slot in slots:
             if len(out) >= k:
                 break
@@ -136,12 +145,16 @@ class Outfits:
                 if not cand.any():
                     continue
             rows = np.flatnonzero(cand)
+            matched = np.zeros(len(rows))
             if routine:     # a deodorant's colour says nothing about the lotion to go with it
                 colour_scores = [(0.5, "")] * len(rows)
             else:           # per colour, not per candidate (a slot can hold 5,000)
                 codes, colours = pd.factorize(pd.Series(self._column("baseColour")[rows], dtype=object))
                 per_colour = [colour_compatibility(colour, c) for c in colours] + [colour_compatibility(colour, None)]
                 colour_scores = [per_colour[c] for c in codes]      # code -1 (no colour): the last
+                match = picked.get(MATCHED_SLOTS.get(slot))
+                if match:       # a belt the colour of the shoes
+                    matched = np.append(nearness([match], list(colours)), 0.0)[codes]
             cs = np.array([c[0] for c in colour_scores])
             um = same_usage[rows].astype(float)
             sm = self._is("season", src.get("season"))[rows].astype(float)
@@ -152,7 +165,8 @@ class Outfits:
             pop = sub_counts.get(slot, 0) / pop_max
             with one_blas_thread:
                 affinity = vecs @ self.embeddings[self._row[item_id]]
-            score = 0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + LOOK_TYPICALITY * typical + LOOK_AFFINITY * affinity
+            score = (0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + LOOK_TYPICALITY * typical + LOOK_AFFINITY * affinity
+                     + MATCH_WEIGHT * matched)
             best = int(np.argmax(score))
             r = rows[best]
             item = self.item(int(self._ids[r]))
@@ -163,6 +177,7 @@ class Outfits:
             colour_note = colour_scores[best][1]
             reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}" if colour_note else "")
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
+            picked[slot] = item.get("baseColour")
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
                 # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's.
