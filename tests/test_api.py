@@ -596,6 +596,11 @@ def test_a_browser_gets_pages_not_json(client):
         client.get("/item/abc", headers=html).text
     gone = client.get("/item/999999999", headers=html)
     assert gone.status_code == 404 and "there is no product 999999999 in this catalogue" in gone.text
+    # A row of the catalogue without its photo: the shopper is not told what the shop should run.
+    unlisted = client.get("/item/3413", headers=html)
+    assert unlisted.status_code == 404 and "not in the shop at the moment" in unlisted.text
+    assert "fashionrec" not in unlisted.text.split("<main", 1)[-1].split("</main>")[0]
+    assert "fashionrec index add" in assert_error(client.get("/api/items/3413"), 404)     # the API says what to run
     assert "product photos are addressed by number, like /images/" in client.get("/images/nope.jpg", headers=html).text
     assert_error(client.get("/", params={"page": "abc"}), 422)          # an API client still gets JSON
     missing = client.get("/nope", headers=html)

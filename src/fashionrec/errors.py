@@ -18,7 +18,12 @@ class IndexError_(FashionrecError):
 
 
 class NotFoundError(FashionrecError):
-    """An item id that is not in the catalogue or index."""
+    """An item id that is not in the catalogue or index. ``shopper``: what a shop's web page says instead of
+    the message, where that tells whoever runs the shop what to run (a shopper cannot add a photo)."""
+
+    def __init__(self, message: str, shopper: str | None = None):
+        super().__init__(message)
+        self.shopper = shopper
 
 
 class BadInputError(FashionrecError):

@@ -98,6 +98,9 @@ from fashionrec.word_search import WordSearch
 
 log = logging.getLogger(__name__)
 
+# What a shop's page says of a product the catalogue has but the index does not (no photo, a row that could not
+# be read, taken out); the error itself tells whoever runs the shop what to do about it.
+UNLISTED = "This product is not in the shop at the moment. Search for something like it, or browse the catalogue."
 LOAD_ATTEMPTS = 3           # reads of an index folder that another process is saving into
 INDEX_MARKER = "vectors.json"   # the file that makes a folder an index (an embeddings folder has a manifest too)
 # Attribute-aware ranking of similar items: score = cosine + sum over heads of weight x P(query has the
@@ -883,14 +886,16 @@ class Recommender(TextSearch, Outfits, Profiles):
                 if item_id in ids:
                     raise NotFoundError(f"product {item_id} is a row of the catalogue but not in the index: its "
                                         f"image is {status} (`fashionrec data check` lists it); add the photo and "
-                                        "rebuild, or `fashionrec index add` it")
+                                        "rebuild, or `fashionrec index add` it", shopper=UNLISTED)
             rejected = (self.manifest.get("rejected_rows") or {}).get(str(item_id))
             if rejected:
                 raise NotFoundError(f"product {item_id} is not in the index: its row of styles.csv was rejected "
-                                    f"({rejected}); fix the row (`fashionrec data check` lists it) and rebuild")
+                                    f"({rejected}); fix the row (`fashionrec data check` lists it) and rebuild",
+                                    shopper=UNLISTED)
             if item_id in (self.manifest.get("removed_ids") or []):
                 raise NotFoundError(f"product {item_id} was removed from this index (`fashionrec index remove`, "
-                                    "or DELETE /api/items); a catalogue row comes back at the next build")
+                                    "or DELETE /api/items); a catalogue row comes back at the next build",
+                                    shopper=UNLISTED)
             raise NotFoundError(f"there is no product {item_id} in this catalogue ({len(self):,} products)")
         return item_id
 

@@ -85,7 +85,8 @@ def _error(request: Request, status: int, detail: str, headers: dict | None = No
 
 def _status_handler(status: int):
     async def handler(request: Request, exc: Exception):
-        return _error(request, status, str(exc))
+        shopper = getattr(exc, "shopper", None)
+        return _error(request, status, shopper if shopper and _wants_page(request) else str(exc))
 
     return handler
 
