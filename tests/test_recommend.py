@@ -1829,6 +1829,32 @@ def test_a_looks_belt_takes_the_colour_of_its_shoes(tmp_path):
     assert look["Shoes"] == shoes and look["Belts"] == brown
 
 
+def test_a_search_naming_no_wearer_lists_grown_ups_first_and_not_a_type_misfiled_for_a_wearer(tmp_path, monkeypatch):
+    # "red dress for party" began with two girls' dresses; "black party heels" with the catalogue's one men's
+    # Heels, "Carlton London Men Black Leather Casual Shoes".
+    import fashionrec.text_search as text_search
+
+    r, photo = _scratch(tmp_path)
+    tee = r.item(_some_id(r, articleType="Tshirts", gender="Men"))
+    boys = r.add_product(photo.rotate(5, fillcolor="white"), {
+        "productDisplayName": "Tshirts Tshirt", "gender": "Boys", "masterCategory": "Apparel",
+        "subCategory": "Topwear", "articleType": "Tshirts", "baseColour": tee["baseColour"], "usage": "Casual"},
+        allow_new_values=True)
+    found = r.search_text("tshirts", k=200)
+    grown = [i for i, x in enumerate(found) if x.item["gender"] in ("Men", "Women", "Unisex")
+             and x.item["articleType"] == "Tshirts" and not r._childrens()[r._row[x.id]]]      # not "Boy's ... Kids"
+    assert [x.id for x in found].index(boys) > max(grown)
+    assert [x.id for x in r.search_text("tshirts for boys", k=5)][0] == boys       # asked for: first
+    heels = r.items[r.items["articleType"] == "Heels"]
+    monkeypatch.setattr(text_search, "ODD_WEARER_MIN", len(heels))
+    monkeypatch.setattr(text_search, "ODD_WEARER_SHARE", 1.5 / (len(heels) + 1))
+    odd = r.add_product(photo.rotate(8, fillcolor="white"), {
+        "productDisplayName": "Heels Heels", "gender": "Men", "masterCategory": "Footwear", "subCategory": "Shoes",
+        "articleType": "Heels", "baseColour": heels["baseColour"].iloc[0], "usage": "Casual"}, allow_new_values=True)
+    assert odd not in {x.id for x in r.search_text("heels", k=50, min_similarity=RELEVANT_TEXT_SIMILARITY)}
+    assert odd in {x.id for x in r.search_text("heels for men", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)}
+
+
 def test_a_search_for_several_types_lists_each_of_them(rec):
     def ids(q):
         return {p["id"] for p in rec.browse(q=q, limit=100_000)[1]}

@@ -66,6 +66,11 @@ NEAR_COLOUR_WEIGHT = 0.5
 # first): as much as a near colour at its nearest, less than a brand the query names.
 SHADE_WEIGHT = NEAR_COLOUR_WEIGHT
 
+# A product filed under a gender that fewer than this share of its type's products have (a type of at least
+# ODD_WEARER_MIN) is listed after the rest of its tier by a search that names no wearer: most likely misfiled.
+ODD_WEARER_SHARE = 0.01
+ODD_WEARER_MIN = 100
+
 # How much a product gains, where the type asked for is one the catalogue lacks for the wearer named and the
 # wearer's products of its group stand in, per unit of its type's kinship to that type (_type_kinship): "sweater
 # for kids" listed 96 T-shirts and tops by meaning, the three sweatshirts among them 3rd, 25th and 40th.
@@ -748,6 +753,10 @@ class TextSearch:
             # unless named for the other ("jacket for girls": "Palm Tree Kids Boys Solid White Jackets", filed
             # as men's, said to match the gender).
             matches["gender"] = np.logical_or.reduce([self._worn_by(child) for child in children])
+        if "articleType" in matches and "gender" not in matches:
+            # Asked for by type alone, a product filed under a wearer its type is hardly ever for is not taken
+            # to be of it (:meth:`_odd_wearers`: the one men's Heels is "... Men Black Leather Casual Shoes").
+            matches["articleType"] = matches["articleType"] & ~self._odd_wearers()
         return matches
 
     @staticmethod
@@ -792,10 +801,26 @@ class TextSearch:
         wearers = set(parsed.get("gender", []))
         if wearers and wearers <= {"Men", "Women", "Unisex"}:
             aside |= self._childrens()
+        elif not wearers:
+            # Who a query names no one for is most often the shopper: "red dress for party" listed two girls'
+            # dresses first. And a product filed under a wearer its type is hardly ever for is most likely
+            # misfiled (:meth:`_odd_wearers`).
+            aside |= self._childrens() | self._is("gender", ["Boys", "Girls"]) | self._odd_wearers()
         groups = {g for u in parsed.get("usage", []) for g in NOT_FOR_OCCASION.get(u, ())}
         if groups and "subCategory" in self.items:
             aside |= self.items["subCategory"].isin(groups).to_numpy()
         return aside
+
+    def _odd_wearers(self) -> np.ndarray:
+        """(n,) bool: the products filed under a gender that fewer than :data:`ODD_WEARER_SHARE` of their
+        type's products have, for types of at least :data:`ODD_WEARER_MIN` products."""
+        if ("odd", "wearers") not in self._codes:
+            it = self.items
+            typed = it.groupby("articleType")["gender"]
+            share = it.groupby(["articleType", "gender"])["id"].transform("size") / typed.transform("size")
+            self._codes[("odd", "wearers")] = ((share < ODD_WEARER_SHARE)
+                                               & (typed.transform("size") >= ODD_WEARER_MIN)).to_numpy()
+        return self._codes[("odd", "wearers")]
 
     def _weather_word(self, word: str) -> bool:
         """A search word that names weather: a :data:`~fashionrec.vocabulary.WEATHER_WORDS` key, a warmth
