@@ -76,6 +76,10 @@ def _spelling_cost(typed: str, word: str, edits: int) -> float:
     return edits + 0.5 * (Indel.distance(typed, word) - Levenshtein.distance(typed, word))
 
 
+# Letters from which a word that is no English one may be corrected by two edits rather than one.
+LONG_MISSPELLING = 7
+
+
 def autocorrect_min_products(n_items: int) -> int:
     """How many products must use a spelling before it is shown instead of what was typed:
     :data:`AUTOCORRECT_MIN_PRODUCTS`, or 2% of a smaller catalogue."""
@@ -373,11 +377,13 @@ class WordSearch:
                              for w in set(search_words(fixed, stem=False)) - set(typed)):
                 fixed = None     # not "hees" for "hoes"
             # One edit a word (two swapped letters count one): a real word two edits from a common one is
-            # more likely meant as typed ("woolen" is not "women", "diwali" not "dial").
-            if fixed and any(OSA.distance(a, b) > 1 for a, b in zip(typed, search_words(fixed, stem=False),
-                                                                   strict=False)):
-                fixed = None
+            # more likely meant as typed ("woolen" is not "women", "diwali" not "dial"). Two for a long word
+            # that is no English one ("sandles" is "sandals": a shopper got "Did you mean" over deodorants
+            # and nail polish, the closest matches by meaning).
             english = english_words()
+            if fixed and any(OSA.distance(a, b) > (2 if len(a) >= LONG_MISSPELLING and a not in english else 1)
+                             for a, b in zip(typed, search_words(fixed, stem=False), strict=False)):
+                fixed = None
             if fixed and any(a != b and len(a) >= 4 and a in english
                              for a, b in zip(typed, search_words(fixed, stem=False), strict=False)):
                 fixed = None     # an English word is offered another spelling (suggest), not given one
