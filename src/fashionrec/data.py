@@ -22,7 +22,7 @@ from PIL import Image
 from torch.nn import functional as F
 from tqdm.auto import tqdm
 
-from fashionrec.catalog import open_rgb
+from fashionrec.catalog import labels_only, open_rgb
 
 if TYPE_CHECKING:
     from torchvision.transforms import v2
@@ -107,13 +107,14 @@ class LabelSpace:
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, heads: Sequence[str]) -> LabelSpace:
-        return cls({h: sorted(str(v) for v in frame[h].dropna().unique()) for h in heads})
+        """The labels of ``frame`` per head; the catalogue's "NA" is none (:func:`~fashionrec.catalog.labels_only`)."""
+        return cls({h: sorted(str(v) for v in labels_only(frame[h]).dropna().unique()) for h in heads})
 
     def encode(self, frame: pd.DataFrame) -> dict[str, torch.Tensor]:
         out = {}
         for head, names in self.classes.items():
             lookup = {n: i for i, n in enumerate(names)}
-            out[head] = torch.tensor([lookup.get(str(v), -1) if pd.notna(v) else -1 for v in frame[head]],
+            out[head] = torch.tensor([lookup.get(str(v), -1) if pd.notna(v) else -1 for v in labels_only(frame[head])],
                                      dtype=torch.long)
         return out
 

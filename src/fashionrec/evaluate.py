@@ -362,7 +362,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     or read from the run's split.csv; refused on a catalogue that does not split as the model's did).
     Labels the model never saw, for any head, are counted as errors (``unseen_labels`` per head).
     """
-    from fashionrec.catalog import load_catalog
+    from fashionrec.catalog import labels_only, load_catalog
     from fashionrec.data import LabelSpace, load_image_tensor
     from fashionrec.splits import checkpoint_split
     from fashionrec.tagger import Tagger
@@ -402,7 +402,9 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     for head in classes:
         if head in items:
             spelled = {str(c).lower(): c for c in classes[head]}
-            items[head] = items[head].map(lambda v, s=spelled: s.get(str(v).lower(), v) if pd.notna(v) else v)
+            # The catalogue's "NA" is no label: not scored, as a blank is not (labels_only).
+            items[head] = labels_only(items[head]).map(lambda v, s=spelled: s.get(str(v).lower(), v)
+                                                       if pd.notna(v) else v)
     space = LabelSpace(classes)
     labels = {h: y.numpy() for h, y in space.encode(items).items()}
     images = load_image_tensor(items["image_path"].tolist(), progress=progress)

@@ -37,7 +37,7 @@ from tqdm.auto import tqdm
 
 from fashionrec import __version__
 from fashionrec.artifacts import invoked_command, write_json, write_with
-from fashionrec.catalog import ATTRIBUTES, check_photo, load_catalog, open_rgb
+from fashionrec.catalog import ATTRIBUTES, check_photo, labels_only, load_catalog, open_rgb
 from fashionrec.data import fit_to_store
 from fashionrec.errors import BadInputError
 from fashionrec.tagger import Tagger
@@ -298,8 +298,7 @@ def _compare(tagger: Tagger, table: pd.DataFrame, probs: dict[str, np.ndarray], 
         if col not in table:
             continue
         values = table[col].to_numpy(dtype=object)
-        # The shared catalogue's literal "NA" (316 usages, 15 colours) says the label is not known: none.
-        have = np.array([isinstance(v, str) and v.strip() not in ("", "NA") for v in values])
+        have = labels_only(table[col]).notna().to_numpy()       # the catalogue's "NA" is no label
         index = {c.lower(): j for j, c in enumerate(tagger.classes[head])}
         cls = np.array([index.get(v.lower(), -1) if h else -1 for v, h in zip(values, have, strict=True)])
         known = have & (cls >= 0)
