@@ -61,6 +61,9 @@ def test_index_folder_and_embeddings(rec):
         assert (d / name).exists(), name
     assert rec.manifest["count"] == len(rec.items) == len(rec.embeddings) == len(rec.index)
     assert rec.manifest["blank_image_ids"] == []        # the fixture's photos all show a product
+    from fashionrec import __version__
+
+    assert rec.manifest["fashionrec_version"] == __version__ and "command" in rec.manifest and rec.manifest["date"]
     assert rec.embeddings.dtype == np.float32 and rec.embeddings.shape[1] == rec.manifest["dim"]
     np.testing.assert_allclose(np.linalg.norm(rec.embeddings, axis=1), 1, atol=1e-4)
     assert {"pred_articleType", "pred_articleType_prob", "image_path"} <= set(rec.items.columns)
@@ -84,6 +87,11 @@ def test_item_and_errors(rec):
         rec.similar(999_999_999)
     with pytest.raises(BadInputError, match="gender"):
         rec.browse({"colour": "Red"})
+    # A value no product has: the close ones, in any case, rather than the first dozen values.
+    with pytest.raises(BadInputError, match=r"articleType 'shirt'; did you mean 'Shirts'"):
+        rec.similar(i, filters={"articleType": "shirt"})
+    with pytest.raises(BadInputError, match=r"articleType 'Zzzz'; the values here: .*Backpacks"):
+        rec.similar(i, filters={"articleType": "Zzzz"})
     with pytest.raises(IndexError_, match="index build"):
         Recommender.load(FIXTURE / "nope")
 
@@ -552,7 +560,12 @@ def test_cli_text_search_cuts_noise_like_the_web_ui():
     res = run("asdfgh")
     assert res.exit_code == 0 and "--min-similarity -1 shows the closest" in res.output
     assert len(json.loads(run("asdfgh", "--json", "--min-similarity", "-1").output)["results"]) == 5
-    assert len(json.loads(run("casual sneakers", "--json").output)["results"]) > 0
+    casual = json.loads(run("casual sneakers", "--json").output)
+    assert len(casual["results"]) > 0 and casual["parsed"]["usage"] == ["Casual"]     # as the table prints it
+    # Fewer than asked for: said, not left to guess.
+    jeans = int((rec_items := Recommender.load(index, tiny_tagger_path()).items)["articleType"].eq("Jeans").sum())
+    few = CliRunner().invoke(app, ["recommend", "text", "jeans", "--index", index, "-k", str(len(rec_items))])
+    assert f"only {jeans} products match 'jeans'" in " ".join(few.output.split()), few.output
     # -1 keeps k also where the query names a wearer: the same list as Python's search_text without a cut.
     rec = Recommender.load(index, tiny_tagger_path())
     kept = json.loads(run("shirts for women", "--json", "--min-similarity", "-1", "--gender", "men").output)["results"]
@@ -1362,6 +1375,11 @@ def test_cli_index_add_makes_a_product_searchable(tmp_path):
     typo = run("--name", "Tote", "--article-type", "Handbagz")
     assert typo.exit_code == 2 and "did you mean 'Handbags'" in typo.output.replace("\n", " ")
     assert run("--name", "Tote", "--article-type", "Handbagz", "--new-values").exit_code == 0
+    text = tmp_path / "note.jpg"
+    text.write_text("not a photo")
+    bad = CliRunner().invoke(app, ["index", "add", str(text), "--index", str(d)])
+    said = " ".join(bad.output.split())
+    assert bad.exit_code == 2 and "not a readable image" in said and said.count("note.jpg") == 1, said
     # Without --name, as in Python: a name made of its labels.
     unnamed = run("--gender", "Women", "--colour", "Black", "--article-type", "Handbags", "--json")
     assert unnamed.exit_code == 0, unnamed.output

@@ -129,6 +129,10 @@ def test_missing_checkpoint_json_is_a_clear_error(tiny_run, tmp_path):
     shutil.copy(tiny_run / "weights" / "best.safetensors", tmp_path / "m.safetensors")
     with pytest.raises(ModelError, match="JSON"):
         load_checkpoint(tmp_path / "m.safetensors")
+    # The JSON without its weights: named as given ("check.json" was "checkpoint check.safetensors not found").
+    shutil.copy(tiny_run / "weights" / "best.json", tmp_path / "check.json")
+    with pytest.raises(ModelError, match=r"checkpoint \S*check\.json not found \(the weights beside it"):
+        load_checkpoint(tmp_path / "check.json")
 
 
 def test_inference_rows_follow_input_order(tiny_run):
@@ -477,6 +481,9 @@ def test_tagger_predicts_attributes_for_pil_images(tiny_run):
     from fashionrec import __version__
 
     assert tagger.meta["fashionrec_version"] == __version__ and Path(tagger.meta["data"]).is_absolute()
+    import datetime
+
+    assert datetime.datetime.fromisoformat(tagger.meta["created"]).tzinfo is not None   # when it was written
     photo = Image.open(next((FIXTURE / "images").glob("*.jpg")))
     images = [photo.convert("RGB").resize((600, 800)), photo.convert("L").resize((40, 53))]
     preds = tagger.predict(images)
@@ -604,6 +611,25 @@ def test_labels_the_model_never_saw_count_as_errors_for_every_head(tiny_run, tmp
     assert after["unseen_labels"]["baseColour"] == 3 and before["unseen_labels"]["baseColour"] == 0
     assert after["attributes"]["baseColour"]["n"] == before["attributes"]["baseColour"]["n"]
     assert after["unseen_values"] == {"baseColour": {"Chartreuse": 3}} and before["unseen_values"] == {}
+
+
+def test_the_catalogues_literal_na_is_no_label_to_learn_or_score(tiny_run, tmp_path):
+    # `tag` read "NA" as no label, `evaluate` as a wrong one, `train` as a class of its own.
+    from fashionrec.data import LabelSpace
+
+    frame = pd.DataFrame({"baseColour": ["Blue", "NA", None, "Red"]})
+    space = LabelSpace.from_frame(frame, ["baseColour"])
+    assert space.classes == {"baseColour": ["Blue", "Red"]}
+    assert space.encode(frame)["baseColour"].tolist() == [0, -1, -1, 1]
+    folder = tmp_path / "na"
+    shutil.copytree(FIXTURE, folder)
+    styles = pd.read_csv(folder / "styles.csv", on_bad_lines="skip", keep_default_na=False, dtype=str)
+    usable = evaluate_model(FIXTURE, tiny_run, split="all", progress=False)
+    styles.loc[styles.index[:3], "baseColour"] = "NA"
+    styles.to_csv(folder / "styles.csv", index=False)
+    after = evaluate_model(folder, tiny_run, split="all", progress=False)
+    assert after["unseen_labels"]["baseColour"] == 0 and "baseColour" not in after["unseen_values"]
+    assert after["attributes"]["baseColour"]["n"] < usable["attributes"]["baseColour"]["n"]
 
 
 def test_labels_in_another_case_are_the_models_classes(tiny_run, tmp_path):

@@ -60,7 +60,7 @@ def data_check(
                                 "no image, unreadable image) or any photo has no row: for CI."),
 ) -> None:
     """Validate styles.csv and every image; print the data report."""
-    from fashionrec.artifacts import write_json
+    from fashionrec.artifacts import provenance, write_json
     from fashionrec.catalog import load_catalog
 
     try:
@@ -71,7 +71,8 @@ def data_check(
     for line in report.summary_lines():
         console.print(line, highlight=False)
     if json_out:
-        write_json(json_out, report.to_dict())
+        # Self-describing: which folder (absolute, as the report may be read from elsewhere), by which version.
+        write_json(json_out, {**report.to_dict(), "data_dir": str(Path(catalog.root).resolve()), **provenance()})
         console.print(f"report written to {json_out}")
     if report.rows == 0:
         console.print(f"warning: {catalog.root / 'styles.csv'} has a header but no product rows: nothing to train "
@@ -379,7 +380,9 @@ def serve(
     import uvicorn
 
     from fashionrec.api import Settings, create_app
+    from fashionrec.cli_recs import index_dir
 
+    index = index_dir(index)
     if not (index.is_dir() and any(index.iterdir())):
         fail(f"no index at {index}: build one first with `fashionrec index build` (or pass --index DIR)")
     from fashionrec.artifacts import read_json

@@ -24,7 +24,20 @@ recommend_app = typer.Typer(help="Recommend items: similar, photo, text, outfit,
 app.add_typer(index_app, name="index")
 app.add_typer(recommend_app, name="recommend")
 
-IndexOpt = typer.Option(Path("runs/index"), "--index", help="Index folder written by `fashionrec index build`.")
+DEFAULT_INDEX = Path("runs/index")
+
+
+def index_dir(index: Path) -> Path:
+    """``index``, or for the default (runs/index) where the working folder has none, this checkout's: a
+    command run from another folder finds the index as it finds the catalogue (catalog.default_data_dir)."""
+    beside_checkout = Path(__file__).resolve().parents[2] / DEFAULT_INDEX
+    if index == DEFAULT_INDEX and not index.exists() and beside_checkout.is_dir():
+        logging.getLogger(__name__).info("using the checkout's index %s", beside_checkout)
+        return beside_checkout
+    return index
+
+
+IndexOpt = typer.Option(DEFAULT_INDEX, "--index", help="Index folder written by `fashionrec index build`.")
 KOpt = typer.Option(10, "-k", help="How many items.")
 # fashionrec.text_search.RELEVANT_TEXT_SIMILARITY (the web UI's), not imported: the CLI starts without torch.
 TEXT_RELEVANCE = 0.35
@@ -42,6 +55,17 @@ UriOpt = typer.Option(None, "--uri", help="Milvus: a Milvus Lite file or http://
 TokenOpt = typer.Option(None, "--token", envvar="FASHIONREC_MILVUS_TOKEN", help="Milvus token (user:password).")
 
 
+def _open_photo(path: Path):
+    """The photo at ``path``, or exit 2 saying why it cannot be read (once: "cannot read image x.jpg: not a
+    readable image x.jpg" named it twice)."""
+    from fashionrec.catalog import open_rgb
+
+    try:
+        return open_rgb(path)
+    except Exception as e:  # noqa: BLE001 - any decoder error is a bad input here
+        fail(f"cannot read image {path}: {str(e).replace(f' {path}', '')}")
+
+
 def _filters(gender, article_type, colour, sub_category, usage, master_category, season) -> dict | None:
     f = {"gender": gender, "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
          "usage": usage, "masterCategory": master_category, "season": season}
@@ -53,13 +77,14 @@ def _load(index: Path, model: Path | None = None, backend: str | None = None, ur
           token: str | None = None):
     from fashionrec.recommend import Recommender, index_backend
 
+    index = index_dir(index)
     if backend is not None and backend != index_backend(index):
         raise FashionrecError(f"{index} holds a {index_backend(index)} index, not {backend}: rebuild it with "
                               f"`fashionrec index build --backend {backend}` or drop --backend")
     return Recommender.load(index, model, uri=uri, token=token)
 
 
-def _show(recs, as_json: bool, title: str, extra: dict | None = None) -> None:
+def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: str | None = None) -> None:
     if as_json:
         payload = {**(extra or {}), "results": [{"id": r.id, "score": r.score, "reason": r.reason,
                                                  "card_reason": r.card_reason, "item": r.item,
@@ -69,7 +94,7 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None) -> None:
     if extra:
         for k, v in extra.items():
             console.print(f"{k}: {v}", highlight=False)
-    table = Table(title=title)
+    table = Table(title=title, caption=caption)
     for col in ("id", "score", "articleType", "colour", "name", "reason"):
         table.add_column(col)
     for r in recs:
@@ -126,12 +151,7 @@ def index_add(
     model: Path | None = ModelOpt, as_json: bool = JsonOpt,
 ) -> None:
     """Add a product to an index without a rebuild (attributes not given are the tagger's predictions)."""
-    from fashionrec.catalog import open_rgb
-
-    try:
-        image = open_rgb(photo)
-    except (OSError, ValueError) as e:
-        fail(f"cannot read image {photo}: {e}")
+    image = _open_photo(photo)
     metadata = {k: v for k, v in {"id": item_id, "productDisplayName": name, "gender": gender,
                                   "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
                                   "masterCategory": master_category, "usage": usage, "season": season,
@@ -264,12 +284,7 @@ def recommend_photo(
     master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
 ) -> None:
     """Tag a photo and show catalogue items that look like it."""
-    from fashionrec.catalog import open_rgb
-
-    try:
-        image = open_rgb(path)
-    except Exception as e:  # noqa: BLE001 - any decoder error is a bad input here
-        fail(f"cannot read image {path}: {e}")
+    image = _open_photo(path)
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
@@ -313,7 +328,8 @@ def recommend_text(
         recs = rec.search_text(query, k=k, filters=wanted, min_similarity=cut)
     except FashionrecError as e:
         fail(str(e))
-    _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query)} if not as_json else None)
+    _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query)},
+          caption="ranked by what each matches of the query (reason), then by score (text similarity)")
     if not recs and not as_json:
         if wanted:
             console.print("no product has every filter given and matches the query: try fewer filters")
@@ -321,6 +337,11 @@ def recommend_text(
             console.print(f"no word of {query!r} names a type, colour, gender, usage or season, and no "
                           f"product's text is {min_similarity:g} similar to it; --min-similarity -1 shows the "
                           "closest anyway")
+    elif len(recs) < k and cut is not None and not as_json:
+        # "-k 5" printed 2 rows without a word: these are all that match it.
+        console.print(f"only {len(recs)} product{'s' if len(recs) != 1 else ''} match {query!r} (the type and "
+                      f"wearer it names, or a text similarity of {min_similarity:g}); --min-similarity -1 lists "
+                      f"{k} anyway", highlight=False)
 
 
 @recommend_app.command("outfit")

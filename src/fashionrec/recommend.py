@@ -54,9 +54,11 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from fashionrec import __version__
 from fashionrec.artifacts import (
     atomic_dir,
     check_replaceable,
+    invoked_command,
     private_temp_dir,
     read_json,
     write_json,
@@ -413,6 +415,7 @@ class Recommender(TextSearch, Outfits, Profiles):
                     "count": len(items), "dim": int(vectors.shape[1]), "index_dim": int(search_vectors.shape[1]),
                     "projection": projection.describe() if projection else None, "index_kind": index.kind,
                     "backend": backend, "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+                    "fashionrec_version": __version__, "command": invoked_command(),
                     "build_id": uuid.uuid4().hex,
                     "data_dir": str(Path(catalog.root).resolve()), "styles_sha256": styles_sha256(catalog.root),
                     "text_model": TEXT_MODEL_NAME,
@@ -1004,9 +1007,19 @@ class Recommender(TextSearch, Outfits, Profiles):
             if bad:
                 known = self.filter_values()[key]
                 sample = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
-                raise BadInputError(f"no product has {key} {bad[0]!r}; the values here: {sample}")
+                hint = self._did_you_mean(key, bad[0])
+                raise BadInputError(f"no product has {key} {bad[0]!r}; "
+                                    + (hint if hint else f"the values here: {sample}"))
             out[key] = canonical[0] if isinstance(value, str) else canonical
         return out
+
+    def _did_you_mean(self, key: str, value: str) -> str:
+        """"did you mean 'Shirts' or 'Tshirts'?" for a ``key`` value no product has, or "" where none is
+        close (by spelling, in any case)."""
+        values = self.filter_values().get(key, [])
+        folded = {v.lower(): v for v in values}
+        close = [folded[c] for c in difflib.get_close_matches(value.lower(), list(folded), n=3, cutoff=0.6)]
+        return f"did you mean {' or '.join(map(repr, close))}?" if close else ""
 
     def _mask(self, filters: dict | None) -> np.ndarray | None:
         """Boolean row mask for ``filters`` ({key: value or list of values}); None when no filter."""
@@ -1278,11 +1291,9 @@ class Recommender(TextSearch, Outfits, Profiles):
             if key in FILTER_KEYS and isinstance(value, str):
                 known = self.canonical_value(key, value)
                 if known is None and not allow_new_values:
-                    values = self.filter_values().get(key, [])
-                    close = difflib.get_close_matches(value, values, n=3, cutoff=0.6)
-                    hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
-                    raise BadInputError(f"no product has {key} {value!r}: {hint}a new {key} needs "
-                                        "allow_new_values (API: allow_new_values=true; CLI: --new-values)")
+                    hint = self._did_you_mean(key, value)
+                    raise BadInputError(f"no product has {key} {value!r}: {hint + ' ' if hint else ''}a new {key} "
+                                        "needs allow_new_values (API: allow_new_values=true; CLI: --new-values)")
                 metadata[key] = known or value
         unknown = sorted(set(metadata) - set(COLUMNS))
         if unknown:

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import functools
 import hashlib
 import json
@@ -68,7 +69,8 @@ def save_checkpoint(model: TaggerNet, classes: dict[str, list[str]], meta: dict,
     state = {k: v.detach().to("cpu", dtype=dtype if dtype is not None and v.is_floating_point() else v.dtype)
              .contiguous() for k, v in model.state_dict().items()}
     write_with(weights, lambda tmp: save_file(state, str(tmp), metadata={"format": "pt"}))
-    write_json(stem.with_suffix(".json"), {**model.description(), "classes": classes, **meta})
+    created = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")       # when these weights were written
+    write_json(stem.with_suffix(".json"), {**model.description(), "classes": classes, "created": created, **meta})
     return weights
 
 
@@ -83,10 +85,13 @@ def resolve_checkpoint(path: str | Path | None) -> Path:
             if candidate.exists():
                 return candidate
         raise ModelError(f"no checkpoint in {path}: expected weights/best.safetensors (a train run folder)")
+    given = path
     if path.suffix == ".json":
         path = path.with_suffix(".safetensors")
     if not path.exists():
-        raise ModelError(f"checkpoint {path} not found; train one with `fashionrec train` or omit --model "
+        # Named as given: "check.json" said "checkpoint check.safetensors not found".
+        twin = f" (the weights beside it: {path.name})" if given != path and given.exists() else ""
+        raise ModelError(f"checkpoint {given} not found{twin}; train one with `fashionrec train` or omit --model "
                          "to use the shipped model")
     if not path.with_suffix(".json").exists():
         raise ModelError(f"{path.with_suffix('.json')} is missing: a checkpoint needs its JSON description")
