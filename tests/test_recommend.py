@@ -620,8 +620,17 @@ def test_a_product_given_away_gets_its_types_look(tmp_path):
     r._neighbours = lambda *a, **kw: (np.array(jackets[:9] + [given] * 6), np.ones(15, np.float32))
     look = [x.slot for x in r.complete_the_look(voucher, k=3)]
     assert look and "Topwear" not in look and "Bottomwear" in look      # a top's look
-    r._neighbours = lambda *a, **kw: (np.array(jackets[:6] + [voucher] * 9), np.ones(15, np.float32))
-    r._look_category = None     # six of fifteen agree: not enough
+    # Freebies among the nearest do not vote (a Satya Paul sari given away had 12 more such saris among its 15
+    # nearest, 3 saris for sale, and no look): most of the others must agree, three at least.
+    r._neighbours = lambda *a, **kw: (np.array(jackets[:3] + [voucher] * 12), np.ones(15, np.float32))
+    r._look_category = None
+    assert "Bottomwear" in [x.slot for x in r.complete_the_look(voucher, k=3)]
+    r._neighbours = real        # its look's category, kept: its similar items are of that category first
+    alike = r.similar(voucher, k=20)
+    assert not any(x.card_reason.startswith("Same type") for x in alike)    # "Vouchers" and "Free Gifts" say nothing
+    assert {x.item["subCategory"] for x in alike[:5]} == {"Topwear"}
+    r._neighbours = lambda *a, **kw: (np.array(jackets[:2] + [voucher] * 13), np.ones(15, np.float32))
+    r._look_category = None     # two: not enough
     assert r.complete_the_look(voucher, k=3) == []
     r._neighbours = real
     shirt = _some_id(r, articleType="Shirts", gender="Men")

@@ -39,6 +39,8 @@ from fashionrec.looks import (
 from fashionrec.results import Rec, check_k
 from fashionrec.tagger import l2_normalise
 
+FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agree on what it is (at least)
+
 
 class Outfits:
     """Complete the look: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
@@ -58,7 +60,8 @@ class Outfits:
         out = filed.to_numpy(dtype=object, copy=True)
         if "masterCategory" in it:
             # A freebie typed only "Free Gifts" (a watch, a sari, socks) is what the products that look most
-            # like it are filed under, where most of its 15 nearest that are no freebies agree.
+            # like it are filed under, where most of its 15 nearest that are no freebies agree, three at least:
+            # a Satya Paul sari given away has 12 other such saris among its 15 nearest, and got no look.
             free = self._free_items()
             free_subs = set(it["subCategory"][free].dropna()) | NO_LOOK
             for row in np.flatnonzero(free & filed.isin(free_subs).to_numpy()):
@@ -67,7 +70,7 @@ class Outfits:
                 near = [c for c in near if c is not None and c not in free_subs]
                 if near:
                     best, votes = collections.Counter(near).most_common(1)[0]
-                    if votes > len(ids) // 2:
+                    if votes > len(near) // 2 and votes >= FREEBIE_VOTES:
                         out[row] = best
         out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
         return out

@@ -1198,9 +1198,16 @@ class Recommender(TextSearch, Outfits, Profiles):
     def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0) -> list[Rec]:
         """Items that look like ``item_id`` (never itself or the same photo); MMR when diversity > 0."""
         item_id = self._check_id(item_id)
-        item = self.item(item_id)
+        item, attrs, row = self.item(item_id), self._known_labels(item_id), self._row[item_id]
+        if self._free_items()[row]:
+            # A freebie's type ("Free Gifts") says nothing of what it is: not "Same type" as a watch given away
+            # (a Satya Paul sari's first similar item), but of the category its look takes it for (saris).
+            filed = self._look_categories()[row]
+            kind = {"subCategory": filed} if filed and filed != item.get("subCategory") else {}
+            attrs = {**{h: v for h, v in attrs.items() if h not in ("articleType", *self.family_weights)}, **kind}
+            item = {**item, "articleType": None, **kind}
         return self._ranked(self.vector(item_id), item, k, filters, diversity, exclude={item_id}, dedupe=True,
-                            attrs=self._known_labels(item_id), wearer=self._row[item_id])
+                            attrs=attrs, wearer=row)
 
     def similar_to_image(self, image: Image.Image, k: int = 10, filters: dict | None = None,
                          exclude_ids: Iterable[int] = ()) -> PhotoResults:
