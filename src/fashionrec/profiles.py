@@ -65,8 +65,12 @@ class Profiles:
             ids, sc = self._neighbours(lv[j], 2 * per, None, liked_set | self._set_aside(), dedupe=True,
                                        pool=2 * per)
             lists.append((i, ids, sc))
-        ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._set_aside(), pool=2 * k)
-        lists.append((None, ids, sc))
+        worn_by = set(self._labels("gender")[[self._row[i] for i in liked]]) - {"Unisex", ""}
+        if len(worn_by) <= 1:
+            # Between a men's shirt and a women's kurta lies nothing either would wear (a shopper got a pick
+            # "Between your 2 saved items"): the mean only where the liked items are for one wearer.
+            ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._set_aside(), pool=2 * k)
+            lists.append((None, ids, sc))
         chosen: list[Rec] = []
         for min_gap in (0.95, 1.0):      # first pass skips look-alikes of chosen items; the second fills up
             self._round_robin(lists, liked, lv, k, chosen, min_gap, self._profile_wearer(liked))
