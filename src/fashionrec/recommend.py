@@ -1055,7 +1055,10 @@ class Recommender(TextSearch, Outfits, Profiles):
             kw = {"where": filters}
         else:
             kw = {"filter_ids": self._ids[mask]}
-        fetch = (REFINE_FACTOR * want + 10 if self.projection else want + 5) + len(exclude)
+        # A re-ranking pool (RERANK_POOL) is slack enough itself: refining it twice over cost a photo query
+        # 1.3 ms of its 15.
+        refine = REFINE_FACTOR if want < RERANK_POOL else 1
+        fetch = (refine * want + 10 if self.projection else want + 5) + len(exclude)
         searched = self.index_vectors(query[None, :])
         while True:
             scores, ids = self.index.search(searched, fetch, **kw)
