@@ -402,6 +402,10 @@ def test_text_search_colour_and_type(rec):
     assert "Sports Shoes" in rec.parse_query("white shoes")["articleType"]
     assert rec.parse_query("red t-shirt for men") == {"articleType": ["Tshirts"], "baseColour": ["Red"],
                                                       "gender": ["Men", "Unisex"]}
+    # A shopper's words for the catalogue's colours and for a polo ("navy polo" read nothing).
+    assert rec.parse_query("navy polo") == {"baseColour": ["Navy Blue"], "articleType": ["Tshirts"]}
+    greys = {p["id"] for p in rec.browse(q="grey tshirt", limit=10_000)[1]}
+    assert greys and {p["id"] for p in rec.browse(q="gray tshirt", limit=10_000)[1]} == greys
     # Whom a gift is for says whose it is.
     assert rec.parse_query("watch for dad")["gender"] == ["Men", "Unisex"]
     assert rec.parse_query("dress for my daughter")["gender"][0] == "Girls"

@@ -36,6 +36,12 @@ SWATCHES = {
 # 29, to Burgundy 36, to Copper 43; Blue to Navy Blue 29, to Purple 36; Red to Pink 58, to Blue over 100.
 NEAR = 45.0
 
+# A shopper's words for the catalogue's colour names ("navy polo", "gray hoodie"); a word whose colour the
+# catalogue lacks is ignored.
+COLOUR_WORDS = {"navy": "Navy Blue", "gray": "Grey", "golden": "Gold", "violet": "Purple", "wine": "Burgundy",
+                "offwhite": "Off White", "multicolour": "Multi", "multicolor": "Multi", "multicoloured": "Multi",
+                "multicolored": "Multi"}
+
 # Words a shopper puts before a colour for its shade ("light blue", "dark green"). The catalogue files no
 # shades (a light blue shirt is Blue), but its product names say them: a search that asks for one lists the
 # products named so first ("light blue formal shirt" began with a "Blue & Light Brown Striped Shirt").

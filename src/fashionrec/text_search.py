@@ -510,8 +510,11 @@ class TextSearch:
             for word, value in words.items():       # "office" -> Formal, where the catalogue has Formal
                 if value.lower() in table:
                     table.setdefault(word, table[value.lower()])
-        return {"types": TypeWords(self.items), "colours": folded["baseColour"], "usage": usage,
-                "season": seasons}
+        colours_named = dict(folded["baseColour"])
+        for word, value in colours.COLOUR_WORDS.items():       # "navy" -> Navy Blue, where the catalogue has it
+            if value.lower() in colours_named:
+                colours_named.setdefault(word, colours_named[value.lower()])
+        return {"types": TypeWords(self.items), "colours": colours_named, "usage": usage, "season": seasons}
 
     def parse_query(self, query: str) -> dict[str, list[str]]:
         """Attribute words in a query -> {filter key: values}: articleType, colour, gender, usage, season."""

@@ -51,6 +51,7 @@ WARMTH_WORDS = frozenset({"warm", "warmer", "cosy", "cozy", "snug"})
 # Everyday words -> catalogue types; only words that no type or category name already gives.
 SYNONYMS: dict[str, list[str]] = {
     "tee": ["Tshirts"],
+    "polo": ["Tshirts"],            # 1,168 of the 1,369 names with "polo" are T-shirts' (U.S. Polo's shirts too)
     "teeshirt": ["Tshirts"],        # "tee shirt", "tee-shirt"
     "hoodie": ["Sweatshirts"],
     "hoody": ["Sweatshirts"],

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from rapidfuzz import process as rf_process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
+from fashionrec.colours import COLOUR_WORDS
 from fashionrec.text_encoder import TEXT_FIELDS, english_words
 from fashionrec.vocabulary import (
     DENYING_WORDS,
@@ -403,6 +404,8 @@ class WordSearch:
             table.setdefault(norm(w), ("usage", {usage}))       # "date night": "datenight" (join_phrases)
         for w, season in SEASON_SYNONYMS.items():
             table.setdefault(norm(w), ("season", {season}))     # "autumn": Fall
+        for w, colour in COLOUR_WORDS.items():
+            table.setdefault(norm(w), ("baseColour", {colour}))     # "gray": Grey
         return {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
 
     def _build_searchable(self) -> pd.Series:
