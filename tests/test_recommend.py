@@ -633,6 +633,10 @@ def test_a_product_given_away_gets_its_types_look(tmp_path):
     alike = r.similar(voucher, k=20)
     assert not any(x.card_reason.startswith("Same type") for x in alike)    # "Vouchers" and "Free Gifts" say nothing
     assert {x.item["subCategory"] for x in alike[:5]} == {"Topwear"}
+    # So are a photo's of it: an upload of a freebie's photo is ranked by what it is too (its own labels
+    # otherwise win over the tagger's guess).
+    found = r.similar_to_image(Image.open(r.image_path(voucher)), k=6)[1]
+    assert {x.item["subCategory"] for x in found if x.id != voucher} == {"Topwear"}
     r._neighbours = lambda *a, **kw: (np.array(jackets[:2] + [voucher] * 13), np.ones(15, np.float32))
     r._look_category = None     # two: not enough
     assert r.complete_the_look(voucher, k=3) == []

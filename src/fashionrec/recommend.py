@@ -869,10 +869,21 @@ class Recommender(TextSearch, Outfits, Profiles):
         return int(copies[np.argmax(np.where(codes >= 0, probs[np.maximum(codes, 0)], -1.0))])
 
     def _known_labels(self, item_id: int) -> dict[str, str]:
-        """{head: label} of an indexed item for the attribute-aware ranking (label, else prediction)."""
+        """{head: label} of an indexed item for the attribute-aware ranking (label, else prediction). A
+        freebie's type ("Free Gifts") says nothing of what it is: it is ranked by the category its look takes
+        it for instead (:meth:`_freebie_kind`: a Satya Paul sari given away had a watch first, "Same type")."""
         row = self._row[item_id]
-        return {head: str(self._labels(head)[row]) for head in [*self.attribute_weights, *self.family_weights]
-                if self._labels(head)[row]}
+        labels = {head: str(self._labels(head)[row]) for head in [*self.attribute_weights, *self.family_weights]
+                  if self._labels(head)[row]}
+        if not self._free_items()[row]:
+            return labels
+        return {**{h: v for h, v in labels.items() if h not in ("articleType", *self.family_weights)},
+                **self._freebie_kind(row)}
+
+    def _freebie_kind(self, row: int) -> dict[str, str]:
+        """{"subCategory": the category a freebie's look takes it for} where that is not its own (Free Gifts)."""
+        filed, own = self._look_categories()[row], self._labels("subCategory")[row]
+        return {"subCategory": filed} if filed and filed != own else {}
 
     def __len__(self) -> int:
         return len(self.items)
@@ -1201,16 +1212,11 @@ class Recommender(TextSearch, Outfits, Profiles):
     def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0) -> list[Rec]:
         """Items that look like ``item_id`` (never itself or the same photo); MMR when diversity > 0."""
         item_id = self._check_id(item_id)
-        item, attrs, row = self.item(item_id), self._known_labels(item_id), self._row[item_id]
-        if self._free_items()[row]:
-            # A freebie's type ("Free Gifts") says nothing of what it is: not "Same type" as a watch given away
-            # (a Satya Paul sari's first similar item), but of the category its look takes it for (saris).
-            filed = self._look_categories()[row]
-            kind = {"subCategory": filed} if filed and filed != item.get("subCategory") else {}
-            attrs = {**{h: v for h, v in attrs.items() if h not in ("articleType", *self.family_weights)}, **kind}
-            item = {**item, "articleType": None, **kind}
+        item, row = self.item(item_id), self._row[item_id]
+        if self._free_items()[row]:     # its reasons say what it is ranked by (_known_labels)
+            item = {**item, "articleType": None, **self._freebie_kind(row)}
         return self._ranked(self.vector(item_id), item, k, filters, diversity, exclude={item_id}, dedupe=True,
-                            attrs=attrs, wearer=row)
+                            attrs=self._known_labels(item_id), wearer=row)
 
     def similar_to_image(self, image: Image.Image, k: int = 10, filters: dict | None = None,
                          exclude_ids: Iterable[int] = ()) -> PhotoResults:
