@@ -1850,6 +1850,11 @@ def test_a_look_keeps_clothes_for_the_cold_and_for_the_heat_apart(tmp_path):
     jacket = add(subCategory="Topwear", articleType="Jackets", baseColour="Black")
     tops = [x.id for x in r.complete_the_look(shorts, k=6) if x.slot == "Topwear"]
     assert tops == [jacket]
+    # A cap named for the cold is for the cold ("Roxy Women Mellow Beanie Blue Cap" got white shorts).
+    cap = {"masterCategory": "Accessories", "subCategory": "Headwear", "articleType": "Caps", "baseColour": "Grey"}
+    beanie = add(**cap, productDisplayName="Acme Men Wool Beanie")
+    assert shorts not in {x.id for x in r.complete_the_look(beanie, k=6)}
+    assert shorts in {x.id for x in r.complete_the_look(add(**cap, productDisplayName="Acme Men Cap"), k=6)}
 
 
 def test_a_looks_belt_takes_the_colour_of_its_shoes(tmp_path):

@@ -133,6 +133,9 @@ WORN_UNDER = {"Leggings": {"Kurtas", "Kurtis", "Tunics", "Tops"}, "Stockings": s
 FOR_THE_COLD = {"Sweaters", "Sweatshirts", "Jackets", "Mufflers", "Gloves"}
 FOR_THE_HEAT = {"Shorts", "Capris", "Flip Flops", "Lounge Shorts", "Swimwear"}
 NOT_IN_THE_HEAT = FOR_THE_COLD - {"Sweatshirts", "Jackets"}
+# A product of another type named for the cold is for the cold too (a re-trial: a knitted "Mellow Beanie" cap
+# got white shorts and a thong sandal).
+WARM_NAME = r"\b(?:beanies?|wool|woollen|woolen|thermal|fleece)\b"
 # Slots whose colour follows another slot's in one look: a belt the colour of the shoes (a shopper trial: a
 # formal shirt's look had brown shoes and a black belt), or of the shoes it is the look of; and how much a
 # candidate gains per unit of nearness (colours.nearness: 1 for the same colour) to it.

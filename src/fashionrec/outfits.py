@@ -8,6 +8,7 @@ embeddings and nearest neighbours.
 from __future__ import annotations
 
 import collections
+import re
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ from fashionrec.looks import (
     SLOT_TYPES,
     TYPE_SLOTS,
     USAGE_SLOTS,
+    WARM_NAME,
     WORN_UNDER,
     colour_compatibility,
     slot_name,
@@ -123,7 +125,8 @@ class Outfits:
         # nor what is worn under a top this is not (WORN_UNDER).
         under = [t for t, tops in WORN_UNDER.items() if article not in tops]
         # Nor shorts with a sweater, nor a muffler with shorts.
-        weather = FOR_THE_HEAT if article in FOR_THE_COLD else NOT_IN_THE_HEAT if article in FOR_THE_HEAT else set()
+        cold = article in FOR_THE_COLD or re.search(WARM_NAME, str(src.get("productDisplayName")), re.IGNORECASE)
+        weather = FOR_THE_HEAT if cold else NOT_IN_THE_HEAT if article in FOR_THE_HEAT else set()
         free = self._free_items() | self._set_aside_rows() | self._is("articleType", [*under, *weather])
         out: list[Rec] = []
         picked = {sub: colour}      # the colour of each slot filled so far, the product's own included
