@@ -704,8 +704,11 @@ def test_profile_excludes_liked(rec):
     # Between a man's and a woman's item lies nothing either would wear: no picks from their middle.
     pair = [_some_id(rec, articleType="Tshirts", gender="Men"), _some_id(rec, articleType="Heels", gender="Women")]
     assert not any(r.reason.startswith("between") for r in rec.for_profile(pair, k=12))
-    women = [_some_id(rec, articleType="Tops", gender="Women"), _some_id(rec, articleType="Heels", gender="Women")]
+    women = [_some_id(rec, articleType="Tops", gender="Women"), _some_id(rec, articleType="Skirts", gender="Women")]
     assert any(r.reason.startswith("between") for r in rec.for_profile(women, k=12))
+    # Nor between a top and a pair of heels: clothes and shoes.
+    shod = [women[0], _some_id(rec, articleType="Heels", gender="Women")]
+    assert not any(r.reason.startswith("between") for r in rec.for_profile(shod, k=12))
 
 
 def test_a_childs_product_filed_as_a_grown_ups_comes_last_under_that_gender(tmp_path, monkeypatch):

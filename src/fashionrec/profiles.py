@@ -40,8 +40,8 @@ class Profiles:
         """Items for someone who liked ``liked_ids``: neighbours of each and of their mean, taken in turn,
         and with ``looks``, every third pick one that goes with a liked item (its :meth:`complete_the_look`).
 
-        Each liked item contributes its own nearest neighbours; the mean embedding contributes items that
-        suit the whole set. Lists are merged round-robin, skipping near-duplicates of items already
+        Each liked item contributes its own nearest neighbours; the mean embedding, where the liked items are
+        for one wearer and of one masterCategory, contributes items that suit the whole set. Lists are merged round-robin, skipping near-duplicates of items already
         chosen (cosine > 0.95), so the page covers every liked item. The looks' picks take the liked items
         in turn too, the best slot of each first (a shopper who saved one dress got 23 dresses and a tunic,
         and no shoes or bag to go with it).
@@ -65,10 +65,12 @@ class Profiles:
             ids, sc = self._neighbours(lv[j], 2 * per, None, liked_set | self._set_aside(), dedupe=True,
                                        pool=2 * per)
             lists.append((i, ids, sc))
-        worn_by = set(self._labels("gender")[[self._row[i] for i in liked]]) - {"Unisex", ""}
-        if len(worn_by) <= 1:
-            # Between a men's shirt and a women's kurta lies nothing either would wear (a shopper got a pick
-            # "Between your 2 saved items"): the mean only where the liked items are for one wearer.
+        rows = [self._row[i] for i in liked]
+        worn_by = set(self._labels("gender")[rows]) - {"Unisex", ""}
+        if len(worn_by) <= 1 and len(set(self._labels("masterCategory")[rows])) == 1:
+            # Between a men's shirt and a women's kurta lies nothing either would wear, nor between a sari and
+            # a football (shoppers got picks "Between your 2 saved items"): the mean only where the liked items
+            # are for one wearer and of one kind (clothes, shoes, accessories, personal care).
             ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._set_aside(), pool=2 * k)
             lists.append((None, ids, sc))
         chosen: list[Rec] = []
