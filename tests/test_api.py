@@ -595,7 +595,8 @@ def test_a_browser_gets_pages_not_json(client):
     assert "There is no product &#39;abc&#39;: product pages are addressed by number" in \
         client.get("/item/abc", headers=html).text
     gone = client.get("/item/999999999", headers=html)
-    assert gone.status_code == 404 and "there is no product 999999999 in this catalogue" in gone.text
+    assert gone.status_code == 404 and "There is no product 999999999 in the shop" in gone.text
+    assert "there is no product 999999999 in this catalogue" in assert_error(client.get("/api/items/999999999"), 404)
     # A row of the catalogue without its photo: the shopper is not told what the shop should run.
     unlisted = client.get("/item/3413", headers=html)
     assert unlisted.status_code == 404 and "not in the shop at the moment" in unlisted.text

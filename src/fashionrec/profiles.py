@@ -41,10 +41,10 @@ class Profiles:
         and with ``looks``, every third pick one that goes with a liked item (its :meth:`complete_the_look`).
 
         Each liked item contributes its own nearest neighbours; the mean embedding, where the liked items are
-        for one wearer and of one masterCategory, contributes items that suit the whole set. Lists are merged round-robin, skipping near-duplicates of items already
-        chosen (cosine > 0.95), so the page covers every liked item. The looks' picks take the liked items
-        in turn too, the best slot of each first (a shopper who saved one dress got 23 dresses and a tunic,
-        and no shoes or bag to go with it).
+        for one wearer and of one masterCategory, contributes items that suit the whole set. Lists are merged
+        round-robin, skipping near-duplicates of items already chosen (cosine > 0.95), so the page covers
+        every liked item. The looks' picks take the liked items in turn too, the best slot of each first (a
+        shopper who saved one dress got 23 dresses and a tunic, and no shoes or bag to go with it).
         """
         check_k(k)
         if looks:

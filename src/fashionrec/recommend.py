@@ -910,7 +910,9 @@ class Recommender(TextSearch, Outfits, Profiles):
                 raise NotFoundError(f"product {item_id} was removed from this index (`fashionrec index remove`, "
                                     "or DELETE /api/items); a catalogue row comes back at the next build",
                                     shopper=UNLISTED)
-            raise NotFoundError(f"there is no product {item_id} in this catalogue ({len(self):,} products)")
+            raise NotFoundError(f"there is no product {item_id} in this catalogue ({len(self):,} products)",
+                                shopper=f"There is no product {item_id} in the shop. Search for what you are "
+                                        "looking for, or browse the catalogue.")
         return item_id
 
     def item(self, item_id: int) -> dict:
