@@ -1142,6 +1142,18 @@ def test_browse_lists_products_named_in_the_shade_asked_for_first(tmp_path):
     assert odd in brown and named not in brown
 
 
+def test_browse_lists_products_named_with_another_word_for_the_type_among_those_named_with_it(tmp_path):
+    # "wedding saree" listed Fabindia's "... Saree" before FNF's "Wedding Collection Sari" (page 3).
+    r, photo = _scratch(tmp_path)
+    meta = {"gender": "Men", "masterCategory": "Apparel", "subCategory": "Topwear", "articleType": "Tshirts",
+            "baseColour": "Teal", "usage": "Casual"}
+    plain, polo = (r.add_product(photo.rotate(angle, fillcolor="white"), {**meta, "productDisplayName": name},
+                                 allow_new_values=True)
+                   for angle, name in ((3, "Acme Men Teal Top"), (6, "Acme Men Teal Polo")))
+    ids = [p["id"] for p in r.browse(q="teal tshirt", limit=10_000)[1]]
+    assert ids.index(polo) < ids.index(plain)
+
+
 def test_search_words_fold_case_accents_and_plurals():
     from fashionrec.word_search import search_words
 

@@ -44,6 +44,7 @@ from fashionrec.vocabulary import (
     WORN_BY,
     TypeWords,
     norm,
+    singular,
 )
 from fashionrec.word_search import STOP_WORDS, WordSearch, search_words
 
@@ -227,7 +228,20 @@ class TextSearch:
         phrase: the catalogue files some products named Flats as Heels (8 of the first 24 black heels), and
         its colours have no shades."""
         types = self._vocabulary()["types"]
-        return self._named_with([(w,) for w in words if types.types(w)] + self._shaded(words))
+        masks = [self._named_as_type(w) for w in words if types.types(w)]
+        masks += [self._words().in_names(*pair) for pair in self._shaded(words)]
+        return np.logical_and.reduce(masks) if masks else np.zeros(len(self.items), bool)
+
+    def _named_as_type(self, word: str) -> np.ndarray:
+        """Per row, whether its name has ``word`` (a query's, singular, that names a type) or another word for
+        just the types it names: "saree" or "sari" ("wedding saree" listed Fabindia's "... Saree" before FNF's
+        "Wedding Collection Sari", on page 3)."""
+        types = self._vocabulary()["types"]
+        meant = set(types.types(word))
+        aliases = types.aliases()
+        same = {word} | {singular(norm(t)) for t in meant if " " not in t} \
+            | {a for t in meant for a in aliases.get(t, ()) if set(types.types(a)) == meant}
+        return np.logical_or.reduce([self._words().in_names(w) for w in sorted(same)])
 
     def _named_with(self, phrases: list[tuple[str, ...]]) -> np.ndarray:
         """Per row, whether its name has every phrase of ``phrases`` (a query's words, singular); none where
