@@ -46,6 +46,14 @@ def _scratch(tmp_path) -> tuple[Recommender, Image.Image]:
     return r, Image.open(r.image_path(_some_id(r, articleType="Tshirts")))
 
 
+def _added_in_order(r: Recommender, source: int, names: tuple[str, ...], **meta) -> tuple[int, ...]:
+    """Products named ``names`` with ``source``'s photo, each turned a little more, added in this order: the
+    catalogue's order lists the first first."""
+    photo = Image.open(r.image_path(source))
+    return tuple(r.add_product(photo.rotate(3 * (j + 1), fillcolor="white"), {**meta, "productDisplayName": name},
+                               allow_new_values=True) for j, name in enumerate(names))
+
+
 def _some_id(rec, **attrs):
     m = np.ones(len(rec.items), bool)
     for k, v in attrs.items():
@@ -1065,11 +1073,8 @@ def test_browse_lists_products_named_as_the_type_asked_for_first(tmp_path):
     r, _ = _scratch(tmp_path)
     heels = _some_id(r, articleType="Heels")
     colour = r.item(heels)["baseColour"]
-    photo = Image.open(r.image_path(heels))
-    # Added in this order, so that the catalogue's order would list the flats first.
-    odd, named = (r.add_product(photo.rotate(angle, fillcolor="white"), {
-        "productDisplayName": name, "gender": "Women", "articleType": "Heels", "baseColour": colour})
-        for angle, name in ((3, "Acme Women Flats"), (6, "Acme Women Heels")))
+    odd, named = _added_in_order(r, heels, ("Acme Women Flats", "Acme Women Heels"), gender="Women",
+                                 articleType="Heels", baseColour=colour)
     page = r.browse(q=f"{colour} heels", limit=10_000)[1]
     alike = [p for p in page if p["articleType"] == "Heels" and p["baseColour"] == colour]
     says = ["heel" in p["productDisplayName"].lower() for p in alike]
@@ -1127,10 +1132,8 @@ def test_browse_lists_products_named_in_the_shade_asked_for_first(tmp_path):
     r, _ = _scratch(tmp_path)
     blue = _some_id(r, baseColour="Blue")
     kind = r.item(blue)["articleType"]
-    photo = Image.open(r.image_path(blue))
-    odd, named = (r.add_product(photo.rotate(angle, fillcolor="white"), {
-        "productDisplayName": f"Acme {name} {kind}", "gender": r.item(blue)["gender"], "articleType": kind,
-        "baseColour": "Blue"}) for angle, name in ((3, "Blue & Light Brown Striped"), (6, "Light Blue Striped")))
+    names = (f"Acme Blue & Light Brown Striped {kind}", f"Acme Light Blue Striped {kind}")
+    odd, named = _added_in_order(r, blue, names, gender=r.item(blue)["gender"], articleType=kind, baseColour="Blue")
     ids = [p["id"] for p in r.browse(q=f"light blue {kind}", limit=10_000)[1]]
     assert ids.index(named) < ids.index(odd)
     found = [x.id for x in r.search_text(f"light blue {kind}", k=50)]
@@ -1144,12 +1147,10 @@ def test_browse_lists_products_named_in_the_shade_asked_for_first(tmp_path):
 
 def test_browse_lists_products_named_with_another_word_for_the_type_among_those_named_with_it(tmp_path):
     # "wedding saree" listed Fabindia's "... Saree" before FNF's "Wedding Collection Sari" (page 3).
-    r, photo = _scratch(tmp_path)
-    meta = {"gender": "Men", "masterCategory": "Apparel", "subCategory": "Topwear", "articleType": "Tshirts",
-            "baseColour": "Teal", "usage": "Casual"}
-    plain, polo = (r.add_product(photo.rotate(angle, fillcolor="white"), {**meta, "productDisplayName": name},
-                                 allow_new_values=True)
-                   for angle, name in ((3, "Acme Men Teal Top"), (6, "Acme Men Teal Polo")))
+    r, _ = _scratch(tmp_path)
+    plain, polo = _added_in_order(r, _some_id(r, articleType="Tshirts"), ("Acme Men Teal Top", "Acme Men Teal Polo"),
+                                  gender="Men", masterCategory="Apparel", subCategory="Topwear", articleType="Tshirts",
+                                  baseColour="Teal", usage="Casual")
     ids = [p["id"] for p in r.browse(q="teal tshirt", limit=10_000)[1]]
     assert ids.index(polo) < ids.index(plain)
 
