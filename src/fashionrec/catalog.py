@@ -62,6 +62,12 @@ class RejectedRow:
     reason: str
     raw: str
 
+    @property
+    def leading_field(self) -> str:
+        """The row's first field, its id where it has one (a photo of that name is this row's; an index never
+        gives that id to an added product)."""
+        return self.raw.split(",", 1)[0].strip()
+
 
 @dataclass
 class ImageProblem:
@@ -568,7 +574,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     files = _image_files(images_dir)
     paths = [files.get(str(i), images_dir / f"{i}.jpg") for i in df["id"]]
     # Photos no row names (say, a product deleted from styles.csv): listed, as rows without photos are.
-    named = {str(i) for i in df["id"]} | {r.raw.split(",", 1)[0].strip() for r in report.rows_rejected}
+    named = {str(i) for i in df["id"]} | {r.leading_field for r in report.rows_rejected}
     report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named)
     df["image_path"] = [str(p) for p in paths]
     if check_images:

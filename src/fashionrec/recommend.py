@@ -450,8 +450,9 @@ class Recommender(TextSearch, Outfits, Profiles):
                 # Ids handed out by the index this one replaces stay used, removed products' included.
                 # So do the catalogue's rows without a product here (no usable photo, rejected): an id given to
                 # an added product would become that row's when it is fixed.
-                rows = [*catalog.table["id"].astype(int), *map(int, rec.manifest["rejected_rows"])]
-                rec.manifest["highest_id"] = max(_previous_highest_id(out_dir), rec._highest_id(), max(rows, default=0))
+                rows = [int(catalog.table["id"].max()) if len(catalog.table) else 0,
+                        *map(int, rec.manifest["rejected_rows"])]
+                rec.manifest["highest_id"] = max(_previous_highest_id(out_dir), rec._highest_id(), *rows)
                 rec.save()
         except BaseException:
             # The new folder never replaced the old one: leave no orphan collection behind.
@@ -1105,8 +1106,8 @@ class Recommender(TextSearch, Outfits, Profiles):
         shared = [(name, item[key]) for key, name in (("articleType", "type"), ("baseColour", "colour"),
                                                       ("gender", "gender"))
                   if self.attribute_weights.get(key) and src.get(key) and src.get(key) == item.get(key)]
-        if (shared[:1] or [("",)])[0][0] != "type" and src.get("subCategory") and \
-                src.get("subCategory") == item.get("subCategory"):
+        if all(name != "type" for name, _ in shared) and src.get("subCategory") \
+                and src.get("subCategory") == item.get("subCategory"):
             # Another type of its kind (FAMILY_WEIGHTS ranks them first): a football's basketball.
             shared.insert(0, ("category", item["subCategory"]))
         reason = ", ".join([f"same {name} ({value})" for name, value in shared] + [f"visual similarity {score:.2f}"])
@@ -1481,12 +1482,8 @@ class Recommender(TextSearch, Outfits, Profiles):
 
 def _rejected_rows(catalog: Catalog) -> dict[str, str]:
     """{id: "line N: why"} of the catalogue's rejected rows that start with an integer id."""
-    found = {}
-    for row in catalog.report.rows_rejected:
-        head = row.raw.split(",", 1)[0].strip()
-        if head.isdigit():
-            found[str(int(head))] = f"line {row.line}: {row.reason}"
-    return found
+    return {str(int(row.leading_field)): f"line {row.line}: {row.reason}" for row in catalog.report.rows_rejected
+            if row.leading_field.isdigit()}
 
 
 def _previous_highest_id(index_dir: Path) -> int:

@@ -822,7 +822,7 @@ class TextSearch:
             # Who a query names no one for is most often the shopper: "red dress for party" listed two girls'
             # dresses first. And a product filed under a wearer its type is hardly ever for is most likely
             # misfiled (:meth:`_odd_wearers`).
-            aside |= self._childrens() | self._is("gender", ["Boys", "Girls"]) | self._odd_wearers()
+            aside |= self._worn_by("child") | self._odd_wearers()
         groups = {g for u in parsed.get("usage", []) for g in NOT_FOR_OCCASION.get(u, ())}
         if groups and "subCategory" in self.items:
             aside |= self.items["subCategory"].isin(groups).to_numpy()

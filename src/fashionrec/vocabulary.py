@@ -405,6 +405,7 @@ class TypeWords:
             if not _names_agree(named, key, set(self.types(key))):
                 for table in (syn, other, half):        # a type's name stays whatever the names say
                     table.pop(key, None)
+        self._aliases = self._alias_table()     # asked per type word of every catalogue search: 1 ms to build
 
     def types(self, phrase: str) -> list[str]:
         """The types ``phrase`` means, sorted; [] when it names none."""
@@ -415,7 +416,10 @@ class TypeWords:
     def aliases(self) -> dict[str, list[str]]:
         """{type: the one-word keys that mean it but are not words of its name}, so that a word search over
         product text finds a Tshirts product by "tee", a Handbags product by "bag" or "purse" and a Flip
-        Flops product by "flipflops"."""
+        Flops product by "flipflops". Built once; not to be changed."""
+        return self._aliases
+
+    def _alias_table(self) -> dict[str, list[str]]:
         out: dict[str, set[str]] = {}
         for key in self._single:
             if key in self._own or key in self._half:
