@@ -138,7 +138,7 @@ def test_an_image_over_pillows_pixel_limit_is_reported_as_too_large(fixture_dir:
     from fashionrec.catalog import check_image
 
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000_000)     # Pillow refuses over twice this
-    status, reason, _, _ = check_image(fixture_dir / "images" / f"{expected['large_id']}.jpg")
+    status, reason, *_ = check_image(fixture_dir / "images" / f"{expected['large_id']}.jpg")
     assert status == "unreadable" and reason.startswith("too many pixels") and "not an image" not in reason
 
 
@@ -246,6 +246,37 @@ def test_a_rare_label_a_letter_from_a_common_one_is_listed_as_a_possible_typo(tm
     assert any(line.startswith("possible typo    articleType: 'Tshrts' (1 rows, ids 41) is like 'Tshirts' (41)")
                for line in catalog.report.summary_lines())
 
+def test_a_rare_label_the_shipped_model_knows_is_no_typo(tmp_path: Path) -> None:
+    # A small folder of the shared catalogue's labels: 3 "Shorts" beside 40 "Tshirts" are two real types.
+    rows = [f"{i},Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee {i}" for i in range(1, 41)]
+    rows += [f"{i},Men,Apparel,Bottomwear,Shorts,Blue,Summer,2012,Casual,Shorts {i}" for i in range(41, 44)]
+    rows += ["44,Men,Apparel,Topwear,Tshrts,Blue,Summer,2012,Casual,Typo Tee"]
+    catalog = load_catalog(_styles(tmp_path, rows), progress=False)
+    assert [t["value"] for t in catalog.report.possible_typos["articleType"]] == ["Tshrts"]
+
+
+def test_one_photo_under_several_ids_is_reported_with_the_labels_that_differ(tmp_path: Path,
+                                                                              fixture_dir: Path) -> None:
+    # A wallet and casual shoes with one photo: one of the rows has the wrong photo, which training would
+    # learn under both labels.
+    rows = ["1,Men,Accessories,Wallets,Wallets,Brown,Summer,2012,Casual,Brown Wallet",
+            "2,Men,Footwear,Shoes,Casual Shoes,Black,Summer,2012,Casual,Black Shoes",
+            "3,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
+            "4,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee again",
+            "5,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Another tee"]
+    _styles(tmp_path, rows)
+    photos = sorted((fixture_dir / "images").glob("*.jpg"))
+    for i, photo in zip((1, 2, 3, 4, 5), (photos[0], photos[0], photos[1], photos[1], photos[2]), strict=True):
+        shutil.copy(photo, tmp_path / "images" / f"{i}.jpg")
+    report = load_catalog(tmp_path, progress=False).report
+    assert report.shared_photos == [{"ids": [1, 2], "differ": ["articleType", "masterCategory", "baseColour"]},
+                                    {"ids": [3, 4], "differ": []}]
+    lines = report.summary_lines()
+    assert any(line.startswith("same photo       2 photos are each the photo of several rows (4 rows); 1 of them")
+               for line in lines)
+    assert "  ids 1 = 2: articleType, masterCategory, baseColour differ" in lines
+
+
 def test_columns_beyond_the_catalogues_are_reported_as_ignored(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
     (tmp_path / "styles.csv").write_text(
@@ -331,6 +362,9 @@ def test_full_catalogue_matches_the_dataset_readme(full_catalog: Catalog) -> Non
     assert (table["baseColour"] == "NA").sum() == 15
     assert (table["usage"] == "NA").sum() == 316
     assert {k: v for k, v in r.missing_values.items() if v} == {"season": 21, "year": 1, "usage": 1}
+    # One photo under several ids, by the digests of the files (counted by a separate script of hashlib calls).
+    assert (len(r.shared_photos), sum(len(g["ids"]) for g in r.shared_photos)) == (554, 1201)
+    assert {"ids": [21810, 23810], "differ": ["articleType", "masterCategory", "baseColour"]} in r.shared_photos
 
 
 def test_the_default_catalogue_is_found_from_any_working_folder(tmp_path, monkeypatch):

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
+import json
 import logging
 import os
 import re
@@ -113,6 +115,8 @@ class DataReport:
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
     # ("Tshrts", 1 row, beside "Tshirts", 7,067): kept as written, a class of its own until corrected.
     possible_typos: dict[str, list[dict]] = field(default_factory=dict)
+    # [{ids, differ}]: one photo file under several ids, and the labels those rows disagree on (see _shared_photos).
+    shared_photos: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -158,6 +162,15 @@ class DataReport:
         if self.blank_image_ids:
             lines.append(f"blank image      {len(self.blank_image_ids)} (ids {_first(self.blank_image_ids)}): one flat "
                          "colour, kept; replace these photos")
+        if self.shared_photos:
+            differ = [g for g in self.shared_photos if g["differ"]]
+            rows = sum(len(g["ids"]) for g in self.shared_photos)
+            lines.append(f"same photo       {len(self.shared_photos):,} photos are each the photo of several rows "
+                         f"({rows:,} rows); {len(differ)} of them are the photo of rows whose labels differ: each "
+                         "time one of those rows has the wrong photo or wrong labels")
+            lines += [f"  ids {' = '.join(map(str, g['ids']))}: {', '.join(g['differ'])} differ" for g in differ[:10]]
+            if len(differ) > 10:
+                lines.append(f"  ... and {len(differ) - 10} more (see --json)")
         if self.images_without_row:
             lines.append(f"images without a row {len(self.images_without_row)} ({_first(self.images_without_row, 10)}):"
                          " not in the catalogue until styles.csv has their ids")
@@ -317,16 +330,18 @@ def to_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def check_image(path: Path) -> tuple[str, str, int, int]:
-    """Return ``(status, reason, width, height)`` for one image file without keeping its pixels."""
+def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
+    """Return ``(status, reason, width, height, digest)`` for one image file without keeping its pixels; the
+    digest of its bytes (b"" when there are none) tells one photo listed under several ids."""
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        return "missing", "no image file", 0, 0
-    if size == 0:
-        return "unreadable", "zero-byte file", 0, 0
+        data = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        return "missing", "no image file", 0, 0, b""
+    if not data:
+        return "unreadable", "zero-byte file", 0, 0, b""
+    digest = hashlib.blake2b(data, digest_size=16).digest()
     try:
-        with Image.open(path) as im:
+        with Image.open(io.BytesIO(data)) as im:
             w, h = im.size
             # draft() lets JPEG decode at a reduced scale: a full pass over the stream (so truncation
             # is caught) without the cost of full-size pixels for large catalogue photos.
@@ -336,15 +351,15 @@ def check_image(path: Path) -> tuple[str, str, int, int]:
         if flat and im.size != (w, h):
             # The reduced decode flattens faint products (a thin chain spans 3 grey levels at 1/8 scale, 17 in
             # full): a photo only counts as blank when its full-size pixels are flat too.
-            with Image.open(path) as full:
+            with Image.open(io.BytesIO(data)) as full:
                 flat = is_blank(full)
     except Image.DecompressionBombError as e:
-        return "unreadable", f"too many pixels to decode safely: {e}", 0, 0
+        return "unreadable", f"too many pixels to decode safely: {e}", 0, 0, digest
     except UnidentifiedImageError as e:
-        return "unreadable", f"not an image: {type(e).__name__}", 0, 0
+        return "unreadable", f"not an image: {type(e).__name__}", 0, 0, digest
     except (OSError, SyntaxError, ValueError) as e:
-        return "unreadable", f"corrupt or truncated image: {e}", 0, 0
-    return "ok", BLANK_REASON if flat else "", w, h
+        return "unreadable", f"corrupt or truncated image: {e}", 0, 0, digest
+    return "ok", BLANK_REASON if flat else "", w, h, digest
 
 
 def _first(values: list, shown: int = 20) -> str:
@@ -512,8 +527,11 @@ def _possible_typos(values: pd.Series, ids: pd.Series) -> list[dict]:
 
     counts = values.dropna().astype(str).value_counts()
     common = counts[counts >= TYPO_COMMON]
+    known = _known_labels().get(str(values.name), frozenset())
     out = []
     for value, n in counts[counts <= TYPO_MAX_ROWS].items():
+        if value in known:      # rare in this folder, not a typo: a small folder's 3 "Shorts" beside 60 "Tshirts"
+            continue
         key = value.casefold().replace(" ", "")
         limit = 1 if len(key) <= 5 else 2
         near = [(OSA.distance(key, c.casefold().replace(" ", "")), -m, c) for c, m in common.items()
@@ -524,6 +542,43 @@ def _possible_typos(values: pd.Series, ids: pd.Series) -> list[dict]:
             out.append({"value": value, "rows": int(n), "ids": [int(i) for i in ids[values == value]],
                         "like": like, "like_rows": int(-minus)})
     return out
+
+
+# The labels whose disagreement between two rows of one photo is a wrong row: the photo shows one product.
+SHARED_PHOTO_LABELS = ("articleType", "gender", "masterCategory", "baseColour")
+
+
+def _shared_photos(usable: pd.DataFrame, digests: list[bytes]) -> list[dict]:
+    """One photo file, byte for byte, under several ids: ``{"ids", "differ"}`` per photo, ``differ`` naming
+    the labels its rows disagree on. The shared catalogue has 554 such photos under 1,201 ids (a product
+    listed twice, or a freebie beside the product it came with), 56 with rows that disagree: a wallet and
+    casual shoes (ids 21810, 23810) share one photo, so one of the two rows has the wrong photo. A split may
+    put such rows on both sides, and a model is then tested on a photo it trained on (``evaluate`` counts those)."""
+    groups: dict[bytes, list[int]] = {}
+    for i, d in zip(usable.index, digests, strict=True):
+        if d:
+            groups.setdefault(d, []).append(i)
+    out = []
+    for rows in groups.values():
+        if len(rows) > 1:
+            labels = usable.loc[rows, list(SHARED_PHOTO_LABELS)]
+            out.append({"ids": [int(i) for i in usable.loc[rows, "id"]],
+                        "differ": [c for c in SHARED_PHOTO_LABELS if labels[c].nunique(dropna=False) > 1]})
+    # The disagreeing ones first: they are what to correct.
+    return sorted(out, key=lambda g: (not g["differ"], g["ids"][0]))
+
+
+@functools.cache
+def _known_labels() -> dict[str, frozenset[str]]:
+    """Column -> the labels the shipped model learnt from the shared catalogue: real labels, whatever their
+    count in a folder (read from the model's JSON, not the model; empty where the package has none)."""
+    from importlib import resources  # not fashionrec.tagger: a data check needs no torch
+
+    try:
+        classes = json.loads(resources.files("fashionrec").joinpath("assets/model/tagger.json").read_text())["classes"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {column: frozenset(names) for column, names in classes.items()}
 
 
 def _image_files(images_dir: Path) -> dict[str, Path]:
@@ -584,7 +639,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
                                 desc="checking images", unit="img", disable=not progress,
                                 smoothing=0))   # results arrive in chunks: bursty rates otherwise
     else:
-        results = [("ok", "", 0, 0) if p.exists() else ("missing", "no image file", 0, 0) for p in paths]
+        results = [("ok", "", 0, 0, b"") if p.exists() else ("missing", "no image file", 0, 0, b"") for p in paths]
     df["image_status"] = [r[0] for r in results]
     df["image_reason"] = [r[1] for r in results]
     df["width"] = [r[2] for r in results]
@@ -601,6 +656,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     sizes = df.loc[ok & ((df["width"] != 60) | (df["height"] != 80)) & (df["width"] > 0)]
     report.odd_size_images = {f"{w}x{h}": int(c) for (w, h), c in
                               sizes.groupby(["width", "height"]).size().items()}
+    report.shared_photos = _shared_photos(df[ok], [r[4] for r, good in zip(results, ok, strict=True) if good])
     counts = df.loc[ok, "articleType"].dropna().value_counts()
     report.class_counts = {str(k): int(v) for k, v in counts.items()}
     report.classes = len(counts)
