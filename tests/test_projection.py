@@ -177,3 +177,27 @@ def test_index_dim_option(tmp_path, monkeypatch):
         with pytest.raises(BadInputError, match="--index-dim"):
             Recommender._check_index_dim(bad, 100, 8)
     assert Recommender._check_index_dim(8, 100, 8) == 0      # the full size is no projection
+
+
+def test_an_interrupted_index_build_says_which_index_is_left(tmp_path, monkeypatch):
+    import fashionrec.recommend
+
+    runner = CliRunner()
+    build = ["index", "build", str(FIXTURE), "--model", str(tiny_tagger_path())]
+    assert runner.invoke(app, [*build, "--out", str(tmp_path / "idx")]).exit_code == 0
+    before = (tmp_path / "idx" / "manifest.json").read_bytes()
+    count = json.loads(before)["count"]
+
+    def ctrl_c(*a, **k):      # the user presses Ctrl-C while the new files are written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fashionrec.recommend, "write_json", ctrl_c)
+    res = runner.invoke(app, [*build, "--out", str(tmp_path / "idx")])
+    assert res.exit_code == 130
+    assert f"interrupted: {tmp_path / 'idx'} still holds the index it had before ({count} products" in \
+        " ".join(res.output.split())
+    assert (tmp_path / "idx" / "manifest.json").read_bytes() == before
+    assert len(Recommender.load(tmp_path / "idx")) == count
+    res = runner.invoke(app, [*build, "--out", str(tmp_path / "new")])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 130 and f"interrupted: no index was written to {tmp_path / 'new'}" in said

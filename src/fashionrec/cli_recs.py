@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from fashionrec.cli import DataDir, _data_dir, app, console, fail
+from fashionrec.cli import DataDir, _data_dir, app, console, err_console, fail
 from fashionrec.errors import FashionrecError
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
@@ -238,6 +238,11 @@ def index_build(
                                 token=token, embeddings=embeddings, index_dim=index_dim)
     except FashionrecError as e:
         fail(str(e))
+    except KeyboardInterrupt:
+        # The new index is staged beside the old one and swapped in only when whole: say which one is there.
+        err_console.print(f"interrupted: {_left_in(out)}; `fashionrec index build` again builds it from the start",
+                          highlight=False)
+        raise typer.Exit(130) from None
     m = rec.manifest
     dims = f"dim {m['dim']}" + (f", searched as {m['index_dim']}-d PCA" if m.get("projection") else "")
     console.print(f"indexed {len(rec)} items ({m['index_kind']}, {dims}) "
@@ -251,6 +256,16 @@ def index_build(
         ids = m["added_ids_now_catalogue_rows"]
         console.print(f"{len(ids)} products added to the previous index (ids {', '.join(map(str, ids[:20]))}) are "
                       "now catalogue rows under the same ids: the catalogue's rows replace them", highlight=False)
+
+
+def _left_in(out: Path) -> str:
+    """What an interrupted build leaves in ``out``: the index it had before, or none."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return f"no index was written to {out}"
+    return (f"{out} still holds the index it had before ({manifest.get('count')} products, built "
+            f"{manifest.get('date')}), unchanged")
 
 
 @recommend_app.command("similar")
