@@ -32,7 +32,7 @@ from fashionrec.looks import COMPLEMENTS, LAYERED, colour_compatibility, slot_na
 from fashionrec.recommend import NEIGHBOUR_VOTE, Rec, Recommender
 from fashionrec.tagger import Tagger, save_checkpoint
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names, _type_kinship
-from fashionrec.vocabulary import KIDS_NAME, WARM_TYPES
+from fashionrec.vocabulary import GIFT_TYPES, KIDS_NAME, WARM_TYPES
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -463,6 +463,27 @@ def test_vague_occasion_and_weather_words_mean_types_and_usages(rec):
     assert rec.parse_query("diwali") == {"usage": ["Ethnic"]}
     assert rec.parse_query("something for a job interview") == {"usage": ["Formal"]}
     assert rec.browse(q="something for a job interview", limit=0)[0] == rec.browse(q="interview", limit=0)[0] > 0
+
+
+def test_a_gift_with_no_type_is_things_with_no_size_each_kind_in_turn(rec):
+    # "gift for my wife" listed 11 necklaces in 12 by meaning, and the catalogue page only the fragrance gift
+    # sets (the names with "gift"); "birthday gift for dad" found no page at all.
+    gifts = set(GIFT_TYPES) & set(rec.items["articleType"])
+    women = rec.items[rec.items["articleType"].isin(gifts) & rec.items["gender"].isin(["Women", "Unisex"])]
+    kinds = women["articleType"].nunique()
+    assert kinds >= 3        # the fixture has women's handbags, sunglasses and watches
+    found = rec.search_text("gift for my wife", k=len(women))
+    assert len(found) == len(women) and {r.item["articleType"] for r in found} <= gifts
+    assert {r.item["gender"] for r in found} <= {"Women", "Unisex"}
+    assert len({r.item["articleType"] for r in found[:kinds]}) == kinds         # one of each kind first
+    assert found[0].card_reason == "Matches gender; a gift with no size to guess"
+    total, page = rec.browse(q="birthday present for my wife", limit=kinds)
+    assert total == len(women) and len({p["articleType"] for p in page}) == kinds
+    total, page = rec.browse(q="gift for dad", limit=10_000)
+    assert total > 0 and {p["articleType"] for p in page} <= gifts and {p["gender"] for p in page} <= {"Men", "Unisex"}
+    # A type named is what the gift is: "watch for gift" is every watch, not the gift types.
+    assert {r.item["articleType"] for r in rec.search_text("watch for gift", k=5)} == {"Watches"}
+    assert rec.browse(q="watch for gift", limit=0)[0] == rec.browse(q="watch", limit=0)[0]
 
 
 def test_a_night_out_takes_smart_casual_where_the_catalogue_has_few_party_products(tmp_path):

@@ -29,6 +29,8 @@ from fashionrec.text_encoder import encode_text, english_words, query_vector
 from fashionrec.vocabulary import (
     COLD_WEATHER,
     GENDER_WORDS,
+    GIFT_FILLERS,
+    GIFT_TYPES,
     GIFT_WORDS,
     NAME_EVIDENCE,
     NOT_FOR_OCCASION,
@@ -321,6 +323,8 @@ class TextSearch:
             rank |= ~self._given_away(q)[rows] << 8         # promotional freebies last, unless asked for
             rows = rows[np.argsort(-rank, kind="stable")]
             rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
+            if self._gift_alone(words):      # not the fragrance gift sets first for having the word "gift"
+                rows = self._gift_turns(rows, np.sort(rank)[::-1] >> 7)
             masks = self._part_masks(q, words)
             if masks:
                 rows = _taking_turns(rows, masks)
@@ -360,6 +364,11 @@ class TextSearch:
         if weather:
             rest = [w for w in words if not self._weather_word(w)]      # who, what colour, what occasion
             mask = self.items["articleType"].isin(weather).to_numpy()
+            return mask & self._words().mask(rest) if rest else mask
+        gift = self._gift_alone(words)
+        if gift:
+            rest = [w for w in words if w not in GIFT_WORDS and w not in GIFT_FILLERS]
+            mask = self.items["articleType"].isin(gift).to_numpy() & ~self._free_items()
             return mask & self._words().mask(rest) if rest else mask
         # Said beside other words, a weather phrase is its words again and a warmth word only ranks; so does a
         # shade before a colour, which the catalogue's colours lack and few names say ("dark blue jeans": 1 of
@@ -623,6 +632,7 @@ class TextSearch:
 
         name_of = self._names().__getitem__
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
+        gift = self._gift_alone(self._parsed(query)[1]) is not None
         # A brand the query names first within its tier, a wider usage's products after the asked usage's,
         # freebies after the rest of their tier.
         ranking = (sims + 1.0 * self._brand_named(query) + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
@@ -645,6 +655,11 @@ class TextSearch:
                 rows = np.flatnonzero(m)
                 taken[rows] = True
                 rows = rows[np.argsort(-ranking[rows], kind="stable")]
+                if gift:        # a gift of each kind in turn, not eleven necklaces
+                    level = np.zeros(len(rows))
+                    rows = self._gift_turns(_names_taking_turns(rows, level, self._names()), level)
+                    yield from ((r, subset) for r in rows)
+                    continue
                 yield from ((r, subset) for r in _spread_names(rows, ranking, name_of, NAME_REPEAT_PENALTY))
 
         # Second listings of the same photo are dropped; fetch further until k distinct ones (or no more).
@@ -663,7 +678,7 @@ class TextSearch:
             # A wider usage's product matches no usage the query named: said as what it is instead.
             near = later[r] and "usage" in subset
             shown = [key for key in subset if item.get(key) and not (near and key == "usage") and key != "subCategory"
-                     and not (anyones[r] and key == "gender")]
+                     and not (anyones[r] and key == "gender") and not (gift and key == "articleType")]
             parts = [f"{key} {item[key]}" for key in shown]
             notes = []      # what else put it where it is, for the reason and the card
             if "subCategory" in subset and stood_in:
@@ -671,6 +686,8 @@ class TextSearch:
                 notes.append(f"{item['articleType'].lower()} in place of {' or '.join(t.lower() for t in stood_in)}")
             if anyones[r]:
                 notes.append("unisex, for anyone")
+            if gift:        # the type is the query's reading of "gift", not a word of it
+                notes.append("a gift with no size to guess")
             if near:
                 notes.append(f"{item['usage']}, the nearest usage to {_asked(item['usage'])}")
             if near_colour[r] > 0 and "baseColour" in matches and "baseColour" not in subset:
@@ -754,9 +771,9 @@ class TextSearch:
         if negated and not words:     # "not blue" alone: everything else, by no meaning
             query = ""
         parsed = self.parse_query(query)
-        weather = self._weather_alone(words)
-        if weather:
-            parsed["articleType"] = weather
+        meant = self._weather_alone(words) or self._gift_alone(words)
+        if meant:
+            parsed["articleType"] = meant
         return query, words, negated, parsed
 
     def _matches(self, parsed: dict[str, list[str]]) -> dict[str, np.ndarray]:
@@ -864,6 +881,25 @@ class TextSearch:
                 return None
         present = self._once("_types_present", lambda: frozenset(self.items["articleType"].dropna()))
         return sorted(meant & present) or None
+
+    def _gift_alone(self, words: list[str]) -> list[str] | None:
+        """The types a query (its :func:`search_words`) means when it asks for a gift and names no type, only
+        whom it is for, a colour, an occasion or words like "birthday" ("gift for my wife", "birthday present
+        for dad"): :data:`~fashionrec.vocabulary.GIFT_TYPES`, which :meth:`search_text` and :meth:`browse` list
+        taking turns. None for anything else ("watch for gift", "free gift")."""
+        if "free" in words or not GIFT_WORDS & set(words):
+            return None
+        vocab = self._vocabulary()
+        if any(not (w in GIFT_WORDS or w in GIFT_FILLERS or w in PEOPLE or w in vocab["colours"] or w in vocab["usage"])
+               for w in words):
+            return None
+        present = self._once("_types_present", lambda: frozenset(self.items["articleType"].dropna()))
+        return sorted(set(GIFT_TYPES) & present) or None
+
+    def _gift_turns(self, rows: np.ndarray, rank: np.ndarray) -> np.ndarray:
+        """``rows`` (sorted by ``rank``, highest first) with, within each rank, the gift types taking turns, in
+        the order of each one's first row: a necklace, a fragrance set, earrings, a watch ..."""
+        return _names_taking_turns(rows, rank, self._value_index("articleType")[0])
 
     def _by_meaning(self, query: str, sims: np.ndarray, min_similarity: float) -> np.ndarray:
         """Rows at least ``min_similarity`` similar to ``query``; none where no word of it is readable

@@ -183,6 +183,15 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
 # TextSearch._word_mask). "watch for gift" listed the 40 watches the catalogue types "Free Gifts" (the only
 # watches with the word), none of its 2,288 others.
 GIFT_WORDS = frozenset({"gift", "gifts", "gifting", "present", "presents"})
+# What a gift means where the query names no type ("gift for my wife", "birthday present for dad"): what is
+# bought without knowing the wearer's size, each type taking its turn. Before, "gift for my wife" listed 11
+# necklaces in 12 by meaning, and the catalogue page 25 fragrance gift sets (the only names with "gift").
+GIFT_TYPES = ("Watches", "Handbags", "Clutches", "Wallets", "Sunglasses", "Perfume and Body Mist",
+              "Fragrance Gift Set", "Accessory Gift Set", "Jewellery Set", "Necklace and Chains", "Earrings",
+              "Pendant", "Bracelet", "Bangle", "Ring", "Cufflinks", "Ties", "Scarves", "Stoles")
+# Words beside a gift word that say nothing more of what it is (search_words forms: "ideas" is "idea").
+GIFT_FILLERS = frozenset({"birthday", "anniversary", "christmas", "xmas", "valentine", "idea", "something",
+                          "special", "perfect", "nice", "good", "best", "surprise", "occasion", "someone"})
 # Words a product name puts before a word to deny it: "Fastrack Men Non Leather Brown Belts" was the first
 # "brown leather belt". Not "imitation" ("imitation jewellery" is jewellery) nor "synthetic" (a colour follows).
 DENYING_WORDS = ("non", "faux")
