@@ -1535,6 +1535,16 @@ def test_a_childs_look_takes_only_childrens_products(tmp_path):
     r.items.loc[r.items["id"] == kids, ["productDisplayName", "gender"]] = ["Puma Kids Unisex White Shoes", "Unisex"]
     r._reindex()
     assert kids in {x.id for x in r.complete_the_look(dress, k=8)}
+    # A baby's shoes are no older girl's (infant booties were a boy's shoes' socks; 111 of the catalogue's 1,302
+    # children's looks took a baby's piece), and a baby's look takes them first.
+    r.items.loc[r.items["id"] == kids, "productDisplayName"] = "Puma Infant Unisex White Shoes"
+    r._reindex()
+    assert kids not in {x.id for x in r.complete_the_look(dress, k=8)}
+    romper = add(gender="Girls", masterCategory="Apparel", subCategory="Dress", articleType="Dresses",
+                 baseColour="Black", productDisplayName="Girls Infant Romper")
+    assert [x.id for x in r.complete_the_look(romper, k=8) if x.slot == "Shoes"] == [kids]
+    r.items.loc[r.items["id"] == kids, "productDisplayName"] = "Puma Kids Unisex White Shoes"
+    r._reindex()
     # A children's product the catalogue files as Unisex ("Levis Kids Blue Solid Jean") is a child's too.
     kids_jeans = add(gender="Unisex", masterCategory="Apparel", subCategory="Bottomwear", articleType="Jeans",
                      baseColour="Blue", productDisplayName="Levis Kids Blue Solid Jean")

@@ -40,6 +40,7 @@ from fashionrec.looks import (
 )
 from fashionrec.results import Rec, check_k
 from fashionrec.tagger import l2_normalise
+from fashionrec.vocabulary import INFANT_NAME
 
 FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agree on what it is (at least)
 
@@ -47,7 +48,8 @@ FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agre
 class Outfits:
     """Complete the look: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
     ``items``, ``embeddings``, ``_ids``, ``_row``, ``item``, ``_check_id``, ``_neighbours``, ``_free_items``,
-    ``_childrens``, ``_wearers`` and ``_once``, and resets its cache (``_look_category``) in ``_reindex``."""
+    ``_childrens``, ``_wearers``, ``_codes`` and ``_once``, and resets its caches (``_look_category``, ``_codes``)
+    in ``_reindex``."""
 
     def _look_categories(self) -> np.ndarray:
         """Per row, the subCategory a look treats it as: the one its articleType is mostly filed under
@@ -76,6 +78,15 @@ class Outfits:
                         out[row] = best
         out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
         return out
+
+    def _infants(self) -> np.ndarray:
+        """(n,) bool, per version of the items: babies' products, children's ones named so
+        (:data:`~fashionrec.vocabulary.INFANT_NAME`; not "Nyk Women Black Romper Baby Handbag")."""
+        key = ("infants", "name")
+        if key not in self._codes:
+            named = self.items["productDisplayName"].astype(str).str.contains(INFANT_NAME).to_numpy()
+            self._codes[key] = named & (self._childrens() | self._is("gender", ["Boys", "Girls"]))
+        return self._codes[key]
 
     def _clashing(self, usage: str) -> np.ndarray:
         """Rows whose usage clashes with ``usage`` (:data:`CLASHING_USAGE`)."""
@@ -115,6 +126,9 @@ class Outfits:
         # with "Kids", "Boy's", "Infant" and the like (not "Wild Child" nail polish or a "Party Girl" watch).
         # (:meth:`_wearers`, which similar items share.)
         who = self._wearers(self._row[item_id])
+        baby = self._infants()
+        # A baby's look takes babies' pieces where a slot has them; any other look, none.
+        who = who if baby[self._row[item_id]] else who & ~baby
         same_usage = self._is("usage", usage) if usage else np.zeros(len(it), bool)
         # Slot popularity: share of this gender+usage's items in each slot's subCategory.
         peer = who & (same_usage if same_usage.any() else True)
@@ -140,6 +154,8 @@ class Outfits:
             cand[self._row[item_id]] = False
             if not cand.any():
                 continue
+            if baby[self._row[item_id]] and (cand & baby).any():
+                cand &= baby
             usage_ok = cand & same_usage
             if usage_ok.any():
                 cand = usage_ok
