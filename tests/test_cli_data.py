@@ -86,6 +86,27 @@ def test_data_split_writes_a_reproducible_split(fixture_dir: Path, tmp_path: Pat
     assert "train only" in result.output and "Ties" in result.output
 
 
+def test_data_split_says_which_test_products_have_a_training_products_photo(fixture_dir: Path, fixture_catalog,
+                                                                              tmp_path: Path) -> None:
+    # The shared catalogue lists some photos under several ids: 113 of the shipped split's test products have
+    # the photo of a training or validation product, which only `evaluate` said.
+    cat = tmp_path / "cat"
+    shutil.copytree(fixture_dir, cat)
+    usable = [Path(p) for p in fixture_catalog.usable["image_path"]]
+    one = usable[0].read_bytes()
+    for p in usable[len(usable) // 2:]:         # half the products share one photo
+        (cat / "images" / p.name).write_bytes(one)
+    result = runner.invoke(app, ["data", "split", str(cat), "--out", str(tmp_path / "split.csv")])
+    assert result.exit_code == 0, result.output
+    split = pd.read_csv(tmp_path / "split.csv").set_index("id")["split"]
+    shared = {int(p.stem) for p in usable[len(usable) // 2:]} | {int(usable[0].stem)}
+    test = sorted(i for i in shared if split[i] == "test")
+    assert test and any(split[i] != "test" for i in shared)
+    assert f"{len(test)} test products have, byte for byte, the photo of a train or val product" in flat(result.output)
+    assert "train or val product" not in runner.invoke(app, ["data", "split", str(fixture_dir), "--out",
+                                                             str(tmp_path / "plain.csv")]).output
+
+
 def test_eda_exits_non_zero_for_a_folder_without_styles_csv(tmp_path: Path) -> None:
     result = runner.invoke(app, ["eda", str(tmp_path), "--out", str(tmp_path / "eda")])
     assert result.exit_code != 0

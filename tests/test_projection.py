@@ -10,7 +10,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from fashionrec.cli import app
-from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.errors import BadInputError, FashionrecError, IndexError_
 from fashionrec.index.projection import DEFAULT_DIM, PROJECTION_FILE, Projection, auto_projection_dim
 from fashionrec.recommend import NEAR_DUPLICATE, Recommender
 from fashionrec.tagger import Tagger
@@ -201,3 +201,26 @@ def test_an_interrupted_index_build_says_which_index_is_left(tmp_path, monkeypat
     res = runner.invoke(app, [*build, "--out", str(tmp_path / "new")])
     said = " ".join(res.output.split())
     assert res.exit_code == 130 and f"interrupted: no index was written to {tmp_path / 'new'}" in said
+
+
+def test_the_checkouts_index_stands_in_only_for_reading_its_own_catalogue(tmp_path, monkeypatch):
+    # From another folder, "recommend similar" fell back to the checkout's index of the Kaggle catalogue while
+    # FASHIONREC_DATA named the user's shop (said in a log line only), and "index add" would have written to it.
+    import fashionrec.cli_recs as cli_recs
+
+    checkout = built_index()
+    monkeypatch.setattr(cli_recs, "CHECKOUT_INDEX", checkout)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FASHIONREC_DATA", raising=False)
+    assert cli_recs.index_dir(cli_recs.DEFAULT_INDEX) == checkout
+    monkeypatch.setenv("FASHIONREC_DATA", str(FIXTURE))        # the catalogue it was built from
+    assert cli_recs.index_dir(cli_recs.DEFAULT_INDEX) == checkout
+    with pytest.raises(FashionrecError, match="changes an index"):
+        cli_recs.index_dir(cli_recs.DEFAULT_INDEX, writes=True)
+    assert cli_recs.index_dir(tmp_path / "mine", writes=True) == tmp_path / "mine"     # named: as given
+    monkeypatch.setenv("FASHIONREC_DATA", str(tmp_path / "shop"))
+    item = str(fixture_catalog().usable["id"].iloc[0])
+    res = CliRunner().invoke(app, ["recommend", "similar", item])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "no index at runs/index" in said and "is of another catalogue" in said
+    assert "fashionrec index build --out runs/index" in said

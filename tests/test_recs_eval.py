@@ -74,6 +74,14 @@ def test_evaluate_text():
     per = evaluate_text(rec, [{"query": "blue jeans", "articleType": sorted(found)},
                               {"query": "blue jeans", "articleType": others}])["text_per_query"]
     assert [p["precision_at_10"] for p in per] == [1.0, 0.0]
+    # What a perfect ranking could score on this index: a type the fixture holds 3 of reaches 0.3 at most.
+    few = rec.items["articleType"].value_counts()
+    rare = str(few[few.between(1, 9)].index[0])
+    m = evaluate_text(rec, [{"query": rare.lower(), "articleType": rare},
+                            {"query": "blue jeans", "articleType": others}])
+    assert m["text_per_query"][0]["relevant_in_index"] == int(few[rare])
+    assert m["text_precision_at_10_reachable"] == pytest.approx((few[rare] / 10 + min(10, few[others].sum()) / 10) / 2)
+    assert m["text_queries_with_fewer_than_10_relevant"] == 1 + (few[others].sum() < 10)
 
 
 def test_same_precision_on_faiss_and_milvus():

@@ -184,7 +184,7 @@ class DataReport:
         for column, folded in self.case_folded.items():
             said = ", ".join(f"{k!r} -> {to!r} ({n})" for k, (to, n) in list(folded.items())[:10])
             lines.append(f"case folded      {column}: {said}{' ...' if len(folded) > 10 else ''}; read as the "
-                         "catalogue's usual spelling (rows)")
+                         "catalogue's usual spelling (in brackets: how many rows had it)")
         for column, typos in self.possible_typos.items():
             said = "; ".join(f"{t['value']!r} ({t['rows']} rows, ids {_first(t['ids'], 5)}) is like {t['like']!r} "
                              f"({t['like_rows']:,})" for t in typos[:5])

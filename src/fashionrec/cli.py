@@ -16,8 +16,21 @@ app = typer.Typer(help="Tag a fashion catalogue from its photos and recommend si
                   no_args_is_help=True, pretty_exceptions_enable=False)
 data_app = typer.Typer(help="Check a catalogue folder and make train/val/test splits.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
-console = Console()
-err_console = Console(stderr=True)
+# Table width when output goes to a file or a pipe, where rich would otherwise wrap everything at 80 columns.
+PIPED_WIDTH = 200
+
+
+def _console(stderr: bool = False) -> Console:
+    """A terminal's console as rich sets it up; piped or redirected, one that leaves lines whole (the commands
+    a message suggests broke across lines, "`fashionrec \\n index build`", and reasons ran to six lines)."""
+    terminal = Console(stderr=stderr)
+    if terminal.is_terminal or os.environ.get("COLUMNS"):
+        return terminal
+    return Console(stderr=stderr, soft_wrap=True, width=PIPED_WIDTH)
+
+
+console = _console()
+err_console = _console(stderr=True)
 
 DataDir = typer.Argument(None, help="Catalogue folder (styles.csv + images/). Default: $FASHIONREC_DATA "
                                     "or ../shared/datasets/fashion-product-images-small (from the working "
@@ -120,11 +133,20 @@ def data_split(
     meta = SHIPPED_MODEL.with_suffix(".json")
     shipped = read_json(meta).get("split", {}) if meta.exists() else {}
     if shipped.get("test_ids_sha256") == s["test_ids_sha256"]:
-        console.print("This is the shipped model's split: its test products are unseen by the model.")
+        console.print("This is the shipped model's split: the model did not train on its test products.")
     elif folders:
         console.print("[yellow]This is not the shipped model's split (other seed, fractions or catalogue): its test "
                       "products may be ones the shipped model trained on. Measure a model on the split it was "
                       "trained with.[/yellow]")
+    # The catalogue lists some photos under several ids; a split by id can put one photo on both sides.
+    learnt = set(split.ids("train", "val").tolist())
+    copies = [i for g in catalog.report.shared_photos if learnt & set(g["ids"]) for i in g["ids"] if i not in learnt
+              and split.assignments.get(i) == "test"]
+    if copies:
+        console.print(f"{len(copies)} test products have, byte for byte, the photo of a train or val product "
+                      f"(ids {', '.join(map(str, copies[:10]))}{' ...' if len(copies) > 10 else ''}; `fashionrec data "
+                      "check` lists such photos): a model trained on this split has seen them, and `fashionrec "
+                      "evaluate` reports its numbers with and without them", highlight=False)
     if split.train_only_classes:
         console.print(f"{len(split.train_only_classes)} classes too small to stratify, train only: "
                       + ", ".join(f"{k} ({v})" for k, v in split.train_only_classes.items()))
@@ -382,7 +404,10 @@ def serve(
     from fashionrec.api import Settings, create_app
     from fashionrec.cli_recs import index_dir
 
-    index = index_dir(index)
+    try:
+        index = index_dir(index)
+    except FashionrecError as e:
+        fail(str(e))
     if not (index.is_dir() and any(index.iterdir())):
         fail(f"no index at {index}: build one first with `fashionrec index build` (or pass --index DIR)")
     from fashionrec.artifacts import read_json

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -25,16 +26,37 @@ app.add_typer(index_app, name="index")
 app.add_typer(recommend_app, name="recommend")
 
 DEFAULT_INDEX = Path("runs/index")
+CHECKOUT_INDEX = Path(__file__).resolve().parents[2] / DEFAULT_INDEX     # where scripts/main.sh builds it
 
 
-def index_dir(index: Path) -> Path:
+def index_dir(index: Path, writes: bool = False) -> Path:
     """``index``, or for the default (runs/index) where the working folder has none, this checkout's: a
-    command run from another folder finds the index as it finds the catalogue (catalog.default_data_dir)."""
-    beside_checkout = Path(__file__).resolve().parents[2] / DEFAULT_INDEX
+    command run from another folder finds the index as it finds the catalogue (catalog.default_data_dir).
+    Not for a command that ``writes`` to it (``index add``/``remove`` would change the checkout's index), nor
+    where $FASHIONREC_DATA names another catalogue than the one it was built from (a user's shop got the
+    Kaggle catalogue's similar items, said only in a log line): those are told to build or name one."""
+    beside_checkout = CHECKOUT_INDEX
     if index == DEFAULT_INDEX and not index.exists() and beside_checkout.is_dir():
+        built_from = _built_from(beside_checkout)
+        asked = os.environ.get("FASHIONREC_DATA")
+        other = asked and built_from and Path(asked).expanduser().resolve() != Path(built_from).resolve()
+        if writes or other:
+            why = (f"this checkout's index {beside_checkout} is of another catalogue ({built_from}, not "
+                   f"FASHIONREC_DATA={asked})" if other else
+                   f"this command changes an index, so it does not fall back to this checkout's {beside_checkout}")
+            raise FashionrecError(f"no index at {index} in {Path.cwd()}: {why}; build one here with `fashionrec "
+                                  "index build --out runs/index`, or name one with --index")
         logging.getLogger(__name__).info("using the checkout's index %s", beside_checkout)
         return beside_checkout
     return index
+
+
+def _built_from(index: Path) -> str | None:
+    """The catalogue folder an index records it was built from (None where it says nothing)."""
+    try:
+        return json.loads((index / "manifest.json").read_text()).get("data_dir")
+    except (OSError, ValueError):
+        return None
 
 
 IndexOpt = typer.Option(DEFAULT_INDEX, "--index", help="Index folder written by `fashionrec index build`.")
@@ -74,10 +96,10 @@ def _filters(gender, article_type, colour, sub_category, usage, master_category,
 
 
 def _load(index: Path, model: Path | None = None, backend: str | None = None, uri: str | None = None,
-          token: str | None = None):
+          token: str | None = None, writes: bool = False):
     from fashionrec.recommend import Recommender, index_backend
 
-    index = index_dir(index)
+    index = index_dir(index, writes)
     if backend is not None and backend != index_backend(index):
         raise FashionrecError(f"{index} holds a {index_backend(index)} index, not {backend}: rebuild it with "
                               f"`fashionrec index build --backend {backend}` or drop --backend")
@@ -157,7 +179,7 @@ def index_add(
                                   "masterCategory": master_category, "usage": usage, "season": season,
                                   "year": year}.items() if v is not None}
     try:
-        rec = _load(index, model, backend=backend, uri=uri, token=token)
+        rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
         row = rec.left_out_row(item_id)     # a catalogue row without a usable photo: its labels stand
         new_id = rec.add_product(image, metadata, allow_new_values=new_values)
     except FashionrecError as e:
@@ -189,7 +211,7 @@ def index_remove(
     """Take products out of an index without a rebuild (a catalogue product comes back at the next build
     unless its row leaves styles.csv)."""
     try:
-        rec = _load(index, model, backend=backend, uri=uri, token=token)
+        rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
         for item in rec.remove_products(item_ids):       # every id checked before any goes; one save
             console.print(f"removed product {item['id']} from {index}: {item.get('productDisplayName')}",
                           highlight=False)
@@ -220,7 +242,7 @@ def index_build(
 
     t0 = time.perf_counter()
     try:
-        catalog = load_catalog(_data_dir(data_dir))
+        catalog = load_catalog(_data_dir(data_dir), warn=False)     # said once, after the build
         embeddings = None
         if from_embeddings is not None:
             from fashionrec.batch_embed import load_embeddings
@@ -484,8 +506,10 @@ def evaluate_recs_cmd(
         # The model's own split, re-made from its record: `data split` on the catalogue it was trained on.
         recorded = rec.tagger.meta.get("split", {}).get("config", {})
         trained_on = rec.tagger.meta.get("data", "THE_TRAINING_CATALOGUE")
-        if not Path(trained_on).is_dir() and Path(trained_on).name == default_data_dir().name:
-            trained_on = default_data_dir().resolve()    # recorded relative to the training's working folder
+        # Recorded relative to the training's working folder (the checkout): said as a path that works from here.
+        here = [Path(trained_on), Path(__file__).resolve().parents[2] / trained_on, default_data_dir()]
+        found = next((p for p in here if p.name == Path(trained_on).name and (p / "styles.csv").is_file()), None)
+        trained_on = found.resolve() if found is not None else trained_on
         remake = (f"`fashionrec data split {trained_on} --seed "
                   f"{recorded.get('seed', 0)} --val-frac {recorded.get('val_frac', 0.1)} --test-frac "
                   f"{recorded.get('test_frac', 0.1)} --folders runs/subsets` writes the model's split as "
@@ -505,6 +529,11 @@ def evaluate_recs_cmd(
     if metrics["n_queries_in_index_excluded_from_own_results"]:
         console.print(f"{metrics['n_queries_in_index_excluded_from_own_results']} of {metrics['n_queries']} "
                       "queries are in the index: each is excluded from its own results")
+    if metrics.get("text_queries_with_fewer_than_10_relevant"):
+        console.print(f"{metrics['text_queries_with_fewer_than_10_relevant']} of {metrics['text_n_queries']} text "
+                      "queries have fewer than 10 relevant products in this index: the best a ranking could score "
+                      f"is text P@10 {metrics['text_precision_at_10_reachable']:.4f} (text_per_query in --json "
+                      "says which)", highlight=False)
     for key, value in metrics.items():
         if key != "text_per_query":
             shown = f"{value:.4f}" if isinstance(value, float) else json.dumps(value) if isinstance(value, dict) \
