@@ -191,6 +191,10 @@ def test_search_text(client):
     assert r.status_code == 200, r.text
     recs = r.json()["results"]
     assert 0 < len(recs) <= 3 and all(r["reason"] for r in recs)
+    assert r.json()["left_out"] == []
+    # What the catalogue has no field for is left out, and said.
+    priced = client.get("/api/search/text", params={"q": "black watch under 2000", "k": 3}).json()
+    assert priced["left_out"] == ["under 2000"] and [x["id"] for x in priced["results"]] == [x["id"] for x in recs]
 
 
 def test_search_text_cut_off(client):

@@ -540,6 +540,33 @@ def test_colours_near_the_one_asked_for_come_first_where_that_colour_runs_out(tm
         ["Blue"] * (len(shirts) - 2)
 
 
+def test_a_product_the_tagger_sees_as_another_colour_comes_after_its_tier(tmp_path):
+    # "white sneakers for women" led with "Nike Women White and Red Sneakers", a coral shoe filed White.
+    r, _ = _scratch(tmp_path)
+    shirts = np.flatnonzero(((r.items["gender"] == "Men") & (r.items["articleType"] == "Shirts")).to_numpy())
+    assert len(shirts) >= 3
+    for column, values in (("baseColour", "White"), ("pred_baseColour", "White"), ("pred_baseColour_prob", 0.9)):
+        col = r.items[column].copy()
+        col.iloc[shirts] = values
+        r.items[column] = col
+    first = r.search_text("white shirt for men", k=1)[0].id
+    ids = r.items["id"].to_numpy()
+    seen = r.items["pred_baseColour"].copy()
+    seen[r.items["id"] == first] = "Red"
+    r.items["pred_baseColour"] = seen
+    r._reindex()
+    found = r.search_text("white shirt for men", k=len(shirts))
+    assert {x.item["baseColour"] for x in found} == {"White"} and found[-1].id == first
+    total, page = r.browse(q="white shirt for men", limit=len(shirts))
+    assert page[-1]["id"] == first and set(ids[shirts]) == {p["id"] for p in page}
+    # Unsure (under SEEN_CONFIDENT), it keeps its place.
+    prob = r.items["pred_baseColour_prob"].copy()
+    prob[r.items["id"] == first] = 0.3
+    r.items["pred_baseColour_prob"] = prob
+    r._reindex()
+    assert r.search_text("white shirt for men", k=1)[0].id == first
+
+
 def test_text_search_cut_off_drops_noise_not_matches(rec):
     # Nothing in a clothing catalogue is like these; without a cut-off they still fill k results.
     for nonsense in ("asdfgh", "mortgage rates"):
@@ -605,6 +632,14 @@ def test_cli_text_search_cuts_noise_like_the_web_ui():
     assert [r["id"] for r in kept] == [r.id for r in rec.search_text("shirts for women", k=5,
                                                                       filters={"gender": "Men"})]
     assert len(kept) == 5
+    # The catalogue has no prices or sizes: said and left out, as the web page does (the query searched with
+    # "under 2000 rupees" in it).
+    priced = json.loads(run("casual sneakers under 2000 rupees", "--json").output)
+    assert priced["left_out"] == ["under 2000 rupees"] and [r["id"] for r in priced["results"]] == \
+        [r["id"] for r in casual["results"]]
+    said = " ".join(run("casual sneakers size 9").output.split())
+    assert "the catalogue has no prices or sizes: 'size 9' left out of the search for 'casual sneakers'" in said
+    assert "left_out" not in casual
 
 
 def test_complete_the_look(rec):

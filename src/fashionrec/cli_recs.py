@@ -357,7 +357,10 @@ def recommend_text(
         "in Python's search_text without min_similarity)."),
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
+    from fashionrec.vocabulary import without_price_or_size
+
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
+    query, left_out = without_price_or_size(query)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         # -1 is no threshold at all: the type and wearer the query names rank first instead of filtering.
@@ -365,7 +368,11 @@ def recommend_text(
         recs = rec.search_text(query, k=k, filters=wanted, min_similarity=cut)
     except FashionrecError as e:
         fail(str(e))
-    _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query)},
+    if left_out and not as_json:
+        console.print(f"the catalogue has no prices or sizes: {' and '.join(map(repr, left_out))} left out of the "
+                      f"search for {query!r}", highlight=False)
+    _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query), **({"left_out": left_out}
+                                                                                    if left_out else {})},
           caption="ranked by what each matches of the query (reason), then by score (text similarity)")
     if not recs and not as_json:
         if wanted:

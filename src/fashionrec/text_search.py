@@ -64,6 +64,12 @@ RELEVANT_TEXT_SIMILARITY = 0.35
 # spread of similarity among one type's closest matches, less than a brand the query names (1.0).
 NEAR_COLOUR_WEIGHT = 0.5
 
+# A product whose photo the tagger sees, with at least SEEN_CONFIDENT of its calibrated probability, as a colour
+# not near the one a query asks for loses SEEN_OTHERWISE_WEIGHT of similarity within its tier: after the
+# others of its tier, as the spread of similarity within a tier is about 0.1-0.3.
+SEEN_CONFIDENT = 0.5
+SEEN_OTHERWISE_WEIGHT = 0.3
+
 # How much a product named with the shade a query puts before a colour gains within its tier ("light blue
 # formal shirt": the catalogue's colour is Blue for every shade, and MiniLM ranked plain "Blue Shirt" names
 # first): as much as a near colour at its nearest, less than a brand the query names.
@@ -317,14 +323,16 @@ class TextSearch:
         rows = np.flatnonzero(mask)
         if limit and len(rows) > 1 and words:
             parsed = self.parse_query(q)
-            rank = self._attribute_rank(parsed, rows) << 2 | self._named_as_asked(words)[rows] << 1 \
-                | self._words().mask(words)[rows]
-            rank |= ~self._aside_for(parsed, words)[rows] << 7      # a kids' product for "men" after the rest
-            rank |= ~self._given_away(q)[rows] << 8         # promotional freebies last, unless asked for
+            # Last of all, within its tier, a product whose photo the tagger sees as another colour than the
+            # one asked for and its label says (:meth:`_seen_otherwise`).
+            rank = self._attribute_rank(parsed, rows) << 3 | self._named_as_asked(words)[rows] << 2 \
+                | self._words().mask(words)[rows] << 1 | ~self._seen_otherwise(parsed.get("baseColour", []))[rows]
+            rank |= ~self._aside_for(parsed, words)[rows] << 8      # a kids' product for "men" after the rest
+            rank |= ~self._given_away(q)[rows] << 9         # promotional freebies last, unless asked for
             rows = rows[np.argsort(-rank, kind="stable")]
             rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
             if self._gift_alone(words):      # not the fragrance gift sets first for having the word "gift"
-                rows = self._gift_turns(rows, np.sort(rank)[::-1] >> 7)
+                rows = self._gift_turns(rows, np.sort(rank)[::-1] >> 8)
             masks = self._part_masks(q, words)
             if masks:
                 rows = _taking_turns(rows, masks)
@@ -637,6 +645,7 @@ class TextSearch:
         # freebies after the rest of their tier.
         ranking = (sims + 1.0 * self._brand_named(query) + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
                    + SHADE_WEIGHT * self._named_with(self._shaded(search_words(query)))
+                   - SEEN_OTHERWISE_WEIGHT * self._seen_otherwise(asked_colours)
                    - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query))
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
             taken = np.zeros(len(self.items), bool)
@@ -753,6 +762,17 @@ class TextSearch:
             if code >= 0:
                 per_value[code] = max(_type_kinship(a, values[code]) for a in asked)
         return np.where(rows, per_value[codes], np.float32(0))
+
+    def _seen_otherwise(self, asked: list[str]) -> np.ndarray:
+        """(n,) bool: products the tagger sees, at :data:`SEEN_CONFIDENT` or more, as a colour not near any of
+        ``asked`` (:func:`colours.nearness`); none where no colour is asked or the index keeps no predictions.
+        Their labels are the catalogue's ("Nike Women White and Red Sneakers", a coral shoe filed White, led
+        "white sneakers for women"), so they stay, after the products that look the colour."""
+        if not asked or "pred_baseColour" not in self.items:
+            return np.zeros(len(self.items), bool)
+        codes, index = self._value_index("pred_baseColour")
+        near = np.append(colours.nearness(asked, list(index)) > 0, True)     # code -1 (none): the last
+        return (self._column("pred_baseColour_prob").astype(float) >= SEEN_CONFIDENT) & ~near[codes]
 
     def _near_colour(self, asked: list[str]) -> np.ndarray:
         """(n,) float32: per row, how near its colour looks to the nearest of ``asked`` (:func:`colours.nearness`),

@@ -287,6 +287,15 @@ def size_words(query: str) -> tuple[str, list[str]]:
     return " ".join(rest.split()), said + [m.group(1) for m in numbers]
 
 
+def without_price_or_size(query: str) -> tuple[str, list[str]]:
+    """(``query`` without what it says about price and size, those parts as typed), where words are left to
+    search with: the catalogue has neither, and "red dress for a party under 2000 rupees" searched by the
+    CLI and the API with "under 2000 rupees" in it, said nowhere (the web page says it in a notice)."""
+    rest, priced = price_words(query)
+    rest, sized = size_words(rest)
+    return (rest, priced + sized) if (priced or sized) and rest.strip() else (query, [])
+
+
 def price_words(query: str) -> tuple[str, list[str]]:
     """(``query`` without what it says about price, those parts as typed): "running shoes under 2000" is
     ("running shoes", ["under 2000"])."""

@@ -94,6 +94,8 @@ class ImageSearch(BaseModel):
 
 class RecList(BaseModel):
     results: list[Rec]
+    left_out: list[str] = Field(default_factory=list, description="What a text query said about price or size, "
+                                "left out of the search: the catalogue has neither (e.g. 'under 2000').")
 
 
 class ProfileRequest(BaseModel):

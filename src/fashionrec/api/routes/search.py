@@ -10,6 +10,7 @@ from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, known_query
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.errors import BadInputError
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
+from fashionrec.vocabulary import without_price_or_size
 
 router = APIRouter(tags=["search"], dependencies=[Depends(known_query_only)])
 UPLOAD_ERRORS = {413: {"model": Error}, 422: {"model": Error}}
@@ -43,10 +44,11 @@ def search_by_text(
     """Items matching a text query."""
     if not q.strip():
         raise BadInputError("q is blank; search for words such as 'blue jeans'")
+    query, left_out = without_price_or_size(q.strip())
     with service.reading():
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
-        recs = service.rec.search_text(q.strip(), k=k, filters=filters or None, min_similarity=cut)
-    return RecList(results=[to_rec(r) for r in recs])
+        recs = service.rec.search_text(query, k=k, filters=filters or None, min_similarity=cut)
+    return RecList(results=[to_rec(r) for r in recs], left_out=left_out)
 
 
 @router.post("/api/classify", response_model=Classification, responses=UPLOAD_ERRORS)
