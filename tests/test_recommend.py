@@ -567,6 +567,29 @@ def test_a_product_the_tagger_sees_as_another_colour_comes_after_its_tier(tmp_pa
     assert r.search_text("white shirt for men", k=1)[0].id == first
 
 
+def test_a_kind_of_a_type_lists_the_products_named_so_first(tmp_path):
+    # "polo" listed every T-shirt in the catalogue's order, round necks first, and "polo shirt" U.S. Polo's
+    # button-down shirts before any polo T-shirt.
+    r, _ = _scratch(tmp_path)
+    tees = np.flatnonzero((r.items["articleType"] == "Tshirts").to_numpy())
+    shirts = np.flatnonzero((r.items["articleType"] == "Shirts").to_numpy())
+    assert len(tees) >= 4 and len(shirts) >= 1
+    names = r.items["productDisplayName"].copy()
+    names.iloc[tees[-2:]] = ["Puma Men Stripe Polo Black Tshirt", "Nike Women Purple Polo T-shirt"]
+    names.iloc[shirts[0]] = "U.S. Polo Assn. Men Striped Blue Shirt"
+    r.items["productDisplayName"] = names
+    r._reindex()
+    named = r.items["productDisplayName"].str.contains("polo", case=False).to_numpy()
+    polos = set(r.items["id"].iloc[tees][named[tees]])
+    assert 2 <= len(polos) < len(tees)
+    total, page = r.browse(q="polo", limit=len(polos))
+    others = int((named & ~r.items["articleType"].eq("Tshirts").to_numpy()).sum())     # U.S. Polo's shirt
+    assert {p["id"] for p in page} == polos and total == len(tees) + others
+    for q in ("polo shirt", "polo shirts", "polo t-shirt"):
+        assert [p["id"] for p in r.browse(q=q, limit=len(polos))[1]] == [p["id"] for p in page], q
+    assert {x.item["articleType"] for x in r.search_text("polo shirt", k=5)} == {"Tshirts"}
+
+
 def test_text_search_cut_off_drops_noise_not_matches(rec):
     # Nothing in a clothing catalogue is like these; without a cut-off they still fill k results.
     for nonsense in ("asdfgh", "mortgage rates"):

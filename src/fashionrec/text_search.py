@@ -32,11 +32,13 @@ from fashionrec.vocabulary import (
     GIFT_FILLERS,
     GIFT_TYPES,
     GIFT_WORDS,
+    KINDS,
     NAME_EVIDENCE,
     NOT_FOR_OCCASION,
     QUALIFIED,
     SEASON_SYNONYMS,
     STAND_INS,
+    SYNONYMS,
     UNJOINED,
     USAGE_WORDS,
     WARM_TYPES,
@@ -189,6 +191,17 @@ def _taking_turns(rows: np.ndarray, masks: list[np.ndarray], rest_last: bool = F
     return rows[np.lexsort((part_of, turn))]
 
 
+# A kind's word before the word of its type in a phrase that means the kind ("polo shirt"): the type's word
+# goes, the kind's carries it. "polo shirt" otherwise found only the names with both words (101 of them,
+# U.S. Polo's button-down shirts first), not the "Polo Tshirt"s that "polo" finds.
+_KIND_PHRASES = {tuple(singular(w) for w in key.split()) for key in SYNONYMS
+                 if len(key.split()) == 2 and singular(key.split()[0]) in KINDS}
+
+
+def _kinds_alone(words: list[str]) -> list[str]:
+    return [w for i, w in enumerate(words) if not (i and (words[i - 1], w) in _KIND_PHRASES)]
+
+
 def _query_words(query: str) -> list[str]:
     """A query's lower-case words as :meth:`TextSearch.parse_query` reads them ("men's" -> "men", "t-shirt"
     kept whole)."""
@@ -244,6 +257,8 @@ class TextSearch:
         """Per row, whether its name has ``word`` (a query's, singular, that names a type) or another word for
         just the types it names: "saree" or "sari" ("wedding saree" listed Fabindia's "... Saree" before FNF's
         "Wedding Collection Sari", on page 3)."""
+        if word in KINDS:       # a kind of its type: its own name only
+            return self._words().in_names(word)
         types = self._vocabulary()["types"]
         meant = set(types.types(word))
         aliases = types.aliases()
@@ -313,7 +328,7 @@ class TextSearch:
         mask = self._mask(filters)
         mask = np.ones(len(self.items), bool) if mask is None else mask
         q, negated = self._negation(str(q or ""))
-        words = search_words(q)
+        words = _kinds_alone(search_words(q))
         if q.strip() and not words:
             return 0, []        # only punctuation or stop words: nothing to match, not everything
         if words:       # no words: every row, without building the word tables (seconds at 40k products)
@@ -498,7 +513,7 @@ class TextSearch:
     def word_matches(self, q: str | None) -> np.ndarray:
         """(n,) bool: the rows :meth:`browse` lists for ``q`` before any filter (every row for no words)."""
         q, negated = self._negation(str(q or ""))
-        words = search_words(q)
+        words = _kinds_alone(search_words(q))
         base = self._word_mask(q, words) if words else np.ones(len(self.items), bool)
         return base & ~self._any_word(negated) if negated else base
 

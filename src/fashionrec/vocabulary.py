@@ -52,6 +52,7 @@ WARMTH_WORDS = frozenset({"warm", "warmer", "cosy", "cozy", "snug"})
 SYNONYMS: dict[str, list[str]] = {
     "tee": ["Tshirts"],
     "polo": ["Tshirts"],            # 1,168 of the 1,369 names with "polo" are T-shirts' (U.S. Polo's shirts too)
+    "polo shirt": ["Tshirts"],      # not U.S. Polo's button-down shirts (a shopper trial)
     "teeshirt": ["Tshirts"],        # "tee shirt", "tee-shirt"
     "hoodie": ["Sweatshirts"],
     "hoody": ["Sweatshirts"],
@@ -128,6 +129,10 @@ SYNONYMS: dict[str, list[str]] = {
     "palazzos": ["Trousers", "Patiala", "Salwar"],
     "smartwatch": ["Watches"],
 }
+# Type words for a kind of their type: a product named so is what they ask for, not any of the type ("polo"
+# listed every T-shirt in the catalogue's order, round necks first; "hoodie" every sweatshirt).
+KINDS = frozenset({"polo", "hoodie", "hoody", "cardigan", "chino", "jogger", "gown", "beanie", "parka", "anorak",
+                   "windcheater", "tuxedo", "miniskirt", "smartwatch", "sneaker", "blouse", "frock"})
 # Words that make a kind of thing another thing before a word ("night suit" is nightwear, not a suit): a search
 # for the word alone does not find them, and the word alone does not mean a type named so (Night suits). They are
 # one word in the search text ("nightsuit"), which a search for both words still finds (WordSearch.mask).
