@@ -590,6 +590,27 @@ def test_a_kind_of_a_type_lists_the_products_named_so_first(tmp_path):
     assert {x.item["articleType"] for x in r.search_text("polo shirt", k=5)} == {"Tshirts"}
 
 
+def test_summer_without_a_type_lists_warm_clothes_and_nightwear_last(tmp_path):
+    # "summer outfit for women" led with two nightdresses and five long jackets the catalogue files as Summer.
+    r, _ = _scratch(tmp_path)
+    women = (r.items["gender"] == "Women").to_numpy()
+    warm = women & r.items["articleType"].isin(WARM_TYPES).to_numpy()
+    assert warm.any()
+    season = r.items["season"].copy()
+    season[warm] = "Summer"
+    r.items["season"] = season
+    r._reindex()
+    summer = int((women & (season == "Summer").to_numpy()).sum())
+    found = r.search_text("summer outfit for women", k=summer)
+    # (Children's products filed as women's are set aside too, among them.)
+    kinds = [x.item["articleType"] in WARM_TYPES for x in found if x.card_reason == "Matches gender and season"
+             and not KIDS_NAME.search(x.item["productDisplayName"])]
+    assert any(kinds) and kinds == sorted(kinds)         # every warm one after every other
+    # Beside a type it asks for that type.
+    jacket = [x.item["articleType"] for x in r.search_text("summer jacket for women", k=1)]
+    assert jacket == [r.items["articleType"][warm].iloc[0]] or jacket[0] in WARM_TYPES
+
+
 def test_text_search_cut_off_drops_noise_not_matches(rec):
     # Nothing in a clothing catalogue is like these; without a cut-off they still fill k results.
     for nonsense in ("asdfgh", "mortgage rates"):

@@ -35,6 +35,7 @@ from fashionrec.vocabulary import (
     KINDS,
     NAME_EVIDENCE,
     NOT_FOR_OCCASION,
+    NOT_FOR_SEASON,
     QUALIFIED,
     SEASON_SYNONYMS,
     STAND_INS,
@@ -876,8 +877,15 @@ class TextSearch:
             # misfiled (:meth:`_odd_wearers`).
             aside |= self._worn_by("child") | self._odd_wearers()
         groups = {g for u in parsed.get("usage", []) for g in NOT_FOR_OCCASION.get(u, ())}
+        types: set[str] = set()
+        if "articleType" not in parsed:         # "summer jacket" asks for jackets
+            for season in parsed.get("season", []):
+                types |= set(NOT_FOR_SEASON.get(season, ((), ()))[0])
+                groups |= set(NOT_FOR_SEASON.get(season, ((), ()))[1])
         if groups and "subCategory" in self.items:
             aside |= self.items["subCategory"].isin(groups).to_numpy()
+        if types:
+            aside |= self.items["articleType"].isin(types).to_numpy()
         return aside
 
     def _odd_wearers(self) -> np.ndarray:

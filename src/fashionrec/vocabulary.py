@@ -213,6 +213,9 @@ WIDER_USAGE = {"Party": "Smart Casual"}
 # Groups a query for a dressy occasion lists after the rest: "date night outfit for men" filled pages 3-4 with
 # pyjama sets, MiniLM finding "night" in "night suit".
 NOT_FOR_OCCASION = {usage: ("Loungewear and Nightwear", "Innerwear") for usage in ("Party", "Smart Casual", "Formal")}
+# What a season named without a type lists after the rest, as (types, groups): "summer outfit for women" led with
+# two nightdresses and five long jackets the catalogue files under Summer.
+NOT_FOR_SEASON = {"Summer": (tuple(WARM_TYPES), ("Loungewear and Nightwear", "Innerwear"))}
 # Prices in a query: the catalogue has none (styles.csv has no price column), so "running shoes under 2000"
 # found nothing for "under 2000" and "under 500" said nothing matched. A number counts only beside a
 # currency or after "under", "below", "between"...; "cheap" and such words count alone.
