@@ -710,6 +710,8 @@ def test_a_layer_starts_its_look_with_the_top_it_goes_over(rec):
         look = rec.complete_the_look(int(i), k=4)
         assert look and look[0].slot == "Topwear" and look[0].item["articleType"] in LAYERED[article], (i, look[0])
         assert [r.slot for r in look].count("Topwear") == 1
+        # Said by its type: "Topwear to go with the casual men's topwear" was a jacket's look.
+        assert all(f"{article.lower()}" in r.reason.split(":")[0] for r in look), look[0].reason
 
 
 def test_a_product_given_away_gets_its_types_look(tmp_path):

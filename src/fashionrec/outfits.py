@@ -193,7 +193,9 @@ class Outfits:
             r = rows[best]
             item = self.item(int(self._ids[r]))
             whose = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}.get(gender, gender)
-            kind = slot_name(sub) if sub else src.get("articleType")   # swimwear's look: "... women's swimwear"
+            # A swimwear's look: "... women's swimwear"; a layer's by its type, not its group ("Topwear to go with
+            # the casual men's topwear" was a jacket's).
+            kind = article if article in LAYERED or not sub else slot_name(sub)
             what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
                             if x)
             colour_note = colour_scores[best][1]
