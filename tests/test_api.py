@@ -568,10 +568,17 @@ def test_web_pages(client, ids):
     import re
 
     pages = client.get("/", params={"page": 5}).text.split('<span class="pages">')[1].split("</nav>")[0]
-    assert re.search(r'aria-label="Page 7" class="far">7</a><span class="gap far-gap"', pages)
     assert re.search(r'<span class="gap" aria-hidden="true">…</span><a href="[^"]*" aria-label="Page 3" class="far">',
                      pages)
-    assert pages.count("far-gap") == 1       # page 3's outer side has the gap after page 1 already
+    assert pages.count("far-gap") == 0       # page 3's outer side has the gap after page 1 already
+    # Not the number next to the last (or the first), which a gap would stand in for alone ("1 2 … 4" hid 3).
+    assert re.search(r'aria-label="Page 7">7</a>', pages)
+    pages = client.get("/", params={"page": 4}).text.split('<span class="pages">')[1].split("</nav>")[0]
+    assert re.search(r'aria-label="Page 6" class="far">6</a>', pages) and re.search(r'aria-label="Page 2">2</a>', pages)
+    # A query longer than the box takes, typed into the address bar: cut and said, not an error page.
+    long = client.get("/", params={"q": "blue jeans " * 40})
+    assert long.status_code == 200 and "Searches are up to 200 characters" in long.text
+    assert 'name="q"' in long.text and "jeans" in long.text.split("<main")[1]
     assert client.get("/item/999999999").status_code == 404
     assert "Drop a product photo" in client.get("/upload").text
     assert client.get("/static/app.css").status_code == 200
@@ -593,8 +600,11 @@ def test_a_browser_gets_pages_not_json(client):
     bad = client.get("/", params={"page": "abc"}, headers=html)
     assert bad.status_code == 422 and "<html" in bad.text and "That address is not valid" in bad.text
     assert "There is no page &#39;abc&#39;" in bad.text and "Input should be" not in bad.text
-    long = client.get("/", params={"q": "x" * 201}, headers=html).text
-    assert "That search is too long: use at most 200 characters." in long
+    assert 'role="search"' in bad.text and 'name="q"' in bad.text     # not a dead end
+    long = client.get("/", params={"q": "x" * 2001}, headers=html).text
+    assert "That search is too long: use at most 2000 characters." in long
+    long = client.get("/", params={"q": "x" * 201}, headers=html)       # cut to the box's 200 and said
+    assert long.status_code == 200 and "Searches are up to 200 characters" in long.text
     # The message does not open with what was typed: the page capitalises its first letter ("'Abc' is not ...").
     assert "There is no product &#39;abc&#39;: product pages are addressed by number" in \
         client.get("/item/abc", headers=html).text

@@ -25,6 +25,9 @@ templates = Jinja2Templates(directory=WEB / "templates")
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 24
 MAX_QUERY = 200
+# A longer one typed into the address bar (or pasted from elsewhere) is cut to MAX_QUERY and said, not an error
+# page without a search box ("That address is not valid", a shopper trial).
+MAX_ADDRESS_QUERY = 2000
 CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with no word match goes
 # What shoppers read instead of the catalogue's column names.
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
@@ -37,7 +40,7 @@ URL_ALIASES = {"colour": "baseColour", "color": "baseColour", "type": "articleTy
 def catalogue_page(
     request: Request,
     service: ServiceDep,
-    q: Annotated[str, Query(max_length=MAX_QUERY)] = "",
+    q: Annotated[str, Query(max_length=MAX_ADDRESS_QUERY)] = "",
     page: Annotated[int, Query(ge=1)] = 1,
     closest: Annotated[str, Query(max_length=MAX_QUERY, description="The query whose closest matches to show "
                                   "even where some names have all its words")] = "",
@@ -60,6 +63,10 @@ def catalogue_page(
         else:
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
     query = q.strip()
+    if len(query) > MAX_QUERY:
+        query = query[:MAX_QUERY].rsplit(" ", 1)[0] if " " in query[:MAX_QUERY] else query[:MAX_QUERY]
+        notices.append(f"Searches are up to {MAX_QUERY} characters, so the rest of yours was left out.")
+        q = query
     unaged, aged, child = age_words(query)
     if aged:
         # Always left out: no product name gives an age. A child's stands for children unless a wearer is named.
