@@ -611,6 +611,14 @@ def test_summer_without_a_type_lists_warm_clothes_and_nightwear_last(tmp_path):
     assert jacket == [r.items["articleType"][warm].iloc[0]] or jacket[0] in WARM_TYPES
 
 
+def test_an_emoji_is_read_as_its_words(rec):
+    # "👟 for men" listed all the men's products: the emoji was no word.
+    for emoji, words in (("👟 for men", "sneakers for men"), ("👖", "jeans"), ("🕶️ women", "sunglasses women")):
+        assert rec.parse_query(emoji) == rec.parse_query(words) != {}, emoji
+        assert rec.browse(q=emoji, limit=0)[0] == rec.browse(q=words, limit=0)[0], emoji
+        assert [x.id for x in rec.search_text(emoji, k=5)] == [x.id for x in rec.search_text(words, k=5)], emoji
+
+
 def test_text_search_cut_off_drops_noise_not_matches(rec):
     # Nothing in a clothing catalogue is like these; without a cut-off they still fill k results.
     for nonsense in ("asdfgh", "mortgage rates"):

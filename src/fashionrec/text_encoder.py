@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from fashionrec.onnx_infer import onnx_text_encoder, open_runtime, requested_runtime, text_graph_problem
+from fashionrec.vocabulary import emoji_words
 
 # The product text both searches read: the text index embeds it, the catalogue search box matches its words.
 TEXT_FIELDS = ("productDisplayName", "gender", "articleType", "baseColour", "usage", "season")
@@ -101,6 +102,6 @@ def encode_text(texts: Sequence[str], progress: bool = False) -> np.ndarray:
 def query_vector(query: str) -> np.ndarray:
     """One query's text embedding, kept for the next request: a catalogue page and its next page, its
     filter counts and its results all embed the same words (5-10 ms each)."""
-    vec = encode_text([query])[0]
+    vec = encode_text([emoji_words(query)])[0]     # MiniLM reads an emoji as an unknown token
     vec.flags.writeable = False
     return vec

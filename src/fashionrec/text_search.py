@@ -48,6 +48,7 @@ from fashionrec.vocabulary import (
     WIDER_USAGE,
     WORN_BY,
     TypeWords,
+    emoji_words,
     norm,
     singular,
 )
@@ -206,7 +207,7 @@ def _kinds_alone(words: list[str]) -> list[str]:
 def _query_words(query: str) -> list[str]:
     """A query's lower-case words as :meth:`TextSearch.parse_query` reads them ("men's" -> "men", "t-shirt"
     kept whole)."""
-    words = re.findall(r"[a-z0-9']+(?:-[a-z0-9]+)*", query.lower())
+    words = re.findall(r"[a-z0-9']+(?:-[a-z0-9]+)*", emoji_words(query).lower())
     return [w.replace("'s", "").replace("'", "") for w in words]
 
 

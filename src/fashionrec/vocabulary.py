@@ -188,6 +188,22 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
 # TextSearch._word_mask). "watch for gift" listed the 40 watches the catalogue types "Free Gifts" (the only
 # watches with the word), none of its 2,288 others.
 GIFT_WORDS = frozenset({"gift", "gifts", "gifting", "present", "presents"})
+# A shopper's emoji for what they mean ("👟 for men" listed all 19,910 men's products: the emoji was no word).
+EMOJI_WORDS = {"👟": "sneakers", "👞": "shoes", "👠": "heels", "👡": "sandals", "👢": "boots", "🥿": "flats",
+               "🩴": "flip flops", "👗": "dress", "👔": "shirt", "👕": "tshirt", "👚": "top", "👖": "jeans",
+               "🩳": "shorts", "🥻": "saree", "🧥": "jacket", "🧣": "scarf", "🧤": "gloves", "🧦": "socks",
+               "🧢": "cap", "👒": "hat", "🎩": "hat", "👜": "handbag", "👛": "purse", "👝": "clutch",
+               "🎒": "backpack", "🕶": "sunglasses", "👓": "sunglasses", "⌚": "watch", "💍": "ring",
+               "📿": "necklace", "💄": "lipstick", "💅": "nail polish", "👙": "swimwear", "🩱": "swimsuit",
+               "🩲": "briefs", "👘": "kurta", "🌂": "umbrella", "☂": "umbrella", "💼": "laptop bag"}
+_EMOJI = re.compile("(" + "|".join(map(re.escape, sorted(EMOJI_WORDS, key=len, reverse=True))) + ")\ufe0f?")
+
+
+def emoji_words(text: str) -> str:
+    """``text`` with each emoji of :data:`EMOJI_WORDS` read as its words ("👟 for men": "sneakers for men")."""
+    return _EMOJI.sub(lambda m: f" {EMOJI_WORDS[m.group(1)]} ", text) if _EMOJI.search(text) else text
+
+
 # What a gift means where the query names no type ("gift for my wife", "birthday present for dad"): what is
 # bought without knowing the wearer's size, each type taking its turn. Before, "gift for my wife" listed 11
 # necklaces in 12 by meaning, and the catalogue page 25 fragrance gift sets (the only names with "gift").

@@ -33,6 +33,7 @@ from fashionrec.vocabulary import (
     USAGE_WORDS,
     WEATHER_KEYS,
     TypeWords,
+    emoji_words,
     forms,
     join_phrases,
     join_qualified,
@@ -56,7 +57,7 @@ SPELLING_FREQUENCY_WEIGHT = 0.5
 
 def _fold(text: str) -> str:
     """Case- and accent-free text: "Café" -> "cafe" (Latin accents only; other scripts keep their marks)."""
-    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text)).casefold()
+    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", emoji_words(text))).casefold()
 
 
 def search_words(text: str, stem: bool = True) -> list[str]:
