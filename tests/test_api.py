@@ -426,6 +426,10 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     r = client.get("/", params={"q": "blu jeens for men"})
     assert "q=blue+jeans+for+men" in str(r.url) and "corrected=blu+jeens+for+men" in str(r.url)
     assert "No product matches “blu jeens for men”; showing “blue jeans for men”" in html.unescape(r.text)
+    # Two words typed as one ("Bluejeans": "Nothing in the catalogue matches", a shopper trial).
+    r = client.get("/", params={"q": "Bluejeans"})
+    assert "q=blue+jeans" in str(r.url) and "No product matches “Bluejeans”; showing “blue jeans”" in \
+        html.unescape(r.text)
     # An English word is no misspelling, though the catalogue lacks it and has one a letter away: the
     # closest matches by meaning, nothing corrected or offered ("jogging pants" are not "jegging pants").
     page = client.get("/", params={"q": "jogging pants"}).text

@@ -1664,6 +1664,9 @@ def test_a_misspelt_search_gets_the_catalogues_spelling(rec):
     assert rec.suggest("jeansy") == "jeans" and rec.suggest("jeansy", confident=True) is None
     # Three letters one short of a word are read as it, with the same first letter; not a word of its own.
     assert rec.suggest("blu") == "blue" and rec.suggest("gry shoes") == "grey shoes" and rec.suggest("gap") is None
+    # Two words typed as one ("Bluejeans" found nothing and suggested nothing): split, safe to show instead.
+    assert rec.suggest("bluejeans") == rec.suggest("bluejeans", confident=True) == "blue jeans"
+    assert rec.suggest("jeans") is None and rec.suggest("sunglasses") is None
     # Shown instead of what was typed: each word safe, or used by many products; never an English word.
     assert rec.autocorrect("blu jeens") == "blue jeans" and rec.autocorrect("mens wach") == "mens watch"
     assert rec.suggest("jogging") is None and rec.autocorrect("jogging pants") is None

@@ -318,6 +318,17 @@ class WordSearch:
         best, edits, _ = min(shaped, key=rank)
         return best, edits
 
+    def _joined(self, word: str, common: int) -> str | None:
+        """``word`` as the two catalogue words it joins, each used by ``common`` products or more ("bluejeans":
+        "blue jeans", which found nothing and suggested nothing), or None; the split whose rarer word is
+        used most where there are several."""
+        counts = self.catalogue_words()
+        if len(word) < 6 or word in counts or word in self.aliases or word in WEATHER_KEYS:
+            return None
+        splits = [(word[:i], word[i:]) for i in range(3, len(word) - 2)]
+        found = [(a, b) for a, b in splits if counts.get(a, 0) >= common and counts.get(b, 0) >= common]
+        return " ".join(max(found, key=lambda ab: min(counts[ab[0]], counts[ab[1]]))) if found else None
+
     def suggest(self, query: str, confident: bool = False) -> str | None:
         """``query`` with each word that no product's text has replaced by the closest one that some have
         ("jeens" -> "jeans"), or None when there is nothing to correct.
@@ -334,6 +345,9 @@ class WordSearch:
         common = autocorrect_min_products(len(self.items))
 
         def closest(word: str) -> str | None:
+            joined = self._joined(word, common)
+            if joined:          # two words typed as one: safe to show instead
+                return joined
             found = self._closest_spelling(word)
             # An English word of its own is no misspelling, though the catalogue lacks it: "jogging pants"
             # are not "jegging pants" (the text search finds track pants for it). A short one a single edit
