@@ -224,3 +224,22 @@ def test_the_checkouts_index_stands_in_only_for_reading_its_own_catalogue(tmp_pa
     said = " ".join(res.output.split())
     assert res.exit_code == 2 and "no index at runs/index" in said and "is of another catalogue" in said
     assert "fashionrec index build --out runs/index" in said
+
+
+def test_index_build_says_which_labels_look_like_typos(tmp_path, monkeypatch):
+    # A row labelled "Tshrts" was indexed as a type of its own without a word (an ML engineer's trial).
+    import fashionrec.catalog
+
+    for name in ("TYPO_COMMON", "TYPO_RATIO"):      # the fixture has 9 T-shirts, not 20
+        monkeypatch.setattr(fashionrec.catalog, name, 5)
+    cat = tmp_path / "cat"
+    shutil.copytree(FIXTURE, cat)
+    lines = (cat / "styles.csv").read_text().splitlines()
+    row = next(i for i, line in enumerate(lines) if ",Tshirts," in line)
+    lines[row] = lines[row].replace(",Tshirts,", ",Tshrts,", 1)
+    (cat / "styles.csv").write_text("\n".join(lines) + "\n")
+    res = CliRunner().invoke(app, ["index", "build", str(cat), "--model", str(tiny_tagger_path()),
+                                   "--out", str(tmp_path / "idx")])
+    assert res.exit_code == 0, res.output
+    assert "1 product is indexed with labels that look like typos: 'Tshrts' (1, like 'Tshirts')" in \
+        " ".join(res.output.split())

@@ -18,6 +18,8 @@ def test_evaluate_recs_keys_and_ranges():
     assert 0 < m["latency_ms_p50"] <= m["latency_ms_p99"]
     # The fixture has fewer than 10 products of most types: P@10 cannot pass its ceiling, which says so.
     assert m["precision_at_10_articleType"] <= m["precision_at_10_articleType_ceiling"] < 1.0
+    assert m["precision_at_10_articleType_colour"] <= m["precision_at_10_articleType_colour_ceiling"] \
+        <= m["precision_at_10_articleType_ceiling"]
     assert 0 < m["recall_at_10_articleType_colour_n_queries"] <= 25
     # every query is indexed, so the product-page list is measured too
     assert m["similar_n_queries"] == 25 and 0.0 <= m["similar_precision_at_10_articleType_colour"] \

@@ -200,7 +200,10 @@ def test_a_catalogue_given_twice_is_read_once_and_the_screen_says_what_the_model
     if seen is None:
         assert "model trained on is not known" in said
     else:
-        assert f"{seen:,} of these rows are products the model trained or validated on" in said
+        assert f"{seen:,} of the tagged rows are products the model trained or validated on" in said
+        # Of the rows tagged, not those whose photo could not be read.
+        table = twice.table
+        assert seen == int((table["trained_on"].fillna(False) & (table["error"] == "")).sum())
 
 
 def test_photos_without_a_file_are_never_taken_for_copies_of_each_other(fixture_dir, shipped, tmp_path):

@@ -271,6 +271,14 @@ def index_build(
                   f"in {time.perf_counter() - t0:.1f} s -> {out}")
     if catalog.report.left_out():
         console.print(catalog.report.left_out(), highlight=False)
+    typos = [t for typos in catalog.report.possible_typos.values() for t in typos]
+    if typos:
+        # Indexed as written: a filter, a search and similar items take "Tshrts" for a type of its own.
+        said = ", ".join(f"{t['value']!r} ({t['rows']}, like {t['like']!r})" for t in typos[:5])
+        n = sum(t["rows"] for t in typos)
+        console.print(f"{n} product{' is' if n == 1 else 's are'} indexed with labels that look like typos: "
+                      f"{said}{' ...' if len(typos) > 5 else ''}; correct styles.csv and build again "
+                      "(`fashionrec data check` lists them)", highlight=False)
     if m.get("kept_added_ids"):
         console.print(f"kept {len(m['kept_added_ids'])} products added to the previous index since its build "
                       "(re-embedded with this model)")

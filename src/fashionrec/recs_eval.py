@@ -84,7 +84,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
     type_counts = items["articleType"].value_counts()
     pair_counts = items.groupby(["articleType", "baseColour"]).size()
     indexed = set(int(i) for i in items["id"])
-    p_type, p_pair, ap_type, r_pair, ild, lat, ceiling = [], [], [], [], [], [], []
+    p_type, p_pair, ap_type, r_pair, ild, lat, ceiling, pair_ceiling = [], [], [], [], [], [], [], []
     s_type, s_pair = [], []
     seen: set[int] = set()
     n_self = unfamiliar = copies = 0
@@ -113,6 +113,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         n_t = int(type_counts.get(row.articleType, 0)) - own
         n_p = int(pair_counts.get((row.articleType, row.baseColour), 0)) - own
         ceiling.append(min(k, max(n_t, 0)) / k)
+        pair_ceiling.append(min(k, max(n_p, 0)) / k)
         p_type.append(rel_t.sum() / k)
         p_pair.append(rel_p.sum() / k)
         ap_type.append(_ap_at_k(rel_t, n_t, k))
@@ -142,6 +143,8 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         # The best P@10 this index allows: a type with fewer than 10 other products caps it (small indexes).
         "precision_at_10_articleType_ceiling": float(np.mean(ceiling)),
         "precision_at_10_articleType_colour": float(np.mean(p_pair)),
+        # The same for type + colour: a 261-product shop reads 0.27 beside a recall of 0.95 (an ML engineer's trial).
+        "precision_at_10_articleType_colour_ceiling": float(np.mean(pair_ceiling)),
         "map_at_10_articleType": float(np.mean(ap_type)),
         "recall_at_10_articleType_colour": float(np.mean(r_pair)) if r_pair else 0.0,
         # ... averaged over the queries whose type + colour has any other product in the index:

@@ -353,7 +353,8 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
 def _mark_trained(table: pd.DataFrame, photos: list[Photo], notes: dict, tagger: Tagger) -> int | None:
     """``trained_on`` column: whether the model trained or validated on the product (its labels then agree
     more than a new product's would), found by id and name; empty for a photo no row names, and no column
-    where it cannot be known. Returns how many rows it trained on."""
+    where it cannot be known. Returns how many of the tagged rows it trained on (not those whose photo could not
+    be read: "235 of these rows" counted one beside the 256 tagged)."""
     from fashionrec.evaluate import trained_mask
 
     trained = []
@@ -367,7 +368,7 @@ def _mark_trained(table: pd.DataFrame, photos: list[Photo], notes: dict, tagger:
     table["trained_on"] = pd.array([p.row["id"] in trained[p.catalogue] if p.catalogue is not None
                                     and "catalogue_articleType" in p.row else pd.NA for p in photos],
                                    dtype="boolean")
-    return int(table["trained_on"].sum())
+    return int((table["trained_on"].fillna(False) & (table["error"] == "")).sum())
 
 
 def _ordered(table: pd.DataFrame) -> pd.DataFrame:
@@ -485,7 +486,7 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
         yield "  which of these products the model trained on is not known (its checkpoint records no split), so " \
               "agreement here may include products it learned"
     else:
-        yield f"  {s['seen_in_training']:,} of these rows are products the model trained or validated on " \
+        yield f"  {s['seen_in_training']:,} of the tagged rows are products the model trained or validated on " \
               "(trained_on): they agree more than new products would"
     doubted = labels_to_check(table)
     yield f"{len(doubted):,} rows with labels to check{', surest first:' if len(doubted) and shown else ''}"
