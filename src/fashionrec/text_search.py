@@ -657,7 +657,7 @@ class TextSearch:
 
         name_of = self._names().__getitem__
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
-        gift = self._gift_alone(self._parsed(query)[1]) is not None
+        gift = self._gift_alone(search_words(query)) is not None
         # A brand the query names first within its tier, a wider usage's products after the asked usage's,
         # freebies after the rest of their tier.
         ranking = (sims + 1.0 * self._brand_named(query) + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
@@ -881,8 +881,9 @@ class TextSearch:
         types: set[str] = set()
         if "articleType" not in parsed:         # "summer jacket" asks for jackets
             for season in parsed.get("season", []):
-                types |= set(NOT_FOR_SEASON.get(season, ((), ()))[0])
-                groups |= set(NOT_FOR_SEASON.get(season, ((), ()))[1])
+                not_types, not_groups = NOT_FOR_SEASON.get(season, ((), ()))
+                types |= set(not_types)
+                groups |= set(not_groups)
         if groups and "subCategory" in self.items:
             aside |= self.items["subCategory"].isin(groups).to_numpy()
         if types:
@@ -923,8 +924,7 @@ class TextSearch:
                 meant.update(WEATHER_KEYS[norm(COLD_WEATHER)])
             elif not (w in GENDER_WORDS or w in vocab["colours"] or w in vocab["usage"]):
                 return None
-        present = self._once("_types_present", lambda: frozenset(self.items["articleType"].dropna()))
-        return sorted(meant & present) or None
+        return sorted(meant & self._present_types()) or None
 
     def _gift_alone(self, words: list[str]) -> list[str] | None:
         """The types a query (its :func:`search_words`) means when it asks for a gift and names no type, only
@@ -937,8 +937,11 @@ class TextSearch:
         if any(not (w in GIFT_WORDS or w in GIFT_FILLERS or w in PEOPLE or w in vocab["colours"] or w in vocab["usage"])
                for w in words):
             return None
-        present = self._once("_types_present", lambda: frozenset(self.items["articleType"].dropna()))
-        return sorted(set(GIFT_TYPES) & present) or None
+        return sorted(set(GIFT_TYPES) & self._present_types()) or None
+
+    def _present_types(self) -> frozenset[str]:
+        """The article types the items have, per version of the items."""
+        return self._once("_types_present", lambda: frozenset(self.items["articleType"].dropna()))
 
     def _gift_turns(self, rows: np.ndarray, rank: np.ndarray) -> np.ndarray:
         """``rows`` (sorted by ``rank``, highest first) with, within each rank, the gift types taking turns, in
