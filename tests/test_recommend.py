@@ -694,6 +694,29 @@ def test_cli_text_search_cuts_noise_like_the_web_ui():
     assert "left_out" not in casual
 
 
+def test_adding_a_product_says_when_the_taggers_label_is_new_to_the_index(tmp_path):
+    # `index add` filed a heel as "Heels" in a shop of none, without --new-values or a word; the hints
+    # offered it from then on.
+    r, photo = _scratch(tmp_path)
+    said: list[str] = []
+    first = r.add_product(photo, {"productDisplayName": "A tee"}, warnings=said)
+    assert not any("new to this index" in w for w in said)
+    guessed = r.item(first)["articleType"]
+    types = r.items["articleType"].copy()
+    types[types == guessed] = "Something Else"
+    r.items["articleType"] = types
+    r._reindex()
+    second = r.add_product(photo.rotate(5, fillcolor="white"), {"productDisplayName": "Another tee"}, warnings=said)
+    assert r.item(second)["articleType"] == guessed
+    assert any(f"the tagger's articleType {guessed!r} for product {second} is new to this index" in w for w in said)
+    said.clear()         # given, not guessed: nothing to say
+    r.add_product(photo.rotate(9, fillcolor="white"), {"productDisplayName": "Tee", "articleType": guessed,
+                                                      "subCategory": r.item(second)["subCategory"],
+                                                      "masterCategory": r.item(second)["masterCategory"]},
+                  warnings=said)
+    assert not any("new to this index" in w for w in said)
+
+
 def test_complete_the_look(rec):
     tops = rec.items[(rec.items["subCategory"] == "Topwear") & (rec.items["gender"] == "Men")
                      & ~rec.items["articleType"].isin(list(LAYERED))]

@@ -1353,9 +1353,22 @@ class Recommender(TextSearch, Outfits, Profiles):
                 raise BadInputError(f"{head} {row[head]!r} does not go with articleType {row['articleType']!r}, "
                                     f"which this catalogue files under {', '.join(map(repr, sorted(filed)))}: "
                                     f"leave {head} out to take that, or allow new values")
-        for head in ATTRIBUTES:
-            if row.get(head) in (None, "") and f"pred_{head}" in preds:
-                row[head] = preds[f"pred_{head}"]
+        guessed = [head for head in ATTRIBUTES if row.get(head) in (None, "") and f"pred_{head}" in preds]
+        if not metadata.get("articleType") and row.get("articleType"):
+            guessed.insert(0, "articleType")        # the tagger's type, filled in above
+        new_to_index = [head for head in guessed
+                        if self.canonical_value(head, row.get(head) or preds[f"pred_{head}"]) is None]
+        for head in guessed:
+            row[head] = row.get(head) or preds[f"pred_{head}"]
+        if new_to_index:
+            # A label no product of this index has, taken from the tagger without --new-values: filters and
+            # did-you-mean hints offer it from now on ("Heels" in a shop of none, an ML engineer's trial).
+            said = (f"the tagger's {', '.join(f'{h} {row[h]!r}' for h in new_to_index)} for product {item_id} "
+                    f"{'is' if len(new_to_index) == 1 else 'are'} new to this index; give "
+                    f"{'it' if len(new_to_index) == 1 else 'them'} yourself if that is wrong")
+            log.warning("%s", said)
+            if warnings is not None:
+                warnings.append(said)
         # Said once the product is sure to go in (a refused subCategory above would have made it a lie).
         if query.closest is not None and query.closest > NEAR_DUPLICATE:
             said = (f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
