@@ -209,7 +209,8 @@ def emoji_words(text: str) -> str:
 # necklaces in 12 by meaning, and the catalogue page 25 fragrance gift sets (the only names with "gift").
 GIFT_TYPES = ("Watches", "Handbags", "Clutches", "Wallets", "Sunglasses", "Perfume and Body Mist",
               "Fragrance Gift Set", "Accessory Gift Set", "Jewellery Set", "Necklace and Chains", "Earrings",
-              "Pendant", "Bracelet", "Bangle", "Ring", "Cufflinks", "Ties", "Scarves", "Stoles")
+              "Pendant", "Bracelet", "Bangle", "Ring", "Cufflinks", "Ties", "Scarves", "Stoles",
+              "Backpacks", "Caps")      # a child's gifts beside the watches ("gift for kids": 51 watches of 54)
 # Words beside a gift word that say nothing more of what it is (search_words forms: "ideas" is "idea").
 GIFT_FILLERS = frozenset({"birthday", "anniversary", "christmas", "xmas", "valentine", "idea", "something",
                           "special", "perfect", "nice", "good", "best", "surprise", "occasion", "someone"})
