@@ -477,8 +477,10 @@ def test_a_gift_with_no_type_is_things_with_no_size_each_kind_in_turn(rec):
     assert {r.item["gender"] for r in found} <= {"Women", "Unisex"}
     assert len({r.item["articleType"] for r in found[:kinds]}) == kinds         # one of each kind first
     assert found[0].card_reason == "Matches gender; a gift with no size to guess"
-    total, page = rec.browse(q="birthday present for my wife", limit=kinds)
-    assert total == len(women) and len({p["articleType"] for p in page}) == kinds
+    total, everything = rec.browse(q="birthday present for my wife", limit=10_000)
+    listed = {p["articleType"] for p in everything}
+    assert total >= int((women["gender"] == "Women").sum()) and listed <= gifts and len(listed) >= 3
+    assert len({p["articleType"] for p in everything[:len(listed)]}) == len(listed)    # one of each kind first
     total, page = rec.browse(q="gift for dad", limit=10_000)
     assert total > 0 and {p["articleType"] for p in page} <= gifts and {p["gender"] for p in page} <= {"Men", "Unisex"}
     # A type named is what the gift is: "watch for gift" is every watch, not the gift types.
