@@ -23,6 +23,7 @@ from fashionrec.looks import (
     FOR_THE_HEAT,
     LAYERED,
     LOOK_AFFINITY,
+    LOOK_SEEN_OTHERWISE,
     LOOK_TYPICALITY,
     MATCH_WEIGHT,
     MATCHED_SLOTS,
@@ -30,6 +31,7 @@ from fashionrec.looks import (
     NOT_IN_THE_HEAT,
     OWN_LOOKS,
     SAME_USAGE_SLOTS,
+    SEEN_CONFIDENT,
     SLOT_TYPES,
     TYPE_SLOTS,
     USAGE_SLOTS,
@@ -86,6 +88,23 @@ class Outfits:
         if key not in self._codes:
             named = self.items["productDisplayName"].astype(str).str.contains(INFANT_NAME).to_numpy()
             self._codes[key] = named & (self._childrens() | self._is("gender", ["Boys", "Girls"]))
+        return self._codes[key]
+
+    def _looks_otherwise(self) -> np.ndarray:
+        """(n,) bool, per version of the items: products whose photo the tagger sees, at :data:`SEEN_CONFIDENT`
+        or more, as a colour neither their label nor near it (a coral shoe filed White, seen Red 0.56)."""
+        key = ("looks", "otherwise")
+        if key not in self._codes:
+            it = self.items
+            if "pred_baseColour" not in it:
+                self._codes[key] = np.zeros(len(it), bool)
+                return self._codes[key]
+            pairs = pd.DataFrame({"label": it["baseColour"], "seen": it["pred_baseColour"]}).fillna("")
+            far = {(a, b): bool(a and b and a != b and nearness([a], [b])[0] == 0)
+                   for a, b in pairs.drop_duplicates().itertuples(index=False)}
+            confident = it["pred_baseColour_prob"].to_numpy(float) >= SEEN_CONFIDENT
+            seen_far = [far[p] for p in zip(pairs["label"], pairs["seen"], strict=True)]
+            self._codes[key] = confident & np.array(seen_far, bool)
         return self._codes[key]
 
     def _clashing(self, usage: str) -> np.ndarray:
@@ -188,7 +207,7 @@ class Outfits:
             with one_blas_thread:
                 affinity = vecs @ self.embeddings[self._row[item_id]]
             score = (0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + LOOK_TYPICALITY * typical + LOOK_AFFINITY * affinity
-                     + MATCH_WEIGHT * matched)
+                     + MATCH_WEIGHT * matched - LOOK_SEEN_OTHERWISE * self._looks_otherwise()[rows])
             best = int(np.argmax(score))
             r = rows[best]
             item = self.item(int(self._ids[r]))

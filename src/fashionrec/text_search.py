@@ -788,7 +788,9 @@ class TextSearch:
         if not asked or "pred_baseColour" not in self.items:
             return np.zeros(len(self.items), bool)
         codes, index = self._value_index("pred_baseColour")
-        near = np.append(colours.nearness(asked, list(index)) > 0, True)     # code -1 (none): the last
+        values = list(index)
+        # A colour without a swatch ("Multi") is near nothing but itself.
+        near = np.append((colours.nearness(asked, values) > 0) | np.isin(values, asked), True)    # -1 (none): last
         return (self._column("pred_baseColour_prob").astype(float) >= SEEN_CONFIDENT) & ~near[codes]
 
     def _near_colour(self, asked: list[str]) -> np.ndarray:
