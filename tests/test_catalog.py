@@ -243,7 +243,7 @@ def test_a_rare_label_a_letter_from_a_common_one_is_listed_as_a_possible_typo(tm
     assert typos == {"articleType": [{"value": "Tshrts", "rows": 1, "ids": [41], "like": "Tshirts", "like_rows": 41}],
                      "baseColour": [{"value": "Bleu", "rows": 1, "ids": [43], "like": "Blue", "like_rows": 42}]}
     assert catalog.table.set_index("id").loc[41, "articleType"] == "Tshrts"          # kept as written
-    assert any(line.startswith("possible typo    articleType: 'Tshrts' (1 rows, ids 41) is like 'Tshirts' (41)")
+    assert any(line.startswith("possible typo    articleType: 'Tshrts' (1 row, id 41) is like 'Tshirts' (41)")
                for line in catalog.report.summary_lines())
 
 def test_a_rare_label_the_shipped_model_knows_is_no_typo(tmp_path: Path) -> None:

@@ -186,7 +186,8 @@ class DataReport:
             lines.append(f"case folded      {column}: {said}{' ...' if len(folded) > 10 else ''}; read as the "
                          "catalogue's usual spelling (in brackets: how many rows had it)")
         for column, typos in self.possible_typos.items():
-            said = "; ".join(f"{t['value']!r} ({t['rows']} rows, ids {_first(t['ids'], 5)}) is like {t['like']!r} "
+            said = "; ".join(f"{t['value']!r} ({t['rows']} row{'s' if t['rows'] != 1 else ''}, "
+                             f"id{'s' if t['rows'] != 1 else ''} {_first(t['ids'], 5)}) is like {t['like']!r} "
                              f"({t['like_rows']:,})" for t in typos[:5])
             lines.append(f"possible typo    {column}: {said}{' ...' if len(typos) > 5 else ''}; kept as written: "
                          "correct styles.csv if they are")

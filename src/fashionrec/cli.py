@@ -148,7 +148,8 @@ def data_split(
                       "check` lists such photos): a model trained on this split has seen them, and `fashionrec "
                       "evaluate` reports its numbers with and without them", highlight=False)
     if split.train_only_classes:
-        console.print(f"{len(split.train_only_classes)} classes too small to stratify, train only: "
+        n = len(split.train_only_classes)
+        console.print(f"{n} class{'es' if n != 1 else ''} too small to stratify, train only: "
                       + ", ".join(f"{k} ({v})" for k, v in split.train_only_classes.items()))
 
 
