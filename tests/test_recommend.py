@@ -747,6 +747,16 @@ def test_a_looks_piece_looks_the_colour_its_reason_says(tmp_path):
     assert r.complete_the_look(anchor, k=1)[0].id != first.id
     seen(far, 0.3)          # unsure: its label stands
     assert r.complete_the_look(anchor, k=1)[0].id == first.id
+    # A product whose own photo the tagger sees, sure, as another colour gets a look for that colour.
+    own = r.item(anchor)["baseColour"]
+    other = next(c for c in ("Black", "White", "Yellow", "Red") if colours.nearness([own], [c])[0] == 0)
+    for column, value in (("pred_baseColour", other), ("pred_baseColour_prob", 0.9)):
+        values = r.items[column].copy()
+        values[r.items["id"] == anchor] = value
+        r.items[column] = values
+    r._reindex()
+    said = [x.card_reason for x in r.complete_the_look(anchor, k=4) if x.card_reason]
+    assert said and all(other in c and own not in c.replace(other, "") for c in said), said
 
 
 def test_complete_the_look(rec):

@@ -124,6 +124,10 @@ class Outfits:
         filed = self._look_categories()
         sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
             src.get("baseColour")
+        if self._looks_otherwise()[self._row[item_id]]:
+            # Its photo and its label disagree on its colour (a coral shoe filed White got an all-red look, "Red
+            # goes with White"): the look goes with the colour the shopper sees.
+            colour = src.get("pred_baseColour") or colour
         if sub in NO_LOOK or (sub == src.get("subCategory") and src.get("masterCategory") in NO_LOOK):
             # A cushion cover or a gift voucher has no outfit to complete; a tie filed under Free Items
             # (its type is filed under Ties) is a tie.
