@@ -759,6 +759,29 @@ def test_a_looks_piece_looks_the_colour_its_reason_says(tmp_path):
     assert said and all(other in c and own not in c.replace(other, "") for c in said), said
 
 
+def test_a_unisex_products_look_is_for_anyone_where_a_slot_allows(tmp_path):
+    # 115 of 200 random unisex products' looks were all men's pieces (a unisex headband's, a key chain's): the
+    # first slot's pick decided the side. Unisex pieces first now, a side only where a slot has none.
+    r, _ = _scratch(tmp_path)
+    bag = int(r.items[(r.items["gender"] == "Unisex") & (r.items["articleType"] == "Backpacks")]["id"].iloc[0])
+    usage = r.item(bag)["usage"]
+    before = r.complete_the_look(bag, k=4)
+    assert before and all(x.item["gender"] != "Unisex" for x in before)
+    made = {}
+    for x in before[:2]:        # another product of each of the first two slots made unisex
+        other = r.items[(r.items["articleType"] == x.item["articleType"]) & (r.items["id"] != x.id)
+                        & (r.items["gender"] == x.item["gender"])]
+        made[x.slot] = int(other["id"].iloc[0])
+    for i in made.values():
+        for column, value in (("gender", "Unisex"), ("usage", usage)):
+            values = r.items[column].copy()
+            values[r.items["id"] == i] = value
+            r.items[column] = values
+    r._reindex()
+    after = {x.slot: x.id for x in r.complete_the_look(bag, k=4)}
+    assert all(after[slot] == i for slot, i in made.items()), (after, made)
+
+
 def test_complete_the_look(rec):
     tops = rec.items[(rec.items["subCategory"] == "Topwear") & (rec.items["gender"] == "Men")
                      & ~rec.items["articleType"].isin(list(LAYERED))]

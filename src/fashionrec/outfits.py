@@ -165,6 +165,8 @@ class Outfits:
         cold = article in FOR_THE_COLD or re.search(WARM_NAME, str(src.get("productDisplayName")), re.IGNORECASE)
         weather = FOR_THE_HEAT if cold else NOT_IN_THE_HEAT if article in FOR_THE_HEAT else set()
         free = self._free_items() | self._set_aside_rows() | self._is("articleType", [*under, *weather])
+        anyone = gender == "Unisex" and not self._childrens()[self._row[item_id]]
+        anyones = self._is("gender", ["Unisex"]) & ~self._childrens() if anyone else None
         out: list[Rec] = []
         picked = {sub: colour}      # the colour of each slot filled so far, the product's own included
         for slot in slots:
@@ -189,6 +191,10 @@ class Outfits:
                 cand &= ~clashes
                 if not cand.any():
                     continue
+            if anyone and (cand & anyones).any():
+                # A unisex product's look is for anyone where the slot allows: 115 of 200 random unisex
+                # products' looks were all men's pieces (a unisex headband's, a key chain's).
+                cand &= anyones
             rows = np.flatnonzero(cand)
             matched = np.zeros(len(rows))
             if routine:     # a deodorant's colour says nothing about the lotion to go with it
