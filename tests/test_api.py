@@ -95,6 +95,7 @@ def test_health(client, fixture_catalog):
     assert body["status"] == "ok"
     assert body["catalogue_size"] == len(fixture_catalog.usable)
     assert body["model"] and body["index"] and body["version"]
+    assert client.get("/api/health").json() == body       # where the other endpoints are (it was a 404)
 
 
 def test_openapi_lists_every_endpoint(client):
@@ -151,6 +152,9 @@ def test_similar_and_outfit(client, ids):
     assert all(r["item"]["gender"] == "Women" for r in women)
     varied = client.get(f"/api/items/{ids[0]}/similar", params={"k": 5, "diversity": 0.5})
     assert varied.status_code == 200
+    # A filter given twice is refused, not reduced to its last value.
+    twice = client.get(f"/api/items/{ids[0]}/similar?baseColour=White&baseColour=Black")
+    assert "baseColour given more than once" in assert_error(twice, 422)
     outfit = client.get(f"/api/items/{ids[0]}/outfit", params={"k": 3}).json()["results"]
     assert len(outfit) <= 3 and all(r["reason"] and r["slot"] == r["item"]["subCategory"] for r in outfit)
     assert all(r["slot"] is None for r in recs)
@@ -184,6 +188,10 @@ def test_search_image_and_classify(client, photo):
         assert len(labels) == len(client.app.state.service.rec.tagger.classes[head])
         probs = [p["prob"] for p in labels]
         assert probs == sorted(probs, reverse=True) and abs(sum(probs) - 1) < 1e-3
+    # Whether the labels are a guess, as photo search says (a noise image was "Pendant 0.64" without a word).
+    searched = client.post("/api/search/image", files={"file": ("shirt.jpg", photo, "image/jpeg")}).json()
+    assert r.json()["unfamiliar"] == searched["unfamiliar"]
+    assert r.json()["closest_similarity"] == pytest.approx(searched["closest_similarity"])
 
 
 def test_search_text(client):
@@ -493,6 +501,12 @@ def test_profile(client, ids):
     # A field the endpoint does not take is refused, not dropped.
     msg = assert_error(client.post("/api/recommend/profile", json={"liked": ids[:3], "disliked": ids[3:4]}), 422)
     assert "disliked" in msg
+    # A saved list outlives products: skip_unknown leaves out the ids the catalogue lacks, and says which.
+    assert_error(client.post("/api/recommend/profile", json={"liked": [*ids[:3], 987654321], "k": 5}), 404)
+    kept = client.post("/api/recommend/profile", json={"liked": [*ids[:3], 987654321], "k": 5,
+                                                      "skip_unknown": True}).json()
+    assert kept["skipped"] == [987654321] and [x["id"] for x in kept["results"]] == got
+    assert_error(client.post("/api/recommend/profile", json={"liked": [987654321], "skip_unknown": True}), 404)
 
 
 def test_images_by_id(client, ids, fixture_dir):
@@ -827,8 +841,8 @@ def test_add_item_needs_key_and_survives_restart(index_dir, tmp_path, photo, fix
         # The shop's own id (its SKU number); one the index has is refused.
         mine = c.post("/api/items", files=files, data={**meta, "id": "990001"}, headers={"X-API-Key": KEY})
         assert mine.status_code == 201 and mine.json()["id"] == 990001
-        assert "already in the index" in assert_error(
-            c.post("/api/items", files=files, data={**meta, "id": "990001"}, headers={"X-API-Key": KEY}), 422)
+        assert "already in the index" in assert_error(      # a conflict, as the OpenAPI says (it was a 422)
+            c.post("/api/items", files=files, data={**meta, "id": "990001"}, headers={"X-API-Key": KEY}), 409)
         # The photo is a catalogue product's own: added, and the response says so.
         assert any("is the photo of product" in w for w in mine.json()["warnings"])
         # The searches' name for the upload field works here too; no photo at all says so.

@@ -36,3 +36,7 @@ class ChangedOnDiskError(IndexError_):
 
 class DamagedFileError(FashionrecError, ValueError):
     """A file fashionrec wrote can no longer be read as what it was (a JSON file cut short or edited)."""
+
+
+class ConflictError(BadInputError):
+    """A request that clashes with what the index holds (a product id already taken): HTTP 409."""

@@ -77,7 +77,14 @@ from fashionrec.catalog import (
     to_rgb,
 )
 from fashionrec.embed import Embedder, embed_catalog, predicted_frame
-from fashionrec.errors import BadInputError, ChangedOnDiskError, IndexError_, ModelError, NotFoundError
+from fashionrec.errors import (
+    BadInputError,
+    ChangedOnDiskError,
+    ConflictError,
+    IndexError_,
+    ModelError,
+    NotFoundError,
+)
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex, open_index
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
@@ -1325,7 +1332,7 @@ class Recommender(TextSearch, Outfits, Profiles):
             except (TypeError, ValueError) as e:
                 raise BadInputError(f"id must be an integer, got {metadata['id']!r}") from e
             if item_id in self._row:
-                raise BadInputError(f"id {item_id} is already in the index; omit id to get a new one")
+                raise ConflictError(f"id {item_id} is already in the index; omit id to get a new one")
             if item_id < 1:
                 raise BadInputError(f"id must be a positive integer, got {item_id}; omit id to get a new one")
         if "year" in metadata and metadata["year"] not in (None, ""):

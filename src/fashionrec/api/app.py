@@ -26,7 +26,7 @@ from fashionrec.api.routes import ALL_ROUTERS
 from fashionrec.api.routes.pages import WEB, templates
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import ServerTiming
-from fashionrec.errors import BadInputError, ChangedOnDiskError, FashionrecError, NotFoundError
+from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError, FashionrecError, NotFoundError
 
 log = logging.getLogger(__name__)
 UPLOAD_PATHS = ("/api/search/image", "/api/classify", "/api/items")
@@ -189,7 +189,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     app.add_middleware(ServerTiming)     # added last, so outermost (Server-Timing: api/timing.py)
 
     # Domain errors carry messages written for the user; only their status differs.
-    for exc_type, status in ((NotFoundError, 404), (BadInputError, 422), (PayloadTooLarge, 413),
+    for exc_type, status in ((NotFoundError, 404), (ConflictError, 409), (BadInputError, 422), (PayloadTooLarge, 413),
                              (ChangedOnDiskError, 409), (FashionrecError, 400)):
         app.add_exception_handler(exc_type, _status_handler(status))
 

@@ -110,6 +110,7 @@ K = Annotated[int, Query(ge=1, le=100, description="How many results (1..100).")
 
 
 def parse_filters(
+    request: Request,
     service: ServiceDep,
     gender: str | None = None,
     masterCategory: str | None = None,
@@ -119,7 +120,11 @@ def parse_filters(
     usage: str | None = None,
     season: str | None = None,
 ) -> dict[str, str]:
-    """Query filters -> ``{column: value}``; empty values mean "any"; unknown values are a 422."""
+    """Query filters -> ``{column: value}``; empty values mean "any"; unknown values are a 422, and so is a
+    filter given twice (``baseColour=White&baseColour=Black`` kept the last without a word)."""
+    twice = sorted(k for k in FILTER_KEYS if len(request.query_params.getlist(k)) > 1)
+    if twice:
+        raise BadInputError(f"{', '.join(twice)} given more than once: a filter takes one value")
     given = dict(gender=gender, masterCategory=masterCategory, subCategory=subCategory,
                  articleType=articleType, baseColour=baseColour, usage=usage, season=season)
     # Blank means "any"; the recommender canonicalises the rest and refuses unknown values (BadInputError).

@@ -51,9 +51,10 @@ class Rec(BaseModel):
                                      "similarity'. Profile: the cosine to the liked item the reason names, or "
                                      "to the liked items' mean ('between your N liked items'). Text search: "
                                      "the cosine between the query and the product's text. Complete the look: "
-                                     "a weighted sum (at most 1.1) of colour compatibility, same usage and "
-                                     "season, the slot's popularity, typicality and likeness to the source "
-                                     "product.")
+                                     "a weighted sum (at most 1.4) of colour compatibility, same usage and "
+                                     "season, the slot's popularity, typicality, likeness to the source "
+                                     "product and (a belt) the shoes' colour, less 0.3 for a piece whose photo "
+                                     "looks another colour than its label.")
     reason: str
     card_reason: str = Field("", description="What a product card has room for: what sets this result apart "
                              "from the rest of its list, in a shopper's words and without scores ('Same type "
@@ -80,6 +81,9 @@ class Health(BaseModel):
 
 class Classification(BaseModel):
     predicted: dict[str, list[Prediction]] = Field(description="Per attribute, labels best first.")
+    closest_similarity: float | None = Field(None, description="Cosine of the most similar catalogue product.")
+    unfamiliar: bool = Field(False, description="The photo is unlike the catalogue's (as photo search says): the "
+                             "labels are a guess (a noise image was 'Pendant 0.64' without a word).")
 
 
 class ImageSearch(BaseModel):
@@ -93,7 +97,11 @@ class ImageSearch(BaseModel):
 
 
 class RecList(BaseModel):
-    results: list[Rec]
+    results: list[Rec] = Field(description="In ranked order, which is the list's order: diversity (MMR), names "
+                               "taking turns and a profile's mix of 'like' and 'goes with' picks can put a "
+                               "lower score before a higher one.")
+    skipped: list[int] = Field(default_factory=list, description="Profile with skip_unknown: the liked ids left "
+                               "out, the catalogue no longer having them.")
     left_out: list[str] = Field(default_factory=list, description="What a text query said about price or size, "
                                 "left out of the search: the catalogue has neither (e.g. 'under 2000').")
 
@@ -107,6 +115,8 @@ class ProfileRequest(BaseModel):
     k: int = Field(10, ge=1, le=100)
     looks: bool = Field(True, description="Every third pick goes with a liked item (its complete-the-look); "
                         "false: only items like them.")
+    skip_unknown: bool = Field(False, description="Leave out liked ids the catalogue no longer has (listed in "
+                               "'skipped') instead of answering 404: a shopper's saved list outlives products.")
 
 
 class Created(BaseModel):

@@ -12,6 +12,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=Health)
+@router.get("/api/health", response_model=Health, include_in_schema=False)     # where the other endpoints live
 def health(service: ServiceDep) -> Health:
     """Status, model name, catalogue size and index type."""
     rec = service.rec

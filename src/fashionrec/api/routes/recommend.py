@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from fashionrec.api.deps import ServiceDep, known_query_only
 from fashionrec.api.schemas import Error, ProfileRequest, RecList, to_rec
+from fashionrec.errors import NotFoundError
 
 router = APIRouter(prefix="/api/recommend", tags=["recommend"], dependencies=[Depends(known_query_only)])
 
@@ -14,5 +15,9 @@ router = APIRouter(prefix="/api/recommend", tags=["recommend"], dependencies=[De
 def recommend_for_profile(body: ProfileRequest, service: ServiceDep) -> RecList:
     """Items like the ones a shopper liked (the liked items themselves are left out)."""
     with service.reading():
-        recs = service.rec.for_profile(body.liked, k=body.k, looks=body.looks)
-    return RecList(results=[to_rec(r) for r in recs])
+        skipped = [i for i in body.liked if i not in service.rec.items.index] if body.skip_unknown else []
+        liked = [i for i in body.liked if i not in skipped]
+        if not liked:
+            raise NotFoundError(f"none of the liked ids {', '.join(map(str, body.liked))} is in the catalogue")
+        recs = service.rec.for_profile(liked, k=body.k, looks=body.looks)
+    return RecList(results=[to_rec(r) for r in recs], skipped=skipped)

@@ -59,5 +59,8 @@ def classify(file: Upload, service: ServiceDep, settings: SettingsDep) -> Classi
     top = max(len(c) for c in tagger.classes.values())
     # Under the read lock: photo_query searches the index, which an added or removed product changes.
     with service.reading():
-        predicted = tagger.decode(service.rec.photo_query(im).probs, 0, top=top)    # as photo search sees it
-    return Classification(predicted=to_predictions(predicted))
+        query = service.rec.photo_query(im)
+        predicted = tagger.decode(query.probs, 0, top=top)    # as photo search sees it
+        floor = service.rec.unfamiliar_below()
+    unfamiliar = bool(query.closest is not None and floor is not None and query.closest < floor)
+    return Classification(predicted=to_predictions(predicted), closest_similarity=query.closest, unfamiliar=unfamiliar)
