@@ -203,6 +203,10 @@ def test_search_text(client):
     # What the catalogue has no field for is left out, and said.
     priced = client.get("/api/search/text", params={"q": "black watch under 2000", "k": 3}).json()
     assert priced["left_out"] == ["under 2000"] and [x["id"] for x in priced["results"]] == [x["id"] for x in recs]
+    # A misspelt word is corrected as the web page corrects it ("sunglasess" found nothing, with no hint).
+    fixed = client.get("/api/search/text", params={"q": "sunglases", "k": 3}).json()
+    assert fixed["corrected"] == "sunglasses" and r.json()["corrected"] is None
+    assert fixed["results"] and all(x["item"]["articleType"] == "Sunglasses" for x in fixed["results"])
 
 
 def test_search_text_cut_off(client):

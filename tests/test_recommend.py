@@ -700,6 +700,10 @@ def test_cli_text_search_cuts_noise_like_the_web_ui():
     said = " ".join(run("casual sneakers size 9").output.split())
     assert "the catalogue has no prices or sizes: 'size 9' left out of the search for 'casual sneakers'" in said
     assert "left_out" not in casual
+    fixed = json.loads(run("sunglases", "--json").output)
+    assert fixed["corrected"] == "sunglasses"
+    assert all(r["item"]["articleType"] == "Sunglasses" for r in fixed["results"])
+    assert "searched for 'sunglasses'" in " ".join(run("sunglases").output.split())
 
 
 def test_adding_a_product_says_when_the_taggers_label_is_new_to_the_index(tmp_path):

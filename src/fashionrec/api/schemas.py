@@ -102,6 +102,8 @@ class RecList(BaseModel):
                                "lower score before a higher one.")
     skipped: list[int] = Field(default_factory=list, description="Profile with skip_unknown: the liked ids left "
                                "out, the catalogue no longer having them.")
+    corrected: str | None = Field(None, description="Text search: the query as corrected and searched, where a "
+                                  "word of it is misspelt ('sunglasess' -> 'sunglasses'), as the web page does.")
     left_out: list[str] = Field(default_factory=list, description="What a text query said about price or size, "
                                 "left out of the search: the catalogue has neither (e.g. 'under 2000').")
 

@@ -46,9 +46,10 @@ def search_by_text(
         raise BadInputError("q is blank; search for words such as 'blue jeans'")
     query, left_out = without_price_or_size(q.strip())
     with service.reading():
+        corrected = service.rec.autocorrect(query)      # "sunglasess" found nothing, with no hint
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
-        recs = service.rec.search_text(query, k=k, filters=filters or None, min_similarity=cut)
-    return RecList(results=[to_rec(r) for r in recs], left_out=left_out)
+        recs = service.rec.search_text(corrected or query, k=k, filters=filters or None, min_similarity=cut)
+    return RecList(results=[to_rec(r) for r in recs], left_out=left_out, corrected=corrected)
 
 
 @router.post("/api/classify", response_model=Classification, responses=UPLOAD_ERRORS)
