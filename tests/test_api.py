@@ -659,6 +659,20 @@ def test_report_images_point_at_the_report_folder(client):
     assert "src='/reports/model/confusion.png'" in text and "src='confusion.png'" not in text
 
 
+def test_a_body_of_the_wrong_kind_says_what_to_send(client, photo):
+    # A photo sent as raw bytes got "file: Field required", a broken JSON body "1: JSON decode error".
+    raw = client.post("/api/search/image", content=photo, headers={"Content-Type": "image/jpeg"})
+    assert "reads a multipart/form-data form (fields: file), not image/jpeg" in assert_error(raw, 422)
+    assert "not application/json" in assert_error(client.post("/api/classify", json={"file": "x"}), 422)
+    broken = client.post("/api/recommend/profile", content=b'{liked: [1', headers={"Content-Type": "application/json"})
+    assert assert_error(broken, 422).startswith("the body is not valid JSON (Expecting property name")
+    form = client.post("/api/recommend/profile", data={"liked": "1"})
+    assert "reads a JSON body with Content-Type: application/json, not application/x-www-form-urlencoded" in \
+        assert_error(form, 422)
+    # The right kind of body with a field missing still names the field.
+    assert assert_error(client.post("/api/recommend/profile", json={"k": 3}), 422) == "liked: Field required"
+
+
 def test_an_upload_error_names_no_python_objects(client):
     detail = assert_error(client.post("/api/search/image", files={"file": ("notes.txt", b"hello", "text/plain")}), 422)
     assert "notes.txt" in detail and "BytesIO" not in detail and "0x" not in detail

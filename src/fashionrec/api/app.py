@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -38,6 +38,31 @@ def _validation_message(exc: RequestValidationError) -> str:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body" or len(err.get("loc", ())) == 1)
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request"
+
+
+def _body_message(request: Request, exc: RequestValidationError) -> str | None:
+    """What to send instead, where the body is not what the endpoint reads: a photo sent as raw bytes or JSON
+    got "file: Field required", a broken JSON body "1: JSON decode error" (an integrator's trial)."""
+    errors = exc.errors()
+    broken = next((e for e in errors if e.get("type") == "json_invalid"), None)
+    if broken is not None:
+        where = (broken.get("loc") or ("", ""))[-1]
+        why = (broken.get("ctx") or {}).get("error", "not JSON")
+        return f"the body is not valid JSON ({why} at character {where}): send a JSON object, e.g. {{\"liked\": [1]}}"
+    route = request.scope.get("route")
+    body = getattr(getattr(route, "dependant", None), "body_params", [])
+    if not body or not any((e.get("loc") or ("",))[0] == "body" for e in errors):
+        return None
+    form = any(isinstance(p.field_info, (params.Form, params.File)) for p in body)
+    sent = request.headers.get("content-type", "none").split(";")[0] or "none"
+    if form and not sent.startswith("multipart/form-data"):
+        fields = [p.alias for p in body]
+        listed = ", ".join(fields[:4]) + (" ..." if len(fields) > 4 else "")
+        return (f"this endpoint reads a multipart/form-data form (fields: {listed}), not {sent}: e.g. "
+                f"curl -F file=@photo.jpg {request.url.path}")
+    if not form and sent != "application/json":
+        return f"this endpoint reads a JSON body with Content-Type: application/json, not {sent}"
+    return None
 
 
 def _page_message(exc: RequestValidationError, path: str) -> str:
@@ -196,7 +221,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
         page = _wants_page(request)
-        return _error(request, 422, _page_message(exc, request.url.path) if page else _validation_message(exc))
+        said = _page_message(exc, request.url.path) if page else _body_message(request, exc) or _validation_message(exc)
+        return _error(request, 422, said)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
