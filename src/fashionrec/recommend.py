@@ -916,7 +916,8 @@ class Recommender(TextSearch, Outfits, Profiles):
                                     shopper=UNLISTED)
             if item_id in (self.manifest.get("removed_ids") or []):
                 raise NotFoundError(f"product {item_id} was removed from this index (`fashionrec index remove`, "
-                                    "or DELETE /api/items); a catalogue row comes back at the next build",
+                                    "or DELETE /api/items): a row of styles.csv comes back at the next build, a "
+                                    "product added with `index add` or POST /api/items does not",
                                     shopper=UNLISTED)
             raise NotFoundError(f"there is no product {item_id} in this catalogue ({len(self):,} products)",
                                 shopper=f"There is no product {item_id} in the shop. Search for what you are "
