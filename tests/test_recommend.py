@@ -908,6 +908,9 @@ def test_profile_excludes_liked(rec):
     assert [r.id for r in recs if not r.reason.startswith("goes with ")] == [r.id for r in plain][:6]
     one = rec.for_profile(liked[:1], k=4)
     assert all("liked items" not in r.reason and str(liked[0]) not in r.reason for r in one)
+    # Each "like" pick of one liked item says what it shares, as all such picks do (some said "like X (0.90)").
+    likes = [r.reason for r in one if r.reason.startswith("like ")]
+    assert likes and all(": " in x and "visual similarity" in x for x in likes), likes
     # Picks from the middle of several liked items say so, not that they suit each of them.
     assert not any(r.reason.startswith("suits") for r in recs)
     assert all(r.reason.startswith(("like ", "between your 2 liked items, closest to ", "goes with ")) for r in recs)

@@ -144,7 +144,10 @@ class Profiles:
                         reason = (f"like {title(near)}" if len(liked) == 1 else
                                   f"between your {len(liked)} liked items, closest to {title(near)}")
                         card = reason.replace(" liked items", " saved items")
-                        reason += f" ({sims.max():.2f})"
+                        # One liked item: said as every "like" pick is ("like X (0.90)" beside "like X: same
+                        # type (Watches), ..." for the same kind of pick, an integrator's trial).
+                        reason += (f": {self._reason_similar(near, item, float(sims.max()))[0]}" if len(liked) == 1
+                                   else f" ({sims.max():.2f})")
                     else:
                         card = f"like {title(src)}"
                         reason = f"{card}: " + self._reason_similar(src, item, s)[0]
