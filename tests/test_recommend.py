@@ -1009,6 +1009,9 @@ def test_add_product_survives_reload(rec, tmp_path):
     assert r.browse(q="mirrored bag") == (0, [])      # remembered for the next page: must not outlive the add
     new_id = r.add_product(image, {"productDisplayName": "New mirrored bag", "gender": "Women"})
     assert new_id == int(r.items["id"].max())
+    # The new items' word tables were built before they went in, not by the first search after (which held
+    # the server's text searches 1-4 s).
+    assert r._word_search is not None and len(r._word_search.name_text()) == len(r.items)
     total, found = r.browse(q="mirrored bag")
     assert total == 1 and found[0]["id"] == new_id and r.facets({}, "mirrored bag")["gender"] == {"Women": 1}
     with pytest.raises(BadInputError):

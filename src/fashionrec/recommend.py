@@ -102,7 +102,7 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
 from fashionrec.tagger import Tagger
 from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text
 from fashionrec.text_search import TextSearch
-from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
+from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD, TypeWords
 from fashionrec.word_search import WordSearch
 
 log = logging.getLogger(__name__)
@@ -667,13 +667,15 @@ class Recommender(TextSearch, Outfits, Profiles):
                 "products (`fashionrec index build/add/remove`); nothing was written over it. Reload the index "
                 "(restart the server) and make the change again")
 
-    def _reindex(self) -> None:
+    def _reindex(self, words: WordSearch | None = None) -> None:
+        """Forget what was worked out from the items (they changed); ``words``: the word-search tables of the
+        new items, built before they went in (see :meth:`_word_tables`)."""
         self._row = {int(i): r for r, i in enumerate(self.items["id"].to_numpy())}
         self._ids = self.items["id"].to_numpy(dtype=np.int64)
         self._cache: dict[int, dict] = {}
         self._vocab = None
         self._types_present: frozenset[str] | None = None     # the article types the items have
-        self._word_search: WordSearch | None = None   # browse's tables for this version of the items
+        self._word_search: WordSearch | None = words   # browse's tables for this version of the items
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         # ("label"|"code", head) -> per-row array; ("wearers", wearer) -> _wearers()'s mask
         self._codes: dict[tuple[str, str], np.ndarray] = {}
@@ -687,6 +689,15 @@ class Recommender(TextSearch, Outfits, Profiles):
         self._id_order: tuple[np.ndarray, np.ndarray] | None = None     # _rows()'s: sorted ids, their rows
         self._photo_group: np.ndarray | None = None    # _photo_groups()'s
         self._value_codes: dict[str, tuple[np.ndarray, dict]] = {}     # _is()'s
+
+    @staticmethod
+    def _word_tables(items: pd.DataFrame) -> WordSearch:
+        """The word-search tables of ``items``, built before they replace the current ones: built after, on the
+        first search, they held text searches up 1-4 s after an added or removed product (an integrator's
+        trial; 1.9 s at 40k products)."""
+        words = WordSearch(items, TypeWords(items))
+        words.name_text()       # the names' words too (0.7 s at 40k), which every text search reads
+        return words
 
     def _set_aside(self) -> frozenset[int]:
         """Ids of the products a shopper is shown only last in a search and never as a similar item, a photo's
@@ -1402,6 +1413,7 @@ class Recommender(TextSearch, Outfits, Profiles):
         items["id"] = items["id"].astype(np.int64)
         after = (items.set_index("id", drop=False), np.vstack([self.embeddings, vecs.astype(np.float32)]),
                  np.vstack([self.text_embeddings, text_vec]))
+        words = self._word_tables(after[0])
         added = False
         try:
             with exclusive():
@@ -1409,7 +1421,7 @@ class Recommender(TextSearch, Outfits, Profiles):
                                attrs=[{f: row.get(f) for f in FILTER_KEYS}])
                 added = True
                 self.items, self.embeddings, self.text_embeddings = after
-                self._reindex()
+                self._reindex(words)
             if save:
                 self.save()
         except BaseException:
@@ -1473,6 +1485,7 @@ class Recommender(TextSearch, Outfits, Profiles):
         after = (self.items[keep], self.embeddings[keep], self.text_embeddings[keep])
         take_out = self.index.removal(np.array(ids, np.int64))
         highest = self._highest_id()
+        words = self._word_tables(after[0])
         removed = False
         try:
             with exclusive():
@@ -1482,7 +1495,7 @@ class Recommender(TextSearch, Outfits, Profiles):
                 # Asking for one later says it was removed, not that the catalogue never had it.
                 gone = sorted({*self.manifest.get("removed_ids", []), *ids})
                 self.manifest = {**self.manifest, "highest_id": highest, "removed_ids": gone}
-                self._reindex()
+                self._reindex(words)
             if save:
                 self.save()
         except BaseException:
