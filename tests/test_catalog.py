@@ -142,6 +142,19 @@ def test_an_image_over_pillows_pixel_limit_is_reported_as_too_large(fixture_dir:
     assert status == "unreadable" and reason.startswith("too many pixels") and "not an image" not in reason
 
 
+def test_an_image_that_cannot_be_read_at_all_is_reported_not_raised(fixture_dir: Path, expected: dict,
+                                                                    monkeypatch) -> None:
+    # Reading the bytes first (for the photo's digest) let a PermissionError escape as a traceback.
+    from fashionrec.catalog import check_image
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    status, reason, *_ = check_image(fixture_dir / "images" / f"{expected['large_id']}.jpg")
+    assert status == "unreadable" and reason == "cannot read the file: Permission denied"
+
+
 def test_table_has_the_documented_columns(fixture_catalog: Catalog) -> None:
     for c in [*COLUMNS, "image_path", "image_status", "image_reason", "width", "height"]:
         assert c in fixture_catalog.table.columns

@@ -224,6 +224,11 @@ def test_the_checkouts_index_stands_in_only_for_reading_its_own_catalogue(tmp_pa
     said = " ".join(res.output.split())
     assert res.exit_code == 2 and "no index at runs/index" in said and "is of another catalogue" in said
     assert "fashionrec index build --out runs/index" in said
+    # A server with an API key adds and removes products: it does not fall back to the checkout's index.
+    monkeypatch.delenv("FASHIONREC_DATA")
+    monkeypatch.setenv("FASHIONREC_API_KEY", "secret")
+    res = CliRunner().invoke(app, ["serve", "--port", "8124"])
+    assert res.exit_code == 2 and "changes an index" in " ".join(res.output.split())
 
 
 def test_index_build_says_which_labels_look_like_typos(tmp_path, monkeypatch):

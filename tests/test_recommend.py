@@ -483,6 +483,12 @@ def test_a_gift_with_no_type_is_things_with_no_size_each_kind_in_turn(rec):
     assert len({p["articleType"] for p in everything[:len(listed)]}) == len(listed)    # one of each kind first
     total, page = rec.browse(q="gift for dad", limit=10_000)
     assert total > 0 and {p["articleType"] for p in page} <= gifts and {p["gender"] for p in page} <= {"Men", "Unisex"}
+    # The occasion's words as search_words reads them ("christmas" is "christma"), and a person no gender
+    # word names ("mother", "parents": the gift types for anyone, not names with "mother").
+    assert {p["articleType"] for p in rec.browse(q="christmas gifts for men", limit=10_000)[1]} <= gifts
+    for q in ("gift for mother", "gift for my parents"):
+        assert rec.browse(q=q, limit=0)[0] == int(rec.items["articleType"].isin(gifts).sum()
+                                                  - rec._free_items()[rec.items["articleType"].isin(gifts)].sum()), q
     # A type named is what the gift is: "watch for gift" is every watch, not the gift types.
     assert {r.item["articleType"] for r in rec.search_text("watch for gift", k=5)} == {"Watches"}
     assert rec.browse(q="watch for gift", limit=0)[0] == rec.browse(q="watch", limit=0)[0]
@@ -615,8 +621,16 @@ def test_summer_without_a_type_lists_warm_clothes_and_nightwear_last(tmp_path):
              and not KIDS_NAME.search(x.item["productDisplayName"])]
     assert any(kinds) and kinds == sorted(kinds)         # every warm one after every other
     # Beside a type it asks for that type.
-    jacket = [x.item["articleType"] for x in r.search_text("summer jacket for women", k=1)]
-    assert jacket == [r.items["articleType"][warm].iloc[0]] or jacket[0] in WARM_TYPES
+    assert [x.item["articleType"] for x in r.search_text("summer jacket for women", k=3)] == ["Jackets"] * 3
+
+
+def test_a_search_is_corrected_only_where_its_words_find_nothing(rec, monkeypatch):
+    # The API and the CLI searched "festive season kurta" as "festive sea son kurta": a correction is searched
+    # instead only where the words as typed find no product (the web page's rule, now shared).
+    found = rec.browse(q="jeans", limit=0)[0]
+    assert found > 0
+    monkeypatch.setattr(rec, "autocorrect", lambda q: "shirts")
+    assert rec.correction("jeans") is None and rec.correction("qqqq jeens") == "shirts"
 
 
 def test_an_emoji_is_read_as_its_words(rec):
@@ -625,6 +639,8 @@ def test_an_emoji_is_read_as_its_words(rec):
         assert rec.parse_query(emoji) == rec.parse_query(words) != {}, emoji
         assert rec.browse(q=emoji, limit=0)[0] == rec.browse(q=words, limit=0)[0], emoji
         assert [x.id for x in rec.search_text(emoji, k=5)] == [x.id for x in rec.search_text(words, k=5)], emoji
+    # Also as the word a query leaves out ("shoes not 👟" listed sneakers).
+    assert rec.browse(q="jeans not 👖", limit=0)[0] == 0 < rec.browse(q="jeans", limit=0)[0]
 
 
 def test_text_search_cut_off_drops_noise_not_matches(rec):
@@ -751,6 +767,14 @@ def test_a_looks_piece_looks_the_colour_its_reason_says(tmp_path):
     assert r.complete_the_look(anchor, k=1)[0].id != first.id
     seen(far, 0.3)          # unsure: its label stands
     assert r.complete_the_look(anchor, k=1)[0].id == first.id
+    # A label without a swatch ("Multi") is no colour a photo can belie.
+    labels = r.items["baseColour"].copy()
+    labels[r.items["id"] == first.id] = "Multi"
+    r.items["baseColour"] = labels
+    seen(far, 0.9)
+    assert not r._looks_otherwise()[r._row[first.id]]
+    labels[r.items["id"] == first.id] = label
+    r.items["baseColour"] = labels
     # A product whose own photo the tagger sees, sure, as another colour gets a look for that colour.
     own = r.item(anchor)["baseColour"]
     other = next(c for c in ("Black", "White", "Yellow", "Red") if colours.nearness([own], [c])[0] == 0)
@@ -1765,6 +1789,13 @@ def test_a_misspelt_search_gets_the_catalogues_spelling(rec):
     # Two words typed as one ("Bluejeans" found nothing and suggested nothing): split, safe to show instead.
     assert rec.suggest("bluejeans") == rec.suggest("bluejeans", confident=True) == "blue jeans"
     assert rec.suggest("jeans") is None and rec.suggest("sunglasses") is None
+    # Not an English word of its own: "season" is no "sea son", "starred" no "star red" (a review).
+    words = rec._words()
+    counts = {**words.catalogue_words(), "sea": 50, "son": 50, "star": 50, "red": 50}
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(type(words), "catalogue_words", lambda self: counts)
+        assert words._joined("season", 5) is None and words._joined("starred", 5) is None
+        assert words._joined("redstar", 5) == "red star"
     # Shown instead of what was typed: each word safe, or used by many products; never an English word.
     assert rec.autocorrect("blu jeens") == "blue jeans" and rec.autocorrect("mens wach") == "mens watch"
     assert rec.suggest("jogging") is None and rec.autocorrect("jogging pants") is None

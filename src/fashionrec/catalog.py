@@ -338,6 +338,8 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
         data = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError):
         return "missing", "no image file", 0, 0, b""
+    except OSError as e:        # no permission, an I/O error: said per id, not a traceback for the catalogue
+        return "unreadable", f"cannot read the file: {e.strerror or e}", 0, 0, b""
     if not data:
         return "unreadable", "zero-byte file", 0, 0, b""
     digest = hashlib.blake2b(data, digest_size=16).digest()

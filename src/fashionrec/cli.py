@@ -406,7 +406,8 @@ def serve(
     from fashionrec.cli_recs import index_dir
 
     try:
-        index = index_dir(index)
+        # With an API key the server adds and removes products: never in this checkout's index by default.
+        index = index_dir(index, writes=bool(os.environ.get("FASHIONREC_API_KEY")))
     except FashionrecError as e:
         fail(str(e))
     if not (index.is_dir() and any(index.iterdir())):

@@ -371,7 +371,7 @@ def recommend_text(
     query, left_out = without_price_or_size(query)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
-        corrected = rec.autocorrect(query)      # a misspelt word, as the web page corrects it
+        corrected = rec.correction(query, wanted)       # a misspelt word, as the web page corrects it
         typed, query = query, corrected or query
         # -1 is no threshold at all: the type and wearer the query names rank first instead of filtering.
         cut = None if min_similarity <= -1 else min_similarity
@@ -379,7 +379,7 @@ def recommend_text(
     except FashionrecError as e:
         fail(str(e))
     if corrected and not as_json:
-        console.print(f"no product has a word of {typed!r} as typed: searched for {corrected!r}", highlight=False)
+        console.print(f"no product has every word of {typed!r}: searched for {corrected!r}", highlight=False)
     if left_out and not as_json:
         console.print(f"the catalogue has no prices or sizes: {' and '.join(map(repr, left_out))} left out of the "
                       f"search for {query!r}", highlight=False)

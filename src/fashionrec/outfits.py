@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from fashionrec.blas import one_blas_thread
-from fashionrec.colours import nearness
+from fashionrec.colours import distance, nearness
 from fashionrec.looks import (
     ACCESSORY_DEFAULT,
     CLASHING_USAGE,
@@ -96,11 +96,12 @@ class Outfits:
         key = ("looks", "otherwise")
         if key not in self._codes:
             it = self.items
-            if "pred_baseColour" not in it:
+            if not {"pred_baseColour", "pred_baseColour_prob"} <= set(it.columns):
                 self._codes[key] = np.zeros(len(it), bool)
                 return self._codes[key]
             pairs = pd.DataFrame({"label": it["baseColour"], "seen": it["pred_baseColour"]}).fillna("")
-            far = {(a, b): bool(a and b and a != b and nearness([a], [b])[0] == 0)
+            # A label without a swatch ("Multi", "NA") is no colour a photo can belie.
+            far = {(a, b): bool(a and b and a != b and distance(a, b) is not None and nearness([a], [b])[0] == 0)
                    for a, b in pairs.drop_duplicates().itertuples(index=False)}
             confident = it["pred_baseColour_prob"].to_numpy(float) >= SEEN_CONFIDENT
             seen_far = [far[p] for p in zip(pairs["label"], pairs["seen"], strict=True)]

@@ -691,10 +691,13 @@ class Recommender(TextSearch, Outfits, Profiles):
         self._value_codes: dict[str, tuple[np.ndarray, dict]] = {}     # _is()'s
 
     @staticmethod
-    def _word_tables(items: pd.DataFrame) -> WordSearch:
-        """The word-search tables of ``items``, built before they replace the current ones: built after, on the
-        first search, they held text searches up 1-4 s after an added or removed product (an integrator's
-        trial; 1.9 s at 40k products)."""
+    def _word_tables(items: pd.DataFrame, exclusive) -> WordSearch | None:
+        """The word-search tables of ``items``, built before they replace the current ones where a server's
+        write lock (``exclusive``) is in play: built after, on the first search, they held text searches up
+        1-4 s after an added or removed product (an integrator's trial; 1.9 s at 40k products). None without
+        one: a rebuild re-adding products, or `index add`, would build them for nothing (1.4 s each)."""
+        if exclusive is contextlib.nullcontext:
+            return None
         words = WordSearch(items, TypeWords(items))
         words.name_text()       # the names' words too (0.7 s at 40k), which every text search reads
         return words
@@ -1413,7 +1416,7 @@ class Recommender(TextSearch, Outfits, Profiles):
         items["id"] = items["id"].astype(np.int64)
         after = (items.set_index("id", drop=False), np.vstack([self.embeddings, vecs.astype(np.float32)]),
                  np.vstack([self.text_embeddings, text_vec]))
-        words = self._word_tables(after[0])
+        words = self._word_tables(after[0], exclusive)
         added = False
         try:
             with exclusive():
@@ -1485,7 +1488,7 @@ class Recommender(TextSearch, Outfits, Profiles):
         after = (self.items[keep], self.embeddings[keep], self.text_embeddings[keep])
         take_out = self.index.removal(np.array(ids, np.int64))
         highest = self._highest_id()
-        words = self._word_tables(after[0])
+        words = self._word_tables(after[0], exclusive)
         removed = False
         try:
             with exclusive():

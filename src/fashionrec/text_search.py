@@ -193,6 +193,9 @@ def _taking_turns(rows: np.ndarray, masks: list[np.ndarray], rest_last: bool = F
     return rows[np.lexsort((part_of, turn))]
 
 
+# GIFT_FILLERS as search_words reads them ("christmas" is "christma", "xmas" "xma").
+_GIFT_FILLERS = GIFT_FILLERS | {singular(w) for w in GIFT_FILLERS}
+
 # A kind's word before the word of its type in a phrase that means the kind ("polo shirt"): the type's word
 # goes, the kind's carries it. "polo shirt" otherwise found only the names with both words (101 of them,
 # U.S. Polo's button-down shirts first), not the "Polo Tshirt"s that "polo" finds.
@@ -392,7 +395,9 @@ class TextSearch:
             return mask & self._words().mask(rest) if rest else mask
         gift = self._gift_alone(words)
         if gift:
-            rest = [w for w in words if w not in GIFT_WORDS and w not in GIFT_FILLERS]
+            # Who it is for, where the word says a wearer ("wife"; not "mother" or "parents": no gender word).
+            rest = [w for w in words if w not in GIFT_WORDS and w not in _GIFT_FILLERS
+                    and (w not in PEOPLE or w in GENDER_WORDS)]
             mask = self.items["articleType"].isin(gift).to_numpy() & ~self._free_items()
             return mask & self._words().mask(rest) if rest else mask
         # Said beside other words, a weather phrase is its words again and a warmth word only ranks; so does a
@@ -440,6 +445,7 @@ class TextSearch:
         Fall). Not where products have every word as typed and a name has the negation with the word after
         it: "no show socks" are Fila's No Show socks, "no limits" Nike's No Limits perfume ("tshirt not
         summer" is not the slogan T-shirts saying "Not ..." filed under Summer)."""
+        query = emoji_words(query)         # "shoes not 👟": the emoji is the word it leaves out
         found = NEGATION.search(query)
         if not found or (self._words().mask(search_words(query)).any()
                          and self._words().named_in_a_row(search_words(query[found.start():].replace("-", " "))[:2])):
@@ -524,6 +530,21 @@ class TextSearch:
         or None when there is nothing to correct; ``confident``: only corrections safe to show instead of what
         was typed (:meth:`fashionrec.word_search.WordSearch.suggest`)."""
         return self._words().suggest(query, confident)
+
+    def correction(self, query: str, filters: dict | None = None) -> str | None:
+        """The spelling to search instead of ``query`` (:meth:`autocorrect`), where ``query`` finds no product
+        by its words (under ``filters``) and the correction finds some, by words or by meaning where the words
+        as typed find nothing by meaning either ("high heals": "high heels" is in no name, and its closest
+        matches are heels). What the web page, the API and the CLI search instead; None otherwise ("festive
+        season kurta" finds its kurtas as typed)."""
+        if self.browse(filters, query, limit=0)[0] > 0:
+            return None
+        fixed = self.autocorrect(query)
+        if not fixed:
+            return None
+        def relevant(q: str) -> bool:
+            return bool(self.text_relevant(q, RELEVANT_TEXT_SIMILARITY).any())
+        return fixed if self.browse(filters, fixed, limit=0)[0] > 0 or relevant(fixed) and not relevant(query) else None
 
     def autocorrect(self, query: str) -> str | None:
         """``query`` corrected where that is safe to show instead of what was typed ("blu jeens" -> "blue
@@ -657,7 +678,7 @@ class TextSearch:
 
         name_of = self._names().__getitem__
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
-        gift = self._gift_alone(search_words(query)) is not None
+        gift = self._gift_alone(search_words(self._negation(query)[0])) is not None     # as _parsed reads it
         # A brand the query names first within its tier, a wider usage's products after the asked usage's,
         # freebies after the rest of their tier.
         ranking = (sims + 1.0 * self._brand_named(query) + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
@@ -785,7 +806,7 @@ class TextSearch:
         ``asked`` (:func:`colours.nearness`); none where no colour is asked or the index keeps no predictions.
         Their labels are the catalogue's ("Nike Women White and Red Sneakers", a coral shoe filed White, led
         "white sneakers for women"), so they stay, after the products that look the colour."""
-        if not asked or "pred_baseColour" not in self.items:
+        if not asked or not {"pred_baseColour", "pred_baseColour_prob"} <= set(self.items.columns):
             return np.zeros(len(self.items), bool)
         codes, index = self._value_index("pred_baseColour")
         values = list(index)
@@ -936,8 +957,8 @@ class TextSearch:
         if "free" in words or not GIFT_WORDS & set(words):
             return None
         vocab = self._vocabulary()
-        if any(not (w in GIFT_WORDS or w in GIFT_FILLERS or w in PEOPLE or w in vocab["colours"] or w in vocab["usage"])
-               for w in words):
+        said = GIFT_WORDS | _GIFT_FILLERS | PEOPLE
+        if any(not (w in said or w in vocab["colours"] or w in vocab["usage"]) for w in words):
             return None
         return sorted(set(GIFT_TYPES) & self._present_types()) or None
 

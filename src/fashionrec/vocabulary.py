@@ -88,6 +88,7 @@ SYNONYMS: dict[str, list[str]] = {
     "pyjamas": ["Night suits", "Lounge Pants"],
     "pajamas": ["Night suits", "Lounge Pants"],
     "nightie": ["Nightdress"],
+    "nightgown": ["Nightdress"],    # else read as "night gown": dresses (a review)
     "nighty": ["Nightdress"],       # was corrected to "night": perfumes, a Night Wolf T-shirt, night cream
     "swimsuit": ["Swimwear"],
     "swim": ["Swimwear"],

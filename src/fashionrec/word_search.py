@@ -323,7 +323,8 @@ class WordSearch:
         "blue jeans", which found nothing and suggested nothing), or None; the split whose rarer word is
         used most where there are several."""
         counts = self.catalogue_words()
-        if len(word) < 6 or word in counts or word in self.aliases or word in WEATHER_KEYS:
+        # Not an English word of its own: "season" is no "sea son", "nightgown" no "night gown" (a review).
+        if len(word) < 6 or word in counts or word in self.aliases or word in WEATHER_KEYS or word in english_words():
             return None
         splits = [(word[:i], word[i:]) for i in range(3, len(word) - 2)]
         found = [(a, b) for a, b in splits if counts.get(a, 0) >= common and counts.get(b, 0) >= common]

@@ -102,8 +102,9 @@ class RecList(BaseModel):
                                "lower score before a higher one.")
     skipped: list[int] = Field(default_factory=list, description="Profile with skip_unknown: the liked ids left "
                                "out, the catalogue no longer having them.")
-    corrected: str | None = Field(None, description="Text search: the query as corrected and searched, where a "
-                                  "word of it is misspelt ('sunglasess' -> 'sunglasses'), as the web page does.")
+    corrected: str | None = Field(None, description="Text search: the query as corrected and searched, where "
+                                  "its words as typed find no product and the correction finds some "
+                                  "('sunglasess' -> 'sunglasses'), by the web page's rule.")
     left_out: list[str] = Field(default_factory=list, description="What a text query said about price or size, "
                                 "left out of the search: the catalogue has neither (e.g. 'under 2000').")
 

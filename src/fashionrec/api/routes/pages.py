@@ -131,8 +131,7 @@ def catalogue_page(
         with a link to the words as typed where they find anything. None unless it finds products by
         words, or by meaning where the words as typed find nothing either ("high heals": "high heels" is in
         no name, and its closest matches are heels; "blue jeens for dragons" keeps its own)."""
-        fixed = service.rec.autocorrect(typed)
-        return fixed if fixed and (matching(fixed) > 0 or by_meaning(fixed) and not by_meaning(typed)) else None
+        return service.rec.correction(typed, chosen or None)
 
     with service.reading():
         total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)

@@ -46,7 +46,7 @@ def search_by_text(
         raise BadInputError("q is blank; search for words such as 'blue jeans'")
     query, left_out = without_price_or_size(q.strip())
     with service.reading():
-        corrected = service.rec.autocorrect(query)      # "sunglasess" found nothing, with no hint
+        corrected = service.rec.correction(query, filters or None)    # "sunglasess" found nothing, no hint
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
         recs = service.rec.search_text(corrected or query, k=k, filters=filters or None, min_similarity=cut)
     return RecList(results=[to_rec(r) for r in recs], left_out=left_out, corrected=corrected)
