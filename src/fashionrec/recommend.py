@@ -1382,23 +1382,22 @@ class Recommender(TextSearch, Outfits, Profiles):
                         if self.canonical_value(head, row.get(head) or preds[f"pred_{head}"]) is None]
         for head in guessed:
             row[head] = row.get(head) or preds[f"pred_{head}"]
+        def warn(said: str) -> None:
+            log.warning("%s", said)
+            if warnings is not None:
+                warnings.append(said)
+
+        # Said once the product is sure to go in (a refused subCategory above would have made it a lie).
         if new_to_index:
             # A label no product of this index has, taken from the tagger without --new-values: filters and
             # did-you-mean hints offer it from now on ("Heels" in a shop of none, an ML engineer's trial).
-            said = (f"the tagger's {', '.join(f'{h} {row[h]!r}' for h in new_to_index)} for product {item_id} "
-                    f"{'is' if len(new_to_index) == 1 else 'are'} new to this index; give "
-                    f"{'it' if len(new_to_index) == 1 else 'them'} yourself if that is wrong")
-            log.warning("%s", said)
-            if warnings is not None:
-                warnings.append(said)
-        # Said once the product is sure to go in (a refused subCategory above would have made it a lie).
+            warn(f"the tagger's {', '.join(f'{h} {row[h]!r}' for h in new_to_index)} for product {item_id} "
+                 f"{'is' if len(new_to_index) == 1 else 'are'} new to this index; give "
+                 f"{'it' if len(new_to_index) == 1 else 'them'} yourself if that is wrong")
         if query.closest is not None and query.closest > NEAR_DUPLICATE:
-            said = (f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
-                    f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` (or DELETE "
-                    f"/api/items/{item_id}) takes it out")
-            log.warning("%s", said)
-            if warnings is not None:
-                warnings.append(said)
+            warn(f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
+                 f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` (or DELETE "
+                 f"/api/items/{item_id}) takes it out")
         if not row.get("productDisplayName"):
             row["productDisplayName"] = " ".join(str(row.get(h)) for h in ("gender", "baseColour", "articleType")
                                                  if row.get(h))
