@@ -812,7 +812,10 @@ class TextSearch:
         values = list(index)
         # A colour without a swatch ("Multi") is near nothing but itself.
         near = np.append((colours.nearness(asked, values) > 0) | np.isin(values, asked), True)    # -1 (none): last
-        return (self._column("pred_baseColour_prob").astype(float) >= SEEN_CONFIDENT) & ~near[codes]
+        key = ("seen", "confident")        # per version of the items: an object column to floats is 1 ms a query
+        if key not in self._codes:
+            self._codes[key] = self._column("pred_baseColour_prob").astype(float) >= SEEN_CONFIDENT
+        return self._codes[key] & ~near[codes]
 
     def _near_colour(self, asked: list[str]) -> np.ndarray:
         """(n,) float32: per row, how near its colour looks to the nearest of ``asked`` (:func:`colours.nearness`),
