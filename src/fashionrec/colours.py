@@ -35,6 +35,9 @@ SWATCHES = {
 # How far apart (CIELAB distance) two swatches may be and still count as near: Red to Rust is 20, to Maroon
 # 29, to Burgundy 36, to Copper 43; Blue to Navy Blue 29, to Purple 36; Red to Pink 58, to Blue over 100.
 NEAR = 45.0
+# The calibrated probability from which the tagger's colour of a product's photo is taken to be what it shows,
+# where the catalogue's label says another (text search and looks: a coral shoe filed White, seen Red 0.56).
+SEEN_CONFIDENT = 0.5
 
 # A shopper's words for the catalogue's colour names ("navy polo", "gray hoodie"); a word whose colour the
 # catalogue lacks is ignored.

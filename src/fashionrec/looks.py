@@ -141,10 +141,9 @@ WARM_NAME = r"\b(?:beanies?|wool|woollen|woolen|thermal|fleece)\b"
 # candidate gains per unit of nearness (colours.nearness: 1 for the same colour) to it.
 MATCHED_SLOTS = {"Belts": "Shoes", "Shoes": "Belts"}
 MATCH_WEIGHT = 0.3
-# What a piece loses whose photo the tagger sees (at SEEN_CONFIDENT or more) as a colour not near its label: a
-# look's reasons speak of the labels ("Red goes with White"), which its photo would belie. 6.1% of the catalogue.
+# What a piece loses whose photo the tagger sees (colours.SEEN_CONFIDENT or more) as a colour not near its label:
+# a look's reasons speak of the labels ("Red goes with White"), which its photo would belie. 6.1% of the catalogue.
 LOOK_SEEN_OTHERWISE = 0.3
-SEEN_CONFIDENT = 0.5
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # How a look's reason names a subCategory where the catalogue's name is not a shopper's noun ("Eyes to go
 # with the casual women's lips" read like a riddle); the others keep their own name.

@@ -31,7 +31,6 @@ from fashionrec.looks import (
     NOT_IN_THE_HEAT,
     OWN_LOOKS,
     SAME_USAGE_SLOTS,
-    SEEN_CONFIDENT,
     SLOT_TYPES,
     TYPE_SLOTS,
     USAGE_SLOTS,
@@ -50,8 +49,8 @@ FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agre
 class Outfits:
     """Complete the look: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
     ``items``, ``embeddings``, ``_ids``, ``_row``, ``item``, ``_check_id``, ``_neighbours``, ``_free_items``,
-    ``_childrens``, ``_wearers``, ``_codes`` and ``_once``, and resets its caches (``_look_category``, ``_codes``)
-    in ``_reindex``."""
+    ``_childrens``, ``_wearers``, ``_sure_of_colour``, ``_codes`` and ``_once``, and resets its caches
+    (``_look_category``, ``_codes``) in ``_reindex``."""
 
     def _look_categories(self) -> np.ndarray:
         """Per row, the subCategory a look treats it as: the one its articleType is mostly filed under
@@ -91,21 +90,21 @@ class Outfits:
         return self._codes[key]
 
     def _looks_otherwise(self) -> np.ndarray:
-        """(n,) bool, per version of the items: products whose photo the tagger sees, at :data:`SEEN_CONFIDENT`
-        or more, as a colour neither their label nor near it (a coral shoe filed White, seen Red 0.56)."""
+        """(n,) bool, per version of the items: products whose photo the tagger sees surely
+        (:meth:`_sure_of_colour`) as a colour neither their label nor near it (a coral shoe filed White, seen Red
+        0.56)."""
         key = ("looks", "otherwise")
         if key not in self._codes:
-            it = self.items
-            if not {"pred_baseColour", "pred_baseColour_prob"} <= set(it.columns):
+            it, sure = self.items, self._sure_of_colour()
+            if sure is None:
                 self._codes[key] = np.zeros(len(it), bool)
                 return self._codes[key]
             pairs = pd.DataFrame({"label": it["baseColour"], "seen": it["pred_baseColour"]}).fillna("")
             # A label without a swatch ("Multi", "NA") is no colour a photo can belie.
             far = {(a, b): bool(a and b and a != b and distance(a, b) is not None and nearness([a], [b])[0] == 0)
                    for a, b in pairs.drop_duplicates().itertuples(index=False)}
-            confident = it["pred_baseColour_prob"].to_numpy(float) >= SEEN_CONFIDENT
             seen_far = [far[p] for p in zip(pairs["label"], pairs["seen"], strict=True)]
-            self._codes[key] = confident & np.array(seen_far, bool)
+            self._codes[key] = sure & np.array(seen_far, bool)
         return self._codes[key]
 
     def _clashing(self, usage: str) -> np.ndarray:

@@ -68,10 +68,9 @@ RELEVANT_TEXT_SIMILARITY = 0.35
 # spread of similarity among one type's closest matches, less than a brand the query names (1.0).
 NEAR_COLOUR_WEIGHT = 0.5
 
-# A product whose photo the tagger sees, with at least SEEN_CONFIDENT of its calibrated probability, as a colour
-# not near the one a query asks for loses SEEN_OTHERWISE_WEIGHT of similarity within its tier: after the
+# A product whose photo the tagger sees, with at least colours.SEEN_CONFIDENT of its calibrated probability, as a
+# colour not near the one a query asks for loses SEEN_OTHERWISE_WEIGHT of similarity within its tier: after the
 # others of its tier, as the spread of similarity within a tier is about 0.1-0.3.
-SEEN_CONFIDENT = 0.5
 SEEN_OTHERWISE_WEIGHT = 0.3
 
 # How much a product named with the shade a query puts before a colour gains within its tier ("light blue
@@ -240,6 +239,7 @@ class TextScores(NamedTuple):
     #                                 that the catalogue lacks for the wearer it names (0 where it has them)
     stood_in: list[str]             # those types (none where it has them)
     anyones: np.ndarray             # (n,) bool, grown-ups' unisex products standing in for a child's (_anyones)
+    gift: bool                      # a gift with no type named (_gift_alone): its types take turns
 
 
 class TextSearch:
@@ -666,7 +666,7 @@ class TextSearch:
         base = self._mask(filters)
         base = np.ones(len(self.items), bool) if base is None else base
         (matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in,
-         anyones) = self._text_scores(query)
+         anyones, gift) = self._text_scores(query)
         if allowed is not None:
             base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
@@ -678,7 +678,6 @@ class TextSearch:
 
         name_of = self._names().__getitem__
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
-        gift = self._gift_alone(search_words(self._negation(query)[0])) is not None     # as _parsed reads it
         # A brand the query names first within its tier, a wider usage's products after the asked usage's,
         # freebies after the rest of their tier.
         ranking = (sims + 1.0 * self._brand_named(query) + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
@@ -783,12 +782,13 @@ class TextSearch:
         aside = self._aside_for(parsed, words) | anyones
         asked = parsed.get("baseColour", [])
         near_colour = self._near_colour(asked)
+        gift = self._gift_alone(words) is not None
         if not query:
             return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside, near_colour,
-                              asked, kin, stood_in, anyones)
+                              asked, kin, stood_in, anyones, gift)
         with one_blas_thread:
             return TextScores(matches, self.text_embeddings @ query_vector(query), allowed, later, aside,
-                              near_colour, asked, kin, stood_in, anyones)
+                              near_colour, asked, kin, stood_in, anyones, gift)
 
     def _kinship(self, asked: list[str], rows: np.ndarray) -> np.ndarray:
         """(n,) float32: for the rows ``rows`` ((n,) bool) keeps, how well each one's type stands in for the
@@ -802,20 +802,29 @@ class TextSearch:
         return np.where(rows, per_value[codes], np.float32(0))
 
     def _seen_otherwise(self, asked: list[str]) -> np.ndarray:
-        """(n,) bool: products the tagger sees, at :data:`SEEN_CONFIDENT` or more, as a colour not near any of
+        """(n,) bool: products the tagger sees surely (:meth:`_sure_of_colour`) as a colour not near any of
         ``asked`` (:func:`colours.nearness`); none where no colour is asked or the index keeps no predictions.
         Their labels are the catalogue's ("Nike Women White and Red Sneakers", a coral shoe filed White, led
         "white sneakers for women"), so they stay, after the products that look the colour."""
-        if not asked or not {"pred_baseColour", "pred_baseColour_prob"} <= set(self.items.columns):
+        sure = self._sure_of_colour()
+        if not asked or sure is None:
             return np.zeros(len(self.items), bool)
         codes, index = self._value_index("pred_baseColour")
         values = list(index)
         # A colour without a swatch ("Multi") is near nothing but itself.
         near = np.append((colours.nearness(asked, values) > 0) | np.isin(values, asked), True)    # -1 (none): last
-        key = ("seen", "confident")        # per version of the items: an object column to floats is 1 ms a query
+        return sure & ~near[codes]
+
+    def _sure_of_colour(self) -> np.ndarray | None:
+        """(n,) bool, per version of the items: the tagger's colour of the product's photo has
+        :data:`~fashionrec.colours.SEEN_CONFIDENT` or more of its probability (an object column to floats is
+        1 ms, too much for every query); None where the index keeps no colour predictions."""
+        if not {"pred_baseColour", "pred_baseColour_prob"} <= set(self.items.columns):
+            return None
+        key = ("seen", "confident")
         if key not in self._codes:
-            self._codes[key] = self._column("pred_baseColour_prob").astype(float) >= SEEN_CONFIDENT
-        return self._codes[key] & ~near[codes]
+            self._codes[key] = self._column("pred_baseColour_prob").astype(float) >= colours.SEEN_CONFIDENT
+        return self._codes[key]
 
     def _near_colour(self, asked: list[str]) -> np.ndarray:
         """(n,) float32: per row, how near its colour looks to the nearest of ``asked`` (:func:`colours.nearness`),

@@ -202,7 +202,7 @@ _EMOJI = re.compile("(" + "|".join(map(re.escape, sorted(EMOJI_WORDS, key=len, r
 
 def emoji_words(text: str) -> str:
     """``text`` with each emoji of :data:`EMOJI_WORDS` read as its words ("👟 for men": "sneakers for men")."""
-    return _EMOJI.sub(lambda m: f" {EMOJI_WORDS[m.group(1)]} ", text) if _EMOJI.search(text) else text
+    return _EMOJI.sub(lambda m: f" {EMOJI_WORDS[m.group(1)]} ", text)
 
 
 # What a gift means where the query names no type ("gift for my wife", "birthday present for dad"): what is
@@ -212,7 +212,8 @@ GIFT_TYPES = ("Watches", "Handbags", "Clutches", "Wallets", "Sunglasses", "Perfu
               "Fragrance Gift Set", "Accessory Gift Set", "Jewellery Set", "Necklace and Chains", "Earrings",
               "Pendant", "Bracelet", "Bangle", "Ring", "Cufflinks", "Ties", "Scarves", "Stoles",
               "Backpacks", "Caps")      # a child's gifts beside the watches ("gift for kids": 51 watches of 54)
-# Words beside a gift word that say nothing more of what it is (search_words forms: "ideas" is "idea").
+# Words beside a gift word that say nothing more of what it is, as typed ("ideas" is search_words' "idea";
+# text_search reads them in search_words' forms too: "christmas" is "christma").
 GIFT_FILLERS = frozenset({"birthday", "anniversary", "christmas", "xmas", "valentine", "idea", "something",
                           "special", "perfect", "nice", "good", "best", "surprise", "occasion", "someone"})
 # Words a product name puts before a word to deny it: "Fastrack Men Non Leather Brown Belts" was the first

@@ -57,7 +57,7 @@ SPELLING_FREQUENCY_WEIGHT = 0.5
 
 def _fold(text: str) -> str:
     """Case- and accent-free text: "Café" -> "cafe" (Latin accents only; other scripts keep their marks)."""
-    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", emoji_words(text))).casefold()
+    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text)).casefold()
 
 
 def search_words(text: str, stem: bool = True) -> list[str]:
@@ -65,7 +65,7 @@ def search_words(text: str, stem: bool = True) -> list[str]:
     query), plurals become singular ("shirts" also finds "Shirt", see :func:`~fashionrec.vocabulary.singular`),
     a lone letter joins the next word ("t shirt" -> "tshirt") and words such as "for" and "with" are dropped
     ("jeans for women")."""
-    words = re.findall(r"\w+", re.sub(r"[-'’]", "", _fold(text)))
+    words = re.findall(r"\w+", re.sub(r"[-'’]", "", _fold(emoji_words(text))))
     if not stem:
         return words
     return [singular(w) for w in join_phrases(_join_letters(words)) if w not in STOP_WORDS]
