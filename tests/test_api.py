@@ -662,7 +662,8 @@ def test_report_images_point_at_the_report_folder(client):
 def test_a_body_of_the_wrong_kind_says_what_to_send(client, photo):
     # A photo sent as raw bytes got "file: Field required", a broken JSON body "1: JSON decode error".
     raw = client.post("/api/search/image", content=photo, headers={"Content-Type": "image/jpeg"})
-    assert "reads a multipart/form-data form (fields: file), not image/jpeg" in assert_error(raw, 422)
+    assert "reads a multipart/form-data form with the photo in the field file (or image), not image/jpeg" in \
+        assert_error(raw, 422)
     assert "not application/json" in assert_error(client.post("/api/classify", json={"file": "x"}), 422)
     broken = client.post("/api/recommend/profile", content=b'{liked: [1', headers={"Content-Type": "application/json"})
     assert assert_error(broken, 422).startswith("the body is not valid JSON (Expecting property name")
@@ -671,6 +672,20 @@ def test_a_body_of_the_wrong_kind_says_what_to_send(client, photo):
         assert_error(form, 422)
     # The right kind of body with a field missing still names the field.
     assert assert_error(client.post("/api/recommend/profile", json={"k": 3}), 422) == "liked: Field required"
+
+
+def test_every_photo_endpoint_takes_the_photo_as_file_or_image(client, photo):
+    # Adding a product took image or file, the searches file alone: "image" there read no photo.
+    by_file = client.post("/api/search/image", files={"file": ("p.jpg", photo, "image/jpeg")}, params={"k": 3})
+    by_image = client.post("/api/search/image", files={"image": ("p.jpg", photo, "image/jpeg")}, params={"k": 3})
+    assert by_file.status_code == by_image.status_code == 200, by_image.text
+    assert [r["id"] for r in by_image.json()["results"]] == [r["id"] for r in by_file.json()["results"]]
+    assert client.post("/api/classify", files={"image": ("p.jpg", photo, "image/jpeg")}).status_code == 200
+    both = {"file": ("p.jpg", photo, "image/jpeg"), "image": ("q.jpg", photo, "image/jpeg")}
+    assert "send one" in assert_error(client.post("/api/classify", files=both), 422)
+    # A filter sent as a form field was dropped without a word: it is a query parameter.
+    sent = client.post("/api/search/image", files={"file": ("p.jpg", photo, "image/jpeg")}, data={"gender": "Men"})
+    assert "unknown form field gender" in assert_error(sent, 422)
 
 
 def test_an_upload_error_names_no_python_objects(client):

@@ -8,7 +8,7 @@ import threading
 from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, File, Header, HTTPException, Query, Request, UploadFile
 from PIL import Image
 
 from fashionrec.api.settings import Settings
@@ -134,11 +134,11 @@ def parse_filters(
 Filters = Annotated[dict[str, str], Depends(parse_filters)]
 
 
-def _query_names(dependant) -> set[str]:
-    """The query parameters a route and its dependencies take."""
-    names = {p.alias for p in dependant.query_params}
+def _param_names(dependant, kind: str) -> set[str]:
+    """The names of one kind of parameter (``query_params``, ``body_params``) a route and its dependencies take."""
+    names = {p.alias for p in getattr(dependant, kind)}
     for sub in dependant.dependencies:
-        names |= _query_names(sub)
+        names |= _param_names(sub, kind)
     return names
 
 
@@ -155,7 +155,7 @@ async def known_form_only(request: Request) -> None:
     would otherwise be dropped without a word (and the colour guessed by the tagger)."""
     route = request.scope.get("route")
     if route is not None:
-        _refuse_unknown((await request.form()).keys(), {p.alias for p in route.dependant.body_params},
+        _refuse_unknown((await request.form()).keys(), _param_names(route.dependant, "body_params"),
                         "form field", request.url.path)
 
 
@@ -164,8 +164,32 @@ def known_query_only(request: Request) -> None:
     as if the filter held (the CLI and Python refuse an unknown filter too)."""
     route = request.scope.get("route")
     if route is not None and request.query_params:
-        _refuse_unknown(request.query_params.keys(), _query_names(route.dependant), "query parameter",
+        _refuse_unknown(request.query_params.keys(), _param_names(route.dependant, "query_params"), "query parameter",
                         request.url.path)
+
+
+def uploaded_photo(
+    request: Request,
+    file: Annotated[UploadFile | None, File(description="A product photo (JPEG, PNG or WebP).")] = None,
+    image: Annotated[UploadFile | None, File(description="The photo, if not sent as file.")] = None,
+) -> UploadFile:
+    """The one photo of a request, sent as ``file`` or ``image``: adding a product took either and the
+    searches ``file`` alone, so a client that added a product sent its next search's photo where none was read
+    (an integrator's trial)."""
+    if file is not None and image is not None:
+        raise BadInputError("two photos sent, as file and as image: send one")
+    photo = file if file is not None else image
+    if photo is not None:
+        return photo
+    sent = request.headers.get("content-type", "none").split(";")[0] or "none"
+    how = f"e.g. curl -F file=@photo.jpg {request.url.path}"
+    if not sent.startswith("multipart/form-data"):
+        raise BadInputError(f"no photo: this endpoint reads a multipart/form-data form with the photo in the field "
+                            f"file (or image), not {sent}: {how}")
+    raise BadInputError(f"no photo: send it in the form field file (or image), {how}")
+
+
+Photo = Annotated[UploadFile, Depends(uploaded_photo)]
 
 
 class PayloadTooLarge(Exception):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, Form, Query
 
 from fashionrec.api.deps import (
     Filters,
     K,
+    Photo,
     ServiceDep,
     SettingsDep,
     known_form_only,
@@ -94,9 +95,7 @@ def add_item(
     service: ServiceDep,
     settings: SettingsDep,
     productDisplayName: Annotated[str, Form(min_length=1, max_length=300)],
-    image: Annotated[UploadFile | None, File(description="Product photo (JPEG, PNG or WebP).")] = None,
-    file: Annotated[UploadFile | None, File(description="The photo under the name the searches give their "
-                                            "upload field, if not sent as image.")] = None,
+    photo: Photo,
     gender: Annotated[str | None, Form(max_length=50)] = None,
     masterCategory: Annotated[str | None, Form(max_length=50)] = None,
     subCategory: Annotated[str | None, Form(max_length=50)] = None,
@@ -113,9 +112,6 @@ def add_item(
     """Add a product to the live index (needs ``X-API-Key``); it is saved and survives a restart."""
     if not productDisplayName.strip():
         raise BadInputError("productDisplayName is blank: give the product a name")
-    photo = image if image is not None else file
-    if photo is None:
-        raise BadInputError("no photo: send the product's photo in the form field image")
     im = read_image(photo, settings)
     metadata = {k: v for k, v in dict(
         productDisplayName=productDisplayName, gender=gender, masterCategory=masterCategory,

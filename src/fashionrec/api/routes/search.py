@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, Query
 
-from fashionrec.api.deps import Filters, K, ServiceDep, SettingsDep, known_query_only, read_image
+from fashionrec.api.deps import (
+    Filters,
+    K,
+    Photo,
+    ServiceDep,
+    SettingsDep,
+    known_form_only,
+    known_query_only,
+    read_image,
+)
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.errors import BadInputError
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
@@ -14,11 +23,11 @@ from fashionrec.vocabulary import without_price_or_size
 
 router = APIRouter(tags=["search"], dependencies=[Depends(known_query_only)])
 UPLOAD_ERRORS = {413: {"model": Error}, 422: {"model": Error}}
-Upload = Annotated[UploadFile, File(description="A product photo (JPEG, PNG or WebP).")]
 
 
-@router.post("/api/search/image", response_model=ImageSearch, responses=UPLOAD_ERRORS)
-def search_by_image(file: Upload, service: ServiceDep, settings: SettingsDep, filters: Filters,
+@router.post("/api/search/image", response_model=ImageSearch, responses=UPLOAD_ERRORS,
+             dependencies=[Depends(known_form_only)])
+def search_by_image(file: Photo, service: ServiceDep, settings: SettingsDep, filters: Filters,
                     k: K = 10) -> ImageSearch:
     """Predicted attributes of an uploaded photo and the catalogue items that look most like it."""
     im = read_image(file, settings)
@@ -52,8 +61,9 @@ def search_by_text(
     return RecList(results=[to_rec(r) for r in recs], left_out=left_out, corrected=corrected)
 
 
-@router.post("/api/classify", response_model=Classification, responses=UPLOAD_ERRORS)
-def classify(file: Upload, service: ServiceDep, settings: SettingsDep) -> Classification:
+@router.post("/api/classify", response_model=Classification, responses=UPLOAD_ERRORS,
+             dependencies=[Depends(known_form_only)])
+def classify(file: Photo, service: ServiceDep, settings: SettingsDep) -> Classification:
     """Every attribute the model predicts for a photo, with probabilities for every class."""
     im = read_image(file, settings)
     tagger = service.rec.tagger
