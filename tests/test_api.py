@@ -194,6 +194,17 @@ def test_search_image_and_classify(client, photo):
     assert r.json()["closest_similarity"] == pytest.approx(searched["closest_similarity"])
 
 
+def test_pages_and_json_are_compressed_for_a_client_that_asks_but_photos_are_not(client):
+    ids = [it["id"] for it in client.get("/api/items", params={"limit": 40}).json()["items"]]
+    listed = client.get("/api/items", params={"limit": 40}, headers={"Accept-Encoding": "gzip"})
+    assert listed.headers["content-encoding"] == "gzip" and len(listed.json()["items"]) == 40
+    assert client.get("/", headers={"Accept-Encoding": "gzip"}).headers["content-encoding"] == "gzip"
+    plain = client.get("/api/items", params={"limit": 40}, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json() == listed.json()
+    photo = client.get(f"/images/{ids[0]}.jpg", headers={"Accept-Encoding": "gzip"})
+    assert photo.status_code == 200 and "content-encoding" not in photo.headers    # JPEG does not shrink
+
+
 def test_search_text(client):
     r = client.get("/api/search/text", params={"q": "black watch", "k": 3})
     assert r.status_code == 200, r.text
