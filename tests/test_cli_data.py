@@ -84,6 +84,8 @@ def test_data_split_writes_a_reproducible_split(fixture_dir: Path, tmp_path: Pat
         assert result.exit_code == 0, result.output
     assert paths[0].read_text() == paths[1].read_text()
     assert "train only" in result.output and "Ties" in result.output
+    # Said without --folders too: the split is as easy to measure a model on from its CSV.
+    assert "not the shipped model's split" in " ".join(result.output.split())
 
 
 def test_data_split_says_which_test_products_have_a_training_products_photo(fixture_dir: Path, fixture_catalog,

@@ -134,7 +134,7 @@ def data_split(
     shipped = read_json(meta).get("split", {}) if meta.exists() else {}
     if shipped.get("test_ids_sha256") == s["test_ids_sha256"]:
         console.print("This is the shipped model's split: the model did not train on its test products.")
-    elif folders:
+    else:
         console.print("[yellow]This is not the shipped model's split (other seed, fractions or catalogue): its test "
                       "products may be ones the shipped model trained on. Measure a model on the split it was "
                       "trained with.[/yellow]")
