@@ -264,6 +264,14 @@ def test_renumbered_or_renamed_copies_of_training_products_are_not_taken_for_new
     said = caveats(m)
     assert any(line.startswith("5 more of these 10 products have, byte for byte, the photo of one of the model's "
                                "training") and "without them top-1" in line for line in said)
+    # `tag` counts them as evaluate does: its agreement with such rows is no new product's.
+    from fashionrec.tagging import describe, tag
+
+    tagged = tag(folder, model=tiny_run, progress=False)
+    assert tagged.summary["seen_in_training"] == 1 and tagged.summary["photo_copies_of_training"] == 5
+    assert tagged.table.set_index("id")["trained_on"].to_dict() == {i: n < 6 for n, i in enumerate(rows["id"])}
+    assert any("1 of the tagged rows are products the model trained or validated on, and 5 more have, byte for "
+               "byte, the photo of one" in line for line in describe(tagged))
     # Without the training catalogue that cannot be checked, and that is said, not taken for "no copies".
     meta = json.loads((tiny_run / "weights" / "best.json").read_text())
     moved = tmp_path / "moved"

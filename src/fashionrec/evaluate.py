@@ -267,10 +267,10 @@ def trained_mask(items: pd.DataFrame, meta: dict, progress: bool = False) -> np.
     """Which of ``items`` (bool per row) the model trained or was validated on; None where that cannot be known
     (see :func:`trained_products`)."""
     learnt = trained_products(items, meta, progress)
-    return None if learnt is None else _same_products(items, learnt)
+    return None if learnt is None else same_products(items, learnt)
 
 
-def _same_products(items: pd.DataFrame, learnt: pd.DataFrame) -> np.ndarray:
+def same_products(items: pd.DataFrame, learnt: pd.DataFrame) -> np.ndarray:
     """Which of ``items`` are products of ``learnt``: the same id, and the same name too where both have names,
     so that another shop's product 1163 is not taken for this catalogue's."""
     if "productDisplayName" not in items or "productDisplayName" not in learnt:
@@ -387,7 +387,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         if learnt is None:
             seen = None
         else:
-            trained = _same_products(items, learnt)
+            trained = same_products(items, learnt)
             copies = np.zeros(len(items), bool)
             copies[~trained] = photo_copies(items[~trained], learnt)
             seen, seen_any = int(trained.sum()), trained | copies

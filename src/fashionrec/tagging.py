@@ -346,29 +346,37 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
     agreement = _compare(tagger, table, probs, photos) if labelled else {}
     summary = _summary(tagger, table, notes, review_below, agreement, sources)
     if labelled:
-        summary["seen_in_training"] = _mark_trained(table, photos, notes, tagger)
+        marked = _mark_trained(table, photos, notes, tagger)
+        summary["seen_in_training"], summary["photo_copies_of_training"] = marked or (None, None)
     return TagResult(table=_ordered(table), summary=summary)
 
 
-def _mark_trained(table: pd.DataFrame, photos: list[Photo], notes: dict, tagger: Tagger) -> int | None:
+def _mark_trained(table: pd.DataFrame, photos: list[Photo], notes: dict, tagger: Tagger) -> tuple[int, int] | None:
     """``trained_on`` column: whether the model trained or validated on the product (its labels then agree
-    more than a new product's would), found by id and name; empty for a photo no row names, and no column
-    where it cannot be known. Returns how many of the tagged rows it trained on (not those whose photo could not
-    be read: "235 of these rows" counted one beside the 256 tagged)."""
-    from fashionrec.evaluate import trained_mask
+    more than a new product's would), found by id and name, or on its photo: a row whose photo is, byte for
+    byte, one the model learned from under another id or name (as ``evaluate`` counts them). Empty for a photo
+    no row names, and no column where it cannot be known. Returns how many of the tagged rows (not those whose
+    photo could not be read) it trained on, and how many more are such copies."""
+    from fashionrec.evaluate import photo_copies, same_products, trained_products
 
-    trained = []
+    trained, copied = [], []
     for about in notes["catalogues"]:
         # Every accepted row, with a photo here or not: the product may be one the model saw elsewhere.
         items = about["items"].reset_index(drop=True)
-        mask = trained_mask(items, tagger.meta)
-        if mask is None:
+        learnt = trained_products(items, tagger.meta)
+        if learnt is None:
             return None
+        mask = same_products(items, learnt)
         trained.append(set(items.loc[mask, "id"].astype(int)))
-    table["trained_on"] = pd.array([p.row["id"] in trained[p.catalogue] if p.catalogue is not None
-                                    and "catalogue_articleType" in p.row else pd.NA for p in photos],
-                                   dtype="boolean")
-    return int((table["trained_on"].fillna(False) & (table["error"] == "")).sum())
+        rest = items[~mask & (items["image_status"] == "ok")]
+        copied.append(set(rest.loc[photo_copies(rest, learnt), "id"].astype(int)))
+    seen = [pd.NA if p.catalogue is None or "catalogue_articleType" not in p.row else
+            "id" if p.row["id"] in trained[p.catalogue] else "photo" if p.row["id"] in copied[p.catalogue] else ""
+            for p in photos]
+    kinds = pd.array(seen, dtype="string")
+    table["trained_on"] = pd.array(kinds != "", dtype="boolean")
+    tagged = (table["error"] == "").to_numpy()
+    return tuple(int(((kinds == kind).fillna(False).to_numpy() & tagged).sum()) for kind in ("id", "photo"))
 
 
 def _ordered(table: pd.DataFrame) -> pd.DataFrame:
@@ -438,7 +446,8 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
             "doubted": f"heads whose catalogue label the model gives under {DOUBT_BELOW}: labels to check",
             "differs": "heads whose model label is not the catalogue's",
             "unknown_labels": "catalogue labels the model has no class for (a typo, or a type it never learned)",
-            "trained_on": "the model trained or validated on this product (its labels agree more often)",
+            "trained_on": "the model trained or validated on this product, or on its photo under another id or name "
+                          "(its labels agree more often)",
         })
     return summary
 
@@ -486,8 +495,10 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
         yield "  which of these products the model trained on is not known (its checkpoint records no split), so " \
               "agreement here may include products it learned"
     else:
-        yield f"  {s['seen_in_training']:,} of the tagged rows are products the model trained or validated on " \
-              "(trained_on): they agree more than new products would"
+        copies = s.get("photo_copies_of_training") or 0
+        more = f", and {copies:,} more have, byte for byte, the photo of one under another id or name" if copies else ""
+        yield f"  {s['seen_in_training']:,} of the tagged rows are products the model trained or validated on" \
+              f"{more} (trained_on): they agree more than new products would"
     doubted = labels_to_check(table)
     yield f"{len(doubted):,} rows with labels to check{', surest first:' if len(doubted) and shown else ''}"
     for _, r in doubted.head(shown).iterrows():
