@@ -167,6 +167,13 @@ def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
     page.keyboard.press("ArrowDown")
     page.wait_for_timeout(300)
     assert "gender=" not in page.url            # moving through the options loads nothing
+    # Nor does leaving the list: a Tab meant to move on applied the value (an accessibility audit); the value
+    # left is marked as not applied yet.
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(300)
+    assert "gender=" not in page.url and page.evaluate("document.activeElement.name") == "masterCategory"
+    assert "pending" in page.locator("select[name=gender]").get_attribute("class")
+    page.keyboard.press("Shift+Tab")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "gender=" in page.url and page.locator("#grid .card").count() > 0
@@ -177,6 +184,28 @@ def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
     page.go_back()                           # the unfiltered page again: its filter shows "any" again
     page.wait_for_function("!location.search")
     assert page.locator("select[name=gender]").input_value() == ""
+
+
+def test_keyboard_focus_is_never_under_the_sticky_header(server, page):
+    # Shift+Tab up a results page put card hearts under the header, and the skip link put the search box there.
+    page.goto(server + "/?page=2")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.focus("footer a")
+    hidden = []
+    for _ in range(30):
+        page.keyboard.press("Shift+Tab")
+        if not page.evaluate("""() => {
+            const el = document.activeElement, r = el.getBoundingClientRect();
+            const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return !at || el.contains(at) || at.contains(el);
+        }"""):
+            hidden.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+    assert not hidden, hidden
+    # The results have a heading of their own, a skip link to them, and each page its own title.
+    assert page.locator("h2#count").count() == 1 and page.locator("a.skip[href='#count']").count() == 1
+    assert page.title().startswith("Catalogue, page 2 of ")
+    page.goto(server + "/?q=watch")
+    assert page.title().startswith("“watch”")
 
 
 def test_text_search(server, page):
@@ -196,6 +225,8 @@ def test_upload_a_photo(server, page, fixture_dir):
     page.set_input_files("#file", str(photo))
     page.wait_for_selector("#upload-result:not([hidden])")
     assert page.locator("#predicted .chip[data-head=articleType]").inner_text().startswith("Type:")
+    # Said to a screen reader (a live region): the results came without a word before.
+    assert re.match(r"\d+ similar items? found", page.locator("#upload-status[role=status]").inner_text())
     assert page.locator("#upload-similar .card").count() > 0
     # A label under 20% is a guess: "not sure", never "Type: Shoe Laces 6%" (a shopper trial).
     for chip in page.locator("#predicted .chip").all_inner_texts():
@@ -357,8 +388,10 @@ def test_saved_products_give_picks_for_you(server, page):
     page.evaluate(f"localStorage.setItem({key!r}, JSON.stringify([{int(other)}, {int(saved_id)}]))")
     page.goto(server + "/for-you")
     page.wait_for_selector("#foryou-picks .card")
+    page.evaluate("window.notReloaded = true")
     page.click(f"button[data-unsave='{other}']")
     page.wait_for_function("document.querySelectorAll('#foryou-saved .card').length === 1")
+    assert page.evaluate("window.notReloaded === true")       # worked out again in place
     page.wait_for_selector("#foryou-picks .card")
     # Said where focus lands after the page is worked out again, so a keyboard user keeps their place.
     assert "was removed from your saved products" in page.locator("#foryou-error").inner_text()
@@ -377,6 +410,7 @@ def test_saved_products_give_picks_for_you(server, page):
     page.once("dialog", lambda d: d.accept())
     page.click("#foryou-clear")
     assert page.locator("#foryou").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "foryou-status"     # not the page, with the button gone
     page.goto(server + f"/item/{saved_id}")
     assert page.locator("button[data-like]").get_attribute("aria-pressed") == "false"
 
@@ -402,8 +436,13 @@ def test_a_card_saves_its_product_without_opening_it(server, page):
     assert page.locator("#foryou-saved button[data-card-like]").count() == 0     # "Remove" there instead
     picks = page.locator("#foryou-picks button[data-card-like]")
     assert picks.count() > 0 and picks.first.is_visible()
+    picked = picks.first.get_attribute("data-card-like")
     picks.first.click()         # saved from the picks: the page says its picks are for the two before
     assert "3 saved products; these picks are for 2" in page.locator("#foryou-status").inner_text()
+    page.click("#foryou-update")     # and works them out again in place (it asked for a reload)
+    page.wait_for_function("document.getElementById('foryou-status').innerText === 'Based on 3 saved products.'")
+    page.wait_for_function(f"document.querySelectorAll('#foryou-saved .card[data-id=\"{picked}\"]').length === 1")
+    assert page.locator("#foryou-update").is_hidden()
     page.goto(server + "/")                                  # taken back from the card
     page.locator(f"button[data-card-like='{saved_id}']").click()
     assert page.locator(f"button[data-card-like='{saved_id}']").get_attribute("aria-pressed") == "false"

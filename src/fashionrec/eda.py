@@ -441,7 +441,7 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
     ]
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>fashionrec EDA: {html.escape(catalog.root.name)}</title><style>{_CSS}</style></head><body>",
+        f"<title>fashionrec EDA: {html.escape(catalog.root.name)}</title><style>{_CSS}</style></head><body><main>",
         f"<h1>Catalogue EDA: <code>{html.escape(str(catalog.root))}</code></h1>",
         f"<p class='note'>fashionrec {html.escape(__version__)}. Numbers behind every plot: "
         "<a href='report.json'>report.json</a>. Click a plot for its PNG.</p>",
@@ -491,7 +491,7 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
             f"<a href='{p.file}'><img src='data:image/png;base64,{b64}' alt='{html.escape(p.title)}'></a>",
             f"<details><summary>counts</summary>{_counts_table(p.counts)}</details>",
         ]
-    parts.append("</body></html>\n")
+    parts.append("</main></body></html>\n")
     return "\n".join(parts)
 
 

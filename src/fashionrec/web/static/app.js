@@ -32,9 +32,10 @@
       sel.dispatchEvent(new Event("fashionrec:reset"));
     });
   });
-  // A pointer choice applies at once; with the keyboard, arrow keys only move through the options, and
-  // Enter (or leaving the list) applies the value shown, so a keyboard user reaches every value without
-  // a page load per step and never sees a value that is not applied.
+  // A pointer choice applies at once; with the keyboard, arrow keys only move through the options and
+  // Enter (or Search) applies the value shown, so a keyboard user reaches every value without a page load
+  // per step. Leaving the list applied it too, which took a Tab meant to move on for a choice (an
+  // accessibility audit): a value left so is marked as not applied yet.
   document.documentElement.classList.add("js");
   // A product page opened from catalogue or photo results links back to them (words, filters and page).
   // The results are remembered for the tab, so the link stays on the product pages reached from there
@@ -99,9 +100,15 @@
       if (e.key === "Enter") { e.preventDefault(); applied = null; apply(); }
     });
     sel.addEventListener("pointerdown", function () { byKey = false; });
-    sel.addEventListener("change", function () { if (!byKey) apply(); });
-    sel.addEventListener("blur", apply);
-    sel.addEventListener("fashionrec:reset", function () { applied = sel.value; byKey = false; });
+    sel.addEventListener("change", function () {
+      if (!byKey) apply();
+      else sel.classList.toggle("pending", sel.value !== applied);
+    });
+    sel.addEventListener("fashionrec:reset", function () {
+      applied = sel.value;
+      byKey = false;
+      sel.classList.remove("pending");
+    });
   });
 
   function esc(s) {
@@ -124,7 +131,7 @@
   }
 
   // Saved products live in this browser only (localStorage): no account, nothing sent until "For you".
-  var LIKED = "fashionrec-liked", REMOVED = "fashionrec-removed";
+  var LIKED = "fashionrec-liked";
   function likedIds() {
     try { return JSON.parse(localStorage.getItem(LIKED) || "[]"); } catch (e) { return []; }
   }
@@ -149,21 +156,28 @@
     if (ids.length === likedIds().length) ids.unshift(id);
     saveLiked(ids.slice(0, 200));    // the API takes up to 200 liked ids
     markSaved();
-    // On "For you", the picks shown were worked out before this change: say so, rather than keep
-    // "Based on 2 saved products" beside a list of three.
+    // On "For you", the picks shown were worked out before this change: say so, with a button that works
+    // them out again (it was "reload the page"), rather than keep "Based on 2 saved products" beside three.
     var status = document.getElementById("foryou-status"), shownFor = status && status.getAttribute("data-based-on");
-    if (shownFor && Number(shownFor) !== likedIds().length) {
-      status.textContent = "You have " + likedIds().length + " saved products; these picks are for " + shownFor +
-        " of them. Reload the page to update them.";
+    var update = document.getElementById("foryou-update");
+    if (shownFor) {
+      var stale = Number(shownFor) !== likedIds().length;
+      update.hidden = !stale;
+      if (stale) {
+        status.textContent = "You have " + likedIds().length + " saved products; these picks are for " + shownFor +
+          " of them.";
+      }
     }
   });
   markSaved();
   document.querySelectorAll("button[data-like]").forEach(function (btn) {
     var id = Number(btn.getAttribute("data-like"));
+    // One name, "Save", and its state in aria-pressed: the name changing to "Saved" said the state twice.
+    var heart = btn.querySelector(".heart");
     function show() {
       var on = likedIds().indexOf(id) >= 0;
       btn.setAttribute("aria-pressed", on ? "true" : "false");
-      btn.textContent = on ? "♥ Saved" : "♡ Save";
+      if (heart) heart.textContent = on ? "♥" : "♡";
     }
     btn.addEventListener("click", function () {
       var ids = likedIds().filter(function (x) { return x !== id; });
@@ -177,27 +191,38 @@
   var picks = document.getElementById("foryou-picks");
   if (picks) {
     var status = document.getElementById("foryou-status"), box = document.getElementById("foryou");
-    var problem = document.getElementById("foryou-error");
+    var problem = document.getElementById("foryou-error"), update = document.getElementById("foryou-update");
+    var savedBox = document.getElementById("foryou-saved");
+    var loads = 0;        // only the newest load may fill the page
     document.getElementById("foryou-clear").addEventListener("click", function () {
       var n = likedIds().length;
       if (n > 1 && !window.confirm("Remove all " + n + " saved products?")) return;
       saveLiked([]);
+      ++loads;
       box.hidden = true;
+      update.hidden = true;
       problem.hidden = true;        // an earlier "... was removed" no longer describes the page
       status.textContent = "Saved products cleared.";
+      status.removeAttribute("data-based-on");
+      status.focus();               // the button went with its section: focus fell to the page (an audit)
     });
-    var ids = likedIds();
-    var removed = null;
-    try { removed = sessionStorage.getItem(REMOVED); sessionStorage.removeItem(REMOVED); } catch (e) { /* off */ }
-    if (removed) {
-      problem.textContent = removed + " was removed from your saved products.";
-      problem.hidden = false;
-      status.focus();
-    }
-    if (ids.length) {
+    // The saved products and the picks for them, worked out again in place after a change (the page was
+    // reloaded to drop one, and a pick saved asked for a reload).
+    function load() {
+      var mine = ++loads, ids = likedIds();
+      update.hidden = true;
+      if (!ids.length) {
+        if (status.hasAttribute("data-based-on")) {     // the last one removed
+          status.textContent = "No saved products left.";
+          status.removeAttribute("data-based-on");
+          box.hidden = true;
+        }
+        return Promise.resolve();
+      }
       // The saved products first: one the catalogue no longer has is dropped from the list, not a dead end.
-      fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(","))
+      return fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(","))
         .then(function (saved) {
+          if (mine !== loads) return null;
           if (!saved.ok) throw new Error(saved.json.detail || "could not load the saved products");
           var gone = saved.json.unknown || [];
           if (gone.length) {
@@ -208,40 +233,55 @@
             problem.hidden = false;
           }
           box.hidden = false;
-          if (!ids.length) { status.textContent = "No saved products left."; return; }
+          if (!ids.length) {
+            status.textContent = "No saved products left.";
+            status.removeAttribute("data-based-on");
+            box.hidden = true;
+            return null;
+          }
           status.textContent = "Based on " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
           status.setAttribute("data-based-on", String(ids.length));
-          var savedBox = document.getElementById("foryou-saved");
           savedBox.innerHTML = saved.json.items.map(function (it) {
             return '<div class="saved-item">' + card({ item: it, reason: "" }, false) +
               '<button type="button" class="unsave" data-unsave="' + it.id + '" aria-label="Remove ' +
               esc(it.productDisplayName || ("item " + it.id)) + ' from saved products">Remove</button></div>';
           }).join("");
-          // One product off the list: the picks are worked out again for the rest.
-          savedBox.addEventListener("click", function (e) {
-            var btn = e.target.closest("button[data-unsave]");
-            if (!btn) return;
-            var gone = Number(btn.getAttribute("data-unsave"));
-            saveLiked(likedIds().filter(function (x) { return x !== gone; }));
-            // Said after the reload, where focus lands, so a keyboard or screen-reader user keeps their place.
-            var name = btn.closest(".saved-item").querySelector(".name");
-            try { sessionStorage.setItem(REMOVED, name ? name.textContent : "A product"); } catch (e) { /* off */ }
-            window.location.reload();
-          });
           return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ liked: ids, k: 24 }) }).then(function (res) {
+            if (mine !== loads) return;
             if (!res.ok) throw new Error(res.json.detail || "could not load picks");
             picks.innerHTML = res.json.results.map(card).join("");
             markSaved(picks);
           });
         })
         .catch(function (e) {
+          if (mine !== loads) return;
           var msg = String(e.message || e);
           problem.textContent = "Could not load your picks: " + msg + ". Clear the saved products to start again.";
           problem.hidden = false;
           box.hidden = false;
         });
     }
+    // One product off the list: the picks are worked out again for the rest, and that is said where focus
+    // lands, so a keyboard or screen-reader user keeps their place.
+    savedBox.addEventListener("click", function (e) {
+      var btn = e.target.closest("button[data-unsave]");
+      if (!btn) return;
+      var gone = Number(btn.getAttribute("data-unsave"));
+      var name = btn.closest(".saved-item").querySelector(".name");
+      saveLiked(likedIds().filter(function (x) { return x !== gone; }));
+      status.focus();
+      problem.textContent = (name ? name.textContent : "A product") + " was removed from your saved products.";
+      problem.hidden = false;
+      btn.closest(".saved-item").remove();
+      load();
+    });
+    update.addEventListener("click", function () {
+      status.focus();
+      problem.hidden = true;
+      load();
+    });
+    load();
   }
 
   var drop = document.getElementById("drop");
@@ -250,12 +290,14 @@
   var preview = document.getElementById("preview");
   var errorBox = document.getElementById("upload-error");
   var result = document.getElementById("upload-result");
+  var said = document.getElementById("upload-status");
 
   function showError(msg) {
     // The API's messages also tell an operator which setting to change; a shopper needs only the first part.
     msg = String(msg).replace(/\s*\(set FASHIONREC_[A-Z_]+[^)]*\)/g, "");
     errorBox.textContent = msg;
     errorBox.hidden = false;
+    said.textContent = "";
     preview.hidden = true;      // the refused photo is not what any results belong to
     result.hidden = true;
   }
@@ -291,6 +333,10 @@
     markSaved(document.getElementById("upload-similar"));
     document.getElementById("refine-empty").hidden = json.results.length > 0;
     result.hidden = false;
+    var n = json.results.length;
+    said.textContent = (n ? n + " similar item" + (n === 1 ? "" : "s") + " found" : "Nothing like this photo found") +
+      (type && type.prob >= GUESS ? "; the model sees " + type.label : "") + "." +
+      (unsure.hidden ? "" : " " + unsure.textContent);
   }
   function thumbnail(img) {
     // A small copy of the photo, so the results can be shown again after Back.
@@ -315,7 +361,23 @@
     });
     return q;
   }
-  refine.addEventListener("change", function () { if (shown) send(shown, true); });
+  // A pointer choice searches at once; with the keyboard, each arrow key changed the value and sent a search
+  // of its own (three for three presses, an accessibility audit): a pause or Enter sends the one shown.
+  var byKey = false, pause = null;
+  function narrow() {
+    clearTimeout(pause);
+    if (shown) send(shown, true);
+  }
+  refine.addEventListener("keydown", function (e) {
+    byKey = true;
+    if (e.key === "Enter") { e.preventDefault(); narrow(); }
+  });
+  refine.addEventListener("pointerdown", function () { byKey = false; });
+  refine.addEventListener("change", function () {
+    if (!byKey) { narrow(); return; }
+    clearTimeout(pause);
+    pause = setTimeout(narrow, 700);
+  });
   function send(file, refining) {
     if (!file) return;
     if (!refining) refine.querySelectorAll("select").forEach(function (s) { s.value = ""; });
@@ -342,6 +404,7 @@
       preview.hidden = false;
     }
     drop.classList.add("loading");
+    said.textContent = "Searching…";
     var body = new FormData();
     body.append("file", file);
     fetchJson("/api/search/image?k=12" + refineQuery(), { method: "POST", body: body, signal: inflight && inflight.signal })
