@@ -29,7 +29,7 @@ from fashionrec.catalog import RejectedRow, load_catalog
 from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
 from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
-from fashionrec.looks import COMPLEMENTS, LAYERED, colour_compatibility, slot_name
+from fashionrec.looks import COMPLEMENTS, FOR_THE_HEAT, LAYERED, colour_compatibility, slot_name
 from fashionrec.recommend import NEIGHBOUR_VOTE, Rec, Recommender
 from fashionrec.tagger import Tagger, save_checkpoint
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names, _type_kinship
@@ -2045,8 +2045,11 @@ def test_a_look_keeps_usages_and_bags_that_go_together(tmp_path):
                  baseColour="White")
     plain = add(masterCategory="Footwear", subCategory="Sandal", articleType="Sandals", usage="Casual",
                 baseColour="Green")
-    slots = {x.slot: x.id for x in r.complete_the_look(sari, k=6)}
-    assert slots.get("Sandal") == plain and sporty not in slots.values()
+    look = r.complete_the_look(sari, k=6)
+    slots = {x.slot: x.id for x in look}
+    assert sporty not in slots.values()
+    # One pair of shoes: sandals only where the sari got no shoes (it had both).
+    assert [x.slot for x in look if x.slot in ("Shoes", "Sandal")] == ["Shoes"] and plain not in slots.values()
     # A formal dress's bag is a handbag or a clutch, even where the only formal bag is a laptop bag.
     dress = add(subCategory="Dress", articleType="Dresses", usage="Formal", baseColour="Black")
     laptop = add(masterCategory="Accessories", subCategory="Bags", articleType="Laptop Bag", usage="Formal",
@@ -2124,7 +2127,55 @@ def test_a_look_keeps_clothes_for_the_cold_and_for_the_heat_apart(tmp_path):
     cap = {"masterCategory": "Accessories", "subCategory": "Headwear", "articleType": "Caps", "baseColour": "Grey"}
     beanie = add(**cap, productDisplayName="Acme Men Wool Beanie")
     assert shorts not in {x.id for x in r.complete_the_look(beanie, k=6)}
-    assert shorts in {x.id for x in r.complete_the_look(add(**cap, productDisplayName="Acme Men Cap"), k=6)}
+    assert r._weather("Caps", "Acme Men Cap") == set() and r._weather("Caps", "Acme Men Wool Beanie") == FOR_THE_HEAT
+    # The pieces of a look bind each other too: a plain cap's took the jacket and the shorts (a stylist's trial:
+    # a red sweater with lounge capris).
+    plain = {x.id for x in r.complete_the_look(add(**cap, productDisplayName="Acme Men Cap"), k=6)}
+    assert plain & {sweater, jacket, shorts} and not (plain & {sweater, jacket} and shorts in plain)
+
+
+def test_a_look_is_one_a_stylist_would_put_on(tmp_path):
+    # A stylist's trial of 40 looks: a belt with drawstring shorts and with braces, braces without a shirt, a
+    # dupatta as a pendant's top, a casual watch with a kurta, dress socks with briefs, stilettos with a T-shirt.
+    r, photo = _scratch(tmp_path)
+    n = iter(range(5, 360, 5))
+
+    def add(**meta):    # a usage no fixture product has: the only candidates of their usage are these
+        base = {"gender": "Men", "masterCategory": "Apparel", "usage": "Party", "season": "Summer",
+                "productDisplayName": f"X {next(n)}"}
+        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+
+    def look(item):
+        return {x.id: x.slot for x in r.complete_the_look(item, k=6)}
+
+    accessory = {"masterCategory": "Accessories"}
+    belt = add(**accessory, subCategory="Belts", articleType="Belts", baseColour="Black")
+    shorts = add(subCategory="Bottomwear", articleType="Shorts", baseColour="Navy Blue")
+    tee = add(subCategory="Topwear", articleType="Tshirts", baseColour="White")
+    assert shorts in look(tee) and belt not in look(tee) and belt not in look(shorts)
+    trousers = add(subCategory="Bottomwear", articleType="Trousers", baseColour="Black")
+    assert belt in look(trousers)           # a belt where the bottoms take one
+    braces = add(subCategory="Topwear", articleType="Suspenders", baseColour="Black")
+    shirt = add(subCategory="Topwear", articleType="Shirts", baseColour="White")
+    assert look(braces).get(shirt) == "Topwear" and belt not in look(braces)
+    # A layer is no look's top on its own; a women's T-shirt's shoes are flat.
+    women = {"gender": "Women"}
+    dupatta = add(**women, subCategory="Topwear", articleType="Dupatta", baseColour="Red")
+    pendant = add(**women, **accessory, subCategory="Jewellery", articleType="Pendant", baseColour="Silver")
+    assert dupatta not in look(pendant)
+    heels = add(**women, masterCategory="Footwear", subCategory="Shoes", articleType="Heels", baseColour="White")
+    flats = add(**women, masterCategory="Footwear", subCategory="Shoes", articleType="Flats", baseColour="Beige")
+    women_tee = add(**women, subCategory="Topwear", articleType="Tshirts", baseColour="Black")
+    assert flats in look(women_tee) and heels not in look(women_tee)
+    # Underwear's other piece, no socks.
+    socks = add(**accessory, subCategory="Socks", articleType="Socks", baseColour="Black")
+    vest = add(subCategory="Innerwear", articleType="Innerwear Vests", baseColour="White")
+    briefs = add(subCategory="Innerwear", articleType="Briefs", baseColour="Black")
+    assert look(briefs).get(vest) == "Innerwear" and socks not in look(briefs)
+    # No watch with ethnic wear: the catalogue has no ethnic watch, and a casual one stood in.
+    add(**women, **accessory, subCategory="Watches", articleType="Watches", baseColour="Gold", usage="Casual")
+    kurta = add(**women, subCategory="Topwear", articleType="Kurtas", baseColour="Green", usage="Ethnic")
+    assert "Watches" not in look(kurta).values()
 
 
 def test_a_looks_belt_takes_the_colour_of_its_shoes(tmp_path):

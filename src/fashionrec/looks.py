@@ -18,8 +18,13 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    sports or casual shoes, never heels or formal shoes, and track pants no belt; heels and flats get no socks
    (:data:`TYPE_SLOTS`); a sari's shoes come before sandals (women's ethnic heels and flats, where
    sandals were mostly sporty). Formal clothes and shoes take a tie and a belt before a watch, ethnic tops
-   jewellery before a watch and no sunglasses, and a kurta's bag is a handbag or a clutch
-   (:data:`USAGE_SLOTS`). A layer worn over another top (a blazer, a jacket, a dupatta) starts its look
+   jewellery and a bag, and no sunglasses, and a kurta's bag is a handbag or a clutch
+   (:data:`USAGE_SLOTS`); an ethnic look takes no watch (:data:`SAME_USAGE_PAIRS`: the catalogue has no
+   ethnic one). A look takes one pair of shoes (:data:`FOOTWEAR`), no belt where its bottoms have no loops
+   or braces hold them up (:data:`BELTLESS`: shorts, track pants, leggings, a salwar), and no layer worn over
+   a top as its top (:data:`NOT_ALONE`: a dupatta, a shrug, braces); a T-shirt's shoes are flat, heels' and
+   flats' bag a handbag or a clutch, and underwear's other piece its pair (:data:`INNER_PAIRS`: a vest with
+   briefs, briefs with a bra). A layer worn over another top (a blazer, a jacket, a dupatta) starts its look
    with one of the tops it goes over (:data:`LAYERED`: a shirt, a kurta). Sports equipment (a football),
    like Home and Free Items, gets no look; a product filed under Free Items whose type is filed elsewhere
    (a tie given away) gets its type's.
@@ -32,7 +37,7 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    label, no formal shoes with a jersey); except belts (:data:`SAME_USAGE_SLOTS`): no belt of the
    outfit's usage, no belt slot (a formal belt with a sports jersey or a casual one with a kurta is no
    look). Clothes for the cold and for the heat make no look together (:data:`FOR_THE_COLD`: no shorts with a
-   sweater or a jacket, no muffler with shorts).
+   sweater or a jacket, no muffler with shorts), the product's and each piece picked binding the rest.
 3. **Colour.** :func:`colour_compatibility` in [0, 1]: a listed harmonious pair (:data:`COLOUR_PAIRS`,
    e.g. Blue + White, Navy Blue + Beige, Black + Red) 1.0; a neutral (:data:`NEUTRALS`: black, white, grey,
    navy, beige, brown, denim-like blues...) with anything 0.8; the same non-neutral colour 0.5
@@ -59,7 +64,9 @@ COMPLEMENTS: dict[str, list[str]] = {
     "Dress": ["Shoes", "Bags", "Jewellery", "Watches", "Eyewear", "Sandal"],
     "Saree": ["Jewellery", "Shoes", "Bags", "Watches", "Sandal"],
     "Apparel Set": ["Shoes", "Bags", "Watches", "Eyewear"],
-    "Innerwear": ["Loungewear and Nightwear", "Socks"],
+    # Underwear's other piece (a vest with briefs, briefs with a bra: INNER_PAIRS) and lounge wear, no socks (the
+    # formal dress socks of 65 of 1,500 random looks, innerwear's, a stylist's trial).
+    "Innerwear": ["Innerwear", "Loungewear and Nightwear"],
     # Worn at home: slippers, never underwear (a shopper trial: a night suit's look was "Bwitch Red Bra", "Red
     # goes with White"); nightwear's robe and loungewear's T-shirt come from TYPE_SLOTS.
     "Loungewear and Nightwear": ["Flip Flops"],
@@ -94,6 +101,11 @@ TYPE_SLOTS["Track Pants"] = ["Topwear", "Shoes", "Watches", "Bags", "Eyewear"]
 NIGHTWEAR, ROBES = {"Night suits", "Nightdress", "Baby Dolls"}, {"Robe", "Bath Robe"}
 TYPE_SLOTS.update({t: ["Loungewear and Nightwear", "Flip Flops"] for t in NIGHTWEAR | ROBES})
 TYPE_SLOTS.update({t: ["Topwear", "Flip Flops"] for t in ("Lounge Pants", "Lounge Shorts")})
+INNER_PAIRS = {"Briefs": {"Innerwear Vests", "Bra", "Camisoles"}, "Trunk": {"Innerwear Vests"},
+               "Boxers": {"Innerwear Vests"}, "Bra": {"Briefs"}, "Camisoles": {"Briefs"},
+               "Innerwear Vests": {"Briefs", "Trunk", "Boxers"}}
+# Braces hold trousers up in place of a belt, over a shirt (LAYERED): a belt beside them is never worn.
+TYPE_SLOTS["Suspenders"] = ["Bottomwear", "Shoes", "Ties", "Watches"]
 # (usage, subCategory) -> slots, where the occasion changes the look: office clothes take a tie and a belt
 # before a watch (a shopper trial: black formal shoes got a shirt, trousers, socks and a watch, never one
 # of the catalogue's 152 formal ties or 118 formal belts); ethnic tops jewellery before a watch, and no
@@ -101,19 +113,30 @@ TYPE_SLOTS.update({t: ["Topwear", "Flip Flops"] for t in ("Lounge Pants", "Loung
 USAGE_SLOTS = {("Formal", "Topwear"): ["Bottomwear", "Shoes", "Ties", "Belts", "Watches"],
                ("Formal", "Bottomwear"): ["Topwear", "Shoes", "Ties", "Belts", "Watches"],
                ("Formal", "Shoes"): ["Topwear", "Bottomwear", "Ties", "Belts", "Socks", "Watches"],
-               ("Ethnic", "Topwear"): ["Bottomwear", "Shoes", "Jewellery", "Watches", "Bags"]}
+               ("Ethnic", "Topwear"): ["Bottomwear", "Shoes", "Jewellery", "Bags", "Watches"],
+               # An ethnic pendant or earrings: the kurta or sari it is worn with, no watch (SAME_USAGE_PAIRS).
+               ("Ethnic", "Jewellery"): ["Topwear", "Bottomwear", "Shoes", "Bags"]}
 # articleTypes worn over another top -> the tops their look starts with (a shopper trial: a blazer's look had
 # trousers, shoes, a tie and a belt but no shirt, a dupatta's no kurta); the rest of the look is the
 # Topwear one.
 LAYERED = {"Blazers": {"Shirts"}, "Waistcoat": {"Shirts", "Kurtas"}, "Nehru Jackets": {"Kurtas", "Shirts"},
            "Jackets": {"Tshirts", "Shirts", "Tops"}, "Rain Jacket": {"Tshirts", "Tops"},
            "Sweaters": {"Shirts", "Tshirts", "Tops"}, "Sweatshirts": {"Tshirts", "Tops"},
-           "Shrug": {"Tops", "Tshirts"}, "Dupatta": {"Kurtas", "Kurtis", "Tunics"}}
+           "Shrug": {"Tops", "Tshirts"}, "Dupatta": {"Kurtas", "Kurtis", "Tunics"}, "Suspenders": {"Shirts"}}
+# Layers never worn without a top under them: no other look's top (a stylist's trial: a dupatta was the top of a
+# pendant's look, a rain poncho a backpack's, each with nothing under it). Jackets, sweaters and sweatshirts
+# are worn so and stay.
+NOT_ALONE = {"Dupatta", "Shrug", "Waistcoat", "Nehru Jackets", "Blazers", "Rain Jacket", "Suspenders"}
 # articleTypes worn on their own: their own slots, and never in another look
 OWN_LOOKS = {"Swimwear": ["Flip Flops", "Eyewear"], "Tracksuits": ["Shoes", "Watches", "Bags", "Eyewear"]}
 # (subCategory or articleType of the item, slot) -> the only articleTypes that fill the slot; an articleType's
 # entry comes first. Track pants are sportswear even when filed Casual (106 of 274): no wedges or brogues.
 SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"Handbags", "Clutches"},
+              # heels' and flats' bag too: a laptop bag was an office look's (a stylist's trial)
+              **{(t, "Bags"): {"Handbags", "Clutches"} for t in ("Heels", "Flats")},
+              # A T-shirt's shoes are flat: stilettos came with 25 of 1,500 random looks' T-shirts (a stylist's trial).
+              ("Tshirts", "Shoes"): {"Casual Shoes", "Sports Shoes", "Flats"},
+              **{(t, "Innerwear"): pair for t, pair in INNER_PAIRS.items()},
               **{(t, "Bags"): {"Handbags", "Clutches"} for t in ("Kurtas", "Kurtis", "Salwar", "Lehenga Choli")},
               **{(t, "Topwear"): tops for t, tops in LAYERED.items()},
               ("Track Pants", "Shoes"): {"Sports Shoes", "Casual Shoes"},
@@ -168,6 +191,15 @@ NO_LOOK = {"Home", "Free Items", "Sports Equipment"}   # categories (master or s
 LOOK_AFFINITY = 0.15
 LOOK_TYPICALITY = 0.05
 SAME_USAGE_SLOTS = {"Belts"}            # slots left out rather than filled from another usage
+# (usage, slot) left out so too: the catalogue has no ethnic watch, and a casual steel chronograph or a black
+# plastic one was in 109 of 1,500 random looks, ethnic ones (a stylist's trial: "bangles or earrings instead").
+SAME_USAGE_PAIRS = {("Ethnic", "Watches")}
+# Bottoms no belt goes with (drawstrings, elastic, no loops: 352 men's shorts, 239 of them by sports brands),
+# and braces: a look with one takes no belt (157 of 1,500 random looks had such a pair, a stylist's trial).
+BELTLESS = {"Shorts", "Track Pants", "Capris", "Leggings", "Jeggings", "Tights", "Stockings", "Patiala", "Salwar",
+            "Churidar", "Salwar and Dupatta", "Tracksuits", "Lounge Shorts", "Lounge Pants", "Suspenders"}
+# One pair of shoes a look: these slots stand in for each other (a sari's shoes, then its sandals if none).
+FOOTWEAR = {"Shoes", "Sandal", "Flip Flops"}
 
 NEUTRALS = {"Black", "White", "Grey", "Grey Melange", "Charcoal", "Navy Blue", "Beige", "Cream", "Off White",
             "Khaki", "Brown", "Coffee Brown", "Tan", "Taupe", "Nude", "Skin", "Silver", "Steel", "Blue",

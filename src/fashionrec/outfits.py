@@ -17,8 +17,10 @@ from fashionrec.blas import one_blas_thread
 from fashionrec.colours import distance, nearness
 from fashionrec.looks import (
     ACCESSORY_DEFAULT,
+    BELTLESS,
     CLASHING_USAGE,
     COMPLEMENTS,
+    FOOTWEAR,
     FOR_THE_COLD,
     FOR_THE_HEAT,
     LAYERED,
@@ -28,8 +30,10 @@ from fashionrec.looks import (
     MATCH_WEIGHT,
     MATCHED_SLOTS,
     NO_LOOK,
+    NOT_ALONE,
     NOT_IN_THE_HEAT,
     OWN_LOOKS,
+    SAME_USAGE_PAIRS,
     SAME_USAGE_SLOTS,
     SLOT_TYPES,
     TYPE_SLOTS,
@@ -116,6 +120,14 @@ class Outfits:
             clashes |= it["articleType"].astype(str).str.startswith("Sports ")
         return clashes.to_numpy()
 
+    @staticmethod
+    def _weather(article, name) -> set[str]:
+        """The articleTypes a look with a piece of this type and name takes no more: a piece for the cold (its
+        type, or its name: "Mellow Beanie") none for the heat, and one for the heat no sweater, muffler or gloves."""
+        if article in FOR_THE_COLD or re.search(WARM_NAME, str(name), re.IGNORECASE):
+            return FOR_THE_HEAT
+        return NOT_IN_THE_HEAT if article in FOR_THE_HEAT else set()
+
     def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:
         """One complementary item per slot (see the module docstring for the rules), best slots first."""
         check_k(k)
@@ -161,10 +173,11 @@ class Outfits:
         # Never a freebie in a look ("Free Gifts" on its card reads as not for sale), nor a placeholder's name,
         # nor what is worn under a top this is not (WORN_UNDER).
         under = [t for t, tops in WORN_UNDER.items() if article not in tops]
-        # Nor shorts with a sweater, nor a muffler with shorts.
-        cold = article in FOR_THE_COLD or re.search(WARM_NAME, str(src.get("productDisplayName")), re.IGNORECASE)
-        weather = FOR_THE_HEAT if cold else NOT_IN_THE_HEAT if article in FOR_THE_HEAT else set()
-        free = self._free_items() | self._set_aside_rows() | self._is("articleType", [*under, *weather])
+        # Nor shorts with a sweater, nor a muffler with shorts; nor a layer worn over a top as a look's top.
+        free = self._free_items() | self._set_aside_rows() | self._is("articleType", [*under, *NOT_ALONE])
+        free |= self._is("articleType", list(self._weather(article, src.get("productDisplayName"))))
+        # A belt only where the look's bottoms take one (the product's own, or those picked), and one pair of shoes.
+        beltless, shod = article in BELTLESS, sub in FOOTWEAR
         anyone = gender == "Unisex" and not self._childrens()[self._row[item_id]]
         anyones = self._is("gender", ["Unisex"]) & ~self._childrens() if anyone else None
         out: list[Rec] = []
@@ -172,6 +185,8 @@ class Outfits:
         for slot in slots:
             if len(out) >= k:
                 break
+            if (slot == "Belts" and beltless) or (slot in FOOTWEAR and shod):
+                continue
             cand = who & self._is("look", slot) & ~free
             only = SLOT_TYPES.get((article, slot)) or SLOT_TYPES.get((sub, slot))
             if only:
@@ -184,7 +199,7 @@ class Outfits:
             usage_ok = cand & same_usage
             if usage_ok.any():
                 cand = usage_ok
-            elif usage and slot in SAME_USAGE_SLOTS:
+            elif usage and (slot in SAME_USAGE_SLOTS or (usage, slot) in SAME_USAGE_PAIRS):
                 continue
             elif usage:
                 clashes = self._clashing(usage) if clashes is None else clashes
@@ -231,6 +246,11 @@ class Outfits:
             reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}" if colour_note else "")
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
             picked[slot] = item.get("baseColour")
+            beltless |= item.get("articleType") in BELTLESS
+            shod |= slot in FOOTWEAR
+            # A sweater picked, no capris after it: the weather of each piece binds the rest of the look.
+            weather = self._weather(item.get("articleType"), item.get("productDisplayName"))
+            free |= self._is("articleType", list(weather))
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
                 # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's.
