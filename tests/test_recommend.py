@@ -308,6 +308,7 @@ def test_attribute_aware_ranking(rec, monkeypatch):
     # A type weight of 3 beats any cosine gap (at most 2): every other T-shirt must come before the rest.
     monkeypatch.setattr(rec, "attribute_weights", {"articleType": 3.0})
     monkeypatch.setattr(rec, "family_weights", {})      # the kind's bonus (tested on its own)
+    monkeypatch.setattr(rec, "kind_weight", 0.0)         # the name's kind's (tested on its own)
     recs = rec.similar(i, k=n_same + 5)
     same = [r.item["articleType"] == "Tshirts" for r in recs]
     assert sum(same) == n_same and same == sorted(same, reverse=True)
@@ -2176,6 +2177,27 @@ def test_a_look_is_one_a_stylist_would_put_on(tmp_path):
     add(**women, **accessory, subCategory="Watches", articleType="Watches", baseColour="Gold", usage="Casual")
     kurta = add(**women, subCategory="Topwear", articleType="Kurtas", baseColour="Green", usage="Ethnic")
     assert "Watches" not in look(kurta).values()
+
+
+def test_similar_items_keep_the_kind_the_name_says(tmp_path):
+    # A stylist's trial: 8 polos of 10 for a printed crew-neck T-shirt. Polos that look closer come after the
+    # crew necks of the same type, colour and wearer; a "U.S. Polo Assn." T-shirt is no polo.
+    r, photo = _scratch(tmp_path)
+    meta = {"gender": "Men", "masterCategory": "Apparel", "subCategory": "Topwear", "articleType": "Tshirts",
+            "baseColour": "Olive", "usage": "Casual", "season": "Summer"}
+
+    def add(name, turn):
+        return r.add_product(photo.rotate(turn, expand=True), {**meta, "productDisplayName": name},
+                             allow_new_values=True)
+
+    tee = add("Acme Men Olive Printed T-shirt", 90)
+    polos = {add(f"Acme Men Olive Polo T-shirt {j}", 90 + turn) for j, turn in enumerate((8, -8, 12))}
+    crews = {add(f"Acme Men Olive Round Neck T-shirt {j}", 90 + turn) for j, turn in enumerate((30, -30))}
+    crews.add(add("U.S. Polo Assn. Men Olive T-shirt", 90 + 35))
+    ranked = [x.id for x in r.similar(tee, k=10) if x.id in polos | crews]
+    assert set(ranked[:3]) == crews and set(ranked[3:]) == polos, ranked
+    polo = add("Acme Men Olive Polo T-shirt", 90 + 2)
+    assert {x.id for x in r.similar(polo, k=3)} == polos       # and a polo's are polos
 
 
 def test_a_looks_belt_takes_the_colour_of_its_shoes(tmp_path):
