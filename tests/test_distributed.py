@@ -14,8 +14,10 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def _train(fixture_dir: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "fashionrec.cli", "train", str(fixture_dir), "--profile", "tiny", "--epochs", "3",
+def _train(fixture_dir: Path, out: Path, *extra: str, module: bool = False) -> subprocess.CompletedProcess:
+    # module: `python -m fashionrec.train ARGS`, the documented equal of `fashionrec train ARGS`
+    how = ["-m", "fashionrec.train"] if module else ["-m", "fashionrec.cli", "train"]
+    cmd = [sys.executable, *how, str(fixture_dir), "--profile", "tiny", "--epochs", "3",
            "--device", "cpu", "--out", str(out), *extra]
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     return subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
@@ -29,7 +31,7 @@ def _failure(stderr: str) -> str:
 
 def test_two_process_ddp_matches_one_process(fixture_dir, tmp_path):
     one = _train(fixture_dir, tmp_path / "one")
-    two = _train(fixture_dir, tmp_path / "two", "--nproc", "2")
+    two = _train(fixture_dir, tmp_path / "two", "--nproc", "2", module=True)     # "'train' is not in list" before
     assert one.returncode == 0, one.stderr[-2000:]
     assert two.returncode == 0, _failure(two.stderr)
     r1 = pd.read_csv(tmp_path / "one" / "results.csv")
@@ -49,5 +51,10 @@ def test_two_process_ddp_matches_one_process(fixture_dir, tmp_path):
 
 
 def test_ddp_rejects_what_it_cannot_split(fixture_dir, tmp_path):
-    bad = _train(fixture_dir, tmp_path / "bad", "--nproc", "2", "--batch-size", "33")
-    assert bad.returncode != 0 and "divisible" in (bad.stdout + bad.stderr)
+    # Said once, before any process starts: each process said it, then torchrun's traceback, exit 1.
+    for flags in (["--batch-size", "33"], ["--balance", "sampler"]):
+        bad = _train(fixture_dir, tmp_path / "bad", "--nproc", "2", *flags)
+        said = bad.stdout + bad.stderr
+        assert bad.returncode == 2 and said.count("error:") == 1, said[-2000:]
+        assert ("divisible" if "33" in flags else "sampler is not supported") in said and "Traceback" not in said
+        assert not (tmp_path / "bad").exists()

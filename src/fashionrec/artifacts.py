@@ -6,6 +6,7 @@ import datetime as _dt
 import glob
 import json
 import os
+import re
 import shutil
 import socket
 import sys
@@ -99,9 +100,34 @@ def _umask() -> int:
     return mask
 
 
+# Option values never recorded: a Milvus token, and the password a URI may carry (http://user:password@host).
+SECRET_OPTIONS = ("--token",)
+_URI_PASSWORD = re.compile(r"(?<=://)([^:/@\s]+):[^@/\s]+@")
+
+
+def redacted(argv: list[str]) -> list[str]:
+    """``argv`` with secrets replaced by ``***``: the value of :data:`SECRET_OPTIONS` (``--token X`` or
+    ``--token=X``) and a URI's password (``http://root:***@host``); a scale-out trial found both in an index's
+    manifest and a report."""
+    out, hide = [], False
+    for arg in argv:
+        if hide:
+            out.append("***")
+            hide = False
+        elif arg in SECRET_OPTIONS:
+            out.append(arg)
+            hide = True
+        elif arg.split("=", 1)[0] in SECRET_OPTIONS and "=" in arg:
+            out.append(arg.split("=", 1)[0] + "=***")
+        else:
+            out.append(_URI_PASSWORD.sub(r"\1:***@", arg))
+    return out
+
+
 def invoked_command() -> str | None:
-    """The ``fashionrec ...`` command line this process runs, for an artefact to record; None from Python."""
-    return " ".join(["fashionrec", *sys.argv[1:]]) if Path(sys.argv[0]).name == "fashionrec" else None
+    """The ``fashionrec ...`` command line this process runs, secrets left out (:func:`redacted`), for an
+    artefact to record; None from Python."""
+    return " ".join(["fashionrec", *redacted(sys.argv[1:])]) if Path(sys.argv[0]).name == "fashionrec" else None
 
 
 def provenance() -> dict:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from fashionrec.errors import FashionrecError
 
@@ -44,8 +45,9 @@ def _data_dir(path: Path | None) -> Path:
 
 
 def fail(message: str) -> None:
-    # On stderr: with --json or a pipe, stdout holds only the results.
-    err_console.print(f"[bold red]error:[/] {message}")
+    # On stderr: with --json or a pipe, stdout holds only the results. The message is text, not markup: read as
+    # markup, "pip install 'fashionrec[milvus]'" lost its extra and pymilvus's "[unix, http, https, tcp]" vanished.
+    err_console.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code=2)
 
 
@@ -200,27 +202,50 @@ def train_cmd(
                               "one per GPU, or gloo on CPU."),
 ) -> None:
     """Train the product-photo tagger (articleType and the other attributes)."""
-    from fashionrec.distributed import launched_by_torchrun, relaunch_with_torchrun
-    from fashionrec.train import make_config, parse_size, train
+    from fashionrec.distributed import RELAUNCHED, launched_by_torchrun, relaunch_with_torchrun
+    from fashionrec.tagger import resolve_device
+    from fashionrec.train import check_processes, make_config, parse_size, train
 
-    if nproc > 1 and not launched_by_torchrun():
-        argv = sys.argv[sys.argv.index("train") + 1:]
-        argv = [a for i, a in enumerate(argv) if a != "--nproc" and not a.startswith("--nproc=")
-                and (i == 0 or argv[i - 1] != "--nproc")]
-        raise typer.Exit(relaunch_with_torchrun(nproc, argv))
+    def resume_hint(processes: int) -> None:
+        # Every finished epoch is saved (weights/last, state.pt): say how to go on rather than exit silently.
+        again = f" --nproc {processes}" if processes > 1 else ""
+        err_console.print(escape(f"interrupted: `fashionrec train {data_dir or ''} --out {out}{again} --resume` "
+                                 "continues the run after its last finished epoch (the other flags are the run's "
+                                 "own)".replace("  ", " ")))
 
     try:
         cfg = make_config(profile, model=model, epochs=epochs, batch_size=batch_size, lr=lr, balance=balance,
                           patience=patience, freeze_backbone=freeze_backbone, freeze_blocks=freeze_blocks,
                           max_minutes=max_minutes, input_size=parse_size(input_size) if input_size else None,
                           device=device, seed=seed, workers=workers, init=str(init) if init else None)
+        if nproc > 1 and not launched_by_torchrun():
+            # Said once, here, before the processes start: each found it and torchrun's traceback followed.
+            resolve_device(cfg.device)
+            if not resume:
+                check_processes(cfg, nproc)
+    except FashionrecError as e:
+        fail(str(e))
+    if nproc > 1 and not launched_by_torchrun():
+        # `fashionrec train ARGS`, or `python -m fashionrec.train ARGS`, whose arguments are all the command's.
+        args = sys.argv[1:]
+        argv = args if Path(sys.argv[0]).name == "train.py" else args[args.index("train") + 1:]
+        argv = [a for i, a in enumerate(argv) if a != "--nproc" and not a.startswith("--nproc=")
+                and (i == 0 or argv[i - 1] != "--nproc")]
+        try:
+            code = relaunch_with_torchrun(nproc, argv)
+        except KeyboardInterrupt:
+            resume_hint(nproc)
+            raise typer.Exit(130) from None
+        raise typer.Exit(code)
+
+    try:
         result = train(_data_dir(data_dir), cfg, out, resume=resume)
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt:
-        # Every finished epoch is saved (weights/last, state.pt): say how to go on rather than exit silently.
-        err_console.print(f"interrupted: `fashionrec train {data_dir or ''} --out {out} --resume` continues the "
-                          "run after its last finished epoch (the other flags are the run's own)".replace("  ", " "))
+        # Said once: by `fashionrec train --nproc`, which started the processes, or by the first of them.
+        if not launched_by_torchrun() or (os.environ.get("RANK") == "0" and not os.environ.get(RELAUNCHED)):
+            resume_hint(int(os.environ.get("WORLD_SIZE", "1")))
         raise typer.Exit(130) from None
     m = result.test_metrics
     if not m:             # a torchrun worker other than rank 0: rank 0 reports

@@ -97,6 +97,9 @@ def shutdown(ctx: DistContext) -> None:
         dist.destroy_process_group()
 
 
+RELAUNCHED = "FASHIONREC_RELAUNCHED"
+
+
 def relaunch_with_torchrun(nproc: int, argv: list[str]) -> int:
     """Run ``fashionrec.train`` with ``argv`` in ``nproc`` local processes through torchrun; its exit code."""
     if nproc < 1:
@@ -104,4 +107,11 @@ def relaunch_with_torchrun(nproc: int, argv: list[str]) -> int:
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={nproc}",
            "-m", "fashionrec.train", *argv]
     log.info("launching: %s", " ".join(cmd))
-    return subprocess.call(cmd)
+    # The processes know that this one speaks for them (an interrupt's resume hint, once, not once per process).
+    proc = subprocess.Popen(cmd, env={**os.environ, RELAUNCHED: "1"})
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        # The processes had the same Ctrl-C (one process group) and save what they must: wait for them, not kill.
+        proc.wait()
+        raise

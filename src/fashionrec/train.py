@@ -266,6 +266,14 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
         shutdown(ctx)
 
 
+def check_processes(cfg: TrainConfig, world_size: int) -> None:
+    """Refuse a config that data-parallel training across ``world_size`` processes cannot run."""
+    if cfg.balance == "sampler":
+        raise FashionrecError("--balance sampler is not supported under torchrun; use --balance sqrt")
+    if cfg.batch_size % world_size:
+        raise FashionrecError(f"--batch-size {cfg.batch_size} must be divisible by the {world_size} processes")
+
+
 def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume: bool, progress: bool,
            ctx: DistContext) -> TrainResult:
     # ---- setup ---------------------------------------------------------------------------------
@@ -285,10 +293,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         cfg = TrainConfig(**stored)
     elif (run / "state.pt").exists():
         raise FashionrecError(f"{run} already holds a run; pass --resume to continue it or choose another --out")
-    if ctx.enabled and cfg.balance == "sampler":
-        raise FashionrecError("--balance sampler is not supported under torchrun; use --balance sqrt")
-    if ctx.enabled and cfg.batch_size % ctx.world_size:
-        raise FashionrecError(f"--batch-size {cfg.batch_size} must be divisible by the {ctx.world_size} processes")
+    if ctx.enabled:
+        check_processes(cfg, ctx.world_size)
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     seed_everything(cfg.seed)
@@ -413,7 +419,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             spent = elapsed + time.time() - t0
             if sched.out_of_time(spent):
                 budget_spent = True
-                log.info("time budget of %.0f minutes spent after %d of %d batches of epoch %d",
+                log.info("time budget of %g minutes spent after %d of %d batches of epoch %d",
                          cfg.max_minutes, step - epoch * steps_per_epoch, steps_per_epoch, epoch + 1)
                 break
             sched.apply(step, spent)
@@ -477,7 +483,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             log.info("early stop: val macro-F1 has not improved for %d epochs", stale)
             stop = True
         elif cfg.max_minutes is not None and elapsed / 60 >= cfg.max_minutes:   # also when spent mid-epoch
-            log.info("time budget of %.0f minutes spent after epoch %d", cfg.max_minutes, epoch + 1)
+            log.info("time budget of %g minutes spent after epoch %d", cfg.max_minutes, epoch + 1)
             stop = True
         if broadcast_flag(ctx, stop):
             break
