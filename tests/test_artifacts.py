@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from fashionrec.artifacts import ABANDONED_AFTER_S, _host, atomic_dir, write_json
+from fashionrec.artifacts import ABANDONED_AFTER_S, _host, atomic_dir, redacted, write_json
 
 
 def test_atomic_dir_replaces_only_on_success(tmp_path):
@@ -69,3 +69,13 @@ def test_temp_files_of_a_crashed_writer_are_cleared_and_live_or_foreign_ones_kep
     assert writing.exists() and other_host.exists() and recent.exists() and all(f.exists() for f in odd)
     assert (tmp_path / "index" / "f").read_text() == "new"
     assert not old.exists()          # atomic_dir's own: removed once the new version is in place
+
+
+def test_a_recorded_command_keeps_no_secret():
+    # A scale-out trial found a Milvus password and token in an index's manifest.json and a report.
+    argv = ["index", "build", "data", "--backend", "milvus", "--uri", "http://root:S3cret@db:19530", "--token",
+            "root:Tok3n", "--out", "runs/index"]
+    said = " ".join(redacted(argv))
+    assert "S3cret" not in said and "Tok3n" not in said
+    assert "--uri http://root:***@db:19530 --token *** --out runs/index" in said
+    assert redacted(["--token=abc", "http://host:19530", "./a:b@c"]) == ["--token=***", "http://host:19530", "./a:b@c"]

@@ -166,3 +166,10 @@ def test_data_split_folders_are_catalogues_of_each_split(fixture_dir: Path, fixt
                                  "--folders", str(fixture_dir)])
     assert result.exit_code != 0 and "choose a new or empty folder" in flat(result.output)
     assert (fixture_dir / "styles.csv").exists()
+
+
+def test_an_error_message_is_printed_as_written(tmp_path: Path) -> None:
+    # Read as markup, "[milvus]" in "pip install 'fashionrec[milvus]'" vanished from the advice.
+    missing = tmp_path / "fashionrec[milvus]"
+    result = runner.invoke(app, ["data", "check", str(missing)])
+    assert result.exit_code == 2 and f"catalogue folder {missing} does not exist" in " ".join(result.output.split())
