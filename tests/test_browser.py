@@ -173,6 +173,9 @@ def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
     page.wait_for_timeout(300)
     assert "gender=" not in page.url and page.evaluate("document.activeElement.name") == "masterCategory"
     assert "pending" in page.locator("select[name=gender]").get_attribute("class")
+    # with the filter's name ("Women (12)" alone lost it), and a screen reader told how to apply it
+    assert page.locator("select[name=gender] option:checked").inner_text().startswith("Gender: ")
+    assert page.locator("select[name=gender]").get_attribute("aria-describedby") == "filter-pending"
     page.keyboard.press("Shift+Tab")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -276,6 +279,19 @@ def test_upload_a_photo(server, page, fixture_dir):
     assert page.locator("#upload-similar .card").count() == len(results)
     assert page.locator("#upload-similar .card .name").first.inner_text() != first
     assert page.evaluate("window.scrollY") == scrolled        # narrowing leaves the page where it was
+    # By keyboard, the arrow keys step through the values without a search each; Enter searches once, and what
+    # was narrowed is said.
+    searches: list[str] = []
+    page.on("request", lambda r: searches.append(r.url) if "/api/search/image" in r.url else None)
+    page.focus("#refine select[name=gender]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(400)
+    assert not searches
+    with page.expect_response(lambda r: "/api/search/image" in r.url and "gender=" in r.url):
+        page.keyboard.press("Enter")
+    assert len(searches) == 1
+    page.wait_for_function("document.getElementById('upload-status').innerText.includes('Gender: ')")
     page.goto(server + "/upload")                            # a fresh visit starts empty
     assert page.locator("#upload-result").is_hidden()
 
@@ -439,6 +455,10 @@ def test_a_card_saves_its_product_without_opening_it(server, page):
     picked = picks.first.get_attribute("data-card-like")
     picks.first.click()         # saved from the picks: the page says its picks are for the two before
     assert "3 saved products; these picks are for 2" in page.locator("#foryou-status").inner_text()
+    picks.first.click()         # taken back: the picks are for what is saved again
+    assert page.locator("#foryou-status").inner_text() == "Based on 2 saved products."
+    assert page.locator("#foryou-update").is_hidden()
+    picks.first.click()
     page.click("#foryou-update")     # and works them out again in place (it asked for a reload)
     page.wait_for_function("document.getElementById('foryou-status').innerText === 'Based on 3 saved products.'")
     page.wait_for_function(f"document.querySelectorAll('#foryou-saved .card[data-id=\"{picked}\"]').length === 1")

@@ -83,8 +83,31 @@
   // A keyboard user who chose a value carries on from that filter after the page loads, not from the top.
   var again = refocus && filterForm && filterForm.querySelector('select[name="' + refocus + '"]');
   if (again) again.focus();
+  // A value stepped to with the arrow keys (or a letter) on the closed list changes at once, its change event
+  // coming while that key is handled; one chosen in the opened list (Enter, Space, a click) or with the mouse
+  // comes on its own. The first is not applied yet; the second is a choice.
+  function stepper(sel) {
+    var stepping = false;
+    sel.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") return;
+      stepping = true;
+      setTimeout(function () { stepping = false; }, 0);
+    });
+    return function () { return stepping; };
+  }
   document.querySelectorAll("select[data-autosubmit]").forEach(function (sel) {
-    var byKey = false, applied = sel.value;
+    var byKey = false, applied = sel.value, stepped = stepper(sel), name = sel.getAttribute("aria-label");
+    Array.prototype.forEach.call(sel.options, function (o) { o.setAttribute("data-text", o.text); });
+    // A value not applied yet shows the filter's name with it ("Apparel (96)" alone lost it, an audit) and
+    // says what applies it.
+    function showPending() {
+      var pending = sel.value !== applied;
+      sel.classList.toggle("pending", pending);
+      Array.prototype.forEach.call(sel.options, function (o) { o.text = o.getAttribute("data-text"); });
+      var shown = sel.options[sel.selectedIndex];
+      if (pending && shown && shown.text.indexOf(name + ":") !== 0) shown.text = name + ": " + shown.text;
+      sel.setAttribute("aria-describedby", pending ? "filter-pending" : "filter-help");
+    }
     function apply() {
       if (sel.value !== applied) {
         applied = sel.value;
@@ -101,13 +124,13 @@
     });
     sel.addEventListener("pointerdown", function () { byKey = false; });
     sel.addEventListener("change", function () {
-      if (!byKey) apply();
-      else sel.classList.toggle("pending", sel.value !== applied);
+      if (stepped()) showPending();
+      else apply();
     });
     sel.addEventListener("fashionrec:reset", function () {
       applied = sel.value;
       byKey = false;
-      sel.classList.remove("pending");
+      showPending();
     });
   });
 
@@ -161,12 +184,12 @@
     var status = document.getElementById("foryou-status"), shownFor = status && status.getAttribute("data-based-on");
     var update = document.getElementById("foryou-update");
     if (shownFor) {
-      var stale = Number(shownFor) !== likedIds().length;
+      // The same products again (one saved, then taken back) are what the picks are for: no longer stale.
+      var stale = status.getAttribute("data-ids") !== likedIds().slice().sort().join(",");
       update.hidden = !stale;
-      if (stale) {
-        status.textContent = "You have " + likedIds().length + " saved products; these picks are for " + shownFor +
-          " of them.";
-      }
+      status.textContent = stale ? "You have " + likedIds().length + " saved products; these picks are for " +
+        shownFor + " of them: Update the picks, above them." : "Based on " + shownFor + " saved product" +
+        (shownFor === "1" ? "" : "s") + ".";
     }
   });
   markSaved();
@@ -241,6 +264,7 @@
           }
           status.textContent = "Based on " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
           status.setAttribute("data-based-on", String(ids.length));
+          status.setAttribute("data-ids", ids.slice().sort().join(","));
           savedBox.innerHTML = saved.json.items.map(function (it) {
             return '<div class="saved-item">' + card({ item: it, reason: "" }, false) +
               '<button type="button" class="unsave" data-unsave="' + it.id + '" aria-label="Remove ' +
@@ -270,6 +294,7 @@
       var gone = Number(btn.getAttribute("data-unsave"));
       var name = btn.closest(".saved-item").querySelector(".name");
       saveLiked(likedIds().filter(function (x) { return x !== gone; }));
+      status.textContent = "Working out the picks again…";     // not the old count, where focus lands
       status.focus();
       problem.textContent = (name ? name.textContent : "A product") + " was removed from your saved products.";
       problem.hidden = false;
@@ -277,6 +302,7 @@
       load();
     });
     update.addEventListener("click", function () {
+      status.textContent = "Working out the picks again…";
       status.focus();
       problem.hidden = true;
       load();
@@ -329,12 +355,21 @@
     // Unsure of the type, or a photo unlike any product in the catalogue (noise, a scene, a product lost in
     // its background), which can still get a confident label.
     unsure.hidden = !((type && type.prob < UNSURE) || json.unfamiliar);
-    document.getElementById("upload-similar").innerHTML = json.results.map(card).join("");
+    var similar = document.getElementById("upload-similar");
+    // Focus on a result that is replaced would fall to the page: the results' heading takes it (an audit).
+    var hadFocus = similar.contains(document.activeElement);
+    similar.innerHTML = json.results.map(card).join("");
+    if (hadFocus) document.getElementById("similar-heading").focus();
     markSaved(document.getElementById("upload-similar"));
     document.getElementById("refine-empty").hidden = json.results.length > 0;
     result.hidden = false;
     var n = json.results.length;
+    var narrowed = [];
+    refine.querySelectorAll("select").forEach(function (r) {
+      if (r.value) narrowed.push((labels[r.name] || r.name) + ": " + r.value);
+    });
     said.textContent = (n ? n + " similar item" + (n === 1 ? "" : "s") + " found" : "Nothing like this photo found") +
+      (narrowed.length ? " (" + narrowed.join(", ") + ")" : "") +
       (type && type.prob >= GUESS ? "; the model sees " + type.label : "") + "." +
       (unsure.hidden ? "" : " " + unsure.textContent);
   }
@@ -361,26 +396,24 @@
     });
     return q;
   }
-  // A pointer choice searches at once; with the keyboard, each arrow key changed the value and sent a search
-  // of its own (three for three presses, an accessibility audit): a pause or Enter sends the one shown.
-  var byKey = false, pause = null;
-  function narrow() {
-    clearTimeout(pause);
-    if (shown) send(shown, true);
-  }
-  refine.addEventListener("keydown", function (e) {
-    byKey = true;
-    if (e.key === "Enter") { e.preventDefault(); narrow(); }
-  });
-  refine.addEventListener("pointerdown", function () { byKey = false; });
-  refine.addEventListener("change", function () {
-    if (!byKey) { narrow(); return; }
-    clearTimeout(pause);
-    pause = setTimeout(narrow, 700);
+  // A choice searches at once; a value stepped to with the arrow keys waits for Enter or for leaving the list:
+  // each arrow key sent a search of its own (three for three presses, an accessibility audit).
+  refine.querySelectorAll("select").forEach(function (sel) {
+    var stepped = stepper(sel);
+    function narrow(again) {
+      // data-asked: the value the results shown were searched with (send sets it)
+      if (shown && (again || sel.value !== (sel.getAttribute("data-asked") || ""))) send(shown, true);
+    }
+    sel.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); narrow(true); }
+    });
+    sel.addEventListener("change", function () { if (!stepped()) narrow(false); });
+    sel.addEventListener("blur", function () { narrow(false); });
   });
   function send(file, refining) {
     if (!file) return;
     if (!refining) refine.querySelectorAll("select").forEach(function (s) { s.value = ""; });
+    refine.querySelectorAll("select").forEach(function (s) { s.setAttribute("data-asked", s.value); });
     var maxBytes = Number(drop.getAttribute("data-max-bytes"));
     if (maxBytes && file.size > maxBytes) {
       // Say so at once rather than after uploading every byte of it.
@@ -417,9 +450,10 @@
         // On a phone the photo and the chips fill the first screen: bring the results into view, from the
         // unsure notice where the page shows one (scroll-margin keeps them below the sticky header).
         if (!refining && window.matchMedia("(max-width: 700px)").matches) {
+          var reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
           var unsureBox = document.getElementById("unsure");
           (unsureBox.hidden ? document.getElementById("similar-heading") : unsureBox)
-            .scrollIntoView({ behavior: "smooth", block: "start" });
+            .scrollIntoView({ behavior: reduced ? "auto" : "smooth", block: "start" });
         }
         try {
           var chosen = {};
@@ -449,7 +483,10 @@
         if (saved.preview && typeof fetch === "function") {
           fetch(saved.preview).then(function (r) { return r.blob(); }).then(function (blob) {
             shown = new File([blob], "photo.jpg", { type: "image/jpeg" });
-            refine.querySelectorAll("select").forEach(function (s) { s.value = (saved.refine || {})[s.name] || ""; });
+            refine.querySelectorAll("select").forEach(function (s) {
+              s.value = (saved.refine || {})[s.name] || "";
+              s.setAttribute("data-asked", s.value);
+            });
             refine.hidden = false;
           }).catch(function () { /* the choices stay hidden */ });
         }
