@@ -175,3 +175,11 @@ def test_rebuild_keeps_the_replaced_collection_one_generation(milvus_server, tmp
     assert not client.has_collection(first.index.collection)
     assert client.has_collection(second.index.collection) and client.has_collection(third.index.collection)
     assert Recommender.load(out).index.previous["collection"] == second.index.collection
+    # Rebuilt as FAISS (the default backend): the server on the Milvus folder kept answering only until this
+    # build dropped its collection (a scale-out trial: 500 on every search). It is kept one generation too.
+    fourth = Recommender.build(fixture_catalog(), tagger, out, progress=False)
+    assert client.has_collection(third.index.collection) and not client.has_collection(second.index.collection)
+    assert [r.id for r in third.similar(i, k=5)] == [r.id for r in fourth.similar(i, k=5)]  # still served
+    assert fourth.manifest["previous_milvus"]["collection"] == third.index.collection
+    Recommender.build(fixture_catalog(), tagger, out, progress=False)
+    assert not client.has_collection(third.index.collection)

@@ -449,9 +449,16 @@ class Recommender(TextSearch, Outfits, Profiles):
                     # Usable rows whose photo is one flat colour: indexed, never shown as a match (_set_aside).
                     "blank_image_ids": [int(i) for i in np.intersect1d(catalog.report.blank_image_ids, ids)],
                 }
-                replaced = _milvus_meta(out_dir)
-                if backend == "milvus" and replaced:
-                    index.previous = {key: replaced[key] for key in ("uri", "collection", "dim")}
+                # The folder's Milvus collection, replaced, is kept one generation whatever the new backend: a
+                # server started on the old folder still searches it (a rebuild as FAISS dropped it at once,
+                # and that server answered 500, a scale-out trial); the one it kept is dropped now.
+                replaced, earlier = _milvus_meta(out_dir), _kept_collection(out_dir)
+                if replaced:
+                    kept = {key: replaced[key] for key in ("uri", "collection", "dim")}
+                    if backend == "milvus":
+                        index.previous = kept
+                    else:
+                        manifest["previous_milvus"] = kept
                 rec = cls(tmp, manifest, items.set_index("id", drop=False), vectors, text_vecs, index, tagger,
                           projection)
                 rec.manifest["build_seconds"] = round(time.perf_counter() - t0, 1)
@@ -480,10 +487,7 @@ class Recommender(TextSearch, Outfits, Profiles):
                 except Exception as drop_error:  # the build's own error matters more than the clean-up's
                     log.warning("could not drop the unfinished collection: %s", drop_error)
             raise
-        # A server started on the replaced folder still searches its collection: drop the one before it
-        # (and, when the new index is not in Milvus, that one too: nothing will refer to it again).
-        for obsolete in (replaced and replaced.get("previous"), None if backend == "milvus" else replaced):
-            _drop_replaced(obsolete, index, token)
+        _drop_replaced(earlier, index, token)
         if carried:
             log.info("kept %d products added to the previous index (ids %s)", len(carried),
                      ", ".join(str(m["id"]) for m, _ in carried[:20]))
@@ -1606,6 +1610,16 @@ def _milvus_meta(index_dir: Path) -> dict | None:
         return None
     meta = read_json(path)
     return meta if meta.get("backend") == "milvus" else None
+
+
+def _kept_collection(index_dir: Path) -> dict | None:
+    """The Milvus collection an existing index folder kept from the build before it (its uri, collection, dim),
+    recorded in ``vectors.json`` (Milvus) or in ``manifest.json`` (FAISS); None if none."""
+    meta = _milvus_meta(index_dir)
+    if meta is not None:
+        return meta.get("previous")
+    manifest = index_dir / "manifest.json"
+    return read_json(manifest).get("previous_milvus") if manifest.exists() else None
 
 
 def _drop_replaced(meta: dict | None, new_index, token: str | None) -> None:
