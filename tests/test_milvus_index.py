@@ -183,3 +183,19 @@ def test_rebuild_keeps_the_replaced_collection_one_generation(milvus_server, tmp
     assert fourth.manifest["previous_milvus"]["collection"] == third.index.collection
     Recommender.build(fixture_catalog(), tagger, out, progress=False)
     assert not client.has_collection(third.index.collection)
+
+
+def test_a_build_finds_milvus_out_of_reach_before_embedding(tmp_path, monkeypatch):
+    # A wrong --uri or a Lite file in use was found after every photo was embedded (20-50 s on 1,500 products).
+    import fashionrec.recommend as recommend
+
+    def no_embedding(*args, **kwargs):
+        raise AssertionError("embedded before Milvus was reached")
+
+    monkeypatch.setattr(recommend, "embed_catalog", no_embedding)
+    tagger = Tagger.load(tiny_tagger_path())
+    with pytest.raises(IndexError_, match=r"ends in \.db") as said:
+        Recommender.build(fixture_catalog(), tagger, tmp_path / "index", progress=False, backend="milvus",
+                          uri=str(tmp_path / "catalogue"))
+    assert "one process at a time" not in str(said.value)    # the lock hint only where a file is locked
+    assert not (tmp_path / "index").exists()

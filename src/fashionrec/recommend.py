@@ -394,6 +394,10 @@ class Recommender(TextSearch, Outfits, Profiles):
         check_replaceable(out_dir, INDEX_MARKER, "fashionrec index")
         catalogue_ids = set(usable["id"].astype(int))
         _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
+        if backend == "milvus":     # and that the collection has somewhere to go
+            from fashionrec.index.milvus_index import check_reachable
+
+            check_reachable(cls._milvus_uri(out_dir, uri), token)
         if embeddings is None:
             ids, vectors, preds = embed_catalog(catalog, tagger, progress=progress)
         else:
@@ -527,11 +531,16 @@ class Recommender(TextSearch, Outfits, Profiles):
             return FaissIndex(dim=dim, kind=kind)
         from fashionrec.index.milvus_index import MilvusIndex
 
-        uri = uri or out_dir.with_name(f"{out_dir.name}.milvus.db")
+        uri = Recommender._milvus_uri(out_dir, uri)
         # A new collection per build: the old index keeps serving until the new folder replaces it.
         name = re.sub(r"\W", "_", f"fashionrec_{out_dir.name}_{_dt.datetime.now(_dt.UTC):%Y%m%d%H%M%S%f}")
         index_type = {"auto": "auto", "flat": "FLAT", "hnsw": "HNSW"}[kind]
         return MilvusIndex(dim, uri, name, token=token, index_type=index_type, expected_count=count)
+
+    @staticmethod
+    def _milvus_uri(out_dir: Path, uri) -> str | Path:
+        """Where a build's Milvus collection goes: ``uri``, or the Milvus Lite file beside the folder."""
+        return uri or out_dir.with_name(f"{out_dir.name}.milvus.db")
 
     @classmethod
     def load(cls, index_dir: str | Path, model: str | Path | Tagger | None = None, uri: str | None = None,

@@ -22,6 +22,7 @@ to disk: pass it again (``--token`` / ``FASHIONREC_MILVUS_TOKEN``) when opening 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -66,6 +67,45 @@ def normalise_uri(uri: str | Path) -> tuple[str, str | None]:
     return urlunsplit(parts._replace(netloc=netloc)), token
 
 
+def connect(uri: str | Path, token: str | None = None, must_exist: bool = False):
+    """(normalised uri, pymilvus ``MilvusClient``) for ``uri``, or an :class:`IndexError_` that says what to fix.
+    ``token``: given, else the URI's credentials, else ``$FASHIONREC_MILVUS_TOKEN``; ``must_exist``: a Milvus
+    Lite file must be there already (Milvus Lite would quietly make an empty one)."""
+    try:
+        from pymilvus import MilvusClient
+    except ImportError as e:
+        raise IndexError_("the Milvus backend needs pymilvus (and milvus-lite for file URIs): "
+                          "pip install 'fashionrec[milvus]'") from e
+    uri, uri_token = normalise_uri(uri)
+    token = token if token is not None else uri_token or os.environ.get(TOKEN_ENV)
+    if is_file_uri(uri):
+        if not uri.endswith(".db"):
+            raise IndexError_(f"--uri {uri}: a Milvus Lite file's name ends in .db (e.g. runs/catalogue.db); a "
+                              "server's is http://host:19530")
+        if must_exist and not Path(uri).exists():
+            raise IndexError_(f"the Milvus Lite file {uri} is missing: pass --uri with where it is now, "
+                              "or rebuild the index with `fashionrec index build --backend milvus`")
+        try:
+            Path(uri).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise IndexError_(f"cannot create the folder for the Milvus Lite file {uri}: {e}") from e
+    try:
+        return uri, MilvusClient(uri=uri, **({"token": token} if token else {}))
+    except Exception as e:   # pymilvus raises its own MilvusException / grpc errors
+        # Said only where the file could not be opened: it was added to every error on a file URI.
+        locked = is_file_uri(uri) and "open local milvus failed" in str(e).lower()
+        hint = (" (a Milvus Lite file is opened by one process at a time: is `fashionrec serve` or another "
+                "build using it? stop it, or give this command another --uri)") if locked else ""
+        raise IndexError_(f"cannot connect to Milvus at {uri}: {e}{hint}") from e
+
+
+def check_reachable(uri: str | Path, token: str | None = None) -> None:
+    """Connect and let go: a build calls this before minutes of embedding, where a wrong --uri, a server
+    down, a missing pymilvus or a Lite file in use were found only after them (a scale-out trial)."""
+    _, client = connect(uri, token)
+    client.close()
+
+
 def _string_literal(value: str) -> str:
     """A Milvus expression string literal. Not json.dumps: Milvus rejects its \\uXXXX escapes, so non-ASCII
     text (e.g. "Café") stays as it is and only the backslash and the quote are escaped."""
@@ -101,36 +141,23 @@ class MilvusIndex:
 
     def __init__(self, dim: int, uri: str | Path, collection: str, token: str | None = None,
                  index_type: str = "auto", create: bool = True, expected_count: int = 0):
-        try:
-            from pymilvus import MilvusClient
-        except ImportError as e:
-            raise IndexError_("the Milvus backend needs pymilvus (and milvus-lite for file URIs): "
-                              "pip install 'fashionrec[milvus]'") from e
-
-        self.uri, uri_token = normalise_uri(uri)
+        self.uri, self.client = connect(uri, token, must_exist=not create)
         self.dim, self.collection = int(dim), collection
         if index_type == "auto":
             index_type = auto_kind(expected_count, self.dim).upper()
         self.index_type = index_type
         self.kind = f"milvus-{index_type.lower()}"
         self.previous: dict | None = None
-        token = token if token is not None else uri_token or os.environ.get(TOKEN_ENV)
-        if is_file_uri(self.uri):
-            if not create and not Path(self.uri).exists():   # Milvus Lite would quietly make an empty one
-                raise IndexError_(f"the Milvus Lite file {self.uri} is missing: pass --uri with where it is now, "
-                                  "or rebuild the index with `fashionrec index build --backend milvus`")
-            try:
-                Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as e:
-                raise IndexError_(f"cannot create the folder for the Milvus Lite file {self.uri}: {e}") from e
-        try:
-            self.client = MilvusClient(uri=self.uri, **({"token": token} if token else {}))
-        except Exception as e:   # pymilvus raises its own MilvusException / grpc errors
-            hint = (" (a Milvus Lite file is opened by one process at a time: is `fashionrec serve` or another "
-                    "build using it? stop it, or give this command another --uri)") if is_file_uri(self.uri) else ""
-            raise IndexError_(f"cannot connect to Milvus at {self.uri}: {e}{hint}") from e
         if create:
-            self._create()
+            try:
+                self._create()
+            except BaseException:
+                # Interrupted or refused half-made: the build that asked holds no index to drop it with (an early
+                # Ctrl-C left an empty collection, named nowhere).
+                with contextlib.suppress(Exception):
+                    if self.client.has_collection(collection):
+                        self.client.drop_collection(collection)
+                raise
         elif not self.client.has_collection(collection):
             raise IndexError_(f"Milvus at {self.uri} has no collection {collection!r}; rebuild the index with "
                               "`fashionrec index build --backend milvus`")
