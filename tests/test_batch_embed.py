@@ -111,3 +111,36 @@ def test_a_local_ray_that_does_not_start_in_time_is_stopped_and_started_once_mor
                                  progress=False)
     assert calls == ["init", "shutdown", "stop", "init"]
     assert not (tmp_path / "ray").exists()
+
+
+def test_embeddings_of_a_checkpoint_changed_since_are_refused(local_embeddings, fixture_dir, tmp_path):
+    # The vectors were paired with whatever checkpoint sat at the recorded path: a model retrained into the
+    # same run folder searched photos with vectors the catalogue's were not made by.
+    import json
+    import shutil
+
+    copied = tmp_path / "emb"
+    shutil.copytree(local_embeddings, copied)
+    manifest = json.loads((copied / "manifest.json").read_text())
+    assert manifest["model"]["sha256"]
+    manifest["model"]["sha256"] = "0" * 64
+    (copied / "manifest.json").write_text(json.dumps(manifest))
+    res = CliRunner().invoke(app, ["index", "build", str(fixture_dir), "--from-embeddings", str(copied),
+                                   "--out", str(tmp_path / "index")])
+    assert res.exit_code == 2 and "it has changed since" in " ".join(res.output.split())
+    assert not (tmp_path / "index").exists()
+
+
+def test_a_ray_cluster_out_of_reach_is_said_in_a_line(monkeypatch, tmp_path):
+    ray = pytest.importorskip("ray")
+    from fashionrec.errors import BadInputError
+
+    def no_cluster(**kwargs):
+        raise ConnectionError("Could not find any running Ray instance. Please specify the one to connect to")
+
+    monkeypatch.setattr(ray, "is_initialized", lambda: False)
+    monkeypatch.setattr(ray, "init", no_cluster)
+    with pytest.raises(BadInputError, match="--address auto: cannot join the Ray cluster"):
+        embed_catalog_to_parquet(fixture_catalog(), tiny_tagger_path(), tmp_path / "ray", engine="ray",
+                                 address="auto", progress=False)
+    assert not (tmp_path / "ray").exists()

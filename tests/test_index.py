@@ -116,3 +116,19 @@ def test_hnsw_deep_top_k_keeps_recall_when_tuned_for_a_top_10():
     _, want = exact.search(q, k)
     recall = np.mean([len(set(g) & set(w)) / k for g, w in zip(got, want, strict=True)])
     assert recall >= 0.95, recall
+
+
+def test_an_interrupted_build_says_which_index_its_folder_holds(tmp_path):
+    # An interrupt after the swap said the folder "still holds the index it had before, unchanged", of the new one.
+    import json
+
+    from fashionrec.cli_recs import _build_id, _left_in
+
+    out = tmp_path / "index"
+    assert _build_id(out) is None and _left_in(out, None).startswith(f"no index was written to {out}")
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps({"build_id": "old", "count": 3, "date": "2026-12-01"}))
+    assert "still holds the index it had before (3 products" in _left_in(out, _build_id(out))
+    (out / "manifest.json").write_text(json.dumps({"build_id": "new", "count": 4, "date": "2026-12-02"}))
+    assert _left_in(out, "old").startswith(f"the new index was complete and is in {out} (4 products")
+    assert _left_in(out, None).startswith("the new index was complete")     # a folder that had none

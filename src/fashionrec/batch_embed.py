@@ -84,8 +84,10 @@ def embed_catalog_to_parquet(catalog: Catalog, model: str | Path | None, out_dir
         else:
             workers = _embed_with_ray(frame, tagger, tmp, address, actors, batch_size)
         manifest = {
+            # the checkpoint's digest too: its path alone let an index pair these vectors with a model retrained
+            # into the same folder since (a scale-out trial)
             "model": {"name": tagger.name, "path": str(Path(tagger.path).resolve()) if tagger.path else None,
-                      "preprocessing": tagger.meta.get("preprocessing")},
+                      "sha256": tagger.sha256, "preprocessing": tagger.meta.get("preprocessing")},
             "dim": tagger.dim, "count": len(frame), "engine": engine, "workers": workers,
             "data_dir": str(Path(catalog.root).resolve()), "seconds": round(time.perf_counter() - t0, 1),
             "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -128,7 +130,11 @@ def _embed_with_ray(frame: pd.DataFrame, tagger: Tagger, out: Path, address: str
         try:
             ray.init(**kwargs)
         except Exception as e:       # ray raises a bare Exception when its node does not come up in time
-            if address or not any(m in str(e) for m in _RAY_START_TIMEOUTS):
+            if address:     # joining a cluster: said in a line, not ~50 of Ray's traceback
+                raise BadInputError(f"--address {address}: cannot join the Ray cluster ({str(e).strip()[:300]}); "
+                                    "start it (`ray start --head`), check the address, or leave --address out "
+                                    "for a local Ray") from e
+            if not any(m in str(e) for m in _RAY_START_TIMEOUTS):
                 raise
             # A local node has missed Ray's fixed start-up deadlines on this 2-core machine when it was busy
             # (in the test suite); started again, it came up. Retry once, then let the error speak.

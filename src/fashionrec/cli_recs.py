@@ -241,6 +241,7 @@ def index_build(
     from fashionrec.tagger import Tagger
 
     t0 = time.perf_counter()
+    before = _build_id(out)
     try:
         catalog = load_catalog(_data_dir(data_dir), warn=False)     # said once, after the build
         embeddings = None
@@ -256,14 +257,18 @@ def index_build(
                 and tagger.path.resolve() != Path(made_by).resolve():
             fail(f"{from_embeddings} was embedded by {made_by}, not {model}: drop --model or embed again "
                  "with this model")
+        made_as = emb_manifest["model"].get("sha256") if from_embeddings is not None else None
+        if made_as and tagger.sha256 and made_as != tagger.sha256:
+            fail(f"{from_embeddings} was embedded by the checkpoint {made_by} as it was then (sha256 "
+                 f"{made_as[:12]}...); it has changed since ({tagger.sha256[:12]}...): embed again with "
+                 "`fashionrec embed`, or the photo search would use other vectors than the catalogue's")
         rec = Recommender.build(catalog, tagger, out, index_kind=kind, backend=backend, uri=uri,
                                 token=token, embeddings=embeddings, index_dim=index_dim)
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt:
         # The new index is staged beside the old one and swapped in only when whole: say which one is there.
-        err_console.print(f"interrupted: {_left_in(out)}; `fashionrec index build` again builds it from the start",
-                          highlight=False)
+        err_console.print(f"interrupted: {_left_in(out, before)}", highlight=False)
         raise typer.Exit(130) from None
     m = rec.manifest
     dims = f"dim {m['dim']}" + (f", searched as {m['index_dim']}-d PCA" if m.get("projection") else "")
@@ -288,14 +293,26 @@ def index_build(
                       "now catalogue rows under the same ids: the catalogue's rows replace them", highlight=False)
 
 
-def _left_in(out: Path) -> str:
-    """What an interrupted build leaves in ``out``: the index it had before, or none."""
+def _build_id(out: Path) -> str | None:
+    """The build id of the index in ``out`` (None: none there, or unreadable)."""
+    try:
+        return json.loads((out / "manifest.json").read_text()).get("build_id")
+    except (OSError, ValueError):
+        return None
+
+
+def _left_in(out: Path, before: str | None) -> str:
+    """What an interrupted build leaves in ``out``, whose index had build id ``before`` when it started: the new
+    index (an interrupt after the swap: "unchanged" was said of it), the one it had before, or none."""
+    again = "`fashionrec index build` again builds it from the start"
     try:
         manifest = json.loads((out / "manifest.json").read_text())
     except (OSError, ValueError):
-        return f"no index was written to {out}"
-    return (f"{out} still holds the index it had before ({manifest.get('count')} products, built "
-            f"{manifest.get('date')}), unchanged")
+        return f"no index was written to {out}; {again}"
+    about = f"{manifest.get('count')} products, built {manifest.get('date')}"
+    if manifest.get("build_id") != before:
+        return f"the new index was complete and is in {out} ({about}): nothing to do again"
+    return f"{out} still holds the index it had before ({about}), unchanged; {again}"
 
 
 @recommend_app.command("similar")
