@@ -40,6 +40,7 @@ def test_two_process_ddp_matches_one_process(fixture_dir, tmp_path):
     assert list(r2["epoch"]) == [1, 2, 3]
     meta = json.loads((tmp_path / "two" / "weights" / "best.json").read_text())
     assert meta["world_size"] == 2 and "2 processes (DDP)" in meta["hardware"]
+    assert meta["command"].startswith("fashionrec train ") and "--nproc 2" in meta["command"]     # was null
     assert "test" in meta and (tmp_path / "two" / "test" / "metrics.json").exists()
     # Same data, global batch and schedule: the losses agree up to noise (batch-norm statistics are per
     # process and augmentation streams differ), and both fall.

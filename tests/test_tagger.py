@@ -718,6 +718,9 @@ def test_an_interrupted_train_says_how_to_go_on(tmp_path, monkeypatch):
     res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(tmp_path / "r")])
     said = "".join(res.output.split())      # the console wraps long paths anywhere
     assert res.exit_code == 130 and "--resume" in said and f"--out{tmp_path / 'r'}" in said
+    # Flags the run keeps its own on --resume are said to be ignored (--epochs was dropped unsaid).
+    res = CliRunner().invoke(app, ["train", str(FIXTURE), "--epochs", "9", "--out", str(tmp_path / "r"), "--resume"])
+    assert "--epochs ignored on --resume" in " ".join(res.output.split())
 
 
 def test_a_batch_larger_than_the_training_products_is_refused(tmp_path):

@@ -124,10 +124,23 @@ def redacted(argv: list[str]) -> list[str]:
     return out
 
 
+# The command a process started for another records: `fashionrec train --nproc 2` runs its processes through
+# torchrun, whose checkpoints recorded no command.
+COMMAND_ENV = "FASHIONREC_COMMAND"
+
+
 def invoked_command() -> str | None:
-    """The ``fashionrec ...`` command line this process runs, secrets left out (:func:`redacted`), for an
-    artefact to record; None from Python."""
-    return " ".join(["fashionrec", *redacted(sys.argv[1:])]) if Path(sys.argv[0]).name == "fashionrec" else None
+    """The ``fashionrec ...`` command line this process runs (or, in one it started, :data:`COMMAND_ENV`),
+    secrets left out (:func:`redacted`), for an artefact to record; None from Python."""
+    if os.environ.get(COMMAND_ENV):
+        return os.environ[COMMAND_ENV]
+    program = Path(sys.argv[0])
+    # `python -m fashionrec.cli ARGS` is `fashionrec ARGS`; `python -m fashionrec.train ARGS`, `fashionrec train ARGS`
+    command = {"cli.py": ["fashionrec"], "train.py": ["fashionrec", "train"]}.get(program.name) \
+        if program.parent.name == "fashionrec" else None
+    if program.name == "fashionrec":
+        command = ["fashionrec"]
+    return " ".join([*command, *redacted(sys.argv[1:])]) if command else None
 
 
 def provenance() -> dict:

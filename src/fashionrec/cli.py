@@ -225,6 +225,14 @@ def train_cmd(
                 check_processes(cfg, nproc)
     except FashionrecError as e:
         fail(str(e))
+    ignored = [flag for flag, value in (("--model", model), ("--profile", profile), ("--epochs", epochs),
+                                        ("--batch-size", batch_size), ("--lr", lr), ("--balance", balance),
+                                        ("--patience", patience), ("--input-size", input_size), ("--seed", seed))
+               if value is not None]
+    if resume and ignored and not launched_by_torchrun():
+        # The stored config wins on --resume (same model, schedule and split): --epochs was dropped unsaid.
+        err_console.print(f"note: {', '.join(ignored)} ignored on --resume: the run keeps its own (its "
+                          "config.json); only --max-minutes, --device and --workers change it", highlight=False)
     if nproc > 1 and not launched_by_torchrun():
         # `fashionrec train ARGS`, or `python -m fashionrec.train ARGS`, whose arguments are all the command's.
         args = sys.argv[1:]

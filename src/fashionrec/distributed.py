@@ -108,7 +108,9 @@ def relaunch_with_torchrun(nproc: int, argv: list[str]) -> int:
            "-m", "fashionrec.train", *argv]
     log.info("launching: %s", " ".join(cmd))
     # The processes know that this one speaks for them (an interrupt's resume hint, once, not once per process).
-    proc = subprocess.Popen(cmd, env={**os.environ, RELAUNCHED: "1"})
+    from fashionrec.artifacts import COMMAND_ENV, invoked_command
+
+    proc = subprocess.Popen(cmd, env={**os.environ, RELAUNCHED: "1", COMMAND_ENV: invoked_command() or ""})
     try:
         return proc.wait()
     except KeyboardInterrupt:
