@@ -38,6 +38,17 @@ from fashionrec.index.base import auto_kind
 
 log = logging.getLogger(__name__)
 
+
+class _ProbesOfMissingMethods(logging.Filter):
+    """Milvus Lite's in-process gRPC server logs an ERROR with a traceback for each method pymilvus probes and
+    it lacks ("AllocTimestamp ... Method not implemented!") during every successful build: not an error here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], NotImplementedError))
+
+
+logging.getLogger("grpc._server").addFilter(_ProbesOfMissingMethods())
+
 INDEX_META = "vectors.json"
 # Attribute fields stored beside each vector (the recommender's filter keys).
 ATTRIBUTE_FIELDS = ("gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season")
