@@ -47,6 +47,17 @@ def _scratch(tmp_path) -> tuple[Recommender, Image.Image]:
     return r, Image.open(r.image_path(_some_id(r, articleType="Tshirts")))
 
 
+def _adding(r: Recommender, photo: Image.Image, turns: range = range(90, 360, 10), named: bool = False, **base):
+    """A function that adds a product of ``base``'s labels and its own keyword arguments' to ``r``, with
+    ``photo`` turned a step further each time (another photo); ``named``: each named "X <a step>"."""
+    steps = iter(turns)
+
+    def add(**meta):
+        name = {"productDisplayName": f"X {next(steps)}"} if named else {}
+        return r.add_product(photo.rotate(next(steps), expand=True), {**base, **name, **meta}, allow_new_values=True)
+    return add
+
+
 def _added_in_order(r: Recommender, source: int, names: tuple[str, ...], **meta) -> tuple[int, ...]:
     """Products named ``names`` with ``source``'s photo, each turned a little more, added in this order: the
     catalogue's order lists the first first."""
@@ -1721,12 +1732,8 @@ def test_a_grown_ups_look_has_no_childrens_unisex_products(tmp_path):
 
 def test_a_childs_look_takes_only_childrens_products(tmp_path):
     r, photo = _scratch(tmp_path)
-    n = iter(range(90, 360, 10))
-
-    def add(**meta):
-        base = {"masterCategory": "Footwear", "subCategory": "Shoes", "articleType": "Casual Shoes",
-                "usage": "Casual", "season": "Summer", "baseColour": "White", "productDisplayName": "X"}
-        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+    add = _adding(r, photo, masterCategory="Footwear", subCategory="Shoes", articleType="Casual Shoes",
+                  usage="Casual", season="Summer", baseColour="White", productDisplayName="X")
 
     dress = add(gender="Girls", masterCategory="Apparel", subCategory="Dress", articleType="Dresses",
                 baseColour="Black")
@@ -2034,11 +2041,7 @@ def test_search_box_joins_letters_and_words_as_the_catalogue_writes_them(tmp_pat
 
 def test_a_look_keeps_usages_and_bags_that_go_together(tmp_path):
     r, photo = _scratch(tmp_path)
-    n = iter(range(90, 360, 10))
-
-    def add(**meta):
-        base = {"gender": "Women", "masterCategory": "Apparel", "season": "Summer", "productDisplayName": "X"}
-        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+    add = _adding(r, photo, gender="Women", masterCategory="Apparel", season="Summer", productDisplayName="X")
 
     sari = add(subCategory="Saree", articleType="Sarees", usage="Ethnic", baseColour="Navy Blue")
     # No ethnic sandals: the sports ones (filed as Casual, in the colour that goes best) must not stand in.
@@ -2082,12 +2085,7 @@ def test_nightwear_looks_are_for_the_night_and_leggings_go_under_a_long_top(tmp_
     # A night suit's look was "Bwitch Red Bra" ("Red goes with White") and flip flops; gold party heels' had
     # "Hanes Women Nude ComfortSoft Waistband Cotton Stretch Full Leggings" as their bottoms.
     r, photo = _scratch(tmp_path)
-    n = iter(range(90, 360, 10))
-
-    def add(**meta):
-        base = {"gender": "Women", "masterCategory": "Apparel", "usage": "Casual", "season": "Summer",
-                "productDisplayName": f"X {next(n)}"}
-        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+    add = _adding(r, photo, named=True, gender="Women", masterCategory="Apparel", usage="Casual", season="Summer")
 
     suit = add(subCategory="Loungewear and Nightwear", articleType="Night suits", baseColour="White")
     bra = add(subCategory="Innerwear", articleType="Bra", baseColour="Red")
@@ -2110,12 +2108,8 @@ def test_nightwear_looks_are_for_the_night_and_leggings_go_under_a_long_top(tmp_
 def test_a_look_keeps_clothes_for_the_cold_and_for_the_heat_apart(tmp_path):
     # White training shorts were in the looks of a wool sweater, a winter jacket and a thermal jacket.
     r, photo = _scratch(tmp_path)
-    n = iter(range(90, 360, 10))
-
-    def add(**meta):    # a usage no fixture product has: the only candidates of their usage are these
-        base = {"gender": "Men", "masterCategory": "Apparel", "usage": "Party", "season": "Winter",
-                "productDisplayName": f"X {next(n)}"}
-        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+    # a usage no fixture product has: the only candidates of their usage are these
+    add = _adding(r, photo, named=True, gender="Men", masterCategory="Apparel", usage="Party", season="Winter")
 
     sweater = add(subCategory="Topwear", articleType="Sweaters", baseColour="Navy Blue")
     shorts = add(subCategory="Bottomwear", articleType="Shorts", baseColour="White")
@@ -2139,12 +2133,9 @@ def test_a_look_is_one_a_stylist_would_put_on(tmp_path):
     # A stylist's trial of 40 looks: a belt with drawstring shorts and with braces, braces without a shirt, a
     # dupatta as a pendant's top, a casual watch with a kurta, dress socks with briefs, stilettos with a T-shirt.
     r, photo = _scratch(tmp_path)
-    n = iter(range(5, 360, 5))
-
-    def add(**meta):    # a usage no fixture product has: the only candidates of their usage are these
-        base = {"gender": "Men", "masterCategory": "Apparel", "usage": "Party", "season": "Summer",
-                "productDisplayName": f"X {next(n)}"}
-        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+    # a usage no fixture product has: the only candidates of their usage are these
+    add = _adding(r, photo, range(5, 360, 5), named=True, gender="Men", masterCategory="Apparel", usage="Party",
+                  season="Summer")
 
     def look(item):
         return {x.id: x.slot for x in r.complete_the_look(item, k=6)}
@@ -2203,11 +2194,8 @@ def test_similar_items_keep_the_kind_the_name_says(tmp_path):
 def test_a_looks_belt_takes_the_colour_of_its_shoes(tmp_path):
     # A formal shirt's look had brown shoes and a black belt.
     r, photo = _scratch(tmp_path)
-    n = iter(range(90, 360, 10))
-
-    def add(**meta):    # a usage no fixture product has: the only candidates of their usage are these
-        base = {"gender": "Men", "usage": "Party", "season": "Winter", "productDisplayName": f"X {next(n)}"}
-        return r.add_product(photo.rotate(next(n), expand=True), {**base, **meta}, allow_new_values=True)
+    # a usage no fixture product has: the only candidates of their usage are these
+    add = _adding(r, photo, named=True, gender="Men", usage="Party", season="Winter")
 
     shirt = add(masterCategory="Apparel", subCategory="Topwear", articleType="Shirts", baseColour="White")
     shoes = add(masterCategory="Footwear", subCategory="Shoes", articleType="Formal Shoes", baseColour="Brown")
