@@ -695,6 +695,8 @@ def test_every_photo_endpoint_takes_the_photo_as_file_or_image(client, photo):
     assert client.post("/api/classify", files={"image": ("p.jpg", photo, "image/jpeg")}).status_code == 200
     both = {"file": ("p.jpg", photo, "image/jpeg"), "image": ("q.jpg", photo, "image/jpeg")}
     assert "send one" in assert_error(client.post("/api/classify", files=both), 422)
+    twice = [("file", ("p.jpg", photo, "image/jpeg")), ("file", ("q.jpg", photo, "image/jpeg"))]
+    assert "2 photos sent (as file, file)" in assert_error(client.post("/api/search/image", files=twice), 422)
     # A filter sent as a form field was dropped without a word: it is a query parameter.
     sent = client.post("/api/search/image", files={"file": ("p.jpg", photo, "image/jpeg")}, data={"gender": "Men"})
     assert "unknown form field gender" in assert_error(sent, 422)

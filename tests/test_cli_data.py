@@ -173,3 +173,14 @@ def test_an_error_message_is_printed_as_written(tmp_path: Path) -> None:
     missing = tmp_path / "fashionrec[milvus]"
     result = runner.invoke(app, ["data", "check", str(missing)])
     assert result.exit_code == 2 and f"catalogue folder {missing} does not exist" in " ".join(result.output.split())
+
+
+def test_the_consoles_print_text_as_written() -> None:
+    # Read as markup, "runs/index[v2]" printed as "runs/index" and "[/tmp/x]" raised a MarkupError.
+    from fashionrec.cli import _console
+
+    for stderr in (False, True):
+        console = _console(stderr=stderr)
+        with console.capture() as said:
+            console.print("runs/index[v2] kept; [/tmp/x]", highlight=False)
+        assert said.get().strip() == "runs/index[v2] kept; [/tmp/x]"

@@ -53,9 +53,13 @@ def test_two_process_ddp_matches_one_process(fixture_dir, tmp_path):
 
 def test_ddp_rejects_what_it_cannot_split(fixture_dir, tmp_path):
     # Said once, before any process starts: each process said it, then torchrun's traceback, exit 1.
-    for flags in (["--batch-size", "33"], ["--balance", "sampler"]):
+    for flags, why in ((["--batch-size", "33"], "divisible"), (["--balance", "sampler"], "sampler is not supported"),
+                       (["--resume"], "state.pt not found")):
         bad = _train(fixture_dir, tmp_path / "bad", "--nproc", "2", *flags)
         said = bad.stdout + bad.stderr
         assert bad.returncode == 2 and said.count("error:") == 1, said[-2000:]
-        assert ("divisible" if "33" in flags else "sampler is not supported") in said and "Traceback" not in said
+        assert why in said and "Traceback" not in said
         assert not (tmp_path / "bad").exists()
+    missing = _train(tmp_path / "no-such-folder", tmp_path / "bad", "--nproc", "2")
+    said = missing.stdout + missing.stderr
+    assert missing.returncode == 2 and said.count("does not exist") == 1 and "Traceback" not in said

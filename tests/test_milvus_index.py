@@ -194,8 +194,28 @@ def test_a_build_finds_milvus_out_of_reach_before_embedding(tmp_path, monkeypatc
 
     monkeypatch.setattr(recommend, "embed_catalog", no_embedding)
     tagger = Tagger.load(tiny_tagger_path())
-    with pytest.raises(IndexError_, match=r"ends in \.db") as said:
+    with pytest.raises(IndexError_, match=r"ends in \.db"):
         Recommender.build(fixture_catalog(), tagger, tmp_path / "index", progress=False, backend="milvus",
                           uri=str(tmp_path / "catalogue"))
-    assert "one process at a time" not in str(said.value)    # the lock hint only where a file is locked
     assert not (tmp_path / "index").exists()
+
+
+def test_the_file_in_use_hint_is_given_only_where_the_file_could_not_be_opened(tmp_path, monkeypatch):
+    # It was added to every error on a file URI (a missing milvus-lite, a path without .db).
+    import pymilvus
+
+    from fashionrec.index.milvus_index import connect
+
+    def refuse(why):
+        def client(**kwargs):
+            raise RuntimeError(why)
+        return client
+
+    hint = "opened by one process at a time"
+    monkeypatch.setattr(pymilvus, "MilvusClient", refuse("<ConnectionConfigException: Open local milvus failed>"))
+    with pytest.raises(IndexError_, match=hint):
+        connect(tmp_path / "a.db")
+    monkeypatch.setattr(pymilvus, "MilvusClient", refuse("milvus-lite is required for local database connections"))
+    with pytest.raises(IndexError_) as said:
+        connect(tmp_path / "a.db")
+    assert "milvus-lite is required" in str(said.value) and hint not in str(said.value)

@@ -2147,6 +2147,7 @@ def test_a_look_is_one_a_stylist_would_put_on(tmp_path):
     assert shorts in look(tee) and belt not in look(tee) and belt not in look(shorts)
     trousers = add(subCategory="Bottomwear", articleType="Trousers", baseColour="Black")
     assert belt in look(trousers)           # a belt where the bottoms take one
+    assert trousers in look(belt) and shorts not in look(belt)      # and a belt's bottoms take it
     braces = add(subCategory="Topwear", articleType="Suspenders", baseColour="Black")
     shirt = add(subCategory="Topwear", articleType="Shirts", baseColour="White")
     assert look(braces).get(shirt) == "Topwear" and belt not in look(braces)
@@ -2159,6 +2160,8 @@ def test_a_look_is_one_a_stylist_would_put_on(tmp_path):
     flats = add(**women, masterCategory="Footwear", subCategory="Shoes", articleType="Flats", baseColour="Beige")
     women_tee = add(**women, subCategory="Topwear", articleType="Tshirts", baseColour="Black")
     assert flats in look(women_tee) and heels not in look(women_tee)
+    blouse = add(**women, subCategory="Topwear", articleType="Tops", baseColour="Black")
+    assert blouse in look(heels) and women_tee not in look(heels)      # and the other way round
     # Underwear's other piece, no socks.
     socks = add(**accessory, subCategory="Socks", articleType="Socks", baseColour="Black")
     vest = add(subCategory="Innerwear", articleType="Innerwear Vests", baseColour="White")
@@ -2185,8 +2188,9 @@ def test_similar_items_keep_the_kind_the_name_says(tmp_path):
     polos = {add(f"Acme Men Olive Polo T-shirt {j}", 90 + turn) for j, turn in enumerate((8, -8, 12))}
     crews = {add(f"Acme Men Olive Round Neck T-shirt {j}", 90 + turn) for j, turn in enumerate((30, -30))}
     crews.add(add("U.S. Polo Assn. Men Olive T-shirt", 90 + 35))
+    crews.add(add("Classic Polo Men Olive T-shirt", 90 - 35))
     ranked = [x.id for x in r.similar(tee, k=10) if x.id in polos | crews]
-    assert set(ranked[:3]) == crews and set(ranked[3:]) == polos, ranked
+    assert set(ranked[:4]) == crews and set(ranked[4:]) == polos, ranked
     polo = add("Acme Men Olive Polo T-shirt", 90 + 2)
     assert {x.id for x in r.similar(polo, k=3)} == polos       # and a polo's are polos
 
@@ -2302,6 +2306,14 @@ def test_a_damaged_manifest_of_the_index_a_build_replaces_is_said(tmp_path, capl
     with caplog.at_level("WARNING"):
         assert _previous_highest_id(tmp_path) == 0
     assert "may be handed out again" in caplog.text
+    # Nor does it stop a rebuild at which Milvus collection the folder kept (it did, after the embedding).
+    from fashionrec.recommend import _kept_collection, _readable
+
+    with caplog.at_level("WARNING"):
+        assert _readable(_kept_collection, tmp_path) is None
+    assert "one may be left behind" in caplog.text
+    (tmp_path / "manifest.json").write_text('{"previous_milvus": {"collection": "c"}}')
+    assert _readable(_kept_collection, tmp_path) == {"collection": "c"}
 
 
 def test_a_product_with_a_placeholder_name_comes_last_and_is_never_picked(tmp_path):

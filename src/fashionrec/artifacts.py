@@ -102,7 +102,8 @@ def _umask() -> int:
 
 # Option values never recorded: a Milvus token, and the password a URI may carry (http://user:password@host).
 SECRET_OPTIONS = ("--token",)
-_URI_PASSWORD = re.compile(r"(?<=://)([^:/@\s]+):[^@/\s]+@")
+# up to the last "@" before the path: a password may hold "@" ("root:p@ss@db"), a user may be empty (":key@db")
+_URI_PASSWORD = re.compile(r"(?<=://)([^:/@\s]*):[^/\s]*@")
 
 
 def redacted(argv: list[str]) -> list[str]:

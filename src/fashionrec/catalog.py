@@ -606,6 +606,21 @@ def styles_sha256(data_dir: str | Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
+def check_catalogue_folder(data_dir: str | Path) -> Path:
+    """``data_dir`` as a path, or a :class:`CatalogError` saying what it lacks (the folder, styles.csv,
+    images/): cheap, for a command to check before it starts processes or loads a model."""
+    root = Path(data_dir).expanduser()
+    if not root.is_dir():
+        raise CatalogError(f"catalogue folder {root} does not exist: give the folder that holds styles.csv and "
+                           "images/ (the commands' DATA_DIR argument, or set FASHIONREC_DATA)")
+    if not (root / "styles.csv").is_file():
+        raise CatalogError(f"{root / 'styles.csv'} not found: a catalogue folder needs styles.csv and "
+                           "images/<id>.jpg")
+    if not (root / "images").is_dir():
+        raise CatalogError(f"{root / 'images'} not found: a catalogue folder needs an images/ folder of <id>.jpg")
+    return root
+
+
 def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int | None = None,
                  progress: bool = True, warn: bool = True) -> Catalog:
     """Read ``styles.csv``, check every image, and return a :class:`Catalog` with its report.
@@ -616,17 +631,8 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     Raises :class:`CatalogError` only when the folder cannot be used at all (no styles.csv,
     no images folder, no usable columns).
     """
-    root = Path(data_dir).expanduser()
-    csv_path = root / "styles.csv"
-    images_dir = root / "images"
-    if not root.is_dir():
-        raise CatalogError(f"catalogue folder {root} does not exist: give the folder that holds styles.csv and "
-                           "images/ (the commands' DATA_DIR argument, or set FASHIONREC_DATA)")
-    if not csv_path.is_file():
-        raise CatalogError(f"{csv_path} not found: a catalogue folder needs styles.csv and images/<id>.jpg")
-    if not images_dir.is_dir():
-        raise CatalogError(f"{images_dir} not found: a catalogue folder needs an images/ folder of <id>.jpg")
-
+    root = check_catalogue_folder(data_dir)
+    csv_path, images_dir = root / "styles.csv", root / "images"
     report = DataReport(data_dir=str(root))
     df = _read_styles(csv_path, report)
     files = _image_files(images_dir)

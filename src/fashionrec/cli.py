@@ -23,11 +23,13 @@ PIPED_WIDTH = 200
 
 def _console(stderr: bool = False) -> Console:
     """A terminal's console as rich sets it up; piped or redirected, one that leaves lines whole (the commands
-    a message suggests broke across lines, "`fashionrec \\n index build`", and reasons ran to six lines)."""
-    terminal = Console(stderr=stderr)
+    a message suggests broke across lines, "`fashionrec \\n index build`", and reasons ran to six lines).
+    Text is printed as written, not read as rich markup (``markup=True`` where a message styles itself): a path or
+    a product name with brackets lost them ("runs/index[v2]" printed as "runs/index")."""
+    terminal = Console(stderr=stderr, markup=False)
     if terminal.is_terminal or os.environ.get("COLUMNS"):
         return terminal
-    return Console(stderr=stderr, soft_wrap=True, width=PIPED_WIDTH)
+    return Console(stderr=stderr, soft_wrap=True, width=PIPED_WIDTH, markup=False)
 
 
 console = _console()
@@ -47,7 +49,7 @@ def _data_dir(path: Path | None) -> Path:
 def fail(message: str) -> None:
     # On stderr: with --json or a pipe, stdout holds only the results. The message is text, not markup: read as
     # markup, "pip install 'fashionrec[milvus]'" lost its extra and pymilvus's "[unix, http, https, tcp]" vanished.
-    err_console.print(f"[bold red]error:[/] {escape(message)}")
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
     raise typer.Exit(code=2)
 
 
@@ -136,10 +138,10 @@ def data_split(
     shipped = read_json(meta).get("split", {}) if meta.exists() else {}
     if shipped.get("test_ids_sha256") == s["test_ids_sha256"]:
         console.print("This is the shipped model's split: the model did not train on its test products.")
-    else:
+    elif meta.exists():
         console.print("[yellow]This is not the shipped model's split (other seed, fractions or catalogue): its test "
                       "products may be ones the shipped model trained on. Measure a model on the split it was "
-                      "trained with.[/yellow]")
+                      "trained with.[/yellow]", markup=True)
     # The catalogue lists some photos under several ids; a split by id can put one photo on both sides.
     learnt = set(split.ids("train", "val").tolist())
     copies = [i for g in catalog.report.shared_photos if learnt & set(g["ids"]) for i in g["ids"] if i not in learnt
@@ -204,14 +206,14 @@ def train_cmd(
     """Train the product-photo tagger (articleType and the other attributes)."""
     from fashionrec.distributed import RELAUNCHED, launched_by_torchrun, relaunch_with_torchrun
     from fashionrec.tagger import resolve_device
-    from fashionrec.train import check_processes, make_config, parse_size, train
+    from fashionrec.train import check_start, make_config, parse_size, train
 
     def resume_hint(processes: int) -> None:
         # Every finished epoch is saved (weights/last, state.pt): say how to go on rather than exit silently.
         again = f" --nproc {processes}" if processes > 1 else ""
-        err_console.print(escape(f"interrupted: `fashionrec train {data_dir or ''} --out {out}{again} --resume` "
-                                 "continues the run after its last finished epoch (the other flags are the run's "
-                                 "own)".replace("  ", " ")))
+        said = f"interrupted: `fashionrec train {data_dir or ''} --out {out}{again} --resume` continues the run " \
+            "after its last finished epoch (the other flags are the run's own)"
+        err_console.print(said.replace("  ", " "))
 
     try:
         cfg = make_config(profile, model=model, epochs=epochs, batch_size=batch_size, lr=lr, balance=balance,
@@ -221,13 +223,14 @@ def train_cmd(
         if nproc > 1 and not launched_by_torchrun():
             # Said once, here, before the processes start: each found it and torchrun's traceback followed.
             resolve_device(cfg.device)
-            if not resume:
-                check_processes(cfg, nproc)
+            check_start(_data_dir(data_dir), out, resume, cfg, nproc)
     except FashionrecError as e:
         fail(str(e))
     ignored = [flag for flag, value in (("--model", model), ("--profile", profile), ("--epochs", epochs),
                                         ("--batch-size", batch_size), ("--lr", lr), ("--balance", balance),
-                                        ("--patience", patience), ("--input-size", input_size), ("--seed", seed))
+                                        ("--patience", patience), ("--input-size", input_size), ("--seed", seed),
+                                        ("--init", init), ("--freeze-blocks", freeze_blocks),
+                                        ("--freeze-backbone/--fine-tune", freeze_backbone))
                if value is not None]
     if resume and ignored and not launched_by_torchrun():
         # The stored config wins on --resume (same model, schedule and split): --epochs was dropped unsaid.

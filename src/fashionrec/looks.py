@@ -37,7 +37,9 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    label, no formal shoes with a jersey); except belts (:data:`SAME_USAGE_SLOTS`): no belt of the
    outfit's usage, no belt slot (a formal belt with a sports jersey or a casual one with a kurta is no
    look). Clothes for the cold and for the heat make no look together (:data:`FOR_THE_COLD`: no shorts with a
-   sweater or a jacket, no muffler with shorts), the product's and each piece picked binding the rest.
+   sweater or a jacket, no muffler with shorts), the product's and each piece picked binding the rest in
+   order: a jacket or a sweatshirt may still go over shorts picked before it, as over a pair of shorts whose
+   look it is.
 3. **Colour.** :func:`colour_compatibility` in [0, 1]: a listed harmonious pair (:data:`COLOUR_PAIRS`,
    e.g. Blue + White, Navy Blue + Beige, Black + Red) 1.0; a neutral (:data:`NEUTRALS`: black, white, grey,
    navy, beige, brown, denim-like blues...) with anything 0.8; the same non-neutral colour 0.5
@@ -136,6 +138,10 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
               **{(t, "Bags"): {"Handbags", "Clutches"} for t in ("Heels", "Flats")},
               # A T-shirt's shoes are flat: stilettos came with 25 of 1,500 random looks' T-shirts (a stylist's trial).
               ("Tshirts", "Shoes"): {"Casual Shoes", "Sports Shoes", "Flats"},
+              # and heels' top no T-shirt or sweatshirt, the other way round (gold heels got a graphic T-shirt, a
+              # stylist's re-trial)
+              ("Heels", "Topwear"): {"Tops", "Shirts", "Kurtas", "Kurtis", "Tunics", "Sweaters", "Jackets", "Blazers",
+                                     "Lehenga Choli"},
               **{(t, "Innerwear"): pair for t, pair in INNER_PAIRS.items()},
               **{(t, "Bags"): {"Handbags", "Clutches"} for t in ("Kurtas", "Kurtis", "Salwar", "Lehenga Choli")},
               **{(t, "Topwear"): tops for t, tops in LAYERED.items()},

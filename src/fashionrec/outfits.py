@@ -176,8 +176,11 @@ class Outfits:
         # Nor shorts with a sweater, nor a muffler with shorts; nor a layer worn over a top as a look's top.
         free = self._free_items() | self._set_aside_rows() | self._is("articleType", [*under, *NOT_ALONE])
         free |= self._is("articleType", list(self._weather(article, src.get("productDisplayName"))))
-        # A belt only where the look's bottoms take one (the product's own, or those picked), and one pair of shoes.
+        # A belt only where the look's bottoms take one (the product's own, or those picked), and one pair of shoes;
+        # a belt's bottoms are ones that take it (a belt's look had athletic 3/4 pants, a review).
         beltless, shod = article in BELTLESS, sub in FOOTWEAR
+        if sub == "Belts":
+            free |= self._is("articleType", list(BELTLESS))
         anyone = gender == "Unisex" and not self._childrens()[self._row[item_id]]
         anyones = self._is("gender", ["Unisex"]) & ~self._childrens() if anyone else None
         out: list[Rec] = []
@@ -247,6 +250,8 @@ class Outfits:
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
             picked[slot] = item.get("baseColour")
             beltless |= item.get("articleType") in BELTLESS
+            if slot == "Belts":
+                free |= self._is("articleType", list(BELTLESS))
             shod |= slot in FOOTWEAR
             # A sweater picked, no capris after it: the weather of each piece binds the rest of the look.
             weather = self._weather(item.get("articleType"), item.get("productDisplayName"))

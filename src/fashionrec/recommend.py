@@ -22,7 +22,9 @@ The :data:`RERANK_POOL` nearest neighbours by cosine (filters inside the search;
 few for its wearer among them, its wearer's nearest too) are re-ranked by ``cosine + sum(weight[head] *
 P(query has the candidate's label for head))`` with :data:`ATTRIBUTE_WEIGHTS` (articleType 1.0, baseColour
 0.5, gender 0.1). For a photo, P is the tagger's predicted probabilities; for a catalogue item, its own labels
-(one-hot), less :data:`WRONG_WEARER` for a product its wearer would not wear. So a look-alike of another type
+(one-hot), less :data:`WRONG_WEARER` for a product its wearer would not wear, plus :data:`FAMILY_WEIGHTS` for
+its subCategory and masterCategory and :data:`KIND_WEIGHT` for the kind its name says (a polo, or none). So a
+look-alike of another type
 or colour ranks below a look-alike that shares them, and the tagger's uncertainty decides how much. For a
 photo the tagger's probabilities are first blended (weight 0.35) with a vote of the :data:`NEIGHBOUR_VOTE`
 nearest catalogue items' own labels (weighted by ``exp((cosine - best cosine) / temperature)``): the labelled
@@ -138,11 +140,12 @@ WRONG_WEARER = 1.0
 # Added, for a catalogue item's similar items, to those whose name says the same kind of their type
 # (vocabulary.KINDS: a polo among T-shirts, chinos among trousers, or none): a shape is what a shopper sees first
 # (a stylist's trial: 8 polos of 10 for a printed crew-neck T-shirt). Over 300 random T-shirts' top 10
-# (runs/index, /tmp/work/kinds.py), polo or not as the product 0.807 -> 0.972 / 0.977 / 0.987 at 0.3 / 0.45 /
-# 0.6, of its colour 0.965 -> 0.965 / 0.959 / 0.949: below the colour's weight, the colour keeps its place.
+# (runs/index, /tmp/work/kinds.py), of the product's kind 0.818 -> 0.973 / 0.977 / 0.987 at 0.3 / 0.45 / 0.6,
+# of its colour 0.965 -> 0.965 / 0.961 / 0.951: below the colour's weight, the colour keeps its place.
 KIND_WEIGHT = 0.3
-# The brand "U.S. Polo Assn." names no polo (its button-down shirts and shoes).
-_POLO_BRAND = r"\bu\.?\s?s\.?\s?polo\b(?:\s+assn\b\.?)?"
+# Brands whose name says "polo" (a name's first words) name no polo: U.S. Polo Assn.'s button-down shirts and
+# shoes, Classic Polo's 141 T-shirts (of them 99 crew necks ranked polos first, a review), Regent Polo Club's.
+_POLO_BRAND = r"^(?:u\.?\s?s\.?\s?polo(?:\s+assn\b\.?)?|classic\s+polo|regent\s+polo(?:\s+club)?)\b"
 _KIND_WORDS = r"\b(" + "|".join(sorted(NAMED_KINDS, key=len, reverse=True)) + r")s?\b"
 RERANK_POOL = 200           # nearest neighbours re-ranked by the attribute-aware score
 # With a projected index: fetch this many times the wanted count (+ 10) by projected cosine, then keep the
@@ -394,6 +397,10 @@ class Recommender(TextSearch, Outfits, Profiles):
         check_replaceable(out_dir, INDEX_MARKER, "fashionrec index")
         catalogue_ids = set(usable["id"].astype(int))
         _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
+        # The folder's Milvus collection, replaced, is kept one generation whatever the new backend: a server
+        # started on the old folder still searches it (a rebuild as FAISS dropped it at once, and that server
+        # answered 500, a scale-out trial); the one it kept is dropped once this build is in place.
+        replaced, earlier = _readable(_milvus_meta, out_dir), _readable(_kept_collection, out_dir)
         if backend == "milvus":     # and that the collection has somewhere to go
             from fashionrec.index.milvus_index import check_reachable
 
@@ -453,10 +460,6 @@ class Recommender(TextSearch, Outfits, Profiles):
                     # Usable rows whose photo is one flat colour: indexed, never shown as a match (_set_aside).
                     "blank_image_ids": [int(i) for i in np.intersect1d(catalog.report.blank_image_ids, ids)],
                 }
-                # The folder's Milvus collection, replaced, is kept one generation whatever the new backend: a
-                # server started on the old folder still searches it (a rebuild as FAISS dropped it at once,
-                # and that server answered 500, a scale-out trial); the one it kept is dropped now.
-                replaced, earlier = _milvus_meta(out_dir), _kept_collection(out_dir)
                 if replaced:
                     kept = {key: replaced[key] for key in ("uri", "collection", "dim")}
                     if backend == "milvus":
@@ -1628,7 +1631,17 @@ def _kept_collection(index_dir: Path) -> dict | None:
     if meta is not None:
         return meta.get("previous")
     manifest = index_dir / "manifest.json"
-    return read_json(manifest).get("previous_milvus") if manifest.exists() else None
+    return read_json(manifest).get("previous_milvus") if manifest.is_file() else None
+
+
+def _readable(read, index_dir: Path) -> dict | None:
+    """``read(index_dir)``, or None where the folder's files cannot be read: said, as a rebuild gets past a
+    damaged index (a Milvus collection it named may then be left behind)."""
+    try:
+        return read(index_dir)
+    except (OSError, ValueError, TypeError, AttributeError) as e:
+        log.warning("cannot read which Milvus collections %s uses (%s): one may be left behind", index_dir, e)
+        return None
 
 
 def _drop_replaced(meta: dict | None, new_index, token: str | None) -> None:

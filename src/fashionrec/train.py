@@ -266,6 +266,27 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
         shutdown(ctx)
 
 
+def check_run_folder(run: Path, resume: bool) -> None:
+    """Refuse a --resume with no run to continue, or a new run over one."""
+    if resume and not (run / "state.pt").exists():
+        raise FashionrecError(f"--resume: {run}/state.pt not found; start a new run without --resume")
+    if not resume and (run / "state.pt").exists():
+        raise FashionrecError(f"{run} already holds a run; pass --resume to continue it or choose another --out")
+
+
+def check_start(data_dir: str | Path, out_dir: str | Path, resume: bool, config: TrainConfig, world_size: int) -> None:
+    """What a run of ``world_size`` processes would refuse, checked before they start: each said it, followed
+    by torchrun's traceback (a scale-out trial, a review)."""
+    from fashionrec.catalog import check_catalogue_folder
+
+    check_catalogue_folder(data_dir)
+    run = Path(out_dir)
+    check_run_folder(run, resume)
+    if resume:      # the run's own config decides, as _train reads it
+        config = TrainConfig(**read_json(run / "config.json"))
+    check_processes(config, world_size)
+
+
 def check_processes(cfg: TrainConfig, world_size: int) -> None:
     """Refuse a config that data-parallel training across ``world_size`` processes cannot run."""
     if cfg.balance == "sampler":
@@ -280,9 +301,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     cfg = config
     run = Path(out_dir)
     weights_dir = run / "weights"
+    check_run_folder(run, resume)
     if resume:
-        if not (run / "state.pt").exists():
-            raise FashionrecError(f"--resume: {run}/state.pt not found; start a new run without --resume")
         # The stored config wins (same model, schedule and split); only where and how long may change.
         stored = read_json(run / "config.json")
         # A budget left out keeps the run's own (a stored one drives its schedule); a new one replaces it.
@@ -291,8 +311,6 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                       **({} if cfg.max_minutes is None else {"max_minutes": cfg.max_minutes}),
                       **({} if cfg.workers is None else {"workers": cfg.workers}))
         cfg = TrainConfig(**stored)
-    elif (run / "state.pt").exists():
-        raise FashionrecError(f"{run} already holds a run; pass --resume to continue it or choose another --out")
     if ctx.enabled:
         check_processes(cfg, ctx.world_size)
     if cfg.threads:

@@ -168,7 +168,7 @@ def known_query_only(request: Request) -> None:
                         request.url.path)
 
 
-def uploaded_photo(
+async def uploaded_photo(
     request: Request,
     file: Annotated[UploadFile | None, File(description="A product photo (JPEG, PNG or WebP).")] = None,
     image: Annotated[UploadFile | None, File(description="The photo, if not sent as file.")] = None,
@@ -176,8 +176,10 @@ def uploaded_photo(
     """The one photo of a request, sent as ``file`` or ``image``: adding a product took either and the
     searches ``file`` alone, so a client that added a product sent its next search's photo where none was read
     (an integrator's trial)."""
-    if file is not None and image is not None:
-        raise BadInputError("two photos sent, as file and as image: send one")
+    sent = [name for name, value in (await request.form()).multi_items()
+            if name in ("file", "image") and not isinstance(value, str)]
+    if len(sent) > 1:       # the same field twice too: the last was taken without a word (a review)
+        raise BadInputError(f"{len(sent)} photos sent (as {', '.join(sent)}): send one")
     photo = file if file is not None else image
     if photo is not None:
         return photo

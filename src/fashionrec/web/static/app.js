@@ -109,6 +109,7 @@
       sel.setAttribute("aria-describedby", pending ? "filter-pending" : "filter-help");
     }
     function apply() {
+      showPending();        // nothing pending once a value is chosen, the applied one included
       if (sel.value !== applied) {
         applied = sel.value;
         try {
@@ -181,17 +182,19 @@
     markSaved();
     // On "For you", the picks shown were worked out before this change: say so, with a button that works
     // them out again (it was "reload the page"), rather than keep "Based on 2 saved products" beside three.
-    var status = document.getElementById("foryou-status"), shownFor = status && status.getAttribute("data-based-on");
-    var update = document.getElementById("foryou-update");
-    if (shownFor) {
-      // The same products again (one saved, then taken back) are what the picks are for: no longer stale.
-      var stale = status.getAttribute("data-ids") !== likedIds().slice().sort().join(",");
-      update.hidden = !stale;
-      status.textContent = stale ? "You have " + likedIds().length + " saved products; these picks are for " +
-        shownFor + " of them: Update the picks, above them." : "Based on " + shownFor + " saved product" +
-        (shownFor === "1" ? "" : "s") + ".";
-    }
+    picksStatus();
   });
+  // On "For you": what the picks shown are for, and whether the products saved since make them stale (the
+  // same ones again, one saved then taken back, do not).
+  function picksStatus() {
+    var status = document.getElementById("foryou-status"), shownFor = status && status.getAttribute("data-based-on");
+    if (!shownFor) return;
+    var stale = status.getAttribute("data-ids") !== likedIds().slice().sort().join(",");
+    document.getElementById("foryou-update").hidden = !stale;
+    status.textContent = stale ? "You have " + likedIds().length + " saved products; these picks are for " +
+      shownFor + " of them: Update the picks, above them." : "Based on " + shownFor + " saved product" +
+      (shownFor === "1" ? "" : "s") + ".";
+  }
   markSaved();
   document.querySelectorAll("button[data-like]").forEach(function (btn) {
     var id = Number(btn.getAttribute("data-like"));
@@ -262,9 +265,9 @@
             box.hidden = true;
             return null;
           }
-          status.textContent = "Based on " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
           status.setAttribute("data-based-on", String(ids.length));
           status.setAttribute("data-ids", ids.slice().sort().join(","));
+          picksStatus();      // "Based on N", or stale already where one was saved while these loaded
           savedBox.innerHTML = saved.json.items.map(function (it) {
             return '<div class="saved-item">' + card({ item: it, reason: "" }, false) +
               '<button type="button" class="unsave" data-unsave="' + it.id + '" aria-label="Remove ' +
@@ -425,7 +428,11 @@
       return;
     }
     var mine = ++latest;
-    try { sessionStorage.removeItem("fashionrec-upload"); } catch (e) { /* storage off */ }
+    // A new photo's results are not the ones saved; narrowed ones replace them when they come (a product
+    // opened before they do keeps "Back to results" to those shown).
+    if (!refining) {
+      try { sessionStorage.removeItem("fashionrec-upload"); } catch (e) { /* storage off */ }
+    }
     if (inflight) inflight.abort();
     inflight = typeof AbortController === "function" ? new AbortController() : null;
     errorBox.hidden = true;
