@@ -2167,6 +2167,13 @@ def test_a_look_is_one_a_stylist_would_put_on(tmp_path):
     vest = add(subCategory="Innerwear", articleType="Innerwear Vests", baseColour="White")
     briefs = add(subCategory="Innerwear", articleType="Briefs", baseColour="Black")
     assert look(briefs).get(vest) == "Innerwear" and socks not in look(briefs)
+    # One print a look: a check shirt took the check trousers whose colour goes best (white with blue) before
+    # plain ones.
+    checked = add(subCategory="Topwear", articleType="Shirts", baseColour="Blue", productDisplayName="Acme Check Shirt")
+    check_trousers = add(subCategory="Bottomwear", articleType="Trousers", baseColour="White",
+                         productDisplayName="Acme Men Check Trousers")
+    bottoms = [i for i, slot in look(checked).items() if slot == "Bottomwear"]
+    assert bottoms and check_trousers not in bottoms
     # No watch with ethnic wear: the catalogue has no ethnic watch, and a casual one stood in.
     add(**women, **accessory, subCategory="Watches", articleType="Watches", baseColour="Gold", usage="Casual")
     kurta = add(**women, subCategory="Topwear", articleType="Kurtas", baseColour="Green", usage="Ethnic")

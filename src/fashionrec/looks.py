@@ -48,7 +48,8 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    is, and shoes a belt's (:data:`MATCHED_SLOTS`).
 4. **Score** of a candidate = 0.5 colour + 0.2 usage match + 0.1 season match + 0.1 slot popularity
    + 0.05 typicality (:data:`LOOK_TYPICALITY`) + 0.15 affinity (:data:`LOOK_AFFINITY`) (+ 0.3 matched colour,
-   :data:`MATCH_WEIGHT`, for a belt or shoes). *Slot popularity*
+   :data:`MATCH_WEIGHT`, for a belt or shoes; - 0.3, :data:`PRINT_ON_PRINT`, for a printed piece where the
+   product or a piece before it is printed, by name: one print a look). *Slot popularity*
    is data-driven: the share of the catalogue's items for this gender and usage that are in the slot's
    subCategory (how often shoppers of this kind find such items), scaled to [0, 1] over the slots.
    *Typicality* is the cosine of the candidate's image embedding to the mean embedding of its slot (clean,
@@ -165,6 +166,11 @@ NOT_IN_THE_HEAT = FOR_THE_COLD - {"Sweatshirts", "Jackets"}
 # A product of another type named for the cold is for the cold too (a re-trial: a knitted "Mellow Beanie" cap
 # got white shorts and a thong sandal).
 WARM_NAME = r"\b(?:beanies?|wool|woollen|woolen|thermal|fleece)\b"
+# A print named in a product's name (printed, striped, checked, floral, graphic ...): a look keeps to one, the rest
+# plain (a stylist's trial: a floral tote on a floral dress, a check shirt on check shorts, stripes on stripes);
+# a printed candidate loses PRINT_ON_PRINT where the product or a piece picked before it is printed.
+PRINT_NAME = r"\b(?:printed|prints?|striped|stripes?|checks?|checked|floral|polka|camo|camouflage|paisley|graphic)\b"
+PRINT_ON_PRINT = 0.3
 # Slots whose colour follows another slot's in one look: a belt the colour of the shoes (a shopper trial: a
 # formal shirt's look had brown shoes and a black belt), or of the shoes it is the look of; and how much a
 # candidate gains per unit of nearness (colours.nearness: 1 for the same colour) to it.

@@ -33,6 +33,8 @@ from fashionrec.looks import (
     NOT_ALONE,
     NOT_IN_THE_HEAT,
     OWN_LOOKS,
+    PRINT_NAME,
+    PRINT_ON_PRINT,
     SAME_USAGE_PAIRS,
     SAME_USAGE_SLOTS,
     SLOT_TYPES,
@@ -91,6 +93,15 @@ class Outfits:
         if key not in self._codes:
             named = self.items["productDisplayName"].astype(str).str.contains(INFANT_NAME).to_numpy()
             self._codes[key] = named & (self._childrens() | self._is("gender", ["Boys", "Girls"]))
+        return self._codes[key]
+
+    def _printed(self) -> np.ndarray:
+        """(n,) bool, per version of the items: products whose name says they are printed, striped, checked ...
+        (:data:`~fashionrec.looks.PRINT_NAME`)."""
+        key = ("printed", "name")
+        if key not in self._codes:
+            names = self.items["productDisplayName"].fillna("").astype(str)
+            self._codes[key] = names.str.contains(PRINT_NAME, case=False, regex=True).to_numpy()
         return self._codes[key]
 
     def _looks_otherwise(self) -> np.ndarray:
@@ -179,6 +190,8 @@ class Outfits:
         # A belt only where the look's bottoms take one (the product's own, or those picked), and one pair of shoes;
         # a belt's bottoms are ones that take it (a belt's look had athletic 3/4 pants, a review).
         beltless, shod = article in BELTLESS, sub in FOOTWEAR
+        # One print a look: once the product or a piece is printed, a printed candidate loses PRINT_ON_PRINT.
+        printed, prints = self._printed(), bool(self._printed()[self._row[item_id]])
         if sub == "Belts":
             free |= self._is("articleType", list(BELTLESS))
         anyone = gender == "Unisex" and not self._childrens()[self._row[item_id]]
@@ -235,7 +248,8 @@ class Outfits:
             with one_blas_thread:
                 affinity = vecs @ self.embeddings[self._row[item_id]]
             score = (0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + LOOK_TYPICALITY * typical + LOOK_AFFINITY * affinity
-                     + MATCH_WEIGHT * matched - LOOK_SEEN_OTHERWISE * self._looks_otherwise()[rows])
+                     + MATCH_WEIGHT * matched - LOOK_SEEN_OTHERWISE * self._looks_otherwise()[rows]
+                     - PRINT_ON_PRINT * (prints & printed[rows]))
             best = int(np.argmax(score))
             r = rows[best]
             item = self.item(int(self._ids[r]))
@@ -253,6 +267,7 @@ class Outfits:
             if slot == "Belts":
                 free |= self._is("articleType", list(BELTLESS))
             shod |= slot in FOOTWEAR
+            prints |= bool(printed[r])
             # A sweater picked, no capris after it: the weather of each piece binds the rest of the look.
             weather = self._weather(item.get("articleType"), item.get("productDisplayName"))
             free |= self._is("articleType", list(weather))
