@@ -2671,3 +2671,22 @@ def test_index_check_with_data_refuses_an_index_of_another_catalogue_or_of_its_r
         f.write("99999,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Added Men Blue Tshirt\n")
     res = CliRunner().invoke(app, check + [str(data)])
     assert res.exit_code == 2 and "changed since it was built" in res.output.replace("\n", " ")
+
+
+def test_similar_items_reach_the_products_of_their_type_and_colour_beyond_the_nearest(rec, monkeypatch):
+    # A red nightdress got black, pink and lavender ones while six red ones were further than the nearest
+    # re-ranked (a stylist's re-trial): those of its type and colour for its wearer join the candidates.
+    import fashionrec.recommend as recommend
+
+    items = rec.items
+    groups = items.groupby(["articleType", "baseColour", "gender"])["id"].count()
+    (kind, colour, gender), n = max(groups.items(), key=lambda g: g[1])
+    assert n >= 4
+    alike = set(items.loc[(items["articleType"] == kind) & (items["baseColour"] == colour)
+                          & (items["gender"] == gender), "id"])
+    i = min(alike)
+    monkeypatch.setattr(recommend, "RERANK_POOL", 3)        # a 40k catalogue's 200 nearest, made small
+    monkeypatch.setattr(recommend, "DUPLICATE_SLACK", 0)
+    monkeypatch.setattr(rec, "kind_weight", 0.0)
+    found = [r.id for r in rec.similar(int(i), k=3)]
+    assert set(found) <= alike - {i} and len(found) == 3, (found, sorted(alike))

@@ -19,18 +19,17 @@ Index folder (``fashionrec index build`` writes it atomically: into a temp folde
 Similar items — the ranking
 ---------------------------
 The :data:`RERANK_POOL` nearest neighbours by cosine (filters inside the search; for a catalogue item with too
-few for its wearer among them, its wearer's nearest too) are re-ranked by ``cosine + sum(weight[head] *
-P(query has the candidate's label for head))`` with :data:`ATTRIBUTE_WEIGHTS` (articleType 1.0, baseColour
-0.5, gender 0.1). For a photo, P is the tagger's predicted probabilities; for a catalogue item, its own labels
-(one-hot), less :data:`WRONG_WEARER` for a product its wearer would not wear, plus :data:`FAMILY_WEIGHTS` for
-its subCategory and masterCategory and :data:`KIND_WEIGHT` for the kind its name says (a polo, or none). So a
-look-alike of another type
-or colour ranks below a look-alike that shares them, and the tagger's uncertainty decides how much. For a
-photo the tagger's probabilities are first blended (weight 0.35) with a vote of the :data:`NEIGHBOUR_VOTE`
-nearest catalogue items' own labels (weighted by ``exp((cosine - best cosine) / temperature)``): the labelled
-catalogue corrects part of the tagger's errors. ``attribute_weights = {}`` on a :class:`Recommender` ranks by
-cosine alone (``fashionrec evaluate-recs --rank embedding``); ``neighbour_vote = 0`` uses the tagger alone
-(``--rank tagger``).
+few for its wearer, or of its type and colour, among them, the nearest of those too) are re-ranked by
+``cosine + sum(weight[head] * P(query has the candidate's label for head))`` with :data:`ATTRIBUTE_WEIGHTS`
+(articleType 1.0, baseColour 0.5, gender 0.1). For a photo, P is the tagger's predicted probabilities; for a
+catalogue item, its own labels (one-hot), less :data:`WRONG_WEARER` for a product its wearer would not wear,
+plus :data:`FAMILY_WEIGHTS` for its subCategory and masterCategory and :data:`KIND_WEIGHT` for the kind its
+name says (a polo, or none). So a look-alike of another type or colour ranks below a look-alike that shares
+them, and the tagger's uncertainty decides how much. For a photo the tagger's probabilities are first
+blended (weight 0.35) with a vote of the :data:`NEIGHBOUR_VOTE` nearest catalogue items' own labels
+(weighted by ``exp((cosine - best cosine) / temperature)``): the labelled catalogue corrects part of the
+tagger's errors. ``attribute_weights = {}`` on a :class:`Recommender` ranks by cosine alone (``fashionrec
+evaluate-recs --rank embedding``); ``neighbour_vote = 0`` uses the tagger alone (``--rank tagger``).
 """
 
 from __future__ import annotations
@@ -1210,10 +1209,18 @@ class Recommender(TextSearch, Outfits, Profiles):
                         # A child's product's nearest are mostly grown-ups' (girls' sandals had 1 child's
                         # product in their 200, of the catalogue's 80 children's sandals): its wearer's nearest
                         # join the candidates.
-                        more, more_scores = self._neighbours(query, k, filters, skip, dedupe=dedupe, pool=pool,
-                                                             allow=wearers)
-                        new = ~np.isin(more, ids)
-                        ids, scores = np.concatenate([ids, more[new]]), np.concatenate([scores, more_scores[new]])
+                        ids, scores = self._join_nearest(ids, scores, query, k, filters, skip, dedupe, pool, wearers)
+                        rows = self._rows(ids)
+                if kind is not None and isinstance(ranked_by.get("baseColour"), str):
+                    # A catalogue item's type in its colour, for its wearer, where its nearest hold fewer than the
+                    # catalogue has (a red nightdress got black, pink and lavender ones before six red ones, a
+                    # stylist's re-trial): the nearest of those join the candidates.
+                    alike = self._is("articleType", ranked_by.get("articleType")) & \
+                        self._is("baseColour", ranked_by["baseColour"])
+                    alike = alike & wearers if wearers is not None else alike
+                    have = int(np.count_nonzero(alike[rows]))
+                    if have < shown and int(np.count_nonzero(alike)) - 1 > have:
+                        ids, scores = self._join_nearest(ids, scores, query, k, filters, skip, dedupe, pool, alike)
                         rows = self._rows(ids)
             found, cosines = len(ids), scores
             # Gender: Women chosen on a photo's results listed girls' kidswear the catalogue files as women's
@@ -1248,6 +1255,13 @@ class Recommender(TextSearch, Outfits, Profiles):
             reason, card = self._reason_similar(src, item, float(c))
             out.append(Rec(int(i), float(s), reason, item, card_reason=card))
         return out
+
+    def _join_nearest(self, ids: np.ndarray, scores: np.ndarray, query: np.ndarray, k: int, filters: dict | None,
+                      skip: set[int], dedupe: bool, pool: int, allow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``ids`` and their ``scores`` with the query's ``pool`` nearest among the rows ``allow`` keeps added."""
+        more, more_scores = self._neighbours(query, k, filters, skip, dedupe=dedupe, pool=pool, allow=allow)
+        new = ~np.isin(more, ids)
+        return np.concatenate([ids, more[new]]), np.concatenate([scores, more_scores[new]])
 
     def _distinct(self, ids: np.ndarray, k: int, listing: dict | None = None) -> np.ndarray:
         """Positions of the first ``k`` of ``ids`` that are not a copy of the same photo (cosine above
