@@ -1213,8 +1213,8 @@ class Recommender(TextSearch, Outfits, Profiles):
                         rows = self._rows(ids)
                 if kind is not None and isinstance(ranked_by.get("baseColour"), str):
                     # A catalogue item's type in its colour, for its wearer, where its nearest hold fewer than the
-                    # catalogue has (a red nightdress got black, pink and lavender ones before six red ones, a
-                    # stylist's re-trial): the nearest of those join the candidates.
+                    # catalogue has (26 of 341 random products' top 10 had other colours while more of theirs were
+                    # further, after a stylist's re-trial missed colour matches): the nearest of those join in.
                     alike = self._is("articleType", ranked_by.get("articleType")) & \
                         self._is("baseColour", ranked_by["baseColour"])
                     alike = alike & wearers if wearers is not None else alike
