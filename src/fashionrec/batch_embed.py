@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fashionrec.artifacts import atomic_dir, check_replaceable, read_json, write_json
+from fashionrec.artifacts import atomic_dir, check_replaceable, read_json, redacted, write_json
 from fashionrec.catalog import Catalog
 from fashionrec.errors import BadInputError, IndexError_
 from fashionrec.tagger import Tagger
@@ -131,7 +131,8 @@ def _embed_with_ray(frame: pd.DataFrame, tagger: Tagger, out: Path, address: str
             ray.init(**kwargs)
         except Exception as e:       # ray raises a bare Exception when its node does not come up in time
             if address:     # joining a cluster: said in a line, not ~50 of Ray's traceback
-                raise BadInputError(f"--address {address}: cannot join the Ray cluster ({str(e).strip()[:300]}); "
+                shown = redacted([address])[0]      # a ray://user:password@host address is not shown whole
+                raise BadInputError(f"--address {shown}: cannot join the Ray cluster ({str(e).strip()[:300]}); "
                                     "start it (`ray start --head`), check the address, or leave --address out "
                                     "for a local Ray") from e
             if not any(m in str(e) for m in _RAY_START_TIMEOUTS):
