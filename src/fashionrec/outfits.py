@@ -139,6 +139,16 @@ class Outfits:
             return FOR_THE_HEAT
         return NOT_IN_THE_HEAT if article in FOR_THE_HEAT else set()
 
+    def _binds(self, row: int, category: str | None) -> tuple[set[str], bool, bool, bool]:
+        """What a look's product, or a piece picked for it (at ``row``, as the look's ``category``), rules for the
+        rest of the look, one rule for both: the articleTypes it takes no more (its weather's; a belt's, bottoms
+        that take no belt), and whether it is bottoms that take no belt, shoes, and printed."""
+        article = self._column("articleType")[row]
+        excluded = self._weather(article, self._column("productDisplayName")[row])
+        if category == "Belts":
+            excluded = excluded | BELTLESS
+        return excluded, article in BELTLESS, category in FOOTWEAR, bool(self._printed()[row])
+
     def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:
         """One complementary item per slot (see the module docstring for the rules), best slots first."""
         check_k(k)
@@ -184,16 +194,13 @@ class Outfits:
         # Never a freebie in a look ("Free Gifts" on its card reads as not for sale), nor a placeholder's name,
         # nor what is worn under a top this is not (WORN_UNDER).
         under = [t for t, tops in WORN_UNDER.items() if article not in tops]
-        # Nor shorts with a sweater, nor a muffler with shorts; nor a layer worn over a top as a look's top.
-        free = self._free_items() | self._set_aside_rows() | self._is("articleType", [*under, *NOT_ALONE])
-        free |= self._is("articleType", list(self._weather(article, src.get("productDisplayName"))))
-        # A belt only where the look's bottoms take one (the product's own, or those picked), and one pair of shoes;
-        # a belt's bottoms are ones that take it (a belt's look had athletic 3/4 pants, a review).
-        beltless, shod = article in BELTLESS, sub in FOOTWEAR
-        # One print a look: once the product or a piece is printed, a printed candidate loses PRINT_ON_PRINT.
-        printed, prints = self._printed(), bool(self._printed()[self._row[item_id]])
-        if sub == "Belts":
-            free |= self._is("articleType", list(BELTLESS))
+        # Nor shorts with a sweater, nor a muffler with shorts (the product's weather, then each piece's); nor a
+        # layer worn over a top as a look's top. A belt only where the look's bottoms take one, and a belt's
+        # bottoms ones that take it (a belt's look had athletic 3/4 pants, a review); one pair of shoes; one print
+        # a look: once the product or a piece is printed, a printed candidate loses PRINT_ON_PRINT.
+        excluded, beltless, shod, prints = self._binds(self._row[item_id], sub)
+        free = self._free_items() | self._set_aside_rows() | self._is("articleType", [*under, *NOT_ALONE, *excluded])
+        printed = self._printed()
         anyone = gender == "Unisex" and not self._childrens()[self._row[item_id]]
         anyones = self._is("gender", ["Unisex"]) & ~self._childrens() if anyone else None
         out: list[Rec] = []
@@ -263,14 +270,10 @@ class Outfits:
             reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}" if colour_note else "")
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
             picked[slot] = item.get("baseColour")
-            beltless |= item.get("articleType") in BELTLESS
-            if slot == "Belts":
-                free |= self._is("articleType", list(BELTLESS))
-            shod |= slot in FOOTWEAR
-            prints |= bool(printed[r])
-            # A sweater picked, no capris after it: the weather of each piece binds the rest of the look.
-            weather = self._weather(item.get("articleType"), item.get("productDisplayName"))
-            free |= self._is("articleType", list(weather))
+            # A sweater picked, no capris after it: each piece binds the rest of the look as the product does.
+            excluded, no_belt, shoes, print_ = self._binds(r, slot)
+            free |= self._is("articleType", list(excluded))
+            beltless, shod, prints = beltless or no_belt, shod or shoes, prints or print_
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
                 # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's.
