@@ -22,7 +22,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fashionrec import __version__
-from fashionrec.api.deps import PayloadTooLarge, Service
+from fashionrec.api.deps import PayloadTooLarge, Service, sent_content_type
 from fashionrec.api.routes import ALL_ROUTERS
 from fashionrec.api.routes.pages import WEB, templates
 from fashionrec.api.settings import Settings
@@ -55,7 +55,7 @@ def _body_message(request: Request, exc: RequestValidationError) -> str | None:
     if not body or not any((e.get("loc") or ("",))[0] == "body" for e in errors):
         return None
     form = any(isinstance(p.field_info, (params.Form, params.File)) for p in body)
-    sent = request.headers.get("content-type", "none").split(";")[0] or "none"
+    sent = sent_content_type(request)
     if form and not sent.startswith("multipart/form-data"):
         fields = [p.alias for p in body]
         listed = ", ".join(fields[:4]) + (" ..." if len(fields) > 4 else "")

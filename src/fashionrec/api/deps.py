@@ -168,6 +168,11 @@ def known_query_only(request: Request) -> None:
                         request.url.path)
 
 
+def sent_content_type(request: Request) -> str:
+    """The media type of the request's body as sent ("multipart/form-data", "image/jpeg"; "none" without one)."""
+    return request.headers.get("content-type", "none").split(";")[0] or "none"
+
+
 async def uploaded_photo(
     request: Request,
     file: Annotated[UploadFile | None, File(description="A product photo (JPEG, PNG or WebP).")] = None,
@@ -176,14 +181,14 @@ async def uploaded_photo(
     """The one photo of a request, sent as ``file`` or ``image``: adding a product took either and the
     searches ``file`` alone, so a client that added a product sent its next search's photo where none was read
     (an integrator's trial)."""
-    sent = [name for name, value in (await request.form()).multi_items()
-            if name in ("file", "image") and not isinstance(value, str)]
-    if len(sent) > 1:       # the same field twice too: the last was taken without a word (a review)
-        raise BadInputError(f"{len(sent)} photos sent (as {', '.join(sent)}): send one")
+    photos = [name for name, value in (await request.form()).multi_items()
+              if name in ("file", "image") and not isinstance(value, str)]
+    if len(photos) > 1:       # the same field twice too: the last was taken without a word (a review)
+        raise BadInputError(f"{len(photos)} photos sent (as {', '.join(photos)}): send one")
     photo = file if file is not None else image
     if photo is not None:
         return photo
-    sent = request.headers.get("content-type", "none").split(";")[0] or "none"
+    sent = sent_content_type(request)
     how = f"e.g. curl -F file=@photo.jpg {request.url.path}"
     if not sent.startswith("multipart/form-data"):
         raise BadInputError(f"no photo: this endpoint reads a multipart/form-data form with the photo in the field "
