@@ -2314,13 +2314,13 @@ def test_a_damaged_manifest_of_the_index_a_build_replaces_is_said(tmp_path, capl
         assert _previous_highest_id(tmp_path) == 0
     assert "may be handed out again" in caplog.text
     # Nor does it stop a rebuild at which Milvus collection the folder kept (it did, after the embedding).
-    from fashionrec.recommend import _kept_collection, _readable
+    from fashionrec.recommend import _kept_by_faiss, _readable
 
     with caplog.at_level("WARNING"):
-        assert _readable(_kept_collection, tmp_path) is None
+        assert _readable(_kept_by_faiss, tmp_path) is None
     assert "one may be left behind" in caplog.text
     (tmp_path / "manifest.json").write_text('{"previous_milvus": {"collection": "c"}}')
-    assert _readable(_kept_collection, tmp_path) == {"collection": "c"}
+    assert _readable(_kept_by_faiss, tmp_path) == {"collection": "c"}
 
 
 def test_a_product_with_a_placeholder_name_comes_last_and_is_never_picked(tmp_path):

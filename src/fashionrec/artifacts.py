@@ -136,11 +136,13 @@ def invoked_command() -> str | None:
     if os.environ.get(COMMAND_ENV):
         return os.environ[COMMAND_ENV]
     program = Path(sys.argv[0])
-    # `python -m fashionrec.cli ARGS` is `fashionrec ARGS`; `python -m fashionrec.train ARGS`, `fashionrec train ARGS`
-    command = {"cli.py": ["fashionrec"], "train.py": ["fashionrec", "train"]}.get(program.name) \
-        if program.parent.name == "fashionrec" else None
     if program.name == "fashionrec":
         command = ["fashionrec"]
+    elif program.parent.name == "fashionrec":
+        # `python -m fashionrec.cli ARGS` is `fashionrec ARGS`, `python -m fashionrec.train ARGS` is `fashionrec train`
+        command = {"cli.py": ["fashionrec"], "train.py": ["fashionrec", "train"]}.get(program.name)
+    else:
+        command = None
     return " ".join([*command, *redacted(sys.argv[1:])]) if command else None
 
 

@@ -215,12 +215,13 @@ def train_cmd(
             "after its last finished epoch (the other flags are the run's own)"
         err_console.print(said.replace("  ", " "))
 
+    relaunch = nproc > 1 and not launched_by_torchrun()     # this process starts the others through torchrun
     try:
         cfg = make_config(profile, model=model, epochs=epochs, batch_size=batch_size, lr=lr, balance=balance,
                           patience=patience, freeze_backbone=freeze_backbone, freeze_blocks=freeze_blocks,
                           max_minutes=max_minutes, input_size=parse_size(input_size) if input_size else None,
                           device=device, seed=seed, workers=workers, init=str(init) if init else None)
-        if nproc > 1 and not launched_by_torchrun():
+        if relaunch:
             # Said once, here, before the processes start: each found it and torchrun's traceback followed.
             resolve_device(cfg.device)
             check_start(_data_dir(data_dir), out, resume, cfg, nproc)
@@ -236,7 +237,7 @@ def train_cmd(
         # The stored config wins on --resume (same model, schedule and split): --epochs was dropped unsaid.
         err_console.print(f"note: {', '.join(ignored)} ignored on --resume: the run keeps its own (its "
                           "config.json); only --max-minutes, --device and --workers change it", highlight=False)
-    if nproc > 1 and not launched_by_torchrun():
+    if relaunch:
         # `fashionrec train ARGS`, or `python -m fashionrec.train ARGS`, whose arguments are all the command's.
         args = sys.argv[1:]
         argv = args if Path(sys.argv[0]).name == "train.py" else args[args.index("train") + 1:]

@@ -399,7 +399,8 @@ class Recommender(TextSearch, Outfits, Profiles):
         # The folder's Milvus collection, replaced, is kept one generation whatever the new backend: a server
         # started on the old folder still searches it (a rebuild as FAISS dropped it at once, and that server
         # answered 500, a scale-out trial); the one it kept is dropped once this build is in place.
-        replaced, earlier = _readable(_milvus_meta, out_dir), _readable(_kept_collection, out_dir)
+        replaced = _readable(_milvus_meta, out_dir)
+        earlier = replaced.get("previous") if replaced else _readable(_kept_by_faiss, out_dir)
         if backend == "milvus":     # and that the collection has somewhere to go
             from fashionrec.index.milvus_index import check_reachable
 
@@ -1638,12 +1639,10 @@ def _milvus_meta(index_dir: Path) -> dict | None:
     return meta if meta.get("backend") == "milvus" else None
 
 
-def _kept_collection(index_dir: Path) -> dict | None:
-    """The Milvus collection an existing index folder kept from the build before it (its uri, collection, dim),
-    recorded in ``vectors.json`` (Milvus) or in ``manifest.json`` (FAISS); None if none."""
-    meta = _milvus_meta(index_dir)
-    if meta is not None:
-        return meta.get("previous")
+def _kept_by_faiss(index_dir: Path) -> dict | None:
+    """The Milvus collection a FAISS index folder kept from the Milvus build before it (its uri, collection, dim:
+    ``previous_milvus`` in ``manifest.json``; a Milvus folder names it under ``previous`` in ``vectors.json``);
+    None if none."""
     manifest = index_dir / "manifest.json"
     return read_json(manifest).get("previous_milvus") if manifest.is_file() else None
 
