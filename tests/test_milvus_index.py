@@ -187,12 +187,12 @@ def test_rebuild_keeps_the_replaced_collection_one_generation(milvus_server, tmp
 
 def test_a_build_finds_milvus_out_of_reach_before_embedding(tmp_path, monkeypatch):
     # A wrong --uri or a Lite file in use was found after every photo was embedded (20-50 s on 1,500 products).
-    import fashionrec.recommend as recommend
+    import fashionrec.index_build as index_build
 
     def no_embedding(*args, **kwargs):
         raise AssertionError("embedded before Milvus was reached")
 
-    monkeypatch.setattr(recommend, "embed_catalog", no_embedding)
+    monkeypatch.setattr(index_build, "embed_catalog", no_embedding)
     tagger = Tagger.load(tiny_tagger_path())
     with pytest.raises(IndexError_, match=r"ends in \.db"):
         Recommender.build(fixture_catalog(), tagger, tmp_path / "index", progress=False, backend="milvus",

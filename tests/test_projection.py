@@ -151,7 +151,7 @@ def test_folders_built_before_projections_still_load(tmp_path):
 
 
 def test_index_dim_option(tmp_path, monkeypatch):
-    import fashionrec.recommend
+    import fashionrec.index_build
 
     runner = CliRunner()
 
@@ -164,7 +164,7 @@ def test_index_dim_option(tmp_path, monkeypatch):
     m = build("short", "--index-dim", "12")
     assert m["index_dim"] == 12 and m["projection"]["to_dim"] == 12 and (tmp_path / "short" / PROJECTION_FILE).exists()
     # Where the default would project, 0 keeps the full embeddings.
-    monkeypatch.setattr(fashionrec.recommend, "auto_projection_dim", lambda n, d: 12)
+    monkeypatch.setattr(fashionrec.index_build, "auto_projection_dim", lambda n, d: 12)
     assert build("default")["index_dim"] == 12
     m = build("full", "--index-dim", "0")
     assert m["projection"] is None and m["index_dim"] == m["dim"]

@@ -145,7 +145,7 @@ def test_photo_search(rec):
 
 
 def test_a_photo_unlike_the_catalogue_is_called_unfamiliar(rec, monkeypatch):
-    from fashionrec.recommend import UNFAMILIAR_QUANTILE, familiar_floor
+    from fashionrec.index_build import UNFAMILIAR_QUANTILE, familiar_floor
 
     # The threshold: the catalogue's own nearest-neighbour cosines, copies left out, at the quantile.
     vecs = np.random.default_rng(0).normal(size=(400, 16)).astype(np.float32)
@@ -2304,7 +2304,7 @@ def test_usage_and_season_words_rank_their_products_first(rec):
 
 def test_a_damaged_manifest_of_the_index_a_build_replaces_is_said(tmp_path, caplog):
     # Its highest id cannot be carried over: ids of products removed from it may come back, so say so.
-    from fashionrec.recommend import _previous_highest_id
+    from fashionrec.index_build import _previous_highest_id
 
     assert _previous_highest_id(tmp_path) == 0 and not caplog.text            # no index there: nothing to say
     (tmp_path / "manifest.json").write_text('{"highest_id": 7}')
@@ -2314,7 +2314,7 @@ def test_a_damaged_manifest_of_the_index_a_build_replaces_is_said(tmp_path, capl
         assert _previous_highest_id(tmp_path) == 0
     assert "may be handed out again" in caplog.text
     # Nor does it stop a rebuild at which Milvus collection the folder kept (it did, after the embedding).
-    from fashionrec.recommend import _kept_by_faiss, _readable
+    from fashionrec.index_build import _kept_by_faiss, _readable
 
     with caplog.at_level("WARNING"):
         assert _readable(_kept_by_faiss, tmp_path) is None

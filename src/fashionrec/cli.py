@@ -450,7 +450,7 @@ def serve(
     if not (index.is_dir() and any(index.iterdir())):
         fail(f"no index at {index}: build one first with `fashionrec index build` (or pass --index DIR)")
     from fashionrec.artifacts import read_json
-    from fashionrec.recommend import index_backend
+    from fashionrec.index_build import index_backend
 
     try:
         if (index / "manifest.json").is_file():     # damaged: said here, not in uvicorn's start-up failure

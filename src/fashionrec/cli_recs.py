@@ -97,7 +97,8 @@ def _filters(gender, article_type, colour, sub_category, usage, master_category,
 
 def _load(index: Path, model: Path | None = None, backend: str | None = None, uri: str | None = None,
           token: str | None = None, writes: bool = False):
-    from fashionrec.recommend import Recommender, index_backend
+    from fashionrec.index_build import index_backend
+    from fashionrec.recommend import Recommender
 
     index = index_dir(index, writes)
     if backend is not None and backend != index_backend(index):

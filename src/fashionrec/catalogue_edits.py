@@ -1,0 +1,245 @@
+"""Adding products to an index folder and taking them out without a rebuild: :class:`CatalogueEdits`, a part
+of :class:`fashionrec.recommend.Recommender` (``fashionrec index add/remove``, the API's POST and DELETE
+``/api/items``)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from fashionrec.artifacts import write_with
+from fashionrec.catalog import ATTRIBUTES, COLUMNS, check_photo, load_catalog, to_rgb
+from fashionrec.embed import predicted_frame
+from fashionrec.errors import BadInputError, ConflictError
+from fashionrec.item_tables import plain
+from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
+from fashionrec.text_encoder import encode_text, product_text
+
+log = logging.getLogger(__name__)
+
+
+class CatalogueEdits:
+    """Adding and removing products: a part of :class:`fashionrec.recommend.Recommender`, which owns what it
+    changes (``items``, ``embeddings``, ``text_embeddings``, ``index``, ``manifest``) and saves the folder."""
+
+    def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False,
+                    save: bool = True, warnings: list[str] | None = None,
+                    exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> int:
+        """Index a new product without a rebuild; returns its id. Persists the index folder.
+
+        Missing attributes are filled from the tagger's predictions; the photo is copied to
+        ``images/<id>.jpg`` in the index folder. A gender, category, type, colour, usage or season no product
+        has yet is refused as a likely typo ("hoodiez"), unless ``allow_new_values``. Without an id the
+        product gets one above every id the index has held, so that a removed product's id never comes
+        back as another product's. ``save=False`` leaves writing the folder to the caller (a rebuild adds
+        the products it carries over, then saves once). What is worth saying but does not stop the add (the
+        photo is another product's) is logged and appended to ``warnings``.
+
+        ``exclusive`` (a server's write lock) is held only while the new product goes in, a moment; the
+        tagging, the new arrays and the saved folder are made while searches go on (they took 6-12 s of
+        every search's time on the 40k catalogue under the lock). One change at a time is the caller's to see to.
+        """
+        if not isinstance(image, Image.Image):
+            raise BadInputError("add_product needs a PIL image")
+        try:        # the API's upload checks this too; the CLI's `index add` and Python callers come here only
+            check_photo(image)
+        except ValueError as e:
+            raise BadInputError(str(e)) from e
+        # Before touching the live index: taking an insert back out of HNSW rebuilds the graph (seconds).
+        self._check_not_replaced()
+        # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.
+        metadata = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in (metadata or {}).items()}
+        metadata = {**self.left_out_row(metadata.get("id")), **metadata}
+        for key, value in metadata.items():
+            if key in FILTER_KEYS and isinstance(value, str):
+                known = self.canonical_value(key, value)
+                if known is None and not allow_new_values:
+                    hint = self._did_you_mean(key, value)
+                    raise BadInputError(f"no product has {key} {value!r}: {hint + ' ' if hint else ''}a new {key} "
+                                        "needs allow_new_values (API: allow_new_values=true; CLI: --new-values)")
+                metadata[key] = known or value
+        unknown = sorted(set(metadata) - set(COLUMNS))
+        if unknown:
+            raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: {', '.join(COLUMNS)}")
+        if metadata.get("id") is None:
+            item_id = self._highest_id() + 1
+        else:
+            try:
+                item_id = int(metadata["id"])
+            except (TypeError, ValueError) as e:
+                raise BadInputError(f"id must be an integer, got {metadata['id']!r}") from e
+            if item_id in self._row:
+                raise ConflictError(f"id {item_id} is already in the index; omit id to get a new one")
+            if item_id < 1:
+                raise BadInputError(f"id must be a positive integer, got {item_id}; omit id to get a new one")
+        if "year" in metadata and metadata["year"] not in (None, ""):
+            try:
+                metadata["year"] = int(metadata["year"])
+            except (TypeError, ValueError) as e:
+                raise BadInputError(f"year must be an integer, got {metadata['year']!r}") from e
+        rgb = to_rgb(image)
+        query = self.photo_query(rgb)      # tagged as a photo query sees it; the photo is kept whole
+        vecs, probs = query.vector[None], query.probs
+        preds = predicted_frame(self.tagger, probs).iloc[0].to_dict()
+        row = {c: metadata.get(c) for c in COLUMNS}
+        row["id"] = item_id
+        if row.get("articleType") in (None, "") and "pred_articleType" in preds:
+            row["articleType"] = preds["pred_articleType"]
+        # The category levels above a type follow from it (Tshirts -> Topwear -> Apparel), where the catalogue
+        # has that type; the tagger's separate guesses could contradict it.
+        same_type = self.items[self.items["articleType"] == row.get("articleType")]
+        for head in ("subCategory", "masterCategory"):
+            filed = set(same_type[head].dropna()) if head in same_type else set()
+            if row.get(head) in (None, "") and filed:
+                row[head] = same_type[head].mode().iloc[0]
+            elif filed and row[head] not in filed and not allow_new_values:
+                # Shorts under Footwear/Shoes would fill a look's shoe slot.
+                raise BadInputError(f"{head} {row[head]!r} does not go with articleType {row['articleType']!r}, "
+                                    f"which this catalogue files under {', '.join(map(repr, sorted(filed)))}: "
+                                    f"leave {head} out to take that, or allow new values")
+        guessed = [head for head in ATTRIBUTES if row.get(head) in (None, "") and f"pred_{head}" in preds]
+        if not metadata.get("articleType") and row.get("articleType"):
+            guessed.insert(0, "articleType")        # the tagger's type, filled in above
+        new_to_index = [head for head in guessed
+                        if self.canonical_value(head, row.get(head) or preds[f"pred_{head}"]) is None]
+        for head in guessed:
+            row[head] = row.get(head) or preds[f"pred_{head}"]
+        def warn(said: str) -> None:
+            log.warning("%s", said)
+            if warnings is not None:
+                warnings.append(said)
+
+        # Said once the product is sure to go in (a refused subCategory above would have made it a lie).
+        if new_to_index:
+            # A label no product of this index has, taken from the tagger without --new-values: filters and
+            # did-you-mean hints offer it from now on ("Heels" in a shop of none, an ML engineer's trial).
+            warn(f"the tagger's {', '.join(f'{h} {row[h]!r}' for h in new_to_index)} for product {item_id} "
+                 f"{'is' if len(new_to_index) == 1 else 'are'} new to this index; give "
+                 f"{'it' if len(new_to_index) == 1 else 'them'} yourself if that is wrong")
+        if query.closest is not None and query.closest > NEAR_DUPLICATE:
+            warn(f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
+                 f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` (or DELETE "
+                 f"/api/items/{item_id}) takes it out")
+        if not row.get("productDisplayName"):
+            row["productDisplayName"] = " ".join(str(row.get(h)) for h in ("gender", "baseColour", "articleType")
+                                                 if row.get(h))
+        images_dir = self.index_dir / "images"
+        images_dir.mkdir(parents=True, exist_ok=True)
+        dest = images_dir / f"{item_id}.jpg"
+        write_with(dest, lambda tmp: rgb.save(tmp, format="JPEG", quality=92))
+        row["image_path"] = str(Path("images") / f"{item_id}.jpg")
+        row.update(preds)
+        text_vec = encode_text([product_text(row)])
+        before = (self.items, self.embeddings, self.text_embeddings)
+        # The new arrays are built beside the old ones (seconds at 40k: a copy of every embedding); only
+        # putting them in place needs searches to wait.
+        items = pd.concat([self.items.reset_index(drop=True), pd.DataFrame([row])], ignore_index=True)
+        items["id"] = items["id"].astype(np.int64)
+        after = (items.set_index("id", drop=False), np.vstack([self.embeddings, vecs.astype(np.float32)]),
+                 np.vstack([self.text_embeddings, text_vec]))
+        words = self._word_tables(after[0], exclusive)
+        added = False
+        try:
+            with exclusive():
+                self.index.add(np.array([item_id], np.int64), self.index_vectors(vecs),
+                               attrs=[{f: row.get(f) for f in FILTER_KEYS}])
+                added = True
+                self.items, self.embeddings, self.text_embeddings = after
+                self._reindex(words)
+            if save:
+                self.save()
+        except BaseException:
+            # A Milvus insert is durable at once: take it back so the index and the folder stay in step.
+            with exclusive():
+                if added:
+                    self.index.remove(np.array([item_id], np.int64))
+                self.items, self.embeddings, self.text_embeddings = before
+                self._reindex()
+            dest.unlink(missing_ok=True)
+            raise
+        log.info("added product %d (%s)", item_id, row.get("articleType"))
+        return item_id
+
+    def left_out_row(self, item_id) -> dict:
+        """The catalogue's labels and name for ``item_id`` where it is a row the index left out for want of a
+        usable photo (the manifest's ``left_out``; `recommend similar` suggests `index add` for one), read
+        from the catalogue the index was built from; {} otherwise. Before, its photo went in as "Men Grey
+        Tshirts", the row's name and year lost."""
+        try:
+            item_id = int(item_id)
+        except (TypeError, ValueError):
+            return {}
+        if not any(item_id in ids for ids in (self.manifest.get("left_out") or {}).values()):
+            return {}
+        data_dir = Path(str(self.manifest.get("data_dir") or ""))
+        row = None
+        if (data_dir / "styles.csv").is_file():
+            table = load_catalog(data_dir, check_images=False, progress=False, warn=False).table
+            row = table[table["id"] == item_id]
+        if row is None or row.empty:
+            log.warning("product %d is a catalogue row the index left out, but %s no longer has it: the labels not "
+                        "given are the tagger's", item_id, data_dir / "styles.csv")
+            return {}
+        return {c: plain(v) for c, v in row.iloc[0].items() if c in COLUMNS and c != "id" and not pd.isna(v)}
+
+    def _highest_id(self) -> int:
+        """The highest id this index has held, removed products' included (0 for none)."""
+        return max(int(self.manifest.get("highest_id") or 0), int(self._ids.max()) if len(self._ids) else 0)
+
+    def remove_product(self, item_id: int, save: bool = True,
+                       exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict:
+        """Take a product out of the index (sold out, added by mistake); returns its metadata
+        (:meth:`remove_products`)."""
+        return self.remove_products([item_id], save=save, exclusive=exclusive)[0]
+
+    def remove_products(self, item_ids: Iterable[int], save: bool = True,
+                        exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> list[dict]:
+        """Take products out of the index; returns their metadata. Every id is checked before any goes.
+        Persists the index folder once, and deletes the photos of products that ``add_product`` added. A
+        catalogue product comes back at the next ``index build`` unless its row leaves styles.csv too. On an
+        HNSW index this rebuilds the graph once (FAISS cannot delete from one): seconds at 40k products,
+        spent, like the new arrays, before ``exclusive`` (see :meth:`add_product`) is taken."""
+        ids = list(dict.fromkeys(self._check_id(i) for i in item_ids))
+        items = [self.item(i) for i in ids]
+        rows = np.array([self._row[i] for i in ids], np.int64)
+        vectors = self.index_vectors(self.embeddings[rows])
+        keep = np.ones(len(self.items), bool)
+        keep[rows] = False
+        before = (self.items, self.embeddings, self.text_embeddings)
+        after = (self.items[keep], self.embeddings[keep], self.text_embeddings[keep])
+        take_out = self.index.removal(np.array(ids, np.int64))
+        highest = self._highest_id()
+        words = self._word_tables(after[0], exclusive)
+        removed = False
+        try:
+            with exclusive():
+                take_out()
+                removed = True
+                self.items, self.embeddings, self.text_embeddings = after
+                # Asking for one later says it was removed, not that the catalogue never had it.
+                gone = sorted({*self.manifest.get("removed_ids", []), *ids})
+                self.manifest = {**self.manifest, "highest_id": highest, "removed_ids": gone}
+                self._reindex(words)
+            if save:
+                self.save()
+        except BaseException:
+            with exclusive():
+                if removed:
+                    self.index.add(np.array(ids, np.int64), vectors,
+                                   attrs=[{f: item.get(f) for f in FILTER_KEYS} for item in items])
+                self.items, self.embeddings, self.text_embeddings = before
+                self._reindex()
+            raise
+        for item in items:
+            photo = Path(str(item.get("image_path") or ""))
+            if save and not photo.is_absolute() and photo.parts[:1] == ("images",):
+                (self.index_dir / photo).unlink(missing_ok=True)     # only a photo the index folder owns
+            log.info("removed product %d (%s)", item["id"], item.get("articleType"))
+        return items

@@ -1,0 +1,369 @@
+"""Building an index folder (``fashionrec index build``): :class:`IndexBuilding`, the part of
+:class:`fashionrec.recommend.Recommender` that embeds a catalogue and writes its folder, and what a rebuild
+reads from the folder it replaces (the products added to it since, the Milvus collections it used).
+
+Index folder (written atomically: into a temp folder, then renamed):
+
+* ``manifest.json`` — model (name, path, checkpoint summary), count, dim (the embedding's), index_dim and
+  projection (what the vector index searches), index kind, date, build seconds, data dir, text model.
+* ``items.csv`` — catalogue metadata + ``image_path`` + predicted ``pred_<head>`` / ``pred_<head>_prob``.
+* ``embeddings.npy`` (n, d) float32 image embeddings, rows aligned with ``items.csv``.
+* ``text_embeddings.npy`` (n, 384) float32 MiniLM embeddings of the product text, same rows.
+* ``vectors.faiss`` + ``vectors.json`` — the image index (:class:`~fashionrec.index.FaissIndex`).
+* ``projection.npz`` — when the manifest names a projection: the PCA that shortens the embeddings the index
+  searches (:mod:`fashionrec.index.projection`); candidates are re-scored with ``embeddings.npy``.
+* ``images/<id>.jpg`` — photos of products added with :meth:`~fashionrec.recommend.Recommender.add_product`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import re
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from fashionrec import __version__
+from fashionrec.artifacts import atomic_dir, check_replaceable, invoked_command, read_json
+from fashionrec.catalog import COLUMNS, Catalog, open_rgb, styles_sha256
+from fashionrec.embed import embed_catalog
+from fashionrec.errors import BadInputError, IndexError_, ModelError
+from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
+from fashionrec.index.faiss_index import KINDS
+from fashionrec.index.projection import Projection, auto_projection_dim
+from fashionrec.item_tables import plain
+from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
+from fashionrec.tagger import Tagger
+from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text
+
+log = logging.getLogger(__name__)
+
+INDEX_MARKER = "vectors.json"   # the file that makes a folder an index (an embeddings folder has a manifest too)
+# A photo is unfamiliar when no catalogue product is as similar to it as all but this share of the
+# catalogue's products are to their nearest other product (its leave-one-out nearest-neighbour cosine).
+# The threshold comes from the index's own embeddings, so it follows any model. On the shipped model it is
+# 0.661 (trainval index), and it flags 1.05% of the never-seen test photos, which the tagger gets right 57%
+# of the time against 90.6% for the rest; pixel noise (0.642), a small shoe on a noisy background (0.650),
+# a rotated shoe, a gradient and a checkerboard fall below it (docs/service.md, "Photos unlike the catalogue").
+UNFAMILIAR_QUANTILE = 0.005
+UNFAMILIAR_SAMPLE = 2000    # catalogue products whose nearest neighbours set the threshold (about 3 s at 40k)
+
+
+def familiar_floor(embeddings: np.ndarray, sample: int = UNFAMILIAR_SAMPLE, seed: int = 0) -> float | None:
+    """The cosine below which a photo is unfamiliar: the :data:`UNFAMILIAR_QUANTILE` of the nearest-neighbour
+    cosines of up to ``sample`` products to the others (copies of the same photo left out); None for a
+    catalogue too small to say."""
+    n = len(embeddings)
+    if n < 50:
+        return None
+    picked = np.random.default_rng(seed).choice(n, min(sample, n), replace=False)
+    nearest = []
+    for start in range(0, len(picked), 256):
+        rows = picked[start:start + 256]
+        sims = embeddings[rows] @ embeddings.T
+        sims[np.arange(len(rows)), rows] = -1.0
+        sims[sims > NEAR_DUPLICATE] = -1.0
+        nearest.append(sims.max(axis=1))
+    return float(np.quantile(np.concatenate(nearest), UNFAMILIAR_QUANTILE))
+
+
+def calibration_temperatures(tagger: Tagger) -> dict[str, float]:
+    """{head: temperature} of the tagger's calibration ({} without one): an index records those its
+    predicted probabilities were made with."""
+    return dict((tagger.meta.get("calibration") or {}).get("temperature", {}))
+
+
+class IndexBuilding:
+    """Building an index folder: a part of :class:`fashionrec.recommend.Recommender` (``Recommender.build``)."""
+
+    @classmethod
+    def build(cls, catalog: Catalog, tagger: Tagger, out_dir: str | Path, index_kind: str = "auto",
+              progress: bool = True, backend: str = "faiss", uri: str | Path | None = None,
+              token: str | None = None, embeddings: pd.DataFrame | None = None,
+              index_dim: int | None = None):
+        """Embed every usable product, build the image and text indexes, write ``out_dir`` atomically.
+
+        ``index_dim``: the index searches a PCA projection of the embeddings to this many dimensions and
+        re-scores with the full ones; None = 256 for embeddings longer than that (and >= 1,024 items),
+        0 = the full embeddings.
+
+        ``backend="milvus"``: the vectors go to a new collection at ``uri`` (default: the Milvus Lite file
+        ``<out_dir>.milvus.db`` beside the folder); the collection of the index it replaces is dropped
+        once the new folder is in place. ``embeddings``: precomputed (id, vector, pred_*) rows, e.g. from
+        ``fashionrec embed --engine ray`` (:func:`fashionrec.batch_embed.load_embeddings`), instead of
+        embedding here.
+        """
+        t0 = time.perf_counter()
+        out_dir = Path(out_dir)
+        if backend not in BACKENDS:
+            raise BadInputError(f"unknown index backend {backend!r}; valid: {', '.join(BACKENDS)}")
+        if backend == "faiss" and uri:
+            raise BadInputError("--uri is for --backend milvus")
+        usable = catalog.usable
+        if len(usable) == 0:
+            raise BadInputError(f"catalogue {catalog.root} has no usable items to index")
+        # Before minutes of embedding: the index kind and projection size, and that --out is not some other folder.
+        if index_kind not in KINDS:
+            raise BadInputError(f"index kind {index_kind!r} is not one of {', '.join(KINDS)}")
+        index_dim = cls._check_index_dim(index_dim, len(usable), tagger.dim)
+        check_replaceable(out_dir, INDEX_MARKER, "fashionrec index")
+        catalogue_ids = set(usable["id"].astype(int))
+        _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
+        # The folder's Milvus collection, replaced, is kept one generation whatever the new backend: a server
+        # started on the old folder still searches it (a rebuild as FAISS dropped it at once, and that server
+        # answered 500, a scale-out trial); the one it kept is dropped once this build is in place.
+        replaced = _readable(_milvus_meta, out_dir)
+        earlier = replaced.get("previous") if replaced else _readable(_kept_by_faiss, out_dir)
+        if backend == "milvus":     # and that the collection has somewhere to go
+            from fashionrec.index.milvus_index import check_reachable
+
+            check_reachable(cls._milvus_uri(out_dir, uri), token)
+        if embeddings is None:
+            ids, vectors, preds = embed_catalog(catalog, tagger, progress=progress)
+        else:
+            from fashionrec.batch_embed import aligned_embeddings
+
+            ids, vectors, preds = aligned_embeddings(embeddings, usable)
+            if vectors.shape[1] != tagger.dim:
+                raise ModelError(f"the embeddings are {vectors.shape[1]}-d but model {tagger.name} makes "
+                                 f"{tagger.dim}-d ones: build with the model that made them")
+        projection = cls._fit_projection(vectors, index_dim) if index_dim else None
+        search_vectors = vectors if projection is None else projection(vectors)
+        items = usable[[c for c in COLUMNS if c in usable.columns] + ["image_path"]].reset_index(drop=True)
+        items = pd.concat([items, preds], axis=1)
+        items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
+        log.info("embedding product text of %d items", len(items))
+        text_vecs = encode_text([product_text(r) for r in items.to_dict("records")], progress=progress)
+        index = None
+        try:
+            with atomic_dir(out_dir, INDEX_MARKER, "fashionrec index") as tmp:
+                index = cls._new_index(backend, int(search_vectors.shape[1]), index_kind, out_dir, uri, token,
+                                       len(ids))
+                index.add(ids, search_vectors, attrs=items[list(FILTER_KEYS)].to_dict("records"))
+                if index.kind == "hnsw":
+                    pick = np.random.default_rng(0).choice(len(ids), min(500, len(ids)), False)
+                    index.tune_ef_search(search_vectors[pick])
+                manifest = {
+                    "model": {"name": tagger.name,
+                              "path": str(Path(tagger.path).resolve()) if tagger.path else None,
+                              "sha256": tagger.sha256,
+                              "architecture": tagger.meta.get("model"),
+                              "preprocessing": tagger.meta.get("preprocessing"),
+                              # the pred_<head>_prob columns are calibrated with these (`index check`)
+                              "temperature": calibration_temperatures(tagger),
+                              # a summary of the checkpoint's own description (the full one sits beside it)
+                              **{key: tagger.meta[key] for key in ("epoch", "val", "test", "train_seconds",
+                                                                   "params") if key in tagger.meta}},
+                    "count": len(items), "dim": int(vectors.shape[1]), "index_dim": int(search_vectors.shape[1]),
+                    "projection": projection.describe() if projection else None, "index_kind": index.kind,
+                    "backend": backend, "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+                    "fashionrec_version": __version__, "command": invoked_command(),
+                    "build_id": uuid.uuid4().hex,
+                    "data_dir": str(Path(catalog.root).resolve()), "styles_sha256": styles_sha256(catalog.root),
+                    "text_model": TEXT_MODEL_NAME,
+                    "text_dim": int(text_vecs.shape[1]),
+                    "unfamiliar_below": familiar_floor(vectors),
+                    # Rows of the catalogue with no product here, so that asking for one says why.
+                    "left_out": {status: [int(i) for i in catalog.table.loc[catalog.table["image_status"] == status,
+                                                                               "id"]]
+                                 for status in ("missing", "unreadable")},
+                    # Rows styles.csv has but could not read, by the id they start with: an added product is
+                    # never given one (it would be lost when the row is fixed), and asking for one says why.
+                    "rejected_rows": _rejected_rows(catalog),
+                    # Usable rows whose photo is one flat colour: indexed, never shown as a match (_set_aside).
+                    "blank_image_ids": [int(i) for i in np.intersect1d(catalog.report.blank_image_ids, ids)],
+                }
+                if replaced:
+                    kept = {key: replaced[key] for key in ("uri", "collection", "dim")}
+                    if backend == "milvus":
+                        index.previous = kept
+                    else:
+                        manifest["previous_milvus"] = kept
+                rec = cls(tmp, manifest, items.set_index("id", drop=False), vectors, text_vecs, index, tagger,
+                          projection)
+                rec.manifest["build_seconds"] = round(time.perf_counter() - t0, 1)
+                # Products added to the previous index since its build (`index add`, the API) live only in
+                # it: re-embed them with this model into the new folder before it replaces the old one, read
+                # as late as possible so that one a server added while this build embedded is kept too.
+                carried, replaced_ids = _added_products(out_dir, catalogue_ids)
+                for metadata, image in carried:
+                    rec.add_product(image, metadata, allow_new_values=True, save=False)
+                if carried:
+                    rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _ in carried]
+                if replaced_ids:
+                    rec.manifest["added_ids_now_catalogue_rows"] = replaced_ids
+                # Ids handed out by the index this one replaces stay used, removed products' included.
+                # So do the catalogue's rows without a product here (no usable photo, rejected): an id given to
+                # an added product would become that row's when it is fixed.
+                rows = [int(catalog.table["id"].max()) if len(catalog.table) else 0,
+                        *map(int, rec.manifest["rejected_rows"])]
+                rec.manifest["highest_id"] = max(_previous_highest_id(out_dir), rec._highest_id(), *rows)
+                rec.save()
+        except BaseException:
+            # The new folder never replaced the old one: leave no orphan collection behind.
+            if backend == "milvus" and index is not None:
+                try:
+                    index.drop()
+                except Exception as drop_error:  # the build's own error matters more than the clean-up's
+                    log.warning("could not drop the unfinished collection: %s", drop_error)
+            raise
+        _drop_replaced(earlier, index, token)
+        if carried:
+            log.info("kept %d products added to the previous index (ids %s)", len(carried),
+                     ", ".join(str(m["id"]) for m, _ in carried[:20]))
+        if replaced_ids:
+            log.warning("products %s, added to the previous index, are now rows of the catalogue under the same "
+                        "ids: the catalogue's rows replace them", ", ".join(map(str, replaced_ids[:20])))
+        log.info("indexed %d items in %.1f s -> %s", len(items) + len(carried), time.perf_counter() - t0, out_dir)
+        return cls.load(out_dir, model=tagger, token=token)
+
+    @staticmethod
+    def _check_index_dim(index_dim, n: int, d: int) -> int:
+        """The projection size to use: ``index_dim`` validated, or the default for n items of d dims."""
+        if index_dim is None:
+            return auto_projection_dim(n, d)
+        try:
+            dim = int(index_dim)
+        except (TypeError, ValueError):
+            dim = -1
+        if dim != 0 and dim != d and not 0 < dim <= min(d - 1, n):
+            raise BadInputError(f"--index-dim must be 0 (full embeddings) or between 1 and {min(d - 1, n)} "
+                                f"(the embeddings are {d}-d, {n} items), got {index_dim!r}")
+        return 0 if dim == d else dim
+
+    @staticmethod
+    def _fit_projection(vectors: np.ndarray, dim: int) -> Projection:
+        """PCA of ``vectors`` to ``dim`` components (already checked by :meth:`_check_index_dim`)."""
+        n, d = vectors.shape
+        t0 = time.perf_counter()
+        projection = Projection.fit(vectors, dim)
+        log.info("index projection: PCA %d -> %d dims keeps %.1f%% of the variance (%.1f s)", d, dim,
+                 100 * projection.explained_variance, time.perf_counter() - t0)
+        return projection
+
+    @staticmethod
+    def _new_index(backend: str, dim: int, kind: str, out_dir: Path, uri, token, count: int) -> VectorIndex:
+        if backend == "faiss":
+            return FaissIndex(dim=dim, kind=kind)
+        from fashionrec.index.milvus_index import MilvusIndex
+
+        uri = IndexBuilding._milvus_uri(out_dir, uri)
+        # A new collection per build: the old index keeps serving until the new folder replaces it.
+        name = re.sub(r"\W", "_", f"fashionrec_{out_dir.name}_{_dt.datetime.now(_dt.UTC):%Y%m%d%H%M%S%f}")
+        index_type = {"auto": "auto", "flat": "FLAT", "hnsw": "HNSW"}[kind]
+        return MilvusIndex(dim, uri, name, token=token, index_type=index_type, expected_count=count)
+
+    @staticmethod
+    def _milvus_uri(out_dir: Path, uri) -> str | Path:
+        """Where a build's Milvus collection goes: ``uri``, or the Milvus Lite file beside the folder."""
+        return uri or out_dir.with_name(f"{out_dir.name}.milvus.db")
+
+
+def _rejected_rows(catalog: Catalog) -> dict[str, str]:
+    """{id: "line N: why"} of the catalogue's rejected rows that start with an integer id."""
+    return {str(int(row.leading_field)): f"line {row.line}: {row.reason}" for row in catalog.report.rows_rejected
+            if row.leading_field.isdigit()}
+
+
+def _previous_highest_id(index_dir: Path) -> int:
+    """The highest id the index at ``index_dir`` has handed out (0 where there is none to read; a manifest
+    that cannot be read is said, as ids removed from that index could then be handed out again)."""
+    path = index_dir / "manifest.json"
+    if not path.is_file():
+        return 0
+    try:
+        return int(read_json(path).get("highest_id") or 0)
+    except (OSError, ValueError, TypeError, AttributeError) as e:
+        log.warning("cannot read the highest id %s handed out (%s): ids of products removed from it may be "
+                    "handed out again", path, e)
+        return 0
+
+
+def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tuple[dict, Image.Image]], list[int]]:
+    """((metadata, photo) of each product added to the index at ``index_dir`` since its build, whose photo
+    is in its ``images/``; the ids of those the catalogue being indexed now has rows for), read before a
+    rebuild replaces the folder. A folder too damaged to read gives none, with a warning."""
+    if not (index_dir / INDEX_MARKER).is_file() or not (index_dir / "items.csv").is_file():
+        return [], []
+    try:
+        items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""])
+        added = items[~items["image_path"].astype(str).map(lambda p: p == "nan" or Path(p).is_absolute())]
+        rows = added.to_dict("records")
+        ids = [int(row["id"]) for row in rows]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, pd.errors.ParserError) as e:
+        log.warning("cannot read which products were added to %s (%s: %s); a rebuild keeps none of them",
+                    index_dir, type(e).__name__, e)
+        return [], []
+    out, replaced = [], []
+    for row, item_id in zip(rows, ids, strict=True):
+        if item_id in catalogue_ids:
+            replaced.append(item_id)       # the catalogue's row under that id wins
+            continue
+        metadata = {c: plain(row.get(c)) for c in COLUMNS if plain(row.get(c)) is not None}
+        try:
+            image = open_rgb(index_dir / str(row["image_path"]))
+        except (OSError, ValueError) as e:
+            raise IndexError_(f"{index_dir} holds product {item_id}, added after it was built, but its photo "
+                              f"{row['image_path']} cannot be read ({e}); a rebuild would lose that product: "
+                              "restore the photo, or build into another --out") from e
+        out.append((metadata, image))
+    return out, replaced
+
+
+def index_backend(index_dir: str | Path) -> str:
+    """Which backend an index folder was built with (``faiss`` or ``milvus``)."""
+    path = Path(index_dir) / INDEX_MARKER
+    if not path.exists():
+        raise IndexError_(f"no index at {index_dir} (vectors.json missing); run `fashionrec index build` first")
+    return read_json(path).get("backend", "faiss")
+
+
+def _milvus_meta(index_dir: Path) -> dict | None:
+    """The ``vectors.json`` of an existing Milvus index folder (None for FAISS or no folder)."""
+    path = index_dir / "vectors.json"
+    if not path.exists():
+        return None
+    meta = read_json(path)
+    return meta if meta.get("backend") == "milvus" else None
+
+
+def _kept_by_faiss(index_dir: Path) -> dict | None:
+    """The Milvus collection a FAISS index folder kept from the Milvus build before it (its uri, collection, dim:
+    ``previous_milvus`` in ``manifest.json``; a Milvus folder names it under ``previous`` in ``vectors.json``);
+    None if none."""
+    manifest = index_dir / "manifest.json"
+    return read_json(manifest).get("previous_milvus") if manifest.is_file() else None
+
+
+def _readable(read, index_dir: Path) -> dict | None:
+    """``read(index_dir)``, or None where the folder's files cannot be read: said, as a rebuild gets past a
+    damaged index (a Milvus collection it named may then be left behind)."""
+    try:
+        return read(index_dir)
+    except (OSError, ValueError, TypeError, AttributeError) as e:
+        log.warning("cannot read which Milvus collections %s uses (%s): one may be left behind", index_dir, e)
+        return None
+
+
+def _drop_replaced(meta: dict | None, new_index, token: str | None) -> None:
+    """Drop a Milvus collection that an index rebuild has made obsolete (``meta``: its uri, collection, dim)."""
+    if meta is None or (getattr(new_index, "collection", None) == meta["collection"]
+                        and getattr(new_index, "uri", None) == meta["uri"]):
+        return
+    from fashionrec.index.milvus_index import MilvusIndex
+
+    try:
+        if getattr(new_index, "uri", None) == meta["uri"]:
+            client = new_index.client       # the same deployment: reuse the open connection
+            if client.has_collection(meta["collection"]):
+                client.drop_collection(meta["collection"])
+        else:
+            MilvusIndex(meta["dim"], meta["uri"], meta["collection"], token=token, create=False).drop()
+    except Exception as e:      # the new index is in place; an old collection left behind is only space
+        log.warning("could not drop the replaced Milvus collection %s at %s: %s", meta["collection"],
+                    meta["uri"], e)

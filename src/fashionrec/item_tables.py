@@ -1,0 +1,332 @@
+"""What the recommenders read of an index's items, worked out once per version of them: :class:`ItemTables`,
+a part of :class:`fashionrec.recommend.Recommender` (labels per row, who wears each product, the filters'
+values and masks, an item's metadata by id)."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fashionrec.catalog import PLACEHOLDER_NAME
+from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.results import FILTER_KEYS
+from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
+from fashionrec.vocabulary import KINDS as NAMED_KINDS
+
+# What a shop's page says of a product the catalogue has but the index does not (no photo, a row that could not
+# be read, taken out); the error itself tells whoever runs the shop what to do about it.
+UNLISTED = "This product is not in the shop at the moment. Search for something like it, or browse the catalogue."
+# Brands whose name says "polo" (a name's first words) name no polo: U.S. Polo Assn.'s button-down shirts and
+# shoes, Classic Polo's 141 T-shirts (of them 99 crew necks ranked polos first, a review), Regent Polo Club's.
+_POLO_BRAND = r"^(?:u\.?\s?s\.?\s?polo(?:\s+assn\b\.?)?|classic\s+polo|regent\s+polo(?:\s+club)?)\b"
+_KIND_WORDS = r"\b(" + "|".join(sorted(NAMED_KINDS, key=len, reverse=True)) + r")s?\b"
+
+
+def plain(v):
+    """A value of the items as plain Python: None for NaN, a numpy scalar as its Python value."""
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+class ItemTables:
+    """Per-row tables of the items: a part of :class:`fashionrec.recommend.Recommender`, which owns the items
+    and resets these tables when they change (``_reindex``)."""
+
+    def _set_aside(self) -> frozenset[int]:
+        """Ids of the products a shopper is shown only last in a search and never as a similar item, a photo's
+        match, a look's piece or a pick, though the index keeps them and `fashionrec data check` lists them:
+        those named with a placeholder (:data:`~fashionrec.catalog.PLACEHOLDER_NAME`: a file name, a test
+        record's, the column's own name; a card titled "productDisplayName" was on page 7 of "black heels for
+        women") and those whose photo is blank (the manifest's ``blank_image_ids``: a pure white photo was the
+        closest product to any photo of noise, which then passed for familiar)."""
+        return self._once("_aside_ids", lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
+
+    def _set_aside_rows(self) -> np.ndarray:
+        """(n,) bool: the rows of :meth:`_set_aside`, computed once per version of the items."""
+        def build() -> np.ndarray:
+            names = self.items["productDisplayName"].fillna("").astype(str).str.strip()
+            blank = np.isin(self._ids, np.asarray(self.manifest.get("blank_image_ids") or [], np.int64))
+            return names.str.contains(PLACEHOLDER_NAME, regex=True).to_numpy() | blank
+        return self._once("_aside", build)
+
+    def _childrens(self) -> np.ndarray:
+        """(n,) bool: products for children whatever gender they are filed under: a Unisex one with any word
+        for a child in its name, any with "Kids", "Boy's", "Infant" and the like (not "Wild Child" nail polish
+        or a "Party Girl" watch). The catalogue files 214 of its 1,925 Unisex products and 320 Men's or
+        Women's ("Palm Tree Kids Boys Check White Shorts") so. Computed once per version of the items."""
+        def build() -> np.ndarray:
+            it = self.items
+            names = it["productDisplayName"].astype(str)
+            return ((it["gender"].eq("Unisex") & names.str.contains(CHILDREN_NAME, regex=True))
+                    | names.str.contains(KIDS_NAME, regex=True)).to_numpy()
+        return self._once("_children", build)
+
+    def _worn_by_child(self, gender: str) -> np.ndarray:
+        """Rows a child of ``gender`` (Boys or Girls) wears: filed under it, or a child's product filed under no
+        child's gender (Unisex, Men, Women: "Levis Kids ...") whose name does not say it is the other's. Before,
+        a child's product filed under the other gender counted too ("Quechua Kids-Girls Brown Backpack" in 38
+        of 40 boys' looks, "Madagascar 3 Infant Boys Blue Booties" in girls')."""
+        it = self.items
+        other = {"Boys": "Girls", "Girls": "Boys"}[gender]
+        names_other = it["productDisplayName"].astype(str).str.contains(OTHER_CHILD[other], regex=True)
+        childs = self._childrens() & ~it["gender"].isin(["Boys", "Girls"]).to_numpy() & ~names_other.to_numpy()
+        return it["gender"].eq(gender).to_numpy() | childs
+
+    def _wearers(self, row: int) -> np.ndarray:
+        """(n,) bool: the rows the wearer of the product at ``row`` wears, for its similar items and its look.
+        A child's (Boys, Girls, or named for a child whatever it is filed under: :meth:`_childrens`) takes
+        children's products only; a grown-up's its gender's and the unisex ones, no child's ("Palm Tree Kids
+        Boys Check White Shorts", filed as men's); an unknown gender, any. Computed once per wearer and version
+        of the items: similar items ask on every query."""
+        gender = str(self._labels("gender")[row])
+        if gender in ("Boys", "Girls") or not self._childrens()[row]:
+            return self._worn_by(gender)
+        # A child's product filed under another gender is a boy's or a girl's where its name says which ("Ant
+        # Kids Girl's Maroon ... Kidswear", filed as women's, had boys' shoes in its look).
+        name = str(self._column("productDisplayName")[row])
+        said = [child for child in ("Boys", "Girls") if OTHER_CHILD[child].search(name)]
+        return self._worn_by(said[0] if len(said) == 1 else "child")
+
+    def _worn_by(self, wearer: str) -> np.ndarray:
+        """(n,) bool, read-only: the rows ``wearer`` (a gender, "child", or "" for unknown) wears, as
+        :meth:`_wearers` says; computed once per wearer and version of the items."""
+        key = ("wearers", wearer)
+        if key not in self._codes:
+            genders, kids = self._labels("gender"), self._childrens()
+            if wearer in ("Boys", "Girls"):
+                mask = self._worn_by_child(wearer)
+            elif wearer == "child":         # "Levis Kids Blue Solid Jean", filed as Unisex or Men
+                mask = np.isin(genders, ["Boys", "Girls"]) | kids
+            elif wearer == "Unisex":
+                mask = np.isin(genders, ["Men", "Women", "Unisex"]) & ~kids
+            elif wearer:
+                mask = np.isin(genders, [wearer, "Unisex"]) & ~kids
+            else:
+                mask = np.ones(len(self.items), bool)
+            mask.flags.writeable = False        # shared by every query: a caller's slip must not change it
+            self._codes[key] = mask
+        return self._codes[key]
+
+    def _free_items(self) -> np.ndarray:
+        """Per row, whether the product is filed under Free Items (a promotion's freebies); computed once per
+        version of the items, as every look slot, search and page asks."""
+        def build() -> np.ndarray:
+            if "masterCategory" not in self.items:
+                return np.zeros(len(self.items), bool)
+            return (self.items["masterCategory"] == "Free Items").to_numpy()
+        return self._once("_free", build)
+
+    def _names(self) -> np.ndarray:
+        """Per row, a number for the product's name, the same for names that differ only in case or spaces."""
+        def build() -> np.ndarray:
+            names = self.items["productDisplayName"].fillna("").astype(str).str.casefold().str.split().str.join(" ")
+            return pd.factorize(names)[0]
+        return self._once("_name_codes", build)
+
+    def _labels(self, head: str) -> np.ndarray:
+        """Per row, the item's ``head`` label: the catalogue's own, else the tagger's prediction (added products)."""
+        key = ("label", head)
+        if key not in self._codes:
+            labels = self.items[head] if head in self.items else pd.Series(np.nan, index=self.items.index)
+            if f"pred_{head}" in self.items:
+                labels = labels.fillna(self.items[f"pred_{head}"])
+            self._codes[key] = labels.fillna("").to_numpy(dtype=object)
+        return self._codes[key]
+
+    def _label_codes(self, head: str) -> np.ndarray:
+        """Per row, the index of the item's label in the tagger's ``head`` classes.
+
+        A label the tagger does not know (user-supplied metadata) falls back to its prediction for the item,
+        so such an item is not ranked as if it matched nothing; -1 where neither is known.
+        """
+        key = ("code", head)
+        if key not in self._codes:
+            # Built on the first query that needs it, so by pandas' hash lookup: a Python loop over the 40k
+            # rows made the first photo query take 0.6 s.
+            classes = pd.Index(self.tagger.classes.get(head, []))
+            codes = classes.get_indexer(self._labels(head))
+            if f"pred_{head}" in self.items:
+                codes = np.where(codes >= 0, codes, classes.get_indexer(self.items[f"pred_{head}"]))
+            self._codes[key] = codes.astype(np.int64)
+        return self._codes[key]
+
+    def _name_kinds(self) -> np.ndarray:
+        """(n,) str, per version of the items: the kinds of :data:`~fashionrec.vocabulary.KINDS` each product's
+        name says ("polo", "chino"; "" for none), singular and sorted."""
+        key = ("kinds", "name")
+        if key not in self._codes:
+            names = self.items["productDisplayName"].fillna("").astype(str).str.lower()
+            found = names.str.replace(_POLO_BRAND, " ", regex=True).str.findall(_KIND_WORDS)
+            self._codes[key] = np.array([" ".join(sorted(set(f))) for f in found], dtype=object)
+        return self._codes[key]
+
+    @staticmethod
+    def _grown_ups_chosen(filters: dict | None) -> bool:
+        """Whether ``filters`` keep to grown-ups' genders (Men, Women), where a child's product the catalogue
+        files under them (:meth:`_childrens`) is not what was asked for."""
+        chosen = (filters or {}).get("gender")
+        chosen = [chosen] if isinstance(chosen, str) else list(chosen or [])
+        return bool(chosen) and set(chosen) <= {"Men", "Women"}
+
+    def _check_id(self, item_id: int) -> int:
+        try:
+            item_id = int(item_id)
+        except (TypeError, ValueError) as e:
+            raise BadInputError(f"item id must be an integer, got {item_id!r}") from e
+        if item_id not in self._row:
+            left_out = self.manifest.get("left_out") or {}
+            for status, ids in left_out.items():
+                if item_id in ids:
+                    raise NotFoundError(f"product {item_id} is a row of the catalogue but not in the index: its "
+                                        f"image is {status} (`fashionrec data check` lists it); add the photo and "
+                                        "rebuild, or `fashionrec index add` it", shopper=UNLISTED)
+            rejected = (self.manifest.get("rejected_rows") or {}).get(str(item_id))
+            if rejected:
+                raise NotFoundError(f"product {item_id} is not in the index: its row of styles.csv was rejected "
+                                    f"({rejected}); fix the row (`fashionrec data check` lists it) and rebuild",
+                                    shopper=UNLISTED)
+            if item_id in (self.manifest.get("removed_ids") or []):
+                raise NotFoundError(f"product {item_id} was removed from this index (`fashionrec index remove`, "
+                                    "or DELETE /api/items): a row of styles.csv comes back at the next build, a "
+                                    "product added with `index add` or POST /api/items does not",
+                                    shopper=UNLISTED)
+            raise NotFoundError(f"there is no product {item_id} in this catalogue ({len(self):,} products)",
+                                shopper=f"There is no product {item_id} in the shop. Search for what you are "
+                                        "looking for, or browse the catalogue.")
+        return item_id
+
+    def item(self, item_id: int) -> dict:
+        """Metadata + predicted attributes (``pred_<head>``, ``pred_<head>_prob``) of one item."""
+        item_id = self._check_id(item_id)
+        if item_id not in self._cache:
+            row = self._row[item_id]
+            self._cache[item_id] = {k: plain(values[row]) for k, values in self._all_columns().items()}
+        return dict(self._cache[item_id])
+
+    def _all_columns(self) -> dict[str, np.ndarray]:
+        """{column: per row, its values as Python objects}: :meth:`_column`'s table (the column labels
+        themselves are Arrow strings, slow to walk on every item)."""
+        columns = self._columns
+        if columns is None:
+            columns = self._columns = {str(c): self.items[c].to_numpy(dtype=object) for c in self.items.columns}
+        return columns
+
+    def _is(self, column: str, values) -> np.ndarray:
+        """(n,) bool: the rows whose ``column`` (an items column, or "look" for the category a look files each
+        row under) is ``values`` (one value, or a list of them; None matches nothing). By integer codes kept
+        per version of the items: a look asks a dozen of these per query, 1-2 ms each over 40k strings."""
+        codes, index = self._value_index(column)
+        wanted = [index[v] for v in ([values] if isinstance(values, str) or values is None else values)
+                  if v in index]
+        return np.isin(codes, wanted) if len(wanted) > 1 else codes == (wanted[0] if wanted else -2)
+
+    def _value_index(self, column: str) -> tuple[np.ndarray, dict]:
+        """(per row, an integer code of its ``column`` value, -1 where missing; {value: its code}), kept per
+        version of the items (see :meth:`_is`)."""
+        if column not in self._value_codes:
+            raw = self._look_categories() if column == "look" else self._column(column)
+            codes, uniques = pd.factorize(pd.Series(raw, dtype=object))      # missing -> -1
+            self._value_codes[column] = (codes.astype(np.int32), {v: i for i, v in enumerate(uniques)})
+        return self._value_codes[column]
+
+    def _column(self, name: str) -> np.ndarray:
+        """Per row, the items' ``name`` column as Python objects (NaN where missing), kept per version of the
+        items. A pandas row or an Arrow-backed string column turned into numpy costs 0.4 and 2 ms at 40k
+        products, on every similar-items query (its ten items and their names: 10 of its 15 ms)."""
+        return self._all_columns()[name]
+
+    def image_path(self, item_id: int) -> Path:
+        """Where the item's photo is (catalogue file, or ``images/<id>.jpg`` for added products)."""
+        item_id = self._check_id(item_id)
+        p = Path(str(self._column("image_path")[self._row[item_id]]))
+        return p if p.is_absolute() else self.index_dir / p
+
+    def _rows(self, ids: np.ndarray) -> np.ndarray:
+        """Row of each id in ``items`` / ``embeddings`` (-1 for an id not in this index), vectorised: by the ids
+        sorted once per version of the items (pandas' get_indexer builds its tables on every call: 0.2 ms,
+        four times per photo query)."""
+        ids = np.asarray(ids, np.int64).reshape(-1)
+        if self._id_order is None:
+            order = np.argsort(self._ids, kind="stable")
+            self._id_order = (self._ids[order], order)
+        known, order = self._id_order
+        if not len(known):
+            return np.full(len(ids), -1, np.int64)
+        at = np.minimum(np.searchsorted(known, ids), len(known) - 1)
+        return np.where(known[at] == ids, order[at], -1).astype(np.int64)
+
+    def vector(self, item_id: int) -> np.ndarray:
+        """(d,) float32 image embedding of an indexed item."""
+        return self.embeddings[self._row[self._check_id(item_id)]]
+
+    def index_vectors(self, vectors: np.ndarray) -> np.ndarray:
+        """(n, d) embeddings -> the (n, index dim) vectors the index holds and searches."""
+        vectors = np.asarray(vectors, np.float32)
+        return vectors if self.projection is None else self.projection(vectors)
+
+    def filter_values(self) -> dict[str, list[str]]:
+        """The values each filter can take: those of the indexed products, sorted."""
+        return self._value_tables()[0]
+
+    def _value_tables(self) -> tuple[dict[str, list[str]], dict[str, dict[str, str]]]:
+        tables = self._values       # one attribute, so a reader never sees a list without its folded twin
+        if tables is None:
+            values = {k: sorted(str(v) for v in self.items[k].dropna().unique()) if k in self.items else []
+                      for k in FILTER_KEYS}
+            tables = self._values = (values, {k: {v.casefold(): v for v in vs} for k, vs in values.items()})
+        return tables
+
+    def canonical_value(self, key: str, value: str) -> str | None:
+        """The catalogue's spelling of a filter value given in any case ("women" -> "Women"), or None."""
+        return self._value_tables()[1].get(key, {}).get(str(value).strip().casefold())
+
+    def check_filters(self, filters: dict | None) -> dict:
+        """``filters`` with each value in the catalogue's spelling; an unknown key or value is a BadInputError
+        that lists the valid ones (a typo must not look like "nothing matches")."""
+        if not filters:
+            return {}
+        if not isinstance(filters, dict):
+            raise BadInputError("filters must be a mapping such as {'gender': 'Men'}")
+        unknown = sorted(set(filters) - set(FILTER_KEYS))
+        if unknown:
+            raise BadInputError(f"unknown filter {', '.join(unknown)}; valid filters: {', '.join(FILTER_KEYS)}")
+        out = {}
+        for key, value in filters.items():
+            if value is None or value == "" or value == []:
+                continue
+            given = [value] if isinstance(value, str) else list(value)
+            canonical = [self.canonical_value(key, v) for v in given]
+            bad = [v for v, c in zip(given, canonical, strict=True) if c is None]
+            if bad:
+                known = self.filter_values()[key]
+                sample = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
+                hint = self._did_you_mean(key, bad[0])
+                raise BadInputError(f"no product has {key} {bad[0]!r}; "
+                                    + (hint if hint else f"the values here: {sample}"))
+            out[key] = canonical[0] if isinstance(value, str) else canonical
+        return out
+
+    def _did_you_mean(self, key: str, value: str) -> str:
+        """"did you mean 'Shirts' or 'Tshirts'?" for a ``key`` value no product has, or "" where none is
+        close (by spelling, in any case)."""
+        values = self.filter_values().get(key, [])
+        folded = {v.lower(): v for v in values}
+        close = [folded[c] for c in difflib.get_close_matches(value.lower(), list(folded), n=3, cutoff=0.6)]
+        return f"did you mean {' or '.join(map(repr, close))}?" if close else ""
+
+    def _mask(self, filters: dict | None) -> np.ndarray | None:
+        """Boolean row mask for ``filters`` ({key: value or list of values}); None when no filter."""
+        filters = self.check_filters(filters)
+        if not filters:
+            return None
+        mask = np.ones(len(self.items), bool)
+        for key, value in filters.items():
+            mask &= self.items[key].isin([value] if isinstance(value, str) else value).to_numpy()
+        return mask
