@@ -324,6 +324,19 @@ def test_a_blank_photo_is_reported_and_kept_and_a_faint_product_is_not_blank(tmp
     check_photo(Image.open(path / "images" / "3.jpg"))
 
 
+def test_a_photo_too_small_to_show_a_product_is_reported_and_kept(tmp_path: Path) -> None:
+    # A shop's 4x5 photo was indexed, tagged "Bangle 0.20" for a formal shoe, and stopped evaluate-recs.
+    path = _styles(tmp_path, [f"{i},Men,Footwear,Shoes,Formal Shoes,Black,Summer,2012,Formal,Shoe {i}" for i in (1, 2)])
+    Image.new("RGB", (4, 5), "black").save(path / "images" / "1.jpg")
+    shoe = Image.new("RGB", (60, 80), "white")
+    shoe.paste((20, 20, 20), (10, 50, 50, 70))
+    shoe.save(path / "images" / "2.jpg")
+    catalog = load_catalog(path, progress=False)
+    assert catalog.report.tiny_image_ids == [1] and catalog.report.blank_image_ids == []
+    assert len(catalog.usable) == 2                          # kept, as a blank photo is
+    assert any(line.startswith("tiny image       1 (ids 1)") for line in catalog.report.summary_lines())
+
+
 def test_names_that_are_file_names_or_test_records_are_reported_and_kept(tmp_path: Path) -> None:
     names = ["test dispName", "Ayaanay_Women_New_2013_Tunics_Size_Chart.jpg", "RTV_LoadTest",
              "Tantra Men Blood Test Purple T-shirt", "ADIDAS Men Cr_Ess 3s Black T-Shirts", "productDisplayName",

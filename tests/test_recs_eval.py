@@ -63,6 +63,19 @@ def test_a_blank_query_photo_is_left_out_and_counted_not_fatal(tmp_path):
     assert m["n_queries"] == 3 and m["n_blank_query_photos_left_out"] == 1
 
 
+def test_a_tiny_query_photo_is_left_out_and_counted_not_fatal(tmp_path):
+    from PIL import Image
+
+    from fashionrec.catalog import TINY_REASON
+
+    queries = fixture_catalog().usable.iloc[:4].copy()
+    tiny = tmp_path / "tiny.jpg"
+    Image.new("RGB", (4, 5), "navy").save(tiny)
+    queries.loc[queries.index[2], ["image_path", "image_reason"]] = [str(tiny), TINY_REASON]
+    m = evaluate_recs(shared_recommender(), queries, progress=False)
+    assert m["n_queries"] == 3 and m["n_tiny_query_photos_left_out"] == 1 and m["n_blank_query_photos_left_out"] == 0
+
+
 def test_evaluate_text():
     queries = default_text_queries()
     assert len(queries) >= 20

@@ -100,6 +100,8 @@ class DataReport:
     unreadable_image: list[ImageProblem] = field(default_factory=list)
     # Readable photos of one flat colour (is_blank): kept usable, so that splits stay as they were, and listed.
     blank_image_ids: list[int] = field(default_factory=list)
+    # Readable photos too small to show a product (under MIN_PHOTO_SIDE): kept and listed, as blank ones are.
+    tiny_image_ids: list[int] = field(default_factory=list)
     odd_size_images: dict[str, int] = field(default_factory=dict)
     missing_values: dict[str, int] = field(default_factory=dict)
     # Rows whose productDisplayName is a file name, a test record's ("test dispName") or the column's name:
@@ -162,6 +164,9 @@ class DataReport:
         if self.blank_image_ids:
             lines.append(f"blank image      {len(self.blank_image_ids)} (ids {_first(self.blank_image_ids)}): one flat "
                          "colour, kept; replace these photos")
+        if self.tiny_image_ids:
+            lines.append(f"tiny image       {len(self.tiny_image_ids)} (ids {_first(self.tiny_image_ids)}): under "
+                         f"{MIN_PHOTO_SIDE} pixels on a side, kept; replace these photos")
         if self.shared_photos:
             differ = [g for g in self.shared_photos if g["differ"]]
             rows = sum(len(g["ids"]) for g in self.shared_photos)
@@ -292,6 +297,7 @@ MIN_PHOTO_SIDE = 32     # pixels: below this a photo is an icon or a tracking pi
 # one such photo (id 44998, pure white); its faintest real products (thin gold chains) span 17 levels or more.
 BLANK_RANGE = 8
 BLANK_REASON = "one flat colour, with no product to see"
+TINY_REASON = f"under {MIN_PHOTO_SIDE} pixels on a side, too small to show a product"
 
 
 def _flat(image: Image.Image) -> bool:
@@ -362,7 +368,9 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
         return "unreadable", f"not an image: {type(e).__name__}", 0, 0, digest
     except (OSError, SyntaxError, ValueError) as e:
         return "unreadable", f"corrupt or truncated image: {e}", 0, 0, digest
-    return "ok", BLANK_REASON if flat else "", w, h, digest
+    # Both kept usable (splits stay as they were) but never a shopper's match (item_tables._set_aside_rows):
+    # a 4x5 photo was a formal shoe tagged "Bangle 0.20", and photo search refuses such a query (check_photo).
+    return "ok", TINY_REASON if min(w, h) < MIN_PHOTO_SIDE else BLANK_REASON if flat else "", w, h, digest
 
 
 def _first(values: list, shown: int = 20) -> str:
@@ -662,6 +670,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     bad = df[df["image_status"] == "unreadable"]
     report.unreadable_image = [ImageProblem(int(i), r) for i, r in zip(bad["id"], bad["image_reason"], strict=True)]
     report.blank_image_ids = [int(i) for i in df.loc[ok & (df["image_reason"] == BLANK_REASON), "id"]]
+    report.tiny_image_ids = [int(i) for i in df.loc[ok & (df["image_reason"] == TINY_REASON), "id"]]
     sizes = df.loc[ok & ((df["width"] != 60) | (df["height"] != 80)) & (df["width"] > 0)]
     report.odd_size_images = {f"{w}x{h}": int(c) for (w, h), c in
                               sizes.groupby(["width", "height"]).size().items()}

@@ -145,6 +145,10 @@ class CatalogueEdits:
         after = (items.set_index("id", drop=False), np.vstack([self.embeddings, vecs.astype(np.float32)]),
                  np.vstack([self.text_embeddings, text_vec]))
         words = self._word_tables(after[0], exclusive)
+        manifest = self.manifest
+        # A catalogue row the build left out for want of a photo is in the index now: its manifest no longer
+        # lists it (a rebuild that carried such a product over still did, a shop's trial).
+        left_out = {status: [i for i in ids if i != item_id] for status, ids in (manifest.get("left_out") or {}).items()}
         added = False
         try:
             with exclusive():
@@ -152,6 +156,8 @@ class CatalogueEdits:
                                attrs=[{f: row.get(f) for f in FILTER_KEYS}])
                 added = True
                 self.items, self.embeddings, self.text_embeddings = after
+                if left_out != (manifest.get("left_out") or {}):
+                    self.manifest = {**manifest, "left_out": left_out}
                 self._reindex(words)
             if save:
                 self.save()
@@ -161,6 +167,7 @@ class CatalogueEdits:
                 if added:
                     self.index.remove(np.array([item_id], np.int64))
                 self.items, self.embeddings, self.text_embeddings = before
+                self.manifest = manifest
                 self._reindex()
             dest.unlink(missing_ok=True)
             raise
@@ -217,6 +224,7 @@ class CatalogueEdits:
         take_out = self.index.removal(np.array(ids, np.int64))
         highest = self._highest_id()
         words = self._word_tables(after[0], exclusive)
+        manifest = self.manifest
         removed = False
         try:
             with exclusive():
@@ -235,6 +243,7 @@ class CatalogueEdits:
                     self.index.add(np.array(ids, np.int64), vectors,
                                    attrs=[{f: item.get(f) for f in FILTER_KEYS} for item in items])
                 self.items, self.embeddings, self.text_embeddings = before
+                self.manifest = manifest
                 self._reindex()
             raise
         for item in items:

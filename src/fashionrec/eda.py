@@ -40,7 +40,7 @@ from tqdm.auto import tqdm
 
 from fashionrec import __version__
 from fashionrec.artifacts import write_json, write_text, write_with
-from fashionrec.catalog import Catalog, CatalogError, open_rgb
+from fashionrec.catalog import MIN_PHOTO_SIDE, Catalog, CatalogError, open_rgb
 from fashionrec.colours import SWATCHES
 
 log = logging.getLogger(__name__)
@@ -434,6 +434,7 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
         ("missing image", d["missing_image"]),
         ("unreadable image", len(d["unreadable_image"])),
         ("blank image (one flat colour, kept)", len(d["blank_image_ids"])),
+        (f"tiny image (under {MIN_PHOTO_SIDE} pixels a side, kept)", len(d.get("tiny_image_ids", []))),
         ("placeholder name (a file name, a test record's or the column's name; kept)", len(d["placeholder_names"])),
         ("images not 60x80", d["images_not_60x80"]),
         ("articleType classes (usable images)", d["classes"]),
@@ -469,6 +470,7 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
                       ("stray_quote_lines", "Lines with an unclosed quote, read on their own (line numbers)"),
                       ("images_without_row", "Image files no row names"),
                       ("blank_image_ids", "Blank images, one flat colour, kept (ids)"),
+                      ("tiny_image_ids", f"Tiny images, under {MIN_PHOTO_SIDE} pixels a side, kept (ids)"),
                       ("placeholder_names", "Placeholder names, kept (ids)")):
         values = getattr(catalog.report, key)     # missing_image_ids is kept out of report.json
         if values:

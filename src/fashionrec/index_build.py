@@ -177,6 +177,8 @@ class IndexBuilding:
                     "rejected_rows": _rejected_rows(catalog),
                     # Usable rows whose photo is one flat colour: indexed, never shown as a match (_set_aside).
                     "blank_image_ids": [int(i) for i in np.intersect1d(catalog.report.blank_image_ids, ids)],
+                    # and those too small to show a product
+                    "tiny_image_ids": [int(i) for i in np.intersect1d(catalog.report.tiny_image_ids, ids)],
                 }
                 if replaced:
                     kept = {key: replaced[key] for key in ("uri", "collection", "dim")}

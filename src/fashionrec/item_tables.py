@@ -45,14 +45,16 @@ class ItemTables:
         those named with a placeholder (:data:`~fashionrec.catalog.PLACEHOLDER_NAME`: a file name, a test
         record's, the column's own name; a card titled "productDisplayName" was on page 7 of "black heels for
         women") and those whose photo is blank (the manifest's ``blank_image_ids``: a pure white photo was the
-        closest product to any photo of noise, which then passed for familiar)."""
+        closest product to any photo of noise, which then passed for familiar) or too small to show a product
+        (``tiny_image_ids``: a 4x5 photo of a formal shoe was tagged a bangle)."""
         return self._once("_aside_ids", lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
 
     def _set_aside_rows(self) -> np.ndarray:
         """(n,) bool: the rows of :meth:`_set_aside`, computed once per version of the items."""
         def build() -> np.ndarray:
             names = self.items["productDisplayName"].fillna("").astype(str).str.strip()
-            blank = np.isin(self._ids, np.asarray(self.manifest.get("blank_image_ids") or [], np.int64))
+            unseen = [*(self.manifest.get("blank_image_ids") or []), *(self.manifest.get("tiny_image_ids") or [])]
+            blank = np.isin(self._ids, np.asarray(unseen, np.int64))
             return names.str.contains(PLACEHOLDER_NAME, regex=True).to_numpy() | blank
         return self._once("_aside", build)
 

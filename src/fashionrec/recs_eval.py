@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from fashionrec.catalog import BLANK_REASON, Catalog, open_rgb
+from fashionrec.catalog import BLANK_REASON, TINY_REASON, Catalog, open_rgb
 from fashionrec.errors import BadInputError
 from fashionrec.evaluate import seen_in_training
 from fashionrec.results import NEAR_DUPLICATE
@@ -65,13 +65,18 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
                   progress: bool = True, limit: int | None = None) -> dict:
     """Photo -> top-k for every usable query image; returns the metrics of the module docstring."""
     queries = query_catalog.usable if isinstance(query_catalog, Catalog) else query_catalog
-    # A blank photo is no query a shopper could make (similar_to_image refuses it): left out, and counted.
-    blank = (queries["image_reason"] == BLANK_REASON).to_numpy() if "image_reason" in queries else \
-        np.zeros(len(queries), bool)
-    if blank.any():
-        log.warning("evaluate-recs: %d blank query photos left out (ids %s)", blank.sum(),
-                    ", ".join(map(str, queries["id"][blank][:10])))
-        queries = queries[~blank]
+    # A blank or tiny photo is no query a shopper could make (similar_to_image refuses it): left out, and
+    # counted. A 4x5 one stopped a whole run at its query, without its id (a shop's trial).
+    reasons = queries["image_reason"] if "image_reason" in queries else pd.Series("", index=queries.index)
+    left_out = {}
+    for what, reason in (("blank", BLANK_REASON), ("tiny", TINY_REASON)):
+        unseen = (reasons == reason).to_numpy()
+        left_out[what] = int(unseen.sum())
+        if unseen.any():
+            log.warning("evaluate-recs: %d %s query photos left out (ids %s)", unseen.sum(), what,
+                        ", ".join(map(str, queries["id"][unseen][:10])))
+            queries = queries[~unseen]
+            reasons = reasons[~unseen]
     if limit is not None:
         if limit < 1:
             raise BadInputError(f"--limit must be at least 1 (the number of queries to run), got {limit}")
@@ -132,7 +137,8 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
             ild.append(float(np.mean(1 - sims[iu])))
     return {
         "n_queries": len(queries),
-        "n_blank_query_photos_left_out": int(blank.sum()),
+        "n_blank_query_photos_left_out": left_out["blank"],
+        "n_tiny_query_photos_left_out": left_out["tiny"],
         "n_queries_in_index_excluded_from_own_results": n_self,
         "n_queries_model_trained_on": trained_on,       # None: unknowable here (see seen_in_training)
         "n_queries_copy_of_an_indexed_product": int(copies),
