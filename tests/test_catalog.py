@@ -300,6 +300,36 @@ def test_columns_beyond_the_catalogues_are_reported_as_ignored(tmp_path: Path) -
     assert any(line.startswith("ignored columns  price, stock") for line in catalog.report.summary_lines())
 
 
+def test_an_exports_header_spellings_utf16_and_a_column_named_twice(tmp_path: Path) -> None:
+    # A shop's trial: "ID"/"Product Display Name" headings were "lacks the columns", a UTF-16 file lacked all
+    # ten, and a second "id" column was read as the id (every row rejected, nothing said of the header).
+    (tmp_path / "images").mkdir()
+    head = "ID,Gender,master_category,subCategory,articleType,Base Colour,season,year,usage,Product Display Name,sku"
+    rows = ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,A1", "2,Women,Apparel,Topwear,Tops,Red,Summer,"
+            "2012,Casual,Top,A2"]
+    (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
+    catalog = load_catalog(tmp_path, progress=False)
+    assert catalog.table["id"].tolist() == [1, 2] and catalog.table["baseColour"].tolist() == ["Blue", "Red"]
+    assert catalog.report.renamed_columns["Product Display Name"] == "productDisplayName"
+    assert catalog.report.ignored_columns == ["sku"]
+    assert any(line.startswith("columns read as ") and "'ID' in the header" in line
+               for line in catalog.report.summary_lines())
+    (tmp_path / "styles.csv").write_bytes(("\n".join([head, *rows]) + "\n").encode("utf-16"))
+    assert load_catalog(tmp_path, progress=False).table["productDisplayName"].tolist() == ["Tee", "Top"]
+    (tmp_path / "styles.csv").write_text("\n".join([head.replace("sku", "id"), *rows]) + "\n")   # "ID" and "id"
+    with pytest.raises(CatalogError, match=r"names the column 'id' 2 times in its header \(columns 1, 11\)"):
+        load_catalog(tmp_path, progress=False)
+
+
+def test_a_rejected_rows_id_is_read_from_the_id_column_wherever_it_is(tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    head = "sku,id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName"
+    rows = ["A1,1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee", "A2,777,Men,Apparel,Topwear"]
+    (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
+    report = load_catalog(tmp_path, progress=False).report
+    assert [(r.line, r.id_field) for r in report.rows_rejected] == [(3, "777")]
+
+
 def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:
     path = _styles(tmp_path, ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
                               "2,Women,Apparel,Topwear,Tops,Red,Summer,2012,Casual,Top"])

@@ -63,12 +63,10 @@ class RejectedRow:
     line: int
     reason: str
     raw: str
-
-    @property
-    def leading_field(self) -> str:
-        """The row's first field, its id where it has one (a photo of that name is this row's; an index never
-        gives that id to an added product)."""
-        return self.raw.split(",", 1)[0].strip()
+    # The row's field in the id column, "" where it has none: a photo of that name is this row's, and an index
+    # never gives that id to an added product. (Read by the header's position: a shop's export with the id
+    # in another column had its rejected rows' ids lost.)
+    id_field: str = ""
 
 
 @dataclass
@@ -114,6 +112,8 @@ class DataReport:
     case_folded: dict[str, dict[str, list]] = field(default_factory=dict)
     # Columns of styles.csv beyond COLUMNS (a price, a stock level): read past, not kept.
     ignored_columns: list[str] = field(default_factory=list)
+    # Header names read as a column they spell otherwise ("ID" -> id, "Product Display Name" -> productDisplayName).
+    renamed_columns: dict[str, str] = field(default_factory=dict)
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
     # ("Tshrts", 1 row, beside "Tshirts", 7,067): kept as written, a class of its own until corrected.
     possible_typos: dict[str, list[dict]] = field(default_factory=dict)
@@ -196,6 +196,9 @@ class DataReport:
                              f"({t['like_rows']:,})" for t in typos[:5])
             lines.append(f"possible typo    {column}: {said}{' ...' if len(typos) > 5 else ''}; kept as written: "
                          "correct styles.csv if they are")
+        if self.renamed_columns:
+            lines.append("columns read as " + ", ".join(f"{c} ({h!r} in the header)"
+                                                       for h, c in self.renamed_columns.items()))
         if self.ignored_columns:
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
                          f"{', '.join(COLUMNS)})")
@@ -389,6 +392,12 @@ def _decode_lines(csv_path: Path, report: DataReport) -> str:
     """The file's text: UTF-8, except single lines that are not, which are read as Windows-1252 (Latin-1
     for the few bytes it lacks) and listed in the report rather than failing the whole catalogue."""
     data = csv_path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text" and some exports: read as such, not as a file lacking every column.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise CatalogError(f"{csv_path} starts as UTF-16 but is not ({e}): save it as UTF-8 CSV") from e
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -429,6 +438,29 @@ def _records(text: str, n: int, report: DataReport):
             return
 
 
+def _spelling(name: str) -> str:
+    return re.sub(r"[\s_\-]+", "", name).casefold()
+
+
+def _header_columns(header: list[str], csv_path: Path, report: DataReport) -> list[str]:
+    """The header with each name that spells a column of :data:`COLUMNS` in other case or spacing read as
+    that column ("ID", "Product Display Name": an export's headings); a column named twice, in any spelling,
+    is refused (the row reader would take the last one's values, a shop's trial: every row's id was its
+    stock level)."""
+    for column in COLUMNS:
+        at = [i + 1 for i, name in enumerate(header) if _spelling(name) == _spelling(column)]
+        if len(at) > 1:
+            raise CatalogError(f"{csv_path} names the column {column!r} {len(at)} times in its header (columns "
+                               f"{', '.join(map(str, at))}): rename or remove all but one")
+    spelt = {_spelling(c): c for c in COLUMNS}
+    out = list(header)
+    for i, name in enumerate(header):
+        column = spelt.get(_spelling(name))
+        if column and name != column:
+            out[i] = report.renamed_columns[name] = column
+    return out
+
+
 def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     records: list[list[str]] = []
     seen: dict[int, int] = {}
@@ -437,7 +469,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     header = _fields(io.StringIO(text, newline="").readline()) if text.strip() else []
     if not header:
         raise CatalogError(f"{csv_path} is empty: it needs a header row {','.join(COLUMNS)}")
-    header = [h.strip() for h in header]
+    header = _header_columns([h.strip() for h in header], csv_path, report)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
@@ -448,16 +480,20 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         raise CatalogError(f"{csv_path} lacks the columns {missing}; expected the header {','.join(COLUMNS)}")
     report.ignored_columns = [h for h in header if h not in COLUMNS]
     n = len(header)
-    name_at = header.index("productDisplayName")
+    name_at, id_at = header.index("productDisplayName"), header.index("id")
+
+    def reject(line: int, reason: str, row: list[str]) -> None:
+        report.rows_rejected.append(RejectedRow(line, reason, ",".join(row),
+                                                row[id_at].strip() if len(row) > id_at else ""))
+
     for line, row in _records(text, n, report):
         if not row or all(not c.strip() for c in row):
             continue
         report.rows += 1
-        raw = ",".join(row)
         if len(row) > n:
             # The only free-text column is the name: extra fields are commas inside it.
             if name_at != n - 1:
-                report.rows_rejected.append(RejectedRow(line, f"{len(row)} fields instead of {n}", raw))
+                reject(line, f"{len(row)} fields instead of {n}", row)
                 continue
             joined = row[:name_at] + [",".join(row[name_at:])]
             year, season = (joined[header.index(c)].strip() for c in ("year", "season"))
@@ -466,25 +502,23 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             if shifted:
                 # The extra comma is before the name ("Navy, Blue"): joining would shift every column
                 # after it and keep a row of wrong values.
-                report.rows_rejected.append(RejectedRow(
-                    line, f"{len(row)} fields instead of {n}, and the extra comma is not in the name "
-                    f"({shifted}): quote the field that holds it", raw))
+                reject(line, f"{len(row)} fields instead of {n}, and the extra comma is not in the name "
+                       f"({shifted}): quote the field that holds it", row)
                 continue
             row = joined
             report.rows_recovered += 1
             report.recovered_lines.append(line)
         elif len(row) < n:
-            report.rows_rejected.append(RejectedRow(line, f"{len(row)} fields instead of {n}", raw))
+            reject(line, f"{len(row)} fields instead of {n}", row)
             continue
         rec = dict(zip(header, row, strict=True))
         try:
             item_id = int(rec["id"].strip())
         except ValueError:
-            report.rows_rejected.append(RejectedRow(line, f"id {rec['id']!r} is not an integer", raw))
+            reject(line, f"id {rec['id']!r} is not an integer", row)
             continue
         if item_id in seen:
-            report.rows_rejected.append(
-                RejectedRow(line, f"duplicate id {item_id} (first seen on line {seen[item_id]})", raw))
+            reject(line, f"duplicate id {item_id} (first seen on line {seen[item_id]})", row)
             continue
         seen[item_id] = line
         records.append([item_id] + [rec[c].strip() for c in COLUMNS[1:]])
@@ -646,7 +680,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     files = _image_files(images_dir)
     paths = [files.get(str(i), images_dir / f"{i}.jpg") for i in df["id"]]
     # Photos no row names (say, a product deleted from styles.csv): listed, as rows without photos are.
-    named = {str(i) for i in df["id"]} | {r.leading_field for r in report.rows_rejected}
+    named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
     report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named)
     df["image_path"] = [str(p) for p in paths]
     if check_images:

@@ -148,7 +148,8 @@ class CatalogueEdits:
         manifest = self.manifest
         # A catalogue row the build left out for want of a photo is in the index now: its manifest no longer
         # lists it (a rebuild that carried such a product over still did, a shop's trial).
-        left_out = {status: [i for i in ids if i != item_id] for status, ids in (manifest.get("left_out") or {}).items()}
+        left_out = {status: [i for i in ids if i != item_id]
+                    for status, ids in (manifest.get("left_out") or {}).items()}
         added = False
         try:
             with exclusive():

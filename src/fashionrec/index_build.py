@@ -268,8 +268,8 @@ class IndexBuilding:
 
 def _rejected_rows(catalog: Catalog) -> dict[str, str]:
     """{id: "line N: why"} of the catalogue's rejected rows that start with an integer id."""
-    return {str(int(row.leading_field)): f"line {row.line}: {row.reason}" for row in catalog.report.rows_rejected
-            if row.leading_field.isdigit()}
+    return {str(int(row.id_field)): f"line {row.line}: {row.reason}" for row in catalog.report.rows_rejected
+            if row.id_field.isdigit()}
 
 
 def _previous_highest_id(index_dir: Path) -> int:
