@@ -191,8 +191,11 @@ def caveats(metrics: dict) -> list[str]:
 
     # --split all: the numbers without every product it has seen go with the last line that counts them.
     copied = m.get("photo_copies_of_training")
+    # Counted over every product scored, not over those with a type label (m["n"]): "337 of these 388" beside
+    # a JSON with trained_on 337 of n_products 389 (a shop's trial).
+    total = m.get("n_products", m["n"])
     if m.get("trained_on"):
-        lines.append(f"{m['trained_on']:,} of these {m['n']:,} products are the model's own training or validation "
+        lines.append(f"{m['trained_on']:,} of these {total:,} products are the model's own training or validation "
                      "products: these numbers overstate how it does on new ones (--split test scores the "
                      f"held-out products){'' if copied else numbers(m.get('without_seen_products'))}")
     elif m.get("trained_on", 0) is None:
@@ -201,12 +204,12 @@ def caveats(metrics: dict) -> list[str]:
                      "nor by photo): if they come from that catalogue, these numbers may overstate how it does "
                      "on new ones")
     if copied:
-        lines.append(f"{copied:,} {'more ' if m.get('trained_on') else ''}of these {m['n']:,} products have, byte "
+        lines.append(f"{copied:,} {'more ' if m.get('trained_on') else ''}of these {total:,} products have, byte "
                      "for byte, the photo of one of the model's training or validation products under another id "
                      "or name (renumbered or renamed copies: the model has seen them)"
                      f"{numbers(m.get('without_seen_products'))}")
     if m.get("test_photo_copies_of_training"):
-        lines.append(f"{m['test_photo_copies_of_training']:,} of these {m['n']:,} test products have, byte for byte, "
+        lines.append(f"{m['test_photo_copies_of_training']:,} of these {total:,} test products have, byte for byte, "
                      "the photo of a training or validation product (the catalogue lists some photos under several "
                      f"ids){numbers(m.get('without_photo_copies'))}")
     for head, values in m.get("unseen_values", {}).items():
