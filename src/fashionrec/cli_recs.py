@@ -438,13 +438,29 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
                       uri: str | None = UriOpt, token: str | None = TokenOpt,
                       model: Path | None = ModelOpt,
                       looks: bool = typer.Option(True, "--looks/--no-looks",
-                                                 help="Every third pick goes with a liked item.")) -> None:
+                                                 help="Every third pick goes with a liked item."),
+                      skip_unknown: bool = typer.Option(
+                          False, "--skip-unknown",
+                          help="Leave out liked ids the index does not have (sold out, removed) and say which, "
+                               "instead of failing; the API's skip_unknown.")) -> None:
     """Recommendations for a set of liked items, taken from each in turn (not sorted by score)."""
+    skipped: list[int] = []
     try:
-        recs = _load(index, model, backend=backend, uri=uri, token=token).for_profile(item_ids, k=k, looks=looks)
+        rec = _load(index, model, backend=backend, uri=uri, token=token)
+        if skip_unknown:
+            # A shopper's saved list outlives products: one gone must not lose the page (a shop's trial).
+            skipped = [i for i in dict.fromkeys(item_ids) if i not in rec.items.index]
+            item_ids = [i for i in item_ids if i not in skipped]
+            if not item_ids:
+                fail(f"none of the liked ids {', '.join(map(str, skipped))} is in index {index}")
+            if skipped and not as_json:
+                err_console.print(f"left out liked ids not in the index: {', '.join(map(str, skipped))}",
+                                  highlight=False)
+        recs = rec.for_profile(item_ids, k=k, looks=looks)
     except FashionrecError as e:
         fail(str(e))
-    _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}")
+    _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}",
+          extra={"skipped": skipped} if as_json and skip_unknown else None)
 
 
 def _text_queries(path: Path) -> list[dict]:
