@@ -2712,3 +2712,24 @@ def test_similar_items_reach_the_products_of_their_type_and_colour_beyond_the_ne
     monkeypatch.setattr(rec, "kind_weight", 0.0)
     found = [r.id for r in rec.similar(int(i), k=3)]
     assert set(found) <= alike - {i} and len(found) == 3, (found, sorted(alike))
+
+
+def test_a_product_whose_row_leaves_a_label_empty_is_found_by_the_taggers_label(tmp_path):
+    # A shop's trial: "grey sports shoes" left out a grey sports shoe whose articleType was empty, though the
+    # tagger said Sports Shoes at 0.99.
+    r, _ = _scratch(tmp_path)
+    items = r.items
+    agree = items[items["articleType"] == items["pred_articleType"]]
+    kind = agree["articleType"].value_counts().index[0]
+    shoe = int(agree.index[agree["articleType"] == kind][0])
+    asked = f"{items.loc[shoe, 'baseColour']} {kind}".lower()
+    cut = RELEVANT_TEXT_SIMILARITY      # as the CLI and the web UI search
+    assert shoe in [x.id for x in r.search_text(asked, k=len(items), min_similarity=cut)]
+    r.items.loc[shoe, "articleType"] = np.nan
+    row = r._row[shoe]      # embedded as the build embeds a row without its type
+    from fashionrec.text_encoder import encode_text, product_text
+
+    r.text_embeddings[row] = encode_text([product_text(r.items.loc[shoe].to_dict())])[0]
+    r._reindex()
+    assert shoe in [x.id for x in r.search_text(asked, k=len(items), min_similarity=cut)]
+    assert shoe not in r.items.index[r._mask({"articleType": kind})]     # the filter reads styles.csv

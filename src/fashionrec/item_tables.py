@@ -221,8 +221,8 @@ class ItemTables:
         return columns
 
     def _is(self, column: str, values) -> np.ndarray:
-        """(n,) bool: the rows whose ``column`` (an items column, or "look" for the category a look files each
-        row under) is ``values`` (one value, or a list of them; None matches nothing). By integer codes kept
+        """(n,) bool: the rows whose ``column`` (an items column, "look" for the category a look files each
+        row under, or "label:<head>" for the row's label, else the tagger's prediction) is ``values`` (one value, or a list of them; None matches nothing). By integer codes kept
         per version of the items: a look asks a dozen of these per query, 1-2 ms each over 40k strings."""
         codes, index = self._value_index(column)
         wanted = [index[v] for v in ([values] if isinstance(values, str) or values is None else values)
@@ -233,7 +233,12 @@ class ItemTables:
         """(per row, an integer code of its ``column`` value, -1 where missing; {value: its code}), kept per
         version of the items (see :meth:`_is`)."""
         if column not in self._value_codes:
-            raw = self._look_categories() if column == "look" else self._column(column)
+            if column == "look":
+                raw = self._look_categories()
+            elif column.startswith("label:"):     # the label, else the tagger's prediction (:meth:`_labels`)
+                raw = np.where(self._labels(column[6:]) == "", None, self._labels(column[6:]))
+            else:
+                raw = self._column(column)
             codes, uniques = pd.factorize(pd.Series(raw, dtype=object))      # missing -> -1
             self._value_codes[column] = (codes.astype(np.int32), {v: i for i, v in enumerate(uniques)})
         return self._value_codes[column]

@@ -850,7 +850,9 @@ class TextSearch:
 
     def _matches(self, parsed: dict[str, list[str]]) -> dict[str, np.ndarray]:
         """Per attribute a query names (its :meth:`_parsed`), the rows that have it."""
-        matches = {key: self._is(key, parsed[key])
+        # A label styles.csv leaves empty counts as the tagger's for it: "grey sports shoes" missed a grey
+        # sports shoe with no articleType (a shop's trial; the tagger said Sports Shoes 0.99).
+        matches = {key: self._is(f"label:{key}", parsed[key])
                    for key in ("articleType", "baseColour", "gender", "usage", "season") if key in parsed}
         children = _children_asked(parsed)
         if children:
