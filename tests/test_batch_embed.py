@@ -129,6 +129,19 @@ def test_embeddings_of_a_checkpoint_changed_since_are_refused(local_embeddings, 
                                    "--out", str(tmp_path / "index")])
     assert res.exit_code == 2 and "it has changed since" in " ".join(res.output.split())
     assert not (tmp_path / "index").exists()
+    # From Python too, where the folder is passed as the CLI takes it (a new user's AttributeError before).
+    from fashionrec.errors import ModelError
+    from fashionrec.recommend import Recommender
+    from fashionrec.tagger import Tagger
+
+    tagger = Tagger.load(tiny_tagger_path())
+    with pytest.raises(ModelError, match="it has changed since"):
+        Recommender.build(fixture_catalog(), tagger, tmp_path / "index", embeddings=copied, progress=False)
+    rec = Recommender.build(fixture_catalog(), tagger, tmp_path / "index", embeddings=str(local_embeddings),
+                            progress=False)
+    ref = shared_recommender("faiss")
+    i = int(ref.items["id"].iloc[0])
+    assert [r.id for r in rec.similar(i, k=5)] == [r.id for r in ref.similar(i, k=5)]
 
 
 def test_a_ray_cluster_out_of_reach_is_said_in_a_line(monkeypatch, tmp_path):

@@ -26,7 +26,7 @@ import pandas as pd
 
 from fashionrec.artifacts import atomic_dir, check_replaceable, read_json, redacted, write_json
 from fashionrec.catalog import Catalog
-from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.errors import BadInputError, IndexError_, ModelError
 from fashionrec.tagger import Tagger
 
 log = logging.getLogger(__name__)
@@ -175,6 +175,20 @@ def load_embeddings(emb_dir: str | Path) -> tuple[dict, pd.DataFrame]:
         raise IndexError_(f"{emb_dir}: {len(frame)} rows ({frame['id'].duplicated().sum()} duplicate ids) for "
                           f"{manifest['count']} items in its manifest; run `fashionrec embed` again")
     return manifest, frame
+
+
+def check_made_by(manifest: dict, emb_dir: str | Path, tagger: Tagger) -> None:
+    """Refuse a folder of embeddings (its ``manifest``) that ``tagger`` did not make: another checkpoint, or
+    this one before it changed (a photo search would then embed queries otherwise than the catalogue)."""
+    made_by = (manifest.get("model") or {}).get("path")
+    if made_by and tagger.path and Path(tagger.path).resolve() != Path(made_by).resolve():
+        raise ModelError(f"{emb_dir} was embedded by {made_by}, not {tagger.path}: build with that model (the "
+                         "CLI's default with --from-embeddings), or embed again with this one")
+    made_as = (manifest.get("model") or {}).get("sha256")
+    if made_as and tagger.sha256 and made_as != tagger.sha256:
+        raise ModelError(f"{emb_dir} was embedded by the checkpoint {made_by} as it was then (sha256 "
+                         f"{made_as[:12]}...); it has changed since ({tagger.sha256[:12]}...): embed again with "
+                         "`fashionrec embed`, or the photo search would use other vectors than the catalogue's")
 
 
 def aligned_embeddings(frame: pd.DataFrame, usable: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:

@@ -250,19 +250,13 @@ def index_build(
             from fashionrec.batch_embed import load_embeddings
 
             emb_manifest, embeddings = load_embeddings(from_embeddings)
-            made_by = emb_manifest["model"]["path"]
             if model is None:       # queries must be embedded by the model that made the catalogue's vectors
-                model = made_by
+                model = emb_manifest["model"]["path"]
         tagger = Tagger.load(model)
-        if from_embeddings is not None and made_by and tagger.path \
-                and tagger.path.resolve() != Path(made_by).resolve():
-            fail(f"{from_embeddings} was embedded by {made_by}, not {model}: drop --model or embed again "
-                 "with this model")
-        made_as = emb_manifest["model"].get("sha256") if from_embeddings is not None else None
-        if made_as and tagger.sha256 and made_as != tagger.sha256:
-            fail(f"{from_embeddings} was embedded by the checkpoint {made_by} as it was then (sha256 "
-                 f"{made_as[:12]}...); it has changed since ({tagger.sha256[:12]}...): embed again with "
-                 "`fashionrec embed`, or the photo search would use other vectors than the catalogue's")
+        if from_embeddings is not None:
+            from fashionrec.batch_embed import check_made_by
+
+            check_made_by(emb_manifest, from_embeddings, tagger)
         rec = Recommender.build(catalog, tagger, out, index_kind=kind, backend=backend, uri=uri,
                                 token=token, embeddings=embeddings, index_dim=index_dim)
     except FashionrecError as e:

@@ -84,7 +84,7 @@ class IndexBuilding:
     @classmethod
     def build(cls, catalog: Catalog, tagger: Tagger, out_dir: str | Path, index_kind: str = "auto",
               progress: bool = True, backend: str = "faiss", uri: str | Path | None = None,
-              token: str | None = None, embeddings: pd.DataFrame | None = None,
+              token: str | None = None, embeddings: pd.DataFrame | str | Path | None = None,
               index_dim: int | None = None):
         """Embed every usable product, build the image and text indexes, write ``out_dir`` atomically.
 
@@ -94,9 +94,9 @@ class IndexBuilding:
 
         ``backend="milvus"``: the vectors go to a new collection at ``uri`` (default: the Milvus Lite file
         ``<out_dir>.milvus.db`` beside the folder); the collection of the index it replaces is dropped
-        once the new folder is in place. ``embeddings``: precomputed (id, vector, pred_*) rows, e.g. from
-        ``fashionrec embed --engine ray`` (:func:`fashionrec.batch_embed.load_embeddings`), instead of
-        embedding here.
+        once the new folder is in place. ``embeddings``: precomputed vectors instead of embedding here: the
+        folder ``fashionrec embed`` (``--engine ray``) wrote, checked to be ``tagger``'s, or its (id, vector,
+        pred_*) rows (:func:`fashionrec.batch_embed.load_embeddings`).
         """
         t0 = time.perf_counter()
         out_dir = Path(out_dir)
@@ -126,8 +126,13 @@ class IndexBuilding:
         if embeddings is None:
             ids, vectors, preds = embed_catalog(catalog, tagger, progress=progress)
         else:
-            from fashionrec.batch_embed import aligned_embeddings
+            from fashionrec.batch_embed import aligned_embeddings, check_made_by, load_embeddings
 
+            if isinstance(embeddings, str | Path):
+                # (A new user passed the folder, as the CLI's --from-embeddings takes it, and got an AttributeError.)
+                made, frame = load_embeddings(embeddings)
+                check_made_by(made, embeddings, tagger)
+                embeddings = frame
             ids, vectors, preds = aligned_embeddings(embeddings, usable)
             if vectors.shape[1] != tagger.dim:
                 raise ModelError(f"the embeddings are {vectors.shape[1]}-d but model {tagger.name} makes "

@@ -222,8 +222,9 @@ class ItemTables:
 
     def _is(self, column: str, values) -> np.ndarray:
         """(n,) bool: the rows whose ``column`` (an items column, "look" for the category a look files each
-        row under, or "label:<head>" for the row's label, else the tagger's prediction) is ``values`` (one value, or a list of them; None matches nothing). By integer codes kept
-        per version of the items: a look asks a dozen of these per query, 1-2 ms each over 40k strings."""
+        row under, or "label:<head>" for the row's label, else the tagger's prediction) is ``values`` (one
+        value, or a list of them; None matches nothing). By integer codes kept per version of the items: a
+        look asks a dozen of these per query, 1-2 ms each over 40k strings."""
         codes, index = self._value_index(column)
         wanted = [index[v] for v in ([values] if isinstance(values, str) or values is None else values)
                   if v in index]
