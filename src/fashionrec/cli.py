@@ -81,7 +81,8 @@ def data_check(
     from fashionrec.catalog import load_catalog
 
     try:
-        catalog = load_catalog(_data_dir(data_dir))
+        # No "run data check to list them" warning first: the report that lists them follows.
+        catalog = load_catalog(_data_dir(data_dir), warn=False)
     except FashionrecError as e:
         fail(str(e))
     report = catalog.report

@@ -20,7 +20,8 @@ from fashionrec.errors import FashionrecError
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
-index_app = typer.Typer(help="Build the vector index the recommender searches.", no_args_is_help=True)
+index_app = typer.Typer(help="Build, check and change the vector index the recommender searches (build, check, "
+                        "add, remove).", no_args_is_help=True)
 recommend_app = typer.Typer(help="Recommend items: similar, photo, text, outfit, profile.", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(recommend_app, name="recommend")
