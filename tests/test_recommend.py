@@ -773,6 +773,30 @@ def test_adding_a_product_says_when_the_taggers_label_is_new_to_the_index(tmp_pa
     assert not any("new to this index" in w for w in said)
 
 
+def test_adding_a_product_says_when_the_photo_contradicts_a_given_label_or_a_guess_is_unsure(tmp_path, monkeypatch):
+    # A shop's trial: a jeans photo added under a left-out row's id took the row's "Kurtas, White" without a
+    # word, and a product added with no labels stored gender Men at 0.33 as if it were known.
+    import fashionrec.catalogue_edits as edits
+
+    r, photo = _scratch(tmp_path)
+    said: list[str] = []
+    guessed = r.item(r.add_product(photo, {"productDisplayName": "A tee"}, warnings=said))
+    assert not any("looks like" in w for w in said)
+    other = next(t for t in r.items["articleType"].dropna().unique() if t != guessed["articleType"])
+    monkeypatch.setattr(edits, "DOUBTED", 0.0)        # the tiny test tagger is seldom sure: any contradiction
+    monkeypatch.setattr(edits, "UNSURE_GUESS", 1.01)  # and every guess counts as unsure
+    said.clear()
+    new = r.add_product(photo.rotate(5, fillcolor="white"), {"productDisplayName": "Tee", "articleType": other},
+                        warnings=said)
+    assert any(f"looks like {guessed['articleType']}" in w and f"not articleType {other!r}" in w for w in said)
+    assert any(w.startswith(f"the tagger was unsure of product {new}'s ") and "baseColour" in w for w in said)
+    said.clear()
+    r.add_product(photo.rotate(9, fillcolor="white"), {"productDisplayName": "Tee", **{
+        h: guessed[h] for h in ("articleType", "subCategory", "masterCategory", "baseColour", "gender", "usage",
+                                "season")}}, warnings=said)
+    assert not any("looks like" in w or "unsure" in w for w in said)     # given, and as the photo looks
+
+
 def test_a_looks_piece_looks_the_colour_its_reason_says(tmp_path):
     # 16.3% of the pieces of 300 random looks were products the tagger sees, sure, as another colour than
     # their label, which the look's reason names ("Red goes with White" for a shoe that looks coral).
@@ -1493,7 +1517,7 @@ def test_an_added_product_never_takes_the_id_of_a_row_the_index_left_out(tmp_pat
     # fixed, the rebuild replaced the added product with it.
     cat = fixture_catalog()
     table = cat.table.iloc[:40].copy()
-    short = RejectedRow(999, "4 fields instead of 10", "900005,Men,Apparel,Topwear")
+    short = RejectedRow(999, "4 fields instead of 10", "900005,Men,Apparel,Topwear", "900005")
     report = dataclasses.replace(cat.report, rows_rejected=[*cat.report.rows_rejected, short])
     d = tmp_path / "index"
     r = Recommender.build(dataclasses.replace(cat, table=table, report=report), Tagger.load(tiny_tagger_path()), d,
