@@ -2757,3 +2757,22 @@ def test_a_product_whose_row_leaves_a_label_empty_is_found_by_the_taggers_label(
     r._reindex()
     assert shoe in [x.id for x in r.search_text(asked, k=len(items), min_similarity=cut)]
     assert shoe not in r.items.index[r._mask({"articleType": kind})]     # the filter reads styles.csv
+
+
+def test_a_grown_ups_accessory_lists_other_grown_ups_of_its_type_before_other_kinds(tmp_path):
+    # A small shop's women's belt listed casual shoes, tops and kurtas before its six men's belts (a shop's
+    # trial): a belt crosses genders more than clothes do. The women's come first where there are some.
+    r, _ = _scratch(tmp_path)
+    belts = r.items.index[(r.items["articleType"] == "Belts") & (r.items["gender"] == "Women")]
+    belt, others = int(belts[0]), belts[1:]
+    r.items.loc[others, "gender"] = "Men"
+    r._reindex()
+    men = int(((r.items["articleType"] == "Belts") & (r.items["gender"] == "Men")).sum())
+    types = [x.item["articleType"] for x in r.similar(belt, k=men)]
+    assert types[:3] == ["Belts"] * 3 and types.count("Belts") > men / 2, types    # the test model's looks vary
+    r.items.loc[others, "gender"] = "Women"
+    r._reindex()
+    assert [(x.item["articleType"], x.item["gender"]) for x in r.similar(belt, k=len(others))] == \
+        [("Belts", "Women")] * len(others)
+    shirt = _some_id(r, articleType="Shirts", gender="Men")        # clothes keep the full penalty
+    assert all(x.item["gender"] != "Women" for x in r.similar(shirt, k=5))

@@ -91,6 +91,15 @@ FAMILY_WEIGHTS = {"subCategory": 0.6, "masterCategory": 0.3}
 # 97.8% -> 96.3%); over 300 random products' top 10, 0.5% -> 0.0% for another wearer, same type 99.47% at
 # both, same colour 86.9% -> 86.4%. Photo queries, whose gender is a guess, do without.
 WRONG_WEARER = 1.0
+# Taken instead, for a grown-up's accessory, off the other grown-ups' accessories of its type: a belt, a bag or a
+# pendant is worn across genders more than clothes are, and a small shop's women's belt listed casual shoes,
+# tops and kurtas before its six men's belts (a shop's trial). Small enough that the men's belts come before
+# a women's handbag in the belt's colour (1.0 - 0.1 > 0.1 + 0.3 + 0.5), after the women's and unisex belts.
+# Over the 76 grown-ups' accessories of runs/index whose type has at most 11 for their gender, top 10 of
+# their type 0.716 / 0.757 / 0.788 / 0.807 at 1.0 / 0.5 / 0.3 / 0.1, of their colour 0.545 -> 0.517, for
+# their wearer 0.987 -> 0.905; over 300 random accessories 1.000 / 0.906 / 1.000 at every weight
+# (/tmp/work/accwear2.py).
+ACCESSORY_WRONG_WEARER = 0.1
 # Added, for a catalogue item's similar items, to those whose name says the same kind of their type
 # (vocabulary.KINDS: a polo among T-shirts, chinos among trousers, or none): a shape is what a shopper sees first
 # (a stylist's trial: 8 polos of 10 for a printed crew-neck T-shirt). Over 300 random T-shirts' top 10
@@ -480,7 +489,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 if head == "gender" and wearers is not None:
                     # A catalogue item's wearer is known: a women's jacket's similar items are women's or
                     # unisex jackets before men's in its colour (WRONG_WEARER outweighs the colour's bonus).
-                    bonus -= WRONG_WEARER * ~wearers[rows]
+                    bonus -= self._wrong_wearer(rows, query) * ~wearers[rows]
             else:
                 codes = self._label_codes(head)[rows]
                 bonus += weight * np.where(codes >= 0, q[np.maximum(codes, 0)], 0.0)
@@ -491,6 +500,15 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             if isinstance(query.get(head), str) and head in self.items:
                 bonus += weight * ((self._labels(head)[rows] == query[head]) & worn)
         return bonus
+
+    def _wrong_wearer(self, rows: np.ndarray, query: dict) -> np.ndarray | float:
+        """What a catalogue item's similar item its wearer would not wear loses, per row: :data:`WRONG_WEARER`,
+        or :data:`ACCESSORY_WRONG_WEARER` for another grown-up's accessory of the item's type."""
+        if query.get("masterCategory") != "Accessories" or query.get("gender") not in ("Men", "Women"):
+            return WRONG_WEARER
+        grown = np.isin(self._labels("gender")[rows], ["Men", "Women", "Unisex"]) & ~self._childrens()[rows]
+        same = self._labels("articleType")[rows] == query.get("articleType")
+        return np.where(grown & same, ACCESSORY_WRONG_WEARER, WRONG_WEARER)
 
     def _vote(self, rows: np.ndarray, cosines: np.ndarray, query: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The photo's label probabilities blended with its nearest items' labels (see :data:`NEIGHBOUR_VOTE`).
