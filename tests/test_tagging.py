@@ -220,3 +220,24 @@ def test_photos_without_a_file_are_never_taken_for_copies_of_each_other(fixture_
     broken = t[t["path"].str.startswith(folder.as_posix())]
     assert len(broken) == 2 and broken["error"].str.startswith("a broken link").all()
     assert s["given_twice"] == [] and (t["error"].str.startswith("missing image")).sum() == 2
+
+
+def test_a_greyscale_photos_colour_is_not_checked_against_the_catalogue(fixture_dir, shipped, tmp_path):
+    # A shop's trial: "baseColour catalogue Blue, model Black 0.96" listed as a label to check, where the label
+    # was right and the photo greyscale; data check said nothing of the photo.
+    from fashionrec.catalog import load_catalog
+
+    root = tmp_path / "catalog"
+    shutil.copytree(fixture_dir, root)
+    catalog = load_catalog(root, progress=False)
+    assert catalog.report.greyscale_image_ids == [41242]       # the fixture's one mode-L photo, a black belt
+    blue = int(catalog.usable.loc[catalog.usable["baseColour"] == "Blue", "id"].iloc[0])
+    Image.open(root / "images" / f"{blue}.jpg").convert("L").save(root / "images" / f"{blue}.jpg")
+    assert sorted(load_catalog(root, progress=False).report.greyscale_image_ids) == sorted([41242, blue])
+    result = tag(root, tagger=shipped, progress=False)
+    row = result.table[result.table["id"] == blue].iloc[0]
+    assert row["greyscale_photo"] and "baseColour" not in row["differs"] + row["doubted"]
+    assert row["catalogue_baseColour"] == "Blue" and pd.notna(row["catalogue_baseColour_prob"])    # still given
+    assert result.summary["agreement"]["baseColour"]["greyscale_photos"] == 2
+    assert any("2 greyscale photos not compared" in line for line in describe(result))
+    assert pd.notna(row["catalogue_articleType_prob"])          # its type is checked as any other

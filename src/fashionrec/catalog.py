@@ -100,6 +100,8 @@ class DataReport:
     blank_image_ids: list[int] = field(default_factory=list)
     # Readable photos too small to show a product (under MIN_PHOTO_SIDE): kept and listed, as blank ones are.
     tiny_image_ids: list[int] = field(default_factory=list)
+    # Readable greyscale photos (GREY_REASON): kept and used, listed; `tag` does not check their colour.
+    greyscale_image_ids: list[int] = field(default_factory=list)
     odd_size_images: dict[str, int] = field(default_factory=dict)
     missing_values: dict[str, int] = field(default_factory=dict)
     # Rows whose productDisplayName is a file name, a test record's ("test dispName") or the column's name:
@@ -164,6 +166,9 @@ class DataReport:
         if self.blank_image_ids:
             lines.append(f"blank image      {len(self.blank_image_ids)} (ids {_first(self.blank_image_ids)}): one flat "
                          "colour, kept; replace these photos")
+        if self.greyscale_image_ids:
+            lines.append(f"greyscale image  {len(self.greyscale_image_ids)} (ids {_first(self.greyscale_image_ids)}): "
+                         "the product's colour cannot be seen, kept; replace these photos")
         if self.tiny_image_ids:
             lines.append(f"tiny image       {len(self.tiny_image_ids)} (ids {_first(self.tiny_image_ids)}): under "
                          f"{MIN_PHOTO_SIDE} pixels on a side, kept; replace these photos")
@@ -301,6 +306,10 @@ MIN_PHOTO_SIDE = 32     # pixels: below this a photo is an icon or a tracking pi
 BLANK_RANGE = 8
 BLANK_REASON = "one flat colour, with no product to see"
 TINY_REASON = f"under {MIN_PHOTO_SIDE} pixels on a side, too small to show a product"
+# A greyscale file (its mode, not a black product's look): its product's colour cannot be seen, so the tagger's
+# colour for it is a guess ("Black 0.96" for a blue product, a shop's trial) and the photo wants replacing.
+GREY_REASON = "greyscale: the product's colour cannot be seen"
+_GREY_MODES = frozenset({"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "F"})
 
 
 def _flat(image: Image.Image) -> bool:
@@ -355,6 +364,7 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
     try:
         with Image.open(io.BytesIO(data)) as im:
             w, h = im.size
+            grey = im.mode in _GREY_MODES
             # draft() lets JPEG decode at a reduced scale: a full pass over the stream (so truncation
             # is caught) without the cost of full-size pixels for large catalogue photos.
             im.draft("RGB", (max(1, w // 8), max(1, h // 8)))
@@ -373,7 +383,8 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
         return "unreadable", f"corrupt or truncated image: {e}", 0, 0, digest
     # Both kept usable (splits stay as they were) but never a shopper's match (item_tables._set_aside_rows):
     # a 4x5 photo was a formal shoe tagged "Bangle 0.20", and photo search refuses such a query (check_photo).
-    return "ok", TINY_REASON if min(w, h) < MIN_PHOTO_SIDE else BLANK_REASON if flat else "", w, h, digest
+    reason = TINY_REASON if min(w, h) < MIN_PHOTO_SIDE else BLANK_REASON if flat else GREY_REASON if grey else ""
+    return "ok", reason, w, h, digest
 
 
 def _first(values: list, shown: int = 20) -> str:
@@ -705,6 +716,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     report.unreadable_image = [ImageProblem(int(i), r) for i, r in zip(bad["id"], bad["image_reason"], strict=True)]
     report.blank_image_ids = [int(i) for i in df.loc[ok & (df["image_reason"] == BLANK_REASON), "id"]]
     report.tiny_image_ids = [int(i) for i in df.loc[ok & (df["image_reason"] == TINY_REASON), "id"]]
+    report.greyscale_image_ids = [int(i) for i in df.loc[ok & (df["image_reason"] == GREY_REASON), "id"]]
     sizes = df.loc[ok & ((df["width"] != 60) | (df["height"] != 80)) & (df["width"] > 0)]
     report.odd_size_images = {f"{w}x{h}": int(c) for (w, h), c in
                               sizes.groupby(["width", "height"]).size().items()}

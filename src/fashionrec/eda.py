@@ -435,6 +435,7 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
         ("unreadable image", len(d["unreadable_image"])),
         ("blank image (one flat colour, kept)", len(d["blank_image_ids"])),
         (f"tiny image (under {MIN_PHOTO_SIDE} pixels a side, kept)", len(d.get("tiny_image_ids", []))),
+        ("greyscale image (the colour cannot be seen, kept)", len(d.get("greyscale_image_ids", []))),
         ("placeholder name (a file name, a test record's or the column's name; kept)", len(d["placeholder_names"])),
         ("images not 60x80", d["images_not_60x80"]),
         ("articleType classes (usable images)", d["classes"]),
@@ -471,6 +472,7 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
                       ("images_without_row", "Image files no row names"),
                       ("blank_image_ids", "Blank images, one flat colour, kept (ids)"),
                       ("tiny_image_ids", f"Tiny images, under {MIN_PHOTO_SIDE} pixels a side, kept (ids)"),
+                      ("greyscale_image_ids", "Greyscale images, the colour cannot be seen, kept (ids)"),
                       ("placeholder_names", "Placeholder names, kept (ids)")):
         values = getattr(catalog.report, key)     # missing_image_ids is kept out of report.json
         if values:

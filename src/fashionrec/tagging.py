@@ -37,7 +37,7 @@ from tqdm.auto import tqdm
 
 from fashionrec import __version__
 from fashionrec.artifacts import invoked_command, write_json, write_with
-from fashionrec.catalog import ATTRIBUTES, check_photo, labels_only, load_catalog, open_rgb
+from fashionrec.catalog import ATTRIBUTES, GREY_REASON, check_photo, labels_only, load_catalog, open_rgb
 from fashionrec.data import fit_to_store
 from fashionrec.errors import BadInputError
 from fashionrec.tagger import Tagger
@@ -135,7 +135,9 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
     photos = []
     for rec in catalog.table.to_dict("records"):
         row = {"id": int(rec["id"]), **{f"catalogue_{h}": rec[h] for h in heads},
-               "productDisplayName": rec.get("productDisplayName")}
+               "productDisplayName": rec.get("productDisplayName"),
+               # Its colour is not checked (a greyscale photo's is the tagger's guess): said per row instead.
+               "greyscale_photo": rec["image_reason"] == GREY_REASON}
         ok = rec["image_status"] == "ok"
         path = Path(rec["image_path"])
         photos.append(Photo(f"images/{path.name}", path if ok else None, row,
@@ -291,6 +293,7 @@ def _compare(tagger: Tagger, table: pd.DataFrame, probs: dict[str, np.ndarray], 
     ok = (table["error"] == "").to_numpy()
     n = len(table)
     in_catalogue = np.array(["catalogue_articleType" in p.row for p in photos])   # not a photo without a row
+    grey = np.array([bool(p.row.get("greyscale_photo")) for p in photos])
     differs, doubted, unknown = ([[] for _ in range(n)] for _ in range(3))
     counts: dict[str, dict] = {}
     for head, p in probs.items():
@@ -299,24 +302,28 @@ def _compare(tagger: Tagger, table: pd.DataFrame, probs: dict[str, np.ndarray], 
             continue
         values = table[col].to_numpy(dtype=object)
         have = labels_only(table[col]).notna().to_numpy()       # the catalogue's "NA" is no label
+        # A greyscale photo's colour is a guess: its probability is given, but it is not compared, counted apart.
+        unseen = grey if head == "baseColour" else np.zeros(n, bool)
         index = {c.lower(): j for j, c in enumerate(tagger.classes[head])}
         cls = np.array([index.get(v.lower(), -1) if h else -1 for v, h in zip(values, have, strict=True)])
         known = have & (cls >= 0)
         prob = np.where(ok & known, p[np.arange(n), np.maximum(cls, 0)], np.nan)
         table[f"{col}_prob"] = prob.round(4)
         same = table[head].astype(str).str.lower().to_numpy() == np.char.lower(values.astype(str))
-        for i in np.flatnonzero(ok & have & ~same):
+        compared = ok & have & ~unseen
+        doubts = compared & known & (prob < DOUBT_BELOW)
+        for i in np.flatnonzero(compared & ~same):
             differs[i].append(head)
-        for i in np.flatnonzero(ok & known & (prob < DOUBT_BELOW)):
+        for i in np.flatnonzero(doubts):
             doubted[i].append(head)
         for i in np.flatnonzero(have & ~known):
             unknown[i].append(f"{head}={values[i]}")
-        compared = ok & have
         counts[head] = {
             "n": int(compared.sum()), "agree": int((compared & same).sum()),
             "rate": round(float((compared & same).sum() / compared.sum()), 4) if compared.any() else None,
             "no_label": int((ok & ~have & in_catalogue).sum()),
-            "to_check": int((ok & known & (prob < DOUBT_BELOW)).sum()),
+            "greyscale_photos": int((ok & have & unseen).sum()),
+            "to_check": int(doubts.sum()),
             "unknown_labels": dict(Counter(str(v) for v in values[have & ~known]).most_common())}
     table["differs"] = [";".join(d) for d in differs]
     table["doubted"] = [";".join(d) for d in doubted]
@@ -487,6 +494,8 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
     for head, a in s["agreement"].items():
         if a["n"]:
             none = f"; {a['no_label']:,} without a label" if a["no_label"] else ""
+            if a.get("greyscale_photos"):
+                none += f"; {a['greyscale_photos']:,} greyscale photos not compared (`data check` lists them)"
             yield f"  {head:<15} {a['agree']:,} of {a['n']:,} ({a['rate']:.1%}); {a['to_check']:,} to check{none}"
         if a["unknown_labels"]:
             said = ", ".join(f"{v!r} {n:,}" for v, n in list(a["unknown_labels"].items())[:5])
