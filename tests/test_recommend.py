@@ -713,6 +713,15 @@ def test_cli_profile_fails_on_an_unknown_liked_id_or_leaves_it_out_when_asked():
     assert res.exit_code == 2 and "none of the liked ids 987654321" in res.output
 
 
+def test_cli_outfit_says_why_a_look_has_fewer_pieces_than_asked():
+    index = str(built_index())
+    item = str(_some_id(Recommender.load(index, tiny_tagger_path()), articleType="Tshirts"))
+    res = CliRunner().invoke(app, ["recommend", "outfit", item, "--index", index, "-k", "30"])
+    assert res.exit_code == 0 and " of 30 pieces: a look has at most one per slot" in " ".join(res.output.split())
+    res = CliRunner().invoke(app, ["recommend", "outfit", item, "--index", index, "-k", "1"])
+    assert res.exit_code == 0 and "pieces:" not in res.output
+
+
 def test_cli_text_search_cuts_noise_like_the_web_ui():
     import json
 

@@ -242,7 +242,8 @@ def test_evaluating_some_of_the_training_catalogue_counts_the_products_it_traine
     assert res.exit_code == 0, res.output
     said = " ".join(res.output.split())
     assert "could not check whether the model trained on some of these products" in said
-    assert "products without a label, left out of that head's scores: articleType 1" in said
+    assert "products without a label (an empty field or the catalogue's NA), left out of that head's scores: " \
+        "articleType 1" in said
 
 
 def test_renumbered_or_renamed_copies_of_training_products_are_not_taken_for_new_ones(tiny_run, tmp_path,

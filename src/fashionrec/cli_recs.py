@@ -424,7 +424,11 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
         recs = _load(index, model, backend=backend, uri=uri, token=token).complete_the_look(item_id, k=k)
     except FashionrecError as e:
         fail(str(e))
-    _show(recs, as_json, f"complete the look for {item_id}")
+    # Fewer pieces than asked were printed without a word (a shop's trial: 1 of 5).
+    short = (f"{len(recs)} of {k} pieces: a look has at most one per slot of the product's category "
+             "(docs/recommender.md, 'Complete the look'), each for its wearer and usage and going with it; "
+             "the catalogue has no such piece for the other slots") if len(recs) < k else None
+    _show(recs, as_json, f"complete the look for {item_id}", caption=short)
 
 
 @recommend_app.command("profile")

@@ -231,7 +231,9 @@ def caveats(metrics: dict) -> list[str]:
     unlabelled = {h: m["n_products"] - n for h, n in [("articleType", m["n"])] + [
         (h, a.get("n", 0)) for h, a in m.get("attributes", {}).items()] if m.get("n_products", 0) > n}
     if unlabelled:
-        lines.append("products without a label, left out of that head's scores: " + ", ".join(
+        # "NA" counts here as no label, as in training, though data check keeps it as the catalogue's value.
+        lines.append("products without a label (an empty field or the catalogue's NA), left out of that head's "
+                     "scores: " + ", ".join(
             f"{h} {n}" for h, n in unlabelled.items()))
     return lines
 
