@@ -806,6 +806,18 @@ def test_adding_a_product_says_when_the_photo_contradicts_a_given_label_or_a_gue
     assert not any("looks like" in w or "unsure" in w for w in said)     # given, and as the photo looks
 
 
+def test_adding_a_product_with_a_label_data_check_takes_for_a_typo_says_so(tmp_path):
+    # A shop's trial: the API took "Tshrts" without a word, as one row already had it.
+    r, photo = _scratch(tmp_path)
+    assert isinstance(r.manifest["possible_typos"], dict)          # written by every build
+    r.manifest["possible_typos"] = {"articleType": {"Tshrts": "Tshirts"}}
+    said: list[str] = []
+    tee = r.item(_some_id(r, articleType="Tshirts"))
+    new = r.add_product(photo, {"productDisplayName": "Tee", "articleType": "Tshrts", "subCategory": tee["subCategory"],
+                                "masterCategory": tee["masterCategory"]}, allow_new_values=True, warnings=said)
+    assert any(f"articleType 'Tshrts' of product {new} looks like a typo of 'Tshirts'" in w for w in said)
+
+
 def test_a_looks_piece_looks_the_colour_its_reason_says(tmp_path):
     # 16.3% of the pieces of 300 random looks were products the tagger sees, sure, as another colour than
     # their label, which the look's reason names ("Red goes with White" for a shoe that looks coral).

@@ -133,6 +133,12 @@ class CatalogueEdits:
             warn(f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
                  f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` (or DELETE "
                  f"/api/items/{item_id}) takes it out")
+        typos = self.manifest.get("possible_typos") or {}
+        for head in ATTRIBUTES:
+            like = (typos.get(head) or {}).get(row.get(head)) if head not in guessed else None
+            if like:
+                warn(f"{head} {row[head]!r} of product {item_id} looks like a typo of {like!r}, as `fashionrec data "
+                     "check` says of the catalogue's rows with it: added as given")
         doubted = [h for h in ("articleType", "baseColour") if h not in guessed and row.get(h)
                    and preds.get(f"pred_{h}") not in (None, row[h]) and preds.get(f"pred_{h}_prob", 0) >= DOUBTED]
         if doubted:
