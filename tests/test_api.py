@@ -1090,3 +1090,30 @@ def test_filter_lists_show_only_values_that_leave_items(client, fixture_catalog)
     expected = usable.loc[usable["gender"] == "Women", "articleType"].value_counts()
     assert {k: int(v.replace(",", "")) for k, v in shown.items()} == expected.to_dict()
     assert set(usable["articleType"]) - set(shown)       # some types have no women's items and are left out
+
+
+def test_a_large_photo_is_served_scaled_down_and_a_small_one_as_its_file(tmp_path, fixture_dir):
+    # A shop's 4800x6400 photo went to every product card as its 681 KB file.
+    import io
+
+    from _recs_support import index_copy
+
+    from fashionrec.recommend import Recommender
+
+    d = index_copy(tmp_path / "index", "faiss")
+    rec = Recommender.load(d)
+    small = int(rec.items["id"].iloc[0])
+    big = Image.open(fixture_dir / "images" / f"{small}.jpg").convert("RGB").resize((1500, 2000))
+    added = rec.add_product(big, {"productDisplayName": "A large photo"}, allow_new_values=True)
+    with TestClient(create_app(Settings(index_dir=d))) as c:
+        page = c.get(f"/images/{added}.jpg")
+        card = c.get(f"/images/{added}.jpg", params={"max": 240})
+        whole = c.get(f"/images/{added}.jpg", params={"max": 8192})
+        same = c.get(f"/images/{small}.jpg", params={"max": 240})
+        assert_error(c.get(f"/images/{added}.jpg", params={"max": 4}), 422)
+        assert '.jpg?max=240"' in c.get("/").text           # the cards ask for their size
+    assert page.status_code == card.status_code == 200 and page.headers["content-type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(page.content)).size == (600, 800)
+    assert Image.open(io.BytesIO(card.content)).size == (180, 240) and len(card.content) < len(page.content)
+    assert Image.open(io.BytesIO(whole.content)).size == (1500, 2000)
+    assert same.content == (fixture_dir / "images" / f"{small}.jpg").read_bytes()     # within the bound: the file

@@ -146,7 +146,7 @@
       '<button type="button" class="card-like" data-card-like="' + it.id + '" aria-pressed="false" aria-label="Save ' +
       esc(it.productDisplayName || ("item " + it.id)) + '" hidden>♡</button>';
     return '<div class="card-wrap"><a class="card" href="/item/' + it.id + '" data-id="' + it.id + '">' +
-      '<div class="thumb"><img src="' + esc(it.image_url) + '" alt="" loading="lazy" width="60" height="80"></div>' +
+      '<div class="thumb"><img src="' + esc(it.image_url) + '?max=240" alt="" loading="lazy" width="60" height="80"></div>' +
       '<div class="card-body"><div class="name">' + esc(it.productDisplayName || ("Item " + it.id)) + '</div>' +
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
       (rec.reason ? '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +
