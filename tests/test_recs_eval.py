@@ -1,5 +1,6 @@
 """Offline recommender metrics on the fixture (tiny random model: values only need to be well-formed)."""
 
+import pandas as pd
 import pytest
 from _recs_support import fixture_catalog, shared_recommender
 
@@ -38,13 +39,17 @@ def test_queries_the_tagger_trained_on_are_counted_and_a_bad_limit_refused():
     saved = dict(rec.tagger.meta)
     # The 25 queries alone do not re-make the split: they are looked up in the catalogue the model names.
     rec.tagger.meta.update(split=split.summary(), data=str(fixture_catalog().root))
+    # And one renumbered, renamed copy of a training product: counted apart, as `evaluate --split all` does.
+    copy = queries[queries["id"].isin(split.ids("train"))].iloc[[0]].assign(id=99999999, productDisplayName="New")
+    some = pd.concat([queries.iloc[:25], copy], ignore_index=True)
     try:
-        m = evaluate_recs(rec, queries, progress=False, limit=25)
+        m = evaluate_recs(rec, some, progress=False)
     finally:
         rec.tagger.meta.clear()
         rec.tagger.meta.update(saved)
     trained = queries["id"].iloc[:25].isin(set(split.ids("train")) | set(split.ids("val")))
     assert m["n_queries_model_trained_on"] == int(trained.sum()) > 0
+    assert m["n_queries_photo_copy_of_training"] == 1
     for bad in (0, -1):
         with pytest.raises(BadInputError, match="at least 1"):
             evaluate_recs(rec, queries, progress=False, limit=bad)

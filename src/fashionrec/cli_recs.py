@@ -575,6 +575,11 @@ def evaluate_recs_cmd(
     elif metrics.get("n_queries_model_trained_on", 0) is None:
         console.print("could not check whether the model trained on some of these photos (it records no split, "
                       "or the catalogue it was trained on is not on this machine)", highlight=False)
+    if metrics.get("n_queries_photo_copy_of_training"):
+        more = "more " if metrics["n_queries_model_trained_on"] else ""
+        console.print(f"{metrics['n_queries_photo_copy_of_training']} {more}of {metrics['n_queries']} query "
+                      "photos are, byte for byte, the photo of a product the model trained or was validated on "
+                      "under another id or name: it has seen them", highlight=False)
     if metrics["n_queries_copy_of_an_indexed_product"]:
         console.print(f"{metrics['n_queries_copy_of_an_indexed_product']} of {metrics['n_queries']} query photos are "
                       "in the index under another id (the same photo): each finds its copy first, so these numbers "

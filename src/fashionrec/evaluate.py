@@ -261,18 +261,21 @@ def with_unseen_classes(y: np.ndarray, probs: np.ndarray, values: np.ndarray,
     return y, np.hstack([probs, np.full((len(y), len(names)), -1.0, probs.dtype)]), names
 
 
-def seen_in_training(items: pd.DataFrame, meta: dict, progress: bool = False) -> int | None:
-    """How many of ``items`` the model trained or was validated on; None where that cannot be known
-    (see :func:`trained_mask`)."""
-    mask = trained_mask(items, meta, progress)
-    return None if mask is None else int(mask.sum())
-
-
-def trained_mask(items: pd.DataFrame, meta: dict, progress: bool = False) -> np.ndarray | None:
-    """Which of ``items`` (bool per row) the model trained or was validated on; None where that cannot be known
-    (see :func:`trained_products`)."""
+def seen_by_model(items: pd.DataFrame, meta: dict, progress: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+    """(trained, copies), bool per row of ``items``: the products the model trained or was validated on (id
+    and name), and, among the rest with a photo, those whose photo is, byte for byte, one of those products'
+    (renumbered or renamed copies: the model has seen them). None where that cannot be known (see
+    :func:`trained_products`). What `evaluate --split all`, `tag` and `evaluate-recs` count alike."""
     learnt = trained_products(items, meta, progress)
-    return None if learnt is None else same_products(items, learnt)
+    if learnt is None:
+        return None
+    trained = same_products(items, learnt)
+    rest = ~trained
+    if "image_status" in items:     # a catalogue's rows without a photo have none to compare
+        rest &= (items["image_status"] == "ok").to_numpy()
+    copies = np.zeros(len(items), bool)
+    copies[rest] = photo_copies(items[rest], learnt)
+    return trained, copies
 
 
 def same_products(items: pd.DataFrame, learnt: pd.DataFrame) -> np.ndarray:
@@ -388,13 +391,11 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     if split == "all":
         # Products it trained on, by id and name; and, among the rest, renumbered or renamed copies: a
         # product whose photo is, byte for byte, a training or validation product's photo.
-        learnt = trained_products(items, tagger.meta)
-        if learnt is None:
+        found = seen_by_model(items, tagger.meta)
+        if found is None:
             seen = None
         else:
-            trained = same_products(items, learnt)
-            copies = np.zeros(len(items), bool)
-            copies[~trained] = photo_copies(items[~trained], learnt)
+            trained, copies = found
             seen, seen_any = int(trained.sum()), trained | copies
     if items["articleType"].isna().all():
         raise ValueError(f"none of the {len(items)} usable products in {data_dir} has an articleType label to "

@@ -17,6 +17,7 @@ Metrics (all in [0, 1] except counts and latencies):
 * ``latency_ms_p50`` / ``latency_ms_p99`` — per query, photo file -> top 10, on the current process threads.
 * ``n_queries_model_trained_on`` — queries whose photo the tagger trained or was validated on (their
   numbers overstate what a new product gets); None where the training catalogue is not at hand.
+  ``n_queries_photo_copy_of_training``: more queries whose photo is, byte for byte, one of those products'.
 * ``n_queries_copy_of_an_indexed_product`` — queries whose photo the index holds under another id (cosine
   over :data:`~fashionrec.results.NEAR_DUPLICATE`): the copy is their first result, so they are no held-out
   products (a catalogue renumbered, or indexed twice).
@@ -41,7 +42,7 @@ from tqdm.auto import tqdm
 
 from fashionrec.catalog import BLANK_REASON, TINY_REASON, Catalog, open_rgb
 from fashionrec.errors import BadInputError
-from fashionrec.evaluate import seen_in_training
+from fashionrec.evaluate import seen_by_model
 from fashionrec.results import NEAR_DUPLICATE
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
     if len(queries) == 0:
         raise BadInputError("no usable query images to evaluate")
     # Photos the tagger trained on embed closer to their kind than new ones: say how many there are.
-    trained_on = seen_in_training(queries, recommender.tagger.meta)
+    by_model = seen_by_model(queries, recommender.tagger.meta)
     items = recommender.items
     type_counts = items["articleType"].value_counts()
     pair_counts = items.groupby(["articleType", "baseColour"]).size()
@@ -140,7 +141,9 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         "n_blank_query_photos_left_out": left_out["blank"],
         "n_tiny_query_photos_left_out": left_out["tiny"],
         "n_queries_in_index_excluded_from_own_results": n_self,
-        "n_queries_model_trained_on": trained_on,       # None: unknowable here (see seen_in_training)
+        # None: unknowable here (see evaluate.seen_by_model); copies count apart, as `evaluate --split all` does.
+        "n_queries_model_trained_on": None if by_model is None else int(by_model[0].sum()),
+        "n_queries_photo_copy_of_training": None if by_model is None else int(by_model[1].sum()),
         "n_queries_copy_of_an_indexed_product": int(copies),
         # Queries the photo search calls unfamiliar (PhotoResults.unfamiliar): about 1% of new catalogue photos.
         "unfamiliar_query_share": unfamiliar / len(queries),

@@ -364,19 +364,17 @@ def _mark_trained(table: pd.DataFrame, photos: list[Photo], notes: dict, tagger:
     byte, one the model learned from under another id or name (as ``evaluate`` counts them). Empty for a photo
     no row names, and no column where it cannot be known. Returns how many of the tagged rows (not those whose
     photo could not be read) it trained on, and how many more are such copies."""
-    from fashionrec.evaluate import photo_copies, same_products, trained_products
+    from fashionrec.evaluate import seen_by_model
 
     trained, copied = [], []
     for about in notes["catalogues"]:
         # Every accepted row, with a photo here or not: the product may be one the model saw elsewhere.
         items = about["items"].reset_index(drop=True)
-        learnt = trained_products(items, tagger.meta)
-        if learnt is None:
+        found = seen_by_model(items, tagger.meta)
+        if found is None:
             return None
-        mask = same_products(items, learnt)
-        trained.append(set(items.loc[mask, "id"].astype(int)))
-        rest = items[~mask & (items["image_status"] == "ok")]
-        copied.append(set(rest.loc[photo_copies(rest, learnt), "id"].astype(int)))
+        trained.append(set(items.loc[found[0], "id"].astype(int)))
+        copied.append(set(items.loc[found[1], "id"].astype(int)))
     seen = [pd.NA if p.catalogue is None or "catalogue_articleType" not in p.row else
             "id" if p.row["id"] in trained[p.catalogue] else "photo" if p.row["id"] in copied[p.catalogue] else ""
             for p in photos]
