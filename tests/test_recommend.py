@@ -2797,3 +2797,10 @@ def test_a_grown_ups_accessory_lists_other_grown_ups_of_its_type_before_other_ki
         [("Belts", "Women")] * len(others)
     shirt = _some_id(r, articleType="Shirts", gender="Men")        # clothes keep the full penalty
     assert all(x.item["gender"] != "Women" for x in r.similar(shirt, k=5))
+    # A child's accessory takes children's products first, whatever its gender's label (a review: a "Kids
+    # Girls" belt filed as Women listed grown-ups' belts first).
+    r.items.loc[belt, "productDisplayName"] = "Kids Girls Pink Belt"
+    r.items.loc[r.items["articleType"].isin(["Watches", "Sunglasses"]) & (r.items["gender"] == "Women"),
+                "gender"] = "Girls"
+    r._reindex()
+    assert [x.item["gender"] for x in r.similar(belt, k=5)] == ["Girls"] * 5

@@ -94,12 +94,12 @@ WRONG_WEARER = 1.0
 # Taken instead, for a grown-up's accessory, off the other grown-ups' accessories of its type: a belt, a bag or a
 # pendant is worn across genders more than clothes are, and a small shop's women's belt listed casual shoes,
 # tops and kurtas before its six men's belts (a shop's trial). Small enough that the men's belts come before
-# a women's handbag in the belt's colour (1.0 - 0.1 > 0.1 + 0.3 + 0.5), after the women's and unisex belts.
-# Over the 76 grown-ups' accessories of runs/index whose type has at most 11 for their gender, top 10 of
-# their type 0.716 / 0.757 / 0.788 / 0.807 at 1.0 / 0.5 / 0.3 / 0.1, of their colour 0.545 -> 0.517, for
-# their wearer 0.987 -> 0.905; over 300 random accessories 1.000 / 0.906 / 1.000 at every weight
-# (/tmp/work/accwear2.py).
-ACCESSORY_WRONG_WEARER = 0.1
+# a women's handbag in the belt's colour (1.0 - 0.05 > 0.1 + 0.3 + 0.5: 0.95 against 0.9, not a tie left to
+# the looks), after the women's and unisex belts. Over the 76 grown-ups' accessories of runs/index whose type
+# has at most 11 for their gender, top 10 of their type 0.716 / 0.757 / 0.788 / 0.807 / 0.808 at 1.0 / 0.5 /
+# 0.3 / 0.1 / 0.05, of their colour 0.545 -> 0.516, for their wearer 0.987 -> 0.904; over 300 random
+# accessories 1.000 / 0.906 / 1.000 at every weight (/tmp/work/accwear2.py). Not for a child's accessory.
+ACCESSORY_WRONG_WEARER = 0.05
 # Added, for a catalogue item's similar items, to those whose name says the same kind of their type
 # (vocabulary.KINDS: a polo among T-shirts, chinos among trousers, or none): a shape is what a shopper sees first
 # (a stylist's trial: 8 polos of 10 for a printed crew-neck T-shirt). Over 300 random T-shirts' top 10
@@ -471,9 +471,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         return words
 
     def _attribute_bonus(self, rows: np.ndarray, query: dict[str, np.ndarray | str],
-                         wearers: np.ndarray | None = None) -> np.ndarray:
+                         wearers: np.ndarray | None = None, wearer: int | None = None) -> np.ndarray:
         """Per row: sum of weight x P(query has the row's label) over the heads of ``query``, less
-        :data:`WRONG_WEARER` for a row outside ``wearers`` (:meth:`_wearers`) when gender is weighed.
+        :data:`WRONG_WEARER` for a row outside ``wearers`` (:meth:`_wearers` of the product at row ``wearer``)
+        when gender is weighed (:meth:`_wrong_wearer`).
 
         ``query[head]`` is either the query's (C,) label probabilities (a photo) or its known label (a
         catalogue item: P is 1 for the same label, else 0, compared as text so any label works).
@@ -489,7 +490,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 if head == "gender" and wearers is not None:
                     # A catalogue item's wearer is known: a women's jacket's similar items are women's or
                     # unisex jackets before men's in its colour (WRONG_WEARER outweighs the colour's bonus).
-                    bonus -= self._wrong_wearer(rows, query) * ~wearers[rows]
+                    bonus -= self._wrong_wearer(rows, query, wearer) * ~wearers[rows]
             else:
                 codes = self._label_codes(head)[rows]
                 bonus += weight * np.where(codes >= 0, q[np.maximum(codes, 0)], 0.0)
@@ -501,10 +502,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 bonus += weight * ((self._labels(head)[rows] == query[head]) & worn)
         return bonus
 
-    def _wrong_wearer(self, rows: np.ndarray, query: dict) -> np.ndarray | float:
-        """What a catalogue item's similar item its wearer would not wear loses, per row: :data:`WRONG_WEARER`,
-        or :data:`ACCESSORY_WRONG_WEARER` for another grown-up's accessory of the item's type."""
-        if query.get("masterCategory") != "Accessories" or query.get("gender") not in ("Men", "Women"):
+    def _wrong_wearer(self, rows: np.ndarray, query: dict, wearer: int | None) -> np.ndarray | float:
+        """What a catalogue item's (at row ``wearer``) similar item its wearer would not wear loses, per row:
+        :data:`WRONG_WEARER`, or :data:`ACCESSORY_WRONG_WEARER` for another grown-up's accessory of the type of
+        a grown-up's accessory (a child's takes children's products first, whatever its gender's label)."""
+        if query.get("masterCategory") != "Accessories" or query.get("gender") not in ("Men", "Women") \
+                or wearer is None or self._childrens()[wearer]:
             return WRONG_WEARER
         grown = np.isin(self._labels("gender")[rows], ["Men", "Women", "Unisex"]) & ~self._childrens()[rows]
         same = self._labels("articleType")[rows] == query.get("articleType")
@@ -690,7 +693,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 if not rerank:
                     rows = self._rows(ids)
                 else:
-                    scores = scores + self._attribute_bonus(rows, ranked_by, wearers)
+                    scores = scores + self._attribute_bonus(rows, ranked_by, wearers, wearer)
                     if kind is not None and self.kind_weight:
                         kinds = self._name_kinds()
                         scores = scores + self.kind_weight * (kinds[rows] == kinds[kind])
