@@ -804,6 +804,18 @@ def test_adding_a_product_says_when_the_photo_contradicts_a_given_label_or_a_gue
         h: guessed[h] for h in ("articleType", "subCategory", "masterCategory", "baseColour", "gender", "usage",
                                 "season")}}, warnings=said)
     assert not any("looks like" in w or "unsure" in w for w in said)     # given, and as the photo looks
+    # A greyscale photo's colour is a guess: a given colour is not doubted, a guessed one always said.
+    grey = photo.convert("L").rotate(13, fillcolor=255)
+    said.clear()
+    r.add_product(grey, {"productDisplayName": "Grey tee", "baseColour": "Blue"}, allow_new_values=True,
+                  warnings=said)
+    assert not any("looks like" in w for w in said)
+    said.clear()
+    monkeypatch.setattr(edits, "UNSURE_GUESS", 0.0)
+    new = r.add_product(grey.rotate(3, fillcolor=255), {"productDisplayName": "Grey tee"}, warnings=said)
+    assert [w for w in said if "unsure" in w] == [
+        f"the tagger was unsure of product {new}'s baseColour {r.item(new)['baseColour']!r} "
+        f"({r.item(new)['pred_baseColour_prob']:.0%}, a greyscale photo): give it yourself"]
 
 
 def test_adding_a_product_with_a_label_data_check_takes_for_a_typo_says_so(tmp_path):
@@ -1573,8 +1585,15 @@ def test_a_save_that_fails_part_way_leaves_the_previous_folder_whole(tmp_path, m
         return real_save(f, arr, *a, **k)
 
     monkeypatch.setattr(recommend_module.np, "save", full_disk)
+    manifest = dict(r.manifest)
     with pytest.raises(OSError, match="No space"):
         r.add_product(Image.open(r.image_path(int(r.items["id"].iloc[0]))), {"productDisplayName": "x"})
+    assert r.manifest == manifest and len(r) == n          # the object as it was, as the folder is
+    gone = int(r.items["id"].iloc[1])
+    calls.clear()
+    with pytest.raises(OSError, match="No space"):
+        r.remove_product(gone)
+    assert r.manifest == manifest and gone in set(r.items["id"]) and len(r) == n
     monkeypatch.undo()
     again = Recommender.load(d, tiny_tagger_path())
     assert len(again) == n and not list(d.glob(".staging.*"))

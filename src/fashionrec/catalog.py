@@ -309,7 +309,7 @@ TINY_REASON = f"under {MIN_PHOTO_SIDE} pixels on a side, too small to show a pro
 # A greyscale file (its mode, not a black product's look): its product's colour cannot be seen, so the tagger's
 # colour for it is a guess ("Black 0.96" for a blue product, a shop's trial) and the photo wants replacing.
 GREY_REASON = "greyscale: the product's colour cannot be seen"
-_GREY_MODES = frozenset({"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "F"})
+GREY_MODES = frozenset({"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "F"})
 
 
 def _flat(image: Image.Image) -> bool:
@@ -364,7 +364,7 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
     try:
         with Image.open(io.BytesIO(data)) as im:
             w, h = im.size
-            grey = im.mode in _GREY_MODES
+            grey = im.mode in GREY_MODES
             # draft() lets JPEG decode at a reduced scale: a full pass over the stream (so truncation
             # is caught) without the cost of full-size pixels for large catalogue photos.
             im.draft("RGB", (max(1, w // 8), max(1, h // 8)))

@@ -15,7 +15,7 @@ import pandas as pd
 from PIL import Image
 
 from fashionrec.artifacts import write_with
-from fashionrec.catalog import ATTRIBUTES, COLUMNS, check_photo, load_catalog, to_rgb
+from fashionrec.catalog import ATTRIBUTES, COLUMNS, GREY_MODES, check_photo, load_catalog, to_rgb
 from fashionrec.embed import predicted_frame
 from fashionrec.errors import BadInputError, ConflictError
 from fashionrec.item_tables import plain
@@ -37,7 +37,8 @@ class CatalogueEdits:
 
     def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False,
                     save: bool = True, warnings: list[str] | None = None,
-                    exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> int:
+                    exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext,
+                    quiet: bool = False) -> int:
         """Index a new product without a rebuild; returns its id. Persists the index folder.
 
         Missing attributes are filled from the tagger's predictions; the photo is copied to
@@ -46,7 +47,7 @@ class CatalogueEdits:
         product gets one above every id the index has held, so that a removed product's id never comes
         back as another product's. ``save=False`` leaves writing the folder to the caller (a rebuild adds
         the products it carries over, then saves once). What is worth saying but does not stop the add (the
-        photo is another product's) is logged and appended to ``warnings``.
+        photo is another product's) is logged (unless ``quiet``) and appended to ``warnings``.
 
         ``exclusive`` (a server's write lock) is held only while the new product goes in, a moment; the
         tagging, the new arrays and the saved folder are made while searches go on (they took 6-12 s of
@@ -118,7 +119,8 @@ class CatalogueEdits:
         for head in guessed:
             row[head] = row.get(head) or preds[f"pred_{head}"]
         def warn(said: str) -> None:
-            log.warning("%s", said)
+            if not quiet:       # a rebuild carrying a product over: said when it was added, not at every build
+                log.warning("%s", said)
             if warnings is not None:
                 warnings.append(said)
 
@@ -133,24 +135,9 @@ class CatalogueEdits:
             warn(f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
                  f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` (or DELETE "
                  f"/api/items/{item_id}) takes it out")
-        typos = self.manifest.get("possible_typos") or {}
-        for head in ATTRIBUTES:
-            like = (typos.get(head) or {}).get(row.get(head)) if head not in guessed else None
-            if like:
-                warn(f"{head} {row[head]!r} of product {item_id} looks like a typo of {like!r}, as `fashionrec data "
-                     "check` says of the catalogue's rows with it: added as given")
-        doubted = [h for h in ("articleType", "baseColour") if h not in guessed and row.get(h)
-                   and preds.get(f"pred_{h}") not in (None, row[h]) and preds.get(f"pred_{h}_prob", 0) >= DOUBTED]
-        if doubted:
-            warn(f"the photo of product {item_id} looks like "
-                 + " and ".join(f"{preds[f'pred_{h}']} ({preds[f'pred_{h}_prob']:.0%})" for h in doubted)
-                 + " to the tagger, not " + " and ".join(f"{h} {row[h]!r}" for h in doubted)
-                 + ": check the photo and the labels")
-        unsure = [h for h in guessed if preds.get(f"pred_{h}_prob", 1) < UNSURE_GUESS]
-        if unsure:
-            warn(f"the tagger was unsure of product {item_id}'s "
-                 + ", ".join(f"{h} {row[h]!r} ({preds[f'pred_{h}_prob']:.0%})" for h in unsure)
-                 + f": give {'it' if len(unsure) == 1 else 'them'} yourself")
+        for said in self._label_doubts(item_id, row, preds, {k for k, v in metadata.items() if v not in (None, "")},
+                                       guessed, grey=image.mode in GREY_MODES):
+            warn(said)
         if not row.get("productDisplayName"):
             row["productDisplayName"] = " ".join(str(row.get(h)) for h in ("gender", "baseColour", "articleType")
                                                  if row.get(h))
@@ -198,6 +185,36 @@ class CatalogueEdits:
             raise
         log.info("added product %d (%s)", item_id, row.get("articleType"))
         return item_id
+
+    def _label_doubts(self, item_id: int, row: dict, preds: dict, given: set[str], guessed: list[str],
+                      grey: bool) -> list[str]:
+        """What to say of a new product's labels: a given one data check takes for a typo (the index build
+        records the catalogue's), a given type or colour the photo contradicts (the tagger at :data:`DOUBTED` or
+        more), and one taken from the tagger under :data:`UNSURE_GUESS`, or a greyscale photo's colour."""
+        said = []
+        typos = self.manifest.get("possible_typos") or {}
+        for head in ATTRIBUTES:
+            like = (typos.get(head) or {}).get(row.get(head)) if head in given else None
+            if like:
+                said.append(f"{head} {row[head]!r} of product {item_id} looks like a typo of {like!r}, as `fashionrec "
+                            "data check` says of the catalogue's rows with it: added as given")
+        # A greyscale photo's colour is the tagger's guess whatever it says: never a reason to doubt a label.
+        doubted = [h for h in ("articleType", "baseColour") if h in given and not (grey and h == "baseColour")
+                   and str(preds.get(f"pred_{h}") or row[h]).casefold() != str(row[h]).casefold()
+                   and preds.get(f"pred_{h}_prob", 0) >= DOUBTED]
+        if doubted:
+            said.append(f"the photo of product {item_id} looks like "
+                        + " and ".join(f"{preds[f'pred_{h}']} ({preds[f'pred_{h}_prob']:.0%})" for h in doubted)
+                        + " to the tagger, not " + " and ".join(f"{h} {row[h]!r}" for h in doubted)
+                        + ": check the photo and the labels")
+        unsure = [h for h in guessed if preds.get(f"pred_{h}_prob", 1) < UNSURE_GUESS
+                  or (grey and h == "baseColour")]
+        if unsure:
+            said.append(f"the tagger was unsure of product {item_id}'s "
+                        + ", ".join(f"{h} {row[h]!r} ({preds[f'pred_{h}_prob']:.0%}"
+                                    + (", a greyscale photo)" if grey and h == "baseColour" else ")") for h in unsure)
+                        + f": give {'it' if len(unsure) == 1 else 'them'} yourself")
+        return said
 
     def left_out_row(self, item_id) -> dict:
         """The catalogue's labels and name for ``item_id`` where it is a row the index left out for want of a

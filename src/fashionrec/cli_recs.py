@@ -199,8 +199,9 @@ def index_add(
     console.print(f"added product {new_id} to {index}: {item.get('productDisplayName')} "
                   f"({item.get('gender')}, {item.get('articleType')}, {item.get('baseColour')})", highlight=False)
     if filled:
-        console.print("from the tagger (not given): " + ", ".join(f"{h} {item.get(h)}" for h in filled),
-                      highlight=False)
+        # The categories follow the type where the catalogue has it, not the tagger (a shop's re-trial).
+        console.print("filled in, not given (the categories as the catalogue files the type, the rest from the "
+                      "tagger): " + ", ".join(f"{h} {item.get(h)}" for h in filled), highlight=False)
 
 
 @index_app.command("remove")

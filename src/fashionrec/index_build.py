@@ -203,7 +203,7 @@ class IndexBuilding:
                 # as late as possible so that one a server added while this build embedded is kept too.
                 carried, replaced_ids = _added_products(out_dir, catalogue_ids)
                 for metadata, image in carried:
-                    rec.add_product(image, metadata, allow_new_values=True, save=False)
+                    rec.add_product(image, metadata, allow_new_values=True, save=False, quiet=True)
                 if carried:
                     rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _ in carried]
                 if replaced_ids:
