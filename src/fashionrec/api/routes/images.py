@@ -20,6 +20,9 @@ router = APIRouter(tags=["images"])
 # shop's 4800x6400 photo went to every card as its 681 KB file (a shop's trial); the catalogue's 60x80 photos
 # and any photo within the bound go as their files, byte for byte.
 SERVED_SIDE = 800
+# The sizes made: a ?max between two is served at the next one up, so a client looping over values makes at most
+# these few per photo (a review), and the cache holds at most 512 of them (240: ~15 KB, 1600: ~200 KB).
+SIDES = (120, 240, 480, 800, 1600)
 CACHE_HEADERS = {"Cache-Control": "public, max-age=86400"}
 
 
@@ -37,19 +40,21 @@ def _downscaled(path: str, modified: int, side: int) -> bytes:
             responses={404: {"model": Error}, 422: {"model": Error}})
 def product_image(item_id: int, service: ServiceDep,
                   side: int = Query(SERVED_SIDE, alias="max", ge=32, le=8192,
-                                    description="Longest side in pixels: a larger photo is scaled down to it "
-                                                "(JPEG); a smaller one is sent as its file.")) -> Response:
+                                    description="Longest side in pixels, rounded up to 120, 240, 480, 800 or "
+                                                "1600: a larger photo is scaled down to it (JPEG); a smaller "
+                                                "one, or any above 1600, is sent as its file.")) -> Response:
     """The photo of item ``item_id``, its longest side at most ``max`` pixels."""
     path = service.rec.image_path(item_id)  # NotFoundError for an unknown id
     if not path.is_file():
         raise NotFoundError(f"item {item_id} has no image file")
+    side = next((s for s in SIDES if s >= side), None)     # None: above the largest, the file itself
     try:
         with Image.open(path) as im:        # the header only: 60x80 catalogue photos go out as they are
-            large = max(im.size) > side
-    except (OSError, ValueError):           # changed on disk since it was indexed: sent as it is
-        large = False
-    if large:
-        return Response(_downscaled(str(path), path.stat().st_mtime_ns, side), media_type="image/jpeg",
-                        headers=CACHE_HEADERS)
+            large = side is not None and max(im.size) > side
+        if large:
+            return Response(_downscaled(str(path), path.stat().st_mtime_ns, side), media_type="image/jpeg",
+                            headers=CACHE_HEADERS)
+    except (OSError, ValueError):   # changed on disk since it was indexed, or truncated: sent as it is
+        pass
     media = {".png": "image/png", ".webp": "image/webp"}.get(path.suffix.lower(), "image/jpeg")
     return FileResponse(path, media_type=media, headers=CACHE_HEADERS)
