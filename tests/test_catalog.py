@@ -183,8 +183,13 @@ def test_a_styles_csv_without_the_columns_is_a_catalog_error(tmp_path: Path) -> 
     (tmp_path / "styles.csv").write_text("id,name\n1,shirt\n")
     with pytest.raises(CatalogError, match="lacks the columns"):
         load_catalog(tmp_path, progress=False)
-    row = "1;Men;Apparel;Topwear;Tshirts;Blue;Summer;2012;Casual;Tee"
+    # A locale whose list separator is the semicolon: read, and said (a name's comma stays in the name).
+    row = "1;Men;Apparel;Topwear;Tshirts;Blue;Summer;2012;Casual;Tee, plain"
     (tmp_path / "styles.csv").write_text(";".join(COLUMNS) + "\n" + row + "\n")
+    catalog = load_catalog(tmp_path, progress=False)
+    assert catalog.table["productDisplayName"].tolist() == ["Tee, plain"]
+    assert catalog.report.read_as == ["semicolon-separated"]
+    (tmp_path / "styles.csv").write_text("id;name\n1;shirt\n")
     with pytest.raises(CatalogError, match="separates its fields with semicolons, not commas"):
         load_catalog(tmp_path, progress=False)
 
@@ -316,9 +321,39 @@ def test_an_exports_header_spellings_utf16_and_a_column_named_twice(tmp_path: Pa
                for line in catalog.report.summary_lines())
     (tmp_path / "styles.csv").write_bytes(("\n".join([head, *rows]) + "\n").encode("utf-16"))
     assert load_catalog(tmp_path, progress=False).table["productDisplayName"].tolist() == ["Tee", "Top"]
+    # Excel's "Unicode Text" is UTF-16 with tabs; UTF-32's mark starts with UTF-16's.
+    tabbed = "\n".join(line.replace(",", "\t") for line in [head, *rows]) + "\n"
+    (tmp_path / "styles.csv").write_bytes(tabbed.encode("utf-16"))
+    catalog = load_catalog(tmp_path, progress=False)
+    assert catalog.table["id"].tolist() == [1, 2] and catalog.report.read_as == ["UTF-16", "tab-separated"]
+    (tmp_path / "styles.csv").write_bytes(("\n".join([head, *rows]) + "\n").encode("utf-32"))
+    assert load_catalog(tmp_path, progress=False).report.read_as == ["UTF-32"]
+    # A blank first line, or Excel's "sep=" line, before the header: the line numbers stay the file's.
+    for before in ("\n", "sep=,\n", "\n\nsep=;\n"):
+        sep = ";" if "sep=;" in before else ","
+        bad = "3,Men,Apparel".replace(",", sep)
+        (tmp_path / "styles.csv").write_text(before + "\n".join(line.replace(",", sep) for line in [head, *rows, bad]))
+        catalog = load_catalog(tmp_path, progress=False)
+        assert catalog.table["id"].tolist() == [1, 2], before
+        assert [r.line for r in catalog.report.rows_rejected] == [before.count("\n") + 4], before
     (tmp_path / "styles.csv").write_text("\n".join([head.replace("sku", "id"), *rows]) + "\n")   # "ID" and "id"
     with pytest.raises(CatalogError, match=r"names the column 'id' 2 times in its header \(columns 1, 11\)"):
         load_catalog(tmp_path, progress=False)
+
+
+def test_invisible_characters_leave_labels_and_unknown_genders_are_said(tmp_path: Path) -> None:
+    # A shop's re-trial: "\u200bBlack" kept as a colour of its own (a black bra missing from the Black filter),
+    # genders "Female" and "M" kept without a word.
+    path = _styles(tmp_path, ["1,Women,Apparel,Innerwear,Bra,\u200bBlack,Summer,2012,Casual,Bra",
+                              "2,Female,Apparel,Topwear,Tops,Black,Summer,2012,Casual,Top \u200bone",
+                              "3,M,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee"])
+    catalog = load_catalog(path, progress=False)
+    assert catalog.table["baseColour"].tolist() == ["Black", "Black", "Blue"]
+    assert catalog.table["productDisplayName"].tolist()[1] == "Top \u200bone"       # a name is left as written
+    assert catalog.report.invisible_char_lines == [2] and catalog.report.unknown_genders == {"Female": 1, "M": 1}
+    said = catalog.report.summary_lines()
+    assert any(line.startswith("unknown gender   'Female' (1), 'M' (1)") for line in said)
+    assert any(line.startswith("invisible chars  taken out of the labels of 1 lines (lines 2)") for line in said)
 
 
 def test_a_rejected_rows_id_is_read_from_the_id_column_wherever_it_is(tmp_path: Path) -> None:

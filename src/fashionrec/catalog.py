@@ -85,6 +85,8 @@ class DataReport:
     recovered_lines: list[int] = field(default_factory=list)
     # Lines that were not UTF-8 and were read as Windows-1252 (the usual spreadsheet export) instead.
     non_utf8_lines: list[int] = field(default_factory=list)
+    # How the file was read where it was not UTF-8 CSV with commas ("UTF-16", "tab-separated", "sep=; line").
+    read_as: list[str] = field(default_factory=list)
     # Lines read on their own because an unclosed quote in them would have swallowed the rows after it.
     stray_quote_lines: list[int] = field(default_factory=list)
     # Column -> ids of rows whose value there could not be read (e.g. a year "20l2"); kept as missing.
@@ -119,6 +121,10 @@ class DataReport:
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
     # ("Tshrts", 1 row, beside "Tshirts", 7,067): kept as written, a class of its own until corrected.
     possible_typos: dict[str, list[dict]] = field(default_factory=dict)
+    # Gender values other than the five the recommender reads wearers by ("Female", "M"): {value: rows}.
+    unknown_genders: dict[str, int] = field(default_factory=dict)
+    # Lines whose labels held invisible characters (a zero-width space before "Black"), taken out.
+    invisible_char_lines: list[int] = field(default_factory=list)
     # [{ids, differ}]: one photo file under several ids, and the labels those rows disagree on (see _shared_photos).
     shared_photos: list[dict] = field(default_factory=list)
 
@@ -141,6 +147,8 @@ class DataReport:
             f"rows             {self.rows}",
             f"rows recovered   {self.rows_recovered} (extra commas joined back into productDisplayName)",
         ]
+        if self.read_as:
+            lines.append(f"read as          {', '.join(self.read_as)}")
         if self.non_utf8_lines:
             lines.append(f"not UTF-8        {len(self.non_utf8_lines)} lines read as Windows-1252 "
                          f"(lines {_first(self.non_utf8_lines)}); "
@@ -195,6 +203,13 @@ class DataReport:
             said = ", ".join(f"{k!r} -> {to!r} ({n})" for k, (to, n) in list(folded.items())[:10])
             lines.append(f"case folded      {column}: {said}{' ...' if len(folded) > 10 else ''}; read as the "
                          "catalogue's usual spelling (in brackets: how many rows had it)")
+        if self.unknown_genders:
+            said = ", ".join(f"{g!r} ({n})" for g, n in self.unknown_genders.items())
+            lines.append(f"unknown gender   {said}: kept as written, but a look and similar items know wearers by "
+                         f"{', '.join(GENDERS)}: correct styles.csv")
+        if self.invisible_char_lines:
+            lines.append(f"invisible chars  taken out of the labels of {len(self.invisible_char_lines)} lines "
+                         f"(lines {_first(self.invisible_char_lines)}): a zero-width space made another value")
         for column, typos in self.possible_typos.items():
             said = "; ".join(f"{t['value']!r} ({t['rows']} row{'s' if t['rows'] != 1 else ''}, "
                              f"id{'s' if t['rows'] != 1 else ''} {_first(t['ids'], 5)}) is like {t['like']!r} "
@@ -403,12 +418,17 @@ def _decode_lines(csv_path: Path, report: DataReport) -> str:
     """The file's text: UTF-8, except single lines that are not, which are read as Windows-1252 (Latin-1
     for the few bytes it lacks) and listed in the report rather than failing the whole catalogue."""
     data = csv_path.read_bytes()
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode Text" and some exports: read as such, not as a file lacking every column.
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as e:
-            raise CatalogError(f"{csv_path} starts as UTF-16 but is not ({e}): save it as UTF-8 CSV") from e
+    # Excel's "Unicode Text" and some exports: read as such, not as a file lacking every column. (UTF-32's
+    # mark starts with UTF-16's: looked for first.)
+    for marks, encoding in (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "UTF-32"),
+                            ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "UTF-16")):
+        if data.startswith(marks):
+            try:
+                text = data.decode(encoding.lower())
+            except UnicodeDecodeError as e:
+                raise CatalogError(f"{csv_path} starts as {encoding} but is not ({e}): save it as UTF-8 CSV") from e
+            report.read_as.append(encoding)
+            return text
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -427,12 +447,13 @@ def _fields(line: str) -> list[str]:
     return next(csv.reader([line]), [])
 
 
-def _records(text: str, n: int, report: DataReport):
-    """(line number, fields) of each record after the header. A quoted field may span lines (a name with
-    a line break), but one that runs over lines which are rows themselves is an unclosed quote: that line
-    is read on its own and reading starts again on the next, so no row vanishes inside another's name."""
+def _records(text: str, n: int, report: DataReport, start: int = 1):
+    """(line number, fields) of each record after the header (the line before index ``start``). A quoted field
+    may span lines (a name with a line break), but one that runs over lines which are rows themselves is an
+    unclosed quote: that line is read on its own and reading starts again on the next, so no row vanishes
+    inside another's name."""
     physical = io.StringIO(text, newline="").readlines()
-    pos = 1                                           # index of the first line the reader reads (0: header)
+    pos = start                                       # index of the first line the reader reads
     while pos < len(physical):
         reader = csv.reader(iter(physical[pos:]))
         done = 0
@@ -447,6 +468,29 @@ def _records(text: str, n: int, report: DataReport):
             yield last, row
         else:
             return
+
+
+# Characters no one sees that make a label another value ("\u200bBlack" is not "Black"): zero-width spaces
+# and joiners, the word joiner, a byte-order mark inside the text, soft hyphens.
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+GENDERS = ("Men", "Women", "Boys", "Girls", "Unisex")     # the wearers the recommender knows
+_SEP_LINE = re.compile(r"^sep=(.)$", re.IGNORECASE)      # Excel's first line naming the separator
+_SEPARATORS = {"\t": "tab", ";": "semicolon", "|": "bar"}
+
+
+def _as_commas(text: str, header_line: str, said: str | None, report: DataReport) -> str:
+    """``text`` as comma-separated where its header is separated otherwise (a tab, a semicolon, a bar: Excel's
+    "Unicode Text", a locale whose list separator is not the comma) into all of :data:`COLUMNS`, or where a
+    "sep=" line names the separator. Fields are re-quoted as CSV needs, so a name's comma stays in the name."""
+    spelt = {_spelling(c) for c in COLUMNS}
+    for sep in ([said] if said and said != "," else []) + list(_SEPARATORS):
+        names = next(csv.reader([header_line], delimiter=sep), [])
+        if sep == said or (len(names) > 1 and spelt <= {_spelling(h) for h in names}):
+            out = io.StringIO(newline="")
+            csv.writer(out, lineterminator="\n").writerows(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+            report.read_as.append(f"{_SEPARATORS.get(sep, repr(sep))}-separated")
+            return out.getvalue()
+    return text
 
 
 def _spelling(name: str) -> str:
@@ -476,11 +520,16 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     records: list[list[str]] = []
     seen: dict[int, int] = {}
     text = _decode_lines(csv_path, report)
-    # The first line as the reader splits lines (\n, \r\n or an old Mac export's lone \r).
-    header = _fields(io.StringIO(text, newline="").readline()) if text.strip() else []
-    if not header:
+    # The header is the first line that is not blank nor Excel's "sep=;" (lines as the reader splits them:
+    # \n, \r\n or an old Mac export's lone \r); line numbers stay the file's (a blank first line was "empty").
+    physical = io.StringIO(text, newline="").readlines()
+    at = next((i for i, line in enumerate(physical) if line.strip() and not _SEP_LINE.match(line.strip())), None)
+    if at is None:
         raise CatalogError(f"{csv_path} is empty: it needs a header row {','.join(COLUMNS)}")
-    header = _header_columns([h.strip() for h in header], csv_path, report)
+    said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.strip()))), None)
+    text = _as_commas(text, physical[at], said, report)
+    header = _header_columns([h.strip() for h in _fields(io.StringIO(text, newline="").readlines()[at])],
+                             csv_path, report)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
@@ -497,7 +546,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         report.rows_rejected.append(RejectedRow(line, reason, ",".join(row),
                                                 row[id_at].strip() if len(row) > id_at else ""))
 
-    for line, row in _records(text, n, report):
+    for line, row in _records(text, n, report, start=at + 1):
         if not row or all(not c.strip() for c in row):
             continue
         report.rows += 1
@@ -532,7 +581,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             reject(line, f"duplicate id {item_id} (first seen on line {seen[item_id]})", row)
             continue
         seen[item_id] = line
-        records.append([item_id] + [rec[c].strip() for c in COLUMNS[1:]])
+        values = [rec[c].strip() for c in COLUMNS[1:]]
+        seen_values = [_INVISIBLE.sub("", v).strip() if c in ATTRIBUTES else v for c, v in zip(COLUMNS[1:], values,
+                                                                                            strict=True)]
+        if seen_values != values:
+            report.invisible_char_lines.append(line)
+        records.append([item_id] + seen_values)
     df = pd.DataFrame(records, columns=COLUMNS)
     for c in COLUMNS[1:]:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
@@ -543,6 +597,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         typos = _possible_typos(df[c], df["id"])
         if typos:
             report.possible_typos[c] = typos
+    genders = df["gender"].dropna().astype(str)
+    report.unknown_genders = {str(g): int(n) for g, n in genders[~genders.isin(GENDERS)].value_counts().items()}
     names = df["productDisplayName"].fillna("").astype(str).str.strip()
     report.placeholder_names = [int(i) for i in df.loc[names.str.contains(PLACEHOLDER_NAME, regex=True), "id"]]
     year = pd.to_numeric(df["year"], errors="coerce")
