@@ -19,7 +19,7 @@ from fashionrec.catalog import ATTRIBUTES, COLUMNS, GREY_MODES, check_photo, loa
 from fashionrec.embed import predicted_frame
 from fashionrec.errors import BadInputError, ConflictError
 from fashionrec.item_tables import plain
-from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
+from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE, UNSURE
 from fashionrec.text_encoder import encode_text, product_text
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 # added under a left-out row's id took that row's "Kurtas, White" without a word, a shop's trial); a label
 # taken from the tagger under UNSURE_GUESS is said too (gender Men at 0.33, stored as if known).
 DOUBTED = 0.9
-UNSURE_GUESS = 0.5
+UNSURE_GUESS = UNSURE
 
 
 class CatalogueEdits:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from fashionrec.catalog import PLACEHOLDER_NAME
 from fashionrec.errors import BadInputError, NotFoundError
-from fashionrec.results import FILTER_KEYS
+from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.vocabulary import KINDS as NAMED_KINDS
 
@@ -222,9 +222,9 @@ class ItemTables:
 
     def _is(self, column: str, values) -> np.ndarray:
         """(n,) bool: the rows whose ``column`` (an items column, "look" for the category a look files each
-        row under, or "label:<head>" for the row's label, else the tagger's prediction) is ``values`` (one
-        value, or a list of them; None matches nothing). By integer codes kept per version of the items: a
-        look asks a dozen of these per query, 1-2 ms each over 40k strings."""
+        row under, or "label:<head>" for the row's label, else the tagger's at :data:`UNSURE` or more) is
+        ``values`` (one value, or a list of them; None matches nothing). By integer codes kept per version of the
+        items: a look asks a dozen of these per query, 1-2 ms each over 40k strings."""
         codes, index = self._value_index(column)
         wanted = [index[v] for v in ([values] if isinstance(values, str) or values is None else values)
                   if v in index]
@@ -236,8 +236,12 @@ class ItemTables:
         if column not in self._value_codes:
             if column == "look":
                 raw = self._look_categories()
-            elif column.startswith("label:"):     # the label, else the tagger's prediction (:meth:`_labels`)
-                raw = np.where(self._labels(column[6:]) == "", None, self._labels(column[6:]))
+            elif column.startswith("label:"):     # the label, else the tagger's where it is sure (UNSURE)
+                head = column[6:]
+                raw = self._column(head) if head in self.items else np.full(len(self.items), None, object)
+                if f"pred_{head}" in self.items:
+                    sure = self._column(f"pred_{head}_prob").astype(float) >= UNSURE
+                    raw = np.where(pd.isna(raw) & sure, self._column(f"pred_{head}"), raw)
             else:
                 raw = self._column(column)
             codes, uniques = pd.factorize(pd.Series(raw, dtype=object))      # missing -> -1

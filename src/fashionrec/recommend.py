@@ -57,6 +57,7 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
     DUPLICATE_SLACK,
     MAX_K,
     NEAR_DUPLICATE,
+    UNSURE,
     Rec,
     check_k,
     listed,
@@ -119,7 +120,7 @@ REFINE_FACTOR = 2
 NEIGHBOUR_VOTE = {"neighbours": 20, "temperature": 0.02, "weight": 0.35}
 # A photo's type guess under this calibrated probability is unsure: the web page says so, and its results'
 # cards do not claim "same type".
-UNSURE_TYPE = 0.5
+UNSURE_TYPE = UNSURE
 # Another view of a photo than the first (photo_query) is taken where its closest catalogue product is at
 # least this much closer than the first view's: 2,000 validation photos against the train+val index (own
 # id left out), P@10 type 0.8966 with the first view always, 0.8936 with any closer view, 0.8961 with 0.05.
