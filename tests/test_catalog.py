@@ -363,6 +363,18 @@ def test_a_rejected_rows_id_is_read_from_the_id_column_wherever_it_is(tmp_path: 
     (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
     report = load_catalog(tmp_path, progress=False).report
     assert [(r.line, r.id_field) for r in report.rows_rejected] == [(3, "777")]
+    # A spreadsheet's "23494.0" is the id 23494 to the index (asking for it says the row was rejected); an id
+    # column after the name, in a row with extra fields, has moved: no id is taken from it (a review).
+    from fashionrec.catalog import load_catalog as load
+    from fashionrec.index_build import _rejected_rows
+
+    head = "gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName,id"
+    rows = ["Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,23494.0",
+            "Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee, with a comma and, two,5"]
+    (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
+    catalog = load(tmp_path, progress=False)
+    assert [r.id_field for r in catalog.report.rows_rejected] == ["23494.0", ""]
+    assert _rejected_rows(catalog) == {"23494": "line 2: id '23494.0' is not an integer"}
 
 
 def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:

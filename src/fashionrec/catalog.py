@@ -63,10 +63,10 @@ class RejectedRow:
     line: int
     reason: str
     raw: str
-    # The row's field in the id column, "" where it has none: a photo of that name is this row's, and an index
-    # never gives that id to an added product. (Read by the header's position: a shop's export with the id
-    # in another column had its rejected rows' ids lost.)
-    id_field: str = ""
+    # The row's field in the id column, "" where it has none or its fields may have shifted: a photo of that
+    # name is this row's, and an index never gives that id to an added product. (Read by the header's
+    # position: a shop's export with the id in another column had its rejected rows' ids lost.)
+    id_field: str
 
 
 @dataclass
@@ -543,8 +543,11 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     name_at, id_at = header.index("productDisplayName"), header.index("id")
 
     def reject(line: int, reason: str, row: list[str]) -> None:
+        # A row with more fields than the header has them in its name (the only free text): an id column after
+        # the name has moved. A short row is taken to have lost its last fields.
+        trusted = len(row) <= n or id_at < name_at
         report.rows_rejected.append(RejectedRow(line, reason, ",".join(row),
-                                                row[id_at].strip() if len(row) > id_at else ""))
+                                                row[id_at].strip() if trusted and len(row) > id_at else ""))
 
     for line, row in _records(text, n, report, start=at + 1):
         if not row or all(not c.strip() for c in row):

@@ -177,7 +177,7 @@ class IndexBuilding:
                     "left_out": {status: [int(i) for i in catalog.table.loc[catalog.table["image_status"] == status,
                                                                                "id"]]
                                  for status in ("missing", "unreadable")},
-                    # Rows styles.csv has but could not read, by the id they start with: an added product is
+                    # Rows styles.csv has but could not read, by the id in their id column: an added product is
                     # never given one (it would be lost when the row is fixed), and asking for one says why.
                     "rejected_rows": _rejected_rows(catalog),
                     # Usable rows whose photo is one flat colour: indexed, never shown as a match (_set_aside).
@@ -276,9 +276,17 @@ class IndexBuilding:
 
 
 def _rejected_rows(catalog: Catalog) -> dict[str, str]:
-    """{id: "line N: why"} of the catalogue's rejected rows that start with an integer id."""
-    return {str(int(row.id_field)): f"line {row.line}: {row.reason}" for row in catalog.report.rows_rejected
-            if row.id_field.isdigit()}
+    """{id: "line N: why"} of the catalogue's rejected rows whose id field is a whole number ("23494", or a
+    spreadsheet's "23494.0", rejected as no integer: asking for 23494 says so, not "no product")."""
+    out = {}
+    for row in catalog.report.rows_rejected:
+        try:
+            number = float(row.id_field)
+        except ValueError:
+            continue
+        if number.is_integer() and 0 < number < 2**63:
+            out.setdefault(str(int(number)), f"line {row.line}: {row.reason}")
+    return out
 
 
 def _previous_highest_id(index_dir: Path) -> int:
