@@ -705,7 +705,7 @@ def test_cli_profile_fails_on_an_unknown_liked_id_or_leaves_it_out_when_asked():
     liked = [str(i) for i in Recommender.load(index, tiny_tagger_path()).items["id"].iloc[:2]]
     run = lambda *a: CliRunner().invoke(app, ["recommend", "profile", *a, "--index", index, "-k", "4"])  # noqa: E731
     res = run(*liked, "987654321")
-    assert res.exit_code == 2 and "no product 987654321" in res.output
+    assert res.exit_code == 2 and "no product 987654321" in res.output and "--skip-unknown" in res.output
     kept = json.loads(run(*liked, "987654321", "--skip-unknown", "--json").output)
     assert kept["skipped"] == [987654321] and len(kept["results"]) == 4
     assert json.loads(run(*liked, "--json").output)["results"] == kept["results"]

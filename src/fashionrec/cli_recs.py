@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from fashionrec.cli import DataDir, _data_dir, app, console, err_console, fail
-from fashionrec.errors import FashionrecError
+from fashionrec.errors import FashionrecError, NotFoundError
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
@@ -426,9 +426,11 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
     except FashionrecError as e:
         fail(str(e))
     # Fewer pieces than asked were printed without a word (a shop's trial: 1 of 5).
-    short = (f"{len(recs)} of {k} pieces: a look has at most one per slot of the product's category "
-             "(docs/recommender.md, 'Complete the look'), each for its wearer and usage and going with it; "
-             "the catalogue has no such piece for the other slots") if len(recs) < k else None
+    rules = "docs/recommender.md, 'Complete the look'"
+    short = (f"no look: the product's category takes none, or this catalogue has no piece for its wearer and usage "
+             f"that goes with it ({rules})" if not recs else
+             f"{len(recs)} of {k} pieces: a look has at most one per slot of the product's category, each for its "
+             f"wearer and usage and going with it ({rules})") if len(recs) < k else None
     _show(recs, as_json, f"complete the look for {item_id}", caption=short)
 
 
@@ -448,15 +450,15 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         if skip_unknown:
-            # A shopper's saved list outlives products: one gone must not lose the page (a shop's trial).
-            skipped = [i for i in dict.fromkeys(item_ids) if i not in rec.items.index]
-            item_ids = [i for i in item_ids if i not in skipped]
+            item_ids, skipped = rec.known_liked(item_ids)
             if not item_ids:
                 fail(f"none of the liked ids {', '.join(map(str, skipped))} is in index {index}")
             if skipped and not as_json:
                 err_console.print(f"left out liked ids not in the index: {', '.join(map(str, skipped))}",
                                   highlight=False)
         recs = rec.for_profile(item_ids, k=k, looks=looks)
+    except NotFoundError as e:
+        fail(f"{e}" + ("" if skip_unknown else " (--skip-unknown leaves out liked ids the index does not have)"))
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}",

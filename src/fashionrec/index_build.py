@@ -182,12 +182,12 @@ class IndexBuilding:
                     "rejected_rows": _rejected_rows(catalog),
                     # Usable rows whose photo is one flat colour: indexed, never shown as a match (_set_aside).
                     "blank_image_ids": [int(i) for i in np.intersect1d(catalog.report.blank_image_ids, ids)],
+                    # and those too small to show a product
+                    "tiny_image_ids": [int(i) for i in np.intersect1d(catalog.report.tiny_image_ids, ids)],
                     # Labels data check takes for typos ("Tshrts" beside "Tshirts"): an added product given one is
                     # told so (the API took a shop's "Tshrts" without a word, as a value the index has).
                     "possible_typos": {column: {t["value"]: t["like"] for t in typos}
                                        for column, typos in catalog.report.possible_typos.items()},
-                    # and those too small to show a product
-                    "tiny_image_ids": [int(i) for i in np.intersect1d(catalog.report.tiny_image_ids, ids)],
                 }
                 if replaced:
                     kept = {key: replaced[key] for key in ("uri", "collection", "dim")}

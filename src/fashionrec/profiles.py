@@ -36,6 +36,13 @@ class Profiles:
     ``_labels``, ``_childrens``, ``_worn_by``, ``_wearers`` and ``complete_the_look``
     (:class:`fashionrec.outfits.Outfits`)."""
 
+    def known_liked(self, liked_ids: Sequence[int]) -> tuple[list[int], list[int]]:
+        """(the liked ids this index has, those it does not), each once, in the order given: a shopper's saved
+        list outlives products (sold out, removed), and one gone need not lose the page (`--skip-unknown`, the
+        API's ``skip_unknown``)."""
+        ids = list(dict.fromkeys(liked_ids))
+        return [i for i in ids if i in self.items.index], [i for i in ids if i not in self.items.index]
+
     def for_profile(self, liked_ids: Sequence[int], k: int = 10, looks: bool = True) -> list[Rec]:
         """Items for someone who liked ``liked_ids``: neighbours of each and of their mean, taken in turn,
         and with ``looks``, every third pick one that goes with a liked item (its :meth:`complete_the_look`).

@@ -49,8 +49,15 @@ from fashionrec.embed import Embedder, predicted_frame
 from fashionrec.errors import BadInputError, ChangedOnDiskError, IndexError_, ModelError
 from fashionrec.index import VectorIndex, open_index
 from fashionrec.index.projection import Projection
-from fashionrec.index_build import IndexBuilding, calibration_temperatures, familiar_floor
-from fashionrec.item_tables import ItemTables
+from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: importable from here as before)
+    INDEX_MARKER,
+    UNFAMILIAR_QUANTILE,
+    IndexBuilding,
+    calibration_temperatures,
+    familiar_floor,
+    index_backend,
+)
+from fashionrec.item_tables import UNLISTED, ItemTables  # noqa: F401
 from fashionrec.outfits import Outfits
 from fashionrec.profiles import Profiles
 from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers import from here)
@@ -146,8 +153,8 @@ class PhotoQuery(NamedTuple):
 class PhotoResults(tuple):
     """What :meth:`Recommender.similar_to_image` returns: the pair (predicted labels, similar items), plus
     ``closest`` (the cosine of the most similar catalogue product) and ``unfamiliar`` (whether that is
-    below the catalogue's own :data:`UNFAMILIAR_QUANTILE`: the photo looks unlike any product in it, and
-    its labels and results deserve less trust)."""
+    below the catalogue's own :data:`~fashionrec.index_build.UNFAMILIAR_QUANTILE`: the photo looks unlike any
+    product in it, and its labels and results deserve less trust)."""
 
     closest: float | None
     unfamiliar: bool

@@ -15,8 +15,7 @@ router = APIRouter(prefix="/api/recommend", tags=["recommend"], dependencies=[De
 def recommend_for_profile(body: ProfileRequest, service: ServiceDep) -> RecList:
     """Items like the ones a shopper liked (the liked items themselves are left out)."""
     with service.reading():
-        skipped = [i for i in body.liked if i not in service.rec.items.index] if body.skip_unknown else []
-        liked = [i for i in body.liked if i not in skipped]
+        liked, skipped = service.rec.known_liked(body.liked) if body.skip_unknown else (body.liked, [])
         if not liked:
             raise NotFoundError(f"none of the liked ids {', '.join(map(str, body.liked))} is in the catalogue")
         recs = service.rec.for_profile(liked, k=body.k, looks=body.looks)
