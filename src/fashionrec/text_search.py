@@ -684,8 +684,15 @@ class TextSearch:
                    + SHADE_WEIGHT * self._named_with(self._shaded(search_words(query)))
                    - SEEN_OTHERWISE_WEIGHT * self._seen_otherwise(asked_colours)
                    - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query))
+        last = self._set_aside_rows()
+
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
-            taken = np.zeros(len(self.items), bool)
+            # The products set aside (a placeholder's name, a blank or tiny photo) after every other, each
+            # in its tier: a shop's 4x5 photo was first for "brown formal shoes", the only full match.
+            for passed in ((~last, last) if last.any() else (~last,)):
+                yield from tiers(~passed)
+
+        def tiers(taken: np.ndarray):
             for subset in subsets:
                 m = base & ~taken
                 for key in subset:
