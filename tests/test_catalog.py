@@ -374,7 +374,20 @@ def test_a_rejected_rows_id_is_read_from_the_id_column_wherever_it_is(tmp_path: 
     (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
     catalog = load(tmp_path, progress=False)
     assert [r.id_field for r in catalog.report.rows_rejected] == ["23494.0", ""]
-    assert _rejected_rows(catalog) == {"23494": "line 2: id '23494.0' is not an integer"}
+    assert _rejected_rows(catalog) == {"23494": "line 2: id '23494.0' is not an integer but a spreadsheet's number "
+                                                "format for 23494: format the id column as whole numbers"}
+    # Two exports joined (the second's header, with its byte-order mark, a row of the first), an id in a
+    # spreadsheet's scientific format, and an unnamed trailing column: each said as what it is.
+    head = "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName,"
+    rows = ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,", "\ufeff" + head,
+            "3.4823E+4,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,"]
+    (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
+    report = load(tmp_path, progress=False).report
+    assert [r.reason for r in report.rows_rejected] == [
+        "the header again (two exports joined into one file?): remove the line",
+        "id '3.4823E+4' is not an integer but a spreadsheet's number format for 34823: format the id column as "
+        "whole numbers"]
+    assert report.ignored_columns == ["(unnamed, column 11)"]
 
 
 def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:

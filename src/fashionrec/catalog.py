@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import logging
+import math
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -493,6 +494,22 @@ def _as_commas(text: str, header_line: str, said: str | None, report: DataReport
     return text
 
 
+def _bad_id(rec: dict[str, str], header: list[str]) -> str:
+    """Why a row's id is not one, with what it most likely is: the header again (two exports joined), or a
+    spreadsheet's number format ("3.4823E+4", "23494.0")."""
+    given = rec["id"].strip()
+    if [_spelling(_INVISIBLE.sub("", v)) for v in rec.values()] == [_spelling(h) for h in header]:
+        return "the header again (two exports joined into one file?): remove the line"
+    try:
+        number = float(given)
+    except ValueError:
+        number = math.nan
+    if number.is_integer():
+        return (f"id {given!r} is not an integer but a spreadsheet's number format for {int(number)}: "
+                "format the id column as whole numbers")
+    return f"id {given!r} is not an integer"
+
+
 def _spelling(name: str) -> str:
     return re.sub(r"[\s_\-]+", "", name).casefold()
 
@@ -538,7 +555,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 raise CatalogError(f"{csv_path} separates its fields with {name}, not commas: save it as CSV with "
                                    f"commas (the header {','.join(COLUMNS)})")
         raise CatalogError(f"{csv_path} lacks the columns {missing}; expected the header {','.join(COLUMNS)}")
-    report.ignored_columns = [h for h in header if h not in COLUMNS]
+    report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS]
     n = len(header)
     name_at, id_at = header.index("productDisplayName"), header.index("id")
 
@@ -578,7 +595,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         try:
             item_id = int(rec["id"].strip())
         except ValueError:
-            reject(line, f"id {rec['id']!r} is not an integer", row)
+            reject(line, _bad_id(rec, header), row)
             continue
         if item_id in seen:
             reject(line, f"duplicate id {item_id} (first seen on line {seen[item_id]})", row)
