@@ -356,6 +356,18 @@ def test_invisible_characters_leave_labels_and_unknown_genders_are_said(tmp_path
     assert any(line.startswith("invisible chars  taken out of the labels of 1 lines (lines 2)") for line in said)
 
 
+def test_a_photo_named_with_zeros_or_a_space_before_its_extension_is_its_ids(tmp_path: Path) -> None:
+    # A shop's re-trial: "0050869.jpg" and "7128 .jpg" were rows without photos and photos without rows.
+    path = _styles(tmp_path, [f"{i},Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee {i}"
+                              for i in (50869, 7128, 3)])
+    for name in ("0050869.jpg", "7128 .jpg", "3.jpg", "03.jpg"):         # 03.jpg: 3.jpg is the photo of 3
+        Image.new("RGB", (60, 80), (20 * len(name), 90, 40)).save(path / "images" / name)
+    catalog = load_catalog(path, progress=False)
+    assert catalog.report.photos_named_otherwise == {"0050869.jpg": 50869, "7128 .jpg": 7128}
+    assert len(catalog.usable) == 3 and catalog.report.images_without_row == ["03.jpg"]
+    assert Path(catalog.table.set_index("id").loc[3, "image_path"]).name == "3.jpg"
+
+
 def test_a_rejected_rows_id_is_read_from_the_id_column_wherever_it_is(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
     head = "sku,id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName"

@@ -98,6 +98,8 @@ class DataReport:
     missing_image_ids: list[int] = field(default_factory=list)
     # Image files in images/ whose name is no row's id.
     images_without_row: list[str] = field(default_factory=list)
+    # Photo file -> the id it is read for, where its name says the id otherwise ("0050869.jpg" for 50869).
+    photos_named_otherwise: dict[str, int] = field(default_factory=dict)
     unreadable_image: list[ImageProblem] = field(default_factory=list)
     # Readable photos of one flat colour (is_blank): kept usable, so that splits stay as they were, and listed.
     blank_image_ids: list[int] = field(default_factory=list)
@@ -190,6 +192,10 @@ class DataReport:
             lines += [f"  ids {' = '.join(map(str, g['ids']))}: {', '.join(g['differ'])} differ" for g in differ[:10]]
             if len(differ) > 10:
                 lines.append(f"  ... and {len(differ) - 10} more (see --json)")
+        if self.photos_named_otherwise:
+            said = ", ".join(f"{name!r} for {i}" for name, i in list(self.photos_named_otherwise.items())[:10])
+            lines.append(f"photos named otherwise {len(self.photos_named_otherwise)} ({said}"
+                         f"{' ...' if len(self.photos_named_otherwise) > 10 else ''}): read as those ids' photos")
         if self.images_without_row:
             lines.append(f"images without a row {len(self.images_without_row)} ({_first(self.images_without_row, 10)}):"
                          " not in the catalogue until styles.csv has their ids")
@@ -765,10 +771,21 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     report = DataReport(data_dir=str(root))
     df = _read_styles(csv_path, report)
     files = _image_files(images_dir)
-    paths = [files.get(str(i), images_dir / f"{i}.jpg") for i in df["id"]]
+    # A photo named otherwise for its id where no file has the plain name: zero-padded ("0050869.jpg") or with
+    # a space ("7128 .jpg"); a shop's re-trial found them listed as rows without photos.
+    aliases: dict[str, Path] = {}
+    for stem, path in files.items():
+        plain = stem.strip()
+        plain = str(int(plain)) if plain.isdigit() else plain
+        if plain != stem and plain not in files:
+            aliases.setdefault(plain, path)
+    paths = [files.get(str(i)) or aliases.get(str(i)) or images_dir / f"{i}.jpg" for i in df["id"]]
+    report.photos_named_otherwise = {p.name: int(i) for i, p in zip(df["id"], paths, strict=True)
+                                     if aliases.get(str(i)) == p}
     # Photos no row names (say, a product deleted from styles.csv): listed, as rows without photos are.
     named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
-    report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named)
+    used = set(paths)
+    report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named and p not in used)
     df["image_path"] = [str(p) for p in paths]
     if check_images:
         # PIL releases the GIL while decoding, so threads use every core without pickling costs.
