@@ -2801,7 +2801,8 @@ def test_a_product_whose_row_leaves_a_label_empty_is_found_by_the_taggers_label(
     r.text_embeddings[row] = encode_text([product_text(r.items.loc[shoe].to_dict())])[0]
     r.items.loc[shoe, "pred_articleType_prob"] = 0.9       # the tagger sure of it (the test model seldom is)
     r._reindex()
-    assert shoe in [x.id for x in r.search_text(asked, k=len(items), min_similarity=cut)]
+    got = {x.id: x for x in r.search_text(asked, k=len(items), min_similarity=cut)}
+    assert shoe in got and f"articleType {kind} by the tagger (the catalogue has none)" in got[shoe].reason
     r.items.loc[shoe, "pred_articleType_prob"] = 0.3       # a guess is no label (a review)
     r._reindex()
     assert shoe not in [x.id for x in r.search_text(asked, k=len(items), min_similarity=cut)]

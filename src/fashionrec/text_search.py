@@ -734,6 +734,10 @@ class TextSearch:
                      and not (anyones[r] and key == "gender") and not (gift and key == "articleType")]
             parts = [f"{key} {item[key]}" for key in shown]
             notes = []      # what else put it where it is, for the reason and the card
+            # A label the catalogue leaves empty, matched by the tagger's (a re-trial's grey sports shoe said
+            # only "matches baseColour Grey").
+            notes += [f"{key} {item[f'pred_{key}']} by the tagger (the catalogue has none)" for key in subset
+                      if key in names and not item.get(key) and item.get(f"pred_{key}")]
             if "subCategory" in subset and stood_in:
                 # Not "Matches subCategory": the group is why it is listed, the type asked for is what it stands for.
                 notes.append(f"{item['articleType'].lower()} in place of {' or '.join(t.lower() for t in stood_in)}")
