@@ -366,6 +366,16 @@ def test_a_photo_named_with_zeros_or_a_space_before_its_extension_is_its_ids(tmp
     assert catalog.report.photos_named_otherwise == {"0050869.jpg": 50869, "7128 .jpg": 7128}
     assert len(catalog.usable) == 3 and catalog.report.images_without_row == ["03.jpg"]
     assert Path(catalog.table.set_index("id").loc[3, "image_path"]).name == "3.jpg"
+    # A photo in a folder of images/ is listed as not read; a link whose file is gone is said as such.
+    (path / "images" / "old").mkdir()
+    Image.new("RGB", (60, 80), "red").save(path / "images" / "old" / "4.jpg")
+    (path / "images" / "7128 .jpg").unlink()
+    (path / "images" / "7128.jpg").symlink_to(path / "gone.jpg")
+    catalog = load_catalog(path, progress=False)
+    assert catalog.report.photos_in_subfolders == ["old/4.jpg"]
+    assert any(line.startswith("photos in subfolders 1 (old/4.jpg): not read")
+               for line in catalog.report.summary_lines())
+    assert catalog.table.set_index("id").loc[7128, "image_reason"] == "a link to a file that is gone"
 
 
 def test_a_rejected_rows_id_is_read_from_the_id_column_wherever_it_is(tmp_path: Path) -> None:

@@ -98,6 +98,8 @@ class DataReport:
     missing_image_ids: list[int] = field(default_factory=list)
     # Image files in images/ whose name is no row's id.
     images_without_row: list[str] = field(default_factory=list)
+    # Photos inside folders of images/ (images/old/1.jpg): not read as any row's.
+    photos_in_subfolders: list[str] = field(default_factory=list)
     # Photo file -> the id it is read for, where its name says the id otherwise ("0050869.jpg" for 50869).
     photos_named_otherwise: dict[str, int] = field(default_factory=dict)
     unreadable_image: list[ImageProblem] = field(default_factory=list)
@@ -192,6 +194,9 @@ class DataReport:
             lines += [f"  ids {' = '.join(map(str, g['ids']))}: {', '.join(g['differ'])} differ" for g in differ[:10]]
             if len(differ) > 10:
                 lines.append(f"  ... and {len(differ) - 10} more (see --json)")
+        if self.photos_in_subfolders:
+            lines.append(f"photos in subfolders {len(self.photos_in_subfolders)} "
+                         f"({_first(self.photos_in_subfolders, 5)}): not read; a row's photo is images/<id>.jpg")
         if self.photos_named_otherwise:
             said = ", ".join(f"{name!r} for {i}" for name, i in list(self.photos_named_otherwise.items())[:10])
             lines.append(f"photos named otherwise {len(self.photos_named_otherwise)} ({said}"
@@ -377,7 +382,8 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
     try:
         data = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError):
-        return "missing", "no image file", 0, 0, b""
+        # A link whose file is gone is a photo the shop meant to have: said as such (a shop's re-trial).
+        return "missing", "a link to a file that is gone" if path.is_symlink() else "no image file", 0, 0, b""
     except OSError as e:        # no permission, an I/O error: said per id, not a traceback for the catalogue
         return "unreadable", f"cannot read the file: {e.strerror or e}", 0, 0, b""
     if not data:
@@ -786,6 +792,12 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
     used = set(paths)
     report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named and p not in used)
+    # Photos in folders inside images/ are not read: listed, so that "missing image" is not all a shop is told.
+    with os.scandir(images_dir) as entries:
+        folders = [Path(e.path) for e in entries if e.is_dir() and not e.name.startswith(".")]
+    extensions = set(IMAGE_EXTENSIONS)
+    report.photos_in_subfolders = sorted(str(p.relative_to(images_dir)) for folder in folders
+                                         for p in folder.rglob("*") if p.suffix.lower() in extensions)
     df["image_path"] = [str(p) for p in paths]
     if check_images:
         # PIL releases the GIL while decoding, so threads use every core without pickling costs.
