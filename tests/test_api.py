@@ -1108,7 +1108,8 @@ def test_a_large_photo_is_served_scaled_down_and_a_small_one_as_its_file(tmp_pat
     with TestClient(create_app(Settings(index_dir=d))) as c:
         page = c.get(f"/images/{added}.jpg")
         card = c.get(f"/images/{added}.jpg", params={"max": 200})       # rounded up to 240
-        whole = c.get(f"/images/{added}.jpg", params={"max": 8192})
+        whole = c.get(f"/images/{added}.jpg", params={"max": 2000})           # within it: the file
+        bounded = c.get(f"/images/{added}.jpg", params={"max": 1900})         # above the sizes: 1600
         same = c.get(f"/images/{small}.jpg", params={"max": 240})
         assert_error(c.get(f"/images/{added}.jpg", params={"max": 4}), 422)
         assert '.jpg?max=240"' in c.get("/").text           # the cards ask for their size
@@ -1120,4 +1121,5 @@ def test_a_large_photo_is_served_scaled_down_and_a_small_one_as_its_file(tmp_pat
     assert Image.open(io.BytesIO(page.content)).size == (600, 800)
     assert Image.open(io.BytesIO(card.content)).size == (180, 240) and len(card.content) < len(page.content)
     assert Image.open(io.BytesIO(whole.content)).size == (1500, 2000)
+    assert Image.open(io.BytesIO(bounded.content)).size == (1200, 1600)
     assert same.content == (fixture_dir / "images" / f"{small}.jpg").read_bytes()     # within the bound: the file

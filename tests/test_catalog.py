@@ -378,6 +378,23 @@ def test_a_photo_named_with_zeros_or_a_space_before_its_extension_is_its_ids(tmp
     assert catalog.table.set_index("id").loc[7128, "image_reason"] == "a link to a file that is gone"
 
 
+def test_a_semicolon_file_keeps_its_rows_past_an_unclosed_quote_and_odd_names_do_not_crash(tmp_path: Path) -> None:
+    # A review: converting a semicolon file to commas took its 48 rows after an unclosed quote into one name.
+    rows = [f'{i};Men;Apparel;Topwear;Tshirts;Blue;Summer;2012;Casual;{chr(34) if i == 1 else ""}Tee {i}'
+            for i in range(1, 6)]
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(";".join(COLUMNS) + "\n" + "\n".join(rows) + "\n")
+    Image.new("RGB", (60, 80), "red").save(tmp_path / "images" / "2\u00b2.jpg")      # "2²": no id, no crash
+    catalog = load_catalog(tmp_path, progress=False)
+    assert catalog.table["id"].tolist() == [1, 2, 3, 4, 5] and catalog.report.stray_quote_lines == [2]
+    assert catalog.report.images_without_row == ["2\u00b2.jpg"]
+    # Excel's "sep=" line with a tab, as written.
+    (tmp_path / "styles.csv").write_text("sep=\t\n" + "\t".join(COLUMNS) + "\n" +
+                                         "\n".join(r.replace(";", "\t").replace(chr(34), "") for r in rows) + "\n")
+    catalog = load_catalog(tmp_path, progress=False)
+    assert len(catalog.table) == 5 and catalog.report.read_as == ["tab-separated"]
+
+
 def test_a_rejected_rows_id_is_read_from_the_id_column_wherever_it_is(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
     head = "sku,id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName"
@@ -410,6 +427,15 @@ def test_a_rejected_rows_id_is_read_from_the_id_column_wherever_it_is(tmp_path: 
         "id '3.4823E+4' is not an integer but a spreadsheet's number format for 34823: format the id column as "
         "whole numbers"]
     assert report.ignored_columns == ["(unnamed, column 11)"]
+    # A comma too many before the id column moves it (the year is no id), and a number format that dropped
+    # digits is said to have (a review).
+    head = "gender,masterCategory,subCategory,articleType,baseColour,year,id,season,usage,productDisplayName"
+    rows = ["Men,Apparel,Topwear,Tshirts,Navy, Blue,2012,77,Summer,Casual,Tee",
+            "Men,Apparel,Topwear,Tshirts,Blue,2012,1.23457E+11,Summer,Casual,Tee"]
+    (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
+    report = load(tmp_path, progress=False).report
+    assert report.rows_rejected[0].id_field == ""
+    assert "may have lost its last digits" in report.rows_rejected[1].reason
 
 
 def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:

@@ -805,7 +805,12 @@ def test_adding_a_product_says_when_the_photo_contradicts_a_given_label_or_a_gue
                                 "season")}}, warnings=said)
     assert not any("looks like" in w or "unsure" in w for w in said)     # given, and as the photo looks
     # A greyscale photo's colour is a guess: a given colour is not doubted, a guessed one always said.
-    grey = photo.convert("L").rotate(13, fillcolor=255)
+    from fashionrec.catalog import open_rgb
+
+    grey_file = tmp_path / "grey.jpg"        # as the API and the CLI read an upload: made RGB (a review)
+    photo.convert("L").rotate(13, fillcolor=255).save(grey_file)
+    grey = open_rgb(grey_file)
+    assert grey.mode == "RGB"
     said.clear()
     r.add_product(grey, {"productDisplayName": "Grey tee", "baseColour": "Blue"}, allow_new_values=True,
                   warnings=said)

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import decimal
 import functools
 import hashlib
 import io
 import json
 import logging
-import math
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -364,16 +364,26 @@ def check_photo(image: Image.Image) -> None:
 
 
 def to_rgb(im: Image.Image) -> Image.Image:
+    """``im`` in RGB, transparency on white; a greyscale one says so in ``info["greyscale"]`` (its colour cannot
+    be seen: :func:`is_greyscale`)."""
     if im.mode == "RGB":
         return im
+    grey = im.mode in GREY_MODES
     if im.mode == "P" and "transparency" in im.info:
         im = im.convert("RGBA")
     if im.mode in ("RGBA", "LA", "PA"):
         rgba = im.convert("RGBA")
-        background = Image.new("RGB", rgba.size, (255, 255, 255))
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return im.convert("RGB")
+        out = Image.new("RGB", rgba.size, (255, 255, 255))
+        out.paste(rgba, mask=rgba.getchannel("A"))
+    else:
+        out = im.convert("RGB")
+    out.info["greyscale"] = grey
+    return out
+
+
+def is_greyscale(im: Image.Image) -> bool:
+    """Whether a photo is greyscale as a file (its mode), also after :func:`to_rgb` made it RGB."""
+    return im.mode in GREY_MODES or bool(im.info.get("greyscale"))
 
 
 def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
@@ -456,25 +466,26 @@ def _decode_lines(csv_path: Path, report: DataReport) -> str:
     return "".join(out)
 
 
-def _fields(line: str) -> list[str]:
-    return next(csv.reader([line]), [])
+def _fields(line: str, sep: str = ",") -> list[str]:
+    return next(csv.reader([line], delimiter=sep), [])
 
 
-def _records(text: str, n: int, report: DataReport, start: int = 1):
-    """(line number, fields) of each record after the header (the line before index ``start``). A quoted field
-    may span lines (a name with a line break), but one that runs over lines which are rows themselves is an
-    unclosed quote: that line is read on its own and reading starts again on the next, so no row vanishes
-    inside another's name."""
+def _records(text: str, n: int, report: DataReport, start: int = 1, sep: str = ",", id_at: int = 0):
+    """(line number, fields) of each record after the header (the line before index ``start``), fields
+    separated by ``sep``. A quoted field may span lines (a name with a line break), but one that runs over
+    lines which are rows themselves (an id in column ``id_at``) is an unclosed quote: that line is read on its
+    own and reading starts again on the next, so no row vanishes inside another's name."""
     physical = io.StringIO(text, newline="").readlines()
     pos = start                                       # index of the first line the reader reads
     while pos < len(physical):
-        reader = csv.reader(iter(physical[pos:]))
+        reader = csv.reader(iter(physical[pos:]), delimiter=sep)
         done = 0
         for row in reader:
             first, last = pos + done + 1, pos + reader.line_num          # the record's line numbers
-            if any(len(f := _fields(line)) >= n and f[0].strip().isdigit() for line in physical[first:last]):
+            if any(len(f := _fields(line, sep)) >= n and f[id_at].strip().isdigit()
+                   for line in physical[first:last]):
                 report.stray_quote_lines.append(first)
-                yield first, _fields(physical[first - 1])
+                yield first, _fields(physical[first - 1], sep)
                 pos = first
                 break
             done = reader.line_num
@@ -491,32 +502,34 @@ _SEP_LINE = re.compile(r"^sep=(.)$", re.IGNORECASE)      # Excel's first line na
 _SEPARATORS = {"\t": "tab", ";": "semicolon", "|": "bar"}
 
 
-def _as_commas(text: str, header_line: str, said: str | None, report: DataReport) -> str:
-    """``text`` as comma-separated where its header is separated otherwise (a tab, a semicolon, a bar: Excel's
-    "Unicode Text", a locale whose list separator is not the comma) into all of :data:`COLUMNS`, or where a
-    "sep=" line names the separator. Fields are re-quoted as CSV needs, so a name's comma stays in the name."""
+def _separator(header_line: str, said: str | None, report: DataReport) -> str:
+    """The file's field separator: the one a "sep=" line names, else a tab, a semicolon or a bar where the
+    header splits by it into all of :data:`COLUMNS` (Excel's "Unicode Text", a locale whose list separator is
+    not the comma), else the comma. Every line is then read with it, the unclosed-quote check included."""
     spelt = {_spelling(c) for c in COLUMNS}
-    for sep in ([said] if said and said != "," else []) + list(_SEPARATORS):
-        names = next(csv.reader([header_line], delimiter=sep), [])
-        if sep == said or (len(names) > 1 and spelt <= {_spelling(h) for h in names}):
-            out = io.StringIO(newline="")
-            csv.writer(out, lineterminator="\n").writerows(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
-            report.read_as.append(f"{_SEPARATORS.get(sep, repr(sep))}-separated")
-            return out.getvalue()
-    return text
+    for sep in ([said] if said else []) + list(_SEPARATORS):
+        if sep == said or spelt <= {_spelling(h) for h in _fields(header_line, sep)}:
+            if sep != ",":
+                report.read_as.append(f"{_SEPARATORS.get(sep, repr(sep))}-separated")
+            return sep
+    return ","
 
 
-def _bad_id(rec: dict[str, str], header: list[str]) -> str:
+def _bad_id(row: list[str], header: list[str], id_at: int) -> str:
     """Why a row's id is not one, with what it most likely is: the header again (two exports joined), or a
-    spreadsheet's number format ("3.4823E+4", "23494.0")."""
-    given = rec["id"].strip()
-    if [_spelling(_INVISIBLE.sub("", v)) for v in rec.values()] == [_spelling(h) for h in header]:
+    spreadsheet's number format ("3.4823E+4", "23494.0"; one that lost digits is said to have)."""
+    given = row[id_at].strip()
+    if [_spelling(_INVISIBLE.sub("", v)) for v in row] == [_spelling(h) for h in header]:
         return "the header again (two exports joined into one file?): remove the line"
     try:
-        number = float(given)
-    except ValueError:
-        number = math.nan
-    if number.is_integer():
+        number = decimal.Decimal(given)
+    except decimal.InvalidOperation:
+        return f"id {given!r} is not an integer"
+    if number.is_finite() and number == number.to_integral_value():
+        lost = "e" in given.lower() and len(number.normalize().as_tuple().digits) < len(str(int(number)))
+        if lost:
+            return (f"id {given!r} is not an integer but a spreadsheet's number format, which may have lost its "
+                    "last digits: format the id column as whole numbers and export again")
         return (f"id {given!r} is not an integer but a spreadsheet's number format for {int(number)}: "
                 "format the id column as whole numbers")
     return f"id {given!r} is not an integer"
@@ -552,13 +565,14 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # The header is the first line that is not blank nor Excel's "sep=;" (lines as the reader splits them:
     # \n, \r\n or an old Mac export's lone \r); line numbers stay the file's (a blank first line was "empty").
     physical = io.StringIO(text, newline="").readlines()
-    at = next((i for i, line in enumerate(physical) if line.strip() and not _SEP_LINE.match(line.strip())), None)
+    # (The "sep=" line as written: stripping it would take its tab.)
+    at = next((i for i, line in enumerate(physical)
+               if line.strip() and not _SEP_LINE.match(line.rstrip("\r\n"))), None)
     if at is None:
         raise CatalogError(f"{csv_path} is empty: it needs a header row {','.join(COLUMNS)}")
-    said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.strip()))), None)
-    text = _as_commas(text, physical[at], said, report)
-    header = _header_columns([h.strip() for h in _fields(io.StringIO(text, newline="").readlines()[at])],
-                             csv_path, report)
+    said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.rstrip("\r\n")))), None)
+    sep = _separator(physical[at], said, report)
+    header = _header_columns([h.strip() for h in _fields(physical[at], sep)], csv_path, report)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
@@ -572,13 +586,14 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     name_at, id_at = header.index("productDisplayName"), header.index("id")
 
     def reject(line: int, reason: str, row: list[str]) -> None:
-        # A row with more fields than the header has them in its name (the only free text): an id column after
-        # the name has moved. A short row is taken to have lost its last fields.
-        trusted = len(row) <= n or id_at < name_at
-        report.rows_rejected.append(RejectedRow(line, reason, ",".join(row),
+        # A row with more fields than the header has an extra comma somewhere (most often the name): its id is
+        # where the header says only if counting from the right finds the same field. A short row is taken to
+        # have lost its last fields.
+        trusted = len(row) <= n or row[id_at] == row[id_at - n]
+        report.rows_rejected.append(RejectedRow(line, reason, sep.join(row),
                                                 row[id_at].strip() if trusted and len(row) > id_at else ""))
 
-    for line, row in _records(text, n, report, start=at + 1):
+    for line, row in _records(text, n, report, start=at + 1, sep=sep, id_at=id_at):
         if not row or all(not c.strip() for c in row):
             continue
         report.rows += 1
@@ -587,7 +602,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             if name_at != n - 1:
                 reject(line, f"{len(row)} fields instead of {n}", row)
                 continue
-            joined = row[:name_at] + [",".join(row[name_at:])]
+            joined = row[:name_at] + [sep.join(row[name_at:])]
             year, season = (joined[header.index(c)].strip() for c in ("year", "season"))
             shifted = (f"the year would be {year!r}" if not (year.isdigit() or year in ("", "NA")) else
                        f"the season would be {season!r}" if season.lower() not in SEASON_WORDS else None)
@@ -607,18 +622,20 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         try:
             item_id = int(rec["id"].strip())
         except ValueError:
-            reject(line, _bad_id(rec, header), row)
+            reject(line, _bad_id(row, header, id_at), row)
             continue
         if item_id in seen:
             reject(line, f"duplicate id {item_id} (first seen on line {seen[item_id]})", row)
             continue
         seen[item_id] = line
         values = [rec[c].strip() for c in COLUMNS[1:]]
-        seen_values = [_INVISIBLE.sub("", v).strip() if c in ATTRIBUTES else v for c, v in zip(COLUMNS[1:], values,
-                                                                                            strict=True)]
-        if seen_values != values:
-            report.invisible_char_lines.append(line)
-        records.append([item_id] + seen_values)
+        if _INVISIBLE.search("".join(values)):      # one look per row: a regex per field cost 20% of a load
+            seen_values = [_INVISIBLE.sub("", v).strip() if c in ATTRIBUTES else v
+                           for c, v in zip(COLUMNS[1:], values, strict=True)]
+            if seen_values != values:
+                report.invisible_char_lines.append(line)
+            values = seen_values
+        records.append([item_id] + values)
     df = pd.DataFrame(records, columns=COLUMNS)
     for c in COLUMNS[1:]:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
@@ -782,7 +799,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     aliases: dict[str, Path] = {}
     for stem, path in files.items():
         plain = stem.strip()
-        plain = str(int(plain)) if plain.isdigit() else plain
+        plain = str(int(plain)) if plain.isdecimal() and plain.isascii() else plain
         if plain != stem and plain not in files:
             aliases.setdefault(plain, path)
     paths = [files.get(str(i)) or aliases.get(str(i)) or images_dir / f"{i}.jpg" for i in df["id"]]

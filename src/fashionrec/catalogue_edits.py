@@ -15,7 +15,7 @@ import pandas as pd
 from PIL import Image
 
 from fashionrec.artifacts import write_with
-from fashionrec.catalog import ATTRIBUTES, COLUMNS, GREY_MODES, check_photo, load_catalog, to_rgb
+from fashionrec.catalog import ATTRIBUTES, COLUMNS, check_photo, is_greyscale, load_catalog, to_rgb
 from fashionrec.embed import predicted_frame
 from fashionrec.errors import BadInputError, ConflictError
 from fashionrec.item_tables import plain
@@ -136,7 +136,7 @@ class CatalogueEdits:
                  f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` (or DELETE "
                  f"/api/items/{item_id}) takes it out")
         for said in self._label_doubts(item_id, row, preds, {k for k, v in metadata.items() if v not in (None, "")},
-                                       guessed, grey=image.mode in GREY_MODES):
+                                       guessed, grey=is_greyscale(image)):
             warn(said)
         if not row.get("productDisplayName"):
             row["productDisplayName"] = " ".join(str(row.get(h)) for h in ("gender", "baseColour", "articleType")

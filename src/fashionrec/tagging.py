@@ -147,7 +147,8 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
     for name in report.images_without_row:
         stem = Path(name).stem
         photos.append(Photo(f"images/{name}", catalog.root / "images" / name,
-                            {"id": int(stem) if stem.isdigit() and int(stem) < 2**63 else None}, "", number))
+                            {"id": int(stem) if stem.isdecimal() and stem.isascii() and int(stem) < 2**63 else None},
+                            "", number))
     # Every other file under images/ is said, not skipped: a second photo of an id (12933.png beside
     # 12933.jpg), a rejected row's photo, one in a subfolder or in a format the catalogue does not read.
     claimed = {Path(f).resolve() for f in catalog.table["image_path"]}

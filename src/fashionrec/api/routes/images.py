@@ -39,18 +39,19 @@ def _downscaled(path: str, modified: int, side: int) -> bytes:
 @router.get("/images/{item_id}.jpg", response_class=FileResponse,
             responses={404: {"model": Error}, 422: {"model": Error}})
 def product_image(item_id: int, service: ServiceDep,
-                  side: int = Query(SERVED_SIDE, alias="max", ge=32, le=8192,
-                                    description="Longest side in pixels, rounded up to 120, 240, 480, 800 or "
-                                                "1600: a larger photo is scaled down to it (JPEG); a smaller "
-                                                "one, or any above 1600, is sent as its file.")) -> Response:
-    """The photo of item ``item_id``, its longest side at most ``max`` pixels."""
+                  asked: int = Query(SERVED_SIDE, alias="max", ge=32, le=8192,
+                                     description="Longest side in pixels: a photo within it is sent as its file; "
+                                                 "a larger one is scaled down (JPEG) to the next of 120, 240, 480, "
+                                                 "800 or 1600 up from it, or to 1600 above that.")) -> Response:
+    """The photo of item ``item_id``: its file where its longest side is within ``max`` pixels, else scaled
+    down to the size of :data:`SIDES` next up from ``max`` (1600 at most)."""
     path = service.rec.image_path(item_id)  # NotFoundError for an unknown id
     if not path.is_file():
         raise NotFoundError(f"item {item_id} has no image file")
-    side = next((s for s in SIDES if s >= side), None)     # None: above the largest, the file itself
+    side = next((s for s in SIDES if s >= asked), SIDES[-1])
     try:
         with Image.open(path) as im:        # the header only: 60x80 catalogue photos go out as they are
-            large = side is not None and max(im.size) > side
+            large = max(im.size) > asked
         if large:
             return Response(_downscaled(str(path), path.stat().st_mtime_ns, side), media_type="image/jpeg",
                             headers=CACHE_HEADERS)
