@@ -106,7 +106,8 @@ WRONG_WEARER = 1.0
 # 0.1 tied), unless the handbag looks more than 0.05 closer; after the women's and unisex belts. Over the 76
 # grown-ups' accessories of runs/index whose type has at most 11 for their gender, top 10 of their type 0.716 /
 # 0.757 / 0.788 / 0.807 / 0.808 at 1.0 / 0.5 / 0.3 / 0.1 / 0.05, of their colour 0.545 -> 0.516, for their
-# wearer 0.987 -> 0.904; over 300 random accessories 1.000 / 0.906 / 1.000 at every weight (/tmp/work/accwear2.py). Not for a child's accessory.
+# wearer 0.987 -> 0.904; over 300 random accessories 1.000 / 0.906 / 1.000 at every weight
+# (/tmp/work/accwear2.py). Not for a child's accessory.
 ACCESSORY_WRONG_WEARER = 0.05
 # Added, for a catalogue item's similar items, to those whose name says the same kind of their type
 # (vocabulary.KINDS: a polo among T-shirts, chinos among trousers, or none): a shape is what a shopper sees first
