@@ -148,43 +148,54 @@ class CatalogueEdits:
         row["image_path"] = str(Path("images") / f"{item_id}.jpg")
         row.update(preds)
         text_vec = encode_text([product_text(row)])
-        before = (self.items, self.embeddings, self.text_embeddings)
         # The new arrays are built beside the old ones (seconds at 40k: a copy of every embedding); only
         # putting them in place needs searches to wait.
         items = pd.concat([self.items.reset_index(drop=True), pd.DataFrame([row])], ignore_index=True)
         items["id"] = items["id"].astype(np.int64)
         after = (items.set_index("id", drop=False), np.vstack([self.embeddings, vecs.astype(np.float32)]),
                  np.vstack([self.text_embeddings, text_vec]))
-        words = self._word_tables(after[0], exclusive)
-        manifest = self.manifest
         # A catalogue row the build left out for want of a photo is in the index now: its manifest no longer
         # lists it (a rebuild that carried such a product over still did, a shop's trial).
         left_out = {status: [i for i in ids if i != item_id]
-                    for status, ids in (manifest.get("left_out") or {}).items()}
-        added = False
+                    for status, ids in (self.manifest.get("left_out") or {}).items()}
+        new = np.array([item_id], np.int64)
         try:
-            with exclusive():
-                self.index.add(np.array([item_id], np.int64), self.index_vectors(vecs),
-                               attrs=[{f: row.get(f) for f in FILTER_KEYS}])
-                added = True
-                self.items, self.embeddings, self.text_embeddings = after
-                if left_out != (manifest.get("left_out") or {}):
-                    self.manifest = {**manifest, "left_out": left_out}
-                self._reindex(words)
-            if save:
-                self.save()
+            self._change(after, {**self.manifest, "left_out": left_out} if left_out else self.manifest,
+                         lambda: self.index.add(new, self.index_vectors(vecs),
+                                                attrs=[{f: row.get(f) for f in FILTER_KEYS}]),
+                         lambda: self.index.remove(new), exclusive, save)
         except BaseException:
-            # A Milvus insert is durable at once: take it back so the index and the folder stay in step.
-            with exclusive():
-                if added:
-                    self.index.remove(np.array([item_id], np.int64))
-                self.items, self.embeddings, self.text_embeddings = before
-                self.manifest = manifest
-                self._reindex()
             dest.unlink(missing_ok=True)
             raise
         log.info("added product %d (%s)", item_id, row.get("articleType"))
         return item_id
+
+    def _change(self, after: tuple, manifest: dict, change: Callable[[], object], undo: Callable[[], object],
+                exclusive: Callable[[], AbstractContextManager], save: bool) -> None:
+        """Change the index (``change``) and put ``after`` (items, embeddings, text embeddings) and ``manifest``
+        in place, under ``exclusive`` (a server's write lock, a moment: the new arrays and word tables are
+        made before it), then save the folder; on any failure, ``undo`` the index's change (a Milvus insert or
+        delete is durable at once) and put back what was there, so the index and the folder stay in step."""
+        words = self._word_tables(after[0], exclusive)
+        before, manifest_before = (self.items, self.embeddings, self.text_embeddings), self.manifest
+        changed = False
+        try:
+            with exclusive():
+                change()
+                changed = True
+                self.items, self.embeddings, self.text_embeddings = after
+                self.manifest = manifest
+                self._reindex(words)
+            if save:
+                self.save()
+        except BaseException:
+            with exclusive():
+                if changed:
+                    undo()
+                self.items, self.embeddings, self.text_embeddings = before
+                self.manifest = manifest_before
+                self._reindex()
+            raise
 
     def _label_doubts(self, item_id: int, row: dict, preds: dict, given: set[str], guessed: list[str],
                       grey: bool) -> list[str]:
@@ -261,33 +272,14 @@ class CatalogueEdits:
         vectors = self.index_vectors(self.embeddings[rows])
         keep = np.ones(len(self.items), bool)
         keep[rows] = False
-        before = (self.items, self.embeddings, self.text_embeddings)
         after = (self.items[keep], self.embeddings[keep], self.text_embeddings[keep])
-        take_out = self.index.removal(np.array(ids, np.int64))
-        highest = self._highest_id()
-        words = self._word_tables(after[0], exclusive)
-        manifest = self.manifest
-        removed = False
-        try:
-            with exclusive():
-                take_out()
-                removed = True
-                self.items, self.embeddings, self.text_embeddings = after
-                # Asking for one later says it was removed, not that the catalogue never had it.
-                gone = sorted({*self.manifest.get("removed_ids", []), *ids})
-                self.manifest = {**self.manifest, "highest_id": highest, "removed_ids": gone}
-                self._reindex(words)
-            if save:
-                self.save()
-        except BaseException:
-            with exclusive():
-                if removed:
-                    self.index.add(np.array(ids, np.int64), vectors,
-                                   attrs=[{f: item.get(f) for f in FILTER_KEYS} for item in items])
-                self.items, self.embeddings, self.text_embeddings = before
-                self.manifest = manifest
-                self._reindex()
-            raise
+        # Asking for one later says it was removed, not that the catalogue never had it.
+        gone = sorted({*self.manifest.get("removed_ids", []), *ids})
+        self._change(after, {**self.manifest, "highest_id": self._highest_id(), "removed_ids": gone},
+                     self.index.removal(np.array(ids, np.int64)),
+                     lambda: self.index.add(np.array(ids, np.int64), vectors,
+                                            attrs=[{f: item.get(f) for f in FILTER_KEYS} for item in items]),
+                     exclusive, save)
         for item in items:
             photo = Path(str(item.get("image_path") or ""))
             if save and not photo.is_absolute() and photo.parts[:1] == ("images",):
