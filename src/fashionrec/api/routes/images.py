@@ -21,12 +21,12 @@ router = APIRouter(tags=["images"])
 # and any photo within the bound go as their files, byte for byte.
 SERVED_SIDE = 800
 # The sizes made: a ?max between two is served at the next one up, so a client looping over values makes at most
-# these few per photo (a review), and the cache holds at most 512 of them (240: ~15 KB, 1600: ~200 KB).
+# these few per photo (a review); the cache holds 256 photos (240: ~15 KB, 1600: ~200 KB: 50 MB at the worst).
 SIDES = (120, 240, 480, 800, 1600)
 CACHE_HEADERS = {"Cache-Control": "public, max-age=86400"}
 
 
-@functools.lru_cache(maxsize=512)      # a few pages of downscaled photos, tens of KB each
+@functools.lru_cache(maxsize=256)      # a few pages of cards, or fewer product pages
 def _downscaled(path: str, modified: int, side: int) -> bytes:
     """The photo at ``path`` (as of ``modified``) as a JPEG whose longest side is ``side``."""
     im = open_rgb(path)
