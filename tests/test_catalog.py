@@ -376,6 +376,12 @@ def test_a_photo_named_with_zeros_or_a_space_before_its_extension_is_its_ids(tmp
     assert any(line.startswith("photos in subfolders 1 (old/4.jpg): not read")
                for line in catalog.report.summary_lines())
     assert catalog.table.set_index("id").loc[7128, "image_reason"] == "a link to a file that is gone"
+    # One id with two photos: the first of the extensions read, the other listed, not silently passed over.
+    Image.new("RGB", (60, 80), "blue").save(path / "images" / "3.png")
+    catalog = load_catalog(path, progress=False)
+    assert catalog.report.second_photos == [("3.png", "3.jpg")]
+    assert any(line.startswith("second photos    1 (3.png beside 3.jpg): not read")
+               for line in catalog.report.summary_lines())
 
 
 def test_a_semicolon_file_keeps_its_rows_past_an_unclosed_quote_and_odd_names_do_not_crash(tmp_path: Path) -> None:

@@ -98,6 +98,8 @@ class DataReport:
     missing_image_ids: list[int] = field(default_factory=list)
     # Image files in images/ whose name is no row's id.
     images_without_row: list[str] = field(default_factory=list)
+    # (another file, the one read) where one name has two photos (12933.png beside 12933.jpg): not read.
+    second_photos: list[tuple[str, str]] = field(default_factory=list)
     # Photos inside folders of images/ (images/old/1.jpg): not read as any row's.
     photos_in_subfolders: list[str] = field(default_factory=list)
     # Photo file -> the id it is read for, where its name says the id otherwise ("0050869.jpg" for 50869).
@@ -194,6 +196,10 @@ class DataReport:
             lines += [f"  ids {' = '.join(map(str, g['ids']))}: {', '.join(g['differ'])} differ" for g in differ[:10]]
             if len(differ) > 10:
                 lines.append(f"  ... and {len(differ) - 10} more (see --json)")
+        if self.second_photos:
+            said = ", ".join(f"{other} beside {used}" for other, used in self.second_photos[:5])
+            lines.append(f"second photos    {len(self.second_photos)} ({said}"
+                         f"{' ...' if len(self.second_photos) > 5 else ''}): not read; one photo is a row's")
         if self.photos_in_subfolders:
             lines.append(f"photos in subfolders {len(self.photos_in_subfolders)} "
                          f"({_first(self.photos_in_subfolders, 5)}): not read; a row's photo is images/<id>.jpg")
@@ -742,18 +748,22 @@ def _known_labels() -> dict[str, frozenset[str]]:
     return {column: frozenset(names) for column, names in classes.items()}
 
 
-def _image_files(images_dir: Path) -> dict[str, Path]:
-    """Name without extension -> file, for every image file in ``images_dir`` (extension in any case, so
-    ``10499.JPG`` counts; where one id has several, the first of :data:`IMAGE_EXTENSIONS`)."""
+def _image_files(images_dir: Path) -> tuple[dict[str, Path], list[tuple[str, str]]]:
+    """(name without extension -> file, for every image file in ``images_dir``, extension in any case, so
+    ``10499.JPG`` counts; where one name has several, the first of :data:`IMAGE_EXTENSIONS`), and (the other
+    file, the one used) for each such name."""
     rank = {ext: i for i, ext in enumerate(IMAGE_EXTENSIONS)}
-    found: dict[str, tuple[int, Path]] = {}
+    found: dict[str, list[tuple[int, Path]]] = {}
     with os.scandir(images_dir) as entries:
         for entry in entries:
             stem, dot, ext = entry.name.rpartition(".")
             r = rank.get(f".{ext.lower()}") if dot else None
-            if r is not None and (stem not in found or r < found[stem][0]) and entry.is_file():
-                found[stem] = (r, Path(entry.path))
-    return {stem: path for stem, (_, path) in found.items()}
+            if r is not None and entry.is_file():
+                found.setdefault(stem, []).append((r, Path(entry.path)))
+    for files in found.values():
+        files.sort()
+    others = sorted((p.name, files[0][1].name) for files in found.values() for _, p in files[1:])
+    return {stem: files[0][1] for stem, files in found.items()}, others
 
 
 def styles_sha256(data_dir: str | Path) -> str | None:
@@ -793,7 +803,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     csv_path, images_dir = root / "styles.csv", root / "images"
     report = DataReport(data_dir=str(root))
     df = _read_styles(csv_path, report)
-    files = _image_files(images_dir)
+    files, report.second_photos = _image_files(images_dir)
     # A photo named otherwise for its id where no file has the plain name: zero-padded ("0050869.jpg") or with
     # a space ("7128 .jpg"); a shop's re-trial found them listed as rows without photos.
     aliases: dict[str, Path] = {}
