@@ -2838,3 +2838,26 @@ def test_a_grown_ups_accessory_lists_other_grown_ups_of_its_type_before_other_ki
                 "gender"] = "Girls"
     r._reindex()
     assert [x.item["gender"] for x in r.similar(belt, k=5)] == ["Girls"] * 5
+
+
+def test_an_index_built_from_a_catalogue_records_its_typos_and_tiny_photos(tmp_path, fixture_dir, monkeypatch):
+    # A review: the manifest's possible_typos and tiny_image_ids were only ever tested written by hand.
+    import fashionrec.catalog as catalog_module
+
+    root = tmp_path / "catalog"
+    shutil.copytree(fixture_dir, root)
+    lines = (root / "styles.csv").read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if ",Topwear,Tshirts," in line)
+    lines[at] = lines[at].replace(",Topwear,Tshirts,", ",Topwear,Tshrts,")
+    typo = int(lines[at].split(",")[0])
+    (root / "styles.csv").write_text("".join(lines))
+    table = load_catalog(root, progress=False).usable
+    tiny = int(table.loc[table["articleType"] == "Jeans", "id"].iloc[0])
+    Image.new("RGB", (4, 5), "navy").save(root / "images" / f"{tiny}.jpg")
+    monkeypatch.setattr(catalog_module, "TYPO_COMMON", 5)       # the fixture has 12 T-shirts, not 20
+    monkeypatch.setattr(catalog_module, "TYPO_RATIO", 5)
+    catalog = load_catalog(root, progress=False)
+    assert [t["ids"] for t in catalog.report.possible_typos["articleType"]] == [[typo]]
+    r = Recommender.build(catalog, Tagger.load(tiny_tagger_path()), tmp_path / "index", progress=False)
+    assert r.manifest["possible_typos"] == {"articleType": {"Tshrts": "Tshirts"}}
+    assert r.manifest["tiny_image_ids"] == [tiny] and tiny in r._set_aside()
