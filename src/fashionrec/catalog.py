@@ -26,6 +26,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -748,22 +749,31 @@ def _known_labels() -> dict[str, frozenset[str]]:
     return {column: frozenset(names) for column, names in classes.items()}
 
 
-def _image_files(images_dir: Path) -> tuple[dict[str, Path], list[tuple[str, str]]]:
-    """(name without extension -> file, for every image file in ``images_dir``, extension in any case, so
-    ``10499.JPG`` counts; where one name has several, the first of :data:`IMAGE_EXTENSIONS`), and (the other
-    file, the one used) for each such name."""
+class _ImageFolder(NamedTuple):
+    files: dict[str, Path]              # name without extension -> the file read for it
+    second_photos: list[tuple[str, str]]    # (another file of the same name, the one read)
+    subfolders: list[Path]              # folders inside images/, whose photos are not read
+
+
+def _image_files(images_dir: Path) -> _ImageFolder:
+    """What ``images_dir`` holds, in one pass over it: every image file by its name without extension
+    (extension in any case, so ``10499.JPG`` counts; where one name has several, the first of
+    :data:`IMAGE_EXTENSIONS`), the others of such names, and the folders in it."""
     rank = {ext: i for i, ext in enumerate(IMAGE_EXTENSIONS)}
     found: dict[str, list[tuple[int, Path]]] = {}
+    folders = []
     with os.scandir(images_dir) as entries:
         for entry in entries:
             stem, dot, ext = entry.name.rpartition(".")
             r = rank.get(f".{ext.lower()}") if dot else None
             if r is not None and entry.is_file():
                 found.setdefault(stem, []).append((r, Path(entry.path)))
+            elif entry.is_dir() and not entry.name.startswith("."):
+                folders.append(Path(entry.path))
     for files in found.values():
         files.sort()
     others = sorted((p.name, files[0][1].name) for files in found.values() for _, p in files[1:])
-    return {stem: files[0][1] for stem, files in found.items()}, others
+    return _ImageFolder({stem: files[0][1] for stem, files in found.items()}, others, folders)
 
 
 def styles_sha256(data_dir: str | Path) -> str | None:
@@ -803,7 +813,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     csv_path, images_dir = root / "styles.csv", root / "images"
     report = DataReport(data_dir=str(root))
     df = _read_styles(csv_path, report)
-    files, report.second_photos = _image_files(images_dir)
+    files, report.second_photos, folders = _image_files(images_dir)
     # A photo named otherwise for its id where no file has the plain name: zero-padded ("0050869.jpg") or with
     # a space ("7128 .jpg"); a shop's re-trial found them listed as rows without photos.
     aliases: dict[str, Path] = {}
@@ -820,8 +830,6 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     used = set(paths)
     report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named and p not in used)
     # Photos in folders inside images/ are not read: listed, so that "missing image" is not all a shop is told.
-    with os.scandir(images_dir) as entries:
-        folders = [Path(e.path) for e in entries if e.is_dir() and not e.name.startswith(".")]
     extensions = set(IMAGE_EXTENSIONS)
     report.photos_in_subfolders = sorted(str(p.relative_to(images_dir)) for folder in folders
                                          for p in folder.rglob("*") if p.suffix.lower() in extensions)
