@@ -1092,7 +1092,7 @@ def test_filter_lists_show_only_values_that_leave_items(client, fixture_catalog)
     assert set(usable["articleType"]) - set(shown)       # some types have no women's items and are left out
 
 
-def test_a_large_photo_is_served_scaled_down_and_a_small_one_as_its_file(tmp_path, fixture_dir):
+def test_a_large_photo_is_served_scaled_down_and_a_small_one_as_its_file(tmp_path, fixture_dir, caplog):
     # A shop's 4800x6400 photo went to every product card as its 681 KB file.
     import io
 
@@ -1115,8 +1115,10 @@ def test_a_large_photo_is_served_scaled_down_and_a_small_one_as_its_file(tmp_pat
         assert '.jpg?max=240"' in c.get("/").text           # the cards ask for their size
         photo = d / "images" / f"{added}.jpg"                 # truncated on disk since: the file, not a 500
         photo.write_bytes(photo.read_bytes()[:len(photo.read_bytes()) // 2])
-        cut = c.get(f"/images/{added}.jpg")
+        with caplog.at_level("WARNING"):
+            cut = c.get(f"/images/{added}.jpg")
         assert cut.status_code == 200 and cut.content == photo.read_bytes()
+        assert f"photo of item {added}" in caplog.text and "cannot be scaled" in caplog.text     # and said
     assert page.status_code == card.status_code == 200 and page.headers["content-type"] == "image/jpeg"
     assert Image.open(io.BytesIO(page.content)).size == (600, 800)
     assert Image.open(io.BytesIO(card.content)).size == (180, 240) and len(card.content) < len(page.content)

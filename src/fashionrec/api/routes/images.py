@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, Response
@@ -14,6 +15,7 @@ from fashionrec.api.schemas import Error
 from fashionrec.catalog import open_rgb
 from fashionrec.errors import NotFoundError
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["images"])
 
 # The longest side a photo is served at unless asked otherwise: a product page's photo, sharp on a phone. A
@@ -55,7 +57,7 @@ def product_image(item_id: int, service: ServiceDep,
         if large:
             return Response(_downscaled(str(path), path.stat().st_mtime_ns, side), media_type="image/jpeg",
                             headers=CACHE_HEADERS)
-    except (OSError, ValueError):   # changed on disk since it was indexed, or truncated: sent as it is
-        pass
+    except (OSError, ValueError) as e:  # changed on disk since it was indexed, or truncated: sent as it is
+        log.warning("photo of item %d (%s) cannot be scaled (%s): sent as its file", item_id, path, e)
     media = {".png": "image/png", ".webp": "image/webp"}.get(path.suffix.lower(), "image/jpeg")
     return FileResponse(path, media_type=media, headers=CACHE_HEADERS)
