@@ -39,6 +39,7 @@ def relabelled(fixture_dir: Path, tmp_path_factory) -> tuple[Path, int, int]:
     (root / "styles.csv").write_text("".join(lines))
     shutil.copy(root / "images" / "12933.jpg", root / "images" / "99000001.jpg")
     shutil.copy(root / "images" / "12933.jpg", root / "images" / "20240101123456789012.jpg")   # no int64 id
+    shutil.copy(root / "images" / "12933.jpg", root / "images" / "099000002 .jpg")     # the loader reads 99000002
     shutil.copy(root / "images" / "12933.jpg", root / "images" / "12933.gif")       # no row's photo: said
     (root / "images" / "old").mkdir()
     shutil.copy(root / "images" / "12933.jpg", root / "images" / "old" / "1.jpg")
@@ -50,9 +51,11 @@ def test_a_catalogue_gets_a_row_per_accepted_row_and_its_wrong_labels_are_found(
     root, wrong_id, typo_id = relabelled
     result = tag(root, tagger=shipped, progress=False)
     t, s = result.table, result.summary
-    assert len(t) == expected["accepted_rows"] + 2 == s["rows"]
-    assert s["tagged"] == expected["with_image"] + 2
+    assert len(t) == expected["accepted_rows"] + 3 == s["rows"]
+    assert s["tagged"] == expected["with_image"] + 3
     assert t.loc[t["path"] == "images/20240101123456789012.jpg", "id"].isna().all()
+    # A photo's name gives the id the loader would pair it with (`data check` and `tag` agree).
+    assert t.loc[t["path"] == "images/099000002 .jpg", "id"].tolist() == [99000002]
     assert s["agreement"]["articleType"]["no_label"] == 0        # a photo without a row is not a row without one
     bad = set(expected["missing_image_ids"]) | {int(i) for i in expected["unreadable_image_ids"]}
     assert set(t.loc[t["error"] != "", "id"]) == bad

@@ -776,6 +776,13 @@ def _image_files(images_dir: Path) -> _ImageFolder:
     return _ImageFolder({stem: files[0][1] for stem, files in found.items()}, others, folders)
 
 
+def photo_id(stem: str) -> int | None:
+    """The product id a photo's name (without extension) stands for, as the loader pairs photos with rows:
+    digits, zero-padded or with spaces around them ("0050869", "7128 "); None for any other name."""
+    plain = stem.strip()
+    return int(plain) if plain.isdecimal() and plain.isascii() and int(plain) < 2**63 else None
+
+
 def styles_sha256(data_dir: str | Path) -> str | None:
     """SHA-256 of a catalogue's styles.csv as it is on disk (None where there is none): what an index or a
     run records of the catalogue it was made from, so that one made from another catalogue, or before its
@@ -818,8 +825,8 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     # a space ("7128 .jpg"); a shop's re-trial found them listed as rows without photos.
     aliases: dict[str, Path] = {}
     for stem, path in files.items():
-        plain = stem.strip()
-        plain = str(int(plain)) if plain.isdecimal() and plain.isascii() else plain
+        number = photo_id(stem)
+        plain = stem.strip() if number is None else str(number)
         if plain != stem and plain not in files:
             aliases.setdefault(plain, path)
     paths = [files.get(str(i)) or aliases.get(str(i)) or images_dir / f"{i}.jpg" for i in df["id"]]

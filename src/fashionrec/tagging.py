@@ -37,7 +37,7 @@ from tqdm.auto import tqdm
 
 from fashionrec import __version__
 from fashionrec.artifacts import invoked_command, write_json, write_with
-from fashionrec.catalog import ATTRIBUTES, GREY_REASON, check_photo, labels_only, load_catalog, open_rgb
+from fashionrec.catalog import ATTRIBUTES, GREY_REASON, check_photo, labels_only, load_catalog, open_rgb, photo_id
 from fashionrec.data import fit_to_store
 from fashionrec.errors import BadInputError
 from fashionrec.tagger import Tagger
@@ -145,9 +145,7 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
     report = catalog.report
     # Photos in images/ that no row names yet (new arrivals, most likely): tagged, with nothing to compare.
     for name in report.images_without_row:
-        stem = Path(name).stem
-        photos.append(Photo(f"images/{name}", catalog.root / "images" / name,
-                            {"id": int(stem) if stem.isdecimal() and stem.isascii() and int(stem) < 2**63 else None},
+        photos.append(Photo(f"images/{name}", catalog.root / "images" / name, {"id": photo_id(Path(name).stem)},
                             "", number))
     # Every other file under images/ is said, not skipped: a second photo of an id (12933.png beside
     # 12933.jpg), a rejected row's photo, one in a subfolder or in a format the catalogue does not read.
