@@ -341,11 +341,18 @@ def test_a_search_for_what_the_catalogue_lacks_says_so(client, monkeypatch):
     import fashionrec.text_search as text_search
 
     monkeypatch.setattr(text_search, "ANYONES_MIN", 3)
-    page = html.unescape(client.get("/", params={"q": "backpack for boys"}).text)
-    assert re.search(r"The catalogue has no Backpacks for Boys; these are the \d+ closest matches among its unisex "
-                     r"Backpacks\.", page)
+    page = html.unescape(client.get("/", params={"q": "backpack for kids"}).text)
+    assert re.search(r"The catalogue has no Backpacks for Boys or Girls; these are the \d+ closest matches among its "
+                     r"unisex Backpacks\.", page)
     shown = [rec.item(int(i)) for i in re.findall(r'data-id="(\d+)"', page)]
     assert shown and all(d["articleType"] == "Backpacks" and d["gender"] == "Unisex" for d in shown)
+    # "Girls" and "boys" are also young women and men: of a type no child has, the grown-up's, said so (a
+    # shopper trial: "heels for girls" listed girls' casual shoes as the closest matches).
+    page = html.unescape(client.get("/", params={"q": "heels for girls"}).text)
+    assert "The catalogue has no Heels for children, so this reads 'girls' as women." in page
+    shown = [rec.item(int(i)) for i in re.findall(r'data-id="(\d+)"', page)]
+    assert shown and all(d["articleType"] == "Heels" and d["gender"] == "Women" for d in shown)
+    assert "for children" not in client.get("/", params={"q": "heels for women"}).text
 
 
 def test_a_search_for_another_wearer_leaves_out_the_gender_chosen(client):

@@ -2624,6 +2624,11 @@ def test_a_childs_search_for_a_type_it_has_few_of_for_children_lists_the_unisex_
     r, photo = _scratch(tmp_path)
     unisex = r.items[(r.items["articleType"] == "Backpacks") & (r.items["gender"] == "Unisex")]
     assert len(unisex) >= 3 and not (r.items["gender"].isin(["Boys", "Girls"]).any())
+    # A girls' one, as in the shared catalogue (2 of 724): backpacks are for children too, so "boys" is a child.
+    r.add_product(photo, {"masterCategory": "Accessories", "subCategory": "Bags", "articleType": "Backpacks",
+                          "baseColour": "Pink", "gender": "Girls", "productDisplayName": "Kids Girls Backpack"},
+                  allow_new_values=True)
+    assert r.grown_up_reading("backpack for boys") == {}
     # Too few unisex ones to stand in (the fixture's 4): a boy's products of the group, as for any type.
     assert len(unisex) < text_search.ANYONES_MIN
     assert r.absent_kind("backpack for boys") == (["Backpacks"], ["Boys"], False)
@@ -2646,7 +2651,31 @@ def test_a_childs_search_for_a_type_it_has_few_of_for_children_lists_the_unisex_
     # given up for his products of their group, as before.
     assert r.absent_kind("backpack for women") is None
     assert not ((r.items["articleType"] == "Shirts") & (r.items["gender"] == "Unisex")).any()
-    assert r.absent_kind("shirt for boys") == (["Shirts"], ["Boys"], False)
+    assert r.absent_kind("shirt for kids") == (["Shirts"], ["Boys", "Girls"], False)
+    assert r.absent_kind("shirt for boys") is None      # no child has shirts here: "boys" reads as men
+
+
+def test_girls_asking_for_a_type_no_child_has_are_read_as_women(tmp_path):
+    # A shopper trial: "heels for girls" listed girls' casual shoes and "perfume for boys" 96 boys' shirts, as
+    # the closest matches, while the catalogue has 1,191 women's heels; "girl" also means a young woman.
+    r, photo = _scratch(tmp_path)
+    heels = set(r.items.loc[(r.items["articleType"] == "Heels"), "id"])
+    assert heels and not (r._worn_by("child") & (r.items["articleType"] == "Heels").to_numpy()).any()
+    assert r.grown_up_reading("black heels for girls") == {"Women": "girls"}
+    assert r.parse_query("black heels for girls")["gender"] == ["Unisex", "Women"]
+    assert r.absent_kind("heels for girls") is None
+    found = r.search_text("heels for girls", k=len(heels), min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert {x.id for x in found} == heels
+    # "kids" is always a child; a type with no product named is nothing to read.
+    assert r.grown_up_reading("heels for kids") == {} and r.parse_query("heels for kids")["gender"] == [
+        "Boys", "Girls", "Unisex"]
+    assert r.grown_up_reading("something for girls") == {}
+    # Once a child has one of the types, "girls" is a child again, and so for "boys" of a type only girls have.
+    r.add_product(photo, {"masterCategory": "Footwear", "subCategory": "Shoes", "articleType": "Heels",
+                          "baseColour": "Pink", "gender": "Girls", "productDisplayName": "Kids Girls Pink Heels"},
+                  allow_new_values=True)
+    assert r.grown_up_reading("heels for girls") == {} == r.grown_up_reading("heels for boys")
+    assert r.parse_query("heels for girls")["gender"] == ["Girls", "Unisex"]
 
 
 def test_types_standing_in_for_a_missing_thing_take_turns(tmp_path):

@@ -32,6 +32,7 @@ from fashionrec.vocabulary import (
     GIFT_FILLERS,
     GIFT_TYPES,
     GIFT_WORDS,
+    GROWN_UP_READING,
     KINDS,
     NAME_EVIDENCE,
     NOT_FOR_OCCASION,
@@ -587,9 +588,11 @@ class TextSearch:
 
     def parse_query(self, query: str) -> dict[str, list[str]]:
         """Attribute words in a query -> {filter key: values}: articleType, colour, gender, usage, season."""
-        found: dict[str, list[str]] = {}
-        for key, _, values in self._attribute_phrases(query):
-            found.setdefault(key, []).extend(values)
+        found = self._attribute_values(query)
+        grown = self._grown_up_reading(query, found)
+        if grown:
+            children = {g for w in grown.values() for g in GENDER_WORDS[w]}
+            found["gender"] = [g for g in found["gender"] if g not in children] + list(grown)
         if "gender" not in found and "articleType" in found:
             worn_by = {g for w in _query_words(query) for g in WORN_BY.get(norm(w), ())}
             if worn_by:
@@ -597,6 +600,26 @@ class TextSearch:
         if "gender" in found:
             found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
         return {k: sorted(set(v)) for k, v in found.items()}
+
+    def grown_up_reading(self, query: str) -> dict[str, str]:
+        """{the grown-up's gender: the word read as it} where ``query`` says "girl(s)" or "boy(s)" of types the
+        catalogue has for no child (:data:`~fashionrec.vocabulary.GROWN_UP_READING`): "heels for girls" gives
+        {"Women": "girls"}, and "perfume for boys", which listed 96 boys' shirts as closest matches, men's
+        perfume; {} otherwise."""
+        return self._grown_up_reading(query, self._attribute_values(query))
+
+    def _grown_up_reading(self, query: str, found: dict[str, list[str]]) -> dict[str, str]:
+        types = found.get("articleType")
+        words = [w for w in _query_words(query) if w in GROWN_UP_READING]
+        if not types or not words or (self._worn_by("child") & self._is("label:articleType", types)).any():
+            return {}
+        return {GROWN_UP_READING[w]: w for w in reversed(words)}      # the first word said, where two are
+
+    def _attribute_values(self, query: str) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for key, _, values in self._attribute_phrases(query):
+            found.setdefault(key, []).extend(values)
+        return found
 
     def stand_ins(self, query: str) -> dict[str, list[str]]:
         """{word of ``query``: the types searched for it} for each word of a thing the catalogue has no type

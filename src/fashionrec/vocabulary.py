@@ -173,6 +173,10 @@ GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Me
                 "dad": ("Men",), "father": ("Men",), "husband": ("Men",), "boyfriend": ("Men",),
                 "brother": ("Men",), "mom": ("Women",), "mum": ("Women",), "wife": ("Women",),
                 "girlfriend": ("Women",), "sister": ("Women",), "son": ("Boys",), "daughter": ("Girls",)}
+# "Girl" and "boy" also mean young women and men ("kurti for college girl"): where the types a query names are
+# ones the catalogue has for no child (heels, perfume, lipstick, handbags), these words are read as the grown-up's
+# gender. "kids", "child", "son" and "daughter" always mean a child.
+GROWN_UP_READING = {"girl": "Women", "girls": "Women", "boy": "Men", "boys": "Men"}
 # A shopper's words for an occasion -> the catalogue's usage ("office wear" found eight Murcia "Office"
 # handbags and no formal shirt). "work" is left out: names use it for embroidery ("Mirror Work Kurta").
 # Phrases count where read as one ("date night" is Party, not the "night" of nightdresses).

@@ -249,6 +249,13 @@ def catalogue_page(
                                  if len(types) > 1 else types[0])
                 notices.append(f"The catalogue has no {word!r} as such; these are the closest types it has: "
                                f"{closest_types}.")
+            grown = service.rec.grown_up_reading(query)
+            if grown:
+                # "heels for girls" listed girls' casual shoes as the closest matches: said, since a parent
+                # searching for a child is shown grown-ups' products.
+                types = " or ".join(service.rec.parse_query(query)["articleType"])
+                said = " and ".join(f"{word!r} as {gender.lower()}" for gender, word in grown.items())
+                notices.append(f"The catalogue has no {types} for children, so this reads {said}.")
     if closest and found_closest:
         notices.append(f"{these.capitalize()} to {query!r}.")
     elif found_closest:
