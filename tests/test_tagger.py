@@ -539,6 +539,64 @@ def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):
     # Self-describing: which head the top-level numbers are, which model (by hash), which data, which command.
     assert m["head"] == "articleType" and m["model_sha256"] == Tagger.load(tiny_run).sha256
     assert Path(m["data"]).is_absolute() and m["fashionrec_version"] and m["created"]
+    assert {"macro_precision", "macro_recall"} <= set(m["attributes"]["gender"])
+    # One row per product, to check the numbers against (an ML engineer's trial had to tag the folder again).
+    rows = pd.read_csv(tmp_path / "rep" / "predictions.csv")
+    assert len(rows) == m["n_products"] and rows["id"].is_unique
+    scored = rows["articleType"].notna()
+    assert (rows.loc[scored, "articleType"] == rows.loc[scored, "predicted_articleType"]).mean() == pytest.approx(
+        m["accuracy"])
+    assert rows["trained_on"].sum() == m["trained_on"] + m["photo_copies_of_training"]
+    # Every mistaken pair, not the 20 the report lists.
+    pairs = pd.read_csv(tmp_path / "rep" / "confusions.csv")
+    assert pairs["count"].sum() == int((rows.loc[scored, "articleType"] != rows.loc[scored,
+                                                                                   "predicted_articleType"]).sum())
+    # The fixture's products are of far fewer types than the original study's 142: not set beside it.
+    report = (tmp_path / "rep" / "report.md").read_text()
+    assert "original study (custom CNN)" not in report and "Not set beside the original study" in report
+    assert "original study" not in r.output
+
+
+def test_evaluate_refuses_bad_options_before_any_work(tiny_run, tmp_path):
+    # An ML engineer's trial: --device tpu ended in PyTorch's traceback, and --out onto a file failed after the
+    # whole evaluation.
+    for args, said in ((["--device", "tpu"], "--device must be auto, cpu, cuda or cuda:N, not 'tpu'"),
+                       (["--out", str(FIXTURE / "styles.csv")], "is a file: give a folder"),
+                       (["--json", str(tmp_path)], "is a folder: give a file name"),
+                       (["--split", "foo"], "--split must be 'test' or 'all', not 'foo'")):
+        r = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tiny_run), *args])
+        assert r.exit_code == 2 and said in " ".join(r.output.split()) and "Traceback" not in r.output, args
+    r = CliRunner().invoke(app, ["train", str(FIXTURE / "styles.csv"), "--profile", "tiny", "--out",
+                                 str(tmp_path / "run")])
+    assert r.exit_code == 2 and "is a file: give the catalogue folder" in " ".join(r.output.split())
+    assert not (tmp_path / "run").exists()
+
+
+def test_the_confusion_matrix_gives_a_class_never_true_no_share():
+    from fashionrec.evaluate import confusion_table
+
+    names = ["Shirts", "Tops", "Tunics", "Watches"]
+    y = np.array([0, 0, 0, 1, 1, 3, 3])
+    pred = np.array([0, 1, 3, 2, 1, 3, 3])          # a top predicted as a tunic, which no product is
+    table = confusion_table(y, pred, names)
+    assert list(table.index) == ["Shirts (3)", "Tops (2)", "Tunics (0)", "Watches (2)"]
+    assert table.loc["Tunics (0)"].sum() == 0      # it read 1.00 under "(any other class)"
+    assert table.loc["Tops (2)", "Tunics"] == 0.5 and table.loc["Shirts (3)", "Shirts"] == pytest.approx(1 / 3)
+    small = confusion_table(y, pred, names, max_classes=2)       # mistakes into classes not shown
+    assert list(small.index) == ["Shirts (3)", "Tops (2)"]
+    assert small["(any other class)"].tolist() == pytest.approx([1 / 3, 0.5])
+
+
+def test_unseen_labels_are_keyed_as_the_catalogue_has_them(tiny_run, tmp_path):
+    folder = tmp_path / "kimono"
+    shutil.copytree(FIXTURE, folder)
+    styles = pd.read_csv(folder / "styles.csv", on_bad_lines="skip", keep_default_na=False, dtype=str)
+    styles.loc[styles.index[:2], "articleType"] = "Kimono"
+    styles.to_csv(folder / "styles.csv", index=False)
+    m = evaluate_model(folder, tiny_run, split="all", progress=False, out_dir=tmp_path / "rep")
+    assert m["per_class"]["Kimono"]["model_class"] is False and m["per_class"]["Kimono"]["recall"] == 0
+    assert all("not a model class" not in k for k in m["per_class"])
+    assert "| Kimono (not a model class) |" in (tmp_path / "rep" / "report.md").read_text()
 
 
 def test_cli_evaluate_bad_model_path_exits_with_message(tmp_path):
@@ -722,6 +780,12 @@ def test_an_interrupted_train_says_how_to_go_on(tmp_path, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(train_module, "train", interrupted)
+    # In its first epoch nothing is saved: `--resume` would be refused (an ML engineer's trial).
+    res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(tmp_path / "r")])
+    assert res.exit_code == 130 and "--resume" not in res.output
+    assert "before its first epoch ended: nothing was saved" in " ".join(res.output.split())
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "state.pt").write_bytes(b"")      # an epoch saved
     res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(tmp_path / "r")])
     said = "".join(res.output.split())      # the console wraps long paths anywhere
     assert res.exit_code == 130 and "--resume" in said and f"--out{tmp_path / 'r'}" in said
@@ -734,3 +798,19 @@ def test_a_batch_larger_than_the_training_products_is_refused(tmp_path):
     # 240 products in batches of 128 trained on one batch an epoch, the rest left out without a word.
     with pytest.raises(FashionrecError, match="--batch-size 4096 is more than the"):
         train(FIXTURE, make_config("tiny", batch_size=4096), tmp_path / "big", progress=False)
+    # Nothing is left of a refused run: it left config.json and a split (an ML engineer's trial).
+    assert not (tmp_path / "big").exists()
+    with pytest.raises(FashionrecError):
+        train(FIXTURE, make_config("tiny", model="efficientnet-lite0", freeze_blocks=99), tmp_path / "frozen",
+              progress=False)
+    assert not (tmp_path / "frozen").exists()
+
+
+def test_a_finished_run_is_not_resumed(tiny_run, tmp_path):
+    # "resuming after epoch 2 of 2" tested it again.
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    with pytest.raises(FashionrecError, match="has trained all its 2 epochs"):
+        train(FIXTURE, make_config("tiny"), run, resume=True, progress=False)
+    meta = json.loads((run / "weights" / "best.json").read_text())
+    assert meta["started_by"] == meta["command"]

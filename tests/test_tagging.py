@@ -116,18 +116,23 @@ def test_a_loose_folder_tags_its_photos_in_order_and_names_what_it_did_not_tag(f
     Image.open(src / "12933.jpg").save(folder / "g.bmp")
     (folder / "h.jpg").symlink_to(tmp_path / "gone.jpg")                # a broken link
     shutil.copy(src / "12933.jpg", os.fsencode(folder) + b"/i\xff.jpg")      # a name that is not UTF-8
+    shutil.copy(src / "12933.jpg", folder / "shoes" / "0051234.jpg")    # named by its id, as the loader reads it
 
     result = tag([folder, folder / "b.JPG"], tagger=shipped, progress=False)
     t = result.table
     prefix = f"{folder.as_posix()}/"
     assert list(t["path"]) == [prefix + p for p in ("b.JPG", "c.png", "d.jpg", "e.jpg", "f.gif", "g.bmp",
-                                                    "h.jpg", "i\\xff.jpg", "shoes/a.jpg")]
+                                                    "h.jpg", "i\\xff.jpg", "shoes/0051234.jpg", "shoes/a.jpg")]
+    # The id a photo's name gives, for a catalogue import to join on; none where the name is no id.
+    assert t.loc[t["path"] == prefix + "shoes/0051234.jpg", "id"].tolist() == [51234]
+    assert t.loc[t["path"] != prefix + "shoes/0051234.jpg", "id"].isna().all() and list(t.columns)[0] == "id"
     assert result.summary["not_images"] == [prefix + "notes.txt"]
     assert result.summary["given_twice"] == [(folder / "b.JPG").as_posix()]      # tagged once
     errors = dict(zip(t["path"].str.removeprefix(prefix), t["error"], strict=True))
     assert "not a readable image" in errors["d.jpg"] and "one flat colour" in errors["e.jpg"]
     assert errors["h.jpg"].startswith("a broken link")
-    assert all(errors[p] == "" for p in ("b.JPG", "c.png", "f.gif", "g.bmp", "i\\xff.jpg", "shoes/a.jpg"))
+    assert all(errors[p] == "" for p in ("b.JPG", "c.png", "f.gif", "g.bmp", "i\\xff.jpg", "shoes/a.jpg",
+                                          "shoes/0051234.jpg"))
     assert "catalogue_articleType" not in t and "differs" not in t
     # The same labels and probabilities as one photo at a time through the tagger's own verb.
     for path in ("b.JPG", "shoes/a.jpg", "g.bmp"):

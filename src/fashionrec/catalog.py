@@ -795,6 +795,9 @@ def check_catalogue_folder(data_dir: str | Path) -> Path:
     """``data_dir`` as a path, or a :class:`CatalogError` saying what it lacks (the folder, styles.csv,
     images/): cheap, for a command to check before it starts processes or loads a model."""
     root = Path(data_dir).expanduser()
+    if root.is_file():
+        raise CatalogError(f"{root} is a file: give the catalogue folder that holds styles.csv and images/ "
+                           f"({root.parent} if this is its styles.csv)")
     if not root.is_dir():
         raise CatalogError(f"catalogue folder {root} does not exist: give the folder that holds styles.csv and "
                            "images/ (the commands' DATA_DIR argument, or set FASHIONREC_DATA)")

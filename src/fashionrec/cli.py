@@ -212,8 +212,13 @@ def train_cmd(
     def resume_hint(processes: int) -> None:
         # Every finished epoch is saved (weights/last, state.pt): say how to go on rather than exit silently.
         again = f" --nproc {processes}" if processes > 1 else ""
-        said = f"interrupted: `fashionrec train {data_dir or ''} --out {out}{again} --resume` continues the run " \
-            "after its last finished epoch (the other flags are the run's own)"
+        if (out / "state.pt").exists():
+            said = f"interrupted: `fashionrec train {data_dir or ''} --out {out}{again} --resume` continues the " \
+                "run after its last finished epoch (the other flags are the run's own)"
+        else:
+            # Stopped in its first epoch: `--resume` would find no state.pt (an ML engineer's trial).
+            said = "interrupted before its first epoch ended: nothing was saved to resume; run the same command " \
+                "again to start over"
         err_console.print(said.replace("  ", " "))
 
     relaunch = nproc > 1 and not launched_by_torchrun()     # this process starts the others through torchrun
@@ -274,14 +279,17 @@ def evaluate_cmd(
     model: Path | None = typer.Option(None, help="Checkpoint or run folder (default: the shipped model)."),
     split: str = typer.Option("all", help="all: every usable image of DATA_DIR; test: the model's test split."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the metrics here."),
-    out: Path | None = typer.Option(None, help="Write report.md, confusion.png, confusions.csv here."),
+    out: Path | None = typer.Option(None, help="Write report.md, confusion.png, confusions.csv and "
+                                    "predictions.csv (one row per product) here."),
     device: str = typer.Option("cpu", help="cpu, cuda or auto (cuda when there is a GPU); on cpu the model "
                                "runs through ONNX Runtime."),
 ) -> None:
     """Evaluate a tagger on a catalogue folder: accuracy, top-5, precision/recall/F1 per class."""
     from fashionrec.artifacts import write_json
-    from fashionrec.evaluate import ORIGINAL_STUDY, caveats, evaluate_model
+    from fashionrec.evaluate import ORIGINAL_STUDY, caveats, compares_with_study, evaluate_model
 
+    if json_out is not None and json_out.is_dir():
+        fail(f"--json {json_out} is a folder: give a file name for the metrics, e.g. {json_out / 'metrics.json'}")
     try:
         m = evaluate_model(_data_dir(data_dir), model, split=split, out_dir=out, device=device)
     except (FashionrecError, ValueError) as e:
@@ -289,8 +297,8 @@ def evaluate_cmd(
     console.print(f"{m['model']} on {m['data']} ({m['split']}, n={m['n']})")
     console.print(f"articleType top-1 {m['accuracy']:.4f}  top-5 {m.get('top5_accuracy', float('nan')):.4f}  "
                   f"macro-F1 {m['macro_f1']:.4f}  weighted-F1 {m['weighted_f1']:.4f}  "
-                  f"macro-P {m['macro_precision']:.4f}  macro-R {m['macro_recall']:.4f}  "
-                  f"(original study: top-1 {ORIGINAL_STUDY['test_accuracy']})")
+                  f"macro-P {m['macro_precision']:.4f}  macro-R {m['macro_recall']:.4f}"
+                  + (f"  (original study: top-1 {ORIGINAL_STUDY['test_accuracy']})" if compares_with_study(m) else ""))
     for h, a in m["attributes"].items():
         if a.get("n"):
             console.print(f"  {h:<15} top-1 {a['accuracy']:.4f}  macro-F1 {a['macro_f1']:.4f}  (n={a['n']})")

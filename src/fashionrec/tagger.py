@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,7 +41,13 @@ log = logging.getLogger(__name__)
 SHIPPED_MODEL = Path(__file__).parent / "assets" / "model" / "tagger.safetensors"
 
 
+DEVICES = re.compile(r"auto|cpu|cuda(?::\d+)?")      # what --device takes
+
+
 def resolve_device(device: str = "auto") -> torch.device:
+    if not DEVICES.fullmatch(str(device)):
+        # `evaluate --device tpu` ended in PyTorch's traceback (an ML engineer's trial).
+        raise ModelError(f"--device must be auto, cpu, cuda or cuda:N, not {device!r}")
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device.startswith("cuda") and not torch.cuda.is_available():

@@ -199,6 +199,9 @@ def collect(sources: Sequence[str | Path], progress: bool = True,
             found, prefix = [Photo(_shown(source.as_posix()), source)], ""
         for p in found:
             p.path = prefix + p.path
+            # A loose photo's id, where its name is one as the loader reads it ("12933.jpg"): what a catalogue
+            # import joins on (an ML engineer's trial had to parse it out of a path that varies with the command).
+            p.row.setdefault("id", photo_id(Path(p.path).stem))
         photos += found
 
     # A catalogue's photo (readable or not) is tagged as its row, also when given before the catalogue. What

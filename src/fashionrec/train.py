@@ -22,7 +22,6 @@ import math
 import os
 import platform
 import random
-import re
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -53,7 +52,7 @@ from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
 from fashionrec.models import create_model, freeze_early_layers
 from fashionrec.schedule import OneCycle
 from fashionrec.splits import Split, SplitConfig, make_split
-from fashionrec.tagger import load_checkpoint, resolve_device, run_inference, save_checkpoint
+from fashionrec.tagger import DEVICES, load_checkpoint, resolve_device, run_inference, save_checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +159,7 @@ def check_config(cfg: TrainConfig) -> TrainConfig:
         (cfg.freeze_blocks < 0, f"--freeze-blocks must be 0 or more, not {cfg.freeze_blocks}"),
         (cfg.max_minutes is not None and not cfg.max_minutes > 0,
          f"--max-minutes must be above 0, not {cfg.max_minutes:g}" if cfg.max_minutes is not None else ""),
-        (not re.fullmatch(r"auto|cpu|cuda(?::\d+)?", str(cfg.device)),
+        (not DEVICES.fullmatch(str(cfg.device)),
          f"--device must be auto, cpu, cuda or cuda:N, not {cfg.device!r}"),
         (cfg.init is not None and not Path(cfg.init).exists(),
          f"--init {cfg.init}: no such checkpoint (a .safetensors file or a run folder)"),
@@ -317,9 +316,6 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         torch.set_num_threads(cfg.threads)
     seed_everything(cfg.seed)
     device = device_for(ctx, resolve_device(cfg.device))
-    if ctx.is_main:
-        run.mkdir(parents=True, exist_ok=True)
-        write_json(run / "config.json", asdict(cfg))
 
     catalog = load_catalog(data_dir, progress=progress)
     items = catalog.usable
@@ -330,8 +326,6 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         split = Split.load(split_path)
     else:
         split = make_split(items, SplitConfig(seed=cfg.split_seed, val_frac=cfg.val_frac, test_frac=cfg.test_frac))
-        if ctx.is_main:       # every process draws the same split from the seed; one writes it
-            split.save(split_path)
     items = items[items["id"].isin(split.assignments.index)].reset_index(drop=True)
     which = split.assignments.reindex(items["id"]).to_numpy()
     space = LabelSpace.from_frame(items, cfg.heads)
@@ -361,6 +355,16 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             p.requires_grad_(False)
     elif cfg.freeze_blocks:
         freeze_early_layers(model, cfg.freeze_blocks)
+    if len(idx["train"]) < cfg.batch_size:
+        raise FashionrecError(f"--batch-size {cfg.batch_size} is more than the {len(idx['train'])} training products "
+                              f"of this split: pass --batch-size {max(1, len(idx['train']) // 4)} or so")
+    if ctx.is_main:
+        # Written once every option has been checked: a refused one left config.json and a split behind
+        # (an ML engineer's trial). Every process draws the same split from the seed; one writes it.
+        run.mkdir(parents=True, exist_ok=True)
+        write_json(run / "config.json", asdict(cfg))
+        if not split_path.exists():
+            split.save(split_path)
     # Decoded after the model exists, so a model/option mismatch fails in seconds, not after minutes of decoding.
     images = load_image_tensor(items["image_path"].tolist(), progress=progress)  # (N, 3, 80, 60) uint8
     params = [p for p in model.parameters() if p.requires_grad]
@@ -371,9 +375,6 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     train_labels = {h: y[idx["train"]] for h, y in labels.items()}
     ds = TensorImageDataset(images[idx["train"]], train_labels,
                             transform=train_augmentation() if cfg.augment else None)
-    if len(ds) < cfg.batch_size:
-        raise FashionrecError(f"--batch-size {cfg.batch_size} is more than the {len(ds)} training products of "
-                              f"this split: pass --batch-size {max(1, len(ds) // 4)} or so")
     dropped = len(ds) % cfg.batch_size
     if dropped > len(ds) // 4:
         # Batches are whole (drop_last): on a small catalogue the last, short one is a large share.
@@ -408,6 +409,11 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             raise FashionrecError(f"{run} stopped early after epoch {start_epoch} (val macro-F1 had not improved "
                                   f"for {stale} epochs; best at epoch {best_epoch}): it is finished, its model is "
                                   f"{weights_dir / 'best.safetensors'}; start a new run to train on")
+        if start_epoch >= cfg.epochs:
+            # It trained every epoch: resuming said "resuming after epoch 1 of 1" and tested it again.
+            raise FashionrecError(f"{run} has trained all its {cfg.epochs} epochs (best at epoch {best_epoch}): it "
+                                  f"is finished, its model is {weights_dir / 'best.safetensors'}; start a new run "
+                                  "to train on")
         torch.set_rng_state(state["rng"])
         log.info("resuming %s after epoch %d of %d (best val macro-F1 %.4f at epoch %d)",
                  run, start_epoch, cfg.epochs, best_f1, best_epoch)
@@ -416,6 +422,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             # Absolute: a checkpoint is read from other working folders (evaluate looks the data up).
             "data": str(Path(catalog.root).resolve()), "hardware": describe_hardware(device, ctx),
             "fashionrec_version": __version__, "command": invoked_command(),
+            # A resumed run's command is `... --resume`: the one that started it says what was asked for.
+            "started_by": last_meta.get("started_by", last_meta.get("command")) if resume else invoked_command(),
             "prior_train_seconds": prior_seconds,
             "world_size": ctx.world_size, **({"lineage": history} if history else {})}
     if ctx.enabled:       # the same weights everywhere, but a different augmentation stream per process
