@@ -814,3 +814,26 @@ def test_a_finished_run_is_not_resumed(tiny_run, tmp_path):
         train(FIXTURE, make_config("tiny"), run, resume=True, progress=False)
     meta = json.loads((run / "weights" / "best.json").read_text())
     assert meta["started_by"] == meta["command"]
+
+
+def test_a_large_photo_is_brought_down_as_sharp_as_the_catalogues_own(monkeypatch):
+    # A shopper's large photo of a catalogue product was blurred on its way to 60x80 (bilinear): enlarged 18x
+    # and brought back, its embedding's cosine to the stored photo's was 0.944 (median of 150), 0.978 now.
+    from PIL import Image
+
+    import fashionrec.data as data
+
+    names = sorted(p.name for p in (FIXTURE / "images").glob("*.jpg"))[:12]
+    originals = [Image.open(FIXTURE / "images" / n).convert("RGB") for n in names]
+    originals = [o for o in originals if o.size == (60, 80)]
+    assert len(originals) >= 8
+    for o in originals:         # the catalogue's size is stored as it is
+        assert np.array_equal(data.fit_to_store(o), np.asarray(o).transpose(2, 0, 1))
+
+    def error() -> float:
+        return float(np.mean([np.abs(data.fit_to_store(o.resize((1080, 1440), Image.BICUBIC)).astype(int)
+                                     - np.asarray(o).transpose(2, 0, 1)).mean() for o in originals]))
+
+    now = error()
+    monkeypatch.setattr(data, "DOWNSCALE", Image.BILINEAR)
+    assert now < 0.85 * error()
