@@ -11,6 +11,7 @@ FILTER_KEYS = ("gender", "masterCategory", "subCategory", "articleType", "baseCo
 NEAR_DUPLICATE = 0.995      # cosine above this: the same photo, never recommended as "similar"
 DUPLICATE_SLACK = 10        # extra neighbours fetched so that dropping copies still leaves k results
 MAX_K = 1000                # most results one recommendation call returns
+RERANK_POOL = 200           # nearest neighbours re-ranked by the attribute-aware score
 # A calibrated probability under this is a guess: a photo's type the web page calls unsure, a label an added
 # product takes from the tagger that is said, a prediction text search does not match an empty label by.
 UNSURE = 0.5
