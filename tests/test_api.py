@@ -402,7 +402,8 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     jeans = rec.browse(q="jeans", limit=0)[0]
     assert jeans > 0
     for typed in ("jeans under 500", "jeans below Rs. 999", "cheap jeans", "jeans between 500 and 2k",
-                  "jeans for 500", "jeans 999", "jeans under five hundred", "low price jeans", "2000-3000 jeans"):
+                  "jeans for 500", "jeans 999", "jeans under five hundred", "low price jeans", "2000-3000 jeans",
+                  "jeans on sale", "jeans sale", "jeans offers", "clearance jeans", "jeans deals"):
         page = client.get("/", params={"q": typed}).text
         assert "The catalogue has no prices" in page, typed
         assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{jeans:,}", typed
@@ -423,6 +424,11 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     number = next(w for n in rec.items["productDisplayName"].dropna() for w in str(n).split()
                   if w.isdigit() and len(w) >= 3)
     assert "no prices" not in client.get("/", params={"q": number}).text
+    # A product's number, as its page shows it ("Product 15970"), opens it: it was said to be a price.
+    some = int(rec.items["id"].iloc[0])
+    r = client.get("/", params={"q": f" {some} "}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/item/{some}"
+    assert client.get("/", params={"q": "999999999"}, follow_redirects=False).status_code == 200
 
 
 def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):

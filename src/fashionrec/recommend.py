@@ -64,6 +64,7 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
     DUPLICATE_SLACK,
     MAX_K,
     NEAR_DUPLICATE,
+    RERANK_POOL,
     UNSURE,
     Rec,
     check_k,
@@ -115,7 +116,6 @@ ACCESSORY_WRONG_WEARER = 0.05
 # (runs/index, /tmp/work/kinds.py), of the product's kind 0.818 -> 0.973 / 0.977 / 0.987 at 0.3 / 0.45 / 0.6,
 # of its colour 0.965 -> 0.965 / 0.961 / 0.951: below the colour's weight, the colour keeps its place.
 KIND_WEIGHT = 0.3
-RERANK_POOL = 200           # nearest neighbours re-ranked by the attribute-aware score
 # With a projected index: fetch this many times the wanted count (+ 10) by projected cosine, then keep the
 # best by full cosine (for a top-10, 30 candidates hold 99.9% of the exact top-10; index/projection.py).
 REFINE_FACTOR = 2
@@ -573,6 +573,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
     def __len__(self) -> int:
         return len(self.items)
 
+    def __contains__(self, item_id: object) -> bool:
+        """Whether a product of this id is in the index (``15970 in rec``)."""
+        return isinstance(item_id, int | np.integer) and int(item_id) in self._row
+
     # ---- items ------------------------------------------------------------------------------
 
     # ---- nearest neighbours -------------------------------------------------------------------
@@ -674,7 +678,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 elif not dedupe:
                     # A photo: the catalogue's labels near it correct part of the tagger's probabilities. (A
                     # catalogue item, dedupe=True, is ranked by its own known labels: nothing to vote on.)
-                    ranked_by = self._vote(rows, scores, attrs)
+                    # Its nearest whatever the filters keep: Gender: Women on a white sneaker's photo (the tagger:
+                    # Flip Flops 61%, its results sneakers) listed women's flip flops, voted for by the women's
+                    # products alone (a shopper trial).
+                    voters, cosines = (rows, scores) if not filters else self._neighbours(
+                        query, k, None, skip, pool=NEIGHBOUR_VOTE["neighbours"])
+                    ranked_by = self._vote(voters if not filters else self._rows(voters), cosines, attrs)
                 if wearer is not None:
                     wearers = self._wearers(wearer)
                     if wearers[rows].sum() < shown:

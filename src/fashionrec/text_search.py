@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import Levenshtein
 
 from fashionrec import colours
 from fashionrec.blas import one_blas_thread
@@ -558,13 +559,18 @@ class TextSearch:
         if not offered:
             return fixed
         typed, new = search_words(query, stem=False), search_words(offered, stem=False)
-        changed = [a for a, b in zip(typed, new, strict=False) if a != b]
-        english = english_words()
-        if changed and all(a in english and self._words().mask([a]).sum() == 0
-                           and self.text_relevant(a, RELEVANT_TEXT_SIMILARITY).sum() <= NOTHING_BY_MEANING
-                           for a in changed):
-            return offered
-        return None
+        changed = [(a, b) for a, b in zip(typed, new, strict=False) if a != b]
+        english, types = english_words(), self._vocabulary()["types"]
+
+        def safe(a: str, b: str) -> bool:
+            if a in english:
+                return (self._words().mask([a]).sum() == 0
+                        and self.text_relevant(a, RELEVANT_TEXT_SIMILARITY).sum() <= NOTHING_BY_MEANING)
+            # A word that is none, one letter from a type's name: "blazzer" listed a bra and Chhota Bheem
+            # T-shirts as its closest matches, and "jumpsut" a flip flop, with "Did you mean ...?" below.
+            return bool(types.types(b)) and Levenshtein.distance(a, b) == 1
+
+        return offered if changed and all(safe(a, b) for a, b in changed) else None
 
     def _words(self) -> WordSearch:
         """The word-search tables of the items as they are now (rebuilt after an added product)."""

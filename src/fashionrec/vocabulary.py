@@ -51,6 +51,7 @@ WARMTH_WORDS = frozenset({"warm", "warmer", "cosy", "cozy", "snug"})
 # Everyday words -> catalogue types; only words that no type or category name already gives.
 SYNONYMS: dict[str, list[str]] = {
     "tee": ["Tshirts"],
+    "neckless": ["Necklace and Chains"],     # as it sounds: nothing matched it, and "neckless for women" V-necks
     "polo": ["Tshirts"],            # 1,168 of the 1,369 names with "polo" are T-shirts' (U.S. Polo's shirts too)
     "polo shirt": ["Tshirts"],      # not U.S. Polo's button-down shirts (a shopper trial)
     "teeshirt": ["Tshirts"],        # "tee shirt", "tee-shirt"
@@ -252,8 +253,8 @@ PRICE_WORDS = re.compile(
     r"|(?:\b(?:rs\.?|inr|usd|eur)|[₹$€£])\s*\d[\d,.]*\s*k?"
     r"|\b\d[\d,.]*\s*k?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
     r"|\b(?:(?:low|high|best|lowest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
-    r"|\b(?:cheap(?:est|er)?|affordable|inexpensive|budget|bargains?|on\s+sale|discount(?:ed)?|costly"
-    r"|expensive|pricey)\b", re.IGNORECASE)
+    r"|\b(?:cheap(?:est|er)?|affordable|inexpensive|budget|bargains?|(?:on\s+)?sale|discount(?:ed|s)?|costly"
+    r"|expensive|pricey|offers?|deals?|clearance)\b", re.IGNORECASE)     # "sale" had "Did you mean male?"
 # A number alone ("jeans 999") is a price only where the search finds nothing with it (a model number,
 # "levis 501", finds its products): the catalogue page tries without it then.
 BARE_NUMBER = re.compile(r"\b\d{3,6}\b")

@@ -63,6 +63,12 @@ def catalogue_page(
         else:
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
     query = q.strip()
+    if query.isdecimal() and query.isascii() and not chosen:
+        # A product's number, as its page shows it ("Product 15970"): that product, not a price left out.
+        with service.reading():
+            known = int(query) in service.rec
+        if known:
+            return RedirectResponse(f"/item/{int(query)}", status_code=303)
     if len(query) > MAX_QUERY:
         query = query[:MAX_QUERY].rsplit(" ", 1)[0] if " " in query[:MAX_QUERY] else query[:MAX_QUERY]
         notices.append(f"Searches are up to {MAX_QUERY} characters, so the rest of yours was left out.")
