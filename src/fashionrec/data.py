@@ -33,20 +33,12 @@ log = logging.getLogger(__name__)
 STORE_HEIGHT, STORE_WIDTH = 80, 60
 
 
-# How a larger photo is brought down to the stored 60x80. Bicubic (antialiased, as PIL resamples) keeps the
-# sharpness the catalogue's own 60x80 photos have: its photos enlarged 18x and brought back, the embedding's
-# cosine to the stored photo's rose from 0.944 to 0.978 (median of 150; bilinear blurred them), and over 600
-# never-seen products so enlarged, the tagger's top-1 0.910 -> 0.915 and P@10 same type + colour
-# 0.612 -> 0.627 (docs/recommender.md, "Stop 38"). The catalogue's photos are 60x80 already: not resized.
-DOWNSCALE = Image.BICUBIC
-
-
 def fit_to_store(im: Image.Image, height: int = STORE_HEIGHT, width: int = STORE_WIDTH) -> np.ndarray:
     """Resize to fit (height, width) keeping the aspect ratio, pad with white; (3, H, W) uint8."""
     if im.size != (width, height):
         scale = min(width / im.width, height / im.height)
         new = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
-        resized = im.resize(new, DOWNSCALE, reducing_gap=2.0)
+        resized = im.resize(new, Image.BILINEAR, reducing_gap=2.0)
         canvas = Image.new("RGB", (width, height), (255, 255, 255))
         canvas.paste(resized, ((width - new[0]) // 2, (height - new[1]) // 2))
         im = canvas

@@ -80,6 +80,8 @@ def summary_metrics(metrics: dict) -> dict:
     """The headline numbers of :func:`evaluate_predictions` (no per-class table), as a checkpoint stores them."""
     out = {k: metrics[k] for k in ("n", "accuracy", "top5_accuracy", "macro_f1", "weighted_f1",
                                    "macro_precision", "macro_recall") if k in metrics}
+    if "per_class" in metrics:      # what compares_with_study reads where the table is not kept
+        out["n_types"] = sum(1 for v in metrics["per_class"].values() if v["support"])
     out["attributes"] = {h: {k: m.get(k) for k in ("n", "accuracy", "macro_f1")}
                          for h, m in metrics["attributes"].items()}
     return out
@@ -157,8 +159,12 @@ def plot_confusion(y_true: np.ndarray, pred: np.ndarray, class_names: list[str],
 
 def compares_with_study(metrics: dict) -> bool:
     """Whether these numbers are like the original study's: products of at least :data:`STUDY_MIN_TYPES`
-    article types (its task had 142). A shop's 15-type folder was set beside the study's 0.7749."""
-    return sum(1 for v in metrics["per_class"].values() if v["support"]) >= STUDY_MIN_TYPES
+    article types (its task had 142). A shop's 15-type folder was set beside the study's 0.7749. Reads
+    ``per_class``, or ``n_types`` where only :func:`summary_metrics` are kept (a checkpoint's)."""
+    n = metrics.get("n_types")
+    if n is None:
+        n = sum(1 for v in metrics["per_class"].values() if v["support"])
+    return n >= STUDY_MIN_TYPES
 
 
 def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes: dict[str, list[str]],
@@ -173,7 +179,9 @@ def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes:
             table[head] = items[head].to_numpy()
         table[f"predicted_{head}"] = names[p.argmax(1)]
         table[f"predicted_{head}_prob"] = p.max(1).round(4)
-    table["correct"] = table["articleType"] == table["predicted_articleType"]
+    # Empty where the product has no type label to score (it is not counted wrong, as the metrics do not).
+    table["correct"] = (table["articleType"] == table["predicted_articleType"]).astype("boolean").where(
+        table["articleType"].notna())
     if seen is not None:
         table["trained_on"] = seen
     return table

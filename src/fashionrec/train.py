@@ -273,6 +273,30 @@ def check_run_folder(run: Path, resume: bool) -> None:
         raise FashionrecError(f"{run} already holds a run; pass --resume to continue it or choose another --out")
 
 
+def resume_state(run: Path, cfg: TrainConfig) -> tuple[dict, bool]:
+    """The state.pt of the run in ``run`` (config ``cfg``), and whether its training has ended: its budget
+    spent, stopped early, or every epoch trained. Refused where it has ended and its test was written, as
+    there is nothing left to do (resuming one that stopped early trained 12 more epochs; one that trained
+    every epoch was tested again); where the test was not written (stopped during it), resuming writes it."""
+    state = torch.load(run / "state.pt", map_location="cpu", weights_only=True)
+    best = run / "weights" / "best.json"
+    tested = best.exists() and "test" in read_json(best)
+    done, best_epoch, model = state["epoch"] + 1, state["best_epoch"], run / "weights" / "best.safetensors"
+    why = None
+    if cfg.max_minutes is not None and state["elapsed"] >= cfg.max_minutes * 60:
+        why = (f"{run} already spent its {cfg.max_minutes:g}-minute budget ({state['elapsed'] / 60:.1f} min); pass "
+               "a larger --max-minutes to train on")
+    elif state["stale"] >= cfg.patience:
+        why = (f"{run} stopped early after epoch {done} (val macro-F1 had not improved for {state['stale']} epochs; "
+               f"best at epoch {best_epoch}): it is finished, its model is {model}; start a new run to train on")
+    elif done >= cfg.epochs:
+        why = (f"{run} has trained all its {cfg.epochs} epochs (best at epoch {best_epoch}): it is finished, its "
+               f"model is {model}; start a new run to train on")
+    if why and tested:
+        raise FashionrecError(why)
+    return state, why is not None
+
+
 def check_start(data_dir: str | Path, out_dir: str | Path, resume: bool, config: TrainConfig, world_size: int) -> None:
     """What a run of ``world_size`` processes would refuse, checked before they start: each said it, followed
     by torchrun's traceback (a scale-out trial, a review)."""
@@ -283,6 +307,7 @@ def check_start(data_dir: str | Path, out_dir: str | Path, resume: bool, config:
     check_run_folder(run, resume)
     if resume:      # the run's own config decides, as _train reads it
         config = TrainConfig(**read_json(run / "config.json"))
+        resume_state(run, config)
     check_processes(config, world_size)
 
 
@@ -310,6 +335,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                       **({} if cfg.max_minutes is None else {"max_minutes": cfg.max_minutes}),
                       **({} if cfg.workers is None else {"workers": cfg.workers}))
         cfg = TrainConfig(**stored)
+        # Refused before anything is written or decoded: a refused --resume --max-minutes 20 rewrote the budget.
+        state, ended = resume_state(run, cfg)
     if ctx.enabled:
         check_processes(cfg, ctx.world_size)
     if cfg.threads:
@@ -322,7 +349,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     if items.empty:
         raise FashionrecError(f"{data_dir} has no usable images to train on (see `fashionrec data check`)")
     split_path = run / "split.csv"
-    if split_path.exists():
+    if resume:      # a new run remakes it: one left by a run stopped in its first epoch may be another catalogue's
         split = Split.load(split_path)
     else:
         split = make_split(items, SplitConfig(seed=cfg.split_seed, val_frac=cfg.val_frac, test_frac=cfg.test_frac))
@@ -363,7 +390,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         # (an ML engineer's trial). Every process draws the same split from the seed; one writes it.
         run.mkdir(parents=True, exist_ok=True)
         write_json(run / "config.json", asdict(cfg))
-        if not split_path.exists():
+        if not resume:
             split.save(split_path)
     # Decoded after the model exists, so a model/option mismatch fails in seconds, not after minutes of decoding.
     images = load_image_tensor(items["image_path"].tolist(), progress=progress)  # (N, 3, 80, 60) uint8
@@ -392,7 +419,6 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
 
     start_epoch, best_f1, best_epoch, stale, elapsed = 0, -1.0, -1, 0, 0.0
     if resume:
-        state = torch.load(run / "state.pt", map_location="cpu", weights_only=True)
         last, last_meta = load_checkpoint(weights_dir / "last.safetensors")
         model.load_state_dict(last.state_dict())
         prior_seconds = float(last_meta.get("prior_train_seconds", 0))    # what --init brought, kept
@@ -401,22 +427,13 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         start_epoch, best_f1, best_epoch = state["epoch"] + 1, state["best_f1"], state["best_epoch"]
         stale, elapsed = state["stale"], state["elapsed"]
         sched.reached = float(state.get("progress", 0.0))
-        if sched.out_of_time(elapsed):
-            raise FashionrecError(f"{run} already spent its {cfg.max_minutes:g}-minute budget "
-                                  f"({elapsed / 60:.1f} min); pass a larger --max-minutes to train on")
-        if stale >= cfg.patience:
-            # It ended on its own: resuming trained another 12 epochs past its early stop.
-            raise FashionrecError(f"{run} stopped early after epoch {start_epoch} (val macro-F1 had not improved "
-                                  f"for {stale} epochs; best at epoch {best_epoch}): it is finished, its model is "
-                                  f"{weights_dir / 'best.safetensors'}; start a new run to train on")
-        if start_epoch >= cfg.epochs:
-            # It trained every epoch: resuming said "resuming after epoch 1 of 1" and tested it again.
-            raise FashionrecError(f"{run} has trained all its {cfg.epochs} epochs (best at epoch {best_epoch}): it "
-                                  f"is finished, its model is {weights_dir / 'best.safetensors'}; start a new run "
-                                  "to train on")
         torch.set_rng_state(state["rng"])
-        log.info("resuming %s after epoch %d of %d (best val macro-F1 %.4f at epoch %d)",
-                 run, start_epoch, cfg.epochs, best_f1, best_epoch)
+        if ended:       # stopped before its test was written: tested now, not trained further
+            log.info("%s: training ended after epoch %d; its test was not written: testing it now", run, start_epoch)
+            start_epoch = cfg.epochs
+        else:
+            log.info("resuming %s after epoch %d of %d (best val macro-F1 %.4f at epoch %d)",
+                     run, start_epoch, cfg.epochs, best_f1, best_epoch)
 
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
             # Absolute: a checkpoint is read from other working folders (evaluate looks the data up).
