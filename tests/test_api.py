@@ -349,9 +349,15 @@ def test_a_search_for_what_the_catalogue_lacks_says_so(client, monkeypatch):
     # "Girls" and "boys" are also young women and men: of a type no child has, the grown-up's, said so (a
     # shopper trial: "heels for girls" listed girls' casual shoes as the closest matches).
     page = html.unescape(client.get("/", params={"q": "heels for girls"}).text)
-    assert "The catalogue has no Heels for children, so this reads 'girls' as women." in page
+    assert "The catalogue has no Heels for children, so this reads 'girls' as women; these are the products for " \
+           "'heels for women'." in page
     shown = [rec.item(int(i)) for i in re.findall(r'data-id="(\d+)"', page)]
     assert shown and all(d["articleType"] == "Heels" and d["gender"] == "Women" for d in shown)
+    # Every one of them, as "heels for women" lists (it listed 96 closest matches of 1,202, "no product has
+    # every word", a shopper re-trial), and the search box says what was searched.
+    women = rec.browse(q="heels for women", limit=0)[0]
+    assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{women:,}"
+    assert "closest matches" not in page and 'value="heels for women"' in page
     assert "for children" not in client.get("/", params={"q": "heels for women"}).text
 
 
@@ -403,7 +409,7 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     assert jeans > 0
     for typed in ("jeans under 500", "jeans below Rs. 999", "cheap jeans", "jeans between 500 and 2k",
                   "jeans for 500", "jeans 999", "jeans under five hundred", "low price jeans", "2000-3000 jeans",
-                  "jeans on sale", "jeans sale", "jeans offers", "clearance jeans", "jeans deals"):
+                  "jeans on sale", "jeans sale", "jeans offers", "clearance jeans", "jeans deals", "deals on jeans"):
         page = client.get("/", params={"q": typed}).text
         assert "The catalogue has no prices" in page, typed
         assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{jeans:,}", typed
@@ -428,7 +434,18 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     some = int(rec.items["id"].iloc[0])
     r = client.get("/", params={"q": f" {some} "}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/item/{some}"
-    assert client.get("/", params={"q": "999999999"}, follow_redirects=False).status_code == 200
+    for typed in (f"Product {some}", f"#{some}", f"item no. {some}"):      # as copied from its page
+        r = client.get("/", params={"q": typed}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"/item/{some}", typed
+    r = client.get("/", params={"q": "999999999"}, follow_redirects=False)
+    assert r.status_code == 200 and "no prices" not in r.text        # no product of that number: not a price
+    # Unless names have the number: a model number ("4711" perfumes) lists its products, though an id too.
+    assert rec.browse(q=number, limit=0)[0] > 0
+    named = rec.browse(q=number, limit=1)[1][0]
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(type(rec), "__contains__", lambda self, i: True)      # the number is some product's id too
+        r = client.get("/", params={"q": number}, follow_redirects=False)
+    assert r.status_code == 200 and f'data-id="{named["id"]}"' in r.text
 
 
 def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):

@@ -381,6 +381,12 @@ def test_photo_of_an_indexed_product_finds_it_first_even_when_the_tagger_is_wron
     assert predicted["articleType"][0][0] == "Jeans"           # what the tagger says is still reported
     # ... but the photo is item i's: its own labels rank the results, itself first, then other T-shirts.
     assert recs[0].id == i and all(r.item["articleType"] == "Tshirts" for r in recs)
+    # Also where a filter leaves item i out (another wearer): its labels still rank what the filter keeps.
+    other = "Women" if rec.item(i)["gender"] != "Women" else "Men"
+    tees = int(((rec.items["articleType"] == "Tshirts") & rec.items["gender"].isin([other, "Unisex"])).sum())
+    assert tees >= 2
+    _, recs = rec.similar_to_image(Image.open(rec.image_path(i)), k=tees, filters={"gender": other})
+    assert [r.item["articleType"] for r in recs] == ["Tshirts"] * tees
 
 
 def test_ranking_by_colour_and_by_labels_the_tagger_does_not_know(rec, tmp_path, monkeypatch):
@@ -729,6 +735,30 @@ def test_cli_outfit_says_why_a_look_has_fewer_pieces_than_asked():
     assert res.exit_code == 0 and " of 30 pieces: a look has at most one per slot" in " ".join(res.output.split())
     res = CliRunner().invoke(app, ["recommend", "outfit", item, "--index", index, "-k", "1"])
     assert res.exit_code == 0 and "pieces:" not in res.output
+
+
+def test_cli_and_api_list_similar_items_in_other_colours():
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from fashionrec.api.app import create_app
+
+    index = str(built_index())
+    rec = Recommender.load(index, tiny_tagger_path())
+    item = _some_id(rec, articleType="Tshirts")
+    expected = [r.id for r in rec.similar(item, k=4, other_colours=True)]
+    assert expected
+    res = CliRunner().invoke(app, ["recommend", "similar", str(item), "--index", index, "-k", "4",
+                                   "--other-colours", "--json"])
+    assert res.exit_code == 0, res.output
+    assert [r["id"] for r in json.loads(res.output)["results"]] == expected
+    with TestClient(create_app(recommender=rec)) as client:
+        got = client.get(f"/api/items/{item}/similar", params={"k": 4, "other_colours": True}).json()["results"]
+        assert [r["id"] for r in got] == expected
+        page = client.get(f"/item/{item}").text
+        assert "In other colours" in page and 'id="other-colours"' in page
+        assert all(f'data-id="{i}"' in page for i in expected)
 
 
 def test_cli_text_search_cuts_noise_like_the_web_ui():
@@ -1090,31 +1120,61 @@ def test_a_childs_product_filed_as_a_grown_ups_is_for_the_child_its_name_says(tm
     assert r._wearers(r._row[kid])[r._row[boy]]
 
 
-def test_a_profile_picks_like_each_saved_item_in_its_type_and_colour_first(tmp_path):
-    # Three saved red dresses got 16 dresses, 2 of them red, while each one's similar items were all red: the
-    # picks like a saved item are in the order of its similar items (type, colour, wearer), not by look alone.
-    r, _ = _scratch(tmp_path)
-    it = r.items
+def test_a_profile_picks_like_each_saved_item_in_its_type_and_colour_first(rec, monkeypatch):
+    # Three saved red dresses got 16 dresses, 2 of them red, while each one's similar items were all red: each
+    # saved item's candidates come in the order of its similar items (type, colour, wearer), not by look alone.
+    lists = []
+    real = type(rec)._round_robin
 
-    def shares() -> tuple[float, list[float]]:
-        matched, n, cosines = 0, 0, []
-        for (_, colour), group in it.groupby(["articleType", "baseColour"]):
-            if len(group) < 3:
-                continue
-            picks = [x for x in r.for_profile(group["id"].tolist()[:3], k=12, looks=False)
-                     if x.card_reason.startswith("Like ")]
-            n += len(picks)
-            matched += sum(x.item["baseColour"] == colour for x in picks)
-            cosines += [x.score for x in picks]
-        return matched / n, cosines
+    def spy(self, got, *args, **kwargs):
+        lists.append(list(got))
+        return real(self, got, *args, **kwargs)
 
-    ranked, cosines = shares()
-    weights = dict(r.attribute_weights)
-    r.attribute_weights = dict.fromkeys(weights, 0.0)
-    by_look, _ = shares()
-    r.attribute_weights = weights
-    assert ranked > by_look + 0.1          # the fixture's: 0.39 against 0.18 of the picks in the saved colour
-    assert all(-1.0 <= c <= 1.0 for c in cosines)       # the score stays the cosine its reason gives
+    monkeypatch.setattr(type(rec), "_round_robin", spy)
+    it = rec.items[rec.items["gender"].isin(["Men", "Women"])]
+    groups = it.groupby(["gender", "articleType", "baseColour"])["id"].agg(list)
+    colours = it.groupby(["gender", "articleType"])["baseColour"].nunique()
+    liked = [ids[0] for (gender, article, _), ids in groups.items() if len(ids) >= 2 and colours[gender, article] >= 2]
+    assert len(liked) >= 3
+    rec.for_profile(liked[:3], k=12, looks=False)
+    for src, ids, cosines in lists[0]:
+        if src is None:         # the neighbours of their mean, where they are of one kind
+            continue
+        me, rows = rec.item(src), rec._rows(ids)
+        wearable = rec._wearers(rec._row[src])[rows]
+        kind = [2 * (rec.items["articleType"].to_numpy()[r] == me["articleType"])
+                + (rec.items["baseColour"].to_numpy()[r] == me["baseColour"]) for r in rows]
+        shown = [k for k, w in zip(kind, wearable, strict=True) if w]
+        assert 3 in shown and 2 in shown, src          # some of its type in its colour, and in another
+        assert shown[:shown.count(3)] == [3] * shown.count(3), src      # its type in its colour first
+        assert all(k >= 2 for k in shown[:shown.count(3) + shown.count(2)]), src      # then its type
+        assert all(-1.0 <= c <= 1.0 for c in cosines)       # each keeps its cosine, which its reason gives
+
+
+def test_similar_items_in_other_colours_are_of_its_type_one_colour_at_a_time(rec):
+    # A shopper clicking through a red dress's similar items met the same 12 red dresses at every step.
+    i = _some_id(rec, articleType="Tshirts")
+    colour = rec.item(i)["baseColour"]
+    tees = rec.items[(rec.items["articleType"] == "Tshirts") & (rec.items["baseColour"] != colour)]
+    others = tees["baseColour"].nunique()
+    assert others >= 3
+    out = rec.similar(i, k=others, other_colours=True)
+    assert len(out) == others and i not in {r.id for r in out}
+    assert all(r.item["articleType"] == "Tshirts" and r.item["baseColour"] != colour for r in out)
+    assert len({r.item["baseColour"] for r in out}) == others          # each colour once before any twice
+    assert all(r.card_reason == f"In {r.item['baseColour'].lower()}" for r in out)
+    more = rec.similar(i, k=len(tees) + 5, other_colours=True)
+    assert {r.id for r in more} <= set(tees["id"]) and len(more) >= len(tees) - 2     # copies of a photo left out
+    # Filters narrow it; the product's own colour asked for leaves nothing.
+    men = rec.similar(i, k=5, other_colours=True, filters={"gender": "Men"})
+    assert men and all(r.item["gender"] in ("Men",) for r in men)
+    assert rec.similar(i, k=5, other_colours=True, filters={"baseColour": colour}) == []
+    # A type with one colour only has none.
+    single = rec.items.groupby("articleType")["baseColour"].nunique()
+    lone = single[single == 1].index
+    if len(lone):
+        j = _some_id(rec, articleType=lone[0])
+        assert rec.similar(j, k=5, other_colours=True) == []
 
 
 def test_a_childs_profile_picks_childrens_products(tmp_path):
@@ -2713,6 +2773,8 @@ def test_girls_asking_for_a_type_no_child_has_are_read_as_women(tmp_path):
     assert r.grown_up_reading("heels for kids") == {} and r.parse_query("heels for kids")["gender"] == [
         "Boys", "Girls", "Unisex"]
     assert r.grown_up_reading("something for girls") == {}
+    # A child another word asks for stays one (a review: "kids" lost its girls).
+    assert r.parse_query("heels for kids and girls")["gender"] == ["Boys", "Girls", "Unisex", "Women"]
     # Once a child has one of the types, "girls" is a child again, and so for "boys" of a type only girls have.
     r.add_product(photo, {"masterCategory": "Footwear", "subCategory": "Shoes", "articleType": "Heels",
                           "baseColour": "Pink", "gender": "Girls", "productDisplayName": "Kids Girls Pink Heels"},
@@ -2781,9 +2843,12 @@ def test_not_leaves_out_an_occasion_or_season_however_it_is_said(rec):
     not_formal = rec.browse(q="shirts not formal", limit=100)
     assert 0 < not_formal[0] < rec.browse(q="shirts", limit=0)[0]
     assert "Formal" not in {p["usage"] for p in not_formal[1]}
-    for q in ("shirts not too formal", "shirts non formal", "shirts non-formal", "shirts but not formal"):
+    # A search engine's minus too ("shirt -red" listed only red shirts, a shopper trial); "t-shirts" stays a word.
+    for q in ("shirts not too formal", "shirts non formal", "shirts non-formal", "shirts but not formal",
+              "shirts -formal", "-formal shirts"):
         assert rec.browse(q=q, limit=100) == not_formal, q
         assert "Formal" not in {x.item["usage"] for x in rec.search_text(q, k=5)}, q
+    assert rec.browse(q="t-shirts", limit=0)[0] == rec.browse(q="tshirts", limit=0)[0] > 0
     shirts = rec.browse(q="shirts", limit=100)[1]
     assert "Fall" in {p["season"] for p in shirts}
     page = rec.browse(q="shirts not autumn", limit=100)[1]

@@ -318,6 +318,8 @@ def recommend_similar(
     index: Path = IndexOpt, k: int = KOpt, as_json: bool = JsonOpt,
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     diversity: float = typer.Option(0.0, help="0 = most similar, up to 1 = most diverse (MMR)."),
+    other_colours: bool = typer.Option(False, "--other-colours", help="Of any colour but ITEM_ID's, each "
+                                       "colour's closest first."),
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
     master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
@@ -326,8 +328,7 @@ def recommend_similar(
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
-        recs = rec.similar(item_id, k=k, filters=wanted,
-                           diversity=diversity)
+        recs = rec.similar(item_id, k=k, filters=wanted, diversity=diversity, other_colours=other_colours)
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"similar to {item_id}")

@@ -44,6 +44,8 @@ CUT_SCALE = 2               # a product is cut out of a busy backdrop on a copy 
 CUT_INSET = 0.03            # share of each side GrabCut takes as backdrop to start from
 CUT_ITERATIONS = 3
 CUT_MIN, CUT_MAX = 0.02, 0.95   # a cut keeping less or more of the photo than this found no product in it
+OTHER_PARTS = 0.2            # what is not backdrop beside its largest part, over which that part is a view
+PART_MIN = 0.05              # the least share of the photo that part may cover
 
 
 class PhotoViews(list):
@@ -60,11 +62,13 @@ class PhotoViews(list):
         return _cut_out(self.busy) if self.busy is not None else []
 
 
-def photo_views(im: Image.Image) -> PhotoViews:
+def photo_views(im: Image.Image, whole: bool = True) -> PhotoViews:
     """The views of ``im`` worth tagging, each (3, 80, 60) uint8 as the catalogue's photos are stored: the
     photo as it is first (or, for a product under :data:`FRAME_ALWAYS` of the photo, the crop instead),
-    then where they apply the crop to the product, the photo with its backdrop made white and that cropped.
-    On a busy backdrop, the photo as it is, and the product cut out of it on demand (:meth:`PhotoViews.cut_out`)."""
+    then where they apply the crop to the product, the photo with its backdrop made white and that cropped,
+    and where the photo holds several things, the views of its largest (:func:`_largest_part`; ``whole``:
+    looked for, not in a part itself). On a busy backdrop, the photo as it is, and the product cut out of it
+    on demand (:meth:`PhotoViews.cut_out`)."""
     rgb = to_rgb(im)
     backdrop = _backdrop(rgb)
     if backdrop is None:
@@ -72,7 +76,28 @@ def photo_views(im: Image.Image) -> PhotoViews:
     views = _framed(rgb, backdrop[0])
     if backdrop[1].min() <= WHITE:
         views += _whitened(rgb, backdrop[0])
-    return PhotoViews([fit_to_store(v) for v in views])
+    out = [fit_to_store(v) for v in views]
+    part = _largest_part(rgb, backdrop[0]) if whole else None
+    return PhotoViews(out + (photo_views(part, whole=False) if part is not None else []))
+
+
+def _largest_part(rgb: Image.Image, mask: np.ndarray) -> Image.Image | None:
+    """The crop of ``rgb`` to the largest of the things on its backdrop (outside ``mask``), where others beside
+    it hold more than :data:`OTHER_PARTS` of what is not backdrop: a phone's screenshot of a shop's page, its
+    header, the product's photo and lines of text (a sneaker's gave "Type: not sure" and perfumes, a
+    shopper trial). None where one thing fills it, or the largest is under :data:`PART_MIN` of the photo."""
+    things = ~mask
+    labels, n = ndimage.label(ndimage.binary_dilation(things, iterations=2))
+    if n < 2:
+        return None
+    sizes = ndimage.sum(things, labels, range(1, n + 1))
+    best = int(np.argmax(sizes))
+    if sizes[best] > (1 - OTHER_PARTS) * sizes.sum() or sizes[best] < PART_MIN * mask.size:
+        return None
+    ys, xs = np.nonzero(labels == best + 1)
+    sx, sy = rgb.width / mask.shape[1], rgb.height / mask.shape[0]
+    return rgb.crop((int(xs.min() * sx), int(ys.min() * sy), int(np.ceil((xs.max() + 1) * sx)),
+                     int(np.ceil((ys.max() + 1) * sy))))
 
 
 def _whitened(rgb: Image.Image, backdrop: np.ndarray) -> list[Image.Image]:

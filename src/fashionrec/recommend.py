@@ -116,6 +116,7 @@ ACCESSORY_WRONG_WEARER = 0.05
 # (runs/index, /tmp/work/kinds.py), of the product's kind 0.818 -> 0.973 / 0.977 / 0.987 at 0.3 / 0.45 / 0.6,
 # of its colour 0.965 -> 0.965 / 0.961 / 0.951: below the colour's weight, the colour keeps its place.
 KIND_WEIGHT = 0.3
+OTHER_COLOURS_POOL = 4      # similar items in other colours: picked from this many times the wanted count
 # With a projected index: fetch this many times the wanted count (+ 10) by projected cosine, then keep the
 # best by full cosine (for a top-10, 30 candidates hold 99.9% of the exact top-10; index/projection.py).
 REFINE_FACTOR = 2
@@ -511,6 +512,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 bonus += weight * ((self._labels(head)[rows] == query[head]) & worn)
         return bonus
 
+    def _kind_bonus(self, rows: np.ndarray, kind: int) -> np.ndarray | float:
+        """Per row, :data:`KIND_WEIGHT` where its name says the kind the product at row ``kind``'s does (a polo)."""
+        if not self.kind_weight:
+            return 0.0
+        kinds = self._name_kinds()
+        return self.kind_weight * (kinds[rows] == kinds[kind])
+
     def _wrong_wearer(self, rows: np.ndarray, query: dict, wearer: int | None) -> np.ndarray | float:
         """What a catalogue item's (at row ``wearer``) similar item its wearer would not wear loses, per row:
         :data:`WRONG_WEARER`, or :data:`ACCESSORY_WRONG_WEARER` for another grown-up's accessory of the type of
@@ -575,7 +583,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 
     def __contains__(self, item_id: object) -> bool:
         """Whether a product of this id is in the index (``15970 in rec``)."""
-        return isinstance(item_id, int | np.integer) and int(item_id) in self._row
+        return isinstance(item_id, int | np.integer) and not isinstance(item_id, bool) and int(item_id) in self._row
 
     # ---- items ------------------------------------------------------------------------------
 
@@ -661,6 +669,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         # some photos under several ids); when they run out, fetch again with four times as many.
         spare = DUPLICATE_SLACK
         skip = exclude | self._set_aside()
+        # A photo's nearest whatever the filters keep, for what it is a copy of and the vote on its labels:
+        # Gender: Women on a white sneaker's photo (the tagger: Flip Flops 61%, its results sneakers) listed
+        # women's flip flops, voted for by the women's products alone (a shopper trial).
+        nearest = (self._neighbours(query, k, None, skip, pool=NEIGHBOUR_VOTE["neighbours"])
+                   if rerank and not dedupe and filters else None)
         while True:
             shown = k + spare
             mmr_pool = shown if diversity == 0 else max(4 * k, 50, shown)
@@ -669,21 +682,18 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             ranked_by, wearers = attrs, None
             if rerank and len(ids):
                 rows = self._rows(ids)
-                if not dedupe and scores[0] >= NEAR_DUPLICATE:
+                near_ids, near_scores = nearest if nearest is not None else (ids, scores)
+                if not dedupe and len(near_ids) and near_scores[0] >= NEAR_DUPLICATE:
                     # The photo is (a copy of) an indexed product: its own labels beat the tagger's guess. Where
                     # the catalogue lists the photo under several products, the one whose type the tagger finds
                     # likeliest (a shirt's photo, also filed as a watch, found watches and lost the shirt).
-                    copy = self._likeliest_copy(rows, scores, attrs)
-                    ranked_by, wearer = self._known_labels(int(ids[copy])), rows[copy]
+                    near_rows = self._rows(near_ids)
+                    copy = self._likeliest_copy(near_rows, near_scores, attrs)
+                    ranked_by, wearer = self._known_labels(int(near_ids[copy])), near_rows[copy]
                 elif not dedupe:
                     # A photo: the catalogue's labels near it correct part of the tagger's probabilities. (A
                     # catalogue item, dedupe=True, is ranked by its own known labels: nothing to vote on.)
-                    # Its nearest whatever the filters keep: Gender: Women on a white sneaker's photo (the tagger:
-                    # Flip Flops 61%, its results sneakers) listed women's flip flops, voted for by the women's
-                    # products alone (a shopper trial).
-                    voters, cosines = (rows, scores) if not filters else self._neighbours(
-                        query, k, None, skip, pool=NEIGHBOUR_VOTE["neighbours"])
-                    ranked_by = self._vote(voters if not filters else self._rows(voters), cosines, attrs)
+                    ranked_by = self._vote(self._rows(near_ids), near_scores, attrs)
                 if wearer is not None:
                     wearers = self._wearers(wearer)
                     if wearers[rows].sum() < shown:
@@ -712,9 +722,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                     rows = self._rows(ids)
                 else:
                     scores = scores + self._attribute_bonus(rows, ranked_by, wearers, wearer)
-                    if kind is not None and self.kind_weight:
-                        kinds = self._name_kinds()
-                        scores = scores + self.kind_weight * (kinds[rows] == kinds[kind])
+                    if kind is not None:
+                        scores = scores + self._kind_bonus(rows, kind)
                 if demote:
                     scores = scores - WRONG_WEARER * self._childrens()[rows]
                 order = np.argsort(-scores, kind="stable")[:mmr_pool]
@@ -769,14 +778,40 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 seen.add(names[j])
         return np.array((keep + later)[:k], np.int64)
 
-    def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0) -> list[Rec]:
-        """Items that look like ``item_id`` (never itself or the same photo); MMR when diversity > 0."""
+    def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0,
+                other_colours: bool = False) -> list[Rec]:
+        """Items that look like ``item_id`` (never itself or the same photo); MMR when diversity > 0.
+        ``other_colours``: of its type in any colour but its own, each colour's closest first (one red dress's
+        similar items were the same 12 of the catalogue's 18 red dresses, whichever one a shopper clicked
+        through to)."""
         item_id = self._check_id(item_id)
         item, row = self.item(item_id), self._row[item_id]
         if self._free_items()[row]:     # its reasons say what it is ranked by (_known_labels)
             item = {**item, "articleType": None, **self._freebie_kind(row)}
-        return self._ranked(self.vector(item_id), item, k, filters, diversity, exclude={item_id}, dedupe=True,
-                            attrs=self._known_labels(item_id), wearer=row, kind=row)
+        attrs = self._known_labels(item_id)
+        if not other_colours:
+            return self._ranked(self.vector(item_id), item, k, filters, diversity, exclude={item_id}, dedupe=True,
+                                attrs=attrs, wearer=row, kind=row)
+        check_k(k)
+        colour = attrs.pop("baseColour", None)
+        # Its type (a freebie's none), in every other colour the filters allow, ranked without the colour's bonus;
+        # then the first of each colour in turn, so that a page of six shows six colours where there are.
+        wanted = self.check_filters(filters)
+        colours = wanted.get("baseColour") or self.filter_values()["baseColour"]
+        wanted["baseColour"] = [c for c in ([colours] if isinstance(colours, str) else colours) if c != colour]
+        if attrs.get("articleType") and "articleType" not in wanted:
+            wanted["articleType"] = attrs["articleType"]
+        if not wanted["baseColour"]:
+            return []
+        found = self._ranked(self.vector(item_id), item, min(OTHER_COLOURS_POOL * k, MAX_K), wanted, diversity,
+                             exclude={item_id}, dedupe=True, attrs=attrs, wearer=row, kind=row)
+        by_colour: dict[str, list[Rec]] = {}
+        for r in found:
+            by_colour.setdefault(r.item["baseColour"], []).append(r)
+        out = [r for turn in itertools.zip_longest(*by_colour.values()) for r in turn if r is not None][:k]
+        for r in out:
+            r.card_reason = f"In {r.item['baseColour'].lower()}"
+        return out
 
     def similar_to_image(self, image: Image.Image, k: int = 10, filters: dict | None = None,
                          exclude_ids: Iterable[int] = ()) -> PhotoResults:

@@ -128,6 +128,7 @@ PEOPLE = frozenset(GENDER_WORDS) | frozenset(WORN_BY) | {"mother", "father", "pa
 
 
 # What asks a search to leave something out: "shirts not blue", "shoes without heels", "shirt non formal".
+MINUS = re.compile(r"(?:^|(?<=\s))-(?=\w)")       # "-red" at a word's start, not the hyphen of "t-shirt"
 NEGATION = re.compile(r"\b(?:not|no|non|without|except|excluding)\b", re.IGNORECASE)
 # Words between a negation and what it leaves out: "white shirt not too formal" left out "too" (no product
 # has it) and listed only formal shirts.
@@ -448,6 +449,8 @@ class TextSearch:
         it: "no show socks" are Fila's No Show socks, "no limits" Nike's No Limits perfume ("tshirt not
         summer" is not the slogan T-shirts saying "Not ..." filed under Summer)."""
         query = emoji_words(query)         # "shoes not 👟": the emoji is the word it leaves out
+        # A search engine's minus: "shirt -red" listed red shirts only, the minus dropped (a shopper trial).
+        query = MINUS.sub("not ", query)
         found = NEGATION.search(query)
         if not found or (self._words().mask(search_words(query)).any()
                          and self._words().named_in_a_row(search_words(query[found.start():].replace("-", " "))[:2])):
@@ -597,7 +600,10 @@ class TextSearch:
         found = self._attribute_values(query)
         grown = self._grown_up_reading(query, found)
         if grown:
-            children = {g for w in grown.values() for g in GENDER_WORDS[w]}
+            # A child another word asks for stays ("heels for kids and girls": kids are children).
+            others = {g for w in _query_words(query) if w not in GROWN_UP_READING
+                      for g in GENDER_WORDS.get(norm(w), ())}
+            children = {g for w in grown.values() for g in GENDER_WORDS[w]} - others
             found["gender"] = [g for g in found["gender"] if g not in children] + list(grown)
         if "gender" not in found and "articleType" in found:
             worn_by = {g for w in _query_words(query) for g in WORN_BY.get(norm(w), ())}

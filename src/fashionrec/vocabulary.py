@@ -253,8 +253,9 @@ PRICE_WORDS = re.compile(
     r"|(?:\b(?:rs\.?|inr|usd|eur)|[₹$€£])\s*\d[\d,.]*\s*k?"
     r"|\b\d[\d,.]*\s*k?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
     r"|\b(?:(?:low|high|best|lowest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
-    r"|\b(?:cheap(?:est|er)?|affordable|inexpensive|budget|bargains?|(?:on\s+)?sale|discount(?:ed|s)?|costly"
-    r"|expensive|pricey|offers?|deals?|clearance)\b", re.IGNORECASE)     # "sale" had "Did you mean male?"
+    r"|\b(?:cheap(?:est|er)?|affordable|inexpensive|budget|bargains?|discount(?:ed|s)?|costly|expensive|pricey)\b"
+    # "sale" had "Did you mean male?"; "deals on watches" searched "on watches"
+    r"|\b(?:on\s+)?(?:sales?|offers?|deals?|clearance)(?:\s+on)?\b", re.IGNORECASE)
 # A number alone ("jeans 999") is a price only where the search finds nothing with it (a model number,
 # "levis 501", finds its products): the catalogue page tries without it then.
 BARE_NUMBER = re.compile(r"\b\d{3,6}\b")

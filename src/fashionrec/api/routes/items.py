@@ -73,10 +73,13 @@ def similar_items(
     filters: Filters,
     k: K = 10,
     diversity: Annotated[float, Query(ge=0.0, le=1.0, description="0: closest; 1: most varied.")] = 0.0,
+    other_colours: Annotated[bool, Query(description="Of any colour but this one's, each colour's closest "
+                                         "first.")] = False,
 ) -> RecList:
-    """Items that look like this one, optionally filtered."""
+    """Items that look like this one, optionally filtered, or in its other colours."""
     with service.reading():
-        recs = service.rec.similar(item_id, k=k, filters=filters or None, diversity=diversity)
+        recs = service.rec.similar(item_id, k=k, filters=filters or None, diversity=diversity,
+                                   other_colours=other_colours)
     return RecList(results=[to_rec(r) for r in recs])
 
 

@@ -20,6 +20,9 @@ from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
 from fashionrec.vocabulary import BARE_NUMBER, GENDER_WORDS, age_words, price_words, size_words
 from fashionrec.word_search import search_words
 
+# A product's number as a shopper copies it from its page: "15970", "Product 15970", "#15970", "item no. 15970".
+PRODUCT_NUMBER = re.compile(r"((?:product|item|style|id)\s*(?:no\.?|number|#)?\s*|#\s*)?(\d{1,12})", re.IGNORECASE)
+
 WEB = Path(__file__).resolve().parents[2] / "web"
 templates = Jinja2Templates(directory=WEB / "templates")
 router = APIRouter(include_in_schema=False)
@@ -63,12 +66,17 @@ def catalogue_page(
         else:
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
     query = q.strip()
-    if query.isdecimal() and query.isascii() and not chosen:
-        # A product's number, as its page shows it ("Product 15970"): that product, not a price left out.
+    numbered = PRODUCT_NUMBER.fullmatch(query)
+    if numbered and not chosen:
+        # A product's number, as its page shows it ("Product 15970"): that product, not a price left out; but a
+        # model number names have ("4711" perfumes, a watch's id too) lists its products, unless "product" or
+        # "#" says it is the product's.
+        number = int(numbered.group(2))
         with service.reading():
-            known = int(query) in service.rec
+            known = number in service.rec and (bool(numbered.group(1))
+                                               or service.rec.browse(None, query, limit=0)[0] == 0)
         if known:
-            return RedirectResponse(f"/item/{int(query)}", status_code=303)
+            return RedirectResponse(f"/item/{number}", status_code=303)
     if len(query) > MAX_QUERY:
         query = query[:MAX_QUERY].rsplit(" ", 1)[0] if " " in query[:MAX_QUERY] else query[:MAX_QUERY]
         notices.append(f"Searches are up to {MAX_QUERY} characters, so the rest of yours was left out.")
@@ -91,7 +99,7 @@ def catalogue_page(
         with service.reading():
             if service.rec.browse(chosen or None, query, limit=0)[0] > 0:
                 priced, sized = [], []
-            elif numbers and service.rec.browse(chosen or None, unnumbered, limit=0)[0] > 0:
+            elif numbers and unnumbered and service.rec.browse(chosen or None, unnumbered, limit=0)[0] > 0:
                 # "jeans 999": no product has the number, and without it the words find products.
                 priced += numbers
                 unpriced = unnumbered
@@ -103,6 +111,20 @@ def catalogue_page(
         were = "was" if len(priced + sized) == 1 else "were"
         notices.append(f"The catalogue has no {lacks}, so {said} {were} left out of the search"
                        + (f"; these are the products for {query!r}." if query else "."))
+    with service.reading():
+        grown = service.rec.grown_up_reading(query) if query else {}
+    if grown:
+        # "heels for girls" listed girls' casual shoes as the closest matches, then 96 women's heels by meaning
+        # of 1,202: searched with the grown-up's word, and said, since a parent searching for a child is shown
+        # grown-ups' products.
+        types = " or ".join(service.rec.parse_query(query)["articleType"])
+        read = query
+        for gender, word in grown.items():
+            read = re.sub(rf"\b{re.escape(word)}\b", gender.lower(), read, flags=re.IGNORECASE)
+        said = " and ".join(f"{word!r} as {gender.lower()}" for gender, word in grown.items())
+        notices.append(f"The catalogue has no {types} for children, so this reads {said}; these are the products "
+                       f"for {read!r}.")
+        query = read
     if query and chosen and query != searched.strip():
         # A new search typed under the last one's filters, naming another wearer, colour or type ("teenage boy
         # jeans" under Gender: Girls found nothing but a link; "white shirt" under Colour: Black listed 19
@@ -255,13 +277,6 @@ def catalogue_page(
                                  if len(types) > 1 else types[0])
                 notices.append(f"The catalogue has no {word!r} as such; these are the closest types it has: "
                                f"{closest_types}.")
-            grown = service.rec.grown_up_reading(query)
-            if grown:
-                # "heels for girls" listed girls' casual shoes as the closest matches: said, since a parent
-                # searching for a child is shown grown-ups' products.
-                types = " or ".join(service.rec.parse_query(query)["articleType"])
-                said = " and ".join(f"{word!r} as {gender.lower()}" for gender, word in grown.items())
-                notices.append(f"The catalogue has no {types} for children, so this reads {said}.")
     if closest and found_closest:
         notices.append(f"{these.capitalize()} to {query!r}.")
     elif found_closest:
@@ -333,6 +348,9 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
     with service.reading():
         raw = service.rec.item(item_id)     # an unknown id: the app's 404 (a page for browsers)
         similar = [to_rec(r) for r in service.rec.similar(item_id, k=12)]
+        # Its kind in other colours: a shopper clicking through a red dress's similar items met the same 12 red
+        # dresses at every step.
+        colours = [to_rec(r) for r in service.rec.similar(item_id, k=6, other_colours=True)]
         outfit = [to_rec(r) for r in service.rec.complete_the_look(item_id, k=4)]
     item = to_item(raw, item_id)
     rows = []
@@ -344,7 +362,7 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
     # The catalogue's labels beside the tagger's are for whoever runs the shop, so they sit folded under
     # the product's plain facts, saying how many differ.
     return templates.TemplateResponse(request, "item.html", {
-        "item": item, "rows": rows, "similar": similar, "outfit": outfit,
+        "item": item, "rows": rows, "similar": similar, "colours": colours, "outfit": outfit,
         "disagree": sum(r["match"] is False for r in rows)})
 
 
