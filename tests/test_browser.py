@@ -78,7 +78,11 @@ def browser():
 
 def images_loaded(pg) -> None:
     """Scroll through the page so lazy images load, then wait until every image has decoded."""
-    pg.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    # Half a screen at a time: on a phone, a long product page's middle rows are too far from its end to load.
+    step = max(100, pg.evaluate("window.innerHeight") // 2)
+    for y in range(0, pg.evaluate("document.body.scrollHeight") + step, step):
+        pg.evaluate(f"window.scrollTo(0, {y})")
+        pg.wait_for_timeout(20)
     pg.wait_for_function("[...document.images].filter(i => !i.hidden && i.getAttribute('src'))"
                          ".every(i => i.complete && i.naturalWidth > 0)")
     pg.evaluate("window.scrollTo(0, 0)")
@@ -288,9 +292,13 @@ def test_upload_a_photo(server, page, fixture_dir):
     page.keyboard.press("ArrowDown")
     page.wait_for_timeout(400)
     assert not searches
+    # ... and look it (a shopper saw "Backpacks" chosen over dress results, nothing saying it was not applied).
+    gender = page.locator("#refine select[name=gender]")
+    assert "pending" in gender.get_attribute("class") and gender.get_attribute("aria-describedby") == "refine-pending"
     with page.expect_response(lambda r: "/api/search/image" in r.url and "gender=" in r.url):
         page.keyboard.press("Enter")
     assert len(searches) == 1
+    assert "pending" not in (gender.get_attribute("class") or "")
     page.wait_for_function("document.getElementById('upload-status').innerText.includes('Gender: ')")
     page.goto(server + "/upload")                            # a fresh visit starts empty
     assert page.locator("#upload-result").is_hidden()
@@ -384,6 +392,9 @@ def test_saved_products_give_picks_for_you(server, page):
     saved_id = page.url.rstrip("/").split("/")[-1]
     page.click("button[data-like]")
     assert page.locator("button[data-like]").get_attribute("aria-pressed") == "true"
+    # Shown as saved, named "Save" with its state pressed (a shopper read "♥ Save" as not saved yet).
+    assert page.locator("button[data-like]").inner_text().strip() == "♥ Saved"
+    assert page.get_by_role("button", name="Save", exact=True, pressed=True).count() == 1
     page.goto(server + "/for-you")
     page.wait_for_selector("#foryou:not([hidden])")
     page.wait_for_selector("#foryou-saved .card")

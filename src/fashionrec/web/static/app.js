@@ -198,12 +198,15 @@
   markSaved();
   document.querySelectorAll("button[data-like]").forEach(function (btn) {
     var id = Number(btn.getAttribute("data-like"));
-    // One name, "Save", and its state in aria-pressed: the name changing to "Saved" said the state twice.
+    // One name, "Save" (aria-label), and its state in aria-pressed: the name changing to "Saved" said the state
+    // twice. The text shown says "Saved" (a shopper read "♥ Save" as not saved yet).
     var heart = btn.querySelector(".heart");
+    var text = btn.querySelector(".like-text");
     function show() {
       var on = likedIds().indexOf(id) >= 0;
       btn.setAttribute("aria-pressed", on ? "true" : "false");
       if (heart) heart.textContent = on ? "♥" : "♡";
+      if (text) text.textContent = on ? "Saved" : "Save";
     }
     btn.addEventListener("click", function () {
       var ids = likedIds().filter(function (x) { return x !== id; });
@@ -410,13 +413,21 @@
     sel.addEventListener("keydown", function (e) {
       if (e.key === "Enter") { e.preventDefault(); narrow(true); }
     });
-    sel.addEventListener("change", function () { if (!stepped()) narrow(false); });
+    // A value stepped to and not searched yet looks it, as the catalogue's filters do (a shopper saw
+    // "Backpacks" chosen over dress results, with nothing to say it was not applied).
+    sel.addEventListener("change", function () { if (!stepped()) narrow(false); else pendingRefine(sel); });
     sel.addEventListener("blur", function () { narrow(false); });
   });
+  function pendingRefine(sel) {
+    var pending = sel.value !== (sel.getAttribute("data-asked") || "");
+    sel.classList.toggle("pending", pending);
+    if (pending) sel.setAttribute("aria-describedby", "refine-pending");
+    else sel.removeAttribute("aria-describedby");
+  }
   function send(file, refining) {
     if (!file) return;
     if (!refining) refine.querySelectorAll("select").forEach(function (s) { s.value = ""; });
-    refine.querySelectorAll("select").forEach(function (s) { s.setAttribute("data-asked", s.value); });
+    refine.querySelectorAll("select").forEach(function (s) { s.setAttribute("data-asked", s.value); pendingRefine(s); });
     var maxBytes = Number(drop.getAttribute("data-max-bytes"));
     if (maxBytes && file.size > maxBytes) {
       // Say so at once rather than after uploading every byte of it.
