@@ -19,7 +19,7 @@ from _recs_support import (
     shared_recommender,
     tiny_tagger_path,
 )
-from PIL import Image
+from PIL import Image, ImageDraw
 from scipy import ndimage
 from typer.testing import CliRunner
 
@@ -2102,6 +2102,43 @@ def test_a_shoppers_photo_is_looked_at_as_the_catalogue_frames_its_products(rec,
     # No plain backdrop: the photo as it is, alone.
     noisy = Image.fromarray(np.random.default_rng(0).integers(0, 255, (400, 300, 3), dtype=np.uint8))
     assert len(photo_views(noisy)) == 1 and (photo_views(noisy)[0] == images_to_tensor([noisy])[0].numpy()).all()
+
+
+def test_a_screenshot_of_a_shops_page_is_also_looked_at_as_its_product(rec, monkeypatch):
+    # A phone's screenshot of a shop's page (a header bar, the product's photo, lines of text, a button) was
+    # read as the page: a sneaker's gave "Type: not sure" and innerwear vests (a shopper trial).
+    import fashionrec.recommend as recommend
+    from fashionrec.data import images_to_tensor
+    from fashionrec.photo_views import photo_views
+
+    i = _some_id(rec, articleType="Tshirts")
+    photo = Image.open(rec.image_path(i)).convert("RGB")
+    page = Image.new("RGB", (585, 1266), "white")
+    draw = ImageDraw.Draw(page)
+    draw.rectangle([0, 0, 585, 70], fill=(244, 244, 244))
+    draw.rectangle([0, 70, 585, 150], fill=(31, 31, 31))
+    shot = np.asarray(photo.resize((360, 480), Image.BICUBIC)).copy()
+    shot[shot.min(axis=2) > 235] = (222, 214, 200)          # the product's photo, on a beige card
+    card = Image.new("RGB", (480, 640), (222, 214, 200))
+    card.paste(Image.fromarray(shot), (60, 80))
+    page.paste(card, (52, 190))
+    for j in range(6):
+        draw.rectangle([30, 880 + 50 * j, 30 + (350 if j % 2 else 450), 900 + 50 * j], fill=(178, 178, 178))
+    draw.rectangle([30, 1190, 555, 1240], fill=(200, 30, 40))
+    views = photo_views(page)
+    alone = images_to_tensor([photo])[0].numpy().astype(float)
+    distance = [np.abs(v.astype(float) - alone).mean() for v in views]
+    assert len(views) >= 2 and min(distance[1:]) < 0.5 * distance[0]     # the card, whitened, is near the photo
+    # Photo search takes it, where the page as it is has no catalogue product close (every view tried here).
+    monkeypatch.setattr(recommend, "FAMILIAR_ENOUGH", 1.01)
+    monkeypatch.setattr(recommend, "VIEW_MARGIN", 0.0)
+    query = rec.photo_query(page)
+    assert query.views == len(views) and query.chosen >= len(photo_views(page, whole=False))
+    # One thing on its backdrop, or a photo in a wide margin, has no such view: the views it had.
+    assert len(photo_views(photo)) == 1
+    canvas = Image.new("RGB", (800, 800), "white")
+    canvas.paste(photo.resize((300, 400)), (250, 200))
+    assert len(photo_views(canvas)) == 2
 
 
 def test_a_product_on_a_busy_backdrop_is_cut_out_of_it(rec, monkeypatch):

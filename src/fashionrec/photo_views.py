@@ -94,10 +94,12 @@ def _largest_part(rgb: Image.Image, mask: np.ndarray) -> Image.Image | None:
     best = int(np.argmax(sizes))
     if sizes[best] > (1 - OTHER_PARTS) * sizes.sum() or sizes[best] < PART_MIN * mask.size:
         return None
-    ys, xs = np.nonzero(labels == best + 1)
+    ys, xs = np.nonzero(things & (labels == best + 1))
     sx, sy = rgb.width / mask.shape[1], rgb.height / mask.shape[0]
-    return rgb.crop((int(xs.min() * sx), int(ys.min() * sy), int(np.ceil((xs.max() + 1) * sx)),
-                     int(np.ceil((ys.max() + 1) * sy))))
+    # Inside its edge pixels, which the smaller copy blends with the page: a card's corners are the card's, and
+    # its own backdrop is found (a white rim around a beige card hid it).
+    return rgb.crop((int(np.ceil((xs.min() + 1) * sx)), int(np.ceil((ys.min() + 1) * sy)), int(xs.max() * sx),
+                     int(ys.max() * sy)))
 
 
 def _whitened(rgb: Image.Image, backdrop: np.ndarray) -> list[Image.Image]:
