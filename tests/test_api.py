@@ -610,6 +610,12 @@ def test_web_pages(client, ids):
     assert f'<option value="{colour}" selected' not in page and 'id="unfiltered"' not in page
     page = client.get(f"/item/{ids[0]}")
     assert page.status_code == 200 and "Similar items" in page.text and "Complete the look" in page.text
+    # A product unlike any other says its similar items are only the closest (cushion covers listed a jersey
+    # and a brief, "Same colour", a shopper re-trial); one with near look-alikes does not.
+    assert 'id="unlike"' not in page.text
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(rec, "unfamiliar_below", lambda: 1.01)       # nothing is near enough
+        assert "Nothing in the catalogue looks much like this product" in client.get(f"/item/{ids[0]}").text
     # The product's plain facts first; the catalogue's labels beside the model's folded away under them.
     assert page.text.index('id="facts"') < page.text.index('<details class="tagged">') < page.text.index('id="attrs"')
     # A look's card shows the colour note; the whole reason is its title (the slot's phrase took both lines).

@@ -347,7 +347,15 @@ def _choice_counts(service, chosen: dict, query: str, relevant, closest: bool) -
 def item_page(request: Request, item_id: int, service: ServiceDep):
     with service.reading():
         raw = service.rec.item(item_id)     # an unknown id: the app's 404 (a page for browsers)
-        similar = [to_rec(r) for r in service.rec.similar(item_id, k=12)]
+        found = service.rec.similar(item_id, k=12)
+        similar = [to_rec(r) for r in found]
+        # A product unlike any other (cushion covers: their nearest at 0.51) still gets its closest, under "Same
+        # colour" and the like (a shopper re-trial): said, where even the closest is no nearer than an
+        # unfamiliar photo's closest product.
+        floor = service.rec.unfamiliar_below()
+        me = service.rec.vector(item_id)
+        unlike = bool(found and floor is not None
+                      and max(float(service.rec.vector(r.id) @ me) for r in found) < floor)
         # Its kind in other colours: a shopper clicking through a red dress's similar items met the same 12 red
         # dresses at every step.
         colours = [to_rec(r) for r in service.rec.similar(item_id, k=6, other_colours=True)]
@@ -362,7 +370,7 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
     # The catalogue's labels beside the tagger's are for whoever runs the shop, so they sit folded under
     # the product's plain facts, saying how many differ.
     return templates.TemplateResponse(request, "item.html", {
-        "item": item, "rows": rows, "similar": similar, "colours": colours, "outfit": outfit,
+        "item": item, "rows": rows, "similar": similar, "unlike": unlike, "colours": colours, "outfit": outfit,
         "disagree": sum(r["match"] is False for r in rows)})
 
 
