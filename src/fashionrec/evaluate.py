@@ -81,7 +81,7 @@ def summary_metrics(metrics: dict) -> dict:
     out = {k: metrics[k] for k in ("n", "accuracy", "top5_accuracy", "macro_f1", "weighted_f1",
                                    "macro_precision", "macro_recall") if k in metrics}
     if "per_class" in metrics:      # what compares_with_study reads where the table is not kept
-        out["n_types"] = sum(1 for v in metrics["per_class"].values() if v["support"])
+        out["n_types"] = _types_scored(metrics["per_class"])
     out["attributes"] = {h: {k: m.get(k) for k in ("n", "accuracy", "macro_f1")}
                          for h, m in metrics["attributes"].items()}
     return out
@@ -162,9 +162,12 @@ def compares_with_study(metrics: dict) -> bool:
     article types (its task had 142). A shop's 15-type folder was set beside the study's 0.7749. Reads
     ``per_class``, or ``n_types`` where only :func:`summary_metrics` are kept (a checkpoint's)."""
     n = metrics.get("n_types")
-    if n is None:
-        n = sum(1 for v in metrics["per_class"].values() if v["support"])
-    return n >= STUDY_MIN_TYPES
+    return (_types_scored(metrics["per_class"]) if n is None else n) >= STUDY_MIN_TYPES
+
+
+def _types_scored(per_class: dict) -> int:
+    """How many classes of a ``per_class`` table have products (a class only predicted has none)."""
+    return sum(1 for v in per_class.values() if v["support"])
 
 
 def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes: dict[str, list[str]],

@@ -41,7 +41,7 @@ class Profiles:
         list outlives products (sold out, removed), and one gone need not lose the page (`--skip-unknown`, the
         API's ``skip_unknown``)."""
         ids = list(dict.fromkeys(liked_ids))
-        return [i for i in ids if i in self.items.index], [i for i in ids if i not in self.items.index]
+        return [i for i in ids if i in self], [i for i in ids if i not in self]
 
     def for_profile(self, liked_ids: Sequence[int], k: int = 10, looks: bool = True) -> list[Rec]:
         """Items for someone who liked ``liked_ids``: neighbours of each and of their mean, taken in turn,
