@@ -190,8 +190,10 @@ def test_a_styles_csv_without_the_columns_is_a_catalog_error(tmp_path: Path) -> 
     assert catalog.table["productDisplayName"].tolist() == ["Tee, plain"]
     assert catalog.report.read_as == ["semicolon-separated"]
     (tmp_path / "styles.csv").write_text("id;name\n1;shirt\n")
-    with pytest.raises(CatalogError, match="separates its fields with semicolons, not commas"):
+    # One that lacks columns is told which, not to save it with commas (it would be read as it is).
+    with pytest.raises(CatalogError, match="separates its fields with semicolons and lacks the columns") as e:
         load_catalog(tmp_path, progress=False)
+    assert "'gender'" in str(e.value) and "'id'" not in str(e.value) and "commas" not in str(e.value)
 
 
 def _styles(tmp_path: Path, rows: list[str]) -> Path:

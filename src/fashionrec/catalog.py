@@ -582,11 +582,14 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     header = _header_columns([h.strip() for h in _fields(physical[at], sep)], csv_path, report)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
-            if len(header) == 1 and sep in header[0]:
-                # A spreadsheet saved in a locale whose list separator is not the comma.
-                raise CatalogError(f"{csv_path} separates its fields with {name}, not commas: save it as CSV with "
-                                   f"commas (the header {','.join(COLUMNS)})")
+        for other, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if len(header) == 1 and other in header[0]:
+                # A spreadsheet saved in a locale whose list separator is not the comma: such a file is read
+                # when its header is complete, so the fault to name is the columns it lacks, in its reading.
+                split = _header_columns([h.strip() for h in _fields(physical[at], other)], csv_path, report)
+                raise CatalogError(f"{csv_path} separates its fields with {name} and lacks the columns "
+                                   f"{[c for c in COLUMNS if c not in split]}: add them (the header "
+                                   f"{other.join(COLUMNS)})")
         raise CatalogError(f"{csv_path} lacks the columns {missing}; expected the header {','.join(COLUMNS)}")
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS]
     n = len(header)
