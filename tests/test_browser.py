@@ -466,8 +466,12 @@ def test_a_card_saves_its_product_without_opening_it(server, page):
     picked = picks.first.get_attribute("data-card-like")
     picks.first.click()         # saved from the picks: the page says its picks are for the two before
     assert "3 saved products; these picks are for 2" in page.locator("#foryou-status").inner_text()
+    # and the Saved row has it at once (it kept two until the picks were updated, a shopper re-trial)
+    in_row = f"document.querySelectorAll('#foryou-saved .card[data-id=\"{picked}\"]').length"
+    page.wait_for_function(f"{in_row} === 1 && document.querySelectorAll('#foryou-saved .card').length === 3")
     picks.first.click()         # taken back: the picks are for what is saved again
     assert page.locator("#foryou-status").inner_text() == "Based on 2 saved products."
+    page.wait_for_function(f"{in_row} === 0 && document.querySelectorAll('#foryou-saved .card').length === 2")
     assert page.locator("#foryou-update").is_hidden()
     picks.first.click()
     page.click("#foryou-update")     # and works them out again in place (it asked for a reload)

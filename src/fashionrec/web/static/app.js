@@ -183,7 +183,9 @@
     // On "For you", the picks shown were worked out before this change: say so, with a button that works
     // them out again (it was "reload the page"), rather than keep "Based on 2 saved products" beside three.
     picksStatus();
+    if (savedChanged) savedChanged();
   });
+  var savedChanged = null;    // on "For you": shows the Saved row again after a card's ♡
   // On "For you": what the picks shown are for, and whether the products saved since make them stale (the
   // same ones again, one saved then taken back, do not).
   function picksStatus() {
@@ -271,11 +273,7 @@
           status.setAttribute("data-based-on", String(ids.length));
           status.setAttribute("data-ids", ids.slice().sort().join(","));
           picksStatus();      // "Based on N", or stale already where one was saved while these loaded
-          savedBox.innerHTML = saved.json.items.map(function (it) {
-            return '<div class="saved-item">' + card({ item: it, reason: "" }, false) +
-              '<button type="button" class="unsave" data-unsave="' + it.id + '" aria-label="Remove ' +
-              esc(it.productDisplayName || ("item " + it.id)) + ' from saved products">Remove</button></div>';
-          }).join("");
+          showSaved(saved.json.items);
           return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ liked: ids, k: 24 }) }).then(function (res) {
             if (mine !== loads) return;
@@ -292,6 +290,24 @@
           box.hidden = false;
         });
     }
+    function showSaved(items) {
+      savedBox.innerHTML = items.map(function (it) {
+        return '<div class="saved-item">' + card({ item: it, reason: "" }, false) +
+          '<button type="button" class="unsave" data-unsave="' + it.id + '" aria-label="Remove ' +
+          esc(it.productDisplayName || ("item " + it.id)) + ' from saved products">Remove</button></div>';
+      }).join("");
+    }
+    // A pick saved (or a saved one's ♡ taken back) joins (or leaves) the Saved row at once, so that the row
+    // agrees with "You have 4 saved products" (it kept 3 until the picks were updated, a shopper re-trial);
+    // the picks themselves wait for "Update the picks".
+    var rows = 0;
+    savedChanged = function () {
+      var mine = ++rows, ids = likedIds();
+      if (!ids.length) { savedBox.innerHTML = ""; return; }
+      fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(",")).then(function (saved) {
+        if (mine === rows && saved.ok) showSaved(saved.json.items);
+      }).catch(function () { /* the row stays as it was; "Update the picks" loads it again */ });
+    };
     // One product off the list: the picks are worked out again for the rest, and that is said where focus
     // lands, so a keyboard or screen-reader user keeps their place.
     savedBox.addEventListener("click", function (e) {
