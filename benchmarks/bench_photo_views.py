@@ -7,10 +7,13 @@ catalogue photo with its white, as a printed photo lying on the backdrop) or cut
 and runs each through photo search against an index, with the photo's own product left out. It prints,
 per backdrop, the tagger's top-1 type and P@10 same type, with the photo as it is only, and with the views
 ``Recommender.photo_query`` takes (where the photo is unfamiliar, the product cut out of a busy backdrop),
-and the milliseconds per photo.
+and the milliseconds per photo. ``--light`` instead photographs each validation photo, enlarged to a phone's
+size, in a dim room or under a tinted lamp (every pixel, its white included, scaled per channel), with and
+without the view in the light that makes its backdrop white (``photo_views._balanced``), and adds the
+colour head's top-1.
 
     python benchmarks/bench_photo_views.py --index runs/index_trainval --n 200 \
-        --data ../shared/datasets/fashion-product-images-small
+        --data ../shared/datasets/fashion-product-images-small [--light]
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ from fashionrec.splits import checkpoint_split
 from fashionrec.tagger import SHIPPED_MODEL
 
 KINDS = ("card", "stripes", "checks", "texture", "gradient")
+# Per-channel scales of a photo taken in poor light: a dim room, a warm lamp, cool dim daylight.
+LIGHTS = {"dim room x0.45": (0.45, 0.45, 0.45), "dim room x0.65": (0.65, 0.65, 0.65),
+          "warm lamp": (0.95, 0.80, 0.60), "cool dim light": (0.55, 0.62, 0.75)}
 SIZE = (900, 1200)
 
 
@@ -78,6 +84,27 @@ def composite(photo: Image.Image, kind: str, cut: bool, rng: np.random.Generator
     return bg
 
 
+def lit(photo: Image.Image, scale: tuple[float, float, float]) -> Image.Image:
+    """``photo`` at a phone's size, every pixel scaled per channel by ``scale``."""
+    a = np.asarray(photo.convert("RGB").resize(SIZE, Image.BICUBIC), dtype=np.float32) * np.asarray(scale)
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+
+
+def score(rec: Recommender, items: pd.DataFrame, photos: list[tuple[int, Image.Image]]) -> dict:
+    """Photo search on each photo (its own product left out): top-1 type and colour, P@10 type, ms p50."""
+    right, colour, p10, ms = [], [], [], []
+    for i, im in photos:
+        t0 = time.perf_counter()
+        predicted, recs = rec.similar_to_image(im, k=10, exclude_ids=[i])
+        ms.append((time.perf_counter() - t0) * 1000)
+        truth = items.at[i, "articleType"]
+        right.append(predicted["articleType"][0][0] == truth)
+        colour.append(predicted["baseColour"][0][0] == items.at[i, "baseColour"])
+        p10.append(np.mean([r.item["articleType"] == truth for r in recs]))
+    return {"top-1": np.mean(right), "colour top-1": np.mean(colour), "P@10 type": np.mean(p10),
+            "ms p50": np.percentile(ms, 50)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", type=Path, default=Path("runs/index_trainval"))
@@ -85,6 +112,7 @@ def main() -> None:
                     help="The catalogue the shipped model was trained on (its validation split is re-made).")
     ap.add_argument("--n", type=int, default=200, help="Validation photos per backdrop.")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--light", action="store_true", help="Photos in poor light instead of on busy backdrops.")
     args = ap.parse_args()
     rec = Recommender.load(args.index)
     recorded = read_json(SHIPPED_MODEL.with_suffix(".json"))["split"]
@@ -92,26 +120,28 @@ def main() -> None:
     catalogue = load_catalog(args.data, progress=False).usable
     val = checkpoint_split(catalogue, recorded, SHIPPED_MODEL, args.data).ids("val")
     val = np.random.default_rng(args.seed).permutation(np.intersect1d(val, items.index.to_numpy()))[:args.n]
-    cut_out = photo_views.PhotoViews.cut_out
     rows = []
+    if args.light:
+        balanced = photo_views._balanced
+        for kind, scale in LIGHTS.items():
+            photos = [(int(i), lit(Image.open(rec.image_path(int(i))), scale)) for i in val]
+            for views in ("without the relit view", "with it"):
+                photo_views._balanced = balanced if views == "with it" else (lambda rgb, mask, colour: [])
+                rows.append({"light": kind, "views": views, **score(rec, items, photos)})
+                print(rows[-1], flush=True)
+        photo_views._balanced = balanced
+        print(f"\n{len(val)} validation photos per row, index {args.index}\n")
+        print(pd.DataFrame(rows).to_string(index=False, float_format="{:.3f}".format))
+        return
+    cut_out = photo_views.PhotoViews.cut_out
     for kind in KINDS:
         for whole in (True, False):
             rng = np.random.default_rng(args.seed)
             photos = [(int(i), composite(Image.open(rec.image_path(int(i))), kind, not whole, rng)) for i in val]
             for views in ("as it is", "with the cut-out"):
                 photo_views.PhotoViews.cut_out = cut_out if views != "as it is" else (lambda self: [])
-                right, p10, ms = [], [], []
-                for i, im in photos:
-                    t0 = time.perf_counter()
-                    found = rec.similar_to_image(im, k=10, exclude_ids=[i])
-                    ms.append((time.perf_counter() - t0) * 1000)
-                    truth = items.at[i, "articleType"]
-                    predicted, recs = found
-                    right.append(predicted["articleType"][0][0] == truth)
-                    p10.append(np.mean([r.item["articleType"] == truth for r in recs]))
                 rows.append({"backdrop": kind, "product": "whole photo" if whole else "cut out", "views": views,
-                             "top-1": np.mean(right), "P@10 type": np.mean(p10),
-                             "ms p50": np.percentile(ms, 50)})
+                             **score(rec, items, photos)})
                 print(rows[-1], flush=True)
     photo_views.PhotoViews.cut_out = cut_out
     print(f"\n{len(val)} validation photos per row, index {args.index}\n")
