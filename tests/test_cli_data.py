@@ -186,3 +186,22 @@ def test_the_consoles_print_text_as_written() -> None:
         with console.capture() as said:
             console.print("runs/index[v2] kept; [/tmp/x]", highlight=False)
         assert said.get().strip() == "runs/index[v2] kept; [/tmp/x]"
+
+
+def test_the_python_verbs_are_importable_from_the_package_without_loading_torch() -> None:
+    # `dir(fashionrec)` listed only __version__: a Python user had to read the README to find a way in.
+    import subprocess
+    import sys
+
+    import fashionrec
+    from fashionrec.recommend import Recommender
+
+    assert {"load_catalog", "make_split", "write_eda_report", "train", "evaluate_model", "Tagger", "tag",
+            "Recommender", "evaluate_recs"} <= set(dir(fashionrec))
+    assert fashionrec.Recommender is Recommender
+    with pytest.raises(AttributeError, match="no attribute 'recommender'"):
+        fashionrec.recommender      # noqa: B018
+    code = ("import sys, fashionrec; assert 'torch' not in sys.modules; from fashionrec import load_catalog; "
+            "print(load_catalog.__module__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "fashionrec.catalog"

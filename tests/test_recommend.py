@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -1741,10 +1742,50 @@ def test_k_is_bounded_for_every_recommendation(rec: Recommender) -> None:
     calls = [lambda k: rec.similar(item, k=k), lambda k: rec.search_text("black shoes", k=k),
              lambda k: rec.complete_the_look(item, k=k), lambda k: rec.for_profile([item], k=k)]
     for call in calls:
-        for k in (0, MAX_K + 1, 100_000):
-            with pytest.raises(BadInputError, match=f"between 1 and {MAX_K}"):
+        # 2.5 and "5" were a TypeError from slicing (or 3 results), True one result (a Python user's trial).
+        for k in (0, MAX_K + 1, 100_000, 2.5, "5", None, True):
+            with pytest.raises(BadInputError, match=f"whole number between 1 and {MAX_K}"):
                 call(k)
     assert len(rec.similar(item, k=MAX_K)) == min(MAX_K, len(rec) - 1)
+    assert len(rec.similar(item, k=np.int64(3))) == 3
+
+
+def test_a_python_caller_may_give_a_photo_and_ids_as_it_has_them(rec: Recommender, tmp_path) -> None:
+    # A path, bytes, a file object or an array was "needs a PIL image" (or an AttributeError from the tagger);
+    # one id alone where a list is taken was "'int' object is not iterable" (a Python user's trial).
+    import io
+
+    from fashionrec.errors import NotFoundError
+
+    item = _some_id(rec, articleType="Tshirts")
+    path = rec.image_path(item)
+    photo = Image.open(path).convert("RGB")
+    expected = [r.id for r in rec.similar_to_image(photo, k=3)[1]]
+    for given in (str(path), Path(path), path.read_bytes(), io.BytesIO(path.read_bytes()), np.asarray(photo)):
+        assert [r.id for r in rec.similar_to_image(given, k=3)[1]] == expected
+    assert rec.tagger.predict(np.asarray(photo)) == rec.tagger.predict([path]) == rec.tagger.predict(path.read_bytes())
+    assert rec.tagger.embed(str(path)).shape == (1, rec.embeddings.shape[1])
+    for bad, said in ((123, "not int"), (np.zeros((8, 8), np.float32), "uint8"), (tmp_path / "none.jpg", "no file")):
+        with pytest.raises(BadInputError, match=said):
+            rec.similar_to_image(bad)
+    with Image.open(path) as closed:
+        pass
+    with pytest.raises(BadInputError, match="closed"):      # a bare AssertionError from PIL
+        rec.similar_to_image(closed)
+    with pytest.raises(BadInputError, match="top must be"):
+        rec.tagger.predict(path, top=0)
+    assert [r.id for r in rec.for_profile(item, k=3)] == [r.id for r in rec.for_profile([item], k=3)]
+    assert rec.known_liked(item) == ([item], [])
+    with pytest.raises(BadInputError, match="integer, got 1.5"):        # it was read as 1
+        rec.similar(1.5)
+    with pytest.raises(BadInputError, match="a string, not int"):      # "the text query is empty"
+        rec.search_text(123)
+    # The library's errors are the builtin kinds too, for a caller's own except clauses.
+    with pytest.raises(ValueError):
+        rec.similar(item, k=0)
+    with pytest.raises(LookupError):
+        rec.similar(10 ** 9)
+    assert issubclass(NotFoundError, LookupError)
 
 
 def test_many_listings_of_one_photo_still_leave_k_results(tmp_path):

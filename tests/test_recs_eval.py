@@ -25,6 +25,14 @@ def test_evaluate_recs_keys_and_ranges():
     # every query is indexed, so the product-page list is measured too
     assert m["similar_n_queries"] == 25 and 0.0 <= m["similar_precision_at_10_articleType_colour"] \
         <= m["similar_precision_at_10_articleType"] <= 1.0
+    # Another k names the keys for itself (k=5 gave precision at 5 under "precision_at_10", a Python user's trial).
+    five = evaluate_recs(shared_recommender(), fixture_catalog(), k=5, progress=False, limit=25)
+    assert five["k"] == 5 and not [key for key in five if "_10" in key]
+    assert {key.replace("_at_5", "_at_10") for key in five} == set(m)
+    text = evaluate_text(shared_recommender(), default_text_queries()[:3], k=5)
+    assert "text_precision_at_5" in text and "text_queries_with_fewer_than_5_relevant" in text
+    assert set(text["text_per_query"][0]) == {"query", "precision_at_5", "returned", "relevant_in_index",
+                                              "reachable_precision_at_5"}
 
 
 def test_queries_the_tagger_trained_on_are_counted_and_a_bad_limit_refused():

@@ -110,6 +110,19 @@ def test_nothing_usable_is_an_error_not_an_empty_split(items: pd.DataFrame) -> N
         make_split(items.iloc[:0])
 
 
+def test_a_misspelt_setting_is_refused_and_the_callers_config_left_as_it_was(fixture_catalog: Catalog,
+                                                                               items: pd.DataFrame) -> None:
+    # "sead=1" was set on the config and ignored: the seed-0 split, silently (a Python user's trial).
+    with pytest.raises(TypeError, match="no setting 'sead'"):
+        make_split(items, sead=1)
+    config = SplitConfig()
+    assert make_split(items, config, seed=5).config.seed == 5 and config.seed == 0
+    # The catalogue itself is split by its usable rows; a label the rows lack is named.
+    assert make_split(fixture_catalog, seed=5).fingerprint("test") == make_split(items, seed=5).fingerprint("test")
+    with pytest.raises(ValueError, match="no 'brand' column"):
+        make_split(items, label="brand")
+
+
 def test_a_split_is_remade_only_from_the_very_same_products(items: pd.DataFrame) -> None:
     from fashionrec.errors import FashionrecError
     from fashionrec.splits import remake_split

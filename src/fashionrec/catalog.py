@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
@@ -324,6 +325,54 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
                          f"{_mpx(max_pixels or Image.MAX_IMAGE_PIXELS)}: send a smaller photo") from e
     except OSError as e:  # truncated or corrupt stream
         raise ValueError(f"the image is damaged or incomplete ({e})") from e
+
+
+def as_photo(source) -> Image.Image:
+    """A photo as a Python caller may have it: a PIL image, a file's path, its bytes, a file object, or a uint8
+    numpy array (H, W), (H, W, 3) or (H, W, 4). Raises ``ValueError`` saying what to pass: a path, bytes or an
+    array gave "needs a PIL image", or an AttributeError (a Python user's trial)."""
+    if isinstance(source, Image.Image):
+        try:
+            source.load()
+        except (AssertionError, OSError, ValueError) as e:     # PIL asserts on a file closed before loading
+            raise ValueError("the PIL image cannot be read: its file was closed before the image was loaded; "
+                             "open it again, or call .load() while it is open") from e
+        return source
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return open_rgb(io.BytesIO(bytes(source)))
+    if isinstance(source, np.ndarray):
+        if source.dtype != np.uint8 or not (source.ndim == 2 or source.ndim == 3 and source.shape[2] in (3, 4)):
+            raise ValueError(f"a photo as a numpy array is uint8 of shape (H, W), (H, W, 3) RGB or (H, W, 4) RGBA, "
+                             f"not {source.dtype} {source.shape}")
+        return Image.fromarray(source)
+    if isinstance(source, (str, Path)) or hasattr(source, "read"):
+        return open_rgb(source)
+    raise ValueError(f"a photo is a PIL image, a file's path, its bytes, a file object or a uint8 numpy array, "
+                     f"not {type(source).__name__}")
+
+
+def checked_photo(source) -> Image.Image:
+    """:func:`as_photo`, then :func:`check_photo`: a photo that can be searched with or added, else
+    :class:`~fashionrec.errors.BadInputError` saying why."""
+    from fashionrec.errors import BadInputError
+
+    try:
+        photo = as_photo(source)
+        check_photo(photo)
+    except BadInputError:
+        raise
+    except ValueError as e:
+        raise BadInputError(str(e)) from e
+    return photo
+
+
+def one_or_many_photos(photos) -> list:
+    """``photos`` as a list: one photo given alone (any form :func:`as_photo` takes; a BytesIO was read as a
+    list of lines) as a list of it, a 4-d array as its photos."""
+    single = (Image.Image, str, Path, bytes, bytearray, memoryview)
+    if isinstance(photos, single) or hasattr(photos, "read") or (isinstance(photos, np.ndarray) and photos.ndim < 4):
+        return [photos]
+    return list(photos)
 
 
 def _mpx(pixels: int) -> str:

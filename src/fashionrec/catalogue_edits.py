@@ -15,11 +15,11 @@ import pandas as pd
 from PIL import Image
 
 from fashionrec.artifacts import write_with
-from fashionrec.catalog import ATTRIBUTES, COLUMNS, check_photo, is_greyscale, load_catalog, to_rgb
+from fashionrec.catalog import ATTRIBUTES, COLUMNS, checked_photo, is_greyscale, load_catalog, to_rgb
 from fashionrec.embed import predicted_frame
 from fashionrec.errors import BadInputError, ConflictError
 from fashionrec.item_tables import plain
-from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE, UNSURE
+from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE, UNSURE, id_list
 from fashionrec.text_encoder import encode_text, product_text
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,8 @@ class CatalogueEdits:
         tagging, the new arrays and the saved folder are made while searches go on (they took 6-12 s of
         every search's time on the 40k catalogue under the lock). One change at a time is the caller's to see to.
         """
-        if not isinstance(image, Image.Image):
-            raise BadInputError("add_product needs a PIL image")
-        try:        # the API's upload checks this too; the CLI's `index add` and Python callers come here only
-            check_photo(image)
-        except ValueError as e:
-            raise BadInputError(str(e)) from e
+        # The API's upload checks the photo too; the CLI's `index add` and Python callers come here only.
+        image = checked_photo(image)
         # Before touching the live index: taking an insert back out of HNSW rebuilds the graph (seconds).
         self._check_not_replaced()
         # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.
@@ -266,7 +262,7 @@ class CatalogueEdits:
         catalogue product comes back at the next ``index build`` unless its row leaves styles.csv too. On an
         HNSW index this rebuilds the graph once (FAISS cannot delete from one): seconds at 40k products,
         spent, like the new arrays, before ``exclusive`` (see :meth:`add_product`) is taken."""
-        ids = list(dict.fromkeys(self._check_id(i) for i in item_ids))
+        ids = list(dict.fromkeys(self._check_id(i) for i in id_list(item_ids)))
         items = [self.item(i) for i in ids]
         rows = np.array([self._row[i] for i in ids], np.int64)
         vectors = self.index_vectors(self.embeddings[rows])

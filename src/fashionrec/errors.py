@@ -17,17 +17,19 @@ class IndexError_(FashionrecError):
     """A vector index is missing, unreadable or inconsistent."""
 
 
-class NotFoundError(FashionrecError):
-    """An item id that is not in the catalogue or index. ``shopper``: what a shop's web page says instead of
-    the message, where that tells whoever runs the shop what to run (a shopper cannot add a photo)."""
+class NotFoundError(FashionrecError, LookupError):
+    """An item id that is not in the catalogue or index (a LookupError too, for ``except LookupError``).
+    ``shopper``: what a shop's web page says instead of the message, where that tells whoever runs the shop
+    what to run (a shopper cannot add a photo)."""
 
     def __init__(self, message: str, shopper: str | None = None):
         super().__init__(message)
         self.shopper = shopper
 
 
-class BadInputError(FashionrecError):
-    """Input from a user (an image, a filter, a parameter) that cannot be used as given."""
+class BadInputError(FashionrecError, ValueError):
+    """Input from a user (an image, a filter, a parameter) that cannot be used as given (a ValueError too, for
+    ``except ValueError``)."""
 
 
 class ChangedOnDiskError(IndexError_):

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from fashionrec.errors import BadInputError
-from fashionrec.results import NEAR_DUPLICATE, RERANK_POOL, Rec, check_k, title, wearable_by
+from fashionrec.results import NEAR_DUPLICATE, RERANK_POOL, Rec, check_k, id_list, title, wearable_by
 from fashionrec.tagger import l2_normalise
 
 
@@ -40,7 +40,7 @@ class Profiles:
         """(the liked ids this index has, those it does not), each once, in the order given: a shopper's saved
         list outlives products (sold out, removed), and one gone need not lose the page (`--skip-unknown`, the
         API's ``skip_unknown``)."""
-        ids = list(dict.fromkeys(liked_ids))
+        ids = list(dict.fromkeys(id_list(liked_ids)))
         return [i for i in ids if i in self], [i for i in ids if i not in self]
 
     def for_profile(self, liked_ids: Sequence[int], k: int = 10, looks: bool = True) -> list[Rec]:
@@ -54,6 +54,7 @@ class Profiles:
         shopper who saved one dress got 23 dresses and a tunic, and no shoes or bag to go with it).
         """
         check_k(k)
+        liked_ids = id_list(liked_ids)
         if looks:
             alike = self.for_profile(liked_ids, k, looks=False)
             liked = list(dict.fromkeys(self._check_id(i) for i in liked_ids))

@@ -43,7 +43,7 @@ from PIL import Image
 
 from fashionrec.artifacts import private_temp_dir, read_json, write_json
 from fashionrec.blas import one_blas_thread
-from fashionrec.catalog import check_photo, open_rgb, styles_sha256
+from fashionrec.catalog import checked_photo, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import CatalogueEdits
 from fashionrec.embed import Embedder, predicted_frame
 from fashionrec.errors import BadInputError, ChangedOnDiskError, IndexError_, ModelError
@@ -68,6 +68,7 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
     UNSURE,
     Rec,
     check_k,
+    id_list,
     listed,
 )
 from fashionrec.tagger import Tagger
@@ -267,7 +268,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
     Example:
         >>> rec = Recommender.load("runs/index")                    # doctest: +SKIP
         >>> [r.id for r in rec.similar(15970, k=3)]                 # doctest: +SKIP
-        [15971, 1855, 30805]
+        [9646, 9645, 10795]
     """
 
     def __init__(self, index_dir: Path, manifest: dict, items: pd.DataFrame, embeddings: np.ndarray,
@@ -815,15 +816,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 
     def similar_to_image(self, image: Image.Image, k: int = 10, filters: dict | None = None,
                          exclude_ids: Iterable[int] = ()) -> PhotoResults:
-        """A photo (not in the catalogue) -> (predicted {head: [(label, prob), ...]}, similar items), a pair
-        that also says how close the closest product is and whether the photo is unfamiliar
+        """A photo (not in the catalogue; a PIL image, a path, bytes, a file object or a uint8 array:
+        :func:`~fashionrec.catalog.as_photo`) -> (predicted {head: [(label, prob), ...]}, similar items), a
+        pair that also says how close the closest product is and whether the photo is unfamiliar
         (:class:`PhotoResults`)."""
-        if not isinstance(image, Image.Image):
-            raise BadInputError("similar_to_image needs a PIL image")
-        try:
-            check_photo(image)
-        except ValueError as e:
-            raise BadInputError(str(e)) from e
+        image = checked_photo(image)
         query = self.photo_query(image, exclude=exclude_ids)
         predicted = self.tagger.decode(query.probs, 0, top=3)
         src = {h: p[0][0] for h, p in predicted.items()}
@@ -849,7 +846,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         from fashionrec.photo_views import photo_views
 
         views = photo_views(image)
-        excluded = {int(i) for i in exclude}
+        excluded = {int(i) for i in id_list(exclude)}
 
         def tagged(batch: list[np.ndarray]) -> tuple[np.ndarray, dict, list[tuple[float, int | None]]]:
             vecs, probs = self.tagger.infer(torch.from_numpy(np.stack(batch)))

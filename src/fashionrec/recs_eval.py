@@ -5,7 +5,8 @@ Photo queries (:func:`evaluate_recs`): every usable image of a query catalogue i
 same articleType, and separately same articleType + baseColour. When a query's id is also in the index
 (e.g. the test split of the indexed catalogue) that id is excluded from its own results.
 
-Metrics (all in [0, 1] except counts and latencies):
+Metrics (all in [0, 1] except counts and latencies), named here for the default k of 10 (another k names
+them for itself: ``precision_at_5_articleType``):
 
 * ``precision_at_10_*`` — share of the top 10 that is relevant, averaged over queries.
 * ``map_at_10_articleType`` — average precision at 10, normalised by min(10, relevant items in the index).
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from importlib import resources
 
@@ -136,7 +138,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
             sims = v @ v.T
             iu = np.triu_indices(len(recs), 1)
             ild.append(float(np.mean(1 - sims[iu])))
-    return {
+    return _named_for({
         "n_queries": len(queries),
         "n_blank_query_photos_left_out": left_out["blank"],
         "n_tiny_query_photos_left_out": left_out["tiny"],
@@ -165,7 +167,15 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 1
         **({"similar_n_queries": len(s_type),
             "similar_precision_at_10_articleType": float(np.mean(s_type)),
             "similar_precision_at_10_articleType_colour": float(np.mean(s_pair))} if s_type else {}),
-    }
+    }, k)
+
+
+def _named_for(metrics: dict, k: int) -> dict:
+    """``metrics`` with each "10" in a key's name (at_10, fewer_than_10) made ``k``: ``k=5`` gave
+    ``precision_at_10_*`` keys holding precision at 5 (a Python user's trial)."""
+    if k == 10:
+        return metrics
+    return {re.sub(r"_(at|than)_10(?=_|$)", rf"_\1_{k}", key): value for key, value in metrics.items()}
 
 
 # What a labelled text query may say its relevant results have (gender: that gender or Unisex).
@@ -217,11 +227,11 @@ def evaluate_text(recommender, queries: list[dict] | None = None, k: int = 10) -
                 wanted = [*_any_of(q[key]), "Unisex"] if key == "gender" else _any_of(q[key])
                 relevant &= items[key].isin(wanted).to_numpy()
         n_relevant = int(relevant.sum())
-        per.append({"query": q["query"], "precision_at_10": hits / k, "returned": len(recs),
-                    "relevant_in_index": n_relevant, "reachable_precision_at_10": min(k, n_relevant) / k})
+        per.append({"query": q["query"], f"precision_at_{k}": hits / k, "returned": len(recs),
+                    "relevant_in_index": n_relevant, f"reachable_precision_at_{k}": min(k, n_relevant) / k})
     mean = lambda key: float(np.mean([p[key] for p in per])) if per else 0.0    # noqa: E731
-    return {"text_n_queries": len(per), "text_precision_at_10": mean("precision_at_10"),
+    return _named_for({"text_n_queries": len(per), "text_precision_at_10": mean(f"precision_at_{k}"),
             # What a perfect ranking would score on this index: on a 300-product folder "red saree" may have 2.
-            "text_precision_at_10_reachable": mean("reachable_precision_at_10"),
+            "text_precision_at_10_reachable": mean(f"reachable_precision_at_{k}"),
             "text_queries_with_fewer_than_10_relevant": sum(p["relevant_in_index"] < k for p in per),
-            "text_per_query": per}
+            "text_per_query": per}, k)

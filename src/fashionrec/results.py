@@ -4,6 +4,8 @@ arguments they share."""
 from __future__ import annotations
 
 import dataclasses
+import numbers
+from collections.abc import Iterable
 
 from fashionrec.errors import BadInputError
 
@@ -59,8 +61,17 @@ def check_k(k: int) -> None:
     """Refuse a number of results outside 1..:data:`MAX_K` (:class:`~fashionrec.errors.BadInputError`)."""
     # A bound, because the work grows with k (2k + 10 candidates re-scored, pairwise duplicate checks):
     # k=100000 kept two cores busy for over ten minutes. Paging through more is browse()'s job.
-    if not 1 <= k <= MAX_K:
-        raise BadInputError(f"k must be between 1 and {MAX_K}, got {k}")
+    # A float or a string reached slicing as a TypeError, and True asked for one result (a Python user's trial).
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or not 1 <= k <= MAX_K:
+        raise BadInputError(f"k must be a whole number between 1 and {MAX_K}, got {k!r}")
+
+
+def id_list(ids) -> list:
+    """``ids`` as a list, one id given alone as a list of it: ``for_profile(15970)`` and ``remove_products(15970)``
+    raised "'int' object is not iterable" (a Python user's trial)."""
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+        return [ids]
+    return list(ids)
 
 
 def wearable_by(item: dict, liked: dict) -> bool:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from fashionrec.artifacts import atomic_dir, read_json, write_json, write_with
+from fashionrec.catalog import Catalog
 from fashionrec.errors import FashionrecError
 
 SPLITS = ("train", "val", "test")
@@ -98,15 +99,29 @@ class Split:
         )
 
 
-def make_split(items: pd.DataFrame, config: SplitConfig | None = None, **overrides) -> Split:
-    """Split ``items`` (columns ``id`` and ``config.label``) per class, reproducibly from the seed.
+def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None, **overrides) -> Split:
+    """Split ``items`` (columns ``id`` and ``config.label``; a :class:`~fashionrec.catalog.Catalog`: its usable
+    rows) per class, reproducibly from the seed; ``overrides`` are :class:`SplitConfig` fields (``seed=1``),
+    applied to a copy of ``config``.
 
     Rows without a label are left out and listed in ``unlabelled_ids``.
     """
-    config = config or SplitConfig()
-    for k, v in overrides.items():
-        setattr(config, k, v)
+    if isinstance(items, Catalog):
+        items = items.usable
+    if not isinstance(items, pd.DataFrame):
+        raise TypeError(f"make_split takes a catalogue's usable rows (load_catalog(dir).usable), not "
+                        f"{type(items).__name__}")
+    known = [f.name for f in fields(SplitConfig)]
+    # A misspelt setting was set on the config and ignored ("sead=1" gave the seed-0 split, a Python user's trial).
+    unknown = sorted(set(overrides) - set(known))
+    if unknown:
+        raise TypeError(f"make_split has no setting {', '.join(map(repr, unknown))}; SplitConfig has {known}")
+    config = replace(config or SplitConfig(), **overrides)
     config.check()
+    for column in ("id", config.label):
+        if column not in items.columns:
+            raise ValueError(f"the rows to split have no {column!r} column (they have {list(items.columns)}): "
+                             "pass load_catalog(dir).usable, or another label")
     rng = np.random.default_rng(config.seed)
     labelled = items[items[config.label].notna()]
     if labelled.empty:

@@ -20,7 +20,6 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -255,14 +254,14 @@ class Tagger:
         """Run one blank photo through the model: exports or loads the ONNX graph, so no request waits on it."""
         self.infer(torch.full((1, 3, 80, 60), 255, dtype=torch.uint8))
 
-    def embed(self, images: Sequence[Image.Image]) -> np.ndarray:
-        """PIL images -> (N, D) float32, L2-normalised."""
-        return self.infer(images_to_tensor(images))[0]
+    def embed(self, images) -> np.ndarray:
+        """Photos (as :meth:`predict` takes them; a flat one too) -> (N, D) float32, L2-normalised."""
+        return self.infer(images_to_tensor(self._photos(images, check=False)[1]))[0]
 
-    def predict(self, images: Sequence[Image.Image | str | Path] | Image.Image | str | Path,
-                top: int = 3) -> list[dict[str, list[tuple[str, float]]]]:
-        """Photos (PIL images or image files; one alone, or a list) -> per photo ``{head: [(label,
-        calibrated probability), ...]}`` best first, in the order given; [] for none.
+    def predict(self, images, top: int = 3) -> list[dict[str, list[tuple[str, float]]]]:
+        """Photos (one alone, or a list; each a PIL image, an image file's path, its bytes, a file object or a
+        uint8 numpy array: :func:`~fashionrec.catalog.as_photo`) -> per photo ``{head: [(label, calibrated
+        probability), ...]}`` best first, in the order given; [] for none. ``top``: how many labels per head.
 
         A photo that cannot be read, or that shows no product (one flat colour, under 32 pixels: the API and
         the CLI refuse these too, as the model would label them confidently), stops the call with
@@ -272,25 +271,33 @@ class Tagger:
             >>> Tagger.load().predict(["images/15970.jpg"])[0]["articleType"][0]   # doctest: +SKIP
             ('Shirts', 0.98...)
         """
-        from fashionrec.catalog import check_photo, open_rgb
-
-        if isinstance(images, (Image.Image, str, Path)):
-            images = [images]
-        images = list(images)
-        if not images:
+        if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+            raise BadInputError(f"top must be a whole number of labels, 1 or more, got {top!r}")
+        photos, checked = self._photos(images)
+        if not photos:
             return []
-        photos = []
-        for i, im in enumerate(images):
-            name = f"photo {i + 1} of {len(images)}" + ("" if isinstance(im, Image.Image) else f" ({im})")
-            try:
-                photo = im if isinstance(im, Image.Image) else open_rgb(im)
-                check_photo(photo)
-            except (OSError, ValueError) as e:
-                said = str(e).replace(f" {im}", "") if not isinstance(im, Image.Image) else str(e)
-                raise BadInputError(f"cannot tag {name}: {said}") from e
-            photos.append(photo)
-        _, probs = self.infer(images_to_tensor(photos))
+        _, probs = self.infer(images_to_tensor(checked))
         return [self.decode(probs, i, top) for i in range(len(photos))]
+
+    @staticmethod
+    def _photos(images, check: bool = True) -> tuple[list, list[Image.Image]]:
+        """(the photos as given, each read and, with ``check``, checked as one: :class:`BadInputError` naming
+        the first that cannot be tagged)."""
+        from fashionrec.catalog import as_photo, check_photo, one_or_many_photos
+
+        photos, checked = one_or_many_photos(images), []
+        for i, im in enumerate(photos):
+            named = isinstance(im, (str, Path))
+            name = f"photo {i + 1} of {len(photos)}" + (f" ({im})" if named else "")
+            try:
+                photo = as_photo(im)
+                if check:
+                    check_photo(photo)
+            except (OSError, ValueError) as e:
+                said = str(e).replace(f" {im}", "") if named else str(e)
+                raise BadInputError(f"cannot tag {name}: {said}") from e
+            checked.append(photo)
+        return photos, checked
 
     def calibrate(self, probs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Raw head probabilities (what :meth:`infer` returns) -> the ones to show: rescaled by the

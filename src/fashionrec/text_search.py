@@ -694,7 +694,9 @@ class TextSearch:
         and before any other's (Party, then Smart Casual), their cards saying which usage they have. A
         name already listed gives up :data:`NAME_REPEAT_PENALTY` of similarity per listing to other products.
         """
-        if not isinstance(query, str) or not query.strip():
+        if not isinstance(query, str):
+            raise BadInputError(f"the text query is a string, not {type(query).__name__}")
+        if not query.strip():
             raise BadInputError("the text query is empty")
         check_k(k)
         check_similarity(min_similarity)
