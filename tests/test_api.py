@@ -402,7 +402,7 @@ def test_an_age_in_a_search_is_left_out_and_said(client):
 def test_a_price_in_a_search_is_left_out_and_said(client):
     import re
 
-    from fashionrec.vocabulary import price_words
+    from fashionrec.vocabulary import price_words, rank_words
 
     rec = client.app.state.service.rec
     jeans = rec.browse(q="jeans", limit=0)[0]
@@ -415,6 +415,18 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
         assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{jeans:,}", typed
     page = html.unescape(client.get("/", params={"q": "under 500"}).text)
     assert "no prices, so 'under 500' was left out of the search." in page
+    # A budget, however said ("sports shoes under budget" searched "sports shoes under", a shopper trial), and
+    # ratings or arrival dates ("best", "latest": 96 closest matches by meaning), are left out alike.
+    for typed, kind in (("jeans under budget", "prices"), ("low budget jeans", "prices"),
+                        ("budget friendly jeans", "prices"), ("jeans on a budget", "prices"),
+                        ("jeans for less than 1000", "prices"), ("best jeans", "ratings or arrival dates"),
+                        ("top rated jeans", "ratings or arrival dates"), ("latest jeans", "ratings or arrival dates"),
+                        ("new arrivals jeans", "ratings or arrival dates"),
+                        ("good quality jeans", "ratings or arrival dates")):
+        page = html.unescape(client.get("/", params={"q": typed}).text)
+        assert f"The catalogue has no {kind}" in page and "these are the products for 'jeans'" in page, typed
+        assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{jeans:,}", typed
+    assert rank_words("white top") == ("white top", []) and rank_words("new balance shoes")[1] == []
     # Sizes alike ("shoes size 9" listed a Nike "T-Lite 9" by meaning, saying nothing of sizes).
     for typed in ("jeans size 32", "xxl jeans", "jeans uk 8", "plus size jeans"):
         page = html.unescape(client.get("/", params={"q": typed}).text)

@@ -248,14 +248,27 @@ _AMOUNT = (r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?(?:\d[\d,.]*(?:\s*k\b)?|" 
            r"(?:\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b)?")
 PRICE_WORDS = re.compile(
     rf"\bbetween\s+{_AMOUNT}\s+(?:and|to|-)\s+{_AMOUNT}"
-    rf"|\b(?:under|below|less\s+than|upto|up\s+to|within|over|above|more\s+than|around|for)\s+{_AMOUNT}"
+    rf"|\b(?:(?:for|at)\s+)?(?:under|below|less\s+than|upto|up\s+to|within|over|above|more\s+than|around|for)"
+    rf"\s+{_AMOUNT}"
     r"|\b\d{3,}\s*-\s*\d{3,}\b"                      # "2000-3000 watch"
     r"|(?:\b(?:rs\.?|inr|usd|eur)|[₹$€£])\s*\d[\d,.]*\s*k?"
     r"|\b\d[\d,.]*\s*k?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
     r"|\b(?:(?:low|high|best|lowest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
-    r"|\b(?:cheap(?:est|er)?|affordable|inexpensive|budget|bargains?|discount(?:ed|s)?|costly|expensive|pricey)\b"
+    r"|\b(?:cheap(?:est|er)?|affordable|inexpensive|bargains?|discount(?:ed|s)?|costly|expensive|pricey"
+    r"|economical|pocket[\s-]friendly|value\s+for\s+money)\b"
+    # "sports shoes under budget" searched "sports shoes under", "budget friendly dress" "friendly dress"
+    r"|\b(?:(?:under|within|in|on|for)\s+(?:an?\s+|my\s+|the\s+|your\s+)?)?(?:(?:low|tight|small)[\s-]+)?budget"
+    r"(?:[\s-]+friendly)?\b"
     # "sale" had "Did you mean male?"; "deals on watches" searched "on watches"
     r"|\b(?:on\s+)?(?:sales?|offers?|deals?|clearance)(?:\s+on)?\b", re.IGNORECASE)
+# Ratings, sales and arrival dates in a query: the catalogue has none of these either, and "best sports shoes",
+# "top rated shoes", "latest kurta" and "new arrivals dress" found no name with every word, so 96 closest
+# matches by meaning (a shopper trial). Not "top" alone (a type), nor "new" alone.
+RANK_WORDS = re.compile(
+    r"\b(?:(?:the\s+)?(?:very\s+)?best(?:[\s-]+(?:sell(?:ing|ers?)|rated|quality))?|bestsell(?:ing|ers?)"
+    r"|top[\s-]+(?:rated|selling|sellers?|brands?|quality)|highly[\s-]+rated|most[\s-]+(?:popular|loved|liked)"
+    r"|popular|trending|in[\s-]+trend|latest|newest|new[\s-]+(?:arrivals?|collections?|launch(?:es)?|in)"
+    r"|(?:good|high|premium|great|nice)[\s-]+quality)\b", re.IGNORECASE)
 # A number alone ("jeans 999") is a price only where the search finds nothing with it (a model number,
 # "levis 501", finds its products): the catalogue page tries without it then.
 BARE_NUMBER = re.compile(r"\b\d{3,6}\b")
@@ -320,13 +333,22 @@ def size_words(query: str) -> tuple[str, list[str]]:
     return " ".join(rest.split()), said + [m.group(1) for m in numbers]
 
 
+def rank_words(query: str) -> tuple[str, list[str]]:
+    """(``query`` without what it says about ratings, sales or arrival dates, those parts as typed): "best
+    sports shoes" is ("sports shoes", ["best"])."""
+    return _taken_out(RANK_WORDS, query)
+
+
 def without_price_or_size(query: str) -> tuple[str, list[str]]:
-    """(``query`` without what it says about price and size, those parts as typed), where words are left to
-    search with: the catalogue has neither, and "red dress for a party under 2000 rupees" searched by the
-    CLI and the API with "under 2000 rupees" in it, said nowhere (the web page says it in a notice)."""
+    """(``query`` without what it says about price, size, ratings and arrival dates, those parts as typed), where
+    words are left to search with: the catalogue has none of these, and "red dress for a party under 2000
+    rupees" searched by the CLI and the API with "under 2000 rupees" in it, said nowhere (the web page says it
+    in a notice)."""
     rest, priced = price_words(query)
     rest, sized = size_words(rest)
-    return (rest, priced + sized) if (priced or sized) and rest.strip() else (query, [])
+    rest, ranked = rank_words(rest)
+    left_out = priced + sized + ranked
+    return (rest, left_out) if left_out and rest.strip() else (query, [])
 
 
 def price_words(query: str) -> tuple[str, list[str]]:

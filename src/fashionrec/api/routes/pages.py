@@ -17,7 +17,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
-from fashionrec.vocabulary import BARE_NUMBER, GENDER_WORDS, age_words, price_words, size_words
+from fashionrec.vocabulary import BARE_NUMBER, GENDER_WORDS, age_words, price_words, rank_words, size_words
 from fashionrec.word_search import search_words
 
 # A product's number as a shopper copies it from its page: "15970", "Product 15970", "#15970", "item no. 15970".
@@ -93,22 +93,24 @@ def catalogue_page(
                        + (f"; these are the products for {query!r}." if query and not price_words(query)[1] else "."))
     unpriced, priced = price_words(query)
     unpriced, sized = size_words(unpriced)
+    unpriced, ranked = rank_words(unpriced)
     numbers = BARE_NUMBER.findall(unpriced)
-    if priced or sized or numbers:
+    if priced or sized or ranked or numbers:
         unnumbered = " ".join(BARE_NUMBER.sub(" ", unpriced).split())
         with service.reading():
             if service.rec.browse(chosen or None, query, limit=0)[0] > 0:
-                priced, sized = [], []
+                priced, sized, ranked = [], [], []
             elif numbers and unnumbered and service.rec.browse(chosen or None, unnumbered, limit=0)[0] > 0:
                 # "jeans 999": no product has the number, and without it the words find products.
                 priced += numbers
                 unpriced = unnumbered
-    if priced or sized:
+    if priced or sized or ranked:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
         query = unpriced
-        lacks = " or ".join(kind for kind, said in (("prices", priced), ("sizes", sized)) if said)
-        said = " and ".join(repr(p) for p in priced + sized)
-        were = "was" if len(priced + sized) == 1 else "were"
+        lacks = " or ".join(kind for kind, said in (("prices", priced), ("sizes", sized),
+                                                    ("ratings or arrival dates", ranked)) if said)
+        said = " and ".join(repr(p) for p in priced + sized + ranked)
+        were = "was" if len(priced + sized + ranked) == 1 else "were"
         notices.append(f"The catalogue has no {lacks}, so {said} {were} left out of the search"
                        + (f"; these are the products for {query!r}." if query else "."))
     with service.reading():
