@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 import uvicorn
 from PIL import Image
@@ -125,6 +126,16 @@ def test_browse_filter_and_open_a_product(server, page):
     page.select_option("select[name=articleType]", "Jeans")  # auto-submits
     page.wait_for_url("**articleType=Jeans**")
     assert 0 < cards.count() < 24
+    if page.viewport_size["width"] < 640:
+        # Open after the choice; and still open on coming Back to it after another (they folded, a phone shopper).
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.select_option("select[name=gender]", index=1)
+        page.wait_for_url("**gender=**")
+        page.go_back()
+        page.wait_for_url("**articleType=Jeans")
+        assert toggle.get_attribute("aria-expanded") == "true" and page.locator("select[name=gender]").is_visible()
+        # 16 px in the search box, which iOS Safari would otherwise zoom into when tapped.
+        assert page.locator("input[name=q]").evaluate("e => getComputedStyle(e).fontSize") == "16px"
     assert all("Jeans" in t for t in page.locator("#grid .card .meta").all_inner_texts())
     page.shot("catalogue-filtered")
 
@@ -322,6 +333,50 @@ def test_upload_a_photo(server, page, fixture_dir):
     page.wait_for_function("document.getElementById('upload-error').innerText.includes('over the limit of 10 MB')")
     assert not uploads
     big.unlink()
+
+
+def test_a_phones_large_photo_is_sent_smaller(server, page, fixture_dir):
+    # A 12-megapixel phone photo took 1-2 s to send and read, and each refinement sent it again (a phone
+    # shopper's trial): the page brings it down to 1600 pixels a side first.
+    photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+    big = ARTIFACTS / "phone-photo.jpg"
+    noise = np.random.default_rng(0).integers(0, 12, (4000, 3000, 3), dtype=np.uint8)
+    canvas = np.asarray(Image.open(photo).convert("RGB").resize((3000, 4000), Image.BICUBIC)) - noise
+    Image.fromarray(canvas.astype(np.uint8)).save(big, quality=95)
+    assert big.stat().st_size > 1536 * 1024
+    # The files the page sends (Playwright does not show a multipart body holding a file).
+    page.add_init_script("""(() => { const send = window.fetch; window.sentFiles = [];
+        window.fetch = (url, options) => { if (options && options.body instanceof FormData)
+          window.sentFiles.push(options.body.get("file")); return send(url, options); }; })()""")
+    page.goto(server + "/upload")
+    page.set_input_files("#file", str(big))
+    page.wait_for_selector("#upload-result:not([hidden])")
+    size, width, height = page.evaluate("""createImageBitmap(window.sentFiles[0])
+        .then(b => [window.sentFiles[0].size, b.width, b.height])""")
+    assert (width, height) == (1200, 1600) and size < big.stat().st_size / 2
+    assert page.locator("#predicted .chip[data-head=articleType]").inner_text().startswith("Type:")
+    # A small photo goes as it is.
+    page.set_input_files("#file", str(photo))
+    page.wait_for_function("window.sentFiles.length === 2 && document.getElementById('upload-status')"
+                           ".innerText.includes('found')")
+    assert page.evaluate("window.sentFiles[1].size") == photo.stat().st_size
+    big.unlink()
+
+
+def test_back_to_results_keeps_the_place_in_the_list(server, page):
+    # The link opened the results anew at the top, and Back then led to the product again (a phone shopper).
+    page.goto(server + "/")
+    cards = page.locator("#grid .card")
+    cards.nth(cards.count() - 1).scroll_into_view_if_needed()
+    place = page.evaluate("window.scrollY")
+    assert place > 100
+    cards.nth(cards.count() - 1).click()
+    page.wait_for_url("**/item/**")
+    page.locator("#back a").click()
+    page.wait_for_function("location.pathname === '/'")
+    page.wait_for_function(f"Math.abs(window.scrollY - {place}) < 5")
+    page.go_forward()                  # the product is ahead in the history, not behind
+    page.wait_for_url("**/item/**")
 
 
 def test_reports_page(server, page):

@@ -45,18 +45,29 @@
   if (back && document.referrer) {
     try {
       var from = new URL(document.referrer);
-      var results = null;
+      var results = null, direct = false;
       // The photo search page too: it shows its last results again from the session.
       if (from.origin === location.origin && (from.pathname === "/" || from.pathname === "/upload")) {
         // "#results": the photo search page shows its last results again when asked so (below).
         results = from.pathname === "/upload" ? "/upload#results" : from.pathname + from.search;
         sessionStorage.setItem(RESULTS, results);
+        direct = true;
       } else if (from.origin === location.origin && from.pathname.indexOf("/item/") === 0) {
         results = sessionStorage.getItem(RESULTS);
       }
       if (results) {
-        back.querySelector("a").href = results;
+        var link = back.querySelector("a");
+        link.href = results;
         back.hidden = false;
+        // Straight from the results, the link is the browser's Back, which keeps the place in the list: it
+        // opened the results anew at the top, and Back then led to this page again (a phone shopper's trial).
+        if (direct && history.length > 1) {
+          link.addEventListener("click", function (e) {
+            if (e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;   // a new tab: the address
+            e.preventDefault();
+            history.back();
+          });
+        }
       }
     } catch (e) { /* an unreadable referrer or no storage: no link */ }
   }
@@ -71,13 +82,18 @@
     sessionStorage.removeItem("fashionrec-filter-focus");
     sessionStorage.removeItem("fashionrec-filters-open");
   } catch (e) { /* storage off: focus starts at the top and the filters fold, as without this */ }
+  // Each page's last state, so that Back to a page whose filters were open opens them (they folded).
+  var foldKey = "fashionrec-folded:" + location.pathname + location.search;
   function fold(folded) {
     filterForm.classList.toggle("folded", folded);
     toggle.setAttribute("aria-expanded", String(!folded));
+    try { sessionStorage.setItem(foldKey, folded ? "1" : "0"); } catch (e) { /* not kept */ }
   }
   if (toggle) {
+    var came = performance.getEntriesByType && performance.getEntriesByType("navigation")[0], was = null;
+    try { if (came && came.type === "back_forward") was = sessionStorage.getItem(foldKey); } catch (e) { /* none */ }
     // Open again after a filter choice (the next one is often a second filter), folded on a new search.
-    fold(!(refocus || reopen));
+    fold(was !== null ? was === "1" : !(refocus || reopen));
     toggle.addEventListener("click", function () { fold(!filterForm.classList.contains("folded")); });
   }
   // A keyboard user who chose a value carries on from that filter after the page loads, not from the top.
@@ -440,20 +456,40 @@
     if (pending) sel.setAttribute("aria-describedby", "refine-pending");
     else sel.removeAttribute("aria-describedby");
   }
+  // A phone's photo (12 megapixels, 2-5 MB, some over the upload limit) is brought down to SEND_SIDE pixels a
+  // side before it is sent: the model sees 60x80 and the backdrop is found at 240x320, so nothing it uses is
+  // lost, and a 4032x3024 photo took 1-2 s to send and read, and each refinement sent it again (a phone
+  // shopper's trial). One the browser cannot read (HEIC in most) goes as it is, and the server says why.
+  var SEND_SIDE = 1600, SMALL_ENOUGH = 1536 * 1024;
+  function smaller(file) {
+    if (typeof createImageBitmap !== "function" || !/^image\/(jpeg|png|webp|bmp)$/.test(file.type)) {
+      return Promise.resolve(file);
+    }
+    return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bmp) {
+      var scale = Math.min(1, SEND_SIDE / Math.max(bmp.width, bmp.height));
+      if (scale === 1 && file.size <= SMALL_ENOUGH) { if (bmp.close) bmp.close(); return file; }
+      var c = document.createElement("canvas");
+      c.width = Math.max(1, Math.round(bmp.width * scale));
+      c.height = Math.max(1, Math.round(bmp.height * scale));
+      var g = c.getContext("2d");
+      g.fillStyle = "#fff";          // transparent pixels are white, as the server reads them
+      g.fillRect(0, 0, c.width, c.height);
+      g.imageSmoothingQuality = "high";
+      g.drawImage(bmp, 0, 0, c.width, c.height);
+      if (bmp.close) bmp.close();
+      return new Promise(function (resolve) {
+        c.toBlob(function (blob) {
+          resolve(blob && blob.size < file.size ?
+            new File([blob], file.name.replace(/\.[^.]*$/, "") + ".jpg", { type: "image/jpeg" }) : file);
+        }, "image/jpeg", 0.92);
+      });
+    }).catch(function () { return file; });
+  }
   function send(file, refining) {
     if (!file) return;
     if (!refining) refine.querySelectorAll("select").forEach(function (s) { s.value = ""; });
     refine.querySelectorAll("select").forEach(function (s) { s.setAttribute("data-asked", s.value); pendingRefine(s); });
     var maxBytes = Number(drop.getAttribute("data-max-bytes"));
-    if (maxBytes && file.size > maxBytes) {
-      // Say so at once rather than after uploading every byte of it.
-      ++latest;
-      if (inflight) inflight.abort();
-      drop.classList.remove("loading");
-      showError("This photo is " + (file.size / 1048576).toFixed(1) + " MB, over the limit of " +
-        drop.getAttribute("data-max-mb") + " MB: choose a smaller one.");
-      return;
-    }
     var mine = ++latest;
     // A new photo's results are not the ones saved; narrowed ones replace them when they come (a product
     // opened before they do keeps "Back to results" to those shown).
@@ -461,7 +497,7 @@
       try { sessionStorage.removeItem("fashionrec-upload"); } catch (e) { /* storage off */ }
     }
     if (inflight) inflight.abort();
-    inflight = typeof AbortController === "function" ? new AbortController() : null;
+    inflight = null;
     errorBox.hidden = true;
     if (!refining) {
       // A new photo: nothing shown belongs to it yet. Narrowing keeps the page as it is (and where it is
@@ -472,13 +508,24 @@
     }
     drop.classList.add("loading");
     said.textContent = "Searching…";
-    var body = new FormData();
-    body.append("file", file);
-    fetchJson("/api/search/image?k=12" + refineQuery(), { method: "POST", body: body, signal: inflight && inflight.signal })
+    (refining ? Promise.resolve(file) : smaller(file)).then(function (small) {
+      if (mine !== latest) return null;
+      if (maxBytes && small.size > maxBytes) {
+        // Said before uploading every byte of it.
+        drop.classList.remove("loading");
+        showError("This photo is " + (small.size / 1048576).toFixed(1) + " MB, over the limit of " +
+          drop.getAttribute("data-max-mb") + " MB: choose a smaller one.");
+        return null;
+      }
+      inflight = typeof AbortController === "function" ? new AbortController() : null;
+      var body = new FormData();
+      body.append("file", small);
+      return fetchJson("/api/search/image?k=12" + refineQuery(), { method: "POST", body: body,
+                                                                   signal: inflight && inflight.signal })
       .then(function (res) {
         if (mine !== latest) return;
         if (!res.ok) { showError(res.json.detail || "The photo could not be used."); return; }
-        shown = file;
+        shown = small;
         refine.hidden = false;
         render(res.json);
         // On a phone the photo and the chips fill the first screen: bring the results into view, from the
@@ -501,6 +548,7 @@
         showError("Upload failed: " + e);
       })
       .finally(function () { if (mine === latest) drop.classList.remove("loading"); });
+    });
   }
   input.addEventListener("change", function () {
     send(input.files[0]);
