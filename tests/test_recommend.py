@@ -2132,6 +2132,15 @@ def test_a_shoppers_photo_is_looked_at_as_the_catalogue_frames_its_products(rec,
         views = photo_views(dim)
         assert len(views) == 3 and distance(views[1]) < 0.3 * distance(views[0])
         assert distance(views[1]) < 0.5 * distance(views[2])
+    # A photo far taller than the catalogue's 3:4 is looked at cropped only: whitened whole, a shoe in a
+    # 600x4000 photo was a small thing on white, "Pendant 97%" (a phone shopper's trial).
+    tall = Image.new("RGB", (300, 2000), (120, 120, 120))
+    tall.paste(Image.fromarray(np.where(np.asarray(photo.resize((240, 320))).min(axis=2, keepdims=True) > 235,
+                                        120, np.asarray(photo.resize((240, 320)))).astype(np.uint8)), (30, 840))
+    views = photo_views(tall)
+    whole = images_to_tensor([tall])[0].numpy()
+    assert len(views) == 3 and not any((v == whole).all() for v in views)
+    assert distance(views[-1]) < 0.8 * distance(whole)      # the crop, whitened
     # Photo search takes the view whose closest catalogue product is closest, and tags that one (the
     # fixture's tiny tagger finds everything close: every view is tried here).
     monkeypatch.setattr(recommend, "FAMILIAR_ENOUGH", 1.01)

@@ -49,6 +49,8 @@ CUT_ITERATIONS = 3
 CUT_MIN, CUT_MAX = 0.02, 0.95   # a cut keeping less or more of the photo than this found no product in it
 OTHER_PARTS = 0.2            # what is not backdrop beside its largest part, over which that part is a view
 PART_MIN = 0.05              # the least share of the photo that part may cover
+# A photo this many times taller or wider than the catalogue's 3:4 is looked at cropped to its product only.
+EXTREME_ASPECT = 2.0
 # A backdrop whose channels differ by more than this factor is a coloured card, not white in coloured light:
 # a lamp's warm light (0.95, 0.80, 0.60) is 1.6, a blue card 3.2, a yellow one 2.9. Brought to white, such a
 # card took the product's colour with it (validation photos on a blue card: top-1 0.900 -> 0.887).
@@ -184,7 +186,11 @@ def _framed(rgb: Image.Image, mask: np.ndarray) -> list[Image.Image]:
     crop = rgb.crop((max(0, int((x0 - margin) * sx)), max(0, int((y0 - margin) * sy)),
                      min(rgb.width, int(np.ceil((x1 + margin) * sx))),
                      min(rgb.height, int(np.ceil((y1 + margin) * sy)))))
-    return [crop] if share < FRAME_ALWAYS else [rgb, crop]
+    # A photo far taller or wider than the catalogue's 3:4 shows its product small whatever it is, once fitted to
+    # 60x80: a shoe in a 600x4000 photo, whitened, was "Pendant 97%" (a phone shopper's trial).
+    stretched = max(rgb.height / rgb.width / (STORE_HEIGHT / STORE_WIDTH),
+                    rgb.width / rgb.height * (STORE_HEIGHT / STORE_WIDTH)) > EXTREME_ASPECT
+    return [crop] if share < FRAME_ALWAYS or stretched else [rgb, crop]
 
 
 def _backdrop(rgb: Image.Image) -> tuple[np.ndarray, np.ndarray] | None:
