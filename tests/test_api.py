@@ -753,6 +753,10 @@ def test_every_photo_endpoint_takes_the_photo_as_file_or_image(client, photo):
 def test_an_upload_error_names_no_python_objects(client):
     detail = assert_error(client.post("/api/search/image", files={"file": ("notes.txt", b"hello", "text/plain")}), 422)
     assert "notes.txt" in detail and "BytesIO" not in detail and "0x" not in detail
+    # An iPhone's HEIC photo is named as such, with what to do (it was "no image format recognised").
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64)
+    detail = assert_error(client.post("/api/search/image", files={"file": ("IMG_0001.HEIC", heic, "image/heic")}), 422)
+    assert "IMG_0001.HEIC: a HEIC photo" in detail and "send it as JPEG" in detail and "WebP" not in detail
 
 
 def test_reports_absent_say_so(index_dir, tmp_path, client):

@@ -318,12 +318,15 @@ def test_upload_a_photo(server, page, fixture_dir):
     bad.write_text("hello")
     page.set_input_files("#file", str(bad))
     page.wait_for_selector("#upload-error:not([hidden])")
-    assert "image" in page.locator("#upload-error").inner_text()
+    said = page.locator("#upload-error").inner_text()
+    assert "image" in said and said.startswith("not-an-image.jpg: ") and said.endswith(".")    # a sentence
 
     tiny = ARTIFACTS / "pixel.png"
     Image.new("RGB", (1, 1), "white").save(tiny)
     page.set_input_files("#file", str(tiny))
     page.wait_for_function("document.getElementById('upload-error').innerText.includes('too small')")
+    said = page.locator("#upload-error").inner_text()
+    assert said[0].isupper() or said.startswith("pixel.png"), said
     # A file over the size limit is refused at once, without uploading it.
     uploads: list[str] = []
     page.on("request", lambda r: uploads.append(r.url) if "/api/search/image" in r.url else None)

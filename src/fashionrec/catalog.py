@@ -316,6 +316,10 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
     except UnidentifiedImageError as e:
         # PIL's own message names the file object (``<_io.BytesIO object at 0x...>``) for an upload.
         where = f" {source}" if isinstance(source, (str, Path)) else ""
+        if _is_heif(source):
+            # An iPhone's default format: "no image format recognised" left a shopper nothing to do about it.
+            raise ValueError(f"a HEIC photo{where}, a format not read here: send it as JPEG (an iPhone shares "
+                             "photos as JPEG under Settings > Camera > Formats > Most Compatible)") from e
         raise ValueError(f"not a readable image{where}: no image format recognised in its bytes") from e
     except Image.DecompressionBombError as e:
         # PIL refuses to open beyond twice its own pixel limit: the same "too big" as max_pixels.
@@ -373,6 +377,20 @@ def one_or_many_photos(photos) -> list:
     if isinstance(photos, single) or hasattr(photos, "read") or (isinstance(photos, np.ndarray) and photos.ndim < 4):
         return [photos]
     return list(photos)
+
+
+def _is_heif(source) -> bool:
+    """Whether ``source`` (a path or a file object) holds a HEIF/HEIC image: an ISO box "ftyp" of a HEIF brand."""
+    try:
+        if isinstance(source, (str, Path)):
+            with open(source, "rb") as f:
+                head = f.read(12)
+        else:
+            source.seek(0)
+            head = source.read(12)
+    except (OSError, AttributeError, ValueError):
+        return False
+    return head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1")
 
 
 def _mpx(pixels: int) -> str:

@@ -221,7 +221,8 @@ def read_image(file: UploadFile, settings: Settings) -> Image.Image:
     except ValueError as e:
         if "over the limit" in str(e):
             raise PayloadTooLarge(f"{name}: {e} (set FASHIONREC_MAX_PIXELS to change it)") from e
-        raise BadInputError(f"{name}: {e}; send a JPEG, PNG or WebP photo") from e
+        said = str(e) if "send it as JPEG" in str(e) else f"{e}; send a JPEG, PNG or WebP photo"
+        raise BadInputError(f"{name}: {said}") from e
     try:
         check_photo(image)
     except ValueError as e:     # its message already says what to send instead

@@ -359,6 +359,10 @@
   function showError(msg) {
     // The API's messages also tell an operator which setting to change; a shopper needs only the first part.
     msg = String(msg).replace(/\s*\(set FASHIONREC_[A-Z_]+[^)]*\)/g, "");
+    // A sentence, as the rest of the page writes them ("the uploaded file ... is empty; send a JPEG"); not a
+    // file's name at its start.
+    if (/^[a-z][^\s._]*\s/.test(msg)) msg = msg.charAt(0).toUpperCase() + msg.slice(1);
+    if (!/[.!?)]$/.test(msg)) msg += ".";
     errorBox.textContent = msg;
     errorBox.hidden = false;
     said.textContent = "";
