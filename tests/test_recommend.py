@@ -1121,6 +1121,20 @@ def test_a_childs_product_filed_as_a_grown_ups_is_for_the_child_its_name_says(tm
     assert r._wearers(r._row[kid])[r._row[boy]]
 
 
+def test_a_profile_of_many_saved_products_has_picks_for_each_type(rec):
+    # 72 saved products, the latest 24 sneakers: all 24 picks were for the sneakers, none for the shirts and
+    # watches saved before them (a phone shopper's trial). The types take turns, the latest first in each.
+    def of(kind):
+        return [int(i) for i in rec.items.loc[rec.items["articleType"] == kind, "id"][:6]]
+    shoes, watches, bags = of("Sports Shoes"), of("Watches"), of("Handbags")
+    liked = shoes + watches + bags
+    assert rec._types_in_turn(liked)[:4] == [shoes[0], watches[0], bags[0], shoes[1]]
+    picks = rec.for_profile(liked, k=6, looks=False)
+    for saved in (shoes, watches, bags):
+        names = [rec.item(i)["productDisplayName"][:40] for i in saved]
+        assert any(r.reason.startswith(f"like {n}") for r in picks for n in names), [r.reason for r in picks]
+
+
 def test_a_profile_picks_like_each_saved_item_in_its_type_and_colour_first(rec, monkeypatch):
     # Three saved red dresses got 16 dresses, 2 of them red, while each one's similar items were all red: each
     # saved item's candidates come in the order of its similar items (type, colour, wearer), not by look alone.
