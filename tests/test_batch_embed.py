@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from _recs_support import fixture_catalog, shared_recommender, tiny_tagger_path
+from _recs_support import FIXTURE, fixture_catalog, shared_recommender, tiny_tagger_path
 from typer.testing import CliRunner
 
 from fashionrec.batch_embed import embed_catalog_to_parquet, load_embeddings
@@ -137,8 +137,10 @@ def test_embeddings_of_a_checkpoint_changed_since_are_refused(local_embeddings, 
     tagger = Tagger.load(tiny_tagger_path())
     with pytest.raises(ModelError, match="it has changed since"):
         Recommender.build(fixture_catalog(), tagger, tmp_path / "index", embeddings=copied, progress=False)
-    rec = Recommender.build(fixture_catalog(), tagger, tmp_path / "index", embeddings=str(local_embeddings),
+    # The catalogue's folder will do, as the CLI takes it ("'str' object has no attribute 'usable'").
+    rec = Recommender.build(str(FIXTURE), tagger, tmp_path / "index", embeddings=str(local_embeddings),
                             progress=False)
+    assert rec.manifest["command"].startswith("python")     # it was null from Python
     ref = shared_recommender("faiss")
     i = int(ref.items["id"].iloc[0])
     assert [r.id for r in rec.similar(i, k=5)] == [r.id for r in ref.similar(i, k=5)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -111,12 +112,20 @@ def test_nothing_usable_is_an_error_not_an_empty_split(items: pd.DataFrame) -> N
 
 
 def test_a_misspelt_setting_is_refused_and_the_callers_config_left_as_it_was(fixture_catalog: Catalog,
-                                                                               items: pd.DataFrame) -> None:
+                                                                               items: pd.DataFrame,
+                                                                               tmp_path: Path) -> None:
     # "sead=1" was set on the config and ignored: the seed-0 split, silently (a Python user's trial).
     with pytest.raises(TypeError, match="no setting 'sead'"):
         make_split(items, sead=1)
     config = SplitConfig()
     assert make_split(items, config, seed=5).config.seed == 5 and config.seed == 0
+    # Saved, it says how it was made (split.json had no date nor version, a Python user's trial).
+    make_split(items, seed=5).save(tmp_path / "split.csv")
+    saved = json.loads((tmp_path / "split.json").read_text())
+    assert saved["command"].startswith("python") and saved["created"] and saved["config"]["seed"] == 5
+    assert Split.load(tmp_path / "split.csv").fingerprint("test") == make_split(items, seed=5).fingerprint("test")
+    assert repr(fixture_catalog).startswith("Catalog(") and len(repr(fixture_catalog)) < 300
+    assert "rows rejected" in repr(fixture_catalog.report)
     # The catalogue itself is split by its usable rows; a label the rows lack is named.
     assert make_split(fixture_catalog, seed=5).fingerprint("test") == make_split(items, seed=5).fingerprint("test")
     with pytest.raises(ValueError, match="no 'brand' column"):

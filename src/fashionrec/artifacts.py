@@ -146,13 +146,28 @@ def invoked_command() -> str | None:
     return " ".join([*command, *redacted(sys.argv[1:])]) if command else None
 
 
+def made_by() -> str:
+    """:func:`invoked_command`, or from Python the program that called: "python my_script.py --fast", "python
+    (interactive)", "python (Jupyter)" (an index, a split or metrics made from a notebook said "command": null,
+    a Python user's trial)."""
+    command = invoked_command()
+    if command:
+        return command
+    program = sys.argv[0] if sys.argv else ""
+    if not program or program == "-c":
+        return "python (interactive)" if not program else "python -c ..."
+    if Path(program).name == "ipykernel_launcher.py":
+        return "python (Jupyter)"
+    return " ".join(["python", program, *redacted(sys.argv[1:])])
+
+
 def provenance() -> dict:
-    """What every report records of its making: the package's version, when, and the command line (or None
-    from Python)."""
+    """What every report records of its making: the package's version, when, and the command line (or the
+    Python program, :func:`made_by`)."""
     from fashionrec import __version__
 
     return {"fashionrec_version": __version__, "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-            "command": invoked_command()}
+            "command": made_by()}
 
 
 def write_json(path: str | Path, payload: dict | list) -> None:

@@ -39,8 +39,8 @@ from matplotlib.patches import Patch
 from tqdm.auto import tqdm
 
 from fashionrec import __version__
-from fashionrec.artifacts import write_json, write_text, write_with
-from fashionrec.catalog import MIN_PHOTO_SIDE, Catalog, CatalogError, open_rgb
+from fashionrec.artifacts import provenance, write_json, write_text, write_with
+from fashionrec.catalog import MIN_PHOTO_SIDE, Catalog, CatalogError, load_catalog, open_rgb
 from fashionrec.colours import SWATCHES
 
 log = logging.getLogger(__name__)
@@ -69,13 +69,16 @@ class Plot:
         return f"{self.name}.png"
 
 
-def write_eda_report(catalog: Catalog, out_dir: str | Path, samples_per_group: int = 8,
-                     seed: int = 0) -> Path:
+def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples_per_group: int = 8,
+                     seed: int = 0, progress: bool = True) -> Path:
     """Write the EDA plots, ``report.json`` and ``report.html`` into ``out_dir``; return the HTML path.
 
-    ``samples_per_group`` photos are drawn (with ``seed``) for each row of the sample grid.
+    ``catalog``: a loaded catalogue, or its folder. ``samples_per_group`` photos are drawn (with ``seed``) for
+    each row of the sample grid. ``progress``: the progress bars.
     Every file is written atomically, so an interrupted run leaves no half-written report.
     """
+    if isinstance(catalog, (str, Path)):
+        catalog = load_catalog(catalog, progress=progress)
     table = catalog.table
     if table.empty:
         raise CatalogError(f"{catalog.root}/styles.csv has no product rows to report on "
@@ -83,10 +86,10 @@ def write_eda_report(catalog: Catalog, out_dir: str | Path, samples_per_group: i
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     usable = table["image_status"] == "ok"
-    plots = _plans(catalog, usable, samples_per_group, seed)
+    plots = _plans(catalog, usable, samples_per_group, seed, progress)
 
     images: dict[str, bytes] = {}
-    for plot in tqdm(plots, desc="EDA plots", unit="plot"):
+    for plot in tqdm(plots, desc="EDA plots", unit="plot", disable=not progress):
         fig = plot.draw()
         buf = io.BytesIO()
         FigureCanvasAgg(fig)
@@ -96,8 +99,8 @@ def write_eda_report(catalog: Catalog, out_dir: str | Path, samples_per_group: i
         images[plot.name] = data
 
     payload = {
-        "fashionrec_version": __version__,
-        "data_dir": str(catalog.root),
+        "data_dir": str(Path(catalog.root).resolve()),
+        **provenance(),
         "data_report": _report_numbers(catalog),
         "plots": {p.name: {"file": p.file, "title": p.title, "counts": p.counts} for p in plots},
     }
@@ -161,7 +164,7 @@ def _sample_groups(table: pd.DataFrame, usable: pd.Series, per_group: int, seed:
     return groups
 
 
-def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int) -> list[Plot]:
+def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progress: bool = True) -> list[Plot]:
     table = catalog.table
     n_rows = len(table)
     n_missing = int((~usable).sum())
@@ -214,7 +217,7 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int) -> li
     plots.append(Plot(
         "samples", "Sample photos of the largest subCategories per masterCategory",
         f"{per_group} random usable photos (seed {seed}) per row; each is labelled with its id and "
-        "articleType.", groups, lambda: _sample_grid(catalog, groups, per_group)))
+        "articleType.", groups, lambda: _sample_grid(catalog, groups, per_group, progress)))
     return plots
 
 
@@ -352,7 +355,7 @@ def _size_bars(size_counts: dict[str, int], expected: str) -> Figure:
     return fig
 
 
-def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], per_group: int) -> Figure:
+def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], per_group: int, progress: bool = True) -> Figure:
     rows = max(1, len(groups))
     width, height = 2.2 + 1.05 * per_group, 1.75 * rows + 0.8  # inches; 0.8 for the title
     fig = Figure(figsize=(width, height))
@@ -371,7 +374,7 @@ def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], per_group: int)
     for r, label in enumerate(groups):
         axes[r][0].set_ylabel(label.replace(" / ", "\n"), rotation=0, ha="right", va="center",
                               fontsize=9, labelpad=8)
-    for r, c, item_id in tqdm(ids, desc="sample photos", unit="img", leave=False):
+    for r, c, item_id in tqdm(ids, desc="sample photos", unit="img", leave=False, disable=not progress):
         ax = axes[r][c]
         path = table.at[item_id, "image_path"]
         try:

@@ -29,8 +29,8 @@ import pandas as pd
 from PIL import Image
 
 from fashionrec import __version__
-from fashionrec.artifacts import atomic_dir, check_replaceable, invoked_command, read_json
-from fashionrec.catalog import COLUMNS, Catalog, open_rgb, styles_sha256
+from fashionrec.artifacts import atomic_dir, check_replaceable, made_by, read_json
+from fashionrec.catalog import COLUMNS, Catalog, load_catalog, open_rgb, styles_sha256
 from fashionrec.embed import embed_catalog
 from fashionrec.errors import BadInputError, IndexError_, ModelError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
@@ -82,11 +82,12 @@ class IndexBuilding:
     """Building an index folder: a part of :class:`fashionrec.recommend.Recommender` (``Recommender.build``)."""
 
     @classmethod
-    def build(cls, catalog: Catalog, tagger: Tagger, out_dir: str | Path, index_kind: str = "auto",
+    def build(cls, catalog: Catalog | str | Path, tagger: Tagger | None, out_dir: str | Path, index_kind: str = "auto",
               progress: bool = True, backend: str = "faiss", uri: str | Path | None = None,
               token: str | None = None, embeddings: pd.DataFrame | str | Path | None = None,
               index_dim: int | None = None):
-        """Embed every usable product, build the image and text indexes, write ``out_dir`` atomically.
+        """Embed every usable product of ``catalog`` (or of its folder) with ``tagger`` (None: the shipped
+        model), build the image and text indexes, write ``out_dir`` atomically.
 
         ``index_dim``: the index searches a PCA projection of the embeddings to this many dimensions and
         re-scores with the full ones; None = 256 for embeddings longer than that (and >= 1,024 items),
@@ -100,6 +101,10 @@ class IndexBuilding:
         """
         t0 = time.perf_counter()
         out_dir = Path(out_dir)
+        if isinstance(catalog, (str, Path)):        # its folder, as the CLI takes it
+            catalog = load_catalog(catalog, progress=progress)
+        if tagger is None:
+            tagger = Tagger.load()
         if backend not in BACKENDS:
             raise BadInputError(f"unknown index backend {backend!r}; valid: {', '.join(BACKENDS)}")
         if backend == "faiss" and uri:
@@ -167,7 +172,7 @@ class IndexBuilding:
                     "count": len(items), "dim": int(vectors.shape[1]), "index_dim": int(search_vectors.shape[1]),
                     "projection": projection.describe() if projection else None, "index_kind": index.kind,
                     "backend": backend, "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-                    "fashionrec_version": __version__, "command": invoked_command(),
+                    "fashionrec_version": __version__, "command": made_by(),
                     "build_id": uuid.uuid4().hex,
                     "data_dir": str(Path(catalog.root).resolve()), "styles_sha256": styles_sha256(catalog.root),
                     "text_model": TEXT_MODEL_NAME,

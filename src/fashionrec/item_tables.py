@@ -212,7 +212,10 @@ class ItemTables:
         item_id = self._check_id(item_id)
         if item_id not in self._cache:
             row = self._row[item_id]
-            self._cache[item_id] = {k: plain(values[row]) for k, values in self._all_columns().items()}
+            item = {k: plain(values[row]) for k, values in self._all_columns().items()}
+            if isinstance(item.get("year"), float) and item["year"].is_integer():
+                item["year"] = int(item["year"])        # 2012, not 2012.0 (a column with gaps is float)
+            self._cache[item_id] = item
         return dict(self._cache[item_id])
 
     def _all_columns(self) -> dict[str, np.ndarray]:

@@ -170,6 +170,22 @@ class PhotoResults(tuple):
     def __getnewargs__(self) -> tuple:      # copy and pickle rebuild it from all four
         return (*self, self.closest, self.unfamiliar)
 
+    @property
+    def predicted(self) -> dict:
+        """``{head: [(label, calibrated probability), ...]}``, best first: the tagger's reading of the photo."""
+        return self[0]
+
+    @property
+    def results(self) -> list:
+        """The similar items (:class:`Rec`)."""
+        return self[1]
+
+    def __repr__(self) -> str:
+        seen = ", ".join(f"{h}={p[0][0]!r} {p[0][1]:.2f}" for h, p in self[0].items() if p)
+        closest = "None" if self.closest is None else f"{self.closest:.3f}"
+        return (f"PhotoResults(predicted: {seen}; results: {[r.id for r in self[1]]}; closest={closest}, "
+                f"unfamiliar={self.unfamiliar})")
+
 
 def _stamp(manifest: dict) -> tuple:
     """What tells one saved version of an index folder from another."""
@@ -270,6 +286,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         >>> [r.id for r in rec.similar(15970, k=3)]                 # doctest: +SKIP
         [9646, 9645, 10795]
     """
+
+    def __repr__(self) -> str:
+        return (f"Recommender({str(self.index_dir)!r}: {len(self.items):,} products, model {self.tagger.name}, "
+                f"{self.index.kind} index)")
 
     def __init__(self, index_dir: Path, manifest: dict, items: pd.DataFrame, embeddings: np.ndarray,
                  text_embeddings: np.ndarray, index: VectorIndex, tagger: Tagger,

@@ -37,12 +37,13 @@ import logging
 import re
 import time
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from fashionrec.catalog import BLANK_REASON, TINY_REASON, Catalog, open_rgb
+from fashionrec.catalog import BLANK_REASON, TINY_REASON, Catalog, load_catalog, open_rgb
 from fashionrec.errors import BadInputError
 from fashionrec.evaluate import seen_by_model
 from fashionrec.results import NEAR_DUPLICATE
@@ -64,9 +65,12 @@ def _ap_at_k(rel: np.ndarray, n_relevant: int, k: int) -> float:
     return float((precisions * rel).sum() / min(k, n_relevant))
 
 
-def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame, k: int = 10,
+def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Path, k: int = 10,
                   progress: bool = True, limit: int | None = None) -> dict:
-    """Photo -> top-k for every usable query image; returns the metrics of the module docstring."""
+    """Photo -> top-k for every usable query image of ``query_catalog`` (a catalogue, its folder, or its usable
+    rows); returns the metrics of the module docstring."""
+    if isinstance(query_catalog, (str, Path)):
+        query_catalog = load_catalog(query_catalog, progress=progress)
     queries = query_catalog.usable if isinstance(query_catalog, Catalog) else query_catalog
     # A blank or tiny photo is no query a shopper could make (similar_to_image refuses it): left out, and
     # counted. A 4x5 one stopped a whole run at its query, without its id (a shop's trial).

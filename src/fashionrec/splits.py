@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fashionrec.artifacts import atomic_dir, read_json, write_json, write_with
+from fashionrec.artifacts import atomic_dir, provenance, read_json, write_json, write_with
 from fashionrec.catalog import Catalog
 from fashionrec.errors import FashionrecError
 
@@ -84,7 +84,7 @@ class Split:
                                   "it; give a path ending in .csv, e.g. runs/split.csv")
         frame = self.assignments.rename("split").rename_axis("id").reset_index()
         write_with(path, lambda tmp: frame.to_csv(tmp, index=False))
-        write_json(path.with_suffix(".json"), self.summary())
+        write_json(path.with_suffix(".json"), {**self.summary(), **provenance()})
 
     @classmethod
     def load(cls, path: str | Path) -> Split:

@@ -33,7 +33,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from fashionrec import __version__
-from fashionrec.artifacts import invoked_command, read_json, write_json, write_with
+from fashionrec.artifacts import made_by, read_json, write_json, write_with
 from fashionrec.calibration import calibration_record
 from fashionrec.catalog import ATTRIBUTES, load_catalog
 from fashionrec.data import LabelSpace, TensorImageDataset, load_image_tensor, preprocess, train_augmentation
@@ -438,9 +438,9 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
             # Absolute: a checkpoint is read from other working folders (evaluate looks the data up).
             "data": str(Path(catalog.root).resolve()), "hardware": describe_hardware(device, ctx),
-            "fashionrec_version": __version__, "command": invoked_command(),
+            "fashionrec_version": __version__, "command": made_by(),
             # A resumed run's command is `... --resume`: the one that started it says what was asked for.
-            "started_by": last_meta.get("started_by", last_meta.get("command")) if resume else invoked_command(),
+            "started_by": last_meta.get("started_by", last_meta.get("command")) if resume else made_by(),
             "prior_train_seconds": prior_seconds,
             "world_size": ctx.world_size, **({"lineage": history} if history else {})}
     if ctx.enabled:       # the same weights everywhere, but a different augmentation stream per process
