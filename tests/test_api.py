@@ -166,6 +166,7 @@ def test_search_image_and_classify(client, photo):
     body = r.json()
     assert set(body["predicted"]) == set(ATTRIBUTES) and 0 < len(body["results"]) <= 4
     assert -1 <= body["closest_similarity"] <= 1 and isinstance(body["unfamiliar"], bool)
+    assert body["unlike_filtered"] is False      # no filters: nothing to say of them
     # The app's time and the recommender's share of it, which bench_service.py sets beside the client's.
     spans = dict(part.split(";dur=") for part in r.headers["server-timing"].split(", "))
     assert set(spans) == {"app", "rec"} and 0 < float(spans["rec"]) <= float(spans["app"])

@@ -2176,6 +2176,23 @@ def test_a_shoppers_photo_is_looked_at_as_the_catalogue_frames_its_products(rec,
     assert len(photo_views(noisy)) == 1 and (photo_views(noisy)[0] == images_to_tensor([noisy])[0].numpy()).all()
 
 
+def test_a_photo_narrowed_to_none_of_its_type_says_the_results_are_only_the_nearest(rec, monkeypatch):
+    # A blue dress's photo under Colour: Black and Gender: Men listed men's socks as "Looks alike" (a phone
+    # shopper's trial). The fixture's tiny tagger is sure of nothing: here any type it reads counts as sure.
+    import fashionrec.recommend as recommend
+
+    monkeypatch.setattr(recommend, "UNSURE_TYPE", 0.0)
+    photo = Image.open(rec.image_path(_some_id(rec, articleType="Tshirts")))
+    found = rec.similar_to_image(photo, k=4)
+    kind = found.predicted["articleType"][0][0]
+    other = next(t for t in rec.items["articleType"].unique() if t != kind)
+    assert not found.unlike_filtered
+    assert not rec.similar_to_image(photo, k=4, filters={"articleType": [kind]}).unlike_filtered
+    narrowed = rec.similar_to_image(photo, k=4, filters={"articleType": [other]})
+    assert narrowed.unlike_filtered and narrowed.results
+    assert {r.card_reason for r in narrowed.results} == {"Nearest with your choices"}
+
+
 def test_a_screenshot_of_a_shops_page_is_also_looked_at_as_its_product(rec, monkeypatch):
     # A phone's screenshot of a shop's page (a header bar, the product's photo, lines of text, a button) was
     # read as the page: a sneaker's gave "Type: not sure" and innerwear vests (a shopper trial).

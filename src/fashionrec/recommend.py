@@ -157,18 +157,22 @@ class PhotoResults(tuple):
     """What :meth:`Recommender.similar_to_image` returns: the pair (predicted labels, similar items), plus
     ``closest`` (the cosine of the most similar catalogue product) and ``unfamiliar`` (whether that is
     below the catalogue's own :data:`~fashionrec.index_build.UNFAMILIAR_QUANTILE`: the photo looks unlike any
-    product in it, and its labels and results deserve less trust)."""
+    product in it, and its labels and results deserve less trust); ``unlike_filtered``: filters were given,
+    and none of the results is of the type the tagger is sure the photo shows (they are the nearest such
+    products, not look-alikes)."""
 
     closest: float | None
     unfamiliar: bool
+    unlike_filtered: bool
 
-    def __new__(cls, predicted: dict, recs: list, closest: float | None, unfamiliar: bool) -> PhotoResults:
+    def __new__(cls, predicted: dict, recs: list, closest: float | None, unfamiliar: bool,
+                unlike_filtered: bool = False) -> PhotoResults:
         results = super().__new__(cls, (predicted, recs))
-        results.closest, results.unfamiliar = closest, unfamiliar
+        results.closest, results.unfamiliar, results.unlike_filtered = closest, unfamiliar, unlike_filtered
         return results
 
-    def __getnewargs__(self) -> tuple:      # copy and pickle rebuild it from all four
-        return (*self, self.closest, self.unfamiliar)
+    def __getnewargs__(self) -> tuple:      # copy and pickle rebuild it from all five
+        return (*self, self.closest, self.unfamiliar, self.unlike_filtered)
 
     @property
     def predicted(self) -> dict:
@@ -848,12 +852,20 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                             attrs={head: p[0] for head, p in query.probs.items()})
         floor = self.unfamiliar_below()
         unfamiliar = bool(query.closest is not None and floor is not None and query.closest < floor)
-        if unfamiliar or predicted.get("articleType", [("", 1.0)])[0][1] < UNSURE_TYPE:
+        # A blue dress's photo narrowed to Colour: Black and Gender: Men listed men's socks and a singlet as
+        # "Looks alike" (a phone shopper's trial): filters that keep none of the type the photo surely shows
+        # are said to. (By type, not by cosine: black T-shirts for a white one's photo are at 0.49-0.50, men's
+        # handbags for a women's at 0.47.)
+        kind, sure = predicted.get("articleType", [("", 1.0)])[0]
+        unlike_filtered = bool(filters and recs and not unfamiliar and sure >= UNSURE_TYPE
+                               and all(r.item.get("articleType") != kind for r in recs))
+        if unfamiliar or unlike_filtered or sure < UNSURE_TYPE:
             # "Same type, colour and gender" would read as a confirmation of a guess the page calls unsure;
             # and under "looks unlike the catalogue's photos", "Looks alike" contradicted the notice.
             for r in recs:
-                r.card_reason = "Nearest in the catalogue" if unfamiliar else "Looks alike"
-        return PhotoResults(predicted, recs, query.closest, unfamiliar)
+                r.card_reason = ("Nearest in the catalogue" if unfamiliar else
+                                 "Nearest with your choices" if unlike_filtered else "Looks alike")
+        return PhotoResults(predicted, recs, query.closest, unfamiliar, unlike_filtered)
 
     def photo_query(self, image: Image.Image, exclude: Iterable[int] = ()) -> PhotoQuery:
         """How the tagger sees a shopper's photo: of its views (:func:`~fashionrec.photo_views.photo_views`:

@@ -94,6 +94,8 @@ class ImageSearch(BaseModel):
     unfamiliar: bool = Field(False, description="The photo looks unlike every product in the catalogue (its "
                              "closest product is less similar than 99.5% of the catalogue's products are to "
                              "their nearest other one): its labels and results deserve less trust.")
+    unlike_filtered: bool = Field(False, description="Filters were given, and none of the results is of the type "
+                                  "the photo surely shows: they are the nearest with those choices, not look-alikes.")
 
 
 class RecList(BaseModel):

@@ -35,7 +35,8 @@ def search_by_image(file: Photo, service: ServiceDep, settings: SettingsDep, fil
         found = service.rec.similar_to_image(im, k=k, filters=filters or None)
     predicted, recs = found
     return ImageSearch(predicted=to_predictions(predicted), results=[to_rec(r) for r in recs],
-                       closest_similarity=found.closest, unfamiliar=found.unfamiliar)
+                       closest_similarity=found.closest, unfamiliar=found.unfamiliar,
+                       unlike_filtered=found.unlike_filtered)
 
 
 @router.get("/api/search/text", response_model=RecList, responses={422: {"model": Error}})
