@@ -430,7 +430,7 @@ def test_resume_continues_from_the_last_epoch(tmp_path, interrupt_after_one_epoc
     import fashionrec.train as train_module
 
     out = tmp_path / "r"
-    interrupt_after_one_epoch.setattr(train_module, "invoked_command", lambda: "fashionrec train DATA --epochs 2")
+    interrupt_after_one_epoch.setattr(train_module, "made_by", lambda: "fashionrec train DATA --epochs 2")
     train(FIXTURE, make_config("tiny", epochs=2, max_minutes=60), out, progress=False)
     assert len(pd.read_csv(out / "results.csv")) == 1            # no empty second epoch
     state = torch.load(out / "state.pt", weights_only=True)
@@ -438,7 +438,7 @@ def test_resume_continues_from_the_last_epoch(tmp_path, interrupt_after_one_epoc
     interrupt_after_one_epoch.undo()
     with pytest.raises(FashionrecError, match="--resume"):
         train(FIXTURE, make_config("tiny", epochs=2), out, progress=False)
-    interrupt_after_one_epoch.setattr(train_module, "invoked_command", lambda: "fashionrec train DATA --resume")
+    interrupt_after_one_epoch.setattr(train_module, "made_by", lambda: "fashionrec train DATA --resume")
     train(FIXTURE, make_config("tiny", epochs=2), out, resume=True, progress=False)
     assert pd.read_csv(out / "results.csv")["epoch"].tolist() == [1, 2]
     # A resumed run's command is `--resume`; the one that started it is kept beside it.
