@@ -428,6 +428,9 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
         assert f"The catalogue has no {kind}" in page and "these are the products for 'jeans'" in page, typed
         assert re.search(r'id="count">([\d,]+) items?<', page).group(1) == f"{jeans:,}", typed
     assert rank_words("white top") == ("white top", []) and rank_words("new balance shoes")[1] == []
+    # What is searched is said once, by the last notice that changes it (an age's named a search with "best").
+    page = html.unescape(client.get("/", params={"q": "best jeans for 5 year old"}).text)
+    assert page.count("these are the products for") == 1 and "for 'kids jeans'" in page
     # Sizes alike ("shoes size 9" listed a Nike "T-Lite 9" by meaning, saying nothing of sizes).
     for typed in ("jeans size 32", "xxl jeans", "jeans uk 8", "plus size jeans"):
         page = html.unescape(client.get("/", params={"q": typed}).text)

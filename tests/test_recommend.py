@@ -1788,10 +1788,29 @@ def test_a_python_caller_may_give_a_photo_and_ids_as_it_has_them(rec: Recommende
         rec.similar_to_image(closed)
     with pytest.raises(BadInputError, match="top must be"):
         rec.tagger.predict(path, top=0)
+    # An array of paths is a list of photos, numpy's integers count (a review: both were refused).
+    paths = rec.items["image_path"].to_numpy()[:3]
+    assert len(rec.tagger.predict(paths, top=np.int64(2))) == 3
+    # A photo opened by the caller is damaged, not closed, where its bytes are cut short; and turned as its
+    # camera said, as a path is.
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(path.read_bytes()[:len(path.read_bytes()) * 2 // 3])
+    with pytest.raises(BadInputError, match="damaged or incomplete"):
+        rec.similar_to_image(Image.open(cut))
+    turned = tmp_path / "turned.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6                     # "rotate 90 degrees to show"
+    photo.resize((300, 400)).save(turned, exif=exif)
+    as_path, as_pil = rec.tagger.embed([turned, Image.open(turned)])
+    assert float(as_path @ as_pil) > 0.9999
     assert [r.id for r in rec.for_profile(item, k=3)] == [r.id for r in rec.for_profile([item], k=3)]
     assert rec.known_liked(item) == ([item], [])
     with pytest.raises(BadInputError, match="integer, got 1.5"):        # it was read as 1
         rec.similar(1.5)
+    for odd in (np.bool_(True), np.float32(1.5)):
+        with pytest.raises(BadInputError, match="must be an integer"):
+            rec.similar(odd)
+    assert [r.id for r in rec.for_profile(np.array(item), k=3)] == [r.id for r in rec.for_profile([item], k=3)]
     with pytest.raises(BadInputError, match="a string, not int"):      # "the text query is empty"
         rec.search_text(123)
     # The library's errors are the builtin kinds too, for a caller's own except clauses.
@@ -2138,6 +2157,10 @@ def test_a_shoppers_photo_is_looked_at_as_the_catalogue_frames_its_products(rec,
     views = photo_views(Image.fromarray(blue))
     assert len(views) == 2 and (views[0] == images_to_tensor([Image.fromarray(blue)])[0].numpy()).all()
     assert distance(views[1]) < 0.5 * distance(views[0])
+    # Nor is a black cloth white paper in a dim room: relit, it blew the product out (a review).
+    dark = np.asarray(photo).copy()
+    dark[mask] = (35, 35, 35)
+    assert len(photo_views(Image.fromarray(dark))) == 2
     # The same photo in a dim room, or under a warm lamp: a view in the light that makes its backdrop white
     # comes second, and is the nearest (the whitened one keeps the product dim; a dress at 45% brightness was
     # "Kurtas 91%", a shopper trial).

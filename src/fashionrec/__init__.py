@@ -2,8 +2,9 @@
 
 One verb per step, each beside its CLI command (README, "The CLI"), importable from here::
 
-    from fashionrec import load_catalog, make_split, write_eda_report, make_config, train, evaluate_model
+    from fashionrec import load_catalog, make_split, write_eda_report, evaluate_model
     from fashionrec import Tagger, tag, Recommender, evaluate_recs
+    from fashionrec.train import make_config, train      # not from here: the name is its module's too
 
     catalog = load_catalog("catalogue/")                  # fashionrec data check
     rec = Recommender.load("runs/index")                  # fashionrec index build ... --out runs/index
@@ -24,8 +25,6 @@ _VERBS = {
     "make_split": "fashionrec.splits",
     "write_split_folders": "fashionrec.splits",
     "write_eda_report": "fashionrec.eda",
-    "make_config": "fashionrec.train",
-    "train": "fashionrec.train",
     "evaluate_model": "fashionrec.evaluate",
     "Tagger": "fashionrec.tagger",
     "tag": "fashionrec.tagging",

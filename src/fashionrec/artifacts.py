@@ -153,7 +153,7 @@ def made_by() -> str:
     command = invoked_command()
     if command:
         return command
-    program = sys.argv[0] if sys.argv else ""
+    program = sys.argv[0]
     if not program or program == "-c":
         return "python (interactive)" if not program else "python -c ..."
     if Path(program).name == "ipykernel_launcher.py":

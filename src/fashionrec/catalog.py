@@ -347,10 +347,14 @@ def as_photo(source) -> Image.Image:
     if isinstance(source, Image.Image):
         try:
             source.load()
-        except (AssertionError, OSError, ValueError) as e:     # PIL asserts on a file closed before loading
+        except (AssertionError, ValueError) as e:     # PIL asserts on a file closed before loading
             raise ValueError("the PIL image cannot be read: its file was closed before the image was loaded; "
                              "open it again, or call .load() while it is open") from e
-        return source
+        except OSError as e:
+            raise ValueError(f"the image is damaged or incomplete ({e})") from e
+        # Turned as its camera said, as a path or bytes are: a turned JPEG opened by the caller was "Sweatshirts"
+        # and as a path "Tshirts" (a review).
+        return ImageOps.exif_transpose(source) if source.getexif().get(0x0112, 1) != 1 else source
     if isinstance(source, (bytes, bytearray, memoryview)):
         return open_rgb(io.BytesIO(bytes(source)))
     if isinstance(source, np.ndarray):
@@ -381,9 +385,11 @@ def checked_photo(source) -> Image.Image:
 
 def one_or_many_photos(photos) -> list:
     """``photos`` as a list: one photo given alone (any form :func:`as_photo` takes; a BytesIO was read as a
-    list of lines) as a list of it, a 4-d array as its photos."""
+    list of lines) as a list of it; a 4-d array of pixels, or an array of paths, as its photos."""
     single = (Image.Image, str, Path, bytes, bytearray, memoryview)
-    if isinstance(photos, single) or hasattr(photos, "read") or (isinstance(photos, np.ndarray) and photos.ndim < 4):
+    # An array of uint8 pixels is one photo; any other (of paths, say) is a list of them.
+    pixels = isinstance(photos, np.ndarray) and photos.dtype == np.uint8 and photos.ndim in (2, 3)
+    if isinstance(photos, single) or hasattr(photos, "read") or pixels:
         return [photos]
     return list(photos)
 

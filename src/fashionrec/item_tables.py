@@ -179,7 +179,8 @@ class ItemTables:
 
     def _check_id(self, item_id: int) -> int:
         # 15970.7 was read as 15970, True as 1.
-        if isinstance(item_id, bool) or (isinstance(item_id, float) and not item_id.is_integer()):
+        if isinstance(item_id, (bool, np.bool_)) or (isinstance(item_id, (float, np.floating))
+                                                     and not float(item_id).is_integer()):
             raise BadInputError(f"item id must be an integer, got {item_id!r}")
         try:
             item_id = int(item_id)

@@ -838,7 +838,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             r.card_reason = f"In {r.item['baseColour'].lower()}"
         return out
 
-    def similar_to_image(self, image: Image.Image, k: int = 10, filters: dict | None = None,
+    def similar_to_image(self, image, k: int = 10, filters: dict | None = None,
                          exclude_ids: Iterable[int] = ()) -> PhotoResults:
         """A photo (not in the catalogue; a PIL image, a path, bytes, a file object or a uint8 array:
         :func:`~fashionrec.catalog.as_photo`) -> (predicted {head: [(label, prob), ...]}, similar items), a

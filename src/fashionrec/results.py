@@ -69,7 +69,7 @@ def check_k(k: int) -> None:
 def id_list(ids) -> list:
     """``ids`` as a list, one id given alone as a list of it: ``for_profile(15970)`` and ``remove_products(15970)``
     raised "'int' object is not iterable" (a Python user's trial)."""
-    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable) or getattr(ids, "ndim", None) == 0:
         return [ids]
     return list(ids)
 

@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import logging
+import numbers
 import re
 import threading
 from pathlib import Path
@@ -271,7 +272,7 @@ class Tagger:
             >>> Tagger.load().predict(["images/15970.jpg"])[0]["articleType"][0]   # doctest: +SKIP
             ('Shirts', 0.98...)
         """
-        if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
             raise BadInputError(f"top must be a whole number of labels, 1 or more, got {top!r}")
         photos, checked = self._photos(images)
         if not photos:

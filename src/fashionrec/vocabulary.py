@@ -267,7 +267,7 @@ PRICE_WORDS = re.compile(
 RANK_WORDS = re.compile(
     r"\b(?:(?:the\s+)?(?:very\s+)?best(?:[\s-]+(?:sell(?:ing|ers?)|rated|quality))?|bestsell(?:ing|ers?)"
     r"|top[\s-]+(?:rated|selling|sellers?|brands?|quality)|highly[\s-]+rated|most[\s-]+(?:popular|loved|liked)"
-    r"|popular|trending|in[\s-]+trend|latest|newest|new[\s-]+(?:arrivals?|collections?|launch(?:es)?|in)"
+    r"|popular|trending|in[\s-]+trend|latest|newest|new[\s-]+(?:arrivals?|collections?|launch(?:es)?)"
     r"|(?:good|high|premium|great|nice)[\s-]+quality)\b", re.IGNORECASE)
 # A number alone ("jeans 999") is a price only where the search finds nothing with it (a model number,
 # "levis 501", finds its products): the catalogue page tries without it then.
@@ -340,15 +340,14 @@ def rank_words(query: str) -> tuple[str, list[str]]:
 
 
 def without_price_or_size(query: str) -> tuple[str, list[str]]:
-    """(``query`` without what it says about price, size, ratings and arrival dates, those parts as typed), where
-    words are left to search with: the catalogue has none of these, and "red dress for a party under 2000
-    rupees" searched by the CLI and the API with "under 2000 rupees" in it, said nowhere (the web page says it
-    in a notice)."""
+    """(``query`` without what it says about price and size, those parts as typed), where words are left to
+    search with: the catalogue has neither, and "red dress for a party under 2000 rupees" searched by the
+    CLI and the API with "under 2000 rupees" in it, said nowhere (the web page says it in a notice). Ratings
+    (:data:`RANK_WORDS`) stay: names have "Best" ("ADIDAS Men's Best Shot"), and search by meaning reads past
+    them; the catalogue page leaves them out only where no name has every word."""
     rest, priced = price_words(query)
     rest, sized = size_words(rest)
-    rest, ranked = rank_words(rest)
-    left_out = priced + sized + ranked
-    return (rest, left_out) if left_out and rest.strip() else (query, [])
+    return (rest, priced + sized) if (priced or sized) and rest.strip() else (query, [])
 
 
 def price_words(query: str) -> tuple[str, list[str]]:

@@ -90,7 +90,8 @@ def catalogue_page(
         # What is searched is said once, by the last notice that changes it (a price may follow).
         notices.append(f"The catalogue has no ages, so {' and '.join(repr(a) for a in aged)} {were} left out of the "
                        f"search{'; a child' + chr(39) + 's age reads as kids' if kids else ''}"
-                       + (f"; these are the products for {query!r}." if query and not price_words(query)[1] else "."))
+                       + (f"; these are the products for {query!r}." if query and not (
+                           price_words(query)[1] or size_words(query)[1] or rank_words(query)[1]) else "."))
     unpriced, priced = price_words(query)
     unpriced, sized = size_words(unpriced)
     unpriced, ranked = rank_words(unpriced)
