@@ -9,8 +9,9 @@ per backdrop, the tagger's top-1 type and P@10 same type, with the photo as it i
 ``Recommender.photo_query`` takes (where the photo is unfamiliar, the product cut out of a busy backdrop),
 and the milliseconds per photo. ``--light`` instead photographs each validation photo, enlarged to a phone's
 size, in a dim room or under a tinted lamp (every pixel, its white included, scaled per channel), with and
-without the view in the light that makes its backdrop white (``photo_views._balanced``), and adds the
-colour head's top-1.
+without the view in the light that makes its backdrop white (``photo_views._balanced``); and under a lamp
+whose light falls off towards the corners (on its white, or cut out onto grey), with and without the
+backdrop's light evened out first (``photo_views._evened``); and adds the colour head's top-1.
 
     python benchmarks/bench_photo_views.py --index runs/index_trainval --n 200 \
         --data ../shared/datasets/fashion-product-images-small [--light]
@@ -38,6 +39,10 @@ KINDS = ("card", "stripes", "checks", "texture", "gradient")
 # Per-channel scales of a photo taken in poor light: a dim room, a warm lamp, cool dim daylight.
 LIGHTS = {"dim room x0.45": (0.45, 0.45, 0.45), "dim room x0.65": (0.65, 0.65, 0.65),
           "warm lamp": (0.95, 0.80, 0.60), "cool dim light": (0.55, 0.62, 0.75)}
+# A lamp's light falling off towards the corners: (how much darker the corners are, the backdrop: None for the
+# photo's own white, else the grey the product is cut out onto).
+FALLOFFS = {"corners 15% darker, on white": (0.15, None), "corners 30% darker, on white": (0.30, None),
+            "corners 15% darker, on grey": (0.15, 150), "corners 30% darker, on grey": (0.30, 150)}
 SIZE = (900, 1200)
 
 
@@ -90,6 +95,24 @@ def lit(photo: Image.Image, scale: tuple[float, float, float]) -> Image.Image:
     return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
 
 
+def fallen_off(photo: Image.Image, depth: float, grey: int | None) -> Image.Image:
+    """``photo`` at 0.6 of a phone-sized photo's height, in its middle, on white (its own) or cut out onto
+    ``grey``, the whole ``depth`` darker at the corners."""
+    p = photo.convert("RGB")
+    scale = 0.6 * SIZE[1] / p.height
+    p = np.asarray(p.resize((round(p.width * scale), round(p.height * scale)), Image.BICUBIC), dtype=np.float32)
+    if grey is not None:        # the near-white joined to the border is the catalogue's backdrop
+        labels, _ = ndimage.label(p.min(axis=2) > 235)
+        border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+        p[np.isin(labels, border[border > 0])] = grey
+    a = np.full((SIZE[1], SIZE[0], 3), 255 if grey is None else grey, np.float32)
+    top, left = (SIZE[1] - p.shape[0]) // 2, (SIZE[0] - p.shape[1]) // 2
+    a[top:top + p.shape[0], left:left + p.shape[1]] = p
+    y, x = np.mgrid[-1:1:SIZE[1] * 1j, -1:1:SIZE[0] * 1j]
+    a *= (1 - depth * (x * x + y * y) / 2)[..., None]
+    return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+
+
 def score(rec: Recommender, items: pd.DataFrame, photos: list[tuple[int, Image.Image]]) -> dict:
     """Photo search on each photo (its own product left out): top-1 type and colour, P@10 type, ms p50."""
     right, colour, p10, ms = [], [], [], []
@@ -130,6 +153,14 @@ def main() -> None:
                 rows.append({"light": kind, "views": views, **score(rec, items, photos)})
                 print(rows[-1], flush=True)
         photo_views._balanced = balanced
+        evened = photo_views._evened
+        for kind, (depth, grey) in FALLOFFS.items():
+            photos = [(int(i), fallen_off(Image.open(rec.image_path(int(i))), depth, grey)) for i in val]
+            for views in ("without evening the light", "evened"):
+                photo_views._evened = evened if views == "evened" else (lambda rgb: None)
+                rows.append({"light": kind, "views": views, **score(rec, items, photos)})
+                print(rows[-1], flush=True)
+        photo_views._evened = evened
         print(f"\n{len(val)} validation photos per row, index {args.index}\n")
         print(pd.DataFrame(rows).to_string(index=False, float_format="{:.3f}".format))
         return

@@ -16,6 +16,8 @@ from fashionrec.errors import BadInputError
 from fashionrec.results import NEAR_DUPLICATE, RERANK_POOL, Rec, check_k, id_list, title, wearable_by
 from fashionrec.tagger import l2_normalise
 
+NAME_IN_FULL = 100      # characters of a saved product's name a pick's reason gives
+
 
 def _every_third(alike: list, extra: list, k: int) -> list:
     """``k`` of ``alike`` with ``extra`` in every third place (the 3rd, 6th, ...); either fills in for the
@@ -170,15 +172,17 @@ class Profiles:
                     if src_id is None:
                         # From the mean of the liked items: between them, not a match for each of them (a
                         # sari is no pick for a girl's top, though it may lie between it and a dress).
-                        reason = (f"like {title(near)}" if len(liked) == 1 else
-                                  f"between your {len(liked)} liked items, closest to {title(near)}")
+                        # The whole name (to 100 characters): on a phone the card shows the reason in full,
+                        # and "Like Carrera Men Dial steel finish strap Silver Watc…" was cut mid-word.
+                        reason = (f"like {title(near, NAME_IN_FULL)}" if len(liked) == 1 else
+                                  f"between your {len(liked)} liked items, closest to {title(near, NAME_IN_FULL)}")
                         card = reason.replace(" liked items", " saved items")
                         # One liked item: said as every "like" pick is ("like X (0.90)" beside "like X: same
                         # type (Watches), ..." for the same kind of pick, an integrator's trial).
                         reason += (f": {self._reason_similar(near, item, float(sims.max()))[0]}" if len(liked) == 1
                                    else f" ({sims.max():.2f})")
                     else:
-                        card = f"like {title(src)}"
+                        card = f"like {title(src, NAME_IN_FULL)}"
                         reason = f"{card}: " + self._reason_similar(src, item, s)[0]
                     chosen.append(Rec(cid, s, reason, item, card_reason=card[:1].upper() + card[1:]))
                     chosen_vecs.append(v)

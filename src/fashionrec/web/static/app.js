@@ -57,7 +57,8 @@
       }
       if (results) {
         var link = back.querySelector("a");
-        link.href = results;
+        // "#results": the page puts its list back where it was left (below), two products on too.
+        link.href = results.indexOf("#") < 0 ? results + "#results" : results;
         back.hidden = false;
         // Straight from the results, the link is the browser's Back, which keeps the place in the list: it
         // opened the results anew at the top, and Back then led to this page again (a phone shopper's trial).
@@ -71,6 +72,27 @@
       }
     } catch (e) { /* an unreadable referrer or no storage: no link */ }
   }
+  // Each list's place, kept as it is left, for "Back to results" from a product reached through another
+  // (it opened the list at the top, a phone shopper's re-trial; straight from the list it is Back itself).
+  var placeKey = "fashionrec-place:" + location.pathname + location.search;
+  function keepPlace() {
+    window.addEventListener("pagehide", function () {
+      try { sessionStorage.setItem(placeKey, String(window.scrollY)); } catch (e) { /* not kept */ }
+    });
+  }
+  function backInPlace() {
+    if (location.hash !== "#results") return;
+    try {
+      var y = Number(sessionStorage.getItem(placeKey));
+      if (y > 0) {
+        window.scrollTo(0, y);
+        // Again once laid out in full: the last rows of a list may not be there yet.
+        window.addEventListener("load", function () { window.scrollTo(0, y); });
+      }
+    } catch (e) { /* from the top */ }
+    history.replaceState(history.state, "", location.pathname + location.search);
+  }
+  if (document.getElementById("grid")) { keepPlace(); backInPlace(); }
   // On a phone the filters fold behind a button (the CSS shows it there only): the search box and the
   // first products fit the first screen. Open when the page came from a filter choice.
   var filterForm = document.getElementById("filters");
@@ -241,6 +263,7 @@
     var problem = document.getElementById("foryou-error"), update = document.getElementById("foryou-update");
     var savedBox = document.getElementById("foryou-saved");
     var loads = 0;        // only the newest load may fill the page
+    var rows = 0;         // only the newest request for the saved products may fill the Saved row
     document.getElementById("foryou-clear").addEventListener("click", function () {
       var n = likedIds().length;
       if (n > 1 && !window.confirm("Remove all " + n + " saved products?")) return;
@@ -267,6 +290,7 @@
         return Promise.resolve();
       }
       // The saved products first: one the catalogue no longer has is dropped from the list, not a dead end.
+      var row = ++rows;      // a heart's own refresh of the Saved row after this one wins over it (a review)
       return fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(","))
         .then(function (saved) {
           if (mine !== loads) return null;
@@ -289,7 +313,7 @@
           status.setAttribute("data-based-on", String(ids.length));
           status.setAttribute("data-ids", ids.slice().sort().join(","));
           picksStatus();      // "Based on N", or stale already where one was saved while these loaded
-          showSaved(saved.json.items);
+          if (row === rows) showSaved(saved.json.items);
           return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ liked: ids, k: 24 }) }).then(function (res) {
             if (mine !== loads) return;
@@ -316,7 +340,6 @@
     // A pick saved (or a saved one's ♡ taken back) joins (or leaves) the Saved row at once, so that the row
     // agrees with "You have 4 saved products" (it kept 3 until the picks were updated, a shopper re-trial);
     // the picks themselves wait for "Update the picks".
-    var rows = 0;
     savedChanged = function () {
       var mine = ++rows, ids = likedIds();
       if (!ids.length) { savedBox.innerHTML = ""; return; }
@@ -415,11 +438,12 @@
       (type && type.prob >= GUESS ? "; the model sees " + type.label : "") + "." +
       (unsure.hidden ? "" : " " + unsure.textContent);
   }
+  var KEPT_SIDE = 640;
   function thumbnail(img) {
     // A small copy of the photo, so the results can be shown again after Back.
     if (!img.complete || !img.naturalWidth) return null;
     try {
-      var c = document.createElement("canvas"), scale = Math.min(1, 240 / Math.max(img.naturalWidth, img.naturalHeight));
+      var c = document.createElement("canvas"), scale = Math.min(1, KEPT_SIDE / Math.max(img.naturalWidth, img.naturalHeight));
       c.width = Math.max(1, Math.round(img.naturalWidth * scale));
       c.height = Math.max(1, Math.round(img.naturalHeight * scale));
       c.getContext("2d").drawImage(img, 0, 0, c.width, c.height);
@@ -427,8 +451,9 @@
     } catch (e) { return null; }
   }
   // The photo of the results shown, for narrowing them ("like this, but in red") without choosing it again.
-  // After Back, which restores the results but not the file, it is the saved copy of the photo (up to 240
-  // pixels a side, three times the catalogue's photos): the choices stayed hidden there before.
+  // After Back, which restores the results but not the file, it is the saved copy of the photo (up to
+  // KEPT_SIDE pixels a side: at 240, narrowing after Back gave 3 of 8 results other than before, a phone
+  // shopper's re-trial): the choices stayed hidden there before.
   var shown = null;
   var refine = document.getElementById("refine");
   function refineQuery() {
@@ -511,12 +536,16 @@
       preview.hidden = false;
     }
     drop.classList.add("loading");
+    // A refinement's search shows by the results it replaces (the photo's box is off the screen by then, a
+    // phone shopper's re-trial).
+    if (refining) refine.classList.add("loading");
     said.textContent = "Searching…";
     (refining ? Promise.resolve(file) : smaller(file)).then(function (small) {
       if (mine !== latest) return null;
       if (maxBytes && small.size > maxBytes) {
         // Said before uploading every byte of it.
         drop.classList.remove("loading");
+        refine.classList.remove("loading");
         showError("This photo is " + (small.size / 1048576).toFixed(1) + " MB, over the limit of " +
           drop.getAttribute("data-max-mb") + " MB: choose a smaller one.");
         return null;
@@ -551,7 +580,9 @@
         if (mine !== latest || (e && e.name === "AbortError")) return;
         showError("Upload failed: " + e);
       })
-      .finally(function () { if (mine === latest) drop.classList.remove("loading"); });
+      .finally(function () {
+        if (mine === latest) { drop.classList.remove("loading"); refine.classList.remove("loading"); }
+      });
     });
   }
   input.addEventListener("change", function () {
@@ -561,11 +592,13 @@
   // Back (or Forward) to this page, or a product page's "Back to results" (#results), shows the last results
   // again; a fresh visit starts empty.
   var nav = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+  keepPlace();
   if ((nav && nav.type === "back_forward") || location.hash === "#results") {
     try {
       var saved = JSON.parse(sessionStorage.getItem("fashionrec-upload") || "null");
       if (saved && saved.json) {
         render(saved.json, saved.preview);
+        backInPlace();
         if (saved.preview && typeof fetch === "function") {
           fetch(saved.preview).then(function (r) { return r.blob(); }).then(function (blob) {
             shown = new File([blob], "photo.jpg", { type: "image/jpeg" });
