@@ -50,6 +50,7 @@ CUT_MIN, CUT_MAX = 0.02, 0.95   # a cut keeping less or more of the photo than t
 OTHER_PARTS = 0.2            # what is not backdrop beside its largest part, over which that part is a view
 PART_MIN = 0.05              # the least share of the photo that part may cover
 EDGE_BAND = 0.06            # share of the shorter side along each edge to which the backdrop's light is fitted
+HUE_DRIFT = 0.08            # how far a channel's share of the backdrop's light may drift across it for a lamp's
 # A photo this many times taller or wider than the catalogue's 3:4 is looked at cropped to its product only.
 EXTREME_ASPECT = 2.0
 # A backdrop whose channels differ by more than this factor is a coloured card, not white in coloured light:
@@ -107,25 +108,41 @@ def _evened(rgb: Image.Image) -> Image.Image | None:
     size, where a lamp or the lens leaves the backdrop's corners darker than its middle: a shoe on grey
     with corners 10% darker was "Bangle 37%", since the backdrop joined to the corners stopped short of the
     lighter middle, whitened, a grey oval round the product (a phone shopper's re-trial). The light is a
-    smooth surface (a quadratic per channel) fitted to the photo's edge; None where the edge is no smooth
-    backdrop (a busy one, a product across it) or its light is even already (the catalogue's photos)."""
-    scale = min(1.0, WORK_SCALE * STORE_WIDTH / rgb.width, WORK_SCALE * STORE_HEIGHT / rgb.height)
-    size = (max(8, round(rgb.width * scale)), max(8, round(rgb.height * scale)))
-    a = np.asarray(rgb.resize(size, Image.BILINEAR, reducing_gap=2.0), dtype=np.float32)
+    smooth surface (a quadratic per channel) fitted to the photo's edge on a copy at the stored size; None
+    where the edge is no smooth backdrop (a busy one, a product across it), its light is even already (the
+    catalogue's photos) or changes hue (a gradient from one colour to another)."""
+    scale = min(1.0, STORE_WIDTH / rgb.width, STORE_HEIGHT / rgb.height)
+    a = np.asarray(rgb.resize((max(8, round(rgb.width * scale)), max(8, round(rgb.height * scale))),
+                              Image.BILINEAR, reducing_gap=2.0), dtype=np.float32)
+    terms = _surface_terms(*a.shape[:2])
     h, w = a.shape[:2]
-    y, x = np.mgrid[-1:1:h * 1j, -1:1:w * 1j]
-    terms = np.stack([np.ones_like(x), x, y, x * x, y * y, x * y], axis=-1)        # (h, w, 6)
     band = max(1, round(EDGE_BAND * min(h, w)))
     edge = np.ones((h, w), bool)
     edge[band:-band, band:-band] = False
     coef, *_ = np.linalg.lstsq(terms[edge], a[edge], rcond=None)                  # (6, 3)
     light = terms @ coef                                                          # (h, w, 3)
     off = np.abs(a[edge] - light[edge]).max(axis=1)
-    level = light.mean(axis=2)
+    level = np.maximum(light.mean(axis=2), 1)
     if np.percentile(off, 90) > BACKGROUND_TOLERANCE or level.max() - level.min() <= BACKGROUND_TOLERANCE:
         return None
-    top = np.clip(light.reshape(-1, 3).max(axis=0), 1, 255)
-    return Image.fromarray(np.clip(a * (top / np.maximum(light, 1)), 0, 255).astype(np.uint8))
+    # A lamp changes how bright the backdrop is, not its hue; a backdrop going from one colour to another is
+    # a gradient, which evened out per channel took the product's colour with it (validation photos on
+    # gradients: colour top-1 0.707 -> 0.48), and is left to the cut-out.
+    hue = light / level[..., None]
+    if (hue.max(axis=(0, 1)) - hue.min(axis=(0, 1))).max() > HUE_DRIFT:
+        return None
+    # The same surface at the size the backdrop is found at (its terms are in the photo's own -1..1 frame).
+    scale = min(1.0, WORK_SCALE * STORE_WIDTH / rgb.width, WORK_SCALE * STORE_HEIGHT / rgb.height)
+    work = np.asarray(rgb.resize((max(8, round(rgb.width * scale)), max(8, round(rgb.height * scale))),
+                                 Image.BILINEAR, reducing_gap=2.0), dtype=np.float32)
+    level = np.maximum((_surface_terms(*work.shape[:2]) @ coef).mean(axis=2), 1)
+    return Image.fromarray(np.clip(work * (level.max() / level)[..., None], 0, 255).astype(np.uint8))
+
+
+def _surface_terms(h: int, w: int) -> np.ndarray:
+    """(h, w, 6): 1, x, y, x², y², xy over a photo, x and y from -1 to 1: a smooth light's terms."""
+    y, x = np.mgrid[-1:1:h * 1j, -1:1:w * 1j]
+    return np.stack([np.ones_like(x), x, y, x * x, y * y, x * y], axis=-1).astype(np.float32)
 
 
 def _largest_part(rgb: Image.Image, mask: np.ndarray) -> Image.Image | None:
