@@ -376,8 +376,6 @@ def checked_photo(source) -> Image.Image:
     try:
         photo = as_photo(source)
         check_photo(photo)
-    except BadInputError:
-        raise
     except ValueError as e:
         raise BadInputError(str(e)) from e
     return photo

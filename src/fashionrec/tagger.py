@@ -257,7 +257,7 @@ class Tagger:
 
     def embed(self, images) -> np.ndarray:
         """Photos (as :meth:`predict` takes them; a flat one too) -> (N, D) float32, L2-normalised."""
-        return self.infer(images_to_tensor(self._photos(images, check=False)[1]))[0]
+        return self.infer(images_to_tensor(self._photos(images, check=False)))[0]
 
     def predict(self, images, top: int = 3) -> list[dict[str, list[tuple[str, float]]]]:
         """Photos (one alone, or a list; each a PIL image, an image file's path, its bytes, a file object or a
@@ -274,22 +274,22 @@ class Tagger:
         """
         if isinstance(top, bool) or not isinstance(top, numbers.Integral) or top < 1:
             raise BadInputError(f"top must be a whole number of labels, 1 or more, got {top!r}")
-        photos, checked = self._photos(images)
+        photos = self._photos(images)
         if not photos:
             return []
-        _, probs = self.infer(images_to_tensor(checked))
+        _, probs = self.infer(images_to_tensor(photos))
         return [self.decode(probs, i, top) for i in range(len(photos))]
 
     @staticmethod
-    def _photos(images, check: bool = True) -> tuple[list, list[Image.Image]]:
-        """(the photos as given, each read and, with ``check``, checked as one: :class:`BadInputError` naming
-        the first that cannot be tagged)."""
+    def _photos(images, check: bool = True) -> list[Image.Image]:
+        """The photos given, each read and, with ``check``, checked as one: :class:`BadInputError` naming the
+        first that cannot be tagged."""
         from fashionrec.catalog import as_photo, check_photo, one_or_many_photos
 
-        photos, checked = one_or_many_photos(images), []
-        for i, im in enumerate(photos):
+        given, photos = one_or_many_photos(images), []
+        for i, im in enumerate(given):
             named = isinstance(im, (str, Path))
-            name = f"photo {i + 1} of {len(photos)}" + (f" ({im})" if named else "")
+            name = f"photo {i + 1} of {len(given)}" + (f" ({im})" if named else "")
             try:
                 photo = as_photo(im)
                 if check:
@@ -297,8 +297,8 @@ class Tagger:
             except (OSError, ValueError) as e:
                 said = str(e).replace(f" {im}", "") if named else str(e)
                 raise BadInputError(f"cannot tag {name}: {said}") from e
-            checked.append(photo)
-        return photos, checked
+            photos.append(photo)
+        return photos
 
     def calibrate(self, probs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Raw head probabilities (what :meth:`infer` returns) -> the ones to show: rescaled by the

@@ -104,6 +104,8 @@
     sessionStorage.removeItem("fashionrec-filter-focus");
     sessionStorage.removeItem("fashionrec-filters-open");
   } catch (e) { /* storage off: focus starts at the top and the filters fold, as without this */ }
+  // How this page was reached: Back or Forward ("back_forward"), a link, a reload.
+  var navigation = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
   // Each page's last state, so that Back to a page whose filters were open opens them (they folded).
   var foldKey = "fashionrec-folded:" + location.pathname + location.search;
   function fold(folded) {
@@ -112,8 +114,10 @@
     try { sessionStorage.setItem(foldKey, folded ? "1" : "0"); } catch (e) { /* not kept */ }
   }
   if (toggle) {
-    var came = performance.getEntriesByType && performance.getEntriesByType("navigation")[0], was = null;
-    try { if (came && came.type === "back_forward") was = sessionStorage.getItem(foldKey); } catch (e) { /* none */ }
+    var was = null;
+    try {
+      if (navigation && navigation.type === "back_forward") was = sessionStorage.getItem(foldKey);
+    } catch (e) { /* none */ }
     // Open again after a filter choice (the next one is often a second filter), folded on a new search.
     fold(was !== null ? was === "1" : !(refocus || reopen));
     toggle.addEventListener("click", function () { fold(!filterForm.classList.contains("folded")); });
@@ -591,9 +595,8 @@
   });
   // Back (or Forward) to this page, or a product page's "Back to results" (#results), shows the last results
   // again; a fresh visit starts empty.
-  var nav = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
   keepPlace();
-  if ((nav && nav.type === "back_forward") || location.hash === "#results") {
+  if ((navigation && navigation.type === "back_forward") || location.hash === "#results") {
     try {
       var saved = JSON.parse(sessionStorage.getItem("fashionrec-upload") || "null");
       if (saved && saved.json) {
