@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from fashionrec.batch_embed import embed_catalog_to_parquet, load_embeddings
 from fashionrec.cli import app
-from fashionrec.errors import IndexError_
+from fashionrec.errors import VectorIndexError
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +42,10 @@ def test_index_build_from_embeddings(local_embeddings, fixture_dir, tmp_path):
 
 
 def test_broken_embedding_folders_say_what_to_do(local_embeddings, tmp_path):
-    with pytest.raises(IndexError_, match="fashionrec embed"):
+    with pytest.raises(VectorIndexError, match="fashionrec embed"):
         load_embeddings(tmp_path)
     (tmp_path / "manifest.json").write_text((local_embeddings / "manifest.json").read_text())
-    with pytest.raises(IndexError_, match="no .parquet"):
+    with pytest.raises(VectorIndexError, match="no .parquet"):
         load_embeddings(tmp_path)
 
 

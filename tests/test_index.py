@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.errors import BadInputError, VectorIndexError
 from fashionrec.index import FaissIndex, VectorIndex
 from fashionrec.index.base import auto_kind
 
@@ -86,7 +86,7 @@ def test_auto_kind_threshold_and_errors(tmp_path):
     assert auto_kind(3_999, 1280) == "flat" and auto_kind(4_000, 1280) == "hnsw"
     with pytest.raises(BadInputError):
         FaissIndex(16, kind="ivf")
-    with pytest.raises(IndexError_, match="index build"):
+    with pytest.raises(VectorIndexError, match="index build"):
         FaissIndex.load(tmp_path)
 
 

@@ -14,7 +14,7 @@ from _recs_support import fixture_catalog, shared_recommender, tiny_tagger_path
 from typer.testing import CliRunner
 
 from fashionrec.cli import app
-from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.errors import BadInputError, VectorIndexError
 from fashionrec.index import FaissIndex, VectorIndex, open_index
 from fashionrec.index.milvus_index import MilvusIndex, filter_expression, normalise_uri
 from fashionrec.recommend import Recommender
@@ -100,9 +100,9 @@ def test_remove_duplicates_and_reopen(milvus, tmp_path):
     (tmp_path / "gone").mkdir()
     (tmp_path / "gone" / "vectors.json").write_text(
         '{"backend": "milvus", "uri": "%s", "collection": "nope", "dim": 16}' % (tmp_path / "t.db"))
-    with pytest.raises(IndexError_, match="no collection"):
+    with pytest.raises(VectorIndexError, match="no collection"):
         open_index(tmp_path / "gone")
-    with pytest.raises(IndexError_, match="file .*moved.db is missing"):
+    with pytest.raises(VectorIndexError, match="file .*moved.db is missing"):
         open_index(tmp_path / "folder", uri=str(tmp_path / "moved.db"))
     assert not (tmp_path / "moved.db").exists()
 
@@ -194,7 +194,7 @@ def test_a_build_finds_milvus_out_of_reach_before_embedding(tmp_path, monkeypatc
 
     monkeypatch.setattr(index_build, "embed_catalog", no_embedding)
     tagger = Tagger.load(tiny_tagger_path())
-    with pytest.raises(IndexError_, match=r"ends in \.db"):
+    with pytest.raises(VectorIndexError, match=r"ends in \.db"):
         Recommender.build(fixture_catalog(), tagger, tmp_path / "index", progress=False, backend="milvus",
                           uri=str(tmp_path / "catalogue"))
     assert not (tmp_path / "index").exists()
@@ -213,9 +213,9 @@ def test_the_file_in_use_hint_is_given_only_where_the_file_could_not_be_opened(t
 
     hint = "opened by one process at a time"
     monkeypatch.setattr(pymilvus, "MilvusClient", refuse("<ConnectionConfigException: Open local milvus failed>"))
-    with pytest.raises(IndexError_, match=hint):
+    with pytest.raises(VectorIndexError, match=hint):
         connect(tmp_path / "a.db")
     monkeypatch.setattr(pymilvus, "MilvusClient", refuse("milvus-lite is required for local database connections"))
-    with pytest.raises(IndexError_) as said:
+    with pytest.raises(VectorIndexError) as said:
         connect(tmp_path / "a.db")
     assert "milvus-lite is required" in str(said.value) and hint not in str(said.value)

@@ -10,7 +10,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from fashionrec.cli import app
-from fashionrec.errors import BadInputError, FashionrecError, IndexError_
+from fashionrec.errors import BadInputError, FashionrecError, VectorIndexError
 from fashionrec.index.projection import DEFAULT_DIM, PROJECTION_FILE, Projection, auto_projection_dim
 from fashionrec.recommend import NEAR_DUPLICATE, Recommender
 from fashionrec.tagger import Tagger
@@ -49,7 +49,7 @@ def test_projection_fit_apply_save_load(tmp_path):
         p(x[:, :32])
     for broken in (b"not an npz", b"", (tmp_path / PROJECTION_FILE).read_bytes()[:200]):
         (tmp_path / PROJECTION_FILE).write_bytes(broken)
-        with pytest.raises(IndexError_, match="rebuild"):
+        with pytest.raises(VectorIndexError, match="rebuild"):
             Projection.load(tmp_path)
     with pytest.raises(ValueError, match="mean"):
         Projection(np.zeros(5), np.zeros((2, 4)), 0.5)
@@ -130,10 +130,10 @@ def test_projected_index_reloads_and_takes_new_products(projected, tmp_path):
     x = again.embeddings
     Projection.fit(x, 8).save(d.parent)          # a projection of another size: not this vector index
     shutil.copy(d.parent / PROJECTION_FILE, d / PROJECTION_FILE)
-    with pytest.raises(IndexError_, match="vector index is 16-d, not 8-d"):
+    with pytest.raises(VectorIndexError, match="vector index is 16-d, not 8-d"):
         Recommender.load(d, tiny_tagger_path())
     (d / PROJECTION_FILE).unlink()
-    with pytest.raises(IndexError_, match="projection"):
+    with pytest.raises(VectorIndexError, match="projection"):
         Recommender.load(d, tiny_tagger_path())
 
 

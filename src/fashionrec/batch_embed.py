@@ -26,7 +26,7 @@ import pandas as pd
 
 from fashionrec.artifacts import atomic_dir, check_replaceable, read_json, redacted, write_json
 from fashionrec.catalog import Catalog
-from fashionrec.errors import BadInputError, IndexError_, ModelError
+from fashionrec.errors import BadInputError, ModelError, VectorIndexError
 from fashionrec.tagger import Tagger
 
 log = logging.getLogger(__name__)
@@ -165,14 +165,14 @@ def load_embeddings(emb_dir: str | Path) -> tuple[dict, pd.DataFrame]:
     """(manifest, frame with id, vector, pred_*) from a folder written by :func:`embed_catalog_to_parquet`."""
     emb_dir = Path(emb_dir)
     if not (emb_dir / "manifest.json").exists():
-        raise IndexError_(f"{emb_dir} holds no embeddings (manifest.json missing); run `fashionrec embed` first")
+        raise VectorIndexError(f"{emb_dir} holds no embeddings (manifest.json missing); run `fashionrec embed` first")
     manifest = read_json(emb_dir / "manifest.json")
     parts = sorted(emb_dir.glob("*.parquet"))
     if not parts:
-        raise IndexError_(f"{emb_dir} has a manifest but no .parquet shards; run `fashionrec embed` again")
+        raise VectorIndexError(f"{emb_dir} has a manifest but no .parquet shards; run `fashionrec embed` again")
     frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
     if len(frame) != manifest["count"] or frame["id"].duplicated().any():
-        raise IndexError_(f"{emb_dir}: {len(frame)} rows ({frame['id'].duplicated().sum()} duplicate ids) for "
+        raise VectorIndexError(f"{emb_dir}: {len(frame)} rows ({frame['id'].duplicated().sum()} duplicate ids) for "
                           f"{manifest['count']} items in its manifest; run `fashionrec embed` again")
     return manifest, frame
 
@@ -197,7 +197,7 @@ def aligned_embeddings(frame: pd.DataFrame, usable: pd.DataFrame) -> tuple[np.nd
     ids = usable["id"].to_numpy(np.int64)
     missing = np.setdiff1d(ids, by_id.index.to_numpy())
     if len(missing):
-        raise IndexError_(f"{len(missing)} usable catalogue items have no embedding (e.g. ids "
+        raise VectorIndexError(f"{len(missing)} usable catalogue items have no embedding (e.g. ids "
                           f"{', '.join(map(str, missing[:5]))}); embed this catalogue with `fashionrec embed`")
     rows = by_id.loc[ids]
     vectors = np.stack(rows["vector"].to_numpy()).astype(np.float32)

@@ -13,8 +13,11 @@ class ModelError(FashionrecError):
     """A checkpoint is missing, unreadable or does not match what is asked of it."""
 
 
-class IndexError_(FashionrecError):
+class VectorIndexError(FashionrecError):
     """A vector index is missing, unreadable or inconsistent."""
+
+
+IndexError_ = VectorIndexError      # its name until stop 40, kept for code written against it
 
 
 class NotFoundError(FashionrecError, LookupError):
@@ -32,7 +35,7 @@ class BadInputError(FashionrecError, ValueError):
     ``except ValueError``)."""
 
 
-class ChangedOnDiskError(IndexError_):
+class ChangedOnDiskError(VectorIndexError):
     """The index folder was written by another process since this one loaded it (HTTP 409)."""
 
 

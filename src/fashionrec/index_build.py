@@ -32,7 +32,7 @@ from fashionrec import __version__
 from fashionrec.artifacts import atomic_dir, check_replaceable, made_by, read_json
 from fashionrec.catalog import COLUMNS, Catalog, load_catalog, open_rgb, styles_sha256
 from fashionrec.embed import embed_catalog
-from fashionrec.errors import BadInputError, IndexError_, ModelError
+from fashionrec.errors import BadInputError, ModelError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
@@ -332,7 +332,7 @@ def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tupl
         try:
             image = open_rgb(index_dir / str(row["image_path"]))
         except (OSError, ValueError) as e:
-            raise IndexError_(f"{index_dir} holds product {item_id}, added after it was built, but its photo "
+            raise VectorIndexError(f"{index_dir} holds product {item_id}, added after it was built, but its photo "
                               f"{row['image_path']} cannot be read ({e}); a rebuild would lose that product: "
                               "restore the photo, or build into another --out") from e
         out.append((metadata, image))
@@ -343,7 +343,7 @@ def index_backend(index_dir: str | Path) -> str:
     """Which backend an index folder was built with (``faiss`` or ``milvus``)."""
     path = Path(index_dir) / INDEX_MARKER
     if not path.exists():
-        raise IndexError_(f"no index at {index_dir} (vectors.json missing); run `fashionrec index build` first")
+        raise VectorIndexError(f"no index at {index_dir} (vectors.json missing); run `fashionrec index build` first")
     return read_json(path).get("backend", "faiss")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fashionrec.artifacts import read_json
-from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.errors import BadInputError, VectorIndexError
 from fashionrec.index.base import VectorIndex
 from fashionrec.index.faiss_index import FaissIndex
 
@@ -21,7 +21,7 @@ def open_index(directory: str | Path, uri: str | None = None, token: str | None 
     """
     meta_path = Path(directory) / "vectors.json"
     if not meta_path.exists():
-        raise IndexError_(f"no vector index in {directory} (vectors.json missing); run `fashionrec index build`")
+        raise VectorIndexError(f"no vector index in {directory} (vectors.json missing); run `fashionrec index build`")
     backend = read_json(meta_path).get("backend", "faiss")
     if backend == "faiss":
         if uri:
@@ -31,4 +31,4 @@ def open_index(directory: str | Path, uri: str | None = None, token: str | None 
         from fashionrec.index.milvus_index import MilvusIndex
 
         return MilvusIndex.load(directory, uri=uri, token=token)
-    raise IndexError_(f"{meta_path} names an unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")
+    raise VectorIndexError(f"{meta_path} names an unknown backend {backend!r}; valid: {', '.join(BACKENDS)}")

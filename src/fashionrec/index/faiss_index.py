@@ -28,7 +28,7 @@ import faiss
 import numpy as np
 
 from fashionrec.artifacts import read_json, write_json, write_with
-from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.errors import BadInputError, VectorIndexError
 from fashionrec.index.base import HNSW_THRESHOLD, SINGLE_QUERY_BATCH, auto_kind
 
 log = logging.getLogger(__name__)
@@ -277,7 +277,7 @@ class FaissIndex:
         directory = Path(directory)
         path, meta_path = directory / INDEX_FILE, directory / INDEX_META
         if not path.exists() or not meta_path.exists():
-            raise IndexError_(f"no vector index in {directory} ({INDEX_FILE} + {INDEX_META}); "
+            raise VectorIndexError(f"no vector index in {directory} ({INDEX_FILE} + {INDEX_META}); "
                               "run `fashionrec index build` first")
         meta = read_json(meta_path)
         self = cls(dim=meta["dim"], kind=meta["kind"], hnsw_threshold=meta["hnsw_threshold"], m=meta["m"],
@@ -286,10 +286,10 @@ class FaissIndex:
         try:
             self._index = faiss.read_index(str(path))
         except RuntimeError as e:
-            raise IndexError_(f"{path} is not a readable faiss index ({e}); rebuild it") from e
+            raise VectorIndexError(f"{path} is not a readable faiss index ({e}); rebuild it") from e
         if self.kind == "hnsw":
             faiss.downcast_index(self._index.index).hnsw.efSearch = self.ef_search
         self._ids = faiss.vector_to_array(faiss.downcast_index(self._index).id_map).astype(np.int64)
         if self._index.d != self.dim:
-            raise IndexError_(f"{path} has dimension {self._index.d}, its description says {self.dim}")
+            raise VectorIndexError(f"{path} has dimension {self._index.d}, its description says {self.dim}")
         return self

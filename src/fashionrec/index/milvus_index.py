@@ -33,7 +33,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import numpy as np
 
 from fashionrec.artifacts import read_json, write_json
-from fashionrec.errors import BadInputError, IndexError_
+from fashionrec.errors import BadInputError, VectorIndexError
 from fashionrec.index.base import auto_kind
 
 log = logging.getLogger(__name__)
@@ -79,27 +79,27 @@ def normalise_uri(uri: str | Path) -> tuple[str, str | None]:
 
 
 def connect(uri: str | Path, token: str | None = None, must_exist: bool = False):
-    """(normalised uri, pymilvus ``MilvusClient``) for ``uri``, or an :class:`IndexError_` that says what to fix.
+    """(normalised uri, pymilvus ``MilvusClient``) for ``uri``, or an :class:`VectorIndexError` that says what to fix.
     ``token``: given, else the URI's credentials, else ``$FASHIONREC_MILVUS_TOKEN``; ``must_exist``: a Milvus
     Lite file must be there already (Milvus Lite would quietly make an empty one)."""
     try:
         from pymilvus import MilvusClient
     except ImportError as e:
-        raise IndexError_("the Milvus backend needs pymilvus (and milvus-lite for file URIs): "
+        raise VectorIndexError("the Milvus backend needs pymilvus (and milvus-lite for file URIs): "
                           "pip install 'fashionrec[milvus]'") from e
     uri, uri_token = normalise_uri(uri)
     token = token if token is not None else uri_token or os.environ.get(TOKEN_ENV)
     if is_file_uri(uri):
         if not uri.endswith(".db"):
-            raise IndexError_(f"--uri {uri}: a Milvus Lite file's name ends in .db (e.g. runs/catalogue.db); a "
+            raise VectorIndexError(f"--uri {uri}: a Milvus Lite file's name ends in .db (e.g. runs/catalogue.db); a "
                               "server's is http://host:19530")
         if must_exist and not Path(uri).exists():
-            raise IndexError_(f"the Milvus Lite file {uri} is missing: pass --uri with where it is now, "
+            raise VectorIndexError(f"the Milvus Lite file {uri} is missing: pass --uri with where it is now, "
                               "or rebuild the index with `fashionrec index build --backend milvus`")
         try:
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise IndexError_(f"cannot create the folder for the Milvus Lite file {uri}: {e}") from e
+            raise VectorIndexError(f"cannot create the folder for the Milvus Lite file {uri}: {e}") from e
     try:
         return uri, MilvusClient(uri=uri, **({"token": token} if token else {}))
     except Exception as e:   # pymilvus raises its own MilvusException / grpc errors
@@ -107,7 +107,7 @@ def connect(uri: str | Path, token: str | None = None, must_exist: bool = False)
         locked = is_file_uri(uri) and "open local milvus failed" in str(e).lower()
         hint = (" (a Milvus Lite file is opened by one process at a time: is `fashionrec serve` or another "
                 "build using it? stop it, or give this command another --uri)") if locked else ""
-        raise IndexError_(f"cannot connect to Milvus at {uri}: {e}{hint}") from e
+        raise VectorIndexError(f"cannot connect to Milvus at {uri}: {e}{hint}") from e
 
 
 def check_reachable(uri: str | Path, token: str | None = None) -> None:
@@ -170,7 +170,7 @@ class MilvusIndex:
                         self.client.drop_collection(collection)
                 raise
         elif not self.client.has_collection(collection):
-            raise IndexError_(f"Milvus at {self.uri} has no collection {collection!r}; rebuild the index with "
+            raise VectorIndexError(f"Milvus at {self.uri} has no collection {collection!r}; rebuild the index with "
                               "`fashionrec index build --backend milvus`")
         else:
             self.client.load_collection(collection)   # a reopened collection must be loaded to be searched

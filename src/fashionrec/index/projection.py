@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from fashionrec.artifacts import atomic_path
-from fashionrec.errors import IndexError_
+from fashionrec.errors import VectorIndexError
 from fashionrec.index.base import SINGLE_QUERY_BATCH
 
 PROJECTION_FILE = "projection.npz"
@@ -96,5 +96,5 @@ class Projection:
             with np.load(path) as z:
                 return cls(z["mean"], z["components"], float(z["explained_variance"]))
         except (OSError, EOFError, zipfile.BadZipFile, KeyError, TypeError, ValueError) as e:
-            raise IndexError_(f"index {directory} names a projection but {path} is missing or broken ({e}); "
+            raise VectorIndexError(f"index {directory} names a projection but {path} is missing or broken ({e}); "
                               "rebuild it with `fashionrec index build`") from e
