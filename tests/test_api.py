@@ -395,6 +395,10 @@ def test_an_age_in_a_search_is_left_out_and_said(client):
     # With a price after it: "shoes for 8 yr old under 1500" searched "shoes ids" (the price took the k).
     page = html.unescape(client.get("/", params={"q": "jeans for 8 yr old under 1500"}).text)
     assert "these are the products for 'kids jeans'." in page and page.count("these are the products for") == 1
+    # A bare number no product has, found to be one only after the age is out: said once, by its notice.
+    page = html.unescape(client.get("/", params={"q": "jeans 999 for a 40-year-old man"}).text)
+    assert "'999' was left out of the search; these are the products for 'jeans man'." in page
+    assert page.count("these are the products for") == 1
     page = html.unescape(client.get("/", params={"q": "jeans for a 40-year-old man"}).text)
     assert "'for a 40-year-old' was left out of the search; these are the products for 'jeans man'." in page
     assert f"{rec.browse(q='jeans man', limit=0)[0]} item" in page

@@ -29,7 +29,7 @@ from fashionrec.artifacts import ABANDONED_AFTER_S, _host
 from fashionrec.catalog import RejectedRow, load_catalog
 from fashionrec.cli import app
 from fashionrec.data import images_to_tensor
-from fashionrec.errors import BadInputError, IndexError_, ModelError, NotFoundError
+from fashionrec.errors import BadInputError, ModelError, NotFoundError, VectorIndexError
 from fashionrec.looks import COMPLEMENTS, FOR_THE_HEAT, LAYERED, colour_compatibility, slot_name
 from fashionrec.recommend import NEIGHBOUR_VOTE, Rec, Recommender
 from fashionrec.tagger import Tagger, save_checkpoint
@@ -113,7 +113,7 @@ def test_item_and_errors(rec):
         rec.similar(i, filters={"articleType": "shirt"})
     with pytest.raises(BadInputError, match=r"articleType 'Zzzz'; the values here: .*Backpacks"):
         rec.similar(i, filters={"articleType": "Zzzz"})
-    with pytest.raises(IndexError_, match="index build"):
+    with pytest.raises(VectorIndexError, match="index build"):
         Recommender.load(FIXTURE / "nope")
 
 
@@ -760,6 +760,13 @@ def test_cli_and_api_list_similar_items_in_other_colours():
         page = client.get(f"/item/{item}").text
         assert "In other colours" in page and 'id="other-colours"' in page
         assert all(f'data-id="{i}"' in page for i in expected)
+        # None of the similar items above it again (15% of product pages repeated some, a shopper trial).
+        import re
+
+        similar = page.split('id="similar"')[1].split("</section>")[0]
+        colours = page.split('id="other-colours"')[1].split("</section>")[0]
+        shown, below = (set(re.findall(r'data-id="(\d+)"', part)) for part in (similar, colours))
+        assert shown and below and not shown & below
 
 
 def test_cli_text_search_cuts_noise_like_the_web_ui():
@@ -915,6 +922,9 @@ def test_a_looks_piece_looks_the_colour_its_reason_says(tmp_path):
     r._reindex()
     said = [x.card_reason for x in r.complete_the_look(anchor, k=4) if x.card_reason]
     assert said and all(other in c and own not in c.replace(other, "") for c in said), said
+    # Saying whose colour that is: its page shows its label (a shopper trial read "White goes with Black" under
+    # a sandal the page called Brown).
+    assert all(c.endswith("(its photo's colour)") for c in said), said
 
 
 def test_a_unisex_products_look_is_for_anyone_where_a_slot_allows(tmp_path):
@@ -1180,6 +1190,10 @@ def test_similar_items_in_other_colours_are_of_its_type_one_colour_at_a_time(rec
     assert all(r.card_reason == f"In {r.item['baseColour'].lower()}" for r in out)
     more = rec.similar(i, k=len(tees) + 5, other_colours=True)
     assert {r.id for r in more} <= set(tees["id"]) and len(more) >= len(tees) - 2     # copies of a photo left out
+    # Less what is shown already (a product page's similar items above it).
+    shown = {r.id for r in rec.similar(i, k=3)}
+    apart = rec.similar(i, k=others, other_colours=True, exclude_ids=shown)
+    assert apart and not shown & {r.id for r in apart} and shown & {r.id for r in more}
     # Filters narrow it; the product's own colour asked for leaves nothing.
     men = rec.similar(i, k=5, other_colours=True, filters={"gender": "Men"})
     assert men and all(r.item["gender"] in ("Men",) for r in men)
@@ -1658,7 +1672,7 @@ def test_saving_never_overwrites_an_index_rebuilt_meanwhile(tmp_path):
     Recommender.build(fewer, Tagger.load(tiny_tagger_path()), d, progress=False)
     rebuilt = len(Recommender.load(d, tiny_tagger_path()))
     image = Image.open(server.image_path(int(server.items["id"].iloc[0])))
-    with pytest.raises(IndexError_, match="changed on disk since it was loaded"):
+    with pytest.raises(VectorIndexError, match="changed on disk since it was loaded"):
         server.add_product(image, {"productDisplayName": "added by the stale server"})
     assert len(Recommender.load(d, tiny_tagger_path())) == rebuilt
 

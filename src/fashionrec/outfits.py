@@ -157,9 +157,12 @@ class Outfits:
         filed = self._look_categories()
         sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
             src.get("baseColour")
+        seen = False
         if self._looks_otherwise()[self._row[item_id]]:
             # Its photo and its label disagree on its colour (a coral shoe filed White got an all-red look, "Red
-            # goes with White"): the look goes with the colour the shopper sees.
+            # goes with White"): the look goes with the colour the shopper sees, and says so (a brown-labelled
+            # sandal's look said "White goes with Black" beside "Brown" on its page, a shopper trial).
+            seen = bool(src.get("pred_baseColour")) and src.get("pred_baseColour") != colour
             colour = src.get("pred_baseColour") or colour
         if sub in NO_LOOK or (sub == src.get("subCategory") and src.get("masterCategory") in NO_LOOK):
             # A cushion cover or a gift voucher has no outfit to complete; a tie filed under Free Items
@@ -266,7 +269,7 @@ class Outfits:
             kind = article if article in LAYERED or not sub else slot_name(sub)
             what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
                             if x)
-            colour_note = colour_scores[best][1]
+            colour_note = colour_scores[best][1] + (" (its photo's colour)" if seen and colour_scores[best][1] else "")
             reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}" if colour_note else "")
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
             picked[slot] = item.get("baseColour")

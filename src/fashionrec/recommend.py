@@ -46,7 +46,7 @@ from fashionrec.blas import one_blas_thread
 from fashionrec.catalog import checked_photo, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import CatalogueEdits
 from fashionrec.embed import Embedder, predicted_frame
-from fashionrec.errors import BadInputError, ChangedOnDiskError, IndexError_, ModelError
+from fashionrec.errors import BadInputError, ChangedOnDiskError, ModelError, VectorIndexError
 from fashionrec.index import VectorIndex, open_index
 from fashionrec.index.projection import Projection
 from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: importable from here as before)
@@ -334,7 +334,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             before = _mtime(manifest_path)
             try:
                 return cls._load_once(index_dir, model, uri, token)
-            except IndexError_:
+            except VectorIndexError:
                 # A server saving an added product moves its files in one by one (manifest last): files
                 # read during those moments disagree. Read again once the manifest has moved in (waiting
                 # up to a second for it); a folder that is simply inconsistent raises after that wait.
@@ -351,7 +351,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         index_dir = Path(index_dir)
         manifest_path = index_dir / "manifest.json"
         if not manifest_path.exists():
-            raise IndexError_(f"no index at {index_dir} (manifest.json missing): build one with `fashionrec index "
+            raise VectorIndexError(f"no index at {index_dir} (manifest.json missing): build one with `fashionrec index "
                               f"build DATA_DIR --out {index_dir}`, or give the folder an index was built into")
         manifest = read_json(manifest_path)
         try:
@@ -362,19 +362,19 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             embeddings = np.load(path, mmap_mode="r" if path.stat().st_size > 2**30 else None)
             text_embeddings = np.load(index_dir / "text_embeddings.npy")
         except (FileNotFoundError, ValueError) as e:
-            raise IndexError_(f"index {index_dir} is incomplete ({e}); rebuild with `fashionrec index build`") \
+            raise VectorIndexError(f"index {index_dir} is incomplete ({e}); rebuild with `fashionrec index build`") \
                 from e
         projection = Projection.load(index_dir) if manifest.get("projection") else None
         if projection and projection.in_dim != embeddings.shape[1]:
-            raise IndexError_(f"index {index_dir} is inconsistent: {embeddings.shape[1]}-d embeddings but a "
+            raise VectorIndexError(f"index {index_dir} is inconsistent: {embeddings.shape[1]}-d embeddings but a "
                               f"{projection.in_dim} -> {projection.out_dim} projection; rebuild it")
         index = open_index(index_dir, uri=uri, token=token)
         search_dim = projection.out_dim if projection else embeddings.shape[1]
         if index.dim != search_dim:
-            raise IndexError_(f"index {index_dir} is inconsistent: its vector index is {index.dim}-d, not "
+            raise VectorIndexError(f"index {index_dir} is inconsistent: its vector index is {index.dim}-d, not "
                               f"{search_dim}-d ({'projected' if projection else 'the embeddings'}); rebuild it")
         if not (len(items) == len(embeddings) == len(text_embeddings) == len(index)):
-            raise IndexError_(f"index {index_dir} is inconsistent: {len(items)} items, {len(embeddings)} "
+            raise VectorIndexError(f"index {index_dir} is inconsistent: {len(items)} items, {len(embeddings)} "
                               f"embeddings, {len(text_embeddings)} text embeddings, {len(index)} indexed; "
                               "rebuild it")
         built_by = manifest.get("model") or {}
@@ -804,18 +804,19 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         return np.array((keep + later)[:k], np.int64)
 
     def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0,
-                other_colours: bool = False) -> list[Rec]:
-        """Items that look like ``item_id`` (never itself or the same photo); MMR when diversity > 0.
-        ``other_colours``: of its type in any colour but its own, each colour's closest first (one red dress's
-        similar items were the same 12 of the catalogue's 18 red dresses, whichever one a shopper clicked
-        through to)."""
+                other_colours: bool = False, exclude_ids: Iterable[int] = ()) -> list[Rec]:
+        """Items that look like ``item_id`` (never itself or the same photo, nor ``exclude_ids``); MMR when
+        diversity > 0. ``other_colours``: of its type in any colour but its own, each colour's closest first
+        (one red dress's similar items were the same 12 of the catalogue's 18 red dresses, whichever one a
+        shopper clicked through to)."""
         item_id = self._check_id(item_id)
+        exclude = {item_id, *(int(i) for i in id_list(exclude_ids))}
         item, row = self.item(item_id), self._row[item_id]
         if self._free_items()[row]:     # its reasons say what it is ranked by (_known_labels)
             item = {**item, "articleType": None, **self._freebie_kind(row)}
         attrs = self._known_labels(item_id)
         if not other_colours:
-            return self._ranked(self.vector(item_id), item, k, filters, diversity, exclude={item_id}, dedupe=True,
+            return self._ranked(self.vector(item_id), item, k, filters, diversity, exclude=exclude, dedupe=True,
                                 attrs=attrs, wearer=row, kind=row)
         check_k(k)
         colour = attrs.pop("baseColour", None)
@@ -829,7 +830,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         if not wanted["baseColour"]:
             return []
         found = self._ranked(self.vector(item_id), item, min(OTHER_COLOURS_POOL * k, MAX_K), wanted, diversity,
-                             exclude={item_id}, dedupe=True, attrs=attrs, wearer=row, kind=row)
+                             exclude=exclude, dedupe=True, attrs=attrs, wearer=row, kind=row)
         by_colour: dict[str, list[Rec]] = {}
         for r in found:
             by_colour.setdefault(r.item["baseColour"], []).append(r)
@@ -887,7 +888,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 
         vecs, probs, closest = tagged(views[:1])
         tried = 1
-        others = (views[1:] or views.cut_out()) if closest[0][0] < FAMILIAR_ENOUGH else []
+        others = views[1:] + views.cut_out() if closest[0][0] < FAMILIAR_ENOUGH else []
         if others:
             more_vecs, more_probs, more_closest = tagged(others)
             j = int(np.argmax([c for c, _ in more_closest]))

@@ -86,12 +86,6 @@ def catalogue_page(
         # Always left out: no product name gives an age. A child's stands for children unless a wearer is named.
         kids = child and not set(search_words(unaged)) & set(GENDER_WORDS)
         query = ("kids " if kids else "") + unaged
-        were = "was" if len(aged) == 1 else "were"
-        # What is searched is said once, by the last notice that changes it (a price may follow).
-        notices.append(f"The catalogue has no ages, so {' and '.join(repr(a) for a in aged)} {were} left out of the "
-                       f"search{'; a child' + chr(39) + 's age reads as kids' if kids else ''}"
-                       + (f"; these are the products for {query!r}." if query and not (
-                           price_words(query)[1] or size_words(query)[1] or rank_words(query)[1]) else "."))
     unpriced, priced = price_words(query)
     unpriced, sized = size_words(unpriced)
     unpriced, ranked = rank_words(unpriced)
@@ -105,6 +99,13 @@ def catalogue_page(
                 # "jeans 999": no product has the number, and without it the words find products.
                 priced += numbers
                 unpriced = unnumbered
+    if aged:
+        were = "was" if len(aged) == 1 else "were"
+        # What is searched is said once, by the last notice that changes it (a price may follow).
+        notices.append(f"The catalogue has no ages, so {' and '.join(repr(a) for a in aged)} {were} left out of the "
+                       f"search{'; a child' + chr(39) + 's age reads as kids' if kids else ''}"
+                       + (f"; these are the products for {query!r}." if query and not (priced or sized or ranked)
+                          else "."))
     if priced or sized or ranked:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
         query = unpriced
@@ -360,8 +361,9 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
         unlike = bool(found and floor is not None
                       and max(float(service.rec.vector(r.id) @ me) for r in found) < floor)
         # Its kind in other colours: a shopper clicking through a red dress's similar items met the same 12 red
-        # dresses at every step.
-        colours = [to_rec(r) for r in service.rec.similar(item_id, k=6, other_colours=True)]
+        # dresses at every step. Not those above it again (15% of product pages repeated some, a shopper trial).
+        colours = [to_rec(r) for r in service.rec.similar(item_id, k=6, other_colours=True,
+                                                          exclude_ids=[r.id for r in found])]
         outfit = [to_rec(r) for r in service.rec.complete_the_look(item_id, k=4)]
     item = to_item(raw, item_id)
     rows = []

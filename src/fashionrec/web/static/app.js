@@ -83,8 +83,10 @@
   function backInPlace() {
     if (location.hash !== "#results") return;
     try {
-      var y = Number(sessionStorage.getItem(placeKey));
-      if (y > 0) {
+      var kept = sessionStorage.getItem(placeKey);
+      var y = Number(kept);
+      // At the top too, where it was left there (else the browser stays at the results' heading, #results).
+      if (kept !== null && y >= 0) {
         window.scrollTo(0, y);
         // Again once laid out in full: the last rows of a list may not be there yet.
         window.addEventListener("load", function () { window.scrollTo(0, y); });
@@ -189,7 +191,8 @@
       esc(it.productDisplayName || ("item " + it.id)) + '" hidden>♡</button>';
     return '<div class="card-wrap"><a class="card" href="/item/' + it.id + '" data-id="' + it.id + '">' +
       '<div class="thumb"><img src="' + esc(it.image_url) + '?max=240" alt="" loading="lazy" width="60" height="80"></div>' +
-      '<div class="card-body"><div class="name">' + esc(it.productDisplayName || ("Item " + it.id)) + '</div>' +
+      '<div class="card-body"><div class="name" title="' + esc(it.productDisplayName || ("Item " + it.id)) + '">' +
+      esc(it.productDisplayName || ("Item " + it.id)) + '</div>' +
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
       (rec.reason ? '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +
         '</div>' : "") +
