@@ -446,6 +446,9 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     assert price_words("Nike Air Max 90") == ("Nike Air Max 90", [])
     assert price_words("over the knee boots") == ("over the knee boots", [])
     assert price_words("jeans for women") == ("jeans for women", [])
+    # "k" for thousands only as a word: "INR 700 kurta" searched "urta".
+    assert price_words("INR 700 kurta") == ("kurta", ["INR 700"]) and price_words("₹5k kurta") == ("kurta", ["₹5k"])
+    assert price_words("kurta 2 k rupees") == ("kurta", ["2 k rupees"])
     # A number the catalogue's names have is no price (a model number).
     number = next(w for n in rec.items["productDisplayName"].dropna() for w in str(n).split()
                   if w.isdigit() and len(w) >= 3)

@@ -251,8 +251,9 @@ PRICE_WORDS = re.compile(
     rf"|\b(?:(?:for|at)\s+)?(?:under|below|less\s+than|upto|up\s+to|within|over|above|more\s+than|around|for)"
     rf"\s+{_AMOUNT}"
     r"|\b\d{3,}\s*-\s*\d{3,}\b"                      # "2000-3000 watch"
-    r"|(?:\b(?:rs\.?|inr|usd|eur)|[₹$€£])\s*\d[\d,.]*\s*k?"
-    r"|\b\d[\d,.]*\s*k?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
+    # "k" for thousands as a word of its own: "INR 700 kurta" searched "urta" (a review)
+    r"|(?:\b(?:rs\.?|inr|usd|eur)|[₹$€£])\s*\d[\d,.]*(?:\s*k\b)?"
+    r"|\b\d[\d,.]*(?:\s*k\b)?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
     r"|\b(?:(?:low|high|best|lowest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
     r"|\b(?:cheap(?:est|er)?|affordable|inexpensive|bargains?|discount(?:ed|s)?|costly|expensive|pricey"
     r"|economical|pocket[\s-]friendly|value\s+for\s+money)\b"
