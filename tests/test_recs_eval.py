@@ -29,6 +29,11 @@ def test_evaluate_recs_keys_and_ranges():
     folder = evaluate_recs(shared_recommender(), str(fixture_catalog().root), progress=False, limit=25)
     assert {key: v for key, v in folder.items() if "latency" not in key} == \
         {key: v for key, v in m.items() if "latency" not in key}
+    # Every row of the folder accounted for in the numbers' own file (a maintainer's trial found a log line only).
+    catalogue = fixture_catalog()
+    assert sum(map(len, m["left_out"].values())) == catalogue.report.rows - len(catalogue.usable) > 0
+    assert "left_out" not in evaluate_recs(shared_recommender(), catalogue.usable, progress=False, limit=3)
+    assert m["articleType_not_in_index"] == {} and "n_queries_without_copies" not in m
     # Another k names the keys for itself (k=5 gave precision at 5 under "precision_at_10", a Python user's trial).
     five = evaluate_recs(shared_recommender(), fixture_catalog(), k=5, progress=False, limit=25)
     assert five["k"] == 5 and not [key for key in five if "_10" in key]
@@ -65,6 +70,21 @@ def test_queries_the_tagger_trained_on_are_counted_and_a_bad_limit_refused():
     for bad in (0, -1):
         with pytest.raises(BadInputError, match="at least 1"):
             evaluate_recs(rec, queries, progress=False, limit=bad)
+
+
+def test_copies_of_indexed_photos_and_types_the_index_lacks_are_scored_apart():
+    # A maintainer's trial: 11 queries were the catalogue's own duplicates of indexed products, and a type the
+    # index has none of could only score 0; the numbers without them needed a throwaway script.
+    queries = fixture_catalog().usable.iloc[:4].copy()
+    copy = queries.iloc[[0]].assign(id=99999999, productDisplayName="Renumbered")
+    odd = queries.iloc[[1]].assign(id=99999998, articleType="Jumpsuit Shorts")
+    m = evaluate_recs(shared_recommender(), pd.concat([queries, copy, odd], ignore_index=True), progress=False)
+    assert m["n_queries"] == 6 and m["n_queries_copy_of_an_indexed_product"] == 2     # the odd one's photo too
+    assert m["n_queries_without_copies"] == 4
+    alone = evaluate_recs(shared_recommender(), queries, progress=False)
+    assert m["precision_at_10_articleType_without_copies"] == pytest.approx(alone["precision_at_10_articleType"])
+    assert m["map_at_10_articleType_without_copies"] == pytest.approx(alone["map_at_10_articleType"])
+    assert m["articleType_not_in_index"] == {"Jumpsuit Shorts": 1}
 
 
 @pytest.mark.parametrize("what", ["blank", "tiny"])
@@ -137,6 +157,9 @@ def test_evaluate_recs_cli_ranking(tmp_path):
     res = CliRunner().invoke(app, [*args, "--json", str(out)])
     m = json.loads(out.read_text())["ranking"]
     assert res.exit_code == 0 and m["attribute_weights"]["articleType"] > 0 and m["neighbour_vote"]["weight"] > 0
+    # The fixture's rows without a usable photo, said (they were in a log line only).
+    assert "rows of the query folder that gave no query:" in " ".join(res.output.split())
+    assert json.loads(out.read_text())["queries"] == str(FIXTURE.resolve())
     res = CliRunner().invoke(app, [*args, "--rank", "colour"])
     assert res.exit_code != 0 and "--rank must be attributes, tagger or embedding" in res.output
 

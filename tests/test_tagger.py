@@ -565,6 +565,21 @@ def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):
     assert "original study" not in r.output
 
 
+def test_evaluate_predictions_show_the_probabilities_tag_shows(tiny_run, tmp_path, monkeypatch):
+    # A maintainer's trial read 0.79 in predictions.csv and 0.97 from `tag` for one photo: raw beside calibrated.
+    from fashionrec.calibration import apply_temperature
+
+    monkeypatch.setattr(Tagger, "calibrate", lambda self, probs: {h: apply_temperature(p, 3.0)
+                                                                  for h, p in probs.items()})
+    evaluate_model(FIXTURE, tiny_run, out_dir=tmp_path / "rep", progress=False)
+    rows = pd.read_csv(tmp_path / "rep" / "predictions.csv")
+    first = rows.iloc[0]
+    (tagged,) = Tagger.load(tiny_run).predict(FIXTURE / "images" / f"{first['id']}.jpg", top=1)
+    label, prob = tagged["articleType"][0]
+    assert label == first["predicted_articleType"] and prob == pytest.approx(first["predicted_articleType_prob"],
+                                                                             abs=1e-4)
+
+
 def test_evaluate_refuses_bad_options_before_any_work(tiny_run, tmp_path):
     # An ML engineer's trial: --device tpu ended in PyTorch's traceback, and --out onto a file failed after the
     # whole evaluation.

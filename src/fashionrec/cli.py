@@ -148,7 +148,8 @@ def data_split(
     copies = [i for g in catalog.report.shared_photos if learnt & set(g["ids"]) for i in g["ids"] if i not in learnt
               and split.assignments.get(i) == "test"]
     if copies:
-        console.print(f"{len(copies)} test products have, byte for byte, the photo of a train or val product "
+        console.print(f"{len(copies)} test product{'s have' if len(copies) != 1 else ' has'}, byte for byte, "
+                      "the photo of a train or val product "
                       f"(ids {', '.join(map(str, copies[:10]))}{' ...' if len(copies) > 10 else ''}; `fashionrec data "
                       "check` lists such photos): a model trained on this split has seen them, and `fashionrec "
                       "evaluate` reports its numbers with and without them", highlight=False)

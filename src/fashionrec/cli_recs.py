@@ -542,9 +542,9 @@ def evaluate_recs_cmd(
             rec.attribute_weights = {}
         if rank != "attributes":
             rec.neighbour_vote = 0.0
-        queries = load_catalog(query_dir).usable
+        queries = load_catalog(query_dir)
         if split_file is not None:
-            queries = queries[queries["id"].isin(_split_ids(split_file, split))]
+            queries = queries.usable[queries.usable["id"].isin(_split_ids(split_file, split))]
         metrics = evaluate_recs(rec, queries, limit=limit)
         if text:
             metrics.update(evaluate_text(rec, _text_queries(text_queries) if text_queries else None))
@@ -552,13 +552,14 @@ def evaluate_recs_cmd(
     except FashionrecError as e:
         fail(str(e))
     metrics.update(provenance())
-    metrics["index"] = str(Path(index).resolve())
+    # The folder loaded: without --index, the checkout's runs/index, not the one the working folder lacks.
+    metrics["index"] = str(rec.index_dir.resolve())
     metrics["index_built"] = rec.manifest.get("date")
     metrics["model"] = {"name": rec.tagger.name, "path": str(rec.tagger.path) if rec.tagger.path else None,
                         "sha256": rec.tagger.sha256}
     metrics["ranking"] = {"rank": rank, "attribute_weights": rec.attribute_weights,
                           "neighbour_vote": {**NEIGHBOUR_VOTE, "weight": rec.neighbour_vote}}
-    metrics["queries"] = f"{query_dir}" + (f" ({split} ids of {split_file})" if split_file else "")
+    metrics["queries"] = f"{Path(query_dir).resolve()}" + (f" ({split} ids of {split_file})" if split_file else "")
     if metrics.get("n_queries_model_trained_on"):
         # The model's own split, re-made from its record: `data split` on the catalogue it was trained on.
         recorded = rec.tagger.meta.get("split", {}).get("config", {})
@@ -585,9 +586,25 @@ def evaluate_recs_cmd(
                       "photos are, byte for byte, the photo of a product the model trained or was validated on "
                       "under another id or name: it has seen them", highlight=False)
     if metrics["n_queries_copy_of_an_indexed_product"]:
+        apart = (f"; without them P@10 type {metrics['precision_at_10_articleType_without_copies']:.4f}, type + "
+                 f"colour {metrics['precision_at_10_articleType_colour_without_copies']:.4f}"
+                 if "precision_at_10_articleType_without_copies" in metrics else "")
         console.print(f"{metrics['n_queries_copy_of_an_indexed_product']} of {metrics['n_queries']} query photos are "
-                      "in the index under another id (the same photo): each finds its copy first, so these numbers "
-                      "overstate what new products get; query products the index lacks", highlight=False)
+                      "in the index under another id (the same photo: a catalogue lists some photos under several "
+                      f"ids): each finds its copy first, so these numbers overstate what new products get{apart}",
+                      highlight=False)
+    if metrics["articleType_not_in_index"]:
+        absent = metrics["articleType_not_in_index"]
+        console.print(f"{sum(absent.values())} queries are of a type the index has no product of, so none of their "
+                      "results can be of their type: " + ", ".join(f"{t!r} ({n})" for t, n in absent.items()),
+                      highlight=False)
+    left = metrics.get("left_out") or {}
+    if any(left.values()):
+        console.print("rows of the query folder that gave no query: " + "; ".join(
+            f"{what} {', '.join(map(str, left[key][:10]))}{' ...' if len(left[key]) > 10 else ''}"
+            for key, what in (("rows_rejected", "unreadable lines of styles.csv"), ("missing_image", "no image, ids"),
+                              ("unreadable_image", "unreadable image, ids")) if left.get(key))
+            + " (`fashionrec data check` says why)", highlight=False)
     if metrics["n_queries_in_index_excluded_from_own_results"]:
         console.print(f"{metrics['n_queries_in_index_excluded_from_own_results']} of {metrics['n_queries']} "
                       "queries are in the index: each is excluded from its own results")

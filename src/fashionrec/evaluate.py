@@ -173,8 +173,9 @@ def _types_scored(per_class: dict) -> int:
 def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes: dict[str, list[str]],
                      seen: np.ndarray | None = None) -> pd.DataFrame:
     """One row per product scored, in ``items``' order: its id and name, and per head its label and the
-    model's guess with its probability; ``trained_on`` where known (``seen``). What a user checks the
-    metrics against (an ML engineer's trial had to tag the folder again to)."""
+    model's guess with its probability (``probs``: calibrated, :meth:`~fashionrec.tagger.Tagger.calibrate`, by
+    :func:`evaluate_model`); ``trained_on`` where known (``seen``). What a user checks the metrics against
+    (an ML engineer's trial had to tag the folder again to)."""
     table = items[["id", "productDisplayName"]].reset_index(drop=True).copy()
     for head, p in probs.items():
         names = np.asarray(classes[head], dtype=object)
@@ -267,19 +268,22 @@ def caveats(metrics: dict) -> list[str]:
                      "nor by photo): if they come from that catalogue, these numbers may overstate how it does "
                      "on new ones")
     if copied:
-        lines.append(f"{copied:,} {'more ' if m.get('trained_on') else ''}of these {total:,} products have, byte "
+        lines.append(f"{copied:,} {'more ' if m.get('trained_on') else ''}of these {total:,} products "
+                     f"{'has' if copied == 1 else 'have'}, byte "
                      "for byte, the photo of one of the model's training or validation products under another id "
                      "or name (renumbered or renamed copies: the model has seen them)"
                      f"{numbers(m.get('without_seen_products'))}")
     if m.get("test_photo_copies_of_training"):
-        lines.append(f"{m['test_photo_copies_of_training']:,} of these {total:,} test products have, byte for byte, "
+        lines.append(f"{m['test_photo_copies_of_training']:,} of these {total:,} test products "
+                     f"{'has' if m['test_photo_copies_of_training'] == 1 else 'have'}, byte for byte, "
                      "the photo of a training or validation product (the catalogue lists some photos under several "
                      f"ids){numbers(m.get('without_photo_copies'))}")
     for head, values in m.get("unseen_values", {}).items():
         shown = ", ".join(f"{v!r} ({n})" for v, n in list(values.items())[:10]) + (" ..." if len(values) > 10 else "")
         article = "an" if head[:1].lower() in "aeio" else "a"      # "a usage"
-        lines.append(f"{sum(values.values())} images have {article} {head} the model was not trained on, counted "
-                     f"as errors: {shown}")
+        n = sum(values.values())
+        lines.append(f"{n} image{'s have' if n != 1 else ' has'} {article} {head} the model was not trained on, "
+                     f"counted as errors: {shown}")
     left = m.get("left_out") or {}
     if any(left.values()):
         parts = [f"{len(left[k])} {what} (ids {', '.join(map(str, left[k][:10]))}{' ...' if len(left[k]) > 10 else ''})"
@@ -481,6 +485,9 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     labels = {h: y.numpy() for h, y in space.encode(items).items()}
     images = load_image_tensor(items["image_path"].tolist(), progress=progress)
     _, probs = tagger.infer(images, progress=progress)
+    # predictions.csv's probabilities as `tag` and the API show them (a maintainer's trial read 0.79 there and
+    # 0.97 from `tag` for one photo); the metrics' ranks are the same either way.
+    shown, model_classes = tagger.calibrate(probs), classes
     unseen, unseen_values = {}, {}
     for head in labels:
         y = labels[head].copy()
@@ -525,6 +532,6 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     if out_dir is not None:
         write_eval_report(metrics, labels[main], probs[main], classes[main], out_dir,
                           title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})",
-                          predictions=prediction_table(items, probs, classes,
+                          predictions=prediction_table(items, shown, model_classes,
                                                        copies if split == "test" else seen_any))
     return metrics

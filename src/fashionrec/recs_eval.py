@@ -22,6 +22,10 @@ them for itself: ``precision_at_5_articleType``):
 * ``n_queries_copy_of_an_indexed_product`` — queries whose photo the index holds under another id (cosine
   over :data:`~fashionrec.results.NEAR_DUPLICATE`): the copy is their first result, so they are no held-out
   products (a catalogue renumbered, or indexed twice).
+  ``*_without_copies``: P@10 and mAP@10 over the other queries, where there are both.
+* ``articleType_not_in_index`` — {type: queries} of the query types the index has no product of: they score 0
+  (``precision_at_10_articleType_ceiling`` counts them too).
+* ``left_out`` — given a catalogue or its folder, the rows that gave no query (:func:`fashionrec.evaluate.left_out`).
 * ``similar_*`` — only for queries whose id is in the index: the same two precisions for
   ``similar(id)``, the "similar items" list of a product page (the item's own labels are known there).
 
@@ -45,6 +49,7 @@ from tqdm.auto import tqdm
 
 from fashionrec.catalog import BLANK_REASON, TINY_REASON, Catalog, load_catalog, open_rgb
 from fashionrec.errors import BadInputError
+from fashionrec.evaluate import left_out as rows_left_out
 from fashionrec.evaluate import seen_by_model
 from fashionrec.results import NEAR_DUPLICATE
 
@@ -72,6 +77,8 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
     if isinstance(query_catalog, (str, Path)):
         query_catalog = load_catalog(query_catalog, progress=progress)
     queries = query_catalog.usable if isinstance(query_catalog, Catalog) else query_catalog
+    # Every row accounted for in the numbers' own file (a maintainer's trial found them in a log line only).
+    report = {"left_out": rows_left_out(query_catalog.report)} if isinstance(query_catalog, Catalog) else {}
     # A blank or tiny photo is no query a shopper could make (similar_to_image refuses it): left out, and
     # counted. A 4x5 one stopped a whole run at its query, without its id (a shop's trial).
     reasons = queries["image_reason"] if "image_reason" in queries else pd.Series("", index=queries.index)
@@ -97,7 +104,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
     pair_counts = items.groupby(["articleType", "baseColour"]).size()
     indexed = set(int(i) for i in items["id"])
     p_type, p_pair, ap_type, r_pair, ild, lat, ceiling, pair_ceiling = [], [], [], [], [], [], [], []
-    s_type, s_pair = [], []
+    s_type, s_pair, copied = [], [], []
     seen: set[int] = set()
     n_self = unfamiliar = copies = 0
     # One-time costs (the ONNX export or load, the ranking's lazily built label arrays) are not a query's
@@ -115,7 +122,8 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
         found = recommender.similar_to_image(image, k=k, exclude_ids=exclude)
         recs = found[1]
         unfamiliar += found.unfamiliar
-        copies += found.closest is not None and found.closest > NEAR_DUPLICATE
+        copied.append(found.closest is not None and found.closest > NEAR_DUPLICATE)
+        copies += copied[-1]
         lat.append((time.perf_counter() - t0) * 1000)
         types = np.array([r.item.get("articleType") for r in recs], dtype=object)
         colours = np.array([r.item.get("baseColour") for r in recs], dtype=object)
@@ -142,6 +150,15 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
             sims = v @ v.T
             iu = np.triu_indices(len(recs), 1)
             ild.append(float(np.mean(1 - sims[iu])))
+    # The numbers without the queries whose photo the index holds under another id (the catalogue's own
+    # duplicates): a maintainer's trial needed a throwaway script for them.
+    apart = ~np.array(copied, bool)
+    without = {"n_queries_without_copies": int(apart.sum()),
+               "precision_at_10_articleType_without_copies": float(np.mean(np.array(p_type)[apart])),
+               "precision_at_10_articleType_colour_without_copies": float(np.mean(np.array(p_pair)[apart])),
+               "map_at_10_articleType_without_copies": float(np.mean(np.array(ap_type)[apart]))} \
+        if copies and apart.any() else {}
+    absent = queries.loc[~queries["articleType"].isin(type_counts.index), "articleType"].dropna().value_counts()
     return _named_for({
         "n_queries": len(queries),
         "n_blank_query_photos_left_out": left_out["blank"],
@@ -151,6 +168,8 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
         "n_queries_model_trained_on": None if by_model is None else int(by_model[0].sum()),
         "n_queries_photo_copy_of_training": None if by_model is None else int(by_model[1].sum()),
         "n_queries_copy_of_an_indexed_product": int(copies),
+        **without,
+        "articleType_not_in_index": {str(t): int(n) for t, n in absent.items()},
         # Queries the photo search calls unfamiliar (PhotoResults.unfamiliar): about 1% of new catalogue photos.
         "unfamiliar_query_share": unfamiliar / len(queries),
         "k": k,
@@ -171,6 +190,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
         **({"similar_n_queries": len(s_type),
             "similar_precision_at_10_articleType": float(np.mean(s_type)),
             "similar_precision_at_10_articleType_colour": float(np.mean(s_pair))} if s_type else {}),
+        **report,
     }, k)
 
 
