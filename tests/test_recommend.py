@@ -2311,6 +2311,17 @@ def test_a_product_on_a_busy_backdrop_is_cut_out_of_it(rec, monkeypatch):
     gap = lambda view: np.abs(view.astype(float) - alone).mean()    # noqa: E731
     assert gap(cut[-1]) < 0.5 * gap(as_is[0])
     assert all((a == b).all() for a, b in zip(cut, cut_out_views(busy), strict=True))     # the same cut again
+    # The same photo in a dim room (a red dress on dark wood at 45% was "Kurtas 42%", a shopper trial): looked
+    # at brightened, near the photo in full light, and cut out of it brightened.
+    from fashionrec.photo_views import _brightened
+
+    dim = Image.fromarray((np.asarray(busy) * 0.45).astype(np.uint8))
+    as_dim = images_to_tensor([dim])[0].numpy().astype(float)
+    views = photo_views(dim)
+    assert len(views) == 1 and _brightened(busy) is None and _brightened(dim) is not None
+    full = as_is[0].astype(float)
+    assert np.abs(views[0] - full).mean() < 0.2 * np.abs(as_dim - full).mean()
+    assert np.abs(views.cut_out()[-1] - cut[-1].astype(float)).mean() < 0.2 * np.abs(as_dim - full).mean()
     # A plain backdrop has its own views; nothing to cut out of a photo of one colour.
     assert cut_out_views(photo) == [] and cut_out_views(Image.new("RGB", (300, 400), (90, 120, 60))) == []
     # Photo search tags the cut-out where the photo as it is is unfamiliar, and not otherwise.
