@@ -453,6 +453,12 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     number = next(w for n in rec.items["productDisplayName"].dropna() for w in str(n).split()
                   if w.isdigit() and len(w) >= 3)
     assert "no prices" not in client.get("/", params={"q": number}).text
+    # With a currency it is a price all the same: "₹500 shoes" listed two shoes named "500".
+    brand = next(str(n).split()[0] for n in rec.items["productDisplayName"].dropna() if number in str(n).split())
+    assert rec.browse(q=f"{brand} {number}", limit=0)[0] > 0
+    page = html.unescape(client.get("/", params={"q": f"{brand} ₹{number}"}).text)
+    assert f"The catalogue has no prices, so '₹{number}' was left out of the search; these are the products " \
+           f"for {brand!r}." in page
     # A product's number, as its page shows it ("Product 15970"), opens it: it was said to be a price.
     some = int(rec.items["id"].iloc[0])
     r = client.get("/", params={"q": f" {some} "}, follow_redirects=False)

@@ -262,6 +262,8 @@ PRICE_WORDS = re.compile(
     r"(?:[\s-]+friendly)?\b"
     # "sale" had "Did you mean male?"; "deals on watches" searched "on watches"
     r"|\b(?:on\s+)?(?:sales?|offers?|deals?|clearance)(?:\s+on)?\b", re.IGNORECASE)
+# A price said with its currency ("₹500 shoes"): a price even where names have its number (two shoes named "500").
+CURRENCY = re.compile(r"[₹$€£]|\b(?:rs|inr|usd|eur|rupees|dollars|euros?|bucks)\b", re.IGNORECASE)
 # Ratings, sales and arrival dates in a query: the catalogue has none of these either, and "best sports shoes",
 # "top rated shoes", "latest kurta" and "new arrivals dress" found no name with every word, so 96 closest
 # matches by meaning (a shopper trial). Not "top" alone (a type), nor "new" alone.

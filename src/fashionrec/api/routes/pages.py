@@ -17,7 +17,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
-from fashionrec.vocabulary import BARE_NUMBER, GENDER_WORDS, age_words, price_words, rank_words, size_words
+from fashionrec.vocabulary import BARE_NUMBER, CURRENCY, GENDER_WORDS, age_words, price_words, rank_words, size_words
 from fashionrec.word_search import search_words
 
 # A product's number as a shopper copies it from its page: "15970", "Product 15970", "#15970", "item no. 15970".
@@ -94,7 +94,12 @@ def catalogue_page(
         unnumbered = " ".join(BARE_NUMBER.sub(" ", unpriced).split())
         with service.reading():
             if service.rec.browse(chosen or None, query, limit=0)[0] > 0:
-                priced, sized, ranked = [], [], []
+                # Names have the words; but not a currency ("₹500 shoes" listed two shoes named "500").
+                priced, sized, ranked = [p for p in priced if CURRENCY.search(p)], [], []
+                unpriced = query
+                for p in priced:
+                    unpriced = unpriced.replace(p, " ", 1)
+                unpriced = " ".join(unpriced.split())
             elif numbers and unnumbered and service.rec.browse(chosen or None, unnumbered, limit=0)[0] > 0:
                 # "jeans 999": no product has the number, and without it the words find products.
                 priced += numbers
