@@ -388,6 +388,13 @@ def test_back_to_results_keeps_the_place_in_the_list(server, page):
     # Two products on, the link opens the list where it was left too (it was at the top, a re-trial).
     page.locator("#similar .card").first.click()
     page.wait_for_url("**/item/**")
+    # Opened in a new tab, without the place it was left at: at the results' heading, not the page's top.
+    other = page.context.new_page()
+    other.goto(server + page.locator("#back a").get_attribute("href"))
+    other.wait_for_function("location.hash === ''")
+    assert other.evaluate("window.scrollY") > 0
+    assert -2 <= other.evaluate("document.getElementById('count').getBoundingClientRect().top") < 150
+    other.close()
     page.locator("#back a").click()
     page.wait_for_function("location.pathname === '/' && location.hash === ''")
     page.wait_for_function(f"Math.abs(window.scrollY - {place}) < 5")

@@ -915,16 +915,26 @@ def test_a_looks_piece_looks_the_colour_its_reason_says(tmp_path):
     # A product whose own photo the tagger sees, sure, as another colour gets a look for that colour.
     own = r.item(anchor)["baseColour"]
     other = next(c for c in ("Black", "White", "Yellow", "Red") if colours.nearness([own], [c])[0] == 0)
+    assert r.look_colour(anchor) is None
     for column, value in (("pred_baseColour", other), ("pred_baseColour_prob", 0.9)):
         values = r.items[column].copy()
         values[r.items["id"] == anchor] = value
         r.items[column] = values
     r._reindex()
-    said = [x.card_reason for x in r.complete_the_look(anchor, k=4) if x.card_reason]
+    look = [x for x in r.complete_the_look(anchor, k=4) if x.card_reason]
+    said = [x.card_reason for x in look]
     assert said and all(other in c and own not in c.replace(other, "") for c in said), said
     # Saying whose colour that is: its page shows its label (a shopper trial read "White goes with Black" under
-    # a sandal the page called Brown).
-    assert all(c.endswith("(its photo's colour)") for c in said), said
+    # a sandal the page called Brown), once above the look (on a card, "its photo" read as the card's product's).
+    assert r.look_colour(anchor) == other
+    assert all(x.reason.endswith(f"({other.lower()} as its photo shows it; labelled {own})") for x in look)
+    from fastapi.testclient import TestClient
+
+    from fashionrec.api.app import create_app
+
+    with TestClient(create_app(recommender=r)) as client:
+        page = client.get(f"/item/{anchor}").text
+    assert f"Put together for the {other.lower()} this product's photo shows (its label says {own})." in page
 
 
 def test_a_unisex_products_look_is_for_anyone_where_a_slot_allows(tmp_path):

@@ -149,6 +149,17 @@ class Outfits:
             excluded = excluded | BELTLESS
         return excluded, article in BELTLESS, category in FOOTWEAR, bool(self._printed()[row])
 
+    def look_colour(self, item_id: int) -> str | None:
+        """The colour :meth:`complete_the_look` goes with where it is not the product's label: its photo and its
+        label disagree (the tagger sure of another colour, not a near one), and a look in the label's colour
+        clashed with what the shopper sees (a coral shoe filed White got an all-red look, "Red goes with
+        White"); None where the label stands."""
+        item_id = self._check_id(item_id)
+        src = self.item(item_id)
+        seen = src.get("pred_baseColour")
+        return seen if self._looks_otherwise()[self._row[item_id]] and seen and seen != src.get("baseColour") \
+            else None
+
     def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:
         """One complementary item per slot (see the module docstring for the rules), best slots first."""
         check_k(k)
@@ -157,13 +168,9 @@ class Outfits:
         filed = self._look_categories()
         sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
             src.get("baseColour")
-        seen = False
-        if self._looks_otherwise()[self._row[item_id]]:
-            # Its photo and its label disagree on its colour (a coral shoe filed White got an all-red look, "Red
-            # goes with White"): the look goes with the colour the shopper sees, and says so (a brown-labelled
-            # sandal's look said "White goes with Black" beside "Brown" on its page, a shopper trial).
-            seen = bool(src.get("pred_baseColour")) and src.get("pred_baseColour") != colour
-            colour = src.get("pred_baseColour") or colour
+        seen = self.look_colour(item_id)
+        if seen:
+            colour = seen
         if sub in NO_LOOK or (sub == src.get("subCategory") and src.get("masterCategory") in NO_LOOK):
             # A cushion cover or a gift voucher has no outfit to complete; a tie filed under Free Items
             # (its type is filed under Ties) is a tie.
@@ -269,8 +276,12 @@ class Outfits:
             kind = article if article in LAYERED or not sub else slot_name(sub)
             what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
                             if x)
-            colour_note = colour_scores[best][1] + (" (its photo's colour)" if seen and colour_scores[best][1] else "")
-            reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}" if colour_note else "")
+            colour_note = colour_scores[best][1]
+            # Saying whose colour that is: its page shows the label (a shopper trial read "White goes with Black"
+            # under a sandal the page called Brown). On a card, "its photo" read as the card's product's: the
+            # product page says it once, above the look.
+            aside = f" ({seen.lower()} as its photo shows it; labelled {src.get('baseColour')})" if seen else ""
+            reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}{aside}" if colour_note else "")
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
             picked[slot] = item.get("baseColour")
             # A sweater picked, no capris after it: each piece binds the rest of the look as the product does.

@@ -370,6 +370,7 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
         colours = [to_rec(r) for r in service.rec.similar(item_id, k=6, other_colours=True,
                                                           exclude_ids=[r.id for r in found])]
         outfit = [to_rec(r) for r in service.rec.complete_the_look(item_id, k=4)]
+        look_colour = service.rec.look_colour(item_id) if outfit else None
     item = to_item(raw, item_id)
     rows = []
     for head in ATTRIBUTES:
@@ -381,6 +382,7 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
     # the product's plain facts, saying how many differ.
     return templates.TemplateResponse(request, "item.html", {
         "item": item, "rows": rows, "similar": similar, "unlike": unlike, "colours": colours, "outfit": outfit,
+        "look_colour": look_colour,
         "disagree": sum(r["match"] is False for r in rows)})
 
 

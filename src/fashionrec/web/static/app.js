@@ -85,11 +85,15 @@
     try {
       var kept = sessionStorage.getItem(placeKey);
       var y = Number(kept);
-      // At the top too, where it was left there (else the browser stays at the results' heading, #results).
       if (kept !== null && y >= 0) {
         window.scrollTo(0, y);
         // Again once laid out in full: the last rows of a list may not be there yet.
         window.addEventListener("load", function () { window.scrollTo(0, y); });
+      } else {
+        // Opened in a new tab, without the place it was left at: at the results' heading (the address
+        // loses "#results" below before the browser would scroll to it, a shopper's re-trial).
+        var heading = document.getElementById("results");
+        if (heading) heading.scrollIntoView();
       }
     } catch (e) { /* from the top */ }
     history.replaceState(history.state, "", location.pathname + location.search);
