@@ -11,10 +11,12 @@ and the milliseconds per photo. ``--light`` instead photographs each validation 
 size, in a dim room or under a tinted lamp (every pixel, its white included, scaled per channel), with and
 without the view in the light that makes its backdrop white (``photo_views._balanced``); and under a lamp
 whose light falls off towards the corners (on its white, or cut out onto grey), with and without the
-backdrop's light evened out first (``photo_views._evened``); and adds the colour head's top-1.
+backdrop's light evened out first (``photo_views._evened``); and adds the colour head's top-1. ``--dark``
+pastes them on busy backdrops (a textured cloth, stripes, a dark cloth), in full light and in a dim room,
+with and without the dark photo brightened (``photo_views._brightened``).
 
     python benchmarks/bench_photo_views.py --index runs/index_trainval --n 200 \
-        --data ../shared/datasets/fashion-product-images-small [--light]
+        --data ../shared/datasets/fashion-product-images-small [--light | --dark]
 """
 
 from __future__ import annotations
@@ -59,9 +61,12 @@ def backdrop(kind: str, rng: np.random.Generator) -> Image.Image:
     elif kind == "checks":
         side = rng.integers(40, 100)
         a = np.where(((xx // side + yy // side) % 2)[..., None] == 0, c1, c2)
-    elif kind == "texture":
+    elif kind in ("texture", "dark cloth"):
         n = ndimage.gaussian_filter(rng.normal(size=(h, w)), rng.uniform(2, 6))
-        a = c1[None, None] + 25 * (n / n.std())[..., None] * rng.uniform(0.5, 1.0, 3)
+        if kind == "dark cloth":        # black or charcoal: common under shoes and jewellery
+            a = rng.integers(15, 60, 3)[None, None] + 12 * (n / n.std())[..., None] * rng.uniform(0.5, 1.0, 3)
+        else:
+            a = c1[None, None] + 25 * (n / n.std())[..., None] * rng.uniform(0.5, 1.0, 3)
     else:
         t = (yy / h)[..., None]
         a = c1 * (1 - t) + c2 * t + rng.normal(0, 4, (h, w, 3))
@@ -136,6 +141,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200, help="Validation photos per backdrop.")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--light", action="store_true", help="Photos in poor light instead of on busy backdrops.")
+    ap.add_argument("--dark", action="store_true", help="Photos on busy backdrops in a dim room.")
     args = ap.parse_args()
     rec = Recommender.load(args.index)
     recorded = read_json(SHIPPED_MODEL.with_suffix(".json"))["split"]
@@ -144,6 +150,24 @@ def main() -> None:
     val = checkpoint_split(catalogue, recorded, SHIPPED_MODEL, args.data).ids("val")
     val = np.random.default_rng(args.seed).permutation(np.intersect1d(val, items.index.to_numpy()))[:args.n]
     rows = []
+    if args.dark:
+        brightened = photo_views._brightened
+        for kind in ("texture", "stripes", "dark cloth"):
+            for whole in (True, False):
+                rng = np.random.default_rng(args.seed)
+                pasted = [(int(i), composite(Image.open(rec.image_path(int(i))), kind, not whole, rng)) for i in val]
+                for light in ("full light", "dim room x0.45", "dim room x0.65"):
+                    scale = LIGHTS.get(light, (1.0, 1.0, 1.0))
+                    photos = [(i, lit(im, scale)) for i, im in pasted]
+                    for views in ("as it is", "brightened"):
+                        photo_views._brightened = brightened if views == "brightened" else (lambda rgb: None)
+                        rows.append({"backdrop": kind, "product": "whole photo" if whole else "cut out",
+                                     "light": light, "views": views, **score(rec, items, photos)})
+                        print(rows[-1], flush=True)
+        photo_views._brightened = brightened
+        print(f"\n{len(val)} validation photos per row, index {args.index}\n")
+        print(pd.DataFrame(rows).to_string(index=False, float_format="{:.3f}".format))
+        return
     if args.light:
         balanced = photo_views._balanced
         for kind, scale in LIGHTS.items():
