@@ -256,6 +256,13 @@ def test_upload_a_photo(server, page, fixture_dir):
     page.locator("#upload-similar .card").first.click()     # open a result, then come back
     page.wait_for_url("**/item/**")
     assert page.locator("#back").is_visible() and page.locator("#back a").get_attribute("href") == "/upload#results"
+    # In another tab, which has none of this tab's searches: said, not an empty page (a shopper's re-trial).
+    other = page.context.new_page()
+    other.goto(server + "/upload#results")
+    other.wait_for_selector("#upload-error:not([hidden])")
+    assert "kept in the tab it was made in" in other.locator("#upload-error").inner_text()
+    assert other.evaluate("location.hash") == "" and other.locator("#upload-result").is_hidden()
+    other.close()
     page.locator("#back a").click()            # the link shows the results again, as Back does
     page.wait_for_selector("#upload-result:not([hidden])")
     assert page.locator("#predicted").inner_text() == chips and page.locator("#upload-similar .card").count() > 0

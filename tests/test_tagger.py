@@ -548,6 +548,10 @@ def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):
     assert m["head"] == "articleType" and m["model_sha256"] == Tagger.load(tiny_run).sha256
     assert Path(m["data"]).is_absolute() and m["fashionrec_version"] and m["created"]
     assert {"macro_precision", "macro_recall"} <= set(m["attributes"]["gender"])
+    # The fixture's line with a comma too many in its name is scored, and said so.
+    from fashionrec.catalog import load_catalog
+
+    assert m["rows_recovered"] == load_catalog(FIXTURE, progress=False).report.recovered_lines != []
     # One row per product, to check the numbers against (an ML engineer's trial had to tag the folder again).
     rows = pd.read_csv(tmp_path / "rep" / "predictions.csv")
     assert len(rows) == m["n_products"] and rows["id"].is_unique

@@ -606,6 +606,12 @@
   if ((navigation && navigation.type === "back_forward") || location.hash === "#results") {
     try {
       var saved = JSON.parse(sessionStorage.getItem("fashionrec-upload") || "null");
+      if (!saved && location.hash === "#results") {
+        // A "Back to results" link opened in another tab, which has none of this tab's searches: said, rather
+        // than an empty page (a shopper's re-trial).
+        history.replaceState(history.state, "", location.pathname);
+        showError("The photo search from before is kept in the tab it was made in only: choose the photo again");
+      }
       if (saved && saved.json) {
         render(saved.json, saved.preview);
         backInPlace();
