@@ -456,7 +456,10 @@ def test_only_the_newest_upload_fills_the_page(server, page, fixture_dir):
 
     page.route("**/api/search/image**", hold_the_first)
     page.evaluate("document.getElementById('upload-similar').innerHTML = ''")
-    page.set_input_files("#file", str(first))
+    # Held once it is sent: the page makes the photo smaller first, and on a busy machine the second photo came
+    # before the first was sent, so the page never sent the first and the second was held instead.
+    with page.expect_request("**/api/search/image**"):
+        page.set_input_files("#file", str(first))
     with page.expect_response("**/api/search/image**"):
         page.set_input_files("#file", str(second))
     page.wait_for_function("html => document.getElementById('upload-similar').innerHTML === html", arg=expected)
