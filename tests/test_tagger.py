@@ -553,8 +553,14 @@ def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):
 
     assert m["rows_recovered"] == load_catalog(FIXTURE, progress=False).report.recovered_lines != []
     # One row per product, to check the numbers against (an ML engineer's trial had to tag the folder again).
-    rows = pd.read_csv(tmp_path / "rep" / "predictions.csv")
-    assert len(rows) == m["n_products"] and rows["id"].is_unique
+    every = pd.read_csv(tmp_path / "rep" / "predictions.csv")
+    assert every["id"].is_unique
+    # ... and each of the folder's other rows, with why it was not scored (as `tag` lists them).
+    aside = every[every["not_scored"].notna()]
+    assert sorted(aside["id"]) == sorted(m["left_out"]["missing_image"] + m["left_out"]["unreadable_image"])
+    assert aside["predicted_articleType"].isna().all() and len(aside) > 0
+    rows = every[every["not_scored"].isna()].reset_index(drop=True)
+    assert len(rows) == m["n_products"]
     scored = rows["articleType"].notna()
     assert (rows.loc[scored, "articleType"] == rows.loc[scored, "predicted_articleType"]).mean() == pytest.approx(
         m["accuracy"])

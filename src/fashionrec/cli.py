@@ -281,7 +281,8 @@ def evaluate_cmd(
     split: str = typer.Option("all", help="all: every usable image of DATA_DIR; test: the model's test split."),
     json_out: Path | None = typer.Option(None, "--json", help="Write the metrics here."),
     out: Path | None = typer.Option(None, help="Write report.md, confusion.png, confusions.csv and "
-                                    "predictions.csv (one row per product) here."),
+                                    "predictions.csv (one row per product; with --split all, the rows without a usable "
+                                    "photo too, with why) here."),
     device: str = typer.Option("cpu", help="cpu, cuda or auto (cuda when there is a GPU); on cpu the model "
                                "runs through ONNX Runtime."),
 ) -> None:

@@ -533,8 +533,14 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
                     # maintainer's trial found them said by `data check` only).
                     "rows_recovered": [int(n) for n in catalog.report.recovered_lines] if split == "all" else []})
     if out_dir is not None:
+        table = prediction_table(items, shown, model_classes, copies if split == "test" else seen_any)
+        if split == "all":
+            # The folder's other rows too, each with why it was not scored, as `tag` lists them (a maintainer's
+            # trial matched predictions.csv against styles.csv and found 4 rows missing).
+            unscored = catalog.table[catalog.table["image_status"] != "ok"]
+            kept = [c for c in ["id", "productDisplayName", *probs] if c in unscored]
+            table = pd.concat([table.assign(not_scored=""), unscored[kept].assign(
+                not_scored=unscored["image_reason"].to_numpy())], ignore_index=True)
         write_eval_report(metrics, labels[main], probs[main], classes[main], out_dir,
-                          title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})",
-                          predictions=prediction_table(items, shown, model_classes,
-                                                       copies if split == "test" else seen_any))
+                          title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})", predictions=table)
     return metrics
