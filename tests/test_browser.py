@@ -511,6 +511,13 @@ def test_saved_products_give_picks_for_you(server, page):
     assert page.evaluate("document.activeElement.id") == "foryou-status"
     assert [c.get_attribute("data-id") for c in page.locator("#foryou-saved .card").all()] == [saved_id]
     assert page.evaluate(f"localStorage.getItem({key!r})") == f"[{int(saved_id)}]"
+    # Undone at a click: back where it was in the list (a shopper trial had no way back).
+    page.click("#foryou-undo")
+    page.wait_for_function("document.querySelectorAll('#foryou-saved .card').length === 2")
+    assert page.evaluate(f"localStorage.getItem({key!r})") == f"[{int(other)},{int(saved_id)}]"
+    assert page.locator("#foryou-error").is_hidden() and page.evaluate("window.notReloaded === true")
+    page.click(f"button[data-unsave='{other}']")
+    page.wait_for_function("document.querySelectorAll('#foryou-saved .card').length === 1")
     page.click("#foryou-clear")             # one product: cleared without asking
     assert page.locator("#foryou").is_hidden()
     # More than one: asked first, and kept when the shopper says no.

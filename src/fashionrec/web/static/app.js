@@ -365,10 +365,26 @@
       if (!btn) return;
       var gone = Number(btn.getAttribute("data-unsave"));
       var name = btn.closest(".saved-item").querySelector(".name");
+      var at = likedIds().indexOf(gone);
       saveLiked(likedIds().filter(function (x) { return x !== gone; }));
       status.textContent = "Working out the picks again…";     // not the old count, where focus lands
       status.focus();
-      problem.textContent = (name ? name.textContent : "A product") + " was removed from your saved products.";
+      problem.textContent = (name ? name.textContent : "A product") + " was removed from your saved products. ";
+      // Back where it was in the list, at a click (a shopper trial: one tap too many lost a saved product).
+      var undo = document.createElement("button");
+      undo.type = "button";
+      undo.id = "foryou-undo";
+      undo.textContent = "Undo";
+      undo.addEventListener("click", function () {
+        var ids = likedIds();
+        if (ids.indexOf(gone) < 0) ids.splice(Math.max(0, Math.min(at, ids.length)), 0, gone);
+        saveLiked(ids.slice(0, 200));
+        problem.hidden = true;
+        status.textContent = "Working out the picks again…";
+        status.focus();
+        load();
+      });
+      problem.appendChild(undo);
       problem.hidden = false;
       btn.closest(".saved-item").remove();
       load();
