@@ -117,7 +117,7 @@ def _views(rgb: Image.Image, backdrop: tuple[np.ndarray, np.ndarray] | None, who
         # A dim room without a plain backdrop to relight by (a shopper trial: a red dress on dark wood at 45% was
         # "Kurtas 42%"): the photo brightened, and only so (beside it, the dim photo's views were picked as
         # often as not, wrong: validation photos on a textured cloth at 45%, top-1 0.30 as they were, 0.66
-        # with a brightened view besides, 0.81 brightened only; at full light 0.84).
+        # with a brightened view besides, 0.84 brightened only, as at full light).
         bright = _brightened(rgb)
         rgb = rgb if bright is None else bright
         return PhotoViews([fit_to_store(rgb)], busy=rgb)
