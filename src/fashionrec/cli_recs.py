@@ -529,6 +529,7 @@ def evaluate_recs_cmd(
     """
     from fashionrec.artifacts import provenance, write_json
     from fashionrec.catalog import default_data_dir, load_catalog
+    from fashionrec.evaluate import left_out_said
     from fashionrec.recommend import NEIGHBOUR_VOTE
     from fashionrec.recs_eval import evaluate_recs, evaluate_text
 
@@ -600,11 +601,7 @@ def evaluate_recs_cmd(
                       highlight=False)
     left = metrics.get("left_out") or {}
     if any(left.values()):
-        console.print("rows of the query folder that gave no query: " + "; ".join(
-            f"{what} {', '.join(map(str, left[key][:10]))}{' ...' if len(left[key]) > 10 else ''}"
-            for key, what in (("rows_rejected", "unreadable lines of styles.csv"), ("missing_image", "no image, ids"),
-                              ("unreadable_image", "unreadable image, ids")) if left.get(key))
-            + " (`fashionrec data check` says why)", highlight=False)
+        console.print(f"rows of the query folder that gave no query: {left_out_said(left)}", highlight=False)
     if metrics["n_queries_in_index_excluded_from_own_results"]:
         console.print(f"{metrics['n_queries_in_index_excluded_from_own_results']} of {metrics['n_queries']} "
                       "queries are in the index: each is excluded from its own results")

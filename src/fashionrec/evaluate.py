@@ -286,15 +286,7 @@ def caveats(metrics: dict) -> list[str]:
                      f"counted as errors: {shown}")
     left = m.get("left_out") or {}
     if any(left.values()):
-        parts = [f"{len(left[k])} {what} (ids {', '.join(map(str, left[k][:10]))}{' ...' if len(left[k]) > 10 else ''})"
-                 for k, what in (("missing_image", "without an image"), ("unreadable_image", "with an unreadable "
-                                 "image")) if left.get(k)]
-        if left.get("rows_rejected"):
-            n = len(left["rows_rejected"])
-            parts.insert(0, f"{n} row{'s' * (n != 1)} of styles.csv that could not be read (line{'s' * (n != 1)} "
-                            f"{', '.join(map(str, left['rows_rejected'][:10]))})")
-        lines.append("not scored, as no prediction could be made: " + "; ".join(parts)
-                     + " (`fashionrec data check` says why)")
+        lines.append(f"not scored, as no prediction could be made: {left_out_said(left)}")
     unlabelled = {h: m["n_products"] - n for h, n in [("articleType", m["n"])] + [
         (h, a.get("n", 0)) for h, a in m.get("attributes", {}).items()] if m.get("n_products", 0) > n}
     if unlabelled:
@@ -303,6 +295,18 @@ def caveats(metrics: dict) -> list[str]:
                      "scores: " + ", ".join(
             f"{h} {n}" for h, n in unlabelled.items()))
     return lines
+
+
+def left_out_said(left: dict[str, list[int]]) -> str:
+    """:func:`left_out`'s rows in words, for a report or a command's output."""
+    parts = [f"{len(left[k])} {what} (ids {', '.join(map(str, left[k][:10]))}{' ...' if len(left[k]) > 10 else ''})"
+             for k, what in (("missing_image", "without an image"), ("unreadable_image", "with an unreadable "
+                             "image")) if left.get(k)]
+    if left.get("rows_rejected"):
+        n = len(left["rows_rejected"])
+        parts.insert(0, f"{n} row{'s' * (n != 1)} of styles.csv that could not be read (line{'s' * (n != 1)} "
+                        f"{', '.join(map(str, left['rows_rejected'][:10]))})")
+    return "; ".join(parts) + " (`fashionrec data check` says why)"
 
 
 def left_out(report) -> dict[str, list[int]]:

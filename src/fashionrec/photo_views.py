@@ -161,12 +161,12 @@ def _evened(rgb: Image.Image) -> Image.Image | None:
     return Image.fromarray(np.clip(work * (level.max() / level)[..., None], 0, 255).astype(np.uint8))
 
 
-def _smaller(rgb: Image.Image, times: float, least: int = 8) -> Image.Image:
+def _smaller(rgb: Image.Image, times: float, least: int = 8, sampled: bool = False) -> Image.Image:
     """``rgb`` at up to ``times`` the catalogue's stored size (never larger than it is), each side at least
-    ``least`` pixels."""
+    ``least`` pixels; ``sampled``: its own pixels, picked (nearest), not averaged."""
     scale = min(1.0, times * STORE_WIDTH / rgb.width, times * STORE_HEIGHT / rgb.height)
-    return rgb.resize((max(least, round(rgb.width * scale)), max(least, round(rgb.height * scale))),
-                      Image.BILINEAR, reducing_gap=2.0)
+    size = (max(least, round(rgb.width * scale)), max(least, round(rgb.height * scale)))
+    return rgb.resize(size, Image.NEAREST) if sampled else rgb.resize(size, Image.BILINEAR, reducing_gap=2.0)
 
 
 def _share(backdrop: tuple[np.ndarray, np.ndarray] | None) -> float:
@@ -223,9 +223,7 @@ def _balanced(rgb: Image.Image, backdrop: np.ndarray, colour: np.ndarray) -> lis
 def _brightened(rgb: Image.Image) -> Image.Image | None:
     """``rgb`` brightened as :data:`DARK_GAIN` says, where it is dark; else None."""
     # Its own pixels, sampled: a smaller copy's are averages, and a fine pattern's brightest were lost in them.
-    scale = min(1.0, 2 * STORE_WIDTH / rgb.width, 2 * STORE_HEIGHT / rgb.height)
-    size = (max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale)))
-    a = np.asarray(rgb.resize(size, Image.NEAREST), dtype=np.float32).reshape(-1, 3)
+    a = np.asarray(_smaller(rgb, 2, least=1, sampled=True), dtype=np.float32).reshape(-1, 3)
     gain = 255.0 / max(float(np.quantile(a, 1 - LEVEL_SHARE, axis=0).max()), 1.0)
     if gain < DARK_GAIN:
         return None

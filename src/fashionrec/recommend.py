@@ -888,7 +888,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 
         vecs, probs, closest = tagged(views[:1])
         tried = 1
-        others = views[1:] + views.cut_out() if closest[0][0] < FAMILIAR_ENOUGH else []
+        others = (views[1:] or views.cut_out()) if closest[0][0] < FAMILIAR_ENOUGH else []
         if others:
             more_vecs, more_probs, more_closest = tagged(others)
             j = int(np.argmax([c for c, _ in more_closest]))
