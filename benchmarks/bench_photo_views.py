@@ -13,10 +13,13 @@ without the view in the light that makes its backdrop white (``photo_views._bala
 whose light falls off towards the corners (on its white, or cut out onto grey), with and without the
 backdrop's light evened out first (``photo_views._evened``); and adds the colour head's top-1. ``--dark``
 pastes them on busy backdrops (a textured cloth, stripes, a dark cloth), in full light and in a dim room,
-with and without the dark photo brightened (``photo_views._brightened``).
+with and without the dark photo brightened (``photo_views._brightened``). ``--turned`` turns phone-sized photos a
+quarter either way (as a photo whose EXIF orientation was lost) and, beside them, pastes upright products in
+photos wider than tall (on white, on a textured cloth whole or cut out), with and without a wide photo looked
+at turned upright (``Recommender.photo_query``, ``TURN_BELOW``).
 
     python benchmarks/bench_photo_views.py --index runs/index_trainval --n 200 \
-        --data ../shared/datasets/fashion-product-images-small [--light | --dark]
+        --data ../shared/datasets/fashion-product-images-small [--light | --dark | --turned]
 """
 
 from __future__ import annotations
@@ -133,6 +136,47 @@ def score(rec: Recommender, items: pd.DataFrame, photos: list[tuple[int, Image.I
             "ms p50": np.percentile(ms, 50)}
 
 
+def wide(photo: Image.Image, kind: str | None, cut: bool, rng: np.random.Generator) -> Image.Image:
+    """``photo`` upright in a photo wider than tall (1200x900): on white at 0.8 of its height, or as
+    :func:`composite` pastes it on a ``kind`` of backdrop."""
+    global SIZE
+    if kind is not None:
+        SIZE, size = (1200, 900), SIZE
+        try:
+            return composite(photo, kind, cut, rng)
+        finally:
+            SIZE = size
+    canvas, p = Image.new("RGB", (1200, 900), "white"), photo.convert("RGB")
+    p = p.resize((round(p.width * 720 / p.height), 720), Image.BICUBIC)
+    canvas.paste(p, ((1200 - p.width) // 2, 90))
+    return canvas
+
+
+def turned(rec: Recommender, items: pd.DataFrame, val: np.ndarray, seed: int) -> None:
+    """The ``--turned`` table."""
+    import fashionrec.recommend as recommend
+
+    turn_below, rows = recommend.TURN_BELOW, []
+    rng = np.random.default_rng(seed)
+    photo = lambda i: Image.open(rec.image_path(int(i))).convert("RGB")  # noqa: E731
+    phone = lambda i: lit(photo(i), (1.0, 1.0, 1.0))  # noqa: E731
+    sets = {"catalogue photo (3:4)": photo, "phone photo, upright": phone,
+            "phone photo, turned 90 clockwise": lambda i: phone(i).rotate(-90, expand=True),
+            "phone photo, turned 90 anticlockwise": lambda i: phone(i).rotate(90, expand=True)}
+    for name, kind, cut in (("on white", None, False), ("on a textured cloth", "texture", False),
+                            ("cut out onto a textured cloth", "texture", True)):
+        sets[f"wide photo (4:3), upright, {name}"] = lambda i, kind=kind, cut=cut: wide(photo(i), kind, cut, rng)
+    for name, make in sets.items():
+        photos = [(int(i), make(i)) for i in val]      # made once: both rows see the same photos
+        for views in ("as it is", "turned where it looks turned"):
+            recommend.TURN_BELOW = turn_below if views != "as it is" else -1.0
+            rows.append({"photo": name, "views": views, **score(rec, items, photos)})
+            print(rows[-1], flush=True)
+    recommend.TURN_BELOW = turn_below
+    print(f"\n{len(val)} validation photos per row, index {rec.index_dir}\n")
+    print(pd.DataFrame(rows).to_string(index=False, float_format="{:.3f}".format))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", type=Path, default=Path("runs/index_trainval"))
@@ -142,6 +186,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--light", action="store_true", help="Photos in poor light instead of on busy backdrops.")
     ap.add_argument("--dark", action="store_true", help="Photos on busy backdrops in a dim room.")
+    ap.add_argument("--turned", action="store_true", help="Photos turned on their side, and upright wide ones.")
     args = ap.parse_args()
     rec = Recommender.load(args.index)
     recorded = read_json(SHIPPED_MODEL.with_suffix(".json"))["split"]
@@ -150,6 +195,9 @@ def main() -> None:
     val = checkpoint_split(catalogue, recorded, SHIPPED_MODEL, args.data).ids("val")
     val = np.random.default_rng(args.seed).permutation(np.intersect1d(val, items.index.to_numpy()))[:args.n]
     rows = []
+    if args.turned:
+        turned(rec, items, val, args.seed)
+        return
     if args.dark:
         brightened = photo_views._brightened
         for kind in ("texture", "stripes", "dark cloth"):

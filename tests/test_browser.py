@@ -350,6 +350,43 @@ def test_upload_a_photo(server, page, fixture_dir):
     big.unlink()
 
 
+def test_a_photo_read_turned_and_one_the_browser_cannot_show_are_said(server, page, fixture_dir):
+    # A photo whose EXIF orientation was lost is read turned upright (Recommender.photo_query; the fixture's
+    # tiny tagger cannot tell, so the answer is made to say so): the preview shows it as read, and a line says it.
+    photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+    wide = ARTIFACTS / "sideways.jpg"
+    Image.open(photo).convert("RGB").rotate(-90, expand=True).save(wide)
+
+    page.add_init_script("""(() => { const send = window.fetch; window.turnAnswers = true;
+        window.fetch = (url, options) => send(url, options).then(r => !(window.turnAnswers &&
+          String(url).includes("/api/search/image")) ? r : r.json().then(j => new Response(
+            JSON.stringify(Object.assign(j, { turned: 270 })), { status: r.status, headers: r.headers }))); })()""")
+    page.goto(server + "/upload")
+    page.set_input_files("#file", str(wide))
+    page.wait_for_selector("#upload-result:not([hidden])")
+    assert page.locator("#turned-note").is_visible() and "rotate(270deg)" in page.get_attribute("#preview", "style")
+    assert "read turned upright" in page.locator("#upload-status").inner_text()
+    page.shot("upload-turned")
+    page.evaluate("window.turnAnswers = false")
+    # A TIFF, which Chromium cannot draw: its results, and a line where the preview would be (an empty frame).
+    tiff = ARTIFACTS / "photo.tif"
+    Image.open(photo).convert("RGB").save(tiff)
+    page.set_input_files("#file", str(tiff))
+    page.wait_for_selector("#upload-result:not([hidden])")
+    page.wait_for_selector("#preview-note:not([hidden])")
+    assert page.locator("#preview").is_hidden() and page.locator("#upload-similar .card").count() > 0
+    assert page.locator("#turned-note").is_hidden()
+    # The next photo the browser can show is shown, upright, without either line.
+    page.set_input_files("#file", str(photo))
+    page.wait_for_function("document.getElementById('preview').complete && "
+                           "document.getElementById('preview').naturalWidth > 0")
+    page.wait_for_selector("#upload-result:not([hidden])")
+    assert page.locator("#preview").is_visible() and page.locator("#preview-note").is_hidden()
+    assert page.locator("#turned-note").is_hidden() and not page.get_attribute("#preview", "style")
+    wide.unlink()
+    tiff.unlink()
+
+
 def test_a_phones_large_photo_is_sent_smaller(server, page, fixture_dir):
     # A 12-megapixel phone photo took 1-2 s to send and read, and each refinement sent it again (a phone
     # shopper's trial): the page brings it down to 1600 pixels a side first.

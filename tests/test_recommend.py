@@ -2341,6 +2341,62 @@ def test_a_product_on_a_busy_backdrop_is_cut_out_of_it(rec, monkeypatch):
     assert rec.photo_query(busy).views == 1
 
 
+@pytest.fixture(scope="module")
+def shipped_rec(tmp_path_factory) -> Recommender:
+    """The fixture catalogue indexed by the shipped model (10 s): for what the tiny random tagger cannot see."""
+    out = tmp_path_factory.mktemp("shipped") / "index"
+    Recommender.build(fixture_catalog(), Tagger.load(), out, progress=False)
+    return Recommender.load(out)
+
+
+def test_a_photo_turned_on_its_side_is_read_upright_and_an_upright_one_is_not_turned(shipped_rec, monkeypatch,
+                                                                                     tmp_path):
+    # A shopper trial: a formal shoe photographed upright, its EXIF orientation lost on the way, came turned a
+    # quarter and was "not sure"; validation photos so turned were read as their type for 7-10%.
+    from fastapi.testclient import TestClient
+
+    import fashionrec.recommend as recommend
+    from fashionrec.api.app import create_app
+    from fashionrec.photo_views import photo_views
+
+    rec = shipped_rec
+    ids = rec.items["id"].tolist()[:40]
+    upright = {i: Image.open(rec.image_path(i)).convert("RGB").resize((360, 480), Image.BICUBIC) for i in ids}
+    sideways = {i: photo.rotate(-90, expand=True) for i, photo in upright.items()}   # 90 clockwise: wide
+
+    def read(photos: dict) -> tuple[list[int], float]:
+        found = {i: rec.photo_query(photo, exclude=[i]) for i, photo in photos.items()}
+        right = [rec.tagger.decode(q.probs, 0, top=1)["articleType"][0][0] == rec.item(i)["articleType"]
+                 for i, q in found.items()]
+        return [q.turned for q in found.values()], float(np.mean(right))
+
+    turns, right = read(sideways)
+    assert turns.count(270) >= 0.6 * len(ids) and turns.count(90) <= 0.1 * len(ids) and right >= 0.6
+    monkeypatch.setattr(recommend, "TURN_BELOW", -1.0)      # as before: read as it came
+    turns_before, right_before = read(sideways)
+    assert turns_before == [0] * len(ids) and right_before <= right - 0.3
+    # A photo taller than wide, as the catalogue's and a phone's upright ones, is never looked at turned.
+    monkeypatch.setattr(recommend, "TURN_BELOW", 1.01)
+    assert all(q.turned == 0 and q.views <= len(photo_views(upright[i])) + 1
+               for i, q in ((i, rec.photo_query(upright[i])) for i in ids[:10]))
+    monkeypatch.undo()
+    # Said by the API and the CLI.
+    i = next(i for i, turn in zip(ids, turns, strict=True) if turn == 270)
+    path = tmp_path / "sideways.png"
+    sideways[i].save(path)
+    with TestClient(create_app(recommender=rec)) as client:
+        body = client.post("/api/search/image", files={"file": ("sideways.png", path.read_bytes(), "image/png")})
+        assert body.status_code == 200 and body.json()["turned"] == 270
+        classified = client.post("/api/classify", files={"file": ("sideways.png", path.read_bytes(), "image/png")})
+        assert classified.json()["turned"] == 270
+    run = lambda *a: CliRunner().invoke(app, ["recommend", "photo", str(path), "--index", str(rec.index_dir),  # noqa: E731
+                                              "-k", "4", *a])
+    said = run()
+    assert said.exit_code == 0, said.output
+    assert "sideways.png looked turned on its side: it was read turned 270 degrees clockwise" in said.output
+    assert json.loads(run("--json").output)["turned"] == 270
+
+
 def test_a_blank_or_tiny_photo_is_refused_as_a_query_and_as_a_new_product(tmp_path):
     r, _ = _scratch(tmp_path)
     n = len(r)

@@ -121,6 +121,12 @@ class CatalogueEdits:
                 warnings.append(said)
 
         # Said once the product is sure to go in (a refused subCategory above would have made it a lie).
+        if query.turned:
+            # Read turned upright (a phone photo whose EXIF orientation was lost): kept as it was read, so that
+            # its page shows it upright, as its vector sees it.
+            rgb = rgb.rotate(-query.turned, expand=True)
+            warn(f"the photo of the new product {item_id} looked turned on its side: it is kept turned "
+                 f"{query.turned} degrees clockwise, upright as it was read")
         if new_to_index:
             # A label no product of this index has, taken from the tagger without --new-values: filters and
             # did-you-mean hints offer it from now on ("Heels" in a shop of none, an ML engineer's trial).

@@ -358,7 +358,10 @@ def recommend_photo(
         pred = {h: f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
     closest = None if found.closest is None else round(found.closest, 4)
     _show(recs, as_json, f"similar to {path.name}",
-          {"predicted": pred, "closest_similarity": closest, "unfamiliar": found.unfamiliar})
+          {"predicted": pred, "closest_similarity": closest, "unfamiliar": found.unfamiliar, "turned": found.turned})
+    if found.turned and not as_json:
+        console.print(f"{path.name} looked turned on its side: it was read turned {found.turned} degrees clockwise",
+                      highlight=False)
     if found.unfamiliar and not as_json:
         console.print(f"warning: {path.name} looks unlike every product in the catalogue (closest {closest}): "
                       "its labels and these results may be off; one product on a plain background works best",

@@ -88,7 +88,7 @@ class PhotoViews(list):
         return _cut_out(self.busy) if self.busy is not None else []
 
 
-def photo_views(im: Image.Image, whole: bool = True) -> PhotoViews:
+def photo_views(im: Image.Image, whole: bool = True, first: bool = False) -> PhotoViews:
     """The views of ``im`` worth tagging, each (3, 80, 60) uint8 as the catalogue's photos are stored: the
     photo as it is first (or, for a product under :data:`FRAME_ALWAYS` of the photo or in a photo stretched
     past :data:`EXTREME_ASPECT`, the crop instead),
@@ -96,7 +96,8 @@ def photo_views(im: Image.Image, whole: bool = True) -> PhotoViews:
     backdrop made white and that cropped,
     and where the photo holds several things, the views of its largest (:func:`_largest_part`; ``whole``:
     looked for, not in a part itself). On a busy backdrop, the photo as it is, and the product cut out of it
-    on demand (:meth:`PhotoViews.cut_out`)."""
+    on demand (:meth:`PhotoViews.cut_out`). ``first``: the first view only, without making the others (a
+    photo looked at turned upright: :meth:`fashionrec.recommend.Recommender.photo_query`)."""
     rgb = to_rgb(im)
     backdrop = _backdrop(rgb)
     evened = _evened(rgb)
@@ -106,12 +107,15 @@ def photo_views(im: Image.Image, whole: bool = True) -> PhotoViews:
             # The photo as it is, then the views of it with its backdrop's light evened out; only where that
             # finds more of the backdrop: 2% of the catalogue's photos have some uneven light, which their
             # backdrop takes in anyway, and their views again took photo search's p99 from 27 to 39 ms.
+            if first:
+                return PhotoViews([fit_to_store(rgb)])
             inner = _views(evened, backdrop_evened, whole)
             return PhotoViews([fit_to_store(rgb), *inner], busy=inner.busy)
-    return _views(rgb, backdrop, whole)
+    return _views(rgb, backdrop, whole, first)
 
 
-def _views(rgb: Image.Image, backdrop: tuple[np.ndarray, np.ndarray] | None, whole: bool) -> PhotoViews:
+def _views(rgb: Image.Image, backdrop: tuple[np.ndarray, np.ndarray] | None, whole: bool,
+           first: bool = False) -> PhotoViews:
     """:func:`photo_views` of an RGB photo whose backdrop (:func:`_backdrop`) is found, its light as it is."""
     if backdrop is None:
         # A dim room without a plain backdrop to relight by (a shopper trial: a red dress on dark wood at 45% was
@@ -122,6 +126,8 @@ def _views(rgb: Image.Image, backdrop: tuple[np.ndarray, np.ndarray] | None, who
         rgb = rgb if bright is None else bright
         return PhotoViews([fit_to_store(rgb)], busy=rgb)
     views = _framed(rgb, backdrop[0])
+    if first:
+        return PhotoViews([fit_to_store(views[0])])
     if backdrop[1].min() <= WHITE:
         views += _balanced(rgb, *backdrop) + _whitened(rgb, backdrop[0])
     out = [fit_to_store(v) for v in views]

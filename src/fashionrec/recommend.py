@@ -139,6 +139,18 @@ VIEW_MARGIN = 0.05
 # 65% of never-seen validation photos are (their other views are tagged for 10% of them, not 33%), and
 # none of the photos the other views help (recoloured backdrops, products small on a square) lose by it.
 FAMILIAR_ENOUGH = 0.85
+# A phone photo turned a quarter without its EXIF orientation (an app that drops it on the way) is unlike
+# every catalogue photo: validation photos turned either way were read as their type for 7-10% against
+# 90% upright, and a shopper trial's formal shoe was "not sure". Such a photo is wider than tall, where the
+# catalogue's photos and a phone's upright ones are taller, so only a wider photo whose chosen view's closest
+# product is under TURN_BELOW is also looked at turned upright both ways (clockwise degrees: TURNS), and read
+# turned where one way is closer by TURN_MARGIN, or by VIEW_MARGIN with the tagger surer of its type by
+# TURN_SURER (calibrated probability). Catalogue photos are never turned; upright products in wide photos
+# were, by VIEW_MARGIN alone, 3% of them, most wrongly (bench_photo_views.py --turned).
+TURN_BELOW = 0.8
+TURN_MARGIN = 0.15
+TURN_SURER = 0.3
+TURNS = (90, 270)
 
 
 class PhotoQuery(NamedTuple):
@@ -151,6 +163,7 @@ class PhotoQuery(NamedTuple):
     views: int                  # how many views of the photo were tagged
     chosen: int                 # which (0: the photo as it is, or its crop for a very small product)
     excluded: set               # ids left out of "closest"
+    turned: int = 0             # clockwise degrees the photo was turned to read it (0: as it came)
 
 
 class PhotoResults(tuple):
@@ -159,20 +172,23 @@ class PhotoResults(tuple):
     below the catalogue's own :data:`~fashionrec.index_build.UNFAMILIAR_QUANTILE`: the photo looks unlike any
     product in it, and its labels and results deserve less trust); ``unlike_filtered``: filters were given,
     and none of the results is of the type the tagger is sure the photo shows (they are the nearest such
-    products, not look-alikes)."""
+    products, not look-alikes); ``turned``: the clockwise degrees the photo was turned to read it, where it
+    looked turned on its side (0: read as it came)."""
 
     closest: float | None
     unfamiliar: bool
     unlike_filtered: bool
+    turned: int
 
     def __new__(cls, predicted: dict, recs: list, closest: float | None, unfamiliar: bool,
-                unlike_filtered: bool = False) -> PhotoResults:
+                unlike_filtered: bool = False, turned: int = 0) -> PhotoResults:
         results = super().__new__(cls, (predicted, recs))
         results.closest, results.unfamiliar, results.unlike_filtered = closest, unfamiliar, unlike_filtered
+        results.turned = turned
         return results
 
-    def __getnewargs__(self) -> tuple:      # copy and pickle rebuild it from all five
-        return (*self, self.closest, self.unfamiliar, self.unlike_filtered)
+    def __getnewargs__(self) -> tuple:      # copy and pickle rebuild it from all six
+        return (*self, self.closest, self.unfamiliar, self.unlike_filtered, self.turned)
 
     @property
     def predicted(self) -> dict:
@@ -866,14 +882,15 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             for r in recs:
                 r.card_reason = ("Nearest in the catalogue" if unfamiliar else
                                  "Nearest with your choices" if unlike_filtered else "Looks alike")
-        return PhotoResults(predicted, recs, query.closest, unfamiliar, unlike_filtered)
+        return PhotoResults(predicted, recs, query.closest, unfamiliar, unlike_filtered, query.turned)
 
     def photo_query(self, image: Image.Image, exclude: Iterable[int] = ()) -> PhotoQuery:
         """How the tagger sees a shopper's photo: of its views (:func:`~fashionrec.photo_views.photo_views`:
         as it is, cropped to a small product, its backdrop made white; on a busy backdrop, the product cut
         out of it: :meth:`~fashionrec.photo_views.PhotoViews.cut_out`) the one whose closest catalogue product (other
         than ``exclude``) is clearly closest, with its embedding, raw probabilities and that cosine. The other
-        views are only made and tagged where the first is no closer than :data:`FAMILIAR_ENOUGH`."""
+        views are only made and tagged where the first is no closer than :data:`FAMILIAR_ENOUGH`; a photo wider
+        than tall, still unfamiliar, is also looked at turned upright (:data:`TURN_BELOW`)."""
         import torch
 
         from fashionrec.photo_views import photo_views
@@ -887,16 +904,27 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             return vecs, probs, [(float(s[0]), int(i[0])) if len(s) else (-np.inf, None) for i, s in nearest]
 
         vecs, probs, closest = tagged(views[:1])
-        tried = 1
-        others = (views[1:] or views.cut_out()) if closest[0][0] < FAMILIAR_ENOUGH else []
+        cosine, nearest_id = closest[0]
+        best = PhotoQuery(vecs[0], probs, cosine if np.isfinite(cosine) else None, nearest_id, 1, 0, excluded)
+        others = (views[1:] or views.cut_out()) if cosine < FAMILIAR_ENOUGH else []
         if others:
             more_vecs, more_probs, more_closest = tagged(others)
             j = int(np.argmax([c for c, _ in more_closest]))
-            tried = 1 + len(others)
-            if more_closest[j][0] >= closest[0][0] + VIEW_MARGIN:
-                return PhotoQuery(more_vecs[j], {h: p[j:j + 1] for h, p in more_probs.items()}, *more_closest[j],
-                                  tried, j + 1, excluded)
-        cosine, nearest_id = closest[0]
-        return PhotoQuery(vecs[0], probs, cosine if np.isfinite(cosine) else None, nearest_id, tried, 0, excluded)
+            best = best._replace(views=1 + len(others))
+            if more_closest[j][0] >= cosine + VIEW_MARGIN:
+                best = PhotoQuery(more_vecs[j], {h: p[j:j + 1] for h, p in more_probs.items()}, *more_closest[j],
+                                  best.views, j + 1, excluded)
+        if image.width > image.height and best.closest is not None and best.closest < TURN_BELOW:
+            turned_vecs, turned_probs, turned_closest = tagged(
+                [photo_views(image.rotate(-angle, expand=True), first=True)[0] for angle in TURNS])
+            j = int(np.argmax([c for c, _ in turned_closest]))
+            probs_j = {h: p[j:j + 1] for h, p in turned_probs.items()}
+            gain = turned_closest[j][0] - best.closest
+            sure = lambda probs: self.tagger.decode(probs, 0, top=1)["articleType"][0][1]  # noqa: E731
+            if gain >= TURN_MARGIN or (gain >= VIEW_MARGIN and sure(probs_j) >= sure(best.probs) + TURN_SURER):
+                return PhotoQuery(turned_vecs[j], probs_j, *turned_closest[j], best.views + len(TURNS), 0, excluded,
+                                  TURNS[j])
+            return best._replace(views=best.views + len(TURNS))
+        return best
 
     # ---- adding products ------------------------------------------------------------------------

@@ -79,11 +79,16 @@ class Health(BaseModel):
     version: str = Field(description="fashionrec's version.")
 
 
+TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where it was wider than tall and looked "
+          "turned on its side (an EXIF orientation lost on the way); 0: read as it came.")
+
+
 class Classification(BaseModel):
     predicted: dict[str, list[Prediction]] = Field(description="Per attribute, labels best first.")
     closest_similarity: float | None = Field(None, description="Cosine of the most similar catalogue product.")
     unfamiliar: bool = Field(False, description="The photo is unlike the catalogue's (as photo search says): the "
                              "labels are a guess (a noise image was 'Pendant 0.64' without a word).")
+    turned: int = Field(0, description=TURNED)
 
 
 class ImageSearch(BaseModel):
@@ -96,6 +101,7 @@ class ImageSearch(BaseModel):
                              "their nearest other one): its labels and results deserve less trust.")
     unlike_filtered: bool = Field(False, description="Filters were given, and none of the results is of the type "
                                   "the photo surely shows: they are the nearest with those choices, not look-alikes.")
+    turned: int = Field(0, description=TURNED)
 
 
 class RecList(BaseModel):

@@ -36,7 +36,7 @@ def search_by_image(file: Photo, service: ServiceDep, settings: SettingsDep, fil
     predicted, recs = found
     return ImageSearch(predicted=to_predictions(predicted), results=[to_rec(r) for r in recs],
                        closest_similarity=found.closest, unfamiliar=found.unfamiliar,
-                       unlike_filtered=found.unlike_filtered)
+                       unlike_filtered=found.unlike_filtered, turned=found.turned)
 
 
 @router.get("/api/search/text", response_model=RecList, responses={422: {"model": Error}})
@@ -75,4 +75,5 @@ def classify(file: Photo, service: ServiceDep, settings: SettingsDep) -> Classif
         predicted = tagger.decode(query.probs, 0, top=top)    # as photo search sees it
         floor = service.rec.unfamiliar_below()
     unfamiliar = bool(query.closest is not None and floor is not None and query.closest < floor)
-    return Classification(predicted=to_predictions(predicted), closest_similarity=query.closest, unfamiliar=unfamiliar)
+    return Classification(predicted=to_predictions(predicted), closest_similarity=query.closest, unfamiliar=unfamiliar,
+                          turned=query.turned)

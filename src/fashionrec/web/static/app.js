@@ -405,6 +405,15 @@
   var errorBox = document.getElementById("upload-error");
   var result = document.getElementById("upload-result");
   var said = document.getElementById("upload-status");
+  // A photo the browser cannot draw (a TIFF in Chromium) showed as an empty frame above its results (a shopper
+  // trial): said instead.
+  var previewNote = document.getElementById("preview-note");
+  preview.addEventListener("error", function () {
+    if (!preview.getAttribute("src")) return;
+    preview.hidden = true;
+    previewNote.hidden = false;
+  });
+  preview.addEventListener("load", function () { previewNote.hidden = true; });
 
   function showError(msg) {
     // The API's messages also tell an operator which setting to change; a shopper needs only the first part.
@@ -417,6 +426,7 @@
     errorBox.hidden = false;
     said.textContent = "";
     preview.hidden = true;      // the refused photo is not what any results belong to
+    previewNote.hidden = true;
     result.hidden = true;
   }
   var latest = 0;        // only the newest upload may fill the page
@@ -442,6 +452,11 @@
         '</b> <span>' + Math.round(top.prob * 100) + '%</span></span>';
     });
     document.getElementById("predicted").innerHTML = chips.join("");
+    // A photo wider than tall that looked turned on its side was read turned upright (an EXIF orientation lost
+    // on the way): the preview shows it as it was read.
+    preview.classList.toggle("turned", !!json.turned);
+    preview.style.transform = json.turned ? "rotate(" + json.turned + "deg)" : "";
+    document.getElementById("turned-note").hidden = !json.turned;
     var type = json.predicted.articleType && json.predicted.articleType[0];
     var unsure = document.getElementById("unsure");
     // Unsure of the type, or a photo unlike any product in the catalogue (noise, a scene, a product lost in
@@ -463,6 +478,7 @@
     said.textContent = (n ? n + " similar item" + (n === 1 ? "" : "s") + " found" : "Nothing like this photo found") +
       (narrowed.length ? " (" + narrowed.join(", ") + ")" : "") +
       (type && type.prob >= GUESS ? "; the model sees " + type.label : "") + "." +
+      (json.turned ? " The photo was read turned upright." : "") +
       (unsure.hidden ? "" : " " + unsure.textContent);
   }
   var KEPT_SIDE = 640;
@@ -559,6 +575,9 @@
       // A new photo: nothing shown belongs to it yet. Narrowing keeps the page as it is (and where it is
       // scrolled) until the new results replace the old.
       result.hidden = true;
+      preview.classList.remove("turned");
+      preview.style.transform = "";
+      previewNote.hidden = true;
       preview.src = URL.createObjectURL(file);
       preview.hidden = false;
     }
