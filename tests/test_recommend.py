@@ -231,8 +231,12 @@ def test_a_looks_slots_follow_the_occasion(rec):
     from fashionrec.looks import USAGE_SLOTS
 
     checked = 0
-    for (usage, sub), slots in USAGE_SLOTS.items():
-        for i in rec.items.index[(rec.items["usage"] == usage) & (rec.items["subCategory"] == sub)][:3]:
+    it = rec.items
+    for (usage, sub, *who), slots in USAGE_SLOTS.items():
+        # A wearer's own slots ("Ethnic", "Topwear", "Men") come before the occasion's for everyone.
+        own = [k[2] for k in USAGE_SLOTS if k[:2] == (usage, sub) and len(k) == 3]
+        wearer = it["gender"].isin(who) if who else ~it["gender"].isin(own)
+        for i in it.index[(it["usage"] == usage) & (it["subCategory"] == sub) & wearer][:3]:
             look = [r.slot for r in rec.complete_the_look(int(i), k=len(slots))]
             assert look and look == [s for s in slots if s in look], (i, look)     # those slots, in that order
             checked += 1
@@ -2524,6 +2528,52 @@ def test_a_look_keeps_usages_and_bags_that_go_together(tmp_path):
     ball = add(gender="Unisex", masterCategory="Sporting Goods", subCategory="Sports Equipment",
                articleType="Footballs", usage="Casual", baseColour="White")
     assert r.complete_the_look(ball, k=4) == []
+
+
+def test_ties_and_cufflinks_get_office_looks_a_lehenga_no_bottoms_and_a_mans_kurta_sandals(tmp_path):
+    # A stylist's trial: cufflinks with a polo T-shirt, athletic pants and sneakers (the catalogue files 57 of
+    # its 96 cufflinks Casual); a bridal lehenga led by Patiala pants; every men's kurta with sneakers, a sling
+    # bag and a ring; nail polish remover "to go with" a perfume.
+    r, photo = _scratch(tmp_path)
+    add = _adding(r, photo, gender="Men", masterCategory="Apparel", season="Summer", productDisplayName="X")
+    cufflinks = add(masterCategory="Accessories", subCategory="Cufflinks", articleType="Cufflinks", usage="Casual",
+                    baseColour="Silver")
+    tie = add(masterCategory="Accessories", subCategory="Ties", articleType="Ties", usage="Casual",
+              baseColour="Navy Blue")
+    office = {"Topwear": add(subCategory="Topwear", articleType="Shirts", usage="Formal", baseColour="White"),
+              "Bottomwear": add(subCategory="Bottomwear", articleType="Trousers", usage="Formal", baseColour="Black"),
+              "Shoes": add(masterCategory="Footwear", subCategory="Shoes", articleType="Formal Shoes", usage="Formal",
+                           baseColour="Black")}
+    for product in (cufflinks, tie):
+        look = r.complete_the_look(product, k=6)
+        worn = {x.slot: x for x in look if x.slot in office}
+        assert set(worn) == set(office), [x.reason for x in look]
+        assert all(x.item["usage"] == "Formal" for x in worn.values())
+        assert worn["Topwear"].item["articleType"] == "Shirts"
+        assert "formal men's" in worn["Topwear"].reason
+    kurta = add(subCategory="Topwear", articleType="Kurtas", usage="Ethnic", baseColour="White")
+    add(subCategory="Bottomwear", articleType="Churidar", usage="Ethnic", baseColour="White")
+    add(masterCategory="Footwear", subCategory="Sandal", articleType="Sandals", usage="Casual", baseColour="Brown")
+    sporty = add(masterCategory="Footwear", subCategory="Sandal", articleType="Sports Sandals", usage="Casual",
+                 baseColour="Brown")
+    look = r.complete_the_look(kurta, k=6)
+    assert [x.slot for x in look] == ["Bottomwear", "Sandal"] and look[1].item["articleType"] == "Sandals"
+    assert sporty not in {x.id for x in look}
+    women = _adding(r, photo, turns=range(95, 360, 10), gender="Women", masterCategory="Apparel", season="Summer",
+                    productDisplayName="X", usage="Ethnic")
+    lehenga = women(subCategory="Topwear", articleType="Lehenga Choli", baseColour="Red")
+    women(subCategory="Bottomwear", articleType="Patiala", baseColour="Beige")
+    women(masterCategory="Accessories", subCategory="Jewellery", articleType="Earrings", baseColour="Gold")
+    slots = [x.slot for x in r.complete_the_look(lehenga, k=6)]
+    assert slots and "Bottomwear" not in slots and "Topwear" not in slots and slots[0] == "Jewellery"
+    # A perfume's bath and body is a lotion or a wash, never a nail polish remover filed there.
+    care = _adding(r, photo, turns=range(91, 360, 10), gender="Women", masterCategory="Personal Care",
+                   usage="Casual", season="Summer", productDisplayName="X", baseColour="White")
+    perfume = care(subCategory="Fragrance", articleType="Perfume and Body Mist")
+    remover = care(subCategory="Bath and Body", articleType="Nail Essentials")
+    lotion = care(subCategory="Bath and Body", articleType="Body Lotion")
+    bath = [x.id for x in r.complete_the_look(perfume, k=6) if x.slot == "Bath and Body"]
+    assert bath == [lotion] and remover not in bath
 
 
 def test_nightwear_looks_are_for_the_night_and_leggings_go_under_a_long_top(tmp_path):

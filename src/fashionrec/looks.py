@@ -19,7 +19,9 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    (:data:`TYPE_SLOTS`); a sari's shoes come before sandals (women's ethnic heels and flats, where
    sandals were mostly sporty). Formal clothes and shoes take a tie and a belt before a watch, ethnic tops
    jewellery and a bag, and no sunglasses, and a kurta's bag is a handbag or a clutch
-   (:data:`USAGE_SLOTS`); an ethnic look takes no watch (:data:`SAME_USAGE_PAIRS`: the catalogue has no
+   (:data:`USAGE_SLOTS`), but men's and boys' ethnic tops sandals (not sports ones) before shoes, and no bag or
+   jewellery (the catalogue has no men's ethnic shoes); a tie's and cufflinks' looks are formal ones whatever
+   their label, their top a shirt (:data:`TYPE_USAGE`); a lehenga is a whole outfit, as a sari is; an ethnic look takes no watch (:data:`SAME_USAGE_PAIRS`: the catalogue has no
    ethnic one). A look takes one pair of shoes (:data:`FOOTWEAR`), no belt where its bottoms have no loops
    or braces hold them up (:data:`BELTLESS`: shorts, track pants, leggings, a salwar), and no layer worn over
    a top as its top (:data:`NOT_ALONE`: a dupatta, a shrug, braces); a T-shirt's shoes are flat, heels' and
@@ -119,6 +121,18 @@ USAGE_SLOTS = {("Formal", "Topwear"): ["Bottomwear", "Shoes", "Ties", "Belts", "
                ("Ethnic", "Topwear"): ["Bottomwear", "Shoes", "Jewellery", "Bags", "Watches"],
                # An ethnic pendant or earrings: the kurta or sari it is worn with, no watch (SAME_USAGE_PAIRS).
                ("Ethnic", "Jewellery"): ["Topwear", "Bottomwear", "Shoes", "Bags"]}
+# A bridal or festive lehenga is a whole outfit, its skirt included, as a sari is: a stylist's trial found a
+# lehenga's look led by Patiala pants ("Bottomwear to go with the ethnic women's topwear").
+TYPE_SLOTS["Lehenga Choli"] = COMPLEMENTS["Saree"]
+# Men's and boys' ethnic tops: the catalogue has no men's ethnic shoes, and a kurta's look took sneakers, a
+# casual sling bag and a steel ring (a stylist's trial); sandals (SLOT_TYPES: not sports sandals) come first,
+# then shoes only where there are none. (usage, subCategory, gender) comes before (usage, subCategory).
+for _who in ("Men", "Boys"):
+    USAGE_SLOTS[("Ethnic", "Topwear", _who)] = ["Bottomwear", "Sandal", "Shoes"]
+# Ties and cufflinks are worn with office clothes, whatever their own label (83 of 237 ties and 57 of 96
+# cufflinks are filed Casual): their looks are formal ones (a stylist's trial: cufflinks with a polo T-shirt,
+# athletic pants and sneakers, a tie with a short-sleeved sport shirt), their top a shirt.
+TYPE_USAGE = {"Ties": "Formal", "Cufflinks": "Formal"}
 # articleTypes worn over another top -> the tops their look starts with (a shopper trial: a blazer's look had
 # trousers, shoes, a tie and a belt but no shirt, a dupatta's no kurta); the rest of the look is the
 # Topwear one.
@@ -150,7 +164,13 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
               ("Tracksuits", "Shoes"): {"Sports Shoes", "Casual Shoes"},
               **{(t, "Loungewear and Nightwear"): ROBES for t in NIGHTWEAR},
               **{(t, "Loungewear and Nightwear"): NIGHTWEAR for t in ROBES},
-              **{(t, "Topwear"): {"Tshirts"} for t in ("Lounge Pants", "Lounge Shorts")}}
+              **{(t, "Topwear"): {"Tshirts"} for t in ("Lounge Pants", "Lounge Shorts")},
+              ("Topwear", "Sandal"): {"Sandals"},
+              **{(t, "Topwear"): {"Shirts"} for t in TYPE_USAGE},
+              # A routine's bath and body is lotion or a wash, not nail polish remover (filed there: a stylist's
+              # trial found it "to go with" a perfume and a deodorant).
+              **{(s, "Bath and Body"): {"Body Lotion", "Body Wash and Scrub"}
+                 for s in ("Fragrance", "Perfumes", "Skin Care", "Skin", "Hair")}}
 # Bottoms worn under a long top, not as a look's bottoms: in the look of such a top only (a shopper trial: gold
 # heels got "Hanes Women Nude ComfortSoft Waistband Cotton Stretch Full Leggings"; leggings were the bottoms of
 # 28 of 98 casual heels' looks, 29 of 81 handbags', 24 of 65 T-shirts'). Stockings and tights are hosiery.

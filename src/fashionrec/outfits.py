@@ -39,6 +39,7 @@ from fashionrec.looks import (
     SAME_USAGE_SLOTS,
     SLOT_TYPES,
     TYPE_SLOTS,
+    TYPE_USAGE,
     USAGE_SLOTS,
     WARM_NAME,
     WORN_UNDER,
@@ -176,8 +177,9 @@ class Outfits:
             # (its type is filed under Ties) is a tie.
             return []
         article = src.get("articleType")
-        slots = (OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or USAGE_SLOTS.get((usage, sub))
-                 or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT))
+        usage = TYPE_USAGE.get(article, usage)
+        slots = (OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or USAGE_SLOTS.get((usage, sub, gender))
+                 or USAGE_SLOTS.get((usage, sub)) or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT))
         routine = src.get("masterCategory") == "Personal Care"
         # A slot of its own category only where SLOT_TYPES names its other types (a night suit's robe).
         slots = [s for s in slots if s != sub or (article, s) in SLOT_TYPES]
