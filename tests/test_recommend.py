@@ -2576,6 +2576,35 @@ def test_ties_and_cufflinks_get_office_looks_a_lehenga_no_bottoms_and_a_mans_kur
     assert bath == [lotion] and remover not in bath
 
 
+def test_a_look_prefers_pieces_whose_name_does_not_contradict_their_colour_label(rec, monkeypatch, tmp_path):
+    # A stylist's trial: "Marvel Boys Red Shoes" (filed Blue) in a look as "Blue goes with Green"; the reasons
+    # speak of labels, so a piece whose name says another colour reads as a wrong claim. The fixture has one
+    # ("Estd. 1977 Men Beige Sandals", filed Brown), in two looks when nothing holds it back.
+    named = rec._named_otherwise()
+    assert named.any()
+
+    def pieces_named_otherwise() -> int:
+        return sum(bool(named[rec._row[x.id]]) for i in rec.items["id"] for x in rec.complete_the_look(int(i), k=6))
+
+    assert pieces_named_otherwise() == 0
+    monkeypatch.setattr(rec, "_named_otherwise", lambda: np.zeros(len(rec.items), bool))
+    assert pieces_named_otherwise() >= 1
+    monkeypatch.undo()
+    # What a name says: its colours after the wearer, not a dial's, a metal, a brand's; a shade of the label agrees.
+    r, photo = _scratch(tmp_path)
+    add = _adding(r, photo, gender="Women", masterCategory="Apparel", subCategory="Topwear", articleType="Tops",
+                  season="Summer", usage="Casual")
+    for name, label, otherwise in (("Remanika Women Red Printed Top", "White", True), ("B Women Red Top", "Red", False),
+                                   ("Red Tape Men Brown Shoe", "Brown", False),
+                                   ("Q&Q Unisex White Dial Watch", "Red", False),
+                                   ("Lencia Women Sterling Silver Ring", "Black", False),
+                                   ("Asics Men Black Silver Shoe", "Silver", False),
+                                   ("Puma Unisex Issac Navy White Flip Flop", "Navy Blue", False),
+                                   ("Spykar Women Blue Jeans", "Navy Blue", False)):
+        i = add(baseColour=label, productDisplayName=name)
+        assert r._named_otherwise()[r._row[i]] == otherwise, name
+
+
 def test_nightwear_looks_are_for_the_night_and_leggings_go_under_a_long_top(tmp_path):
     # A night suit's look was "Bwitch Red Bra" ("Red goes with White") and flip flops; gold party heels' had
     # "Hanes Women Nude ComfortSoft Waistband Cotton Stretch Full Leggings" as their bottoms.

@@ -29,6 +29,8 @@ from fashionrec.looks import (
     LOOK_TYPICALITY,
     MATCH_WEIGHT,
     MATCHED_SLOTS,
+    NAMED_ALIAS,
+    NAMED_NOT_COLOUR,
     NO_LOOK,
     NOT_ALONE,
     NOT_IN_THE_HEAT,
@@ -42,6 +44,7 @@ from fashionrec.looks import (
     TYPE_USAGE,
     USAGE_SLOTS,
     WARM_NAME,
+    WEARER_NAME,
     WORN_UNDER,
     colour_compatibility,
     slot_name,
@@ -103,6 +106,36 @@ class Outfits:
         if key not in self._codes:
             names = self.items["productDisplayName"].fillna("").astype(str)
             self._codes[key] = names.str.contains(PRINT_NAME, case=False, regex=True).to_numpy()
+        return self._codes[key]
+
+    def _named_otherwise(self) -> np.ndarray:
+        """(n,) bool, per version of the items: products whose name, after its wearer, names only colours neither
+        their label nor near it ("Remanika Women Red Printed Top" filed White; a dial's colour, a metal and a
+        brand before the wearer, "Red Tape Men ...", are not the product's colour): a look's reason would say
+        the label ("White goes with Black") under a card named red (a stylist's trial: "Marvel Boys Red Shoes",
+        "Blue goes with Green")."""
+        key = ("named", "otherwise")
+        if key not in self._codes:
+            it = self.items
+            labels = [c for c in it["baseColour"].dropna().unique() if distance(c, c) is not None]
+            canon = {c.lower(): c for c in labels} | {a: c for a, c in NAMED_ALIAS.items() if c in labels}
+            words = "|".join(re.escape(w) for w in sorted(set(canon) - {c.lower() for c in NAMED_NOT_COLOUR},
+                                                          key=len, reverse=True))
+            said = it["productDisplayName"].fillna("").astype(str).str.extract(WEARER_NAME, expand=False).fillna("")
+            far: dict[tuple, bool] = {}
+            out = np.zeros(len(it), bool)
+            for row, (label, rest) in enumerate(zip(it["baseColour"], said, strict=True)):
+                named = tuple(dict.fromkeys(canon[m.lower()] for m in re.findall(
+                    rf"\b({words})\b(?!\s+dial)", rest, flags=re.IGNORECASE)))
+                # A name with its label in it ("Black Silver Shoe" filed Silver) names the label too.
+                if not named or label not in labels or label.lower() in rest.lower():
+                    continue
+                if (label, named) not in far:
+                    # "Blue Jeans" filed Navy Blue: a shade of the colour it names.
+                    far[(label, named)] = all(n not in label and label not in n and nearness([label], [n])[0] == 0
+                                              for n in named)
+                out[row] = far[(label, named)]
+            self._codes[key] = out
         return self._codes[key]
 
     def _looks_otherwise(self) -> np.ndarray:
@@ -267,7 +300,8 @@ class Outfits:
             with one_blas_thread:
                 affinity = vecs @ self.embeddings[self._row[item_id]]
             score = (0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + LOOK_TYPICALITY * typical + LOOK_AFFINITY * affinity
-                     + MATCH_WEIGHT * matched - LOOK_SEEN_OTHERWISE * self._looks_otherwise()[rows]
+                     + MATCH_WEIGHT * matched
+                     - LOOK_SEEN_OTHERWISE * (self._looks_otherwise() | self._named_otherwise())[rows]
                      - PRINT_ON_PRINT * (prints & printed[rows]))
             best = int(np.argmax(score))
             r = rows[best]
