@@ -14,7 +14,8 @@ whose light falls off towards the corners (on its white, or cut out onto grey), 
 backdrop's light evened out first (``photo_views._evened``); and adds the colour head's top-1. ``--dark``
 pastes them on busy backdrops (a textured cloth, stripes, a dark cloth), in full light and in a dim room,
 with and without the dark photo brightened (``photo_views._brightened``). ``--turned`` turns phone-sized photos a
-quarter either way (as a photo whose EXIF orientation was lost) and, beside them, pastes upright products in
+quarter either way (as a photo whose EXIF orientation was lost; on white, and on a textured cloth whole or cut
+out) and, beside them, pastes upright products in
 photos wider than tall (on white, on a textured cloth whole or cut out), with and without a wide photo looked
 at turned upright (``Recommender.photo_query``, ``TURN_BELOW``).
 
@@ -163,6 +164,9 @@ def turned(rec: Recommender, items: pd.DataFrame, val: np.ndarray, seed: int) ->
     sets = {"catalogue photo (3:4)": photo, "phone photo, upright": phone,
             "phone photo, turned 90 clockwise": lambda i: phone(i).rotate(-90, expand=True),
             "phone photo, turned 90 anticlockwise": lambda i: phone(i).rotate(90, expand=True)}
+    for name, cut in (("whole on a textured cloth", False), ("cut out onto a textured cloth", True)):
+        sets[f"phone photo, turned 90 clockwise, {name}"] = \
+            lambda i, cut=cut: composite(photo(i), "texture", cut, rng).rotate(-90, expand=True)
     for name, kind, cut in (("on white", None, False), ("on a textured cloth", "texture", False),
                             ("cut out onto a textured cloth", "texture", True)):
         sets[f"wide photo (4:3), upright, {name}"] = lambda i, kind=kind, cut=cut: wide(photo(i), kind, cut, rng)
@@ -242,7 +246,7 @@ def main() -> None:
             rng = np.random.default_rng(args.seed)
             photos = [(int(i), composite(Image.open(rec.image_path(int(i))), kind, not whole, rng)) for i in val]
             for views in ("as it is", "with the cut-out"):
-                photo_views.PhotoViews.cut_out = cut_out if views != "as it is" else (lambda self: [])
+                photo_views.PhotoViews.cut_out = cut_out if views != "as it is" else (lambda self, turn=0: [])
                 rows.append({"backdrop": kind, "product": "whole photo" if whole else "cut out", "views": views,
                              **score(rec, items, photos)})
                 print(rows[-1], flush=True)

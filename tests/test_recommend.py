@@ -2401,6 +2401,42 @@ def test_a_photo_turned_on_its_side_is_read_upright_and_an_upright_one_is_not_tu
     assert json.loads(run("--json").output)["turned"] == 270
 
 
+def test_a_photos_views_turned_are_the_views_of_the_photo_turned(rec):
+    # Photo search looks at a photo that came turned on its side turned upright: its views' pictures turned, not
+    # found again (a product's crop, its backdrop made white, its cut-out from a busy backdrop).
+    from fashionrec.photo_views import photo_views
+
+    photo = Image.open(rec.image_path(_some_id(rec, articleType="Tshirts"))).convert("RGB")
+    plain = Image.new("RGB", (1200, 900), (190, 190, 200))
+    shot = np.asarray(photo.resize((300, 400), Image.BICUBIC)).copy()
+    shot[shot.min(axis=2) > 235] = (190, 190, 200)
+    plain.paste(Image.fromarray(shot), (450, 250))
+    yy, xx = np.mgrid[0:900, 0:1200]
+    busy = Image.fromarray(np.where((xx // 40 % 2 == 0)[..., None], (200, 170, 120), (90, 120, 60)).astype(np.uint8))
+    busy.paste(photo.resize((300, 400)), (450, 250))
+    for wide in (plain, busy):
+        views = photo_views(wide)
+        assert len(views.images) == len(views)
+        for turn in (90, 270):
+            direct = photo_views(wide.rotate(-turn, expand=True))
+            turned = views.turned(turn)
+            assert len(turned) == len(direct) and len(views) >= 1
+            assert all(np.abs(a.astype(float) - b).mean() < 12 for a, b in zip(turned, direct, strict=True))
+    # A busy backdrop's cut-out is turned with the rest once it has been made, and not made for it: a T-shirt
+    # lying on its side on stripes, cut out and turned upright, is near its catalogue photo.
+    from fashionrec.data import images_to_tensor
+
+    sideways = Image.fromarray(np.asarray(busy.rotate(90, expand=True).resize((1200, 900))).copy())
+    sideways.paste(photo.rotate(-90, expand=True).resize((400, 300)), (400, 300))
+    views = photo_views(sideways)
+    assert len(views.turned(270)) == 1 and views._cut is None
+    cut = views.cut_out()
+    assert cut and len(views.turned(270)) == 1 + len(cut)
+    alone = images_to_tensor([photo])[0].numpy().astype(float)
+    gap = lambda view: np.abs(view.astype(float) - alone).mean()    # noqa: E731
+    assert min(gap(v) for v in views.turned(270)[1:]) < 0.7 * min(gap(views[0]), gap(views.turned(270)[0]))
+
+
 def test_a_blank_or_tiny_photo_is_refused_as_a_query_and_as_a_new_product(tmp_path):
     r, _ = _scratch(tmp_path)
     n = len(r)
