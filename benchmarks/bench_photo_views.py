@@ -52,9 +52,9 @@ FALLOFFS = {"corners 15% darker, on white": (0.15, None), "corners 30% darker, o
 SIZE = (900, 1200)
 
 
-def backdrop(kind: str, rng: np.random.Generator) -> Image.Image:
+def backdrop(kind: str, rng: np.random.Generator, size: tuple[int, int] = SIZE) -> Image.Image:
     """A phone-sized backdrop: one colour (a card), stripes, checks, a smooth random texture, or a gradient."""
-    w, h = SIZE
+    w, h = size
     c1, c2 = rng.integers(40, 230, 3), rng.integers(40, 230, 3)
     yy, xx = np.mgrid[0:h, 0:w]
     if kind == "card":
@@ -77,11 +77,12 @@ def backdrop(kind: str, rng: np.random.Generator) -> Image.Image:
     return Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
 
 
-def composite(photo: Image.Image, kind: str, cut: bool, rng: np.random.Generator) -> Image.Image:
+def composite(photo: Image.Image, kind: str, cut: bool, rng: np.random.Generator,
+              size: tuple[int, int] = SIZE) -> Image.Image:
     """``photo`` at 0.6 of the backdrop's height, turned, pasted whole or (``cut``) without its white."""
-    bg = backdrop(kind, rng)
+    bg = backdrop(kind, rng, size)
     p = photo.convert("RGB")
-    scale = 0.6 * SIZE[1] / p.height
+    scale = 0.6 * size[1] / p.height
     p = p.resize((round(p.width * scale), round(p.height * scale)), Image.BICUBIC)
     if cut:     # the near-white joined to the border is the catalogue's backdrop
         labels, _ = ndimage.label(np.asarray(p).min(axis=2) > 235)
@@ -91,9 +92,9 @@ def composite(photo: Image.Image, kind: str, cut: bool, rng: np.random.Generator
         alpha = Image.new("L", p.size, 255)
     angle = rng.uniform(-8, 8)
     p, alpha = p.rotate(angle, expand=True, fillcolor="white"), alpha.rotate(angle, expand=True, fillcolor=0)
-    margin = int(0.05 * SIZE[1])
-    x = int(rng.integers(0, max(1, SIZE[0] - p.width)))
-    y = int(rng.integers(margin, max(margin + 1, SIZE[1] - p.height - margin)))
+    margin = int(0.05 * size[1])
+    x = int(rng.integers(0, max(1, size[0] - p.width)))
+    y = int(rng.integers(margin, max(margin + 1, size[1] - p.height - margin)))
     bg.paste(p, (x, y), alpha)
     return bg
 
@@ -140,13 +141,8 @@ def score(rec: Recommender, items: pd.DataFrame, photos: list[tuple[int, Image.I
 def wide(photo: Image.Image, kind: str | None, cut: bool, rng: np.random.Generator) -> Image.Image:
     """``photo`` upright in a photo wider than tall (1200x900): on white at 0.8 of its height, or as
     :func:`composite` pastes it on a ``kind`` of backdrop."""
-    global SIZE
     if kind is not None:
-        SIZE, size = (1200, 900), SIZE
-        try:
-            return composite(photo, kind, cut, rng)
-        finally:
-            SIZE = size
+        return composite(photo, kind, cut, rng, (1200, 900))
     canvas, p = Image.new("RGB", (1200, 900), "white"), photo.convert("RGB")
     p = p.resize((round(p.width * 720 / p.height), 720), Image.BICUBIC)
     canvas.paste(p, ((1200 - p.width) // 2, 90))

@@ -355,7 +355,10 @@ def test_a_photo_read_turned_and_one_the_browser_cannot_show_are_said(server, pa
     # tiny tagger cannot tell, so the answer is made to say so): the preview shows it as read, and a line says it.
     photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
     wide = ARTIFACTS / "sideways.jpg"
-    Image.open(photo).convert("RGB").rotate(-90, expand=True).save(wide)
+    sideways = Image.open(photo).convert("RGB").rotate(-90, expand=True)
+    canvas = Image.new("RGB", (sideways.height * 16 // 9, sideways.height), "white")     # 16:9, wider than 4:3
+    canvas.paste(sideways, ((canvas.width - sideways.width) // 2, 0))
+    canvas.save(wide)
 
     page.add_init_script("""(() => { const send = window.fetch; window.turnAnswers = true;
         window.fetch = (url, options) => send(url, options).then(r => !(window.turnAnswers &&
@@ -365,6 +368,12 @@ def test_a_photo_read_turned_and_one_the_browser_cannot_show_are_said(server, pa
     page.set_input_files("#file", str(wide))
     page.wait_for_selector("#upload-result:not([hidden])")
     assert page.locator("#turned-note").is_visible() and "rotate(270deg)" in page.get_attribute("#preview", "style")
+    # The turned picture, 16:9 here, stays inside the drop area (its box keeps the photo's shape).
+    page.wait_for_function("document.getElementById('preview').complete")
+    inside = page.evaluate("""(() => { const p = document.getElementById('preview').getBoundingClientRect(),
+        d = document.getElementById('drop').getBoundingClientRect(), t = document.getElementById('drop-text')
+        .getBoundingClientRect(); return [p.height > p.width, p.top >= d.top, p.bottom <= t.top]; })()""")
+    assert inside == [True, True, True], inside
     assert "read turned upright" in page.locator("#upload-status").inner_text()
     page.shot("upload-turned")
     page.evaluate("window.turnAnswers = false")

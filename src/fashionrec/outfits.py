@@ -124,11 +124,16 @@ class Outfits:
             said = it["productDisplayName"].fillna("").astype(str).str.extract(WEARER_NAME, expand=False).fillna("")
             far: dict[tuple, bool] = {}
             out = np.zeros(len(it), bool)
+            # Not a routine's (a cream, a deo: "Nike Green Storm Deo" filed Black), whose look has no colour to say;
+            # and nothing where no label is a colour the colours module knows (a catalogue without colours).
+            care = self._is("masterCategory", ["Personal Care"]) if "masterCategory" in it else np.zeros(len(it), bool)
             for row, (label, rest) in enumerate(zip(it["baseColour"], said, strict=True)):
+                if not words or care[row] or label not in labels:
+                    continue
                 named = tuple(dict.fromkeys(canon[m.lower()] for m in re.findall(
-                    rf"\b({words})\b(?!\s+dial)", rest, flags=re.IGNORECASE)))
+                    rf"\b({words})\b(?!\s+(?:round\s+)?dial)", rest, flags=re.IGNORECASE)))
                 # A name with its label in it ("Black Silver Shoe" filed Silver) names the label too.
-                if not named or label not in labels or label.lower() in rest.lower():
+                if not named or re.search(rf"\b{re.escape(label)}\b", rest, flags=re.IGNORECASE):
                     continue
                 if (label, named) not in far:
                     # "Blue Jeans" filed Navy Blue: a shade of the colour it names.

@@ -94,16 +94,20 @@ class PhotoViews(list):
             return []
         if self._cut is None:
             self._cut = _cut_out(self.busy)
-        return [fit_to_store(v.rotate(-turn, expand=True) if turn else v) for v in self._cut]
+        return [_turned(v, turn) for v in self._cut]
 
     def turned(self, turn: int) -> list[np.ndarray]:
-        """The views of the photo turned ``turn`` degrees clockwise (a photo that came turned on its side), its
-        cut-out's too where one was asked for: each view's picture turned, since the backdrop, the crops and the
-        cut do not depend on which way is up, so nothing is found twice (found again on the turned photo, they
-        differ by the size they are found at only: as many views, 71% of them within 6 grey levels on average,
-        over 300 photos)."""
-        cut = self.cut_out(turn) if self._cut is not None else []
-        return [fit_to_store(v.rotate(-turn, expand=True)) for v in self.images] + cut
+        """The views of the photo turned ``turn`` degrees clockwise (a photo that came turned on its side), a
+        busy backdrop's cut-out's too: each view's picture turned, since the backdrop, the crops and the cut do
+        not depend on which way is up, so nothing is found twice (found again on the turned photo, they differ
+        by the size they are found at only: as many views, 71% of them within 6 grey levels on average, over
+        300 photos)."""
+        return [_turned(v, turn) for v in self.images] + self.cut_out(turn)
+
+
+def _turned(picture: Image.Image, turn: int) -> np.ndarray:
+    """``picture`` turned ``turn`` degrees clockwise, fitted to the stored size."""
+    return fit_to_store(picture.rotate(-turn, expand=True) if turn else picture)
 
 
 def photo_views(im: Image.Image, whole: bool = True) -> PhotoViews:

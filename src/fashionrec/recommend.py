@@ -146,7 +146,8 @@ FAMILIAR_ENOUGH = 0.85
 # product is under TURN_BELOW is also looked at turned upright both ways (clockwise degrees: TURNS), and read
 # turned where one way is closer by TURN_MARGIN, or by VIEW_MARGIN with the tagger surer of its type by
 # TURN_SURER (calibrated probability). Catalogue photos are never turned; upright products in wide photos
-# were, by VIEW_MARGIN alone, 3% of them, most wrongly (bench_photo_views.py --turned).
+# were, by VIEW_MARGIN alone, 3% of them, most wrongly (900 validation photos, a throwaway script; the margins
+# were chosen on those and 650 turned ones; bench_photo_views.py --turned measures the result).
 TURN_BELOW = 0.8
 TURN_MARGIN = 0.15
 TURN_SURER = 0.3
@@ -161,7 +162,8 @@ class PhotoQuery(NamedTuple):
     closest: float | None       # cosine of the closest catalogue product to it (None: empty index)
     closest_id: int | None      # that product's id
     views: int                  # how many views of the photo were tagged
-    chosen: int                 # which (0: the photo as it is, or its crop for a very small product)
+    chosen: int                 # which (0: the photo as it is, or its crop for a very small product; of those
+    #                             turned ``turned`` degrees, where it is)
     excluded: set               # ids left out of "closest"
     turned: int = 0             # clockwise degrees the photo was turned to read it (0: as it came)
 
@@ -890,7 +892,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         out of it: :meth:`~fashionrec.photo_views.PhotoViews.cut_out`) the one whose closest catalogue product (other
         than ``exclude``) is clearly closest, with its embedding, raw probabilities and that cosine. The other
         views are only made and tagged where the first is no closer than :data:`FAMILIAR_ENOUGH`; a photo wider
-        than tall, still unfamiliar, is also looked at turned upright (:data:`TURN_BELOW`)."""
+        than tall whose chosen view's closest product is under :data:`TURN_BELOW` is also looked at turned
+        upright (``turned``; ``chosen`` then counts among the views turned that way)."""
         import torch
 
         from fashionrec.photo_views import photo_views
@@ -898,38 +901,36 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         views = photo_views(image)
         excluded = {int(i) for i in id_list(exclude)}
 
-        def tagged(batch: list[np.ndarray]) -> tuple[np.ndarray, dict, list[tuple[float, int | None]]]:
+        def closest_of(batch: list[np.ndarray]) -> tuple[int, np.ndarray, dict, tuple[float, int | None]]:
+            """Of ``batch``'s views, tagged, the one whose closest catalogue product is closest: (its place, its
+            embedding, its raw probabilities, (that cosine, that product's id))."""
             vecs, probs = self.tagger.infer(torch.from_numpy(np.stack(batch)))
             nearest = [self._neighbours(v, 1, None, excluded | self._set_aside()) for v in vecs]
-            return vecs, probs, [(float(s[0]), int(i[0])) if len(s) else (-np.inf, None) for i, s in nearest]
+            closest = [(float(s[0]), int(i[0])) if len(s) else (-np.inf, None) for i, s in nearest]
+            j = int(np.argmax([c for c, _ in closest]))
+            return j, vecs[j], {h: p[j:j + 1] for h, p in probs.items()}, closest[j]
 
-        vecs, probs, closest = tagged(views[:1])
-        cosine, nearest_id = closest[0]
-        best = PhotoQuery(vecs[0], probs, cosine if np.isfinite(cosine) else None, nearest_id, 1, 0, excluded)
+        _, vec, probs, (cosine, nearest_id) = closest_of(views[:1])
+        best = PhotoQuery(vec, probs, cosine if np.isfinite(cosine) else None, nearest_id, 1, 0, excluded)
         others = (views[1:] or views.cut_out()) if cosine < FAMILIAR_ENOUGH else []
         if others:
-            more_vecs, more_probs, more_closest = tagged(others)
-            j = int(np.argmax([c for c, _ in more_closest]))
+            j, vec, probs, closest = closest_of(others)
             best = best._replace(views=1 + len(others))
-            if more_closest[j][0] >= cosine + VIEW_MARGIN:
-                best = PhotoQuery(more_vecs[j], {h: p[j:j + 1] for h, p in more_probs.items()}, *more_closest[j],
-                                  best.views, j + 1, excluded)
+            if closest[0] >= cosine + VIEW_MARGIN:
+                best = PhotoQuery(vec, probs, *closest, best.views, j + 1, excluded)
         if image.width > image.height and best.closest is not None and best.closest < TURN_BELOW:
-            # Every view turned, a busy backdrop's cut-out too (made already: the photo is unfamiliar); the
-            # photo's first view alone turned read a turned product on wood upright in 3 of 8 photos (a
-            # shopper's re-trial; 0 of 8 without the cut-out).
+            # Every view turned, a busy backdrop's cut-out too: of the re-trial's 8 turned products on wood, none
+            # was read upright from the photo's first view turned, 3 with the cut-out turned too.
             turned, angles = [], []
             for angle in TURNS:
                 more = views.turned(angle)
                 turned, angles = turned + more, angles + [angle] * len(more)
-            turned_vecs, turned_probs, turned_closest = tagged(turned)
-            j = int(np.argmax([c for c, _ in turned_closest]))
-            probs_j = {h: p[j:j + 1] for h, p in turned_probs.items()}
-            gain = turned_closest[j][0] - best.closest
+            j, vec, probs, closest = closest_of(turned)
+            gain = closest[0] - best.closest
             sure = lambda probs: self.tagger.decode(probs, 0, top=1)["articleType"][0][1]  # noqa: E731
-            if gain >= TURN_MARGIN or (gain >= VIEW_MARGIN and sure(probs_j) >= sure(best.probs) + TURN_SURER):
-                return PhotoQuery(turned_vecs[j], probs_j, *turned_closest[j], best.views + len(turned), 0, excluded,
-                                  angles[j])
+            if gain >= TURN_MARGIN or (gain >= VIEW_MARGIN and sure(probs) >= sure(best.probs) + TURN_SURER):
+                return PhotoQuery(vec, probs, *closest, best.views + len(turned), j - angles.index(angles[j]),
+                                  excluded, angles[j])
             return best._replace(views=best.views + len(turned))
         return best
 

@@ -413,7 +413,13 @@
     preview.hidden = true;
     previewNote.hidden = false;
   });
-  preview.addEventListener("load", function () { previewNote.hidden = true; });
+  preview.addEventListener("load", function () { previewNote.hidden = true; fitTurned(); });
+  // Turned a quarter by CSS, the preview's box keeps the photo's width and height: margins for the height the
+  // turned picture takes, so that it stays inside the drop area whatever its shape (a fixed margin fitted 4:3).
+  function fitTurned() {
+    var gain = preview.classList.contains("turned") ? Math.max(0, (preview.width - preview.height) / 2) : 0;
+    preview.style.margin = gain ? gain + "px 0" : "";
+  }
 
   function showError(msg) {
     // The API's messages also tell an operator which setting to change; a shopper needs only the first part.
@@ -456,6 +462,7 @@
     // on the way): the preview shows it as it was read.
     preview.classList.toggle("turned", !!json.turned);
     preview.style.transform = json.turned ? "rotate(" + json.turned + "deg)" : "";
+    fitTurned();
     document.getElementById("turned-note").hidden = !json.turned;
     var type = json.predicted.articleType && json.predicted.articleType[0];
     var unsure = document.getElementById("unsure");
@@ -577,6 +584,7 @@
       result.hidden = true;
       preview.classList.remove("turned");
       preview.style.transform = "";
+      preview.style.margin = "";
       previewNote.hidden = true;
       preview.src = URL.createObjectURL(file);
       preview.hidden = false;
