@@ -2586,7 +2586,7 @@ def test_ties_and_cufflinks_get_office_looks_a_lehenga_no_bottoms_and_a_mans_kur
         worn = {x.slot: x for x in look if x.slot in office}
         assert set(worn) == set(office), [x.reason for x in look]
         assert all(x.item["usage"] == "Formal" for x in worn.values())
-        assert worn["Topwear"].item["articleType"] == "Shirts"
+        assert [worn[s].item["articleType"] for s in office] == ["Shirts", "Trousers", "Formal Shoes"]
         assert "formal men's" in worn["Topwear"].reason
     kurta = add(subCategory="Topwear", articleType="Kurtas", usage="Ethnic", baseColour="White")
     add(subCategory="Bottomwear", articleType="Churidar", usage="Ethnic", baseColour="White")

@@ -170,6 +170,10 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
               # no sports sandals.
               ("Topwear", "Sandal"): {"Sandals"},
               **{(t, "Topwear"): {"Shirts"} for t in TYPE_USAGE},
+              # and formal shoes and trousers: every cufflinks' look had one black slip-on filed Casual Shoes
+              # (usage Formal; a shopper's re-trial)
+              **{(t, "Shoes"): {"Formal Shoes"} for t in TYPE_USAGE},
+              **{(t, "Bottomwear"): {"Trousers"} for t in TYPE_USAGE},
               # A routine's bath and body is lotion or a wash, not nail polish remover (filed there: a stylist's
               # trial found it "to go with" a perfume and a deodorant).
               **{(s, "Bath and Body"): {"Body Lotion", "Body Wash and Scrub"}
