@@ -385,6 +385,21 @@ def test_a_photo_read_turned_and_one_the_browser_cannot_show_are_said(server, pa
     page.wait_for_selector("#preview-note:not([hidden])")
     assert page.locator("#preview").is_hidden() and page.locator("#upload-similar .card").count() > 0
     assert page.locator("#turned-note").is_hidden()
+    # Narrowed, then a result opened and Back: the page keeps no copy of a photo it cannot draw, so the results
+    # come back with their choices shown but fixed, and how to change them (they came back with neither).
+    colour = next(c for c in page.locator("#refine select[name=baseColour] option").all_inner_texts()[1:]
+                  if c not in page.locator("#upload-similar").inner_text())
+    with page.expect_response(lambda r: "/api/search/image" in r.url and "baseColour=" in r.url):
+        page.select_option("#refine select[name=baseColour]", colour)
+    page.wait_for_function("!document.getElementById('upload-result').hidden")
+    page.locator("#upload-similar .card").first.click()
+    page.wait_for_url("**/item/**")
+    page.go_back()
+    page.wait_for_selector("#upload-result:not([hidden])")
+    page.evaluate("window.turnAnswers = false")       # the page was loaded again, with the script above
+    assert "choose it again" in page.locator("#preview-note").inner_text()
+    chosen = page.locator("#refine select[name=baseColour]")
+    assert page.locator("#refine").is_visible() and chosen.input_value() == colour and chosen.is_disabled()
     # The next photo the browser can show is shown, upright, without either line.
     page.set_input_files("#file", str(photo))
     page.wait_for_function("document.getElementById('preview').complete && "
@@ -392,6 +407,7 @@ def test_a_photo_read_turned_and_one_the_browser_cannot_show_are_said(server, pa
     page.wait_for_selector("#upload-result:not([hidden])")
     assert page.locator("#preview").is_visible() and page.locator("#preview-note").is_hidden()
     assert page.locator("#turned-note").is_hidden() and not page.get_attribute("#preview", "style")
+    assert not page.locator("#refine select[name=baseColour]").is_disabled()
     wide.unlink()
     tiff.unlink()
 

@@ -408,6 +408,7 @@
   // A photo the browser cannot draw (a TIFF in Chromium) showed as an empty frame above its results (a shopper
   // trial): said instead.
   var previewNote = document.getElementById("preview-note");
+  var cannotShow = previewNote.textContent;
   preview.addEventListener("error", function () {
     if (!preview.getAttribute("src")) return;
     preview.hidden = true;
@@ -586,6 +587,8 @@
       preview.style.transform = "";
       preview.style.margin = "";
       previewNote.hidden = true;
+      previewNote.textContent = cannotShow;
+      refine.querySelectorAll("select").forEach(function (s) { s.disabled = false; });
       preview.src = URL.createObjectURL(file);
       preview.hidden = false;
     }
@@ -667,6 +670,18 @@
             });
             refine.hidden = false;
           }).catch(function () { /* the choices stay hidden */ });
+        } else if (!saved.preview) {
+          // A photo the browser cannot draw (a TIFF) leaves no copy to search again: its results come back with
+          // the choices they were narrowed by, shown but fixed, and how to change them (they came back with no
+          // photo, no note and no choices, a regression pass).
+          previewNote.textContent = "This browser cannot show this photo, nor keep a copy of it to narrow the " +
+            "results again: choose it again to change the choices below.";
+          previewNote.hidden = false;
+          refine.querySelectorAll("select").forEach(function (s) {
+            s.value = (saved.refine || {})[s.name] || "";
+            s.disabled = true;
+          });
+          refine.hidden = false;
         }
       }
     } catch (e) { /* nothing saved */ }
