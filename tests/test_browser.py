@@ -138,6 +138,17 @@ def test_browse_filter_and_open_a_product(server, page):
         assert page.locator("input[name=q]").evaluate("e => getComputedStyle(e).fontSize") == "16px"
         assert page.locator("select[name=gender]").evaluate("e => getComputedStyle(e).fontSize") == "16px"
     assert all("Jeans" in t for t in page.locator("#grid .card .meta").all_inner_texts())
+    # A chosen value is read whole, clear of its list's arrow ("Category: Footwear" ran under it on a phone).
+    page.goto(server + "/?masterCategory=Footwear&articleType=Jeans")
+    if page.viewport_size["width"] < 640:
+        toggle.click()
+    room = page.locator("select[name=masterCategory]").evaluate("""s => {
+        const c = document.createElement('canvas').getContext('2d'); c.font = getComputedStyle(s).font;
+        return s.clientWidth - c.measureText(s.options[s.selectedIndex].text).width; }""")
+    assert room >= 36, room           # the padding and the arrow
+    page.goto(server + "/?articleType=Jeans")
+    if page.viewport_size["width"] < 640:
+        toggle.click()
     page.shot("catalogue-filtered")
 
     cards.first.click()

@@ -2379,7 +2379,8 @@ def test_a_photo_turned_on_its_side_is_read_upright_and_an_upright_one_is_not_tu
     monkeypatch.setattr(recommend, "TURN_BELOW", -1.0)      # as before: read as it came
     turns_before, right_before = read(sideways)
     assert turns_before == [0] * len(ids) and right_before <= right - 0.3
-    # A photo taller than wide, as the catalogue's and a phone's upright ones, is never looked at turned.
+    # A photo taller than wide, as the catalogue's and a phone's upright ones, is never looked at turned (a square
+    # one may be).
     monkeypatch.setattr(recommend, "TURN_BELOW", 1.01)
     assert all(q.turned == 0 and q.views <= len(photo_views(upright[i])) + 1
                for i, q in ((i, rec.photo_query(upright[i])) for i in ids[:10]))

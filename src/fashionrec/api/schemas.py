@@ -79,8 +79,8 @@ class Health(BaseModel):
     version: str = Field(description="fashionrec's version.")
 
 
-TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where it was wider than tall and looked "
-          "turned on its side (an EXIF orientation lost on the way); 0: read as it came.")
+TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where it was as wide as tall or wider and "
+          "looked turned on its side (an EXIF orientation lost on the way); 0: read as it came.")
 
 
 class Classification(BaseModel):

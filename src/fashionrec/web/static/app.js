@@ -459,7 +459,7 @@
         '</b> <span>' + Math.round(top.prob * 100) + '%</span></span>';
     });
     document.getElementById("predicted").innerHTML = chips.join("");
-    // A photo wider than tall that looked turned on its side was read turned upright (an EXIF orientation lost
+    // A photo as wide as tall or wider that looked turned on its side was read turned upright (an EXIF orientation lost
     // on the way): the preview shows it as it was read.
     preview.classList.toggle("turned", !!json.turned);
     preview.style.transform = json.turned ? "rotate(" + json.turned + "deg)" : "";
