@@ -491,7 +491,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     _, probs = tagger.infer(images, progress=progress)
     # predictions.csv's probabilities as `tag` and the API show them (a maintainer's trial read 0.79 there and
     # 0.97 from `tag` for one photo); the metrics' ranks are the same either way.
-    shown, model_classes = tagger.calibrate(probs), classes
+    shown = tagger.calibrate(probs)
     unseen, unseen_values = {}, {}
     for head in labels:
         y = labels[head].copy()
@@ -537,7 +537,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
                     # maintainer's trial found them said by `data check` only).
                     "rows_recovered": [int(n) for n in catalog.report.recovered_lines] if split == "all" else []})
     if out_dir is not None:
-        table = prediction_table(items, shown, model_classes, copies if split == "test" else seen_any)
+        table = prediction_table(items, shown, tagger.classes, copies if split == "test" else seen_any)
         if split == "all":
             # The folder's other rows too, each with why it was not scored, as `tag` lists them (a maintainer's
             # trial matched predictions.csv against styles.csv and found 4 rows missing).

@@ -127,13 +127,14 @@ class Outfits:
             # Not a routine's (a cream, a deo: "Nike Green Storm Deo" filed Black), whose look has no colour to say;
             # and nothing where no label is a colour the colours module knows (a catalogue without colours).
             care = self._is("masterCategory", ["Personal Care"]) if "masterCategory" in it else np.zeros(len(it), bool)
+            colours = re.compile(rf"\b({words})\b(?!\s+(?:round\s+)?dial)", re.IGNORECASE)
+            label_in = {c: re.compile(rf"\b{re.escape(c)}\b", re.IGNORECASE) for c in labels}
             for row, (label, rest) in enumerate(zip(it["baseColour"], said, strict=True)):
-                if not words or care[row] or label not in labels:
+                if not words or care[row] or label not in label_in:
                     continue
-                named = tuple(dict.fromkeys(canon[m.lower()] for m in re.findall(
-                    rf"\b({words})\b(?!\s+(?:round\s+)?dial)", rest, flags=re.IGNORECASE)))
+                named = tuple(dict.fromkeys(canon[m.lower()] for m in colours.findall(rest)))
                 # A name with its label in it ("Black Silver Shoe" filed Silver) names the label too.
-                if not named or re.search(rf"\b{re.escape(label)}\b", rest, flags=re.IGNORECASE):
+                if not named or label_in[label].search(rest):
                     continue
                 if (label, named) not in far:
                     # "Blue Jeans" filed Navy Blue: a shade of the colour it names.
@@ -251,6 +252,8 @@ class Outfits:
         excluded, beltless, shod, prints = self._binds(self._row[item_id], sub)
         free = self._free_items() | self._set_aside_rows() | self._is("articleType", [*under, *NOT_ALONE, *excluded])
         printed = self._printed()
+        # Pieces whose photo or name says another colour than the label a reason would speak of.
+        otherwise = self._looks_otherwise() | self._named_otherwise()
         anyone = gender == "Unisex" and not self._childrens()[self._row[item_id]]
         anyones = self._is("gender", ["Unisex"]) & ~self._childrens() if anyone else None
         out: list[Rec] = []
@@ -306,7 +309,7 @@ class Outfits:
                 affinity = vecs @ self.embeddings[self._row[item_id]]
             score = (0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + LOOK_TYPICALITY * typical + LOOK_AFFINITY * affinity
                      + MATCH_WEIGHT * matched
-                     - LOOK_SEEN_OTHERWISE * (self._looks_otherwise() | self._named_otherwise())[rows]
+                     - LOOK_SEEN_OTHERWISE * otherwise[rows]
                      - PRINT_ON_PRINT * (prints & printed[rows]))
             best = int(np.argmax(score))
             r = rows[best]

@@ -459,8 +459,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         return value
 
     def warm_search(self) -> None:
-        """Build the word-search tables now (a second or two at 40k products) rather than in a request, and
-        the unfamiliar-photo threshold of an index built before it was stored."""
+        """Build the word-search tables now (a second or two at 40k products) rather than in a request, the
+        looks' tables of the catalogue (the first product page after a start or a change waited half a second
+        for them), and the unfamiliar-photo threshold of an index built before it was stored."""
+        self._look_categories()
+        self._named_otherwise()
+        self._looks_otherwise()
         self._words().catalogue_words()
         self._words().name_text()
         self._words().denying([])       # the "Non Leather" table: 0.18 s at 40k, was the first search's
