@@ -1,5 +1,6 @@
 """Recommender on the fixture catalogue with a tiny random model, on FAISS and on Milvus Lite (built once each)."""
 
+import collections
 import contextlib
 import dataclasses
 import json
@@ -2787,6 +2788,30 @@ def test_a_looks_belt_takes_the_colour_of_its_shoes(tmp_path):
     brown = add(**belt, baseColour="Brown", season="Summer")
     look = {x.slot: x.id for x in r.complete_the_look(shirt, k=6)}
     assert look["Shoes"] == shoes and look["Belts"] == brown
+
+
+def test_a_looks_pieces_spread_over_the_colours_that_go_with_the_product(monkeypatch):
+    # A stylist's trial: a black T-shirt's look was grey trousers, grey shoes, a grey watch, each "Grey goes with
+    # Black". Over the fixture's looks, fewer pieces take a colour two others already have (not the product's)
+    # with the rule than without it, and fewer looks of three pieces or more are all one colour not the product's.
+    import fashionrec.outfits as outfits
+
+    rec = shared_recommender("faiss")        # looks do not depend on the vector index: one backend is enough
+    colour = dict(zip(rec.items["id"], rec.items["baseColour"], strict=True))
+
+    def repeats() -> tuple[int, int]:
+        thirds = one_colour = 0
+        for i in rec.items["id"]:
+            worn = [colour[x.id] for x in rec.complete_the_look(int(i), k=6)
+                    if isinstance(colour[x.id], str) and colour[x.id] != colour[i]]
+            thirds += sum(max(n - 2, 0) for n in collections.Counter(worn).values())
+            one_colour += len(worn) >= 3 and len(set(worn)) == 1
+        return thirds, one_colour
+
+    spread = repeats()
+    monkeypatch.setattr(outfits, "REPEAT_COLOUR", 0.0)
+    alike = repeats()
+    assert spread[0] < alike[0] and spread[1] < alike[1], (spread, alike)
 
 
 def test_a_search_naming_no_wearer_lists_grown_ups_first_and_not_a_type_misfiled_for_a_wearer(tmp_path, monkeypatch):

@@ -37,6 +37,8 @@ from fashionrec.looks import (
     OWN_LOOKS,
     PRINT_NAME,
     PRINT_ON_PRINT,
+    REPEAT_COLOUR,
+    REPEATS_ALLOWED,
     SAME_USAGE_PAIRS,
     SAME_USAGE_SLOTS,
     SLOT_TYPES,
@@ -298,6 +300,12 @@ class Outfits:
                 if match:       # a belt the colour of the shoes
                     matched = np.append(nearness([match], list(colours)), 0.0)[codes]
             cs = np.array([c[0] for c in colour_scores])
+            # The colours two pieces so far already have, not the product's nor the one this slot matches (a belt's
+            # shoes): a grey T-shirt and grey trousers are one look, a grey watch and a grey bag after them monotony.
+            on = collections.Counter(c for s, c in picked.items()
+                                     if s not in (sub, MATCHED_SLOTS.get(slot)) and isinstance(c, str) and c != colour)
+            worn = [c for c, n in on.items() if n >= REPEATS_ALLOWED]
+            repeats = np.isin(self._column("baseColour")[rows], worn) if worn and not routine else 0.0
             um = same_usage[rows].astype(float)
             sm = self._is("season", src.get("season"))[rows].astype(float)
             vecs = self.embeddings[rows]
@@ -310,7 +318,8 @@ class Outfits:
             score = (0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + LOOK_TYPICALITY * typical + LOOK_AFFINITY * affinity
                      + MATCH_WEIGHT * matched
                      - LOOK_SEEN_OTHERWISE * otherwise[rows]
-                     - PRINT_ON_PRINT * (prints & printed[rows]))
+                     - PRINT_ON_PRINT * (prints & printed[rows])
+                     - REPEAT_COLOUR * repeats)
             best = int(np.argmax(score))
             r = rows[best]
             item = self.item(int(self._ids[r]))
