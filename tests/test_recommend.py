@@ -35,7 +35,7 @@ from fashionrec.looks import COMPLEMENTS, FOR_THE_HEAT, LAYERED, colour_compatib
 from fashionrec.recommend import NEIGHBOUR_VOTE, Rec, Recommender
 from fashionrec.tagger import Tagger, save_checkpoint
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names, _type_kinship
-from fashionrec.vocabulary import GIFT_TYPES, KIDS_NAME, WARM_TYPES
+from fashionrec.vocabulary import CHILDREN_NAME, GIFT_TYPES, KIDS_NAME, WARM_TYPES
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -953,7 +953,9 @@ def test_a_unisex_products_look_is_for_anyone_where_a_slot_allows(tmp_path):
     made = {}
     for x in before[:2]:        # another product of each of the first two slots made unisex
         other = r.items[(r.items["articleType"] == x.item["articleType"]) & (r.items["id"] != x.id)
-                        & (r.items["gender"] == x.item["gender"])]
+                        & (r.items["gender"] == x.item["gender"])
+                        # not one a child's name would make a child's product once Unisex ("Doodle Girl ... Skirt")
+                        & ~r.items["productDisplayName"].str.contains(CHILDREN_NAME)]
         made[x.slot] = int(other["id"].iloc[0])
     for i in made.values():
         for column, value in (("gender", "Unisex"), ("usage", usage)):
@@ -961,8 +963,8 @@ def test_a_unisex_products_look_is_for_anyone_where_a_slot_allows(tmp_path):
             values[r.items["id"] == i] = value
             r.items[column] = values
     r._reindex()
-    after = {x.slot: x.id for x in r.complete_the_look(bag, k=4)}
-    assert all(after[slot] == i for slot, i in made.items()), (after, made)
+    after = {x.slot: x.item["gender"] for x in r.complete_the_look(bag, k=4)}
+    assert all(after[slot] == "Unisex" for slot in made), (after, made)
 
 
 def test_complete_the_look(rec):
@@ -1646,7 +1648,9 @@ def test_results_show_one_of_two_listings_with_the_same_photo(tmp_path):
     assert len(found) == 5 and len({src, twin, same} & set(found)) == 1   # text search too
 
 
-def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path):
+def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path, monkeypatch):
+    import fashionrec.outfits as outfits
+
     r, image = _scratch(tmp_path)
     meta = {"gender": "Men", "masterCategory": "Personal Care", "usage": "Casual", "baseColour": "White"}
     deo = r.add_product(image, {**meta, "productDisplayName": "Deo", "subCategory": "Fragrance",
@@ -1675,6 +1679,9 @@ def test_complete_the_look_for_personal_care_is_a_routine_not_an_outfit(tmp_path
     eye = {**women, "subCategory": "Eyes", "articleType": "Kajal and Eyeliner"}
     kajals = [r.add_product(p.transpose(Image.FLIP_LEFT_RIGHT), {**eye, "productDisplayName": f"Kajal {j}"})
               for j, p in enumerate(photos)]
+    # The fixture's tiny tagger puts these photos within 0.015 of each other, under the near-ties' window:
+    # the affinity term alone decides here.
+    monkeypatch.setattr(outfits, "LOOK_TIE", 0.0)
     for stick, kajal in zip(sticks, kajals, strict=True):
         assert [x.id for x in r.complete_the_look(stick, k=4) if x.slot == "Eyes"] == [kajal]
 
@@ -2812,6 +2819,27 @@ def test_a_looks_pieces_spread_over_the_colours_that_go_with_the_product(monkeyp
     monkeypatch.setattr(outfits, "REPEAT_COLOUR", 0.0)
     alike = repeats()
     assert spread[0] < alike[0] and spread[1] < alike[1], (spread, alike)
+
+
+def test_looks_take_turns_among_equally_good_pieces_and_each_stays_as_it_is(monkeypatch):
+    # A stylist's trial: one pair of boys' sunglasses on 4 of 5 boys' pages, one watch in 62 of 800 random looks.
+    import fashionrec.outfits as outfits
+
+    rec = shared_recommender("faiss")        # looks do not depend on the vector index: one backend is enough
+    ids = [int(i) for i in rec.items["id"]]
+
+    def looks() -> dict[int, list[int]]:
+        return {i: [x.id for x in rec.complete_the_look(i, k=6)] for i in ids}
+
+    varied = looks()
+    assert looks() == varied        # a product's look is the same on every visit
+    monkeypatch.setattr(outfits, "LOOK_TIE", 0.0)
+    alike = looks()
+
+    def distinct(by: dict[int, list[int]]) -> int:
+        return len({x for look in by.values() for x in look})
+
+    assert distinct(varied) > distinct(alike), (distinct(varied), distinct(alike))
 
 
 def test_a_search_naming_no_wearer_lists_grown_ups_first_and_not_a_type_misfiled_for_a_wearer(tmp_path, monkeypatch):

@@ -26,6 +26,7 @@ from fashionrec.looks import (
     LAYERED,
     LOOK_AFFINITY,
     LOOK_SEEN_OTHERWISE,
+    LOOK_TIE,
     LOOK_TYPICALITY,
     MATCH_WEIGHT,
     MATCHED_SLOTS,
@@ -321,6 +322,11 @@ class Outfits:
                      - PRINT_ON_PRINT * (prints & printed[rows])
                      - REPEAT_COLOUR * repeats)
             best = int(np.argmax(score))
+            tied = np.flatnonzero(score >= score[best] - LOOK_TIE)
+            if len(tied) > 1:
+                # Which of the near-ties is the product's own, and the same on every visit (Knuth's multiplicative
+                # hash of its id, so neighbouring ids spread): one typical watch was in 62 of 800 random looks.
+                best = int(tied[(item_id * 2654435761 + len(out)) % 2**32 % len(tied)])
             r = rows[best]
             item = self.item(int(self._ids[r]))
             whose = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}.get(gender, gender)
