@@ -411,16 +411,19 @@ def test_a_rejected_rows_id_is_read_from_the_id_column_wherever_it_is(tmp_path: 
     report = load_catalog(tmp_path, progress=False).report
     assert [(r.line, r.id_field) for r in report.rows_rejected] == [(3, "777")]
     # A spreadsheet's "23494.0" is the id 23494 to the index (asking for it says the row was rejected); an id
-    # column after the name, in a row with extra fields, has moved: no id is taken from it (a review).
+    # column after the name, in a row with extra fields before it, has moved: no id is taken from it (a review);
+    # commas in the name before it are the name's (the row recovered).
     from fashionrec.catalog import load_catalog as load
     from fashionrec.index_build import _rejected_rows
 
     head = "gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName,id"
     rows = ["Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,23494.0",
-            "Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee, with a comma and, two,5"]
+            "Men,Apparel,Topwear,Tshirts,Navy, Blue,Summer,2012,Casual,Tee,5",
+            "Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee, with a comma and, two,6"]
     (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
     catalog = load(tmp_path, progress=False)
     assert [r.id_field for r in catalog.report.rows_rejected] == ["23494.0", ""]
+    assert catalog.table.set_index("id").at[6, "productDisplayName"] == "Tee, with a comma and, two"
     assert _rejected_rows(catalog) == {"23494": "line 2: id '23494.0' is not an integer but a spreadsheet's number "
                                                 "format for 23494: format the id column as whole numbers"}
     # Two exports joined (the second's header, with its byte-order mark, a row of the first), an id in a
@@ -444,6 +447,26 @@ def test_a_rejected_rows_id_is_read_from_the_id_column_wherever_it_is(tmp_path: 
     report = load(tmp_path, progress=False).report
     assert report.rows_rejected[0].id_field == ""
     assert "may have lost its last digits" in report.rows_rejected[1].reason
+
+
+def test_a_comma_in_the_name_is_recovered_and_a_rejected_rows_id_kept_with_a_shops_own_columns_after_it(
+        tmp_path: Path) -> None:
+    # An ML engineer's trial: a shop's export with price and stock after the name; a comma in one name rejected
+    # the row ("14 fields instead of 13") and lost its id, so its photo was "not in the catalogue" and asking for
+    # it "no product". The same row without those columns was recovered.
+    (tmp_path / "images").mkdir()
+    head = ",".join(COLUMNS) + ",price,stock"
+    rows = ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,499,3",
+            "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee, round neck, slim,599,0",
+            "3,Men,Apparel,Topwear,Tshirts,Navy, Blue,Summer,2012,Casual,Tee,499,1"]
+    (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
+    catalog = load_catalog(tmp_path, progress=False)
+    assert catalog.table["id"].tolist() == [1, 2]
+    assert catalog.table["productDisplayName"].tolist() == ["Tee", "Tee, round neck, slim"]
+    assert catalog.report.rows_recovered == 1 and catalog.report.ignored_columns == ["price", "stock"]
+    (rejected,) = catalog.report.rows_rejected
+    assert rejected.line == 4 and "the year would be 'Summer'" in rejected.reason
+    assert rejected.id_field == "3"         # nothing comes before the first column: its id is this row's
 
 
 def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:

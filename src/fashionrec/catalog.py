@@ -679,7 +679,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         # A row with more fields than the header has an extra comma somewhere (most often the name): its id is
         # where the header says only if counting from the right finds the same field. A short row is taken to
         # have lost its last fields.
-        trusted = len(row) <= n or row[id_at] == row[id_at - n]
+        trusted = len(row) <= n or id_at == 0 or row[id_at] == row[id_at - n]     # nothing is before a first id
         report.rows_rejected.append(RejectedRow(line, reason, sep.join(row),
                                                 row[id_at].strip() if trusted and len(row) > id_at else ""))
 
@@ -688,11 +688,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             continue
         report.rows += 1
         if len(row) > n:
-            # The only free-text column is the name: extra fields are commas inside it.
-            if name_at != n - 1:
-                reject(line, f"{len(row)} fields instead of {n}", row)
-                continue
-            joined = row[:name_at] + [sep.join(row[name_at:])]
+            # The only free-text column is the name: extra fields are commas inside it (the columns after it, a
+            # shop's own price or stock, counted from the right: such a row was rejected and its id lost).
+            after = len(row) - (n - 1 - name_at)
+            joined = row[:name_at] + [sep.join(row[name_at:after])] + row[after:]
             year, season = (joined[header.index(c)].strip() for c in ("year", "season"))
             shifted = (f"the year would be {year!r}" if not (year.isdigit() or year in ("", "NA")) else
                        f"the season would be {season!r}" if season.lower() not in SEASON_WORDS else None)
