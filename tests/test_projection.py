@@ -203,7 +203,7 @@ def test_an_interrupted_index_build_says_which_index_is_left(tmp_path, monkeypat
     assert res.exit_code == 130 and f"interrupted: no index was written to {tmp_path / 'new'}" in said
 
 
-def test_the_checkouts_index_stands_in_only_for_reading_its_own_catalogue(tmp_path, monkeypatch):
+def test_the_checkouts_index_stands_in_only_for_reading_its_own_catalogue(tmp_path, monkeypatch, capsys):
     # From another folder, "recommend similar" fell back to the checkout's index of the Kaggle catalogue while
     # FASHIONREC_DATA named the user's shop (said in a log line only), and "index add" would have written to it.
     import fashionrec.cli_recs as cli_recs
@@ -213,6 +213,8 @@ def test_the_checkouts_index_stands_in_only_for_reading_its_own_catalogue(tmp_pa
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("FASHIONREC_DATA", raising=False)
     assert cli_recs.index_dir(cli_recs.DEFAULT_INDEX) == checkout
+    said = " ".join(capsys.readouterr().err.split())     # on stderr: stdout is the table or the JSON
+    assert f"using this checkout's index {checkout}" in said and "name another with --index" in said
     monkeypatch.setenv("FASHIONREC_DATA", str(FIXTURE))        # the catalogue it was built from
     assert cli_recs.index_dir(cli_recs.DEFAULT_INDEX) == checkout
     with pytest.raises(FashionrecError, match="changes an index"):

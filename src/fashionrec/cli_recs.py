@@ -47,7 +47,10 @@ def index_dir(index: Path, writes: bool = False) -> Path:
                    f"this command changes an index, so it does not fall back to this checkout's {beside_checkout}")
             raise FashionrecError(f"no index at {index} in {Path.cwd()}: {why}; build one here with `fashionrec "
                                   "index build --out runs/index`, or name one with --index")
-        logging.getLogger(__name__).info("using the checkout's index %s", beside_checkout)
+        # Said on stderr, not in a log line only (an ML engineer's trial got the Kaggle catalogue's answers from
+        # their shop's folder without noticing); stdout stays the table or the JSON.
+        typer.echo(f"no {index} in {Path.cwd()}: using this checkout's index {beside_checkout}"
+                   + (f" (of {built_from})" if built_from else "") + "; name another with --index", err=True)
         return beside_checkout
     return index
 
