@@ -1890,6 +1890,31 @@ def test_many_listings_of_one_photo_still_leave_k_results(tmp_path):
         assert (np.triu(vecs @ vecs.T, 1) <= 0.995).all()
 
 
+def test_a_build_over_another_catalogues_index_keeps_its_added_products_where_they_are(tmp_path, caplog):
+    # An ML engineer's trial: building a second shop into the default runs/index, which held the first shop's
+    # index and five products added to it, moved those five into the second shop's index without a word.
+    d = index_copy(tmp_path / "index", "faiss")
+    r = Recommender.load(d, tiny_tagger_path())
+    image = Image.open(r.image_path(_some_id(r, articleType="Handbags"))).transpose(Image.FLIP_LEFT_RIGHT)
+    added = r.add_product(image, {"productDisplayName": "Mirrored bag", "gender": "Women"})
+    shop = tmp_path / "shop"
+    shutil.copytree(fixture_catalog().root, shop)
+    tagger = Tagger.load(tiny_tagger_path())
+    moved = Recommender.build(load_catalog(shop, progress=False), tagger, d, progress=False)    # moved, same rows
+    assert moved.manifest["kept_added_ids"] == [added]
+    lines = (shop / "styles.csv").read_text().splitlines()
+    (shop / "styles.csv").write_text("\n".join(lines[:60]) + "\n")       # now another shop's
+    other = tmp_path / "other"
+    shutil.copytree(shop, other)
+    with pytest.raises(BadInputError, match=rf"another catalogue \({shop.resolve()}\) and holds 1 products.*{added}"):
+        Recommender.build(load_catalog(other, progress=False), tagger, d, progress=False)
+    assert Recommender.load(d, tiny_tagger_path()).item(added)["productDisplayName"] == "Mirrored bag"   # untouched
+    Recommender.load(d, tiny_tagger_path()).remove_product(added)
+    with caplog.at_level("WARNING"):
+        Recommender.build(load_catalog(other, progress=False), tagger, d, progress=False)
+    assert "was the index of another catalogue" in caplog.text
+
+
 def test_a_rebuild_keeps_added_products_and_never_deletes_a_folder_that_is_not_an_index(tmp_path, fixture_dir,
                                                                                          monkeypatch):
     from fashionrec.errors import FashionrecError

@@ -118,7 +118,8 @@ class IndexBuilding:
         index_dim = cls._check_index_dim(index_dim, len(usable), tagger.dim)
         check_replaceable(out_dir, INDEX_MARKER, "fashionrec index")
         catalogue_ids = set(usable["id"].astype(int))
-        _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
+        added, _ = _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
+        _check_same_catalogue(out_dir, catalog, [int(m["id"]) for m, _ in added])
         # The folder's Milvus collection, replaced, is kept one generation whatever the new backend: a server
         # started on the old folder still searches it (a rebuild as FAISS dropped it at once, and that server
         # answered 500, a scale-out trial); the one it kept is dropped once this build is in place.
@@ -337,6 +338,27 @@ def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tupl
                               "restore the photo, or build into another --out") from e
         out.append((metadata, image))
     return out, replaced
+
+
+def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> None:
+    """Refuse to replace an index of another catalogue (another folder and another styles.csv) holding products
+    added since its build: they would be carried into this catalogue's index, and lost to their own (an ML
+    engineer's trial built a second shop into the default ``runs/index`` and got the first shop's additions in
+    it, without a word). Without such products, a warning: the folder still said which catalogue it was."""
+    try:
+        before = read_json(out_dir / "manifest.json")
+    except (OSError, ValueError):
+        return
+    was, sha = before.get("data_dir"), before.get("styles_sha256")
+    here = Path(catalog.root).resolve()
+    if not was or Path(was) == here or not sha or sha == styles_sha256(catalog.root):
+        return      # the same catalogue, moved or updated
+    if added:
+        shown = ", ".join(map(str, added[:10])) + (" ..." if len(added) > 10 else "")
+        raise BadInputError(f"{out_dir} is the index of another catalogue ({was}) and holds {len(added)} products "
+                            f"added to it since its build (ids {shown}); building {here} there would move them "
+                            "into this catalogue's index: build into another --out, or move that folder away first")
+    log.warning("%s was the index of another catalogue (%s); it is replaced by %s's", out_dir, was, here)
 
 
 def index_backend(index_dir: str | Path) -> str:
