@@ -785,6 +785,8 @@ def test_cli_text_search_cuts_noise_like_the_web_ui():
     res = run("asdfgh")
     assert res.exit_code == 0 and "--min-similarity -1 shows the closest" in res.output
     assert len(json.loads(run("asdfgh", "--json", "--min-similarity", "-1").output)["results"]) == 5
+    none = json.loads(run("asdfgh", "--json").output)       # the JSON says why there are none, as the table does
+    assert none["results"] == [] and "--min-similarity -1 shows the closest" in none["note"]
     casual = json.loads(run("casual sneakers", "--json").output)
     assert len(casual["results"]) > 0 and casual["parsed"]["usage"] == ["Casual"]     # as the table prints it
     # Fewer than asked for: said, not left to guess.

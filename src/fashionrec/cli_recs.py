@@ -404,22 +404,27 @@ def recommend_text(
     if left_out and not as_json:
         console.print(f"the catalogue has no prices or sizes: {' and '.join(map(repr, left_out))} left out of the "
                       f"search for {query!r}", highlight=False)
+    note = None     # why there are fewer than k: printed under the table, and in the JSON (it had none)
+    if not recs:
+        if wanted:
+            note = "no product has every filter given and matches the query: try fewer filters"
+        elif min_similarity > -1 and not rec.parse_query(query):
+            note = (f"no word of {query!r} names a type, colour, gender, usage or season, and no product's text is "
+                    f"{min_similarity:g} similar to it; --min-similarity -1 shows the closest anyway")
+    elif len(recs) < k and cut is not None:
+        # "-k 5" printed 2 rows without a word: these are all that match it.
+        note = (f"only {len(recs)} product{'s' if len(recs) != 1 else ''} match {query!r} (the type and wearer it "
+                f"names, or a text similarity of {min_similarity:g}); --min-similarity -1 lists {k} anyway")
     _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query),
                                             **({"left_out": left_out} if left_out else {}),
-                                            **({"corrected": corrected} if corrected else {})},
-          caption="ranked by what each matches of the query (reason), then by score (text similarity)")
-    if not recs and not as_json:
-        if wanted:
-            console.print("no product has every filter given and matches the query: try fewer filters")
-        elif min_similarity > -1 and not rec.parse_query(query):
-            console.print(f"no word of {query!r} names a type, colour, gender, usage or season, and no "
-                          f"product's text is {min_similarity:g} similar to it; --min-similarity -1 shows the "
-                          "closest anyway")
-    elif len(recs) < k and cut is not None and not as_json:
-        # "-k 5" printed 2 rows without a word: these are all that match it.
-        console.print(f"only {len(recs)} product{'s' if len(recs) != 1 else ''} match {query!r} (the type and "
-                      f"wearer it names, or a text similarity of {min_similarity:g}); --min-similarity -1 lists "
-                      f"{k} anyway", highlight=False)
+                                            **({"corrected": corrected} if corrected else {}),
+                                            **({"note": note} if note else {})},
+          # Not by the similarity alone: a brand the query names, a colour near the one asked for and the photo's
+          # colour move products within what they match ("red dress": white dresses before black ones seen black).
+          caption="ranked by what each matches of the query (reason), then by text similarity (the score), a "
+                  "brand the query names, a colour near the one asked for and the colour the photo shows")
+    if note and not as_json:
+        console.print(note, highlight=False)
 
 
 @recommend_app.command("outfit")
