@@ -31,6 +31,12 @@ def test_counts_match_the_hand_computed_expectations(fixture_catalog: Catalog, e
     assert r.class_counts == expected["class_counts"]
     assert r.odd_size_images == expected["odd_size_images"]
     assert {k: v for k, v in r.missing_values.items() if v} == expected["missing_values"]
+    # ... and which rows they are (a shop's nameless product was a count only).
+    assert {k: len(ids) for k, ids in r.missing_value_ids.items()} == expected["missing_values"]
+    assert all(pd.isna(row(fixture_catalog, i)[k]) for k, ids in r.missing_value_ids.items() for i in ids)
+    column, ids = next(iter(r.missing_value_ids.items()))
+    assert any(line.startswith("empty fields") and f"{column}: {len(ids)} (id" in line and str(ids[0]) in line
+               for line in r.summary_lines())
     # Every accepted row is in exactly one image state.
     assert r.with_image + r.missing_image + len(r.unreadable_image) == len(fixture_catalog.table)
 

@@ -115,6 +115,8 @@ class DataReport:
     greyscale_image_ids: list[int] = field(default_factory=list)
     odd_size_images: dict[str, int] = field(default_factory=dict)
     missing_values: dict[str, int] = field(default_factory=dict)
+    # Column -> the ids of the rows it is empty in (counts alone left a shop to hunt for its nameless product).
+    missing_value_ids: dict[str, list[int]] = field(default_factory=dict)
     # Rows whose productDisplayName is a file name, a test record's ("test dispName") or the column's name:
     # kept, listed.
     placeholder_names: list[int] = field(default_factory=list)
@@ -246,7 +248,9 @@ class DataReport:
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
                          f"{', '.join(COLUMNS)})")
         if self.missing_values:
-            empty = ", ".join(f"{k}: {v}" for k, v in self.missing_values.items() if v)
+            empty = ", ".join(f"{k}: {v}" + (f" (id{'s' if v != 1 else ''} {_first(self.missing_value_ids[k], 5)})"
+                                              if self.missing_value_ids.get(k) else "")
+                              for k, v in self.missing_values.items() if v)
             lines.append(f"empty fields     {empty or 'none'}")
         small = sum(1 for c in self.class_counts.values() if c < 10)
         lines.append(f"classes          {self.classes} articleTypes among usable rows ({small} with < 10 images)")
@@ -730,6 +734,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
         df[c] = df[c].mask(df[c] == "", None).astype(object)
     report.missing_values = {c: int(df[c].isna().sum()) for c in COLUMNS[1:]}
+    report.missing_value_ids = {c: [int(i) for i in df.loc[df[c].isna(), "id"]] for c in COLUMNS[1:]
+                                if df[c].isna().any()}
     for c in ATTRIBUTES:        # the label columns: values that differ only in case are one value
         df[c] = _fold_case(df[c], c, report)
         typos = _possible_typos(df[c], df["id"])

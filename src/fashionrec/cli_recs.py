@@ -125,8 +125,10 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: s
     for col in ("id", "score", "articleType", "colour", "name", "reason"):
         table.add_column(col)
     for r in recs:
-        table.add_row(str(r.id), f"{r.score:.3f}", str(r.item.get("articleType")), str(r.item.get("baseColour")),
-                      str(r.item.get("productDisplayName")), r.reason)
+        # An empty field as the web page shows it, not "None" (a shop's nameless product, an ML engineer's trial).
+        type_, colour, name = (r.item.get(c) for c in ("articleType", "baseColour", "productDisplayName"))
+        table.add_row(str(r.id), f"{r.score:.3f}", str(type_ or "-"), str(colour or "-"), str(name or "(no name)"),
+                      r.reason)
     console.print(table)
     if not recs:
         console.print("no results")
@@ -199,7 +201,7 @@ def index_add(
     given = set(metadata) | set(row)
     filled = [h for h in ("gender", "articleType", "baseColour", "subCategory", "masterCategory", "usage", "season")
               if h not in given]
-    console.print(f"added product {new_id} to {index}: {item.get('productDisplayName')} "
+    console.print(f"added product {new_id} to {index}: {item.get('productDisplayName') or '(no name)'} "
                   f"({item.get('gender')}, {item.get('articleType')}, {item.get('baseColour')})", highlight=False)
     if filled:
         # The categories follow the type where the catalogue has it, not the tagger (a shop's re-trial).
@@ -219,7 +221,7 @@ def index_remove(
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
         for item in rec.remove_products(item_ids):       # every id checked before any goes; one save
-            console.print(f"removed product {item['id']} from {index}: {item.get('productDisplayName')}",
+            console.print(f"removed product {item['id']} from {index}: {item.get('productDisplayName') or '(no name)'}",
                           highlight=False)
     except FashionrecError as e:
         fail(str(e))
