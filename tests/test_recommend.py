@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from _recs_support import (
@@ -1990,12 +1991,19 @@ def test_cli_index_add_makes_a_product_searchable(tmp_path):
     run = lambda *a: CliRunner().invoke(app, ["index", "add", str(photo), "--index", str(d), *a])  # noqa: E731
     res = run("--name", "Mirrored tote", "--gender", "women", "--json")
     assert res.exit_code == 0, res.output
-    added = json.loads(res.output)
+    added = json.loads(res.stdout)     # warnings go to stderr
     assert added["productDisplayName"] == "Mirrored tote" and added["gender"] == "Women"
     assert Recommender.load(d, tiny_tagger_path()).browse(q="mirrored tote")[0] == 1
     typo = run("--name", "Tote", "--article-type", "Handbagz")
     assert typo.exit_code == 2 and "did you mean 'Handbags'" in typo.output.replace("\n", " ")
-    assert run("--name", "Tote", "--article-type", "Handbagz", "--new-values").exit_code == 0
+    # A new type says nothing of its categories: the tagger's guesses are said to be guesses (a "Bomber Jacket"
+    # went in as Accessories / Watches without a word); its year stays a whole year in items.csv, not 2013.0.
+    newtype = run("--name", "Tote", "--article-type", "Handbagz", "--new-values", "--year", "2013")
+    said = " ".join(newtype.output.split())
+    assert newtype.exit_code == 0 and "articleType 'Handbagz' is new to this index" in said, said
+    assert "masterCategory" in said and "are the tagger's guesses from its photo" in said
+    written = pd.read_csv(d / "items.csv", dtype=str).set_index("productDisplayName")
+    assert written.at["Tote", "year"] == "2013"
     text = tmp_path / "note.jpg"
     text.write_text("not a photo")
     bad = CliRunner().invoke(app, ["index", "add", str(text), "--index", str(d)])
@@ -2004,7 +2012,7 @@ def test_cli_index_add_makes_a_product_searchable(tmp_path):
     # Without --name, as in Python: a name made of its labels.
     unnamed = run("--gender", "Women", "--colour", "Black", "--article-type", "Handbags", "--json")
     assert unnamed.exit_code == 0, unnamed.output
-    assert json.loads(unnamed.output)["productDisplayName"] == "Women Black Handbags"
+    assert json.loads(unnamed.stdout)["productDisplayName"] == "Women Black Handbags"
     # index remove: every id checked before any goes; then gone from the folder.
     removing = ["index", "remove", "--index", str(d)]
     res = CliRunner().invoke(app, [*removing, str(added["id"]), "999999999"])

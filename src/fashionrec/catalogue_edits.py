@@ -127,6 +127,13 @@ class CatalogueEdits:
             rgb = rgb.rotate(-query.turned, expand=True)
             warn(f"the photo of the new product {item_id} looked turned on its side: it is kept turned "
                  f"{query.turned} degrees clockwise, upright as it was read")
+        categories = [h for h in ("masterCategory", "subCategory") if h in guessed]
+        if categories and metadata.get("articleType") and same_type.empty:
+            # A type no product has (given with --new-values) says nothing of its categories: the tagger's guesses
+            # from the photo stand in (a "Bomber Jacket" went in as Accessories / Watches without a word).
+            warn(f"articleType {row['articleType']!r} is new to this index, so product {item_id}'s "
+                 + " and ".join(f"{h} {row[h]!r}" for h in categories)
+                 + " are the tagger's guesses from its photo: give them yourself if they are wrong")
         if new_to_index:
             # A label no product of this index has, taken from the tagger without --new-values: filters and
             # did-you-mean hints offer it from now on ("Heels" in a shop of none, an ML engineer's trial).

@@ -188,16 +188,23 @@ def index_add(
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
         row = rec.left_out_row(item_id)     # a catalogue row without a usable photo: its labels stand
-        new_id = rec.add_product(image, metadata, allow_new_values=new_values)
+        warned: list[str] = []      # printed here, after what was added: a log line could go unseen
+        new_id = rec.add_product(image, metadata, allow_new_values=new_values, warnings=warned, quiet=True)
     except FashionrecError as e:
         fail(str(e))
     item = rec.item(new_id)
     if as_json:
         typer.echo(json.dumps(item, indent=2, default=str))
+        for said in warned:
+            typer.echo(f"warning: {said}", err=True)
         return
     if row:
+        # Not "the row's" where a label or the name was given too (--name took the place of the row's name).
+        own = [k for k in row if metadata.get(k) not in (None, "") and metadata[k] != row[k]]
         console.print(f"product {new_id} is a row of {rec.manifest.get('data_dir')}/styles.csv that had no usable "
-                      "photo: its name and labels are the row's", highlight=False)
+                      "photo: its name and labels are the row's"
+                      + (f", but for {', '.join('name' if k == 'productDisplayName' else k for k in own)} as given"
+                         if own else ""), highlight=False)
     given = set(metadata) | set(row)
     filled = [h for h in ("gender", "articleType", "baseColour", "subCategory", "masterCategory", "usage", "season")
               if h not in given]
@@ -205,8 +212,10 @@ def index_add(
                   f"({item.get('gender')}, {item.get('articleType')}, {item.get('baseColour')})", highlight=False)
     if filled:
         # The categories follow the type where the catalogue has it, not the tagger (a shop's re-trial).
-        console.print("filled in, not given (the categories as the catalogue files the type, the rest from the "
-                      "tagger): " + ", ".join(f"{h} {item.get(h)}" for h in filled), highlight=False)
+        console.print("filled in, not given (the categories as the catalogue files the type where it has it, the "
+                      "rest from the tagger): " + ", ".join(f"{h} {item.get(h)}" for h in filled), highlight=False)
+    for said in warned:
+        console.print(f"warning: {said}", highlight=False)
 
 
 @index_app.command("remove")

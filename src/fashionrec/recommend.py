@@ -429,7 +429,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._check_not_replaced()
         stage = private_temp_dir(d, ".staging.")   # and clears staging folders a crashed save left
         try:
-            self.items.to_csv(stage / "items.csv", index=False)
+            items = self.items
+            if "year" in items:     # whole years, as the build wrote them: a column with gaps reads back as float,
+                # and a product added since wrote 2013.0 (an ML engineer's trial)
+                items = items.assign(year=pd.to_numeric(items["year"], errors="coerce").astype("Int64"))
+            items.to_csv(stage / "items.csv", index=False)
             for name, arr in (("embeddings.npy", self.embeddings), ("text_embeddings.npy", self.text_embeddings)):
                 with open(stage / name, "wb") as f:
                     np.save(f, arr)
