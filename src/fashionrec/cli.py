@@ -197,7 +197,9 @@ def train_cmd(
     seed: int | None = typer.Option(None),
     workers: int | None = typer.Option(None, min=0, help="DataLoader processes augmenting batches (default: "
                                        "0 on CPU, up to 8 on CUDA)."),
-    init: Path | None = typer.Option(None, help="Start from this checkpoint's weights (same model and classes)."),
+    init: Path | None = typer.Option(None, help="Start from this checkpoint's weights (same model), or 'shipped': "
+                                     "the shipped model's member of --model; classes the catalogue has and the "
+                                     "checkpoint lacks (a shop's own types) start fresh."),
     input_size: str | None = typer.Option(None, help="Network input HEIGHTxWIDTH, e.g. 192x144 (default: "
                                           "the model's own; seed-cnn is fixed at 80x60)."),
     out: Path = typer.Option(Path("runs/train/exp"), help="Run folder."),
