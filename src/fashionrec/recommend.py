@@ -45,6 +45,7 @@ from fashionrec.artifacts import private_temp_dir, read_json, write_json
 from fashionrec.blas import one_blas_thread
 from fashionrec.catalog import checked_photo, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import CatalogueEdits
+from fashionrec.colours import nearness
 from fashionrec.embed import Embedder, predicted_frame
 from fashionrec.errors import BadInputError, ChangedOnDiskError, ModelError, VectorIndexError
 from fashionrec.index import VectorIndex, open_index
@@ -869,7 +870,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         for r in found:
             if not belied[self._row[r.id]]:
                 by_colour.setdefault(r.item["baseColour"], []).append(r)
-        out = [r for turn in itertools.zip_longest(*by_colour.values()) for r in turn if r is not None]
+        # Colours that look near its own after the rest (a navy shirt's row began "In blue" with a navy check shirt).
+        near = dict(zip(by_colour, nearness([colour], list(by_colour)) if isinstance(colour, str) else
+                        np.zeros(len(by_colour)), strict=True))
+        groups = sorted(by_colour.values(), key=lambda g: near[g[0].item["baseColour"]] > 0)
+        out = [r for turn in itertools.zip_longest(*groups) for r in turn if r is not None]
         out = (out + [r for r in found if belied[self._row[r.id]]])[:k]
         for r in out:
             r.card_reason = f"In {r.item['baseColour'].lower()}"
