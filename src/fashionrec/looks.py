@@ -52,7 +52,7 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
 4. **Score** of a candidate = 0.5 colour + 0.2 usage match + 0.1 season match + 0.1 slot popularity
    + 0.05 typicality (:data:`LOOK_TYPICALITY`) + 0.15 affinity (:data:`LOOK_AFFINITY`) (+ 0.3 matched colour,
    :data:`MATCH_WEIGHT`, for a belt or shoes; - 0.3, :data:`PRINT_ON_PRINT`, for a printed piece where the
-   product or a piece before it is printed, by name: one print a look; - 0.1, :data:`REPEAT_COLOUR`, for a piece of a
+   product or a piece before it is printed, by name: one print a look; - 0.15, :data:`REPEAT_COLOUR`, for a piece of a
    colour two other pieces already have, not the product's: a black T-shirt's look is not all grey). *Slot popularity*
    is data-driven: the share of the catalogue's items for this gender and usage that are in the slot's
    subCategory (how often shoppers of this kind find such items), scaled to [0, 1] over the slots.
@@ -203,12 +203,14 @@ PRINT_ON_PRINT = 0.3
 # What a candidate loses whose colour two pieces picked before it already have, where that is not the product's
 # own colour: a grey T-shirt and grey trousers are one look with black shoes, a grey watch, a grey bag and grey
 # sunglasses after them monotony (a stylist's trial: black products' looks all grey, each piece "Grey goes with
-# Black"; 129 of 746 random looks of three pieces or more were all one colour, not the product's). As much as a
-# listed pair's lead over a neutral (0.5 x (1.0 - 0.8)): a third grey piece ties with a white or black one, and
-# the other terms decide; it never falls behind a clashing colour. A belt matched to the shoes keeps
-# MATCH_WEIGHT, more than this. Penalising the second piece already (one piece a colour) changed 652 of 800
-# random looks, and bold ones came in where a tonal pair was better (a grey T-shirt with red check shorts).
-REPEAT_COLOUR = 0.1
+# Black"; 129 of 746 random looks of three pieces or more were all one colour, not the product's). More than a
+# listed pair's lead over a neutral (0.5 x (1.0 - 0.8) = 0.1): a third grey piece falls behind a white or black
+# one, never behind a clashing colour (0.3 behind). A belt matched to the shoes is not counted against them (it
+# keeps MATCH_WEIGHT): black trousers, shoes and belt stay a look. At 0.1 (a tie with the neutral) 6 of 800
+# random looks still had four pieces of one colour (a re-trial: blue jeans with a white top, sandals, belt and
+# watch). Penalising the second piece of a colour already changed 652 of the 800 looks and brought bold pieces
+# in where a tonal pair was better (a grey T-shirt with red check shorts).
+REPEAT_COLOUR = 0.15
 REPEATS_ALLOWED = 2
 # Slots whose colour follows another slot's in one look: a belt the colour of the shoes (a shopper trial: a
 # formal shirt's look had brown shoes and a black belt), or of the shoes it is the look of; and how much a
