@@ -1196,7 +1196,7 @@ def test_a_profile_picks_like_each_saved_item_in_its_type_and_colour_first(rec, 
         assert all(-1.0 <= c <= 1.0 for c in cosines)       # each keeps its cosine, which its reason gives
 
 
-def test_similar_items_in_other_colours_are_of_its_type_one_colour_at_a_time(rec):
+def test_similar_items_in_other_colours_are_of_its_type_one_colour_at_a_time(rec, monkeypatch):
     # A shopper clicking through a red dress's similar items met the same 12 red dresses at every step.
     i = _some_id(rec, articleType="Tshirts")
     colour = rec.item(i)["baseColour"]
@@ -1207,6 +1207,13 @@ def test_similar_items_in_other_colours_are_of_its_type_one_colour_at_a_time(rec
     assert len(out) == others and i not in {r.id for r in out}
     assert all(r.item["articleType"] == "Tshirts" and r.item["baseColour"] != colour for r in out)
     assert len({r.item["baseColour"] for r in out}) == others          # each colour once before any twice
+    # ... also where its nearest hold fewer colours than asked for (a navy T-shirt's 120 nearest in other colours
+    # were black, blue and purple only): the colours they lack are looked for too.
+    import fashionrec.recommend as recommend
+
+    monkeypatch.setattr(recommend, "OTHER_COLOURS_POOL", 1)
+    assert len({r.item["baseColour"] for r in rec.similar(i, k=others, other_colours=True)}) == others
+    monkeypatch.undo()
     assert all(r.card_reason == f"In {r.item['baseColour'].lower()}" for r in out)
     more = rec.similar(i, k=len(tees) + 5, other_colours=True)
     assert {r.id for r in more} <= set(tees["id"]) and len(more) >= len(tees) - 2     # copies of a photo left out

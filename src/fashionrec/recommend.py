@@ -861,11 +861,20 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             wanted["articleType"] = attrs["articleType"]
         if not wanted["baseColour"]:
             return []
-        found = self._ranked(self.vector(item_id), item, min(OTHER_COLOURS_POOL * k, MAX_K), wanted, diversity,
-                             exclude=exclude, dedupe=True, attrs=attrs, wearer=row, kind=row)
+        pool = min(OTHER_COLOURS_POOL * k, MAX_K)
+        found = self._ranked(self.vector(item_id), item, pool, wanted, diversity, exclude=exclude, dedupe=True,
+                             attrs=attrs, wearer=row, kind=row)
         # A product whose name or photo says another colour than its label after the rest ("Puma Men Ferrari
         # Vintage Black Polo T-shirt", filed Blue, was a black polo's "In blue", a shopper's trial).
         belied = self._named_otherwise() | self._looks_otherwise()
+        shown = {r.item["baseColour"] for r in found if not belied[self._row[r.id]]}
+        missing = [c for c in wanted["baseColour"] if c not in shown]
+        if len(shown) < k and missing:
+            # The colours its nearest lack, closest first after them: a navy T-shirt's 120 nearest in other colours
+            # were black, blue and purple ones only (a re-trial), where men's T-shirts come in 32 colours.
+            found += self._ranked(self.vector(item_id), item, pool, {**wanted, "baseColour": missing}, diversity,
+                                  exclude=exclude | {r.id for r in found}, dedupe=True, attrs=attrs, wearer=row,
+                                  kind=row)
         by_colour: dict[str, list[Rec]] = {}
         for r in found:
             if not belied[self._row[r.id]]:
