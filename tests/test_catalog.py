@@ -464,15 +464,18 @@ def test_a_comma_in_the_name_is_recovered_and_a_rejected_rows_id_kept_with_a_sho
     head = ",".join(COLUMNS) + ",price,stock"
     rows = ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,499,3",
             "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee, round neck, slim,599,0",
-            "3,Men,Apparel,Topwear,Tshirts,Navy, Blue,Summer,2012,Casual,Tee,499,1"]
+            "3,Men,Apparel,Topwear,Tshirts,Navy, Blue,Summer,2012,Casual,Tee,499,1",
+            "4,Women,Apparel,Bottomwear,Leggings,Navy Blue,Summer,2012,Casual,Leggings,1,478,4"]   # a price "1,478"
     (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
     catalog = load_catalog(tmp_path, progress=False)
     assert catalog.table["id"].tolist() == [1, 2]
     assert catalog.table["productDisplayName"].tolist() == ["Tee", "Tee, round neck, slim"]
     assert catalog.report.rows_recovered == 1 and catalog.report.ignored_columns == ["price", "stock"]
-    (rejected,) = catalog.report.rows_rejected
+    rejected, priced = catalog.report.rows_rejected
     assert rejected.line == 4 and "the year would be 'Summer'" in rejected.reason
     assert rejected.id_field == "3"         # nothing comes before the first column: its id is this row's
+    # A comma in a column after the name would end the name in a number ("Leggings,1"): not taken for the name's.
+    assert priced.id_field == "4" and "may not be in the name" in priced.reason and "'Leggings,1'" in priced.reason
 
 
 def test_old_mac_line_endings_are_read(tmp_path: Path) -> None:

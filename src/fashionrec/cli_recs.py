@@ -429,11 +429,13 @@ def recommend_text(
     _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query),
                                             **({"left_out": left_out} if left_out else {}),
                                             **({"corrected": corrected} if corrected else {}),
-                                            **({"note": note} if note else {})},
+                                            **({"note": note} if note and as_json else {})},
           # Not by the similarity alone: a brand the query names, a colour near the one asked for and the photo's
           # colour move products within what they match ("red dress": white dresses before black ones seen black).
-          caption="ranked by what each matches of the query (reason), then by text similarity (the score), a "
-                  "brand the query names, a colour near the one asked for and the colour the photo shows")
+          caption=None if not recs else
+          "ranked by what each matches of the query (reason), then by text similarity (the score) with a brand the "
+          "query names, a colour near the one asked for and the colour the photo shows: these can put a lower "
+          "score first")
     if note and not as_json:
         console.print(note, highlight=False)
 

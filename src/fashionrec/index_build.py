@@ -355,8 +355,9 @@ def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> 
         return      # the same catalogue, moved or updated
     if added:
         shown = ", ".join(map(str, added[:10])) + (" ..." if len(added) > 10 else "")
-        raise BadInputError(f"{out_dir} is the index of another catalogue ({was}) and holds {len(added)} products "
-                            f"added to it since its build (ids {shown}); building {here} there would move them "
+        raise BadInputError(f"{out_dir} is the index of another catalogue ({was}) and holds {len(added)} "
+                            f"product{'s' if len(added) != 1 else ''} added to it since its build (ids {shown}); "
+                            f"building {here} there would move {'them' if len(added) != 1 else 'it'} "
                             "into this catalogue's index: build into another --out, or move that folder away first")
     log.warning("%s was the index of another catalogue (%s); it is replaced by %s's", out_dir, was, here)
 
