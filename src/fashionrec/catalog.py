@@ -702,14 +702,15 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             year, season = (joined[header.index(c)].strip() for c in ("year", "season"))
             shifted = (f"the year would be {year!r}" if not (year.isdigit() or year in ("", "NA")) else
                        f"the season would be {season!r}" if season.lower() not in SEASON_WORDS else None)
+            where = "is not"
             # With columns after the name, a comma there would end the name in a number ("Leggings,1" from a price
             # "1,478", an ML engineer's re-trial): not taken for the name's own.
             if not shifted and after < len(row) and any(_NUMBER.fullmatch(p.strip()) for p in row[name_at + 1:after]):
                 shifted = f"the name would be {joined[name_at]!r}: the comma may be in a column after it"
+                where = "may not be"
             if shifted:
                 # The extra comma is before the name ("Navy, Blue"), or may be after it: joining would shift
                 # columns and keep a row of wrong values.
-                where = "may not be" if shifted.startswith("the name") else "is not"
                 reject(line, f"{len(row)} fields instead of {n}, and the extra comma {where} in the name "
                        f"({shifted}): quote the field that holds it", row)
                 continue

@@ -30,7 +30,7 @@ from PIL import Image
 
 from fashionrec import __version__
 from fashionrec.artifacts import atomic_dir, check_replaceable, made_by, read_json
-from fashionrec.catalog import COLUMNS, Catalog, load_catalog, open_rgb, styles_sha256
+from fashionrec.catalog import COLUMNS, Catalog, _first, load_catalog, open_rgb, styles_sha256
 from fashionrec.embed import embed_catalog
 from fashionrec.errors import BadInputError, ModelError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
@@ -354,11 +354,11 @@ def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> 
     if not was or Path(was) == here or not sha or sha == styles_sha256(catalog.root):
         return      # the same catalogue, moved or updated
     if added:
-        shown = ", ".join(map(str, added[:10])) + (" ..." if len(added) > 10 else "")
         raise BadInputError(f"{out_dir} is the index of another catalogue ({was}) and holds {len(added)} "
-                            f"product{'s' if len(added) != 1 else ''} added to it since its build (ids {shown}); "
-                            f"building {here} there would move {'them' if len(added) != 1 else 'it'} "
-                            "into this catalogue's index: build into another --out, or move that folder away first")
+                            f"product{'s' if len(added) != 1 else ''} added to it since its build (ids "
+                            f"{_first(added, 10)}); building {here} there would move "
+                            f"{'them' if len(added) != 1 else 'it'} into this catalogue's index: build into another "
+                            "--out, or move that folder away first")
     log.warning("%s was the index of another catalogue (%s); it is replaced by %s's", out_dir, was, here)
 
 

@@ -880,8 +880,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             if not belied[self._row[r.id]]:
                 by_colour.setdefault(r.item["baseColour"], []).append(r)
         # Colours that look near its own after the rest (a navy shirt's row began "In blue" with a navy check shirt).
-        near = dict(zip(by_colour, nearness([colour], list(by_colour)) if isinstance(colour, str) else
-                        np.zeros(len(by_colour)), strict=True))
+        near = dict(zip(by_colour, nearness([colour], list(by_colour)), strict=True))     # none: 0, no colour is near
         groups = sorted(by_colour.values(), key=lambda g: near[g[0].item["baseColour"]] > 0)
         out = [r for turn in itertools.zip_longest(*groups) for r in turn if r is not None]
         out = (out + [r for r in found if belied[self._row[r.id]]])[:k]

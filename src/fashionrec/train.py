@@ -49,7 +49,7 @@ from fashionrec.distributed import (
 from fashionrec.errors import FashionrecError
 from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
-from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, TaggerNet, create_model, freeze_early_layers
+from fashionrec.models import ENSEMBLE_SPEC, TaggerNet, create_model, freeze_early_layers
 from fashionrec.schedule import OneCycle
 from fashionrec.splits import Split, SplitConfig, make_split
 from fashionrec.tagger import DEVICES, load_checkpoint, resolve_device, run_inference, save_checkpoint
@@ -188,7 +188,7 @@ def initial_weights(model: TaggerNet, start: TaggerNet, meta: dict, init: str, c
     (a shop's own types) keeps the backbone and, per head, the rows of the classes both have, by name; its other
     classes start fresh. Before, a shop could not start from the shipped model at all (an ML engineer's trial:
     "an ensemble is not trained further", and 0.06 top-1 from scratch on its 295 products)."""
-    name = model.spec.name if model.spec.name in MODEL_SPECS else None
+    name = model.spec.name
     if meta["model"] == ENSEMBLE_SPEC.name:
         kinds = [m["model"] for m in meta["members"]]
         fits = [i for i, kind in enumerate(kinds) if kind == name]
@@ -216,20 +216,18 @@ def initial_weights(model: TaggerNet, start: TaggerNet, meta: dict, init: str, c
         new_w, new_b = (t.detach().clone() for t in (model.heads[head].weight, model.heads[head].bias))
         where = {c: j for j, c in enumerate(had or [])}
         kept = [(j, where[c]) for j, c in enumerate(wanted) if c in where]
+        new = [j for j, c in enumerate(wanted) if c not in where]
         if old_w is not None and kept and old_w.shape[1] == new_w.shape[1]:
             rows, olds = (torch.tensor(x) for x in zip(*kept, strict=True))
             new_w[rows], new_b[rows] = old_w[olds], old_b[olds]
             # A new class's row starts silent (no weights, a bias under the head's lowest), so that it takes no
             # product from the known classes before training teaches it: random rows for 2 new types took 87 of
             # a shop's 295 products before the first step (top-1 0.810 -> 0.631, an ML engineer's re-trial).
-            fresh_rows = torch.tensor([j for j, c in enumerate(wanted) if c not in where], dtype=torch.long)
-            if len(fresh_rows):
-                new_w[fresh_rows] = 0.0
-                new_b[fresh_rows] = old_b.min() - FRESH_BIAS_BELOW
+            new_w[new], new_b[new] = 0.0, old_b.min() - FRESH_BIAS_BELOW
         state[f"heads.{head}.weight"], state[f"heads.{head}.bias"] = new_w, new_b
-        new = [c for c in wanted if c not in where]
         if new:
-            fresh.append(f"{head} {len(new)} of {len(wanted)} ({', '.join(map(repr, new[:5]))}"
+            names = [wanted[j] for j in new]
+            fresh.append(f"{head} {len(new)} of {len(wanted)} ({', '.join(map(repr, names[:5]))}"
                          f"{' ...' if len(new) > 5 else ''})")
     model.load_state_dict(state)
     if fresh:
@@ -433,7 +431,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     prior_seconds, history = 0.0, []
     if cfg.init and not resume:
         start, start_meta = load_checkpoint(None if cfg.init == SHIPPED else cfg.init)
-        start = initial_weights(model, start, start_meta, cfg.init, space.classes)
+        initial_weights(model, start, start_meta, cfg.init, space.classes)
         prior_seconds = total_train_seconds(start_meta)
         # Recorded now: the file --init names (often the shipped model) may be replaced by this very run.
         history = [*lineage(start_meta), stage_summary(start_meta, cfg.init)]
