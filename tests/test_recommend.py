@@ -1934,6 +1934,15 @@ def test_a_build_over_another_catalogues_index_keeps_its_added_products_where_th
     with caplog.at_level("WARNING"):
         Recommender.build(load_catalog(other, progress=False), tagger, d, progress=False)
     assert "was the index of another catalogue" in caplog.text
+    # A manifest that cannot be read is said so, not passed over (it would hide which catalogue it was).
+    from fashionrec.index_build import _check_same_catalogue
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "manifest.json").write_text("{not json")
+    with caplog.at_level("WARNING"):
+        _check_same_catalogue(broken, load_catalog(other, progress=False), [])
+    assert f"cannot read which catalogue {broken} was the index of" in caplog.text
 
 
 def test_a_rebuild_keeps_added_products_and_never_deletes_a_folder_that_is_not_an_index(tmp_path, fixture_dir,

@@ -347,7 +347,11 @@ def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> 
     it, without a word). Without such products, a warning: the folder still said which catalogue it was."""
     try:
         before = read_json(out_dir / "manifest.json")
-    except (OSError, ValueError):
+    except FileNotFoundError:
+        return      # no index there yet
+    except (OSError, ValueError) as e:
+        log.warning("cannot read which catalogue %s was the index of (%s: %s); it is replaced", out_dir,
+                    type(e).__name__, e)
         return
     was, sha = before.get("data_dir"), before.get("styles_sha256")
     here = Path(catalog.root).resolve()
