@@ -163,3 +163,34 @@ def test_a_ray_cluster_out_of_reach_is_said_in_a_line(monkeypatch, tmp_path):
         embed_catalog_to_parquet(fixture_catalog(), tiny_tagger_path(), tmp_path / "ray", engine="ray",
                                  address="ray://admin:S3cret@head:10001", progress=False)
     assert "S3cret" not in str(said.value)
+
+
+def test_embeddings_of_other_photos_or_another_calibration_are_refused(local_embeddings, tmp_path):
+    # A code review's trial: a copy of the catalogue whose ids point at their neighbours' photos was indexed
+    # with the first one's vectors (median cosine 0.50 to the photos shown); and after `fashionrec calibrate`
+    # the stored probabilities were the old calibration's under the new temperatures' name.
+    import json
+    import shutil
+
+    from fashionrec.calibration import calibration_temperatures
+    from fashionrec.errors import ModelError
+    from fashionrec.recommend import Recommender
+    from fashionrec.tagger import Tagger
+
+    tagger = Tagger.load(tiny_tagger_path())
+    moved = tmp_path / "catalogue"
+    shutil.copytree(FIXTURE, moved)
+    photos = sorted((moved / "images").glob("*.jpg"), key=lambda p: p.stat().st_size)
+    small, large = photos[len(photos) // 4], photos[-1]
+    shutil.copy(large, small)        # another photo under this id
+    with pytest.raises(VectorIndexError, match=rf"1 usable catalogue items have another photo .*ids {small.stem}\)"):
+        Recommender.build(str(moved), tagger, tmp_path / "index", embeddings=str(local_embeddings), progress=False)
+    assert not (tmp_path / "index").exists()
+    copied = tmp_path / "emb"
+    shutil.copytree(local_embeddings, copied)
+    manifest = json.loads((copied / "manifest.json").read_text())
+    assert manifest["model"]["temperature"] == calibration_temperatures(tagger)
+    manifest["model"]["temperature"] = {"articleType": 2.0}        # as if embedded under another calibration
+    (copied / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="calibrated again"):
+        Recommender.build(str(FIXTURE), tagger, tmp_path / "index", embeddings=str(copied), progress=False)

@@ -211,6 +211,20 @@ def test_members_from_different_splits_are_refused(two_runs, tmp_path):
         combine(two_runs, FIXTURE, tmp_path / "bad", weights=[1.0, -1.0], progress=False)
 
 
+def test_an_ensemble_is_never_written_over_a_member_or_a_folder_that_is_no_run(two_runs, tmp_path):
+    # A code review's trial: --out a member's run folder wrote the ensemble over its checkpoint, file by file.
+    member = json.loads((Path(two_runs[0]) / "weights" / "best.json").read_text())
+    with pytest.raises(FashionrecError, match="holds the member"):
+        combine(two_runs, FIXTURE, two_runs[0], step=0.5, progress=False)
+    assert json.loads((Path(two_runs[0]) / "weights" / "best.json").read_text()) == member
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "todo.txt").write_text("mine")
+    with pytest.raises(FashionrecError, match="not a run folder"):
+        combine(two_runs, FIXTURE, notes, step=0.5, progress=False)
+    assert [p.name for p in notes.iterdir()] == ["todo.txt"]
+
+
 def test_an_ensemble_is_not_a_member(two_runs, tmp_path):
     combine(two_runs, FIXTURE, tmp_path / "ens", step=0.5, progress=False)
     with pytest.raises(FashionrecError, match="itself an ensemble"):
@@ -307,3 +321,8 @@ def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_
     # A single model is not an ensemble: said, not a crash.
     res = CliRunner().invoke(app, ["probe", str(two_runs[0]), "--data", str(FIXTURE), "--out", str(tmp_path / "x")])
     assert res.exit_code != 0 and "fashionrec ensemble" in res.output
+    # Never over the ensemble it probes (its run would be replaced by the probe's).
+    kept = (ens / "weights" / "best.safetensors").read_bytes()
+    res = CliRunner().invoke(app, ["probe", str(ens), "--data", str(FIXTURE), "--out", str(ens)])
+    assert res.exit_code != 0 and "holds the ensemble" in res.output
+    assert (ens / "weights" / "best.safetensors").read_bytes() == kept

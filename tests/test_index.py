@@ -101,6 +101,11 @@ def test_hnsw_tuning_reaches_recall():
     idx = FaissIndex(16, kind="hnsw")
     idx.add(ids, x)
     assert idx.tune_ef_search(x[:100], k=10, target=0.95) >= 0.95
+    # Fewer vectors than k: every one is found (the exact side's -1 padding read as an id made recall 0.5 and
+    # drove efSearch to its highest, a code review's trial).
+    few = FaissIndex(16, kind="hnsw")
+    few.add(ids[:5], x[:5])
+    assert few.tune_ef_search(x[:5], k=10, target=0.95) == 1.0 and few.ef_search == 16
 
 
 def test_hnsw_deep_top_k_keeps_recall_when_tuned_for_a_top_10():

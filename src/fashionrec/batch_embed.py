@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -25,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from fashionrec.artifacts import atomic_dir, check_replaceable, read_json, redacted, write_json
-from fashionrec.catalog import Catalog
+from fashionrec.calibration import calibration_temperatures
+from fashionrec.catalog import Catalog, first_few
 from fashionrec.errors import BadInputError, ModelError, VectorIndexError
 from fashionrec.tagger import Tagger
 
@@ -42,7 +44,9 @@ def _embed_frame(tagger: Tagger, frame: pd.DataFrame, batch_size: int, progress:
 
     images = load_image_tensor(frame["image_path"].tolist(), progress=progress)
     vectors, probs = tagger.infer(images, batch_size=batch_size, progress=progress)
-    out = pd.DataFrame({"id": frame["id"].to_numpy(np.int64), "vector": list(vectors.astype(np.float32))})
+    out = pd.DataFrame({"id": frame["id"].to_numpy(np.int64), "vector": list(vectors.astype(np.float32)),
+                        # what each vector was made from: a photo replaced since differs in size
+                        "photo_bytes": [os.path.getsize(p) for p in frame["image_path"]]})
     return pd.concat([out, predicted_frame(tagger, probs)], axis=1)
 
 
@@ -87,7 +91,9 @@ def embed_catalog_to_parquet(catalog: Catalog, model: str | Path | None, out_dir
             # the checkpoint's digest too: its path alone let an index pair these vectors with a model retrained
             # into the same folder since (a scale-out trial)
             "model": {"name": tagger.name, "path": str(Path(tagger.path).resolve()) if tagger.path else None,
-                      "sha256": tagger.sha256, "preprocessing": tagger.meta.get("preprocessing")},
+                      "sha256": tagger.sha256, "preprocessing": tagger.meta.get("preprocessing"),
+                      # the stored probabilities' calibration: `fashionrec calibrate` changes it, not the weights
+                      "temperature": calibration_temperatures(tagger)},
             "dim": tagger.dim, "count": len(frame), "engine": engine, "workers": workers,
             "data_dir": str(Path(catalog.root).resolve()), "seconds": round(time.perf_counter() - t0, 1),
             "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -189,6 +195,13 @@ def check_made_by(manifest: dict, emb_dir: str | Path, tagger: Tagger) -> None:
         raise ModelError(f"{emb_dir} was embedded by the checkpoint {made_by} as it was then (sha256 "
                          f"{made_as[:12]}...); it has changed since ({tagger.sha256[:12]}...): embed again with "
                          "`fashionrec embed`, or the photo search would use other vectors than the catalogue's")
+    # Calibrated since (same weights, other temperatures): the stored probabilities are no longer the tagger's,
+    # and an index built from them would record the new temperatures over them (a code review's trial).
+    model = manifest.get("model") or {}
+    if "temperature" in model and model["temperature"] != calibration_temperatures(tagger):
+        raise ModelError(f"{emb_dir} was embedded before {made_by or 'its model'} was calibrated again (`fashionrec "
+                         "calibrate`): its stored probabilities are the old calibration's; embed again with "
+                         "`fashionrec embed`")
 
 
 def aligned_embeddings(frame: pd.DataFrame, usable: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
@@ -197,9 +210,18 @@ def aligned_embeddings(frame: pd.DataFrame, usable: pd.DataFrame) -> tuple[np.nd
     ids = usable["id"].to_numpy(np.int64)
     missing = np.setdiff1d(ids, by_id.index.to_numpy())
     if len(missing):
-        raise VectorIndexError(f"{len(missing)} usable catalogue items have no embedding (e.g. ids "
-                          f"{', '.join(map(str, missing[:5]))}); embed this catalogue with `fashionrec embed`")
+        raise VectorIndexError(f"{len(missing)} usable catalogue items have no embedding (ids "
+                               f"{first_few(missing.tolist(), 5)}); embed this catalogue with `fashionrec embed`")
     rows = by_id.loc[ids]
+    if "photo_bytes" in rows:       # folders embedded before it was recorded have no sizes to compare
+        now = np.array([os.path.getsize(p) if os.path.isfile(p) else -1 for p in usable["image_path"]])
+        changed = ids[now != rows["photo_bytes"].to_numpy()]
+        if len(changed):
+            # Another catalogue under the same ids, or photos replaced since: each would be found by another
+            # photo's vector (a code review's trial: neighbours' photos, median cosine 0.50 to their own).
+            raise VectorIndexError(f"{len(changed)} usable catalogue items have another photo than the one embedded "
+                                   f"(a different file size; ids {first_few(changed.tolist(), 10)}): embed this "
+                                   "catalogue again with `fashionrec embed`")
     vectors = np.stack(rows["vector"].to_numpy()).astype(np.float32)
-    preds = rows.drop(columns=["vector"]).reset_index(drop=True)
+    preds = rows.drop(columns=["vector", "photo_bytes"], errors="ignore").reset_index(drop=True)
     return ids, vectors, preds

@@ -134,3 +134,9 @@ def calibrate_checkpoint(model: str | Path | None = None, data_dir: str | Path |
     meta["calibration"] = record
     write_json(json_path, meta)
     return record
+
+
+def calibration_temperatures(tagger) -> dict[str, float]:
+    """{head: temperature} of a :class:`~fashionrec.tagger.Tagger`'s calibration ({} without one): an index,
+    and a folder of embeddings, record those their predicted probabilities were made with."""
+    return dict((tagger.meta.get("calibration") or {}).get("temperature", {}))

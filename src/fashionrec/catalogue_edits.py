@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from filelock import FileLock, Timeout
 from PIL import Image
 
 from fashionrec.artifacts import write_with
 from fashionrec.catalog import ATTRIBUTES, COLUMNS, checked_photo, is_greyscale, load_catalog, to_rgb
 from fashionrec.embed import predicted_frame
-from fashionrec.errors import BadInputError, ConflictError
+from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError
 from fashionrec.item_tables import plain
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE, UNSURE, id_list
 from fashionrec.text_encoder import encode_text, product_text
@@ -29,11 +30,41 @@ log = logging.getLogger(__name__)
 # taken from the tagger under UNSURE_GUESS is said too (gender Men at 0.33, stored as if known).
 DOUBTED = 0.9
 UNSURE_GUESS = UNSURE
+# The lock file in an index folder that one process at a time holds while it changes the folder, and how long
+# another waits for it (an add tags a photo and saves the folder: seconds).
+CHANGE_LOCK = ".change.lock"
+CHANGE_WAIT_S = 300
+MAX_ID = 2**63 - 1          # the ids are int64
+
+
+@contextlib.contextmanager
+def changing_folder(index_dir: Path) -> Iterator[None]:
+    """One process at a time changes an index folder (a server, `fashionrec index add` beside it, a rebuild
+    carrying their products over): the second waits, then finds the folder changed since it loaded it and says
+    so, before it writes anything. Without it two processes took the same new id, and the one refused deleted
+    the other's photo (a code review's trial)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(index_dir / CHANGE_LOCK)
+    try:
+        lock.acquire(timeout=CHANGE_WAIT_S)
+    except Timeout as e:
+        raise ChangedOnDiskError(
+            f"another process has been changing {index_dir} for over {CHANGE_WAIT_S} s (it holds {lock.lock_file}): "
+            "let it finish and try again; if no fashionrec process is running, delete that file") from e
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 class CatalogueEdits:
     """Adding and removing products: a part of :class:`fashionrec.recommend.Recommender`, which owns what it
     changes (``items``, ``embeddings``, ``text_embeddings``, ``index``, ``manifest``) and saves the folder."""
+
+    def _changing_folder(self, save: bool) -> AbstractContextManager:
+        """:func:`changing_folder` of this index's folder; nothing where nothing is written (a rebuild's staging
+        folder, saved by the rebuild)."""
+        return changing_folder(self.index_dir) if save else contextlib.nullcontext()
 
     def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False,
                     save: bool = True, warnings: list[str] | None = None,
@@ -55,6 +86,12 @@ class CatalogueEdits:
         """
         # The API's upload checks the photo too; the CLI's `index add` and Python callers come here only.
         image = checked_photo(image)
+        with self._changing_folder(save):
+            return self._add_product(image, metadata, allow_new_values, save, warnings, exclusive, quiet)
+
+    def _add_product(self, image: Image.Image, metadata: dict | None, allow_new_values: bool, save: bool,
+                     warnings: list[str] | None, exclusive: Callable[[], AbstractContextManager],
+                     quiet: bool) -> int:
         # Before touching the live index: taking an insert back out of HNSW rebuilds the graph (seconds).
         self._check_not_replaced()
         # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.
@@ -80,8 +117,9 @@ class CatalogueEdits:
                 raise BadInputError(f"id must be an integer, got {metadata['id']!r}") from e
             if item_id in self._row:
                 raise ConflictError(f"id {item_id} is already in the index; omit id to get a new one")
-            if item_id < 1:
-                raise BadInputError(f"id must be a positive integer, got {item_id}; omit id to get a new one")
+            if not 1 <= item_id <= MAX_ID:
+                raise BadInputError(f"id must be a positive integer up to {MAX_ID} (a 64-bit id), got {item_id}; "
+                                    "omit id to get a new one")
         if "year" in metadata and metadata["year"] not in (None, ""):
             try:
                 metadata["year"] = int(metadata["year"])
@@ -154,21 +192,21 @@ class CatalogueEdits:
         images_dir.mkdir(parents=True, exist_ok=True)
         dest = images_dir / f"{item_id}.jpg"
         write_with(dest, lambda tmp: rgb.save(tmp, format="JPEG", quality=92))
-        row["image_path"] = str(Path("images") / f"{item_id}.jpg")
-        row.update(preds)
-        text_vec = encode_text([product_text(row)])
-        # The new arrays are built beside the old ones (seconds at 40k: a copy of every embedding); only
-        # putting them in place needs searches to wait.
-        items = pd.concat([self.items.reset_index(drop=True), pd.DataFrame([row])], ignore_index=True)
-        items["id"] = items["id"].astype(np.int64)
-        after = (items.set_index("id", drop=False), np.vstack([self.embeddings, vecs.astype(np.float32)]),
-                 np.vstack([self.text_embeddings, text_vec]))
-        # A catalogue row the build left out for want of a photo is in the index now: its manifest no longer
-        # lists it (a rebuild that carried such a product over still did, a shop's trial).
-        left_out = {status: [i for i in ids if i != item_id]
-                    for status, ids in (self.manifest.get("left_out") or {}).items()}
-        new = np.array([item_id], np.int64)
-        try:
+        try:        # from here on, a failure takes the photo back out (an error left a stray photo behind)
+            row["image_path"] = str(Path("images") / f"{item_id}.jpg")
+            row.update(preds)
+            text_vec = encode_text([product_text(row)])
+            # The new arrays are built beside the old ones (seconds at 40k: a copy of every embedding); only
+            # putting them in place needs searches to wait.
+            items = pd.concat([self.items.reset_index(drop=True), pd.DataFrame([row])], ignore_index=True)
+            items["id"] = items["id"].astype(np.int64)
+            after = (items.set_index("id", drop=False), np.vstack([self.embeddings, vecs.astype(np.float32)]),
+                     np.vstack([self.text_embeddings, text_vec]))
+            # A catalogue row the build left out for want of a photo is in the index now: its manifest no longer
+            # lists it (a rebuild that carried such a product over still did, a shop's trial).
+            left_out = {status: [i for i in ids if i != item_id]
+                        for status, ids in (self.manifest.get("left_out") or {}).items()}
+            new = np.array([item_id], np.int64)
             self._change(after, {**self.manifest, "left_out": left_out} if left_out else self.manifest,
                          lambda: self.index.add(new, self.index_vectors(vecs),
                                                 attrs=[{f: row.get(f) for f in FILTER_KEYS}]),
@@ -275,6 +313,13 @@ class CatalogueEdits:
         catalogue product comes back at the next ``index build`` unless its row leaves styles.csv too. On an
         HNSW index this rebuilds the graph once (FAISS cannot delete from one): seconds at 40k products,
         spent, like the new arrays, before ``exclusive`` (see :meth:`add_product`) is taken."""
+        with self._changing_folder(save):
+            return self._remove_products(item_ids, save, exclusive)
+
+    def _remove_products(self, item_ids: Iterable[int], save: bool,
+                         exclusive: Callable[[], AbstractContextManager]) -> list[dict]:
+        if save:        # another process may have changed the folder while this one waited for it
+            self._check_not_replaced()
         ids = list(dict.fromkeys(self._check_id(i) for i in id_list(item_ids)))
         items = [self.item(i) for i in ids]
         rows = np.array([self._row[i] for i in ids], np.int64)

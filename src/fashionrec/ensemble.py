@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from fashionrec.artifacts import write_with
+from fashionrec.artifacts import atomic_dir, check_replaceable, write_with
 from fashionrec.errors import FashionrecError, ModelError
 from fashionrec.evaluate import evaluate_predictions, summary_metrics, write_eval_report
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
@@ -88,6 +88,12 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
             raise FashionrecError(f"ensemble member {c} not found: pass train run folders or .safetensors "
                                   "checkpoints (with their .json beside them)")
     paths = [resolve_checkpoint(c) for c in checkpoints]
+    for p in paths:
+        if Path(out).resolve() in p.resolve().parents:
+            # Written over file by file, a member's run became the ensemble's (a code review's trial).
+            raise FashionrecError(f"--out {out} holds the member {p}: the ensemble would overwrite it; choose a "
+                                  "new folder for --out")
+    check_replaceable(out, "weights/best.json", "run folder")     # before minutes of inference
     loaded = [load_checkpoint(p) for p in paths]
     members = [m for m, _ in loaded]
     metas = [meta for _, meta in loaded]
@@ -138,36 +144,38 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         round_to(ensemble, torch.float16)
 
     run = Path(out)
-    (run / "weights").mkdir(parents=True, exist_ok=True)
-    write_with(run / "results.csv", lambda tmp: table.to_csv(tmp, index=False))
-    split.save(run / "split.csv")
-    _, val_probs = run_inference(ensemble, val_images)
-    val_metrics = evaluate_predictions(val_labels, val_probs, classes)
-    test_labels, test_images = parts["test"]
-    _, test_probs = run_inference(ensemble, test_images, progress=progress, desc="test: ensemble")
-    test_metrics = evaluate_predictions(test_labels, test_probs, classes)
-    test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
-    write_eval_report(test_metrics, test_labels["articleType"], test_probs["articleType"], classes["articleType"],
-                      run / "test", title=f"{run.name} (ensemble): held-out test split")
-    seconds = time.time() - t0
-    meta = {
-        "name": run.name, "data": str(catalog.root),
-        "split": {**first["split"], "test_ids_sha256": split.fingerprint("test")},
-        "member_checkpoints": [{**stage_summary(m, path), "model": m["model"], "test": m.get("test"),
-                                "total_train_minutes": round(total_train_seconds(m) / 60, 1),
-                                "stages": [*lineage(m), stage_summary(m, path)], "config": m.get("config")}
-                               for path, m in zip(paths, metas, strict=True)],
-        "config": {"checkpoints": [str(p) for p in paths], "weights": weights, "step": step, "out": str(run),
-                   "selected_on": "validation macro-F1 of each head", "half": half,
-                   "split_seed": first["split"]["config"].get("seed")},
-        "val": summary_metrics(val_metrics), "test": summary_metrics(test_metrics),
-        "calibration": calibration_record((val_probs, val_labels), (test_probs, test_labels), catalog.root),
-        "params": sum(t.numel() for t in ensemble.parameters()),
-        "train_seconds": sum(total_train_seconds(m) for m in metas),
-        "combine_seconds": round(seconds, 1),
-        "hardware": describe_hardware(torch.device("cpu")),
-    }
-    save_checkpoint(ensemble, classes, meta, run / "weights" / "best", dtype=torch.float16 if half else None)
+    # Every file or none, and an earlier run there replaced whole (it was written over file by file).
+    with atomic_dir(run, marker="weights/best.json", what="run folder") as tmp:
+        (tmp / "weights").mkdir(parents=True, exist_ok=True)
+        write_with(tmp / "results.csv", lambda f: table.to_csv(f, index=False))
+        split.save(tmp / "split.csv")
+        _, val_probs = run_inference(ensemble, val_images)
+        val_metrics = evaluate_predictions(val_labels, val_probs, classes)
+        test_labels, test_images = parts["test"]
+        _, test_probs = run_inference(ensemble, test_images, progress=progress, desc="test: ensemble")
+        test_metrics = evaluate_predictions(test_labels, test_probs, classes)
+        test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
+        write_eval_report(test_metrics, test_labels["articleType"], test_probs["articleType"],
+                          classes["articleType"], tmp / "test", title=f"{run.name} (ensemble): held-out test split")
+        seconds = time.time() - t0
+        meta = {
+            "name": run.name, "data": str(catalog.root),
+            "split": {**first["split"], "test_ids_sha256": split.fingerprint("test")},
+            "member_checkpoints": [{**stage_summary(m, path), "model": m["model"], "test": m.get("test"),
+                                    "total_train_minutes": round(total_train_seconds(m) / 60, 1),
+                                    "stages": [*lineage(m), stage_summary(m, path)], "config": m.get("config")}
+                                   for path, m in zip(paths, metas, strict=True)],
+            "config": {"checkpoints": [str(p) for p in paths], "weights": weights, "step": step, "out": str(run),
+                       "selected_on": "validation macro-F1 of each head", "half": half,
+                       "split_seed": first["split"]["config"].get("seed")},
+            "val": summary_metrics(val_metrics), "test": summary_metrics(test_metrics),
+            "calibration": calibration_record((val_probs, val_labels), (test_probs, test_labels), catalog.root),
+            "params": sum(t.numel() for t in ensemble.parameters()),
+            "train_seconds": sum(total_train_seconds(m) for m in metas),
+            "combine_seconds": round(seconds, 1),
+            "hardware": describe_hardware(torch.device("cpu")),
+        }
+        save_checkpoint(ensemble, classes, meta, tmp / "weights" / "best", dtype=torch.float16 if half else None)
     log.info("ensemble %s: articleType weights %s, val top-1 %.4f macro-F1 %.4f; test top-1 %.4f macro-F1 %.4f",
              run, chosen["articleType"], val_metrics["accuracy"], val_metrics["macro_f1"], test_metrics["accuracy"],
              test_metrics["macro_f1"])

@@ -17,6 +17,7 @@ Index folder (written atomically: into a temp folder, then renamed):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import logging
 import re
@@ -30,7 +31,9 @@ from PIL import Image
 
 from fashionrec import __version__
 from fashionrec.artifacts import atomic_dir, check_replaceable, made_by, read_json
-from fashionrec.catalog import COLUMNS, Catalog, _first, load_catalog, open_rgb, styles_sha256
+from fashionrec.calibration import calibration_temperatures
+from fashionrec.catalog import COLUMNS, Catalog, first_few, load_catalog, open_rgb, styles_sha256
+from fashionrec.catalogue_edits import changing_folder
 from fashionrec.embed import embed_catalog
 from fashionrec.errors import BadInputError, ModelError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
@@ -70,12 +73,6 @@ def familiar_floor(embeddings: np.ndarray, sample: int = UNFAMILIAR_SAMPLE, seed
         sims[sims > NEAR_DUPLICATE] = -1.0
         nearest.append(sims.max(axis=1))
     return float(np.quantile(np.concatenate(nearest), UNFAMILIAR_QUANTILE))
-
-
-def calibration_temperatures(tagger: Tagger) -> dict[str, float]:
-    """{head: temperature} of the tagger's calibration ({} without one): an index records those its
-    predicted probabilities were made with."""
-    return dict((tagger.meta.get("calibration") or {}).get("temperature", {}))
 
 
 class IndexBuilding:
@@ -152,7 +149,9 @@ class IndexBuilding:
         text_vecs = encode_text([product_text(r) for r in items.to_dict("records")], progress=progress)
         index = None
         try:
-            with atomic_dir(out_dir, INDEX_MARKER, "fashionrec index") as tmp:
+            # (Entered first, left last: a change another process makes to the folder waits until the new
+            # folder is in, then finds it changed, rather than go into the folder this build replaces.)
+            with contextlib.ExitStack() as turn, atomic_dir(out_dir, INDEX_MARKER, "fashionrec index") as tmp:
                 index = cls._new_index(backend, int(search_vectors.shape[1]), index_kind, out_dir, uri, token,
                                        len(ids))
                 index.add(ids, search_vectors, attrs=items[list(FILTER_KEYS)].to_dict("records"))
@@ -207,6 +206,8 @@ class IndexBuilding:
                 # Products added to the previous index since its build (`index add`, the API) live only in
                 # it: re-embed them with this model into the new folder before it replaces the old one, read
                 # as late as possible so that one a server added while this build embedded is kept too.
+                if Path(out_dir).is_dir():
+                    turn.enter_context(changing_folder(Path(out_dir)))
                 carried, replaced_ids = _added_products(out_dir, catalogue_ids)
                 for metadata, image in carried:
                     rec.add_product(image, metadata, allow_new_values=True, save=False, quiet=True)
@@ -360,7 +361,7 @@ def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> 
     if added:
         raise BadInputError(f"{out_dir} is the index of another catalogue ({was}) and holds {len(added)} "
                             f"product{'s' if len(added) != 1 else ''} added to it since its build (ids "
-                            f"{_first(added, 10)}); building {here} there would move "
+                            f"{first_few(added, 10)}); building {here} there would move "
                             f"{'them' if len(added) != 1 else 'it'} into this catalogue's index: build into another "
                             "--out, or move that folder away first")
     log.warning("%s was the index of another catalogue (%s); it is replaced by %s's", out_dir, was, here)

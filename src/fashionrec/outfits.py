@@ -120,22 +120,16 @@ class Outfits:
         key = ("named", "otherwise")
         if key not in self._codes:
             it = self.items
+            said, named_all = self._named_colours()
             labels = [c for c in it["baseColour"].dropna().unique() if distance(c, c) is not None]
-            canon = {c.lower(): c for c in labels} | {a: c for a, c in NAMED_ALIAS.items() if c in labels}
-            words = "|".join(re.escape(w) for w in sorted(set(canon) - {c.lower() for c in NAMED_NOT_COLOUR},
-                                                          key=len, reverse=True))
-            said = it["productDisplayName"].fillna("").astype(str).str.extract(WEARER_NAME, expand=False).fillna("")
             far: dict[tuple, bool] = {}
             out = np.zeros(len(it), bool)
-            # Not a routine's (a cream, a deo: "Nike Green Storm Deo" filed Black), whose look has no colour to say;
-            # and nothing where no label is a colour the colours module knows (a catalogue without colours).
+            # Not a routine's (a cream, a deo: "Nike Green Storm Deo" filed Black), whose look has no colour to say.
             care = self._is("masterCategory", ["Personal Care"]) if "masterCategory" in it else np.zeros(len(it), bool)
-            colours = re.compile(rf"\b({words})\b(?!\s+(?:round\s+)?dial)", re.IGNORECASE)
             label_in = {c: re.compile(rf"\b{re.escape(c)}\b", re.IGNORECASE) for c in labels}
-            for row, (label, rest) in enumerate(zip(it["baseColour"], said, strict=True)):
-                if not words or care[row] or label not in label_in:
+            for row, (label, rest, named) in enumerate(zip(it["baseColour"], said, named_all, strict=True)):
+                if care[row] or label not in label_in:
                     continue
-                named = tuple(dict.fromkeys(canon[m.lower()] for m in colours.findall(rest)))
                 # A name with its label in it ("Black Silver Shoe" filed Silver) names the label too.
                 if not named or label_in[label].search(rest):
                     continue
@@ -145,6 +139,24 @@ class Outfits:
                                               for n in named)
                 out[row] = far[(label, named)]
             self._codes[key] = out
+        return self._codes[key]
+
+    def _named_colours(self) -> tuple[list[str], list[tuple[str, ...]]]:
+        """Per version of the items, each product's name after its wearer, and the colour labels of the catalogue
+        it names there, longest first ("Navy Blue", not "Blue"; a dial's colour is not the product's); none
+        where no label is a colour the colours module knows (a catalogue without colours)."""
+        key = ("named", "colours")
+        if key not in self._codes:
+            it = self.items
+            labels = [c for c in it["baseColour"].dropna().unique() if distance(c, c) is not None]
+            canon = {c.lower(): c for c in labels} | {a: c for a, c in NAMED_ALIAS.items() if c in labels}
+            words = "|".join(re.escape(w) for w in sorted(set(canon) - {c.lower() for c in NAMED_NOT_COLOUR},
+                                                          key=len, reverse=True))
+            said = it["productDisplayName"].fillna("").astype(str).str.extract(WEARER_NAME, expand=False).fillna("")
+            colours = re.compile(rf"\b({words})\b(?!\s+(?:round\s+)?dial)", re.IGNORECASE)
+            named = [tuple(dict.fromkeys(canon[m.lower()] for m in colours.findall(rest))) if words else ()
+                     for rest in said]
+            self._codes[key] = (said.tolist(), named)
         return self._codes[key]
 
     def _looks_otherwise(self) -> np.ndarray:

@@ -26,7 +26,7 @@ import pandas as pd
 import torch
 from sklearn.linear_model import LogisticRegression
 
-from fashionrec.artifacts import write_with
+from fashionrec.artifacts import atomic_dir, check_replaceable, write_with
 from fashionrec.errors import FashionrecError
 from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
 from fashionrec.models import EnsembleNet
@@ -90,6 +90,10 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
     if not c > 0:       # before minutes of embedding: scikit-learn would only refuse it after them
         raise FashionrecError(f"--c must be > 0 (the inverse strength of the L2 penalty), got {c}")
     path = resolve_checkpoint(checkpoint).resolve()
+    if Path(out).resolve() in path.parents:
+        raise FashionrecError(f"--out {out} holds the ensemble {path}: the probe's run would replace it; choose a "
+                              "new folder for --out")
+    check_replaceable(out, "weights/best.json", "run folder")     # before minutes of embedding
     base = Tagger.load(path, runtime="auto")
     if not isinstance(base.model, EnsembleNet):
         raise FashionrecError(f"{path} is a single `{base.meta['model']}` model: fit the probe on an ensemble "
@@ -156,39 +160,40 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         round_to(model, torch.float16)
 
     run = Path(out)
-    (run / "weights").mkdir(parents=True, exist_ok=True)
-    write_with(run / "probe.csv", lambda tmp: pd.DataFrame(table).to_csv(tmp, index=False))
-    # The ensemble's own weight grid, for its model card: beside an exported checkpoint, or in its run folder.
-    grid = next((d / "results.csv" for d in (path.parent, path.parent.parent) if (d / "results.csv").exists()), None)
-    if grid is not None:
-        write_with(run / "results.csv", lambda tmp: shutil.copyfile(grid, tmp))
-    else:       # not an earlier run's grid, left in a reused --out folder
-        (run / "results.csv").unlink(missing_ok=True)
-    split.save(run / "split.csv")
-    # As `fashionrec evaluate` will compute them from the saved file: through ONNX Runtime.
-    final = Tagger(model=model, meta=base.meta, runtime=requested_runtime(), export_in_memory=True)
-    _, val_probs = final.infer(val_images)
-    val_metrics = evaluate_predictions(val_y, val_probs, classes)
-    _, test_probs = final.infer(test_images, progress=progress)
-    test_metrics = evaluate_predictions(test_y, test_probs, classes)
-    test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
-    write_eval_report(test_metrics, test_y["articleType"], test_probs["articleType"], classes["articleType"],
-                      run / "test", title=f"{run.name} (ensemble + linear probe): held-out test split")
-    seconds = time.time() - t0
-    meta = {k: v for k, v in base.meta.items() if k not in ("probe_weights", "probe", "classes")}
-    meta.update({
-        "name": run.name,
-        "val": summary_metrics(val_metrics), "test": summary_metrics(test_metrics),
-        "calibration": calibration_record((val_probs, val_y), (test_probs, test_y), catalog.root),
-        "params": sum(t.numel() for t in model.parameters()),
-        "probe": {"heads": chosen, "C": c, "class_weight": "balanced", "blend_weights_tried": list(BLEND_WEIGHTS),
-                  "selected_on": "validation macro-F1, then top-1", "train_products": int(len(train_x)),
-                  "seconds": round(seconds, 1),
-                  "base": before,
-                  "command": "fashionrec probe" + (f" {checkpoint}" if checkpoint else "")
-                             + f" --data {data_dir} --out {out}"
-                             + "".join(f" --head {h}" for h in heads if heads != ("articleType",))
-                             + (f" --c {c:g}" if c != PROBE_C else "")},
-    })
-    save_checkpoint(model, classes, meta, run / "weights" / "best", dtype=torch.float16 if half else None)
+    # Every file or none, and an earlier run there replaced whole (it was written over file by file).
+    with atomic_dir(run, marker="weights/best.json", what="run folder") as tmp:
+        (tmp / "weights").mkdir(parents=True, exist_ok=True)
+        write_with(tmp / "probe.csv", lambda f: pd.DataFrame(table).to_csv(f, index=False))
+        # The ensemble's own weight grid, for its model card: beside an exported checkpoint, or in its run folder.
+        grid = next((d / "results.csv" for d in (path.parent, path.parent.parent) if (d / "results.csv").exists()),
+                    None)
+        if grid is not None:
+            write_with(tmp / "results.csv", lambda f: shutil.copyfile(grid, f))
+        split.save(tmp / "split.csv")
+        # As `fashionrec evaluate` will compute them from the saved file: through ONNX Runtime.
+        final = Tagger(model=model, meta=base.meta, runtime=requested_runtime(), export_in_memory=True)
+        _, val_probs = final.infer(val_images)
+        val_metrics = evaluate_predictions(val_y, val_probs, classes)
+        _, test_probs = final.infer(test_images, progress=progress)
+        test_metrics = evaluate_predictions(test_y, test_probs, classes)
+        test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
+        write_eval_report(test_metrics, test_y["articleType"], test_probs["articleType"], classes["articleType"],
+                          tmp / "test", title=f"{run.name} (ensemble + linear probe): held-out test split")
+        seconds = time.time() - t0
+        meta = {k: v for k, v in base.meta.items() if k not in ("probe_weights", "probe", "classes")}
+        meta.update({
+            "name": run.name,
+            "val": summary_metrics(val_metrics), "test": summary_metrics(test_metrics),
+            "calibration": calibration_record((val_probs, val_y), (test_probs, test_y), catalog.root),
+            "params": sum(t.numel() for t in model.parameters()),
+            "probe": {"heads": chosen, "C": c, "class_weight": "balanced", "blend_weights_tried": list(BLEND_WEIGHTS),
+                      "selected_on": "validation macro-F1, then top-1", "train_products": int(len(train_x)),
+                      "seconds": round(seconds, 1),
+                      "base": before,
+                      "command": "fashionrec probe" + (f" {checkpoint}" if checkpoint else "")
+                                 + f" --data {data_dir} --out {out}"
+                                 + "".join(f" --head {h}" for h in heads if heads != ("articleType",))
+                                 + (f" --c {c:g}" if c != PROBE_C else "")},
+        })
+        save_checkpoint(model, classes, meta, tmp / "weights" / "best", dtype=torch.float16 if half else None)
     return ProbeResult(run, chosen, val_metrics, test_metrics)

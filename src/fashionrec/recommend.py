@@ -43,6 +43,7 @@ from PIL import Image
 
 from fashionrec.artifacts import private_temp_dir, read_json, write_json
 from fashionrec.blas import one_blas_thread
+from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import checked_photo, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import CatalogueEdits
 from fashionrec.colours import nearness
@@ -54,7 +55,6 @@ from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: 
     INDEX_MARKER,
     UNFAMILIAR_QUANTILE,
     IndexBuilding,
-    calibration_temperatures,
     familiar_floor,
     index_backend,
 )
@@ -866,8 +866,16 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                              attrs=attrs, wearer=row, kind=row)
         # A product whose name or photo says another colour than its label after the rest ("Puma Men Ferrari
         # Vintage Black Polo T-shirt", filed Blue, was a black polo's "In blue", a shopper's trial).
-        belied = self._named_otherwise() | self._looks_otherwise()
-        shown = {r.item["baseColour"] for r in found if not belied[self._row[r.id]]}
+        otherwise = self._named_otherwise() | self._looks_otherwise()
+        _, named = self._named_colours()
+
+        def belied(r: Rec) -> bool:
+            # ... and one whose name says the product's own colour ("... Navy Blue Jeans" filed Blue was a navy
+            # jeans' "In blue", an ML engineer's re-trial).
+            row = self._row[r.id]
+            return bool(otherwise[row]) or (colour is not None and colour in named[row])
+
+        shown = {r.item["baseColour"] for r in found if not belied(r)}
         missing = [c for c in wanted["baseColour"] if c not in shown]
         if len(shown) < k and missing:
             # The colours its nearest lack, closest first after them: a navy T-shirt's 120 nearest in other colours
@@ -877,13 +885,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                                   kind=row)
         by_colour: dict[str, list[Rec]] = {}
         for r in found:
-            if not belied[self._row[r.id]]:
+            if not belied(r):
                 by_colour.setdefault(r.item["baseColour"], []).append(r)
         # Colours that look near its own after the rest (a navy shirt's row began "In blue" with a navy check shirt).
         near = dict(zip(by_colour, nearness([colour], list(by_colour)), strict=True))     # none: 0, no colour is near
         groups = sorted(by_colour.values(), key=lambda g: near[g[0].item["baseColour"]] > 0)
         out = [r for turn in itertools.zip_longest(*groups) for r in turn if r is not None]
-        out = (out + [r for r in found if belied[self._row[r.id]]])[:k]
+        out = (out + [r for r in found if belied(r)])[:k]
         for r in out:
             r.card_reason = f"In {r.item['baseColour'].lower()}"
         return out

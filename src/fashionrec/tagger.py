@@ -257,7 +257,10 @@ class Tagger:
 
     def embed(self, images) -> np.ndarray:
         """Photos (as :meth:`predict` takes them; a flat one too) -> (N, D) float32, L2-normalised."""
-        return self.infer(images_to_tensor(self._photos(images, check=False)))[0]
+        photos = self._photos(images, check=False)
+        if not photos:      # as predict gives [] for none (stacking none failed)
+            return np.zeros((0, self.dim), np.float32)
+        return self.infer(images_to_tensor(photos))[0]
 
     def predict(self, images, top: int = 3) -> list[dict[str, list[tuple[str, float]]]]:
         """Photos (one alone, or a list; each a PIL image, an image file's path, its bytes, a file object or a

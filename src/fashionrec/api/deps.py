@@ -128,7 +128,8 @@ def parse_filters(
     given = dict(gender=gender, masterCategory=masterCategory, subCategory=subCategory,
                  articleType=articleType, baseColour=baseColour, usage=usage, season=season)
     # Blank means "any"; the recommender canonicalises the rest and refuses unknown values (BadInputError).
-    return service.rec.check_filters({k: v for k, v in given.items() if v and v.strip()})
+    with service.reading():     # its tables of values change when a product goes in or out
+        return service.rec.check_filters({k: v for k, v in given.items() if v and v.strip()})
 
 
 Filters = Annotated[dict[str, str], Depends(parse_filters)]

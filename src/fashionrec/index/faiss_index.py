@@ -243,6 +243,10 @@ class FaissIndex:
             return 1.0
         q = self._check(queries)
         inner = faiss.downcast_index(self._index.index)
+        # Of fewer vectors than k, every one is a neighbour (exact search pads with -1, read as the last id).
+        k = min(k, inner.ntotal)
+        if k == 0:
+            return 1.0
         exact = faiss.IndexFlatIP(self.dim)
         exact.add(faiss.downcast_index(inner.storage).reconstruct_n(0, inner.ntotal))   # (n, d)
         _, truth = exact.search(q, k)

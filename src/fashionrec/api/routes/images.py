@@ -47,7 +47,8 @@ def product_image(item_id: int, service: ServiceDep,
                                                  "800 or 1600 up from it, or to 1600 above that.")) -> Response:
     """The photo of item ``item_id``: its file where its longest side is within ``max`` pixels, else scaled
     down to the size of :data:`SIDES` next up from ``max`` (1600 at most)."""
-    path = service.rec.image_path(item_id)  # NotFoundError for an unknown id
+    with service.reading():     # not while a product goes in or out (its row numbers change then)
+        path = service.rec.image_path(item_id)  # NotFoundError for an unknown id
     if not path.is_file():
         raise NotFoundError(f"item {item_id} has no image file")
     side = next((s for s in SIDES if s >= asked), SIDES[-1])

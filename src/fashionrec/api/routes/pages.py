@@ -60,7 +60,8 @@ def catalogue_page(
         value = next((v.strip() for v in given if v and v.strip()), "")
         if not value:
             continue
-        canonical = service.rec.canonical_value(key, value)
+        with service.reading():     # its tables of values change when a product goes in or out
+            canonical = service.rec.canonical_value(key, value)
         if canonical is not None:
             chosen[key] = canonical
         else:
