@@ -236,6 +236,21 @@ def test_an_extra_comma_before_the_name_rejects_the_row_rather_than_shift_its_co
     assert second.line == 5 and "the season would be 'Blue'" in second.reason
 
 
+def test_a_comma_in_the_usage_before_the_name_rejects_the_row_rather_than_move_a_word_into_the_name(
+        tmp_path: Path) -> None:
+    # An ML engineer's re-trial: "Smart, Casual" in usage made a usage "Smart" and a name "Casual,Polo".
+    rows = ["1,Men,Apparel,Topwear,Shirts,Blue,Summer,2012,Smart Casual,Oxford Shirt",
+            "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
+            "3,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Smart, Casual,Polo",
+            "4,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Polo, Slim Fit"]      # the name's own comma
+    catalog = load_catalog(_styles(tmp_path, rows), progress=False)
+    assert catalog.table["id"].tolist() == [1, 2, 4]
+    assert catalog.table.set_index("id").at[4, "productDisplayName"] == "Polo, Slim Fit"
+    (rejected,) = catalog.report.rows_rejected
+    assert rejected.line == 4 and rejected.id_field == "3"
+    assert "the comma may be in usage ('Smart, Casual')" in rejected.reason and "quote the field" in rejected.reason
+
+
 def test_values_that_differ_only_in_case_are_read_as_the_usual_spelling_and_reported(tmp_path: Path) -> None:
     rows = ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
             "2,Men,Apparel,Topwear,Tshirts,Pink,Summer,2012,Casual,Pink Tee",

@@ -45,6 +45,14 @@ def test_data_check_writes_the_json_report(fixture_dir: Path, expected: dict, tm
     assert report["class_counts"] == expected["class_counts"]
     # The printed summary names the problems too.
     assert "line 173" in result.output and "id 44333" in result.output
+    # `--json -`: the report alone on stdout, for a pipe; the summary on stderr.
+    piped = runner.invoke(app, ["data", "check", str(fixture_dir), "--json", "-"])
+    assert piped.exit_code == 0, piped.output
+    assert json.loads(piped.stdout)["rows_rejected"] == report["rows_rejected"]
+    assert "line 173" in piped.stderr and "written to" not in piped.output
+    # A folder for the file is refused before the photos are read.
+    refused = runner.invoke(app, ["data", "check", str(fixture_dir), "--json", str(tmp_path)])
+    assert refused.exit_code != 0 and "is a folder: give a file name" in refused.stderr
 
 
 def test_data_check_lists_missing_photos_and_photos_without_rows_and_strict_fails(fixture_dir: Path, expected: dict,

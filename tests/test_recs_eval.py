@@ -157,6 +157,10 @@ def test_evaluate_recs_cli_ranking(tmp_path):
     res = CliRunner().invoke(app, [*args, "--json", str(out)])
     m = json.loads(out.read_text())["ranking"]
     assert res.exit_code == 0 and m["attribute_weights"]["articleType"] > 0 and m["neighbour_vote"]["weight"] > 0
+    # `--json -`: the metrics alone on stdout, the printed lines on stderr.
+    res = CliRunner().invoke(app, [*args, "--json", "-"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["ranking"] == m and "precision_at_10_articleType" in res.stderr
     # The fixture's rows without a usable photo, said (they were in a log line only).
     assert "rows of the query folder that gave no query:" in " ".join(res.output.split())
     assert json.loads(out.read_text())["queries"] == str(FIXTURE.resolve())

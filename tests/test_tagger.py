@@ -277,6 +277,11 @@ def test_renumbered_or_renamed_copies_of_training_products_are_not_taken_for_new
     tagged = tag(folder, model=tiny_run, progress=False)
     assert tagged.summary["seen_in_training"] == 1 and tagged.summary["photo_copies_of_training"] == 5
     assert tagged.table.set_index("id")["trained_on"].to_dict() == {i: n < 6 for n, i in enumerate(rows["id"])}
+    # ... and which way, row by row, as the summary counts them apart.
+    assert tagged.table["trained_on_by"].tolist() == ["id"] + ["photo"] * 5 + [""] * 4
+    m = evaluate_model(folder, tiny_run, split="all", progress=False, out_dir=tmp_path / "rep_new")
+    by = pd.read_csv(tmp_path / "rep_new" / "predictions.csv", keep_default_na=False)["trained_on_by"]
+    assert by.tolist() == ["id"] + ["photo"] * 5 + [""] * 4
     assert any("1 of the tagged rows are products the model trained or validated on, and 5 more have, byte for "
                "byte, the photo of one" in line for line in describe(tagged))
     # Without the training catalogue that cannot be checked, and that is said, not taken for "no copies".
@@ -522,6 +527,7 @@ def test_tagger_predicts_attributes_for_pil_images(tiny_run):
     by_path = tagger.predict([path, str(path)])
     assert len(by_path) == 2 and by_path[0] == by_path[1] == tagger.predict(Image.open(path))[0]
     assert tagger.predict([]) == []
+    assert tagger.embed([]).shape == (0, tagger.dim) and tagger.embed([]).dtype == np.float32
     from fashionrec.errors import BadInputError
 
     with pytest.raises(BadInputError, match="no file"):
@@ -548,6 +554,10 @@ def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):
     assert m["head"] == "articleType" and m["model_sha256"] == Tagger.load(tiny_run).sha256
     assert Path(m["data"]).is_absolute() and m["fashionrec_version"] and m["created"]
     assert {"macro_precision", "macro_recall"} <= set(m["attributes"]["gender"])
+    # `--json -`: the same metrics alone on stdout, the printed lines on stderr.
+    piped = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tiny_run), "--json", "-"])
+    assert piped.exit_code == 0, piped.output
+    assert json.loads(piped.stdout)["accuracy"] == m["accuracy"] and "articleType top-1" in piped.stderr
     # The fixture's line with a comma too many in its name is scored, and said so.
     from fashionrec.catalog import load_catalog
 
@@ -565,6 +575,8 @@ def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):
     assert (rows.loc[scored, "articleType"] == rows.loc[scored, "predicted_articleType"]).mean() == pytest.approx(
         m["accuracy"])
     assert rows["trained_on"].sum() == m["trained_on"] + m["photo_copies_of_training"]
+    assert (rows["trained_on_by"] == "id").sum() == m["trained_on"]
+    assert (rows["trained_on_by"] == "photo").sum() == m["photo_copies_of_training"]
     # Every mistaken pair, not the 20 the report lists.
     pairs = pd.read_csv(tmp_path / "rep" / "confusions.csv")
     assert pairs["count"].sum() == int((rows.loc[scored, "articleType"] != rows.loc[scored,

@@ -165,20 +165,20 @@ class DataReport:
             lines.append(f"read as          {', '.join(self.read_as)}")
         if self.non_utf8_lines:
             lines.append(f"not UTF-8        {len(self.non_utf8_lines)} lines read as Windows-1252 "
-                         f"(lines {_first(self.non_utf8_lines)}); "
+                         f"(lines {first_few(self.non_utf8_lines)}); "
                          "save styles.csv as UTF-8 to be sure of their text")
         if self.stray_quote_lines:
             lines.append(f"stray quotes     {len(self.stray_quote_lines)} lines with an unclosed \" read on their own "
-                         f"(lines {_first(self.stray_quote_lines)}); check their names")
+                         f"(lines {first_few(self.stray_quote_lines)}); check their names")
         for column, ids in self.invalid_values.items():
-            lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {_first(ids)})")
+            lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {first_few(ids)})")
         lines.append(f"rows rejected    {len(self.rows_rejected)}")
         lines += [f"  line {r.line}: {r.reason}" for r in self.rows_rejected[:20]]
         if len(self.rows_rejected) > 20:
             lines.append(f"  ... and {len(self.rows_rejected) - 20} more (see --json)")
         lines += [
             f"with image       {self.with_image}",
-            f"missing image    {self.missing_image}" + (f" (ids {_first(self.missing_image_ids)})"
+            f"missing image    {self.missing_image}" + (f" (ids {first_few(self.missing_image_ids)})"
                                                           if self.missing_image_ids else ""),
             f"unreadable image {len(self.unreadable_image)}",
         ]
@@ -186,13 +186,14 @@ class DataReport:
         if len(self.unreadable_image) > 20:
             lines.append(f"  ... and {len(self.unreadable_image) - 20} more (see --json)")
         if self.blank_image_ids:
-            lines.append(f"blank image      {len(self.blank_image_ids)} (ids {_first(self.blank_image_ids)}): one flat "
-                         "colour, kept; replace these photos")
+            lines.append(f"blank image      {len(self.blank_image_ids)} (ids {first_few(self.blank_image_ids)}): "
+                         "one flat colour, kept; replace these photos")
         if self.greyscale_image_ids:
-            lines.append(f"greyscale image  {len(self.greyscale_image_ids)} (ids {_first(self.greyscale_image_ids)}): "
-                         "the product's colour cannot be seen, kept; replace these photos")
+            lines.append(f"greyscale image  {len(self.greyscale_image_ids)} "
+                         f"(ids {first_few(self.greyscale_image_ids)}): the product's colour cannot be seen, kept; "
+                         "replace these photos")
         if self.tiny_image_ids:
-            lines.append(f"tiny image       {len(self.tiny_image_ids)} (ids {_first(self.tiny_image_ids)}): under "
+            lines.append(f"tiny image       {len(self.tiny_image_ids)} (ids {first_few(self.tiny_image_ids)}): under "
                          f"{MIN_PHOTO_SIDE} pixels on a side, kept; replace these photos")
         if self.shared_photos:
             differ = [g for g in self.shared_photos if g["differ"]]
@@ -204,24 +205,24 @@ class DataReport:
             if len(differ) > 10:
                 lines.append(f"  ... and {len(differ) - 10} more (see --json)")
         if self.second_photos:
-            said = ", ".join(f"{other} beside {used}" for other, used in self.second_photos[:5])
-            lines.append(f"second photos    {len(self.second_photos)} ({said}"
-                         f"{' ...' if len(self.second_photos) > 5 else ''}): not read; one photo is a row's")
+            said = first_few([f"{other} beside {used}" for other, used in self.second_photos], 5)
+            lines.append(f"second photos    {len(self.second_photos)} ({said}): not read; one photo is a row's")
         if self.photos_in_subfolders:
             lines.append(f"photos in subfolders {len(self.photos_in_subfolders)} "
-                         f"({_first(self.photos_in_subfolders, 5)}): not read; a row's photo is images/<id>.jpg")
+                         f"({first_few(self.photos_in_subfolders, 5)}): not read; a row's photo is images/<id>.jpg")
         if self.photos_named_otherwise:
-            said = ", ".join(f"{name!r} for {i}" for name, i in list(self.photos_named_otherwise.items())[:10])
-            lines.append(f"photos named otherwise {len(self.photos_named_otherwise)} ({said}"
-                         f"{' ...' if len(self.photos_named_otherwise) > 10 else ''}): read as those ids' photos")
+            said = first_few([f"{name!r} for {i}" for name, i in self.photos_named_otherwise.items()], 10)
+            lines.append(f"photos named otherwise {len(self.photos_named_otherwise)} ({said}): read as those ids' "
+                         "photos")
         if self.images_without_row:
-            lines.append(f"images without a row {len(self.images_without_row)} ({_first(self.images_without_row, 10)}):"
-                         " not in the catalogue until styles.csv has their ids")
+            lines.append(f"images without a row {len(self.images_without_row)} "
+                         f"({first_few(self.images_without_row, 10)}): not in the catalogue until styles.csv has "
+                         "their ids")
         if self.odd_size_images:
             sizes = ", ".join(f"{k}: {v}" for k, v in sorted(self.odd_size_images.items()))
             lines.append(f"images not 60x80 {sum(self.odd_size_images.values())} ({sizes})")
         if self.placeholder_names:
-            ids = _first(self.placeholder_names)
+            ids = first_few(self.placeholder_names)
             lines.append(f"placeholder name {len(self.placeholder_names)} (ids {ids}): a file name, a test record's "
                          "or the column's name, kept; check these rows")
         for column, folded in self.case_folded.items():
@@ -234,10 +235,10 @@ class DataReport:
                          f"{', '.join(GENDERS)}: correct styles.csv")
         if self.invisible_char_lines:
             lines.append(f"invisible chars  taken out of the labels of {len(self.invisible_char_lines)} lines "
-                         f"(lines {_first(self.invisible_char_lines)}): a zero-width space made another value")
+                         f"(lines {first_few(self.invisible_char_lines)}): a zero-width space made another value")
         for column, typos in self.possible_typos.items():
             said = "; ".join(f"{t['value']!r} ({t['rows']} row{'s' if t['rows'] != 1 else ''}, "
-                             f"id{'s' if t['rows'] != 1 else ''} {_first(t['ids'], 5)}) is like {t['like']!r} "
+                             f"id{'s' if t['rows'] != 1 else ''} {first_few(t['ids'], 5)}) is like {t['like']!r} "
                              f"({t['like_rows']:,})" for t in typos[:5])
             lines.append(f"possible typo    {column}: {said}{' ...' if len(typos) > 5 else ''}; kept as written: "
                          "correct styles.csv if they are")
@@ -248,7 +249,7 @@ class DataReport:
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
                          f"{', '.join(COLUMNS)})")
         if self.missing_values:
-            empty = ", ".join(f"{k}: {v}" + (f" (id{'s' if v != 1 else ''} {_first(self.missing_value_ids[k], 5)})"
+            empty = ", ".join(f"{k}: {v}" + (f" (id{'s' if v != 1 else ''} {first_few(self.missing_value_ids[k], 5)})"
                                               if self.missing_value_ids.get(k) else "")
                               for k, v in self.missing_values.items() if v)
             lines.append(f"empty fields     {empty or 'none'}")
@@ -519,7 +520,9 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
 _NUMBER = re.compile(r"[-+]?\d+(?:[.]\d+)?")
 
 
-def _first(values: list, shown: int = 20) -> str:
+def first_few(values: list, shown: int = 20) -> str:
+    """The first ``shown`` of ``values``, comma-separated, with " ..." where there are more: how every message
+    lists ids, lines or values."""
     return ", ".join(map(str, values[:shown])) + (" ..." if len(values) > shown else "")
 
 
@@ -690,7 +693,14 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         report.rows_rejected.append(RejectedRow(line, reason, sep.join(row),
                                                 row[id_at].strip() if trusted and len(row) > id_at else ""))
 
-    for line, row in _records(text, n, report, start=at + 1, sep=sep, id_at=id_at):
+    rows = list(_records(text, n, report, start=at + 1, sep=sep, id_at=id_at))
+    # The label column just before the name: a comma inside its value ("Smart, Casual" in usage) moves the
+    # value's second word into the name, and no other column shows it (a year or a season shifted does). Its
+    # values on whole rows tell such a word from a name's first words.
+    before = header[name_at - 1] if name_at > 0 and header[name_at - 1] in ATTRIBUTES else None
+    usual = {row[name_at - 1].strip().lower() for _, row in rows if len(row) == n} - {"", "na"} if before else set()
+
+    for line, row in rows:
         if not row or all(not c.strip() for c in row):
             continue
         report.rows += 1
@@ -707,6 +717,11 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             # "1,478", an ML engineer's re-trial): not taken for the name's own.
             if not shifted and after < len(row) and any(_NUMBER.fullmatch(p.strip()) for p in row[name_at + 1:after]):
                 shifted = f"the name would be {joined[name_at]!r}: the comma may be in a column after it"
+                where = "may not be"
+            elif not shifted and row[name_at].strip().lower() in usual:
+                shifted = (f"{before} would be {row[name_at - 1].strip()!r} and the name would start with "
+                           f"{row[name_at].strip()!r}, one of the {before} values: the comma may be in {before} "
+                           f"({sep.join(row[name_at - 1:name_at + 1]).strip()!r})")
                 where = "may not be"
             if shifted:
                 # The extra comma is before the name ("Navy, Blue"), or may be after it: joining would shift

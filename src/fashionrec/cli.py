@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import typer
@@ -40,6 +43,37 @@ DataDir = typer.Argument(None, help="Catalogue folder (styles.csv + images/). De
                                     "folder, else from this checkout)")
 
 
+# `--json -`: the JSON on stdout, for a pipe (`recommend --json` prints its JSON there; an ML engineer's trial
+# looked for the same in `data check` and `evaluate`).
+STDOUT = Path("-")
+
+
+@contextlib.contextmanager
+def json_on_stdout(json_out: Path | None) -> Iterator[None]:
+    """With ``--json -``, every line the command prints goes to stderr, so that stdout holds the JSON alone."""
+    if json_out != STDOUT:
+        yield
+        return
+    console.stderr = True
+    try:
+        yield
+    finally:
+        console.stderr = False
+
+
+def emit_json(json_out: Path, payload: dict, what: str) -> None:
+    """``payload`` to ``json_out`` (written atomically, and said), or on stdout for ``-``."""
+    from fashionrec.artifacts import write_json
+
+    if json_out == STDOUT:
+        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        return
+    if json_out.is_dir():
+        fail(f"--json {json_out} is a folder: give a file name, e.g. {json_out / 'report.json'}, or - for stdout")
+    write_json(json_out, payload)
+    console.print(f"{what} written to {json_out}", highlight=False)
+
+
 def _data_dir(path: Path | None) -> Path:
     from fashionrec.catalog import default_data_dir
 
@@ -72,14 +106,22 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
 @data_app.command("check")
 def data_check(
     data_dir: Path | None = DataDir,
-    json_out: Path | None = typer.Option(None, "--json", help="Also write the full report as JSON here."),
+    json_out: Path | None = typer.Option(None, "--json", help="Also write the full report as JSON here (- : "
+                                         "on stdout, the report's lines then on stderr)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row gives no usable product (rejected, "
                                 "no image, unreadable image) or any photo has no row: for CI."),
 ) -> None:
     """Validate styles.csv and every image; print the data report."""
-    from fashionrec.artifacts import provenance, write_json
+    with json_on_stdout(json_out):
+        _data_check(data_dir, json_out, strict)
+
+
+def _data_check(data_dir: Path | None, json_out: Path | None, strict: bool) -> None:
+    from fashionrec.artifacts import provenance
     from fashionrec.catalog import load_catalog
 
+    if json_out is not None and json_out.is_dir():     # before minutes of reading photos
+        fail(f"--json {json_out} is a folder: give a file name, e.g. {json_out / 'data_check.json'}, or - for stdout")
     try:
         # No "run data check to list them" warning first: the report that lists them follows.
         catalog = load_catalog(_data_dir(data_dir), warn=False)
@@ -90,8 +132,8 @@ def data_check(
         console.print(line, highlight=False)
     if json_out:
         # Self-describing: which folder (absolute, as the report may be read from elsewhere), by which version.
-        write_json(json_out, {**report.to_dict(), "data_dir": str(Path(catalog.root).resolve()), **provenance()})
-        console.print(f"report written to {json_out}")
+        emit_json(json_out, {**report.to_dict(), "data_dir": str(Path(catalog.root).resolve()), **provenance()},
+                  "report")
     if report.rows == 0:
         console.print(f"warning: {catalog.root / 'styles.csv'} has a header but no product rows: nothing to train "
                       "on, index or evaluate", highlight=False)
@@ -133,6 +175,7 @@ def data_split(
     for name, n in written.items():
         console.print(f"  {folders / name}: {n:,} products")
     from fashionrec.artifacts import read_json
+    from fashionrec.catalog import first_few
     from fashionrec.tagger import SHIPPED_MODEL
 
     meta = SHIPPED_MODEL.with_suffix(".json")
@@ -150,7 +193,7 @@ def data_split(
     if copies:
         console.print(f"{len(copies)} test product{'s have' if len(copies) != 1 else ' has'}, byte for byte, "
                       "the photo of a train or val product "
-                      f"(ids {', '.join(map(str, copies[:10]))}{' ...' if len(copies) > 10 else ''}; `fashionrec data "
+                      f"(ids {first_few(copies, 10)}; `fashionrec data "
                       "check` lists such photos): a model trained on this split has seen them, and `fashionrec "
                       "evaluate` reports its numbers with and without them", highlight=False)
     if split.train_only_classes:
@@ -281,7 +324,8 @@ def evaluate_cmd(
     data_dir: Path | None = DataDir,
     model: Path | None = typer.Option(None, help="Checkpoint or run folder (default: the shipped model)."),
     split: str = typer.Option("all", help="all: every usable image of DATA_DIR; test: the model's test split."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the metrics here."),
+    json_out: Path | None = typer.Option(None, "--json", help="Write the metrics here (- : on stdout, the "
+                                         "printed lines then on stderr)."),
     out: Path | None = typer.Option(None, help="Write report.md, confusion.png, confusions.csv and "
                                     "predictions.csv (one row per product; with --split all, the rows without a usable "
                                     "photo too, with why) here."),
@@ -289,11 +333,17 @@ def evaluate_cmd(
                                "runs through ONNX Runtime."),
 ) -> None:
     """Evaluate a tagger on a catalogue folder: accuracy, top-5, precision/recall/F1 per class."""
-    from fashionrec.artifacts import write_json
+    with json_on_stdout(json_out):
+        _evaluate(data_dir, model, split, json_out, out, device)
+
+
+def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: Path | None, out: Path | None,
+              device: str) -> None:
     from fashionrec.evaluate import ORIGINAL_STUDY, caveats, compares_with_study, evaluate_model
 
     if json_out is not None and json_out.is_dir():
-        fail(f"--json {json_out} is a folder: give a file name for the metrics, e.g. {json_out / 'metrics.json'}")
+        fail(f"--json {json_out} is a folder: give a file name for the metrics, e.g. {json_out / 'metrics.json'}, "
+             "or - for stdout")
     try:
         m = evaluate_model(_data_dir(data_dir), model, split=split, out_dir=out, device=device)
     except (FashionrecError, ValueError) as e:
@@ -309,8 +359,7 @@ def evaluate_cmd(
     for line in caveats(m):
         console.print(line, highlight=False)
     if json_out:
-        write_json(json_out, m)
-        console.print(f"metrics written to {json_out}")
+        emit_json(json_out, m, "metrics")
 
 
 @app.command("ensemble")

@@ -15,7 +15,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from fashionrec.cli import DataDir, _data_dir, app, console, err_console, fail
+from fashionrec.cli import DataDir, _data_dir, app, console, emit_json, err_console, fail, json_on_stdout
 from fashionrec.errors import FashionrecError, NotFoundError
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
@@ -253,7 +253,7 @@ def index_build(
                                                 "`fashionrec embed` instead of embedding here."),
 ) -> None:
     """Embed every usable product and write the image + text index with its manifest."""
-    from fashionrec.catalog import load_catalog
+    from fashionrec.catalog import first_few, load_catalog
     from fashionrec.recommend import Recommender
     from fashionrec.tagger import Tagger
 
@@ -300,7 +300,7 @@ def index_build(
                       "(re-embedded with this model)")
     if m.get("added_ids_now_catalogue_rows"):
         ids = m["added_ids_now_catalogue_rows"]
-        console.print(f"{len(ids)} products added to the previous index (ids {', '.join(map(str, ids[:20]))}) are "
+        console.print(f"{len(ids)} products added to the previous index (ids {first_few(ids)}) are "
                       "now catalogue rows under the same ids: the catalogue's rows replace them", highlight=False)
 
 
@@ -530,7 +530,8 @@ def _split_ids(split_file: Path, split: str) -> set[int]:
 def evaluate_recs_cmd(
     query_dir: Path = typer.Argument(..., help="Catalogue folder whose usable images are the photo queries."),
     index: Path = IndexOpt,
-    json_out: Path | None = typer.Option(None, "--json", help="Also write the metrics as JSON here."),
+    json_out: Path | None = typer.Option(None, "--json", help="Also write the metrics as JSON here (- : on "
+                                         "stdout, the printed lines then on stderr)."),
     split_file: Path | None = typer.Option(None, "--split-file", help="id,split CSV: only query these ids."),
     split: str = typer.Option("test", "--split", help="Which split of --split-file to query."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N queries (quick checks)."),
@@ -551,7 +552,15 @@ def evaluate_recs_cmd(
 
     A query whose id is in the index is always excluded from its own results.
     """
-    from fashionrec.artifacts import provenance, write_json
+    with json_on_stdout(json_out):
+        _evaluate_recs(query_dir, index, json_out, split_file, split, limit, model, text, text_queries, rank,
+                       backend, uri, token)
+
+
+def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_file: Path | None, split: str,
+                   limit: int | None, model: Path | None, text: bool, text_queries: Path | None, rank: str,
+                   backend: str | None, uri: str | None, token: str | None) -> None:
+    from fashionrec.artifacts import provenance
     from fashionrec.catalog import default_data_dir, load_catalog
     from fashionrec.evaluate import left_out_said
     from fashionrec.recommend import NEIGHBOUR_VOTE
@@ -561,6 +570,9 @@ def evaluate_recs_cmd(
         fail(f"--rank must be attributes, tagger or embedding, got {rank!r}")
     if split != "test" and split_file is None:
         fail(f"--split {split} picks ids of a --split-file; give one (a train run's split.csv), or drop --split")
+    if json_out is not None and json_out.is_dir():      # before minutes of queries
+        fail(f"--json {json_out} is a folder: give a file name for the metrics, e.g. {json_out / 'metrics.json'}, "
+             "or - for stdout")
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         if rank == "embedding":
@@ -640,8 +652,7 @@ def evaluate_recs_cmd(
                 else value
             console.print(f"{key:45s} {shown}", highlight=False)
     if json_out:
-        write_json(json_out, metrics)
-        console.print(f"metrics written to {json_out}")
+        emit_json(json_out, metrics, "metrics")
 
 
 @app.command("embed")

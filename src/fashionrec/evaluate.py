@@ -22,6 +22,7 @@ from sklearn.metrics import (
 )
 
 from fashionrec.artifacts import provenance, write_json, write_text, write_with
+from fashionrec.catalog import first_few
 
 log = logging.getLogger(__name__)
 
@@ -171,11 +172,12 @@ def _types_scored(per_class: dict) -> int:
 
 
 def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes: dict[str, list[str]],
-                     seen: np.ndarray | None = None) -> pd.DataFrame:
+                     seen: np.ndarray | None = None, seen_by: np.ndarray | None = None) -> pd.DataFrame:
     """One row per product scored, in ``items``' order: its id and name, and per head its label and the
     model's guess with its probability (``probs``: calibrated, :meth:`~fashionrec.tagger.Tagger.calibrate`, by
-    :func:`evaluate_model`); ``trained_on`` where known (``seen``). What a user checks the metrics against
-    (an ML engineer's trial had to tag the folder again to)."""
+    :func:`evaluate_model`); ``trained_on`` where known (``seen``), and ``trained_on_by`` how ("id" or
+    "photo", as ``tag`` says it). What a user checks the metrics against (an ML engineer's trial had to tag
+    the folder again to)."""
     table = items[["id", "productDisplayName"]].reset_index(drop=True).copy()
     for head, p in probs.items():
         names = np.asarray(classes[head], dtype=object)
@@ -188,6 +190,8 @@ def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes:
         table["articleType"].notna())
     if seen is not None:
         table["trained_on"] = seen
+    if seen_by is not None:
+        table["trained_on_by"] = seen_by
     return table
 
 
@@ -279,7 +283,7 @@ def caveats(metrics: dict) -> list[str]:
                      "the photo of a training or validation product (the catalogue lists some photos under several "
                      f"ids){numbers(m.get('without_photo_copies'))}")
     for head, values in m.get("unseen_values", {}).items():
-        shown = ", ".join(f"{v!r} ({n})" for v, n in list(values.items())[:10]) + (" ..." if len(values) > 10 else "")
+        shown = first_few([f"{v!r} ({n})" for v, n in values.items()], 10)
         article = "an" if head[:1].lower() in "aeio" else "a"      # "a usage"
         n = sum(values.values())
         lines.append(f"{n} image{'s have' if n != 1 else ' has'} {article} {head} the model was not trained on, "
@@ -299,7 +303,7 @@ def caveats(metrics: dict) -> list[str]:
 
 def left_out_said(left: dict[str, list[int]]) -> str:
     """:func:`left_out`'s rows in words, for a report or a command's output."""
-    parts = [f"{len(left[k])} {what} (ids {', '.join(map(str, left[k][:10]))}{' ...' if len(left[k]) > 10 else ''})"
+    parts = [f"{len(left[k])} {what} (ids {first_few(left[k], 10)})"
              for k, what in (("missing_image", "without an image"), ("unreadable_image", "with an unreadable "
                              "image")) if left.get(k)]
     if left.get("rows_rejected"):
@@ -462,6 +466,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     if items.empty:
         raise ValueError(f"no usable images to evaluate in {data_dir} (split {split})")
     seen, seen_any = 0, None        # trained on by id and name; seen in any way (id and name, or photo)
+    seen_by = None                  # per row: "id", "photo" or ""
     if split == "all":
         # Products it trained on, by id and name; and, among the rest, renumbered or renamed copies: a
         # product whose photo is, byte for byte, a training or validation product's photo.
@@ -471,6 +476,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         else:
             trained, copies = found
             seen, seen_any = int(trained.sum()), trained | copies
+            seen_by = np.where(trained, "id", np.where(copies, "photo", ""))
     if items["articleType"].isna().all():
         raise ValueError(f"none of the {len(items)} usable products in {data_dir} has an articleType label to "
                          "score predictions against: fill the articleType column of styles.csv (to tag "
@@ -537,7 +543,8 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
                     # maintainer's trial found them said by `data check` only).
                     "rows_recovered": [int(n) for n in catalog.report.recovered_lines] if split == "all" else []})
     if out_dir is not None:
-        table = prediction_table(items, shown, tagger.classes, copies if split == "test" else seen_any)
+        table = prediction_table(items, shown, tagger.classes, copies if split == "test" else seen_any,
+                                 np.where(copies, "photo", "") if split == "test" else seen_by)
         if split == "all":
             # The folder's other rows too, each with why it was not scored, as `tag` lists them (a maintainer's
             # trial matched predictions.csv against styles.csv and found 4 rows missing).

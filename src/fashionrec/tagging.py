@@ -37,7 +37,16 @@ from tqdm.auto import tqdm
 
 from fashionrec import __version__
 from fashionrec.artifacts import invoked_command, write_json, write_with
-from fashionrec.catalog import ATTRIBUTES, GREY_REASON, check_photo, labels_only, load_catalog, open_rgb, photo_id
+from fashionrec.catalog import (
+    ATTRIBUTES,
+    GREY_REASON,
+    check_photo,
+    first_few,
+    labels_only,
+    load_catalog,
+    open_rgb,
+    photo_id,
+)
 from fashionrec.data import fit_to_store
 from fashionrec.errors import BadInputError
 from fashionrec.tagger import Tagger
@@ -382,6 +391,8 @@ def _mark_trained(table: pd.DataFrame, photos: list[Photo], notes: dict, tagger:
             for p in photos]
     kinds = pd.array(seen, dtype="string")
     table["trained_on"] = pd.array(kinds != "", dtype="boolean")
+    # Which way, as the summary counts them apart (an ML engineer's trial could not tell its rows apart).
+    table["trained_on_by"] = kinds
     tagged = (table["error"] == "").to_numpy()
     return tuple(int(((kinds == kind).fillna(False).to_numpy() & tagged).sum()) for kind in ("id", "photo"))
 
@@ -391,7 +402,7 @@ def _ordered(table: pd.DataFrame) -> pd.DataFrame:
     first = [c for c in ("id", "path", "productDisplayName") if c in table]
     heads = [c for c in ATTRIBUTES if c in table]
     model = [x for h in heads for x in (h, f"{h}_prob")] + ["articleType_top3", "review"]
-    catalogue = [c for c in ("doubted", "differs", "unknown_labels", "trained_on") if c in table]
+    catalogue = [c for c in ("doubted", "differs", "unknown_labels", "trained_on", "trained_on_by") if c in table]
     catalogue += [x for h in ATTRIBUTES if f"catalogue_{h}" in table
                   for x in (f"catalogue_{h}", f"catalogue_{h}_prob") if x in table]
     rest = [c for c in table if c not in {*first, *model, *catalogue, "error"}]
@@ -455,6 +466,9 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
             "unknown_labels": "catalogue labels the model has no class for (a typo, or a type it never learned)",
             "trained_on": "the model trained or validated on this product, or on its photo under another id or name "
                           "(its labels agree more often)",
+            "trained_on_by": "how: 'id' (this product, by id and name: seen_in_training), 'photo' (a byte copy "
+                             "of a photo it learnt, under another id or name: photo_copies_of_training), empty: "
+                             "neither",
         })
     return summary
 
@@ -468,10 +482,10 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
         yield f"  not tagged: {n:,} {reason}"
     if s["not_images"]:
         yield f"  {len(s['not_images'])} files are in no image format and were not tagged (listed in the JSON): " \
-              + ", ".join(s["not_images"][:5]) + (" ..." if len(s["not_images"]) > 5 else "")
+              + first_few(s["not_images"], 5)
     if s["given_twice"]:
         yield f"  {len(s['given_twice'])} photos or catalogues were given twice and tagged once: " \
-              + ", ".join(s["given_twice"][:5])
+              + first_few(s["given_twice"], 5)
     for loader in s.get("catalogue_loader", []):
         if loader["rows_rejected"]:
             yield f"  {len(loader['rows_rejected'])} lines of styles.csv could not be read as rows " \
