@@ -155,6 +155,8 @@ def test_similar_and_outfit(client, ids):
     # A filter given twice is refused, not reduced to its last value.
     twice = client.get(f"/api/items/{ids[0]}/similar?baseColour=White&baseColour=Black")
     assert "baseColour given more than once" in assert_error(twice, 422)
+    # ... and so is any other parameter (k=5&k=6 answered with 6, a trial).
+    assert "k given more than once" in assert_error(client.get(f"/api/items/{ids[0]}/similar?k=5&k=6"), 422)
     outfit = client.get(f"/api/items/{ids[0]}/outfit", params={"k": 3}).json()["results"]
     assert len(outfit) <= 3 and all(r["reason"] and r["slot"] == r["item"]["subCategory"] for r in outfit)
     assert all(r["slot"] is None for r in recs)
@@ -577,6 +579,8 @@ def test_profile(client, ids):
     assert "disliked" in msg
     # A saved list outlives products: skip_unknown leaves out the ids the catalogue lacks, and says which.
     assert_error(client.post("/api/recommend/profile", json={"liked": [*ids[:3], 987654321], "k": 5}), 404)
+    # true is no id (it was read as product 1, a trial)
+    assert "not true or false" in assert_error(client.post("/api/recommend/profile", json={"liked": [True]}), 422)
     kept = client.post("/api/recommend/profile", json={"liked": [*ids[:3], 987654321], "k": 5,
                                                       "skip_unknown": True}).json()
     assert kept["skipped"] == [987654321] and [x["id"] for x in kept["results"]] == got
@@ -587,6 +591,9 @@ def test_images_by_id(client, ids, fixture_dir):
     r = client.get(f"/images/{ids[0]}.jpg")
     assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
     assert r.content == (fixture_dir / "images" / f"{ids[0]}.jpg").read_bytes()
+    # A PNG saved under .jpg goes out as what its bytes are (it was labelled image/jpeg, a trial).
+    png = client.get("/images/25220.jpg")
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
 
 
 def test_web_pages(client, ids):
@@ -1093,6 +1100,21 @@ def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch)
     monkeypatch.setenv("FASHIONREC_INDEX_DIR", str(index_dir / "nowhere"))
     res = CliRunner().invoke(app, ["serve"])
     assert res.exit_code == 2 and "no index at" in res.output and "nowhere" in res.output
+    # Said in a line, not in uvicorn's start-up traceback or pydantic's (a trial): a folder that is no index, a
+    # checkpoint that is not there, a variable that is no number, a port out of range.
+    monkeypatch.delenv("FASHIONREC_INDEX_DIR")
+    notes = index_dir.parent / "notes"
+    notes.mkdir(exist_ok=True)
+    (notes / "todo.txt").write_text("mine")
+    res = CliRunner().invoke(app, ["serve", "--index", str(notes)])
+    assert res.exit_code == 2 and "holds no manifest.json" in res.output
+    res = CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--model", str(notes / "gone.safetensors")])
+    assert res.exit_code == 2 and "no such checkpoint" in res.output
+    monkeypatch.setenv("FASHIONREC_MAX_UPLOAD_MB", "abc")
+    res = CliRunner().invoke(app, ["serve", "--index", str(index_dir)])
+    assert res.exit_code == 2 and "FASHIONREC_MAX_UPLOAD_MB='abc'" in res.output and "Traceback" not in res.output
+    monkeypatch.delenv("FASHIONREC_MAX_UPLOAD_MB")
+    assert CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "99999"]).exit_code == 2
 
 
 def test_startup_opens_the_taggers_onnx_session(client):

@@ -5,11 +5,22 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
 
-from fashionrec.catalog import COLUMNS, DEFAULT_DATA_DIR, Catalog, check_photo, default_data_dir, load_catalog, open_rgb
+from fashionrec.catalog import (
+    COLUMNS,
+    DEFAULT_DATA_DIR,
+    Catalog,
+    check_image,
+    check_photo,
+    default_data_dir,
+    load_catalog,
+    open_rgb,
+    to_rgb,
+)
 from fashionrec.errors import CatalogError
 
 
@@ -109,6 +120,20 @@ def test_open_rgb_decodes_odd_images_to_rgb(fixture_dir: Path, item_id: int, sou
         size = im.size
     rgb = open_rgb(path)
     assert rgb.mode == "RGB" and rgb.size == size
+
+
+def test_sixteen_bit_and_float_grey_photos_keep_their_picture(fixture_dir: Path, tmp_path: Path) -> None:
+    # A trial: a 16-bit grey PNG of jeans (and a float TIFF) was read as all white, "one flat colour", by data
+    # check, photo search, index add and tag alike: PIL's conversion clips such levels at 255.
+    with Image.open(fixture_dir / "images" / "41242.jpg") as im:
+        grey = np.asarray(im.convert("L"))
+    for photo in (Image.fromarray(grey.astype(np.uint16) * 257), Image.fromarray(grey.astype(np.float32) / 255)):
+        assert photo.mode in ("I;16", "F")
+        check_photo(photo)      # not "one flat colour"
+        np.testing.assert_allclose(np.asarray(to_rgb(photo))[..., 0], grey, atol=1)
+    Image.fromarray(grey.astype(np.uint16) * 257).save(tmp_path / "deep.png")
+    status, reason, *_ = check_image(tmp_path / "deep.png")
+    assert status == "ok" and reason.startswith("greyscale")
 
 
 def test_open_rgb_puts_transparent_pixels_on_white(fixture_dir: Path, expected: dict) -> None:
@@ -234,6 +259,19 @@ def test_an_extra_comma_before_the_name_rejects_the_row_rather_than_shift_its_co
     first, second = catalog.report.rows_rejected
     assert first.line == 2 and "not in the name" in first.reason and "the year would be 'Summer'" in first.reason
     assert second.line == 5 and "the season would be 'Blue'" in second.reason
+
+
+def test_an_id_past_64_bits_is_rejected_and_a_very_long_name_kept(tmp_path: Path) -> None:
+    # A trial's tracebacks: OverflowError for id 99999999999999999999999, csv's "field larger than field limit"
+    # for a name of 131,073 characters; each stopped every command on the catalogue.
+    long_name = "Tee " + "x" * 200_000
+    rows = ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
+            "99999999999999999999999,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Huge",
+            f"3,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,{long_name}"]
+    catalog = load_catalog(_styles(tmp_path, rows), progress=False)
+    assert catalog.table["id"].tolist() == [1, 3] and catalog.table["productDisplayName"].iloc[1] == long_name
+    (huge,) = catalog.report.rows_rejected
+    assert huge.line == 3 and "too large: ids are 64-bit integers" in huge.reason
 
 
 def test_a_comma_in_the_usage_before_the_name_rejects_the_row_rather_than_move_a_word_into_the_name(

@@ -218,3 +218,50 @@ def test_the_python_verbs_are_importable_from_the_package_without_loading_torch(
             "assert callable(evaluate_model) and callable(tag); print(load_catalog.__module__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "fashionrec.catalog"
+
+
+def test_no_output_flag_writes_over_the_catalogue_or_where_it_cannot(fixture_dir: Path, tmp_path: Path) -> None:
+    # A trial: `data check C --json C/styles.csv`, `data split C --out C/styles.csv` (and evaluate, evaluate-recs
+    # and tag) wrote their report over the catalogue, exit 0; `eda --out C/images` put its files among the photos;
+    # a --json under /proc or under a file failed with a traceback naming a temporary file.
+    cat = tmp_path / "cat"
+    shutil.copytree(fixture_dir, cat)
+    styles = (cat / "styles.csv").read_bytes()
+    for args in (["data", "check", str(cat), "--json", str(cat / "styles.csv")],
+                 ["data", "split", str(cat), "--out", str(cat / "styles.csv")],
+                 ["eda", str(cat), "--out", str(cat / "images")]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2 and "is part of the catalogue" in res.output, (args, res.output)
+    assert (cat / "styles.csv").read_bytes() == styles
+    assert not [p for p in (cat / "images").iterdir() if not p.name[0].isdigit()]
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder")
+    res = runner.invoke(app, ["data", "check", str(cat), "--json", str(blocker / "r.json")])
+    assert res.exit_code == 2 and f"{blocker} is a file, not a folder" in res.output
+    assert "Traceback" not in res.output and ".tmp" not in res.output
+    # A split refused for its --folders keeps the split written before (it was replaced by the refused one's).
+    out = tmp_path / "s" / "split.csv"
+    assert runner.invoke(app, ["data", "split", str(cat), "--out", str(out), "--seed", "5"]).exit_code == 0
+    before = out.read_text()
+    res = runner.invoke(app, ["data", "split", str(cat), "--out", str(out), "--seed", "7", "--folders", str(blocker)])
+    assert res.exit_code == 2 and "--folders" in res.output and out.read_text() == before
+
+
+
+def test_the_command_says_an_uncaught_error_in_a_line(monkeypatch, capsys) -> None:
+    # The installed `fashionrec` (cli.main): a damaged file or one that cannot be written, which a command did
+    # not catch itself, is one line and exit 2, not a traceback (a trial found a dozen such).
+    import fashionrec.cli as cli
+    from fashionrec.errors import DamagedFileError
+
+    def broken(*_):
+        raise DamagedFileError("runs/x/best.json is damaged: train again")
+
+    def unreadable(*_):
+        raise PermissionError(13, "Permission denied", "/root/secret.csv")
+
+    for fault, said in ((broken, "runs/x/best.json is damaged"), (unreadable, "/root/secret.csv: Permission denied")):
+        monkeypatch.setattr(cli, "app", fault)
+        with pytest.raises(SystemExit) as stop:
+            cli.main()
+        assert stop.value.code == 2 and said in capsys.readouterr().err

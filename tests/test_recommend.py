@@ -138,6 +138,11 @@ def test_similar_excludes_self_and_filters(rec):
     assert len(got) == n_jeans and all(r.item["articleType"] == "Jeans" for r in got)
     div = rec.similar(i, k=5, diversity=0.7)
     assert len(div) == 5 and i not in [r.id for r in div]
+    # A value that is no text, or a diversity that is no number, says so (TypeErrors from Python, a trial).
+    with pytest.raises(BadInputError, match="filter gender takes a value or a list of values as text"):
+        rec.similar(i, k=5, filters={"gender": 5})
+    with pytest.raises(BadInputError, match="diversity must be a number in \\[0, 1\\], got 'a'"):
+        rec.similar(i, k=5, diversity="a")
 
 
 def test_photo_search(rec):
@@ -1462,6 +1467,11 @@ def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_pat
     Recommender.build(fixture_catalog(), Tagger.load(ckpt), index, progress=False)
     assert CliRunner().invoke(app, ["index", "check", str(index)]).exit_code == 0
     assert CliRunner().invoke(app, ["index", "check", "--index", str(index)]).exit_code == 0   # as elsewhere
+    # Two indexes named: one was checked and --index ignored (a trial); a --data folder that is none is said.
+    res = CliRunner().invoke(app, ["index", "check", str(index), "--index", str(tmp_path / "other")])
+    assert res.exit_code == 2 and "two indexes given" in res.output
+    res = CliRunner().invoke(app, ["index", "check", str(index), "--data", str(tmp_path / "nowhere")])
+    assert res.exit_code == 2 and "no catalogue there" in res.output
     # The same weights under another path and name are the same model.
     twin = tmp_path / "twin.safetensors"
     shutil.copy(ckpt, twin)
@@ -1787,6 +1797,35 @@ def test_two_processes_adding_to_one_folder_take_turns_and_the_one_refused_delet
     with pytest.raises(BadInputError, match="up to 9223372036854775807"):
         fresh.add_product(photo, {**meta, "id": 2**63})
     assert sorted(p.name for p in (d / "images").iterdir()) == before
+
+
+def test_a_damaged_index_folder_is_named_with_what_to_do(tmp_path):
+    # A trial's tracebacks: a manifest holding [] (AttributeError), a garbage id row in items.csv (ValueError), and
+    # a file given as the index (NotADirectoryError).
+    from fashionrec.errors import DamagedFileError
+
+    d = index_copy(tmp_path / "index", "faiss")
+    items = (d / "items.csv").read_text()
+    (d / "items.csv").write_text(items.replace("\n", "\ngarbage" + "," * items.split("\n")[0].count(",") + "\n", 1))
+    with pytest.raises(DamagedFileError, match="ids that are no whole numbers \\(garbage\\)"):
+        Recommender.load(d, tiny_tagger_path())
+    (d / "manifest.json").write_text("[]")
+    with pytest.raises(DamagedFileError, match="not an index manifest"):
+        Recommender.load(d, tiny_tagger_path())
+    with pytest.raises(VectorIndexError, match="is a file, not an index folder"):
+        Recommender.load(d / "items.csv", tiny_tagger_path())
+
+
+def test_an_added_products_labels_are_text_and_its_id_a_whole_number(tmp_path):
+    # A trial from Python: gender 5 went into items.csv (the text "5" was refused), id 2.9 became 2, True 1.
+    r, photo = _scratch(tmp_path)
+    for meta, said in (({"gender": 5}, "gender must be text, got 5"), ({"baseColour": 3.5}, "baseColour must be text"),
+                       ({"id": 2.9}, "id must be a whole number, got 2.9"), ({"id": True}, "whole number, got True")):
+        with pytest.raises(BadInputError, match=said):
+            r.add_product(photo, meta)
+    with pytest.raises(BadInputError, match="metadata is a dict"):
+        r.add_product(photo, ["x"])
+    assert r.add_product(photo.rotate(7, fillcolor="white"), {"id": 9_000_001.0, "gender": "Men"}) == 9_000_001
 
 
 def test_an_added_product_never_takes_the_id_of_a_row_the_index_left_out(tmp_path):

@@ -16,7 +16,30 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from fashionrec.errors import DamagedFileError, FashionrecError
+from fashionrec.errors import BadInputError, DamagedFileError, FashionrecError
+
+
+def check_writable(path: str | Path) -> Path:
+    """``path``, where a command may write a file: refused (:class:`BadInputError`, saying what to choose
+    instead) where it is a folder, where a file stands where its folder would be, where that folder cannot be
+    written, and where it is a catalogue's own ``styles.csv`` or a file in its ``images/`` (a trial's
+    ``--json C/styles.csv`` wrote a report over the catalogue, exit 0). Commands check their outputs with it
+    before their work, and every atomic write checks it again."""
+    path = Path(path)
+    if path.is_dir():
+        raise BadInputError(f"{path} is a folder: give a file name")
+    catalogue = (path.parent if path.name == "styles.csv" and path.is_file() and (path.parent / "images").is_dir() else
+                 path.parent.parent if path.parent.name == "images" and (path.parent.parent / "styles.csv").is_file()
+                 else None)
+    if catalogue is not None:
+        raise BadInputError(f"{path} is part of the catalogue in {catalogue}: writing there would replace its "
+                            "files; choose a path outside it")
+    folder = next(p for p in (path.parent, *path.parent.parents) if p.exists())
+    if not folder.is_dir():
+        raise BadInputError(f"cannot write {path}: {folder} is a file, not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise BadInputError(f"cannot write {path}: {folder} is not writable here; choose another path")
+    return path
 
 
 @contextmanager
@@ -25,11 +48,14 @@ def atomic_path(path: str | Path):
 
     Readers never see half a file, and a crash leaves the previous version in place.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = check_writable(path)
     prefix = f".{path.name}."
-    clear_abandoned(path.parent, prefix)
-    fd, tmp = tempfile.mkstemp(prefix=prefix + _writer(), suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        clear_abandoned(path.parent, prefix)
+        fd, tmp = tempfile.mkstemp(prefix=prefix + _writer(), suffix=".tmp", dir=path.parent)
+    except OSError as e:        # said of the file asked for, not of a temporary name (/proc, a full disk)
+        raise BadInputError(f"cannot write {path}: {e.strerror or e}") from e
     os.close(fd)
     try:
         yield Path(tmp)

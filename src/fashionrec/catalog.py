@@ -461,6 +461,8 @@ def to_rgb(im: Image.Image) -> Image.Image:
     if im.mode == "RGB":
         return im
     grey = im.mode in GREY_MODES
+    if im.mode in ("I", "F") or im.mode.startswith("I;16"):
+        im = _eight_bit(im)
     if im.mode == "P" and "transparency" in im.info:
         im = im.convert("RGBA")
     if im.mode in ("RGBA", "LA", "PA"):
@@ -471,6 +473,19 @@ def to_rgb(im: Image.Image) -> Image.Image:
         out = im.convert("RGB")
     out.info["greyscale"] = grey
     return out
+
+
+def _eight_bit(im: Image.Image) -> Image.Image:
+    """A 16-bit, 32-bit or floating-point grey photo as 8-bit grey: PIL's own conversion clips it at 255, so a
+    16-bit PNG of jeans was white, "one flat colour" (a trial). 16-bit levels are scaled down; an integer image
+    within 0-255 is kept; a float one within 0-1 is scaled up, otherwise read as levels."""
+    a = np.asarray(im, dtype=np.float64)
+    top = float(a.max()) if a.size else 0.0
+    if im.mode.startswith("I;16") or im.mode == "I" and top > 255:
+        a = a / (65535 / 255 if top <= 65535 else top / 255)
+    elif im.mode == "F" and top <= 1.0:
+        a = a * 255
+    return Image.fromarray(np.clip(np.round(a), 0, 255).astype(np.uint8), "L")
 
 
 def is_greyscale(im: Image.Image) -> bool:
@@ -574,6 +589,8 @@ def _records(text: str, n: int, report: DataReport, start: int = 1, sep: str = "
     own and reading starts again on the next, so no row vanishes inside another's name."""
     physical = io.StringIO(text, newline="").readlines()
     pos = start                                       # index of the first line the reader reads
+    # A field may be as long as the file (csv's default of 128 KiB stopped every command at a long name, a trial).
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     while pos < len(physical):
         reader = csv.reader(iter(physical[pos:]), delimiter=sep)
         done = 0
@@ -740,6 +757,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             item_id = int(rec["id"].strip())
         except ValueError:
             reject(line, _bad_id(row, header, id_at), row)
+            continue
+        if not -2**63 <= item_id < 2**63:      # it stopped every command with an OverflowError (a trial)
+            reject(line, f"id {item_id} is too large: ids are 64-bit integers (up to {2**63 - 1})", row)
             continue
         if item_id in seen:
             reject(line, f"duplicate id {item_id} (first seen on line {seen[item_id]})", row)

@@ -94,6 +94,13 @@ class CatalogueEdits:
                      quiet: bool) -> int:
         # Before touching the live index: taking an insert back out of HNSW rebuilds the graph (seconds).
         self._check_not_replaced()
+        if metadata is not None and not isinstance(metadata, dict):
+            raise BadInputError(f"metadata is a dict of the product's fields ({', '.join(COLUMNS)}), not "
+                                f"{type(metadata).__name__}")
+        # Labels and names are text: a number went into items.csv as gender 5 (a trial), where "5" is refused.
+        for key, value in (metadata or {}).items():
+            if key in (*FILTER_KEYS, "productDisplayName") and value is not None and not isinstance(value, str):
+                raise BadInputError(f"{key} must be text, got {value!r}")
         # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.
         metadata = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in (metadata or {}).items()}
         metadata = {**self.left_out_row(metadata.get("id")), **metadata}
@@ -111,10 +118,15 @@ class CatalogueEdits:
         if metadata.get("id") is None:
             item_id = self._highest_id() + 1
         else:
+            given = metadata["id"]
+            # Not True (id 1), nor 2.9 cut to 2 (a trial): a whole number, or its digits as text.
+            whole = isinstance(given, float) and given.is_integer() or isinstance(given, (int, np.integer, str))
             try:
-                item_id = int(metadata["id"])
+                if isinstance(given, bool) or not whole:
+                    raise ValueError(given)
+                item_id = int(given)
             except (TypeError, ValueError) as e:
-                raise BadInputError(f"id must be an integer, got {metadata['id']!r}") from e
+                raise BadInputError(f"id must be a whole number, got {given!r}") from e
             if item_id in self._row:
                 raise ConflictError(f"id {item_id} is already in the index; omit id to get a new one")
             if not 1 <= item_id <= MAX_ID:

@@ -68,10 +68,24 @@ def emit_json(json_out: Path, payload: dict, what: str) -> None:
     if json_out == STDOUT:
         sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
         return
-    if json_out.is_dir():
-        fail(f"--json {json_out} is a folder: give a file name, e.g. {json_out / 'report.json'}, or - for stdout")
-    write_json(json_out, payload)
+    try:
+        write_json(json_out, payload)
+    except FashionrecError as e:
+        fail(f"--json: {e}")
     console.print(f"{what} written to {json_out}", highlight=False)
+
+
+def check_json_out(json_out: Path | None) -> None:
+    """Refuse a ``--json`` file that cannot be written before the command's work (a file inside /proc failed after
+    a whole evaluation, its metrics lost; a folder; the catalogue's own styles.csv, which was written over)."""
+    from fashionrec.artifacts import check_writable
+
+    if json_out is None or json_out == STDOUT:
+        return
+    try:
+        check_writable(json_out)
+    except FashionrecError as e:
+        fail(f"--json {e}" + (f" (e.g. {json_out / 'report.json'}), or - for stdout" if json_out.is_dir() else ""))
 
 
 def _data_dir(path: Path | None) -> Path:
@@ -120,8 +134,7 @@ def _data_check(data_dir: Path | None, json_out: Path | None, strict: bool) -> N
     from fashionrec.artifacts import provenance
     from fashionrec.catalog import load_catalog
 
-    if json_out is not None and json_out.is_dir():     # before minutes of reading photos
-        fail(f"--json {json_out} is a folder: give a file name, e.g. {json_out / 'data_check.json'}, or - for stdout")
+    check_json_out(json_out)        # before minutes of reading photos
     try:
         # No "run data check to list them" warning first: the report that lists them follows.
         catalog = load_catalog(_data_dir(data_dir), warn=False)
@@ -155,6 +168,7 @@ def data_split(
         "trainval/: styles.csv + links to the photos), for `index build` and `evaluate-recs` on held-out products."),
 ) -> None:
     """Make a reproducible stratified train/val/test split by articleType."""
+    from fashionrec.artifacts import check_writable
     from fashionrec.catalog import load_catalog
     from fashionrec.splits import SplitConfig, make_split, write_split_folders
 
@@ -164,10 +178,15 @@ def data_split(
         if out.suffix.lower() != ".csv":
             raise FashionrecError(f"--out {out}: the split is a CSV of id,split with a .json sidecar beside it; "
                                   "give a path ending in .csv, e.g. runs/split.csv")
+        for path in (out, out.with_suffix(".json")):
+            check_writable(path)
+        if folders is not None and folders.exists() and not folders.is_dir():
+            raise FashionrecError(f"--folders {folders} is a file: give a folder for the split's catalogue folders")
         catalog = load_catalog(_data_dir(data_dir))
         split = make_split(catalog.usable, config)
-        split.save(out)
+        # The folders first: refused there, the split written before it replaced the earlier one (a trial).
         written = write_split_folders(catalog, split, folders) if folders else {}
+        split.save(out)
     except (FashionrecError, ValueError) as e:
         fail(str(e))
     s = split.summary()
@@ -341,9 +360,7 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
               device: str) -> None:
     from fashionrec.evaluate import ORIGINAL_STUDY, caveats, compares_with_study, evaluate_model
 
-    if json_out is not None and json_out.is_dir():
-        fail(f"--json {json_out} is a folder: give a file name for the metrics, e.g. {json_out / 'metrics.json'}, "
-             "or - for stdout")
+    check_json_out(json_out)        # before the evaluation
     try:
         m = evaluate_model(_data_dir(data_dir), model, split=split, out_dir=out, device=device)
     except (FashionrecError, ValueError) as e:
@@ -428,13 +445,14 @@ def tag_cmd(
 ) -> None:
     """Tag photos in bulk: every attribute with its probability, unsure ones flagged, a catalogue's own
     labels checked against the model."""
+    from fashionrec.artifacts import check_writable
     from fashionrec.tagging import csv_path, describe, tag
 
     try:
         target = csv_path(out)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not os.access(target.parent, os.W_OK):      # said now, not after minutes of tagging
-            fail(f"cannot write in {target.parent}: give --out a folder you can write to")
+        # Said now, not after minutes of tagging (and never the catalogue's own styles.csv, written over once).
+        for path in (target, target.with_suffix(".json")):
+            check_writable(path)
         result = tag(sources, model=model, review_below=review_below,
                      skip=[target, target.with_suffix(".json")])
         csv_file, json_file = result.write(target)
@@ -479,9 +497,14 @@ def export_cmd(
     from fashionrec.modelcard import export_model
     from fashionrec.tagger import SHIPPED_MODEL
 
-    if not (run_dir / "weights" / "best.safetensors").exists():
-        fail(f"{run_dir}/weights/best.safetensors not found: pass a folder written by `fashionrec train`")
-    path = export_model(run_dir, dest or SHIPPED_MODEL)
+    for name in ("best.safetensors", "best.json"):      # the weights and what they are (the JSON beside them)
+        if not (run_dir / "weights" / name).exists():
+            fail(f"{run_dir}/weights/{name} not found: pass a folder written by `fashionrec train` (or `ensemble`, "
+                 "`probe`)")
+    try:
+        path = export_model(run_dir, dest or SHIPPED_MODEL)
+    except FashionrecError as e:        # a damaged best.json, a --dest that cannot be written
+        fail(str(e))
     console.print(f"exported {run_dir} -> {path} (+ .json, MODEL_CARD.md)")
 
 
@@ -493,7 +516,7 @@ def serve(
     model: Path | None = typer.Option(None, "--model", envvar="FASHIONREC_MODEL",
                                       help="Checkpoint for uploads; default: the index's model."),
     host: str = typer.Option("127.0.0.1", envvar="FASHIONREC_HOST", help="Address to listen on."),
-    port: int = typer.Option(8000, envvar="FASHIONREC_PORT", help="Port to listen on."),
+    port: int = typer.Option(8000, envvar="FASHIONREC_PORT", min=1, max=65535, help="Port to listen on."),
     backend: str | None = typer.Option(None, "--backend", help="faiss | milvus; default: as the index was built."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: Lite file or http://host:19530 (default: as built)."),
     token: str | None = typer.Option(None, "--token", envvar="FASHIONREC_MILVUS_TOKEN", help="Milvus token."),
@@ -511,6 +534,12 @@ def serve(
         fail(str(e))
     if not (index.is_dir() and any(index.iterdir())):
         fail(f"no index at {index}: build one first with `fashionrec index build` (or pass --index DIR)")
+    # Said here, not in uvicorn's start-up traceback (a trial).
+    if not (index / "manifest.json").is_file():
+        fail(f"no index at {index} (it holds no manifest.json): build one there with `fashionrec index build "
+             f"DATA_DIR --out {index}`, or pass the folder an index was built into")
+    if model is not None and not model.exists():
+        fail(f"--model {model}: no such checkpoint or run folder")
     from fashionrec.artifacts import read_json
     from fashionrec.index_build import index_backend
 
@@ -522,8 +551,14 @@ def serve(
                  f"`fashionrec index build --backend {backend}`")
     except FashionrecError as e:
         fail(str(e))
+    from pydantic import ValidationError
+
     extra = {"model": model, "milvus_uri": uri, "milvus_token": token}
-    settings = Settings(index_dir=index, **{k: v for k, v in extra.items() if v is not None})
+    try:
+        settings = Settings(index_dir=index, **{k: v for k, v in extra.items() if v is not None})
+    except ValidationError as e:    # a FASHIONREC_* variable that is no number (its traceback before)
+        fail("; ".join(f"FASHIONREC_{'_'.join(map(str, err['loc'])).upper()}={err.get('input')!r}: {err['msg']}"
+                       for err in e.errors()))
     console.print(f"serving {index} on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
@@ -535,5 +570,21 @@ def serve(
 # Recommender commands (index, recommend, evaluate-recs) live in their own module.
 import fashionrec.cli_recs  # noqa: E402,F401  (registers its commands on `app`)
 
+
+def main() -> None:
+    """The ``fashionrec`` command: :data:`app`, with a last word for an error no command caught itself (a file
+    that cannot be read or written, a damaged artefact): one line and exit 2, as ``fail`` says it, rather than a
+    traceback. A bug still shows its traceback."""
+    try:
+        app()
+    except FashionrecError as e:
+        err_console.print(f"[bold red]error:[/] {escape(str(e))}", markup=True)
+        sys.exit(2)
+    except OSError as e:
+        where = f"{e.filename}: " if e.filename else ""
+        err_console.print(f"[bold red]error:[/] {escape(where + (e.strerror or str(e)))}", markup=True)
+        sys.exit(2)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -15,7 +15,17 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from fashionrec.cli import DataDir, _data_dir, app, console, emit_json, err_console, fail, json_on_stdout
+from fashionrec.cli import (
+    DataDir,
+    _data_dir,
+    app,
+    check_json_out,
+    console,
+    emit_json,
+    err_console,
+    fail,
+    json_on_stdout,
+)
 from fashionrec.errors import FashionrecError, NotFoundError
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
@@ -148,6 +158,10 @@ def index_check(
     from that catalogue as it is now; else say why and exit 2."""
     from fashionrec.recommend import other_catalogue, stale_probabilities
 
+    if folder is not None and index != IndexOpt.default and folder != index:
+        fail(f"two indexes given, {folder} and --index {index}: give one")      # --index was ignored (a trial)
+    if data is not None and not (data / "styles.csv").is_file():
+        fail(f"--data {data}: no catalogue there (no styles.csv); give the folder the index was built from")
     index = folder or index      # positional as it always was; --index as every other index command takes it
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
@@ -570,10 +584,10 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
         fail(f"--rank must be attributes, tagger or embedding, got {rank!r}")
     if split != "test" and split_file is None:
         fail(f"--split {split} picks ids of a --split-file; give one (a train run's split.csv), or drop --split")
-    if json_out is not None and json_out.is_dir():      # before minutes of queries
-        fail(f"--json {json_out} is a folder: give a file name for the metrics, e.g. {json_out / 'metrics.json'}, "
-             "or - for stdout")
+    check_json_out(json_out)        # before minutes of queries
     try:
+        # Read before the photo queries: a missing or broken file failed after all of them.
+        labelled = _text_queries(text_queries) if text and text_queries else None
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         if rank == "embedding":
             rec.attribute_weights = {}
@@ -584,7 +598,7 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
             queries = queries.usable[queries.usable["id"].isin(_split_ids(split_file, split))]
         metrics = evaluate_recs(rec, queries, limit=limit)
         if text:
-            metrics.update(evaluate_text(rec, _text_queries(text_queries) if text_queries else None))
+            metrics.update(evaluate_text(rec, labelled))
             metrics["text_queries"] = str(text_queries or "shipped (written for the Kaggle catalogue)")
     except FashionrecError as e:
         fail(str(e))
@@ -663,9 +677,9 @@ def embed_cmd(
     engine: str = typer.Option("local", "--engine", help="local (this process) or ray (Ray Data actor pool)."),
     address: str | None = typer.Option(None, "--address", help="Ray: auto (this machine's cluster), "
                                        "ray://host:10001, or unset for a local Ray."),
-    actors: int | None = typer.Option(None, "--actors", help="Ray: model replicas (default: one per GPU, "
+    actors: int | None = typer.Option(None, "--actors", min=1, help="Ray: model replicas (default: one per GPU, "
                                       "else one per 2 CPUs)."),
-    batch_size: int = typer.Option(256, "--batch-size"),
+    batch_size: int = typer.Option(256, "--batch-size", min=1, help="Photos per batch."),
 ) -> None:
     """Embed every usable product into Parquet shards (id, vector, predictions) for `index build --from-embeddings`."""
     from fashionrec.batch_embed import embed_catalog_to_parquet

@@ -39,7 +39,7 @@ from matplotlib.patches import Patch
 from tqdm.auto import tqdm
 
 from fashionrec import __version__
-from fashionrec.artifacts import provenance, write_json, write_text, write_with
+from fashionrec.artifacts import check_writable, provenance, write_json, write_text, write_with
 from fashionrec.catalog import MIN_PHOTO_SIDE, Catalog, CatalogError, load_catalog, open_rgb
 from fashionrec.colours import SWATCHES
 
@@ -77,6 +77,7 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
     each row of the sample grid. ``progress``: the progress bars.
     Every file is written atomically, so an interrupted run leaves no half-written report.
     """
+    check_writable(Path(out_dir) / "report.json")       # before the catalogue is read (a catalogue's images/ too)
     if isinstance(catalog, (str, Path)):
         catalog = load_catalog(catalog, progress=progress)
     table = catalog.table

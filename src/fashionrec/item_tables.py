@@ -320,7 +320,12 @@ class ItemTables:
         for key, value in filters.items():
             if value is None or value == "" or value == []:
                 continue
-            given = [value] if isinstance(value, str) else list(value)
+            given = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple, set)) \
+                else None
+            if given is None or not all(isinstance(v, str) for v in given):
+                # {"gender": 5} was a TypeError from Python (a trial)
+                raise BadInputError(f"filter {key} takes a value or a list of values as text, such as "
+                                    f"{{{key!r}: {(self.filter_values()[key] or ['...'])[0]!r}}}, not {value!r}")
             canonical = [self.canonical_value(key, v) for v in given]
             bad = [v for v, c in zip(given, canonical, strict=True) if c is None]
             if bad:

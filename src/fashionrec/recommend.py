@@ -29,6 +29,7 @@ import contextlib
 import datetime as _dt
 import itertools
 import logging
+import numbers
 import os
 import shutil
 import threading
@@ -44,11 +45,11 @@ from PIL import Image
 from fashionrec.artifacts import private_temp_dir, read_json, write_json
 from fashionrec.blas import one_blas_thread
 from fashionrec.calibration import calibration_temperatures
-from fashionrec.catalog import checked_photo, open_rgb, styles_sha256
+from fashionrec.catalog import checked_photo, first_few, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import CatalogueEdits
 from fashionrec.colours import nearness
 from fashionrec.embed import Embedder, predicted_frame
-from fashionrec.errors import BadInputError, ChangedOnDiskError, ModelError, VectorIndexError
+from fashionrec.errors import BadInputError, ChangedOnDiskError, DamagedFileError, ModelError, VectorIndexError
 from fashionrec.index import VectorIndex, open_index
 from fashionrec.index.projection import Projection
 from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: importable from here as before)
@@ -352,6 +353,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 
         ``uri`` / ``token``: for a Milvus index, where its collection lives now (default: as built).
         """
+        if Path(index_dir).exists() and not Path(index_dir).is_dir():
+            raise VectorIndexError(f"{index_dir} is a file, not an index folder: give the folder an index was built "
+                                   "into (`fashionrec index build DATA_DIR --out FOLDER`)")
         manifest_path = Path(index_dir) / "manifest.json"
         attempt = 1
         while True:
@@ -378,6 +382,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             raise VectorIndexError(f"no index at {index_dir} (manifest.json missing): build one with `fashionrec index "
                               f"build DATA_DIR --out {index_dir}`, or give the folder an index was built into")
         manifest = read_json(manifest_path)
+        if not isinstance(manifest, dict):
+            raise DamagedFileError(f"{manifest_path} is not an index manifest (a JSON object): rebuild the index with "
+                                   "`fashionrec index build`")
         try:
             items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""])
             # Above 1 GB memory-mapped: queries read only their candidates' rows (5 GB of 1280-d vectors at
@@ -388,6 +395,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         except (FileNotFoundError, ValueError) as e:
             raise VectorIndexError(f"index {index_dir} is incomplete ({e}); rebuild with `fashionrec index build`") \
                 from e
+        # An id that is no whole number (a row edited by hand) said here, not as pandas' error at the end.
+        if "id" not in items or len(items) and not pd.api.types.is_integer_dtype(items["id"]):
+            bad = items["id"][pd.to_numeric(items["id"], errors="coerce").isna()].tolist() if "id" in items else []
+            raise DamagedFileError(f"{index_dir / 'items.csv'} has ids that are no whole numbers "
+                                   f"({first_few(bad, 5) if bad else 'no id column'}): rebuild the index with "
+                                   "`fashionrec index build`")
         projection = Projection.load(index_dir) if manifest.get("projection") else None
         if projection and projection.in_dim != embeddings.shape[1]:
             raise VectorIndexError(f"index {index_dir} is inconsistent: {embeddings.shape[1]}-d embeddings but a "
@@ -718,8 +731,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         """Top-k by cosine + the attribute bonus for the query's ``attrs`` (see :meth:`_attribute_bonus`);
         ``wearer``: the row of the catalogue product whose wearer the results are for (a photo of one finds
         its own); ``kind``: the row of the catalogue product whose kind its name says ranks (:data:`KIND_WEIGHT`)."""
-        if not 0.0 <= diversity <= 1.0:
-            raise BadInputError(f"diversity must be in [0, 1], got {diversity}")
+        if isinstance(diversity, bool) or not isinstance(diversity, numbers.Real) or not 0.0 <= diversity <= 1.0:
+            raise BadInputError(f"diversity must be a number in [0, 1], got {diversity!r}")
         check_k(k)
         rerank = bool(attrs) and any(self.attribute_weights.values())
         # Spare candidates replace results that are copies of a better-ranked result (the catalogue lists

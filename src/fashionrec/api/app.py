@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request, params
+from fastapi import Depends, FastAPI, HTTPException, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
@@ -163,6 +163,15 @@ class UploadLimit:
         await self.app(scope, counted, send)
 
 
+def _one_value_each(request: Request) -> None:
+    """An API query parameter given twice is refused: ``?k=5&k=6`` answered with 6 without a word (a trial)."""
+    if request.url.path.startswith("/api/"):
+        keys = [k for k, _ in request.query_params.multi_items()]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise BadInputError(f"{', '.join(twice)} given more than once: a parameter takes one value")
+
+
 def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     """Build the app. The recommender is loaded at start-up from ``settings.index_dir`` unless given.
 
@@ -201,7 +210,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     # /docs and /redoc from the Swagger UI 5 and ReDoc files fastapi-offline ships, not a CDN: a catalogue
     # server often has no internet, and the swagger-ui-bundle package's 4.x cannot read FastAPI's OpenAPI 3.1.
     app = FastAPIOffline(title="fashionrec", version=__version__, lifespan=lifespan,
-                         description="Tag fashion photos and recommend similar items and outfits.")
+                         description="Tag fashion photos and recommend similar items and outfits.",
+                         dependencies=[Depends(_one_value_each)])
     app.state.settings = settings
 
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + 65536, message=settings.upload_too_large)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from fashionrec.catalog import ATTRIBUTES
 
@@ -128,6 +128,14 @@ class ProfileRequest(BaseModel):
                         "false: only items like them.")
     skip_unknown: bool = Field(False, description="Leave out liked ids the catalogue no longer has (listed in "
                                "'skipped') instead of answering 404: a shopper's saved list outlives products.")
+
+    @field_validator("liked", mode="before")
+    @classmethod
+    def _no_booleans(cls, value: Any) -> Any:
+        # JSON true was read as id 1 ("there is no product 1", a trial); an id as a number or its digits is kept.
+        if isinstance(value, list) and any(isinstance(v, bool) for v in value):
+            raise ValueError("liked holds ids (numbers), not true or false")
+        return value
 
 
 class Created(BaseModel):

@@ -52,13 +52,17 @@ def product_image(item_id: int, service: ServiceDep,
     if not path.is_file():
         raise NotFoundError(f"item {item_id} has no image file")
     side = next((s for s in SIDES if s >= asked), SIDES[-1])
+    kind = None
     try:
         with Image.open(path) as im:        # the header only: 60x80 catalogue photos go out as they are
             large = max(im.size) > asked
+            kind = im.format
         if large:
             return Response(_downscaled(str(path), path.stat().st_mtime_ns, side), media_type="image/jpeg",
                             headers=CACHE_HEADERS)
     except (OSError, ValueError) as e:  # changed on disk since it was indexed, or truncated: sent as it is
         log.warning("photo of item %d (%s) cannot be scaled (%s): sent as its file", item_id, path, e)
-    media = {".png": "image/png", ".webp": "image/webp"}.get(path.suffix.lower(), "image/jpeg")
+    # Its type as its bytes say (a PNG saved as 13089.jpg went out as image/jpeg, a trial), else its name's.
+    media = Image.MIME.get(kind or "") or {".png": "image/png", ".webp": "image/webp"}.get(path.suffix.lower(),
+                                                                                         "image/jpeg")
     return FileResponse(path, media_type=media, headers=CACHE_HEADERS)
