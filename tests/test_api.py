@@ -1115,6 +1115,12 @@ def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch)
     assert res.exit_code == 2 and "FASHIONREC_MAX_UPLOAD_MB='abc'" in res.output and "Traceback" not in res.output
     monkeypatch.delenv("FASHIONREC_MAX_UPLOAD_MB")
     assert CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "99999"]).exit_code == 2
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as busy:     # a port another server holds
+        res = CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--host", "127.0.0.1",
+                                       "--port", str(busy.getsockname()[1])])
+    assert res.exit_code == 2 and "cannot listen on 127.0.0.1:" in res.output
 
 
 def test_startup_opens_the_taggers_onnx_session(client):

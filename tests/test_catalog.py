@@ -272,6 +272,8 @@ def test_an_id_past_64_bits_is_rejected_and_a_very_long_name_kept(tmp_path: Path
     assert catalog.table["id"].tolist() == [1, 3] and catalog.table["productDisplayName"].iloc[1] == long_name
     (huge,) = catalog.report.rows_rejected
     assert huge.line == 3 and "too large: ids are 64-bit integers" in huge.reason
+    with pytest.raises(ValueError, match="give the catalogue folder .* as a path, not None"):
+        load_catalog(None)
 
 
 def test_a_comma_in_the_usage_before_the_name_rejects_the_row_rather_than_move_a_word_into_the_name(

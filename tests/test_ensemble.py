@@ -191,9 +191,19 @@ def test_export_clears_the_previous_models_files_only_in_an_export_folder(two_ru
         if had_model:
             (folder / "MODEL_CARD.md").write_text("# Model card: the previous model\n")
         res = CliRunner().invoke(app, ["export", str(tmp_path / "ens"), "--dest", str(folder / "tagger.safetensors")])
-        assert res.exit_code == 0, res.output
-        # An ensemble run has no training curves: a previous export's must go, a user's own file stays.
-        assert (folder / "curves.png").exists() is not had_model
+        if had_model:
+            # An ensemble run has no training curves: a previous export's must go.
+            assert res.exit_code == 0, res.output
+            assert not (folder / "curves.png").exists()
+        else:
+            # A folder with files of its own that an export writes is refused (another run's results.csv and test
+            # report were replaced, a trial), its file untouched.
+            assert res.exit_code == 2 and "holds curves.png of its own" in res.output
+            assert (folder / "curves.png").read_bytes() == b"the previous model's curves"
+    # A folder, or a file that is no checkpoint, for --dest: said (one wrote adir.safetensors beside the folder).
+    for dest in (tmp_path / "mine", tmp_path / "mine" / "styles.csv"):
+        res = CliRunner().invoke(app, ["export", str(tmp_path / "ens"), "--dest", str(dest)])
+        assert res.exit_code == 2 and "ending in .safetensors" in res.output
 
 
 def test_members_from_different_splits_are_refused(two_runs, tmp_path):

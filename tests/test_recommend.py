@@ -1771,13 +1771,15 @@ def test_two_processes_adding_to_one_folder_take_turns_and_the_one_refused_delet
     meta = {"gender": "Men", "articleType": "Tshirts", "baseColour": "Blue"}
     got: dict[str, object] = {}
 
-    def add(name, r, angle):
+    def add(name, r, image):
         try:
-            got[name] = r.add_product(photo.rotate(angle, fillcolor="white"), {**meta, "productDisplayName": name})
+            got[name] = r.add_product(image, {**meta, "productDisplayName": name})
         except VectorIndexError as e:
             got[name] = e
 
-    threads = [threading.Thread(target=add, args=(n, r, a)) for n, r, a in (("one", one, 5), ("two", two, -5))]
+    # Each thread its own photo, made before they start (PIL loads a lazily opened file in one thread only).
+    threads = [threading.Thread(target=add, args=(n, r, photo.rotate(a, fillcolor="white")))
+               for n, r, a in (("one", one, 5), ("two", two, -5))]
     for t in threads:
         t.start()
     for t in threads:
@@ -1814,6 +1816,8 @@ def test_a_damaged_index_folder_is_named_with_what_to_do(tmp_path):
         Recommender.load(d, tiny_tagger_path())
     with pytest.raises(VectorIndexError, match="is a file, not an index folder"):
         Recommender.load(d / "items.csv", tiny_tagger_path())
+    with pytest.raises(BadInputError, match="give the index folder as a path"):
+        Recommender.load(None)
 
 
 def test_an_added_products_labels_are_text_and_its_id_a_whole_number(tmp_path):

@@ -528,6 +528,10 @@ def test_tagger_predicts_attributes_for_pil_images(tiny_run):
     assert len(by_path) == 2 and by_path[0] == by_path[1] == tagger.predict(Image.open(path))[0]
     assert tagger.predict([]) == []
     assert tagger.embed([]).shape == (0, tagger.dim) and tagger.embed([]).dtype == np.float32
+    from fashionrec.errors import BadInputError as NoPhotos
+
+    with pytest.raises(NoPhotos, match="not NoneType"):
+        tagger.predict(None)
     from fashionrec.errors import BadInputError
 
     with pytest.raises(BadInputError, match="no file"):

@@ -37,8 +37,13 @@ def check_writable(path: str | Path) -> Path:
     folder = next(p for p in (path.parent, *path.parent.parents) if p.exists())
     if not folder.is_dir():
         raise BadInputError(f"cannot write {path}: {folder} is a file, not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise BadInputError(f"cannot write {path}: {folder} is not writable here; choose another path")
+    try:    # tried, not asked (os.access says yes to root for /proc, where the write then failed)
+        fd, probe = tempfile.mkstemp(prefix=".fashionrec-probe.", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise BadInputError(f"cannot write {path}: {folder} is not writable here ({e.strerror or e}); choose "
+                            "another path") from e
     return path
 
 

@@ -33,7 +33,7 @@ import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
-from fashionrec.errors import CatalogError
+from fashionrec.errors import BadInputError, CatalogError
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,9 @@ class DataReport:
         for column, ids in self.invalid_values.items():
             lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {first_few(ids)})")
         lines.append(f"rows rejected    {len(self.rows_rejected)}")
-        lines += [f"  line {r.line}: {r.reason}" for r in self.rows_rejected[:20]]
+        # With the id its id column holds, where that can be trusted (a shop looks rows up by id; a trial).
+        lines += [f"  line {r.line}{f' (id {r.id_field})' if r.id_field else ''}: {r.reason}"
+                  for r in self.rows_rejected[:20]]
         if len(self.rows_rejected) > 20:
             lines.append(f"  ... and {len(self.rows_rejected) - 20} more (see --json)")
         lines += [
@@ -376,8 +378,6 @@ def as_photo(source) -> Image.Image:
 def checked_photo(source) -> Image.Image:
     """:func:`as_photo`, then :func:`check_photo`: a photo that can be searched with or added, else
     :class:`~fashionrec.errors.BadInputError` saying why."""
-    from fashionrec.errors import BadInputError
-
     try:
         photo = as_photo(source)
         check_photo(photo)
@@ -394,7 +394,11 @@ def one_or_many_photos(photos) -> list:
     pixels = isinstance(photos, np.ndarray) and photos.dtype == np.uint8 and photos.ndim in (2, 3)
     if isinstance(photos, single) or hasattr(photos, "read") or pixels:
         return [photos]
-    return list(photos)
+    try:
+        return list(photos)
+    except TypeError as e:      # None, a number: a TypeError from Python before (a trial)
+        raise BadInputError(f"photos are a photo or a list of them (PIL images, paths, bytes, file objects or uint8 "
+                            f"arrays), not {type(photos).__name__}") from e
 
 
 def _is_heif(source) -> bool:
@@ -926,6 +930,9 @@ def styles_sha256(data_dir: str | Path) -> str | None:
 def check_catalogue_folder(data_dir: str | Path) -> Path:
     """``data_dir`` as a path, or a :class:`CatalogError` saying what it lacks (the folder, styles.csv,
     images/): cheap, for a command to check before it starts processes or loads a model."""
+    if not isinstance(data_dir, (str, Path)):      # None from Python was pathlib's TypeError (a trial)
+        raise BadInputError(f"give the catalogue folder (styles.csv + images/) as a path, not {data_dir!r}; "
+                           f"the command line's default is {default_data_dir()}")
     root = Path(data_dir).expanduser()
     if root.is_file():
         raise CatalogError(f"{root} is a file: give the catalogue folder that holds styles.csv and images/ "

@@ -227,11 +227,10 @@ def eda(
     out: Path = typer.Option(Path("runs/eda"), "--out", help="Folder for the PNGs, report.json and report.html."),
 ) -> None:
     """Plot the catalogue (categories, colours, long tail, image sizes, samples) into an HTML report."""
-    from fashionrec.catalog import load_catalog
     from fashionrec.eda import write_eda_report
 
     try:
-        html_path = write_eda_report(load_catalog(_data_dir(data_dir)), out)
+        html_path = write_eda_report(_data_dir(data_dir), out)     # it checks --out before reading the photos
     except FashionrecError as e:
         fail(str(e))
     console.print(f"EDA report written to {html_path}")
@@ -540,6 +539,14 @@ def serve(
              f"DATA_DIR --out {index}`, or pass the folder an index was built into")
     if model is not None and not model.exists():
         fail(f"--model {model}: no such checkpoint or run folder")
+    import socket
+
+    try:    # before the index loads (uvicorn said so after it, in a traceback, exit 3: a trial)
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        fail(f"cannot listen on {host}:{port} ({e.strerror or e}): another server may be using it; choose "
+             "another --port (or FASHIONREC_PORT)")
     from fashionrec.artifacts import read_json
     from fashionrec.index_build import index_backend
 

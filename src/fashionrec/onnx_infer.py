@@ -48,7 +48,7 @@ from tqdm.auto import tqdm
 from fashionrec import data
 from fashionrec.artifacts import write_with
 from fashionrec.data import preprocess
-from fashionrec.errors import ModelError
+from fashionrec.errors import FashionrecError, ModelError
 from fashionrec.models import TaggerNet
 
 log = logging.getLogger(__name__)
@@ -244,7 +244,7 @@ def _cached(name: str, export: Callable[[], bytes], open_: Callable[[Path | byte
     graph = export()
     try:
         write_with(path, lambda tmp: tmp.write_bytes(graph))
-    except OSError as e:
+    except (OSError, FashionrecError) as e:       # the folder cannot be written (write_with says so as the latter)
         log.warning("cannot cache the ONNX graph in %s (%s), so every start exports it again: set "
                     "FASHIONREC_CACHE to a writable folder", path.parent, e)
         return open_(graph)

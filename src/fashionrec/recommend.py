@@ -353,6 +353,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 
         ``uri`` / ``token``: for a Milvus index, where its collection lives now (default: as built).
         """
+        if not isinstance(index_dir, (str, Path)):     # None was pathlib's TypeError (a trial)
+            raise BadInputError(f"give the index folder as a path (e.g. runs/index, written by `fashionrec index "
+                                   f"build`), not {index_dir!r}")
         if Path(index_dir).exists() and not Path(index_dir).is_dir():
             raise VectorIndexError(f"{index_dir} is a file, not an index folder: give the folder an index was built "
                                    "into (`fashionrec index build DATA_DIR --out FOLDER`)")
@@ -386,7 +389,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             raise DamagedFileError(f"{manifest_path} is not an index manifest (a JSON object): rebuild the index with "
                                    "`fashionrec index build`")
         try:
-            items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""])
+            # low_memory=False: one pass, so a hand-edited id is said below, not in pandas' DtypeWarning first
+            items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""], low_memory=False)
             # Above 1 GB memory-mapped: queries read only their candidates' rows (5 GB of 1280-d vectors at
             # 1M products); below, in memory, where a query's row reads cost less (0.7 ms at 40k, measured).
             path = index_dir / "embeddings.npy"
