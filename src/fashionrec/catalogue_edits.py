@@ -18,7 +18,7 @@ from PIL import Image
 from fashionrec.artifacts import write_with
 from fashionrec.catalog import ATTRIBUTES, COLUMNS, checked_photo, is_greyscale, load_catalog, to_rgb
 from fashionrec.embed import predicted_frame
-from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError
+from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError, VectorIndexError
 from fashionrec.item_tables import plain
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE, UNSURE, id_list
 from fashionrec.text_encoder import encode_text, product_text
@@ -43,14 +43,17 @@ def changing_folder(index_dir: Path) -> Iterator[None]:
     carrying their products over): the second waits, then finds the folder changed since it loaded it and says
     so, before it writes anything. Without it two processes took the same new id, and the one refused deleted
     the other's photo (a code review's trial)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(index_dir / CHANGE_LOCK)
     try:
+        index_dir.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=CHANGE_WAIT_S)
     except Timeout as e:
         raise ChangedOnDiskError(
             f"another process has been changing {index_dir} for over {CHANGE_WAIT_S} s (it holds {lock.lock_file}): "
             "let it finish and try again; if no fashionrec process is running, delete that file") from e
+    except OSError as e:    # a folder served read-only: a 500 from the API otherwise
+        raise VectorIndexError(f"cannot change the index in {index_dir}: {e.strerror or e}; it must be writable "
+                               "by this process to add or remove products") from e
     try:
         yield
     finally:
