@@ -19,12 +19,13 @@ from pathlib import Path
 from fashionrec.errors import BadInputError, DamagedFileError, FashionrecError
 
 
-def check_writable(path: str | Path) -> Path:
+def check_writable(path: str | Path, try_it: bool = True) -> Path:
     """``path``, where a command may write a file: refused (:class:`BadInputError`, saying what to choose
     instead) where it is a folder, where a file stands where its folder would be, where that folder cannot be
     written, and where it is a catalogue's own ``styles.csv`` or a file in its ``images/`` (a trial's
     ``--json C/styles.csv`` wrote a report over the catalogue, exit 0). Commands check their outputs with it
-    before their work, and every atomic write checks it again."""
+    before their work, and every atomic write checks it again (``try_it=False``: its own temporary file is the
+    try)."""
     path = Path(path)
     if path.is_dir():
         raise BadInputError(f"{path} is a folder: give a file name")
@@ -37,6 +38,8 @@ def check_writable(path: str | Path) -> Path:
     folder = next(p for p in (path.parent, *path.parent.parents) if p.exists())
     if not folder.is_dir():
         raise BadInputError(f"cannot write {path}: {folder} is a file, not a folder")
+    if not try_it:
+        return path
     try:    # tried, not asked (os.access says yes to root for /proc, where the write then failed)
         fd, probe = tempfile.mkstemp(prefix=".fashionrec-probe.", dir=folder)
         os.close(fd)
@@ -53,7 +56,7 @@ def atomic_path(path: str | Path):
 
     Readers never see half a file, and a crash leaves the previous version in place.
     """
-    path = check_writable(path)
+    path = check_writable(path, try_it=False)
     prefix = f".{path.name}."
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -229,6 +232,17 @@ def check_replaceable(out_dir: str | Path, marker: str, what: str, unless: str |
     if not (out_dir / marker).exists() or unless and (out_dir / unless).exists():
         raise FashionrecError(f"{out_dir} already holds files and is not a {what}; writing the {what} there "
                               "would delete them: choose a new or empty folder for --out")
+
+
+def check_run_out(out: str | Path, reads: list[Path], what: str) -> None:
+    """Refuse ``--out`` for a command that writes a run folder (``ensemble``, ``probe``) where it holds one of
+    the checkpoints the command ``reads`` (its ``what``: written over, a member's run became the ensemble's, a
+    code review's trial), or where it holds files and is no earlier run (:func:`check_replaceable`)."""
+    for path in reads:
+        if Path(out).resolve() in Path(path).resolve().parents:
+            raise FashionrecError(f"--out {out} holds the {what} {path}: the run written there would replace it; "
+                                  "choose a new folder for --out")
+    check_replaceable(out, "weights/best.json", "run folder")
 
 
 @contextmanager

@@ -46,8 +46,16 @@ def _embed_frame(tagger: Tagger, frame: pd.DataFrame, batch_size: int, progress:
     vectors, probs = tagger.infer(images, batch_size=batch_size, progress=progress)
     out = pd.DataFrame({"id": frame["id"].to_numpy(np.int64), "vector": list(vectors.astype(np.float32)),
                         # what each vector was made from: a photo replaced since differs in size
-                        "photo_bytes": [os.path.getsize(p) for p in frame["image_path"]]})
+                        "photo_bytes": [_photo_bytes(p) for p in frame["image_path"]]})
     return pd.concat([out, predicted_frame(tagger, probs)], axis=1)
+
+
+def _photo_bytes(path: str) -> int:
+    """The size of the photo file at ``path``, -1 where there is none now: what tells a replaced photo."""
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return -1
 
 
 class _RayEmbedder:
@@ -214,7 +222,7 @@ def aligned_embeddings(frame: pd.DataFrame, usable: pd.DataFrame) -> tuple[np.nd
                                f"{first_few(missing.tolist(), 5)}); embed this catalogue with `fashionrec embed`")
     rows = by_id.loc[ids]
     if "photo_bytes" in rows:       # folders embedded before it was recorded have no sizes to compare
-        now = np.array([os.path.getsize(p) if os.path.isfile(p) else -1 for p in usable["image_path"]])
+        now = np.array([_photo_bytes(p) for p in usable["image_path"]])
         changed = ids[now != rows["photo_bytes"].to_numpy()]
         if len(changed):
             # Another catalogue under the same ids, or photos replaced since: each would be found by another

@@ -94,10 +94,14 @@ def _data_dir(path: Path | None) -> Path:
     return path if path is not None else default_data_dir()
 
 
-def fail(message: str) -> None:
+def say_error(message: str) -> None:
     # On stderr: with --json or a pipe, stdout holds only the results. The message is text, not markup: read as
     # markup, "pip install 'fashionrec[milvus]'" lost its extra and pymilvus's "[unix, http, https, tcp]" vanished.
     err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
+
+
+def fail(message: str) -> None:
+    say_error(message)
     raise typer.Exit(code=2)
 
 
@@ -585,11 +589,10 @@ def main() -> None:
     try:
         app()
     except FashionrecError as e:
-        err_console.print(f"[bold red]error:[/] {escape(str(e))}", markup=True)
+        say_error(str(e))
         sys.exit(2)
     except OSError as e:
-        where = f"{e.filename}: " if e.filename else ""
-        err_console.print(f"[bold red]error:[/] {escape(where + (e.strerror or str(e)))}", markup=True)
+        say_error((f"{e.filename}: " if e.filename else "") + (e.strerror or str(e)))
         sys.exit(2)
 
 

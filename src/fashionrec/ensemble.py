@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from fashionrec.artifacts import atomic_dir, check_replaceable, write_with
+from fashionrec.artifacts import atomic_dir, check_run_out, write_with
 from fashionrec.errors import FashionrecError, ModelError
 from fashionrec.evaluate import evaluate_predictions, summary_metrics, write_eval_report
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
@@ -88,12 +88,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
             raise FashionrecError(f"ensemble member {c} not found: pass train run folders or .safetensors "
                                   "checkpoints (with their .json beside them)")
     paths = [resolve_checkpoint(c) for c in checkpoints]
-    for p in paths:
-        if Path(out).resolve() in p.resolve().parents:
-            # Written over file by file, a member's run became the ensemble's (a code review's trial).
-            raise FashionrecError(f"--out {out} holds the member {p}: the ensemble would overwrite it; choose a "
-                                  "new folder for --out")
-    check_replaceable(out, "weights/best.json", "run folder")     # before minutes of inference
+    check_run_out(out, paths, "member")     # before minutes of inference
     loaded = [load_checkpoint(p) for p in paths]
     members = [m for m, _ in loaded]
     metas = [meta for _, meta in loaded]

@@ -172,11 +172,11 @@ def _types_scored(per_class: dict) -> int:
 
 
 def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes: dict[str, list[str]],
-                     seen: np.ndarray | None = None, seen_by: np.ndarray | None = None) -> pd.DataFrame:
+                     seen_by: np.ndarray | None = None) -> pd.DataFrame:
     """One row per product scored, in ``items``' order: its id and name, and per head its label and the
     model's guess with its probability (``probs``: calibrated, :meth:`~fashionrec.tagger.Tagger.calibrate`, by
-    :func:`evaluate_model`); ``trained_on`` where known (``seen``), and ``trained_on_by`` how ("id" or
-    "photo", as ``tag`` says it). What a user checks the metrics against (an ML engineer's trial had to tag
+    :func:`evaluate_model`); where known (``seen_by``: "id", "photo" or "" per product, as ``tag`` says it),
+    ``trained_on`` and ``trained_on_by``. What a user checks the metrics against (an ML engineer's trial had to tag
     the folder again to)."""
     table = items[["id", "productDisplayName"]].reset_index(drop=True).copy()
     for head, p in probs.items():
@@ -188,9 +188,8 @@ def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes:
     # Empty where the product has no type label to score (it is not counted wrong, as the metrics do not).
     table["correct"] = (table["articleType"] == table["predicted_articleType"]).astype("boolean").where(
         table["articleType"].notna())
-    if seen is not None:
-        table["trained_on"] = seen
     if seen_by is not None:
+        table["trained_on"] = seen_by != ""
         table["trained_on_by"] = seen_by
     return table
 
@@ -463,11 +462,12 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         learnt = items[items["id"].isin(chosen.ids("train", "val"))]
         items = items[items["id"].isin(chosen.ids("test"))].reset_index(drop=True)
         copies = photo_copies(items, learnt)
+        seen_by = np.where(copies, "photo", "")
     if items.empty:
         raise ValueError(f"no usable images to evaluate in {data_dir} (split {split})")
     seen, seen_any = 0, None        # trained on by id and name; seen in any way (id and name, or photo)
-    seen_by = None                  # per row: "id", "photo" or ""
     if split == "all":
+        seen_by = None              # per row: "id", "photo" or ""
         # Products it trained on, by id and name; and, among the rest, renumbered or renamed copies: a
         # product whose photo is, byte for byte, a training or validation product's photo.
         found = seen_by_model(items, tagger.meta)
@@ -543,8 +543,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
                     # maintainer's trial found them said by `data check` only).
                     "rows_recovered": [int(n) for n in catalog.report.recovered_lines] if split == "all" else []})
     if out_dir is not None:
-        table = prediction_table(items, shown, tagger.classes, copies if split == "test" else seen_any,
-                                 np.where(copies, "photo", "") if split == "test" else seen_by)
+        table = prediction_table(items, shown, tagger.classes, seen_by)
         if split == "all":
             # The folder's other rows too, each with why it was not scored, as `tag` lists them (a maintainer's
             # trial matched predictions.csv against styles.csv and found 4 rows missing).

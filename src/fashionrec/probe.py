@@ -26,7 +26,7 @@ import pandas as pd
 import torch
 from sklearn.linear_model import LogisticRegression
 
-from fashionrec.artifacts import atomic_dir, check_replaceable, write_with
+from fashionrec.artifacts import atomic_dir, check_run_out, write_with
 from fashionrec.errors import FashionrecError
 from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
 from fashionrec.models import EnsembleNet
@@ -90,10 +90,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
     if not c > 0:       # before minutes of embedding: scikit-learn would only refuse it after them
         raise FashionrecError(f"--c must be > 0 (the inverse strength of the L2 penalty), got {c}")
     path = resolve_checkpoint(checkpoint).resolve()
-    if Path(out).resolve() in path.parents:
-        raise FashionrecError(f"--out {out} holds the ensemble {path}: the probe's run would replace it; choose a "
-                              "new folder for --out")
-    check_replaceable(out, "weights/best.json", "run folder")     # before minutes of embedding
+    check_run_out(out, [path], "ensemble")      # before minutes of embedding
     base = Tagger.load(path, runtime="auto")
     if not isinstance(base.model, EnsembleNet):
         raise FashionrecError(f"{path} is a single `{base.meta['model']}` model: fit the probe on an ensemble "

@@ -35,7 +35,7 @@ from tqdm.auto import tqdm
 from fashionrec import __version__
 from fashionrec.artifacts import made_by, read_json, write_json, write_with
 from fashionrec.calibration import calibration_record
-from fashionrec.catalog import ATTRIBUTES, load_catalog
+from fashionrec.catalog import ATTRIBUTES, first_few, load_catalog
 from fashionrec.data import LabelSpace, TensorImageDataset, load_image_tensor, preprocess, train_augmentation
 from fashionrec.distributed import (
     DistContext,
@@ -227,8 +227,7 @@ def initial_weights(model: TaggerNet, start: TaggerNet, meta: dict, init: str, c
         state[f"heads.{head}.weight"], state[f"heads.{head}.bias"] = new_w, new_b
         if new:
             names = [wanted[j] for j in new]
-            fresh.append(f"{head} {len(new)} of {len(wanted)} ({', '.join(map(repr, names[:5]))}"
-                         f"{' ...' if len(new) > 5 else ''})")
+            fresh.append(f"{head} {len(new)} of {len(wanted)} ({first_few(list(map(repr, names)), 5)})")
     model.load_state_dict(state)
     if fresh:
         log.info("classes that %s lacks start fresh: %s", init, "; ".join(fresh))
