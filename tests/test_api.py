@@ -223,6 +223,18 @@ def test_search_text(client):
     assert fixed["results"] and all(x["item"]["articleType"] == "Sunglasses" for x in fixed["results"])
 
 
+
+def test_a_query_of_no_readable_text_says_so(client):
+    # %ff%fe (not UTF-8: read as U+FFFD) and %00 answered 200 with no results and no word (a bad-input trial).
+    for raw in ("%ff%fe", "%00", "%01%02"):
+        for path in ("/api/search/text", "/api/items"):
+            said = assert_error(client.get(f"{path}?q={raw}"), 422)
+            assert said.startswith("q holds no readable text (bytes that are not UTF-8"), (path, raw, said)
+    # An emoji is text: searched by meaning, not refused.
+    assert client.get("/api/search/text", params={"q": "\N{DRESS}", "min_similarity": -1}).status_code == 200
+    assert client.get("/api/items", params={"q": "  "}).json()["total"] > 100      # blank: every product
+
+
 def test_search_text_cut_off(client):
     noise = {"q": "asdfgh", "k": 3}
     assert len(client.get("/api/search/text", params={**noise, "min_similarity": -1}).json()["results"]) == 3
@@ -754,6 +766,11 @@ def test_a_body_of_the_wrong_kind_says_what_to_send(client, photo):
     form = client.post("/api/recommend/profile", data={"liked": "1"})
     assert "reads a JSON body with Content-Type: application/json, not application/x-www-form-urlencoded" in \
         assert_error(form, 422)
+    # Bodies FastAPI's parser gives up on were "There was an error parsing the body" (a bad-input trial).
+    json_type = {"Content-Type": "application/json"}
+    for body in (b"[" * 5000 + b"]" * 5000, b'{"liked": [1], "note": "\xff"}'):
+        said = assert_error(client.post("/api/recommend/profile", content=body, headers=json_type), 400)
+        assert said.startswith("the body could not be read as JSON: send UTF-8 JSON"), said
     # The right kind of body with a field missing still names the field.
     assert assert_error(client.post("/api/recommend/profile", json={"k": 3}), 422) == "liked: Field required"
 

@@ -813,6 +813,21 @@ def test_cli_text_search_cuts_noise_like_the_web_ui():
     said = " ".join(run("casual sneakers size 9").output.split())
     assert "the catalogue has no prices or sizes: 'size 9' left out of the search for 'casual sneakers'" in said
     assert "left_out" not in casual
+    # An empty filter (an unset shell variable) meant "any" without a word (a bad-input trial).
+    for option in ("--colour", "--gender", "--article-type"):
+        empty = run("jeans", option, " ")
+        assert empty.exit_code == 2 and f"{option} is empty: give a value, or leave {option} out for any" in \
+            " ".join(empty.output.split()), empty.output
+
+
+def test_cli_text_search_on_an_emptied_index_says_it_is_empty(tmp_path):
+    # It said that no word of the query names a type (a bad-input trial).
+    d = index_copy(tmp_path / "index")
+    r = Recommender.load(d, tiny_tagger_path())
+    r.remove_products([int(i) for i in r.items.index])
+    res = CliRunner().invoke(app, ["recommend", "text", "blue jeans", "--index", str(d)])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 0 and "the index holds no products (each was removed)" in said, res.output
     fixed = json.loads(run("sunglases", "--json").output)
     assert fixed["corrected"] == "sunglasses"
     assert all(r["item"]["articleType"] == "Sunglasses" for r in fixed["results"])
@@ -1226,10 +1241,15 @@ def test_similar_items_in_other_colours_are_of_its_type_one_colour_at_a_time(rec
     shown = {r.id for r in rec.similar(i, k=3)}
     apart = rec.similar(i, k=others, other_colours=True, exclude_ids=shown)
     assert apart and not shown & {r.id for r in apart} and shown & {r.id for r in more}
-    # Filters narrow it; the product's own colour asked for leaves nothing.
+    # Filters narrow it; the product's own colour alone asked for is refused, saying why ("no results" said
+    # nothing, a bad-input trial); with another colour beside it, that colour.
     men = rec.similar(i, k=5, other_colours=True, filters={"gender": "Men"})
     assert men and all(r.item["gender"] in ("Men",) for r in men)
-    assert rec.similar(i, k=5, other_colours=True, filters={"baseColour": colour}) == []
+    with pytest.raises(BadInputError, match=f"leave out its own colour, {colour}, the only one the baseColour"):
+        rec.similar(i, k=5, other_colours=True, filters={"baseColour": colour})
+    another = tees["baseColour"].iloc[0]
+    both = rec.similar(i, k=5, other_colours=True, filters={"baseColour": [colour, another]})
+    assert both and {r.item["baseColour"] for r in both} == {another}
     # A type with one colour only has none.
     single = rec.items.groupby("articleType")["baseColour"].nunique()
     lone = single[single == 1].index
@@ -1372,6 +1392,13 @@ def test_a_product_can_be_removed_and_stays_removed(rec, tmp_path, caplog):
     assert len(again) == n - 5 and src not in again._row and len(again.index) == len(again)
     with pytest.raises(NotFoundError, match="was removed from this index"):
         again.similar(src)
+    # Removed is said before a rejected row of the same id (the fixture's duplicate: was "rejected").
+    dup = next(int(i) for i in again.manifest["rejected_rows"]
+               if int(i) in again._row or int(i) in again.manifest["removed_ids"])
+    if dup in again._row:
+        again.remove_product(dup)
+    with pytest.raises(NotFoundError, match=f"product {dup} was removed from this index"):
+        again.similar(dup)
     assert len(again.similar(_some_id(again, articleType="Handbags"), k=3)) == 3
 
 

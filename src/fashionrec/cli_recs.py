@@ -105,6 +105,12 @@ def _open_photo(path: Path):
 def _filters(gender, article_type, colour, sub_category, usage, master_category, season) -> dict | None:
     f = {"gender": gender, "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
          "usage": usage, "masterCategory": master_category, "season": season}
+    options = {"gender": "--gender", "articleType": "--article-type", "baseColour": "--colour",
+               "subCategory": "--sub-category", "usage": "--usage", "masterCategory": "--master-category",
+               "season": "--season"}
+    empty = [options[k] for k, v in f.items() if v is not None and not v.strip()]
+    if empty:   # `--colour ""` (an unset shell variable) meant "any colour" without a word (a trial)
+        fail(f"{empty[0]} is empty: give a value, or leave {empty[0]} out for any")
     f = {k: v for k, v in f.items() if v}
     return f or None
 
@@ -431,7 +437,10 @@ def recommend_text(
                       f"search for {query!r}", highlight=False)
     note = None     # why there are fewer than k: printed under the table, and in the JSON (it had none)
     if not recs:
-        if wanted:
+        if not len(rec):
+            note = ("the index holds no products (each was removed): `fashionrec index add` some, or rebuild it "
+                    "with `fashionrec index build`")
+        elif wanted:
             note = "no product has every filter given and matches the query: try fewer filters"
         elif min_similarity > -1 and not rec.parse_query(query):
             note = (f"no word of {query!r} names a type, colour, gender, usage or season, and no product's text is "

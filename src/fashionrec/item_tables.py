@@ -187,6 +187,13 @@ class ItemTables:
         except (TypeError, ValueError) as e:
             raise BadInputError(f"item id must be an integer, got {item_id!r}") from e
         if item_id not in self._row:
+            # Removed first: the reason it went (a removed product whose id a rejected duplicate row also has
+            # was said to be rejected).
+            if item_id in (self.manifest.get("removed_ids") or []):
+                raise NotFoundError(f"product {item_id} was removed from this index (`fashionrec index remove`, "
+                                    "or DELETE /api/items): a row of styles.csv comes back at the next build, a "
+                                    "product added with `index add` or POST /api/items does not",
+                                    shopper=UNLISTED)
             left_out = self.manifest.get("left_out") or {}
             for status, ids in left_out.items():
                 if item_id in ids:
@@ -197,11 +204,6 @@ class ItemTables:
             if rejected:
                 raise NotFoundError(f"product {item_id} is not in the index: its row of styles.csv was rejected "
                                     f"({rejected}); fix the row (`fashionrec data check` lists it) and rebuild",
-                                    shopper=UNLISTED)
-            if item_id in (self.manifest.get("removed_ids") or []):
-                raise NotFoundError(f"product {item_id} was removed from this index (`fashionrec index remove`, "
-                                    "or DELETE /api/items): a row of styles.csv comes back at the next build, a "
-                                    "product added with `index add` or POST /api/items does not",
                                     shopper=UNLISTED)
             raise NotFoundError(f"there is no product {item_id} in this catalogue ({len(self):,} products)",
                                 shopper=f"There is no product {item_id} in the shop. Search for what you are "

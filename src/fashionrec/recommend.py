@@ -872,10 +872,15 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         # Its type (a freebie's none), in every other colour the filters allow, ranked without the colour's bonus;
         # then the first of each colour in turn, so that a page of six shows six colours where there are.
         wanted = self.check_filters(filters)
-        colours = wanted.get("baseColour") or self.filter_values()["baseColour"]
+        asked = wanted.get("baseColour")
+        colours = asked or self.filter_values()["baseColour"]
         wanted["baseColour"] = [c for c in ([colours] if isinstance(colours, str) else colours) if c != colour]
         if attrs.get("articleType") and "articleType" not in wanted:
             wanted["articleType"] = attrs["articleType"]
+        if asked and not wanted["baseColour"]:
+            # "no results" said nothing of why (a bad-input trial): the filter asked for its own colour alone
+            raise BadInputError(f"other colours of {item_id} leave out its own colour, {colour}, the only one the "
+                                "baseColour filter asks for: drop the filter or ask for other colours")
         if not wanted["baseColour"]:
             return []
         pool = min(OTHER_COLOURS_POOL * k, MAX_K)

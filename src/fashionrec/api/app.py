@@ -243,6 +243,14 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         detail = exc.detail
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing is served at {request.url.path}"
+        elif exc.status_code == 400 and detail == "There was an error parsing the body":
+            # FastAPI's words for a body its parser gave up on: JSON not UTF-8 or nested past Python's
+            # recursion limit (a bad-input trial), a form it could not split.
+            sent = sent_content_type(request)
+            detail = ("the body could not be read as JSON: send UTF-8 JSON nested a few levels at most, e.g. "
+                      "{\"liked\": [1]}" if sent == "application/json" else
+                      f"the body could not be read as {sent}: send the photo as a multipart/form-data field "
+                      f"'file', e.g. curl -F file=@photo.jpg {request.url.path}")
         return _error(request, exc.status_code, str(detail), exc.headers)
 
     @app.exception_handler(Exception)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import secrets
 import threading
+import unicodedata
 from contextlib import contextmanager
 from typing import Annotated
 
@@ -133,6 +134,19 @@ def parse_filters(
 
 
 Filters = Annotated[dict[str, str], Depends(parse_filters)]
+
+
+def readable_query(q: str) -> str:
+    """``q`` stripped; a 422 where nothing readable is left: bytes that are no UTF-8 (``%ff``, decoded as
+    U+FFFD) or control characters (``%00``) answered 200 with no results and no word (a bad-input trial).
+    An emoji is kept: "\N{DRESS}" finds dresses by meaning."""
+    q = q.strip()
+    if not q:
+        raise BadInputError("q is blank; search for words such as 'blue jeans'")
+    if all(c == "\ufffd" or unicodedata.category(c).startswith("C") for c in q):
+        raise BadInputError("q holds no readable text (bytes that are not UTF-8, or control characters); send "
+                            "words such as 'blue jeans', UTF-8 and percent-encoded")
+    return q
 
 
 def _param_names(dependant, kind: str) -> set[str]:

@@ -16,6 +16,7 @@ from fashionrec.api.deps import (
     known_form_only,
     known_query_only,
     read_image,
+    readable_query,
     require_api_key,
 )
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
@@ -54,8 +55,9 @@ def browse_items(
             # Without skip_unknown, an unknown id is a 404 that names it.
             found = [to_item(service.rec.item(int(w)), int(w)) for w in wanted if int(w) not in unknown]
         return ItemPage(total=len(found), offset=0, limit=len(found), items=found, unknown=unknown)
+    q = readable_query(q) if q and q.strip() else None     # blank: the whole catalogue, as the web UI's box
     with service.reading():
-        total, page = service.rec.browse(filters or None, q or None, offset=offset, limit=limit)
+        total, page = service.rec.browse(filters or None, q, offset=offset, limit=limit)
     return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d) for d in page])
 
 

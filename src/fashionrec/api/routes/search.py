@@ -15,9 +15,9 @@ from fashionrec.api.deps import (
     known_form_only,
     known_query_only,
     read_image,
+    readable_query,
 )
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
-from fashionrec.errors import BadInputError
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
 from fashionrec.vocabulary import without_price_or_size
 
@@ -52,9 +52,7 @@ def search_by_text(
         "whatever the query, the type and wearer it names ranking first")] = RELEVANT_TEXT_SIMILARITY,
 ) -> RecList:
     """Items matching a text query."""
-    if not q.strip():
-        raise BadInputError("q is blank; search for words such as 'blue jeans'")
-    query, left_out = without_price_or_size(q.strip())
+    query, left_out = without_price_or_size(readable_query(q))
     with service.reading():
         corrected = service.rec.correction(query, filters or None)    # "sunglasess" found nothing, no hint
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
