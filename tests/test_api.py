@@ -608,6 +608,18 @@ def test_images_by_id(client, ids, fixture_dir):
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
 
 
+
+def test_a_tiff_photo_is_sent_as_a_jpeg(client, ids, tmp_path, monkeypatch):
+    # Chromium shows no TIFF: a shop's .tif photo was a broken image on every page.
+    tiff = tmp_path / "photo.tif"
+    Image.new("RGB", (60, 80), "red").save(tiff)
+    monkeypatch.setattr(client.app.state.service.rec, "image_path", lambda item_id: tiff)
+    r = client.get(f"/images/{ids[0]}.jpg")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+    sent = Image.open(io.BytesIO(r.content))
+    assert sent.format == "JPEG" and sent.size == (60, 80) and sent.getpixel((30, 40))[0] > 200
+
+
 def test_web_pages(client, ids):
     home = client.get("/")
     assert home.status_code == 200 and f"/item/{ids[0]}" in home.text

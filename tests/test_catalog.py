@@ -204,6 +204,20 @@ def test_a_folder_without_images_is_a_catalog_error(tmp_path: Path, fixture_dir:
         load_catalog(tmp_path, progress=False)
 
 
+def test_a_styles_csv_folder_or_an_images_file_is_said_as_such(tmp_path: Path, fixture_dir: Path) -> None:
+    # Both were "not found" (a bad-input trial).
+    (tmp_path / "styles.csv").mkdir()
+    (tmp_path / "images").mkdir()
+    with pytest.raises(CatalogError, match=r"styles.csv is a folder: a catalogue's styles.csv is the file"):
+        load_catalog(tmp_path, progress=False)
+    (tmp_path / "styles.csv").rmdir()
+    (tmp_path / "images").rmdir()
+    shutil.copy(fixture_dir / "styles.csv", tmp_path / "styles.csv")
+    (tmp_path / "images").write_bytes(b"")
+    with pytest.raises(CatalogError, match=r"images is a file: a catalogue's images/ is a folder"):
+        load_catalog(tmp_path, progress=False)
+
+
 def test_a_folder_that_does_not_exist_is_a_catalog_error(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="does not exist"):
         load_catalog(tmp_path / "nowhere", progress=False)
@@ -445,6 +459,13 @@ def test_a_photo_named_with_zeros_or_a_space_before_its_extension_is_its_ids(tmp
     assert catalog.report.second_photos == [("3.png", "3.jpg")]
     assert any(line.startswith("second photos    1 (3.png beside 3.jpg): not read")
                for line in catalog.report.summary_lines())
+    # A TIFF or BMP photo is read, as PIL reads it (a .tif was "missing", a bad-input trial).
+    for ext in (".tif", ".bmp"):
+        for old in (path / "images").glob("3.*"):
+            old.unlink()
+        Image.new("RGB", (60, 80), "blue").save(path / "images" / f"3{ext}")
+        row = load_catalog(path, progress=False).table.set_index("id").loc[3]
+        assert Path(row["image_path"]).name == f"3{ext}" and row["image_status"] == "ok", row
 
 
 def test_a_semicolon_file_keeps_its_rows_past_an_unclosed_quote_and_odd_names_do_not_crash(tmp_path: Path) -> None:

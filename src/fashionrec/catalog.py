@@ -43,7 +43,9 @@ COLUMNS = [
 ]
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
+# A shop's photos in another format PIL reads were "missing" (.tif, a bad-input trial); GIF is left out: an
+# animated one is not one product photo.
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp")
 # Season values a row recovered from an extra comma may have; another word there means the comma was
 # before the name and the columns shifted ("Navy, Blue" puts "Blue" in the season).
 SEASON_WORDS = {"", "na", "summer", "winter", "spring", "fall", "autumn", "all season", "all seasons"}
@@ -940,11 +942,16 @@ def check_catalogue_folder(data_dir: str | Path) -> Path:
     if not root.is_dir():
         raise CatalogError(f"catalogue folder {root} does not exist: give the folder that holds styles.csv and "
                            "images/ (the commands' DATA_DIR argument, or set FASHIONREC_DATA)")
-    if not (root / "styles.csv").is_file():
-        raise CatalogError(f"{root / 'styles.csv'} not found: a catalogue folder needs styles.csv and "
-                           "images/<id>.jpg")
-    if not (root / "images").is_dir():
-        raise CatalogError(f"{root / 'images'} not found: a catalogue folder needs an images/ folder of <id>.jpg")
+    # A styles.csv that is a folder, an images that is a file, were "not found" (a bad-input trial).
+    styles, images = root / "styles.csv", root / "images"
+    if styles.is_dir():
+        raise CatalogError(f"{styles} is a folder: a catalogue's styles.csv is the file of its rows")
+    if not styles.is_file():
+        raise CatalogError(f"{styles} not found: a catalogue folder needs styles.csv and images/<id>.jpg")
+    if images.exists() and not images.is_dir():
+        raise CatalogError(f"{images} is a file: a catalogue's images/ is a folder of <id>.jpg")
+    if not images.is_dir():
+        raise CatalogError(f"{images} not found: a catalogue folder needs an images/ folder of <id>.jpg")
     return root
 
 

@@ -494,7 +494,7 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
             yield f"  {len(loader['images_without_row'])} photos in images/ have no row in styles.csv: tagged, " \
                   "with no catalogue labels to compare"
         if loader["files_not_tagged"]:
-            yield f"  {len(loader['files_not_tagged'])} files under images/ are no row's <id>.jpg/.png/.webp " \
+            yield f"  {len(loader['files_not_tagged'])} files under images/ are no row's <id>.jpg/.png/.webp/.tif " \
                   "(a second file for an id, a rejected row's, in a subfolder, another format) and were not " \
                   "tagged (listed in the JSON): " + ", ".join(loader["files_not_tagged"][:5]) \
                 + (" ..." if len(loader["files_not_tagged"]) > 5 else "")

@@ -28,6 +28,10 @@ SIDES = (120, 240, 480, 800, 1600)
 CACHE_HEADERS = {"Cache-Control": "public, max-age=86400"}
 
 
+# Formats every browser shows; a TIFF or BMP photo goes out as a JPEG (Chromium showed a TIFF as a broken image).
+SHOWN_AS_IS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
 @functools.lru_cache(maxsize=256)      # a few pages of cards, or fewer product pages
 def _downscaled(path: str, modified: int, side: int) -> bytes:
     """The photo at ``path`` (as of ``modified``) as a JPEG whose longest side is ``side``."""
@@ -57,7 +61,7 @@ def product_image(item_id: int, service: ServiceDep,
         with Image.open(path) as im:        # the header only: 60x80 catalogue photos go out as they are
             large = max(im.size) > asked
             kind = im.format
-        if large:
+        if large or kind not in SHOWN_AS_IS:
             return Response(_downscaled(str(path), path.stat().st_mtime_ns, side), media_type="image/jpeg",
                             headers=CACHE_HEADERS)
     except (OSError, ValueError) as e:  # changed on disk since it was indexed, or truncated: sent as it is
