@@ -443,9 +443,15 @@ def test_resume_continues_from_the_last_epoch(tmp_path, interrupt_after_one_epoc
     interrupt_after_one_epoch.undo()
     with pytest.raises(FashionrecError, match="--resume"):
         train(FIXTURE, make_config("tiny", epochs=2), out, progress=False)
+    # Killed after epoch 2's line was written but before its state.pt: the epoch is done again on resuming,
+    # and its line replaces the first one (it was appended as a second line for epoch 2).
+    first = pd.read_csv(out / "results.csv")
+    pd.concat([first, first.assign(epoch=2, train_loss=999.0)]).to_csv(out / "results.csv", index=False)
     interrupt_after_one_epoch.setattr(train_module, "made_by", lambda: "fashionrec train DATA --resume")
     train(FIXTURE, make_config("tiny", epochs=2), out, resume=True, progress=False)
-    assert pd.read_csv(out / "results.csv")["epoch"].tolist() == [1, 2]
+    results = pd.read_csv(out / "results.csv")
+    assert results["epoch"].tolist() == [1, 2] and 999.0 not in results["train_loss"].tolist()
+    assert results.iloc[0].equals(first.iloc[0])
     # A resumed run's command is `--resume`; the one that started it is kept beside it.
     last = json.loads((out / "weights" / "last.json").read_text())
     assert last["command"] == "fashionrec train DATA --resume"

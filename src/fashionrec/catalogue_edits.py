@@ -132,6 +132,11 @@ class CatalogueEdits:
                 raise BadInputError(f"id must be a whole number, got {given!r}") from e
             if item_id in self._row:
                 raise ConflictError(f"id {item_id} is already in the index; omit id to get a new one")
+            if item_id in self.manifest.get("removed_catalogue_ids", []):
+                # Taken, it was replaced by the row at the next build, with a log line only (a code review).
+                raise ConflictError(f"id {item_id} is a catalogue product removed from this index: its row of "
+                                    "styles.csv brings it back at the next build, in place of this one; omit id "
+                                    "to get a new one")
             if not 1 <= item_id <= MAX_ID:
                 raise BadInputError(f"id must be a positive integer up to {MAX_ID} (a 64-bit id), got {item_id}; "
                                     "omit id to get a new one")
@@ -344,7 +349,11 @@ class CatalogueEdits:
         after = (self.items[keep], self.embeddings[keep], self.text_embeddings[keep])
         # Asking for one later says it was removed, not that the catalogue never had it.
         gone = sorted({*self.manifest.get("removed_ids", []), *ids})
-        self._change(after, {**self.manifest, "highest_id": self._highest_id(), "removed_ids": gone},
+        # The catalogue's (their photo is the catalogue's, not the folder's): their ids are not handed out again.
+        rows_gone = sorted({*self.manifest.get("removed_catalogue_ids", []),
+                            *(item["id"] for item in items if Path(str(item.get("image_path") or "")).is_absolute())})
+        self._change(after, {**self.manifest, "highest_id": self._highest_id(), "removed_ids": gone,
+                             "removed_catalogue_ids": rows_gone},
                      self.index.removal(np.array(ids, np.int64)),
                      lambda: self.index.add(np.array(ids, np.int64), vectors,
                                             attrs=[{f: item.get(f) for f in FILTER_KEYS} for item in items]),

@@ -279,13 +279,22 @@ def _loader(ds, cfg: TrainConfig, epoch: int, labels: torch.Tensor | None, ctx: 
                                        **opts)
 
 
-def _append_csv(path: Path, row: dict) -> None:
-    new = not path.exists()
-    with open(path, "a", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(row))
-        if new:
+def _record_epoch(path: Path, row: dict) -> None:
+    """``row`` as the last line of ``path``, rewritten whole and atomically: appending in place could leave
+    half a line, and an epoch done again after a resume (killed between this and its state.pt) added a second
+    line for it; now it replaces the first, with every later one."""
+    kept = []
+    if path.exists():
+        with open(path, newline="") as f:
+            kept = [r for r in csv.DictReader(f) if int(r["epoch"]) < row["epoch"]]
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(row))
             w.writeheader()
-        w.writerow(row)
+            w.writerows([*kept, row])
+
+    write_with(path, write)
 
 
 def plot_curves(results_csv: Path, out: Path) -> None:
@@ -561,7 +570,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             if h != "articleType":
                 row[f"val_{h}_acc"] = round(head_metrics(labels[h][idx["val"]].numpy(), probs[h],
                                                          space.classes[h]).get("accuracy", float("nan")), 5)
-        _append_csv(run / "results.csv", row)
+        _record_epoch(run / "results.csv", row)
         log.info("epoch %d: loss %.4f train acc %.4f | val acc %.4f macro-F1 %.4f top-5 %.4f | %.0fs",
                  epoch + 1, row["train_loss"], row["train_acc"], row["val_acc"], row["val_macro_f1"],
                  row["val_top5"], epoch_s)
@@ -608,7 +617,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                                      (probs, test_labels), catalog.root)
     # The best checkpoint carries its own test metrics, so the file alone describes the model.
     # How long the whole run went on (the best epoch's own time is its train_seconds), for the model card.
-    with open(run / "results.csv", newline="") as f:      # the last epoch's number: a resume may repeat a row
+    with open(run / "results.csv", newline="") as f:      # the last epoch's number
         epochs_run = max(int(r["epoch"]) for r in csv.DictReader(f))
     save_checkpoint(best, space.classes, {**best_meta, "test": summary_metrics(metrics), "calibration": calibration,
                                           "params": sum(p.numel() for p in best.parameters()),
