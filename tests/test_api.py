@@ -609,6 +609,27 @@ def test_images_by_id(client, ids, fixture_dir):
 
 
 
+@pytest.mark.parametrize("placeholder", ["test dispName", "productDisplayName", "Ayaanay_Size_Chart.jpg", " "])
+def test_a_placeholder_name_is_shown_as_one_made_of_its_labels(client, ids, monkeypatch, placeholder):
+    # A shopper's trial met "test dispName" and "productDisplayName" as product headings.
+    rec = client.app.state.service.rec
+    real = rec.item
+    monkeypatch.setattr(rec, "item", lambda i: {**real(i), "productDisplayName": placeholder} if i == ids[0]
+                        else real(i))
+    labels = real(ids[0])
+    made = " ".join(labels[k] for k in ("gender", "baseColour", "articleType"))
+    api = client.get(f"/api/items/{ids[0]}").json()
+    assert api["display_name"] == made and api["productDisplayName"] == placeholder      # as the catalogue has it
+    page = client.get(f"/item/{ids[0]}").text
+    assert f"<h1>{made}</h1>" in page and (not placeholder.strip() or placeholder not in page)
+    # A real name is shown as it is.
+    other = client.get(f"/api/items/{ids[1]}").json()
+    from markupsafe import escape
+
+    assert other["display_name"] == other["productDisplayName"] and f"<h1>{escape(other['display_name'])}</h1>" \
+        in client.get(f"/item/{ids[1]}").text
+
+
 def test_a_tiff_photo_is_sent_as_a_jpeg(client, ids, tmp_path, monkeypatch):
     # Chromium shows no TIFF: a shop's .tif photo was a broken image on every page.
     tiff = tmp_path / "photo.tif"

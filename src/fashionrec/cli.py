@@ -493,7 +493,7 @@ def calibrate_cmd(
 
 @app.command("export")
 def export_cmd(
-    run_dir: Path = typer.Argument(..., help="A train run folder (holds weights/best.safetensors)."),
+    run_dir: Path = typer.Argument(..., help="A train, ensemble or probe run folder (holds weights/best.safetensors)."),
     dest: Path | None = typer.Option(None, help="Where to write the checkpoint (default: the shipped model)."),
 ) -> None:
     """Make a run's best checkpoint the shipped default model, with its model card."""

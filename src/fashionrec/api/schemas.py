@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from fashionrec.catalog import ATTRIBUTES
+from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME
 
 # Metadata columns an item shows (and a new product may carry), in display order.
 ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year",
@@ -29,6 +30,9 @@ class Prediction(BaseModel):
 class Item(BaseModel):
     id: int
     productDisplayName: str | None = None
+    display_name: str = Field(description="The name to show a shopper: productDisplayName, or one made of the "
+                              "gender, colour and type where that is blank or a placeholder (a file name, "
+                              "'test dispName', 'productDisplayName': a shopper's trial met them as headings).")
     gender: str | None = None
     masterCategory: str | None = None
     subCategory: str | None = None
@@ -173,7 +177,18 @@ def to_item(d: dict, item_id: int | None = None) -> Item:
         label, prob = _clean(d.get(f"pred_{head}")), _clean(d.get(f"pred_{head}_prob"))
         if label is not None:
             predicted[head] = Prediction(label=str(label), prob=float(prob or 0.0))
-    return Item(id=iid, image_url=f"/images/{iid}.jpg", predicted=predicted, **fields)
+    return Item(id=iid, image_url=f"/images/{iid}.jpg", predicted=predicted, display_name=shown_name(fields, iid),
+                **fields)
+
+
+def shown_name(fields: dict, item_id: int) -> str:
+    """:attr:`Item.display_name` of an item's fields."""
+    name = (fields.get("productDisplayName") or "").strip()
+    if name and not re.search(PLACEHOLDER_NAME, name):
+        return name
+    # As `index add` names a product given no name ("Men Green Handbags").
+    made = " ".join(str(fields[k]) for k in ("gender", "baseColour", "articleType") if fields.get(k))
+    return made or f"Item {item_id}"
 
 
 def to_rec(r) -> Rec:

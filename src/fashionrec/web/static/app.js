@@ -192,11 +192,11 @@
     var it = rec.item;
     var save = saveButton === false ? "" :
       '<button type="button" class="card-like" data-card-like="' + it.id + '" aria-pressed="false" aria-label="Save ' +
-      esc(it.productDisplayName || ("item " + it.id)) + '" hidden>♡</button>';
+      esc(it.display_name) + '" hidden>♡</button>';
     return '<div class="card-wrap"><a class="card" href="/item/' + it.id + '" data-id="' + it.id + '">' +
       '<div class="thumb"><img src="' + esc(it.image_url) + '?max=240" alt="" loading="lazy" width="60" height="80"></div>' +
-      '<div class="card-body"><div class="name" title="' + esc(it.productDisplayName || ("Item " + it.id)) + '">' +
-      esc(it.productDisplayName || ("Item " + it.id)) + '</div>' +
+      '<div class="card-body"><div class="name" title="' + esc(it.display_name) + '">' +
+      esc(it.display_name) + '</div>' +
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
       (rec.reason ? '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +
         '</div>' : "") +
@@ -345,7 +345,7 @@
       savedBox.innerHTML = items.map(function (it) {
         return '<div class="saved-item">' + card({ item: it, reason: "" }, false) +
           '<button type="button" class="unsave" data-unsave="' + it.id + '" aria-label="Remove ' +
-          esc(it.productDisplayName || ("item " + it.id)) + ' from saved products">Remove</button></div>';
+          esc(it.display_name) + ' from saved products">Remove</button></div>';
       }).join("");
     }
     // A pick saved (or a saved one's ♡ taken back) joins (or leaves) the Saved row at once, so that the row
