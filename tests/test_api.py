@@ -307,7 +307,7 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
             "meaning follow them.") in client.get("/", params={"q": q}).text
     # ... and only where some of them are not of that occasion ("red kurta for men wedding": all 3 Ethnic).
     assert [d["usage"] for d in rec.browse(q="black formal trousers")[1]] == ["Formal"]
-    assert ("Only 1 product has every word of &#39;black formal trousers&#39;; the closest matches by meaning "
+    assert ("Only 1 product matches &#39;black formal trousers&#39;; the closest matches by meaning "
             "follow it.") in client.get("/", params={"q": "black formal trousers"}).text
     # Two words, one an occasion ("night out for men": one Party shirt, and no way to the closest matches).
     assert "usage" in rec.parse_query("office men") and 0 < rec.browse(q="office men", limit=0)[0] < 24
@@ -463,6 +463,10 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     # "k" for thousands only as a word: "INR 700 kurta" searched "urta".
     assert price_words("INR 700 kurta") == ("kurta", ["INR 700"]) and price_words("₹5k kurta") == ("kurta", ["₹5k"])
     assert price_words("kurta 2 k rupees") == ("kurta", ["2 k rupees"])
+    # With what qualifies it, and no stray comma where it was ("slim fit, not too , and", a shopper's trial).
+    assert price_words("jeans, slim fit, not too expensive, dark wash") == ("jeans, slim fit, dark wash",
+                                                                          ["not too expensive"])
+    assert price_words("very cheap, red shoes") == ("red shoes", ["very cheap"])
     # A number the catalogue's names have is no price (a model number).
     number = next(w for n in rec.items["productDisplayName"].dropna() for w in str(n).split()
                   if w.isdigit() and len(w) >= 3)
@@ -752,8 +756,17 @@ def test_a_browser_gets_pages_not_json(client):
     assert bad.status_code == 422 and "<html" in bad.text and "That address is not valid" in bad.text
     assert "There is no page &#39;abc&#39;" in bad.text and "Input should be" not in bad.text
     assert 'role="search"' in bad.text and 'name="q"' in bad.text     # not a dead end
-    long = client.get("/", params={"q": "x" * 2001}, headers=html).text
-    assert "That search is too long: use at most 2000 characters." in long
+    long = client.get("/", params={"q": "x" * 8001}, headers=html).text
+    assert "That search is too long: use at most 8000 characters." in long
+    # A pasted paragraph is cut to the box's 200, said once, and the notices quote its start only.
+    pasted = "I am looking for blue jeans for men, slim fit, dark wash, comfortable for the whole day " * 60
+    import re
+    from html import unescape
+
+    page = unescape(client.get("/", params={"q": pasted}, headers=html).text)
+    notices = " ".join(re.findall(r'<p class="notice">(.*?)</p>', page, re.S))
+    assert "Searches are up to 200 characters" in notices and pasted[:120] not in notices, notices
+    assert "'I am looking for blue jeans for men, slim fit, dark wash…'" in notices, notices
     long = client.get("/", params={"q": "x" * 201}, headers=html)       # cut to the box's 200 and said
     assert long.status_code == 200 and "Searches are up to 200 characters" in long.text
     # The message does not open with what was typed: the page capitalises its first letter ("'Abc' is not ...").

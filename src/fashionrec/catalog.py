@@ -346,7 +346,16 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
         raise ValueError(f"image is too large{has}, over the limit of "
                          f"{_mpx(max_pixels or Image.MAX_IMAGE_PIXELS)}: send a smaller photo") from e
     except OSError as e:  # truncated or corrupt stream
-        raise ValueError(f"the image is damaged or incomplete ({e})") from e
+        raise ValueError(damaged(e)) from e
+
+
+def damaged(e: OSError) -> str:
+    """What to say of a photo PIL could not decode: in words, not PIL's alone ("image file is truncated (87
+    bytes not processed)" was a shopper's whole message)."""
+    if "truncated" in str(e):
+        return ("the image is damaged or incomplete: its file ends part-way through the picture (truncated); "
+                "send the whole photo again")
+    return f"the image is damaged or incomplete ({e}): send it again, or as another JPEG or PNG"
 
 
 def as_photo(source) -> Image.Image:
@@ -360,7 +369,7 @@ def as_photo(source) -> Image.Image:
             raise ValueError("the PIL image cannot be read: its file was closed before the image was loaded; "
                              "open it again, or call .load() while it is open") from e
         except OSError as e:
-            raise ValueError(f"the image is damaged or incomplete ({e})") from e
+            raise ValueError(damaged(e)) from e
         # Turned as its camera said, as a path or bytes are: a turned JPEG opened by the caller was "Sweatshirts"
         # and as a path "Tshirts" (a review).
         return ImageOps.exif_transpose(source) if source.getexif().get(0x0112, 1) != 1 else source

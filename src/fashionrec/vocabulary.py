@@ -255,7 +255,9 @@ PRICE_WORDS = re.compile(
     r"|(?:\b(?:rs\.?|inr|usd|eur)|[₹$€£])\s*\d[\d,.]*(?:\s*k\b)?"
     r"|\b\d[\d,.]*(?:\s*k\b)?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
     r"|\b(?:(?:low|high|best|lowest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
-    r"|\b(?:cheap(?:est|er)?|affordable|inexpensive|bargains?|discount(?:ed|s)?|costly|expensive|pricey"
+    # With what qualifies it: "not too expensive" left "not too" in the search box (a shopper's trial).
+    r"|\b(?:(?:not\s+(?:too|so|very)|too|very|quite|reasonably|fairly|really|super|less|more|most)\s+)?"
+    r"(?:cheap(?:est|er)?|affordable|inexpensive|bargains?|discount(?:ed|s)?|costly|expensive|pricey"
     r"|economical|pocket[\s-]friendly|value\s+for\s+money)\b"
     # "sports shoes under budget" searched "sports shoes under", "budget friendly dress" "friendly dress"
     r"|\b(?:(?:under|within|in|on|for)\s+(?:an?\s+|my\s+|the\s+|your\s+)?)?(?:(?:low|tight|small)[\s-]+)?budget"
@@ -311,7 +313,11 @@ def age_words(query: str) -> tuple[str, list[str], bool]:
 
 def _taken_out(pattern: re.Pattern, query: str) -> tuple[str, list[str]]:
     """(``query`` without what ``pattern`` matches, those parts as typed)."""
-    return " ".join(pattern.sub(" ", query).split()), [m.group().strip() for m in pattern.finditer(query)]
+    rest = " ".join(pattern.sub(" ", query).split())
+    # No stray commas where a part went ("slim fit, , and in a dark wash").
+    rest = re.sub(r"\s+([,;.])", r"\1", rest)
+    rest = re.sub(r"([,;])(?:\s*[,;])+", r"\1", rest).strip(" ,;")
+    return rest, [m.group().strip() for m in pattern.finditer(query)]
 
 
 # A bare number after a word for clothes or shoes sold by size is a size too ("jeans 32", "shirt 40", "shoes

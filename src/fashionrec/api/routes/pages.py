@@ -30,7 +30,19 @@ PAGE_SIZE = 24
 MAX_QUERY = 200
 # A longer one typed into the address bar (or pasted from elsewhere) is cut to MAX_QUERY and said, not an error
 # page without a search box ("That address is not valid", a shopper trial).
-MAX_ADDRESS_QUERY = 2000
+MAX_ADDRESS_QUERY = 8000     # a pasted paragraph of 5,000 was an error page; uvicorn's request line holds 16 KiB
+QUOTED_MAX = 60      # characters of a shopper's words a notice repeats
+
+
+def _quoted(text: str) -> str:
+    """A shopper's words as a notice quotes them; a long search cut at a word, with an ellipsis (three notices
+    each repeated a 200-character search whole, a shopper's trial)."""
+    if len(text) <= QUOTED_MAX:
+        return repr(text)
+    cut = text[:QUOTED_MAX]
+    return repr((cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:. ") + "…")
+
+
 CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with no word match goes
 # What shoppers read instead of the catalogue's column names.
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
@@ -110,7 +122,7 @@ def catalogue_page(
         # What is searched is said once, by the last notice that changes it (a price may follow).
         notices.append(f"The catalogue has no ages, so {' and '.join(repr(a) for a in aged)} {were} left out of the "
                        f"search{'; a child' + chr(39) + 's age reads as kids' if kids else ''}"
-                       + (f"; these are the products for {query!r}." if query and not (priced or sized or ranked)
+                       + (f"; these are the products for {_quoted(query)}." if query and not (priced or sized or ranked)
                           else "."))
     if priced or sized or ranked:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
@@ -120,7 +132,7 @@ def catalogue_page(
         said = " and ".join(repr(p) for p in priced + sized + ranked)
         were = "was" if len(priced + sized + ranked) == 1 else "were"
         notices.append(f"The catalogue has no {lacks}, so {said} {were} left out of the search"
-                       + (f"; these are the products for {query!r}." if query else "."))
+                       + (f"; these are the products for {_quoted(query)}." if query else "."))
     with service.reading():
         grown = service.rec.grown_up_reading(query) if query else {}
     if grown:
@@ -147,7 +159,7 @@ def catalogue_page(
             if parsed.get(key) and chosen.get(key) and chosen[key] not in parsed[key]:
                 named = " or ".join(v for v in parsed[key] if key != "gender" or v != "Unisex")
                 said = f"is for {named}" if key == "gender" else f"asks for {named}"
-                notices.append(f"{query!r} {said}: the filter {LABELS[key]}: {chosen.pop(key)} was left out.")
+                notices.append(f"{_quoted(query)} {said}: the filter {LABELS[key]}: {chosen.pop(key)} was left out.")
     # For this very query only: a new search typed into the form (which carries it) starts with word matches.
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
@@ -179,8 +191,8 @@ def catalogue_page(
                 and correction(corrected) == query):
             corrected = ""
         if query and not search_words(query):
-            notices.append(f"{query!r} has no letters or digits to search for." if not re.search(r"\w", query)
-                           else f"{query!r} has only words too common to search for (such as 'for' or 'the'); "
+            notices.append(f"{_quoted(query)} has no letters or digits to search for." if not re.search(r"\w", query)
+                           else f"{_quoted(query)} has only words too common to search for (such as 'for' or 'the'); "
                            "try a product type, a colour or a brand, such as 'blue jeans'.")
             facets = {key: {} for key in FILTER_KEYS}      # no filter value gives such a search results
         elif query and (total == 0 or closest):
@@ -205,8 +217,8 @@ def catalogue_page(
                 # A new search typed under the filters of the last one ("office shoes men" under the Colour
                 # Gold chosen for "gold heels"): its products without them, saying so, rather than an empty
                 # page that reads as "the shop has no office shoes".
-                notices.append(f"No product matches {query!r} with " + ", ".join(
-                    f"{LABELS[k]}: {v}" for k, v in chosen.items()) + f"; these are the products for {query!r} "
+                notices.append(f"No product matches {_quoted(query)} with " + ", ".join(
+                    f"{LABELS[k]}: {v}" for k, v in chosen.items()) + f"; these are the products for {_quoted(query)} "
                     "without " + ("that filter." if len(chosen) == 1 else "those filters."))
                 chosen, everywhere = {}, 0
                 total, items = service.rec.browse(None, query, offset=offset, limit=PAGE_SIZE)
@@ -217,13 +229,13 @@ def catalogue_page(
                 if suggestion and (not relevant.any() or matching(suggestion) > 0):
                     suggest_url = "/?" + urlencode({**chosen, "q": suggestion})
                 if not relevant.any():
-                    notices.append(f"Nothing in the catalogue matches {query!r}. " + (
+                    notices.append(f"Nothing in the catalogue matches {_quoted(query)}. " + (
                         "" if suggestion else "Try a product type, a colour or a brand, such as 'blue jeans'."))
                     facets = {key: {} for key in FILTER_KEYS}
                 else:
                     facets = _choice_counts(service, chosen, query, relevant, closest)
                     if not found:
-                        notices.append(f"No product matches {query!r} with the filters chosen; each list shows "
+                        notices.append(f"No product matches {_quoted(query)} with the filters chosen; each list shows "
                                        "how many products its choices would leave.")
                         unfiltered_url = "/?" + urlencode({"q": query}) if chosen else None
         if everywhere:
@@ -251,10 +263,11 @@ def catalogue_page(
                                      if any(d.get(key) != v for d in named))
                 # An occasion or season word beside a type only ranks ("light blue formal shirt for men": "Only
                 # 15 products have every word", 8 of them casual): said as what it does.
-                has = (f"match {query!r}, the {ranked} ones first" if ranked else
-                       f"{'has' if filled == 1 else 'have'} every word of {query!r}")
-                if ranked and filled == 1:
-                    has = f"matches {query!r}"
+                # "match", not "have every word of": a word may be read for what it means ("shoes for my
+                # daughter": girls' shoes, none named "daughter", a shopper's trial).
+                has = f"match {_quoted(query)}, the {ranked} ones first" if ranked else f"match {_quoted(query)}"
+                if filled == 1:
+                    has = f"matches {_quoted(query)}"
                 notices.append(f"Only {filled} product{'' if filled == 1 else 's'} {has}; the closest "
                                f"matches by meaning follow {'it' if filled == 1 else 'them'}.")
         if facets is None:     # counts per filter value under the other choices and the search words
@@ -288,7 +301,7 @@ def catalogue_page(
                 notices.append(f"The catalogue has no {word!r} as such; these are the closest types it has: "
                                f"{closest_types}.")
     if closest and found_closest:
-        notices.append(f"{these.capitalize()} to {query!r}.")
+        notices.append(f"{these.capitalize()} to {_quoted(query)}.")
     elif found_closest:
         words = "the word" if len(search_words(query)) == 1 else "every word of"
         which = "with the filters chosen " if everywhere else ""
@@ -299,7 +312,7 @@ def catalogue_page(
             among = f"among its unisex {types}" if absent[2] else f"by meaning for {wearers}"
             notices.append(f"The catalogue has no {types} for {wearers}; {these} {among}.")
         else:
-            notices.append(f"No product {which}has {words} {query!r} in its details; {these} by meaning.")
+            notices.append(f"No product {which}has {words} {_quoted(query)} in its details; {these} by meaning.")
     # The words as typed, by meaning: offered only where that finds something (not "jeens", "wach").
     corrected_url = ("/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
                      if corrected and by_meaning(corrected) else None)
@@ -368,8 +381,12 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
                       and max(float(service.rec.vector(r.id) @ me) for r in found) < floor)
         # Its kind in other colours: a shopper clicking through a red dress's similar items met the same 12 red
         # dresses at every step. Not those above it again (15% of product pages repeated some, a shopper trial).
-        colours = [to_rec(r) for r in service.rec.similar(item_id, k=6, other_colours=True,
-                                                          exclude_ids=[r.id for r in found])]
+        # One card a colour: "Maroon, Brown, Tan, Mushroom Brown, Coffee Brown, Maroon" read as a repeat (a
+        # shopper's trial); the list takes colours in turn, so a second of one comes after every first.
+        firsts = {}
+        for r in service.rec.similar(item_id, k=6, other_colours=True, exclude_ids=[r.id for r in found]):
+            firsts.setdefault(r.item.get("baseColour"), r)
+        colours = [to_rec(r) for r in firsts.values()]
         outfit = [to_rec(r) for r in service.rec.complete_the_look(item_id, k=4)]
         look_colour = service.rec.look_colour(item_id) if outfit else None
     item = to_item(raw, item_id)

@@ -410,7 +410,8 @@
   var previewNote = document.getElementById("preview-note");
   var cannotShow = previewNote.textContent;
   preview.addEventListener("error", function () {
-    if (!preview.getAttribute("src")) return;
+    // Not beside a refusal: "it is searched all the same" under "over the limit of 10 MB" (a shopper's trial).
+    if (!preview.getAttribute("src") || !errorBox.hidden) return;
     preview.hidden = true;
     previewNote.hidden = false;
   });
