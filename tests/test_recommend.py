@@ -3102,6 +3102,12 @@ def test_a_search_naming_no_wearer_lists_grown_ups_first_and_not_a_type_misfiled
         "articleType": "Heels", "baseColour": heels["baseColour"].iloc[0], "usage": "Casual"}, allow_new_values=True)
     assert odd not in {x.id for x in r.search_text("heels", k=50, min_similarity=RELEVANT_TEXT_SIMILARITY)}
     assert odd in {x.id for x in r.search_text("heels for men", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)}
+    # ... and so is the wearer chosen as a filter: "black handbag" under Gender: Men found nothing beside its one
+    # word match, where "black handbag for men" found 62 (a shopper's trial).
+    assert odd in {x.id for x in r.search_text("heels", k=5, filters={"gender": "Men"},
+                                               min_similarity=RELEVANT_TEXT_SIMILARITY)}
+    assert odd in {x.id for x in r.search_text("heels", k=5, filters={"gender": "men"},
+                                               min_similarity=RELEVANT_TEXT_SIMILARITY)}
 
 
 def test_a_search_for_several_types_lists_each_of_them(rec):

@@ -701,9 +701,11 @@ class TextSearch:
         check_k(k)
         check_similarity(min_similarity)
         base = self._mask(filters)
+        if base is not None:
+            filters = self.check_filters(filters)      # the wearer chosen, as the catalogue spells it
         base = np.ones(len(self.items), bool) if base is None else base
         (matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in,
-         anyones, gift) = self._text_scores(query)
+         anyones, gift) = self._text_scores(query, (filters or {}).get("gender") if base is not None else None)
         if allowed is not None:
             base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
@@ -797,9 +799,14 @@ class TextSearch:
             out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item, card_reason=card))
         return out
 
-    def _text_scores(self, query: str) -> TextScores:
-        """What :meth:`search_text` ranks ``query``'s results by (:class:`TextScores`)."""
+    def _text_scores(self, query: str, wearer: str | list[str] | None = None) -> TextScores:
+        """What :meth:`search_text` ranks ``query``'s results by (:class:`TextScores`); ``wearer``: a gender
+        filter chosen beside it, read as if the query named it where it names none ("black handbag" under
+        Gender: Men found nothing beside its one word match, "black handbag for men" 62 closest matches: a
+        product of a type hardly ever its wearer's is taken as misfiled only where no wearer is asked for)."""
         query, words, negated, parsed = self._parsed(query)
+        if wearer and "gender" not in parsed:
+            parsed = {**parsed, "gender": [wearer] if isinstance(wearer, str) else list(wearer)}
         matches = self._matches(parsed)
         kin, stood_in, anyones = np.zeros(len(self.items), np.float32), [], self._anyones(parsed, matches)
         if anyones is not None:

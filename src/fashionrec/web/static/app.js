@@ -470,11 +470,16 @@
     var unsure = document.getElementById("unsure");
     // Unsure of the type, or a photo unlike any product in the catalogue (noise, a scene, a product lost in
     // its background), which can still get a confident label.
-    unsure.hidden = !((type && type.prob < UNSURE) || json.unfamiliar);
+    // Unlike every product and no type the model will name: what is closest to a landscape or a room is noise
+    // (12 women's briefs, a shopper's trial), shown when asked for, or when the shopper narrows the search.
+    var lost = !!json.unfamiliar && !(type && type.prob >= GUESS) && json.results.length > 0 && !refineQuery();
+    unsure.hidden = lost || !((type && type.prob < UNSURE) || json.unfamiliar);
     var similar = document.getElementById("upload-similar");
     // Focus on a result that is replaced would fall to the page: the results' heading takes it (an audit).
     var hadFocus = similar.contains(document.activeElement);
     similar.innerHTML = json.results.map(card).join("");
+    similar.hidden = lost;
+    document.getElementById("lost").hidden = !lost;
     if (hadFocus) document.getElementById("similar-heading").focus();
     markSaved(document.getElementById("upload-similar"));
     document.getElementById("refine-empty").hidden = json.results.length > 0;
@@ -484,12 +489,19 @@
     refine.querySelectorAll("select").forEach(function (r) {
       if (r.value) narrowed.push((labels[r.name] || r.name) + ": " + r.value);
     });
-    said.textContent = (n ? n + " similar item" + (n === 1 ? "" : "s") + " found" : "Nothing like this photo found") +
+    said.textContent = (lost ? "This photo does not look like a product photo; its closest products are not shown" :
+      n ? n + " similar item" + (n === 1 ? "" : "s") + " found" : "Nothing like this photo found") +
       (narrowed.length ? " (" + narrowed.join(", ") + ")" : "") +
       (type && type.prob >= GUESS ? "; the model sees " + type.label : "") + "." +
       (json.turned ? " The photo was read turned upright." : "") +
       (unsure.hidden ? "" : " " + unsure.textContent);
   }
+  document.getElementById("show-anyway").addEventListener("click", function () {
+    document.getElementById("lost").hidden = true;
+    var similar = document.getElementById("upload-similar");
+    similar.hidden = false;
+    document.getElementById("similar-heading").focus();
+  });
   var KEPT_SIDE = 640;
   function thumbnail(img) {
     // A small copy of the photo, so the results can be shown again after Back.
