@@ -651,6 +651,10 @@ def test_web_pages(client, ids):
     assert "Type: any" in home.text and "Colour: any" in home.text  # filter dropdowns from the catalogue's values
     filtered = client.get("/", params={"articleType": "Jeans", "q": "jeans"})
     assert filtered.status_code == 200
+    # A filter given twice in the address: the one used is said (it was taken without a word).
+    twice = html.unescape(client.get("/?gender=Men&gender=Women").text)
+    assert "The address gives gender 2 times ('Men', 'Women'); 'Women' is used." in twice
+    assert "The address gives" not in html.unescape(client.get("/?gender=Men&gender=Men").text)
     # The filters clear apart from the words (a shopper trial lost the search clearing a colour).
     assert '<a class="clear" href="/?q=jeans">Clear filters</a>' in filtered.text and ">Clear all</a>" in filtered.text
     assert client.get("/", params={"gender": "Martian"}).status_code == 200  # ignored with a notice

@@ -72,6 +72,13 @@ def catalogue_page(
         value = next((v.strip() for v in given if v and v.strip()), "")
         if not value:
             continue
+        # An address with a filter twice (?gender=Men&gender=Women) took the last without a word, where the
+        # API refuses it: a page has no one to refuse, so it says which it used.
+        values = [v.strip() for name in (key, *(a for a, k in URL_ALIASES.items() if k == key))
+                  for v in request.query_params.getlist(name) if v.strip()]
+        if len(set(values)) > 1:
+            notices.append(f"The address gives {LABELS[key].lower()} {len(values)} times "
+                           f"({', '.join(map(repr, values))}); {value!r} is used.")
         with service.reading():     # its tables of values change when a product goes in or out
             canonical = service.rec.canonical_value(key, value)
         if canonical is not None:
