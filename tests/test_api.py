@@ -467,6 +467,15 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     assert price_words("jeans, slim fit, not too expensive, dark wash") == ("jeans, slim fit, dark wash",
                                                                           ["not too expensive"])
     assert price_words("very cheap, red shoes") == ("red shoes", ["very cheap"])
+    # ... also where "not" would read as leaving a word out: the page left "not too expensive" in the search.
+    for typed in ("jeans not too expensive", "not expensive jeans"):
+        page = html.unescape(client.get("/", params={"q": typed}).text)
+        assert "The catalogue has no prices" in page and 'value="jeans"' in page, typed
+    # Control characters and bytes that are no text are taken out, and said: '\x00' went into the title and box.
+    for raw in ("%00", "%ff%fe", "%e2%80%8b"):
+        page = client.get(f"/?q={raw}").text
+        assert "Your search held no readable text" in page and "\x00" not in page and "\ufffd" not in page, raw
+    assert 'value="jeans"' in client.get("/?q=jeans%00").text
     # A number the catalogue's names have is no price (a model number).
     number = next(w for n in rec.items["productDisplayName"].dropna() for w in str(n).split()
                   if w.isdigit() and len(w) >= 3)

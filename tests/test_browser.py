@@ -518,7 +518,7 @@ def test_a_photo_unlike_any_product_shows_its_closest_only_when_asked(server, pa
     page.add_init_script("""(() => { const send = window.fetch; window.lostAnswers = true;
         window.fetch = (url, options) => send(url, options).then(r => !(window.lostAnswers &&
           String(url).includes("/api/search/image")) ? r : r.json().then(j => { j.unfamiliar = true;
-            j.predicted.articleType[0].prob = 0.1; return new Response(JSON.stringify(j),
+            j.predicted.articleType[0].prob = 0.3; return new Response(JSON.stringify(j),
             { status: r.status, headers: r.headers }); })); })()""")
     page.goto(server + "/upload")
     page.set_input_files("#file", str(photo))
@@ -529,6 +529,7 @@ def test_a_photo_unlike_any_product_shows_its_closest_only_when_asked(server, pa
     page.screenshot(path=str(ARTIFACTS / "upload-lost.png"))     # its hidden cards' images never load
     page.click("#show-anyway")
     assert page.locator("#upload-similar .card").first.is_visible() and page.locator("#lost").is_hidden()
+    assert page.locator("#unsure").is_visible() and "shown" in page.locator("#upload-status").inner_text()
     # A photo the model can name is shown at once, however unlike the catalogue (the unsure notice says so).
     page.evaluate("window.lostAnswers = false")
     page.set_input_files("#file", str(photo.with_name(photo.name)))

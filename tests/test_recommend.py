@@ -844,6 +844,9 @@ def test_cli_text_search_on_an_emptied_index_says_it_is_empty(tmp_path):
     res = CliRunner().invoke(app, ["recommend", "text", "blue jeans", "--index", str(d)])
     said = " ".join(res.output.split())
     assert res.exit_code == 0 and "the index holds no products (each was removed)" in said, res.output
+    photo = next((FIXTURE / "images").glob("*.jpg"))
+    res = CliRunner().invoke(app, ["recommend", "photo", str(photo), "--index", str(d)])     # "no results" alone
+    assert res.exit_code == 0 and "the index holds no products" in " ".join(res.output.split()), res.output
 
 
 def test_adding_a_product_says_when_the_taggers_label_is_new_to_the_index(tmp_path):
@@ -3205,6 +3208,8 @@ def test_a_product_with_a_placeholder_name_comes_last_and_is_never_picked(tmp_pa
     assert r._set_aside() == {first, neighbour}
     again_total, again = r.browse(q="jeans", limit=1000)
     assert again_total == total and {p["id"] for p in again[-2:]} == {first, neighbour}
+    # Not found by the placeholder's words, which no page shows (pages show a name made of its labels).
+    assert r.browse(q="dispname", limit=0)[0] == 0 and r.browse(q="size chart", limit=0)[0] == 0
     assert neighbour not in {x.id for x in r.similar(first, k=10)}
     assert {first, neighbour}.isdisjoint(x.id for x in r.search_text("jeans", k=len(jeans) - 2))
     top = _some_id(r, subCategory="Topwear", gender="Men")

@@ -355,7 +355,7 @@ def damaged(e: OSError) -> str:
     if "truncated" in str(e):
         return ("the image is damaged or incomplete: its file ends part-way through the picture (truncated); "
                 "send the whole photo again")
-    return f"the image is damaged or incomplete ({e}): send it again, or as another JPEG or PNG"
+    return f"the image is damaged or incomplete ({e}): send it again, or as another JPEG, PNG or WebP photo"
 
 
 def as_photo(source) -> Image.Image:

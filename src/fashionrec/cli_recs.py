@@ -102,6 +102,10 @@ def _open_photo(path: Path):
         fail(f"cannot read image {path}: {str(e).replace(f' {path}', '')}")
 
 
+EMPTY_INDEX = ("the index holds no products (each was removed): `fashionrec index add` some, or rebuild it with "
+               "`fashionrec index build`")
+
+
 def _filters(gender, article_type, colour, sub_category, usage, master_category, season) -> dict | None:
     f = {"gender": gender, "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
          "usage": usage, "masterCategory": master_category, "season": season}
@@ -393,6 +397,8 @@ def recommend_photo(
     closest = None if found.closest is None else round(found.closest, 4)
     _show(recs, as_json, f"similar to {path.name}",
           {"predicted": pred, "closest_similarity": closest, "unfamiliar": found.unfamiliar, "turned": found.turned})
+    if not recs and not len(rec) and not as_json:      # "no results" alone (a re-trial)
+        console.print(EMPTY_INDEX, highlight=False)
     if found.turned and not as_json:
         console.print(f"{path.name} looked turned on its side: it was read turned {found.turned} degrees clockwise",
                       highlight=False)
@@ -438,8 +444,7 @@ def recommend_text(
     note = None     # why there are fewer than k: printed under the table, and in the JSON (it had none)
     if not recs:
         if not len(rec):
-            note = ("the index holds no products (each was removed): `fashionrec index add` some, or rebuild it "
-                    "with `fashionrec index build`")
+            note = EMPTY_INDEX
         elif wanted:
             note = "no product has every filter given and matches the query: try fewer filters"
         elif min_similarity > -1 and not rec.parse_query(query):

@@ -256,7 +256,7 @@ PRICE_WORDS = re.compile(
     r"|\b\d[\d,.]*(?:\s*k\b)?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
     r"|\b(?:(?:low|high|best|lowest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
     # With what qualifies it: "not too expensive" left "not too" in the search box (a shopper's trial).
-    r"|\b(?:(?:not\s+(?:too|so|very)|too|very|quite|reasonably|fairly|really|super|less|more|most)\s+)?"
+    r"|\b(?:(?:not\s+)?(?:too|so|very|quite|reasonably|fairly|really|super)\s+|(?:not|less|more|most)\s+)?"
     r"(?:cheap(?:est|er)?|affordable|inexpensive|bargains?|discount(?:ed|s)?|costly|expensive|pricey"
     r"|economical|pocket[\s-]friendly|value\s+for\s+money)\b"
     # "sports shoes under budget" searched "sports shoes under", "budget friendly dress" "friendly dress"
@@ -265,7 +265,10 @@ PRICE_WORDS = re.compile(
     # "sale" had "Did you mean male?"; "deals on watches" searched "on watches"
     r"|\b(?:on\s+)?(?:sales?|offers?|deals?|clearance)(?:\s+on)?\b", re.IGNORECASE)
 # A price said with its currency ("₹500 shoes"): a price even where names have its number (two shoes named "500").
-CURRENCY = re.compile(r"[₹$€£]|\b(?:rs|inr|usd|eur|rupees|dollars|euros?|bucks)\b", re.IGNORECASE)
+# ... and so is a qualified one: no name says "not too expensive", and "not" read as leaving a word out let
+# "jeans not too expensive" find products by its words, so the phrase stayed in the search (a re-trial).
+SURELY_PRICE = re.compile(r"[₹$€£]|\b(?:rs|inr|usd|eur|rupees|dollars|euros?|bucks)\b|^(?:not|too|so|very|less|more"
+                      r"|most)\s", re.IGNORECASE)
 # Ratings, sales and arrival dates in a query: the catalogue has none of these either, and "best sports shoes",
 # "top rated shoes", "latest kurta" and "new arrivals dress" found no name with every word, so 96 closest
 # matches by meaning (a shopper trial). Not "top" alone (a type), nor "new" alone.

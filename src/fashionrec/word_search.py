@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from rapidfuzz import process as rf_process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
+from fashionrec.catalog import PLACEHOLDER_NAME
 from fashionrec.colours import COLOUR_WORDS
 from fashionrec.text_encoder import TEXT_FIELDS, english_words
 from fashionrec.vocabulary import (
@@ -434,7 +435,12 @@ class WordSearch:
     def _words_of(self, columns) -> pd.Series:
         """Per row, " word word ... " of ``columns`` (those the items have), normalised as queries are."""
         def words(col: str) -> pd.Series:      # the same normalisation as search_words, vectorised
-            text = self.items[col].fillna("").astype(str).map(_fold).str.replace(r"[-'’]", "", regex=True)
+            raw = self.items[col].fillna("").astype(str)
+            if col == "productDisplayName":
+                # A placeholder is not the name a shopper sees (pages show one made of its labels): "test"
+                # found "Men Green Handbags" (a re-trial).
+                raw = raw.mask(raw.str.contains(PLACEHOLDER_NAME, regex=True), "")
+            text = raw.map(_fold).str.replace(r"[-'’]", "", regex=True)
             return text.str.replace(r"\W+", " ", regex=True).str.strip()
 
         text = pd.Series(" ", index=self.items.index)

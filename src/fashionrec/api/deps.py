@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import secrets
 import threading
 import unicodedata
@@ -236,7 +237,8 @@ def read_image(file: UploadFile, settings: Settings) -> Image.Image:
     except ValueError as e:
         if "over the limit" in str(e):
             raise PayloadTooLarge(f"{name}: {e} (set FASHIONREC_MAX_PIXELS to change it)") from e
-        said = str(e) if "send it as JPEG" in str(e) else f"{e}; send a JPEG, PNG or WebP photo"
+        # Where the reason already says what to send, it is not said twice.
+        said = str(e) if re.search(r"send (it|the whole photo)", str(e)) else f"{e}; send a JPEG, PNG or WebP photo"
         raise BadInputError(f"{name}: {said}") from e
     try:
         check_photo(image)

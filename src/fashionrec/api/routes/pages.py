@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -17,7 +18,15 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
-from fashionrec.vocabulary import BARE_NUMBER, CURRENCY, GENDER_WORDS, age_words, price_words, rank_words, size_words
+from fashionrec.vocabulary import (
+    BARE_NUMBER,
+    GENDER_WORDS,
+    SURELY_PRICE,
+    age_words,
+    price_words,
+    rank_words,
+    size_words,
+)
 from fashionrec.word_search import search_words
 
 # A product's number as a shopper copies it from its page: "15970", "Product 15970", "#15970", "item no. 15970".
@@ -85,6 +94,13 @@ def catalogue_page(
             chosen[key] = canonical
         else:
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
+    # Control characters and bytes that are no UTF-8 (%00, %ff: U+FFFD) out, as the API refuses such a q: they
+    # went into the page's title and box as they were, and a notice said "'\x00' has no letters" (a re-trial).
+    readable = "".join(" " if c == "\ufffd" or unicodedata.category(c).startswith("C") else c for c in q)
+    if q.strip() and not readable.strip():
+        notices.append("Your search held no readable text (characters that are not letters, digits or signs), so "
+                       "the whole catalogue is shown.")
+    q = " ".join(readable.split()) if readable != q else q
     query = q.strip()
     numbered = PRODUCT_NUMBER.fullmatch(query)
     if numbered and not chosen:
@@ -115,7 +131,7 @@ def catalogue_page(
         with service.reading():
             if service.rec.browse(chosen or None, query, limit=0)[0] > 0:
                 # Names have the words; but not a currency ("₹500 shoes" listed two shoes named "500").
-                priced, sized, ranked = [p for p in priced if CURRENCY.search(p)], [], []
+                priced, sized, ranked = [p for p in priced if SURELY_PRICE.search(p)], [], []
                 unpriced = query
                 for p in priced:
                     unpriced = unpriced.replace(p, " ", 1)

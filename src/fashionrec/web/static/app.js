@@ -472,7 +472,8 @@
     // its background), which can still get a confident label.
     // Unlike every product and no type the model will name: what is closest to a landscape or a room is noise
     // (12 women's briefs, a shopper's trial), shown when asked for, or when the shopper narrows the search.
-    var lost = !!json.unfamiliar && !(type && type.prob >= GUESS) && json.results.length > 0 && !refineQuery();
+    // Unsure, not only "not sure": a landscape was "Briefs 22%", another "Pendant 53%" (a re-trial).
+    var lost = !!json.unfamiliar && !(type && type.prob >= UNSURE) && json.results.length > 0 && !refineQuery();
     unsure.hidden = lost || !((type && type.prob < UNSURE) || json.unfamiliar);
     var similar = document.getElementById("upload-similar");
     // Focus on a result that is replaced would fall to the page: the results' heading takes it (an audit).
@@ -500,6 +501,11 @@
     document.getElementById("lost").hidden = true;
     var similar = document.getElementById("upload-similar");
     similar.hidden = false;
+    // Shown now, with the warning that goes with them, on the screen and for a screen reader (a re-trial).
+    var unsure = document.getElementById("unsure");
+    unsure.hidden = false;
+    var n = similar.querySelectorAll(".card").length;
+    said.textContent = n + " closest item" + (n === 1 ? "" : "s") + " shown. " + unsure.textContent;
     document.getElementById("similar-heading").focus();
   });
   var KEPT_SIDE = 640;
