@@ -780,6 +780,8 @@ def test_a_browser_gets_pages_not_json(client):
     notices = " ".join(re.findall(r'<p class="notice">(.*?)</p>', page, re.S))
     assert "Searches are up to 200 characters" in notices and pasted[:120] not in notices, notices
     assert "'I am looking for blue jeans for men, slim fit, dark wash…'" in notices, notices
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert title.startswith("“I am looking for blue jeans") and "…" in title and len(title) < 90, title
     long = client.get("/", params={"q": "x" * 201}, headers=html)       # cut to the box's 200 and said
     assert long.status_code == 200 and "Searches are up to 200 characters" in long.text
     # The message does not open with what was typed: the page capitalises its first letter ("'Abc' is not ...").
@@ -828,7 +830,7 @@ def test_a_body_of_the_wrong_kind_says_what_to_send(client, photo):
     # Bodies FastAPI's parser gives up on were "There was an error parsing the body" (a bad-input trial).
     json_type = {"Content-Type": "application/json"}
     for body in (b"[" * 5000 + b"]" * 5000, b'{"liked": [1], "note": "\xff"}'):
-        said = assert_error(client.post("/api/recommend/profile", content=body, headers=json_type), 400)
+        said = assert_error(client.post("/api/recommend/profile", content=body, headers=json_type), 422)
         assert said.startswith("the body could not be read as JSON: send UTF-8 JSON"), said
     # The right kind of body with a field missing still names the field.
     assert assert_error(client.post("/api/recommend/profile", json={"k": 3}), 422) == "liked: Field required"

@@ -240,10 +240,11 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        detail = exc.detail
+        detail, status = exc.detail, exc.status_code
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing is served at {request.url.path}"
         elif exc.status_code == 400 and detail == "There was an error parsing the body":
+            status = 422      # as a body that is no JSON at all is (RequestValidationError)
             # FastAPI's words for a body its parser gave up on: JSON not UTF-8 or nested past Python's
             # recursion limit (a bad-input trial), a form it could not split.
             sent = sent_content_type(request)
@@ -251,7 +252,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
                       "{\"liked\": [1]}" if sent == "application/json" else
                       f"the body could not be read as {sent}: send the photo as a multipart/form-data field "
                       f"'file', e.g. curl -F file=@photo.jpg {request.url.path}")
-        return _error(request, exc.status_code, str(detail), exc.headers)
+        return _error(request, status, str(detail), exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
