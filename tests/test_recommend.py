@@ -3111,6 +3111,9 @@ def test_a_search_naming_no_wearer_lists_grown_ups_first_and_not_a_type_misfiled
                                                min_similarity=RELEVANT_TEXT_SIMILARITY)}
     assert odd in {x.id for x in r.search_text("heels", k=5, filters={"gender": "men"},
                                                min_similarity=RELEVANT_TEXT_SIMILARITY)}
+    # ... and counted so by a page's filter lists (text_relevant), only where a wearer is chosen.
+    assert r.text_relevant("heels", RELEVANT_TEXT_SIMILARITY, wearer_chosen=True)[r._row[odd]]
+    assert not r.text_relevant("heels", RELEVANT_TEXT_SIMILARITY)[r._row[odd]]
 
 
 def test_a_search_for_several_types_lists_each_of_them(rec):

@@ -433,7 +433,7 @@ def _mpx(pixels: int) -> str:
 # A name that is a file name ("Ayaanay_Women_New_2013_Tunics_Size_Chart.jpg"), a test record's ("test
 # dispName", "RTV_LoadTest") or the column's own name (id 24078's is "productDisplayName"): the shared
 # catalogue has five such rows, one a shirt's photo filed as a handbag.
-PLACEHOLDER_NAME = r"(?i)\.(?:jpe?g|png|gif|webp)$|^test\b|loadtest|dispname|^productdisplayname$"
+PLACEHOLDER_NAME = r"(?i)\.(?:jpe?g|png|gif|webp|tiff?|bmp)$|^test\b|loadtest|dispname|^productdisplayname$"
 MIN_PHOTO_SIDE = 32     # pixels: below this a photo is an icon or a tracking pixel, not a product to tag
 # Levels: a photo whose every colour channel lies within this range is one flat colour. The shared catalogue has
 # one such photo (id 44998, pure white); its faintest real products (thin gold chains) span 17 levels or more.

@@ -494,9 +494,9 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
             yield f"  {len(loader['images_without_row'])} photos in images/ have no row in styles.csv: tagged, " \
                   "with no catalogue labels to compare"
         if loader["files_not_tagged"]:
-            yield f"  {len(loader['files_not_tagged'])} files under images/ are no row's <id>.jpg/.png/.webp/.tif " \
-                  "(a second file for an id, a rejected row's, in a subfolder, another format) and were not " \
-                  "tagged (listed in the JSON): " + ", ".join(loader["files_not_tagged"][:5]) \
+            yield f"  {len(loader['files_not_tagged'])} files under images/ are no row's photo (<id>.jpg, .png, " \
+                  ".webp, .tif or .bmp: a second file for an id, a rejected row's, in a subfolder, another " \
+                  "format) and were not tagged (listed in the JSON): " + ", ".join(loader["files_not_tagged"][:5]) \
                 + (" ..." if len(loader["files_not_tagged"]) > 5 else "")
     top = list(s["articleType_counts"].items())[:8]
     yield "article types: " + ", ".join(f"{k} {v:,}" for k, v in top) + (" ..." if len(s["articleType_counts"]) > 8

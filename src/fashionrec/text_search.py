@@ -705,7 +705,7 @@ class TextSearch:
             filters = self.check_filters(filters)      # the wearer chosen, as the catalogue spells it
         base = np.ones(len(self.items), bool) if base is None else base
         (matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in,
-         anyones, gift) = self._text_scores(query, (filters or {}).get("gender") if base is not None else None)
+         anyones, gift) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
         if allowed is not None:
             base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
@@ -799,15 +799,14 @@ class TextSearch:
             out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item, card_reason=card))
         return out
 
-    def _text_scores(self, query: str, wearer: str | list[str] | None = None) -> TextScores:
-        """What :meth:`search_text` ranks ``query``'s results by (:class:`TextScores`); ``wearer``: a gender
-        filter chosen beside it, read as if the query named it where it names none ("black handbag" under
-        Gender: Men found nothing beside its one word match, "black handbag for men" 62 closest matches: a
-        product of a type hardly ever its wearer's is taken as misfiled only where no wearer is asked for)."""
+    def _text_scores(self, query: str, wearer_chosen: bool = False) -> TextScores:
+        """What :meth:`search_text` ranks ``query``'s results by (:class:`TextScores`). ``wearer_chosen``: a
+        gender filter is chosen beside it, so a product of a type hardly ever its wearer's (:meth:`_odd_wearers`)
+        is not taken as misfiled ("black handbag" under Gender: Men found nothing beside its one word match,
+        "black handbag for men" 62 closest matches, a shopper's trial)."""
         query, words, negated, parsed = self._parsed(query)
-        if wearer and "gender" not in parsed:
-            parsed = {**parsed, "gender": [wearer] if isinstance(wearer, str) else list(wearer)}
-        matches = self._matches(parsed)
+        odd_too = wearer_chosen and "gender" not in parsed
+        matches = self._matches(parsed, odd_too)
         kin, stood_in, anyones = np.zeros(len(self.items), np.float32), [], self._anyones(parsed, matches)
         if anyones is not None:
             # "backpack for boys": the catalogue has 2 girls' backpacks and 568 unisex ones, which any child can
@@ -834,7 +833,7 @@ class TextSearch:
             later = self.items["usage"].isin(wider).to_numpy()
             matches["usage"] = matches["usage"] | later
         allowed = ~self._any_word(negated) if negated else None
-        aside = self._aside_for(parsed, words) | anyones
+        aside = self._aside_for(parsed, words, odd_too) | anyones
         asked = parsed.get("baseColour", [])
         near_colour = self._near_colour(asked)
         gift = self._gift_alone(words) is not None
@@ -903,8 +902,9 @@ class TextSearch:
             parsed["articleType"] = meant
         return query, words, negated, parsed
 
-    def _matches(self, parsed: dict[str, list[str]]) -> dict[str, np.ndarray]:
-        """Per attribute a query names (its :meth:`_parsed`), the rows that have it."""
+    def _matches(self, parsed: dict[str, list[str]], odd_too: bool = False) -> dict[str, np.ndarray]:
+        """Per attribute a query names (its :meth:`_parsed`), the rows that have it; ``odd_too``: also the
+        products filed under a wearer their type is hardly ever for (a wearer is chosen as a filter)."""
         # A label styles.csv leaves empty counts as the tagger's for it: "grey sports shoes" missed a grey
         # sports shoe with no articleType (a shop's trial; the tagger said Sports Shoes 0.99).
         matches = {key: self._is(f"label:{key}", parsed[key])
@@ -916,7 +916,7 @@ class TextSearch:
             # unless named for the other ("jacket for girls": "Palm Tree Kids Boys Solid White Jackets", filed
             # as men's, said to match the gender).
             matches["gender"] = np.logical_or.reduce([self._worn_by(child) for child in children])
-        if "articleType" in matches and "gender" not in matches:
+        if "articleType" in matches and "gender" not in matches and not odd_too:
             # Asked for by type alone, a product filed under a wearer its type is hardly ever for is not taken
             # to be of it (:meth:`_odd_wearers`: the one men's Heels is "... Men Black Leather Casual Shoes").
             matches["articleType"] = matches["articleType"] & ~self._odd_wearers()
@@ -953,7 +953,7 @@ class TextSearch:
         anyones = matches["articleType"] & self._is("gender", "Unisex") & ~self._childrens()
         return anyones if anyones.sum() >= ANYONES_MIN else None
 
-    def _aside_for(self, parsed: dict[str, list[str]], words: list[str]) -> np.ndarray:
+    def _aside_for(self, parsed: dict[str, list[str]], words: list[str], odd_too: bool = False) -> np.ndarray:
         """(n,) bool: the rows a query (its :meth:`parse_query` and :func:`search_words`) lists after the
         others of their tier: for a grown-up ("jeans for men"), the products named for children that the
         catalogue files as Men's or Women's ("Palm Tree Kids Boy Washed Blue Jeans" was 8th); for a dressy
@@ -968,7 +968,7 @@ class TextSearch:
             # Who a query names no one for is most often the shopper: "red dress for party" listed two girls'
             # dresses first. And a product filed under a wearer its type is hardly ever for is most likely
             # misfiled (:meth:`_odd_wearers`).
-            aside |= self._worn_by("child") | self._odd_wearers()
+            aside |= self._worn_by("child") | (False if odd_too else self._odd_wearers())
         groups = {g for u in parsed.get("usage", []) for g in NOT_FOR_OCCASION.get(u, ())}
         types: set[str] = set()
         if "articleType" not in parsed:         # "summer jacket" asks for jackets
@@ -1060,13 +1060,14 @@ class TextSearch:
 
         return self._once("_photo_group", build)
 
-    def text_relevant(self, query: str, min_similarity: float) -> np.ndarray:
+    def text_relevant(self, query: str, min_similarity: float, wearer_chosen: bool = False) -> np.ndarray:
         """Rows :meth:`search_text` with ``min_similarity`` can return for ``query`` (before its k): those of
         the type and the wearer it names, if it names them, that match a type, colour, gender, usage or
         season it names or are at least that similar to it. Counting these
-        under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do."""
+        under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do;
+        ``wearer_chosen``: as :meth:`search_text` reads it under a gender filter (:meth:`_text_scores`)."""
         check_similarity(min_similarity)
-        matches, sims, allowed, *_ = self._text_scores(query)
+        matches, sims, allowed, *_ = self._text_scores(query, wearer_chosen)
         out = np.logical_or.reduce([self._by_meaning(query, sims, min_similarity), *matches.values()])
         for key in ("gender", "articleType"):
             if key in matches:

@@ -290,7 +290,9 @@ def _record_epoch(path: Path, row: dict) -> None:
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(row))
+            # Every column a line has: a run resumed by a version with other columns keeps its lines.
+            fields = list(dict.fromkeys([*(k for r in kept for k in r), *row]))
+            w = csv.DictWriter(f, fieldnames=fields)
             w.writeheader()
             w.writerows([*kept, row])
 

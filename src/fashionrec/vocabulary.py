@@ -246,6 +246,9 @@ NOT_FOR_SEASON = {"Summer": (tuple(WARM_TYPES), ("Loungewear and Nightwear", "In
 _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|fifty)\s+(?:hundred|thousand)"
 _AMOUNT = (r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?(?:\d[\d,.]*(?:\s*k\b)?|" + _NUMBER_WORDS + r")"
            r"(?:\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b)?")
+# Words that soften or turn a price word ("not too", "not that", "reasonably"), the negation's fillers among them.
+_SOFTENERS = r"too|so|very|quite|reasonably|fairly|really|super|that|overly|a\s+bit"
+_PRICE_QUALIFIER = rf"(?:(?:not|less|more|most)\s+)?(?:(?:{_SOFTENERS})\s+)?"
 PRICE_WORDS = re.compile(
     rf"\bbetween\s+{_AMOUNT}\s+(?:and|to|-)\s+{_AMOUNT}"
     rf"|\b(?:(?:for|at)\s+)?(?:under|below|less\s+than|upto|up\s+to|within|over|above|more\s+than|around|for)"
@@ -254,10 +257,10 @@ PRICE_WORDS = re.compile(
     # "k" for thousands as a word of its own: "INR 700 kurta" searched "urta" (a review)
     r"|(?:\b(?:rs\.?|inr|usd|eur)|[₹$€£])\s*\d[\d,.]*(?:\s*k\b)?"
     r"|\b\d[\d,.]*(?:\s*k\b)?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
-    r"|\b(?:(?:low|high|best|lowest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
-    # With what qualifies it: "not too expensive" left "not too" in the search box (a shopper's trial).
-    r"|\b(?:(?:not\s+)?(?:too|so|very|quite|reasonably|fairly|really|super)\s+|(?:not|less|more|most)\s+)?"
-    r"(?:cheap(?:est|er)?|affordable|inexpensive|bargains?|discount(?:ed|s)?|costly|expensive|pricey"
+    # With what qualifies it: "not too expensive" left "not too" in the search box (a shopper's trial),
+    # "reasonably priced shoes" "reasonably shoes".
+    rf"|\b{_PRICE_QUALIFIER}(?:(?:low|high|best|lowest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
+    rf"|\b{_PRICE_QUALIFIER}(?:cheap(?:est|er)?|affordable|inexpensive|bargains?|discount(?:ed|s)?|costly|expensive|pricey"
     r"|economical|pocket[\s-]friendly|value\s+for\s+money)\b"
     # "sports shoes under budget" searched "sports shoes under", "budget friendly dress" "friendly dress"
     r"|\b(?:(?:under|within|in|on|for)\s+(?:an?\s+|my\s+|the\s+|your\s+)?)?(?:(?:low|tight|small)[\s-]+)?budget"
@@ -267,8 +270,8 @@ PRICE_WORDS = re.compile(
 # A price said with its currency ("₹500 shoes"): a price even where names have its number (two shoes named "500").
 # ... and so is a qualified one: no name says "not too expensive", and "not" read as leaving a word out let
 # "jeans not too expensive" find products by its words, so the phrase stayed in the search (a re-trial).
-SURELY_PRICE = re.compile(r"[₹$€£]|\b(?:rs|inr|usd|eur|rupees|dollars|euros?|bucks)\b|^(?:not|too|so|very|less|more"
-                      r"|most)\s", re.IGNORECASE)
+SURELY_PRICE = re.compile(rf"[₹$€£]|\b(?:rs|inr|usd|eur|rupees|dollars|euros?|bucks)\b|^(?:not|less|more|most"
+                          rf"|{_SOFTENERS})\s", re.IGNORECASE)
 # Ratings, sales and arrival dates in a query: the catalogue has none of these either, and "best sports shoes",
 # "top rated shoes", "latest kurta" and "new arrivals dress" found no name with every word, so 96 closest
 # matches by meaning (a shopper trial). Not "top" alone (a type), nor "new" alone.
@@ -316,11 +319,14 @@ def age_words(query: str) -> tuple[str, list[str], bool]:
 
 def _taken_out(pattern: re.Pattern, query: str) -> tuple[str, list[str]]:
     """(``query`` without what ``pattern`` matches, those parts as typed)."""
-    rest = " ".join(pattern.sub(" ", query).split())
-    # No stray commas where a part went ("slim fit, , and in a dark wash").
-    rest = re.sub(r"\s+([,;.])", r"\1", rest)
-    rest = re.sub(r"([,;])(?:\s*[,;])+", r"\1", rest).strip(" ,;")
-    return rest, [m.group().strip() for m in pattern.finditer(query)]
+    return tidied(pattern.sub(" ", query)), [m.group().strip() for m in pattern.finditer(query)]
+
+
+def tidied(text: str) -> str:
+    """``text`` with what taking words out of it left: runs of spaces, and stray commas ("slim fit, , and in a
+    dark wash")."""
+    text = re.sub(r"\s+([,;.])", r"\1", " ".join(text.split()))
+    return re.sub(r"([,;])(?:\s*[,;])+", r"\1", text).strip(" ,;")
 
 
 # A bare number after a word for clothes or shoes sold by size is a size too ("jeans 32", "shirt 40", "shoes

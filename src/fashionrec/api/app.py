@@ -247,9 +247,9 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
             status = 422      # as a body that is no JSON at all is (RequestValidationError)
             # FastAPI's words for a body its parser gave up on: JSON not UTF-8 or nested past Python's
             # recursion limit (a bad-input trial), a form it could not split.
-            sent = sent_content_type(request)
+            sent = sent_content_type(request).strip().lower()
             detail = ("the body could not be read as JSON: send UTF-8 JSON nested a few levels at most, e.g. "
-                      "{\"liked\": [1]}" if sent == "application/json" else
+                      "{\"liked\": [1]}" if sent == "application/json" or sent.endswith("+json") else
                       f"the body could not be read as {sent}: send the photo as a multipart/form-data field "
                       f"'file', e.g. curl -F file=@photo.jpg {request.url.path}")
         return _error(request, status, str(detail), exc.headers)

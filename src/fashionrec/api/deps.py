@@ -144,7 +144,8 @@ def readable_query(q: str) -> str:
     q = q.strip()
     if not q:
         raise BadInputError("q is blank; search for words such as 'blue jeans'")
-    if all(c == "\ufffd" or unicodedata.category(c).startswith("C") for c in q):
+    # Not unassigned characters: an emoji newer than this Python's Unicode tables is one.
+    if all(c == "\ufffd" or unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in q):
         raise BadInputError("q holds no readable text (bytes that are not UTF-8, or control characters); send "
                             "words such as 'blue jeans', UTF-8 and percent-encoded")
     return q

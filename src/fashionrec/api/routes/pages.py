@@ -26,6 +26,7 @@ from fashionrec.vocabulary import (
     price_words,
     rank_words,
     size_words,
+    tidied,
 )
 from fashionrec.word_search import search_words
 
@@ -75,28 +76,30 @@ def catalogue_page(
     # rather than an error page, since it usually comes from an old bookmark.
     chosen, notices = {}, []
     for key in FILTER_KEYS:
-        # The names a shopper would type into the address bar too (?colour=red), besides the column names.
-        given = [request.query_params.get(key)] + [request.query_params.get(a) for a, k in URL_ALIASES.items()
-                                                   if k == key]
-        value = next((v.strip() for v in given if v and v.strip()), "")
-        if not value:
+        # The names a shopper would type into the address bar too (?colour=red), besides the column names. Every
+        # value given: an address with a filter twice (?gender=Men&gender=Women) took the last without a word,
+        # where the API refuses it; a page has no one to refuse, so it uses the last the catalogue has and says so.
+        names = (key, *(a for a, k in URL_ALIASES.items() if k == key))
+        values = [v.strip() for name in names for v in request.query_params.getlist(name) if v.strip()]
+        if not values:
             continue
-        # An address with a filter twice (?gender=Men&gender=Women) took the last without a word, where the
-        # API refuses it: a page has no one to refuse, so it says which it used.
-        values = [v.strip() for name in (key, *(a for a, k in URL_ALIASES.items() if k == key))
-                  for v in request.query_params.getlist(name) if v.strip()]
-        if len(set(values)) > 1:
+        with service.reading():     # its tables of values change when a product goes in or out
+            known = [service.rec.canonical_value(key, v) for v in values]
+        own = [c for c, v in zip(known, values, strict=True) if c is not None] or [None]
+        canonical, value = own[-1], values[-1] if own[-1] is None else own[-1]
+        if len({c or v for c, v in zip(known, values, strict=True)}) > 1:
             notices.append(f"The address gives {LABELS[key].lower()} {len(values)} times "
                            f"({', '.join(map(repr, values))}); {value!r} is used.")
-        with service.reading():     # its tables of values change when a product goes in or out
-            canonical = service.rec.canonical_value(key, value)
         if canonical is not None:
             chosen[key] = canonical
         else:
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
     # Control characters and bytes that are no UTF-8 (%00, %ff: U+FFFD) out, as the API refuses such a q: they
     # went into the page's title and box as they were, and a notice said "'\x00' has no letters" (a re-trial).
-    readable = "".join(" " if c == "\ufffd" or unicodedata.category(c).startswith("C") else c for c in q)
+    # Format characters (a zero-width space, a soft hyphen) go without a space: "t\u00adshirt" is one word.
+    # Unassigned ones stay: an emoji newer than this Python's Unicode tables is one of them.
+    readable = "".join(" " if c == "\ufffd" or unicodedata.category(c) in ("Cc", "Cs", "Co") else
+                       "" if unicodedata.category(c) == "Cf" else c for c in q)
     if q.strip() and not readable.strip():
         notices.append("Your search held no readable text (characters that are not letters, digits or signs), so "
                        "the whole catalogue is shown.")
@@ -135,7 +138,7 @@ def catalogue_page(
                 unpriced = query
                 for p in priced:
                     unpriced = unpriced.replace(p, " ", 1)
-                unpriced = " ".join(unpriced.split())
+                unpriced = tidied(unpriced)
             elif numbers and unnumbered and service.rec.browse(chosen or None, unnumbered, limit=0)[0] > 0:
                 # "jeans 999": no product has the number, and without it the words find products.
                 priced += numbers
@@ -247,7 +250,7 @@ def catalogue_page(
                 total, items = service.rec.browse(None, query, offset=offset, limit=PAGE_SIZE)
             else:
                 total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
-                relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY)
+                relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY, "gender" in chosen)
                 # Offered where it finds products, or where nothing else is shown.
                 if suggestion and (not relevant.any() or matching(suggestion) > 0):
                     suggest_url = "/?" + urlencode({**chosen, "q": suggestion})
@@ -277,8 +280,8 @@ def catalogue_page(
                     if r.item["id"] not in ids][:CLOSEST_MAX - len(named)]
             if more:
                 filled = len(named)
-                facets = _choice_counts(service, chosen, query,
-                                        service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY), False)
+                relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY, "gender" in chosen)
+                facets = _choice_counts(service, chosen, query, relevant, False)
                 total, items = filled + len(more), (named + more)[offset:offset + PAGE_SIZE]
                 parsed = service.rec.parse_query(query)
                 # Said only where some of the few lack it ("red kurta for men wedding": all 3 are Ethnic).

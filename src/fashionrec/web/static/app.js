@@ -188,15 +188,17 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
+  // Results saved before display_name existed (sessionStorage) still have a name.
+  function cardName(it) { return it.display_name || it.productDisplayName || ("Item " + it.id); }
   function card(rec, saveButton) {
     var it = rec.item;
     var save = saveButton === false ? "" :
       '<button type="button" class="card-like" data-card-like="' + it.id + '" aria-pressed="false" aria-label="Save ' +
-      esc(it.display_name) + '" hidden>♡</button>';
+      esc(cardName(it)) + '" hidden>♡</button>';
     return '<div class="card-wrap"><a class="card" href="/item/' + it.id + '" data-id="' + it.id + '">' +
       '<div class="thumb"><img src="' + esc(it.image_url) + '?max=240" alt="" loading="lazy" width="60" height="80"></div>' +
-      '<div class="card-body"><div class="name" title="' + esc(it.display_name) + '">' +
-      esc(it.display_name) + '</div>' +
+      '<div class="card-body"><div class="name" title="' + esc(cardName(it)) + '">' +
+      esc(cardName(it)) + '</div>' +
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
       (rec.reason ? '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +
         '</div>' : "") +
@@ -345,7 +347,7 @@
       savedBox.innerHTML = items.map(function (it) {
         return '<div class="saved-item">' + card({ item: it, reason: "" }, false) +
           '<button type="button" class="unsave" data-unsave="' + it.id + '" aria-label="Remove ' +
-          esc(it.display_name) + ' from saved products">Remove</button></div>';
+          esc(cardName(it)) + ' from saved products">Remove</button></div>';
       }).join("");
     }
     // A pick saved (or a saved one's ♡ taken back) joins (or leaves) the Saved row at once, so that the row
