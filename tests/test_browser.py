@@ -530,6 +530,12 @@ def test_a_photo_unlike_any_product_shows_its_closest_only_when_asked(server, pa
     page.click("#show-anyway")
     assert page.locator("#upload-similar .card").first.is_visible() and page.locator("#lost").is_hidden()
     assert page.locator("#unsure").is_visible() and "shown" in page.locator("#upload-status").inner_text()
+    # Back from a product opened there: the results come back shown (they were held back again, a review).
+    page.locator("#upload-similar .card").first.click()
+    page.wait_for_url("**/item/**")
+    page.go_back()
+    page.wait_for_selector("#upload-result:not([hidden])")
+    assert page.locator("#upload-similar").is_visible() and page.locator("#lost").is_hidden()
     # A photo the model can name is shown at once, however unlike the catalogue (the unsure notice says so).
     page.evaluate("window.lostAnswers = false")
     page.set_input_files("#file", str(photo.with_name(photo.name)))

@@ -475,7 +475,8 @@
     // Unlike every product and no type the model will name: what is closest to a landscape or a room is noise
     // (12 women's briefs, a shopper's trial), shown when asked for, or when the shopper narrows the search.
     // Unsure, not only "not sure": a landscape was "Briefs 22%", another "Pendant 53%" (a re-trial).
-    var lost = !!json.unfamiliar && !(type && type.prob >= UNSURE) && json.results.length > 0 && !refineQuery();
+    var lost = !!json.unfamiliar && !(type && type.prob >= UNSURE) && json.results.length > 0 && !refineQuery() &&
+      !json.shownAnyway;
     unsure.hidden = lost || !((type && type.prob < UNSURE) || json.unfamiliar);
     var similar = document.getElementById("upload-similar");
     // Focus on a result that is replaced would fall to the page: the results' heading takes it (an audit).
@@ -509,6 +510,14 @@
     var n = similar.querySelectorAll(".card").length;
     said.textContent = n + " closest item" + (n === 1 ? "" : "s") + " shown. " + unsure.textContent;
     document.getElementById("similar-heading").focus();
+    // Kept for Back: the results come back shown (they were hidden again, a review).
+    try {
+      var kept = JSON.parse(sessionStorage.getItem("fashionrec-upload") || "null");
+      if (kept && kept.json) {
+        kept.json.shownAnyway = true;
+        sessionStorage.setItem("fashionrec-upload", JSON.stringify(kept));
+      }
+    } catch (e) { /* storage full or off */ }
   });
   var KEPT_SIDE = 640;
   function thumbnail(img) {
@@ -680,6 +689,8 @@
         showError("The photo search from before is kept in the tab it was made in only: choose the photo again");
       }
       if (saved && saved.json) {
+        // The choices before the results: narrowed results are not held back as a lost photo's.
+        refine.querySelectorAll("select").forEach(function (s) { s.value = (saved.refine || {})[s.name] || ""; });
         render(saved.json, saved.preview);
         backInPlace();
         if (saved.preview && typeof fetch === "function") {
