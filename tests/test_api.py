@@ -512,7 +512,7 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     # One misspelt word: the products of its correction, saying so, with a way back where the word as typed
     # finds something by meaning (here made so: the fixture's tiny catalogue has nothing near "shrit").
     rec = client.app.state.service.rec
-    monkeypatch.setattr(rec, "text_relevant", lambda q, m: np.ones(len(rec.items), bool))
+    monkeypatch.setattr(rec, "text_relevant", lambda q, m, wearer_chosen=False: np.ones(len(rec.items), bool))
     r = client.get("/", params={"q": "shrit"})
     assert r.status_code == 200 and "q=shirt" in str(r.url) and "corrected=shrit" in str(r.url)
     page = html.unescape(r.text)
@@ -564,7 +564,7 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     assert not service.rec.text_relevant("jens", RELEVANT_TEXT_SIMILARITY).any()
     r = client.get("/", params={"q": "black jens"})
     assert "q=black+jeans" in str(r.url) and "corrected=black+jens" in str(r.url)
-    monkeypatch.setattr(rec, "text_relevant", lambda q, m: np.ones(len(rec.items), bool))
+    monkeypatch.setattr(rec, "text_relevant", lambda q, m, wearer_chosen=False: np.ones(len(rec.items), bool))
     assert service.rec.autocorrect("jens") is None          # a word that finds products by meaning stays
     monkeypatch.undo()
 
