@@ -349,6 +349,12 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
         raise ValueError(damaged(e)) from e
 
 
+def made_name(fields: dict) -> str:
+    """A product's name made of its gender, colour and type ("Men Green Handbags"): what `index add` names a
+    product given none, and what pages show for a placeholder's name; "" where it has none of them."""
+    return " ".join(str(fields[k]) for k in ("gender", "baseColour", "articleType") if fields.get(k))
+
+
 def damaged(e: OSError) -> str:
     """What to say of a photo PIL could not decode: in words, not PIL's alone ("image file is truncated (87
     bytes not processed)" was a shopper's whole message)."""

@@ -16,7 +16,7 @@ from filelock import FileLock, Timeout
 from PIL import Image
 
 from fashionrec.artifacts import write_with
-from fashionrec.catalog import ATTRIBUTES, COLUMNS, checked_photo, is_greyscale, load_catalog, to_rgb
+from fashionrec.catalog import ATTRIBUTES, COLUMNS, checked_photo, is_greyscale, load_catalog, made_name, to_rgb
 from fashionrec.embed import predicted_frame
 from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError, VectorIndexError
 from fashionrec.item_tables import plain
@@ -206,8 +206,7 @@ class CatalogueEdits:
                                        guessed, grey=is_greyscale(image)):
             warn(said)
         if not row.get("productDisplayName"):
-            row["productDisplayName"] = " ".join(str(row.get(h)) for h in ("gender", "baseColour", "articleType")
-                                                 if row.get(h))
+            row["productDisplayName"] = made_name(row)
         images_dir = self.index_dir / "images"
         images_dir.mkdir(parents=True, exist_ok=True)
         dest = images_dir / f"{item_id}.jpg"

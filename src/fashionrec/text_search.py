@@ -701,8 +701,6 @@ class TextSearch:
         check_k(k)
         check_similarity(min_similarity)
         base = self._mask(filters)
-        if base is not None:
-            filters = self.check_filters(filters)      # the wearer chosen, as the catalogue spells it
         base = np.ones(len(self.items), bool) if base is None else base
         (matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in,
          anyones, gift) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))

@@ -137,6 +137,18 @@ def parse_filters(
 Filters = Annotated[dict[str, str], Depends(parse_filters)]
 
 
+def _unreadable(c: str) -> bool:
+    """A character that is no text: U+FFFD (bytes that were no UTF-8), a control, format, surrogate or
+    private-use one. Not an unassigned one: an emoji newer than this Python's Unicode tables is one."""
+    return c == "\ufffd" or unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co")
+
+
+def readable_text(text: str) -> str:
+    """``text`` without its :func:`_unreadable` characters: a format one (a zero-width space, a soft hyphen)
+    dropped, so that "t\u00adshirt" stays one word, the others a space."""
+    return "".join(("" if unicodedata.category(c) == "Cf" else " ") if _unreadable(c) else c for c in text)
+
+
 def readable_query(q: str) -> str:
     """``q`` stripped; a 422 where nothing readable is left: bytes that are no UTF-8 (``%ff``, decoded as
     U+FFFD) or control characters (``%00``) answered 200 with no results and no word (a bad-input trial).
@@ -144,8 +156,7 @@ def readable_query(q: str) -> str:
     q = q.strip()
     if not q:
         raise BadInputError("q is blank; search for words such as 'blue jeans'")
-    # Not unassigned characters: an emoji newer than this Python's Unicode tables is one.
-    if all(c == "\ufffd" or unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in q):
+    if all(_unreadable(c) for c in q):
         raise BadInputError("q holds no readable text (bytes that are not UTF-8, or control characters); send "
                             "words such as 'blue jeans', UTF-8 and percent-encoded")
     return q

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME
+from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, made_name
 
 # Metadata columns an item shows (and a new product may carry), in display order.
 ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year",
@@ -186,9 +186,7 @@ def shown_name(fields: dict, item_id: int) -> str:
     name = (fields.get("productDisplayName") or "").strip()
     if name and not re.search(PLACEHOLDER_NAME, name):
         return name
-    # As `index add` names a product given no name ("Men Green Handbags").
-    made = " ".join(str(fields[k]) for k in ("gender", "baseColour", "articleType") if fields.get(k))
-    return made or f"Item {item_id}"
+    return made_name(fields) or f"Item {item_id}"
 
 
 def to_rec(r) -> Rec:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -12,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from fashionrec.api.deps import FILTER_KEYS, ServiceDep, SettingsDep
+from fashionrec.api.deps import FILTER_KEYS, ServiceDep, SettingsDep, readable_text
 from fashionrec.api.reports import SERVABLE, eda_dir, find_model_report, markdown_to_html, safe_file
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
@@ -85,8 +84,9 @@ def catalogue_page(
             continue
         with service.reading():     # its tables of values change when a product goes in or out
             known = [service.rec.canonical_value(key, v) for v in values]
-        own = [c for c, v in zip(known, values, strict=True) if c is not None] or [None]
-        canonical, value = own[-1], values[-1] if own[-1] is None else own[-1]
+        usable = [c for c in known if c is not None]
+        canonical = usable[-1] if usable else None
+        value = canonical or values[-1]
         if len({c or v for c, v in zip(known, values, strict=True)}) > 1:
             notices.append(f"The address gives {LABELS[key].lower()} {len(values)} times "
                            f"({', '.join(map(repr, values))}); {value!r} is used.")
@@ -96,10 +96,7 @@ def catalogue_page(
             notices.append(f"No {LABELS[key].lower()} called {value!r}; that filter was ignored.")
     # Control characters and bytes that are no UTF-8 (%00, %ff: U+FFFD) out, as the API refuses such a q: they
     # went into the page's title and box as they were, and a notice said "'\x00' has no letters" (a re-trial).
-    # Format characters (a zero-width space, a soft hyphen) go without a space: "t\u00adshirt" is one word.
-    # Unassigned ones stay: an emoji newer than this Python's Unicode tables is one of them.
-    readable = "".join(" " if c == "\ufffd" or unicodedata.category(c) in ("Cc", "Cs", "Co") else
-                       "" if unicodedata.category(c) == "Cf" else c for c in q)
+    readable = readable_text(q)
     if q.strip() and not readable.strip():
         notices.append("Your search held no readable text (characters that are not letters, digits or signs), so "
                        "the whole catalogue is shown.")
