@@ -152,6 +152,12 @@ def test_ensemble_command_writes_a_run_that_evaluate_and_export_take(two_runs, t
     assert again["n"] == meta["test"]["n"]
     assert again["accuracy"] == pytest.approx(meta["test"]["accuracy"])
     assert again["macro_f1"] == pytest.approx(meta["test"]["macro_f1"])
+    # The members' levels are kept, and the group and category are recorded as they are shown and scored.
+    first = json.loads((Path(two_runs[0]) / "weights" / "best.json").read_text())
+    assert meta["levels"] == first["levels"] and set(meta["levels"]) == {"subCategory", "masterCategory"}
+    for level in meta["levels"]:
+        assert meta["test"]["attributes"][level]["accuracy"] == pytest.approx(again["attributes"][level]["accuracy"])
+        assert meta["test"]["attributes"][level]["read_from"] == "articleType"
     dest = tmp_path / "shipped" / "tagger.safetensors"
     dest.parent.mkdir()
     res = CliRunner().invoke(app, ["export", str(out), "--dest", str(dest)])
@@ -159,6 +165,7 @@ def test_ensemble_command_writes_a_run_that_evaluate_and_export_take(two_runs, t
     card = (dest.parent / "MODEL_CARD.md").read_text()
     assert "ensemble" in card and "seed-cnn" in card and "fashion-cnn" in card
     assert "minutes to best (whole run)" in card
+    assert "| subCategory (read from articleType) |" in card and "its head alone" in card
     tagger = Tagger.load(dest)
     assert tagger.dim == sum(m["feature_dim"] for m in meta["members"])
     vecs = tagger.embed([Image.new("RGB", (60, 80), "red")])
@@ -315,6 +322,12 @@ def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_
     again = evaluate_model(FIXTURE, out, split="test", progress=False)
     assert again["accuracy"] == pytest.approx(meta["test"]["accuracy"])
     assert again["macro_f1"] == pytest.approx(meta["test"]["macro_f1"])
+    # The members' levels are kept, and the group and category are recorded as they are shown and scored.
+    first = json.loads((Path(two_runs[0]) / "weights" / "best.json").read_text())
+    assert meta["levels"] == first["levels"] and set(meta["levels"]) == {"subCategory", "masterCategory"}
+    for level in meta["levels"]:
+        assert meta["test"]["attributes"][level]["accuracy"] == pytest.approx(again["attributes"][level]["accuracy"])
+        assert meta["test"]["attributes"][level]["read_from"] == "articleType"
     dest = tmp_path / "shipped" / "tagger.safetensors"
     dest.parent.mkdir()
     assert CliRunner().invoke(app, ["export", str(out), "--dest", str(dest)]).exit_code == 0

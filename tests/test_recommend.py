@@ -1531,6 +1531,20 @@ def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_pat
                                                      "calibration": {"temperature": {"articleType": 0.5}}}))
     res = CliRunner().invoke(app, ["index", "check", str(index), "--model", str(twin)])
     assert res.exit_code == 2 and "calibration changed" in res.output.replace("\n", " ")
+    # The same weights reading their group and category from their type since (fashionrec.levels): the stored
+    # predicted groups are stale, and the check fails; built so, it passes.
+    from fashionrec.levels import type_levels
+
+    levels = type_levels(fixture_catalog().usable, meta["classes"])
+    assert set(levels) == {"subCategory", "masterCategory"}
+    twin.with_suffix(".json").write_text(json.dumps({**meta, "name": "renamed", "levels": levels}))
+    res = CliRunner().invoke(app, ["index", "check", str(index), "--model", str(twin)])
+    assert res.exit_code == 2 and "group and category" in res.output.replace("\n", " ")
+    read = tmp_path / "read"
+    Recommender.build(fixture_catalog(), Tagger.load(twin), read, progress=False)
+    assert CliRunner().invoke(app, ["index", "check", str(read), "--model", str(twin)]).exit_code == 0
+    assert CliRunner().invoke(app, ["index", "check", str(read), "--model", str(ckpt)]).exit_code == 2
+    shutil.rmtree(read)
     # An index built before manifests recorded the temperatures, by a calibrated model: the stored
     # probabilities are compared on a sample instead, and agree.
     calibrated = tmp_path / "calibrated"

@@ -270,7 +270,8 @@ def test_renumbered_or_renamed_copies_of_training_products_are_not_taken_for_new
     assert m["without_seen_products"]["n"] == 4
     said = caveats(m)
     assert any(line.startswith("5 more of these 10 products have, byte for byte, the photo of one of the model's "
-                               "training") and "without them top-1" in line for line in said)
+                               "training") and "without all the products it has seen top-1" in line
+               for line in said)
     # `tag` counts them as evaluate does: its agreement with such rows is no new product's.
     from fashionrec.tagging import describe, tag
 
@@ -549,6 +550,42 @@ def test_tagger_predicts_attributes_for_pil_images(tiny_run):
         tagger.predict(Image.new("RGB", (20, 26), "red"))
 
 
+def test_a_trained_model_reads_its_group_and_category_from_its_type(tiny_run, tmp_path):
+    from fashionrec.catalog import load_catalog
+
+    meta = json.loads((tiny_run / "weights" / "best.json").read_text())
+    items = load_catalog(FIXTURE, progress=False).usable
+    split = pd.read_csv(tiny_run / "split.csv")
+    trained = items[items["id"].isin(split.loc[split["split"] == "train", "id"])]
+    for level in ("subCategory", "masterCategory"):
+        table = meta["levels"][level]
+        assert set(table) == set(meta["classes"]["articleType"])
+        for kind, shares in table.items():      # the shares of its training products in each value
+            filed = trained.loc[trained["articleType"] == kind, level]
+            if len(filed):
+                assert shares == pytest.approx(filed.value_counts(normalize=True).to_dict(), abs=1e-4), kind
+        # recorded as the model shows them, the head's own beside
+        recorded = meta["test"]["attributes"][level]
+        assert recorded["read_from"] == "articleType" and 0 <= recorded["head_alone"]["accuracy"] <= 1
+    out = tmp_path / "m.json"
+    r = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tiny_run), "--json", str(out),
+                                 "--out", str(tmp_path / "rep")])
+    assert r.exit_code == 0, r.output
+    assert "subCategory" in r.output and "(read from articleType; its head alone: top-1" in r.output
+    m = json.loads(out.read_text())
+    assert m["attributes"]["masterCategory"]["read_from"] == "articleType"
+    assert m["attributes"]["gender"].get("read_from") is None
+    assert "masterCategory (read from articleType" in (tmp_path / "rep" / "report.md").read_text()
+    # predictions.csv shows them so: a type filed under one value alone gives it at least its own probability
+    table = pd.read_csv(tmp_path / "rep" / "predictions.csv").dropna(subset=["predicted_articleType"])
+    assert len(table) > 100
+    for level in ("subCategory", "masterCategory"):
+        alone = table["predicted_articleType"].map(lambda t, lv=level: len(meta["levels"][lv][t]) == 1)
+        assert alone.sum() > 50
+        assert (table.loc[alone, f"predicted_{level}_prob"]
+                >= table.loc[alone, "predicted_articleType_prob"] - 1e-3).all()
+
+
 def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):
     out = tmp_path / "m.json"
     r = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tiny_run), "--json", str(out),
@@ -820,7 +857,10 @@ def test_calibrate_stores_temperatures_that_change_shown_probabilities_not_predi
     image = torch.randint(0, 256, (1, 3, 80, 60), dtype=torch.uint8)
     _, raw = tagger.infer(image)
     shown = tagger.decode(raw, 0, top=1)
+    assert set(tagger.levels) == {"subCategory", "masterCategory"}     # read from the type: tested apart
     for head, [(label, prob)] in shown.items():
+        if head in tagger.levels:
+            continue
         assert label == tagger.classes[head][int(raw[head][0].argmax())]
         if abs(temps[head] - 1) > 0.05:
             assert prob != pytest.approx(float(raw[head][0].max()), abs=1e-4)
@@ -835,8 +875,44 @@ def test_the_shipped_model_shows_calibrated_probabilities():
     _, raw = tagger.infer(torch.full((1, 3, 80, 60), 255, dtype=torch.uint8))
     shown = tagger.decode(raw, 0, top=1)
     for head, [(label, prob)] in shown.items():
+        if head in tagger.levels:       # read from the type (test_the_group_and_category_shown_follow_the_type)
+            continue
         assert label == tagger.classes[head][int(raw[head][0].argmax())]
         assert prob == pytest.approx(float(apply_temperature(raw[head], temps[head])[0].max()), abs=1e-6)
+
+
+def test_the_group_and_category_shown_follow_the_type():
+    """A dress read "Dresses" beside "Group: Topwear" (a shopper's trial): the shown levels are read from the
+    type, a group's probability the sum over types of the type's probability times its share in the group."""
+    from fashionrec.calibration import apply_temperature
+    from fashionrec.catalog import load_catalog
+    from fashionrec.data import load_image_tensor
+
+    tagger = Tagger.load(None)
+    dresses = tagger.levels["subCategory"]["Dresses"]
+    assert max(dresses, key=dresses.get) == "Dress" and dresses["Dress"] > 0.95
+    # a type the catalogue files under two groups keeps both (its rarer group was called certainly wrong)
+    assert 0.05 < tagger.levels["subCategory"]["Kajal and Eyeliner"]["Eyes"] < 0.5
+    assert tagger.levels["masterCategory"]["Tshirts"] == {"Apparel": 1.0}
+    paths = load_catalog(FIXTURE, progress=False).usable["image_path"].tolist()[:60]
+    _, raw = tagger.infer(load_image_tensor(paths, progress=False))
+    types = apply_temperature(raw["articleType"], tagger.meta["calibration"]["temperature"]["articleType"])
+    sure = 0
+    for i in range(len(paths)):
+        shown = tagger.decode(raw, i, top=50)
+        (kind, p_kind) = shown["articleType"][0]
+        for level, table in tagger.levels.items():
+            value, p_value = shown[level][0]
+            summed = sum(float(types[i, j]) * table[t].get(value, 0) / sum(table[t].values())
+                         for j, t in enumerate(tagger.classes["articleType"]))
+            assert p_value == pytest.approx(summed, abs=1e-4)
+            assert sum(p for _, p in shown[level]) == pytest.approx(1, abs=1e-4)
+            if p_kind > 0.5 and max(table[kind].values()) > 0.9:
+                sure += 1
+                assert value == max(table[kind], key=table[kind].get), (level, kind, value)
+    assert sure > 40
+    # the heads' own outputs are not what is shown: their numbers are kept beside
+    assert tagger.meta["test"]["attributes"]["subCategory"]["head_alone"]["accuracy"] > 0.9
 
 
 def test_an_interrupted_train_says_how_to_go_on(tmp_path, monkeypatch):

@@ -29,6 +29,7 @@ from fashionrec.artifacts import atomic_dir, check_replaceable, read_json, redac
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import Catalog, first_few
 from fashionrec.errors import BadInputError, ModelError, VectorIndexError
+from fashionrec.levels import levels_fingerprint
 from fashionrec.tagger import Tagger
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,8 @@ def embed_catalog_to_parquet(catalog: Catalog, model: str | Path | None, out_dir
             "model": {"name": tagger.name, "path": str(Path(tagger.path).resolve()) if tagger.path else None,
                       "sha256": tagger.sha256, "preprocessing": tagger.meta.get("preprocessing"),
                       # the stored probabilities' calibration: `fashionrec calibrate` changes it, not the weights
-                      "temperature": calibration_temperatures(tagger)},
+                      "temperature": calibration_temperatures(tagger),
+                      "levels_sha256": levels_fingerprint(tagger.levels)},
             "dim": tagger.dim, "count": len(frame), "engine": engine, "workers": workers,
             "data_dir": str(Path(catalog.root).resolve()), "seconds": round(time.perf_counter() - t0, 1),
             "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
@@ -209,6 +211,11 @@ def check_made_by(manifest: dict, emb_dir: str | Path, tagger: Tagger) -> None:
     if "temperature" in model and model["temperature"] != calibration_temperatures(tagger):
         raise ModelError(f"{emb_dir} was embedded before {made_by or 'its model'} was calibrated again (`fashionrec "
                          "calibrate`): its stored probabilities are the old calibration's; embed again with "
+                         "`fashionrec embed`")
+    # Read its group and category from its type since (fashionrec.levels): the same, for those columns.
+    if (model.get("levels_sha256") or "") != levels_fingerprint(tagger.levels):
+        raise ModelError(f"{emb_dir} was embedded with {made_by or 'its model'} reading its group and category "
+                         "otherwise than it does now (its stored predictions are stale): embed again with "
                          "`fashionrec embed`")
 
 

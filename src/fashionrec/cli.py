@@ -361,7 +361,7 @@ def evaluate_cmd(
 
 def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: Path | None, out: Path | None,
               device: str) -> None:
-    from fashionrec.evaluate import ORIGINAL_STUDY, caveats, compares_with_study, evaluate_model
+    from fashionrec.evaluate import ORIGINAL_STUDY, caveats, compares_with_study, evaluate_model, read_from_note
 
     check_json_out(json_out)        # before the evaluation
     try:
@@ -375,7 +375,8 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
                   + (f"  (original study: top-1 {ORIGINAL_STUDY['test_accuracy']})" if compares_with_study(m) else ""))
     for h, a in m["attributes"].items():
         if a.get("n"):
-            console.print(f"  {h:<15} top-1 {a['accuracy']:.4f}  macro-F1 {a['macro_f1']:.4f}  (n={a['n']})")
+            console.print(f"  {h:<15} top-1 {a['accuracy']:.4f}  macro-F1 {a['macro_f1']:.4f}  (n={a['n']})"
+                          + read_from_note(a))
     for line in caveats(m):
         console.print(line, highlight=False)
     if json_out:

@@ -26,7 +26,7 @@ from fashionrec.evaluate import evaluate_predictions, summary_metrics, write_eva
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
 from fashionrec.models import EnsembleNet
 from fashionrec.models.ensemble import normalised_weights
-from fashionrec.tagger import load_checkpoint, resolve_checkpoint, round_to, run_inference, save_checkpoint
+from fashionrec.tagger import Tagger, load_checkpoint, resolve_checkpoint, round_to, run_inference, save_checkpoint
 from fashionrec.train import describe_hardware
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,11 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         val_metrics = evaluate_predictions(val_labels, val_probs, classes)
         test_labels, test_images = parts["test"]
         _, test_probs = run_inference(ensemble, test_images, progress=progress, desc="test: ensemble")
-        test_metrics = evaluate_predictions(test_labels, test_probs, classes)
+        calibration = calibration_record((val_probs, val_labels), (test_probs, test_labels), catalog.root)
+        # The group and category as the file will show them: read from the type (fashionrec.levels).
+        levels = {"levels": first["levels"]} if first.get("levels") else {}
+        shown = Tagger(model=ensemble, meta={**first, **levels, "calibration": calibration}).levels_shown(test_probs)
+        test_metrics = evaluate_predictions(test_labels, test_probs, classes, read_from_type=shown)
         test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
         write_eval_report(test_metrics, test_labels["articleType"], test_probs["articleType"],
                           classes["articleType"], tmp / "test", title=f"{run.name} (ensemble): held-out test split")
@@ -156,6 +160,8 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         meta = {
             "name": run.name, "data": str(catalog.root),
             "split": {**first["split"], "test_ids_sha256": split.fingerprint("test")},
+            # Members of one split and classes read the levels alike; the first's, where it recorded them.
+            **levels,
             "member_checkpoints": [{**stage_summary(m, path), "model": m["model"], "test": m.get("test"),
                                     "total_train_minutes": round(total_train_seconds(m) / 60, 1),
                                     "stages": [*lineage(m), stage_summary(m, path)], "config": m.get("config")}
@@ -164,7 +170,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
                        "selected_on": "validation macro-F1 of each head", "half": half,
                        "split_seed": first["split"]["config"].get("seed")},
             "val": summary_metrics(val_metrics), "test": summary_metrics(test_metrics),
-            "calibration": calibration_record((val_probs, val_labels), (test_probs, test_labels), catalog.root),
+            "calibration": calibration,
             "params": sum(t.numel() for t in ensemble.parameters()),
             "train_seconds": sum(total_train_seconds(m) for m in metas),
             "combine_seconds": round(seconds, 1),

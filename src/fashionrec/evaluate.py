@@ -68,13 +68,38 @@ def head_metrics(y_true: np.ndarray, probs: np.ndarray, class_names: list[str],
     return out
 
 
+# What a checkpoint and a summary keep of each attribute head.
+SUMMARY_KEYS = ("n", "accuracy", "macro_f1")
+
+
 def evaluate_predictions(labels: dict[str, np.ndarray], probs: dict[str, np.ndarray],
-                         classes: dict[str, list[str]], main: str = "articleType") -> dict:
-    """All heads: the main head's full metrics at the top level, the others under ``attributes``."""
+                         classes: dict[str, list[str]], main: str = "articleType",
+                         read_from_type: dict[str, np.ndarray] | None = None) -> dict:
+    """All heads: the main head's full metrics at the top level, the others under ``attributes``.
+
+    ``read_from_type``: ``{head: probabilities}`` of the levels a tagger shows read from its type
+    (:mod:`fashionrec.levels`); those heads are scored on them, with their own head's numbers as ``head_alone``.
+    """
     result = head_metrics(labels[main], probs[main], classes[main], per_class=True)
     result["attributes"] = {h: head_metrics(labels[h], probs[h], classes[h])
                             for h in probs if h != main and h in labels}
+    for h, p in (read_from_type or {}).items():
+        if h in result["attributes"]:
+            alone = result["attributes"][h]
+            result["attributes"][h] = {**head_metrics(labels[h], p, classes[h]), "read_from": main,
+                                       "head_alone": {k: alone.get(k) for k in SUMMARY_KEYS}}
     return result
+
+
+def read_from_note(m: dict) -> str:
+    """How an attribute's numbers were read, for a table or a line: "" for a head's own output, else e.g.
+    " (read from articleType; its head alone: top-1 0.9727, macro-F1 0.7732)" (:mod:`fashionrec.levels`)."""
+    if "read_from" not in m:
+        return ""
+    alone = m.get("head_alone") or {}
+    beside = (f"; its head alone: top-1 {alone['accuracy']:.4f}, macro-F1 {alone['macro_f1']:.4f}"
+              if alone.get("accuracy") is not None else "")
+    return f" (read from {m['read_from']}{beside})"
 
 
 def summary_metrics(metrics: dict) -> dict:
@@ -83,7 +108,8 @@ def summary_metrics(metrics: dict) -> dict:
                                    "macro_precision", "macro_recall") if k in metrics}
     if "per_class" in metrics:      # what compares_with_study reads where the table is not kept
         out["n_types"] = _types_scored(metrics["per_class"])
-    out["attributes"] = {h: {k: m.get(k) for k in ("n", "accuracy", "macro_f1")}
+    out["attributes"] = {h: {**{k: m.get(k) for k in SUMMARY_KEYS},
+                             **{k: m[k] for k in ("read_from", "head_alone") if k in m}}
                          for h, m in metrics["attributes"].items()}
     return out
 
@@ -232,7 +258,7 @@ def write_eval_report(metrics: dict, labels: np.ndarray, probs: np.ndarray, clas
     ]
     for h, m in metrics.get("attributes", {}).items():
         if m.get("n"):
-            lines.append(f"| {h} | {m['n']} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} |")
+            lines.append(f"| {h}{read_from_note(m)} | {m['n']} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} |")
     lines += ["", "## Most frequent confusions", "", "| true | predicted | count |", "|---|---|---|"]
     lines += [f"| {r.true} | {r.predicted} | {r.count} |" for r in conf.head(20).itertuples()]
     if len(conf) > 20:
@@ -252,8 +278,8 @@ def caveats(metrics: dict) -> list[str]:
     products left out of a head for want of a label. Printed by `fashionrec evaluate` and in report.md."""
     m, lines = metrics, []
 
-    def numbers(w: dict | None) -> str:
-        return (f": without them top-1 {w['accuracy']:.4f}, top-5 {w.get('top5_accuracy', float('nan')):.4f}, "
+    def numbers(w: dict | None, them: str = "them") -> str:
+        return (f": without {them} top-1 {w['accuracy']:.4f}, top-5 {w.get('top5_accuracy', float('nan')):.4f}, "
                 f"macro-F1 {w['macro_f1']:.4f} (n={w['n']:,})") if w else ""
 
     # --split all: the numbers without every product it has seen go with the last line that counts them.
@@ -271,11 +297,13 @@ def caveats(metrics: dict) -> list[str]:
                      "nor by photo): if they come from that catalogue, these numbers may overstate how it does "
                      "on new ones")
     if copied:
+        # "them" read as the copies alone where the trained-on products are left out too (a trial)
+        them = "all the products it has seen" if m.get("trained_on") else "them"
         lines.append(f"{copied:,} {'more ' if m.get('trained_on') else ''}of these {total:,} products "
                      f"{'has' if copied == 1 else 'have'}, byte "
                      "for byte, the photo of one of the model's training or validation products under another id "
                      "or name (renumbered or renamed copies: the model has seen them)"
-                     f"{numbers(m.get('without_seen_products'))}")
+                     f"{numbers(m.get('without_seen_products'), them)}")
     if m.get("test_photo_copies_of_training"):
         lines.append(f"{m['test_photo_copies_of_training']:,} of these {total:,} test products "
                      f"{'has' if m['test_photo_copies_of_training'] == 1 else 'have'}, byte for byte, "
@@ -498,6 +526,9 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     # predictions.csv's probabilities as `tag` and the API show them (a maintainer's trial read 0.79 there and
     # 0.97 from `tag` for one photo); the metrics' ranks are the same either way.
     shown = tagger.calibrate(probs)
+    # The group and the category are scored as the tagger shows them, read from its type (fashionrec.levels);
+    # each head's own numbers are kept beside them.
+    levels = {h: shown[h] for h in tagger.levels if h in shown}
     unseen, unseen_values = {}, {}
     for head in labels:
         y = labels[head].copy()
@@ -507,11 +538,13 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
             counts = items.loc[outside, head].astype(str).value_counts()
             unseen_values[head] = {str(v): int(n) for v, n in counts.items()}
         if unseen[head]:
+            if head in levels:
+                levels[head] = with_unseen_classes(y, levels[head], items[head].to_numpy(), outside)[1]
             y, probs[head], names = with_unseen_classes(y, probs[head], items[head].to_numpy(), outside)
             classes = {**classes, head: [*classes[head], *(f"{v}{UNSEEN_CLASS}" for v in names)]}
         labels[head] = y
     main = "articleType"
-    metrics = evaluate_predictions(labels, probs, classes)
+    metrics = evaluate_predictions(labels, probs, classes, read_from_type=levels)
     # Keyed by the label as the catalogue has it, so that per_class["Kimono"] finds it; flagged instead.
     metrics["per_class"] = {name.removesuffix(UNSEEN_CLASS): {**v, **({"model_class": False}
                                                                      if name.endswith(UNSEEN_CLASS) else {})}
@@ -519,7 +552,8 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
 
     def without(out: np.ndarray) -> dict:
         return summary_metrics(evaluate_predictions(
-            {h: y[~out] for h, y in labels.items()}, {h: p[~out] for h, p in probs.items()}, classes))
+            {h: y[~out] for h, y in labels.items()}, {h: p[~out] for h, p in probs.items()}, classes,
+            read_from_type={h: p[~out] for h, p in levels.items()}))
 
     if split == "test":
         # Said beside the split's numbers, which stay the split's: the model was chosen on it as it is.
@@ -551,6 +585,8 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
             kept = [c for c in ["id", "productDisplayName", *probs] if c in unscored]
             table = pd.concat([table.assign(not_scored=""), unscored[kept].assign(
                 not_scored=unscored["image_reason"].to_numpy())], ignore_index=True)
+        else:       # the same columns whatever the folder (a script filtering on not_scored failed on test)
+            table = table.assign(not_scored="")
         write_eval_report(metrics, labels[main], probs[main], classes[main], out_dir,
                           title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})", predictions=table)
     return metrics

@@ -40,6 +40,7 @@ from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
 from fashionrec.item_tables import plain
+from fashionrec.levels import levels_fingerprint
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
 from fashionrec.tagger import Tagger
 from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text
@@ -166,6 +167,8 @@ class IndexBuilding:
                               "preprocessing": tagger.meta.get("preprocessing"),
                               # the pred_<head>_prob columns are calibrated with these (`index check`)
                               "temperature": calibration_temperatures(tagger),
+                              # and their group and category read from the type with these (fashionrec.levels)
+                              "levels_sha256": levels_fingerprint(tagger.levels),
                               # a summary of the checkpoint's own description (the full one sits beside it)
                               **{key: tagger.meta[key] for key in ("epoch", "val", "test", "train_seconds",
                                                                    "params") if key in tagger.meta}},

@@ -123,9 +123,16 @@ def _metric_rows(meta: dict) -> list[str]:
             ["| metric | this model |", "|---|---|"])
     rows += [f"| {name} | {test.get(key, float('nan')):.4f} |" + (f" {theirs} |" if study else "")
              for name, key, theirs in values]
-    rows += ["", "| attribute | accuracy | macro-F1 |", "|---|---|---|"]
-    return rows + [f"| {h} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} |"
-                   for h, m in test.get("attributes", {}).items()]
+    attributes = test.get("attributes", {})
+    if not any("head_alone" in m for m in attributes.values()):
+        rows += ["", "| attribute | accuracy | macro-F1 |", "|---|---|---|"]
+        return rows + [f"| {h} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} |" for h, m in attributes.items()]
+    # The group and category as shown, read from the type (fashionrec.levels), and their heads' own beside.
+    rows += ["", "| attribute | accuracy | macro-F1 | its head alone (accuracy / macro-F1) |", "|---|---|---|---|"]
+    return rows + [f"| {h}{' (read from ' + m['read_from'] + ')' if 'read_from' in m else ''} | "
+                   f"{m['accuracy']:.4f} | {m['macro_f1']:.4f} | "
+                   + (f"{m['head_alone']['accuracy']:.4f} / {m['head_alone']['macro_f1']:.4f} |"
+                      if "head_alone" in m else "— |") for h, m in attributes.items()]
 
 
 def _ensemble_card(run: Path, meta: dict) -> str:

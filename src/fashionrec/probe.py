@@ -172,7 +172,10 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         _, val_probs = final.infer(val_images)
         val_metrics = evaluate_predictions(val_y, val_probs, classes)
         _, test_probs = final.infer(test_images, progress=progress)
-        test_metrics = evaluate_predictions(test_y, test_probs, classes)
+        calibration = calibration_record((val_probs, val_y), (test_probs, test_y), catalog.root)
+        # The group and category as the file will show them: read from the type (fashionrec.levels).
+        shown = Tagger(model=model, meta={**base.meta, "calibration": calibration}).levels_shown(test_probs)
+        test_metrics = evaluate_predictions(test_y, test_probs, classes, read_from_type=shown)
         test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
         write_eval_report(test_metrics, test_y["articleType"], test_probs["articleType"], classes["articleType"],
                           tmp / "test", title=f"{run.name} (ensemble + linear probe): held-out test split")
@@ -181,7 +184,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         meta.update({
             "name": run.name,
             "val": summary_metrics(val_metrics), "test": summary_metrics(test_metrics),
-            "calibration": calibration_record((val_probs, val_y), (test_probs, test_y), catalog.root),
+            "calibration": calibration,
             "params": sum(t.numel() for t in model.parameters()),
             "probe": {"heads": chosen, "C": c, "class_weight": "balanced", "blend_weights_tried": list(BLEND_WEIGHTS),
                       "selected_on": "validation macro-F1, then top-1", "train_products": int(len(train_x)),

@@ -60,6 +60,7 @@ from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: 
     index_backend,
 )
 from fashionrec.item_tables import UNLISTED, ItemTables  # noqa: F401
+from fashionrec.levels import levels_fingerprint
 from fashionrec.outfits import Outfits
 from fashionrec.profiles import Profiles
 from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers import from here)
@@ -265,8 +266,15 @@ def other_catalogue(manifest: dict, data_dir: str | Path) -> str:
 
 def stale_probabilities(rec: Recommender, sample: int = 16) -> str:
     """Why the index's stored predicted probabilities differ from what its tagger gives now (a calibration
-    fitted or changed after the build: same weights, other temperatures), or "" when they agree. An index
+    fitted or changed after the build: same weights, other temperatures; or the group and category read from
+    the type otherwise, :mod:`fashionrec.levels`), or "" when they agree. An index
     built before manifests recorded the temperatures is checked on a sample of its catalogue photos."""
+    levels = rec.manifest.get("model", {}).get("levels_sha256")
+    if (levels or "") != levels_fingerprint(rec.tagger.levels):
+        # An index built before stop 45 has each head's own group and category; the model reads them from its
+        # type now (fashionrec.levels), and the product page compares them with the catalogue's.
+        return ("the model reads its group and category from its type otherwise than when the index was built, "
+                "so its stored predicted groups and categories are stale")
     built = rec.manifest.get("model", {}).get("temperature")
     now = calibration_temperatures(rec.tagger)
     if built == now or built is None and not now:

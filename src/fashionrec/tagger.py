@@ -303,13 +303,30 @@ class Tagger:
             photos.append(photo)
         return photos
 
+    @functools.cached_property
+    def levels(self) -> dict[str, dict[str, str]]:
+        """``{level: {type: value}}`` for the category levels this model reads from its type
+        (:mod:`fashionrec.levels`); {} for a checkpoint that records none."""
+        from fashionrec.levels import check_levels
+
+        return check_levels(self.meta.get("levels"), self.classes)
+
     def calibrate(self, probs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Raw head probabilities (what :meth:`infer` returns) -> the ones to show: rescaled by the
-        checkpoint's temperatures where ``fashionrec calibrate`` fitted them (:mod:`fashionrec.calibration`)."""
+        checkpoint's temperatures where ``fashionrec calibrate`` fitted them (:mod:`fashionrec.calibration`),
+        and the group and category read from the type where the checkpoint records how (:attr:`levels`)."""
         from fashionrec.calibration import apply_temperature
+        from fashionrec.levels import from_type
 
         temps = (self.meta.get("calibration") or {}).get("temperature", {})
-        return {h: apply_temperature(p, float(temps.get(h, 1.0))) for h, p in probs.items()}
+        shown = {h: apply_temperature(p, float(temps.get(h, 1.0))) for h, p in probs.items()}
+        return from_type(shown, self.classes, self.levels)
+
+    def levels_shown(self, probs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """``{level: probabilities as shown}`` for the levels read from the type (:attr:`levels`): what
+        :func:`~fashionrec.evaluate.evaluate_predictions` scores them on (``read_from_type``)."""
+        shown = self.calibrate({h: p for h, p in probs.items() if h == "articleType" or h in self.levels})
+        return {h: shown[h] for h in self.levels if h in shown}
 
     def decode(self, probs: dict[str, np.ndarray], row: int, top: int = 3) -> dict[str, list[tuple[str, float]]]:
         """One row of raw probabilities -> ``{head: [(label, calibrated probability), ...]}`` best first."""

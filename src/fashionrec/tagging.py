@@ -445,7 +445,10 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
         "review_below": review_below, "to_review": int(table["review"].sum()),
         "articleType_counts": {str(k): int(v) for k, v in table.loc[ok, "articleType"].value_counts().items()},
         "columns": {
-            "<head>, <head>_prob": "the model's label and its calibrated probability, for every head",
+            "<head>, <head>_prob": "the model's label and its calibrated probability, for every head"
+                                   + ("; " + " and ".join(tagger.levels) + " read from the articleType (the sum "
+                                      "over types of each type's probability times its share of the value in "
+                                      "training), so that the levels agree" if tagger.levels else ""),
             "articleType_top3": "the likeliest article type and up to two runners-up (those at 0.01 or more), "
                                 "with their probabilities",
             "review": f"articleType_prob under {review_below}, or not tagged: worth a person's look",
@@ -519,7 +522,8 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
               "agreement here may include products it learned"
     else:
         copies = s.get("photo_copies_of_training") or 0
-        more = f", and {copies:,} more have, byte for byte, the photo of one under another id or name" if copies else ""
+        more = (f", and {copies:,} more {'has' if copies == 1 else 'have'}, byte for byte, the photo of one under "
+                "another id or name") if copies else ""
         yield f"  {s['seen_in_training']:,} of the tagged rows are products the model trained or validated on" \
               f"{more} (trained_on): they agree more than new products would"
     doubted = labels_to_check(table)

@@ -48,11 +48,12 @@ from fashionrec.distributed import (
 )
 from fashionrec.errors import FashionrecError
 from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
+from fashionrec.levels import type_levels
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
 from fashionrec.models import ENSEMBLE_SPEC, TaggerNet, create_model, freeze_early_layers
 from fashionrec.schedule import OneCycle
 from fashionrec.splits import Split, SplitConfig, make_split
-from fashionrec.tagger import DEVICES, load_checkpoint, resolve_device, run_inference, save_checkpoint
+from fashionrec.tagger import DEVICES, Tagger, load_checkpoint, resolve_device, run_inference, save_checkpoint
 
 log = logging.getLogger(__name__)
 
@@ -511,7 +512,10 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             # A resumed run's command is `... --resume`: the one that started it says what was asked for.
             "started_by": last_meta.get("started_by", last_meta.get("command")) if resume else made_by(),
             "prior_train_seconds": prior_seconds,
-            "world_size": ctx.world_size, **({"lineage": history} if history else {})}
+            "world_size": ctx.world_size, **({"lineage": history} if history else {}),
+            # The group and category the tagger shows, read from its type (fashionrec.levels).
+            "levels": type_levels(items.iloc[idx["train"].numpy()], space.classes,
+                                  rest=items.iloc[np.flatnonzero(which != "train")])}
     if ctx.enabled:       # the same weights everywhere, but a different augmentation stream per process
         torch.manual_seed(cfg.seed + 1000 * ctx.rank)
     use_bf16 = device.type == "cuda"
@@ -608,15 +612,17 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     best, best_meta = load_checkpoint(weights_dir / "best.safetensors", device=str(device))
     _, probs = run_inference(best, images[idx["test"]], batch_size=512)
     test_labels = {h: y[idx["test"]].numpy() for h, y in labels.items()}
-    metrics = evaluate_predictions(test_labels, probs, space.classes)
-    metrics.update({"model": best_meta["name"], "data": str(catalog.root), "split": "test",
-                    "best_epoch": best_epoch, "train_seconds": round(elapsed, 1)})
-    write_eval_report(metrics, test_labels["articleType"], probs["articleType"], space.classes["articleType"],
-                      run / "test", title=f"{best_meta['name']}: held-out test split")
     # Temperatures for the probabilities the model shows, fitted on val (fashionrec.calibration).
     _, val_probs = run_inference(best, images[idx["val"]], batch_size=512)
     calibration = calibration_record((val_probs, {h: y[idx["val"]].numpy() for h, y in labels.items()}),
                                      (probs, test_labels), catalog.root)
+    # The group and category scored as the model will show them: read from its type (fashionrec.levels).
+    shown = Tagger(model=best, meta={**best_meta, "calibration": calibration}).levels_shown(probs)
+    metrics = evaluate_predictions(test_labels, probs, space.classes, read_from_type=shown)
+    metrics.update({"model": best_meta["name"], "data": str(catalog.root), "split": "test",
+                    "best_epoch": best_epoch, "train_seconds": round(elapsed, 1)})
+    write_eval_report(metrics, test_labels["articleType"], probs["articleType"], space.classes["articleType"],
+                      run / "test", title=f"{best_meta['name']}: held-out test split")
     # The best checkpoint carries its own test metrics, so the file alone describes the model.
     # How long the whole run went on (the best epoch's own time is its train_seconds), for the model card.
     with open(run / "results.csv", newline="") as f:      # the last epoch's number
