@@ -305,6 +305,11 @@ def test_few_word_matches_offer_the_closest_matches_to_the_description(client, f
     assert "usage" in rec.parse_query(q) and 1 < n < 24
     assert (f"Only {n} products match &#39;blue formal shirt&#39;, the Formal ones first; the closest matches by "
             "meaning follow them.") in client.get("/", params={"q": q}).text
+    # ... naming the filters chosen, which may be what left so few (a shopper read "black formal shoes for men"
+    # under Usage: Casual as the search's fault).
+    g = rec.browse(q=q, limit=1)[1][0]["gender"]
+    assert f"products match &#39;blue formal shirt&#39; with Gender: {g}, the Formal ones first" in \
+        client.get("/", params={"q": q, "gender": g}).text
     # ... and only where some of them are not of that occasion ("red kurta for men wedding": all 3 Ethnic).
     assert [d["usage"] for d in rec.browse(q="black formal trousers")[1]] == ["Formal"]
     assert ("Only 1 product matches &#39;black formal trousers&#39;; the closest matches by meaning "

@@ -777,7 +777,7 @@ def test_cli_and_api_list_similar_items_in_other_colours():
         got = client.get(f"/api/items/{item}/similar", params={"k": 4, "other_colours": True}).json()["results"]
         assert [r["id"] for r in got] == expected
         page = client.get(f"/item/{item}").text
-        assert "In other colours" in page and 'id="other-colours"' in page
+        assert "Like this, in other colours" in page and 'id="other-colours"' in page
         # One card a colour, the first of each (a repeated colour read as a repeat, a shopper's trial).
         got = rec.similar(item, k=6, other_colours=True, exclude_ids=[r.id for r in rec.similar(item, k=12)])
         firsts = {}

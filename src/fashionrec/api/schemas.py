@@ -87,8 +87,15 @@ TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where 
           "looked turned on its side (an EXIF orientation lost on the way); 0: read as it came.")
 
 
+# Said where an API user reads the labels (an ML engineer's trial found it in `evaluate`'s output only).
+PREDICTED = ("Per attribute, labels best first, with calibrated probabilities. subCategory and masterCategory are "
+             "read from articleType where the model records how (fashionrec.levels): a value's probability is the "
+             "sum over types of the type's probability times its share of that value in training, so they agree "
+             "with the type.")
+
+
 class Classification(BaseModel):
-    predicted: dict[str, list[Prediction]] = Field(description="Per attribute, labels best first.")
+    predicted: dict[str, list[Prediction]] = Field(description=PREDICTED)
     closest_similarity: float | None = Field(None, description="Cosine of the most similar catalogue product.")
     unfamiliar: bool = Field(False, description="The photo is unlike the catalogue's (as photo search says): the "
                              "labels are a guess (a noise image was 'Pendant 0.64' without a word).")
@@ -96,7 +103,7 @@ class Classification(BaseModel):
 
 
 class ImageSearch(BaseModel):
-    predicted: dict[str, list[Prediction]]
+    predicted: dict[str, list[Prediction]] = Field(description=PREDICTED)
     results: list[Rec]
     closest_similarity: float | None = Field(None, description="Cosine of the catalogue product most like the "
                                              "photo (over the whole catalogue, whatever the filters).")

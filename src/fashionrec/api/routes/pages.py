@@ -288,9 +288,13 @@ def catalogue_page(
                 # 15 products have every word", 8 of them casual): said as what it does.
                 # "match", not "have every word of": a word may be read for what it means ("shoes for my
                 # daughter": girls' shoes, none named "daughter", a shopper's trial).
-                has = f"match {_quoted(query)}, the {ranked} ones first" if ranked else f"match {_quoted(query)}"
+                # With the filters chosen, which may be what left few ("black formal shoes for men" under Usage:
+                # Casual read as the search's fault, a shopper's trial).
+                under = (" with " + ", ".join(f"{LABELS[k]}: {v}" for k, v in chosen.items())) if chosen else ""
+                has = (f"match {_quoted(query)}{under}, the {ranked} ones first" if ranked
+                       else f"match {_quoted(query)}{under}")
                 if filled == 1:
-                    has = f"matches {_quoted(query)}"
+                    has = f"matches {_quoted(query)}{under}"
                 notices.append(f"Only {filled} product{'' if filled == 1 else 's'} {has}; the closest "
                                f"matches by meaning follow {'it' if filled == 1 else 'them'}.")
         if facets is None:     # counts per filter value under the other choices and the search words
