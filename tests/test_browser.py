@@ -526,6 +526,8 @@ def test_a_photo_unlike_any_product_shows_its_closest_only_when_asked(server, pa
     assert page.locator("#lost").is_visible() and page.locator("#upload-similar").is_hidden()
     assert page.locator("#unsure").is_hidden()      # one notice: no "these results may be off" over none
     assert "does not look like a product photo" in page.locator("#upload-status").inner_text()
+    # a group under one half is no answer beside the type's (it contradicted it, a shopper's trial)
+    assert page.locator("#predicted .chip[data-head=subCategory]").inner_text() == "Group: not sure"
     page.screenshot(path=str(ARTIFACTS / "upload-lost.png"))     # its hidden cards' images never load
     page.click("#show-anyway")
     assert page.locator("#upload-similar .card").first.is_visible() and page.locator("#lost").is_hidden()
