@@ -982,6 +982,22 @@ def test_image_path_traversal_never_serves_a_file(client, path):
     assert "root:" not in r.text and "productDisplayName" not in r.text
 
 
+def test_a_price_word_a_name_has_finds_it_and_says_so(index_dir, tmp_path, photo, fixture_catalog):
+    # "cheap" listed the "Cheap Fast & Easy" T-shirt alone, without a word of prices (a shopper's trial).
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+    row = fixture_catalog.usable.iloc[0]
+    meta = {"productDisplayName": "Probase Men Cheap Fast Black Tshirt", **{h: row[h] for h in ATTRIBUTES}}
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:
+        added = c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")}, data=meta,
+                       headers={"X-API-Key": KEY}).json()["id"]
+        page = html.unescape(c.get("/", params={"q": "cheap"}).text)
+        assert "The catalogue has no prices; 'cheap' found the products named with it." in page
+        assert f'data-id="{added}"' in page
+        page = html.unescape(c.get("/", params={"q": "cheap jeans"}).text)      # no name has both: left out
+        assert "'cheap' found" not in page and "no prices, so 'cheap' was left out" in page
+
+
 # --- writes: API key, persistence -------------------------------------------------------------------------
 
 def test_add_item_disabled_without_configured_key(client, photo):

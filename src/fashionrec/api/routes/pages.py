@@ -130,7 +130,17 @@ def catalogue_page(
         unnumbered = " ".join(BARE_NUMBER.sub(" ", unpriced).split())
         with service.reading():
             if service.rec.browse(chosen or None, query, limit=0)[0] > 0:
-                # Names have the words; but not a currency ("₹500 shoes" listed two shoes named "500").
+                # Names have the words, and that is said ("cheap" listed the "Cheap Fast & Easy" T-shirt alone,
+                # without a word, a shopper's trial); but not a currency ("₹500 shoes" listed two shoes named
+                # "500").
+                named = [(kind, p) for kind, said in (("prices", priced), ("sizes", sized),
+                                                      ("ratings or arrival dates", ranked))
+                         for p in said if not SURELY_PRICE.search(p)]
+                if named:
+                    kinds = " or ".join(dict.fromkeys(kind for kind, _ in named))
+                    words = " and ".join(repr(p) for _, p in named)
+                    notices.append(f"The catalogue has no {kinds}; {words} found the products named with "
+                                   f"{'it' if len(named) == 1 else 'them'}.")
                 priced, sized, ranked = [p for p in priced if SURELY_PRICE.search(p)], [], []
                 unpriced = query
                 for p in priced:
