@@ -526,11 +526,14 @@ def test_a_photo_unlike_any_product_shows_its_closest_only_when_asked(server, pa
     assert page.locator("#lost").is_visible() and page.locator("#upload-similar").is_hidden()
     assert page.locator("#unsure").is_hidden()      # one notice: no "these results may be off" over none
     assert "does not look like a product photo" in page.locator("#upload-status").inner_text()
-    # a group under one half is no answer beside the type's (it contradicted it, a shopper's trial)
+    # a group under one half is no answer beside the type's (it contradicted it, a shopper's trial), and the
+    # model's reading is shown with the results only ("Gender: Women 89%" beside "does not look like a product")
     assert page.locator("#predicted .chip[data-head=subCategory]").inner_text() == "Group: not sure"
+    assert page.locator("#predicted").is_hidden() and page.locator("#predicted-heading").is_hidden()
     page.screenshot(path=str(ARTIFACTS / "upload-lost.png"))     # its hidden cards' images never load
     page.click("#show-anyway")
     assert page.locator("#upload-similar .card").first.is_visible() and page.locator("#lost").is_hidden()
+    assert page.locator("#predicted").is_visible()
     assert page.locator("#unsure").is_visible() and "shown" in page.locator("#upload-status").inner_text()
     # Back from a product opened there: the results come back shown (they were held back again, a review).
     page.locator("#upload-similar .card").first.click()

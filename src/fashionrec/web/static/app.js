@@ -494,6 +494,9 @@
     similar.innerHTML = json.results.map(card).join("");
     similar.hidden = lost;
     document.getElementById("lost").hidden = !lost;
+    // Nor what the model makes of it: "Gender: Women 89%, Usage: Casual 92%" beside "does not look like a product
+    // photo" read as a product's labels (a re-trial); shown with the results, when asked for.
+    seen(!lost);
     // The first new result where there is one: on the heading, the next Tab went back up to the choices, and a
     // keyboard shopper leaving a choice for the results came back there each time (a shopper's trial).
     if (hadFocus) ((!lost && similar.querySelector("a")) || document.getElementById("similar-heading")).focus();
@@ -508,12 +511,17 @@
     said.textContent = (lost ? "This photo does not look like a product photo; its closest products are not shown" :
       n ? n + " similar item" + (n === 1 ? "" : "s") + " found" : "Nothing like this photo found") +
       (narrowed.length ? " (" + narrowed.join(", ") + ")" : "") +
-      (type && type.prob >= GUESS ? "; the model sees " + type.label : "") + "." +
+      (!lost && type && type.prob >= GUESS ? "; the model sees " + type.label : "") + "." +
       (json.turned ? " The photo was read turned upright." : "") +
       (unsure.hidden ? "" : " " + unsure.textContent);
   }
+  function seen(shown) {
+    document.getElementById("predicted").hidden = !shown;
+    document.getElementById("predicted-heading").hidden = !shown;
+  }
   document.getElementById("show-anyway").addEventListener("click", function () {
     document.getElementById("lost").hidden = true;
+    seen(true);
     var similar = document.getElementById("upload-similar");
     similar.hidden = false;
     // Shown now, with the warning that goes with them, on the screen and for a screen reader (a re-trial).
