@@ -178,6 +178,24 @@ def test_given_weights_are_used_as_given(two_runs, tmp_path):
     assert len(pd.read_csv(tmp_path / "given" / "results.csv")) == 1
 
 
+def test_members_from_before_levels_get_them_read_from_the_split(two_runs, tmp_path):
+    # The shipped model's members predate the levels: an ensemble of them showed each head's own output.
+    import shutil
+
+    bare = []
+    for run in two_runs:
+        shutil.copytree(run, tmp_path / run.name)
+        meta_path = tmp_path / run.name / "weights" / "best.json"
+        meta = json.loads(meta_path.read_text())
+        levels = meta.pop("levels")
+        meta_path.write_text(json.dumps(meta))
+        bare.append(tmp_path / run.name)
+    combine(bare, FIXTURE, tmp_path / "ens", weights=[0.5, 0.5], progress=False)
+    meta = json.loads((tmp_path / "ens" / "weights" / "best.json").read_text())
+    assert meta["levels"] == levels and set(levels) == {"subCategory", "masterCategory"}
+    assert meta["val"]["attributes"]["subCategory"]["read_from"] == "articleType"
+
+
 def test_half_stores_float16_and_records_the_metrics_of_the_stored_weights(two_runs, tmp_path):
     from safetensors.torch import load_file
 

@@ -23,6 +23,7 @@ import torch
 from fashionrec.artifacts import atomic_dir, check_run_out, write_with
 from fashionrec.errors import FashionrecError, ModelError
 from fashionrec.evaluate import evaluate_predictions, summary_metrics, write_eval_report
+from fashionrec.levels import type_levels
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
 from fashionrec.models import EnsembleNet
 from fashionrec.models.ensemble import normalised_weights
@@ -145,14 +146,18 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         write_with(tmp / "results.csv", lambda f: table.to_csv(f, index=False))
         split.save(tmp / "split.csv")
         _, val_probs = run_inference(ensemble, val_images)
-        val_metrics = evaluate_predictions(val_labels, val_probs, classes)
         test_labels, test_images = parts["test"]
         _, test_probs = run_inference(ensemble, test_images, progress=progress, desc="test: ensemble")
         calibration = calibration_record((val_probs, val_labels), (test_probs, test_labels), catalog.root)
-        # The group and category as the file will show them: read from the type (fashionrec.levels).
-        levels = {"levels": first["levels"]} if first.get("levels") else {}
-        shown = Tagger(model=ensemble, meta={**first, **levels, "calibration": calibration}).levels_shown(test_probs)
-        test_metrics = evaluate_predictions(test_labels, test_probs, classes, read_from_type=shown)
+        # The group and category as the file will show them: read from the type (fashionrec.levels), with the
+        # members' shares, or read from the split's training products where the first has none (members from
+        # before them: the ensemble showed each head's own output then, without a word).
+        levels = {"levels": first.get("levels") or type_levels(
+            items[items["id"].isin(split.ids("train"))], classes, rest=items[~items["id"].isin(split.ids("train"))])}
+        shows = Tagger(model=ensemble, meta={**first, **levels, "calibration": calibration})
+        val_metrics = evaluate_predictions(val_labels, val_probs, classes, read_from_type=shows.levels_shown(val_probs))
+        test_metrics = evaluate_predictions(test_labels, test_probs, classes,
+                                            read_from_type=shows.levels_shown(test_probs))
         test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
         write_eval_report(test_metrics, test_labels["articleType"], test_probs["articleType"],
                           classes["articleType"], tmp / "test", title=f"{run.name} (ensemble): held-out test split")
@@ -160,8 +165,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         meta = {
             "name": run.name, "data": str(catalog.root),
             "split": {**first["split"], "test_ids_sha256": split.fingerprint("test")},
-            # Members of one split and classes read the levels alike; the first's, where it recorded them.
-            **levels,
+            **levels,       # as read above
             "member_checkpoints": [{**stage_summary(m, path), "model": m["model"], "test": m.get("test"),
                                     "total_train_minutes": round(total_train_seconds(m) / 60, 1),
                                     "stages": [*lineage(m), stage_summary(m, path)], "config": m.get("config")}

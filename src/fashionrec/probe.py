@@ -170,12 +170,12 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         # As `fashionrec evaluate` will compute them from the saved file: through ONNX Runtime.
         final = Tagger(model=model, meta=base.meta, runtime=requested_runtime(), export_in_memory=True)
         _, val_probs = final.infer(val_images)
-        val_metrics = evaluate_predictions(val_y, val_probs, classes)
         _, test_probs = final.infer(test_images, progress=progress)
         calibration = calibration_record((val_probs, val_y), (test_probs, test_y), catalog.root)
         # The group and category as the file will show them: read from the type (fashionrec.levels).
-        shown = Tagger(model=model, meta={**base.meta, "calibration": calibration}).levels_shown(test_probs)
-        test_metrics = evaluate_predictions(test_y, test_probs, classes, read_from_type=shown)
+        shows = Tagger(model=model, meta={**base.meta, "calibration": calibration})
+        val_metrics = evaluate_predictions(val_y, val_probs, classes, read_from_type=shows.levels_shown(val_probs))
+        test_metrics = evaluate_predictions(test_y, test_probs, classes, read_from_type=shows.levels_shown(test_probs))
         test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
         write_eval_report(test_metrics, test_y["articleType"], test_probs["articleType"], classes["articleType"],
                           tmp / "test", title=f"{run.name} (ensemble + linear probe): held-out test split")

@@ -304,8 +304,8 @@ class Tagger:
         return photos
 
     @functools.cached_property
-    def levels(self) -> dict[str, dict[str, str]]:
-        """``{level: {type: value}}`` for the category levels this model reads from its type
+    def levels(self) -> dict[str, dict[str, dict[str, float]]]:
+        """``{level: {type: {value: share}}}`` for the category levels this model reads from its type
         (:mod:`fashionrec.levels`); {} for a checkpoint that records none."""
         from fashionrec.levels import check_levels
 

@@ -456,9 +456,9 @@
     var chips = order.filter(function (h) { return json.predicted[h]; }).map(function (h) {
       var top = json.predicted[h][0];
       var head = '<span class="chip" data-head="' + h + '"';
-      // A group or category under one half is a guess among many small types: "Type: Handbags 27%" beside
-      // "Category: Personal Care 42%" contradicted each other (a shopper's trial); over one half it holds the
-      // type's own group or the type is a guess of its own.
+      // A group or category under one half is a guess: among many small types ("Type: Handbags 27%" beside
+      // "Category: Personal Care 42%" contradicted each other, a shopper's trial), or between the groups the
+      // catalogue files a sure type under (Wristbands: 60% and 40%).
       if (top.prob < (h === "subCategory" || h === "masterCategory" ? UNSURE : GUESS)) {
         var guesses = json.predicted[h].map(function (p) { return p.label + " " + Math.round(p.prob * 100) + "%"; });
         return head + ' title="' + esc("Guesses: " + guesses.join(", ")) + '">' + esc(labels[h] || h) +
