@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from fashionrec.levels import check_levels, from_type, levels_fingerprint, type_levels
+from fashionrec.levels import check_levels, from_type, levels_fingerprint, share_matrices, type_levels
 
 CLASSES = {"articleType": ["Kajal", "Tshirts", "Socks"], "subCategory": ["Eyes", "Makeup", "Topwear", "Socks"],
            "masterCategory": ["Personal Care", "Apparel", "Accessories"], "gender": ["Men", "Women"]}
@@ -41,16 +41,16 @@ def test_a_group_is_the_sum_over_types_of_each_types_share_of_it():
     types = np.array([[0.8, 0.2, 0.0], [0.0, 0.1, 0.9]], np.float32)
     probs = {"articleType": types, "subCategory": np.full((2, 4), 0.25, np.float32),
              "gender": np.array([[0.3, 0.7], [0.6, 0.4]], np.float32)}
-    shown = from_type(probs, CLASSES, levels)
+    shown = from_type(probs, share_matrices(CLASSES, levels))
     assert shown["subCategory"] == pytest.approx(np.array([[0.2, 0.6, 0.2, 0.0], [0.0, 0.0, 0.1, 0.9]]))
     assert shown["gender"] is probs["gender"] and shown["articleType"] is types      # others untouched
     assert probs["subCategory"][0, 0] == 0.25                                          # not changed in place
     # rows of shares stored rounded are made whole again; no rows, no levels: as given
     rounded = {"subCategory": {**levels["subCategory"], "Kajal": {"Eyes": 0.3333, "Makeup": 0.6666}}}
-    assert from_type(probs, CLASSES, rounded)["subCategory"].sum(axis=1) == pytest.approx([1, 1])
+    assert from_type(probs, share_matrices(CLASSES, rounded))["subCategory"].sum(axis=1) == pytest.approx([1, 1])
     empty = {h: p[:0] for h, p in probs.items()}
-    assert from_type(empty, CLASSES, levels)["subCategory"].shape == (0, 4)
-    assert from_type(probs, CLASSES, {}) is probs
+    assert from_type(empty, share_matrices(CLASSES, levels))["subCategory"].shape == (0, 4)
+    assert from_type(probs, share_matrices(CLASSES, {})) is probs
 
 
 @pytest.mark.parametrize("broken", [

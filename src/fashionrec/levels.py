@@ -82,25 +82,37 @@ def check_levels(levels: object, classes: dict[str, list[str]]) -> dict[str, Sha
     return {level: table for level, table in levels.items() if whole(level, table)}
 
 
-def from_type(probs: dict[str, np.ndarray], classes: dict[str, list[str]],
-              levels: dict[str, Shares]) -> dict[str, np.ndarray]:
-    """``{head: (n, C) probabilities}`` -> the same with each level in ``levels`` replaced by P(value) = sum
-    over types of P(type) x the type's share in that value."""
-    if TYPE_HEAD not in probs or not levels:
-        return probs
-    out = dict(probs)
-    types = classes[TYPE_HEAD]
+def share_matrices(classes: dict[str, list[str]], levels: dict[str, Shares]) -> dict[str, np.ndarray]:
+    """``{level: (types, values) float32}``: each type's shares of the level's values, rows summing to 1 (they
+    are stored rounded). Made once per model (:attr:`~fashionrec.tagger.Tagger.level_shares`): every photo query
+    reads its levels, some several times."""
+    types = classes[TYPE_HEAD] if levels else []
+    out = {}
     for level, table in levels.items():
-        if level not in probs:
-            continue
         values = {v: j for j, v in enumerate(classes[level])}
-        share = np.zeros((len(types), len(values)), dtype=probs[TYPE_HEAD].dtype)
+        share = np.zeros((len(types), len(values)), dtype=np.float32)
         for i, kind in enumerate(types):
             for value, n in table[kind].items():
                 share[i, values[value]] = n
-        share /= share.sum(axis=1, keepdims=True)       # stored rounded: rows sum to 1 again
-        out[level] = probs[TYPE_HEAD] @ share
+        out[level] = share / share.sum(axis=1, keepdims=True)
     return out
+
+
+def from_type(probs: dict[str, np.ndarray], shares: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``{head: (n, C) probabilities}`` -> the same with each level in ``shares`` (:func:`share_matrices`)
+    replaced by P(value) = sum over types of P(type) x the type's share in that value."""
+    if TYPE_HEAD not in probs or not shares:
+        return probs
+    out = dict(probs)
+    for level, share in shares.items():
+        if level in probs:
+            out[level] = probs[TYPE_HEAD] @ share.astype(probs[TYPE_HEAD].dtype, copy=False)
+    return out
+
+
+# How the levels are read, where a user reads them (`tag`'s columns, the API's schema).
+READ_FROM_TYPE = ("read from the articleType: a value's probability is the sum over types of the type's "
+                  "probability times its share of that value in training, so that the levels agree")
 
 
 def levels_fingerprint(levels: dict[str, Shares]) -> str:

@@ -311,6 +311,13 @@ class Tagger:
 
         return check_levels(self.meta.get("levels"), self.classes)
 
+    @functools.cached_property
+    def level_shares(self) -> dict[str, np.ndarray]:
+        """:attr:`levels` as the matrices :func:`~fashionrec.levels.from_type` multiplies by, made once."""
+        from fashionrec.levels import share_matrices
+
+        return share_matrices(self.classes, self.levels)
+
     def calibrate(self, probs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Raw head probabilities (what :meth:`infer` returns) -> the ones to show: rescaled by the
         checkpoint's temperatures where ``fashionrec calibrate`` fitted them (:mod:`fashionrec.calibration`),
@@ -320,7 +327,7 @@ class Tagger:
 
         temps = (self.meta.get("calibration") or {}).get("temperature", {})
         shown = {h: apply_temperature(p, float(temps.get(h, 1.0))) for h, p in probs.items()}
-        return from_type(shown, self.classes, self.levels)
+        return from_type(shown, self.level_shares)
 
     def levels_shown(self, probs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """``{level: probabilities as shown}`` for the levels read from the type (:attr:`levels`): what

@@ -49,6 +49,7 @@ from fashionrec.catalog import (
 )
 from fashionrec.data import fit_to_store
 from fashionrec.errors import BadInputError
+from fashionrec.levels import READ_FROM_TYPE
 from fashionrec.tagger import Tagger
 
 log = logging.getLogger(__name__)
@@ -446,9 +447,7 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
         "articleType_counts": {str(k): int(v) for k, v in table.loc[ok, "articleType"].value_counts().items()},
         "columns": {
             "<head>, <head>_prob": "the model's label and its calibrated probability, for every head"
-                                   + ("; " + " and ".join(tagger.levels) + " read from the articleType (the sum "
-                                      "over types of each type's probability times its share of the value in "
-                                      "training), so that the levels agree" if tagger.levels else ""),
+                                   + (f"; {' and '.join(tagger.levels)} {READ_FROM_TYPE}" if tagger.levels else ""),
             "articleType_top3": "the likeliest article type and up to two runners-up (those at 0.01 or more), "
                                 "with their probabilities",
             "review": f"articleType_prob under {review_below}, or not tagged: worth a person's look",

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, made_name
+from fashionrec.levels import READ_FROM_TYPE
 
 # Metadata columns an item shows (and a new product may carry), in display order.
 ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year",
@@ -88,10 +89,8 @@ TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where 
 
 
 # Said where an API user reads the labels (an ML engineer's trial found it in `evaluate`'s output only).
-PREDICTED = ("Per attribute, labels best first, with calibrated probabilities. subCategory and masterCategory are "
-             "read from articleType where the model records how (fashionrec.levels): a value's probability is the "
-             "sum over types of the type's probability times its share of that value in training, so they agree "
-             "with the type.")
+PREDICTED = ("Per attribute, labels best first, with calibrated probabilities; where the model records how "
+             f"(fashionrec.levels), subCategory and masterCategory are {READ_FROM_TYPE}.")
 
 
 class Classification(BaseModel):

@@ -60,6 +60,14 @@ templates.env.globals["labels"] = LABELS
 URL_ALIASES = {"colour": "baseColour", "color": "baseColour", "type": "articleType", "category": "masterCategory"}
 
 
+def _lacking(priced: list[str], sized: list[str], ranked: list[str]) -> tuple[str, str, int]:
+    """What a notice says the catalogue has none of, the words of a search that asked for it, and how many:
+    ("prices or sizes", "'cheap' and 'size 32'", 2)."""
+    said = [(kind, p) for kind, words in (("prices", priced), ("sizes", sized), ("ratings or arrival dates", ranked))
+            for p in words]
+    return " or ".join(dict.fromkeys(kind for kind, _ in said)), " and ".join(repr(p) for _, p in said), len(said)
+
+
 @router.get("/", response_class=HTMLResponse)
 def catalogue_page(
     request: Request,
@@ -133,14 +141,11 @@ def catalogue_page(
                 # Names have the words, and that is said ("cheap" listed the "Cheap Fast & Easy" T-shirt alone,
                 # without a word, a shopper's trial); but not a currency ("₹500 shoes" listed two shoes named
                 # "500").
-                named = [(kind, p) for kind, said in (("prices", priced), ("sizes", sized),
-                                                      ("ratings or arrival dates", ranked))
-                         for p in said if not SURELY_PRICE.search(p)]
-                if named:
-                    kinds = " or ".join(dict.fromkeys(kind for kind, _ in named))
-                    words = " and ".join(repr(p) for _, p in named)
-                    notices.append(f"The catalogue has no {kinds}; {words} found the products named with "
-                                   f"{'it' if len(named) == 1 else 'them'}.")
+                lacks, words, n = _lacking(*([p for p in said if not SURELY_PRICE.search(p)]
+                                             for said in (priced, sized, ranked)))
+                if n:
+                    notices.append(f"The catalogue has no {lacks}; {words} found the products named with "
+                                   f"{'it' if n == 1 else 'them'}.")
                 priced, sized, ranked = [p for p in priced if SURELY_PRICE.search(p)], [], []
                 unpriced = query
                 for p in priced:
@@ -160,10 +165,8 @@ def catalogue_page(
     if priced or sized or ranked:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
         query = unpriced
-        lacks = " or ".join(kind for kind, said in (("prices", priced), ("sizes", sized),
-                                                    ("ratings or arrival dates", ranked)) if said)
-        said = " and ".join(repr(p) for p in priced + sized + ranked)
-        were = "was" if len(priced + sized + ranked) == 1 else "were"
+        lacks, said, n = _lacking(priced, sized, ranked)
+        were = "was" if n == 1 else "were"
         notices.append(f"The catalogue has no {lacks}, so {said} {were} left out of the search"
                        + (f"; these are the products for {_quoted(query)}." if query else "."))
     with service.reading():
