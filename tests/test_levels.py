@@ -72,3 +72,19 @@ def test_the_fingerprint_tells_tables_apart_and_none_from_some():
     assert levels_fingerprint({}) == ""
     assert levels_fingerprint(a) == levels_fingerprint({"subCategory": {"Kajal": {"Eyes": 1.0}}}) != ""
     assert levels_fingerprint(a) != levels_fingerprint({"subCategory": {"Kajal": {"Makeup": 1.0}}})
+
+
+def test_a_checkpoint_whose_levels_cannot_be_read_says_so(caplog):
+    from fashionrec.tagger import Tagger
+
+    good = {"Kajal": {"Eyes": 1.0}, "Tshirts": {"Topwear": 1.0}, "Socks": {"Socks": 1.0}}
+    broken = {"subCategory": good, "masterCategory": {"Kajal": {"Personal Care": 1.0}}}    # two types missing
+    with caplog.at_level("WARNING"):
+        tagger = Tagger(model=None, meta={"name": "edited", "model": "tiny", "classes": CLASSES, "levels": broken})
+        assert set(tagger.levels) == {"subCategory"}
+    assert "edited: the levels masterCategory in its JSON" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        # none recorded: nothing to say
+        assert Tagger(model=None, meta={"name": "old", "model": "tiny", "classes": CLASSES}).levels == {}
+    assert caplog.text == ""

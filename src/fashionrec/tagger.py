@@ -309,7 +309,15 @@ class Tagger:
         (:mod:`fashionrec.levels`); {} for a checkpoint that records none."""
         from fashionrec.levels import check_levels
 
-        return check_levels(self.meta.get("levels"), self.classes)
+        recorded = self.meta.get("levels")
+        levels = check_levels(recorded, self.classes)
+        # A hand-edited or damaged table: said, not dropped without a word.
+        dropped = sorted(map(str, set(recorded) - set(levels))) if isinstance(recorded, dict) else \
+            (["levels"] if recorded else [])
+        if dropped:
+            log.warning("%s: the levels %s in its JSON do not cover every type with shares of known values; "
+                        "those are shown as their heads give them", self.path or self.name, ", ".join(dropped))
+        return levels
 
     @functools.cached_property
     def level_shares(self) -> dict[str, np.ndarray]:
