@@ -623,7 +623,8 @@ def test_saved_products_give_picks_for_you(server, page):
     assert saved_id not in [c.get_attribute("data-id") for c in page.locator("#foryou-picks .card").all()]
     # A saved product the catalogue no longer has (an old list, a rebuilt index): dropped with a word,
     # the rest still give picks.
-    key = page.evaluate("Object.keys(localStorage)[0]")
+    key = "fashionrec-liked"
+    assert page.evaluate(f"localStorage.getItem({key!r})") == f"[{int(saved_id)}]"
     page.evaluate(f"localStorage.setItem({key!r}, JSON.stringify([999999999, {int(saved_id)}]))")
     page.goto(server + "/for-you")
     page.wait_for_selector("#foryou-picks .card")
@@ -669,6 +670,48 @@ def test_saved_products_give_picks_for_you(server, page):
     assert page.locator("button[data-like]").get_attribute("aria-pressed") == "false"
 
 
+def test_with_nothing_saved_the_picks_are_for_the_products_viewed(server, page):
+    # "For you" was built from saved products only: empty for a shopper who had opened products but saved none.
+    page.goto(server + "/")
+    cards = page.locator("#grid .card")
+    opened = [cards.nth(i).get_attribute("data-id") for i in (0, 1, 2)]
+    for item_id in opened:
+        page.goto(server + f"/item/{item_id}")
+    page.goto(server + f"/item/{opened[0]}")      # opened again: first in the list, not twice
+    page.evaluate("localStorage.setItem('fashionrec-viewed', JSON.stringify([999999999]"
+                  ".concat(JSON.parse(localStorage.getItem('fashionrec-viewed')))))")
+    page.goto(server + "/for-you")
+    page.wait_for_selector("#foryou-picks .card")
+    newest_first = [opened[0], opened[2], opened[1]]
+    assert [c.get_attribute("data-id") for c in page.locator("#foryou-viewed .card").all()] == newest_first
+    # one the catalogue no longer has leaves the list
+    assert page.evaluate("localStorage.getItem('fashionrec-viewed')") == "[" + ",".join(newest_first) + "]"
+    assert page.locator("#foryou-picks-heading").inner_text() == "Picked for products you viewed"
+    assert page.locator("#foryou-status").inner_text() == ("Based on the 3 products you viewed most recently. "
+                                                          "Save products with ♡ to choose what the picks are for.")
+    picked = [c.get_attribute("data-id") for c in page.locator("#foryou-picks .card").all()]
+    assert picked and not set(picked) & set(opened)
+    assert page.locator("#foryou-saved-part").is_hidden() and page.locator("#foryou-update").is_hidden()
+    # A pick saved: the picks can be based on it at a press.
+    page.locator(f"#foryou-picks button[data-card-like='{picked[0]}']").click()
+    assert page.locator("#foryou-status").inner_text().startswith(
+        "You now have 1 saved product; these picks are for the products you viewed.")
+    page.click("#foryou-update")
+    page.wait_for_function("document.getElementById('foryou-status').innerText === 'Based on 1 saved product.'")
+    assert page.locator("#foryou-picks-heading").inner_text() == "Picked for your saved products"
+    assert [c.get_attribute("data-id") for c in page.locator("#foryou-saved .card").all()] == [picked[0]]
+    assert page.locator("#foryou-viewed .card").count() == 3      # still listed below
+    # Taken off the saved list again: back to picks for the products viewed.
+    page.click(f"button[data-unsave='{picked[0]}']")
+    page.wait_for_function("document.getElementById('foryou-picks-heading').innerText"
+                           " === 'Picked for products you viewed'")
+    page.click("#foryou-viewed-clear")
+    assert page.locator("#foryou-viewed-part").is_hidden() and page.locator("#foryou").is_hidden()
+    assert page.locator("#foryou-status").inner_text() == "Recently viewed products cleared."
+    assert page.evaluate("document.activeElement.id") == "foryou-status"
+    assert page.evaluate("localStorage.getItem('fashionrec-viewed')") == "[]"
+
+
 def test_a_card_saves_its_product_without_opening_it(server, page):
     # Only the product page could save (a shopper had to open every product to keep it).
     page.goto(server + "/")
@@ -709,4 +752,4 @@ def test_a_card_saves_its_product_without_opening_it(server, page):
     page.goto(server + "/")                                  # taken back from the card
     page.locator(f"button[data-card-like='{saved_id}']").click()
     assert page.locator(f"button[data-card-like='{saved_id}']").get_attribute("aria-pressed") == "false"
-    assert saved_id not in page.evaluate("Object.values(localStorage).join(',')")
+    assert saved_id not in page.evaluate("localStorage.getItem('fashionrec-liked')")

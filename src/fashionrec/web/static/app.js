@@ -213,6 +213,18 @@
   function saveLiked(ids) {
     try { localStorage.setItem(LIKED, JSON.stringify(ids)); } catch (e) { /* storage off: nothing kept */ }
   }
+  // Products opened in this browser, newest first, kept the same way: while nothing is saved, "For you" picks
+  // for them (it was built from saved products only, and empty until a ♡; a shopper trial).
+  var VIEWED = "fashionrec-viewed", VIEWED_KEPT = 24, VIEWED_PICKED_FOR = 10;
+  function viewedIds() {
+    try {
+      var ids = JSON.parse(localStorage.getItem(VIEWED) || "[]");
+      return Array.isArray(ids) ? ids.filter(function (x) { return Number.isInteger(x) && x >= 0; }) : [];
+    } catch (e) { return []; }
+  }
+  function saveViewed(ids) {
+    try { localStorage.setItem(VIEWED, JSON.stringify(ids)); } catch (e) { /* storage off: nothing kept */ }
+  }
   // A product card's ♡ saves it without opening it (shown only where scripts run, as saving needs them).
   function markSaved(root) {
     var ids = likedIds();
@@ -241,6 +253,17 @@
   // same ones again, one saved then taken back, do not).
   function picksStatus() {
     var status = document.getElementById("foryou-status"), shownFor = status && status.getAttribute("data-based-on");
+    var viewedFor = status && status.getAttribute("data-viewed");
+    if (viewedFor) {
+      // Picks for the products viewed: one saved since is what they should be for, at a press.
+      var saved = likedIds().length;
+      document.getElementById("foryou-update").hidden = !saved;
+      status.textContent = saved ? "You now have " + saved + " saved product" + (saved === 1 ? "" : "s") +
+        "; these picks are for the products you viewed. Press \u201cUpdate the picks\u201d to base them on what you " +
+        "have saved." : "Based on the " + (viewedFor === "1" ? "product" : viewedFor + " products") + " you viewed " +
+        "most recently. Save products with ♡ to choose what the picks are for.";
+      return;
+    }
     if (!shownFor) return;
     var stale = status.getAttribute("data-ids") !== likedIds().slice().sort().join(",");
     document.getElementById("foryou-update").hidden = !stale;
@@ -253,6 +276,8 @@
   markSaved();
   document.querySelectorAll("button[data-like]").forEach(function (btn) {
     var id = Number(btn.getAttribute("data-like"));
+    // Only a product's page has this button: it was viewed.
+    saveViewed([id].concat(viewedIds().filter(function (x) { return x !== id; })).slice(0, VIEWED_KEPT));
     // One name, "Save" (aria-label), and its state in aria-pressed: the name changing to "Saved" said the state
     // twice. The text shown says "Saved" (a shopper read "♥ Save" as not saved yet).
     var heart = btn.querySelector(".heart");
@@ -276,7 +301,9 @@
   if (picks) {
     var status = document.getElementById("foryou-status"), box = document.getElementById("foryou");
     var problem = document.getElementById("foryou-error"), update = document.getElementById("foryou-update");
-    var savedBox = document.getElementById("foryou-saved");
+    var savedBox = document.getElementById("foryou-saved"), savedPart = document.getElementById("foryou-saved-part");
+    var heading = document.getElementById("foryou-picks-heading");
+    var viewedPart = document.getElementById("foryou-viewed-part"), viewedBox = document.getElementById("foryou-viewed");
     var loads = 0;        // only the newest load may fill the page
     var rows = 0;         // only the newest request for the saved products may fill the Saved row
     document.getElementById("foryou-clear").addEventListener("click", function () {
@@ -289,6 +316,7 @@
       problem.hidden = true;        // an earlier "... was removed" no longer describes the page
       status.textContent = "Saved products cleared.";
       status.removeAttribute("data-based-on");
+      status.removeAttribute("data-viewed");
       status.focus();               // the button went with its section: focus fell to the page (an audit)
     });
     // The saved products and the picks for them, worked out again in place after a change (the page was
@@ -296,13 +324,14 @@
     function load() {
       var mine = ++loads, ids = likedIds();
       update.hidden = true;
+      var viewed = showViewed();
       if (!ids.length) {
         if (status.hasAttribute("data-based-on")) {     // the last one removed
           status.textContent = "No saved products left.";
           status.removeAttribute("data-based-on");
           box.hidden = true;
         }
-        return Promise.resolve();
+        return viewed.then(function (seen) { return pickForViewed(mine, seen); });
       }
       // The saved products first: one the catalogue no longer has is dropped from the list, not a dead end.
       var row = ++rows;      // a heart's own refresh of the Saved row after this one wins over it (a review)
@@ -327,6 +356,9 @@
           }
           status.setAttribute("data-based-on", String(ids.length));
           status.setAttribute("data-ids", ids.slice().sort().join(","));
+          status.removeAttribute("data-viewed");
+          heading.textContent = "Picked for your saved products";
+          savedPart.hidden = false;
           picksStatus();      // "Based on N", or stale already where one was saved while these loaded
           if (row === rows) showSaved(saved.json.items);
           return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
@@ -345,6 +377,63 @@
           box.hidden = false;
         });
     }
+    // The Recently viewed row; resolves to the ids of those the catalogue still has, newest first (one it no
+    // longer has leaves the list: a page seen once is no one's data to keep).
+    function showViewed() {
+      var ids = viewedIds();
+      if (!ids.length) {
+        viewedPart.hidden = true;
+        return Promise.resolve([]);
+      }
+      return fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(",")).then(function (res) {
+        if (!res.ok) throw new Error(res.json.detail || "could not load the products viewed");
+        var gone = res.json.unknown || [];
+        if (gone.length) saveViewed(ids.filter(function (x) { return gone.indexOf(x) < 0; }));
+        viewedBox.innerHTML = res.json.items.map(function (it) { return card({ item: it, reason: "" }); }).join("");
+        markSaved(viewedBox);
+        viewedPart.hidden = !res.json.items.length;
+        return res.json.items.map(function (it) { return it.id; });
+      }).catch(function () {
+        viewedPart.hidden = true;       // a row of history, not worth an error: the picks say theirs
+        return [];
+      });
+    }
+    // With nothing saved, picks for the products viewed most recently.
+    function pickForViewed(mine, seen) {
+      var basis = seen.slice(0, VIEWED_PICKED_FOR);
+      if (mine !== loads || !basis.length || likedIds().length) return null;
+      return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ liked: basis, k: 24, skip_unknown: true }) }).then(function (res) {
+        if (mine !== loads) return;
+        if (!res.ok) throw new Error(res.json.detail || "could not load picks");
+        status.removeAttribute("data-based-on");
+        status.setAttribute("data-viewed", String(basis.length - (res.json.skipped || []).length));
+        heading.textContent = "Picked for products you viewed";
+        savedPart.hidden = true;
+        box.hidden = false;
+        picks.innerHTML = res.json.results.map(card).join("");
+        markSaved(picks);
+        picksStatus();
+      }).catch(function (e) {
+        if (mine !== loads) return;
+        problem.textContent = "Could not load picks for the products you viewed: " + String(e.message || e) + ".";
+        problem.hidden = false;
+      });
+    }
+    document.getElementById("foryou-viewed-clear").addEventListener("click", function () {
+      saveViewed([]);
+      viewedPart.hidden = true;
+      if (status.hasAttribute("data-viewed")) {     // the picks were for them
+        ++loads;
+        box.hidden = true;
+        update.hidden = true;
+        status.removeAttribute("data-viewed");
+        status.textContent = "Recently viewed products cleared.";
+      } else {
+        status.textContent += " Recently viewed products cleared.";
+      }
+      status.focus();               // the button went with its section
+    });
     function showSaved(items) {
       savedBox.innerHTML = items.map(function (it) {
         return '<div class="saved-item">' + card({ item: it, reason: "" }, false) +
