@@ -677,6 +677,8 @@ def test_web_pages(client, ids):
     assert "'Women' is used." in blank
     # The filters clear apart from the words (a shopper trial lost the search clearing a colour).
     assert '<a class="clear" href="/?q=jeans">Clear filters</a>' in filtered.text and ">Clear all</a>" in filtered.text
+    assert '<a class="clear" href="/">Clear search</a>' in client.get("/", params={"q": "jeans"}).text
+    assert '<a class="clear" href="/">Clear filters</a>' in client.get("/", params={"gender": "Men"}).text
     assert client.get("/", params={"gender": "Martian"}).status_code == 200  # ignored with a notice
     # ?colour=red as a shopper would type it: the Colour filter, as ?baseColour=Red.
     some = client.get("/api/items", params={"limit": 1}).json()["items"][0]["baseColour"]
