@@ -3589,6 +3589,22 @@ def test_a_brand_the_query_names_leads_its_tier(rec):
     assert firsts == sorted(firsts, reverse=True) and firsts[0], firsts      # every Nike before any other
 
 
+def test_a_brand_alone_lists_its_types_in_turn(rec):
+    """Page one of "levi's" was 18 of Levis's innerwear, a boxer brief first, before its first jeans (the
+    catalogue's order): the brand's types take turns, its most listed type first, within each tier."""
+    total, page = rec.browse(q="nike", limit=100)
+    nike = rec.items[rec.items["productDisplayName"].astype(str).str.startswith("Nike")]
+    assert total == len(page) >= len(nike)
+    types = nike["articleType"].value_counts()
+    assert len(types) >= 3
+    listed = [p["articleType"] for p in page if str(p["productDisplayName"]).startswith("Nike")]
+    first_round = list(dict.fromkeys(listed))
+    assert listed[:len(types)] == first_round, listed          # each type once before any twice
+    assert first_round[0] == types.index[0] and set(first_round) == set(types.index)
+    # A query that names a type as well lists that type alone, as before.
+    assert {p["articleType"] for p in rec.browse(q="nike tshirt", limit=100)[1]} == {"Tshirts"}
+
+
 def test_index_check_with_data_refuses_an_index_of_another_catalogue_or_of_its_rows_before(tmp_path):
     """A user trial ran `FASHIONREC_DATA=other bash scripts/main.sh` after a first run: the data check and
     the EDA were the new catalogue's, and the old index was served. `index check --data` (main.sh's) says so."""

@@ -178,21 +178,22 @@ def _names_taking_turns(rows: np.ndarray, rank: np.ndarray, names: np.ndarray) -
     return rows[np.lexsort((np.arange(len(rows)), turn, -rank))]
 
 
-def _taking_turns(rows: np.ndarray, masks: list[np.ndarray], rest_last: bool = False) -> np.ndarray:
+def _taking_turns(rows: np.ndarray, masks: list[np.ndarray], rest_last: bool = False,
+                  tiers: np.ndarray | None = None) -> np.ndarray:
     """``rows`` (ranked) with the parts of a query for several types (``masks``, one per part) taking turns:
     "t-shirt & shorts" shows a T-shirt, then shorts, then a T-shirt, each part in its own ranked order
     (before, 1,853 T-shirts and 147 shorts among the first 2,000, in the catalogue's order). The rows of no
-    part take turns too, or with ``rest_last`` come after all the others."""
+    part take turns too, or with ``rest_last`` come after all the others. With ``tiers`` (per row, its rank,
+    highest first), the parts take turns within each tier, and a tier comes whole before the next."""
     part_of = np.full(len(rows), len(masks))
     for j in reversed(range(len(masks))):     # a row two parts share goes to the first
         part_of[masks[j][rows]] = j
-    turn = np.zeros(len(rows), np.int64)       # how many of its part come before it
-    for j in range(len(masks) + 1):
-        mine = part_of == j
-        turn[mine] = np.arange(int(mine.sum()))
+    tier = np.zeros(len(rows), np.int64) if tiers is None else np.asarray(tiers, np.int64)
+    # how many of its part (in its tier) come before it
+    turn = np.array(pd.DataFrame({"tier": tier, "part": part_of}).groupby(["tier", "part"], sort=False).cumcount())
     if rest_last:
         turn[part_of == len(masks)] += len(rows)
-    return rows[np.lexsort((part_of, turn))]
+    return rows[np.lexsort((part_of, turn, -tier))]
 
 
 # GIFT_FILLERS as search_words reads them ("christmas" is "christma", "xmas" "xma").
@@ -329,7 +330,8 @@ class TextSearch:
         for party" every black dress, the Party ones first (:meth:`_word_mask`). Products that have the type,
         colour, wearer, usage or season the words name as that attribute come first (see
         :meth:`_attribute_rank`), then those with every word, then the catalogue's order, except that
-        within each of these every product name is listed once before any is listed twice.
+        within each of these every product name is listed once before any is listed twice, and a brand named
+        without a type has its types take turns ("levi's": a T-shirt, a vest, a shirt, a brief, ...).
         """
         if offset < 0 or limit < 0:
             raise BadInputError("offset and limit must be >= 0")
@@ -361,6 +363,9 @@ class TextSearch:
                 rows = _taking_turns(rows, masks)
             elif masks := self._stand_in_masks(q):    # "suit": a blazer, a kurta set, a Nehru jacket ...
                 rows = _taking_turns(rows, masks, rest_last=True)     # then a tracksuit named "Suit"
+            elif masks := self._brand_type_masks(q, parsed, rows):
+                # Within each tier: the freebies and kids' products still after the rest.
+                rows = _taking_turns(rows, masks, rest_last=True, tiers=np.sort(rank)[::-1])
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
 
     def _part_masks(self, query: str, words: list[str]) -> list[np.ndarray] | None:
@@ -641,6 +646,20 @@ class TextSearch:
         return {w: types.types(w) for w in dict.fromkeys(words)
                 if w in STAND_INS and types.types(w) and not set(QUALIFIED.get(w, ())) & set(words)   # "night suit"
                 and self._words().in_names(w).sum() < NAME_EVIDENCE}
+
+    def _brand_type_masks(self, query: str, parsed: dict, rows: np.ndarray) -> list[np.ndarray] | None:
+        """Per type of a brand's products among ``rows``, most listed first, its rows, for them to take turns
+        where a query names a brand and no type or group: the catalogue's order put 18 of Levis's innerwear
+        (a boxer brief first) before its first jeans on page one of "levi's" (a shopper trial)."""
+        if any(parsed.get(key) for key in ("articleType", "subCategory", "masterCategory")):
+            return None
+        brand = self._brand_named(query)
+        if not brand[rows].any():
+            return None
+        types = pd.Series(self.items["articleType"].to_numpy()[rows[brand[rows]]]).value_counts()
+        if len(types) < 2:
+            return None
+        return [self._is("articleType", t) & brand for t in types.index]
 
     def _stand_in_masks(self, query: str) -> list[np.ndarray] | None:
         """Per type that stands in for a thing the catalogue lacks (:meth:`stand_ins`), its rows, for them to
