@@ -1233,14 +1233,24 @@ def test_a_profile_picks_like_each_saved_item_in_its_type_and_colour_first(rec, 
 
 def test_similar_items_in_other_colours_are_of_its_type_one_colour_at_a_time(rec, monkeypatch):
     # A shopper clicking through a red dress's similar items met the same 12 red dresses at every step.
-    i = _some_id(rec, articleType="Tshirts")
-    colour = rec.item(i)["baseColour"]
-    tees = rec.items[(rec.items["articleType"] == "Tshirts") & (rec.items["baseColour"] != colour)]
+    every = rec.items[rec.items["articleType"] == "Tshirts"]
+
+    def others_for(j: int) -> pd.DataFrame:
+        # Its wearer's or anyone's: a boys' jeans' row listed three women's jeans (a shopper trial).
+        own = rec.items[rec.items["id"] == j].iloc[0]
+        return every[(every["baseColour"] != own["baseColour"]) & every["gender"].isin([own["gender"], "Unisex"])]
+
+    i = int(max(every.loc[every["gender"] != "Unisex", "id"], key=lambda j: others_for(j)["baseColour"].nunique()))
+    colour, wearer = rec.item(i)["baseColour"], rec.item(i)["gender"]
+    other_tees = (rec.items["articleType"] == "Tshirts") & (rec.items["baseColour"] != colour)
+    assert (other_tees & ~rec.items["gender"].isin([wearer, "Unisex"])).any()
+    tees = others_for(i)
     others = tees["baseColour"].nunique()
     assert others >= 3
     out = rec.similar(i, k=others, other_colours=True)
     assert len(out) == others and i not in {r.id for r in out}
     assert all(r.item["articleType"] == "Tshirts" and r.item["baseColour"] != colour for r in out)
+    assert {r.item["gender"] for r in rec.similar(i, k=100, other_colours=True)} <= {wearer, "Unisex"}
     assert len({r.item["baseColour"] for r in out}) == others          # each colour once before any twice
     # ... also where its nearest hold fewer colours than asked for (a navy T-shirt's 120 nearest in other colours
     # were black, blue and purple only): the colours they lack are looked for too.

@@ -584,6 +584,12 @@ def test_a_trained_model_reads_its_group_and_category_from_its_type(tiny_run, tm
         assert alone.sum() > 50
         assert (table.loc[alone, f"predicted_{level}_prob"]
                 >= table.loc[alone, "predicted_articleType_prob"] - 1e-3).all()
+        # and the head's own guess beside it, scored as the metrics' head_alone (an ML engineer's trial)
+        labelled = table[level].notna() & table[f"predicted_{level}_head_alone"].notna()
+        own = (table.loc[labelled, level] == table.loc[labelled, f"predicted_{level}_head_alone"]).mean()
+        assert own == pytest.approx(m["attributes"][level]["head_alone"]["accuracy"], abs=1e-4)
+        assert table[f"predicted_{level}_head_alone_prob"].between(0, 1).all()
+    assert "predicted_gender_head_alone" not in table
 
 
 def test_cli_evaluate_writes_required_keys(tiny_run, tmp_path):

@@ -198,12 +198,14 @@ def _types_scored(per_class: dict) -> int:
 
 
 def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes: dict[str, list[str]],
-                     seen_by: np.ndarray | None = None) -> pd.DataFrame:
+                     seen_by: np.ndarray | None = None,
+                     head_alone: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
     """One row per product scored, in ``items``' order: its id and name, and per head its label and the
     model's guess with its probability (``probs``: calibrated, :meth:`~fashionrec.tagger.Tagger.calibrate`, by
     :func:`evaluate_model`); where known (``seen_by``: "id", "photo" or "" per product, as ``tag`` says it),
-    ``trained_on`` and ``trained_on_by``. What a user checks the metrics against (an ML engineer's trial had to tag
-    the folder again to)."""
+    ``trained_on`` and ``trained_on_by``; for a level read from the type (``head_alone``: its own head's calibrated
+    probabilities), that head's guess beside it, as the metrics give its numbers. What a user checks the metrics
+    against (an ML engineer's trial had to tag the folder again to)."""
     table = items[["id", "productDisplayName"]].reset_index(drop=True).copy()
     for head, p in probs.items():
         names = np.asarray(classes[head], dtype=object)
@@ -211,6 +213,9 @@ def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes:
             table[head] = items[head].to_numpy()
         table[f"predicted_{head}"] = names[p.argmax(1)]
         table[f"predicted_{head}_prob"] = p.max(1).round(4)
+        if head in (head_alone or {}):
+            table[f"predicted_{head}_head_alone"] = names[head_alone[head].argmax(1)]
+            table[f"predicted_{head}_head_alone_prob"] = head_alone[head].max(1).round(4)
     # Empty where the product has no type label to score (it is not counted wrong, as the metrics do not).
     table["correct"] = (table["articleType"] == table["predicted_articleType"]).astype("boolean").where(
         table["articleType"].notna())
@@ -527,8 +532,9 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     # 0.97 from `tag` for one photo); the metrics' ranks are the same either way.
     shown = tagger.calibrate(probs)
     # The group and the category are scored as the tagger shows them, read from its type (fashionrec.levels);
-    # each head's own numbers are kept beside them.
+    # each head's own numbers are kept beside them, and its own guesses in predictions.csv.
     levels = {h: shown[h] for h in tagger.levels if h in shown}
+    own = tagger.calibrate({h: p for h, p in probs.items() if h in levels})    # no type: nothing read from it
     unseen, unseen_values = {}, {}
     for head in labels:
         y = labels[head].copy()
@@ -577,7 +583,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
                     # maintainer's trial found them said by `data check` only).
                     "rows_recovered": [int(n) for n in catalog.report.recovered_lines] if split == "all" else []})
     if out_dir is not None:
-        table = prediction_table(items, shown, tagger.classes, seen_by)
+        table = prediction_table(items, shown, tagger.classes, seen_by, head_alone=own)
         if split == "all":
             # The folder's other rows too, each with why it was not scored, as `tag` lists them (a maintainer's
             # trial matched predictions.csv against styles.csv and found 4 rows missing).

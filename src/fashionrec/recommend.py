@@ -124,6 +124,8 @@ KIND_WEIGHT = 0.3
 # rows of six held six colours (a black polo's: blue and navy blue only, its nearest other colours); at 10, 143;
 # at 20, 148, for 15 ms a row against 8 (a throwaway script over runs/index).
 OTHER_COLOURS_POOL = 20
+# Wearers whose "other colours" row keeps to them (and to unisex products); a unisex product's takes anyone's.
+SAME_WEARER_ONLY = ("Men", "Women", "Boys", "Girls")
 # With a projected index: fetch this many times the wanted count (+ 10) by projected cosine, then keep the
 # best by full cosine (for a top-10, 30 candidates hold 99.9% of the exact top-10; index/projection.py).
 REFINE_FACTOR = 2
@@ -885,6 +887,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         wanted["baseColour"] = [c for c in ([colours] if isinstance(colours, str) else colours) if c != colour]
         if attrs.get("articleType") and "articleType" not in wanted:
             wanted["articleType"] = attrs["articleType"]
+        if attrs.get("gender") in SAME_WEARER_ONLY and "gender" not in wanted:
+            # For its wearer, or anyone: a boys' jeans' row listed three women's jeans (a shopper trial).
+            wanted["gender"] = [attrs["gender"], "Unisex"]
         if asked and not wanted["baseColour"]:
             # "no results" said nothing of why (a bad-input trial): the filter asked for its own colour alone
             raise BadInputError(f"other colours of {item_id} leave out its own colour, {colour}, the only one the "
