@@ -275,6 +275,20 @@ def test_an_extra_comma_before_the_name_rejects_the_row_rather_than_shift_its_co
     assert second.line == 5 and "the season would be 'Blue'" in second.reason
 
 
+def test_a_year_written_as_pandas_writes_it_does_not_stop_a_name_with_a_comma_being_recovered(tmp_path: Path) -> None:
+    # An ML engineer's trial: with years as "2013.0" (pandas writes a column with blanks so), the row with a comma
+    # in its name was rejected, "the extra comma is not in the name (the year would be '2013.0')".
+    rows = ["1,Women,Accessories,Jewellery,Earrings,Silver,Summer,2013.0,Casual,Lucera, Women Silver Earrings",
+            "2,Women,Accessories,Jewellery,Earrings,Gold,Summer,2012.0,Casual,Plain Studs",
+            "3,Men,Apparel,Topwear,Shirts,Navy, Blue,Summer,2012.5,Casual,Comma In Colour"]
+    catalog = load_catalog(_styles(tmp_path, rows), progress=False)
+    assert catalog.table["id"].tolist() == [1, 2] and catalog.report.rows_recovered == 1
+    assert catalog.table["productDisplayName"].iloc[0] == "Lucera, Women Silver Earrings"
+    assert catalog.table["year"].tolist() == [2013, 2012]
+    (shifted,) = catalog.report.rows_rejected       # not a year
+    assert shifted.line == 4 and "the year would be 'Summer'" in shifted.reason
+
+
 def test_an_id_past_64_bits_is_rejected_and_a_very_long_name_kept(tmp_path: Path) -> None:
     # A trial's tracebacks: OverflowError for id 99999999999999999999999, csv's "field larger than field limit"
     # for a name of 131,073 characters; each stopped every command on the catalogue.

@@ -133,6 +133,10 @@ def test_missing_checkpoint_json_is_a_clear_error(tiny_run, tmp_path):
     shutil.copy(tiny_run / "weights" / "best.json", tmp_path / "check.json")
     with pytest.raises(ModelError, match=r"checkpoint \S*check\.json not found \(the weights beside it"):
         load_checkpoint(tmp_path / "check.json")
+    # Another file altogether ("shop/styles.csv" said "shop/styles.json is missing", an ML engineer's trial).
+    (tmp_path / "styles.csv").write_text("id\n1\n")
+    with pytest.raises(ModelError, match=r"styles\.csv is not a checkpoint: give its \.safetensors file"):
+        load_checkpoint(tmp_path / "styles.csv")
 
 
 def test_inference_rows_follow_input_order(tiny_run):

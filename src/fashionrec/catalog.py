@@ -554,6 +554,7 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
 
 
 _NUMBER = re.compile(r"[-+]?\d+(?:[.]\d+)?")
+_YEAR = re.compile(r"\d+(?:[.]0+)?")       # 2013, or 2013.0 as pandas writes a column with blanks
 
 
 def first_few(values: list, shown: int = 20) -> str:
@@ -748,7 +749,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             after = len(row) - (n - 1 - name_at)
             joined = row[:name_at] + [sep.join(row[name_at:after])] + row[after:]
             year, season = (joined[header.index(c)].strip() for c in ("year", "season"))
-            shifted = (f"the year would be {year!r}" if not (year.isdigit() or year in ("", "NA")) else
+            # A year as a spreadsheet or pandas writes it ("2013.0") is a year, as the loader reads it (that row
+            # was rejected as "the year would be '2013.0'", an ML engineer's trial).
+            shifted = (f"the year would be {year!r}" if not (_YEAR.fullmatch(year) or year in ("", "NA")) else
                        f"the season would be {season!r}" if season.lower() not in SEASON_WORDS else None)
             where = "is not"
             # With columns after the name, a comma there would end the name in a number ("Leggings,1" from a price

@@ -100,6 +100,10 @@ def resolve_checkpoint(path: str | Path | None) -> Path:
         twin = f" (the weights beside it: {path.name})" if given != path and given.exists() else ""
         raise ModelError(f"checkpoint {given} not found{twin}; train one with `fashionrec train` or omit --model "
                          "to use the shipped model")
+    if path.suffix != ".safetensors":
+        # "shop/styles.csv" said "shop/styles.json is missing" (an ML engineer's trial).
+        raise ModelError(f"{given} is not a checkpoint: give its .safetensors file (a JSON description beside it), "
+                         "a `fashionrec train` run folder, or omit --model to use the shipped model")
     if not path.with_suffix(".json").exists():
         raise ModelError(f"{path.with_suffix('.json')} is missing: a checkpoint needs its JSON description")
     return path
