@@ -524,6 +524,14 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     assert "No product matches “shrit”; showing “shirt”" in page and 'id="count">0 ' not in page
     back = re.search(r'id="corrected".*?href="([^"]+)"', page).group(1)
     assert client.get(back).status_code == 200 and "closest=shrit" in back
+    # Not where the words as typed find one product by meaning ("addidas": a Lotto cap, a shopper trial).
+    one = np.zeros(len(rec.items), bool)
+    one[0] = True
+    monkeypatch.setattr(rec, "text_relevant", lambda q, m, wearer_chosen=False: one)
+    r = client.get("/", params={"q": "shrit"})
+    page = html.unescape(r.text)
+    assert "No product matches “shrit”; showing “shirt”" in page
+    assert "instead</a>" not in page.split('id="corrected"')[1].split("</p>")[0]
     monkeypatch.undo()
     # A short word whose correction is not safe, but which nothing matches by meaning either: the
     # correction's products rather than an empty page (before: "Did you mean jeans?" over 0 products).

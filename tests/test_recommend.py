@@ -1019,6 +1019,7 @@ def test_complete_the_look(rec):
     assert colour_compatibility("Blue", "White")[0] == 1.0 and colour_compatibility("Red", "Green")[0] < 0.5
     # No colour, or the catalogue's literal "NA": neutral, and nothing said of it.
     assert colour_compatibility("NA", "Blue") == colour_compatibility(None, "Blue") == (0.5, "")
+    assert colour_compatibility("Silver", "Silver") == (0.8, "Silver to match")     # was "Silver with Silver"
 
 
 def test_a_layer_starts_its_look_with_the_top_it_goes_over(rec):
@@ -2650,6 +2651,11 @@ def test_a_photo_turned_on_its_side_is_read_upright_and_an_upright_one_is_not_tu
     monkeypatch.setattr(recommend, "TURN_BELOW", -1.0)      # as before: read as it came
     turns_before, right_before = read(sideways)
     assert turns_before == [0] * len(ids) and right_before <= right - 0.3
+    # Turned, it must look like a product too (a wide screenshot of a catalogue page was "read turned upright" as
+    # watches, its closest product under the floor either way, a shopper trial): none is, with the floor above all.
+    monkeypatch.undo()
+    monkeypatch.setattr(rec, "unfamiliar_below", lambda: 1.01)
+    assert [q.turned for q in (rec.photo_query(sideways[i], exclude=[i]) for i in ids[:10])] == [0] * 10
     # A photo taller than wide, as the catalogue's and a phone's upright ones, is never looked at turned (a square
     # one may be).
     monkeypatch.setattr(recommend, "TURN_BELOW", 1.01)

@@ -288,7 +288,8 @@ def colour_compatibility(a: str | None, b: str | None) -> tuple[float, str]:
     if frozenset((a, b)) in COLOUR_PAIRS and a != b:
         return 1.0, f"{b} goes with {a}"
     if a in NEUTRALS or b in NEUTRALS:
-        return 0.8, f"{b} goes with {a}" if a != b else f"{b} with {a}"
+        # One neutral twice reads as a match ("Silver with Silver" beside "Grey goes with Black", a shopper trial).
+        return 0.8, f"{b} goes with {a}" if a != b else f"{b} to match"
     if a == b:
         return 0.5, f"{b} on {a} (monochrome)"
     return 0.2, f"{b} with {a}"

@@ -1002,7 +1002,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             j, vec, probs, closest = closest_of(turned)
             gain = closest[0] - best.closest
             sure = lambda probs: self.tagger.decode(probs, 0, top=1)["articleType"][0][1]  # noqa: E731
-            if gain >= TURN_MARGIN or (gain >= VIEW_MARGIN and sure(probs) >= sure(best.probs) + TURN_SURER):
+            # Turned, it must look like a product too: a screenshot of a catalogue page, wide, was "read turned
+            # upright" as watches, its closest product under the floor both ways (a shopper trial).
+            floor = self.unfamiliar_below()
+            familiar = floor is None or closest[0] >= floor
+            if familiar and (gain >= TURN_MARGIN
+                             or (gain >= VIEW_MARGIN and sure(probs) >= sure(best.probs) + TURN_SURER)):
                 return PhotoQuery(vec, probs, *closest, best.views + len(turned), j - angles.index(angles[j]),
                                   excluded, angles[j])
             return best._replace(views=best.views + len(turned))

@@ -378,7 +378,20 @@ class TextSearch:
         return [self._word_mask(part, [w for w in search_words(part) if w not in wearers]) for part in parts]
 
     def _word_mask(self, query: str, words: list[str]) -> np.ndarray:
-        """The rows :meth:`browse` lists for ``query`` (its ``words``): those with every word, except a season,
+        """The rows :meth:`browse` lists for ``query`` (its ``words``): :meth:`_word_mask_as_said`, and where
+        it names a grown-up wearer ("backpack for men", "watch for my father"), the unisex products its other
+        words find too (its words found 48 of the catalogue's 652 backpacks, the men's, and no unisex one; a
+        shopper trial). Not the children's, nor for "unisex", "kids" and such, nor for a wearer alone ("men")."""
+        mask = self._word_mask_as_said(query, words)
+        wearers = {g for w in words for g in GENDER_WORDS.get(w, ())}
+        rest = [w for w in words if w not in GENDER_WORDS]
+        if not wearers or not wearers <= {"Men", "Women"} or not rest:
+            return mask
+        unworn = " ".join(t for t in query.split() if not set(search_words(t)) & set(GENDER_WORDS))
+        return mask | (self._word_mask_as_said(unworn, rest) & self._is("gender", "Unisex") & ~self._childrens())
+
+    def _word_mask_as_said(self, query: str, words: list[str]) -> np.ndarray:
+        """The rows with every word of ``query`` (its ``words``), except a season,
         an occasion or a gift word beside a type word. The catalogue files most products under one season (6
         of its 233 jackets under Winter) and few under an occasion (18 of its 95 black dresses under Party),
         which is not what a shopper asking for a "winter jacket" or a "black dress for party" means to

@@ -52,6 +52,8 @@ def _quoted(text: str) -> str:
     return repr((cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:. ") + "…")
 
 
+# A misspelling's words as typed are offered (a link) where they find this many products by meaning.
+TYPED_MIN = 2
 CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with no word match goes
 # What shoppers read instead of the catalogue's column names.
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
@@ -207,8 +209,8 @@ def catalogue_page(
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
         return service.rec.browse(chosen or None, words, limit=0)[0]
 
-    def by_meaning(words: str) -> bool:     # whether the closest matches to it by meaning are any
-        return bool(service.rec.text_relevant(words, RELEVANT_TEXT_SIMILARITY).any())
+    def by_meaning(words: str, least: int = 1) -> bool:     # whether its closest matches by meaning are any
+        return int(service.rec.text_relevant(words, RELEVANT_TEXT_SIMILARITY).sum()) >= least
 
     def correction(typed: str) -> str | None:
         """The spelling to search instead of a search that finds nothing (Recommender.autocorrect). Its
@@ -353,9 +355,10 @@ def catalogue_page(
             notices.append(f"The catalogue has no {types} for {wearers}; {these} {among}.")
         else:
             notices.append(f"No product {which}has {words} {_quoted(query)} in its details; {these} by meaning.")
-    # The words as typed, by meaning: offered only where that finds something (not "jeens", "wach").
+    # The words as typed, by meaning: offered only where that finds some (not "jeens", "wach"; nor "addidas",
+    # whose one product by meaning was a Lotto cap, a shopper trial).
     corrected_url = ("/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
-                     if corrected and by_meaning(corrected) else None)
+                     if corrected and by_meaning(corrected, TYPED_MIN) else None)
     return templates.TemplateResponse(request, "catalogue.html", {
         "items": [to_item(d) for d in items], "total": total, "page": page, "pages": pages,
         "prev_url": page_url(page - 1) if page > 1 else None,
