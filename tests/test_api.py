@@ -509,6 +509,21 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     assert r.status_code == 200 and f'data-id="{named["id"]}"' in r.text
 
 
+def test_an_occasion_beside_a_type_says_how_many_have_it(client, monkeypatch):
+    # It only ranks ("office shoes" read 6,598 items, the count of "shoe", as if all were for the office; a
+    # shopper trial): said, with how many have it. Pages of 4, so that the fixture's shirts fill more than one.
+    import fashionrec.api.routes.pages as pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 4)
+    rec = client.app.state.service.rec
+    total, formal = (rec.browse(chosen, "office shirts", limit=0)[0] for chosen in (None, {"usage": "Formal"}))
+    assert total > 4 and 0 < formal < total
+    office = html.unescape(client.get("/", params={"q": "office shirts"}).text)
+    assert f"{formal} of these {total} are filed under Formal and rank higher; choose Usage: Formal" in office
+    assert "filed under" not in html.unescape(client.get("/", params={"q": "shirts"}).text)
+    assert "filed under" not in html.unescape(client.get("/", params={"q": "office shirts", "usage": "Formal"}).text)
+
+
 def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     import re
 
@@ -686,6 +701,10 @@ def test_web_pages(client, ids):
     # The filters clear apart from the words (a shopper trial lost the search clearing a colour).
     assert '<a class="clear" href="/?q=jeans">Clear filters</a>' in filtered.text and ">Clear all</a>" in filtered.text
     assert '<a class="clear" href="/">Clear search</a>' in client.get("/", params={"q": "jeans"}).text
+    # A person read as a wearer is said ("watch for my father" narrowed to men's watches without a word).
+    father = html.unescape(client.get("/", params={"q": "backpack for my father"}).text)
+    assert "'father' reads as Men: these are men's and unisex products." in father
+    assert "reads as" not in html.unescape(client.get("/", params={"q": "backpack for men"}).text)
     assert '<a class="clear" href="/">Clear filters</a>' in client.get("/", params={"gender": "Men"}).text
     assert client.get("/", params={"gender": "Martian"}).status_code == 200  # ignored with a notice
     # ?colour=red as a shopper would type it: the Colour filter, as ?baseColour=Red.

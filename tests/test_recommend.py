@@ -3605,6 +3605,23 @@ def test_a_brand_the_query_names_leads_its_tier(rec):
     assert firsts == sorted(firsts, reverse=True) and firsts[0], firsts      # every Nike before any other
 
 
+def test_a_grown_up_wearer_in_the_words_finds_unisex_products_too(rec):
+    """"backpack for men" found the 48 men's backpacks of the catalogue's 652 and no unisex one (a shopper
+    trial): a grown-up's wearer keeps the unisex products its other words find, never another wearer's."""
+    backpacks = rec.items[rec.items["articleType"] == "Backpacks"]
+    unisex = set(backpacks.loc[backpacks["gender"] == "Unisex", "id"])
+    men = set(backpacks.loc[backpacks["gender"] == "Men", "id"])
+    assert unisex and men and (backpacks["gender"] == "Women").any()
+    for q in ("backpack for men", "backpacks for my father", "men's backpack"):
+        total, page = rec.browse(q=q, limit=100)
+        assert {p["id"] for p in page} == men | unisex, q
+    # Not for "unisex" nor a wearer alone, and not another wearer's.
+    assert {p["gender"] for p in rec.browse(q="unisex backpack", limit=100)[1]} == {"Unisex"}
+    assert "Unisex" not in {p["gender"] for p in rec.browse(q="men", limit=1000)[1]}
+    assert {p["gender"] for p in rec.browse(q="backpack for women", limit=100)[1]} == {"Women", "Unisex"}
+    assert rec.facets(None, "backpack for men")["gender"] == {"Men": len(men), "Unisex": len(unisex)}
+
+
 def test_a_brand_alone_lists_its_types_in_turn(rec):
     """Page one of "levi's" was 18 of Levis's innerwear, a boxer brief first, before its first jeans (the
     catalogue's order): the brand's types take turns, its most listed type first, within each tier."""

@@ -234,7 +234,15 @@ class DataReport:
             lines.append(f"case folded      {column}: {said}{' ...' if len(folded) > 10 else ''}; read as the "
                          "catalogue's usual spelling (in brackets: how many rows had it)")
         if self.unknown_genders:
-            said = ", ".join(f"{g!r} ({n})" for g, n in self.unknown_genders.items())
+            from fashionrec.vocabulary import GENDER_WORDS
+
+            # With the catalogue's word where a shopper's word says it ("'Female' (1, meaning 'Women'?)"):
+            # an ML engineer's trial had to guess what to write instead.
+            def meant(g: str) -> str:
+                words = GENDER_WORDS.get(g.strip().lower())
+                return f", meaning {words[0]!r}?" if words and len(words) == 1 else ""
+
+            said = ", ".join(f"{g!r} ({n}{meant(g)})" for g, n in self.unknown_genders.items())
             lines.append(f"unknown gender   {said}: kept as written, but a look and similar items know wearers by "
                          f"{', '.join(GENDERS)}: correct styles.csv")
         if self.invisible_char_lines:

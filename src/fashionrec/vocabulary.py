@@ -174,6 +174,10 @@ GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Me
                 "dad": ("Men",), "father": ("Men",), "husband": ("Men",), "boyfriend": ("Men",),
                 "brother": ("Men",), "mom": ("Women",), "mum": ("Women",), "wife": ("Women",),
                 "girlfriend": ("Women",), "sister": ("Women",), "son": ("Boys",), "daughter": ("Girls",)}
+# The words of GENDER_WORDS for a person rather than a wearer: a search with one reads it as that wearer, and
+# the catalogue page says so ("watch for my father" showed men's watches alone, without a word; a shopper trial).
+PERSON_WORDS = frozenset({"him", "her", "dad", "father", "husband", "boyfriend", "brother", "mom", "mum", "wife",
+                          "girlfriend", "sister", "son", "daughter"})
 # "Girl" and "boy" also mean young women and men ("kurti for college girl"): where the types a query names are
 # ones the catalogue has for no child (heels, perfume, lipstick, handbags), these words are read as the grown-up's
 # gender. "kids", "child", "son" and "daughter" always mean a child.

@@ -20,6 +20,7 @@ from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
 from fashionrec.vocabulary import (
     BARE_NUMBER,
     GENDER_WORDS,
+    PERSON_WORDS,
     SURELY_PRICE,
     age_words,
     price_words,
@@ -52,6 +53,7 @@ def _quoted(text: str) -> str:
     return repr((cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:. ") + "…")
 
 
+POSSESSIVE = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}
 # A misspelling's words as typed are offered (a link) where they find this many products by meaning.
 TYPED_MIN = 2
 CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with no word match goes
@@ -355,6 +357,27 @@ def catalogue_page(
             notices.append(f"The catalogue has no {types} for {wearers}; {these} {among}.")
         else:
             notices.append(f"No product {which}has {words} {_quoted(query)} in its details; {these} by meaning.")
+    if total and not found_closest and not fills:
+        # An occasion or season beside a type only ranks ("office shoes": 6,598 items, the count of "shoe"):
+        # said, with how many have it and the filter that keeps those alone (a shopper trial).
+        with service.reading():
+            parsed = service.rec.parse_query(query)
+            ranking = [(key, v) for key in ("usage", "season") if key not in chosen
+                       for v in parsed.get(key, [])] if "articleType" in parsed else []
+            for key, value in ranking[:1] if len(ranking) == 1 else []:
+                having = service.rec.browse({**chosen, key: value}, query, limit=0)[0]
+                if 0 < having < total:
+                    # "rank higher", not "come first": within their tier (a kids' dress after the women's).
+                    notices.append(f"{having:,} of these {total:,} are filed under {value} and rank higher; choose "
+                                   f"{LABELS[key]}: {value} to see them alone.")
+    people = [w for w in dict.fromkeys(search_words(query)) if w in PERSON_WORDS] if total and not found_closest else []
+    if people and "gender" not in chosen:
+        # A person read as a wearer narrows the search: said, with the unisex products it keeps (text_search).
+        wearers = [g for w in people for g in GENDER_WORDS[w]]
+        grown = set(wearers) <= {"Men", "Women"}
+        whose = " and ".join(POSSESSIVE[g] for g in dict.fromkeys(wearers)) + (" and unisex" if grown else "")
+        notices.append(f"{' and '.join(map(repr, people))} read{'s' if len(people) == 1 else ''} as "
+                       f"{' and '.join(dict.fromkeys(wearers))}: these are {whose} products.")
     # The words as typed, by meaning: offered only where that finds some (not "jeens", "wach"; nor "addidas",
     # whose one product by meaning was a Lotto cap, a shopper trial).
     corrected_url = ("/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
