@@ -3623,8 +3623,8 @@ def test_a_grown_up_wearer_in_the_words_finds_unisex_products_too(rec):
 
 
 def test_a_brand_alone_lists_its_types_in_turn(rec):
-    """Page one of "levi's" was 18 of Levis's innerwear, a boxer brief first, before its first jeans (the
-    catalogue's order): the brand's types take turns, its most listed type first, within each tier."""
+    """Page one of "levi's" was 18 innerwear products of 24, a boxer brief first, and no jeans (the catalogue's
+    order): the brand's types take turns, its most listed type first, within each tier."""
     total, page = rec.browse(q="nike", limit=100)
     nike = rec.items[rec.items["productDisplayName"].astype(str).str.startswith("Nike")]
     assert total == len(page) >= len(nike)

@@ -662,8 +662,8 @@ class TextSearch:
 
     def _brand_type_masks(self, query: str, parsed: dict, rows: np.ndarray) -> list[np.ndarray] | None:
         """Per type of a brand's products among ``rows``, most listed first, its rows, for them to take turns
-        where a query names a brand and no type or group: the catalogue's order put 18 of Levis's innerwear
-        (a boxer brief first) before its first jeans on page one of "levi's" (a shopper trial)."""
+        where a query names a brand and no type or group: in the catalogue's order, page one of "levi's" was 18
+        innerwear products of 24, a boxer brief first, and no jeans (a shopper trial)."""
         if any(parsed.get(key) for key in ("articleType", "subCategory", "masterCategory")):
             return None
         brand = self._brand_named(query)
