@@ -524,6 +524,22 @@ def test_an_occasion_beside_a_type_says_how_many_have_it(client, monkeypatch):
     assert "filed under" not in html.unescape(client.get("/", params={"q": "office shirts", "usage": "Formal"}).text)
 
 
+def test_a_person_read_as_a_wearer_is_said(client, monkeypatch):
+    # "watch for my father" narrowed to men's watches without a word (a shopper trial). Pages of 4, so that the
+    # fixture's 8 backpacks fill more than one (a page the closest matches fill says nothing of wearers).
+    import fashionrec.api.routes.pages as pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 4)
+    father = html.unescape(client.get("/", params={"q": "backpack for my father"}).text)
+    assert "'father' reads as Men: these are men's and unisex products." in father
+    assert "reads as" not in html.unescape(client.get("/", params={"q": "backpack for men"}).text)
+    # As listed: a person alone is that wearer's products (the notice said "and unisex" where none was; a review).
+    alone = html.unescape(client.get("/", params={"q": "for my father"}).text)
+    assert "'father' reads as Men: these are men's products." in alone
+    both = html.unescape(client.get("/", params={"q": "backpack for mom and dad"}).text)
+    assert "'mom' and 'dad' read as Women and Men: these are men's, women's and unisex products." in both
+
+
 def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     import re
 
@@ -701,10 +717,6 @@ def test_web_pages(client, ids):
     # The filters clear apart from the words (a shopper trial lost the search clearing a colour).
     assert '<a class="clear" href="/?q=jeans">Clear filters</a>' in filtered.text and ">Clear all</a>" in filtered.text
     assert '<a class="clear" href="/">Clear search</a>' in client.get("/", params={"q": "jeans"}).text
-    # A person read as a wearer is said ("watch for my father" narrowed to men's watches without a word).
-    father = html.unescape(client.get("/", params={"q": "backpack for my father"}).text)
-    assert "'father' reads as Men: these are men's and unisex products." in father
-    assert "reads as" not in html.unescape(client.get("/", params={"q": "backpack for men"}).text)
     assert '<a class="clear" href="/">Clear filters</a>' in client.get("/", params={"gender": "Men"}).text
     assert client.get("/", params={"gender": "Martian"}).status_code == 200  # ignored with a notice
     # ?colour=red as a shopper would type it: the Colour filter, as ?baseColour=Red.

@@ -1276,6 +1276,14 @@ def test_similar_items_in_other_colours_are_of_its_type_one_colour_at_a_time(rec
     another = tees["baseColour"].iloc[0]
     both = rec.similar(i, k=5, other_colours=True, filters={"baseColour": [colour, another]})
     assert both and {r.item["baseColour"] for r in both} == {another}
+    # Nor the colour its photo shows where its label says another (a brown-labelled belt whose photo and look are
+    # black offered one "In black", a shopper's re-trial).
+    assert another in {r.item["baseColour"] for r in rec.similar(i, k=100, other_colours=True)}
+    monkeypatch.setattr(rec, "look_colour", lambda item_id: another)
+    assert another not in {r.item["baseColour"] for r in rec.similar(i, k=100, other_colours=True)}
+    with pytest.raises(BadInputError, match=f"its own colour, {colour}, and the {another} its photo shows"):
+        rec.similar(i, k=5, other_colours=True, filters={"baseColour": [colour, another]})
+    monkeypatch.undo()
     # A type with one colour only has none.
     single = rec.items.groupby("articleType")["baseColour"].nunique()
     lone = single[single == 1].index
@@ -3620,6 +3628,11 @@ def test_a_grown_up_wearer_in_the_words_finds_unisex_products_too(rec):
     assert "Unisex" not in {p["gender"] for p in rec.browse(q="men", limit=1000)[1]}
     assert {p["gender"] for p in rec.browse(q="backpack for women", limit=100)[1]} == {"Women", "Unisex"}
     assert rec.facets(None, "backpack for men")["gender"] == {"Men": len(men), "Unisex": len(unisex)}
+    # Two wearers: either's or anyone's (the words of both found nothing, no product being for both; a review).
+    women = set(backpacks.loc[backpacks["gender"] == "Women", "id"])
+    assert {p["id"] for p in rec.browse(q="backpack for women and men", limit=100)[1]} == men | women | unisex
+    # The query less its wearer words, however written ("men,backpack").
+    assert {p["id"] for p in rec.browse(q="men,backpack", limit=100)[1]} == men | unisex
 
 
 def test_a_brand_alone_lists_its_types_in_turn(rec):

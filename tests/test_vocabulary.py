@@ -135,3 +135,10 @@ def test_ages_are_read_out_of_a_query():
     assert age_words("watch for 40 year old man") == ("watch man", ["for 40 year old"], False)
     assert age_words("gift for dad under 1000") == ("gift for dad under 1000", [], False)     # a price, no age
     assert age_words("jeans 32") == ("jeans 32", [], False)
+
+
+def test_every_person_word_names_a_wearer():
+    # The catalogue page says what a person word reads as, from GENDER_WORDS (a review: two hand-kept lists).
+    from fashionrec.vocabulary import GENDER_WORDS, PERSON_WORDS
+
+    assert PERSON_WORDS.issubset(GENDER_WORDS) and all(GENDER_WORDS[w] for w in PERSON_WORDS)

@@ -34,6 +34,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
 from fashionrec.errors import BadInputError, CatalogError
+from fashionrec.vocabulary import GENDER_WORDS
 
 log = logging.getLogger(__name__)
 
@@ -234,8 +235,6 @@ class DataReport:
             lines.append(f"case folded      {column}: {said}{' ...' if len(folded) > 10 else ''}; read as the "
                          "catalogue's usual spelling (in brackets: how many rows had it)")
         if self.unknown_genders:
-            from fashionrec.vocabulary import GENDER_WORDS
-
             # With the catalogue's word where a shopper's word says it ("'Female' (1, meaning 'Women'?)"):
             # an ML engineer's trial had to guess what to write instead.
             def meant(g: str) -> str:

@@ -884,7 +884,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         wanted = self.check_filters(filters)
         asked = wanted.get("baseColour")
         colours = asked or self.filter_values()["baseColour"]
-        wanted["baseColour"] = [c for c in ([colours] if isinstance(colours, str) else colours) if c != colour]
+        # Nor the colour its photo shows where that is not its label's: a brown-labelled belt whose photo and look
+        # are black ("Put together for the black this product's photo shows") offered one "In black" (a re-trial).
+        seen = self.look_colour(item_id)
+        wanted["baseColour"] = [c for c in ([colours] if isinstance(colours, str) else colours)
+                                if c not in (colour, seen)]
         if attrs.get("articleType") and "articleType" not in wanted:
             wanted["articleType"] = attrs["articleType"]
         if attrs.get("gender") in SAME_WEARER_ONLY and "gender" not in wanted:
@@ -892,8 +896,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             wanted["gender"] = [attrs["gender"], "Unisex"]
         if asked and not wanted["baseColour"]:
             # "no results" said nothing of why (a bad-input trial): the filter asked for its own colour alone
-            raise BadInputError(f"other colours of {item_id} leave out its own colour, {colour}, the only one the "
-                                "baseColour filter asks for: drop the filter or ask for other colours")
+            own = f"its own colour, {colour}, and the {seen} its photo shows" if seen else f"its own colour, {colour}"
+            raise BadInputError(f"other colours of {item_id} leave out {own}, the only one"
+                                f"{'s' if seen else ''} the baseColour filter asks for: drop the filter or ask for "
+                                "other colours")
         if not wanted["baseColour"]:
             return []
         pool = min(OTHER_COLOURS_POOL * k, MAX_K)

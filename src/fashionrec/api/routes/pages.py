@@ -53,7 +53,7 @@ def _quoted(text: str) -> str:
     return repr((cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:. ") + "…")
 
 
-POSSESSIVE = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}
+POSSESSIVE = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'", "Unisex": "unisex"}
 # A misspelling's words as typed are offered (a link) where they find this many products by meaning.
 TYPED_MIN = 2
 CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with no word match goes
@@ -370,14 +370,20 @@ def catalogue_page(
                     # "rank higher", not "come first": within their tier (a kids' dress after the women's).
                     notices.append(f"{having:,} of these {total:,} are filed under {value} and rank higher; choose "
                                    f"{LABELS[key]}: {value} to see them alone.")
-    people = [w for w in dict.fromkeys(search_words(query)) if w in PERSON_WORDS] if total and not found_closest else []
-    if people and "gender" not in chosen:
-        # A person read as a wearer narrows the search: said, with the unisex products it keeps (text_search).
-        wearers = [g for w in people for g in GENDER_WORDS[w]]
-        grown = set(wearers) <= {"Men", "Women"}
-        whose = " and ".join(POSSESSIVE[g] for g in dict.fromkeys(wearers)) + (" and unisex" if grown else "")
-        notices.append(f"{' and '.join(map(repr, people))} read{'s' if len(people) == 1 else ''} as "
-                       f"{' and '.join(dict.fromkeys(wearers))}: these are {whose} products.")
+    people = ([w for w in dict.fromkeys(search_words(query)) if w in PERSON_WORDS]
+              if total and not found_closest and not fills and "gender" not in chosen else [])
+    if people:
+        # A person read as a wearer narrows the search: said, with whose products are listed, as counted (the
+        # unisex ones too where other words say what: text_search._word_mask).
+        wearers = list(dict.fromkeys(g for w in people for g in GENDER_WORDS.get(w, ())))
+        with service.reading():
+            listed = [g for g in POSSESSIVE if g in service.filter_values.get("gender", [])
+                      and service.rec.browse({**chosen, "gender": g}, query, limit=0)[0]]
+        whose = [POSSESSIVE[g] for g in listed]
+        if whose:
+            notices.append(f"{' and '.join(map(repr, people))} read{'s' if len(people) == 1 else ''} as "
+                           f"{' and '.join(wearers)}: these are "
+                           f"{', '.join(whose[:-1]) + ' and ' + whose[-1] if len(whose) > 1 else whose[0]} products.")
     # The words as typed, by meaning: offered only where that finds some (not "jeens", "wach"; nor "addidas",
     # whose one product by meaning was a Lotto cap, a shopper trial).
     corrected_url = ("/?" + urlencode({**chosen, "q": corrected, "closest": corrected})

@@ -270,7 +270,7 @@
     // Plain words ("these picks are for 1 of them: Update the picks, above them" puzzled a shopper).
     var now = likedIds().length;
     status.textContent = stale ? "You now have " + now + " saved product" + (now === 1 ? "" : "s") +
-      "; these picks are for the " + shownFor + " saved before. Press \u201cUpdate the picks\u201d to base them " +
+      "; these picks are for the " + (shownFor === "1" ? "one" : shownFor) + " saved before. Press \u201cUpdate the picks\u201d to base them " +
       "on what you have saved now." : "Based on " + shownFor + " saved product" + (shownFor === "1" ? "" : "s") + ".";
   }
   markSaved();
@@ -305,6 +305,7 @@
     var heading = document.getElementById("foryou-picks-heading");
     var viewedPart = document.getElementById("foryou-viewed-part"), viewedBox = document.getElementById("foryou-viewed");
     var loads = 0;        // only the newest load may fill the page
+    var views = 0;        // only the newest request for the viewed products may fill their row (or keep them)
     var rows = 0;         // only the newest request for the saved products may fill the Saved row
     document.getElementById("foryou-clear").addEventListener("click", function () {
       var n = likedIds().length;
@@ -352,7 +353,7 @@
             status.textContent = "No saved products left.";
             status.removeAttribute("data-based-on");
             box.hidden = true;
-            return null;
+            return viewed.then(function (seen) { return pickForViewed(mine, seen); });
           }
           status.setAttribute("data-based-on", String(ids.length));
           status.setAttribute("data-ids", ids.slice().sort().join(","));
@@ -380,12 +381,14 @@
     // The Recently viewed row; resolves to the ids of those the catalogue still has, newest first (one it no
     // longer has leaves the list: a page seen once is no one's data to keep).
     function showViewed() {
-      var ids = viewedIds();
+      var mine = ++views, ids = viewedIds();
       if (!ids.length) {
         viewedPart.hidden = true;
         return Promise.resolve([]);
       }
       return fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(",")).then(function (res) {
+        // Cleared (or asked again) while this was on its way: it must not bring them back (a review).
+        if (mine !== views) return [];
         if (!res.ok) throw new Error(res.json.detail || "could not load the products viewed");
         var gone = res.json.unknown || [];
         if (gone.length) saveViewed(ids.filter(function (x) { return gone.indexOf(x) < 0; }));
@@ -401,13 +404,15 @@
     // With nothing saved, picks for the products viewed most recently.
     function pickForViewed(mine, seen) {
       var basis = seen.slice(0, VIEWED_PICKED_FOR);
-      if (mine !== loads || !basis.length || likedIds().length) return null;
+      // A product saved meanwhile does not stop them: the page then offers to base the picks on it.
+      if (mine !== loads || !basis.length) return null;
       return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ liked: basis, k: 24, skip_unknown: true }) }).then(function (res) {
-        if (mine !== loads) return;
+        if (mine !== loads || !viewedIds().length) return;      // another load, or the list cleared since
         if (!res.ok) throw new Error(res.json.detail || "could not load picks");
+        var used = basis.length - (res.json.skipped || []).length;
         status.removeAttribute("data-based-on");
-        status.setAttribute("data-viewed", String(basis.length - (res.json.skipped || []).length));
+        status.setAttribute("data-viewed", String(used));
         heading.textContent = "Picked for products you viewed";
         savedPart.hidden = true;
         box.hidden = false;
@@ -421,6 +426,7 @@
       });
     }
     document.getElementById("foryou-viewed-clear").addEventListener("click", function () {
+      ++views;
       saveViewed([]);
       viewedPart.hidden = true;
       if (status.hasAttribute("data-viewed")) {     // the picks were for them
