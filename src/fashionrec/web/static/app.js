@@ -270,8 +270,9 @@
     // Plain words ("these picks are for 1 of them: Update the picks, above them" puzzled a shopper).
     var now = likedIds().length;
     status.textContent = stale ? "You now have " + now + " saved product" + (now === 1 ? "" : "s") +
-      "; these picks are for the " + (shownFor === "1" ? "one" : shownFor) + " saved before. Press \u201cUpdate the picks\u201d to base them " +
-      "on what you have saved now." : "Based on " + shownFor + " saved product" + (shownFor === "1" ? "" : "s") + ".";
+      "; these picks are for the " + (shownFor === "1" ? "one" : shownFor) + " saved before. Press " +
+      "\u201cUpdate the picks\u201d to base them on what you have saved now." :
+      "Based on " + shownFor + " saved product" + (shownFor === "1" ? "" : "s") + ".";
   }
   markSaved();
   document.querySelectorAll("button[data-like]").forEach(function (btn) {
@@ -303,7 +304,8 @@
     var problem = document.getElementById("foryou-error"), update = document.getElementById("foryou-update");
     var savedBox = document.getElementById("foryou-saved"), savedPart = document.getElementById("foryou-saved-part");
     var heading = document.getElementById("foryou-picks-heading");
-    var viewedPart = document.getElementById("foryou-viewed-part"), viewedBox = document.getElementById("foryou-viewed");
+    var viewedPart = document.getElementById("foryou-viewed-part");
+    var viewedBox = document.getElementById("foryou-viewed");
     var loads = 0;        // only the newest load may fill the page
     var views = 0;        // only the newest request for the viewed products may fill their row (or keep them)
     var rows = 0;         // only the newest request for the saved products may fill the Saved row
