@@ -766,7 +766,9 @@ def test_cli_and_api_list_similar_items_in_other_colours():
 
     index = str(built_index())
     rec = Recommender.load(index, tiny_tagger_path())
-    item = _some_id(rec, articleType="Tshirts")
+    # One whose page has the row: the fixture's few T-shirts of one wearer are all among its 12 similar items.
+    item = next(int(i) for i in rec.items["id"] if rec.similar(
+        int(i), k=6, other_colours=True, exclude_ids=[r.id for r in rec.similar(int(i), k=12)]))
     expected = [r.id for r in rec.similar(item, k=4, other_colours=True)]
     assert expected
     res = CliRunner().invoke(app, ["recommend", "similar", str(item), "--index", index, "-k", "4",
@@ -1290,6 +1292,29 @@ def test_similar_items_in_other_colours_are_of_its_type_one_colour_at_a_time(rec
     if len(lone):
         j = _some_id(rec, articleType=lone[0])
         assert rec.similar(j, k=5, other_colours=True) == []
+
+
+def test_a_childs_product_filed_as_a_grown_ups_lists_childrens_products_in_other_colours(tmp_path):
+    # A review: "Palm Tree Kids ..." products filed as Men's listed men's T-shirts in other colours (12 of 90 cards
+    # over 15 such products); its wearer is a child, whatever it is filed under.
+    r, photo = _scratch(tmp_path)
+    i = _some_id(r, articleType="Tshirts", gender="Men")
+    base = {k: r.item(i)[k] for k in ("gender", "masterCategory", "subCategory", "articleType", "usage", "season")}
+    colour = r.item(i)["baseColour"]
+    tees = r.items.loc[r.items["articleType"] == "Tshirts", "baseColour"].dropna()
+    others = [c for c in tees.unique() if c != colour]
+    kid = r.add_product(photo.rotate(4, fillcolor="white"), {**base, "baseColour": colour,
+                                                              "productDisplayName": "Zed Kids Boys Tshirt"})
+    other_kid = r.add_product(photo.rotate(8, fillcolor="white"), {**base, "baseColour": others[0],
+                                                                    "productDisplayName": "Zed Kids Boys Tshirt"})
+    assert r._childrens()[r._row[kid]] and r.item(kid)["gender"] == "Men"
+    row = r.similar(kid, k=100, other_colours=True)
+    assert other_kid in {x.id for x in row}           # and children's products only, not the men's T-shirts
+    assert all(r._childrens()[r._row[x.id]] or x.item["gender"] in ("Boys", "Girls") for x in row)
+    assert (r.items["articleType"].eq("Tshirts") & r.items["gender"].eq("Men") & ~r.items["baseColour"].eq(colour)
+            ).to_numpy()[~r._childrens()].any()
+    # and a grown-up's row leaves the child's product out
+    assert other_kid not in {x.id for x in r.similar(i, k=100, other_colours=True)}
 
 
 def test_similar_items_in_other_colours_put_products_named_their_own_colour_last(tmp_path):

@@ -124,8 +124,6 @@ KIND_WEIGHT = 0.3
 # rows of six held six colours (a black polo's: blue and navy blue only, its nearest other colours); at 10, 143;
 # at 20, 148, for 15 ms a row against 8 (a throwaway script over runs/index).
 OTHER_COLOURS_POOL = 20
-# Wearers whose "other colours" row keeps to them (and to unisex products); a unisex product's takes anyone's.
-SAME_WEARER_ONLY = ("Men", "Women", "Boys", "Girls")
 # With a projected index: fetch this many times the wanted count (+ 10) by projected cosine, then keep the
 # best by full cosine (for a top-10, 30 candidates hold 99.9% of the exact top-10; index/projection.py).
 REFINE_FACTOR = 2
@@ -891,9 +889,19 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                                 if c not in (colour, seen)]
         if attrs.get("articleType") and "articleType" not in wanted:
             wanted["articleType"] = attrs["articleType"]
-        if attrs.get("gender") in SAME_WEARER_ONLY and "gender" not in wanted:
-            # For its wearer, or anyone: a boys' jeans' row listed three women's jeans (a shopper trial).
-            wanted["gender"] = [attrs["gender"], "Unisex"]
+        wearers = None
+        if "gender" not in wanted and self._labels("gender")[row]:
+            # For its wearer (item_tables._wearers: a grown-up's gender and unisex, no child's; a child's product,
+            # whatever it is filed under, children's), unless a gender is asked for: a boys' jeans' row listed
+            # three women's jeans (a shopper trial), a kids' product filed as men's adults' ones (a review). The
+            # genders its wearer's products are filed under narrow the search; the rest is left out after.
+            wearers = self._wearers(row)
+            codes, index = self._value_index("gender")
+            filed = set(np.unique(codes[wearers]).tolist())
+            wanted["gender"] = [v for v, c in index.items() if c in filed] or None
+            if wanted["gender"] is None:
+                del wanted["gender"]
+                wearers = None
         if asked and not wanted["baseColour"]:
             # "no results" said nothing of why (a bad-input trial): the filter asked for its own colour alone
             own = f"its own colour, {colour}, and the {seen} its photo shows" if seen else f"its own colour, {colour}"
@@ -903,8 +911,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         if not wanted["baseColour"]:
             return []
         pool = min(OTHER_COLOURS_POOL * k, MAX_K)
-        found = self._ranked(self.vector(item_id), item, pool, wanted, diversity, exclude=exclude, dedupe=True,
-                             attrs=attrs, wearer=row, kind=row)
+        def worn(recs: list[Rec]) -> list[Rec]:
+            return recs if wearers is None else [r for r in recs if wearers[self._row[r.id]]]
+
+        found = worn(self._ranked(self.vector(item_id), item, pool, wanted, diversity, exclude=exclude,
+                                  dedupe=True, attrs=attrs, wearer=row, kind=row))
         # A product whose name or photo says another colour than its label after the rest ("Puma Men Ferrari
         # Vintage Black Polo T-shirt", filed Blue, was a black polo's "In blue", a shopper's trial).
         otherwise = self._named_otherwise() | self._looks_otherwise()
@@ -921,9 +932,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         if len(shown) < k and missing:
             # The colours its nearest lack, closest first after them: a navy T-shirt's 120 nearest in other colours
             # were black, blue and purple ones only (a re-trial), where men's T-shirts come in 32 colours.
-            found += self._ranked(self.vector(item_id), item, pool, {**wanted, "baseColour": missing}, diversity,
-                                  exclude=exclude | {r.id for r in found}, dedupe=True, attrs=attrs, wearer=row,
-                                  kind=row)
+            found += worn(self._ranked(self.vector(item_id), item, pool, {**wanted, "baseColour": missing},
+                                       diversity, exclude=exclude | {r.id for r in found}, dedupe=True, attrs=attrs,
+                                       wearer=row, kind=row))
         by_colour: dict[str, list[Rec]] = {}
         for r in found:
             if not belied(r):
