@@ -220,7 +220,8 @@ def test_the_python_verbs_are_importable_from_the_package_without_loading_torch(
     assert out.stdout.strip() == "fashionrec.catalog"
 
 
-def test_no_output_flag_writes_over_the_catalogue_or_where_it_cannot(fixture_dir: Path, tmp_path: Path) -> None:
+def test_no_output_flag_writes_over_the_catalogue_or_where_it_cannot(fixture_dir: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     # A trial: `data check C --json C/styles.csv`, `data split C --out C/styles.csv` (and evaluate, evaluate-recs
     # and tag) wrote their report over the catalogue, exit 0; `eda --out C/images` put its files among the photos;
     # a --json under /proc or under a file failed with a traceback naming a temporary file.
@@ -239,6 +240,20 @@ def test_no_output_flag_writes_over_the_catalogue_or_where_it_cannot(fixture_dir
     res = runner.invoke(app, ["data", "check", str(cat), "--json", str(blocker / "r.json")])
     assert res.exit_code == 2 and f"{blocker} is a file, not a folder" in res.output
     assert "Traceback" not in res.output and ".tmp" not in res.output
+    # evaluate --out and index build --out are refused before their work, not after it (an ML engineer's trial).
+    import fashionrec.catalog
+    import fashionrec.evaluate
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the work began")
+
+    monkeypatch.setattr(fashionrec.evaluate, "evaluate_model", no_work)
+    monkeypatch.setattr(fashionrec.catalog, "load_catalog", no_work)
+    for args in (["evaluate", str(cat), "--out", str(blocker / "report")],
+                 ["index", "build", str(cat), "--out", str(blocker / "index")]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2 and f"{blocker} is a file, not a folder" in res.output, (args, res.output)
+    monkeypatch.undo()
     # A split refused for its --folders keeps the split written before (it was replaced by the refused one's).
     out = tmp_path / "s" / "split.csv"
     assert runner.invoke(app, ["data", "split", str(cat), "--out", str(out), "--seed", "5"]).exit_code == 0

@@ -448,6 +448,15 @@ def test_resume_continues_from_the_last_epoch(tmp_path, interrupt_after_one_epoc
     interrupt_after_one_epoch.undo()
     with pytest.raises(FashionrecError, match="--resume"):
         train(FIXTURE, make_config("tiny", epochs=2), out, progress=False)
+    # Resumed on another catalogue (its types renamed): said, not a traceback of tensor shapes (an ML engineer's
+    # trial), and nothing of the run changed.
+    other = tmp_path / "other"
+    shutil.copytree(FIXTURE, other)
+    (other / "styles.csv").write_text((other / "styles.csv").read_text().replace(",Tshirts,", ",Tees,"))
+    before = (out / "results.csv").read_bytes(), (out / "state.pt").read_bytes()
+    with pytest.raises(FashionrecError, match=r"was trained on .*: resume with that folder, or start a new run"):
+        train(other, make_config("tiny", epochs=2), out, resume=True, progress=False)
+    assert ((out / "results.csv").read_bytes(), (out / "state.pt").read_bytes()) == before
     # Killed after epoch 2's line was written but before its state.pt: the epoch is done again on resuming,
     # and its line replaces the first one (it was appended as a second line for epoch 2).
     first = pd.read_csv(out / "results.csv")

@@ -136,7 +136,7 @@ def _embed_with_ray(frame: pd.DataFrame, tagger: Tagger, out: Path, address: str
         import ray
         import ray.data
     except ImportError as e:
-        raise BadInputError("--engine ray needs Ray Data: pip install 'fashionrec[ray]'") from e
+        raise BadInputError("--engine ray needs Ray Data: pip install -e '.[ray]' from the repository's root") from e
 
     started_here = not ray.is_initialized()
     if started_here:

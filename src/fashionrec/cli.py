@@ -365,6 +365,10 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
 
     check_json_out(json_out)        # before the evaluation
     try:
+        if out is not None:     # and its report folder (it failed after the evaluation, an ML engineer's trial)
+            from fashionrec.artifacts import check_writable
+
+            check_writable(out / "metrics.json")
         m = evaluate_model(_data_dir(data_dir), model, split=split, out_dir=out, device=device)
     except (FashionrecError, ValueError) as e:
         fail(str(e))

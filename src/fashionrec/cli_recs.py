@@ -284,6 +284,10 @@ def index_build(
     t0 = time.perf_counter()
     before = _build_id(out)
     try:
+        from fashionrec.artifacts import check_writable
+
+        # Said now, not after minutes of embedding (an ML engineer's trial: "/proc/x: No such file" at the end).
+        check_writable(out / "manifest.json")
         catalog = load_catalog(_data_dir(data_dir), warn=False)     # said once, after the build
         embeddings = None
         if from_embeddings is not None:

@@ -86,7 +86,7 @@ def connect(uri: str | Path, token: str | None = None, must_exist: bool = False)
         from pymilvus import MilvusClient
     except ImportError as e:
         raise VectorIndexError("the Milvus backend needs pymilvus (and milvus-lite for file URIs): "
-                          "pip install 'fashionrec[milvus]'") from e
+                          "pip install -e '.[milvus]' from the repository's root") from e
     uri, uri_token = normalise_uri(uri)
     token = token if token is not None else uri_token or os.environ.get(TOKEN_ENV)
     if is_file_uri(uri):
