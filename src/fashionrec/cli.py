@@ -365,7 +365,9 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
 
     check_json_out(json_out)        # before the evaluation
     try:
-        if out is not None:     # and its report folder (it failed after the evaluation, an ML engineer's trial)
+        # And its report folder (it failed after the evaluation, an ML engineer's trial); a file there is said by
+        # evaluate_model itself ("is a file: give a folder").
+        if out is not None and not out.is_file():
             from fashionrec.artifacts import check_writable
 
             check_writable(out / "metrics.json")
