@@ -898,9 +898,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             wearers = self._wearers(row)
             codes, index = self._value_index("gender")
             filed = set(np.unique(codes[wearers]).tolist())
-            wanted["gender"] = [v for v, c in index.items() if c in filed] or None
-            if wanted["gender"] is None:
-                del wanted["gender"]
+            genders = [v for v, c in index.items() if c in filed]
+            if genders:
+                wanted["gender"] = genders
+            else:
                 wearers = None
         if asked and not wanted["baseColour"]:
             # "no results" said nothing of why (a bad-input trial): the filter asked for its own colour alone

@@ -432,10 +432,10 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     items = items[items["id"].isin(split.assignments.index)].reset_index(drop=True)
     which = split.assignments.reindex(items["id"]).to_numpy()
     space = LabelSpace.from_frame(items, cfg.heads)
-    last = weights_dir / "last.json"
-    if resume and last.exists() and read_json(last).get("classes") != space.classes:
+    last = read_json(weights_dir / "last.json") if resume and (weights_dir / "last.json").exists() else {}
+    if last and last.get("classes") != space.classes:
         # Another catalogue's classes: it went on to a traceback of tensor shapes (an ML engineer's trial).
-        trained_on = read_json(last).get("data") or "another catalogue"
+        trained_on = last.get("data") or "another catalogue"
         raise FashionrecError(f"{run} was trained on {trained_on}, whose classes {data_dir} does not have as they "
                               f"were: resume with that folder, or start a new run (another --out) on {data_dir}")
     labels = space.encode(items)

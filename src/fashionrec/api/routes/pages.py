@@ -357,21 +357,24 @@ def catalogue_page(
             notices.append(f"The catalogue has no {types} for {wearers}; {these} {among}.")
         else:
             notices.append(f"No product {which}has {words} {_quoted(query)} in its details; {these} by meaning.")
-    if total and not found_closest and not fills:
+    # Notices of how the words were read, over a page of word matches alone.
+    words_listed = bool(total) and not found_closest and not fills
+    if words_listed:
         # An occasion or season beside a type only ranks ("office shoes": 6,598 items, the count of "shoe"):
         # said, with how many have it and the filter that keeps those alone (a shopper trial).
         with service.reading():
             parsed = service.rec.parse_query(query)
             ranking = [(key, v) for key in ("usage", "season") if key not in chosen
                        for v in parsed.get(key, [])] if "articleType" in parsed else []
-            for key, value in ranking[:1] if len(ranking) == 1 else []:
+            if len(ranking) == 1:
+                key, value = ranking[0]
                 having = service.rec.browse({**chosen, key: value}, query, limit=0)[0]
                 if 0 < having < total:
                     # "rank higher", not "come first": within their tier (a kids' dress after the women's).
                     notices.append(f"{having:,} of these {total:,} are filed under {value} and rank higher; choose "
                                    f"{LABELS[key]}: {value} to see them alone.")
     people = ([w for w in dict.fromkeys(search_words(query)) if w in PERSON_WORDS]
-              if total and not found_closest and not fills and "gender" not in chosen else [])
+              if words_listed and "gender" not in chosen else [])
     if people:
         # A person read as a wearer narrows the search: said, with whose products are listed, as counted (the
         # unisex ones too where other words say what: text_search._word_mask).
