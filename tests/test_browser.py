@@ -654,8 +654,14 @@ def test_saved_products_give_picks_for_you(server, page):
     page.click(f"button[data-unsave='{other}']")
     page.wait_for_function("document.querySelectorAll('#foryou-saved .card').length === 1")
     page.click("#foryou-clear")             # one product: cleared without asking
-    assert page.locator("#foryou").is_hidden()
-    # More than one: asked first, and kept when the shopper says no.
+    # A product was viewed: the picks are for it at once (the page stayed empty until a reload).
+    page.wait_for_function("document.getElementById('foryou-picks-heading').innerText"
+                           " === 'Picked for products you viewed'")
+    assert page.locator("#foryou").is_visible() and page.locator("#foryou-saved-part").is_hidden()
+    assert page.locator("#foryou-status").inner_text().startswith("Based on the product you viewed")
+    assert page.evaluate(f"localStorage.getItem({key!r})") == "[]"
+    # More than one, and nothing viewed: asked first, and kept when the shopper says no.
+    page.evaluate("localStorage.setItem('fashionrec-viewed', '[]')")
     page.evaluate(f"localStorage.setItem({key!r}, JSON.stringify([{int(other)}, {int(saved_id)}]))")
     page.goto(server + "/for-you")
     page.wait_for_selector("#foryou-picks .card")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import time
 from pathlib import Path
 
 import numpy as np
@@ -956,6 +959,57 @@ def test_an_interrupted_train_says_how_to_go_on(tmp_path, monkeypatch):
     assert "--epochs ignored on --resume" in " ".join(res.output.split())
 
 
+def test_a_terminated_train_says_how_to_go_on(tmp_path, monkeypatch):
+    # A scheduler's stop (SIGTERM: Slurm, Kubernetes, `kill`) ended a run without a word; Ctrl-C said how to resume.
+    import fashionrec.train as train_module
+
+    def terminated(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10)          # the handler raises in this frame long before
+        raise AssertionError("SIGTERM did not stop the run")
+
+    monkeypatch.setattr(train_module, "train", terminated)
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "state.pt").write_bytes(b"")      # an epoch saved
+    before = signal.getsignal(signal.SIGTERM)
+    try:
+        res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(tmp_path / "r")])
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    said = "".join(res.output.split())
+    assert res.exit_code == 128 + signal.SIGTERM, res.output
+    assert said.startswith("terminated:`fashionrectrain") and "--resume" in said and f"--out{tmp_path / 'r'}" in said
+
+
+@pytest.mark.parametrize("how", ["sigterm", "ctrl-c"])
+def test_a_terminated_multi_process_train_passes_the_signal_on(monkeypatch, how):
+    # Ctrl-C reaches every process of the group; a SIGTERM reaches this one only, which waited for torchrun's
+    # processes to train to the end.
+    import fashionrec.distributed as distributed
+    from fashionrec.signals import Terminated
+
+    stop = Terminated() if how == "sigterm" else KeyboardInterrupt()
+    calls = []
+
+    class Launched:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def wait(self):
+            calls.append("wait")
+            if len(calls) == 1:
+                raise stop
+            return 0
+
+        def terminate(self):
+            calls.append("terminate")
+
+    monkeypatch.setattr(distributed.subprocess, "Popen", Launched)
+    with pytest.raises(type(stop)):
+        distributed.relaunch_with_torchrun(2, ["data"])
+    assert calls == (["wait", "terminate", "wait"] if how == "sigterm" else ["wait", "wait"])
+
+
 def test_a_batch_larger_than_the_training_products_is_refused(tmp_path):
     # 240 products in batches of 128 trained on one batch an epoch, the rest left out without a word.
     with pytest.raises(FashionrecError, match="--batch-size 4096 is more than the"):
@@ -968,7 +1022,7 @@ def test_a_batch_larger_than_the_training_products_is_refused(tmp_path):
     assert not (tmp_path / "frozen").exists()
 
 
-def test_a_finished_run_is_not_resumed(tiny_run, tmp_path):
+def test_a_finished_run_is_not_resumed(tiny_run, tmp_path, caplog):
     # "resuming after epoch 2 of 2" tested it again.
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
@@ -982,8 +1036,12 @@ def test_a_finished_run_is_not_resumed(tiny_run, tmp_path):
     # trains no further.
     (run / "weights" / "best.json").write_text(json.dumps({k: v for k, v in meta.items() if k != "test"}))
     epochs = pd.read_csv(run / "results.csv")["epoch"].tolist()
+    caplog.set_level("WARNING", logger="fashionrec.train")
     train(FIXTURE, make_config("tiny"), run, resume=True, progress=False)
     assert "test" in json.loads((run / "weights" / "best.json").read_text())
+    # The types too few to stratify are said by train, as by `data split` (a trial found them said there only).
+    assert "too few to stratify (under 3 products), trained on but not validated or tested: " in caplog.text
+    assert "Ties (" in caplog.text
     assert pd.read_csv(run / "results.csv")["epoch"].tolist() == epochs
 
 

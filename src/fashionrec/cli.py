@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from fashionrec.errors import FashionrecError
+from fashionrec.signals import exit_code, how_stopped, stop_on_sigterm
 
 app = typer.Typer(help="Tag a fashion catalogue from its photos and recommend similar items and outfits.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -119,6 +120,7 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
                                        help="Print the version and exit.")) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
+    stop_on_sigterm()
 
 
 @data_app.command("check")
@@ -277,16 +279,16 @@ def train_cmd(
     from fashionrec.tagger import resolve_device
     from fashionrec.train import check_start, make_config, parse_size, train
 
-    def resume_hint(processes: int) -> None:
+    def resume_hint(processes: int, e: KeyboardInterrupt) -> None:
         # Every finished epoch is saved (weights/last, state.pt): say how to go on rather than exit silently.
         again = f" --nproc {processes}" if processes > 1 else ""
         if (out / "state.pt").exists():
-            said = f"interrupted: `fashionrec train {data_dir or ''} --out {out}{again} --resume` continues the " \
-                "run after its last finished epoch (the other flags are the run's own)"
+            said = f"{how_stopped(e)}: `fashionrec train {data_dir or ''} --out {out}{again} --resume` continues " \
+                "the run after its last finished epoch (the other flags are the run's own)"
         else:
             # Stopped in its first epoch: `--resume` would find no state.pt (an ML engineer's trial).
-            said = "interrupted before its first epoch ended: nothing was saved to resume; run the same command " \
-                "again to start over"
+            said = f"{how_stopped(e)} before its first epoch ended: nothing was saved to resume; run the same " \
+                "command again to start over"
         err_console.print(said.replace("  ", " "))
 
     relaunch = nproc > 1 and not launched_by_torchrun()     # this process starts the others through torchrun
@@ -319,20 +321,20 @@ def train_cmd(
                 and (i == 0 or argv[i - 1] != "--nproc")]
         try:
             code = relaunch_with_torchrun(nproc, argv)
-        except KeyboardInterrupt:
-            resume_hint(nproc)
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as e:
+            resume_hint(nproc, e)
+            raise typer.Exit(exit_code(e)) from None
         raise typer.Exit(code)
 
     try:
         result = train(_data_dir(data_dir), cfg, out, resume=resume)
     except FashionrecError as e:
         fail(str(e))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         # Said once: by `fashionrec train --nproc`, which started the processes, or by the first of them.
         if not launched_by_torchrun() or (os.environ.get("RANK") == "0" and not os.environ.get(RELAUNCHED)):
-            resume_hint(int(os.environ.get("WORLD_SIZE", "1")))
-        raise typer.Exit(130) from None
+            resume_hint(int(os.environ.get("WORLD_SIZE", "1")), e)
+        raise typer.Exit(exit_code(e)) from None
     m = result.test_metrics
     if not m:             # a torchrun worker other than rank 0: rank 0 reports
         return

@@ -27,6 +27,7 @@ from fashionrec.cli import (
     json_on_stdout,
 )
 from fashionrec.errors import FashionrecError, NotFoundError
+from fashionrec.signals import exit_code, how_stopped
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
@@ -305,10 +306,10 @@ def index_build(
                                 token=token, embeddings=embeddings, index_dim=index_dim)
     except FashionrecError as e:
         fail(str(e))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         # The new index is staged beside the old one and swapped in only when whole: say which one is there.
-        err_console.print(f"interrupted: {_left_in(out, before)}", highlight=False)
-        raise typer.Exit(130) from None
+        err_console.print(f"{how_stopped(e)}: {_left_in(out, before)}", highlight=False)
+        raise typer.Exit(exit_code(e)) from None
     m = rec.manifest
     dims = f"dim {m['dim']}" + (f", searched as {m['index_dim']}-d PCA" if m.get("projection") else "")
     console.print(f"indexed {len(rec)} items ({m['index_kind']}, {dims}) "

@@ -18,6 +18,7 @@ import torch
 import torch.distributed as dist
 
 from fashionrec.errors import FashionrecError
+from fashionrec.signals import Terminated
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,10 @@ def relaunch_with_torchrun(nproc: int, argv: list[str]) -> int:
     proc = subprocess.Popen(cmd, env={**os.environ, RELAUNCHED: "1", COMMAND_ENV: invoked_command() or ""})
     try:
         return proc.wait()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         # The processes had the same Ctrl-C (one process group) and save what they must: wait for them, not kill.
+        # A SIGTERM came to this process alone: passed on (torchrun hands it to each of them), then waited for.
+        if isinstance(e, Terminated):
+            proc.terminate()
         proc.wait()
         raise

@@ -442,6 +442,13 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     idx = {s: torch.from_numpy(np.flatnonzero(which == s)) for s in ("train", "val", "test")}
     log.info("train %d, val %d, test %d images; %d articleType classes; device %s",
              len(idx["train"]), len(idx["val"]), len(idx["test"]), len(space.classes["articleType"]), device)
+    if split.train_only_classes and ctx.is_main:
+        # `data split` said so and `train` did not: a shop's new type then had no validation or test number and
+        # no word why (an ML engineer's trial).
+        log.warning("%d articleType class%s too few to stratify (under %d products), trained on but not validated "
+                    "or tested: %s", len(split.train_only_classes), "es" if len(split.train_only_classes) != 1
+                    else "", split.config.min_per_class,
+                    ", ".join(f"{k} ({v})" for k, v in split.train_only_classes.items()))
 
     model = create_model(cfg.model, space.sizes(), pretrained=cfg.pretrained, input_size=cfg.input_size).to(device)
     model = model.to(memory_format=torch.channels_last)     # ``model``: the bare net, saved and evaluated

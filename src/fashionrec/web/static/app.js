@@ -321,6 +321,9 @@
       status.removeAttribute("data-based-on");
       status.removeAttribute("data-viewed");
       status.focus();               // the button went with its section: focus fell to the page (an audit)
+      // Products viewed: the picks are for them now, as on a first visit (the page stayed empty until a
+      // reload; a shopper re-trial).
+      if (viewedIds().length) load();
     });
     // The saved products and the picks for them, worked out again in place after a change (the page was
     // reloaded to drop one, and a pick saved asked for a reload).
