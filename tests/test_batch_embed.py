@@ -194,3 +194,20 @@ def test_embeddings_of_other_photos_or_another_calibration_are_refused(local_emb
     (copied / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ModelError, match="calibrated again"):
         Recommender.build(str(FIXTURE), tagger, tmp_path / "index", embeddings=str(copied), progress=False)
+
+
+def test_embeddings_of_products_the_catalogue_no_longer_has_are_said(local_embeddings, caplog):
+    # Rows removed from styles.csv since `fashionrec embed`: their vectors were left out of the index unsaid.
+    from fashionrec.batch_embed import aligned_embeddings
+
+    _, frame = load_embeddings(local_embeddings)
+    usable = fixture_catalog().usable
+    gone = usable["id"].iloc[:2].astype(int).tolist()
+    caplog.set_level("WARNING", logger="fashionrec.batch_embed")
+    ids, vectors, _ = aligned_embeddings(frame, usable.iloc[2:])
+    assert ids.tolist() == usable["id"].iloc[2:].astype(int).tolist() and len(vectors) == len(ids)
+    assert "2 embedded products are not usable items of the catalogue now" in caplog.text
+    assert all(str(i) in caplog.text for i in gone)
+    caplog.clear()
+    aligned_embeddings(frame, usable)
+    assert "not usable items" not in caplog.text
