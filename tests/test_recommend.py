@@ -1022,6 +1022,8 @@ def test_complete_the_look(rec):
     # No colour, or the catalogue's literal "NA": neutral, and nothing said of it.
     assert colour_compatibility("NA", "Blue") == colour_compatibility(None, "Blue") == (0.5, "")
     assert colour_compatibility("Silver", "Silver") == (0.8, "Silver to match")     # was "Silver with Silver"
+    assert colour_compatibility("Grey", "Grey Melange") == (0.8, "Grey Melange, tone on tone with Grey")
+    assert colour_compatibility("Grey", "Silver") == (0.8, "Silver goes with Grey")     # another colour
 
 
 def test_a_layer_starts_its_look_with_the_top_it_goes_over(rec):

@@ -66,6 +66,8 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
 
 from __future__ import annotations
 
+from fashionrec.colours import distance
+
 COMPLEMENTS: dict[str, list[str]] = {
     "Topwear": ["Bottomwear", "Shoes", "Watches", "Belts", "Bags", "Eyewear"],
     "Bottomwear": ["Topwear", "Shoes", "Belts", "Watches", "Bags", "Eyewear"],
@@ -270,6 +272,9 @@ FOOTWEAR = {"Shoes", "Sandal", "Flip Flops"}
 NEUTRALS = {"Black", "White", "Grey", "Grey Melange", "Charcoal", "Navy Blue", "Beige", "Cream", "Off White",
             "Khaki", "Brown", "Coffee Brown", "Tan", "Taupe", "Nude", "Skin", "Silver", "Steel", "Blue",
             "Gunmetal", "Metallic"}
+# Two neutrals closer than this (CIELAB distance of their swatches, fashionrec.colours) are shades of one colour:
+# Grey and Grey Melange 11, White and Off White 7, Beige and Cream 13 or Khaki 15; Silver and Grey, 19, are not.
+TONE_ON_TONE = 15.0
 # Harmonious pairs beyond "neutral goes with everything" (unordered).
 COLOUR_PAIRS = {frozenset(p) for p in [
     ("Blue", "White"), ("Navy Blue", "White"), ("Navy Blue", "Beige"), ("Navy Blue", "Red"), ("Black", "Red"),
@@ -288,8 +293,12 @@ def colour_compatibility(a: str | None, b: str | None) -> tuple[float, str]:
     if frozenset((a, b)) in COLOUR_PAIRS and a != b:
         return 1.0, f"{b} goes with {a}"
     if a in NEUTRALS or b in NEUTRALS:
-        # One neutral twice reads as a match ("Silver with Silver" beside "Grey goes with Black", a shopper trial).
-        return 0.8, f"{b} goes with {a}" if a != b else f"{b} to match"
+        # One neutral twice reads as a match ("Silver with Silver" beside "Grey goes with Black", a shopper trial);
+        # two shades of one ("Grey goes with Grey Melange", a re-trial) as tone on tone.
+        if a == b:
+            return 0.8, f"{b} to match"
+        near = distance(a, b)
+        return 0.8, f"{b}, tone on tone with {a}" if near is not None and near < TONE_ON_TONE else f"{b} goes with {a}"
     if a == b:
         return 0.5, f"{b} on {a} (monochrome)"
     return 0.2, f"{b} with {a}"
