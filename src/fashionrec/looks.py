@@ -273,7 +273,7 @@ NEUTRALS = {"Black", "White", "Grey", "Grey Melange", "Charcoal", "Navy Blue", "
             "Khaki", "Brown", "Coffee Brown", "Tan", "Taupe", "Nude", "Skin", "Silver", "Steel", "Blue",
             "Gunmetal", "Metallic"}
 # Two neutrals closer than this (CIELAB distance of their swatches, fashionrec.colours) are shades of one colour:
-# Grey and Grey Melange 11, White and Off White 7, Beige and Cream 13 or Khaki 15; Silver and Grey, 19, are not.
+# Grey and Grey Melange 11, White and Off White 7, Beige and Cream 13 or Khaki 14.6; Silver and Grey, 19, are not.
 TONE_ON_TONE = 15.0
 # Harmonious pairs beyond "neutral goes with everything" (unordered).
 COLOUR_PAIRS = {frozenset(p) for p in [
