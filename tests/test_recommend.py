@@ -1024,6 +1024,7 @@ def test_complete_the_look(rec):
     assert colour_compatibility("Silver", "Silver") == (0.8, "Silver to match")     # was "Silver with Silver"
     assert colour_compatibility("Grey", "Grey Melange") == (0.8, "Grey Melange, tone on tone with Grey")
     assert colour_compatibility("Grey", "Silver") == (0.8, "Silver goes with Grey")     # another colour
+    assert colour_compatibility("Grey", "Steel") == (0.8, "Steel goes with Grey")       # a metal, near as it is
 
 
 def test_a_layer_starts_its_look_with_the_top_it_goes_over(rec):
