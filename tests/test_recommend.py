@@ -1025,6 +1025,7 @@ def test_complete_the_look(rec):
     assert colour_compatibility("Grey", "Grey Melange") == (0.8, "Grey Melange, tone on tone with Grey")
     assert colour_compatibility("Grey", "Silver") == (0.8, "Silver goes with Grey")     # another colour
     assert colour_compatibility("Grey", "Steel") == (0.8, "Steel goes with Grey")       # a metal, near as it is
+    assert colour_compatibility("Peach", "Skin") == (0.8, "Skin goes with Peach")       # near, one of them no neutral
 
 
 def test_a_layer_starts_its_look_with_the_top_it_goes_over(rec):

@@ -972,6 +972,8 @@ def test_a_terminated_train_says_how_to_go_on(tmp_path, monkeypatch):
     (tmp_path / "r").mkdir()
     (tmp_path / "r" / "state.pt").write_bytes(b"")      # an epoch saved
     before = signal.getsignal(signal.SIGTERM)
+    # Without the command's own handler the signal fails this test, not the whole pytest process.
+    signal.signal(signal.SIGTERM, lambda *_: pytest.fail("SIGTERM reached no handler of the command"))
     try:
         res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(tmp_path / "r")])
     finally:
@@ -995,10 +997,12 @@ def test_a_terminated_multi_process_train_passes_the_signal_on(monkeypatch, how)
         def __init__(self, *args, **kwargs):
             pass
 
-        def wait(self):
-            calls.append("wait")
+        def wait(self, timeout=None):
+            calls.append("wait" if timeout is None else "wait a moment")
             if len(calls) == 1:
                 raise stop
+            if timeout is not None:         # still running: the signal reached this process alone
+                raise distributed.subprocess.TimeoutExpired("torchrun", timeout)
             return 0
 
         def terminate(self):
@@ -1007,7 +1011,7 @@ def test_a_terminated_multi_process_train_passes_the_signal_on(monkeypatch, how)
     monkeypatch.setattr(distributed.subprocess, "Popen", Launched)
     with pytest.raises(type(stop)):
         distributed.relaunch_with_torchrun(2, ["data"])
-    assert calls == (["wait", "terminate", "wait"] if how == "sigterm" else ["wait", "wait"])
+    assert calls == (["wait", "wait a moment", "terminate", "wait"] if how == "sigterm" else ["wait", "wait"])
 
 
 def test_a_batch_larger_than_the_training_products_is_refused(tmp_path):

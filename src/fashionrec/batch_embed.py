@@ -232,8 +232,8 @@ def aligned_embeddings(frame: pd.DataFrame, usable: pd.DataFrame) -> tuple[np.nd
         # Products embedded then, not usable in the catalogue now (rows removed, photos gone): left out of the
         # index, said rather than dropped without a word (a scale-out trial).
         log.warning("%d embedded products are not usable items of the catalogue now (ids %s) and are left out of "
-                    "the index; `fashionrec data check` says why a row is not usable", len(extra),
-                    first_few(extra.tolist(), 10))
+                    "the index (rows removed from styles.csv, or a photo no longer usable: `fashionrec data check` "
+                    "lists those)", len(extra), first_few(extra.tolist(), 10))
     rows = by_id.loc[ids]
     if "photo_bytes" in rows:       # folders embedded before it was recorded have no sizes to compare
         now = np.array([_photo_bytes(p) for p in usable["image_path"]])

@@ -116,8 +116,12 @@ def relaunch_with_torchrun(nproc: int, argv: list[str]) -> int:
         return proc.wait()
     except KeyboardInterrupt as e:
         # The processes had the same Ctrl-C (one process group) and save what they must: wait for them, not kill.
-        # A SIGTERM came to this process alone: passed on (torchrun hands it to each of them), then waited for.
+        # A SIGTERM may have come to this process alone (`kill PID`; Slurm's scancel and `kill -- -PGID` reach the
+        # group): passed on where torchrun is still running a moment later (it hands it to each process).
         if isinstance(e, Terminated):
-            proc.terminate()
+            try:
+                proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                proc.terminate()
         proc.wait()
         raise

@@ -299,7 +299,7 @@ def colour_compatibility(a: str | None, b: str | None) -> tuple[float, str]:
         # two shades of one ("Grey goes with Grey Melange", a re-trial) as tone on tone.
         if a == b:
             return 0.8, f"{b} to match"
-        near = distance(a, b) if not {a, b} & METAL_FINISHES else None
+        near = distance(a, b) if {a, b} <= NEUTRALS and not {a, b} & METAL_FINISHES else None
         return 0.8, f"{b}, tone on tone with {a}" if near is not None and near < TONE_ON_TONE else f"{b} goes with {a}"
     if a == b:
         return 0.5, f"{b} on {a} (monochrome)"
