@@ -224,7 +224,7 @@ def data_split(
     if split.train_only_classes:
         n = len(split.train_only_classes)
         console.print(f"{n} class{'es' if n != 1 else ''} too small to stratify, train only: "
-                      + ", ".join(f"{k} ({v})" for k, v in split.train_only_classes.items()))
+                      + split.train_only_listed())
 
 
 @app.command("eda")

@@ -275,8 +275,9 @@ NEUTRALS = {"Black", "White", "Grey", "Grey Melange", "Charcoal", "Navy Blue", "
 # Two neutrals closer than this (CIELAB distance of their swatches, fashionrec.colours) are shades of one colour:
 # Grey and Grey Melange 11, White and Off White 7, Beige and Cream 13 or Khaki 14.6; Silver and Grey, 19, are not.
 TONE_ON_TONE = 15.0
-# A watch's or a buckle's metal is a finish, not a shade of the cloth beside it ("Steel, tone on tone with Grey").
-METAL_FINISHES = {"Silver", "Steel", "Gunmetal", "Metallic", "Gold", "Bronze", "Copper", "Rose Gold"}
+# A watch's or a buckle's metal is a finish, not a shade of the cloth beside it ("Steel, tone on tone with Grey"):
+# tone on tone is for the other neutrals.
+CLOTH_NEUTRALS = NEUTRALS - {"Silver", "Steel", "Gunmetal", "Metallic"}
 # Harmonious pairs beyond "neutral goes with everything" (unordered).
 COLOUR_PAIRS = {frozenset(p) for p in [
     ("Blue", "White"), ("Navy Blue", "White"), ("Navy Blue", "Beige"), ("Navy Blue", "Red"), ("Black", "Red"),
@@ -299,7 +300,7 @@ def colour_compatibility(a: str | None, b: str | None) -> tuple[float, str]:
         # two shades of one ("Grey goes with Grey Melange", a re-trial) as tone on tone.
         if a == b:
             return 0.8, f"{b} to match"
-        near = distance(a, b) if {a, b} <= NEUTRALS and not {a, b} & METAL_FINISHES else None
+        near = distance(a, b) if {a, b} <= CLOTH_NEUTRALS else None
         return 0.8, f"{b}, tone on tone with {a}" if near is not None and near < TONE_ON_TONE else f"{b} goes with {a}"
     if a == b:
         return 0.5, f"{b} on {a} (monochrome)"

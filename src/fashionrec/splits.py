@@ -61,6 +61,11 @@ class Split:
         """The ids in any of the splits ``names`` ("train", "val" together: what a model learnt from)."""
         return self.assignments.index[self.assignments.isin(names)].to_numpy()
 
+    def train_only_listed(self) -> str:
+        """The classes too small to stratify, with their counts ("Ties (2), ..."), as `data split` and `train`
+        say them."""
+        return ", ".join(f"{k} ({v})" for k, v in self.train_only_classes.items())
+
     def summary(self) -> dict:
         return {
             "config": asdict(self.config),

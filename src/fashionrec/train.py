@@ -447,8 +447,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         # no word why (an ML engineer's trial).
         log.warning("%d articleType class%s too few to stratify (under %d products), trained on but not validated "
                     "or tested: %s", len(split.train_only_classes), "es" if len(split.train_only_classes) != 1
-                    else "", split.config.min_per_class,
-                    ", ".join(f"{k} ({v})" for k, v in split.train_only_classes.items()))
+                    else "", split.config.min_per_class, split.train_only_listed())
 
     model = create_model(cfg.model, space.sizes(), pretrained=cfg.pretrained, input_size=cfg.input_size).to(device)
     model = model.to(memory_format=torch.channels_last)     # ``model``: the bare net, saved and evaluated
