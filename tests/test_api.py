@@ -546,15 +546,26 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     import numpy as np
 
     # One misspelt word: the products of its correction, saying so, with a way back where the word as typed
-    # finds something by meaning (here made so: the fixture's tiny catalogue has nothing near "shrit").
+    # finds something by meaning, of the correction's types (here made so: the fixture's tiny catalogue has
+    # nothing near "shrit").
     rec = client.app.state.service.rec
     monkeypatch.setattr(rec, "text_relevant", lambda q, m, wearer_chosen=False: np.ones(len(rec.items), bool))
+    search_text = rec.search_text
+    monkeypatch.setattr(rec, "search_text", lambda q, **kw: search_text("shirt" if q == "shrit" else q, **kw))
     r = client.get("/", params={"q": "shrit"})
     assert r.status_code == 200 and "q=shirt" in str(r.url) and "corrected=shrit" in str(r.url)
     page = html.unescape(r.text)
     assert "No product matches “shrit”; showing “shirt”" in page and 'id="count">0 ' not in page
     back = re.search(r'id="corrected".*?href="([^"]+)"', page).group(1)
     assert client.get(back).status_code == 200 and "closest=shrit" in back
+    # Not where its closest matches by meaning are of other types: likenesses of spelling ("snekers" led to
+    # Scullers scarves, a shopper trial).
+    monkeypatch.setattr(rec, "search_text", lambda q, **kw: search_text("watch" if q == "shrit" else q, **kw))
+    closest = rec.search_text("shrit", k=10, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert closest and {r.item["articleType"] for r in closest} == {"Watches"}
+    page = html.unescape(client.get("/", params={"q": "shrit"}).text)
+    assert "No product matches “shrit”; showing “shirt”" in page
+    assert "instead</a>" not in page.split('id="corrected"')[1].split("</p>")[0]
     # Not where the words as typed find one product by meaning ("addidas": a Lotto cap, a shopper trial).
     one = np.zeros(len(rec.items), bool)
     one[0] = True

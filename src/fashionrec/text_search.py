@@ -115,6 +115,10 @@ ANYONES_MIN = 10
 # An English word no product has, with at most this many products close to it in meaning, is a misspelling
 # after all where a common word is a letter away ("jens": 1, the perfume 4711; "jogging": hundreds).
 NOTHING_BY_MEANING = 3
+# A misspelling's words as typed are offered beside its correction where they find this many products by meaning,
+# of the types among the correction's first TYPED_SAMPLE (TextSearch.as_typed_by_meaning).
+TYPED_MIN = 2
+TYPED_SAMPLE = 24
 # Text similarity a product name's second listing gives up to another product's first (the third, twice as
 # much): "silver earrings" listed ten "Rreverie Silver Earrings" before Lencia's at 0.778 against 0.804. On
 # 67 queries, 20 lists still repeat a name, against 50; at 0.05, "hm black heels" put Catwalk's before H&M's.
@@ -575,6 +579,22 @@ class TextSearch:
         def relevant(q: str) -> bool:
             return bool(self.text_relevant(q, RELEVANT_TEXT_SIMILARITY).any())
         return fixed if self.browse(filters, fixed, limit=0)[0] > 0 or relevant(fixed) and not relevant(query) else None
+
+    def as_typed_by_meaning(self, typed: str, fixed: str, filters: dict | None = None) -> bool:
+        """Whether ``typed``, words a correction replaced with ``fixed`` (:meth:`correction`), finds products by
+        meaning worth offering beside it: at least :data:`TYPED_MIN` of them, most of its closest ten of a type
+        ``fixed`` finds. Where they disagree they are likenesses of spelling, not of meaning ("snekers": Scullers
+        scarves and trousers beside the sneakers; "blazzer": T-shirts and a bra, a shopper trial); "kurtha" finds
+        kurtas as "kurta" does."""
+        relevant = self.text_relevant(typed, RELEVANT_TEXT_SIMILARITY)
+        if relevant.sum() < TYPED_MIN:
+            return False
+        types = {d["articleType"] for d in self.browse(filters, fixed, limit=TYPED_SAMPLE)[1]}
+        if not types:       # found by meaning only ("high heels" is in no name)
+            types = {r.item["articleType"] for r in self.search_text(fixed, k=TYPED_SAMPLE, filters=filters,
+                                                                     min_similarity=RELEVANT_TEXT_SIMILARITY)}
+        closest = self.search_text(typed, k=10, filters=filters, min_similarity=RELEVANT_TEXT_SIMILARITY)
+        return 2 * sum(r.item["articleType"] in types for r in closest) > len(closest)
 
     def autocorrect(self, query: str) -> str | None:
         """``query`` corrected where that is safe to show instead of what was typed ("blu jeens" -> "blue

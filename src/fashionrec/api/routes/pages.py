@@ -54,8 +54,6 @@ def _quoted(text: str) -> str:
 
 
 POSSESSIVE = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'", "Unisex": "unisex"}
-# A misspelling's words as typed are offered (a link) where they find this many products by meaning.
-TYPED_MIN = 2
 CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with no word match goes
 # What shoppers read instead of the catalogue's column names.
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
@@ -211,8 +209,8 @@ def catalogue_page(
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
         return service.rec.browse(chosen or None, words, limit=0)[0]
 
-    def by_meaning(words: str, least: int = 1) -> bool:     # whether its closest matches by meaning are any
-        return int(service.rec.text_relevant(words, RELEVANT_TEXT_SIMILARITY).sum()) >= least
+    def by_meaning(words: str) -> bool:     # whether its closest matches by meaning are any
+        return bool(service.rec.text_relevant(words, RELEVANT_TEXT_SIMILARITY).any())
 
     def correction(typed: str) -> str | None:
         """The spelling to search instead of a search that finds nothing (Recommender.autocorrect). Its
@@ -388,9 +386,11 @@ def catalogue_page(
                            f"{' and '.join(wearers)}: these are "
                            f"{', '.join(whose[:-1]) + ' and ' + whose[-1] if len(whose) > 1 else whose[0]} products.")
     # The words as typed, by meaning: offered only where that finds some (not "jeens", "wach"; nor "addidas",
-    # whose one product by meaning was a Lotto cap, a shopper trial).
-    corrected_url = ("/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
-                     if corrected and by_meaning(corrected, TYPED_MIN) else None)
+    # whose one product by meaning was a Lotto cap, a shopper trial) like the correction's ("snekers" led to
+    # scarves).
+    with service.reading():
+        corrected_url = ("/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
+                         if corrected and service.rec.as_typed_by_meaning(corrected, query, chosen or None) else None)
     return templates.TemplateResponse(request, "catalogue.html", {
         "items": [to_item(d) for d in items], "total": total, "page": page, "pages": pages,
         "prev_url": page_url(page - 1) if page > 1 else None,
