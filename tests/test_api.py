@@ -674,6 +674,35 @@ def test_images_by_id(client, ids, fixture_dir):
     # A PNG saved under .jpg goes out as what its bytes are (it was labelled image/jpeg, a trial).
     png = client.get("/images/25220.jpg")
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    # A size the photo is within when rounded up (120 for 32) sends the file: ?max=32 re-encoded a 60x80 photo at
+    # 60x80, larger than its file (an integrator's trial).
+    assert client.get(f"/images/{ids[0]}.jpg", params={"max": 32}).content == r.content
+
+
+@pytest.mark.parametrize("params", [{}, {"max": 32}])
+def test_a_current_copy_of_a_photo_gets_304(client, ids, params):
+    # A shop front end revalidating its cards' photos got each one whole again (an integrator's trial).
+    first = client.get(f"/images/{ids[0]}.jpg", params=params)
+    tag, modified = first.headers["etag"], first.headers["last-modified"]
+    again = client.get(f"/images/{ids[0]}.jpg", params=params, headers={"If-None-Match": tag})
+    assert again.status_code == 304 and not again.content and again.headers["etag"] == tag
+    since = client.get(f"/images/{ids[0]}.jpg", params=params, headers={"If-Modified-Since": modified})
+    assert since.status_code == 304
+    for stale in ({"If-None-Match": '"other"'}, {"If-Modified-Since": "Mon, 01 Jan 1990 00:00:00 GMT"},
+                  {"If-None-Match": '"other"', "If-Modified-Since": modified}):    # the tag decides where sent
+        assert client.get(f"/images/{ids[0]}.jpg", params=params, headers=stale).content == first.content
+    # Another photo, or the same one at another size, is another copy.
+    assert client.get(f"/images/{ids[1]}.jpg", params=params, headers={"If-None-Match": tag}).status_code == 200
+
+
+def test_a_scaled_photo_has_its_own_tag(client, ids, tmp_path, monkeypatch):
+    big = tmp_path / "big.jpg"
+    Image.new("RGB", (600, 800), "red").save(big)
+    monkeypatch.setattr(client.app.state.service.rec, "image_path", lambda item_id: big)
+    card, page = (client.get(f"/images/{ids[0]}.jpg", params={"max": m}) for m in (240, 800))
+    assert Image.open(io.BytesIO(card.content)).size == (180, 240) and card.headers["etag"] != page.headers["etag"]
+    again = client.get(f"/images/{ids[0]}.jpg", params={"max": 200}, headers={"If-None-Match": card.headers["etag"]})
+    assert again.status_code == 304
 
 
 

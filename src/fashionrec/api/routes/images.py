@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import email.utils
 import functools
 import io
 import logging
+import os
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from PIL import Image
 
@@ -42,31 +44,61 @@ def _downscaled(path: str, modified: int, side: int) -> bytes:
     return out.getvalue()
 
 
+def _validators(stat: os.stat_result, side: int | None) -> dict[str, str]:
+    """ETag and Last-Modified of the photo file ``stat`` describes, as sent at ``side`` (None: its file)."""
+    tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}-{side or "file"}"'
+    return {"ETag": tag, "Last-Modified": email.utils.formatdate(stat.st_mtime, usegmt=True)}
+
+
+def _unchanged(request: Request, validators: dict[str, str]) -> bool:
+    """Whether the client's copy is current (RFC 9110 13.1: If-None-Match decides where sent, else
+    If-Modified-Since): a shop front end revalidating a card's photo gets a 304, not the photo again (a trial)."""
+    matches = request.headers.get("if-none-match")
+    if matches is not None:
+        tags = {t.strip().removeprefix("W/") for t in matches.split(",")}
+        return "*" in tags or validators["ETag"] in tags
+    since = request.headers.get("if-modified-since")
+    try:
+        return since is not None and (email.utils.parsedate_to_datetime(since)
+                                      >= email.utils.parsedate_to_datetime(validators["Last-Modified"]))
+    except (TypeError, ValueError):     # a date that is none is ignored (RFC 9110 13.1.3)
+        return False
+
+
 @router.get("/images/{item_id}.jpg", response_class=FileResponse,
-            responses={404: {"model": Error}, 422: {"model": Error}})
-def product_image(item_id: int, service: ServiceDep,
+            responses={304: {"description": "The copy named by If-None-Match or If-Modified-Since is current."},
+                       404: {"model": Error}, 422: {"model": Error}})
+def product_image(item_id: int, service: ServiceDep, request: Request,
                   asked: int = Query(SERVED_SIDE, alias="max", ge=32, le=8192,
-                                     description="Longest side in pixels: a photo within it is sent as its file; "
-                                                 "a larger one is scaled down (JPEG) to the next of 120, 240, 480, "
-                                                 "800 or 1600 up from it, or to 1600 above that.")) -> Response:
-    """The photo of item ``item_id``: its file where its longest side is within ``max`` pixels, else scaled
-    down to the size of :data:`SIDES` next up from ``max`` (1600 at most)."""
+                                     description="Longest side in pixels, rounded up to the next of 120, 240, "
+                                                 "480, 800 or 1600 (1600 above that): a photo within either is "
+                                                 "sent as its file, a larger one scaled down to that size (JPEG)."),
+                  ) -> Response:
+    """The photo of product ``item_id``, at most ``max`` pixels on its longest side (rounded up as said).
+    Revalidate with If-None-Match (its ETag) or If-Modified-Since: a current copy gets 304 Not Modified."""
     with service.reading():     # not while a product goes in or out (its row numbers change then)
         path = service.rec.image_path(item_id)  # NotFoundError for an unknown id
     if not path.is_file():
         raise NotFoundError(f"item {item_id} has no image file")
     side = next((s for s in SIDES if s >= asked), SIDES[-1])
+    stat = path.stat()
     kind = None
     try:
         with Image.open(path) as im:        # the header only: 60x80 catalogue photos go out as they are
-            large = max(im.size) > asked
+            # Not where the size made would be no smaller: ?max=32 re-encoded a 60x80 photo at 60x80, larger.
+            large = max(im.size) > max(asked, side)
             kind = im.format
         if large or kind not in SHOWN_AS_IS:
-            return Response(_downscaled(str(path), path.stat().st_mtime_ns, side), media_type="image/jpeg",
-                            headers=CACHE_HEADERS)
+            headers = {**CACHE_HEADERS, **_validators(stat, side)}
+            if _unchanged(request, headers):
+                return Response(status_code=304, headers=headers)
+            return Response(_downscaled(str(path), stat.st_mtime_ns, side), media_type="image/jpeg", headers=headers)
     except (OSError, ValueError) as e:  # changed on disk since it was indexed, or truncated: sent as it is
         log.warning("photo of item %d (%s) cannot be scaled (%s): sent as its file", item_id, path, e)
+    headers = {**CACHE_HEADERS, **_validators(stat, None)}
+    if _unchanged(request, headers):
+        return Response(status_code=304, headers=headers)
     # Its type as its bytes say (a PNG saved as 13089.jpg went out as image/jpeg, a trial), else its name's.
     media = Image.MIME.get(kind or "") or {".png": "image/png", ".webp": "image/webp"}.get(path.suffix.lower(),
                                                                                          "image/jpeg")
-    return FileResponse(path, media_type=media, headers=CACHE_HEADERS)
+    return FileResponse(path, media_type=media, headers=headers, stat_result=stat)
