@@ -621,6 +621,10 @@ def test_saved_products_give_picks_for_you(server, page):
     page.wait_for_selector("#foryou-picks .card")             # the picks arrive after the saved products
     assert [c.get_attribute("data-id") for c in page.locator("#foryou-saved .card").all()] == [saved_id]
     assert saved_id not in [c.get_attribute("data-id") for c in page.locator("#foryou-picks .card").all()]
+    # Reached from above the picks (24 cards down on a phone, a shopper trial).
+    page.click("#foryou-to-saved a")
+    page.wait_for_function("document.activeElement.id === 'foryou-saved-heading'")
+    assert page.locator("#foryou-saved .card").first.is_visible()
     # A saved product the catalogue no longer has (an old list, a rebuilt index): dropped with a word,
     # the rest still give picks.
     key = "fashionrec-liked"
@@ -693,6 +697,7 @@ def test_with_nothing_saved_the_picks_are_for_the_products_viewed(server, page):
     # one the catalogue no longer has leaves the list
     assert page.evaluate("localStorage.getItem('fashionrec-viewed')") == "[" + ",".join(newest_first) + "]"
     assert page.locator("#foryou-picks-heading").inner_text() == "Picked for products you viewed"
+    assert page.locator("#foryou-to-saved").is_hidden()        # nothing saved to go to
     assert page.locator("#foryou-status").inner_text() == ("Based on the 3 products you viewed most recently. "
                                                           "Save products with ♡ to choose what the picks are for.")
     picked = [c.get_attribute("data-id") for c in page.locator("#foryou-picks .card").all()]

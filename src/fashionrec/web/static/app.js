@@ -303,7 +303,7 @@
     var status = document.getElementById("foryou-status"), box = document.getElementById("foryou");
     var problem = document.getElementById("foryou-error"), update = document.getElementById("foryou-update");
     var savedBox = document.getElementById("foryou-saved"), savedPart = document.getElementById("foryou-saved-part");
-    var heading = document.getElementById("foryou-picks-heading");
+    var heading = document.getElementById("foryou-picks-heading"), toSaved = document.getElementById("foryou-to-saved");
     var viewedPart = document.getElementById("foryou-viewed-part");
     var viewedBox = document.getElementById("foryou-viewed");
     var loads = 0;        // only the newest load may fill the page
@@ -364,7 +364,7 @@
           status.setAttribute("data-ids", ids.slice().sort().join(","));
           status.removeAttribute("data-viewed");
           heading.textContent = "Picked for your saved products";
-          savedPart.hidden = false;
+          savedPart.hidden = toSaved.hidden = false;
           picksStatus();      // "Based on N", or stale already where one was saved while these loaded
           if (row === rows) showSaved(saved.json.items);
           return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
@@ -419,7 +419,7 @@
         status.removeAttribute("data-based-on");
         status.setAttribute("data-viewed", String(used));
         heading.textContent = "Picked for products you viewed";
-        savedPart.hidden = true;
+        savedPart.hidden = toSaved.hidden = true;
         box.hidden = false;
         picks.innerHTML = res.json.results.map(card).join("");
         markSaved(picks);
