@@ -134,6 +134,16 @@ def test_browse_text_query(client):
     assert r["total"] > 0
     assert all("jeans" in (i["productDisplayName"] or "").lower() or i["articleType"] == "Jeans"
                for i in r["items"])
+    assert r["corrected"] is None
+    # A misspelt word: its correction's products, saying so, as text search and the web page do (it found
+    # nothing here, an integrator's trial).
+    typo = client.get("/api/items", params={"q": "jeens", "limit": 100}).json()
+    assert typo["corrected"] == "jeans" and typo["total"] == r["total"] and typo["items"] == r["items"]
+    text = client.get("/api/search/text", params={"q": "jeens"}).json()
+    assert text["corrected"] == "jeans"
+    # Not where nothing is found by the correction either: under a filter no jeans have.
+    none = client.get("/api/items", params={"q": "jeens", "articleType": "Watches"}).json()
+    assert none["total"] == 0 and none["corrected"] is None
 
 
 def test_item_has_metadata_and_predictions(client, ids):

@@ -74,6 +74,9 @@ class ItemPage(BaseModel):
     limit: int
     items: list[Item]
     unknown: list[int] = Field(default_factory=list, description="With ids and skip_unknown: the ids left out.")
+    corrected: str | None = Field(None, description="With q: the words as corrected and searched, where q finds "
+                                  "no product and the correction finds some ('jeens' -> 'jeans'), as on the web "
+                                  "page and in text search.")
 
 
 class Health(BaseModel):

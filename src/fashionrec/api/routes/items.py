@@ -58,7 +58,14 @@ def browse_items(
     q = readable_query(q) if q and q.strip() else None     # blank: the whole catalogue, as the web UI's box
     with service.reading():
         total, page = service.rec.browse(filters or None, q, offset=offset, limit=limit)
-    return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d) for d in page])
+        # A misspelt word found nothing here and jeans in text search and on the web page (an integrator's trial).
+        corrected = service.rec.correction(q, filters or None) if q and not total else None
+        found = service.rec.browse(filters or None, corrected, offset=offset, limit=limit) if corrected else (0, [])
+        if found[0]:    # by its words: a correction found by meaning only is text search's to show
+            total, page = found
+        else:
+            corrected = None
+    return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d) for d in page], corrected=corrected)
 
 
 @router.get("/{item_id}", response_model=Item, responses=ERRORS)
@@ -86,8 +93,14 @@ def similar_items(
 
 
 @router.get("/{item_id}/outfit", response_model=RecList, responses=ERRORS)
-def complete_the_look(item_id: int, service: ServiceDep, k: K = 4) -> RecList:
-    """Items from other categories that go with this one."""
+def complete_the_look(
+    item_id: int,
+    service: ServiceDep,
+    # k=20 gave 5 without a word (an integrator's trial): a look has one piece per slot.
+    k: Annotated[int, Query(ge=1, le=100, description="At most this many pieces, one per slot of the look (a "
+                            "look has 2 to 6 slots, so fewer come back above that).")] = 4,
+) -> RecList:
+    """Items from other categories that go with this one, one per slot of the look, best slots first."""
     with service.reading():
         recs = service.rec.complete_the_look(item_id, k=k)
     return RecList(results=[to_rec(r) for r in recs])
