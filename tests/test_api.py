@@ -534,6 +534,25 @@ def test_an_occasion_beside_a_type_says_how_many_have_it(client, monkeypatch):
     assert "filed under" not in html.unescape(client.get("/", params={"q": "office shirts", "usage": "Formal"}).text)
 
 
+@pytest.mark.parametrize("query", ["something for a wedding", "job interview"])
+def test_an_occasion_alone_says_how_it_is_read(client, monkeypatch, query):
+    # "something for a wedding" listed Ethnic shirts and kurtas without a word (a shopper trial). Pages of 4, so
+    # that the fixture's few products of a usage fill more than one (a page the closest matches fill says other).
+    import fashionrec.api.routes.pages as pages
+    from fashionrec.vocabulary import USAGE_WORDS
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 4)
+    word = "wedding" if "wedding" in query else query
+    usage = USAGE_WORDS[word]
+    rec = client.app.state.service.rec
+    assert rec.browse(None, query, limit=0)[0] == rec.browse({"usage": usage}, None, limit=0)[0] > 4
+    page = html.unescape(client.get("/", params={"q": query}).text)
+    assert f"The catalogue files products by usage, not occasion: this reads '{word}' as {usage}; choose a Type" in page
+    # Not beside a type, which says how many have it, nor under the usage chosen.
+    for params in ({"q": f"{query} shirts"}, {"q": query, "usage": usage}):
+        assert "by usage, not occasion" not in html.unescape(client.get("/", params=params).text)
+
+
 def test_a_person_read_as_a_wearer_is_said(client, monkeypatch):
     # "watch for my father" narrowed to men's watches without a word (a shopper trial). Pages of 4, so that the
     # fixture's 8 backpacks fill more than one (a page the closest matches fill says nothing of wearers).

@@ -22,7 +22,9 @@ from fashionrec.vocabulary import (
     GENDER_WORDS,
     PERSON_WORDS,
     SURELY_PRICE,
+    USAGE_WORDS,
     age_words,
+    norm,
     price_words,
     rank_words,
     size_words,
@@ -54,6 +56,8 @@ def _quoted(text: str) -> str:
 
 
 POSSESSIVE = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'", "Unisex": "unisex"}
+# An occasion word as a search reads it ("date night" as "datenight") -> the word as written.
+OCCASIONS = {norm(phrase): phrase for phrase in USAGE_WORDS}
 CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with no word match goes
 # What shoppers read instead of the catalogue's column names.
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
@@ -371,6 +375,14 @@ def catalogue_page(
                     # "rank higher", not "come first": within their tier (a kids' dress after the women's).
                     notices.append(f"{having:,} of these {total:,} are filed under {value} and rank higher; choose "
                                    f"{LABELS[key]}: {value} to see them alone.")
+            # An occasion word alone is its usage: said, as a person read as a wearer is ("something for a
+            # wedding" listed Ethnic shirts and kurtas without a word, a shopper trial).
+            occasions = [OCCASIONS[w] for w in dict.fromkeys(search_words(query)) if w in OCCASIONS] \
+                if "articleType" not in parsed and "usage" not in chosen else []
+            if occasions:
+                read = " and ".join(f"{w!r} as {USAGE_WORDS[w]}" for w in occasions)
+                notices.append(f"The catalogue files products by usage, not occasion: this reads {read}; choose a "
+                               "Type to narrow it.")
     people = ([w for w in dict.fromkeys(search_words(query)) if w in PERSON_WORDS]
               if words_listed and "gender" not in chosen else [])
     if people:
