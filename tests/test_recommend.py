@@ -239,6 +239,11 @@ def test_another_listing_of_a_product_comes_after_the_other_similar_items(rec):
     assert shown[-1] == b and len(shown) == n_jeans - 1      # still shown, after every other pair of jeans
     plain = rec._distinct(np.array([b, *[i for i in shown if i != b]]), 3)   # without a listing: as ranked
     assert plain[0] == 0
+    # A photo's results too: its own product first, the other listing of it after the rest (two cards of one
+    # Wrangler shirt side by side, an integrator's trial).
+    _, found = rec.similar_to_image(Image.open(rec.image_path(a)), k=n_jeans, filters={"articleType": "Jeans"})
+    found = [r.id for r in found]
+    assert found[0] == a and found[-1] == b and len(found) == n_jeans
 
 
 def test_a_looks_slots_follow_the_occasion(rec):

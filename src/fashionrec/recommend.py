@@ -815,7 +815,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 scale = 1.0 + (sum(self.attribute_weights.values()) if rerank else 0.0)
                 order = _mmr(self.embeddings[self._rows(ids)], scores / scale, shown, diversity)
                 ids, scores, cosines = ids[order], scores[order], cosines[order]
-            keep = self._distinct(ids, k, listing=src if dedupe else None)
+            # A photo's results too list another listing of a product already shown after the rest (two
+            # "Wrangler Men Warnick Square Block" shirts side by side, an integrator's trial).
+            keep = self._distinct(ids, k, listing=src if dedupe else {})
             # Done when k are left, or when every candidate the index has was looked at.
             if len(keep) >= k or (found < pool and len(ids) == found):
                 break
