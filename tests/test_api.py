@@ -653,6 +653,13 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     monkeypatch.undo()
 
 
+def test_a_method_a_path_does_not_take_says_which_it_does(client, ids):
+    # "Method Not Allowed" alone (an integrator's trial).
+    r = client.put(f"/api/items/{ids[0]}")
+    assert r.status_code == 405 and "GET" in r.headers["allow"]
+    assert r.json()["detail"] == f"/api/items/{ids[0]} takes {r.headers['allow']}, not PUT"
+
+
 def test_an_unknown_query_parameter_is_refused_not_ignored(client, ids):
     # ?colour=Red used to return every colour, as if the filter held.
     msg = assert_error(client.get(f"/api/items/{ids[0]}/similar", params={"k": 3, "colour": "Red"}), 422)
@@ -660,6 +667,11 @@ def test_an_unknown_query_parameter_is_refused_not_ignored(client, ids):
     assert "unknown query parameters" in assert_error(client.get("/api/items", params={"a": 1, "b": 2}), 422)
     assert client.get(f"/api/items/{ids[0]}/similar", params={"k": 3, "baseColour": ""}).status_code == 200
     assert client.get("/api/search/text", params={"q": "shirt", "k": 2}).status_code == 200
+    # A field of the JSON body sent in the address: said where it goes ("takes: none" left it to guess, a trial).
+    msg = assert_error(client.post("/api/recommend/profile", params={"k": 3}, json={"liked": [ids[0]]}), 422)
+    assert msg == 'k goes in the JSON body of /api/recommend/profile, not in its address, e.g. {"k": ...}'
+    msg = assert_error(client.post("/api/recommend/profile", params={"colour": "Red"}, json={"liked": [ids[0]]}), 422)
+    assert "unknown query parameter colour" in msg
 
 
 def test_items_by_ids_in_the_order_asked(client, ids):

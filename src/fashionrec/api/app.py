@@ -243,6 +243,9 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         detail, status = exc.detail, exc.status_code
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing is served at {request.url.path}"
+        elif exc.status_code == 405 and detail == "Method Not Allowed" and exc.headers and exc.headers.get("Allow"):
+            # "Method Not Allowed" alone (an integrator's trial): which ones it takes, as the Allow header says.
+            detail = f"{request.url.path} takes {exc.headers['Allow']}, not {request.method}"
         elif exc.status_code == 400 and detail == "There was an error parsing the body":
             status = 422      # as a body that is no JSON at all is (RequestValidationError)
             # FastAPI's words for a body its parser gave up on: JSON not UTF-8 or nested past Python's

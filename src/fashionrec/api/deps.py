@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, File, Header, HTTPException, Query, Request, UploadFile
 from PIL import Image
+from pydantic import BaseModel
 
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import timed
@@ -187,11 +188,23 @@ async def known_form_only(request: Request) -> None:
                         "form field", request.url.path)
 
 
+def _json_fields(dependant) -> set[str]:
+    """The fields of a route's JSON body (a pydantic model), if it takes one."""
+    models = [getattr(p, "field_info", None) for p in dependant.body_params]
+    return {name for info in models if info is not None and isinstance(info.annotation, type)
+            and issubclass(info.annotation, BaseModel) for name in info.annotation.model_fields}
+
+
 def known_query_only(request: Request) -> None:
     """Refuse query parameters the endpoint does not take: ``?colour=Red`` must not return every colour
     as if the filter held (the CLI and Python refuse an unknown filter too)."""
     route = request.scope.get("route")
     if route is not None and request.query_params:
+        # "?k=3" on the profile, whose k is in its JSON body, was told the endpoint takes no parameter (a trial).
+        body = sorted(set(request.query_params.keys()) & _json_fields(route.dependant))
+        if body:
+            raise BadInputError(f"{', '.join(body)} go{'es' if len(body) == 1 else ''} in the JSON body of "
+                                f"{request.url.path}, not in its address, e.g. {{\"{body[0]}\": ...}}")
         _refuse_unknown(request.query_params.keys(), _param_names(route.dependant, "query_params"), "query parameter",
                         request.url.path)
 

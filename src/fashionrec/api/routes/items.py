@@ -81,7 +81,8 @@ def similar_items(
     service: ServiceDep,
     filters: Filters,
     k: K = 10,
-    diversity: Annotated[float, Query(ge=0.0, le=1.0, description="0: closest; 1: most varied.")] = 0.0,
+    diversity: Annotated[float, Query(ge=0.0, le=1.0, description="0: closest; 1: most varied among the "
+                                      "max(4k, 50) closest, which keep to its type and colour.")] = 0.0,
     other_colours: Annotated[bool, Query(description="Of any colour but this one's, each colour's closest "
                                          "first.")] = False,
 ) -> RecList:
