@@ -2913,9 +2913,14 @@ def test_ties_and_cufflinks_get_office_looks_a_lehenga_no_bottoms_and_a_mans_kur
     add(masterCategory="Footwear", subCategory="Sandal", articleType="Sandals", usage="Casual", baseColour="Brown")
     sporty = add(masterCategory="Footwear", subCategory="Sandal", articleType="Sports Sandals", usage="Casual",
                  baseColour="Brown")
+    # A floater is a sports sandal by its name, filed Casual Sandals (ADIDAS's with a khadi kurta, a shopper trial).
+    floater = add(masterCategory="Footwear", subCategory="Sandal", articleType="Sandals", usage="Casual",
+                  baseColour="Brown", productDisplayName="ADIDAS Men Henrio Brown Floater")
     look = r.complete_the_look(kurta, k=6)
     assert [x.slot for x in look] == ["Bottomwear", "Sandal"] and look[1].item["articleType"] == "Sandals"
-    assert sporty not in {x.id for x in look}
+    assert sporty not in {x.id for x in look} and floater not in {x.id for x in look}
+    clashing = r._clashing("Ethnic")
+    assert clashing[r._row[floater]] and clashing[r._row[sporty]] and not clashing[r._row[look[1].id]]
     women = _adding(r, photo, turns=range(95, 360, 10), gender="Women", masterCategory="Apparel", season="Summer",
                     productDisplayName="X", usage="Ethnic")
     lehenga = women(subCategory="Topwear", articleType="Lehenga Choli", baseColour="Red")

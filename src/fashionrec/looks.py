@@ -229,6 +229,9 @@ WEARER_NAME = r"(?i)\b(?:men|women|boys|girls|unisex|kids)(?:'s)?\b(.*)"
 NAMED_ALIAS = {"navy": "Navy Blue"}      # a name's word for a label ("Issac Navy White Flip Flop")
 NAMED_NOT_COLOUR = {"Silver", "Gold", "Steel", "Copper", "Bronze", "Metallic", "Gunmetal", "Rose Gold", "Platinum"}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
+# Sports wear by its name, whatever its label: floaters (sports sandals) are filed Casual Sandals, and a men's
+# khadi kurta's look took ADIDAS's "Henrio Grey Red Floater" (a shopper trial; 49 of 677 men's sandals).
+SPORTS_NAME = r"(?i)\bfloaters?\b"
 # How a look's reason names a subCategory where the catalogue's name is not a shopper's noun ("Eyes to go
 # with the casual women's lips" read like a riddle); the others keep their own name.
 # Named after what the catalogue files there: "Skin" is mostly moisturisers and masks, "Skin Care" face

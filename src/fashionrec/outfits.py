@@ -43,6 +43,7 @@ from fashionrec.looks import (
     SAME_USAGE_PAIRS,
     SAME_USAGE_SLOTS,
     SLOT_TYPES,
+    SPORTS_NAME,
     TYPE_SLOTS,
     TYPE_USAGE,
     USAGE_SLOTS,
@@ -182,8 +183,9 @@ class Outfits:
         it = self.items
         clash = [u for u in it["usage"].dropna().unique() if frozenset((u, usage)) in CLASHING_USAGE]
         clashes = it["usage"].isin(clash)
-        if "Sports" in clash:       # Sports Sandals filed as Casual are still sports sandals
+        if "Sports" in clash:       # Sports Sandals filed as Casual are still sports sandals, and floaters
             clashes |= it["articleType"].astype(str).str.startswith("Sports ")
+            clashes |= it["productDisplayName"].astype(str).str.contains(SPORTS_NAME)
         return clashes.to_numpy()
 
     @staticmethod
