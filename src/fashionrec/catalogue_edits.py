@@ -106,7 +106,10 @@ class CatalogueEdits:
                 raise BadInputError(f"{key} must be text, got {value!r}")
         # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.
         metadata = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in (metadata or {}).items()}
-        metadata = {**self.left_out_row(metadata.get("id")), **metadata}
+        # A catalogue row the build left out for want of a photo: its labels fill in what was not given (said
+        # below; an operator's trial saw a reused id take a T-shirt row's labels without a word).
+        from_row = {k: v for k, v in self.left_out_row(metadata.get("id")).items() if metadata.get(k) in (None, "")}
+        metadata = {**metadata, **from_row}
         for key, value in metadata.items():
             if key in FILTER_KEYS and isinstance(value, str):
                 known = self.canonical_value(key, value)
@@ -162,9 +165,12 @@ class CatalogueEdits:
                 row[head] = same_type[head].mode().iloc[0]
             elif filed and row[head] not in filed and not allow_new_values:
                 # Shorts under Footwear/Shoes would fill a look's shoe slot.
-                raise BadInputError(f"{head} {row[head]!r} does not go with articleType {row['articleType']!r}, "
+                whose = (f", from row {item_id} of the catalogue (left out of the index for want of a photo),"
+                         if head in from_row else "")
+                fix = f"give {head} yourself" if head in from_row else f"leave {head} out to take that"
+                raise BadInputError(f"{head} {row[head]!r}{whose} does not go with articleType {row['articleType']!r}, "
                                     f"which this catalogue files under {', '.join(map(repr, sorted(filed)))}: "
-                                    f"leave {head} out to take that, or allow new values")
+                                    f"{fix}, or allow new values")
         guessed = [head for head in ATTRIBUTES if row.get(head) in (None, "") and f"pred_{head}" in preds]
         if not metadata.get("articleType") and row.get("articleType"):
             guessed.insert(0, "articleType")        # the tagger's type, filled in above
@@ -179,6 +185,10 @@ class CatalogueEdits:
                 warnings.append(said)
 
         # Said once the product is sure to go in (a refused subCategory above would have made it a lie).
+        if from_row:
+            warn(f"id {item_id} is a row of the catalogue the index left out for want of a photo: its "
+                 + ", ".join(f"{k} {v!r}" for k, v in from_row.items())
+                 + " are taken from there; give them yourself to change them")
         if query.turned:
             # Read turned upright (a phone photo whose EXIF orientation was lost): kept as it was read, so that
             # its page shows it upright, as its vector sees it.

@@ -182,6 +182,18 @@ def index_check(
     if stale:
         fail(f"{index}: {stale}; rebuild it with `fashionrec index build {data or 'DATA_DIR'} --out {index}`")
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
+    # What changed since the build, which a rebuild treats unlike each other (an operator's trial found no word
+    # of either): added products are carried over, removed catalogue products come back from styles.csv.
+    added = int(rec.items["image_path"].astype(str).str.startswith("images").sum())   # photos kept in the folder
+    removed = [int(i) for i in rec.manifest.get("removed_catalogue_ids", []) if int(i) not in rec._row]
+    if added or removed:
+        shown = ", ".join(map(str, removed[:10])) + (", ..." if len(removed) > 10 else "")
+        built, changed = (str(rec.manifest.get(key, "?"))[:19].replace("T", " ") for key in ("date", "updated"))
+        console.print(f"changed since its build ({built[:10]}), last on {changed} UTC: {added} "
+                      f"product{'' if added == 1 else 's'} added (a rebuild keeps them), "
+                      + (f"{len(removed)} catalogue product{'' if len(removed) == 1 else 's'} removed ({shown}; "
+                         "a rebuild brings them back while styles.csv has their rows)" if removed
+                         else "no catalogue product removed"))
 
 
 @index_app.command("add")

@@ -18,5 +18,10 @@ def recommend_for_profile(body: ProfileRequest, service: ServiceDep) -> RecList:
         liked, skipped = service.rec.known_liked(body.liked) if body.skip_unknown else (body.liked, [])
         if not liked:
             raise NotFoundError(f"none of the liked ids {', '.join(map(str, body.liked))} is in the catalogue")
-        recs = service.rec.for_profile(liked, k=body.k, looks=body.looks)
+        try:
+            recs = service.rec.for_profile(liked, k=body.k, looks=body.looks)
+        except NotFoundError as e:
+            # A saved list outlives products: the way on, where the whole list failed for one (an operator's trial).
+            raise NotFoundError(f"{e}; send \"skip_unknown\": true to leave out liked ids the catalogue no longer "
+                                "has") from e
     return RecList(results=[to_rec(r) for r in recs], skipped=skipped)
