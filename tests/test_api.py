@@ -1271,8 +1271,11 @@ def test_an_index_written_by_another_process_is_a_409(index_dir, tmp_path, photo
     live = tmp_path / "index"
     shutil.copytree(index_dir, live)
     with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:
+        assert c.get("/health").json()["changed_on_disk"] is False
         other = Recommender.load(live)
         other.add_product(Image.open(io.BytesIO(photo)), {"productDisplayName": "Added By The CLI"})
+        # Said before a change fails: the server serves what it loaded (an operator saw no sign, a trial).
+        assert c.get("/health").json()["changed_on_disk"] is True
         r = c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
                    data={"productDisplayName": "Added By The API"}, headers={"X-API-Key": KEY})
         msg = assert_error(r, 409)

@@ -513,6 +513,15 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         # None stored: the index was too small then (familiar_floor); it may have grown by `index add`.
         return self._once("_floor", lambda: familiar_floor(self.embeddings))
 
+    def changed_on_disk(self) -> bool:
+        """Whether another process saved the index folder since this object loaded it (`fashionrec index
+        add/remove/build` beside a server): what it serves is not what the folder holds."""
+        path = self.index_dir / "manifest.json"
+        try:
+            return path.exists() and _stamp(read_json(path)) != self._stamp
+        except (OSError, ValueError):       # being written this moment: said at the next look
+            return False
+
     def _check_not_replaced(self) -> None:
         path = self.index_dir / "manifest.json"
         if not path.exists():
@@ -524,8 +533,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 f"{on_disk.get('count')} items, updated {on_disk.get('updated') or 'never'}; loaded: built "
                 f"{self.manifest.get('date')}, {self.manifest.get('count')} items, updated "
                 f"{self.manifest.get('updated') or 'never'}): another process rebuilt it or added or removed "
-                "products (`fashionrec index build/add/remove`); nothing was written over it. Reload the index "
-                "(restart the server) and make the change again")
+                "products (`fashionrec index build/add/remove`); nothing was written over it. Load the index again "
+                "(restart the server, or run the command again) and make the change again")
 
     def _reindex(self, words: WordSearch | None = None) -> None:
         """Forget what was worked out from the items (they changed); ``words``: the word-search tables of the

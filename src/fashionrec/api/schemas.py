@@ -85,6 +85,10 @@ class Health(BaseModel):
     catalogue_size: int
     index: str
     version: str = Field(description="fashionrec's version.")
+    # A server beside `fashionrec index add` served the old products, their photos gone, with no sign (a trial).
+    changed_on_disk: bool = Field(False, description="Another process changed the index folder since this server "
+                                  "loaded it (`fashionrec index add/remove/build`): it serves what it loaded, and "
+                                  "refuses changes, until restarted.")
 
 
 TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where it was as wide as tall or wider and "

@@ -21,4 +21,5 @@ def health(service: ServiceDep) -> Health:
     model = manifest.get("model")
     name = model.get("name") if isinstance(model, dict) else model
     return Health(status="ok", model=str(rec.tagger.name or name),
-                  catalogue_size=len(rec.items), index=str(index), version=__version__)
+                  catalogue_size=len(rec.items), index=str(index), version=__version__,
+                  changed_on_disk=rec.changed_on_disk())
