@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -104,20 +105,31 @@ class CatalogueEdits:
         for key, value in (metadata or {}).items():
             if key in (*FILTER_KEYS, "productDisplayName") and value is not None and not isinstance(value, str):
                 raise BadInputError(f"{key} must be text, got {value!r}")
+        # A name is one line: a newline or tab in it broke the CLI's table and the page's heading (an operator's
+        # trial), as spaces; other control characters are refused, as in a search.
+        name = (metadata or {}).get("productDisplayName")
+        if isinstance(name, str):
+            name = " ".join(name.split())
+            if any(unicodedata.category(c) == "Cc" for c in name):
+                raise BadInputError(f"productDisplayName {name!r} has control characters: send the name as text")
+            metadata = {**metadata, "productDisplayName": name}
         # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.
         metadata = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in (metadata or {}).items()}
         # A catalogue row the build left out for want of a photo: its labels fill in what was not given (said
         # below; an operator's trial saw a reused id take a T-shirt row's labels without a word).
         from_row = {k: v for k, v in self.left_out_row(metadata.get("id")).items() if metadata.get(k) in (None, "")}
         metadata = {**metadata, **from_row}
+        unknown_values = []      # all at once: "Mens" and "Bleu" took two round trips (an operator's trial)
         for key, value in metadata.items():
             if key in FILTER_KEYS and isinstance(value, str):
                 known = self.canonical_value(key, value)
                 if known is None and not allow_new_values:
                     hint = self._did_you_mean(key, value)
-                    raise BadInputError(f"no product has {key} {value!r}: {hint + ' ' if hint else ''}a new {key} "
-                                        "needs allow_new_values (API: allow_new_values=true; CLI: --new-values)")
+                    unknown_values.append(f"no product has {key} {value!r}{': ' + hint if hint else ''}")
                 metadata[key] = known or value
+        if unknown_values:
+            raise BadInputError("; ".join(unknown_values) + ". A new value needs allow_new_values (API: "
+                                "allow_new_values=true; CLI: --new-values)")
         unknown = sorted(set(metadata) - set(COLUMNS))
         if unknown:
             raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: {', '.join(COLUMNS)}")

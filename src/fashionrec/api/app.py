@@ -33,10 +33,21 @@ log = logging.getLogger(__name__)
 UPLOAD_PATHS = ("/api/search/image", "/api/classify", "/api/items")
 
 
-def _validation_message(exc: RequestValidationError) -> str:
+def _reads_form(request: Request) -> bool:
+    """Whether the request's endpoint reads a multipart form (its body parameters are form fields or files)."""
+    body = getattr(getattr(request.scope.get("route"), "dependant", None), "body_params", [])
+    return any(isinstance(p.field_info, (params.Form, params.File)) for p in body)
+
+
+def _validation_message(exc: RequestValidationError, form: bool = False) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body" or len(err.get("loc", ())) == 1)
+        if form and err.get("type") == "missing" and tuple(err.get("loc", ()))[:1] == ("body",):
+            # A form field sent blank is read as not sent: "productDisplayName: Field required" for a name of
+            # spaces puzzled an operator (a trial).
+            parts.append(f"{where}: missing or blank")
+            continue
         parts.append(f"{where}: {err.get('msg', 'invalid')}")
     return "; ".join(parts) or "invalid request"
 
@@ -54,7 +65,7 @@ def _body_message(request: Request, exc: RequestValidationError) -> str | None:
     body = getattr(getattr(route, "dependant", None), "body_params", [])
     if not body or not any((e.get("loc") or ("",))[0] == "body" for e in errors):
         return None
-    form = any(isinstance(p.field_info, (params.Form, params.File)) for p in body)
+    form = _reads_form(request)
     sent = sent_content_type(request)
     if form and not sent.startswith("multipart/form-data"):
         fields = [p.alias for p in body]
@@ -235,7 +246,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
         page = _wants_page(request)
-        said = _page_message(exc, request.url.path) if page else _body_message(request, exc) or _validation_message(exc)
+        said = (_page_message(exc, request.url.path) if page
+                else _body_message(request, exc) or _validation_message(exc, _reads_form(request)))
         return _error(request, 422, said)
 
     @app.exception_handler(StarletteHTTPException)
