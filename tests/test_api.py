@@ -141,6 +141,10 @@ def test_browse_text_query(client):
     assert typo["corrected"] == "jeans" and typo["total"] == r["total"] and typo["items"] == r["items"]
     text = client.get("/api/search/text", params={"q": "jeens"}).json()
     assert text["corrected"] == "jeans"
+    # What it leaves out stays left out ("jeens -blue" was "jeans blue", a code review).
+    left = client.get("/api/items", params={"q": "jeens -blue", "limit": 100}).json()
+    assert left["corrected"] == "jeans not blue" and left["total"] > 0
+    assert not any("Blue" in i["baseColour"] for i in left["items"]) and left["total"] < r["total"]
     # Not where nothing is found by the correction either: under a filter no jeans have.
     none = client.get("/api/items", params={"q": "jeens", "articleType": "Watches"}).json()
     assert none["total"] == 0 and none["corrected"] is None
@@ -549,7 +553,8 @@ def test_an_occasion_alone_says_how_it_is_read(client, monkeypatch, query):
     page = html.unescape(client.get("/", params={"q": query}).text)
     assert f"The catalogue files products by usage, not occasion: this reads '{word}' as {usage}; choose a Type" in page
     # Not beside a type, which says how many have it, nor under the usage chosen.
-    for params in ({"q": f"{query} shirts"}, {"q": query, "usage": usage}):
+    kind = rec.browse({"usage": usage}, None, limit=1)[1][0]["articleType"]
+    for params in ({"q": f"{query} shirts"}, {"q": query, "usage": usage}, {"q": query, "articleType": kind}):
         assert "by usage, not occasion" not in html.unescape(client.get("/", params=params).text)
 
 
@@ -656,8 +661,10 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
 def test_a_method_a_path_does_not_take_says_which_it_does(client, ids):
     # "Method Not Allowed" alone (an integrator's trial).
     r = client.put(f"/api/items/{ids[0]}")
-    assert r.status_code == 405 and "GET" in r.headers["allow"]
-    assert r.json()["detail"] == f"/api/items/{ids[0]} takes {r.headers['allow']}, not PUT"
+    assert r.status_code == 405 and r.headers["allow"] == "DELETE, GET, HEAD"     # every route of the path
+    assert r.json()["detail"] == f"/api/items/{ids[0]} takes DELETE, GET, HEAD, not PUT"
+    r = client.delete("/api/items")
+    assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD, POST"
 
 
 def test_an_unknown_query_parameter_is_refused_not_ignored(client, ids):
@@ -732,9 +739,18 @@ def test_a_current_copy_of_a_photo_gets_304(client, ids, params):
     since = client.get(f"/images/{ids[0]}.jpg", params=params, headers={"If-Modified-Since": modified})
     assert since.status_code == 304
     for stale in ({"If-None-Match": '"other"'}, {"If-Modified-Since": "Mon, 01 Jan 1990 00:00:00 GMT"},
-                  {"If-None-Match": '"other"', "If-Modified-Since": modified}):    # the tag decides where sent
+                  {"If-None-Match": '"other"', "If-Modified-Since": modified},   # the tag decides where sent
+                  {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"},       # a future date is none
+                  {"If-Modified-Since": "soon"}):
         assert client.get(f"/images/{ids[0]}.jpg", params=params, headers=stale).content == first.content
-    # Another photo, or the same one at another size, is another copy.
+    # Weakly compared, in a list, over several header lines, or "*"; a date in the obsolete asctime form.
+    import email.utils
+
+    asctime = email.utils.parsedate_to_datetime(modified).strftime("%a %b %d %H:%M:%S %Y").replace(" 0", "  ")
+    for current in ([("If-None-Match", f'"a", W/{tag}')], [("If-None-Match", '"a"'), ("If-None-Match", tag)],
+                    [("If-None-Match", "*")], [("If-Modified-Since", asctime)]):
+        assert client.get(f"/images/{ids[0]}.jpg", params=params, headers=current).status_code == 304, current
+    # Another photo is another copy.
     assert client.get(f"/images/{ids[1]}.jpg", params=params, headers={"If-None-Match": tag}).status_code == 200
 
 
@@ -744,6 +760,7 @@ def test_a_scaled_photo_has_its_own_tag(client, ids, tmp_path, monkeypatch):
     monkeypatch.setattr(client.app.state.service.rec, "image_path", lambda item_id: big)
     card, page = (client.get(f"/images/{ids[0]}.jpg", params={"max": m}) for m in (240, 800))
     assert Image.open(io.BytesIO(card.content)).size == (180, 240) and card.headers["etag"] != page.headers["etag"]
+    assert card.headers["etag"].startswith("W/")        # a re-encoding: the same picture, maybe not the same bytes
     again = client.get(f"/images/{ids[0]}.jpg", params={"max": 200}, headers={"If-None-Match": card.headers["etag"]})
     assert again.status_code == 304
 

@@ -39,10 +39,6 @@ def test_everyday_words_and_parts_of_names_mean_the_catalogues_types():
     # Words no name has: "parka" is a jacket, "windcheater" a jacket or rain jacket, in either number.
     assert words.types("parkas") == words.types("parka") == ["Jackets"]
     assert words.types("windcheaters") == ["Jackets", "Rain Jacket"]
-    # "hat" is a type's name and also the catalogue's sun hats, filed as Caps ("summer hat" listed three winter
-    # skull caps, the type Hat, and tops named "Lady With The Hat"; a shopper trial).
-    hats = TypeWords(_items([("Caps", "Headwear", "Accessories")] * 3 + [("Hat", "Headwear", "Accessories")]))
-    assert hats.types("hat") == hats.types("hats") == ["Caps", "Hat"] and hats.types("cap") == ["Caps"]
 
 
 def test_product_names_veto_a_meaning_they_contradict():

@@ -61,6 +61,10 @@ def changing_folder(index_dir: Path) -> Iterator[None]:
         lock.release()
 
 
+# Characters that turn the text after them around (a name that reads otherwise than it sorts and searches).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 class CatalogueEdits:
     """Adding and removing products: a part of :class:`fashionrec.recommend.Recommender`, which owns what it
     changes (``items``, ``embeddings``, ``text_embeddings``, ``index``, ``manifest``) and saves the folder."""
@@ -109,10 +113,9 @@ class CatalogueEdits:
         # trial), as spaces; other control characters are refused, as in a search.
         name = (metadata or {}).get("productDisplayName")
         if isinstance(name, str):
-            name = " ".join(name.split())
-            if any(unicodedata.category(c) == "Cc" for c in name):
+            if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" or c in BIDI_CONTROLS for c in name):
                 raise BadInputError(f"productDisplayName {name!r} has control characters: send the name as text")
-            metadata = {**metadata, "productDisplayName": name}
+            metadata = {**metadata, "productDisplayName": " ".join(name.split())}
         # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.
         metadata = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in (metadata or {}).items()}
         # A catalogue row the build left out for want of a photo: its labels fill in what was not given (said
@@ -125,7 +128,7 @@ class CatalogueEdits:
                 known = self.canonical_value(key, value)
                 if known is None and not allow_new_values:
                     hint = self._did_you_mean(key, value)
-                    unknown_values.append(f"no product has {key} {value!r}{': ' + hint if hint else ''}")
+                    unknown_values.append(f"no product has {key} {value!r}{f' ({hint})' if hint else ''}")
                 metadata[key] = known or value
         if unknown_values:
             raise BadInputError("; ".join(unknown_values) + ". A new value needs allow_new_values (API: "

@@ -517,10 +517,18 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         """Whether another process saved the index folder since this object loaded it (`fashionrec index
         add/remove/build` beside a server): what it serves is not what the folder holds."""
         path = self.index_dir / "manifest.json"
+        # Read again only when the file or what this object holds changed: a monitor polls /health, and the
+        # manifest of a catalogue with many removals is 65 KB or more.
+        key = (_mtime(path), self._stamp)
+        seen = getattr(self, "_disk_seen", None)
+        if seen is not None and seen[0] == key:
+            return seen[1]
         try:
-            return path.exists() and _stamp(read_json(path)) != self._stamp
+            changed = key[0] is not None and _stamp(read_json(path)) != self._stamp
         except (OSError, ValueError):       # being written this moment: said at the next look
             return False
+        self._disk_seen = (key, changed)
+        return changed
 
     def _check_not_replaced(self) -> None:
         path = self.index_dir / "manifest.json"

@@ -573,6 +573,11 @@ class TextSearch:
         season kurta" finds its kurtas as typed)."""
         if self.browse(filters, query, limit=0)[0] > 0:
             return None
+        positive, negated = self._negation(query)
+        if negated:
+            # What it leaves out stays left out: "jeens -blue" was corrected to "jeans blue" (a code review).
+            fixed = self.correction(positive, filters) if positive.strip() else None
+            return fixed and f"{fixed} " + " ".join(f"not {' '.join(words)}" for words in negated)
         fixed = self.autocorrect(query)
         if not fixed:
             return None

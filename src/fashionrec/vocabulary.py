@@ -84,10 +84,6 @@ SYNONYMS: dict[str, list[str]] = {
     "sleepers": ["Flip Flops", "Sandals"],      # Indian English for slippers ("sleeker" was suggested)
     "wristwatch": ["Watches"],
     "beanie": ["Caps"],
-    # The type Hat is three winter skull caps; the sun hats are filed as Caps ("summer hat" listed the skull caps
-    # and two "Lady With The Hat" tops, a shopper trial).
-    "hat": ["Caps", "Hat"],
-    "sunhat": ["Caps"],
     "underwear": ["Briefs", "Boxers", "Trunk", "Bra", "Innerwear Vests", "Camisoles"],
     "lingerie": ["Bra", "Briefs", "Camisoles"],
     "pyjamas": ["Night suits", "Lounge Pants"],

@@ -9,6 +9,7 @@ oversize uploads to 413, and anything unexpected to a logged 500. A browser aski
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, HTTPException, Request, params
@@ -33,10 +34,23 @@ log = logging.getLogger(__name__)
 UPLOAD_PATHS = ("/api/search/image", "/api/classify", "/api/items")
 
 
+def _methods_of(app: FastAPI, path: str) -> list[str]:
+    """The methods the app serves ``path`` with, by its OpenAPI paths (HEAD wherever GET), sorted."""
+    taken = set()
+    for template, operations in app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))     # /api/items/{item_id}
+        if re.fullmatch(pattern, path):
+            taken |= {m.upper() for m in operations if m.upper() in HTTP_METHODS}
+    return sorted(taken | ({"HEAD"} if "GET" in taken else set()))
+
+
 def _reads_form(request: Request) -> bool:
     """Whether the request's endpoint reads a multipart form (its body parameters are form fields or files)."""
     body = getattr(getattr(request.scope.get("route"), "dependant", None), "body_params", [])
     return any(isinstance(p.field_info, (params.Form, params.File)) for p in body)
+
+
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
 def _validation_message(exc: RequestValidationError, form: bool = False) -> str:
@@ -255,9 +269,13 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         detail, status = exc.detail, exc.status_code
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing is served at {request.url.path}"
-        elif exc.status_code == 405 and detail == "Method Not Allowed" and exc.headers and exc.headers.get("Allow"):
-            # "Method Not Allowed" alone (an integrator's trial): which ones it takes, as the Allow header says.
-            detail = f"{request.url.path} takes {exc.headers['Allow']}, not {request.method}"
+        elif exc.status_code == 405 and detail == "Method Not Allowed":
+            # "Method Not Allowed" alone (an integrator's trial): which ones it takes. Every route of the path
+            # (Starlette's Allow names the first one's: GET for /api/items, which POST adds to; a code review).
+            taken = _methods_of(request.app, request.url.path)
+            if taken:
+                exc.headers = {**(exc.headers or {}), "Allow": ", ".join(taken)}
+                detail = f"{request.url.path} takes {', '.join(taken)}, not {request.method}"
         elif exc.status_code == 400 and detail == "There was an error parsing the body":
             status = 422      # as a body that is no JSON at all is (RequestValidationError)
             # FastAPI's words for a body its parser gave up on: JSON not UTF-8 or nested past Python's

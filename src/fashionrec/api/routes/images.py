@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import functools
 import io
@@ -45,24 +46,34 @@ def _downscaled(path: str, modified: int, side: int) -> bytes:
 
 
 def _validators(stat: os.stat_result, side: int | None) -> dict[str, str]:
-    """ETag and Last-Modified of the photo file ``stat`` describes, as sent at ``side`` (None: its file)."""
+    """ETag and Last-Modified of the photo file ``stat`` describes, as sent at ``side`` (None: its file). A
+    scaled copy's tag is weak: another Pillow may encode the same picture in other bytes."""
     tag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}-{side or "file"}"'
-    return {"ETag": tag, "Last-Modified": email.utils.formatdate(stat.st_mtime, usegmt=True)}
+    return {"ETag": f"W/{tag}" if side else tag, "Last-Modified": email.utils.formatdate(stat.st_mtime, usegmt=True)}
+
+
+def _http_date(text: str) -> datetime.datetime | None:
+    """An HTTP date (RFC 9110 5.6.7: IMF-fixdate, or the obsolete RFC 850 and asctime forms, the last without a
+    zone, read as GMT); None for anything else."""
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=datetime.UTC)
 
 
 def _unchanged(request: Request, validators: dict[str, str]) -> bool:
-    """Whether the client's copy is current (RFC 9110 13.1: If-None-Match decides where sent, else
-    If-Modified-Since): a shop front end revalidating a card's photo gets a 304, not the photo again (a trial)."""
-    matches = request.headers.get("if-none-match")
-    if matches is not None:
-        tags = {t.strip().removeprefix("W/") for t in matches.split(",")}
-        return "*" in tags or validators["ETag"] in tags
-    since = request.headers.get("if-modified-since")
-    try:
-        return since is not None and (email.utils.parsedate_to_datetime(since)
-                                      >= email.utils.parsedate_to_datetime(validators["Last-Modified"]))
-    except (TypeError, ValueError):     # a date that is none is ignored (RFC 9110 13.1.3)
-        return False
+    """Whether the client's copy is current (RFC 9110 13.1: If-None-Match decides where sent, compared weakly,
+    else If-Modified-Since): a shop front end revalidating a card's photo gets a 304, not the photo again (a
+    trial)."""
+    sent = request.headers.getlist("if-none-match")     # a list may come over several header lines
+    if sent:
+        tags = {t.strip().removeprefix("W/") for line in sent for t in line.split(",")}
+        return "*" in tags or validators["ETag"].removeprefix("W/") in tags
+    since = _http_date(request.headers.get("if-modified-since") or "")
+    modified = _http_date(validators["Last-Modified"])
+    # A date in the future is no date the client had the photo by (RFC 9110 13.1.3).
+    return bool(since and modified and modified <= since <= datetime.datetime.now(datetime.UTC))
 
 
 @router.get("/images/{item_id}.jpg", response_class=FileResponse,
@@ -101,4 +112,4 @@ def product_image(item_id: int, service: ServiceDep, request: Request,
     # Its type as its bytes say (a PNG saved as 13089.jpg went out as image/jpeg, a trial), else its name's.
     media = Image.MIME.get(kind or "") or {".png": "image/png", ".webp": "image/webp"}.get(path.suffix.lower(),
                                                                                          "image/jpeg")
-    return FileResponse(path, media_type=media, headers=headers, stat_result=stat)
+    return FileResponse(path, media_type=media, headers=headers)       # its length measured as it is sent

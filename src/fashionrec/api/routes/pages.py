@@ -378,7 +378,7 @@ def catalogue_page(
             # An occasion word alone is its usage: said, as a person read as a wearer is ("something for a
             # wedding" listed Ethnic shirts and kurtas without a word, a shopper trial).
             occasions = [OCCASIONS[w] for w in dict.fromkeys(search_words(query)) if w in OCCASIONS] \
-                if "articleType" not in parsed and "usage" not in chosen else []
+                if "articleType" not in parsed and not {"usage", "articleType"} & set(chosen) else []
             if occasions:
                 read = " and ".join(f"{w!r} as {USAGE_WORDS[w]}" for w in occasions)
                 notices.append(f"The catalogue files products by usage, not occasion: this reads {read}; choose a "

@@ -21,6 +21,8 @@ def recommend_for_profile(body: ProfileRequest, service: ServiceDep) -> RecList:
         try:
             recs = service.rec.for_profile(liked, k=body.k, looks=body.looks)
         except NotFoundError as e:
+            if body.skip_unknown:
+                raise
             # A saved list outlives products: the way on, where the whole list failed for one (an operator's trial).
             raise NotFoundError(f"{e}; send \"skip_unknown\": true to leave out liked ids the catalogue no longer "
                                 "has") from e
