@@ -110,7 +110,8 @@ class CatalogueEdits:
             if key in (*FILTER_KEYS, "productDisplayName") and value is not None and not isinstance(value, str):
                 raise BadInputError(f"{key} must be text, got {value!r}")
         # A name is one line: a newline or tab in it broke the CLI's table and the page's heading (an operator's
-        # trial), as spaces; other control characters are refused, as in a search.
+        # trial), as spaces; other control characters are refused (a name is kept, unlike a search's words, whose
+        # control characters api.deps.readable_text turns into spaces).
         name = (metadata or {}).get("productDisplayName")
         if isinstance(name, str):
             if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" or c in BIDI_CONTROLS for c in name):

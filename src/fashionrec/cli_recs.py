@@ -184,10 +184,13 @@ def index_check(
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
     # What changed since the build, which a rebuild treats unlike each other (an operator's trial found no word
     # of either): added products are carried over, removed catalogue products come back from styles.csv.
-    added = int(rec.items["image_path"].astype(str).str.startswith("images").sum())   # photos kept in the folder
+    from fashionrec.catalog import first_few
+    from fashionrec.index_build import added_since_build
+
+    added = int(added_since_build(rec.items).sum())
     removed = [int(i) for i in rec.manifest.get("removed_catalogue_ids", []) if int(i) not in rec._row]
     if added or removed:
-        shown = ", ".join(map(str, removed[:10])) + (", ..." if len(removed) > 10 else "")
+        shown = first_few(removed, 10)
         built, changed = (str(rec.manifest.get(key, "?"))[:19].replace("T", " ") for key in ("date", "updated"))
         console.print(f"changed since its build ({built[:10]}), last on {changed} UTC: {added} "
                       f"product{'' if added == 1 else 's'} added (a rebuild keeps them), "

@@ -313,6 +313,12 @@ def _previous_highest_id(index_dir: Path) -> int:
         return 0
 
 
+def added_since_build(items: pd.DataFrame) -> pd.Series:
+    """Per product of an index's ``items``, whether it was added since the build (`index add`, the API): its
+    photo is kept in the index folder, under a path relative to it; a catalogue product's is absolute."""
+    return ~items["image_path"].astype(str).map(lambda p: p == "nan" or Path(p).is_absolute())
+
+
 def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tuple[dict, Image.Image]], list[int]]:
     """((metadata, photo) of each product added to the index at ``index_dir`` since its build, whose photo
     is in its ``images/``; the ids of those the catalogue being indexed now has rows for), read before a
@@ -321,7 +327,7 @@ def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tupl
         return [], []
     try:
         items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""])
-        added = items[~items["image_path"].astype(str).map(lambda p: p == "nan" or Path(p).is_absolute())]
+        added = items[added_since_build(items)]
         rows = added.to_dict("records")
         ids = [int(row["id"]) for row in rows]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, pd.errors.ParserError) as e:

@@ -346,6 +346,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self.kind_weight = KIND_WEIGHT
         self.neighbour_vote = NEIGHBOUR_VOTE["weight"]
         self._stamp = _stamp(manifest)     # which version of the folder this object holds
+        self._disk_seen: tuple[tuple, bool] | None = None     # changed_on_disk's last look: (mtime, stamp), answer
         self._build_lock = threading.RLock()   # lazy tables: one builder at a time (see _once)
         # The unfamiliar-photo threshold of an older index, computed once: a product added later moves it
         # by nothing worth 3 s per addition.
@@ -520,9 +521,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         # Read again only when the file or what this object holds changed: a monitor polls /health, and the
         # manifest of a catalogue with many removals is 65 KB or more.
         key = (_mtime(path), self._stamp)
-        seen = getattr(self, "_disk_seen", None)
-        if seen is not None and seen[0] == key:
-            return seen[1]
+        if self._disk_seen is not None and self._disk_seen[0] == key:
+            return self._disk_seen[1]
         try:
             changed = key[0] is not None and _stamp(read_json(path)) != self._stamp
         except (OSError, ValueError):       # being written this moment: said at the next look

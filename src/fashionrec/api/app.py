@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 UPLOAD_PATHS = ("/api/search/image", "/api/classify", "/api/items")
 
 
+HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
 def _methods_of(app: FastAPI, path: str) -> list[str]:
     """The methods the app serves ``path`` with, by its OpenAPI paths (HEAD wherever GET), sorted."""
     taken = set()
@@ -48,9 +51,6 @@ def _reads_form(request: Request) -> bool:
     """Whether the request's endpoint reads a multipart form (its body parameters are form fields or files)."""
     body = getattr(getattr(request.scope.get("route"), "dependant", None), "body_params", [])
     return any(isinstance(p.field_info, (params.Form, params.File)) for p in body)
-
-
-HTTP_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
 def _validation_message(exc: RequestValidationError, form: bool = False) -> str:
