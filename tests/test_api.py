@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -1285,21 +1287,65 @@ def test_head_cors_and_version(index_dir, client, ids):
         assert "access-control-allow-origin" not in c.get("/health", headers=other).headers
 
 
-def test_an_index_written_by_another_process_is_a_409(index_dir, tmp_path, photo):
+def test_a_change_another_process_saved_is_served_and_the_next_change_made_on_top(index_dir, tmp_path, photo):
     from fashionrec.recommend import Recommender
 
     live = tmp_path / "index"
     shutil.copytree(index_dir, live)
-    with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY, reload_s=0))) as c:
         assert c.get("/health").json()["changed_on_disk"] is False
+        size = c.get("/health").json()["catalogue_size"]
         other = Recommender.load(live)
-        other.add_product(Image.open(io.BytesIO(photo)), {"productDisplayName": "Added By The CLI"})
-        # Said before a change fails: the server serves what it loaded (an operator saw no sign, a trial).
+        cli_id = other.add_product(Image.open(io.BytesIO(photo)), {"productDisplayName": "Added By The CLI"})
+        # Said while not yet served: the server serves what it loaded (an operator saw no sign, a trial).
         assert c.get("/health").json()["changed_on_disk"] is True
+        assert_error(c.get(f"/api/items/{cli_id}"), 404)
+        # A change through the API loads the folder first: it was a 409 until the server was restarted.
         r = c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
                    data={"productDisplayName": "Added By The API"}, headers={"X-API-Key": KEY})
-        msg = assert_error(r, 409)
-        assert "another process" in msg and "restart the server" in msg
+        assert r.status_code == 201, r.text
+        assert r.json()["id"] != cli_id
+        health = c.get("/health").json()
+        assert health["changed_on_disk"] is False and health["catalogue_size"] == size + 2
+        assert c.get(f"/api/items/{cli_id}").json()["productDisplayName"] == "Added By The CLI"
+    assert {cli_id, r.json()["id"]} <= set(Recommender.load(live).items["id"])
+
+
+def test_a_server_serves_its_index_folder_as_another_process_changes_it(index_dir, tmp_path, photo, caplog):
+    from fashionrec.recommend import Recommender
+
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+
+    def wait_for(size: int) -> dict:
+        deadline = time.monotonic() + 60
+        while (health := c.get("/health").json())["catalogue_size"] != size and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return health
+
+    with TestClient(create_app(Settings(index_dir=live, reload_s=0.1))) as c:
+        size = c.get("/health").json()["catalogue_size"]
+        cli_id = Recommender.load(live).add_product(Image.open(io.BytesIO(photo)), {"productDisplayName": "Back In"})
+        assert wait_for(size + 1)["changed_on_disk"] is False
+        assert c.get(f"/api/items/{cli_id}").json()["productDisplayName"] == "Back In"
+        assert cli_id in [it["id"] for it in c.get("/api/items", params={"q": "back in"}).json()["items"]]
+        gone = c.get("/api/items", params={"limit": 1}).json()["items"][0]["id"]
+        Recommender.load(live).remove_product(gone)
+        wait_for(size)
+        assert_error(c.get(f"/api/items/{gone}"), 404)
+        # A folder that cannot be served is said once, and the index loaded is served on.
+        manifest = json.loads((live / "manifest.json").read_text())
+        with caplog.at_level("ERROR", logger="fashionrec.api.deps"):
+            (live / "items.csv").write_text("id\nnot a number\n")
+            (live / "manifest.json").write_text(json.dumps({**manifest, "updated": "now"}))
+            deadline = time.monotonic() + 60
+            while "cannot be served" not in caplog.text and time.monotonic() < deadline:
+                time.sleep(0.1)
+            time.sleep(0.5)
+        assert caplog.text.count("cannot be served") == 1
+        health = c.get("/health").json()
+        assert health["changed_on_disk"] is True and health["catalogue_size"] == size
+        assert c.get(f"/api/items/{cli_id}").status_code == 200
 
 
 def test_service_on_milvus_backend(tmp_path, fixture_dir, ids, fixture_catalog):

@@ -192,7 +192,7 @@ def test_a_build_finds_milvus_out_of_reach_before_embedding(tmp_path, monkeypatc
     def no_embedding(*args, **kwargs):
         raise AssertionError("embedded before Milvus was reached")
 
-    monkeypatch.setattr(index_build, "embed_catalog", no_embedding)
+    monkeypatch.setattr(index_build, "embed_reusing", no_embedding)
     tagger = Tagger.load(tiny_tagger_path())
     with pytest.raises(VectorIndexError, match=r"ends in \.db"):
         Recommender.build(fixture_catalog(), tagger, tmp_path / "index", progress=False, backend="milvus",

@@ -1027,6 +1027,8 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     df["image_reason"] = [r[1] for r in results]
     df["width"] = [r[2] for r in results]
     df["height"] = [r[3] for r in results]
+    # What a rebuild finds an embedded photo by (fashionrec.index_reuse): its bytes, whatever its id or path.
+    df["photo_digest"] = [r[4].hex() for r in results]
 
     ok = df["image_status"] == "ok"
     report.with_image = int(ok.sum())

@@ -291,6 +291,9 @@ def index_build(
     token: str | None = TokenOpt,
     from_embeddings: Path | None = typer.Option(None, "--from-embeddings", help="Index the Parquet shards of "
                                                 "`fashionrec embed` instead of embedding here."),
+    reuse: bool = typer.Option(True, "--reuse/--no-reuse", help="Take the embeddings of photos and product "
+                               "texts the index at --out already holds from the same model (a catalogue "
+                               "changed by a few rows rebuilds in about a minute); --no-reuse embeds all."),
 ) -> None:
     """Embed every usable product and write the image + text index with its manifest."""
     from fashionrec.catalog import first_few, load_catalog
@@ -318,7 +321,7 @@ def index_build(
 
             check_made_by(emb_manifest, from_embeddings, tagger)
         rec = Recommender.build(catalog, tagger, out, index_kind=kind, backend=backend, uri=uri,
-                                token=token, embeddings=embeddings, index_dim=index_dim)
+                                token=token, embeddings=embeddings, index_dim=index_dim, reuse=reuse)
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt as e:
@@ -329,6 +332,11 @@ def index_build(
     dims = f"dim {m['dim']}" + (f", searched as {m['index_dim']}-d PCA" if m.get("projection") else "")
     console.print(f"indexed {len(rec)} items ({m['index_kind']}, {dims}) "
                   f"in {time.perf_counter() - t0:.1f} s -> {out}")
+    reused = m.get("reused") or {}
+    if any(reused.values()):
+        console.print(f"reused the photo embeddings of {reused['photo_embeddings']:,} and the text embeddings of "
+                      f"{reused['text_embeddings']:,} products from the index it replaced (same model; "
+                      "--no-reuse embeds all)", highlight=False)
     if catalog.report.left_out():
         console.print(catalog.report.left_out(), highlight=False)
     typos = [t for typos in catalog.report.possible_typos.values() for t in typos]

@@ -34,16 +34,16 @@ from fashionrec.artifacts import atomic_dir, check_replaceable, made_by, read_js
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import COLUMNS, Catalog, first_few, load_catalog, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import changing_folder
-from fashionrec.embed import embed_catalog
 from fashionrec.errors import BadInputError, ModelError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
+from fashionrec.index_reuse import embed_reusing, encode_reusing, reusable, write_digests
 from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
 from fashionrec.tagger import Tagger
-from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text
+from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class IndexBuilding:
     def build(cls, catalog: Catalog | str | Path, tagger: Tagger | None, out_dir: str | Path, index_kind: str = "auto",
               progress: bool = True, backend: str = "faiss", uri: str | Path | None = None,
               token: str | None = None, embeddings: pd.DataFrame | str | Path | None = None,
-              index_dim: int | None = None):
+              index_dim: int | None = None, reuse: bool = True):
         """Embed every usable product of ``catalog`` (or of its folder) with ``tagger`` (None: the shipped
         model), build the image and text indexes, write ``out_dir`` atomically.
 
@@ -95,7 +95,9 @@ class IndexBuilding:
         ``<out_dir>.milvus.db`` beside the folder); the collection of the index it replaces is dropped
         once the new folder is in place. ``embeddings``: precomputed vectors instead of embedding here: the
         folder ``fashionrec embed`` (``--engine ray``) wrote, checked to be ``tagger``'s, or its (id, vector,
-        pred_*) rows (:func:`fashionrec.batch_embed.load_embeddings`).
+        pred_*) rows (:func:`fashionrec.batch_embed.load_embeddings`). ``reuse``: take the embeddings and
+        predictions of photos, and the text embeddings of product texts, that the index at ``out_dir`` already
+        holds from the same model (:mod:`fashionrec.index_reuse`) rather than compute them again.
         """
         t0 = time.perf_counter()
         out_dir = Path(out_dir)
@@ -127,8 +129,10 @@ class IndexBuilding:
             from fashionrec.index.milvus_index import check_reachable
 
             check_reachable(cls._milvus_uri(out_dir, uri), token)
+        before = reusable(out_dir, tagger) if reuse and embeddings is None else None
+        reused_photos = 0
         if embeddings is None:
-            ids, vectors, preds = embed_catalog(catalog, tagger, progress=progress)
+            ids, vectors, preds, reused_photos = embed_reusing(catalog, tagger, before, progress=progress)
         else:
             from fashionrec.batch_embed import aligned_embeddings, check_made_by, load_embeddings
 
@@ -147,7 +151,12 @@ class IndexBuilding:
         items = pd.concat([items, preds], axis=1)
         items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
         log.info("embedding product text of %d items", len(items))
-        text_vecs = encode_text([product_text(r) for r in items.to_dict("records")], progress=progress)
+        text_vecs, reused_texts = encode_reusing([product_text(r) for r in items.to_dict("records")],
+                                                 before if reuse else None, progress=progress)
+        if before is not None:
+            log.info("reused the photo embeddings of %d and the text embeddings of %d of %d products from %s "
+                     "(same model)", reused_photos, reused_texts, len(items), out_dir)
+        del before      # up to a copy of every embedding: not kept through the index build
         index = None
         try:
             # (Entered first, left last: a change another process makes to the folder waits until the new
@@ -196,7 +205,10 @@ class IndexBuilding:
                     # told so (the API took a shop's "Tshrts" without a word, as a value the index has).
                     "possible_typos": {column: {t["value"]: t["like"] for t in typos}
                                        for column, typos in catalog.report.possible_typos.items()},
+                    # Taken from the index this one replaced, not computed again (fashionrec.index_reuse).
+                    "reused": {"photo_embeddings": reused_photos, "text_embeddings": reused_texts},
                 }
+                write_digests(tmp, usable)
                 if replaced:
                     kept = {key: replaced[key] for key in ("uri", "collection", "dim")}
                     if backend == "milvus":

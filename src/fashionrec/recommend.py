@@ -542,7 +542,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 f"{self.manifest.get('date')}, {self.manifest.get('count')} items, updated "
                 f"{self.manifest.get('updated') or 'never'}): another process rebuilt it or added or removed "
                 "products (`fashionrec index build/add/remove`); nothing was written over it. Load the index again "
-                "(restart the server, or run the command again) and make the change again")
+                "(run the command again; a server loads it by itself unless it cannot serve it, as its log says) "
+                "and make the change again")
 
     def _reindex(self, words: WordSearch | None = None) -> None:
         """Forget what was worked out from the items (they changed); ``words``: the word-search tables of the

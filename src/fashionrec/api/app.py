@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, HTTPException, Request, params
@@ -197,6 +198,16 @@ def _one_value_each(request: Request) -> None:
             raise BadInputError(f"{', '.join(twice)} given more than once: a parameter takes one value")
 
 
+def _watch(service: Service, every_s: float, stop: threading.Event) -> None:
+    """Every ``every_s`` seconds until ``stop``: serve the index folder again where another process changed it
+    (:meth:`Service.reload_if_changed`); a rebuilt catalogue was served only after a restart."""
+    while not stop.wait(every_s):
+        try:
+            service.reload_if_changed()
+        except Exception:       # a surprise must not end the watching, nor the server
+            log.exception("looking for changes to %s failed", service.rec.index_dir)
+
+
 def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     """Build the app. The recommender is loaded at start-up from ``settings.index_dir`` unless given.
 
@@ -230,7 +241,12 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         encode_text(["warm up"])
         app.state.service = Service(rec, settings)
         log.info("serving %d items with model %s", len(rec.items), rec.tagger.name)
+        stop = threading.Event()
+        if settings.reload_s:
+            threading.Thread(target=_watch, args=(app.state.service, settings.reload_s, stop), daemon=True,
+                             name="fashionrec-reload").start()
         yield
+        stop.set()
 
     # /docs and /redoc from the Swagger UI 5 and ReDoc files fastapi-offline ships, not a CDN: a catalogue
     # server often has no internet, and the swagger-ui-bundle package's 4.x cannot read FastAPI's OpenAPI 3.1.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import secrets
 import threading
@@ -17,7 +18,9 @@ from pydantic import BaseModel
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import timed
 from fashionrec.catalog import check_photo, open_rgb
-from fashionrec.errors import BadInputError
+from fashionrec.errors import BadInputError, FashionrecError, ModelError
+
+log = logging.getLogger(__name__)
 
 # Filter names accepted by browse, similar and the catalogue page, in display order.
 FILTER_KEYS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season"]
@@ -76,6 +79,7 @@ class Service:
         self.lock = RWLock()
         # One catalogue change at a time; it holds ``lock`` for writing only while its change goes in.
         self.changing = threading.Lock()
+        self._failed_reload: float | None = None     # the manifest's mtime when a reload last failed
         self.refresh_values()
 
     @contextmanager
@@ -94,9 +98,68 @@ class Service:
         """A catalogue change: one at a time; yields the write lock for the recommender's ``exclusive``;
         the word-search tables of the new catalogue are built after, while searches go on."""
         with self.changing:
+            # Another process's change saved first (`fashionrec index add` beside the server): this one is
+            # made on top of it, where it was refused with a 409 until a restart.
+            self._reload_changed()
             yield self.lock.write
             with self.lock.read():
                 self.refresh_values()
+
+    def reload_if_changed(self) -> bool:
+        """Serve the index folder again where another process changed it since it was loaded (a rebuild, a
+        `fashionrec index add/remove` beside the server): it is loaded and its search tables built while the
+        searches go on with the one loaded, then swapped in at once. True where it was. A folder that cannot be
+        served (half written, damaged, another model's where --model named one) is said in the log once, and
+        the index loaded is served on; the next change to the folder is tried again."""
+        if not self.rec.changed_on_disk():
+            return False
+        with self.changing:     # not beside an add or a remove through the API, which saves the folder too
+            return self._reload_changed()
+
+    def _reload_changed(self) -> bool:
+        """:meth:`reload_if_changed`, with ``changing`` held."""
+        rec = self.rec
+        if not rec.changed_on_disk():
+            return False
+        stamp = _mtime_of(rec.index_dir / "manifest.json")
+        try:
+            new = _load_again(rec, self.settings)
+            new.warm_search()
+            values = new.filter_values()
+        except (FashionrecError, OSError, ValueError) as e:
+            if stamp != self._failed_reload:
+                log.error("%s changed on disk but cannot be served (%s); still serving the index loaded before "
+                          "(%d items)", rec.index_dir, e, len(rec.items))
+                self._failed_reload = stamp
+            return False
+        with self.lock.write():
+            self.rec, self.filter_values = new, values
+        log.info("%s changed on disk: now serving %d items (were %d), built %s, updated %s", new.index_dir,
+                 len(new.items), len(rec.items), new.manifest.get("date"), new.manifest.get("updated") or "never")
+        return True
+
+
+def _load_again(rec, settings: Settings):
+    """A new recommender of ``rec``'s index folder as it is on disk now, with ``rec``'s tagger where it was
+    built by the same model; else with the model the folder names, unless the server was given one."""
+    from fashionrec.recommend import Recommender
+
+    try:
+        return Recommender.load(rec.index_dir, model=rec.tagger, uri=settings.milvus_uri,
+                                token=settings.milvus_token)
+    except ModelError:
+        if settings.model is not None:
+            raise
+    new = Recommender.load(rec.index_dir, model=None, uri=settings.milvus_uri, token=settings.milvus_token)
+    new.tagger.warm_up()
+    return new
+
+
+def _mtime_of(path) -> float | None:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return None
 
 
 def get_service(request: Request) -> Service:

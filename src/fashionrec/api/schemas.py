@@ -87,8 +87,9 @@ class Health(BaseModel):
     version: str = Field(description="fashionrec's version.")
     # A server beside `fashionrec index add` served the old products, their photos gone, with no sign (a trial).
     changed_on_disk: bool = Field(False, description="Another process changed the index folder since this server "
-                                  "loaded it (`fashionrec index add/remove/build`): it serves what it loaded, and "
-                                  "refuses changes, until restarted.")
+                                  "loaded it (`fashionrec index add/remove/build`) and the server has not loaded it "
+                                  "yet: it does within FASHIONREC_RELOAD_S seconds (10 by default) and before its "
+                                  "own next change; one it cannot serve is said in its log.")
 
 
 TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where it was as wide as tall or wider and "

@@ -1,0 +1,152 @@
+"""What a rebuild takes from the index folder it replaces instead of computing it again: the image embedding and
+predicted labels of every photo that folder already embedded with the same model (found by the digest of the
+photo's bytes, whatever its id), and the text embedding of every product text it already encoded.
+
+A catalogue that changed by a few rows (new products, a fixed name, a replaced photo) is rebuilt in about a
+minute instead of 14 on 2 cores: embedding 40k photos and their texts is nearly all of a build's time. Nothing
+is taken from an index of another model, another calibration or another version of fashionrec, nor from a
+folder built before the digests were recorded: that build embeds everything, as ``--no-reuse`` does.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fashionrec import __version__
+from fashionrec.artifacts import read_json, write_with
+from fashionrec.calibration import calibration_temperatures
+from fashionrec.catalog import Catalog
+from fashionrec.embed import embed_catalog
+from fashionrec.levels import levels_fingerprint
+from fashionrec.tagger import Tagger
+from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text
+
+log = logging.getLogger(__name__)
+
+# id -> digest of the photo file each catalogue product was embedded from, written by every build beside items.csv.
+DIGESTS = "photo_digests.csv"
+
+
+@dataclass
+class Reusable:
+    """The arrays of the index folder a build replaces, and where to find a photo's or a text's row in them."""
+
+    by_digest: dict[str, int]       # photo digest -> row of ``embeddings`` and ``preds``
+    by_text: dict[str, int]         # product text -> row of ``text_embeddings``
+    embeddings: np.ndarray
+    text_embeddings: np.ndarray
+    preds: pd.DataFrame
+    build_id: str | None
+
+
+def made_with(tagger: Tagger) -> dict:
+    """What an index's stored embeddings and predictions depend on besides the photos: its manifest's record of
+    them must equal this for a rebuild to take them."""
+    return {"sha256": tagger.sha256, "temperature": calibration_temperatures(tagger),
+            "levels_sha256": levels_fingerprint(tagger.levels), "dim": tagger.dim}
+
+
+def reusable(index_dir: str | Path, tagger: Tagger) -> Reusable | None:
+    """What :func:`embed_reusing` may take from the index at ``index_dir``; None where there is nothing to
+    take (no index there, one built by another model or another fashionrec, or before the digests were
+    recorded), said in the log. A folder that cannot be read is said as a warning: the build embeds everything."""
+    index_dir = Path(index_dir)
+    if not (index_dir / "manifest.json").is_file():
+        return None
+    try:
+        manifest = read_json(index_dir / "manifest.json")
+        was = manifest.get("model") or {}
+        recorded = {"sha256": was.get("sha256"), "temperature": was.get("temperature") or {},
+                    "levels_sha256": was.get("levels_sha256", ""), "dim": manifest.get("dim")}
+        now = made_with(tagger)
+        # Compared as JSON writes them (a temperature read back is the float that was written).
+        if recorded != {**now, "temperature": {k: float(v) for k, v in now["temperature"].items()}}:
+            log.info("not reusing the embeddings of %s: it was built by another model (or calibration)", index_dir)
+            return None
+        if manifest.get("fashionrec_version") != __version__:
+            log.info("not reusing the embeddings of %s: it was built by fashionrec %s, this is %s", index_dir,
+                     manifest.get("fashionrec_version"), __version__)
+            return None
+        if not (index_dir / DIGESTS).is_file():
+            log.info("not reusing the embeddings of %s: it records no photo digests (built before they were)",
+                     index_dir)
+            return None
+        items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""], low_memory=False)
+        embeddings = np.load(index_dir / "embeddings.npy")
+        text_embeddings = np.load(index_dir / "text_embeddings.npy")
+        digests = pd.read_csv(index_dir / DIGESTS, dtype={"id": np.int64, "photo_digest": str})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, pd.errors.ParserError) as e:
+        log.warning("cannot read the index at %s to reuse its embeddings (%s: %s): every product is embedded",
+                    index_dir, type(e).__name__, e)
+        return None
+    if not len(items) == len(embeddings) == len(text_embeddings) or embeddings.shape[1:] != (tagger.dim,):
+        log.warning("the index at %s is inconsistent (%d items, %d embeddings, %d text embeddings): every product "
+                    "is embedded", index_dir, len(items), len(embeddings), len(text_embeddings))
+        return None
+    if manifest.get("text_model") != TEXT_MODEL_NAME:
+        text_embeddings = text_embeddings[:0]
+    row_of = {int(i): r for r, i in enumerate(items["id"])}
+    by_digest = {d: row_of[int(i)] for i, d in zip(digests["id"], digests["photo_digest"], strict=True)
+                 if int(i) in row_of and isinstance(d, str) and d}
+    by_text = {product_text(r): k for k, r in enumerate(items.to_dict("records"))} if len(text_embeddings) else {}
+    preds = items[[c for c in items.columns if str(c).startswith("pred_")]]
+    heads = {f"pred_{head}{end}" for head in tagger.classes for end in ("", "_prob")}
+    if set(preds.columns) != heads:
+        log.info("not reusing the embeddings of %s: its stored predictions are of other heads", index_dir)
+        return None
+    return Reusable(by_digest, by_text, embeddings, text_embeddings, preds, manifest.get("build_id"))
+
+
+def embed_reusing(catalog: Catalog, tagger: Tagger, before: Reusable | None,
+                  progress: bool = True) -> tuple[np.ndarray, np.ndarray, pd.DataFrame, int]:
+    """:func:`fashionrec.embed.embed_catalog`, taking from ``before`` the embedding and predictions of each photo
+    it holds; returns ``(ids, vectors, preds, how many were taken)``."""
+    usable = catalog.usable
+    digests = usable["photo_digest"] if "photo_digest" in usable else pd.Series("", index=usable.index)
+    rows = np.array([before.by_digest.get(d, -1) if before and d else -1 for d in digests], np.int64)
+    new = rows < 0
+    if before is None or new.all():
+        ids, vectors, preds = embed_catalog(catalog, tagger, progress=progress)
+        return ids, vectors, preds, 0
+    ids = usable["id"].to_numpy(dtype=np.int64)
+    vectors = np.empty((len(usable), tagger.dim), np.float32)
+    vectors[~new] = before.embeddings[rows[~new]]
+    # Read back from items.csv: labels as text, probabilities as float64 of what was float32.
+    preds = pd.DataFrame({c: before.preds[c].to_numpy()[rows.clip(0)].astype(np.float32 if c.endswith("_prob")
+                                                                               else object)
+                          for c in before.preds.columns})
+    if new.any():
+        log.info("embedding the %d photos of %d the index did not hold", int(new.sum()), len(usable))
+        part = Catalog(root=catalog.root, table=usable[new], report=catalog.report)
+        _, vectors[new], fresh = embed_catalog(part, tagger, progress=progress)
+        for column in fresh.columns:
+            preds.loc[new, column] = fresh[column].to_numpy()
+        preds = preds[list(fresh.columns)]
+    return ids, vectors, preds, int((~new).sum())
+
+
+def encode_reusing(texts: list[str], before: Reusable | None, progress: bool = True) -> tuple[np.ndarray, int]:
+    """:func:`fashionrec.text_encoder.encode_text` of ``texts``, taking from ``before`` each text it encoded;
+    returns ``(vectors, how many were taken)``."""
+    rows = np.array([before.by_text.get(t, -1) if before else -1 for t in texts], np.int64)
+    new = rows < 0
+    if before is None or new.all():
+        return encode_text(texts, progress=progress), 0
+    out = np.empty((len(texts), before.text_embeddings.shape[1]), np.float32)
+    out[~new] = before.text_embeddings[rows[~new]]
+    if new.any():
+        out[new] = encode_text([t for t, n in zip(texts, new, strict=True) if n], progress=progress)
+    return out, int((~new).sum())
+
+
+def write_digests(folder: Path, usable: pd.DataFrame) -> None:
+    """Record, in an index folder being built, the digest of the photo each catalogue product was embedded from."""
+    if "photo_digest" not in usable:
+        return
+    table = usable[["id", "photo_digest"]]
+    write_with(folder / DIGESTS, lambda tmp: table.to_csv(tmp, index=False))
