@@ -20,7 +20,7 @@ TESTS = Path(__file__).resolve().parent
 FIXTURE_DIR = TESTS / "fixtures" / "catalog"
 # A server looks for changes to its index folder every 10 s by default: none in tests (their own index copies
 # change under servers on purpose), but the tests of that watching, which set it themselves.
-os.environ.setdefault("FASHIONREC_RELOAD_S", "0")
+os.environ["FASHIONREC_RELOAD_S"] = "0"
 
 
 def full_data_path() -> Path:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -44,7 +46,7 @@ def _by_id(rec: Recommender) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
 
 def test_a_rebuild_embeds_only_what_changed_and_gives_what_a_full_build_gives(shop, tmp_path, monkeypatch):
     tagger = Tagger.load(tiny_tagger_path())
-    Recommender.build(load_catalog(shop, progress=False), tagger, tmp_path / "index", progress=False)
+    first_build = Recommender.build(load_catalog(shop, progress=False), tagger, tmp_path / "index", progress=False)
     lines = (shop / "styles.csv").read_text().splitlines()
     # (The fixture's styles.csv has malformed rows on purpose: its first rows are whole ones, edited as text.)
     first, second, third = (int(line.split(",")[0]) for line in lines[1:4])
@@ -61,11 +63,13 @@ def test_a_rebuild_embeds_only_what_changed_and_gives_what_a_full_build_gives(sh
     rebuilt = Recommender.build(load_catalog(shop, progress=False), tagger, tmp_path / "index", progress=False)
     assert asked == [first]     # the copied photo is found by its bytes, under its new id
     n = len(rebuilt)
-    assert rebuilt.manifest["reused"] == {"photo_embeddings": n - 1, "text_embeddings": n - 2}
+    assert rebuilt.manifest["reused"] == {"photo_embeddings": n - 1, "text_embeddings": n - 2,
+                                          "from_build": first_build.manifest["build_id"]}
     asked.clear()
     full = Recommender.build(load_catalog(shop, progress=False), tagger, tmp_path / "full", progress=False,
                              reuse=False)
-    assert len(asked) == n and full.manifest["reused"] == {"photo_embeddings": 0, "text_embeddings": 0}
+    assert len(asked) == n and full.manifest["reused"] == {"photo_embeddings": 0, "text_embeddings": 0,
+                                                           "from_build": None}
     (items, vecs, texts), (items_full, vecs_full, texts_full) = _by_id(rebuilt), _by_id(full)
     np.testing.assert_allclose(vecs, vecs_full, atol=1e-5)
     np.testing.assert_allclose(texts, texts_full, atol=1e-5)
@@ -121,3 +125,84 @@ def test_the_cli_rebuilds_without_reuse_when_asked(shop, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "reused" not in result.output
     assert Recommender.load(out).manifest["reused"]["photo_embeddings"] == 0
+
+
+def test_another_description_of_the_same_weights_is_another_model(shop, tmp_path, monkeypatch, caplog):
+    # An ensemble's blend and probe live in the JSON beside the weights: two ensembles of one file embed otherwise.
+    weights = Path(tiny_tagger_path())
+    copy = tmp_path / "model"
+    copy.mkdir()
+    shutil.copy(weights, copy / weights.name)
+    described = json.loads(weights.with_suffix(".json").read_text())
+    (copy / weights.name).with_suffix(".json").write_text(json.dumps({**described, "note": "described otherwise"}))
+    tagger = Tagger.load(tiny_tagger_path())
+    other = Tagger.load(copy / weights.name)
+    assert other.sha256 == tagger.sha256
+    out = tmp_path / "index"
+    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    asked = _embedded(monkeypatch)
+    with caplog.at_level("INFO", logger="fashionrec.index_reuse"):
+        rebuilt = Recommender.build(load_catalog(shop, progress=False), other, out, progress=False)
+    assert "built by another model" in caplog.text and len(asked) == len(rebuilt)
+
+
+def test_vectors_made_elsewhere_are_not_vouched_for_by_todays_photos(shop, tmp_path, monkeypatch):
+    # `fashionrec embed` embedded the photos as they were then: a rebuild must not take them for today's.
+    from fashionrec.batch_embed import embed_catalog_to_parquet
+
+    tagger = Tagger.load(tiny_tagger_path())
+    embeddings = tmp_path / "embeddings"
+    embed_catalog_to_parquet(load_catalog(shop, progress=False), tiny_tagger_path(), embeddings, progress=False)
+    out = tmp_path / "index"
+    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False, embeddings=embeddings)
+    assert not (out / index_reuse.DIGESTS).exists()
+    asked = _embedded(monkeypatch)
+    rebuilt = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    assert len(asked) == len(rebuilt) and (out / index_reuse.DIGESTS).is_file()
+
+
+def test_a_moved_catalogue_is_found_by_index_check_and_rebuilt_without_embedding(shop, tmp_path, monkeypatch):
+    # The index keeps its catalogue photos' paths: served without them, every photo was a 404 and the check passed.
+    out = tmp_path / "index"
+    args = ["index", "check", str(out), "--model", str(tiny_tagger_path())]
+    Recommender.build(load_catalog(shop, progress=False), Tagger.load(tiny_tagger_path()), out, progress=False)
+    assert CliRunner().invoke(app, args).exit_code == 0
+    moved = shop.rename(tmp_path / "moved")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "no longer where it was built from" in result.output
+    asked = _embedded(monkeypatch)
+    Recommender.build(load_catalog(moved, progress=False), Tagger.load(tiny_tagger_path()), out, progress=False)
+    assert asked == [] and CliRunner().invoke(app, args).exit_code == 0
+
+
+def test_a_catalogue_cut_short_does_not_replace_the_index(shop, tmp_path):
+    tagger = Tagger.load(tiny_tagger_path())
+    out = tmp_path / "index"
+    built = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    lines = (shop / "styles.csv").read_text().splitlines()
+    (shop / "styles.csv").write_text("\n".join(lines[:6]) + "\n")
+    args = ["index", "build", str(shop), "--model", str(tiny_tagger_path()), "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code != 0 and "--allow-shrink" in result.output
+    assert Recommender.load(out).manifest["build_id"] == built.manifest["build_id"]
+    result = CliRunner().invoke(app, [*args, "--allow-shrink"])
+    assert result.exit_code == 0, result.output
+    assert len(Recommender.load(out)) == 5
+
+
+def test_one_build_of_a_folder_at_a_time_and_a_new_model_is_said(shop, tmp_path, caplog):
+    from filelock import FileLock
+
+    from fashionrec.errors import ConflictError
+
+    tagger = Tagger.load(tiny_tagger_path())
+    out = tmp_path / "index"
+    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    building = pytest.raises(ConflictError, match="another `fashionrec index build`")
+    with FileLock(tmp_path / ".index.build.lock"), building:     # as another process building it holds it
+        Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    other = Tagger.load(tiny_tagger_path())
+    other.weights_sha256 = "f" * 64
+    with caplog.at_level("WARNING", logger="fashionrec.index_build"):
+        Recommender.build(load_catalog(shop, progress=False), other, out, progress=False)
+    assert "this build uses" in caplog.text and "serves the new model" in caplog.text

@@ -167,7 +167,7 @@ def index_check(
 ) -> None:
     """Exit 0 if the index opens with this model (complete, consistent, same model) and, with --data, was built
     from that catalogue as it is now; else say why and exit 2."""
-    from fashionrec.recommend import other_catalogue, stale_probabilities
+    from fashionrec.recommend import missing_photos, other_catalogue, stale_probabilities
 
     if folder is not None and index != IndexOpt.default and folder != index:
         fail(f"two indexes given, {folder} and --index {index}: give one")      # --index was ignored (a trial)
@@ -178,7 +178,8 @@ def index_check(
         rec = _load(index, model, backend=backend, uri=uri, token=token)
     except FashionrecError as e:
         fail(str(e))
-    stale = stale_probabilities(rec) or (other_catalogue(rec.manifest, data) if data else "")
+    stale = (stale_probabilities(rec) or (other_catalogue(rec.manifest, data) if data else "")
+             or missing_photos(rec))
     if stale:
         fail(f"{index}: {stale}; rebuild it with `fashionrec index build {data or 'DATA_DIR'} --out {index}`")
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
@@ -294,6 +295,9 @@ def index_build(
     reuse: bool = typer.Option(True, "--reuse/--no-reuse", help="Take the embeddings of photos and product "
                                "texts the index at --out already holds from the same model (a catalogue "
                                "changed by a few rows rebuilds in about a minute); --no-reuse embeds all."),
+    allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Replace the index at --out although the "
+                                      "catalogue has under half its products (else refused: a styles.csv cut "
+                                      "short)."),
 ) -> None:
     """Embed every usable product and write the image + text index with its manifest."""
     from fashionrec.catalog import first_few, load_catalog
@@ -321,7 +325,8 @@ def index_build(
 
             check_made_by(emb_manifest, from_embeddings, tagger)
         rec = Recommender.build(catalog, tagger, out, index_kind=kind, backend=backend, uri=uri,
-                                token=token, embeddings=embeddings, index_dim=index_dim, reuse=reuse)
+                                token=token, embeddings=embeddings, index_dim=index_dim, reuse=reuse,
+                                allow_shrink=allow_shrink)
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt as e:

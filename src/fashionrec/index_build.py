@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from filelock import FileLock, Timeout
 from PIL import Image
 
 from fashionrec import __version__
@@ -34,11 +35,11 @@ from fashionrec.artifacts import atomic_dir, check_replaceable, made_by, read_js
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import COLUMNS, Catalog, first_few, load_catalog, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import changing_folder
-from fashionrec.errors import BadInputError, ModelError, VectorIndexError
+from fashionrec.errors import BadInputError, ConflictError, ModelError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
-from fashionrec.index_reuse import embed_reusing, encode_reusing, reusable, write_digests
+from fashionrec.index_reuse import description_sha256, embed_reusing, encode_reusing, read_reusable, write_digests
 from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
@@ -55,6 +56,8 @@ INDEX_MARKER = "vectors.json"   # the file that makes a folder an index (an embe
 # of the time against 90.6% for the rest; pixel noise (0.642), a small shoe on a noisy background (0.650),
 # a rotated shoe, a gradient and a checkerboard fall below it (docs/service.md, "Photos unlike the catalogue").
 UNFAMILIAR_QUANTILE = 0.005
+# A rebuild keeping under this share of the products of the index it replaces is refused unless asked for.
+SHRINK_REFUSED_BELOW = 0.5
 UNFAMILIAR_SAMPLE = 2000    # catalogue products whose nearest neighbours set the threshold (about 3 s at 40k)
 
 
@@ -83,7 +86,7 @@ class IndexBuilding:
     def build(cls, catalog: Catalog | str | Path, tagger: Tagger | None, out_dir: str | Path, index_kind: str = "auto",
               progress: bool = True, backend: str = "faiss", uri: str | Path | None = None,
               token: str | None = None, embeddings: pd.DataFrame | str | Path | None = None,
-              index_dim: int | None = None, reuse: bool = True):
+              index_dim: int | None = None, reuse: bool = True, allow_shrink: bool = False):
         """Embed every usable product of ``catalog`` (or of its folder) with ``tagger`` (None: the shipped
         model), build the image and text indexes, write ``out_dir`` atomically.
 
@@ -98,7 +101,16 @@ class IndexBuilding:
         pred_*) rows (:func:`fashionrec.batch_embed.load_embeddings`). ``reuse``: take the embeddings and
         predictions of photos, and the text embeddings of product texts, that the index at ``out_dir`` already
         holds from the same model (:mod:`fashionrec.index_reuse`) rather than compute them again.
+        ``allow_shrink``: replace an index although the catalogue has under half its products (else refused:
+        a styles.csv cut short). One build of a folder at a time: a second is refused while one runs.
         """
+        with _one_build_at_a_time(Path(out_dir)):
+            return cls._build(catalog, tagger, out_dir, index_kind, progress, backend, uri, token, embeddings,
+                              index_dim, reuse, allow_shrink)
+
+    @classmethod
+    def _build(cls, catalog, tagger, out_dir, index_kind, progress, backend, uri, token, embeddings, index_dim,
+               reuse, allow_shrink):
         t0 = time.perf_counter()
         out_dir = Path(out_dir)
         if isinstance(catalog, (str, Path)):        # its folder, as the CLI takes it
@@ -120,6 +132,7 @@ class IndexBuilding:
         catalogue_ids = set(usable["id"].astype(int))
         added, _ = _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
         _check_same_catalogue(out_dir, catalog, [int(m["id"]) for m, _ in added])
+        _check_replacing(out_dir, catalog, tagger, allow_shrink)
         # The folder's Milvus collection, replaced, is kept one generation whatever the new backend: a server
         # started on the old folder still searches it (a rebuild as FAISS dropped it at once, and that server
         # answered 500, a scale-out trial); the one it kept is dropped once this build is in place.
@@ -129,7 +142,7 @@ class IndexBuilding:
             from fashionrec.index.milvus_index import check_reachable
 
             check_reachable(cls._milvus_uri(out_dir, uri), token)
-        before = reusable(out_dir, tagger) if reuse and embeddings is None else None
+        before = read_reusable(out_dir, tagger) if reuse and embeddings is None else None
         reused_photos = 0
         if embeddings is None:
             ids, vectors, preds, reused_photos = embed_reusing(catalog, tagger, before, progress=progress)
@@ -156,6 +169,8 @@ class IndexBuilding:
         if before is not None:
             log.info("reused the photo embeddings of %d and the text embeddings of %d of %d products from %s "
                      "(same model)", reused_photos, reused_texts, len(items), out_dir)
+        reused = {"photo_embeddings": reused_photos, "text_embeddings": reused_texts,
+                  "from_build": before.build_id if before is not None else None}
         del before      # up to a copy of every embedding: not kept through the index build
         index = None
         try:
@@ -172,6 +187,8 @@ class IndexBuilding:
                     "model": {"name": tagger.name,
                               "path": str(Path(tagger.path).resolve()) if tagger.path else None,
                               "sha256": tagger.sha256,
+                              # and the description beside them, which says how an ensemble blends its members
+                              "description_sha256": description_sha256(tagger),
                               "architecture": tagger.meta.get("model"),
                               "preprocessing": tagger.meta.get("preprocessing"),
                               # the pred_<head>_prob columns are calibrated with these (`index check`)
@@ -206,9 +223,12 @@ class IndexBuilding:
                     "possible_typos": {column: {t["value"]: t["like"] for t in typos}
                                        for column, typos in catalog.report.possible_typos.items()},
                     # Taken from the index this one replaced, not computed again (fashionrec.index_reuse).
-                    "reused": {"photo_embeddings": reused_photos, "text_embeddings": reused_texts},
+                    "reused": reused,
                 }
-                write_digests(tmp, usable)
+                if embeddings is None:
+                    # Not for vectors made elsewhere (`fashionrec embed`): of the photos as they were then, which
+                    # today's digests would vouch for at the next rebuild (a code review).
+                    write_digests(tmp, usable)
                 if replaced:
                     kept = {key: replaced[key] for key in ("uri", "collection", "dim")}
                     if backend == "milvus":
@@ -386,6 +406,53 @@ def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> 
                             f"{'them' if len(added) != 1 else 'it'} into this catalogue's index: build into another "
                             "--out, or move that folder away first")
     log.warning("%s was the index of another catalogue (%s); it is replaced by %s's", out_dir, was, here)
+
+
+def _check_replacing(out_dir: Path, catalog: Catalog, tagger: Tagger, allow_shrink: bool) -> None:
+    """Refuse to replace an index with one of under :data:`SHRINK_REFUSED_BELOW` of its products unless
+    ``allow_shrink`` (an operator's trial: a styles.csv cut to 5 rows replaced a 400-product index without a word,
+    and the server serving it followed); say where the model changes (the trial's other model, 4.8% accurate,
+    went live without a word)."""
+    try:
+        before = read_json(out_dir / "manifest.json")
+        count = int(before.get("count") or 0)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return      # none there, or said by _check_same_catalogue
+    usable = len(catalog.usable)
+    if not allow_shrink and usable < SHRINK_REFUSED_BELOW * count:
+        raise BadInputError(f"{catalog.root} has {usable:,} usable products where the index at {out_dir} holds "
+                            f"{count:,}: a styles.csv cut short or another folder would take {count - usable:,} "
+                            f"products out of it (and out of a server serving it). Check the catalogue with "
+                            f"`fashionrec data check {catalog.root}`; to replace the index anyway pass "
+                            "--allow-shrink (Python: allow_shrink=True), or build into another --out")
+    was = before.get("model") if isinstance(before.get("model"), dict) else {}
+    if was.get("sha256") and tagger.sha256 and was["sha256"] != tagger.sha256:
+        log.warning("%s was built by model %s (weights %s...); this build uses %s (weights %s...): every product is "
+                    "embedded and tagged again, and a server serving the folder serves the new model unless it was "
+                    "started with --model", out_dir, was.get("name"), was["sha256"][:12], tagger.name,
+                    tagger.sha256[:12])
+
+
+@contextlib.contextmanager
+def _one_build_at_a_time(out_dir: Path):
+    """Refuse a second build of ``out_dir`` while one runs: both embedded for minutes and the last to finish
+    replaced the other's folder without a word (an operator's trial). The lock file sits beside the folder,
+    which a build replaces."""
+    lock = None
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(out_dir.parent / f".{out_dir.name}.build.lock")
+        lock.acquire(timeout=0)
+    except Timeout as e:
+        raise ConflictError(f"another `fashionrec index build` is building {out_dir} now: wait for it to finish, "
+                            "or build into another --out") from e
+    except OSError:
+        lock = None     # a folder this process cannot write: the build says so itself
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def index_backend(index_dir: str | Path) -> str:

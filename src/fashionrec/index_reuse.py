@@ -10,6 +10,8 @@ folder built before the digests were recorded: that build embeds everything, as 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +23,9 @@ from fashionrec import __version__
 from fashionrec.artifacts import read_json, write_with
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import Catalog
+from fashionrec.catalogue_edits import changing_folder
 from fashionrec.embed import embed_catalog
+from fashionrec.errors import FashionrecError
 from fashionrec.levels import levels_fingerprint
 from fashionrec.tagger import Tagger
 from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text
@@ -44,46 +48,64 @@ class Reusable:
     build_id: str | None
 
 
-def made_with(tagger: Tagger) -> dict:
+def description_sha256(tagger: Tagger) -> str:
+    """The SHA-256 of a model's description (the JSON beside its weights: architecture, preprocessing, an
+    ensemble's weights and probe, classes, calibration): the weights file alone does not say how an ensemble
+    blends its members (two ensembles of the same file had embeddings 0.084 apart, a code review)."""
+    return hashlib.sha256(json.dumps(tagger.meta, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def model_fingerprint(tagger: Tagger) -> dict:
     """What an index's stored embeddings and predictions depend on besides the photos: its manifest's record of
     them must equal this for a rebuild to take them."""
-    return {"sha256": tagger.sha256, "temperature": calibration_temperatures(tagger),
+    return {"sha256": tagger.sha256, "description_sha256": description_sha256(tagger),
+            "temperature": {k: float(v) for k, v in calibration_temperatures(tagger).items()},
             "levels_sha256": levels_fingerprint(tagger.levels), "dim": tagger.dim}
 
 
-def reusable(index_dir: str | Path, tagger: Tagger) -> Reusable | None:
+def read_reusable(index_dir: str | Path, tagger: Tagger) -> Reusable | None:
     """What :func:`embed_reusing` may take from the index at ``index_dir``; None where there is nothing to
     take (no index there, one built by another model or another fashionrec, or before the digests were
-    recorded), said in the log. A folder that cannot be read is said as a warning: the build embeds everything."""
+    recorded), said in the log. A folder that cannot be read is said as a warning: the build embeds everything.
+    Read holding the folder's change lock: a product added beside it mid-read would misalign the rows."""
     index_dir = Path(index_dir)
     if not (index_dir / "manifest.json").is_file():
         return None
     try:
-        manifest = read_json(index_dir / "manifest.json")
-        was = manifest.get("model") or {}
-        recorded = {"sha256": was.get("sha256"), "temperature": was.get("temperature") or {},
-                    "levels_sha256": was.get("levels_sha256", ""), "dim": manifest.get("dim")}
-        now = made_with(tagger)
-        # Compared as JSON writes them (a temperature read back is the float that was written).
-        if recorded != {**now, "temperature": {k: float(v) for k, v in now["temperature"].items()}}:
-            log.info("not reusing the embeddings of %s: it was built by another model (or calibration)", index_dir)
-            return None
-        if manifest.get("fashionrec_version") != __version__:
-            log.info("not reusing the embeddings of %s: it was built by fashionrec %s, this is %s", index_dir,
-                     manifest.get("fashionrec_version"), __version__)
-            return None
-        if not (index_dir / DIGESTS).is_file():
-            log.info("not reusing the embeddings of %s: it records no photo digests (built before they were)",
-                     index_dir)
-            return None
-        items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""], low_memory=False)
-        embeddings = np.load(index_dir / "embeddings.npy")
-        text_embeddings = np.load(index_dir / "text_embeddings.npy")
-        digests = pd.read_csv(index_dir / DIGESTS, dtype={"id": np.int64, "photo_digest": str})
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, pd.errors.ParserError) as e:
+        with changing_folder(index_dir):
+            return _read_reusable(index_dir, tagger)
+    except (FashionrecError, OSError, ValueError, KeyError, TypeError, AttributeError, pd.errors.ParserError) as e:
         log.warning("cannot read the index at %s to reuse its embeddings (%s: %s): every product is embedded",
                     index_dir, type(e).__name__, e)
         return None
+
+
+def _read_reusable(index_dir: Path, tagger: Tagger) -> Reusable | None:
+    manifest = read_json(index_dir / "manifest.json")
+    was = manifest.get("model") or {}
+    now = model_fingerprint(tagger)
+    recorded = {"sha256": was.get("sha256"), "description_sha256": was.get("description_sha256"),
+                "temperature": was.get("temperature") or {}, "levels_sha256": was.get("levels_sha256", ""),
+                "dim": manifest.get("dim")}
+    if not now["sha256"] or recorded != now:
+        log.info("not reusing the embeddings of %s: it was built by another model (or description or calibration)",
+                 index_dir)
+        return None
+    if manifest.get("fashionrec_version") != __version__:
+        log.info("not reusing the embeddings of %s: it was built by fashionrec %s, this is %s", index_dir,
+                 manifest.get("fashionrec_version"), __version__)
+        return None
+    if not (index_dir / DIGESTS).is_file():
+        log.info("not reusing the embeddings of %s: it records no photo digests (built before they were, or from "
+                 "embeddings made elsewhere)", index_dir)
+        return None
+    # Labels as text: "01" read as a number would come back as "1".
+    labels = {f"pred_{head}": str for head in tagger.classes}
+    items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""], low_memory=False,
+                        dtype=labels)
+    embeddings = np.load(index_dir / "embeddings.npy")
+    text_embeddings = np.load(index_dir / "text_embeddings.npy")
+    digests = pd.read_csv(index_dir / DIGESTS, dtype={"id": np.int64, "photo_digest": str})
     if not len(items) == len(embeddings) == len(text_embeddings) or embeddings.shape[1:] != (tagger.dim,):
         log.warning("the index at %s is inconsistent (%d items, %d embeddings, %d text embeddings): every product "
                     "is embedded", index_dir, len(items), len(embeddings), len(text_embeddings))

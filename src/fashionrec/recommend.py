@@ -264,6 +264,21 @@ def other_catalogue(manifest: dict, data_dir: str | Path) -> str:
     return ""
 
 
+def missing_photos(rec: Recommender) -> str:
+    """Why an index cannot show its catalogue products' photos: the files it points at are gone (the catalogue
+    folder moved or deleted since the build: the index keeps their paths, not copies); "" when all are there. An
+    operator's trial served a copy of an index without its catalogue: every photo 404, and `index check` passed."""
+    paths = rec.items["image_path"].astype(str)
+    catalogue = paths[[Path(p).is_absolute() for p in paths]]
+    gone = [(int(i), p) for i, p in zip(catalogue.index, catalogue, strict=True) if not os.path.exists(p)]
+    if not gone:
+        return ""
+    return (f"{len(gone):,} of its {len(catalogue):,} catalogue products' photos are no longer where it was built "
+            f"from (ids {first_few([i for i, _ in gone], 5)}; {gone[0][1]} is gone): the catalogue folder moved or "
+            "was deleted. Rebuilt from where it is now, the photos are found again by their bytes and not embedded "
+            "again")
+
+
 def stale_probabilities(rec: Recommender, sample: int = 16) -> str:
     """Why the index's stored predicted probabilities differ from what its tagger gives now (a calibration
     fitted or changed after the build: same weights, other temperatures; or the group and category read from
@@ -373,7 +388,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         while True:
             before = _mtime(manifest_path)
             try:
-                return cls._load_once(index_dir, model, uri, token)
+                rec = cls._load_once(index_dir, model, uri, token)
+                if _mtime(manifest_path) == before or attempt == LOAD_ATTEMPTS:
+                    return rec
+                # Saved or rebuilt while it was read: its files may be of two versions (the items of one, the
+                # vectors of the other, with as many rows: a code review's trial). Read again.
+                attempt += 1
+                continue
             except VectorIndexError:
                 # A server saving an added product moves its files in one by one (manifest last): files
                 # read during those moments disagree. Read again once the manifest has moved in (waiting
@@ -525,8 +546,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             return self._disk_seen[1]
         try:
             changed = key[0] is not None and _stamp(read_json(path)) != self._stamp
-        except (OSError, ValueError):       # being written this moment: said at the next look
+        except OSError:     # gone for the moment a rebuild swaps the folder in: said at the next look
             return False
+        except ValueError:      # damaged (saves are atomic): not what was loaded (an operator saw no sign)
+            changed = True
         self._disk_seen = (key, changed)
         return changed
 

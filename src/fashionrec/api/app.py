@@ -245,8 +245,10 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         if settings.reload_s:
             threading.Thread(target=_watch, args=(app.state.service, settings.reload_s, stop), daemon=True,
                              name="fashionrec-reload").start()
-        yield
-        stop.set()
+        try:
+            yield
+        finally:        # a reload under way then ends with the process (the thread is a daemon)
+            stop.set()
 
     # /docs and /redoc from the Swagger UI 5 and ReDoc files fastapi-offline ships, not a CDN: a catalogue
     # server often has no internet, and the swagger-ui-bundle package's 4.x cannot read FastAPI's OpenAPI 3.1.

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import secrets
 import threading
 import unicodedata
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, File, Header, HTTPException, Query, Request, UploadFile
@@ -18,6 +20,7 @@ from pydantic import BaseModel
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import timed
 from fashionrec.catalog import check_photo, open_rgb
+from fashionrec.catalogue_edits import changing_folder
 from fashionrec.errors import BadInputError, FashionrecError, ModelError
 
 log = logging.getLogger(__name__)
@@ -79,7 +82,7 @@ class Service:
         self.lock = RWLock()
         # One catalogue change at a time; it holds ``lock`` for writing only while its change goes in.
         self.changing = threading.Lock()
-        self._failed_reload: float | None = None     # the manifest's mtime when a reload last failed
+        self._failed_reload: tuple | None = None     # the index folder's _folder_stamp when a reload failed
         self.refresh_values()
 
     @contextmanager
@@ -121,21 +124,31 @@ class Service:
         rec = self.rec
         if not rec.changed_on_disk():
             return False
-        stamp = _mtime_of(rec.index_dir / "manifest.json")
+        # Not again for a folder that failed as it is (a 530 MB read every look, a code review), until it changes.
+        seen = _folder_stamp(rec.index_dir)
+        if seen == self._failed_reload:
+            return False
         try:
-            new = _load_again(rec, self.settings)
+            # Read holding the folder's change lock, so that no `index add` beside the server saves into it
+            # mid-read (a rebuild's rename mid-read is read again by Recommender.load).
+            with changing_folder(rec.index_dir) if os.access(rec.index_dir, os.W_OK) else nullcontext():
+                new = _load_again(rec, self.settings)
             new.warm_search()
             values = new.filter_values()
-        except (FashionrecError, OSError, ValueError) as e:
-            if stamp != self._failed_reload:
-                log.error("%s changed on disk but cannot be served (%s); still serving the index loaded before "
-                          "(%d items)", rec.index_dir, e, len(rec.items))
-                self._failed_reload = stamp
+        except Exception as e:      # whatever it is, the loaded index is served on, and changes still go in
+            log.error("%s changed on disk but cannot be served (%s: %s); still serving the index loaded before "
+                      "(%d items), until the folder changes again", rec.index_dir, type(e).__name__, e,
+                      len(rec.items), exc_info=not isinstance(e, FashionrecError))
+            self._failed_reload = seen
             return False
+        self._failed_reload = None
         with self.lock.write():
             self.rec, self.filter_values = new, values
-        log.info("%s changed on disk: now serving %d items (were %d), built %s, updated %s", new.index_dir,
-                 len(new.items), len(rec.items), new.manifest.get("date"), new.manifest.get("updated") or "never")
+        model = new.tagger.name if new.tagger is rec.tagger else f"{new.tagger.name} (was {rec.tagger.name})"
+        log.log(logging.INFO if new.tagger is rec.tagger else logging.WARNING,
+                "%s changed on disk: now serving %d items (were %d), built %s, updated %s, model %s", new.index_dir,
+                len(new.items), len(rec.items), new.manifest.get("date"), new.manifest.get("updated") or "never",
+                model)
         return True
 
 
@@ -155,11 +168,13 @@ def _load_again(rec, settings: Settings):
     return new
 
 
-def _mtime_of(path) -> float | None:
+def _folder_stamp(folder: Path) -> tuple:
+    """(name, size, mtime) of each file of an index folder: what tells one state of it from another."""
     try:
-        return path.stat().st_mtime
+        return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder)
+                            if e.is_file() and not e.name.startswith(".")))
     except OSError:
-        return None
+        return ()
 
 
 def get_service(request: Request) -> Service:

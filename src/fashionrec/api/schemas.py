@@ -161,6 +161,10 @@ class Created(BaseModel):
     image_url: str
     warnings: list[str] = Field(default_factory=list, description="What to check about the added product "
                                 "(its photo is another product's), though it was added.")
+    # A women's copper watch added with a name alone went in as Men, Blue, and the answer did not say (a trial).
+    filled_in: dict[str, str | None] = Field(default_factory=dict, description="The labels not given, as filled "
+                                             "in: the categories as the catalogue files the type, the rest the "
+                                             "tagger's reading of the photo. Check them.")
 
 
 def _clean(v: Any) -> Any:

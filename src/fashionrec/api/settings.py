@@ -31,9 +31,10 @@ class Settings(BaseSettings):
     # clients on 2 cores, 1-14 photo uploads per 30 s run failed with a client ReadError; 0 at 30 s.
     keep_alive_s: int = Field(30, gt=0, description="Seconds an idle HTTP keep-alive connection stays open.")
 
-    reload_s: float = Field(10, ge=0, description="Seconds between looks at the index folder: where another "
-                            "process rebuilt it or added or removed products, the server loads it and serves it "
-                            "(0: never; restart the server to serve it).")
+    reload_s: float = Field(10, ge=0, le=86400, allow_inf_nan=False,
+                            description="Seconds between looks at the index folder: where another process rebuilt "
+                            "it or added or removed products, the server loads it and serves it (0: it does not "
+                            "look by itself; a change through its API still loads the folder first).")
 
     cors_origins: str = Field("", description="Origins whose web pages may call the API from the browser, "
                               "comma-separated (https://shop.example.com), or *; unset: same origin only.")

@@ -20,6 +20,7 @@ from fashionrec.api.deps import (
     require_api_key,
 )
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
+from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import BadInputError
 
 log = logging.getLogger(__name__)
@@ -138,10 +139,13 @@ def add_item(
         year=year, usage=usage, id=id).items() if v not in (None, "")}
     warnings: list[str] = []
     with service.change() as exclusive:
+        row = service.rec.left_out_row(id)      # a catalogue row without a photo: its labels were given
         new_id = int(service.rec.add_product(im, metadata, allow_new_values=allow_new_values, warnings=warnings,
                                              exclusive=exclusive))
+        item = service.rec.item(new_id)
     log.info("added product %d (%s)", new_id, productDisplayName)
-    return Created(id=new_id, image_url=f"/images/{new_id}.jpg", warnings=warnings)
+    filled = {head: item.get(head) for head in ATTRIBUTES if head not in {*metadata, *row}}
+    return Created(id=new_id, image_url=f"/images/{new_id}.jpg", warnings=warnings, filled_in=filled)
 
 
 @router.delete("/{item_id}", response_model=Item, dependencies=[Depends(require_api_key)],

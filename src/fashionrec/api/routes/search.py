@@ -65,10 +65,11 @@ def search_by_text(
 def classify(file: Photo, service: ServiceDep, settings: SettingsDep) -> Classification:
     """Every attribute the model predicts for a photo, with probabilities for every class."""
     im = read_image(file, settings)
-    tagger = service.rec.tagger
-    top = max(len(c) for c in tagger.classes.values())
-    # Under the read lock: photo_query searches the index, which an added or removed product changes.
+    # Under the read lock: photo_query searches the index, which an added or removed product changes, and the
+    # tagger is the one of the index being served (a reload may bring another model's).
     with service.reading():
+        tagger = service.rec.tagger
+        top = max(len(c) for c in tagger.classes.values())
         query = service.rec.photo_query(im)
         predicted = tagger.decode(query.probs, 0, top=top)    # as photo search sees it
         floor = service.rec.unfamiliar_below()
