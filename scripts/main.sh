@@ -47,7 +47,10 @@ if [ -f runs/index/manifest.json ]; then
 fi
 if [ "$check" = 2 ]; then        # none yet, incomplete, another model's or another catalogue's (the check said)
     echo "== index build"
-    fashionrec index build "$DATA" "${MODEL_ARGS[@]}" --out runs/index
+    # A styles.csv with under half the rows the index holds is refused (cut short?) unless FASHIONREC_ALLOW_SHRINK=1.
+    SHRINK_ARGS=()
+    [ "${FASHIONREC_ALLOW_SHRINK:-0}" = 1 ] && SHRINK_ARGS=(--allow-shrink)
+    fashionrec index build "$DATA" "${MODEL_ARGS[@]}" --out runs/index "${SHRINK_ARGS[@]}"
 elif [ "$check" != 0 ]; then
     echo "fashionrec index check failed unexpectedly (exit $check); see above" >&2
     exit "$check"

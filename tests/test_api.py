@@ -1314,6 +1314,13 @@ def test_a_change_another_process_saved_is_served_and_the_next_change_made_on_to
         health = c.get("/health").json()
         assert health["changed_on_disk"] is False and health["catalogue_size"] == size + 2
         assert c.get(f"/api/items/{cli_id}").json()["productDisplayName"] == "Added By The CLI"
+        # The wearer and colour its name says, not the tagger's guesses (a women's copper watch went in as Men,
+        # Blue): whatever the random test tagger makes of the photo.
+        named = c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
+                       data={"productDisplayName": "Harbour Women Black Analog Watch"}, headers={"X-API-Key": KEY})
+        assert named.status_code == 201, named.text
+        assert {k: named.json()["filled_in"][k] for k in ("gender", "baseColour")} == {"gender": "Women",
+                                                                                       "baseColour": "Black"}
     assert {cli_id, r.json()["id"]} <= set(Recommender.load(live).items["id"])
 
 
@@ -1362,6 +1369,8 @@ def test_a_server_serves_its_index_folder_as_another_process_changes_it(index_di
         assert c.get(f"/api/items/{cli_id}").status_code == 200
         # A manifest cut short (by hand: saves are atomic) is not what was loaded either.
         (live / "manifest.json").write_text((live / "manifest.json").read_text()[:200])
+        assert c.get("/health").json()["changed_on_disk"] is True
+        (live / "manifest.json").write_text("null")     # nor one that is no object: a 500 before (a review)
         assert c.get("/health").json()["changed_on_disk"] is True
 
 

@@ -170,9 +170,18 @@ def test_a_moved_catalogue_is_found_by_index_check_and_rebuilt_without_embedding
     moved = shop.rename(tmp_path / "moved")
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2 and "no longer where it was built from" in result.output
+    from fastapi.testclient import TestClient
+
+    from fashionrec.api import Settings, create_app
+
+    with TestClient(create_app(Settings(index_dir=out, model=tiny_tagger_path()))) as client:
+        health = client.get("/health").json()       # "ok" while every photo was a 404 (an operator's re-trial)
+    assert health["status"] == "degraded" and "catalogue photos are gone" in health["problems"][0]
     asked = _embedded(monkeypatch)
     Recommender.build(load_catalog(moved, progress=False), Tagger.load(tiny_tagger_path()), out, progress=False)
     assert asked == [] and CliRunner().invoke(app, args).exit_code == 0
+    with TestClient(create_app(Settings(index_dir=out, model=tiny_tagger_path()))) as client:
+        assert client.get("/health").json()["status"] == "ok"
 
 
 def test_a_catalogue_cut_short_does_not_replace_the_index(shop, tmp_path):
@@ -188,6 +197,10 @@ def test_a_catalogue_cut_short_does_not_replace_the_index(shop, tmp_path):
     result = CliRunner().invoke(app, [*args, "--allow-shrink"])
     assert result.exit_code == 0, result.output
     assert len(Recommender.load(out)) == 5
+    # What went is said, replaced with or without asking (a cut by 40% took 159 products out without a word).
+    gone = len(built) - 5
+    assert f"0 products new, {gone} gone (ids " in " ".join(result.output.split())
+    assert Recommender.load(out).manifest["changes"]["gone"] == gone
 
 
 def test_one_build_of_a_folder_at_a_time_and_a_new_model_is_said(shop, tmp_path, caplog):
@@ -206,3 +219,47 @@ def test_one_build_of_a_folder_at_a_time_and_a_new_model_is_said(shop, tmp_path,
     with caplog.at_level("WARNING", logger="fashionrec.index_build"):
         Recommender.build(load_catalog(shop, progress=False), other, out, progress=False)
     assert "this build uses" in caplog.text and "serves the new model" in caplog.text
+
+
+def test_a_build_through_a_link_replaces_the_folder_it_points_at(shop, tmp_path):
+    # A deployment's `current -> releases/v3`: the link was moved aside and replaced by a folder, and every later
+    # build failed on the link left behind (an operator's re-trial).
+    tagger = Tagger.load(tiny_tagger_path())
+    real = tmp_path / "releases" / "v3"
+    Recommender.build(load_catalog(shop, progress=False), tagger, real, progress=False)
+    link = tmp_path / "current"
+    link.symlink_to(real, target_is_directory=True)
+    for _ in range(2):
+        rebuilt = Recommender.build(load_catalog(shop, progress=False), tagger, link, progress=False)
+        assert link.is_symlink() and link.resolve() == real.resolve()
+        assert Recommender.load(real).manifest["build_id"] == rebuilt.manifest["build_id"]
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".current")]
+
+
+def test_the_shrink_guard_counts_the_catalogues_products_and_not_another_folders(shop, tmp_path):
+    # Products added since the build are carried over: 20 catalogue products and 22 added ones were refused as
+    # "would take 22 products out" (a code review). Another catalogue's folder is the user's choice.
+    from fashionrec.errors import BadInputError
+    from fashionrec.index_build import _check_replacing
+
+    catalog = load_catalog(shop, progress=False)
+    usable = len(catalog.usable)
+    out = tmp_path / "index"
+    out.mkdir()
+    tagger = Tagger.load(tiny_tagger_path())
+
+    def index_of(catalogue: int, added: int, data_dir: Path = shop) -> None:
+        rows = [(i, f"/photos/{i}.jpg") for i in range(catalogue)] + [(10**6 + i, f"images/{i}.jpg")
+                                                                       for i in range(added)]
+        pd.DataFrame(rows, columns=["id", "image_path"]).to_csv(out / "items.csv", index=False)
+        (out / "manifest.json").write_text(json.dumps({"data_dir": str(data_dir.resolve()),
+                                                       "count": catalogue + added}))
+
+    index_of(usable, 3 * usable)
+    _check_replacing(out, catalog, tagger, allow_shrink=False)
+    index_of(3 * usable, 0)
+    with pytest.raises(BadInputError, match="cut short"):
+        _check_replacing(out, catalog, tagger, allow_shrink=False)
+    _check_replacing(out, catalog, tagger, allow_shrink=True)
+    index_of(3 * usable, 0, data_dir=tmp_path / "another-shop")
+    _check_replacing(out, catalog, tagger, allow_shrink=False)

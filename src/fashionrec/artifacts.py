@@ -254,11 +254,17 @@ def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "fold
     With ``marker``, a non-empty ``out_dir`` without that file is refused (:func:`check_replaceable`).
     """
     out_dir = Path(out_dir)
+    if out_dir.is_symlink():
+        # The folder it points at is replaced, the link kept: the link itself was moved aside and a folder put in
+        # its place, and every later build failed on the link left behind (an operator's re-trial).
+        out_dir = out_dir.resolve()
     if marker is not None:
         check_replaceable(out_dir, marker, what, unless)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = private_temp_dir(out_dir.parent, f".{out_dir.name}.")
     old = out_dir.with_name(f".{out_dir.name}.old")
+    if old.is_symlink():        # left so by a build before the line above
+        old.unlink()
     try:
         yield tmp
         # mkdtemp made it owner-only; the finished folder gets the mode a plain mkdir would have given it

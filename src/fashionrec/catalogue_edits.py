@@ -187,6 +187,13 @@ class CatalogueEdits:
                 raise BadInputError(f"{head} {row[head]!r}{whose} does not go with articleType {row['articleType']!r}, "
                                     f"which this catalogue files under {', '.join(map(repr, sorted(filed)))}: "
                                     f"{fix}, or allow new values")
+        # The wearer and colour its name says, where it says one of each, before the tagger's guesses: "Harbour
+        # Women Copper Analog Watch", added with its name alone, went in as Men, Blue (an operator's re-trial).
+        from_name = [head for head, value in self._named_labels(row.get("productDisplayName")).items()
+                     if row.get(head) in (None, "")]
+        named = self._named_labels(row.get("productDisplayName"))
+        for head in from_name:
+            row[head] = named[head]
         guessed = [head for head in ATTRIBUTES if row.get(head) in (None, "") and f"pred_{head}" in preds]
         if not metadata.get("articleType") and row.get("articleType"):
             guessed.insert(0, "articleType")        # the tagger's type, filled in above
@@ -228,8 +235,8 @@ class CatalogueEdits:
             warn(f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
                  f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` (or DELETE "
                  f"/api/items/{item_id}) takes it out")
-        for said in self._label_doubts(item_id, row, preds, {k for k, v in metadata.items() if v not in (None, "")},
-                                       guessed, grey=is_greyscale(image)):
+        given = {k for k, v in metadata.items() if v not in (None, "")} | set(from_name)
+        for said in self._label_doubts(item_id, row, preds, given, guessed, grey=is_greyscale(image)):
             warn(said)
         if not row.get("productDisplayName"):
             row["productDisplayName"] = made_name(row)
@@ -318,6 +325,17 @@ class CatalogueEdits:
                                     + (", a greyscale photo)" if grey and h == "baseColour" else ")") for h in unsure)
                         + f": give {'it' if len(unsure) == 1 else 'them'} yourself")
         return said
+
+    def _named_labels(self, name) -> dict[str, str]:
+        """{head: value} of the gender and colour a product's name says, one of each at most ("Nike Men Black
+        Shoes": Men, Black; "Black and White Tee": no colour), as the search box reads them."""
+        if not isinstance(name, str) or not name.strip():
+            return {}
+        parsed = self.parse_query(name)
+        said = {"gender": [g for g in parsed.get("gender", []) if g != "Unisex"] or
+                          (["Unisex"] if "unisex" in name.casefold().split() else []),
+                "baseColour": parsed.get("baseColour", [])}
+        return {head: values[0] for head, values in said.items() if len(values) == 1}
 
     def left_out_row(self, item_id) -> dict:
         """The catalogue's labels and name for ``item_id`` where it is a row the index left out for want of a

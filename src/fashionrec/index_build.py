@@ -86,7 +86,8 @@ class IndexBuilding:
     def build(cls, catalog: Catalog | str | Path, tagger: Tagger | None, out_dir: str | Path, index_kind: str = "auto",
               progress: bool = True, backend: str = "faiss", uri: str | Path | None = None,
               token: str | None = None, embeddings: pd.DataFrame | str | Path | None = None,
-              index_dim: int | None = None, reuse: bool = True, allow_shrink: bool = False):
+              index_dim: int | None = None, reuse: bool = True, allow_shrink: bool = False,
+              replace_added: bool = False):
         """Embed every usable product of ``catalog`` (or of its folder) with ``tagger`` (None: the shipped
         model), build the image and text indexes, write ``out_dir`` atomically.
 
@@ -102,15 +103,19 @@ class IndexBuilding:
         predictions of photos, and the text embeddings of product texts, that the index at ``out_dir`` already
         holds from the same model (:mod:`fashionrec.index_reuse`) rather than compute them again.
         ``allow_shrink``: replace an index although the catalogue has under half its products (else refused:
-        a styles.csv cut short). One build of a folder at a time: a second is refused while one runs.
+        a styles.csv cut short). ``replace_added``: let a new catalogue row replace a product added to the index
+        since its build under the same id though their names differ (else refused). One build of a folder at a
+        time: a second is refused while one runs.
         """
-        with _one_build_at_a_time(Path(out_dir)):
+        out_dir = Path(out_dir)
+        out_dir = out_dir.resolve() if out_dir.is_symlink() else out_dir     # one lock whichever path names it
+        with _one_build_at_a_time(out_dir):
             return cls._build(catalog, tagger, out_dir, index_kind, progress, backend, uri, token, embeddings,
-                              index_dim, reuse, allow_shrink)
+                              index_dim, reuse, allow_shrink, replace_added)
 
     @classmethod
     def _build(cls, catalog, tagger, out_dir, index_kind, progress, backend, uri, token, embeddings, index_dim,
-               reuse, allow_shrink):
+               reuse, allow_shrink, replace_added):
         t0 = time.perf_counter()
         out_dir = Path(out_dir)
         if isinstance(catalog, (str, Path)):        # its folder, as the CLI takes it
@@ -130,9 +135,12 @@ class IndexBuilding:
         index_dim = cls._check_index_dim(index_dim, len(usable), tagger.dim)
         check_replaceable(out_dir, INDEX_MARKER, "fashionrec index")
         catalogue_ids = set(usable["id"].astype(int))
+        held = _ids_held(out_dir)      # what the rebuild adds and takes out, said at the end
         added, _ = _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
         _check_same_catalogue(out_dir, catalog, [int(m["id"]) for m, _ in added])
         _check_replacing(out_dir, catalog, tagger, allow_shrink)
+        if not replace_added:
+            _check_added_kept(out_dir, catalog)
         # The folder's Milvus collection, replaced, is kept one generation whatever the new backend: a server
         # started on the old folder still searches it (a rebuild as FAISS dropped it at once, and that server
         # answered 500, a scale-out trial); the one it kept is dropped once this build is in place.
@@ -256,6 +264,11 @@ class IndexBuilding:
                 rows = [int(catalog.table["id"].max()) if len(catalog.table) else 0,
                         *map(int, rec.manifest["rejected_rows"])]
                 rec.manifest["highest_id"] = max(_previous_highest_id(out_dir), rec._highest_id(), *rows)
+                if held is not None:
+                    now = set(map(int, rec.items["id"]))
+                    new, gone = sorted(now - held), sorted(held - now)
+                    rec.manifest["changes"] = {"new": len(new), "gone": len(gone), "new_ids": new[:20],
+                                               "gone_ids": gone[:20]}
                 rec.save()
         except BaseException:
             # The new folder never replaced the old one: leave no orphan collection behind.
@@ -266,6 +279,11 @@ class IndexBuilding:
                     log.warning("could not drop the unfinished collection: %s", drop_error)
             raise
         _drop_replaced(earlier, index, token)
+        changes = rec.manifest.get("changes")
+        if changes:
+            log.info("against the index it replaced: %d products new (ids %s), %d gone (ids %s)", changes["new"],
+                     first_few(changes["new_ids"], 10) or "-", changes["gone"],
+                     first_few(changes["gone_ids"], 10) or "-")
         if carried:
             log.info("kept %d products added to the previous index (ids %s)", len(carried),
                      ", ".join(str(m["id"]) for m, _ in carried[:20]))
@@ -415,22 +433,76 @@ def _check_replacing(out_dir: Path, catalog: Catalog, tagger: Tagger, allow_shri
     went live without a word)."""
     try:
         before = read_json(out_dir / "manifest.json")
-        count = int(before.get("count") or 0)
-    except (OSError, ValueError, TypeError, AttributeError):
+        items = pd.read_csv(out_dir / "items.csv", usecols=["id", "image_path"], keep_default_na=False,
+                            na_values=[""])
+        count = int((~added_since_build(items)).sum())      # the catalogue's: the added ones are carried over
+    except (OSError, ValueError, TypeError, AttributeError, pd.errors.ParserError):
         return      # none there, or said by _check_same_catalogue
     usable = len(catalog.usable)
-    if not allow_shrink and usable < SHRINK_REFUSED_BELOW * count:
+    # Another catalogue's folder is the user's choice (`FASHIONREC_DATA=other bash scripts/main.sh`; said by
+    # _check_same_catalogue); the same folder with far fewer rows is a styles.csv cut short.
+    same_folder = str(before.get("data_dir") or "") == str(Path(catalog.root).resolve())
+    if same_folder and not allow_shrink and usable < SHRINK_REFUSED_BELOW * count:
         raise BadInputError(f"{catalog.root} has {usable:,} usable products where the index at {out_dir} holds "
-                            f"{count:,}: a styles.csv cut short or another folder would take {count - usable:,} "
-                            f"products out of it (and out of a server serving it). Check the catalogue with "
-                            f"`fashionrec data check {catalog.root}`; to replace the index anyway pass "
-                            "--allow-shrink (Python: allow_shrink=True), or build into another --out")
+                            f"{count:,} of it: a styles.csv cut short would take {count - usable:,} products out of "
+                            f"the index (and out of a server serving it). Check the catalogue with `fashionrec data "
+                            f"check {catalog.root}`; to replace the index anyway pass --allow-shrink (Python: "
+                            "allow_shrink=True; scripts/main.sh: FASHIONREC_ALLOW_SHRINK=1), or build into another "
+                            "--out")
     was = before.get("model") if isinstance(before.get("model"), dict) else {}
     if was.get("sha256") and tagger.sha256 and was["sha256"] != tagger.sha256:
-        log.warning("%s was built by model %s (weights %s...); this build uses %s (weights %s...): every product is "
-                    "embedded and tagged again, and a server serving the folder serves the new model unless it was "
-                    "started with --model", out_dir, was.get("name"), was["sha256"][:12], tagger.name,
-                    tagger.sha256[:12])
+        log.warning("%s was built by model %s (weights %s..., %s); this build uses %s (weights %s..., %s): every "
+                    "product is embedded and tagged again, and a server serving the folder serves the new model "
+                    "unless it was started with --model", out_dir, was.get("name"), was["sha256"][:12],
+                    _accuracy_said(was), tagger.name, tagger.sha256[:12], _accuracy_said(tagger.meta))
+
+
+def _accuracy_said(described: dict) -> str:
+    """A model's recorded article-type accuracy, as a warning can put it ("test top-1 0.903", "val top-1 0.048")."""
+    for split in ("test", "val"):
+        scores = described.get(split)
+        if isinstance(scores, dict) and isinstance(scores.get("accuracy"), (int, float)):
+            return f"{split} top-1 {scores['accuracy']:.3f} on {scores.get('n', '?')} photos"
+    return "no accuracy recorded"
+
+
+def _ids_held(index_dir: Path) -> set[int] | None:
+    """The ids of the products the index at ``index_dir`` holds; None where there is none (or it cannot be read)."""
+    try:
+        return set(map(int, pd.read_csv(index_dir / "items.csv", usecols=["id"])["id"]))
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None
+
+
+def _check_added_kept(out_dir: Path, catalog: Catalog) -> None:
+    """Refuse to let a catalogue row replace a product added to the index since its build under the same id where
+    their names differ: the index hands out the next id, which is where a shop numbers its new rows too (an
+    operator's re-trial: row 70041 of styles.csv replaced a watch added through the API, with one warning line).
+    Under the same name it is taken for the same product, moved into styles.csv, and replaced as before."""
+    if not (out_dir / "items.csv").is_file():
+        return
+    try:
+        items = pd.read_csv(out_dir / "items.csv", keep_default_na=False, na_values=[""],
+                            usecols=["id", "image_path", "productDisplayName"])
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return      # said by _added_products
+    added = items[added_since_build(items)].set_index("id")["productDisplayName"]
+    rows = catalog.usable.set_index("id")["productDisplayName"]
+    same_id = added.index.intersection(rows.index)
+
+    def plain_name(name) -> str:
+        return " ".join(str(name).casefold().split()) if isinstance(name, str) else ""
+
+    clash = [int(i) for i in same_id if plain_name(added[i]) != plain_name(rows[i])]
+    if clash:
+        said = "; ".join(f"{i}: {added[i]!r} added, {rows[i]!r} in styles.csv" for i in clash[:5])
+        raise BadInputError(f"{len(clash)} product{'s' if len(clash) != 1 else ''} added to the index at {out_dir} "
+                            f"since its build {'have' if len(clash) != 1 else 'has'} the id of a new row of "
+                            f"{Path(catalog.root) / 'styles.csv'} with another "
+                            f"name ({said}{' ...' if len(clash) > 5 else ''}): the rebuild would replace "
+                            f"{'them' if len(clash) != 1 else 'it'} with the row. Give the rows other ids in "
+                            "styles.csv; or, where they are the same products, pass --replace-added (Python: "
+                            "replace_added=True)")
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ import re
 import secrets
 import threading
 import unicodedata
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Annotated
 
@@ -21,7 +21,14 @@ from fashionrec.api.settings import Settings
 from fashionrec.api.timing import timed
 from fashionrec.catalog import check_photo, open_rgb
 from fashionrec.catalogue_edits import changing_folder
-from fashionrec.errors import BadInputError, FashionrecError, ModelError
+from fashionrec.errors import (
+    BadInputError,
+    ChangedOnDiskError,
+    DamagedFileError,
+    FashionrecError,
+    ModelError,
+    VectorIndexError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +89,8 @@ class Service:
         self.lock = RWLock()
         # One catalogue change at a time; it holds ``lock`` for writing only while its change goes in.
         self.changing = threading.Lock()
-        self._failed_reload: tuple | None = None     # the index folder's _folder_stamp when a reload failed
+        self._failed_reload: tuple | None = None     # the index folder's _folder_stamp where its files failed
+        self._said_failure: tuple | None = None      # ... where the log last said a reload failed
         self.refresh_values()
 
     @contextmanager
@@ -129,17 +137,27 @@ class Service:
         if seen == self._failed_reload:
             return False
         try:
-            # Read holding the folder's change lock, so that no `index add` beside the server saves into it
-            # mid-read (a rebuild's rename mid-read is read again by Recommender.load).
-            with changing_folder(rec.index_dir) if os.access(rec.index_dir, os.W_OK) else nullcontext():
+            with ExitStack() as held:
+                # Read holding the folder's change lock, so that no `index add` beside the server saves into it
+                # mid-read (a rebuild's folder swapped in mid-read is read again by Recommender.load); without it
+                # where this process cannot write the folder or its lock file (made by another account).
+                with suppress(VectorIndexError):
+                    held.enter_context(changing_folder(rec.index_dir))
                 new = _load_again(rec, self.settings)
             new.warm_search()
             values = new.filter_values()
         except Exception as e:      # whatever it is, the loaded index is served on, and changes still go in
-            log.error("%s changed on disk but cannot be served (%s: %s); still serving the index loaded before "
-                      "(%d items), until the folder changes again", rec.index_dir, type(e).__name__, e,
-                      len(rec.items), exc_info=not isinstance(e, FashionrecError))
-            self._failed_reload = seen
+            # What the folder's files say is tried again once they change; anything else (memory, a lock held too
+            # long, a Milvus server away) at the next look. Said once either way.
+            lasting = (isinstance(e, (DamagedFileError, ModelError, VectorIndexError))
+                       and not isinstance(e, ChangedOnDiskError))
+            if seen != self._said_failure:
+                log.error("%s changed on disk but cannot be served (%s: %s); still serving the index loaded before "
+                          "(%d items), %s", rec.index_dir, type(e).__name__, e, len(rec.items),
+                          "until the folder changes again" if lasting else "trying again at each look",
+                          exc_info=not isinstance(e, FashionrecError))
+                self._said_failure = seen
+            self._failed_reload = seen if lasting else None
             return False
         self._failed_reload = None
         with self.lock.write():

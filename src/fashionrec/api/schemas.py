@@ -88,8 +88,11 @@ class Health(BaseModel):
     # A server beside `fashionrec index add` served the old products, their photos gone, with no sign (a trial).
     changed_on_disk: bool = Field(False, description="Another process changed the index folder since this server "
                                   "loaded it (`fashionrec index add/remove/build`) and the server has not loaded it "
-                                  "yet: it does within FASHIONREC_RELOAD_S seconds (10 by default) and before its "
+                                  "yet: it looks every FASHIONREC_RELOAD_S seconds (10 by default) and before its "
                                   "own next change; one it cannot serve is said in its log.")
+    # Served without its catalogue folder, every photo was a 404 under status "ok" (an operator's re-trial).
+    problems: list[str] = Field(default_factory=list, description="What a shopper would see wrong (status "
+                                "\"degraded\"): the catalogue's photos gone from where the index points.")
 
 
 TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where it was as wide as tall or wider and "
@@ -163,8 +166,9 @@ class Created(BaseModel):
                                 "(its photo is another product's), though it was added.")
     # A women's copper watch added with a name alone went in as Men, Blue, and the answer did not say (a trial).
     filled_in: dict[str, str | None] = Field(default_factory=dict, description="The labels not given, as filled "
-                                             "in: the categories as the catalogue files the type, the rest the "
-                                             "tagger's reading of the photo. Check them.")
+                                             "in: the categories as the catalogue files the type, the wearer "
+                                             "and colour as the name says them, the rest the tagger's reading of "
+                                             "the photo. Check them.")
 
 
 def _clean(v: Any) -> Any:

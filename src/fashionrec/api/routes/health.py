@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from fashionrec import __version__
 from fashionrec.api.deps import ServiceDep
 from fashionrec.api.schemas import Health
+from fashionrec.catalog import first_few
+from fashionrec.recommend import photos_gone
 
 router = APIRouter(tags=["health"])
 
@@ -20,6 +22,9 @@ def health(service: ServiceDep) -> Health:
     index = manifest.get("index_kind") or manifest.get("index") or "unknown"
     model = manifest.get("model")
     name = model.get("name") if isinstance(model, dict) else model
-    return Health(status="ok", model=str(rec.tagger.name or name),
+    gone = photos_gone(rec)
+    problems = [f"catalogue photos are gone from where the index points (ids {first_few(gone, 5)}): the catalogue "
+                "folder moved? `fashionrec index check` says; rebuild from where it is now"] if gone else []
+    return Health(status="degraded" if problems else "ok", model=str(rec.tagger.name or name),
                   catalogue_size=len(rec.items), index=str(index), version=__version__,
-                  changed_on_disk=rec.changed_on_disk())
+                  changed_on_disk=rec.changed_on_disk(), problems=problems)
