@@ -240,7 +240,7 @@ def test_the_shrink_guard_counts_the_catalogues_products_and_not_another_folders
     # Products added since the build are carried over: 20 catalogue products and 22 added ones were refused as
     # "would take 22 products out" (a code review). Another catalogue's folder is the user's choice.
     from fashionrec.errors import BadInputError
-    from fashionrec.index_build import _check_replacing
+    from fashionrec.index_build import _check_replacing, _previous_items
 
     catalog = load_catalog(shop, progress=False)
     usable = len(catalog.usable)
@@ -256,10 +256,10 @@ def test_the_shrink_guard_counts_the_catalogues_products_and_not_another_folders
                                                        "count": catalogue + added}))
 
     index_of(usable, 3 * usable)
-    _check_replacing(out, catalog, tagger, allow_shrink=False)
+    _check_replacing(out, _previous_items(out), catalog, tagger, allow_shrink=False)
     index_of(3 * usable, 0)
     with pytest.raises(BadInputError, match="cut short"):
-        _check_replacing(out, catalog, tagger, allow_shrink=False)
-    _check_replacing(out, catalog, tagger, allow_shrink=True)
+        _check_replacing(out, _previous_items(out), catalog, tagger, allow_shrink=False)
+    _check_replacing(out, _previous_items(out), catalog, tagger, allow_shrink=True)
     index_of(3 * usable, 0, data_dir=tmp_path / "another-shop")
-    _check_replacing(out, catalog, tagger, allow_shrink=False)
+    _check_replacing(out, _previous_items(out), catalog, tagger, allow_shrink=False)

@@ -189,9 +189,8 @@ class CatalogueEdits:
                                     f"{fix}, or allow new values")
         # The wearer and colour its name says, where it says one of each, before the tagger's guesses: "Harbour
         # Women Copper Analog Watch", added with its name alone, went in as Men, Blue (an operator's re-trial).
-        from_name = [head for head, value in self._named_labels(row.get("productDisplayName")).items()
-                     if row.get(head) in (None, "")]
         named = self._named_labels(row.get("productDisplayName"))
+        from_name = [head for head in named if row.get(head) in (None, "")]
         for head in from_name:
             row[head] = named[head]
         guessed = [head for head in ATTRIBUTES if row.get(head) in (None, "") and f"pred_{head}" in preds]

@@ -135,12 +135,14 @@ class IndexBuilding:
         index_dim = cls._check_index_dim(index_dim, len(usable), tagger.dim)
         check_replaceable(out_dir, INDEX_MARKER, "fashionrec index")
         catalogue_ids = set(usable["id"].astype(int))
-        held = _ids_held(out_dir)      # what the rebuild adds and takes out, said at the end
+        previous = _previous_items(out_dir)
+        # What the rebuild adds and takes out, said at the end.
+        held = set(map(int, previous["id"])) if previous is not None else None
         added, _ = _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
         _check_same_catalogue(out_dir, catalog, [int(m["id"]) for m, _ in added])
-        _check_replacing(out_dir, catalog, tagger, allow_shrink)
+        _check_replacing(out_dir, previous, catalog, tagger, allow_shrink)
         if not replace_added:
-            _check_added_kept(out_dir, catalog)
+            _check_added_kept(out_dir, previous, catalog)
         # The folder's Milvus collection, replaced, is kept one generation whatever the new backend: a server
         # started on the old folder still searches it (a rebuild as FAISS dropped it at once, and that server
         # answered 500, a scale-out trial); the one it kept is dropped once this build is in place.
@@ -172,8 +174,8 @@ class IndexBuilding:
         items = pd.concat([items, preds], axis=1)
         items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
         log.info("embedding product text of %d items", len(items))
-        text_vecs, reused_texts = encode_reusing([product_text(r) for r in items.to_dict("records")],
-                                                 before if reuse else None, progress=progress)
+        text_vecs, reused_texts = encode_reusing([product_text(r) for r in items.to_dict("records")], before,
+                                                 progress=progress)
         if before is not None:
             log.info("reused the photo embeddings of %d and the text embeddings of %d of %d products from %s "
                      "(same model)", reused_photos, reused_texts, len(items), out_dir)
@@ -426,18 +428,19 @@ def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> 
     log.warning("%s was the index of another catalogue (%s); it is replaced by %s's", out_dir, was, here)
 
 
-def _check_replacing(out_dir: Path, catalog: Catalog, tagger: Tagger, allow_shrink: bool) -> None:
+def _check_replacing(out_dir: Path, previous: pd.DataFrame | None, catalog: Catalog, tagger: Tagger,
+                     allow_shrink: bool) -> None:
     """Refuse to replace an index with one of under :data:`SHRINK_REFUSED_BELOW` of its products unless
     ``allow_shrink`` (an operator's trial: a styles.csv cut to 5 rows replaced a 400-product index without a word,
     and the server serving it followed); say where the model changes (the trial's other model, 4.8% accurate,
     went live without a word)."""
+    if previous is None:
+        return      # none there, or said by _added_products
     try:
         before = read_json(out_dir / "manifest.json")
-        items = pd.read_csv(out_dir / "items.csv", usecols=["id", "image_path"], keep_default_na=False,
-                            na_values=[""])
-        count = int((~added_since_build(items)).sum())      # the catalogue's: the added ones are carried over
-    except (OSError, ValueError, TypeError, AttributeError, pd.errors.ParserError):
-        return      # none there, or said by _check_same_catalogue
+        count = int((~added_since_build(previous)).sum())      # the catalogue's: the added ones are carried over
+    except (OSError, ValueError, TypeError, AttributeError):
+        return      # said by _check_same_catalogue
     usable = len(catalog.usable)
     # Another catalogue's folder is the user's choice (`FASHIONREC_DATA=other bash scripts/main.sh`; said by
     # _check_same_catalogue); the same folder with far fewer rows is a styles.csv cut short.
@@ -466,27 +469,25 @@ def _accuracy_said(described: dict) -> str:
     return "no accuracy recorded"
 
 
-def _ids_held(index_dir: Path) -> set[int] | None:
-    """The ids of the products the index at ``index_dir`` holds; None where there is none (or it cannot be read)."""
+def _previous_items(index_dir: Path) -> pd.DataFrame | None:
+    """The id, photo path and name of each product of the index a build replaces, read once for the checks;
+    None where there is none (or it cannot be read: said by :func:`_added_products`)."""
     try:
-        return set(map(int, pd.read_csv(index_dir / "items.csv", usecols=["id"])["id"]))
-    except (OSError, ValueError, pd.errors.ParserError):
+        items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""],
+                            usecols=lambda column: column in ("id", "image_path", "productDisplayName"))
+        return items if {"id", "image_path"} <= set(items.columns) else None
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError):
         return None
 
 
-def _check_added_kept(out_dir: Path, catalog: Catalog) -> None:
+def _check_added_kept(out_dir: Path, previous: pd.DataFrame | None, catalog: Catalog) -> None:
     """Refuse to let a catalogue row replace a product added to the index since its build under the same id where
     their names differ: the index hands out the next id, which is where a shop numbers its new rows too (an
     operator's re-trial: row 70041 of styles.csv replaced a watch added through the API, with one warning line).
     Under the same name it is taken for the same product, moved into styles.csv, and replaced as before."""
-    if not (out_dir / "items.csv").is_file():
-        return
-    try:
-        items = pd.read_csv(out_dir / "items.csv", keep_default_na=False, na_values=[""],
-                            usecols=["id", "image_path", "productDisplayName"])
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
-        return      # said by _added_products
-    added = items[added_since_build(items)].set_index("id")["productDisplayName"]
+    if previous is None or not {"id", "image_path", "productDisplayName"} <= set(previous.columns):
+        return      # none there, or said by _added_products
+    added = previous[added_since_build(previous)].set_index("id")["productDisplayName"]
     rows = catalog.usable.set_index("id")["productDisplayName"]
     same_id = added.index.intersection(rows.index)
 

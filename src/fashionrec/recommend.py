@@ -56,6 +56,7 @@ from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: 
     INDEX_MARKER,
     UNFAMILIAR_QUANTILE,
     IndexBuilding,
+    added_since_build,
     familiar_floor,
     index_backend,
 )
@@ -268,9 +269,8 @@ def missing_photos(rec: Recommender) -> str:
     """Why an index cannot show its catalogue products' photos: the files it points at are gone (the catalogue
     folder moved or deleted since the build: the index keeps their paths, not copies); "" when all are there. An
     operator's trial served a copy of an index without its catalogue: every photo 404, and `index check` passed."""
-    paths = rec.items["image_path"].astype(str)
-    catalogue = paths[[Path(p).is_absolute() for p in paths]]
-    gone = [(int(i), p) for i, p in zip(catalogue.index, catalogue, strict=True) if not os.path.exists(p)]
+    catalogue = np.flatnonzero(~added_since_build(rec.items).to_numpy())
+    gone = _photos_gone_at(rec, catalogue)
     if not gone:
         return ""
     return (f"{len(gone):,} of its {len(catalogue):,} catalogue products' photos are no longer where it was built "
@@ -282,10 +282,15 @@ def missing_photos(rec: Recommender) -> str:
 def photos_gone(rec: Recommender, sample: int = 16) -> list[int]:
     """The ids, of up to ``sample`` catalogue products spread over the index, whose photo file is gone: a cheap
     look for a server's /health (16 file checks), where :func:`missing_photos` checks them all."""
-    paths = rec.items["image_path"].astype(str).to_numpy()
-    catalogue = [r for r in np.linspace(0, len(paths) - 1, min(sample, len(paths))).astype(int)
-                 if Path(paths[r]).is_absolute()] if len(paths) else []
-    return [int(rec.items["id"].iloc[r]) for r in catalogue if not os.path.exists(paths[r])]
+    spread = np.unique(np.linspace(0, len(rec.items) - 1, min(sample, len(rec.items))).astype(int))
+    catalogue = spread[~added_since_build(rec.items.iloc[spread]).to_numpy()]
+    return [i for i, _ in _photos_gone_at(rec, catalogue)]
+
+
+def _photos_gone_at(rec: Recommender, rows: np.ndarray) -> list[tuple[int, str]]:
+    """(id, path) of the products at ``rows`` whose photo file is gone."""
+    paths = rec.items["image_path"].to_numpy()
+    return [(int(rec._ids[r]), str(paths[r])) for r in rows if not os.path.exists(str(paths[r]))]
 
 
 def stale_probabilities(rec: Recommender, sample: int = 16) -> str:
