@@ -6,6 +6,7 @@ Tests marked ``full_data`` are skipped when the full catalogue is absent. It is 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -28,6 +29,14 @@ def full_data_path() -> Path:
     if env:
         return Path(env).expanduser().resolve()
     return (Path(__file__).parents[1] / "../shared/datasets/fashion-product-images-small").resolve()
+
+
+@pytest.fixture(autouse=True)
+def _collected_after_each_test():
+    """A server's Service freezes the objects alive (gc.freeze, see api.deps.keep_from_collector); one made
+    without the app's lifespan, which unfreezes at its end, must not keep a test's cyclic garbage for the rest."""
+    yield
+    gc.unfreeze()
 
 
 @pytest.fixture

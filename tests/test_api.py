@@ -1587,3 +1587,68 @@ def test_a_rebuild_landing_while_the_server_reads_the_folder_is_read_again(tmp_p
     assert [int(i) for i in service.rec.items["id"]] == [int(i) for i in fresh.items["id"]]
     assert np.array_equal(service.rec.embeddings, fresh.embeddings)
     assert not service.rec.changed_on_disk()
+
+
+def test_the_index_served_is_kept_from_full_collections_and_the_one_a_reload_replaces_is_freed(tmp_path, fixture_dir):
+    # Full passes of the collector over the 40k index held Python's lock 120 ms each, three times a reload
+    # (benchmarks/bench_reload.py), so a server freezes what it holds; the index a reload replaces must still be
+    # freed (by its reference counts: frozen, a cycle in it would keep every replaced index in memory).
+    import gc
+    import weakref
+
+    from _recs_support import tiny_tagger_path
+
+    from fashionrec.api.deps import Service
+    from fashionrec.catalog import load_catalog
+    from fashionrec.recommend import Recommender
+    from fashionrec.tagger import Tagger
+
+    live = tmp_path / "live"
+    Recommender.build(load_catalog(fixture_dir, progress=False), Tagger.load(tiny_tagger_path()), live, progress=False)
+    gc.unfreeze()
+    service = Service(Recommender.load(live), Settings(index_dir=live, reload_s=0))
+    assert gc.get_freeze_count() > 0
+    served = weakref.ref(service.rec)
+    gc.unfreeze()
+    with service.change() as exclusive:     # a change through the API: what it built is frozen too
+        service.rec.remove_products([int(service.rec.items["id"].iloc[0])], exclusive=exclusive)
+    assert gc.get_freeze_count() > 0 and served() is service.rec
+    gc.unfreeze()
+    manifest = json.loads((live / "manifest.json").read_text())
+    (live / "manifest.json").write_text(json.dumps({**manifest, "updated": "by another process"}))
+    assert service.reload_if_changed()
+    assert gc.get_freeze_count() > 0 and served() is None
+
+
+def test_a_change_through_the_server_puts_its_search_tables_in_with_it(tmp_path, fixture_dir, monkeypatch):
+    # Built by the first searches after an add or a remove, they held those up (the first similar items 0.28-0.34
+    # s at 40k products, benchmarks/bench_reload.py): built before, on a copy of the recommender, which must go.
+    import copy
+    import threading
+    import weakref
+
+    import numpy as np
+    from _recs_support import tiny_tagger_path
+
+    from fashionrec.catalog import load_catalog
+    from fashionrec.recommend import Recommender
+    from fashionrec.tagger import Tagger
+
+    live = tmp_path / "live"
+    Recommender.build(load_catalog(fixture_dir, progress=False), Tagger.load(tiny_tagger_path()), live, progress=False)
+    rec = Recommender.load(live)
+    copies = []
+    real_copy = copy.copy
+    monkeypatch.setattr(copy, "copy", lambda x: copies.append(weakref.ref(y := real_copy(x))) or y)
+    lock = threading.Lock()
+    gone = int(rec.items["id"].iloc[0])
+    rec.remove_products([gone], exclusive=lambda: lock)
+    assert len(copies) == 1 and copies[0]() is None      # the copy the tables were built on is freed
+    assert rec._word_search is not None and ("kinds", "name") in rec._codes and rec._aside_ids is not None
+    fresh = Recommender.load(live)
+    assert gone not in fresh._row and gone not in rec._row
+    asked = int(fresh.items["id"].iloc[3])
+    assert [r.id for r in rec.similar(asked, k=5)] == [r.id for r in fresh.similar(asked, k=5)]
+    assert [r.id for r in rec.search_text("shirt", k=5)] == [r.id for r in fresh.search_text("shirt", k=5)]
+    assert np.array_equal(rec._name_kinds(), fresh._name_kinds())
+    assert np.array_equal(rec._worn_by("Women"), fresh._worn_by("Women"))

@@ -203,6 +203,43 @@ def test_a_catalogue_cut_short_does_not_replace_the_index(shop, tmp_path):
     assert Recommender.load(out).manifest["changes"]["gone"] == gone
 
 
+def test_a_product_whose_row_left_the_catalogue_is_said_to_be_no_longer_sold(shop, tmp_path):
+    # A link to it said "there is no product" until a restart and ever after (an operator's trial), as if the
+    # shop had never sold it; it says so across rebuilds, until its row comes back.
+    from fastapi.testclient import TestClient
+
+    from fashionrec.api import Settings, create_app
+    from fashionrec.errors import NotFoundError
+    from fashionrec.item_tables import NO_LONGER_SOLD
+
+    tagger = Tagger.load(tiny_tagger_path())
+    out = tmp_path / "index"
+    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    lines = (shop / "styles.csv").read_text().splitlines()
+    ids = [line.split(",")[0] for line in lines]
+    first, second = [n for n in range(1, len(lines)) if ids.count(ids[n]) == 1][:2]     # not a duplicate's id
+    gone = int(ids[first])
+    (shop / "styles.csv").write_text("\n".join(lines[:first] + lines[first + 1:]) + "\n")
+    rec = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    with pytest.raises(NotFoundError, match="left the catalogue") as said:
+        rec.item(gone)
+    assert said.value.shopper == NO_LONGER_SOLD
+    with pytest.raises(NotFoundError, match="no product 99999999 in this catalogue"):     # never there: as before
+        rec.item(99999999)
+    (shop / "styles.csv").write_text("\n".join(line for n, line in enumerate(lines) if n not in (first, second))
+                                     + "\n")       # another row goes
+    rec = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    assert rec.manifest["left_catalogue_ids"] == sorted([gone, int(ids[second])])
+    with TestClient(create_app(Settings(index_dir=out, model=tiny_tagger_path()))) as client:
+        answer = client.get(f"/api/items/{gone}")
+        page = client.get(f"/item/{gone}", headers={"Accept": "text/html"})
+    assert answer.status_code == 404 and "left the catalogue" in answer.json()["detail"]
+    assert page.status_code == 404 and "no longer sold" in page.text
+    (shop / "styles.csv").write_text("\n".join(lines) + "\n")        # both back
+    rec = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    assert "left_catalogue_ids" not in rec.manifest and rec.item(gone)["id"] == gone
+
+
 def test_one_build_of_a_folder_at_a_time_and_a_new_model_is_said(shop, tmp_path, caplog):
     from filelock import FileLock
 

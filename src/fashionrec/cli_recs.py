@@ -386,15 +386,16 @@ def _build_id(out: Path) -> str | None:
 def _left_in(out: Path, before: str | None) -> str:
     """What an interrupted build leaves in ``out``, whose index had build id ``before`` when it started: the new
     index (an interrupt after the swap: "unchanged" was said of it), the one it had before, or none."""
-    again = "`fashionrec index build` again builds it from the start"
     try:
         manifest = json.loads((out / "manifest.json").read_text())
     except (OSError, ValueError):
-        return f"no index was written to {out}; {again}"
+        return f"no index was written to {out}; `fashionrec index build` again builds it from the start"
     about = f"{manifest.get('count')} products, built {manifest.get('date')}"
     if manifest.get("build_id") != before:
         return f"the new index was complete and is in {out} ({about}): nothing to do again"
-    return f"{out} still holds the index it had before ({about}), unchanged; {again}"
+    # Not "from the start": the next build takes what that index embedded with the same model (index_reuse).
+    return (f"{out} still holds the index it had before ({about}), unchanged; `fashionrec index build` again "
+            "embeds only the photos and texts it does not hold (all of them with --no-reuse or another model)")
 
 
 @recommend_app.command("similar")

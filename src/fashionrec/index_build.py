@@ -265,12 +265,21 @@ class IndexBuilding:
                 # an added product would become that row's when it is fixed.
                 rows = [int(catalog.table["id"].max()) if len(catalog.table) else 0,
                         *map(int, rec.manifest["rejected_rows"])]
-                rec.manifest["highest_id"] = max(_previous_highest_id(out_dir), rec._highest_id(), *rows)
+                highest, left_before = _previous_ids(out_dir)
+                rec.manifest["highest_id"] = max(highest, rec._highest_id(), *rows)
+                now = set(map(int, rec.items["id"]))
                 if held is not None:
-                    now = set(map(int, rec.items["id"]))
                     new, gone = sorted(now - held), sorted(held - now)
                     rec.manifest["changes"] = {"new": len(new), "gone": len(gone), "new_ids": new[:20],
                                                "gone_ids": gone[:20]}
+                    # Products whose rows left styles.csv, now or at a rebuild before and not back since: a link
+                    # to one says it is no longer sold, where it said there was no such product (an operator's
+                    # trial). A row still there without a usable photo says so itself (left_out).
+                    left_before |= set(gone)
+                rows_now = set(map(int, catalog.table["id"])) | set(map(int, rec.manifest["rejected_rows"]))
+                left = sorted(left_before - now - rows_now)
+                if left:
+                    rec.manifest["left_catalogue_ids"] = left
                 rec.save()
         except BaseException:
             # The new folder never replaced the old one: leave no orphan collection behind.
@@ -351,18 +360,21 @@ def _rejected_rows(catalog: Catalog) -> dict[str, str]:
     return out
 
 
-def _previous_highest_id(index_dir: Path) -> int:
-    """The highest id the index at ``index_dir`` has handed out (0 where there is none to read; a manifest
-    that cannot be read is said, as ids removed from that index could then be handed out again)."""
+def _previous_ids(index_dir: Path) -> tuple[int, set[int]]:
+    """(the highest id the index at ``index_dir`` has handed out, the ids of its products that left the
+    catalogue): 0 and none where there is none to read; a manifest that cannot be read is said, as ids removed
+    from that index could then be handed out again, and links to products that left before said to be wrong."""
     path = index_dir / "manifest.json"
     if not path.is_file():
-        return 0
+        return 0, set()
     try:
-        return int(read_json(path).get("highest_id") or 0)
+        manifest = read_json(path)
+        return int(manifest.get("highest_id") or 0), set(map(int, manifest.get("left_catalogue_ids") or []))
     except (OSError, ValueError, TypeError, AttributeError) as e:
         log.warning("cannot read the highest id %s handed out (%s): ids of products removed from it may be "
-                    "handed out again", path, e)
-        return 0
+                    "handed out again, and products that left the catalogue before are no longer told from ids "
+                    "it never had", path, e)
+        return 0, set()
 
 
 def added_since_build(items: pd.DataFrame) -> pd.Series:

@@ -20,6 +20,7 @@ from fashionrec.vocabulary import KINDS as NAMED_KINDS
 # What a shop's page says of a product the catalogue has but the index does not (no photo, a row that could not
 # be read, taken out); the error itself tells whoever runs the shop what to do about it.
 UNLISTED = "This product is not in the shop at the moment. Search for something like it, or browse the catalogue."
+NO_LONGER_SOLD = "This product is no longer sold in the shop. Search for something like it, or browse the catalogue."
 # Brands whose name says "polo" (a name's first words) name no polo: U.S. Polo Assn.'s button-down shirts and
 # shoes, Classic Polo's 141 T-shirts (of them 99 crew necks ranked polos first, a review), Regent Polo Club's.
 _POLO_BRAND = r"^(?:u\.?\s?s\.?\s?polo(?:\s+assn\b\.?)?|classic\s+polo|regent\s+polo(?:\s+club)?)\b"
@@ -205,6 +206,10 @@ class ItemTables:
                 raise NotFoundError(f"product {item_id} is not in the index: its row of styles.csv was rejected "
                                     f"({rejected}); fix the row (`fashionrec data check` lists it) and rebuild",
                                     shopper=UNLISTED)
+            if item_id in set(self.manifest.get("left_catalogue_ids") or []):
+                raise NotFoundError(f"product {item_id} left the catalogue: its row of styles.csv was gone at a "
+                                    f"rebuild of this index (the last on {str(self.manifest.get('date'))[:10]})",
+                                    shopper=NO_LONGER_SOLD)
             raise NotFoundError(f"there is no product {item_id} in this catalogue ({len(self):,} products)",
                                 shopper=f"There is no product {item_id} in the shop. Search for what you are "
                                         "looking for, or browse the catalogue.")

@@ -25,7 +25,7 @@ evaluate-recs --rank embedding``); ``neighbour_vote = 0`` uses the tagger alone 
 
 from __future__ import annotations
 
-import contextlib
+import copy
 import datetime as _dt
 import itertools
 import logging
@@ -66,6 +66,7 @@ from fashionrec.outfits import Outfits
 from fashionrec.profiles import Profiles
 from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers import from here)
     DUPLICATE_SLACK,
+    FILTER_KEYS,
     MAX_K,
     NEAR_DUPLICATE,
     RERANK_POOL,
@@ -77,7 +78,6 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
 )
 from fashionrec.tagger import Tagger
 from fashionrec.text_search import TextSearch
-from fashionrec.vocabulary import TypeWords
 from fashionrec.word_search import WordSearch
 
 log = logging.getLogger(__name__)
@@ -495,6 +495,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             if "year" in items:     # whole years, as the build wrote them: a column with gaps reads back as float,
                 # and a product added since wrote 2013.0 (an ML engineer's trial)
                 items = items.assign(year=pd.to_numeric(items["year"], errors="coerce").astype("Int64"))
+            # Probabilities as the build stores them (float32, 7-8 digits): products a rebuild carried over came
+            # back as float64 and wrote 16 digits each (items.csv 10.4 -> 12.7 MB, an operator's trial).
+            probs = [c for c in items if c.startswith("pred_") and c.endswith("_prob")]
+            items = items.astype(dict.fromkeys(probs, np.float32))
             items.to_csv(stage / "items.csv", index=False)
             for name, arr in (("embeddings.npy", self.embeddings), ("text_embeddings.npy", self.text_embeddings)):
                 with open(stage / name, "wb") as f:
@@ -530,7 +534,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
     def warm_search(self) -> None:
         """Build the word-search tables now (a second or two at 40k products) rather than in a request, the
         looks' tables of the catalogue (the first product page after a start or a change waited half a second
-        for them), and the unfamiliar-photo threshold of an index built before it was stored."""
+        for them), the per-row tables similar items, looks and profiles read (the first similar items after a
+        change took 0.16 s, a look 0.08, at 40k), and the unfamiliar-photo threshold of an index built before it
+        was stored."""
         self._look_categories()
         self._named_otherwise()
         self._looks_otherwise()
@@ -539,7 +545,36 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._words().denying([])       # the "Non Leather" table: 0.18 s at 40k, was the first search's
         self._names()
         self._brand_named("")
+        self._set_aside()
+        self._name_kinds()
+        self._infants()
+        self._printed()
+        self._free_items()
+        self._all_columns()
+        for head in FILTER_KEYS:
+            self._labels(head)
+        for wearer in ("Men", "Women", "Unisex", "Boys", "Girls", "child", ""):
+            self._worn_by(wearer)
+        for column in (*(k for k in FILTER_KEYS if k in self.items), "look",
+                       *(f"label:{head}" for head in ("articleType", "baseColour", "gender"))):
+            self._value_index(column)
         self.unfamiliar_below()
+
+    def _prepared(self, after: tuple, manifest: dict) -> dict:
+        """The tables :meth:`warm_search` builds, of the items ``after`` (items, embeddings, text embeddings),
+        built on a copy of this recommender before they go in: built after, by the searches, they held a
+        server's searches up (word search 1.9 s at 40k products, an integrator's trial; the first similar items
+        0.28-0.34 s, benchmarks/bench_reload.py). Returns the attributes to put in place with ``after``."""
+        shadow = copy.copy(self)
+        shadow._build_lock = threading.RLock()     # its own: this one's searches go on meanwhile
+        shadow.items, shadow.embeddings, shadow.text_embeddings = after
+        shadow.manifest = manifest
+        shadow._reindex()
+        shadow.warm_search()
+        mine = vars(self)
+        return {k: v for k, v in vars(shadow).items()
+                if k not in ("_build_lock", "items", "embeddings", "text_embeddings", "manifest")
+                and v is not mine.get(k)}
 
     def unfamiliar_below(self) -> float | None:
         """The cosine to the closest product below which a photo is unfamiliar (:func:`familiar_floor`),
@@ -584,15 +619,15 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 "(run the command again; a server loads it by itself unless it cannot serve it, as its log says) "
                 "and make the change again")
 
-    def _reindex(self, words: WordSearch | None = None) -> None:
-        """Forget what was worked out from the items (they changed); ``words``: the word-search tables of the
-        new items, built before they went in (see :meth:`_word_tables`)."""
+    def _reindex(self) -> None:
+        """Forget what was worked out from the items (they changed); a server's change puts in place the tables
+        of the new items, built before they went in (:meth:`_prepared`)."""
         self._row = {int(i): r for r, i in enumerate(self.items["id"].to_numpy())}
         self._ids = self.items["id"].to_numpy(dtype=np.int64)
         self._cache: dict[int, dict] = {}
         self._vocab = None
         self._types_present: frozenset[str] | None = None     # the article types the items have
-        self._word_search: WordSearch | None = words   # browse's tables for this version of the items
+        self._word_search: WordSearch | None = None    # browse's tables for this version of the items
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         # ("label"|"code", head) -> per-row array; ("wearers", wearer) -> _wearers()'s mask
         self._codes: dict[tuple[str, str], np.ndarray] = {}
@@ -606,18 +641,6 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._id_order: tuple[np.ndarray, np.ndarray] | None = None     # _rows()'s: sorted ids, their rows
         self._photo_group: np.ndarray | None = None    # _photo_groups()'s
         self._value_codes: dict[str, tuple[np.ndarray, dict]] = {}     # _is()'s
-
-    @staticmethod
-    def _word_tables(items: pd.DataFrame, exclusive) -> WordSearch | None:
-        """The word-search tables of ``items``, built before they replace the current ones where a server's
-        write lock (``exclusive``) is in play: built after, on the first search, they held text searches up
-        1-4 s after an added or removed product (an integrator's trial; 1.9 s at 40k products). None without
-        one: a rebuild re-adding products, or `index add`, would build them for nothing (1.4 s each)."""
-        if exclusive is contextlib.nullcontext:
-            return None
-        words = WordSearch(items, TypeWords(items))
-        words.name_text()       # the names' words too (0.7 s at 40k), which every text search reads
-        return words
 
     def _attribute_bonus(self, rows: np.ndarray, query: dict[str, np.ndarray | str],
                          wearers: np.ndarray | None = None, wearer: int | None = None) -> np.ndarray:

@@ -8,6 +8,7 @@ oversize uploads to 413, and anything unexpected to a logged 500. A browser aski
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import threading
@@ -239,6 +240,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         # The first photo or text request must not wait for a model to load or export to ONNX.
         rec.tagger.warm_up()
         encode_text(["warm up"])
+        gc.collect()        # the load's cyclic garbage, before Service leaves what is held to the collector
         app.state.service = Service(rec, settings)
         log.info("serving %d items with model %s", len(rec.items), rec.tagger.name)
         stop = threading.Event()
@@ -249,6 +251,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
             yield
         finally:        # a reload under way then ends with the process (the thread is a daemon)
             stop.set()
+            gc.unfreeze()       # an app stopped in a longer-lived process (tests) is collected again
 
     # /docs and /redoc from the Swagger UI 5 and ReDoc files fastapi-offline ships, not a CDN: a catalogue
     # server often has no internet, and the swagger-ui-bundle package's 4.x cannot read FastAPI's OpenAPI 3.1.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import os
@@ -80,6 +81,15 @@ class RWLock:
                 self._cond.notify_all()
 
 
+def keep_from_collector() -> None:
+    """Leave what the process holds now (the index served, its search tables) out of the garbage collector's
+    full passes (``gc.freeze``). Each full pass looked at all of it, 120 ms at 40k products, holding Python's
+    lock: three of them during a reload stopped every search for that long each (benchmarks/bench_reload.py).
+    The index a reload replaces is still freed, by its reference counts (it holds no cycles); cyclic garbage
+    alive at this moment stays (the server's start collects first; the lifespan's end unfreezes)."""
+    gc.freeze()
+
+
 class Service:
     """What the lifespan loads once: the recommender, the filter vocabulary and a lock around the index."""
 
@@ -92,6 +102,7 @@ class Service:
         self._failed_reload: tuple | None = None     # the index folder's _folder_stamp where its files failed
         self._said_failure: tuple | None = None      # ... where the log last said a reload failed
         self.refresh_values()
+        keep_from_collector()
 
     @contextmanager
     def reading(self):
@@ -115,6 +126,7 @@ class Service:
             yield self.lock.write
             with self.lock.read():
                 self.refresh_values()
+            keep_from_collector()
 
     def reload_if_changed(self) -> bool:
         """Serve the index folder again where another process changed it since it was loaded (a rebuild, a
@@ -162,6 +174,7 @@ class Service:
         self._failed_reload = None
         with self.lock.write():
             self.rec, self.filter_values = new, values
+        keep_from_collector()
         model = new.tagger.name if new.tagger is rec.tagger else f"{new.tagger.name} (was {rec.tagger.name})"
         log.log(logging.INFO if new.tagger is rec.tagger else logging.WARNING,
                 "%s changed on disk: now serving %d items (were %d), built %s, updated %s, model %s", new.index_dir,
