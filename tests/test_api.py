@@ -1652,3 +1652,11 @@ def test_a_change_through_the_server_puts_its_search_tables_in_with_it(tmp_path,
     assert [r.id for r in rec.search_text("shirt", k=5)] == [r.id for r in fresh.search_text("shirt", k=5)]
     assert np.array_equal(rec._name_kinds(), fresh._name_kinds())
     assert np.array_equal(rec._worn_by("Women"), fresh._worn_by("Women"))
+    # What warm_search builds is all that similar items, a look and a profile read: none builds a table in a
+    # request (a new lazily built table must be warmed too, or the first requests after every change build it).
+    fresh.warm_search()
+    built = (set(fresh._codes), set(fresh._value_codes))
+    fresh.similar(asked, k=5)
+    fresh.complete_the_look(asked, k=3)
+    fresh.for_profile([asked, int(fresh.items["id"].iloc[9])], k=5)
+    assert (set(fresh._codes), set(fresh._value_codes)) == built

@@ -555,7 +555,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             self._labels(head)
         for wearer in ("Men", "Women", "Unisex", "Boys", "Girls", "child", ""):
             self._worn_by(wearer)
-        for column in (*(k for k in FILTER_KEYS if k in self.items), "look",
+        for column in (*(k for k in (*FILTER_KEYS, "pred_baseColour") if k in self.items), "look",
                        *(f"label:{head}" for head in ("articleType", "baseColour", "gender"))):
             self._value_index(column)
         self.unfamiliar_below()
