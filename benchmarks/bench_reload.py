@@ -2,7 +2,7 @@
 while :meth:`fashionrec.api.deps.Service.reload_if_changed` loads a changed folder beside the index served, and
 while a product is added through the server (what ``POST /api/items`` does), with the loaded index left out of
 the garbage collector's full passes (``keep_from_collector``, what a server does) and, side by side in the same
-run, without (the code before it).
+run, without it (the tables a change builds before it goes in, ``Recommender._prepared``, are built in both).
 
     python benchmarks/bench_reload.py [--index runs/index] [--reloads 3] [--adds 2] [--every-ms 20] [--json FILE]
 

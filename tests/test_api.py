@@ -1660,3 +1660,9 @@ def test_a_change_through_the_server_puts_its_search_tables_in_with_it(tmp_path,
     fresh.complete_the_look(asked, k=3)
     fresh.for_profile([asked, int(fresh.items["id"].iloc[9])], k=5)
     assert (set(fresh._codes), set(fresh._value_codes)) == built
+    # Not the looks' categories, which read the vector index (a freebie takes its nearest products' group): built
+    # on the copy, before the change was in the index, an added sari's freebie kept no look (a code review).
+    monkeypatch.setattr(Recommender, "_build_look_categories",
+                        lambda self: np.full(len(self.items), len(self.index), dtype=object))
+    rec.remove_products([asked], exclusive=lambda: lock)
+    assert set(rec._look_categories()) == {len(rec.items)} == {len(rec.index)}

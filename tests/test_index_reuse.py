@@ -238,6 +238,11 @@ def test_a_product_whose_row_left_the_catalogue_is_said_to_be_no_longer_sold(sho
     (shop / "styles.csv").write_text("\n".join(lines) + "\n")        # both back
     rec = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
     assert "left_catalogue_ids" not in rec.manifest and rec.item(gone)["id"] == gone
+    # Taken out (`index remove`, the API), then its row deleted: the way to end a product for good (a code review).
+    rec.remove_product(gone)
+    (shop / "styles.csv").write_text("\n".join(lines[:first] + lines[first + 1:]) + "\n")
+    rec = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    assert rec.manifest["left_catalogue_ids"] == [gone]
 
 
 def test_one_build_of_a_folder_at_a_time_and_a_new_model_is_said(shop, tmp_path, caplog):

@@ -2173,8 +2173,9 @@ def test_a_build_over_another_catalogues_index_keeps_its_added_products_where_th
     assert Recommender.load(d, tiny_tagger_path()).item(added)["productDisplayName"] == "Mirrored bag"   # untouched
     Recommender.load(d, tiny_tagger_path()).remove_product(added)
     with caplog.at_level("WARNING"):
-        Recommender.build(load_catalog(other, progress=False), tagger, d, progress=False, allow_shrink=True)
+        again = Recommender.build(load_catalog(other, progress=False), tagger, d, progress=False, allow_shrink=True)
     assert "was the index of another catalogue" in caplog.text
+    assert "left_catalogue_ids" not in again.manifest      # the other catalogue's products never were this one's
     # A manifest that cannot be read is said so, not passed over (it would hide which catalogue it was).
     from fashionrec.index_build import _check_same_catalogue
 

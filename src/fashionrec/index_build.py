@@ -139,7 +139,7 @@ class IndexBuilding:
         # What the rebuild adds and takes out, said at the end.
         held = set(map(int, previous["id"])) if previous is not None else None
         added, _ = _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
-        _check_same_catalogue(out_dir, catalog, [int(m["id"]) for m, _ in added])
+        same_catalogue = _check_same_catalogue(out_dir, catalog, [int(m["id"]) for m, _ in added])
         _check_replacing(out_dir, previous, catalog, tagger, allow_shrink)
         if not replace_added:
             _check_added_kept(out_dir, previous, catalog)
@@ -274,8 +274,11 @@ class IndexBuilding:
                                                "gone_ids": gone[:20]}
                     # Products whose rows left styles.csv, now or at a rebuild before and not back since: a link
                     # to one says it is no longer sold, where it said there was no such product (an operator's
-                    # trial). A row still there without a usable photo says so itself (left_out).
+                    # trial). A row still there without a usable photo says so itself (left_out). Not another
+                    # catalogue's products: they were never this one's.
                     left_before |= set(gone)
+                if not same_catalogue:
+                    left_before = set()
                 rows_now = set(map(int, catalog.table["id"])) | set(map(int, rec.manifest["rejected_rows"]))
                 left = sorted(left_before - now - rows_now)
                 if left:
@@ -361,15 +364,18 @@ def _rejected_rows(catalog: Catalog) -> dict[str, str]:
 
 
 def _previous_ids(index_dir: Path) -> tuple[int, set[int]]:
-    """(the highest id the index at ``index_dir`` has handed out, the ids of its products that left the
-    catalogue): 0 and none where there is none to read; a manifest that cannot be read is said, as ids removed
-    from that index could then be handed out again, and links to products that left before said to be wrong."""
+    """(the highest id the index at ``index_dir`` has handed out, the ids of catalogue products that left it:
+    their rows at a rebuild before, or taken out by `index remove` or the API since): 0 and none where there is
+    none to read; a manifest that cannot be read is said, as ids removed from that index could then be handed
+    out again, and links to products that left before said to be wrong."""
     path = index_dir / "manifest.json"
     if not path.is_file():
         return 0, set()
     try:
         manifest = read_json(path)
-        return int(manifest.get("highest_id") or 0), set(map(int, manifest.get("left_catalogue_ids") or []))
+        # A product taken out and then its row deleted, the way to end one for good, left too (a code review).
+        left = [*(manifest.get("left_catalogue_ids") or []), *(manifest.get("removed_catalogue_ids") or [])]
+        return int(manifest.get("highest_id") or 0), set(map(int, left))
     except (OSError, ValueError, TypeError, AttributeError) as e:
         log.warning("cannot read the highest id %s handed out (%s): ids of products removed from it may be "
                     "handed out again, and products that left the catalogue before are no longer told from ids "
@@ -414,23 +420,24 @@ def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tupl
     return out, replaced
 
 
-def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> None:
+def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> bool:
     """Refuse to replace an index of another catalogue (another folder and another styles.csv) holding products
     added since its build: they would be carried into this catalogue's index, and lost to their own (an ML
     engineer's trial built a second shop into the default ``runs/index`` and got the first shop's additions in
-    it, without a word). Without such products, a warning: the folder still said which catalogue it was."""
+    it, without a word). Without such products, a warning: the folder still said which catalogue it was.
+    False where it was another catalogue's (its products did not leave this one)."""
     try:
         before = read_json(out_dir / "manifest.json")
     except FileNotFoundError:
-        return      # no index there yet
+        return True     # no index there yet
     except (OSError, ValueError) as e:
         log.warning("cannot read which catalogue %s was the index of (%s: %s); it is replaced", out_dir,
                     type(e).__name__, e)
-        return
+        return True
     was, sha = before.get("data_dir"), before.get("styles_sha256")
     here = Path(catalog.root).resolve()
     if not was or Path(was) == here or not sha or sha == styles_sha256(catalog.root):
-        return      # the same catalogue, moved or updated
+        return True     # the same catalogue, moved or updated
     if added:
         raise BadInputError(f"{out_dir} is the index of another catalogue ({was}) and holds {len(added)} "
                             f"product{'s' if len(added) != 1 else ''} added to it since its build (ids "
@@ -438,6 +445,7 @@ def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> 
                             f"{'them' if len(added) != 1 else 'it'} into this catalogue's index: build into another "
                             "--out, or move that folder away first")
     log.warning("%s was the index of another catalogue (%s); it is replaced by %s's", out_dir, was, here)
+    return False
 
 
 def _check_replacing(out_dir: Path, previous: pd.DataFrame | None, catalog: Catalog, tagger: Tagger,

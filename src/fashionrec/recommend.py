@@ -495,10 +495,6 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             if "year" in items:     # whole years, as the build wrote them: a column with gaps reads back as float,
                 # and a product added since wrote 2013.0 (an ML engineer's trial)
                 items = items.assign(year=pd.to_numeric(items["year"], errors="coerce").astype("Int64"))
-            # Probabilities as the build stores them (float32, 7-8 digits): products a rebuild carried over came
-            # back as float64 and wrote 16 digits each (items.csv 10.4 -> 12.7 MB, an operator's trial).
-            probs = [c for c in items if c.startswith("pred_") and c.endswith("_prob")]
-            items = items.astype(dict.fromkeys(probs, np.float32))
             items.to_csv(stage / "items.csv", index=False)
             for name, arr in (("embeddings.npy", self.embeddings), ("text_embeddings.npy", self.text_embeddings)):
                 with open(stage / name, "wb") as f:
@@ -531,13 +527,15 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                     setattr(self, attr, value)
         return value
 
-    def warm_search(self) -> None:
+    def warm_search(self, with_looks: bool = True) -> None:
         """Build the word-search tables now (a second or two at 40k products) rather than in a request, the
         looks' tables of the catalogue (the first product page after a start or a change waited half a second
         for them), the per-row tables similar items, looks and profiles read (the first similar items after a
         change took 0.16 s, a look 0.08, at 40k), and the unfamiliar-photo threshold of an index built before it
-        was stored."""
-        self._look_categories()
+        was stored. ``with_looks=False`` leaves out the categories looks file products under, which read the
+        vector index (:meth:`_prepared`)."""
+        if with_looks:
+            self._look_categories()
         self._named_otherwise()
         self._looks_otherwise()
         self._words().catalogue_words()
@@ -555,7 +553,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             self._labels(head)
         for wearer in ("Men", "Women", "Unisex", "Boys", "Girls", "child", ""):
             self._worn_by(wearer)
-        for column in (*(k for k in (*FILTER_KEYS, "pred_baseColour") if k in self.items), "look",
+        for column in (*(k for k in (*FILTER_KEYS, "pred_baseColour") if k in self.items),
+                       *(["look"] if with_looks else []),
                        *(f"label:{head}" for head in ("articleType", "baseColour", "gender"))):
             self._value_index(column)
         self.unfamiliar_below()
@@ -564,13 +563,16 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         """The tables :meth:`warm_search` builds, of the items ``after`` (items, embeddings, text embeddings),
         built on a copy of this recommender before they go in: built after, by the searches, they held a
         server's searches up (word search 1.9 s at 40k products, an integrator's trial; the first similar items
-        0.28-0.34 s, benchmarks/bench_reload.py). Returns the attributes to put in place with ``after``."""
+        0.28-0.34 s, benchmarks/bench_reload.py). Returns the attributes to put in place with ``after``. Not the
+        categories looks file products under: a freebie takes its nearest products' in the vector index, which
+        holds the change only once it goes in (an added sari's freebie kept no look, a code review); built after
+        it, by the server's refresh or the first look (0.05 s at 40k)."""
         shadow = copy.copy(self)
         shadow._build_lock = threading.RLock()     # its own: this one's searches go on meanwhile
         shadow.items, shadow.embeddings, shadow.text_embeddings = after
         shadow.manifest = manifest
         shadow._reindex()
-        shadow.warm_search()
+        shadow.warm_search(with_looks=False)
         mine = vars(self)
         return {k: v for k, v in vars(shadow).items()
                 if k not in ("_build_lock", "items", "embeddings", "text_embeddings", "manifest")

@@ -85,8 +85,10 @@ def keep_from_collector() -> None:
     """Leave what the process holds now (the index served, its search tables) out of the garbage collector's
     full passes (``gc.freeze``). Each full pass looked at all of it, 120 ms at 40k products, holding Python's
     lock: three of them during a reload stopped every search for that long each (benchmarks/bench_reload.py).
-    The index a reload replaces is still freed, by its reference counts (it holds no cycles); cyclic garbage
-    alive at this moment stays (the server's start collects first; the lifespan's end unfreezes)."""
+    The index a reload replaces is still freed, by its reference counts (it holds no cycles). The young
+    generations are collected first, a moment: cyclic garbage there would stay for good (about 115 objects a
+    freeze, a code review; the server's start collects all, and the lifespan's end unfreezes)."""
+    gc.collect(1)
     gc.freeze()
 
 
@@ -117,8 +119,9 @@ class Service:
 
     @contextmanager
     def change(self):
-        """A catalogue change: one at a time; yields the write lock for the recommender's ``exclusive``;
-        the word-search tables of the new catalogue are built after, while searches go on."""
+        """A catalogue change: one at a time; yields the write lock for the recommender's ``exclusive``
+        (the tables searches read are built before it, :meth:`Recommender._prepared`); the looks' categories
+        and the filter values after, while searches go on."""
         with self.changing:
             # Another process's change saved first (`fashionrec index add` beside the server): this one is
             # made on top of it, where it was refused with a 409 until a restart.
