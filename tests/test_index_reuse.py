@@ -243,6 +243,14 @@ def test_a_product_whose_row_left_the_catalogue_is_said_to_be_no_longer_sold(sho
     (shop / "styles.csv").write_text("\n".join(lines[:first] + lines[first + 1:]) + "\n")
     rec = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
     assert rec.manifest["left_catalogue_ids"] == [gone]
+    # A product added and then taken out had no row: said to be removed after a rebuild too (it said "no such
+    # product"), and not to have left the catalogue (an operator's trial).
+    added = rec.add_product(Image.open(rec.image_path(int(ids[second]))), {"productDisplayName": "Added Then Gone"})
+    rec.remove_product(added)
+    rec = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    assert rec.manifest["left_catalogue_ids"] == [gone] and rec.manifest["removed_ids"] == [added]
+    with pytest.raises(NotFoundError, match="was removed from this index"):
+        rec.item(added)
 
 
 def test_one_build_of_a_folder_at_a_time_and_a_new_model_is_said(shop, tmp_path, caplog):

@@ -265,7 +265,7 @@ class IndexBuilding:
                 # an added product would become that row's when it is fixed.
                 rows = [int(catalog.table["id"].max()) if len(catalog.table) else 0,
                         *map(int, rec.manifest["rejected_rows"])]
-                highest, left_before = _previous_ids(out_dir)
+                highest, left_before, removed = _previous_ids(out_dir)
                 rec.manifest["highest_id"] = max(highest, rec._highest_id(), *rows)
                 now = set(map(int, rec.items["id"]))
                 if held is not None:
@@ -274,15 +274,20 @@ class IndexBuilding:
                                                "gone_ids": gone[:20]}
                     # Products whose rows left styles.csv, now or at a rebuild before and not back since: a link
                     # to one says it is no longer sold, where it said there was no such product (an operator's
-                    # trial). A row still there without a usable photo says so itself (left_out). Not another
-                    # catalogue's products: they were never this one's.
-                    left_before |= set(gone)
+                    # trial). A row still there without a usable photo says so itself (left_out); a product
+                    # added to the index and taken out had no row (removed_ids, below). Not another catalogue's
+                    # products: they were never this one's.
+                    left_before |= set(map(int, previous["id"][~added_since_build(previous)])) - now
                 if not same_catalogue:
-                    left_before = set()
+                    left_before, removed = set(), set()
                 rows_now = set(map(int, catalog.table["id"])) | set(map(int, rec.manifest["rejected_rows"]))
                 left = sorted(left_before - now - rows_now)
                 if left:
                     rec.manifest["left_catalogue_ids"] = left
+                # Products added and taken out since are still said to be removed, not never there (a trial).
+                removed = sorted(removed - left_before - now - rows_now)
+                if removed:
+                    rec.manifest["removed_ids"] = removed
                 rec.save()
         except BaseException:
             # The new folder never replaced the old one: leave no orphan collection behind.
@@ -363,24 +368,25 @@ def _rejected_rows(catalog: Catalog) -> dict[str, str]:
     return out
 
 
-def _previous_ids(index_dir: Path) -> tuple[int, set[int]]:
+def _previous_ids(index_dir: Path) -> tuple[int, set[int], set[int]]:
     """(the highest id the index at ``index_dir`` has handed out, the ids of catalogue products that left it:
-    their rows at a rebuild before, or taken out by `index remove` or the API since): 0 and none where there is
-    none to read; a manifest that cannot be read is said, as ids removed from that index could then be handed
-    out again, and links to products that left before said to be wrong."""
+    their rows at a rebuild before, or taken out by `index remove` or the API since, the ids of all it had taken
+    out): 0 and none where there is none to read; a manifest that cannot be read is said, as ids removed from
+    that index could then be handed out again, and links to products that left before said to be wrong."""
     path = index_dir / "manifest.json"
     if not path.is_file():
-        return 0, set()
+        return 0, set(), set()
     try:
         manifest = read_json(path)
         # A product taken out and then its row deleted, the way to end one for good, left too (a code review).
         left = [*(manifest.get("left_catalogue_ids") or []), *(manifest.get("removed_catalogue_ids") or [])]
-        return int(manifest.get("highest_id") or 0), set(map(int, left))
+        return (int(manifest.get("highest_id") or 0), set(map(int, left)),
+                set(map(int, manifest.get("removed_ids") or [])))
     except (OSError, ValueError, TypeError, AttributeError) as e:
         log.warning("cannot read the highest id %s handed out (%s): ids of products removed from it may be "
                     "handed out again, and products that left the catalogue before are no longer told from ids "
                     "it never had", path, e)
-        return 0, set()
+        return 0, set(), set()
 
 
 def added_since_build(items: pd.DataFrame) -> pd.Series:
