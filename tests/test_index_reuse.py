@@ -203,6 +203,27 @@ def test_a_catalogue_cut_short_does_not_replace_the_index(shop, tmp_path):
     assert Recommender.load(out).manifest["changes"]["gone"] == gone
 
 
+def test_index_check_says_a_photo_replaced_or_added_since_the_build(shop, tmp_path):
+    # An operator's trial replaced a photo and photographed a row that had none: `index check --data` passed,
+    # so scripts/main.sh, which rebuilds where it fails, served the old photo's vector and labels on.
+    out = tmp_path / "index"
+    rec = Recommender.build(load_catalog(shop, progress=False), Tagger.load(tiny_tagger_path()), out, progress=False)
+    args = ["index", "check", str(out), "--model", str(tiny_tagger_path()), "--data", str(shop)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    first, other = (int(i) for i in rec.items["id"].iloc[:2])
+    (shop / "images" / f"{first}.jpg").write_bytes((shop / "images" / f"{other}.jpg").read_bytes())
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and f"1 catalogue product has another photo since it was built (ids {first})" in \
+        " ".join(result.output.split())
+    Recommender.build(load_catalog(shop, progress=False), Tagger.load(tiny_tagger_path()), out, progress=False)
+    assert CliRunner().invoke(app, args).exit_code == 0
+    missing = Recommender.load(out).manifest["left_out"]["missing"][0]
+    (shop / "images" / f"{missing}.jpg").write_bytes((shop / "images" / f"{other}.jpg").read_bytes())
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and f"left out for want of a photo has one now (ids {missing})" in \
+        " ".join(result.output.split())
+
+
 def test_a_product_whose_row_left_the_catalogue_is_said_to_be_no_longer_sold(shop, tmp_path):
     # A link to it said "there is no product" until a restart and ever after (an operator's trial), as if the
     # shop had never sold it; it says so across rebuilds, until its row comes back.

@@ -167,7 +167,7 @@ def index_check(
 ) -> None:
     """Exit 0 if the index opens with this model (complete, consistent, same model) and, with --data, was built
     from that catalogue as it is now; else say why and exit 2."""
-    from fashionrec.recommend import missing_photos, other_catalogue, stale_probabilities
+    from fashionrec.recommend import changed_photos, missing_photos, other_catalogue, stale_probabilities
 
     if folder is not None and index != IndexOpt.default and folder != index:
         fail(f"two indexes given, {folder} and --index {index}: give one")      # --index was ignored (a trial)
@@ -179,7 +179,7 @@ def index_check(
     except FashionrecError as e:
         fail(str(e))
     stale = (stale_probabilities(rec) or (other_catalogue(rec.manifest, data) if data else "")
-             or missing_photos(rec))
+             or missing_photos(rec) or (changed_photos(rec, data) if data else ""))
     if stale:
         fail(f"{index}: {stale}; rebuild it with `fashionrec index build {data or 'DATA_DIR'} --out {index}`")
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")

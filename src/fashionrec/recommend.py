@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import hashlib
 import itertools
 import logging
 import numbers
@@ -45,7 +46,7 @@ from PIL import Image
 from fashionrec.artifacts import private_temp_dir, read_json, write_json
 from fashionrec.blas import one_blas_thread
 from fashionrec.calibration import calibration_temperatures
-from fashionrec.catalog import checked_photo, first_few, open_rgb, styles_sha256
+from fashionrec.catalog import IMAGE_EXTENSIONS, checked_photo, first_few, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import CatalogueEdits
 from fashionrec.colours import nearness
 from fashionrec.embed import Embedder, predicted_frame
@@ -60,6 +61,7 @@ from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: 
     familiar_floor,
     index_backend,
 )
+from fashionrec.index_reuse import DIGESTS
 from fashionrec.item_tables import UNLISTED, ItemTables  # noqa: F401
 from fashionrec.levels import levels_fingerprint
 from fashionrec.outfits import Outfits
@@ -277,6 +279,46 @@ def missing_photos(rec: Recommender) -> str:
             f"from (ids {first_few([i for i, _ in gone], 5)}; {gone[0][1]} is gone): the catalogue folder moved or "
             "was deleted. Rebuilt from where it is now, the photos are found again by their bytes and not embedded "
             "again")
+
+
+def changed_photos(rec: Recommender, data_dir: str | Path) -> str:
+    """Why the index no longer shows the catalogue at ``data_dir`` as its photos are now: a catalogue product's
+    photo replaced since the build (its bytes are not those it embedded, ``photo_digests.csv``: looked at where
+    the file changed after the build began, so a replacement that keeps an older date goes unseen), or a row
+    the build left out for want of a photo that has one now; "" when neither. An operator's trial did both and
+    `index check --data` passed, so `scripts/main.sh` went on serving the old photos' vectors and labels."""
+    images = Path(data_dir) / "images"
+    photographed = [int(i) for i in (rec.manifest.get("left_out") or {}).get("missing", [])
+                    if any((images / f"{i}{ext}").is_file() for ext in IMAGE_EXTENSIONS)]
+    replaced = []
+    try:
+        digests = pd.read_csv(rec.index_dir / DIGESTS, dtype={"photo_digest": str}).set_index("id")["photo_digest"]
+        built = _dt.datetime.fromisoformat(rec.manifest["date"]).timestamp()
+        began = built - float(rec.manifest.get("build_seconds") or 0)
+    except (OSError, ValueError, KeyError, TypeError, pd.errors.ParserError):
+        digests = None      # an index built before the digests were kept: photos not compared
+    if digests is not None:
+        paths = rec.items["image_path"].astype(str).to_numpy()
+        for row in np.flatnonzero(~added_since_build(rec.items).to_numpy()):
+            item_id, path = int(rec._ids[row]), paths[row]
+            try:
+                if os.stat(path).st_mtime < began or item_id not in digests.index:
+                    continue
+                with open(path, "rb") as f:
+                    now = hashlib.blake2b(f.read(), digest_size=16).hexdigest()
+            except OSError:
+                continue        # gone: missing_photos says so
+            if now != digests[item_id]:
+                replaced.append(item_id)
+    said = []
+    if replaced:
+        said.append(f"{len(replaced):,} catalogue product{'s have' if len(replaced) != 1 else ' has'} another photo "
+                    f"since it was built (ids {first_few(replaced, 5)}), still searched by the one it had")
+    if photographed:
+        said.append(f"{len(photographed):,} row{'s' if len(photographed) != 1 else ''} of the catalogue left out for "
+                    f"want of a photo {'have' if len(photographed) != 1 else 'has'} one now (ids "
+                    f"{first_few(photographed, 5)})")
+    return "; ".join(said)
 
 
 def photos_gone(rec: Recommender, sample: int = 16) -> list[int]:
