@@ -3305,12 +3305,13 @@ def test_a_damaged_manifest_of_the_index_a_build_replaces_is_said(tmp_path, capl
     # Its highest id cannot be carried over: ids of products removed from it may come back, so say so.
     from fashionrec.index_build import _previous_ids
 
-    assert _previous_ids(tmp_path) == (0, set()) and not caplog.text            # no index there: nothing to say
-    (tmp_path / "manifest.json").write_text('{"highest_id": 7, "left_catalogue_ids": [3, 5]}')
-    assert _previous_ids(tmp_path) == (7, {3, 5})
+    assert _previous_ids(tmp_path) == (0, set(), set()) and not caplog.text       # no index there: nothing to say
+    (tmp_path / "manifest.json").write_text('{"highest_id": 7, "left_catalogue_ids": [3], '
+                                            '"removed_catalogue_ids": [5], "removed_ids": [5, 6]}')
+    assert _previous_ids(tmp_path) == (7, {3, 5}, {5, 6})
     (tmp_path / "manifest.json").write_text('{"highest_id": 7')
     with caplog.at_level("WARNING"):
-        assert _previous_ids(tmp_path) == (0, set())
+        assert _previous_ids(tmp_path) == (0, set(), set())
     assert "may be handed out again" in caplog.text
     # Nor does it stop a rebuild at which Milvus collection the folder kept (it did, after the embedding).
     from fashionrec.index_build import _kept_by_faiss, _readable
