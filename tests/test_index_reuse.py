@@ -218,7 +218,8 @@ def test_index_check_says_a_photo_replaced_or_added_since_the_build(shop, tmp_pa
     Recommender.build(load_catalog(shop, progress=False), Tagger.load(tiny_tagger_path()), out, progress=False)
     assert CliRunner().invoke(app, args).exit_code == 0
     missing = Recommender.load(out).manifest["left_out"]["missing"][0]
-    (shop / "images" / f"{missing}.jpg").write_bytes((shop / "images" / f"{other}.jpg").read_bytes())
+    # named as the loader pairs it, not only "<id>.jpg"
+    (shop / "images" / f"{missing}.JPG").write_bytes((shop / "images" / f"{other}.jpg").read_bytes())
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2 and f"left out for want of a photo has one now (ids {missing})" in \
         " ".join(result.output.split())
@@ -311,7 +312,7 @@ def test_the_shrink_guard_counts_the_catalogues_products_and_not_another_folders
     # Products added since the build are carried over: 20 catalogue products and 22 added ones were refused as
     # "would take 22 products out" (a code review). Another catalogue's folder is the user's choice.
     from fashionrec.errors import BadInputError
-    from fashionrec.index_build import _check_replacing, _previous_items
+    from fashionrec.index_build import _check_replacing, _previous_items, _replaced_manifest
 
     catalog = load_catalog(shop, progress=False)
     usable = len(catalog.usable)
@@ -327,10 +328,10 @@ def test_the_shrink_guard_counts_the_catalogues_products_and_not_another_folders
                                                        "count": catalogue + added}))
 
     index_of(usable, 3 * usable)
-    _check_replacing(out, _previous_items(out), catalog, tagger, allow_shrink=False)
+    _check_replacing(out, _replaced_manifest(out), _previous_items(out), catalog, tagger, allow_shrink=False)
     index_of(3 * usable, 0)
     with pytest.raises(BadInputError, match="cut short"):
-        _check_replacing(out, _previous_items(out), catalog, tagger, allow_shrink=False)
-    _check_replacing(out, _previous_items(out), catalog, tagger, allow_shrink=True)
+        _check_replacing(out, _replaced_manifest(out), _previous_items(out), catalog, tagger, allow_shrink=False)
+    _check_replacing(out, _replaced_manifest(out), _previous_items(out), catalog, tagger, allow_shrink=True)
     index_of(3 * usable, 0, data_dir=tmp_path / "another-shop")
-    _check_replacing(out, _previous_items(out), catalog, tagger, allow_shrink=False)
+    _check_replacing(out, _replaced_manifest(out), _previous_items(out), catalog, tagger, allow_shrink=False)

@@ -2177,13 +2177,13 @@ def test_a_build_over_another_catalogues_index_keeps_its_added_products_where_th
     assert "was the index of another catalogue" in caplog.text
     assert "left_catalogue_ids" not in again.manifest      # the other catalogue's products never were this one's
     # A manifest that cannot be read is said so, not passed over (it would hide which catalogue it was).
-    from fashionrec.index_build import _check_same_catalogue
+    from fashionrec.index_build import _check_same_catalogue, _replaced_manifest
 
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "manifest.json").write_text("{not json")
     with caplog.at_level("WARNING"):
-        _check_same_catalogue(broken, load_catalog(other, progress=False), [])
+        _check_same_catalogue(broken, _replaced_manifest(broken), load_catalog(other, progress=False), [])
     assert f"cannot read which catalogue {broken} was the index of" in caplog.text
 
 

@@ -521,6 +521,12 @@ def is_greyscale(im: Image.Image) -> bool:
     return im.mode in GREY_MODES or bool(im.info.get("greyscale"))
 
 
+def photo_digest(data: bytes) -> bytes:
+    """The digest of a photo's bytes: what tells one photo listed under several ids, what a rebuild finds an
+    embedded photo by (:mod:`fashionrec.index_reuse`) and what `index check` finds a replaced one by."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
     """Return ``(status, reason, width, height, digest)`` for one image file without keeping its pixels; the
     digest of its bytes (b"" when there are none) tells one photo listed under several ids."""
@@ -533,7 +539,7 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
         return "unreadable", f"cannot read the file: {e.strerror or e}", 0, 0, b""
     if not data:
         return "unreadable", "zero-byte file", 0, 0, b""
-    digest = hashlib.blake2b(data, digest_size=16).digest()
+    digest = photo_digest(data)
     try:
         with Image.open(io.BytesIO(data)) as im:
             w, h = im.size
@@ -918,7 +924,7 @@ class _ImageFolder(NamedTuple):
     subfolders: list[Path]              # folders inside images/, whose photos are not read
 
 
-def _image_files(images_dir: Path) -> _ImageFolder:
+def image_files(images_dir: Path) -> _ImageFolder:
     """What ``images_dir`` holds, in one pass over it: every image file by its name without extension
     (extension in any case, so ``10499.JPG`` counts; where one name has several, the first of
     :data:`IMAGE_EXTENSIONS`), the others of such names, and the folders in it."""
@@ -994,7 +1000,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     csv_path, images_dir = root / "styles.csv", root / "images"
     report = DataReport(data_dir=str(root))
     df = _read_styles(csv_path, report)
-    files, report.second_photos, folders = _image_files(images_dir)
+    files, report.second_photos, folders = image_files(images_dir)
     # A photo named otherwise for its id where no file has the plain name: zero-padded ("0050869.jpg") or with
     # a space ("7128 .jpg"); a shop's re-trial found them listed as rows without photos.
     aliases: dict[str, Path] = {}

@@ -139,8 +139,9 @@ class IndexBuilding:
         # What the rebuild adds and takes out, said at the end.
         held = set(map(int, previous["id"])) if previous is not None else None
         added, _ = _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
-        same_catalogue = _check_same_catalogue(out_dir, catalog, [int(m["id"]) for m, _ in added])
-        _check_replacing(out_dir, previous, catalog, tagger, allow_shrink)
+        replacing = _replaced_manifest(out_dir)
+        same_catalogue = _check_same_catalogue(out_dir, replacing, catalog, [int(m["id"]) for m, _ in added])
+        _check_replacing(out_dir, replacing, previous, catalog, tagger, allow_shrink)
         if not replace_added:
             _check_added_kept(out_dir, previous, catalog)
         # The folder's Milvus collection, replaced, is kept one generation whatever the new backend: a server
@@ -426,20 +427,31 @@ def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tupl
     return out, replaced
 
 
-def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> bool:
+def _replaced_manifest(out_dir: Path) -> dict | None:
+    """The manifest of the index a build replaces, read once for its checks; None where there is none, or it
+    cannot be read (said: it would hide which catalogue the folder was the index of)."""
+    try:
+        before = read_json(out_dir / "manifest.json")
+        if not isinstance(before, dict):
+            raise ValueError(f"a JSON {type(before).__name__}, not an object")
+        return before
+    except FileNotFoundError:
+        return None     # no index there yet
+    except (OSError, ValueError) as e:
+        log.warning("cannot read which catalogue %s was the index of (%s: %s); it is replaced", out_dir,
+                    type(e).__name__, e)
+        return None
+
+
+def _check_same_catalogue(out_dir: Path, before: dict | None, catalog: Catalog, added: list[int]) -> bool:
     """Refuse to replace an index of another catalogue (another folder and another styles.csv) holding products
     added since its build: they would be carried into this catalogue's index, and lost to their own (an ML
     engineer's trial built a second shop into the default ``runs/index`` and got the first shop's additions in
     it, without a word). Without such products, a warning: the folder still said which catalogue it was.
-    False where it was another catalogue's (its products did not leave this one)."""
-    try:
-        before = read_json(out_dir / "manifest.json")
-    except FileNotFoundError:
-        return True     # no index there yet
-    except (OSError, ValueError) as e:
-        log.warning("cannot read which catalogue %s was the index of (%s: %s); it is replaced", out_dir,
-                    type(e).__name__, e)
-        return True
+    ``before``: its manifest (:func:`_replaced_manifest`). False where it was another catalogue's (its products
+    did not leave this one)."""
+    if before is None:
+        return True     # no index there yet, or one whose manifest cannot be read (said)
     was, sha = before.get("data_dir"), before.get("styles_sha256")
     here = Path(catalog.root).resolve()
     if not was or Path(was) == here or not sha or sha == styles_sha256(catalog.root):
@@ -454,19 +466,15 @@ def _check_same_catalogue(out_dir: Path, catalog: Catalog, added: list[int]) -> 
     return False
 
 
-def _check_replacing(out_dir: Path, previous: pd.DataFrame | None, catalog: Catalog, tagger: Tagger,
-                     allow_shrink: bool) -> None:
+def _check_replacing(out_dir: Path, before: dict | None, previous: pd.DataFrame | None, catalog: Catalog,
+                     tagger: Tagger, allow_shrink: bool) -> None:
     """Refuse to replace an index with one of under :data:`SHRINK_REFUSED_BELOW` of its products unless
     ``allow_shrink`` (an operator's trial: a styles.csv cut to 5 rows replaced a 400-product index without a word,
     and the server serving it followed); say where the model changes (the trial's other model, 4.8% accurate,
-    went live without a word)."""
-    if previous is None:
-        return      # none there, or said by _added_products
-    try:
-        before = read_json(out_dir / "manifest.json")
-        count = int((~added_since_build(previous)).sum())      # the catalogue's: the added ones are carried over
-    except (OSError, ValueError, TypeError, AttributeError):
-        return      # said by _check_same_catalogue
+    went live without a word). ``before``: its manifest (:func:`_replaced_manifest`); ``previous``: its items."""
+    if previous is None or before is None:
+        return      # none there, or said by _added_products and _replaced_manifest
+    count = int((~added_since_build(previous)).sum())      # the catalogue's: the added ones are carried over
     usable = len(catalog.usable)
     # Another catalogue's folder is the user's choice (`FASHIONREC_DATA=other bash scripts/main.sh`; said by
     # _check_same_catalogue); the same folder with far fewer rows is a styles.csv cut short.

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import hashlib
 import itertools
 import logging
 import numbers
@@ -46,7 +45,15 @@ from PIL import Image
 from fashionrec.artifacts import private_temp_dir, read_json, write_json
 from fashionrec.blas import one_blas_thread
 from fashionrec.calibration import calibration_temperatures
-from fashionrec.catalog import IMAGE_EXTENSIONS, checked_photo, first_few, open_rgb, styles_sha256
+from fashionrec.catalog import (
+    checked_photo,
+    first_few,
+    image_files,
+    open_rgb,
+    photo_digest,
+    photo_id,
+    styles_sha256,
+)
 from fashionrec.catalogue_edits import CatalogueEdits
 from fashionrec.colours import nearness
 from fashionrec.embed import Embedder, predicted_frame
@@ -287,16 +294,22 @@ def changed_photos(rec: Recommender, data_dir: str | Path) -> str:
     the file changed after the build began, so a replacement that keeps an older date goes unseen), or a row
     the build left out for want of a photo that has one now; "" when neither. An operator's trial did both and
     `index check --data` passed, so `scripts/main.sh` went on serving the old photos' vectors and labels."""
-    images = Path(data_dir) / "images"
-    photographed = [int(i) for i in (rec.manifest.get("left_out") or {}).get("missing", [])
-                    if any((images / f"{i}{ext}").is_file() for ext in IMAGE_EXTENSIONS)]
+    missing = (rec.manifest.get("left_out") or {}).get("missing", [])
+    photographed = []
+    if missing and (Path(data_dir) / "images").is_dir():     # paired as the loader pairs them ("10499.JPG")
+        have = {photo_id(stem) for stem in image_files(Path(data_dir) / "images")[0]}
+        photographed = [int(i) for i in missing if int(i) in have]
     replaced = []
     try:
         digests = pd.read_csv(rec.index_dir / DIGESTS, dtype={"photo_digest": str}).set_index("id")["photo_digest"]
         built = _dt.datetime.fromisoformat(rec.manifest["date"]).timestamp()
         began = built - float(rec.manifest.get("build_seconds") or 0)
-    except (OSError, ValueError, KeyError, TypeError, pd.errors.ParserError):
-        digests = None      # an index built before the digests were kept: photos not compared
+    except FileNotFoundError:
+        digests = None      # an index built before the digests were kept (or from embeddings made elsewhere)
+    except (OSError, ValueError, KeyError, TypeError, pd.errors.ParserError) as e:
+        log.warning("cannot tell whether photos of %s changed since its build (%s: %s): not compared; a rebuild "
+                    "writes %s again", rec.index_dir, type(e).__name__, e, DIGESTS)
+        digests = None
     if digests is not None:
         paths = rec.items["image_path"].astype(str).to_numpy()
         for row in np.flatnonzero(~added_since_build(rec.items).to_numpy()):
@@ -305,7 +318,7 @@ def changed_photos(rec: Recommender, data_dir: str | Path) -> str:
                 if os.stat(path).st_mtime < began or item_id not in digests.index:
                     continue
                 with open(path, "rb") as f:
-                    now = hashlib.blake2b(f.read(), digest_size=16).hexdigest()
+                    now = photo_digest(f.read()).hex()
             except OSError:
                 continue        # gone: missing_photos says so
             if now != digests[item_id]:
