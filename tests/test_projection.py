@@ -159,9 +159,15 @@ def test_index_dim_option(tmp_path, monkeypatch):
         res = runner.invoke(app, ["index", "build", str(FIXTURE), "--model", str(tiny_tagger_path()),
                                   "--out", str(tmp_path / name), *extra])
         assert res.exit_code == 0, res.output
+        said.append(" ".join(res.output.split()))
         return json.loads((tmp_path / name / "manifest.json").read_text())
 
+    said: list[str] = []
     m = build("short", "--index-dim", "12")
+    # The rejected rows are named, not only counted: a correction appended under an id already there did not
+    # take, and nothing said where (an operator's trial).
+    assert "line 175 (id 12933): duplicate id 12933: line 2 has it and is the row read; correct that line" \
+        in said[0], said[0]
     assert m["index_dim"] == 12 and m["projection"]["to_dim"] == 12 and (tmp_path / "short" / PROJECTION_FILE).exists()
     # Where the default would project, 0 keeps the full embeddings.
     monkeypatch.setattr(fashionrec.index_build, "auto_projection_dim", lambda n, d: 12)

@@ -2202,6 +2202,11 @@ def test_a_rebuild_keeps_added_products_and_never_deletes_a_folder_that_is_not_a
     assert again.item(new_id)["gender"] == "Women" and again.image_path(new_id).is_file()
     assert again.manifest["kept_added_ids"] == [new_id]
     assert again.similar_to_image(image, k=1)[1][0].id == new_id
+    # Carried over by this build, not added since it (a trial read "1 product added" right after a rebuild).
+    said = " ".join(CliRunner().invoke(app, ["index", "check", str(d), "--model", str(tiny_tagger_path())])
+                    .output.split())
+    assert f"holds 1 product added to the index it replaced (ids {new_id}), carried over" in said, said
+    assert "changed since" not in said
     # The probabilities written as a build writes them (float32's digits): carried over, every one had 16 or 17
     # (items.csv 10.4 -> 12.7 MB at 40k, an operator's trial).
     written = pd.read_csv(d / "items.csv", dtype=str)

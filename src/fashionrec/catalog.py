@@ -154,6 +154,16 @@ class DataReport:
                 f"without an image, {unreadable} with an unreadable image (`fashionrec data check "
                 f"{self.data_dir}` lists them)")
 
+    def rejected_lines(self, shown: int) -> list[str]:
+        """The first ``shown`` rejected rows, a line each with its reason, and how many more."""
+        # With the id its id column holds, where that can be trusted (a shop looks rows up by id; a trial).
+        lines = [f"  line {r.line}{f' (id {r.id_field})' if r.id_field else ''}: {r.reason}"
+                 for r in self.rows_rejected[:shown]]
+        if len(self.rows_rejected) > shown:
+            lines.append(f"  ... and {len(self.rows_rejected) - shown} more (`fashionrec data check "
+                         f"{self.data_dir} --json FILE` lists all)")
+        return lines
+
     def __repr__(self) -> str:
         return "DataReport(\n  " + "\n  ".join(self.summary_lines()) + "\n)"
 
@@ -176,11 +186,7 @@ class DataReport:
         for column, ids in self.invalid_values.items():
             lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {first_few(ids)})")
         lines.append(f"rows rejected    {len(self.rows_rejected)}")
-        # With the id its id column holds, where that can be trusted (a shop looks rows up by id; a trial).
-        lines += [f"  line {r.line}{f' (id {r.id_field})' if r.id_field else ''}: {r.reason}"
-                  for r in self.rows_rejected[:20]]
-        if len(self.rows_rejected) > 20:
-            lines.append(f"  ... and {len(self.rows_rejected) - 20} more (see --json)")
+        lines += self.rejected_lines(20)
         lines += [
             f"with image       {self.with_image}",
             f"missing image    {self.missing_image}" + (f" (ids {first_few(self.missing_image_ids)})"
@@ -799,7 +805,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             reject(line, f"id {item_id} is too large: ids are 64-bit integers (up to {2**63 - 1})", row)
             continue
         if item_id in seen:
-            reject(line, f"duplicate id {item_id} (first seen on line {seen[item_id]})", row)
+            # The first row stands: a correction appended below it did not take (an operator's trial).
+            reject(line, f"duplicate id {item_id}: line {seen[item_id]} has it and is the row read; correct that "
+                   "line rather than adding another", row)
             continue
         seen[item_id] = line
         values = [rec[c].strip() for c in COLUMNS[1:]]

@@ -211,6 +211,11 @@ class CatalogueEdits:
                 warnings.append(said)
 
         # Said once the product is sure to go in (a refused subCategory above would have made it a lie).
+        left = self.manifest.get("left_catalogue_ids") or []
+        if item_id in left:
+            # Taken without a word, the id was found again as the product that had left (a code review).
+            warn(f"id {item_id} was a catalogue product whose row left styles.csv (by the build of "
+                 f"{str(self.manifest.get('date'))[:10]}): it is this new product now, which a rebuild keeps")
         if from_row:
             warn(f"id {item_id} is a row of the catalogue the index left out for want of a photo: its "
                  + ", ".join(f"{k} {v!r}" for k, v in from_row.items())
@@ -265,8 +270,11 @@ class CatalogueEdits:
             # lists it (a rebuild that carried such a product over still did, a shop's trial).
             left_out = {status: [i for i in ids if i != item_id]
                         for status, ids in (self.manifest.get("left_out") or {}).items()}
+            manifest = {**self.manifest, "left_out": left_out} if left_out else dict(self.manifest)
+            if item_id in left:
+                manifest["left_catalogue_ids"] = [i for i in left if i != item_id]
             new = np.array([item_id], np.int64)
-            self._change(after, {**self.manifest, "left_out": left_out} if left_out else self.manifest,
+            self._change(after, manifest,
                          lambda: self.index.add(new, self.index_vectors(vecs),
                                                 attrs=[{f: row.get(f) for f in FILTER_KEYS}]),
                          lambda: self.index.remove(new), exclusive, save)

@@ -188,8 +188,16 @@ def index_check(
     from fashionrec.catalog import first_few
     from fashionrec.index_build import added_since_build
 
-    added = int(added_since_build(rec.items).sum())
+    # Those its build carried over from the index it replaced are not changes since (a trial read "1 product
+    # added" right after a rebuild).
+    added_ids = rec.items.loc[added_since_build(rec.items), "id"].astype(int)
+    carried = added_ids.isin({int(i) for i in rec.manifest.get("kept_added_ids", [])})
+    added = int((~carried).sum())
     removed = [int(i) for i in rec.manifest.get("removed_catalogue_ids", []) if int(i) not in rec._row]
+    if carried.any():
+        console.print(f"holds {int(carried.sum())} product{'' if carried.sum() == 1 else 's'} added to the index it "
+                      f"replaced (ids {first_few(added_ids[carried].tolist(), 10)}), carried over by its build; a "
+                      "rebuild keeps them", highlight=False)
     if added or removed:
         shown = first_few(removed, 10)
         built, changed = (str(rec.manifest.get(key, "?"))[:19].replace("T", " ") for key in ("date", "updated"))
@@ -358,6 +366,9 @@ def index_build(
                       "--no-reuse embeds all)", highlight=False)
     if catalog.report.left_out():
         console.print(catalog.report.left_out(), highlight=False)
+        # Which, where they are few: a correction appended under an id already there was counted, not named.
+        for line in catalog.report.rejected_lines(5):
+            console.print(line, highlight=False)
     typos = [t for typos in catalog.report.possible_typos.values() for t in typos]
     if typos:
         # Indexed as written: a filter, a search and similar items take "Tshrts" for a type of its own.
