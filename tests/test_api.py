@@ -150,6 +150,13 @@ def test_browse_text_query(client):
     # Not where nothing is found by the correction either: under a filter no jeans have.
     none = client.get("/api/items", params={"q": "jeens", "articleType": "Watches"}).json()
     assert none["total"] == 0 and none["corrected"] is None
+    # Where no name has the words, the text search that lists the closest by meaning, as the web page does (a
+    # count of 0 there, an integrator's trial); none where names have them.
+    assert none["by_meaning"] == "/api/search/text?q=jeens&articleType=Watches"
+    described = client.get("/api/items", params={"q": "red cotton t-shirt for men", "gender": "Men"}).json()
+    meaning = client.get(described["by_meaning"]).json()["results"]
+    assert described["total"] == 0 and meaning and all(x["item"]["gender"] == "Men" for x in meaning)
+    assert r["by_meaning"] is None and typo["by_meaning"] is None
 
 
 def test_item_has_metadata_and_predictions(client, ids):

@@ -77,6 +77,10 @@ class ItemPage(BaseModel):
     corrected: str | None = Field(None, description="With q: the words as corrected and searched, where q finds "
                                   "no product and the correction finds some ('jeens' -> 'jeans'), as on the web "
                                   "page and in text search.")
+    # An integrator's trial: total 0 here where the web page lists the closest products by meaning.
+    by_meaning: str | None = Field(None, description="With q whose words no product name has: the text search "
+                                   "that lists the closest products by meaning, as the web page does "
+                                   "(e.g. /api/search/text?q=gucci).")
 
 
 class Health(BaseModel):

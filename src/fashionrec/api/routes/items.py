@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query
 
@@ -66,7 +67,9 @@ def browse_items(
             total, page = found
         else:
             corrected = None
-    return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d) for d in page], corrected=corrected)
+    by_meaning = (f"/api/search/text?{urlencode({'q': q, **filters})}" if q and not total else None)
+    return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d) for d in page], corrected=corrected,
+                    by_meaning=by_meaning)
 
 
 @router.get("/{item_id}", response_model=Item, responses=ERRORS)
