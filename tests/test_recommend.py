@@ -5,6 +5,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -708,7 +709,7 @@ def test_text_search_cut_off_drops_noise_not_matches(rec):
     assert len(rec.search_text("qwzx", k=5, min_similarity=-1)) == 5
     described = rec.search_text("casual sneakers", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
     assert described and all(r.score >= RELEVANT_TEXT_SIMILARITY for r in described)
-    for bad in (1.5, -2):
+    for bad in (1.5, -2, "x", True):     # text was a TypeError (a Python user's trial)
         with pytest.raises(BadInputError, match="between -1 and 1"):
             rec.search_text("jeans", min_similarity=bad)
         with pytest.raises(BadInputError, match="between -1 and 1"):
@@ -1591,7 +1592,11 @@ def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_pat
     shutil.copy(tiny_tagger_path(), ckpt)
     shutil.copy(tiny_tagger_path().with_suffix(".json"), ckpt.with_suffix(".json"))
     index = tmp_path / "index"
-    Recommender.build(fixture_catalog(), Tagger.load(ckpt), index, progress=False)
+    # The checkpoint's path will do, as Recommender.load takes one (an AttributeError, a Python user's trial).
+    Recommender.build(fixture_catalog(), str(ckpt), index, progress=False)
+    assert Recommender.load(index).tagger.path == ckpt
+    with pytest.raises(BadInputError, match="tagger is a Tagger, a checkpoint's path or None"):
+        Recommender.build(fixture_catalog(), 3, tmp_path / "never", progress=False)
     assert CliRunner().invoke(app, ["index", "check", str(index)]).exit_code == 0
     assert CliRunner().invoke(app, ["index", "check", "--index", str(index)]).exit_code == 0   # as elsewhere
     # Two indexes named: one was checked and --index ignored (a trial); a --data folder that is none is said.
@@ -2103,6 +2108,12 @@ def test_a_python_caller_may_give_a_photo_and_ids_as_it_has_them(rec: Recommende
         rec.similar_to_image(closed)
     with pytest.raises(BadInputError, match="top must be"):
         rec.tagger.predict(path, top=0)
+    # One photo's float pixels are one photo, said to want uint8 (read as 80 photos of one row each, "photo 1 of
+    # 80 ... not float32 (60, 3)": a Python user's trial).
+    for pixels in (np.asarray(photo).astype(np.float32), np.asarray(photo).astype(np.uint16)):
+        with pytest.raises(BadInputError, match=rf"cannot tag photo 1 of 1: .* not {pixels.dtype} "
+                                                rf"{re.escape(str(pixels.shape))}"):
+            rec.tagger.predict(pixels)
     # An array of paths is a list of photos, numpy's integers count (a review: both were refused).
     paths = rec.items["image_path"].to_numpy()[:3]
     assert len(rec.tagger.predict(paths, top=np.int64(2))) == 3
@@ -2120,6 +2131,10 @@ def test_a_python_caller_may_give_a_photo_and_ids_as_it_has_them(rec: Recommende
     assert float(as_path @ as_pil) > 0.9999
     assert [r.id for r in rec.for_profile(item, k=3)] == [r.id for r in rec.for_profile([item], k=3)]
     assert rec.known_liked(item) == ([item], [])
+    # Ids as text (from JSON) as for_profile reads them: "9646" was said to be unknown here (a Python user's trial).
+    assert rec.known_liked([str(item), 99999999, item]) == ([item], [99999999])
+    with pytest.raises(BadInputError, match="integer, got 'abc'"):
+        rec.known_liked(["abc"])
     with pytest.raises(BadInputError, match="integer, got 1.5"):        # it was read as 1
         rec.similar(1.5)
     for odd in (np.bool_(True), np.float32(1.5)):

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from _recs_support import fixture_catalog, shared_recommender
 
+from fashionrec.errors import BadInputError
 from fashionrec.recs_eval import default_text_queries, evaluate_recs, evaluate_text
 
 KEYS = ["precision_at_10_articleType", "precision_at_10_articleType_colour", "map_at_10_articleType",
@@ -29,6 +30,12 @@ def test_evaluate_recs_keys_and_ranges():
     folder = evaluate_recs(shared_recommender(), str(fixture_catalog().root), progress=False, limit=25)
     assert {key: v for key, v in folder.items() if "latency" not in key} == \
         {key: v for key, v in m.items() if "latency" not in key}
+    # The index's folder too, opened with the model it was built with (a Python user's trial: an AttributeError).
+    by_path = evaluate_recs(str(shared_recommender().index_dir), fixture_catalog(), progress=False, limit=25)
+    assert {key: v for key, v in by_path.items() if "latency" not in key} == \
+        {key: v for key, v in m.items() if "latency" not in key}
+    with pytest.raises(BadInputError, match="a Recommender or its index folder, not int"):
+        evaluate_recs(3, fixture_catalog(), progress=False)
     # Every row of the folder accounted for in the numbers' own file (a maintainer's trial found a log line only).
     catalogue = fixture_catalog()
     assert sum(map(len, m["left_out"].values())) == catalogue.report.rows - len(catalogue.usable) > 0

@@ -420,8 +420,10 @@ def one_or_many_photos(photos) -> list:
     """``photos`` as a list: one photo given alone (any form :func:`as_photo` takes; a BytesIO was read as a
     list of lines) as a list of it; a 4-d array of pixels, or an array of paths, as its photos."""
     single = (Image.Image, str, Path, bytes, bytearray, memoryview)
-    # An array of uint8 pixels is one photo; any other (of paths, say) is a list of them.
-    pixels = isinstance(photos, np.ndarray) and photos.dtype == np.uint8 and photos.ndim in (2, 3)
+    # An array of numbers in two or three dimensions is one photo (as_photo says when it is not uint8: a float32
+    # one was read as 80 photos, "photo 1 of 80 ... not float32 (60, 3)", a Python user's trial); any other (of
+    # paths, say, or a 4-d batch of pixels) is a list of them.
+    pixels = isinstance(photos, np.ndarray) and photos.dtype.kind in "biuf" and photos.ndim in (2, 3)
     if isinstance(photos, single) or hasattr(photos, "read") or pixels:
         return [photos]
     try:

@@ -10,17 +10,28 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from filelock import FileLock, Timeout
 from PIL import Image
+from tqdm.auto import tqdm
 
 from fashionrec.artifacts import write_with
-from fashionrec.catalog import ATTRIBUTES, COLUMNS, checked_photo, is_greyscale, load_catalog, made_name, to_rgb
+from fashionrec.catalog import (
+    ATTRIBUTES,
+    COLUMNS,
+    Catalog,
+    checked_photo,
+    is_greyscale,
+    load_catalog,
+    made_name,
+    to_rgb,
+)
 from fashionrec.embed import predicted_frame
-from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError, VectorIndexError
+from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError, FashionrecError, VectorIndexError
 from fashionrec.item_tables import plain
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE, UNSURE, id_list
 from fashionrec.text_encoder import encode_text, product_text
@@ -69,6 +80,18 @@ WEARER_WORDS = frozenset({"men", "man", "mens", "women", "woman", "womens", "lad
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+@dataclass
+class Added:
+    """What :meth:`CatalogueEdits.add_products` did with a folder of new products."""
+
+    ids: list[int] = field(default_factory=list)            # added, in the folder's order
+    # id -> why its row did not go in (an id the index has, a label no product has, no usable photo).
+    refused: dict[int, str] = field(default_factory=dict)
+    # styles.csv rows read as no product at all ("line 7: 7 fields instead of 10"), as `data check` lists them.
+    rejected: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)       # what add_product says of the added ones
+
+
 class CatalogueEdits:
     """Adding and removing products: a part of :class:`fashionrec.recommend.Recommender`, which owns what it
     changes (``items``, ``embeddings``, ``text_embeddings``, ``index``, ``manifest``) and saves the folder."""
@@ -100,6 +123,60 @@ class CatalogueEdits:
         image = checked_photo(image)
         with self._changing_folder(save):
             return self._add_product(image, metadata, allow_new_values, save, warnings, exclusive, quiet)
+
+    def add_products(self, catalogue: str | Path | Catalog, allow_new_values: bool = False,
+                     progress: bool = True) -> Added:
+        """Add every usable row of a Kaggle-layout folder (``styles.csv`` + ``images/``, or its
+        :class:`~fashionrec.catalog.Catalog`) as :meth:`add_product` adds one, under the row's id and labels,
+        the model filling in what a row leaves empty; then save the folder once.
+
+        A row that cannot go in (an id the index has, a label no product has without ``allow_new_values``, no
+        usable photo) is refused with why, and the others still go in: see :class:`Added`. One at a time, 40
+        products took 20 s each from the command line (the model and the 40k index loaded, 530 MB written).
+        """
+        catalog = catalogue if isinstance(catalogue, Catalog) else load_catalog(catalogue, progress=progress,
+                                                                              warn=False)
+        table = catalog.table
+        report = catalog.report
+        done = Added(rejected=[line.strip() for line in report.rejected_lines(len(report.rows_rejected))])
+        for _, row in table[table["image_status"] != "ok"].iterrows():
+            reason = row.get("image_reason")
+            done.refused[int(row["id"])] = (f"its photo is {row['image_status']}"
+                                            + (f" ({reason})" if isinstance(reason, str) and reason else ""))
+        usable = table[table["image_status"] == "ok"]
+        written: list[Path] = []
+        with self._changing_folder(True):
+            self._check_not_replaced()
+            before = (self.items, self.embeddings, self.text_embeddings, self.manifest)
+            try:
+                for _, row in tqdm(usable.iterrows(), total=len(usable), desc="adding", unit="product",
+                                   disable=not progress):
+                    item_id = int(row["id"])
+                    metadata = {c: plain(row[c]) for c in COLUMNS if c in row and not pd.isna(row[c])
+                                and row[c] != ""}
+                    try:
+                        added = self._add_product(checked_photo(Path(row["image_path"])), metadata,
+                                                  allow_new_values, False, done.warnings, contextlib.nullcontext,
+                                                  quiet=True)
+                    except FashionrecError as e:
+                        done.refused[item_id] = str(e)
+                        continue
+                    done.ids.append(added)
+                    written.append(self.index_dir / "images" / f"{added}.jpg")
+                if done.ids:
+                    self.save()
+            except BaseException:
+                # Nothing of this batch is kept where the folder could not be saved (the index in memory is put
+                # back as it was; the photos written go).
+                if done.ids:
+                    self.remove_products(done.ids, save=False)
+                self.items, self.embeddings, self.text_embeddings, self.manifest = before
+                self._reindex()
+                for photo in written:
+                    photo.unlink(missing_ok=True)
+                raise
+        log.info("added %d products from %s (%d refused)", len(done.ids), catalog.root, len(done.refused))
+        return done
 
     def _add_product(self, image: Image.Image, metadata: dict | None, allow_new_values: bool, save: bool,
                      warnings: list[str] | None, exclusive: Callable[[], AbstractContextManager],

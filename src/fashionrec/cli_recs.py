@@ -210,7 +210,8 @@ def index_check(
 
 @index_app.command("add")
 def index_add(
-    photo: Path = typer.Argument(..., help="The new product's photo (jpg/png/webp)."),
+    photo: Path = typer.Argument(..., help="The new product's photo (jpg/png/webp); or a folder of new products "
+                                 "laid out as a catalogue (styles.csv + images/), each row added with its labels."),
     name: str | None = typer.Option(None, "--name", help="productDisplayName, e.g. \"Roadster Men Blue Denim "
                                     "Jacket\"; default: made of its gender, colour and type, as in Python."),
     index: Path = IndexOpt,
@@ -228,7 +229,18 @@ def index_add(
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     model: Path | None = ModelOpt, as_json: bool = JsonOpt,
 ) -> None:
-    """Add a product to an index without a rebuild (attributes not given are the tagger's predictions)."""
+    """Add a product to an index without a rebuild (attributes not given are the tagger's predictions); or every
+    row of a folder of new products (styles.csv + images/, as a catalogue), saved once."""
+    if photo.is_dir():
+        given = [flag for flag, v in (("--name", name), ("--gender", gender), ("--article-type", article_type),
+                                      ("--colour", colour), ("--sub-category", sub_category),
+                                      ("--master-category", master_category), ("--usage", usage),
+                                      ("--season", season), ("--year", year), ("--id", item_id)) if v is not None]
+        if given:
+            fail(f"{photo} is a folder of products, each with its own row of styles.csv: {', '.join(given)} would "
+                 "say one product's; put them in the rows")
+        _add_folder(photo, index, new_values, backend, uri, token, model, as_json)
+        return
     image = _open_photo(photo)
     metadata = {k: v for k, v in {"id": item_id, "productDisplayName": name, "gender": gender,
                                   "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
@@ -266,6 +278,35 @@ def index_add(
                       + ", ".join(f"{h} {item.get(h)}" for h in filled), highlight=False)
     for said in warned:
         console.print(f"warning: {said}", highlight=False)
+
+
+def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token, model, as_json: bool) -> None:
+    """`index add FOLDER`: its rows added at one load and one save; exit 2 where some could not go in (named)."""
+    try:
+        rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
+        done = rec.add_products(folder, allow_new_values=new_values)
+    except FashionrecError as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(json.dumps({"added": done.ids, "refused": {str(k): v for k, v in done.refused.items()},
+                               "rejected": done.rejected, "warnings": done.warnings}, indent=2))
+    else:
+        from fashionrec.catalog import first_few
+
+        console.print(f"added {len(done.ids)} product{'' if len(done.ids) == 1 else 's'} of {folder} to {index}"
+                      + (f" (ids {first_few(done.ids, 10)})" if done.ids else ""), highlight=False)
+        for said in done.warnings:
+            console.print(f"warning: {said}", highlight=False)
+        for item_id, why in done.refused.items():
+            console.print(f"not added: product {item_id}: {why}", highlight=False)
+        for line in done.rejected:
+            console.print(f"not added: {folder / 'styles.csv'} {line}", highlight=False)
+    if done.refused or done.rejected:
+        # Scripts must notice: the rows named above are not in the index (the others are, and saved).
+        err_console.print(f"{len(done.refused) + len(done.rejected)} row(s) of {folder / 'styles.csv'} not added: "
+                          "fix them (or --new-values for new labels) and add a folder of just those rows: the "
+                          "others are in the index now, saved", highlight=False)
+        raise typer.Exit(2)
 
 
 @index_app.command("remove")

@@ -23,6 +23,7 @@ from sklearn.metrics import (
 
 from fashionrec.artifacts import provenance, write_json, write_text, write_with
 from fashionrec.catalog import first_few
+from fashionrec.errors import BadInputError
 
 log = logging.getLogger(__name__)
 
@@ -484,9 +485,9 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
 
     # Refused before the model and the catalogue are read: `--out styles.csv` failed after the whole evaluation.
     if split not in ("test", "all"):
-        raise ValueError(f"--split must be 'test' or 'all', not {split!r}")
+        raise BadInputError(f"--split must be 'test' or 'all', not {split!r}")
     if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
-        raise ValueError(f"--out {out_dir} is a file: give a folder for report.md, confusion.png and the CSVs")
+        raise BadInputError(f"--out {out_dir} is a file: give a folder for report.md, confusion.png and the CSVs")
     tagger = Tagger.load(model, device=device)
     catalog = load_catalog(data_dir, progress=progress)
     items = catalog.usable
@@ -497,7 +498,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         copies = photo_copies(items, learnt)
         seen_by = np.where(copies, "photo", "")
     if items.empty:
-        raise ValueError(f"no usable images to evaluate in {data_dir} (split {split})")
+        raise BadInputError(f"no usable images to evaluate in {data_dir} (split {split})")
     seen, seen_any = 0, None        # trained on by id and name; seen in any way (id and name, or photo)
     if split == "all":
         seen_by = None              # per row: "id", "photo" or ""
@@ -511,9 +512,9 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
             seen, seen_any = int(trained.sum()), trained | copies
             seen_by = np.where(trained, "id", np.where(copies, "photo", ""))
     if items["articleType"].isna().all():
-        raise ValueError(f"none of the {len(items)} usable products in {data_dir} has an articleType label to "
-                         "score predictions against: fill the articleType column of styles.csv (to tag "
-                         f"unlabelled photos: `fashionrec tag {data_dir}`)")
+        raise BadInputError(f"none of the {len(items)} usable products in {data_dir} has an articleType label to "
+                            "score predictions against: fill the articleType column of styles.csv (to tag "
+                            f"unlabelled photos: `fashionrec tag {data_dir}`)")
     classes = tagger.classes
     # Labels as the model spells them ("tshirts" is Tshirts, as the filters take any case); a label still
     # outside its classes can only be predicted wrong, and is named in unseen_values.

@@ -83,13 +83,13 @@ class IndexBuilding:
     """Building an index folder: a part of :class:`fashionrec.recommend.Recommender` (``Recommender.build``)."""
 
     @classmethod
-    def build(cls, catalog: Catalog | str | Path, tagger: Tagger | None, out_dir: str | Path, index_kind: str = "auto",
-              progress: bool = True, backend: str = "faiss", uri: str | Path | None = None,
+    def build(cls, catalog: Catalog | str | Path, tagger: Tagger | str | Path | None, out_dir: str | Path,
+              index_kind: str = "auto", progress: bool = True, backend: str = "faiss", uri: str | Path | None = None,
               token: str | None = None, embeddings: pd.DataFrame | str | Path | None = None,
               index_dim: int | None = None, reuse: bool = True, allow_shrink: bool = False,
               replace_added: bool = False):
-        """Embed every usable product of ``catalog`` (or of its folder) with ``tagger`` (None: the shipped
-        model), build the image and text indexes, write ``out_dir`` atomically.
+        """Embed every usable product of ``catalog`` (or of its folder) with ``tagger`` (or the checkpoint at its
+        path; None: the shipped model), build the image and text indexes, write ``out_dir`` atomically.
 
         ``index_dim``: the index searches a PCA projection of the embeddings to this many dimensions and
         re-scores with the full ones; None = 256 for embeddings longer than that (and >= 1,024 items),
@@ -120,8 +120,11 @@ class IndexBuilding:
         out_dir = Path(out_dir)
         if isinstance(catalog, (str, Path)):        # its folder, as the CLI takes it
             catalog = load_catalog(catalog, progress=progress)
-        if tagger is None:
-            tagger = Tagger.load()
+        if tagger is None or isinstance(tagger, (str, Path)):     # a checkpoint's path, as load() takes one
+            tagger = Tagger.load(tagger)
+        elif not isinstance(tagger, Tagger):
+            raise BadInputError(f"tagger is a Tagger, a checkpoint's path or None (the shipped model), not "
+                                f"{type(tagger).__name__}")
         if backend not in BACKENDS:
             raise BadInputError(f"unknown index backend {backend!r}; valid: {', '.join(BACKENDS)}")
         if backend == "faiss" and uri:

@@ -178,15 +178,20 @@ class ItemTables:
         chosen = [chosen] if isinstance(chosen, str) else list(chosen or [])
         return bool(chosen) and set(chosen) <= {"Men", "Women"}
 
-    def _check_id(self, item_id: int) -> int:
+    @staticmethod
+    def _as_id(item_id) -> int:
+        """``item_id`` as the int it names ("15970", as from JSON, too); :class:`BadInputError` for no id."""
         # 15970.7 was read as 15970, True as 1.
         if isinstance(item_id, (bool, np.bool_)) or (isinstance(item_id, (float, np.floating))
                                                      and not float(item_id).is_integer()):
             raise BadInputError(f"item id must be an integer, got {item_id!r}")
         try:
-            item_id = int(item_id)
+            return int(item_id)
         except (TypeError, ValueError) as e:
             raise BadInputError(f"item id must be an integer, got {item_id!r}") from e
+
+    def _check_id(self, item_id: int) -> int:
+        item_id = self._as_id(item_id)
         if item_id not in self._row:
             # Removed first: the reason it went (a removed product whose id a rejected duplicate row also has
             # was said to be rejected).

@@ -43,8 +43,10 @@ class Profiles:
         """(the liked ids this index has, those it does not), each once, in the order given: a shopper's saved
         list outlives products (sold out, removed), and one gone need not lose the page (`--skip-unknown`, the
         API's ``skip_unknown``)."""
-        ids = list(dict.fromkeys(id_list(liked_ids)))
-        return [i for i in ids if i in self], [i for i in ids if i not in self]
+        # Ids as for_profile reads them: "9646" (from JSON) was said to be unknown there, then liked here (a
+        # Python user's trial); what is no id at all is refused, as there.
+        ids = list(dict.fromkeys(self._as_id(i) for i in id_list(liked_ids)))
+        return [i for i in ids if i in self._row], [i for i in ids if i not in self._row]
 
     def for_profile(self, liked_ids: Sequence[int], k: int = 10, looks: bool = True) -> list[Rec]:
         """Items for someone who liked ``liked_ids``: neighbours of each and of their mean, taken in turn,

@@ -73,7 +73,15 @@ def _ap_at_k(rel: np.ndarray, n_relevant: int, k: int) -> float:
 def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Path, k: int = 10,
                   progress: bool = True, limit: int | None = None) -> dict:
     """Photo -> top-k for every usable query image of ``query_catalog`` (a catalogue, its folder, or its usable
-    rows); returns the metrics of the module docstring."""
+    rows) against ``recommender`` (a :class:`~fashionrec.recommend.Recommender`, or its index folder, opened with
+    the model it was built with); returns the metrics of the module docstring (text queries:
+    :func:`evaluate_text`)."""
+    if isinstance(recommender, (str, Path)):
+        from fashionrec.recommend import Recommender
+
+        recommender = Recommender.load(recommender)
+    elif not hasattr(recommender, "similar_to_image"):
+        raise BadInputError(f"recommender is a Recommender or its index folder, not {type(recommender).__name__}")
     if isinstance(query_catalog, (str, Path)):
         query_catalog = load_catalog(query_catalog, progress=progress)
     queries = query_catalog.usable if isinstance(query_catalog, Catalog) else query_catalog
@@ -212,12 +220,12 @@ def check_text_queries(data, where: str) -> list[dict]:
     Raises ValueError saying which query is wrong."""
     queries = data.get("queries") if isinstance(data, dict) else data
     if not isinstance(queries, list) or not queries:
-        raise ValueError(f"{where} must hold a list of queries (or {{\"queries\": [...]}})")
+        raise BadInputError(f"{where} must hold a list of queries (or {{\"queries\": [...]}})")
     for n, q in enumerate(queries, 1):
         if not (isinstance(q, dict) and isinstance(q.get("query"), str) and q["query"].strip()
                 and any(q.get(a) for a in TEXT_QUERY_ATTRIBUTES)):
-            raise ValueError(f"{where}, query {n}: needs \"query\" and at least one of "
-                             f"{', '.join(TEXT_QUERY_ATTRIBUTES)} (what a relevant result has), got {q!r}")
+            raise BadInputError(f"{where}, query {n}: needs \"query\" and at least one of "
+                                f"{', '.join(TEXT_QUERY_ATTRIBUTES)} (what a relevant result has), got {q!r}")
     return queries
 
 

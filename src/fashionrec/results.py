@@ -53,7 +53,9 @@ class Rec:
 
 def check_similarity(value: float | None) -> None:
     """Refuse a ``min_similarity`` that is no cosine (:class:`~fashionrec.errors.BadInputError`); None passes."""
-    if value is not None and not -1.0 <= value <= 1.0:
+    # Text ('x') reached the comparison as a TypeError (a Python user's trial).
+    if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)
+                              or not -1.0 <= value <= 1.0):
         raise BadInputError(f"min_similarity is a cosine between -1 and 1, got {value!r}")
 
 

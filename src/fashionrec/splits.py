@@ -23,7 +23,7 @@ import pandas as pd
 
 from fashionrec.artifacts import atomic_dir, provenance, read_json, write_json, write_with
 from fashionrec.catalog import Catalog
-from fashionrec.errors import FashionrecError
+from fashionrec.errors import BadInputError, FashionrecError
 
 SPLITS = ("train", "val", "test")
 # The folders `data split --folders` writes: each split, and train + val together (the products a model
@@ -42,10 +42,10 @@ class SplitConfig:
     def check(self) -> None:
         """Raise ValueError, saying what to change, for fractions or a class minimum no split can honour."""
         if not (0 < self.val_frac < 1 and 0 < self.test_frac < 1 and self.val_frac + self.test_frac < 1):
-            raise ValueError(f"val_frac {self.val_frac:g} and test_frac {self.test_frac:g}: each must lie strictly "
-                             "between 0 and 1 and together leave products to train on (e.g. 0.1 and 0.1)")
+            raise BadInputError(f"val_frac {self.val_frac:g} and test_frac {self.test_frac:g}: each must lie strictly "
+                                "between 0 and 1 and together leave products to train on (e.g. 0.1 and 0.1)")
         if self.min_per_class < 3:
-            raise ValueError(f"min_per_class {self.min_per_class}: a class split three ways needs 3 images or more")
+            raise BadInputError(f"min_per_class {self.min_per_class}: a class split three ways needs 3 images or more")
 
 
 @dataclass
@@ -125,13 +125,13 @@ def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None,
     config.check()
     for column in ("id", config.label):
         if column not in items.columns:
-            raise ValueError(f"the rows to split have no {column!r} column (they have {list(items.columns)}): "
-                             "pass load_catalog(dir).usable, or another label")
+            raise BadInputError(f"the rows to split have no {column!r} column (they have {list(items.columns)}): "
+                                "pass load_catalog(dir).usable, or another label")
     rng = np.random.default_rng(config.seed)
     labelled = items[items[config.label].notna()]
     if labelled.empty:
-        raise ValueError(f"nothing to split: no usable image with a {config.label} label "
-                         f"({len(items)} usable rows); run `fashionrec data check` to see why")
+        raise BadInputError(f"nothing to split: no usable image with a {config.label} label "
+                            f"({len(items)} usable rows); run `fashionrec data check` to see why")
     unlabelled = [int(i) for i in items.loc[items[config.label].isna(), "id"]]
     out: dict[int, str] = {}
     small: dict[str, int] = {}
@@ -164,18 +164,18 @@ def remake_split(items: pd.DataFrame, recorded: dict, where: str | Path) -> Spli
     never includes products the model trained on.
     """
     if not recorded.get("config"):
-        raise FashionrecError("this checkpoint records no split (it was not made by `fashionrec train`); "
-                              "use --split all")
+        raise BadInputError("this checkpoint records no split (it was not made by `fashionrec train`); "
+                            "use --split all")
     split = make_split(items, SplitConfig(**recorded["config"]))
     fix = ("its test split can only be re-made on the catalogue it was trained on. Pass that catalogue, or "
            "--split all for a folder of new products")
     counts = split.summary()["counts"]
     if recorded.get("test_ids_sha256") and split.fingerprint("test") != recorded["test_ids_sha256"]:
-        raise FashionrecError(f"{where} gives other test products than the model was tested on (same seed, "
-                              f"other catalogue rows): {fix}")
+        raise BadInputError(f"{where} gives other test products than the model was tested on (same seed, "
+                            f"other catalogue rows): {fix}")
     if recorded.get("counts") and counts != recorded["counts"]:
-        raise FashionrecError(f"{where} splits into {counts}, but the model was trained on a split of "
-                              f"{recorded['counts']}: {fix}")
+        raise BadInputError(f"{where} splits into {counts}, but the model was trained on a split of "
+                            f"{recorded['counts']}: {fix}")
     return split
 
 
