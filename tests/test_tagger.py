@@ -201,6 +201,7 @@ def test_evaluate_test_split_uses_the_runs_split(tiny_run, tmp_path):
     report = load_catalog(FIXTURE, progress=False).report
     left = everything["left_out"]
     assert left["rows_rejected"] == [r.line for r in report.rows_rejected] and len(left["rows_rejected"]) == 3
+    assert left["rows_rejected_reasons"] == {str(r.line): r.reason for r in report.rows_rejected}   # not lines alone
     assert len(left["missing_image"]) == 2 and len(left["unreadable_image"]) == 3
     said = next(line for line in caveats(everything) if line.startswith("not scored"))
     assert "3 rows of styles.csv" in said and "2 without an image" in said and str(left["missing_image"][0]) in said
@@ -1080,3 +1081,11 @@ def test_a_shops_own_types_start_from_the_shipped_models_member():
     with pytest.raises(FashionrecError, match="pass --model efficientnet-lite0"):
         initial_weights(create_model("fashion-cnn", sizes), start, meta, "shipped", shop)
     assert make_config("tiny", init="shipped").init == "shipped"       # a name, not a path that must exist
+
+
+def test_a_taggers_repr_is_a_line_not_its_network():
+    # The dataclass's own was the module tree and the whole description, 42,339 characters in a notebook cell
+    # (a Python user's trial).
+    tagger = Tagger.load()
+    said = repr(tagger)
+    assert len(said) < 400 and tagger.name in said and f"articleType {len(tagger.classes['articleType'])}" in said

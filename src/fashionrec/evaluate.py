@@ -346,10 +346,13 @@ def left_out_said(left: dict[str, list[int]]) -> str:
     return "; ".join(parts) + " (`fashionrec data check` says why)"
 
 
-def left_out(report) -> dict[str, list[int]]:
+def left_out(report) -> dict:
     """The rows of a folder that gave no product to score (a :class:`~fashionrec.catalog.DataReport`'s):
-    unreadable lines of styles.csv (by line number), and ids without an image or with an unreadable one."""
+    unreadable lines of styles.csv (by line number, and why: ``rows_rejected_reasons``, line -> reason), and ids
+    without an image or with an unreadable one."""
+    # The reasons beside the lines: a Python user found [52, 53] and had to load the catalogue to learn why.
     return {"rows_rejected": [int(r.line) for r in report.rows_rejected],
+            "rows_rejected_reasons": {str(r.line): r.reason for r in report.rows_rejected},
             "missing_image": [int(i) for i in report.missing_image_ids],
             "unreadable_image": [int(p.id) for p in report.unreadable_image]}
 

@@ -221,7 +221,9 @@ class Outfits:
             else None
 
     def complete_the_look(self, item_id: int, k: int = 4) -> list[Rec]:
-        """One complementary item per slot (see the module docstring for the rules), best slots first."""
+        """One complementary item per slot (see the module docstring for the rules), best slots first; [] for a
+        product of a category that completes no outfit (:data:`fashionrec.looks.NO_LOOK`: a cushion cover, a gift
+        voucher, a football), or where the catalogue has no piece for its wearer and usage that goes with it."""
         check_k(k)
         item_id = self._check_id(item_id)
         src = self.item(item_id)

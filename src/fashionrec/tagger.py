@@ -197,6 +197,13 @@ class Tagger:
     _runtime_from: str = dataclasses.field(default="argument", repr=False)
     _lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        # The dataclass's own printed the module tree and the whole description: 42,339 characters in a notebook
+        # cell (a Python user's trial).
+        heads = ", ".join(f"{h} {len(c)}" for h, c in self.classes.items())
+        return (f"Tagger({self.name!r}, {self.path}, heads: {heads}; .meta for its description, .model for the "
+                "network)")
+
     @classmethod
     def load(cls, path: str | Path | None = None, device: str = "cpu", runtime: str | None = None) -> Tagger:
         """Load a checkpoint; ``runtime`` None means ``$FASHIONREC_RUNTIME`` or ``auto``."""
@@ -270,6 +277,10 @@ class Tagger:
         """Photos (one alone, or a list; each a PIL image, an image file's path, its bytes, a file object or a
         uint8 numpy array: :func:`~fashionrec.catalog.as_photo`) -> per photo ``{head: [(label, calibrated
         probability), ...]}`` best first, in the order given; [] for none. ``top``: how many labels per head.
+
+        The photo is tagged as given (so is ``fashionrec tag``'s): one turned on its side is not turned upright
+        here, as photo search reads it (:meth:`~fashionrec.recommend.Recommender.photo_query`, ``turned``; the
+        API's ``/api/classify``). A 4-d array is a batch of photos.
 
         A photo that cannot be read, or that shows no product (one flat colour, under 32 pixels: the API and
         the CLI refuse these too, as the model would label them confidently), stops the call with
