@@ -385,7 +385,8 @@ def test_a_folder_of_new_products_goes_in_at_one_save_and_its_rows_that_cannot_a
     assert f"added 2 products of {tmp_path / 'new'} to {index} (ids 900001, 900002)" in said
     assert "not added: product 900003: no product has baseColour 'Bleu'" in said
     assert "not added: product 900004: its photo is missing" in said
-    assert f"not added: product {ids['taken']}: id {ids['taken']} is already in the index" in said
+    assert f"not added: product {ids['taken']}: id {ids['taken']} is already in the index: give the row another " \
+        "id" in said
     assert "styles.csv line 7 (id 9000x5): id '9000x5' is not an integer" in said and "4 row(s)" in said
     again = Recommender.load(index, tiny_tagger_path())
     assert len(again) == before + 2

@@ -159,7 +159,11 @@ class CatalogueEdits:
                                                   allow_new_values, False, done.warnings, contextlib.nullcontext,
                                                   quiet=True)
                     except FashionrecError as e:
-                        done.refused[item_id] = str(e)
+                        # A row keeps its id: the single add's "omit id to get a new one" is no advice here.
+                        taken = item_id in self._row and isinstance(e, ConflictError)
+                        done.refused[item_id] = (f"id {item_id} is already in the index: give the row another id, "
+                                                 f"or take that product out first (`fashionrec index remove "
+                                                 f"{item_id}`) to replace it" if taken else str(e))
                         continue
                     done.ids.append(added)
                     written.append(self.index_dir / "images" / f"{added}.jpg")
