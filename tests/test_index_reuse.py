@@ -409,20 +409,81 @@ def test_a_folder_of_new_products_goes_in_at_one_save_and_its_rows_that_cannot_a
     assert Recommender.load(index, tiny_tagger_path()).item(900003)["baseColour"] == "Bleu"
 
 
-def test_a_folder_of_new_products_that_cannot_be_saved_leaves_nothing_behind(tmp_path, monkeypatch):
+@pytest.mark.parametrize("stop", ["writing", "moving in"])
+def test_a_folder_of_new_products_that_cannot_be_saved_leaves_nothing_behind(tmp_path, monkeypatch, stop):
+    import os
+
+    import fashionrec.recommend
+
     index = shutil.copytree(built_index(), tmp_path / "index")
     rec = Recommender.load(index, tiny_tagger_path())
     _new_products(tmp_path / "new", rec)
-    before = (len(rec), rec.embeddings.shape, rec.index.ntotal if hasattr(rec.index, "ntotal") else None)
+    before = len(rec)
+    files = {p.name: p.read_bytes() for p in index.iterdir() if p.is_file() and not p.name.startswith(".")}
+    if stop == "writing":        # a full disk while the new files are written beside the old ones
+        def full_disk(*a, **k):
+            raise OSError(28, "No space left on device")
 
-    def full_disk():
-        raise OSError(28, "No space left on device")
+        monkeypatch.setattr(fashionrec.recommend, "write_json", full_disk)
+    else:                        # stopped after items.csv had moved in (a code review: the folder no longer loaded)
+        replace = os.replace
 
-    monkeypatch.setattr(rec, "save", full_disk)
+        def stopped(src, dst):
+            if Path(dst).name == "text_embeddings.npy":
+                raise OSError(28, "No space left on device")
+            replace(src, dst)
+
+        monkeypatch.setattr(fashionrec.recommend.os, "replace", stopped)
     with pytest.raises(OSError, match="No space left"):
         rec.add_products(tmp_path / "new", progress=False)
-    assert (len(rec), rec.embeddings.shape) == before[:2]
+    monkeypatch.undo()
+    assert len(rec) == len(rec.index) == len(rec.embeddings) == before      # the vectors taken back out too
     assert not (index / "images" / "900001.jpg").exists() and not (index / "images" / "900002.jpg").exists()
-    assert rec.similar_to_image(Image.open(tmp_path / "new" / "images" / "900001.jpg"), k=1)[1][0].id != 900001
     with pytest.raises(LookupError):
         rec.item(900001)
+    assert {p.name: p.read_bytes() for p in index.iterdir() if p.is_file() and not p.name.startswith(".")} == files
+    assert len(Recommender.load(index, tiny_tagger_path())) == before
+
+
+def test_a_folder_rows_reasons_are_a_rows_to_act_on(tmp_path):
+    # A code review: a removed catalogue product's id was told to "omit id", which a row cannot do; a year that
+    # could not be read went in as none without a word.
+    index = shutil.copytree(built_index(), tmp_path / "index")
+    rec = Recommender.load(index, tiny_tagger_path())
+    gone = int(rec.items["id"].iloc[3])
+    rec.remove_product(gone)
+    folder = tmp_path / "new"
+    (folder / "images").mkdir(parents=True)
+    for new_id in (gone, 900009):
+        ImageOps.mirror(Image.open(rec.items["image_path"].iloc[0])).save(folder / "images" / f"{new_id}.jpg")
+    (folder / "styles.csv").write_text(
+        "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName\n"
+        f"{gone},Men,Apparel,Topwear,Tshirts,Green,Summer,2024,Casual,Back Again\n"
+        "900009,Men,Apparel,Topwear,Tshirts,Green,Summer,20l2,Casual,Odd Year Tee\n")
+    done = rec.add_products(folder, progress=False)
+    assert done.ids == [900009] and "omit id" not in done.refused[gone]
+    assert done.refused[gone].endswith("give the row another id"), done.refused[gone]
+    assert any("product 900009's year" in w and "could not be read" in w for w in done.warnings), done.warnings
+
+
+def test_a_batch_whose_vectors_cannot_be_taken_back_out_says_so_and_puts_back_the_rest(tmp_path, monkeypatch):
+    # A code review: with Milvus gone away, the failed take-back left the items in memory and the photos behind.
+    import fashionrec.recommend
+    from fashionrec.errors import VectorIndexError
+
+    index = shutil.copytree(built_index(), tmp_path / "index")
+    rec = Recommender.load(index, tiny_tagger_path())
+    _new_products(tmp_path / "new", rec)
+    before = len(rec)
+
+    def gone(*a, **k):
+        raise ConnectionError("should create connection first")
+
+    def full_disk(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fashionrec.recommend, "write_json", full_disk)
+    monkeypatch.setattr(rec.index, "remove", gone)
+    with pytest.raises(VectorIndexError, match=r"products 900001, 900002 could not be taken back out .* rebuild"):
+        rec.add_products(tmp_path / "new", progress=False)
+    assert len(rec) == before and not (index / "images" / "900001.jpg").exists()

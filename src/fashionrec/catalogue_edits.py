@@ -92,6 +92,17 @@ class Added:
     warnings: list[str] = field(default_factory=list)       # what add_product says of the added ones
 
 
+def _folder_reason(error: Exception, item_id: int, in_index: bool) -> str:
+    """Why a folder's row did not go in, as a row can act on it: it keeps its id, so the single add's "omit id
+    to get a new one" is no advice (a row without one is rejected)."""
+    if in_index and isinstance(error, ConflictError):
+        return (f"id {item_id} is already in the index: give the row another id, or take that product out first "
+                f"(`fashionrec index remove {item_id}`) to replace it")
+    said = str(error)
+    return said.replace("; omit id to get a new one", "; give the row another id") if isinstance(
+        error, ConflictError) else said
+
+
 class CatalogueEdits:
     """Adding and removing products: a part of :class:`fashionrec.recommend.Recommender`, which owns what it
     changes (``items``, ``embeddings``, ``text_embeddings``, ``index``, ``manifest``) and saves the folder."""
@@ -159,28 +170,41 @@ class CatalogueEdits:
                                                   allow_new_values, False, done.warnings, contextlib.nullcontext,
                                                   quiet=True)
                     except FashionrecError as e:
-                        # A row keeps its id: the single add's "omit id to get a new one" is no advice here.
-                        taken = item_id in self._row and isinstance(e, ConflictError)
-                        done.refused[item_id] = (f"id {item_id} is already in the index: give the row another id, "
-                                                 f"or take that product out first (`fashionrec index remove "
-                                                 f"{item_id}`) to replace it" if taken else str(e))
+                        done.refused[item_id] = _folder_reason(e, item_id, item_id in self._row)
                         continue
                     done.ids.append(added)
                     written.append(self.index_dir / "images" / f"{added}.jpg")
+                    dropped = [c for c, ids in report.invalid_values.items() if item_id in ids]
+                    if dropped:     # "20l2" went in as no year without a word (a code review)
+                        done.warnings.append(f"product {item_id}'s {', '.join(dropped)} in {catalog.root}/styles.csv "
+                                             "could not be read and is left empty: `fashionrec data check` says why")
                 if done.ids:
                     self.save()
             except BaseException:
-                # Nothing of this batch is kept where the folder could not be saved (the index in memory is put
-                # back as it was; the photos written go).
-                if done.ids:
-                    self.remove_products(done.ids, save=False)
-                self.items, self.embeddings, self.text_embeddings, self.manifest = before
-                self._reindex()
-                for photo in written:
-                    photo.unlink(missing_ok=True)
+                self._undo_batch(done.ids, before, written)
                 raise
         log.info("added %d products from %s (%d refused)", len(done.ids), catalog.root, len(done.refused))
         return done
+
+    def _undo_batch(self, ids: list[int], before: tuple, written: list[Path]) -> None:
+        """Put back what :meth:`add_products` changed where its save failed (the folder is as it was:
+        :meth:`save`): the index's vectors of ``ids``, the arrays and manifest ``before``, the photos ``written``.
+        Each step is tried whatever the one before did (a Milvus gone away failed the first and left the rest
+        undone, a code review); vectors that could not be taken out are said."""
+        stuck = None
+        if ids:
+            try:
+                self.index.remove(np.array(ids, np.int64))
+            except Exception as e:  # noqa: BLE001 - said below, after the rest is put back
+                stuck = e
+        self.items, self.embeddings, self.text_embeddings, self.manifest = before
+        self._reindex()
+        for photo in written:
+            photo.unlink(missing_ok=True)
+        if stuck is not None:
+            raise VectorIndexError(f"the products {', '.join(map(str, ids[:10]))}{' ...' if len(ids) > 10 else ''} "
+                                   f"could not be taken back out of the vector index after the batch failed ({stuck});"
+                                   f" rebuild {self.index_dir} (`fashionrec index build`)") from stuck
 
     def _add_product(self, image: Image.Image, metadata: dict | None, allow_new_values: bool, save: bool,
                      warnings: list[str] | None, exclusive: Callable[[], AbstractContextManager],
@@ -295,8 +319,8 @@ class CatalogueEdits:
         left = self.manifest.get("left_catalogue_ids") or []
         if item_id in left:
             # Taken without a word, the id was found again as the product that had left (a code review).
-            warn(f"id {item_id} was a catalogue product whose row left styles.csv (by the build of "
-                 f"{str(self.manifest.get('date'))[:10]}): it is this new product now, which a rebuild keeps")
+            warn(f"id {item_id} was a catalogue product whose row left styles.csv at a rebuild: it is this new "
+                 "product now, which a rebuild keeps")
         if from_row:
             warn(f"id {item_id} is a row of the catalogue the index left out for want of a photo: its "
                  + ", ".join(f"{k} {v!r}" for k, v in from_row.items())

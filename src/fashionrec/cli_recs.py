@@ -304,8 +304,8 @@ def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token
     if done.refused or done.rejected:
         # Scripts must notice: the rows named above are not in the index (the others are, and saved).
         err_console.print(f"{len(done.refused) + len(done.rejected)} row(s) of {folder / 'styles.csv'} not added: "
-                          "fix them (or --new-values for new labels) and add a folder of just those rows: the "
-                          "others are in the index now, saved", highlight=False)
+                          "fix them (or --new-values for new labels) and add a folder of just those rows"
+                          + (": the others are in the index now, saved" if done.ids else ""), highlight=False)
         raise typer.Exit(2)
 
 

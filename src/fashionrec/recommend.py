@@ -232,6 +232,33 @@ def _stamp(manifest: dict) -> tuple:
     return manifest.get("build_id"), manifest.get("date"), manifest.get("updated"), manifest.get("count")
 
 
+def _move_in(stage: Path, names: list[str], folder: Path) -> None:
+    """Move the files ``names`` from ``stage`` into ``folder``, the manifest last; stopped part-way (an error, a
+    Ctrl-C), put back the ones it replaced, kept as hard links in the stage (a save stopped after items.csv had
+    moved in left a folder no load could read, a code review). Where the folder takes no hard links, as before."""
+    kept = stage / ".before"
+    kept.mkdir()
+    try:
+        for name in names:
+            if (folder / name).exists():
+                os.link(folder / name, kept / name)
+    except OSError:
+        kept = None
+    moved: list[str] = []
+    try:
+        for name in sorted(names, key=lambda n: n == "manifest.json"):
+            os.replace(stage / name, folder / name)
+            moved.append(name)
+    except BaseException:
+        if kept is not None and "manifest.json" not in moved:
+            for name in moved:
+                if (kept / name).exists():
+                    os.replace(kept / name, folder / name)
+                else:
+                    (folder / name).unlink(missing_ok=True)
+        raise
+
+
 def _mtime(path: Path) -> int | None:
     try:
         return path.stat().st_mtime_ns
@@ -562,8 +589,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             write_json(stage / "manifest.json", manifest)
             self._check_not_replaced()
             staged = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
-            for name in sorted(staged, key=lambda n: n == "manifest.json"):
-                os.replace(stage / name, d / name)
+            _move_in(stage, staged, d)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
         self.manifest = manifest

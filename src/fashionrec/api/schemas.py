@@ -80,7 +80,7 @@ class ItemPage(BaseModel):
     # An integrator's trial: total 0 here where the web page lists the closest products by meaning.
     by_meaning: str | None = Field(None, description="With q whose words no product name has: the text search "
                                    "that lists the closest products by meaning, as the web page does "
-                                   "(e.g. /api/search/text?q=gucci).")
+                                   "(e.g. /api/search/text?q=red+cotton+t-shirt+for+men), where it lists some.")
 
 
 class Health(BaseModel):

@@ -20,9 +20,11 @@ from fashionrec.api.deps import (
     readable_query,
     require_api_key,
 )
+from fashionrec.api.routes.search import found_by_text
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import BadInputError
+from fashionrec.vocabulary import without_price_or_size
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/items", tags=["items"], dependencies=[Depends(known_query_only)])
@@ -67,7 +69,10 @@ def browse_items(
             total, page = found
         else:
             corrected = None
-    by_meaning = (f"/api/search/text?{urlencode({'q': q, **filters})}" if q and not total else None)
+        # Where text search lists some (not for "qwzxv", which it finds nothing like: a code review).
+        by_meaning = (f"/api/search/text?{urlencode({'q': q, **filters})}"
+                      if q and not total and found_by_text(service.rec, without_price_or_size(q)[0], filters, 1)[0]
+                      else None)
     return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d) for d in page], corrected=corrected,
                     by_meaning=by_meaning)
 

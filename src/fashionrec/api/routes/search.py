@@ -54,10 +54,16 @@ def search_by_text(
     """Items matching a text query."""
     query, left_out = without_price_or_size(readable_query(q))
     with service.reading():
-        corrected = service.rec.correction(query, filters or None)    # "sunglasess" found nothing, no hint
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
-        recs = service.rec.search_text(corrected or query, k=k, filters=filters or None, min_similarity=cut)
+        recs, corrected = found_by_text(service.rec, query, filters, k, cut)
     return RecList(results=[to_rec(r) for r in recs], left_out=left_out, corrected=corrected)
+
+
+def found_by_text(rec, query: str, filters: dict, k: int, cut: float | None = RELEVANT_TEXT_SIMILARITY) -> tuple:
+    """(the text search's results for ``query``, the correction it searched instead or None), as
+    ``/api/search/text`` answers; the caller holds the service's read lock."""
+    corrected = rec.correction(query, filters or None)    # "sunglasess" found nothing, no hint
+    return rec.search_text(corrected or query, k=k, filters=filters or None, min_similarity=cut), corrected
 
 
 @router.post("/api/classify", response_model=Classification, responses=UPLOAD_ERRORS,
