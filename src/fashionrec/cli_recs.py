@@ -210,8 +210,9 @@ def index_check(
 
 @index_app.command("add")
 def index_add(
-    photo: Path = typer.Argument(..., help="The new product's photo (jpg/png/webp); or a folder of new products "
-                                 "laid out as a catalogue (styles.csv + images/), each row added with its labels."),
+    photo: Path = typer.Argument(..., metavar="PHOTO|FOLDER", help="The new product's photo (jpg/png/webp); or a "
+                                 "folder of new products laid out as a catalogue (styles.csv + images/), each row "
+                                 "added with its labels."),
     name: str | None = typer.Option(None, "--name", help="productDisplayName, e.g. \"Roadster Men Blue Denim "
                                     "Jacket\"; default: made of its gender, colour and type, as in Python."),
     index: Path = IndexOpt,
