@@ -385,9 +385,22 @@ def test_a_folder_of_new_products_goes_in_at_one_save_and_its_rows_that_cannot_a
     assert f"added 2 products of {tmp_path / 'new'} to {index} (ids 900001, 900002)" in said
     assert "not added: product 900003: no product has baseColour 'Bleu'" in said
     assert "not added: product 900004: its photo is missing" in said
-    assert f"not added: product {ids['taken']}: id {ids['taken']} is already in the index: give the row another " \
-        "id" in said
-    assert "styles.csv line 7 (id 9000x5): id '9000x5' is not an integer" in said and "4 row(s)" in said
+    # A catalogue product's id: another id, not "take that product out first", which took a live product away
+    # and was still refused (an operator's trial).
+    assert f"not added: product {ids['taken']}: id {ids['taken']} is a product of the catalogue this index was " \
+        "built from, with other labels or name: give the row another id" in said
+    assert "styles.csv line 7 (id 9000x5): id '9000x5' is not an integer" in said
+    assert "4 of the rows and photos" in said
+    # The labels the model filled in are said, as `index add PHOTO` says them (it went in as Backpacks unsaid).
+    assert "product 900002: filled in, not given: articleType" in said
+    # The photo's bytes are kept, not encoded again (each rebuild did, a little worse each time).
+    assert (index / "images" / "900001.jpg").read_bytes() == (tmp_path / "new" / "images" / "900001.jpg").read_bytes()
+    # Added again (a re-run, or after a Ctrl-C): the rows held as they are are left alone, not refused as taken.
+    res = CliRunner().invoke(app, ["index", "add", str(tmp_path / "new"), "--index", str(index), "--model",
+                                   str(tiny_tagger_path())])
+    said = " ".join(res.output.split())
+    assert "added 0 products" in said and "2 rows are in the index already, as they are (ids 900001, 900002)" in said
+    assert "not added: product 900001" not in said and "not added: product 900003" in said
     again = Recommender.load(index, tiny_tagger_path())
     assert len(again) == before + 2
     assert again.item(900001)["productDisplayName"] == "New Green Tee" and again.item(900001)["year"] == 2024
@@ -406,7 +419,15 @@ def test_a_folder_of_new_products_goes_in_at_one_save_and_its_rows_that_cannot_a
     res = CliRunner().invoke(app, [*args, "--new-values", "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["added"] == [900003]
+    assert "images/900002.jpg: no row of styles.csv has its id" in " ".join(json.loads(res.stdout)["warnings"])
     assert Recommender.load(index, tiny_tagger_path()).item(900003)["baseColour"] == "Bleu"
+    # A rebuild carries the added products over with their photos' bytes as they are.
+    photo = (index / "images" / "900001.jpg").read_bytes()
+    Recommender.build(FIXTURE, tiny_tagger_path(), index, progress=False)
+    assert (index / "images" / "900001.jpg").read_bytes() == photo
+    # The table given for its folder is said to be one.
+    res = CliRunner().invoke(app, [*args[:2], str(tmp_path / "new" / "styles.csv"), *args[3:]])
+    assert res.exit_code == 2 and "give its folder" in " ".join(res.output.split())
 
 
 @pytest.mark.parametrize("stop", ["writing", "moving in"])
@@ -487,3 +508,35 @@ def test_a_batch_whose_vectors_cannot_be_taken_back_out_says_so_and_puts_back_th
     with pytest.raises(VectorIndexError, match=r"products 900001, 900002 could not be taken back out .* rebuild"):
         rec.add_products(tmp_path / "new", progress=False)
     assert len(rec) == before and not (index / "images" / "900001.jpg").exists()
+
+
+@pytest.mark.parametrize("when", ["before the save", "after the save"])
+def test_a_ctrl_c_in_a_folder_add_says_whether_the_batch_is_in(tmp_path, monkeypatch, when):
+    # An operator's trial: a Ctrl-C just after the save exited 130 with a log line the only sign the batch was in.
+    import fashionrec.catalogue_edits as edits
+
+    index = shutil.copytree(built_index(), tmp_path / "index")
+    before = len(Recommender.load(index, tiny_tagger_path()))
+    _new_products(tmp_path / "new", Recommender.load(index, tiny_tagger_path()))
+    if when == "before the save":
+        def ctrl_c(self):
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(Recommender, "save", ctrl_c)
+    else:
+        info = edits.log.info
+
+        def ctrl_c(msg, *args):
+            if msg.startswith("added %d product%s from"):
+                raise KeyboardInterrupt
+            info(msg, *args)
+
+        monkeypatch.setattr(edits.log, "info", ctrl_c)
+    res = CliRunner().invoke(app, ["index", "add", str(tmp_path / "new"), "--index", str(index), "--model",
+                                   str(tiny_tagger_path())])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 130
+    if when == "before the save":
+        assert f"nothing was added to {index} ({before:,} products, as before)" in said, said
+    else:
+        assert f"{index} was saved with the batch ({before + 2:,} products, +2)" in said, said

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import shutil
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -90,14 +91,39 @@ class Added:
     # styles.csv rows read as no product at all ("line 7: 7 fields instead of 10"), as `data check` lists them.
     rejected: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)       # what add_product says of the added ones
+    # Added id -> "head value" of each label its row left empty, filled in as add_product fills them.
+    filled: dict[int, list[str]] = field(default_factory=dict)
+    # Rows the index already holds as they are (the same name and labels): a folder added again, or after a stop.
+    unchanged: list[int] = field(default_factory=list)
 
 
-def _folder_reason(error: Exception, item_id: int, in_index: bool) -> str:
+def _is_jpeg(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(3) == b"\xff\xd8\xff"
+    except OSError:
+        return False
+
+
+# The labels a folder add says it filled in, as `index add PHOTO` does.
+LABEL_HEADS = ("gender", "articleType", "baseColour", "subCategory", "masterCategory", "usage", "season")
+
+
+def _row_metadata(row: pd.Series) -> dict:
+    """A folder row's fields as add_product takes them: the empty ones left out."""
+    return {c: plain(row[c]) for c in COLUMNS if c in row and not pd.isna(row[c]) and row[c] != ""}
+
+
+def _folder_reason(error: Exception, item_id: int, in_index: bool, catalogue: bool) -> str:
     """Why a folder's row did not go in, as a row can act on it: it keeps its id, so the single add's "omit id
     to get a new one" is no advice (a row without one is rejected)."""
     if in_index and isinstance(error, ConflictError):
-        return (f"id {item_id} is already in the index: give the row another id, or take that product out first "
-                f"(`fashionrec index remove {item_id}`) to replace it")
+        if catalogue:       # taking it out took a live product away and the add was still refused (a trial)
+            return (f"id {item_id} is a product of the catalogue this index was built from, with other labels or "
+                    "name: give the row another id (to change that product, change its row of the catalogue's "
+                    "styles.csv and rebuild)")
+        return (f"id {item_id} is already in the index, with other labels or name: give the row another id, or "
+                f"take that product out first (`fashionrec index remove {item_id}`) to replace it")
     said = str(error)
     return said.replace("; omit id to get a new one", "; give the row another id") if isinstance(
         error, ConflictError) else said
@@ -115,7 +141,7 @@ class CatalogueEdits:
     def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False,
                     save: bool = True, warnings: list[str] | None = None,
                     exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext,
-                    quiet: bool = False) -> int:
+                    quiet: bool = False, source_file: str | Path | None = None) -> int:
         """Index a new product without a rebuild; returns its id. Persists the index folder.
 
         Missing attributes are filled from the tagger's predictions; the photo is copied to
@@ -124,7 +150,10 @@ class CatalogueEdits:
         product gets one above every id the index has held, so that a removed product's id never comes
         back as another product's. ``save=False`` leaves writing the folder to the caller (a rebuild adds
         the products it carries over, then saves once). What is worth saying but does not stop the add (the
-        photo is another product's) is logged (unless ``quiet``) and appended to ``warnings``.
+        photo is another product's) is logged (unless ``quiet``) and appended to ``warnings``. ``source_file``:
+        the file ``image`` was read from; where it is a JPEG and the photo is not turned upright, its bytes are
+        kept rather than encoded again (a rebuild carrying the product over encoded it anew each time, a little
+        worse: its own photo then matched it at 0.975, an operator's trial).
 
         ``exclusive`` (a server's write lock) is held only while the new product goes in, a moment; the
         tagging, the new arrays and the saved folder are made while searches go on (they took 6-12 s of
@@ -133,7 +162,8 @@ class CatalogueEdits:
         # The API's upload checks the photo too; the CLI's `index add` and Python callers come here only.
         image = checked_photo(image)
         with self._changing_folder(save):
-            return self._add_product(image, metadata, allow_new_values, save, warnings, exclusive, quiet)
+            return self._add_product(image, metadata, allow_new_values, save, warnings, exclusive, quiet,
+                                     source_file)
 
     def add_products(self, catalogue: str | Path | Catalog, allow_new_values: bool = False,
                      progress: bool = True) -> Added:
@@ -149,12 +179,21 @@ class CatalogueEdits:
                                                                               warn=False)
         table = catalog.table
         report = catalog.report
-        done = Added(rejected=[line.strip() for line in report.rejected_lines(len(report.rows_rejected))])
-        for _, row in table[table["image_status"] != "ok"].iterrows():
+        done = Added(rejected=[line.strip() for line in report.rejected_lines(len(report.rows_rejected))],
+                     warnings=[f"{catalog.root}/images/{name}: no row of styles.csv has its id, so it is no product "
+                               "(not added)" for name in report.images_without_row])     # was passed over unsaid
+        # A folder added again (or after a stop part-way) is no error where the index holds its rows as they are:
+        # each was refused as "already in the index", and the advice to take it out first made duplicates (an
+        # operator's trial).
+        held = np.array([self._holds_as_is(int(row["id"]), _row_metadata(row)) for _, row in table.iterrows()],
+                        bool)
+        done.unchanged = [int(i) for i in table.loc[held, "id"]]
+        for _, row in table[~held & (table["image_status"] != "ok")].iterrows():
             reason = row.get("image_reason")
-            done.refused[int(row["id"])] = (f"its photo is {row['image_status']}"
+            done.refused[int(row["id"])] = (("already in the index, with other labels or name; " if int(row["id"])
+                                             in self._row else "") + f"its photo is {row['image_status']}"
                                             + (f" ({reason})" if isinstance(reason, str) and reason else ""))
-        usable = table[table["image_status"] == "ok"]
+        usable = table[~held & (table["image_status"] == "ok")]
         written: list[Path] = []
         with self._changing_folder(True):
             self._check_not_replaced()
@@ -163,16 +202,21 @@ class CatalogueEdits:
                 for _, row in tqdm(usable.iterrows(), total=len(usable), desc="adding", unit="product",
                                    disable=not progress):
                     item_id = int(row["id"])
-                    metadata = {c: plain(row[c]) for c in COLUMNS if c in row and not pd.isna(row[c])
-                                and row[c] != ""}
+                    metadata = _row_metadata(row)
                     try:
                         added = self._add_product(checked_photo(Path(row["image_path"])), metadata,
                                                   allow_new_values, False, done.warnings, contextlib.nullcontext,
-                                                  quiet=True)
+                                                  quiet=True, source_file=row["image_path"])
                     except FashionrecError as e:
-                        done.refused[item_id] = _folder_reason(e, item_id, item_id in self._row)
+                        catalogue = item_id in self._row and Path(str(self.item(item_id).get("image_path") or "")
+                                                                  ).is_absolute()
+                        done.refused[item_id] = _folder_reason(e, item_id, item_id in self._row, catalogue)
                         continue
                     done.ids.append(added)
+                    # As `index add PHOTO` says them: a row's empty type went in as Backpacks without a word.
+                    item = self.item(added)
+                    done.filled[added] = [f"{h} {item.get(h)}" for h in LABEL_HEADS
+                                          if h not in metadata and item.get(h) not in (None, "")]
                     written.append(self.index_dir / "images" / f"{added}.jpg")
                     dropped = [c for c, ids in report.invalid_values.items() if item_id in ids]
                     if dropped:     # "20l2" went in as no year without a word (a code review)
@@ -183,8 +227,24 @@ class CatalogueEdits:
             except BaseException:
                 self._undo_batch(done.ids, before, written)
                 raise
-        log.info("added %d products from %s (%d refused)", len(done.ids), catalog.root, len(done.refused))
+        log.info("added %d product%s from %s (%d refused, %d rejected, %d already in as they are)", len(done.ids),
+                 "" if len(done.ids) == 1 else "s", catalog.root, len(done.refused), len(done.rejected),
+                 len(done.unchanged))
         return done
+
+    def _holds_as_is(self, item_id: int, metadata: dict) -> bool:
+        """Whether this index holds ``item_id`` with ``metadata``'s name and labels (any case, spacing)."""
+        if item_id not in self._row:
+            return False
+        item = self.item(item_id)
+
+        def same(a, b) -> bool:
+            try:        # a year read as 2024.0 from a column with gaps is 2024
+                return float(a) == float(b)
+            except (TypeError, ValueError):
+                return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
+
+        return all(same(item.get(k), v) for k, v in metadata.items() if k != "id")
 
     def _undo_batch(self, ids: list[int], before: tuple, written: list[Path]) -> None:
         """Put back what :meth:`add_products` changed where its save failed (the folder is as it was:
@@ -208,7 +268,7 @@ class CatalogueEdits:
 
     def _add_product(self, image: Image.Image, metadata: dict | None, allow_new_values: bool, save: bool,
                      warnings: list[str] | None, exclusive: Callable[[], AbstractContextManager],
-                     quiet: bool) -> int:
+                     quiet: bool, source_file: str | Path | None = None) -> int:
         # Before touching the live index: taking an insert back out of HNSW rebuilds the graph (seconds).
         self._check_not_replaced()
         if metadata is not None and not isinstance(metadata, dict):
@@ -356,7 +416,10 @@ class CatalogueEdits:
         images_dir = self.index_dir / "images"
         images_dir.mkdir(parents=True, exist_ok=True)
         dest = images_dir / f"{item_id}.jpg"
-        write_with(dest, lambda tmp: rgb.save(tmp, format="JPEG", quality=92))
+        if source_file is not None and not query.turned and _is_jpeg(Path(source_file)):
+            write_with(dest, lambda tmp: shutil.copyfile(source_file, tmp))     # its bytes, not a re-encoding
+        else:
+            write_with(dest, lambda tmp: rgb.save(tmp, format="JPEG", quality=92))
         try:        # from here on, a failure takes the photo back out (an error left a stray photo behind)
             row["image_path"] = str(Path("images") / f"{item_id}.jpg")
             row.update(preds)

@@ -232,6 +232,8 @@ def index_add(
 ) -> None:
     """Add a product to an index without a rebuild (attributes not given are the tagger's predictions); or every
     row of a folder of new products (styles.csv + images/, as a catalogue), saved once."""
+    if photo.name == "styles.csv" and photo.is_file():
+        fail(f"{photo} is a catalogue's table: give its folder, {photo.parent}, to add its rows")
     if photo.is_dir():
         given = [flag for flag, v in (("--name", name), ("--gender", gender), ("--article-type", article_type),
                                       ("--colour", colour), ("--sub-category", sub_category),
@@ -283,19 +285,42 @@ def index_add(
 
 def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token, model, as_json: bool) -> None:
     """`index add FOLDER`: its rows added at one load and one save; exit 2 where some could not go in (named)."""
+    from fashionrec.catalog import first_few
+
+    loaded = None       # (count, stamp) of the index as loaded, to say after a Ctrl-C whether the batch is in
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
+        loaded = (len(rec), rec.manifest.get("updated"), rec.manifest.get("build_id"))
         done = rec.add_products(folder, allow_new_values=new_values)
     except FashionrecError as e:
         fail(str(e))
+    except KeyboardInterrupt as e:
+        # Said either way: a Ctrl-C just after the save left only a log line that the batch was in (a trial).
+        if loaded is not None:
+            from fashionrec.artifacts import read_json
+
+            on_disk = read_json(index / "manifest.json")
+            count = int(on_disk.get("count") or 0)
+            saved = (on_disk.get("updated"), on_disk.get("build_id")) != loaded[1:]
+            err_console.print(f"{how_stopped(e)}: " + (
+                f"{index} was saved with the batch ({count:,} products, {count - loaded[0]:+,}); adding the folder "
+                "again leaves alone the rows it holds" if saved
+                else f"nothing was added to {index} ({count:,} products, as before)"), highlight=False)
+        raise typer.Exit(exit_code(e)) from None
     if as_json:
         typer.echo(json.dumps({"added": done.ids, "refused": {str(k): v for k, v in done.refused.items()},
-                               "rejected": done.rejected, "warnings": done.warnings}, indent=2))
+                               "rejected": done.rejected, "unchanged": done.unchanged,
+                               "filled": {str(k): v for k, v in done.filled.items()},
+                               "warnings": done.warnings}, indent=2))
     else:
-        from fashionrec.catalog import first_few
-
         console.print(f"added {len(done.ids)} product{'' if len(done.ids) == 1 else 's'} of {folder} to {index}"
                       + (f" (ids {first_few(done.ids, 10)})" if done.ids else ""), highlight=False)
+        if done.unchanged:
+            console.print(f"{len(done.unchanged)} row{' is' if len(done.unchanged) == 1 else 's are'} in the index "
+                          f"already, as they are (ids {first_few(done.unchanged, 10)}): left alone", highlight=False)
+        for item_id, heads in done.filled.items():
+            if heads:
+                console.print(f"product {item_id}: filled in, not given: {', '.join(heads)}", highlight=False)
         for said in done.warnings:
             console.print(f"warning: {said}", highlight=False)
         for item_id, why in done.refused.items():
@@ -304,9 +329,10 @@ def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token
             console.print(f"not added: {folder / 'styles.csv'} {line}", highlight=False)
     if done.refused or done.rejected:
         # Scripts must notice: the rows named above are not in the index (the others are, and saved).
-        err_console.print(f"{len(done.refused) + len(done.rejected)} row(s) of {folder / 'styles.csv'} not added: "
-                          "fix them (or --new-values for new labels) and add a folder of just those rows"
-                          + (": the others are in the index now, saved" if done.ids else ""), highlight=False)
+        err_console.print(f"{len(done.refused) + len(done.rejected)} of the rows and photos of {folder} not added: "
+                          "fix them (or --new-values for new labels) and add the folder again (the rows the index "
+                          "holds as they are are left alone)"
+                          + ("; the others are in the index now, saved" if done.ids else ""), highlight=False)
         raise typer.Exit(2)
 
 

@@ -143,7 +143,7 @@ class IndexBuilding:
         held = set(map(int, previous["id"])) if previous is not None else None
         added, _ = _added_products(out_dir, catalogue_ids)     # an added product's unreadable photo: say so now
         replacing = _replaced_manifest(out_dir)
-        same_catalogue = _check_same_catalogue(out_dir, replacing, catalog, [int(m["id"]) for m, _ in added])
+        same_catalogue = _check_same_catalogue(out_dir, replacing, catalog, [int(m["id"]) for m, _, _ in added])
         _check_replacing(out_dir, replacing, previous, catalog, tagger, allow_shrink)
         if not replace_added:
             _check_added_kept(out_dir, previous, catalog)
@@ -258,10 +258,10 @@ class IndexBuilding:
                 if Path(out_dir).is_dir():
                     turn.enter_context(changing_folder(Path(out_dir)))
                 carried, replaced_ids = _added_products(out_dir, catalogue_ids)
-                for metadata, image in carried:
-                    rec.add_product(image, metadata, allow_new_values=True, save=False, quiet=True)
+                for metadata, image, photo in carried:
+                    rec.add_product(image, metadata, allow_new_values=True, save=False, quiet=True, source_file=photo)
                 if carried:
-                    rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _ in carried]
+                    rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _, _ in carried]
                 if replaced_ids:
                     rec.manifest["added_ids_now_catalogue_rows"] = replaced_ids
                 # Ids handed out by the index this one replaces stay used, removed products' included.
@@ -309,7 +309,7 @@ class IndexBuilding:
                      first_few(changes["gone_ids"], 10) or "-")
         if carried:
             log.info("kept %d products added to the previous index (ids %s)", len(carried),
-                     ", ".join(str(m["id"]) for m, _ in carried[:20]))
+                     ", ".join(str(m["id"]) for m, _, _ in carried[:20]))
         if replaced_ids:
             log.warning("products %s, added to the previous index, are now rows of the catalogue under the same "
                         "ids: the catalogue's rows replace them", ", ".join(map(str, replaced_ids[:20])))
@@ -399,8 +399,9 @@ def added_since_build(items: pd.DataFrame) -> pd.Series:
     return ~items["image_path"].astype(str).map(lambda p: p == "nan" or Path(p).is_absolute())
 
 
-def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tuple[dict, Image.Image]], list[int]]:
-    """((metadata, photo) of each product added to the index at ``index_dir`` since its build, whose photo
+def _added_products(index_dir: Path,
+                    catalogue_ids: set[int]) -> tuple[list[tuple[dict, Image.Image, Path]], list[int]]:
+    """((metadata, photo, its file) of each product added to the index at ``index_dir`` since its build, whose photo
     is in its ``images/``; the ids of those the catalogue being indexed now has rows for), read before a
     rebuild replaces the folder. A folder too damaged to read gives none, with a warning."""
     if not (index_dir / INDEX_MARKER).is_file() or not (index_dir / "items.csv").is_file():
@@ -420,13 +421,14 @@ def _added_products(index_dir: Path, catalogue_ids: set[int]) -> tuple[list[tupl
             replaced.append(item_id)       # the catalogue's row under that id wins
             continue
         metadata = {c: plain(row.get(c)) for c in COLUMNS if plain(row.get(c)) is not None}
+        photo = index_dir / str(row["image_path"])
         try:
-            image = open_rgb(index_dir / str(row["image_path"]))
+            image = open_rgb(photo)
         except (OSError, ValueError) as e:
             raise VectorIndexError(f"{index_dir} holds product {item_id}, added after it was built, but its photo "
                               f"{row['image_path']} cannot be read ({e}); a rebuild would lose that product: "
                               "restore the photo, or build into another --out") from e
-        out.append((metadata, image))
+        out.append((metadata, image, photo))
     return out, replaced
 
 
