@@ -20,7 +20,7 @@ from filelock import FileLock, Timeout
 from PIL import Image
 from tqdm.auto import tqdm
 
-from fashionrec.artifacts import write_with
+from fashionrec.artifacts import read_json, write_with
 from fashionrec.catalog import (
     ATTRIBUTES,
     COLUMNS,
@@ -29,6 +29,7 @@ from fashionrec.catalog import (
     is_greyscale,
     load_catalog,
     made_name,
+    open_rgb,
     to_rgb,
 )
 from fashionrec.embed import predicted_frame
@@ -97,12 +98,28 @@ class Added:
     unchanged: list[int] = field(default_factory=list)
 
 
-def _is_jpeg(path: Path) -> bool:
+# JPEG segments that carry a camera's data (EXIF with GPS and a thumbnail, XMP, IPTC) or comments: a photo with
+# any is encoded again, as before, rather than published as it came (a code review: /images/ID.jpg served GPS).
+PRIVATE_SEGMENTS = {0xE1, 0xED, 0xFE}
+
+
+def _plain_jpeg(path: Path) -> bool:
+    """Whether ``path`` is a JPEG without :data:`PRIVATE_SEGMENTS` (its bytes can be kept as they are)."""
     try:
-        with open(path, "rb") as f:
-            return f.read(3) == b"\xff\xd8\xff"
+        data = path.read_bytes()
     except OSError:
         return False
+    if data[:2] != b"\xff\xd8":
+        return False
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker = data[at + 1]
+        if marker == 0xDA:          # the image data: no more header segments
+            return True
+        if marker in PRIVATE_SEGMENTS:
+            return False
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    return False
 
 
 # The labels a folder add says it filled in, as `index add PHOTO` does.
@@ -151,9 +168,10 @@ class CatalogueEdits:
         back as another product's. ``save=False`` leaves writing the folder to the caller (a rebuild adds
         the products it carries over, then saves once). What is worth saying but does not stop the add (the
         photo is another product's) is logged (unless ``quiet``) and appended to ``warnings``. ``source_file``:
-        the file ``image`` was read from; where it is a JPEG and the photo is not turned upright, its bytes are
-        kept rather than encoded again (a rebuild carrying the product over encoded it anew each time, a little
-        worse: its own photo then matched it at 0.975, an operator's trial).
+        the file ``image`` was read from; where it is a JPEG without camera data (:data:`PRIVATE_SEGMENTS`) and
+        the photo is not turned upright, its bytes are kept rather than encoded again (a rebuild carrying the
+        product over encoded it anew each time, a little worse: its own photo then matched it at 0.975, an
+        operator's trial).
 
         ``exclusive`` (a server's write lock) is held only while the new product goes in, a moment; the
         tagging, the new arrays and the saved folder are made while searches go on (they took 6-12 s of
@@ -181,16 +199,21 @@ class CatalogueEdits:
         report = catalog.report
         done = Added(rejected=[line.strip() for line in report.rejected_lines(len(report.rows_rejected))],
                      warnings=[f"{catalog.root}/images/{name}: no row of styles.csv has its id, so it is no product "
-                               "(not added)" for name in report.images_without_row])     # was passed over unsaid
+                               "(not added)" for name in report.images_without_row]     # was passed over unsaid
+                     + [f"{catalog.root}/images/{other}: a second photo of a row, whose {read} is read (not added)"
+                        for other, read in report.second_photos]
+                     + [f"{catalog.root}/images/{name}: in a folder inside images/, so no row's photo (not added)"
+                        for name in report.photos_in_subfolders])
         # A folder added again (or after a stop part-way) is no error where the index holds its rows as they are:
         # each was refused as "already in the index", and the advice to take it out first made duplicates (an
         # operator's trial).
-        held = np.array([self._holds_as_is(int(row["id"]), _row_metadata(row)) for _, row in table.iterrows()],
-                        bool)
+        held = np.array([self._holds_as_is(int(row["id"]), _row_metadata(row),
+                                           Path(row["image_path"]) if row["image_status"] == "ok" else None)
+                         for _, row in table.iterrows()], bool)
         done.unchanged = [int(i) for i in table.loc[held, "id"]]
         for _, row in table[~held & (table["image_status"] != "ok")].iterrows():
             reason = row.get("image_reason")
-            done.refused[int(row["id"])] = (("already in the index, with other labels or name; " if int(row["id"])
+            done.refused[int(row["id"])] = (("already in the index; " if int(row["id"])
                                              in self._row else "") + f"its photo is {row['image_status']}"
                                             + (f" ({reason})" if isinstance(reason, str) and reason else ""))
         usable = table[~held & (table["image_status"] == "ok")]
@@ -225,26 +248,51 @@ class CatalogueEdits:
                 if done.ids:
                     self.save()
             except BaseException:
-                self._undo_batch(done.ids, before, written)
+                if not self._saved_since(before[3]):     # a Ctrl-C in save's clean-up, after its manifest went in,
+                    self._undo_batch(done.ids, before, written)     # deleted the saved products' photos
                 raise
         log.info("added %d product%s from %s (%d refused, %d rejected, %d already in as they are)", len(done.ids),
                  "" if len(done.ids) == 1 else "s", catalog.root, len(done.refused), len(done.rejected),
                  len(done.unchanged))
         return done
 
-    def _holds_as_is(self, item_id: int, metadata: dict) -> bool:
-        """Whether this index holds ``item_id`` with ``metadata``'s name and labels (any case, spacing)."""
-        if item_id not in self._row:
+    def _holds_as_is(self, item_id: int, metadata: dict, photo: Path | None) -> bool:
+        """Whether this index holds ``item_id`` with ``metadata``'s name (as written, but for spacing) and
+        labels (any case, as add_product reads them) and with the pixels of ``photo`` (a code review: a row of an
+        id alone, or a new photo under the same labels, was taken for one held, and the new photo dropped)."""
+        if item_id not in self._row or photo is None:
             return False
         item = self.item(item_id)
 
-        def same(a, b) -> bool:
+        def same(key: str, a, b) -> bool:
+            a, b = " ".join(str(a).split()), " ".join(str(b).split())
             try:        # a year read as 2024.0 from a column with gaps is 2024
                 return float(a) == float(b)
-            except (TypeError, ValueError):
-                return " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
+            except ValueError:
+                return a == b if key == "productDisplayName" else a.casefold() == b.casefold()
 
-        return all(same(item.get(k), v) for k, v in metadata.items() if k != "id")
+        if not all(same(k, item.get(k), v) for k, v in metadata.items() if k != "id"):
+            return False
+        held = self.image_path(item_id)
+        try:
+            if held.read_bytes() == photo.read_bytes():
+                return True
+            # The stored copy may be encoded otherwise (a PNG, a photo with its camera's data): the same pixels.
+            return np.array_equal(np.asarray(open_rgb(held)), np.asarray(open_rgb(photo)))
+        except (OSError, ValueError):       # its photo gone: not held as it is
+            return False
+
+    def _saved_since(self, manifest: dict) -> bool:
+        """Whether the folder's manifest is no longer ``manifest`` (a save went in); where so, this object takes
+        the saved one as its own (the save may have stopped after moving it in, before saying so)."""
+        try:
+            on_disk = read_json(self.index_dir / "manifest.json")
+        except (OSError, ValueError):
+            return False
+        if (on_disk.get("updated"), on_disk.get("build_id")) == (manifest.get("updated"), manifest.get("build_id")):
+            return False
+        self._adopt_saved(on_disk)
+        return True
 
     def _undo_batch(self, ids: list[int], before: tuple, written: list[Path]) -> None:
         """Put back what :meth:`add_products` changed where its save failed (the folder is as it was:
@@ -416,7 +464,7 @@ class CatalogueEdits:
         images_dir = self.index_dir / "images"
         images_dir.mkdir(parents=True, exist_ok=True)
         dest = images_dir / f"{item_id}.jpg"
-        if source_file is not None and not query.turned and _is_jpeg(Path(source_file)):
+        if source_file is not None and not query.turned and _plain_jpeg(Path(source_file)):
             write_with(dest, lambda tmp: shutil.copyfile(source_file, tmp))     # its bytes, not a re-encoding
         else:
             write_with(dest, lambda tmp: rgb.save(tmp, format="JPEG", quality=92))

@@ -232,8 +232,9 @@ def index_add(
 ) -> None:
     """Add a product to an index without a rebuild (attributes not given are the tagger's predictions); or every
     row of a folder of new products (styles.csv + images/, as a catalogue), saved once."""
-    if photo.name == "styles.csv" and photo.is_file():
-        fail(f"{photo} is a catalogue's table: give its folder, {photo.parent}, to add its rows")
+    if photo.suffix.lower() == ".csv" and photo.is_file():
+        fail(f"{photo} is a table: give the folder that holds it, as styles.csv beside images/ (as a catalogue), "
+             f"to add its rows (here {photo.parent})")
     if photo.is_dir():
         given = [flag for flag, v in (("--name", name), ("--gender", gender), ("--article-type", article_type),
                                       ("--colour", colour), ("--sub-category", sub_category),

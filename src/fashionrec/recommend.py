@@ -702,6 +702,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 "(run the command again; a server loads it by itself unless it cannot serve it, as its log says) "
                 "and make the change again")
 
+    def _adopt_saved(self, manifest: dict) -> None:
+        """Take ``manifest``, which a save of this object's state put in the folder, as the version loaded."""
+        self.manifest = manifest
+        self._stamp = _stamp(manifest)
+
     def _reindex(self) -> None:
         """Forget what was worked out from the items (they changed); a server's change puts in place the tables
         of the new items, built before they went in (:meth:`_prepared`)."""
