@@ -82,6 +82,12 @@ WEARER_WORDS = frozenset({"men", "man", "mens", "women", "woman", "womens", "lad
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+def manifest_stamp(manifest: dict) -> tuple:
+    """What tells one saved version of an index folder from another (its manifest's build, date, last change and
+    count)."""
+    return manifest.get("build_id"), manifest.get("date"), manifest.get("updated"), manifest.get("count")
+
+
 @dataclass
 class Added:
     """What :meth:`CatalogueEdits.add_products` did with a folder of new products."""
@@ -121,10 +127,6 @@ def _plain_jpeg(path: Path) -> bool:
             return False
         at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
     return False
-
-
-# The labels a folder add says it filled in, as `index add PHOTO` does.
-LABEL_HEADS = ("gender", "articleType", "baseColour", "subCategory", "masterCategory", "usage", "season")
 
 
 def _row_metadata(row: pd.Series) -> dict:
@@ -241,7 +243,7 @@ class CatalogueEdits:
                     done.ids.append(added)
                     # As `index add PHOTO` says them: a row's empty type went in as Backpacks without a word.
                     item = self.item(added)
-                    done.filled[added] = [f"{h} {item.get(h)}" for h in LABEL_HEADS
+                    done.filled[added] = [f"{h} {item.get(h)}" for h in ATTRIBUTES
                                           if h not in metadata and item.get(h) not in (None, "")]
                     written.append(self.index_dir / "images" / f"{added}.jpg")
                     dropped = [c for c, ids in report.invalid_values.items() if item_id in ids]
@@ -292,7 +294,7 @@ class CatalogueEdits:
             on_disk = read_json(self.index_dir / "manifest.json")
         except (OSError, ValueError):
             return False
-        if (on_disk.get("updated"), on_disk.get("build_id")) == (manifest.get("updated"), manifest.get("build_id")):
+        if manifest_stamp(on_disk) == manifest_stamp(manifest):
             return False
         self._adopt_saved(on_disk)
         return True

@@ -270,9 +270,10 @@ def index_add(
                       "photo: its name and labels are the row's"
                       + (f", but for {', '.join('name' if k == 'productDisplayName' else k for k in own)} as given"
                          if own else ""), highlight=False)
+    from fashionrec.catalog import ATTRIBUTES
+
     given = set(metadata) | set(row)
-    filled = [h for h in ("gender", "articleType", "baseColour", "subCategory", "masterCategory", "usage", "season")
-              if h not in given]
+    filled = [h for h in ATTRIBUTES if h not in given]
     console.print(f"added product {new_id} to {index}: {item.get('productDisplayName') or '(no name)'} "
                   f"({item.get('gender')}, {item.get('articleType')}, {item.get('baseColour')})", highlight=False)
     if filled:
@@ -287,11 +288,12 @@ def index_add(
 def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token, model, as_json: bool) -> None:
     """`index add FOLDER`: its rows added at one load and one save; exit 2 where some could not go in (named)."""
     from fashionrec.catalog import first_few
+    from fashionrec.catalogue_edits import manifest_stamp
 
     loaded = None       # (count, stamp) of the index as loaded, to say after a Ctrl-C whether the batch is in
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
-        loaded = (len(rec), rec.manifest.get("updated"), rec.manifest.get("build_id"))
+        loaded = (len(rec), manifest_stamp(rec.manifest))
         done = rec.add_products(folder, allow_new_values=new_values)
     except FashionrecError as e:
         fail(str(e))
@@ -302,7 +304,7 @@ def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token
 
             on_disk = read_json(index / "manifest.json")
             count = int(on_disk.get("count") or 0)
-            saved = (on_disk.get("updated"), on_disk.get("build_id")) != loaded[1:]
+            saved = manifest_stamp(on_disk) != loaded[1]
             err_console.print(f"{how_stopped(e)}: " + (
                 f"{index} was saved with the batch ({count:,} products, {count - loaded[0]:+,}); adding the folder "
                 "again leaves alone the rows it holds" if saved

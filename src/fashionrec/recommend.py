@@ -54,7 +54,7 @@ from fashionrec.catalog import (
     photo_id,
     styles_sha256,
 )
-from fashionrec.catalogue_edits import CatalogueEdits
+from fashionrec.catalogue_edits import CatalogueEdits, manifest_stamp
 from fashionrec.colours import nearness
 from fashionrec.embed import Embedder, predicted_frame
 from fashionrec.errors import BadInputError, ChangedOnDiskError, DamagedFileError, ModelError, VectorIndexError
@@ -225,11 +225,6 @@ class PhotoResults(tuple):
         closest = "None" if self.closest is None else f"{self.closest:.3f}"
         return (f"PhotoResults(predicted: {seen}; results: {[r.id for r in self[1]]}; closest={closest}, "
                 f"unfamiliar={self.unfamiliar})")
-
-
-def _stamp(manifest: dict) -> tuple:
-    """What tells one saved version of an index folder from another."""
-    return manifest.get("build_id"), manifest.get("date"), manifest.get("updated"), manifest.get("count")
 
 
 def _move_in(stage: Path, names: list[str], folder: Path) -> None:
@@ -456,7 +451,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self.family_weights = dict(FAMILY_WEIGHTS)
         self.kind_weight = KIND_WEIGHT
         self.neighbour_vote = NEIGHBOUR_VOTE["weight"]
-        self._stamp = _stamp(manifest)     # which version of the folder this object holds
+        self._stamp = manifest_stamp(manifest)     # which version of the folder this object holds
         self._disk_seen: tuple[tuple, bool] | None = None     # changed_on_disk's last look: (mtime, stamp), answer
         self._build_lock = threading.RLock()   # lazy tables: one builder at a time (see _once)
         # The unfamiliar-photo threshold of an older index, computed once: a product added later moves it
@@ -593,7 +588,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         finally:
             shutil.rmtree(stage, ignore_errors=True)
         self.manifest = manifest
-        self._stamp = _stamp(manifest)
+        self._stamp = manifest_stamp(manifest)
 
     def _once(self, attr: str, build):
         """``self.<attr>``, built by ``build()`` the first time it is asked for: by one thread, while any
@@ -679,7 +674,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         try:
             on_disk = read_json(path)
             # A manifest that is no JSON object (null, a list) is no index either: changed, not a 500 (a review).
-            changed = key[0] is not None and (not isinstance(on_disk, dict) or _stamp(on_disk) != self._stamp)
+            changed = key[0] is not None and (not isinstance(on_disk, dict) or manifest_stamp(on_disk) != self._stamp)
         except OSError:     # gone for the moment a rebuild swaps the folder in: said at the next look
             return False
         except ValueError:      # damaged (saves are atomic): not what was loaded (an operator saw no sign)
@@ -692,7 +687,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         if not path.exists():
             return
         on_disk = read_json(path)
-        if _stamp(on_disk) != self._stamp:
+        if manifest_stamp(on_disk) != self._stamp:
             raise ChangedOnDiskError(
                 f"index {self.index_dir} changed on disk since it was loaded (now built {on_disk.get('date')}, "
                 f"{on_disk.get('count')} items, updated {on_disk.get('updated') or 'never'}; loaded: built "
@@ -705,7 +700,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
     def _adopt_saved(self, manifest: dict) -> None:
         """Take ``manifest``, which a save of this object's state put in the folder, as the version loaded."""
         self.manifest = manifest
-        self._stamp = _stamp(manifest)
+        self._stamp = manifest_stamp(manifest)
 
     def _reindex(self) -> None:
         """Forget what was worked out from the items (they changed); a server's change puts in place the tables
