@@ -569,6 +569,30 @@ def test_a_row_is_left_alone_only_where_the_index_holds_its_photo_and_name_as_th
     assert 900001 in rec.add_products(folder, progress=False).refused
 
 
+def test_a_batch_reads_a_value_one_of_its_rows_brought_in_and_its_names_once_saved(tmp_path):
+    # A batch keeps the index's value tables and vocabulary from one product to the next (rebuilt from 40k names
+    # at every product, they were half a batch's time): but not past a row that brings in a new value, which the
+    # rows after it must read (in a name), and the batch's names are searched once it is in.
+    index = shutil.copytree(built_index(), tmp_path / "index")
+    rec = Recommender.load(index, tiny_tagger_path())
+    bag = rec.items[rec.items["articleType"] == "Handbags"].iloc[0]
+    folder = tmp_path / "new"
+    (folder / "images").mkdir(parents=True)
+    for n, turn in ((900001, 0), (900002, 90), (900003, 180)):
+        Image.open(bag["image_path"]).rotate(turn).save(folder / "images" / f"{n}.jpg")
+    (folder / "styles.csv").write_text(
+        "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName\n"
+        "900001,Women,Accessories,Bags,Handbags,Black,Summer,2024,Casual,Zorblax Tote\n"
+        "900002,Women,Accessories,Bags,Handbags,Bleu,Summer,2024,Casual,Quillon Bag\n"
+        "900003,Women,Accessories,Bags,Handbags,,Summer,2024,Casual,Quillon Women Bleu Bag\n")
+    done = rec.add_products(folder, allow_new_values=True, progress=False)
+    assert done.ids == [900001, 900002, 900003], done.refused
+    assert rec.item(900003)["baseColour"] == "Bleu"          # its name's colour, which the row before brought in
+    assert rec.canonical_value("baseColour", "bleu") == "Bleu"
+    # The batch's own names are searched once it is in.
+    assert rec.items["id"].to_numpy()[rec.word_matches("zorblax")].tolist() == [900001]
+
+
 def test_a_photo_with_its_cameras_data_is_not_published_as_it_came(tmp_path):
     # A code review: kept as its bytes, a phone photo's EXIF (GPS, the time, a thumbnail) was served at
     # /images/ID.jpg; such a photo is encoded again, as before, and a plain JPEG kept as it is.

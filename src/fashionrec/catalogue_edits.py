@@ -231,6 +231,7 @@ class CatalogueEdits:
                                    disable=not progress):
                     item_id = int(row["id"])
                     metadata = _row_metadata(row)
+                    tables = self._value_tables(), self._vocabulary()
                     try:
                         added = self._add_product(checked_photo(Path(row["image_path"])), metadata,
                                                   allow_new_values, False, done.warnings, contextlib.nullcontext,
@@ -240,6 +241,7 @@ class CatalogueEdits:
                                                                   ).is_absolute()
                         done.refused[item_id] = _folder_reason(e, item_id, item_id in self._row, catalogue)
                         continue
+                    self._keep_tables(added, *tables)
                     done.ids.append(added)
                     # As `index add PHOTO` says them: a row's empty type went in as Backpacks without a word.
                     item = self.item(added)
@@ -250,6 +252,7 @@ class CatalogueEdits:
                     if dropped:     # "20l2" went in as no year without a word (a code review)
                         done.warnings.append(f"product {item_id}'s {', '.join(dropped)} in {catalog.root}/styles.csv "
                                              "could not be read and is left empty: `fashionrec data check` says why")
+                self._reindex()     # the batch's own names read into the vocabulary from here on
                 if done.ids:
                     self.save()
             except BaseException:
@@ -260,6 +263,17 @@ class CatalogueEdits:
                  "" if len(done.ids) == 1 else "s", catalog.root, len(done.refused), len(done.rejected),
                  len(done.unchanged))
         return done
+
+    def _keep_tables(self, added: int, values: tuple, vocabulary: dict) -> None:
+        """Keep, after product ``added`` went in part-way through a batch, the value tables and the vocabulary
+        the index had before it, where its labels are all values the index has (the tables are then those of
+        the new items; the vocabulary lacks only its name's words, which no label a batch reads from a name
+        needs). Each add threw both away: rebuilding the vocabulary from 40k names was 0.32 s of every
+        product's 0.68 s in a batch (cProfile, 40 products)."""
+        item = self.item(added)
+        labels = [(k, item.get(k)) for k in FILTER_KEYS]
+        if all(v is None or pd.isna(v) or v == "" or str(v) in values[1][k].values() for k, v in labels):
+            self._values, self._vocab = values, vocabulary
 
     def _holds_as_is(self, item_id: int, metadata: dict, photo: Path | None) -> bool:
         """Whether this index holds ``item_id`` with ``metadata``'s name (as written, but for spacing) and
