@@ -448,7 +448,27 @@ def test_a_phones_large_photo_is_sent_smaller(server, page, fixture_dir):
     page.wait_for_function("window.sentFiles.length === 2 && document.getElementById('upload-status')"
                            ".innerText.includes('found')")
     assert page.evaluate("window.sentFiles[1].size") == photo.stat().st_size
+    assert page.locator("#grey-note").is_hidden()
+    # A large greyscale photo (a phone's, with its EXIF first) goes as it is: made smaller on the canvas it went
+    # in colour, and the server could no longer see that its colour cannot be seen. The page says so.
+    grey = ARTIFACTS / "grey-photo.jpg"
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    Image.fromarray(canvas.astype(np.uint8)).convert("L").save(grey, quality=95, exif=exif)
+    page.set_input_files("#file", str(grey))
+    page.wait_for_function("window.sentFiles.length === 3 && document.getElementById('upload-status')"
+                           ".innerText.includes('found')")
+    assert page.evaluate("window.sentFiles[2].size") == grey.stat().st_size
+    assert page.locator("#grey-note").is_visible() and "not matched by colour" in page.locator(
+        "#upload-status").inner_text()
+    assert page.locator("#predicted .chip[data-head=baseColour]").inner_text() == "Colour: not seen"
+    page.set_input_files("#file", str(photo))
+    page.wait_for_function("window.sentFiles.length === 4 && document.getElementById('upload-status')"
+                           ".innerText.includes('found')")
+    assert page.locator("#grey-note").is_hidden()
+    assert page.locator("#predicted .chip[data-head=baseColour]").inner_text() != "Colour: not seen"
     big.unlink()
+    grey.unlink()
 
 
 def test_back_to_results_keeps_the_place_in_the_list(server, page):

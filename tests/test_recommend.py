@@ -2133,6 +2133,9 @@ def test_a_python_caller_may_give_a_photo_and_ids_as_it_has_them(rec: Recommende
     assert rec.known_liked(item) == ([item], [])
     # Ids as text (from JSON) as for_profile reads them: "9646" was said to be unknown here (a Python user's trial).
     assert rec.known_liked([str(item), 99999999, item]) == ([item], [99999999])
+    # `in` reads an id as similar() does ("15970" in rec was False, a Python user's trial), and no id is no product.
+    assert str(item) in rec and np.int64(item) in rec and float(item) in rec
+    assert "99999999" not in rec and "abc" not in rec and None not in rec and item + 0.5 not in rec
     with pytest.raises(BadInputError, match="integer, got 'abc'"):
         rec.known_liked(["abc"])
     with pytest.raises(BadInputError, match="integer, got 1.5"):        # it was read as 1
@@ -2788,6 +2791,44 @@ def test_a_photo_turned_on_its_side_is_read_upright_and_an_upright_one_is_not_tu
     assert said.exit_code == 0, said.output
     assert "sideways.png looked turned on its side: it was read turned 270 degrees clockwise" in said.output
     assert json.loads(run("--json").output)["turned"] == 270
+
+
+def test_a_greyscale_photos_colour_is_said_to_be_unseen_and_not_ranked_by(shipped_rec, tmp_path):
+    # A trial: a greyscale photo found grey products "same colour (Grey)", with no word that its colour cannot be
+    # seen (`data check` and `tag` said so of such photos).
+    import pickle
+
+    from fastapi.testclient import TestClient
+    from PIL import ImageOps
+
+    from fashionrec.api.app import create_app
+
+    rec = shipped_rec
+    ids = [i for i in rec.items["id"].tolist() if rec.item(i)["baseColour"] not in ("Black", "White", "Grey")][:8]
+    coloured = {i: ImageOps.mirror(Image.open(rec.image_path(i)).convert("RGB")) for i in ids}
+    said = lambda found: [r.reason for r in found.results if "colour" in r.reason]    # noqa: E731
+    in_colour = [rec.similar_to_image(p, k=10, exclude_ids=[i]) for i, p in coloured.items()]
+    assert not any(f.greyscale for f in in_colour) and sum(len(said(f)) for f in in_colour) > 0
+    grey = [rec.similar_to_image(p.convert("L"), k=10, exclude_ids=[i]) for i, p in coloured.items()]
+    assert all(f.greyscale for f in grey) and not any(said(f) for f in grey)
+    assert all("baseColour" in f.predicted for f in grey)       # the guess is still given, with the flag
+    assert pickle.loads(pickle.dumps(grey[0])).greyscale
+    path = tmp_path / "grey.png"
+    coloured[ids[0]].convert("L").save(path)
+    with TestClient(create_app(recommender=rec)) as client:
+        for route in ("/api/search/image", "/api/classify"):
+            body = client.post(route, files={"file": ("grey.png", path.read_bytes(), "image/png")})
+            assert body.status_code == 200 and body.json()["greyscale"] is True, route
+        coloured[ids[0]].save(tmp_path / "colour.png")
+        body = client.post("/api/search/image", files={"file": ("c.png", (tmp_path / "colour.png").read_bytes(),
+                                                                "image/png")})
+        assert body.json()["greyscale"] is False
+    run = lambda *a: CliRunner().invoke(app, ["recommend", "photo", str(path), "--index", str(rec.index_dir),  # noqa: E731
+                                              "-k", "4", *a])
+    out = run()
+    assert out.exit_code == 0 and "grey.png is a greyscale photo, so its colour cannot be seen" in \
+        " ".join(out.output.split())
+    assert json.loads(run("--json").output)["greyscale"] is True
 
 
 def test_a_photos_views_turned_are_the_views_of_the_photo_turned():

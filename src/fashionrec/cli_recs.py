@@ -526,12 +526,16 @@ def recommend_photo(
         pred = {h: f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
     closest = None if found.closest is None else round(found.closest, 4)
     _show(recs, as_json, f"similar to {path.name}",
-          {"predicted": pred, "closest_similarity": closest, "unfamiliar": found.unfamiliar, "turned": found.turned})
+          {"predicted": pred, "closest_similarity": closest, "unfamiliar": found.unfamiliar, "turned": found.turned,
+           "greyscale": found.greyscale})
     if not recs and not len(rec) and not as_json:      # "no results" alone (a re-trial)
         console.print(EMPTY_INDEX, highlight=False)
     if found.turned and not as_json:
         console.print(f"{path.name} looked turned on its side: it was read turned {found.turned} degrees clockwise",
                       highlight=False)
+    if found.greyscale and not as_json:
+        console.print(f"{path.name} is a greyscale photo, so its colour cannot be seen: its colour is a guess, and "
+                      "these results are not ranked by colour (give --colour to choose one)", highlight=False)
     if found.unfamiliar and not as_json:
         console.print(f"warning: {path.name} looks unlike every product in the catalogue (closest {closest}): "
                       "its labels and these results may be off; one product on a plain background works best",

@@ -49,6 +49,7 @@ from fashionrec.catalog import (
     checked_photo,
     first_few,
     image_files,
+    is_greyscale,
     open_rgb,
     photo_digest,
     photo_id,
@@ -193,22 +194,24 @@ class PhotoResults(tuple):
     product in it, and its labels and results deserve less trust); ``unlike_filtered``: filters were given,
     and none of the results is of the type the tagger is sure the photo shows (they are the nearest such
     products, not look-alikes); ``turned``: the clockwise degrees the photo was turned to read it, where it
-    looked turned on its side (0: read as it came)."""
+    looked turned on its side (0: read as it came); ``greyscale``: the photo is a greyscale file, so its colour
+    cannot be seen (the predicted colour is a guess, and the results are not ranked by it)."""
 
     closest: float | None
     unfamiliar: bool
     unlike_filtered: bool
     turned: int
+    greyscale: bool
 
     def __new__(cls, predicted: dict, recs: list, closest: float | None, unfamiliar: bool,
-                unlike_filtered: bool = False, turned: int = 0) -> PhotoResults:
+                unlike_filtered: bool = False, turned: int = 0, greyscale: bool = False) -> PhotoResults:
         results = super().__new__(cls, (predicted, recs))
         results.closest, results.unfamiliar, results.unlike_filtered = closest, unfamiliar, unlike_filtered
-        results.turned = turned
+        results.turned, results.greyscale = turned, greyscale
         return results
 
-    def __getnewargs__(self) -> tuple:      # copy and pickle rebuild it from all six
-        return (*self, self.closest, self.unfamiliar, self.unlike_filtered, self.turned)
+    def __getnewargs__(self) -> tuple:      # copy and pickle rebuild it from all seven
+        return (*self, self.closest, self.unfamiliar, self.unlike_filtered, self.turned, self.greyscale)
 
     @property
     def predicted(self) -> dict:
@@ -827,8 +830,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         return len(self.items)
 
     def __contains__(self, item_id: object) -> bool:
-        """Whether a product of this id is in the index (``15970 in rec``)."""
-        return isinstance(item_id, int | np.integer) and not isinstance(item_id, bool) and int(item_id) in self._row
+        """Whether a product of this id is in the index (``15970 in rec``, or ``"15970" in rec``, as
+        :meth:`similar` reads an id: a notebook's ``"15970" in rec`` was False where ``rec.similar("15970")``
+        worked); False for what names no id (``True``, ``15970.5``, ``"abc"``)."""
+        try:
+            return self._as_id(item_id) in self._row
+        except BadInputError:
+            return False
 
     # ---- items ------------------------------------------------------------------------------
 
@@ -1123,9 +1131,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         image = checked_photo(image)
         query = self.photo_query(image, exclude=exclude_ids)
         predicted = self.tagger.decode(query.probs, 0, top=3)
-        src = {h: p[0][0] for h, p in predicted.items()}
+        # A greyscale photo's colour cannot be seen: the tagger's colour for it is no reason to rank a colour
+        # first, nor to say "same colour (Grey)" (a trial: grey products, and no word why).
+        grey = is_greyscale(image)
+        unseen = {"baseColour"} if grey else set()
+        src = {h: p[0][0] for h, p in predicted.items() if h not in unseen}
         recs = self._ranked(query.vector, src, k, filters, 0.0, exclude=set(query.excluded), dedupe=False,
-                            attrs={head: p[0] for head, p in query.probs.items()})
+                            attrs={head: p[0] for head, p in query.probs.items() if head not in unseen})
         floor = self.unfamiliar_below()
         unfamiliar = bool(query.closest is not None and floor is not None and query.closest < floor)
         # A blue dress's photo narrowed to Colour: Black and Gender: Men listed men's socks and a singlet as
@@ -1141,7 +1153,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             for r in recs:
                 r.card_reason = ("Nearest in the catalogue" if unfamiliar else
                                  "Nearest with your choices" if unlike_filtered else "Looks alike")
-        return PhotoResults(predicted, recs, query.closest, unfamiliar, unlike_filtered, query.turned)
+        return PhotoResults(predicted, recs, query.closest, unfamiliar, unlike_filtered, query.turned, grey)
 
     def photo_query(self, image: Image.Image, exclude: Iterable[int] = ()) -> PhotoQuery:
         """How the tagger sees a shopper's photo: of its views (:func:`~fashionrec.photo_views.photo_views`:

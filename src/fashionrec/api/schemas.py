@@ -103,6 +103,10 @@ TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where 
           "looked turned on its side (an EXIF orientation lost on the way); 0: read as it came.")
 
 
+GREYSCALE = ("The photo is a greyscale file, so its colour cannot be seen: the predicted baseColour is the model's "
+             "guess, and the results are not ranked by colour nor said to share one.")
+
+
 # Said where an API user reads the labels (an ML engineer's trial found it in `evaluate`'s output only).
 PREDICTED = ("Per attribute, labels best first, with calibrated probabilities; where the model records how "
              f"(fashionrec.levels), subCategory and masterCategory are {READ_FROM_TYPE}.")
@@ -114,6 +118,7 @@ class Classification(BaseModel):
     unfamiliar: bool = Field(False, description="The photo is unlike the catalogue's (as photo search says): the "
                              "labels are a guess (a noise image was 'Pendant 0.64' without a word).")
     turned: int = Field(0, description=TURNED)
+    greyscale: bool = Field(False, description=GREYSCALE)
 
 
 class ImageSearch(BaseModel):
@@ -127,6 +132,7 @@ class ImageSearch(BaseModel):
     unlike_filtered: bool = Field(False, description="Filters were given, and none of the results is of the type "
                                   "the photo surely shows: they are the nearest with those choices, not look-alikes.")
     turned: int = Field(0, description=TURNED)
+    greyscale: bool = Field(False, description=GREYSCALE)
 
 
 class RecList(BaseModel):

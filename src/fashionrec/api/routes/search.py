@@ -18,6 +18,7 @@ from fashionrec.api.deps import (
     readable_query,
 )
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
+from fashionrec.catalog import is_greyscale
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
 from fashionrec.vocabulary import without_price_or_size
 
@@ -36,7 +37,7 @@ def search_by_image(file: Photo, service: ServiceDep, settings: SettingsDep, fil
     predicted, recs = found
     return ImageSearch(predicted=to_predictions(predicted), results=[to_rec(r) for r in recs],
                        closest_similarity=found.closest, unfamiliar=found.unfamiliar,
-                       unlike_filtered=found.unlike_filtered, turned=found.turned)
+                       unlike_filtered=found.unlike_filtered, turned=found.turned, greyscale=found.greyscale)
 
 
 @router.get("/api/search/text", response_model=RecList, responses={422: {"model": Error}})
@@ -81,4 +82,4 @@ def classify(file: Photo, service: ServiceDep, settings: SettingsDep) -> Classif
         floor = service.rec.unfamiliar_below()
     unfamiliar = bool(query.closest is not None and floor is not None and query.closest < floor)
     return Classification(predicted=to_predictions(predicted), closest_similarity=query.closest, unfamiliar=unfamiliar,
-                          turned=query.turned)
+                          turned=query.turned, greyscale=is_greyscale(im))

@@ -556,6 +556,9 @@
     var chips = order.filter(function (h) { return json.predicted[h]; }).map(function (h) {
       var top = json.predicted[h][0];
       var head = '<span class="chip" data-head="' + h + '"';
+      if (h === "baseColour" && json.greyscale) {     // a guess whatever its probability: no colour to see
+        return head + ' title="The photo is black and white">' + esc(labels[h]) + ': <b>not seen</b></span>';
+      }
       // A group or category under one half is a guess: among many small types ("Type: Handbags 27%" beside
       // "Category: Personal Care 42%" contradicted each other, a shopper's trial), or between the groups the
       // catalogue files a sure type under (Wristbands: 60% and 40%).
@@ -574,6 +577,7 @@
     preview.style.transform = json.turned ? "rotate(" + json.turned + "deg)" : "";
     fitTurned();
     document.getElementById("turned-note").hidden = !json.turned;
+    document.getElementById("grey-note").hidden = !json.greyscale;
     var type = json.predicted.articleType && json.predicted.articleType[0];
     var unsure = document.getElementById("unsure");
     // Unsure of the type, or a photo unlike any product in the catalogue (noise, a scene, a product lost in
@@ -613,6 +617,7 @@
       (narrowed.length ? " (" + narrowed.join(", ") + ")" : "") +
       (!lost && type && type.prob >= GUESS ? "; the model sees " + type.label : "") + "." +
       (json.turned ? " The photo was read turned upright." : "") +
+      (json.greyscale ? " The photo is black and white, so the results are not matched by colour." : "") +
       (unsure.hidden ? "" : " " + unsure.textContent);
   }
   function seen(shown) {
@@ -691,10 +696,37 @@
   // lost, and a 4032x3024 photo took 1-2 s to send and read, and each refinement sent it again (a phone
   // shopper's trial). One the browser cannot read (HEIC in most) goes as it is, and the server says why.
   var SEND_SIDE = 1600, SMALL_ENOUGH = 1536 * 1024;
+  // Whether a JPEG (one component in its frame header) or PNG (colour type 0 or 4) is a greyscale file: one
+  // goes as it is where it fits the limit, since the canvas sends colour and the server would no longer see that
+  // the photo has no colour to read. The first 256 kB hold the frame header after a phone's EXIF.
+  function greyFile(file) {
+    if (!file.slice || typeof file.slice(0, 1).arrayBuffer !== "function") return Promise.resolve(false);
+    return file.slice(0, 262144).arrayBuffer().then(function (buf) {
+      var b = new Uint8Array(buf);
+      if (b.length > 25 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) {
+        return b[25] === 0 || b[25] === 4;
+      }
+      if (b[0] !== 0xff || b[1] !== 0xd8) return false;
+      for (var at = 2; at + 9 < b.length && b[at] === 0xff;) {
+        var marker = b[at + 1];
+        if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+          return b[at + 9] === 1;
+        }
+        at += 2 + (b[at + 2] << 8 | b[at + 3]);
+      }
+      return false;
+    }).catch(function () { return false; });
+  }
   function smaller(file) {
     if (typeof createImageBitmap !== "function" || !/^image\/(jpeg|png|webp|bmp)$/.test(file.type)) {
       return Promise.resolve(file);
     }
+    var maxBytes = Number(drop.getAttribute("data-max-bytes"));
+    return greyFile(file).then(function (grey) {
+      return grey && (!maxBytes || file.size <= maxBytes) ? file : shrunk(file);
+    });
+  }
+  function shrunk(file) {
     return createImageBitmap(file, { imageOrientation: "from-image" }).then(function (bmp) {
       var scale = Math.min(1, SEND_SIDE / Math.max(bmp.width, bmp.height));
       if (scale === 1 && file.size <= SMALL_ENOUGH) { if (bmp.close) bmp.close(); return file; }
