@@ -177,7 +177,7 @@ def test_index_dim_option(tmp_path, monkeypatch):
     assert not (tmp_path / "full" / PROJECTION_FILE).exists()
     res = runner.invoke(app, ["index", "build", str(FIXTURE), "--model", str(tiny_tagger_path()),
                               "--out", str(tmp_path / "bad"), "--index-dim", "5000"])
-    assert res.exit_code != 0 and "--index-dim must be 0" in res.output
+    assert res.exit_code != 0 and "index_dim (--index-dim) must be 0" in res.output
     assert not (tmp_path / "bad").exists()
     for bad in (-3, 9, "many"):
         with pytest.raises(BadInputError, match="--index-dim"):

@@ -675,10 +675,10 @@ def test_evaluate_predictions_show_the_probabilities_tag_shows(tiny_run, tmp_pat
 def test_evaluate_refuses_bad_options_before_any_work(tiny_run, tmp_path):
     # An ML engineer's trial: --device tpu ended in PyTorch's traceback, and --out onto a file failed after the
     # whole evaluation.
-    for args, said in ((["--device", "tpu"], "--device must be auto, cpu, cuda or cuda:N, not 'tpu'"),
+    for args, said in ((["--device", "tpu"], "device (--device) must be auto, cpu, cuda or cuda:N, not 'tpu'"),
                        (["--out", str(FIXTURE / "styles.csv")], "is a file: give a folder"),
                        (["--json", str(tmp_path)], "is a folder: give a file name"),
-                       (["--split", "foo"], "--split must be 'test' or 'all', not 'foo'")):
+                       (["--split", "foo"], "split (--split) must be 'test' or 'all', not 'foo'")):
         r = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tiny_run), *args])
         assert r.exit_code == 2 and said in " ".join(r.output.split()) and "Traceback" not in r.output, args
     r = CliRunner().invoke(app, ["train", str(FIXTURE / "styles.csv"), "--profile", "tiny", "--out",

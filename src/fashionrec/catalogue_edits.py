@@ -473,8 +473,8 @@ class CatalogueEdits:
                  f"{'it' if len(new_to_index) == 1 else 'them'} yourself if that is wrong")
         if query.closest is not None and query.closest > NEAR_DUPLICATE:
             warn(f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
-                 f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` (or DELETE "
-                 f"/api/items/{item_id}) takes it out")
+                 f"{query.closest:.3f}): added anyway; `fashionrec index remove {item_id}` (Python: remove_product; "
+                 f"API: DELETE /api/items/{item_id}) takes it out")
         given = {k for k, v in metadata.items() if v not in (None, "")} | set(from_name)
         for said in self._label_doubts(item_id, row, preds, given, guessed, grey=is_greyscale(image)):
             warn(said)

@@ -488,9 +488,10 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
 
     # Refused before the model and the catalogue are read: `--out styles.csv` failed after the whole evaluation.
     if split not in ("test", "all"):
-        raise BadInputError(f"--split must be 'test' or 'all', not {split!r}")
+        raise BadInputError(f"split (--split) must be 'test' or 'all', not {split!r}")
     if out_dir is not None and Path(out_dir).exists() and not Path(out_dir).is_dir():
-        raise BadInputError(f"--out {out_dir} is a file: give a folder for report.md, confusion.png and the CSVs")
+        raise BadInputError(f"out_dir (--out) {out_dir} is a file: give a folder for report.md, confusion.png and "
+                            "the CSVs")
     tagger = Tagger.load(model, device=device)
     catalog = load_catalog(data_dir, progress=progress)
     items = catalog.usable

@@ -128,7 +128,7 @@ class IndexBuilding:
         if backend not in BACKENDS:
             raise BadInputError(f"unknown index backend {backend!r}; valid: {', '.join(BACKENDS)}")
         if backend == "faiss" and uri:
-            raise BadInputError("--uri is for --backend milvus")
+            raise BadInputError("a uri (--uri) is for the milvus backend (--backend milvus)")
         usable = catalog.usable
         if len(usable) == 0:
             raise BadInputError(f"catalogue {catalog.root} has no usable items to index")
@@ -326,7 +326,7 @@ class IndexBuilding:
         except (TypeError, ValueError):
             dim = -1
         if dim != 0 and dim != d and not 0 < dim <= min(d - 1, n):
-            raise BadInputError(f"--index-dim must be 0 (full embeddings) or between 1 and {min(d - 1, n)} "
+            raise BadInputError(f"index_dim (--index-dim) must be 0 (full embeddings) or between 1 and {min(d - 1, n)} "
                                 f"(the embeddings are {d}-d, {n} items), got {index_dim!r}")
         return 0 if dim == d else dim
 

@@ -197,8 +197,8 @@ class ItemTables:
             # was said to be rejected).
             if item_id in (self.manifest.get("removed_ids") or []):
                 raise NotFoundError(f"product {item_id} was removed from this index (`fashionrec index remove`, "
-                                    "or DELETE /api/items): a row of styles.csv comes back at the next build, a "
-                                    "product added with `index add` or POST /api/items does not",
+                                    "remove_product or DELETE /api/items): a row of styles.csv comes back at the "
+                                    "next build, a product added with `index add` or POST /api/items does not",
                                     shopper=UNLISTED)
             left_out = self.manifest.get("left_out") or {}
             for status, ids in left_out.items():

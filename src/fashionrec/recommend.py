@@ -421,7 +421,7 @@ def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: 
         why = f"{was}), but the model to serve it, {tagger.name} ({tagger.path}), has other weights"
     model = f" --model {tagger.path}" if tagger.path and not missing else ""
     raise ModelError(f"{why}: rebuild the index with this model (`fashionrec index build DATA_DIR{model} --out "
-                     f"{index_dir}`), or pass --model with the checkpoint the index was built with")
+                     f"{index_dir}`), or give the checkpoint the index was built with (--model; Python: model=)")
 
 
 class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits, Profiles):
@@ -697,8 +697,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 f"{self.manifest.get('date')}, {self.manifest.get('count')} items, updated "
                 f"{self.manifest.get('updated') or 'never'}): another process rebuilt it or added or removed "
                 "products (`fashionrec index build/add/remove`); nothing was written over it. Load the index again "
-                "(run the command again; a server loads it by itself unless it cannot serve it, as its log says) "
-                "and make the change again")
+                "(run the command again, or Recommender.load in Python; a server loads it by itself unless it "
+                "cannot serve it, as its log says) and make the change again")
 
     def _adopt_saved(self, manifest: dict) -> None:
         """Take ``manifest``, which a save of this object's state put in the folder, as the version loaded."""

@@ -101,7 +101,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
             reasons = reasons[~unseen]
     if limit is not None:
         if limit < 1:
-            raise BadInputError(f"--limit must be at least 1 (the number of queries to run), got {limit}")
+            raise BadInputError(f"limit (--limit) must be at least 1 (the number of queries to run), got {limit}")
         queries = queries.iloc[:limit]
     if len(queries) == 0:
         raise BadInputError("no usable query images to evaluate")

@@ -165,10 +165,10 @@ def remake_split(items: pd.DataFrame, recorded: dict, where: str | Path) -> Spli
     """
     if not recorded.get("config"):
         raise BadInputError("this checkpoint records no split (it was not made by `fashionrec train`); "
-                            "use --split all")
+                            "use split all (--split all)")
     split = make_split(items, SplitConfig(**recorded["config"]))
     fix = ("its test split can only be re-made on the catalogue it was trained on. Pass that catalogue, or "
-           "--split all for a folder of new products")
+           "split all (--split all) for a folder of new products")
     counts = split.summary()["counts"]
     if recorded.get("test_ids_sha256") and split.fingerprint("test") != recorded["test_ids_sha256"]:
         raise BadInputError(f"{where} gives other test products than the model was tested on (same seed, "

@@ -47,11 +47,11 @@ DEVICES = re.compile(r"auto|cpu|cuda(?::\d+)?")      # what --device takes
 def resolve_device(device: str = "auto") -> torch.device:
     if not DEVICES.fullmatch(str(device)):
         # `evaluate --device tpu` ended in PyTorch's traceback (an ML engineer's trial).
-        raise ModelError(f"--device must be auto, cpu, cuda or cuda:N, not {device!r}")
+        raise ModelError(f"device (--device) must be auto, cpu, cuda or cuda:N, not {device!r}")
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if device.startswith("cuda") and not torch.cuda.is_available():
-        raise ModelError("--device cuda asked for, but PyTorch sees no CUDA GPU; use --device cpu")
+        raise ModelError("device cuda asked for, but PyTorch sees no CUDA GPU; use device cpu (--device cpu)")
     return torch.device(device)
 
 
@@ -98,8 +98,8 @@ def resolve_checkpoint(path: str | Path | None) -> Path:
     if not path.exists():
         # Named as given: "check.json" said "checkpoint check.safetensors not found".
         twin = f" (the weights beside it: {path.name})" if given != path and given.exists() else ""
-        raise ModelError(f"checkpoint {given} not found{twin}; train one with `fashionrec train` or omit --model "
-                         "to use the shipped model")
+        raise ModelError(f"checkpoint {given} not found{twin}; train one with `fashionrec train` or omit the "
+                         "model (--model; Python: model=None) to use the shipped model")
     if path.suffix != ".safetensors":
         # "shop/styles.csv" said "shop/styles.json is missing" (an ML engineer's trial).
         raise ModelError(f"{given} is not a checkpoint: give its .safetensors file (a JSON description beside it), "
