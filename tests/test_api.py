@@ -1337,6 +1337,64 @@ def test_a_change_another_process_saved_is_served_and_the_next_change_made_on_to
     assert {cli_id, r.json()["id"]} <= set(Recommender.load(live).items["id"])
 
 
+def test_an_uploaded_products_photo_keeps_its_bytes_unless_it_carries_a_cameras_data(index_dir, tmp_path, photo):
+    # An operator's trial: a photo added through the API was stored encoded again, a little worse each time.
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+    assert photo[:2] == b"\xff\xd8" and b"Exif" not in photo[:64]
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    phone = io.BytesIO()
+    Image.open(io.BytesIO(photo)).save(phone, format="JPEG", exif=exif)
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY, reload_s=0))) as c:
+        stored = []
+        for sent in (photo, phone.getvalue()):
+            r = c.post("/api/items", files={"image": ("p.jpg", sent, "image/jpeg")},
+                       data={"productDisplayName": "Uploaded Tee"}, headers={"X-API-Key": KEY})
+            assert r.status_code == 201, r.text
+            stored.append(c.get(r.json()["image_url"]).content)
+    assert stored[0] == photo
+    assert stored[1] != phone.getvalue() and b"PhoneMaker" not in stored[1]
+
+
+def test_a_change_sent_while_a_batch_is_adding_waits_for_it_and_goes_in_on_top(index_dir, tmp_path, photo):
+    # An operator's trial: a DELETE sent during a 600-product `index add FOLDER` waited for the batch, then was
+    # refused with a 409 ("changed on disk since it was loaded"), and the product stayed in.
+    import threading
+
+    from fashionrec.catalogue_edits import changing_folder
+    from fashionrec.recommend import Recommender
+
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY, reload_s=0))) as c:
+        gone = int(c.get("/api/items", params={"limit": 1}).json()["items"][0]["id"])
+        size = c.get("/health").json()["catalogue_size"]
+        batch = Recommender.load(live)
+        holding, sent = threading.Event(), threading.Event()
+        added = []
+
+        def a_batch() -> None:      # as `index add FOLDER` in another process: the folder's lock throughout
+            with changing_folder(live):
+                holding.set()
+                sent.wait(10)
+                time.sleep(0.5)     # the DELETE is waiting on the lock by now
+                added.append(batch.add_product(Image.open(io.BytesIO(photo)), {"productDisplayName": "By A Batch"}))
+
+        worker = threading.Thread(target=a_batch)
+        worker.start()
+        assert holding.wait(10)
+        sent.set()
+        r = c.delete(f"/api/items/{gone}", headers={"X-API-Key": KEY})
+        worker.join(30)
+        assert r.status_code == 200, r.text
+        assert_error(c.get(f"/api/items/{gone}"), 404)
+        assert c.get(f"/api/items/{added[0]}").json()["productDisplayName"] == "By A Batch"
+        assert c.get("/health").json()["catalogue_size"] == size
+    on_disk = set(Recommender.load(live).items["id"])
+    assert added[0] in on_disk and gone not in on_disk
+
+
 def test_a_server_serves_its_index_folder_as_another_process_changes_it(index_dir, tmp_path, photo, caplog,
                                                                          monkeypatch):
     import fashionrec.api.deps as deps
@@ -1425,6 +1483,19 @@ def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch)
     monkeypatch.setattr(uvicorn, "run", lambda application, **kw: seen.update(kw))
     assert CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123"]).exit_code == 0
     assert seen["timeout_keep_alive"] == 30 and seen["port"] == 8123
+    # Its lines say when (an operator could not tell how soon a batch's products were served, a trial): uvicorn's
+    # and fashionrec's.
+    import logging
+    import logging.config
+    import re
+
+    record = logging.LogRecord("fashionrec.api.deps", logging.INFO, "x", 1, "now serving 5 items", None, None)
+    stamped = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ")
+    assert all(stamped.match(h.format(record)) for h in logging.getLogger().handlers) and logging.getLogger().handlers
+    logging.config.dictConfig(seen["log_config"])
+    uvicorn_lines = logging.getLogger("uvicorn").handlers
+    assert uvicorn_lines and all(stamped.match(h.format(record)) for h in uvicorn_lines)
+    assert all(f["fmt"].startswith("%(asctime)s ") for f in seen["log_config"]["formatters"].values())
     monkeypatch.setenv("FASHIONREC_KEEP_ALIVE_S", "75")
     assert CliRunner().invoke(app, ["serve", "--index", str(index_dir)]).exit_code == 0
     assert seen["timeout_keep_alive"] == 75

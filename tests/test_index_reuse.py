@@ -611,6 +611,52 @@ def test_a_photo_with_its_cameras_data_is_not_published_as_it_came(tmp_path):
     assert rec.image_path(b).read_bytes() == plain.read_bytes()
 
 
+def test_a_photo_keeps_its_bytes_whatever_form_python_gives_it_in(tmp_path):
+    # An operator's trial: a photo added from Python or through the API was encoded again, a little worse; a path,
+    # bytes, or a PIL image opened from the file and unchanged keep the file's bytes; one drawn on does not.
+    from PIL import ImageDraw
+
+    index = shutil.copytree(built_index(), tmp_path / "index")
+    rec = Recommender.load(index, tiny_tagger_path())
+    plain = tmp_path / "plain.jpg"
+    Image.open(rec.items["image_path"].iloc[0]).convert("RGB").save(plain)
+    kept = [rec.add_product(source, {"productDisplayName": f"Plain {n}"})
+            for n, source in enumerate((plain, str(plain), plain.read_bytes(), Image.open(plain)))]
+    assert all(rec.image_path(i).read_bytes() == plain.read_bytes() for i in kept)
+    drawn = Image.open(plain)
+    ImageDraw.Draw(drawn).rectangle((0, 0, 20, 20), fill="red")
+    changed = rec.add_product(drawn, {"productDisplayName": "Drawn On"})
+    assert rec.image_path(changed).read_bytes() != plain.read_bytes()
+    assert np.asarray(Image.open(rec.image_path(changed)))[5, 5, 0] > 200      # the photo as drawn on
+
+
+def test_a_folder_added_again_leaves_alone_its_photos_the_index_holds_encoded_again(tmp_path):
+    # An operator's trial: 13 of 600 rows, their JPEGs with a comment ("CREATOR: gd-jpeg"), were refused when the
+    # folder was added again, "with other labels or name": the index holds such a photo encoded again (as one
+    # with a camera's data), so neither its bytes nor its pixels were the folder's.
+    index = shutil.copytree(built_index(), tmp_path / "index")
+    rec = Recommender.load(index, tiny_tagger_path())
+    photo = Image.open(rec.items["image_path"].iloc[0]).convert("RGB")
+    folder = tmp_path / "new"
+    (folder / "images").mkdir(parents=True)
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    ImageOps.mirror(photo).save(folder / "images" / "900001.jpg")
+    ImageOps.mirror(photo).save(folder / "images" / "900002.jpg", comment=b"CREATOR: gd-jpeg v1.0")
+    ImageOps.flip(photo).save(folder / "images" / "900003.jpg", exif=exif)
+    ImageOps.flip(photo).save(folder / "images" / "900004.png")
+    (folder / "styles.csv").write_text(
+        "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName\n"
+        + "".join(f"{i},Men,Apparel,Topwear,Tshirts,Green,Summer,2024,Casual,Tee {i}\n" for i in range(900001, 900005)))
+    assert rec.add_products(folder, progress=False).ids == [900001, 900002, 900003, 900004]
+    assert b"gd-jpeg" not in rec.image_path(900002).read_bytes()
+    again = Recommender.load(index, tiny_tagger_path()).add_products(folder, progress=False)
+    assert again.unchanged == [900001, 900002, 900003, 900004] and not again.refused and not again.ids
+    # A new photo under the same name and labels is still not one the index holds.
+    ImageOps.flip(photo).save(folder / "images" / "900002.jpg", comment=b"CREATOR: gd-jpeg v1.0")
+    assert 900002 in Recommender.load(index, tiny_tagger_path()).add_products(folder, progress=False).refused
+
+
 def test_a_ctrl_c_after_the_batchs_manifest_went_in_keeps_its_photos(tmp_path, monkeypatch):
     # A code review: a Ctrl-C in save's clean-up, after the manifest had moved in, took the saved products'
     # photos away while the CLI said the batch was saved.

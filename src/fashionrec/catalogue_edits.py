@@ -5,9 +5,11 @@ of :class:`fashionrec.recommend.Recommender` (``fashionrec index add/remove``, t
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import re
 import shutil
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -52,12 +54,22 @@ CHANGE_WAIT_S = 300
 MAX_ID = 2**63 - 1          # the ids are int64
 
 
+# The folders whose change lock this thread holds: taken again inside, it is held already (a server holds it
+# while it loads what another process saved, then makes its change; a second lock on the file waited on itself).
+_held = threading.local()
+
+
 @contextlib.contextmanager
 def changing_folder(index_dir: Path) -> Iterator[None]:
     """One process at a time changes an index folder (a server, `fashionrec index add` beside it, a rebuild
     carrying their products over): the second waits, then finds the folder changed since it loaded it and says
     so, before it writes anything. Without it two processes took the same new id, and the one refused deleted
-    the other's photo (a code review's trial)."""
+    the other's photo (a code review's trial). Taken again by the thread that holds it, it is held already."""
+    held = _held.__dict__.setdefault("folders", set())
+    key = str(Path(index_dir).resolve())
+    if key in held:
+        yield
+        return
     lock = FileLock(index_dir / CHANGE_LOCK)
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
@@ -69,9 +81,11 @@ def changing_folder(index_dir: Path) -> Iterator[None]:
     except OSError as e:    # a folder served read-only: a 500 from the API otherwise
         raise VectorIndexError(f"cannot change the index in {index_dir}: {e.strerror or e}; it must be writable "
                                "by this process to add or remove products") from e
+    held.add(key)
     try:
         yield
     finally:
+        held.discard(key)
         lock.release()
 
 
@@ -110,10 +124,11 @@ class Added:
 PRIVATE_SEGMENTS = {0xE1, 0xED, 0xFE}
 
 
-def _plain_jpeg(path: Path) -> bool:
-    """Whether ``path`` is a JPEG without :data:`PRIVATE_SEGMENTS` (its bytes can be kept as they are)."""
+def _plain_jpeg(source: Path | bytes) -> bool:
+    """Whether ``source`` (a file or its bytes) is a JPEG without :data:`PRIVATE_SEGMENTS` (its bytes can be kept
+    as they are)."""
     try:
-        data = path.read_bytes()
+        data = source if isinstance(source, bytes) else source.read_bytes()
     except OSError:
         return False
     if data[:2] != b"\xff\xd8":
@@ -127,6 +142,35 @@ def _plain_jpeg(path: Path) -> bool:
             return False
         at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
     return False
+
+
+def _stored_jpeg(rgb: Image.Image) -> bytes:
+    """The JPEG an added product's photo is stored as where its own bytes are not kept (one encoding, so that a
+    folder added again finds the photo it holds: :meth:`CatalogueEdits._holds_as_is`): nothing of the file but
+    its pixels and colour profile."""
+    out = io.BytesIO()
+    # Without the file's comment, which PIL writes again by itself (a camera's data it leaves out); with its colour
+    # profile, which says how its pixels are shown (a phone's Display P3).
+    rgb.save(out, format="JPEG", quality=92, comment=b"", icc_profile=rgb.info.get("icc_profile"))
+    return out.getvalue()
+
+
+def _source_of(image) -> Path | bytes | None:
+    """The file (or bytes) a photo given to :meth:`CatalogueEdits.add_product` is, where it is one as it came: a
+    path, bytes, or a PIL image opened from a JPEG file and not changed since (its pixels are the file's). A
+    photo added from Python or through the API was encoded again, a little worse (an operator's trial)."""
+    if isinstance(image, (str, Path)):
+        return Path(image)
+    if isinstance(image, (bytes, bytearray, memoryview)):
+        return bytes(image)
+    name = getattr(image, "filename", None) if isinstance(image, Image.Image) else None
+    if not name or image.format != "JPEG":
+        return None
+    try:        # drawn on after it was opened, its file is no longer its photo
+        same = np.array_equal(np.asarray(image), np.asarray(Image.open(name)))
+    except (OSError, ValueError):
+        return None
+    return Path(name) if same else None
 
 
 def _row_metadata(row: pd.Series) -> dict:
@@ -161,7 +205,7 @@ class CatalogueEdits:
     def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False,
                     save: bool = True, warnings: list[str] | None = None,
                     exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext,
-                    quiet: bool = False, source_file: str | Path | None = None) -> int:
+                    quiet: bool = False, source_file: str | Path | bytes | None = None) -> int:
         """Index a new product without a rebuild; returns its id. Persists the index folder.
 
         Missing attributes are filled from the tagger's predictions; the photo is copied to
@@ -171,8 +215,10 @@ class CatalogueEdits:
         back as another product's. ``save=False`` leaves writing the folder to the caller (a rebuild adds
         the products it carries over, then saves once). What is worth saying but does not stop the add (the
         photo is another product's) is logged (unless ``quiet``) and appended to ``warnings``. ``source_file``:
-        the file ``image`` was read from; where it is a JPEG without camera data (:data:`PRIVATE_SEGMENTS`) and
-        the photo is not turned upright, its bytes are kept rather than encoded again (a rebuild carrying the
+        the file ``image`` was read from, or its bytes (by default what ``image`` itself is, where it is a path,
+        bytes or a PIL image opened from a file and unchanged: :func:`_source_of`); where it is a JPEG without
+        camera data (:data:`PRIVATE_SEGMENTS`) and the photo is not turned upright, its bytes are kept rather than
+        encoded again (a rebuild carrying the
         product over encoded it anew each time, a little worse: its own photo then matched it at 0.975, an
         operator's trial).
 
@@ -181,6 +227,8 @@ class CatalogueEdits:
         every search's time on the 40k catalogue under the lock). One change at a time is the caller's to see to.
         """
         # The API's upload checks the photo too; the CLI's `index add` and Python callers come here only.
+        if source_file is None:
+            source_file = _source_of(image)
         image = checked_photo(image)
         with self._changing_folder(save):
             return self._add_product(image, metadata, allow_new_values, save, warnings, exclusive, quiet,
@@ -294,11 +342,17 @@ class CatalogueEdits:
             return False
         held = self.image_path(item_id)
         try:
-            if held.read_bytes() == photo.read_bytes():
+            stored = held.read_bytes()
+            if stored == photo.read_bytes():
                 return True
-            # The stored copy may be encoded otherwise (a PNG, a photo with its camera's data): the same pixels.
-            return np.array_equal(np.asarray(open_rgb(held)), np.asarray(open_rgb(photo)))
-        except (OSError, ValueError):       # its photo gone: not held as it is
+            # The stored copy may be encoded otherwise (a PNG, a JPEG with its camera's data or a comment, which
+            # add_product encodes again: 13 of a shop's 600 rows, their JPEGs with a "CREATOR: gd-jpeg" comment,
+            # were refused when the folder was added again, an operator's trial): the same pixels, or the
+            # encoding add_product stores of them.
+            pixels = open_rgb(photo)
+            return np.array_equal(np.asarray(open_rgb(held)), np.asarray(pixels)) or stored == _stored_jpeg(
+                to_rgb(checked_photo(photo)))
+        except (OSError, ValueError, FashionrecError):       # its photo gone or unreadable: not held as it is
             return False
 
     def _saved_since(self, manifest: dict) -> bool:
@@ -335,7 +389,7 @@ class CatalogueEdits:
 
     def _add_product(self, image: Image.Image, metadata: dict | None, allow_new_values: bool, save: bool,
                      warnings: list[str] | None, exclusive: Callable[[], AbstractContextManager],
-                     quiet: bool, source_file: str | Path | None = None) -> int:
+                     quiet: bool, source_file: str | Path | bytes | None = None) -> int:
         # Before touching the live index: taking an insert back out of HNSW rebuilds the graph (seconds).
         self._check_not_replaced()
         if metadata is not None and not isinstance(metadata, dict):
@@ -483,10 +537,13 @@ class CatalogueEdits:
         images_dir = self.index_dir / "images"
         images_dir.mkdir(parents=True, exist_ok=True)
         dest = images_dir / f"{item_id}.jpg"
-        if source_file is not None and not query.turned and _plain_jpeg(Path(source_file)):
-            write_with(dest, lambda tmp: shutil.copyfile(source_file, tmp))     # its bytes, not a re-encoding
+        source = source_file if source_file is None or isinstance(source_file, bytes) else Path(source_file)
+        if source is not None and not query.turned and _plain_jpeg(source):
+            # Its bytes, not a re-encoding.
+            write_with(dest, lambda tmp: Path(tmp).write_bytes(source) if isinstance(source, bytes)
+                       else shutil.copyfile(source, tmp))
         else:
-            write_with(dest, lambda tmp: rgb.save(tmp, format="JPEG", quality=92))
+            write_with(dest, lambda tmp: Path(tmp).write_bytes(_stored_jpeg(rgb)))
         try:        # from here on, a failure takes the photo back out (an error left a stray photo behind)
             row["image_path"] = str(Path("images") / f"{item_id}.jpg")
             row.update(preds)
@@ -516,7 +573,8 @@ class CatalogueEdits:
         except BaseException:
             dest.unlink(missing_ok=True)
             raise
-        log.info("added product %d (%s)", item_id, row.get("articleType"))
+        # Not a line a product in a batch (quiet): 600 of them buried its progress bar (an operator's trial).
+        log.log(logging.DEBUG if quiet else logging.INFO, "added product %d (%s)", item_id, row.get("articleType"))
         return item_id
 
     def _change(self, after: tuple, manifest: dict, change: Callable[[], object], undo: Callable[[], object],

@@ -254,7 +254,8 @@ def index_add(
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
         row = rec.left_out_row(item_id)     # a catalogue row without a usable photo: its labels stand
         warned: list[str] = []      # printed here, after what was added: a log line could go unseen
-        new_id = rec.add_product(image, metadata, allow_new_values=new_values, warnings=warned, quiet=True)
+        new_id = rec.add_product(image, metadata, allow_new_values=new_values, warnings=warned, quiet=True,
+                                 source_file=photo)
     except FashionrecError as e:
         fail(str(e))
     item = rec.item(new_id)
@@ -319,8 +320,10 @@ def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token
         console.print(f"added {len(done.ids)} product{'' if len(done.ids) == 1 else 's'} of {folder} to {index}"
                       + (f" (ids {first_few(done.ids, 10)})" if done.ids else ""), highlight=False)
         if done.unchanged:
-            console.print(f"{len(done.unchanged)} row{' is' if len(done.unchanged) == 1 else 's are'} in the index "
-                          f"already, as they are (ids {first_few(done.unchanged, 10)}): left alone", highlight=False)
+            one = len(done.unchanged) == 1
+            console.print(f"{len(done.unchanged)} row{' is' if one else 's are'} in the index already, as "
+                          f"{'it is' if one else 'they are'} (id{'' if one else 's'} {first_few(done.unchanged, 10)}): "
+                          "left alone", highlight=False)
         for item_id, heads in done.filled.items():
             if heads:
                 console.print(f"product {item_id}: filled in, not given: {', '.join(heads)}", highlight=False)

@@ -122,9 +122,11 @@ class Service:
         """A catalogue change: one at a time; yields the write lock for the recommender's ``exclusive``
         (the tables searches read are built before it, :meth:`Recommender._prepared`); the looks' categories
         and the filter values after, while searches go on."""
-        with self.changing:
+        with self.changing, changing_folder(self.rec.index_dir):
             # Another process's change saved first (`fashionrec index add` beside the server): this one is
-            # made on top of it, where it was refused with a 409 until a restart.
+            # made on top of it, where it was refused with a 409 until a restart. Under the folder's change lock,
+            # so that a batch still adding is waited for and loaded too (a DELETE during a 600-product batch
+            # waited for it, then was refused with a 409, an operator's trial).
             self._reload_changed()
             yield self.lock.write
             with self.lock.read():
@@ -362,6 +364,11 @@ def read_image(file: UploadFile, settings: Settings) -> Image.Image:
     Raises :class:`PayloadTooLarge` (413) for too many bytes or pixels and :class:`BadInputError` (422)
     for an empty upload or bytes that are not a complete image.
     """
+    return read_upload(file, settings)[0]
+
+
+def read_upload(file: UploadFile, settings: Settings) -> tuple[Image.Image, bytes]:
+    """:func:`read_image`, and the bytes it was read from (an added product's photo keeps them where it can)."""
     limit = settings.max_upload_bytes
     data = file.file.read(limit + 1)
     if len(data) > limit:
@@ -381,7 +388,7 @@ def read_image(file: UploadFile, settings: Settings) -> Image.Image:
         check_photo(image)
     except ValueError as e:     # its message already says what to send instead
         raise BadInputError(f"{name}: {e}") from e
-    return image
+    return image, data
 
 
 def require_api_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:

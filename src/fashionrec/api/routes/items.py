@@ -16,7 +16,7 @@ from fashionrec.api.deps import (
     SettingsDep,
     known_form_only,
     known_query_only,
-    read_image,
+    read_upload,
     readable_query,
     require_api_key,
 )
@@ -140,7 +140,7 @@ def add_item(
     """Add a product to the live index (needs ``X-API-Key``); it is saved and survives a restart."""
     if not productDisplayName.strip():
         raise BadInputError("productDisplayName is blank: give the product a name")
-    im = read_image(photo, settings)
+    im, data = read_upload(photo, settings)
     metadata = {k: v for k, v in dict(
         productDisplayName=productDisplayName, gender=gender, masterCategory=masterCategory,
         subCategory=subCategory, articleType=articleType, baseColour=baseColour, season=season,
@@ -149,7 +149,7 @@ def add_item(
     with service.change() as exclusive:
         row = service.rec.left_out_row(id)      # a catalogue row without a photo: its labels were given
         new_id = int(service.rec.add_product(im, metadata, allow_new_values=allow_new_values, warnings=warnings,
-                                             exclusive=exclusive))
+                                             exclusive=exclusive, source_file=data))
         item = service.rec.item(new_id)
     log.info("added product %d (%s)", new_id, productDisplayName)
     filled = {head: item.get(head) for head in ATTRIBUTES if head not in {*metadata, *row}}
