@@ -51,6 +51,9 @@ UNSURE_GUESS = UNSURE
 # another waits for it (an add tags a photo and saves the folder: seconds).
 CHANGE_LOCK = ".change.lock"
 CHANGE_WAIT_S = 300
+# A given category other than the one(s) the index files a product's type under is refused where the type has at
+# least this many products; with fewer, it goes in as given, and said.
+FILED_EVIDENCE = 3
 MAX_ID = 2**63 - 1          # the ids are int64
 
 
@@ -465,10 +468,19 @@ class CatalogueEdits:
         # The category levels above a type follow from it (Tshirts -> Topwear -> Apparel), where the catalogue
         # has that type; the tagger's separate guesses could contradict it.
         same_type = self.items[self.items["articleType"] == row.get("articleType")]
+        filed_otherwise = []        # said once the product is sure to go in
         for head in ("subCategory", "masterCategory"):
             filed = set(same_type[head].dropna()) if head in same_type else set()
             if row.get(head) in (None, "") and filed:
                 row[head] = same_type[head].mode().iloc[0]
+            elif filed and row[head] not in filed and len(same_type) < FILED_EVIDENCE and \
+                    self.canonical_value(head, row[head]) is not None:
+                # A type of one or two products says little of where it goes: a shop whose only Travel Accessory
+                # was filed under Bags refused one under Accessories, and the advice kept the outlier (a trial).
+                filed_otherwise.append(f"{head} {row[head]!r} (this index's {len(same_type)} product"
+                                       f"{'' if len(same_type) == 1 else 's'} of type {row['articleType']!r} "
+                                       f"{'is' if len(same_type) == 1 else 'are'} filed under "
+                                       f"{', '.join(map(repr, sorted(filed)))})")
             elif filed and row[head] not in filed and not allow_new_values:
                 # Shorts under Footwear/Shoes would fill a look's shoe slot.
                 whose = (f", from row {item_id} of the catalogue (left out of the index for want of a photo),"
@@ -502,6 +514,8 @@ class CatalogueEdits:
             # Taken without a word, the id was found again as the product that had left (a code review).
             warn(f"id {item_id} was a catalogue product whose row left styles.csv at a rebuild: it is this new "
                  "product now, which a rebuild keeps")
+        if filed_otherwise:
+            warn(f"product {item_id} is filed under " + " and ".join(filed_otherwise) + " as given")
         if from_row:
             warn(f"id {item_id} is a row of the catalogue the index left out for want of a photo: its "
                  + ", ".join(f"{k} {v!r}" for k, v in from_row.items())
