@@ -38,7 +38,7 @@ from fashionrec.embed import predicted_frame
 from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError, FashionrecError, VectorIndexError
 from fashionrec.item_tables import plain
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE, UNSURE, id_list
-from fashionrec.text_encoder import encode_text, product_text
+from fashionrec.text_encoder import encode_text, load_text_model, product_text
 
 log = logging.getLogger(__name__)
 
@@ -273,6 +273,9 @@ class CatalogueEdits:
                                              in self._row else "") + f"its photo is {row['image_status']}"
                                             + (f" ({reason})" if isinstance(reason, str) and reason else ""))
         usable = table[~held & (table["image_status"] == "ok")]
+        if len(usable):     # before the progress bar: its first product took 6 s, "1 hour left" (a trial)
+            self.tagger.warm_up()
+            load_text_model()
         written: list[Path] = []
         with self._changing_folder(True):
             self._check_not_replaced()
