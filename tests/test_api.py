@@ -1355,6 +1355,19 @@ def test_an_uploaded_products_photo_keeps_its_bytes_unless_it_carries_a_cameras_
             stored.append(c.get(r.json()["image_url"]).content)
     assert stored[0] == photo
     assert stored[1] != phone.getvalue() and b"PhoneMaker" not in stored[1]
+    # Not where the file holds more than its picture (an archive after it was served with it), nor where it was
+    # read at a fraction of its size for the pixel limit (its bytes were served at full size: a code review).
+    big = io.BytesIO()
+    Image.open(io.BytesIO(photo)).convert("RGB").resize((2000, 2600)).save(big, format="JPEG")
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY, reload_s=0, max_pixels=1_000_000))) as c:
+        for sent in (photo + b"PK\x03\x04 private-archive.zip <script>", big.getvalue()):
+            r = c.post("/api/items", files={"image": ("p.jpg", sent, "image/jpeg")},
+                       data={"productDisplayName": "Uploaded Tee"}, headers={"X-API-Key": KEY})
+            assert r.status_code == 201, r.text
+            stored.append(c.get(r.json()["image_url"]).content)
+    assert b"private-archive" not in stored[2] and stored[2] != photo
+    kept = Image.open(io.BytesIO(stored[3]))
+    assert kept.width * kept.height <= 1_000_000
 
 
 def test_a_change_sent_while_a_batch_is_adding_waits_for_it_and_goes_in_on_top(index_dir, tmp_path, photo):

@@ -467,8 +467,17 @@ def test_a_phones_large_photo_is_sent_smaller(server, page, fixture_dir):
                            ".innerText.includes('found')")
     assert page.locator("#grey-note").is_hidden()
     assert page.locator("#predicted .chip[data-head=baseColour]").inner_text() != "Colour: not seen"
+    # Over the pixel limit (48 megapixels here), a greyscale file is made smaller too: it was refused (a review).
+    huge = ARTIFACTS / "grey-huge.png"
+    Image.open(photo).convert("L").resize((6000, 8000)).save(huge)
+    assert huge.stat().st_size < 10 * 1024 * 1024
+    page.set_input_files("#file", str(huge))
+    page.wait_for_function("window.sentFiles.length === 5 && document.getElementById('upload-status')"
+                           ".innerText.includes('found')")
+    assert page.evaluate("window.sentFiles[4].type") == "image/jpeg" and page.locator("#upload-error").is_hidden()
     big.unlink()
     grey.unlink()
+    huge.unlink()
 
 
 def test_back_to_results_keeps_the_place_in_the_list(server, page):

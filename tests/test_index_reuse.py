@@ -388,7 +388,7 @@ def test_a_folder_of_new_products_goes_in_at_one_save_and_its_rows_that_cannot_a
     # A catalogue product's id: another id, not "take that product out first", which took a live product away
     # and was still refused (an operator's trial).
     assert f"not added: product {ids['taken']}: id {ids['taken']} is a product of the catalogue this index was " \
-        "built from, with other labels or name: give the row another id" in said
+        "built from, with another name or labels: give the row another id" in said
     assert "styles.csv line 7 (id 9000x5): id '9000x5' is not an integer" in said
     assert "4 of the rows and photos" in said
     # The labels the model filled in are said, as `index add PHOTO` says them (it went in as Backpacks unsaid).
@@ -670,6 +670,21 @@ def test_a_photo_keeps_its_bytes_whatever_form_python_gives_it_in(tmp_path):
     changed = rec.add_product(drawn, {"productDisplayName": "Drawn On"})
     assert rec.image_path(changed).read_bytes() != plain.read_bytes()
     assert np.asarray(Image.open(rec.image_path(changed)))[5, 5, 0] > 200      # the photo as drawn on
+    # Encoded again (a camera's data), a photo keeps an RGB colour profile, and not a grey one on its RGB copy.
+    from PIL import ImageCms
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    profiles = {"sRGB": ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
+                "LAB": ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()}
+    kept_profile = {}
+    for name, profile in profiles.items():
+        source = tmp_path / f"{name}.jpg"
+        (Image.open(plain) if name == "sRGB" else Image.open(plain).convert("L")).save(
+            source, exif=exif, icc_profile=profile)
+        i = rec.add_product(source, {"productDisplayName": f"Profiled {name}"})
+        kept_profile[name] = Image.open(rec.image_path(i)).info.get("icc_profile")
+    assert kept_profile == {"sRGB": profiles["sRGB"], "LAB": None}
 
 
 def test_a_folder_added_again_leaves_alone_its_photos_the_index_holds_encoded_again(tmp_path):
@@ -692,11 +707,18 @@ def test_a_folder_added_again_leaves_alone_its_photos_the_index_holds_encoded_ag
         + "".join(f"{i},Men,Apparel,Topwear,Tshirts,Green,Summer,2024,Casual,Tee {i}\n" for i in range(900001, 900005)))
     assert rec.add_products(folder, progress=False).ids == [900001, 900002, 900003, 900004]
     assert b"gd-jpeg" not in rec.image_path(900002).read_bytes()
+    # As an index saved before stop 53 holds it: encoded with the comment (a code review).
+    from fashionrec.catalog import open_rgb
+
+    open_rgb(folder / "images" / "900002.jpg").save(rec.image_path(900002), format="JPEG", quality=92)
+    assert b"gd-jpeg" in rec.image_path(900002).read_bytes()
     again = Recommender.load(index, tiny_tagger_path()).add_products(folder, progress=False)
     assert again.unchanged == [900001, 900002, 900003, 900004] and not again.refused and not again.ids
-    # A new photo under the same name and labels is still not one the index holds.
+    # A new photo under the same name and labels is still not one the index holds, and said to be the difference
+    # (it was "with other labels or name").
     ImageOps.flip(photo).save(folder / "images" / "900002.jpg", comment=b"CREATOR: gd-jpeg v1.0")
-    assert 900002 in Recommender.load(index, tiny_tagger_path()).add_products(folder, progress=False).refused
+    refused = Recommender.load(index, tiny_tagger_path()).add_products(folder, progress=False).refused
+    assert "id 900002 is already in the index, with another photo: give the row another id" in refused[900002]
 
 
 def test_a_ctrl_c_after_the_batchs_manifest_went_in_keeps_its_photos(tmp_path, monkeypatch):

@@ -8,7 +8,6 @@ import contextlib
 import io
 import logging
 import re
-import shutil
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -127,23 +126,51 @@ class Added:
 PRIVATE_SEGMENTS = {0xE1, 0xED, 0xFE}
 
 
-def _plain_jpeg(source: Path | bytes) -> bool:
-    """Whether ``source`` (a file or its bytes) is a JPEG without :data:`PRIVATE_SEGMENTS` (its bytes can be kept
-    as they are)."""
+def _kept_jpeg(source: Path | bytes, size: tuple[int, int]) -> bytes | None:
+    """``source``'s bytes (a file's, or bytes) where they can be kept as a product's photo: a JPEG of ``size``
+    pixels (the photo as read: a JPEG over the pixel limit is read at a fraction of its size, and its own bytes
+    were served at full size, a code review) without :data:`PRIVATE_SEGMENTS` and with nothing after its end (an
+    appended archive was served with it, a code review); None otherwise."""
     try:
         data = source if isinstance(source, bytes) else source.read_bytes()
     except OSError:
-        return False
-    if data[:2] != b"\xff\xd8":
-        return False
+        return None
+    if data[:2] != b"\xff\xd8" or not _ends_with_its_image(data):
+        return None
+    try:
+        same_size = Image.open(io.BytesIO(data)).size == tuple(size)
+    except (OSError, ValueError):
+        return None
+    return data if same_size else None
+
+
+def _ends_with_its_image(data: bytes) -> bool:
+    """Whether a JPEG's segments hold no :data:`PRIVATE_SEGMENTS` and its end-of-image marker is its last bytes.
+    Walks the segments and, after each start of scan, the coded data to the next marker (in it, 0xFF is followed
+    by 0x00 or a restart marker)."""
     at = 2
-    while at + 4 <= len(data) and data[at] == 0xFF:
+    while at + 2 <= len(data) and data[at] == 0xFF:
         marker = data[at + 1]
-        if marker == 0xDA:          # the image data: no more header segments
-            return True
-        if marker in PRIVATE_SEGMENTS:
+        if marker == 0xFF:          # a fill byte before a marker
+            at += 1
+            continue
+        if marker == 0xD9:          # the end of the image
+            return at + 2 == len(data)
+        if marker in PRIVATE_SEGMENTS or at + 4 > len(data):
             return False
         at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+        if marker == 0xDA:          # coded data, up to the next marker
+            while True:
+                at = data.find(b"\xff", at)
+                if at < 0 or at + 1 >= len(data):
+                    return False
+                after = data[at + 1]
+                if after == 0x00 or 0xD0 <= after <= 0xD7:
+                    at += 2
+                elif after == 0xFF:
+                    at += 1
+                else:
+                    break
     return False
 
 
@@ -154,7 +181,9 @@ def _stored_jpeg(rgb: Image.Image) -> bytes:
     out = io.BytesIO()
     # Without the file's comment, which PIL writes again by itself (a camera's data it leaves out); with its colour
     # profile, which says how its pixels are shown (a phone's Display P3).
-    rgb.save(out, format="JPEG", quality=92, comment=b"", icc_profile=rgb.info.get("icc_profile"))
+    profile = rgb.info.get("icc_profile") or b""
+    # An RGB profile only: a grey or CMYK photo's, kept on its RGB copy, is one image tools warn of (a code review).
+    rgb.save(out, format="JPEG", quality=92, comment=b"", icc_profile=profile if profile[16:20] == b"RGB " else None)
     return out.getvalue()
 
 
@@ -181,15 +210,16 @@ def _row_metadata(row: pd.Series) -> dict:
     return {c: plain(row[c]) for c in COLUMNS if c in row and not pd.isna(row[c]) and row[c] != ""}
 
 
-def _folder_reason(error: Exception, item_id: int, in_index: bool, catalogue: bool) -> str:
+def _folder_reason(error: Exception, item_id: int, in_index: bool, catalogue: bool, other: str) -> str:
     """Why a folder's row did not go in, as a row can act on it: it keeps its id, so the single add's "omit id
-    to get a new one" is no advice (a row without one is rejected)."""
+    to get a new one" is no advice (a row without one is rejected). ``other``: what differs from the product the
+    index holds under the id ("labels or name", or "photo": a code review, where only the photo's encoding did)."""
     if in_index and isinstance(error, ConflictError):
         if catalogue:       # taking it out took a live product away and the add was still refused (a trial)
-            return (f"id {item_id} is a product of the catalogue this index was built from, with other labels or "
-                    "name: give the row another id (to change that product, change its row of the catalogue's "
+            return (f"id {item_id} is a product of the catalogue this index was built from, with another {other}: "
+                    "give the row another id (to change that product, change its row of the catalogue's "
                     "styles.csv and rebuild)")
-        return (f"id {item_id} is already in the index, with other labels or name: give the row another id, or "
+        return (f"id {item_id} is already in the index, with another {other}: give the row another id, or "
                 f"take that product out first (`fashionrec index remove {item_id}`) to replace it")
     said = str(error)
     return said.replace("; omit id to get a new one", "; give the row another id") if isinstance(
@@ -294,7 +324,8 @@ class CatalogueEdits:
                     except FashionrecError as e:
                         catalogue = item_id in self._row and Path(str(self.item(item_id).get("image_path") or "")
                                                                   ).is_absolute()
-                        done.refused[item_id] = _folder_reason(e, item_id, item_id in self._row, catalogue)
+                        other = "photo" if self._holds_labels(item_id, metadata) else "name or labels"
+                        done.refused[item_id] = _folder_reason(e, item_id, item_id in self._row, catalogue, other)
                         continue
                     self._keep_tables(added, *tables)
                     done.ids.append(added)
@@ -354,10 +385,33 @@ class CatalogueEdits:
             self._values, self._vocab = values, vocabulary
 
     def _holds_as_is(self, item_id: int, metadata: dict, photo: Path | None) -> bool:
-        """Whether this index holds ``item_id`` with ``metadata``'s name (as written, but for spacing) and
-        labels (any case, as add_product reads them) and with the pixels of ``photo`` (a code review: a row of an
-        id alone, or a new photo under the same labels, was taken for one held, and the new photo dropped)."""
-        if item_id not in self._row or photo is None:
+        """Whether this index holds ``item_id`` with ``metadata``'s name and labels (:meth:`_holds_labels`) and
+        with the pixels of ``photo`` (a code review: a row of an id alone, or a new photo under the same labels,
+        was taken for one held, and the new photo dropped)."""
+        if photo is None or not self._holds_labels(item_id, metadata):
+            return False
+        held = self.image_path(item_id)
+        try:
+            stored = held.read_bytes()
+            if stored == photo.read_bytes():
+                return True
+            # The stored copy may be encoded otherwise (a PNG, a JPEG with its camera's data or a comment, which
+            # add_product encodes again: 13 of a shop's 600 rows, their JPEGs with a "CREATOR: gd-jpeg" comment,
+            # were refused when the folder was added again, an operator's trial): the same pixels, or the
+            # encoding add_product stores of them, now or before stop 53 (PIL's default, the comment kept).
+            if np.array_equal(np.asarray(open_rgb(held)), np.asarray(open_rgb(photo))):
+                return True
+            rgb = to_rgb(checked_photo(photo))
+            before = io.BytesIO()
+            rgb.save(before, format="JPEG", quality=92)
+            return stored in (_stored_jpeg(rgb), before.getvalue())
+        except (OSError, ValueError, FashionrecError):       # its photo gone or unreadable: not held as it is
+            return False
+
+    def _holds_labels(self, item_id: int, metadata: dict) -> bool:
+        """Whether this index holds ``item_id`` with ``metadata``'s name (as written, but for spacing) and labels
+        (any case, as add_product reads them)."""
+        if item_id not in self._row:
             return False
         item = self.item(item_id)
 
@@ -368,22 +422,7 @@ class CatalogueEdits:
             except ValueError:
                 return a == b if key == "productDisplayName" else a.casefold() == b.casefold()
 
-        if not all(same(k, item.get(k), v) for k, v in metadata.items() if k != "id"):
-            return False
-        held = self.image_path(item_id)
-        try:
-            stored = held.read_bytes()
-            if stored == photo.read_bytes():
-                return True
-            # The stored copy may be encoded otherwise (a PNG, a JPEG with its camera's data or a comment, which
-            # add_product encodes again: 13 of a shop's 600 rows, their JPEGs with a "CREATOR: gd-jpeg" comment,
-            # were refused when the folder was added again, an operator's trial): the same pixels, or the
-            # encoding add_product stores of them.
-            pixels = open_rgb(photo)
-            return np.array_equal(np.asarray(open_rgb(held)), np.asarray(pixels)) or stored == _stored_jpeg(
-                to_rgb(checked_photo(photo)))
-        except (OSError, ValueError, FashionrecError):       # its photo gone or unreadable: not held as it is
-            return False
+        return all(same(k, item.get(k), v) for k, v in metadata.items() if k != "id")
 
     def _saved_since(self, manifest: dict) -> bool:
         """Whether the folder's manifest is no longer ``manifest`` (a save went in); where so, this object takes
@@ -498,7 +537,12 @@ class CatalogueEdits:
         filed_otherwise = []        # said once the product is sure to go in
         for head in ("subCategory", "masterCategory"):
             filed = set(same_type[head].dropna()) if head in same_type else set()
-            if row.get(head) in (None, "") and filed:
+            if head == "masterCategory" and row.get(head) in (None, "") and filed_otherwise:
+                # The category of the group given, not of the type's own: a tie given Shoes went in as
+                # Accessories / Shoes, which a Footwear filter left out (a code review).
+                group = self.items.loc[self.items["subCategory"] == row["subCategory"], head].dropna()
+                row[head] = (group if len(group) else same_type[head]).mode().iloc[0]
+            elif row.get(head) in (None, "") and filed:
                 row[head] = same_type[head].mode().iloc[0]
             elif filed and row[head] not in filed and len(same_type) < FILED_EVIDENCE and \
                     self.canonical_value(head, row[head]) is not None:
@@ -579,10 +623,9 @@ class CatalogueEdits:
         images_dir.mkdir(parents=True, exist_ok=True)
         dest = images_dir / f"{item_id}.jpg"
         source = source_file if source_file is None or isinstance(source_file, bytes) else Path(source_file)
-        if source is not None and not query.turned and _plain_jpeg(source):
-            # Its bytes, not a re-encoding.
-            write_with(dest, lambda tmp: Path(tmp).write_bytes(source) if isinstance(source, bytes)
-                       else shutil.copyfile(source, tmp))
+        kept = _kept_jpeg(source, rgb.size) if source is not None and not query.turned else None
+        if kept is not None:        # its bytes, not a re-encoding
+            write_with(dest, lambda tmp: Path(tmp).write_bytes(kept))
         else:
             write_with(dest, lambda tmp: Path(tmp).write_bytes(_stored_jpeg(rgb)))
         try:        # from here on, a failure takes the photo back out (an error left a stray photo behind)

@@ -458,6 +458,9 @@ def tag_cmd(
                                        "likely than this (calibrated probability; the default was chosen on "
                                        "the validation split, see docs/tagger.md)."),
     show: int = typer.Option(10, min=0, help="How many rows with labels to check to print."),
+    index: Path | None = typer.Option(None, "--index", help="Read each photo as photo search does, with this "
+                                      "index (its model, unless --model): for photos not on a plain white "
+                                      "background or turned on their side (a shopper's, a supplier's); slower."),
 ) -> None:
     """Tag photos in bulk: every attribute with its probability, unsure ones flagged, a catalogue's own
     labels checked against the model."""
@@ -470,7 +473,7 @@ def tag_cmd(
         for path in (target, target.with_suffix(".json")):
             check_writable(path)
         result = tag(sources, model=model, review_below=review_below,
-                     skip=[target, target.with_suffix(".json")])
+                     skip=[target, target.with_suffix(".json")], index=index)
         csv_file, json_file = result.write(target)
     except (FashionrecError, OSError) as e:
         fail(str(e))

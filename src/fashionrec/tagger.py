@@ -98,8 +98,8 @@ def resolve_checkpoint(path: str | Path | None) -> Path:
     if not path.exists():
         # Named as given: "check.json" said "checkpoint check.safetensors not found".
         twin = f" (the weights beside it: {path.name})" if given != path and given.exists() else ""
-        raise ModelError(f"checkpoint {given} not found{twin}; train one with `fashionrec train` or omit the "
-                         "model (--model; Python: model=None) to use the shipped model")
+        raise ModelError(f"checkpoint {given} not found{twin}; train one with `fashionrec train` or omit "
+                         "--model (in Python, give None) to use the shipped model")
     if path.suffix != ".safetensors":
         # "shop/styles.csv" said "shop/styles.json is missing" (an ML engineer's trial).
         raise ModelError(f"{given} is not a checkpoint: give its .safetensors file (a JSON description beside it), "
@@ -278,9 +278,10 @@ class Tagger:
         uint8 numpy array: :func:`~fashionrec.catalog.as_photo`) -> per photo ``{head: [(label, calibrated
         probability), ...]}`` best first, in the order given; [] for none. ``top``: how many labels per head.
 
-        The photo is tagged as given (so is ``fashionrec tag``'s): one turned on its side is not turned upright
-        here, as photo search reads it (:meth:`~fashionrec.recommend.Recommender.photo_query`, ``turned``; the
-        API's ``/api/classify``). A 4-d array is a batch of photos.
+        The photo is tagged as given (so is ``fashionrec tag``'s without ``--index``): one turned on its side, or
+        small on a backdrop, is not turned upright or cropped here, as photo search reads it
+        (:meth:`~fashionrec.recommend.Recommender.photo_query`; the API's ``/api/classify``). A 4-d array is a
+        batch of photos.
 
         A photo that cannot be read, or that shows no product (one flat colour, under 32 pixels: the API and
         the CLI refuse these too, as the model would label them confidently), stops the call with

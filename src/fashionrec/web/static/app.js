@@ -696,34 +696,38 @@
   // lost, and a 4032x3024 photo took 1-2 s to send and read, and each refinement sent it again (a phone
   // shopper's trial). One the browser cannot read (HEIC in most) goes as it is, and the server says why.
   var SEND_SIDE = 1600, SMALL_ENOUGH = 1536 * 1024;
-  // Whether a JPEG (one component in its frame header) or PNG (colour type 0 or 4) is a greyscale file: one
-  // goes as it is where it fits the limit, since the canvas sends colour and the server would no longer see that
-  // the photo has no colour to read. The first 256 kB hold the frame header after a phone's EXIF.
-  function greyFile(file) {
-    if (!file.slice || typeof file.slice(0, 1).arrayBuffer !== "function") return Promise.resolve(false);
+  // The pixels of a greyscale file, a JPEG (one component in its frame header) or a PNG (colour type 0 or 4); 0
+  // for any other. One goes as it is where it fits the limits, since the canvas sends colour and the server would
+  // no longer see that the photo has no colour to read. The first 256 kB hold the frame header after a phone's EXIF.
+  function greyPixels(file) {
+    if (!file.slice || typeof file.slice(0, 1).arrayBuffer !== "function") return Promise.resolve(0);
     return file.slice(0, 262144).arrayBuffer().then(function (buf) {
       var b = new Uint8Array(buf);
+      var word = function (at) { return (b[at] << 8 | b[at + 1]) >>> 0; };
       if (b.length > 25 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) {
-        return b[25] === 0 || b[25] === 4;
+        return b[25] === 0 || b[25] === 4 ? (word(16) * 65536 + word(18)) * (word(20) * 65536 + word(22)) : 0;
       }
-      if (b[0] !== 0xff || b[1] !== 0xd8) return false;
+      if (b[0] !== 0xff || b[1] !== 0xd8) return 0;
       for (var at = 2; at + 9 < b.length && b[at] === 0xff;) {
         var marker = b[at + 1];
         if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-          return b[at + 9] === 1;
+          return b[at + 9] === 1 ? word(at + 5) * word(at + 7) : 0;
         }
-        at += 2 + (b[at + 2] << 8 | b[at + 3]);
+        at += 2 + word(at + 2);
       }
-      return false;
-    }).catch(function () { return false; });
+      return 0;
+    }).catch(function () { return 0; });
   }
   function smaller(file) {
     if (typeof createImageBitmap !== "function" || !/^image\/(jpeg|png|webp|bmp)$/.test(file.type)) {
       return Promise.resolve(file);
     }
     var maxBytes = Number(drop.getAttribute("data-max-bytes"));
-    return greyFile(file).then(function (grey) {
-      return grey && (!maxBytes || file.size <= maxBytes) ? file : shrunk(file);
+    var maxPixels = Number(drop.getAttribute("data-max-pixels"));
+    return greyPixels(file).then(function (pixels) {
+      // Over the pixel limit it is made smaller, in colour: an 8000x6000 grey PNG was refused (a code review).
+      var fits = pixels > 0 && (!maxBytes || file.size <= maxBytes) && (!maxPixels || pixels <= maxPixels);
+      return fits ? file : shrunk(file);
     });
   }
   function shrunk(file) {
