@@ -475,6 +475,14 @@ def test_a_phones_large_photo_is_sent_smaller(server, page, fixture_dir):
     page.wait_for_function("window.sentFiles.length === 5 && document.getElementById('upload-status')"
                            ".innerText.includes('found')")
     assert page.evaluate("window.sentFiles[4].type") == "image/jpeg" and page.locator("#upload-error").is_hidden()
+    # A JPEG over it goes as it is: the server reads it at an eighth of its sides, grey (a review: made colour).
+    Image.open(huge).convert("L").save(huge.with_suffix(".jpg"), quality=80)
+    page.set_input_files("#file", str(huge.with_suffix(".jpg")))
+    page.wait_for_function("window.sentFiles.length === 6 && document.getElementById('upload-status')"
+                           ".innerText.includes('found')")
+    assert page.evaluate("window.sentFiles[5].size") == huge.with_suffix(".jpg").stat().st_size
+    assert page.locator("#grey-note").is_visible()
+    huge.with_suffix(".jpg").unlink()
     big.unlink()
     grey.unlink()
     huge.unlink()

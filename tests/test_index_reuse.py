@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -665,6 +666,13 @@ def test_a_photo_keeps_its_bytes_whatever_form_python_gives_it_in(tmp_path):
     kept = [rec.add_product(source, {"productDisplayName": f"Plain {n}"})
             for n, source in enumerate((plain, str(plain), plain.read_bytes(), Image.open(plain)))]
     assert all(rec.image_path(i).read_bytes() == plain.read_bytes() for i in kept)
+    # A vendor's segment can hold anything (a ZIP, a code review): such a JPEG is encoded again.
+    data = plain.read_bytes()
+    payload = b"PK\x03\x04 secret"
+    hidden = data[:2] + b"\xff\xef" + (len(payload) + 2).to_bytes(2, "big") + payload + data[2:]
+    assert Image.open(io.BytesIO(hidden)).size == Image.open(plain).size
+    vendor = rec.add_product(hidden, {"productDisplayName": "Vendor Segment"})
+    assert b"secret" not in rec.image_path(vendor).read_bytes()
     drawn = Image.open(plain)
     ImageDraw.Draw(drawn).rectangle((0, 0, 20, 20), fill="red")
     changed = rec.add_product(drawn, {"productDisplayName": "Drawn On"})
@@ -712,6 +720,12 @@ def test_a_folder_added_again_leaves_alone_its_photos_the_index_holds_encoded_ag
 
     open_rgb(folder / "images" / "900002.jpg").save(rec.image_path(900002), format="JPEG", quality=92)
     assert b"gd-jpeg" in rec.image_path(900002).read_bytes()
+    # As add_product keeps a photo it read turned on its side: turned upright (such rows were refused each time).
+    from fashionrec.catalog import checked_photo
+    from fashionrec.catalogue_edits import _stored_jpeg
+
+    upright = checked_photo(folder / "images" / "900003.jpg").rotate(-90, expand=True)
+    rec.image_path(900003).write_bytes(_stored_jpeg(upright))
     again = Recommender.load(index, tiny_tagger_path()).add_products(folder, progress=False)
     assert again.unchanged == [900001, 900002, 900003, 900004] and not again.refused and not again.ids
     # A new photo under the same name and labels is still not one the index holds, and said to be the difference

@@ -1448,6 +1448,21 @@ def test_add_product_survives_reload(rec, tmp_path):
     with pytest.raises(BadInputError, match="no product has subCategory 'Shoez'"):       # a typo is still one
         r.add_product(image, {"articleType": "Ties", "subCategory": "Shoez"})
     r.remove_product(tie)
+    # The category follows the group by every road (a code review): a group given with new values allowed, a
+    # new type's given group; and a category the group is never under is refused (it went in as Footwear / Ties).
+    footwear = r.item(_some_id(r, articleType="Sports Shoes"))["masterCategory"]
+    odd = r.add_product(image, {"articleType": "Tshirts", "subCategory": shoes}, allow_new_values=True)
+    said = []
+    new_type = r.add_product(image, {"articleType": "Bomber Jacket", "subCategory": "Topwear"},
+                             allow_new_values=True, warnings=said)
+    assert r.item(odd)["masterCategory"] == footwear
+    assert r.item(new_type)["masterCategory"] == r.item(_some_id(r, articleType="Tshirts"))["masterCategory"]
+    assert not any("tagger's guesses" in w for w in said), said
+    tie_group = ties["subCategory"].iloc[0]
+    with pytest.raises(BadInputError, match=f"masterCategory '{footwear}' does not go with subCategory "
+                                            f"'{tie_group}'"):
+        r.add_product(image, {"articleType": "Ties", "masterCategory": footwear})
+    r.remove_products([odd, new_type])
     with pytest.raises(BadInputError, match="positive integer"):
         r.add_product(image, {"id": -4})
     again = Recommender.load(d, tiny_tagger_path())
@@ -2866,6 +2881,7 @@ def test_tag_with_an_index_reads_photos_on_a_backdrop_as_photo_search_does(shipp
     assert agree(searched) >= 0.75 and agree(searched) >= agree(as_is) + 0.3, (agree(as_is), agree(searched))
     assert (searched.table["turned"] == 0).all() and "turned" not in as_is.table
     assert searched.summary["read_as_photo_search"]["index"] == str(rec.index_dir)
+    assert f"index={str(rec.index_dir)!r}" in searched.summary["command"]      # as called from Python (a review)
     out = tmp_path / "tags.csv"
     res = CliRunner().invoke(app, ["tag", str(tmp_path / "photos"), "--index", str(rec.index_dir), "--out", str(out)])
     assert res.exit_code == 0, res.output

@@ -121,16 +121,21 @@ class Added:
     unchanged: list[int] = field(default_factory=list)
 
 
-# JPEG segments that carry a camera's data (EXIF with GPS and a thumbnail, XMP, IPTC) or comments: a photo with
-# any is encoded again, as before, rather than published as it came (a code review: /images/ID.jpg served GPS).
-PRIVATE_SEGMENTS = {0xE1, 0xED, 0xFE}
+# The JPEG segments a photo kept as it came may hold: its picture's (frame, tables, scans, restart interval) and
+# JFIF (APP0), its colour profile (APP2) and Adobe's colour transform (APP14). Any other (EXIF with GPS and a
+# thumbnail, XMP, IPTC, comments, a vendor's APPn that can hold anything: a code review found a ZIP kept in APP15)
+# has the photo encoded again, as before, rather than published as it came.
+PICTURE_SEGMENTS = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF,
+                              0xC4, 0xCC, 0xDB, 0xDD, 0xDA, 0xE0, 0xE2, 0xEE})
 
 
 def _kept_jpeg(source: Path | bytes, size: tuple[int, int]) -> bytes | None:
     """``source``'s bytes (a file's, or bytes) where they can be kept as a product's photo: a JPEG of ``size``
     pixels (the photo as read: a JPEG over the pixel limit is read at a fraction of its size, and its own bytes
-    were served at full size, a code review) without :data:`PRIVATE_SEGMENTS` and with nothing after its end (an
-    appended archive was served with it, a code review); None otherwise."""
+    were served at full size, a code review) of :data:`PICTURE_SEGMENTS` only and with nothing after its end (an
+    appended archive was served with it, a code review); None otherwise. Bytes hidden in the coded picture data
+    itself cannot be told from it (the decoder reads them as picture, a code review): a photo kept is the shop's
+    own, from its folder or its API key."""
     try:
         data = source if isinstance(source, bytes) else source.read_bytes()
     except OSError:
@@ -145,7 +150,7 @@ def _kept_jpeg(source: Path | bytes, size: tuple[int, int]) -> bytes | None:
 
 
 def _ends_with_its_image(data: bytes) -> bool:
-    """Whether a JPEG's segments hold no :data:`PRIVATE_SEGMENTS` and its end-of-image marker is its last bytes.
+    """Whether a JPEG's segments are :data:`PICTURE_SEGMENTS` only and its end-of-image marker is its last bytes.
     Walks the segments and, after each start of scan, the coded data to the next marker (in it, 0xFF is followed
     by 0x00 or a restart marker)."""
     at = 2
@@ -156,7 +161,7 @@ def _ends_with_its_image(data: bytes) -> bool:
             continue
         if marker == 0xD9:          # the end of the image
             return at + 2 == len(data)
-        if marker in PRIVATE_SEGMENTS or at + 4 > len(data):
+        if marker not in PICTURE_SEGMENTS or at + 4 > len(data):
             return False
         at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
         if marker == 0xDA:          # coded data, up to the next marker
@@ -250,10 +255,9 @@ class CatalogueEdits:
         photo is another product's) is logged (unless ``quiet``) and appended to ``warnings``. ``source_file``:
         the file ``image`` was read from, or its bytes (by default what ``image`` itself is, where it is a path,
         bytes or a PIL image opened from a file and unchanged: :func:`_source_of`); where it is a JPEG without
-        camera data (:data:`PRIVATE_SEGMENTS`) and the photo is not turned upright, its bytes are kept rather than
-        encoded again (a rebuild carrying the
-        product over encoded it anew each time, a little worse: its own photo then matched it at 0.975, an
-        operator's trial).
+        camera data (:func:`_kept_jpeg`) and the photo is not turned upright, its bytes are kept rather than
+        encoded again (a rebuild carrying the product over encoded it anew each time, a little worse: its own
+        photo then matched it at 0.975, an operator's trial).
 
         ``exclusive`` (a server's write lock) is held only while the new product goes in, a moment; the
         tagging, the new arrays and the saved folder are made while searches go on (they took 6-12 s of
@@ -402,9 +406,14 @@ class CatalogueEdits:
             if np.array_equal(np.asarray(open_rgb(held)), np.asarray(open_rgb(photo))):
                 return True
             rgb = to_rgb(checked_photo(photo))
-            before = io.BytesIO()
-            rgb.save(before, format="JPEG", quality=92)
-            return stored in (_stored_jpeg(rgb), before.getvalue())
+            # As it is, or turned upright as add_product keeps a photo it read turned (a code review: such rows
+            # were refused every time the folder was added again).
+            for turned in (rgb, rgb.rotate(-90, expand=True), rgb.rotate(90, expand=True)):
+                before = io.BytesIO()
+                turned.save(before, format="JPEG", quality=92)
+                if stored in (_stored_jpeg(turned), before.getvalue()):
+                    return True
+            return False
         except (OSError, ValueError, FashionrecError):       # its photo gone or unreadable: not held as it is
             return False
 
@@ -535,31 +544,30 @@ class CatalogueEdits:
         # has that type; the tagger's separate guesses could contradict it.
         same_type = self.items[self.items["articleType"] == row.get("articleType")]
         filed_otherwise = []        # said once the product is sure to go in
-        for head in ("subCategory", "masterCategory"):
-            filed = set(same_type[head].dropna()) if head in same_type else set()
-            if head == "masterCategory" and row.get(head) in (None, "") and filed_otherwise:
-                # The category of the group given, not of the type's own: a tie given Shoes went in as
-                # Accessories / Shoes, which a Footwear filter left out (a code review).
-                group = self.items.loc[self.items["subCategory"] == row["subCategory"], head].dropna()
-                row[head] = (group if len(group) else same_type[head]).mode().iloc[0]
-            elif row.get(head) in (None, "") and filed:
-                row[head] = same_type[head].mode().iloc[0]
-            elif filed and row[head] not in filed and len(same_type) < FILED_EVIDENCE and \
-                    self.canonical_value(head, row[head]) is not None:
-                # A type of one or two products says little of where it goes: a shop whose only Travel Accessory
-                # was filed under Bags refused one under Accessories, and the advice kept the outlier (a trial).
-                filed_otherwise.append(f"{head} {row[head]!r} (this index's {len(same_type)} product"
-                                       f"{'' if len(same_type) == 1 else 's'} of type {row['articleType']!r} "
-                                       f"{'is' if len(same_type) == 1 else 'are'} filed under "
-                                       f"{', '.join(map(repr, sorted(filed)))})")
-            elif filed and row[head] not in filed and not allow_new_values:
-                # Shorts under Footwear/Shoes would fill a look's shoe slot.
-                whose = (f", from row {item_id} of the catalogue (left out of the index for want of a photo),"
-                         if head in from_row else "")
-                fix = f"give {head} yourself" if head in from_row else f"leave {head} out to take that"
-                raise BadInputError(f"{head} {row[head]!r}{whose} does not go with articleType {row['articleType']!r}, "
-                                    f"which this catalogue files under {', '.join(map(repr, sorted(filed)))}: "
-                                    f"{fix}, or allow new values")
+        filed = set(same_type["subCategory"].dropna()) if "subCategory" in same_type else set()
+        if row.get("subCategory") in (None, "") and filed:
+            row["subCategory"] = same_type["subCategory"].mode().iloc[0]
+        elif filed and row["subCategory"] not in filed and len(same_type) < FILED_EVIDENCE and \
+                self.canonical_value("subCategory", row["subCategory"]) is not None:
+            # A type of one or two products says little of where it goes: a shop whose only Travel Accessory
+            # was filed under Bags refused one under Accessories, and the advice kept the outlier (a trial).
+            filed_otherwise.append(f"subCategory {row['subCategory']!r} (this index's {len(same_type)} product"
+                                   f"{'' if len(same_type) == 1 else 's'} of type {row['articleType']!r} "
+                                   f"{'is' if len(same_type) == 1 else 'are'} filed under "
+                                   f"{', '.join(map(repr, sorted(filed)))})")
+        elif filed and row["subCategory"] not in filed and not allow_new_values:
+            # Shorts under Footwear/Shoes would fill a look's shoe slot.
+            self._refuse_filing("subCategory", row, filed, "articleType", "subCategory" in from_row, item_id)
+        # The category follows the group where the index has that group (a given one too: a tie given Shoes went
+        # in as Accessories / Shoes, which a Footwear filter left out, a code review), else the type.
+        in_group = self.items[self.items["subCategory"] == row.get("subCategory")] if row.get("subCategory") \
+            not in (None, "") and "subCategory" in self.items else self.items.iloc[:0]
+        by, above = (in_group, "subCategory") if len(in_group) else (same_type, "articleType")
+        filed = set(by["masterCategory"].dropna()) if "masterCategory" in by else set()
+        if row.get("masterCategory") in (None, "") and filed:
+            row["masterCategory"] = by["masterCategory"].mode().iloc[0]
+        elif filed and row["masterCategory"] not in filed and not allow_new_values:
+            self._refuse_filing("masterCategory", row, filed, above, "masterCategory" in from_row, item_id)
         # The wearer and colour its name says, where it says one of each, before the tagger's guesses: "Harbour
         # Women Copper Analog Watch", added with its name alone, went in as Men, Blue (an operator's re-trial).
         named = self._named_labels(row.get("productDisplayName"))
@@ -690,6 +698,16 @@ class CatalogueEdits:
                 self.manifest = manifest_before
                 self._reindex()
             raise
+
+    @staticmethod
+    def _refuse_filing(head: str, row: dict, filed: set, above: str, from_row: bool, item_id: int) -> None:
+        """Refuse ``row``'s ``head``, which the catalogue never files its ``above`` (its type or group) under."""
+        whose = (f", from row {item_id} of the catalogue (left out of the index for want of a photo),"
+                 if from_row else "")
+        fix = f"give {head} yourself" if from_row else f"leave {head} out to take that"
+        raise BadInputError(f"{head} {row[head]!r}{whose} does not go with {above} {row[above]!r}, which this "
+                            f"catalogue files under {', '.join(map(repr, sorted(filed)))}: {fix}, or allow new "
+                            "values")
 
     def _label_doubts(self, item_id: int, row: dict, preds: dict, given: set[str], guessed: list[str],
                       grey: bool) -> list[str]:

@@ -459,8 +459,9 @@ def tag_cmd(
                                        "the validation split, see docs/tagger.md)."),
     show: int = typer.Option(10, min=0, help="How many rows with labels to check to print."),
     index: Path | None = typer.Option(None, "--index", help="Read each photo as photo search does, with this "
-                                      "index (its model, unless --model): for photos not on a plain white "
-                                      "background or turned on their side (a shopper's, a supplier's); slower."),
+                                      "index and the model it was built with (a --model must be that one): for "
+                                      "photos not on a plain white background or turned on their side (a "
+                                      "shopper's, a supplier's); slower."),
 ) -> None:
     """Tag photos in bulk: every attribute with its probability, unsure ones flagged, a catalogue's own
     labels checked against the model."""

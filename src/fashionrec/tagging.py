@@ -377,7 +377,8 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
     """Tag every photo in ``sources`` (see the module's docstring) with ``model`` (default: the shipped one).
 
     Each photo is read as it is, as the catalogue's are (a product on white, filling the frame). ``index`` (an
-    index folder): each is read as photo search reads it, with the index's model unless ``model`` is given, for
+    index folder): each is read as photo search reads it, with the model the index was built with (a ``model``
+    or ``tagger`` given must be that one), for
     photos that are not (a shopper's or a supplier's, on a backdrop or turned on its side: a new user's trial found
     a shirt on grey "Perfume and Body Mist 0.62" here, "Shirts 0.985" by photo search); a ``turned`` column says
     which were turned upright. One photo at a time: slower than the batches without it.
@@ -408,7 +409,7 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
         table["turned"] = turned
     labelled = any(c.startswith("catalogue_") for c in table)
     agreement = _compare(tagger, table, probs, photos) if labelled else {}
-    summary = _summary(tagger, table, notes, review_below, agreement, sources)
+    summary = _summary(tagger, table, notes, review_below, agreement, sources, index)
     if rec is not None:
         summary["read_as_photo_search"] = {"index": str(rec.index_dir), "turned_upright": int((table.get(
             "turned", pd.Series(dtype=int)) != 0).sum())}
@@ -474,7 +475,7 @@ def labels_to_check(table: pd.DataFrame, head: str | None = None) -> pd.DataFram
 
 
 def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: float, agreement: dict,
-             sources) -> dict:
+             sources, index: str | Path | None = None) -> dict:
     ok = table["error"] == ""
     # By kind: "the image is damaged or incomplete (... 55 bytes not processed)" is one reason for every file.
     errors = Counter(re.sub(r"\s*\(.*", "", e.split(":")[0]) for e in table.loc[~ok, "error"])
@@ -482,7 +483,8 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
         "what": "fashionrec tag: one row per photo (per styles.csv row for a catalogue folder)",
         "fashionrec_version": __version__,
         "command": invoked_command() or f"fashionrec.tagging.tag({[str(s) for s in sources]!r}, "
-                                        f"review_below={review_below})",
+                                        f"review_below={review_below}"
+                                        + (f", index={str(index)!r})" if index is not None else ")"),
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "model": {"name": tagger.name, "path": str(tagger.path) if tagger.path else None,
                   "sha256": tagger.sha256, "classes": tagger.classes,

@@ -725,8 +725,10 @@
     var maxBytes = Number(drop.getAttribute("data-max-bytes"));
     var maxPixels = Number(drop.getAttribute("data-max-pixels"));
     return greyPixels(file).then(function (pixels) {
-      // Over the pixel limit it is made smaller, in colour: an 8000x6000 grey PNG was refused (a code review).
-      var fits = pixels > 0 && (!maxBytes || file.size <= maxBytes) && (!maxPixels || pixels <= maxPixels);
+      // Over the pixel limit it is made smaller, in colour: an 8000x6000 grey PNG was refused (a code review). The
+      // server reads a JPEG up to 64 times over it at an eighth of its sides, so such a JPEG still goes as it is.
+      var limit = maxPixels * (file.type === "image/jpeg" ? 64 : 1);
+      var fits = pixels > 0 && (!maxBytes || file.size <= maxBytes) && (!maxPixels || pixels <= limit);
       return fits ? file : shrunk(file);
     });
   }
