@@ -214,6 +214,11 @@ def test_search_image_and_classify(client, photo):
         assert len(labels) == len(client.app.state.service.rec.tagger.classes[head])
         probs = [p["prob"] for p in labels]
         assert probs == sorted(probs, reverse=True) and abs(sum(probs) - 1) < 1e-3
+    # The best few only, where asked (every class of every head was long: a new user's trial).
+    few = client.post("/api/classify", params={"top": 3}, files={"file": ("shirt.jpg", photo, "image/jpeg")}).json()
+    assert {h: [p["label"] for p in labels] for h, labels in few["predicted"].items()} == {
+        h: [p["label"] for p in labels[:3]] for h, labels in predicted.items()}
+    assert_error(client.post("/api/classify", params={"top": 0}, files={"file": ("s.jpg", photo, "image/jpeg")}), 422)
     # Whether the labels are a guess, as photo search says (a noise image was "Pendant 0.64" without a word).
     searched = client.post("/api/search/image", files={"file": ("shirt.jpg", photo, "image/jpeg")}).json()
     assert r.json()["unfamiliar"] == searched["unfamiliar"]
