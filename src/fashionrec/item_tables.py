@@ -19,6 +19,13 @@ from fashionrec.vocabulary import KINDS as NAMED_KINDS
 
 # What a shop's page says of a product the catalogue has but the index does not (no photo, a row that could not
 # be read, taken out); the error itself tells whoever runs the shop what to do about it.
+# A name's brand: its words before the first word for a wearer ("Gini and Jony" of "Gini and Jony Men ...").
+BRAND_BEFORE_WEARER = (r"^(.+?)\s+(?i:men|women|boys?|girls?|kids?|unisex|boy's|girl's|mens|womens|men's|"
+                       r"women's)\b")
+# A brand of at least this many products, this share of them children's (named or filed so), makes all of its
+# products children's: in the catalogue Gini and Jony (0.985 of 616), Warner Bros, Chhota Bheem and Madagascar 3
+# (1.0); not Disney (0.966) or Marvel (0.85), whose men's printed T-shirts are grown-ups'.
+CHILDRENS_BRAND = (20, 0.98)
 UNLISTED = "This product is not in the shop at the moment. Search for something like it, or browse the catalogue."
 NO_LONGER_SOLD = "This product is no longer sold in the shop. Search for something like it, or browse the catalogue."
 # Brands whose name says "polo" (a name's first words) name no polo: U.S. Polo Assn.'s button-down shirts and
@@ -67,8 +74,17 @@ class ItemTables:
         def build() -> np.ndarray:
             it = self.items
             names = it["productDisplayName"].astype(str)
-            return ((it["gender"].eq("Unisex") & names.str.contains(CHILDREN_NAME, regex=True))
-                    | names.str.contains(KIDS_NAME, regex=True)).to_numpy()
+            named = ((it["gender"].eq("Unisex") & names.str.contains(CHILDREN_NAME, regex=True))
+                     | names.str.contains(KIDS_NAME, regex=True))
+            # A children's brand's products are children's whatever their name says: "Gini and Jony Men Solid
+            # White Shorts" (a kids' brand, 605 of its 616 named products children's) completed a man's shirt in
+            # the README's own example. A brand is a name's words before its first wearer's word.
+            brand = names.str.extract(BRAND_BEFORE_WEARER, expand=False).str.strip().str.casefold()
+            by_brand = pd.DataFrame({"brand": brand, "child": named | it["gender"].isin(["Boys", "Girls"])}
+                                    ).dropna().groupby("brand")["child"].agg(["size", "mean"])
+            childrens = by_brand.index[(by_brand["size"] >= CHILDRENS_BRAND[0])
+                                       & (by_brand["mean"] >= CHILDRENS_BRAND[1])]
+            return (named | (brand.isin(childrens) & ~it["gender"].isin(["Boys", "Girls"]))).to_numpy()
         return self._once("_children", build)
 
     def _worn_by_child(self, gender: str) -> np.ndarray:

@@ -383,8 +383,11 @@ _CHILDREN_WORDS = sorted(w for w, genders in GENDER_WORDS.items() if set(genders
 CHILDREN_NAME = re.compile(rf"\b(?:{'|'.join(_CHILDREN_WORDS)})\b", re.IGNORECASE)
 # The words that say a product is a child's whatever gender it is filed under: "Gini and Jony Kids Boys ...",
 # "Levis Kids Girl's ...", "... Infant Kidswear" (320 of the catalogue's Men and Women products).
-# "Toddler" too: "Timberland Men Toddler Brown Casual Shoes" (5, filed as men's) are a small child's.
-KIDS_NAME = re.compile(r"\b(?:kids?|kidswear|children'?s?|infants?|toddlers?|boy's|girl's)\b", re.IGNORECASE)
+# "Toddler" too: "Timberland Men Toddler Brown Casual Shoes" (5, filed as men's) are a small child's; and a
+# junior size: "Puma Unisex Speeder SL Jr", "Timberland Men Juniors ..." (11 filed as Men, Women or Unisex; a
+# junior shoe was among a man's picks for two shirts, a new user's trial).
+KIDS_NAME = re.compile(r"\b(?:kids?|kidswear|children'?s?|infants?|toddlers?|boy's|girl's|jr|juniors?)\b",
+                       re.IGNORECASE)
 # A baby's product ("Madagascar 3 Infant Boys White Booties", "... Snapsuit Romper"; 87 in the catalogue): not
 # in an older child's look, where they took 111 of 1,302 children's looks' pieces (booties as a boy's socks).
 INFANT_NAME = re.compile(r"\b(?:infants?|booties|rompers?|snapsuits?|toddlers?|new\s?borns?)\b", re.IGNORECASE)
