@@ -3488,6 +3488,28 @@ def test_a_product_with_a_blank_or_tiny_photo_is_never_a_photos_match(tmp_path, 
     assert found[-1] == shoe
 
 
+def test_a_childrens_brands_products_are_childrens_whatever_their_name_says(tmp_path):
+    # A new user's trial: "Gini and Jony Men Solid White Shorts" (a kids' brand, 605 of its 616 named products
+    # children's) completed a man's shirt in the README's own example. A brand of 20 or more products, 98% of them
+    # children's, makes all of its products children's; a brand at 90% (Disney's men's T-shirts) does not.
+    r, _ = _scratch(tmp_path)
+    rows = r.items.index[:80]
+    names = [f"Kidco Boys Tee {n}" for n in range(49)] + ["Kidco Men Solid White Shorts"] \
+        + [f"Toonco Boys Tee {n}" for n in range(27)] + ["Toonco Men Printed T-shirt"] * 3
+    r.items.loc[rows, "productDisplayName"] = names
+    r.items.loc[rows, "gender"] = ["Boys"] * 49 + ["Men"] + ["Boys"] * 27 + ["Men"] * 3
+    r._reindex()
+    child = dict(zip(r.items["id"], r._childrens(), strict=True))
+    assert child[int(r.items.loc[rows[49], "id"])]                                  # Kidco's (49 of 50), men's
+    assert not any(child[int(i)] for i in r.items.loc[rows[77:], "id"])            # Toonco: 27 of 30
+    assert not any(child[int(i)] for i in r.items.loc[rows[:49], "id"])            # filed as boys' already
+    # A junior size is a child's too ("Puma Unisex Speeder SL Jr", "Timberland Men Juniors ...").
+    r.items.loc[rows[0], ["productDisplayName", "gender"]] = ["Puma Unisex Speeder SL Jr", "Unisex"]
+    r.items.loc[rows[1], ["productDisplayName", "gender"]] = ["Timberland Men Juniors Beige Casual Shoes", "Men"]
+    r._reindex()
+    assert r._childrens()[[r._row[int(r.items.loc[rows[k], "id"])] for k in (0, 1)]].all()
+
+
 def test_adding_the_photo_of_a_row_the_index_left_out_takes_the_rows_labels(tmp_path, fixture_dir, caplog):
     # `recommend similar 3413` says the row has no photo and to `index add` it: the row's name and labels,
     # not the tagger's guesses and a made-up name ("Men Grey Tshirts" for "Inkfruit Mens Chain Reaction T-shirt").
