@@ -17,8 +17,6 @@ from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.vocabulary import KINDS as NAMED_KINDS
 
-# What a shop's page says of a product the catalogue has but the index does not (no photo, a row that could not
-# be read, taken out); the error itself tells whoever runs the shop what to do about it.
 # A name's brand: its words before the first word for a wearer ("Gini and Jony" of "Gini and Jony Men ...").
 BRAND_BEFORE_WEARER = (r"^(.+?)\s+(?i:men|women|boys?|girls?|kids?|unisex|boy's|girl's|mens|womens|men's|"
                        r"women's)\b")
@@ -26,6 +24,8 @@ BRAND_BEFORE_WEARER = (r"^(.+?)\s+(?i:men|women|boys?|girls?|kids?|unisex|boy's|
 # products children's: in the catalogue Gini and Jony (0.985 of 616), Warner Bros, Chhota Bheem and Madagascar 3
 # (1.0); not Disney (0.966) or Marvel (0.85), whose men's printed T-shirts are grown-ups'.
 CHILDRENS_BRAND = (20, 0.98)
+# What a shop's page says of a product the catalogue has but the index does not (no photo, a row that could not
+# be read, taken out); the error itself tells whoever runs the shop what to do about it.
 UNLISTED = "This product is not in the shop at the moment. Search for something like it, or browse the catalogue."
 NO_LONGER_SOLD = "This product is no longer sold in the shop. Search for something like it, or browse the catalogue."
 # Brands whose name says "polo" (a name's first words) name no polo: U.S. Polo Assn.'s button-down shirts and

@@ -378,10 +378,10 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
 
     Each photo is read as it is, as the catalogue's are (a product on white, filling the frame). ``index`` (an
     index folder): each is read as photo search reads it, with the model the index was built with (a ``model``
-    or ``tagger`` given must be that one), for
-    photos that are not (a shopper's or a supplier's, on a backdrop or turned on its side: a new user's trial found
-    a shirt on grey "Perfume and Body Mist 0.62" here, "Shirts 0.985" by photo search); a ``turned`` column says
-    which were turned upright. One photo at a time: slower than the batches without it.
+    or ``tagger`` given must be that one), for photos that are not (a shopper's or a supplier's, on a backdrop
+    or turned on its side: a new user's trial found a shirt on grey "Perfume and Body Mist 0.62" here, "Shirts
+    0.985" by photo search); a ``turned`` column says which were turned upright. One photo at a time: slower than
+    the batches without it.
 
         >>> result = tag("new-arrivals/")                    # doctest: +SKIP
         >>> result.table[["path", "articleType", "articleType_prob", "review"]].head()
@@ -411,8 +411,7 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
     agreement = _compare(tagger, table, probs, photos) if labelled else {}
     summary = _summary(tagger, table, notes, review_below, agreement, sources, index)
     if rec is not None:
-        summary["read_as_photo_search"] = {"index": str(rec.index_dir), "turned_upright": int((table.get(
-            "turned", pd.Series(dtype=int)) != 0).sum())}
+        summary["read_as_photo_search"] = {"index": str(rec.index_dir), "turned_upright": int((turned != 0).sum())}
         summary["columns"]["turned"] = "clockwise degrees the photo was turned to read it (0: as it came)"
     if labelled:
         marked = _mark_trained(table, photos, notes, tagger)
