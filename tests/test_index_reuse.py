@@ -511,7 +511,7 @@ def test_a_batch_whose_vectors_cannot_be_taken_back_out_says_so_and_puts_back_th
     assert len(rec) == before and not (index / "images" / "900001.jpg").exists()
 
 
-@pytest.mark.parametrize("when", ["before the save", "after the save"])
+@pytest.mark.parametrize("when", ["before the save", "after the save", "manifest unreadable"])
 def test_a_ctrl_c_in_a_folder_add_says_whether_the_batch_is_in(tmp_path, monkeypatch, when):
     # An operator's trial: a Ctrl-C just after the save exited 130 with a log line the only sign the batch was in.
     import fashionrec.catalogue_edits as edits
@@ -524,6 +524,12 @@ def test_a_ctrl_c_in_a_folder_add_says_whether_the_batch_is_in(tmp_path, monkeyp
             raise KeyboardInterrupt
 
         monkeypatch.setattr(Recommender, "save", ctrl_c)
+    elif when == "manifest unreadable":      # said, not a traceback over the Ctrl-C's message
+        def damaged(self):
+            (index / "manifest.json").write_text("{not json")
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(Recommender, "save", damaged)
     else:
         info = edits.log.info
 
@@ -539,6 +545,9 @@ def test_a_ctrl_c_in_a_folder_add_says_whether_the_batch_is_in(tmp_path, monkeyp
     assert res.exit_code == 130
     if when == "before the save":
         assert f"nothing was added to {index} ({before:,} products, as before)" in said, said
+    elif when == "manifest unreadable":
+        assert f"whether {index} was saved with the batch could not be read" in said and "Traceback" not in said, said
+        assert f"`fashionrec index check --index {index}` says what it holds" in said, said
     else:
         assert f"{index} was saved with the batch ({before + 2:,} products, +2)" in said, said
 

@@ -303,7 +303,13 @@ def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token
         if loaded is not None:
             from fashionrec.artifacts import read_json
 
-            on_disk = read_json(index / "manifest.json")
+            try:
+                on_disk = read_json(index / "manifest.json")
+            except (OSError, ValueError) as read_error:     # said, not a traceback over the Ctrl-C's message
+                err_console.print(f"{how_stopped(e)}: whether {index} was saved with the batch could not be read "
+                                  f"({read_error}): `fashionrec index check --index {index}` says what it holds",
+                                  highlight=False)
+                raise typer.Exit(exit_code(e)) from None
             count = int(on_disk.get("count") or 0)
             saved = manifest_stamp(on_disk) != loaded[1]
             err_console.print(f"{how_stopped(e)}: " + (
