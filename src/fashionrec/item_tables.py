@@ -77,8 +77,8 @@ class ItemTables:
             named = ((it["gender"].eq("Unisex") & names.str.contains(CHILDREN_NAME, regex=True))
                      | names.str.contains(KIDS_NAME, regex=True))
             # A children's brand's products are children's whatever their name says: "Gini and Jony Men Solid
-            # White Shorts" (a kids' brand, 605 of its 616 named products children's) completed a man's shirt in
-            # the README's own example. A brand is a name's words before its first wearer's word.
+            # White Shorts" (a kids' brand, 607 of its 616 products children's by name or filing) completed a man's
+            # shirt in the README's own example. A brand is a name's words before its first wearer's word.
             brand = names.str.extract(BRAND_BEFORE_WEARER, expand=False).str.strip().str.casefold()
             by_brand = pd.DataFrame({"brand": brand, "child": named | it["gender"].isin(["Boys", "Girls"])}
                                     ).dropna().groupby("brand")["child"].agg(["size", "mean"])
