@@ -155,11 +155,11 @@ def test_a_ray_cluster_out_of_reach_is_said_in_a_line(monkeypatch, tmp_path):
 
     monkeypatch.setattr(ray, "is_initialized", lambda: False)
     monkeypatch.setattr(ray, "init", no_cluster)
-    with pytest.raises(BadInputError, match="--address auto: cannot join the Ray cluster"):
+    with pytest.raises(BadInputError, match=r"address auto \(--address auto\): cannot join the Ray cluster"):
         embed_catalog_to_parquet(fixture_catalog(), tiny_tagger_path(), tmp_path / "ray", engine="ray",
                                  address="auto", progress=False)
     assert not (tmp_path / "ray").exists()
-    with pytest.raises(BadInputError, match=r"--address ray://admin:\*\*\*@head:10001: cannot join") as said:
+    with pytest.raises(BadInputError, match=r"\(--address ray://admin:\*\*\*@head:10001\): cannot join") as said:
         embed_catalog_to_parquet(fixture_catalog(), tiny_tagger_path(), tmp_path / "ray", engine="ray",
                                  address="ray://admin:S3cret@head:10001", progress=False)
     assert "S3cret" not in str(said.value)

@@ -242,7 +242,7 @@ def test_members_from_different_splits_are_refused(two_runs, tmp_path):
         combine(two_runs, FIXTURE, tmp_path / "bad", weights=[1.0], progress=False)
     with pytest.raises(FashionrecError, match="member .*missing.*not found"):
         combine([two_runs[0], tmp_path / "missing"], FIXTURE, tmp_path / "bad", progress=False)
-    with pytest.raises(FashionrecError, match="--weight.*>= 0"):
+    with pytest.raises(FashionrecError, match=r"weights \(--weight\).*>= 0"):
         combine(two_runs, FIXTURE, tmp_path / "bad", weights=[1.0, -1.0], progress=False)
 
 
@@ -358,7 +358,7 @@ def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_
     assert CliRunner().invoke(app, ["probe", str(out), "--data", str(FIXTURE), "--out", str(again_out)]).exit_code == 0
     assert json.loads((again_out / "weights" / "best.json").read_text())["probe"]["base"] == meta["probe"]["base"]
     res = CliRunner().invoke(app, ["probe", str(ens), "--data", str(FIXTURE), "--c", "0", "--out", str(tmp_path / "y")])
-    assert res.exit_code != 0 and "--c must be > 0" in res.output
+    assert res.exit_code != 0 and "c (--c) must be > 0" in res.output
     # A single model is not an ensemble: said, not a crash.
     res = CliRunner().invoke(app, ["probe", str(two_runs[0]), "--data", str(FIXTURE), "--out", str(tmp_path / "x")])
     assert res.exit_code != 0 and "fashionrec ensemble" in res.output

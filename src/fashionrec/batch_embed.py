@@ -28,7 +28,7 @@ import pandas as pd
 from fashionrec.artifacts import atomic_dir, check_replaceable, read_json, redacted, write_json
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import Catalog, first_few
-from fashionrec.errors import BadInputError, ModelError, VectorIndexError
+from fashionrec.errors import BadInputError, ModelError, VectorIndexError, option
 from fashionrec.levels import levels_fingerprint
 from fashionrec.tagger import Tagger
 
@@ -136,7 +136,8 @@ def _embed_with_ray(frame: pd.DataFrame, tagger: Tagger, out: Path, address: str
         import ray
         import ray.data
     except ImportError as e:
-        raise BadInputError("--engine ray needs Ray Data: pip install -e '.[ray]' from the repository's root") from e
+        raise BadInputError(f"{option('engine', 'ray')} needs Ray Data: pip install -e '.[ray]' from the repository's "
+                            "root") from e
 
     started_here = not ray.is_initialized()
     if started_here:
@@ -148,9 +149,9 @@ def _embed_with_ray(frame: pd.DataFrame, tagger: Tagger, out: Path, address: str
         except Exception as e:       # ray raises a bare Exception when its node does not come up in time
             if address:     # joining a cluster: said in a line, not ~50 of Ray's traceback
                 shown = redacted([address])[0]      # a ray://user:password@host address is not shown whole
-                raise BadInputError(f"--address {shown}: cannot join the Ray cluster ({str(e).strip()[:300]}); "
-                                    "start it (`ray start --head`), check the address, or leave --address out "
-                                    "for a local Ray") from e
+                raise BadInputError(f"{option('address', shown)}: cannot join the Ray cluster "
+                                    f"({str(e).strip()[:300]}); start it (`ray start --head`), check the address, "
+                                    "or leave the address out for a local Ray") from e
             if not any(m in str(e) for m in _RAY_START_TIMEOUTS):
                 raise
             # A local node has missed Ray's fixed start-up deadlines on this 2-core machine when it was busy

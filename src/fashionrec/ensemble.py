@@ -21,7 +21,7 @@ import pandas as pd
 import torch
 
 from fashionrec.artifacts import atomic_dir, check_run_out, write_with
-from fashionrec.errors import FashionrecError, ModelError
+from fashionrec.errors import FashionrecError, ModelError, option
 from fashionrec.evaluate import evaluate_predictions, summary_metrics, write_eval_report
 from fashionrec.levels import type_levels
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
@@ -45,7 +45,7 @@ def weight_grid(n: int, step: float) -> list[tuple[float, ...]]:
     """Every weighting of ``n`` members in multiples of ``step`` that sums to 1 (0 leaves a member out)."""
     units = round(1 / step) if 0 < step <= 1 else 0
     if units < 2 or not math.isclose(units * step, 1.0):
-        raise FashionrecError(f"--step must divide 1 into equal parts (e.g. 0.05), got {step}")
+        raise FashionrecError(f"{option('step')} must divide 1 into equal parts (e.g. 0.05), got {step}")
     return [tuple(k / units for k in c) for c in itertools.product(range(units + 1), repeat=n) if sum(c) == units]
 
 
@@ -82,7 +82,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         try:
             weights = normalised_weights(weights, len(checkpoints))
         except ModelError as e:
-            raise FashionrecError(f"--weight: {e}") from e
+            raise FashionrecError(f"weights (--weight): {e}") from e
     grid = [tuple(weights)] if weights is not None else weight_grid(len(checkpoints), step)  # bad --step: now
     for c in checkpoints:
         if not Path(c).exists():

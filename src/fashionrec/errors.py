@@ -45,3 +45,11 @@ class DamagedFileError(FashionrecError, ValueError):
 
 class ConflictError(BadInputError):
     """A request that clashes with what the index holds (a product id already taken): HTTP 409."""
+
+
+def option(name: str, value: object = None) -> str:
+    """A setting as a message names it for both its readers: the Python parameter, then the CLI flag
+    (``"batch_size (--batch-size)"``, or with a value ``"batch_size 64 (--batch-size 64)"``); the messages of
+    training named the flag alone, which a notebook's user has never typed (an ML engineer's trial)."""
+    flag = "--" + name.replace("_", "-")
+    return f"{name} ({flag})" if value is None else f"{name} {value} ({flag} {value})"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from fashionrec.artifacts import atomic_path, read_json, write_text
-from fashionrec.errors import BadInputError
+from fashionrec.errors import BadInputError, option
 from fashionrec.evaluate import ORIGINAL_STUDY, compares_with_study
 from fashionrec.tagger import SHIPPED_MODEL
 
@@ -217,7 +217,7 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
     dest = Path(dest)
     if dest.suffix != ".safetensors" or dest.is_dir():
         # A folder given wrote adir.safetensors and the run's reports beside it, exit 0 (a trial).
-        raise BadInputError(f"--dest {dest}: give the checkpoint's file, ending in .safetensors (e.g. "
+        raise BadInputError(f"{option('dest', dest)}: give the checkpoint's file, ending in .safetensors (e.g. "
                             f"{(dest if dest.is_dir() else dest.parent) / 'tagger.safetensors'}); its .json, "
                             "MODEL_CARD.md and the run's test report go beside it")
     # Only a folder that already holds an exported model has our files to clear; never a user's other files.
@@ -226,8 +226,8 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
     theirs = [name for name in beside if (dest.parent / name).exists()]
     if theirs and not replacing:
         # Another run's (or a catalogue's) own files would be replaced by this run's (a trial's results.csv).
-        raise BadInputError(f"--dest {dest}: {dest.parent} holds {', '.join(theirs)} of its own, which the export "
-                            "would replace: export into a new folder, or one an earlier export wrote")
+        raise BadInputError(f"{option('dest', dest)}: {dest.parent} holds {', '.join(theirs)} of its own, which the "
+                            "export would replace: export into a new folder, or one an earlier export wrote")
     card = model_card(run)      # before copying: the card follows --init chains that may name ``dest``
     for suffix in (".safetensors", ".json"):
         with atomic_path(dest.with_suffix(suffix)) as tmp:

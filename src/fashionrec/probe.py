@@ -27,7 +27,7 @@ import torch
 from sklearn.linear_model import LogisticRegression
 
 from fashionrec.artifacts import atomic_dir, check_run_out, write_with
-from fashionrec.errors import FashionrecError
+from fashionrec.errors import FashionrecError, option
 from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
 from fashionrec.models import EnsembleNet
 from fashionrec.onnx_infer import requested_runtime
@@ -88,7 +88,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
 
     t0 = time.time()
     if not c > 0:       # before minutes of embedding: scikit-learn would only refuse it after them
-        raise FashionrecError(f"--c must be > 0 (the inverse strength of the L2 penalty), got {c}")
+        raise FashionrecError(f"{option('c')} must be > 0 (the inverse strength of the L2 penalty), got {c}")
     path = resolve_checkpoint(checkpoint).resolve()
     check_run_out(out, [path], "ensemble")      # before minutes of embedding
     base = Tagger.load(path, runtime="auto")
@@ -132,7 +132,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
     for h in heads:
         if len(np.unique(train_y[h][train_y[h] >= 0])) < 2:
             raise FashionrecError(f"head {h}: the training products have fewer than two of its classes labelled, "
-                                  "nothing for a probe to learn; leave it out (--head)")
+                                  "nothing for a probe to learn; leave it out of heads (--head)")
         head = fit_linear_head(train_x, train_y[h], len(classes[h]), c)
         with torch.no_grad():
             probe_logp = torch.log_softmax(head(torch.as_tensor(val_x)), dim=1).numpy()

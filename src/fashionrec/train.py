@@ -46,7 +46,7 @@ from fashionrec.distributed import (
     init_distributed,
     shutdown,
 )
-from fashionrec.errors import FashionrecError
+from fashionrec.errors import FashionrecError, option
 from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
 from fashionrec.levels import type_levels
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
@@ -135,7 +135,7 @@ def parse_size(text: str) -> tuple[int, int]:
     """``"192x144"`` -> (192, 144): height x width, as the checkpoints' preprocessing writes them."""
     parts = text.lower().replace(" ", "").split("x")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
-        raise FashionrecError(f"--input-size {text!r}: write HEIGHTxWIDTH in pixels, e.g. 192x144")
+        raise FashionrecError(f"{option('input_size')} {text!r}: write HEIGHTxWIDTH in pixels, e.g. 192x144")
     return int(parts[0]), int(parts[1])
 
 
@@ -160,18 +160,19 @@ def check_config(cfg: TrainConfig) -> TrainConfig:
     trial trained a whole run with --balance foo, and --batch-size -4, --lr -1 and --device tpu ended in
     tracebacks."""
     problems = [
-        (cfg.epochs < 1, f"--epochs must be at least 1, not {cfg.epochs}"),
-        (cfg.batch_size < 1, f"--batch-size must be at least 1, not {cfg.batch_size}"),
-        (not cfg.lr > 0, f"--lr must be above 0, not {cfg.lr:g}"),
-        (cfg.balance not in BALANCE_MODES, f"--balance must be one of {', '.join(BALANCE_MODES)}, not {cfg.balance!r}"),
-        (cfg.patience < 1, f"--patience must be at least 1, not {cfg.patience}"),
-        (cfg.freeze_blocks < 0, f"--freeze-blocks must be 0 or more, not {cfg.freeze_blocks}"),
+        (cfg.epochs < 1, f"{option('epochs')} must be at least 1, not {cfg.epochs}"),
+        (cfg.batch_size < 1, f"{option('batch_size')} must be at least 1, not {cfg.batch_size}"),
+        (not cfg.lr > 0, f"{option('lr')} must be above 0, not {cfg.lr:g}"),
+        (cfg.balance not in BALANCE_MODES, f"{option('balance')} must be one of {', '.join(BALANCE_MODES)}, not "
+         f"{cfg.balance!r}"),
+        (cfg.patience < 1, f"{option('patience')} must be at least 1, not {cfg.patience}"),
+        (cfg.freeze_blocks < 0, f"{option('freeze_blocks')} must be 0 or more, not {cfg.freeze_blocks}"),
         (cfg.max_minutes is not None and not cfg.max_minutes > 0,
-         f"--max-minutes must be above 0, not {cfg.max_minutes:g}" if cfg.max_minutes is not None else ""),
+         f"{option('max_minutes')} must be above 0, not {cfg.max_minutes:g}" if cfg.max_minutes is not None else ""),
         (not DEVICES.fullmatch(str(cfg.device)),
-         f"--device must be auto, cpu, cuda or cuda:N, not {cfg.device!r}"),
+         f"{option('device')} must be auto, cpu, cuda or cuda:N, not {cfg.device!r}"),
         (cfg.init is not None and cfg.init != SHIPPED and not Path(cfg.init).exists(),
-         f"--init {cfg.init}: no such checkpoint (a .safetensors file, a run folder, or {SHIPPED!r})"),
+         f"{option('init', cfg.init)}: no such checkpoint (a .safetensors file, a run folder, or {SHIPPED!r})"),
     ]
     for bad, message in problems:
         if bad:
@@ -194,8 +195,8 @@ def initial_weights(model: TaggerNet, start: TaggerNet, meta: dict, init: str, c
         kinds = [m["model"] for m in meta["members"]]
         fits = [i for i, kind in enumerate(kinds) if kind == name]
         if not fits:
-            raise FashionrecError(f"--init {init} is an ensemble of {', '.join(sorted(set(kinds)))}: pass --model "
-                                  f"{kinds[0]} to start from its member")
+            raise FashionrecError(f"{option('init', init)} is an ensemble of {', '.join(sorted(set(kinds)))}: pass "
+                                  f"{option('model', kinds[0])} to start from its member")
         size = (model.spec.height, model.spec.width)
         same = [i for i in fits if (meta["members"][i]["preprocessing"]["height"],
                                      meta["members"][i]["preprocessing"]["width"]) == size]
@@ -205,7 +206,8 @@ def initial_weights(model: TaggerNet, start: TaggerNet, meta: dict, init: str, c
         log.info("starting from member %d of %s (%s at %dx%d)", pick + 1, init, kinds[pick], start.spec.height,
                  start.spec.width)
     elif meta["model"] != name:
-        raise FashionrecError(f"--init {init} is a {meta['model']} model; it must match --model {name}")
+        raise FashionrecError(f"{option('init', init)} is a {meta['model']} model; it must match "
+                              f"{option('model', name)}")
     state = start.state_dict()
     fresh = []
     for head, wanted in classes.items():
@@ -344,9 +346,10 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
 def check_run_folder(run: Path, resume: bool) -> None:
     """Refuse a --resume with no run to continue, or a new run over one."""
     if resume and not (run / "state.pt").exists():
-        raise FashionrecError(f"--resume: {run}/state.pt not found; start a new run without --resume")
+        raise FashionrecError(f"{option('resume')}: {run}/state.pt not found; start a new run without it")
     if not resume and (run / "state.pt").exists():
-        raise FashionrecError(f"{run} already holds a run; pass --resume to continue it or choose another --out")
+        raise FashionrecError(f"{run} already holds a run; pass resume=True (--resume) to continue it or choose "
+                              "another out_dir (--out)")
 
 
 def resume_state(run: Path, cfg: TrainConfig) -> tuple[dict, bool]:
@@ -361,7 +364,7 @@ def resume_state(run: Path, cfg: TrainConfig) -> tuple[dict, bool]:
     why = None
     if cfg.max_minutes is not None and state["elapsed"] >= cfg.max_minutes * 60:
         why = (f"{run} already spent its {cfg.max_minutes:g}-minute budget ({state['elapsed'] / 60:.1f} min); pass "
-               "a larger --max-minutes to train on")
+               f"a larger {option('max_minutes')} to train on")
     elif state["stale"] >= cfg.patience:
         why = (f"{run} stopped early after epoch {done} (val macro-F1 had not improved for {state['stale']} epochs; "
                f"best at epoch {best_epoch}): it is finished, its model is {model}; start a new run to train on")
@@ -390,9 +393,10 @@ def check_start(data_dir: str | Path, out_dir: str | Path, resume: bool, config:
 def check_processes(cfg: TrainConfig, world_size: int) -> None:
     """Refuse a config that data-parallel training across ``world_size`` processes cannot run."""
     if cfg.balance == "sampler":
-        raise FashionrecError("--balance sampler is not supported under torchrun; use --balance sqrt")
+        raise FashionrecError(f"{option('balance', 'sampler')} is not supported under torchrun; use "
+                              f"{option('balance', 'sqrt')}")
     if cfg.batch_size % world_size:
-        raise FashionrecError(f"--batch-size {cfg.batch_size} must be divisible by the {world_size} processes")
+        raise FashionrecError(f"{option('batch_size', cfg.batch_size)} must be divisible by the {world_size} processes")
 
 
 def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume: bool, progress: bool,
@@ -437,7 +441,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         # Another catalogue's classes: it went on to a traceback of tensor shapes (an ML engineer's trial).
         trained_on = last.get("data") or "another catalogue"
         raise FashionrecError(f"{run} was trained on {trained_on}, whose classes {data_dir} does not have as they "
-                              f"were: resume with that folder, or start a new run (another --out) on {data_dir}")
+                              "were: resume with that folder, or start a new run (another out_dir, --out) on "
+                              f"{data_dir}")
     labels = space.encode(items)
     idx = {s: torch.from_numpy(np.flatnonzero(which == s)) for s in ("train", "val", "test")}
     log.info("train %d, val %d, test %d images; %d articleType classes; device %s",
@@ -465,8 +470,9 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     elif cfg.freeze_blocks:
         freeze_early_layers(model, cfg.freeze_blocks)
     if len(idx["train"]) < cfg.batch_size:
-        raise FashionrecError(f"--batch-size {cfg.batch_size} is more than the {len(idx['train'])} training products "
-                              f"of this split: pass --batch-size {max(1, len(idx['train']) // 4)} or so")
+        raise FashionrecError(f"{option('batch_size', cfg.batch_size)} is more than the {len(idx['train'])} training "
+                              f"products of this split: pass {option('batch_size', max(1, len(idx['train']) // 4))} "
+                              "or so")
     if ctx.is_main:
         # Written once every option has been checked: a refused one left config.json and a split behind
         # (an ML engineer's trial). Every process draws the same split from the seed; one writes it.
@@ -488,7 +494,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     if dropped > len(ds) // 4:
         # Batches are whole (drop_last): on a small catalogue the last, short one is a large share.
         log.warning("%d of the %d training products are left out of each epoch (batches of %d): pass a "
-                    "smaller --batch-size to train on all of them", dropped, len(ds), cfg.batch_size)
+                    "smaller batch_size (--batch-size) to train on all of them", dropped, len(ds), cfg.batch_size)
     steps_per_epoch = max(1, len(ds) // cfg.batch_size)   # global batches (each process takes its share)
     # With --max-minutes the schedule anneals by the clock as well as by steps; under DDP each process would
     # read its own clock and drift apart, so there the budget is only checked between epochs (by rank 0).
@@ -568,7 +574,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         if budget_spent and seen == 0:
             # Spent at an epoch boundary (one process only, see budget_s): nothing new to validate or write.
             if best_epoch < 0:
-                raise FashionrecError(f"--max-minutes {cfg.max_minutes:g} left no time to train one batch")
+                raise FashionrecError(f"{option('max_minutes', f'{cfg.max_minutes:g}')} left no time to train one "
+                                      "batch")
             break
         if not ctx.is_main:       # rank 0 validates and writes; the others wait for its stop decision
             if broadcast_flag(ctx, False):
