@@ -394,6 +394,8 @@ def test_a_folder_of_new_products_goes_in_at_one_save_and_its_rows_that_cannot_a
     assert "4 of the rows and photos" in said
     # The labels the model filled in are said, as `index add PHOTO` says them (it went in as Backpacks unsaid).
     assert "product 900002: filled in, not given: articleType" in said
+    # What was not added comes first, under the count, before the filled-in labels (600 of them buried it).
+    assert said.index("not added: product 900003") < said.index("product 900002: filled in")
     # The photo's bytes are kept, not encoded again (each rebuild did, a little worse each time).
     assert (index / "images" / "900001.jpg").read_bytes() == (tmp_path / "new" / "images" / "900001.jpg").read_bytes()
     # Added again (a re-run, or after a Ctrl-C): the rows held as they are are left alone, not refused as taken.

@@ -330,15 +330,17 @@ def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token
             console.print(f"{len(done.unchanged)} row{' is' if one else 's are'} in the index already, as "
                           f"{'it is' if one else 'they are'} (id{'' if one else 's'} {first_few(done.unchanged, 10)}): "
                           "left alone", highlight=False)
-        for item_id, heads in done.filled.items():
-            if heads:
-                console.print(f"product {item_id}: filled in, not given: {', '.join(heads)}", highlight=False)
-        for said in done.warnings:
-            console.print(f"warning: {said}", highlight=False)
+        # What was not added first, under the count: after 600 products' filled-in labels it was off the screen
+        # (an operator's trial).
         for item_id, why in done.refused.items():
             console.print(f"not added: product {item_id}: {why}", highlight=False)
         for line in done.rejected:
             console.print(f"not added: {folder / 'styles.csv'} {line}", highlight=False)
+        for said in done.warnings:
+            console.print(f"warning: {said}", highlight=False)
+        for item_id, heads in done.filled.items():
+            if heads:
+                console.print(f"product {item_id}: filled in, not given: {', '.join(heads)}", highlight=False)
     if done.refused or done.rejected:
         # Scripts must notice: the rows named above are not in the index (the others are, and saved).
         err_console.print(f"{len(done.refused) + len(done.rejected)} of the rows and photos of {folder} not added: "
