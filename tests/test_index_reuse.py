@@ -204,6 +204,21 @@ def test_a_catalogue_cut_short_does_not_replace_the_index(shop, tmp_path):
     assert Recommender.load(out).manifest["changes"]["gone"] == gone
 
 
+def test_a_product_taken_out_and_brought_back_by_a_rebuild_is_said_to_be_back_not_new(shop, tmp_path):
+    # Its row still in styles.csv, a rebuild brings it back; the build called it new, which it never was to the shop
+    # (an operator's trial).
+    out = tmp_path / "index"
+    rec = Recommender.build(load_catalog(shop, progress=False), Tagger.load(tiny_tagger_path()), out, progress=False)
+    taken = int(rec.items["id"].iloc[3])
+    rec.remove_product(taken)
+    result = CliRunner().invoke(app, ["index", "build", str(shop), "--model", str(tiny_tagger_path()), "--out",
+                                      str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"0 products new, 1 back (ids {taken}), 0 gone" in " ".join(result.output.split())
+    changes = Recommender.load(out).manifest["changes"]
+    assert (changes["new"], changes["back"], changes["back_ids"]) == (0, 1, [taken])
+
+
 def test_index_check_says_a_photo_replaced_or_added_since_the_build(shop, tmp_path):
     # An operator's trial replaced a photo and photographed a row that had none: `index check --data` passed,
     # so scripts/main.sh, which rebuilds where it fails, served the old photo's vector and labels on.

@@ -435,11 +435,12 @@ def index_build(
     if changes:
         # A styles.csv cut by 40% took 159 products out without a word (an operator's re-trial).
         def ids(key: str) -> str:
-            shown = ", ".join(map(str, changes[f"{key}_ids"][:10]))
-            return f" (ids {shown}{' ...' if changes[key] > 10 else ''})" if changes[key] else ""
+            shown = ", ".join(map(str, changes.get(f"{key}_ids", [])[:10]))
+            return f" (ids {shown}{' ...' if changes[key] > 10 else ''})" if changes.get(key) else ""
 
+        back = f", {changes['back']:,} back{ids('back')}" if changes.get("back") else ""
         console.print(f"against the index it replaced: {changes['new']:,} product{'' if changes['new'] == 1 else 's'} "
-                      f"new{ids('new')}, {changes['gone']:,} gone{ids('gone')}", highlight=False,
+                      f"new{ids('new')}{back}, {changes['gone']:,} gone{ids('gone')}", highlight=False,
                       style="bold yellow" if changes["gone"] else None)
     reused = m.get("reused") or {}
     if any(reused.values()):

@@ -274,8 +274,12 @@ class IndexBuilding:
                 now = set(map(int, rec.items["id"]))
                 if held is not None:
                     new, gone = sorted(now - held), sorted(held - now)
-                    rec.manifest["changes"] = {"new": len(new), "gone": len(gone), "new_ids": new[:20],
-                                               "gone_ids": gone[:20]}
+                    # A product taken out (`index remove`, the API) or whose row had left, in again: back, not
+                    # new (an operator's trial: the build called it new, which it never was to the shop).
+                    back = [i for i in new if i in left_before]
+                    new = [i for i in new if i not in left_before]
+                    rec.manifest["changes"] = {"new": len(new), "gone": len(gone), "back": len(back),
+                                               "new_ids": new[:20], "gone_ids": gone[:20], "back_ids": back[:20]}
                     # Products whose rows left styles.csv, now or at a rebuild before and not back since: a link
                     # to one says it is no longer sold, where it said there was no such product (an operator's
                     # trial). A row still there without a usable photo says so itself (left_out); a product
@@ -304,8 +308,9 @@ class IndexBuilding:
         _drop_replaced(earlier, index, token)
         changes = rec.manifest.get("changes")
         if changes:
-            log.info("against the index it replaced: %d products new (ids %s), %d gone (ids %s)", changes["new"],
-                     first_few(changes["new_ids"], 10) or "-", changes["gone"],
+            log.info("against the index it replaced: %d products new (ids %s), %d back (ids %s), %d gone (ids %s)",
+                     changes["new"], first_few(changes["new_ids"], 10) or "-", changes["back"],
+                     first_few(changes["back_ids"], 10) or "-", changes["gone"],
                      first_few(changes["gone_ids"], 10) or "-")
         if carried:
             log.info("kept %d products added to the previous index (ids %s)", len(carried),
