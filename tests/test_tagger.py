@@ -1015,6 +1015,17 @@ def test_a_terminated_multi_process_train_passes_the_signal_on(monkeypatch, how)
     assert calls == (["wait", "wait a moment", "terminate", "wait"] if how == "sigterm" else ["wait", "wait"])
 
 
+def test_a_second_training_of_one_run_folder_is_refused_while_the_first_trains(tmp_path):
+    # A --resume started beside a run still training trained on too; the folder ended with one's results.csv and
+    # the other's best checkpoint (an ML engineer's trial).
+    from filelock import FileLock
+
+    with FileLock(tmp_path / ".r.train.lock"):      # as the process training it holds it
+        res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(tmp_path / "r")])
+    assert res.exit_code == 2 and "another `fashionrec train` is training into" in " ".join(res.output.split())
+    assert not (tmp_path / "r").exists()
+
+
 def test_a_batch_larger_than_the_training_products_is_refused(tmp_path):
     # 240 products in batches of 128 trained on one batch an epoch, the rest left out without a word.
     with pytest.raises(FashionrecError, match=r"batch_size 4096 \(--batch-size 4096\) is more than the"):
@@ -1032,8 +1043,10 @@ def test_a_finished_run_is_not_resumed(tiny_run, tmp_path, caplog):
     run = tmp_path / "run"
     shutil.copytree(tiny_run, run)
     config = (run / "config.json").read_text()
-    with pytest.raises(FashionrecError, match="has trained all its 2 epochs"):
+    with pytest.raises(FashionrecError, match="has trained all its 2 epochs") as said:
         train(FIXTURE, make_config("tiny", max_minutes=30), run, resume=True, progress=False)
+    # How to train on: a new run from it (--epochs on a --resume is ignored; an ML engineer's trial).
+    assert f"start a new run from it: init {run} (--init {run})" in str(said.value)
     assert (run / "config.json").read_text() == config        # refused before anything was written
     meta = json.loads((run / "weights" / "best.json").read_text())
     assert meta["started_by"] == meta["command"]

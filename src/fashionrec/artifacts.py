@@ -16,7 +16,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from fashionrec.errors import BadInputError, DamagedFileError, FashionrecError
+from fashionrec.errors import BadInputError, ConflictError, DamagedFileError, FashionrecError
 
 
 def check_writable(path: str | Path, try_it: bool = True) -> Path:
@@ -295,3 +295,28 @@ def read_json(path: str | Path) -> dict:
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise DamagedFileError(f"{path} is damaged, not valid JSON ({e}): restore it from a copy, or rebuild "
                                "what it belongs to (an index: `fashionrec index build`; a run: train again)") from e
+
+
+@contextmanager
+def one_writer_at_a_time(folder: str | Path, kind: str, refusal: str):
+    """Refuse a second process writing ``folder`` (a ``kind`` of lock, e.g. "build") while one does: two index
+    builds each embedded for minutes and the last replaced the other's folder (an operator's trial); two
+    trainings of one run folder left one's results.csv beside the other's best checkpoint (an ML engineer's).
+    ``refusal`` is the message. The lock file sits beside the folder, which a build replaces whole."""
+    from filelock import FileLock, Timeout
+
+    folder = Path(folder)
+    lock = None
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(folder.parent / f".{folder.name}.{kind}.lock")
+        lock.acquire(timeout=0)
+    except Timeout as e:
+        raise ConflictError(refusal) from e
+    except OSError:
+        lock = None     # a folder this process cannot write: the command says so itself
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock.release()

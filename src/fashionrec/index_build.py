@@ -27,15 +27,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from filelock import FileLock, Timeout
 from PIL import Image
 
 from fashionrec import __version__
-from fashionrec.artifacts import atomic_dir, check_replaceable, made_by, read_json
+from fashionrec.artifacts import atomic_dir, check_replaceable, made_by, one_writer_at_a_time, read_json
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import COLUMNS, Catalog, first_few, load_catalog, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import changing_folder
-from fashionrec.errors import BadInputError, ConflictError, ModelError, VectorIndexError
+from fashionrec.errors import BadInputError, ModelError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
@@ -109,7 +108,8 @@ class IndexBuilding:
         """
         out_dir = Path(out_dir)
         out_dir = out_dir.resolve() if out_dir.is_symlink() else out_dir     # one lock whichever path names it
-        with _one_build_at_a_time(out_dir):
+        with one_writer_at_a_time(out_dir, "build", f"another `fashionrec index build` is building {out_dir} now: "
+                                  "wait for it to finish, or build into another out_dir (--out)"):
             return cls._build(catalog, tagger, out_dir, index_kind, progress, backend, uri, token, embeddings,
                               index_dim, reuse, allow_shrink, replace_added)
 
@@ -548,28 +548,6 @@ def _check_added_kept(out_dir: Path, previous: pd.DataFrame | None, catalog: Cat
                             f"{'them' if len(clash) != 1 else 'it'} with the row. Give the rows other ids in "
                             "styles.csv; or, where they are the same products, pass --replace-added (Python: "
                             "replace_added=True)")
-
-
-@contextlib.contextmanager
-def _one_build_at_a_time(out_dir: Path):
-    """Refuse a second build of ``out_dir`` while one runs: both embedded for minutes and the last to finish
-    replaced the other's folder without a word (an operator's trial). The lock file sits beside the folder,
-    which a build replaces."""
-    lock = None
-    try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(out_dir.parent / f".{out_dir.name}.build.lock")
-        lock.acquire(timeout=0)
-    except Timeout as e:
-        raise ConflictError(f"another `fashionrec index build` is building {out_dir} now: wait for it to finish, "
-                            "or build into another --out") from e
-    except OSError:
-        lock = None     # a folder this process cannot write: the build says so itself
-    try:
-        yield
-    finally:
-        if lock is not None:
-            lock.release()
 
 
 def index_backend(index_dir: str | Path) -> str:

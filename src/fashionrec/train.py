@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import logging
@@ -33,7 +34,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from fashionrec import __version__
-from fashionrec.artifacts import made_by, read_json, write_json, write_with
+from fashionrec.artifacts import made_by, one_writer_at_a_time, read_json, write_json, write_with
 from fashionrec.calibration import calibration_record
 from fashionrec.catalog import ATTRIBUTES, first_few, load_catalog
 from fashionrec.data import LabelSpace, TensorImageDataset, load_image_tensor, preprocess, train_augmentation
@@ -338,7 +339,13 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
     """
     ctx = init_distributed(resolve_device(config.device))
     try:
-        return _train(data_dir, config, out_dir, resume, progress and ctx.is_main, ctx)
+        # The process that writes the run (rank 0 under torchrun) holds it: a --resume started beside a run still
+        # training trained on too, and the folder ended with one's results.csv and the other's best checkpoint
+        # (an ML engineer's trial).
+        with (one_writer_at_a_time(out_dir, "train", f"another `fashionrec train` is training into {out_dir} now: "
+                                   "let it finish (or stop it) before resuming it, or train into another out_dir "
+                                   "(--out)") if ctx.is_main else contextlib.nullcontext()):
+            return _train(data_dir, config, out_dir, resume, progress and ctx.is_main, ctx)
     finally:
         shutdown(ctx)
 
@@ -348,7 +355,7 @@ def check_run_folder(run: Path, resume: bool) -> None:
     if resume and not (run / "state.pt").exists():
         raise FashionrecError(f"{option('resume')}: {run}/state.pt not found; start a new run without it")
     if not resume and (run / "state.pt").exists():
-        raise FashionrecError(f"{run} already holds a run; pass resume=True (--resume) to continue it or choose "
+        raise FashionrecError(f"{run} already holds a run; pass {option('resume')} to continue it or choose "
                               "another out_dir (--out)")
 
 
@@ -362,15 +369,18 @@ def resume_state(run: Path, cfg: TrainConfig) -> tuple[dict, bool]:
     tested = best.exists() and "test" in read_json(best)
     done, best_epoch, model = state["epoch"] + 1, state["best_epoch"], run / "weights" / "best.safetensors"
     why = None
+    # A finished run is trained on by a new one from its model (--epochs on a --resume was ignored, and the
+    # message did not say how, an ML engineer's trial).
+    onwards = f"to train on, start a new run from it: {option('init', run)} and another out_dir (--out)"
     if cfg.max_minutes is not None and state["elapsed"] >= cfg.max_minutes * 60:
         why = (f"{run} already spent its {cfg.max_minutes:g}-minute budget ({state['elapsed'] / 60:.1f} min); pass "
                f"a larger {option('max_minutes')} to train on")
     elif state["stale"] >= cfg.patience:
         why = (f"{run} stopped early after epoch {done} (val macro-F1 had not improved for {state['stale']} epochs; "
-               f"best at epoch {best_epoch}): it is finished, its model is {model}; start a new run to train on")
+               f"best at epoch {best_epoch}): it is finished, its model is {model}; {onwards}")
     elif done >= cfg.epochs:
         why = (f"{run} has trained all its {cfg.epochs} epochs (best at epoch {best_epoch}): it is finished, its "
-               f"model is {model}; start a new run to train on")
+               f"model is {model}; {onwards}")
     if why and tested:
         raise FashionrecError(why)
     return state, why is not None
