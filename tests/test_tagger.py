@@ -733,6 +733,11 @@ def test_export_writes_model_card(tiny_run, tmp_path):
     assert dest.exists() and dest.with_suffix(".json").exists()
     card = (dest.parent / "MODEL_CARD.md").read_text()
     assert "Held-out test split" in card and "fashionrec train" in card
+    # Its command as it could be run again: the data folder and --out were left out, and run again it trained on
+    # the default catalogue (an ML engineer's trial); only the shared catalogue is called Kaggle's.
+    command = next(line for line in card.splitlines() if line.startswith("- **Command**"))
+    assert f"fashionrec train {FIXTURE} --model fashion-cnn" in command and f"--out {tiny_run}`" in command
+    assert "Kaggle" not in next(line for line in card.splitlines() if line.startswith("- **Data**"))
     assert Tagger.load(dest).classes["articleType"]
     # The fixture's few types are not set beside the original study's 142; the shipped model's are.
     assert json.loads(dest.with_suffix(".json").read_text())["test"]["n_types"] < 100
@@ -740,6 +745,29 @@ def test_export_writes_model_card(tiny_run, tmp_path):
     from fashionrec.modelcard import _metric_rows
 
     assert _metric_rows(Tagger.load().meta)[0] == "| metric | this model | original study |"
+
+
+def test_an_export_over_a_model_with_more_types_or_a_better_test_says_so(tiny_run, tmp_path, caplog):
+    # A shop's 8-type trial run replaced the 141-type shipped model with "exported ... -> tagger.safetensors" alone
+    # (an ML engineer's trial, in a clone).
+    from fashionrec.modelcard import export_model
+    from fashionrec.tagger import SHIPPED_MODEL
+
+    dest = tmp_path / "shipped" / "tagger.safetensors"
+    dest.parent.mkdir()
+    for suffix in (".safetensors", ".json"):
+        shutil.copyfile(SHIPPED_MODEL.with_suffix(suffix), dest.with_suffix(suffix))
+    (dest.parent / "MODEL_CARD.md").write_text("# an earlier export")
+    with caplog.at_level("WARNING", logger="fashionrec.modelcard"):
+        export_model(tiny_run, dest)
+    said = " ".join(caplog.text.split())
+    types = len(json.loads((tiny_run / "weights" / "best.json").read_text())["classes"]["articleType"])
+    assert f"held {Tagger.load().name}" in said and f"{types} article types where it had 141" in said
+    assert "To go back" in said
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="fashionrec.modelcard"):
+        export_model(tiny_run, dest)        # the same run again: nothing less than what it replaces
+    assert "held" not in caplog.text
 
 
 def test_training_history_survives_replacing_the_shipped_file_and_a_resume(tiny_run, tmp_path,

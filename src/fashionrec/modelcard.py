@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,9 @@ from fashionrec.artifacts import atomic_path, read_json, write_text
 from fashionrec.errors import BadInputError, option
 from fashionrec.evaluate import ORIGINAL_STUDY, compares_with_study
 from fashionrec.tagger import SHIPPED_MODEL
+
+log = logging.getLogger(__name__)
+KAGGLE_SMALL = "fashion-product-images-small"    # the shared catalogue's folder
 
 
 def stage_summary(meta: dict, path: str | Path | None = None) -> dict:
@@ -62,9 +66,17 @@ def model_card(run_dir: str | Path) -> str:
         return _ensemble_card(run, meta)
     cfg = meta["config"]
     results = pd.read_csv(run / "results.csv")
-    flags = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in cfg.items()
-                     if k in ("model", "epochs", "batch_size", "lr", "balance", "patience", "device", "init")
-                     and v is not None)
+    # The command as it was run (its data folder, --out and profile with it); a checkpoint from before commands
+    # were recorded gets one made of its config, which left out the data and --out (an ML engineer's trial:
+    # run again, it trained on the default catalogue).
+    command = meta.get("started_by") or meta.get("command")
+    if not (command or "").startswith("fashionrec train"):
+        flags = " ".join(f"--{k.replace('_', '-')} {v}" for k, v in cfg.items()
+                         if k in ("model", "epochs", "batch_size", "lr", "balance", "patience", "device", "init")
+                         and v is not None)
+        command = f"fashionrec train {meta['data']} {flags} --out {run}"
+    # The shipped model's catalogue is named; any other is the folder it was.
+    source = " (Kaggle Fashion Product Images, small)" if Path(meta["data"]).name == KAGGLE_SMALL else ""
     lines = [
         f"# Model card: {meta['name']}", "",
         f"- **Architecture**: `{meta['model']}` — {meta['preprocessing']['description']}; "
@@ -74,9 +86,9 @@ def model_card(run_dir: str | Path) -> str:
                                           == (80, 60) else ", then resized bilinearly")
         + f", mean {meta['preprocessing']['mean']}, std {meta['preprocessing']['std']}.",
         "- **Heads**: " + ", ".join(f"{h} ({len(c)} classes)" for h, c in meta["classes"].items()) + ".",
-        f"- **Data**: `{meta['data']}` (Kaggle Fashion Product Images, small), usable images only; split "
+        f"- **Data**: `{meta['data']}`{source}, usable images only; split "
         f"seed {cfg['split_seed']}, stratified by articleType: {meta['split']['counts']}.",
-        f"- **Command**: `fashionrec train {flags}`",
+        f"- **Command**: `{command}`",
         f"- **Hardware**: {meta['hardware']}.",
         f"- **Training time**: {meta.get('train_seconds', 0) / 60:.1f} minutes over {len(results)} epochs "
         f"(best epoch {meta['epoch']}, chosen on validation macro-F1)"
@@ -229,6 +241,13 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
         raise BadInputError(f"{option('dest', dest)}: {dest.parent} holds {', '.join(theirs)} of its own, which the "
                             "export would replace: export into a new folder, or one an earlier export wrote")
     card = model_card(run)      # before copying: the card follows --init chains that may name ``dest``
+    if dest.with_suffix(".json").exists():
+        less = _less_than_replaced(read_json(dest.with_suffix(".json")), read_json(run / "weights" / "best.json"))
+        if less:    # a shop's 8-type trial run replaced the 141-type shipped model without a word (a trial)
+            log.warning("%s held %s; the model exported over it has %s. To go back: export that model's run again, "
+                        "or `git checkout -- %s` in a clone of the project; an index built with it is rebuilt by "
+                        "scripts/main.sh (`fashionrec index check` says so)", dest, _name(dest), "; ".join(less),
+                        dest.parent)
     for suffix in (".safetensors", ".json"):
         with atomic_path(dest.with_suffix(suffix)) as tmp:
             shutil.copyfile(run / "weights" / f"best{suffix}", tmp)
@@ -242,3 +261,24 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
         elif replacing:   # e.g. an ensemble has no training curves: the old model's must not pass for its
             (dest.parent / name).unlink(missing_ok=True)
     return dest
+
+
+def _name(checkpoint: Path) -> str:
+    """The name a checkpoint's JSON gives it, or its file's."""
+    try:
+        return read_json(checkpoint.with_suffix(".json")).get("name") or checkpoint.name
+    except (OSError, ValueError):
+        return checkpoint.name
+
+
+def _less_than_replaced(old: dict, new: dict) -> list[str]:
+    """What a checkpoint (``new``, its JSON) lacks that the one it replaces (``old``) had: article types, test
+    top-1 (on each one's own test split, so a guide, not a comparison)."""
+    less = []
+    had, has = (len((m.get("classes") or {}).get("articleType") or []) for m in (old, new))
+    if has < had:
+        less.append(f"{has} article types where it had {had}")
+    was, now = ((m.get("test") or {}).get("accuracy") for m in (old, new))
+    if was is not None and now is not None and now < was:
+        less.append(f"test top-1 {now:.4f} where it had {was:.4f} (each on its own test split)")
+    return less
