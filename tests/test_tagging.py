@@ -191,6 +191,23 @@ def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
     assert refused.exit_code == 2 and "no photos to tag" in refused.output
 
 
+def test_a_model_without_calibrated_probabilities_is_said_to_be_so(fixture_dir, shipped, tmp_path, caplog):
+    # A tiny run's temperatures were left at 1 (too few validation products): its "model Casual 1.00" doubts were
+    # shown as calibrated (an ML engineer's trial).
+    from _recs_support import tiny_tagger_path
+
+    photo = fixture_dir / "images" / "12933.jpg"
+    with caplog.at_level("WARNING", logger="fashionrec.tagging"):
+        tiny = tag(photo, model=tiny_tagger_path(), progress=False)
+    assert "are not calibrated" in caplog.text and "articleType" in caplog.text
+    assert not tiny.summary["model"]["calibrated"] and "articleType" in tiny.summary["model"]["uncalibrated_heads"]
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="fashionrec.tagging"):
+        calibrated = tag(photo, tagger=shipped, progress=False)
+    assert "not calibrated" not in caplog.text
+    assert calibrated.summary["model"]["calibrated"] and calibrated.summary["model"]["uncalibrated_heads"] == []
+
+
 def test_a_catalogue_given_twice_is_read_once_and_the_screen_says_what_the_model_saw(fixture_dir, shipped,
                                                                                       tmp_path):
     once = tag(fixture_dir, tagger=shipped, progress=False)

@@ -140,3 +140,13 @@ def calibration_temperatures(tagger) -> dict[str, float]:
     """{head: temperature} of a :class:`~fashionrec.tagger.Tagger`'s calibration ({} without one): an index,
     and a folder of embeddings, record those their predicted probabilities were made with."""
     return dict((tagger.meta.get("calibration") or {}).get("temperature", {}))
+
+
+def uncalibrated_heads(meta: dict) -> list[str]:
+    """The heads of a checkpoint (its JSON ``meta``) whose probabilities are shown as the model gives them: no
+    temperature, or one left at 1 for want of labelled validation products (:data:`MIN_FIT`). A tiny run's
+    "usage ... model Casual 1.00" was shown as calibrated (an ML engineer's trial)."""
+    record = meta.get("calibration") or {}
+    temperatures, checks = record.get("temperature") or {}, record.get("checks") or {}
+    return [h for h in meta.get("classes", {})
+            if h not in temperatures or (checks.get(h, {}).get("val_before") or {}).get("n", MIN_FIT) < MIN_FIT]

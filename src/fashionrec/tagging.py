@@ -37,6 +37,7 @@ from tqdm.auto import tqdm
 
 from fashionrec import __version__
 from fashionrec.artifacts import invoked_command, write_json, write_with
+from fashionrec.calibration import uncalibrated_heads
 from fashionrec.catalog import (
     ATTRIBUTES,
     GREY_REASON,
@@ -399,6 +400,11 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
         rec = Recommender.load(index, tagger or model)
         tagger = rec.tagger
     tagger = tagger or Tagger.load(model)       # a wrong --model is said before the folders are read
+    uncalibrated = uncalibrated_heads(tagger.meta)
+    if uncalibrated:
+        log.warning("%s's probabilities of %s are not calibrated (too few labelled validation products to fit a "
+                    "temperature, or none fitted): they read surer than the model is, and so do the doubts about "
+                    "catalogue labels", tagger.name, ", ".join(uncalibrated))
     photos, notes = collect(list(sources), progress=progress, skip=skip)
     if rec is None:
         probs, errors = _probabilities(tagger, photos, batch_size, progress, workers)
@@ -488,7 +494,8 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
         "model": {"name": tagger.name, "path": str(tagger.path) if tagger.path else None,
                   "sha256": tagger.sha256, "classes": tagger.classes,
                   "preprocessing": tagger.meta.get("preprocessing"),
-                  "calibrated": bool((tagger.meta.get("calibration") or {}).get("temperature"))},
+                  "calibrated": not uncalibrated_heads(tagger.meta),
+                  "uncalibrated_heads": uncalibrated_heads(tagger.meta)},
         "sources": notes["sources"],
         "rows": len(table), "tagged": int(ok.sum()), "not_tagged": int((~ok).sum()),
         "not_tagged_by_reason": dict(errors.most_common()),
