@@ -184,6 +184,15 @@ def test_a_phone_gets_tap_targets_of_44_px(server, page):
     # The header scrolls away rather than covering what the page scrolls to.
     page.evaluate("window.scrollTo(0, 600)")
     assert page.locator("header.top").bounding_box()["y"] < 0
+    # A product page's: the labels' toggle was 22 px, and the link beside Save wrapped its last word alone onto
+    # the next line (a shopper trial); under Save now.
+    page.goto(server + "/")
+    page.locator("#grid .card").first.click()
+    page.wait_for_url("**/item/**")
+    for selector in ("details.tagged summary", "button[data-like]", ".like + .hint"):
+        assert page.locator(selector).bounding_box()["height"] >= 44, selector
+    save, hint = (page.locator(s).bounding_box() for s in ("button[data-like]", ".like + .hint"))
+    assert hint["y"] >= save["y"] + save["height"] and hint["x"] == save["x"]
 
 
 def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
@@ -715,6 +724,51 @@ def test_saved_products_give_picks_for_you(server, page):
     assert page.evaluate("document.activeElement.id") == "foryou-status"     # not the page, with the button gone
     page.goto(server + f"/item/{saved_id}")
     assert page.locator("button[data-like]").get_attribute("aria-pressed") == "false"
+
+
+def test_a_request_that_fails_on_the_way_is_said_in_words_and_tried_again(server, page, fixture_dir):
+    # With the network off or a server error, a shopper read "Upload failed: TypeError: Failed to fetch", or
+    # "Unexpected token 'I' ... is not valid JSON" and advice to clear the saved products; the photo went, and
+    # a slow For you page said "Save products you like" as if the saved ones were gone (a shopper trial).
+    page.goto(server + "/")
+    saved_id = page.locator("#grid .card").first.get_attribute("data-id")
+    page.evaluate(f"localStorage.setItem('fashionrec-liked', JSON.stringify([{int(saved_id)}]))")
+    held = []
+    page.route("**/api/items?**", lambda route: held.append(route))       # held, as a slow connection would
+    page.route("**/api/recommend/profile", lambda route: route.fulfill(status=500, content_type="text/plain",
+                                                                       body="Internal Server Error"))
+    page.goto(server + "/for-you")
+    page.wait_for_function("document.getElementById('foryou-status').innerText"
+                           " === 'Loading your picks for 1 saved product…'")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    page.unroute("**/api/items?**")
+    held[0].continue_()
+    page.wait_for_selector("#foryou-error:not([hidden])")
+    said = page.locator("#foryou-error").inner_text()
+    assert said.startswith("The shop could not answer just now") and "saved product is kept" in said, said
+    assert "Clear the saved" not in said and "JSON" not in said
+    assert page.evaluate("localStorage.getItem('fashionrec-liked')") == f"[{int(saved_id)}]"
+    page.unroute("**/api/recommend/profile")
+    page.click("#foryou-retry")
+    page.wait_for_selector("#foryou-picks .card")
+    assert page.locator("#foryou-error").is_hidden() and page.locator("#foryou-retry").is_hidden()
+
+    photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+    page.goto(server + "/upload")
+    page.route("**/api/search/image**", lambda route: route.abort("internetdisconnected"))
+    page.set_input_files("#file", str(photo))
+    page.wait_for_selector("#upload-error:not([hidden])")
+    said = page.locator("#upload-error").inner_text()
+    assert said == "The shop could not be reached. Check your connection and try again.", said
+    assert page.locator("#preview").is_visible() and page.locator("#upload-retry").is_visible()
+    page.unroute("**/api/search/image**")
+    page.click("#upload-retry button")
+    page.wait_for_selector("#upload-result:not([hidden])")
+    assert page.locator("#upload-error").is_hidden() and page.locator("#upload-retry").is_hidden()
+    assert page.locator("#upload-similar .card").count() > 0
 
 
 def test_with_nothing_saved_the_picks_are_for_the_products_viewed(server, page):

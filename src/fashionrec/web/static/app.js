@@ -3,10 +3,30 @@
 (function () {
   "use strict";
   // {ok, json} of an API call: the API answers JSON for errors too ({"detail": "..."}).
+  // A failure a shopper can do nothing about but try again says so, in words: the browser's and the parser's own
+  // ("TypeError: Failed to fetch", "Unexpected token 'I', "Internal S"... is not valid JSON") were shown, with
+  // advice to clear the saved products (a shopper trial with the network off and a server error).
+  var UNREACHABLE = "The shop could not be reached. Check your connection and try again";
+  var SERVER_TROUBLE = "The shop could not answer just now. Try again in a moment";
   function fetchJson(url, options) {
     return fetch(url, options).then(function (r) {
-      return r.json().then(function (j) { return { ok: r.ok, json: j }; });
+      return r.json().then(function (j) {
+        return { ok: r.ok, json: j, retry: r.status >= 500 };
+      }, function () {
+        return { ok: false, json: { detail: SERVER_TROUBLE }, retry: true };    // a proxy's page, not the API's
+      });
+    }, function (e) {
+      if (e && e.name === "AbortError") throw e;
+      var lost = new Error(UNREACHABLE);
+      lost.retry = true;
+      throw lost;
     });
+  }
+  // What went wrong with a request, for the page: a 5xx's detail is the operator's, not a shopper's.
+  function trouble(res, fallback) {
+    var e = new Error(res.retry ? SERVER_TROUBLE : (res.json.detail || fallback));
+    e.retry = res.retry;
+    return e;
   }
   // Empty fields stay out of the address (/?gender=Men, not /?q=&gender=Men&masterCategory=&...).
   function submitClean(form) {
@@ -306,6 +326,11 @@
     var heading = document.getElementById("foryou-picks-heading"), toSaved = document.getElementById("foryou-to-saved");
     var viewedPart = document.getElementById("foryou-viewed-part");
     var viewedBox = document.getElementById("foryou-viewed");
+    var retry = document.getElementById("foryou-retry");
+    retry.addEventListener("click", function () {
+      problem.hidden = true;
+      load();
+    });
     var loads = 0;        // only the newest load may fill the page
     var views = 0;        // only the newest request for the viewed products may fill their row (or keep them)
     var rows = 0;         // only the newest request for the saved products may fill the Saved row
@@ -330,6 +355,13 @@
     function load() {
       var mine = ++loads, ids = likedIds();
       update.hidden = true;
+      retry.hidden = true;
+      // Said while they load: the empty page's "Save products you like" stood for seconds on a slow
+      // connection, as if the saved ones were gone (a shopper trial).
+      if (ids.length) {
+        status.textContent = "Loading your picks for " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") +
+          "…";
+      }
       var viewed = showViewed();
       if (!ids.length) {
         if (status.hasAttribute("data-based-on")) {     // the last one removed
@@ -344,7 +376,7 @@
       return fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(","))
         .then(function (saved) {
           if (mine !== loads) return null;
-          if (!saved.ok) throw new Error(saved.json.detail || "could not load the saved products");
+          if (!saved.ok) throw trouble(saved, "could not load the saved products");
           var gone = saved.json.unknown || [];
           if (gone.length) {
             ids = ids.filter(function (x) { return gone.indexOf(x) < 0; });
@@ -370,17 +402,23 @@
           return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ liked: ids, k: 24 }) }).then(function (res) {
             if (mine !== loads) return;
-            if (!res.ok) throw new Error(res.json.detail || "could not load picks");
+            if (!res.ok) throw trouble(res, "could not load picks");
             picks.innerHTML = res.json.results.map(card).join("");
             markSaved(picks);
           });
         })
         .catch(function (e) {
           if (mine !== loads) return;
-          var msg = String(e.message || e);
-          problem.textContent = "Could not load your picks: " + msg + ". Clear the saved products to start again.";
+          // The saved list is kept whatever failed: it is in this browser, and trying again loads it.
+          problem.textContent = e.retry ? String(e.message) + ". Your " + ids.length + " saved product" +
+            (ids.length === 1 ? " is" : "s are") + " kept." : "Could not load your picks: " + String(e.message || e) +
+            ".";
           problem.hidden = false;
-          box.hidden = false;
+          retry.hidden = !e.retry;
+          if (status.getAttribute("data-based-on") === null) {
+            status.textContent = "You have " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
+          }
+          box.hidden = !savedBox.children.length;     // no empty "Saved" heading where none could be shown
         });
     }
     // The Recently viewed row; resolves to the ids of those the catalogue still has, newest first (one it no
@@ -394,7 +432,7 @@
       return fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(",")).then(function (res) {
         // Cleared (or asked again) while this was on its way: it must not bring them back (a review).
         if (mine !== views) return [];
-        if (!res.ok) throw new Error(res.json.detail || "could not load the products viewed");
+        if (!res.ok) throw trouble(res, "could not load the products viewed");
         var gone = res.json.unknown || [];
         if (gone.length) saveViewed(ids.filter(function (x) { return gone.indexOf(x) < 0; }));
         viewedBox.innerHTML = res.json.items.map(function (it) { return card({ item: it, reason: "" }); }).join("");
@@ -414,7 +452,7 @@
       return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ liked: basis, k: 24, skip_unknown: true }) }).then(function (res) {
         if (mine !== loads || !viewedIds().length) return;      // another load, or the list cleared since
-        if (!res.ok) throw new Error(res.json.detail || "could not load picks");
+        if (!res.ok) throw trouble(res, "could not load picks");
         var used = basis.length - (res.json.skipped || []).length;
         status.removeAttribute("data-based-on");
         status.setAttribute("data-viewed", String(used));
@@ -426,8 +464,10 @@
         picksStatus();
       }).catch(function (e) {
         if (mine !== loads) return;
-        problem.textContent = "Could not load picks for the products you viewed: " + String(e.message || e) + ".";
+        problem.textContent = e.retry ? String(e.message) + "." :
+          "Could not load picks for the products you viewed: " + String(e.message || e) + ".";
         problem.hidden = false;
+        retry.hidden = !e.retry;
       });
     }
     document.getElementById("foryou-viewed-clear").addEventListener("click", function () {
@@ -507,6 +547,13 @@
   var input = document.getElementById("file");
   var preview = document.getElementById("preview");
   var errorBox = document.getElementById("upload-error");
+  // A search that failed on the way (the network, the server) is tried again with the same photo, which stays
+  // shown: it went, and "Upload failed: TypeError: Failed to fetch" was all that was left (a shopper trial).
+  var retryBox = document.getElementById("upload-retry");
+  var lastSent = null;
+  retryBox.querySelector("button").addEventListener("click", function () {
+    if (lastSent) send(lastSent.file, lastSent.refining);
+  });
   var result = document.getElementById("upload-result");
   var said = document.getElementById("upload-status");
   // A photo the browser cannot draw (a TIFF in Chromium) showed as an empty frame above its results (a shopper
@@ -536,10 +583,17 @@
     if (!/[.!?)]$/.test(msg)) msg += ".";
     errorBox.textContent = msg;
     errorBox.hidden = false;
+    retryBox.hidden = true;     // a refusal is not mended by sending the photo again
     said.textContent = "";
     preview.hidden = true;      // the refused photo is not what any results belong to
     previewNote.hidden = true;
     result.hidden = true;
+  }
+  function showRetry(msg) {
+    errorBox.textContent = msg + ".";
+    errorBox.hidden = false;
+    retryBox.hidden = false;
+    said.textContent = "";
   }
   var latest = 0;        // only the newest upload may fill the page
   var inflight = null;
@@ -755,6 +809,8 @@
   }
   function send(file, refining) {
     if (!file) return;
+    lastSent = { file: file, refining: refining };
+    retryBox.hidden = true;
     if (!refining) refine.querySelectorAll("select").forEach(function (s) { s.value = ""; });
     refine.querySelectorAll("select").forEach(function (s) { s.setAttribute("data-asked", s.value); pendingRefine(s); });
     var maxBytes = Number(drop.getAttribute("data-max-bytes"));
@@ -802,6 +858,7 @@
                                                                    signal: inflight && inflight.signal })
       .then(function (res) {
         if (mine !== latest) return;
+        if (res.retry) { showRetry(SERVER_TROUBLE); return; }
         if (!res.ok) { showError(res.json.detail || "The photo could not be used."); return; }
         shown = small;
         refine.hidden = false;
@@ -823,7 +880,8 @@
       })
       .catch(function (e) {
         if (mine !== latest || (e && e.name === "AbortError")) return;
-        showError("Upload failed: " + e);
+        if (e && e.retry) showRetry(e.message);
+        else showError("The photo could not be searched: " + String(e && e.message || e));
       })
       .finally(function () {
         if (mine === latest) { drop.classList.remove("loading"); refine.classList.remove("loading"); }
@@ -884,5 +942,8 @@
   });
   drop.addEventListener("drop", function (e) {
     if (e.dataTransfer && e.dataTransfer.files.length) send(e.dataTransfer.files[0]);
+    // A photo dragged from another tab brings its address, not its file: nothing happened (a shopper trial).
+    else showError("Only a photo file can be searched, not a web address or text: save the photo, then drop or " +
+                   "choose the file.");
   });
 })();
