@@ -53,7 +53,8 @@ def test_two_process_ddp_matches_one_process(fixture_dir, tmp_path):
 
 def test_ddp_rejects_what_it_cannot_split(fixture_dir, tmp_path):
     # Said once, before any process starts: each process said it, then torchrun's traceback, exit 1.
-    for flags, why in ((["--batch-size", "33"], "divisible"), (["--balance", "sampler"], "sampler is not supported"),
+    for flags, why in ((["--batch-size", "33"], "divisible"),
+                       (["--balance", "sampler"], "(--balance sampler) is not supported"),
                        (["--resume"], "state.pt not found")):
         bad = _train(fixture_dir, tmp_path / "bad", "--nproc", "2", *flags)
         said = bad.stdout + bad.stderr

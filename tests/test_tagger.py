@@ -17,7 +17,7 @@ from sklearn.metrics import f1_score
 from typer.testing import CliRunner
 
 from fashionrec.cli import app
-from fashionrec.errors import FashionrecError, ModelError
+from fashionrec.errors import BadInputError, FashionrecError, ModelError
 from fashionrec.evaluate import evaluate_model, head_metrics
 from fashionrec.models import MODEL_SPECS, create_model
 from fashionrec.tagger import Tagger, load_checkpoint, run_inference, save_checkpoint
@@ -369,6 +369,12 @@ def test_a_label_the_model_never_saw_is_never_a_top5_hit(tiny_run, tmp_path):
     assert set(m["per_class"]) == {"a", "Bands", "Zips"} and m["macro_recall"] == 1 / 3
     assert m["macro_f1"] == f1_score(["a", "Zips", "Bands", "Zips"], ["a", "a", "a", "a"], average="macro",
                                      zero_division=0)
+    # A model of 5 classes or fewer has no top-5, whatever labels it lacks: the extra classes' columns filled its
+    # fifth place, and a 4-type model scored top-5 0.83 where 0.67 was the most it could (a code review).
+    small = np.full((4, 4), 0.25, np.float32)
+    y, scores, names = with_unseen_classes(np.array([0, -1, -1, -1]), small, np.array(["a", "Zips", "Bands", "Zips"]),
+                                           np.array([False, True, True, True]))
+    assert "top5_accuracy" not in head_metrics(y, scores, [*"abcd", *names])
 
 
 def test_class_weights_favour_rare_classes():
@@ -1054,6 +1060,99 @@ def test_a_second_training_of_one_run_folder_is_refused_while_the_first_trains(t
     assert not (tmp_path / "r").exists()
 
 
+def test_an_out_that_cannot_hold_a_run_is_refused_before_anything_is_written(tmp_path):
+    # A folder's own config.json and results.csv were replaced, the catalogue given as --out got a run written into
+    # it, and --out /proc/foo was said to be "another `fashionrec train` ... training into" it (a code review).
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    (tmp_path / "own").mkdir()
+    (tmp_path / "own" / "config.json").write_text('{"colour": "red"}')
+    (tmp_path / "afile").write_text("")
+    for out, said in ((mine, "holds notes.txt of its own"), (tmp_path / "own", "holds a config.json of its own"),
+                      (FIXTURE, "holds EXPECTED.json, images, styles.csv of its own"),
+                      (tmp_path / "afile", "is a file: give a folder"),
+                      (tmp_path / "afile" / "sub", "afile is a file, not a folder"),
+                      (Path("/proc/fashionrec-nowhere"), "cannot write /proc/fashionrec-nowhere/config.json")):
+        res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(out)])
+        text = " ".join(res.output.split())
+        assert res.exit_code == 2 and said in text and "another `fashionrec train`" not in text, (out, text)
+    assert (mine / "notes.txt").read_text() == "keep" and sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
+    assert not (FIXTURE / "config.json").exists() and (tmp_path / "own" / "config.json").read_text() == \
+        '{"colour": "red"}'
+
+
+def _relabelled(tmp_path: Path, name: str, **columns) -> Path:
+    """The fixture catalogue with ``columns`` replaced (a value for every row, or a function of the frame)."""
+    folder = tmp_path / name
+    shutil.copytree(FIXTURE, folder)
+    styles = pd.read_csv(folder / "styles.csv", on_bad_lines="skip", dtype=str, keep_default_na=False)
+    for column, value in columns.items():
+        styles[column] = value(styles) if callable(value) else value
+    styles.to_csv(folder / "styles.csv", index=False)
+    return folder
+
+
+def test_a_head_without_labels_is_left_out_and_a_seldom_labelled_one_trains_to_a_finite_loss(tmp_path, caplog):
+    # No usage anywhere: a head of no classes trained, was scored on another folder as if it guessed its first
+    # label, and its model could not be exported; usage on a few rows only: every epoch's loss read NaN (a
+    # code review).
+    from fashionrec.modelcard import export_model
+
+    folder = _relabelled(tmp_path, "nousage", usage="")
+    with caplog.at_level("WARNING", logger="fashionrec.train"):
+        train(folder, make_config("tiny", epochs=1), tmp_path / "r", progress=False)
+    assert "has a usage label: trained without that head" in caplog.text
+    meta = json.loads((tmp_path / "r" / "weights" / "best.json").read_text())
+    assert "usage" not in meta["classes"] and "usage" not in meta["config"]["heads"] and "season" in meta["classes"]
+    export_model(tmp_path / "r", tmp_path / "export" / "tagger.safetensors")
+    few = _relabelled(tmp_path, "fewusage", usage=lambda f: ["Casual" if i < 5 else "" for i in range(len(f))])
+    train(few, make_config("tiny", epochs=2), tmp_path / "f", progress=False)
+    results = pd.read_csv(tmp_path / "f" / "results.csv")
+    assert np.isfinite(results["train_loss"]).all(), results
+
+
+def test_a_catalogue_of_no_type_labels_or_no_type_to_validate_is_said_not_a_traceback(tiny_run, tmp_path):
+    # The catalogue's "NA" as every type: an IndexError from train and a KeyError from evaluate; every type under
+    # 3 products: a KeyError after the first epoch (a code review).
+    na = _relabelled(tmp_path, "na", articleType="NA")
+    res = CliRunner().invoke(app, ["train", str(na), "--profile", "tiny", "--out", str(tmp_path / "r")])
+    assert res.exit_code == 2 and "no usable image with a articleType label" in " ".join(res.output.split())
+    with pytest.raises(BadInputError, match="has an articleType label to score predictions against"):
+        evaluate_model(na, tiny_run, split="all", progress=False)
+    small = _relabelled(tmp_path, "small", articleType=lambda f: [f"Type{i // 2}" for i in range(len(f))])
+    res = CliRunner().invoke(app, ["train", str(small), "--profile", "tiny", "--out", str(tmp_path / "s")])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "gives no validation products to choose the best epoch by" in said, said
+    assert "Traceback" not in res.output
+
+
+def test_a_stop_between_the_last_weights_and_the_state_resumes_exactly(tmp_path, monkeypatch):
+    # Two files written one after the other: a stop between weights/last (epoch 2) and state.pt (still epoch 1)
+    # resumed epoch 2's weights with epoch 1's optimizer and trained epoch 2 again (a code review).
+    import fashionrec.train as train_module
+
+    config = make_config("tiny", epochs=3, patience=10)
+    train(FIXTURE, config, tmp_path / "full", progress=False)
+    real, states = train_module.write_with, []
+
+    def stop_at_the_second_state(path, writer):
+        if Path(path).name == "state.pt":
+            states.append(path)
+            if len(states) == 2:
+                raise KeyboardInterrupt
+        return real(path, writer)
+
+    monkeypatch.setattr(train_module, "write_with", stop_at_the_second_state)
+    with pytest.raises(KeyboardInterrupt):
+        train(FIXTURE, config, tmp_path / "cut", progress=False)
+    monkeypatch.undo()
+    assert json.loads((tmp_path / "cut" / "weights" / "last.json").read_text())["epoch"] == 2
+    train(FIXTURE, config, tmp_path / "cut", resume=True, progress=False)
+    assert (tmp_path / "cut" / "weights" / "last.safetensors").read_bytes() == \
+        (tmp_path / "full" / "weights" / "last.safetensors").read_bytes()
+
+
 def test_a_batch_larger_than_the_training_products_is_refused(tmp_path):
     # 240 products in batches of 128 trained on one batch an epoch, the rest left out without a word.
     with pytest.raises(FashionrecError, match=r"batch_size 4096 \(--batch-size 4096\) is more than the"):
@@ -1119,7 +1218,7 @@ def test_a_shops_own_types_start_from_the_shipped_models_member():
     assert mine["heads.articleType.bias"][hoodie] < theirs["heads.articleType.bias"].min()
     big = create_model("efficientnet-lite0", sizes, input_size=(224, 168))
     assert initial_weights(big, start, meta, "shipped", shop) is start.members[0]     # the member of its size
-    with pytest.raises(FashionrecError, match="pass --model efficientnet-lite0"):
+    with pytest.raises(FashionrecError, match=r"pass model efficientnet-lite0 \(--model efficientnet-lite0\)"):
         initial_weights(create_model("fashion-cnn", sizes), start, meta, "shipped", shop)
     assert make_config("tiny", init="shipped").init == "shipped"       # a name, not a path that must exist
 

@@ -309,7 +309,11 @@ def one_writer_at_a_time(folder: str | Path, kind: str, refusal: str):
     lock = None
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(folder.parent / f".{folder.name}.{kind}.lock")
+        path = folder.parent / f".{folder.name}.{kind}.lock"
+        # Made first: filelock waits on a file it cannot make as on one another process holds, and a train
+        # into /proc/foo was said to be beside another (a code review).
+        path.touch(exist_ok=True)
+        lock = FileLock(path)
         lock.acquire(timeout=0)
     except Timeout as e:
         raise ConflictError(refusal) from e

@@ -75,8 +75,6 @@ def model_card(run_dir: str | Path) -> str:
                          if k in ("model", "epochs", "batch_size", "lr", "balance", "patience", "device", "init")
                          and v is not None)
         command = f"fashionrec train {meta['data']} {flags} --out {run}"
-    # The shipped model's catalogue is named; any other is the folder it was.
-    source = " (Kaggle Fashion Product Images, small)" if Path(meta["data"]).name == KAGGLE_SMALL else ""
     lines = [
         f"# Model card: {meta['name']}", "",
         f"- **Architecture**: `{meta['model']}` — {meta['preprocessing']['description']}; "
@@ -86,7 +84,7 @@ def model_card(run_dir: str | Path) -> str:
                                           == (80, 60) else ", then resized bilinearly")
         + f", mean {meta['preprocessing']['mean']}, std {meta['preprocessing']['std']}.",
         "- **Heads**: " + ", ".join(f"{h} ({len(c)} classes)" for h, c in meta["classes"].items()) + ".",
-        f"- **Data**: `{meta['data']}`{source}, usable images only; split "
+        f"- **Data**: `{meta['data']}`{_source(meta['data'])}, usable images only; split "
         f"seed {cfg['split_seed']}, stratified by articleType: {meta['split']['counts']}.",
         f"- **Command**: `{command}`",
         f"- **Hardware**: {meta['hardware']}.",
@@ -123,6 +121,18 @@ def model_card(run_dir: str | Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _source(data: str) -> str:
+    """What a card says of its catalogue beside the folder: the shared catalogue is named, any other is only the
+    folder it was (a shop's was called Kaggle's, an ML engineer's trial)."""
+    return " (Kaggle Fashion Product Images, small)" if Path(data).name == KAGGLE_SMALL else ""
+
+
+def _num(value) -> str:
+    """A metric as a card shows it; one not measured (a head with no labelled test product: None, or absent) is a
+    dash, where it was a TypeError that stopped the export (a code review)."""
+    return f"{value:.4f}" if isinstance(value, (int, float)) else "—"
+
+
 def _metric_rows(meta: dict) -> list[str]:
     # Beside the original study where the test spans as many types as its task (a model of a 15-type shop's
     # catalogue was); a checkpoint from before n_types was kept is judged by its number of classes.
@@ -133,17 +143,18 @@ def _metric_rows(meta: dict) -> list[str]:
               ("articleType weighted-F1", "weighted_f1", "—")]
     rows = (["| metric | this model | original study |", "|---|---|---|"] if study else
             ["| metric | this model |", "|---|---|"])
-    rows += [f"| {name} | {test.get(key, float('nan')):.4f} |" + (f" {theirs} |" if study else "")
+    rows += [f"| {name} | {_num(test.get(key))} |" + (f" {theirs} |" if study else "")
              for name, key, theirs in values]
     attributes = test.get("attributes", {})
     if not any("head_alone" in m for m in attributes.values()):
         rows += ["", "| attribute | accuracy | macro-F1 |", "|---|---|---|"]
-        return rows + [f"| {h} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} |" for h, m in attributes.items()]
+        return rows + [f"| {h} | {_num(m.get('accuracy'))} | {_num(m.get('macro_f1'))} |"
+                       for h, m in attributes.items()]
     # The group and category as shown, read from the type (fashionrec.levels), and their heads' own beside.
     rows += ["", "| attribute | accuracy | macro-F1 | its head alone (accuracy / macro-F1) |", "|---|---|---|---|"]
     return rows + [f"| {h}{' (read from ' + m['read_from'] + ')' if 'read_from' in m else ''} | "
-                   f"{m['accuracy']:.4f} | {m['macro_f1']:.4f} | "
-                   + (f"{m['head_alone']['accuracy']:.4f} / {m['head_alone']['macro_f1']:.4f} |"
+                   f"{_num(m.get('accuracy'))} | {_num(m.get('macro_f1'))} | "
+                   + (f"{_num(m['head_alone'].get('accuracy'))} / {_num(m['head_alone'].get('macro_f1'))} |"
                       if "head_alone" in m else "— |") for h, m in attributes.items()]
 
 
@@ -159,7 +170,7 @@ def _ensemble_card(run: Path, meta: dict) -> str:
         "- **Input**: RGB photos fitted into 80x60 with white padding; each member resizes and normalises "
         "for itself (below).",
         "- **Heads**: " + ", ".join(f"{h} ({len(c)} classes)" for h, c in meta["classes"].items()) + ".",
-        f"- **Data**: `{meta['data']}` (Kaggle Fashion Product Images, small), usable images only; split "
+        f"- **Data**: `{meta['data']}`{_source(meta['data'])}, usable images only; split "
         f"seed {cfg['split_seed']}, stratified by articleType: {meta['split']['counts']}. Every member was "
         "trained on this split's training products only.",
         f"- **Command**: `fashionrec ensemble {' '.join(cfg['checkpoints'])} --data {meta['data']}"

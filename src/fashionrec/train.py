@@ -34,7 +34,14 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from fashionrec import __version__
-from fashionrec.artifacts import made_by, one_writer_at_a_time, read_json, write_json, write_with
+from fashionrec.artifacts import (
+    check_writable,
+    made_by,
+    one_writer_at_a_time,
+    read_json,
+    write_json,
+    write_with,
+)
 from fashionrec.calibration import calibration_record
 from fashionrec.catalog import ATTRIBUTES, first_few, load_catalog
 from fashionrec.data import LabelSpace, TensorImageDataset, load_image_tensor, preprocess, train_augmentation
@@ -350,8 +357,36 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
         shutdown(ctx)
 
 
+# What a run folder holds (RUN_FILES) and what a new run may start over: a run stopped in its first epoch, before
+# its state.pt (its command run again, as the message says).
+RUN_FILES = frozenset({"config.json", "split.csv", "split.json", "results.csv", "curves.png", "state.pt", "weights",
+                       "test"})
+
+
+def _is_run_config(path: Path) -> bool:
+    """Whether ``path`` is a run's config.json (a training's settings), not a file of another kind."""
+    try:
+        config = read_json(path)
+    except (OSError, ValueError):
+        return False
+    return isinstance(config, dict) and set(config) <= {f.name for f in dataclasses.fields(TrainConfig)}
+
+
 def check_run_folder(run: Path, resume: bool) -> None:
-    """Refuse a --resume with no run to continue, or a new run over one."""
+    """Refuse a --resume with no run to continue, a new run over one, and an out_dir that cannot hold a run: a
+    file, a folder this process cannot write, or one holding files of its own (a folder's own config.json and
+    results.csv were replaced, and a catalogue given as --out got a run written into it, a code review); said
+    before the catalogue is read."""
+    if run.exists() and not run.is_dir():
+        raise FashionrecError(f"out_dir (--out) {run} is a file: give a folder for the run")
+    check_writable(run / "config.json")
+    theirs = sorted(p.name for p in run.iterdir() if p.name not in RUN_FILES and not p.name.startswith(".")) \
+        if run.is_dir() else []
+    if (run / "config.json").is_file() and not _is_run_config(run / "config.json"):
+        theirs.insert(0, "a config.json")
+    if theirs:
+        raise FashionrecError(f"{run} holds {first_few(theirs, 5)} of its own, not a run's: a run written there "
+                              "would replace its files; choose a new or empty folder for out_dir (--out)")
     if resume and not (run / "state.pt").exists():
         raise FashionrecError(f"{option('resume')}: {run}/state.pt not found; start a new run without it")
     if not resume and (run / "state.pt").exists():
@@ -446,6 +481,14 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     items = items[items["id"].isin(split.assignments.index)].reset_index(drop=True)
     which = split.assignments.reindex(items["id"]).to_numpy()
     space = LabelSpace.from_frame(items, cfg.heads)
+    unlabelled = [h for h in cfg.heads if not space.classes[h]]
+    if unlabelled:
+        # A head of no classes trained as one (torch's "zero-element tensors" its only word), was then scored on
+        # another catalogue as if it guessed its first label, and its model could not be exported (a code review).
+        log.warning("no product of %s has a %s label: trained without %s", data_dir, " or ".join(unlabelled),
+                    "that head" if len(unlabelled) == 1 else "those heads")
+        cfg = dataclasses.replace(cfg, heads=[h for h in cfg.heads if h not in unlabelled])
+        space = LabelSpace.from_frame(items, cfg.heads)
     last = read_json(weights_dir / "last.json") if resume and (weights_dir / "last.json").exists() else {}
     if last and last.get("classes") != space.classes:
         # Another catalogue's classes: it went on to a traceback of tensor shapes (an ML engineer's trial).
@@ -455,6 +498,12 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                               f"{data_dir}")
     labels = space.encode(items)
     idx = {s: torch.from_numpy(np.flatnonzero(which == s)) for s in ("train", "val", "test")}
+    if not len(idx["val"]):
+        # Every type too small to stratify: all trained on, and the first epoch ended in a KeyError (a review).
+        raise FashionrecError(f"{data_dir} gives no validation products to choose the best epoch by: each of its "
+                              f"{len(space.classes['articleType'])} article types has fewer than "
+                              f"{split.config.min_per_class} usable products, so all of them are trained on; a type "
+                              f"is validated and tested from {split.config.min_per_class} products")
     log.info("train %d, val %d, test %d images; %d articleType classes; device %s",
              len(idx["train"]), len(idx["val"]), len(idx["test"]), len(space.classes["articleType"]), device)
     if split.train_only_classes and ctx.is_main:
@@ -518,7 +567,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     start_epoch, best_f1, best_epoch, stale, elapsed = 0, -1.0, -1, 0, 0.0
     if resume:
         last, last_meta = load_checkpoint(weights_dir / "last.safetensors")
-        model.load_state_dict(last.state_dict())
+        model.load_state_dict(state["model"] if "model" in state else last.state_dict())
         prior_seconds = float(last_meta.get("prior_train_seconds", 0))    # what --init brought, kept
         history = last_meta.get("lineage", [])
         opt.load_state_dict(state["optimizer"])     # the schedule: (step, elapsed) and the progress reached
@@ -571,7 +620,10 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             x = x.contiguous(memory_format=torch.channels_last)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
                 out = fit_model(x)
-            loss = sum(main_w[h] * losses[h](out[h].float(), yb[h].to(device)) for h in cfg.heads)
+            # A batch without one label of a head gives that head's mean loss 0/0: NaN, which made every epoch's
+            # loss read NaN where a head was seldom labelled (its gradient is 0 all the same; a code review).
+            loss = sum(main_w[h] * torch.nan_to_num(losses[h](out[h].float(), yb[h].to(device)), nan=0.0)
+                       for h in cfg.heads)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -599,7 +651,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         elapsed += epoch_s
         row = {"epoch": epoch + 1, "train_loss": round(loss_sum / max(seen, 1), 5),
                "train_acc": round(correct / max(seen, 1), 5), "val_acc": round(val["accuracy"], 5),
-               "val_macro_f1": round(val["macro_f1"], 5), "val_top5": round(val.get("top5_accuracy", 0), 5),
+               "val_macro_f1": round(val["macro_f1"], 5), "val_top5": round(val.get("top5_accuracy", math.nan), 5),
                "lr": f"{sched.lr:.6f}", "seconds": round(epoch_s, 1)}
         for h in cfg.heads:
             if h != "articleType":
@@ -618,7 +670,9 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             stale += 1
         save_checkpoint(model, space.classes, {**meta, "epoch": epoch + 1, "val": val,
                                                "train_seconds": round(elapsed, 1)}, weights_dir / "last")
-        state = {"optimizer": opt.state_dict(), "epoch": epoch, "progress": sched.reached,
+        # The weights too, in the one file written last: a stop between last.safetensors and state.pt resumed
+        # epoch N's weights with epoch N-1's optimizer and trained epoch N again (a code review).
+        state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch, "progress": sched.reached,
                  "best_f1": best_f1, "best_epoch": best_epoch, "stale": stale, "elapsed": elapsed,
                  "rng": torch.get_rng_state()}
         write_with(run / "state.pt", lambda tmp, s=state: torch.save(s, tmp))
