@@ -134,7 +134,9 @@ def test_missing_checkpoint_json_is_a_clear_error(tiny_run, tmp_path):
         load_checkpoint(tmp_path / "m.safetensors")
     # The JSON without its weights: named as given ("check.json" was "checkpoint check.safetensors not found").
     shutil.copy(tiny_run / "weights" / "best.json", tmp_path / "check.json")
-    with pytest.raises(ModelError, match=r"checkpoint \S*check\.json not found \(the weights beside it"):
+    # It is there: not "not found" (a run's config.json was, a code review).
+    with pytest.raises(ModelError, match=r"\S*check\.json is no checkpoint's description: no check\.safetensors "
+                       "beside it"):
         load_checkpoint(tmp_path / "check.json")
     # Another file altogether ("shop/styles.csv" said "shop/styles.json is missing", an ML engineer's trial).
     (tmp_path / "styles.csv").write_text("id\n1\n")

@@ -97,8 +97,12 @@ def resolve_checkpoint(path: str | Path | None) -> Path:
         path = path.with_suffix(".safetensors")
     if not path.exists():
         # Named as given: "check.json" said "checkpoint check.safetensors not found".
-        twin = f" (the weights beside it: {path.name})" if given != path and given.exists() else ""
-        raise ModelError(f"checkpoint {given} not found{twin}; train one with `fashionrec train` or omit "
+        if given != path and given.exists():
+            # A run's config.json was said "not found" (a code review): it is there, with no weights beside it.
+            raise ModelError(f"{given} is no checkpoint's description: no {path.name} beside it; give a checkpoint "
+                             "(.safetensors), a `fashionrec train` run folder, or omit the model (--model; Python: "
+                             "model=None) to use the shipped model")
+        raise ModelError(f"checkpoint {given} not found; train one with `fashionrec train` or omit "
                          "--model (in Python, give None) to use the shipped model")
     if path.suffix != ".safetensors":
         # "shop/styles.csv" said "shop/styles.json is missing" (an ML engineer's trial).
