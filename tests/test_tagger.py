@@ -736,6 +736,27 @@ def test_unseen_labels_are_keyed_as_the_catalogue_has_them(tiny_run, tmp_path):
     assert "Kimono' (2)" in res.output
 
 
+def test_evaluate_says_how_far_the_probabilities_shown_can_be_taken_at_their_word(tiny_run, tmp_path):
+    # An ML engineer's trial looked for calibration numbers and found none: ECE and NLL per head now, a
+    # reliability diagram, and whether a temperature was fitted (the tiny run's 40 validation products: none).
+    from fashionrec.calibration import expected_calibration_error
+
+    m = evaluate_model(FIXTURE, tiny_run, split="all", progress=False, out_dir=tmp_path / "rep")
+    main = m["calibration"]["articleType"]
+    assert main["n"] == m["n"] and not main["temperature_fitted"] and set(m["calibration"]) >= {"gender", "usage"}
+    # The same number from predictions.csv's shown probabilities (4 digits) and whether each was right.
+    rows = pd.read_csv(tmp_path / "rep" / "predictions.csv")
+    rows = rows[rows["not_scored"].isna() & rows["articleType"].isin(Tagger.load(tiny_run).classes["articleType"])]
+    top = rows["predicted_articleType_prob"].to_numpy()
+    right = (rows["articleType"] == rows["predicted_articleType"]).to_numpy()
+    as_two = np.stack([top, 1 - top], 1)        # a top probability and the rest: the ECE reads only the top
+    assert expected_calibration_error(as_two, np.where(right, 0, 1)) == pytest.approx(main["ece"], abs=2e-3)
+    assert (tmp_path / "rep" / "reliability.png").stat().st_size > 5000
+    assert "## Calibration of the probabilities shown" in (tmp_path / "rep" / "report.md").read_text()
+    res = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tiny_run)])
+    assert f"articleType ECE {main['ece']:.4f}" in res.output and "no temperature fitted" in res.output
+
+
 def test_cli_evaluate_bad_model_path_exits_with_message(tmp_path):
     r = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tmp_path / "nope.safetensors")])
     assert r.exit_code == 2

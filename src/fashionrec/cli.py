@@ -389,6 +389,12 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
         if a.get("n"):
             console.print(f"  {h:<15} top-1 {a['accuracy']:.4f}  macro-F1 {a['macro_f1']:.4f}  (n={a['n']})"
                           + read_from_note(a))
+    main = (m.get("calibration") or {}).get("articleType")
+    if main and main.get("n"):
+        console.print(f"calibration of the probabilities shown: articleType ECE {main['ece']:.4f}, NLL "
+                      f"{main['nll']:.4f} (n={main['n']:,})" + ("" if main.get("temperature_fitted") else
+                                                               "; no temperature fitted: read them as surer "
+                                                               "than the model is"), highlight=False)
     for line in caveats(m):
         console.print(line, highlight=False)
     if json_out:

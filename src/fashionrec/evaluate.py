@@ -23,6 +23,7 @@ from sklearn.metrics import (
 )
 
 from fashionrec.artifacts import provenance, write_json, write_text, write_with
+from fashionrec.calibration import ECE_BINS, expected_calibration_error, quality, uncalibrated_heads
 from fashionrec.catalog import first_few
 from fashionrec.errors import BadInputError
 
@@ -192,6 +193,37 @@ def plot_confusion(y_true: np.ndarray, pred: np.ndarray, class_names: list[str],
     plt.close(fig)
 
 
+def plot_reliability(y: np.ndarray, probs: np.ndarray, path: Path, bins: int = ECE_BINS) -> None:
+    """A reliability diagram of a head's probabilities (rows with ``y`` >= 0): per bin of the top probability,
+    how often the top label is right, beside the diagonal of a model exactly as sure as it is right."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    keep = y >= 0
+    conf, right = probs[keep].max(1), probs[keep].argmax(1) == y[keep]
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(conf, edges[1:-1], right=True), 0, bins - 1)
+    counts = np.bincount(which, minlength=bins)
+    hits = np.bincount(which, weights=right, minlength=bins)
+    centres = (edges[:-1] + edges[1:]) / 2
+    fig, (ax, ax_n) = plt.subplots(2, 1, figsize=(5.5, 6), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    shown = counts > 0
+    ax.bar(centres[shown], hits[shown] / counts[shown], width=1 / bins, edgecolor="white", label="accuracy")
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", label="as sure as right")
+    ax.set_ylabel("share right")
+    ax.set_title(f"articleType: ECE {expected_calibration_error(probs[keep], y[keep], bins):.3f} "
+                 f"(n={int(keep.sum()):,})")
+    ax.legend(loc="upper left")
+    ax_n.bar(centres, counts, width=1 / bins, color="grey", edgecolor="white")
+    ax_n.set_xlabel("top probability shown")
+    ax_n.set_ylabel("products")
+    fig.tight_layout()
+    write_with(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
+    plt.close(fig)
+
+
 def compares_with_study(metrics: dict) -> bool:
     """Whether these numbers are like the original study's: products of at least :data:`STUDY_MIN_TYPES`
     article types (its task had 142). A shop's 15-type folder was set beside the study's 0.7749. Reads
@@ -235,9 +267,11 @@ def prediction_table(items: pd.DataFrame, probs: dict[str, np.ndarray], classes:
 
 def write_eval_report(metrics: dict, labels: np.ndarray, probs: np.ndarray, class_names: list[str],
                       out_dir: str | Path, title: str = "Tagger evaluation",
-                      predictions: pd.DataFrame | None = None) -> Path:
+                      predictions: pd.DataFrame | None = None,
+                      reliability: tuple[np.ndarray, np.ndarray] | None = None) -> Path:
     """Write metrics.json, confusion.png, confusions.csv (every mistaken pair), report.md and, given
-    ``predictions``, predictions.csv into ``out_dir``."""
+    ``predictions``, predictions.csv into ``out_dir``; given ``reliability`` (articleType's labels and the
+    probabilities shown), reliability.png."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     pred = probs.argmax(1)
@@ -272,6 +306,18 @@ def write_eval_report(metrics: dict, labels: np.ndarray, probs: np.ndarray, clas
     for h, m in metrics.get("attributes", {}).items():
         if m.get("n"):
             lines.append(f"| {h}{read_from_note(m)} | {m['n']} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} |")
+    if metrics.get("calibration"):
+        lines += ["", "## Calibration of the probabilities shown", "",
+                  "Expected calibration error (ECE, 15 bins: the mean gap between how sure the model says it is and "
+                  "how often it is right) and negative log-likelihood, over the products whose label is a class of "
+                  "the model.", "", "| head | n | ECE | NLL | median top probability | temperature fitted |",
+                  "|---|---|---|---|---|---|"]
+        lines += [f"| {h} | {c['n']} | {c['ece']:.4f} | {c['nll']:.4f} | {c['median_top_prob']:.3f} | "
+                  f"{'yes' if c.get('temperature_fitted') else 'no'} |"
+                  for h, c in metrics["calibration"].items() if c.get("n")]
+        if reliability is not None:
+            plot_reliability(*reliability, out / "reliability.png")
+            lines += ["", "![reliability of articleType's probabilities](reliability.png)"]
     lines += ["", "## Most frequent confusions", "", "| true | predicted | count |", "|---|---|---|"]
     lines += [f"| {r.true} | {r.predicted} | {r.count} |" for r in conf.head(20).itertuples()]
     if len(conf) > 20:
@@ -549,6 +595,12 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     # each head's own numbers are kept beside them, and its own guesses in predictions.csv.
     levels = {h: shown[h] for h in tagger.levels if h in shown}
     own = tagger.calibrate({h: p for h, p in probs.items() if h in levels})    # no type: nothing read from it
+    # How far the probabilities shown can be taken at their word, per head, over the products whose label is a
+    # class of the model (an ML engineer's trial looked for it): expected calibration error and NLL.
+    uncalibrated = uncalibrated_heads(tagger.meta)
+    calibration = {h: {**quality(levels.get(h, shown[h]), y), "temperature_fitted": h not in uncalibrated}
+                   for h, y in labels.items() if (y >= 0).any()}
+    reliability = (labels["articleType"].copy(), shown["articleType"]) if "articleType" in calibration else None
     unseen, unseen_values, unseen_like = {}, {}, {}
     for head in labels:
         y = labels[head].copy()
@@ -597,7 +649,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
                     "model_sha256": tagger.sha256, "data": str(Path(str(catalog.root)).resolve()),
                     "split": split, "unseen_class_images": unseen[main], "unseen_labels": unseen,
                     "unseen_values": unseen_values, "unseen_values_like": unseen_like, "trained_on": seen,
-                    "n_products": len(items),
+                    "n_products": len(items), "calibration": calibration,
                     # Rows of the folder that gave no product to score: said in the report, not only logged.
                     "left_out": left_out(catalog.report) if split == "all" else {},
                     # Lines of styles.csv with a comma too many in the name, read back whole and scored (a
@@ -615,5 +667,6 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         else:       # the same columns whatever the folder (a script filtering on not_scored failed on test)
             table = table.assign(not_scored="")
         write_eval_report(metrics, labels[main], probs[main], classes[main], out_dir,
-                          title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})", predictions=table)
+                          title=f"{tagger.name} on {Path(str(catalog.root)).name} ({split})", predictions=table,
+                          reliability=reliability)
     return metrics
