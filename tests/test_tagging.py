@@ -176,6 +176,11 @@ def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
     assert list(table["path"]) == [f"{photos.as_posix()}/{n}" for n in ("12933.jpg", "7512.jpg", "broken.jpg")] \
         + [(fixture_dir / "images" / "7512.jpg").as_posix()]
     assert json.loads(out.with_suffix(".json").read_text())["rows"] == 4
+    # The batch size the Python call takes, from the command line too (an ML engineer's trial): the same tags.
+    one = tmp_path / "tags" / "one.csv"
+    assert runner.invoke(app, ["tag", str(photos), str(fixture_dir / "images" / "7512.jpg"), "--out", str(one),
+                               "--batch-size", "1"]).exit_code == 0
+    pd.testing.assert_frame_equal(pd.read_csv(one), table, atol=1e-4)
     # Written into the folder it tags, twice: the second run does not take its own output for photos.
     for _ in range(2):
         again = runner.invoke(app, ["tag", str(photos), "--out", str(photos)])

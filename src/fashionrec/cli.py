@@ -468,6 +468,8 @@ def tag_cmd(
                                       "index and the model it was built with (a --model must be that one): for "
                                       "photos not on a plain white background or turned on their side (a "
                                       "shopper's, a supplier's); slower."),
+    batch_size: int = typer.Option(256, min=1, help="Photos the model reads at a time (fewer: less memory; the "
+                                   "Python call's batch_size)."),
 ) -> None:
     """Tag photos in bulk: every attribute with its probability, unsure ones flagged, a catalogue's own
     labels checked against the model."""
@@ -479,7 +481,7 @@ def tag_cmd(
         # Said now, not after minutes of tagging (and never the catalogue's own styles.csv, written over once).
         for path in (target, target.with_suffix(".json")):
             check_writable(path)
-        result = tag(sources, model=model, review_below=review_below,
+        result = tag(sources, model=model, review_below=review_below, batch_size=batch_size,
                      skip=[target, target.with_suffix(".json")], index=index)
         csv_file, json_file = result.write(target)
     except (FashionrecError, OSError) as e:
