@@ -111,6 +111,7 @@ def test_a_loose_folder_tags_its_photos_in_order_and_names_what_it_did_not_tag(f
     (folder / "d.jpg").write_bytes(b"not a photo")
     (folder / "notes.txt").write_text("prices tomorrow")
     (folder / ".DS_Store").write_bytes(b"\0")
+    shutil.copy(src / "12933.jpg", folder / ".hidden.jpg")             # not tagged, but said
     Image.new("RGB", (300, 400), "white").save(folder / "e.jpg")        # blank
     Image.open(src / "12933.jpg").save(folder / "f.gif")                # formats beyond .jpg/.png/.webp
     Image.open(src / "12933.jpg").save(folder / "g.bmp")
@@ -127,6 +128,8 @@ def test_a_loose_folder_tags_its_photos_in_order_and_names_what_it_did_not_tag(f
     assert t.loc[t["path"] == prefix + "shoes/0051234.jpg", "id"].tolist() == [51234]
     assert t.loc[t["path"] != prefix + "shoes/0051234.jpg", "id"].isna().all() and list(t.columns)[0] == "id"
     assert result.summary["not_images"] == [prefix + "notes.txt"]
+    assert result.summary["hidden_photos"] == [prefix + ".hidden.jpg"]       # not .DS_Store: no photo
+    assert any("1 photo is hidden" in line and ".hidden.jpg" in line for line in describe(result))
     assert result.summary["given_twice"] == [(folder / "b.JPG").as_posix()]      # tagged once
     errors = dict(zip(t["path"].str.removeprefix(prefix), t["error"], strict=True))
     assert "not a readable image" in errors["d.jpg"] and "one flat colour" in errors["e.jpg"]

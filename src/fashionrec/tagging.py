@@ -121,13 +121,18 @@ def _shown(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _in_folder(folder: Path, skip: set[Path]) -> tuple[list[Photo], list[str]]:
-    """Every photo under ``folder`` in path order; the other files' paths (said, not tagged)."""
-    photos, others = [], []
+def _in_folder(folder: Path, skip: set[Path]) -> tuple[list[Photo], list[str], list[str]]:
+    """Every photo under ``folder`` in path order; the other files' paths and the hidden photos' (said, not
+    tagged)."""
+    photos, others, hidden = [], [], []
     readable = photo_extensions()
     for path in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
         rel = _shown(path.relative_to(folder).as_posix())
-        if rel.startswith(".") or "/." in rel or path.resolve() in skip:   # .DS_Store, .git; this run's output
+        if path.resolve() in skip:      # this run's output
+            continue
+        if rel.startswith(".") or "/." in rel:      # .DS_Store, .git, a Mac's ._ copies: not tagged, but a photo
+            if path.suffix.lower() in readable:     # among them is said (".hidden.jpg" was not, an ML engineer's
+                hidden.append(rel)                  # trial)
             continue
         if path.suffix.lower() not in readable:
             others.append(rel)
@@ -135,7 +140,7 @@ def _in_folder(folder: Path, skip: set[Path]) -> tuple[list[Photo], list[str]]:
             photos.append(Photo(rel, None, error="a broken link: the file it points to is gone"))
         else:
             photos.append(Photo(rel, path))
-    return photos, others
+    return photos, others, hidden
 
 
 def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo], dict]:
@@ -191,7 +196,7 @@ def collect(sources: Sequence[str | Path], progress: bool = True,
     sources = check_sources(sources)
     skip = {Path(s).resolve() for s in skip}
     photos: list[Photo] = []
-    notes: dict = {"sources": [], "not_images": [], "catalogues": [], "given_twice": []}
+    notes: dict = {"sources": [], "not_images": [], "hidden_photos": [], "catalogues": [], "given_twice": []}
     catalogue_roots: set[Path] = set()
     for source in sources:
         notes["sources"].append(str(source))
@@ -204,8 +209,9 @@ def collect(sources: Sequence[str | Path], progress: bool = True,
             found, about = _in_catalogue(source, len(notes["catalogues"]), progress)
             notes["catalogues"].append(about)
         elif source.is_dir():
-            found, others = _in_folder(source, skip)
+            found, others, hidden = _in_folder(source, skip)
             notes["not_images"] += [prefix + o for o in others]
+            notes["hidden_photos"] += [prefix + h for h in hidden]
         else:
             found, prefix = [Photo(_shown(source.as_posix()), source)], ""
         for p in found:
@@ -499,7 +505,8 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
         "sources": notes["sources"],
         "rows": len(table), "tagged": int(ok.sum()), "not_tagged": int((~ok).sum()),
         "not_tagged_by_reason": dict(errors.most_common()),
-        "not_images": notes["not_images"], "given_twice": notes["given_twice"],
+        "not_images": notes["not_images"], "hidden_photos": notes["hidden_photos"],
+        "given_twice": notes["given_twice"],
         "review_below": review_below, "to_review": int(table["review"].sum()),
         "articleType_counts": {str(k): int(v) for k, v in table.loc[ok, "articleType"].value_counts().items()},
         "columns": {
@@ -542,6 +549,10 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
     if s["not_images"]:
         yield f"  {len(s['not_images'])} files are in no image format and were not tagged (listed in the JSON): " \
               + first_few(s["not_images"], 5)
+    if s.get("hidden_photos"):
+        n = len(s["hidden_photos"])
+        yield f"  {n} photo{'s are' if n != 1 else ' is'} hidden (a name or folder starting with a dot) and " \
+              f"{'were' if n != 1 else 'was'} not tagged: " + first_few(s["hidden_photos"], 5)
     if s["given_twice"]:
         yield f"  {len(s['given_twice'])} photos or catalogues were given twice and tagged once: " \
               + first_few(s["given_twice"], 5)
