@@ -755,6 +755,18 @@ def test_a_request_that_fails_on_the_way_is_said_in_words_and_tried_again(server
     page.click("#foryou-retry")
     page.wait_for_selector("#foryou-picks .card")
     assert page.locator("#foryou-error").is_hidden() and page.locator("#foryou-retry").is_hidden()
+    # With products viewed and none saved, the picks for them are the page: a failure there is said too (it was
+    # not, a code review).
+    page.evaluate(f"localStorage.setItem('fashionrec-liked', '[]'); "
+                  f"localStorage.setItem('fashionrec-viewed', JSON.stringify([{int(saved_id)}]))")
+    page.route("**/api/items?**", lambda route: route.abort("internetdisconnected"))
+    page.goto(server + "/for-you")
+    page.wait_for_selector("#foryou-retry:not([hidden])")
+    assert page.locator("#foryou-error").inner_text().startswith("The shop could not be reached")
+    page.unroute("**/api/items?**")
+    page.click("#foryou-retry")
+    page.wait_for_selector("#foryou-picks .card")
+    assert page.locator("#foryou-error").is_hidden()
 
     photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
     page.goto(server + "/upload")
@@ -769,6 +781,13 @@ def test_a_request_that_fails_on_the_way_is_said_in_words_and_tried_again(server
     page.wait_for_selector("#upload-result:not([hidden])")
     assert page.locator("#upload-error").is_hidden() and page.locator("#upload-retry").is_hidden()
     assert page.locator("#upload-similar .card").count() > 0
+    # A proxy's own page for a photo over its limit is no reason to try again (it was offered, a code review).
+    page.route("**/api/search/image**", lambda route: route.fulfill(status=413, content_type="text/html",
+                                                                    body="<html>413 Request Entity Too Large</html>"))
+    page.set_input_files("#file", str(photo))
+    page.wait_for_selector("#upload-error:not([hidden])")
+    assert page.locator("#upload-error").inner_text().startswith("This photo is larger than the shop accepts")
+    assert page.locator("#upload-retry").is_hidden()
 
 
 def test_with_nothing_saved_the_picks_are_for_the_products_viewed(server, page):

@@ -377,6 +377,15 @@ def test_a_label_the_model_never_saw_is_never_a_top5_hit(tiny_run, tmp_path):
     y, scores, names = with_unseen_classes(np.array([0, -1, -1, -1]), small, np.array(["a", "Zips", "Bands", "Zips"]),
                                            np.array([False, True, True, True]))
     assert "top5_accuracy" not in head_metrics(y, scores, [*"abcd", *names])
+    # Log-probabilities (the probe's blend) score as their probabilities do, a row at exactly 0 included (the
+    # first way of telling the extra columns apart read them all as extra: top-5 nan, a code review).
+    rng = np.random.default_rng(0)
+    probs = rng.random((200, 20))
+    probs /= probs.sum(1, keepdims=True)
+    logp, truth = np.log(probs), rng.integers(0, 20, 200)
+    logp[0, 3] = 0.0
+    names = [str(i) for i in range(20)]
+    assert head_metrics(truth, logp, names)["top5_accuracy"] == head_metrics(truth, probs, names)["top5_accuracy"]
 
 
 def test_class_weights_favour_rare_classes():
@@ -800,11 +809,15 @@ def test_an_export_over_a_model_with_more_types_or_a_better_test_says_so(tiny_ru
     said = " ".join(caplog.text.split())
     types = len(json.loads((tiny_run / "weights" / "best.json").read_text())["classes"]["articleType"])
     assert f"held {Tagger.load().name}" in said and f"{types} article types where it had 141" in said
-    assert "To go back" in said
+    assert "To go back: export that model's run there again" in said and "git" not in said     # not the package's
     caplog.clear()
     with caplog.at_level("WARNING", logger="fashionrec.modelcard"):
         export_model(tiny_run, dest)        # the same run again: nothing less than what it replaces
     assert "held" not in caplog.text
+    # Over a damaged JSON, the export is the mend: not refused (it was, reading it for the comparison).
+    dest.with_suffix(".json").write_text("{")
+    export_model(tiny_run, dest)
+    assert json.loads(dest.with_suffix(".json").read_text())["name"] == Tagger.load(tiny_run).name
 
 
 def test_training_history_survives_replacing_the_shipped_file_and_a_resume(tiny_run, tmp_path,
@@ -1087,8 +1100,13 @@ def test_a_second_training_of_one_run_folder_is_refused_while_the_first_trains(t
 
     with FileLock(tmp_path / ".r.train.lock"):      # as the process training it holds it
         res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(tmp_path / "r")])
-    assert res.exit_code == 2 and "another `fashionrec train` is training into" in " ".join(res.output.split())
-    assert not (tmp_path / "r").exists()
+        assert res.exit_code == 2 and "another `fashionrec train` is training into" in " ".join(res.output.split())
+        assert not (tmp_path / "r").exists()
+        # Through a link to it too (the link's own lock let both in, a code review).
+        (tmp_path / "r").mkdir()
+        (tmp_path / "link").symlink_to(tmp_path / "r", target_is_directory=True)
+        res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(tmp_path / "link")])
+        assert res.exit_code == 2 and "another `fashionrec train` is training into" in " ".join(res.output.split())
 
 
 def test_an_out_that_cannot_hold_a_run_is_refused_before_anything_is_written(tmp_path):
@@ -1111,6 +1129,20 @@ def test_an_out_that_cannot_hold_a_run_is_refused_before_anything_is_written(tmp
     assert (mine / "notes.txt").read_text() == "keep" and sorted(p.name for p in mine.iterdir()) == ["notes.txt"]
     assert not (FIXTURE / "config.json").exists() and (tmp_path / "own" / "config.json").read_text() == \
         '{"colour": "red"}'
+    # Refused before the lock: no lock file is left beside them (one was, beside the catalogue, a code review).
+    assert not list(FIXTURE.parent.glob(".*.lock")) and not list(tmp_path.glob(".*.lock"))
+
+
+def test_a_finished_run_without_its_state_is_not_trained_over(tiny_run, tmp_path):
+    # An ensemble's folder, or a GPU run brought back without its state.pt, has a finished model and no state to
+    # resume from: a new run wrote its config.json and split into it, then ended in a KeyError (a code review).
+    finished = shutil.copytree(tiny_run, tmp_path / "finished")
+    (finished / "state.pt").unlink()
+    res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(finished)])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "holds a finished run (curves.png, results.csv, test, weights) with no state.pt" \
+        in said, said
+    assert (finished / "config.json").read_text() == (tiny_run / "config.json").read_text()
 
 
 def _relabelled(tmp_path: Path, name: str, **columns) -> Path:
@@ -1141,6 +1173,10 @@ def test_a_head_without_labels_is_left_out_and_a_seldom_labelled_one_trains_to_a
     train(few, make_config("tiny", epochs=2), tmp_path / "f", progress=False)
     results = pd.read_csv(tmp_path / "f" / "results.csv")
     assert np.isfinite(results["train_loss"]).all(), results
+    # A run diverging is said, not trained on to a model that predicts NaN, exit 0 (the loss fix above must not
+    # hide it; a code review's --lr 1e4).
+    with pytest.raises(FashionrecError, match=r"training diverged in epoch 1: .* a lower lr \(--lr\)"):
+        train(FIXTURE, make_config("tiny", lr=1e4), tmp_path / "d", progress=False)
 
 
 def test_a_catalogue_of_no_type_labels_or_no_type_to_validate_is_said_not_a_traceback(tiny_run, tmp_path):
@@ -1148,7 +1184,8 @@ def test_a_catalogue_of_no_type_labels_or_no_type_to_validate_is_said_not_a_trac
     # 3 products: a KeyError after the first epoch (a code review).
     na = _relabelled(tmp_path, "na", articleType="NA")
     res = CliRunner().invoke(app, ["train", str(na), "--profile", "tiny", "--out", str(tmp_path / "r")])
-    assert res.exit_code == 2 and "no usable image with a articleType label" in " ".join(res.output.split())
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and "has an articleType to learn (each is empty or \"NA\")" in said, said
     with pytest.raises(BadInputError, match="has an articleType label to score predictions against"):
         evaluate_model(na, tiny_run, split="all", progress=False)
     small = _relabelled(tmp_path, "small", articleType=lambda f: [f"Type{i // 2}" for i in range(len(f))])
@@ -1204,7 +1241,7 @@ def test_a_finished_run_is_not_resumed(tiny_run, tmp_path, caplog):
     with pytest.raises(FashionrecError, match="has trained all its 2 epochs") as said:
         train(FIXTURE, make_config("tiny", max_minutes=30), run, resume=True, progress=False)
     # How to train on: a new run from it (--epochs on a --resume is ignored; an ML engineer's trial).
-    assert f"start a new run from it: init {run} (--init {run})" in str(said.value)
+    assert f"start a new run from it with init {run} (--init {run}) and a new out_dir" in str(said.value)
     assert (run / "config.json").read_text() == config        # refused before anything was written
     meta = json.loads((run / "weights" / "best.json").read_text())
     assert meta["started_by"] == meta["command"]

@@ -56,10 +56,11 @@ def head_metrics(y_true: np.ndarray, probs: np.ndarray, class_names: list[str],
         "macro_f1_true_classes": float(f1_score(y, pred, labels=np.unique(y), average="macro", zero_division=0)),
         "weighted_f1": float(f1_score(y, pred, average="weighted", zero_division=0)),
     }
-    # The model's own classes: not the columns with_unseen_classes added (scored -1) for labels it lacks, which
+    # The model's own classes: not the columns with_unseen_classes added (-inf) for labels it lacks, which
     # counted as top-5 hits where it had 5 classes or fewer (a 4-type model scored 0.83 where 0.67 was the most
-    # it could, a code review). Those rows stay in the denominator, as misses.
-    n_classes = int((probs.max(0) >= 0).sum())
+    # it could, a code review). Those rows stay in the denominator, as misses. Scores may be log-probabilities
+    # (the probe's), so only -inf marks a column.
+    n_classes = int((~np.isneginf(probs).all(0)).sum()) if len(probs) else probs.shape[1]
     own = y < n_classes
     if n_classes > 5:
         out["top5_accuracy"] = float(top_k_accuracy_score(y[own], p[own, :n_classes], k=5,
@@ -418,13 +419,14 @@ def with_unseen_classes(y: np.ndarray, probs: np.ndarray, values: np.ndarray,
     extra class that is never predicted: (labels, scores, the extra classes' names). They stay in the
     denominators as errors, and each counts once in a macro average, with F1 0; before, every unknown type
     was one class, and a folder with 46 types a model did not know scored a macro-F1 of 0.50 where
-    scikit-learn over its real types gave 0.10. Their scores are below every probability, so they are never
-    among the top 5 either (a score of 0 could tie with probabilities that underflowed to 0, and win)."""
+    scikit-learn over its real types gave 0.10. Their scores are -inf, below every probability and
+    log-probability, so they are never predicted (a score of 0 could tie with probabilities that underflowed to
+    0, and win), and :func:`head_metrics` tells them from the model's own classes."""
     names = sorted({str(v) for v in values[outside]})
     code = {v: probs.shape[1] + i for i, v in enumerate(names)}
     y = y.copy()
     y[outside] = [code[str(v)] for v in values[outside]]
-    return y, np.hstack([probs, np.full((len(y), len(names)), -1.0, probs.dtype)]), names
+    return y, np.hstack([probs, np.full((len(y), len(names)), -np.inf, probs.dtype)]), names
 
 
 def seen_by_model(items: pd.DataFrame, meta: dict, progress: bool = False) -> tuple[np.ndarray, np.ndarray] | None:

@@ -275,8 +275,9 @@ class IndexBuilding:
                 if held is not None:
                     new, gone = sorted(now - held), sorted(held - now)
                     # A product taken out (`index remove`, the API) or whose row had left, in again: back, not
-                    # new (an operator's trial: the build called it new, which it never was to the shop).
-                    back = [i for i in new if i in left_before]
+                    # new (an operator's trial: the build called it new, which it never was to the shop); not
+                    # another catalogue's product of the same id (a code review).
+                    back = [i for i in new if i in left_before] if same_catalogue else []
                     new = [i for i in new if i not in left_before]
                     rec.manifest["changes"] = {"new": len(new), "gone": len(gone), "back": len(back),
                                                "new_ids": new[:20], "gone_ids": gone[:20], "back_ids": back[:20]}

@@ -252,13 +252,17 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
         raise BadInputError(f"{option('dest', dest)}: {dest.parent} holds {', '.join(theirs)} of its own, which the "
                             "export would replace: export into a new folder, or one an earlier export wrote")
     card = model_card(run)      # before copying: the card follows --init chains that may name ``dest``
-    if dest.with_suffix(".json").exists():
-        less = _less_than_replaced(read_json(dest.with_suffix(".json")), read_json(run / "weights" / "best.json"))
-        if less:    # a shop's 8-type trial run replaced the 141-type shipped model without a word (a trial)
-            log.warning("%s held %s; the model exported over it has %s. To go back: export that model's run again, "
-                        "or `git checkout -- %s` in a clone of the project; an index built with it is rebuilt by "
-                        "scripts/main.sh (`fashionrec index check` says so)", dest, _name(dest), "; ".join(less),
-                        dest.parent)
+    try:
+        replaced = read_json(dest.with_suffix(".json")) if dest.with_suffix(".json").exists() else None
+    except (OSError, ValueError):       # a damaged JSON: the export is the mend, not to be refused (a code review)
+        replaced = None
+    less = _less_than_replaced(replaced, read_json(run / "weights" / "best.json")) if replaced else []
+    if less:    # a shop's 8-type trial run replaced the 141-type shipped model without a word (a trial)
+        back = (f"`git checkout -- {SHIPPED_MODEL.parent}` in a clone of the project" if dest.resolve() ==
+                SHIPPED_MODEL.resolve() else "export that model's run there again")
+        log.warning("%s held %s; the model exported over it has %s. To go back: %s; an index built with it is "
+                    "rebuilt by scripts/main.sh (`fashionrec index check` says so)", dest, replaced.get("name") or
+                    dest.name, "; ".join(less), back)
     for suffix in (".safetensors", ".json"):
         with atomic_path(dest.with_suffix(suffix)) as tmp:
             shutil.copyfile(run / "weights" / f"best{suffix}", tmp)
@@ -272,14 +276,6 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
         elif replacing:   # e.g. an ensemble has no training curves: the old model's must not pass for its
             (dest.parent / name).unlink(missing_ok=True)
     return dest
-
-
-def _name(checkpoint: Path) -> str:
-    """The name a checkpoint's JSON gives it, or its file's."""
-    try:
-        return read_json(checkpoint.with_suffix(".json")).get("name") or checkpoint.name
-    except (OSError, ValueError):
-        return checkpoint.name
 
 
 def _less_than_replaced(old: dict, new: dict) -> list[str]:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from fashionrec.artifacts import atomic_dir, provenance, read_json, write_json, write_with
-from fashionrec.catalog import Catalog, labels_only
+from fashionrec.catalog import Catalog
 from fashionrec.errors import BadInputError, FashionrecError
 
 SPLITS = ("train", "val", "test")
@@ -128,14 +128,11 @@ def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None,
             raise BadInputError(f"the rows to split have no {column!r} column (they have {list(items.columns)}): "
                                 "pass load_catalog(dir).usable, or another label")
     rng = np.random.default_rng(config.seed)
-    # The catalogue's "NA" is no label, as training reads it (a type of "NA" on every row was split as one class,
-    # then trained with none: an IndexError, a code review). The shared catalogue has none in articleType.
-    has_label = labels_only(items[config.label]).notna()
-    labelled = items[has_label]
+    labelled = items[items[config.label].notna()]
     if labelled.empty:
         raise BadInputError(f"nothing to split: no usable image with a {config.label} label "
                             f"({len(items)} usable rows); run `fashionrec data check` to see why")
-    unlabelled = [int(i) for i in items.loc[~has_label, "id"]]
+    unlabelled = [int(i) for i in items.loc[items[config.label].isna(), "id"]]
     out: dict[int, str] = {}
     small: dict[str, int] = {}
     # Classes in sorted order so the RNG stream, hence the split, does not depend on row order.

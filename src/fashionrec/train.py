@@ -348,19 +348,24 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
     try:
         # The process that writes the run (rank 0 under torchrun) holds it: a --resume started beside a run still
         # training trained on too, and the folder ended with one's results.csv and the other's best checkpoint
-        # (an ML engineer's trial).
-        with (one_writer_at_a_time(out_dir, "train", f"another `fashionrec train` is training into {out_dir} now: "
-                                   "let it finish (or stop it) before resuming it, or train into another out_dir "
-                                   "(--out)") if ctx.is_main else contextlib.nullcontext()):
+        # (an ML engineer's trial). Checked first, so that a refused folder gets no lock file beside it (one
+        # was left beside the catalogue, a code review); one lock whichever link names the folder.
+        run = Path(out_dir)
+        check_run_folder(run, resume)
+        where = run.resolve() if run.is_symlink() else run
+        with (one_writer_at_a_time(where, "train", f"another `fashionrec train` is training into {out_dir} now: "
+                                   "let it finish (or stop it) first, or train into another out_dir (--out)")
+              if ctx.is_main else contextlib.nullcontext()):
             return _train(data_dir, config, out_dir, resume, progress and ctx.is_main, ctx)
     finally:
         shutdown(ctx)
 
 
-# What a run folder holds (RUN_FILES) and what a new run may start over: a run stopped in its first epoch, before
-# its state.pt (its command run again, as the message says).
-RUN_FILES = frozenset({"config.json", "split.csv", "split.json", "results.csv", "curves.png", "state.pt", "weights",
-                       "test"})
+# What a training run folder holds (RUN_FILES), and what a new run may start over (STARTED: a run stopped in its
+# first epoch, its command run again as the message says); the rest of a run without its state.pt is a finished
+# run that cannot be resumed (an ensemble's, a GPU run brought back), not to be trained over (a code review).
+STARTED = frozenset({"config.json", "split.csv", "split.json"})
+RUN_FILES = STARTED | {"results.csv", "curves.png", "state.pt", "weights", "test"}
 
 
 def _is_run_config(path: Path) -> bool:
@@ -370,6 +375,21 @@ def _is_run_config(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(config, dict) and set(config) <= {f.name for f in dataclasses.fields(TrainConfig)}
+
+
+def _diverged(epoch: int, cfg: TrainConfig) -> FashionrecError:
+    """A run whose loss or outputs are no numbers any more: it went on to a model that predicts NaN, exit 0 (a
+    code review's --lr 1e4; before, a traceback). The epochs saved before it stay, as after a Ctrl-C."""
+    return FashionrecError(f"training diverged in epoch {epoch + 1}: its loss or outputs are not numbers (lr "
+                           f"{cfg.lr:g} is likely too high); start a new run with a lower {option('lr')}")
+
+
+def _head_loss(loss: nn.CrossEntropyLoss, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """``loss`` of one head on a batch; 0 where the batch has none of its labels, whose mean is 0/0: NaN made
+    every epoch's loss read NaN where a head was seldom labelled (its gradient was 0 all the same; a code review).
+    Chosen on the device, without a wait for it; a NaN of a batch with labels (a run diverging) stays one."""
+    value = loss(logits.float(), y)
+    return torch.where((y >= 0).any(), value, torch.zeros_like(value))
 
 
 def check_run_folder(run: Path, resume: bool) -> None:
@@ -385,8 +405,14 @@ def check_run_folder(run: Path, resume: bool) -> None:
     if (run / "config.json").is_file() and not _is_run_config(run / "config.json"):
         theirs.insert(0, "a config.json")
     if theirs:
-        raise FashionrecError(f"{run} holds {first_few(theirs, 5)} of its own, not a run's: a run written there "
-                              "would replace its files; choose a new or empty folder for out_dir (--out)")
+        raise FashionrecError(f"{run} holds {first_few(theirs, 5)} of its own, not a training run's: a run written "
+                              "there would replace its files; choose a new or empty folder for out_dir (--out)")
+    finished = sorted(p.name for p in run.iterdir() if p.name in RUN_FILES - STARTED) \
+        if run.is_dir() and not (run / "state.pt").exists() else []
+    if finished:
+        raise FashionrecError(f"{run} holds a finished run ({first_few(finished, 5)}) with no state.pt to resume "
+                              "from: a run written there would replace its model; choose a new or empty folder for "
+                              "out_dir (--out)")
     if resume and not (run / "state.pt").exists():
         raise FashionrecError(f"{option('resume')}: {run}/state.pt not found; start a new run without it")
     if not resume and (run / "state.pt").exists():
@@ -406,7 +432,7 @@ def resume_state(run: Path, cfg: TrainConfig) -> tuple[dict, bool]:
     why = None
     # A finished run is trained on by a new one from its model (--epochs on a --resume was ignored, and the
     # message did not say how, an ML engineer's trial).
-    onwards = f"to train on, start a new run from it: {option('init', run)} and another out_dir (--out)"
+    onwards = f"to train it further, start a new run from it with {option('init', run)} and a new out_dir (--out)"
     if cfg.max_minutes is not None and state["elapsed"] >= cfg.max_minutes * 60:
         why = (f"{run} already spent its {cfg.max_minutes:g}-minute budget ({state['elapsed'] / 60:.1f} min); pass "
                f"a larger {option('max_minutes')} to train on")
@@ -481,6 +507,11 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     items = items[items["id"].isin(split.assignments.index)].reset_index(drop=True)
     which = split.assignments.reindex(items["id"]).to_numpy()
     space = LabelSpace.from_frame(items, cfg.heads)
+    if not space.classes["articleType"]:
+        # Every type the catalogue's "NA" (no label to training, a class to the split, which keeps the splits
+        # of models trained before as they were): an IndexError after the split (a code review).
+        raise FashionrecError(f"no usable product of {data_dir} has an articleType to learn (each is empty or "
+                              "\"NA\"): fill the articleType column of styles.csv")
     unlabelled = [h for h in cfg.heads if not space.classes[h]]
     if unlabelled:
         # A head of no classes trained as one (torch's "zero-element tensors" its only word), was then scored on
@@ -620,10 +651,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             x = x.contiguous(memory_format=torch.channels_last)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
                 out = fit_model(x)
-            # A batch without one label of a head gives that head's mean loss 0/0: NaN, which made every epoch's
-            # loss read NaN where a head was seldom labelled (its gradient is 0 all the same; a code review).
-            loss = sum(main_w[h] * torch.nan_to_num(losses[h](out[h].float(), yb[h].to(device)), nan=0.0)
-                       for h in cfg.heads)
+            loss = sum(main_w[h] * _head_loss(losses[h], out[h], yb[h].to(device)) for h in cfg.heads)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -633,6 +661,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             seen += len(y)
             bar.set_postfix(loss=f"{loss_sum / seen:.3f}", acc=f"{correct / seen:.3f}")
         loss_sum, correct, seen = all_sum(ctx, loss_sum, correct, seen)
+        if not math.isfinite(loss_sum):
+            raise _diverged(epoch, cfg)
         if budget_spent and seen == 0:
             # Spent at an epoch boundary (one process only, see budget_s): nothing new to validate or write.
             if best_epoch < 0:
@@ -645,6 +675,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             continue
         # ---- validate ----------------------------------------------------------------------------
         _, probs = run_inference(model, images[idx["val"]], batch_size=512)
+        if not all(np.isfinite(p).all() for p in probs.values()):
+            raise _diverged(epoch, cfg)
         val = head_metrics(labels["articleType"][idx["val"]].numpy(), probs["articleType"],
                            space.classes["articleType"])
         epoch_s = time.time() - t0

@@ -13,7 +13,12 @@
       return r.json().then(function (j) {
         return { ok: r.ok, json: j, retry: r.status >= 500 };
       }, function () {
-        return { ok: false, json: { detail: SERVER_TROUBLE }, retry: true };    // a proxy's page, not the API's
+        // A proxy's page, not the API's: worth trying again after a server error only (a 413 for a large photo
+        // offered Try again, which could never work: a code review).
+        if (r.status >= 500) return { ok: false, json: { detail: SERVER_TROUBLE }, retry: true };
+        return { ok: false, retry: false, json: { detail: r.status === 413 ?
+          "This photo is larger than the shop accepts: choose a smaller one" :
+          "The shop could not take this request (HTTP " + r.status + ")" } };
       });
     }, function (e) {
       if (e && e.name === "AbortError") throw e;
@@ -415,9 +420,9 @@
             ".";
           problem.hidden = false;
           retry.hidden = !e.retry;
-          if (status.getAttribute("data-based-on") === null) {
-            status.textContent = "You have " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
-          }
+          // Not "Loading…" beside the failure (it stayed after a Try again that failed, a code review).
+          if (status.hasAttribute("data-based-on")) picksStatus();
+          else status.textContent = "You have " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
           box.hidden = !savedBox.children.length;     // no empty "Saved" heading where none could be shown
         });
     }
@@ -439,8 +444,14 @@
         markSaved(viewedBox);
         viewedPart.hidden = !res.json.items.length;
         return res.json.items.map(function (it) { return it.id; });
-      }).catch(function () {
-        viewedPart.hidden = true;       // a row of history, not worth an error: the picks say theirs
+      }).catch(function (e) {
+        viewedPart.hidden = true;       // a row of history, not worth an error where picks for saved ones say theirs
+        // With nothing saved, they are what the page is for: said, with Try again (nothing was, a code review).
+        if (e && e.retry && mine === views && !likedIds().length) {
+          problem.textContent = String(e.message) + ".";
+          problem.hidden = false;
+          retry.hidden = false;
+        }
         return [];
       });
     }
