@@ -64,3 +64,32 @@ def test_ddp_rejects_what_it_cannot_split(fixture_dir, tmp_path):
     missing = _train(tmp_path / "no-such-folder", tmp_path / "bad", "--nproc", "2")
     said = missing.stdout + missing.stderr
     assert missing.returncode == 2 and said.count("does not exist") == 1 and "Traceback" not in said
+
+
+def test_a_resumed_ddp_run_equals_one_never_stopped(fixture_dir, tmp_path):
+    # state.pt keeps rank 0's random stream only: resumed under torchrun, a run drifted from one never stopped
+    # after the epoch it resumed at (a scale-out trial). Each process now draws its stream from the seed per epoch.
+    import signal
+    import time
+
+    args = ("--nproc", "2", "--epochs", "6", "--patience", "100")
+    full = _train(fixture_dir, tmp_path / "full", *args)
+    assert full.returncode == 0, _failure(full.stderr)
+    cmd = [sys.executable, "-m", "fashionrec.cli", "train", str(fixture_dir), "--profile", "tiny", "--device", "cpu",
+           "--out", str(tmp_path / "cut"), *args]
+    run = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                           env={**os.environ, "OMP_NUM_THREADS": "1"})
+    results = tmp_path / "cut" / "results.csv"
+    deadline = time.time() + 300
+    state = tmp_path / "cut" / "state.pt"
+    while time.time() < deadline and run.poll() is None and not (
+            results.exists() and len(results.read_text().splitlines()) >= 3 and state.exists()):
+        time.sleep(0.1)
+    os.killpg(run.pid, signal.SIGINT)          # a Ctrl-C, after epoch 2 or so
+    run.wait(timeout=120)
+    done = len(pd.read_csv(results))
+    assert 1 <= done < 6, done
+    resumed = _train(fixture_dir, tmp_path / "cut", "--nproc", "2", "--resume")
+    assert resumed.returncode == 0, _failure(resumed.stderr)
+    a, b = (pd.read_csv(tmp_path / r / "results.csv").drop(columns=["seconds"]) for r in ("full", "cut"))
+    pd.testing.assert_frame_equal(a, b)

@@ -624,8 +624,6 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             # The group and category the tagger shows, read from its type (fashionrec.levels).
             "levels": type_levels(items.iloc[idx["train"].numpy()], space.classes,
                                   rest=items.iloc[np.flatnonzero(which != "train")])}
-    if ctx.enabled:       # the same weights everywhere, but a different augmentation stream per process
-        torch.manual_seed(cfg.seed + 1000 * ctx.rank)
     use_bf16 = device.type == "cuda"
     workers = loader_workers(cfg, device, ctx.world_size)
     if device.type == "cuda":
@@ -635,6 +633,11 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     # ---- loop ----------------------------------------------------------------------------------
     for epoch in range(start_epoch, cfg.epochs):
         t0 = time.time()
+        if ctx.enabled:
+            # The same weights everywhere, but each process its own augmentation stream, drawn afresh each epoch
+            # from the seed: state.pt keeps rank 0's stream alone, and a resumed run under torchrun drifted from
+            # one never stopped after the epoch it resumed at (a scale-out trial).
+            torch.manual_seed(cfg.seed + 1000 * ctx.rank + 1_000_003 * epoch)
         fit_model.train()
         loss_sum, correct, seen, budget_spent = 0.0, 0, 0, False
         bar = tqdm(_loader(ds, cfg, epoch, train_labels["articleType"], ctx, workers), total=steps_per_epoch,
