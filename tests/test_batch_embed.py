@@ -211,3 +211,22 @@ def test_embeddings_of_products_the_catalogue_no_longer_has_are_said(local_embed
     caplog.clear()
     aligned_embeddings(frame, usable)
     assert "not usable items" not in caplog.text
+
+
+def test_an_interrupted_embed_says_what_its_folder_holds(local_embeddings, monkeypatch, tmp_path):
+    # It ended with exit 130 and nothing said, or under Ray's own last line (a scale-out trial).
+    import shutil
+
+    import fashionrec.batch_embed as batch_embed
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_embed, "embed_catalog_to_parquet", interrupted)
+    args = ["embed", str(FIXTURE), "--model", str(tiny_tagger_path()), "--out"]
+    res = CliRunner().invoke(app, [*args, str(tmp_path / "new")])
+    assert res.exit_code == 130 and f"interrupted: {tmp_path / 'new'} was not written" in " ".join(res.output.split())
+    kept = shutil.copytree(local_embeddings, tmp_path / "kept")
+    res = CliRunner().invoke(app, [*args, str(kept)])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 130 and "still holds the embeddings it had before, unchanged" in said, said

@@ -845,10 +845,18 @@ def embed_cmd(
     from fashionrec.batch_embed import embed_catalog_to_parquet
     from fashionrec.catalog import load_catalog
 
+    had = (out / "manifest.json").is_file()
     try:
         manifest = embed_catalog_to_parquet(load_catalog(_data_dir(data_dir)), model, out, engine=engine,
                                             address=address, actors=actors, batch_size=batch_size)
     except FashionrecError as e:
         fail(str(e))
+    except KeyboardInterrupt as e:
+        # Said, as index build says it: the command ended silently, or under Ray's own last line (a scale-out
+        # trial). The folder is replaced whole, so a stop leaves it as it was.
+        err_console.print(f"{how_stopped(e)}: {out} " + ("still holds the embeddings it had before, unchanged"
+                                                         if had else "was not written")
+                          + "; run the command again to embed the catalogue", highlight=False)
+        raise typer.Exit(exit_code(e)) from None
     console.print(f"embedded {manifest['count']} items ({manifest['dim']}-d, {engine}, {manifest['workers']} "
                   f"worker(s)) in {manifest['seconds']} s -> {out}")
