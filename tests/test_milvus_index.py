@@ -213,8 +213,10 @@ def test_the_file_in_use_hint_is_given_only_where_the_file_could_not_be_opened(t
 
     hint = "opened by one process at a time"
     monkeypatch.setattr(pymilvus, "MilvusClient", refuse("<ConnectionConfigException: Open local milvus failed>"))
-    with pytest.raises(VectorIndexError, match=hint):
+    with pytest.raises(VectorIndexError, match=hint) as said:
         connect(tmp_path / "a.db")
+    # An add beside a server cannot write another --uri (the hint said to give one, a scale-out trial): the API can.
+    assert "POST and DELETE /api/items" in str(said.value) and "a build can write another --uri" in str(said.value)
     monkeypatch.setattr(pymilvus, "MilvusClient", refuse("milvus-lite is required for local database connections"))
     with pytest.raises(VectorIndexError) as said:
         connect(tmp_path / "a.db")

@@ -100,14 +100,23 @@ def connect(uri: str | Path, token: str | None = None, must_exist: bool = False)
             Path(uri).parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise VectorIndexError(f"cannot create the folder for the Milvus Lite file {uri}: {e}") from e
+    # Milvus Lite logs its own 20-line traceback for a file in use before raising: the message below says it.
+    lite_log = logging.getLogger("milvus_lite")
+    level = lite_log.level
+    lite_log.setLevel(logging.CRITICAL)
     try:
         return uri, MilvusClient(uri=uri, **({"token": token} if token else {}))
     except Exception as e:   # pymilvus raises its own MilvusException / grpc errors
         # Said only where the file could not be opened: it was added to every error on a file URI.
         locked = is_file_uri(uri) and "open local milvus failed" in str(e).lower()
+        # Not "another --uri" for a change: an add or a remove must write the index's own file (a scale-out trial).
         hint = (" (a Milvus Lite file is opened by one process at a time: is `fashionrec serve` or another "
-                "build using it? stop it, or give this command another --uri)") if locked else ""
+                "command using it? Stop it; a server started with FASHIONREC_API_KEY adds and removes products "
+                "itself (POST and DELETE /api/items); a build can write another --uri; or serve the index from "
+                "a Milvus server, http://host:19530, which many processes share)") if locked else ""
         raise VectorIndexError(f"cannot connect to Milvus at {uri}: {e}{hint}") from e
+    finally:
+        lite_log.setLevel(level)
 
 
 def check_reachable(uri: str | Path, token: str | None = None) -> None:
