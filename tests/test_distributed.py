@@ -61,6 +61,15 @@ def test_ddp_rejects_what_it_cannot_split(fixture_dir, tmp_path):
         assert bad.returncode == 2 and said.count("error:") == 1, said[-2000:]
         assert why in said and "Traceback" not in said
         assert not (tmp_path / "bad").exists()
+    # A training into the folder now: said once, exit 2, not by rank 0 under torchrun's traceback (a scale-out
+    # trial).
+    from filelock import FileLock
+
+    with FileLock(tmp_path / ".busy.train.lock"):
+        busy = _train(fixture_dir, tmp_path / "busy", "--nproc", "2")
+    said = busy.stdout + busy.stderr
+    assert busy.returncode == 2 and said.count("error:") == 1 and "another `fashionrec train`" in said, said[-2000:]
+    assert "Traceback" not in said
     missing = _train(tmp_path / "no-such-folder", tmp_path / "bad", "--nproc", "2")
     said = missing.stdout + missing.stderr
     assert missing.returncode == 2 and said.count("does not exist") == 1 and "Traceback" not in said

@@ -350,12 +350,8 @@ def train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resume
         # training trained on too, and the folder ended with one's results.csv and the other's best checkpoint
         # (an ML engineer's trial). Checked first, so that a refused folder gets no lock file beside it (one
         # was left beside the catalogue, a code review); one lock whichever link names the folder.
-        run = Path(out_dir)
-        check_run_folder(run, resume)
-        where = run.resolve() if run.is_symlink() else run
-        with (one_writer_at_a_time(where, "train", f"another `fashionrec train` is training into {out_dir} now: "
-                                   "let it finish (or stop it) first, or train into another out_dir (--out)")
-              if ctx.is_main else contextlib.nullcontext()):
+        check_run_folder(Path(out_dir), resume)
+        with _one_training(Path(out_dir)) if ctx.is_main else contextlib.nullcontext():
             return _train(data_dir, config, out_dir, resume, progress and ctx.is_main, ctx)
     finally:
         shutdown(ctx)
@@ -375,6 +371,13 @@ def _is_run_config(path: Path) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(config, dict) and set(config) <= {f.name for f in dataclasses.fields(TrainConfig)}
+
+
+def _one_training(run: Path):
+    """The lock one training of ``run`` holds (one whichever link names the folder)."""
+    return one_writer_at_a_time(run.resolve() if run.is_symlink() else run, "train",
+                                f"another `fashionrec train` is training into {run} now: let it finish (or stop it) "
+                                "first, or train into another out_dir (--out)")
 
 
 def _diverged(epoch: int, cfg: TrainConfig) -> FashionrecError:
@@ -455,6 +458,8 @@ def check_start(data_dir: str | Path, out_dir: str | Path, resume: bool, config:
     check_catalogue_folder(data_dir)
     run = Path(out_dir)
     check_run_folder(run, resume)
+    with _one_training(run):    # a run in it now: said here, once, not by rank 0 under torchrun's traceback
+        pass
     if resume:      # the run's own config decides, as _train reads it
         config = TrainConfig(**read_json(run / "config.json"))
         resume_state(run, config)
