@@ -221,3 +221,21 @@ def test_the_file_in_use_hint_is_given_only_where_the_file_could_not_be_opened(t
     with pytest.raises(VectorIndexError) as said:
         connect(tmp_path / "a.db")
     assert "milvus-lite is required" in str(said.value) and hint not in str(said.value)
+
+
+def test_a_collection_that_cannot_be_dropped_is_said_with_how_to_drop_it(monkeypatch, caplog):
+    # Left behind for good (no later build names it) with no word of how to drop it (a scale-out trial).
+    import fashionrec.index.milvus_index as milvus_index
+    from fashionrec.index_build import _drop_replaced
+
+    class InUse:
+        def __init__(self, *args, **kwargs):
+            raise RuntimeError("Open local milvus failed\nmore lines")
+
+    monkeypatch.setattr(milvus_index, "MilvusIndex", InUse)
+    with caplog.at_level("WARNING", logger="fashionrec.index_build"):
+        _drop_replaced({"uri": "/x/old.db", "collection": "fashionrec_old", "dim": 8}, object(), None)
+    said = " ".join(caplog.text.split())
+    assert "could not drop the replaced Milvus collection fashionrec_old at /x/old.db (Open local milvus " \
+        "failed)" in said
+    assert "MilvusClient(uri='/x/old.db').drop_collection('fashionrec_old')" in said and "more lines" not in said

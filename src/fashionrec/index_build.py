@@ -601,5 +601,8 @@ def _drop_replaced(meta: dict | None, new_index, token: str | None) -> None:
         else:
             MilvusIndex(meta["dim"], meta["uri"], meta["collection"], token=token, create=False).drop()
     except Exception as e:      # the new index is in place; an old collection left behind is only space
-        log.warning("could not drop the replaced Milvus collection %s at %s: %s", meta["collection"],
-                    meta["uri"], e)
+        # With how to drop it later: no later build does, as the folder no longer names it (a scale-out trial).
+        log.warning("could not drop the replaced Milvus collection %s at %s (%s); it takes space until dropped: "
+                    "once nothing uses it, python -c \"from pymilvus import MilvusClient; "
+                    "MilvusClient(uri='%s').drop_collection('%s')\"", meta["collection"], meta["uri"],
+                    str(e).splitlines()[0][:200] if str(e) else type(e).__name__, meta["uri"], meta["collection"])
