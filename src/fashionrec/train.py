@@ -500,7 +500,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     seed_everything(cfg.seed)
     device = device_for(ctx, resolve_device(cfg.device))
 
-    catalog = load_catalog(data_dir, progress=progress)
+    catalog = load_catalog(data_dir, progress=progress, warn=ctx.is_main)     # once under torchrun, not per process
     items = catalog.usable
     if items.empty:
         raise FashionrecError(f"{data_dir} has no usable images to train on (see `fashionrec data check`)")
