@@ -755,6 +755,18 @@ def test_a_request_that_fails_on_the_way_is_said_in_words_and_tried_again(server
     page.click("#foryou-retry")
     page.wait_for_selector("#foryou-picks .card")
     assert page.locator("#foryou-error").is_hidden() and page.locator("#foryou-retry").is_hidden()
+    # A pick saved, then "Update the picks" failing: the picks shown are still for the one saved before, and the
+    # page says so (it said "Based on 2 saved products" over them, a code review).
+    page.locator("#foryou-picks .card-like").first.click()
+    page.wait_for_selector("#foryou-update:not([hidden])")
+    page.route("**/api/recommend/profile", lambda route: route.fulfill(status=503, content_type="text/plain",
+                                                                       body="Service Unavailable"))
+    page.click("#foryou-update")
+    page.wait_for_selector("#foryou-error:not([hidden])")
+    status = page.locator("#foryou-status").inner_text()
+    assert status.startswith("You now have 2 saved products; these picks are for the one saved before"), status
+    assert page.locator("#foryou-update").is_visible()
+    page.unroute("**/api/recommend/profile")
     # With products viewed and none saved, the picks for them are the page: a failure there is said too (it was
     # not, a code review).
     page.evaluate(f"localStorage.setItem('fashionrec-liked', '[]'); "

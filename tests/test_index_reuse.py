@@ -219,6 +219,24 @@ def test_a_product_taken_out_and_brought_back_by_a_rebuild_is_said_to_be_back_no
     assert (changes["new"], changes["back"], changes["back_ids"]) == (0, 1, [taken])
 
 
+def test_another_catalogues_product_of_a_left_id_is_new_not_back(shop, tmp_path):
+    # Only within one catalogue: another's product under an id that had left this one was counted neither new nor
+    # back (a code review).
+    tagger = Tagger.load(tiny_tagger_path())
+    out = tmp_path / "index"
+    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    lines = (shop / "styles.csv").read_text().splitlines()
+    ids = [line.split(",")[0] for line in lines]
+    left = next(n for n in range(1, len(lines)) if ids.count(ids[n]) == 1)
+    other = shutil.copytree(shop, tmp_path / "other")
+    (shop / "styles.csv").write_text("\n".join(lines[:left] + lines[left + 1:]) + "\n")
+    assert Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False
+                             ).manifest["left_catalogue_ids"] == [int(ids[left])]
+    (other / "styles.csv").write_text("\n".join(lines) + "\n# another shop\n")     # another catalogue's file
+    changes = Recommender.build(load_catalog(other, progress=False), tagger, out, progress=False).manifest["changes"]
+    assert (changes["new"], changes["back"]) == (1, 0) and changes["new_ids"] == [int(ids[left])]
+
+
 def test_index_check_says_a_photo_replaced_or_added_since_the_build(shop, tmp_path):
     # An operator's trial replaced a photo and photographed a row that had none: `index check --data` passed,
     # so scripts/main.sh, which rebuilds where it fails, served the old photo's vector and labels on.

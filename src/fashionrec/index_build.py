@@ -278,7 +278,7 @@ class IndexBuilding:
                     # new (an operator's trial: the build called it new, which it never was to the shop); not
                     # another catalogue's product of the same id (a code review).
                     back = [i for i in new if i in left_before] if same_catalogue else []
-                    new = [i for i in new if i not in left_before]
+                    new = [i for i in new if i not in back]
                     rec.manifest["changes"] = {"new": len(new), "gone": len(gone), "back": len(back),
                                                "new_ids": new[:20], "gone_ids": gone[:20], "back_ids": back[:20]}
                     # Products whose rows left styles.csv, now or at a rebuild before and not back since: a link
@@ -604,5 +604,5 @@ def _drop_replaced(meta: dict | None, new_index, token: str | None) -> None:
         # With how to drop it later: no later build does, as the folder no longer names it (a scale-out trial).
         log.warning("could not drop the replaced Milvus collection %s at %s (%s); it takes space until dropped: "
                     "once nothing uses it, python -c \"from pymilvus import MilvusClient; "
-                    "MilvusClient(uri='%s').drop_collection('%s')\"", meta["collection"], meta["uri"],
+                    "MilvusClient(uri=%r).drop_collection(%r)\"", meta["collection"], meta["uri"],
                     str(e).splitlines()[0][:200] if str(e) else type(e).__name__, meta["uri"], meta["collection"])

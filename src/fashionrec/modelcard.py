@@ -256,7 +256,8 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
         replaced = read_json(dest.with_suffix(".json")) if dest.with_suffix(".json").exists() else None
     except (OSError, ValueError):       # a damaged JSON: the export is the mend, not to be refused (a code review)
         replaced = None
-    less = _less_than_replaced(replaced, read_json(run / "weights" / "best.json")) if replaced else []
+    less = _less_than_replaced(replaced, read_json(run / "weights" / "best.json")) \
+        if isinstance(replaced, dict) and isinstance(replaced.get("classes", {}), dict) else []
     if less:    # a shop's 8-type trial run replaced the 141-type shipped model without a word (a trial)
         back = (f"`git checkout -- {SHIPPED_MODEL.parent}` in a clone of the project" if dest.resolve() ==
                 SHIPPED_MODEL.resolve() else "export that model's run there again")

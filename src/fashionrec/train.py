@@ -364,6 +364,15 @@ STARTED = frozenset({"config.json", "split.csv", "split.json"})
 RUN_FILES = STARTED | {"results.csv", "curves.png", "state.pt", "weights", "test"}
 
 
+def _json_or_empty(path: Path) -> dict:
+    """``path``'s JSON object, or {} where it cannot be read as one."""
+    try:
+        found = read_json(path)
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
 def _is_run_config(path: Path) -> bool:
     """Whether ``path`` is a run's config.json (a training's settings), not a file of another kind."""
     try:
@@ -384,7 +393,8 @@ def _diverged(epoch: int, cfg: TrainConfig) -> FashionrecError:
     """A run whose loss or outputs are no numbers any more: it went on to a model that predicts NaN, exit 0 (a
     code review's --lr 1e4; before, a traceback). The epochs saved before it stay, as after a Ctrl-C."""
     return FashionrecError(f"training diverged in epoch {epoch + 1}: its loss or outputs are not numbers (lr "
-                           f"{cfg.lr:g} is likely too high); start a new run with a lower {option('lr')}")
+                           f"{cfg.lr:g} is likely too high); start a new run, in a new out_dir (--out), with a lower "
+                           f"{option('lr')}")
 
 
 def _head_loss(loss: nn.CrossEntropyLoss, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -410,8 +420,12 @@ def check_run_folder(run: Path, resume: bool) -> None:
     if theirs:
         raise FashionrecError(f"{run} holds {first_few(theirs, 5)} of its own, not a training run's: a run written "
                               "there would replace its files; choose a new or empty folder for out_dir (--out)")
+    # Finished: tested (an ensemble's folder, a GPU run brought back); not one stopped in its first epoch between
+    # its weights and its state.pt, which the interrupt's message says to run again (a code review).
+    best = run / "weights" / "best.json"
+    tested = (run / "test").is_dir() or best.is_file() and "test" in _json_or_empty(best)
     finished = sorted(p.name for p in run.iterdir() if p.name in RUN_FILES - STARTED) \
-        if run.is_dir() and not (run / "state.pt").exists() else []
+        if run.is_dir() and not (run / "state.pt").exists() and tested else []
     if finished:
         raise FashionrecError(f"{run} holds a finished run ({first_few(finished, 5)}) with no state.pt to resume "
                               "from: a run written there would replace its model; choose a new or empty folder for "
@@ -534,12 +548,14 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                               f"{data_dir}")
     labels = space.encode(items)
     idx = {s: torch.from_numpy(np.flatnonzero(which == s)) for s in ("train", "val", "test")}
-    if not len(idx["val"]):
-        # Every type too small to stratify: all trained on, and the first epoch ended in a KeyError (a review).
-        raise FashionrecError(f"{data_dir} gives no validation products to choose the best epoch by: each of its "
-                              f"{len(space.classes['articleType'])} article types has fewer than "
-                              f"{split.config.min_per_class} usable products, so all of them are trained on; a type "
-                              f"is validated and tested from {split.config.min_per_class} products")
+    if not (labels["articleType"][idx["val"]] >= 0).any() or not (labels["articleType"][idx["test"]] >= 0).any():
+        # Every type too small to stratify: all trained on, and the first epoch ended in a KeyError (a review); or
+        # only "NA" products (no type to training, a class to the split) validated.
+        raise FashionrecError(f"{data_dir} gives no validation or test products with a type to choose the best "
+                              f"epoch by and test on: each of its {len(space.classes['articleType'])} article types "
+                              f"has fewer than {split.config.min_per_class} usable products, so all of them are "
+                              f"trained on; a type is validated and tested from {split.config.min_per_class} "
+                              "products")
     log.info("train %d, val %d, test %d images; %d articleType classes; device %s",
              len(idx["train"]), len(idx["val"]), len(idx["test"]), len(space.classes["articleType"]), device)
     if split.train_only_classes and ctx.is_main:

@@ -78,6 +78,13 @@ def normalise_uri(uri: str | Path) -> tuple[str, str | None]:
     return urlunsplit(parts._replace(netloc=netloc)), token
 
 
+class _Quiet(logging.Filter):
+    """Drops every record: Milvus Lite's own traceback while :func:`connect` says the same in a line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
 def connect(uri: str | Path, token: str | None = None, must_exist: bool = False):
     """(normalised uri, pymilvus ``MilvusClient``) for ``uri``, or an :class:`VectorIndexError` that says what to fix.
     ``token``: given, else the URI's credentials, else ``$FASHIONREC_MILVUS_TOKEN``; ``must_exist``: a Milvus
@@ -101,9 +108,10 @@ def connect(uri: str | Path, token: str | None = None, must_exist: bool = False)
         except OSError as e:
             raise VectorIndexError(f"cannot create the folder for the Milvus Lite file {uri}: {e}") from e
     # Milvus Lite logs its own 20-line traceback for a file in use before raising: the message below says it.
-    lite_log = logging.getLogger("milvus_lite")
-    level = lite_log.level
-    lite_log.setLevel(logging.CRITICAL)
+    # (A filter of this call's own, not the logger's level: two connects at once could leave that raised.)
+    lite_log = logging.getLogger("milvus_lite.server_manager")
+    quiet = _Quiet()
+    lite_log.addFilter(quiet)
     try:
         return uri, MilvusClient(uri=uri, **({"token": token} if token else {}))
     except Exception as e:   # pymilvus raises its own MilvusException / grpc errors
@@ -116,7 +124,7 @@ def connect(uri: str | Path, token: str | None = None, must_exist: bool = False)
                 "a Milvus server, http://host:19530, which many processes share)") if locked else ""
         raise VectorIndexError(f"cannot connect to Milvus at {uri}: {e}{hint}") from e
     finally:
-        lite_log.setLevel(level)
+        lite_log.removeFilter(quiet)
 
 
 def check_reachable(uri: str | Path, token: str | None = None) -> None:

@@ -29,7 +29,8 @@
   }
   // What went wrong with a request, for the page: a 5xx's detail is the operator's, not a shopper's.
   function trouble(res, fallback) {
-    var e = new Error(res.retry ? SERVER_TROUBLE : (res.json.detail || fallback));
+    var said = res.json && typeof res.json.detail === "string" ? res.json.detail : fallback;     // not a 422's list
+    var e = new Error(res.retry ? SERVER_TROUBLE : said);
     e.retry = res.retry;
     return e;
   }
@@ -397,19 +398,21 @@
             box.hidden = true;
             return viewed.then(function (seen) { return pickForViewed(mine, seen); });
           }
-          status.setAttribute("data-based-on", String(ids.length));
-          status.setAttribute("data-ids", ids.slice().sort().join(","));
-          status.removeAttribute("data-viewed");
-          heading.textContent = "Picked for your saved products";
           savedPart.hidden = toSaved.hidden = false;
-          picksStatus();      // "Based on N", or stale already where one was saved while these loaded
           if (row === rows) showSaved(saved.json.items);
           return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ liked: ids, k: 24 }) }).then(function (res) {
             if (mine !== loads) return;
             if (!res.ok) throw trouble(res, "could not load picks");
+            // What the picks are for, once they are shown: set before, a failed update said "Based on 2 saved
+            // products" over the picks for 1 (a code review).
+            status.setAttribute("data-based-on", String(ids.length));
+            status.setAttribute("data-ids", ids.slice().sort().join(","));
+            status.removeAttribute("data-viewed");
+            heading.textContent = "Picked for your saved products";
             picks.innerHTML = res.json.results.map(card).join("");
             markSaved(picks);
+            picksStatus();      // "Based on N", or stale already where one was saved while these loaded
           });
         })
         .catch(function (e) {
@@ -446,11 +449,13 @@
         return res.json.items.map(function (it) { return it.id; });
       }).catch(function (e) {
         viewedPart.hidden = true;       // a row of history, not worth an error where picks for saved ones say theirs
-        // With nothing saved, they are what the page is for: said, with Try again (nothing was, a code review).
-        if (e && e.retry && mine === views && !likedIds().length) {
-          problem.textContent = String(e.message) + ".";
+        // With nothing saved, they are what the page is for: said, with Try again where it may help (nothing
+        // was, a code review).
+        if (mine === views && !likedIds().length) {
+          problem.textContent = e && e.retry ? String(e.message) + "." :
+            "Could not load the products you viewed: " + String(e && e.message || e) + ".";
           problem.hidden = false;
-          retry.hidden = false;
+          retry.hidden = !(e && e.retry);
         }
         return [];
       });
