@@ -674,3 +674,45 @@ def test_the_default_catalogue_is_found_from_any_working_folder(tmp_path, monkey
     assert default_data_dir() == DEFAULT_DATA_DIR
     monkeypatch.setenv("FASHIONREC_DATA", str(tmp_path / "mine"))
     assert default_data_dir() == tmp_path / "mine"
+
+
+def test_what_an_export_does_wrong_is_said_row_by_row(fixture_dir: Path, tmp_path: Path) -> None:
+    # A data engineer's trial: a row of commas went without a word, a negative id's photo was "without a row",
+    # "1e3" and "3012" were years, "N/A" a type, a link to a gone file "missing" with no why, and a gzip file
+    # "separates its fields with semicolons".
+    import gzip
+    import os
+
+    root = shutil.copytree(fixture_dir, tmp_path / "shop")
+    lines = (root / "styles.csv").read_text().splitlines()
+    header = lines[0]
+    rows = {int(line.split(",")[0]): line for line in lines[1:] if line.split(",")[0].isdigit()}
+    first, second, third, fourth = list(rows)[:4]
+    year_at = header.split(",").index("year")
+
+    def with_value(line: str, at: int, value: str) -> str:
+        fields = line.split(",")
+        fields[at] = value
+        return ",".join(fields)
+
+    text = [header, rows[first], "", ",,,,,,,,,", "-" + rows[second],
+            with_value(rows[third], year_at, "1e3"), with_value(rows[fourth], year_at, "3012")]
+    text += [with_value(line, header.split(",").index("articleType"), "N/A") for line in list(rows.values())[4:6]]
+    (root / "styles.csv").write_text("\n".join(text) + "\n")
+    (root / "images" / f"{first}.jpg").unlink()
+    os.symlink(tmp_path / "gone.jpg", root / "images" / f"{first}.jpg")
+    report = load_catalog(root, progress=False).report
+    reasons = {r.line: r.reason for r in report.rows_rejected}
+    assert reasons[4].startswith("no values, only 9 separators") and "is negative" in reasons[5]
+    assert any("1 blank line skipped (line 3)" in said for said in report.read_as)
+    assert report.invalid_values["year"] == [third, fourth]
+    assert report.missing_like == {"articleType": {"N/A": 2}}
+    assert report.missing_image_reasons == {first: "a link to a file that is gone"}
+    assert report.rows == len(report.rows_rejected) + report.with_image + report.missing_image + \
+        len(report.unreadable_image)
+    lines_said = "\n".join(report.summary_lines())
+    assert "a link to a file that is gone: ids " in lines_said
+    assert "missing-like     articleType: 'N/A' (2)" in lines_said
+    (root / "styles.csv").write_bytes(gzip.compress("\n".join(text).encode()))
+    with pytest.raises(CatalogError, match="is not a CSV text file but gzip-compressed"):
+        load_catalog(root, progress=False)

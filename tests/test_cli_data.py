@@ -96,6 +96,14 @@ def test_data_split_writes_a_reproducible_split(fixture_dir: Path, tmp_path: Pat
     assert "train only" in result.output and "Ties" in result.output
     # Said without --folders too: the split is as easy to measure a model on from its CSV.
     assert "not the shipped model's split" in " ".join(result.output.split())
+    # A usable product without a type is in no split: said, not only in the sidecar (a data engineer's trial).
+    shop = shutil.copytree(fixture_dir, tmp_path / "shop")
+    styles = pd.read_csv(shop / "styles.csv", on_bad_lines="skip", dtype=str, keep_default_na=False)
+    typeless = int(styles["id"].iloc[0])
+    styles.loc[styles.index[0], "articleType"] = ""
+    styles.to_csv(shop / "styles.csv", index=False)
+    result = runner.invoke(app, ["data", "split", str(shop), "--out", str(tmp_path / "c" / "split.csv")])
+    assert f"1 usable product without an articleType, in no split (ids {typeless})" in " ".join(result.output.split())
 
 
 def test_data_split_says_which_test_products_have_a_training_products_photo(fixture_dir: Path, fixture_catalog,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as _dt
 import decimal
 import functools
 import hashlib
@@ -101,6 +102,8 @@ class DataReport:
     with_image: int = 0
     missing_image: int = 0
     missing_image_ids: list[int] = field(default_factory=list)
+    # Id -> why its photo is missing, where there is more to say than no file (a link to a file that is gone).
+    missing_image_reasons: dict[int, str] = field(default_factory=dict)
     # Image files in images/ whose name is no row's id.
     images_without_row: list[str] = field(default_factory=list)
     # (another file, the one read) where one name has two photos (12933.png beside 12933.jpg): not read.
@@ -135,6 +138,9 @@ class DataReport:
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
     # ("Tshrts", 1 row, beside "Tshirts", 7,067): kept as written, a class of its own until corrected.
     possible_typos: dict[str, list[dict]] = field(default_factory=dict)
+    # Column -> {value: rows} of values an export writes for "none" ("N/A", "NULL", "nan", "-"): kept as written,
+    # so each is a label of its own (a data engineer's trial); the catalogue's own "NA" is documented apart.
+    missing_like: dict[str, dict[str, int]] = field(default_factory=dict)
     # Gender values other than the five the recommender reads wearers by ("Female", "M"): {value: rows}.
     unknown_genders: dict[str, int] = field(default_factory=dict)
     # Lines whose labels held invisible characters (a zero-width space before "Black"), taken out.
@@ -153,6 +159,13 @@ class DataReport:
         return (f"{self.with_image:,} of {self.rows:,} rows usable: {rejected} rejected, {self.missing_image} "
                 f"without an image, {unreadable} with an unreadable image (`fashionrec data check "
                 f"{self.data_dir}` lists them)")
+
+    def _missing_by_reason(self) -> dict[str, list[int]]:
+        """{reason: ids} of the missing photos with more to say than no file."""
+        out: dict[str, list[int]] = {}
+        for item_id, reason in self.missing_image_reasons.items():
+            out.setdefault(reason, []).append(item_id)
+        return out
 
     def rejected_lines(self, shown: int) -> list[str]:
         """The first ``shown`` rejected rows, a line each with its reason, and how many more."""
@@ -190,7 +203,8 @@ class DataReport:
         lines += [
             f"with image       {self.with_image}",
             f"missing image    {self.missing_image}" + (f" (ids {first_few(self.missing_image_ids)})"
-                                                          if self.missing_image_ids else ""),
+                                                          if self.missing_image_ids else "")
+            + "".join(f"; {reason}: ids {first_few(ids, 10)}" for reason, ids in self._missing_by_reason().items()),
             f"unreadable image {len(self.unreadable_image)}",
         ]
         lines += [f"  id {p.id}: {p.reason}" for p in self.unreadable_image[:20]]
@@ -232,6 +246,10 @@ class DataReport:
         if self.odd_size_images:
             sizes = ", ".join(f"{k}: {v}" for k, v in sorted(self.odd_size_images.items()))
             lines.append(f"images not 60x80 {sum(self.odd_size_images.values())} ({sizes})")
+        for column, values in self.missing_like.items():
+            said = ", ".join(f"{v!r} ({n})" for v, n in values.items())
+            lines.append(f"missing-like     {column}: {said}: kept as written, so a label of its own (a class to "
+                         "train on); leave the field empty where there is none")
         if self.placeholder_names:
             ids = first_few(self.placeholder_names)
             lines.append(f"placeholder name {len(self.placeholder_names)} (ids {ids}): a file name, a test record's "
@@ -460,6 +478,9 @@ MIN_PHOTO_SIDE = 32     # pixels: below this a photo is an icon or a tracking pi
 # one such photo (id 44998, pure white); its faintest real products (thin gold chains) span 17 levels or more.
 BLANK_RANGE = 8
 BLANK_REASON = "one flat colour, with no product to see"
+NO_IMAGE = "no image file"          # a row's photo that is not there at all
+# What exports write for "none" (casefolded), beside the catalogue's own "NA" (NOT_A_LABEL), which is said apart.
+MISSING_MARKERS = frozenset({"n/a", "nan", "null", "none", "-", "--", "#n/a", "(blank)", "undefined"})
 TINY_REASON = f"under {MIN_PHOTO_SIDE} pixels on a side, too small to show a product"
 # A greyscale file (its mode, not a black product's look): its product's colour cannot be seen, so the tagger's
 # colour for it is a guess ("Black 0.96" for a blue product, a shop's trial) and the photo wants replacing.
@@ -542,7 +563,8 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
         data = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError):
         # A link whose file is gone is a photo the shop meant to have: said as such (a shop's re-trial).
-        return "missing", "a link to a file that is gone" if path.is_symlink() else "no image file", 0, 0, b""
+        return "missing", ("a link to a file that is gone" if path.is_symlink() else
+                           "a folder named as a photo, not an image file" if path.is_dir() else NO_IMAGE), 0, 0, b""
     except OSError as e:        # no permission, an I/O error: said per id, not a traceback for the catalogue
         return "unreadable", f"cannot read the file: {e.strerror or e}", 0, 0, b""
     if not data:
@@ -596,6 +618,13 @@ def _decode_lines(csv_path: Path, report: DataReport) -> str:
     """The file's text: UTF-8, except single lines that are not, which are read as Windows-1252 (Latin-1
     for the few bytes it lacks) and listed in the report rather than failing the whole catalogue."""
     data = csv_path.read_bytes()
+    # An archive or a spreadsheet's own file under the name: said as such, where it was "separates its fields
+    # with semicolons" or "lacks the columns" all ten (a data engineer's trial).
+    for magic, what in ((b"\x1f\x8b", "gzip-compressed: unpack it (gunzip) first"),
+                        (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx?): save it as CSV UTF-8"),
+                        (b"\xd0\xcf\x11\xe0", "an old Excel .xls file: save it as CSV UTF-8")):
+        if data.startswith(magic):
+            raise CatalogError(f"{csv_path} is not a CSV text file but {what}")
     # Excel's "Unicode Text" and some exports: read as such, not as a file lacking every column. (UTF-32's
     # mark starts with UTF-16's: looked for first.)
     for marks, encoding in (((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "UTF-32"),
@@ -760,8 +789,16 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     before = header[name_at - 1] if name_at > 0 and header[name_at - 1] in ATTRIBUTES else None
     usual = {row[name_at - 1].strip().lower() for _, row in rows if len(row) == n} - {"", "na"} if before else set()
 
+    blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
     for line, row in rows:
         if not row or all(not c.strip() for c in row):
+            if len(row) > 1:
+                # Separators alone: a row whose every field is empty (it went without a word, a data engineer's
+                # trial), counted and said like the other rows that give no product.
+                report.rows += 1
+                reject(line, f"no values, only {len(row) - 1} separators: remove the line", row)
+            else:
+                blank.append(line)
             continue
         report.rows += 1
         if len(row) > n:
@@ -806,6 +843,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         if not -2**63 <= item_id < 2**63:      # it stopped every command with an OverflowError (a trial)
             reject(line, f"id {item_id} is too large: ids are 64-bit integers (up to {2**63 - 1})", row)
             continue
+        if item_id < 0:     # a minus typed by mistake: its photo was "without a row" and the row "missing image"
+            reject(line, f"id {item_id} is negative: ids are whole numbers from 0 (a stray minus sign?)", row)
+            continue
         if item_id in seen:
             # The first row stands: a correction appended below it did not take (an operator's trial).
             reject(line, f"duplicate id {item_id}: line {seen[item_id]} has it and is the row read; correct that "
@@ -820,6 +860,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 report.invisible_char_lines.append(line)
             values = seen_values
         records.append([item_id] + values)
+    if blank:       # said, as docs/data.md says (they were skipped without a word)
+        report.read_as.append(f"{len(blank)} blank line{'s' if len(blank) != 1 else ''} skipped (line"
+                              f"{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
     df = pd.DataFrame(records, columns=COLUMNS)
     for c in COLUMNS[1:]:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
@@ -832,13 +875,22 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         typos = _possible_typos(df[c], df["id"])
         if typos:
             report.possible_typos[c] = typos
+    for c in [*ATTRIBUTES, "productDisplayName"]:
+        text = df[c].dropna().astype(str)
+        marked = text[text.str.strip().str.casefold().isin(MISSING_MARKERS)]
+        if len(marked):
+            report.missing_like[c] = {str(v): int(n) for v, n in marked.value_counts().items()}
     genders = df["gender"].dropna().astype(str)
     report.unknown_genders = {str(g): int(n) for g, n in genders[~genders.isin(GENDERS)].value_counts().items()}
     names = df["productDisplayName"].fillna("").astype(str).str.strip()
     report.placeholder_names = [int(i) for i in df.loc[names.str.contains(PLACEHOLDER_NAME, regex=True), "id"]]
     year = pd.to_numeric(df["year"], errors="coerce")
-    # "20l2", "2012.5", or a number no year is (1e30 would not even fit the integer column)
-    bad = (df["year"].notna() & year.isna()) | (year.notna() & ((year % 1 != 0) | ~year.between(1, 9999)))
+    # "20l2", "2012.5", or a number no year is (1e30 would not even fit the integer column); written as a year is
+    # ("2012", "2012.0" as a spreadsheet writes it), not "1e3" (read as 1000, where an id "1.5e4" is refused), nor
+    # one after next year ("3012" for 2012: both a data engineer's trial).
+    written = df["year"].astype("string").str.strip().str.fullmatch(r"\d{1,4}(\.0*)?").fillna(False).astype(bool)
+    bad = (df["year"].notna() & (year.isna() | ~written)) | (
+        year.notna() & ((year % 1 != 0) | ~year.between(1, _dt.date.today().year + 1)))
     if bad.any():
         report.invalid_values["year"] = df.loc[bad, "id"].astype(int).tolist()
     df["year"] = year.mask(bad).astype("Int64")
@@ -1038,7 +1090,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
                                 desc="checking images", unit="img", disable=not progress,
                                 smoothing=0))   # results arrive in chunks: bursty rates otherwise
     else:
-        results = [("ok", "", 0, 0, b"") if p.exists() else ("missing", "no image file", 0, 0, b"") for p in paths]
+        results = [("ok", "", 0, 0, b"") if p.exists() else ("missing", NO_IMAGE, 0, 0, b"") for p in paths]
     df["image_status"] = [r[0] for r in results]
     df["image_reason"] = [r[1] for r in results]
     df["width"] = [r[2] for r in results]
@@ -1051,6 +1103,9 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     missing = df["image_status"] == "missing"
     report.missing_image = int(missing.sum())
     report.missing_image_ids = [int(i) for i in df.loc[missing, "id"]]
+    # Why, where it is more than no file: only the table had it (a data engineer's trial).
+    report.missing_image_reasons = {int(i): r for i, r in zip(df.loc[missing, "id"], df.loc[missing, "image_reason"],
+                                                               strict=True) if r != NO_IMAGE}
     bad = df[df["image_status"] == "unreadable"]
     report.unreadable_image = [ImageProblem(int(i), r) for i, r in zip(bad["id"], bad["image_reason"], strict=True)]
     report.blank_image_ids = [int(i) for i in df.loc[ok & (df["image_reason"] == BLANK_REASON), "id"]]

@@ -87,6 +87,11 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     usable = table["image_status"] == "ok"
+    if not usable.any():
+        # The attributes are still the rows' to plot; the long tail and the samples have nothing (it ended 0
+        # with blank plots and a stray matplotlib warning, a data engineer's trial).
+        log.warning("no row of %s has a usable photo: the report plots its rows' labels, but its long tail and "
+                    "sample photos are empty (`fashionrec data check` says why)", catalog.root)
     plots = _plans(catalog, usable, samples_per_group, seed, progress)
 
     images: dict[str, bytes] = {}
@@ -320,7 +325,11 @@ def _long_tail(class_counts: dict[str, int]) -> Figure:
     for yi, v in zip(y, values, strict=True):
         ax.text(v, yi, f" {v:,}", va="center", ha="left", fontsize=6.5)
     ax.set_yticks(y, [k for k, _ in items], fontsize=7.5)
-    ax.set_ylim(n - 0.5, -0.5)
+    if n:       # none: matplotlib warned of an empty range (no usable photo, a data engineer's trial)
+        ax.set_ylim(n - 0.5, -0.5)
+    else:
+        ax.text(0.5, 0.5, "no usable photos: see `fashionrec data check`", ha="center", va="center",
+                transform=ax.transAxes)
     ax.set_xscale("log")
     ax.set_xlim(0.8, max(10, values.max() if n else 10) * 3)
     ax.axvline(SMALL_CLASS, color=SMALL_COLOUR, linestyle="--", linewidth=0.8)
