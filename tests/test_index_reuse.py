@@ -219,15 +219,25 @@ def test_a_product_taken_out_and_brought_back_by_a_rebuild_is_said_to_be_back_no
     assert (changes["new"], changes["back"], changes["back_ids"]) == (0, 1, [taken])
 
 
-def test_another_catalogues_product_of_a_left_id_is_new_not_back(shop, tmp_path):
-    # Only within one catalogue: another's product under an id that had left this one was counted neither new nor
-    # back (a code review).
+def _built_with_its_rows(shop: Path, tmp_path: Path) -> tuple[Tagger, Path, list[str], list[str]]:
+    """(tagger, index folder, styles.csv's lines, each line's id) of an index built of ``shop``."""
     tagger = Tagger.load(tiny_tagger_path())
     out = tmp_path / "index"
     Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
     lines = (shop / "styles.csv").read_text().splitlines()
-    ids = [line.split(",")[0] for line in lines]
-    left = next(n for n in range(1, len(lines)) if ids.count(ids[n]) == 1)
+    return tagger, out, lines, [line.split(",")[0] for line in lines]
+
+
+def _single_id_lines(ids: list[str]) -> list[int]:
+    """The rows' line indexes whose id no other line has (not a duplicate's)."""
+    return [n for n in range(1, len(ids)) if ids.count(ids[n]) == 1]
+
+
+def test_another_catalogues_product_of_a_left_id_is_new_not_back(shop, tmp_path):
+    # Only within one catalogue: another's product under an id that had left this one was counted neither new nor
+    # back (a code review).
+    tagger, out, lines, ids = _built_with_its_rows(shop, tmp_path)
+    left = _single_id_lines(ids)[0]
     other = shutil.copytree(shop, tmp_path / "other")
     (shop / "styles.csv").write_text("\n".join(lines[:left] + lines[left + 1:]) + "\n")
     assert Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False
@@ -268,12 +278,8 @@ def test_a_product_whose_row_left_the_catalogue_is_said_to_be_no_longer_sold(sho
     from fashionrec.errors import NotFoundError
     from fashionrec.item_tables import NO_LONGER_SOLD
 
-    tagger = Tagger.load(tiny_tagger_path())
-    out = tmp_path / "index"
-    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
-    lines = (shop / "styles.csv").read_text().splitlines()
-    ids = [line.split(",")[0] for line in lines]
-    first, second = [n for n in range(1, len(lines)) if ids.count(ids[n]) == 1][:2]     # not a duplicate's id
+    tagger, out, lines, ids = _built_with_its_rows(shop, tmp_path)
+    first, second = _single_id_lines(ids)[:2]
     gone = int(ids[first])
     (shop / "styles.csv").write_text("\n".join(lines[:first] + lines[first + 1:]) + "\n")
     rec = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
