@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as _dt
 import decimal
 import functools
 import hashlib
@@ -248,8 +247,9 @@ class DataReport:
             lines.append(f"images not 60x80 {sum(self.odd_size_images.values())} ({sizes})")
         for column, values in self.missing_like.items():
             said = ", ".join(f"{v!r} ({n})" for v, n in values.items())
-            lines.append(f"missing-like     {column}: {said}: kept as written, so a label of its own (a class to "
-                         "train on); leave the field empty where there is none")
+            lines.append(f"missing-like     {column}: {said}: kept as written" + (
+                ", so a label of its own (a class to train on)" if column in ATTRIBUTES else "")
+                + "; leave the field empty where there is none")
         if self.placeholder_names:
             ids = first_few(self.placeholder_names)
             lines.append(f"placeholder name {len(self.placeholder_names)} (ids {ids}): a file name, a test record's "
@@ -563,8 +563,8 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
         data = path.read_bytes()
     except (FileNotFoundError, IsADirectoryError):
         # A link whose file is gone is a photo the shop meant to have: said as such (a shop's re-trial).
-        return "missing", ("a link to a file that is gone" if path.is_symlink() else
-                           "a folder named as a photo, not an image file" if path.is_dir() else NO_IMAGE), 0, 0, b""
+        return "missing", ("a folder named as a photo, not an image file" if path.is_dir() else
+                           "a link to a file that is gone" if path.is_symlink() else NO_IMAGE), 0, 0, b""
     except OSError as e:        # no permission, an I/O error: said per id, not a traceback for the catalogue
         return "unreadable", f"cannot read the file: {e.strerror or e}", 0, 0, b""
     if not data:
@@ -792,13 +792,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
     for line, row in rows:
         if not row or all(not c.strip() for c in row):
-            if len(row) > 1:
-                # Separators alone: a row whose every field is empty (it went without a word, a data engineer's
-                # trial), counted and said like the other rows that give no product.
-                report.rows += 1
-                reject(line, f"no values, only {len(row) - 1} separators: remove the line", row)
-            else:
-                blank.append(line)
+            # Blank, or separators alone (a spreadsheet's formatted empty rows: they went without a word, a data
+            # engineer's trial): said, not rejected, which would fail a folder add whose every product went in.
+            blank.append(line)
             continue
         report.rows += 1
         if len(row) > n:
@@ -861,8 +857,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             values = seen_values
         records.append([item_id] + values)
     if blank:       # said, as docs/data.md says (they were skipped without a word)
-        report.read_as.append(f"{len(blank)} blank line{'s' if len(blank) != 1 else ''} skipped (line"
-                              f"{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
+        report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
+                              f"alone) skipped (line{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
     df = pd.DataFrame(records, columns=COLUMNS)
     for c in COLUMNS[1:]:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
@@ -886,11 +882,11 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     report.placeholder_names = [int(i) for i in df.loc[names.str.contains(PLACEHOLDER_NAME, regex=True), "id"]]
     year = pd.to_numeric(df["year"], errors="coerce")
     # "20l2", "2012.5", or a number no year is (1e30 would not even fit the integer column); written as a year is
-    # ("2012", "2012.0" as a spreadsheet writes it), not "1e3" (read as 1000, where an id "1.5e4" is refused), nor
-    # one after next year ("3012" for 2012: both a data engineer's trial).
-    written = df["year"].astype("string").str.strip().str.fullmatch(r"\d{1,4}(\.0*)?").fillna(False).astype(bool)
+    # ("2012", "2012.0" as a spreadsheet writes it), not "1e3" (read as 1000, where an id "1.5e4" is refused, a
+    # data engineer's trial). No bound by today's date: the same file would read otherwise another year.
+    written = df["year"].astype("string").str.strip().str.fullmatch(r"\+?\d{1,4}(\.0*)?").fillna(False).astype(bool)
     bad = (df["year"].notna() & (year.isna() | ~written)) | (
-        year.notna() & ((year % 1 != 0) | ~year.between(1, _dt.date.today().year + 1)))
+        year.notna() & ((year % 1 != 0) | ~year.between(1, 9999)))
     if bad.any():
         report.invalid_values["year"] = df.loc[bad, "id"].astype(int).tolist()
     df["year"] = year.mask(bad).astype("Int64")

@@ -422,10 +422,12 @@ def check_run_folder(run: Path, resume: bool) -> None:
                               "there would replace its files; choose a new or empty folder for out_dir (--out)")
     # Finished: tested (an ensemble's folder, a GPU run brought back); not one stopped in its first epoch between
     # its weights and its state.pt, which the interrupt's message says to run again (a code review).
+    # Trained past its first epoch counts too (a run whose test failed, its state.pt gone: a code review).
     best = run / "weights" / "best.json"
     tested = (run / "test").is_dir() or best.is_file() and "test" in _json_or_empty(best)
+    epochs = len((run / "results.csv").read_text().splitlines()) - 1 if (run / "results.csv").is_file() else 0
     finished = sorted(p.name for p in run.iterdir() if p.name in RUN_FILES - STARTED) \
-        if run.is_dir() and not (run / "state.pt").exists() and tested else []
+        if run.is_dir() and not (run / "state.pt").exists() and (tested or epochs > 1) else []
     if finished:
         raise FashionrecError(f"{run} holds a finished run ({first_few(finished, 5)}) with no state.pt to resume "
                               "from: a run written there would replace its model; choose a new or empty folder for "

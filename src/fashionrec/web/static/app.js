@@ -452,8 +452,8 @@
         // With nothing saved, they are what the page is for: said, with Try again where it may help (nothing
         // was, a code review).
         if (mine === views && !likedIds().length) {
-          problem.textContent = e && e.retry ? String(e.message) + "." :
-            "Could not load the products you viewed: " + String(e && e.message || e) + ".";
+          problem.textContent = e && e.retry ? String(e.message) + "." : "Could not load the products you viewed" +
+            (e && e.message && e.message.indexOf("could not load") !== 0 ? ": " + e.message : "") + ".";
           problem.hidden = false;
           retry.hidden = !(e && e.retry);
         }
