@@ -48,11 +48,17 @@ def _nll(logp: np.ndarray, y: np.ndarray, temperature: float) -> float:
     return float(-z[np.arange(len(y)), y].mean())
 
 
-def expected_calibration_error(probs: np.ndarray, y: np.ndarray, bins: int = ECE_BINS) -> float:
-    """Mean |accuracy - confidence| over equal-width confidence bins, weighted by their share of rows."""
+def confidence_bins(probs: np.ndarray, y: np.ndarray, bins: int = ECE_BINS) -> tuple[np.ndarray, ...]:
+    """(each row's bin of equal width by its top probability, that probability, whether its top label is ``y``):
+    what the expected calibration error and a reliability diagram (fashionrec.evaluate) are made of."""
     conf, right = probs.max(1), probs.argmax(1) == y
     edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(conf, edges[1:-1], right=True), 0, bins - 1)
+    return np.clip(np.digitize(conf, edges[1:-1], right=True), 0, bins - 1), conf, right
+
+
+def expected_calibration_error(probs: np.ndarray, y: np.ndarray, bins: int = ECE_BINS) -> float:
+    """Mean |accuracy - confidence| over equal-width confidence bins, weighted by their share of rows."""
+    which, conf, right = confidence_bins(probs, y, bins)
     total = 0.0
     for b in range(bins):
         m = which == b

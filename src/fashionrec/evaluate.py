@@ -23,7 +23,13 @@ from sklearn.metrics import (
 )
 
 from fashionrec.artifacts import provenance, write_json, write_text, write_with
-from fashionrec.calibration import ECE_BINS, expected_calibration_error, quality, uncalibrated_heads
+from fashionrec.calibration import (
+    ECE_BINS,
+    confidence_bins,
+    expected_calibration_error,
+    quality,
+    uncalibrated_heads,
+)
 from fashionrec.catalog import first_few
 from fashionrec.errors import BadInputError
 
@@ -203,12 +209,10 @@ def plot_reliability(y: np.ndarray, probs: np.ndarray, path: Path, bins: int = E
     import matplotlib.pyplot as plt
 
     keep = y >= 0
-    conf, right = probs[keep].max(1), probs[keep].argmax(1) == y[keep]
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(conf, edges[1:-1], right=True), 0, bins - 1)
+    which, _, right = confidence_bins(probs[keep], y[keep], bins)
     counts = np.bincount(which, minlength=bins)
     hits = np.bincount(which, weights=right, minlength=bins)
-    centres = (edges[:-1] + edges[1:]) / 2
+    centres = (np.arange(bins) + 0.5) / bins
     fig, (ax, ax_n) = plt.subplots(2, 1, figsize=(5.5, 6), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     shown = counts > 0
     ax.bar(centres[shown], hits[shown] / counts[shown], width=1 / bins, edgecolor="white", label="accuracy")

@@ -488,6 +488,7 @@ def labels_to_check(table: pd.DataFrame, head: str | None = None) -> pd.DataFram
 def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: float, agreement: dict,
              sources, index: str | Path | None = None) -> dict:
     ok = table["error"] == ""
+    uncalibrated = uncalibrated_heads(tagger.meta)
     # By kind: "the image is damaged or incomplete (... 55 bytes not processed)" is one reason for every file.
     errors = Counter(re.sub(r"\s*\(.*", "", e.split(":")[0]) for e in table.loc[~ok, "error"])
     summary = {
@@ -500,8 +501,7 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
         "model": {"name": tagger.name, "path": str(tagger.path) if tagger.path else None,
                   "sha256": tagger.sha256, "classes": tagger.classes,
                   "preprocessing": tagger.meta.get("preprocessing"),
-                  "calibrated": not uncalibrated_heads(tagger.meta),
-                  "uncalibrated_heads": uncalibrated_heads(tagger.meta)},
+                  "calibrated": not uncalibrated, "uncalibrated_heads": uncalibrated},
         "sources": notes["sources"],
         "rows": len(table), "tagged": int(ok.sum()), "not_tagged": int((~ok).sum()),
         "not_tagged_by_reason": dict(errors.most_common()),

@@ -364,22 +364,19 @@ STARTED = frozenset({"config.json", "split.csv", "split.json"})
 RUN_FILES = STARTED | {"results.csv", "curves.png", "state.pt", "weights", "test"}
 
 
-def _json_or_empty(path: Path) -> dict:
-    """``path``'s JSON object, or {} where it cannot be read as one."""
+def _json_object(path: Path) -> dict | None:
+    """``path``'s JSON object, or None where it cannot be read as one."""
     try:
         found = read_json(path)
     except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
+        return None
+    return found if isinstance(found, dict) else None
 
 
 def _is_run_config(path: Path) -> bool:
     """Whether ``path`` is a run's config.json (a training's settings), not a file of another kind."""
-    try:
-        config = read_json(path)
-    except (OSError, ValueError):
-        return False
-    return isinstance(config, dict) and set(config) <= {f.name for f in dataclasses.fields(TrainConfig)}
+    config = _json_object(path)
+    return config is not None and set(config) <= {f.name for f in dataclasses.fields(TrainConfig)}
 
 
 def _one_training(run: Path):
@@ -424,7 +421,7 @@ def check_run_folder(run: Path, resume: bool) -> None:
     # its weights and its state.pt, which the interrupt's message says to run again (a code review).
     # Trained past its first epoch counts too (a run whose test failed, its state.pt gone: a code review).
     best = run / "weights" / "best.json"
-    tested = (run / "test").is_dir() or best.is_file() and "test" in _json_or_empty(best)
+    tested = (run / "test").is_dir() or best.is_file() and "test" in (_json_object(best) or {})
     epochs = len((run / "results.csv").read_text().splitlines()) - 1 if (run / "results.csv").is_file() else 0
     finished = sorted(p.name for p in run.iterdir() if p.name in RUN_FILES - STARTED) \
         if run.is_dir() and not (run / "state.pt").exists() and (tested or epochs > 1) else []

@@ -337,6 +337,15 @@
       problem.hidden = true;
       load();
     });
+    // A load that failed, said: on the way (the network, the server) with Try again and ``kept`` after it;
+    // otherwise what could not be loaded, and the API's reason where it is more than that.
+    function sayFailure(e, what, kept) {
+      var msg = String(e && e.message || e);
+      problem.textContent = e && e.retry ? msg + "." + (kept || "") :
+        "Could not load " + what + (msg.indexOf("could not load") === 0 ? "" : ": " + msg) + ".";
+      problem.hidden = false;
+      retry.hidden = !(e && e.retry);
+    }
     var loads = 0;        // only the newest load may fill the page
     var views = 0;        // only the newest request for the viewed products may fill their row (or keep them)
     var rows = 0;         // only the newest request for the saved products may fill the Saved row
@@ -418,11 +427,8 @@
         .catch(function (e) {
           if (mine !== loads) return;
           // The saved list is kept whatever failed: it is in this browser, and trying again loads it.
-          problem.textContent = e.retry ? String(e.message) + ". Your " + ids.length + " saved product" +
-            (ids.length === 1 ? " is" : "s are") + " kept." : "Could not load your picks: " + String(e.message || e) +
-            ".";
-          problem.hidden = false;
-          retry.hidden = !e.retry;
+          sayFailure(e, "your picks", " Your " + ids.length + " saved product" + (ids.length === 1 ? " is" : "s are") +
+            " kept.");
           // Not "Loading…" beside the failure (it stayed after a Try again that failed, a code review).
           if (status.hasAttribute("data-based-on")) picksStatus();
           else status.textContent = "You have " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
@@ -451,12 +457,7 @@
         viewedPart.hidden = true;       // a row of history, not worth an error where picks for saved ones say theirs
         // With nothing saved, they are what the page is for: said, with Try again where it may help (nothing
         // was, a code review).
-        if (mine === views && !likedIds().length) {
-          problem.textContent = e && e.retry ? String(e.message) + "." : "Could not load the products you viewed" +
-            (e && e.message && e.message.indexOf("could not load") !== 0 ? ": " + e.message : "") + ".";
-          problem.hidden = false;
-          retry.hidden = !(e && e.retry);
-        }
+        if (mine === views && !likedIds().length) sayFailure(e, "the products you viewed");
         return [];
       });
     }
@@ -480,10 +481,7 @@
         picksStatus();
       }).catch(function (e) {
         if (mine !== loads) return;
-        problem.textContent = e.retry ? String(e.message) + "." :
-          "Could not load picks for the products you viewed: " + String(e.message || e) + ".";
-        problem.hidden = false;
-        retry.hidden = !e.retry;
+        sayFailure(e, "picks for the products you viewed");
       });
     }
     document.getElementById("foryou-viewed-clear").addEventListener("click", function () {
