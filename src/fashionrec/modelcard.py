@@ -254,7 +254,9 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
     card = model_card(run)      # before copying: the card follows --init chains that may name ``dest``
     try:
         replaced = read_json(dest.with_suffix(".json")) if dest.with_suffix(".json").exists() else None
-    except (OSError, ValueError):       # a damaged JSON: the export is the mend, not to be refused (a code review)
+    except (OSError, ValueError) as e:  # a damaged JSON: the export is the mend, not to be refused (a code review)
+        log.warning("%s cannot be read (%s): the model it described is replaced without comparing it",
+                    dest.with_suffix(".json"), str(e).splitlines()[0][:200])
         replaced = None
     less = _less_than_replaced(replaced, read_json(run / "weights" / "best.json")) \
         if isinstance(replaced, dict) and isinstance(replaced.get("classes", {}), dict) else []
