@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -197,6 +200,31 @@ def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
     nothing.mkdir()
     refused = runner.invoke(app, ["tag", str(nothing)])
     assert refused.exit_code == 2 and "no photos to tag" in refused.output
+
+
+def test_out_dash_puts_the_csv_alone_on_stdout_and_a_reader_that_stops_early_is_no_failure(fixture_dir,
+                                                                                           tmp_path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in ("12933.jpg", "7512.jpg", "10315.jpg"):
+        shutil.copy(fixture_dir / "images" / name, photos / name)
+    done = runner.invoke(app, ["tag", str(photos), "--out", str(tmp_path / "t.csv")])
+    piped = runner.invoke(app, ["tag", str(photos), "--out", "-", "--workers", "1"])
+    assert piped.exit_code == 0, piped.output
+    # stdout is the table alone (no byte-order mark before "id"), the same one --out FILE writes.
+    assert piped.stdout.startswith("id,path,")
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(piped.stdout)), pd.read_csv(tmp_path / "t.csv"))
+    assert "3 rows written to standard output" in piped.stderr and "3 of 3 rows tagged" in piped.stderr
+    assert done.exit_code == 0 and not (tmp_path / "-").exists() and not list(Path.cwd().glob("-*"))
+    assert runner.invoke(app, ["tag", str(photos), "--out", "-", "--workers", "0"]).exit_code == 2
+    # `| head`: the reader has gone before the first row; the summary still comes, on stderr, and no traceback.
+    cmd = [sys.executable, "-c", "from fashionrec.cli import app; app()", "tag", str(photos), "--out", "-"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0, err
+    assert "closed before the whole table was written" in err and "3 of 3 rows tagged" in err
+    assert "Traceback" not in err and "Broken pipe" not in err
 
 
 def test_a_model_without_calibrated_probabilities_is_said_to_be_so(fixture_dir, shipped, tmp_path, caplog):

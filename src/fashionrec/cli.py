@@ -464,7 +464,8 @@ def tag_cmd(
     sources: list[Path] = typer.Argument(..., help="Catalogue folders (styles.csv + images/: its labels are "
                                          "checked too), folders of photos (subfolders included) or image files."),
     out: Path = typer.Option(Path("tags.csv"), help="The CSV to write (one row per photo), or an existing folder "
-                             "to write tags.csv in; its description goes beside it, same name, .json."),
+                             "to write tags.csv in; its description goes beside it, same name, .json. '-': the "
+                             "CSV on standard output (no description; everything else on standard error)."),
     model: Path | None = typer.Option(None, help="Checkpoint or run folder (default: the shipped model)."),
     review_below: float = typer.Option(0.8, min=0.0, max=1.0, help="Flag photos whose article type is less "
                                        "likely than this (calibrated probability; the default was chosen on "
@@ -476,26 +477,51 @@ def tag_cmd(
                                       "shopper's, a supplier's); slower."),
     batch_size: int = typer.Option(256, min=1, help="Photos the model reads at a time (fewer: less memory; the "
                                    "Python call's batch_size)."),
+    workers: int | None = typer.Option(None, min=1, help="Threads decoding photos beside the model (default: "
+                                       "twice the cores, at most 8; the Python call's workers)."),
 ) -> None:
     """Tag photos in bulk: every attribute with its probability, unsure ones flagged, a catalogue's own
     labels checked against the model."""
     from fashionrec.artifacts import check_writable
     from fashionrec.tagging import csv_path, describe, tag
 
+    with json_on_stdout(out):       # `--out -`: stdout holds the CSV alone, as a pipe to `cut` or `grep` expects
+        try:
+            written: list[Path] = []
+            whole = True
+            if out != STDOUT:
+                target = csv_path(out)
+                written = [target, target.with_suffix(".json")]
+            # Said now, not after minutes of tagging (and never the catalogue's own styles.csv, written over once).
+            for path in written:
+                check_writable(path)
+            result = tag(sources, model=model, review_below=review_below, batch_size=batch_size,
+                         skip=written, index=index, workers=workers)
+            if written:
+                result.write(written[0])
+            else:       # no byte-order mark: the first column's name would start with it for `cut` and `csvkit`
+                whole = _csv_to_stdout(result.table)
+        except (FashionrecError, OSError) as e:
+            fail(str(e))
+        # Not wrapped at the terminal's width: a log or a pipe gets one line per row, as grep expects.
+        for line in describe(result, shown=show):
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
+        console.print(f"written {written[0]} and {written[1]}" if written else
+                      f"{len(result.table)} rows written to standard output (no description: give --out FILE.csv "
+                      "for tags.json)" if whole else "standard output was closed before the whole table was "
+                      "written (a `head`?)", highlight=False, soft_wrap=True)
+
+
+def _csv_to_stdout(table) -> bool:
+    """The table as CSV on stdout. A reader that stops early (`| head`) is no failure: the rest is dropped,
+    said on stderr, and the summary still printed there (Python would end in a BrokenPipeError otherwise)."""
     try:
-        target = csv_path(out)
-        # Said now, not after minutes of tagging (and never the catalogue's own styles.csv, written over once).
-        for path in (target, target.with_suffix(".json")):
-            check_writable(path)
-        result = tag(sources, model=model, review_below=review_below, batch_size=batch_size,
-                     skip=[target, target.with_suffix(".json")], index=index)
-        csv_file, json_file = result.write(target)
-    except (FashionrecError, OSError) as e:
-        fail(str(e))
-    # Not wrapped at the terminal's width: a log or a pipe gets one line per row, as grep expects.
-    for line in describe(result, shown=show):
-        console.print(line, highlight=False, markup=False, soft_wrap=True)
-    console.print(f"written {csv_file} and {json_file}", highlight=False, soft_wrap=True)
+        table.to_csv(sys.stdout, index=False)
+        sys.stdout.flush()
+        return True
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())     # Python's exit flush fails otherwise
+        return False
 
 
 @app.command("calibrate")
