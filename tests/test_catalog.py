@@ -238,7 +238,40 @@ def test_a_styles_csv_without_the_columns_is_a_catalog_error(tmp_path: Path) -> 
     # One that lacks columns is told which, not to save it with commas (it would be read as it is).
     with pytest.raises(CatalogError, match="separates its fields with semicolons and lacks the columns") as e:
         load_catalog(tmp_path, progress=False)
-    assert "'gender'" in str(e.value) and "'id'" not in str(e.value) and "commas" not in str(e.value)
+    # (The columns needed: a gender column may be left out.)
+    assert "['articleType', 'productDisplayName']" in str(e.value) and "commas" not in str(e.value)
+
+
+def test_a_shops_export_without_a_season_year_usage_or_gender_column_is_read_with_them_empty(tmp_path: Path,
+                                                                                              caplog) -> None:
+    (tmp_path / "images").mkdir()
+    # Columns in the shop's own order, the name before the type, and a comma in one name (recovered).
+    (tmp_path / "styles.csv").write_text("id,productDisplayName,articleType,baseColour\n"
+                                         "1,Blue Tee,Tshirts,Blue\n2,Tee, plain,Tshirts,White\n3,,Jeans,NA\n")
+    catalog = load_catalog(tmp_path, progress=False)
+    t = catalog.table.set_index("id")
+    assert t["productDisplayName"].tolist()[:2] == ["Blue Tee", "Tee, plain"] and pd.isna(t.loc[3, "productDisplayName"])
+    assert t["articleType"].tolist() == ["Tshirts", "Tshirts", "Jeans"] and t.loc[3, "baseColour"] == "NA"
+    assert t[["gender", "season", "year", "usage", "masterCategory", "subCategory"]].isna().all().all()
+    r = catalog.report
+    assert r.absent_columns == ["gender", "masterCategory", "subCategory", "season", "year", "usage"]
+    assert r.rows_recovered == 1 and not r.rows_rejected
+    lines = r.summary_lines()
+    assert any(x.startswith("absent columns   gender, masterCategory") for x in lines)
+    # The name that is empty in one row is said with its id; the absent columns are not "empty" 3 times over.
+    assert [x for x in lines if x.startswith("empty fields")] == ["empty fields     productDisplayName: 1 (id 3)"]
+    assert set(r.missing_value_ids) == {"productDisplayName"} and r.missing_values["season"] == 3
+    assert "has no gender, masterCategory, subCategory, season, year, usage columns" in caplog.text
+    # Semicolon-separated without them: read as such, as a complete header is.
+    (tmp_path / "styles.csv").write_text("id;articleType;productDisplayName\n1;Tshirts;Tee, plain\n")
+    catalog = load_catalog(tmp_path, progress=False)
+    assert catalog.table["productDisplayName"].tolist() == ["Tee, plain"]
+    assert catalog.report.read_as == ["semicolon-separated"]
+    # Without a type or a name it is still refused, naming the columns needed.
+    (tmp_path / "styles.csv").write_text("id,articleType,title\n1,Tshirts,Tee\n")
+    with pytest.raises(CatalogError, match=r"lacks the columns \['productDisplayName'\].*only id, articleType, "
+                                           "productDisplayName are needed"):
+        load_catalog(tmp_path, progress=False)
 
 
 def _styles(tmp_path: Path, rows: list[str]) -> Path:

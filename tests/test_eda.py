@@ -135,3 +135,22 @@ def test_report_is_reproducible(fixture_catalog: Catalog, eda_dir: Path, tmp_pat
     again, first = (json.loads((d / "report.json").read_text()) for d in (tmp_path, eda_dir))
     assert again.pop("created") and first.pop("created")        # when it was made, and nothing else, differs
     assert again == first
+
+
+def test_a_column_styles_csv_lacks_is_named_not_plotted(fixture_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "shop"
+    (folder / "images").mkdir(parents=True)
+    lines = (fixture_dir / "styles.csv").read_text().splitlines()[:30]
+    header = lines[0].split(",")
+    keep = [i for i, c in enumerate(header) if c not in ("season", "year")]
+    # The fixture's first rows have no comma in their names: the columns can be cut by position.
+    assert all(len(x.split(",")) == len(header) for x in lines)
+    (folder / "styles.csv").write_text("\n".join(",".join(x.split(",")[i] for i in keep) for x in lines) + "\n")
+    for name in (fixture_dir / "images").glob("*.jpg"):
+        (folder / "images" / name.name).write_bytes(name.read_bytes())
+    html = write_eda_report(folder, tmp_path / "eda", progress=False).read_text()
+    report = json.loads((tmp_path / "eda" / "report.json").read_text())
+    assert "season" not in report["plots"] and "year" not in report["plots"] and "usage" in report["plots"]
+    assert not (tmp_path / "eda" / "season.png").exists()
+    assert "so empty in every row and not plotted: season, year." in html
+    assert "Empty fields (missing values): none." in html

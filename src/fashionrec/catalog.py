@@ -42,6 +42,9 @@ COLUMNS = [
     "id", "gender", "masterCategory", "subCategory", "articleType",
     "baseColour", "season", "year", "usage", "productDisplayName",
 ]
+# What a product is and what it is called: a styles.csv without one of these is refused; the other columns
+# may be left out (a shop's export without a season, a year or a usage: empty in every row, said).
+REQUIRED_COLUMNS = ("id", "articleType", "productDisplayName")
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
 # A shop's photos in another format PIL reads were "missing" (.tif, a bad-input trial); GIF is left out: an
@@ -132,6 +135,8 @@ class DataReport:
     case_folded: dict[str, dict[str, list]] = field(default_factory=dict)
     # Columns of styles.csv beyond COLUMNS (a price, a stock level): read past, not kept.
     ignored_columns: list[str] = field(default_factory=list)
+    # Columns of COLUMNS the header lacks (a shop's export without a season or a year): empty in every row.
+    absent_columns: list[str] = field(default_factory=list)
     # Header names read as a column they spell otherwise ("ID" -> id, "Product Display Name" -> productDisplayName).
     renamed_columns: dict[str, str] = field(default_factory=dict)
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
@@ -280,13 +285,16 @@ class DataReport:
         if self.renamed_columns:
             lines.append("columns read as " + ", ".join(f"{c} ({h!r} in the header)"
                                                        for h, c in self.renamed_columns.items()))
+        if self.absent_columns:
+            lines.append(f"absent columns   {', '.join(self.absent_columns)}: not in the header, so empty in every "
+                         "row (add the column to styles.csv to give them)")
         if self.ignored_columns:
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
                          f"{', '.join(COLUMNS)})")
         if self.missing_values:
             empty = ", ".join(f"{k}: {v}" + (f" (id{'s' if v != 1 else ''} {first_few(self.missing_value_ids[k], 5)})"
                                               if self.missing_value_ids.get(k) else "")
-                              for k, v in self.missing_values.items() if v)
+                              for k, v in self.missing_values.items() if v and k not in self.absent_columns)
             lines.append(f"empty fields     {empty or 'none'}")
         small = sum(1 for c in self.class_counts.values() if c < 10)
         lines.append(f"classes          {self.classes} articleTypes among usable rows ({small} with < 10 images)")
@@ -690,9 +698,10 @@ _SEPARATORS = {"\t": "tab", ";": "semicolon", "|": "bar"}
 
 def _separator(header_line: str, said: str | None, report: DataReport) -> str:
     """The file's field separator: the one a "sep=" line names, else a tab, a semicolon or a bar where the
-    header splits by it into all of :data:`COLUMNS` (Excel's "Unicode Text", a locale whose list separator is
-    not the comma), else the comma. Every line is then read with it, the unclosed-quote check included."""
-    spelt = {_spelling(c) for c in COLUMNS}
+    header splits by it into the :data:`REQUIRED_COLUMNS` at least (Excel's "Unicode Text", a locale whose list
+    separator is not the comma), else the comma. Every line is then read with it, the unclosed-quote check
+    included."""
+    spelt = {_spelling(c) for c in REQUIRED_COLUMNS}
     for sep in ([said] if said else []) + list(_SEPARATORS):
         if sep == said or spelt <= {_spelling(h) for h in _fields(header_line, sep)}:
             if sep != ",":
@@ -760,17 +769,25 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     sep = _separator(physical[at], said, report)
     header = _header_columns([h.strip() for h in _fields(physical[at], sep)], csv_path, report)
     missing = [c for c in COLUMNS if c not in header]
-    if missing:
+    # A shop's export without a season, a year or a usage column was refused until stop 55 (all ten were
+    # required); those are read as empty. Without an id, a type or a name it is no catalogue, or not split right.
+    if any(c in missing for c in REQUIRED_COLUMNS):
         for other, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
             if len(header) == 1 and other in header[0]:
                 # A spreadsheet saved in a locale whose list separator is not the comma: such a file is read
-                # when its header is complete, so the fault to name is the columns it lacks, in its reading.
+                # when its header has the needed columns, so the fault to name is those it lacks, in its reading.
                 split = _header_columns([h.strip() for h in _fields(physical[at], other)], csv_path, report)
                 raise CatalogError(f"{csv_path} separates its fields with {name} and lacks the columns "
-                                   f"{[c for c in COLUMNS if c not in split]}: add them (the header "
-                                   f"{other.join(COLUMNS)})")
-        raise CatalogError(f"{csv_path} lacks the columns {missing}; expected the header {','.join(COLUMNS)}")
+                                   f"{[c for c in REQUIRED_COLUMNS if c not in split]}: add them (the header "
+                                   f"{other.join(COLUMNS)}; only {', '.join(REQUIRED_COLUMNS)} are needed)")
+        raise CatalogError(f"{csv_path} lacks the columns {[c for c in REQUIRED_COLUMNS if c in missing]}; "
+                           f"expected the header {','.join(COLUMNS)} (only {', '.join(REQUIRED_COLUMNS)} are "
+                           "needed: the others may be left out)")
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS]
+    report.absent_columns = missing
+    if missing:
+        log.warning("%s has no %s column%s: read as empty in every row", csv_path, ", ".join(missing),
+                    "s" if len(missing) > 1 else "")
     n = len(header)
     name_at, id_at = header.index("productDisplayName"), header.index("id")
 
@@ -802,7 +819,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             # shop's own price or stock, counted from the right: such a row was rejected and its id lost).
             after = len(row) - (n - 1 - name_at)
             joined = row[:name_at] + [sep.join(row[name_at:after])] + row[after:]
-            year, season = (joined[header.index(c)].strip() for c in ("year", "season"))
+            year, season = (joined[header.index(c)].strip() if c in header else "" for c in ("year", "season"))
             # A year as a spreadsheet or pandas writes it ("2013.0") is a year, as the loader reads it (that row
             # was rejected as "the year would be '2013.0'", an ML engineer's trial).
             shifted = (f"the year would be {year!r}" if not (_YEAR.fullmatch(year) or year in ("", "NA")) else
@@ -848,7 +865,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                    "line rather than adding another", row)
             continue
         seen[item_id] = line
-        values = [rec[c].strip() for c in COLUMNS[1:]]
+        values = [rec.get(c, "").strip() for c in COLUMNS[1:]]
         if _INVISIBLE.search("".join(values)):      # one look per row: a regex per field cost 20% of a load
             seen_values = [_INVISIBLE.sub("", v).strip() if c in ATTRIBUTES else v
                            for c, v in zip(COLUMNS[1:], values, strict=True)]
@@ -865,7 +882,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         df[c] = df[c].mask(df[c] == "", None).astype(object)
     report.missing_values = {c: int(df[c].isna().sum()) for c in COLUMNS[1:]}
     report.missing_value_ids = {c: [int(i) for i in df.loc[df[c].isna(), "id"]] for c in COLUMNS[1:]
-                                if df[c].isna().any()}
+                                if c not in report.absent_columns and df[c].isna().any()}
     for c in ATTRIBUTES:        # the label columns: values that differ only in case are one value
         df[c] = _fold_case(df[c], c, report)
         typos = _possible_typos(df[c], df["id"])

@@ -178,27 +178,33 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
                   f"({n_missing:,} in all: missing from images/ or unreadable). A plot of 8 or more values "
                   "with a long tail uses a log scale.")
     plots = []
+    # A column styles.csv lacks is no plot (one bar of "(empty)"): the report names it instead.
+    absent = set(catalog.report.absent_columns)
     for name, column, title in [("gender", "gender", "Products by gender"),
                                 ("master_category", "masterCategory", "Products by masterCategory"),
                                 ("sub_category", "subCategory", "Products by subCategory"),
                                 ("season", "season", "Products by season"),
                                 ("usage", "usage", "Products by usage")]:
+        if column in absent:
+            continue
         counts = _split_counts(table, usable, column)
         plots.append(Plot(name, title, split_note, counts,
                           lambda c=counts, t=title, col=column: _stacked_barh(c, t, col)))
 
-    colours = _split_counts(table, usable, "baseColour")
-    plots.append(Plot("base_colour", "Products by baseColour",
-                      split_note + " Bars are drawn in the colour they name; hatched bars are not one colour.",
-                      colours, lambda: _stacked_barh(colours, "Products by baseColour", "baseColour",
-                                                     colour_bars=True)))
+    if "baseColour" not in absent:
+        colours = _split_counts(table, usable, "baseColour")
+        plots.append(Plot("base_colour", "Products by baseColour",
+                          split_note + " Bars are drawn in the colour they name; hatched bars are not one colour.",
+                          colours, lambda: _stacked_barh(colours, "Products by baseColour", "baseColour",
+                                                         colour_bars=True)))
 
-    years = _values(table["year"])
-    year_order = sorted((y for y in years.unique() if y != EMPTY), key=int) + (
-        [EMPTY] if (years == EMPTY).any() else [])
-    year_counts = _split_counts(table, usable, "year", order=year_order)
-    plots.append(Plot("year", "Products by year", split_note, year_counts,
-                      lambda: _year_bars(year_counts)))
+    if "year" not in absent:
+        years = _values(table["year"])
+        year_order = sorted((y for y in years.unique() if y != EMPTY), key=int) + (
+            [EMPTY] if (years == EMPTY).any() else [])
+        year_counts = _split_counts(table, usable, "year", order=year_order)
+        plots.append(Plot("year", "Products by year", split_note, year_counts,
+                          lambda: _year_bars(year_counts)))
 
     class_counts = dict(catalog.report.class_counts)
     n_small = sum(1 for c in class_counts.values() if c < SMALL_CLASS)
@@ -435,7 +441,8 @@ def _counts_table(counts: dict) -> str:
 
 def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, bytes]) -> str:
     d = payload["data_report"]
-    empty = ", ".join(f"{k} {v:,}" for k, v in d["missing_values"].items() if v) or "none"
+    empty = ", ".join(f"{k} {v:,}" for k, v in d["missing_values"].items()
+                      if v and k not in d["absent_columns"]) or "none"
     na = ", ".join(f"{k} {v:,}" for k, v in d["na_values"].items() if v) or "none"
     odd = ", ".join(f"{k}: {v}" for k, v in sorted(d["odd_size_images"].items())) or "none"
     numbers = [
@@ -496,6 +503,9 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
     for column, folded in d.get("case_folded", {}).items():
         shown = ", ".join(f"{k} -> {to} ({n})" for k, (to, n) in folded.items())
         parts.append(f"<p>Case folded in {html.escape(column)}: {html.escape(shown)}.</p>")
+    if d.get("absent_columns"):
+        parts.append(f"<p>Columns styles.csv lacks, so empty in every row and not plotted: "
+                     f"{html.escape(', '.join(d['absent_columns']))}.</p>")
     if d.get("ignored_columns"):
         parts.append(f"<p>Ignored columns: {html.escape(', '.join(d['ignored_columns']))}.</p>")
     parts.append("<p>Contents: " + " · ".join(f"<a href='#{p.name}'>{html.escape(p.title)}</a>"
