@@ -250,7 +250,8 @@ def test_a_shops_export_without_a_season_year_usage_or_gender_column_is_read_wit
                                          "1,Blue Tee,Tshirts,Blue\n2,Tee, plain,Tshirts,White\n3,,Jeans,NA\n")
     catalog = load_catalog(tmp_path, progress=False)
     t = catalog.table.set_index("id")
-    assert t["productDisplayName"].tolist()[:2] == ["Blue Tee", "Tee, plain"] and pd.isna(t.loc[3, "productDisplayName"])
+    assert t["productDisplayName"].tolist()[:2] == ["Blue Tee", "Tee, plain"]
+    assert pd.isna(t.loc[3, "productDisplayName"])
     assert t["articleType"].tolist() == ["Tshirts", "Tshirts", "Jeans"] and t.loc[3, "baseColour"] == "NA"
     assert t[["gender", "season", "year", "usage", "masterCategory", "subCategory"]].isna().all().all()
     r = catalog.report
