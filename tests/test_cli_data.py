@@ -123,8 +123,26 @@ def test_data_split_says_which_test_products_have_a_training_products_photo(fixt
     test = sorted(i for i in shared if split[i] == "test")
     assert test and any(split[i] != "test" for i in shared)
     assert f"{len(test)} test products have, byte for byte, the photo of a train or val product" in flat(result.output)
+    # Copies across train and val are said too: they lift the validation scores early stopping reads.
+    val = sorted(i for i in shared if split[i] == "val")
+    assert val and f"{len(val)} val product{'s have' if len(val) != 1 else ' has'}, byte for byte, the photo of " \
+        "a train product" in flat(result.output)
     assert "train or val product" not in runner.invoke(app, ["data", "split", str(fixture_dir), "--out",
                                                              str(tmp_path / "plain.csv")]).output
+
+
+def test_data_split_says_when_val_and_test_are_empty(fixture_dir: Path, tmp_path: Path) -> None:
+    cat = tmp_path / "one"
+    (cat / "images").mkdir(parents=True)
+    lines = (fixture_dir / "styles.csv").read_text().splitlines()
+    (cat / "styles.csv").write_text("\n".join(lines[:2]) + "\n")
+    shutil.copy(fixture_dir / "images" / f"{lines[1].split(',')[0]}.jpg", cat / "images")
+    result = runner.invoke(app, ["data", "split", str(cat), "--out", str(tmp_path / "split.csv")])
+    assert result.exit_code == 0, result.output
+    assert "train 1, val 0, test 0" in flat(result.output)
+    assert "val and test are empty: no type has the 3 products a stratified split needs" in flat(result.output)
+    plain = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(tmp_path / "plain.csv")])
+    assert "are empty" not in plain.output and "is empty" not in plain.output
 
 
 def test_eda_exits_non_zero_for_a_folder_without_styles_csv(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import html as html_module
 import json
 import os
 import stat
@@ -15,7 +17,7 @@ from fashionrec.catalog import Catalog
 from fashionrec.eda import write_eda_report
 
 PLOTS = {"gender", "master_category", "sub_category", "article_type", "base_colour", "season", "usage",
-         "year", "image_sizes", "samples"}
+         "year", "gender_by_category", "image_sizes", "samples"}
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,59 @@ def test_bar_charts_use_a_log_axis_only_for_a_long_tail(totals: list[int], log: 
     counts = dict(zip(keys, totals, strict=True))
     fig = _stacked_barh({"total": counts, "with_image": counts, "without_image": dict.fromkeys(keys, 0)}, "t", "c")
     assert fig.axes[0].get_xscale() == ("log" if log else "linear")
+    # On a log axis the grey part's length is no share: its label gives it (27% looked like 5%).
+    without = {k: v // 4 for k, v in counts.items()}
+    with_image = {k: counts[k] - without[k] for k in keys}
+    fig = _stacked_barh({"total": counts, "with_image": with_image, "without_image": without}, "t", "c")
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    first = f" {totals[0]:,}"
+    assert (f"{first} ({without['v0'] / totals[0]:.0%} no usable image)" in labels) == log
+    assert (first in labels) != log
+
+
+def test_the_report_crosses_gender_with_category_and_says_how_uneven_the_types_are(
+        report: dict, eda_dir: Path, fixture_catalog: Catalog) -> None:
+    import pandas as pd
+
+    from fashionrec.eda import ALL_PLOTS
+
+    assert set(ALL_PLOTS) == PLOTS
+    table = fixture_catalog.table
+    cross = report["plots"]["gender_by_category"]["counts"]
+    want = pd.crosstab(table["gender"], table["masterCategory"])
+    for r, row in zip(cross["rows"], cross["counts"], strict=True):
+        for c, n in zip(cross["columns"], row, strict=True):
+            assert n == (want.at[r, c] if r in want.index and c in want.columns else 0), (r, c)
+    assert sum(map(sum, cross["counts"])) == len(table)
+    html = (eda_dir / "report.html").read_text()
+    assert "<th>gender / masterCategory</th>" in html
+    counts = fixture_catalog.report.class_counts
+    top = max(counts, key=counts.get)
+    assert f"The largest, {top}, is {counts[top] / sum(counts.values()):.1%} of the" in html
+    # Everything data check says, as it says it, and which styles.csv the report was made from.
+    for line in fixture_catalog.report.summary_lines():
+        assert html_module.escape(line) in html
+    styles = Path(fixture_catalog.root) / "styles.csv"
+    assert report["styles_csv"] == {"sha256": hashlib.sha256(styles.read_bytes()).hexdigest(),
+                                    "bytes": styles.stat().st_size}
+
+
+def test_a_run_stopped_midway_leaves_no_report_of_another_catalogue(fixture_dir: Path, tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    import fashionrec.eda as eda
+
+    out = tmp_path / "eda"
+    write_eda_report(fixture_dir, out, progress=False)
+    assert (out / "report.html").exists()
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(eda, "_long_tail", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        write_eda_report(fixture_dir, out, progress=False)
+    # The plots drawn before the stop are this run's; no HTML or JSON says they are the earlier run's.
+    assert not (out / "report.html").exists() and not (out / "report.json").exists()
 
 
 def test_html_embeds_and_links_every_plot(eda_dir: Path, report: dict) -> None:

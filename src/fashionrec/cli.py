@@ -225,10 +225,21 @@ def data_split(
                       f"(ids {first_few(copies, 10)}; `fashionrec data "
                       "check` lists such photos): a model trained on this split has seen them, and `fashionrec "
                       "evaluate` reports its numbers with and without them", highlight=False)
+    trained = set(split.ids("train").tolist())
+    in_val = [i for g in catalog.report.shared_photos if trained & set(g["ids"]) for i in g["ids"]
+              if split.assignments.get(i) == "val"]
+    if in_val:      # they lift validation scores, and so the epoch early stopping picks (an analyst's trial)
+        console.print(f"{len(in_val)} val product{'s have' if len(in_val) != 1 else ' has'}, byte for byte, the "
+                      f"photo of a train product (ids {first_few(in_val, 10)})", highlight=False)
     if split.train_only_classes:
         n = len(split.train_only_classes)
         console.print(f"{n} class{'es' if n != 1 else ''} too small to stratify, train only: "
                       + split.train_only_listed())
+    empty = [name for name in ("val", "test") if not s["counts"][name]]
+    if empty:       # exit 0 with empty splits and no word (a one-product catalogue, an analyst's trial)
+        console.print(f"[yellow]{' and '.join(empty)} {'are' if len(empty) > 1 else 'is'} empty: no type has the "
+                      f"{split.config.min_per_class} products a stratified split needs; a model trained on this "
+                      "split cannot be validated or tested[/yellow]", markup=True)
     if split.unlabelled_ids:
         # In no split: said, not only in the sidecar (a data engineer's trial counted 59 of 60 usable rows).
         n = len(split.unlabelled_ids)

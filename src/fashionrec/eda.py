@@ -33,14 +33,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgba
+from matplotlib.colors import LogNorm, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from tqdm.auto import tqdm
 
 from fashionrec import __version__
 from fashionrec.artifacts import check_writable, provenance, write_json, write_text, write_with
-from fashionrec.catalog import MIN_PHOTO_SIDE, Catalog, CatalogError, load_catalog, open_rgb
+from fashionrec.catalog import MIN_PHOTO_SIDE, Catalog, CatalogError, load_catalog, open_rgb, styles_sha256
 from fashionrec.colours import SWATCHES
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,9 @@ EMPTY = "(empty)"
 SMALL_CLASS = 10  # articleTypes with fewer usable images than this are marked in the long tail
 EXPECTED_SIZE = (60, 80)  # width x height of the small catalogue's photos
 DPI = 110
+# Every plot a report may hold, by file name (without .png): a run removes those it does not draw.
+ALL_PLOTS = ("gender", "master_category", "sub_category", "season", "usage", "base_colour", "year",
+             "gender_by_category", "article_type", "image_sizes", "samples")
 WITH_IMAGE_COLOUR = "#3b75af"
 WITHOUT_IMAGE_COLOUR = "#d4d4d4"
 SMALL_COLOUR = "#e6550d"
@@ -93,6 +96,12 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
         log.warning("no row of %s has a usable photo: the report plots its rows' labels, but its long tail and "
                     "sample photos are empty (`fashionrec data check` says why)", catalog.root)
     plots = _plans(catalog, usable, samples_per_group, seed, progress)
+    # Each file is written atomically, the set is not: an interrupted run into an old report's folder left
+    # its HTML and JSON beside this catalogue's plots (an analyst's trial). They go first, and come back
+    # last; so do the plots this run does not draw (a column the catalogue lacks).
+    drawn = {p.file for p in plots}
+    for stale in ["report.html", "report.json", *(f"{name}.png" for name in ALL_PLOTS if f"{name}.png" not in drawn)]:
+        (out / stale).unlink(missing_ok=True)
 
     images: dict[str, bytes] = {}
     for plot in tqdm(plots, desc="EDA plots", unit="plot", disable=not progress):
@@ -107,6 +116,9 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
     payload = {
         "data_dir": str(Path(catalog.root).resolve()),
         **provenance(),
+        # Which styles.csv, should the folder's file change after the report.
+        "styles_csv": {"sha256": styles_sha256(catalog.root),
+                       "bytes": (Path(catalog.root) / "styles.csv").stat().st_size},
         "data_report": _report_numbers(catalog),
         "plots": {p.name: {"file": p.file, "title": p.title, "counts": p.counts} for p in plots},
     }
@@ -150,6 +162,34 @@ def _report_numbers(catalog: Catalog) -> dict:
                       for c in ("gender", "masterCategory", "subCategory", "articleType", "baseColour",
                                 "season", "usage", "productDisplayName")}
     return d
+
+
+def _crosstab(table: pd.DataFrame, rows: str, columns: str) -> dict:
+    """``{"rows", "columns", "counts"}``: products per pair of values, each axis largest first."""
+    r, c = _values(table[rows]), _values(table[columns])
+    cross = pd.crosstab(r, c).reindex(index=r.value_counts().index, columns=c.value_counts().index, fill_value=0)
+    return {"rows": [str(v) for v in cross.index], "columns": [str(v) for v in cross.columns],
+            "counts": cross.to_numpy().astype(int).tolist(), "row_name": rows, "column_name": columns}
+
+
+def _imbalance(table: pd.DataFrame, usable: pd.Series, class_counts: dict[str, int]) -> str:
+    """How uneven the classes are, in words, and the types only rows without a usable image have (the
+    catalogue's 143 types against the 141 plotted went unexplained, an analyst's trial)."""
+    said = []
+    if class_counts:
+        total = sum(class_counts.values())
+        top, most = max(class_counts.items(), key=lambda kv: kv[1])
+        least = min(class_counts.values())
+        under5 = sum(1 for v in class_counts.values() if v < 5)
+        said.append(f"The largest, {top}, is {most / total:.1%} of the {total:,} usable images; largest to "
+                    f"smallest {most:,}:{least:,}; {under5} class{'es' if under5 != 1 else ''} under 5 images.")
+    types = table["articleType"]
+    without = types[~usable & types.notna()].value_counts()
+    only = {str(k): int(v) for k, v in without.items() if k not in class_counts}
+    if only:
+        said.append(f"{len(only)} type{'s' if len(only) != 1 else ''} only rows without a usable image have, "
+                    "so not plotted: " + ", ".join(f"{k} ({v})" for k, v in only.items()) + ".")
+    return " ".join(said)
 
 
 def _sample_groups(table: pd.DataFrame, usable: pd.Series, per_group: int, seed: int,
@@ -206,12 +246,20 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
         plots.append(Plot("year", "Products by year", split_note, year_counts,
                           lambda: _year_bars(year_counts)))
 
+    if not {"gender", "masterCategory"} & absent:
+        # Who wears which category: one-way counts hide it (an analyst's trial asked for gender x category).
+        cross = _crosstab(table, "gender", "masterCategory")
+        plots.append(Plot("gender_by_category", "Products by gender and masterCategory",
+                          f"All {n_rows:,} accepted rows, with a usable image or not; a cell's shade is its count "
+                          "on a log scale.", cross, lambda: _heatmap(cross, "Products by gender and masterCategory")))
+
     class_counts = dict(catalog.report.class_counts)
     n_small = sum(1 for c in class_counts.values() if c < SMALL_CLASS)
     plots.append(Plot(
         "article_type", "articleType long tail (usable images per class)",
         f"{len(class_counts)} classes among rows with a usable image; {n_small} have fewer than "
-        f"{SMALL_CLASS} images (orange): too few to learn or to evaluate well. Log scale.",
+        f"{SMALL_CLASS} images (orange): too few to learn or to evaluate well. Log scale. "
+        + _imbalance(table, usable, class_counts),
         class_counts, lambda: _long_tail(class_counts)))
 
     ok = table[usable]
@@ -279,13 +327,16 @@ def _stacked_barh(counts: dict[str, dict[str, int]], title: str, column: str,
         ax.barh(y, with_img, color=WITH_IMAGE_COLOUR, edgecolor="none")
     if not log_scale:
         ax.barh(y, without, left=with_img, color=WITHOUT_IMAGE_COLOUR, edgecolor="#999999", linewidth=0.4)
-    for yi, t in zip(y, total, strict=True):
-        ax.text(t, yi, f" {t:,}", va="center", ha="left", fontsize=8)
+    for yi, t, w in zip(y, total, without, strict=True):
+        # On a log axis the grey part's length does not show its share (27% of a bar looked like 5%, an
+        # analyst's trial): the label says it.
+        share = f" ({w / t:.0%} no usable image)" if log_scale and w and t else ""
+        ax.text(t, yi, f" {t:,}{share}", va="center", ha="left", fontsize=8)
     ax.set_yticks(y, labels, fontsize=9)
     ax.set_ylim(n - 0.4, -0.6)  # largest on top
     if log_scale:
         ax.set_xscale("log")
-        ax.set_xlim(0.8, max(10, total.max()) * 2.5)
+        ax.set_xlim(0.8, max(10, total.max()) * (12 if without.any() else 2.5))     # room for the share
         ax.set_xlabel("products (styles.csv rows, log scale)")
     else:
         ax.set_xlim(0, max(1, total.max()) * 1.15)
@@ -351,6 +402,24 @@ def _long_tail(class_counts: dict[str, int]) -> Figure:
     return fig
 
 
+def _heatmap(cross: dict, title: str) -> Figure:
+    m = np.array(cross["counts"], dtype=float).reshape(len(cross["rows"]), len(cross["columns"]))
+    fig = _figure(max(5.0, 1.2 * len(cross["columns"]) + 2.5), max(2.2, 0.45 * len(cross["rows"]) + 1.8))
+    ax = fig.add_subplot()
+    shown = np.ma.masked_equal(m, 0)        # an empty cell stays white: no log of 0
+    ax.imshow(shown, cmap="Blues", aspect="auto", norm=LogNorm(vmin=1, vmax=max(2.0, m.max())))
+    for (i, j), v in np.ndenumerate(m):
+        if v:
+            dark = v > max(2.0, m.max()) ** 0.6       # white text on the darkest cells
+            ax.text(j, i, f"{int(v):,}", ha="center", va="center", fontsize=8, color="white" if dark else "#222")
+    ax.set_xticks(np.arange(m.shape[1]), cross["columns"], fontsize=9, rotation=30, ha="right")
+    ax.set_yticks(np.arange(m.shape[0]), cross["rows"], fontsize=9)
+    ax.set_xlabel(cross["column_name"])
+    ax.set_ylabel(cross["row_name"])
+    ax.set_title(title)
+    return fig
+
+
 def _size_bars(size_counts: dict[str, int], expected: str) -> Figure:
     labels = list(size_counts)
     fig = _figure(8, max(2.2, 0.32 * len(labels) + 1.3))
@@ -366,7 +435,10 @@ def _size_bars(size_counts: dict[str, int], expected: str) -> Figure:
     ax.set_xlim(0.8, max(10, values.max() if len(values) else 10) * 4)
     ax.set_xlabel("usable images (log scale)")
     odd = int(values[[k != expected for k in labels]].sum()) if len(values) else 0
-    ax.set_title(f"Image sizes: {odd:,} of {values.sum():,} not {expected}")
+    ax.set_title(f"Image sizes: {odd:,} of {int(values.sum()):,} not {expected}")
+    if not len(values):     # "0 of 0.0" over blank axes (an analyst's trial)
+        ax.text(0.5, 0.5, "no usable photos: see `fashionrec data check`", ha="center", va="center",
+                transform=ax.transAxes)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
 
@@ -390,6 +462,8 @@ def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], per_group: int,
     for r, label in enumerate(groups):
         axes[r][0].set_ylabel(label.replace(" / ", "\n"), rotation=0, ha="right", va="center",
                               fontsize=9, labelpad=8)
+    if not groups:      # a blank canvas under its title said nothing (an analyst's trial)
+        fig.text(0.5, 0.5, "no usable photos: see `fashionrec data check`", ha="center", va="center")
     for r, c, item_id in tqdm(ids, desc="sample photos", unit="img", leave=False, disable=not progress):
         ax = axes[r][c]
         path = table.at[item_id, "image_path"]
@@ -415,6 +489,7 @@ table { border-collapse: collapse; margin: .5em 0; font-size: .9em; }
 td, th { border: 1px solid #ddd; padding: .25em .6em; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 img { max-width: 100%; height: auto; border: 1px solid #eee; }
+pre { white-space: pre-wrap; font-size: .85em; background: #f8f8f8; padding: .5em; }
 .note { color: #555; } details { margin: .5em 0; } code { background: #f4f4f4; padding: 0 .2em; }
 """
 
@@ -430,6 +505,9 @@ def _table(rows: list[tuple], header: tuple | None = None) -> str:
 
 
 def _counts_table(counts: dict) -> str:
+    if {"rows", "columns", "counts"} <= set(counts):        # a cross-tabulation: the table as the plot shows it
+        return _table([(r, *row) for r, row in zip(counts["rows"], counts["counts"], strict=True)],
+                      (f"{counts['row_name']} / {counts['column_name']}", *counts["columns"]))
     if counts and all(isinstance(v, dict) for v in counts.values()) and "total" in counts:
         keys = list(counts["total"])
         return _table([(k, counts["total"][k], counts["with_image"][k], counts["without_image"][k])
@@ -465,10 +543,16 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>fashionrec EDA: {html.escape(catalog.root.name)}</title><style>{_CSS}</style></head><body><main>",
         f"<h1>Catalogue EDA: <code>{html.escape(str(catalog.root))}</code></h1>",
-        f"<p class='note'>fashionrec {html.escape(__version__)}. Numbers behind every plot: "
+        f"<p class='note'>Made {html.escape(payload['created'])} by <code>{html.escape(payload['command'])}</code> "
+        f"(fashionrec {html.escape(__version__)}) from styles.csv of {payload['styles_csv']['bytes']:,} bytes, "
+        f"SHA-256 <code>{html.escape(str(payload['styles_csv']['sha256'])[:16])}</code>... Numbers behind every plot: "
         "<a href='report.json'>report.json</a>. Click a plot for its PNG.</p>",
         "<h2 id='data-report'>Data report</h2>",
         _table(numbers),
+        # Every finding of `data check`, as it prints them: shared photos, unknown genders, values that mean
+        # none, possible typos, years that are none were left out of this page (an analyst's trial).
+        "<details open><summary>Everything <code>fashionrec data check</code> says of this catalogue</summary>"
+        f"<pre>{html.escape(chr(10).join(catalog.report.summary_lines()))}</pre></details>",
         f"<p>Empty fields (missing values): {html.escape(empty)}.<br>"
         f"Literal <code>NA</code> values (a real catalogue value, kept as the string \"NA\"): {html.escape(na)}."
         f"<br>Image sizes other than 60x80: {html.escape(odd)}.</p>",
