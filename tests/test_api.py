@@ -1027,6 +1027,34 @@ def test_an_upload_error_names_no_python_objects(client):
     assert "IMG_0001.HEIC: a HEIC photo" in detail and "send it as JPEG" in detail and "WebP" not in detail
 
 
+def test_an_upload_in_a_format_no_photo_comes_in_is_never_decoded(client, monkeypatch):
+    import PIL.EpsImagePlugin
+
+    # EPS would go to Ghostscript where it is installed (untrusted PostScript); ICO, TGA and the like are no
+    # product photos. Each is refused by name of the formats taken, and the EPS reader is never called.
+    called = []
+    monkeypatch.setattr(PIL.EpsImagePlugin.EpsImageFile, "_open", lambda self: called.append(1))
+    eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 60 80\nshowpage\n"
+    ico = io.BytesIO()
+    Image.new("RGB", (32, 32), "red").save(ico, format="ICO")
+    for name, data in (("p.eps", eps), ("p.ico", ico.getvalue())):
+        detail = assert_error(client.post("/api/search/image", files={"file": (name, data, "image/jpeg")}), 422)
+        assert "a photo is a JPEG, PNG, WebP, GIF, BMP or TIFF" in detail and "Ghostscript" not in detail, detail
+    assert not called
+
+
+def test_every_response_says_nosniff_and_who_may_frame_the_ui(client, index_dir):
+    first = int(client.app.state.service.rec.items["id"].iloc[0])
+    for url in ("/", "/api/items", f"/images/{first}.jpg", "/api/items/999999999", "/static/app.js"):
+        r = client.get(url)
+        assert r.headers["x-content-type-options"] == "nosniff", url
+        assert r.headers["content-security-policy"] == "frame-ancestors 'self'", url
+    shop = create_app(Settings(index_dir=index_dir, frame_ancestors="https://shop.example.com"),
+                      recommender=client.app.state.service.rec)
+    with TestClient(shop) as c:
+        assert c.get("/").headers["content-security-policy"] == "frame-ancestors https://shop.example.com"
+
+
 def test_reports_absent_say_so(index_dir, tmp_path, client):
     app = create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=client.app.state.service.rec)
     with TestClient(app) as c:
@@ -1105,10 +1133,41 @@ def test_a_chunked_upload_without_length_is_cut_off_at_the_limit(client, index_d
         assert "FASHIONREC_MAX_UPLOAD_MB" in assert_error(r, 413)
 
 
+def test_a_json_body_over_a_mebibyte_is_refused_before_it_is_read(client):
+    from fashionrec.api.app import JSON_BODY_LIMIT
+
+    # 300 MB of liked ids were read whole and parsed before their 422 (a security review): 2 MB now gets a 413.
+    big = b'{"liked": [' + b"1," * (JSON_BODY_LIMIT // 2) + b"1]}"
+    r = client.post("/api/recommend/profile", content=big, headers={"content-type": "application/json"})
+    assert "over 1 MiB" in assert_error(r, 413)
+
+    def chunks():       # no Content-Length: counted as it comes
+        yield b'{"liked": ['
+        for _ in range(40):
+            yield b"1," * 32768
+        yield b"1]}"
+
+    r = client.post("/api/recommend/profile", content=chunks(), headers={"content-type": "application/json"})
+    assert "over 1 MiB" in assert_error(r, 413)
+    # A body of the usual size is read as before.
+    item = client.app.state.service.rec.items["id"].iloc[0]
+    assert client.post("/api/recommend/profile", json={"liked": [int(item)]}).status_code == 200
+
+
+def test_a_newline_in_a_request_forges_no_line_of_the_servers_log(client, caplog):
+    forged = "2026-12-05 02:30:00,000 INFO fashionrec.api.app: added product 1 (forged)"
+    with caplog.at_level("INFO", logger="fashionrec.api.app"):
+        r = client.get("/api/items", params={f"x\n{forged}": "1"})
+    assert r.status_code == 422
+    said = [rec.getMessage() for rec in caplog.records if rec.name == "fashionrec.api.app"]
+    assert any("x\\n2026-12-05 02:30:00,000 INFO" in m for m in said), said
+    assert not any("\n" in m for m in said) and not any(m.startswith("2026-12-05") for m in said)
+
+
 def test_the_upload_limit_stops_reading_a_stream_once_it_is_over():
     from fastapi import HTTPException
 
-    from fashionrec.api.app import UploadLimit
+    from fashionrec.api.app import BodyLimit as UploadLimit
 
     pulled = []
 

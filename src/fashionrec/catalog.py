@@ -47,6 +47,9 @@ COLUMNS = [
 REQUIRED_COLUMNS = ("id", "articleType", "productDisplayName")
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
+# The formats a photo is decoded as, and no other: Pillow also reads EPS (through Ghostscript, untrusted
+# PostScript from an anonymous upload where it is installed), ICO, TGA, PCX, DDS... (a security review).
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")     # JPEG's opener reads a phone's MPO too
 # A shop's photos in another format PIL reads were "missing" (.tif, a bad-input trial); GIF is left out: an
 # animated one is not one product photo.
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp")
@@ -358,7 +361,7 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
         if path.stat().st_size == 0:
             raise ValueError(f"{path} is empty (0 bytes), not an image")
     try:
-        with Image.open(source) as im:
+        with Image.open(source, formats=PHOTO_FORMATS) as im:
             if max_pixels is not None and im.width * im.height > max_pixels and im.format == "JPEG":
                 # A phone's 48-megapixel JPEG decodes at a half, quarter or eighth of its size at no cost
                 # (libjpeg's scaled decoding): the tagger sees 60x80 anyway.
@@ -377,7 +380,8 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
             # An iPhone's default format: "no image format recognised" left a shopper nothing to do about it.
             raise ValueError(f"a HEIC photo{where}, a format not read here: send it as JPEG (an iPhone shares "
                              "photos as JPEG under Settings > Camera > Formats > Most Compatible)") from e
-        raise ValueError(f"not a readable image{where}: no image format recognised in its bytes") from e
+        raise ValueError(f"not a readable image{where}: no image format recognised in its bytes (a photo is a "
+                         "JPEG, PNG, WebP, GIF, BMP or TIFF)") from e
     except Image.DecompressionBombError as e:
         # PIL refuses to open beyond twice its own pixel limit: the same "too big" as max_pixels.
         size = re.search(r"\((\d+) pixels\)", str(e))
@@ -544,13 +548,17 @@ def _eight_bit(im: Image.Image) -> Image.Image:
     """A 16-bit, 32-bit or floating-point grey photo as 8-bit grey: PIL's own conversion clips it at 255, so a
     16-bit PNG of jeans was white, "one flat colour" (a trial). 16-bit levels are scaled down; an integer image
     within 0-255 is kept; a float one within 0-1 is scaled up, otherwise read as levels."""
-    a = np.asarray(im, dtype=np.float64)
+    # float32 (exact for 16-bit levels) and in place: float64 copies took 914 MB for a 92 KB 6320x6320 PNG
+    # upload, 229 MB so (a security review).
+    a = np.array(im, dtype=np.float32)
     top = float(a.max()) if a.size else 0.0
     if im.mode.startswith("I;16") or im.mode == "I" and top > 255:
-        a = a / (65535 / 255 if top <= 65535 else top / 255)
+        a /= 65535 / 255 if top <= 65535 else top / 255
     elif im.mode == "F" and top <= 1.0:
-        a = a * 255
-    return Image.fromarray(np.clip(np.round(a), 0, 255).astype(np.uint8), "L")
+        a *= 255
+    np.round(a, out=a)
+    np.clip(a, 0, 255, out=a)
+    return Image.fromarray(a.astype(np.uint8), "L")
 
 
 def is_greyscale(im: Image.Image) -> bool:
@@ -579,7 +587,7 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
         return "unreadable", "zero-byte file", 0, 0, b""
     digest = photo_digest(data)
     try:
-        with Image.open(io.BytesIO(data)) as im:
+        with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as im:
             w, h = im.size
             grey = im.mode in GREY_MODES
             # draft() lets JPEG decode at a reduced scale: a full pass over the stream (so truncation
@@ -590,7 +598,7 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
         if flat and im.size != (w, h):
             # The reduced decode flattens faint products (a thin chain spans 3 grey levels at 1/8 scale, 17 in
             # full): a photo only counts as blank when its full-size pixels are flat too.
-            with Image.open(io.BytesIO(data)) as full:
+            with Image.open(io.BytesIO(data), formats=PHOTO_FORMATS) as full:
                 flat = is_blank(full)
     except Image.DecompressionBombError as e:
         return "unreadable", f"too many pixels to decode safely: {e}", 0, 0, digest

@@ -41,6 +41,7 @@ from fashionrec.calibration import uncalibrated_heads
 from fashionrec.catalog import (
     ATTRIBUTES,
     GREY_REASON,
+    PHOTO_FORMATS,
     check_photo,
     first_few,
     labels_only,
@@ -67,9 +68,11 @@ TOP = 3
 
 
 def photo_extensions() -> frozenset[str]:
-    """File name endings of the image formats PIL can read (.jpg, .png, .webp, .gif, .bmp, .tiff, ...)."""
+    """File name endings of the photo formats read (.jpg, .png, .webp, .gif, .bmp, .tiff, ...:
+    :data:`~fashionrec.catalog.PHOTO_FORMATS`); a file with another is listed as in no image format."""
     Image.init()
-    return frozenset(ext for ext, fmt in Image.registered_extensions().items() if fmt in Image.OPEN)
+    return frozenset(ext for ext, fmt in Image.registered_extensions().items()
+                     if fmt in Image.OPEN and fmt in PHOTO_FORMATS)
 
 
 @dataclass

@@ -126,10 +126,19 @@ def _wants_page(request: Request) -> bool:
             and "text/html" in request.headers.get("accept", ""))
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def loggable(text: object) -> str:
+    """Text from a request as one log line, its control characters escaped: a newline in a query parameter's
+    name, quoted in a 422's detail, forged a whole line of the server's log (a security review)."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
 def _error(request: Request, status: int, detail: str, headers: dict | None = None):
     if status < 500:
         # The access log has the status only; the reason is what an operator looking into it needs.
-        log.info("%s %s -> %d: %s", request.method, request.url.path, status, detail)
+        log.info("%s %s -> %d: %s", request.method, loggable(request.url.path), status, loggable(detail))
     if _wants_page(request):
         return templates.TemplateResponse(request, "message.html", {
             "title": PAGE_TITLES.get(status, "Something went wrong"), "message": detail}, status_code=status)
@@ -158,8 +167,14 @@ class HeadAsGet:
         await self.app(scope, receive, send)
 
 
-class UploadLimit:
-    """Refuse an upload over ``limit`` bytes before the multipart parser spools it to disk.
+# A JSON body (a profile's liked ids, at most 200) is a few KB: a 300 MB one was read whole and parsed before
+# its 422, 2.2 GB of the server's memory kept after it (a security review).
+JSON_BODY_LIMIT = 1 << 20
+
+
+class BodyLimit:
+    """Refuse a request body over its limit before it is read whole: an upload over ``limit`` bytes before
+    the multipart parser spools it to disk, any other body over :data:`JSON_BODY_LIMIT`.
 
     A declared Content-Length over the limit is answered at once. A body sent without one (chunked) is
     counted as it arrives and cut off with the same 413; before, only the header was checked, so such a
@@ -171,23 +186,49 @@ class UploadLimit:
         self.app, self.limit, self.message = app, limit, message
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in UPLOAD_PATHS:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             return await self.app(scope, receive, send)
+        upload = scope["method"] == "POST" and scope["path"] in UPLOAD_PATHS
+        limit = self.limit if upload else JSON_BODY_LIMIT
+        message = self.message if upload else (f"the request body is over {JSON_BODY_LIMIT >> 20} MiB: this "
+                                               "endpoint takes a small JSON object (see /docs)")
         length = Headers(scope=scope).get("content-length")
-        if length and length.isdigit() and int(length) > self.limit:
-            return await _json(413, self.message)(scope, receive, send)
+        if length and length.isdigit() and int(length) > limit:
+            return await _json(413, message)(scope, receive, send)
         seen = 0
 
         async def counted():
             nonlocal seen
-            message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
+            got = await receive()
+            seen += len(got.get("body", b""))
+            if seen > limit:
                 # FastAPI re-raises an HTTPException from body parsing; its handler answers JSON detail.
-                raise HTTPException(413, self.message)
-            return message
+                raise HTTPException(413, message)
+            return got
 
         await self.app(scope, counted, send)
+
+
+class SecurityHeaders:
+    """On every response: ``nosniff`` (a browser never takes a photo or JSON for a page) and which pages may
+    frame the UI (``Settings.frame_ancestors``, this server's own by default): a security review found the UI
+    could be framed by any site, and no such header anywhere."""
+
+    def __init__(self, app, frame_ancestors: str):
+        self.app = app
+        self.headers = [(b"x-content-type-options", b"nosniff"),
+                        (b"content-security-policy", f"frame-ancestors {frame_ancestors}".encode("latin-1"))]
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def _one_value_each(request: Request) -> None:
@@ -260,7 +301,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
                          dependencies=[Depends(_one_value_each)])
     app.state.settings = settings
 
-    app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + 65536, message=settings.upload_too_large)
+    app.add_middleware(BodyLimit, limit=settings.max_upload_bytes + 65536, message=settings.upload_too_large)
     # Pages and JSON shrink 5-10x for a client that asks (a catalogue page of 48 products, a phone on a slow
     # line); photos are left as they are (Starlette skips image types), small answers too.
     app.add_middleware(GZipMiddleware, minimum_size=1000)
@@ -271,6 +312,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
                            allow_methods=["GET", "HEAD", "POST", "DELETE"], allow_headers=["X-API-Key"],
                            expose_headers=["Server-Timing"], max_age=600)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(ServerTiming)     # added last, so outermost (Server-Timing: api/timing.py)
 
     # Domain errors carry messages written for the user; only their status differs.
@@ -310,7 +352,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.exception("unhandled error on %s %s", request.method, loggable(request.url.path))
         return _error(request, 500, f"internal error ({type(exc).__name__}); see the server log")
 
     for router in ALL_ROUTERS:

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     cors_origins: str = Field("", description="Origins whose web pages may call the API from the browser, "
                               "comma-separated (https://shop.example.com), or *; unset: same origin only.")
 
+    frame_ancestors: str = Field("'self'", description="Pages that may show the web UI in a frame (the CSP "
+                                 "frame-ancestors value: 'self', https://shop.example.com, or *).")
+
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]

@@ -151,7 +151,7 @@ def add_item(
         new_id = int(service.rec.add_product(im, metadata, allow_new_values=allow_new_values, warnings=warnings,
                                              exclusive=exclusive, source_file=data))
         item = service.rec.item(new_id)
-    log.info("added product %d (%s)", new_id, productDisplayName)
+    log.info("added product %d %r", new_id, productDisplayName)     # repr: a newline in it is no log line
     filled = {head: item.get(head) for head in ATTRIBUTES if head not in {*metadata, *row}}
     return Created(id=new_id, image_url=f"/images/{new_id}.jpg", warnings=warnings, filled_in=filled)
 
@@ -162,5 +162,5 @@ def remove_item(item_id: int, service: ServiceDep) -> Item:
     """Take a product out of the live index (needs ``X-API-Key``); returns what it was. Saved at once."""
     with service.change() as exclusive:
         item = service.rec.remove_product(item_id, exclusive=exclusive)
-    log.info("removed product %d (%s)", item_id, item.get("productDisplayName"))
+    log.info("removed product %d %r", item_id, item.get("productDisplayName"))
     return to_item(item, item_id)
