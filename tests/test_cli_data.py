@@ -160,6 +160,17 @@ def test_eda_writes_the_report(fixture_dir: Path, tmp_path: Path) -> None:
     assert "report.html" in flat(result.output)
 
 
+def test_tqdm_disable_turns_the_progress_bars_off(fixture_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    # A log redirected to a file was mostly carriage returns and bars, with no way to turn them off.
+    shown = runner.invoke(app, ["eda", str(fixture_dir), "--out", str(tmp_path / "a")])
+    monkeypatch.setenv("TQDM_DISABLE", "1")
+    quiet = runner.invoke(app, ["eda", str(fixture_dir), "--out", str(tmp_path / "b")])
+    assert shown.exit_code == quiet.exit_code == 0
+    assert "EDA plots" in shown.output and "checking images" in shown.output
+    assert "EDA plots" not in quiet.output and "checking images" not in quiet.output and "\r" not in quiet.output
+    assert "report.html" in flat(quiet.output)
+
+
 def test_data_check_warns_about_a_styles_csv_with_no_rows(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
     (tmp_path / "styles.csv").write_text("id,gender,masterCategory,subCategory,articleType,baseColour,season,year,"

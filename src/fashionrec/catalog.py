@@ -34,6 +34,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
 from fashionrec.errors import BadInputError, CatalogError
+from fashionrec.progress import hidden
 from fashionrec.vocabulary import GENDER_WORDS
 
 log = logging.getLogger(__name__)
@@ -1108,7 +1109,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
         # PIL releases the GIL while decoding, so threads use every core without pickling costs.
         with ThreadPoolExecutor(max_workers=workers or min(8, (os.cpu_count() or 2) * 2)) as pool:
             results = list(tqdm(pool.map(check_image, paths, chunksize=64), total=len(paths),
-                                desc="checking images", unit="img", disable=not progress,
+                                desc="checking images", unit="img", disable=hidden(progress),
                                 smoothing=0))   # results arrive in chunks: bursty rates otherwise
     else:
         results = [("ok", "", 0, 0, b"") if p.exists() else ("missing", NO_IMAGE, 0, 0, b"") for p in paths]

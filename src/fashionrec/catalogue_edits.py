@@ -36,6 +36,7 @@ from fashionrec.catalog import (
 from fashionrec.embed import predicted_frame
 from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError, FashionrecError, VectorIndexError
 from fashionrec.item_tables import plain
+from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE, UNSURE, id_list
 from fashionrec.text_encoder import encode_text, load_text_model, product_text
 
@@ -317,7 +318,7 @@ class CatalogueEdits:
             self._room = {}
             try:
                 for _, row in tqdm(usable.iterrows(), total=len(usable), desc="adding", unit="product",
-                                   disable=not progress):
+                                   disable=hidden(progress)):
                     item_id = int(row["id"])
                     metadata = _row_metadata(row)
                     tables = self._value_tables(), self._vocabulary()

@@ -23,6 +23,7 @@ from torch.nn import functional as F
 from tqdm.auto import tqdm
 
 from fashionrec.catalog import labels_only, open_rgb
+from fashionrec.progress import hidden
 
 if TYPE_CHECKING:
     from torchvision.transforms import v2
@@ -63,7 +64,7 @@ def load_image_tensor(paths: Sequence[str | Path], workers: int | None = None, p
     # PIL decodes outside the GIL, so threads share the cores without copying arrays between processes.
     with ThreadPoolExecutor(max_workers=workers or min(8, (os.cpu_count() or 2) * 2)) as pool:
         for i, arr in enumerate(tqdm(pool.map(_load_one, [str(p) for p in paths], chunksize=64),
-                                     total=len(paths), desc=desc, unit="img", disable=not progress)):
+                                     total=len(paths), desc=desc, unit="img", disable=hidden(progress))):
             out[i] = arr
     return torch.from_numpy(out)
 

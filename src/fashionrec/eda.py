@@ -42,6 +42,7 @@ from fashionrec import __version__
 from fashionrec.artifacts import check_writable, provenance, write_json, write_text, write_with
 from fashionrec.catalog import MIN_PHOTO_SIDE, Catalog, CatalogError, load_catalog, open_rgb, styles_sha256
 from fashionrec.colours import SWATCHES
+from fashionrec.progress import hidden
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
         (out / stale).unlink(missing_ok=True)
 
     images: dict[str, bytes] = {}
-    for plot in tqdm(plots, desc="EDA plots", unit="plot", disable=not progress):
+    for plot in tqdm(plots, desc="EDA plots", unit="plot", disable=hidden(progress)):
         fig = plot.draw()
         buf = io.BytesIO()
         FigureCanvasAgg(fig)
@@ -464,7 +465,7 @@ def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], per_group: int,
                               fontsize=9, labelpad=8)
     if not groups:      # a blank canvas under its title said nothing (an analyst's trial)
         fig.text(0.5, 0.5, "no usable photos: see `fashionrec data check`", ha="center", va="center")
-    for r, c, item_id in tqdm(ids, desc="sample photos", unit="img", leave=False, disable=not progress):
+    for r, c, item_id in tqdm(ids, desc="sample photos", unit="img", leave=False, disable=hidden(progress)):
         ax = axes[r][c]
         path = table.at[item_id, "image_path"]
         try:

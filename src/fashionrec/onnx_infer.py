@@ -50,6 +50,7 @@ from fashionrec.artifacts import write_with
 from fashionrec.data import preprocess
 from fashionrec.errors import FashionrecError, ModelError
 from fashionrec.models import TaggerNet
+from fashionrec.progress import hidden
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -217,7 +218,7 @@ class OnnxTagger:
         data = images.numpy()
         batch_size = min(batch_size, CPU_BATCH)
         outs: list[list[np.ndarray]] = [[] for _ in range(1 + len(self.heads))]
-        for start in tqdm(range(0, len(data), batch_size), desc=desc, disable=not progress, unit="batch"):
+        for start in tqdm(range(0, len(data), batch_size), desc=desc, disable=hidden(progress), unit="batch"):
             for acc, out in zip(outs, self.session.run(None, {"images": data[start:start + batch_size]}),
                                 strict=True):
                 acc.append(out)
@@ -295,7 +296,7 @@ class OnnxTextEncoder:
         """Strings -> (n, d) float32, L2-normalised, in the order given."""
         out = np.zeros((len(texts), self.dim), np.float32)
         order = np.argsort([-len(t) for t in texts], kind="stable")    # like lengths together: less padding
-        for start in tqdm(range(0, len(texts), batch_size), desc="text", disable=not progress, unit="batch"):
+        for start in tqdm(range(0, len(texts), batch_size), desc="text", disable=hidden(progress), unit="batch"):
             rows = order[start:start + batch_size]
             tokens = self.encoder.preprocess([texts[i] for i in rows])
             out[rows] = self.session.run(None, {"input_ids": tokens["input_ids"].numpy(),

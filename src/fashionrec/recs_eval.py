@@ -51,6 +51,7 @@ from fashionrec.catalog import BLANK_REASON, TINY_REASON, Catalog, load_catalog,
 from fashionrec.errors import BadInputError
 from fashionrec.evaluate import left_out as rows_left_out
 from fashionrec.evaluate import seen_by_model
+from fashionrec.progress import hidden
 from fashionrec.results import NEAR_DUPLICATE
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
     recommender.similar_to_image(open_rgb(queries["image_path"].iloc[0]), k=k,
                                  exclude_ids={first} if first in indexed else set())
     for row in tqdm(queries.itertuples(index=False), total=len(queries), desc="photo queries",
-                    disable=not progress, unit="query"):
+                    disable=hidden(progress), unit="query"):
         qid = int(row.id)
         exclude = {qid} if qid in indexed else set()
         n_self += bool(exclude)

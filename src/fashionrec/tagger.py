@@ -35,6 +35,7 @@ from fashionrec.data import images_to_tensor, preprocess
 from fashionrec.errors import BadInputError, ModelError
 from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, EnsembleNet, ModelSpec, TaggerNet, create_model
 from fashionrec.onnx_infer import OnnxTagger, export_graph, onnx_tagger, open_runtime, requested_runtime, takes
+from fashionrec.progress import hidden
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +168,7 @@ def run_inference(model: TaggerNet, images: torch.Tensor, batch_size: int = 256,
     dev = next(model.parameters()).device if device is None else torch.device(device)
     feats, probs = [], {h: [] for h in model.heads}
     use_bf16 = dev.type == "cuda"
-    for start in tqdm(range(0, len(images), batch_size), desc=desc, disable=not progress, unit="batch"):
+    for start in tqdm(range(0, len(images), batch_size), desc=desc, disable=hidden(progress), unit="batch"):
         x = preprocess(images[start:start + batch_size].to(dev), model.spec)
         x = x.contiguous(memory_format=torch.channels_last)
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=use_bf16):

@@ -52,6 +52,7 @@ from fashionrec.catalog import (
 from fashionrec.data import fit_to_store
 from fashionrec.errors import BadInputError
 from fashionrec.levels import READ_FROM_TYPE
+from fashionrec.progress import hidden
 from fashionrec.tagger import Tagger
 
 log = logging.getLogger(__name__)
@@ -271,7 +272,7 @@ def _probabilities_as_searched(rec, photos: list[Photo], progress: bool
     n = len(photos)
     probs = {h: np.full((n, len(c)), np.nan, np.float32) for h, c in tagger.classes.items()}
     errors, turned = [""] * n, np.zeros(n, np.int64)
-    for i, photo in enumerate(tqdm(photos, desc="tagging", unit="img", disable=not progress)):
+    for i, photo in enumerate(tqdm(photos, desc="tagging", unit="img", disable=hidden(progress))):
         im = _opened(photo)
         if isinstance(im, str):
             errors[i] = im
@@ -289,7 +290,7 @@ def _probabilities(tagger: Tagger, photos: list[Photo], batch_size: int, progres
     n = len(photos)
     probs = {h: np.full((n, len(c)), np.nan, np.float32) for h, c in tagger.classes.items()}
     errors = [""] * n
-    bar = tqdm(total=n, desc="tagging", unit="img", disable=not progress)
+    bar = tqdm(total=n, desc="tagging", unit="img", disable=hidden(progress))
     # PIL decodes outside the GIL: threads keep the cores busy while one chunk is tagged after another.
     with ThreadPoolExecutor(max_workers=workers or min(8, (os.cpu_count() or 2) * 2)) as pool:
         for start in range(0, n, CHUNK):

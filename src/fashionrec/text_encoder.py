@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from fashionrec.onnx_infer import onnx_text_encoder, open_runtime, requested_runtime, text_graph_problem
+from fashionrec.progress import hidden
 from fashionrec.vocabulary import emoji_words
 
 # The product text both searches read: the text index embeds it, the catalogue search box matches its words.
@@ -93,7 +94,7 @@ def encode_text(texts: Sequence[str], progress: bool = False) -> np.ndarray:
     fast = _text_onnx(model) if len(texts) <= ONNX_TEXT_MAX else None
     if fast is not None:
         return fast.encode(list(texts), batch_size=ONNX_TEXT_MAX, progress=progress)
-    out = model.encode(list(texts), batch_size=128, show_progress_bar=progress, convert_to_numpy=True,
+    out = model.encode(list(texts), batch_size=128, show_progress_bar=not hidden(progress), convert_to_numpy=True,
                        normalize_embeddings=True)
     return np.asarray(out, np.float32).reshape(len(texts), -1)
 

@@ -59,6 +59,7 @@ from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metr
 from fashionrec.levels import type_levels
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
 from fashionrec.models import ENSEMBLE_SPEC, TaggerNet, create_model, freeze_early_layers
+from fashionrec.progress import hidden
 from fashionrec.schedule import OneCycle
 from fashionrec.splits import Split, SplitConfig, make_split
 from fashionrec.tagger import DEVICES, Tagger, load_checkpoint, resolve_device, run_inference, save_checkpoint
@@ -661,7 +662,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         fit_model.train()
         loss_sum, correct, seen, budget_spent = 0.0, 0, 0, False
         bar = tqdm(_loader(ds, cfg, epoch, train_labels["articleType"], ctx, workers), total=steps_per_epoch,
-                   desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=not progress, unit="batch")
+                   desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=hidden(progress), unit="batch")
         for step, (xb, yb, _) in enumerate(bar, start=epoch * steps_per_epoch):
             spent = elapsed + time.time() - t0
             if sched.out_of_time(spent):
