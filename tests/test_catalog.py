@@ -275,6 +275,25 @@ def test_a_shops_export_without_a_season_year_usage_or_gender_column_is_read_wit
         load_catalog(tmp_path, progress=False)
 
 
+def test_control_characters_are_taken_out_and_a_very_long_name_is_listed(tmp_path: Path) -> None:
+    head = "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName"
+    long = "Blue " * 100
+    rows = ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee\x00 plain",
+            "2,Men,Apparel,Topwear,Tshirts,\x1bBlue,Summer,2012,Casual,\u202eeeT eulB",
+            "3,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Plain Tee",
+            f"4,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,{long}"]
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
+    catalog = load_catalog(tmp_path, progress=False)
+    t = catalog.table.set_index("id")
+    assert t.loc[1, "productDisplayName"] == "Tee plain" and t.loc[2, "productDisplayName"] == "eeT eulB"
+    assert t.loc[2, "baseColour"] == "Blue" and t.loc[4, "productDisplayName"] == long.strip()
+    r = catalog.report
+    assert r.control_char_lines == [2, 3] and r.long_names == [4] and not r.invisible_char_lines
+    said = "\n".join(r.summary_lines())
+    assert "control chars    taken out of 2 lines (lines 2, 3)" in said and "long name        1 (id 4)" in said
+
+
 def _styles(tmp_path: Path, rows: list[str]) -> Path:
     (tmp_path / "images").mkdir()
     head = "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName"

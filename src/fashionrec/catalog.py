@@ -153,6 +153,10 @@ class DataReport:
     unknown_genders: dict[str, int] = field(default_factory=dict)
     # Lines whose labels held invisible characters (a zero-width space before "Black"), taken out.
     invisible_char_lines: list[int] = field(default_factory=list)
+    # Lines with control characters or bidirectional overrides in any field (a NUL, U+202E), taken out.
+    control_char_lines: list[int] = field(default_factory=list)
+    # Ids whose name is over LONG_NAME characters: kept, listed.
+    long_names: list[int] = field(default_factory=list)
     # [{ids, differ}]: one photo file under several ids, and the labels those rows disagree on (see _shared_photos).
     shared_photos: list[dict] = field(default_factory=list)
 
@@ -277,6 +281,15 @@ class DataReport:
             said = ", ".join(f"{g!r} ({n}{meant(g)})" for g, n in self.unknown_genders.items())
             lines.append(f"unknown gender   {said}: kept as written, but a look and similar items know wearers by "
                          f"{', '.join(GENDERS)}: correct styles.csv")
+        if self.control_char_lines:
+            n = len(self.control_char_lines)
+            lines.append(f"control chars    taken out of {n} line{'s' if n != 1 else ''} (line{'s' if n != 1 else ''} "
+                         f"{first_few(self.control_char_lines)}): a NUL, an escape or a right-to-left override "
+                         "(which shows a name backwards)")
+        if self.long_names:
+            lines.append(f"long name        {len(self.long_names)} (id{'s' if len(self.long_names) != 1 else ''} "
+                         f"{first_few(self.long_names, 5)}): over "
+                         f"{LONG_NAME} characters, kept; check these rows")
         if self.invisible_char_lines:
             lines.append(f"invisible chars  taken out of the labels of {len(self.invisible_char_lines)} lines "
                          f"(lines {first_few(self.invisible_char_lines)}): a zero-width space made another value")
@@ -700,6 +713,13 @@ def _records(text: str, n: int, report: DataReport, start: int = 1, sep: str = "
 # Characters no one sees that make a label another value ("\u200bBlack" is not "Black"): zero-width spaces
 # and joiners, the word joiner, a byte-order mark inside the text, soft hyphens.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+# Control characters (a NUL, an escape) and the bidirectional overrides, in any field, the name too: kept, a
+# right-to-left override showed a name backwards on every page, a NUL went into the index (a security review).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_ODD_TEXT = re.compile(f"{_INVISIBLE.pattern}|{_CONTROL.pattern}")
+# Names longer than this are listed (kept): the catalogue's longest is 88 characters; a 2 MB one went without
+# a word.
+LONG_NAME = 300
 GENDERS = ("Men", "Women", "Boys", "Girls", "Unisex")     # the wearers the recommender knows
 _SEP_LINE = re.compile(r"^sep=(.)$", re.IGNORECASE)      # Excel's first line naming the separator
 _SEPARATORS = {"\t": "tab", ";": "semicolon", "|": "bar"}
@@ -875,12 +895,17 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             continue
         seen[item_id] = line
         values = [rec.get(c, "").strip() for c in COLUMNS[1:]]
-        if _INVISIBLE.search("".join(values)):      # one look per row: a regex per field cost 20% of a load
+        if _ODD_TEXT.search("".join(values)):      # one look per row: a regex per field cost 20% of a load
+            plain = [_CONTROL.sub("", v).strip() for v in values]
+            if plain != values:
+                report.control_char_lines.append(line)
             seen_values = [_INVISIBLE.sub("", v).strip() if c in ATTRIBUTES else v
-                           for c, v in zip(COLUMNS[1:], values, strict=True)]
-            if seen_values != values:
+                           for c, v in zip(COLUMNS[1:], plain, strict=True)]
+            if seen_values != plain:
                 report.invisible_char_lines.append(line)
             values = seen_values
+        if len(values[COLUMNS.index("productDisplayName") - 1]) > LONG_NAME:
+            report.long_names.append(item_id)
         records.append([item_id] + values)
     if blank:       # said, as docs/data.md says (they were skipped without a word)
         report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
