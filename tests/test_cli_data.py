@@ -171,6 +171,21 @@ def test_tqdm_disable_turns_the_progress_bars_off(fixture_dir: Path, tmp_path: P
     assert "report.html" in flat(quiet.output)
 
 
+def test_a_token_on_the_command_line_is_said_to_be_seen_by_every_account(tmp_path: Path, monkeypatch,
+                                                                          caplog) -> None:
+    args = ["recommend", "similar", "1", "--index", str(tmp_path / "none"), "--token=user:secret"]
+    monkeypatch.setattr("sys.argv", ["fashionrec", *args])      # what the process list shows
+    with caplog.at_level("WARNING", logger="fashionrec.cli"):
+        runner.invoke(app, args)
+    assert "--token on the command line is seen by every account" in caplog.text and "secret" not in caplog.text
+    caplog.clear()
+    monkeypatch.setattr("sys.argv", ["fashionrec", *args[:-1]])
+    monkeypatch.setenv("FASHIONREC_MILVUS_TOKEN", "user:secret")
+    with caplog.at_level("WARNING", logger="fashionrec.cli"):
+        runner.invoke(app, args[:-1])
+    assert "command line" not in caplog.text
+
+
 def test_data_check_warns_about_a_styles_csv_with_no_rows(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
     (tmp_path / "styles.csv").write_text("id,gender,masterCategory,subCategory,articleType,baseColour,season,year,"
