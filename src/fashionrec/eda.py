@@ -36,6 +36,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LogNorm, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from tqdm.auto import tqdm
 
 from fashionrec import __version__
@@ -344,10 +345,11 @@ def _stacked_barh(counts: dict[str, dict[str, int]], title: str, column: str,
         ax.set_xlabel("products (styles.csv rows)")
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
+    # Below the bars, where no bar is (over a single bar's end it hid the bar, an analyst's trial).
     ax.legend(handles=[Patch(facecolor="white" if colour_bars else WITH_IMAGE_COLOUR, edgecolor="#333333",
                              label="with a usable image"),
                        Patch(facecolor=WITHOUT_IMAGE_COLOUR, edgecolor="#999999", label="no usable image")],
-              loc="lower right", fontsize=8, frameon=False)
+              loc="upper right", bbox_to_anchor=(1.0, -0.12 if n > 2 else -0.35), ncol=2, fontsize=8, frameon=False)
     return fig
 
 
@@ -363,10 +365,13 @@ def _year_bars(counts: dict[str, dict[str, int]]) -> Figure:
     for xi, t in zip(x, with_img + without, strict=True):
         ax.text(xi, t, f"{t:,}", ha="center", va="bottom", fontsize=7)
     ax.set_xticks(x, labels, fontsize=9, rotation=45 if len(labels) > 16 else 0)
+    ax.set_ylim(0, max(1, int((with_img + without).max(initial=0))) * 1.12)     # room for the counts
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     ax.set_ylabel("products")
     ax.set_title("Products by year")
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))    # beside, not on a bar
     return fig
 
 
@@ -395,7 +400,8 @@ def _long_tail(class_counts: dict[str, int]) -> Figure:
     ax.xaxis.set_ticks_position("both")
     ax.tick_params(axis="x", labeltop=True)
     n_small = int((values < SMALL_CLASS).sum())
-    ax.set_title(f"articleType long tail: {n} classes, {n_small} with fewer than {SMALL_CLASS} images")
+    ax.set_title(f"articleType long tail: {n} class{'es' if n != 1 else ''}, {n_small} with fewer than "
+                 f"{SMALL_CLASS} images")
     ax.legend(handles=[Patch(color=WITH_IMAGE_COLOUR, label=f">= {SMALL_CLASS} images"),
                        Patch(color=SMALL_COLOUR, label=f"< {SMALL_CLASS} images ({n_small} classes)")],
               loc="lower right", fontsize=8)
