@@ -1037,9 +1037,10 @@ def test_an_upload_in_a_format_no_photo_comes_in_is_never_decoded(client, monkey
     eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 60 80\nshowpage\n"
     ico = io.BytesIO()
     Image.new("RGB", (32, 32), "red").save(ico, format="ICO")
-    for name, data in (("p.eps", eps), ("p.ico", ico.getvalue())):
+    for name, data, fmt in (("p.eps", eps, "EPS"), ("p.ico", ico.getvalue(), "ICO")):
         detail = assert_error(client.post("/api/search/image", files={"file": (name, data, "image/jpeg")}), 422)
-        assert "a photo is a JPEG, PNG, WebP, GIF, BMP or TIFF" in detail and "Ghostscript" not in detail, detail
+        assert f"not a photo format read here: its bytes are in the {fmt} format; send the photo as JPEG, PNG" in \
+            detail and "Ghostscript" not in detail, detail
     assert not called
 
 
@@ -1053,6 +1054,24 @@ def test_every_response_says_nosniff_and_who_may_frame_the_ui(client, index_dir)
                       recommender=client.app.state.service.rec)
     with TestClient(shop) as c:
         assert c.get("/").headers["content-security-policy"] == "frame-ancestors https://shop.example.com"
+
+
+def test_a_catalogue_without_a_column_shows_no_filter_for_it(fixture_dir, tmp_path):
+    from fashionrec.catalog import load_catalog
+
+    shop = tmp_path / "shop"
+    shutil.copytree(fixture_dir / "images", shop / "images")
+    lines = (fixture_dir / "styles.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    keep = [i for i, c in enumerate(header) if c not in ("season", "usage")]
+    whole = [x for x in lines if len(x.split(",")) == len(header)]      # rows without a comma in the name
+    (shop / "styles.csv").write_text("\n".join(",".join(x.split(",")[i] for i in keep) for x in whole) + "\n")
+    index = build_test_index(load_catalog(shop, progress=False), tmp_path)
+    with TestClient(create_app(Settings(index_dir=index))) as c:
+        page = c.get("/").text
+    # A select of "Usage: any" alone said nothing a shopper could use.
+    assert '<select name="gender"' in page and '<select name="articleType"' in page
+    assert '<select name="season"' not in page and '<select name="usage"' not in page
 
 
 def test_reports_absent_say_so(index_dir, tmp_path, client):

@@ -268,11 +268,26 @@ def test_a_shops_export_without_a_season_year_usage_or_gender_column_is_read_wit
     catalog = load_catalog(tmp_path, progress=False)
     assert catalog.table["productDisplayName"].tolist() == ["Tee, plain"]
     assert catalog.report.read_as == ["semicolon-separated"]
-    # Without a type or a name it is still refused, naming the columns needed.
+    # Without a type or a name it is still refused, naming the columns needed (and the one that may be it).
     (tmp_path / "styles.csv").write_text("id,articleType,title\n1,Tshirts,Tee\n")
-    with pytest.raises(CatalogError, match=r"lacks the columns \['productDisplayName'\].*only id, articleType, "
+    with pytest.raises(CatalogError, match=r"lacks the columns \['productDisplayName'\]; 'title' may be "
+                                           r"'productDisplayName': rename it.*only id, articleType, "
                                            "productDisplayName are needed"):
         load_catalog(tmp_path, progress=False)
+    # A column named otherwise ("Color", "Seasons") is not read as absent, its values dropped: refused.
+    (tmp_path / "styles.csv").write_text("id,articleType,Color,Seasons,productDisplayName,Brand\n"
+                                         "1,Tshirts,Blue,Summer,Tee,Nike\n")
+    with pytest.raises(CatalogError, match="rename 'Color' to 'baseColour', 'Seasons' to 'season' in the header"):
+        load_catalog(tmp_path, progress=False)
+    # Without a year or a season, a comma before the name is told by the label just before it: a value no
+    # whole row has is not taken (it was read with "Tops" as the colour).
+    (tmp_path / "styles.csv").write_text("id,gender,articleType,baseColour,productDisplayName\n"
+                                         "1,Men,Tshirts,Green,Plain tee\n2,Women,Tshirts,Black,Other tee\n"
+                                         "3,Men,Shirts, Tops,Navy,Nice shirt\n4,Men,Tshirts,Black,Tee, slim\n")
+    catalog = load_catalog(tmp_path, progress=False)
+    assert catalog.table["id"].tolist() == [1, 2, 4] and catalog.report.recovered_lines == [5]
+    [rejected] = catalog.report.rows_rejected
+    assert rejected.line == 4 and "baseColour would be 'Tops', a value no whole row has" in rejected.reason
 
 
 def test_control_characters_are_taken_out_and_a_very_long_name_is_listed(tmp_path: Path) -> None:
@@ -292,6 +307,30 @@ def test_control_characters_are_taken_out_and_a_very_long_name_is_listed(tmp_pat
     assert r.control_char_lines == [2, 3] and r.long_names == [4] and not r.invisible_char_lines
     said = "\n".join(r.summary_lines())
     assert "control chars    taken out of 2 lines (lines 2, 3)" in said and "long name        1 (id 4)" in said
+
+
+def test_a_catalogue_photo_in_a_format_no_photo_comes_in_is_never_decoded(fixture_dir: Path, tmp_path: Path,
+                                                                           monkeypatch) -> None:
+    import io
+
+    import PIL.EpsImagePlugin
+    import PIL.IcoImagePlugin
+
+    from fashionrec.tagging import photo_extensions
+
+    called = []
+    for plugin in (PIL.EpsImagePlugin.EpsImageFile, PIL.IcoImagePlugin.IcoImageFile):
+        monkeypatch.setattr(plugin, "_open", lambda self: called.append(1))
+    ico = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(ico, format="ICO")
+    for name, data, fmt in (("a.jpg", b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 60 80\n", "EPS"),
+                            ("b.jpg", ico.getvalue(), "ICO")):
+        (tmp_path / name).write_bytes(data)
+        status, reason, *_ = check_image(tmp_path / name)
+        assert status == "unreadable" and reason.startswith(f"in the {fmt} format, not a photo format read here")
+    assert not called
+    # `fashionrec tag` lists such files as in no image format rather than tagging them.
+    assert ".jpg" in photo_extensions() and not {".eps", ".ico", ".tga", ".pcx"} & photo_extensions()
 
 
 def _styles(tmp_path: Path, rows: list[str]) -> Path:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import decimal
+import difflib
 import functools
 import hashlib
 import io
@@ -30,7 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError, features
 from tqdm.auto import tqdm
 
 from fashionrec.errors import BadInputError, CatalogError
@@ -50,7 +51,10 @@ REQUIRED_COLUMNS = ("id", "articleType", "productDisplayName")
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
 # The formats a photo is decoded as, and no other: Pillow also reads EPS (through Ghostscript, untrusted
 # PostScript from an anonymous upload where it is installed), ICO, TGA, PCX, DDS... (a security review).
-PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")     # JPEG's opener reads a phone's MPO too
+PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF") + (    # JPEG's opener reads a phone's MPO too
+    ("AVIF",) if features.check("avif") else ())
+_FORMAT_NAMES = [{"WEBP": "WebP"}.get(f, f) for f in PHOTO_FORMATS]
+PHOTO_FORMATS_SAID = f"{', '.join(_FORMAT_NAMES[:-1])} or {_FORMAT_NAMES[-1]}"     # as a message says them
 # A shop's photos in another format PIL reads were "missing" (.tif, a bad-input trial); GIF is left out: an
 # animated one is not one product photo.
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp")
@@ -394,8 +398,12 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
             # An iPhone's default format: "no image format recognised" left a shopper nothing to do about it.
             raise ValueError(f"a HEIC photo{where}, a format not read here: send it as JPEG (an iPhone shares "
                              "photos as JPEG under Settings > Camera > Formats > Most Compatible)") from e
-        raise ValueError(f"not a readable image{where}: no image format recognised in its bytes (a photo is a "
-                         "JPEG, PNG, WebP, GIF, BMP or TIFF)") from e
+        other = refused_format(source)
+        if other:       # "no image format recognised" was wrong for a format Pillow knows and this refuses
+            raise ValueError(f"not a photo format read here{where}: its bytes are in the {other} format; send "
+                             f"the photo as {PHOTO_FORMATS_SAID}") from e
+        raise ValueError(f"not a readable image{where}: no image format recognised in its bytes (a photo is "
+                         f"{PHOTO_FORMATS_SAID})") from e
     except Image.DecompressionBombError as e:
         # PIL refuses to open beyond twice its own pixel limit: the same "too big" as max_pixels.
         size = re.search(r"\((\d+) pixels\)", str(e))
@@ -477,18 +485,37 @@ def one_or_many_photos(photos) -> list:
                             f"arrays), not {type(photos).__name__}") from e
 
 
-def _is_heif(source) -> bool:
-    """Whether ``source`` (a path or a file object) holds a HEIF/HEIC image: an ISO box "ftyp" of a HEIF brand."""
+def _head(source, size: int = 16) -> bytes:
+    """The first bytes of ``source`` (a path or a file object), or none where they cannot be read."""
     try:
         if isinstance(source, (str, Path)):
             with open(source, "rb") as f:
-                head = f.read(12)
-        else:
-            source.seek(0)
-            head = source.read(12)
+                return f.read(size)
+        source.seek(0)
+        return source.read(size)
     except (OSError, AttributeError, ValueError):
-        return False
+        return b""
+
+
+def _is_heif(source) -> bool:
+    """Whether ``source`` (a path or a file object) holds a HEIF/HEIC image: an ISO box "ftyp" of a HEIF brand."""
+    head = _head(source, 12)
     return head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1")
+
+
+def refused_format(source) -> str | None:
+    """The format Pillow would take ``source`` for, where it is not one of :data:`PHOTO_FORMATS` (EPS, ICO,
+    JPEG 2000...): told by each format's check of the first bytes alone, nothing decoded."""
+    head = _head(source)
+    Image.init()
+    for name, (_, accept) in Image.OPEN.items():
+        if name not in PHOTO_FORMATS and accept is not None and head:
+            try:
+                if accept(head) is True:
+                    return name
+            except Exception:       # a check that cannot read so few bytes says nothing
+                continue
+    return None
 
 
 def _mpx(pixels: int) -> str:
@@ -617,7 +644,9 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
     except Image.DecompressionBombError as e:
         return "unreadable", f"too many pixels to decode safely: {e}", 0, 0, digest
     except UnidentifiedImageError as e:
-        return "unreadable", f"not an image: {type(e).__name__}", 0, 0, digest
+        other = refused_format(io.BytesIO(data))
+        return "unreadable", (f"in the {other} format, not a photo format read here ({PHOTO_FORMATS_SAID})" if other
+                              else f"not an image: {type(e).__name__}"), 0, 0, digest
     except (OSError, SyntaxError, ValueError) as e:
         return "unreadable", f"corrupt or truncated image: {e}", 0, 0, digest
     # Both kept usable (splits stay as they were) but never a shopper's match (item_tables._set_aside_rows):
@@ -782,6 +811,43 @@ def _header_columns(header: list[str], csv_path: Path, report: DataReport) -> li
     return out
 
 
+# Other names exports give the columns (a US export's "Color"): a header with one of them and without the
+# column is refused, not read with the column empty in every row.
+_COLUMN_ALIASES = {"color": "baseColour", "colour": "baseColour", "colors": "baseColour", "colours": "baseColour",
+                   "name": "productDisplayName", "productname": "productDisplayName", "title": "productDisplayName",
+                   "displayname": "productDisplayName", "type": "articleType", "producttype": "articleType",
+                   "sex": "gender", "category": "masterCategory", "subcat": "subCategory",
+                   "occasion": "usage", "releaseyear": "year"}
+
+
+def _misnamed(header: list[str], absent: list[str]) -> list[tuple[str, str]]:
+    """(name in the header, the absent column it looks like): "Color" for baseColour, "Seasons" for season."""
+    found = []
+    for name in header:
+        if name in COLUMNS or not name.strip():
+            continue
+        key = _spelling(name)
+        meant = _COLUMN_ALIASES.get(key)
+        if meant not in absent:
+            close = difflib.get_close_matches(key, [_spelling(c) for c in absent], n=1, cutoff=0.75)
+            meant = next((c for c in absent if close and _spelling(c) == close[0]), None)
+        if meant:
+            found.append((name, meant))
+    return found
+
+
+def _refuse_misnamed(header: list[str], absent: list[str], csv_path: Path) -> None:
+    """Refuse a header whose unknown column looks like one it lacks: since the columns beyond the needed three
+    may be left out, such a file loaded with the column empty in every row, its values dropped (a review of
+    stop 55's change)."""
+    misnamed = _misnamed(header, absent)
+    if misnamed:
+        said = ", ".join(f"{name!r} to {meant!r}" for name, meant in misnamed)
+        lacks = ", ".join(repr(meant) for _, meant in misnamed)
+        raise CatalogError(f"{csv_path}: rename {said} in the header (it has no {lacks} column"
+                           f"{'s' if len(misnamed) > 1 else ''}; the columns read: {','.join(COLUMNS)})")
+
+
 def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     records: list[list[str]] = []
     seen: dict[int, int] = {}
@@ -809,14 +875,13 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 raise CatalogError(f"{csv_path} separates its fields with {name} and lacks the columns "
                                    f"{[c for c in REQUIRED_COLUMNS if c not in split]}: add them (the header "
                                    f"{other.join(COLUMNS)}; only {', '.join(REQUIRED_COLUMNS)} are needed)")
-        raise CatalogError(f"{csv_path} lacks the columns {[c for c in REQUIRED_COLUMNS if c in missing]}; "
+        hint = "".join(f"; {name!r} may be {meant!r}: rename it" for name, meant in _misnamed(header, missing))
+        raise CatalogError(f"{csv_path} lacks the columns {[c for c in REQUIRED_COLUMNS if c in missing]}{hint}; "
                            f"expected the header {','.join(COLUMNS)} (only {', '.join(REQUIRED_COLUMNS)} are "
                            "needed: the others may be left out)")
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS]
     report.absent_columns = missing
-    if missing:
-        log.warning("%s has no %s column%s: read as empty in every row", csv_path, ", ".join(missing),
-                    "s" if len(missing) > 1 else "")
+    _refuse_misnamed(header, missing, csv_path)
     n = len(header)
     name_at, id_at = header.index("productDisplayName"), header.index("id")
 
@@ -834,6 +899,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # values on whole rows tell such a word from a name's first words.
     before = header[name_at - 1] if name_at > 0 and header[name_at - 1] in ATTRIBUTES else None
     usual = {row[name_at - 1].strip().lower() for _, row in rows if len(row) == n} - {"", "na"} if before else set()
+    # Without a year and a season, which tell a shifted row (their values are not free), the label just before
+    # the name does: a comma in any column before it shifts a value into it ("Shirts, Tops" in the type put
+    # "Tops" in the colour, a review of stop 55): one no whole row has is not taken.
+    unknown_before = (before is not None and "year" not in header and "season" not in header)
 
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
     for line, row in rows:
@@ -858,6 +927,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             # "1,478", an ML engineer's re-trial): not taken for the name's own.
             if not shifted and after < len(row) and any(_NUMBER.fullmatch(p.strip()) for p in row[name_at + 1:after]):
                 shifted = f"the name would be {joined[name_at]!r}: the comma may be in a column after it"
+                where = "may not be"
+            elif not shifted and unknown_before and joined[name_at - 1].strip().lower() not in usual | {"", "na"}:
+                shifted = (f"{before} would be {joined[name_at - 1].strip()!r}, a value no whole row has: the comma "
+                           "may be in a column before the name")
                 where = "may not be"
             elif not shifted and row[name_at].strip().lower() in usual:
                 shifted = (f"{before} would be {row[name_at - 1].strip()!r} and the name would start with "
@@ -1165,6 +1238,9 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     counts = df.loc[ok, "articleType"].dropna().value_counts()
     report.class_counts = {str(k): int(v) for k, v in counts.items()}
     report.classes = len(counts)
+    if warn and report.absent_columns:
+        log.warning("%s has no %s column%s: read as empty in every row", csv_path, ", ".join(report.absent_columns),
+                    "s" if len(report.absent_columns) > 1 else "")
     if warn and report.left_out():
         log.warning("%s", report.left_out())
     return Catalog(root=root, table=df, report=report)

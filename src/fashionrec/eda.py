@@ -119,8 +119,7 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
         "data_dir": str(Path(catalog.root).resolve()),
         **provenance(),
         # Which styles.csv, should the folder's file change after the report.
-        "styles_csv": {"sha256": styles_sha256(catalog.root),
-                       "bytes": (Path(catalog.root) / "styles.csv").stat().st_size},
+        "styles_csv": _fingerprint(Path(catalog.root) / "styles.csv"),
         "data_report": _report_numbers(catalog),
         "plots": {p.name: {"file": p.file, "title": p.title, "counts": p.counts} for p in plots},
     }
@@ -129,6 +128,14 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
     write_text(html_path, _html(catalog, payload, plots, images))
     log.info("EDA report of %s: %d plots, report.json and report.html in %s", catalog.root, len(plots), out)
     return html_path
+
+
+def _fingerprint(path: Path) -> dict:
+    """Which styles.csv a report was made from (its SHA-256 and size; None for a file gone since)."""
+    try:
+        return {"sha256": styles_sha256(path.parent), "bytes": path.stat().st_size}
+    except OSError:
+        return {"sha256": None, "bytes": None}
 
 
 # --------------------------------------------------------------------------------------------- counts
@@ -551,7 +558,7 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
         f"<title>fashionrec EDA: {html.escape(catalog.root.name)}</title><style>{_CSS}</style></head><body><main>",
         f"<h1>Catalogue EDA: <code>{html.escape(str(catalog.root))}</code></h1>",
         f"<p class='note'>Made {html.escape(payload['created'])} by <code>{html.escape(payload['command'])}</code> "
-        f"(fashionrec {html.escape(__version__)}) from styles.csv of {payload['styles_csv']['bytes']:,} bytes, "
+        f"(fashionrec {html.escape(__version__)}) from styles.csv of {payload['styles_csv']['bytes'] or 0:,} bytes, "
         f"SHA-256 <code>{html.escape(str(payload['styles_csv']['sha256'])[:16])}</code>... Numbers behind every plot: "
         "<a href='report.json'>report.json</a>. Click a plot for its PNG.</p>",
         "<h2 id='data-report'>Data report</h2>",

@@ -188,7 +188,7 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             return await self.app(scope, receive, send)
-        upload = scope["method"] == "POST" and scope["path"] in UPLOAD_PATHS
+        upload = scope["method"] == "POST" and scope["path"].rstrip("/") in UPLOAD_PATHS     # "/api/items/" too
         limit = self.limit if upload else JSON_BODY_LIMIT
         message = self.message if upload else (f"the request body is over {JSON_BODY_LIMIT >> 20} MiB: this "
                                                "endpoint takes a small JSON object (see /docs)")

@@ -39,8 +39,9 @@ class Settings(BaseSettings):
     cors_origins: str = Field("", description="Origins whose web pages may call the API from the browser, "
                               "comma-separated (https://shop.example.com), or *; unset: same origin only.")
 
-    frame_ancestors: str = Field("'self'", description="Pages that may show the web UI in a frame (the CSP "
-                                 "frame-ancestors value: 'self', https://shop.example.com, or *).")
+    # Printable ASCII: it goes into a header (another character stopped the app's start with a UnicodeEncodeError).
+    frame_ancestors: str = Field("'self'", pattern=r"^[ -~]+$", description="Pages that may show the web UI in a "
+                                 "frame (the CSP frame-ancestors value: 'self', https://shop.example.com, or *).")
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -411,8 +411,10 @@ def catalogue_page(
                        for n in sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})],
         "next_url": page_url(page + 1) if page < pages else None,
         # A value no item would have given the other choices is left out (the chosen one always stays).
+        # A filter no product has a value for (a catalogue without that column) is no select of "any" alone.
         "filters": {k: [(v, facets[k].get(v, 0)) for v in service.filter_values.get(k, [])
-                        if facets[k].get(v, 0) or chosen.get(k) == v] for k in FILTER_KEYS},
+                        if facets[k].get(v, 0) or chosen.get(k) == v] for k in FILTER_KEYS
+                    if service.filter_values.get(k) or chosen.get(k)},
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
         # On a page of word matches and the closest after them, where the closest start (None: not on it).
