@@ -923,6 +923,8 @@ def test_reports(client):
     page = client.get("/reports")
     assert page.status_code == 200
     assert "/reports/eda/report.html" in page.text and "confusion.png" in page.text and "accuracy" in page.text
+    # The model report's own title sits under the page's heading for the model, one level down.
+    assert "<h2>The model (" in page.text and "<h3>Test report</h3>" in page.text and "<h2>Test report" not in page.text
     assert "EDA of the catalogue" in client.get("/reports/eda/report.html").text
     assert client.get("/reports/model/confusion.png").headers["content-type"] == "image/png"
     assert client.get("/reports/eda/..%2f..%2fetc%2fpasswd").status_code == 404

@@ -160,6 +160,10 @@ def test_browse_filter_and_open_a_product(server, page):
     assert page.locator("#similar .card").count() > 0
     assert page.locator("#outfit .card").count() > 0
     assert page.locator("#similar .card .reason").first.inner_text().strip()
+    # A card's link reads as name, type and colour, reason: parted for a screen reader (it ran on).
+    first = page.locator("#similar .card").first
+    name, meta, reason = (first.locator(c).inner_text().strip() for c in (".name", ".meta", ".reason"))
+    assert " ".join(first.text_content().split()) == f"{name}, {meta}, {reason}"
     images_loaded(page)
     page.shot("item")
 

@@ -94,7 +94,9 @@ def markdown_to_html(text: str, base: str = "") -> str:
             listing = False
         m = re.match(r"^(#{1,4})\s+(.*)", line)
         if m:
-            level = min(len(m.group(1)) + 1, 5)
+            # Under the reports page's h2 for the model ("# Test report" as an h2 beside it broke the outline,
+            # an accessibility trial).
+            level = min(len(m.group(1)) + 2, 6)
             out.append(f"<h{level}>{inline(m.group(2))}</h{level}>")
         elif line.strip():
             out.append(f"<p>{inline(line)}</p>")

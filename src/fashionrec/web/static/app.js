@@ -216,6 +216,7 @@
   }
   // Results saved before display_name existed (sessionStorage) still have a name.
   function cardName(it) { return it.display_name || it.productDisplayName || ("Item " + it.id); }
+  var SEP = '<span class="visually-hidden">, </span>';
   function card(rec, saveButton) {
     var it = rec.item;
     var save = saveButton === false ? "" :
@@ -224,9 +225,9 @@
     return '<div class="card-wrap"><a class="card" href="/item/' + it.id + '" data-id="' + it.id + '">' +
       '<div class="thumb"><img src="' + esc(it.image_url) + '?max=240" alt="" loading="lazy" width="60" height="80"></div>' +
       '<div class="card-body"><div class="name" title="' + esc(cardName(it)) + '">' +
-      esc(cardName(it)) + '</div>' +
+      esc(cardName(it)) + '</div>' + SEP +     // commas for a screen reader, as the page's own cards have
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
-      (rec.reason ? '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +
+      (rec.reason ? SEP + '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +
         '</div>' : "") +
       '</div></a>' + save + '</div>';
   }
