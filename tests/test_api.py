@@ -1076,6 +1076,49 @@ def test_a_catalogue_without_a_column_shows_no_filter_for_it(fixture_dir, tmp_pa
     assert '<select name="season"' not in page and '<select name="usage"' not in page
 
 
+def test_what_an_api_fuzz_found_is_answered_as_declared(client, monkeypatch, index_dir):
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    import fashionrec.api.routes.health as health_route
+    from fashionrec.api.app import loggable
+    from fashionrec.recommend import photos_gone
+
+    # A misspelling close to a wearer word the shop has no product for ("children" in a shop of grown-ups'
+    # clothes) took the log of 0: a 500.
+    assert not set(client.app.state.service.rec.items["gender"]) & {"Boys", "Girls"}
+    for url in ("/api/search/text?q=childen", "/api/items?q=doughter", "/api/items?q=childen"):
+        assert client.get(url).status_code == 200, url
+    # ids that pass isdigit() but are no integers: refused, not a 500.
+    for ids in ("--5", "³", "①", "5,-"):
+        assert "ids must be" in assert_error(client.get("/api/items", params={"ids": ids}), 422), ids
+    # /health of an index whose every product was removed looked at no photo and failed.
+    assert photos_gone(SimpleNamespace(items=pd.DataFrame())) == []
+    # The multipart parser's own 400s: a 422 that says what to send.
+    bad = client.post("/api/classify", content=b"x", headers={"content-type": "multipart/form-data"})
+    assert "the form could not be read" in assert_error(bad, 422) and "-F file=@photo.jpg" in bad.json()["detail"]
+    # Parameters /health does not take, and a photo's size given twice, are refused as on /api/.
+    assert "unknown query parameter foo" in assert_error(client.get("/health?foo=1"), 422)
+    first = int(client.app.state.service.rec.items["id"].iloc[0])
+    assert "max given more than once" in assert_error(client.get(f"/images/{first}.jpg?max=100&max=2000"), 422)
+    assert client.get(f"/images/{first}.jpg?v=2").status_code == 200       # a cache-buster is let be
+    # The schema declares what is answered: 413 where a body may be too large, every field always sent.
+    schema = client.get("/openapi.json").json()
+    assert "413" in schema["paths"]["/api/recommend/profile"]["post"]["responses"]
+    assert "413" in schema["paths"]["/api/items/{item_id}"]["delete"]["responses"]
+    assert {"gender", "predicted"} <= set(schema["components"]["schemas"]["Item"]["required"])
+    assert "image/jpeg" in schema["paths"]["/images/{item_id}.jpg"]["get"]["responses"]["200"]["content"]
+    # An unexpected 500 is answered outside the middleware: it carries their headers itself.
+    monkeypatch.setattr(health_route, "photos_gone", lambda rec: 1 / 0)
+    with TestClient(client.app, raise_server_exceptions=False) as c:
+        r = c.get("/health")
+    assert r.status_code == 500 and r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["content-security-policy"] == "frame-ancestors 'self'"
+    # NEL (U+0085) ends a line for str.splitlines: escaped in the log too.
+    assert loggable("a\x85b\u2028c") == "a\\x85b\\u2028c"
+
+
 def test_reports_absent_say_so(index_dir, tmp_path, client):
     app = create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=client.app.state.service.rec)
     with TestClient(app) as c:

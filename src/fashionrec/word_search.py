@@ -281,8 +281,11 @@ class WordSearch:
         per_value = {col: self.items[col].value_counts() for col in ("articleType", "gender") if col in self.items}
         for word in sorted(everyday | set(GENDER_WORDS)):   # "sneekers" -> "sneakers", "ladeis" -> "ladies"
             col, values = self.aliases[word]
-            if col in per_value:        # the products the word finds: its own at least ("hoodie": 1 name)
-                counts[word] = max(counts[word], int(per_value[col].reindex(values, fill_value=0).sum()))
+            found = int(per_value[col].reindex(values, fill_value=0).sum()) if col in per_value else 0
+            if found:       # the products the word finds: its own at least ("hoodie": 1 name); a word that finds
+                # none is no spelling to correct to ("childen" in a shop without children's products took the
+                # log of 0 and answered a 500, an API fuzz)
+                counts[word] = max(counts[word], found)
         return counts, [w for w in counts if w.isalpha()]
 
     def _closest_spelling(self, word: str) -> tuple[str, int] | None:

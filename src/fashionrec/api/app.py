@@ -126,7 +126,7 @@ def _wants_page(request: Request) -> bool:
             and "text/html" in request.headers.get("accept", ""))
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")     # C0, C1 (NEL ends a line for splitlines)
 
 
 def loggable(text: object) -> str:
@@ -141,7 +141,8 @@ def _error(request: Request, status: int, detail: str, headers: dict | None = No
         log.info("%s %s -> %d: %s", request.method, loggable(request.url.path), status, loggable(detail))
     if _wants_page(request):
         return templates.TemplateResponse(request, "message.html", {
-            "title": PAGE_TITLES.get(status, "Something went wrong"), "message": detail}, status_code=status)
+            "title": PAGE_TITLES.get(status, "Something went wrong"), "message": detail}, status_code=status,
+            headers=headers)
     return _json(status, detail, headers)
 
 
@@ -209,15 +210,20 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
+def security_headers(frame_ancestors: str) -> dict[str, str]:
+    """``nosniff`` (a browser never takes a photo or JSON for a page) and which pages may frame the UI
+    (``Settings.frame_ancestors``, this server's own by default): a security review found the UI could be
+    framed by any site, and no such header anywhere."""
+    return {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": f"frame-ancestors {frame_ancestors}"}
+
+
 class SecurityHeaders:
-    """On every response: ``nosniff`` (a browser never takes a photo or JSON for a page) and which pages may
-    frame the UI (``Settings.frame_ancestors``, this server's own by default): a security review found the UI
-    could be framed by any site, and no such header anywhere."""
+    """:func:`security_headers` on every response (an unexpected 500, answered outside, adds them itself)."""
 
     def __init__(self, app, frame_ancestors: str):
         self.app = app
-        self.headers = [(b"x-content-type-options", b"nosniff"),
-                        (b"content-security-policy", f"frame-ancestors {frame_ancestors}".encode("latin-1"))]
+        self.headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                        for k, v in security_headers(frame_ancestors).items()]
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -233,7 +239,9 @@ class SecurityHeaders:
 
 def _one_value_each(request: Request) -> None:
     """An API query parameter given twice is refused: ``?k=5&k=6`` answered with 6 without a word (a trial)."""
-    if request.url.path.startswith("/api/"):
+    # A photo's address too: "?max=100&max=2000" was served at 2000 (an API fuzz). Its unknown parameters are
+    # let be, as a cache-busting "?v=2" is usual on an image's address.
+    if request.url.path.startswith(("/api/", "/images/")):
         keys = [k for k, _ in request.query_params.multi_items()]
         twice = sorted({k for k in keys if keys.count(k) > 1})
         if twice:
@@ -339,6 +347,10 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
             if taken:
                 exc.headers = {**(exc.headers or {}), "Allow": ", ".join(taken)}
                 detail = f"{request.url.path} takes {', '.join(taken)}, not {request.method}"
+        elif exc.status_code == 400 and sent_content_type(request).strip().lower().startswith("multipart/"):
+            status = 422      # Starlette's multipart parser's own 400s, undeclared and without advice (a fuzz)
+            detail = (f"the form could not be read ({str(detail).rstrip('.')}): send the photo as a "
+                      f"multipart/form-data field 'file', e.g. curl -F file=@photo.jpg {request.url.path}")
         elif exc.status_code == 400 and detail == "There was an error parsing the body":
             status = 422      # as a body that is no JSON at all is (RequestValidationError)
             # FastAPI's words for a body its parser gave up on: JSON not UTF-8 or nested past Python's
@@ -353,7 +365,9 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s %s", request.method, loggable(request.url.path))
-        return _error(request, 500, f"internal error ({type(exc).__name__}); see the server log")
+        # Starlette answers it outside every middleware: the headers they add are added here (an API fuzz).
+        return _error(request, 500, f"internal error ({type(exc).__name__}); see the server log",
+                      security_headers(request.app.state.settings.frame_ancestors))
 
     for router in ALL_ROUTERS:
         app.include_router(router)

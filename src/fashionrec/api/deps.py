@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import timed
-from fashionrec.catalog import check_photo, open_rgb
+from fashionrec.catalog import PHOTO_FORMATS_SAID, check_photo, open_rgb
 from fashionrec.catalogue_edits import changing_folder
 from fashionrec.errors import (
     BadInputError,
@@ -330,7 +330,7 @@ def sent_content_type(request: Request) -> str:
 
 async def uploaded_photo(
     request: Request,
-    file: Annotated[UploadFile | None, File(description="A product photo (JPEG, PNG or WebP).")] = None,
+    file: Annotated[UploadFile | None, File(description=f"A product photo ({PHOTO_FORMATS_SAID}).")] = None,
     image: Annotated[UploadFile | None, File(description="The photo, if not sent as file.")] = None,
 ) -> UploadFile:
     """The one photo of a request, sent as ``file`` or ``image``: adding a product took either and the

@@ -19,16 +19,24 @@ ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseCo
 MAX_LIKED = 200     # saved products a shopper can send at once (profile picks, GET /api/items?ids=)
 
 
-class Error(BaseModel):
+class Answer(BaseModel):
+    """A response body: every field is always sent (a default is a value, not an absence), so the schema lists
+    them all as required and a generated client types none of them optional (an API fuzz found `Item.gender`,
+    `Rec.slot`, `RecList.left_out`... declared optional)."""
+
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class Error(Answer):
     detail: str = Field(description="What is wrong and, where possible, how to fix it.")
 
 
-class Prediction(BaseModel):
+class Prediction(Answer):
     label: str
     prob: float
 
 
-class Item(BaseModel):
+class Item(Answer):
     id: int
     productDisplayName: str | None = None
     display_name: str = Field(description="The name to show a shopper: productDisplayName, or one made of the "
@@ -47,7 +55,7 @@ class Item(BaseModel):
                                              description="The model's top label per attribute.")
 
 
-class Rec(BaseModel):
+class Rec(Answer):
     id: int
     score: float = Field(description="Higher is better within one list; each endpoint ranks by its own "
                                      "measure, so scores are not comparable across endpoints. Similar items "
@@ -68,7 +76,7 @@ class Rec(BaseModel):
     slot: str | None = Field(None, description="Complete the look: the subCategory this item fills.")
 
 
-class ItemPage(BaseModel):
+class ItemPage(Answer):
     total: int
     offset: int
     limit: int
@@ -83,7 +91,7 @@ class ItemPage(BaseModel):
                                    "(e.g. /api/search/text?q=red+cotton+t-shirt+for+men), where it lists some.")
 
 
-class Health(BaseModel):
+class Health(Answer):
     status: str
     model: str
     catalogue_size: int
@@ -112,7 +120,7 @@ PREDICTED = ("Per attribute, labels best first, with calibrated probabilities; w
              f"(fashionrec.levels), subCategory and masterCategory are {READ_FROM_TYPE}.")
 
 
-class Classification(BaseModel):
+class Classification(Answer):
     predicted: dict[str, list[Prediction]] = Field(description=PREDICTED)
     closest_similarity: float | None = Field(None, description="Cosine of the most similar catalogue product.")
     unfamiliar: bool = Field(False, description="The photo is unlike the catalogue's (as photo search says): the "
@@ -121,7 +129,7 @@ class Classification(BaseModel):
     greyscale: bool = Field(False, description=GREYSCALE)
 
 
-class ImageSearch(BaseModel):
+class ImageSearch(Answer):
     predicted: dict[str, list[Prediction]] = Field(description=PREDICTED)
     results: list[Rec]
     closest_similarity: float | None = Field(None, description="Cosine of the catalogue product most like the "
@@ -135,7 +143,7 @@ class ImageSearch(BaseModel):
     greyscale: bool = Field(False, description=GREYSCALE)
 
 
-class RecList(BaseModel):
+class RecList(Answer):
     results: list[Rec] = Field(description="In ranked order, which is the list's order: diversity (MMR), names "
                                "taking turns and a profile's mix of 'like' and 'goes with' picks can put a "
                                "lower score before a higher one.")
@@ -169,7 +177,7 @@ class ProfileRequest(BaseModel):
         return value
 
 
-class Created(BaseModel):
+class Created(Answer):
     id: int
     image_url: str
     warnings: list[str] = Field(default_factory=list, description="What to check about the added product "

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from fashionrec import __version__
-from fashionrec.api.deps import ServiceDep
+from fashionrec.api.deps import ServiceDep, known_query_only
 from fashionrec.api.schemas import Health
 from fashionrec.catalog import first_few
 from fashionrec.recommend import photos_gone
 
-router = APIRouter(tags=["health"])
+# "?foo=1" was answered as if not there (an API fuzz), where every /api/ endpoint refuses what it does not take.
+router = APIRouter(tags=["health"], dependencies=[Depends(known_query_only)])
 
 
 @router.get("/health", response_model=Health)

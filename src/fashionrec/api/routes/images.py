@@ -79,7 +79,9 @@ def _unchanged(request: Request, validators: dict[str, str]) -> bool:
 
 
 @router.get("/images/{item_id}.jpg", response_class=FileResponse,
-            responses={304: {"description": "The copy named by If-None-Match or If-Modified-Since is current."},
+            responses={200: {"description": "The photo: its file as stored, or scaled down as a JPEG.",
+                             "content": {t: {} for t in ("image/jpeg", "image/png", "image/webp", "image/gif")}},
+                       304: {"description": "The copy named by If-None-Match or If-Modified-Since is current."},
                        404: {"model": Error}, 422: {"model": Error}})
 def product_image(item_id: int, service: ServiceDep, request: Request,
                   asked: int = Query(SERVED_SIDE, alias="max", ge=32, le=8192,

@@ -11,7 +11,8 @@ from fashionrec.errors import NotFoundError
 router = APIRouter(prefix="/api/recommend", tags=["recommend"], dependencies=[Depends(known_query_only)])
 
 
-@router.post("/profile", response_model=RecList, responses={404: {"model": Error}, 422: {"model": Error}})
+@router.post("/profile", response_model=RecList, responses={404: {"model": Error}, 413: {"model": Error},
+                                                             422: {"model": Error}})
 def recommend_for_profile(body: ProfileRequest, service: ServiceDep) -> RecList:
     """Items like the ones a shopper liked (the liked items themselves are left out)."""
     with service.reading():
