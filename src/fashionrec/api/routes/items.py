@@ -32,6 +32,7 @@ router = APIRouter(prefix="/api/items", tags=["items"], dependencies=[Depends(kn
 ERRORS = {404: {"model": Error}, 422: {"model": Error}}
 # A change: no or a wrong key (401, 403), a bad request (422, also a non-integer id), an index another process
 # wrote since this one loaded it (409).
+PAGE_LIMIT = 24     # items a page of /api/items unless asked otherwise
 # 413: a body over its limit (api.app.BodyLimit), a DELETE's too.
 CHANGE_ERRORS = {401: {"model": Error}, 403: {"model": Error}, 409: {"model": Error}, 413: {"model": Error},
                  422: {"model": Error}}
@@ -43,7 +44,7 @@ def browse_items(
     filters: Filters,
     q: Annotated[str | None, Query(max_length=200, description="Words in the product name.")] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    limit: Annotated[int, Query(ge=1, le=100)] = 24,
+    limit: Annotated[int | None, Query(ge=1, le=100, description=f"Items a page ({PAGE_LIMIT}).")] = None,
     ids: Annotated[str | None, Query(max_length=4000, description="Comma-separated product ids, at most "
                                      f"{MAX_LIKED}: exactly these items, in this order (e.g. a shopper's saved "
                                      "products); not with filters, q or paging.")] = None,
@@ -52,8 +53,8 @@ def browse_items(
 ) -> ItemPage:
     """Browse the catalogue with attribute filters and a text query, a page at a time; or fetch given ids."""
     if ids is not None:
-        if filters or q or offset:
-            raise BadInputError("ids cannot be combined with filters, q or offset; ask for either")
+        if filters or q or offset or limit is not None:     # limit was dropped without a word (an API fuzz)
+            raise BadInputError("ids cannot be combined with filters, q, offset or limit; ask for either")
         wanted = [part.strip() for part in ids.split(",") if part.strip()]
         # ASCII digits after one optional minus: "--5" and "³" passed isdigit() and int() failed, a 500 (a fuzz)
         if not wanted or len(wanted) > MAX_LIKED or not all(re.fullmatch(r"-?[0-9]+", w) for w in wanted):
@@ -63,6 +64,7 @@ def browse_items(
             # Without skip_unknown, an unknown id is a 404 that names it.
             found = [to_item(service.rec.item(int(w)), int(w)) for w in wanted if int(w) not in unknown]
         return ItemPage(total=len(found), offset=0, limit=len(found), items=found, unknown=unknown)
+    limit = limit or PAGE_LIMIT
     q = readable_query(q) if q and q.strip() else None     # blank: the whole catalogue, as the web UI's box
     with service.reading():
         total, page = service.rec.browse(filters or None, q, offset=offset, limit=limit)
