@@ -53,7 +53,7 @@ from fashionrec.looks import (
     colour_compatibility,
     slot_name,
 )
-from fashionrec.results import Rec, check_k
+from fashionrec.results import UNSURE, Rec, check_k
 from fashionrec.tagger import l2_normalise
 from fashionrec.vocabulary import INFANT_NAME
 
@@ -76,6 +76,14 @@ class Outfits:
         typed = it.dropna(subset=["articleType", "subCategory"])
         mostly = typed.groupby("articleType")["subCategory"].agg(lambda s: s.value_counts().index[0])
         filed = it["articleType"].map(mostly).fillna(it["subCategory"])
+        # A type the catalogue files nowhere (a shop's export without a subCategory column: every look was
+        # empty, a data engineer's trial) is where the model's training products of that type mostly were,
+        # else where the tagger reads the photo.
+        known = ((self.tagger.meta.get("levels") or {}).get("subCategory") or {}) if self.tagger else {}
+        by_model = it["articleType"].map({t: max(v, key=v.get) for t, v in known.items() if v})
+        filed = filed.fillna(by_model)
+        if "pred_subCategory" in it:
+            filed = filed.fillna(it["pred_subCategory"])
         out = filed.to_numpy(dtype=object, copy=True)
         if "masterCategory" in it:
             # A freebie typed only "Free Gifts" (a watch, a sari, socks) is what the products that look most
@@ -178,13 +186,21 @@ class Outfits:
             self._codes[key] = sure & np.array(seen_far, bool)
         return self._codes[key]
 
+    def _usage_key(self) -> str:
+        """The column a look pairs usages by (:meth:`_is`): the catalogue's usage, or where it has none at all,
+        the tagger's where it is sure (a shop's export without a usage column paired khaki trousers with sports
+        shoes, a data engineer's trial)."""
+        return "usage" if self.items["usage"].notna().any() or "pred_usage" not in self.items else "label:usage"
+
     def _clashing(self, usage: str) -> np.ndarray:
         """(n,) bool, per version of the items: rows whose usage clashes with ``usage`` (:data:`CLASHING_USAGE`)."""
         key = ("clashing", usage)
         if key not in self._codes:      # once per usage: the names' pattern runs over every product (5-13 ms)
             it = self.items
-            clash = [u for u in it["usage"].dropna().unique() if frozenset((u, usage)) in CLASHING_USAGE]
-            clashes = it["usage"].isin(clash)
+            usages = it["usage"] if self._usage_key() == "usage" else it["usage"].fillna(
+                it["pred_usage"].where(it["pred_usage_prob"].astype(float) >= UNSURE))
+            clash = [u for u in usages.dropna().unique() if frozenset((u, usage)) in CLASHING_USAGE]
+            clashes = usages.isin(clash)
             if "Sports" in clash:       # Sports Sandals filed as Casual are still sports sandals, and floaters
                 clashes |= it["articleType"].astype(str).str.startswith("Sports ")
                 clashes |= it["productDisplayName"].astype(str).str.contains(SPORTS_NAME)
@@ -230,6 +246,9 @@ class Outfits:
         filed = self._look_categories()
         sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
             src.get("baseColour")
+        usage_key = self._usage_key()
+        if usage is None and usage_key != "usage" and float(src.get("pred_usage_prob") or 0) >= UNSURE:
+            usage = src.get("pred_usage")
         seen = self.look_colour(item_id)
         if seen:
             colour = seen
@@ -258,7 +277,7 @@ class Outfits:
         baby = self._infants()
         # A baby's look takes babies' pieces where a slot has them; any other look, none.
         who = who if baby[self._row[item_id]] else who & ~baby
-        same_usage = self._is("usage", usage) if usage else np.zeros(len(it), bool)
+        same_usage = self._is(usage_key, usage) if usage else np.zeros(len(it), bool)
         # Slot popularity: share of this gender+usage's items in each slot's subCategory.
         peer = who & (same_usage if same_usage.any() else True)
         sub_counts = {s: int(np.count_nonzero(peer & self._is("look", s))) for s in slots}
