@@ -179,6 +179,12 @@ def test_a_token_on_the_command_line_is_said_to_be_seen_by_every_account(tmp_pat
         runner.invoke(app, args)
     assert "--token on the command line is seen by every account" in caplog.text and "secret" not in caplog.text
     caplog.clear()
+    uri = [*args[:-1], "--uri", "http://root:secret@db:19530"]       # a URI's password is as readable
+    monkeypatch.setattr("sys.argv", ["fashionrec", *uri])
+    with caplog.at_level("WARNING", logger="fashionrec.cli"):
+        runner.invoke(app, uri)
+    assert "a password in a URI on the command line is seen" in caplog.text and "secret" not in caplog.text
+    caplog.clear()
     monkeypatch.setattr("sys.argv", ["fashionrec", *args[:-1]])
     monkeypatch.setenv("FASHIONREC_MILVUS_TOKEN", "user:secret")
     with caplog.at_level("WARNING", logger="fashionrec.cli"):

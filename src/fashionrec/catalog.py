@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageOps, UnidentifiedImageError, features
+from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
 from fashionrec.errors import BadInputError, CatalogError
@@ -51,8 +51,9 @@ REQUIRED_COLUMNS = ("id", "articleType", "productDisplayName")
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
 # The formats a photo is decoded as, and no other: Pillow also reads EPS (through Ghostscript, untrusted
 # PostScript from an anonymous upload where it is installed), ICO, TGA, PCX, DDS... (a security review).
+Image.init()
 PHOTO_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF") + (    # JPEG's opener reads a phone's MPO too
-    ("AVIF",) if features.check("avif") else ())
+    ("AVIF",) if "AVIF" in Image.OPEN else ())      # Pillow 11.2 on (features.check warned on an older one)
 _FORMAT_NAMES = [{"WEBP": "WebP"}.get(f, f) for f in PHOTO_FORMATS]
 PHOTO_FORMATS_SAID = f"{', '.join(_FORMAT_NAMES[:-1])} or {_FORMAT_NAMES[-1]}"     # as a message says them
 # A shop's photos in another format PIL reads were "missing" (.tif, a bad-input trial); GIF is left out: an
@@ -145,6 +146,8 @@ class DataReport:
     ignored_columns: list[str] = field(default_factory=list)
     # Columns of COLUMNS the header lacks (a shop's export without a season or a year): empty in every row.
     absent_columns: list[str] = field(default_factory=list)
+    # {a header name: the absent column it may be} ("Color": "baseColour"), said with the absent columns.
+    misnamed_columns: dict[str, str] = field(default_factory=dict)
     # Header names read as a column they spell otherwise ("ID" -> id, "Product Display Name" -> productDisplayName).
     renamed_columns: dict[str, str] = field(default_factory=dict)
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
@@ -182,6 +185,11 @@ class DataReport:
         for item_id, reason in self.missing_image_reasons.items():
             out.setdefault(reason, []).append(item_id)
         return out
+
+    def misnamed_said(self) -> str:
+        """"; 'Color' may be baseColour: rename it to read it", or nothing."""
+        return "".join(f"; {name!r} may be {meant}: rename it in the header to read it"
+                       for name, meant in self.misnamed_columns.items())
 
     def rejected_lines(self, shown: int) -> list[str]:
         """The first ``shown`` rejected rows, a line each with its reason, and how many more."""
@@ -308,7 +316,7 @@ class DataReport:
                                                        for h, c in self.renamed_columns.items()))
         if self.absent_columns:
             lines.append(f"absent columns   {', '.join(self.absent_columns)}: not in the header, so empty in every "
-                         "row (add the column to styles.csv to give them)")
+                         f"row (add the column to styles.csv to give them){self.misnamed_said()}")
         if self.ignored_columns:
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
                          f"{', '.join(COLUMNS)})")
@@ -509,7 +517,8 @@ def refused_format(source) -> str | None:
     head = _head(source)
     Image.init()
     for name, (_, accept) in Image.OPEN.items():
-        if name not in PHOTO_FORMATS and accept is not None and head:
+        # CUR's check is four bytes an uncompressed TGA starts with too (every TGA was named "CUR", a review).
+        if name not in PHOTO_FORMATS and name != "CUR" and accept is not None and head:
             try:
                 if accept(head) is True:
                     return name
@@ -744,7 +753,8 @@ def _records(text: str, n: int, report: DataReport, start: int = 1, sep: str = "
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 # Control characters (a NUL, an escape) and the bidirectional overrides, in any field, the name too: kept, a
 # right-to-left override showed a name backwards on every page, a NUL went into the index (a security review).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ODD_TEXT = re.compile(f"{_INVISIBLE.pattern}|{_CONTROL.pattern}")
 # Names longer than this are listed (kept): the catalogue's longest is 88 characters; a 2 MB one went without
 # a word.
@@ -814,6 +824,7 @@ def _header_columns(header: list[str], csv_path: Path, report: DataReport) -> li
 # Other names exports give the columns (a US export's "Color"): a header with one of them and without the
 # column is refused, not read with the column empty in every row.
 _COLUMN_ALIASES = {"color": "baseColour", "colour": "baseColour", "colors": "baseColour", "colours": "baseColour",
+                   "colorname": "baseColour", "colourname": "baseColour",
                    "name": "productDisplayName", "productname": "productDisplayName", "title": "productDisplayName",
                    "displayname": "productDisplayName", "type": "articleType", "producttype": "articleType",
                    "sex": "gender", "category": "masterCategory", "subcat": "subCategory",
@@ -821,31 +832,22 @@ _COLUMN_ALIASES = {"color": "baseColour", "colour": "baseColour", "colors": "bas
 
 
 def _misnamed(header: list[str], absent: list[str]) -> list[tuple[str, str]]:
-    """(name in the header, the absent column it looks like): "Color" for baseColour, "Seasons" for season."""
+    """(name in the header, the absent column it looks like): "Color" for baseColour, "Seasons" for season; not
+    a code or an id ("season_code", "category_id": a review found them taken for the labels)."""
     found = []
     for name in header:
-        if name in COLUMNS or not name.strip():
+        if name in COLUMNS or not name.strip() or re.search(r"(?i)[\s_\-]?(?:id|code|no|number|key)$", name):
             continue
         key = _spelling(name)
         meant = _COLUMN_ALIASES.get(key)
         if meant not in absent:
-            close = difflib.get_close_matches(key, [_spelling(c) for c in absent], n=1, cutoff=0.75)
+            close = difflib.get_close_matches(key, [_spelling(c) for c in absent], n=1, cutoff=0.8)
             meant = next((c for c in absent if close and _spelling(c) == close[0]), None)
         if meant:
             found.append((name, meant))
     return found
 
 
-def _refuse_misnamed(header: list[str], absent: list[str], csv_path: Path) -> None:
-    """Refuse a header whose unknown column looks like one it lacks: since the columns beyond the needed three
-    may be left out, such a file loaded with the column empty in every row, its values dropped (a review of
-    stop 55's change)."""
-    misnamed = _misnamed(header, absent)
-    if misnamed:
-        said = ", ".join(f"{name!r} to {meant!r}" for name, meant in misnamed)
-        lacks = ", ".join(repr(meant) for _, meant in misnamed)
-        raise CatalogError(f"{csv_path}: rename {said} in the header (it has no {lacks} column"
-                           f"{'s' if len(misnamed) > 1 else ''}; the columns read: {','.join(COLUMNS)})")
 
 
 def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
@@ -881,7 +883,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                            "needed: the others may be left out)")
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS]
     report.absent_columns = missing
-    _refuse_misnamed(header, missing, csv_path)
+    # Said, not refused: a refusal stopped shops whose "season_code" or "main_category" is no label (a review),
+    # and a column named otherwise ("Color") left the labels empty without a word before.
+    report.misnamed_columns = dict(_misnamed(header, missing))
     n = len(header)
     name_at, id_at = header.index("productDisplayName"), header.index("id")
 
@@ -902,7 +906,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # Without a year and a season, which tell a shifted row (their values are not free), the label just before
     # the name does: a comma in any column before it shifts a value into it ("Shirts, Tops" in the type put
     # "Tops" in the colour, a review of stop 55): one no whole row has is not taken.
-    unknown_before = (before is not None and "year" not in header and "season" not in header)
+    # (With a few whole rows at least: a file whose every name has a comma has no values to tell by, and its rows
+    # were all rejected, a review.)
+    whole = sum(1 for _, row in rows if len(row) == n)
+    unknown_before = before is not None and "year" not in header and "season" not in header and whole >= 20
 
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
     for line, row in rows:
@@ -930,7 +937,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 where = "may not be"
             elif not shifted and unknown_before and joined[name_at - 1].strip().lower() not in usual | {"", "na"}:
                 shifted = (f"{before} would be {joined[name_at - 1].strip()!r}, a value no whole row has: the comma "
-                           "may be in a column before the name")
+                           "may be in a column before the name, or the value is new")
                 where = "may not be"
             elif not shifted and row[name_at].strip().lower() in usual:
                 shifted = (f"{before} would be {row[name_at - 1].strip()!r} and the name would start with "
@@ -969,7 +976,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         seen[item_id] = line
         values = [rec.get(c, "").strip() for c in COLUMNS[1:]]
         if _ODD_TEXT.search("".join(values)):      # one look per row: a regex per field cost 20% of a load
-            plain = [_CONTROL.sub("", v).strip() for v in values]
+            # A space, not nothing: a spreadsheet's line break inside a cell is \x0b ("Oxford Shirt\x0bSlim Fit").
+            plain = [re.sub(" {2,}", " ", _CONTROL.sub(" ", _BIDI.sub("", v))).strip() if _CONTROL.search(v) else v
+                     for v in values]
             if plain != values:
                 report.control_char_lines.append(line)
             seen_values = [_INVISIBLE.sub("", v).strip() if c in ATTRIBUTES else v
@@ -1239,8 +1248,8 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     report.class_counts = {str(k): int(v) for k, v in counts.items()}
     report.classes = len(counts)
     if warn and report.absent_columns:
-        log.warning("%s has no %s column%s: read as empty in every row", csv_path, ", ".join(report.absent_columns),
-                    "s" if len(report.absent_columns) > 1 else "")
+        log.warning("%s has no %s column%s: read as empty in every row%s", csv_path, ", ".join(report.absent_columns),
+                    "s" if len(report.absent_columns) > 1 else "", report.misnamed_said())
     if warn and report.left_out():
         log.warning("%s", report.left_out())
     return Catalog(root=root, table=df, report=report)

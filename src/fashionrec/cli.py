@@ -125,15 +125,15 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
     stop_on_sigterm()
-    from fashionrec.artifacts import SECRET_OPTIONS
+    from fashionrec.artifacts import SECRET_OPTIONS, redacted
 
     # A token on the command line is in the process list, where every account on the machine reads it (a
     # security review); the variable is not.
     given = [a.split("=", 1)[0] for a in sys.argv[1:] if a.split("=", 1)[0] in SECRET_OPTIONS]
-    if given:
+    if given or any(redacted([a]) != [a] for a in sys.argv[1:]):      # a --token, or a URI's password
         logging.getLogger("fashionrec.cli").warning(
             "%s on the command line is seen by every account on this machine (the process list): set "
-            "FASHIONREC_MILVUS_TOKEN instead", given[0])
+            "FASHIONREC_MILVUS_TOKEN instead", given[0] if given else "a password in a URI")
 
 
 @data_app.command("check")

@@ -349,6 +349,8 @@ def _stacked_barh(counts: dict[str, dict[str, int]], title: str, column: str,
         ax.set_xlabel("products (styles.csv rows, log scale)")
     else:
         ax.set_xlim(0, max(1, total.max()) * 1.15)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))     # whole products (0.2 ... 1.0 for one product)
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         ax.set_xlabel("products (styles.csv rows)")
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)

@@ -239,10 +239,11 @@ class SecurityHeaders:
 
 def _one_value_each(request: Request) -> None:
     """An API query parameter given twice is refused: ``?k=5&k=6`` answered with 6 without a word (a trial)."""
-    # A photo's address too: "?max=100&max=2000" was served at 2000 (an API fuzz). Its unknown parameters are
-    # let be, as a cache-busting "?v=2" is usual on an image's address.
-    if request.url.path.startswith(("/api/", "/images/")):
-        keys = [k for k, _ in request.query_params.multi_items()]
+    # A photo's max too: "?max=100&max=2000" was served at 2000 (an API fuzz). Its other parameters are let be,
+    # as a cache-busting "?v=2" is usual on an image's address.
+    photo = request.url.path.startswith("/images/")
+    if request.url.path.startswith("/api/") or photo:
+        keys = [k for k, _ in request.query_params.multi_items() if not photo or k == "max"]
         twice = sorted({k for k in keys if keys.count(k) > 1})
         if twice:
             raise BadInputError(f"{', '.join(twice)} given more than once: a parameter takes one value")
@@ -349,8 +350,10 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
                 detail = f"{request.url.path} takes {', '.join(taken)}, not {request.method}"
         elif exc.status_code == 400 and sent_content_type(request).strip().lower().startswith("multipart/"):
             status = 422      # Starlette's multipart parser's own 400s, undeclared and without advice (a fuzz)
-            detail = (f"the form could not be read ({str(detail).rstrip('.')}): send the photo as a "
-                      f"multipart/form-data field 'file', e.g. curl -F file=@photo.jpg {request.url.path}")
+            detail = (f"the form could not be read ({str(detail).rstrip('.')}): "
+                      + ("a form field other than the photo is over 1 MiB" if "exceeded maximum size" in str(detail)
+                         else "send the photo as a multipart/form-data field 'file', e.g. curl -F file=@photo.jpg "
+                         f"{request.url.path}"))
         elif exc.status_code == 400 and detail == "There was an error parsing the body":
             status = 422      # as a body that is no JSON at all is (RequestValidationError)
             # FastAPI's words for a body its parser gave up on: JSON not UTF-8 or nested past Python's

@@ -374,7 +374,7 @@ def read_upload(file: UploadFile, settings: Settings) -> tuple[Image.Image, byte
     if len(data) > limit:
         raise PayloadTooLarge(settings.upload_too_large)
     if not data:
-        raise BadInputError(f"the uploaded file {file.filename!r} is empty; send a JPEG, PNG or WebP photo")
+        raise BadInputError(f"the uploaded file {file.filename!r} is empty; send a {PHOTO_FORMATS_SAID} photo")
     name = file.filename or "upload"
     try:
         image = open_rgb(io.BytesIO(data), max_pixels=settings.max_pixels)
@@ -382,7 +382,8 @@ def read_upload(file: UploadFile, settings: Settings) -> tuple[Image.Image, byte
         if "over the limit" in str(e):
             raise PayloadTooLarge(f"{name}: {e} (set FASHIONREC_MAX_PIXELS to change it)") from e
         # Where the reason already says what to send, it is not said twice.
-        said = str(e) if re.search(r"send (it|the whole photo)", str(e)) else f"{e}; send a JPEG, PNG or WebP photo"
+        said = str(e) if re.search(r"send (it|the whole photo|the photo)|a photo is", str(e)) else \
+            f"{e}; send a {PHOTO_FORMATS_SAID} photo"
         raise BadInputError(f"{name}: {said}") from e
     try:
         check_photo(image)
