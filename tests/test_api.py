@@ -1122,6 +1122,18 @@ def test_what_an_api_fuzz_found_is_answered_as_declared(client, monkeypatch, ind
     assert loggable("a\x85b\u2028c") == "a\\x85b\\u2028c"
 
 
+def test_an_eda_report_of_another_catalogue_is_said_to_be(index_dir, tmp_path, client):
+    rec = client.app.state.service.rec
+    (tmp_path / "eda").mkdir()
+    (tmp_path / "eda" / "report.html").write_text("<html><body>EDA</body></html>")
+    for made_from, said in (("/data/kaggle", True), (rec.manifest["data_dir"], False)):
+        (tmp_path / "eda" / "report.json").write_text(json.dumps({"data_dir": made_from}))
+        with TestClient(create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=rec)) as c:
+            page = c.get("/reports").text
+        assert ("This report is of the catalogue in <code>/data/kaggle</code>, not of the one served here" in page) \
+            == said, made_from
+
+
 def test_reports_absent_say_so(index_dir, tmp_path, client):
     app = create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=client.app.state.service.rec)
     with TestClient(app) as c:

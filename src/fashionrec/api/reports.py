@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,19 @@ class ModelReport:
 def eda_dir(reports_dir: Path) -> Path | None:
     d = reports_dir / "eda"
     return d if (d / "report.html").is_file() else None
+
+
+def eda_of_another(reports_dir: Path, data_dir: str | None) -> str | None:
+    """The catalogue folder the EDA report under ``reports_dir`` was made from, where it is not ``data_dir`` (the
+    served index's): a shop's server showed the Kaggle catalogue's report as its own without a word (a trial)."""
+    found = eda_dir(reports_dir)
+    if found is None or not data_dir:
+        return None
+    try:
+        made_from = json.loads((found / "report.json").read_text()).get("data_dir")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return made_from if made_from and str(made_from) != str(data_dir) else None
 
 
 def find_model_report(reports_dir: Path, model_name: str | None, model_path: Path | None = None) -> ModelReport | None:

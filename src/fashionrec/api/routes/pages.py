@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from fashionrec.api.deps import FILTER_KEYS, ServiceDep, SettingsDep, readable_text
-from fashionrec.api.reports import SERVABLE, eda_dir, find_model_report, markdown_to_html, safe_file
+from fashionrec.api.reports import SERVABLE, eda_dir, eda_of_another, find_model_report, markdown_to_html, safe_file
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
@@ -516,6 +516,7 @@ def reports_page(request: Request, service: ServiceDep, settings: SettingsDep):
     model = find_model_report(settings.reports_dir, service.rec.tagger.name, service.rec.tagger.path)
     return templates.TemplateResponse(request, "reports.html", {
         "eda": eda_dir(settings.reports_dir) is not None,
+        "eda_of": eda_of_another(settings.reports_dir, (service.rec.manifest or {}).get("data_dir")),
         "model": model,
         "model_html": markdown_to_html(model.markdown, base="/reports/model/") if model else None,
         "model_name": service.rec.tagger.name,
