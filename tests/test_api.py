@@ -1122,6 +1122,27 @@ def test_what_an_api_fuzz_found_is_answered_as_declared(client, monkeypatch, ind
     assert loggable("a\x85b\u2028c") == "a\\x85b\\u2028c"
 
 
+def test_the_cli_reads_the_servers_index_variable(index_dir, client, monkeypatch):
+    # A shop that set FASHIONREC_INDEX_DIR for `serve` was told "no index at runs/index" by every other command.
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+    from fashionrec.errors import BadInputError
+
+    first = int(client.app.state.service.rec.items["id"].iloc[0])
+    monkeypatch.setenv("FASHIONREC_INDEX_DIR", str(index_dir))
+    res = CliRunner().invoke(app, ["recommend", "similar", str(first), "-k", "2", "--json"])
+    assert res.exit_code == 0 and len(json.loads(res.stdout)["results"]) == 2, res.output
+    # A folder named to `index check` is the one meant, the variable beside it no second index.
+    assert CliRunner().invoke(app, ["index", "check", str(index_dir)]).exit_code == 0
+    # No filter value where the catalogue has no labels of that kind says so, not "the values here: " alone.
+    rec = client.app.state.service.rec
+    values, folded = rec._value_tables()
+    monkeypatch.setattr(rec, "_values", ({**values, "usage": []}, {**folded, "usage": {}}))
+    with pytest.raises(BadInputError, match="this catalogue has no usage labels"):
+        rec.check_filters({"usage": "Casual"})
+
+
 def test_an_eda_report_of_another_catalogue_is_said_to_be(index_dir, tmp_path, client):
     rec = client.app.state.service.rec
     (tmp_path / "eda").mkdir()

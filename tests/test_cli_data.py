@@ -160,6 +160,19 @@ def test_eda_writes_the_report(fixture_dir: Path, tmp_path: Path) -> None:
     assert "report.html" in flat(result.output)
 
 
+def test_data_check_names_the_types_the_shipped_model_lacks(fixture_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "images").mkdir()
+    for i, name in enumerate(("10315.jpg", "10652.jpg", "12933.jpg"), 1):
+        shutil.copy(fixture_dir / "images" / name, tmp_path / "images" / f"{i}.jpg")
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName\n1,Playsuit,A\n2,Playsuit,B\n"
+                                         "3,Tshirts,C\n")
+    res = runner.invoke(app, ["data", "check", str(tmp_path), "--json", str(tmp_path / "c.json")])
+    assert res.exit_code == 0, res.output
+    assert "new types        1 the shipped model has no class for: 'Playsuit' (2)" in flat(res.output)
+    assert json.loads((tmp_path / "c.json").read_text())["types_the_shipped_model_lacks"] == {"Playsuit": 2}
+    assert "new types" not in runner.invoke(app, ["data", "check", str(fixture_dir)]).output
+
+
 def test_tqdm_disable_turns_the_progress_bars_off(fixture_dir: Path, tmp_path: Path, monkeypatch) -> None:
     # A log redirected to a file was mostly carriage returns and bars, with no way to turn them off.
     shown = runner.invoke(app, ["eda", str(fixture_dir), "--out", str(tmp_path / "a")])

@@ -209,3 +209,10 @@ def test_a_column_styles_csv_lacks_is_named_not_plotted(fixture_dir: Path, tmp_p
     assert not (tmp_path / "eda" / "season.png").exists()
     assert "so empty in every row and not plotted: season, year." in html
     assert "Empty fields (missing values): none." in html
+    # Without the category columns the sample grid is of the largest types, not one row of "(empty) / (empty)".
+    keep = [i for i, c in enumerate(header) if c not in ("masterCategory", "subCategory")]
+    (folder / "styles.csv").write_text("\n".join(",".join(x.split(",")[i] for i in keep) for x in lines) + "\n")
+    write_eda_report(folder, tmp_path / "eda2", progress=False)
+    samples = json.loads((tmp_path / "eda2" / "report.json").read_text())["plots"]["samples"]
+    types = {x.split(",")[header.index("articleType")] for x in lines[1:]}
+    assert samples["title"] == "Sample photos of the largest articleTypes" and set(samples["counts"]) <= types

@@ -162,10 +162,16 @@ def _data_check(data_dir: Path | None, json_out: Path | None, strict: bool) -> N
     report = catalog.report
     for line in report.summary_lines():
         console.print(line, highlight=False)
+    lacks = _types_the_shipped_model_lacks(report.class_counts)
+    if lacks:       # `tag` and `evaluate` named them; the check a shop runs first did not (a shop's trial)
+        console.print(f"new types        {len(lacks)} the shipped model has no class for: "
+                      + ", ".join(f"{t!r} ({n})" for t, n in list(lacks.items())[:10])
+                      + (" ..." if len(lacks) > 10 else "") + "; it tags them as the nearest type it knows "
+                      "(README: a shop's own types, train --init shipped)", highlight=False, soft_wrap=True)
     if json_out:
         # Self-describing: which folder (absolute, as the report may be read from elsewhere), by which version.
-        emit_json(json_out, {**report.to_dict(), "data_dir": str(Path(catalog.root).resolve()), **provenance()},
-                  "report")
+        emit_json(json_out, {**report.to_dict(), "data_dir": str(Path(catalog.root).resolve()),
+                             "types_the_shipped_model_lacks": lacks, **provenance()}, "report")
     if report.rows == 0:
         console.print(f"warning: {catalog.root / 'styles.csv'} has a header but no product rows: nothing to train "
                       "on, index or evaluate", highlight=False)
@@ -173,6 +179,19 @@ def _data_check(data_dir: Path | None, json_out: Path | None, strict: bool) -> N
         err_console.print("--strict: " + (report.left_out() or f"{report.rows} rows, "
                                       f"{len(report.images_without_row)} images without a row"), highlight=False)
         raise typer.Exit(1)
+
+
+def _types_the_shipped_model_lacks(class_counts: dict[str, int]) -> dict[str, int]:
+    """{type: usable photos} of the catalogue's types the shipped model has no class for, most first; from its
+    JSON alone (no torch); none where it cannot be read."""
+    from fashionrec.artifacts import read_json
+    from fashionrec.tagger import SHIPPED_MODEL
+
+    try:
+        known = set(read_json(SHIPPED_MODEL.with_suffix(".json"))["classes"]["articleType"])
+    except (FashionrecError, OSError, KeyError, TypeError):
+        return {}
+    return dict(sorted(((t, n) for t, n in class_counts.items() if t not in known), key=lambda kv: -kv[1]))
 
 
 @data_app.command("split")

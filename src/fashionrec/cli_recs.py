@@ -74,7 +74,9 @@ def _built_from(index: Path) -> str | None:
         return None
 
 
-IndexOpt = typer.Option(DEFAULT_INDEX, "--index", help="Index folder written by `fashionrec index build`.")
+# The server's variable too: a shop that set it for `serve` was told "no index at runs/index" by every command.
+IndexOpt = typer.Option(DEFAULT_INDEX, "--index", envvar="FASHIONREC_INDEX_DIR",
+                        help="Index folder written by `fashionrec index build`.")
 KOpt = typer.Option(10, "-k", help="How many items.")
 # fashionrec.text_search.RELEVANT_TEXT_SIMILARITY (the web UI's), not imported: the CLI starts without torch.
 TEXT_RELEVANCE = 0.35
@@ -169,7 +171,9 @@ def index_check(
     from that catalogue as it is now; else say why and exit 2."""
     from fashionrec.recommend import changed_photos, missing_photos, other_catalogue, stale_probabilities
 
-    if folder is not None and index != IndexOpt.default and folder != index:
+    # (--index as given, not from FASHIONREC_INDEX_DIR: a folder named here is the one meant.)
+    if folder is not None and index not in (IndexOpt.default, Path(os.environ.get("FASHIONREC_INDEX_DIR") or "."))\
+            and folder != index:
         fail(f"two indexes given, {folder} and --index {index}: give one")      # --index was ignored (a trial)
     if data is not None and not (data / "styles.csv").is_file():
         fail(f"--data {data}: no catalogue there (no styles.csv); give the folder the index was built from")

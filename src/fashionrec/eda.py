@@ -201,6 +201,18 @@ def _imbalance(table: pd.DataFrame, usable: pd.Series, class_counts: dict[str, i
     return " ".join(said)
 
 
+def _type_groups(table: pd.DataFrame, usable: pd.Series, per_group: int, seed: int,
+                 max_rows: int = 16) -> dict[str, list[int]]:
+    """``{type: [ids]}``: ``per_group`` photos of each of the ``max_rows`` largest articleTypes."""
+    ok = table[usable & table["articleType"].notna()]
+    rng = np.random.default_rng(seed)
+    groups = {}
+    for kind in ok["articleType"].value_counts().index[:max_rows]:
+        ids = np.sort(ok.loc[ok["articleType"] == kind, "id"].to_numpy())
+        groups[str(kind)] = [int(i) for i in rng.choice(ids, size=min(per_group, len(ids)), replace=False)]
+    return groups
+
+
 def _sample_groups(table: pd.DataFrame, usable: pd.Series, per_group: int, seed: int,
                    max_rows: int = 16) -> dict[str, list[int]]:
     """``{"master / sub": [ids]}``: the 3 largest subCategories of the 4 largest masterCategories, then
@@ -282,11 +294,16 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
         "so odd sizes only matter if they are far from the usual aspect ratio. Log scale.",
         size_counts, lambda: _size_bars(size_counts, expected)))
 
-    groups = _sample_groups(table, usable, per_group, seed)
+    # Without the category columns the grid is of the largest types (one row of "(empty) / (empty)" said
+    # nothing, a shop's trial).
+    by_type = {"masterCategory", "subCategory"} <= absent
+    groups = _type_groups(table, usable, per_group, seed) if by_type else _sample_groups(table, usable, per_group, seed)
+    title = "Sample photos of the largest articleTypes" if by_type else \
+        "Sample photos of the largest subCategories per masterCategory"
     plots.append(Plot(
-        "samples", "Sample photos of the largest subCategories per masterCategory",
+        "samples", title,
         f"{per_group} random usable photos (seed {seed}) per row; each is labelled with its id and "
-        "articleType.", groups, lambda: _sample_grid(catalog, groups, per_group, progress)))
+        "articleType.", groups, lambda: _sample_grid(catalog, groups, per_group, progress, title)))
     return plots
 
 
@@ -459,7 +476,8 @@ def _size_bars(size_counts: dict[str, int], expected: str) -> Figure:
     return fig
 
 
-def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], per_group: int, progress: bool = True) -> Figure:
+def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], per_group: int, progress: bool = True,
+                 title: str = "Sample photos per masterCategory / subCategory") -> Figure:
     rows = max(1, len(groups))
     width, height = 2.2 + 1.05 * per_group, 1.75 * rows + 0.8  # inches; 0.8 for the title
     fig = Figure(figsize=(width, height))
@@ -468,7 +486,7 @@ def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], per_group: int,
                         wspace=0.08, hspace=0.45)
     axes = fig.subplots(rows, per_group, squeeze=False)
     table = catalog.table.set_index("id")
-    fig.suptitle("Sample photos per masterCategory / subCategory", fontsize=11, y=1 - 0.2 / height)
+    fig.suptitle(title, fontsize=11, y=1 - 0.2 / height)
     ids = [(r, c, item_id) for r, grp in enumerate(groups.values()) for c, item_id in enumerate(grp)]
     for ax in axes.flat:
         ax.set_xticks([])

@@ -361,7 +361,8 @@ class ItemTables:
                 sample = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
                 hint = self._did_you_mean(key, bad[0])
                 raise BadInputError(f"no product has {key} {bad[0]!r}; "
-                                    + (hint if hint else f"the values here: {sample}"))
+                                    + (hint if hint else f"the values here: {sample}" if known else
+                                       f"this catalogue has no {key} labels (no such column in its styles.csv?)"))
             out[key] = canonical[0] if isinstance(value, str) else canonical
         return out
 
