@@ -1143,6 +1143,46 @@ def test_the_cli_reads_the_servers_index_variable(index_dir, client, monkeypatch
         rec.check_filters({"usage": "Casual"})
 
 
+def test_a_catalogue_without_categories_or_usages_still_gets_looks(fixture_dir, tmp_path):
+    # A shop's export of id, name, type, gender and colour: every look was empty (a look's slots are groups),
+    # also with a model of its own, which has no group head and so no levels (a re-trial).
+    from fashionrec.catalog import load_catalog
+    from fashionrec.outfits import shipped_levels
+    from fashionrec.recommend import Recommender
+
+    shop = tmp_path / "shop"
+    shutil.copytree(fixture_dir / "images", shop / "images")
+    lines = (fixture_dir / "styles.csv").read_text().splitlines()
+    header = lines[0].split(",")
+    keep = [i for i, c in enumerate(header) if c not in ("masterCategory", "subCategory", "usage", "season", "year")]
+    whole = [x for x in lines if len(x.split(",")) == len(header)]
+    (shop / "styles.csv").write_text("\n".join(",".join(x.split(",")[i] for i in keep) for x in whole) + "\n")
+    rec = Recommender.load(build_test_index(load_catalog(shop, progress=False), tmp_path))
+    assert not rec.tagger.meta.get("levels") and shipped_levels()["subCategory"]["Trousers"] == {"Bottomwear": 1.0}
+    assert rec.items["subCategory"].isna().all()
+    # As a model trained on such a catalogue: no group head, so no group the tagger reads either.
+    rec.items = rec.items.drop(columns=["pred_subCategory", "pred_subCategory_prob"])
+    trousers = int(rec.items.loc[rec.items["articleType"] == "Jeans", "id"].iloc[0])
+    look = rec.complete_the_look(trousers)
+    assert look and "Bottomwear" not in {r.slot for r in look} and "Topwear" in {r.slot for r in look}
+    with_look = sum(bool(rec.complete_the_look(int(i))) for i in rec.items["id"])
+    assert with_look > 0.9 * len(rec.items), with_look
+    # The build says which columns it went without (a "Color" header left every colour out, said by data check
+    # alone), with the one that may be it.
+    from _recs_support import tiny_tagger_path
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    text = (shop / "styles.csv").read_text().replace("baseColour", "Color", 1)
+    (shop / "styles.csv").write_text(text)
+    res = CliRunner().invoke(app, ["index", "build", str(shop), "--model", str(tiny_tagger_path()),
+                                   "--out", str(tmp_path / "built")])
+    assert res.exit_code == 0, res.output
+    assert ("indexed without the masterCategory, subCategory, baseColour, season, year, usage columns styles.csv "
+            "lacks; 'Color' may be baseColour: rename it in the header to read it") in " ".join(res.output.split())
+
+
 def test_an_eda_report_of_another_catalogue_is_said_to_be(index_dir, tmp_path, client):
     rec = client.app.state.service.rec
     (tmp_path / "eda").mkdir()
@@ -1153,6 +1193,7 @@ def test_an_eda_report_of_another_catalogue_is_said_to_be(index_dir, tmp_path, c
             page = c.get("/reports").text
         assert ("This report is of the catalogue in <code>/data/kaggle</code>, not of the one served here" in page) \
             == said, made_from
+        assert (f"<code>fashionrec eda {rec.manifest['data_dir']} --out" in page) == said
 
 
 def test_reports_absent_say_so(index_dir, tmp_path, client):

@@ -410,8 +410,8 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
         if other:       # "no image format recognised" was wrong for a format Pillow knows and this refuses
             raise ValueError(f"not a photo format read here{where}: its bytes are in the {other} format; send "
                              f"the photo as {PHOTO_FORMATS_SAID}") from e
-        raise ValueError(f"not a readable image{where}: no image format recognised in its bytes (a photo is "
-                         f"{PHOTO_FORMATS_SAID})") from e
+        raise ValueError(f"not a readable image{where}: no image format recognised in its bytes; send the photo "
+                         f"as {PHOTO_FORMATS_SAID}") from e
     except Image.DecompressionBombError as e:
         # PIL refuses to open beyond twice its own pixel limit: the same "too big" as max_pixels.
         size = re.search(r"\((\d+) pixels\)", str(e))

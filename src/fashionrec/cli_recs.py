@@ -456,6 +456,12 @@ def index_build(
         # Which, where they are few: a correction appended under an id already there was counted, not named.
         for line in catalog.report.rejected_lines(5):
             console.print(line, highlight=False)
+    if catalog.report.absent_columns:
+        # Said after the build too: a "Color" column left every product without a colour, said by data check alone
+        # (a shop's re-trial).
+        console.print(f"indexed without the {', '.join(catalog.report.absent_columns)} column"
+                      f"{'s' if len(catalog.report.absent_columns) > 1 else ''} styles.csv lacks"
+                      f"{catalog.report.misnamed_said()}", highlight=False, soft_wrap=True)
     typos = [t for typos in catalog.report.possible_typos.values() for t in typos]
     if typos:
         # Indexed as written: a filter, a search and similar items take "Tshrts" for a type of its own.

@@ -8,6 +8,7 @@ embeddings and nearest neighbours.
 from __future__ import annotations
 
 import collections
+import functools
 import re
 
 import numpy as np
@@ -60,6 +61,20 @@ from fashionrec.vocabulary import INFANT_NAME
 FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agree on what it is (at least)
 
 
+@functools.cache
+def shipped_levels() -> dict:
+    """The shipped model's ``levels`` (each type's shares of the groups of its training products), from its JSON
+    alone; empty where it cannot be read."""
+    from fashionrec.artifacts import read_json
+    from fashionrec.errors import FashionrecError
+    from fashionrec.tagger import SHIPPED_MODEL
+
+    try:
+        return read_json(SHIPPED_MODEL.with_suffix(".json")).get("levels") or {}
+    except (FashionrecError, OSError, AttributeError):
+        return {}
+
+
 class Outfits:
     """Complete the look: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
     ``items``, ``embeddings``, ``_ids``, ``_row``, ``item``, ``_check_id``, ``_neighbours``, ``_free_items``,
@@ -80,6 +95,9 @@ class Outfits:
         # empty, a data engineer's trial) is where the model's training products of that type mostly were,
         # else where the tagger reads the photo.
         known = ((self.tagger.meta.get("levels") or {}).get("subCategory") or {}) if self.tagger else {}
+        # A model trained on such a catalogue has no group head, so no levels: the shipped model's then (a shop's
+        # own model gave every look empty again, a re-trial).
+        known = known or shipped_levels().get("subCategory") or {}
         by_model = it["articleType"].map({t: max(v, key=v.get) for t, v in known.items() if v})
         filed = filed.fillna(by_model)
         if "pred_subCategory" in it:

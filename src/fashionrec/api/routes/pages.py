@@ -517,6 +517,7 @@ def reports_page(request: Request, service: ServiceDep, settings: SettingsDep):
     return templates.TemplateResponse(request, "reports.html", {
         "eda": eda_dir(settings.reports_dir) is not None,
         "eda_of": eda_of_another(settings.reports_dir, (service.rec.manifest or {}).get("data_dir")),
+        "served_dir": (service.rec.manifest or {}).get("data_dir") or "DATA_DIR",
         "model": model,
         "model_html": markdown_to_html(model.markdown, base="/reports/model/") if model else None,
         "model_name": service.rec.tagger.name,
