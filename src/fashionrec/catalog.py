@@ -160,7 +160,8 @@ class DataReport:
     unknown_genders: dict[str, int] = field(default_factory=dict)
     # Lines whose labels held invisible characters (a zero-width space before "Black"), taken out.
     invisible_char_lines: list[int] = field(default_factory=list)
-    # Lines with control characters or bidirectional overrides in any field (a NUL, U+202E), taken out.
+    # Lines with control characters or bidirectional overrides in any field (a NUL, U+202E): a control
+    # character became a space, an override nothing.
     control_char_lines: list[int] = field(default_factory=list)
     # Ids whose name is over LONG_NAME characters: kept, listed.
     long_names: list[int] = field(default_factory=list)
@@ -187,7 +188,7 @@ class DataReport:
         return out
 
     def misnamed_said(self) -> str:
-        """"; 'Color' may be baseColour: rename it to read it", or nothing."""
+        """"; 'Color' may be baseColour: rename it in the header to read it", or nothing."""
         return "".join(f"; {name!r} may be {meant}: rename it in the header to read it"
                        for name, meant in self.misnamed_columns.items())
 
@@ -599,7 +600,7 @@ def _eight_bit(im: Image.Image) -> Image.Image:
     16-bit PNG of jeans was white, "one flat colour" (a trial). 16-bit levels are scaled down; an integer image
     within 0-255 is kept; a float one within 0-1 is scaled up, otherwise read as levels."""
     # float32 (exact for 16-bit levels) and in place: float64 copies took 914 MB for a 92 KB 6320x6320 PNG
-    # upload, 229 MB so (a security review).
+    # upload, about 240 MB so (a security review).
     a = np.array(im, dtype=np.float32)
     top = float(a.max()) if a.size else 0.0
     if im.mode.startswith("I;16") or im.mode == "I" and top > 255:
@@ -751,8 +752,8 @@ def _records(text: str, n: int, report: DataReport, start: int = 1, sep: str = "
 # Characters no one sees that make a label another value ("\u200bBlack" is not "Black"): zero-width spaces
 # and joiners, the word joiner, a byte-order mark inside the text, soft hyphens.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
-# Control characters (a NUL, an escape) and the bidirectional overrides, in any field, the name too: kept, a
-# right-to-left override showed a name backwards on every page, a NUL went into the index (a security review).
+# Control characters (a NUL, an escape, C1) and the bidirectional overrides, in any field, the name too: they
+# were kept, and a right-to-left override showed a name backwards on every page (a security review).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ODD_TEXT = re.compile(f"{_INVISIBLE.pattern}|{_CONTROL.pattern}")
@@ -822,7 +823,7 @@ def _header_columns(header: list[str], csv_path: Path, report: DataReport) -> li
 
 
 # Other names exports give the columns (a US export's "Color"): a header with one of them and without the
-# column is refused, not read with the column empty in every row.
+# column is told which it may be (DataReport.misnamed_columns), not left to find its labels all empty.
 _COLUMN_ALIASES = {"color": "baseColour", "colour": "baseColour", "colors": "baseColour", "colours": "baseColour",
                    "colorname": "baseColour", "colourname": "baseColour",
                    "name": "productDisplayName", "productname": "productDisplayName", "title": "productDisplayName",
@@ -846,8 +847,6 @@ def _misnamed(header: list[str], absent: list[str]) -> list[tuple[str, str]]:
         if meant:
             found.append((name, meant))
     return found
-
-
 
 
 def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:

@@ -174,7 +174,8 @@ def _report_numbers(catalog: Catalog) -> dict:
 
 
 def _crosstab(table: pd.DataFrame, rows: str, columns: str) -> dict:
-    """``{"rows", "columns", "counts"}``: products per pair of values, each axis largest first."""
+    """``{"rows", "columns", "counts", "row_name", "column_name"}``: products per pair of values, each axis
+    largest first."""
     r, c = _values(table[rows]), _values(table[columns])
     cross = pd.crosstab(r, c).reindex(index=r.value_counts().index, columns=c.value_counts().index, fill_value=0)
     return {"rows": [str(v) for v in cross.index], "columns": [str(v) for v in cross.columns],
