@@ -1146,8 +1146,7 @@ def test_the_cli_reads_the_servers_index_variable(index_dir, client, monkeypatch
 def test_a_catalogue_without_categories_or_usages_still_gets_looks(fixture_dir, tmp_path):
     # A shop's export of id, name, type, gender and colour: every look was empty (a look's slots are groups),
     # also with a model of its own, which has no group head and so no levels (a re-trial).
-    from fashionrec.catalog import load_catalog
-    from fashionrec.outfits import shipped_levels
+    from fashionrec.catalog import load_catalog, shipped_description
     from fashionrec.recommend import Recommender
 
     shop = tmp_path / "shop"
@@ -1158,7 +1157,8 @@ def test_a_catalogue_without_categories_or_usages_still_gets_looks(fixture_dir, 
     whole = [x for x in lines if len(x.split(",")) == len(header)]
     (shop / "styles.csv").write_text("\n".join(",".join(x.split(",")[i] for i in keep) for x in whole) + "\n")
     rec = Recommender.load(build_test_index(load_catalog(shop, progress=False), tmp_path))
-    assert not rec.tagger.meta.get("levels") and shipped_levels()["subCategory"]["Trousers"] == {"Bottomwear": 1.0}
+    assert not rec.tagger.meta.get("levels") and shipped_description()["levels"]["subCategory"]["Trousers"] == {
+        "Bottomwear": 1.0}
     assert rec.items["subCategory"].isna().all()
     # As a model trained on such a catalogue: no group head, so no group the tagger reads either.
     rec.items = rec.items.drop(columns=["pred_subCategory", "pred_subCategory_prob"])

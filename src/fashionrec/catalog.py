@@ -1096,16 +1096,23 @@ def _shared_photos(usable: pd.DataFrame, digests: list[bytes]) -> list[dict]:
 
 
 @functools.cache
-def _known_labels() -> dict[str, frozenset[str]]:
-    """Column -> the labels the shipped model learnt from the shared catalogue: real labels, whatever their
-    count in a folder (read from the model's JSON, not the model; empty where the package has none)."""
-    from importlib import resources  # not fashionrec.tagger: a data check needs no torch
+def shipped_description() -> dict:
+    """The shipped model's JSON (its classes, levels, split...), read without the model; empty where the package
+    has none. Not through fashionrec.tagger: a data check needs no torch."""
+    from importlib import resources
 
     try:
-        classes = json.loads(resources.files("fashionrec").joinpath("assets/model/tagger.json").read_text())["classes"]
-    except (OSError, ValueError, KeyError):
+        described = json.loads(resources.files("fashionrec").joinpath("assets/model/tagger.json").read_text())
+    except (OSError, ValueError):
         return {}
-    return {column: frozenset(names) for column, names in classes.items()}
+    return described if isinstance(described, dict) else {}
+
+
+@functools.cache
+def _known_labels() -> dict[str, frozenset[str]]:
+    """Column -> the labels the shipped model learnt from the shared catalogue: real labels, whatever their
+    count in a folder (empty where the package has none)."""
+    return {column: frozenset(names) for column, names in (shipped_description().get("classes") or {}).items()}
 
 
 class _ImageFolder(NamedTuple):

@@ -182,14 +182,12 @@ def _data_check(data_dir: Path | None, json_out: Path | None, strict: bool) -> N
 
 
 def _types_the_shipped_model_lacks(class_counts: dict[str, int]) -> dict[str, int]:
-    """{type: usable photos} of the catalogue's types the shipped model has no class for, most first; from its
-    JSON alone (no torch); none where it cannot be read."""
-    from fashionrec.artifacts import read_json
-    from fashionrec.tagger import SHIPPED_MODEL
+    """{type: usable photos} of the catalogue's types the shipped model has no class for, most first; none where
+    its JSON cannot be read."""
+    from fashionrec.catalog import shipped_description
 
-    try:
-        known = set(read_json(SHIPPED_MODEL.with_suffix(".json"))["classes"]["articleType"])
-    except (FashionrecError, OSError, KeyError, TypeError):
+    known = set((shipped_description().get("classes") or {}).get("articleType") or [])
+    if not known:
         return {}
     return dict(sorted(((t, n) for t, n in class_counts.items() if t not in known), key=lambda kv: -kv[1]))
 

@@ -271,17 +271,21 @@ class ItemTables:
         if column not in self._value_codes:
             if column == "look":
                 raw = self._look_categories()
-            elif column.startswith("label:"):     # the label, else the tagger's where it is sure (UNSURE)
-                head = column[6:]
-                raw = self._column(head) if head in self.items else np.full(len(self.items), None, object)
-                if f"pred_{head}" in self.items:
-                    sure = self._column(f"pred_{head}_prob").astype(float) >= UNSURE
-                    raw = np.where(pd.isna(raw) & sure, self._column(f"pred_{head}"), raw)
+            elif column.startswith("label:"):
+                raw = self._label_or_sure(column[6:])
             else:
                 raw = self._column(column)
             codes, uniques = pd.factorize(pd.Series(raw, dtype=object))      # missing -> -1
             self._value_codes[column] = (codes.astype(np.int32), {v: i for i, v in enumerate(uniques)})
         return self._value_codes[column]
+
+    def _label_or_sure(self, head: str) -> np.ndarray:
+        """Per row, the ``head`` label, else the tagger's where it is sure (:data:`UNSURE`), else missing."""
+        raw = self._column(head) if head in self.items else np.full(len(self.items), None, object)
+        if f"pred_{head}" in self.items:
+            sure = self._column(f"pred_{head}_prob").astype(float) >= UNSURE
+            raw = np.where(pd.isna(raw) & sure, self._column(f"pred_{head}"), raw)
+        return raw
 
     def _column(self, name: str) -> np.ndarray:
         """Per row, the items' ``name`` column as Python objects (NaN where missing), kept per version of the

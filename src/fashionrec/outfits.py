@@ -8,13 +8,13 @@ embeddings and nearest neighbours.
 from __future__ import annotations
 
 import collections
-import functools
 import re
 
 import numpy as np
 import pandas as pd
 
 from fashionrec.blas import one_blas_thread
+from fashionrec.catalog import shipped_description
 from fashionrec.colours import distance, nearness
 from fashionrec.looks import (
     ACCESSORY_DEFAULT,
@@ -54,32 +54,18 @@ from fashionrec.looks import (
     colour_compatibility,
     slot_name,
 )
-from fashionrec.results import UNSURE, Rec, check_k
+from fashionrec.results import Rec, check_k
 from fashionrec.tagger import l2_normalise
 from fashionrec.vocabulary import INFANT_NAME
 
 FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agree on what it is (at least)
 
 
-@functools.cache
-def shipped_levels() -> dict:
-    """The shipped model's ``levels`` (each type's shares of the groups of its training products), from its JSON
-    alone; empty where it cannot be read."""
-    from fashionrec.artifacts import read_json
-    from fashionrec.errors import FashionrecError
-    from fashionrec.tagger import SHIPPED_MODEL
-
-    try:
-        return read_json(SHIPPED_MODEL.with_suffix(".json")).get("levels") or {}
-    except (FashionrecError, OSError, AttributeError):
-        return {}
-
-
 class Outfits:
     """Complete the look: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
     ``items``, ``embeddings``, ``_ids``, ``_row``, ``item``, ``_check_id``, ``_neighbours``, ``_free_items``,
     ``_childrens``, ``_wearers``, ``_sure_of_colour``, ``_codes`` and ``_once``, and resets its caches
-    (``_look_category``, ``_codes``) in ``_reindex``."""
+    (``_look_category``, ``_look_usage``, ``_codes``) in ``_reindex``."""
 
     def _look_categories(self) -> np.ndarray:
         """Per row, the subCategory a look treats it as: the one its articleType is mostly filed under
@@ -97,7 +83,7 @@ class Outfits:
         known = ((self.tagger.meta.get("levels") or {}).get("subCategory") or {}) if self.tagger else {}
         # A model trained on such a catalogue has no group head, so no levels: the shipped model's then (a shop's
         # own model gave every look empty again, a re-trial).
-        known = known or shipped_levels().get("subCategory") or {}
+        known = known or (shipped_description().get("levels") or {}).get("subCategory") or {}
         by_model = it["articleType"].map({t: max(v, key=v.get) for t, v in known.items() if v})
         filed = filed.fillna(by_model)
         if "pred_subCategory" in it:
@@ -207,16 +193,17 @@ class Outfits:
     def _usage_key(self) -> str:
         """The column a look pairs usages by (:meth:`_is`): the catalogue's usage, or where it has none at all,
         the tagger's where it is sure (a shop's export without a usage column paired khaki trousers with sports
-        shoes, a data engineer's trial)."""
-        return "usage" if self.items["usage"].notna().any() or "pred_usage" not in self.items else "label:usage"
+        shoes, a data engineer's trial). Once per version of the items, as every look asks."""
+        return self._once("_look_usage", lambda: "usage" if self.items["usage"].notna().any()
+                          or "pred_usage" not in self.items else "label:usage")
 
     def _clashing(self, usage: str) -> np.ndarray:
         """(n,) bool, per version of the items: rows whose usage clashes with ``usage`` (:data:`CLASHING_USAGE`)."""
         key = ("clashing", usage)
         if key not in self._codes:      # once per usage: the names' pattern runs over every product (5-13 ms)
             it = self.items
-            usages = it["usage"] if self._usage_key() == "usage" else it["usage"].fillna(
-                it["pred_usage"].where(it["pred_usage_prob"].astype(float) >= UNSURE))
+            usages = it["usage"] if self._usage_key() == "usage" else pd.Series(self._label_or_sure("usage"),
+                                                                                index=it.index)
             clash = [u for u in usages.dropna().unique() if frozenset((u, usage)) in CLASHING_USAGE]
             clashes = usages.isin(clash)
             if "Sports" in clash:       # Sports Sandals filed as Casual are still sports sandals, and floaters
@@ -265,8 +252,9 @@ class Outfits:
         sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
             src.get("baseColour")
         usage_key = self._usage_key()
-        if usage is None and usage_key != "usage" and float(src.get("pred_usage_prob") or 0) >= UNSURE:
-            usage = src.get("pred_usage")
+        if usage_key != "usage":        # no usage label anywhere: the tagger's, where it is sure
+            seen_usage = self._label_or_sure("usage")[self._row[item_id]]
+            usage = None if pd.isna(seen_usage) else seen_usage
         seen = self.look_colour(item_id)
         if seen:
             colour = seen

@@ -721,6 +721,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._codes: dict[tuple[str, str], np.ndarray] = {}
         self._children: np.ndarray | None = None         # _childrens()
         self._look_category: np.ndarray | None = None
+        self._look_usage: str | None = None     # Outfits._usage_key()'s
         self._name_codes: np.ndarray | None = None
         self._free: np.ndarray | None = None
         self._aside: np.ndarray | None = None
