@@ -51,6 +51,7 @@ EMPTY = "(empty)"
 SMALL_CLASS = 10  # articleTypes with fewer usable images than this are marked in the long tail
 EXPECTED_SIZE = (60, 80)  # width x height of the small catalogue's photos
 DPI = 110
+NO_PHOTOS = "no usable photos: see `fashionrec data check`"     # on a plot that has nothing to draw
 # Every plot a report may hold, by file name (without .png): a run removes those it does not draw.
 ALL_PLOTS = ("gender", "master_category", "sub_category", "season", "usage", "base_colour", "year",
              "gender_by_category", "article_type", "image_sizes", "samples")
@@ -418,7 +419,7 @@ def _long_tail(class_counts: dict[str, int]) -> Figure:
     if n:       # none: matplotlib warned of an empty range (no usable photo, a data engineer's trial)
         ax.set_ylim(n - 0.5, -0.5)
     else:
-        ax.text(0.5, 0.5, "no usable photos: see `fashionrec data check`", ha="center", va="center",
+        ax.text(0.5, 0.5, NO_PHOTOS, ha="center", va="center",
                 transform=ax.transAxes)
     ax.set_xscale("log")
     ax.set_xlim(0.8, max(10, values.max() if n else 10) * 3)
@@ -471,7 +472,7 @@ def _size_bars(size_counts: dict[str, int], expected: str) -> Figure:
     odd = int(values[[k != expected for k in labels]].sum()) if len(values) else 0
     ax.set_title(f"Image sizes: {odd:,} of {int(values.sum()):,} not {expected}")
     if not len(values):     # "0 of 0.0" over blank axes (an analyst's trial)
-        ax.text(0.5, 0.5, "no usable photos: see `fashionrec data check`", ha="center", va="center",
+        ax.text(0.5, 0.5, NO_PHOTOS, ha="center", va="center",
                 transform=ax.transAxes)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
@@ -498,7 +499,7 @@ def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], per_group: int,
         axes[r][0].set_ylabel(label.replace(" / ", "\n"), rotation=0, ha="right", va="center",
                               fontsize=9, labelpad=8)
     if not groups:      # a blank canvas under its title said nothing (an analyst's trial)
-        fig.text(0.5, 0.5, "no usable photos: see `fashionrec data check`", ha="center", va="center")
+        fig.text(0.5, 0.5, NO_PHOTOS, ha="center", va="center")
     for r, c, item_id in tqdm(ids, desc="sample photos", unit="img", leave=False, disable=hidden(progress)):
         ax = axes[r][c]
         path = table.at[item_id, "image_path"]

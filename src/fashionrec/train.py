@@ -242,9 +242,10 @@ def initial_weights(model: TaggerNet, start: TaggerNet, meta: dict, init: str, c
             fresh.append(f"{head} {len(new)} of {len(wanted)} ({first_few(list(map(repr, names)), 5)})")
     # The heads this catalogue has no labels for (a shop's export without a season or a usage column) were left
     # out of the model: their weights are no longer wanted (a RuntimeError of unexpected keys, a shop's trial).
-    dropped = sorted({k.split(".")[1] for k in state if k.startswith("heads.") and k.split(".")[1] not in classes})
-    for head in dropped:
-        state.pop(f"heads.{head}.weight", None), state.pop(f"heads.{head}.bias", None)
+    unwanted = [k for k in state if k.startswith("heads.") and k.split(".")[1] not in classes]
+    dropped = sorted({k.split(".")[1] for k in unwanted})
+    for key in unwanted:
+        del state[key]
     model.load_state_dict(state)
     if dropped:
         log.info("%s's %s head%s not carried over: this catalogue labels none of its products", init,
