@@ -82,9 +82,6 @@ def test_the_report_crosses_gender_with_category_and_says_how_uneven_the_types_a
         report: dict, eda_dir: Path, fixture_catalog: Catalog) -> None:
     import pandas as pd
 
-    from fashionrec.eda import ALL_PLOTS
-
-    assert set(ALL_PLOTS) == PLOTS
     table = fixture_catalog.table
     cross = report["plots"]["gender_by_category"]["counts"]
     want = pd.crosstab(table["gender"], table["masterCategory"])
@@ -105,22 +102,32 @@ def test_the_report_crosses_gender_with_category_and_says_how_uneven_the_types_a
                                     "bytes": styles.stat().st_size}
 
 
-def test_a_run_stopped_midway_leaves_no_report_of_another_catalogue(fixture_dir: Path, tmp_path: Path,
-                                                                    monkeypatch) -> None:
+def test_a_run_stopped_midway_leaves_the_earlier_report_whole(fixture_dir: Path, tmp_path: Path,
+                                                              monkeypatch) -> None:
     import fashionrec.eda as eda
 
     out = tmp_path / "eda"
     write_eda_report(fixture_dir, out, progress=False)
-    assert (out / "report.html").exists()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
 
     def stopped(*args, **kwargs):
         raise KeyboardInterrupt
 
+    # Stopped after some of the plots were drawn: none of them may sit beside the earlier report's HTML.
     monkeypatch.setattr(eda, "_long_tail", stopped)
     with pytest.raises(KeyboardInterrupt):
         write_eda_report(fixture_dir, out, progress=False)
-    # The plots drawn before the stop are this run's; no HTML or JSON says they are the earlier run's.
-    assert not (out / "report.html").exists() and not (out / "report.json").exists()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["eda"], "no temporary folder is left behind"
+
+
+def test_a_folder_of_other_files_is_not_replaced_by_a_report(fixture_dir: Path, tmp_path: Path) -> None:
+    from fashionrec.errors import FashionrecError
+
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(FashionrecError, match="is not an EDA report; writing the EDA report there would delete"):
+        write_eda_report(fixture_dir, tmp_path, progress=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
 def test_html_embeds_and_links_every_plot(eda_dir: Path, report: dict) -> None:

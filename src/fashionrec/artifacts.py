@@ -230,7 +230,8 @@ def check_replaceable(out_dir: str | Path, marker: str, what: str, unless: str |
     if not out_dir.is_dir() or not any(out_dir.iterdir()):
         return
     if not (out_dir / marker).exists() or unless and (out_dir / unless).exists():
-        raise FashionrecError(f"{out_dir} already holds files and is not a {what}; writing the {what} there "
+        article = "an" if what[:1].lower() in "aeiou" else "a"     # "an EDA report"
+        raise FashionrecError(f"{out_dir} already holds files and is not {article} {what}; writing the {what} there "
                               "would delete them: choose a new or empty folder for --out")
 
 

@@ -40,7 +40,7 @@ from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 from tqdm.auto import tqdm
 
 from fashionrec import __version__
-from fashionrec.artifacts import check_writable, provenance, write_json, write_text, write_with
+from fashionrec.artifacts import atomic_dir, check_replaceable, check_writable, provenance, write_json, write_text
 from fashionrec.catalog import MIN_PHOTO_SIDE, Catalog, CatalogError, load_catalog, open_rgb, styles_sha256
 from fashionrec.colours import SWATCHES
 from fashionrec.progress import hidden
@@ -52,9 +52,6 @@ SMALL_CLASS = 10  # articleTypes with fewer usable images than this are marked i
 EXPECTED_SIZE = (60, 80)  # width x height of the small catalogue's photos
 DPI = 110
 NO_PHOTOS = "no usable photos: see `fashionrec data check`"     # on a plot that has nothing to draw
-# Every plot a report may hold, by file name (without .png): a run removes those it does not draw.
-ALL_PLOTS = ("gender", "master_category", "sub_category", "season", "usage", "base_colour", "year",
-             "gender_by_category", "article_type", "image_sizes", "samples")
 WITH_IMAGE_COLOUR = "#3b75af"
 WITHOUT_IMAGE_COLOUR = "#d4d4d4"
 SMALL_COLOUR = "#e6550d"
@@ -84,6 +81,7 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
     Every file is written atomically, so an interrupted run leaves no half-written report.
     """
     check_writable(Path(out_dir) / "report.json")       # before the catalogue is read (a catalogue's images/ too)
+    check_replaceable(out_dir, "report.json", "EDA report")
     if isinstance(catalog, (str, Path)):
         catalog = load_catalog(catalog, progress=progress)
     table = catalog.table
@@ -91,7 +89,6 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
         raise CatalogError(f"{catalog.root}/styles.csv has no product rows to report on "
                            f"({len(catalog.report.rows_rejected)} rejected; see `fashionrec data check`)")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     usable = table["image_status"] == "ok"
     if not usable.any():
         # The attributes are still the rows' to plot; the long tail and the samples have nothing (it ended 0
@@ -99,34 +96,30 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
         log.warning("no row of %s has a usable photo: the report plots its rows' labels, but its long tail and "
                     "sample photos are empty (`fashionrec data check` says why)", catalog.root)
     plots = _plans(catalog, usable, samples_per_group, seed, progress)
-    # Each file is written atomically, the set is not: an interrupted run into an old report's folder left
-    # its HTML and JSON beside this catalogue's plots (an analyst's trial). They go first, and come back
-    # last; so do the plots this run does not draw (a column the catalogue lacks).
-    drawn = {p.file for p in plots}
-    for stale in ["report.html", "report.json", *(f"{name}.png" for name in ALL_PLOTS if f"{name}.png" not in drawn)]:
-        (out / stale).unlink(missing_ok=True)
+    # The report is drawn in a folder of its own and then put in place whole: an interrupted run into an old
+    # report's folder left its HTML beside this catalogue's plots (an analyst's trial), and removing the old
+    # files first left a server's reports page answering 404 while the report was redrawn.
+    with atomic_dir(out, marker="report.json", what="EDA report") as tmp:
+        images: dict[str, bytes] = {}
+        for plot in tqdm(plots, desc="EDA plots", unit="plot", disable=hidden(progress)):
+            fig = plot.draw()
+            buf = io.BytesIO()
+            FigureCanvasAgg(fig)
+            fig.savefig(buf, format="png", dpi=DPI)
+            images[plot.name] = buf.getvalue()
+            (tmp / plot.file).write_bytes(images[plot.name])
 
-    images: dict[str, bytes] = {}
-    for plot in tqdm(plots, desc="EDA plots", unit="plot", disable=hidden(progress)):
-        fig = plot.draw()
-        buf = io.BytesIO()
-        FigureCanvasAgg(fig)
-        fig.savefig(buf, format="png", dpi=DPI)
-        data = buf.getvalue()
-        write_with(out / plot.file, lambda tmp, data=data: tmp.write_bytes(data))
-        images[plot.name] = data
-
-    payload = {
-        "data_dir": str(Path(catalog.root).resolve()),
-        **provenance(),
-        # Which styles.csv, should the folder's file change after the report.
-        "styles_csv": _fingerprint(Path(catalog.root) / "styles.csv"),
-        "data_report": _report_numbers(catalog),
-        "plots": {p.name: {"file": p.file, "title": p.title, "counts": p.counts} for p in plots},
-    }
-    write_json(out / "report.json", payload)
+        payload = {
+            "data_dir": str(Path(catalog.root).resolve()),
+            **provenance(),
+            # Which styles.csv, should the folder's file change after the report.
+            "styles_csv": _fingerprint(Path(catalog.root) / "styles.csv"),
+            "data_report": _report_numbers(catalog),
+            "plots": {p.name: {"file": p.file, "title": p.title, "counts": p.counts} for p in plots},
+        }
+        write_json(tmp / "report.json", payload)
+        write_text(tmp / "report.html", _html(catalog, payload, plots, images))
     html_path = out / "report.html"
-    write_text(html_path, _html(catalog, payload, plots, images))
     log.info("EDA report of %s: %d plots, report.json and report.html in %s", catalog.root, len(plots), out)
     return html_path
 
