@@ -179,3 +179,62 @@ def test_a_split_is_not_saved_over_its_own_sidecar(items: pd.DataFrame, tmp_path
     with pytest.raises(FashionrecError, match="ending in .csv"):
         make_split(items).save(tmp_path / "split.json")
     assert not list(tmp_path.iterdir())
+
+
+def _with_copies(items: pd.DataFrame) -> pd.DataFrame:
+    """The fixture's products with a photo shared the way the shared catalogue shares them: every third
+    product of a type takes the photo of the product before it, and one Tshirt's photo is also a Shirt's."""
+    items = items.sort_values(["articleType", "id"]).reset_index(drop=True).copy()
+    digest = items["photo_digest"].copy()
+    for _, rows in items.groupby("articleType"):
+        for a, b in zip(rows.index[1::3], rows.index[2::3], strict=False):
+            digest[b] = digest[a]
+    tshirt, shirt = (items.index[items["articleType"] == t][0] for t in ("Tshirts", "Shirts"))
+    digest[shirt] = digest[tshirt]
+    return items.assign(photo_digest=digest)
+
+
+def test_copies_together_puts_each_photo_in_one_part(items: pd.DataFrame) -> None:
+    shared = _with_copies(items)
+    parts = {}
+    for copies in ("apart", "together"):
+        split = make_split(shared, seed=0, copies=copies)
+        part = shared.set_index("id")["photo_digest"].to_frame().join(split.assignments.rename("part"))
+        parts[copies] = part.groupby("photo_digest")["part"].nunique()
+    # By id, some photo lands on two sides (what the option is for); kept together, none does.
+    assert (parts["apart"] > 1).any()
+    assert (parts["together"] == 1).all()
+    together = make_split(shared, seed=0, copies="together")
+    label = shared.set_index("id")["articleType"]
+    per_class = pd.crosstab(label.loc[together.assignments.index], together.assignments)
+    counts = label.value_counts()
+    # Every type with enough photos is still in val and test, and the shares stay near the asked ones.
+    photos = shared.groupby("articleType")["photo_digest"].nunique()
+    stratified = photos[photos >= 3].index.difference(together.train_only_classes)
+    assert len(stratified) and (per_class.loc[stratified, ["val", "test"]] >= 1).all().all()
+    assert (per_class.loc[stratified, "train"] >= 1).all()
+    assert set(together.train_only_classes) == set(photos[photos < 3].index)
+    assert abs((together.assignments == "test").sum() - (make_split(shared, seed=0).assignments == "test").sum()) \
+        <= len(counts)
+    # Reproducible, whatever the row order.
+    again = make_split(shared.sample(frac=1, random_state=3), seed=0, copies="together")
+    pd.testing.assert_series_equal(again.assignments, together.assignments)
+
+
+def test_a_split_by_id_records_no_copies_setting_and_one_kept_together_is_remade_as_such(
+        items: pd.DataFrame, tmp_path: Path) -> None:
+    from fashionrec.errors import FashionrecError
+    from fashionrec.splits import remake_split
+
+    shared = _with_copies(items)
+    # A version before the setting refuses a config it does not know: the split by id records none, as before.
+    assert "copies" not in make_split(shared, seed=0).summary()["config"]
+    recorded = make_split(shared, seed=0, copies="together").summary()
+    assert recorded["config"]["copies"] == "together"
+    assert remake_split(shared, recorded, "same").summary() == recorded
+    make_split(shared, seed=0, copies="together").save(tmp_path / "split.csv")
+    assert Split.load(tmp_path / "split.csv").config.copies == "together"
+    with pytest.raises(FashionrecError, match="digest"):
+        make_split(shared.drop(columns="photo_digest"), copies="together")
+    with pytest.raises(FashionrecError, match="apart or together"):
+        make_split(shared, copies="grouped")

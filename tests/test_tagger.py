@@ -58,6 +58,7 @@ def test_unknown_model_name_says_which_exist():
     (["--epochs", "0"], "epochs (--epochs) must be at least 1"),
     (["--init", "/nowhere/best.safetensors"], "no such checkpoint"),
     (["--max-minutes", "-1"], "max_minutes (--max-minutes) must be above 0"),
+    (["--split-copies", "grouped"], "split_copies (--split-copies) must be apart or together"),
 ])
 def test_train_refuses_settings_that_cannot_train_before_making_a_run(tmp_path, flags, said):
     # --balance foo trained a whole run; --batch-size -4, --lr -1 and --device tpu ended in tracebacks.
@@ -170,6 +171,31 @@ def test_evaluation_is_the_same_on_a_shuffled_catalogue(tiny_run, tmp_path):
     for key in ("accuracy", "top5_accuracy", "macro_f1", "weighted_f1"):
         assert a[key] == pytest.approx(b[key])
     assert a["per_class"] == b["per_class"]
+
+
+def test_a_run_that_keeps_copies_together_is_tested_on_no_copy_of_its_training_photos(tmp_path):
+    from fashionrec.catalog import load_catalog
+    from fashionrec.splits import make_split
+
+    copy = tmp_path / "catalogue"
+    shutil.copytree(FIXTURE, copy)
+    # Half of each type's photos given to a second product of that type, byte for byte, as shops list one
+    # photo under several ids (sizes, colourways).
+    for _, rows in load_catalog(FIXTURE, progress=False, warn=False).usable.groupby("articleType"):
+        for a, b in zip(rows["image_path"].iloc[0::2], rows["image_path"].iloc[1::2], strict=False):
+            shutil.copy(a, copy / "images" / Path(b).name)
+    run = tmp_path / "run"
+    train(copy, make_config("tiny", epochs=1, split_copies="together"), run, progress=False)
+    recorded = json.loads((run / "split.json").read_text())
+    assert recorded["config"]["copies"] == "together"
+    m = evaluate_model(copy, run, split="test", progress=False)
+    assert m["n"] == recorded["counts"]["test"] > 0
+    assert m["test_photo_copies_of_training"] == 0
+    # By id, the same catalogue puts copies of training photos among the test products.
+    usable = load_catalog(copy, progress=False, warn=False).usable
+    by_id = make_split(usable, seed=0)
+    digest = usable.set_index("id")["photo_digest"]
+    assert digest[by_id.ids("test")].isin(set(digest[by_id.ids("train", "val")])).any()
 
 
 def test_evaluate_test_split_uses_the_runs_split(tiny_run, tmp_path):

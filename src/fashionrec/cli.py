@@ -199,6 +199,9 @@ def data_split(
     seed: int = typer.Option(0, help="Random seed: the same seed gives the same split."),
     val_frac: float = typer.Option(0.1, help="Share of each class for validation."),
     test_frac: float = typer.Option(0.1, help="Share of each class for test."),
+    copies: str = typer.Option("apart", help="apart: each id drawn on its own (the shipped model's split); "
+                               "together: the ids of one photo, byte for byte, go to one part, so no test product "
+                               "is a copy of a train or val one."),
     folders: Path | None = typer.Option(
         None, "--folders", help="Also write each split as a catalogue folder here (train/, val/, test/ and "
         "trainval/: styles.csv + links to the photos), for `index build` and `evaluate-recs` on held-out products."),
@@ -209,7 +212,7 @@ def data_split(
     from fashionrec.splits import SplitConfig, make_split, write_split_folders
 
     try:
-        config = SplitConfig(seed=seed, val_frac=val_frac, test_frac=test_frac)
+        config = SplitConfig(seed=seed, val_frac=val_frac, test_frac=test_frac, copies=copies)
         config.check()                      # before a minute of loading the catalogue
         if out.suffix.lower() != ".csv":
             raise FashionrecError(f"--out {out}: the split is a CSV of id,split with a .json sidecar beside it; "
@@ -238,9 +241,9 @@ def data_split(
     if shipped.get("test_ids_sha256") == s["test_ids_sha256"]:
         console.print("This is the shipped model's split: the model did not train on its test products.")
     elif meta.exists():
-        console.print("[yellow]This is not the shipped model's split (other seed, fractions or catalogue): its test "
-                      "products may be ones the shipped model trained on. Measure a model on the split it was "
-                      "trained with.[/yellow]", markup=True)
+        console.print("[yellow]This is not the shipped model's split (other seed, fractions, --copies or "
+                      "catalogue): its test products may be ones the shipped model trained on. Measure a model on "
+                      "the split it was trained with.[/yellow]", markup=True)
     # The catalogue lists some photos under several ids; a split by id can put one photo on both sides.
     learnt = set(split.ids("train", "val").tolist())
     copies = [i for g in catalog.report.shared_photos if learnt & set(g["ids"]) for i in g["ids"] if i not in learnt
@@ -250,7 +253,8 @@ def data_split(
                       "the photo of a train or val product "
                       f"(ids {first_few(copies, 10)}; `fashionrec data "
                       "check` lists such photos): a model trained on this split has seen them, and `fashionrec "
-                      "evaluate` reports its numbers with and without them", highlight=False)
+                      "evaluate` reports its numbers with and without them; --copies together keeps each photo's "
+                      "ids in one part", highlight=False)
     trained = set(split.ids("train").tolist())
     in_val = [i for g in catalog.report.shared_photos if trained & set(g["ids"]) for i in g["ids"]
               if split.assignments.get(i) == "val"]
@@ -311,6 +315,10 @@ def train_cmd(
     seed: int | None = typer.Option(None),
     workers: int | None = typer.Option(None, min=0, help="DataLoader processes augmenting batches (default: "
                                        "0 on CPU, up to 8 on CUDA)."),
+    split_copies: str | None = typer.Option(None, "--split-copies", help="apart (default: each id drawn on its "
+                                            "own, as the shipped model's split) or together: the ids of one photo, "
+                                            "byte for byte, go to one part, so no test product is a copy of a "
+                                            "training one."),
     init: Path | None = typer.Option(None, help="Start from this checkpoint's weights (same model), or 'shipped': "
                                      "the shipped model's member of --model; classes the catalogue has and the "
                                      "checkpoint lacks (a shop's own types) start fresh."),
@@ -343,7 +351,8 @@ def train_cmd(
         cfg = make_config(profile, model=model, epochs=epochs, batch_size=batch_size, lr=lr, balance=balance,
                           patience=patience, freeze_backbone=freeze_backbone, freeze_blocks=freeze_blocks,
                           max_minutes=max_minutes, input_size=parse_size(input_size) if input_size else None,
-                          device=device, seed=seed, workers=workers, init=str(init) if init else None)
+                          device=device, seed=seed, workers=workers, init=str(init) if init else None,
+                          split_copies=split_copies)
         if relaunch:
             # Said once, here, before the processes start: each found it and torchrun's traceback followed.
             resolve_device(cfg.device)
@@ -354,6 +363,7 @@ def train_cmd(
                                         ("--batch-size", batch_size), ("--lr", lr), ("--balance", balance),
                                         ("--patience", patience), ("--input-size", input_size), ("--seed", seed),
                                         ("--init", init), ("--freeze-blocks", freeze_blocks),
+                                        ("--split-copies", split_copies),
                                         ("--freeze-backbone/--fine-tune", freeze_backbone))
                if value is not None]
     if resume and ignored and not launched_by_torchrun():

@@ -791,7 +791,9 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
         trained_on = found.resolve() if found is not None else trained_on
         remake = (f"`fashionrec data split {trained_on} --seed "
                   f"{recorded.get('seed', 0)} --val-frac {recorded.get('val_frac', 0.1)} --test-frac "
-                  f"{recorded.get('test_frac', 0.1)} --folders runs/subsets` writes the model's split as "
+                  f"{recorded.get('test_frac', 0.1)}"
+                  f"{' --copies together' if recorded.get('copies') == 'together' else ''} --folders runs/subsets` "
+                  "writes the model's split as "
                   "catalogue folders; then `fashionrec index build runs/subsets/trainval --out "
                   "runs/index_trainval` and `fashionrec evaluate-recs runs/subsets/test --index runs/index_trainval` "
                   "(or, with this index, --split-file runs/subsets/split.csv --split test)")

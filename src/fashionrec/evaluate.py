@@ -490,7 +490,8 @@ def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False) ->
     # Its rows without photos are that catalogue's news, not this run's. Whether its files exist is enough
     # to re-make the split where none is unreadable (seconds, where decoding 44k photos takes a minute);
     # the fingerprint tells when it is not.
-    for check in (False, True):
+    # A split that keeps copies together draws photos by their digests, which only a check of the files reads.
+    for check in (True,) if config.copies == "together" else (False, True):
         trained = load_catalog(where, check_images=check, progress=progress and check, warn=False).usable
         try:
             split = make_split(trained, config)

@@ -85,7 +85,7 @@ def model_card(run_dir: str | Path) -> str:
         + f", mean {meta['preprocessing']['mean']}, std {meta['preprocessing']['std']}.",
         "- **Heads**: " + ", ".join(f"{h} ({len(c)} classes)" for h, c in meta["classes"].items()) + ".",
         f"- **Data**: `{meta['data']}`{_source(meta['data'])}, usable images only; split "
-        f"seed {cfg['split_seed']}, stratified by articleType: {meta['split']['counts']}.",
+        f"seed {cfg['split_seed']}, stratified by articleType{_copies(meta)}: {meta['split']['counts']}.",
         f"- **Command**: `{command}`",
         f"- **Hardware**: {meta['hardware']}.",
         f"- **Training time**: {meta.get('train_seconds', 0) / 60:.1f} minutes over {len(results)} epochs "
@@ -171,7 +171,8 @@ def _ensemble_card(run: Path, meta: dict) -> str:
         "for itself (below).",
         "- **Heads**: " + ", ".join(f"{h} ({len(c)} classes)" for h, c in meta["classes"].items()) + ".",
         f"- **Data**: `{meta['data']}`{_source(meta['data'])}, usable images only; split "
-        f"seed {cfg['split_seed']}, stratified by articleType: {meta['split']['counts']}. Every member was "
+        f"seed {cfg['split_seed']}, stratified by articleType{_copies(meta)}: {meta['split']['counts']}. Every "
+        "member was "
         "trained on this split's training products only.",
         f"- **Command**: `fashionrec ensemble {' '.join(cfg['checkpoints'])} --data {meta['data']}"
         + "".join(f" --weight {w}" for w in cfg.get("weights") or [])
@@ -292,3 +293,10 @@ def _less_than_replaced(old: dict, new: dict) -> list[str]:
     if was is not None and now is not None and now < was:
         less.append(f"test top-1 {now:.4f} where it had {was:.4f} (each on its own test split)")
     return less
+
+
+def _copies(meta: dict) -> str:
+    """How the split treated a photo listed under several ids, where it kept them in one part (by id otherwise:
+    the shipped model's split, whose card says nothing of it)."""
+    together = meta.get("split", {}).get("config", {}).get("copies") == "together"
+    return ", each photo's ids in one part (no test product a copy of a training photo)" if together else ""

@@ -61,7 +61,7 @@ from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
 from fashionrec.models import ENSEMBLE_SPEC, TaggerNet, create_model, freeze_early_layers
 from fashionrec.progress import hidden
 from fashionrec.schedule import OneCycle
-from fashionrec.splits import Split, SplitConfig, make_split
+from fashionrec.splits import COPIES, Split, SplitConfig, make_split
 from fashionrec.tagger import DEVICES, Tagger, load_checkpoint, resolve_device, run_inference, save_checkpoint
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,8 @@ class TrainConfig:
     split_seed: int = 0
     val_frac: float = 0.1
     test_frac: float = 0.1
+    # "together": a photo listed under several ids goes to one part of the split (splits.SplitConfig.copies).
+    split_copies: str = "apart"
     warmup_frac: float = 0.15
     threads: int | None = None
     # DataLoader processes that augment batches: None = none on CPU (they would take the training
@@ -180,6 +182,8 @@ def check_config(cfg: TrainConfig) -> TrainConfig:
          f"{option('max_minutes')} must be above 0, not {cfg.max_minutes:g}" if cfg.max_minutes is not None else ""),
         (not DEVICES.fullmatch(str(cfg.device)),
          f"{option('device')} must be auto, cpu, cuda or cuda:N, not {cfg.device!r}"),
+        (cfg.split_copies not in COPIES, f"{option('split_copies')} must be {' or '.join(COPIES)}, not "
+         f"{cfg.split_copies!r}"),
         (cfg.init is not None and cfg.init != SHIPPED and not Path(cfg.init).exists(),
          f"{option('init', cfg.init)}: no such checkpoint (a .safetensors file, a run folder, or {SHIPPED!r})"),
     ]
@@ -531,7 +535,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     if resume:      # a new run remakes it: one left by a run stopped in its first epoch may be another catalogue's
         split = Split.load(split_path)
     else:
-        split = make_split(items, SplitConfig(seed=cfg.split_seed, val_frac=cfg.val_frac, test_frac=cfg.test_frac))
+        split = make_split(items, SplitConfig(seed=cfg.split_seed, val_frac=cfg.val_frac, test_frac=cfg.test_frac,
+                                              copies=cfg.split_copies))
     items = items[items["id"].isin(split.assignments.index)].reset_index(drop=True)
     which = split.assignments.reindex(items["id"]).to_numpy()
     space = LabelSpace.from_frame(items, cfg.heads)
