@@ -27,6 +27,7 @@ from fashionrec.cli import (
     json_on_stdout,
 )
 from fashionrec.errors import FashionrecError, NotFoundError
+from fashionrec.results import PRODUCT_PAGE
 from fashionrec.signals import exit_code, how_stopped
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
@@ -672,6 +673,53 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
         fail(str(e))
     _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}",
           extra={"skipped": skipped} if as_json and skip_unknown else None)
+
+
+@recommend_app.command("export")
+def recommend_export(
+    item_ids: list[int] | None = typer.Argument(None, help="Only these products (default: every product of "
+                                                "the index)."),
+    index: Path = IndexOpt,
+    out: Path = typer.Option(Path("runs/recs.parquet"), "--out", help="A .parquet file (what it was worked out "
+                             "from in its metadata) or a .csv one (that beside it, as .csv.json)."),
+    kinds: str = typer.Option(",".join(PRODUCT_PAGE), "--kinds", help="Comma-separated: similar, other_colours "
+                              "(its kind in other colours, one a colour), outfit (complete the look)."),
+    k: int | None = typer.Option(None, "-k", help=f"How many similar items (default {PRODUCT_PAGE['similar']}, "
+                                 "as a product page shows)."),
+    other_colours_k: int | None = typer.Option(None, "--other-colours-k", help="How many other colours (default "
+                                               f"{PRODUCT_PAGE['other_colours']})."),
+    outfit_k: int | None = typer.Option(None, "--outfit-k", help="How many pieces of a look, at most one a slot "
+                                        f"(default {PRODUCT_PAGE['outfit']})."),
+    backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
+    model: Path | None = ModelOpt,
+) -> None:
+    """Every product's recommendations as one table (item_id, kind, rank, rec_id, score, slot, reasons), the
+    lists its page shows, for a shop's own database or pages."""
+    from fashionrec.rec_export import export_recommendations
+
+    flags = {"similar": "-k", "other_colours": "--other-colours-k", "outfit": "--outfit-k"}
+    sizes = {kind: n for kind, n in (("similar", k), ("other_colours", other_colours_k), ("outfit", outfit_k))
+             if n is not None}
+    wanted = [x.strip() for x in kinds.split(",") if x.strip()]
+    unasked = [kind for kind in sizes if kind not in wanted]
+    if unasked:     # a size for a list not exported would be dropped without a word
+        fail(f"{flags[unasked[0]]} is for {unasked[0]}, which --kinds {kinds} leaves out: add it to --kinds, or "
+             f"drop {flags[unasked[0]]}")
+    try:
+        rec = _load(index, model, backend=backend, uri=uri, token=token)
+        summary = export_recommendations(rec, out, wanted, sizes, ids=item_ids or None)
+    except FashionrecError as e:
+        fail(str(e))
+    except KeyboardInterrupt as e:
+        err_console.print(f"{how_stopped(e)}: nothing written ({out} is as it was)", highlight=False)
+        raise typer.Exit(exit_code(e)) from None
+    console.print(f"{summary['rows']:,} recommendations of {summary['products']:,} products "
+                  f"({', '.join(f'{kind} {n}' for kind, n in summary['k'].items())}) in {summary['seconds']} s "
+                  f"-> {out}", highlight=False)
+    for kind in summary["kinds"]:
+        if summary["short"][kind]:
+            console.print(f"{kind}: {summary['short'][kind]:,} products have fewer than {summary['k'][kind]}, "
+                          f"{summary['none'][kind]:,} of them none", highlight=False)
 
 
 def _text_queries(path: Path) -> list[dict]:

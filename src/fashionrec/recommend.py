@@ -1125,6 +1125,15 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             r.card_reason = f"In {r.item['baseColour'].lower()}"
         return out
 
+    def in_other_colours(self, item_id: int, k: int = 6, exclude_ids: Iterable[int] = ()) -> list[Rec]:
+        """The product page's "In other colours": :meth:`similar` with ``other_colours``, one product a colour
+        (a second of a colour after every first read as a repeat, "Maroon, Brown, Tan, Mushroom Brown, Coffee
+        Brown, Maroon": a shopper's trial), so at most ``k`` and fewer where its kind has fewer colours."""
+        firsts: dict[str | None, Rec] = {}
+        for r in self.similar(item_id, k=k, other_colours=True, exclude_ids=exclude_ids):
+            firsts.setdefault(r.item.get("baseColour"), r)
+        return list(firsts.values())
+
     def similar_to_image(self, image, k: int = 10, filters: dict | None = None,
                          exclude_ids: Iterable[int] = ()) -> PhotoResults:
         """A photo (not in the catalogue; a PIL image, a path, bytes, a file object or a uint8 array:

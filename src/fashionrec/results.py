@@ -59,6 +59,11 @@ def check_similarity(value: float | None) -> None:
         raise BadInputError(f"min_similarity is a cosine between -1 and 1, got {value!r}")
 
 
+# How many of each list a product page shows (api/routes/pages.py); `fashionrec recommend export` writes as many
+# by default, so that a shop's own pages and the served ones agree.
+PRODUCT_PAGE = {"similar": 12, "other_colours": 6, "outfit": 4}
+
+
 def check_k(k: int) -> None:
     """Refuse a number of results outside 1..:data:`MAX_K` (:class:`~fashionrec.errors.BadInputError`)."""
     # A bound, because the work grows with k (2k + 10 candidates re-scored, pairwise duplicate checks):

@@ -16,6 +16,7 @@ from fashionrec.api.reports import SERVABLE, eda_dir, eda_of_another, find_model
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
+from fashionrec.results import PRODUCT_PAGE
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
 from fashionrec.vocabulary import (
     BARE_NUMBER,
@@ -459,7 +460,7 @@ def _choice_counts(service, chosen: dict, query: str, relevant, closest: bool) -
 def item_page(request: Request, item_id: int, service: ServiceDep):
     with service.reading():
         raw = service.rec.item(item_id)     # an unknown id: the app's 404 (a page for browsers)
-        found = service.rec.similar(item_id, k=12)
+        found = service.rec.similar(item_id, k=PRODUCT_PAGE["similar"])
         similar = [to_rec(r) for r in found]
         # A product unlike any other (cushion covers: their nearest at 0.51) still gets its closest, under "Same
         # colour" and the like (a shopper re-trial): said, where even the closest is no nearer than an
@@ -470,13 +471,9 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
                       and max(float(service.rec.vector(r.id) @ me) for r in found) < floor)
         # Its kind in other colours: a shopper clicking through a red dress's similar items met the same 12 red
         # dresses at every step. Not those above it again (15% of product pages repeated some, a shopper trial).
-        # One card a colour: "Maroon, Brown, Tan, Mushroom Brown, Coffee Brown, Maroon" read as a repeat (a
-        # shopper's trial); the list takes colours in turn, so a second of one comes after every first.
-        firsts = {}
-        for r in service.rec.similar(item_id, k=6, other_colours=True, exclude_ids=[r.id for r in found]):
-            firsts.setdefault(r.item.get("baseColour"), r)
-        colours = [to_rec(r) for r in firsts.values()]
-        outfit = [to_rec(r) for r in service.rec.complete_the_look(item_id, k=4)]
+        colours = [to_rec(r) for r in service.rec.in_other_colours(item_id, k=PRODUCT_PAGE["other_colours"],
+                                                                    exclude_ids=[r.id for r in found])]
+        outfit = [to_rec(r) for r in service.rec.complete_the_look(item_id, k=PRODUCT_PAGE["outfit"])]
         look_colour = service.rec.look_colour(item_id) if outfit else None
     item = to_item(raw, item_id)
     rows = []

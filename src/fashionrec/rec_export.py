@@ -1,0 +1,147 @@
+"""Every product's recommendations, worked out once and written as one table for a shop's back end.
+
+A shop that serves "similar items" and "complete the look" from its own database or a CDN, rather than by
+asking the service on every page view, loads this table: one row per recommendation (``item_id``, ``kind``,
+``rank``, ``rec_id``, ``score``, ``slot``, ``card_reason``, ``reason``), the very lists a product page of
+``fashionrec serve`` shows (:data:`PRODUCT_PAGE`).
+
+Example:
+    >>> rec = Recommender.load("runs/index")  # doctest: +SKIP
+    >>> export_recommendations(rec, "runs/recs.parquet")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from fashionrec.artifacts import check_writable, provenance, write_json, write_with
+from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.progress import hidden
+from fashionrec.results import PRODUCT_PAGE, check_k, id_list
+
+KINDS = tuple(PRODUCT_PAGE)
+FORMATS = (".parquet", ".csv")
+COLUMNS = ("item_id", "kind", "rank", "rec_id", "score", "slot", "card_reason", "reason")
+
+
+def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k: dict[str, int] | None = None,
+                           ids: Iterable[int] | None = None, progress: bool = True) -> dict:
+    """Write the recommendations of every product of ``rec`` (a :class:`~fashionrec.recommend.Recommender`), or of
+    ``ids``, to ``out``, atomically; return the summary the file records.
+
+    ``kinds``: any of "similar", "other_colours" (the product page's "In other colours": its kind in other
+    colours, none of the similar items again, one a colour) and "outfit" (complete the look, one piece a slot).
+    ``k``: how many of each kind, by kind (default :data:`PRODUCT_PAGE`). ``out``: a ``.parquet`` file (the
+    summary in its schema metadata, under ``fashionrec``) or a ``.csv`` one (the summary beside it, ``.json``).
+    A product with fewer results than asked (a look has at most one piece a slot of its category) is counted in
+    the summary's ``short``, one with none in ``none``, by kind: not left out without a word.
+    """
+    out = Path(out)
+    kinds, sizes = _checked(out, kinds, k)
+    wanted = rec.items["id"].astype(int).tolist() if ids is None else _known(rec, ids)
+    rows: list[tuple] = []
+    short = dict.fromkeys(kinds, 0)
+    none = dict.fromkeys(kinds, 0)
+    started = time.perf_counter()
+    for item_id in tqdm(wanted, desc="recommendations", unit="product", disable=hidden(progress)):
+        lists = _lists(rec, item_id, kinds, sizes)
+        for kind in kinds:
+            got = lists[kind]
+            short[kind] += len(got) < sizes[kind]
+            none[kind] += not got
+            rows.extend((item_id, kind, rank, r.id, r.score, r.slot, r.card_reason or r.reason, r.reason)
+                        for rank, r in enumerate(got, 1))
+    table = pd.DataFrame(rows, columns=list(COLUMNS)).astype(
+        {"item_id": "int64", "rank": "int16", "rec_id": "int64", "score": "float32"})
+    manifest = rec.manifest or {}
+    summary = {
+        "products": len(wanted), "rows": len(table), "kinds": list(kinds), "k": sizes,
+        "short": short, "none": none, "columns": list(COLUMNS),
+        "seconds": round(time.perf_counter() - started, 1),
+        # Which index it was worked out from: a rebuild or an add since makes it stale.
+        "index": {"dir": str(Path(rec.index_dir).resolve()), "build_id": manifest.get("build_id"),
+                  "updated": manifest.get("updated") or manifest.get("date"), "count": len(rec),
+                  "model": (manifest.get("model") or {}).get("name")},
+        **provenance(),
+    }
+    if out.suffix.lower() == ".parquet":
+        _write_parquet(out, table, summary)
+    else:
+        write_with(out, lambda tmp: table.to_csv(tmp, index=False))
+        write_json(out.with_name(out.name + ".json"), summary)
+    return summary
+
+
+def _checked(out: Path, kinds: Sequence[str], k: dict[str, int] | None) -> tuple[list[str], dict[str, int]]:
+    """The kinds and their sizes, or the first thing wrong with them or with ``out``, before any work."""
+    if out.suffix.lower() not in FORMATS:
+        raise BadInputError(f"{out}: recommendations are written as {' or '.join(FORMATS)}; give a file name "
+                            "ending in one, e.g. runs/recs.parquet")
+    check_writable(out)
+    kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+    unknown = [x for x in kinds if x not in KINDS]
+    if unknown or not kinds:
+        raise BadInputError(f"kinds {', '.join(map(repr, unknown)) or '(none)'}: choose among {', '.join(KINDS)}")
+    extra = set(k or {}) - set(KINDS)
+    if extra:
+        raise BadInputError(f"k for {', '.join(sorted(extra))}: the kinds are {', '.join(KINDS)}")
+    sizes = {kind: (k or {}).get(kind, PRODUCT_PAGE[kind]) for kind in dict.fromkeys(kinds)}
+    for n in sizes.values():
+        check_k(n)
+    return list(sizes), sizes
+
+
+def _known(rec, ids: Iterable[int]) -> list[int]:
+    """``ids`` as ints, each once, in order; every one the index lacks named at once, before any work."""
+    try:
+        wanted = list(dict.fromkeys(int(i) for i in id_list(ids)))
+    except (TypeError, ValueError) as e:
+        raise BadInputError(f"ids must be product ids (whole numbers): {e}") from None
+    missing = [i for i in wanted if i not in rec]
+    if missing:
+        shown = ", ".join(map(str, missing[:10])) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+        raise NotFoundError(f"{len(missing)} of the ids {'is' if len(missing) == 1 else 'are'} not in the index: "
+                            f"{shown}")
+    return wanted
+
+
+def _lists(rec, item_id: int, kinds: list[str], sizes: dict[str, int]) -> dict[str, list]:
+    """One product's lists, as its page makes them: other colours leave out the similar items listed above."""
+    lists = {}
+    # Worked out for other colours too, where not exported: the page leaves its similar items out of that row.
+    if "similar" in kinds or "other_colours" in kinds:
+        similar = lists["similar"] = rec.similar(item_id, k=sizes.get("similar", PRODUCT_PAGE["similar"]))
+    if "other_colours" in kinds:
+        lists["other_colours"] = rec.in_other_colours(item_id, k=sizes["other_colours"],
+                                                      exclude_ids=[r.id for r in similar])
+    if "outfit" in kinds:
+        lists["outfit"] = rec.complete_the_look(item_id, k=sizes["outfit"])
+    return lists
+
+
+def _write_parquet(out: Path, table: pd.DataFrame, summary: dict) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}),
+                                           b"fashionrec": json.dumps(summary, default=str).encode()})
+    write_with(out, lambda tmp: pq.write_table(arrow, tmp))
+
+
+def read_export(path: str | Path) -> tuple[pd.DataFrame, dict]:
+    """An export's table and the summary it records (from a Parquet file's metadata, or a CSV's ``.json``)."""
+    path = Path(path)
+    if path.suffix.lower() == ".parquet":
+        import pyarrow.parquet as pq
+
+        arrow = pq.read_table(path)
+        return arrow.to_pandas(), json.loads((arrow.schema.metadata or {})[b"fashionrec"])
+    sidecar = path.with_name(path.name + ".json")
+    return pd.read_csv(path, keep_default_na=False, na_values={"slot": [""]}), json.loads(sidecar.read_text())

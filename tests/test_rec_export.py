@@ -1,0 +1,108 @@
+"""`fashionrec recommend export`: every product's lists as one table, the very lists its page shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _recs_support import built_index, shared_recommender
+from typer.testing import CliRunner
+
+from fashionrec.cli import app
+from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.rec_export import COLUMNS, export_recommendations, read_export
+from fashionrec.results import PRODUCT_PAGE
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> tuple:
+    out = tmp_path_factory.mktemp("export") / "recs.parquet"
+    summary = export_recommendations(shared_recommender(), out, progress=False)
+    return out, summary
+
+
+def test_every_product_gets_the_lists_its_page_shows(exported) -> None:
+    rec = shared_recommender()
+    out, summary = exported
+    table, recorded = read_export(out)
+    assert recorded == summary and list(table.columns) == list(COLUMNS)
+    assert summary["products"] == len(rec) == table["item_id"].nunique() and summary["none"]["similar"] == 0
+    assert summary["index"]["build_id"] == rec.manifest["build_id"] and summary["k"] == PRODUCT_PAGE
+    for item_id in rec.items["id"].astype(int).tolist()[:25]:
+        mine = table[table["item_id"] == item_id]
+        similar = rec.similar(item_id, k=PRODUCT_PAGE["similar"])
+        expected = {
+            "similar": similar,
+            "other_colours": rec.in_other_colours(item_id, k=PRODUCT_PAGE["other_colours"],
+                                                  exclude_ids=[r.id for r in similar]),
+            "outfit": rec.complete_the_look(item_id, k=PRODUCT_PAGE["outfit"]),
+        }
+        for kind, recs in expected.items():
+            rows = mine[mine["kind"] == kind].sort_values("rank")
+            assert rows["rec_id"].tolist() == [r.id for r in recs], (item_id, kind)
+            assert rows["rank"].tolist() == list(range(1, len(recs) + 1))
+            assert rows["reason"].tolist() == [r.reason for r in recs]
+            if kind == "outfit":
+                assert rows["slot"].tolist() == [r.slot for r in recs]
+    # The products given fewer than asked are counted, kind by kind, as the table holds them.
+    for kind, k in PRODUCT_PAGE.items():
+        per_item = table[table["kind"] == kind].groupby("item_id").size().reindex(rec.items["id"], fill_value=0)
+        assert summary["short"][kind] == int((per_item < k).sum())
+        assert summary["none"][kind] == int((per_item == 0).sum())
+    assert not (table["item_id"] == table["rec_id"]).any(), "no product is its own recommendation"
+
+
+def test_some_products_some_lists_as_csv_beside_what_they_were_made_from(tmp_path: Path) -> None:
+    rec = shared_recommender()
+    ids = rec.items["id"].astype(int).tolist()[:3]
+    out = tmp_path / "recs.csv"
+    summary = export_recommendations(rec, out, kinds=["outfit", "similar"], k={"similar": 2}, ids=[ids[2], *ids],
+                                     progress=False)
+    table, recorded = read_export(out)
+    assert (tmp_path / "recs.csv.json").is_file() and recorded["kinds"] == ["outfit", "similar"]
+    assert summary["products"] == 3 and table["item_id"].unique().tolist() == [ids[2], ids[0], ids[1]]
+    assert set(table["kind"]) <= {"outfit", "similar"} and table.groupby(["item_id", "kind"]).size().max() <= 4
+    assert (table[table["kind"] == "similar"].groupby("item_id").size() == 2).all()
+    assert table.loc[table["kind"] == "similar", "slot"].isna().all()
+
+
+def test_bad_requests_are_refused_before_any_work_and_write_nothing(tmp_path: Path, monkeypatch) -> None:
+    rec = shared_recommender()
+    out = tmp_path / "recs.parquet"
+    with pytest.raises(NotFoundError, match="1 of the ids is not in the index: 999999999"):
+        export_recommendations(rec, out, ids=[int(rec.items["id"].iloc[0]), 999999999], progress=False)
+    with pytest.raises(BadInputError, match="choose among similar, other_colours, outfit"):
+        export_recommendations(rec, out, kinds=["looks"], progress=False)
+    with pytest.raises(BadInputError, match=r"\.parquet or \.csv"):
+        export_recommendations(rec, tmp_path / "recs.xlsx", progress=False)
+    with pytest.raises(BadInputError, match="k must be"):
+        export_recommendations(rec, out, k={"similar": 0}, progress=False)
+    assert not list(tmp_path.iterdir())
+    # Stopped partway: the file written before is left as it was, with no temporary file beside it.
+    out.write_bytes(b"the export before")
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(type(rec), "complete_the_look", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        export_recommendations(rec, out, progress=False)
+    assert out.read_bytes() == b"the export before" and [p.name for p in tmp_path.iterdir()] == ["recs.parquet"]
+
+
+def test_the_command_writes_the_table_and_says_what_fell_short(tmp_path: Path) -> None:
+    rec = shared_recommender()
+    some = [str(i) for i in rec.items["id"].astype(int).tolist()[:4]]
+    out = tmp_path / "recs.csv"
+    res = CliRunner().invoke(app, ["recommend", "export", *some, "--index", str(built_index()), "--out", str(out),
+                                   "--kinds", "similar,outfit", "-k", "3"])
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.output.split())
+    table, summary = read_export(out)
+    assert f"{len(table):,} recommendations of 4 products (similar 3, outfit 4)" in said
+    if summary["short"]["outfit"]:
+        assert f"outfit: {summary['short']['outfit']} products have fewer than 4" in said
+    # A size for a list the kinds leave out would be dropped without a word.
+    res = CliRunner().invoke(app, ["recommend", "export", "--index", str(built_index()), "--out", str(out),
+                                   "--kinds", "outfit", "-k", "3"])
+    assert res.exit_code == 2 and "-k is for similar, which --kinds outfit leaves out" in " ".join(res.output.split())
