@@ -7,6 +7,7 @@ import copy
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -617,7 +618,8 @@ def export_cmd(
 
 @app.command("serve")
 def serve(
-    # The service's settings are FASHIONREC_* variables (api.settings); these four are flags too.
+    # The service's settings are FASHIONREC_* variables (api.settings); these four are flags too. The host, port
+    # and root path are the server's (uvicorn's), flags with variables of their own.
     index: Path = typer.Option(Path("runs/index"), "--index", envvar="FASHIONREC_INDEX_DIR",
                                help="Index folder from `fashionrec index build`."),
     model: Path | None = typer.Option(None, "--model", envvar="FASHIONREC_MODEL",
@@ -627,6 +629,10 @@ def serve(
     backend: str | None = typer.Option(None, "--backend", help="faiss | milvus; default: as the index was built."),
     uri: str | None = typer.Option(None, "--uri", help="Milvus: Lite file or http://host:19530 (default: as built)."),
     token: str | None = typer.Option(None, "--token", envvar="FASHIONREC_MILVUS_TOKEN", help="Milvus token."),
+    root_path: str = typer.Option("", "--root-path", envvar="FASHIONREC_ROOT_PATH",
+                                  help="The path a reverse proxy serves this server under (/recs for "
+                                  "https://shop.example/recs/ proxied to http://HOST:PORT/): every link, "
+                                  "redirect and image address starts with it. Default: none."),
 ) -> None:
     """Serve the JSON API (/docs) and the web UI on http://HOST:PORT, loading the model and index once."""
     import uvicorn
@@ -647,6 +653,12 @@ def serve(
              f"DATA_DIR --out {index}`, or pass the folder an index was built into")
     if model is not None and not model.exists():
         fail(f"--model {model}: no such checkpoint or run folder")
+    root_path = root_path.rstrip("/")
+    # It goes into every page's links and script addresses: a path of plain segments, never another host
+    # ("//elsewhere.example") nor a relative one.
+    if root_path and not re.fullmatch(r"(/[A-Za-z0-9._~-]+)+", root_path):
+        fail(f"--root-path {root_path!r}: give the path the proxy serves this server under, like /recs or "
+             "/shop/recs (letters, digits, '.', '_', '~' and '-' between the slashes)")
     import socket
 
     try:    # before the index loads (uvicorn said so after it, in a traceback, exit 3: a trial)
@@ -674,7 +686,8 @@ def serve(
     except ValidationError as e:    # a FASHIONREC_* variable that is no number (its traceback before)
         fail("; ".join(f"FASHIONREC_{'_'.join(map(str, err['loc'])).upper()}={err.get('input')!r}: {err['msg']}"
                        for err in e.errors()))
-    console.print(f"serving {index} on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    console.print(f"serving {index} on http://{host}:{port}  (API docs: http://{host}:{port}/docs)"
+                  + (f"; its links start with {root_path}, for a proxy serving it there" if root_path else ""))
     # A server's lines say when: "now serving 40330 items" did not, and an operator could not tell how soon a
     # batch's products were served (a trial).
     for handler in logging.getLogger().handlers:
@@ -683,7 +696,8 @@ def serve(
     for formatter in log_config["formatters"].values():
         formatter["fmt"] = "%(asctime)s " + formatter["fmt"]
     try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info",
+        # uvicorn puts the root path in each request's scope (and in front of its path), as the ASGI spec has it.
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", root_path=root_path,
                     timeout_keep_alive=settings.keep_alive_s, log_config=log_config)
     except FashionrecError as e:
         fail(str(e))

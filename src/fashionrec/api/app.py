@@ -25,7 +25,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fashionrec import __version__
-from fashionrec.api.deps import PayloadTooLarge, Service, sent_content_type
+from fashionrec.api.deps import PayloadTooLarge, Service, app_path, root_path, sent_content_type
 from fashionrec.api.routes import ALL_ROUTERS
 from fashionrec.api.routes.pages import WEB, templates
 from fashionrec.api.settings import Settings
@@ -93,8 +93,9 @@ def _body_message(request: Request, exc: RequestValidationError) -> str | None:
     return None
 
 
-def _page_message(exc: RequestValidationError, path: str) -> str:
-    """The web pages' few parameters in a shopper's words; anything else as the validator puts it."""
+def _page_message(exc: RequestValidationError, path: str, root: str = "") -> str:
+    """The web pages' few parameters in a shopper's words; anything else as the validator puts it. ``path``:
+    the page's within the app (``deps.app_path``); ``root``: the path the server is reached under."""
     parts = []
     for err in exc.errors():
         name, given = str((err.get("loc") or ("",))[-1]), err.get("input")
@@ -105,9 +106,10 @@ def _page_message(exc: RequestValidationError, path: str) -> str:
         elif name == "item_id" and path.startswith("/images/"):
             # Not opening with the quote: the page capitalises its message's first letter ("'Abc' is ...").
             parts.append(f"There is no product photo {given!r}: product photos are addressed by number, like "
-                         "/images/15970.jpg.")
+                         f"{root}/images/15970.jpg.")
         elif name == "item_id":
-            parts.append(f"There is no product {given!r}: product pages are addressed by number, like /item/15970.")
+            parts.append(f"There is no product {given!r}: product pages are addressed by number, like "
+                         f"{root}/item/15970.")
         else:
             parts.append(f"{name}: {err.get('msg', 'invalid')}")
     return " ".join(parts) or "That address is not valid."
@@ -122,7 +124,7 @@ PAGE_TITLES = {404: "Not found", 413: "Too large", 422: "That address is not val
 
 
 def _wants_page(request: Request) -> bool:
-    return (request.method == "GET" and not request.url.path.startswith("/api/")
+    return (request.method == "GET" and not app_path(request.scope).startswith("/api/")
             and "text/html" in request.headers.get("accept", ""))
 
 
@@ -189,7 +191,9 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             return await self.app(scope, receive, send)
-        upload = scope["method"] == "POST" and scope["path"].rstrip("/") in UPLOAD_PATHS     # "/api/items/" too
+        # The path within the app: behind a proxy's /recs/, uvicorn's path is "/recs/api/search/image", and a
+        # photo over 1 MiB was refused as a JSON body too large.
+        upload = scope["method"] == "POST" and app_path(scope).rstrip("/") in UPLOAD_PATHS     # "/api/items/" too
         limit = self.limit if upload else JSON_BODY_LIMIT
         message = self.message if upload else (f"the request body is over {JSON_BODY_LIMIT >> 20} MiB: this "
                                                "endpoint takes a small JSON object (see /docs)")
@@ -241,8 +245,9 @@ def _one_value_each(request: Request) -> None:
     """An API query parameter given twice is refused: ``?k=5&k=6`` answered with 6 without a word (a trial)."""
     # A photo's max too: "?max=100&max=2000" was served at 2000 (an API fuzz). Its other parameters are let be,
     # as a cache-busting "?v=2" is usual on an image's address.
-    photo = request.url.path.startswith("/images/")
-    if request.url.path.startswith("/api/") or photo:
+    path = app_path(request.scope)
+    photo = path.startswith("/images/")
+    if path.startswith("/api/") or photo:
         keys = [k for k, _ in request.query_params.multi_items() if not photo or k == "max"]
         twice = sorted({k for k in keys if keys.count(k) > 1})
         if twice:
@@ -332,7 +337,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
         page = _wants_page(request)
-        said = (_page_message(exc, request.url.path) if page
+        said = (_page_message(exc, app_path(request.scope), root_path(request)) if page
                 else _body_message(request, exc) or _validation_message(exc, _reads_form(request)))
         return _error(request, 422, said)
 
@@ -344,7 +349,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         elif exc.status_code == 405 and detail == "Method Not Allowed":
             # "Method Not Allowed" alone (an integrator's trial): which ones it takes. Every route of the path
             # (Starlette's Allow names the first one's: GET for /api/items, which POST adds to; a code review).
-            taken = _methods_of(request.app, request.url.path)
+            taken = _methods_of(request.app, app_path(request.scope))
             if taken:
                 exc.headers = {**(exc.headers or {}), "Allow": ", ".join(taken)}
                 detail = f"{request.url.path} takes {', '.join(taken)}, not {request.method}"

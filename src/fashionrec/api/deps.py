@@ -221,8 +221,25 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def root_path(request: Request) -> str:
+    """The path this server is reached under behind a reverse proxy ("/recs"; "" at the site's root), from the
+    request's ASGI scope (``fashionrec serve --root-path``). Every address the pages and the API give out starts
+    with it, as ``request.url_for``'s do: "/images/1.jpg" from behind /recs/ led to another site's page."""
+    return request.scope.get("root_path", "").rstrip("/")
+
+
+def app_path(scope) -> str:
+    """A request's path within the app, its root path left out: uvicorn puts ``--root-path`` in front of the
+    path ("/recs/api/items"), and the app's own checks of a path, as its routes, go by what follows it."""
+    path, root = scope["path"], scope.get("root_path", "").rstrip("/")
+    if root and (path == root or path.startswith(root + "/")):
+        return path[len(root):] or "/"
+    return path
+
+
 ServiceDep = Annotated[Service, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+RootDep = Annotated[str, Depends(root_path)]
 K = Annotated[int, Query(ge=1, le=100, description="How many results (1..100).")]
 
 

@@ -200,8 +200,9 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def to_item(d: dict, item_id: int | None = None) -> Item:
-    """A recommender item dict (catalogue columns + ``pred_<head>``/``pred_<head>_prob``) -> :class:`Item`."""
+def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
+    """A recommender item dict (catalogue columns + ``pred_<head>``/``pred_<head>_prob``) -> :class:`Item`;
+    its ``image_url`` under ``root``, the path the server is reached under (``deps.root_path``)."""
     iid = int(item_id if item_id is not None else d["id"])
     fields = {k: _clean(d.get(k)) for k in ITEM_FIELDS}
     if fields["year"] is not None:
@@ -217,7 +218,7 @@ def to_item(d: dict, item_id: int | None = None) -> Item:
         label, prob = _clean(d.get(f"pred_{head}")), _clean(d.get(f"pred_{head}_prob"))
         if label is not None:
             predicted[head] = Prediction(label=str(label), prob=float(prob or 0.0))
-    return Item(id=iid, image_url=f"/images/{iid}.jpg", predicted=predicted, display_name=shown_name(fields, iid),
+    return Item(id=iid, image_url=f"{root}/images/{iid}.jpg", predicted=predicted, display_name=shown_name(fields, iid),
                 **fields)
 
 
@@ -229,9 +230,9 @@ def shown_name(fields: dict, item_id: int) -> str:
     return made_name(fields) or f"Item {item_id}"
 
 
-def to_rec(r) -> Rec:
+def to_rec(r, root: str = "") -> Rec:
     return Rec(id=int(r.id), score=float(r.score), reason=str(r.reason), card_reason=str(r.card_reason),
-               item=to_item(r.item, r.id), slot=r.slot)
+               item=to_item(r.item, r.id, root), slot=r.slot)
 
 
 def to_predictions(predicted: dict[str, list[tuple[str, float]]]) -> dict[str, list[Prediction]]:

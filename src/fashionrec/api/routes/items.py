@@ -13,6 +13,7 @@ from fashionrec.api.deps import (
     Filters,
     K,
     Photo,
+    RootDep,
     ServiceDep,
     SettingsDep,
     known_form_only,
@@ -41,6 +42,7 @@ CHANGE_ERRORS = {401: {"model": Error}, 403: {"model": Error}, 409: {"model": Er
 @router.get("", response_model=ItemPage, responses=ERRORS)
 def browse_items(
     service: ServiceDep,
+    root: RootDep,
     filters: Filters,
     q: Annotated[str | None, Query(max_length=200, description="Words in the product name.")] = None,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -62,7 +64,7 @@ def browse_items(
         with service.reading():
             unknown = [int(w) for w in wanted if int(w) not in service.rec.items.index] if skip_unknown else []
             # Without skip_unknown, an unknown id is a 404 that names it.
-            found = [to_item(service.rec.item(int(w)), int(w)) for w in wanted if int(w) not in unknown]
+            found = [to_item(service.rec.item(int(w)), int(w), root) for w in wanted if int(w) not in unknown]
         return ItemPage(total=len(found), offset=0, limit=len(found), items=found, unknown=unknown)
     limit = limit or PAGE_LIMIT
     q = readable_query(q) if q and q.strip() else None     # blank: the whole catalogue, as the web UI's box
@@ -76,24 +78,25 @@ def browse_items(
         else:
             corrected = None
         # Where text search lists some (not for "qwzxv", which it finds nothing like: a code review).
-        by_meaning = (f"/api/search/text?{urlencode({'q': q, **filters})}"
+        by_meaning = (f"{root}/api/search/text?{urlencode({'q': q, **filters})}"
                       if q and not total and found_by_text(service.rec, without_price_or_size(q)[0], filters, 1)[0]
                       else None)
-    return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d) for d in page], corrected=corrected,
-                    by_meaning=by_meaning)
+    return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d, root=root) for d in page],
+                    corrected=corrected, by_meaning=by_meaning)
 
 
 @router.get("/{item_id}", response_model=Item, responses=ERRORS)
-def get_item(item_id: int, service: ServiceDep) -> Item:
+def get_item(item_id: int, service: ServiceDep, root: RootDep) -> Item:
     """Metadata and the model's predicted attributes of one item."""
     with service.reading():
-        return to_item(service.rec.item(item_id), item_id)
+        return to_item(service.rec.item(item_id), item_id, root)
 
 
 @router.get("/{item_id}/similar", response_model=RecList, responses=ERRORS)
 def similar_items(
     item_id: int,
     service: ServiceDep,
+    root: RootDep,
     filters: Filters,
     k: K = 10,
     diversity: Annotated[float, Query(ge=0.0, le=1.0, description="0: closest; 1: most varied among the "
@@ -105,13 +108,14 @@ def similar_items(
     with service.reading():
         recs = service.rec.similar(item_id, k=k, filters=filters or None, diversity=diversity,
                                    other_colours=other_colours)
-    return RecList(results=[to_rec(r) for r in recs])
+    return RecList(results=[to_rec(r, root) for r in recs])
 
 
 @router.get("/{item_id}/outfit", response_model=RecList, responses=ERRORS)
 def complete_the_look(
     item_id: int,
     service: ServiceDep,
+    root: RootDep,
     # k=20 gave 5 without a word (an integrator's trial): a look has one piece per slot.
     k: Annotated[int, Query(ge=1, le=100, description="At most this many pieces, one per slot of the look (a "
                             "look has 2 to 6 slots, so fewer come back above that).")] = 4,
@@ -119,7 +123,7 @@ def complete_the_look(
     """Items from other categories that go with this one, one per slot of the look, best slots first."""
     with service.reading():
         recs = service.rec.complete_the_look(item_id, k=k)
-    return RecList(results=[to_rec(r) for r in recs])
+    return RecList(results=[to_rec(r, root) for r in recs])
 
 
 @router.post("", response_model=Created, status_code=201, dependencies=[Depends(require_api_key),
@@ -128,6 +132,7 @@ def complete_the_look(
 def add_item(
     service: ServiceDep,
     settings: SettingsDep,
+    root: RootDep,
     productDisplayName: Annotated[str, Form(min_length=1, max_length=300)],
     photo: Photo,
     gender: Annotated[str | None, Form(max_length=50)] = None,
@@ -159,14 +164,14 @@ def add_item(
         item = service.rec.item(new_id)
     log.info("added product %d %r", new_id, productDisplayName)     # repr: a newline in it is no log line
     filled = {head: item.get(head) for head in ATTRIBUTES if head not in {*metadata, *row}}
-    return Created(id=new_id, image_url=f"/images/{new_id}.jpg", warnings=warnings, filled_in=filled)
+    return Created(id=new_id, image_url=f"{root}/images/{new_id}.jpg", warnings=warnings, filled_in=filled)
 
 
 @router.delete("/{item_id}", response_model=Item, dependencies=[Depends(require_api_key)],
                responses={**CHANGE_ERRORS, 404: {"model": Error}})
-def remove_item(item_id: int, service: ServiceDep) -> Item:
+def remove_item(item_id: int, service: ServiceDep, root: RootDep) -> Item:
     """Take a product out of the live index (needs ``X-API-Key``); returns what it was. Saved at once."""
     with service.change() as exclusive:
         item = service.rec.remove_product(item_id, exclusive=exclusive)
     log.info("removed product %d %r", item_id, item.get("productDisplayName"))
-    return to_item(item, item_id)
+    return to_item(item, item_id, root)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from fashionrec.api.deps import FILTER_KEYS, ServiceDep, SettingsDep, readable_text
+from fashionrec.api.deps import FILTER_KEYS, RootDep, ServiceDep, SettingsDep, app_path, readable_text, root_path
 from fashionrec.api.reports import SERVABLE, eda_dir, eda_of_another, find_model_report, markdown_to_html, safe_file
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
@@ -37,7 +37,16 @@ from fashionrec.word_search import search_words
 PRODUCT_NUMBER = re.compile(r"((?:product|item|style|id)\s*(?:no\.?|number|#)?\s*|#\s*)?(\d{1,12})", re.IGNORECASE)
 
 WEB = Path(__file__).resolve().parents[2] / "web"
-templates = Jinja2Templates(directory=WEB / "templates")
+
+
+def _addresses(request: Request) -> dict:
+    """What every page's links are built of: ``root``, the path the server is reached under ("/recs" behind a
+    proxy's /recs/, else ""), which every address a page gives starts with; ``here``, the page's path within
+    the app (the navigation marks the page it is on)."""
+    return {"root": root_path(request), "here": app_path(request.scope)}
+
+
+templates = Jinja2Templates(directory=WEB / "templates", context_processors=[_addresses])
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 24
 MAX_QUERY = 200
@@ -79,6 +88,7 @@ def _lacking(priced: list[str], sized: list[str], ranked: list[str]) -> tuple[st
 def catalogue_page(
     request: Request,
     service: ServiceDep,
+    root: RootDep,
     q: Annotated[str, Query(max_length=MAX_ADDRESS_QUERY)] = "",
     page: Annotated[int, Query(ge=1)] = 1,
     closest: Annotated[str, Query(max_length=MAX_QUERY, description="The query whose closest matches to show "
@@ -127,7 +137,7 @@ def catalogue_page(
             known = number in service.rec and (bool(numbered.group(1))
                                                or service.rec.browse(None, query, limit=0)[0] == 0)
         if known:
-            return RedirectResponse(f"/item/{number}", status_code=303)
+            return RedirectResponse(f"{root}/item/{number}", status_code=303)
     if len(query) > MAX_QUERY:
         query = query[:MAX_QUERY].rsplit(" ", 1)[0] if " " in query[:MAX_QUERY] else query[:MAX_QUERY]
         notices.append(f"Searches are up to {MAX_QUERY} characters, so the rest of yours was left out.")
@@ -248,7 +258,7 @@ def catalogue_page(
             if total == 0 and not closest:
                 sure = correction(query)
                 if sure and not corrected:
-                    return RedirectResponse("/?" + urlencode({**chosen, "q": sure, "corrected": query,
+                    return RedirectResponse(f"{root}/?" + urlencode({**chosen, "q": sure, "corrected": query,
                                                               **({"page": page} if page > 1 else {})}),
                                             status_code=303)
                 suggestion = service.rec.suggest(query)
@@ -270,7 +280,7 @@ def catalogue_page(
                 relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY, "gender" in chosen)
                 # Offered where it finds products, or where nothing else is shown.
                 if suggestion and (not relevant.any() or matching(suggestion) > 0):
-                    suggest_url = "/?" + urlencode({**chosen, "q": suggestion})
+                    suggest_url = f"{root}/?" + urlencode({**chosen, "q": suggestion})
                 if not relevant.any():
                     notices.append(f"Nothing in the catalogue matches {_quoted(query)}. " + (
                         "" if suggestion else "Try a product type, a colour or a brand, such as 'blue jeans'."))
@@ -280,9 +290,9 @@ def catalogue_page(
                     if not found:
                         notices.append(f"No product matches {_quoted(query)} with the filters chosen; each list shows "
                                        "how many products its choices would leave.")
-                        unfiltered_url = "/?" + urlencode({"q": query}) if chosen else None
+                        unfiltered_url = f"{root}/?" + urlencode({"q": query}) if chosen else None
         if everywhere:
-            unfiltered_url = "/?" + urlencode({"q": query})
+            unfiltered_url = f"{root}/?" + urlencode({"q": query})
         # A type with a word only a few of its names have ("backpack for school": 1 of 656 backpacks, "navy
         # blazer": one boys' blazer): those few first, then the closest matches to the whole query, rather
         # than a page of one and a link (a shopper trial).
@@ -325,14 +335,14 @@ def catalogue_page(
     # closest matches to the whole of it too, rather than leave the shopper with two T-shirts.
     # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets)
     # or an occasion ("night out for men": one men's Party shirt, and no way to the Smart Casual ones).
-    few_url = ("/?" + urlencode({**current, "closest": query})
+    few_url = (f"{root}/?" + urlencode({**current, "closest": query})
                if query and not closest and not found_closest and not fills and 0 < total < PAGE_SIZE
                and (len(search_words(query)) >= 3
                     or len(search_words(query)) == 2 and {"articleType", "usage"} & set(service.rec.parse_query(query)))
                else None)
 
     def page_url(n: int) -> str:
-        return "/?" + urlencode({**current, **({"closest": query} if closest else {}),
+        return f"{root}/?" + urlencode({**current, **({"closest": query} if closest else {}),
                                  **({"corrected": corrected} if corrected else {}), "page": n})
 
     if page > pages:
@@ -402,10 +412,10 @@ def catalogue_page(
     # whose one product by meaning was a Lotto cap, a shopper trial) like the correction's ("snekers" led to
     # scarves).
     with service.reading():
-        corrected_url = ("/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
+        corrected_url = (f"{root}/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
                          if corrected and service.rec.as_typed_by_meaning(corrected, query, chosen or None) else None)
     return templates.TemplateResponse(request, "catalogue.html", {
-        "items": [to_item(d) for d in items], "total": total, "page": page, "pages": pages,
+        "items": [to_item(d, root=root) for d in items], "total": total, "page": page, "pages": pages,
         "prev_url": page_url(page - 1) if page > 1 else None,
         # The first and last pages and two either side of this one: a jump across 1,656 pages of the catalogue.
         "page_links": [(n, page_url(n))
@@ -457,11 +467,11 @@ def _choice_counts(service, chosen: dict, query: str, relevant, closest: bool) -
 
 
 @router.get("/item/{item_id}", response_class=HTMLResponse)
-def item_page(request: Request, item_id: int, service: ServiceDep):
+def item_page(request: Request, item_id: int, service: ServiceDep, root: RootDep):
     with service.reading():
         raw = service.rec.item(item_id)     # an unknown id: the app's 404 (a page for browsers)
         found = service.rec.similar(item_id, k=PRODUCT_PAGE["similar"])
-        similar = [to_rec(r) for r in found]
+        similar = [to_rec(r, root) for r in found]
         # A product unlike any other (cushion covers: their nearest at 0.51) still gets its closest, under "Same
         # colour" and the like (a shopper re-trial): said, where even the closest is no nearer than an
         # unfamiliar photo's closest product.
@@ -471,11 +481,11 @@ def item_page(request: Request, item_id: int, service: ServiceDep):
                       and max(float(service.rec.vector(r.id) @ me) for r in found) < floor)
         # Its kind in other colours: a shopper clicking through a red dress's similar items met the same 12 red
         # dresses at every step. Not those above it again (15% of product pages repeated some, a shopper trial).
-        colours = [to_rec(r) for r in service.rec.in_other_colours(item_id, k=PRODUCT_PAGE["other_colours"],
-                                                                    exclude_ids=[r.id for r in found])]
-        outfit = [to_rec(r) for r in service.rec.complete_the_look(item_id, k=PRODUCT_PAGE["outfit"])]
+        colours = [to_rec(r, root) for r in service.rec.in_other_colours(
+            item_id, k=PRODUCT_PAGE["other_colours"], exclude_ids=[r.id for r in found])]
+        outfit = [to_rec(r, root) for r in service.rec.complete_the_look(item_id, k=PRODUCT_PAGE["outfit"])]
         look_colour = service.rec.look_colour(item_id) if outfit else None
-    item = to_item(raw, item_id)
+    item = to_item(raw, item_id, root)
     rows = []
     for head in ATTRIBUTES:
         true = getattr(item, head, None)
@@ -509,22 +519,22 @@ def for_you_page(request: Request):
 
 
 @router.get("/reports", response_class=HTMLResponse)
-def reports_page(request: Request, service: ServiceDep, settings: SettingsDep):
+def reports_page(request: Request, service: ServiceDep, settings: SettingsDep, root: RootDep):
     model = find_model_report(settings.reports_dir, service.rec.tagger.name, service.rec.tagger.path)
     return templates.TemplateResponse(request, "reports.html", {
         "eda": eda_dir(settings.reports_dir) is not None,
         "eda_of": eda_of_another(settings.reports_dir, (service.rec.manifest or {}).get("data_dir")),
         "served_dir": (service.rec.manifest or {}).get("data_dir") or "DATA_DIR",
         "model": model,
-        "model_html": markdown_to_html(model.markdown, base="/reports/model/") if model else None,
+        "model_html": markdown_to_html(model.markdown, base=f"{root}/reports/model/") if model else None,
         "model_name": service.rec.tagger.name,
         "reports_dir": str(settings.reports_dir),
     })
 
 
 @router.get("/reports/eda")
-def eda_root() -> RedirectResponse:
-    return RedirectResponse("/reports/eda/report.html")
+def eda_root(root: RootDep) -> RedirectResponse:
+    return RedirectResponse(f"{root}/reports/eda/report.html")
 
 
 def _serve(path: Path | None, what: str) -> FileResponse:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from fashionrec.api.deps import ServiceDep, known_query_only
+from fashionrec.api.deps import RootDep, ServiceDep, known_query_only
 from fashionrec.api.schemas import Error, ProfileRequest, RecList, to_rec
 from fashionrec.errors import NotFoundError
 
@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api/recommend", tags=["recommend"], dependencies=[De
 
 @router.post("/profile", response_model=RecList, responses={404: {"model": Error}, 413: {"model": Error},
                                                              422: {"model": Error}})
-def recommend_for_profile(body: ProfileRequest, service: ServiceDep) -> RecList:
+def recommend_for_profile(body: ProfileRequest, service: ServiceDep, root: RootDep) -> RecList:
     """Items like the ones a shopper liked (the liked items themselves are left out)."""
     with service.reading():
         liked, skipped = service.rec.known_liked(body.liked) if body.skip_unknown else (body.liked, [])
@@ -27,4 +27,4 @@ def recommend_for_profile(body: ProfileRequest, service: ServiceDep) -> RecList:
             # A saved list outlives products: the way on, where the whole list failed for one (an operator's trial).
             raise NotFoundError(f"{e}; send \"skip_unknown\": true to leave out liked ids the catalogue no longer "
                                 "has") from e
-    return RecList(results=[to_rec(r) for r in recs], skipped=skipped)
+    return RecList(results=[to_rec(r, root) for r in recs], skipped=skipped)

@@ -10,6 +10,7 @@ from fashionrec.api.deps import (
     Filters,
     K,
     Photo,
+    RootDep,
     ServiceDep,
     SettingsDep,
     known_form_only,
@@ -28,14 +29,14 @@ UPLOAD_ERRORS = {413: {"model": Error}, 422: {"model": Error}}
 
 @router.post("/api/search/image", response_model=ImageSearch, responses=UPLOAD_ERRORS,
              dependencies=[Depends(known_form_only)])
-def search_by_image(file: Photo, service: ServiceDep, settings: SettingsDep, filters: Filters,
+def search_by_image(file: Photo, service: ServiceDep, settings: SettingsDep, root: RootDep, filters: Filters,
                     k: K = 10) -> ImageSearch:
     """Predicted attributes of an uploaded photo and the catalogue items that look most like it."""
     im = read_image(file, settings)
     with service.reading():
         found = service.rec.similar_to_image(im, k=k, filters=filters or None)
     predicted, recs = found
-    return ImageSearch(predicted=to_predictions(predicted), results=[to_rec(r) for r in recs],
+    return ImageSearch(predicted=to_predictions(predicted), results=[to_rec(r, root) for r in recs],
                        closest_similarity=found.closest, unfamiliar=found.unfamiliar,
                        unlike_filtered=found.unlike_filtered, turned=found.turned, greyscale=found.greyscale)
 
@@ -43,6 +44,7 @@ def search_by_image(file: Photo, service: ServiceDep, settings: SettingsDep, fil
 @router.get("/api/search/text", response_model=RecList, responses={422: {"model": Error}})
 def search_by_text(
     service: ServiceDep,
+    root: RootDep,
     filters: Filters,
     q: Annotated[str, Query(min_length=1, max_length=200, description="e.g. 'red summer dress'")],
     k: K = 10,
@@ -57,7 +59,7 @@ def search_by_text(
     with service.reading():
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
         recs, corrected = found_by_text(service.rec, query, filters, k, cut)
-    return RecList(results=[to_rec(r) for r in recs], left_out=left_out, corrected=corrected)
+    return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected)
 
 
 def found_by_text(rec, query: str, filters: dict, k: int, cut: float | None = RELEVANT_TEXT_SIMILARITY) -> tuple:

@@ -8,6 +8,9 @@
   // advice to clear the saved products (a shopper trial with the network off and a server error).
   var UNREACHABLE = "The shop could not be reached. Check your connection and try again";
   var SERVER_TROUBLE = "The shop could not answer just now. Try again in a moment";
+  // The path the server is reached under behind a reverse proxy ("/recs"; "" at the site's root), which the
+  // page says (base.html): every address asked for or linked to here starts with it.
+  var ROOT = document.documentElement.getAttribute("data-root") || "";
   function fetchJson(url, options) {
     return fetch(url, options).then(function (r) {
       return r.json().then(function (j) {
@@ -73,12 +76,15 @@
       var from = new URL(document.referrer);
       var results = null, direct = false;
       // The photo search page too: it shows its last results again from the session.
-      if (from.origin === location.origin && (from.pathname === "/" || from.pathname === "/upload")) {
+      // The page's path within the app (null: not this app's), as the server's routes read it.
+      var fromPath = from.pathname === ROOT ? "/" : from.pathname.indexOf(ROOT + "/") === 0 ?
+        from.pathname.slice(ROOT.length) : null;
+      if (from.origin === location.origin && (fromPath === "/" || fromPath === "/upload")) {
         // "#results": the photo search page shows its last results again when asked so (below).
-        results = from.pathname === "/upload" ? "/upload#results" : from.pathname + from.search;
+        results = fromPath === "/upload" ? ROOT + "/upload#results" : from.pathname + from.search;
         sessionStorage.setItem(RESULTS, results);
         direct = true;
-      } else if (from.origin === location.origin && from.pathname.indexOf("/item/") === 0) {
+      } else if (from.origin === location.origin && fromPath && fromPath.indexOf("/item/") === 0) {
         results = sessionStorage.getItem(RESULTS);
       }
       if (results) {
@@ -222,7 +228,7 @@
     var save = saveButton === false ? "" :
       '<button type="button" class="card-like" data-card-like="' + it.id + '" aria-pressed="false" aria-label="Save ' +
       esc(cardName(it)) + '" hidden>♡</button>';
-    return '<div class="card-wrap"><a class="card" href="/item/' + it.id + '" data-id="' + it.id + '">' +
+    return '<div class="card-wrap"><a class="card" href="' + ROOT + '/item/' + it.id + '" data-id="' + it.id + '">' +
       '<div class="thumb"><img src="' + esc(it.image_url) + '?max=240" alt="" loading="lazy" width="60" height="80"></div>' +
       '<div class="card-body"><div class="name" title="' + esc(cardName(it)) + '">' +
       esc(cardName(it)) + '</div>' + SEP +     // commas for a screen reader, as the page's own cards have
@@ -389,7 +395,7 @@
       }
       // The saved products first: one the catalogue no longer has is dropped from the list, not a dead end.
       var row = ++rows;      // a heart's own refresh of the Saved row after this one wins over it (a review)
-      return fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(","))
+      return fetchJson(ROOT + "/api/items?skip_unknown=true&ids=" + ids.join(","))
         .then(function (saved) {
           if (mine !== loads) return null;
           if (!saved.ok) throw trouble(saved, "could not load the saved products");
@@ -410,7 +416,7 @@
           }
           savedPart.hidden = toSaved.hidden = false;
           if (row === rows) showSaved(saved.json.items);
-          return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
+          return fetchJson(ROOT + "/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ liked: ids, k: 24 }) }).then(function (res) {
             if (mine !== loads) return;
             if (!res.ok) throw trouble(res, "could not load picks");
@@ -444,7 +450,7 @@
         viewedPart.hidden = true;
         return Promise.resolve([]);
       }
-      return fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(",")).then(function (res) {
+      return fetchJson(ROOT + "/api/items?skip_unknown=true&ids=" + ids.join(",")).then(function (res) {
         // Cleared (or asked again) while this was on its way: it must not bring them back (a review).
         if (mine !== views) return [];
         if (!res.ok) throw trouble(res, "could not load the products viewed");
@@ -467,7 +473,7 @@
       var basis = seen.slice(0, VIEWED_PICKED_FOR);
       // A product saved meanwhile does not stop them: the page then offers to base the picks on it.
       if (mine !== loads || !basis.length) return null;
-      return fetchJson("/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
+      return fetchJson(ROOT + "/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ liked: basis, k: 24, skip_unknown: true }) }).then(function (res) {
         if (mine !== loads || !viewedIds().length) return;      // another load, or the list cleared since
         if (!res.ok) throw trouble(res, "could not load picks");
@@ -513,7 +519,7 @@
     savedChanged = function () {
       var mine = ++rows, ids = likedIds();
       if (!ids.length) { savedBox.innerHTML = ""; return; }
-      fetchJson("/api/items?skip_unknown=true&ids=" + ids.join(",")).then(function (saved) {
+      fetchJson(ROOT + "/api/items?skip_unknown=true&ids=" + ids.join(",")).then(function (saved) {
         if (mine === rows && saved.ok) showSaved(saved.json.items);
       }).catch(function () { /* the row stays as it was; "Update the picks" loads it again */ });
     };
@@ -869,7 +875,7 @@
       inflight = typeof AbortController === "function" ? new AbortController() : null;
       var body = new FormData();
       body.append("file", small);
-      return fetchJson("/api/search/image?k=12" + refineQuery(), { method: "POST", body: body,
+      return fetchJson(ROOT + "/api/search/image?k=12" + refineQuery(), { method: "POST", body: body,
                                                                    signal: inflight && inflight.signal })
       .then(function (res) {
         if (mine !== latest) return;
