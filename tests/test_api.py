@@ -10,10 +10,12 @@ import asyncio
 import html
 import io
 import json
+import re
 import shutil
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
@@ -1968,3 +1970,82 @@ def test_a_change_through_the_server_puts_its_search_tables_in_with_it(tmp_path,
                         lambda self: np.full(len(self.items), len(self.index), dtype=object))
     rec.remove_products([asked], exclusive=lambda: lock)
     assert set(rec._look_categories()) == {len(rec.items)} == {len(rec.index)}
+
+
+# --- behind a reverse proxy -------------------------------------------------------------------------------
+
+PREFIX = "/recs"
+ADDRESS = re.compile(r'(?:href|src|action)="([^"]*)"')
+
+
+def _addresses_of(page: str) -> list[str]:
+    """Every href, src and action of a page that names a path on this site (not "#main", "data:", https://)."""
+    return [html.unescape(a) for a in ADDRESS.findall(page) if a.startswith("/")]
+
+
+@pytest.fixture(scope="module")
+def proxied(client, index_dir):
+    """The app as ``fashionrec serve --root-path /recs`` serves it behind nginx's ``location /recs/``: uvicorn
+    puts the root path in the scope and in front of the path, so requests are made to /recs/..."""
+    app = create_app(Settings(index_dir=index_dir), recommender=client.app.state.service.rec)
+    with TestClient(app, root_path=PREFIX) as c:
+        yield c
+
+
+def test_behind_a_proxy_every_address_a_page_gives_is_under_its_path(proxied, ids, fixture_dir):
+    item = ids[0]
+    pages = ["/", "/?q=shirt", "/?page=2", f"/item/{item}", "/upload", "/for-you", "/reports", "/docs", "/redoc",
+             "/item/999999999"]
+    followed: set[str] = set()
+    for path in pages:
+        r = proxied.get(PREFIX + path, headers={"Accept": "text/html"})
+        assert r.status_code in (200, 404), (path, r.status_code)
+        found = _addresses_of(r.text)
+        assert found, path
+        # /static/app.css, /item/1, /images/1.jpg, the form's action: each was at the site's root, out of the proxy.
+        outside = [a for a in found if a != PREFIX + "/" and not a.startswith(PREFIX + "/")]
+        assert not outside, (path, outside)
+        followed |= {a.split("#")[0] for a in found}
+    assert {f"{PREFIX}/static/app.js", f"{PREFIX}/static/app.css", f"{PREFIX}/images/{item}.jpg?max=240"} <= followed
+    for address in sorted(followed):        # every one of them is served
+        assert proxied.get(address).status_code == 200, address
+    # The docs' own addresses are in their script: the schema under the prefix, and its server for "Try it out".
+    assert f"url: '{PREFIX}/openapi.json'" in proxied.get(PREFIX + "/docs").text
+    assert proxied.get(PREFIX + "/openapi.json").json()["servers"] == [{"url": PREFIX}]
+    # The page says its root to app.js, which puts it before every address it asks for or links to.
+    assert f'<html lang="en" data-root="{PREFIX}">' in proxied.get(PREFIX + "/upload").text
+    script = proxied.get(PREFIX + "/static/app.js").text
+    literals = re.findall(r'(.{0,12})["\'](/(?:api|item|images|static|upload|for-you|reports|docs)\b[^"\']*)', script)
+    assert literals
+    for before, literal in literals:
+        assert before.endswith("ROOT + ") or before.rstrip().endswith(("===", "indexOf(")), (before, literal)
+
+
+def test_behind_a_proxy_redirects_and_json_addresses_are_under_its_path(proxied, ids, photo):
+    item = ids[0]
+    # Location headers: a product's number, a page past the end, the EDA report's folder.
+    for path, where in ((f"/?q=product+{item}", f"{PREFIX}/item/{item}"), ("/?page=999", f"{PREFIX}/?page="),
+                        ("/reports/eda", f"{PREFIX}/reports/eda/report.html")):
+        r = proxied.get(PREFIX + path, follow_redirects=False)
+        assert r.status_code in (303, 307) and r.headers["location"].startswith(where), (path, r.headers)
+    assert proxied.get(f"{PREFIX}/api/items/{item}").json()["image_url"] == f"{PREFIX}/images/{item}.jpg"
+    for url in (f"{PREFIX}/api/items/{item}/similar?k=2", f"{PREFIX}/api/search/text?q=shirt&k=2"):
+        assert all(r["item"]["image_url"].startswith(PREFIX + "/images/") for r in proxied.get(url).json()["results"])
+    # A photo over the 1 MiB a JSON body may have is still an upload under the prefix (the body limit went by
+    # the path uvicorn gives, /recs/api/search/image, and refused it with a 413).
+    big = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (800, 800, 3), dtype=np.uint8)).save(big, "PNG")
+    assert big.tell() > 1 << 20
+    r = proxied.post(f"{PREFIX}/api/search/image?k=2", files={"file": ("big.png", big.getvalue(), "image/png")})
+    assert r.status_code == 200, r.text[:300]
+    assert r.json()["results"][0]["item"]["image_url"].startswith(PREFIX + "/images/")
+    # The app's own path checks read the path within the app: an API error is JSON for a browser too, a parameter
+    # given twice is refused, and a wrong method is told the ones the path takes.
+    r = proxied.get(f"{PREFIX}/api/items/999999999", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
+    assert_error(proxied.get(f"{PREFIX}/api/items?limit=1&limit=2"), 422)
+    assert proxied.put(f"{PREFIX}/api/items").headers["allow"] == "GET, HEAD, POST"
+    # The security headers are the same under the prefix.
+    r = proxied.get(PREFIX + "/")
+    assert r.headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert r.headers["x-content-type-options"] == "nosniff"
