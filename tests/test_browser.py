@@ -890,3 +890,67 @@ def test_a_card_saves_its_product_without_opening_it(server, page):
     page.locator(f"button[data-card-like='{saved_id}']").click()
     assert page.locator(f"button[data-card-like='{saved_id}']").get_attribute("aria-pressed") == "false"
     assert saved_id not in page.evaluate("localStorage.getItem('fashionrec-liked')")
+
+
+def test_behind_a_proxy_the_ui_works_under_its_path(fixture_catalog, tmp_path_factory, browser, fixture_dir):
+    """As nginx's ``location /recs/ { proxy_pass http://server/; }`` in front of ``serve --root-path /recs``: the
+    prefix is taken off before the app, whose pages, script and redirects must put it back."""
+    from test_api import build_test_index
+
+    prefix = "/recs"
+    app = create_app(Settings(index_dir=build_test_index(fixture_catalog, tmp_path_factory.mktemp("proxied"))))
+
+    async def proxy(scope, receive, send):     # the proxy's part: only /recs/... comes through, without /recs
+        if scope["type"] == "http":
+            if not scope["path"].startswith(prefix + "/"):
+                await send({"type": "http.response.start", "status": 404, "headers": []})
+                return await send({"type": "http.response.body", "body": b"not under the proxy's path"})
+            scope = {**scope, "path": scope["path"][len(prefix):], "raw_path": scope["raw_path"][len(prefix):]}
+        await app(scope, receive, send)
+
+    async def server_side(scope, receive, send):       # uvicorn's --root-path on the server behind it
+        if scope["type"] == "http":
+            scope = {**scope, "root_path": prefix, "path": prefix + scope["path"]}
+        await proxy(scope, receive, send)
+
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(server_side, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}{prefix}"
+    deadline = time.monotonic() + 60
+    while not (srv.started or time.monotonic() > deadline):
+        time.sleep(0.2)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    wrong: list[str] = []
+    pg.on("response", lambda r: (r.status >= 400 or not r.url.startswith((base + "/", "blob:"))) and wrong.append(
+        f"{r.status} {r.url}"))
+    pg.on("pageerror", lambda e: wrong.append(str(e)))
+    try:
+        pg.goto(base + "/")
+        images_loaded(pg)
+        assert pg.locator("link[href$='app.css']").evaluate("l => l.sheet !== null")
+        pg.fill("input[name=q]", "shirt")
+        pg.keyboard.press("Enter")
+        pg.wait_for_url(f"{base}/?q=shirt**")
+        pg.locator("#grid .card").first.click()
+        pg.wait_for_url(f"{base}/item/**")
+        assert not pg.locator("#back").is_hidden()      # app.js read the referrer under the prefix
+        images_loaded(pg)
+        pg.locator("button.like").click()
+        pg.locator("nav a", has_text="For you").click()
+        pg.wait_for_selector("#foryou-picks .card")     # fetch()es to /recs/api/...
+        pg.locator("nav a", has_text="Search by photo").click()
+        pg.set_input_files("#file", str(next((fixture_dir / "images").glob("*.jpg"))))
+        pg.wait_for_selector("#upload-result:not([hidden])")
+        assert pg.locator("#upload-similar .card").count() > 0
+        images_loaded(pg)
+        pg.goto(base + "/docs")
+        pg.wait_for_selector(".opblock")                 # Swagger UI read /recs/openapi.json
+        assert not wrong, wrong
+    finally:
+        context.close()
+        srv.should_exit = True
+        thread.join(timeout=10)
