@@ -1652,6 +1652,17 @@ def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_pat
     twin.with_suffix(".json").write_text(json.dumps({**meta, "name": "renamed", "levels": levels}))
     res = CliRunner().invoke(app, ["index", "check", str(index), "--model", str(twin)])
     assert res.exit_code == 2 and "group and category" in res.output.replace("\n", " ")
+    # Served and searched as it is, but said: an upgraded server served such an index under "ok" (a trial).
+    some = str(int(fixture_catalog().usable["id"].iloc[0]))
+    res = CliRunner().invoke(app, ["recommend", "similar", some, "--index", str(index), "--model", str(twin)])
+    assert res.exit_code == 0 and "warning: index" in res.output and "rebuild it" in " ".join(res.output.split())
+    from fastapi.testclient import TestClient
+
+    from fashionrec.api import Settings, create_app
+
+    with TestClient(create_app(Settings(index_dir=index, model=twin))) as client:
+        health = client.get("/health").json()
+    assert health["status"] == "degraded" and any("group and category" in p for p in health["problems"])
     read = tmp_path / "read"
     Recommender.build(fixture_catalog(), Tagger.load(twin), read, progress=False)
     assert CliRunner().invoke(app, ["index", "check", str(read), "--model", str(twin)]).exit_code == 0

@@ -126,13 +126,18 @@ def _filters(gender, article_type, colour, sub_category, usage, master_category,
 def _load(index: Path, model: Path | None = None, backend: str | None = None, uri: str | None = None,
           token: str | None = None, writes: bool = False):
     from fashionrec.index_build import index_backend
-    from fashionrec.recommend import Recommender
+    from fashionrec.recommend import Recommender, stale_probabilities
 
     index = index_dir(index, writes)
     if backend is not None and backend != index_backend(index):
         raise FashionrecError(f"{index} holds a {index_backend(index)} index, not {backend}: rebuild it with "
                               f"`fashionrec index build --backend {backend}` or drop --backend")
-    return Recommender.load(index, model, uri=uri, token=token)
+    rec = Recommender.load(index, model, uri=uri, token=token)
+    stale = stale_probabilities(rec)
+    if stale:       # served as they were after an upgrade, said by `index check` alone (an operator's trial)
+        err_console.print(f"warning: index {index}: {stale}; rebuild it (`fashionrec index build DATA_DIR --out "
+                          f"{index}`) to refresh the labels and probabilities it shows", highlight=False)
+    return rec
 
 
 def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: str | None = None) -> None:

@@ -103,6 +103,7 @@ class Service:
         self.changing = threading.Lock()
         self._failed_reload: tuple | None = None     # the index folder's _folder_stamp where its files failed
         self._said_failure: tuple | None = None      # ... where the log last said a reload failed
+        self.stale = stale_said(recommender)
         self.refresh_values()
         keep_from_collector()
 
@@ -163,6 +164,7 @@ class Service:
                 new = _load_again(rec, self.settings)
             new.warm_search()
             values = new.filter_values()
+            stale = stale_said(new)
         except Exception as e:      # whatever it is, the loaded index is served on, and changes still go in
             # What the folder's files say is tried again once they change; anything else (memory, a lock held too
             # long, a Milvus server away) at the next look. Said once either way.
@@ -178,7 +180,7 @@ class Service:
             return False
         self._failed_reload = None
         with self.lock.write():
-            self.rec, self.filter_values = new, values
+            self.rec, self.filter_values, self.stale = new, values, stale
         keep_from_collector()
         model = new.tagger.name if new.tagger is rec.tagger else f"{new.tagger.name} (was {rec.tagger.name})"
         log.log(logging.INFO if new.tagger is rec.tagger else logging.WARNING,
@@ -186,6 +188,20 @@ class Service:
                 len(new.items), len(rec.items), new.manifest.get("date"), new.manifest.get("updated") or "never",
                 model)
         return True
+
+
+def stale_said(rec) -> str:
+    """What `fashionrec index check` finds stale in ``rec``'s stored predictions (an index built before an
+    upgrade that reads the group and category otherwise, or before a calibration), said in the log as a
+    warning, and "" where nothing is: an upgraded server served such an index under "ok" (an operator's trial)."""
+    from fashionrec.recommend import stale_probabilities
+
+    stale = stale_probabilities(rec)
+    if stale:
+        stale = (f"index {rec.index_dir}: {stale}; the product pages show them until it is rebuilt "
+                 f"(`fashionrec index build DATA_DIR --out {rec.index_dir}`; `fashionrec index check` says the same)")
+        log.warning("%s", stale)
+    return stale
 
 
 def _load_again(rec, settings: Settings):

@@ -104,7 +104,8 @@ class Health(Answer):
                                   "own next change; one it cannot serve is said in its log.")
     # Served without its catalogue folder, every photo was a 404 under status "ok" (an operator's re-trial).
     problems: list[str] = Field(default_factory=list, description="What a shopper would see wrong (status "
-                                "\"degraded\"): the catalogue's photos gone from where the index points.")
+                                "\"degraded\"): the catalogue's photos gone from where the index points; the "
+                                "index's stored predictions stale (built before an upgrade or a calibration).")
 
 
 TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where it was as wide as tall or wider and "

@@ -26,6 +26,8 @@ def health(service: ServiceDep) -> Health:
     gone = photos_gone(rec)
     problems = [f"catalogue photos are gone from where the index points (ids {first_few(gone, 5)}): the catalogue "
                 "folder moved? `fashionrec index check` says; rebuild from where it is now"] if gone else []
+    if service.stale:
+        problems.append(service.stale)
     return Health(status="degraded" if problems else "ok", model=str(rec.tagger.name or name),
                   catalogue_size=len(rec.items), index=str(index), version=__version__,
                   changed_on_disk=rec.changed_on_disk(), problems=problems)
