@@ -1600,6 +1600,21 @@ def test_index_check_says_what_changed_since_the_build(tmp_path):
     said = " ".join(CliRunner().invoke(app, ["index", "check", str(index)]).output.split())
     assert "1 product added (a rebuild keeps them), 1 catalogue product removed " \
         f"({gone}; a rebuild brings them back while styles.csv has their rows)" in said, said
+    # As a version before removed_catalogue_ids recorded it: among removed_ids, beside an added product taken out.
+    # The removal was unsaid after an upgrade, and its id given to a new product (an operator's upgrade trial).
+    added = int(r.add_product(Image.open(r.image_path(_some_id(r))).rotate(270, expand=True),
+                              {"productDisplayName": "Newer"}, allow_new_values=True))
+    r.remove_product(added)
+    manifest = json.loads((index / "manifest.json").read_text())
+    assert manifest.pop("removed_catalogue_ids") == [gone] and set(manifest["removed_ids"]) == {gone, added}
+    (index / "manifest.json").write_text(json.dumps(manifest))
+    said = " ".join(CliRunner().invoke(app, ["index", "check", str(index)]).output.split())
+    assert f"1 catalogue product removed ({gone};" in said, said
+    old = Recommender.load(index)
+    with pytest.raises(ConflictError, match=f"id {gone} is a catalogue product removed from this index"):
+        old.add_product(Image.open(old.image_path(_some_id(old))), {"id": gone, "productDisplayName": "Taken"})
+    assert old.add_product(Image.open(old.image_path(_some_id(old))), {"id": added, "productDisplayName": "Again"}) \
+        == added
 
 
 def test_a_damaged_manifest_is_named_not_a_traceback(tmp_path):

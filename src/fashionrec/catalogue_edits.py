@@ -5,6 +5,7 @@ of :class:`fashionrec.recommend.Recommender` (``fashionrec index add/remove``, t
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import re
@@ -97,6 +98,26 @@ WEARER_WORDS = frozenset({"men", "man", "mens", "women", "woman", "womens", "lad
                           "unisex", "kids"})
 # Characters that turn the text after them around (a name that reads otherwise than it sorts and searches).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def catalogue_removals(manifest: dict) -> list[int]:
+    """The ids of the catalogue products taken out of an index (``removed_catalogue_ids``): not handed out again,
+    and brought back by their rows at the next build. A version before that key recorded them among
+    ``removed_ids`` with the added products taken out, so that after an upgrade a removal went unsaid by `index
+    check`, its id could be given to a new product and a rebuild called it new (an operator's upgrade trial):
+    there, those of ``removed_ids`` with a row in the index's catalogue are the catalogue's."""
+    if "removed_catalogue_ids" in manifest or not manifest.get("removed_ids"):
+        return [int(i) for i in manifest.get("removed_catalogue_ids") or []]
+    return list(_with_rows(str(manifest.get("data_dir") or ""), tuple(sorted(map(int, manifest["removed_ids"])))))
+
+
+@functools.lru_cache(maxsize=4)
+def _with_rows(data_dir: str, ids: tuple[int, ...]) -> tuple[int, ...]:
+    """Of ``ids``, those with a row in ``data_dir``'s styles.csv (none where it is gone)."""
+    if not data_dir or not (Path(data_dir) / "styles.csv").is_file():
+        return ()
+    rows = set(map(int, load_catalog(data_dir, check_images=False, progress=False, warn=False).table["id"]))
+    return tuple(i for i in ids if i in rows)
 
 
 def manifest_stamp(manifest: dict) -> tuple:
@@ -520,7 +541,7 @@ class CatalogueEdits:
                 raise BadInputError(f"id must be a whole number, got {given!r}") from e
             if item_id in self._row:
                 raise ConflictError(f"id {item_id} is already in the index; omit id to get a new one")
-            if item_id in self.manifest.get("removed_catalogue_ids", []):
+            if item_id in catalogue_removals(self.manifest):
                 # Taken, it was replaced by the row at the next build, with a log line only (a code review).
                 raise ConflictError(f"id {item_id} is a catalogue product removed from this index: its row of "
                                     "styles.csv brings it back at the next build, in place of this one; omit id "
@@ -814,7 +835,7 @@ class CatalogueEdits:
         # Asking for one later says it was removed, not that the catalogue never had it.
         gone = sorted({*self.manifest.get("removed_ids", []), *ids})
         # The catalogue's (their photo is the catalogue's, not the folder's): their ids are not handed out again.
-        rows_gone = sorted({*self.manifest.get("removed_catalogue_ids", []),
+        rows_gone = sorted({*catalogue_removals(self.manifest),
                             *(item["id"] for item in items if Path(str(item.get("image_path") or "")).is_absolute())})
         self._change(after, {**self.manifest, "highest_id": self._highest_id(), "removed_ids": gone,
                              "removed_catalogue_ids": rows_gone},

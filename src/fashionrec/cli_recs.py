@@ -175,6 +175,7 @@ def index_check(
 ) -> None:
     """Exit 0 if the index opens with this model (complete, consistent, same model) and, with --data, was built
     from that catalogue as it is now; else say why and exit 2."""
+    from fashionrec.catalogue_edits import catalogue_removals
     from fashionrec.recommend import changed_photos, missing_photos, other_catalogue, stale_probabilities
 
     # (--index as given, not from FASHIONREC_INDEX_DIR: a folder named here is the one meant.)
@@ -203,7 +204,7 @@ def index_check(
     added_ids = rec.items.loc[added_since_build(rec.items), "id"].astype(int)
     carried = added_ids.isin({int(i) for i in rec.manifest.get("kept_added_ids", [])})
     added = int((~carried).sum())
-    removed = [int(i) for i in rec.manifest.get("removed_catalogue_ids", []) if int(i) not in rec._row]
+    removed = [i for i in catalogue_removals(rec.manifest) if i not in rec._row]
     if carried.any():
         console.print(f"holds {int(carried.sum())} product{'' if carried.sum() == 1 else 's'} added to the index it "
                       f"replaced (ids {first_few(added_ids[carried].tolist(), 10)}), carried over by its build; a "

@@ -33,7 +33,7 @@ from fashionrec import __version__
 from fashionrec.artifacts import atomic_dir, check_replaceable, made_by, one_writer_at_a_time, read_json
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import COLUMNS, Catalog, first_few, load_catalog, open_rgb, styles_sha256
-from fashionrec.catalogue_edits import changing_folder
+from fashionrec.catalogue_edits import catalogue_removals, changing_folder
 from fashionrec.errors import BadInputError, ModelError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
 from fashionrec.index.faiss_index import KINDS
@@ -390,7 +390,7 @@ def _previous_ids(index_dir: Path) -> tuple[int, set[int], set[int]]:
     try:
         manifest = read_json(path)
         # A product taken out and then its row deleted, the way to end one for good, left too (a code review).
-        left = [*(manifest.get("left_catalogue_ids") or []), *(manifest.get("removed_catalogue_ids") or [])]
+        left = [*(manifest.get("left_catalogue_ids") or []), *catalogue_removals(manifest)]
         return (int(manifest.get("highest_id") or 0), set(map(int, left)),
                 set(map(int, manifest.get("removed_ids") or [])))
     except (OSError, ValueError, TypeError, AttributeError) as e:
