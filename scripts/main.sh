@@ -43,7 +43,13 @@ fi
 check=2
 if [ -f runs/index/manifest.json ]; then
     check=0
-    fashionrec index check runs/index "${MODEL_ARGS[@]}" --data "$DATA" || check=$?
+    said=$(fashionrec index check runs/index "${MODEL_ARGS[@]}" --data "$DATA" 2>&1) || check=$?
+    # Its refusal is this script's reason to rebuild, not a failure: "error: ..." read as one (an upgrade trial).
+    if [ "$check" = 2 ]; then
+        echo "== runs/index is rebuilt: ${said#error: }"
+    else
+        printf '%s\n' "$said"
+    fi
 fi
 if [ "$check" = 2 ]; then        # none yet, incomplete, another model's or another catalogue's (the check said)
     echo "== index build"
