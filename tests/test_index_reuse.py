@@ -807,3 +807,21 @@ def test_a_ctrl_c_after_the_batchs_manifest_went_in_keeps_its_photos(tmp_path, m
     assert again.image_path(900001).is_file() and again.image_path(900002).is_file()
     assert len(rec) == len(again) and rec.add_products(tmp_path / "new", progress=False).unchanged[:2] == [900001,
                                                                                                           900002]
+
+
+def test_an_index_of_an_earlier_version_is_embedded_again_and_the_log_says_why(shop, tmp_path, monkeypatch, caplog):
+    # "built by another model" was said of an index the very same weights had built before an upgrade (a trial).
+    tagger = Tagger.load(tiny_tagger_path())
+    out = tmp_path / "index"
+    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    manifest = json.loads((out / "manifest.json").read_text())
+    del manifest["model"]["description_sha256"]
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    asked = _embedded(monkeypatch)
+    with caplog.at_level("INFO", logger="fashionrec.index_reuse"):
+        rebuilt = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    assert len(asked) == len(rebuilt)
+    said = " ".join(caplog.text.split())
+    assert "every photo is embedded again): the model's description (its classes and preprocessing) (not " \
+        "recorded: built by an earlier version)" in said, said
+    assert "weights" not in said

@@ -88,8 +88,15 @@ def _read_reusable(index_dir: Path, tagger: Tagger) -> Reusable | None:
                 "temperature": was.get("temperature") or {}, "levels_sha256": was.get("levels_sha256", ""),
                 "dim": manifest.get("dim")}
     if not now["sha256"] or recorded != now:
-        log.info("not reusing the embeddings of %s: it was built by another model (or description or calibration)",
-                 index_dir)
+        # Which of them, and where the index records none (built by an earlier version): "another model" was said
+        # of an index the very same weights had built before an upgrade (an operator's trial).
+        words = {"sha256": "the model's weights", "description_sha256": "the model's description (its classes "
+                 "and preprocessing)", "temperature": "its calibration", "levels_sha256": "how it reads the group "
+                 "and category from the type", "dim": "the embedding's size"}
+        earlier = "not recorded: built by an earlier version"
+        differ = [f"{words[k]} ({earlier if recorded[k] in (None, '') else 'other'})"
+                  for k in words if recorded[k] != now.get(k)] or ["the model has no fingerprint"]
+        log.info("not reusing the embeddings of %s (every photo is embedded again): %s", index_dir, "; ".join(differ))
         return None
     if manifest.get("fashionrec_version") != __version__:
         log.info("not reusing the embeddings of %s: it was built by fashionrec %s, this is %s", index_dir,
