@@ -351,3 +351,22 @@ def test_the_command_says_an_uncaught_error_in_a_line(monkeypatch, capsys) -> No
         with pytest.raises(SystemExit) as stop:
             cli.main()
         assert stop.value.code == 2 and said in capsys.readouterr().err
+
+
+def test_the_version_names_the_commit_it_runs_from(fixture_dir: Path, tmp_path: Path) -> None:
+    # Every version said 0.1.0, so which code made an artefact or runs a server was not to be told (a trial).
+    import subprocess
+
+    from fashionrec import __version__
+    from fashionrec.artifacts import source_revision
+
+    root = Path(__file__).resolve().parents[1]
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    assert source_revision().split("-")[0] == head.stdout.strip()
+    said = runner.invoke(app, ["--version"]).output
+    assert said.strip() == f"fashionrec {__version__} (git {source_revision()})"
+    result = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(tmp_path / "split.csv")])
+    assert result.exit_code == 0
+    assert json.loads((tmp_path / "split.json").read_text())["fashionrec_revision"] == source_revision()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import glob
 import json
 import os
 import re
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -195,13 +197,41 @@ def made_by() -> str:
     return " ".join(["python", program, *redacted(sys.argv[1:])])
 
 
-def provenance() -> dict:
-    """What every report records of its making: the package's version, when, and the command line (or the
-    Python program, :func:`made_by`)."""
+@functools.cache
+def source_revision() -> str | None:
+    """The git commit of the checkout this package runs from ("a37787f", "a37787f-dirty" where its tracked files
+    differ from it), or None (installed from a wheel, or no git): every version says 0.1.0, so what made an
+    artefact, or which code a server runs, could not be told apart (an operator's upgrade trial)."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / ".git").exists():
+        return None
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, timeout=10)
+        if head.returncode:
+            return None
+        changed = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                                 capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() + ("-dirty" if changed.returncode == 0 and changed.stdout.strip() else "")
+
+
+def version_said() -> str:
+    """The version with its revision where known: "0.1.0 (git a37787f)"."""
     from fashionrec import __version__
 
-    return {"fashionrec_version": __version__, "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-            "command": made_by()}
+    revision = source_revision()
+    return f"{__version__} (git {revision})" if revision else __version__
+
+
+def provenance() -> dict:
+    """What every report records of its making: the package's version and git revision, when, and the command
+    line (or the Python program, :func:`made_by`)."""
+    from fashionrec import __version__
+
+    return {"fashionrec_version": __version__, "fashionrec_revision": source_revision(),
+            "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "command": made_by()}
 
 
 def write_json(path: str | Path, payload: dict | list) -> None:

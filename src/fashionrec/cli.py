@@ -110,9 +110,9 @@ def fail(message: str) -> None:
 
 def _print_version(asked: bool) -> None:
     if asked:
-        from fashionrec import __version__
+        from fashionrec.artifacts import version_said
 
-        console.print(f"fashionrec {__version__}")
+        console.print(f"fashionrec {version_said()}", highlight=False)
         raise typer.Exit()
 
 

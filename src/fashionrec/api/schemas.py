@@ -96,7 +96,8 @@ class Health(Answer):
     model: str
     catalogue_size: int
     index: str
-    version: str = Field(description="fashionrec's version.")
+    version: str = Field(description="fashionrec's version, with the git commit it runs from where known "
+                         "(\"0.1.0 (git a37787f)\").")
     # A server beside `fashionrec index add` served the old products, their photos gone, with no sign (a trial).
     changed_on_disk: bool = Field(False, description="Another process changed the index folder since this server "
                                   "loaded it (`fashionrec index add/remove/build`) and the server has not loaded it "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from fashionrec import __version__
 from fashionrec.api.deps import ServiceDep
 from fashionrec.api.schemas import Health
+from fashionrec.artifacts import version_said
 from fashionrec.catalog import first_few
 from fashionrec.recommend import photos_gone
 
@@ -29,5 +29,5 @@ def health(service: ServiceDep) -> Health:
     if service.stale:
         problems.append(service.stale)
     return Health(status="degraded" if problems else "ok", model=str(rec.tagger.name or name),
-                  catalogue_size=len(rec.items), index=str(index), version=__version__,
+                  catalogue_size=len(rec.items), index=str(index), version=version_said(),
                   changed_on_disk=rec.changed_on_disk(), problems=problems)
