@@ -892,6 +892,34 @@ def test_a_card_saves_its_product_without_opening_it(server, page):
     assert saved_id not in page.evaluate("localStorage.getItem('fashionrec-liked')")
 
 
+def test_a_very_long_name_is_cut_on_its_page_with_a_button_for_the_rest(server, page):
+    # A shop's 5,000-character name made the heading thousands of pixels tall (a data analyst's trial); the
+    # page as served, with that name put in, stands in for such a catalogue.
+    long_name = "Very long product name " * 220
+
+    def longer(route):
+        body = route.fetch().text()
+        route.fulfill(body=re.sub(r"<h1>[^<]*</h1>", f"<h1>{long_name}</h1>", body, count=1),
+                      headers={"content-type": "text/html; charset=utf-8"})
+
+    page.goto(server + "/")
+    first_id = page.locator("#grid .card").first.get_attribute("data-id")
+    page.route(f"**/item/{first_id}", longer)
+    page.goto(server + f"/item/{first_id}")
+    heading = page.locator(".product h1")
+    assert heading.bounding_box()["height"] < 300                       # six lines of 1.5rem
+    assert heading.inner_text().strip() == long_name.strip()            # cut on the screen, whole in the page
+    whole = page.locator("button.whole-name")
+    assert whole.is_visible()
+    whole.click()
+    assert whole.count() == 0 and heading.bounding_box()["height"] > 1000
+    assert heading.evaluate("h => document.activeElement === h")
+    page.unroute(f"**/item/{first_id}")
+    page.goto(server + f"/item/{first_id}")                              # a catalogue's name is not cut
+    assert page.locator("button.whole-name").count() == 0
+    assert page.locator(".product h1").evaluate("h => h.scrollHeight <= h.clientHeight + 1")
+
+
 def test_behind_a_proxy_the_ui_works_under_its_path(fixture_catalog, tmp_path_factory, browser, fixture_dir):
     """As nginx's ``location /recs/ { proxy_pass http://server/; }`` in front of ``serve --root-path /recs``: the
     prefix is taken off before the app, whose pages, script and redirects must put it back."""

@@ -331,6 +331,28 @@
     show();
   });
 
+  // A name of thousands of characters made a product page's heading thousands of pixels tall (a data analyst's
+  // trial): six lines of it, and a button for the rest where it is cut. A screen reader reads it whole anyway.
+  var heading = document.querySelector(".product h1");
+  if (heading) {
+    heading.classList.add("clamped");
+    if (heading.scrollHeight > heading.clientHeight + 1) {
+      var whole = document.createElement("button");
+      whole.type = "button";
+      whole.className = "whole-name";
+      whole.textContent = "Show the whole name";
+      whole.addEventListener("click", function () {
+        heading.classList.remove("clamped");
+        heading.tabIndex = -1;     // the button goes: keyboard focus stays where it was, on the name
+        heading.focus();
+        whole.remove();
+      });
+      heading.insertAdjacentElement("afterend", whole);
+    } else {
+      heading.classList.remove("clamped");
+    }
+  }
+
   var picks = document.getElementById("foryou-picks");
   if (picks) {
     var status = document.getElementById("foryou-status"), box = document.getElementById("foryou");
