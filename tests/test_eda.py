@@ -130,6 +130,47 @@ def test_a_folder_of_other_files_is_not_replaced_by_a_report(fixture_dir: Path, 
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
+def test_files_of_ones_own_beside_a_report_are_not_deleted_by_the_next(fixture_dir: Path, tmp_path: Path) -> None:
+    # The report replaces its folder whole: a note and a plot folder of one's own went with it (a code review).
+    from fashionrec.errors import FashionrecError
+
+    out = tmp_path / "eda"
+    write_eda_report(fixture_dir, out, progress=False)
+    (out / "notes.txt").write_text("mine")
+    (out / "custom").mkdir()
+    before = {p.name for p in out.iterdir()}
+    with pytest.raises(FashionrecError, match=r"holds custom, notes.txt beside its EDA report: .* move them"):
+        write_eda_report(fixture_dir, out, progress=False)
+    assert {p.name for p in out.iterdir()} == before and (out / "notes.txt").read_text() == "mine"
+
+
+def test_plots_an_earlier_version_left_without_their_html_are_a_report_to_replace(fixture_dir: Path,
+                                                                                   tmp_path: Path) -> None:
+    # Earlier versions removed report.html and report.json first: a stopped run left its plots alone, and this
+    # version called that folder "not an EDA report" (a code review's upgrade case).
+    out = tmp_path / "eda"
+    write_eda_report(fixture_dir, out, progress=False)
+    (out / "report.html").unlink()
+    (out / "report.json").unlink()
+    write_eda_report(fixture_dir, out, progress=False)
+    assert {p.name for p in out.iterdir()} == {"report.html", "report.json", *(f"{n}.png" for n in PLOTS)}
+
+
+def test_the_report_can_be_written_into_the_current_folder(fixture_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    # "--out ." has no name to put a temporary folder beside: it was a traceback, and left that folder behind.
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = CliRunner().invoke(app, ["eda", str(fixture_dir), "--out", "."])
+    assert result.exit_code == 0, result.output
+    assert (here / "report.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]
+
+
 def test_html_embeds_and_links_every_plot(eda_dir: Path, report: dict) -> None:
     html = (eda_dir / "report.html").read_text()
     for plot in report["plots"].values():

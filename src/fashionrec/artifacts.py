@@ -284,16 +284,19 @@ def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "fold
     at any point leaves one complete version on disk (the folder counterpart of :func:`atomic_path`).
     With ``marker``, a non-empty ``out_dir`` without that file is refused (:func:`check_replaceable`).
     """
-    out_dir = Path(out_dir)
+    # "." or "runs/.." have no name to put the temporary folder's beside (`eda --out .` was a traceback).
+    out_dir = Path(os.path.abspath(out_dir))
     if out_dir.is_symlink():
         # The folder it points at is replaced, the link kept: the link itself was moved aside and a folder put in
         # its place, and every later build failed on the link left behind (an operator's re-trial).
         out_dir = out_dir.resolve()
     if marker is not None:
         check_replaceable(out_dir, marker, what, unless)
+    if out_dir.parent == out_dir:
+        raise FashionrecError(f"{out_dir} is the file system's root: choose a folder inside it for --out")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = private_temp_dir(out_dir.parent, f".{out_dir.name}.")
     old = out_dir.with_name(f".{out_dir.name}.old")
+    tmp = private_temp_dir(out_dir.parent, f".{out_dir.name}.")
     if old.is_symlink():        # left so by a build before the line above
         old.unlink()
     try:

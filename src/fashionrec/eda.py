@@ -43,6 +43,7 @@ from fashionrec import __version__
 from fashionrec.artifacts import atomic_dir, check_replaceable, check_writable, provenance, write_json, write_text
 from fashionrec.catalog import MIN_PHOTO_SIDE, Catalog, CatalogError, load_catalog, open_rgb, styles_sha256
 from fashionrec.colours import SWATCHES
+from fashionrec.errors import FashionrecError
 from fashionrec.progress import hidden
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,10 @@ NO_PHOTOS = "no usable photos: see `fashionrec data check`"     # on a plot that
 WITH_IMAGE_COLOUR = "#3b75af"
 WITHOUT_IMAGE_COLOUR = "#d4d4d4"
 SMALL_COLOUR = "#e6550d"
+# Every file a report holds, in this version and earlier ones: replacing a report deletes these and nothing else.
+PLOT_NAMES = ("gender", "master_category", "sub_category", "season", "usage", "base_colour", "year",
+              "gender_by_category", "article_type", "image_sizes", "samples")
+REPORT_FILES = frozenset({"report.html", "report.json", *(f"{name}.png" for name in PLOT_NAMES)})
 
 
 @dataclass
@@ -81,7 +86,7 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
     Every file is written atomically, so an interrupted run leaves no half-written report.
     """
     check_writable(Path(out_dir) / "report.json")       # before the catalogue is read (a catalogue's images/ too)
-    check_replaceable(out_dir, "report.json", "EDA report")
+    check_report_folder(out_dir)
     if isinstance(catalog, (str, Path)):
         catalog = load_catalog(catalog, progress=progress)
     table = catalog.table
@@ -99,7 +104,8 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
     # The report is drawn in a folder of its own and then put in place whole: an interrupted run into an old
     # report's folder left its HTML beside this catalogue's plots (an analyst's trial), and removing the old
     # files first left a server's reports page answering 404 while the report was redrawn.
-    with atomic_dir(out, marker="report.json", what="EDA report") as tmp:
+    check_report_folder(out)           # again: files put there while the catalogue was read are kept too
+    with atomic_dir(out) as tmp:
         images: dict[str, bytes] = {}
         for plot in tqdm(plots, desc="EDA plots", unit="plot", disable=hidden(progress)):
             fig = plot.draw()
@@ -122,6 +128,21 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
     html_path = out / "report.html"
     log.info("EDA report of %s: %d plots, report.json and report.html in %s", catalog.root, len(plots), out)
     return html_path
+
+
+def check_report_folder(out_dir: str | Path) -> None:
+    """Refuse an ``--out`` whose files the report did not write: the report replaces its folder whole, and a
+    note or a plot of one's own beside an earlier report was deleted with it (a code review). An earlier
+    version's report stopped before its HTML (its plots alone) is a report to replace."""
+    out = Path(out_dir)
+    entries = {p.name for p in out.iterdir()} if out.is_dir() else set()
+    if not (entries and entries <= REPORT_FILES):
+        check_replaceable(out, "report.json", "EDA report")       # a file, or a folder that is no report
+    others = sorted(entries - REPORT_FILES)
+    if others:
+        shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+        raise FashionrecError(f"{out} holds {shown} beside its EDA report: the report replaces its folder whole, "
+                              "which would delete them; move them elsewhere, or choose another --out")
 
 
 def _fingerprint(path: Path) -> dict:
