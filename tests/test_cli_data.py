@@ -370,3 +370,28 @@ def test_the_version_names_the_commit_it_runs_from(fixture_dir: Path, tmp_path: 
     result = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(tmp_path / "split.csv")])
     assert result.exit_code == 0
     assert json.loads((tmp_path / "split.json").read_text())["fashionrec_revision"] == source_revision()
+
+
+def test_a_server_names_the_commit_it_started_from_not_one_pulled_since(tmp_path: Path, monkeypatch) -> None:
+    # Read at the first /health, the commit was the one pulled while the old code still served (a code review).
+    import subprocess
+    from types import SimpleNamespace
+
+    import fashionrec.artifacts as artifacts
+    from fashionrec.api import Settings, create_app
+
+    if not (Path(artifacts.__file__).resolve().parents[2] / ".git").exists():
+        pytest.skip("not a git checkout")
+    commit = ["1111111"]
+
+    def git(args, **kwargs):
+        return SimpleNamespace(returncode=0, stdout=commit[0] if "rev-parse" in args else "")
+
+    monkeypatch.setattr(subprocess, "run", git)
+    artifacts.source_revision.cache_clear()
+    try:
+        create_app(Settings(index_dir=tmp_path))
+        commit[0] = "2222222"            # a git pull after the start
+        assert artifacts.version_said().endswith("(git 1111111)")
+    finally:
+        artifacts.source_revision.cache_clear()

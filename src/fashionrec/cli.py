@@ -126,7 +126,11 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
     stop_on_sigterm()
-    from fashionrec.artifacts import SECRET_OPTIONS, redacted
+    from fashionrec.artifacts import SECRET_OPTIONS, redacted, source_revision
+
+    # The commit is read now, once: read at the first artefact or /health, it named a commit pulled while a
+    # server or a training ran the one before (a code review).
+    source_revision()
 
     # A token on the command line is in the process list, where every account on the machine reads it (a
     # security review); the variable is not.

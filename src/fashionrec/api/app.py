@@ -30,6 +30,7 @@ from fashionrec.api.routes import ALL_ROUTERS
 from fashionrec.api.routes.pages import WEB, templates
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import ServerTiming
+from fashionrec.artifacts import source_revision
 from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError, FashionrecError, NotFoundError
 
 log = logging.getLogger(__name__)
@@ -272,6 +273,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         >>> uvicorn.run(app)  # doctest: +SKIP
     """
     settings = settings or Settings()
+    # /health names the commit the server started from, not one pulled since (read once, then kept).
+    source_revision()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
