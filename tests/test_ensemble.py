@@ -12,6 +12,7 @@ import torch
 from PIL import Image
 from typer.testing import CliRunner
 
+from fashionrec.artifacts import source_revision
 from fashionrec.cli import app
 from fashionrec.ensemble import combine, weight_grid
 from fashionrec.errors import FashionrecError, ModelError
@@ -147,6 +148,7 @@ def test_ensemble_command_writes_a_run_that_evaluate_and_export_take(two_runs, t
     assert set(meta["calibration"]["temperature"]) == set(meta["classes"])       # its own, fitted on val
     assert len(meta["split"]["test_ids_sha256"]) == 64
     assert (out / "test" / "report.md").exists() and (out / "split.csv").exists()
+    assert "fashionrec_revision" in meta and meta["fashionrec_revision"] == source_revision()   # which code made it
     # The checkpoint's test numbers are what `fashionrec evaluate --split test` measures on the file.
     again = evaluate_model(FIXTURE, out, split="test", progress=False)
     assert again["n"] == meta["test"]["n"]
@@ -326,6 +328,8 @@ def test_the_linear_head_is_scikit_learns_logistic_regression():
 def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_path):
     ens = tmp_path / "ens"
     combine(two_runs, FIXTURE, ens, step=0.5, progress=False)
+    base_json = ens / "weights" / "best.json"      # made by an earlier version: the probe names its own
+    base_json.write_text(json.dumps({**json.loads(base_json.read_text()), "fashionrec_revision": "0000000"}))
     out = tmp_path / "probe"
     res = CliRunner().invoke(app, ["probe", str(ens), "--data", str(FIXTURE), "--head", "articleType",
                                    "--head", "gender", "--out", str(out)])
@@ -337,6 +341,7 @@ def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_
         assert meta["probe"]["heads"][h] == pytest.approx(rows.iloc[0]["blend_weight"])
     assert meta.get("probe_weights", {}) == {h: a for h, a in meta["probe"]["heads"].items() if a > 0}
     assert meta["probe"]["base"]["test"] == json.loads((ens / "weights" / "best.json").read_text())["test"]
+    assert "fashionrec_revision" in meta and meta["fashionrec_revision"] == source_revision()   # its own
     again = evaluate_model(FIXTURE, out, split="test", progress=False)
     assert again["accuracy"] == pytest.approx(meta["test"]["accuracy"])
     assert again["macro_f1"] == pytest.approx(meta["test"]["macro_f1"])
