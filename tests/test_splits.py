@@ -238,3 +238,19 @@ def test_a_split_by_id_records_no_copies_setting_and_one_kept_together_is_remade
         make_split(shared.drop(columns="photo_digest"), copies="together")
     with pytest.raises(FashionrecError, match="apart or together"):
         make_split(shared, copies="grouped")
+
+
+def test_kept_together_a_class_is_train_only_only_when_none_of_it_is_held_out() -> None:
+    # Three products of B whose photos are copies of A's: placed with A's, some in val and test, while the split
+    # said B was "too small to stratify, train only" (a code review).
+    items = pd.DataFrame({"id": list(range(1, 11)) + [101, 102, 103],
+                          "articleType": ["A"] * 10 + ["B"] * 3,
+                          "photo_digest": [f"d{i}" for i in range(1, 11)] + ["d1", "d2", "d3"]})
+    held_out_b = 0
+    for seed in range(8):
+        split = make_split(items, seed=seed, copies="together")
+        parts = split.assignments
+        b_parts = set(parts.loc[[101, 102, 103]])
+        held_out_b += b_parts != {"train"}
+        assert ("B" in split.train_only_classes) == (b_parts == {"train"}), (seed, b_parts)
+    assert held_out_b, "no seed put a copy of B's in val or test: the test checks nothing"
