@@ -1615,6 +1615,16 @@ def test_index_check_says_what_changed_since_the_build(tmp_path):
         old.add_product(Image.open(old.image_path(_some_id(old))), {"id": gone, "productDisplayName": "Taken"})
     assert old.add_product(Image.open(old.image_path(_some_id(old))), {"id": added, "productDisplayName": "Again"}) \
         == added
+    # Its catalogue's rows alone tell them: a catalogue whose images/ is gone stopped `index check` over the
+    # images (a code review).
+    rows_only = tmp_path / "rows_only"
+    rows_only.mkdir()
+    shutil.copy(Path(manifest["data_dir"]) / "styles.csv", rows_only / "styles.csv")
+    manifest = json.loads((index / "manifest.json").read_text())
+    manifest.pop("removed_catalogue_ids", None)
+    (index / "manifest.json").write_text(json.dumps({**manifest, "data_dir": str(rows_only)}))
+    res = CliRunner().invoke(app, ["index", "check", str(index)])
+    assert res.exit_code == 0 and f"1 catalogue product removed ({gone};" in " ".join(res.output.split()), res.output
 
 
 def test_a_damaged_manifest_is_named_not_a_traceback(tmp_path):

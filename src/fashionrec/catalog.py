@@ -1157,6 +1157,13 @@ def styles_sha256(data_dir: str | Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
+def styles_table(data_dir: str | Path) -> pd.DataFrame:
+    """The rows of ``data_dir``'s styles.csv (the columns of :data:`COLUMNS`) as :func:`load_catalog` reads them,
+    without its photos: for what needs only the rows of a catalogue whose images/ may be gone or elsewhere."""
+    root = Path(data_dir)
+    return _read_styles(root / "styles.csv", DataReport(data_dir=str(root)))
+
+
 def check_catalogue_folder(data_dir: str | Path) -> Path:
     """``data_dir`` as a path, or a :class:`CatalogError` saying what it lacks (the folder, styles.csv,
     images/): cheap, for a command to check before it starts processes or loads a model."""

@@ -27,11 +27,13 @@ from fashionrec.catalog import (
     ATTRIBUTES,
     COLUMNS,
     Catalog,
+    CatalogError,
     checked_photo,
     is_greyscale,
     load_catalog,
     made_name,
     open_rgb,
+    styles_table,
     to_rgb,
 )
 from fashionrec.embed import predicted_frame
@@ -116,7 +118,14 @@ def _with_rows(data_dir: str, ids: tuple[int, ...]) -> tuple[int, ...]:
     """Of ``ids``, those with a row in ``data_dir``'s styles.csv (none where it is gone)."""
     if not data_dir or not (Path(data_dir) / "styles.csv").is_file():
         return ()
-    rows = set(map(int, load_catalog(data_dir, check_images=False, progress=False, warn=False).table["id"]))
+    # Its rows alone: the whole catalogue's checks (its images/ folder) stopped `index check`, `index remove` and
+    # adding by id on such an index over a catalogue error that had nothing to do with them (a code review).
+    try:
+        rows = set(map(int, styles_table(data_dir)["id"]))
+    except CatalogError as e:
+        log.warning("%s/styles.csv cannot be read (%s): the %d products this index's earlier version removed are "
+                    "taken as added ones, not the catalogue's", data_dir, e, len(ids))
+        return ()
     return tuple(i for i in ids if i in rows)
 
 
@@ -793,8 +802,11 @@ class CatalogueEdits:
         data_dir = Path(str(self.manifest.get("data_dir") or ""))
         row = None
         if (data_dir / "styles.csv").is_file():
-            table = load_catalog(data_dir, check_images=False, progress=False, warn=False).table
-            row = table[table["id"] == item_id]
+            try:
+                table = styles_table(data_dir)      # its rows alone: its images/ may be gone
+                row = table[table["id"] == item_id]
+            except CatalogError as e:
+                log.warning("%s cannot be read (%s)", data_dir / "styles.csv", e)
         if row is None or row.empty:
             log.warning("product %d is a catalogue row the index left out, but %s no longer has it: the labels not "
                         "given are the tagger's", item_id, data_dir / "styles.csv")
