@@ -77,6 +77,11 @@ def test_bad_requests_are_refused_before_any_work_and_write_nothing(tmp_path: Pa
         export_recommendations(rec, tmp_path / "recs.xlsx", progress=False)
     with pytest.raises(BadInputError, match="k must be"):
         export_recommendations(rec, out, k={"similar": 0}, progress=False)
+    # As the command line refuses them (a review): a size for a list not exported, and no ids at all.
+    with pytest.raises(BadInputError, match=r"k for similar, which kinds \['outfit'\] leaves out"):
+        export_recommendations(rec, out, kinds=["outfit"], k={"similar": 3}, progress=False)
+    with pytest.raises(BadInputError, match="ids is empty"):
+        export_recommendations(rec, out, ids=[], progress=False)
     assert not list(tmp_path.iterdir())
     # Stopped partway: the file written before is left as it was, with no temporary file beside it.
     out.write_bytes(b"the export before")
