@@ -4037,3 +4037,19 @@ def test_an_index_built_from_a_catalogue_records_its_typos_and_tiny_photos(tmp_p
     r = Recommender.build(catalog, Tagger.load(tiny_tagger_path()), tmp_path / "index", progress=False)
     assert r.manifest["possible_typos"] == {"articleType": {"Tshrts": "Tshirts"}}
     assert r.manifest["tiny_image_ids"] == [tiny] and tiny in r._set_aside()
+
+
+def test_an_occasion_word_alone_lists_the_products_named_for_it_first(tmp_path):
+    # "wedding" finds every Ethnic product, and listed them in the catalogue's order: FNF's "Wedding Collection"
+    # saris came 4th, 7th and 39th (a shopper's trial).
+    r, _ = _scratch(tmp_path)
+    ethnic = r.items.index[r.items["usage"] == "Ethnic"]
+    assert len(ethnic) >= 3
+    named = int(r.items.loc[ethnic[-1], "id"])
+    r.items.loc[ethnic[-1], "productDisplayName"] = "FNF Green Wedding Collection Sari"
+    r._reindex()
+    for q in ("wedding", "weddings", "wedding wear"):
+        total, page = r.browse(q=q, limit=50)
+        assert total == len(ethnic) and page[0]["id"] == named, (q, [p["id"] for p in page[:3]])
+    # A word that is a usage itself keeps the usage's order: no other rank than before.
+    assert r.browse(q="ethnic", limit=50)[1][0]["id"] != named or ethnic[0] == ethnic[-1]

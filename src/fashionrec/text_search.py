@@ -266,6 +266,17 @@ class TextSearch:
         masks += [self._words().in_names(*pair) for pair in self._shaded(words)]
         return np.logical_and.reduce(masks) if masks else np.zeros(len(self.items), bool)
 
+    def _named_for_occasion(self, words: list[str]) -> np.ndarray:
+        """Per row, whether its name has every occasion word of a query that is no usage itself ("wedding",
+        "office", "diwali": :data:`~fashionrec.vocabulary.USAGE_WORDS`), which finds the whole usage: "wedding"
+        listed the 2,893 Ethnic products in the catalogue's order, FNF's "Wedding Collection" saris among them
+        (a shopper's trial); none where the query has no such word."""
+        occasions = {singular(norm(w)) for w in USAGE_WORDS if " " not in w}
+        said = [w for w in words if w in occasions]
+        if not said:
+            return np.zeros(len(self.items), bool)
+        return np.logical_and.reduce([self._words().in_names(w) for w in said])
+
     def _named_as_type(self, word: str) -> np.ndarray:
         """Per row, whether its name has ``word`` (a query's, singular, that names a type) or another word for
         just the types it names: "saree" or "sari" ("wedding saree" listed Fabindia's "... Saree" before FNF's
@@ -354,14 +365,15 @@ class TextSearch:
             parsed = self.parse_query(q)
             # Last of all, within its tier, a product whose photo the tagger sees as another colour than the
             # one asked for and its label says (:meth:`_seen_otherwise`).
-            rank = self._attribute_rank(parsed, rows) << 3 | self._named_as_asked(words)[rows] << 2 \
-                | self._words().mask(words)[rows] << 1 | ~self._seen_otherwise(parsed.get("baseColour", []))[rows]
-            rank |= ~self._aside_for(parsed, words)[rows] << 8      # a kids' product for "men" after the rest
-            rank |= ~self._given_away(q)[rows] << 9         # promotional freebies last, unless asked for
+            rank = self._attribute_rank(parsed, rows) << 4 | self._named_as_asked(words)[rows] << 3 \
+                | self._named_for_occasion(words)[rows] << 2 | self._words().mask(words)[rows] << 1 \
+                | ~self._seen_otherwise(parsed.get("baseColour", []))[rows]
+            rank |= ~self._aside_for(parsed, words)[rows] << 9      # a kids' product for "men" after the rest
+            rank |= ~self._given_away(q)[rows] << 10        # promotional freebies last, unless asked for
             rows = rows[np.argsort(-rank, kind="stable")]
             rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
             if self._gift_alone(words):      # not the fragrance gift sets first for having the word "gift"
-                rows = self._gift_turns(rows, np.sort(rank)[::-1] >> 8)
+                rows = self._gift_turns(rows, np.sort(rank)[::-1] >> 9)
             masks = self._part_masks(q, words)
             if masks:
                 rows = _taking_turns(rows, masks)
