@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from _recs_support import FIXTURE, fixture_catalog, shared_recommender, tiny_tagger_path
@@ -52,8 +54,11 @@ def test_broken_embedding_folders_say_what_to_do(local_embeddings, tmp_path):
 @pytest.mark.slow
 def test_ray_embeddings_equal_single_process(local_embeddings, tmp_path):
     pytest.importorskip("ray")
+    sessions = set(Path("/tmp/ray").glob("session_2*"))
     manifest = embed_catalog_to_parquet(fixture_catalog(), tiny_tagger_path(), tmp_path / "ray", engine="ray",
                                         progress=False)
+    # Its session folder is its own and goes with it: each local run left a /tmp/ray/session_* (a trial).
+    assert set(Path("/tmp/ray").glob("session_2*")) == sessions and not list(Path("/tmp").glob("fashionrec-ray-*"))
     assert manifest["engine"] == "ray" and manifest["workers"] >= 1
     _, local = load_embeddings(local_embeddings)
     _, ray_frame = load_embeddings(tmp_path / "ray")

@@ -19,6 +19,8 @@ import contextlib
 import datetime as _dt
 import logging
 import os
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -140,10 +142,29 @@ def _embed_with_ray(frame: pd.DataFrame, tagger: Tagger, out: Path, address: str
                             "root") from e
 
     started_here = not ray.is_initialized()
+    session = None
     if started_here:
         # address None starts a local Ray; "auto" joins the cluster this machine belongs to; ray://... a remote one
         kwargs = {"address": address, "ignore_reinit_error": True, "log_to_driver": False,
                   **({} if address else {"include_dashboard": False})}
+        if not address:
+            # A local Ray's session folder (its logs and sockets) in one of ours, removed when it stops: each run
+            # left a /tmp/ray/session_* folder (an operator's trial). Under /tmp: its socket paths must stay short.
+            session = tempfile.mkdtemp(prefix="fashionrec-ray-", dir="/tmp" if os.path.isdir("/tmp") else None)
+            kwargs["_temp_dir"] = session
+    try:
+        return _run_ray(ray, frame, tagger, out, actors, batch_size, kwargs if started_here else None)
+    finally:
+        if session:
+            shutil.rmtree(session, ignore_errors=True)
+
+
+def _run_ray(ray, frame: pd.DataFrame, tagger: Tagger, out: Path, actors: int | None, batch_size: int,
+             kwargs: dict | None) -> int:
+    """:func:`_embed_with_ray`'s work, starting (and then stopping) Ray with ``kwargs`` unless None (joined)."""
+    started_here = kwargs is not None
+    address = (kwargs or {}).get("address")
+    if started_here:
         try:
             ray.init(**kwargs)
         except Exception as e:       # ray raises a bare Exception when its node does not come up in time
