@@ -131,6 +131,33 @@ def test_data_split_says_which_test_products_have_a_training_products_photo(fixt
                                                              str(tmp_path / "plain.csv")]).output
 
 
+def test_kept_together_a_split_says_what_it_counts_photos_not_products(fixture_dir: Path, fixture_catalog,
+                                                                        tmp_path: Path) -> None:
+    # A type of 6 products and 2 photos was "too small ... (under 3 products)": Ties (6) (an ML engineer's trial);
+    # and nothing confirmed that no test product was a copy, where `apart` lists them.
+    cat = tmp_path / "cat"
+    shutil.copytree(fixture_dir, cat)
+    usable = fixture_catalog.usable
+    kind = usable["articleType"].value_counts().index[0]
+    paths = [Path(p) for p in usable.loc[usable["articleType"] == kind, "image_path"]]
+    assert len(paths) >= 4
+    for i, p in enumerate(paths):           # every photo of the type one of two
+        (cat / "images" / p.name).write_bytes(paths[i % 2].read_bytes())
+    result = runner.invoke(app, ["data", "split", str(cat), "--copies", "together", "--out",
+                                 str(tmp_path / "split.csv")])
+    said = flat(result.output)
+    assert result.exit_code == 0, result.output
+    assert "too small to stratify (under 3 distinct photos), train only: " in said
+    assert f"{kind} ({len(paths)} products)" in said.split("train only: ")[1]
+    assert "each photo's ids in one part: no test or val product is a copy of a train photo" in said
+    assert "byte for byte" not in said
+    apart = flat(runner.invoke(app, ["data", "split", str(cat), "--out", str(tmp_path / "apart.csv")]).output)
+    assert "(under 3 products), train only: Ties (2)" in apart
+    assert "under 3 distinct photos" not in apart and "no test or val product is a copy" not in apart
+    wrong = runner.invoke(app, ["data", "split", str(cat), "--copies", "yes", "--out", str(tmp_path / "x.csv")])
+    assert wrong.exit_code == 2 and "--copies 'yes': choose apart or together" in flat(wrong.output)
+
+
 def test_data_split_says_when_val_and_test_are_empty(fixture_dir: Path, tmp_path: Path) -> None:
     cat = tmp_path / "one"
     (cat / "images").mkdir(parents=True)

@@ -204,9 +204,11 @@ def data_split(
     seed: int = typer.Option(0, help="Random seed: the same seed gives the same split."),
     val_frac: float = typer.Option(0.1, help="Share of each class for validation."),
     test_frac: float = typer.Option(0.1, help="Share of each class for test."),
-    copies: str = typer.Option("apart", help="apart: each id drawn on its own (the shipped model's split); "
-                               "together: the ids of one photo, byte for byte, go to one part, so no test product "
-                               "is a copy of a train or val one."),
+    copies: str = typer.Option("apart", metavar="[apart|together]",
+                               help="apart: each id drawn on its own (the shipped model's split); together: the ids "
+                               "of one photo, byte for byte, go to one part, so no test product is a copy of a train "
+                               "or val one (photos are drawn, not ids: another split than apart's, even where no "
+                               "photo has copies)."),
     folders: Path | None = typer.Option(
         None, "--folders", help="Also write each split as a catalogue folder here (train/, val/, test/ and "
         "trainval/: styles.csv + links to the photos), for `index build` and `evaluate-recs` on held-out products."),
@@ -214,9 +216,11 @@ def data_split(
     """Make a reproducible stratified train/val/test split by articleType."""
     from fashionrec.artifacts import check_writable
     from fashionrec.catalog import load_catalog
-    from fashionrec.splits import SplitConfig, make_split, write_split_folders
+    from fashionrec.splits import COPIES, SplitConfig, make_split, write_split_folders
 
     try:
+        if copies not in COPIES:        # "copies 'yes'" did not name the flag (an ML engineer's trial)
+            raise FashionrecError(f"--copies {copies!r}: choose {' or '.join(COPIES)}")
         config = SplitConfig(seed=seed, val_frac=val_frac, test_frac=test_frac, copies=copies)
         config.check()                      # before a minute of loading the catalogue
         if out.suffix.lower() != ".csv":
@@ -251,29 +255,34 @@ def data_split(
                       "the split it was trained with.[/yellow]", markup=True)
     # The catalogue lists some photos under several ids; a split by id can put one photo on both sides.
     learnt = set(split.ids("train", "val").tolist())
-    copies = [i for g in catalog.report.shared_photos if learnt & set(g["ids"]) for i in g["ids"] if i not in learnt
-              and split.assignments.get(i) == "test"]
-    if copies:
-        console.print(f"{len(copies)} test product{'s have' if len(copies) != 1 else ' has'}, byte for byte, "
+    in_test = sorted(i for g in catalog.report.shared_photos if learnt & set(g["ids"]) for i in g["ids"]
+                     if i not in learnt and split.assignments.get(i) == "test")
+    if in_test:
+        console.print(f"{len(in_test)} test product{'s have' if len(in_test) != 1 else ' has'}, byte for byte, "
                       "the photo of a train or val product "
-                      f"(ids {first_few(copies, 10)}; `fashionrec data "
+                      f"(ids {first_few(in_test, 10)}; `fashionrec data "
                       "check` lists such photos): a model trained on this split has seen them, and `fashionrec "
                       "evaluate` reports its numbers with and without them; --copies together keeps each photo's "
                       "ids in one part", highlight=False)
     trained = set(split.ids("train").tolist())
-    in_val = [i for g in catalog.report.shared_photos if trained & set(g["ids"]) for i in g["ids"]
-              if split.assignments.get(i) == "val"]
+    in_val = sorted(i for g in catalog.report.shared_photos if trained & set(g["ids"]) for i in g["ids"]
+                    if split.assignments.get(i) == "val")
     if in_val:      # they lift validation scores, and so the epoch early stopping picks (an analyst's trial)
         console.print(f"{len(in_val)} val product{'s have' if len(in_val) != 1 else ' has'}, byte for byte, the "
                       f"photo of a train product (ids {first_few(in_val, 10)})", highlight=False)
+    if config.copies == "together" and catalog.report.shared_photos:
+        # Said, where the lines above are left out (an ML engineer's trial: nothing confirmed it).
+        n = len(catalog.report.shared_photos)
+        console.print(f"{n:,} photo{'s' if n != 1 else ''} under several ids, each photo's ids in one part: no "
+                      "test or val product is a copy of a train photo", highlight=False)
     if split.train_only_classes:
         n = len(split.train_only_classes)
-        console.print(f"{n} class{'es' if n != 1 else ''} too small to stratify, train only: "
-                      + split.train_only_listed())
+        console.print(f"{n} class{'es' if n != 1 else ''} too small to stratify (under {split.needed()}), train "
+                      "only: " + split.train_only_listed())
     empty = [name for name in ("val", "test") if not s["counts"][name]]
     if empty:       # exit 0 with empty splits and no word (a one-product catalogue, an analyst's trial)
         console.print(f"[yellow]{' and '.join(empty)} {'are' if len(empty) > 1 else 'is'} empty: no type has the "
-                      f"{split.config.min_per_class} products a stratified split needs; a model trained on this "
+                      f"{split.needed()} a stratified split needs; a model trained on this "
                       "split cannot be validated or tested[/yellow]", markup=True)
     if split.unlabelled_ids:
         # In no split: said, not only in the sidecar (a data engineer's trial counted 59 of 60 usable rows).

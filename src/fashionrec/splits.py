@@ -72,7 +72,15 @@ class Split:
     def train_only_listed(self) -> str:
         """The classes too small to stratify, with their counts ("Ties (2), ..."), as `data split` and `train`
         say them."""
-        return ", ".join(f"{k} ({v})" for k, v in self.train_only_classes.items())
+        unit = " products" if self.config.copies == "together" else ""
+        return ", ".join(f"{k} ({v}{unit})" for k, v in self.train_only_classes.items())
+
+    def needed(self) -> str:
+        """What a class needs to be stratified, as messages say it: "3 products", or, keeping a photo's copies
+        together, "3 distinct photos" (a type of 6 products and 2 photos was "under 3 products (6)": an ML
+        engineer's trial)."""
+        n = self.config.min_per_class
+        return f"{n} distinct photos" if self.config.copies == "together" else f"{n} products"
 
     def summary(self) -> dict:
         config = asdict(self.config)

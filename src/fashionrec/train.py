@@ -568,17 +568,16 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         # only "NA" products (no type to training, a class to the split) validated.
         raise FashionrecError(f"{data_dir} gives no validation or test products with a type to choose the best "
                               f"epoch by and test on: each of its {len(space.classes['articleType'])} article types "
-                              f"has fewer than {split.config.min_per_class} usable products, so all of them are "
-                              f"trained on; a type is validated and tested from {split.config.min_per_class} "
-                              "products")
+                              f"has fewer than {split.needed()} usable, so all of them are trained on; a type is "
+                              f"validated and tested from {split.needed()}")
     log.info("train %d, val %d, test %d images; %d articleType classes; device %s",
              len(idx["train"]), len(idx["val"]), len(idx["test"]), len(space.classes["articleType"]), device)
     if split.train_only_classes and ctx.is_main:
         # `data split` said so and `train` did not: a shop's new type then had no validation or test number and
         # no word why (an ML engineer's trial).
-        log.warning("%d articleType class%s too few to stratify (under %d products), trained on but not validated "
+        log.warning("%d articleType class%s too few to stratify (under %s), trained on but not validated "
                     "or tested: %s", len(split.train_only_classes), "es" if len(split.train_only_classes) != 1
-                    else "", split.config.min_per_class, split.train_only_listed())
+                    else "", split.needed(), split.train_only_listed())
 
     model = create_model(cfg.model, space.sizes(), pretrained=cfg.pretrained, input_size=cfg.input_size).to(device)
     model = model.to(memory_format=torch.channels_last)     # ``model``: the bare net, saved and evaluated
