@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from _recs_support import built_index, shared_recommender
 from typer.testing import CliRunner
 
 from fashionrec.cli import app
-from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.errors import BadInputError, DamagedFileError, NotFoundError
 from fashionrec.rec_export import COLUMNS, export_recommendations, read_export
 from fashionrec.results import PRODUCT_PAGE
 
@@ -84,7 +85,8 @@ def test_bad_requests_are_refused_before_any_work_and_write_nothing(tmp_path: Pa
         export_recommendations(rec, out, ids=[], progress=False)
     assert not list(tmp_path.iterdir())
     # Stopped partway: the file written before is left as it was, with no temporary file beside it.
-    out.write_bytes(b"the export before")
+    export_recommendations(rec, out, ids=[int(rec.items["id"].iloc[0])], progress=False)
+    before = out.read_bytes()
 
     def stopped(*args, **kwargs):
         raise KeyboardInterrupt
@@ -92,7 +94,7 @@ def test_bad_requests_are_refused_before_any_work_and_write_nothing(tmp_path: Pa
     monkeypatch.setattr(type(rec), "complete_the_look", stopped)
     with pytest.raises(KeyboardInterrupt):
         export_recommendations(rec, out, progress=False)
-    assert out.read_bytes() == b"the export before" and [p.name for p in tmp_path.iterdir()] == ["recs.parquet"]
+    assert out.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["recs.parquet"]
 
 
 def test_the_command_writes_the_table_and_says_what_fell_short(tmp_path: Path) -> None:
@@ -111,3 +113,28 @@ def test_the_command_writes_the_table_and_says_what_fell_short(tmp_path: Path) -
     res = CliRunner().invoke(app, ["recommend", "export", "--index", str(built_index()), "--out", str(out),
                                    "--kinds", "outfit", "-k", "3"])
     assert res.exit_code == 2 and "-k is for similar, which --kinds outfit leaves out" in " ".join(res.output.split())
+    # Each size names its flag (all three said "k must be ..."; an integrator's trial).
+    res = CliRunner().invoke(app, ["recommend", "export", "--index", str(built_index()), "--out", str(out),
+                                   "--outfit-k", "-1"])
+    assert res.exit_code == 2 and "--outfit-k must be a whole number between 1 and" in " ".join(res.output.split())
+    # One product: "1 product", not "1 products".
+    res = CliRunner().invoke(app, ["recommend", "export", some[0], "--index", str(built_index()), "--out", str(out),
+                                   "--kinds", "similar"])
+    assert res.exit_code == 0 and " of 1 product (similar 12)" in " ".join(res.output.split()), res.output
+    # A file of something else given as --out is not replaced (a shop's own CSV was, without a word); an earlier
+    # export is, and a CSV whose summary is another export's is refused where it is read.
+    mine = tmp_path / "mine.csv"
+    mine.write_text("customer,total\n1,2\n")
+    res = CliRunner().invoke(app, ["recommend", "export", some[0], "--index", str(built_index()), "--out", str(mine)])
+    assert res.exit_code == 2 and "exists and is no recommendations export" in " ".join(res.output.split())
+    assert mine.read_text() == "customer,total\n1,2\n"
+    folder_sidecar = tmp_path / "side.csv"
+    (tmp_path / "side.csv.json").mkdir()
+    res = CliRunner().invoke(app, ["recommend", "export", some[0], "--index", str(built_index()), "--out",
+                                   str(folder_sidecar)])
+    assert res.exit_code == 2 and not folder_sidecar.exists()        # refused before the CSV was written
+    table, summary = read_export(out)
+    summary["rows"] += 1
+    (tmp_path / "recs.csv.json").write_text(json.dumps(summary))
+    with pytest.raises(DamagedFileError, match="one of them is from another export"):
+        read_export(out)

@@ -711,6 +711,11 @@ def recommend_export(
     if unasked:     # a size for a list not exported would be dropped without a word
         fail(f"{flags[unasked[0]]} is for {unasked[0]}, which --kinds {kinds} leaves out: add it to --kinds, or "
              f"drop {flags[unasked[0]]}")
+    from fashionrec.results import MAX_K
+
+    for kind, n in sizes.items():       # "k must be ..." did not say which of the three (an integrator's trial)
+        if not 1 <= n <= MAX_K:
+            fail(f"{flags[kind]} must be a whole number between 1 and {MAX_K}, got {n}")
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         summary = export_recommendations(rec, out, wanted, sizes, ids=item_ids or None)
@@ -719,13 +724,16 @@ def recommend_export(
     except KeyboardInterrupt as e:
         err_console.print(f"{how_stopped(e)}: nothing written ({out} is as it was)", highlight=False)
         raise typer.Exit(exit_code(e)) from None
-    console.print(f"{summary['rows']:,} recommendations of {summary['products']:,} products "
+    products = summary["products"]
+    console.print(f"{summary['rows']:,} recommendation{'s' if summary['rows'] != 1 else ''} of {products:,} "
+                  f"product{'s' if products != 1 else ''} "
                   f"({', '.join(f'{kind} {n}' for kind, n in summary['k'].items())}) in {summary['seconds']} s "
                   f"-> {out}", highlight=False)
     for kind in summary["kinds"]:
-        if summary["short"][kind]:
-            console.print(f"{kind}: {summary['short'][kind]:,} products have fewer than {summary['k'][kind]}, "
-                          f"{summary['none'][kind]:,} of them none", highlight=False)
+        short = summary["short"][kind]
+        if short:
+            console.print(f"{kind}: {short:,} product{'s have' if short != 1 else ' has'} fewer than "
+                          f"{summary['k'][kind]}, {summary['none'][kind]:,} of them none", highlight=False)
 
 
 def _text_queries(path: Path) -> list[dict]:

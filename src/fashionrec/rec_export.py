@@ -21,7 +21,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from fashionrec.artifacts import check_writable, provenance, write_json, write_with
-from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.errors import BadInputError, DamagedFileError, NotFoundError
 from fashionrec.progress import hidden
 from fashionrec.results import PRODUCT_PAGE, check_k, id_list
 
@@ -77,7 +77,7 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
         _write_parquet(out, table, summary)
     else:
         write_with(out, lambda tmp: table.to_csv(tmp, index=False))
-        write_json(out.with_name(out.name + ".json"), summary)
+        write_json(_sidecar(out), summary)
     return summary
 
 
@@ -87,6 +87,11 @@ def _checked(out: Path, kinds: Sequence[str], k: dict[str, int] | None) -> tuple
         raise BadInputError(f"{out}: recommendations are written as {' or '.join(FORMATS)}; give a file name "
                             "ending in one, e.g. runs/recs.parquet")
     check_writable(out)
+    if out.suffix.lower() == ".csv":
+        # Checked before the work, not after the table had replaced the CSV (a sidecar path that is a folder
+        # was refused then: an integrator's trial).
+        check_writable(_sidecar(out))
+    _check_replaceable(out)
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)
     unknown = [x for x in kinds if x not in KINDS]
     if unknown or not kinds:
@@ -143,13 +148,47 @@ def _write_parquet(out: Path, table: pd.DataFrame, summary: dict) -> None:
     write_with(out, lambda tmp: pq.write_table(arrow, tmp))
 
 
+def _sidecar(out: Path) -> Path:
+    """Where a CSV export's summary goes: beside it, ``recs.csv.json``."""
+    return out.with_name(out.name + ".json")
+
+
+def _recorded(path: Path) -> dict | None:
+    """The summary an earlier export at ``path`` records, or None where ``path`` is no export."""
+    try:
+        if path.suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq
+
+            meta = pq.read_schema(path).metadata or {}
+            return json.loads(meta[b"fashionrec"]) if b"fashionrec" in meta else None
+        summary = json.loads(_sidecar(path).read_text())
+        return summary if isinstance(summary, dict) and summary.get("columns") == list(COLUMNS) else None
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _check_replaceable(out: Path) -> None:
+    """Refuse an ``out`` that is a file of something else: a shop's own CSV given as --out was replaced without
+    a word (an integrator's trial); an earlier export is replaced."""
+    if out.is_file() and _recorded(out) is None:
+        beside = f", nor has {_sidecar(out).name} beside it" if out.suffix.lower() == ".csv" else ""
+        raise BadInputError(f"{out} exists and is no recommendations export (it records no summary of one{beside}): "
+                            "choose another --out, or delete it first")
+
+
 def read_export(path: str | Path) -> tuple[pd.DataFrame, dict]:
-    """An export's table and the summary it records (from a Parquet file's metadata, or a CSV's ``.json``)."""
+    """An export's table and the summary it records (from a Parquet file's metadata, or a CSV's ``.json``); a CSV
+    whose summary is of another table (a write stopped between the two files) is refused, said."""
     path = Path(path)
     if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
 
         arrow = pq.read_table(path)
         return arrow.to_pandas(), json.loads((arrow.schema.metadata or {})[b"fashionrec"])
-    sidecar = path.with_name(path.name + ".json")
-    return pd.read_csv(path, keep_default_na=False, na_values={"slot": [""]}), json.loads(sidecar.read_text())
+    table = pd.read_csv(path, keep_default_na=False, na_values={"slot": [""]})
+    summary = json.loads(_sidecar(path).read_text())
+    if summary.get("rows") != len(table):
+        raise DamagedFileError(f"{_sidecar(path)} describes {summary.get('rows')} rows, {path} holds {len(table)}: "
+                               "one of them is from another export (one stopped between the two files?); export "
+                               "again")
+    return table, summary
