@@ -1701,8 +1701,13 @@ def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch)
     seen = {}
     monkeypatch.delenv("FASHIONREC_KEEP_ALIVE_S", raising=False)
     monkeypatch.setattr(uvicorn, "run", lambda application, **kw: seen.update(kw))
-    assert CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123"]).exit_code == 0
+    res = CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123"])
+    assert res.exit_code == 0 and "(API docs: http://127.0.0.1:8123/docs)" in res.output
     assert seen["timeout_keep_alive"] == 30 and seen["port"] == 8123
+    # Behind a proxy, /docs on the server's own port is blank: the line points at the proxy's (an integrator).
+    res = CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123", "--root-path", "/recs"])
+    said = " ".join(res.output.split())
+    assert "the API docs at /recs/docs, work through the proxy" in said and ":8123/docs" not in said
     # Its lines say when (an operator could not tell how soon a batch's products were served, a trial): uvicorn's
     # and fashionrec's.
     import logging

@@ -4053,3 +4053,17 @@ def test_an_occasion_word_alone_lists_the_products_named_for_it_first(tmp_path):
         assert total == len(ethnic) and page[0]["id"] == named, (q, [p["id"] for p in page[:3]])
     # A word that is a usage itself keeps the usage's order: no other rank than before.
     assert r.browse(q="ethnic", limit=50)[1][0]["id"] != named or ethnic[0] == ethnic[-1]
+
+
+def test_a_product_added_with_a_placeholder_name_is_said_never_to_be_recommended(tmp_path):
+    # "Test Shirt" went in without a word and was in nobody's similar items (an integrator's trial).
+    r, photo = _scratch(tmp_path)
+    said: list[str] = []
+    new_id = r.add_product(photo, {"productDisplayName": "Test Shirt", "gender": "Men"}, allow_new_values=True,
+                           warnings=said)
+    assert any("reads as a placeholder" in w and "never shown as a similar item" in w for w in said), said
+    assert new_id in r._set_aside()
+    said.clear()
+    r.add_product(photo.rotate(90, expand=True), {"productDisplayName": "Turtle Check Men Navy Blue Shirt"},
+                  allow_new_values=True, warnings=said)
+    assert not any("placeholder" in w for w in said)

@@ -26,6 +26,7 @@ from fashionrec.artifacts import read_json, write_with
 from fashionrec.catalog import (
     ATTRIBUTES,
     COLUMNS,
+    PLACEHOLDER_NAME,
     Catalog,
     CatalogError,
     checked_photo,
@@ -656,6 +657,12 @@ class CatalogueEdits:
         given = {k for k, v in metadata.items() if v not in (None, "")} | set(from_name)
         for said in self._label_doubts(item_id, row, preds, given, guessed, grey=is_greyscale(image)):
             warn(said)
+        if row.get("productDisplayName") and re.search(PLACEHOLDER_NAME, str(row["productDisplayName"])):
+            # Such a product is never recommended (a test or a file name): "Test Shirt" went in without a word and
+            # was in nobody's similar items (an integrator's trial).
+            warn(f"product {item_id}'s name {row['productDisplayName']!r} reads as a placeholder (a test or a file "
+                 "name): it is listed last in a search and never shown as a similar item, a photo's match, a look's "
+                 "piece or a pick; give its real name")
         if not row.get("productDisplayName"):
             row["productDisplayName"] = made_name(row)
         images_dir = self.index_dir / "images"

@@ -699,8 +699,13 @@ def serve(
     except ValidationError as e:    # a FASHIONREC_* variable that is no number (its traceback before)
         fail("; ".join(f"FASHIONREC_{'_'.join(map(str, err['loc'])).upper()}={err.get('input')!r}: {err['msg']}"
                        for err in e.errors()))
-    console.print(f"serving {index} on http://{host}:{port}  (API docs: http://{host}:{port}/docs)"
-                  + (f"; its links start with {root_path}, for a proxy serving it there" if root_path else ""))
+    if root_path:
+        # Its pages and /docs work through the proxy only: "/docs" on this port loads {root_path}/openapi.json,
+        # which is there only through it (an integrator's trial).
+        console.print(f"serving {index} on http://{host}:{port} for a proxy serving it under {root_path}: its "
+                      f"links, and the API docs at {root_path}/docs, work through the proxy", highlight=False)
+    else:
+        console.print(f"serving {index} on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     # A server's lines say when: "now serving 40330 items" did not, and an operator could not tell how soon a
     # batch's products were served (a trial).
     for handler in logging.getLogger().handlers:
