@@ -232,9 +232,11 @@ def data_split(
             raise FashionrecError(f"--folders {folders} is a file: give a folder for the split's catalogue folders")
         catalog = load_catalog(_data_dir(data_dir))
         split = make_split(catalog.usable, config)
-        # The folders first: refused there, the split written before it replaced the earlier one (a trial).
-        written = write_split_folders(catalog, split, folders) if folders else {}
-        split.save(out)
+        # With the folders, and before they are put in place: refused there, the split written before it replaced
+        # the earlier one (a trial); written after, a stop in between left the folders of another split than it.
+        written = write_split_folders(catalog, split, folders, split_csv=out) if folders else {}
+        if not folders:
+            split.save(out)
     except (FashionrecError, ValueError) as e:
         fail(str(e))
     s = split.summary()

@@ -277,7 +277,8 @@ def _same_test(split: Split, recorded: dict) -> bool:
     return True
 
 
-def write_split_folders(catalog, split: Split, out_dir: str | Path) -> dict[str, int]:
+def write_split_folders(catalog, split: Split, out_dir: str | Path,
+                        split_csv: str | Path | None = None) -> dict[str, int]:
     """Write every part of ``split`` under ``out_dir`` as a catalogue folder of its own (``styles.csv`` of its
     rows + ``images/``), one per name in :data:`FOLDERS`, with the split itself beside them (``split.csv``,
     ``split.json``). Any command takes such a folder: ``fashionrec evaluate-recs out/test --index ...`` of an
@@ -285,7 +286,10 @@ def write_split_folders(catalog, split: Split, out_dir: str | Path) -> dict[str,
 
     The photos are links to the catalogue's files (copies where the file system has no links), so the folders
     cost no space. ``out_dir`` is replaced atomically, and only when it is new, empty or written by this
-    function before. Returns the number of products per folder.
+    function before. ``split_csv``: where else to save the split (``data split --out``), written before the
+    folders are put in place, so that a stop leaves both as they were or both new (a Ctrl-C while the old
+    folders were deleted left the new folders beside the old split.csv of another seed: an integrator's trial).
+    Returns the number of products per folder.
     """
     from fashionrec.catalog import COLUMNS
 
@@ -308,4 +312,6 @@ def write_split_folders(catalog, split: Split, out_dir: str | Path) -> dict[str,
                     shutil.copy2(source, target)
             counts[name] = len(part)
         split.save(tmp / "split.csv")
+        if split_csv is not None:
+            split.save(split_csv)
     return counts
