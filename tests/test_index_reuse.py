@@ -92,7 +92,7 @@ def test_nothing_is_taken_from_another_models_index_or_one_without_digests(shop,
     other.weights_sha256 = "0" * 64         # another model's file
     with caplog.at_level("INFO", logger="fashionrec.index_reuse"):
         rebuilt = Recommender.build(load_catalog(shop, progress=False), other, out, progress=False)
-    assert "built by another model" in caplog.text
+    assert "every photo is embedded again): the model's weights (other)" in caplog.text
     assert rebuilt.manifest["reused"]["photo_embeddings"] == 0 and len(asked) == len(rebuilt)
     (out / index_reuse.DIGESTS).unlink()      # as a folder built before the digests were recorded
     asked.clear()
@@ -144,7 +144,8 @@ def test_another_description_of_the_same_weights_is_another_model(shop, tmp_path
     asked = _embedded(monkeypatch)
     with caplog.at_level("INFO", logger="fashionrec.index_reuse"):
         rebuilt = Recommender.build(load_catalog(shop, progress=False), other, out, progress=False)
-    assert "built by another model" in caplog.text and len(asked) == len(rebuilt)
+    assert "the model's description (its classes and preprocessing) (other)" in caplog.text
+    assert len(asked) == len(rebuilt)
 
 
 def test_vectors_made_elsewhere_are_not_vouched_for_by_todays_photos(shop, tmp_path, monkeypatch):
