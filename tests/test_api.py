@@ -94,17 +94,23 @@ def photo(fixture_dir: Path, ids: list[int]) -> bytes:
 
 # --- happy paths ------------------------------------------------------------------------------------------
 
-def test_health(client, fixture_catalog):
+def test_health(client, fixture_catalog, index_dir):
     body = client.get("/health").json()
     assert body["status"] == "ok"
     assert body["catalogue_size"] == len(fixture_catalog.usable)
     assert body["model"] and body["index"] and body["version"]
+    # Which build, and when it last changed, as a `recommend export` records them (an integrator could tell an
+    # export stale only from the index folder's manifest.json).
+    manifest = json.loads((index_dir / "manifest.json").read_text())
+    assert body["index_build_id"] == manifest["build_id"] and manifest["build_id"]
+    assert body["index_updated"] == (manifest.get("updated") or manifest["date"])
     assert client.get("/api/health").json() == body       # where the other endpoints are (it was a 404)
 
 
 def test_openapi_lists_every_endpoint(client):
     paths = client.get("/openapi.json").json()["paths"]
     for p in ["/health", "/api/items", "/api/items/{item_id}", "/api/items/{item_id}/similar",
+              "/api/items/{item_id}/other-colours",
               "/api/items/{item_id}/outfit", "/api/search/image", "/api/search/text", "/api/classify",
               "/api/recommend/profile", "/images/{item_id}.jpg"]:
         assert p in paths, p
@@ -2054,3 +2060,25 @@ def test_behind_a_proxy_redirects_and_json_addresses_are_under_its_path(proxied,
     r = proxied.get(PREFIX + "/")
     assert r.headers["content-security-policy"] == "frame-ancestors 'self'"
     assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_products_other_colours_are_its_pages_row(client, ids, tmp_path):
+    # similar?other_colours=true keeps the similar items in: the page's "In other colours" row, and the export's,
+    # could not be had over HTTP (an integrator's trial).
+    from fashionrec.rec_export import export_recommendations, read_export
+
+    rec = client.app.state.service.rec
+    export_recommendations(rec, tmp_path / "recs.csv", kinds=["other_colours"], progress=False)
+    table, _ = read_export(tmp_path / "recs.csv")
+    some = [*table["item_id"].unique()[:8].tolist(), *ids[:4]]     # with a row, and any
+    got_any = 0
+    for i in some:
+        body = client.get(f"/api/items/{i}/other-colours").json()["results"]
+        want = table[table["item_id"] == i].sort_values("rank")["rec_id"].tolist()
+        assert [r["id"] for r in body] == want, i
+        similar = {r["id"] for r in client.get(f"/api/items/{i}/similar", params={"k": 12}).json()["results"]}
+        assert not similar & set(want)
+        got_any += bool(want)
+    assert got_any
+    assert len(client.get(f"/api/items/{some[0]}/other-colours", params={"k": 2}).json()["results"]) <= 2
+    assert client.get("/api/items/999999999/other-colours").status_code == 404

@@ -104,6 +104,11 @@ class Health(Answer):
                                   "yet: it looks every FASHIONREC_RELOAD_S seconds (10 by default) and before its "
                                   "own next change; one it cannot serve is said in its log.")
     # Served without its catalogue folder, every photo was a 404 under status "ok" (an operator's re-trial).
+    # A back end holding a `recommend export` could only tell it stale by reading manifest.json (an integrator).
+    index_build_id: str | None = Field(None, description="The build of the index served (its manifest's build_id): "
+                                       "a `recommend export` records the one it was worked out from.")
+    index_updated: str | None = Field(None, description="When the index served last changed (an add or a remove; "
+                                      "else its build's date), as a `recommend export` records it.")
     problems: list[str] = Field(default_factory=list, description="What a shopper would see wrong (status "
                                 "\"degraded\"): the catalogue's photos gone from where the index points; the "
                                 "index's stored predictions stale (built before an upgrade or a calibration).")

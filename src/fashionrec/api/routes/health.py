@@ -30,4 +30,6 @@ def health(service: ServiceDep) -> Health:
         problems.append(service.stale)
     return Health(status="degraded" if problems else "ok", model=str(rec.tagger.name or name),
                   catalogue_size=len(rec.items), index=str(index), version=version_said(),
-                  changed_on_disk=rec.changed_on_disk(), problems=problems)
+                  changed_on_disk=rec.changed_on_disk(), problems=problems,
+                  index_build_id=manifest.get("build_id"),
+                  index_updated=manifest.get("updated") or manifest.get("date"))

@@ -26,6 +26,7 @@ from fashionrec.api.routes.search import found_by_text
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import BadInputError
+from fashionrec.results import PRODUCT_PAGE
 from fashionrec.vocabulary import without_price_or_size
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,19 @@ def similar_items(
     with service.reading():
         recs = service.rec.similar(item_id, k=k, filters=filters or None, diversity=diversity,
                                    other_colours=other_colours)
+    return RecList(results=[to_rec(r, root) for r in recs])
+
+
+@router.get("/{item_id}/other-colours", response_model=RecList, responses=ERRORS)
+def in_other_colours(item_id: int, service: ServiceDep, root: RootDep,
+                     k: K = PRODUCT_PAGE["other_colours"]) -> RecList:
+    """Its kind in other colours, one product a colour, as its product page shows them under its similar items:
+    none of the page's similar items again (what `recommend export` writes as other_colours)."""
+    # Not similar?other_colours=true, which leaves the similar items in: a shop's front end could not show the
+    # page's row over HTTP (an integrator's trial).
+    with service.reading():
+        shown = service.rec.similar(item_id, k=PRODUCT_PAGE["similar"])
+        recs = service.rec.in_other_colours(item_id, k=k, exclude_ids=[r.id for r in shown])
     return RecList(results=[to_rec(r, root) for r in recs])
 
 
