@@ -4067,3 +4067,24 @@ def test_a_product_added_with_a_placeholder_name_is_said_never_to_be_recommended
     r.add_product(photo.rotate(90, expand=True), {"productDisplayName": "Turtle Check Men Navy Blue Shirt"},
                   allow_new_values=True, warnings=said)
     assert not any("placeholder" in w for w in said)
+
+
+def test_other_colours_leave_out_copies_of_the_similar_items_photos(tmp_path):
+    # A similar item's photo came back in the row below it under another brand's name: the catalogue lists some
+    # photos under several ids (a shopper's trial).
+    r, _ = _scratch(tmp_path)
+    for i in r.items["id"].astype(int).tolist():
+        shown = r.similar(i, k=12)
+        colours = r.in_other_colours(i, k=6, exclude_ids=[x.id for x in shown])
+        if shown and colours:
+            break
+    else:
+        pytest.skip("no product of the fixture has both rows")
+    copy = colours[0].id
+    own = r.embeddings[r._row[copy]].copy()
+    r.embeddings[r._row[copy]] = r.embeddings[r._row[shown[0].id]]     # its photo now a copy of a similar item's
+    r._photo_group = None
+    assert copy not in [x.id for x in r.in_other_colours(i, k=6, exclude_ids=[x.id for x in shown])]
+    r.embeddings[r._row[copy]] = own        # its own photo again: back in the row
+    r._photo_group = None
+    assert copy in [x.id for x in r.in_other_colours(i, k=6, exclude_ids=[x.id for x in shown])]

@@ -1128,9 +1128,17 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
     def in_other_colours(self, item_id: int, k: int = 6, exclude_ids: Iterable[int] = ()) -> list[Rec]:
         """The product page's "In other colours": :meth:`similar` with ``other_colours``, one product a colour
         (a second of a colour after every first read as a repeat, "Maroon, Brown, Tan, Mushroom Brown, Coffee
-        Brown, Maroon": a shopper's trial), so at most ``k`` and fewer where its kind has fewer colours."""
+        Brown, Maroon": a shopper's trial), so at most ``k`` and fewer where its kind has fewer colours; none of
+        ``exclude_ids`` (the page's similar items) nor a copy of their photos."""
+        exclude = {int(i) for i in exclude_ids}
+        if exclude:
+            # Nor their photos' copies under other ids: a similar item's photo came back under another brand's name
+            # in the row below it (the catalogue lists some photos under several ids; a shopper's trial).
+            groups = self._photo_groups()
+            shown = [groups[self._row[i]] for i in exclude if i in self._row]
+            exclude |= {int(i) for i in self._ids[np.isin(groups, shown)]}
         firsts: dict[str | None, Rec] = {}
-        for r in self.similar(item_id, k=k, other_colours=True, exclude_ids=exclude_ids):
+        for r in self.similar(item_id, k=k, other_colours=True, exclude_ids=exclude):
             firsts.setdefault(r.item.get("baseColour"), r)
         return list(firsts.values())
 
