@@ -920,6 +920,36 @@ def test_a_very_long_name_is_cut_on_its_page_with_a_button_for_the_rest(server, 
     assert page.locator(".product h1").evaluate("h => h.scrollHeight <= h.clientHeight + 1")
 
 
+def test_the_whole_name_button_comes_and_goes_with_the_width(server, browser):
+    # It stayed after a phone turned wide, where nothing was cut any more (a shopper's trial).
+    name = "Long product name " * 16          # over six lines on a phone, under six on a desktop
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    try:
+        pg.goto(server + "/")
+        first_id = pg.locator("#grid .card").first.get_attribute("data-id")
+
+        def longer(route):
+            body = route.fetch().text()
+            route.fulfill(body=re.sub(r"<h1>[^<]*</h1>", f"<h1>{name}</h1>", body, count=1),
+                          headers={"content-type": "text/html; charset=utf-8"})
+
+        pg.route(f"**/item/{first_id}", longer)
+        pg.goto(server + f"/item/{first_id}")
+        assert pg.locator("button.whole-name").is_visible()
+        pg.set_viewport_size({"width": 1366, "height": 900})
+        pg.wait_for_function("!document.querySelector('button.whole-name')")
+        pg.set_viewport_size({"width": 390, "height": 844})
+        pg.wait_for_function("!!document.querySelector('button.whole-name')")
+        pg.locator("button.whole-name").focus()
+        pg.keyboard.press("Enter")          # by the keyboard: the name whole, focus on it, no frame round it
+        heading = pg.locator(".product h1")
+        assert heading.evaluate("h => document.activeElement === h && getComputedStyle(h).outlineStyle === 'none'")
+        assert pg.locator("button.whole-name").count() == 0
+    finally:
+        context.close()
+
+
 def test_behind_a_proxy_the_ui_works_under_its_path(fixture_catalog, tmp_path_factory, browser, fixture_dir):
     """As nginx's ``location /recs/ { proxy_pass http://server/; }`` in front of ``serve --root-path /recs``: the
     prefix is taken off before the app, whose pages, script and redirects must put it back."""

@@ -332,25 +332,40 @@
   });
 
   // A name of thousands of characters made a product page's heading thousands of pixels tall (a data analyst's
-  // trial): six lines of it, and a button for the rest where it is cut. A screen reader reads it whole anyway.
+  // trial): six lines of it, and a button for the rest where it is cut at the page's width now (it stayed after
+  // a phone turned wide, where nothing was cut any more: a shopper's trial). A screen reader reads it whole.
   var heading = document.querySelector(".product h1");
   if (heading) {
-    heading.classList.add("clamped");
-    if (heading.scrollHeight > heading.clientHeight + 1) {
-      var whole = document.createElement("button");
-      whole.type = "button";
-      whole.className = "whole-name";
-      whole.textContent = "Show the whole name";
-      whole.addEventListener("click", function () {
-        heading.classList.remove("clamped");
-        heading.tabIndex = -1;     // the button goes: keyboard focus stays where it was, on the name
-        heading.focus();
+    var whole = null;
+    var cut = function () {
+      if (!heading.classList.contains("clamped")) return;
+      var over = heading.scrollHeight > heading.clientHeight + 1;
+      if (over && !whole) {
+        whole = document.createElement("button");
+        whole.type = "button";
+        whole.className = "whole-name";
+        whole.textContent = "Show the whole name";
+        whole.addEventListener("click", function () {
+          heading.classList.remove("clamped");
+          heading.tabIndex = -1;     // the button goes: keyboard focus stays where it was, on the name
+          heading.focus();
+          whole.remove();
+          whole = null;
+        });
+        heading.insertAdjacentElement("afterend", whole);
+      } else if (!over && whole) {
         whole.remove();
-      });
-      heading.insertAdjacentElement("afterend", whole);
-    } else {
-      heading.classList.remove("clamped");
-    }
+        whole = null;
+      }
+    };
+    heading.classList.add("clamped");
+    cut();
+    var queued = false;
+    window.addEventListener("resize", function () {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(function () { queued = false; cut(); });
+    });
   }
 
   var picks = document.getElementById("foryou-picks");
