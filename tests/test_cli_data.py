@@ -297,9 +297,21 @@ def test_a_split_stopped_while_its_old_folders_go_leaves_the_csv_and_the_folders
 
     monkeypatch.setattr(artifacts.shutil, "rmtree", stopped_on_old)
     runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(csv), "--folders", str(out), "--seed", "7"])
-    monkeypatch.setattr(artifacts.shutil, "rmtree", real)
     assert Split.load(csv).config.seed == Split.load(out / "split.csv").config.seed == 7
     assert Split.load(csv).fingerprint("test") == Split.load(out / "split.csv").fingerprint("test")
+    # Stopped again while what that stop left is deleted: that is done before the work, not between the split's
+    # CSV and the swap (a code review: seed 9 beside folders of seed 7).
+    assert (tmp_path / ".subsets.old").exists()
+    runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(csv), "--folders", str(out), "--seed", "9"])
+    monkeypatch.setattr(artifacts.shutil, "rmtree", real)
+    assert Split.load(csv).config.seed == Split.load(out / "split.csv").config.seed
+    # An --out inside the folders went with the folder it was saved in, said written (a code review).
+    inside = out / "extra" / "split.csv"
+    res = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(inside), "--folders", str(out)])
+    assert res.exit_code == 2 and "is inside --folders" in flat(res.output) and not inside.exists()
+    res = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(out / "split.csv"), "--folders",
+                              str(out), "--seed", "3"])
+    assert res.exit_code == 0 and Split.load(out / "split.csv").config.seed == 3
 
 
 def test_an_error_message_is_printed_as_written(tmp_path: Path) -> None:

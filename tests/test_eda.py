@@ -156,8 +156,9 @@ def test_plots_an_earlier_version_left_without_their_html_are_a_report_to_replac
     assert {p.name for p in out.iterdir()} == {"report.html", "report.json", *(f"{n}.png" for n in PLOTS)}
 
 
-def test_the_report_can_be_written_into_the_current_folder(fixture_dir: Path, tmp_path: Path, monkeypatch) -> None:
-    # "--out ." has no name to put a temporary folder beside: it was a traceback, and left that folder behind.
+def test_the_current_folder_is_refused_as_the_reports_folder(fixture_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    # "--out ." was a traceback that left a temporary folder behind; written, it replaced the folder the shell was
+    # in, which then showed nothing (a code review). Refused, said, and a folder inside it works.
     from typer.testing import CliRunner
 
     from fashionrec.cli import app
@@ -166,9 +167,11 @@ def test_the_report_can_be_written_into_the_current_folder(fixture_dir: Path, tm
     here.mkdir()
     monkeypatch.chdir(here)
     result = CliRunner().invoke(app, ["eda", str(fixture_dir), "--out", "."])
-    assert result.exit_code == 0, result.output
-    assert (here / "report.html").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["here"]
+    assert result.exit_code == 2 and "is the folder you are in" in " ".join(result.output.split())
+    assert CliRunner().invoke(app, ["eda", str(fixture_dir), "--out", str(tmp_path)]).exit_code == 2   # holds it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["here"] and not list(here.iterdir())
+    result = CliRunner().invoke(app, ["eda", str(fixture_dir), "--out", "./report"])
+    assert result.exit_code == 0 and (here / "report" / "report.html").is_file()
 
 
 def test_html_embeds_and_links_every_plot(eda_dir: Path, report: dict) -> None:

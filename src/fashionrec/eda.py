@@ -105,7 +105,7 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
     # report's folder left its HTML beside this catalogue's plots (an analyst's trial), and removing the old
     # files first left a server's reports page answering 404 while the report was redrawn.
     check_report_folder(out)           # again: files put there while the catalogue was read are kept too
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, what="EDA report") as tmp:
         images: dict[str, bytes] = {}
         for plot in tqdm(plots, desc="EDA plots", unit="plot", disable=hidden(progress)):
             fig = plot.draw()

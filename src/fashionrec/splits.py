@@ -293,6 +293,14 @@ def write_split_folders(catalog, split: Split, out_dir: str | Path,
     """
     from fashionrec.catalog import COLUMNS
 
+    if split_csv is not None:
+        csv, root = Path(os.path.abspath(split_csv)), Path(os.path.abspath(out_dir))
+        if csv == root / "split.csv":
+            split_csv = None        # the folders' own, written with them
+        elif root in csv.parents:
+            # Saved into the folder about to be replaced, it went with it, said written (a code review).
+            raise BadInputError(f"--out {split_csv} is inside --folders {out_dir}, which is replaced whole: give "
+                                f"--out outside it, or {root / 'split.csv'} (the folders' own copy)")
     rows = catalog.usable.set_index("id", drop=False)
     counts = {}
     with atomic_dir(out_dir, marker="split.json", what="folder of split catalogues") as tmp:
