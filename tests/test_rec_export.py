@@ -138,3 +138,15 @@ def test_the_command_writes_the_table_and_says_what_fell_short(tmp_path: Path) -
     (tmp_path / "recs.csv.json").write_text(json.dumps(summary))
     with pytest.raises(DamagedFileError, match="one of them is from another export"):
         read_export(out)
+    # As many rows, other contents (another export's CSV beside this summary): told by the CSV's digest.
+    summary["rows"] -= 1
+    (tmp_path / "recs.csv.json").write_text(json.dumps(summary))
+    assert read_export(out)[1]["csv_sha256"]
+    text = out.read_text().splitlines()
+    text[1] = text[1].replace(",1,", ",2,", 1)
+    out.write_text("\n".join(text) + "\n")
+    with pytest.raises(DamagedFileError, match="other contents"):
+        read_export(out)
+    (tmp_path / "recs.csv.json").write_text("{cut short")
+    with pytest.raises(DamagedFileError, match="cannot be read"):
+        read_export(out)

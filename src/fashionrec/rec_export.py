@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
@@ -20,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from fashionrec.artifacts import check_writable, provenance, write_json, write_with
+from fashionrec.artifacts import atomic_path, check_writable, provenance, write_with
 from fashionrec.errors import BadInputError, DamagedFileError, NotFoundError
 from fashionrec.progress import hidden
 from fashionrec.results import PRODUCT_PAGE, check_k, id_list
@@ -76,8 +77,13 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     if out.suffix.lower() == ".parquet":
         _write_parquet(out, table, summary)
     else:
-        write_with(out, lambda tmp: table.to_csv(tmp, index=False))
-        write_json(_sidecar(out), summary)
+        # Both made aside, then put in place one after the other, the CSV's digest in its summary: written one
+        # after the other, a stop between them left a new CSV beside the summary of an export of as many rows,
+        # which read_export took, and the command said nothing was written (a code review).
+        with atomic_path(out) as tmp_csv, atomic_path(_sidecar(out)) as tmp_json:
+            table.to_csv(tmp_csv, index=False)
+            summary["csv_sha256"] = hashlib.sha256(tmp_csv.read_bytes()).hexdigest()
+            tmp_json.write_text(json.dumps(summary, indent=2, default=str) + "\n")
     return summary
 
 
@@ -171,7 +177,7 @@ def _check_replaceable(out: Path) -> None:
     """Refuse an ``out`` that is a file of something else: a shop's own CSV given as --out was replaced without
     a word (an integrator's trial); an earlier export is replaced."""
     if out.is_file() and _recorded(out) is None:
-        beside = f", nor has {_sidecar(out).name} beside it" if out.suffix.lower() == ".csv" else ""
+        beside = f", nor has a readable {_sidecar(out).name} beside it" if out.suffix.lower() == ".csv" else ""
         raise BadInputError(f"{out} exists and is no recommendations export (it records no summary of one{beside}): "
                             "choose another --out, or delete it first")
 
@@ -186,9 +192,15 @@ def read_export(path: str | Path) -> tuple[pd.DataFrame, dict]:
         arrow = pq.read_table(path)
         return arrow.to_pandas(), json.loads((arrow.schema.metadata or {})[b"fashionrec"])
     table = pd.read_csv(path, keep_default_na=False, na_values={"slot": [""]})
-    summary = json.loads(_sidecar(path).read_text())
-    if summary.get("rows") != len(table):
-        raise DamagedFileError(f"{_sidecar(path)} describes {summary.get('rows')} rows, {path} holds {len(table)}: "
-                               "one of them is from another export (one stopped between the two files?); export "
-                               "again")
+    sidecar = _sidecar(path)
+    try:
+        summary = json.loads(sidecar.read_text())
+    except (OSError, ValueError) as e:
+        raise DamagedFileError(f"{sidecar}, the summary of {path}, cannot be read ({e}): export again") from e
+    if not isinstance(summary, dict):
+        raise DamagedFileError(f"{sidecar} is no export's summary (a JSON object): export again")
+    digest = summary.get("csv_sha256")
+    if summary.get("rows") != len(table) or digest and hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+        raise DamagedFileError(f"{sidecar} describes another table than {path} ({summary.get('rows')} rows against "
+                               f"{len(table)}, or other contents): one of them is from another export; export again")
     return table, summary
