@@ -271,7 +271,11 @@ class TextSearch:
         "office", "diwali": :data:`~fashionrec.vocabulary.USAGE_WORDS`), which finds the whole usage: "wedding"
         listed the 2,893 Ethnic products in the catalogue's order, FNF's "Wedding Collection" saris among them
         (a shopper's trial); none where the query has no such word."""
-        occasions = {singular(norm(w)) for w in USAGE_WORDS if " " not in w}
+        # Not a usage's own name ("formals" is "formal"): those keep the usage's order.
+        usages = {singular(norm(u)) for u in USAGE_WORDS.values()}
+        if "usage" in self.items:
+            usages |= {singular(norm(str(u))) for u in self.items["usage"].dropna().unique()}
+        occasions = {singular(norm(w)) for w in USAGE_WORDS if " " not in w} - usages
         said = [w for w in words if w in occasions]
         if not said:
             return np.zeros(len(self.items), bool)
@@ -365,8 +369,12 @@ class TextSearch:
             parsed = self.parse_query(q)
             # Last of all, within its tier, a product whose photo the tagger sees as another colour than the
             # one asked for and its label says (:meth:`_seen_otherwise`).
-            rank = self._attribute_rank(parsed, rows) << 4 | self._named_as_asked(words)[rows] << 3 \
-                | self._named_for_occasion(words)[rows] << 2 | self._words().mask(words)[rows] << 1 \
+            # High to low: its type, colour and gender as asked; its name has the occasion word (above the usage
+            # the word reads as: "gym" listed the 8 Casual "... Gym Bag"s 3,568th to 3,575th, a code review);
+            # its usage and season as asked; its name has the type asked; every word; not seen otherwise.
+            attrs = self._attribute_rank(parsed, rows)
+            rank = (attrs >> 2) << 6 | self._named_for_occasion(words)[rows] << 5 | (attrs & 3) << 3 \
+                | self._named_as_asked(words)[rows] << 2 | self._words().mask(words)[rows] << 1 \
                 | ~self._seen_otherwise(parsed.get("baseColour", []))[rows]
             rank |= ~self._aside_for(parsed, words)[rows] << 9      # a kids' product for "men" after the rest
             rank |= ~self._given_away(q)[rows] << 10        # promotional freebies last, unless asked for
