@@ -115,8 +115,9 @@ def similar_items(
 @router.get("/{item_id}/other-colours", response_model=RecList, responses=ERRORS)
 def in_other_colours(item_id: int, service: ServiceDep, root: RootDep,
                      k: K = PRODUCT_PAGE["other_colours"]) -> RecList:
-    """Its kind in other colours, one product a colour, as its product page shows them under its similar items:
-    none of the page's similar items again (what `recommend export` writes as other_colours)."""
+    """Its kind in other colours, one product a colour, as its product page shows them under its 12 similar
+    items: none of those again, nor a copy of their photos (what `recommend export` writes as other_colours at
+    its default sizes)."""
     # Not similar?other_colours=true, which leaves the similar items in: a shop's front end could not show the
     # page's row over HTTP (an integrator's trial).
     with service.reading():
