@@ -82,3 +82,26 @@ def test_a_recorded_command_keeps_no_secret():
     # A password with "@" in it, or a key with no user, as Milvus takes them (a review).
     assert redacted(["http://root:p@ss@db:19530", "http://:apikey@db", "http://root:pw@db/x@y"]) == \
         ["http://root:***@db:19530", "http://:***@db", "http://root:***@db/x@y"]
+
+
+def test_atomic_dir_works_from_a_deleted_folder_and_puts_an_only_old_copy_back_last(tmp_path, monkeypatch):
+    # From a shell whose folder was deleted, Path.cwd() raised: a traceback (a second review).
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    out = tmp_path / "out"
+    with atomic_dir(out) as tmp:
+        (tmp / "a").write_text("new")
+    assert (out / "a").read_text() == "new"
+    monkeypatch.chdir(tmp_path)
+    # The folder gone and its old copy left (a stop mid-swap): that copy stays until the new one is in place.
+    old = tmp_path / ".out.old"
+    out.rename(old)
+    with pytest.raises(RuntimeError), atomic_dir(out) as tmp:
+        (tmp / "a").write_text("newer")
+        raise RuntimeError
+    assert (old / "a").read_text() == "new"
+    with atomic_dir(out) as tmp:
+        (tmp / "a").write_text("newer")
+    assert (out / "a").read_text() == "newer" and not old.exists()

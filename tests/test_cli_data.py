@@ -309,6 +309,11 @@ def test_a_split_stopped_while_its_old_folders_go_leaves_the_csv_and_the_folders
     inside = out / "extra" / "split.csv"
     res = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(inside), "--folders", str(out)])
     assert res.exit_code == 2 and "is inside --folders" in flat(res.output) and not inside.exists()
+    (tmp_path / "link").symlink_to(out)         # through a link to the folders too (a second review)
+    res = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(tmp_path / "link" / "x" / "split.csv"),
+                              "--folders", str(out)])
+    assert res.exit_code == 2 and "is inside --folders" in flat(res.output)
+    assert "checking images" not in res.output          # said before the catalogue is read
     res = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(out / "split.csv"), "--folders",
                               str(out), "--seed", "3"])
     assert res.exit_code == 0 and Split.load(out / "split.csv").config.seed == 3

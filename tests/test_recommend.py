@@ -4098,6 +4098,7 @@ def test_other_colours_leave_out_copies_of_the_similar_items_photos(tmp_path):
     r.embeddings[r._row[copy]] = r.embeddings[r._row[shown[0].id]]     # its photo now a copy of a similar item's
     r._photo_group = None
     assert copy not in [x.id for x in r.in_other_colours(i, k=6, exclude_ids=[x.id for x in shown])]
+    assert copy not in [x.id for x in r.in_other_colours(i, k=6, exclude_ids=shown[0].id)]    # one id, as similar()
     r.embeddings[r._row[copy]] = own        # its own photo again: back in the row
     r._photo_group = None
     assert copy in [x.id for x in r.in_other_colours(i, k=6, exclude_ids=[x.id for x in shown])]

@@ -294,8 +294,11 @@ def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "fold
         check_replaceable(out_dir, marker, what, unless)
     if out_dir.parent == out_dir:
         raise FashionrecError(f"{out_dir} is the file system's root: choose a folder inside it for --out")
-    here = Path.cwd().resolve()
-    if out_dir.resolve() == here or out_dir.resolve() in here.parents:
+    try:
+        here = Path.cwd().resolve()
+    except FileNotFoundError:       # the folder the shell is in was deleted: none to replace from under it
+        here = None
+    if here is not None and (out_dir.resolve() == here or out_dir.resolve() in here.parents):
         # Replaced whole, it went from under the shell: `eda --out .` left the caller in a deleted folder, its
         # report nowhere to be seen there (a code review).
         raise FashionrecError(f"{out_dir} is the folder you are in (or holds it), and writing the {what} there "
@@ -315,10 +318,11 @@ def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "fold
         # mkdtemp made it owner-only; the finished folder gets the mode a plain mkdir would have given it
         # (a server running as another user must be able to read an index).
         os.chmod(tmp, 0o777 & ~_umask())
-        if old.exists():
-            shutil.rmtree(old)
         if out_dir.exists():
+            if old.exists():
+                shutil.rmtree(old)
             os.replace(out_dir, old)
+        # (Where the folder is gone, an old copy is its only one until the new one is in place: deleted after.)
         try:
             os.replace(tmp, out_dir)
         except BaseException:

@@ -216,7 +216,7 @@ def data_split(
     """Make a reproducible stratified train/val/test split by articleType."""
     from fashionrec.artifacts import check_writable
     from fashionrec.catalog import load_catalog
-    from fashionrec.splits import COPIES, SplitConfig, make_split, write_split_folders
+    from fashionrec.splits import COPIES, SplitConfig, check_split_out, make_split, write_split_folders
 
     try:
         if copies not in COPIES:        # "copies 'yes'" did not name the flag (an ML engineer's trial)
@@ -230,6 +230,8 @@ def data_split(
             check_writable(path)
         if folders is not None and folders.exists() and not folders.is_dir():
             raise FashionrecError(f"--folders {folders} is a file: give a folder for the split's catalogue folders")
+        if folders is not None:
+            check_split_out(folders, out)       # before the minute of loading the catalogue
         catalog = load_catalog(_data_dir(data_dir))
         split = make_split(catalog.usable, config)
         # With the folders, and before they are put in place: refused there, the split written before it replaced

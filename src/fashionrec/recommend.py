@@ -1130,7 +1130,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         (a second of a colour after every first read as a repeat, "Maroon, Brown, Tan, Mushroom Brown, Coffee
         Brown, Maroon": a shopper's trial), so at most ``k`` and fewer where its kind has fewer colours; none of
         ``exclude_ids`` (the page's similar items) nor a copy of their photos."""
-        exclude = {int(i) for i in exclude_ids}
+        exclude = {int(i) for i in id_list(exclude_ids)}      # one id too, as similar() takes it
         if exclude:
             # Nor their photos' copies under other ids: a similar item's photo came back under another brand's name
             # in the row below it (the catalogue lists some photos under several ids; a shopper's trial).

@@ -277,6 +277,18 @@ def _same_test(split: Split, recorded: dict) -> bool:
     return True
 
 
+def check_split_out(out_dir: str | Path, split_csv: str | Path) -> bool:
+    """Refuse a ``split_csv`` inside the folders ``out_dir`` (saved into the folder about to be replaced, it went
+    with it, said written: a code review), links followed; True where it is their own ``split.csv``."""
+    csv, root = Path(split_csv).resolve(), Path(out_dir).resolve()
+    if csv == root / "split.csv":
+        return True
+    if root in csv.parents:
+        raise BadInputError(f"--out {split_csv} is inside --folders {out_dir}, which is replaced whole: give --out "
+                            f"outside it, or {Path(out_dir) / 'split.csv'} (the folders' own copy)")
+    return False
+
+
 def write_split_folders(catalog, split: Split, out_dir: str | Path,
                         split_csv: str | Path | None = None) -> dict[str, int]:
     """Write every part of ``split`` under ``out_dir`` as a catalogue folder of its own (``styles.csv`` of its
@@ -293,14 +305,8 @@ def write_split_folders(catalog, split: Split, out_dir: str | Path,
     """
     from fashionrec.catalog import COLUMNS
 
-    if split_csv is not None:
-        csv, root = Path(os.path.abspath(split_csv)), Path(os.path.abspath(out_dir))
-        if csv == root / "split.csv":
-            split_csv = None        # the folders' own, written with them
-        elif root in csv.parents:
-            # Saved into the folder about to be replaced, it went with it, said written (a code review).
-            raise BadInputError(f"--out {split_csv} is inside --folders {out_dir}, which is replaced whole: give "
-                                f"--out outside it, or {root / 'split.csv'} (the folders' own copy)")
+    if split_csv is not None and check_split_out(out_dir, split_csv):
+        split_csv = None        # the folders' own, written with them
     rows = catalog.usable.set_index("id", drop=False)
     counts = {}
     with atomic_dir(out_dir, marker="split.json", what="folder of split catalogues") as tmp:
