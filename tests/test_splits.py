@@ -254,3 +254,21 @@ def test_kept_together_a_class_is_train_only_only_when_none_of_it_is_held_out() 
         held_out_b += b_parts != {"train"}
         assert ("B" in split.train_only_classes) == (b_parts == {"train"}), (seed, b_parts)
     assert held_out_b, "no seed put a copy of B's in val or test: the test checks nothing"
+
+
+def test_a_split_stopped_while_saved_leaves_its_csv_and_summary_of_one_split(items: pd.DataFrame, tmp_path: Path,
+                                                                             monkeypatch) -> None:
+    # Saved one after the other, a stop between them left the CSV of one split beside the summary of another
+    # (a code review).
+    import fashionrec.splits as splits
+
+    make_split(items, seed=0).save(tmp_path / "split.csv")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def stopped():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(splits, "provenance", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        make_split(items, seed=7).save(tmp_path / "split.csv")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

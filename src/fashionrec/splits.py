@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -21,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fashionrec.artifacts import atomic_dir, provenance, read_json, write_json, write_with
+from fashionrec.artifacts import atomic_dir, atomic_path, provenance, read_json
 from fashionrec.catalog import Catalog
 from fashionrec.errors import BadInputError, FashionrecError
 
@@ -109,8 +110,12 @@ class Split:
             raise FashionrecError(f"{path}: a split is saved as a CSV of id,split with a .json sidecar beside "
                                   "it; give a path ending in .csv, e.g. runs/split.csv")
         frame = self.assignments.rename("split").rename_axis("id").reset_index()
-        write_with(path, lambda tmp: frame.to_csv(tmp, index=False))
-        write_json(path.with_suffix(".json"), {**self.summary(), **provenance()})
+        # Both made aside, then put in place together: one after the other, a stop between them left a CSV
+        # beside the summary of another split (a code review).
+        summary = {**self.summary(), **provenance()}
+        with atomic_path(path) as tmp_csv, atomic_path(path.with_suffix(".json")) as tmp_json:
+            frame.to_csv(tmp_csv, index=False)
+            tmp_json.write_text(json.dumps(summary, indent=2, default=str) + "\n")
 
     @classmethod
     def load(cls, path: str | Path) -> Split:
