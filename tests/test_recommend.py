@@ -4048,6 +4048,7 @@ def test_an_occasion_word_alone_lists_the_products_named_for_it_first(tmp_path):
     named = int(r.items.loc[ethnic[-1], "id"])
     r.items.loc[ethnic[-1], "productDisplayName"] = "FNF Green Wedding Collection Sari"
     r._reindex()
+    assert r.parse_query("weddings") == r.parse_query("wedding") == {"usage": ["Ethnic"]}     # read alike
     for q in ("wedding", "weddings", "wedding wear"):
         total, page = r.browse(q=q, limit=50)
         assert total == len(ethnic) and page[0]["id"] == named, (q, [p["id"] for p in page[:3]])

@@ -659,6 +659,11 @@ class TextSearch:
             for word, value in words.items():       # "office" -> Formal, where the catalogue has Formal
                 if value.lower() in table:
                     table.setdefault(word, table[value.lower()])
+        for word, value in USAGE_WORDS.items():
+            # And its plural: "weddings" read as no occasion, so a Casual "Wedding Heels" came 4th for it and
+            # 2,854th for "wedding" (a code review).
+            if value.lower() in usage and " " not in word and not word.endswith("s"):
+                usage.setdefault(word + "s", usage[value.lower()])
         colours_named = dict(folded["baseColour"])
         for word, value in colours.COLOUR_WORDS.items():       # "navy" -> Navy Blue, where the catalogue has it
             if value.lower() in colours_named:
