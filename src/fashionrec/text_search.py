@@ -271,12 +271,7 @@ class TextSearch:
         "office", "diwali": :data:`~fashionrec.vocabulary.USAGE_WORDS`), which finds the whole usage: "wedding"
         listed the 2,893 Ethnic products in the catalogue's order, FNF's "Wedding Collection" saris among them
         (a shopper's trial); none where the query has no such word."""
-        # Not a usage's own name ("formals" is "formal"): those keep the usage's order.
-        usages = {singular(norm(u)) for u in USAGE_WORDS.values()}
-        if "usage" in self.items:
-            usages |= {singular(norm(str(u))) for u in self.items["usage"].dropna().unique()}
-        occasions = {singular(norm(w)) for w in USAGE_WORDS if " " not in w} - usages
-        said = [w for w in words if w in occasions]
+        said = [w for w in words if w in self._vocabulary()["occasions"]]
         if not said:
             return np.zeros(len(self.items), bool)
         return np.logical_and.reduce([self._words().in_names(w) for w in said])
@@ -668,7 +663,12 @@ class TextSearch:
         for word, value in colours.COLOUR_WORDS.items():       # "navy" -> Navy Blue, where the catalogue has it
             if value.lower() in colours_named:
                 colours_named.setdefault(word, colours_named[value.lower()])
-        return {"types": TypeWords(self.items), "colours": colours_named, "usage": usage, "season": seasons}
+        # The occasion words that are no usage's own name ("formals" is "formal": those keep the usage's order), as
+        # a query's words are (singular), for _named_for_occasion: once per version of the items, not per search.
+        usages = {singular(norm(u)) for u in [*USAGE_WORDS.values(), *folded["usage"]]}
+        occasions = frozenset({singular(norm(w)) for w in USAGE_WORDS if " " not in w} - usages)
+        return {"types": TypeWords(self.items), "colours": colours_named, "usage": usage, "season": seasons,
+                "occasions": occasions}
 
     def parse_query(self, query: str) -> dict[str, list[str]]:
         """Attribute words in a query -> {filter key: values}: articleType, colour, gender, usage, season."""
