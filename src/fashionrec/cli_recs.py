@@ -124,7 +124,7 @@ def _filters(gender, article_type, colour, sub_category, usage, master_category,
 
 
 def _load(index: Path, model: Path | None = None, backend: str | None = None, uri: str | None = None,
-          token: str | None = None, writes: bool = False):
+          token: str | None = None, writes: bool = False, warn_stale: bool = True):
     from fashionrec.index_build import index_backend
     from fashionrec.recommend import Recommender, stale_probabilities
 
@@ -133,7 +133,8 @@ def _load(index: Path, model: Path | None = None, backend: str | None = None, ur
         raise FashionrecError(f"{index} holds a {index_backend(index)} index, not {backend}: rebuild it with "
                               f"`fashionrec index build --backend {backend}` or drop --backend")
     rec = Recommender.load(index, model, uri=uri, token=token)
-    stale = stale_probabilities(rec)
+    # (Not for `index check`, which says it as its refusal: it was said twice, and worked out twice.)
+    stale = stale_probabilities(rec) if warn_stale else ""
     if stale:       # served as they were after an upgrade, said by `index check` alone (an operator's trial)
         err_console.print(f"warning: index {index}: {stale}; rebuild it (`fashionrec index build DATA_DIR --out "
                           f"{index}`) to refresh the labels and probabilities it shows", highlight=False)
@@ -186,7 +187,7 @@ def index_check(
         fail(f"--data {data}: no catalogue there (no styles.csv); give the folder the index was built from")
     index = folder or index      # positional as it always was; --index as every other index command takes it
     try:
-        rec = _load(index, model, backend=backend, uri=uri, token=token)
+        rec = _load(index, model, backend=backend, uri=uri, token=token, warn_stale=False)
     except FashionrecError as e:
         fail(str(e))
     stale = (stale_probabilities(rec) or (other_catalogue(rec.manifest, data) if data else "")
