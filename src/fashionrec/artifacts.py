@@ -225,13 +225,17 @@ def version_said() -> str:
     return f"{__version__} (git {revision})" if revision else __version__
 
 
-def provenance() -> dict:
-    """What every report records of its making: the package's version and git revision, when, and the command
-    line (or the Python program, :func:`made_by`)."""
+def made_with() -> dict:
+    """Which code made an artefact: the package's version and git revision (:func:`source_revision`)."""
     from fashionrec import __version__
 
-    return {"fashionrec_version": __version__, "fashionrec_revision": source_revision(),
-            "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "command": made_by()}
+    return {"fashionrec_version": __version__, "fashionrec_revision": source_revision()}
+
+
+def provenance() -> dict:
+    """What every report records of its making: :func:`made_with`, when, and the command line (or the Python
+    program, :func:`made_by`)."""
+    return {**made_with(), "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"), "command": made_by()}
 
 
 def write_json(path: str | Path, payload: dict | list) -> None:
@@ -242,6 +246,16 @@ def write_json(path: str | Path, payload: dict | list) -> None:
 def write_text(path: str | Path, text: str) -> None:
     with atomic_path(path) as tmp:
         tmp.write_text(text)
+
+
+def write_with_json(path: str | Path, writer: Callable[[Path], None], json_path: str | Path,
+                    payload: Callable[[Path], dict]) -> None:
+    """Atomically write ``path`` with ``writer(tmp_path)`` and ``json_path`` (its summary) with ``payload(tmp_path)``,
+    both made aside and then put in place together (the summary first): written one after the other, a stop
+    between them left a table beside the summary of another (a split, an export: a code review)."""
+    with atomic_path(path) as tmp, atomic_path(json_path) as tmp_json:
+        writer(tmp)
+        tmp_json.write_text(json.dumps(payload(tmp), indent=2, default=str) + "\n")
 
 
 def write_with(path: str | Path, writer: Callable[[Path], None]) -> None:

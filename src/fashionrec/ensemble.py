@@ -20,8 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from fashionrec import __version__
-from fashionrec.artifacts import atomic_dir, check_run_out, source_revision, write_with
+from fashionrec.artifacts import atomic_dir, check_run_out, made_with, write_with
 from fashionrec.errors import FashionrecError, ModelError, option
 from fashionrec.evaluate import evaluate_predictions, summary_metrics, write_eval_report
 from fashionrec.levels import type_levels
@@ -166,7 +165,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         meta = {
             "name": run.name, "data": str(catalog.root),
             # Which code combined them (the members' own are in member_checkpoints): none was said (a review).
-            "fashionrec_version": __version__, "fashionrec_revision": source_revision(),
+            **made_with(),
             "split": {**first["split"], "test_ids_sha256": split.fingerprint("test")},
             **levels,       # as read above
             "member_checkpoints": [{**stage_summary(m, path), "model": m["model"], "test": m.get("test"),

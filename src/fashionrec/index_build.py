@@ -29,14 +29,13 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from fashionrec import __version__
 from fashionrec.artifacts import (
     atomic_dir,
     check_replaceable,
     made_by,
+    made_with,
     one_writer_at_a_time,
     read_json,
-    source_revision,
 )
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import COLUMNS, Catalog, first_few, load_catalog, open_rgb, styles_sha256
@@ -222,7 +221,7 @@ class IndexBuilding:
                     "count": len(items), "dim": int(vectors.shape[1]), "index_dim": int(search_vectors.shape[1]),
                     "projection": projection.describe() if projection else None, "index_kind": index.kind,
                     "backend": backend, "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-                    "fashionrec_version": __version__, "fashionrec_revision": source_revision(),
+                    **made_with(),
                     "command": made_by(), "build_id": uuid.uuid4().hex,
                     "data_dir": str(Path(catalog.root).resolve()), "styles_sha256": styles_sha256(catalog.root),
                     "text_model": TEXT_MODEL_NAME,

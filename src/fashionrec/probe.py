@@ -26,8 +26,7 @@ import pandas as pd
 import torch
 from sklearn.linear_model import LogisticRegression
 
-from fashionrec import __version__
-from fashionrec.artifacts import atomic_dir, check_run_out, source_revision, write_with
+from fashionrec.artifacts import atomic_dir, check_run_out, made_with, write_with
 from fashionrec.errors import FashionrecError, option
 from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
 from fashionrec.models import EnsembleNet
@@ -185,7 +184,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         meta.update({
             "name": run.name,
             # This code's, not the base checkpoint's it copied.
-            "fashionrec_version": __version__, "fashionrec_revision": source_revision(),
+            **made_with(),
             "val": summary_metrics(val_metrics), "test": summary_metrics(test_metrics),
             "calibration": calibration,
             "params": sum(t.numel() for t in model.parameters()),

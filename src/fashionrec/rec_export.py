@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from tqdm.auto import tqdm
 
-from fashionrec.artifacts import atomic_path, check_writable, provenance, write_with
+from fashionrec.artifacts import check_writable, provenance, write_with, write_with_json
 from fashionrec.errors import BadInputError, DamagedFileError, NotFoundError
 from fashionrec.progress import hidden
 from fashionrec.results import PRODUCT_PAGE, check_k, id_list
@@ -77,13 +77,14 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     if out.suffix.lower() == ".parquet":
         _write_parquet(out, table, summary)
     else:
-        # Both made aside, then put in place one after the other, the CSV's digest in its summary: written one
-        # after the other, a stop between them left a new CSV beside the summary of an export of as many rows,
-        # which read_export took, and the command said nothing was written (a code review).
-        with atomic_path(out) as tmp_csv, atomic_path(_sidecar(out)) as tmp_json:
-            table.to_csv(tmp_csv, index=False)
-            summary["csv_sha256"] = _sha256(tmp_csv)
-            tmp_json.write_text(json.dumps(summary, indent=2, default=str) + "\n")
+        # Put in place together, the CSV's digest in its summary: written one after the other, a stop between
+        # them left a new CSV beside the summary of an export of as many rows, which read_export took, and the
+        # command said nothing was written (a code review).
+        def with_digest(tmp: Path) -> dict:
+            summary["csv_sha256"] = _sha256(tmp)
+            return summary
+
+        write_with_json(out, lambda tmp: table.to_csv(tmp, index=False), _sidecar(out), with_digest)
     return summary
 
 

@@ -13,7 +13,6 @@ Example:
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fashionrec.artifacts import atomic_dir, atomic_path, provenance, read_json
+from fashionrec.artifacts import atomic_dir, provenance, read_json, write_with_json
 from fashionrec.catalog import Catalog
 from fashionrec.errors import BadInputError, FashionrecError
 
@@ -110,12 +109,9 @@ class Split:
             raise FashionrecError(f"{path}: a split is saved as a CSV of id,split with a .json sidecar beside "
                                   "it; give a path ending in .csv, e.g. runs/split.csv")
         frame = self.assignments.rename("split").rename_axis("id").reset_index()
-        # Both made aside, then put in place together: one after the other, a stop between them left a CSV
-        # beside the summary of another split (a code review).
         summary = {**self.summary(), **provenance()}
-        with atomic_path(path) as tmp_csv, atomic_path(path.with_suffix(".json")) as tmp_json:
-            frame.to_csv(tmp_csv, index=False)
-            tmp_json.write_text(json.dumps(summary, indent=2, default=str) + "\n")
+        write_with_json(path, lambda tmp: frame.to_csv(tmp, index=False), path.with_suffix(".json"),
+                        lambda tmp: summary)
 
     @classmethod
     def load(cls, path: str | Path) -> Split:
@@ -178,15 +174,19 @@ def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None,
             small[str(label)] = n
             out.update(dict.fromkeys(ids.tolist(), "train"))
             continue
-        # At least one product each in test, val and train: large fractions must not leave a class
-        # nothing to learn from (the default 0.1 / 0.1 never reaches these caps).
-        n_test = min(max(1, int(round(n * config.test_frac))), n - 2)
-        n_val = min(max(1, int(round(n * config.val_frac))), n - 1 - n_test)
+        n_test, n_val = _shares(n, config)
         out.update(dict.fromkeys(ids[:n_test].tolist(), "test"))
         out.update(dict.fromkeys(ids[n_test:n_test + n_val].tolist(), "val"))
         out.update(dict.fromkeys(ids[n_test + n_val:].tolist(), "train"))
     assignments = pd.Series(out, name="split").sort_index()
     return Split(assignments=assignments, config=config, train_only_classes=small, unlabelled_ids=unlabelled)
+
+
+def _shares(n: int, config: SplitConfig) -> tuple[int, int]:
+    """How many of a class's ``n`` products go to test and to val: at least one each, and one left to train on
+    (large fractions must not leave a class nothing to learn from; the default 0.1 / 0.1 never reaches the caps)."""
+    n_test = min(max(1, int(round(n * config.test_frac))), n - 2)
+    return n_test, min(max(1, int(round(n * config.val_frac))), n - 1 - n_test)
 
 
 def _split_photos(group: pd.DataFrame, config: SplitConfig, rng: np.random.Generator, out: dict[int, str],
@@ -215,8 +215,7 @@ def _split_photos(group: pd.DataFrame, config: SplitConfig, rng: np.random.Gener
             out.update(dict.fromkeys(ids.tolist(), "train"))
             placed[digest] = "train"
         return
-    n_test = min(max(1, int(round(n * config.test_frac))), n - 2)
-    n_val = min(max(1, int(round(n * config.val_frac))), n - 1 - n_test)
+    n_test, n_val = _shares(n, config)
     order = rng.permutation(len(free))
     for j, i in enumerate(order):
         digest, ids = free[i]

@@ -35,8 +35,7 @@ import torch
 from PIL import Image
 from tqdm.auto import tqdm
 
-from fashionrec import __version__
-from fashionrec.artifacts import invoked_command, source_revision, write_json, write_with
+from fashionrec.artifacts import invoked_command, made_with, write_json, write_with
 from fashionrec.calibration import uncalibrated_heads
 from fashionrec.catalog import (
     ATTRIBUTES,
@@ -497,7 +496,7 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
     errors = Counter(re.sub(r"\s*\(.*", "", e.split(":")[0]) for e in table.loc[~ok, "error"])
     summary = {
         "what": "fashionrec tag: one row per photo (per styles.csv row for a catalogue folder)",
-        "fashionrec_version": __version__, "fashionrec_revision": source_revision(),
+        **made_with(),
         "command": invoked_command() or f"fashionrec.tagging.tag({[str(s) for s in sources]!r}, "
                                         f"review_below={review_below}"
                                         + (f", index={str(index)!r})" if index is not None else ")"),

@@ -33,13 +33,12 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from fashionrec import __version__
 from fashionrec.artifacts import (
     check_writable,
     made_by,
+    made_with,
     one_writer_at_a_time,
     read_json,
-    source_revision,
     write_json,
     write_with,
 )
@@ -651,7 +650,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
             # Absolute: a checkpoint is read from other working folders (evaluate looks the data up).
             "data": str(Path(catalog.root).resolve()), "hardware": describe_hardware(device, ctx),
-            "fashionrec_version": __version__, "fashionrec_revision": source_revision(), "command": made_by(),
+            **made_with(), "command": made_by(),
             # A resumed run's command is `... --resume`: the one that started it says what was asked for.
             "started_by": last_meta.get("started_by", last_meta.get("command")) if resume else made_by(),
             "prior_train_seconds": prior_seconds,
