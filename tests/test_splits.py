@@ -253,6 +253,8 @@ def test_kept_together_a_class_is_train_only_only_when_none_of_it_is_held_out() 
         b_parts = set(parts.loc[[101, 102, 103]])
         held_out_b += b_parts != {"train"}
         assert ("B" in split.train_only_classes) == (b_parts == {"train"}), (seed, b_parts)
+        if "B" in split.train_only_classes:
+            assert split.train_only_listed() == "B (3 products)"
     assert held_out_b, "no seed put a copy of B's in val or test: the test checks nothing"
 
 
@@ -272,3 +274,11 @@ def test_a_split_stopped_while_saved_leaves_its_csv_and_summary_of_one_split(ite
     with pytest.raises(KeyboardInterrupt):
         make_split(items, seed=7).save(tmp_path / "split.csv")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
+def test_a_class_of_one_product_is_listed_as_one_product() -> None:
+    # "Ipad (1 products)" on the shared catalogue.
+    items = pd.DataFrame({"id": [1, 2, 3, 4, 9], "articleType": ["A"] * 4 + ["Ipad"],
+                          "photo_digest": ["d1", "d2", "d3", "d4", "d9"]})
+    listed = make_split(items, seed=0, copies="together").train_only_listed()
+    assert listed == "Ipad (1 product)", listed

@@ -72,8 +72,9 @@ class Split:
     def train_only_listed(self) -> str:
         """The classes too small to stratify, with their counts ("Ties (2), ..."), as `data split` and `train`
         say them."""
-        unit = " products" if self.config.copies == "together" else ""
-        return ", ".join(f"{k} ({v}{unit})" for k, v in self.train_only_classes.items())
+        if self.config.copies == "together":        # the counts are products, the rule photos: said which
+            return ", ".join(f"{k} ({v} product{'s' if v != 1 else ''})" for k, v in self.train_only_classes.items())
+        return ", ".join(f"{k} ({v})" for k, v in self.train_only_classes.items())
 
     def needed(self) -> str:
         """What a class needs to be stratified, as messages say it: "3 products", or, keeping a photo's copies
