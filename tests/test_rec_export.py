@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from fashionrec.cli import app
 from fashionrec.errors import BadInputError, DamagedFileError, NotFoundError
-from fashionrec.rec_export import COLUMNS, export_recommendations, read_export
+from fashionrec.rec_export import COLUMNS, default_workers, export_recommendations, read_export
 from fashionrec.results import PRODUCT_PAGE
 
 
@@ -51,6 +51,40 @@ def test_every_product_gets_the_lists_its_page_shows(exported) -> None:
         assert summary["short"][kind] == int((per_item < k).sum())
         assert summary["none"][kind] == int((per_item == 0).sum())
     assert not (table["item_id"] == table["rec_id"]).any(), "no product is its own recommendation"
+
+
+def test_processes_side_by_side_write_the_same_table_and_pass_on_what_stopped_one(exported, tmp_path: Path,
+                                                                                  monkeypatch) -> None:
+    rec = shared_recommender()
+    out, summary = exported
+    one = export_recommendations(rec, tmp_path / "one.parquet", workers=1, progress=False)
+    # By default as many as the cores allow (178 products are six handfuls), one where asked.
+    assert summary["workers"] == min(default_workers(), 6) and one["workers"] == 1
+    assert read_export(tmp_path / "one.parquet")[0].equals(read_export(out)[0])
+    with pytest.raises(BadInputError, match="workers must be a whole number"):
+        export_recommendations(rec, tmp_path / "zero.parquet", workers=0, progress=False)
+    # What stops a worker reaches the caller, in its words; a stop that is no error does not leave it waiting.
+    last = int(rec.items["id"].iloc[-1])
+    look = type(rec).complete_the_look
+
+    def broken(self, item_id, k=4):
+        if item_id == last:
+            raise DamagedFileError("the look's table is damaged")
+        return look(self, item_id, k)
+
+    monkeypatch.setattr(type(rec), "complete_the_look", broken)
+    with pytest.raises(DamagedFileError, match="the look's table is damaged"):
+        export_recommendations(rec, tmp_path / "broken.parquet", workers=2, progress=False)
+
+    def stopped(self, item_id, k=4):
+        if item_id == last:
+            raise KeyboardInterrupt
+        return look(self, item_id, k)
+
+    monkeypatch.setattr(type(rec), "complete_the_look", stopped)
+    with pytest.raises(RuntimeError, match="a worker stopped on KeyboardInterrupt"):
+        export_recommendations(rec, tmp_path / "stopped.parquet", workers=2, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["one.parquet"]
 
 
 def test_some_products_some_lists_as_csv_beside_what_they_were_made_from(tmp_path: Path) -> None:

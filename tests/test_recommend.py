@@ -247,6 +247,23 @@ def test_another_listing_of_a_product_comes_after_the_other_similar_items(rec):
     assert found[0] == a and found[-1] == b and len(found) == n_jeans
 
 
+def test_two_copies_of_one_photo_listed_after_the_rest_are_listed_once(tmp_path):
+    # Another jeans' photo listed twice under this product's name and colour: both go after the rest, and were
+    # both listed there (copies were only compared with the results before them; a review).
+    r = Recommender.load(index_copy(tmp_path / "index", "faiss"), tiny_tagger_path())
+    a = int(r.items.index[r.items["productDisplayName"] == "Locomotive Men Washed Blue Jeans"][0])
+    other = next(x.id for x in r.similar(a, k=5, filters={"articleType": "Jeans"})
+                 if r.item(x.id)["productDisplayName"] != r.item(a)["productDisplayName"])
+    photo = Image.open(r.image_path(other))
+    labels = {key: r.item(a)[key] for key in ("productDisplayName", "gender", "articleType", "baseColour", "usage")}
+    copies = {r.add_product(photo, labels), r.add_product(photo, labels)}
+    n_jeans = int((r.items["articleType"] == "Jeans").sum())
+    shown = [x.id for x in r.similar(a, k=n_jeans - 1, filters={"articleType": "Jeans"})]
+    assert len(copies & set(shown)) == 1 and len(shown) == len(set(shown))
+    vecs = np.stack([r.vector(i) for i in shown])
+    assert (np.triu(vecs @ vecs.T, 1) <= 0.995).all()
+
+
 def test_a_looks_slots_follow_the_occasion(rec):
     from fashionrec.looks import USAGE_SLOTS
 

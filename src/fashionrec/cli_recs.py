@@ -697,6 +697,9 @@ def recommend_export(
                                                f"{PRODUCT_PAGE['other_colours']})."),
     outfit_k: int | None = typer.Option(None, "--outfit-k", help="How many pieces of a look, at most one a slot "
                                         f"(default {PRODUCT_PAGE['outfit']})."),
+    workers: int | None = typer.Option(None, "--workers", min=1, help="Processes working products out side by "
+                                       "side (default: the cores this process may use, at most 16; one for a "
+                                       "Milvus index)."),
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     model: Path | None = ModelOpt,
 ) -> None:
@@ -719,7 +722,7 @@ def recommend_export(
             fail(f"{flags[kind]} must be a whole number between 1 and {MAX_K}, got {n}")
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
-        summary = export_recommendations(rec, out, wanted, sizes, ids=item_ids or None)
+        summary = export_recommendations(rec, out, wanted, sizes, ids=item_ids or None, workers=workers)
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt as e:
@@ -729,7 +732,8 @@ def recommend_export(
     console.print(f"{summary['rows']:,} recommendation{'s' if summary['rows'] != 1 else ''} of {products:,} "
                   f"product{'s' if products != 1 else ''} "
                   f"({', '.join(f'{kind} {n}' for kind, n in summary['k'].items())}) in {summary['seconds']} s "
-                  f"-> {out}", highlight=False)
+                  f"({summary['workers']} process{'es' if summary['workers'] != 1 else ''}) -> {out}",
+                  highlight=False)
     for kind in summary["kinds"]:
         short = summary["short"][kind]
         if short:

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing as mp
+import os
+import signal
+import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -29,10 +33,13 @@ from fashionrec.results import PRODUCT_PAGE, check_k, id_list
 KINDS = tuple(PRODUCT_PAGE)
 FORMATS = (".parquet", ".csv")
 COLUMNS = ("item_id", "kind", "rank", "rec_id", "score", "slot", "card_reason", "reason")
+MAX_WORKERS = 16
+CHUNK = 32      # products a worker is handed at a time: few enough that the progress bar moves
 
 
 def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k: dict[str, int] | None = None,
-                           ids: Iterable[int] | None = None, progress: bool = True) -> dict:
+                           ids: Iterable[int] | None = None, progress: bool = True,
+                           workers: int | None = None) -> dict:
     """Write the recommendations of every product of ``rec`` (a :class:`~fashionrec.recommend.Recommender`), or of
     ``ids``, to ``out``, atomically; return the summary the file records.
 
@@ -41,7 +48,9 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     ``k``: how many of each kind, by kind (default :data:`PRODUCT_PAGE`). ``out``: a ``.parquet`` file (the
     summary in its schema metadata, under ``fashionrec``) or a ``.csv`` one (the summary beside it, ``.json``).
     A product with fewer results than asked (a look has at most one piece a slot of its category) is counted in
-    the summary's ``short``, one with none in ``none``, by kind: not left out without a word.
+    the summary's ``short``, one with none in ``none``, by kind: not left out without a word. ``workers``:
+    processes working products out side by side (default: :func:`default_workers`); the table is the same for
+    any number.
     """
     out = Path(out)
     kinds, sizes = _checked(out, kinds, k)
@@ -49,25 +58,25 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     # An empty list wrote an empty file (the command line reads no ids as all of them).
     if ids is not None and not wanted:
         raise BadInputError("ids is empty: give the product ids to export, or None for every product")
+    workers = _workers(rec, workers, len(wanted))
     rows: list[tuple] = []
     short = dict.fromkeys(kinds, 0)
     none = dict.fromkeys(kinds, 0)
     started = time.perf_counter()
-    for item_id in tqdm(wanted, desc="recommendations", unit="product", disable=hidden(progress)):
-        lists = _lists(rec, item_id, kinds, sizes)
-        for kind in kinds:
-            got = lists[kind]
-            short[kind] += len(got) < sizes[kind]
-            none[kind] += not got
-            rows.extend((item_id, kind, rank, r.id, r.score, r.slot, r.card_reason or r.reason, r.reason)
-                        for rank, r in enumerate(got, 1))
+    with tqdm(total=len(wanted), desc="recommendations", unit="product", disable=hidden(progress)) as bar:
+        for product_rows, counts in _worked_out(rec, wanted, kinds, sizes, workers):
+            rows.extend(product_rows)
+            for kind, n in counts.items():
+                short[kind] += n < sizes[kind]
+                none[kind] += not n
+            bar.update()
     table = pd.DataFrame(rows, columns=list(COLUMNS)).astype(
         {"item_id": "int64", "rank": "int16", "rec_id": "int64", "score": "float32"})
     manifest = rec.manifest or {}
     summary = {
         "products": len(wanted), "rows": len(table), "kinds": list(kinds), "k": sizes,
         "short": short, "none": none, "columns": list(COLUMNS),
-        "seconds": round(time.perf_counter() - started, 1),
+        "seconds": round(time.perf_counter() - started, 1), "workers": workers,
         # Which index it was worked out from: a rebuild or an add since makes it stale.
         "index": {"dir": str(Path(rec.index_dir).resolve()), "build_id": manifest.get("build_id"),
                   "updated": manifest.get("updated") or manifest.get("date"), "count": len(rec),
@@ -129,6 +138,79 @@ def _known(rec, ids: Iterable[int]) -> list[int]:
         raise NotFoundError(f"{len(missing)} of the ids {'is' if len(missing) == 1 else 'are'} not in the index: "
                             f"{shown}")
     return wanted
+
+
+def default_workers() -> int:
+    """The cores this process may use, at most :data:`MAX_WORKERS`: the export is the only work of its command."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:      # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def _workers(rec, workers: int | None, products: int) -> int:
+    """How many processes to use: one where forking cannot share ``rec`` (no fork on this system; a Milvus
+    client's connection, which a forked copy must not use) or where there is too little to share out."""
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise BadInputError(f"workers must be a whole number of processes, 1 or more, got {workers!r}")
+    workers = default_workers() if workers is None else workers
+    forkable = "fork" in mp.get_all_start_methods() and sys.platform == "linux"
+    from fashionrec.index.faiss_index import FaissIndex
+
+    if not forkable or not isinstance(rec.index, FaissIndex) or products < 2 * CHUNK:
+        return 1
+    return min(workers, -(-products // CHUNK))
+
+
+def _worked_out(rec, wanted: list[int], kinds: list[str], sizes: dict[str, int], workers: int):
+    """Each product's rows and list lengths, in ``wanted``'s order, worked out by ``workers`` processes."""
+    if workers == 1:
+        for item_id in wanted:
+            yield _product_rows(rec, item_id, kinds, sizes)
+        return
+    # The first product here fills the recommender's per-catalogue tables before the fork, so the workers share
+    # them instead of each working them out again.
+    yield _product_rows(rec, wanted[0], kinds, sizes)
+    global _JOB
+    _JOB = (rec, kinds, sizes)
+    chunks = [wanted[i:i + CHUNK] for i in range(1, len(wanted), CHUNK)]
+    try:
+        # Forked, the workers share the parent's embeddings and index pages instead of loading a copy each.
+        with mp.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
+            for done in pool.imap(_chunk_rows, chunks):
+                yield from done
+    finally:
+        _JOB = None
+
+
+_JOB: tuple | None = None     # what a forked worker works on: the recommender, kinds and sizes
+
+
+def _quiet_worker() -> None:
+    """A worker leaves Ctrl-C and a stop to the parent, which says what happened and ends the pool (each of
+    them printed its own traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _chunk_rows(chunk: list[int]) -> list[tuple[list[tuple], dict[str, int]]]:
+    rec, kinds, sizes = _JOB
+    try:
+        return [_product_rows(rec, item_id, kinds, sizes) for item_id in chunk]
+    except Exception:
+        raise       # goes back to the parent, which raises it
+    except BaseException as e:
+        # Anything else ends a pool's worker without an answer, and the parent would wait for it for ever.
+        raise RuntimeError(f"a worker stopped on {e!r}") from None
+
+
+def _product_rows(rec, item_id: int, kinds: list[str], sizes: dict[str, int]) -> tuple[list[tuple], dict[str, int]]:
+    """One product's rows of the table and how many each of its lists holds."""
+    lists = _lists(rec, item_id, kinds, sizes)
+    rows = [(item_id, kind, rank, r.id, r.score, r.slot, r.card_reason or r.reason, r.reason)
+            for kind in kinds for rank, r in enumerate(lists[kind], 1)]
+    return rows, {kind: len(lists[kind]) for kind in kinds}
 
 
 def _lists(rec, item_id: int, kinds: list[str], sizes: dict[str, int]) -> dict[str, list]:

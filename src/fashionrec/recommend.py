@@ -1023,17 +1023,25 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         seen = {(listing.get("productDisplayName"), listing.get("baseColour"))} if listing is not None else set()
         keep: list[int] = []
         later: list[int] = []
-        for j in range(len(ids)):
-            if len(keep) == k:
-                break
-            if keep and _cosines(vecs[keep], vecs[j]).max() > NEAR_DUPLICATE:
-                continue
-            if names is not None and isinstance(names[j][0], str) and names[j] in seen:
-                later.append(j)
-                continue
-            keep.append(j)
-            if names is not None:
-                seen.add(names[j])
+        # The vectors of those listed so far, after the rest too (two copies of one photo, both another listing of a
+        # shown name, were both listed: a review), in one block, each candidate against them by one product:
+        # gathered again for every candidate, an other-colours row's 120 took 6 ms of its 17 (a catalogue's export).
+        listed = np.empty((len(ids), vecs.shape[1]), vecs.dtype)
+        n = 0
+        with one_blas_thread:
+            for j in range(len(ids)):
+                if len(keep) == k:
+                    break
+                if n and (listed[:n] @ vecs[j]).max() > NEAR_DUPLICATE:
+                    continue
+                listed[n] = vecs[j]
+                n += 1
+                if names is not None and isinstance(names[j][0], str) and names[j] in seen:
+                    later.append(j)
+                    continue
+                keep.append(j)
+                if names is not None:
+                    seen.add(names[j])
         return np.array((keep + later)[:k], np.int64)
 
     def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0,
