@@ -264,6 +264,28 @@ def test_two_copies_of_one_photo_listed_after_the_rest_are_listed_once(tmp_path)
     assert (np.triu(vecs @ vecs.T, 1) <= 0.995).all()
 
 
+def test_odd_arguments_from_python_are_said_not_cut_or_a_type_error(rec, tmp_path):
+    item = int(rec.items["id"].iloc[0])
+    other = int(rec.items["id"].iloc[1])
+    for bad in (["abc"], [other + 0.9]):
+        # 9646.9 was cut to 9646 and left out; "abc" a ValueError (a review).
+        with pytest.raises(BadInputError, match="item id must be an integer"):
+            rec.similar(item, exclude_ids=bad)
+        with pytest.raises(BadInputError, match="item id must be an integer"):
+            rec.in_other_colours(item, exclude_ids=bad)
+    assert other not in [x.id for x in rec.similar(item, k=5, exclude_ids=[str(other)])]
+    for kw in ({"offset": 1.5}, {"limit": "3"}, {"limit": None}, {"offset": -1}):
+        with pytest.raises(BadInputError, match=f"{next(iter(kw))} must be a whole number >= 0"):
+            rec.browse(None, "shirt", **kw)
+    # Stop words alone match nothing, in the counts as in the list (they counted every product).
+    assert rec.browse(None, "the for") == (0, []) and not rec.word_matches("the for").any()
+    assert rec.word_matches(None).all()
+    # Removing no products writes nothing (the folder was saved, and a server reloaded it for nothing).
+    r = Recommender.load(index_copy(tmp_path / "index", "faiss"), tiny_tagger_path())
+    before = (tmp_path / "index" / "manifest.json").read_bytes()
+    assert r.remove_products([]) == [] and (tmp_path / "index" / "manifest.json").read_bytes() == before
+
+
 def test_a_looks_slots_follow_the_occasion(rec):
     from fashionrec.looks import USAGE_SLOTS
 
@@ -1418,6 +1440,22 @@ def test_a_childs_profile_picks_childrens_products(tmp_path):
     assert like_boys and all(childs(like_boys)) and not {x.id for x in like_boys} & set(unisex)
 
 
+def test_a_profile_that_fills_up_picks_one_copy_of_a_photo(tmp_path):
+    # Picks that fill a page up may look alike, but two copies of one photo were both picked (a review: cosine
+    # 0.99999994, under the fill-up's cap of 1.0); and the page still holds k.
+    r, _ = _scratch(tmp_path)
+    liked = _some_id(r, articleType="Tshirts")
+    near = r.similar(liked, k=1)[0]
+    photo = Image.open(r.image_path(near.id))
+    labels = {key: near.item[key] for key in ("gender", "articleType", "baseColour", "usage")}
+    copies = {r.add_product(photo, {**labels, "productDisplayName": f"Another Tee {n}"}) for n in range(2)}
+    k = 40
+    picks = [x.id for x in r.for_profile([liked], k=k, looks=False)]
+    assert len(picks) == k and len(set(picks)) == k and len(copies & set(picks)) <= 1
+    vecs = np.stack([r.vector(i) for i in picks])
+    assert (np.triu(vecs @ vecs.T, 1) <= 0.995).all()
+
+
 def test_a_profile_picks_no_other_listing_of_a_liked_product(tmp_path):
     r, photo = _scratch(tmp_path)
     liked = _some_id(r, articleType="Tshirts")
@@ -2523,6 +2561,16 @@ def test_a_childs_look_takes_only_childrens_products(tmp_path):
     look = r.complete_the_look(kids_jeans, k=8)
     assert look and adults not in {x.id for x in look}
     assert all(x.item["gender"] in ("Boys", "Girls") or "Kids" in x.item["productDisplayName"] for x in look)
+    # ... and no baby's, once a piece has taken a side (a kids' unisex shoe's look took a boy's top, then infant
+    # booties: a review).
+    tee = add(gender="Boys", masterCategory="Apparel", subCategory="Topwear", articleType="Tshirts",
+              baseColour="White", productDisplayName="Boys White Tshirt")
+    for shoes, name in ((boys, "Madagascar Infant Boys Red Booties"), (kids, "Puma Infant Unisex White Shoes")):
+        r.items.loc[r.items["id"] == shoes, "productDisplayName"] = name
+    r._reindex()
+    look = r.complete_the_look(kids_jeans, k=8)
+    assert tee in {x.id for x in look}
+    assert not any("Infant" in x.item["productDisplayName"] for x in look), [x.item for x in look]
     # Track pants, even filed as casual, take sports or casual shoes: no heels.
     pants = add(gender="Women", masterCategory="Apparel", subCategory="Bottomwear", articleType="Track Pants",
                 baseColour="Black")

@@ -845,6 +845,8 @@ class CatalogueEdits:
         if save:        # another process may have changed the folder while this one waited for it
             self._check_not_replaced()
         ids = list(dict.fromkeys(self._check_id(i) for i in id_list(item_ids)))
+        if not ids:     # nothing to write: saved anyway, a server reloaded the folder for nothing (a review)
+            return []
         items = [self.item(i) for i in ids]
         rows = np.array([self._row[i] for i in ids], np.int64)
         vectors = self.index_vectors(self.embeddings[rows])

@@ -418,6 +418,8 @@ class Outfits:
             beltless, shod, prints = beltless or no_belt, shod or shoes, prints or print_
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
-                # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's.
+                # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's; and a look
+                # that was no baby's takes no baby's piece after it (a kids' unisex shoe got infant booties, a review).
                 who = self._wearers(r)
+                who = who if baby[self._row[item_id]] else who & ~baby
         return out

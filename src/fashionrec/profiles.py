@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from fashionrec.errors import BadInputError
-from fashionrec.results import NEAR_DUPLICATE, RERANK_POOL, Rec, check_k, id_list, title, wearable_by
+from fashionrec.results import MAX_K, NEAR_DUPLICATE, RERANK_POOL, Rec, check_k, id_list, title, wearable_by
 from fashionrec.tagger import l2_normalise
 
 NAME_IN_FULL = 100      # characters of a saved product's name a pick's reason gives
@@ -68,10 +68,26 @@ class Profiles:
             raise BadInputError("for_profile needs at least one liked item id")
         # A repeated id counts once.
         liked = self._types_in_turn(list(dict.fromkeys(self._check_id(i) for i in liked_ids)))
-        liked_set = set(liked)
         lv = np.stack([self.vector(i) for i in liked])                  # (m, d)
         mean = l2_normalise(lv.mean(axis=0, keepdims=True))[0]
         per = max(k, 2 * k // len(liked) + 2)
+        while True:
+            lists = self._profile_lists(liked, lv, mean, per, k)
+            chosen: list[Rec] = []
+            for min_gap in (0.95, 1.0):      # first pass skips look-alikes of chosen items; the second fills up
+                self._round_robin(lists, liked, lv, k, chosen, min_gap, self._profile_wearer(liked))
+            # Short of k while a list was cut at its size: four times as many each (a boys' jeans' 100 nearest held
+            # 19 picks for a boy once copies of a chosen photo were left out, a review's fix).
+            if len(chosen) >= k or per >= MAX_K or all(len(ids) < 2 * per for _, ids, _ in lists):
+                return chosen
+            per *= 4
+
+    def _profile_lists(self, liked: list[int], lv: np.ndarray, mean: np.ndarray, per: int,
+                       k: int) -> list[tuple[int | None, np.ndarray, np.ndarray]]:
+        """Each liked item's ``2 * per`` nearest, in the order of its similar items, and, where the liked items
+        are for one wearer and of one kind, the ``2 * k`` nearest their mean: the lists :meth:`for_profile` takes
+        its picks from in turn."""
+        liked_set = set(liked)
         lists: list[tuple[int | None, np.ndarray, np.ndarray]] = []
         # Twice the neighbours each list needs: the round robin drops those for another wearer than the
         # liked item (a filtered search per liked item cost 13 ms each, 3.5 s for 200 liked items).
@@ -97,10 +113,7 @@ class Profiles:
             # are for one wearer and of one kind (clothes, shoes, accessories, personal care).
             ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._set_aside(), pool=2 * k)
             lists.append((None, ids, sc))
-        chosen: list[Rec] = []
-        for min_gap in (0.95, 1.0):      # first pass skips look-alikes of chosen items; the second fills up
-            self._round_robin(lists, liked, lv, k, chosen, min_gap, self._profile_wearer(liked))
-        return chosen
+        return lists
 
     def _types_in_turn(self, liked: list[int]) -> list[int]:
         """``liked`` with its types taking turns, each type's items in the order given (the latest saved first):
@@ -157,7 +170,10 @@ class Profiles:
                     pos[li] += 1
                     v = self.embeddings[self._row[cid]]
                     item = self.item(cid)
-                    if cid in taken or (chosen_vecs and max(float(v @ c) for c in chosen_vecs) > max_sim) \
+                    # Never a copy of a chosen one's photo, in the pass that fills up too (two copies of one photo
+                    # at cosine 0.99999994 were both picked, a review).
+                    if cid in taken or (chosen_vecs and max(float(v @ c) for c in chosen_vecs)
+                                        > min(max_sim, NEAR_DUPLICATE)) \
                             or (lv @ v).max() > NEAR_DUPLICATE or item.get("productDisplayName") in names:
                         continue
                     sims = lv @ v

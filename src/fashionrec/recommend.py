@@ -275,12 +275,18 @@ def _mmr(cand_vecs: np.ndarray, relevance: np.ndarray, k: int, diversity: float)
     """Maximal marginal relevance: positions of k candidates trading relevance for novelty."""
     lam = 1.0 - diversity
     chosen: list[int] = []
-    left = list(range(len(relevance)))
+    # Each candidate's greatest cosine to those chosen, brought up to date with the latest pick only: worked out
+    # against every chosen one on every pick, k=500 took 9.7 s (a review).
+    red = np.zeros(len(relevance), np.float32)
+    open_ = np.ones(len(relevance), bool)
     with one_blas_thread:
-        while left and len(chosen) < k:
-            red = (cand_vecs[left] @ cand_vecs[chosen].T).max(axis=1) if chosen else np.zeros(len(left))
-            best = int(np.argmax(lam * relevance[left] - (1 - lam) * red))
-            chosen.append(left.pop(best))
+        while open_.any() and len(chosen) < k:
+            gain = np.where(open_, lam * relevance - (1 - lam) * red, -np.inf)
+            best = int(np.argmax(gain))
+            sims = cand_vecs @ cand_vecs[best]
+            red = sims if not chosen else np.maximum(red, sims)
+            chosen.append(best)
+            open_[best] = False
     return chosen
 
 
@@ -1051,7 +1057,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         (one red dress's similar items were the same 12 of the catalogue's 18 red dresses, whichever one a
         shopper clicked through to)."""
         item_id = self._check_id(item_id)
-        exclude = {item_id, *(int(i) for i in id_list(exclude_ids))}
+        exclude = {item_id, *(self._as_id(i) for i in id_list(exclude_ids))}     # "abc", 9646.9: said, not cut
         item, row = self.item(item_id), self._row[item_id]
         if self._free_items()[row]:     # its reasons say what it is ranked by (_known_labels)
             item = {**item, "articleType": None, **self._freebie_kind(row)}
@@ -1138,7 +1144,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         (a second of a colour after every first read as a repeat, "Maroon, Brown, Tan, Mushroom Brown, Coffee
         Brown, Maroon": a shopper's trial), so at most ``k`` and fewer where its kind has fewer colours; none of
         ``exclude_ids`` (the page's similar items) nor a copy of their photos."""
-        exclude = {int(i) for i in id_list(exclude_ids)}      # one id too, as similar() takes it
+        exclude = {self._as_id(i) for i in id_list(exclude_ids)}      # one id too, as similar() takes it
         if exclude:
             # Nor their photos' copies under other ids: a similar item's photo came back under another brand's name
             # in the row below it (the catalogue lists some photos under several ids; a shopper's trial).

@@ -347,8 +347,10 @@ class TextSearch:
         within each of these every product name is listed once before any is listed twice, and a brand named
         without a type has its types take turns ("levi's": a T-shirt, a vest, a shirt, a brief, ...).
         """
-        if offset < 0 or limit < 0:
-            raise BadInputError("offset and limit must be >= 0")
+        for name, value in (("offset", offset), ("limit", limit)):
+            # 1.5, "3" or None were a TypeError from Python (a review).
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise BadInputError(f"{name} must be a whole number >= 0, got {value!r}")
         mask = self._mask(filters)
         mask = np.ones(len(self.items), bool) if mask is None else mask
         q, negated = self._negation(str(q or ""))
@@ -571,6 +573,8 @@ class TextSearch:
         """(n,) bool: the rows :meth:`browse` lists for ``q`` before any filter (every row for no words)."""
         q, negated = self._negation(str(q or ""))
         words = _kinds_alone(search_words(q))
+        if q.strip() and not words:     # as browse: only punctuation or stop words match nothing (a review)
+            return np.zeros(len(self.items), bool)
         base = self._word_mask(q, words) if words else np.ones(len(self.items), bool)
         return base & ~self._any_word(negated) if negated else base
 
