@@ -200,6 +200,12 @@ def test_search_image_and_classify(client, photo):
     assert set(body["predicted"]) == set(ATTRIBUTES) and 0 < len(body["results"]) <= 4
     assert -1 <= body["closest_similarity"] <= 1 and isinstance(body["unfamiliar"], bool)
     assert body["unlike_filtered"] is False      # no filters: nothing to say of them
+    # A catalogue product's photo is said to be its photo, and its results explained by its own labels.
+    same = body["same_as"]
+    assert same is not None and same in [r["id"] for r in body["results"]]
+    own = client.get(f"/api/items/{same}").json()
+    first = next(r for r in body["results"] if r["id"] == same)
+    assert f"same type ({own['articleType']})" in first["reason"]
     # The app's time and the recommender's share of it, which bench_service.py sets beside the client's.
     spans = dict(part.split(";dur=") for part in r.headers["server-timing"].split(", "))
     assert set(spans) == {"app", "rec"} and 0 < float(spans["rec"]) <= float(spans["app"])

@@ -271,6 +271,11 @@ def test_upload_a_photo(server, page, fixture_dir):
     # Said to a screen reader (a live region): the results came without a word before.
     assert re.match(r"\d+ similar items? found", page.locator("#upload-status[role=status]").inner_text())
     assert page.locator("#upload-similar .card").count() > 0
+    # A catalogue product's photo: said to be its photo, linked to its page, and read so to a screen reader.
+    assert page.locator("#same-note").is_visible()
+    same = page.locator("#same-link")
+    assert re.fullmatch(r"/item/\d+", same.get_attribute("href")) and same.inner_text()
+    assert f"this is the photo of {same.inner_text()}" in page.locator("#upload-status").inner_text()
     # A label under 20% is a guess: "not sure", never "Type: Shoe Laces 6%" (a shopper trial).
     for chip in page.locator("#predicted .chip").all_inner_texts():
         shown = re.search(r"(\d+)%", chip)

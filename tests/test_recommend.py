@@ -286,6 +286,46 @@ def test_odd_arguments_from_python_are_said_not_cut_or_a_type_error(rec, tmp_pat
     assert r.remove_products([]) == [] and (tmp_path / "index" / "manifest.json").read_bytes() == before
 
 
+def test_a_search_for_several_types_reads_its_connectors_alike_and_each_parts_wearer(rec):
+    def found(q: str) -> list[tuple[str, str]]:
+        return [(d["articleType"], d["gender"]) for d in rec.browse(None, q, limit=10_000)[1]]
+
+    # "&" and "," as "and": the unisex backpacks too ("backpack & wallet for men" searched "backpack wallet"
+    # for the unisex ones and found 1 of the catalogue's 568; a review).
+    alike = found("backpacks and belts for men")
+    assert ("Backpacks", "Unisex") in alike and {g for _, g in alike} <= {"Men", "Unisex"}
+    for q in ("backpacks & belts for men", "backpacks, belts for men", "backpacks / belts for men"):
+        assert sorted(found(q)) == sorted(alike), q
+    # Each part for its own wearer: with "&" nothing (no product is for both), with "and" the women's shirts too.
+    own = found("shirts for men & heels for women")
+    assert own and sorted(own) == sorted(found("shirts for men and heels for women"))
+    assert {t for t, _ in own} >= {"Shirts", "Heels"} and ("Shirts", "Women") not in own and \
+        ("Heels", "Men") not in own
+    total, _ = rec.browse(None, "shirts for men & heels for women", limit=0)
+    assert total == len(own) == int(rec.word_matches("shirts for men & heels for women").sum())
+
+
+def test_a_catalogue_products_photo_is_said_and_explained_as_that_product(rec):
+    # Ranked by the product's own labels where its photo is a copy of the product's, and explained by them too:
+    # a heel's photo the tagger read as flip flops listed heels as "Looks alike", and a black heel "Same colour
+    # (Black)" for the tagger's colour (a review).
+    ids = rec.items["id"].astype(int).tolist()
+    checked = 0
+    for item_id in ids[:40]:
+        res = rec.similar_to_image(Image.open(rec.image_path(item_id)), k=6)
+        own = rec.item(res.same_as)
+        assert res.same_as is not None and rec.vector(res.same_as) @ rec.vector(item_id) >= 0.995
+        for r in res[1]:
+            assert ("same type" in r.reason) == (r.item.get("articleType") == own["articleType"]), (item_id, r.reason)
+            assert ("same colour" in r.reason) == (r.item.get("baseColour") == own["baseColour"]), (item_id, r.reason)
+            assert r.card_reason != "Looks alike"
+        checked += res.predicted["articleType"][0][0] != own["articleType"]
+    assert checked, "some photo the tagger reads as another type than its product's"
+    # A photo that is no catalogue product's is none.
+    photo = Image.open(rec.image_path(ids[0])).rotate(25, expand=True, fillcolor="white")
+    assert rec.similar_to_image(photo, k=3).same_as is None
+
+
 def test_a_looks_slots_follow_the_occasion(rec):
     from fashionrec.looks import USAGE_SLOTS
 

@@ -557,7 +557,11 @@ def recommend_photo(
     closest = None if found.closest is None else round(found.closest, 4)
     _show(recs, as_json, f"similar to {path.name}",
           {"predicted": pred, "closest_similarity": closest, "unfamiliar": found.unfamiliar, "turned": found.turned,
-           "greyscale": found.greyscale})
+           "greyscale": found.greyscale, **({"same_as": found.same_as} if as_json else {})})
+    if found.same_as is not None and not as_json:
+        named = rec.item(found.same_as).get("productDisplayName")
+        console.print(f"{path.name} is the photo of product {found.same_as} ({named}): its own labels rank and "
+                      "explain these results", highlight=False)
     if not recs and not len(rec) and not as_json:      # "no results" alone (a re-trial)
         console.print(EMPTY_INDEX, highlight=False)
     if found.turned and not as_json:

@@ -195,23 +195,27 @@ class PhotoResults(tuple):
     and none of the results is of the type the tagger is sure the photo shows (they are the nearest such
     products, not look-alikes); ``turned``: the clockwise degrees the photo was turned to read it, where it
     looked turned on its side (0: read as it came); ``greyscale``: the photo is a greyscale file, so its colour
-    cannot be seen (the predicted colour is a guess, and the results are not ranked by it)."""
+    cannot be seen (the predicted colour is a guess, and the results are not ranked by it); ``same_as``: the
+    catalogue product whose photo this is (a copy of it), whose own labels rank and explain the results, or None."""
 
     closest: float | None
     unfamiliar: bool
     unlike_filtered: bool
     turned: int
     greyscale: bool
+    same_as: int | None
 
     def __new__(cls, predicted: dict, recs: list, closest: float | None, unfamiliar: bool,
-                unlike_filtered: bool = False, turned: int = 0, greyscale: bool = False) -> PhotoResults:
+                unlike_filtered: bool = False, turned: int = 0, greyscale: bool = False,
+                same_as: int | None = None) -> PhotoResults:
         results = super().__new__(cls, (predicted, recs))
         results.closest, results.unfamiliar, results.unlike_filtered = closest, unfamiliar, unlike_filtered
-        results.turned, results.greyscale = turned, greyscale
+        results.turned, results.greyscale, results.same_as = turned, greyscale, same_as
         return results
 
-    def __getnewargs__(self) -> tuple:      # copy and pickle rebuild it from all seven
-        return (*self, self.closest, self.unfamiliar, self.unlike_filtered, self.turned, self.greyscale)
+    def __getnewargs__(self) -> tuple:      # copy and pickle rebuild it from all eight
+        return (*self, self.closest, self.unfamiliar, self.unlike_filtered, self.turned, self.greyscale,
+                self.same_as)
 
     @property
     def predicted(self) -> dict:
@@ -919,10 +923,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 
     def _ranked(self, query: np.ndarray, src: dict, k: int, filters: dict | None, diversity: float,
                 exclude: set[int], dedupe: bool, attrs: dict[str, np.ndarray | str] | None = None,
-                wearer: int | None = None, kind: int | None = None) -> list[Rec]:
+                wearer: int | None = None, kind: int | None = None, copy_of: list[int] | None = None) -> list[Rec]:
         """Top-k by cosine + the attribute bonus for the query's ``attrs`` (see :meth:`_attribute_bonus`);
         ``wearer``: the row of the catalogue product whose wearer the results are for (a photo of one finds
-        its own); ``kind``: the row of the catalogue product whose kind its name says ranks (:data:`KIND_WEIGHT`)."""
+        its own); ``kind``: the row of the catalogue product whose kind its name says ranks (:data:`KIND_WEIGHT`);
+        ``copy_of``: a list that gets the id of the catalogue product a photo is a copy of, where it is one."""
         if isinstance(diversity, bool) or not isinstance(diversity, numbers.Real) or not 0.0 <= diversity <= 1.0:
             raise BadInputError(f"diversity must be a number in [0, 1], got {diversity!r}")
         check_k(k)
@@ -952,6 +957,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                     near_rows = self._rows(near_ids)
                     copy = self._likeliest_copy(near_rows, near_scores, attrs)
                     ranked_by, wearer = self._known_labels(int(near_ids[copy])), near_rows[copy]
+                    # ... and say them: ranked as a heel, a heel's photo the tagger read as flip flops was
+                    # explained by the tagger's labels, a black heel "Same colour (Black)" (a review).
+                    src = {**src, **ranked_by}
+                    if copy_of is not None:
+                        copy_of[:] = [int(near_ids[copy])]
                 elif not dedupe:
                     # A photo: the catalogue's labels near it correct part of the tagger's probabilities. (A
                     # catalogue item, dedupe=True, is ranked by its own known labels: nothing to vote on.)
@@ -1170,8 +1180,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         grey = is_greyscale(image)
         unseen = {"baseColour"} if grey else set()
         src = {h: p[0][0] for h, p in predicted.items() if h not in unseen}
+        copy_of: list[int] = []
         recs = self._ranked(query.vector, src, k, filters, 0.0, exclude=set(query.excluded), dedupe=False,
-                            attrs={head: p[0] for head, p in query.probs.items() if head not in unseen})
+                            attrs={head: p[0] for head, p in query.probs.items() if head not in unseen},
+                            copy_of=copy_of)
+        same_as = copy_of[0] if copy_of else None
         floor = self.unfamiliar_below()
         unfamiliar = bool(query.closest is not None and floor is not None and query.closest < floor)
         # A blue dress's photo narrowed to Colour: Black and Gender: Men listed men's socks and a singlet as
@@ -1179,6 +1192,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         # are said to. (By type, not by cosine: black T-shirts for a white one's photo are at 0.49-0.50, men's
         # handbags for a women's at 0.47.)
         kind, sure = predicted.get("articleType", [("", 1.0)])[0]
+        if same_as is not None:     # the photo of a catalogue product: its type is known, not guessed
+            kind, sure = self.item(same_as).get("articleType"), 1.0
         unlike_filtered = bool(filters and recs and not unfamiliar and sure >= UNSURE_TYPE
                                and all(r.item.get("articleType") != kind for r in recs))
         if unfamiliar or unlike_filtered or sure < UNSURE_TYPE:
@@ -1187,7 +1202,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             for r in recs:
                 r.card_reason = ("Nearest in the catalogue" if unfamiliar else
                                  "Nearest with your choices" if unlike_filtered else "Looks alike")
-        return PhotoResults(predicted, recs, query.closest, unfamiliar, unlike_filtered, query.turned, grey)
+        return PhotoResults(predicted, recs, query.closest, unfamiliar, unlike_filtered, query.turned, grey, same_as)
 
     def photo_query(self, image: Image.Image, exclude: Iterable[int] = ()) -> PhotoQuery:
         """How the tagger sees a shopper's photo: of its views (:func:`~fashionrec.photo_views.photo_views`:

@@ -182,6 +182,12 @@ def _names_taking_turns(rows: np.ndarray, rank: np.ndarray, names: np.ndarray) -
     return rows[np.lexsort((np.arange(len(rows)), turn, -rank))]
 
 
+def _own_wearers(parts: list[str]) -> bool:
+    """Whether two or more parts of a query for several types name wearers of their own ("shirts for men &
+    heels for women"), rather than one wearer for all ("shirts and jeans for men")."""
+    return sum(any(w in GENDER_WORDS for w in search_words(part)) for part in parts) > 1
+
+
 def _taking_turns(rows: np.ndarray, masks: list[np.ndarray], rest_last: bool = False,
                   tiers: np.ndarray | None = None) -> np.ndarray:
     """``rows`` (ranked) with the parts of a query for several types (``masks``, one per part) taking turns:
@@ -381,7 +387,9 @@ class TextSearch:
                 rows = self._gift_turns(rows, np.sort(rank)[::-1] >> 9)
             masks = self._part_masks(q, words)
             if masks:
-                rows = _taking_turns(rows, masks)
+                # Within each tier: the kids' products asked for no child, and the freebies, after the rest (they
+                # came 698th among 5,093 grown-ups' for "shorts & tshirts for men", a review).
+                rows = _taking_turns(rows, masks, tiers=np.sort(rank)[::-1] >> 9)
             elif masks := self._stand_in_masks(q):    # "suit": a blazer, a kurta set, a Nehru jacket ...
                 rows = _taking_turns(rows, masks, rest_last=True)     # then a tracksuit named "Suit"
             elif masks := self._brand_type_masks(q, parsed, rows):
@@ -395,6 +403,10 @@ class TextSearch:
         parts = self._type_parts(query)
         if not parts:
             return None
+        if _own_wearers(parts):
+            # "shirts for men & heels for women": each part for its own wearer (both wearers at once found
+            # nothing, and with "and" the women's shirts came too: a review).
+            return [self._word_mask(part, search_words(part)) for part in parts]
         wearers = [w for w in words if w in GENDER_WORDS]
         return [self._word_mask(part, [w for w in search_words(part) if w not in wearers]) for part in parts]
 
@@ -407,11 +419,14 @@ class TextSearch:
         mask = self._word_mask_as_said(query, words)
         wearers = {g for w in words for g in GENDER_WORDS.get(w, ())}
         rest = [w for w in words if w not in GENDER_WORDS]
-        if not wearers or not wearers <= {"Men", "Women"} or not rest:
-            return mask
+        parts = self._type_parts(query)
+        if not wearers or not wearers <= {"Men", "Women"} or not rest or parts and _own_wearers(parts):
+            return mask     # (parts for wearers of their own: each part's mask has their unisex products)
         # The query less its wearer words, each token read as search_words reads it ("men,office shoes" is
-        # "office shoes"): its phrases stay ("formal shoes" a type, "office" an occasion that only ranks).
-        unworn = " ".join(t for t in re.findall(r"[\w'’-]+", query)
+        # "office shoes"): its phrases stay ("formal shoes" a type, "office" an occasion that only ranks), and
+        # so do the connectors between types ("backpack & wallet for men" became "backpack wallet for", one
+        # search for both words, and lost the 568 unisex backpacks that "and" kept: a review).
+        unworn = " ".join(t for t in re.findall(r"[\w'’-]+|[&+/,]", query)
                           if not set(search_words(t)) & set(GENDER_WORDS))
         # Each wearer named, or anyone: "gift for mom and dad" (no product is for both) lists the women's, the
         # men's and the unisex ones.
@@ -436,7 +451,8 @@ class TextSearch:
         if masks:
             wearers = [w for w in words if w in GENDER_WORDS]
             mask = np.logical_or.reduce(masks)
-            return mask & self._words().mask(wearers) if wearers else mask
+            own = _own_wearers(self._type_parts(query))     # each part's mask has its own wearer's already
+            return mask & self._words().mask(wearers) if wearers and not own else mask
         weather = self._weather_alone(words)
         if weather:
             rest = [w for w in words if not self._weather_word(w)]      # who, what colour, what occasion

@@ -148,6 +148,9 @@ class ImageSearch(Answer):
                                   "the photo surely shows: they are the nearest with those choices, not look-alikes.")
     turned: int = Field(0, description=TURNED)
     greyscale: bool = Field(False, description=GREYSCALE)
+    same_as: int | None = Field(None, description="The catalogue product whose photo this is (a copy of it): its "
+                                "own labels rank and explain the results, whatever `predicted` reads; null "
+                                "for any other photo.")
 
 
 class RecList(Answer):

@@ -38,7 +38,8 @@ def search_by_image(file: Photo, service: ServiceDep, settings: SettingsDep, roo
     predicted, recs = found
     return ImageSearch(predicted=to_predictions(predicted), results=[to_rec(r, root) for r in recs],
                        closest_similarity=found.closest, unfamiliar=found.unfamiliar,
-                       unlike_filtered=found.unlike_filtered, turned=found.turned, greyscale=found.greyscale)
+                       unlike_filtered=found.unlike_filtered, turned=found.turned, greyscale=found.greyscale,
+                       same_as=found.same_as)
 
 
 @router.get("/api/search/text", response_model=RecList, responses={422: {"model": Error}})

@@ -690,6 +690,21 @@
     fitTurned();
     document.getElementById("turned-note").hidden = !json.turned;
     document.getElementById("grey-note").hidden = !json.greyscale;
+    // The photo of a catalogue product: the results are matched to that product's own labels, whatever the model
+    // reads (a heel's photo read "Flip Flops 77%" listed heels, said "Looks alike" and the model unsure; a review).
+    var sameAs = json.same_as === undefined || json.same_as === null ? null : json.same_as;
+    var sameRec = sameAs === null ? null : json.results.filter(function (r) { return r.id === sameAs; })[0];
+    var sameLink = document.getElementById("same-link");
+    // Narrowed to another colour, the product is not among the results: its name as the search before said it
+    // (the note changing its words moved the page under the shopper's choice).
+    var sameName = sameAs === null ? "" : sameRec ? cardName(sameRec.item) :
+      sameLink.getAttribute("data-id") === String(sameAs) ? sameLink.textContent : "a product in the shop";
+    document.getElementById("same-note").hidden = sameAs === null;
+    if (sameAs !== null) {
+      sameLink.href = ROOT + "/item/" + sameAs;
+      sameLink.textContent = sameName;
+      sameLink.setAttribute("data-id", String(sameAs));
+    }
     var type = json.predicted.articleType && json.predicted.articleType[0];
     var unsure = document.getElementById("unsure");
     // Unsure of the type, or a photo unlike any product in the catalogue (noise, a scene, a product lost in
@@ -703,7 +718,7 @@
     var group = json.predicted.subCategory && json.predicted.subCategory[0];
     var named = (type && type.prob >= UNSURE) || (group && group.prob >= UNSURE);
     var lost = !!json.unfamiliar && !named && json.results.length > 0 && !refineQuery() && !json.shownAnyway;
-    unsure.hidden = lost || !((type && type.prob < UNSURE) || json.unfamiliar);
+    unsure.hidden = lost || sameAs !== null || !((type && type.prob < UNSURE) || json.unfamiliar);
     var similar = document.getElementById("upload-similar");
     // Focus on a result that is replaced would fall to the page: the results' heading takes it (an audit).
     var hadFocus = similar.contains(document.activeElement);
@@ -727,7 +742,8 @@
     said.textContent = (lost ? "This photo does not look like a product photo; its closest products are not shown" :
       n ? n + " similar item" + (n === 1 ? "" : "s") + " found" : "Nothing like this photo found") +
       (narrowed.length ? " (" + narrowed.join(", ") + ")" : "") +
-      (!lost && type && type.prob >= GUESS ? "; the model sees " + type.label : "") + "." +
+      (sameAs !== null ? "; this is the photo of " + sameName : !lost && type && type.prob >= GUESS ?
+        "; the model sees " + type.label : "") + "." +
       (json.turned ? " The photo was read turned upright." : "") +
       (json.greyscale ? " The photo is black and white, so the results are not matched by colour." : "") +
       (unsure.hidden ? "" : " " + unsure.textContent);
