@@ -572,7 +572,7 @@ def test_a_photo_unlike_any_product_shows_its_closest_only_when_asked(server, pa
     photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
     page.add_init_script("""(() => { const send = window.fetch; window.lostAnswers = true;
         window.fetch = (url, options) => send(url, options).then(r => !(window.lostAnswers &&
-          String(url).includes("/api/search/image")) ? r : r.json().then(j => { j.unfamiliar = true;
+          String(url).includes("/api/search/image")) ? r : r.json().then(j => { j.unfamiliar = true; j.same_as = null;
             j.predicted.articleType[0].prob = 0.3; j.predicted.subCategory[0].prob = window.groupProb || 0.3;
             return new Response(JSON.stringify(j), { status: r.status, headers: r.headers }); })); })()""")
     page.goto(server + "/upload")

@@ -95,6 +95,18 @@ def test_copies_of_indexed_photos_and_types_the_index_lacks_are_scored_apart():
     assert m["articleType_not_in_index"] == {"Jumpsuit Shorts": 1}
 
 
+def test_query_labels_in_another_case_are_read_in_the_index_spelling():
+    # A query folder spelling "tshirts" scored 0 against the index's "Tshirts" (a review); filters read any case.
+    queries = fixture_catalog().usable.iloc[:30].copy()
+    alone = evaluate_recs(shared_recommender(), queries, progress=False)
+    lower = queries.assign(articleType=queries["articleType"].str.lower(), baseColour=queries["baseColour"].str.upper())
+    m = evaluate_recs(shared_recommender(), lower, progress=False)
+    assert alone["precision_at_10_articleType"] > 0
+    for key in ("precision_at_10_articleType", "precision_at_10_articleType_colour", "map_at_10_articleType"):
+        assert m[key] == pytest.approx(alone[key]), key
+    assert not m["articleType_not_in_index"]
+
+
 @pytest.mark.parametrize("what", ["blank", "tiny"])
 def test_a_blank_or_tiny_query_photo_is_left_out_and_counted_not_fatal(tmp_path, what):
     # A shop's 4x5 photo stopped a whole evaluate-recs run at its query, without its id.

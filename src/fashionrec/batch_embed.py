@@ -32,7 +32,7 @@ from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import Catalog, first_few
 from fashionrec.errors import BadInputError, ModelError, VectorIndexError, option
 from fashionrec.levels import levels_fingerprint
-from fashionrec.tagger import Tagger
+from fashionrec.tagger import Tagger, embedding_sha256
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,8 @@ def embed_catalog_to_parquet(catalog: Catalog, model: str | Path | None, out_dir
             # into the same folder since (a scale-out trial)
             "model": {"name": tagger.name, "path": str(Path(tagger.path).resolve()) if tagger.path else None,
                       "sha256": tagger.sha256, "preprocessing": tagger.meta.get("preprocessing"),
+                      # an ensemble's blend weights, in its description, change its embeddings (a review)
+                      "embedding_sha256": embedding_sha256(tagger),
                       # the stored probabilities' calibration: `fashionrec calibrate` changes it, not the weights
                       "temperature": calibration_temperatures(tagger),
                       "levels_sha256": levels_fingerprint(tagger.levels)},
@@ -227,6 +229,12 @@ def check_made_by(manifest: dict, emb_dir: str | Path, tagger: Tagger) -> None:
         raise ModelError(f"{emb_dir} was embedded by the checkpoint {made_by} as it was then (sha256 "
                          f"{made_as[:12]}...); it has changed since ({tagger.sha256[:12]}...): embed again with "
                          "`fashionrec embed`, or the photo search would use other vectors than the catalogue's")
+    made_so = (manifest.get("model") or {}).get("embedding_sha256")
+    if made_so and made_so != embedding_sha256(tagger):
+        raise ModelError(f"{emb_dir} was embedded by {made_by or 'its model'} described otherwise than it is now (an "
+                         "ensemble's blend weights, its members or preprocessing: what its embeddings depend on): "
+                         "embed again with `fashionrec embed`, or the photo search would use other vectors than "
+                         "the catalogue's")
     # Calibrated since (same weights, other temperatures): the stored probabilities are no longer the tagger's,
     # and an index built from them would record the new temperatures over them (a code review's trial).
     model = manifest.get("model") or {}

@@ -30,6 +30,7 @@ from fashionrec.catalog import (
     Catalog,
     CatalogError,
     checked_photo,
+    first_few,
     is_greyscale,
     load_catalog,
     made_name,
@@ -272,6 +273,29 @@ class CatalogueEdits:
         folder, saved by the rebuild)."""
         return changing_folder(self.index_dir) if save else contextlib.nullcontext()
 
+    def orphan_photos(self) -> list[Path]:
+        """Photos in the index folder's ``images/`` that no product of it has: an add stopped between writing its
+        photo and saving the folder (a SIGKILL, a power cut) leaves one. ``index check`` lists them; the next add
+        or remove deletes them (:meth:`_delete_orphan_photos`)."""
+        folder = self.index_dir / "images"
+        if not folder.is_dir():
+            return []
+        owned = {Path(str(p)).name for p in self._column("image_path")
+                 if isinstance(p, str) and Path(p).parts[:1] == ("images",)}
+        return sorted(p for p in folder.iterdir()
+                      if p.suffix == ".jpg" and not p.name.startswith(".") and p.name not in owned and p.is_file())
+
+    def _delete_orphan_photos(self) -> None:
+        """Delete :meth:`orphan_photos`, said. Only while this process holds the folder's change lock and has
+        the version on disk loaded: any other process's photo is then one its product has."""
+        orphans = self.orphan_photos()
+        for path in orphans:
+            path.unlink(missing_ok=True)
+        if orphans:
+            log.warning("deleted %d photo%s in %s that no product has, left by an add stopped before it saved the "
+                        "index: %s", len(orphans), "" if len(orphans) == 1 else "s", self.index_dir / "images",
+                        first_few([p.name for p in orphans], 10))
+
     def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False,
                     save: bool = True, warnings: list[str] | None = None,
                     exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext,
@@ -502,6 +526,8 @@ class CatalogueEdits:
                      quiet: bool, source_file: str | Path | bytes | None = None) -> int:
         # Before touching the live index: taking an insert back out of HNSW rebuilds the graph (seconds).
         self._check_not_replaced()
+        if save:        # under the folder's lock, with the version on disk loaded (just checked)
+            self._delete_orphan_photos()
         if metadata is not None and not isinstance(metadata, dict):
             raise BadInputError(f"metadata is a dict of the product's fields ({', '.join(COLUMNS)}), not "
                                 f"{type(metadata).__name__}")
@@ -539,6 +565,11 @@ class CatalogueEdits:
             raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: {', '.join(COLUMNS)}")
         if metadata.get("id") is None:
             item_id = self._highest_id() + 1
+            if item_id > MAX_ID:
+                # The largest id was given once: the next id overflowed int64, a 500 on every later add (a review).
+                raise ConflictError(f"no id is left above {item_id - 1}, the largest this index has held (ids are "
+                                    "never handed out again): give the new product an id yourself (CLI: --id; "
+                                    "API: id)")
         else:
             given = metadata["id"]
             # Not True (id 1), nor 2.9 cut to 2 (a trial): a whole number, or its digits as text.
@@ -844,6 +875,7 @@ class CatalogueEdits:
                          exclusive: Callable[[], AbstractContextManager]) -> list[dict]:
         if save:        # another process may have changed the folder while this one waited for it
             self._check_not_replaced()
+            self._delete_orphan_photos()
         ids = list(dict.fromkeys(self._check_id(i) for i in id_list(item_ids)))
         if not ids:     # nothing to write: saved anyway, a server reloaded the folder for nothing (a review)
             return []

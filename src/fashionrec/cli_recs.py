@@ -176,6 +176,7 @@ def index_check(
 ) -> None:
     """Exit 0 if the index opens with this model (complete, consistent, same model) and, with --data, was built
     from that catalogue as it is now; else say why and exit 2."""
+    from fashionrec.catalog import first_few
     from fashionrec.catalogue_edits import catalogue_removals
     from fashionrec.recommend import changed_photos, missing_photos, other_catalogue, stale_probabilities
 
@@ -195,9 +196,14 @@ def index_check(
     if stale:
         fail(f"{index}: {stale}; rebuild it with `fashionrec index build {data or 'DATA_DIR'} --out {index}`")
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
+    orphans = rec.orphan_photos()
+    if orphans:     # left by an add stopped before its save (a SIGKILL): nothing served them, said all the same
+        console.print(f"{len(orphans)} photo{'s' if len(orphans) != 1 else ''} in {index / 'images'} "
+                      f"{'belong' if len(orphans) != 1 else 'belongs'} to no product (an add stopped before it saved "
+                      f"the index): {first_few([p.name for p in orphans], 10)}; the next `fashionrec index add` or "
+                      f"`index remove` deletes {'them' if len(orphans) != 1 else 'it'}", highlight=False)
     # What changed since the build, which a rebuild treats unlike each other (an operator's trial found no word
     # of either): added products are carried over, removed catalogue products come back from styles.csv.
-    from fashionrec.catalog import first_few
     from fashionrec.index_build import added_since_build
 
     # Those its build carried over from the index it replaced are not changes since (a trial read "1 product

@@ -48,7 +48,7 @@ from fashionrec.index_reuse import description_sha256, embed_reusing, encode_reu
 from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
-from fashionrec.tagger import Tagger
+from fashionrec.tagger import Tagger, embedding_sha256
 from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text
 
 log = logging.getLogger(__name__)
@@ -209,6 +209,8 @@ class IndexBuilding:
                               "sha256": tagger.sha256,
                               # and the description beside them, which says how an ensemble blends its members
                               "description_sha256": description_sha256(tagger),
+                              # and of it, what the embeddings depend on (a server refuses a model that differs)
+                              "embedding_sha256": embedding_sha256(tagger),
                               "architecture": tagger.meta.get("model"),
                               "preprocessing": tagger.meta.get("preprocessing"),
                               # the pred_<head>_prob columns are calibrated with these (`index check`)

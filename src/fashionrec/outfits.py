@@ -8,6 +8,7 @@ embeddings and nearest neighbours.
 from __future__ import annotations
 
 import collections
+import contextlib
 import hashlib
 import re
 
@@ -256,7 +257,7 @@ class Outfits:
         kept per version of the items."""
         emb = self.embeddings
         chunks = [rows[i:i + LOOK_CHUNK] for i in range(0, len(rows), LOOK_CHUNK)]
-        means = self._codes.setdefault(("look", "means"), collections.OrderedDict())
+        means = self._look_means
         key = hashlib.blake2b(rows.tobytes(), digest_size=16).digest()
         centroid = means.get(key)
         if centroid is None:
@@ -265,7 +266,8 @@ class Outfits:
                 total += emb[chunk].sum(axis=0, dtype=np.float64)
             centroid = means[key] = l2_normalise((total / len(rows)).astype(np.float32)[None])[0]
             while len(means) > LOOK_MEANS_KEPT:
-                means.popitem(last=False)
+                with contextlib.suppress(KeyError):     # another request's look emptied it first
+                    means.popitem(last=False)
         both = np.stack([centroid, emb[row]], axis=1)
         with one_blas_thread:
             scores = np.concatenate([emb[chunk] @ both for chunk in chunks])

@@ -25,6 +25,7 @@ evaluate-recs --rank embedding``); ``neighbour_vote = 0`` uses the tagger alone 
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime as _dt
 import itertools
@@ -86,7 +87,7 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
     id_list,
     listed,
 )
-from fashionrec.tagger import Tagger
+from fashionrec.tagger import Tagger, embedding_sha256
 from fashionrec.text_search import TextSearch
 from fashionrec.word_search import WordSearch
 
@@ -424,6 +425,13 @@ def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: 
         same = tagger.sha256 == built_by["sha256"]
     else:       # an index or a model without a fingerprint: the names are what there is to compare
         same = not built_by.get("name") or tagger.name == built_by["name"]
+    if same and built_by.get("embedding_sha256") and built_by["embedding_sha256"] != embedding_sha256(tagger):
+        # The same weights blended otherwise (an ensemble re-weighted into the same folder): served, its photo
+        # queries were at cosine 0.63 to their own products' stored vectors (a review).
+        raise ModelError(f"index {index_dir} was built by model {built_by.get('name')} described otherwise than "
+                         f"{tagger.path or tagger.name} is now (an ensemble's blend weights, its members or "
+                         "preprocessing: what its embeddings depend on): rebuild the index with this model "
+                         f"(`fashionrec index build DATA_DIR --out {index_dir}`), or give the model as it was")
     if same:
         return
     was = f"index {index_dir} was built by model {built_by.get('name')} ({built_by.get('path')}"
@@ -740,6 +748,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._id_order: tuple[np.ndarray, np.ndarray] | None = None     # _rows()'s: sorted ids, their rows
         self._photo_group: np.ndarray | None = None    # _photo_groups()'s
         self._value_codes: dict[str, tuple[np.ndarray, dict]] = {}     # _is()'s
+        # A look's candidate sets' means (Outfits._typical_and_affinity): a cache, not a table warm_search builds
+        self._look_means: collections.OrderedDict[bytes, np.ndarray] = collections.OrderedDict()
 
     def _attribute_bonus(self, rows: np.ndarray, query: dict[str, np.ndarray | str],
                          wearers: np.ndarray | None = None, wearer: int | None = None) -> np.ndarray:

@@ -106,6 +106,13 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
         queries = queries.iloc[:limit]
     if len(queries) == 0:
         raise BadInputError("no usable query images to evaluate")
+    # Labels in the index's spelling, as its filters read them: a query folder's "tshirts" scored 0 against the
+    # index's "Tshirts" (a review).
+    def spelled(col: str) -> pd.Series:
+        return queries[col].map(lambda v: recommender.canonical_value(col, v) or v if isinstance(v, str) else v)
+
+    queries = queries.assign(**{col: spelled(col) for col in ("articleType", "baseColour")
+                                if col in queries and col in recommender.items})
     # Photos the tagger trained on embed closer to their kind than new ones: say how many there are.
     by_model = seen_by_model(queries, recommender.tagger.meta)
     items = recommender.items

@@ -372,3 +372,16 @@ class Tagger:
             order = np.argsort(-p[0])[:top]
             out[head] = [(self.classes[head][j], float(p[0, j])) for j in order]
         return out
+
+
+# The parts of a model's description its photo embeddings depend on, besides its weights: an ensemble scales
+# each member's features by the square root of its blend weight, so the same weights file blended otherwise
+# embeds otherwise (re-weighted into the same folder, an index was served with queries at cosine 0.63 to their
+# own products; a review). Not its calibration, probe or metrics, which change its predictions only.
+EMBEDDING_KEYS = ("model", "preprocessing", "feature_dim", "weights", "members")
+
+
+def embedding_sha256(tagger: Tagger) -> str:
+    """The SHA-256 of what a model's photo embeddings depend on in its description (:data:`EMBEDDING_KEYS`)."""
+    return hashlib.sha256(json.dumps({k: tagger.meta.get(k) for k in EMBEDDING_KEYS}, sort_keys=True,
+                                     default=str).encode()).hexdigest()
