@@ -174,6 +174,23 @@ def test_browse_filter_and_open_a_product(server, page):
     assert page.locator("#back").is_visible() and "articleType=Jeans" in page.locator("#back a").get_attribute("href")
 
 
+def test_clear_filters_and_clear_all_sit_side_by_side(server, page):
+    # On a desktop each took a cell of the filters' grid, a column apart (a shopper's trial).
+    page.goto(server + "/?q=shirts&gender=Men")
+    if page.locator(".filter-toggle").is_visible() and page.locator(".filter-toggle").get_attribute(
+            "aria-expanded") == "false":
+        page.locator(".filter-toggle").click()
+    # Where their words are (a grid cell's link is as wide as the cell, whatever its text).
+    first, second = (page.get_by_role("link", name=n, exact=True).evaluate(
+        "a => { const r = document.createRange(); r.selectNodeContents(a); const b = r.getBoundingClientRect();"
+        " return {x: b.x, y: b.y, width: b.width}; }") for n in ("Clear filters", "Clear all"))
+    assert abs(first["y"] - second["y"]) < 4, (first, second)
+    gap = second["x"] - (first["x"] + first["width"])
+    assert 0 < gap <= 24, (first, second)
+    page.get_by_role("link", name="Clear all", exact=True).click()
+    page.wait_for_url(server + "/")
+
+
 def test_a_phone_gets_tap_targets_of_44_px(server, page):
     if page.viewport_size["width"] >= 640:
         pytest.skip("a phone's layout")
