@@ -173,7 +173,7 @@ def test_evaluation_is_the_same_on_a_shuffled_catalogue(tiny_run, tmp_path):
     assert a["per_class"] == b["per_class"]
 
 
-def test_a_run_that_keeps_copies_together_is_tested_on_no_copy_of_its_training_photos(tmp_path):
+def test_a_run_that_keeps_copies_together_is_tested_on_no_copy_of_its_training_photos(tmp_path, caplog):
     from fashionrec.catalog import load_catalog
     from fashionrec.splits import make_split
 
@@ -185,7 +185,9 @@ def test_a_run_that_keeps_copies_together_is_tested_on_no_copy_of_its_training_p
         for a, b in zip(rows["image_path"].iloc[0::2], rows["image_path"].iloc[1::2], strict=False):
             shutil.copy(a, copy / "images" / Path(b).name)
     run = tmp_path / "run"
+    caplog.set_level("INFO", logger="fashionrec.train")
     train(copy, make_config("tiny", epochs=1, split_copies="together"), run, progress=False)
+    assert "byte for byte" not in caplog.text
     recorded = json.loads((run / "split.json").read_text())
     assert recorded["config"]["copies"] == "together"
     m = evaluate_model(copy, run, split="test", progress=False)
@@ -195,7 +197,14 @@ def test_a_run_that_keeps_copies_together_is_tested_on_no_copy_of_its_training_p
     usable = load_catalog(copy, progress=False, warn=False).usable
     by_id = make_split(usable, seed=0)
     digest = usable.set_index("id")["photo_digest"]
-    assert digest[by_id.ids("test")].isin(set(digest[by_id.ids("train", "val")])).any()
+    copied = digest[by_id.ids("test")].isin(set(digest[by_id.ids("train", "val")]))
+    assert copied.any()
+    # ... which train says, as `data split` and `evaluate` do (it said nothing of them).
+    caplog.clear()
+    train(copy, make_config("tiny", epochs=1), tmp_path / "by_id", progress=False)
+    n = int(copied.sum())
+    assert f"{n} test product{'s have' if n != 1 else ' has'}, byte for byte, the photo of a train or val " \
+        "product" in caplog.text and "split_copies together (--split-copies together)" in caplog.text
 
 
 def test_evaluate_test_split_uses_the_runs_split(tiny_run, tmp_path):

@@ -258,9 +258,7 @@ def data_split(
                       "catalogue): its test products may be ones the shipped model trained on. Measure a model on "
                       "the split it was trained with.[/yellow]", markup=True)
     # The catalogue lists some photos under several ids; a split by id can put one photo on both sides.
-    learnt = set(split.ids("train", "val").tolist())
-    in_test = sorted(i for g in catalog.report.shared_photos if learnt & set(g["ids"]) for i in g["ids"]
-                     if i not in learnt and split.assignments.get(i) == "test")
+    in_test, in_val = split.copies_across(catalog.report.shared_photos)
     if in_test:
         console.print(f"{len(in_test)} test product{'s have' if len(in_test) != 1 else ' has'}, byte for byte, "
                       "the photo of a train or val product "
@@ -268,9 +266,6 @@ def data_split(
                       "check` lists such photos): a model trained on this split has seen them, and `fashionrec "
                       "evaluate` reports its numbers with and without them; --copies together keeps each photo's "
                       "ids in one part", highlight=False)
-    trained = set(split.ids("train").tolist())
-    in_val = sorted(i for g in catalog.report.shared_photos if trained & set(g["ids"]) for i in g["ids"]
-                    if split.assignments.get(i) == "val")
     if in_val:      # they lift validation scores, and so the epoch early stopping picks (an analyst's trial)
         console.print(f"{len(in_val)} val product{'s have' if len(in_val) != 1 else ' has'}, byte for byte, the "
                       f"photo of a train product (ids {first_few(in_val, 10)})", highlight=False)

@@ -69,6 +69,17 @@ class Split:
         """The ids in any of the splits ``names`` ("train", "val" together: what a model learnt from)."""
         return self.assignments.index[self.assignments.isin(names)].to_numpy()
 
+    def copies_across(self, shared_photos: list[dict]) -> tuple[list[int], list[int]]:
+        """(test products whose photo is, byte for byte, a train or val product's; val products whose photo is a
+        train product's), by the catalogue's ``shared_photos`` (:attr:`fashionrec.catalog.LoadReport.shared_photos`):
+        a model trained on this split has seen them, and they lift its test and validation numbers."""
+        learnt, trained = set(self.ids("train", "val").tolist()), set(self.ids("train").tolist())
+        groups = [set(g["ids"]) for g in shared_photos]
+        in_test = sorted(i for g in groups if learnt & g for i in g
+                         if i not in learnt and self.assignments.get(i) == "test")
+        in_val = sorted(i for g in groups if trained & g for i in g if self.assignments.get(i) == "val")
+        return in_test, in_val
+
     def train_only_listed(self) -> str:
         """The classes too small to stratify, with their counts ("Ties (2), ..."), as `data split` and `train`
         say them."""

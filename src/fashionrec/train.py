@@ -571,6 +571,16 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                               f"validated and tested from {split.needed()}")
     log.info("train %d, val %d, test %d images; %d articleType classes; device %s",
              len(idx["train"]), len(idx["val"]), len(idx["test"]), len(space.classes["articleType"]), device)
+    in_test, in_val = split.copies_across(catalog.report.shared_photos)
+    if in_test and ctx.is_main:
+        # `data split` and `evaluate` said so and `train` did not (a trial): its test numbers count them.
+        log.warning("%d test product%s, byte for byte, the photo of a train or val product (ids %s): the test "
+                    "numbers count them as unseen; `fashionrec evaluate` reports them with and without them, and "
+                    "%s keeps each photo's ids in one part", len(in_test), "s have" if len(in_test) != 1 else " has",
+                    first_few(in_test, 10), option("split_copies", "together"))
+    if in_val and ctx.is_main:
+        log.info("%d val product%s, byte for byte, the photo of a train product: they lift the validation scores "
+                 "early stopping reads", len(in_val), "s have" if len(in_val) != 1 else " has")
     if split.train_only_classes and ctx.is_main:
         # `data split` said so and `train` did not: a shop's new type then had no validation or test number and
         # no word why (an ML engineer's trial).
