@@ -326,6 +326,22 @@ def test_a_catalogue_products_photo_is_said_and_explained_as_that_product(rec):
     assert rec.similar_to_image(photo, k=3).same_as is None
 
 
+def test_a_listing_shows_each_photo_once_before_any_copy_of_it(tmp_path):
+    # Page one of "girls dress" showed two photos twice each, under other brands' names (a shopper's trial): a
+    # copy of a photo listed above comes after the rest, and is still counted.
+    r, photo = _scratch(tmp_path)
+    meta = {"gender": "Men", "articleType": "Tshirts", "baseColour": "Blue", "usage": "Casual"}
+    first = r.add_product(photo, {**meta, "productDisplayName": "Zqx Alpha Tee"})
+    copy = r.add_product(photo, {**meta, "productDisplayName": "Zqx Beta Tee"})
+    others = [r.add_product(photo.rotate(angle, expand=True), {**meta, "productDisplayName": f"Zqx Tee {angle}"})
+              for angle in (90, 180, 270)]
+    total, page = r.browse(None, "zqx", limit=10)
+    listed = [d["id"] for d in page]
+    assert total == 5 and sorted(listed) == sorted([first, copy, *others])
+    assert listed[-1] == copy and listed.index(first) < 4
+    assert r.browse(None, "zqx", limit=0)[0] == 5
+
+
 def test_a_looks_slots_follow_the_occasion(rec):
     from fashionrec.looks import USAGE_SLOTS
 

@@ -648,6 +648,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._printed()
         self._free_items()
         self._all_columns()
+        self._photo_groups()        # a listing's copies of one photo after the rest: every catalogue page reads it
         for head in FILTER_KEYS:
             self._labels(head)
         for wearer in ("Men", "Women", "Unisex", "Boys", "Girls", "child", ""):

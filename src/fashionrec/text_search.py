@@ -182,6 +182,15 @@ def _names_taking_turns(rows: np.ndarray, rank: np.ndarray, names: np.ndarray) -
     return rows[np.lexsort((np.arange(len(rows)), turn, -rank))]
 
 
+def _copies_last(rows: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """``rows`` (in order) with every listing of a photo listed before it (``groups``: per row, a number its
+    copies share) moved after the rest, in order: page one of "girls dress" showed two photos twice each, under
+    other brands' names (a shopper's trial). Counted still: they are products of the catalogue."""
+    first = np.zeros(len(rows), bool)
+    first[np.unique(groups[rows], return_index=True)[1]] = True
+    return rows if first.all() else np.concatenate([rows[first], rows[~first]])
+
+
 def _own_wearers(parts: list[str]) -> bool:
     """Whether two or more parts of a query for several types name wearers of their own ("shirts for men &
     heels for women"), rather than one wearer for all ("shirts and jeans for men")."""
@@ -395,6 +404,8 @@ class TextSearch:
             elif masks := self._brand_type_masks(q, parsed, rows):
                 # Within each tier: the freebies and kids' products still after the rest.
                 rows = _taking_turns(rows, masks, rest_last=True, tiers=np.sort(rank)[::-1])
+        if limit and len(rows) > 1:
+            rows = _copies_last(rows, self._photo_groups())
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
 
     def _part_masks(self, query: str, words: list[str]) -> list[np.ndarray] | None:
