@@ -465,3 +465,16 @@ def test_a_server_names_the_commit_it_started_from_not_one_pulled_since(tmp_path
         assert artifacts.version_said().endswith("(git 1111111)")
     finally:
         artifacts.source_revision.cache_clear()
+
+
+def test_python_dash_m_runs_every_command():
+    # Run as `python -m fashionrec.cli` (scripts/gpu-train.sh does), the module was a second copy without the
+    # commands registered on fashionrec.cli: "No such command 'recommend'" (a review).
+    import subprocess
+    import sys
+
+    for args in (["recommend", "--help"], ["index", "build", "--help"], ["evaluate-recs", "--help"]):
+        done = subprocess.run([sys.executable, "-m", "fashionrec.cli", *args], capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0 and "Usage:" in done.stdout, (args, done.stdout[-300:], done.stderr[-300:])
+

@@ -127,6 +127,18 @@ def test_checkpoint_round_trip_gives_identical_outputs(tiny_run, tmp_path):
     f2, p2 = run_inference(again, x)
     np.testing.assert_allclose(f1, f2, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(p1["articleType"], p2["articleType"], rtol=1e-5, atol=1e-6)
+    # Stopped while its description was written: the pair before it stays, whole (weights written alone left
+    # weights beside another model's description, which no command could load; a review).
+    before = {suffix: (tmp_path / f"copy{suffix}").read_bytes() for suffix in (".safetensors", ".json")}
+
+    class Stop:
+        def __str__(self) -> str:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        save_checkpoint(again, meta["classes"], {"name": "half", "note": Stop()}, tmp_path / "copy", torch.float16)
+    assert {suffix: (tmp_path / f"copy{suffix}").read_bytes() for suffix in before} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy.json", "copy.safetensors"]
 
 
 def test_missing_checkpoint_json_is_a_clear_error(tiny_run, tmp_path):
@@ -492,7 +504,7 @@ def interrupt_after_one_epoch(monkeypatch):
     return monkeypatch
 
 
-def test_resume_continues_from_the_last_epoch(tmp_path, interrupt_after_one_epoch):
+def test_resume_continues_from_the_last_epoch(tmp_path, interrupt_after_one_epoch, caplog):
     import fashionrec.train as train_module
 
     out = tmp_path / "r"
@@ -527,6 +539,17 @@ def test_resume_continues_from_the_last_epoch(tmp_path, interrupt_after_one_epoc
     assert last["command"] == "fashionrec train DATA --resume"
     assert last["started_by"] == "fashionrec train DATA --epochs 2"
     assert json.loads((out / "config.json").read_text())["max_minutes"] == 60   # the run's budget was kept
+    # Its budget spent: not "pass a larger budget", whose epochs ran at the cycle's lowest rate (a review), but a
+    # new run from it; resumed with its cycle ended, that is said.
+    state = torch.load(out / "state.pt", weights_only=True)
+    torch.save({**state, "elapsed": 61 * 60.0}, out / "state.pt")
+    with pytest.raises(FashionrecError, match=r"already spent its 60-minute budget .*and its learning-rate cycle "
+                                              r"with it: .*--init"):
+        train(FIXTURE, make_config("tiny", epochs=2), out, resume=True, progress=False)
+    torch.save({**state, "epoch": 0, "progress": 1.0}, out / "state.pt")
+    with caplog.at_level("WARNING", logger="fashionrec.train"):
+        train(FIXTURE, make_config("tiny", epochs=2), out, resume=True, progress=False)
+    assert "learning-rate cycle had ended" in caplog.text and "--init" in caplog.text
     # A run that stopped early is finished: resuming it trained 12 more epochs past the stop.
     state = torch.load(out / "state.pt", weights_only=True)
     torch.save({**state, "stale": make_config("tiny").patience}, out / "state.pt")

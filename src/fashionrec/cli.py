@@ -739,4 +739,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run as `python -m fashionrec.cli`, this module is __main__, a second copy of fashionrec.cli: the commands
+    # cli_recs registers go on fashionrec.cli's app, and this copy's had no index, recommend or embed (a review).
+    from fashionrec.cli import main as registered_main
+
+    registered_main()

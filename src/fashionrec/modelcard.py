@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from fashionrec.artifacts import atomic_path, read_json, write_text
+from fashionrec.artifacts import atomic_path, read_json, write_text, write_with_json
 from fashionrec.errors import BadInputError, option
 from fashionrec.evaluate import ORIGINAL_STUDY, compares_with_study
 from fashionrec.tagger import SHIPPED_MODEL
@@ -267,9 +267,11 @@ def export_model(run_dir: str | Path, dest: str | Path = SHIPPED_MODEL) -> Path:
         log.warning("%s held %s; the model exported over it has %s. To go back: %s; an index built with it is "
                     "rebuilt by scripts/main.sh (`fashionrec index check` says so)", dest, replaced.get("name") or
                     dest.name, "; ".join(less), back)
-    for suffix in (".safetensors", ".json"):
-        with atomic_path(dest.with_suffix(suffix)) as tmp:
-            shutil.copyfile(run / "weights" / f"best{suffix}", tmp)
+    # The weights and their description put in place together (one after the other, a stop between them over
+    # the shipped model left weights no description fitted: every command failed to load it; a review).
+    write_with_json(dest.with_suffix(".safetensors"),
+                    lambda tmp: shutil.copyfile(run / "weights" / "best.safetensors", tmp),
+                    dest.with_suffix(".json"), lambda tmp: read_json(run / "weights" / "best.json"))
     write_text(dest.parent / "MODEL_CARD.md", card)
     # The run's test report travels with the model, so a fresh clone can show how it was measured.
     for name in ("curves.png", "results.csv", "probe.csv", "test/report.md", "test/confusion.png",

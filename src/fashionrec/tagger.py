@@ -30,7 +30,7 @@ from safetensors.torch import load as load_weights
 from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
-from fashionrec.artifacts import write_json, write_with
+from fashionrec.artifacts import write_with_json
 from fashionrec.data import images_to_tensor, preprocess
 from fashionrec.errors import BadInputError, ModelError
 from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, EnsembleNet, ModelSpec, TaggerNet, create_model
@@ -76,9 +76,12 @@ def save_checkpoint(model: TaggerNet, classes: dict[str, list[str]], meta: dict,
     weights = stem.with_suffix(".safetensors")
     state = {k: v.detach().to("cpu", dtype=dtype if dtype is not None and v.is_floating_point() else v.dtype)
              .contiguous() for k, v in model.state_dict().items()}
-    write_with(weights, lambda tmp: save_file(state, str(tmp), metadata={"format": "pt"}))
     created = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")       # when these weights were written
-    write_json(stem.with_suffix(".json"), {**model.description(), "classes": classes, "created": created, **meta})
+    # The pair made aside and put in place together: one after the other, a stop between them left weights
+    # beside another model's description, a model no command could load (a review).
+    write_with_json(weights, lambda tmp: save_file(state, str(tmp), metadata={"format": "pt"}),
+                    stem.with_suffix(".json"),
+                    lambda tmp: {**model.description(), "classes": classes, "created": created, **meta})
     return weights
 
 

@@ -464,8 +464,10 @@ def resume_state(run: Path, cfg: TrainConfig) -> tuple[dict, bool]:
     # message did not say how, an ML engineer's trial).
     onwards = f"to train it further, start a new run from it with {option('init', run)} and a new out_dir (--out)"
     if cfg.max_minutes is not None and state["elapsed"] >= cfg.max_minutes * 60:
-        why = (f"{run} already spent its {cfg.max_minutes:g}-minute budget ({state['elapsed'] / 60:.1f} min); pass "
-               f"a larger {option('max_minutes')} to train on")
+        # Not "pass a larger budget": its learning-rate cycle ended with the budget, and the epochs a larger one
+        # buys run at the cycle's floor (about 0.1% of its peak; a review). A new run starts a new cycle.
+        why = (f"{run} already spent its {cfg.max_minutes:g}-minute budget ({state['elapsed'] / 60:.1f} min), and "
+               f"its learning-rate cycle with it: its model is {model}; {onwards}")
     elif state["stale"] >= cfg.patience:
         why = (f"{run} stopped early after epoch {done} (val macro-F1 had not improved for {state['stale']} epochs; "
                f"best at epoch {best_epoch}): it is finished, its model is {model}; {onwards}")
@@ -656,6 +658,11 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         else:
             log.info("resuming %s after epoch %d of %d (best val macro-F1 %.4f at epoch %d)",
                      run, start_epoch, cfg.epochs, best_f1, best_epoch)
+            if sched.reached >= 0.999:
+                # Its budget was raised after the cycle ended: the epochs left train at the cycle's floor.
+                log.warning("%s's learning-rate cycle had ended (its budget was spent): the epochs left run at its "
+                            "lowest learning rate and change the model little; to train it further, start a new run "
+                            "from it with %s and a new out_dir (--out)", run, option("init", run))
 
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
             # Absolute: a checkpoint is read from other working folders (evaluate looks the data up).
