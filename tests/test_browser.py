@@ -282,8 +282,15 @@ def test_upload_a_photo(server, page, fixture_dir):
     photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
     page.goto(server + "/upload")
     page.shot("upload-empty")
-    page.set_input_files("#file", str(photo))
+    # A photo of no catalogue product: what the model sees is shown, and no product is named.
+    tilted = ARTIFACTS / "tilted.jpg"
+    Image.open(photo).convert("RGB").rotate(20, expand=True, fillcolor="white").save(tilted)
+    page.set_input_files("#file", str(tilted))
     page.wait_for_selector("#upload-result:not([hidden])")
+    assert page.locator("#predicted .chip").first.is_visible() and page.locator("#same-note").is_hidden()
+    with page.expect_response(lambda r: "/api/search/image" in r.url):
+        page.set_input_files("#file", str(photo))
+    page.wait_for_selector("#same-note:not([hidden])")
     assert page.locator("#predicted .chip[data-head=articleType]").inner_text().startswith("Type:")
     # Said to a screen reader (a live region): the results came without a word before.
     assert re.match(r"\d+ similar items? found", page.locator("#upload-status[role=status]").inner_text())
@@ -293,6 +300,7 @@ def test_upload_a_photo(server, page, fixture_dir):
     same = page.locator("#same-link")
     assert re.fullmatch(r"/item/\d+", same.get_attribute("href")) and same.inner_text()
     assert f"this is the photo of {same.inner_text()}" in page.locator("#upload-status").inner_text()
+    assert page.locator("#predicted").is_hidden() and page.locator("#predicted-heading").is_hidden()
     # A label under 20% is a guess: "not sure", never "Type: Shoe Laces 6%" (a shopper trial).
     for chip in page.locator("#predicted .chip").all_inner_texts():
         shown = re.search(r"(\d+)%", chip)

@@ -971,6 +971,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                     # ... and say them: ranked as a heel, a heel's photo the tagger read as flip flops was
                     # explained by the tagger's labels, a black heel "Same colour (Black)" (a review).
                     src = {**src, **ranked_by}
+                    # ... and ranked as its product page ranks its similar items: its kind and its type in its
+                    # colour first (a yellow kurta's photo listed green and olive kurtas from the 5th on, where
+                    # its page lists 12 yellow ones; a shopper's trial).
+                    kind = near_rows[copy] if kind is None else kind
                     if copy_of is not None:
                         copy_of[:] = [int(near_ids[copy])]
                 elif not dedupe:

@@ -727,7 +727,9 @@
     document.getElementById("lost").hidden = !lost;
     // Nor what the model makes of it: "Gender: Women 89%, Usage: Casual 92%" beside "does not look like a product
     // photo" read as a product's labels (a re-trial); shown with the results, when asked for.
-    seen(!lost);
+    // Nor for a catalogue product's own photo: the note names the product, whose labels rank the results, and
+    // the model's reading beside it ("Colour: Green 38%" for a yellow kurta) contradicted it (a shopper's trial).
+    seen(!lost && sameAs === null);
     // The first new result where there is one: on the heading, the next Tab went back up to the choices, and a
     // keyboard shopper leaving a choice for the results came back there each time (a shopper's trial).
     if (hadFocus) ((!lost && similar.querySelector("a")) || document.getElementById("similar-heading")).focus();
