@@ -302,3 +302,11 @@ def test_a_greyscale_photos_colour_is_not_checked_against_the_catalogue(fixture_
     assert result.summary["agreement"]["baseColour"]["greyscale_photos"] == 2
     assert any("2 greyscale photos not compared" in line for line in describe(result))
     assert pd.notna(row["catalogue_articleType_prob"])          # its type is checked as any other
+    # A loose photo says it too: "Steel 0.61" for a greyscale one, with no word that its colour is a guess.
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    shutil.copy(root / "images" / f"{blue}.jpg", loose / "grey.jpg")
+    Image.open(fixture_dir / "images" / "10315.jpg").convert("RGB").save(loose / "colour.jpg")
+    Image.open(fixture_dir / "images" / "10315.jpg").convert("LA").save(loose / "grey_alpha.png")
+    table = tag(loose, tagger=shipped, progress=False).table.set_index("path")
+    assert table["greyscale_photo"].to_dict() == {"colour.jpg": False, "grey.jpg": True, "grey_alpha.png": True}

@@ -43,6 +43,7 @@ from fashionrec.catalog import (
     PHOTO_FORMATS,
     check_photo,
     first_few,
+    is_greyscale,
     labels_only,
     load_catalog,
     open_rgb,
@@ -255,6 +256,9 @@ def _opened(photo: Photo) -> Image.Image | str:
     try:
         im = open_rgb(photo.file)
         check_photo(im)           # an icon or a blank picture gets no confident label
+        # Every photo's, not a catalogue row's alone: a loose greyscale photo got "Steel 0.61" and no word that
+        # its colour is a guess, where photo search, the API and the web page say so (a review).
+        photo.row.setdefault("greyscale_photo", is_greyscale(im))
         return im
     except ValueError as e:
         # The row names the file already; what is left counts alike across files in tags.json.
@@ -329,6 +333,8 @@ def _label_table(tagger: Tagger, photos: list[Photo], probs: dict[str, np.ndarra
                                  for i in range(len(photos))]
     # A photo that could not be tagged needs a person as much as an unsure one.
     table["review"] = ~ok | (table["articleType_prob"].fillna(0).to_numpy() < review_below)
+    # Its colour is the model's guess where the photo is greyscale (every photo read says whether it is).
+    table["greyscale_photo"] = [bool(p.row.get("greyscale_photo")) for p in photos]
     table["error"] = errors
     return table
 
