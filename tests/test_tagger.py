@@ -842,6 +842,11 @@ def test_export_writes_model_card(tiny_run, tmp_path):
     command = next(line for line in card.splitlines() if line.startswith("- **Command**"))
     assert f"fashionrec train {FIXTURE} --model fashion-cnn" in command and f"--out {tiny_run}`" in command
     assert "Kaggle" not in next(line for line in card.splitlines() if line.startswith("- **Data**"))
+    # The whole run's minutes over its epochs, and those to the best epoch (the latter was said of the former).
+    meta = json.loads(dest.with_suffix(".json").read_text())
+    timing = next(line for line in card.splitlines() if line.startswith("- **Training time**"))
+    assert f"{meta['run_seconds'] / 60:.1f} minutes over {meta['epochs_run']} epochs, " \
+        f"{meta['train_seconds'] / 60:.1f} of them to the best epoch, {meta['epoch']}" in timing, timing
     assert Tagger.load(dest).classes["articleType"]
     # The fixture's few types are not set beside the original study's 142; the shipped model's are.
     assert json.loads(dest.with_suffix(".json").read_text())["test"]["n_types"] < 100
