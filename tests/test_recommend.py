@@ -3059,7 +3059,7 @@ def test_a_greyscale_photos_colour_is_said_to_be_unseen_and_not_ranked_by(shippe
     assert json.loads(run("--json").output)["greyscale"] is True
 
 
-def test_tag_with_an_index_reads_photos_on_a_backdrop_as_photo_search_does(shipped_rec, tmp_path):
+def test_tag_with_an_index_reads_photos_on_a_backdrop_as_photo_search_does(shipped_rec, tmp_path, caplog):
     # A new user's trial: a shirt's photo on a grey backdrop was "Perfume and Body Mist 0.62" to `fashionrec tag`
     # and "Shirts 0.985" to photo search; `tag --index` reads each photo as photo search does.
     from fashionrec.tagging import tag
@@ -3086,6 +3086,11 @@ def test_tag_with_an_index_reads_photos_on_a_backdrop_as_photo_search_does(shipp
     res = CliRunner().invoke(app, ["tag", str(tmp_path / "photos"), "--index", str(rec.index_dir), "--out", str(out)])
     assert res.exit_code == 0, res.output
     assert pd.read_csv(out)["articleType"].tolist() == searched.table["articleType"].tolist()
+    # Batches and decoding threads do not apply to one photo at a time: said, not ignored (a review).
+    with caplog.at_level("WARNING", logger="fashionrec.tagging"):
+        res = CliRunner().invoke(app, ["tag", str(tmp_path / "photos"), "--index", str(rec.index_dir), "--out",
+                                       str(out), "--batch-size", "8"])
+    assert res.exit_code == 0 and "batch_size (--batch-size) has no effect" in caplog.text
 
 
 def test_a_photos_views_turned_are_the_views_of_the_photo_turned():

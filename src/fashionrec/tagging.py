@@ -412,6 +412,13 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
     if index is not None:
         from fashionrec.recommend import Recommender
 
+        if batch_size != 256 or workers is not None:
+            # One photo at a time, as photo search reads it: neither applies (they were ignored without a word).
+            log.warning("with an index each photo is read alone, as photo search reads it: %s %s no effect",
+                        " and ".join(name for name, given in (("batch_size (--batch-size)", batch_size != 256),
+                                                              ("workers (--workers)", workers is not None)) if given),
+                        "have" if batch_size != 256 and workers is not None else "has")
+
         rec = Recommender.load(index, tagger or model)
         tagger = rec.tagger
     tagger = tagger or Tagger.load(model)       # a wrong --model is said before the folders are read
