@@ -340,6 +340,12 @@ def test_a_listing_shows_each_photo_once_before_any_copy_of_it(tmp_path):
     assert total == 5 and sorted(listed) == sorted([first, copy, *others])
     assert listed[-1] == copy and listed.index(first) < 4
     assert r.browse(None, "zqx", limit=0)[0] == 5
+    # ... after the rest of its tier: the freebies still come last (a wallet's copy went after them, a re-trial).
+    free = r.add_product(photo.rotate(45, expand=True, fillcolor="white"),
+                         {**meta, "productDisplayName": "Zqx Gift Tee", "masterCategory": "Free Items"},
+                         allow_new_values=True)
+    listed = [d["id"] for d in r.browse(None, "zqx", limit=10)[1]]
+    assert listed[-2:] == [copy, free], listed
 
 
 def test_a_looks_slots_follow_the_occasion(rec):

@@ -182,13 +182,18 @@ def _names_taking_turns(rows: np.ndarray, rank: np.ndarray, names: np.ndarray) -
     return rows[np.lexsort((np.arange(len(rows)), turn, -rank))]
 
 
-def _copies_last(rows: np.ndarray, groups: np.ndarray) -> np.ndarray:
+def _copies_last(rows: np.ndarray, groups: np.ndarray, tiers: np.ndarray | None = None) -> np.ndarray:
     """``rows`` (in order) with every listing of a photo listed before it (``groups``: per row, a number its
     copies share) moved after the rest, in order: page one of "girls dress" showed two photos twice each, under
-    other brands' names (a shopper's trial). Counted still: they are products of the catalogue."""
+    other brands' names (a shopper's trial). Counted still: they are products of the catalogue. With ``tiers``
+    (per position, highest first), after the rest of their tier: a wallet's copy went after the freebies, which
+    come last (a re-trial)."""
     first = np.zeros(len(rows), bool)
     first[np.unique(groups[rows], return_index=True)[1]] = True
-    return rows if first.all() else np.concatenate([rows[first], rows[~first]])
+    if first.all():
+        return rows
+    tier = np.zeros(len(rows), np.int64) if tiers is None else np.asarray(tiers, np.int64)
+    return rows[np.lexsort((np.arange(len(rows)), ~first, -tier))]
 
 
 def _own_wearers(parts: list[str]) -> bool:
@@ -405,7 +410,8 @@ class TextSearch:
                 # Within each tier: the freebies and kids' products still after the rest.
                 rows = _taking_turns(rows, masks, rest_last=True, tiers=np.sort(rank)[::-1])
         if limit and len(rows) > 1:
-            rows = _copies_last(rows, self._photo_groups())
+            # Within the tiers the freebies and kids' products asked for no child make (they stay last).
+            rows = _copies_last(rows, self._photo_groups(), np.sort(rank)[::-1] >> 9 if words else None)
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
 
     def _part_masks(self, query: str, words: list[str]) -> list[np.ndarray] | None:
