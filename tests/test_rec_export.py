@@ -63,6 +63,11 @@ def test_processes_side_by_side_write_the_same_table_and_pass_on_what_stopped_on
     assert read_export(tmp_path / "one.parquet")[0].equals(read_export(out)[0])
     with pytest.raises(BadInputError, match="workers must be a whole number"):
         export_recommendations(rec, tmp_path / "zero.parquet", workers=0, progress=False)
+    # A Milvus index in one process: its client's connection is not one a forked copy may share.
+    milvus = export_recommendations(shared_recommender("milvus"), tmp_path / "milvus.parquet", workers=4,
+                                    kinds=["similar"], progress=False)
+    assert milvus["workers"] == 1 and milvus["products"] == len(rec)
+    (tmp_path / "milvus.parquet").unlink()
     # What stops a worker reaches the caller, in its words; a stop that is no error does not leave it waiting.
     last = int(rec.items["id"].iloc[-1])
     look = type(rec).complete_the_look
