@@ -174,6 +174,22 @@ def test_browse_filter_and_open_a_product(server, page):
     assert page.locator("#back").is_visible() and "articleType=Jeans" in page.locator("#back a").get_attribute("href")
 
 
+def test_back_from_a_product_opened_with_the_keyboard_focuses_its_card(server, page):
+    # The place on the screen came back, but the keyboard's went to the top of the page: the next Tab started
+    # at "Skip to content" again (a shopper's trial).
+    page.goto(server + "/?q=shirt")
+    card = page.locator("#grid a.card").nth(4)
+    opened = card.get_attribute("data-id")
+    card.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/item/{opened}")
+    page.go_back()
+    page.wait_for_url("**/?q=shirt")
+    page.wait_for_function(f"document.activeElement && document.activeElement.getAttribute('data-id') === '{opened}'")
+    page.keyboard.press("Tab")      # and the next Tab goes on from there, to the card's Save or the next card
+    assert page.evaluate("document.activeElement.closest('#grid') !== null")
+
+
 def test_clear_filters_and_clear_all_sit_side_by_side(server, page):
     # On a desktop each took a cell of the filters' grid, a column apart (a shopper's trial).
     page.goto(server + "/?q=shirts&gender=Men")
