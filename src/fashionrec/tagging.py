@@ -64,6 +64,7 @@ log = logging.getLogger(__name__)
 REVIEW_BELOW = 0.8
 # A catalogue label the model gives less than this probability (calibrated) is a label to check.
 DOUBT_BELOW = 0.01
+BATCH_SIZE = 256       # photos the model reads at a time, by default (the CLI's --batch-size says the same)
 CHUNK = 1024           # photos decoded at a time: memory stays flat however large the folder
 TOP = 3
 
@@ -387,7 +388,7 @@ def _compare(tagger: Tagger, table: pd.DataFrame, probs: dict[str, np.ndarray], 
 
 
 def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = None,
-        review_below: float = REVIEW_BELOW, batch_size: int = 256, progress: bool = True,
+        review_below: float = REVIEW_BELOW, batch_size: int = BATCH_SIZE, progress: bool = True,
         workers: int | None = None, tagger: Tagger | None = None, skip: Iterable[str | Path] = (),
         index: str | Path | None = None) -> TagResult:
     """Tag every photo in ``sources`` (see the module's docstring) with ``model`` (default: the shipped one).
@@ -412,12 +413,12 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
     if index is not None:
         from fashionrec.recommend import Recommender
 
-        if batch_size != 256 or workers is not None:
-            # One photo at a time, as photo search reads it: neither applies (they were ignored without a word).
+        # One photo at a time, as photo search reads it: neither applies (they were ignored without a word).
+        ignored = [name for name, given in (("batch_size (--batch-size)", batch_size != BATCH_SIZE),
+                                            ("workers (--workers)", workers is not None)) if given]
+        if ignored:
             log.warning("with an index each photo is read alone, as photo search reads it: %s %s no effect",
-                        " and ".join(name for name, given in (("batch_size (--batch-size)", batch_size != 256),
-                                                              ("workers (--workers)", workers is not None)) if given),
-                        "have" if batch_size != 256 and workers is not None else "has")
+                        " and ".join(ignored), "have" if len(ignored) > 1 else "has")
 
         rec = Recommender.load(index, tagger or model)
         tagger = rec.tagger
