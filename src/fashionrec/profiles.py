@@ -71,11 +71,12 @@ class Profiles:
         lv = np.stack([self.vector(i) for i in liked])                  # (m, d)
         mean = l2_normalise(lv.mean(axis=0, keepdims=True))[0]
         per = max(k, 2 * k // len(liked) + 2)
+        wearer = self._profile_wearer(liked)
         while True:
             lists = self._profile_lists(liked, lv, mean, per, k)
             chosen: list[Rec] = []
             for min_gap in (0.95, 1.0):      # first pass skips look-alikes of chosen items; the second fills up
-                self._round_robin(lists, liked, lv, k, chosen, min_gap, self._profile_wearer(liked))
+                self._round_robin(lists, liked, lv, k, chosen, min_gap, wearer)
             # Short of k while a list was cut at its size: four times as many each (a boys' jeans' 100 nearest held
             # 19 picks for a boy once copies of a chosen photo were left out, a review's fix).
             if len(chosen) >= k or per >= MAX_K or all(len(ids) < 2 * per for _, ids, _ in lists):

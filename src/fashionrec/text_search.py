@@ -396,22 +396,23 @@ class TextSearch:
             rank |= ~self._aside_for(parsed, words)[rows] << 9      # a kids' product for "men" after the rest
             rank |= ~self._given_away(q)[rows] << 10        # promotional freebies last, unless asked for
             rows = rows[np.argsort(-rank, kind="stable")]
-            rows = _names_taking_turns(rows, np.sort(rank)[::-1], self._names())
+            ranks = np.sort(rank)[::-1]     # per position, the rank of the row there: each reordering keeps tiers
+            rows = _names_taking_turns(rows, ranks, self._names())
             if self._gift_alone(words):      # not the fragrance gift sets first for having the word "gift"
-                rows = self._gift_turns(rows, np.sort(rank)[::-1] >> 9)
+                rows = self._gift_turns(rows, ranks >> 9)
             masks = self._part_masks(q, words)
             if masks:
                 # Within each tier: the kids' products asked for no child, and the freebies, after the rest (they
                 # came 698th among 5,093 grown-ups' for "shorts & tshirts for men", a review).
-                rows = _taking_turns(rows, masks, tiers=np.sort(rank)[::-1] >> 9)
+                rows = _taking_turns(rows, masks, tiers=ranks >> 9)
             elif masks := self._stand_in_masks(q):    # "suit": a blazer, a kurta set, a Nehru jacket ...
                 rows = _taking_turns(rows, masks, rest_last=True)     # then a tracksuit named "Suit"
             elif masks := self._brand_type_masks(q, parsed, rows):
                 # Within each tier: the freebies and kids' products still after the rest.
-                rows = _taking_turns(rows, masks, rest_last=True, tiers=np.sort(rank)[::-1])
+                rows = _taking_turns(rows, masks, rest_last=True, tiers=ranks)
         if limit and len(rows) > 1:
             # Within the tiers the freebies and kids' products asked for no child make (they stay last).
-            rows = _copies_last(rows, self._photo_groups(), np.sort(rank)[::-1] >> 9 if words else None)
+            rows = _copies_last(rows, self._photo_groups(), ranks >> 9 if words else None)
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
 
     def _part_masks(self, query: str, words: list[str]) -> list[np.ndarray] | None:

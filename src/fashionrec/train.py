@@ -462,7 +462,7 @@ def resume_state(run: Path, cfg: TrainConfig) -> tuple[dict, bool]:
     why = None
     # A finished run is trained on by a new one from its model (--epochs on a --resume was ignored, and the
     # message did not say how, an ML engineer's trial).
-    onwards = f"to train it further, start a new run from it with {option('init', run)} and a new out_dir (--out)"
+    onwards = _onwards(run)
     if cfg.max_minutes is not None and state["elapsed"] >= cfg.max_minutes * 60:
         # Not "pass a larger budget": its learning-rate cycle ended with the budget, and the epochs a larger one
         # buys run at the cycle's floor (about 0.1% of its peak; a review). A new run starts a new cycle.
@@ -477,6 +477,11 @@ def resume_state(run: Path, cfg: TrainConfig) -> tuple[dict, bool]:
     if why and tested:
         raise FashionrecError(why)
     return state, why is not None
+
+
+def _onwards(run: Path) -> str:
+    """How to train a run further once its schedule is over: a new run from it, with a new cycle."""
+    return f"to train it further, start a new run from it with {option('init', run)} and a new out_dir (--out)"
 
 
 def check_start(data_dir: str | Path, out_dir: str | Path, resume: bool, config: TrainConfig, world_size: int) -> None:
@@ -661,8 +666,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             if sched.reached >= 0.999:
                 # Its budget was raised after the cycle ended: the epochs left train at the cycle's floor.
                 log.warning("%s's learning-rate cycle had ended (its budget was spent): the epochs left run at its "
-                            "lowest learning rate and change the model little; to train it further, start a new run "
-                            "from it with %s and a new out_dir (--out)", run, option("init", run))
+                            "lowest learning rate and change the model little; %s", run, _onwards(run))
 
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
             # Absolute: a checkpoint is read from other working folders (evaluate looks the data up).
