@@ -478,3 +478,32 @@ def test_python_dash_m_runs_every_command():
                               timeout=120)
         assert done.returncode == 0 and "Usage:" in done.stdout, (args, done.stdout[-300:], done.stderr[-300:])
 
+
+
+@pytest.mark.parametrize("command", ["eda", "split", "split folders", "evaluate"])
+def test_a_ctrl_c_says_what_the_command_left(fixture_dir: Path, tmp_path: Path, monkeypatch, command) -> None:
+    # click's "Aborted!" (exit 1) was all a Ctrl-C in these commands said (a code review's gap, stop 57).
+    import fashionrec.eda as eda
+    import fashionrec.evaluate as evaluate
+    import fashionrec.splits as splits
+
+    def ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    out = tmp_path / "out"
+    if command == "eda":
+        monkeypatch.setattr(eda, "write_eda_report", ctrl_c)
+        args, said = ["eda", str(fixture_dir), "--out", str(out)], f"{out} holds the report of before"
+    elif command == "evaluate":
+        monkeypatch.setattr(evaluate, "evaluate_model", ctrl_c)
+        args, said = ["evaluate", str(fixture_dir), "--out", str(out)], f"the report in {out} is written at the end"
+    else:
+        monkeypatch.setattr(splits, "make_split", ctrl_c)
+        csv = tmp_path / "split.csv"
+        args = ["data", "split", str(fixture_dir), "--out", str(csv)]
+        said = f"{csv} holds the split of before"
+        if command == "split folders":
+            args, said = [*args, "--folders", str(out)], f"{csv} and {out} hold the split of before"
+    res = runner.invoke(app, args)
+    text = " ".join(res.output.split())
+    assert res.exit_code == 130 and f"interrupted: {said}" in text and "Aborted" not in text, text

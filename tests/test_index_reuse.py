@@ -594,6 +594,31 @@ def test_a_ctrl_c_in_a_folder_add_says_whether_the_batch_is_in(tmp_path, monkeyp
         assert f"{index} was saved with the batch ({before + 2:,} products, +2)" in said, said
 
 
+@pytest.mark.parametrize("when", ["before the save", "after the save"])
+def test_a_ctrl_c_in_one_products_add_says_whether_it_is_in(tmp_path, monkeypatch, when):
+    # "Aborted!" alone, where a folder's add said what the index holds (a code review's gap, stop 57).
+    index = shutil.copytree(built_index(), tmp_path / "index")
+    before = len(Recommender.load(index, tiny_tagger_path()))
+    save = Recommender.save
+
+    def ctrl_c(self):
+        if when == "after the save":
+            save(self)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Recommender, "save", ctrl_c)
+    photo = next((FIXTURE / "images").glob("*.jpg"))
+    res = CliRunner().invoke(app, ["index", "add", str(photo), "--index", str(index), "--model",
+                                   str(tiny_tagger_path()), "--name", "A new shirt"])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 130 and "Aborted" not in said, said
+    if when == "before the save":
+        assert f"interrupted: nothing was added to {index} ({before:,} products, as before)" in said, said
+    else:
+        assert f"interrupted: {index} was saved with the product ({before + 1:,} products, +1); it is in: adding " \
+            "the photo again would add it twice" in said, said
+
+
 def test_a_row_is_left_alone_only_where_the_index_holds_its_photo_and_name_as_they_are(tmp_path):
     # A code review: a row of an id alone, or a new photo under the same labels, was taken for one held and the
     # new photo dropped; a name corrected in its case only was dropped too.

@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.console import Console
@@ -89,6 +90,13 @@ def check_json_out(json_out: Path | None) -> None:
         check_writable(json_out)
     except FashionrecError as e:
         fail(f"--json {e}" + (f" (e.g. {json_out / 'report.json'}), or - for stdout" if json_out.is_dir() else ""))
+
+
+def stopped(e: KeyboardInterrupt, left: str) -> NoReturn:
+    """A Ctrl-C or SIGTERM said with what it left (``left``), ending with the signal's exit code: click's own word
+    was "Aborted!", which did not say whether a report or a split was left half-written (a code review)."""
+    err_console.print(f"{how_stopped(e)}: {left}", highlight=False)
+    raise typer.Exit(exit_code(e)) from None
 
 
 def _data_dir(path: Path | None) -> Path:
@@ -241,6 +249,9 @@ def data_split(
             split.save(out)
     except (FashionrecError, ValueError) as e:
         fail(str(e))
+    except KeyboardInterrupt as e:
+        stopped(e, (f"{out} and {folders} hold" if folders is not None else f"{out} holds") + " the split of before "
+                "(put in place whole, at the end; stopped as it was put there, the new one): run the command again")
     s = split.summary()
     console.print(f"train {s['counts']['train']}, val {s['counts']['val']}, test {s['counts']['test']} -> {out}")
     for name, n in written.items():
@@ -303,6 +314,9 @@ def eda(
         html_path = write_eda_report(_data_dir(data_dir), out)     # it checks --out before reading the photos
     except FashionrecError as e:
         fail(str(e))
+    except KeyboardInterrupt as e:
+        stopped(e, f"{out} holds the report of before (put in place whole, at the end; stopped as it was put there, "
+                "the new one): run the command again")
     console.print(f"EDA report written to {html_path}")
 
 
@@ -446,6 +460,9 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
         m = evaluate_model(_data_dir(data_dir), model, split=split, out_dir=out, device=device)
     except (FashionrecError, ValueError) as e:
         fail(str(e))
+    except KeyboardInterrupt as e:
+        stopped(e, f"the report in {out} is written at the end, file by file (each one whole): run the command "
+                "again for a whole report" if out is not None else "nothing was written")
     console.print(f"{m['model']} on {m['data']} ({m['split']}, n={m['n']})")
     console.print(f"articleType top-1 {m['accuracy']:.4f}  top-5 {m.get('top5_accuracy', float('nan')):.4f}  "
                   f"macro-F1 {m['macro_f1']:.4f}  weighted-F1 {m['weighted_f1']:.4f}  "

@@ -11,6 +11,7 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import typer
 from rich.table import Table
@@ -25,10 +26,10 @@ from fashionrec.cli import (
     err_console,
     fail,
     json_on_stdout,
+    stopped,
 )
 from fashionrec.errors import FashionrecError, NotFoundError
 from fashionrec.results import PRODUCT_PAGE
-from fashionrec.signals import exit_code, how_stopped
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
@@ -268,14 +269,20 @@ def index_add(
                                   "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
                                   "masterCategory": master_category, "usage": usage, "season": season,
                                   "year": year}.items() if v is not None}
+    from fashionrec.catalogue_edits import manifest_stamp
+
+    loaded = None       # as in _add_folder
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
+        loaded = (len(rec), manifest_stamp(rec.manifest))
         row = rec.left_out_row(item_id)     # a catalogue row without a usable photo: its labels stand
         warned: list[str] = []      # printed here, after what was added: a log line could go unseen
         new_id = rec.add_product(image, metadata, allow_new_values=new_values, warnings=warned, quiet=True,
                                  source_file=photo)
     except FashionrecError as e:
         fail(str(e))
+    except KeyboardInterrupt as e:
+        _stopped_adding(e, index, loaded, "the product", "it is in: adding the photo again would add it twice")
     item = rec.item(new_id)
     if as_json:
         typer.echo(json.dumps(item, indent=2, default=str))
@@ -304,6 +311,26 @@ def index_add(
         console.print(f"warning: {said}", highlight=False)
 
 
+def _stopped_adding(e: KeyboardInterrupt, index: Path, loaded: tuple[int, str] | None, what: str,
+                    again: str) -> NoReturn:
+    """Said after a Ctrl-C in `index add`, either way, with what the index on disk holds: a stop just after the
+    save left only a log line that the batch was in (a trial), and one product's add said "Aborted!" alone."""
+    from fashionrec.artifacts import read_json
+    from fashionrec.catalogue_edits import manifest_stamp
+
+    if loaded is None:
+        stopped(e, f"nothing was added to {index} (stopped while it was loaded)")
+    try:
+        on_disk = read_json(index / "manifest.json")
+    except (OSError, ValueError) as read_error:     # said, not a traceback over the Ctrl-C's message
+        stopped(e, f"whether {index} was saved with {what} could not be read ({read_error}): `fashionrec index "
+                f"check --index {index}` says what it holds")
+    count = int(on_disk.get("count") or 0)
+    if manifest_stamp(on_disk) != loaded[1]:
+        stopped(e, f"{index} was saved with {what} ({count:,} products, {count - loaded[0]:+,}); {again}")
+    stopped(e, f"nothing was added to {index} ({count:,} products, as before)")
+
+
 def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token, model, as_json: bool) -> None:
     """`index add FOLDER`: its rows added at one load and one save; exit 2 where some could not go in (named)."""
     from fashionrec.catalog import first_few
@@ -317,24 +344,7 @@ def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt as e:
-        # Said either way: a Ctrl-C just after the save left only a log line that the batch was in (a trial).
-        if loaded is not None:
-            from fashionrec.artifacts import read_json
-
-            try:
-                on_disk = read_json(index / "manifest.json")
-            except (OSError, ValueError) as read_error:     # said, not a traceback over the Ctrl-C's message
-                err_console.print(f"{how_stopped(e)}: whether {index} was saved with the batch could not be read "
-                                  f"({read_error}): `fashionrec index check --index {index}` says what it holds",
-                                  highlight=False)
-                raise typer.Exit(exit_code(e)) from None
-            count = int(on_disk.get("count") or 0)
-            saved = manifest_stamp(on_disk) != loaded[1]
-            err_console.print(f"{how_stopped(e)}: " + (
-                f"{index} was saved with the batch ({count:,} products, {count - loaded[0]:+,}); adding the folder "
-                "again leaves alone the rows it holds" if saved
-                else f"nothing was added to {index} ({count:,} products, as before)"), highlight=False)
-        raise typer.Exit(exit_code(e)) from None
+        _stopped_adding(e, index, loaded, "the batch", "adding the folder again leaves alone the rows it holds")
     if as_json:
         typer.echo(json.dumps({"added": done.ids, "refused": {str(k): v for k, v in done.refused.items()},
                                "rejected": done.rejected, "unchanged": done.unchanged,
@@ -443,8 +453,7 @@ def index_build(
         fail(str(e))
     except KeyboardInterrupt as e:
         # The new index is staged beside the old one and swapped in only when whole: say which one is there.
-        err_console.print(f"{how_stopped(e)}: {_left_in(out, before)}", highlight=False)
-        raise typer.Exit(exit_code(e)) from None
+        stopped(e, _left_in(out, before))
     m = rec.manifest
     dims = f"dim {m['dim']}" + (f", searched as {m['index_dim']}-d PCA" if m.get("projection") else "")
     console.print(f"indexed {len(rec)} items ({m['index_kind']}, {dims}) "
@@ -736,8 +745,7 @@ def recommend_export(
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt as e:
-        err_console.print(f"{how_stopped(e)}: nothing written ({out} is as it was)", highlight=False)
-        raise typer.Exit(exit_code(e)) from None
+        stopped(e, f"nothing written ({out} is as it was)")
     products = summary["products"]
     console.print(f"{summary['rows']:,} recommendation{'s' if summary['rows'] != 1 else ''} of {products:,} "
                   f"product{'s' if products != 1 else ''} "
@@ -943,9 +951,7 @@ def embed_cmd(
     except KeyboardInterrupt as e:
         # Said, as index build says it: the command ended silently, or under Ray's own last line (a scale-out
         # trial). The folder is replaced whole, so a stop leaves it as it was.
-        err_console.print(f"{how_stopped(e)}: {out} " + ("still holds the embeddings it had before, unchanged"
-                                                         if had else "was not written")
-                          + "; run the command again to embed the catalogue", highlight=False)
-        raise typer.Exit(exit_code(e)) from None
+        stopped(e, f"{out} " + ("still holds the embeddings it had before, unchanged" if had else "was not written")
+                + "; run the command again to embed the catalogue")
     console.print(f"embedded {manifest['count']} items ({manifest['dim']}-d, {engine}, {manifest['workers']} "
                   f"worker(s)) in {manifest['seconds']} s -> {out}")
