@@ -428,12 +428,19 @@ def test_a_search_for_another_wearer_leaves_out_the_gender_chosen(client):
     import re
 
     rec = client.app.state.service.rec
-    page = html.unescape(client.get("/", params={"q": "jeans for men", "gender": "Women"}).text)
+    # Typed into the form of a page with the filter chosen and no words (it sends them as "searched", empty).
+    page = html.unescape(client.get("/", params={"q": "jeans for men", "gender": "Women", "searched": ""}).text)
     assert "'jeans for men' is for Men: the filter Gender: Women was left out." in page
     assert 'value="Women" selected' not in page
     assert re.findall(r'data-id="(\d+)"', page) == [str(d["id"]) for d in rec.browse(q="jeans for men")[1]] != []
+    filtered = html.unescape(client.get("/", params={"gender": "Women"}).text)
+    assert '<input type="hidden" name="searched" value="">' in filtered     # what the form sends from there
     # A gender the query allows stays.
-    assert "was left out" not in client.get("/", params={"q": "jeans for men", "gender": "Unisex"}).text
+    assert "was left out" not in client.get("/", params={"q": "jeans for men", "gender": "Unisex", "searched": ""}).text
+    # An address given its filters, typed or linked (no "searched"), keeps them: "/?q=kids+shoes&gender=Women" left
+    # out the filter its own list then offered and applied (a shopper's trial).
+    typed = html.unescape(client.get("/", params={"q": "white shirt", "baseColour": "Black"}).text)
+    assert "was left out" not in typed and 'value="Black" selected' in typed
     # So do a colour and a type (a shopper chose Colour: Black on "jeans", then searched "white shirt").
     page = html.unescape(client.get("/", params={"q": "white shirt", "baseColour": "Black", "searched": "jeans"}).text)
     assert "'white shirt' asks for White: the filter Colour: Black was left out." in page

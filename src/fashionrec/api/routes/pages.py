@@ -94,7 +94,8 @@ def catalogue_page(
     closest: Annotated[str, Query(max_length=MAX_QUERY, description="The query whose closest matches to show "
                                   "even where some names have all its words")] = "",
     corrected: Annotated[str, Query(max_length=MAX_QUERY, description="The misspelt query this one corrects")] = "",
-    searched: Annotated[str, Query(max_length=MAX_QUERY, description="The query the filters were chosen for")] = "",
+    searched: Annotated[str | None, Query(max_length=MAX_QUERY, description="The query the filters were chosen "
+                                          "for (the page's form sends it, empty where there was none)")] = None,
 ):
     # Filters come straight from the query string; a value the catalogue lacks is dropped with a notice
     # rather than an error page, since it usually comes from an old bookmark.
@@ -200,12 +201,14 @@ def catalogue_page(
         notices.append(f"The catalogue has no {types} for children, so this reads {said}; these are the products "
                        f"for {read!r}.")
         query = read
-    if query and chosen and query != searched.strip():
+    if query and chosen and searched is not None and query != searched.strip():
         # A new search typed under the last one's filters, naming another wearer, colour or type ("teenage boy
         # jeans" under Gender: Girls found nothing but a link; "white shirt" under Colour: Black listed 19
         # black-and-white shirts): the words say what is wanted. Not when a filter is chosen for the same
         # words (the form carries them as ``searched``): "dress for girl" offers Gender: Women for the
-        # women's dresses its words find.
+        # women's dresses its words find. Nor in an address without ``searched``, typed or linked: its filters
+        # were given with its words ("/?q=kids+shoes&gender=Women" dropped the filter that its own page then
+        # offered and applied; a shopper's trial).
         with service.reading():
             parsed = service.rec.parse_query(query)
         for key in ("gender", "baseColour", "articleType"):
