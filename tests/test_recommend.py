@@ -326,6 +326,28 @@ def test_a_catalogue_products_photo_is_said_and_explained_as_that_product(rec):
     assert rec.similar_to_image(photo, k=3).same_as is None
 
 
+def test_a_catalogue_photo_enlarged_is_named_as_its_product(rec):
+    # A shopper's trial: a catalogue photo at 600x800 or 4500x6000 listed its product first, at cosine 0.89-0.95,
+    # without "This is the photo of ..." (the copy is told by its pixels at the catalogue's size, not its cosine).
+    import io
+
+    named, ids = 0, rec.items["id"].astype(int).tolist()
+    for item_id in ids[:12]:
+        photo = Image.open(rec.image_path(item_id)).convert("RGB")
+        if photo.size != (60, 80):
+            continue
+        for size, resample in (((600, 800), Image.BICUBIC), ((1200, 1600), Image.LANCZOS)):
+            buf = io.BytesIO()
+            photo.resize(size, resample).save(buf, "JPEG", quality=85)
+            res = rec.similar_to_image(Image.open(buf), k=3)
+            assert res.same_as is not None and rec.vector(res.same_as) @ rec.vector(item_id) >= 0.995, item_id
+            assert res.closest == pytest.approx(1.0, abs=1e-4)
+            named += 1
+        # Not a photo of it mirrored, nor one at another size than the catalogue's shape lets it be matched by.
+        assert rec.similar_to_image(photo.transpose(Image.FLIP_LEFT_RIGHT).resize((600, 800)), k=3).same_as is None
+    assert named >= 10
+
+
 def test_a_listing_shows_each_photo_once_before_any_copy_of_it(tmp_path):
     # Page one of "girls dress" showed two photos twice each, under other brands' names (a shopper's trial): a
     # copy of a photo listed above comes after the rest, and is still counted.
