@@ -1676,6 +1676,9 @@ def test_a_server_serves_its_index_folder_as_another_process_changes_it(index_di
         assert caplog.text.count("cannot be served") == 1 and len(loads) == 1
         health = c.get("/health").json()
         assert health["changed_on_disk"] is True and health["catalogue_size"] == size
+        # ... and said by /health: "ok" beside a rebuild it could not serve, said in the log alone (an integrator).
+        assert health["status"] == "degraded" and any(f"{live} changed on disk but cannot be served" in p and
+                                                      f"({size} items)" in p for p in health["problems"]), health
         assert c.get(f"/api/items/{cli_id}").status_code == 200
         # A manifest cut short (by hand: saves are atomic) is not what was loaded either.
         (live / "manifest.json").write_text((live / "manifest.json").read_text()[:200])

@@ -127,7 +127,7 @@ def _filters(gender, article_type, colour, sub_category, usage, master_category,
 def _load(index: Path, model: Path | None = None, backend: str | None = None, uri: str | None = None,
           token: str | None = None, writes: bool = False, warn_stale: bool = True):
     from fashionrec.index_build import index_backend
-    from fashionrec.recommend import Recommender, stale_probabilities
+    from fashionrec.recommend import Recommender, rebuild_command, stale_probabilities
 
     index = index_dir(index, writes)
     if backend is not None and backend != index_backend(index):
@@ -137,8 +137,8 @@ def _load(index: Path, model: Path | None = None, backend: str | None = None, ur
     # (Not for `index check`, which says it as its refusal: it was said twice, and worked out twice.)
     stale = stale_probabilities(rec) if warn_stale else ""
     if stale:       # served as they were after an upgrade, said by `index check` alone (an operator's trial)
-        err_console.print(f"warning: index {index}: {stale}; rebuild it (`fashionrec index build DATA_DIR --out "
-                          f"{index}`) to refresh the labels and probabilities it shows", highlight=False)
+        err_console.print(f"warning: index {index}: {stale}; rebuild it ({rebuild_command(index, rec.tagger)}) to "
+                          "refresh the labels and probabilities it shows", highlight=False)
     return rec
 
 
@@ -179,7 +179,13 @@ def index_check(
     from that catalogue as it is now; else say why and exit 2."""
     from fashionrec.catalog import first_few
     from fashionrec.catalogue_edits import catalogue_removals
-    from fashionrec.recommend import changed_photos, missing_photos, other_catalogue, stale_probabilities
+    from fashionrec.recommend import (
+        changed_photos,
+        missing_photos,
+        other_catalogue,
+        rebuild_command,
+        stale_probabilities,
+    )
 
     # (--index as given, not from FASHIONREC_INDEX_DIR: a folder named here is the one meant.)
     if folder is not None and index not in (IndexOpt.default, Path(os.environ.get("FASHIONREC_INDEX_DIR") or "."))\
@@ -195,7 +201,7 @@ def index_check(
     stale = (stale_probabilities(rec) or (other_catalogue(rec.manifest, data) if data else "")
              or missing_photos(rec) or (changed_photos(rec, data) if data else ""))
     if stale:
-        fail(f"{index}: {stale}; rebuild it with `fashionrec index build {data or 'DATA_DIR'} --out {index}`")
+        fail(f"{index}: {stale}; rebuild it with {rebuild_command(index, rec.tagger, data)}")
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
     orphans = rec.orphan_photos()
     if orphans:     # left by an add stopped before its save (a SIGKILL): nothing served them, said all the same

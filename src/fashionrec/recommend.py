@@ -88,7 +88,7 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
     id_list,
     listed,
 )
-from fashionrec.tagger import Tagger, embedding_sha256
+from fashionrec.tagger import SHIPPED_MODEL, Tagger, embedding_sha256
 from fashionrec.text_search import TextSearch
 from fashionrec.word_search import WordSearch
 
@@ -440,6 +440,15 @@ def stale_probabilities(rec: Recommender, sample: int = 16) -> str:
             "are stale")
 
 
+def rebuild_command(index_dir: str | Path, tagger: Tagger, data: str | Path | None = None) -> str:
+    """`fashionrec index build` as it rebuilds ``index_dir`` with ``tagger``: with its --model unless it is the
+    shipped model (the build's default). Without it, `index check`'s advice rebuilt a shop's index with the
+    shipped model, and its server, given the shop's, served on the old one (an integrator's trial)."""
+    path = Path(tagger.path) if tagger.path else None
+    model = f" --model {path}" if path is not None and path.resolve() != SHIPPED_MODEL.resolve() else ""
+    return f"`fashionrec index build {data or 'DATA_DIR'}{model} --out {index_dir}`"
+
+
 def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: bool) -> None:
     """Refuse a tagger other than the one that embedded the index: its photo embeddings would not be
     comparable with the index's, even at the same dimension (e.g. an index built with the shipped model,
@@ -454,7 +463,7 @@ def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: 
         raise ModelError(f"index {index_dir} was built by model {built_by.get('name')} described otherwise than "
                          f"{tagger.path or tagger.name} is now (an ensemble's blend weights, its members or "
                          "preprocessing: what its embeddings depend on): rebuild the index with this model "
-                         f"(`fashionrec index build DATA_DIR --out {index_dir}`), or give the model as it was")
+                         f"({rebuild_command(index_dir, tagger)}), or give the model as it was")
     if same:
         return
     was = f"index {index_dir} was built by model {built_by.get('name')} ({built_by.get('path')}"
@@ -462,9 +471,8 @@ def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: 
         why = f"{was}, now missing); the shipped model, {tagger.name}, is another model"
     else:
         why = f"{was}), but the model to serve it, {tagger.name} ({tagger.path}), has other weights"
-    model = f" --model {tagger.path}" if tagger.path and not missing else ""
-    raise ModelError(f"{why}: rebuild the index with this model (`fashionrec index build DATA_DIR{model} --out "
-                     f"{index_dir}`), or give the checkpoint the index was built with (--model; Python: model=)")
+    raise ModelError(f"{why}: rebuild the index with this model ({rebuild_command(index_dir, tagger)}), or give the "
+                     "checkpoint the index was built with (--model; Python: model=)")
 
 
 class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits, Profiles):

@@ -103,6 +103,9 @@ class Service:
         self.changing = threading.Lock()
         self._failed_reload: tuple | None = None     # the index folder's _folder_stamp where its files failed
         self._said_failure: tuple | None = None      # ... where the log last said a reload failed
+        # Why the folder on disk is not what is served, for /health: a rebuild by another model left a server
+        # serving the old index under "ok", said in its log alone (an integrator's trial).
+        self.reload_failure = ""
         self.stale = stale_said(recommender)
         self.refresh_values()
         keep_from_collector()
@@ -177,8 +180,10 @@ class Service:
                           exc_info=not isinstance(e, FashionrecError))
                 self._said_failure = seen
             self._failed_reload = seen if lasting else None
+            self.reload_failure = (f"{rec.index_dir} changed on disk but cannot be served ({e}); still serving the "
+                                   f"index loaded before ({len(rec.items)} items)")
             return False
-        self._failed_reload = None
+        self._failed_reload, self.reload_failure = None, ""
         with self.lock.write():
             self.rec, self.filter_values, self.stale = new, values, stale
         keep_from_collector()
@@ -194,12 +199,12 @@ def stale_said(rec) -> str:
     """What `fashionrec index check` finds stale in ``rec``'s stored predictions (an index built before an
     upgrade that reads the group and category otherwise, or before a calibration), said in the log as a
     warning, and "" where nothing is: an upgraded server served such an index under "ok" (an operator's trial)."""
-    from fashionrec.recommend import stale_probabilities
+    from fashionrec.recommend import rebuild_command, stale_probabilities
 
     stale = stale_probabilities(rec)
     if stale:
         stale = (f"index {rec.index_dir}: {stale}; the product pages show them until it is rebuilt "
-                 f"(`fashionrec index build DATA_DIR --out {rec.index_dir}`; `fashionrec index check` says the same)")
+                 f"({rebuild_command(rec.index_dir, rec.tagger)}; `fashionrec index check` says the same)")
         log.warning("%s", stale)
     return stale
 

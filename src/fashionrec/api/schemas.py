@@ -111,7 +111,9 @@ class Health(Answer):
                                       "else its build's date), as a `recommend export` records it.")
     problems: list[str] = Field(default_factory=list, description="What a shopper would see wrong (status "
                                 "\"degraded\"): the catalogue's photos gone from where the index points; the "
-                                "index's stored predictions stale (built before an upgrade or a calibration).")
+                                "index's stored predictions stale (built before an upgrade or a calibration); the "
+                                "index folder changed on disk into one this server cannot serve (another model's, "
+                                "damaged), the one loaded before served on.")
 
 
 TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where it was as wide as tall or wider and "

@@ -28,6 +28,8 @@ def health(service: ServiceDep) -> Health:
                 "folder moved? `fashionrec index check` says; rebuild from where it is now"] if gone else []
     if service.stale:
         problems.append(service.stale)
+    if service.reload_failure:
+        problems.append(service.reload_failure)
     return Health(status="degraded" if problems else "ok", model=str(rec.tagger.name or name),
                   catalogue_size=len(rec.items), index=str(index), version=version_said(),
                   changed_on_disk=rec.changed_on_disk(), problems=problems,
