@@ -2098,3 +2098,15 @@ def test_a_products_other_colours_are_its_pages_row(client, ids, tmp_path):
     assert got_any
     assert len(client.get(f"/api/items/{some[0]}/other-colours", params={"k": 2}).json()["results"]) <= 2
     assert client.get("/api/items/999999999/other-colours").status_code == 404
+
+
+def test_serve_help_names_every_setting_no_flag_gives():
+    # FASHIONREC_API_KEY was in the README alone, not in `serve --help` (an integrator's trial).
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import ENV_ONLY_SETTINGS, app
+
+    flags = {"index_dir", "model", "milvus_uri", "milvus_token"}        # --index, --model, --uri, --token
+    assert set(ENV_ONLY_SETTINGS) == set(Settings.model_fields) - flags
+    said = " ".join(CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"}).output.split())
+    assert all(f"FASHIONREC_{name.upper()}" in said for name in ENV_ONLY_SETTINGS), said

@@ -94,8 +94,9 @@ def test_data_split_writes_a_reproducible_split(fixture_dir: Path, tmp_path: Pat
         assert result.exit_code == 0, result.output
     assert paths[0].read_text() == paths[1].read_text()
     assert "train only" in result.output and "Ties" in result.output
-    # Said without --folders too: the split is as easy to measure a model on from its CSV.
-    assert "not the shipped model's split" in " ".join(result.output.split())
+    # The fixture is not the shipped model's catalogue: nothing said of its split (a shop read it as a warning
+    # about its own model, an integrator's trial).
+    assert "shipped model's split" not in " ".join(result.output.split())
     # A usable product without a type is in no split: said, not only in the sidecar (a data engineer's trial).
     shop = shutil.copytree(fixture_dir, tmp_path / "shop")
     styles = pd.read_csv(shop / "styles.csv", on_bad_lines="skip", dtype=str, keep_default_na=False)
@@ -266,7 +267,7 @@ def test_data_split_folders_are_catalogues_of_each_split(fixture_dir: Path, fixt
         assert parts[name] == set(split.ids(name))
     assert parts["trainval"] == parts["train"] | parts["val"] and not parts["test"] & parts["trainval"]
     assert len(parts["test"]) >= 10
-    assert "not the shipped model's split" in flat(result.output)     # the fixture is not its catalogue
+    assert "shipped model's split" not in flat(result.output)     # the fixture is not its catalogue
     # Written again in place; a folder of other files is refused, not replaced.
     assert runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(tmp_path / "split.csv"),
                                "--folders", str(out)]).exit_code == 0
@@ -507,3 +508,24 @@ def test_a_ctrl_c_says_what_the_command_left(fixture_dir: Path, tmp_path: Path, 
     res = runner.invoke(app, args)
     text = " ".join(res.output.split())
     assert res.exit_code == 130 and f"interrupted: {said}" in text and "Aborted" not in text, text
+
+
+def test_data_split_says_whether_it_is_the_shipped_models_split_of_its_own_catalogue(
+        fixture_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    # Of the shipped model's catalogue (here the fixture, recorded as it with seed 3), another split is said to be
+    # one whose test products it may have trained on; said without --folders too.
+    import fashionrec.tagger as tagger
+    from fashionrec.artifacts import write_json
+    from fashionrec.splits import Split
+
+    csv = tmp_path / "split.csv"
+    assert runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(csv), "--seed", "3"]).exit_code == 0
+    split = Split.load(csv)
+    model = tmp_path / "model" / "tagger.safetensors"
+    write_json(model.with_suffix(".json"), {"split": {"config": vars(split.config),
+                                                      "test_ids_sha256": split.fingerprint("test")}})
+    monkeypatch.setattr(tagger, "SHIPPED_MODEL", model)
+    same = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(csv), "--seed", "3"])
+    assert "This is the shipped model's split" in flat(same.output), same.output
+    other = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(csv), "--seed", "4"])
+    assert "This is not the shipped model's split (other seed, fractions or --copies)" in flat(other.output)
