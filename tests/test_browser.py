@@ -644,6 +644,8 @@ def test_a_photo_unlike_any_product_shows_its_closest_only_when_asked(server, pa
     page.wait_for_selector("#upload-similar .card")
     assert page.locator("#lost").is_hidden() and page.locator("#upload-similar").is_visible()
     assert page.locator("#unsure").is_visible()
+    # ... saying which: "unsure" under "Perfume 90%" for a screenshot contradicted the chips (a shopper's trial).
+    assert "the model's reading above may be wrong however sure it looks" in page.locator("#unsure").inner_text()
     page.evaluate("window.lostAnswers = false")
     page.set_input_files("#file", str(photo.with_name(photo.name)))
     page.wait_for_selector("#upload-similar .card")
