@@ -2110,3 +2110,23 @@ def test_serve_help_names_every_setting_no_flag_gives():
     assert set(ENV_ONLY_SETTINGS) == set(Settings.model_fields) - flags
     said = " ".join(CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"}).output.split())
     assert all(f"FASHIONREC_{name.upper()}" in said for name in ENV_ONLY_SETTINGS), said
+
+
+def test_a_product_page_explains_the_marked_rows_only_where_some_are(client, ids, monkeypatch):
+    # "Rows marked ≠ (in amber) are where the model disagrees" sat under a table without one (a shopper's trial).
+    import fashionrec.api.routes.pages as pages
+
+    page = client.get(f"/item/{ids[0]}").text
+    assert 'class="mismatch"' in page and "Rows marked ≠" in page      # the fixture's small model differs somewhere
+    real = pages.to_item
+
+    def agreeing(*args):        # a model that reads every label as the catalogue has it
+        item = real(*args)
+        for head, pred in item.predicted.items():
+            if getattr(item, head, None) is not None:
+                item.predicted[head] = pred.model_copy(update={"label": getattr(item, head)})
+        return item
+
+    monkeypatch.setattr(pages, "to_item", agreeing)
+    page = client.get(f"/item/{ids[0]}").text
+    assert 'class="mismatch"' not in page and "Rows marked ≠" not in page

@@ -1119,7 +1119,7 @@ def test_a_looks_piece_looks_the_colour_its_reason_says(tmp_path):
 
     with TestClient(create_app(recommender=r)) as client:
         page = client.get(f"/item/{anchor}").text
-    assert f"Put together for the {other.lower()} this product's photo shows (its label says {own})." in page
+    assert f"Put together for the {other.lower()} that this product's photo shows (its label says {own})." in page
 
 
 def test_a_unisex_products_look_is_for_anyone_where_a_slot_allows(tmp_path):
