@@ -188,6 +188,22 @@ def test_back_from_a_product_opened_with_the_keyboard_focuses_its_card(server, p
     page.wait_for_function(f"document.activeElement && document.activeElement.getAttribute('data-id') === '{opened}'")
     page.keyboard.press("Tab")      # and the next Tab goes on from there, to the card's Save or the next card
     assert page.evaluate("document.activeElement.closest('#grid') !== null")
+    # From a product page's lists too, the card in the list it was opened from (focus went to the page's body).
+    lists = 0
+    for grid in ("similar", "other-colours", "outfit"):
+        page.goto(f"{server}/item/{opened}")
+        if not page.locator(f"#{grid} a.card").count():
+            continue
+        card = page.locator(f"#{grid} a.card").last
+        went = card.get_attribute("data-id")
+        card.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/item/{went}")
+        page.go_back()
+        page.wait_for_function(f"document.activeElement && document.activeElement.getAttribute('data-id') === "
+                               f"'{went}' && document.activeElement.closest('#{grid}') !== null")
+        lists += 1
+    assert lists >= 2
 
 
 def test_clear_filters_and_clear_all_sit_side_by_side(server, page):

@@ -144,22 +144,22 @@
   } catch (e) { /* storage off: focus starts at the top and the filters fold, as without this */ }
   // How this page was reached: Back or Forward ("back_forward"), a link, a reload.
   var navigation = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
-  // The product a shopper opened from the list, its card focused again on coming Back: the place on the screen
-  // came back, but the keyboard's went to the top of the page (a shopper's trial).
-  var gridEl = document.getElementById("grid");
+  // The product a shopper opened from a list, its card focused again on coming Back: the place on the screen
+  // came back, but the keyboard's went to the top of the page (a shopper's trial); on a product page too, whose
+  // lists hold one product more than once (its similar items, other colours and look: kept by list).
   var openedKey = "fashionrec-opened:" + location.pathname + location.search;
-  if (gridEl) {
-    gridEl.addEventListener("click", function (e) {
-      var opened = e.target.closest && e.target.closest("a.card");
-      if (!opened) return;
-      try { sessionStorage.setItem(openedKey, opened.getAttribute("data-id")); } catch (err) { /* not kept */ }
-    });
-    try {
-      var openedId = navigation && navigation.type === "back_forward" && sessionStorage.getItem(openedKey);
-      var openedCard = openedId && gridEl.querySelector('a.card[data-id="' + openedId + '"]');
-      if (openedCard) openedCard.focus({ preventScroll: true });
-    } catch (e) { /* focus starts at the top, as without this */ }
-  }
+  document.addEventListener("click", function (e) {
+    var opened = e.target.closest && e.target.closest(".grid[id] a.card");
+    if (!opened) return;
+    var place = opened.closest(".grid").id + " " + opened.getAttribute("data-id");
+    try { sessionStorage.setItem(openedKey, place); } catch (err) { /* not kept */ }
+  });
+  try {
+    var was = navigation && navigation.type === "back_forward" && (sessionStorage.getItem(openedKey) || "").split(" ");
+    var listEl = was && was.length === 2 && document.getElementById(was[0]);
+    var openedCard = listEl && listEl.querySelector('a.card[data-id="' + was[1] + '"]');
+    if (openedCard) openedCard.focus({ preventScroll: true });
+  } catch (e) { /* focus starts at the top, as without this */ }
   // Each page's last state, so that Back to a page whose filters were open opens them (they folded).
   var foldKey = "fashionrec-folded:" + location.pathname + location.search;
   function fold(folded) {
