@@ -305,6 +305,18 @@ def test_a_search_for_several_types_reads_its_connectors_alike_and_each_parts_we
     assert total == len(own) == int(rec.word_matches("shirts for men & heels for women").sum())
 
 
+def test_every_spelling_of_a_wearer_reads_as_that_wearer(rec):
+    # "backpack for ladies" found 35 backpacks and "for women" 607, with the unisex ones: "ladies" is "ladie"
+    # to the word search, and "gents" "gent" (a code review).
+    def found(q: str) -> set[int]:
+        return set(np.flatnonzero(rec.word_matches(q)))
+
+    unisex = set(np.flatnonzero((rec.items["articleType"] == "Backpacks") & (rec.items["gender"] == "Unisex")))
+    assert unisex and unisex <= found("backpack for women") == found("backpack for ladies")
+    assert unisex <= found("men backpack") == found("gents backpack")
+    assert found("gift for ladies") == found("gift for women")
+
+
 def test_a_catalogue_products_photo_is_said_and_explained_as_that_product(rec):
     # Ranked by the product's own labels where its photo is a copy of the product's, and explained by them too:
     # a heel's photo the tagger read as flip flops listed heels as "Looks alike", and a black heel "Same colour

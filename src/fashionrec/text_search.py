@@ -29,6 +29,7 @@ from fashionrec.results import DUPLICATE_SLACK, FILTER_KEYS, Rec, check_k, check
 from fashionrec.text_encoder import encode_text, english_words, query_vector
 from fashionrec.vocabulary import (
     COLD_WEATHER,
+    GENDER_FORMS,
     GENDER_WORDS,
     GIFT_FILLERS,
     GIFT_TYPES,
@@ -51,6 +52,7 @@ from fashionrec.vocabulary import (
     WORN_BY,
     TypeWords,
     emoji_words,
+    genders_named,
     norm,
     singular,
 )
@@ -128,7 +130,7 @@ NAME_REPEAT_PENALTY = 0.03
 BRAND_MIN = 5
 BRAND_SHARE = 0.8
 # Words for whom something is, never a brand there: the catalogue has a brand Mother Earth (222 names).
-PEOPLE = frozenset(GENDER_WORDS) | frozenset(WORN_BY) | {"mother", "father", "parent"}
+PEOPLE = frozenset(GENDER_FORMS) | frozenset(WORN_BY) | {"mother", "father", "parent"}
 
 
 # What asks a search to leave something out: "shirts not blue", "shoes without heels", "shirt non formal".
@@ -199,7 +201,7 @@ def _copies_last(rows: np.ndarray, groups: np.ndarray, tiers: np.ndarray | None 
 def _own_wearers(parts: list[str]) -> bool:
     """Whether two or more parts of a query for several types name wearers of their own ("shirts for men &
     heels for women"), rather than one wearer for all ("shirts and jeans for men")."""
-    return sum(any(w in GENDER_WORDS for w in search_words(part)) for part in parts) > 1
+    return sum(any(genders_named(w) for w in search_words(part)) for part in parts) > 1
 
 
 def _taking_turns(rows: np.ndarray, masks: list[np.ndarray], rest_last: bool = False,
@@ -425,7 +427,7 @@ class TextSearch:
             # "shirts for men & heels for women": each part for its own wearer (both wearers at once found
             # nothing, and with "and" the women's shirts came too: a review).
             return [self._word_mask(part, search_words(part)) for part in parts]
-        wearers = [w for w in words if w in GENDER_WORDS]
+        wearers = [w for w in words if genders_named(w)]
         return [self._word_mask(part, [w for w in search_words(part) if w not in wearers]) for part in parts]
 
     def _word_mask(self, query: str, words: list[str]) -> np.ndarray:
@@ -435,8 +437,8 @@ class TextSearch:
         backpacks, the men's, and no unisex one, a shopper trial; and nothing for two wearers, as no product is
         for both). Not the children's, nor for "unisex", "kids" and such, nor for a wearer alone ("men")."""
         mask = self._word_mask_as_said(query, words)
-        wearers = {g for w in words for g in GENDER_WORDS.get(w, ())}
-        rest = [w for w in words if w not in GENDER_WORDS]
+        wearers = {g for w in words for g in genders_named(w)}
+        rest = [w for w in words if not genders_named(w)]
         parts = self._type_parts(query)
         if not wearers or not wearers <= {"Men", "Women"} or not rest or parts and _own_wearers(parts):
             return mask     # (parts for wearers of their own: each part's mask has their unisex products)
@@ -445,7 +447,7 @@ class TextSearch:
         # so do the connectors between types ("backpack & wallet for men" became "backpack wallet for", one
         # search for both words, and lost the 568 unisex backpacks that "and" kept: a review).
         unworn = " ".join(t for t in re.findall(r"[\w'’-]+|[&+/,]", query)
-                          if not set(search_words(t)) & set(GENDER_WORDS))
+                          if not any(genders_named(w) for w in search_words(t)))
         # Each wearer named, or anyone: "gift for mom and dad" (no product is for both) lists the women's, the
         # men's and the unisex ones.
         return mask | (self._word_mask_as_said(unworn, rest) & self._is("gender", [*sorted(wearers), "Unisex"])
@@ -467,7 +469,7 @@ class TextSearch:
         the products of each part (:meth:`_type_parts`), a wearer named anywhere in it applying to all."""
         masks = self._part_masks(query, words)
         if masks:
-            wearers = [w for w in words if w in GENDER_WORDS]
+            wearers = [w for w in words if genders_named(w)]
             mask = np.logical_or.reduce(masks)
             own = _own_wearers(self._type_parts(query))     # each part's mask has its own wearer's already
             return mask & self._words().mask(wearers) if wearers and not own else mask
@@ -480,7 +482,7 @@ class TextSearch:
         if gift:
             # Who it is for, where the word says a wearer ("wife"; not "mother" or "parents": no gender word).
             rest = [w for w in words if w not in GIFT_WORDS and w not in _GIFT_FILLERS
-                    and (w not in PEOPLE or w in GENDER_WORDS)]
+                    and (w not in PEOPLE or genders_named(w))]
             mask = self.items["articleType"].isin(gift).to_numpy() & ~self._free_items()
             return mask & self._words().mask(rest) if rest else mask
         # Said beside other words, a weather phrase is its words again and a warmth word only ranks; so does a
@@ -513,7 +515,7 @@ class TextSearch:
             # catalogue page answers with the closest matches by meaning rather than every dress unranked.
             mask = self._words().mask(words)
         worn_by = {g for w in words for g in WORN_BY.get(w) or WORN_BY.get(w + "s", ())}     # words are singular
-        if worn_by and not set(words) & set(GENDER_WORDS):
+        if worn_by and not any(genders_named(w) for w in words):
             # A word that says who wears it, where the query names no one ("sherwani": the men's kurtas and
             # Nehru jackets, not the 1,591 women's kurtas after them; "panties": no men's briefs).
             mask = mask & self._is("gender", worn_by | {"Unisex"})
@@ -716,7 +718,7 @@ class TextSearch:
             # A child another word asks for stays ("heels for kids and girls": kids are children).
             others = {g for w in _query_words(query) if w not in GROWN_UP_READING
                       for g in GENDER_WORDS.get(norm(w), ())}
-            children = {g for w in grown.values() for g in GENDER_WORDS[w]} - others
+            children = {g for w in grown.values() for g in genders_named(w)} - others
             found["gender"] = [g for g in found["gender"] if g not in children] + list(grown)
         if "gender" not in found and "articleType" in found:
             worn_by = {g for w in _query_words(query) for g in WORN_BY.get(norm(w), ())}
@@ -1143,7 +1145,7 @@ class TextSearch:
                 meant.update(WEATHER_KEYS[w])
             elif self._weather_word(w):
                 meant.update(WEATHER_KEYS[norm(COLD_WEATHER)])
-            elif not (w in GENDER_WORDS or w in vocab["colours"] or w in vocab["usage"]):
+            elif not (genders_named(w) or w in vocab["colours"] or w in vocab["usage"]):
                 return None
         return sorted(meant & self._present_types()) or None
 

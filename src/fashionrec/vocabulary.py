@@ -427,6 +427,19 @@ def singular(word: str) -> str:
     return word
 
 
+# GENDER_WORDS under every spelling a query's word takes: search_words makes "ladies" "ladie" and "gents"
+# "gent", and "childrens" has no apostrophe to drop. Looked up as typed, "backpack for ladies" found 35
+# backpacks, "for women" 607 with the unisex ones, and "childrens shoes" was for no one (a code review).
+GENDER_FORMS = {form: genders for word, genders in GENDER_WORDS.items() for form in forms(word)}
+
+
+def genders_named(word: str) -> tuple[str, ...]:
+    """The catalogue's genders a query's word names, as typed or as
+    :func:`~fashionrec.word_search.search_words` reads it ("ladies", "ladie": ("Women",); "childrens": ("Boys",
+    "Girls")); () for a word that names none."""
+    return GENDER_FORMS.get(word, ())
+
+
 # The two-word phrases of WEATHER_WORDS and USAGE_WORDS, which a word search reads as one word
 # (search_words joins "warm clothes" into "warmclothes", the key its types are listed under): their words
 # alone would mislead ("wear" is skipped, "date night" is no nightdress). Keyed by singular words ("warm

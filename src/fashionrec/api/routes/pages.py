@@ -20,11 +20,11 @@ from fashionrec.results import PRODUCT_PAGE
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
 from fashionrec.vocabulary import (
     BARE_NUMBER,
-    GENDER_WORDS,
     PERSON_WORDS,
     SURELY_PRICE,
     USAGE_WORDS,
     age_words,
+    genders_named,
     norm,
     price_words,
     rank_words,
@@ -146,7 +146,7 @@ def catalogue_page(
     unaged, aged, child = age_words(query)
     if aged:
         # Always left out: no product name gives an age. A child's stands for children unless a wearer is named.
-        kids = child and not set(search_words(unaged)) & set(GENDER_WORDS)
+        kids = child and not any(genders_named(w) for w in search_words(unaged))
         query = ("kids " if kids else "") + unaged
     unpriced, priced = price_words(query)
     unpriced, sized = size_words(unpriced)
@@ -402,7 +402,7 @@ def catalogue_page(
     if people:
         # A person read as a wearer narrows the search: said, with whose products are listed, as counted (the
         # unisex ones too where other words say what: text_search._word_mask).
-        wearers = list(dict.fromkeys(g for w in people for g in GENDER_WORDS.get(w, ())))
+        wearers = list(dict.fromkeys(g for w in people for g in genders_named(w)))
         with service.reading():
             listed = [g for g in POSSESSIVE if g in service.filter_values.get("gender", [])
                       and service.rec.browse({**chosen, "gender": g}, query, limit=0)[0]]
