@@ -315,6 +315,11 @@ def test_every_spelling_of_a_wearer_reads_as_that_wearer(rec):
     assert unisex and unisex <= found("backpack for women") == found("backpack for ladies")
     assert unisex <= found("men backpack") == found("gents backpack")
     assert found("gift for ladies") == found("gift for women")
+    # "childrens shoes", no apostrophe, was for no one: it listed grown-ups' shoes.
+    assert rec.parse_query("childrens shoes") == rec.parse_query("children's shoes")
+    assert rec.parse_query("childrens shoes")["gender"] == ["Boys", "Girls", "Unisex"]
+    found_text = rec.search_text("childrens shoes", k=10, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert found_text and all(KIDS_NAME.search(r.item["productDisplayName"]) for r in found_text)
 
 
 def test_a_catalogue_products_photo_is_said_and_explained_as_that_product(rec):

@@ -30,7 +30,6 @@ from fashionrec.text_encoder import encode_text, english_words, query_vector
 from fashionrec.vocabulary import (
     COLD_WEATHER,
     GENDER_FORMS,
-    GENDER_WORDS,
     GIFT_FILLERS,
     GIFT_TYPES,
     GIFT_WORDS,
@@ -717,7 +716,7 @@ class TextSearch:
         if grown:
             # A child another word asks for stays ("heels for kids and girls": kids are children).
             others = {g for w in _query_words(query) if w not in GROWN_UP_READING
-                      for g in GENDER_WORDS.get(norm(w), ())}
+                      for g in genders_named(norm(w))}
             children = {g for w in grown.values() for g in genders_named(w)} - others
             found["gender"] = [g for g in found["gender"] if g not in children] + list(grown)
         if "gender" not in found and "articleType" in found:
@@ -803,8 +802,8 @@ class TextSearch:
                     found.append(("baseColour", phrase, [vocab["colours"][phrase.replace("-", " ")]]))
                 elif types:
                     found.append(("articleType", phrase, types))
-                elif n == 1 and key in GENDER_WORDS:
-                    found.append(("gender", phrase, list(GENDER_WORDS[key])))
+                elif n == 1 and genders_named(key):
+                    found.append(("gender", phrase, list(genders_named(key))))
                 elif phrase in vocab["usage"]:          # "formal", "party", "smart casual"
                     found.append(("usage", phrase, [vocab["usage"][phrase]]))
                 elif phrase in vocab["season"]:         # "summer", "winter", "autumn"
