@@ -558,6 +558,14 @@ def test_a_price_in_a_search_is_left_out_and_said(client):
     assert r.status_code == 200 and f'data-id="{named["id"]}"' in r.text
 
 
+def test_a_share_in_a_search_is_no_price_or_size(client):
+    # "100% cotton shirt" said "The catalogue has no prices, so '100' was left out of the search" and searched
+    # "% cotton shirt" (a code review); some Hanes names say "100% Cotton".
+    for typed in ("100% shirt", "shirt for 100% cotton", "shirts 60% cotton", "shirt 100 % cotton"):
+        page = html.unescape(client.get("/", params={"q": typed}).text)
+        assert "The catalogue has no" not in page and f'value="{typed}"' in page, typed
+
+
 def test_an_occasion_beside_a_type_says_how_many_have_it(client, monkeypatch):
     # It only ranks ("office shoes" read 6,598 items, the count of "shoe", as if all were for the office; a
     # shopper trial): said, with how many have it. Pages of 4, so that the fixture's shirts fill more than one.

@@ -102,6 +102,16 @@ def test_a_bare_number_after_a_word_for_clothes_or_shoes_is_a_size():
         assert size_words(typed) == (typed, []), typed
 
 
+def test_a_number_before_percent_is_a_share_not_a_price_or_size():
+    from fashionrec.vocabulary import BARE_NUMBER, price_words, size_words
+
+    # "100% cotton shirt" had its "100" left out as a price, and the search box said "% cotton shirt".
+    for typed in ("100% cotton shirt", "shirt for 100% cotton", "shirts over 100 % cotton", "shirts 60% cotton"):
+        assert price_words(typed) == size_words(typed) == (typed, []) and not BARE_NUMBER.findall(typed), typed
+    assert BARE_NUMBER.findall("jeans 999") == ["999"] and price_words("jeans for 500") == ("jeans", ["for 500"])
+    assert price_words("under 1000 100% cotton shirt") == ("100% cotton shirt", ["under 1000"])
+
+
 def test_a_word_qualified_into_another_thing_does_not_mean_it():
     # "men suit" listed 58 pyjama sets: the catalogue's suits are night suits (and salwar suits).
     from fashionrec.word_search import WordSearch, search_words

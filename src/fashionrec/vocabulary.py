@@ -248,7 +248,10 @@ NOT_FOR_SEASON = {"Summer": (tuple(WARM_TYPES), ("Loungewear and Nightwear", "In
 # found nothing for "under 2000" and "under 500" said nothing matched. A number counts only beside a
 # currency or after "under", "below", "between"...; "cheap" and such words count alone.
 _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|fifty)\s+(?:hundred|thousand)"
-_AMOUNT = (r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?(?:\d[\d,.]*(?:\s*k\b)?|" + _NUMBER_WORDS + r")"
+# A number before "%" is a share, not a price or a size: "100% cotton shirt" searched "% cotton shirt", its
+# "100" said to be a price left out (a code review); some Hanes names say "100% Cotton".
+_NOT_A_SHARE = r"(?![\d,.]*\s*%)"
+_AMOUNT = (r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?(?:" + _NOT_A_SHARE + r"\d[\d,.]*(?:\s*k\b)?|" + _NUMBER_WORDS + r")"
            r"(?:\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b)?")
 # Words that soften or turn a price word ("not too", "not that", "reasonably"), the negation's fillers among them.
 _SOFTENERS = r"too|so|very|quite|reasonably|fairly|really|super|that|overly|a\s+bit"
@@ -286,7 +289,7 @@ RANK_WORDS = re.compile(
     r"|(?:good|high|premium|great|nice)[\s-]+quality)\b", re.IGNORECASE)
 # A number alone ("jeans 999") is a price only where the search finds nothing with it (a model number,
 # "levis 501", finds its products): the catalogue page tries without it then.
-BARE_NUMBER = re.compile(r"\b\d{3,6}\b")
+BARE_NUMBER = re.compile(rf"\b{_NOT_A_SHARE}\d{{3,6}}\b")
 
 
 # Sizes in a query: the catalogue has none either ("shoes size 9" listed a Nike "T-Lite 9" by meaning, with no
@@ -342,7 +345,7 @@ _SIZED = (r"jeans?|jeggings?|trousers?|pants|chinos?|shorts|skirts?|dress(?:es)?
           r"|kurtas?|kurtis?|jackets?|blazers?|coats?|sweaters?|sweatshirts?|hoodies?|bras?|briefs|boxers|trunks?"
           r"|leggings?|shoes?|sneakers?|boots?|sandals?|heels|flats|slippers?|flip[\s-]?flops?|loafers?|trainers?"
           r"|socks")
-SIZED_NUMBER = re.compile(rf"\b(?:{_SIZED})\s+(\d{{1,2}}(?:\.5)?(?:\s*[x/]\s*\d{{2}})?)\b", re.IGNORECASE)
+SIZED_NUMBER = re.compile(rf"\b(?:{_SIZED})\s+{_NOT_A_SHARE}(\d{{1,2}}(?:\.5)?(?:\s*[x/]\s*\d{{2}})?)\b", re.IGNORECASE)
 
 
 def size_words(query: str) -> tuple[str, list[str]]:
