@@ -322,6 +322,19 @@ def test_every_spelling_of_a_wearer_reads_as_that_wearer(rec):
     assert found_text and all(KIDS_NAME.search(r.item["productDisplayName"]) for r in found_text)
 
 
+def test_a_search_with_many_nots_reads_the_catalogue_once_a_word(rec, monkeypatch):
+    # Thirty "not"s took 5.5 s, and their page 8 s: each built the mask of every word left after it, each word
+    # a regular expression over every product's text (a code review).
+    from fashionrec import word_search
+
+    scans = []
+    scan = word_search._Rows.mask
+    monkeypatch.setattr(word_search._Rows, "mask", lambda self, pattern: scans.append(pattern) or scan(self, pattern))
+    q = "shirt " + " ".join(f"not zq{i}" for i in range(30))
+    assert (rec.word_matches(q) == rec.word_matches("shirt")).all()
+    assert len(scans) <= 3 * 30, len(scans)
+
+
 def test_a_catalogue_products_photo_is_said_and_explained_as_that_product(rec):
     # Ranked by the product's own labels where its photo is a copy of the product's, and explained by them too:
     # a heel's photo the tagger read as flip flops listed heels as "Looks alike", and a black heel "Same colour
