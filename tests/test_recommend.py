@@ -2104,6 +2104,17 @@ def test_search_words_fold_case_accents_and_plurals():
                                                                          "sunglass"]
 
 
+def test_a_text_search_reads_full_width_letters_as_the_word_search_does(rec):
+    # "Ｊｅａｎｓ" found nothing by meaning where the word search found 609 jeans (a code review).
+    def found(q: str) -> list[tuple[int, str]]:
+        return [(r.id, r.reason) for r in rec.search_text(q, k=10, min_similarity=RELEVANT_TEXT_SIMILARITY)]
+
+    assert found("Ｂｌａｃｋ Ｊｅａｎｓ ｆｏｒ ｍｅｎ") == found("black jeans for men") != []
+    assert rec.parse_query("Ｂｌａｃｋ Ｊｅａｎｓ") == rec.parse_query("black jeans")
+    assert (rec.text_relevant("ｊｅａｎｓ ｎｏｔ ｂｌａｃｋ", RELEVANT_TEXT_SIMILARITY)
+            == rec.text_relevant("jeans not black", RELEVANT_TEXT_SIMILARITY)).all()
+
+
 def test_results_show_one_of_two_listings_with_the_same_photo(tmp_path):
     d = index_copy(tmp_path / "index", "faiss")
     r = Recommender.load(d, tiny_tagger_path())

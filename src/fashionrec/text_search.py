@@ -55,7 +55,7 @@ from fashionrec.vocabulary import (
     norm,
     singular,
 )
-from fashionrec.word_search import STOP_WORDS, WordSearch, search_words
+from fashionrec.word_search import STOP_WORDS, WordSearch, fold, search_words
 
 # MiniLM cosine between a query and a product's text below which a result that matches no query word as an
 # attribute is noise. Measured on the shipped index (docs/service.md): 13 of 17 nonsense queries ("asdfgh", "pizza",
@@ -237,8 +237,8 @@ def _kinds_alone(words: list[str]) -> list[str]:
 
 def _query_words(query: str) -> list[str]:
     """A query's lower-case words as :meth:`TextSearch.parse_query` reads them ("men's" -> "men", "t-shirt"
-    kept whole)."""
-    words = re.findall(r"[a-z0-9']+(?:-[a-z0-9]+)*", emoji_words(query).lower())
+    kept whole), folded as the word search folds them: full-width "Ｊｅａｎｓ" was no word (a code review)."""
+    words = re.findall(r"[a-z0-9']+(?:-[a-z0-9]+)*", fold(emoji_words(query)))
     return [w.replace("'s", "").replace("'", "") for w in words]
 
 
@@ -1023,8 +1023,9 @@ class TextSearch:
 
     def _parsed(self, query: str) -> tuple[str, list[str], list[list[str]], dict[str, list[str]]]:
         """(``query`` without what it leaves out, its search words, what it leaves out, :meth:`parse_query` of
-        it with the types a weather word means)."""
-        query, negated = self._negation(query)
+        it with the types a weather word means), folded (:func:`~fashionrec.word_search.fold`): full-width
+        "Ｊｅａｎｓ" found nothing by meaning, where the word search finds 609 jeans (a code review)."""
+        query, negated = self._negation(fold(query))
         words = search_words(query)
         if negated and not words:     # "not blue" alone: everything else, by no meaning
             query = ""

@@ -56,8 +56,9 @@ AUTOCORRECT_MIN_PRODUCTS = 20   # a spelling fewer products use (or 2% of a smal
 SPELLING_FREQUENCY_WEIGHT = 0.5
 
 
-def _fold(text: str) -> str:
-    """Case- and accent-free text: "Café" -> "cafe" (Latin accents only; other scripts keep their marks)."""
+def fold(text: str) -> str:
+    """Case- and accent-free text: "Café" -> "cafe", full-width "Ｊｅａｎｓ" -> "jeans" (Latin accents only;
+    other scripts keep their marks)."""
     return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFKD", text)).casefold()
 
 
@@ -66,7 +67,7 @@ def search_words(text: str, stem: bool = True) -> list[str]:
     query), plurals become singular ("shirts" also finds "Shirt", see :func:`~fashionrec.vocabulary.singular`),
     a lone letter joins the next word ("t shirt" -> "tshirt") and words such as "for" and "with" are dropped
     ("jeans for women")."""
-    words = re.findall(r"\w+", re.sub(r"[-'’]", "", _fold(emoji_words(text))))
+    words = re.findall(r"\w+", re.sub(r"[-'’]", "", fold(emoji_words(text))))
     if not stem:
         return words
     return [singular(w) for w in join_phrases(_join_letters(words)) if w not in STOP_WORDS]
@@ -443,7 +444,7 @@ class WordSearch:
                 # A placeholder is not the name a shopper sees (pages show one made of its labels): "test"
                 # found "Men Green Handbags" (a re-trial).
                 raw = raw.mask(raw.str.contains(PLACEHOLDER_NAME, regex=True), "")
-            text = raw.map(_fold).str.replace(r"[-'’]", "", regex=True)
+            text = raw.map(fold).str.replace(r"[-'’]", "", regex=True)
             return text.str.replace(r"\W+", " ", regex=True).str.strip()
 
         text = pd.Series(" ", index=self.items.index)
