@@ -3,6 +3,7 @@
 import collections
 import contextlib
 import dataclasses
+import itertools
 import json
 import os
 import re
@@ -333,6 +334,23 @@ def test_a_search_with_many_nots_reads_the_catalogue_once_a_word(rec, monkeypatc
     q = "shirt " + " ".join(f"not zq{i}" for i in range(30))
     assert (rec.word_matches(q) == rec.word_matches("shirt")).all()
     assert len(scans) <= 3 * 30, len(scans)
+
+
+def test_a_text_search_for_several_types_lists_them_taking_turns_each_for_its_wearer(rec):
+    # "kurta or saree" listed 24 kurtas, "watch and sunglasses for men" only sunglasses, and "shirts for men &
+    # heels for women" 23 women's heels and a women's shirt (a code review): as browse lists them.
+    def found(q: str, k: int = 6) -> list[tuple[str, str]]:
+        return [(r.item["articleType"], r.item["gender"])
+                for r in rec.search_text(q, k=k, min_similarity=RELEVANT_TEXT_SIMILARITY)]
+
+    for q, types in (("kurta or skirt", {"Kurtas", "Skirts"}),
+                     ("watch and sunglasses for men", {"Watches", "Sunglasses"}),
+                     ("shirts for men & heels for women", {"Shirts", "Heels"})):
+        listed = [t for t, _ in found(q)]
+        assert set(listed) == types and all(a != b for a, b in itertools.pairwise(listed)), (q, listed)
+    assert {g for _, g in found("watch and sunglasses for men")} <= {"Men", "Unisex"}
+    own = found("shirts for men & heels for women", k=40)
+    assert ("Shirts", "Women") not in own and ("Heels", "Men") not in own
 
 
 def test_a_catalogue_products_photo_is_said_and_explained_as_that_product(rec):

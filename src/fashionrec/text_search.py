@@ -269,6 +269,7 @@ class TextScores(NamedTuple):
     stood_in: list[str]             # those types (none where it has them)
     anyones: np.ndarray             # (n,) bool, grown-ups' unisex products standing in for a child's (_anyones)
     gift: bool                      # a gift with no type named (_gift_alone): its types take turns
+    parts: list[np.ndarray] | None  # per part of a query for several types, (n,) bool, its rows: they take turns
 
 
 class TextSearch:
@@ -837,7 +838,7 @@ class TextSearch:
         base = self._mask(filters)
         base = np.ones(len(self.items), bool) if base is None else base
         (matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in,
-         anyones, gift) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
+         anyones, gift, parts) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
         if allowed is not None:
             base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
@@ -884,7 +885,10 @@ class TextSearch:
                     rows = self._gift_turns(_names_taking_turns(rows, level, self._names()), level)
                     yield from ((r, subset) for r in rows)
                     continue
-                yield from ((r, subset) for r in _spread_names(rows, ranking, name_of, NAME_REPEAT_PENALTY))
+                spread = _spread_names(rows, ranking, name_of, NAME_REPEAT_PENALTY)
+                if parts:       # each type asked for in turn, as browse lists them: "kurta or saree" was 24 kurtas
+                    spread = _taking_turns(np.fromiter(spread, np.int64, len(rows)), parts, rest_last=True)
+                yield from ((r, subset) for r in spread)
 
         # Second listings of the same photo are dropped; fetch further until k distinct ones (or no more).
         order, pool, slack = ranked(), [], DUPLICATE_SLACK
@@ -939,6 +943,12 @@ class TextSearch:
         query, words, negated, parsed = self._parsed(query)
         odd_too = wearer_chosen and "gender" not in parsed
         matches = self._matches(parsed, odd_too)
+        said = self._type_parts(query)
+        parts = self._part_rows(said) if said else None
+        if parts and _own_wearers(said):
+            # "shirts for men & heels for women": each type for its own wearer, not 23 women's heels and a
+            # women's shirt (a code review).
+            matches["articleType"] = np.logical_or.reduce(parts)
         kin, stood_in, anyones = np.zeros(len(self.items), np.float32), [], self._anyones(parsed, matches)
         if anyones is not None:
             # "backpack for boys": the catalogue has 2 girls' backpacks and 568 unisex ones, which any child can
@@ -971,10 +981,22 @@ class TextSearch:
         gift = self._gift_alone(words) is not None
         if not query:
             return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside, near_colour,
-                              asked, kin, stood_in, anyones, gift)
+                              asked, kin, stood_in, anyones, gift, parts)
         with one_blas_thread:
             return TextScores(matches, self.text_embeddings @ query_vector(query), allowed, later, aside,
-                              near_colour, asked, kin, stood_in, anyones, gift)
+                              near_colour, asked, kin, stood_in, anyones, gift, parts)
+
+    def _part_rows(self, parts: list[str]) -> list[np.ndarray]:
+        """Per part of a query for several types (its :meth:`_type_parts`), the rows of its types, for its own
+        wearer where parts name their own (:func:`_own_wearers`), for :meth:`search_text` to list them taking
+        turns: "watch and sunglasses for men" listed men's sunglasses alone, closer in meaning than watches."""
+        own = _own_wearers(parts)
+        out = []
+        for part in parts:
+            matches = self._matches(self.parse_query(part))
+            out.append(matches["articleType"] & matches["gender"] if own and "gender" in matches
+                       else matches["articleType"])
+        return out
 
     def _kinship(self, asked: list[str], rows: np.ndarray) -> np.ndarray:
         """(n,) float32: for the rows ``rows`` ((n,) bool) keeps, how well each one's type stands in for the
