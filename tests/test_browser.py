@@ -1076,3 +1076,25 @@ def test_behind_a_proxy_the_ui_works_under_its_path(fixture_catalog, tmp_path_fa
         context.close()
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+def test_a_phone_upload_scrolls_to_what_the_model_sees(server, browser, fixture_dir):
+    # It scrolled to the results: a shopper saw perfumes for a T-shirt's screenshot without the reading above
+    # them, and the greyscale note cut in half (a trial).
+    photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce")
+    pg = context.new_page()
+    # A photo the model reads (the fixture's photos are the catalogue's own, named as such without a reading).
+    pg.add_init_script("""(() => { const send = window.fetch;
+        window.fetch = (url, options) => send(url, options).then(r => !String(url).includes("/api/search/image") ? r :
+          r.json().then(j => { j.unfamiliar = false; j.same_as = null; j.predicted.articleType[0].prob = 0.9;
+            return new Response(JSON.stringify(j), { status: r.status, headers: r.headers }); })); })()""")
+    try:
+        pg.goto(server + "/upload")
+        pg.set_input_files("#file", str(photo))
+        pg.wait_for_selector("#upload-similar .card")
+        pg.wait_for_function("window.scrollY > 0")
+        top = pg.locator("#predicted-heading").bounding_box()["y"]
+        assert -1 <= top < 844 / 3, top       # (a fraction of a pixel above, as scrolled)
+    finally:
+        context.close()

@@ -958,13 +958,16 @@
         shown = small;
         refine.hidden = false;
         render(res.json);
-        // On a phone the photo and the chips fill the first screen: bring the results into view, from the
-        // unsure notice where the page shows one (scroll-margin keeps them below the sticky header).
+        // On a phone the photo fills the first screen: bring the answer into view, from what the model sees
+        // (scrolled to the results, a shopper saw perfumes for a T-shirt's screenshot and not why, and the
+        // greyscale note cut in half: a trial), or the first note where that is not shown (scroll-margin keeps
+        // it below the sticky header).
         if (!refining && window.matchMedia("(max-width: 700px)").matches) {
           var reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-          var unsureBox = document.getElementById("unsure");
-          (unsureBox.hidden ? document.getElementById("similar-heading") : unsureBox)
-            .scrollIntoView({ behavior: reduced ? "auto" : "smooth", block: "start" });
+          var first = ["predicted-heading", "turned-note", "same-note", "grey-note", "unsure", "similar-heading"]
+            .map(function (id) { return document.getElementById(id); })
+            .filter(function (el) { return !el.hidden; })[0];
+          first.scrollIntoView({ behavior: reduced ? "auto" : "smooth", block: "start" });
         }
         try {
           var chosen = {};
