@@ -537,6 +537,15 @@ def test_a_phones_large_photo_is_sent_smaller(server, page, fixture_dir):
     assert page.locator("#grey-note").is_visible() and "not matched by colour" in page.locator(
         "#upload-status").inner_text()
     assert page.locator("#predicted .chip[data-head=baseColour]").inner_text() == "Colour: not seen"
+    assert page.locator("#grey-choose").is_visible()
+    # Narrowed to a colour, not told to choose one (a shopper's trial, under Colour: Green).
+    with page.expect_response(lambda r: "/api/search/image" in r.url and "baseColour=" in r.url):
+        page.select_option("#refine select[name=baseColour]", index=1)
+    page.wait_for_function("document.getElementById('grey-choose').hidden")
+    assert page.locator("#grey-note").is_visible()
+    page.select_option("#refine select[name=baseColour]", index=0)
+    page.wait_for_function("!document.getElementById('grey-choose').hidden")
+    page.evaluate("window.sentFiles.splice(3)")      # the two narrowings' photos: not counted below
     page.set_input_files("#file", str(photo))
     page.wait_for_function("window.sentFiles.length === 4 && document.getElementById('upload-status')"
                            ".innerText.includes('found')")

@@ -706,6 +706,9 @@
     fitTurned();
     document.getElementById("turned-note").hidden = !json.turned;
     document.getElementById("grey-note").hidden = !json.greyscale;
+    // Not "choose a colour" with one chosen (a shopper's trial read it under Colour: Green).
+    var colourChosen = refine.querySelector("select[name=baseColour]");
+    document.getElementById("grey-choose").hidden = !!(colourChosen && colourChosen.value);
     // The photo of a catalogue product: the results are matched to that product's own labels, whatever the model
     // reads (a heel's photo read "Flip Flops 77%" listed heels, said "Looks alike" and the model unsure; a review).
     var sameAs = json.same_as === undefined || json.same_as === null ? null : json.same_as;
