@@ -239,3 +239,31 @@ def test_a_collection_that_cannot_be_dropped_is_said_with_how_to_drop_it(monkeyp
     assert "could not drop the replaced Milvus collection fashionrec_old at /x/old.db (Open local milvus " \
         "failed)" in said
     assert "MilvusClient(uri='/x/old.db').drop_collection('fashionrec_old')" in said and "more lines" not in said
+
+
+def test_a_stop_while_the_replaced_folder_is_deleted_keeps_the_new_folders_collection(tmp_path, monkeypatch):
+    # The new folder was in place, but the build's clean-up dropped the collection it names: every load then said
+    # "has no collection ...; rebuild the index" (a code review's Ctrl-C while `.index.old` was deleted).
+    import shutil
+
+    import fashionrec.artifacts as artifacts
+
+    out = tmp_path / "index"
+    tagger = Tagger.load(tiny_tagger_path())
+    first = Recommender.build(fixture_catalog(), tagger, out, progress=False, backend="milvus")
+    delete = shutil.rmtree
+
+    def stopped_on_the_old_folder(path, *args, **kwargs):
+        if Path(path).name == ".index.old":
+            raise KeyboardInterrupt
+        return delete(path, *args, **kwargs)
+
+    monkeypatch.setattr(artifacts.shutil, "rmtree", stopped_on_the_old_folder)
+    with pytest.raises(KeyboardInterrupt):
+        Recommender.build(fixture_catalog(), tagger, out, progress=False, backend="milvus")
+    monkeypatch.setattr(artifacts.shutil, "rmtree", delete)
+    again = Recommender.load(out)
+    assert len(again) == len(again.index) == len(first)
+    assert again.index.previous["collection"] == first.index.collection     # kept one generation, as ever
+    i = int(first.items["id"].iloc[0])
+    assert [r.id for r in again.similar(i, k=3)] == [r.id for r in first.similar(i, k=3)]

@@ -193,6 +193,7 @@ class IndexBuilding:
                   "from_build": before.build_id if before is not None else None}
         del before      # up to a copy of every embedding: not kept through the index build
         index = None
+        build_id = uuid.uuid4().hex
         try:
             # (Entered first, left last: a change another process makes to the folder waits until the new
             # folder is in, then finds it changed, rather than go into the folder this build replaces.)
@@ -224,7 +225,7 @@ class IndexBuilding:
                     "projection": projection.describe() if projection else None, "index_kind": index.kind,
                     "backend": backend, "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
                     **made_with(),
-                    "command": made_by(), "build_id": uuid.uuid4().hex,
+                    "command": made_by(), "build_id": build_id,
                     "data_dir": str(Path(catalog.root).resolve()), "styles_sha256": styles_sha256(catalog.root),
                     "text_model": TEXT_MODEL_NAME,
                     "text_dim": int(text_vecs.shape[1]),
@@ -308,8 +309,12 @@ class IndexBuilding:
                     rec.manifest["removed_ids"] = removed
                 rec.save()
         except BaseException:
-            # The new folder never replaced the old one: leave no orphan collection behind.
-            if backend == "milvus" and index is not None:
+            # The new folder never replaced the old one: leave no orphan collection behind. Unless it did: a stop
+            # while the replaced folder was deleted, after the swap, dropped the collection the new folder names,
+            # and every load then said "has no collection ...; rebuild the index" (a code review).
+            if _in_place(out_dir, build_id):
+                _drop_replaced(earlier, index, token)       # named nowhere now: as after a build that finished
+            elif backend == "milvus" and index is not None:
                 try:
                     index.drop()
                 except Exception as drop_error:  # the build's own error matters more than the clean-up's
@@ -583,6 +588,14 @@ def _kept_by_faiss(index_dir: Path) -> dict | None:
     None if none."""
     manifest = index_dir / "manifest.json"
     return read_json(manifest).get("previous_milvus") if manifest.is_file() else None
+
+
+def _in_place(out_dir: Path, build_id: str) -> bool:
+    """Whether the folder at ``out_dir`` is the one build ``build_id`` wrote (it has replaced the one before)."""
+    try:
+        return read_json(out_dir / "manifest.json").get("build_id") == build_id
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _readable(read, index_dir: Path) -> dict | None:
