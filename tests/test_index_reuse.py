@@ -114,6 +114,35 @@ def test_a_damaged_index_is_said_and_everything_embedded(shop, tmp_path, monkeyp
     assert "inconsistent" in caplog.text and len(asked) == len(rebuilt)
 
 
+@pytest.mark.parametrize("damage", ["embeddings.npy", "text_embeddings.npy", "items.csv cut short"])
+def test_a_damaged_folder_is_said_by_index_check_and_replaced_by_index_build(shop, tmp_path, damage, caplog):
+    # An empty .npy stopped both with click's "Aborted." alone (exit 1: np.load's EOFError); a last row of
+    # items.csv cut short stopped both with "TypeError: expected str, ... not float" (a code review).
+    out = tmp_path / "index"
+    runner = CliRunner()
+    build = ["index", "build", str(shop), "--model", str(tiny_tagger_path()), "--out", str(out)]
+    assert runner.invoke(app, build).exit_code == 0
+    if damage.endswith(".npy"):
+        (out / damage).write_bytes(b"")
+        said = "is incomplete or damaged (EOFError"
+    else:
+        text = (out / "items.csv").read_text().rstrip("\n")
+        last = text.rsplit("\n", 1)[1]
+        (out / "items.csv").write_text(text[:-len(last)] + last.split(",")[0] + ",Men\n")
+        said = f"1 row of its items.csv (line {text.count(chr(10)) + 1}; id {last.split(',')[0]}) lacks the photo"
+    result = runner.invoke(app, ["index", "check", str(out)])
+    assert result.exit_code == 2, result.output
+    assert said in " ".join(result.output.split()) and "rebuild it" in result.output
+    with caplog.at_level("WARNING", logger="fashionrec.index_reuse"):
+        result = runner.invoke(app, build)
+    assert result.exit_code == 0, result.output
+    assert "is damaged" in caplog.text and "every product is embedded" in caplog.text
+    rebuilt = Recommender.load(out)
+    assert len(rebuilt) == len(load_catalog(shop, progress=False).usable) == len(rebuilt.index)
+    assert not rebuilt.items.isna()[["image_path", "pred_articleType"]].any(axis=None)
+    assert runner.invoke(app, ["index", "check", str(out)]).exit_code == 0
+
+
 def test_the_cli_rebuilds_without_reuse_when_asked(shop, tmp_path, monkeypatch):
     out = tmp_path / "index"
     runner = CliRunner()

@@ -179,6 +179,7 @@ def index_check(
     from that catalogue as it is now; else say why and exit 2."""
     from fashionrec.catalog import first_few
     from fashionrec.catalogue_edits import catalogue_removals
+    from fashionrec.item_tables import cut_short_rows
     from fashionrec.recommend import (
         changed_photos,
         missing_photos,
@@ -198,7 +199,9 @@ def index_check(
         rec = _load(index, model, backend=backend, uri=uri, token=token, warn_stale=False)
     except FashionrecError as e:
         fail(str(e))
-    stale = (stale_probabilities(rec) or (other_catalogue(rec.manifest, data) if data else "")
+    # A row cut short first: the checks after it read its photo path and predictions.
+    stale = (cut_short_rows(rec.items) or stale_probabilities(rec) or (other_catalogue(rec.manifest, data) if data
+                                                                       else "")
              or missing_photos(rec) or (changed_photos(rec, data) if data else ""))
     if stale:
         fail(f"{index}: {stale}; rebuild it with {rebuild_command(index, rec.tagger, data)}")

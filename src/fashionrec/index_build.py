@@ -416,7 +416,10 @@ def _previous_ids(index_dir: Path) -> tuple[int, set[int], set[int]]:
 def added_since_build(items: pd.DataFrame) -> pd.Series:
     """Per product of an index's ``items``, whether it was added since the build (`index add`, the API): its
     photo is kept in the index folder, under a path relative to it; a catalogue product's is absolute."""
-    return ~items["image_path"].astype(str).map(lambda p: p == "nan" or Path(p).is_absolute())
+    # Not a string: a row cut short (said by `index check`, item_tables.cut_short_rows), taken for no added product:
+    # under pandas 3 ``astype(str)`` kept its NaN, and Path(NaN) stopped `index check` and `index build` (a review).
+    return items["image_path"].map(lambda p: isinstance(p, str) and p != "nan" and not Path(p).is_absolute()
+                                   ).astype(bool)
 
 
 def _added_products(index_dir: Path,

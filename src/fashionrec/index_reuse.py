@@ -26,6 +26,7 @@ from fashionrec.catalog import Catalog
 from fashionrec.catalogue_edits import changing_folder
 from fashionrec.embed import embed_catalog
 from fashionrec.errors import FashionrecError
+from fashionrec.item_tables import cut_short_rows
 from fashionrec.levels import levels_fingerprint
 from fashionrec.tagger import Tagger
 from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text
@@ -74,9 +75,12 @@ def read_reusable(index_dir: str | Path, tagger: Tagger) -> Reusable | None:
     try:
         with changing_folder(index_dir):
             return _read_reusable(index_dir, tagger)
-    except (FashionrecError, OSError, ValueError, KeyError, TypeError, AttributeError, pd.errors.ParserError) as e:
-        log.warning("cannot read the index at %s to reuse its embeddings (%s: %s): every product is embedded",
-                    index_dir, type(e).__name__, e)
+    # EOFError: an empty .npy file; uncaught, click took it for a Ctrl-C and the build said "Aborted." alone (a
+    # code review), where --no-reuse built.
+    except (FashionrecError, OSError, EOFError, ValueError, KeyError, TypeError, AttributeError,
+            pd.errors.ParserError) as e:
+        log.warning("cannot read the index at %s to reuse its embeddings (%s: %s): it is damaged, and every product "
+                    "is embedded", index_dir, type(e).__name__, e)
         return None
 
 
@@ -113,6 +117,10 @@ def _read_reusable(index_dir: Path, tagger: Tagger) -> Reusable | None:
     embeddings = np.load(index_dir / "embeddings.npy")
     text_embeddings = np.load(index_dir / "text_embeddings.npy")
     digests = pd.read_csv(index_dir / DIGESTS, dtype={"id": np.int64, "photo_digest": str})
+    cut = cut_short_rows(items)
+    if cut:     # their missing predictions would be taken as a photo's (NaN labels in the new index)
+        log.warning("the index at %s is damaged: %s; every product is embedded", index_dir, cut)
+        return None
     if not len(items) == len(embeddings) == len(text_embeddings) or embeddings.shape[1:] != (tagger.dim,):
         log.warning("the index at %s is inconsistent (%d items, %d embeddings, %d text embeddings): every product "
                     "is embedded", index_dir, len(items), len(embeddings), len(text_embeddings))

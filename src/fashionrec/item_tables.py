@@ -43,6 +43,24 @@ def plain(v):
     return v
 
 
+def cut_short_rows(items: pd.DataFrame) -> str:
+    """What is wrong with an index's ``items`` (items.csv as read) where rows of it are cut short (a copy stopped
+    part-way, an edit by hand): rows without the photo path or the predictions every product has; "" when none.
+    Such a row read as a product with no photo, and its NaN path stopped `index check` and `index build` with a
+    TypeError (a code review)."""
+    needed = [c for c in items.columns if c == "image_path" or str(c).startswith("pred_")]
+    short = items[needed].isna().any(axis=1) if needed else pd.Series(False, index=items.index)
+    if not short.any():
+        return ""
+    ids = items.loc[short, "id"].tolist() if "id" in items else []
+    lines = [int(r) + 2 for r in np.flatnonzero(short.to_numpy())]      # a header line, then lines from 1
+    return (f"{int(short.sum())} row{'s' if short.sum() != 1 else ''} of its items.csv (line"
+            f"{'s' if len(lines) != 1 else ''} {', '.join(map(str, lines[:5]))}{' ...' if len(lines) > 5 else ''}"
+            f"; id{'s' if len(ids) != 1 else ''} {', '.join(map(str, ids[:5]))}) "
+            f"{'lack' if short.sum() != 1 else 'lacks'} the photo path or predictions every product has: the file "
+            "is cut short or was edited")
+
+
 class ItemTables:
     """Per-row tables of the items: a part of :class:`fashionrec.recommend.Recommender`, which owns the items
     and resets these tables when they change (``_reindex``)."""

@@ -571,9 +571,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             path = index_dir / "embeddings.npy"
             embeddings = np.load(path, mmap_mode="r" if path.stat().st_size > 2**30 else None)
             text_embeddings = np.load(index_dir / "text_embeddings.npy")
-        except (FileNotFoundError, ValueError) as e:
-            raise VectorIndexError(f"index {index_dir} is incomplete ({e}); rebuild with `fashionrec index build`") \
-                from e
+        # EOFError: an empty .npy file, which click took for a Ctrl-C ("Aborted.", exit 1: a code review).
+        except (OSError, EOFError, ValueError) as e:
+            raise VectorIndexError(f"index {index_dir} is incomplete or damaged ({type(e).__name__}: {e}); rebuild "
+                                   "it with `fashionrec index build`") from e
         # An id that is no whole number (a row edited by hand) said here, not as pandas' error at the end.
         if "id" not in items or len(items) and not pd.api.types.is_integer_dtype(items["id"]):
             bad = items["id"][pd.to_numeric(items["id"], errors="coerce").isna()].tolist() if "id" in items else []
