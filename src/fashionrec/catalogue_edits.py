@@ -302,14 +302,18 @@ class CatalogueEdits:
     def add_product(self, image: Image.Image, metadata: dict | None = None, allow_new_values: bool = False,
                     save: bool = True, warnings: list[str] | None = None,
                     exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext,
-                    quiet: bool = False, source_file: str | Path | bytes | None = None) -> int:
+                    quiet: bool = False, source_file: str | Path | bytes | None = None,
+                    carried_over: bool = False) -> int:
         """Index a new product without a rebuild; returns its id. Persists the index folder.
 
         Missing attributes are filled from the tagger's predictions; the photo is copied to
         ``images/<id>.jpg`` in the index folder. A gender, category, type, colour, usage or season no product
         has yet is refused as a likely typo ("hoodiez"), unless ``allow_new_values``. Without an id the
         product gets one above every id the index has held, so that a removed product's id never comes
-        back as another product's. ``save=False`` leaves writing the folder to the caller (a rebuild adds
+        back as another product's; a given id that a row of the catalogue has, which the build could not read,
+        is refused (once the row is fixed, the build gives it the id). ``carried_over``: a product a rebuild
+        carries over from the index it replaces, whose id is its own whatever the catalogue's rows say now (the
+        build checks those itself). ``save=False`` leaves writing the folder to the caller (a rebuild adds
         the products it carries over, then saves once). What is worth saying but does not stop the add (the
         photo is another product's) is logged (unless ``quiet``) and appended to ``warnings``. ``source_file``:
         the file ``image`` was read from, or its bytes (by default what ``image`` itself is, where it is a path,
@@ -328,7 +332,7 @@ class CatalogueEdits:
         image = checked_photo(image)
         with self._changing_folder(save):
             return self._add_product(image, metadata, allow_new_values, save, warnings, exclusive, quiet,
-                                     source_file)
+                                     source_file, carried_over)
 
     def add_products(self, catalogue: str | Path | Catalog, allow_new_values: bool = False,
                      progress: bool = True) -> Added:
@@ -526,7 +530,7 @@ class CatalogueEdits:
 
     def _add_product(self, image: Image.Image, metadata: dict | None, allow_new_values: bool, save: bool,
                      warnings: list[str] | None, exclusive: Callable[[], AbstractContextManager],
-                     quiet: bool, source_file: str | Path | bytes | None = None) -> int:
+                     quiet: bool, source_file: str | Path | bytes | None = None, carried_over: bool = False) -> int:
         # Before touching the live index: taking an insert back out of HNSW rebuilds the graph (seconds).
         self._check_not_replaced()
         if save:        # under the folder's lock, with the version on disk loaded (just checked)
@@ -589,6 +593,15 @@ class CatalogueEdits:
                 # Taken, it was replaced by the row at the next build, with a log line only (a code review).
                 raise ConflictError(f"id {item_id} is a catalogue product removed from this index: its row of "
                                     "styles.csv brings it back at the next build, in place of this one; omit id "
+                                    "to get a new one")
+            rejected = (self.manifest.get("rejected_rows") or {}).get(str(item_id))
+            if rejected and not carried_over:
+                # Taken without a word, the fixed row's rebuild then failed on the clash (a code review); an id
+                # given out automatically never is one (the build counts them in highest_id).
+                raise ConflictError(f"id {item_id} is the id of a row of {self.manifest.get('data_dir')}/styles.csv "
+                                    f"that the build could not read ({rejected}): once that row is fixed, the next "
+                                    "build gives the id to the row's product, in place of this one. To add that "
+                                    "product, fix its row (`fashionrec data check` lists it) and rebuild; omit id "
                                     "to get a new one")
             if not 1 <= item_id <= MAX_ID:
                 raise BadInputError(f"id must be a positive integer up to {MAX_ID} (a 64-bit id), got {item_id}; "

@@ -268,7 +268,8 @@ class IndexBuilding:
                     turn.enter_context(changing_folder(Path(out_dir)))
                 carried, replaced_ids = _added_products(out_dir, catalogue_ids)
                 for metadata, image, photo in carried:
-                    rec.add_product(image, metadata, allow_new_values=True, save=False, quiet=True, source_file=photo)
+                    rec.add_product(image, metadata, allow_new_values=True, save=False, quiet=True, source_file=photo,
+                                    carried_over=True)
                 if carried:
                     rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _, _ in carried]
                 if replaced_ids:
