@@ -52,3 +52,30 @@ def test_a_given_id_of_a_row_the_build_could_not_read_is_refused(tmp_path, shop)
         f.write(f"{added},Men,Apparel\n")
     rebuilt = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
     assert str(added) in rebuilt.manifest["rejected_rows"] and added in rebuilt._row
+
+
+def test_an_id_given_out_is_none_the_catalogue_gives_its_photos_and_rows(tmp_path, shop):
+    # The API gave out 990002, the id of a photo `data check` listed without a row; once the shop added that row,
+    # `index build` refused the clash ("pass --replace-added": an integrator's trial).
+    tagger = Tagger.load(tiny_tagger_path())
+    out = tmp_path / "index"
+    r = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    first = int(r.items["id"].iloc[0])
+    photo_only = r._highest_id() + 1
+    shutil.copyfile(shop / "images" / f"{first}.jpg", shop / "images" / f"{photo_only}.jpg")
+    with open(shop / "styles.csv", "a") as f:      # and a row added since the build, without its photo yet
+        f.write(f"{photo_only + 1},Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Acme Men Blue Tee\n")
+    added = r.add_product(_a_photo(r), {"productDisplayName": "Acme Women Bag"}, allow_new_values=True)
+    assert added == photo_only + 2
+    with open(shop / "styles.csv", "a") as f:
+        f.write(f"{photo_only},Men,Apparel,Topwear,Tshirts,White,Summer,2012,Casual,Acme Men White Tee\n")
+    rebuilt = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    assert {photo_only, added} <= set(rebuilt._row) and rebuilt.item(added)["productDisplayName"] == "Acme Women Bag"
+    # Given, such an id is taken (it may be that photo's product) and said.
+    photo_only = rebuilt._highest_id() + 1
+    shutil.copyfile(shop / "images" / f"{first}.jpg", shop / "images" / f"{photo_only}.jpg")
+    warnings: list[str] = []
+    assert rebuilt.add_product(_a_photo(rebuilt).rotate(5), {"id": photo_only, "productDisplayName": "Acme Tee"},
+                               allow_new_values=True, warnings=warnings) == photo_only
+    assert any(f"id {photo_only} is the id of the photo images/{photo_only}.jpg, which no row of its styles.csv "
+               "names yet" in said and "Omit id to get one the catalogue does not use" in said for said in warnings)

@@ -1157,11 +1157,12 @@ def styles_sha256(data_dir: str | Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
 
 
-def styles_table(data_dir: str | Path) -> pd.DataFrame:
+def styles_table(data_dir: str | Path, report: DataReport | None = None) -> pd.DataFrame:
     """The rows of ``data_dir``'s styles.csv (the columns of :data:`COLUMNS`) as :func:`load_catalog` reads them,
-    without its photos: for what needs only the rows of a catalogue whose images/ may be gone or elsewhere."""
+    without its photos: for what needs only the rows of a catalogue whose images/ may be gone or elsewhere.
+    ``report``: filled with what the file says besides (its rejected rows)."""
     root = Path(data_dir)
-    return _read_styles(root / "styles.csv", DataReport(data_dir=str(root)))
+    return _read_styles(root / "styles.csv", report if report is not None else DataReport(data_dir=str(root)))
 
 
 def check_catalogue_folder(data_dir: str | Path) -> Path:

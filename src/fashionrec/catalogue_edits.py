@@ -30,12 +30,15 @@ from fashionrec.catalog import (
     PLACEHOLDER_NAME,
     Catalog,
     CatalogError,
+    DataReport,
     checked_photo,
     first_few,
+    image_files,
     is_greyscale,
     load_catalog,
     made_name,
     open_rgb,
+    photo_id,
     styles_table,
     to_rgb,
 )
@@ -130,6 +133,40 @@ def _with_rows(data_dir: str, ids: tuple[int, ...]) -> tuple[int, ...]:
                     "taken as added ones, not the catalogue's", data_dir, e, len(ids))
         return ()
     return tuple(i for i in ids if i in rows)
+
+
+def catalogue_ids(data_dir: str | Path | None) -> dict[int, str]:
+    """{id: "row", or the name of its photo} of the ids the catalogue folder at ``data_dir`` (an index's
+    manifest's) gives its products now: a row of its styles.csv (read or rejected), or a photo in its images/ that
+    no row names yet, whose row the shop adds later. An added product given one was replaced by that product at
+    the next build, or the build refused the clash (an integrator's trial: the API gave out 990002, the id of a
+    photo `data check` listed without a row). {} where the folder is gone or cannot be read. Read again only once
+    styles.csv or the list of images/ changed (0.8 s at 44k rows)."""
+    if not data_dir:
+        return {}
+    root = Path(data_dir)
+    try:
+        rows, photos = (root / "styles.csv").stat(), (root / "images").stat()
+    except OSError:
+        return {}
+    return _catalogue_ids(str(root), (rows.st_mtime_ns, rows.st_size, photos.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=4)
+def _catalogue_ids(data_dir: str, stamp: tuple) -> dict[int, str]:
+    """:func:`catalogue_ids` of the catalogue as it is at ``stamp`` (its files' times and size)."""
+    report = DataReport(data_dir=data_dir)
+    try:
+        table = styles_table(data_dir, report)
+        files = image_files(Path(data_dir) / "images").files
+    except (CatalogError, OSError) as e:
+        log.warning("cannot read which ids the catalogue %s gives its products (%s): an added product may be given "
+                    "the id of one of its photos without a row", data_dir, e)
+        return {}
+    used = dict.fromkeys(map(int, table["id"]), "row")
+    used.update((i, "row") for i in (photo_id(r.id_field) for r in report.rows_rejected) if i is not None)
+    used.update((i, path.name) for stem, path in files.items() if (i := photo_id(stem)) is not None and i not in used)
+    return used
 
 
 def manifest_stamp(manifest: dict) -> tuple:
@@ -570,8 +607,12 @@ class CatalogueEdits:
         unknown = sorted(set(metadata) - set(COLUMNS))
         if unknown:
             raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: {', '.join(COLUMNS)}")
+        # (Not for a product a rebuild carries over: its id is its own, and the build checks the catalogue's rows.)
+        catalogue = {} if carried_over else catalogue_ids(self.manifest.get("data_dir"))
         if metadata.get("id") is None:
             item_id = self._highest_id() + 1
+            while item_id in catalogue:     # a photo without a row yet, or a row added since the build
+                item_id += 1
             if item_id > MAX_ID:
                 # The largest id was given once: the next id overflowed int64, a 500 on every later add (a review).
                 raise ConflictError(f"no id is left above {item_id - 1}, the largest this index has held (ids are "
@@ -667,6 +708,17 @@ class CatalogueEdits:
                 warnings.append(said)
 
         # Said once the product is sure to go in (a refused subCategory above would have made it a lie).
+        left_out = any(item_id in ids for ids in (self.manifest.get("left_out") or {}).values())
+        if metadata.get("id") is not None and item_id in catalogue and not left_out:
+            # A left-out row's id is taken for that row's product (its labels, above); any other the catalogue
+            # gives is its product's at the next build (an integrator's trial).
+            what = ("a row of its styles.csv that this index does not hold (added since the build)"
+                    if catalogue[item_id] == "row" else
+                    f"the photo images/{catalogue[item_id]}, which no row of its styles.csv names yet")
+            warn(f"id {item_id} is the id of {what} in the catalogue {self.manifest.get('data_dir')}: the next build "
+                 "gives the id to that row's product, and refuses to where its name is not this one's (unless "
+                 "--replace-added); added all the same, where it is that product. Omit id to get one the catalogue "
+                 "does not use")
         left = self.manifest.get("left_catalogue_ids") or []
         if item_id in left:
             # Taken without a word, the id was found again as the product that had left (a code review).
