@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from fashionrec.catalog import load_catalog
 from fashionrec.cli import app
-from fashionrec.errors import ConflictError
+from fashionrec.errors import ConflictError, NotFoundError
 from fashionrec.recommend import Recommender
 from fashionrec.tagger import Tagger
 
@@ -79,3 +79,24 @@ def test_an_id_given_out_is_none_the_catalogue_gives_its_photos_and_rows(tmp_pat
                                allow_new_values=True, warnings=warnings) == photo_only
     assert any(f"id {photo_only} is the id of the photo images/{photo_only}.jpg, which no row of its styles.csv "
                "names yet" in said and "Omit id to get one the catalogue does not use" in said for said in warnings)
+
+
+def test_removing_ids_one_of_them_unknown_says_that_nothing_was_removed(tmp_path):
+    # `index remove 10003 10005 999999` said only "there is no product 999999 in this catalogue", exit 2, and had
+    # removed nothing (an integrator's trial): read as if the two others had gone.
+    d = index_copy(tmp_path / "index")
+    r = Recommender.load(d, tiny_tagger_path())
+    pair = [int(i) for i in r.items["id"].iloc[:2]]
+    runner = CliRunner()
+    result = runner.invoke(app, ["index", "remove", *map(str, pair), "999999", "--index", str(d)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert (f"there is no product 999999 in this catalogue ({len(r)} products). Nothing was removed, as every id is "
+            f"checked before any goes: give the other ids ({pair[0]}, {pair[1]}) alone to remove them") in said
+    assert all(i in Recommender.load(d, tiny_tagger_path())._row for i in pair)
+    with pytest.raises(NotFoundError, match=r"no product 999998 .*; there is no product 999999 .*; nothing was "):
+        r.remove_products([999998, 999999])
+    with pytest.raises(NotFoundError, match=r"in this catalogue \(\d+ products\)$"):     # one id: as before
+        r.remove_product(999999)
+    result = runner.invoke(app, ["index", "remove", *map(str, pair), "--index", str(d)])
+    assert result.exit_code == 0 and not set(pair) & set(Recommender.load(d, tiny_tagger_path())._row)

@@ -43,7 +43,14 @@ from fashionrec.catalog import (
     to_rgb,
 )
 from fashionrec.embed import predicted_frame
-from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError, FashionrecError, VectorIndexError
+from fashionrec.errors import (
+    BadInputError,
+    ChangedOnDiskError,
+    ConflictError,
+    FashionrecError,
+    NotFoundError,
+    VectorIndexError,
+)
 from fashionrec.item_tables import plain
 from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE, UNSURE, id_list
@@ -939,12 +946,34 @@ class CatalogueEdits:
         with self._changing_folder(save):
             return self._remove_products(item_ids, save, exclusive)
 
+    def _checked_ids(self, item_ids: list) -> list[int]:
+        """``item_ids`` checked (:meth:`_check_id`), all of them before any is removed. Where some are unknown, a
+        :class:`NotFoundError` naming each and saying that nothing was removed, and how to remove the others: one
+        unknown id among three said only "there is no product 999999" (an integrator's trial), which read as if the
+        others had gone."""
+        known, unknown = [], []
+        for item_id in item_ids:
+            try:
+                known.append(self._check_id(item_id))
+            except NotFoundError as e:
+                unknown.append(e)
+        if not unknown:
+            return known
+        if not known:
+            raise unknown[0] if len(unknown) == 1 else NotFoundError(
+                "; ".join(map(str, unknown[:5])) + (" ..." if len(unknown) > 5 else "") + "; nothing was removed",
+                shopper=unknown[0].shopper)
+        raise NotFoundError("; ".join(map(str, unknown[:5])) + (" ..." if len(unknown) > 5 else "")
+                            + f". Nothing was removed, as every id is checked before any goes: give the other "
+                            f"{'ids' if len(known) != 1 else 'id'} ({first_few(known, 10)}) alone to remove "
+                            f"{'them' if len(known) != 1 else 'it'}", shopper=unknown[0].shopper)
+
     def _remove_products(self, item_ids: Iterable[int], save: bool,
                          exclusive: Callable[[], AbstractContextManager]) -> list[dict]:
         if save:        # another process may have changed the folder while this one waited for it
             self._check_not_replaced()
             self._delete_orphan_photos()
-        ids = list(dict.fromkeys(self._check_id(i) for i in id_list(item_ids)))
+        ids = list(dict.fromkeys(self._checked_ids(id_list(item_ids))))
         if not ids:     # nothing to write: saved anyway, a server reloaded the folder for nothing (a review)
             return []
         items = [self.item(i) for i in ids]

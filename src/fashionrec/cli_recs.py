@@ -395,7 +395,7 @@ def index_remove(
     model: Path | None = ModelOpt,
 ) -> None:
     """Take products out of an index without a rebuild (a catalogue product comes back at the next build
-    unless its row leaves styles.csv)."""
+    unless its row leaves styles.csv): all of them, or none where an id is unknown (said)."""
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
         for item in rec.remove_products(item_ids):       # every id checked before any goes; one save
