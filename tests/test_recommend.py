@@ -394,6 +394,11 @@ def test_a_catalogue_photo_enlarged_is_named_as_its_product(rec):
         # Not a photo of it mirrored, nor one at another size than the catalogue's shape lets it be matched by.
         assert rec.similar_to_image(photo.transpose(Image.FLIP_LEFT_RIGHT).resize((600, 800)), k=3).same_as is None
     assert named >= 10
+    # A catalogue photo larger than the catalogue's size (the fixture has one at 1800x2400), uploaded as it is, is
+    # its own: it was found as its own enlargement and searched again, for ever (a RecursionError).
+    large = next(i for i in ids if Image.open(rec.image_path(i)).size == (1800, 2400))
+    res = rec.similar_to_image(Image.open(rec.image_path(large)), k=3)
+    assert res.same_as is not None and rec.vector(res.same_as) @ rec.vector(large) >= 0.995
 
 
 def test_a_listing_shows_each_photo_once_before_any_copy_of_it(tmp_path):

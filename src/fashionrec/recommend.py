@@ -1322,6 +1322,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 photo = open_rgb(self.image_path(int(item_id)))
             except (OSError, ValueError):       # a photo gone from disk is no copy to name
                 continue
+            if photo.width >= image.width or photo.height >= image.height:
+                # No enlargement of it: a catalogue photo larger than the catalogue's size, uploaded as it is,
+                # was found as its own and searched again, for ever (a RecursionError; it is at cosine 1 anyway).
+                continue
             mad = float(np.abs(_halved(photo) - small).mean())
             if mad <= best_mad:
                 best, best_mad = photo, mad
