@@ -1119,6 +1119,10 @@ class TextSearch:
         wearers = set(parsed.get("gender", []))
         if wearers and wearers <= {"Men", "Women", "Unisex"}:
             aside |= self._childrens()
+        elif wearers & {"Boys", "Girls"} and wearers <= {"Boys", "Girls", "Unisex"}:
+            # For a child, the grown-ups' products its wearer word is found in ("party wear for girls": "Guess
+            # Women Party Girl White Watch" 4th of 7, a shopper's trial).
+            aside |= ~self._worn_by("child")
         elif not wearers:
             # Who a query names no one for is most often the shopper: "red dress for party" listed two girls'
             # dresses first. And a product filed under a wearer its type is hardly ever for is most likely

@@ -37,10 +37,13 @@
     e.retry = res.retry;
     return e;
   }
-  // Empty fields stay out of the address (/?gender=Men, not /?q=&gender=Men&masterCategory=&...).
+  // Empty fields stay out of the address (/?gender=Men, not /?q=&gender=Men&masterCategory=&...), but for
+  // "searched", which says a search was typed here under filters chosen for no words (the server keeps the
+  // filters of an address without it: left out, Colour: Black stayed under a "red dress" typed on
+  // /?baseColour=Black, a shopper's re-trial).
   function submitClean(form) {
     form.querySelectorAll("input[name], select[name]").forEach(function (el) {
-      if (!el.value) el.disabled = true;
+      if (!el.value && el.name !== "searched") el.disabled = true;
     });
     form.submit();
   }
