@@ -251,6 +251,7 @@ _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|tw
 # A number before "%" is a share, not a price or a size: "100% cotton shirt" searched "% cotton shirt", its
 # "100" said to be a price left out (a code review); some Hanes names say "100% Cotton".
 _NOT_A_SHARE = r"(?![\d,.]*\s*%)"
+SHARE = re.compile(r"\b\d{1,3}(?:[.,]\d+)?\s*%")
 _AMOUNT = (r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?(?:" + _NOT_A_SHARE + r"\d[\d,.]*(?:\s*k\b)?|" + _NUMBER_WORDS + r")"
            r"(?:\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b)?")
 # Words that soften or turn a price word ("not too", "not that", "reasonably"), the negation's fillers among them.

@@ -21,6 +21,7 @@ from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
 from fashionrec.vocabulary import (
     BARE_NUMBER,
     PERSON_WORDS,
+    SHARE,
     SURELY_PRICE,
     USAGE_WORDS,
     age_words,
@@ -187,6 +188,19 @@ def catalogue_page(
         were = "was" if n == 1 else "were"
         notices.append(f"The catalogue has no {lacks}, so {said} {were} left out of the search"
                        + (f"; these are the products for {_quoted(query)}." if query else "."))
+    shares = SHARE.findall(query)
+    if shares:
+        # Kept where names have it (some Hanes names say "100% Cotton"); else "100% cotton shirt" found no name
+        # with every word, and its closest matches by meaning held one of the 5 cotton shirts, 68th (a shopper's
+        # re-trial).
+        unshared = tidied(SHARE.sub(" ", query))
+        with service.reading():
+            if (unshared and service.rec.browse(chosen or None, query, limit=0)[0] == 0
+                    and service.rec.browse(chosen or None, unshared, limit=0)[0] > 0):
+                said = " and ".join(repr(" ".join(s.split())) for s in shares)
+                notices.append(f"No product's name has {said}, so {'it was' if len(shares) == 1 else 'they were'} "
+                               f"left out of the search; these are the products for {_quoted(unshared)}.")
+                query = unshared
     with service.reading():
         grown = service.rec.grown_up_reading(query) if query else {}
     if grown:
