@@ -267,27 +267,3 @@ def test_a_stop_while_the_replaced_folder_is_deleted_keeps_the_new_folders_colle
     assert again.index.previous["collection"] == first.index.collection     # kept one generation, as ever
     i = int(first.items["id"].iloc[0])
     assert [r.id for r in again.similar(i, k=3)] == [r.id for r in first.similar(i, k=3)]
-
-
-def test_an_add_or_remove_stopped_before_its_save_is_put_right_when_the_index_is_opened(tmp_path, caplog):
-    # A Milvus insert or delete is durable at once, the folder saved after it: `index add FOLDER` killed between
-    # them left every later load "inconsistent: 178 items, ... 224 indexed; rebuild it" (a code review).
-    from _recs_support import index_copy
-
-    d = index_copy(tmp_path / "index", "milvus")
-    r = Recommender.load(d, tiny_tagger_path())
-    n, gone, new = len(r), r.items["id"].to_numpy()[:2], np.array([10**9, 10**9 + 1, 10**9 + 2], np.int64)
-    r.index.remove(gone)        # what a killed `index remove` left
-    r.index.add(new, r.index_vectors(r.embeddings[:3]), attrs=[{}] * 3)     # and a killed `index add`
-    r.index.close()
-    with caplog.at_level("WARNING", logger="fashionrec.index.milvus_index"):
-        again = Recommender.load(d, tiny_tagger_path())
-    assert len(again) == len(again.index) == n and set(again.index.ids()) == set(again.items["id"])
-    said = " ".join(caplog.text.split())
-    assert f"deleted 3 vectors of ids {', '.join(map(str, new))}" in said and "items.csv lacks" in said
-    assert f"put back 2 vectors of ids {', '.join(map(str, gone))}" in said
-    # Put back as the index searches them (projected), with their filters.
-    first = again.item(int(gone[0]))
-    _, found = again.index.search(again.index_vectors(again.embeddings[:1]), 1, where={"gender": first["gender"]})
-    assert found[0, 0] == gone[0]
-    assert len(Recommender.load(d, tiny_tagger_path()).index) == n      # in step: nothing more to say

@@ -325,70 +325,12 @@ class MilvusIndex:
 
     @classmethod
     def load(cls, directory: str | Path, uri: str | None = None, token: str | None = None) -> MilvusIndex:
-        """Open the collection named in ``directory/vectors.json`` (``uri`` overrides where it lives), put in
-        step with the folder's items where a change stopped before its save left it otherwise
-        (:meth:`_match_folder`)."""
+        """Open the collection named in ``directory/vectors.json`` (``uri`` overrides where it lives)."""
         meta = read_json(Path(directory) / INDEX_META)
         index = cls(meta["dim"], uri or meta["uri"], meta["collection"], token=token,
                     index_type=meta.get("index_type", "FLAT"), create=False)
         index.previous = meta.get("previous")
-        if isinstance(meta.get("count"), int) and len(index) != meta["count"]:
-            index._match_folder(Path(directory), meta["count"])
         return index
-
-    def _match_folder(self, directory: Path, saved: int) -> None:
-        """Delete the vectors of ids the folder's items.csv lacks, and put back those of ids it has that the
-        collection lacks (from embeddings.npy, projected as the index searches them), said: an insert or a delete
-        is durable at once and the folder is saved after it, so an `index add` or `remove` killed between them
-        left every later load "inconsistent: 178 items, ... 224 indexed; rebuild it" (a code review). Under the
-        folder's change lock, with the folder as saved then (a change in progress saves before it is let go);
-        where the folder cannot be changed (read-only) or read, nothing is done and the load says what it finds."""
-        import pandas as pd
-
-        from fashionrec.catalogue_edits import changing_folder
-        from fashionrec.index.projection import Projection
-        from fashionrec.results import FILTER_KEYS
-
-        try:
-            with changing_folder(directory):
-                self._count = self._count_rows()
-                if len(self) == read_json(directory / INDEX_META).get("count"):
-                    return      # saved while this waited for the lock
-                items = pd.read_csv(directory / "items.csv", keep_default_na=False, na_values=[""],
-                                    low_memory=False)
-                wanted = items["id"].to_numpy(np.int64)
-                held = self.ids()
-                extra, missing = np.setdiff1d(held, wanted), np.isin(wanted, held, invert=True)
-                if len(extra):
-                    self.remove(extra)
-                    log.warning("deleted %d vectors of ids %s from the Milvus collection %s, which %s/items.csv "
-                                "lacks: an add stopped before it saved the index left them", len(extra),
-                                ", ".join(map(str, extra[:10])) + (" ..." if len(extra) > 10 else ""),
-                                self.collection, directory)
-                if missing.any():
-                    vectors = np.load(directory / "embeddings.npy", mmap_mode="r")[np.flatnonzero(missing)]
-                    if read_json(directory / "manifest.json").get("projection"):
-                        vectors = Projection.load(directory)(vectors)
-                    self.add(wanted[missing], vectors,
-                             attrs=items.loc[missing, [k for k in FILTER_KEYS if k in items]].to_dict("records"))
-                    log.warning("put back %d vectors of ids %s into the Milvus collection %s from %s: a removal "
-                                "stopped before it saved the index had deleted them", int(missing.sum()),
-                                ", ".join(map(str, wanted[missing][:10])) + (" ..." if missing.sum() > 10 else ""),
-                                self.collection, directory / "embeddings.npy")
-        except (VectorIndexError, OSError, EOFError, ValueError, TypeError, KeyError) as e:
-            log.warning("the Milvus collection %s holds %d vectors where %s was saved with %d, and cannot be put in "
-                        "step with it (%s: %s)", self.collection, len(self), directory, saved, type(e).__name__, e)
-
-    def ids(self) -> np.ndarray:
-        """Every id the collection holds, (n,) int64."""
-        found = []
-        rows = self.client.query_iterator(self.collection, batch_size=INSERT_BATCH, filter="", output_fields=["id"])
-        try:
-            while batch := rows.next():
-                found += [int(r["id"]) for r in batch]
-        finally:
-            rows.close()
-        return np.array(found, np.int64)
 
     def drop(self) -> None:
         """Delete the collection (used when a rebuilt index replaces an older one)."""
