@@ -15,7 +15,7 @@ import heapq
 import itertools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -219,6 +219,28 @@ def _taking_turns(rows: np.ndarray, masks: list[np.ndarray], rest_last: bool = F
     if rest_last:
         turn[part_of == len(masks)] += len(rows)
     return rows[np.lexsort((part_of, turn, -tier))]
+
+
+def _turns_as_read(rows: Iterator[int], masks: list[np.ndarray]) -> Iterator[int]:
+    """:func:`_taking_turns` (``rest_last``) of ``rows`` read only as far as the turns given need: read whole, a
+    search for several types ran its lazy ranking through every row of a tier (6 -> 31-60 ms at 40k products,
+    a code review), where a page takes its first k."""
+    queues: list[collections.deque] = [collections.deque() for _ in range(len(masks) + 1)]
+
+    def ready(j: int) -> bool:      # part j has a row to give, read further where it has none yet
+        while not queues[j]:
+            row = next(rows, None)
+            if row is None:
+                return False
+            queues[next((i for i, m in enumerate(masks) if m[row]), len(masks))].append(row)
+        return True
+
+    while True:
+        given = [queues[j].popleft() for j in range(len(masks)) if ready(j)]
+        if not given:
+            break
+        yield from given
+    yield from queues[-1]       # the rows of no part, last (every row has been read by now)
 
 
 # GIFT_FILLERS as search_words reads them ("christmas" is "christma", "xmas" "xma").
@@ -887,7 +909,7 @@ class TextSearch:
                     continue
                 spread = _spread_names(rows, ranking, name_of, NAME_REPEAT_PENALTY)
                 if parts:       # each type asked for in turn, as browse lists them: "kurta or saree" was 24 kurtas
-                    spread = _taking_turns(np.fromiter(spread, np.int64, len(rows)), parts, rest_last=True)
+                    spread = _turns_as_read(spread, parts)
                 yield from ((r, subset) for r in spread)
 
         # Second listings of the same photo are dropped; fetch further until k distinct ones (or no more).
