@@ -1681,6 +1681,7 @@ def test_a_server_serves_its_index_folder_as_another_process_changes_it(index_di
         # A folder that cannot be served is said once, read once (not at every look), and the index loaded is
         # served on.
         manifest = json.loads((live / "manifest.json").read_text())
+        served = {name: (live / name).read_bytes() for name in ("items.csv", "manifest.json")}
         loads.clear()
         with caplog.at_level("ERROR", logger="fashionrec.api.deps"):
             (live / "items.csv").write_text("id\nnot a number\n")
@@ -1696,6 +1697,13 @@ def test_a_server_serves_its_index_folder_as_another_process_changes_it(index_di
         assert health["status"] == "degraded" and any(f"{live} changed on disk but cannot be served" in p and
                                                       f"({size} items)" in p for p in health["problems"]), health
         assert c.get(f"/api/items/{cli_id}").status_code == 200
+        # Put back as served (a backup restored): "ok" again, without a restart (a code review).
+        for name, data in served.items():
+            (live / name).write_bytes(data)
+        deadline = time.monotonic() + 60
+        while (health := c.get("/health").json())["status"] != "ok" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert health["status"] == "ok" and health["changed_on_disk"] is False and not health["problems"], health
         # A manifest cut short (by hand: saves are atomic) is not what was loaded either.
         (live / "manifest.json").write_text((live / "manifest.json").read_text()[:200])
         assert c.get("/health").json()["changed_on_disk"] is True

@@ -99,6 +99,16 @@ def stopped(e: KeyboardInterrupt, left: str) -> NoReturn:
     raise typer.Exit(exit_code(e)) from None
 
 
+def _left_as_it_was(existing: list[Path], what: str) -> str:
+    """What a stop leaves of a command that puts its ``what`` in place whole, at its end: the ``existing`` paths
+    as they were, or nothing ("holds the split of before" was said of a path that had none: a code review)."""
+    if not existing:
+        return f"nothing was written (the {what} is put in place whole, at the end): run the command again"
+    held = " and ".join(str(p) for p in existing) + (" hold" if len(existing) > 1 else " holds")
+    return f"{held} the {what} of before (put in place whole, at the end; stopped as it was put there, the new " \
+        "one): run the command again"
+
+
 def _data_dir(path: Path | None) -> Path:
     from fashionrec.catalog import default_data_dir
 
@@ -226,6 +236,7 @@ def data_split(
     from fashionrec.catalog import load_catalog
     from fashionrec.splits import COPIES, SplitConfig, check_split_out, make_split, write_split_folders
 
+    existing = [p for p in (out, folders) if p is not None and p.exists()]      # what a stop leaves as it was
     try:
         if copies not in COPIES:        # "copies 'yes'" did not name the flag (an ML engineer's trial)
             raise FashionrecError(f"--copies {copies!r}: choose {' or '.join(COPIES)}")
@@ -250,8 +261,7 @@ def data_split(
     except (FashionrecError, ValueError) as e:
         fail(str(e))
     except KeyboardInterrupt as e:
-        stopped(e, (f"{out} and {folders} hold" if folders is not None else f"{out} holds") + " the split of before "
-                "(put in place whole, at the end; stopped as it was put there, the new one): run the command again")
+        stopped(e, _left_as_it_was(existing, "split"))
     s = split.summary()
     console.print(f"train {s['counts']['train']}, val {s['counts']['val']}, test {s['counts']['test']} -> {out}")
     for name, n in written.items():
@@ -323,13 +333,13 @@ def eda(
     """Plot the catalogue (categories, colours, long tail, image sizes, samples) into an HTML report."""
     from fashionrec.eda import write_eda_report
 
+    had = (out / "report.html").exists()
     try:
         html_path = write_eda_report(_data_dir(data_dir), out)     # it checks --out before reading the photos
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt as e:
-        stopped(e, f"{out} holds the report of before (put in place whole, at the end; stopped as it was put there, "
-                "the new one): run the command again")
+        stopped(e, _left_as_it_was([out] if had else [], "report"))
     console.print(f"EDA report written to {html_path}")
 
 

@@ -144,6 +144,9 @@ class Service:
         served (half written, damaged, another model's where --model named one) is said in the log once, and
         the index loaded is served on; the next change to the folder is tried again."""
         if not self.rec.changed_on_disk():
+            # A folder put back as it was served (a backup restored) is no longer one that cannot be served: /health
+            # said "degraded" until a restart (a code review).
+            self.reload_failure = ""
             return False
         with self.changing:     # not beside an add or a remove through the API, which saves the folder too
             return self._reload_changed()
