@@ -98,5 +98,10 @@ def test_removing_ids_one_of_them_unknown_says_that_nothing_was_removed(tmp_path
         r.remove_products([999998, 999999])
     with pytest.raises(NotFoundError, match=r"in this catalogue \(\d+ products\)$"):     # one id: as before
         r.remove_product(999999)
+    # An id given twice is named once, known or not ("give the other ids (12933, 12933)", a code review).
+    with pytest.raises(NotFoundError) as twice:
+        r.remove_products([pair[0], pair[0], 999999, 999999])
+    assert str(twice.value).count("no product 999999") == 1 and f"ids ({pair[0]}, {pair[0]})" not in str(twice.value)
+    assert f"give the other id ({pair[0]}) alone to remove it" in str(twice.value)
     result = runner.invoke(app, ["index", "remove", *map(str, pair), "--index", str(d)])
     assert result.exit_code == 0 and not set(pair) & set(Recommender.load(d, tiny_tagger_path())._row)

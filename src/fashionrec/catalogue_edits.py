@@ -951,12 +951,14 @@ class CatalogueEdits:
         :class:`NotFoundError` naming each and saying that nothing was removed, and how to remove the others: one
         unknown id among three said only "there is no product 999999" (an integrator's trial), which read as if the
         others had gone."""
-        known, unknown = [], []
+        known, unknown = [], {}
         for item_id in item_ids:
             try:
                 known.append(self._check_id(item_id))
             except NotFoundError as e:
-                unknown.append(e)
+                unknown.setdefault(str(e), e)
+        # Each once: an id given twice was named twice ("give the other ids (12933, 12933)", a code review).
+        known, unknown = list(dict.fromkeys(known)), list(unknown.values())
         if not unknown:
             return known
         if not known:
