@@ -1867,7 +1867,12 @@ def test_a_damaged_manifest_is_named_not_a_traceback(tmp_path):
     index = index_copy(tmp_path / "index", "faiss")
     text = (index / "manifest.json").read_text()
     (index / "manifest.json").write_text(text[: len(text) // 2])       # cut short, as by a full disk
-    for args in (["index", "check", str(index)], ["serve", "--index", str(index)]):
+    import socket
+
+    with socket.socket() as s:      # a free port: serve says first that 8000 is taken, where a server runs there
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    for args in (["index", "check", str(index)], ["serve", "--index", str(index), "--port", port]):
         res = CliRunner().invoke(app, args)
         assert res.exit_code == 2, (args, res.output)
         said = "".join(res.output.split())      # the console wraps long paths anywhere
