@@ -961,12 +961,11 @@ class CatalogueEdits:
         known, unknown = list(dict.fromkeys(known)), list(unknown.values())
         if not unknown:
             return known
+        said = "; ".join(map(str, unknown[:5])) + (" ..." if len(unknown) > 5 else "")
         if not known:
-            raise unknown[0] if len(unknown) == 1 else NotFoundError(
-                "; ".join(map(str, unknown[:5])) + (" ..." if len(unknown) > 5 else "") + "; nothing was removed",
-                shopper=unknown[0].shopper)
-        raise NotFoundError("; ".join(map(str, unknown[:5])) + (" ..." if len(unknown) > 5 else "")
-                            + f". Nothing was removed, as every id is checked before any goes: give the other "
+            raise unknown[0] if len(unknown) == 1 else NotFoundError(f"{said}; nothing was removed",
+                                                                     shopper=unknown[0].shopper)
+        raise NotFoundError(f"{said}. Nothing was removed, as every id is checked before any goes: give the other "
                             f"{'ids' if len(known) != 1 else 'id'} ({first_few(known, 10)}) alone to remove "
                             f"{'them' if len(known) != 1 else 'it'}", shopper=unknown[0].shopper)
 

@@ -200,8 +200,8 @@ def index_check(
     except FashionrecError as e:
         fail(str(e))
     # A row cut short first: the checks after it read its photo path and predictions.
-    stale = (cut_short_rows(rec.items) or stale_probabilities(rec) or (other_catalogue(rec.manifest, data) if data
-                                                                       else "")
+    stale = (cut_short_rows(rec.items) or stale_probabilities(rec)
+             or (other_catalogue(rec.manifest, data) if data else "")
              or missing_photos(rec) or (changed_photos(rec, data) if data else ""))
     if stale:
         fail(f"{index}: {stale}; rebuild it with {rebuild_command(index, rec.tagger, data)}")

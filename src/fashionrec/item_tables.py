@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fashionrec.catalog import PLACEHOLDER_NAME
+from fashionrec.catalog import PLACEHOLDER_NAME, first_few
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
@@ -55,8 +55,8 @@ def cut_short_rows(items: pd.DataFrame) -> str:
     ids = items.loc[short, "id"].tolist() if "id" in items else []
     lines = [int(r) + 2 for r in np.flatnonzero(short.to_numpy())]      # a header line, then lines from 1
     return (f"{int(short.sum())} row{'s' if short.sum() != 1 else ''} of its items.csv (line"
-            f"{'s' if len(lines) != 1 else ''} {', '.join(map(str, lines[:5]))}{' ...' if len(lines) > 5 else ''}"
-            f"; id{'s' if len(ids) != 1 else ''} {', '.join(map(str, ids[:5]))}) "
+            f"{'s' if len(lines) != 1 else ''} {first_few(lines, 5)}; id{'s' if len(ids) != 1 else ''} "
+            f"{first_few(ids, 5)}) "
             f"{'lack' if short.sum() != 1 else 'lacks'} the photo path or predictions every product has: the file "
             "is cut short or was edited")
 

@@ -169,6 +169,10 @@ FAMILIAR_ENOUGH = 0.85
 # were chosen on those and 650 turned ones; bench_photo_views.py --turned measures the result). A square photo
 # counts (Instagram's): turned ones 0.04 -> 0.65 type top-1, upright ones 0.835 -> 0.830 (200 validation photos on
 # a 1200x1200 white or textured square, /tmp/work/square.py).
+TURN_BELOW = 0.8
+TURN_MARGIN = 0.15
+TURN_SURER = 0.3
+TURNS = (90, 270)
 # A photo larger than the catalogue's whose catalogue-size copy (Lanczos, which undoes an enlargement far better
 # than the tagger's bilinear: embeddings at a median cosine 0.990 to the photo's own against 0.937), halved again
 # (box) so that a blur or a JPEG's blocks count less, differs from one of its SAME_PHOTO_CANDIDATES nearest catalogue
@@ -185,10 +189,6 @@ SAME_PHOTO_MAD = 1.5
 SAME_PHOTO_CANDIDATES = 20
 # ... of those at least this close (the enlargements above: 0.83 at the least, through the tagger's bilinear).
 SAME_PHOTO_COSINE = 0.8
-TURN_BELOW = 0.8
-TURN_MARGIN = 0.15
-TURN_SURER = 0.3
-TURNS = (90, 270)
 
 
 def _halved(photo: Image.Image, resample: int | None = None) -> np.ndarray:

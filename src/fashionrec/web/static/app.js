@@ -741,9 +741,8 @@
     var named = (type && type.prob >= UNSURE) || (group && group.prob >= UNSURE);
     var lost = !!json.unfamiliar && !named && json.results.length > 0 && !refineQuery() && !json.shownAnyway;
     unsure.hidden = lost || sameAs !== null || !((type && type.prob < UNSURE) || json.unfamiliar);
-    document.getElementById("unsure-why").textContent = json.unfamiliar ?
-      "This photo looks unlike the catalogue's photos (a scene, a screenshot, a product lost in its background), " +
-      "and the model's reading above may be wrong however sure it looks" : "The model is unsure what this photo shows";
+    document.getElementById("unsure-model").hidden = !!json.unfamiliar;
+    document.getElementById("unsure-photo").hidden = !json.unfamiliar;
     var similar = document.getElementById("upload-similar");
     // Focus on a result that is replaced would fall to the page: the results' heading takes it (an audit).
     var hadFocus = similar.contains(document.activeElement);
