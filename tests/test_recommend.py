@@ -4407,3 +4407,24 @@ def test_several_types_take_turns_as_read_as_they_did_read_whole():
     read: list[int] = []
     lazy = _turns_as_read((read.append(r) or r for r in rows.tolist()), masks)
     assert list(itertools.islice(lazy, 4)) == [0, 1, 2, 3] and len(read) == 4
+
+
+def test_a_childs_wearer_word_finds_childrens_products_filed_under_another_gender(tmp_path):
+    # "kids shoes" found 70 and "childrens shoes" 40: the 30 "Kids Unisex ..." shoes, filed as Unisex, had
+    # "kids" in their names and no other child's word did.
+    r, _ = _scratch(tmp_path)
+    shoe = _some_id(r, articleType="Casual Shoes")
+    add = _adding(r, Image.open(r.image_path(shoe)), articleType="Casual Shoes", baseColour="Red")
+    unisex = add(productDisplayName="Acme Kids Unisex Red Shoes", gender="Unisex")
+    hers = add(productDisplayName="Acme Kids Girl's Red Shoes", gender="Women")
+    grown = add(productDisplayName="Acme Unisex Red Shoes", gender="Unisex")
+
+    def found(q):
+        return {p["id"] for p in r.browse(q=q, limit=10_000)[1]}
+
+    for q in ("kids shoes", "childrens shoes", "shoes for children", "child shoes"):
+        assert {unisex, hers} <= found(q) and grown not in found(q), q
+    # A boy's or a girl's word takes the child's products not named the other's.
+    assert unisex in found("boys shoes") and hers not in found("boys shoes") and grown not in found("boys shoes")
+    assert {unisex, hers} <= found("girls shoes") and grown not in found("girls shoes")
+    assert found("childrens shoes") == found("kids shoes")

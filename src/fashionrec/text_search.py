@@ -706,7 +706,8 @@ class TextSearch:
 
     def _words(self) -> WordSearch:
         """The word-search tables of the items as they are now (rebuilt after an added product)."""
-        return self._once("_word_search", lambda: WordSearch(self.items, self._vocabulary()["types"]))
+        return self._once("_word_search", lambda: WordSearch(self.items, self._vocabulary()["types"],
+                                                                   self._worn_by))
 
     def _vocabulary(self) -> dict:
         return self._once("_vocab", self._build_vocabulary)

@@ -15,6 +15,7 @@ import math
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -123,9 +124,14 @@ class WordSearch:
         array(['Jeans'], dtype=object)
     """
 
-    def __init__(self, items: pd.DataFrame, types: TypeWords):
+    def __init__(self, items: pd.DataFrame, types: TypeWords,
+                 worn_by: Callable[[str], np.ndarray] | None = None):
         self.items = items
         self._types = types
+        # A child's wearer word ("kids", "children", "boys") finds the children's products filed under another
+        # gender too ("Kids Unisex ... Shoes"), as similar items and looks count them
+        # (item_tables.ItemTables._worn_by: "child", "Boys" or "Girls"); without it, the filing alone.
+        self._worn_by = worn_by
         self.searchable = self._build_searchable()      # (n,) " word word ... " per row
         self._searchable_rows = _Rows(self.searchable)
         self._name_rows: _Rows | None = None               # the same of name_text, when first needed
@@ -242,6 +248,9 @@ class WordSearch:
             col, values = aliases.get(key, (None, None))
             if col in self.items:
                 found = found | self.items[col].isin(values).to_numpy()
+            child = col == "gender" and self._worn_by is not None and set(values) <= {"Boys", "Girls"}
+            if child:       # "childrens shoes" found 40, "kids shoes" 70: the 30 "Kids" named, filed as Unisex
+                found = found | self._worn_by("child" if len(values) > 1 else str(values[0]))
         return found
 
     def denying(self, words: list[str]) -> np.ndarray:
