@@ -2161,6 +2161,11 @@ def test_a_text_search_reads_full_width_letters_as_the_word_search_does(rec):
     assert rec.parse_query("Ｂｌａｃｋ Ｊｅａｎｓ") == rec.parse_query("black jeans")
     assert (rec.text_relevant("ｊｅａｎｓ ｎｏｔ ｂｌａｃｋ", RELEVANT_TEXT_SIMILARITY)
             == rec.text_relevant("jeans not black", RELEVANT_TEXT_SIMILARITY)).all()
+    # The catalogue page's word search too: "ｎｏｔ" was a word no product has, so nothing was found.
+    kind = rec.items["articleType"].value_counts().index[0].lower()
+    plain = rec.browse(q=f"{kind} not black", limit=10_000)
+    assert plain[0] > 0 and all(p["baseColour"] != "Black" for p in plain[1])
+    assert rec.browse(q=f"{kind} ｎｏｔ ｂｌａｃｋ", limit=10_000) == plain
 
 
 def test_results_show_one_of_two_listings_with_the_same_photo(tmp_path):

@@ -15,6 +15,7 @@ import heapq
 import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
@@ -553,6 +554,9 @@ class TextSearch:
         it: "no show socks" are Fila's No Show socks, "no limits" Nike's No Limits perfume ("tshirt not
         summer" is not the slogan T-shirts saying "Not ..." filed under Summer)."""
         query = emoji_words(query)         # "shoes not 👟": the emoji is the word it leaves out
+        # Full-width letters as the ASCII ones ("jeans ｎｏｔ black" found nothing on the catalogue page, whose
+        # words are folded after this; the text search folds before).
+        query = unicodedata.normalize("NFKC", query)
         # A search engine's minus: "shirt -red" listed red shirts only, the minus dropped (a shopper trial).
         query = MINUS.sub("not ", query)
         found = NEGATION.search(query)
