@@ -124,7 +124,7 @@ def test_a_damaged_folder_is_said_by_index_check_and_replaced_by_index_build(sho
     assert runner.invoke(app, build).exit_code == 0
     if damage.endswith(".npy"):
         (out / damage).write_bytes(b"")
-        said = "is incomplete or damaged (EOFError"
+        said = f"is incomplete or damaged: {out / damage} (EOFError"     # which file: not the folder alone
     else:
         text = (out / "items.csv").read_text().rstrip("\n")
         last = text.rsplit("\n", 1)[1]

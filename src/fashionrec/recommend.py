@@ -563,18 +563,23 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         if not isinstance(manifest, dict):
             raise DamagedFileError(f"{manifest_path} is not an index manifest (a JSON object): rebuild the index with "
                                    "`fashionrec index build`")
-        try:
-            # low_memory=False: one pass, so a hand-edited id is said below, not in pandas' DtypeWarning first
-            items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""], low_memory=False)
-            # Above 1 GB memory-mapped: queries read only their candidates' rows (5 GB of 1280-d vectors at
-            # 1M products); below, in memory, where a query's row reads cost less (0.7 ms at 40k, measured).
-            path = index_dir / "embeddings.npy"
-            embeddings = np.load(path, mmap_mode="r" if path.stat().st_size > 2**30 else None)
-            text_embeddings = np.load(index_dir / "text_embeddings.npy")
-        # EOFError: an empty .npy file, which click took for a Ctrl-C ("Aborted.", exit 1: a code review).
-        except (OSError, EOFError, ValueError) as e:
-            raise VectorIndexError(f"index {index_dir} is incomplete or damaged ({type(e).__name__}: {e}); rebuild "
-                                   "it with `fashionrec index build`") from e
+        def read(name: str, how):
+            """``how(path)`` of the index's file ``name``; a missing or damaged file said by its name (the
+            folder alone left a user to guess which of its files to look at: a code review)."""
+            path = index_dir / name
+            try:
+                return how(path)
+            # EOFError: an empty .npy file, which click took for a Ctrl-C ("Aborted.", exit 1: a code review).
+            except (OSError, EOFError, ValueError) as e:
+                raise VectorIndexError(f"index {index_dir} is incomplete or damaged: {path} "
+                                       f"({type(e).__name__}: {e}); rebuild it with `fashionrec index build`") from e
+
+        # low_memory=False: one pass, so a hand-edited id is said below, not in pandas' DtypeWarning first
+        items = read("items.csv", lambda p: pd.read_csv(p, keep_default_na=False, na_values=[""], low_memory=False))
+        # Above 1 GB memory-mapped: queries read only their candidates' rows (5 GB of 1280-d vectors at
+        # 1M products); below, in memory, where a query's row reads cost less (0.7 ms at 40k, measured).
+        embeddings = read("embeddings.npy", lambda p: np.load(p, mmap_mode="r" if p.stat().st_size > 2**30 else None))
+        text_embeddings = read("text_embeddings.npy", np.load)
         # An id that is no whole number (a row edited by hand) said here, not as pandas' error at the end.
         if "id" not in items or len(items) and not pd.api.types.is_integer_dtype(items["id"]):
             bad = items["id"][pd.to_numeric(items["id"], errors="coerce").isna()].tolist() if "id" in items else []
