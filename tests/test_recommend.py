@@ -24,7 +24,7 @@ from _recs_support import (
     shared_recommender,
     tiny_tagger_path,
 )
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
 from typer.testing import CliRunner
 
@@ -193,6 +193,30 @@ def test_a_photo_unlike_the_catalogue_is_called_unfamiliar(rec, monkeypatch):
     assert rec.similar_to_image(photo, k=3).unfamiliar
     monkeypatch.setitem(rec.manifest, "unfamiliar_below", found.closest - 0.01)
     assert not rec.similar_to_image(photo, k=3).unfamiliar
+
+
+def test_a_page_of_text_is_unfamiliar_however_close_its_closest_product(rec, fixture_catalog, monkeypatch):
+    # A white page of text was read "Bracelet 98%" with no word that it looks unlike the catalogue's photos: its
+    # closest product was at cosine 0.84, above the floor (a shopper's trial; three lines drawn at 1200x1600 are
+    # "Bracelet 93%" at 0.76 with the shipped index).
+    from fashionrec.photo_views import photo_views
+
+    page = Image.new("RGB", (1200, 1600), "white")
+    draw = ImageDraw.Draw(page)
+    for line in range(3):
+        draw.text((60, 60 + 36 * line), "Items may be returned within 30 days of delivery, tags attached.",
+                  fill="black", font=ImageFont.load_default(size=24))
+    assert photo_views(page).scattered
+    # No catalogue photo is, nor one at a phone's size, small on white with a camera's noise.
+    photos = [Image.open(p) for p in fixture_catalog.usable["image_path"]]
+    assert not any(photo_views(p).scattered for p in photos)
+    noisy = np.random.default_rng(0).normal(250, 6, (1200, 900, 3))
+    noisy[400:800, 300:600] = np.asarray(photos[0].convert("RGB").resize((300, 400)))
+    assert not photo_views(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))).scattered
+    # Unfamiliar wherever its closest product is, as photo search and /api/classify say (rec.unfamiliar).
+    monkeypatch.setitem(rec.manifest, "unfamiliar_below", -1.0)
+    assert rec.similar_to_image(page, k=3).unfamiliar and rec.unfamiliar(rec.photo_query(page))
+    assert not rec.similar_to_image(photos[0], k=3).unfamiliar
 
 
 def test_card_reasons_say_what_sets_a_result_apart_without_scores(rec):

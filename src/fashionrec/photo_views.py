@@ -72,6 +72,15 @@ LEAST_GAIN = 1.12           # a backdrop this near white (its darkest channel 22
 # 0.48). A black product on a dark cloth in full light is read much as before (bench_photo_views.py --dark).
 LEVEL_SHARE = 0.005
 DARK_GAIN = 1.4
+# What lies on a plain backdrop in this many parts or more, the largest holding under SCATTERED_SHARE of them, is
+# text or a pattern, not a product: a white page of text was read "Bracelet 98%" with no word that it looks
+# unlike the catalogue's photos (its closest product at cosine 0.84, above the catalogue's floor; a shopper's
+# trial). Pages of text drawn at 800x1067 and 1200x1600 are 175-280 parts, the largest 0.6-1% of them; on 2,960
+# of 3,000 random catalogue photos with a plain backdrop, the largest part holds 25% or more (all but 1% over
+# 50%). A page so dense that its lines touch at the working size is one part, and not caught.
+SCATTERED_PARTS = 20
+SCATTERED_SHARE = 0.05
+TEXT_SIDE = 800
 
 
 class PhotoViews(list):
@@ -85,6 +94,7 @@ class PhotoViews(list):
         super().__init__(views)
         self.busy = busy        # the RGB photo, where its backdrop is not plain; else None
         self.images = images or []
+        self.scattered = False  # what lies on its plain backdrop is in many small parts (:func:`_scattered`)
         self._cut: list[Image.Image] | None = None
 
     def cut_out(self, turn: int = 0) -> list[np.ndarray]:
@@ -122,15 +132,37 @@ def photo_views(im: Image.Image, whole: bool = True) -> PhotoViews:
     rgb = to_rgb(im)
     backdrop = _backdrop(rgb)
     evened = _evened(rgb)
-    if evened is not None:
-        backdrop_evened = _backdrop(evened)
-        if _share(backdrop_evened) > _share(backdrop) + EVENED_GAIN:
-            # The photo as it is, then the views of it with its backdrop's light evened out; only where that
-            # finds more of the backdrop: 2% of the catalogue's photos have some uneven light, which their
-            # backdrop takes in anyway, and their views again took photo search's p99 from 27 to 39 ms.
-            inner = _views(evened, backdrop_evened, whole)
-            return PhotoViews([fit_to_store(rgb), *inner], busy=inner.busy, images=[rgb, *inner.images])
-    return _views(rgb, backdrop, whole)
+    backdrop_evened = _backdrop(evened) if evened is not None else None
+    if _share(backdrop_evened) > _share(backdrop) + EVENED_GAIN:
+        # The photo as it is, then the views of it with its backdrop's light evened out; only where that
+        # finds more of the backdrop: 2% of the catalogue's photos have some uneven light, which their
+        # backdrop takes in anyway, and their views again took photo search's p99 from 27 to 39 ms.
+        inner = _views(evened, backdrop_evened, whole)
+        views = PhotoViews([fit_to_store(rgb), *inner], busy=inner.busy, images=[rgb, *inner.images])
+    else:
+        views = _views(rgb, backdrop, whole)
+    views.scattered = backdrop is not None and whole and _scattered(rgb, backdrop[1])
+    return views
+
+
+def _scattered(rgb: Image.Image, colour: np.ndarray) -> bool:
+    """Whether what lies on ``rgb``'s plain backdrop (of ``colour``) is in :data:`SCATTERED_PARTS` parts or more,
+    none holding :data:`SCATTERED_SHARE` of it: text, not a product. Looked at up to :data:`TEXT_SIDE` pixels
+    on the longer side, where a page's letters are apart (at the backdrop's working size its lines are)."""
+    # A box filter by a whole factor: a bilinear resize took 24 ms of a 1200x1600 photo, this 2.
+    a = np.asarray(rgb.reduce(max(1, -(-max(rgb.size) // TEXT_SIDE))), dtype=np.int16)
+    near = np.ones(a.shape[:2], bool)
+    for channel in range(3):        # per channel: the max over a last axis of 3 took 60-80 ms
+        near &= np.abs(a[..., channel] - int(colour[channel])) <= BACKGROUND_TOLERANCE
+    labels, n = ndimage.label(near)
+    backdrop = np.zeros(n + 1, bool)        # per label, whether it reaches the border (a lookup: np.isin took 50 ms)
+    backdrop[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = True
+    backdrop[0] = False
+    parts, n = ndimage.label(~backdrop[labels])
+    if n < SCATTERED_PARTS:
+        return False
+    sizes = np.bincount(parts.ravel())[1:]
+    return bool(sizes.max() < SCATTERED_SHARE * sizes.sum())
 
 
 def _views(rgb: Image.Image, backdrop: tuple[np.ndarray, np.ndarray] | None, whole: bool) -> PhotoViews:

@@ -209,6 +209,7 @@ class PhotoQuery(NamedTuple):
     #                             turned ``turned`` degrees, where it is)
     excluded: set               # ids left out of "closest"
     turned: int = 0             # clockwise degrees the photo was turned to read it (0: as it came)
+    scattered: bool = False     # on a plain backdrop, in many small parts: text, not a product (photo_views)
 
 
 class PhotoResults(tuple):
@@ -1237,8 +1238,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                             attrs={head: p[0] for head, p in query.probs.items() if head not in unseen},
                             copy_of=copy_of)
         same_as = copy_of[0] if copy_of else None
-        floor = self.unfamiliar_below()
-        unfamiliar = bool(query.closest is not None and floor is not None and query.closest < floor)
+        unfamiliar = self.unfamiliar(query)
         # A blue dress's photo narrowed to Colour: Black and Gender: Men listed men's socks and a singlet as
         # "Looks alike" (a phone shopper's trial): filters that keep none of the type the photo surely shows
         # are said to. (By type, not by cosine: black T-shirts for a white one's photo are at 0.49-0.50, men's
@@ -1256,6 +1256,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                                  "Nearest with your choices" if unlike_filtered else "Looks alike")
         return PhotoResults(predicted, recs, query.closest, unfamiliar, unlike_filtered, query.turned, grey, same_as)
 
+    def unfamiliar(self, query: PhotoQuery) -> bool:
+        """Whether the photo ``query`` looks at is unlike the catalogue's photos: its closest product is under
+        :meth:`unfamiliar_below`, or it is text rather than a product (``scattered``), whose closest product
+        can be as close as a real product's (a page of text: cosine 0.84, "Bracelet 98%")."""
+        floor = self.unfamiliar_below()
+        return bool(query.scattered or (query.closest is not None and floor is not None and query.closest < floor))
+
     def photo_query(self, image: Image.Image, exclude: Iterable[int] = ()) -> PhotoQuery:
         """How the tagger sees a shopper's photo: of its views (:func:`~fashionrec.photo_views.photo_views`:
         as it is, cropped to a small product, its backdrop made white; on a busy backdrop, the product cut
@@ -1263,12 +1270,17 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         than ``exclude``) is clearly closest, with its embedding, raw probabilities and that cosine. The other
         views are only made and tagged where the first is no closer than :data:`FAMILIAR_ENOUGH`; a photo at
         least as wide as tall whose chosen view's closest product is under :data:`TURN_BELOW` is also looked at turned
-        upright (``turned``; ``chosen`` then counts among the views turned that way)."""
-        import torch
-
+        upright (``turned``; ``chosen`` then counts among the views turned that way); ``scattered``: the photo
+        is text rather than a product (:func:`~fashionrec.photo_views.photo_views`)."""
         from fashionrec.photo_views import photo_views
 
         views = photo_views(image)
+        return self._read_views(image, views, exclude)._replace(scattered=views.scattered)
+
+    def _read_views(self, image: Image.Image, views, exclude: Iterable[int]) -> PhotoQuery:
+        """:meth:`photo_query` of ``image``, whose views are ``views``."""
+        import torch
+
         excluded = {int(i) for i in id_list(exclude)}
 
         def closest_of(batch: list[np.ndarray]) -> tuple[int, np.ndarray, dict, tuple[float, int | None]]:

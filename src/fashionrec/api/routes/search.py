@@ -85,7 +85,6 @@ def classify(file: Photo, service: ServiceDep, settings: SettingsDep,
         top = top or max(len(c) for c in tagger.classes.values())
         query = service.rec.photo_query(im)
         predicted = tagger.decode(query.probs, 0, top=top)    # as photo search sees it
-        floor = service.rec.unfamiliar_below()
-    unfamiliar = bool(query.closest is not None and floor is not None and query.closest < floor)
+        unfamiliar = service.rec.unfamiliar(query)
     return Classification(predicted=to_predictions(predicted), closest_similarity=query.closest, unfamiliar=unfamiliar,
                           turned=query.turned, greyscale=is_greyscale(im))
