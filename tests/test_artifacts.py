@@ -1,6 +1,8 @@
 """Atomic artefact writes: a failure leaves the previous version whole and no temporary files behind."""
 
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -105,3 +107,16 @@ def test_atomic_dir_works_from_a_deleted_folder_and_puts_an_only_old_copy_back_l
     with atomic_dir(out) as tmp:
         (tmp / "a").write_text("newer")
     assert (out / "a").read_text() == "newer" and not old.exists()
+
+
+def test_text_is_written_as_utf8_whatever_the_locale(tmp_path):
+    # In an ASCII locale (LC_ALL=C without Python's UTF-8 mode) `fashionrec eda` failed writing report.html, which
+    # says it is UTF-8, on its own "·"; on Windows a catalogue's "Zoë" went out as cp1252 and "女装" failed.
+    out = tmp_path / "report.html"
+    # The text as escapes: the ASCII locale cannot read a command line that holds it.
+    code = (r"import sys; from fashionrec.artifacts import write_text; "
+            r"write_text(sys.argv[1], 'Zo\u00eb \u00b7 \u5973\u88c5')")
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    run = subprocess.run([sys.executable, "-c", code, str(out)], env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert out.read_bytes() == "Zoë · 女装".encode()

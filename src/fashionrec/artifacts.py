@@ -240,12 +240,14 @@ def provenance() -> dict:
 
 def write_json(path: str | Path, payload: dict | list) -> None:
     with atomic_path(path) as tmp:
-        tmp.write_text(json.dumps(payload, indent=2, default=str) + "\n")
+        tmp.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
 
 
 def write_text(path: str | Path, text: str) -> None:
+    """``text`` as UTF-8 whatever the locale: an EDA report's HTML (which says it is UTF-8) failed in an ASCII
+    locale on its own "·" and would be written as cp1252 on Windows, a catalogue's "Zoë" or "女装" with it."""
     with atomic_path(path) as tmp:
-        tmp.write_text(text)
+        tmp.write_text(text, encoding="utf-8")
 
 
 def write_with_json(path: str | Path, writer: Callable[[Path], None], json_path: str | Path,
@@ -255,7 +257,7 @@ def write_with_json(path: str | Path, writer: Callable[[Path], None], json_path:
     between them left a table beside the summary of another (a split, an export: a code review)."""
     with atomic_path(path) as tmp, atomic_path(json_path) as tmp_json:
         writer(tmp)
-        tmp_json.write_text(json.dumps(payload(tmp), indent=2, default=str) + "\n")
+        tmp_json.write_text(json.dumps(payload(tmp), indent=2, default=str) + "\n", encoding="utf-8")
 
 
 def write_with(path: str | Path, writer: Callable[[Path], None]) -> None:
@@ -354,7 +356,7 @@ def read_json(path: str | Path) -> dict:
     """The JSON object in ``path``; a damaged file (cut short, edited, not text) is a
     :class:`~fashionrec.errors.DamagedFileError` that names it, not a bare decoder traceback."""
     try:
-        return json.loads(Path(path).read_text())
+        return json.loads(Path(path).read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise DamagedFileError(f"{path} is damaged, not valid JSON ({e}): restore it from a copy, or rebuild "
                                "what it belongs to (an index: `fashionrec index build`; a run: train again)") from e

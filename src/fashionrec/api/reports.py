@@ -34,7 +34,7 @@ def eda_of_another(reports_dir: Path, data_dir: str | None) -> str | None:
     if found is None or not data_dir:
         return None
     try:
-        made_from = json.loads((found / "report.json").read_text()).get("data_dir")
+        made_from = json.loads((found / "report.json").read_text(encoding="utf-8")).get("data_dir")
     except (OSError, ValueError, AttributeError):
         return None
     return made_from if made_from and str(made_from) != str(data_dir) else None
@@ -54,7 +54,7 @@ def find_model_report(reports_dir: Path, model_name: str | None, model_path: Pat
     chosen = next((p for p in reports if model_name and model_name.endswith(p.parent.parent.name)), reports[0])
     folder = chosen.parent
     plots = sorted(p.name for p in folder.iterdir() if p.suffix == ".png")
-    return ModelReport(run=folder.parent.name, folder=folder, markdown=chosen.read_text(), plots=plots)
+    return ModelReport(run=folder.parent.name, folder=folder, markdown=chosen.read_text(encoding="utf-8"), plots=plots)
 
 
 def safe_file(folder: Path | None, name: str) -> Path | None:
