@@ -107,6 +107,27 @@ def test_data_split_writes_a_reproducible_split(fixture_dir: Path, tmp_path: Pat
     assert f"1 usable product without an articleType, in no split (ids {typeless})" in " ".join(result.output.split())
 
 
+def test_data_split_replaces_an_earlier_split_but_no_other_file(fixture_dir: Path, tmp_path: Path) -> None:
+    # A shop's own CSV given as --out was replaced by id,split, and --out runs/data_check.csv put the split's summary
+    # over the data check's report beside it, exit 0 both (a code review).
+    own = tmp_path / "prices.csv"
+    own.write_text("sku,price\n12933,999\n")
+    result = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(own)])
+    assert result.exit_code == 2 and "is no split" in flat(result.output)
+    assert own.read_text() == "sku,price\n12933,999\n"
+    report = tmp_path / "data_check.json"
+    report.write_text('{"rows": 186}\n')
+    result = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(tmp_path / "data_check.csv")])
+    assert result.exit_code == 2 and "is no split's summary" in flat(result.output)
+    assert report.read_text() == '{"rows": 186}\n' and not (tmp_path / "data_check.csv").exists()
+    # An earlier split is replaced, as before.
+    for seed in ("1", "2"):
+        result = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(tmp_path / "split.csv"),
+                                     "--seed", seed])
+        assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "split.json").read_text())["config"]["seed"] == 2
+
+
 def test_data_split_says_which_test_products_have_a_training_products_photo(fixture_dir: Path, fixture_catalog,
                                                                               tmp_path: Path) -> None:
     # The shared catalogue lists some photos under several ids: 113 of the shipped split's test products have

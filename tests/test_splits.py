@@ -179,6 +179,11 @@ def test_a_split_is_not_saved_over_its_own_sidecar(items: pd.DataFrame, tmp_path
     with pytest.raises(FashionrecError, match="ending in .csv"):
         make_split(items).save(tmp_path / "split.json")
     assert not list(tmp_path.iterdir())
+    # Nor over a file of one's own (a code review: a shop's CSV was replaced without a word).
+    (tmp_path / "mine.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(FashionrecError, match="is no split"):
+        make_split(items).save(tmp_path / "mine.csv")
+    assert (tmp_path / "mine.csv").read_text() == "a,b\n1,2\n"
 
 
 def _with_copies(items: pd.DataFrame) -> pd.DataFrame:

@@ -234,7 +234,14 @@ def data_split(
     """Make a reproducible stratified train/val/test split by articleType."""
     from fashionrec.artifacts import check_writable
     from fashionrec.catalog import load_catalog
-    from fashionrec.splits import COPIES, SplitConfig, check_split_out, make_split, write_split_folders
+    from fashionrec.splits import (
+        COPIES,
+        SplitConfig,
+        check_split_out,
+        check_split_path,
+        make_split,
+        write_split_folders,
+    )
 
     existing = [p for p in (out, folders) if p is not None and p.exists()]      # what a stop leaves as it was
     try:
@@ -247,6 +254,7 @@ def data_split(
                                   "give a path ending in .csv, e.g. runs/split.csv")
         for path in (out, out.with_suffix(".json")):
             check_writable(path)
+        check_split_path(out)               # a file of one's own is not replaced by the split
         if folders is not None and folders.exists() and not folders.is_dir():
             raise FashionrecError(f"--folders {folders} is a file: give a folder for the split's catalogue folders")
         if folders is not None:

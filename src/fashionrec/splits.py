@@ -120,6 +120,7 @@ class Split:
             # The sidecar is path.with_suffix(".json"): for "split.json" it would overwrite the CSV.
             raise FashionrecError(f"{path}: a split is saved as a CSV of id,split with a .json sidecar beside "
                                   "it; give a path ending in .csv, e.g. runs/split.csv")
+        check_split_path(path)
         frame = self.assignments.rename("split").rename_axis("id").reset_index()
         summary = {**self.summary(), **provenance()}
         write_with_json(path, lambda tmp: frame.to_csv(tmp, index=False), path.with_suffix(".json"),
@@ -136,6 +137,31 @@ class Split:
             train_only_classes=meta.get("train_only_classes", {}),
             unlabelled_ids=meta.get("unlabelled_ids", []),
         )
+
+
+def check_split_path(path: str | Path) -> None:
+    """Refuse a split's ``path`` (a CSV) where it, or its ``.json`` sidecar, is a file that holds no split: `data
+    split --out` replaced a shop's own CSV with id,split without a word, and ``--out runs/data_check.csv`` the
+    data check report beside it (a code review), where `recommend export` and `eda` refuse such a file."""
+    path = Path(path)
+    sidecar = path.with_suffix(".json")
+    if path.is_file():
+        try:
+            with open(path, "rb") as f:
+                header = f.readline(200).decode("utf-8-sig", "replace").strip()
+        except OSError:
+            header = None
+        if header != "id,split":
+            raise BadInputError(f"{path} exists and is no split (its first line is {header!r}, not 'id,split'): "
+                                "choose another path for the split, or delete the file first")
+    if sidecar.is_file():
+        try:
+            summary = read_json(sidecar)
+        except (OSError, ValueError):
+            summary = None
+        if not (isinstance(summary, dict) and {"config", "counts"} <= set(summary)):
+            raise BadInputError(f"{sidecar}, where the split's summary goes beside {path.name}, exists and is no "
+                                "split's summary: choose another path for the split, or move that file")
 
 
 def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None, **overrides) -> Split:
