@@ -742,6 +742,13 @@ def test_items_by_ids_in_the_order_asked(client, ids):
     assert [it["id"] for it in kept["items"]] == [ids[0]] and kept["unknown"] == [999999999]
     for bad in ("", "1,x", ",".join(["1"] * 201)):
         assert "ids must be" in assert_error(client.get("/api/items", params={"ids": bad}), 422)
+    # Which part is no id, and every id the catalogue lacks with the way on (a code review: the first alone was
+    # named, as if the others were there, and skip_unknown went unsaid).
+    assert "('x' is no id)" in assert_error(client.get("/api/items", params={"ids": f"{ids[0]},x"}), 422)
+    msg = assert_error(client.get("/api/items", params={"ids": f"999999998,{ids[0]},999999999"}), 404)
+    assert "2 of the ids" in msg and "999999998, 999999999" in msg and "skip_unknown=true" in msg
+    # skip_unknown without ids answered the whole catalogue as if it applied (a code review).
+    assert "applies to ids only" in assert_error(client.get("/api/items", params={"skip_unknown": "true"}), 422)
     assert "cannot be combined" in assert_error(client.get("/api/items", params={"ids": ids[0], "q": "x"}), 422)
     # A page size with ids was dropped without a word (an API fuzz); without ids it pages as ever.
     assert "offset or limit" in assert_error(client.get("/api/items", params={"ids": ids[0], "limit": 1}), 422)
