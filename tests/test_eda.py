@@ -267,3 +267,24 @@ def test_a_column_styles_csv_lacks_is_named_not_plotted(fixture_dir: Path, tmp_p
     samples = json.loads((tmp_path / "eda2" / "report.json").read_text())["plots"]["samples"]
     types = {x.split(",")[header.index("articleType")] for x in lines[1:]}
     assert samples["title"] == "Sample photos of the largest articleTypes" and set(samples["counts"]) <= types
+
+
+def test_a_column_empty_in_every_row_is_named_not_plotted(fixture_dir: Path, tmp_path: Path) -> None:
+    # A shop's export whose usage column is never filled drew one bar of "(empty)", as a column it lacks did before
+    # it was named instead (a code review); the literal "NA" is a value and keeps its plot.
+    folder = tmp_path / "shop"
+    (folder / "images").mkdir(parents=True)
+    lines = (fixture_dir / "styles.csv").read_text().splitlines()[:30]
+    header = lines[0].split(",")
+    assert all(len(x.split(",")) == len(header) for x in lines)     # no comma in these names: cut by position
+    blank = {header.index("usage"): "", header.index("baseColour"): "NA"}
+    rows = [",".join(blank.get(i, v) for i, v in enumerate(x.split(","))) for x in lines[1:]]
+    (folder / "styles.csv").write_text("\n".join([lines[0], *rows]) + "\n")
+    for name in (fixture_dir / "images").glob("*.jpg"):
+        (folder / "images" / name.name).write_bytes(name.read_bytes())
+    html = write_eda_report(folder, tmp_path / "eda", progress=False).read_text()
+    report = json.loads((tmp_path / "eda" / "report.json").read_text())
+    assert "usage" not in report["plots"] and not (tmp_path / "eda" / "usage.png").exists()
+    assert report["plots"]["base_colour"]["counts"]["total"] == {"NA": 29}
+    assert report["data_report"]["empty_columns"] == ["usage"]
+    assert "Columns empty in every row, so not plotted: usage." in html

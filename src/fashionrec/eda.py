@@ -59,6 +59,8 @@ SMALL_COLOUR = "#e6550d"
 # Every file a report holds, in this version and earlier ones: replacing a report deletes these and nothing else.
 PLOT_NAMES = ("gender", "master_category", "sub_category", "season", "usage", "base_colour", "year",
               "gender_by_category", "article_type", "image_sizes", "samples")
+# The columns a plot of their own counts (the gender x masterCategory one crosses two of them).
+PLOTTED_COLUMNS = ("gender", "masterCategory", "subCategory", "season", "usage", "baseColour", "year")
 REPORT_FILES = frozenset({"report.html", "report.json", *(f"{name}.png" for name in PLOT_NAMES)})
 
 
@@ -175,11 +177,18 @@ def _split_counts(table: pd.DataFrame, usable: pd.Series, column: str,
     }
 
 
+def _empty_columns(catalog: Catalog) -> list[str]:
+    """The plotted columns styles.csv has but leaves empty in every row (the literal "NA" is a value, not empty)."""
+    absent = set(catalog.report.absent_columns)
+    return [c for c in PLOTTED_COLUMNS if c not in absent and catalog.table[c].isna().all()]
+
+
 def _report_numbers(catalog: Catalog) -> dict:
     r = catalog.report
     d = r.to_dict()
     d.pop("missing_image_ids")  # thousands of ids: ``fashionrec data check --json`` has them
     d["rows_accepted"] = len(catalog.table)
+    d["empty_columns"] = _empty_columns(catalog)
     d["classes_under_10"] = sum(1 for c in r.class_counts.values() if c < SMALL_CLASS)
     d["images_not_60x80"] = sum(r.odd_size_images.values())
     d["na_values"] = {c: int((catalog.table[c] == "NA").sum())
@@ -255,8 +264,9 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
                   f"({n_missing:,} in all: missing from images/ or unreadable). A plot of 8 or more values "
                   "with a long tail uses a log scale.")
     plots = []
-    # A column styles.csv lacks is no plot (one bar of "(empty)"): the report names it instead.
-    absent = set(catalog.report.absent_columns)
+    # A column styles.csv lacks, or has empty in every row, is no plot (one bar of "(empty)"): the report names it
+    # instead (a shop's export with a usage column it never fills drew that bar, a code review).
+    absent = set(catalog.report.absent_columns) | set(_empty_columns(catalog))
     for name, column, title in [("gender", "gender", "Products by gender"),
                                 ("master_category", "masterCategory", "Products by masterCategory"),
                                 ("sub_category", "subCategory", "Products by subCategory"),
@@ -640,6 +650,9 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
     if d.get("absent_columns"):
         parts.append(f"<p>Columns styles.csv lacks, so empty in every row and not plotted: "
                      f"{html.escape(', '.join(d['absent_columns']))}.</p>")
+    if d.get("empty_columns"):
+        parts.append(f"<p>Columns empty in every row, so not plotted: {html.escape(', '.join(d['empty_columns']))}."
+                     "</p>")
     if d.get("ignored_columns"):
         parts.append(f"<p>Ignored columns: {html.escape(', '.join(d['ignored_columns']))}.</p>")
     parts.append("<p>Contents: " + " · ".join(f"<a href='#{p.name}'>{html.escape(p.title)}</a>"
