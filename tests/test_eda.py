@@ -288,3 +288,31 @@ def test_a_column_empty_in_every_row_is_named_not_plotted(fixture_dir: Path, tmp
     assert report["plots"]["base_colour"]["counts"]["total"] == {"NA": 29}
     assert report["data_report"]["empty_columns"] == ["usage"]
     assert "Columns empty in every row, so not plotted: usage." in html
+
+
+def test_a_small_catalogues_sample_grid_has_the_columns_its_rows_fill(fixture_dir: Path, tmp_path: Path) -> None:
+    # Three products of three subCategories drew one photo a row beside seven blank columns, under a note that said
+    # 8 a row, and the long tail's legend said "(1 classes)" (a code review).
+    folder = tmp_path / "three"
+    (folder / "images").mkdir(parents=True)
+    lines = (fixture_dir / "styles.csv").read_text().splitlines()
+    header, rows = lines[0].split(","), lines[1:]
+    by_sub, picked = header.index("subCategory"), {}
+    for row in rows[:60]:
+        picked.setdefault(row.split(",")[by_sub], row)
+    picked = list(picked.values())[:3]
+    (folder / "styles.csv").write_text("\n".join([lines[0], *picked]) + "\n")
+    for row in picked:
+        name = f"{row.split(',')[0]}.jpg"
+        (folder / "images" / name).write_bytes((fixture_dir / "images" / name).read_bytes())
+    write_eda_report(folder, tmp_path / "eda", progress=False)
+    report = json.loads((tmp_path / "eda" / "report.json").read_text())
+    assert {len(g) for g in report["plots"]["samples"]["counts"].values()} == {1}
+    with Image.open(tmp_path / "eda" / "samples.png") as im:
+        assert im.width <= 700        # 1166 pixels for 8 columns
+    html = (tmp_path / "eda" / "report.html").read_text()
+    assert "8 random usable photos (seed 0) per row, fewer where a group has fewer" in html
+    from fashionrec.eda import _long_tail
+
+    legend = [t.get_text() for t in _long_tail({"Shirts": 1}).axes[0].get_legend().get_texts()]
+    assert legend[1] == "< 10 images (1 class)"

@@ -326,10 +326,14 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
     groups = _type_groups(table, usable, per_group, seed) if by_type else _sample_groups(table, usable, per_group, seed)
     title = "Sample photos of the largest articleTypes" if by_type else \
         "Sample photos of the largest subCategories per masterCategory"
+    # As many columns as the fullest row: a 3-product catalogue's grid was one photo a row beside seven blank
+    # columns, under a note that said 8 a row (a code review).
+    columns = max((len(g) for g in groups.values()), default=per_group)
+    fewer = ", fewer where a group has fewer" if any(len(g) < per_group for g in groups.values()) else ""
     plots.append(Plot(
         "samples", title,
-        f"{per_group} random usable photos (seed {seed}) per row; each is labelled with its id and "
-        "articleType.", groups, lambda: _sample_grid(catalog, groups, per_group, progress, title)))
+        f"{per_group} random usable photos (seed {seed}) per row{fewer}; each is labelled with its id and "
+        "articleType.", groups, lambda: _sample_grid(catalog, groups, columns, progress, title)))
     return plots
 
 
@@ -455,7 +459,8 @@ def _long_tail(class_counts: dict[str, int]) -> Figure:
     ax.set_title(f"articleType long tail: {n} class{'es' if n != 1 else ''}, {n_small} with fewer than "
                  f"{SMALL_CLASS} images")
     ax.legend(handles=[Patch(color=WITH_IMAGE_COLOUR, label=f">= {SMALL_CLASS} images"),
-                       Patch(color=SMALL_COLOUR, label=f"< {SMALL_CLASS} images ({n_small} classes)")],
+                       Patch(color=SMALL_COLOUR,
+                             label=f"< {SMALL_CLASS} images ({n_small} class{'es' if n_small != 1 else ''})")],
               loc="lower right", fontsize=8)
     ax.spines[["right"]].set_visible(False)
     return fig
@@ -502,15 +507,16 @@ def _size_bars(size_counts: dict[str, int], expected: str) -> Figure:
     return fig
 
 
-def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], per_group: int, progress: bool = True,
+def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], columns: int, progress: bool = True,
                  title: str = "Sample photos per masterCategory / subCategory") -> Figure:
     rows = max(1, len(groups))
-    width, height = 2.2 + 1.05 * per_group, 1.75 * rows + 0.8  # inches; 0.8 for the title
+    # inches; 0.8 for the title, and at least 6 wide, the title's width, where a row holds a photo or two
+    width, height = max(6.0, 2.2 + 1.05 * columns), 1.75 * rows + 0.8
     fig = Figure(figsize=(width, height))
     FigureCanvasAgg(fig)
     fig.subplots_adjust(left=2.2 / width, right=0.99, top=1 - 0.8 / height, bottom=0.1 / height,
                         wspace=0.08, hspace=0.45)
-    axes = fig.subplots(rows, per_group, squeeze=False)
+    axes = fig.subplots(rows, columns, squeeze=False)
     table = catalog.table.set_index("id")
     fig.suptitle(title, fontsize=11, y=1 - 0.2 / height)
     ids = [(r, c, item_id) for r, grp in enumerate(groups.values()) for c, item_id in enumerate(grp)]
