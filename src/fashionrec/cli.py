@@ -265,7 +265,7 @@ def data_split(
         # the earlier one (a trial); written after, a stop in between left the folders of another split than it.
         written = write_split_folders(catalog, split, folders, split_csv=out) if folders else {}
         if not folders:
-            split.save(out)
+            split.save(out, catalog)
     except (FashionrecError, ValueError) as e:
         fail(str(e))
     except KeyboardInterrupt as e:

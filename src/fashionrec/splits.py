@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from fashionrec.artifacts import atomic_dir, provenance, read_json, write_with_json
-from fashionrec.catalog import Catalog
+from fashionrec.catalog import Catalog, styles_sha256
 from fashionrec.errors import BadInputError, FashionrecError
 
 SPLITS = ("train", "val", "test")
@@ -113,8 +113,9 @@ class Split:
         ids = np.sort(self.ids(name).astype(np.int64))
         return hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()
 
-    def save(self, path: str | Path) -> None:
-        """Write ``path`` (CSV of id,split) and ``path`` + ``.json`` (config and counts), atomically."""
+    def save(self, path: str | Path, catalog: Catalog | None = None) -> None:
+        """Write ``path`` (CSV of id,split) and ``path`` + ``.json`` (config and counts), atomically. ``catalog``: the
+        catalogue split, recorded in the summary (its folder, styles.csv's SHA-256 and where each row went)."""
         path = Path(path)
         if path.suffix.lower() != ".csv":
             # The sidecar is path.with_suffix(".json"): for "split.json" it would overwrite the CSV.
@@ -123,8 +124,20 @@ class Split:
         check_split_path(path)
         frame = self.assignments.rename("split").rename_axis("id").reset_index()
         summary = {**self.summary(), **provenance()}
+        if catalog is not None:
+            summary["catalogue"] = self.catalogue(catalog)
         write_with_json(path, lambda tmp: frame.to_csv(tmp, index=False), path.with_suffix(".json"),
                         lambda tmp: summary)
+
+    def catalogue(self, catalog: Catalog) -> dict:
+        """Which catalogue this split is of, and every one of its rows accounted for: a split.csv said neither, so
+        whether it was a shop's or the shared catalogue's, or made before styles.csv changed, could not be told,
+        nor why a product was in no part (a code review)."""
+        r = catalog.report
+        return {"data_dir": str(Path(catalog.root).resolve()), "styles_csv_sha256": styles_sha256(catalog.root),
+                "rows": r.rows, "split": len(self.assignments),
+                "not_split": {"rejected": len(r.rows_rejected), "missing_image": r.missing_image,
+                              "unreadable_image": len(r.unreadable_image), "no_label": len(self.unlabelled_ids)}}
 
     @classmethod
     def load(cls, path: str | Path) -> Split:
@@ -367,7 +380,7 @@ def write_split_folders(catalog, split: Split, out_dir: str | Path,
                 except OSError:         # no symlinks here (some Windows and network file systems)
                     shutil.copy2(source, target)
             counts[name] = len(part)
-        split.save(tmp / "split.csv")
+        split.save(tmp / "split.csv", catalog)
         if split_csv is not None:
-            split.save(split_csv)
+            split.save(split_csv, catalog)
     return counts
