@@ -316,3 +316,28 @@ def test_a_small_catalogues_sample_grid_has_the_columns_its_rows_fill(fixture_di
 
     legend = [t.get_text() for t in _long_tail({"Shirts": 1}).axes[0].get_legend().get_texts()]
     assert legend[1] == "< 10 images (1 class)"
+
+
+def test_characters_the_plots_font_lacks_are_said_once_and_on_the_page(fixture_dir: Path, tmp_path: Path, caplog,
+                                                                      recwarn) -> None:
+    # A shop's Chinese type names printed matplotlib's "Glyph 34923 (\N{CJK UNIFIED IDEOGRAPH-886B}) missing from
+    # font(s) DejaVu Sans" per character and plot, naming neither, and the page said nothing of the boxes drawn.
+    folder = tmp_path / "shop"
+    (folder / "images").mkdir(parents=True)
+    lines = (fixture_dir / "styles.csv").read_text().splitlines()[:30]
+    at = lines[0].split(",").index("articleType")
+    rows = [",".join("Hemd 衬衫" if i == at and v == "Shirts" else v for i, v in enumerate(x.split(",")))
+            for x in lines[1:]]
+    assert any("衬衫" in r for r in rows)
+    (folder / "styles.csv").write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
+    for name in (fixture_dir / "images").glob("*.jpg"):
+        (folder / "images" / name.name).write_bytes(name.read_bytes())
+    with caplog.at_level("WARNING", logger="fashionrec.eda"):
+        write_eda_report(folder, tmp_path / "eda", progress=False)
+    said = [r.getMessage() for r in caplog.records if "drawn as boxes" in r.getMessage()]
+    assert len(said) == 1 and "衫 衬" in said[0] and "article_type.png" in said[0]
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]
+    report = json.loads((tmp_path / "eda" / "report.json").read_text(encoding="utf-8"))
+    assert set(report["drawn_as_boxes"]["article_type"]) == {"衬", "衫"}
+    html = (tmp_path / "eda" / "report.html").read_text(encoding="utf-8")
+    assert "Characters the plots' font lacks, drawn as boxes: 衫 衬" in html and "Hemd 衬衫" in html

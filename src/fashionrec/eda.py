@@ -25,7 +25,9 @@ import base64
 import html
 import io
 import logging
+import re
 import textwrap
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +58,8 @@ NO_PHOTOS = "no usable photos: see `fashionrec data check`"     # on a plot that
 WITH_IMAGE_COLOUR = "#3b75af"
 WITHOUT_IMAGE_COLOUR = "#d4d4d4"
 SMALL_COLOUR = "#e6550d"
+# matplotlib's warning for a character its font lacks: the character's code and the font
+_MISSING_GLYPH = re.compile(r"^Glyph (\d+) .*missing from font\(s\) (.+?)\.?$")
 # Every file a report holds, in this version and earlier ones: replacing a report deletes these and nothing else.
 PLOT_NAMES = ("gender", "master_category", "sub_category", "season", "usage", "base_colour", "year",
               "gender_by_category", "article_type", "image_sizes", "samples")
@@ -109,13 +113,34 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
     check_report_folder(out)           # again: files put there while the catalogue was read are kept too
     with atomic_dir(out, what="EDA report") as tmp:
         images: dict[str, bytes] = {}
+        unfound: dict[str, set[str]] = {}       # plot -> the characters of its labels its font has no glyph for
+        fonts: set[str] = set()
         for plot in tqdm(plots, desc="EDA plots", unit="plot", disable=hidden(progress)):
-            fig = plot.draw()
-            buf = io.BytesIO()
-            FigureCanvasAgg(fig)
-            fig.savefig(buf, format="png", dpi=DPI)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                fig = plot.draw()
+                buf = io.BytesIO()
+                FigureCanvasAgg(fig)
+                fig.savefig(buf, format="png", dpi=DPI)
+            for w in caught:
+                glyph = _MISSING_GLYPH.search(str(w.message))
+                if glyph:
+                    unfound.setdefault(plot.name, set()).add(chr(int(glyph[1])))
+                    fonts.add(glyph[2])
+                else:
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             images[plot.name] = buf.getvalue()
             (tmp / plot.file).write_bytes(images[plot.name])
+        if unfound:
+            # One line that says what it means, in place of matplotlib's warning per character and plot, which
+            # named neither the label nor the plot ("Glyph 34923 (\N{CJK UNIFIED IDEOGRAPH-886B}) missing", a
+            # code review with Chinese type names).
+            chars = sorted(set().union(*unfound.values()))
+            log.warning("the plots' font (%s) has no %s for %s: drawn as boxes in %s; the report's tables show them "
+                        "as written (install a font that has them, e.g. Noto Sans CJK, to draw them)",
+                        ", ".join(sorted(fonts)), "glyph" if len(chars) == 1 else "glyphs",
+                        " ".join(chars[:20]) + (" ..." if len(chars) > 20 else ""),
+                        ", ".join(f"{name}.png" for name in unfound))
 
         payload = {
             "data_dir": str(Path(catalog.root).resolve()),
@@ -124,6 +149,8 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
             "styles_csv": _fingerprint(Path(catalog.root) / "styles.csv"),
             "data_report": _report_numbers(catalog),
             "plots": {p.name: {"file": p.file, "title": p.title, "counts": p.counts} for p in plots},
+            # What the PNGs could not draw, so that the page says it too.
+            "drawn_as_boxes": {name: "".join(sorted(chars)) for name, chars in unfound.items()},
         }
         write_json(tmp / "report.json", payload)
         write_text(tmp / "report.html", _html(catalog, payload, plots, images))
@@ -659,6 +686,10 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
     if d.get("empty_columns"):
         parts.append(f"<p>Columns empty in every row, so not plotted: {html.escape(', '.join(d['empty_columns']))}."
                      "</p>")
+    if payload.get("drawn_as_boxes"):
+        boxed = sorted(set("".join(payload["drawn_as_boxes"].values())))
+        parts.append(f"<p>Characters the plots' font lacks, drawn as boxes: {html.escape(' '.join(boxed))} (in "
+                     f"{html.escape(', '.join(payload['drawn_as_boxes']))}); each plot's counts table shows them.</p>")
     if d.get("ignored_columns"):
         parts.append(f"<p>Ignored columns: {html.escape(', '.join(d['ignored_columns']))}.</p>")
     parts.append("<p>Contents: " + " · ".join(f"<a href='#{p.name}'>{html.escape(p.title)}</a>"
