@@ -32,10 +32,9 @@ from fashionrec.vocabulary import without_price_or_size
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/items", tags=["items"], dependencies=[Depends(known_query_only)])
 ERRORS = {404: {"model": Error}, 422: {"model": Error}}
-# A change: no or a wrong key (401, 403), a bad request (422, also a non-integer id), an index another process
-# wrote since this one loaded it (409).
 PAGE_LIMIT = 24     # items a page of /api/items unless asked otherwise
-# 413: a body over its limit (api.app.BodyLimit), a DELETE's too.
+# A change: no or a wrong key (401, 403), a bad request (422, also a non-integer id), an index another process
+# wrote since this one loaded it (409), a body over its limit (413, api.app.BodyLimit; a DELETE's too).
 CHANGE_ERRORS = {401: {"model": Error}, 403: {"model": Error}, 409: {"model": Error}, 413: {"model": Error},
                  422: {"model": Error}}
 
@@ -170,7 +169,7 @@ def complete_the_look(
 
 @router.post("", response_model=Created, status_code=201, dependencies=[Depends(require_api_key),
                                                                          Depends(known_form_only)],
-             responses={**CHANGE_ERRORS, 413: {"model": Error}})
+             responses=CHANGE_ERRORS)
 def add_item(
     service: ServiceDep,
     settings: SettingsDep,
