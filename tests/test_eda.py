@@ -341,3 +341,24 @@ def test_characters_the_plots_font_lacks_are_said_once_and_on_the_page(fixture_d
     assert set(report["drawn_as_boxes"]["article_type"]) == {"衬", "衫"}
     html = (tmp_path / "eda" / "report.html").read_text(encoding="utf-8")
     assert "Characters the plots' font lacks, drawn as boxes: 衫 衬" in html and "Hemd 衬衫" in html
+
+
+def test_a_heatmap_cell_of_one_product_is_shaded_and_an_empty_one_white() -> None:
+    # Blues starts at white, so a cell of one product was as white as an empty one (a code review's 3-product
+    # catalogue); only its printed "1" told them apart.
+    import numpy as np
+
+    from fashionrec.eda import _heatmap
+
+    fig = _heatmap({"rows": ["Men", "Women"], "columns": ["Apparel", "Accessories"], "counts": [[2, 0], [0, 1]],
+                    "row_name": "gender", "column_name": "masterCategory"}, "t")
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())
+    ax = fig.axes[0]
+
+    def colour(i: int, j: int) -> tuple:      # a cell's colour a little off its centre, clear of its number
+        x, y = ax.transData.transform((j - 0.3, i - 0.3))
+        return tuple(pixels[int(pixels.shape[0] - y), int(x), :3])
+
+    assert colour(0, 1) == (255, 255, 255)
+    assert max(colour(1, 1)) - min(colour(1, 1)) > 20, colour(1, 1)     # a blue, not white or grey

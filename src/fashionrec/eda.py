@@ -34,8 +34,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import LogNorm, to_rgba
+from matplotlib.colors import ListedColormap, LogNorm, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, StrMethodFormatter
@@ -498,7 +499,10 @@ def _heatmap(cross: dict, title: str) -> Figure:
     fig = _figure(max(5.0, 1.2 * len(cross["columns"]) + 2.5), max(2.2, 0.45 * len(cross["rows"]) + 1.8))
     ax = fig.add_subplot()
     shown = np.ma.masked_equal(m, 0)        # an empty cell stays white: no log of 0
-    ax.imshow(shown, cmap="Blues", aspect="auto", norm=LogNorm(vmin=1, vmax=max(2.0, m.max())))
+    # The shades start at a light blue, not at Blues' white: a cell of one product was as white as an empty one
+    # (a code review's 3-product catalogue: two of its four cells were, one of them a product).
+    cmap = ListedColormap(colormaps["Blues"](np.linspace(0.15, 1.0, 256)))
+    ax.imshow(shown, cmap=cmap, aspect="auto", norm=LogNorm(vmin=1, vmax=max(2.0, m.max())))
     for (i, j), v in np.ndenumerate(m):
         if v:
             dark = v > max(2.0, m.max()) ** 0.6       # white text on the darkest cells
