@@ -50,6 +50,8 @@ def test_every_product_gets_the_lists_its_page_shows(exported) -> None:
         per_item = table[table["kind"] == kind].groupby("item_id").size().reindex(rec.items["id"], fill_value=0)
         assert summary["short"][kind] == int((per_item < k).sum())
         assert summary["none"][kind] == int((per_item == 0).sum())
+        # ... and those with none named: a back end could not tell them from products left out (a code review).
+        assert summary["none_ids"][kind] == [int(i) for i in per_item.index[per_item == 0]]
     assert not (table["item_id"] == table["rec_id"]).any(), "no product is its own recommendation"
 
 

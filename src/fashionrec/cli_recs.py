@@ -761,11 +761,15 @@ def recommend_export(
                   f"({', '.join(f'{kind} {n}' for kind, n in summary['k'].items())}) in {summary['seconds']} s "
                   f"({summary['workers']} process{'es' if summary['workers'] != 1 else ''}) -> {out}",
                   highlight=False)
+    from fashionrec.catalog import first_few
+
     for kind in summary["kinds"]:
         short = summary["short"][kind]
         if short:
+            none = summary["none_ids"][kind]
+            which = f" (ids {first_few(none, 10)}; all in the summary's none_ids)" if none else ""
             console.print(f"{kind}: {short:,} product{'s have' if short != 1 else ' has'} fewer than "
-                          f"{summary['k'][kind]}, {summary['none'][kind]:,} of them none", highlight=False)
+                          f"{summary['k'][kind]}, {len(none):,} of them none{which}", highlight=False)
 
 
 def _text_queries(path: Path) -> list[dict]:

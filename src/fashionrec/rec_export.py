@@ -62,20 +62,27 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     rows: list[tuple] = []
     short = dict.fromkeys(kinds, 0)
     none = dict.fromkeys(kinds, 0)
+    none_ids: dict[str, list[int]] = {kind: [] for kind in kinds}
     started = time.perf_counter()
     with tqdm(total=len(wanted), desc="recommendations", unit="product", disable=hidden(progress)) as bar:
-        for product_rows, counts in _worked_out(rec, wanted, kinds, sizes, workers):
+        # _worked_out yields in wanted's order, whatever the number of workers.
+        for item_id, (product_rows, counts) in zip(wanted, _worked_out(rec, wanted, kinds, sizes, workers),
+                                                   strict=True):
             rows.extend(product_rows)
             for kind, n in counts.items():
                 short[kind] += n < sizes[kind]
                 none[kind] += not n
+                if not n:
+                    none_ids[kind].append(item_id)
             bar.update()
     table = pd.DataFrame(rows, columns=list(COLUMNS)).astype(
         {"item_id": "int64", "rank": "int16", "rec_id": "int64", "score": "float32"})
     manifest = rec.manifest or {}
     summary = {
         "products": len(wanted), "rows": len(table), "kinds": list(kinds), "k": sizes,
-        "short": short, "none": none, "columns": list(COLUMNS),
+        # Which products have no row of a kind, so that a back end can tell a product with no look (40 of the
+        # shared catalogue's) from one left out or added since: the counts alone did not say which (a code review).
+        "short": short, "none": none, "none_ids": none_ids, "columns": list(COLUMNS),
         "seconds": round(time.perf_counter() - started, 1), "workers": workers,
         # Which index it was worked out from: a rebuild or an add since makes it stale.
         "index": {"dir": str(Path(rec.index_dir).resolve()), "build_id": manifest.get("build_id"),
