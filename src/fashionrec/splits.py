@@ -236,6 +236,8 @@ def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None,
 def _shares(n: int, config: SplitConfig) -> tuple[int, int]:
     """How many of a class's ``n`` products go to test and to val: at least one each, and one left to train on
     (large fractions must not leave a class nothing to learn from; the default 0.1 / 0.1 never reaches the caps)."""
+    # Python's round, half to even (35 products: 4 in test, 45: 4 too): the shipped model's split was drawn so, and
+    # another rounding would move products between its parts (remake_split refuses that split then).
     n_test = min(max(1, int(round(n * config.test_frac))), n - 2)
     return n_test, min(max(1, int(round(n * config.val_frac))), n - 1 - n_test)
 
