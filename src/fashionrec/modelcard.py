@@ -25,7 +25,9 @@ def stage_summary(meta: dict, path: str | Path | None = None) -> dict:
             "epochs": meta.get("epochs_run", c.get("epochs")), "lr": c.get("lr"),
             "train_minutes": round(float(meta.get("train_seconds", 0)) / 60, 1),
             "run_minutes": round(float(meta.get("run_seconds", meta.get("train_seconds", 0))) / 60, 1),
-            "hardware": meta.get("hardware"), "val_acc": (meta.get("val") or {}).get("accuracy")}
+            "hardware": meta.get("hardware"), "val_acc": (meta.get("val") or {}).get("accuracy"),
+            # What it trained on: `evaluate` counts those products as seen by a model started from it.
+            "data": meta.get("data"), "split": meta.get("split")}
 
 
 def total_train_seconds(meta: dict) -> float:
