@@ -213,10 +213,46 @@ def test_a_page_of_text_is_unfamiliar_however_close_its_closest_product(rec, fix
     noisy = np.random.default_rng(0).normal(250, 6, (1200, 900, 3))
     noisy[400:800, 300:600] = np.asarray(photos[0].convert("RGB").resize((300, 400)))
     assert not photo_views(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8))).scattered
-    # Unfamiliar wherever its closest product is, as photo search and /api/classify say (rec.unfamiliar).
+    # Unfamiliar wherever its closest product is, as photo search and /api/classify say (rec.unfamiliar): looked
+    # for where the first view has no product this close (the tiny test model finds a white page 0.99 alike).
+    import fashionrec.recommend as recommend
+
     monkeypatch.setitem(rec.manifest, "unfamiliar_below", -1.0)
+    monkeypatch.setattr(recommend, "FAMILIAR_ENOUGH", 1.01)
     assert rec.similar_to_image(page, k=3).unfamiliar and rec.unfamiliar(rec.photo_query(page))
     assert not rec.similar_to_image(photos[0], k=3).unfamiliar
+
+
+def test_a_product_among_text_is_read_cropped_to_it(rec, monkeypatch):
+    # A shop's page on a phone's screen, the product's photo between its name, price and buttons, was read as
+    # pendants and cufflinks: the text went into the view (20 such screenshots with the shipped index: 15
+    # wrong; 19 right cropped to the product).
+    from fashionrec.photo_views import photo_views
+
+    shirt = _some_id(rec, articleType="Tshirts")
+    photo = Image.open(rec.image_path(shirt)).convert("RGB")
+    font = ImageFont.load_default(size=34)
+    for width in (180, 600):
+        shot = Image.new("RGB", (1080, 2340), "white")
+        draw = ImageDraw.Draw(shot)
+        draw.text((40, 60), "My Shop", fill="black", font=font)
+        height = width * photo.height // photo.width
+        shot.paste(photo.resize((width, height), Image.LANCZOS), ((1080 - width) // 2, 200))
+        for n, line in enumerate(["Men Printed Cotton T-shirt", "Rs. 599  Rs. 999 (40% OFF)", "Select size: S M L",
+                                  "ADD TO BAG"]):
+            draw.text((40, 260 + height + 60 * n), line, fill="black", font=font)
+        views = photo_views(shot)
+        assert not views.scattered, width        # a product among text, not a page of text
+        # It has views of the product's photo alone, cropped to the product in it.
+        assert views.among_text()
+        sizes = [im.size for im in views.images]
+        assert any(width / 2 < w <= width and height / 2 < h <= height for w, h in sizes), (width, sizes)
+        # Photo search tags them beside the others, where the photo's first view has no product this close (the
+        # tiny test model finds a white page 0.99 alike).
+        import fashionrec.recommend as recommend
+
+        monkeypatch.setattr(recommend, "FAMILIAR_ENOUGH", 1.01)
+        assert rec.photo_query(shot).views == len(views) + len(views.among_text())
 
 
 def test_card_reasons_say_what_sets_a_result_apart_without_scores(rec):

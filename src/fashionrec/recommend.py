@@ -1272,15 +1272,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         least as wide as tall whose chosen view's closest product is under :data:`TURN_BELOW` is also looked at turned
         upright (``turned``; ``chosen`` then counts among the views turned that way); ``scattered``: the photo
         is text rather than a product (:func:`~fashionrec.photo_views.photo_views`)."""
+        import torch
+
         from fashionrec.photo_views import photo_views
 
         views = photo_views(image)
-        return self._read_views(image, views, exclude)._replace(scattered=views.scattered)
-
-    def _read_views(self, image: Image.Image, views, exclude: Iterable[int]) -> PhotoQuery:
-        """:meth:`photo_query` of ``image``, whose views are ``views``."""
-        import torch
-
         excluded = {int(i) for i in id_list(exclude)}
 
         def closest_of(batch: list[np.ndarray]) -> tuple[int, np.ndarray, dict, tuple[float, int | None]]:
@@ -1296,13 +1292,17 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         enlarged = self._enlarged_from(image, vec, excluded)
         if enlarged is not None:
             return self.photo_query(enlarged, excluded)
-        best = PhotoQuery(vec, probs, cosine if np.isfinite(cosine) else None, nearest_id, 1, 0, excluded)
-        others = (views[1:] or views.cut_out()) if cosine < FAMILIAR_ENOUGH else []
+        # Text rather than a product, and a product among text, looked for where the photo is not plainly a
+        # product's (scattered and among_text cost 10-15 ms; a page of text's closest product was at 0.84).
+        scattered = bool(cosine < FAMILIAR_ENOUGH and views.scattered)
+        best = PhotoQuery(vec, probs, cosine if np.isfinite(cosine) else None, nearest_id, 1, 0, excluded,
+                          scattered=scattered)
+        others = ((views[1:] + views.among_text()) or views.cut_out()) if cosine < FAMILIAR_ENOUGH else []
         if others:
             j, vec, probs, closest = closest_of(others)
             best = best._replace(views=1 + len(others))
             if closest[0] >= cosine + VIEW_MARGIN:
-                best = PhotoQuery(vec, probs, *closest, best.views, j + 1, excluded)
+                best = PhotoQuery(vec, probs, *closest, best.views, j + 1, excluded, scattered=scattered)
         if image.width >= image.height and best.closest is not None and best.closest < TURN_BELOW:
             # Every view turned, a busy backdrop's cut-out too: of the re-trial's 8 turned products on wood, none
             # was read upright from the photo's first view turned, 3 with the cut-out turned too.
@@ -1320,7 +1320,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             if familiar and (gain >= TURN_MARGIN
                              or (gain >= VIEW_MARGIN and sure(probs) >= sure(best.probs) + TURN_SURER)):
                 return PhotoQuery(vec, probs, *closest, best.views + len(turned), j - angles.index(angles[j]),
-                                  excluded, angles[j])
+                                  excluded, angles[j], scattered)
             return best._replace(views=best.views + len(turned))
         return best
 
