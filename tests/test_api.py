@@ -263,6 +263,15 @@ def test_search_text(client):
     fixed = client.get("/api/search/text", params={"q": "sunglases", "k": 3}).json()
     assert fixed["corrected"] == "sunglasses" and r.json()["corrected"] is None
     assert fixed["results"] and all(x["item"]["articleType"] == "Sunglasses" for x in fixed["results"])
+    # What it names that none of the results has is said ("gold jeans" listed blue jeans without a word).
+    assert r.json()["unmatched"] == {}
+    items = client.app.state.service.rec.items
+    colours = items["baseColour"].value_counts().index
+    watches = set(items.loc[items["articleType"] == "Watches", "baseColour"])
+    absent = next(c for c in colours if c not in watches and " " not in c)
+    odd = client.get("/api/search/text", params={"q": f"{absent.lower()} watch", "k": 3}).json()
+    assert odd["results"] and odd["unmatched"] == {"baseColour": [absent]}, odd["unmatched"]
+    assert client.get("/api/search/text", params={"q": "watch not black", "k": 3}).json()["unmatched"] == {}
 
 
 

@@ -1071,6 +1071,14 @@ def test_cli_text_search_cuts_noise_like_the_web_ui():
     assert none["results"] == [] and "--min-similarity -1 shows the closest" in none["note"]
     casual = json.loads(run("casual sneakers", "--json").output)
     assert len(casual["results"]) > 0 and casual["parsed"]["usage"] == ["Casual"]     # as the table prints it
+    # What the query names that none of the results has is said, in the table's line and the JSON.
+    items = Recommender.load(index, tiny_tagger_path()).items
+    watches = set(items.loc[items["articleType"] == "Watches", "baseColour"])
+    absent = next(c for c in items["baseColour"].value_counts().index if c not in watches and " " not in c)
+    said = " ".join(run(f"{absent.lower()} watch").output.split())
+    assert f"none of these has baseColour {absent}" in said, said
+    assert json.loads(run(f"{absent.lower()} watch", "--json").output)["unmatched"] == {"baseColour": [absent]}
+    assert "unmatched" not in casual and "none of these has" not in run("casual sneakers").output
     # Fewer than asked for: said, not left to guess.
     jeans = int((rec_items := Recommender.load(index, tiny_tagger_path()).items)["articleType"].eq("Jeans").sum())
     few = CliRunner().invoke(app, ["recommend", "text", "jeans", "--index", index, "-k", str(len(rec_items))])

@@ -633,6 +633,11 @@ def recommend_text(
     if left_out and not as_json:
         console.print(f"the catalogue has no prices or sizes: {' and '.join(map(repr, left_out))} left out of the "
                       f"search for {query!r}", highlight=False)
+    unmatched = rec.unmatched(query, recs)
+    if unmatched and not as_json:
+        # "gold jeans" listed blue jeans under "matches articleType Jeans" without a word of the gold.
+        missing = "; ".join(f"{col} {' or '.join(values)}" for col, values in unmatched.items())
+        console.print(f"no product has all that {query!r} names: none of these has {missing}", highlight=False)
     note = None     # why there are fewer than k: printed under the table, and in the JSON (it had none)
     if not recs:
         if not len(rec):
@@ -647,6 +652,7 @@ def recommend_text(
         note = (f"only {len(recs)} product{'s' if len(recs) != 1 else ''} match {query!r} (the type and wearer it "
                 f"names, or a text similarity of {min_similarity:g}); --min-similarity -1 lists {k} anyway")
     _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query),
+                                            **({"unmatched": unmatched} if unmatched else {}),
                                             **({"left_out": left_out} if left_out else {}),
                                             **({"corrected": corrected} if corrected else {}),
                                             **({"note": note} if note and as_json else {})},

@@ -757,6 +757,17 @@ class TextSearch:
             found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
         return {k: sorted(set(v)) for k, v in found.items()}
 
+    def unmatched(self, query: str, recs: list) -> dict[str, list[str]]:
+        """What ``query`` names (:meth:`parse_query` of the words it does not leave out) that none of ``recs``,
+        its text search's results, has: {column: values}. The search gives an attribute up where no product
+        has it with the others, and said nothing of it: "gold jeans" listed blue jeans, "matches articleType
+        Jeans", and "red dress for men" women's dresses (an integrator's trial)."""
+        if not recs:
+            return {}
+        positive, _ = self._negation(fold(query))       # "jeans not black" names no colour to find
+        return {col: values for col, values in self.parse_query(positive).items()
+                if not any(r.item.get(col) in values for r in recs)}
+
     def grown_up_reading(self, query: str) -> dict[str, str]:
         """{the grown-up's gender: the word read as it} where ``query`` says "girl(s)" or "boy(s)" of types the
         catalogue has for no child (:data:`~fashionrec.vocabulary.GROWN_UP_READING`): "heels for girls" gives

@@ -166,6 +166,10 @@ class RecList(Answer):
                                   "('sunglasess' -> 'sunglasses'), by the web page's rule.")
     left_out: list[str] = Field(default_factory=list, description="What a text query said about price or size, "
                                 "left out of the search: the catalogue has neither (e.g. 'under 2000').")
+    unmatched: dict[str, list[str]] = Field(
+        default_factory=dict, description="Text search: what the query names that none of the results has, "
+        "{attribute: values}, given up because no product has it with the rest ('gold jeans': {'baseColour': "
+        "['Gold']}, and the results are other jeans).")
 
 
 class ProfileRequest(BaseModel):

@@ -60,7 +60,9 @@ def search_by_text(
     with service.reading():
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
         recs, corrected = found_by_text(service.rec, query, filters, k, cut)
-    return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected)
+        unmatched = service.rec.unmatched(corrected or query, recs)
+    return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
+                   unmatched=unmatched)
 
 
 def found_by_text(rec, query: str, filters: dict, k: int, cut: float | None = RELEVANT_TEXT_SIMILARITY) -> tuple:
