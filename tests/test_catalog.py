@@ -550,6 +550,19 @@ def test_invisible_characters_leave_labels_and_unknown_genders_are_said(tmp_path
     assert any(line.startswith("invisible chars  taken out of the labels of 1 lines (lines 2)") for line in said)
 
 
+def test_ids_written_with_leading_zeros_are_said_as_the_numbers_every_output_names(tmp_path: Path) -> None:
+    # "00019696" is 19696 in the index, the API and the exports: said of the photos' names only (an integrator's
+    # trial); a shop keyed by the text would not find its products.
+    path = _styles(tmp_path, ["0019696,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
+                              "7,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee 7",
+                              "+8,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee 8"])
+    catalog = load_catalog(path, progress=False)
+    assert catalog.table["id"].tolist() == [19696, 7, 8]
+    assert catalog.report.ids_written_otherwise == {"0019696": 19696, "+8": 8}
+    assert any(line.startswith("ids written otherwise 2 ('0019696' as 19696, '+8' as 8): read as numbers")
+               for line in catalog.report.summary_lines())
+
+
 def test_a_photo_named_with_zeros_or_a_space_before_its_extension_is_its_ids(tmp_path: Path) -> None:
     # A shop's re-trial: "0050869.jpg" and "7128 .jpg" were rows without photos and photos without rows.
     path = _styles(tmp_path, [f"{i},Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee {i}"

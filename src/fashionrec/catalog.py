@@ -123,6 +123,9 @@ class DataReport:
     photos_in_subfolders: list[str] = field(default_factory=list)
     # Photo file -> the id it is read for, where its name says the id otherwise ("0050869.jpg" for 50869).
     photos_named_otherwise: dict[str, int] = field(default_factory=dict)
+    # An id as styles.csv writes it -> the number it is read as, where they differ ("00019696" is 19696): every
+    # output names the number, which a shop's own system, keyed by the text, would not find (an integrator's trial).
+    ids_written_otherwise: dict[str, int] = field(default_factory=dict)
     unreadable_image: list[ImageProblem] = field(default_factory=list)
     # Readable photos of one flat colour (is_blank): kept usable, so that splits stay as they were, and listed.
     blank_image_ids: list[int] = field(default_factory=list)
@@ -264,6 +267,10 @@ class DataReport:
             said = first_few([f"{name!r} for {i}" for name, i in self.photos_named_otherwise.items()], 10)
             lines.append(f"photos named otherwise {len(self.photos_named_otherwise)} ({said}): read as those ids' "
                          "photos")
+        if self.ids_written_otherwise:
+            said = first_few([f"{text!r} as {i}" for text, i in self.ids_written_otherwise.items()], 10)
+            lines.append(f"ids written otherwise {len(self.ids_written_otherwise)} ({said}): read as numbers; every "
+                         "output (the index, the API, exports) names them so")
         if self.images_without_row:
             lines.append(f"images without a row {len(self.images_without_row)} "
                          f"({first_few(self.images_without_row, 10)}): not in the catalogue until styles.csv has "
@@ -961,6 +968,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         except ValueError:
             reject(line, _bad_id(row, header, id_at), row)
             continue
+        if str(item_id) != rec["id"].strip():
+            report.ids_written_otherwise[rec["id"].strip()] = item_id
         if not -2**63 <= item_id < 2**63:      # it stopped every command with an OverflowError (a trial)
             reject(line, f"id {item_id} is too large: ids are 64-bit integers (up to {2**63 - 1})", row)
             continue
