@@ -710,8 +710,10 @@ class TextSearch:
 
     def _words(self) -> WordSearch:
         """The word-search tables of the items as they are now (rebuilt after an added product)."""
-        return self._once("_word_search", lambda: WordSearch(self.items, self._vocabulary()["types"],
-                                                                   self._worn_by))
+        return self._once("_word_search", lambda: WordSearch(
+            self.items, self._vocabulary()["types"],
+            # The masks, not the method: the tables are built on a copy of the recommender, which must go.
+            {child: self._worn_by(child) for child in ("child", "Boys", "Girls")}))
 
     def _vocabulary(self) -> dict:
         return self._once("_vocab", self._build_vocabulary)

@@ -15,7 +15,6 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -124,14 +123,13 @@ class WordSearch:
         array(['Jeans'], dtype=object)
     """
 
-    def __init__(self, items: pd.DataFrame, types: TypeWords,
-                 worn_by: Callable[[str], np.ndarray] | None = None):
+    def __init__(self, items: pd.DataFrame, types: TypeWords, children: dict[str, np.ndarray] | None = None):
         self.items = items
         self._types = types
         # A child's wearer word ("kids", "children", "boys") finds the children's products filed under another
-        # gender too ("Kids Unisex ... Shoes"), as similar items and looks count them
-        # (item_tables.ItemTables._worn_by: "child", "Boys" or "Girls"); without it, the filing alone.
-        self._worn_by = worn_by
+        # gender too ("Kids Unisex ... Shoes"), as similar items and looks count them: per row, whether a child
+        # ("child"), a boy or a girl wears it (item_tables.ItemTables._worn_by); without them, the filing alone.
+        self._children = children or {}
         self.searchable = self._build_searchable()      # (n,) " word word ... " per row
         self._searchable_rows = _Rows(self.searchable)
         self._name_rows: _Rows | None = None               # the same of name_text, when first needed
@@ -248,9 +246,10 @@ class WordSearch:
             col, values = aliases.get(key, (None, None))
             if col in self.items:
                 found = found | self.items[col].isin(values).to_numpy()
-            child = col == "gender" and self._worn_by is not None and set(values) <= {"Boys", "Girls"}
-            if child:       # "childrens shoes" found 40, "kids shoes" 70: the 30 "Kids" named, filed as Unisex
-                found = found | self._worn_by("child" if len(values) > 1 else str(values[0]))
+            child = "child" if set(values) == {"Boys", "Girls"} else str(values[0]) if len(values) == 1 else None
+            if col == "gender" and child in self._children:
+                # "childrens shoes" found 40, "kids shoes" 70: the 30 named "Kids", filed as Unisex.
+                found = found | self._children[child]
         return found
 
     def denying(self, words: list[str]) -> np.ndarray:
