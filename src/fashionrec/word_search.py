@@ -246,8 +246,10 @@ class WordSearch:
             col, values = aliases.get(key, (None, None))
             if col in self.items:
                 found = found | self.items[col].isin(values).to_numpy()
+            if col != "gender":
+                continue
             child = "child" if set(values) == {"Boys", "Girls"} else str(values[0]) if len(values) == 1 else None
-            if col == "gender" and child in self._children:
+            if child in self._children:
                 # "childrens shoes" found 40, "kids shoes" 70: the 30 named "Kids", filed as Unisex.
                 found = found | self._children[child]
         return found
