@@ -3103,6 +3103,19 @@ def test_a_screenshot_of_a_shops_page_is_also_looked_at_as_its_product(rec, monk
     assert len(photo_views(canvas)) == 2
 
 
+def test_a_tall_narrow_photo_of_thin_rules_has_views_not_an_error():
+    # A review's fuzzing: two thin dark rules down a 39x1447 white photo were "several things" whose largest, a
+    # pixel wide on the smaller copy, had an inside-out crop box: ValueError, photo search's 500.
+    from fashionrec.photo_views import photo_views
+
+    photo = Image.new("RGB", (39, 1447), "white")
+    draw = ImageDraw.Draw(photo)
+    draw.rectangle([34, 167, 36, 578], fill=(40, 40, 40))
+    draw.rectangle([19, 1244, 21, 1446], fill=(40, 40, 40))
+    views = photo_views(photo)
+    assert views and all(v.shape == (3, 80, 60) and v.dtype == np.uint8 for v in views)
+
+
 def test_a_product_on_a_busy_backdrop_is_cut_out_of_it(rec, monkeypatch):
     # A shopper trial: a dress photo on a striped cloth was "Gender: Men 94%" with twelve fragrance sets; the
     # views were for plain backdrops only.

@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from fashionrec.catalog import to_rgb
+from fashionrec.catalog import MIN_PHOTO_SIDE, to_rgb
 from fashionrec.data import STORE_HEIGHT, STORE_WIDTH, fit_to_store
 
 # A product covering less than this share of a plain-background photo is only looked at cropped: no
@@ -299,7 +299,8 @@ def _largest_part(rgb: Image.Image, mask: np.ndarray) -> Image.Image | None:
     """The crop of ``rgb`` to the largest of the things on its backdrop (outside ``mask``), where others beside
     it hold more than :data:`OTHER_PARTS` of what is not backdrop: a phone's screenshot of a shop's page, its
     header, the product's photo and lines of text (a sneaker's gave "Type: not sure" and perfumes, a
-    shopper trial). None where one thing fills it, or the largest is under :data:`PART_MIN` of the photo."""
+    shopper trial). None where one thing fills it, or the largest is under :data:`PART_MIN` of the photo or under
+    :data:`~fashionrec.catalog.MIN_PHOTO_SIDE` pixels across."""
     things = ~mask
     labels, n = ndimage.label(ndimage.binary_dilation(things, iterations=2))
     if n < 2:
@@ -312,8 +313,14 @@ def _largest_part(rgb: Image.Image, mask: np.ndarray) -> Image.Image | None:
     sx, sy = rgb.width / mask.shape[1], rgb.height / mask.shape[0]
     # Inside its edge pixels, which the smaller copy blends with the page: a card's corners are the card's, and
     # its own backdrop is found (a white rim around a beige card hid it).
-    return rgb.crop((int(np.ceil((xs.min() + 1) * sx)), int(np.ceil((ys.min() + 1) * sy)), int(xs.max() * sx),
-                     int(ys.max() * sy)))
+    box = (int(np.ceil((xs.min() + 1) * sx)), int(np.ceil((ys.min() + 1) * sy)), int(xs.max() * sx),
+           int(ys.max() * sy))
+    # A part a pixel or two across on the smaller copy (a rule down a tall, narrow screenshot) has no inside: its
+    # box was empty or inside out, and photo search answered 500 (a review's fuzzing). A part smaller than a photo
+    # check_photo would take shows no product either.
+    if min(box[2] - box[0], box[3] - box[1]) < MIN_PHOTO_SIDE:
+        return None
+    return rgb.crop(box)
 
 
 def _balanced(rgb: Image.Image, backdrop: np.ndarray, colour: np.ndarray) -> list[Image.Image]:
