@@ -1691,6 +1691,21 @@ def test_a_profile_picks_no_other_listing_of_a_liked_product(tmp_path):
     assert first.id not in {x.id for x in r.for_profile([liked], k=3)}
 
 
+def test_a_profiles_look_picks_no_other_listing_of_a_liked_product(tmp_path):
+    # A code review: a shopper who saved a shirt and "Basics Men Black Trousers" got the trousers again, under
+    # another id, as what goes with the shirt; the picks like the saved items leave such a listing out.
+    r, _ = _scratch(tmp_path)
+    liked = _some_id(r, articleType="Tshirts")
+    piece = r.complete_the_look(liked, k=4)[0]
+    assert piece.id in {x.id for x in r.for_profile([liked], k=6)}
+    other = next(int(i) for i in r.items["id"] if int(i) not in (liked, piece.id))
+    # Another product renamed as the piece: another listing of it, saved.
+    r.items.loc[r.items["id"] == other, "productDisplayName"] = piece.item["productDisplayName"]
+    r._reindex()
+    picks = r.for_profile([liked, other], k=6)
+    assert piece.id not in {x.id for x in picks} and len(picks) == 6
+
+
 def test_add_product_survives_reload(rec, tmp_path):
     d = index_copy(tmp_path / "index", rec.manifest["backend"])
     r = Recommender.load(d, tiny_tagger_path())

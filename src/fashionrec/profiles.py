@@ -33,6 +33,11 @@ def _every_third(alike: list, extra: list, k: int) -> list:
     return out
 
 
+def _same_name(name) -> str:
+    """A product's name as two listings of one product share it: casefolded, its spaces as one ("" for none)."""
+    return " ".join(str(name).casefold().split()) if isinstance(name, str) else ""
+
+
 class Profiles:
     """Profile recommendations: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads:
     ``embeddings``, ``_row``, ``item``, ``vector``, ``_check_id``, ``_neighbours``, ``_reason_similar``,
@@ -137,21 +142,34 @@ class Profiles:
 
     def _profile_looks(self, liked: list[int], n: int, shown: set[int]) -> list[Rec]:
         """Up to ``n`` items that go with the liked items: the first slot of each liked item's look in
-        turn, then the second..., none liked, shown already or repeated."""
+        turn, then the second..., none liked, shown already or repeated, nor another listing of one (the same
+        name, or a copy of its photo)."""
         if n <= 0:
             return []
         looks = [self.complete_the_look(i, k=4) for i in liked[:n * 2]]
         taken = set(liked) | shown
+        # As the picks like them leave them out: "Basics Men Black Trousers" saved under one id came back under
+        # another as what goes with the saved shirt (a code review).
+        names = {_same_name(self._column("productDisplayName")[self._row[i]]) for i in taken} - {""}
+        vectors = self.embeddings[[self._row[i] for i in taken]]        # (m, d)
         wearer = self._profile_wearer(liked)
         out: list[Rec] = []
         for depth in range(4):
             for i, look in zip(liked, looks, strict=False):
-                if len(out) < n and depth < len(look) and look[depth].id not in taken \
-                        and (wearer is None or wearer[self._row[look[depth].id]]):
-                    r, name = look[depth], title(self.item(i))
-                    out.append(Rec(r.id, r.score, f"goes with {name}: {r.reason}", r.item, slot=r.slot,
-                                   card_reason=f"Goes with {name}"))
-                    taken.add(r.id)
+                if len(out) >= n or depth >= len(look) or look[depth].id in taken:
+                    continue
+                r = look[depth]
+                v, name = self.embeddings[self._row[r.id]], _same_name(r.item.get("productDisplayName"))
+                if (wearer is not None and not wearer[self._row[r.id]]) or name in names \
+                        or float((vectors @ v).max()) > NEAR_DUPLICATE:
+                    continue
+                said = title(self.item(i))
+                out.append(Rec(r.id, r.score, f"goes with {said}: {r.reason}", r.item, slot=r.slot,
+                               card_reason=f"Goes with {said}"))
+                taken.add(r.id)
+                vectors = np.vstack([vectors, v[None]])
+                if name:
+                    names.add(name)
         return out
 
     def _round_robin(self, lists, liked: list[int], lv: np.ndarray, k: int, chosen: list[Rec],
