@@ -784,7 +784,9 @@ def test_profile(client, ids):
     kept = client.post("/api/recommend/profile", json={"liked": [*ids[:3], 987654321], "k": 5,
                                                       "skip_unknown": True}).json()
     assert kept["skipped"] == [987654321] and [x["id"] for x in kept["results"]] == got
-    assert_error(client.post("/api/recommend/profile", json={"liked": [987654321], "skip_unknown": True}), 404)
+    msg = assert_error(client.post("/api/recommend/profile", json={"liked": [987654321, 987654321],
+                                                                   "skip_unknown": True}), 404)
+    assert msg.count("987654321") == 1
 
 
 def test_images_by_id(client, ids, fixture_dir):

@@ -18,7 +18,8 @@ def recommend_for_profile(body: ProfileRequest, service: ServiceDep, root: RootD
     with service.reading():
         liked, skipped = service.rec.known_liked(body.liked) if body.skip_unknown else (body.liked, [])
         if not liked:
-            raise NotFoundError(f"none of the liked ids {', '.join(map(str, body.liked))} is in the catalogue")
+            # Each once, as `skipped` and the CLI say them ("none of the liked ids 1855, 1855", a code review).
+            raise NotFoundError(f"none of the liked ids {', '.join(map(str, skipped))} is in the catalogue")
         try:
             recs = service.rec.for_profile(liked, k=body.k, looks=body.looks)
         except NotFoundError as e:
