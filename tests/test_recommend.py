@@ -1691,6 +1691,18 @@ def test_a_profile_picks_no_other_listing_of_a_liked_product(tmp_path):
     assert first.id not in {x.id for x in r.for_profile([liked], k=3)}
 
 
+def test_a_profile_searches_only_the_liked_items_its_picks_come_from(rec, monkeypatch):
+    # A code review: 200 saved products and 10 picks searched the nearest of all 200 (and their mean), 1.1-1.6 s
+    # of a request on the 39,730-product index, for the 10 lists the round robin reads (0.2-0.3 s now).
+    liked = [int(i) for i in rec.items["id"][:30]]
+    want = rec.for_profile(liked, k=3, looks=False)
+    searched = []
+    real = rec._neighbours
+    monkeypatch.setattr(rec, "_neighbours", lambda *a, **kw: searched.append(1) or real(*a, **kw))
+    assert [(x.id, x.reason) for x in rec.for_profile(liked, k=3, looks=False)] == [(x.id, x.reason) for x in want]
+    assert len(want) == 3 and len(searched) <= 6
+
+
 def test_a_profiles_look_picks_no_other_listing_of_a_liked_product(tmp_path):
     # A code review: a shopper who saved a shirt and "Basics Men Black Trousers" got the trousers again, under
     # another id, as what goes with the shirt; the picks like the saved items leave such a listing out.

@@ -8,7 +8,7 @@ embeddings, nearest neighbours and looks.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -36,6 +36,32 @@ def _every_third(alike: list, extra: list, k: int) -> list:
 def _same_name(name) -> str:
     """A product's name as two listings of one product share it: casefolded, its spaces as one ("" for none)."""
     return " ".join(str(name).casefold().split()) if isinstance(name, str) else ""
+
+
+class _Lists:
+    """:meth:`Profiles._profile_lists`' lists, each worked out (``make(j)``) the first time it is read: the round
+    robin stops at ``k`` picks, so with more liked items than picks most lists were never read (200 saved
+    products, 10 picks: 201 nearest-neighbour searches and re-rankings for 10 lists read, 1.8 s of a request; a
+    code review)."""
+
+    def __init__(self, make: Callable[[int], tuple[int | None, np.ndarray, np.ndarray]], n: int):
+        self._make, self._lists = make, [None] * n
+
+    def __len__(self) -> int:
+        return len(self._lists)
+
+    def __getitem__(self, j: int) -> tuple[int | None, np.ndarray, np.ndarray]:
+        if self._lists[j] is None:
+            self._lists[j] = self._make(j)
+        return self._lists[j]
+
+    def left(self, j: int, pos: int) -> bool:
+        """Whether list ``j`` may hold candidates from ``pos`` on (one not read yet may)."""
+        return self._lists[j] is None or pos < len(self._lists[j][1])
+
+    def made(self) -> list[tuple[int | None, np.ndarray, np.ndarray]]:
+        """The lists read so far."""
+        return [x for x in self._lists if x is not None]
 
 
 class Profiles:
@@ -84,21 +110,24 @@ class Profiles:
                 self._round_robin(lists, liked, lv, k, chosen, min_gap, wearer)
             # Short of k while a list was cut at its size: four times as many each (a boys' jeans' 100 nearest held
             # 19 picks for a boy once copies of a chosen photo were left out, a review's fix).
-            if len(chosen) >= k or per >= MAX_K or all(len(ids) < 2 * per for _, ids, _ in lists):
+            if len(chosen) >= k or per >= MAX_K or all(len(ids) < 2 * per for _, ids, _ in lists.made()):
                 return chosen
             per *= 4
 
-    def _profile_lists(self, liked: list[int], lv: np.ndarray, mean: np.ndarray, per: int,
-                       k: int) -> list[tuple[int | None, np.ndarray, np.ndarray]]:
+    def _profile_lists(self, liked: list[int], lv: np.ndarray, mean: np.ndarray, per: int, k: int) -> _Lists:
         """Each liked item's ``2 * per`` nearest, in the order of its similar items, and, where the liked items
         are for one wearer and of one kind, the ``2 * k`` nearest their mean: the lists :meth:`for_profile` takes
-        its picks from in turn."""
+        its picks from in turn, each searched once the round robin reaches it."""
         liked_set = set(liked)
-        lists: list[tuple[int | None, np.ndarray, np.ndarray]] = []
         # Twice the neighbours each list needs: the round robin drops those for another wearer than the
         # liked item (a filtered search per liked item cost 13 ms each, 3.5 s for 200 liked items).
         rerank = any(self.attribute_weights.values())
-        for j, i in enumerate(liked):
+
+        def nearest(j: int) -> tuple[int | None, np.ndarray, np.ndarray]:
+            if j == len(liked):
+                ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._set_aside(), pool=2 * k)
+                return None, ids, sc
+            i = liked[j]
             ids, sc = self._neighbours(lv[j], 2 * per, None, liked_set | self._set_aside(), dedupe=True,
                                        pool=max(2 * per, RERANK_POOL) if rerank else 2 * per)
             if len(ids) and rerank:
@@ -110,16 +139,15 @@ class Profiles:
                           + self._kind_bonus(rows, row))
                 order = np.argsort(-ranked, kind="stable")[:2 * per]
                 ids, sc = ids[order], sc[order]
-            lists.append((i, ids, sc))
+            return i, ids, sc
+
         rows = [self._row[i] for i in liked]
         worn_by = set(self._labels("gender")[rows]) - {"Unisex", ""}
-        if len(worn_by) <= 1 and len(set(self._labels("masterCategory")[rows])) == 1:
-            # Between a men's shirt and a women's kurta lies nothing either would wear, nor between a sari and
-            # a football (shoppers got picks "Between your 2 saved items"): the mean only where the liked items
-            # are for one wearer and of one kind (clothes, shoes, accessories, personal care).
-            ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._set_aside(), pool=2 * k)
-            lists.append((None, ids, sc))
-        return lists
+        # Between a men's shirt and a women's kurta lies nothing either would wear, nor between a sari and a
+        # football (shoppers got picks "Between your 2 saved items"): the mean only where the liked items are for
+        # one wearer and of one kind (clothes, shoes, accessories, personal care).
+        with_mean = len(worn_by) <= 1 and len(set(self._labels("masterCategory")[rows])) == 1
+        return _Lists(nearest, len(liked) + with_mean)
 
     def _types_in_turn(self, liked: list[int]) -> list[int]:
         """``liked`` with its types taking turns, each type's items in the order given (the latest saved first):
@@ -172,7 +200,7 @@ class Profiles:
                     names.add(name)
         return out
 
-    def _round_robin(self, lists, liked: list[int], lv: np.ndarray, k: int, chosen: list[Rec],
+    def _round_robin(self, lists: _Lists, liked: list[int], lv: np.ndarray, k: int, chosen: list[Rec],
                      max_sim: float, wearer: np.ndarray | None = None) -> None:
         pos = [0] * len(lists)
         taken = {r.id for r in chosen}
@@ -182,8 +210,9 @@ class Profiles:
         names = ({r.item.get("productDisplayName") for r in chosen}
                  | {self.item(i).get("productDisplayName") for i in liked}) - {None} if max_sim < 1.0 else set()
         chosen_vecs = [self.embeddings[self._row[r.id]] for r in chosen]
-        while len(chosen) < k and any(p < len(lst[1]) for p, lst in zip(pos, lists, strict=True)):
-            for li, (src_id, ids, sc) in enumerate(lists):
+        while len(chosen) < k and any(lists.left(li, p) for li, p in enumerate(pos)):
+            for li in range(len(lists)):
+                src_id, ids, sc = lists[li]
                 while pos[li] < len(ids):
                     cid, s = int(ids[pos[li]]), float(sc[pos[li]])
                     pos[li] += 1
