@@ -3540,6 +3540,24 @@ def test_ties_and_cufflinks_get_office_looks_a_lehenga_no_bottoms_and_a_mans_kur
     assert bath == [lotion] and remover not in bath
 
 
+def test_a_kurta_set_gets_a_kurtas_look_less_the_bottoms(tmp_path):
+    # A code review: all 85 kurta sets' looks (their group, Apparel Set: shoes, bags, watches, eyewear) had casual
+    # sunglasses and no jewellery, where a kurta's has jewellery, a handbag or clutch, and no sunglasses.
+    r, photo = _scratch(tmp_path)
+    women = _adding(r, photo, gender="Women", masterCategory="Apparel", season="Summer", productDisplayName="X",
+                    usage="Ethnic")
+    kurta_set = women(subCategory="Apparel Set", articleType="Kurta Sets", baseColour="Pink")
+    women(subCategory="Bottomwear", articleType="Churidar", baseColour="White")
+    women(masterCategory="Accessories", subCategory="Jewellery", articleType="Earrings", baseColour="Gold")
+    women(masterCategory="Accessories", subCategory="Eyewear", articleType="Sunglasses", usage="Casual",
+          baseColour="Black")
+    women(masterCategory="Accessories", subCategory="Bags", articleType="Laptop Bag", baseColour="Black")
+    look = r.complete_the_look(kurta_set, k=6)
+    slots = [x.slot for x in look]
+    assert "Jewellery" in slots and "Eyewear" not in slots and "Bottomwear" not in slots, slots
+    assert all(x.item["articleType"] in ("Handbags", "Clutches") for x in look if x.slot == "Bags")
+
+
 def test_a_look_prefers_pieces_whose_name_does_not_contradict_their_colour_label(monkeypatch, tmp_path):
     # A stylist's trial: "Marvel Boys Red Shoes" (filed Blue) in a look as "Blue goes with Green"; the reasons
     # speak of labels, so a piece whose name says another colour reads as a wrong claim. The fixture has one

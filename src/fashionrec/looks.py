@@ -18,7 +18,8 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    sports or casual shoes, never heels or formal shoes, and track pants no belt; heels and flats get no socks
    (:data:`TYPE_SLOTS`); a sari's shoes come before sandals (women's ethnic heels and flats, where
    sandals were mostly sporty). Formal clothes and shoes take a tie and a belt before a watch, ethnic tops
-   jewellery and a bag, and no sunglasses, and a kurta's bag is a handbag or a clutch
+   jewellery and a bag, and no sunglasses (a kurta set too, with no bottoms), and a kurta's bag is a handbag or a
+   clutch
    (:data:`USAGE_SLOTS`), but men's and boys' ethnic tops sandals (not sports ones) before shoes, and no bag or
    jewellery (the catalogue has no men's ethnic shoes); a tie's and cufflinks' looks are formal ones whatever
    their label, their top a shirt (:data:`TYPE_USAGE`); a lehenga is a whole outfit, as a sari is; an ethnic
@@ -134,6 +135,11 @@ TYPE_SLOTS["Lehenga Choli"] = list(COMPLEMENTS["Saree"])
 # then shoes only where there are none. (usage, subCategory, gender) comes before (usage, subCategory).
 for _who in ("Men", "Boys"):
     USAGE_SLOTS[("Ethnic", "Topwear", _who)] = ["Bottomwear", "Sandal", "Shoes"]
+# A kurta set (a kurta with its churidar or salwar and a dupatta: 81 women's; a boy's dhoti set) is an ethnic top
+# with its bottoms: a kurta's look less the bottoms. Its group's (Apparel Set) gave all 85 casual sunglasses and no
+# jewellery, the boys' casual shoes before sandals (a code review).
+for _key in [k for k in USAGE_SLOTS if k[:2] == ("Ethnic", "Topwear")]:
+    USAGE_SLOTS[("Ethnic", "Apparel Set", *_key[2:])] = [s for s in USAGE_SLOTS[_key] if s != "Bottomwear"]
 # Ties and cufflinks are worn with office clothes, whatever their own label (83 of 237 ties and 57 of 96
 # cufflinks are filed Casual): their looks are formal ones (a stylist's trial: cufflinks with a polo T-shirt,
 # athletic pants and sneakers, a tie with a short-sleeved sport shirt), their top a shirt.
@@ -163,7 +169,8 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
               ("Heels", "Topwear"): {"Tops", "Shirts", "Kurtas", "Kurtis", "Tunics", "Sweaters", "Jackets", "Blazers",
                                      "Lehenga Choli"},
               **{(t, "Innerwear"): pair for t, pair in INNER_PAIRS.items()},
-              **{(t, "Bags"): {"Handbags", "Clutches"} for t in ("Kurtas", "Kurtis", "Salwar", "Lehenga Choli")},
+              **{(t, "Bags"): {"Handbags", "Clutches"} for t in ("Kurtas", "Kurtis", "Salwar", "Lehenga Choli",
+                                                                  "Kurta Sets")},
               **{(t, "Topwear"): tops for t, tops in LAYERED.items()},
               ("Track Pants", "Shoes"): {"Sports Shoes", "Casual Shoes"},
               ("Tracksuits", "Shoes"): {"Sports Shoes", "Casual Shoes"},
@@ -172,7 +179,7 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
               **{(t, "Topwear"): {"Tshirts"} for t in ("Lounge Pants", "Lounge Shorts")},
               # Keyed on the group: any top whose look has a sandal slot (the men's and boys' ethnic ones) takes
               # no sports sandals.
-              ("Topwear", "Sandal"): {"Sandals"},
+              ("Topwear", "Sandal"): {"Sandals"}, ("Apparel Set", "Sandal"): {"Sandals"},
               **{(t, "Topwear"): {"Shirts"} for t in TYPE_USAGE},
               # and formal shoes and trousers: every cufflinks' look had one black slip-on filed Casual Shoes
               # (usage Formal; a shopper's re-trial)
