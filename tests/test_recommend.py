@@ -1703,6 +1703,19 @@ def test_a_profile_searches_only_the_liked_items_its_picks_come_from(rec, monkey
     assert len(want) == 3 and len(searched) <= 6
 
 
+def test_a_profile_works_out_only_the_looks_its_picks_come_from(rec, monkeypatch):
+    # A code review: a page of 24 picks for 20 saved products worked out 16 looks for its 8 "goes with" picks
+    # (0.34-0.45 s on the 39,730-product index; 0.17-0.20 s now).
+    liked = [int(i) for i in rec.items["id"][:12]]
+    want = [(x.id, x.reason) for x in rec.for_profile(liked, k=9)]
+    worked_out = []
+    real = rec.complete_the_look
+    monkeypatch.setattr(rec, "complete_the_look", lambda i, k=4: worked_out.append(i) or real(i, k=k))
+    got = [(x.id, x.reason) for x in rec.for_profile(liked, k=9)]
+    goes_with = sum(reason.startswith("goes with ") for _, reason in got)
+    assert got == want and goes_with == 3 and len(worked_out) < 6, (goes_with, worked_out)
+
+
 def test_a_profiles_look_picks_no_other_listing_of_a_liked_product(tmp_path):
     # A code review: a shopper who saved a shirt and "Basics Men Black Trousers" got the trousers again, under
     # another id, as what goes with the shirt; the picks like the saved items leave such a listing out.

@@ -178,7 +178,9 @@ class Profiles:
         name, or a copy of its photo)."""
         if n <= 0:
             return []
-        looks = [self.complete_the_look(i, k=4) for i in liked[:n * 2]]
+        # Each liked item's look worked out once its turn comes: most of the 2n were never read (a look is 15-30 ms;
+        # a page of 24 picks for 20 saved products worked out 16 for its 8, a code review).
+        looks: dict[int, list[Rec]] = {}
         taken = set(liked) | shown
         # As the picks like them leave them out: "Basics Men Black Trousers" saved under one id came back under
         # another as what goes with the saved shirt (a code review).
@@ -187,8 +189,13 @@ class Profiles:
         wearer = self._profile_wearer(liked)
         out: list[Rec] = []
         for depth in range(4):
-            for i, look in zip(liked, looks, strict=False):
-                if len(out) >= n or depth >= len(look) or look[depth].id in taken:
+            for i in liked[:n * 2]:
+                if len(out) >= n:
+                    return out
+                if i not in looks:
+                    looks[i] = self.complete_the_look(i, k=4)
+                look = looks[i]
+                if depth >= len(look) or look[depth].id in taken:
                     continue
                 r = look[depth]
                 v, name = self.embeddings[self._row[r.id]], _same_name(r.item.get("productDisplayName"))
