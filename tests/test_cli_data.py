@@ -512,10 +512,14 @@ def test_python_dash_m_runs_every_command():
     import subprocess
     import sys
 
-    for args in (["recommend", "--help"], ["index", "build", "--help"], ["evaluate-recs", "--help"]):
-        done = subprocess.run([sys.executable, "-m", "fashionrec.cli", *args], capture_output=True, text=True,
-                              timeout=120)
-        assert done.returncode == 0 and "Usage:" in done.stdout, (args, done.stdout[-300:], done.stderr[-300:])
+    # `python -m fashionrec` (the package) too: "'fashionrec' is a package and cannot be directly executed"
+    # was all an operator running a checkout with PYTHONPATH=src got (an operator's trial).
+    for module in ("fashionrec.cli", "fashionrec"):
+        for args in (["recommend", "--help"], ["index", "build", "--help"], ["evaluate-recs", "--help"]):
+            done = subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True,
+                                  timeout=120)
+            assert done.returncode == 0 and "Usage:" in done.stdout, (module, args, done.stdout[-300:],
+                                                                      done.stderr[-300:])
 
 
 
