@@ -1410,6 +1410,49 @@ def test_a_price_word_a_name_has_finds_it_and_says_so(index_dir, tmp_path, photo
 
 # --- writes: API key, persistence -------------------------------------------------------------------------
 
+def test_a_full_disk_is_said_as_such_and_leaves_the_index_as_it_was(index_dir, tmp_path, photo, fixture_catalog,
+                                                                     monkeypatch):
+    # A full disk under the index folder answered 500 "internal error (OSError); see the server log", whose
+    # traceback ended in numpy's "1052160 requested and 825312 written" (an operator's trial on a full tmpfs).
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+    before = {p.name: p.read_bytes() for p in live.iterdir() if p.is_file() and p.name[0] != "."}
+    row = fixture_catalog.usable.iloc[0]
+    meta = {"productDisplayName": "Probase Men Black Tshirt", **{h: row[h] for h in ATTRIBUTES}}
+    saved = np.save
+
+    def disk_full(file, arr, *args, **kwargs):      # what numpy raises when the disk fills mid-write
+        raise OSError(f"{arr.nbytes} requested and {arr.nbytes // 2} written")
+
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:
+        monkeypatch.setattr(np, "save", disk_full)
+        r = c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")}, data=meta,
+                   headers={"X-API-Key": KEY})
+        msg = assert_error(r, 507)
+        assert f"cannot save the index in {live}: no space left on its disk" in msg and "MB free" in msg, msg
+        assert "the index there is unchanged" in msg
+        msg = assert_error(c.delete(f"/api/items/{int(row['id'])}", headers={"X-API-Key": KEY}), 507)
+        assert "no space left" in msg
+        assert {p.name: p.read_bytes() for p in live.iterdir() if p.is_file() and p.name[0] != "."} == before
+        assert not [p for p in live.iterdir() if p.name.startswith(".staging.")]
+        assert c.get(f"/api/items/{int(row['id'])}").status_code == 200      # still served
+        # A build said it of its temporary folder ("cannot save the index in .../.index.vm.8216.hf5e7hjw").
+        from _recs_support import tiny_tagger_path
+
+        from fashionrec.errors import NoSpaceError
+        from fashionrec.recommend import Recommender
+
+        for out, left in ((tmp_path / "new", "nothing was written"), (live, f"{live} is unchanged")):
+            with pytest.raises(NoSpaceError, match=f"cannot build the index into {out}: no space left.*{left}"):
+                Recommender.build(fixture_catalog, Tagger.load(tiny_tagger_path()), out, progress=False,
+                                  allow_shrink=True)
+        assert not (tmp_path / "new").exists()
+        assert {p.name: p.read_bytes() for p in live.iterdir() if p.is_file() and p.name[0] != "."} == before
+        monkeypatch.setattr(np, "save", saved)      # space again: the same request goes in
+        assert c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")}, data=meta,
+                      headers={"X-API-Key": KEY}).status_code == 201
+
+
 def test_add_item_disabled_without_configured_key(client, photo):
     r = client.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
                     data={"productDisplayName": "New shirt"}, headers={"X-API-Key": "anything"})

@@ -506,6 +506,22 @@ def test_a_server_names_the_commit_it_started_from_not_one_pulled_since(tmp_path
         artifacts.source_revision.cache_clear()
 
 
+def test_a_full_disk_is_said_by_the_command_line(monkeypatch, capsys) -> None:
+    # numpy's short write on a full disk reached the terminal as "error: 1049600 requested and 822240 written"
+    # alone, from `index build` and `index add` (an operator's trial on a full tmpfs).
+    import fashionrec.cli as cli
+
+    def full(*args, **kwargs):
+        raise OSError("1049600 requested and 822240 written")
+
+    monkeypatch.setattr(cli, "app", full)
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    said = capsys.readouterr().err
+    assert stopped.value.code == 2 and "no space left on the disk (1049600 requested and 822240 written)" in said
+    assert "free some space" in said
+
+
 def test_python_dash_m_runs_every_command():
     # Run as `python -m fashionrec.cli` (scripts/gpu-train.sh does), the module was a second copy without the
     # commands registered on fashionrec.cli: "No such command 'recommend'" (a review).

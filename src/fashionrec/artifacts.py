@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import functools
 import glob
 import json
@@ -50,6 +51,24 @@ def check_writable(path: str | Path, try_it: bool = True) -> Path:
         raise BadInputError(f"cannot write {path}: {folder} is not writable here ({e.strerror or e}); choose "
                             "another path") from e
     return path
+
+
+# numpy's words for a short write (``ndarray.tofile`` under ``np.save``): an OSError without an errno, so a full
+# disk read "error: 1049600 requested and 822240 written" and nothing else (an operator's trial).
+_SHORT_WRITE = re.compile(r"\b\d+ requested and \d+ written\b")
+
+
+def out_of_space(e: OSError) -> bool:
+    """Whether ``e`` says the disk (or a quota) is full: ENOSPC, EDQUOT, or numpy's short write."""
+    return e.errno in (errno.ENOSPC, errno.EDQUOT) or (e.errno is None and bool(_SHORT_WRITE.search(str(e))))
+
+
+def free_space(folder: str | Path) -> str:
+    """The space left on ``folder``'s disk, for a message ("0.3 MB free"); "" where it cannot be read."""
+    try:
+        return f"{shutil.disk_usage(folder).free / 1e6:.1f} MB free"
+    except OSError:
+        return ""
 
 
 @contextmanager

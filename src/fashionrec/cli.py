@@ -796,7 +796,14 @@ def main() -> None:
         say_error(str(e))
         sys.exit(2)
     except OSError as e:
-        say_error((f"{e.filename}: " if e.filename else "") + (e.strerror or str(e)))
+        from fashionrec.artifacts import out_of_space
+
+        said = (f"{e.filename}: " if e.filename else "") + (e.strerror or str(e))
+        if out_of_space(e):
+            # numpy's short write said "1049600 requested and 822240 written" alone (an operator's trial).
+            said = (f"no space left on the disk ({said}): free some space and run it again; what the command "
+                    "writes goes in whole or not at all, so what was there before is unchanged")
+        say_error(said)
         sys.exit(2)
 
 

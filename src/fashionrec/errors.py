@@ -35,6 +35,11 @@ class BadInputError(FashionrecError, ValueError):
     ``except ValueError``)."""
 
 
+class NoSpaceError(FashionrecError):
+    """A file could not be written whole: its disk (or the account's quota) is full (HTTP 507). What was there
+    before is left as it was."""
+
+
 class ChangedOnDiskError(VectorIndexError):
     """The index folder was written by another process since this one loaded it (HTTP 409)."""
 

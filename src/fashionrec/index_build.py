@@ -32,6 +32,7 @@ from PIL import Image
 from fashionrec.artifacts import (
     atomic_dir,
     check_replaceable,
+    free_space,
     made_by,
     made_with,
     one_writer_at_a_time,
@@ -40,7 +41,7 @@ from fashionrec.artifacts import (
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import COLUMNS, Catalog, first_few, load_catalog, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import catalogue_removals, changing_folder
-from fashionrec.errors import BadInputError, ModelError, VectorIndexError
+from fashionrec.errors import BadInputError, ModelError, NoSpaceError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
@@ -309,7 +310,7 @@ class IndexBuilding:
                 if removed:
                     rec.manifest["removed_ids"] = removed
                 rec.save()
-        except BaseException:
+        except BaseException as e:
             # The new folder never replaced the old one: leave no orphan collection behind. Unless it did: a stop
             # while the replaced folder was deleted, after the swap, dropped the collection the new folder names,
             # and every load then said "has no collection ...; rebuild the index" (a code review).
@@ -320,6 +321,14 @@ class IndexBuilding:
                     index.drop()
                 except Exception as drop_error:  # the build's own error matters more than the clean-up's
                     log.warning("could not drop the unfinished collection: %s", drop_error)
+            if isinstance(e, NoSpaceError) and not _in_place(out_dir, build_id):
+                # Said of the build's temporary folder, "cannot save the index in runs/.index.vm.8216.hf5e7hjw"
+                # (an operator's trial): said of the folder asked for.
+                left = f"{out_dir} is unchanged" if Path(out_dir).exists() else "nothing was written"
+                raise NoSpaceError(f"cannot build the index into {out_dir}: no space left on its disk "
+                                   f"({free_space(Path(out_dir).parent)}; the new index is written beside the one it "
+                                   f"replaces, and takes about as much): free some space and build again; "
+                                   f"{left}") from e
             raise
         _drop_replaced(earlier, index, token)
         changes = rec.manifest.get("changes")

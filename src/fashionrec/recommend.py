@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from fashionrec.artifacts import private_temp_dir, read_json, write_json
+from fashionrec.artifacts import free_space, out_of_space, private_temp_dir, read_json, write_json
 from fashionrec.blas import one_blas_thread
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import (
@@ -60,7 +60,14 @@ from fashionrec.catalogue_edits import CatalogueEdits, manifest_stamp
 from fashionrec.colours import nearness
 from fashionrec.data import STORE_HEIGHT, STORE_WIDTH, fit_to_store
 from fashionrec.embed import Embedder, predicted_frame
-from fashionrec.errors import BadInputError, ChangedOnDiskError, DamagedFileError, ModelError, VectorIndexError
+from fashionrec.errors import (
+    BadInputError,
+    ChangedOnDiskError,
+    DamagedFileError,
+    ModelError,
+    NoSpaceError,
+    VectorIndexError,
+)
 from fashionrec.index import VectorIndex, open_index
 from fashionrec.index.projection import Projection
 from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: importable from here as before)
@@ -257,6 +264,11 @@ class PhotoResults(tuple):
         closest = "None" if self.closest is None else f"{self.closest:.3f}"
         return (f"PhotoResults(predicted: {seen}; results: {[r.id for r in self[1]]}; closest={closest}, "
                 f"unfamiliar={self.unfamiliar})")
+
+
+def _folder_mb(folder: Path) -> float:
+    """The size of the files directly in ``folder``, in MB (what a save writes again beside them)."""
+    return sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 1e6
 
 
 def _move_in(stage: Path, names: list[str], folder: Path) -> None:
@@ -633,16 +645,27 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             if "year" in items:     # whole years, as the build wrote them: a column with gaps reads back as float,
                 # and a product added since wrote 2013.0 (an ML engineer's trial)
                 items = items.assign(year=pd.to_numeric(items["year"], errors="coerce").astype("Int64"))
-            items.to_csv(stage / "items.csv", index=False)
-            for name, arr in (("embeddings.npy", self.embeddings), ("text_embeddings.npy", self.text_embeddings)):
-                with open(stage / name, "wb") as f:
-                    np.save(f, arr)
-            self.index.save(stage)
-            if self.projection is not None:
-                self.projection.save(stage)
-            manifest = {**self.manifest, "count": len(self.items), "highest_id": self._highest_id(),
-                        "updated": _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")}
-            write_json(stage / "manifest.json", manifest)
+            try:
+                items.to_csv(stage / "items.csv", index=False)
+                for name, arr in (("embeddings.npy", self.embeddings), ("text_embeddings.npy", self.text_embeddings)):
+                    with open(stage / name, "wb") as f:
+                        np.save(f, arr)
+                self.index.save(stage)
+                if self.projection is not None:
+                    self.projection.save(stage)
+                manifest = {**self.manifest, "count": len(self.items), "highest_id": self._highest_id(),
+                            "updated": _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")}
+                write_json(stage / "manifest.json", manifest)
+            except OSError as e:
+                # A full disk was a 500 "internal error (OSError)" from the API, and numpy's "1052160 requested
+                # and 825312 written" from `index add` (an operator's trial): nothing said the disk was full.
+                if not out_of_space(e):
+                    raise
+                shutil.rmtree(stage, ignore_errors=True)     # its space, before the free space is said
+                size = max(_folder_mb(d), (self.embeddings.nbytes + self.text_embeddings.nbytes) / 1e6)
+                raise NoSpaceError(f"cannot save the index in {d}: no space left on its disk ({free_space(d)}; a save "
+                                   f"writes the index's {size:.0f} MB of files anew beside them): free some space and "
+                                   "try again; the index there is unchanged") from e
             self._check_not_replaced()
             staged = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
             _move_in(stage, staged, d)

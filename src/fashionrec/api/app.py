@@ -31,7 +31,14 @@ from fashionrec.api.routes.pages import WEB, templates
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import ServerTiming
 from fashionrec.artifacts import source_revision
-from fashionrec.errors import BadInputError, ChangedOnDiskError, ConflictError, FashionrecError, NotFoundError
+from fashionrec.errors import (
+    BadInputError,
+    ChangedOnDiskError,
+    ConflictError,
+    FashionrecError,
+    NoSpaceError,
+    NotFoundError,
+)
 
 log = logging.getLogger(__name__)
 UPLOAD_PATHS = ("/api/search/image", "/api/classify", "/api/items")
@@ -334,7 +341,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     # Domain errors carry messages written for the user; only their status differs.
     for exc_type, status in ((NotFoundError, 404), (ConflictError, 409), (BadInputError, 422), (PayloadTooLarge, 413),
-                             (ChangedOnDiskError, 409), (FashionrecError, 400)):
+                             (ChangedOnDiskError, 409), (NoSpaceError, 507), (FashionrecError, 400)):
         app.add_exception_handler(exc_type, _status_handler(status))
 
     @app.exception_handler(RequestValidationError)
