@@ -1177,6 +1177,44 @@ def test_what_an_api_fuzz_found_is_answered_as_declared(client, monkeypatch, ind
     assert loggable("a\x85b\u2028c") == "a\\x85b\\u2028c"
 
 
+def test_each_request_is_logged_with_its_status_time_and_id(client, ids, caplog, monkeypatch):
+    # uvicorn's access line had no time and no request id, so an on-call operator could find neither a slow
+    # request nor the reason line of a refused one ("-> 403: wrong X-API-Key") beside it (an operator's trial).
+    import logging
+
+    import fashionrec.api.routes.health as health_route
+
+    caplog.set_level(logging.DEBUG, logger="fashionrec")
+
+    def lines(rid: str) -> list[logging.LogRecord]:
+        return [r for r in caplog.records if r.getMessage().endswith(f"req={rid}")]
+
+    r = client.get(f"/api/items/{ids[0]}/similar", params={"k": 3})
+    rid = r.headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{16}", rid)
+    (line,) = lines(rid)
+    assert line.name == "fashionrec.access" and line.levelno == logging.INFO
+    assert re.fullmatch(rf'\S+ "GET /api/items/{ids[0]}/similar\?k=3" 200 \d+ B \d+\.\d ms req={rid}',
+                        line.getMessage()), line.getMessage()
+    # The proxy's id (nginx's $request_id) is kept, so its log, this one and the client name a request alike; a
+    # refusal's reason is logged under it too.
+    r = client.delete(f"/api/items/{ids[0]}", headers={"X-Request-ID": "5f1d7e0c9a8b4c3d2e1f0a9b8c7d6e5f"})
+    assert r.status_code == 403 and r.headers["x-request-id"] == "5f1d7e0c9a8b4c3d2e1f0a9b8c7d6e5f"
+    said = [x.getMessage() for x in lines("5f1d7e0c9a8b4c3d2e1f0a9b8c7d6e5f")]
+    assert len(said) == 2 and said[0].startswith(f"DELETE /api/items/{ids[0]} -> 403: ") and " 403 " in said[1]
+    # One that cannot be logged safely (too long, or other characters) is replaced by one of ours.
+    for given in ("x" * 200, "a b", "<script>"):
+        assert client.get("/health", headers={"X-Request-ID": given}).headers["x-request-id"] != given
+    # A /health answered ok is a load balancer's every few seconds: DEBUG, not INFO.
+    assert {x.levelno for x in caplog.records if '"GET /health"' in x.getMessage()} == {logging.DEBUG}
+    # An unexpected 500, answered outside the middleware, names the id its traceback is logged under.
+    monkeypatch.setattr(health_route, "photos_gone", lambda rec: 1 / 0)
+    with TestClient(client.app, raise_server_exceptions=False) as c:
+        r = c.get("/health", headers={"X-Request-ID": "trace-42"})
+    assert r.status_code == 500 and r.headers["x-request-id"] == "trace-42" and "request trace-42" in r.text
+    assert {x.levelno for x in lines("trace-42")} == {logging.ERROR, logging.INFO}
+
+
 def test_the_cli_reads_the_servers_index_variable(index_dir, client, monkeypatch):
     # A shop that set FASHIONREC_INDEX_DIR for `serve` was told "no index at runs/index" by every other command.
     from typer.testing import CliRunner
@@ -1352,11 +1390,13 @@ def test_a_json_body_over_a_mebibyte_is_refused_before_it_is_read(client):
 
 def test_a_newline_in_a_request_forges_no_line_of_the_servers_log(client, caplog):
     forged = "2026-12-05 02:30:00,000 INFO fashionrec.api.app: added product 1 (forged)"
-    with caplog.at_level("INFO", logger="fashionrec.api.app"):
+    with caplog.at_level("INFO", logger="fashionrec"):
         r = client.get("/api/items", params={f"x\n{forged}": "1"})
+        assert client.get(f"/api/items/1%0A{forged}").status_code in (404, 422)     # the access line's path too
     assert r.status_code == 422
-    said = [rec.getMessage() for rec in caplog.records if rec.name == "fashionrec.api.app"]
+    said = [rec.getMessage() for rec in caplog.records if rec.name in ("fashionrec.api.app", "fashionrec.access")]
     assert any("x\\n2026-12-05 02:30:00,000 INFO" in m for m in said), said
+    assert any(m.startswith('testclient "GET /api/items/1\\n2026-12-05') for m in said), said
     assert not any("\n" in m for m in said) and not any(m.startswith("2026-12-05") for m in said)
 
 

@@ -776,8 +776,9 @@ def serve(
         formatter["fmt"] = "%(asctime)s " + formatter["fmt"]
     try:
         # uvicorn puts the root path in each request's scope (and in front of its path), as the ASGI spec has it.
+        # The app logs each request itself, with its time and id (api/access_log.py): uvicorn's line had neither.
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info", root_path=root_path,
-                    timeout_keep_alive=settings.keep_alive_s, log_config=log_config)
+                    timeout_keep_alive=settings.keep_alive_s, log_config=log_config, access_log=False)
     except FashionrecError as e:
         fail(str(e))
 

@@ -25,6 +25,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from fashionrec import __version__
+from fashionrec.api.access_log import AccessLog
 from fashionrec.api.deps import PayloadTooLarge, Service, app_path, root_path, sent_content_type
 from fashionrec.api.routes import ALL_ROUTERS
 from fashionrec.api.routes.pages import WEB, templates
@@ -145,10 +146,17 @@ def loggable(text: object) -> str:
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
+def request_id(request: Request) -> str:
+    """The request's id (``api.access_log``), for the lines logged of it; "-" outside the middleware."""
+    return getattr(request.state, "request_id", "-")
+
+
 def _error(request: Request, status: int, detail: str, headers: dict | None = None):
     if status < 500:
-        # The access log has the status only; the reason is what an operator looking into it needs.
-        log.info("%s %s -> %d: %s", request.method, loggable(request.url.path), status, loggable(detail))
+        # The access log has the status only; the reason is what an operator looking into it needs, with the
+        # request's id that its access line ends with.
+        log.info("%s %s -> %d: %s req=%s", request.method, loggable(request.url.path), status, loggable(detail),
+                 request_id(request))
     if _wants_page(request):
         return templates.TemplateResponse(request, "message.html", {
             "title": PAGE_TITLES.get(status, "Something went wrong"), "message": detail}, status_code=status,
@@ -337,7 +345,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
                            expose_headers=["Server-Timing"], max_age=600)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
-    app.add_middleware(ServerTiming)     # added last, so outermost (Server-Timing: api/timing.py)
+    app.add_middleware(ServerTiming)     # Server-Timing: api/timing.py
+    app.add_middleware(AccessLog)        # added last, so outermost: one line per request (api/access_log.py)
 
     # Domain errors carry messages written for the user; only their status differs.
     for exc_type, status in ((NotFoundError, 404), (ConflictError, 409), (BadInputError, 422), (PayloadTooLarge, 413),
@@ -382,10 +391,13 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
-        log.exception("unhandled error on %s %s", request.method, loggable(request.url.path))
-        # Starlette answers it outside every middleware: the headers they add are added here (an API fuzz).
-        return _error(request, 500, f"internal error ({type(exc).__name__}); see the server log",
-                      security_headers(request.app.state.settings.frame_ancestors))
+        log.exception("unhandled error on %s %s req=%s", request.method, loggable(request.url.path),
+                      request_id(request))
+        # Starlette answers it outside every middleware: the headers they add are added here (an API fuzz), and
+        # the request's id, which the message names so that a user's report finds the traceback.
+        return _error(request, 500, f"internal error ({type(exc).__name__}); see the server log, request "
+                      f"{request_id(request)}", {**security_headers(request.app.state.settings.frame_ancestors),
+                                                 "X-Request-ID": request_id(request)})
 
     for router in ALL_ROUTERS:
         app.include_router(router)
