@@ -1838,6 +1838,39 @@ def test_service_on_milvus_backend(tmp_path, fixture_dir, ids, fixture_catalog):
         assert new_id in [h["id"] for h in hits["results"]]
 
 
+def test_serve_says_an_index_it_cannot_load_in_one_line_and_stops_at_once_on_sigterm(index_dir, tmp_path,
+                                                                                      monkeypatch):
+    # A data file cut short was said at the end of a 60-line traceback from uvicorn's start-up, exit 3; a SIGTERM
+    # while the index loaded waited for the load, then logged "Uvicorn running on ..." (an operator's trial).
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+    from fashionrec.recommend import Recommender
+    from fashionrec.signals import Terminated
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda application, **kw: started.append(application))
+    damaged = tmp_path / "index"
+    shutil.copytree(index_dir, damaged)
+    with open(damaged / "embeddings.npy", "r+b") as f:
+        f.truncate(200)
+    res = CliRunner().invoke(app, ["serve", "--index", str(damaged), "--port", "8123"])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and not started, res.output
+    assert f"error: index {damaged} is incomplete or damaged" in said and "Traceback" not in said
+    # The index loaded is the one served: loaded once.
+    assert CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123"]).exit_code == 0
+    assert started and started[-1].state.settings.index_dir == index_dir
+
+    def stopped(*args, **kwargs):
+        raise Terminated("terminated (SIGTERM)")
+
+    monkeypatch.setattr(Recommender, "load", stopped)
+    res = CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123"])
+    assert res.exit_code == 143 and "terminated before the server started" in res.output
+
+
 def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch):
     """uvicorn's 5 s keep-alive dropped connections clients were reusing (ReadError under load): serve sets it."""
     import uvicorn

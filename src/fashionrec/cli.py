@@ -711,6 +711,25 @@ def serve(
     """Serve the JSON API (/docs) and the web UI on http://HOST:PORT, loading the model and index once."""
     import uvicorn
 
+    from fashionrec.signals import exit_code, how_stopped
+
+    try:
+        application, options = _server_to_start(index, model, host, port, backend, uri, token, root_path)
+    except KeyboardInterrupt as e:      # Ctrl-C, or SIGTERM (signals.Terminated); uvicorn handles both from now
+        # A SIGTERM in a start-up's first seconds ended in exit 130 without a word (an operator's trial).
+        say_error(f"{how_stopped(e)} before the server started (while the index and models loaded)")
+        raise typer.Exit(code=exit_code(e)) from None
+    try:
+        uvicorn.run(application, **options)
+    except FashionrecError as e:
+        fail(str(e))
+
+
+def _server_to_start(index: Path, model: Path | None, host: str, port: int, backend: str | None, uri: str | None,
+                     token: str | None, root_path: str):
+    """``serve``'s checks and loads: the app to run, with uvicorn's options for it."""
+    import uvicorn
+
     from fashionrec.api import Settings, create_app
     from fashionrec.cli_recs import index_dir
 
@@ -774,13 +793,27 @@ def serve(
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     for formatter in log_config["formatters"].values():
         formatter["fmt"] = "%(asctime)s " + formatter["fmt"]
+    from fashionrec.recommend import Recommender
+
+    # Loaded here, not in the app's start-up: an index that cannot be loaded (a data file cut short) was said at
+    # the end of a 60-line traceback from uvicorn's start-up, exit 3, and a SIGTERM while it loaded waited for
+    # the load, then logged "Uvicorn running on ..." before it stopped (an operator's trial).
+    logging.getLogger("fashionrec.api.app").info("loading index %s", index)
     try:
-        # uvicorn puts the root path in each request's scope (and in front of its path), as the ASGI spec has it.
-        # The app logs each request itself, with its time and id (api/access_log.py): uvicorn's line had neither.
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", root_path=root_path,
-                    timeout_keep_alive=settings.keep_alive_s, log_config=log_config, access_log=False)
+        rec = Recommender.load(index, model=settings.model, uri=settings.milvus_uri, token=settings.milvus_token)
+        # The models' first run (ONNX sessions, MiniLM), the most of a start-up's 15 s: the app's start-up does it
+        # again, at once.
+        from fashionrec.text_encoder import encode_text
+
+        rec.tagger.warm_up()
+        encode_text(["warm up"])
     except FashionrecError as e:
         fail(str(e))
+    # uvicorn puts the root path in each request's scope (and in front of its path), as the ASGI spec has it.
+    # The app logs each request itself, with its time and id (api/access_log.py): uvicorn's line had neither.
+    return create_app(settings, recommender=rec), {
+        "host": host, "port": port, "log_level": "info", "root_path": root_path,
+        "timeout_keep_alive": settings.keep_alive_s, "log_config": log_config, "access_log": False}
 
 
 # Recommender commands (index, recommend, evaluate-recs) live in their own module.
