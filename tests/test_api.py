@@ -2206,6 +2206,17 @@ def test_behind_a_proxy_every_address_a_page_gives_is_under_its_path(proxied, id
         assert before.endswith("ROOT + ") or before.rstrip().endswith(("===", "indexOf(")), (before, literal)
 
 
+def test_behind_a_proxy_that_passes_its_path_on_the_404_says_so(proxied, client):
+    # nginx's `proxy_pass http://127.0.0.1:8025;` (no slash) passes /recs on: every page and call was a bare 404
+    # "nothing is served at /recs/recs/health" (an operator's trial).
+    for path in ("/health", "/", "/api/items/1", ""):
+        msg = assert_error(proxied.get(PREFIX + PREFIX + path), 404)
+        assert "the proxy in front passes its /recs on" in msg and "proxy_pass http://127.0.0.1:8000/;" in msg, msg
+    # Another unknown address, or one without a root path, is said as before.
+    assert assert_error(proxied.get(PREFIX + "/nope"), 404) == f"nothing is served at {PREFIX}/nope"
+    assert assert_error(client.get("/recs/health"), 404) == "nothing is served at /recs/health"
+
+
 def test_behind_a_proxy_redirects_and_json_addresses_are_under_its_path(proxied, ids, photo):
     item = ids[0]
     # Location headers: a product's number, a page past the end, the EDA report's folder.

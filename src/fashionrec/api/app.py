@@ -365,6 +365,13 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         detail, status = exc.detail, exc.status_code
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing is served at {request.url.path}"
+            root, within = root_path(request), app_path(request.scope)
+            if root and (within == root or within.startswith(root + "/")):
+                # nginx's `proxy_pass http://127.0.0.1:8000;` (no slash) passes /recs on, and every page and call
+                # was a bare 404 "nothing is served at /recs/recs/health" (an operator's trial).
+                detail += (f": the proxy in front passes its {root} on, and this server (--root-path {root}) "
+                           f"needs it taken off: end nginx's proxy_pass with a slash, as in "
+                           "`proxy_pass http://127.0.0.1:8000/;` (docs/service.md, Behind a reverse proxy)")
         elif exc.status_code == 405 and detail == "Method Not Allowed":
             # "Method Not Allowed" alone (an integrator's trial): which ones it takes. Every route of the path
             # (Starlette's Allow names the first one's: GET for /api/items, which POST adds to; a code review).
