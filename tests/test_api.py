@@ -1751,6 +1751,43 @@ def test_a_change_sent_while_a_batch_is_adding_waits_for_it_and_goes_in_on_top(i
     assert added[0] in on_disk and gone not in on_disk
 
 
+def test_an_index_folder_moved_or_deleted_under_the_server_is_said(index_dir, tmp_path, caplog, monkeypatch):
+    # Moved away (or deleted) under a running server, the folder went unsaid: /health "ok", nothing logged, until
+    # a restart found no index (an operator's trial).
+    import fashionrec.api.routes.health as health_route
+    import fashionrec.recommend as recommend
+
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+    monkeypatch.setattr(recommend, "GONE_AFTER_S", 0.3, raising=False)
+    monkeypatch.setattr(health_route, "GONE_AFTER_S", 0.3, raising=False)
+    with TestClient(create_app(Settings(index_dir=live, reload_s=0.1))) as c, \
+            caplog.at_level("INFO", logger="fashionrec.api.deps"):
+        live.rename(tmp_path / "moved")
+        assert c.get("/health").json()["status"] == "ok"       # a moment: a rebuild swapping the folder in
+        time.sleep(0.6)
+        health = c.get("/health").json()
+        assert health["status"] == "degraded" and c.get("/api/items", params={"limit": 1}).status_code == 200
+        (problem,) = health["problems"]
+        assert f"the index folder {live} has had no manifest.json for" in problem and "a restart would find" in problem
+        deadline = time.monotonic() + 10
+        while "has no manifest.json" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (tmp_path / "moved").rename(live)
+        while f"{live} is back" not in caplog.text and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert caplog.text.count("has no manifest.json (moved or deleted?)") == 1 and f"{live} is back" in caplog.text
+        assert c.get("/health").json()["status"] == "ok"
+    # Put back with its files' times, it is there again at the first look (it stayed "gone": a review of the fix).
+    rec = recommend.Recommender.load(live)
+    assert rec.changed_on_disk() is False and rec.gone_from_disk() == 0
+    live.rename(tmp_path / "moved")
+    time.sleep(0.1)
+    assert rec.gone_from_disk() > 0
+    (tmp_path / "moved").rename(live)
+    assert rec.gone_from_disk() == 0
+
+
 def test_a_server_serves_its_index_folder_as_another_process_changes_it(index_dir, tmp_path, photo, caplog,
                                                                          monkeypatch):
     import fashionrec.api.deps as deps

@@ -298,6 +298,11 @@ def _move_in(stage: Path, names: list[str], folder: Path) -> None:
         raise
 
 
+# An index folder's manifest missing for longer than a rebuild's swap of the folder (a moment) is a folder moved or
+# deleted under a server (Recommender.gone_from_disk).
+GONE_AFTER_S = 5.0
+
+
 def _mtime(path: Path) -> int | None:
     try:
         return path.stat().st_mtime_ns
@@ -520,6 +525,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self.neighbour_vote = NEIGHBOUR_VOTE["weight"]
         self._stamp = manifest_stamp(manifest)     # which version of the folder this object holds
         self._disk_seen: tuple[tuple, bool] | None = None     # changed_on_disk's last look: (mtime, stamp), answer
+        self._manifest_missing_since: float | None = None     # time.monotonic() a look first found no manifest
         self._build_lock = threading.RLock()   # lazy tables: one builder at a time (see _once)
         # The unfamiliar-photo threshold of an older index, computed once: a product added later moves it
         # by nothing worth 3 s per addition.
@@ -754,6 +760,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         # Read again only when the file or what this object holds changed: a monitor polls /health, and the
         # manifest of a catalogue with many removals is 65 KB or more.
         key = (_mtime(path), self._stamp)
+        if key[0] is not None:      # there (again: a folder put back keeps its files' times, so the answer kept)
+            self._manifest_missing_since = None
         if self._disk_seen is not None and self._disk_seen[0] == key:
             return self._disk_seen[1]
         try:
@@ -761,11 +769,21 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             # A manifest that is no JSON object (null, a list) is no index either: changed, not a 500 (a review).
             changed = key[0] is not None and (not isinstance(on_disk, dict) or manifest_stamp(on_disk) != self._stamp)
         except OSError:     # gone for the moment a rebuild swaps the folder in: said at the next look
+            if self._manifest_missing_since is None:
+                self._manifest_missing_since = time.monotonic()
             return False
         except ValueError:      # damaged (saves are atomic): not what was loaded (an operator saw no sign)
             changed = True
         self._disk_seen = (key, changed)
         return changed
+
+    def gone_from_disk(self) -> float:
+        """Seconds for which the index folder's manifest has been missing at every look of :meth:`changed_on_disk`
+        (0 while it is there): a folder moved or deleted under a server that serves on from memory, until a restart
+        finds nothing."""
+        self.changed_on_disk()
+        since = self._manifest_missing_since
+        return 0.0 if since is None else time.monotonic() - since
 
     def _check_not_replaced(self) -> None:
         path = self.index_dir / "manifest.json"

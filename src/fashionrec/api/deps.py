@@ -103,6 +103,7 @@ class Service:
         self.changing = threading.Lock()
         self._failed_reload: tuple | None = None     # the index folder's _folder_stamp where its files failed
         self._said_failure: tuple | None = None      # ... where the log last said a reload failed
+        self._said_gone = False                      # whether the log said the folder is gone (_say_if_gone)
         # Why the folder on disk is not what is served, for /health: a rebuild by another model left a server
         # serving the old index under "ok", said in its log alone (an integrator's trial).
         self.reload_failure = ""
@@ -147,9 +148,23 @@ class Service:
             # A folder put back as it was served (a backup restored) is no longer one that cannot be served: /health
             # said "degraded" until a restart (a code review).
             self.reload_failure = ""
+            self._say_if_gone()
             return False
         with self.changing:     # not beside an add or a remove through the API, which saves the folder too
             return self._reload_changed()
+
+    def _say_if_gone(self) -> None:
+        """Log once that the index folder is gone (moved or deleted), and once that it is back: /health said "ok"
+        and the log nothing, until a restart found no index (an operator's trial)."""
+        from fashionrec.recommend import GONE_AFTER_S
+
+        gone = self.rec.gone_from_disk() >= GONE_AFTER_S
+        if gone and not self._said_gone:
+            log.error("%s has no manifest.json (moved or deleted?): still serving the index loaded before (%d items), "
+                      "but a restart would find none", self.rec.index_dir, len(self.rec.items))
+        elif self._said_gone and not gone:
+            log.info("%s is back", self.rec.index_dir)
+        self._said_gone = gone
 
     def _reload_changed(self) -> bool:
         """:meth:`reload_if_changed`, with ``changing`` held."""

@@ -8,7 +8,7 @@ from fashionrec.api.deps import ServiceDep
 from fashionrec.api.schemas import Health
 from fashionrec.artifacts import version_said
 from fashionrec.catalog import first_few
-from fashionrec.recommend import photos_gone
+from fashionrec.recommend import GONE_AFTER_S, photos_gone
 
 # Any query parameter is let be: a monitor's or jQuery's cache-buster ("?_=1712345678") must not read as down.
 router = APIRouter(tags=["health"])
@@ -26,6 +26,12 @@ def health(service: ServiceDep) -> Health:
     gone = photos_gone(rec)
     problems = [f"catalogue photos are gone from where the index points (ids {first_few(gone, 5)}): the catalogue "
                 "folder moved? `fashionrec index check` says; rebuild from where it is now"] if gone else []
+    gone_for = rec.gone_from_disk()
+    if gone_for >= GONE_AFTER_S:
+        # Moved or deleted, the folder went unsaid: "ok" while a restart would find no index (an operator's trial).
+        problems.append(f"the index folder {rec.index_dir} has had no manifest.json for {gone_for:.0f} s (moved or "
+                        f"deleted?): still serving the index loaded before ({len(rec.items)} items), but a restart "
+                        "would find none; put it back, or build one there with `fashionrec index build`")
     if service.stale:
         problems.append(service.stale)
     if service.reload_failure:
