@@ -35,9 +35,9 @@ class BadInputError(FashionrecError, ValueError):
     ``except ValueError``)."""
 
 
-class NoSpaceError(FashionrecError):
+class NoSpaceError(FashionrecError, OSError):
     """A file could not be written whole: its disk (or the account's quota) is full (HTTP 507). What was there
-    before is left as it was."""
+    before is left as it was. An OSError too, as the error it stands for was (``except OSError`` still catches it)."""
 
 
 class ChangedOnDiskError(VectorIndexError):
