@@ -87,7 +87,6 @@ TEXT_SIDE = 800
 # a header and four lines of text) were read as pendants, bracelets and cufflinks in 15 cases, mostly under the
 # unfamiliar notice; cropped so, all 20 as their types at 60-97% (their next part: 0.2-11% of the product).
 AMONG_TEXT = 0.2
-LEAST_CROP = 32     # px: a smaller crop is no photo to read (check_photo's least size)
 
 
 class PhotoViews(list):
@@ -201,7 +200,7 @@ def _small_parts(rgb: Image.Image, colour: np.ndarray) -> tuple[np.ndarray, np.n
 def _among_text(rgb: Image.Image, parts: np.ndarray, sizes: np.ndarray, factor: int) -> Image.Image | None:
     """The crop of ``rgb`` to the largest of ``parts`` (:func:`_small_parts`) where it stands out among
     :data:`SCATTERED_PARTS` or more, the next under :data:`AMONG_TEXT` of it; None elsewhere, or where the crop
-    would be under :data:`LEAST_CROP` pixels across or nearly the whole photo."""
+    would be under :data:`~fashionrec.catalog.MIN_PHOTO_SIDE` pixels across or nearly the whole photo."""
     if len(sizes) < SCATTERED_PARTS:
         return None
     second, best = np.argsort(sizes)[-2:]
@@ -218,7 +217,7 @@ def _among_text(rgb: Image.Image, parts: np.ndarray, sizes: np.ndarray, factor: 
     box = (cols.start * factor, rows.start * factor, min(rgb.width, cols.stop * factor),
            min(rgb.height, rows.stop * factor))
     w, h = box[2] - box[0], box[3] - box[1]
-    if min(w, h) < LEAST_CROP or w * h > (1 - OTHER_PARTS) * rgb.width * rgb.height:
+    if min(w, h) < MIN_PHOTO_SIDE or w * h > (1 - OTHER_PARTS) * rgb.width * rgb.height:
         return None
     return rgb.crop(box)
 
