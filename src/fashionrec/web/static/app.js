@@ -473,7 +473,8 @@
           savedPart.hidden = toSaved.hidden = false;
           if (row === rows) showSaved(saved.json.items);
           return fetchJson(ROOT + "/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
-            body: JSON.stringify({ liked: ids, k: 24 }) }).then(function (res) {
+            // skip_unknown: a product removed since the list above was fetched is no dead end (a code review).
+            body: JSON.stringify({ liked: ids, k: 24, skip_unknown: true }) }).then(function (res) {
             if (mine !== loads) return;
             if (!res.ok) throw trouble(res, "could not load picks");
             // What the picks are for, once they are shown: set before, a failed update said "Based on 2 saved
