@@ -191,6 +191,14 @@ def test_similar_and_outfit(client, ids):
     outfit = client.get(f"/api/items/{ids[0]}/outfit", params={"k": 3}).json()["results"]
     assert len(outfit) <= 3 and all(r["reason"] and r["slot"] == r["item"]["subCategory"] for r in outfit)
     assert all(r["slot"] is None for r in recs)
+    # Fewer pieces than asked, or none, say why (an empty list came without a reason: a code review).
+    many = client.get(f"/api/items/{ids[0]}/outfit", params={"k": 100}).json()
+    assert many["note"].startswith(f"{len(many['results'])} of 100 pieces: a look has at most one per slot")
+    assert client.get(f"/api/items/{ids[0]}/outfit", params={"k": 1}).json()["note"] is None
+    rec = client.app.state.service.rec
+    lookless = next(int(i) for i in rec.items["id"] if not rec.complete_the_look(int(i), k=4))
+    none = client.get(f"/api/items/{lookless}/outfit").json()
+    assert none["results"] == [] and none["note"].startswith("no look: the product's category takes none")
 
 
 def test_search_image_and_classify(client, photo):

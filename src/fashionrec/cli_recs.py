@@ -29,6 +29,7 @@ from fashionrec.cli import (
     stopped,
 )
 from fashionrec.errors import FashionrecError, NotFoundError
+from fashionrec.looks import short_look
 from fashionrec.results import PRODUCT_PAGE
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
@@ -677,12 +678,7 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
     except FashionrecError as e:
         fail(str(e))
     # Fewer pieces than asked were printed without a word (a shop's trial: 1 of 5).
-    rules = "docs/recommender.md, 'Complete the look'"
-    short = (f"no look: the product's category takes none, or this catalogue has no piece for its wearer and usage "
-             f"that goes with it ({rules})" if not recs else
-             f"{len(recs)} of {k} pieces: a look has at most one per slot of the product's category, each for its "
-             f"wearer and usage and going with it ({rules})") if len(recs) < k else None
-    _show(recs, as_json, f"complete the look for {item_id}", caption=short)
+    _show(recs, as_json, f"complete the look for {item_id}", caption=short_look(len(recs), k))
 
 
 @recommend_app.command("profile")

@@ -249,6 +249,19 @@ SLOT_NAMES = {"Lips": "Lip make-up", "Eyes": "Eye make-up", "Nails": "Nail polis
               "Loungewear and Nightwear": "Nightwear"}
 
 
+def short_look(found: int, asked: int) -> str | None:
+    """Why a look has fewer pieces than ``asked`` (``found`` came), as the CLI and the API say it; None where
+    it has them all. An empty look was an empty list without a reason in the API (a code review)."""
+    if found >= asked:
+        return None
+    rules = "docs/recommender.md, 'Complete the look'"
+    if not found:
+        return (f"no look: the product's category takes none, or this catalogue has no piece for its wearer and "
+                f"usage that goes with it ({rules})")
+    return (f"{found} of {asked} pieces: a look has at most one per slot of the product's category, each for its "
+            f"wearer and usage and going with it ({rules})")
+
+
 def slot_name(sub: str) -> str:
     """A subCategory as a look's reason says it: "Eyes" -> "Eye make-up", "Topwear" -> "Topwear"."""
     return SLOT_NAMES.get(sub, sub)

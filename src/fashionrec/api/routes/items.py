@@ -26,6 +26,7 @@ from fashionrec.api.routes.search import found_by_text
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES, first_few
 from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.looks import short_look
 from fashionrec.results import PRODUCT_PAGE
 from fashionrec.vocabulary import without_price_or_size
 
@@ -165,7 +166,7 @@ def complete_the_look(
     """Items from other categories that go with this one, one per slot of the look, best slots first."""
     with service.reading():
         recs = service.rec.complete_the_look(item_id, k=k)
-    return RecList(results=[to_rec(r, root) for r in recs])
+    return RecList(results=[to_rec(r, root) for r in recs], note=short_look(len(recs), k))
 
 
 @router.post("", response_model=Created, status_code=201, dependencies=[Depends(require_api_key),
