@@ -1458,6 +1458,24 @@ def test_a_price_word_a_name_has_finds_it_and_says_so(index_dir, tmp_path, photo
 
 # --- writes: API key, persistence -------------------------------------------------------------------------
 
+def test_a_change_to_an_index_served_read_only_is_a_503(index_dir, tmp_path, monkeypatch):
+    # A read-only index folder answered 400, a request's fault, which alerts on 5xx do not see (an operator's trial).
+    import filelock
+
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+
+    def read_only(self, *args, **kwargs):       # what a read-only mount gives the change's lock file
+        raise PermissionError(13, "Read-only file system")
+
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:
+        item = int(c.get("/api/items", params={"limit": 1}).json()["items"][0]["id"])
+        monkeypatch.setattr(filelock.FileLock, "acquire", read_only)
+        msg = assert_error(c.delete(f"/api/items/{item}", headers={"X-API-Key": KEY}), 503)
+        assert "must be writable by this process" in msg
+        assert c.get(f"/api/items/{item}").status_code == 200        # still there, still served
+
+
 def test_a_full_disk_is_said_as_such_and_leaves_the_index_as_it_was(index_dir, tmp_path, photo, fixture_catalog,
                                                                      monkeypatch):
     # A full disk under the index folder answered 500 "internal error (OSError); see the server log", whose

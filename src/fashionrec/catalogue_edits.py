@@ -49,6 +49,7 @@ from fashionrec.errors import (
     ConflictError,
     FashionrecError,
     NotFoundError,
+    NotWritableError,
     VectorIndexError,
 )
 from fashionrec.item_tables import plain
@@ -98,7 +99,7 @@ def changing_folder(index_dir: Path) -> Iterator[None]:
             f"another process has been changing {index_dir} for over {CHANGE_WAIT_S} s (it holds {lock.lock_file}): "
             "let it finish and try again; if no fashionrec process is running, delete that file") from e
     except OSError as e:    # a folder served read-only: a 500 from the API otherwise
-        raise VectorIndexError(f"cannot change the index in {index_dir}: {e.strerror or e}; it must be writable "
+        raise NotWritableError(f"cannot change the index in {index_dir}: {e.strerror or e}; it must be writable "
                                "by this process to add or remove products") from e
     held.add(key)
     try:

@@ -40,6 +40,12 @@ class NoSpaceError(FashionrecError, OSError):
     before is left as it was. An OSError too, as the error it stands for was (``except OSError`` still catches it)."""
 
 
+class NotWritableError(VectorIndexError):
+    """The index folder cannot be written by this process (served read-only): a change is refused with HTTP 503,
+    a server's state, not the request's fault (it was a 400, which alerts on 5xx do not see: an operator's
+    trial)."""
+
+
 class ChangedOnDiskError(VectorIndexError):
     """The index folder was written by another process since this one loaded it (HTTP 409)."""
 

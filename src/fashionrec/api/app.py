@@ -39,6 +39,7 @@ from fashionrec.errors import (
     FashionrecError,
     NoSpaceError,
     NotFoundError,
+    NotWritableError,
 )
 
 log = logging.getLogger(__name__)
@@ -350,7 +351,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
 
     # Domain errors carry messages written for the user; only their status differs.
     for exc_type, status in ((NotFoundError, 404), (ConflictError, 409), (BadInputError, 422), (PayloadTooLarge, 413),
-                             (ChangedOnDiskError, 409), (NoSpaceError, 507), (FashionrecError, 400)):
+                             (ChangedOnDiskError, 409), (NoSpaceError, 507), (NotWritableError, 503),
+                             (FashionrecError, 400)):
         app.add_exception_handler(exc_type, _status_handler(status))
 
     @app.exception_handler(RequestValidationError)

@@ -36,9 +36,9 @@ ERRORS = {404: {"model": Error}, 422: {"model": Error}}
 PAGE_LIMIT = 24     # items a page of /api/items unless asked otherwise
 # A change: no or a wrong key (401, 403), a bad request (422, also a non-integer id), an index another process
 # wrote since this one loaded it (409), a body over its limit (413, api.app.BodyLimit; a DELETE's too), the index
-# folder's disk full (507: the change is not saved, the index left as it was).
+# folder's disk full (507: the change is not saved, the index left as it was), the folder served read-only (503).
 CHANGE_ERRORS = {401: {"model": Error}, 403: {"model": Error}, 409: {"model": Error}, 413: {"model": Error},
-                 422: {"model": Error}, 507: {"model": Error}}
+                 422: {"model": Error}, 503: {"model": Error}, 507: {"model": Error}}
 
 
 @router.get("", response_model=ItemPage, responses=ERRORS)
