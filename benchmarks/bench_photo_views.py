@@ -17,10 +17,14 @@ with and without the dark photo brightened (``photo_views._brightened``). ``--tu
 quarter either way (as a photo whose EXIF orientation was lost; on white, and on a textured cloth whole or cut
 out) and, beside them, pastes upright products in
 photos wider than tall (on white, on a textured cloth whole or cut out), with and without a wide photo looked
-at turned upright (``Recommender.photo_query``, ``TURN_BELOW``).
+at turned upright (``Recommender.photo_query``, ``TURN_BELOW``). ``--screens`` draws phone screenshots of a
+shop's page (a 1080x2340 page with a header, the product's photo 180 to 900 px wide, four lines of text; white,
+and in a dark mode) with and without the view cropped to a product among text (``photo_views.AMONG_TEXT``), and
+pages of text alone (3, 8 and 20 lines at three sizes), with and without text told from a product
+(``photo_views.SCATTERED_PARTS``): the share of them photo search calls unfamiliar.
 
     python benchmarks/bench_photo_views.py --index runs/index_trainval --n 200 \
-        --data ../shared/datasets/fashion-product-images-small [--light | --dark | --turned]
+        --data ../shared/datasets/fashion-product-images-small [--light | --dark | --turned | --screens]
 """
 
 from __future__ import annotations
@@ -177,6 +181,68 @@ def turned(rec: Recommender, items: pd.DataFrame, val: np.ndarray, seed: int) ->
     print(pd.DataFrame(rows).to_string(index=False, float_format="{:.3f}".format))
 
 
+SCREEN = (1080, 2340)
+SHOP_LINES = ("Men Printed Cotton T-shirt", "Rs. 599   Rs. 999  (40% OFF)", "Select size: S M L XL", "ADD TO BAG")
+
+
+def screenshot(photo: Image.Image, width: int, dark: bool = False) -> Image.Image:
+    """A phone's screenshot of a shop's page: a header, ``photo`` ``width`` px wide, four lines of text."""
+    from PIL import ImageDraw, ImageFont
+
+    page = Image.new("RGB", SCREEN, "black" if dark else "white")
+    draw, font, ink = ImageDraw.Draw(page), ImageFont.load_default(size=34), "white" if dark else "black"
+    draw.text((40, 60), "My Shop", fill=ink, font=font)
+    p = photo.convert("RGB")
+    height = round(width * p.height / p.width)
+    page.paste(p.resize((width, height), Image.LANCZOS), ((SCREEN[0] - width) // 2, 200))
+    for n, line in enumerate(SHOP_LINES):
+        draw.text((40, 260 + height + 60 * n), line, fill=ink, font=font)
+    return page
+
+
+def text_page(lines: int, size: int) -> Image.Image:
+    """A white 1200x1600 page of ``lines`` lines of text at ``size`` px."""
+    from PIL import ImageDraw, ImageFont
+
+    page = Image.new("RGB", (1200, 1600), "white")
+    draw, font = ImageDraw.Draw(page), ImageFont.load_default(size=size)
+    words = ("Items", "may", "be", "returned", "within", "30", "days", "of", "delivery", "with", "their", "tags",
+             "attached", "and", "the", "receipt")
+    for n in range(lines):
+        line, w = "", n
+        while draw.textlength(line + words[w % len(words)], font=font) < 1080:
+            line, w = line + words[w % len(words)] + " ", w + 1
+        draw.text((60, 60 + round(size * 1.5) * n), line, fill="black", font=font)
+    return page
+
+
+def screens(rec: Recommender, items: pd.DataFrame, val: np.ndarray) -> None:
+    """The ``--screens`` tables."""
+    among, found, rows = photo_views._among_text, photo_views.PhotoViews._text_found, []
+    photo = lambda i: Image.open(rec.image_path(int(i))).convert("RGB")  # noqa: E731
+    for width, dark in ((180, False), (360, False), (600, False), (900, False), (600, True)):
+        shots = [(int(i), screenshot(photo(i), width, dark)) for i in val]
+        for views in ("as it is", "cropped to a product among text"):
+            photo_views._among_text = among if views != "as it is" else (lambda *args: None)
+            rows.append({"screenshot": f"product {width} px wide{', dark mode' if dark else ''}", "views": views,
+                         **score(rec, items, shots)})
+            print(rows[-1], flush=True)
+    photo_views._among_text = among
+    print(f"\n{len(val)} validation photos per row, index {rec.index_dir}\n")
+    print(pd.DataFrame(rows).to_string(index=False, float_format="{:.3f}".format))
+    rows = []
+    pages = [text_page(lines, size) for lines in (3, 8, 20) for size in (14, 24, 40)]
+    for views in ("as it is", "text told from a product"):
+        photo_views.PhotoViews._text_found = found if views != "as it is" else (lambda self: (False, []))
+        said = [rec.similar_to_image(page, k=10) for page in pages]
+        rows.append({"pages of text": len(pages), "views": views,
+                     "called unfamiliar": np.mean([r.unfamiliar for r in said]),
+                     "closest cosine, median": np.median([r.closest for r in said])})
+    photo_views.PhotoViews._text_found = found
+    print()
+    print(pd.DataFrame(rows).to_string(index=False, float_format="{:.3f}".format))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--index", type=Path, default=Path("runs/index_trainval"))
@@ -187,6 +253,7 @@ def main() -> None:
     ap.add_argument("--light", action="store_true", help="Photos in poor light instead of on busy backdrops.")
     ap.add_argument("--dark", action="store_true", help="Photos on busy backdrops in a dim room.")
     ap.add_argument("--turned", action="store_true", help="Photos turned on their side, and upright wide ones.")
+    ap.add_argument("--screens", action="store_true", help="Phone screenshots of a shop's page, and pages of text.")
     args = ap.parse_args()
     rec = Recommender.load(args.index)
     recorded = read_json(SHIPPED_MODEL.with_suffix(".json"))["split"]
@@ -197,6 +264,9 @@ def main() -> None:
     rows = []
     if args.turned:
         turned(rec, items, val, args.seed)
+        return
+    if args.screens:
+        screens(rec, items, val)
         return
     if args.dark:
         brightened = photo_views._brightened
