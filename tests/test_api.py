@@ -2172,6 +2172,36 @@ def test_the_index_served_is_kept_from_full_collections_and_the_one_a_reload_rep
     assert gc.get_freeze_count() > 0 and served() is None
 
 
+def test_the_index_a_server_started_with_is_freed_when_a_reload_replaces_it(tmp_path, index_dir):
+    # The app's start-up held the recommender it served first (in its frame, suspended for the server's life, and
+    # in create_app's closure where `serve` gives it, as it does since it loads before it listens): after a reload
+    # the first index stayed in memory beside the new one, for good (0.5 GB at 40k products).
+    import gc
+    import weakref
+
+    from fashionrec.recommend import Recommender
+
+    live = tmp_path / "live"
+    shutil.copytree(index_dir, live)
+    for given in (False, True):
+        rec = Recommender.load(live) if given else None
+        app = create_app(Settings(index_dir=live, reload_s=0), recommender=rec)
+        del rec
+        with TestClient(app) as c:
+            service = app.state.service
+            first = weakref.ref(service.rec)
+            manifest = json.loads((live / "manifest.json").read_text())
+            (live / "manifest.json").write_text(json.dumps({**manifest, "updated": f"by another process {given}"}))
+            assert service.reload_if_changed()
+            gc.unfreeze()
+            gc.collect()
+            assert first() is None, given
+            assert c.get("/health").json()["status"] == "ok"
+        # A second start-up of the same app serves what the first served last.
+        with TestClient(app) as c:
+            assert app.state.service.rec is not None and c.get("/health").json()["status"] == "ok"
+
+
 def test_a_change_through_the_server_puts_its_search_tables_in_with_it(tmp_path, fixture_dir, monkeypatch):
     # Built by the first searches after an add or a remove, they held those up (the first similar items 0.28-0.34
     # s at 40k products, benchmarks/bench_reload.py): built before, on a copy of the recommender, which must go.

@@ -292,11 +292,19 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     # /health names the commit the server started from, not one pulled since (read once, then kept).
     source_revision()
 
+    # The recommender given is handed to the first start-up and held no longer: kept in this closure (or in the
+    # start-up's frame, suspended for the server's life), the index loaded first stayed in memory after a reload
+    # replaced it, a second index's worth (0.5 GB at 40k products) for good. A later start-up of the same app
+    # (a test's second client) serves on what the first one served last.
+    given = [recommender] if recommender is not None else []
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         from fashionrec.text_encoder import encode_text
 
-        rec = recommender
+        served = getattr(app.state, "service", None)
+        rec = given.pop() if given else served.rec if served is not None else None
+        del served
         if rec is None:
             from fashionrec.recommend import Recommender
 
@@ -317,6 +325,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         gc.collect()        # the load's cyclic garbage, before Service leaves what is held to the collector
         app.state.service = Service(rec, settings)
         log.info("serving %d items with model %s", len(rec.items), rec.tagger.name)
+        del rec     # the Service holds it, and lets it go when a reload replaces it
         stop = threading.Event()
         if settings.reload_s:
             threading.Thread(target=_watch, args=(app.state.service, settings.reload_s, stop), daemon=True,
