@@ -1519,6 +1519,50 @@ def test_a_full_disk_is_said_as_such_and_leaves_the_index_as_it_was(index_dir, t
                       headers={"X-API-Key": KEY}).status_code == 201
 
 
+def test_a_full_disk_is_said_as_such_where_the_vector_index_or_the_photo_fills_it(index_dir, tmp_path, photo,
+                                                                                 fixture_catalog, monkeypatch):
+    # Two writes a full disk stopped were 500 "internal error": faiss's, which says a full disk as a RuntimeError
+    # (room for the .npy files, not for vectors.faiss), and the new product's photo, written before the index is
+    # saved (a disk with no room at all).
+    import errno
+
+    import faiss
+
+    from fashionrec import catalogue_edits
+
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+    before = {p.name: p.read_bytes() for p in live.iterdir() if p.is_file() and p.name[0] != "."}
+    row = fixture_catalog.usable.iloc[0]
+    meta = {"productDisplayName": "Probase Men Black Tshirt", **{h: row[h] for h in ATTRIBUTES}}
+
+    def faiss_full(index, path):        # faiss's own words for it (a 2 MB tmpfs)
+        raise RuntimeError(f"Error in void faiss::write_index(const Index*, IOWriter*, int) at index_write.cpp:499: "
+                           f"Error: 'ret == (size * 4)' failed: write error in {path}: 2097107 != 5120000 (No space "
+                           "left on device)")
+
+    def photo_full(path, writer):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:
+        for target, name, full, said in ((faiss, "write_index", faiss_full, f"cannot save the index in {live}"),
+                                         (catalogue_edits, "write_with", photo_full,
+                                          f"cannot store the new product's photo in {live / 'images'}")):
+            with monkeypatch.context() as m:
+                m.setattr(target, name, full)
+                r = c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")}, data=meta,
+                           headers={"X-API-Key": KEY})
+            msg = assert_error(r, 507)
+            assert said in msg and "no space left on its disk" in msg and "unchanged" in msg, msg
+            assert {p.name: p.read_bytes() for p in live.iterdir() if p.is_file() and p.name[0] != "."} == before
+            assert not list(live.glob("images/*.jpg"))      # no stray photo
+        # Any other faiss error is no full disk.
+        with monkeypatch.context() as m:
+            m.setattr(faiss, "write_index", lambda index, path: (_ for _ in ()).throw(RuntimeError("bad index")))
+            with pytest.raises(RuntimeError, match="bad index"):
+                c.app.state.service.rec.save()
+
+
 def test_add_item_disabled_without_configured_key(client, photo):
     r = client.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
                     data={"productDisplayName": "New shirt"}, headers={"X-API-Key": "anything"})

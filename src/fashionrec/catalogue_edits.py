@@ -23,7 +23,7 @@ from filelock import FileLock, Timeout
 from PIL import Image
 from tqdm.auto import tqdm
 
-from fashionrec.artifacts import read_json, write_with
+from fashionrec.artifacts import free_space, out_of_space, read_json, write_with
 from fashionrec.catalog import (
     ATTRIBUTES,
     COLUMNS,
@@ -48,6 +48,7 @@ from fashionrec.errors import (
     ChangedOnDiskError,
     ConflictError,
     FashionrecError,
+    NoSpaceError,
     NotFoundError,
     NotWritableError,
     VectorIndexError,
@@ -777,10 +778,19 @@ class CatalogueEdits:
         dest = images_dir / f"{item_id}.jpg"
         source = source_file if source_file is None or isinstance(source_file, bytes) else Path(source_file)
         kept = _kept_jpeg(source, rgb.size) if source is not None and not query.turned else None
-        if kept is not None:        # its bytes, not a re-encoding
-            write_with(dest, lambda tmp: Path(tmp).write_bytes(kept))
-        else:
-            write_with(dest, lambda tmp: Path(tmp).write_bytes(_stored_jpeg(rgb)))
+        try:
+            if kept is not None:        # its bytes, not a re-encoding
+                write_with(dest, lambda tmp: Path(tmp).write_bytes(kept))
+            else:
+                write_with(dest, lambda tmp: Path(tmp).write_bytes(_stored_jpeg(rgb)))
+        except OSError as e:
+            # A disk with no room at all fails here, before the index's save: the API answered 500 "internal error
+            # (OSError)" where a disk with a little room answered 507.
+            if not out_of_space(e):
+                raise
+            raise NoSpaceError(f"cannot store the new product's photo in {images_dir}: no space left on its disk "
+                               f"({free_space(images_dir)}): free some space and try again; the index there is "
+                               "unchanged") from e
         try:        # from here on, a failure takes the photo back out (an error left a stray photo behind)
             row["image_path"] = str(Path("images") / f"{item_id}.jpg")
             row.update(preds)

@@ -20,7 +20,9 @@ Example:
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,6 +38,19 @@ log = logging.getLogger(__name__)
 KINDS = ("auto", "flat", "hnsw")
 INDEX_FILE = "vectors.faiss"
 INDEX_META = "vectors.json"
+
+
+def _write_index(index, path: Path) -> None:
+    """``faiss.write_index``, a full disk raised as the OSError it is: faiss says it as a RuntimeError ("write error
+    in ...: 2097107 != 5120000 (No space left on device)"), which a save's check for a full disk missed, so the API
+    answered 500 "internal error (RuntimeError)" where the disk had room for the other files but not this one."""
+    try:
+        faiss.write_index(index, str(path))
+    except RuntimeError as e:
+        for code in (errno.ENOSPC, errno.EDQUOT):
+            if f"({os.strerror(code)})" in str(e):
+                raise OSError(code, os.strerror(code), str(path)) from e
+        raise
 
 
 class FaissIndex:
@@ -268,7 +283,7 @@ class FaissIndex:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         index = self._index if self._index is not None else self._make(self.kind or "flat")
-        write_with(directory / INDEX_FILE, lambda tmp: faiss.write_index(index, str(tmp)))
+        write_with(directory / INDEX_FILE, lambda tmp: _write_index(index, tmp))
         write_json(directory / INDEX_META, {
             "backend": "faiss", "faiss_version": faiss.__version__, "kind": self.kind or "flat",
             "requested_kind": self.requested_kind, "dim": self.dim, "count": len(self),
