@@ -2260,6 +2260,31 @@ def test_search_words_fold_case_accents_and_plurals():
                                                                          "sunglass"]
 
 
+def test_what_a_text_search_gave_up_is_what_it_reads_as_missing_not_the_catalogues_column(tmp_path):
+    # unmatched read the catalogue's columns alone: from a shop's export without a gender column (the tagger's
+    # genders stand in for it, as the search reads them), "tshirts for men" listed men's T-shirts and said
+    # "none of these has gender Men or Unisex"; a child's product filed as Unisex or Men is a child's to it too.
+    r, _ = _scratch(tmp_path)
+    men = r.items["gender"].eq("Men").to_numpy()
+    r.items["pred_gender"] = np.where(men, "Men", "Women")
+    r.items["pred_gender_prob"] = np.float32(0.99)
+    r.items["gender"] = None
+    r._reindex()
+    recs = [x for x in r.search_text("tshirts for men", k=5) if men[r._row[x.id]]]     # its men's T-shirts
+    assert recs and all(x.item["gender"] is None for x in recs)
+    assert r.unmatched("tshirts for men", recs) == {}
+    # What none of them is, said as before.
+    colour = next(c for c in r.items["baseColour"].dropna().unique()
+                  if not any(x.item["baseColour"] == c for x in recs) and " " not in c)
+    assert r.unmatched(f"tshirts for men {colour.lower()}", recs) == {"baseColour": [colour]}
+    # A child's product filed as Unisex ("Kids Unisex ..."): a child's, as "kids shoes" finds it.
+    s, photo = _scratch(tmp_path / "kids")
+    kids = _adding(s, photo, articleType="Casual Shoes", baseColour="Red")(
+        productDisplayName="Acme Kids Unisex Red Shoes", gender="Men")
+    assert s.unmatched("kids shoes", [Rec(kids, 1.0, "", s.item(kids))]) == {}
+    assert s.unmatched("kids jeans", [Rec(kids, 1.0, "", s.item(kids))]) == {"articleType": ["Jeans"]}
+
+
 def test_a_text_search_reads_full_width_letters_as_the_word_search_does(rec):
     # "Ｊｅａｎｓ" found nothing by meaning where the word search found 609 jeans (a code review).
     def found(q: str) -> list[tuple[int, str]]:

@@ -766,9 +766,13 @@ class TextSearch:
         Jeans", and "red dress for men" women's dresses (an integrator's trial)."""
         if not recs:
             return {}
-        positive, _ = self._negation(fold(query))       # "jeans not black" names no colour to find
-        return {col: values for col, values in self.parse_query(positive).items()
-                if not any(r.item.get(col) in values for r in recs)}
+        # What the search itself reads as having each attribute (:meth:`_matches`): the tagger's label where the
+        # catalogue leaves it empty (a shop's export without a gender column), a child's product filed under
+        # another gender. The catalogue's column alone said "none of these has gender Men or Unisex" of the men's
+        # shirts a search for "shirts for men" listed from such a catalogue.
+        _, _, _, parsed = self._parsed(query)      # "jeans not black" names no colour to find
+        rows = [self._row[r.id] for r in recs if r.id in self._row]
+        return {col: parsed[col] for col, mask in self._matches(parsed).items() if not mask[rows].any()}
 
     def grown_up_reading(self, query: str) -> dict[str, str]:
         """{the grown-up's gender: the word read as it} where ``query`` says "girl(s)" or "boy(s)" of types the
