@@ -555,9 +555,13 @@ def test_ids_written_with_leading_zeros_are_said_as_the_numbers_every_output_nam
     # trial); a shop keyed by the text would not find its products.
     path = _styles(tmp_path, ["0019696,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
                               "7,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee 7",
-                              "+8,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee 8"])
+                              "+8,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee 8",
+                              # Rejected rows are no ids read as numbers: they were listed both ways.
+                              "007,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee 7 again",
+                              "-09,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee minus 9"])
     catalog = load_catalog(path, progress=False)
     assert catalog.table["id"].tolist() == [19696, 7, 8]
+    assert len(catalog.report.rows_rejected) == 2
     assert catalog.report.ids_written_otherwise == {"0019696": 19696, "+8": 8}
     assert any(line.startswith("ids written otherwise 2 ('0019696' as 19696, '+8' as 8): read as numbers")
                for line in catalog.report.summary_lines())

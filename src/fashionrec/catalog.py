@@ -968,8 +968,6 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         except ValueError:
             reject(line, _bad_id(row, header, id_at), row)
             continue
-        if str(item_id) != rec["id"].strip():
-            report.ids_written_otherwise[rec["id"].strip()] = item_id
         if not -2**63 <= item_id < 2**63:      # it stopped every command with an OverflowError (a trial)
             reject(line, f"id {item_id} is too large: ids are 64-bit integers (up to {2**63 - 1})", row)
             continue
@@ -982,6 +980,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                    "line rather than adding another", row)
             continue
         seen[item_id] = line
+        if str(item_id) != rec["id"].strip():       # a row read, not one rejected above ("-07", a duplicate "015970")
+            report.ids_written_otherwise[rec["id"].strip()] = item_id
         values = [rec.get(c, "").strip() for c in COLUMNS[1:]]
         if _ODD_TEXT.search("".join(values)):      # one look per row: a regex per field cost 20% of a load
             # A space, not nothing: a spreadsheet's line break inside a cell is \x0b ("Oxford Shirt\x0bSlim Fit").
