@@ -2352,6 +2352,12 @@ def test_behind_a_proxy_that_passes_its_path_on_the_404_says_so(proxied, client)
     # Another unknown address, or one without a root path, is said as before.
     assert assert_error(proxied.get(PREFIX + "/nope"), 404) == f"nothing is served at {PREFIX}/nope"
     assert assert_error(client.get("/recs/health"), 404) == "nothing is served at /recs/health"
+    # Nor where the address is no address of this server once the path is taken off again: with --root-path /api,
+    # a mistyped API address through a proxy set up right was told to fix the proxy.
+    assert assert_error(proxied.get(PREFIX + PREFIX + "/nope"), 404) == f"nothing is served at {PREFIX}{PREFIX}/nope"
+    with TestClient(proxied.app, root_path="/api") as api:
+        assert assert_error(api.get("/api/api/itemz"), 404) == "nothing is served at /api/api/itemz"
+        assert "passes its /api on" in assert_error(api.get("/api/api/api/items/1/similar"), 404)
 
 
 def test_behind_a_proxy_redirects_and_json_addresses_are_under_its_path(proxied, ids, photo):

@@ -23,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from fashionrec import __version__
 from fashionrec.api.access_log import AccessLog
@@ -281,6 +282,12 @@ def _watch(service: Service, every_s: float, stop: threading.Event) -> None:
             log.exception("looking for changes to %s failed", service.rec.index_dir)
 
 
+def _served(app: FastAPI, path: str) -> bool:
+    """Whether a route of ``app`` answers ``path`` (by any method)."""
+    scope = {"type": "http", "path": path, "root_path": "", "method": "GET"}
+    return any(route.matches(scope)[0] is not Match.NONE for route in app.router.routes)
+
+
 def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     """Build the app. The recommender is loaded at start-up from ``settings.index_dir`` unless given.
 
@@ -377,7 +384,10 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing is served at {request.url.path}"
             root, within = root_path(request), app_path(request.scope)
-            if root and (within == root or within.startswith(root + "/")):
+            # Only where the address is served once the root is taken off again: with --root-path /api, a mistyped
+            # "/api/api/itemz" through a proxy set up right was told to fix the proxy.
+            if root and (within == root or within.startswith(root + "/")) \
+                    and _served(request.app, within[len(root):] or "/"):
                 # nginx's `proxy_pass http://127.0.0.1:8000;` (no slash) passes /recs on, and every page and call
                 # was a bare 404 "nothing is served at /recs/recs/health" (an operator's trial).
                 detail += (f": the proxy in front passes its {root} on, and this server (--root-path {root}) "
