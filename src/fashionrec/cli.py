@@ -835,8 +835,10 @@ def main() -> None:
         said = (f"{e.filename}: " if e.filename else "") + (e.strerror or str(e))
         if out_of_space(e):
             # numpy's short write said "1049600 requested and 822240 written" alone (an operator's trial).
-            said = (f"no space left on the disk ({said}): free some space and run it again; what the command "
-                    "writes goes in whole or not at all, so what was there before is unchanged")
+            # Each file, not each command: a training run's folder keeps the epochs it had written (a review).
+            said = (f"no space left on the disk ({said}): free some space and run it again; each file a command "
+                    "writes (a checkpoint, an index, a report) goes in whole or not at all, so none is left "
+                    "half-written")
         say_error(said)
         sys.exit(2)
 

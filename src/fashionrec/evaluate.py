@@ -495,6 +495,9 @@ def _earlier_stages(meta: dict) -> list[dict]:
                 stage = read_json(described) if described is not None and described.is_file() else {}
             except (OSError, ValueError):
                 stage = {}
+            if not stage:       # said, as a training catalogue not on this machine is (a review)
+                log.warning("the products the model %s trained on cannot be told (its description %s is not here): "
+                            "they are not counted as seen", path, described)
         if (stage.get("split") or {}).get("test_ids_sha256"):
             stages.append(stage)
     return stages
