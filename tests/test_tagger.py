@@ -885,7 +885,7 @@ def test_an_export_over_a_model_with_more_types_or_a_better_test_says_so(tiny_ru
     assert json.loads(dest.with_suffix(".json").read_text())["name"] == Tagger.load(tiny_run).name
 
 
-def test_evaluate_counts_the_products_of_the_model_a_model_was_started_from(tiny_run, tmp_path):
+def test_evaluate_counts_the_products_of_the_model_a_model_was_started_from(tiny_run, tmp_path, caplog):
     # A shop's model from `--init shipped`, evaluated on a catalogue cut from the shipped model's, scored top-1
     # 0.960 on 25 test products, 22 of them the shipped model's, and counted none (an integrator's trial).
     from fashionrec.catalog import COLUMNS, load_catalog
@@ -921,6 +921,12 @@ def test_evaluate_counts_the_products_of_the_model_a_model_was_started_from(tiny
     meta["lineage"] = [{k: v for k, v in stage.items() if k not in ("split", "data")} for stage in meta["lineage"]]
     meta_path.write_text(json.dumps(meta))
     assert evaluate_model(cut, second, split="test", progress=False)["trained_on"] == by_first
+    # One whose checkpoint is gone too: said, not passed over without a word.
+    meta["lineage"] = [{**stage, "path": str(tmp_path / "gone.safetensors")} for stage in meta["lineage"]]
+    meta_path.write_text(json.dumps(meta))
+    with caplog.at_level("WARNING", logger="fashionrec.evaluate"):
+        assert evaluate_model(cut, second, split="test", progress=False)["trained_on"] == 0
+    assert "gone.safetensors trained on cannot be told" in caplog.text
 
 
 def test_training_history_survives_replacing_the_shipped_file_and_a_resume(tiny_run, tmp_path,
