@@ -1327,13 +1327,16 @@ def test_a_catalogue_of_no_type_labels_or_no_type_to_validate_is_said_not_a_trac
     assert res.exit_code == 2 and "no validation or test products with a type" in said, said
 
 
-def test_a_stop_between_the_last_weights_and_the_state_resumes_exactly(tmp_path, monkeypatch):
+def test_a_stop_between_the_last_weights_and_the_state_resumes_exactly(tiny_run, tmp_path, monkeypatch):
     # Two files written one after the other: a stop between weights/last (epoch 2) and state.pt (still epoch 1)
     # resumed epoch 2's weights with epoch 1's optimizer and trained epoch 2 again (a code review).
+    import dataclasses
+
     import fashionrec.train as train_module
 
-    config = make_config("tiny", epochs=3, patience=10)
-    train(FIXTURE, config, tmp_path / "full", progress=False)
+    # The run never stopped: tiny_run, trained with this config (the test trained a 3-epoch one of its own before).
+    config = make_config("tiny", epochs=2)
+    assert json.loads((tiny_run / "config.json").read_text()) == json.loads(json.dumps(dataclasses.asdict(config)))
     real, states = train_module.write_with, []
 
     def stop_at_the_second_state(path, writer):
@@ -1350,7 +1353,7 @@ def test_a_stop_between_the_last_weights_and_the_state_resumes_exactly(tmp_path,
     assert json.loads((tmp_path / "cut" / "weights" / "last.json").read_text())["epoch"] == 2
     train(FIXTURE, config, tmp_path / "cut", resume=True, progress=False)
     assert (tmp_path / "cut" / "weights" / "last.safetensors").read_bytes() == \
-        (tmp_path / "full" / "weights" / "last.safetensors").read_bytes()
+        (tiny_run / "weights" / "last.safetensors").read_bytes()
 
 
 def test_a_batch_larger_than_the_training_products_is_refused(tmp_path):
