@@ -58,8 +58,12 @@ def assert_error(r, *codes: int) -> str:
 
 
 @pytest.fixture(scope="session")
-def index_dir(fixture_catalog: Catalog, tmp_path_factory) -> Path:
-    return build_test_index(fixture_catalog, tmp_path_factory.mktemp("service"))
+def index_dir(tmp_path_factory) -> Path:
+    """A copy of the session's index of the fixture catalogue by the tiny tagger: what build_test_index would
+    build again (as test_recommend and test_browser did, each of them)."""
+    from _recs_support import index_copy
+
+    return index_copy(tmp_path_factory.mktemp("service") / "index")
 
 
 @pytest.fixture(scope="session")

@@ -41,11 +41,11 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(fixture_catalog, tmp_path_factory):
+def server(tmp_path_factory):
     """A live server in a background thread; yields its base URL."""
-    from test_api import build_test_index
+    from _recs_support import index_copy
 
-    index = build_test_index(fixture_catalog, tmp_path_factory.mktemp("browser"))
+    index = index_copy(tmp_path_factory.mktemp("browser") / "index")     # its own: the UI adds products to it
     port = free_port()
     config = uvicorn.Config(create_app(Settings(index_dir=index, reports_dir=tmp_path_factory.mktemp("r"))),
                             host="127.0.0.1", port=port, log_level="warning")
@@ -1051,13 +1051,13 @@ def test_the_whole_name_button_comes_and_goes_with_the_width(server, browser):
         context.close()
 
 
-def test_behind_a_proxy_the_ui_works_under_its_path(fixture_catalog, tmp_path_factory, browser, fixture_dir):
+def test_behind_a_proxy_the_ui_works_under_its_path(tmp_path_factory, browser, fixture_dir):
     """As nginx's ``location /recs/ { proxy_pass http://server/; }`` in front of ``serve --root-path /recs``: the
     prefix is taken off before the app, whose pages, script and redirects must put it back."""
-    from test_api import build_test_index
+    from _recs_support import index_copy
 
     prefix = "/recs"
-    app = create_app(Settings(index_dir=build_test_index(fixture_catalog, tmp_path_factory.mktemp("proxied"))))
+    app = create_app(Settings(index_dir=index_copy(tmp_path_factory.mktemp("proxied") / "index")))
 
     async def proxy(scope, receive, send):     # the proxy's part: only /recs/... comes through, without /recs
         if scope["type"] == "http":
