@@ -218,9 +218,16 @@ def test_eda_exits_non_zero_for_a_folder_without_styles_csv(tmp_path: Path) -> N
     assert not (tmp_path / "eda").exists()
 
 
-def test_eda_writes_the_report(fixture_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "eda"
-    result = runner.invoke(app, ["eda", str(fixture_dir), "--out", str(out)])
+@pytest.fixture(scope="module")
+def eda_cli(fixture_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """`fashionrec eda` of the fixture catalogue as a user runs it, progress bars on (no TQDM_DISABLE), once: the
+    report's test and the bars' test below read the same run (each made its own)."""
+    out = tmp_path_factory.mktemp("eda-cli") / "eda"
+    return out, runner.invoke(app, ["eda", str(fixture_dir), "--out", str(out)])
+
+
+def test_eda_writes_the_report(eda_cli) -> None:
+    out, result = eda_cli
     assert result.exit_code == 0, result.output
     assert (out / "report.html").is_file() and (out / "report.json").is_file()
     assert "report.html" in flat(result.output)
@@ -239,9 +246,9 @@ def test_data_check_names_the_types_the_shipped_model_lacks(fixture_dir: Path, t
     assert "new types" not in runner.invoke(app, ["data", "check", str(fixture_dir)]).output
 
 
-def test_tqdm_disable_turns_the_progress_bars_off(fixture_dir: Path, tmp_path: Path, monkeypatch) -> None:
+def test_tqdm_disable_turns_the_progress_bars_off(fixture_dir: Path, tmp_path: Path, monkeypatch, eda_cli) -> None:
     # A log redirected to a file was mostly carriage returns and bars, with no way to turn them off.
-    shown = runner.invoke(app, ["eda", str(fixture_dir), "--out", str(tmp_path / "a")])
+    _, shown = eda_cli
     monkeypatch.setenv("TQDM_DISABLE", "1")
     quiet = runner.invoke(app, ["eda", str(fixture_dir), "--out", str(tmp_path / "b")])
     assert shown.exit_code == quiet.exit_code == 0
