@@ -21,10 +21,12 @@ at turned upright (``Recommender.photo_query``, ``TURN_BELOW``). ``--screens`` d
 shop's page (a 1080x2340 page with a header, the product's photo 180 to 900 px wide, four lines of text; white,
 and in a dark mode) with and without the view cropped to a product among text (``photo_views.AMONG_TEXT``), and
 pages of text alone (3, 8 and 20 lines at three sizes), with and without text told from a product
-(``photo_views.SCATTERED_PARTS``): the share of them photo search calls unfamiliar.
+(``photo_views.SCATTERED_PARTS``): the share of them photo search calls unfamiliar. ``--buttons`` draws such
+screenshots with "ADD TO BAG" as a shop's button (a pink bar, across the page or beside an outlined one), with
+and without such bars told from products (``photo_views.BAR_ASPECT``).
 
     python benchmarks/bench_photo_views.py --index runs/index_trainval --n 200 \
-        --data ../shared/datasets/fashion-product-images-small [--light | --dark | --turned | --screens]
+        --data ../shared/datasets/fashion-product-images-small [--light | --dark | --turned | --screens | --buttons]
 """
 
 from __future__ import annotations
@@ -185,8 +187,10 @@ SCREEN = (1080, 2340)
 SHOP_LINES = ("Men Printed Cotton T-shirt", "Rs. 599   Rs. 999  (40% OFF)", "Select size: S M L XL", "ADD TO BAG")
 
 
-def screenshot(photo: Image.Image, width: int, dark: bool = False) -> Image.Image:
-    """A phone's screenshot of a shop's page: a header, ``photo`` ``width`` px wide, four lines of text."""
+def screenshot(photo: Image.Image, width: int, dark: bool = False, button: str | None = None) -> Image.Image:
+    """A phone's screenshot of a shop's page: a header, ``photo`` ``width`` px wide, four lines of text; with
+    ``button``, the last line ("ADD TO BAG") a button below the others, as shops draw it: "full", white letters on
+    a pink bar across the page; "half", that bar half as wide beside an outlined "WISHLIST" one."""
     from PIL import ImageDraw, ImageFont
 
     page = Image.new("RGB", SCREEN, "black" if dark else "white")
@@ -195,8 +199,18 @@ def screenshot(photo: Image.Image, width: int, dark: bool = False) -> Image.Imag
     p = photo.convert("RGB")
     height = round(width * p.height / p.width)
     page.paste(p.resize((width, height), Image.LANCZOS), ((SCREEN[0] - width) // 2, 200))
-    for n, line in enumerate(SHOP_LINES):
+    for n, line in enumerate(SHOP_LINES[:-1] if button else SHOP_LINES):
         draw.text((40, 260 + height + 60 * n), line, fill=ink, font=font)
+    top, pink = 260 + height + 60 * 3 + 20, (255, 63, 108)
+    if button == "full":
+        draw.rectangle((40, top, SCREEN[0] - 40, top + 130), fill=pink)
+        draw.text((SCREEN[0] // 2, top + 65), "ADD TO BAG", fill="white", font=font, anchor="mm")
+    elif button == "half":
+        middle = SCREEN[0] // 2
+        draw.rectangle((40, top, middle - 20, top + 130), fill=pink)
+        draw.text(((40 + middle - 20) // 2, top + 65), "ADD TO BAG", fill="white", font=font, anchor="mm")
+        draw.rectangle((middle + 20, top, SCREEN[0] - 40, top + 130), outline=ink, width=3)
+        draw.text(((middle + 20 + SCREEN[0] - 40) // 2, top + 65), "WISHLIST", fill=ink, font=font, anchor="mm")
     return page
 
 
@@ -214,6 +228,26 @@ def text_page(lines: int, size: int) -> Image.Image:
             line, w = line + words[w % len(words)] + " ", w + 1
         draw.text((60, 60 + round(size * 1.5) * n), line, fill="black", font=font)
     return page
+
+
+def buttons(rec: Recommender, items: pd.DataFrame, val: np.ndarray) -> None:
+    """The ``--buttons`` table: screenshots whose "ADD TO BAG" is a button, with and without bars told from
+    products (``photo_views.BAR_ASPECT``)."""
+    bars, rows = photo_views._bars, []
+    photo = lambda i: Image.open(rec.image_path(int(i))).convert("RGB")  # noqa: E731
+    for width, dark, button in ((180, False, "full"), (360, False, "full"), (600, False, "full"),
+                                (900, False, "full"), (360, False, "half"), (600, False, "half"),
+                                (600, True, "full"), (600, False, None)):
+        shots = [(int(i), screenshot(photo(i), width, dark, button)) for i in val]
+        for views in ("bars as any part", "bars told from products"):
+            photo_views._bars = bars if views != "bars as any part" else (  # noqa: E731
+                lambda boxes, sizes: np.zeros(len(sizes), bool))
+            rows.append({"screenshot": f"product {width} px wide, {button or 'no'} button"
+                         f"{', dark mode' if dark else ''}", "views": views, **score(rec, items, shots)})
+            print(rows[-1], flush=True)
+    photo_views._bars = bars
+    print(f"\n{len(val)} validation photos per row, index {rec.index_dir}\n")
+    print(pd.DataFrame(rows).to_string(index=False, float_format="{:.3f}".format))
 
 
 def screens(rec: Recommender, items: pd.DataFrame, val: np.ndarray) -> None:
@@ -254,6 +288,7 @@ def main() -> None:
     ap.add_argument("--dark", action="store_true", help="Photos on busy backdrops in a dim room.")
     ap.add_argument("--turned", action="store_true", help="Photos turned on their side, and upright wide ones.")
     ap.add_argument("--screens", action="store_true", help="Phone screenshots of a shop's page, and pages of text.")
+    ap.add_argument("--buttons", action="store_true", help="Phone screenshots whose 'ADD TO BAG' is a button.")
     args = ap.parse_args()
     rec = Recommender.load(args.index)
     recorded = read_json(SHIPPED_MODEL.with_suffix(".json"))["split"]
@@ -267,6 +302,9 @@ def main() -> None:
         return
     if args.screens:
         screens(rec, items, val)
+        return
+    if args.buttons:
+        buttons(rec, items, val)
         return
     if args.dark:
         brightened = photo_views._brightened

@@ -255,6 +255,36 @@ def test_a_product_among_text_is_read_cropped_to_it(rec, monkeypatch):
         assert rec.photo_query(shot).views == len(views) + len(views.among_text())
 
 
+def test_a_shops_button_is_no_product_among_text(rec):
+    # A shop's page drawn as shops draw it, "ADD TO BAG" white on a pink bar (or beside an outlined "WISHLIST"):
+    # the bar was the page's largest part, its crop the view chosen, and a pair of jeans' screenshot read
+    # "Headband 88%" with headbands only and no notice (a shopper's trial; `bench_photo_views.py --buttons`).
+    from fashionrec.photo_views import photo_views
+
+    photo = Image.open(rec.image_path(_some_id(rec, articleType="Tshirts"))).convert("RGB")
+    font = ImageFont.load_default(size=34)
+    for width, button in ((360, "full"), (360, "half"), (600, "full")):
+        shot = Image.new("RGB", (1080, 2340), "white")
+        draw = ImageDraw.Draw(shot)
+        draw.text((40, 60), "My Shop", fill="black", font=font)
+        height = width * photo.height // photo.width
+        shot.paste(photo.resize((width, height), Image.LANCZOS), ((1080 - width) // 2, 200))
+        for n, line in enumerate(["Men Printed Cotton T-shirt", "Rs. 599  Rs. 999 (40% OFF)", "Select size: S M L"]):
+            draw.text((40, 260 + height + 60 * n), line, fill="black", font=font)
+        top = 260 + height + 200
+        draw.rectangle((40, top, 1040 if button == "full" else 520, top + 130), fill=(255, 63, 108))
+        draw.text((300, top + 40), "ADD TO BAG", fill="white", font=font)
+        if button == "half":
+            draw.rectangle((560, top, 1040, top + 130), outline="black", width=3)
+            draw.text((700, top + 40), "WISHLIST", fill="black", font=font)
+        views = photo_views(shot)
+        assert views.among_text(), (width, button)
+        sizes = [im.size for im in views.images]        # the views among text too, once asked for
+        # No view of a button (a crop three times as wide as tall), and one of the product's photo.
+        assert not any(w >= 3 * h for w, h in sizes), (width, button, sizes)
+        assert any(width / 2 < w <= 1.3 * width and height / 2 < h <= 1.3 * height for w, h in sizes), sizes
+
+
 def test_card_reasons_say_what_sets_a_result_apart_without_scores(rec):
     i = _some_id(rec, articleType="Tshirts")
     src = rec.item(i)
