@@ -278,6 +278,33 @@ def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
     assert page.locator("select[name=gender]").input_value() == ""
 
 
+def test_the_footer_leaves_no_separator_at_a_lines_end(server, browser):
+    # 320 px wide, the footer's "·" between its two links ended the first line alone (a shopper's trial).
+    for width in (320, 390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 700})
+        pg = context.new_page()
+        pg.goto(server + "/upload")
+        lines = pg.evaluate("""() => {
+            const foot = document.querySelector('footer.foot'), out = [];
+            for (const node of foot.childNodes) {
+                const r = document.createRange();
+                r.selectNodeContents(node);
+                for (const box of r.getClientRects()) {
+                    if (box.width < 1) continue;
+                    let line = out.find(l => Math.abs(l.top - box.top) < 4);
+                    if (!line) out.push(line = {top: box.top, text: ''});
+                    line.text += node.textContent;
+                }
+            }
+            return out.map(l => l.text.trim());
+        }""")
+        assert all(line and not line.startswith("·") and not line.endswith("·") for line in lines), (width, lines)
+        links = [pg.locator("footer.foot a").nth(n).bounding_box() for n in range(2)]
+        if links[0]["y"] == links[1]["y"]:      # side by side: apart, not run together
+            assert links[1]["x"] - (links[0]["x"] + links[0]["width"]) >= 8, (width, links)
+        context.close()
+
+
 def test_keyboard_focus_is_never_under_the_sticky_header(server, page):
     # Shift+Tab up a results page put card hearts under the header, and the skip link put the search box there.
     page.goto(server + "/?page=2")
