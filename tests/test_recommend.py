@@ -1695,6 +1695,31 @@ def test_a_childs_profile_picks_childrens_products(tmp_path):
     assert like_boys and all(childs(like_boys)) and not {x.id for x in like_boys} & set(unisex)
 
 
+def test_a_childs_saved_product_beside_a_grown_ups_gets_its_share_of_picks(tmp_path):
+    # A girl's sandals saved beside a woman's T-shirt got 1 of the 16 "like" picks and the T-shirt 15: the
+    # sandals' nearest were grown-ups' sandals, no pick for a girl, and the T-shirt's list filled the page before
+    # the sandals' was searched deeper (12 of 60 such pairs of a child's shoes or accessory and a grown-up's
+    # product on the 39,730-product index got under half their share, 6 none).
+    r, photo = _scratch(tmp_path)
+    tee = {"masterCategory": "Apparel", "subCategory": "Topwear", "articleType": "Tshirts", "baseColour": "Blue",
+           "gender": "Boys", "productDisplayName": "Doodle Boys Tee"}
+    boy = r.add_product(photo.rotate(5, fillcolor="white"), tee, allow_new_values=True)
+    # Its nearest are men's T-shirts, and the boys' other products, shorts, lie past them.
+    for n in range(20):
+        r.add_product(photo.rotate(12 + 3 * n, fillcolor="white"),
+                      {**tee, "gender": "Men", "productDisplayName": f"Basics Men Tee {n}"})
+    shorts = Image.open(r.image_path(_some_id(r, articleType="Shorts")))
+    for n, angle in enumerate((0, 4, -4, 8, -8, 12)):
+        r.add_product(shorts.rotate(angle, fillcolor="white"),
+                      {**tee, "subCategory": "Bottomwear", "articleType": "Shorts", "baseColour": "Grey",
+                       "productDisplayName": f"Doodle Boys Shorts {n}"}, allow_new_values=True)
+    grown = _some_id(r, articleType="Heels", gender="Women")       # far from the shorts, with the tiny test model
+    picks = r.for_profile([boy, grown], k=8, looks=False)
+    like_boy = [x for x in picks if x.card_reason == "Like Doodle Boys Tee"]
+    assert len(picks) == 8 and len(like_boy) >= 3, [x.card_reason for x in picks]
+    assert all(x.item["gender"] == "Boys" for x in like_boy)
+
+
 def test_a_profile_that_fills_up_picks_one_copy_of_a_photo(tmp_path):
     # Picks that fill a page up may look alike, but two copies of one photo were both picked (a review: cosine
     # 0.99999994, under the fill-up's cap of 1.0); and the page still holds k.

@@ -40,29 +40,35 @@ def _same_name(name) -> str:
 
 
 class _Lists:
-    """:meth:`Profiles._profile_lists`' lists, each worked out (``make(j)``) the first time it is read: the round
-    robin stops at ``k`` picks, so with more liked items than picks most lists were never read (200 saved
-    products, 10 picks: 201 nearest-neighbour searches and re-rankings for 10 lists read, 1.8 s of a request; a
-    code review)."""
+    """:meth:`Profiles._profile_lists`' lists, each worked out (``make(j, per)``: its ``2 * per`` nearest) the first
+    time it is read: the round robin stops at ``k`` picks, so with more liked items than picks most lists were
+    never read (200 saved products, 10 picks: 201 nearest-neighbour searches and re-rankings for 10 lists read,
+    1.8 s of a request; a code review)."""
 
-    def __init__(self, make: Callable[[int], tuple[int | None, np.ndarray, np.ndarray]], n: int):
-        self._make, self._lists = make, [None] * n
+    def __init__(self, make: Callable[[int, int], tuple[int | None, np.ndarray, np.ndarray]], n: int, per: int):
+        self._make, self._lists, self._per = make, [None] * n, [per] * n
 
     def __len__(self) -> int:
         return len(self._lists)
 
     def __getitem__(self, j: int) -> tuple[int | None, np.ndarray, np.ndarray]:
         if self._lists[j] is None:
-            self._lists[j] = self._make(j)
+            self._lists[j] = self._make(j, self._per[j])
         return self._lists[j]
+
+    def deepen(self, j: int) -> bool:
+        """Whether list ``j``, a liked item's read to its end, was cut at its size and is now searched four times
+        as deep (to :data:`~fashionrec.results.MAX_K`)."""
+        made = self._lists[j]
+        if made is None or made[0] is None or len(made[1]) < 2 * self._per[j] or self._per[j] >= MAX_K:
+            return False
+        self._per[j] = min(MAX_K, 4 * self._per[j])
+        self._lists[j] = self._make(j, self._per[j])
+        return True
 
     def left(self, j: int, pos: int) -> bool:
         """Whether list ``j`` may hold candidates from ``pos`` on (one not read yet may)."""
         return self._lists[j] is None or pos < len(self._lists[j][1])
-
-    def made(self) -> list[tuple[int | None, np.ndarray, np.ndarray]]:
-        """The lists read so far."""
-        return [x for x in self._lists if x is not None]
 
 
 class Profiles:
@@ -104,19 +110,14 @@ class Profiles:
         mean = l2_normalise(lv.mean(axis=0, keepdims=True))[0]
         per = max(k, 2 * k // len(liked) + 2)
         wearer = self._profile_wearer(liked)
-        while True:
-            lists = self._profile_lists(liked, lv, mean, per, k)
-            chosen: list[Rec] = []
-            # Its products are a candidate against the chosen ones, one at a time: OpenBLAS's threads woken for
-            # each took 2.5 s of a 1,000-pick profile where one thread took 0.7-0.9 (on 2 busy cores).
-            with one_blas_thread:
-                for min_gap in (0.95, 1.0):     # first pass skips look-alikes of chosen items; the second fills up
-                    self._round_robin(lists, liked, lv, k, chosen, min_gap, wearer)
-            # Short of k while a list was cut at its size: four times as many each (a boys' jeans' 100 nearest held
-            # 19 picks for a boy once copies of a chosen photo were left out, a review's fix).
-            if len(chosen) >= k or per >= MAX_K or all(len(ids) < 2 * per for _, ids, _ in lists.made()):
-                return chosen
-            per *= 4
+        lists = self._profile_lists(liked, lv, mean, per, k)
+        chosen: list[Rec] = []
+        # Its products are a candidate against the chosen ones, one at a time: OpenBLAS's threads woken for
+        # each took 2.5 s of a 1,000-pick profile where one thread took 0.7-0.9 (on 2 busy cores).
+        with one_blas_thread:
+            for min_gap in (0.95, 1.0):     # first pass skips look-alikes of chosen items; the second fills up
+                self._round_robin(lists, liked, lv, k, chosen, min_gap, wearer)
+        return chosen
 
     def _profile_lists(self, liked: list[int], lv: np.ndarray, mean: np.ndarray, per: int, k: int) -> _Lists:
         """Each liked item's ``2 * per`` nearest, in the order of its similar items, and, where the liked items
@@ -127,7 +128,7 @@ class Profiles:
         # liked item (a filtered search per liked item cost 13 ms each, 3.5 s for 200 liked items).
         rerank = any(self.attribute_weights.values())
 
-        def nearest(j: int) -> tuple[int | None, np.ndarray, np.ndarray]:
+        def nearest(j: int, per: int) -> tuple[int | None, np.ndarray, np.ndarray]:
             if j == len(liked):
                 ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._set_aside(), pool=2 * k)
                 return None, ids, sc
@@ -151,7 +152,7 @@ class Profiles:
         # football (shoppers got picks "Between your 2 saved items"): the mean only where the liked items are for
         # one wearer and of one kind (clothes, shoes, accessories, personal care).
         with_mean = len(worn_by) <= 1 and len(set(self._labels("masterCategory")[rows])) == 1
-        return _Lists(nearest, len(liked) + with_mean)
+        return _Lists(nearest, len(liked) + with_mean, per)
 
     def _types_in_turn(self, liked: list[int]) -> list[int]:
         """``liked`` with its types taking turns, each type's items in the order given (the latest saved first):
@@ -226,10 +227,21 @@ class Profiles:
         n = len(chosen)
         for j, r in enumerate(chosen):
             chosen_vecs[j] = self.embeddings[self._row[r.id]]
+        held = [False] * len(lists)     # per list, whether it held back a look-alike that the fill-up pass may take
         while len(chosen) < k and any(lists.left(li, p) for li, p in enumerate(pos)):
             for li in range(len(lists)):
                 src_id, ids, sc = lists[li]
-                while pos[li] < len(ids):
+                while True:
+                    if pos[li] >= len(ids):
+                        # Read to its end, a liked item's list cut at its size is searched deeper, and read again
+                        # from its start: a girl's sandals saved beside a woman's T-shirt got 1 of the 16 "like"
+                        # picks, the T-shirt 15, as the sandals' 52 nearest were men's and women's sandals but one.
+                        # Not one that held back look-alikes, which the fill-up pass takes before anything deeper
+                        # (a men's ring's deeper list had caps and belts after the rings like those picked).
+                        if held[li] or not lists.deepen(li):
+                            break
+                        src_id, ids, sc = lists[li]
+                        pos[li] = 0
                     cid, s = int(ids[pos[li]]), float(sc[pos[li]])
                     pos[li] += 1
                     v = self.embeddings[self._row[cid]]
@@ -237,8 +249,13 @@ class Profiles:
                     # Never a copy of a chosen one's photo, in the pass that fills up too (two copies of one photo
                     # at cosine 0.99999994 were both picked, a review).
                     sims = lv @ v
-                    if cid in taken or (n and float((chosen_vecs[:n] @ v).max()) > min(max_sim, NEAR_DUPLICATE)) \
-                            or sims.max() > NEAR_DUPLICATE or item.get("productDisplayName") in names:
+                    if cid in taken or sims.max() > NEAR_DUPLICATE:
+                        continue
+                    alike = float((chosen_vecs[:n] @ v).max()) if n else -1.0
+                    if alike > NEAR_DUPLICATE:
+                        continue
+                    if alike > max_sim or item.get("productDisplayName") in names:
+                        held[li] = True
                         continue
                     nearest = liked[int(np.argmax(sims))]
                     near = self.item(nearest)
