@@ -2013,7 +2013,8 @@ def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch)
     assert uvicorn_lines and all(stamped.match(h.format(record)) for h in uvicorn_lines)
     assert all(f["fmt"].startswith("%(asctime)s ") for f in seen["log_config"]["formatters"].values())
     monkeypatch.setenv("FASHIONREC_KEEP_ALIVE_S", "75")
-    assert CliRunner().invoke(app, ["serve", "--index", str(index_dir)]).exit_code == 0
+    # A port given: the default 8000 was taken by the README's main job beside the suite (a fresh-clone check).
+    assert CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123"]).exit_code == 0
     assert seen["timeout_keep_alive"] == 75
     # The settings the README lists as variables are read by the command too (the port and index were not).
     monkeypatch.setenv("FASHIONREC_INDEX_DIR", str(index_dir))
