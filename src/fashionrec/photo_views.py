@@ -204,12 +204,18 @@ def _small_parts(rgb: Image.Image, colour: np.ndarray) -> tuple[np.ndarray, np.n
     near = np.ones(a.shape[:2], bool)
     for channel in range(3):        # per channel: the max over a last axis of 3 took 60-80 ms
         near &= np.abs(a[..., channel] - int(colour[channel])) <= BACKGROUND_TOLERANCE
-    labels, n = ndimage.label(near)
-    backdrop = np.zeros(n + 1, bool)        # per label, whether it reaches the border (a lookup: np.isin took 50 ms)
-    backdrop[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = True
-    backdrop[0] = False
-    parts, _ = ndimage.label(~backdrop[labels])
+    parts, _ = ndimage.label(~_reaching_border(near))
     return parts, np.bincount(parts.ravel())[1:], factor
+
+
+def _reaching_border(near: np.ndarray) -> np.ndarray:
+    """The pixels of ``near`` (a mask) joined to the border through ``near``: a backdrop, not the white inside a
+    white shirt's outline."""
+    labels, n = ndimage.label(near)
+    reaches = np.zeros(n + 1, bool)     # per label, whether it reaches the border (a lookup: np.isin took 50 ms)
+    reaches[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = True
+    reaches[0] = False
+    return reaches[labels]
 
 
 def _bars(boxes: list[tuple[slice, slice]], sizes: np.ndarray) -> np.ndarray:
@@ -466,7 +472,5 @@ def _backdrop(rgb: Image.Image) -> tuple[np.ndarray, np.ndarray] | None:
     if loop.mean() < PLAIN_BORDER or (loop & ~np.roll(loop, 1)).sum() > PLAIN_RUNS:
         return None
     # Only backdrop that reaches the border: a white shirt on white keeps the white inside its outline.
-    labels, _ = ndimage.label(near)
-    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    mask = np.isin(labels, border[border > 0])
+    mask = _reaching_border(near)
     return (mask, colour) if not mask.all() else None
