@@ -788,8 +788,11 @@ def _server_to_start(index: Path, model: Path | None, host: str, port: int, back
         console.print(f"serving {index} on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     # A server's lines say when: "now serving 40330 items" did not, and an operator could not tell how soon a
     # batch's products were served (a trial).
+    from fashionrec.api.access_log import RequestIdFilter
+
     for handler in logging.getLogger().handlers:
         handler.setFormatter(logging.Formatter(TIMED_LOG_FORMAT))
+        handler.addFilter(RequestIdFilter())
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     for formatter in log_config["formatters"].values():
         formatter["fmt"] = "%(asctime)s " + formatter["fmt"]

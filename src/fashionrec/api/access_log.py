@@ -19,10 +19,15 @@ import logging
 import re
 import time
 import uuid
+from contextvars import ContextVar
 
 from fashionrec.api.deps import app_path
 
 log = logging.getLogger("fashionrec.access")
+
+# The id of the request being answered, for RequestIdFilter: set by AccessLog; the worker threads that run sync
+# handlers get a copy of the request's context, and with it the id.
+_request_id: ContextVar[str | None] = ContextVar("fashionrec_request_id", default=None)
 
 # What a client's own id may be: nginx's $request_id (32 hex digits), a UUID, a trace id. Anything else (a
 # newline that would forge a log line, 10 KB of text) is replaced by an id of ours.
@@ -52,6 +57,7 @@ class AccessLog:
         # request.state.request_id for the app's own lines (api.app._error, an unexpected error's traceback, whose
         # handler runs outside this middleware, after it).
         scope.setdefault("state", {})["request_id"] = rid
+        token = _request_id.set(rid)
         status, size = 500, 0      # an exception that escapes every handler is answered 500 outside this
 
         async def logged_send(message):
@@ -66,6 +72,7 @@ class AccessLog:
         try:
             await self.app(scope, receive, logged_send)
         finally:
+            _request_id.reset(token)
             path = scope["path"]        # with --root-path in front, as the proxy's log and the app's lines say it
             query = scope.get("query_string", b"").decode("latin-1")
             client = (scope.get("client") or ("-",))[0]
@@ -75,3 +82,17 @@ class AccessLog:
             target = (path + ("?" + query if query else "")).encode("unicode_escape").decode("ascii")
             log.log(logging.DEBUG if quiet else logging.INFO, '%s "%s %s" %d %d B %.1f ms req=%s', client,
                     scope["method"], target, status, size, (time.perf_counter() - t0) * 1000, rid)
+
+
+class RequestIdFilter(logging.Filter):
+    """Ends a line logged while a request is answered with its ``req=ID``, where the line does not say it yet:
+    a warning from deep in a search (a photo unlike the catalogue's, a stored prediction stale) could not be tied
+    to its request's access line (an operator's trial). On the handlers ``fashionrec serve`` logs through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        rid = _request_id.get()
+        if rid is not None and record.name != log.name:
+            message = record.getMessage()
+            if f"req={rid}" not in message:
+                record.msg, record.args = f"{message} req={rid}", None
+        return True

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import re
 import threading
 from contextlib import asynccontextmanager
@@ -146,6 +147,18 @@ def loggable(text: object) -> str:
     """Text from a request as one log line, its control characters escaped: a newline in a query parameter's
     name, quoted in a 422's detail, forged a whole line of the server's log (a security review)."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
+def writes_said(settings: Settings, index_dir) -> str:
+    """Whether this server adds and removes products, for its start-up line: an operator could not tell from the
+    log whether the key was read, nor that a folder it cannot write would refuse every change (an operator's
+    trial)."""
+    if not settings.api_key:
+        return "changes to the catalogue are off (set FASHIONREC_API_KEY to add and remove products through the API)"
+    if not os.access(index_dir, os.W_OK):
+        return (f"changes to the catalogue are refused (503): this process cannot write {index_dir}, though "
+                "FASHIONREC_API_KEY is set")
+    return "changes to the catalogue are on (POST and DELETE /api/items with the X-API-Key header)"
 
 
 def request_id(request: Request) -> str:
@@ -331,7 +344,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         encode_text(["warm up"])
         gc.collect()        # the load's cyclic garbage, before Service leaves what is held to the collector
         app.state.service = Service(rec, settings)
-        log.info("serving %d items with model %s", len(rec.items), rec.tagger.name)
+        log.info("serving %d items with model %s; %s", len(rec.items), rec.tagger.name,
+                 writes_said(settings, rec.index_dir))
         del rec     # the Service holds it, and lets it go when a reload replaces it
         stop = threading.Event()
         if settings.reload_s:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from fastapi import APIRouter
 
 from fashionrec.api.deps import ServiceDep
@@ -29,7 +32,7 @@ def health(service: ServiceDep) -> Health:
     gone_for = rec.gone_from_disk()
     if gone_for >= GONE_AFTER_S:
         # Moved or deleted, the folder went unsaid: "ok" while a restart would find no index (an operator's trial).
-        problems.append(f"the index folder {rec.index_dir} has had no manifest.json for {gone_for:.0f} s (moved or "
+        problems.append(f"{rec.index_dir} has had no manifest.json for {gone_for:.0f} s (moved or "
                         f"deleted?): still serving the index loaded before ({len(rec.items)} items), but a restart "
                         "would find none; put it back, or build one there with `fashionrec index build`")
     if service.stale:
@@ -38,6 +41,17 @@ def health(service: ServiceDep) -> Health:
         problems.append(service.reload_failure)
     return Health(status="degraded" if problems else "ok", model=str(rec.tagger.name or name),
                   catalogue_size=len(rec.items), index=str(index), version=version_said(),
-                  changed_on_disk=rec.changed_on_disk(), problems=problems,
+                  changed_on_disk=rec.changed_on_disk(), problems=[without_paths(p, rec.index_dir) for p in problems],
                   index_build_id=manifest.get("build_id"),
                   index_updated=manifest.get("updated") or manifest.get("date"))
+
+
+# An absolute path's folders, up to its last name (a file's or folder's): kept.
+_FOLDERS = re.compile(r"(?<![\w.~:/-])(?:/[^\s/:;,()'\"`]+)+/(?=[^\s/:;,()'\"`]+)")
+
+
+def without_paths(problem: str, index_dir: str | Path) -> str:
+    """``problem`` without the server's paths: /health answers anyone who asks, and the machine's folders
+    (a home directory's account name among them) are the operator's to know (an operator's trial). The index
+    folder reads "<index folder>", any other path its last name after ".../"; the server's log names them whole."""
+    return _FOLDERS.sub(".../", problem.replace(str(index_dir), "<index folder>"))
