@@ -134,6 +134,13 @@ def test_browse_paginates_and_filters(client, fixture_catalog):
     assert {i["id"] for i in first["items"]}.isdisjoint(i["id"] for i in second["items"])
     beyond = client.get("/api/items", params={"offset": 100_000}).json()
     assert beyond["items"] == [] and beyond["total"] == first["total"]
+    # Said, with where the last page starts: an empty page read as "no products" to a client paging by hand.
+    from fashionrec.api.routes.items import PAGE_LIMIT
+
+    last = (first["total"] - 1) // PAGE_LIMIT * PAGE_LIMIT
+    assert beyond["note"].endswith(f"the last page starts at offset {last}"), beyond
+    assert client.get("/api/items", params={"offset": last}).json()["items"]
+    assert first["note"] is None and second["note"] is None
 
     r = client.get("/api/items", params={"articleType": "Jeans", "limit": 100}).json()
     assert r["total"] == (fixture_catalog.usable["articleType"] == "Jeans").sum() > 0

@@ -310,11 +310,13 @@ def _record_epoch(path: Path, row: dict) -> None:
     line for it; now it replaces the first, with every later one."""
     kept = []
     if path.exists():
-        with open(path, newline="") as f:
+        # UTF-8 whatever the locale: a column or class name beyond ASCII (a run's own metric names) failed to be
+        # written under an ASCII locale, or read back as another run's mojibake (a review).
+        with open(path, newline="", encoding="utf-8") as f:
             kept = [r for r in csv.DictReader(f) if int(r["epoch"]) < row["epoch"]]
 
     def write(tmp: Path) -> None:
-        with open(tmp, "w", newline="") as f:
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
             # Every column a line has: a run resumed by a version with other columns keeps its lines.
             fields = list(dict.fromkeys([*(k for r in kept for k in r), *row]))
             w = csv.DictWriter(f, fieldnames=fields)

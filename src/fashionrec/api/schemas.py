@@ -89,6 +89,9 @@ class ItemPage(Answer):
     by_meaning: str | None = Field(None, description="With q whose words no product name has: the text search "
                                    "that lists the closest products by meaning, as the web page does "
                                    "(e.g. /api/search/text?q=red+cotton+t-shirt+for+men), where it lists some.")
+    # An empty page past the end read as "no products" to a client paging by hand (a review).
+    note: str | None = Field(None, description="Why the page is empty where products match: offset past the last "
+                             "of them, with the offset the last page starts at.")
 
 
 class Health(Answer):

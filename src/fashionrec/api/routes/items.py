@@ -93,8 +93,10 @@ def browse_items(
         by_meaning = (f"{root}/api/search/text?{urlencode({'q': q, **filters})}"
                       if q and not total and found_by_text(service.rec, without_price_or_size(q)[0], filters, 1)[0]
                       else None)
+    note = (f"offset {offset} is past the last of the {total:,} products that match: the last page starts at offset "
+            f"{(total - 1) // limit * limit}" if total and not page else None)
     return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d, root=root) for d in page],
-                    corrected=corrected, by_meaning=by_meaning)
+                    corrected=corrected, by_meaning=by_meaning, note=note)
 
 
 def _no_such_ids(rec, unknown: list[int]) -> NoReturn:
