@@ -106,6 +106,8 @@ def test_some_products_some_lists_as_csv_beside_what_they_were_made_from(tmp_pat
     assert set(table["kind"]) <= {"outfit", "similar"} and table.groupby(["item_id", "kind"]).size().max() <= 4
     assert (table[table["kind"] == "similar"].groupby("item_id").size() == 2).all()
     assert table.loc[table["kind"] == "similar", "slot"].isna().all()
+    # UTF-8 with its mark, which Excel needs to read a reason's "·" as such (without it: "Â·").
+    assert out.read_bytes().startswith("\ufeffitem_id,".encode())
 
 
 def test_bad_requests_are_refused_before_any_work_and_write_nothing(tmp_path: Path, monkeypatch) -> None:

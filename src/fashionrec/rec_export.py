@@ -100,7 +100,11 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
             summary["csv_sha256"] = _sha256(tmp)
             return summary
 
-        write_with_json(out, lambda tmp: table.to_csv(tmp, index=False), _sidecar(out), with_digest)
+        # With a byte-order mark: Excel reads a CSV without one in the machine's code page, and a reason's "·"
+        # or a name's "é" came out as "Â·" (a review); pandas, the csv module with "utf-8-sig" and databases'
+        # loaders read past it.
+        write_with_json(out, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8-sig"), _sidecar(out),
+                        with_digest)
     return summary
 
 
