@@ -4653,3 +4653,13 @@ def test_a_childs_wearer_word_finds_childrens_products_filed_under_another_gende
     assert unisex in found("boys shoes") and hers not in found("boys shoes") and grown not in found("boys shoes")
     assert {unisex, hers} <= found("girls shoes") and grown not in found("girls shoes")
     assert found("childrens shoes") == found("kids shoes")
+    # Filed under the other child's grown-up gender, with no child's gender in its name, it is that child's:
+    # "Disney Kids Princess Heart Pink Casual Shoes", filed as women's, was among a boy's shoes.
+    princess = add(productDisplayName="Acme Kids Princess Pink Shoes", gender="Women")
+    juniors = add(productDisplayName="Acme Men Juniors Grey Shoes", gender="Men")
+    assert {princess, juniors} <= found("kids shoes")
+    assert princess in found("girls shoes") and princess not in found("boys shoes")
+    assert juniors in found("boys shoes") and juniors not in found("girls shoes")
+    # ... and its similar items and looks are ranked for that child, not any child (item_tables._wearers).
+    worn = r._wearers(r._row[juniors])
+    assert worn[r._row[unisex]] and not worn[r._row[hers]] and not worn[r._row[princess]]

@@ -17,6 +17,10 @@ from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.vocabulary import KINDS as NAMED_KINDS
 
+# The grown-ups' gender a child's product is filed under in place of the child's (Kaggle's catalogue files 343 of
+# its children's products as men's or women's): a boy's as men's, a girl's as women's.
+GROWN_UP = {"Boys": "Men", "Girls": "Women"}
+
 # A name's brand: its words before the first word for a wearer ("Gini and Jony" of "Gini and Jony Men ...").
 BRAND_BEFORE_WEARER = (r"^(.+?)\s+(?i:men|women|boys?|girls?|kids?|unisex|boy's|girl's|mens|womens|men's|"
                        r"women's)\b")
@@ -112,8 +116,15 @@ class ItemTables:
         of 40 boys' looks, "Madagascar 3 Infant Boys Blue Booties" in girls')."""
         it = self.items
         other = {"Boys": "Girls", "Girls": "Boys"}[gender]
-        names_other = it["productDisplayName"].astype(str).str.contains(OTHER_CHILD[other], regex=True)
-        childs = self._childrens() & ~it["gender"].isin(["Boys", "Girls"]).to_numpy() & ~names_other.to_numpy()
+        names = it["productDisplayName"].astype(str)
+        names_other = names.str.contains(OTHER_CHILD[other], regex=True)
+        # Filed under the other child's grown-up gender, it is the other child's where its name says no child's
+        # gender: of the catalogue's children's products filed as men's, 167 name a boy and none a girl; as
+        # women's, 136 a girl and none a boy ("Disney Kids Princess Heart Pink Casual Shoes", filed as women's,
+        # was among a boy's shoes).
+        filed_other = it["gender"].eq(GROWN_UP[other]) & ~names.str.contains(OTHER_CHILD[gender], regex=True)
+        childs = (self._childrens() & ~it["gender"].isin(["Boys", "Girls"]).to_numpy() & ~names_other.to_numpy()
+                  & ~filed_other.to_numpy())
         return it["gender"].eq(gender).to_numpy() | childs
 
     def _wearers(self, row: int) -> np.ndarray:
@@ -129,6 +140,8 @@ class ItemTables:
         # Kids Girl's Maroon ... Kidswear", filed as women's, had boys' shoes in its look).
         name = str(self._column("productDisplayName")[row])
         said = [child for child in ("Boys", "Girls") if OTHER_CHILD[child].search(name)]
+        if not said:        # else the filing: a child's product filed as men's is a boy's (_worn_by_child)
+            said = [child for child, filed in GROWN_UP.items() if filed == gender]
         return self._worn_by(said[0] if len(said) == 1 else "child")
 
     def _worn_by(self, wearer: str) -> np.ndarray:
