@@ -22,6 +22,7 @@ import uuid
 from contextvars import ContextVar
 
 from fashionrec.api.deps import app_path
+from fashionrec.api.timing import HttpMiddleware
 
 log = logging.getLogger("fashionrec.access")
 
@@ -42,16 +43,11 @@ def _given_id(headers: list[tuple[bytes, bytes]]) -> str | None:
     return None
 
 
-class AccessLog:
+class AccessLog(HttpMiddleware):
     """ASGI middleware: the request id (``X-Request-ID``) and one ``fashionrec.access`` line per request, from the
     request reaching the app to the last byte of its answer; outermost, so it times everything else."""
 
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+    async def http(self, scope, receive, send):
         t0 = time.perf_counter()
         rid = _given_id(scope.get("headers", [])) or uuid.uuid4().hex[:16]
         # request.state.request_id for the app's own lines (api.app._error, an unexpected error's traceback, whose

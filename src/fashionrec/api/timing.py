@@ -41,9 +41,9 @@ def header_value(app_ms: float, spans: list[tuple[str, float]]) -> bytes:
     return ", ".join(parts).encode()
 
 
-class ServerTiming:
-    """ASGI middleware: ``Server-Timing: app;dur=MS[, rec;dur=MS]`` from the request reaching the app to
-    its response headers; outermost, so it times the upload limit's work too."""
+class HttpMiddleware:
+    """An ASGI middleware of HTTP requests: the lifespan's messages go by it, to the app; ``http`` handles a
+    request."""
 
     def __init__(self, app):
         self.app = app
@@ -51,6 +51,17 @@ class ServerTiming:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        return await self.http(scope, receive, send)
+
+    async def http(self, scope, receive, send):
+        raise NotImplementedError
+
+
+class ServerTiming(HttpMiddleware):
+    """ASGI middleware: ``Server-Timing: app;dur=MS[, rec;dur=MS]`` from the request reaching the app to
+    its response headers; outermost, so it times the upload limit's work too."""
+
+    async def http(self, scope, receive, send):
         t0 = time.perf_counter()
         spans: list[tuple[str, float]] = []
         token = _spans.set(spans)
