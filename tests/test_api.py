@@ -12,7 +12,10 @@ import io
 import json
 import re
 import shutil
+import socket
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -1989,15 +1992,15 @@ def test_serve_says_an_index_it_cannot_load_in_one_line_and_stops_at_once_on_sig
                                                                                       monkeypatch):
     # A data file cut short was said at the end of a 60-line traceback from uvicorn's start-up, exit 3; a SIGTERM
     # while the index loaded waited for the load, then logged "Uvicorn running on ..." (an operator's trial).
-    import uvicorn
     from typer.testing import CliRunner
 
+    import fashionrec.cli as cli_module
     from fashionrec.cli import app
     from fashionrec.recommend import Recommender
     from fashionrec.signals import Terminated
 
     started = []
-    monkeypatch.setattr(uvicorn, "run", lambda application, **kw: started.append(application))
+    monkeypatch.setattr(cli_module, "run_server", lambda application, sock, **kw: started.append(application))
     damaged = tmp_path / "index"
     shutil.copytree(index_dir, damaged)
     with open(damaged / "embeddings.npy", "r+b") as f:
@@ -2010,24 +2013,35 @@ def test_serve_says_an_index_it_cannot_load_in_one_line_and_stops_at_once_on_sig
     assert CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123"]).exit_code == 0
     assert started and started[-1].state.settings.index_dir == index_dir
 
+    asked = []
+
     def stopped(*args, **kwargs):
+        # While it loads, the port answers "starting": it was closed, "connection refused" as for a server that is
+        # down (an operator's trial).
+        try:
+            urllib.request.urlopen("http://127.0.0.1:8123/health", timeout=5)
+        except urllib.error.HTTPError as e:
+            asked.append((e.code, e.headers["Retry-After"], json.loads(e.read())))
         raise Terminated("terminated (SIGTERM)")
 
     monkeypatch.setattr(Recommender, "load", stopped)
     res = CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123"])
     assert res.exit_code == 143 and "terminated before the server started" in res.output
+    assert asked == [(503, "3", {"status": "starting"})]
+    with socket.create_server(("127.0.0.1", 8123)):     # let go of on the way out
+        pass
 
 
 def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch):
     """uvicorn's 5 s keep-alive dropped connections clients were reusing (ReadError under load): serve sets it."""
-    import uvicorn
     from typer.testing import CliRunner
 
+    import fashionrec.cli as cli_module
     from fashionrec.cli import app
 
     seen = {}
     monkeypatch.delenv("FASHIONREC_KEEP_ALIVE_S", raising=False)
-    monkeypatch.setattr(uvicorn, "run", lambda application, **kw: seen.update(kw))
+    monkeypatch.setattr(cli_module, "run_server", lambda application, sock, **kw: seen.update(kw))
     res = CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--port", "8123"])
     assert res.exit_code == 0 and "(API docs: http://127.0.0.1:8123/docs)" in res.output
     assert seen["timeout_keep_alive"] == 30 and seen["port"] == 8123
@@ -2496,3 +2510,33 @@ def test_the_start_up_line_says_whether_the_catalogue_can_be_changed(tmp_path, m
     monkeypatch.setattr(app_module.os, "access", lambda path, mode: False)    # a read-only mount (tests run as root)
     said = app_module.writes_said(keyed, tmp_path)
     assert "refused (503)" in said and str(tmp_path) in said
+
+
+def test_the_port_answers_starting_until_the_server_takes_it_over():
+    from fashionrec.api.starting import StartingAnswer
+
+    def ask(sock, request: bytes) -> bytes:
+        with socket.create_connection(sock.getsockname(), timeout=5) as conn:
+            conn.sendall(request)
+            said = b""
+            while chunk := conn.recv(65536):
+                said += chunk
+            return said
+
+    with socket.create_server(("127.0.0.1", 0)) as sock:
+        with StartingAnswer(sock):
+            health = ask(sock, b"GET /recs/health?_=17 HTTP/1.1\r\nHost: x\r\n\r\n")
+            page = ask(sock, b"GET / HTTP/1.1\r\nHost: x\r\nAccept: text/html,*/*\r\n\r\n")
+            upload = ask(sock, b"POST /api/search/image HTTP/1.1\r\nHost: x\r\nContent-Length: 300000\r\n\r\n"
+                         + b"x" * 300_000)
+            head = ask(sock, b"HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert health.startswith(b"HTTP/1.1 503 ") and b"Retry-After: 3\r\n" in health
+        assert health.endswith(b'{"status": "starting"}')
+        assert b"text/html" in page and b'<meta http-equiv="refresh" content="3">' in page
+        assert b"application/json" in upload and b'"detail": "the server is starting' in upload
+        assert head.startswith(b"HTTP/1.1 503 ") and head.endswith(b"\r\n\r\n")
+        # Then the socket is the server's: a request waits in its backlog, answered by no one here.
+        with socket.create_connection(sock.getsockname(), timeout=0.5) as conn:
+            conn.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            with pytest.raises(TimeoutError):
+                conn.recv(100)

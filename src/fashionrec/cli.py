@@ -709,28 +709,37 @@ def serve(
                                   "redirect and image address starts with it. Default: none."),
 ) -> None:
     """Serve the JSON API (/docs) and the web UI on http://HOST:PORT, loading the model and index once."""
-    import uvicorn
-
     from fashionrec.signals import exit_code, how_stopped
 
     try:
-        application, options = _server_to_start(index, model, host, port, backend, uri, token, root_path)
+        application, options, sock = _server_to_start(index, model, host, port, backend, uri, token, root_path)
     except KeyboardInterrupt as e:      # Ctrl-C, or SIGTERM (signals.Terminated); uvicorn handles both from now
         # A SIGTERM in a start-up's first seconds ended in exit 130 without a word (an operator's trial).
         say_error(f"{how_stopped(e)} before the server started (while the index and models loaded)")
         raise typer.Exit(code=exit_code(e)) from None
     try:
-        uvicorn.run(application, **options)
+        run_server(application, sock, **options)
     except FashionrecError as e:
         fail(str(e))
+    finally:
+        sock.close()
+
+
+def run_server(application, sock, **options) -> None:
+    """uvicorn's server on ``sock``, the socket bound before the index loaded (api/starting.py), with uvicorn's
+    ``options``; as ``uvicorn.run`` does it otherwise: a Ctrl-C ends it quietly, a start-up failure is exit 3."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(application, **options))
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run(sockets=[sock])
+    if not server.started:
+        raise typer.Exit(code=3)
 
 
 def _server_to_start(index: Path, model: Path | None, host: str, port: int, backend: str | None, uri: str | None,
                      token: str | None, root_path: str):
-    """``serve``'s checks and loads: the app to run, with uvicorn's options for it."""
-    import uvicorn
-
-    from fashionrec.api import Settings, create_app
+    """``serve``'s checks and loads: the app to run, uvicorn's options for it, and the socket it listens on."""
     from fashionrec.cli_recs import index_dir
 
     try:
@@ -755,11 +764,28 @@ def _server_to_start(index: Path, model: Path | None, host: str, port: int, back
     import socket
 
     try:    # before the index loads (uvicorn said so after it, in a traceback, exit 3: a trial)
-        with socket.create_server((host, port)):
-            pass
+        sock = socket.create_server((host, port))
     except OSError as e:
         fail(f"cannot listen on {host}:{port} ({e.strerror or e}): another server may be using it; choose "
              "another --port (or FASHIONREC_PORT)")
+    from fashionrec.api.starting import StartingAnswer
+
+    try:
+        # Answered "starting" (503) while it loads: the port was closed for the load's 15 s, "connection refused"
+        # as for a server that is down (an operator's trial).
+        with StartingAnswer(sock):
+            return (*_loaded_app(index, model, backend, uri, token, root_path, host, port), sock)
+    except BaseException:
+        sock.close()
+        raise
+
+
+def _loaded_app(index: Path, model: Path | None, backend: str | None, uri: str | None, token: str | None,
+                root_path: str, host: str, port: int):
+    """``serve``'s app and uvicorn's options for it, its index and models loaded."""
+    import uvicorn
+
+    from fashionrec.api import Settings, create_app
     from fashionrec.artifacts import read_json
     from fashionrec.index_build import index_backend
 
