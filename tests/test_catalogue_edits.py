@@ -105,3 +105,51 @@ def test_removing_ids_one_of_them_unknown_says_that_nothing_was_removed(tmp_path
     assert f"give the other id ({pair[0]}) alone to remove it" in str(twice.value)
     result = runner.invoke(app, ["index", "remove", *map(str, pair), "--index", str(d)])
     assert result.exit_code == 0 and not set(pair) & set(Recommender.load(d, tiny_tagger_path())._row)
+
+
+def test_a_search_in_another_thread_is_waited_for_before_a_product_goes_in(tmp_path, monkeypatch):
+    """A Python service searching from its own threads while it adds a product: the add put its vector into the
+    live FAISS index during another thread's search, and the process died (SIGSEGV, an integrator's trial). The
+    add now waits for the search to end before its change goes in."""
+    import threading
+    import time
+
+    r = Recommender.load(index_copy(tmp_path / "index"))
+    some_id = int(r.items["id"].iloc[0])
+    photo = _a_photo(r)
+    in_search, release, reader = threading.Event(), threading.Event(), []
+    real_search, real_add = r.index.search, r.index.add
+    added_during_search = []
+
+    def search(*args, **kwargs):
+        if threading.get_ident() in reader:     # the reader's search stays in until released
+            in_search.set()
+            release.wait(60)
+        return real_search(*args, **kwargs)
+
+    def add(*args, **kwargs):
+        added_during_search.append(in_search.is_set() and not release.is_set())
+        return real_add(*args, **kwargs)
+
+    monkeypatch.setattr(r.index, "search", search)
+    monkeypatch.setattr(r.index, "add", add)
+
+    def read():
+        reader.append(threading.get_ident())
+        r.similar(some_id, k=3)
+
+    reading = threading.Thread(target=read, daemon=True)
+    reading.start()
+    assert in_search.wait(60)
+    adding = threading.Thread(target=lambda: r.add_product(photo, {"productDisplayName": "Threaded Add"}),
+                              daemon=True)
+    adding.start()
+    deadline = time.monotonic() + 120       # until the add went in (before) or waits for the search (now)
+    while (not added_during_search and not getattr(getattr(r, "lock", None), "_writers_waiting", 0)
+           and time.monotonic() < deadline):
+        time.sleep(0.02)
+    release.set()
+    reading.join(60)
+    adding.join(120)
+    assert added_during_search == [False]
+    assert len(r) == len(r.items) and r.similar(some_id, k=3)

@@ -451,9 +451,10 @@ class CatalogueEdits:
                     if dropped:     # "20l2" went in as no year without a word (a code review)
                         done.warnings.append(f"product {item_id}'s {', '.join(dropped)} in {catalog.root}/styles.csv "
                                              "could not be read and is left empty: `fashionrec data check` says why")
-                self._reindex()     # the batch's own names read into the vocabulary from here on
-                # Arrays of their own, without the buffers' room.
-                self.embeddings, self.text_embeddings = self.embeddings.copy(), self.text_embeddings.copy()
+                with self.lock.write():
+                    self._reindex()     # the batch's own names read into the vocabulary from here on
+                    # Arrays of their own, without the buffers' room.
+                    self.embeddings, self.text_embeddings = self.embeddings.copy(), self.text_embeddings.copy()
                 if done.ids:
                     self.save()
             except BaseException:
@@ -560,13 +561,14 @@ class CatalogueEdits:
         Each step is tried whatever the one before did (a Milvus gone away failed the first and left the rest
         undone, a code review); vectors that could not be taken out are said."""
         stuck = None
-        if ids:
-            try:
-                self.index.remove(np.array(ids, np.int64))
-            except Exception as e:  # noqa: BLE001 - said below, after the rest is put back
-                stuck = e
-        self.items, self.embeddings, self.text_embeddings, self.manifest = before
-        self._reindex()
+        with self.lock.write():
+            if ids:
+                try:
+                    self.index.remove(np.array(ids, np.int64))
+                except Exception as e:  # noqa: BLE001 - said below, after the rest is put back
+                    stuck = e
+            self.items, self.embeddings, self.text_embeddings, self.manifest = before
+            self._reindex()
         for photo in written:
             photo.unlink(missing_ok=True)
         if stuck is not None:
@@ -836,7 +838,8 @@ class CatalogueEdits:
         before, manifest_before = (self.items, self.embeddings, self.text_embeddings), self.manifest
         changed = False
         try:
-            with exclusive():
+            # ``exclusive`` (a server's lock) and this object's own (recommend.READS: a Python caller's threads)
+            with exclusive(), self.lock.write():
                 change()
                 changed = True
                 self.items, self.embeddings, self.text_embeddings = after
@@ -846,7 +849,7 @@ class CatalogueEdits:
             if save:
                 self.save()
         except BaseException:
-            with exclusive():
+            with exclusive(), self.lock.write():
                 if changed:
                     undo()
                 self.items, self.embeddings, self.text_embeddings = before

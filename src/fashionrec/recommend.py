@@ -95,6 +95,7 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
     id_list,
     listed,
 )
+from fashionrec.rwlock import RWLock, reading
 from fashionrec.tagger import SHIPPED_MODEL, Tagger, embedding_sha256
 from fashionrec.text_search import TextSearch
 from fashionrec.word_search import WordSearch
@@ -527,6 +528,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._disk_seen: tuple[tuple, bool] | None = None     # changed_on_disk's last look: (mtime, stamp), answer
         self._manifest_missing_since: float | None = None     # time.monotonic() a look first found no manifest
         self._build_lock = threading.RLock()   # lazy tables: one builder at a time (see _once)
+        # Searches from several threads while a product goes in or out (see READS): a Python service's own threads
+        # searched while add_product put its vector into the live FAISS index, and the process died (SIGSEGV).
+        self.lock = RWLock()
         # The unfamiliar-photo threshold of an older index, computed once: a product added later moves it
         # by nothing worth 3 s per addition.
         self._floor: float | None = None
@@ -736,13 +740,14 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         it, by the server's refresh or the first look (0.05 s at 40k)."""
         shadow = copy.copy(self)
         shadow._build_lock = threading.RLock()     # its own: this one's searches go on meanwhile
+        shadow.lock = RWLock()
         shadow.items, shadow.embeddings, shadow.text_embeddings = after
         shadow.manifest = manifest
         shadow._reindex()
         shadow.warm_search(with_looks=False)
         mine = vars(self)
         return {k: v for k, v in vars(shadow).items()
-                if k not in ("_build_lock", "items", "embeddings", "text_embeddings", "manifest")
+                if k not in ("_build_lock", "lock", "items", "embeddings", "text_embeddings", "manifest")
                 and v is not mine.get(k)}
 
     def unfamiliar_below(self) -> float | None:
@@ -1389,4 +1394,16 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 best, best_mad = photo, mad
         return best
 
-    # ---- adding products ------------------------------------------------------------------------
+
+# What reads the items, the arrays and the vector index: each runs holding ``rec.lock`` to read, so that from
+# several threads it waits while add_product, add_products or remove_products put their change in (they hold it
+# to write for that moment alone: the tagging and the new arrays are made while searches go on). Without it, a
+# similar() in one thread during an add_product in another died in FAISS's search (SIGSEGV, an integrator's trial).
+# ``with rec.lock.read():`` around several calls gives them one version of the catalogue.
+READS = ("similar", "in_other_colours", "similar_to_image", "photo_query", "unfamiliar", "search_text", "browse",
+         "facets", "word_matches", "suggest", "correction", "as_typed_by_meaning", "autocorrect", "parse_query",
+         "unmatched", "grown_up_reading", "stand_ins", "absent_kind", "text_relevant", "complete_the_look",
+         "look_colour", "for_profile", "known_liked", "item", "image_path", "vector", "index_vectors",
+         "filter_values", "canonical_value", "check_filters", "warm_search", "__len__", "__contains__")
+for _name in READS:
+    setattr(Recommender, _name, reading(getattr(Recommender, _name)))

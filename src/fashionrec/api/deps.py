@@ -30,55 +30,12 @@ from fashionrec.errors import (
     ModelError,
     VectorIndexError,
 )
+from fashionrec.rwlock import RWLock  # noqa: F401 - the server's lock, and tests import it from here
 
 log = logging.getLogger(__name__)
 
 # Filter names accepted by browse, similar and the catalogue page, in display order.
 FILTER_KEYS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "usage", "season"]
-
-
-class RWLock:
-    """Many readers or one writer: searches run in parallel, ``add_product`` runs alone.
-
-    A waiting writer goes first: new readers wait behind it, else steady search traffic would keep an
-    add waiting for as long as the traffic lasts.
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writing = False
-        self._writers_waiting = 0
-
-    @contextmanager
-    def read(self):
-        with self._cond:
-            while self._writing or self._writers_waiting:
-                self._cond.wait()
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def write(self):
-        with self._cond:
-            self._writers_waiting += 1
-            try:
-                while self._writing or self._readers:
-                    self._cond.wait()
-            finally:
-                self._writers_waiting -= 1
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
 
 
 def keep_from_collector() -> None:
