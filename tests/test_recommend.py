@@ -4663,3 +4663,28 @@ def test_a_childs_wearer_word_finds_childrens_products_filed_under_another_gende
     # ... and its similar items and looks are ranked for that child, not any child (item_tables._wearers).
     worn = r._wearers(r._row[juniors])
     assert worn[r._row[unisex]] and not worn[r._row[hers]] and not worn[r._row[princess]]
+
+
+def test_the_clis_photo_json_has_the_apis_fields_and_shape(tmp_path):
+    # An integrator's trial: `recommend photo --json` gave each head's best label alone ({"label", "prob"}, rounded
+    # to 4 places) and no unlike_filtered, where /api/search/image gives a list of {"label", "prob"} best first, so
+    # a script written against one read the other wrongly.
+    from fastapi.testclient import TestClient
+
+    from fashionrec.api.app import create_app
+
+    rec = shared_recommender()
+    path = tmp_path / "photo.png"
+    Image.open(rec.image_path(int(rec.items["id"].iloc[3]))).rotate(10, fillcolor="white").save(path)
+    out = CliRunner().invoke(app, ["recommend", "photo", str(path), "--index", str(rec.index_dir), "-k", "3",
+                                   "--json"])
+    assert out.exit_code == 0, out.output
+    cli = json.loads(out.output)
+    with TestClient(create_app(recommender=rec)) as client:
+        api = client.post("/api/search/image?k=3", files={"file": ("photo.png", path.read_bytes(), "image/png")})
+    api = api.json()
+    assert set(cli) == set(api)
+    assert cli["predicted"] == api["predicted"]
+    assert all(isinstance(p, list) and {"label", "prob"} == set(p[0]) for p in cli["predicted"].values())
+    assert cli["closest_similarity"] == api["closest_similarity"]
+    assert [r["id"] for r in cli["results"]] == [r["id"] for r in api["results"]]

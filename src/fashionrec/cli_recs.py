@@ -575,14 +575,17 @@ def recommend_photo(
     except FashionrecError as e:
         fail(str(e))
     predicted, recs = found
-    if as_json:     # label and probability as values, as the API returns them
-        pred = {h: {"label": p[0][0], "prob": round(float(p[0][1]), 4)} for h, p in predicted.items()}
+    if as_json:
+        # Each head's labels best first, {label, prob}, as /api/search/image answers them: the best one alone,
+        # rounded, and no unlike_filtered made a script written against the CLI read the API otherwise (and back).
+        pred = {h: [{"label": str(label), "prob": float(prob)} for label, prob in p] for h, p in predicted.items()}
     else:
         pred = {h: f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
     closest = None if found.closest is None else round(found.closest, 4)
     _show(recs, as_json, f"similar to {path.name}",
-          {"predicted": pred, "closest_similarity": closest, "unfamiliar": found.unfamiliar, "turned": found.turned,
-           "greyscale": found.greyscale, **({"same_as": found.same_as} if as_json else {})})
+          {"predicted": pred, "closest_similarity": found.closest if as_json else closest,
+           "unfamiliar": found.unfamiliar, "turned": found.turned, "greyscale": found.greyscale,
+           **({"unlike_filtered": found.unlike_filtered, "same_as": found.same_as} if as_json else {})})
     if found.same_as is not None and not as_json:
         named = rec.item(found.same_as).get("productDisplayName")
         console.print(f"{path.name} is the photo of product {found.same_as} ({named}): its own labels rank and "
