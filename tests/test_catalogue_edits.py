@@ -153,3 +153,22 @@ def test_a_search_in_another_thread_is_waited_for_before_a_product_goes_in(tmp_p
     adding.join(120)
     assert added_during_search == [False]
     assert len(r) == len(r.items) and r.similar(some_id, k=3)
+
+
+def test_index_add_json_says_the_warnings_and_the_labels_filled_in(tmp_path):
+    """`index add PHOTO --json` printed the product alone, its warnings on stderr only, where POST /api/items answers
+    ``warnings`` and ``filled_in`` beside it (an integrator's trial, piping it into a script)."""
+    import json
+
+    index = index_copy(tmp_path / "index")
+    r = Recommender.load(index)
+    copy = tmp_path / "copy.jpg"
+    shutil.copy(r.image_path(int(r.items["id"].iloc[0])), copy)      # another product's very photo: a warning
+    res = CliRunner().invoke(app, ["index", "add", str(copy), "--name", "Acme Tee", "--gender", "Men",
+                                   "--index", str(index), "--json"])
+    assert res.exit_code == 0, res.output
+    said = json.loads(res.stdout)
+    assert said["productDisplayName"] == "Acme Tee"
+    assert any("is the photo of product" in w for w in said["warnings"])
+    assert set(said["filled_in"]) == {"articleType", "masterCategory", "subCategory", "baseColour", "usage", "season"}
+    assert said["filled_in"]["articleType"] == said["articleType"]

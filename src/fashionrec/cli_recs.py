@@ -294,8 +294,14 @@ def index_add(
     except KeyboardInterrupt as e:
         _stopped_adding(e, index, loaded, "the product", "it is in: adding the photo again would add it twice")
     item = rec.item(new_id)
+    from fashionrec.catalog import ATTRIBUTES
+
+    given = set(metadata) | set(row)
+    filled = [h for h in ATTRIBUTES if h not in given]
     if as_json:
-        typer.echo(json.dumps(item, indent=2, default=str))
+        # With what POST /api/items answers beside it: a pipe saw neither (the warnings went to stderr alone).
+        typer.echo(json.dumps({**item, "warnings": warned, "filled_in": {h: item.get(h) for h in filled}},
+                              indent=2, default=str))
         for said in warned:
             typer.echo(f"warning: {said}", err=True)
         return
@@ -306,10 +312,6 @@ def index_add(
                       "photo: its name and labels are the row's"
                       + (f", but for {', '.join('name' if k == 'productDisplayName' else k for k in own)} as given"
                          if own else ""), highlight=False)
-    from fashionrec.catalog import ATTRIBUTES
-
-    given = set(metadata) | set(row)
-    filled = [h for h in ATTRIBUTES if h not in given]
     console.print(f"added product {new_id} to {index}: {item.get('productDisplayName') or '(no name)'} "
                   f"({item.get('gender')}, {item.get('articleType')}, {item.get('baseColour')})", highlight=False)
     if filled:
