@@ -1744,6 +1744,19 @@ def test_a_profile_picks_no_other_listing_of_a_liked_product(tmp_path):
     r.items.loc[r.items["id"] == first.id, "productDisplayName"] = r.item(liked)["productDisplayName"]
     r._reindex()
     assert first.id not in {x.id for x in r.for_profile([liked], k=3)}
+    # Nor one pick's other listing, its name written otherwise (case, spaces), as the "goes with" picks compare
+    # names: two saved products' picks, one renamed as the other.
+    from fashionrec.results import title
+
+    other = _some_id(r, articleType="Jeans")
+    picks = r.for_profile([liked, other], k=6, looks=False)
+    mine, theirs = (next(x for x in picks if x.card_reason.startswith(f"Like {title(r.item(i))[:20]}"))
+                    for i in (liked, other))
+    said = mine.item["productDisplayName"]
+    r.items.loc[r.items["id"] == theirs.id, "productDisplayName"] = " " + said.upper().replace(" ", "  ")
+    r._reindex()
+    again = {x.id for x in r.for_profile([liked, other], k=6, looks=False)}
+    assert mine.id in again and theirs.id not in again
 
 
 def test_a_profile_searches_only_the_liked_items_its_picks_come_from(rec, monkeypatch):

@@ -219,8 +219,11 @@ class Profiles:
         # The first pass also skips a second listing under the same name (one product in several photos),
         # the liked items' own names included: "Alma Women Black Printed Kurta" is no pick for someone who
         # saved it under another id.
-        names = ({r.item.get("productDisplayName") for r in chosen}
-                 | {self.item(i).get("productDisplayName") for i in liked}) - {None} if max_sim < 1.0 else set()
+        # Compared as the "goes with" picks compare them (_same_name): "Alma Women Black Printed  Kurta", one space
+        # more, was another product to these and the same one to those (a review).
+        names = ({_same_name(r.item.get("productDisplayName")) for r in chosen}
+                 | {_same_name(self.item(i).get("productDisplayName")) for i in liked}) - {""} if max_sim < 1.0 \
+            else set()
         # The chosen ones' embeddings, in rows filled as they are picked: a Python loop over them for each candidate
         # was 4.3 s of a 1,000-pick profile's 5 s (1.2 million dot products; 2.0-3.1 s -> 0.7-0.9 s in all).
         chosen_vecs = np.empty((k, self.embeddings.shape[1]), np.float32)       # (k, d)
@@ -254,7 +257,8 @@ class Profiles:
                     alike = float((chosen_vecs[:n] @ v).max()) if n else -1.0
                     if alike > NEAR_DUPLICATE:
                         continue
-                    if alike > max_sim or item.get("productDisplayName") in names:
+                    name = _same_name(item.get("productDisplayName"))
+                    if alike > max_sim or name in names:
                         held[li] = True
                         continue
                     nearest = liked[int(np.argmax(sims))]
@@ -286,8 +290,8 @@ class Profiles:
                     chosen_vecs[n] = v
                     n += 1
                     taken.add(cid)
-                    if max_sim < 1.0 and item.get("productDisplayName"):
-                        names.add(item.get("productDisplayName"))
+                    if max_sim < 1.0 and name:
+                        names.add(name)
                     break
                 if len(chosen) >= k:
                     break
