@@ -42,6 +42,7 @@ from fashionrec.catalog import (
     styles_table,
     to_rgb,
 )
+from fashionrec.change_intent import begin_change, clear_intent
 from fashionrec.embed import predicted_frame
 from fashionrec.errors import (
     BadInputError,
@@ -424,6 +425,9 @@ class CatalogueEdits:
             self._check_not_replaced()
             before = (self.items, self.embeddings, self.text_embeddings, self.manifest)
             self._room = {}
+            # Each product goes into the vector index as it comes (into a Milvus collection for good), the folder is
+            # saved once at the end: killed between, the next load takes the batch back (change_intent).
+            begin_change(self.index_dir, self.manifest, [int(i) for i in usable["id"]], "add")
             try:
                 for _, row in tqdm(usable.iterrows(), total=len(usable), desc="adding", unit="product",
                                    disable=hidden(progress)):
@@ -457,9 +461,11 @@ class CatalogueEdits:
                     self.embeddings, self.text_embeddings = self.embeddings.copy(), self.text_embeddings.copy()
                 if done.ids:
                     self.save()
+                clear_intent(self.index_dir)
             except BaseException:
                 if not self._saved_since(before[3]):     # a Ctrl-C in save's clean-up, after its manifest went in,
                     self._undo_batch(done.ids, before, written)     # deleted the saved products' photos
+                clear_intent(self.index_dir)    # not where the undo raised: the next load settles it
                 raise
             finally:
                 self._room = None
@@ -818,7 +824,7 @@ class CatalogueEdits:
             self._change(after, manifest,
                          lambda: self.index.add(new, self.index_vectors(vecs),
                                                 attrs=[{f: row.get(f) for f in FILTER_KEYS}]),
-                         lambda: self.index.remove(new), exclusive, save)
+                         lambda: self.index.remove(new), exclusive, save, [item_id], "add")
         except BaseException:
             dest.unlink(missing_ok=True)
             raise
@@ -827,16 +833,20 @@ class CatalogueEdits:
         return item_id
 
     def _change(self, after: tuple, manifest: dict, change: Callable[[], object], undo: Callable[[], object],
-                exclusive: Callable[[], AbstractContextManager], save: bool) -> None:
+                exclusive: Callable[[], AbstractContextManager], save: bool, ids: list[int], what: str) -> None:
         """Change the index (``change``) and put ``after`` (items, embeddings, text embeddings) and ``manifest``
         in place, under ``exclusive`` (a server's write lock, a moment: the new arrays and the tables searches read are
         made before it), then save the folder; on any failure, ``undo`` the index's change (a Milvus insert or
-        delete is durable at once) and put back what was there, so the index and the folder stay in step."""
+        delete is durable at once) and put back what was there, so the index and the folder stay in step. With
+        ``save``, the folder's intent file says first which ``ids`` the change (``what``: "add", "remove") touches,
+        so that the next load takes it back where this process is killed before its save (:mod:`change_intent`)."""
         # Without a server's write lock (a rebuild re-adding products, `index add`), no search waits: the tables
         # would be built for nothing (1.4 s each at 40k).
         prepared = {} if exclusive is contextlib.nullcontext else self._prepared(after, manifest)
         before, manifest_before = (self.items, self.embeddings, self.text_embeddings), self.manifest
         changed = False
+        if save:
+            begin_change(self.index_dir, manifest_before, ids, what)
         try:
             # ``exclusive`` (a server's lock) and this object's own (recommend.READS: a Python caller's threads)
             with exclusive(), self.lock.write():
@@ -849,12 +859,19 @@ class CatalogueEdits:
             if save:
                 self.save()
         except BaseException:
+            if save and changed and self._saved_since(manifest_before):
+                # Stopped after its manifest went in (a Ctrl-C in the save's clean-up): the change is the folder's,
+                # so it stays; taken back out of a Milvus collection, it left the folder one product more.
+                clear_intent(self.index_dir)
+                raise
             with exclusive(), self.lock.write():
                 if changed:
-                    undo()
+                    undo()      # raised (a Milvus gone away): the intent stays, for the next load to settle
                 self.items, self.embeddings, self.text_embeddings = before
                 self.manifest = manifest_before
                 self._reindex()
+            if save and not self._saved_since(manifest_before):
+                clear_intent(self.index_dir)
             raise
 
     @staticmethod
@@ -1007,7 +1024,7 @@ class CatalogueEdits:
                      self.index.removal(np.array(ids, np.int64)),
                      lambda: self.index.add(np.array(ids, np.int64), vectors,
                                             attrs=[{f: item.get(f) for f in FILTER_KEYS} for item in items]),
-                     exclusive, save)
+                     exclusive, save, ids, "remove")
         for item in items:
             photo = Path(str(item.get("image_path") or ""))
             if save and not photo.is_absolute() and photo.parts[:1] == ("images",):

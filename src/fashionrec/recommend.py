@@ -57,6 +57,7 @@ from fashionrec.catalog import (
     styles_sha256,
 )
 from fashionrec.catalogue_edits import CatalogueEdits, manifest_stamp
+from fashionrec.change_intent import INTENT, clear_intent, read_intent, recovering, write_intent
 from fashionrec.colours import nearness
 from fashionrec.data import STORE_HEIGHT, STORE_WIDTH, fit_to_store
 from fashionrec.embed import Embedder, predicted_frame
@@ -79,7 +80,7 @@ from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: 
     index_backend,
 )
 from fashionrec.index_reuse import DIGESTS
-from fashionrec.item_tables import UNLISTED, ItemTables  # noqa: F401
+from fashionrec.item_tables import UNLISTED, ItemTables, plain  # noqa: F401
 from fashionrec.levels import levels_fingerprint
 from fashionrec.outfits import Outfits
 from fashionrec.profiles import Profiles
@@ -577,7 +578,15 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
     @classmethod
     def _load_once(cls, index_dir: str | Path, model: str | Path | Tagger | None, uri: str | None,
                    token: str | None) -> Recommender:
-        index_dir = Path(index_dir)
+        # A change a process was killed in the middle of is finished or taken back first (change_intent).
+        with recovering(index_dir) as recovery:
+            return cls._load_files(Path(index_dir), model, uri, token, recovery)
+
+    @classmethod
+    def _load_files(cls, index_dir: Path, model: str | Path | Tagger | None, uri: str | None, token: str | None,
+                    recovery) -> Recommender:
+        if recovery is not None:
+            recovery.finish_move()
         manifest_path = index_dir / "manifest.json"
         if not manifest_path.exists():
             raise VectorIndexError(f"no index at {index_dir} (manifest.json missing): build one with `fashionrec index "
@@ -618,9 +627,22 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         if index.dim != search_dim:
             raise VectorIndexError(f"index {index_dir} is inconsistent: its vector index is {index.dim}-d, not "
                               f"{search_dim}-d ({'projected' if projection else 'the embeddings'}); rebuild it")
+        if recovery is not None and len(items) == len(embeddings) == len(text_embeddings):
+            ids = pd.to_numeric(items["id"]).to_numpy(np.int64)
+
+            def vectors(rows: np.ndarray) -> np.ndarray:
+                v = np.asarray(embeddings[rows], np.float32)
+                return projection(v) if projection is not None else v
+
+            recovery.settle(manifest, index, ids, vectors,
+                            lambda rows: [{f: plain(items.iloc[r].get(f)) for f in FILTER_KEYS} for r in rows],
+                            read_json(index_dir / "vectors.json").get("collection"))
         if not (len(items) == len(embeddings) == len(text_embeddings) == len(index)):
+            unfinished = ("; it holds a change stopped part-way that this process could not finish (another process "
+                          f"holds {index_dir / '.change.lock'}, the folder cannot be written, or it is a copy of "
+                          f"another folder: {index_dir / INTENT} says which)") if read_intent(index_dir) else ""
             raise VectorIndexError(f"index {index_dir} is inconsistent: {len(items)} items, {len(embeddings)} "
-                              f"embeddings, {len(text_embeddings)} text embeddings, {len(index)} indexed; "
+                              f"embeddings, {len(text_embeddings)} text embeddings, {len(index)} indexed{unfinished}; "
                               "rebuild it")
         built_by = manifest.get("model") or {}
         named = built_by.get("path")
@@ -678,7 +700,25 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                                    "try again; the index there is unchanged") from e
             self._check_not_replaced()
             staged = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
-            _move_in(stage, staged, d)
+            # Every file is written: a process killed while they move in leaves the next load to finish the move
+            # (it left the new embeddings beside the old items, "inconsistent; rebuild it": a code review).
+            begun = read_intent(d)
+            write_intent(d, **{**(begun or {}), "phase": "move", "stage": stage.name, "names": staged})
+            try:
+                _move_in(stage, staged, d)
+            except BaseException:
+                # Put back as it was (an add's, which its undo then clears): the move was taken back, or the
+                # manifest went in, and the change with it.
+                try:
+                    went_in = manifest_stamp(read_json(d / "manifest.json")) != self._stamp
+                except (OSError, ValueError):
+                    went_in = False
+                if begun is None or went_in:
+                    clear_intent(d)
+                else:
+                    write_intent(d, **begun)
+                raise
+            clear_intent(d)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
         self.manifest = manifest

@@ -50,6 +50,9 @@ class VectorIndex(Protocol):
     def remove(self, ids: np.ndarray) -> int:
         """Remove ids; returns how many were present."""
 
+    def present(self, ids: np.ndarray) -> np.ndarray:
+        """(n,) bool: which of ``ids`` the index holds."""
+
     def removal(self, ids: np.ndarray) -> Callable[[], int]:
         """``remove`` in two steps: what can run beside searches now, and a function that makes the change."""
 

@@ -148,6 +148,10 @@ class FaissIndex:
     def __len__(self) -> int:
         return len(self._ids)
 
+    def present(self, ids: np.ndarray) -> np.ndarray:
+        """(n,) bool: which of ``ids`` the index holds."""
+        return np.isin(np.asarray(ids, np.int64), self._ids)
+
     @property
     def ids(self) -> np.ndarray:
         return self._ids.copy()

@@ -246,6 +246,11 @@ class MilvusIndex:
             found += [int(r["id"]) for r in res]
         return found
 
+    def present(self, ids: np.ndarray) -> np.ndarray:
+        """(n,) bool: which of ``ids`` the collection holds."""
+        ids = np.asarray(ids, np.int64)
+        return np.isin(ids, self._existing(ids)) if len(ids) else np.zeros(0, bool)
+
     def removal(self, ids: np.ndarray):
         """Removing ``ids`` as one step, returned to run later (:meth:`FaissIndex.removal` has two)."""
         return lambda: self.remove(ids)
