@@ -137,3 +137,17 @@ def test_an_interrupted_build_says_which_index_its_folder_holds(tmp_path):
     (out / "manifest.json").write_text(json.dumps({"build_id": "new", "count": 4, "date": "2026-12-02"}))
     assert _left_in(out, "old").startswith(f"the new index was complete and is in {out} (4 products")
     assert _left_in(out, None).startswith("the new index was complete")     # a folder that had none
+
+
+@pytest.mark.parametrize("text", ['[1, 2]', '{"backend": "faiss"}', '{"backend": "milvus", "dim": 16}'])
+def test_a_damaged_vectors_json_is_said_by_its_name(index, tmp_path, text):
+    # Edited by hand (a list, a key gone), every command ended in a KeyError or AttributeError traceback.
+    from fashionrec.errors import DamagedFileError
+    from fashionrec.index import open_index
+
+    idx, _, _ = index
+    idx.save(tmp_path)
+    (tmp_path / "vectors.json").write_text(text)
+    with pytest.raises(DamagedFileError, match=r"vectors\.json (is not a vector index's description|lacks 'dim'|"
+                                                r"lacks 'uri', 'collection')"):
+        open_index(tmp_path)

@@ -43,6 +43,7 @@ from fashionrec.catalog import COLUMNS, Catalog, first_few, load_catalog, open_r
 from fashionrec.catalogue_edits import catalogue_removals, changing_folder
 from fashionrec.errors import BadInputError, ModelError, NoSpaceError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
+from fashionrec.index.base import read_meta
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
 from fashionrec.index_reuse import description_sha256, embed_reusing, encode_reusing, read_reusable, write_digests
@@ -583,7 +584,7 @@ def index_backend(index_dir: str | Path) -> str:
     path = Path(index_dir) / INDEX_MARKER
     if not path.exists():
         raise VectorIndexError(f"no index at {index_dir} (vectors.json missing); run `fashionrec index build` first")
-    return read_json(path).get("backend", "faiss")
+    return read_meta(path).get("backend", "faiss")
 
 
 def _milvus_meta(index_dir: Path) -> dict | None:
@@ -592,7 +593,7 @@ def _milvus_meta(index_dir: Path) -> dict | None:
     if not path.exists():
         return None
     meta = read_json(path)
-    return meta if meta.get("backend") == "milvus" else None
+    return meta if isinstance(meta, dict) and meta.get("backend") == "milvus" else None
 
 
 def _kept_by_faiss(index_dir: Path) -> dict | None:

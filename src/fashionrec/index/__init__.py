@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fashionrec.artifacts import read_json
 from fashionrec.errors import BadInputError, VectorIndexError
-from fashionrec.index.base import VectorIndex
+from fashionrec.index.base import VectorIndex, read_meta
 from fashionrec.index.faiss_index import FaissIndex
 
 BACKENDS = ("faiss", "milvus")
@@ -22,7 +21,7 @@ def open_index(directory: str | Path, uri: str | None = None, token: str | None 
     meta_path = Path(directory) / "vectors.json"
     if not meta_path.exists():
         raise VectorIndexError(f"no vector index in {directory} (vectors.json missing); run `fashionrec index build`")
-    backend = read_json(meta_path).get("backend", "faiss")
+    backend = read_meta(meta_path).get("backend", "faiss")
     if backend == "faiss":
         if uri:
             raise BadInputError(f"--uri is for Milvus indexes; {directory} holds a FAISS index")

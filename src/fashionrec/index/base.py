@@ -17,6 +17,9 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from fashionrec.artifacts import read_json
+from fashionrec.errors import DamagedFileError
+
 # "auto" index kind: exact search while brute force is cheap, HNSW beyond. Brute force costs n x d, so the
 # threshold is counted in 256-d vectors: 20k of them (~0.6 ms flat on one core); full 1280-d vectors
 # (``--index-dim 0``) switch to HNSW above 4k items. Measured at 39,730 x 256 (the shipped model's
@@ -27,6 +30,21 @@ REFERENCE_DIM = 256
 # Up to this many query vectors is "one query at a time" (a recommender serving requests): computed on one
 # thread, without BLAS or faiss's OpenMP team, whose spinning threads take the cores from the tagger.
 SINGLE_QUERY_BATCH = 4
+
+
+def read_meta(path: Path, required: Sequence[str] = ()) -> dict:
+    """An index folder's ``vectors.json``: a JSON object with the ``required`` keys, else a
+    :class:`DamagedFileError` that names the file (a file edited by hand, a list or a key gone, was a KeyError or
+    AttributeError traceback from every command)."""
+    meta = read_json(path)
+    if not isinstance(meta, dict):
+        raise DamagedFileError(f"{path} is not a vector index's description (a JSON object): restore it from a copy, "
+                               "or rebuild the index with `fashionrec index build`")
+    missing = [key for key in required if key not in meta]
+    if missing:
+        raise DamagedFileError(f"{path} lacks {', '.join(map(repr, missing))}: restore it from a copy, or rebuild the "
+                               "index with `fashionrec index build`")
+    return meta
 
 
 def auto_kind(n: int, dim: int, threshold: int = HNSW_THRESHOLD) -> str:

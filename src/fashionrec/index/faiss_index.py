@@ -29,9 +29,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from fashionrec.artifacts import read_json, write_json, write_with
+from fashionrec.artifacts import write_json, write_with
 from fashionrec.errors import BadInputError, VectorIndexError
-from fashionrec.index.base import HNSW_THRESHOLD, SINGLE_QUERY_BATCH, auto_kind
+from fashionrec.index.base import HNSW_THRESHOLD, SINGLE_QUERY_BATCH, auto_kind, read_meta
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +302,7 @@ class FaissIndex:
         if not path.exists() or not meta_path.exists():
             raise VectorIndexError(f"no vector index in {directory} ({INDEX_FILE} + {INDEX_META}); "
                               "run `fashionrec index build` first")
-        meta = read_json(meta_path)
+        meta = read_meta(meta_path, ("dim", "kind", "hnsw_threshold", "m", "ef_construction", "ef_search"))
         self = cls(dim=meta["dim"], kind=meta["kind"], hnsw_threshold=meta["hnsw_threshold"], m=meta["m"],
                    ef_construction=meta["ef_construction"], ef_search=meta["ef_search"],
                    exact_below=meta.get("exact_below", 2_000))

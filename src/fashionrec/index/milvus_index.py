@@ -32,9 +32,9 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import numpy as np
 
-from fashionrec.artifacts import read_json, write_json
+from fashionrec.artifacts import write_json
 from fashionrec.errors import BadInputError, VectorIndexError
-from fashionrec.index.base import auto_kind
+from fashionrec.index.base import auto_kind, read_meta
 
 log = logging.getLogger(__name__)
 
@@ -331,7 +331,7 @@ class MilvusIndex:
     @classmethod
     def load(cls, directory: str | Path, uri: str | None = None, token: str | None = None) -> MilvusIndex:
         """Open the collection named in ``directory/vectors.json`` (``uri`` overrides where it lives)."""
-        meta = read_json(Path(directory) / INDEX_META)
+        meta = read_meta(Path(directory) / INDEX_META, ("dim", "uri", "collection"))
         index = cls(meta["dim"], uri or meta["uri"], meta["collection"], token=token,
                     index_type=meta.get("index_type", "FLAT"), create=False)
         index.previous = meta.get("previous")
