@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -103,8 +104,12 @@ def test_removing_ids_one_of_them_unknown_says_that_nothing_was_removed(tmp_path
         r.remove_products([pair[0], pair[0], 999999, 999999])
     assert str(twice.value).count("no product 999999") == 1 and f"ids ({pair[0]}, {pair[0]})" not in str(twice.value)
     assert f"give the other id ({pair[0]}) alone to remove it" in str(twice.value)
-    result = runner.invoke(app, ["index", "remove", *map(str, pair), "--index", str(d)])
+    result = runner.invoke(app, ["index", "remove", *map(str, pair), "--index", str(d), "--json"])
     assert result.exit_code == 0 and not set(pair) & set(Recommender.load(d, tiny_tagger_path())._row)
+    # --json, as `index add` and every `recommend` command have it (an integrator's trial): strict JSON (no NaN).
+    said = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))
+    assert [item["id"] for item in said["removed"]] == pair and said["index"] == str(d)
+    assert said["removed"][0]["productDisplayName"] == r.item(pair[0])["productDisplayName"]
 
 
 def test_a_search_in_another_thread_is_waited_for_before_a_product_goes_in(tmp_path, monkeypatch):

@@ -395,17 +395,21 @@ def index_remove(
     item_ids: list[int] = typer.Argument(..., help="Ids of the products to take out."),
     index: Path = IndexOpt,
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
-    model: Path | None = ModelOpt,
+    model: Path | None = ModelOpt, as_json: bool = JsonOpt,
 ) -> None:
     """Take products out of an index without a rebuild (a catalogue product comes back at the next build
     unless its row leaves styles.csv): all of them, or none where an id is unknown (said)."""
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
-        for item in rec.remove_products(item_ids):       # every id checked before any goes; one save
-            console.print(f"removed product {item['id']} from {index}: {item.get('productDisplayName') or '(no name)'}",
-                          highlight=False)
+        removed = rec.remove_products(item_ids)       # every id checked before any goes; one save
     except FashionrecError as e:
         fail(str(e))
+    if as_json:     # as `index add --json` and every `recommend` command (an integrator's trial)
+        typer.echo(json.dumps({"removed": removed, "index": str(index)}, indent=2, default=str))
+        return
+    for item in removed:
+        console.print(f"removed product {item['id']} from {index}: {item.get('productDisplayName') or '(no name)'}",
+                      highlight=False)
 
 
 @index_app.command("build")
