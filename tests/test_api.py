@@ -2096,6 +2096,9 @@ def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch)
         res = CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--host", "127.0.0.1",
                                        "--port", str(busy.getsockname()[1])])
     assert res.exit_code == 2 and "cannot listen on 127.0.0.1:" in res.output
+    # An IPv6 address listens on IPv6 ("--host ::" was refused: "Address family for hostname not supported").
+    res = CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--host", "::1", "--port", "8123"])
+    assert res.exit_code == 0 and seen["host"] == "::1", res.output
 
 
 def test_startup_opens_the_taggers_onnx_session(client):

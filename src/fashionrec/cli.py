@@ -764,7 +764,9 @@ def _server_to_start(index: Path, model: Path | None, host: str, port: int, back
     import socket
 
     try:    # before the index loads (uvicorn said so after it, in a traceback, exit 3: a trial)
-        sock = socket.create_server((host, port))
+        # An IPv6 address ("::", "::1") on an IPv6 socket: "--host ::" was refused, "Address family for hostname
+        # not supported" (a review).
+        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as e:
         fail(f"cannot listen on {host}:{port} ({e.strerror or e}): another server may be using it; choose "
              "another --port (or FASHIONREC_PORT)")
