@@ -4395,6 +4395,24 @@ def test_not_is_read_as_typed_only_where_a_name_says_it_so(tmp_path):
     assert [p["id"] for p in r.browse(q="no limits tshirt", limit=100)[1]] == [int(r.items.loc[summer[1], "id"])]
 
 
+def test_not_a_colour_is_a_negation_even_where_a_slogan_says_it(tmp_path):
+    # "tshirt not black" listed only black T-shirts on the catalogue: Myntra's "I Know I Am Not Black" slogan
+    # T-shirts made "not black" a name's words; the rest of the query named nothing but a type.
+    r, _ = _scratch(tmp_path)
+    tees = r.items.index[r.items["articleType"] == "Tshirts"]
+    black = r.items.index[(r.items["articleType"] == "Tshirts") & (r.items["baseColour"] == "Black")]
+    assert len(black) and len(tees) > len(black)
+    r.items.loc[black[0], "productDisplayName"] = "Myntra Men's I Know I Am Not Black T-shirt"
+    r._reindex()
+    for q in ("tshirt not black", "not black tshirts", "tshirts not black for men"):
+        total, page = r.browse(q=q, limit=100)
+        assert total > 0 and "Black" not in {p["baseColour"] for p in page}, q
+        recs = r.search_text(q, k=10, min_similarity=RELEVANT_TEXT_SIMILARITY)
+        assert recs and all(x.item["baseColour"] != "Black" for x in recs), q
+    # The slogan's own words still find it.
+    assert int(r.items.loc[black[0], "id"]) in [p["id"] for p in r.browse(q="i know i am not black tshirt")[1]]
+
+
 def test_a_brand_the_query_names_leads_its_tier(rec):
     """"nike sneakers boys" listed ADIDAS, Enroute and Timberland before the first Nike (a shopper trial): a
     brand is a word that starts many names, and the products it starts come first among equals."""

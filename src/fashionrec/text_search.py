@@ -563,7 +563,8 @@ class TextSearch:
         # The cached check of a name first: the mask of every word is built anew for what is left at each "not"
         # (thirty "not"s took 5.5 s, a code review).
         if not found or (self._words().named_in_a_row(search_words(query[found.start():].replace("-", " "))[:2])
-                         and self._words().mask(search_words(query)).any()):
+                         and self._words().mask(search_words(query)).any()
+                         and not self._leaves_out_an_attribute(query[:found.start()], query[found.end():])):
             return query, []
         tail = query[found.end():]
         tokens = list(re.finditer(r"[\w'’-]+", tail))
@@ -582,6 +583,20 @@ class TextSearch:
         negated = [search_words(" ".join(t.group() for t in tokens[first:last]))]
         positive, more = self._negation(query[:found.start()] + " " + tail[tokens[last - 1].end():])
         return " ".join(positive.split()), negated + more
+
+    def _leaves_out_an_attribute(self, before: str, after: str) -> bool:
+        """Whether a negation between ``before`` and ``after`` leaves out a colour, usage or season and the
+        query's other words are all attributes too, so that it is read as a negation even where a name has the
+        words in a row: "tshirt not black" listed only black T-shirts, for Myntra's "I Know I Am Not Black"
+        slogan T-shirts (the name's other words, "i know i am not black tshirt", keep the name's reading)."""
+        phrases = self._attribute_phrases(after)
+        words = [w for w in _query_words(after) if w not in STOP_WORDS | NEGATION_FILLER]
+        left_out = next((p for p in phrases if words and p[1].split()[0] == words[0]), None)
+        if left_out is None or left_out[0] not in ("baseColour", "usage", "season"):
+            return False
+        rest = f"{before} {after}"
+        covered = {w for _, phrase, _ in self._attribute_phrases(rest) for w in phrase.split()}
+        return all(w in covered or w in STOP_WORDS | NEGATION_FILLER for w in _query_words(rest))
 
     def _any_word(self, groups: list[list[str]]) -> np.ndarray:
         """Rows whose searchable text has every word of any of ``groups`` (or the type or wearer they stand
