@@ -4413,6 +4413,27 @@ def test_not_a_colour_is_a_negation_even_where_a_slogan_says_it(tmp_path):
     assert int(r.items.loc[black[0], "id"]) in [p["id"] for p in r.browse(q="i know i am not black tshirt")[1]]
 
 
+def test_a_brand_named_with_a_colour_is_the_brand_not_the_colour(tmp_path):
+    # "red tape shoes" listed other brands' red shoes, and "red tape formal shoes for men" said no formal shoe is
+    # red, of the catalogue's 247 Red Tape products (Red Chief, Red Rose, Black Coffee the same).
+    r, _ = _scratch(tmp_path)
+    shoes = r.items.index[r.items["articleType"].isin(["Casual Shoes", "Sports Shoes"])
+                          & (r.items["baseColour"] != "Red")]
+    assert len(shoes) >= 6
+    tape = shoes[:5]
+    for row in tape:
+        r.items.loc[row, "productDisplayName"] = f"Red Tape Men {r.items.loc[row, 'baseColour']} Shoes"
+    r._reindex()
+    assert "baseColour" not in r.parse_query("red tape shoes")
+    ids = {int(r.items.loc[row, "id"]) for row in tape}
+    recs = r.search_text("red tape shoes", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert {x.id for x in recs} == ids
+    assert not r.unmatched("red tape shoes", recs)
+    # The colour alone, or before a type, is still the colour.
+    assert r.parse_query("red shoes")["baseColour"] == ["Red"]
+    assert "baseColour" not in r.parse_query("red tape")
+
+
 def test_a_brand_the_query_names_leads_its_tier(rec):
     """"nike sneakers boys" listed ADIDAS, Enroute and Timberland before the first Nike (a shopper trial): a
     brand is a word that starts many names, and the products it starts come first among equals."""

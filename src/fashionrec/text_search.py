@@ -346,6 +346,33 @@ class TextSearch:
         return [pair for pair in itertools.pairwise(words)
                 if pair[0] in colours.SHADES and pair[1] in self._vocabulary()["colours"]]
 
+    def _worded_brands(self) -> frozenset[str]:
+        """The brands whose name starts with a word a query reads as an attribute, as two words ("red tape",
+        "red chief", "red rose", "black coffee", "kids ville"): two words that start :data:`BRAND_MIN` names or
+        more, and :data:`BRAND_SHARE` of the names that have them in a row, the first a colour, type, wearer,
+        usage or season. "red tape shoes" listed other brands' red shoes, and "red tape formal shoes for men"
+        said no formal shoe is red, of the catalogue's 247 Red Tape products."""
+        if ("brand", "worded") not in self._codes:      # as _brand_named's tables: rebuilt after a change
+            starts = self._first_two_words().value_counts()
+            starts = starts[(starts >= BRAND_MIN) & np.array([" " in p for p in starts.index], bool)]
+            # Each first word read once (1,589 pairs start 5 names or more, of 40k): 2 s per pair, 0.1 s so.
+            firsts = {w: bool(self._attribute_phrases(w, brands=False)) for w in {p.split()[0] for p in starts.index}}
+            names = self._words().name_text()
+            self._codes[("brand", "worded")] = frozenset(
+                p for p, n in starts.items() if firsts[p.split()[0]]
+                and n >= BRAND_SHARE * names.str.contains(f" {p} ", regex=False).sum())
+        return self._codes[("brand", "worded")]
+
+    def _first_two_words(self) -> pd.Series:
+        """Per row, the first two of its name's words as a query's are read (:func:`_query_words`), joined."""
+        if ("brand", "first two") not in self._codes:
+            # The words of each different start once: a name's 40k starts are 9k different.
+            names = self.items["productDisplayName"].fillna("").astype(str)
+            heads = pd.Series([" ".join(n.split(maxsplit=2)[:2]) for n in names], dtype=object)
+            read = {h: " ".join(_query_words(h)[:2]) for h in heads.unique()}
+            self._codes[("brand", "first two")] = heads.map(read).astype(object)
+        return self._codes[("brand", "first two")]
+
     def _brand_named(self, query: str) -> np.ndarray:
         """Per row, whether the product's brand is a word of ``query``: the catalogue's names start with the
         brand ("Nike Men ..."), so a word that starts :data:`BRAND_MIN` names or more, and at least
@@ -367,7 +394,11 @@ class TextSearch:
         read = {w for _, phrase, _ in self._attribute_phrases(query) for w in search_words(phrase, stem=False)}
         brands = [w for w in search_words(query, stem=False)
                   if w in known and w not in read and w not in PEOPLE and w not in STOP_WORDS]
-        return np.isin(firsts, brands) if brands else np.zeros(len(self.items), bool)
+        named = np.isin(firsts, brands) if brands else np.zeros(len(self.items), bool)
+        worded = {" ".join(pair) for pair in itertools.pairwise(_query_words(query))} & self._worded_brands()
+        if worded:      # "red tape": its first word is read as no brand above ("red" is a colour)
+            named |= self._first_two_words().isin(worded).to_numpy()
+        return named
 
     def _given_away(self, query: str) -> np.ndarray:
         """Per row, whether a search for ``query`` lists the product after the others: filed under Free Items
@@ -844,14 +875,19 @@ class TextSearch:
             return None
         return [self._is("articleType", t) for t in types]
 
-    def _attribute_phrases(self, query: str) -> list[tuple[str, str, list[str]]]:
+    def _attribute_phrases(self, query: str, brands: bool = True) -> list[tuple[str, str, list[str]]]:
         """(filter key, phrase, values) for each phrase of ``query`` read as a type, colour, wearer, usage or
         season, longest phrases first: "navy blue", "sports shoes", "t-shirt" (so "formal shoes" is a type,
-        and "formal" in it no usage)."""
+        and "formal" in it no usage). The words of a brand named with an attribute's word (``brands``:
+        :meth:`_worded_brands`, "red tape") are the brand's, not attributes."""
         vocab = self._vocabulary()
         words = _query_words(query)
         found: list[tuple[str, str, list[str]]] = []
         used: set[int] = set()
+        if brands:
+            for s, pair in enumerate(itertools.pairwise(words)):
+                if " ".join(pair) in self._worded_brands():
+                    used |= {s, s + 1}
         for n in (3, 2, 1):
             for s in range(len(words) - n + 1):
                 span = set(range(s, s + n))
