@@ -4434,6 +4434,24 @@ def test_a_brand_named_with_a_colour_is_the_brand_not_the_colour(tmp_path):
     assert "baseColour" not in r.parse_query("red tape")
 
 
+def test_a_describing_word_a_name_has_ranks_it_first_in_its_tier(tmp_path):
+    # "cotton kurta" listed 3 of the catalogue's 6 kurtas named cotton in its first 10 (by meaning), "round
+    # neck tshirt" 7 of 35: a word that is no type, colour or wearer only counted through MiniLM.
+    r, _ = _scratch(tmp_path)
+    n = int((r.items["articleType"] == "Tshirts").sum())
+    # Grown-ups' T-shirts (a child's is listed after them: a tier of its own).
+    last = [x.id for x in r.search_text("cotton tshirt", k=n, min_similarity=RELEVANT_TEXT_SIMILARITY)
+            if not re.search(r"kid|boy|girl|infant", x.item["productDisplayName"], re.I)][-2:]
+    assert len(last) == 2
+    for i in last:
+        row = r.items.index[r.items["id"] == i][0]
+        r.items.loc[row, "productDisplayName"] = f"{r.items.loc[row, 'productDisplayName']} Organic Cotton"
+    r._reindex()
+    recs = r.search_text("cotton tshirt", k=n, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert {x.id for x in recs[:2]} == set(last)
+    assert all(x.item["articleType"] == "Tshirts" for x in recs)
+
+
 def test_a_brand_the_query_names_leads_its_tier(rec):
     """"nike sneakers boys" listed ADIDAS, Enroute and Timberland before the first Nike (a shopper trial): a
     brand is a word that starts many names, and the products it starts come first among equals."""

@@ -82,6 +82,12 @@ SEEN_OTHERWISE_WEIGHT = 0.3
 # first): as much as a near colour at its nearest, less than a brand the query names.
 SHADE_WEIGHT = NEAR_COLOUR_WEIGHT
 
+# How much a product gains within its tier, in share of the query's other words (none read as a type, colour,
+# wearer, usage, season or brand) that its name has: "cotton kurta" listed 3 of the 6 kurtas named cotton in its
+# first 10, by meaning, "polka dot dress" 3 of 9 polka dresses, "silk saree" 4 of 5 silk saris. Less than a
+# brand the query names (1.0) or a near colour (NEAR_COLOUR_WEIGHT), about the spread of similarity in a tier.
+NAME_WORD_WEIGHT = 0.3
+
 # A product filed under a gender that fewer than this share of its type's products have (a type of at least
 # ODD_WEARER_MIN) is listed after the rest of its tier by a search that names no wearer: most likely misfiled.
 ODD_WEARER_SHARE = 0.01
@@ -340,6 +346,22 @@ class TextSearch:
         if not phrases:
             return np.zeros(len(self.items), bool)
         return np.logical_and.reduce([self._words().in_names(*phrase) for phrase in phrases])
+
+    def _name_word_share(self, query: str) -> np.ndarray:
+        """(n,) float32: per row, the share of ``query``'s describing words its product name has: the words
+        of the query (less what it leaves out) that are read as no type, colour, wearer, usage, season or
+        brand, and that some name has ("cotton" of "cotton kurta"); zeros where there are none."""
+        query = self._negation(fold(query))[0]
+        read = {w for _, phrase, _ in self._attribute_phrases(query) for w in search_words(phrase)}
+        brands = set(self._codes.get(("brand", "words"), ())) | {
+            w for pair in self._worded_brands() for w in pair.split()}
+        share = np.zeros(len(self.items), np.float32)
+        masks = [self._words().in_names(w) for w in dict.fromkeys(search_words(query))
+                 if w not in read and w not in brands and not w.isdigit()]
+        masks = [m for m in masks if m.any()]
+        for m in masks:
+            share += m
+        return share / len(masks) if masks else share
 
     def _shaded(self, words: list[str]) -> list[tuple[str, str]]:
         """The (shade, colour) pairs of a query's ``words``: "light blue" (:data:`~fashionrec.colours.SHADES`)."""
@@ -949,6 +971,7 @@ class TextSearch:
         # freebies after the rest of their tier.
         ranking = (sims + 1.0 * self._brand_named(query) + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
                    + SHADE_WEIGHT * self._named_with(self._shaded(search_words(query)))
+                   + NAME_WORD_WEIGHT * self._name_word_share(query)
                    - SEEN_OTHERWISE_WEIGHT * self._seen_otherwise(asked_colours)
                    - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query))
         last = self._set_aside_rows()
