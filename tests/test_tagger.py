@@ -257,6 +257,23 @@ def test_evaluate_test_split_uses_the_runs_split(tiny_run, tmp_path):
     assert m["left_out"] == {}       # --split test scores the held-out products the split made
 
 
+def test_evaluate_test_split_of_a_run_refuses_a_folder_lacking_its_test_products(tiny_run, tmp_path):
+    # The run folder's split.csv names the test products: a folder with some of them was scored on those alone,
+    # as "test", and one with none said only "no usable images"; a copied-out checkpoint was refused.
+    from fashionrec.catalog import COLUMNS, load_catalog
+
+    test_ids = pd.read_csv(tiny_run / "split.csv").query("split == 'test'")["id"]
+    usable = load_catalog(FIXTURE, progress=False).usable
+    some = tmp_path / "some"
+    shutil.copytree(FIXTURE / "images", some / "images")
+    usable[usable["id"] != test_ids.iloc[0]][COLUMNS].to_csv(some / "styles.csv", index=False)
+    with pytest.raises(BadInputError, match=f"lacks 1 of the model's {len(test_ids)} test products .*--split all"):
+        evaluate_model(some, tiny_run, split="test", progress=False)
+    usable[~usable["id"].isin(test_ids)][COLUMNS].to_csv(some / "styles.csv", index=False)
+    res = CliRunner().invoke(app, ["evaluate", str(some), "--model", str(tiny_run), "--split", "test"])
+    assert res.exit_code != 0 and f"lacks {len(test_ids)} of the model's" in " ".join(res.output.split())
+
+
 def test_evaluating_some_of_the_training_catalogue_counts_the_products_it_trained_on(tiny_run, tmp_path):
     # A folder of a few of the catalogue's products does not re-make the split: the products are looked
     # up in the catalogue the model records (before: 0, and the inflated numbers went unflagged).

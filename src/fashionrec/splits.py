@@ -320,8 +320,23 @@ def checkpoint_split(items: pd.DataFrame, recorded: dict, checkpoint: Path | Non
             # A split.csv beside a copied checkpoint may be another one (`fashionrec data split` writes
             # runs/split.csv): trust it only when it is the split the checkpoint was trained with.
             if _same_test(split, recorded):
+                _check_holds_test(items, split, where)
                 return split
     return remake_split(items, recorded, where)
+
+
+def _check_holds_test(items: pd.DataFrame, split: Split, where: str | Path) -> None:
+    """Refuse a folder that lacks some of ``split``'s test products, as :func:`remake_split` refuses one that
+    splits otherwise: read from a run's split.csv, `evaluate --split test` of a folder holding 36 of a run's 64
+    test products scored those 36 as its test numbers without a word, and one holding none said only "no
+    usable images", where the same checkpoint copied out of its run folder was refused (a code review)."""
+    test = split.ids("test")
+    lacking = np.setdiff1d(test, items["id"].to_numpy())
+    if len(lacking):
+        raise BadInputError(f"{where} lacks {len(lacking):,} of the model's {len(test):,} test products (ids "
+                            f"{', '.join(map(str, lacking[:5]))}{' ...' if len(lacking) > 5 else ''}) as usable "
+                            "products: its test split can only be scored on the catalogue it was trained on. Pass "
+                            "that catalogue, or split all (--split all) for a folder of new products")
 
 
 def _same_test(split: Split, recorded: dict) -> bool:
