@@ -155,6 +155,15 @@ def test_missing_checkpoint_json_is_a_clear_error(tiny_run, tmp_path):
     (tmp_path / "styles.csv").write_text("id\n1\n")
     with pytest.raises(ModelError, match=r"styles\.csv is not a checkpoint: give its \.safetensors file"):
         load_checkpoint(tmp_path / "styles.csv")
+    # A damaged description names its file (a code review: two tracebacks, and a UTF-8 error naming nothing).
+    meta = json.loads((tiny_run / "weights" / "best.json").read_text())
+    for name, text in [("bytes", b"\xff\xfe garbage"), ("list", b"[1, 2]"),
+                       ("nopre", json.dumps({k: v for k, v in meta.items() if k != "preprocessing"}).encode()),
+                       ("badclasses", json.dumps({**meta, "classes": ["Shirts"]}).encode())]:
+        shutil.copy(tiny_run / "weights" / "best.safetensors", tmp_path / f"{name}.safetensors")
+        (tmp_path / f"{name}.json").write_bytes(text)
+        with pytest.raises(ModelError, match=rf"{name}\.json is not a (whole )?fashionrec checkpoint description"):
+            load_checkpoint(tmp_path / f"{name}.safetensors")
 
 
 def test_inference_rows_follow_input_order(tiny_run):

@@ -136,21 +136,29 @@ def _read_checkpoint(path: str | Path | None, device: str) -> tuple[TaggerNet, d
     """(model, description, SHA-256 of the weights): the hash is of the very bytes the weights came from,
     so a file replaced after loading (training rewrites best.safetensors) cannot be recorded under it."""
     weights = resolve_checkpoint(path)
+    described = weights.with_suffix(".json")
     try:
-        meta = json.loads(weights.with_suffix(".json").read_text())
+        meta = json.loads(described.read_text(encoding="utf-8"))
         name = meta["model"]
         classes = meta["classes"]
-    except (json.JSONDecodeError, KeyError) as e:
-        raise ModelError(f"{weights.with_suffix('.json')} is not a fashionrec checkpoint description: {e}") from e
-    sizes = {h: len(c) for h, c in classes.items()}
-    if name == ENSEMBLE_SPEC.name:
-        try:
-            model = EnsembleNet([_build(m["model"], m["preprocessing"], sizes, weights) for m in meta["members"]],
-                                meta["weights"], probe=meta.get("probe_weights"))
-        except KeyError as e:
-            raise ModelError(f"{weights.with_suffix('.json')} describes an ensemble without {e}") from e
-    else:
-        model = _build(name, meta["preprocessing"], sizes, weights)
+        sizes = {h: len(c) for h, c in classes.items()}
+    # Not UTF-8, a JSON list, classes not a table of lists: each a traceback, or a message without the file's
+    # name (a code review's damaged descriptions).
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise ModelError(f"{described} is not a fashionrec checkpoint description: {e}") from e
+    try:
+        if name == ENSEMBLE_SPEC.name:
+            try:
+                model = EnsembleNet([_build(m["model"], m["preprocessing"], sizes, weights)
+                                     for m in meta["members"]], meta["weights"], probe=meta.get("probe_weights"))
+            except KeyError as e:
+                raise ModelError(f"{described} describes an ensemble without {e}") from e
+        else:
+            model = _build(name, meta["preprocessing"], sizes, weights)
+    except (KeyError, TypeError, ValueError) as e:
+        # Its preprocessing left out or damaged: a KeyError's traceback before.
+        raise ModelError(f"{described} is not a whole fashionrec checkpoint description ({type(e).__name__}: {e}; "
+                         "its model's preprocessing is left out or damaged?)") from e
     data = weights.read_bytes()
     try:
         model.load_state_dict(load_weights(data))
