@@ -104,6 +104,19 @@ def test_a_catalogue_gets_a_row_per_accepted_row_and_its_wrong_labels_are_found(
     assert sorted(p.name for p in csv_file.parent.iterdir()) == ["tags.csv", "tags.json"]   # no temp files
 
 
+def test_the_csv_and_its_description_are_put_in_place_together(tmp_path):
+    from fashionrec.tagging import TagResult
+
+    TagResult(pd.DataFrame({"path": ["a.jpg"], "articleType": ["Shirts"]}), {"rows": 1}).write(tmp_path / "t.csv")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    # A description that cannot be written (a stop, a full disk) leaves the last run's pair as it was: written one
+    # after the other, the new table stood beside the last run's description (a code review).
+    broken = TagResult(pd.DataFrame({"path": ["b.jpg"], "articleType": ["Jeans"]}), {("not", "a key"): 1})
+    with pytest.raises(TypeError):
+        broken.write(tmp_path / "t.csv")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 def test_a_loose_folder_tags_its_photos_in_order_and_names_what_it_did_not_tag(fixture_dir, shipped, tmp_path):
     src = fixture_dir / "images"
     folder = tmp_path / "new arrivals"

@@ -35,7 +35,7 @@ import torch
 from PIL import Image
 from tqdm.auto import tqdm
 
-from fashionrec.artifacts import invoked_command, made_with, write_json, write_with
+from fashionrec.artifacts import invoked_command, made_with, write_with_json
 from fashionrec.calibration import uncalibrated_heads
 from fashionrec.catalog import (
     ATTRIBUTES,
@@ -115,8 +115,10 @@ class TagResult:
         out = csv_path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         desc = out.with_suffix(".json")
-        write_with(out, lambda tmp: self.table.to_csv(tmp, index=False, encoding="utf-8-sig"))
-        write_json(desc, {**self.summary, "csv": out.name})
+        # Put in place together: one after the other, a stop between them left the new table beside the
+        # description of the last run (another model, other counts; a code review).
+        write_with_json(out, lambda tmp: self.table.to_csv(tmp, index=False, encoding="utf-8-sig"),
+                        desc, lambda _: {**self.summary, "csv": out.name})
         return out, desc
 
 
