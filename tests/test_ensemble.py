@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -246,6 +247,17 @@ def test_members_from_different_splits_are_refused(two_runs, tmp_path):
         combine([two_runs[0], tmp_path / "missing"], FIXTURE, tmp_path / "bad", progress=False)
     with pytest.raises(FashionrecError, match=r"weights \(--weight\).*>= 0"):
         combine(two_runs, FIXTURE, tmp_path / "bad", weights=[1.0, -1.0], progress=False)
+    # Another catalogue: the refusal names the members' own and --data, not evaluate's --split (the shared
+    # catalogue, the default data_dir, was refused with "or split all (--split all)", which ensemble lacks).
+    shop = tmp_path / "shop"
+    shutil.copytree(FIXTURE, shop)
+    lines = (shop / "styles.csv").read_text().splitlines(keepends=True)
+    (shop / "styles.csv").write_text("".join(lines[:1] + lines[2:]))
+    with pytest.raises(FashionrecError) as refused:
+        combine(two_runs, shop, tmp_path / "bad", progress=False)
+    said = str(refused.value)
+    assert f"({FIXTURE.resolve()}, as the model records it)" in said and "(data_dir, --data)" in said
+    assert "--split" not in said
 
 
 def test_an_ensemble_is_never_written_over_a_member_or_a_folder_that_is_no_run(two_runs, tmp_path):

@@ -123,7 +123,8 @@ def calibrate_checkpoint(model: str | Path | None = None, data_dir: str | Path |
     tagger = Tagger.load(model)
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     items = load_catalog(data_dir, progress=progress).usable
-    split = checkpoint_split(items, tagger.meta.get("split", {}), tagger.path, data_dir)
+    split = checkpoint_split(items, tagger.meta.get("split", {}), tagger.path, data_dir,
+                             trained_on=tagger.meta.get("data"), instead=None)
     space = LabelSpace(tagger.classes)
     parts = {}
     for name in ("val", "test"):

@@ -111,7 +111,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
 
     catalog = load_catalog(data_dir, progress=progress)
     items = catalog.usable
-    split = remake_split(items, first["split"], data_dir)
+    split = remake_split(items, first["split"], data_dir, trained_on=first.get("data"), instead=None)
     classes = first["classes"]
     space = LabelSpace(classes)
     parts = {}

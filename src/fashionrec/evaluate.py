@@ -612,7 +612,8 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     items = catalog.usable
     seen, seen_any = 0, None        # trained on by id and name; seen in any way (id and name, or photo)
     if split == "test":
-        chosen = checkpoint_split(items, tagger.meta.get("split", {}), tagger.path, data_dir)
+        chosen = checkpoint_split(items, tagger.meta.get("split", {}), tagger.path, data_dir,
+                                  trained_on=tagger.meta.get("data"))
         earlier = started_from_products(items, tagger.meta, progress)
         learnt = pd.concat([items[items["id"].isin(chosen.ids("train", "val"))], *earlier], ignore_index=True)
         items = items[items["id"].isin(chosen.ids("test"))].reset_index(drop=True)

@@ -112,7 +112,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
 
     catalog = load_catalog(data_dir, progress=progress)
     items = catalog.usable
-    split = remake_split(items, base.meta["split"], data_dir)
+    split = remake_split(items, base.meta["split"], data_dir, trained_on=base.meta.get("data"), instead=None)
     classes = base.classes
     space = LabelSpace(classes)
     parts = {}

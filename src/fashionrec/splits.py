@@ -285,20 +285,33 @@ def _split_photos(group: pd.DataFrame, config: SplitConfig, rng: np.random.Gener
         placed[digest] = part
 
 
-def remake_split(items: pd.DataFrame, recorded: dict, where: str | Path) -> Split:
+# What `evaluate` may do instead of scoring a model's test split; the commands that need the split itself
+# (`ensemble`, `probe`, `calibrate`) have no --split, which their refusals named (a code review).
+SPLIT_ALL = "split all (--split all) for a folder of new products"
+
+
+def _retry(trained_on: str | None, instead: str | None) -> str:
+    """How a refusal of a catalogue that is not a model's own says to go on."""
+    named = f" ({trained_on}, as the model records it)" if trained_on else ""
+    return (f"its test split can only be re-made on the catalogue it was trained on{named}. Pass that catalogue"
+            + (f", or {instead}" if instead else " (data_dir, --data)"))
+
+
+def remake_split(items: pd.DataFrame, recorded: dict, where: str | Path, trained_on: str | None = None,
+                 instead: str | None = SPLIT_ALL) -> Split:
     """The split a checkpoint was trained with (``recorded`` = its ``split`` summary), re-made from its seed.
 
     The split draws per class from one random stream, so another catalogue (a row more or less) moves
     products between train and test: refuse unless ``items`` gives the recorded test ids (their SHA-256,
     where recorded; older checkpoints have only the counts) and the recorded counts, so that a "test" score
-    never includes products the model trained on.
+    never includes products the model trained on. The refusal names ``trained_on`` (the catalogue the
+    checkpoint records) and, as another way, ``instead`` (None: the caller needs this split, say --data).
     """
     if not recorded.get("config"):
-        raise BadInputError("this checkpoint records no split (it was not made by `fashionrec train`); "
-                            "use split all (--split all)")
+        raise BadInputError("this checkpoint records no split (it was not made by `fashionrec train`)"
+                            + (f"; use {instead.split(' for ')[0]}" if instead else ""))
     split = make_split(items, SplitConfig(**recorded["config"]))
-    fix = ("its test split can only be re-made on the catalogue it was trained on. Pass that catalogue, or "
-           "split all (--split all) for a folder of new products")
+    fix = _retry(trained_on, instead)
     counts = split.summary()["counts"]
     if recorded.get("test_ids_sha256") and split.fingerprint("test") != recorded["test_ids_sha256"]:
         raise BadInputError(f"{where} gives other test products than the model was tested on (same seed, "
@@ -309,7 +322,8 @@ def remake_split(items: pd.DataFrame, recorded: dict, where: str | Path) -> Spli
     return split
 
 
-def checkpoint_split(items: pd.DataFrame, recorded: dict, checkpoint: Path | None, where: str | Path) -> Split:
+def checkpoint_split(items: pd.DataFrame, recorded: dict, checkpoint: Path | None, where: str | Path,
+                     trained_on: str | None = None, instead: str | None = SPLIT_ALL) -> Split:
     """A checkpoint's split: its train run's ``split.csv`` when the checkpoint is still in that run folder
     (``RUN/weights/best.safetensors``) and that file holds the test products the checkpoint records, else
     re-made from the seed it records (:func:`remake_split`)."""
@@ -320,12 +334,12 @@ def checkpoint_split(items: pd.DataFrame, recorded: dict, checkpoint: Path | Non
             # A split.csv beside a copied checkpoint may be another one (`fashionrec data split` writes
             # runs/split.csv): trust it only when it is the split the checkpoint was trained with.
             if _same_test(split, recorded):
-                _check_holds_test(items, split, where)
+                _check_holds_test(items, split, where, _retry(trained_on, instead))
                 return split
-    return remake_split(items, recorded, where)
+    return remake_split(items, recorded, where, trained_on, instead)
 
 
-def _check_holds_test(items: pd.DataFrame, split: Split, where: str | Path) -> None:
+def _check_holds_test(items: pd.DataFrame, split: Split, where: str | Path, fix: str) -> None:
     """Refuse a folder that lacks some of ``split``'s test products, as :func:`remake_split` refuses one that
     splits otherwise: read from a run's split.csv, `evaluate --split test` of a folder holding 36 of a run's 64
     test products scored those 36 as its test numbers without a word, and one holding none said only "no
@@ -335,8 +349,7 @@ def _check_holds_test(items: pd.DataFrame, split: Split, where: str | Path) -> N
     if len(lacking):
         raise BadInputError(f"{where} lacks {len(lacking):,} of the model's {len(test):,} test products (ids "
                             f"{', '.join(map(str, lacking[:5]))}{' ...' if len(lacking) > 5 else ''}) as usable "
-                            "products: its test split can only be scored on the catalogue it was trained on. Pass "
-                            "that catalogue, or split all (--split all) for a folder of new products")
+                            f"products: {fix}")
 
 
 def _same_test(split: Split, recorded: dict) -> bool:
