@@ -120,3 +120,16 @@ def test_text_is_written_as_utf8_whatever_the_locale(tmp_path):
     run = subprocess.run([sys.executable, "-c", code, str(out)], env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert out.read_bytes() == "Zoë · 女装".encode()
+
+
+@pytest.mark.parametrize(("program", "said"), [("fashionrec", "fashionrec"), ("__main__.py", "fashionrec"),
+                                               ("cli.py", "fashionrec"), ("train.py", "fashionrec train")])
+def test_the_command_is_recorded_however_the_cli_was_started(program, said, monkeypatch, tmp_path):
+    # `python -m fashionrec train ...` was recorded as "python .../fashionrec/__main__.py train ...": a model card
+    # rebuilt its Command from the config, and `tag` wrote a Python call into tags.json.
+    from fashionrec.artifacts import COMMAND_ENV, invoked_command
+
+    monkeypatch.delenv(COMMAND_ENV, raising=False)
+    where = tmp_path / "fashionrec" / program if program != "fashionrec" else tmp_path / "bin" / "fashionrec"
+    monkeypatch.setattr(sys, "argv", [str(where), "evaluate", "shop", "--split", "test"])
+    assert invoked_command() == f"{said} evaluate shop --split test"

@@ -194,8 +194,11 @@ def invoked_command() -> str | None:
     if program.name == "fashionrec":
         command = ["fashionrec"]
     elif program.parent.name == "fashionrec":
-        # `python -m fashionrec.cli ARGS` is `fashionrec ARGS`, `python -m fashionrec.train ARGS` is `fashionrec train`
-        command = {"cli.py": ["fashionrec"], "train.py": ["fashionrec", "train"]}.get(program.name)
+        # `python -m fashionrec.cli ARGS` is `fashionrec ARGS`, `python -m fashionrec.train ARGS` is `fashionrec train`;
+        # `python -m fashionrec ARGS` too: it was recorded as "python .../__main__.py train ...", which a model card
+        # did not take for a train command (its Command was rebuilt from the config), and `tag` as a Python call.
+        command = {"cli.py": ["fashionrec"], "__main__.py": ["fashionrec"],
+                   "train.py": ["fashionrec", "train"]}.get(program.name)
     else:
         command = None
     return " ".join([*command, *redacted(sys.argv[1:])]) if command else None
