@@ -1420,6 +1420,18 @@ def test_a_finished_run_is_not_resumed(tiny_run, tmp_path, caplog):
 
 
 
+def test_a_damaged_state_is_said_with_the_weights_to_start_from(tiny_run, tmp_path):
+    # A state.pt cut short (a copy, a disk) was torch's "PytorchStreamReader failed reading zip archive" traceback.
+    run = tmp_path / "run"
+    shutil.copytree(tiny_run, run)
+    (run / "state.pt").write_bytes((run / "state.pt").read_bytes()[:100])
+    last = run / "weights" / "last.safetensors"
+    with pytest.raises(FashionrecError, match=rf"state\.pt is damaged .* cannot be resumed; .*--init {last}"):
+        train(FIXTURE, make_config("tiny"), run, resume=True, progress=False)
+    res = CliRunner().invoke(app, ["train", str(FIXTURE), "--out", str(run), "--resume"])
+    assert res.exit_code == 2 and "is damaged" in res.output and "Traceback" not in res.output
+
+
 def test_a_shops_own_types_start_from_the_shipped_models_member():
     # An ML engineer's trial: a shop could not start from the shipped model ("an ensemble is not trained further")
     # and reached 0.06 top-1 from scratch on its 295 products. Now --init shipped takes the ensemble's member of

@@ -457,7 +457,17 @@ def resume_state(run: Path, cfg: TrainConfig) -> tuple[dict, bool]:
     spent, stopped early, or every epoch trained. Refused where it has ended and its test was written, as
     there is nothing left to do (resuming one that stopped early trained 12 more epochs; one that trained
     every epoch was tested again); where the test was not written (stopped during it), resuming writes it."""
-    state = torch.load(run / "state.pt", map_location="cpu", weights_only=True)
+    try:
+        state = torch.load(run / "state.pt", map_location="cpu", weights_only=True)
+        if not isinstance(state, dict) or not {"epoch", "best_epoch", "stale", "elapsed"} <= state.keys():
+            raise ValueError("it holds no training state")
+    except Exception as e:     # torch's zip reader and unpickler raise many kinds: a cut-short file was a traceback
+        last = run / "weights" / "last.safetensors"
+        rescue = (f"its last finished epoch's weights are {last}: start a new run from them with "
+                  f"{option('init', last)} and a new out_dir (--out)" if last.exists() else
+                  "start a new run in a new out_dir (--out)")
+        raise FashionrecError(f"{run / 'state.pt'} is damaged ({type(e).__name__}: {str(e).split('. ')[0]}), "
+                              f"so {run} cannot be resumed; {rescue}") from e
     best = run / "weights" / "best.json"
     tested = best.exists() and "test" in read_json(best)
     done, best_epoch, model = state["epoch"] + 1, state["best_epoch"], run / "weights" / "best.safetensors"
