@@ -203,7 +203,7 @@ def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
     # Written into the folder it tags, twice: the second run does not take its own output for photos.
     for _ in range(2):
         again = runner.invoke(app, ["tag", str(photos), "--out", str(photos)])
-        assert again.exit_code == 0 and "files are in no image format" not in again.output, again.output
+        assert again.exit_code == 0 and "in no image format" not in again.output, again.output
     assert len(pd.read_csv(photos / "tags.csv")) == 3
     wrong = runner.invoke(app, ["tag", str(photos), "--out", str(tmp_path / "t.json")])
     assert wrong.exit_code == 2 and "ending in .csv" in wrong.output and not (tmp_path / "t.json").exists()
@@ -213,6 +213,12 @@ def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
     nothing.mkdir()
     refused = runner.invoke(app, ["tag", str(nothing)])
     assert refused.exit_code == 2 and "no photos to tag" in refused.output
+    # One file that is no photo, said as one ("1 files are in no image format", a review).
+    (nothing / "notes.txt").write_text("mine")
+    shutil.copy(fixture_dir / "images" / "7512.jpg", nothing / "7512.jpg")
+    noted = runner.invoke(app, ["tag", str(nothing), "--out", str(tmp_path / "noted.csv")])
+    said = " ".join(noted.output.split())
+    assert noted.exit_code == 0 and "1 file is in no image format and was not tagged" in said, noted.output
 
 
 def test_out_dash_puts_the_csv_alone_on_stdout_and_a_reader_that_stops_early_is_no_failure(fixture_dir,

@@ -558,6 +558,13 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
     return summary
 
 
+def _said(n: int, one: str, many: str, counted: bool = True) -> str:
+    """``n`` with the words for one or many ("1 file is", "3 files are"; the words alone where not ``counted``):
+    "1 files are in no image format" (a review)."""
+    words = one if n == 1 else many
+    return f"{n:,} {words}" if counted else words
+
+
 def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
     """The lines ``fashionrec tag`` prints."""
     s, table = result.summary, result.table
@@ -566,27 +573,31 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
     for reason, n in s["not_tagged_by_reason"].items():
         yield f"  not tagged: {n:,} {reason}"
     if s["not_images"]:
-        yield f"  {len(s['not_images'])} files are in no image format and were not tagged (listed in the JSON): " \
-              + first_few(s["not_images"], 5)
+        n = len(s["not_images"])
+        yield f"  {_said(n, 'file is', 'files are')} in no image format and {_said(n, 'was', 'were', False)} not " \
+              "tagged (listed in the JSON): " + first_few(s["not_images"], 5)
     if s.get("hidden_photos"):
         n = len(s["hidden_photos"])
-        yield f"  {n} photo{'s are' if n != 1 else ' is'} hidden (a name or folder starting with a dot) and " \
-              f"{'were' if n != 1 else 'was'} not tagged: " + first_few(s["hidden_photos"], 5)
+        yield f"  {_said(n, 'photo is', 'photos are')} hidden (a name or folder starting with a dot) and " \
+              f"{_said(n, 'was', 'were', False)} not tagged: " + first_few(s["hidden_photos"], 5)
     if s["given_twice"]:
-        yield f"  {len(s['given_twice'])} photos or catalogues were given twice and tagged once: " \
+        n = len(s["given_twice"])
+        yield f"  {_said(n, 'photo or catalogue was', 'photos or catalogues were')} given twice and tagged once: " \
               + first_few(s["given_twice"], 5)
     for loader in s.get("catalogue_loader", []):
         if loader["rows_rejected"]:
-            yield f"  {len(loader['rows_rejected'])} lines of styles.csv could not be read as rows " \
-                  "(`fashionrec data check` says why)"
+            yield f"  {_said(len(loader['rows_rejected']), 'line', 'lines')} of styles.csv could not be read as " \
+                  "rows (`fashionrec data check` says why)"
         if loader["images_without_row"]:
-            yield f"  {len(loader['images_without_row'])} photos in images/ have no row in styles.csv: tagged, " \
-                  "with no catalogue labels to compare"
+            n = len(loader["images_without_row"])
+            yield f"  {_said(n, 'photo', 'photos')} in images/ {_said(n, 'has', 'have', False)} no row in " \
+                  "styles.csv: tagged, with no catalogue labels to compare"
         if loader["files_not_tagged"]:
-            yield f"  {len(loader['files_not_tagged'])} files under images/ are no row's photo (<id>.jpg, .png, " \
-                  ".webp, .tif or .bmp: a second file for an id, a rejected row's, in a subfolder, another " \
-                  "format) and were not tagged (listed in the JSON): " + ", ".join(loader["files_not_tagged"][:5]) \
-                + (" ..." if len(loader["files_not_tagged"]) > 5 else "")
+            n = len(loader["files_not_tagged"])
+            yield f"  {_said(n, 'file', 'files')} under images/ {_said(n, 'is', 'are', False)} no row's photo " \
+                  "(<id>.jpg, .png, .webp, .tif or .bmp: a second file for an id, a rejected row's, in a " \
+                  f"subfolder, another format) and {_said(n, 'was', 'were', False)} not tagged (listed in the " \
+                  "JSON): " + ", ".join(loader["files_not_tagged"][:5]) + (" ..." if n > 5 else "")
     top = list(s["articleType_counts"].items())[:8]
     yield "article types: " + ", ".join(f"{k} {v:,}" for k, v in top) + (" ..." if len(s["articleType_counts"]) > 8
                                                                           else "")
