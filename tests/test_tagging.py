@@ -329,3 +329,30 @@ def test_a_greyscale_photos_colour_is_not_checked_against_the_catalogue(fixture_
     Image.open(fixture_dir / "images" / "10315.jpg").convert("LA").save(loose / "grey_alpha.png")
     table = tag(loose, tagger=shipped, progress=False).table.set_index("path")
     assert table["greyscale_photo"].to_dict() == {"colour.jpg": False, "grey.jpg": True, "grey_alpha.png": True}
+
+
+def test_a_very_large_jpeg_is_decoded_smaller_as_the_api_does_without_a_raw_warning(tmp_path, monkeypatch):
+    # `tag` decoded a 108-megapixel JPEG whole (1.64 GB resident, and Python's DecompressionBombWarning on the
+    # terminal), where the API decodes one over its pixel limit at a half, a quarter or an eighth (a review).
+    import warnings
+
+    from PIL import Image
+
+    from fashionrec import catalog
+
+    big = tmp_path / "big.jpg"
+    shirt = Image.new("RGB", (4000, 3000), "white")
+    shirt.paste((30, 60, 150), (1200, 600, 2800, 2600))      # a product on white: not refused as blank
+    shirt.save(big, quality=50)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 8_000_000)       # 12 Mpx: over PIL's limit, under twice it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        im = catalog.open_rgb(big, draft_to=2_000_000)
+    assert im.size == (1000, 750)          # a quarter: a half would be 3 Mpx
+    with pytest.warns(Image.DecompressionBombWarning):
+        catalog.open_rgb(big)               # as it was where nothing asks it to be smaller
+    # `tag` reads a photo so, at the API's limit.
+    import fashionrec.tagging as tagging
+
+    monkeypatch.setattr(tagging, "DRAFT_PIXELS", 2_000_000)
+    assert tagging._opened(tagging.Photo(path="big.jpg", file=big)).size == (1000, 750)

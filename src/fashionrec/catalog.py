@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import re
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -379,12 +380,18 @@ def labels_only(values: pd.Series) -> pd.Series:
     return values.mask(values.notna() & text.isin(["", NOT_A_LABEL]))
 
 
-def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
+# A JPEG over this many pixels is decoded at a half, a quarter or an eighth of its size where a photo is only
+# read (`fashionrec tag`), as the API decodes one over its FASHIONREC_MAX_PIXELS (40,000,000 by default).
+DRAFT_PIXELS = 40_000_000
+
+
+def open_rgb(source, max_pixels: int | None = None, draft_to: int | None = None) -> Image.Image:
     """Open any image PIL reads (path, file object) as an RGB image.
 
     Transparent pixels become white, as product photos sit on white; CMYK, palette and grey
     images are converted; EXIF orientation is applied. Raises ``ValueError`` with the reason when
-    the bytes are not a decodable image or exceed ``max_pixels``.
+    the bytes are not a decodable image or exceed ``max_pixels``. ``draft_to``: a JPEG over that many pixels
+    is decoded smaller, to fit them where it can (an eighth at most), and is not refused.
     """
     if isinstance(source, (str, Path)):
         path = Path(source)
@@ -395,11 +402,20 @@ def open_rgb(source, max_pixels: int | None = None) -> Image.Image:
         if path.stat().st_size == 0:
             raise ValueError(f"{path} is empty (0 bytes), not an image")
     try:
-        with Image.open(source, formats=PHOTO_FORMATS) as im:
-            if max_pixels is not None and im.width * im.height > max_pixels and im.format == "JPEG":
+        with warnings.catch_warnings():
+            # PIL's DecompressionBombWarning went to a `tag` user's terminal as Python's raw warning: a large
+            # photo is decoded smaller here, or refused with the reason (a review).
+            if max_pixels is not None or draft_to is not None:
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(source, formats=PHOTO_FORMATS)
+        with im:
+            limit = max_pixels if max_pixels is not None else draft_to
+            if limit is not None and im.width * im.height > limit and im.format == "JPEG":
                 # A phone's 48-megapixel JPEG decodes at a half, quarter or eighth of its size at no cost
-                # (libjpeg's scaled decoding): the tagger sees 60x80 anyway.
-                k = next((k for k in (2, 4, 8) if (im.width // k) * (im.height // k) <= max_pixels), 8)
+                # (libjpeg's scaled decoding): the tagger sees 60x80 anyway. `tag` decoded a 108-megapixel one
+                # whole (1.64 GB resident where two small photos took 0.94 GB), and so read it otherwise than
+                # the API did (a review).
+                k = next((k for k in (2, 4, 8) if (im.width // k) * (im.height // k) <= limit), 8)
                 im.draft("RGB", (im.width // k, im.height // k))
             if max_pixels is not None and im.width * im.height > max_pixels:
                 raise ValueError(f"image is {im.width}x{im.height} pixels ({_mpx(im.width * im.height)}), over "

@@ -39,6 +39,7 @@ from fashionrec.artifacts import invoked_command, made_with, write_with_json
 from fashionrec.calibration import uncalibrated_heads
 from fashionrec.catalog import (
     ATTRIBUTES,
+    DRAFT_PIXELS,
     GREY_REASON,
     PHOTO_FORMATS,
     check_photo,
@@ -257,7 +258,7 @@ def _opened(photo: Photo) -> Image.Image | str:
     if photo.file is None:
         return photo.error
     try:
-        im = open_rgb(photo.file)
+        im = open_rgb(photo.file, draft_to=DRAFT_PIXELS)
         check_photo(im)           # an icon or a blank picture gets no confident label
         # Every photo's, not a catalogue row's alone: a loose greyscale photo got "Steel 0.61" and no word that
         # its colour is a guess, where photo search, the API and the web page say so (a review).
