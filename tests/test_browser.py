@@ -1162,3 +1162,34 @@ def test_a_phone_upload_scrolls_to_what_the_model_sees(server, browser, fixture_
         assert -1 <= top < 844 / 3, top       # (a fraction of a pixel above, as scrolled)
     finally:
         context.close()
+
+
+def test_text_twice_as_large_on_a_320_px_phone_never_scrolls_the_page_sideways(server, browser, fixture_dir):
+    # The browser's text size doubled (rem grows, the page does not widen): the product page's labels table held
+    # its column at 510 px and the whole page scrolled sideways; the photo page's Colour list and the pager's
+    # Next ran off the screen (an accessibility trial).
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    pg = context.new_page()
+    pg.add_init_script("document.addEventListener('DOMContentLoaded', () => "
+                       "{ document.documentElement.style.fontSize = '32px'; })")
+    wide = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    try:
+        pg.goto(server + "/?page=2")
+        assert pg.evaluate(wide) == 0
+        prev, nxt = (pg.locator(f".pager a[rel={r}]").bounding_box() for r in ("prev", "next"))
+        assert nxt["x"] + nxt["width"] <= 320 and prev["x"] >= 0
+        # Side by side only where both fit; never one over the other.
+        assert prev["x"] + prev["width"] <= nxt["x"] or prev["y"] + prev["height"] <= nxt["y"], (prev, nxt)
+        pg.locator("#grid .card").first.click()
+        pg.wait_for_url("**/item/**")
+        pg.locator("details.tagged summary").click()
+        assert pg.locator("#attrs").is_visible() and pg.evaluate(wide) == 0
+        photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+        pg.goto(server + "/upload")
+        pg.set_input_files("#file", str(photo))
+        pg.wait_for_selector("#upload-similar .card")
+        # The whole catalogue's longest colour (the fixture's are short): a list is as wide as its longest value.
+        pg.evaluate("document.querySelector('#refine select[name=baseColour]').add(new Option('Fluorescent Green'))")
+        assert pg.locator("#refine").is_visible() and pg.evaluate(wide) == 0
+    finally:
+        context.close()
