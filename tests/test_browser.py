@@ -1164,6 +1164,43 @@ def test_a_phone_upload_scrolls_to_what_the_model_sees(server, browser, fixture_
         context.close()
 
 
+def accessible(pg, selector: str) -> tuple[str, str]:
+    """The accessible name and description Chromium computes for the first element matching ``selector``."""
+    cdp = pg.context.new_cdp_session(pg)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        ax = cdp.send("Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False})["nodes"][0]
+        return ax.get("name", {}).get("value", ""), ax.get("description", {}).get("value", "")
+    finally:
+        cdp.detach()
+
+
+def test_the_photo_chooser_is_named_short_and_says_a_refused_photos_error(server, page, fixture_dir):
+    # Its name was the label's every word (190 characters of formats and limits before "button"), and a refused
+    # photo's error was announced once but not tied to the chooser a screen reader comes back to (an
+    # accessibility trial).
+    page.goto(server + "/upload")
+    name, description = accessible(page, "#file")
+    phone = page.viewport_size["width"] < 640      # the fixture's phone context has a fine pointer: same words
+    assert name == "Drop a product photo here or choose one", (phone, name)
+    assert description.startswith("JPEG, PNG, WebP") and "10 MB" in description, description
+    bad = ARTIFACTS / "not-a-photo.jpg"
+    bad.write_text("hello")
+    page.set_input_files("#file", str(bad))
+    page.wait_for_selector("#upload-error:not([hidden])")
+    said = page.locator("#upload-error").inner_text()
+    name, description = accessible(page, "#file")
+    assert description.startswith(said) and "JPEG, PNG, WebP" in description, description
+    assert page.locator("#file").get_attribute("aria-invalid") == "true"
+    # A photo searched: the error and the invalid state go with it.
+    photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+    page.set_input_files("#file", str(photo))
+    page.wait_for_selector("#upload-similar .card")
+    name, description = accessible(page, "#file")
+    assert said not in description and page.locator("#file").get_attribute("aria-invalid") is None
+
+
 def test_text_twice_as_large_on_a_320_px_phone_never_scrolls_the_page_sideways(server, browser, fixture_dir):
     # The browser's text size doubled (rem grows, the page does not widen): the product page's labels table held
     # its column at 510 px and the whole page scrolled sideways; the photo page's Colour list and the pager's

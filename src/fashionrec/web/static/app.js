@@ -652,6 +652,13 @@
     preview.style.margin = gain ? gain + "px 0" : "";
   }
 
+  // The error shown, tied to the file chooser (its description, and invalid where the photo was refused), so that a
+  // screen reader coming back to the chooser hears why the last photo was not searched, not only once in passing.
+  function tieError(shown, refused) {
+    input.setAttribute("aria-describedby", shown ? "upload-error drop-hint" : "drop-hint");
+    if (refused) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
   function showError(msg) {
     // The API's messages also tell an operator which setting to change; a shopper needs only the first part.
     msg = String(msg).replace(/\s*\(set FASHIONREC_[A-Z_]+[^)]*\)/g, "");
@@ -661,6 +668,7 @@
     if (!/[.!?)]$/.test(msg)) msg += ".";
     errorBox.textContent = msg;
     errorBox.hidden = false;
+    tieError(true, true);
     retryBox.hidden = true;     // a refusal is not mended by sending the photo again
     said.textContent = "";
     preview.hidden = true;      // the refused photo is not what any results belong to
@@ -670,6 +678,7 @@
   function showRetry(msg) {
     errorBox.textContent = msg + ".";
     errorBox.hidden = false;
+    tieError(true, false);      // the photo is not at fault: the way to the shop is
     retryBox.hidden = false;
     said.textContent = "";
   }
@@ -924,6 +933,7 @@
     if (inflight) inflight.abort();
     inflight = null;
     errorBox.hidden = true;
+    tieError(false, false);
     if (!refining) {
       // A new photo: nothing shown belongs to it yet. Narrowing keeps the page as it is (and where it is
       // scrolled) until the new results replace the old.
