@@ -1063,6 +1063,14 @@ def test_report_images_point_at_the_report_folder(client):
     text = client.get("/reports").text
     assert "src='/reports/model/confusion.png'" in text and "src='confusion.png'" not in text
 
+    # A table's scrolling box is a named tab stop (an accessibility trial: no name, no tabindex).
+    from fashionrec.api.reports import markdown_to_html
+
+    box = markdown_to_html("| class | support | precision | recall | F1 |\n|---|---|---|---|---|\n"
+                           "| Tshirts | 3 | 1 | 1 | 1 |")
+    assert "role='region' tabindex='0' aria-label='table: class, support, precision, recall, ...'" in box
+    assert markdown_to_html("![a 'chart'](c.png)") == "<p><img alt='a &#x27;chart&#x27;' src='c.png'></p>"
+
 
 def test_a_body_of_the_wrong_kind_says_what_to_send(client, photo):
     # A photo sent as raw bytes got "file: Field required", a broken JSON body "1: JSON decode error".

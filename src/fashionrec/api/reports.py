@@ -89,7 +89,10 @@ def markdown_to_html(text: str, base: str = "") -> str:
             continue
         if table:
             head, *rows = table
-            body = ("<div class='table-wrap'><table><thead><tr>"
+            # A scrolling box the keyboard reaches, named by its columns: a 320 px phone scrolls a wide table in it,
+            # and a box with no name or tab stop is out of reach in some browsers (an accessibility trial).
+            label = html.escape("table: " + ", ".join(head[:4]) + (", ..." if len(head) > 4 else ""), quote=True)
+            body = (f"<div class='table-wrap' role='region' tabindex='0' aria-label='{label}'><table><thead><tr>"
                     + "".join(f"<th>{inline(c)}</th>" for c in head) + "</tr></thead><tbody>"
                     + "".join("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in r) + "</tr>" for r in rows)
                     + "</tbody></table></div>")
