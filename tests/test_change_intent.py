@@ -123,3 +123,24 @@ def test_a_live_writers_intent_is_left_to_it(tmp_path):
     after = Recommender.load(folder)
     assert not (folder / INTENT).exists()
     assert np.isin(intent["ids"], after.index.ids).all()
+
+
+def test_a_live_writer_settles_a_leftover_before_its_own_change(tmp_path):
+    # A server loaded before `fashionrec index add` beside it was killed after its insert: the manifest unchanged,
+    # the server never loads the folder again, and its own add wrote its intent over the leftover one, took the same
+    # id and was refused ("duplicate ids"); every load after said "inconsistent; rebuild it" (a code review).
+    from fashionrec.change_intent import begin_change
+    from fashionrec.results import FILTER_KEYS
+
+    folder = index_copy(tmp_path / "index", "milvus")
+    rec = Recommender.load(folder)
+    count = len(rec.items)
+    killed = rec._highest_id() + 1      # what the killed add left: its intent, and its vector in the collection
+    begin_change(folder, rec.manifest, [killed], "add")
+    rec.index.add(np.array([killed], np.int64), rec.index_vectors(rec.embeddings[:1]),
+                  attrs=[{f: "" for f in FILTER_KEYS}])
+    new = rec.add_product(rec.image_path(int(rec.items["id"].iloc[1])), {"productDisplayName": "Live Add"})
+    assert new == killed and not (folder / INTENT).exists()
+    _consistent(rec, count + 1)
+    del rec
+    _consistent(Recommender.load(folder), count + 1)

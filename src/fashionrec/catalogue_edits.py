@@ -42,7 +42,7 @@ from fashionrec.catalog import (
     styles_table,
     to_rgb,
 )
-from fashionrec.change_intent import begin_change, clear_intent
+from fashionrec.change_intent import Recovery, begin_change, clear_intent, read_intent
 from fashionrec.embed import predicted_frame
 from fashionrec.errors import (
     BadInputError,
@@ -427,6 +427,7 @@ class CatalogueEdits:
             self._room = {}
             # Each product goes into the vector index as it comes (into a Milvus collection for good), the folder is
             # saved once at the end: killed between, the next load takes the batch back (change_intent).
+            self._settle_leftover()
             begin_change(self.index_dir, self.manifest, [int(i) for i in usable["id"]], "add")
             try:
                 for _, row in tqdm(usable.iterrows(), total=len(usable), desc="adding", unit="product",
@@ -846,6 +847,7 @@ class CatalogueEdits:
         before, manifest_before = (self.items, self.embeddings, self.text_embeddings), self.manifest
         changed = False
         if save:
+            self._settle_leftover()
             begin_change(self.index_dir, manifest_before, ids, what)
         try:
             # ``exclusive`` (a server's lock) and this object's own (recommend.READS: a Python caller's threads)
@@ -873,6 +875,28 @@ class CatalogueEdits:
             if save and not self._saved_since(manifest_before):
                 clear_intent(self.index_dir)
             raise
+
+    def _settle_leftover(self) -> None:
+        """Settle the change another process was killed in the middle of (its intent file, :mod:`change_intent`),
+        found by this one, which holds the folder's change lock, before it writes its own intent over it. A server
+        loaded before that process began never loads the folder again for it (its manifest is unchanged): its own
+        add then wrote its intent over the leftover one, took the same new id, and was refused, "duplicate ids",
+        by the Milvus collection that held the killed add's vector; the next load said "inconsistent; rebuild
+        it" (a code review). Settled as a load settles it, against what this object holds, which is the folder's
+        version; a save stopped part-way is finished, and the folder, now that save's version, is then said to
+        have changed on disk (load it again)."""
+        intent = read_intent(self.index_dir)
+        if intent is None:
+            return
+        recovery = Recovery(self.index_dir, intent)
+        recovery.finish_move()
+        self._check_not_replaced()
+        collection = getattr(self.index, "collection", None)
+        with self.lock.write():     # the vector index changes: searches of other threads wait
+            recovery.settle(self.manifest, self.index, self._ids,
+                            lambda rows: self.index_vectors(np.asarray(self.embeddings[rows], np.float32)),
+                            lambda rows: [{f: plain(self.items.iloc[r].get(f)) for f in FILTER_KEYS} for r in rows],
+                            collection if isinstance(collection, str) else None)
 
     @staticmethod
     def _refuse_filing(head: str, row: dict, filed: set, above: str, from_row: bool, item_id: int) -> None:
