@@ -2551,3 +2551,22 @@ def test_the_port_answers_starting_until_the_server_takes_it_over():
             conn.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
             with pytest.raises(TimeoutError):
                 conn.recv(100)
+
+
+def test_the_starting_answer_waits_for_no_silent_client():
+    # Answered one after another, each connection that sent nothing (a browser's preconnect) held every other 2 s: a
+    # health check behind four waited 8 s (a code review).
+    from fashionrec.api.starting import StartingAnswer
+
+    with socket.create_server(("127.0.0.1", 0)) as sock, StartingAnswer(sock):
+        silent = [socket.create_connection(sock.getsockname()) for _ in range(4)]
+        try:
+            time.sleep(0.1)
+            with socket.create_connection(sock.getsockname(), timeout=5) as conn:
+                t0 = time.perf_counter()
+                conn.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert conn.recv(100).startswith(b"HTTP/1.1 503 ")
+                assert time.perf_counter() - t0 < 1.0
+        finally:
+            for s in silent:
+                s.close()

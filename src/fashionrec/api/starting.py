@@ -17,7 +17,8 @@ import socket
 import threading
 
 RETRY_AFTER_S = 3
-_READ_TIMEOUT_S = 1.0       # one slow client holds the others back this long at most
+_READ_TIMEOUT_S = 1.0       # how long a client may take to send its request line and headers
+_ANSWERING = 32             # connections answered at once, each by a thread of its own
 _HEAD_LIMIT = 16 * 1024
 
 _PAGE = """<!doctype html>
@@ -73,6 +74,7 @@ class StartingAnswer:
         self.sock = sock
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._answer_all, daemon=True, name="fashionrec-starting")
+        self._slots = threading.BoundedSemaphore(_ANSWERING)
 
     def __enter__(self) -> StartingAnswer:
         self.sock.setblocking(False)     # a client gone between select and accept: no wait (the server's own way)
@@ -92,6 +94,14 @@ class StartingAnswer:
                 conn, _ = self.sock.accept()
             except OSError:         # the client gave up between select and accept (BlockingIOError)
                 continue
+            # Each answered by a thread of its own: answered one after another, a connection that sent nothing (a
+            # browser's preconnect, a port scan) held every other 2 s, and a health check timed out behind four.
+            self._slots.acquire()
+            threading.Thread(target=self._answer_one, args=(conn,), daemon=True,
+                             name="fashionrec-starting-answer").start()
+
+    def _answer_one(self, conn: socket.socket) -> None:
+        try:
             with conn:
                 try:
                     conn.sendall(answer(_request_head(conn)))
@@ -103,3 +113,5 @@ class StartingAnswer:
                             break
                 except OSError:     # gone before its answer, or slow to finish: nothing more to tell it
                     pass
+        finally:
+            self._slots.release()
