@@ -2570,3 +2570,34 @@ def test_the_starting_answer_waits_for_no_silent_client():
         finally:
             for s in silent:
                 s.close()
+
+
+def test_the_port_answers_starting_until_the_apps_start_up_is_done():
+    # The start-up's warm-up and search tables (3-9 s at 40k products) came after the "starting" answer stopped and
+    # before uvicorn accepted: the port answered nothing, a health check timed out (a code review).
+    import click
+
+    from fashionrec.api.starting import StartingAnswer
+    from fashionrec.cli import run_server
+
+    answers = []
+
+    def ask():
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{sock.getsockname()[1]}/health", timeout=3)
+        except urllib.error.HTTPError as e:
+            answers.append(e.code)
+        except OSError as e:
+            answers.append(type(e).__name__)
+
+    async def app(scope, receive, send):
+        assert scope["type"] == "lifespan"
+        await receive()
+        await asyncio.to_thread(ask)        # a request while the app starts up
+        await send({"type": "lifespan.startup.failed", "message": "the test's end"})
+
+    with socket.create_server(("127.0.0.1", 0)) as sock:
+        starting = StartingAnswer(sock).__enter__()
+        with pytest.raises((click.exceptions.Exit, SystemExit)):     # a failed start-up's exit 3
+            run_server(app, sock, starting=starting, lifespan="on", log_level="critical")
+    assert answers == [503]

@@ -712,24 +712,30 @@ def serve(
     from fashionrec.signals import exit_code, how_stopped
 
     try:
-        application, options, sock = _server_to_start(index, model, host, port, backend, uri, token, root_path)
+        application, options, sock, starting = _server_to_start(index, model, host, port, backend, uri, token,
+                                                                 root_path)
     except KeyboardInterrupt as e:      # Ctrl-C, or SIGTERM (signals.Terminated); uvicorn handles both from now
         # A SIGTERM in a start-up's first seconds ended in exit 130 without a word (an operator's trial).
         say_error(f"{how_stopped(e)} before the server started (while the index and models loaded)")
         raise typer.Exit(code=exit_code(e)) from None
     try:
-        run_server(application, sock, **options)
+        run_server(application, sock, starting=starting, **options)
     except FashionrecError as e:
         fail(str(e))
     finally:
+        starting.stop()
         sock.close()
 
 
-def run_server(application, sock, **options) -> None:
+def run_server(application, sock, starting=None, **options) -> None:
     """uvicorn's server on ``sock``, the socket bound before the index loaded (api/starting.py), with uvicorn's
-    ``options``; as ``uvicorn.run`` does it otherwise: a Ctrl-C ends it quietly, a start-up failure is exit 3."""
+    ``options``; as ``uvicorn.run`` does it otherwise: a Ctrl-C ends it quietly, a start-up failure is exit 3.
+    ``starting`` (:class:`~fashionrec.api.starting.StartingAnswer`), answering on ``sock``, goes on until the
+    app's start-up is done."""
     import uvicorn
 
+    if starting is not None:
+        application = starting.until_started(application)
     server = uvicorn.Server(uvicorn.Config(application, **options))
     with contextlib.suppress(KeyboardInterrupt):
         server.run(sockets=[sock])
@@ -772,12 +778,13 @@ def _server_to_start(index: Path, model: Path | None, host: str, port: int, back
              "another --port (or FASHIONREC_PORT)")
     from fashionrec.api.starting import StartingAnswer
 
+    # Answered "starting" (503) while it loads: the port was closed for the load's 15 s, "connection refused"
+    # as for a server that is down (an operator's trial). Until the app's start-up is done (run_server).
+    starting = StartingAnswer(sock).__enter__()
     try:
-        # Answered "starting" (503) while it loads: the port was closed for the load's 15 s, "connection refused"
-        # as for a server that is down (an operator's trial).
-        with StartingAnswer(sock):
-            return (*_loaded_app(index, model, backend, uri, token, root_path, host, port), sock)
+        return (*_loaded_app(index, model, backend, uri, token, root_path, host, port), sock, starting)
     except BaseException:
+        starting.stop()
         sock.close()
         raise
 
