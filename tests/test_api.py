@@ -2601,3 +2601,23 @@ def test_the_port_answers_starting_until_the_apps_start_up_is_done():
         with pytest.raises((click.exceptions.Exit, SystemExit)):     # a failed start-up's exit 3
             run_server(app, sock, starting=starting, lifespan="on", log_level="critical")
     assert answers == [503]
+
+
+def test_a_log_call_with_bad_arguments_inside_a_request_fails_no_request(monkeypatch):
+    # The request id filter formats each line: a log call's arguments that do not fit its format raised out of the
+    # call, where logging itself says so on stderr and goes on (a code review).
+    import logging
+
+    from fashionrec.api.access_log import RequestIdFilter, _request_id
+
+    handler = logging.Handler()
+    handler.emit = lambda record: None
+    handler.addFilter(RequestIdFilter())
+    token = _request_id.set("abc")
+    try:
+        assert handler.handle(logging.makeLogRecord({"msg": "%d items", "args": ("many",), "name": "x"}))
+        record = logging.makeLogRecord({"msg": "%d items", "args": (3,), "name": "x"})
+        handler.handle(record)
+        assert record.getMessage() == "3 items req=abc"
+    finally:
+        _request_id.reset(token)

@@ -88,7 +88,10 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         rid = _request_id.get()
         if rid is not None and record.name != log.name:
-            message = record.getMessage()
+            try:
+                message = record.getMessage()
+            except Exception:  # noqa: BLE001 - a log call's bad arguments: the handler says so, as logging does
+                return True     # (raised here, outside its emit, it failed the request the line was about)
             if f"req={rid}" not in message:
                 record.msg, record.args = f"{message} req={rid}", None
         return True
