@@ -779,6 +779,16 @@ def test_saved_products_give_picks_for_you(server, page):
     page.wait_for_selector("#foryou-picks .card")             # the picks arrive after the saved products
     assert [c.get_attribute("data-id") for c in page.locator("#foryou-saved .card").all()] == [saved_id]
     assert saved_id not in [c.get_attribute("data-id") for c in page.locator("#foryou-picks .card").all()]
+    # Each row a list of its cards to a screen reader ("list, 12 items"; 12-24 links and buttons before, an
+    # accessibility trial): the rows drawn here, and the product page's, drawn by the server.
+    lists = """() => [...document.querySelectorAll('.grid')].filter(g => g.children.length).map(g =>
+        g.getAttribute('role') === 'list' && [...g.children].every(c => c.getAttribute('role') === 'listitem'))"""
+    assert page.evaluate(lists) == [True, True, True]
+    assert page.get_by_role("listitem").filter(has=page.locator(".unsave")).count() == 1     # with its Remove
+    page.goto(server + f"/item/{saved_id}")
+    assert page.evaluate(lists) and all(page.evaluate(lists))
+    page.goto(server + "/for-you")
+    page.wait_for_selector("#foryou-picks .card")
     # Reached from above the picks (24 cards down on a phone, a shopper trial).
     page.click("#foryou-to-saved a")
     page.wait_for_function("document.activeElement.id === 'foryou-saved-heading'")

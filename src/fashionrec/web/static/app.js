@@ -247,7 +247,9 @@
     var save = saveButton === false ? "" :
       '<button type="button" class="card-like" data-card-like="' + it.id + '" aria-pressed="false" aria-label="Save ' +
       esc(cardName(it)) + '" hidden>♡</button>';
-    return '<div class="card-wrap"><a class="card" href="' + ROOT + '/item/' + it.id + '" data-id="' + it.id + '">' +
+    // A grid's item (role=list on the grids), or its wrapper's where it has one (the Saved row's, with its Remove).
+    var item = saveButton === false ? "" : ' role="listitem"';
+    return '<div class="card-wrap"' + item + '><a class="card" href="' + ROOT + '/item/' + it.id + '" data-id="' + it.id + '">' +
       '<div class="thumb"><img src="' + esc(it.image_url) + '?max=240" alt="" loading="lazy" width="60" height="80"></div>' +
       '<div class="card-body"><div class="name" title="' + esc(cardName(it)) + '">' +
       esc(cardName(it)) + '</div>' + SEP +     // commas for a screen reader, as the page's own cards have
@@ -565,7 +567,7 @@
     });
     function showSaved(items) {
       savedBox.innerHTML = items.map(function (it) {
-        return '<div class="saved-item">' + card({ item: it, reason: "" }, false) +
+        return '<div class="saved-item" role="listitem">' + card({ item: it, reason: "" }, false) +
           '<button type="button" class="unsave" data-unsave="' + it.id + '" aria-label="Remove ' +
           esc(cardName(it)) + ' from saved products">Remove</button></div>';
       }).join("");
