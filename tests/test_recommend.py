@@ -4758,3 +4758,16 @@ def test_the_clis_photo_json_has_the_apis_fields_and_shape(tmp_path):
     assert all(isinstance(p, list) and {"label", "prob"} == set(p[0]) for p in cli["predicted"].values())
     assert cli["closest_similarity"] == api["closest_similarity"]
     assert [r["id"] for r in cli["results"]] == [r["id"] for r in api["results"]]
+
+
+def test_a_product_whose_name_has_every_word_of_the_query_is_found_whatever_its_meaning(monkeypatch):
+    # "no limits" found nothing: its one product, "Nike Fragrances Men No Limits Perfume", was under the text
+    # model's similarity floor, where the catalogue page listed it (a text-search trial).
+    rec = shared_recommender()
+    row = int(np.flatnonzero(rec.items["productDisplayName"].str.split().str.len() >= 5)[0])
+    words = str(rec.items["productDisplayName"].iloc[row]).split()[-3:-1]      # two words of its name
+    query = " ".join(words)
+    far = np.full(len(rec.items), -1.0, np.float32)         # nothing alike by meaning
+    found = rec._by_meaning(query, far, RELEVANT_TEXT_SIMILARITY)
+    assert found[row] and found.sum() < len(rec.items)
+    assert not rec._by_meaning("qwzx", far, RELEVANT_TEXT_SIMILARITY).any()      # unreadable: none, as before
