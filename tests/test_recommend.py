@@ -4330,6 +4330,9 @@ def test_a_word_for_what_the_catalogue_lacks_says_so(tmp_path):
     assert r.browse(q="sherwani", limit=0)[0] == (kurtas & mens).sum() > 0
     assert r.browse(q="sherwani for women", limit=0)[0] == (kurtas & ~mens).sum() > 0
     assert r.stand_ins("kurta for men") == {} and r.stand_ins("tshirts") == {}
+    # Spectacles are sunglasses here, said so ("spectacles" listed sunglasses without a word, a text-search trial).
+    assert r.stand_ins("spectacles for men") == {"spectacle": ["Sunglasses"]}
+    assert r.stand_ins("specs") == {"spec": ["Sunglasses"]}
     # A catalogue whose names have the word sells the thing itself; one name is not enough (one tracksuit
     # is named "Suit").
     from fashionrec.vocabulary import NAME_EVIDENCE

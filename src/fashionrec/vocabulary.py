@@ -154,7 +154,9 @@ def join_qualified(text: pd.Series) -> pd.Series:
 # Synonyms above for things the catalogue has no type of, only the closest types: a search that uses one, where
 # fewer than NAME_EVIDENCE product names have the word, says so ("sherwani" listed men's kurtas as if they were
 # sherwanis; one name says "Suit" of a tracksuit).
-STAND_INS = frozenset({"kolhapuri", "jutti", "mojari", "sherwani", "tuxedo", "palazzo", "suit"})
+# "spectacles" listed sunglasses without a word (a text-search trial).
+STAND_INS = frozenset({"kolhapuri", "jutti", "mojari", "sherwani", "tuxedo", "palazzo", "suit", "spec",
+                       "spectacle"})
 
 # Type words that also say who wears the product, unless the query names a wearer itself: most of the
 # catalogue's Briefs are men's (564 of 849), but "panties" asks for women's.
