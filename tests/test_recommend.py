@@ -4437,6 +4437,24 @@ def test_a_brand_named_with_a_colour_is_the_brand_not_the_colour(tmp_path):
     assert "baseColour" not in r.parse_query("red tape")
 
 
+def test_a_brand_named_for_its_wearer_keeps_the_wearer(tmp_path):
+    # "kids ville tops" listed 10 women's tops and none of Kids Ville's (all children's): read as the brand
+    # alone, "kids" named no wearer, and a query that names no one sets the children's products last.
+    r, _ = _scratch(tmp_path)
+    tops = r.items.index[r.items["articleType"].isin(["Tops", "Tshirts"])]
+    assert len(tops) >= 15
+    ville = tops[:5]
+    for row in ville:       # the fixture catalogue has no girls' tops: five of its own made so
+        r.items.loc[row, "productDisplayName"] = f"Kids Ville Girls {r.items.loc[row, 'baseColour']} Top"
+        r.items.loc[row, ["gender", "articleType"]] = ["Girls", "Tops"]
+    r._reindex()
+    assert "kids ville" in r._worded_brands()
+    assert r.parse_query("kids ville tops").get("gender")
+    ids = {int(r.items.loc[row, "id"]) for row in ville}
+    recs = r.search_text("kids ville tops", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert {x.id for x in recs} == ids
+
+
 def test_a_describing_word_a_name_has_ranks_it_first_in_its_tier(tmp_path):
     # "cotton kurta" listed 3 of the catalogue's 6 kurtas named cotton in its first 10 (by meaning), "round
     # neck tshirt" 7 of 35: a word that is no type, colour or wearer only counted through MiniLM.

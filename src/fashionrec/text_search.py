@@ -908,7 +908,10 @@ class TextSearch:
         used: set[int] = set()
         if brands:
             for s, pair in enumerate(itertools.pairwise(words)):
-                if " ".join(pair) in self._worded_brands():
+                # A brand named for its wearer ("Kids Ville", all children's) keeps the wearer: read as the
+                # brand alone, "kids ville tops" named no one and set the children's products after the
+                # grown-ups', so it listed 10 women's tops and none of Kids Ville's.
+                if " ".join(pair) in self._worded_brands() and not genders_named(norm(pair[0])):
                     used |= {s, s + 1}
         for n in (3, 2, 1):
             for s in range(len(words) - n + 1):
