@@ -4416,6 +4416,27 @@ def test_not_a_colour_is_a_negation_even_where_a_slogan_says_it(tmp_path):
     assert int(r.items.loc[black[0], "id"]) in [p["id"] for p in r.browse(q="i know i am not black tshirt")[1]]
 
 
+def test_not_a_colour_beside_a_brand_is_a_negation_even_where_a_slogan_says_it(tmp_path):
+    # "myntra tshirt not black" listed only black T-shirts, Myntra's "I Know I Am Not Black" slogan ones first:
+    # the brand, a word no attribute, kept the name's reading that "tshirt not black" had lost.
+    r, _ = _scratch(tmp_path)
+    tees = r.items.index[r.items["articleType"] == "Tshirts"]
+    black = tees[r.items.loc[tees, "baseColour"].eq("Black")]
+    others = tees[~r.items.loc[tees, "baseColour"].eq("Black")]
+    assert len(black) and len(others) >= 5
+    r.items.loc[black[0], "productDisplayName"] = "Acme Men's I Know I Am Not Black T-shirt"
+    for row in others[:5]:
+        r.items.loc[row, "productDisplayName"] = f"Acme Men {r.items.loc[row, 'baseColour']} Tshirt"
+    r._reindex()
+    assert r._brand_named("acme").sum() == 6
+    total, page = r.browse(q="acme tshirt not black", limit=100)
+    assert total == 5 and "Black" not in {p["baseColour"] for p in page}
+    recs = r.search_text("acme tshirt not black", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert {x.id for x in recs} == {int(r.items.loc[row, "id"]) for row in others[:5]}
+    # The slogan's own words still find it.
+    assert int(r.items.loc[black[0], "id"]) in [p["id"] for p in r.browse(q="acme i know i am not black")[1]]
+
+
 def test_a_brand_named_with_a_colour_is_the_brand_not_the_colour(tmp_path):
     # "red tape shoes" listed other brands' red shoes, and "red tape formal shoes for men" said no formal shoe is
     # red, of the catalogue's 247 Red Tape products (Red Chief, Red Rose, Black Coffee the same).

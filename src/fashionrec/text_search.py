@@ -641,7 +641,8 @@ class TextSearch:
         """Whether a negation between ``before`` and ``after`` leaves out a colour, usage or season and the
         query's other words are all attributes too, so that it is read as a negation even where a name has the
         words in a row: "tshirt not black" listed only black T-shirts, for Myntra's "I Know I Am Not Black"
-        slogan T-shirts (the name's other words, "i know i am not black tshirt", keep the name's reading)."""
+        slogan T-shirts (the name's other words, "i know i am not black tshirt", keep the name's reading). A
+        brand's words count as attributes: "myntra tshirt not black" listed the same black slogan T-shirts."""
         phrases = self._attribute_phrases(after)
         words = [w for w in _query_words(after) if w not in STOP_WORDS | NEGATION_FILLER]
         left_out = next((p for p in phrases if words and p[1].split()[0] == words[0]), None)
@@ -649,6 +650,8 @@ class TextSearch:
             return False
         rest = f"{before} {after}"
         covered = {w for _, phrase, _ in self._attribute_phrases(rest) for w in phrase.split()}
+        self._brand_named("")       # builds the brand words' table
+        covered |= set(self._codes[("brand", "words")]) | {w for pair in self._worded_brands() for w in pair.split()}
         return all(w in covered or w in STOP_WORDS | NEGATION_FILLER for w in _query_words(rest))
 
     def _any_word(self, groups: list[list[str]]) -> np.ndarray:
