@@ -4813,3 +4813,16 @@ def test_a_product_whose_name_has_every_word_of_the_query_is_found_whatever_its_
     found = rec._by_meaning(query, far, RELEVANT_TEXT_SIMILARITY)
     assert found[row] and found.sum() < len(rec.items)
     assert not rec._by_meaning("qwzx", far, RELEVANT_TEXT_SIMILARITY).any()      # unreadable: none, as before
+
+
+def test_without_a_part_is_what_names_call_less_of_it(tmp_path):
+    # "without sleeves" found nothing: every product was left out that had no other word to match, where 46 names
+    # say "Sleeveless" (a text-search review). Not where no product of the rest is named so ("dress no straps").
+    r, _ = _scratch(tmp_path)
+    top = _some_id(r, articleType="Tops")
+    r.items.loc[r.items["id"] == top, "productDisplayName"] = "Acme Women Sleeveless Blue Top"
+    r._reindex()
+    assert r._negation("without sleeves") == ("sleeveless", [])
+    assert r._negation("tops without sleeves") == ("tops sleeveless", [])
+    assert top in {x.id for x in r.search_text("without sleeves", k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)}
+    assert r._negation("dress no straps") == ("dress", [["strap"]])

@@ -635,6 +635,12 @@ class TextSearch:
                 last += 1       # "not navy blue", "not smart casual": one thing left out, not two words
         negated = [search_words(" ".join(t.group() for t in tokens[first:last]))]
         positive, more = self._negation(query[:found.start()] + " " + tail[tokens[last - 1].end():])
+        if len(negated[0]) == 1 and self._words().mask([*search_words(positive), negated[0][0] + "less"]).any():
+            # "without sleeves" is what names call "sleeveless" (46 of them): it found nothing, every product
+            # left out that had no other word to match (a text-search review). Where products of the rest have
+            # the word ("top without sleeves"); else what it leaves out stays ("dress no straps": no dress is
+            # named strapless, and one named "Straps" came first).
+            return " ".join(f"{positive} {negated[0][0]}less".split()), more
         return " ".join(positive.split()), negated + more
 
     def _leaves_out_an_attribute(self, before: str, after: str) -> bool:
@@ -1330,7 +1336,7 @@ class TextSearch:
         if min_similarity > -1 and not self._words().readable(query):
             return np.zeros(len(sims), bool)
         close = sims >= min_similarity
-        words = search_words(query)
+        words = search_words(self._negation(query)[0])      # what it asks for, not what it leaves out
         if words:
             # ... and those whose text has every word of it, whatever the text model makes of them: "no limits"
             # found nothing, its one product "Nike Fragrances Men No Limits Perfume" at cosine under the floor,
