@@ -4826,3 +4826,18 @@ def test_without_a_part_is_what_names_call_less_of_it(tmp_path):
     assert r._negation("tops without sleeves") == ("tops sleeveless", [])
     assert top in {x.id for x in r.search_text("without sleeves", k=100, min_similarity=RELEVANT_TEXT_SIMILARITY)}
     assert r._negation("dress no straps") == ("dress", [["strap"]])
+
+
+def test_a_brand_named_without_a_wearer_lists_its_childrens_products_first(tmp_path):
+    # "gini and jony" (a children's brand) listed one of its products, then John Players gingham shirts: a query
+    # naming no wearer sets children's products aside, its brand's too (a review of the text search).
+    r, _ = _scratch(tmp_path)
+    kids = r.items.index[r.items["articleType"] == "Tshirts"][:6]
+    assert len(kids) == 6
+    r.items.loc[kids, "productDisplayName"] = [f"Zuzu Kids Tee {n}" for n in range(6)]
+    r.items.loc[kids, "gender"] = "Boys"
+    r._reindex()
+    ids = set(r.items.loc[kids, "id"].astype(int))
+    assert {x.id for x in r.search_text("zuzu", k=6)} == ids
+    # ... a grown-up's query still sets them aside.
+    assert not ids & {x.id for x in r.search_text("zuzu for men", k=6)}

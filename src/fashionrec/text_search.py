@@ -1106,6 +1106,10 @@ class TextSearch:
             matches["usage"] = matches["usage"] | later
         allowed = ~self._any_word(negated) if negated else None
         aside = self._aside_for(parsed, words, odd_too) | anyones
+        if not parsed.get("gender"):
+            # A brand it names is asked for, its children's products too: "gini and jony" (a children's brand)
+            # listed one of its products, then John Players gingham shirts (a review of the text search).
+            aside &= ~(self._brand_named(query) & self._worn_by("child"))
         asked = parsed.get("baseColour", [])
         near_colour = self._near_colour(asked)
         gift = self._gift_alone(words) is not None
