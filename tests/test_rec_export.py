@@ -193,3 +193,34 @@ def test_the_command_writes_the_table_and_says_what_fell_short(tmp_path: Path) -
     (tmp_path / "recs.csv.json").write_text("{cut short")
     with pytest.raises(DamagedFileError, match="cannot be read"):
         read_export(out)
+
+
+def test_a_forked_worker_has_locks_of_its_own(monkeypatch) -> None:
+    # A worker forked while another thread of the parent held the recommender's lock (a Python service adding a
+    # product beside an export) had a copy held by a thread it does not have: its first search waited for ever
+    # (a review). The worker's are its own; the parent's are left as they are.
+    import threading
+    import types
+
+    from fashionrec import rec_export
+    from fashionrec.rwlock import RWLock
+
+    rec = types.SimpleNamespace(lock=RWLock(), _build_lock=threading.RLock())
+    held = threading.Event()
+    done = threading.Event()
+
+    def writer():
+        with rec.lock.write():
+            held.set()
+            done.wait(5)
+
+    threading.Thread(target=writer, daemon=True).start()
+    held.wait(5)
+    parents = rec.lock
+    monkeypatch.setattr(rec_export, "_JOB", (rec, [], {}))
+    monkeypatch.setattr(rec_export.signal, "signal", lambda *args: None)      # the test process's own, kept
+    rec_export._quiet_worker()
+    assert rec.lock is not parents
+    with rec.lock.read():       # would wait for the parent's writer with the copied lock
+        pass
+    done.set()

@@ -18,6 +18,7 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -29,6 +30,7 @@ from fashionrec.artifacts import check_writable, provenance, write_with, write_w
 from fashionrec.errors import BadInputError, DamagedFileError, NotFoundError
 from fashionrec.progress import hidden
 from fashionrec.results import PRODUCT_PAGE, check_k, id_list
+from fashionrec.rwlock import RWLock
 
 KINDS = tuple(PRODUCT_PAGE)
 FORMATS = (".parquet", ".csv")
@@ -187,8 +189,11 @@ def _worked_out(rec, wanted: list[int], kinds: list[str], sizes: dict[str, int],
     _JOB = (rec, kinds, sizes)
     chunks = [wanted[i:i + CHUNK] for i in range(1, len(wanted), CHUNK)]
     try:
-        # Forked, the workers share the parent's embeddings and index pages instead of loading a copy each.
-        with mp.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
+        # Forked, the workers share the parent's embeddings and index pages instead of loading a copy each; forked
+        # holding the recommender's lock to read, so that no change of another thread is half made in their copy.
+        with rec.lock.read():
+            pool = mp.get_context("fork").Pool(workers, initializer=_quiet_worker)
+        with pool:
             for done in pool.imap(_chunk_rows, chunks):
                 yield from done
     finally:
@@ -203,6 +208,11 @@ def _quiet_worker() -> None:
     them printed its own traceback)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if _JOB is not None:
+        # Locks of their own: the copies of the parent's are in whatever state its other threads had them at the
+        # fork (held by a thread the worker does not have: its first search would wait for ever, a review).
+        rec = _JOB[0]
+        rec.lock, rec._build_lock = RWLock(), threading.RLock()
 
 
 def _chunk_rows(chunk: list[int]) -> list[tuple[list[tuple], dict[str, int]]]:
