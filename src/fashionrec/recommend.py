@@ -752,7 +752,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._words().name_text()
         self._words().denying([])       # the "Non Leather" table: 0.18 s at 40k, was the first search's
         self._names()
-        self._brand_named("")
+        self._brand_words()      # the brands' tables, one-word and two-word
         self._set_aside()
         self._name_kinds()
         self._infants()

@@ -353,8 +353,7 @@ class TextSearch:
         brand, and that some name has ("cotton" of "cotton kurta"); zeros where there are none."""
         query = self._negation(fold(query))[0]
         read = {w for _, phrase, _ in self._attribute_phrases(query) for w in search_words(phrase)}
-        brands = set(self._codes.get(("brand", "words"), ())) | {
-            w for pair in self._worded_brands() for w in pair.split()}
+        brands = self._brand_words()
         share = np.zeros(len(self.items), np.float32)
         masks = [self._words().in_names(w) for w in dict.fromkeys(search_words(query))
                  if w not in read and w not in brands and not w.isdigit()]
@@ -395,14 +394,9 @@ class TextSearch:
             self._codes[("brand", "first two")] = heads.map(read).astype(object)
         return self._codes[("brand", "first two")]
 
-    def _brand_named(self, query: str) -> np.ndarray:
-        """Per row, whether the product's brand is a word of ``query``: the catalogue's names start with the
-        brand ("Nike Men ..."), so a word that starts :data:`BRAND_MIN` names or more, and at least
-        :data:`BRAND_SHARE` of the names that have it, is taken for one ("nike", "levis", "mother" for Mother
-        Earth; not "classic", "denim" or "red", which names mostly have further in). "nike sneakers boys" has no
-        product with every word, and its closest matches by meaning put ADIDAS, Enroute and Timberland before
-        the first Nike (a shopper trial): a brand asked for now leads its tier. A word read as a type, colour,
-        wearer, usage or season is that, and a word for a person is whom a gift is for ("gift for mother")."""
+    def _brand_tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """(per row, its name's first word; the words taken for brands, sorted), as :meth:`_brand_named` reads
+        them; built once per version of the items."""
         if ("brand", "first") not in self._codes:
             words = self._words().name_text().str.split()
             firsts = words.map(lambda ws: ws[0] if ws else "").to_numpy(dtype=object)
@@ -411,7 +405,22 @@ class TextSearch:
             self._codes[("brand", "first")] = firsts
             self._codes[("brand", "words")] = np.array(sorted(
                 w for w, n in first_n.items() if w and n >= BRAND_MIN and n >= BRAND_SHARE * anywhere[w]), dtype=object)
-        firsts, known = self._codes[("brand", "first")], set(self._codes[("brand", "words")])
+        return self._codes[("brand", "first")], self._codes[("brand", "words")]
+
+    def _brand_words(self) -> set[str]:
+        """Every word of a brand's name: the one-word brands' and both words of :meth:`_worded_brands`."""
+        return set(self._brand_tables()[1]) | {w for pair in self._worded_brands() for w in pair.split()}
+
+    def _brand_named(self, query: str) -> np.ndarray:
+        """Per row, whether the product's brand is a word of ``query``: the catalogue's names start with the
+        brand ("Nike Men ..."), so a word that starts :data:`BRAND_MIN` names or more, and at least
+        :data:`BRAND_SHARE` of the names that have it, is taken for one ("nike", "levis", "mother" for Mother
+        Earth; not "classic", "denim" or "red", which names mostly have further in). "nike sneakers boys" has no
+        product with every word, and its closest matches by meaning put ADIDAS, Enroute and Timberland before
+        the first Nike (a shopper trial): a brand asked for now leads its tier. A word read as a type, colour,
+        wearer, usage or season is that, and a word for a person is whom a gift is for ("gift for mother")."""
+        firsts, known = self._brand_tables()
+        known = set(known)
         # Unstemmed, as the names are kept: "levis" is Levis, not "levi".
         read = {w for _, phrase, _ in self._attribute_phrases(query) for w in search_words(phrase, stem=False)}
         brands = [w for w in search_words(query, stem=False)
@@ -643,7 +652,7 @@ class TextSearch:
             # left out that had no other word to match (a text-search review). Where products of the rest have
             # the word ("top without sleeves"); else what it leaves out stays ("dress no straps": no dress is
             # named strapless, and one named "Straps" came first).
-            return " ".join(f"{positive} {negated[0][0]}less".split()), more
+            return " ".join(f"{positive} {less}".split()), more
         return " ".join(positive.split()), negated + more
 
     def _leaves_out_an_attribute(self, before: str, after: str) -> bool:
@@ -659,8 +668,7 @@ class TextSearch:
             return False
         rest = f"{before} {after}"
         covered = {w for _, phrase, _ in self._attribute_phrases(rest) for w in phrase.split()}
-        self._brand_named("")       # builds the brand words' table
-        covered |= set(self._codes[("brand", "words")]) | {w for pair in self._worded_brands() for w in pair.split()}
+        covered |= self._brand_words()
         return all(w in covered or w in STOP_WORDS | NEGATION_FILLER for w in _query_words(rest))
 
     def _any_word(self, groups: list[list[str]]) -> np.ndarray:
