@@ -87,27 +87,41 @@ def changing_folder(index_dir: Path) -> Iterator[None]:
     carrying their products over): the second waits, then finds the folder changed since it loaded it and says
     so, before it writes anything. Without it two processes took the same new id, and the one refused deleted
     the other's photo (a code review's trial). Taken again by the thread that holds it, it is held already."""
-    held = _held.__dict__.setdefault("folders", set())
-    key = str(Path(index_dir).resolve())
-    if key in held:
-        yield
-        return
-    lock = FileLock(index_dir / CHANGE_LOCK)
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        lock.acquire(timeout=CHANGE_WAIT_S)
+        lock = take_change_lock(index_dir, CHANGE_WAIT_S)
     except Timeout as e:
         raise ChangedOnDiskError(
-            f"another process has been changing {index_dir} for over {CHANGE_WAIT_S} s (it holds {lock.lock_file}): "
-            "let it finish and try again; if no fashionrec process is running, delete that file") from e
+            f"another process has been changing {index_dir} for over {CHANGE_WAIT_S} s (it holds "
+            f"{index_dir / CHANGE_LOCK}): let it finish and try again; if no fashionrec process is running, delete "
+            "that file") from e
     except OSError as e:    # a folder served read-only: a 500 from the API otherwise
         raise NotWritableError(f"cannot change the index in {index_dir}: {e.strerror or e}; it must be writable "
                                "by this process to add or remove products") from e
-    held.add(key)
     try:
         yield
     finally:
-        held.discard(key)
+        let_go_change_lock(index_dir, lock)
+
+
+def take_change_lock(index_dir: Path, timeout: float) -> FileLock | None:
+    """Take ``index_dir``'s change lock for this thread, waiting up to ``timeout`` s (filelock's ``Timeout``, or
+    an ``OSError`` where the folder cannot be written); None where this thread holds it already. Give it back
+    with :func:`let_go_change_lock`."""
+    held = _held.__dict__.setdefault("folders", set())
+    key = str(Path(index_dir).resolve())
+    if key in held:
+        return None
+    lock = FileLock(index_dir / CHANGE_LOCK)
+    lock.acquire(timeout=timeout)
+    held.add(key)
+    return lock
+
+
+def let_go_change_lock(index_dir: Path, lock: FileLock | None) -> None:
+    """Give back what :func:`take_change_lock` took (nothing where it returned None)."""
+    if lock is not None:
+        _held.folders.discard(str(Path(index_dir).resolve()))
         lock.release()
 
 

@@ -84,26 +84,19 @@ def begin_change(index_dir: str | Path, manifest: dict, ids: Sequence[int], what
 def _holding_change_lock(index_dir: Path) -> Iterator[bool]:
     """Whether this thread holds (or now took, without waiting) the folder's change lock, for the block; False where
     another process holds it (a live writer) or the folder cannot be written."""
-    from filelock import FileLock, Timeout
+    from filelock import Timeout
 
-    from fashionrec.catalogue_edits import CHANGE_LOCK, _held
+    from fashionrec.catalogue_edits import let_go_change_lock, take_change_lock
 
-    key = str(index_dir.resolve())
-    if key in _held.__dict__.setdefault("folders", set()):
-        yield True
-        return
-    lock = FileLock(index_dir / CHANGE_LOCK)
     try:
-        lock.acquire(timeout=0)
+        lock = take_change_lock(index_dir, 0)
     except (Timeout, OSError):
         yield False
         return
-    _held.folders.add(key)
     try:
         yield True
     finally:
-        _held.folders.discard(key)
-        lock.release()
+        let_go_change_lock(index_dir, lock)
 
 
 @dataclass
