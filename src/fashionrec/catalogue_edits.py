@@ -54,7 +54,7 @@ from fashionrec.errors import (
     NotWritableError,
     VectorIndexError,
 )
-from fashionrec.item_tables import plain
+from fashionrec.item_tables import filter_attrs, plain
 from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE, UNSURE, id_list
 from fashionrec.text_encoder import encode_text, load_text_model, product_text
@@ -909,7 +909,7 @@ class CatalogueEdits:
         with self.lock.write():     # the vector index changes: searches of other threads wait
             recovery.settle(self.manifest, self.index, self._ids,
                             lambda rows: self.index_vectors(np.asarray(self.embeddings[rows], np.float32)),
-                            lambda rows: [{f: plain(self.items.iloc[r].get(f)) for f in FILTER_KEYS} for r in rows],
+                            lambda rows: filter_attrs(self.items, rows),
                             collection if isinstance(collection, str) else None)
 
     @staticmethod

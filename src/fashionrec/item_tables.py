@@ -47,6 +47,12 @@ def plain(v):
     return v
 
 
+def filter_attrs(items: pd.DataFrame, rows) -> list[dict]:
+    """The filter columns of ``items`` at positions ``rows``, as plain Python: what a vector index stores beside
+    each vector (Milvus filters on them)."""
+    return [{f: plain(items.iloc[r].get(f)) for f in FILTER_KEYS} for r in rows]
+
+
 def cut_short_rows(items: pd.DataFrame) -> str:
     """What is wrong with an index's ``items`` (items.csv as read) where rows of it are cut short (a copy stopped
     part-way, an edit by hand): rows without the photo path or the predictions every product has; "" when none.

@@ -80,7 +80,7 @@ from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: 
     index_backend,
 )
 from fashionrec.index_reuse import DIGESTS
-from fashionrec.item_tables import UNLISTED, ItemTables, plain  # noqa: F401
+from fashionrec.item_tables import UNLISTED, ItemTables, filter_attrs  # noqa: F401
 from fashionrec.levels import levels_fingerprint
 from fashionrec.outfits import Outfits
 from fashionrec.profiles import Profiles
@@ -635,7 +635,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 return projection(v) if projection is not None else v
 
             recovery.settle(manifest, index, ids, vectors,
-                            lambda rows: [{f: plain(items.iloc[r].get(f)) for f in FILTER_KEYS} for r in rows],
+                            lambda rows: filter_attrs(items, rows),
                             read_json(index_dir / "vectors.json").get("collection"))
         if not (len(items) == len(embeddings) == len(text_embeddings) == len(index)):
             unfinished = ("; it holds a change stopped part-way that this process could not finish (another process "
