@@ -780,7 +780,7 @@ def _server_to_start(index: Path, model: Path | None, host: str, port: int, back
 
     # Answered "starting" (503) while it loads: the port was closed for the load's 15 s, "connection refused"
     # as for a server that is down (an operator's trial). Until the app's start-up is done (run_server).
-    starting = StartingAnswer(sock).__enter__()
+    starting = StartingAnswer(sock).start()
     try:
         return (*_loaded_app(index, model, backend, uri, token, root_path, host, port), sock, starting)
     except BaseException:

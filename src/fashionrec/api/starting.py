@@ -76,10 +76,14 @@ class StartingAnswer:
         self._thread = threading.Thread(target=self._answer_all, daemon=True, name="fashionrec-starting")
         self._slots = threading.BoundedSemaphore(_ANSWERING)
 
-    def __enter__(self) -> StartingAnswer:
+    def start(self) -> StartingAnswer:
+        """Answer from now on, until :meth:`stop`."""
         self.sock.setblocking(False)     # a client gone between select and accept: no wait (the server's own way)
         self._thread.start()
         return self
+
+    def __enter__(self) -> StartingAnswer:
+        return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
