@@ -45,9 +45,11 @@ for name, m in rows:
     print(f"{name}: val {v.get('accuracy', 0):.4f} / {v.get('macro_f1', 0):.4f}, test {t.get('accuracy', 0):.4f}"
           f" / {t.get('macro_f1', 0):.4f} / top-5 {t.get('top5_accuracy', 0):.4f}; {secs / 60:.1f} min on {hw}")
 PY
-# The returned runs with the CPU Lite0 (the shipped model's recipe when one run came back), then with
-# fashion-cnn as well.
-fashionrec ensemble "${runs[@]}" runs/members/lite0 --half --out runs/ensemble/gpu-lite0
-fashionrec ensemble "${runs[@]}" runs/members/lite0 runs/members/fashion-cnn --half \
-    --out runs/ensemble/gpu-lite0-fashioncnn
-echo "To ship one: fashionrec export runs/ensemble/<name> (or a run folder), then README and the model card."
+# The returned runs together (gpu-train.sh's default: both shipped members trained a second cycle, the
+# shipped recipe again), then with the CPU Lite0 as well (the shipped recipe when one run came back).
+if (( ${#runs[@]} > 1 )); then
+    fashionrec ensemble "${runs[@]}" --half --out runs/ensemble/gpu-runs
+fi
+fashionrec ensemble "${runs[@]}" runs/members/lite0 --half --out runs/ensemble/gpu-runs-lite0
+echo "To ship one: fashionrec probe runs/ensemble/<name>, fashionrec export the probed run, then README and" \
+     "the model card (docs/tagger.md)."

@@ -5,9 +5,9 @@
 # curves, test report) as a tarball in 15 MB parts, each run's log, and the machine with its GPU load.
 # Prepare device/ here first with scripts/gpu-prepare.sh.
 #
-#   RUNS     one or two "name:train options" entries separated by ";", run at once (default: the gpu profile's Lite0
-#            with the weighted loss and with the balanced sampler, 7 DataLoader workers each on the
-#            16-core machine; Lite2 needs MODELS="efficientnet-lite0 efficientnet-lite2" at gpu-prepare.sh)
+#   RUNS     one or two "name:train options" entries separated by ";", run at once (default: each shipped
+#            member trained a second cycle from its weights, 7 DataLoader workers each on the 16-core
+#            machine; a fresh run needs its ImageNet backbone, MODELS="efficientnet-lite0" at gpu-prepare.sh)
 #   MINUTES  training budget per run, validation included (default 7); cut to what DEADLINE leaves
 #   DEADLINE seconds after the start by which training stops, so the runs are packed in time (default 550)
 #   DATA     a catalogue folder instead of device/'s tarball
@@ -25,8 +25,10 @@ python=${PYTHON:-python3}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/fashionrec-gpu.XXXXXX)
-common="--epochs 40 --patience 40 --workers 7"
-runs=${RUNS:-"gpu-lite0:--profile gpu $common;gpu-lite0-sampler:--profile gpu --balance sampler $common"}
+# By default a second learning-rate cycle for each member of the shipped ensemble (no ImageNet weights needed):
+# the 224x168 one at a third of the peak rate, the 128x96 one (3 CPU stages of 4-5 epochs) at the profile's.
+runs=${RUNS:-"gpu-lite0-c2:--profile gpu --init shipped --lr 3e-4 --seed 1 --epochs 60 --patience 60 --workers 7;\
+gpu-lite0s-c2:--profile gpu --init shipped --input-size 128x96 --seed 2 --epochs 120 --patience 120 --workers 7"}
 # Checked before anything is unpacked. The device tool returns at most 8 files: each run sends a log and its
 # checkpoint in one or two 15 MB parts (a Lite0 or Lite2 run: two), so two runs and machine.txt fill it.
 names=() run_opts=()
@@ -57,7 +59,19 @@ if compgen -G "device/wheels/*.whl" >/dev/null; then
 else
     export PYTHONPATH=$root/src${PYTHONPATH:+:$PYTHONPATH}
 fi
-[[ -d device/pretrained ]] && export FASHIONREC_PRETRAINED=$root/device/pretrained
+if [[ -d device/site ]]; then
+    # gpu-prepare.sh's pure-Python rapidfuzz; no .pyc files written into the carried folder.
+    export PYTHONPATH=$PYTHONPATH:$root/device/site RAPIDFUZZ_IMPLEMENTATION=python PYTHONDONTWRITEBYTECODE=1
+fi
+if [[ -d device/pretrained ]]; then
+    # gpu-prepare.sh gzips the backbones to fit the carry; the models read plain .pt files.
+    mkdir -p "$work/pretrained"
+    cp device/pretrained/*.pt "$work/pretrained/" 2>/dev/null || true
+    for packed in device/pretrained/*.pt.gz; do
+        [[ -e $packed ]] && gunzip -c "$packed" > "$work/pretrained/$(basename "${packed%.gz}")"
+    done
+    export FASHIONREC_PRETRAINED=$work/pretrained
+fi
 data=${DATA:-}
 if [[ -z $data ]]; then
     [[ -e device/fashion-product-images-small.tar.gz ]] || {

@@ -955,6 +955,21 @@ def test_evaluate_counts_the_products_of_the_model_a_model_was_started_from(tiny
     assert "gone.safetensors trained on cannot be told" in caplog.text
 
 
+def test_init_trains_without_imagenet_weights_on_the_machine(tmp_path, monkeypatch):
+    """--init overwrites every backbone weight, so ImageNet's are not read: a GPU machine without the weight
+    packages refused `train --init shipped` ("efficientnet-lite0's ImageNet weights need ...")."""
+    small = {"model": "efficientnet-lite0", "epochs": 1, "input_size": (64, 48)}
+    first = tmp_path / "first"
+    train(FIXTURE, make_config("tiny", **small), first, progress=False)       # the tiny profile: no ImageNet
+    (tmp_path / "none").mkdir()
+    monkeypatch.setenv("FASHIONREC_PRETRAINED", str(tmp_path / "none"))     # a folder without the weights
+    cfg = make_config("tiny", **small, pretrained=True, init=str(first / "weights" / "best.safetensors"))
+    result = train(FIXTURE, cfg, tmp_path / "second", progress=False)
+    assert result.best_epoch == 1
+    with pytest.raises(ModelError, match="has no efficientnet-lite0.pt"):    # a fresh run still reads them
+        train(FIXTURE, make_config("tiny", **small, pretrained=True), tmp_path / "fresh", progress=False)
+
+
 def test_training_history_survives_replacing_the_shipped_file_and_a_resume(tiny_run, tmp_path,
                                                                           interrupt_after_one_epoch):
     """Stage after stage from the shipped path (--init), each exported over it: the card lists every stage."""

@@ -607,7 +607,10 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                     "or tested: %s", len(split.train_only_classes), "es" if len(split.train_only_classes) != 1
                     else "", split.needed(), split.train_only_listed())
 
-    model = create_model(cfg.model, space.sizes(), pretrained=cfg.pretrained, input_size=cfg.input_size).to(device)
+    # --init and --resume overwrite every backbone weight: ImageNet's are not read then (a GPU machine without
+    # the weight packages refused `--init shipped` for want of them).
+    fresh = cfg.pretrained and not resume and not cfg.init
+    model = create_model(cfg.model, space.sizes(), pretrained=fresh, input_size=cfg.input_size).to(device)
     model = model.to(memory_format=torch.channels_last)     # ``model``: the bare net, saved and evaluated
     prior_seconds, history = 0.0, []
     if cfg.init and not resume:
