@@ -1,4 +1,5 @@
-"""Atomic writes for every artefact a command produces (temp file in the same folder + rename)."""
+"""Atomic writes for every artefact a command produces (temp file in the same folder + rename), flushed to the disk
+before and after the rename (:func:`replace_durably`), so that neither a kill nor a power cut leaves half a file."""
 
 from __future__ import annotations
 
@@ -90,10 +91,60 @@ def atomic_path(path: str | Path):
         yield Path(tmp)
         # mkstemp makes the file owner-only (0600); give it the mode a plain open() would have.
         os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
+        replace_durably(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def sync_file(path: str | Path) -> None:
+    """Flush ``path``'s data to the disk (``fsync``): a rename alone survives a kill, not a power cut, which
+    can leave the new name on a file whose data never reached the disk (an index review)."""
+    # Windows flushes only a handle open for writing; POSIX any.
+    fd = os.open(path, os.O_RDONLY if os.name == "posix" else os.O_RDWR)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sync_folder(path: str | Path) -> None:
+    """Flush ``path``'s entries (the names in the folder: a rename, a new or deleted file) to the disk. POSIX
+    only: Windows opens no folder to flush, and NTFS journals its entries itself."""
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as e:
+        if e.errno != errno.EINVAL:     # a file system that cannot flush a folder (some network ones) says EINVAL
+            raise
+    finally:
+        os.close(fd)
+
+
+def sync_tree(path: str | Path) -> None:
+    """:func:`sync_file` of ``path``, or where it is a folder, of every file and folder in it, itself included."""
+    path = Path(path)
+    if not path.is_dir():
+        sync_file(path)
+        return
+    for root, _, files in os.walk(path):
+        for name in files:
+            if not os.path.islink(os.path.join(root, name)):
+                sync_file(os.path.join(root, name))
+        sync_folder(root)
+
+
+def replace_durably(src: str | Path, dst: str | Path, flushed: bool = False) -> None:
+    """``os.replace(src, dst)`` that a power cut cannot undo or leave half-done: ``src`` (a file, or a folder and
+    all in it) flushed to the disk before the rename (unless ``flushed``: :func:`sync_tree` did it already; a
+    second flush of a file cost 7 ms), and the rename itself (``dst``'s folder) after. The one rename of every
+    atomic write (:func:`atomic_path`, :func:`atomic_dir`, an index folder's save)."""
+    if not flushed:
+        sync_tree(src)
+    os.replace(src, dst)
+    sync_folder(Path(dst).parent)
 
 
 # A temp entry is cleared only when its writer is gone *and* it is this old: containers can share a hostname
@@ -362,7 +413,7 @@ def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "fold
             os.replace(out_dir, old)
         # (Where the folder is gone, an old copy is its only one until the new one is in place: deleted after.)
         try:
-            os.replace(tmp, out_dir)
+            replace_durably(tmp, out_dir)       # (its folder's flush keeps the move aside above too: one folder)
         except BaseException:
             if old.exists() and not out_dir.exists():
                 os.replace(old, out_dir)        # put the previous version back

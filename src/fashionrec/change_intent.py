@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from fashionrec.artifacts import read_json, write_json
+from fashionrec.artifacts import read_json, replace_durably, write_json
 from fashionrec.errors import DamagedFileError
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ class Recovery:
             return
         moved = [n for n in sorted(names, key=lambda n: n == "manifest.json") if (stage / n).exists()]
         for name in moved:
-            os.replace(stage / name, self.index_dir / name)
+            replace_durably(stage / name, self.index_dir / name)
         shutil.rmtree(stage, ignore_errors=True)
         if moved:
             log.warning("finished saving %s, stopped part-way by a process that ended (%d of its %d files moved in "

@@ -43,7 +43,15 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from fashionrec.artifacts import free_space, out_of_space, private_temp_dir, read_json, write_json
+from fashionrec.artifacts import (
+    free_space,
+    out_of_space,
+    private_temp_dir,
+    read_json,
+    replace_durably,
+    sync_tree,
+    write_json,
+)
 from fashionrec.blas import one_blas_thread
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import (
@@ -288,7 +296,8 @@ def _move_in(stage: Path, names: list[str], folder: Path) -> None:
     moved: list[str] = []
     try:
         for name in sorted(names, key=lambda n: n == "manifest.json"):
-            os.replace(stage / name, folder / name)
+            # each rename flushed before the next: the manifest, last, is on the disk only after the others
+            replace_durably(stage / name, folder / name, flushed=True)    # (the save flushed the stage)
             moved.append(name)
     except BaseException:
         if kept is not None and "manifest.json" not in moved:
@@ -700,6 +709,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                                    "try again; the index there is unchanged") from e
             self._check_not_replaced()
             staged = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
+            # On the disk before the intent says to move them in: after a power cut, the next load finishes the
+            # move from the stage, which must then hold whole files, not names of data never written.
+            sync_tree(stage)
             # Every file is written: a process killed while they move in leaves the next load to finish the move
             # (it left the new embeddings beside the old items, "inconsistent; rebuild it": a code review).
             begun = read_intent(d)
