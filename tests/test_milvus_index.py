@@ -10,13 +10,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _recs_support import fixture_catalog, shared_recommender, tiny_tagger_path
+from _recs_support import fixture_catalog, index_copy, shared_recommender, tiny_tagger_path
 from typer.testing import CliRunner
 
 from fashionrec.cli import app
-from fashionrec.errors import BadInputError, VectorIndexError
+from fashionrec.errors import BadInputError, NotWritableError, VectorIndexError
 from fashionrec.index import FaissIndex, VectorIndex, open_index
-from fashionrec.index.milvus_index import MilvusIndex, filter_expression, normalise_uri
+from fashionrec.index.milvus_index import MilvusIndex, collection_owner, filter_expression, normalise_uri
 from fashionrec.recommend import Recommender
 from fashionrec.tagger import Tagger
 
@@ -228,13 +228,12 @@ def test_a_collection_that_cannot_be_dropped_is_said_with_how_to_drop_it(monkeyp
     import fashionrec.index.milvus_index as milvus_index
     from fashionrec.index_build import _drop_replaced
 
-    class InUse:
-        def __init__(self, *args, **kwargs):
-            raise RuntimeError("Open local milvus failed\nmore lines")
+    def in_use(*args, **kwargs):
+        raise RuntimeError("Open local milvus failed\nmore lines")
 
-    monkeypatch.setattr(milvus_index, "MilvusIndex", InUse)
+    monkeypatch.setattr(milvus_index, "connect", in_use)
     with caplog.at_level("WARNING", logger="fashionrec.index_build"):
-        _drop_replaced({"uri": "/x/old.db", "collection": "fashionrec_old", "dim": 8}, object(), None)
+        _drop_replaced({"uri": "/x/old.db", "collection": "fashionrec_old", "dim": 8}, object(), None, Path("/x/i"))
     said = " ".join(caplog.text.split())
     assert "could not drop the replaced Milvus collection fashionrec_old at /x/old.db (Open local milvus " \
         "failed)" in said
@@ -267,3 +266,48 @@ def test_a_stop_while_the_replaced_folder_is_deleted_keeps_the_new_folders_colle
     assert again.index.previous["collection"] == first.index.collection     # kept one generation, as ever
     i = int(first.items["id"].iloc[0])
     assert [r.id for r in again.similar(i, k=3)] == [r.id for r in first.similar(i, k=3)]
+
+
+def test_a_copy_of_a_milvus_folder_cannot_change_the_collection_it_shares(tmp_path):
+    # `cp -r milvus backup; fashionrec index remove ID --index backup` took the product out of the collection both
+    # name, and every load of the other folder said "inconsistent ...; rebuild it" (stop 60's index review).
+    import shutil
+
+    folder = index_copy(tmp_path / "index", "milvus")
+    count = len(Recommender.load(folder))
+    backup = shutil.copytree(folder, tmp_path / "backup")
+    first = int(Recommender.load(backup).items["id"].iloc[0])
+    res = CliRunner().invoke(app, ["index", "remove", str(first), "--index", str(backup)])
+    said = " ".join(res.output.split())
+    assert res.exit_code != 0 and f"{backup} is a copy of the index folder {folder.resolve()}" in said
+    assert f"fashionrec index build DATA_DIR --out {backup} --backend milvus" in said
+    original = Recommender.load(folder)
+    assert len(original) == len(original.index) == count and first in original._row
+    # Changed through the original, the copy says so, not "inconsistent; rebuild it".
+    original.remove_product(int(original.items["id"].iloc[1]))
+    with pytest.raises(VectorIndexError, match=rf"backup is a copy of the index folder .*: copy {folder.resolve()} "
+                                               "again, or build this folder again"):
+        Recommender.load(backup)
+    # Rebuilt, the copy has a collection of its own, which it may change; two rebuilds on, the collection it was
+    # copied with (kept a generation, then dropped) is still the original's.
+    tagger = Tagger.load(tiny_tagger_path())
+    for _ in range(2):
+        Recommender.build(fixture_catalog(), tagger, backup, progress=False, backend="milvus")
+    Recommender.load(backup).remove_product(first)
+    original = Recommender.load(folder)
+    assert len(original) == len(original.index) == count - 1 and first in original._row
+    assert len(Recommender.load(backup)) == count - 1 and first not in Recommender.load(backup)._row
+
+
+def test_a_moved_milvus_folder_takes_its_collection_along(tmp_path):
+    import shutil
+
+    folder = index_copy(tmp_path / "index", "milvus")
+    moved = Path(shutil.move(folder, tmp_path / "moved"))
+    rec = Recommender.load(moved)
+    rec.remove_product(int(rec.items["id"].iloc[0]))
+    assert len(Recommender.load(moved).index) == len(rec)
+    assert collection_owner(rec.index.client, rec.index.collection) == str(moved.resolve())
+    copy = shutil.copytree(moved, tmp_path / "copy")        # the moved folder is now the one a copy defers to
+    with pytest.raises(NotWritableError, match="is a copy of the index folder"):
+        Recommender.load(copy).remove_product(int(rec.items["id"].iloc[1]))

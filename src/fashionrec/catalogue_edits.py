@@ -330,10 +330,19 @@ class CatalogueEdits:
     """Adding and removing products: a part of :class:`fashionrec.recommend.Recommender`, which owns what it
     changes (``items``, ``embeddings``, ``text_embeddings``, ``index``, ``manifest``) and saves the folder."""
 
-    def _changing_folder(self, save: bool) -> AbstractContextManager:
+    @contextlib.contextmanager
+    def _changing_folder(self, save: bool) -> Iterator[None]:
         """:func:`changing_folder` of this index's folder; nothing where nothing is written (a rebuild's staging
-        folder, saved by the rebuild)."""
-        return changing_folder(self.index_dir) if save else contextlib.nullcontext()
+        folder, saved by the rebuild). A Milvus index's change is refused where the folder is a copy of the one
+        its collection belongs to (:meth:`~fashionrec.index.milvus_index.MilvusIndex.check_changed_from`)."""
+        if not save:
+            yield
+            return
+        with changing_folder(self.index_dir):
+            check = getattr(self.index, "check_changed_from", None)
+            if check is not None:
+                check(self.index_dir)
+            yield
 
     def orphan_photos(self) -> list[Path]:
         """Photos in the index folder's ``images/`` that no product of it has: an add stopped between writing its

@@ -316,7 +316,7 @@ class IndexBuilding:
             # while the replaced folder was deleted, after the swap, dropped the collection the new folder names,
             # and every load then said "has no collection ...; rebuild the index" (a code review).
             if _in_place(out_dir, build_id):
-                _drop_replaced(earlier, index, token)       # named nowhere now: as after a build that finished
+                _drop_replaced(earlier, index, token, out_dir)       # named nowhere now: as after a build that finished
             elif backend == "milvus" and index is not None:
                 try:
                     index.drop()
@@ -331,7 +331,7 @@ class IndexBuilding:
                                    f"replaces, and takes about as much): free some space and build again; "
                                    f"{left}") from e
             raise
-        _drop_replaced(earlier, index, token)
+        _drop_replaced(earlier, index, token, out_dir)
         changes = rec.manifest.get("changes")
         if changes:
             log.info("against the index it replaced: %d products new (ids %s), %d back (ids %s), %d gone (ids %s)",
@@ -381,7 +381,14 @@ class IndexBuilding:
         # A new collection per build: the old index keeps serving until the new folder replaces it.
         name = re.sub(r"\W", "_", f"fashionrec_{out_dir.name}_{_dt.datetime.now(_dt.UTC):%Y%m%d%H%M%S%f}")
         index_type = {"auto": "auto", "flat": "FLAT", "hnsw": "HNSW"}[kind]
-        return MilvusIndex(dim, uri, name, token=token, index_type=index_type, expected_count=count)
+        index = MilvusIndex(dim, uri, name, token=token, index_type=index_type, expected_count=count)
+        try:
+            # The folder the collection takes changes from: not a copy of it (MilvusIndex.check_changed_from).
+            index.claim(out_dir)
+        except BaseException:
+            index.drop()
+            raise
+        return index
 
     @staticmethod
     def _milvus_uri(out_dir: Path, uri) -> str | Path:
@@ -622,20 +629,30 @@ def _readable(read, index_dir: Path) -> dict | None:
         return None
 
 
-def _drop_replaced(meta: dict | None, new_index, token: str | None) -> None:
-    """Drop a Milvus collection that an index rebuild has made obsolete (``meta``: its uri, collection, dim)."""
+def _drop_replaced(meta: dict | None, new_index, token: str | None, out_dir: Path) -> None:
+    """Drop a Milvus collection that the rebuild of ``out_dir`` has made obsolete (``meta``: its uri, collection,
+    dim); not where it is another folder's, of which ``out_dir`` was a copy (rebuilt to give the copy a collection
+    of its own, it dropped the other folder's vectors a generation later)."""
     if meta is None or (getattr(new_index, "collection", None) == meta["collection"]
                         and getattr(new_index, "uri", None) == meta["uri"]):
         return
-    from fashionrec.index.milvus_index import MilvusIndex
+    from fashionrec.index.milvus_index import connect, held_elsewhere
 
     try:
-        if getattr(new_index, "uri", None) == meta["uri"]:
-            client = new_index.client       # the same deployment: reuse the open connection
+        same = getattr(new_index, "uri", None) == meta["uri"]
+        # the same deployment: reuse the open connection
+        client = new_index.client if same else connect(meta["uri"], token, must_exist=True)[1]
+        try:
             if client.has_collection(meta["collection"]):
-                client.drop_collection(meta["collection"])
-        else:
-            MilvusIndex(meta["dim"], meta["uri"], meta["collection"], token=token, create=False).drop()
+                owner = held_elsewhere(client, meta["collection"], out_dir)
+                if owner is None:
+                    client.drop_collection(meta["collection"])
+                else:
+                    log.info("kept the Milvus collection %s at %s: the index folder %s uses it", meta["collection"],
+                             meta["uri"], owner)
+        finally:
+            if not same:
+                client.close()
     except Exception as e:      # the new index is in place; an old collection left behind is only space
         # With how to drop it later: no later build does, as the folder no longer names it (a scale-out trial).
         log.warning("could not drop the replaced Milvus collection %s at %s (%s); it takes space until dropped: "

@@ -276,6 +276,15 @@ class PhotoResults(tuple):
                 f"unfamiliar={self.unfamiliar})")
 
 
+def _copied_from(index: VectorIndex, index_dir: Path) -> str | None:
+    """The index folder ``index_dir`` is a copy of, whose Milvus collection it names (None: FAISS, or its own)."""
+    if not isinstance(getattr(index, "collection", None), str):
+        return None
+    from fashionrec.index.milvus_index import held_elsewhere
+
+    return held_elsewhere(index.client, index.collection, index_dir)
+
+
 def _folder_mb(folder: Path) -> float:
     """The size of the files directly in ``folder``, in MB (what a save writes again beside them)."""
     return sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) / 1e6
@@ -650,6 +659,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             unfinished = ("; it holds a change stopped part-way that this process could not finish (another process "
                           f"holds {index_dir / '.change.lock'}, the folder cannot be written, or it is a copy of "
                           f"another folder: {index_dir / INTENT} says which)") if read_intent(index_dir) else ""
+            owner = None if unfinished else _copied_from(index, index_dir)     # (else said by the intent)
+            if owner is not None:   # the folder is fine; its collection took the other folder's changes since
+                raise VectorIndexError(
+                    f"index {index_dir} is a copy of the index folder {owner}, whose changes the Milvus collection "
+                    f"{index.collection} they share has taken since the copy was made ({len(items)} items here, "
+                    f"{len(index)} indexed): copy {owner} again, or build this folder again for a collection of its "
+                    f"own (`fashionrec index build DATA_DIR --out {index_dir} --backend milvus`)")
             raise VectorIndexError(f"index {index_dir} is inconsistent: {len(items)} items, {len(embeddings)} "
                               f"embeddings, {len(text_embeddings)} text embeddings, {len(index)} indexed{unfinished}; "
                               "rebuild it")

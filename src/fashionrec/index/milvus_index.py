@@ -18,6 +18,10 @@ uses Strong consistency so a product added through the API is searchable by the 
 
 The index folder keeps only ``vectors.json`` (backend, uri, collection, dim); the token is never written
 to disk: pass it again (``--token`` / ``FASHIONREC_MILVUS_TOKEN``) when opening the index.
+
+A copy of the folder (``cp -r``) names the same collection, so the collection records, in its property
+``fashionrec.folder``, the one folder its changes go through (the build's): a change through a copy is refused
+(:meth:`MilvusIndex.check_changed_from`), as it left the other folder "inconsistent ...; rebuild it" (stop 60).
 """
 
 from __future__ import annotations
@@ -32,8 +36,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import numpy as np
 
-from fashionrec.artifacts import write_json
-from fashionrec.errors import BadInputError, VectorIndexError
+from fashionrec.artifacts import read_json, write_json
+from fashionrec.errors import BadInputError, DamagedFileError, NotWritableError, VectorIndexError
 from fashionrec.index.base import auto_kind, read_meta
 
 log = logging.getLogger(__name__)
@@ -56,6 +60,8 @@ MAX_VARCHAR = 256
 INSERT_BATCH = 2_000
 MAX_TOPK = 16_384           # Milvus's limit on k per search
 TOKEN_ENV = "FASHIONREC_MILVUS_TOKEN"
+# The collection's property naming the index folder whose changes it takes (an absolute path).
+OWNER = "fashionrec.folder"
 
 
 def is_file_uri(uri: str) -> bool:
@@ -159,6 +165,29 @@ def filter_expression(where: Mapping[str, str | Sequence[str]] | None = None,
     if ids is not None:
         parts.append(f"id in [{', '.join(str(int(i)) for i in ids)}]")
     return " and ".join(parts)
+
+
+def collection_owner(client, collection: str) -> str | None:
+    """The index folder (absolute path) whose changes ``collection`` takes; None where none is recorded (a
+    collection built before stop 61)."""
+    return (client.describe_collection(collection).get("properties") or {}).get(OWNER) or None
+
+
+def _names(folder: str, collection: str) -> bool:
+    """Whether the index folder ``folder`` names ``collection`` (as its own, or the one it keeps a generation)."""
+    try:
+        meta = read_json(Path(folder) / INDEX_META)
+    except (OSError, DamagedFileError):
+        return False
+    return collection in (meta.get("collection"), (meta.get("previous") or {}).get("collection"))
+
+
+def held_elsewhere(client, collection: str, folder: str | Path) -> str | None:
+    """The other index folder ``collection`` belongs to, where that folder still names it (``folder`` is then a copy
+    of it); None where ``folder`` owns it, or its recorded owner is gone or names it no more (``folder`` was moved,
+    or the owner was rebuilt with another collection), or none is recorded."""
+    owner = collection_owner(client, collection)
+    return owner if owner not in (None, str(Path(folder).resolve())) and _names(owner, collection) else None
 
 
 class MilvusIndex:
@@ -336,6 +365,31 @@ class MilvusIndex:
                     index_type=meta.get("index_type", "FLAT"), create=False)
         index.previous = meta.get("previous")
         return index
+
+    # ---- the folder it belongs to -----------------------------------------------------------
+    def claim(self, folder: str | Path) -> None:
+        """Record ``folder`` as the one index folder whose changes this collection takes."""
+        self.client.alter_collection_properties(self.collection, properties={OWNER: str(Path(folder).resolve())})
+
+    def check_changed_from(self, folder: str | Path) -> None:
+        """Refuse (:class:`NotWritableError`) an add or remove through ``folder`` where the collection is another
+        folder's, of which ``folder`` is a copy: a change here changed that folder's vectors too, and left it
+        "inconsistent ...; rebuild it" (`cp -r milvus backup; fashionrec index remove ID --index backup`, stop 60).
+        Otherwise ``folder`` takes the collection (a moved folder, one built before owners were recorded)."""
+        here, owner = str(Path(folder).resolve()), collection_owner(self.client, self.collection)
+        if owner == here:
+            return
+        if owner is not None and _names(owner, self.collection):
+            raise NotWritableError(
+                f"{folder} is a copy of the index folder {owner}: both name the Milvus collection {self.collection} "
+                f"at {self.uri}, which takes the changes of {owner} only (a change here would change that folder's "
+                f"products too and leave it inconsistent). Add and remove products through {owner}; or give this "
+                f"folder a collection of its own by building it again: `fashionrec index build DATA_DIR --out "
+                f"{folder} --backend milvus` (it reuses this folder's embeddings and keeps its added products)")
+        self.claim(here)
+        if owner is not None:
+            log.info("the Milvus collection %s now takes the changes of %s (%s names it no more)", self.collection,
+                     here, owner)
 
     def drop(self) -> None:
         """Delete the collection (used when a rebuilt index replaces an older one)."""
