@@ -110,6 +110,10 @@ def test_removing_ids_one_of_them_unknown_says_that_nothing_was_removed(tmp_path
     said = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))
     assert [item["id"] for item in said["removed"]] == pair and said["index"] == str(d)
     assert said["removed"][0]["productDisplayName"] == r.item(pair[0])["productDisplayName"]
+    # Each as DELETE /api/items/ID answers the one it removes (schemas.Item), and its photo's file.
+    from fashionrec.api.schemas import Item
+
+    assert set(said["removed"][0]) == set(Item.model_fields) | {"image_path"}
 
 
 def test_a_search_in_another_thread_is_waited_for_before_a_product_goes_in(tmp_path, monkeypatch):
@@ -173,7 +177,9 @@ def test_index_add_json_says_the_warnings_and_the_labels_filled_in(tmp_path):
                                    "--index", str(index), "--json"])
     assert res.exit_code == 0, res.output
     said = json.loads(res.stdout)
-    assert said["productDisplayName"] == "Acme Tee"
+    # POST /api/items's answer (schemas.Created), and the product as GET /api/items/ID answers it.
+    assert set(said) == {"id", "image_url", "warnings", "filled_in", "item"} and said["item"]["id"] == said["id"]
+    assert said["item"]["productDisplayName"] == "Acme Tee"
     assert any("is the photo of product" in w for w in said["warnings"])
     assert set(said["filled_in"]) == {"articleType", "masterCategory", "subCategory", "baseColour", "usage", "season"}
-    assert said["filled_in"]["articleType"] == said["articleType"]
+    assert said["filled_in"]["articleType"] == said["item"]["articleType"]

@@ -52,6 +52,12 @@ DataDir = typer.Argument(None, help="Catalogue folder (styles.csv + images/). De
 STDOUT = Path("-")
 
 
+def print_json(payload: dict) -> None:
+    """``payload`` on stdout, the only thing there (what ``--json`` promises a pipe)."""
+    sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
 @contextlib.contextmanager
 def json_on_stdout(json_out: Path | None) -> Iterator[None]:
     """With ``--json -``, every line the command prints goes to stderr, so that stdout holds the JSON alone."""
@@ -70,7 +76,7 @@ def emit_json(json_out: Path, payload: dict, what: str) -> None:
     from fashionrec.artifacts import write_json
 
     if json_out == STDOUT:
-        sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
+        print_json(payload)
         return
     try:
         write_json(json_out, payload)

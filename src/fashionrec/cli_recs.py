@@ -26,6 +26,7 @@ from fashionrec.cli import (
     err_console,
     fail,
     json_on_stdout,
+    print_json,
     stopped,
 )
 from fashionrec.errors import FashionrecError, NotFoundError
@@ -83,7 +84,9 @@ IndexOpt = typer.Option(DEFAULT_INDEX, "--index", envvar="FASHIONREC_INDEX_DIR",
 KOpt = typer.Option(10, "-k", help="How many items.")
 # fashionrec.text_search.RELEVANT_TEXT_SIMILARITY (the web UI's), not imported: the CLI starts without torch.
 TEXT_RELEVANCE = 0.35
-JsonOpt = typer.Option(False, "--json", help="Print JSON instead of a table.")
+# The API's answer to the same request (README, "--json").
+JsonOpt = typer.Option(False, "--json", help="Print JSON instead of a table: the API's answer to the same "
+                       "request.")
 ModelOpt = typer.Option(None, "--model", help="Checkpoint (default: the index's model, else the shipped one).")
 GenderOpt = typer.Option(None, "--gender", help="Filter: Men, Women, Boys, Girls, Unisex.")
 TypeOpt = typer.Option(None, "--article-type", help="Filter: articleType, e.g. Tshirts.")
@@ -143,12 +146,35 @@ def _load(index: Path, model: Path | None = None, backend: str | None = None, ur
     return rec
 
 
-def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: str | None = None) -> None:
+def _json_item(item: dict, item_id: int) -> dict:
+    """An item as the API answers it (``schemas.Item``), and ``image_path``, the photo's file on this machine (the
+    CLI's one field more: ``image_url`` is where a server of this index serves it)."""
+    from fashionrec.api.schemas import to_item
+
+    path = item.get("image_path")
+    return {**to_item(item, item_id).model_dump(mode="json"), "image_path": None if path is None else str(path)}
+
+
+def api_answer(recs, schema: str = "RecList", **fields) -> dict:
+    """A ``recommend`` command's JSON: the API's answer to the same request, every field present (null or empty
+    where it says nothing), built by the API's own schema (``RecList`` or ``ImageSearch``). The CLI's JSON left out
+    a null ``slot`` and an empty ``corrected``, ``note`` or ``unmatched`` that the API sent, and gave items as
+    the recommender's dicts (``pred_articleType`` where the API has ``predicted``): a script written against one
+    read the other wrong (an integrator's trial)."""
+    from fashionrec.api import schemas
+
+    answer = getattr(schemas, schema)(results=[schemas.to_rec(r) for r in recs], **fields).model_dump(mode="json")
+    for shown, r in zip(answer["results"], recs, strict=True):
+        shown["item"] = _json_item(r.item, r.id)
+    return answer
+
+
+def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: str | None = None,
+          answer: dict | None = None) -> None:
+    """The results as a table (``extra`` printed above it), or with ``as_json`` the API's ``answer`` (by default
+    ``api_answer(recs)``)."""
     if as_json:
-        payload = {**(extra or {}), "results": [{"id": r.id, "score": r.score, "reason": r.reason,
-                                                 "card_reason": r.card_reason, "item": r.item,
-                                                 **({"slot": r.slot} if r.slot else {})} for r in recs]}
-        typer.echo(json.dumps(payload, indent=2, default=str))
+        print_json(answer if answer is not None else api_answer(recs))
         return
     if extra:
         for k, v in extra.items():
@@ -299,9 +325,13 @@ def index_add(
     given = set(metadata) | set(row)
     filled = [h for h in ATTRIBUTES if h not in given]
     if as_json:
-        # With what POST /api/items answers beside it: a pipe saw neither (the warnings went to stderr alone).
-        typer.echo(json.dumps({**item, "warnings": warned, "filled_in": {h: item.get(h) for h in filled}},
-                              indent=2, default=str))
+        # What POST /api/items answers (a pipe once saw no warnings: they went to stderr alone), and the product as
+        # added, as GET /api/items/ID answers it (the CLI's one field more: the API's answer is that call away).
+        from fashionrec.api.schemas import Created
+
+        print_json({**Created(id=new_id, image_url=f"/images/{new_id}.jpg", warnings=warned,
+                              filled_in={h: item.get(h) for h in filled}).model_dump(mode="json"),
+                    "item": _json_item(item, new_id)})
         for said in warned:
             typer.echo(f"warning: {said}", err=True)
         return
@@ -358,10 +388,9 @@ def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token
     except KeyboardInterrupt as e:
         _stopped_adding(e, index, loaded, "the batch", "adding the folder again leaves alone the rows it holds")
     if as_json:
-        typer.echo(json.dumps({"added": done.ids, "refused": {str(k): v for k, v in done.refused.items()},
-                               "rejected": done.rejected, "unchanged": done.unchanged,
-                               "filled": {str(k): v for k, v in done.filled.items()},
-                               "warnings": done.warnings}, indent=2))
+        print_json({"added": done.ids, "refused": {str(k): v for k, v in done.refused.items()},
+                    "rejected": done.rejected, "unchanged": done.unchanged,
+                    "filled": {str(k): v for k, v in done.filled.items()}, "warnings": done.warnings})
     else:
         console.print(f"added {len(done.ids)} product{'' if len(done.ids) == 1 else 's'} of {folder} to {index}"
                       + (f" (ids {first_few(done.ids, 10)})" if done.ids else ""), highlight=False)
@@ -405,7 +434,8 @@ def index_remove(
     except FashionrecError as e:
         fail(str(e))
     if as_json:     # as `index add --json` and every `recommend` command (an integrator's trial)
-        typer.echo(json.dumps({"removed": removed, "index": str(index)}, indent=2, default=str))
+        # Each as DELETE /api/items/ID answers the one it removes (this takes several).
+        print_json({"removed": [_json_item(item, item["id"]) for item in removed], "index": str(index)})
         return
     for item in removed:
         console.print(f"removed product {item['id']} from {index}: {item.get('productDisplayName') or '(no name)'}",
@@ -582,29 +612,33 @@ def recommend_photo(
         fail(str(e))
     predicted, recs = found
     if as_json:
-        # Each head's labels best first, {label, prob}, as /api/search/image answers them: the best one alone,
-        # rounded, and no unlike_filtered made a script written against the CLI read the API otherwise (and back).
-        pred = {h: [{"label": str(label), "prob": float(prob)} for label, prob in p] for h, p in predicted.items()}
-    else:
-        pred = {h: f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
+        # As /api/search/image answers: each head's labels best first, {label, prob} (the best one alone, rounded,
+        # and no unlike_filtered made a script written against the CLI read the API otherwise, and back).
+        from fashionrec.api.schemas import to_predictions
+
+        _show(recs, as_json, "", answer=api_answer(
+            recs, "ImageSearch", predicted=to_predictions(predicted), closest_similarity=found.closest,
+            unfamiliar=found.unfamiliar, unlike_filtered=found.unlike_filtered, turned=found.turned,
+            greyscale=found.greyscale, same_as=found.same_as))
+        return
+    pred = {h: f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
     closest = None if found.closest is None else round(found.closest, 4)
     _show(recs, as_json, f"similar to {path.name}",
-          {"predicted": pred, "closest_similarity": found.closest if as_json else closest,
-           "unfamiliar": found.unfamiliar, "turned": found.turned, "greyscale": found.greyscale,
-           **({"unlike_filtered": found.unlike_filtered, "same_as": found.same_as} if as_json else {})})
-    if found.same_as is not None and not as_json:
+          {"predicted": pred, "closest_similarity": closest, "unfamiliar": found.unfamiliar, "turned": found.turned,
+           "greyscale": found.greyscale})
+    if found.same_as is not None:
         named = rec.item(found.same_as).get("productDisplayName")
         console.print(f"{path.name} is the photo of product {found.same_as} ({named}): its own labels rank and "
                       "explain these results", highlight=False)
-    if not recs and not len(rec) and not as_json:      # "no results" alone (a re-trial)
+    if not recs and not len(rec):      # "no results" alone (a re-trial)
         console.print(EMPTY_INDEX, highlight=False)
-    if found.turned and not as_json:
+    if found.turned:
         console.print(f"{path.name} looked turned on its side: it was read turned {found.turned} degrees clockwise",
                       highlight=False)
-    if found.greyscale and not as_json:
+    if found.greyscale:
         console.print(f"{path.name} is a greyscale photo, so its colour cannot be seen: its colour is a guess, and "
                       "these results are not ranked by colour (give --colour to choose one)", highlight=False)
-    if found.unfamiliar and not as_json:
+    if found.unfamiliar:
         console.print(f"warning: {path.name} looks unlike every product in the catalogue (closest {closest}): "
                       "its labels and these results may be off; one product on a plain background works best",
                       highlight=False)
@@ -661,11 +695,14 @@ def recommend_text(
         # "-k 5" printed 2 rows without a word: these are all that match it.
         note = (f"only {len(recs)} product{'s' if len(recs) != 1 else ''} match {query!r} (the type and wearer it "
                 f"names, or a text similarity of {min_similarity:g}); --min-similarity -1 lists {k} anyway")
-    _show(recs, as_json, f"text: {query}", {"parsed": rec.parse_query(query),
+    parsed = rec.parse_query(query)
+    _show(recs, as_json, f"text: {query}", {"parsed": parsed,
                                             **({"unmatched": unmatched} if unmatched else {}),
                                             **({"left_out": left_out} if left_out else {}),
-                                            **({"corrected": corrected} if corrected else {}),
-                                            **({"note": note} if note and as_json else {})},
+                                            **({"corrected": corrected} if corrected else {})},
+          # /api/search/text's answer, with the note the table prints under it (the API's is null there).
+          answer=api_answer(recs, parsed=parsed, unmatched=unmatched, left_out=left_out, corrected=corrected,
+                            note=note) if as_json else None,
           # Not by the similarity alone: a brand the query names, a colour near the one asked for and the photo's
           # colour move products within what they match ("red dress": white dresses before black ones seen black).
           caption=None if not recs else
@@ -687,7 +724,8 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
     except FashionrecError as e:
         fail(str(e))
     # Fewer pieces than asked were printed without a word (a shop's trial: 1 of 5).
-    _show(recs, as_json, f"complete the look for {item_id}", caption=short_look(len(recs), k))
+    _show(recs, as_json, f"complete the look for {item_id}", caption=short_look(len(recs), k),
+          answer=api_answer(recs, note=short_look(len(recs), k)) if as_json else None)     # as /api/items/ID/outfit
 
 
 @recommend_app.command("profile")
@@ -718,7 +756,7 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}",
-          extra={"skipped": skipped} if as_json and skip_unknown else None)
+          answer=api_answer(recs, skipped=skipped) if as_json else None)      # as /api/recommend/profile
 
 
 @recommend_app.command("export")

@@ -175,6 +175,12 @@ class RecList(Answer):
         default_factory=dict, description="Text search: what the query names that none of the results has, "
         "{attribute: values}, given up because no product has it with the rest ('gold jeans': {'baseColour': "
         "['Gold']}, and the results are other jeans).")
+    # The CLI's JSON had it and the API not (an integrator's trial): what a script needs to tell "red" was read as
+    # a colour from a query that named none.
+    parsed: dict[str, list[str]] = Field(
+        default_factory=dict, description="Text search: the words of the query (as corrected) read as types, "
+        "colours, wearers, usages or seasons, {attribute: values} ('red dress': {'articleType': ['Dresses'], "
+        "'baseColour': ['Red']}); {} for the other lists.")
 
 
 class ProfileRequest(BaseModel):

@@ -61,8 +61,9 @@ def search_by_text(
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
         recs, corrected = found_by_text(service.rec, query, filters, k, cut)
         unmatched = service.rec.unmatched(corrected or query, recs)
+        parsed = service.rec.parse_query(corrected or query)
     return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
-                   unmatched=unmatched)
+                   unmatched=unmatched, parsed=parsed)
 
 
 def found_by_text(rec, query: str, filters: dict, k: int, cut: float | None = RELEVANT_TEXT_SIMILARITY) -> tuple:
