@@ -53,6 +53,19 @@ def test_data_check_writes_the_json_report(fixture_dir: Path, expected: dict, tm
     # A folder for the file is refused before the photos are read.
     refused = runner.invoke(app, ["data", "check", str(fixture_dir), "--json", str(tmp_path)])
     assert refused.exit_code != 0 and "is a folder: give a file name" in refused.stderr
+    assert refused.stdout == ""     # --json FILE: stdout is no JSON channel, so nothing there
+
+
+def test_a_failing_json_on_stdout_command_prints_the_apis_error_object(tmp_path: Path) -> None:
+    # A pipe read nothing on stdout when `--json -` failed (the message on stderr alone): now one JSON object,
+    # {"detail": ...} as the API answers an error, beside the message and the exit code.
+    for args in (["data", "check", str(tmp_path / "none"), "--json", "-"],
+                 ["evaluate", str(tmp_path / "none"), "--json", "-"],
+                 ["evaluate-recs", str(tmp_path / "none"), "--index", str(tmp_path / "none"), "--json", "-"]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        said = json.loads(res.stdout)
+        assert list(said) == ["detail"] and said["detail"] in " ".join(res.stderr.split()), (args, res.stderr)
 
 
 def test_data_check_lists_missing_photos_and_photos_without_rows_and_strict_fails(fixture_dir: Path, expected: dict,

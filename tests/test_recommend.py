@@ -4855,6 +4855,53 @@ def test_every_recommend_json_is_the_apis_answer_to_the_same_request():
     assert json.loads(cli(*asked["corrected"][0]).stdout)["corrected"] == "tshirts"
 
 
+def test_a_failing_json_command_prints_the_apis_error_object_on_stdout(tmp_path):
+    # A script piping `--json` read nothing on stdout when the command failed: the message was on stderr alone.
+    from fastapi.testclient import TestClient
+
+    from fashionrec.api.app import create_app
+
+    rec = shared_recommender()
+    index = str(rec.index_dir)
+    run = lambda *a: CliRunner().invoke(app, [*a, "--index", index])  # noqa: E731
+    res = run("recommend", "similar", "987654321", "--json")
+    assert res.exit_code == 2 and "no product 987654321" in res.stderr
+    said = json.loads(res.stdout)
+    with TestClient(create_app(recommender=rec)) as client:
+        answer = client.get("/api/items/987654321/similar")
+    assert answer.status_code == 404 and said == answer.json()      # {"detail": ...}, the same words
+    # Each way in: a bad filter, a photo that cannot be read, a product that cannot be added or removed.
+    note = tmp_path / "note.jpg"
+    note.write_text("not a photo")
+    for args in (("recommend", "text", "jeans", "--colour", " "), ("recommend", "photo", str(note)),
+                 ("recommend", "profile", "987654321"), ("index", "remove", "987654321"),
+                 ("index", "add", str(note))):
+        res = CliRunner().invoke(app, [*args, "--index", str(tmp_path / "none" if args[0] == "index" else index),
+                                       "--json"])
+        assert res.exit_code == 2, (args, res.output)
+        said = json.loads(res.stdout)       # one object, nothing else on stdout
+        assert list(said) == ["detail"] and said["detail"] in " ".join(res.stderr.split()), (args, res.stderr)
+    # Without --json, stdout stays empty (the state is each command's, not the process's).
+    res = run("recommend", "similar", "987654321")
+    assert res.exit_code == 2 and res.stdout == ""
+
+
+def test_a_bug_in_a_json_command_still_prints_one_json_object(monkeypatch, capsys):
+    # A bug keeps its traceback; stdout has what the API answers for one (its 500's detail), not nothing.
+    from fashionrec import cli
+
+    def broken(*_a, **_k):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Recommender, "similar", broken)
+    rec = shared_recommender()
+    monkeypatch.setattr("sys.argv", ["fashionrec", "recommend", "similar", str(int(rec.items["id"].iloc[0])),
+                                     "--index", str(rec.index_dir), "--json"])
+    with pytest.raises(RuntimeError, match="a bug"):
+        cli.main()
+    assert json.loads(capsys.readouterr().out) == {"detail": "internal error (RuntimeError): a bug"}
+
+
 def test_a_product_whose_name_has_every_word_of_the_query_is_found_whatever_its_meaning(monkeypatch):
     # "no limits" found nothing: its one product, "Nike Fragrances Men No Limits Perfume", was under the text
     # model's similarity floor, where the catalogue page listed it (a text-search trial).

@@ -52,10 +52,34 @@ DataDir = typer.Argument(None, help="Catalogue folder (styles.csv + images/). De
 STDOUT = Path("-")
 
 
+class _JsonOnStdout:
+    """Whether the running command's answer is JSON on stdout (``recommend --json``, ``data check --json -``), and
+    whether it has printed it: a failure is then said there too, once, as one JSON object."""
+
+    wanted = False
+    printed = False
+
+
+def json_wanted(_ctx, _param, value):
+    """``--json``'s callback (a flag, or ``-`` for a file option): remembered when it is parsed, before the command
+    runs, so that every way a command fails (``fail``, a Ctrl-C, an error ``main`` catches) finds it."""
+    _JsonOnStdout.wanted = value is True or value == STDOUT
+    return value
+
+
 def print_json(payload: dict) -> None:
     """``payload`` on stdout, the only thing there (what ``--json`` promises a pipe)."""
     sys.stdout.write(json.dumps(payload, indent=2, default=str) + "\n")
     sys.stdout.flush()
+    _JsonOnStdout.printed = True
+
+
+def json_error(message: str) -> None:
+    """A failed ``--json`` command's one JSON object on stdout, as the API answers an error (``{"detail": ...}``,
+    ``schemas.Error``): a pipe read nothing there and had to parse stderr's line (an integrator's trial). Nothing
+    where the command's JSON is out already, or its answer is not JSON on stdout."""
+    if _JsonOnStdout.wanted and not _JsonOnStdout.printed:
+        print_json({"detail": message})
 
 
 @contextlib.contextmanager
@@ -102,6 +126,7 @@ def stopped(e: KeyboardInterrupt, left: str) -> NoReturn:
     """A Ctrl-C or SIGTERM said with what it left (``left``), ending with the signal's exit code: click's own word
     was "Aborted!", which did not say whether a report or a split was left half-written (a code review)."""
     err_console.print(f"{how_stopped(e)}: {left}", highlight=False)
+    json_error(f"{how_stopped(e)}: {left}")
     raise typer.Exit(exit_code(e)) from None
 
 
@@ -125,6 +150,7 @@ def say_error(message: str) -> None:
     # On stderr: with --json or a pipe, stdout holds only the results. The message is text, not markup: read as
     # markup, "pip install 'fashionrec[milvus]'" lost its extra and pymilvus's "[unix, http, https, tcp]" vanished.
     err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True)
+    json_error(message)
 
 
 def fail(message: str) -> None:
@@ -147,6 +173,7 @@ TIMED_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug messages."),
           version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
                                        help="Print the version and exit.")) -> None:
+    _JsonOnStdout.wanted = _JsonOnStdout.printed = False     # each command's own (one process runs several in tests)
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
     stop_on_sigterm()
@@ -168,8 +195,9 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug
 @data_app.command("check")
 def data_check(
     data_dir: Path | None = DataDir,
-    json_out: Path | None = typer.Option(None, "--json", help="Also write the full report as JSON here (- : "
-                                         "on stdout, the report's lines then on stderr)."),
+    json_out: Path | None = typer.Option(None, "--json", callback=json_wanted, help="Also write the full report "
+                                         "as JSON here (- : on stdout, the report's lines then on stderr; on a "
+                                         "failure {\"detail\": ...} there)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row gives no usable product (rejected, "
                                 "no image, unreadable image) or any photo has no row: for CI."),
 ) -> None:
@@ -469,8 +497,9 @@ def evaluate_cmd(
     data_dir: Path | None = DataDir,
     model: Path | None = typer.Option(None, help="Checkpoint or run folder (default: the shipped model)."),
     split: str = typer.Option("all", help="all: every usable image of DATA_DIR; test: the model's test split."),
-    json_out: Path | None = typer.Option(None, "--json", help="Write the metrics here (- : on stdout, the "
-                                         "printed lines then on stderr)."),
+    json_out: Path | None = typer.Option(None, "--json", callback=json_wanted, help="Write the metrics here (- : "
+                                         "on stdout, the printed lines then on stderr; on a failure "
+                                         "{\"detail\": ...} there)."),
     out: Path | None = typer.Option(None, help="Write report.md, confusion.png, confusions.csv and "
                                     "predictions.csv (one row per product; with --split all, the rows without a usable "
                                     "photo too, with why) here."),
@@ -885,6 +914,10 @@ def main() -> None:
                     "half-written")
         say_error(said)
         sys.exit(2)
+    except Exception as e:
+        # A bug: its traceback as before, and on stdout what the API answers for one (its 500's detail).
+        json_error(f"internal error ({type(e).__name__}): {e}")
+        raise
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from fashionrec.cli import (
     err_console,
     fail,
     json_on_stdout,
+    json_wanted,
     print_json,
     stopped,
 )
@@ -84,9 +85,9 @@ IndexOpt = typer.Option(DEFAULT_INDEX, "--index", envvar="FASHIONREC_INDEX_DIR",
 KOpt = typer.Option(10, "-k", help="How many items.")
 # fashionrec.text_search.RELEVANT_TEXT_SIMILARITY (the web UI's), not imported: the CLI starts without torch.
 TEXT_RELEVANCE = 0.35
-# The API's answer to the same request (README, "--json").
-JsonOpt = typer.Option(False, "--json", help="Print JSON instead of a table: the API's answer to the same "
-                       "request.")
+# The API's answer to the same request, and on a failure {"detail": ...} as the API's errors (README, "--json").
+JsonOpt = typer.Option(False, "--json", callback=json_wanted, help="Print JSON instead of a table: the API's "
+                       "answer to the same request (on a failure its {\"detail\": ...}, exit 2).")
 ModelOpt = typer.Option(None, "--model", help="Checkpoint (default: the index's model, else the shipped one).")
 GenderOpt = typer.Option(None, "--gender", help="Filter: Men, Women, Boys, Girls, Unisex.")
 TypeOpt = typer.Option(None, "--article-type", help="Filter: articleType, e.g. Tshirts.")
@@ -861,8 +862,9 @@ def _split_ids(split_file: Path, split: str) -> set[int]:
 def evaluate_recs_cmd(
     query_dir: Path = typer.Argument(..., help="Catalogue folder whose usable images are the photo queries."),
     index: Path = IndexOpt,
-    json_out: Path | None = typer.Option(None, "--json", help="Also write the metrics as JSON here (- : on "
-                                         "stdout, the printed lines then on stderr)."),
+    json_out: Path | None = typer.Option(None, "--json", callback=json_wanted, help="Also write the metrics as "
+                                         "JSON here (- : on stdout, the printed lines then on stderr; on a "
+                                         "failure {\"detail\": ...} there)."),
     split_file: Path | None = typer.Option(None, "--split-file", help="id,split CSV: only query these ids."),
     split: str = typer.Option("test", "--split", help="Which split of --split-file to query."),
     limit: int | None = typer.Option(None, "--limit", help="Only the first N queries (quick checks)."),
