@@ -287,3 +287,26 @@ def test_a_class_of_one_product_is_listed_as_one_product() -> None:
                           "photo_digest": ["d1", "d2", "d3", "d4", "d9"]})
     listed = make_split(items, seed=0, copies="together").train_only_listed()
     assert listed == "Ipad (1 product)", listed
+
+
+def _one_type(n: int) -> pd.DataFrame:
+    return pd.DataFrame({"id": range(1, n + 1), "articleType": "Tshirts"})
+
+
+@pytest.mark.parametrize(("n", "frac", "share"), [
+    (15, 0.1, 2), (25, 0.1, 2), (35, 0.1, 4), (45, 0.1, 4),     # half to even, as the shipped model's split
+    (90, 0.35, 32), (150, 0.07, 10),    # 31.499999999999996 and 10.500000000000002 as binary products: 31 and 11
+])
+def test_a_share_is_the_fraction_as_written_rounded_half_to_even(n: int, frac: float, share: int) -> None:
+    counts = make_split(_one_type(n), test_frac=frac, val_frac=frac if frac < 0.5 else 0.1).summary()["counts"]
+    assert counts["test"] == share and counts["val"] == share
+
+
+def test_a_split_recorded_with_the_binary_rounding_is_still_remade() -> None:
+    from fashionrec.splits import remake_split
+
+    items = _one_type(90)
+    before = make_split(items, test_frac=0.35, val_frac=0.2, float_shares=True)
+    recorded = before.summary()
+    assert recorded["counts"]["test"] == 31 and make_split(items, before.config).summary()["counts"]["test"] == 32
+    assert remake_split(items, recorded, "same").fingerprint("test") == recorded["test_ids_sha256"]

@@ -254,8 +254,9 @@ def data_split(
     data_dir: Path | None = DataDir,
     out: Path = typer.Option(Path("runs/split.csv"), help="Where to write id,split (and a .json sidecar)."),
     seed: int = typer.Option(0, help="Random seed: the same seed gives the same split."),
-    val_frac: float = typer.Option(0.1, help="Share of each class for validation."),
-    test_frac: float = typer.Option(0.1, help="Share of each class for test."),
+    val_frac: float = typer.Option(0.1, help="Share of each class for validation (rounded half to even: of 25 "
+                                   "products 2, of 35 4; at least 1)."),
+    test_frac: float = typer.Option(0.1, help="Share of each class for test (rounded as --val-frac)."),
     copies: str = typer.Option("apart", metavar="[apart|together]",
                                help="apart: each id drawn on its own (the shipped model's split); together: the ids "
                                "of one photo, byte for byte, go to one part, so no test product is a copy of a train "
@@ -359,10 +360,11 @@ def data_split(
 def _shipped_catalogue(usable, recorded: dict) -> bool:
     """Whether ``usable`` (a catalogue's usable rows) is the catalogue the shipped model was trained on: its
     recorded split, made again from these rows, is the same."""
-    from fashionrec.splits import SplitConfig, make_split
+    from fashionrec.splits import SplitConfig, make_recorded_split
 
     try:
-        return make_split(usable, SplitConfig(**recorded["config"])).fingerprint("test") == recorded["test_ids_sha256"]
+        split = make_recorded_split(usable, SplitConfig(**recorded["config"]), recorded["test_ids_sha256"])
+        return split.fingerprint("test") == recorded["test_ids_sha256"]
     except (ValueError, TypeError):     # too few rows to split so, or a config of another version
         return False
 

@@ -528,7 +528,7 @@ def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False) ->
     folder or from this checkout; or ``$FASHIONREC_DATA``).
     """
     from fashionrec.catalog import load_catalog
-    from fashionrec.splits import SplitConfig, make_split
+    from fashionrec.splits import SplitConfig, make_recorded_split
 
     recorded = meta.get("split", {})
     if not recorded.get("config") or not recorded.get("test_ids_sha256"):
@@ -536,7 +536,7 @@ def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False) ->
 
     config = SplitConfig(**recorded["config"])
     try:
-        split = make_split(items, config)
+        split = make_recorded_split(items, config, recorded["test_ids_sha256"])
         if split.fingerprint("test") == recorded["test_ids_sha256"]:
             return items[items["id"].isin(split.ids("train", "val"))]
     except ValueError:
@@ -551,7 +551,7 @@ def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False) ->
     for check in (True,) if config.copies == "together" else (False, True):
         trained = load_catalog(where, check_images=check, progress=progress and check, warn=False).usable
         try:
-            split = make_split(trained, config)
+            split = make_recorded_split(trained, config, recorded["test_ids_sha256"])
         except ValueError:
             continue
         if split.fingerprint("test") == recorded["test_ids_sha256"]:

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import decimal
 import hashlib
 import os
 import shutil
@@ -177,10 +178,12 @@ def check_split_path(path: str | Path) -> None:
                                 "split's summary: choose another path for the split, or move that file")
 
 
-def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None, **overrides) -> Split:
+def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None, *, float_shares: bool = False,
+               **overrides) -> Split:
     """Split ``items`` (columns ``id`` and ``config.label``; a :class:`~fashionrec.catalog.Catalog`: its usable
     rows) per class, reproducibly from the seed; ``overrides`` are :class:`SplitConfig` fields (``seed=1``),
-    applied to a copy of ``config``.
+    applied to a copy of ``config``. A class's shares are rounded half to even (:func:`_share`; ``float_shares``:
+    as before stop 61, for re-making a recorded split, :func:`make_recorded_split`).
 
     Rows without a label are left out and listed in ``unlabelled_ids``.
     """
@@ -216,7 +219,7 @@ def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None,
     # Classes in sorted order so the RNG stream, hence the split, does not depend on row order.
     for label, group in sorted(labelled.groupby(config.label), key=lambda kv: str(kv[0])):
         if together:
-            _split_photos(group, config, rng, out, small, placed)
+            _split_photos(group, config, rng, out, small, placed, float_shares)
             continue
         ids = np.sort(group["id"].to_numpy())
         rng.shuffle(ids)
@@ -225,7 +228,7 @@ def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None,
             small[str(label)] = n
             out.update(dict.fromkeys(ids.tolist(), "train"))
             continue
-        n_test, n_val = _shares(n, config)
+        n_test, n_val = _shares(n, config, float_shares)
         out.update(dict.fromkeys(ids[:n_test].tolist(), "test"))
         out.update(dict.fromkeys(ids[n_test:n_test + n_val].tolist(), "val"))
         out.update(dict.fromkeys(ids[n_test + n_val:].tolist(), "train"))
@@ -233,17 +236,49 @@ def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None,
     return Split(assignments=assignments, config=config, train_only_classes=small, unlabelled_ids=unlabelled)
 
 
-def _shares(n: int, config: SplitConfig) -> tuple[int, int]:
-    """How many of a class's ``n`` products go to test and to val: at least one each, and one left to train on
-    (large fractions must not leave a class nothing to learn from; the default 0.1 / 0.1 never reaches the caps)."""
-    # Python's round, half to even (35 products: 4 in test, 45: 4 too): the shipped model's split was drawn so, and
-    # another rounding would move products between its parts (remake_split refuses that split then).
-    n_test = min(max(1, int(round(n * config.test_frac))), n - 2)
-    return n_test, min(max(1, int(round(n * config.val_frac))), n - 1 - n_test)
+def _share(n: int, frac: float, float_shares: bool = False) -> int:
+    """``n * frac`` rounded half to even, of the fraction as written (0.35 is 35/100): 25 products at 0.1 give
+    2, 35 give 4, 45 give 4, never more than half a product from the share asked. Half to even is unbiased
+    over many types (half up would put some 0.5% more products in test and val than asked) and is how the
+    shipped model's split was drawn: another rounding moves products of its types of 15, 25, 45... between
+    its parts, and every model trained before could no longer be re-made (remake_split refuses it then).
+    ``float_shares``: Python's round of the binary product, as splits before stop 61 were drawn, which is off
+    at some halves (0.35 x 90 is 31.499999999999996: 31, where 31.5 is 32; 0.07 x 150: 11, not 10); the
+    default fractions (0.05, 0.1, 0.15, 0.2) never differ."""
+    if float_shares:
+        return int(round(n * frac))
+    return int((decimal.Decimal(str(float(frac))) * n).quantize(1, decimal.ROUND_HALF_EVEN))
+
+
+def _shares(n: int, config: SplitConfig, float_shares: bool = False) -> tuple[int, int]:
+    """How many of a class's ``n`` products go to test and to val (:func:`_share`): at least one each, and one
+    left to train on (large fractions must not leave a class nothing to learn from; the default 0.1 / 0.1 never
+    reaches the caps)."""
+    n_test = min(max(1, _share(n, config.test_frac, float_shares)), n - 2)
+    return n_test, min(max(1, _share(n, config.val_frac, float_shares)), n - 1 - n_test)
+
+
+def _float_shares_differ(items: pd.DataFrame, config: SplitConfig) -> bool:
+    """Whether a split of ``items`` by the binary product's rounding (before stop 61) has other shares than by
+    the fraction as written: only then can a split recorded before differ from one made now."""
+    sizes = items[config.label].dropna().value_counts() if config.label in items.columns else pd.Series([])
+    return any(_shares(int(n), config) != _shares(int(n), config, True) for n in set(sizes.tolist()))
+
+
+def make_recorded_split(items: pd.DataFrame, config: SplitConfig, test_ids_sha256: str | None) -> Split:
+    """The split ``config`` makes of ``items``, as a model recorded it: where its test products
+    (``test_ids_sha256``) are those of the split drawn by the binary product's rounding, as before stop 61, that
+    one (a model trained with --test-frac 0.35 or 0.07 would otherwise be refused as "trained on other rows")."""
+    split = make_split(items, config)
+    if test_ids_sha256 and split.fingerprint("test") != test_ids_sha256 and _float_shares_differ(items, config):
+        before = make_split(items, config, float_shares=True)
+        if before.fingerprint("test") == test_ids_sha256:
+            return before
+    return split
 
 
 def _split_photos(group: pd.DataFrame, config: SplitConfig, rng: np.random.Generator, out: dict[int, str],
-                  small: dict[str, int], placed: dict[str, str]) -> None:
+                  small: dict[str, int], placed: dict[str, str], float_shares: bool = False) -> None:
     """One class of a split that keeps copies together (``copies="together"``): its photos, each with every id
     listing it, are drawn in place of its ids. A photo placed by another class (its copy filed under another
     type) stays where it is; the rest fill test, then val, to the shares by ids, and the last goes to train
@@ -268,7 +303,7 @@ def _split_photos(group: pd.DataFrame, config: SplitConfig, rng: np.random.Gener
             out.update(dict.fromkeys(ids.tolist(), "train"))
             placed[digest] = "train"
         return
-    n_test, n_val = _shares(n, config)
+    n_test, n_val = _shares(n, config, float_shares)
     order = rng.permutation(len(free))
     for j, i in enumerate(order):
         digest, ids = free[i]
@@ -310,7 +345,7 @@ def remake_split(items: pd.DataFrame, recorded: dict, where: str | Path, trained
     if not recorded.get("config"):
         raise BadInputError("this checkpoint records no split (it was not made by `fashionrec train`)"
                             + (f"; use {instead.split(' for ')[0]}" if instead else ""))
-    split = make_split(items, SplitConfig(**recorded["config"]))
+    split = make_recorded_split(items, SplitConfig(**recorded["config"]), recorded.get("test_ids_sha256"))
     fix = _retry(trained_on, instead)
     counts = split.summary()["counts"]
     if recorded.get("test_ids_sha256") and split.fingerprint("test") != recorded["test_ids_sha256"]:
