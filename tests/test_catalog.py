@@ -839,3 +839,15 @@ def test_what_an_export_does_wrong_is_said_row_by_row(fixture_dir: Path, tmp_pat
     (root / "styles.csv").write_bytes(gzip.compress("\n".join(text).encode()))
     with pytest.raises(CatalogError, match="is not a CSV text file but gzip-compressed"):
         load_catalog(root, progress=False)
+
+
+def test_a_header_ending_in_a_separator_keeps_its_rows_and_a_short_row_says_what_to_give_it(tmp_path: Path) -> None:
+    header = ",".join(COLUMNS) + ","      # a spreadsheet's trailing empty column: every row was rejected
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(header + "\n1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee\n"
+                                         "2,Women,Apparel,Topwear,Tops,Red,Summer,2012,Casual,Top,\n"
+                                         "3,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Tee\n")
+    report = load_catalog(tmp_path, progress=False).report
+    assert report.rows == 3 and [r.line for r in report.rows_rejected] == [4]
+    assert "give the row its 2 missing fields" in report.rows_rejected[0].reason
+    assert any("1 row short of the header's 1 unnamed last column" in s and "(line 2)" in s for s in report.read_as)

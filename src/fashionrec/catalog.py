@@ -20,6 +20,7 @@ import difflib
 import functools
 import hashlib
 import io
+import itertools
 import json
 import logging
 import os
@@ -934,6 +935,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     unknown_before = before is not None and "year" not in header and "season" not in header and whole >= 20
 
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
+    unnamed_tail = n - len(list(itertools.dropwhile(lambda h: not h, reversed(header))))
+    short_lines: list[int] = []
     for line, row in rows:
         if not row or all(not c.strip() for c in row):
             # Blank, or separators alone (a spreadsheet's formatted empty rows: they went without a word, a data
@@ -975,9 +978,17 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             row = joined
             report.rows_recovered += 1
             report.recovered_lines.append(line)
-        elif len(row) < n:
-            reject(line, f"{len(row)} fields instead of {n}", row)
+        elif len(row) < n - unnamed_tail:
+            # Said what to do: "7 fields instead of 10" alone left a shop to count the separators.
+            reject(line, f"{len(row)} fields instead of {n}: give the row its {n - len(row)} missing field"
+                   f"{'s' if n - len(row) > 1 else ''} (empty where there is no value) or the separator left out", row)
             continue
+        elif len(row) < n:
+            # Short only by the header's unnamed last columns (a header ending in a comma, a spreadsheet's
+            # trailing empty column): they hold nothing, so the row loses nothing. Every row of such a file was
+            # rejected as "10 fields instead of 11" (a data review, stop 61).
+            short_lines.append(line)
+            row = row + [""] * (n - len(row))
         rec = dict(zip(header, row, strict=True))
         try:
             item_id = int(rec["id"].strip())
@@ -1016,6 +1027,11 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     if blank:       # said, as docs/data.md says (they were skipped without a word)
         report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
                               f"alone) skipped (line{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
+    if short_lines:
+        k = len(short_lines)
+        report.read_as.append(f"{k} row{'s' if k != 1 else ''} short of the header's {unnamed_tail} unnamed last "
+                              f"column{'s' if unnamed_tail != 1 else ''} (the header ends in a separator), read as "
+                              f"empty there (line{'s' if k != 1 else ''} {first_few(short_lines, 10)})")
     df = pd.DataFrame(records, columns=COLUMNS)
     for c in COLUMNS[1:]:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
