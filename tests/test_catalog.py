@@ -851,3 +851,15 @@ def test_a_header_ending_in_a_separator_keeps_its_rows_and_a_short_row_says_what
     assert report.rows == 3 and [r.line for r in report.rows_rejected] == [4]
     assert "give the row its 2 missing fields" in report.rows_rejected[0].reason
     assert any("1 row short of the header's 1 unnamed last column" in s and "(line 2)" in s for s in report.read_as)
+
+
+def test_a_rows_photo_in_a_format_not_read_is_said_with_the_missing_image(tmp_path: Path) -> None:
+    path = _styles(tmp_path, ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee",
+                              "2,Women,Apparel,Topwear,Tops,Red,Summer,2012,Casual,Top"])
+    Image.new("RGB", (60, 80), "red").save(path / "images" / "1.gif")     # was "missing" without a word of it
+    (path / "images" / "2.heic").write_bytes(b"\0\0\0\x18ftypheic")
+    report = load_catalog(path, progress=False).report
+    assert report.missing_image_ids == [1, 2]
+    assert report.missing_image_reasons == {1: "a .gif file, a format not read: save it as .jpg or .png",
+                                            2: "a .heic file, a format not read: save it as .jpg or .png"}
+    assert any(".gif file, a format not read" in line for line in report.summary_lines())

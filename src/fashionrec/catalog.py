@@ -1160,6 +1160,8 @@ class _ImageFolder(NamedTuple):
     files: dict[str, Path]              # name without extension -> the file read for it
     second_photos: list[tuple[str, str]]    # (another file of the same name, the one read)
     subfolders: list[Path]              # folders inside images/, whose photos are not read
+    # name without extension -> a file of another extension (12933.gif, 12933.heic), read as no photo
+    unread: dict[str, str]
 
 
 def image_files(images_dir: Path) -> _ImageFolder:
@@ -1169,6 +1171,7 @@ def image_files(images_dir: Path) -> _ImageFolder:
     rank = {ext: i for i, ext in enumerate(IMAGE_EXTENSIONS)}
     found: dict[str, list[tuple[int, Path]]] = {}
     folders = []
+    unread: dict[str, str] = {}
     with os.scandir(images_dir) as entries:
         for entry in entries:
             stem, dot, ext = entry.name.rpartition(".")
@@ -1177,10 +1180,12 @@ def image_files(images_dir: Path) -> _ImageFolder:
                 found.setdefault(stem, []).append((r, Path(entry.path)))
             elif entry.is_dir() and not entry.name.startswith("."):
                 folders.append(Path(entry.path))
+            elif dot and stem and not entry.name.startswith(".") and entry.is_file():
+                unread.setdefault(stem, entry.name)
     for files in found.values():
         files.sort()
     others = sorted((p.name, files[0][1].name) for files in found.values() for _, p in files[1:])
-    return _ImageFolder({stem: files[0][1] for stem, files in found.items()}, others, folders)
+    return _ImageFolder({stem: files[0][1] for stem, files in found.items()}, others, folders, unread)
 
 
 def photo_id(stem: str) -> int | None:
@@ -1246,7 +1251,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     csv_path, images_dir = root / "styles.csv", root / "images"
     report = DataReport(data_dir=str(root))
     df = _read_styles(csv_path, report)
-    files, report.second_photos, folders = image_files(images_dir)
+    files, report.second_photos, folders, unread = image_files(images_dir)
     # A photo named otherwise for its id where no file has the plain name: zero-padded ("0050869.jpg") or with
     # a space ("7128 .jpg"); a shop's re-trial found them listed as rows without photos.
     aliases: dict[str, Path] = {}
@@ -1276,7 +1281,11 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     else:
         results = [("ok", "", 0, 0, b"") if p.exists() else ("missing", NO_IMAGE, 0, 0, b"") for p in paths]
     df["image_status"] = [r[0] for r in results]
-    df["image_reason"] = [r[1] for r in results]
+    # A row's photo in a format not read (12933.gif, a phone's .heic) was "missing" without a word of the file
+    # beside it (a data review, stop 61): said, with what to save it as.
+    df["image_reason"] = [f"a {Path(unread[str(i)]).suffix.lower()} file, a format not read: save it as .jpg or .png"
+                          if r[0] == "missing" and r[1] == NO_IMAGE and str(i) in unread else r[1]
+                          for i, r in zip(df["id"], results, strict=True)]
     df["width"] = [r[2] for r in results]
     df["height"] = [r[3] for r in results]
     # What a rebuild finds an embedded photo by (fashionrec.index_reuse): its bytes, whatever its id or path.
