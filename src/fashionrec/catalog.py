@@ -306,8 +306,8 @@ class DataReport:
         if self.control_char_lines:
             n = len(self.control_char_lines)
             lines.append(f"control chars    taken out of {n} line{'s' if n != 1 else ''} (line{'s' if n != 1 else ''} "
-                         f"{first_few(self.control_char_lines)}): a NUL, an escape or a right-to-left override "
-                         "(which shows a name backwards)")
+                         f"{first_few(self.control_char_lines)}): a NUL, an escape, a line break inside a field or a "
+                         "right-to-left override (which shows a name backwards)")
         if self.long_names:
             lines.append(f"long name        {len(self.long_names)} (id{'s' if len(self.long_names) != 1 else ''} "
                          f"{first_few(self.long_names, 5)}): over "
@@ -778,7 +778,10 @@ def _records(text: str, n: int, report: DataReport, start: int = 1, sep: str = "
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 # Control characters (a NUL, an escape, C1) and the bidirectional overrides, in any field, the name too: they
 # were kept, and a right-to-left override showed a name backwards on every page (a security review).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Tabs and line breaks too: inside a quoted field (Excel's Alt+Enter) a name of two lines broke the CLI's tables and
+# a page's heading, as `index add` says of a name it is given (catalogue_edits), and a label of two lines was a
+# class of its own (a data review, stop 61).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _ODD_TEXT = re.compile(f"{_INVISIBLE.pattern}|{_CONTROL.pattern}")
 # Names longer than this are listed (kept): the catalogue's longest is 88 characters; a 2 MB one went without
@@ -937,6 +940,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
     unnamed_tail = n - len(list(itertools.dropwhile(lambda h: not h, reversed(header))))
     short_lines: list[int] = []
+    trailing_lines: list[int] = []
     for line, row in rows:
         if not row or all(not c.strip() for c in row):
             # Blank, or separators alone (a spreadsheet's formatted empty rows: they went without a word, a data
@@ -944,6 +948,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             blank.append(line)
             continue
         report.rows += 1
+        if len(row) > n and not row[-1].strip():
+            # Separators at the end of a row (an export's empty trailing cells) hold nothing: they were joined into
+            # the name ("Tee," and "Tee,,,", said recovered; a data review, stop 61).
+            trailing_lines.append(line)
+            while len(row) > n and not row[-1].strip():
+                row = row[:-1]
         if len(row) > n:
             # The only free-text column is the name: extra fields are commas inside it (the columns after it, a
             # shop's own price or stock, counted from the right: such a row was rejected and its id lost).
@@ -1027,6 +1037,11 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     if blank:       # said, as docs/data.md says (they were skipped without a word)
         report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
                               f"alone) skipped (line{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
+    if trailing_lines:
+        k = len(trailing_lines)
+        report.read_as.append(f"{k} row{'s' if k != 1 else ''} ending in empty fields past the header's columns "
+                              f"(separators at the end), read without them (line{'s' if k != 1 else ''} "
+                              f"{first_few(trailing_lines, 10)})")
     if short_lines:
         k = len(short_lines)
         report.read_as.append(f"{k} row{'s' if k != 1 else ''} short of the header's {unnamed_tail} unnamed last "
