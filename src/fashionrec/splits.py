@@ -206,7 +206,7 @@ def make_split(items: pd.DataFrame | Catalog, config: SplitConfig | None = None,
     rng = np.random.default_rng(config.seed)
     labelled = items[items[config.label].notna()]
     if labelled.empty:
-        raise BadInputError(f"nothing to split: no usable image with a {config.label} label "
+        raise BadInputError(f"nothing to split: no usable image labelled with its {config.label} "
                             f"({len(items)} usable rows); run `fashionrec data check` to see why")
     unlabelled = [int(i) for i in items.loc[items[config.label].isna(), "id"]]
     out: dict[int, str] = {}
