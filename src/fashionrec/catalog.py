@@ -768,7 +768,7 @@ def _records(text: str, n: int, report: DataReport, start: int = 1, sep: str = "
                 pos = first
                 break
             done = reader.line_num
-            yield last, row
+            yield first, row      # named by its first line, where an editor shows it begin (it was its last)
         else:
             return
 
