@@ -878,3 +878,11 @@ def test_separators_ending_a_row_and_a_line_break_inside_a_field_leave_the_name_
     # Row 3 spans lines 4-6 and is said by its first (by its last, 6, before stop 61).
     assert r.rows_recovered == 1 and r.recovered_lines == [7] and r.control_char_lines == [4]
     assert any("3 rows ending in empty fields" in s and "(lines 2, 3, 7)" in s for s in r.read_as)
+
+
+def test_a_quote_that_swallows_the_fields_after_it_is_taken_out_and_the_row_read(tmp_path: Path) -> None:
+    path = _styles(tmp_path, ['1,"Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee',   # "2 fields instead of 10"
+                              "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Polo"])
+    catalog = load_catalog(path, progress=False)
+    assert catalog.report.rows_rejected == [] and catalog.report.stray_quote_lines == [2]
+    assert catalog.table["gender"].tolist() == ["Men", "Men"] and catalog.table["productDisplayName"][0] == "Tee"

@@ -225,7 +225,8 @@ class DataReport:
                          "save styles.csv as UTF-8 to be sure of their text")
         if self.stray_quote_lines:
             lines.append(f"stray quotes     {len(self.stray_quote_lines)} lines with an unclosed \" read on their own "
-                         f"(lines {first_few(self.stray_quote_lines)}); check their names")
+                         f"(lines {first_few(self.stray_quote_lines)}; a quote that swallowed the fields after it is "
+                         "taken out); check their names")
         for column, ids in self.invalid_values.items():
             lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {first_few(ids)})")
         lines.append(f"rows rejected    {len(self.rows_rejected)}")
@@ -747,6 +748,18 @@ def _fields(line: str, sep: str = ",") -> list[str]:
     return next(csv.reader([line], delimiter=sep), [])
 
 
+def _without_stray_quote(line: str, sep: str, n: int) -> list[str]:
+    """The fields of a line with an unclosed quote, read on its own: where the quote swallows the fields after it
+    (``15970,"Men,Apparel,...``: "2 fields instead of 10", a data review, stop 61), the line without the one quote
+    whose removal gives the header's ``n`` fields; else as csv reads it."""
+    fields = _fields(line, sep)
+    if len(fields) < n:
+        for at in (i for i, c in enumerate(line) if c == '"'):
+            if len(mended := _fields(line[:at] + line[at + 1:], sep)) == n:
+                return mended
+    return fields
+
+
 def _records(text: str, n: int, report: DataReport, start: int = 1, sep: str = ",", id_at: int = 0):
     """(line number, fields) of each record after the header (the line before index ``start``), fields
     separated by ``sep``. A quoted field may span lines (a name with a line break), but one that runs over
@@ -764,7 +777,7 @@ def _records(text: str, n: int, report: DataReport, start: int = 1, sep: str = "
             if any(len(f := _fields(line, sep)) >= n and f[id_at].strip().isdigit()
                    for line in physical[first:last]):
                 report.stray_quote_lines.append(first)
-                yield first, _fields(physical[first - 1], sep)
+                yield first, _without_stray_quote(physical[first - 1], sep, n)
                 pos = first
                 break
             done = reader.line_num
