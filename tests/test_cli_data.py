@@ -331,7 +331,7 @@ def test_data_split_folders_are_catalogues_of_each_split(fixture_dir: Path, fixt
                                "--folders", str(out)]).exit_code == 0
     result = runner.invoke(app, ["data", "split", str(fixture_dir), "--out", str(tmp_path / "split.csv"),
                                  "--folders", str(fixture_dir)])
-    assert result.exit_code != 0 and "choose a new or empty folder" in flat(result.output)
+    assert result.exit_code != 0 and "choose a new or empty folder for --folders" in flat(result.output)
     assert (fixture_dir / "styles.csv").exists()
 
 
@@ -590,6 +590,8 @@ def test_a_ctrl_c_says_what_the_command_left(fixture_dir: Path, tmp_path: Path, 
         said = f"{csv} holds the split of before" if had else nothing.format("split")
         if command == "split folders":
             args = [*args, "--folders", str(out)]
+            if had:     # an earlier split's folders (a folder of other files is refused before the load)
+                (out / "split.json").write_text("{}")
             said = f"{csv} and {out} hold the split of before" if had else said
     res = runner.invoke(app, args)
     text = " ".join(res.output.split())

@@ -339,19 +339,21 @@ def write_with(path: str | Path, writer: Callable[[Path], None]) -> None:
         writer(tmp)
 
 
-def check_replaceable(out_dir: str | Path, marker: str, what: str, unless: str | None = None) -> None:
+def check_replaceable(out_dir: str | Path, marker: str, what: str, unless: str | None = None,
+                      option: str = "--out") -> None:
     """Refuse to replace ``out_dir`` unless it is missing, empty, or an earlier ``what`` (it holds ``marker``
     and not ``unless``, the file of another kind of artefact): an --out pointed at the catalogue, a project
-    folder or another artefact would otherwise be deleted with its files."""
+    folder or another artefact would otherwise be deleted with its files. ``option``: the flag that named it, as
+    the refusal says it (`data split --folders` was told to choose "for --out", a flag it had right)."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
-        raise FashionrecError(f"{out_dir} is a file, not a folder: choose another --out for the {what}")
+        raise FashionrecError(f"{out_dir} is a file, not a folder: choose another {option} for the {what}")
     if not out_dir.is_dir() or not any(out_dir.iterdir()):
         return
     if not (out_dir / marker).exists() or unless and (out_dir / unless).exists():
         article = "an" if what[:1].lower() in "aeiou" else "a"     # "an EDA report"
         raise FashionrecError(f"{out_dir} already holds files and is not {article} {what}; writing the {what} there "
-                              "would delete them: choose a new or empty folder for --out")
+                              f"would delete them: choose a new or empty folder for {option}")
 
 
 def check_run_out(out: str | Path, reads: list[Path], what: str) -> None:
@@ -366,7 +368,8 @@ def check_run_out(out: str | Path, reads: list[Path], what: str) -> None:
 
 
 @contextmanager
-def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "folder", unless: str | None = None):
+def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "folder", unless: str | None = None,
+               option: str = "--out"):
     """Yield an empty temporary folder beside ``out_dir``; on success it replaces ``out_dir``.
 
     The previous folder is moved aside first and deleted only once the new one is in place, so a failure
@@ -380,7 +383,7 @@ def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "fold
         # its place, and every later build failed on the link left behind (an operator's re-trial).
         out_dir = out_dir.resolve()
     if marker is not None:
-        check_replaceable(out_dir, marker, what, unless)
+        check_replaceable(out_dir, marker, what, unless, option)
     if out_dir.parent == out_dir:
         raise FashionrecError(f"{out_dir} is the file system's root: choose a folder inside it for --out")
     try:

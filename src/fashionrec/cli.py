@@ -267,10 +267,11 @@ def data_split(
         "trainval/: styles.csv + links to the photos), for `index build` and `evaluate-recs` on held-out products."),
 ) -> None:
     """Make a reproducible stratified train/val/test split by articleType."""
-    from fashionrec.artifacts import check_writable
+    from fashionrec.artifacts import check_replaceable, check_writable
     from fashionrec.catalog import load_catalog
     from fashionrec.splits import (
         COPIES,
+        SPLIT_FOLDERS,
         SplitConfig,
         check_split_out,
         check_split_path,
@@ -294,6 +295,8 @@ def data_split(
             raise FashionrecError(f"--folders {folders} is a file: give a folder for the split's catalogue folders")
         if folders is not None:
             check_split_out(folders, out)       # before the minute of loading the catalogue
+            # So is a folder of other files (the catalogue itself), refused after the load before.
+            check_replaceable(folders, "split.json", SPLIT_FOLDERS, option="--folders")
         catalog = load_catalog(_data_dir(data_dir))
         split = make_split(catalog.usable, config)
         # With the folders, and before they are put in place: refused there, the split written before it replaced

@@ -31,6 +31,7 @@ SPLITS = ("train", "val", "test")
 # trained or was selected on: the index to search when the test products are the queries).
 FOLDERS = {"train": ("train",), "val": ("val",), "test": ("test",), "trainval": ("train", "val")}
 COPIES = ("apart", "together")
+SPLIT_FOLDERS = "folder of split catalogues"    # what `data split --folders` writes, as refusals name it
 
 
 @dataclass
@@ -429,7 +430,7 @@ def write_split_folders(catalog, split: Split, out_dir: str | Path,
         split_csv = None        # the folders' own, written with them
     rows = catalog.usable.set_index("id", drop=False)
     counts = {}
-    with atomic_dir(out_dir, marker="split.json", what="folder of split catalogues") as tmp:
+    with atomic_dir(out_dir, marker="split.json", what=SPLIT_FOLDERS, option="--folders") as tmp:
         for name, parts in FOLDERS.items():
             ids = np.sort(split.ids(*parts).astype(np.int64))
             part = rows.loc[ids]
