@@ -882,7 +882,9 @@ def test_separators_ending_a_row_and_a_line_break_inside_a_field_leave_the_name_
 
 def test_a_quote_that_swallows_the_fields_after_it_is_taken_out_and_the_row_read(tmp_path: Path) -> None:
     path = _styles(tmp_path, ['1,"Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee',   # "2 fields instead of 10"
-                              "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Polo"])
+                              "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Polo",
+                              '3,Men,Apparel,"Topwear,Tshirts,Blue,Summer,2012,Casual,Last'])   # to the file's end
     catalog = load_catalog(path, progress=False)
-    assert catalog.report.rows_rejected == [] and catalog.report.stray_quote_lines == [2]
-    assert catalog.table["gender"].tolist() == ["Men", "Men"] and catalog.table["productDisplayName"][0] == "Tee"
+    assert catalog.report.rows_rejected == [] and catalog.report.stray_quote_lines == [2, 4]
+    assert catalog.table["gender"].tolist() == ["Men"] * 3 and catalog.table["productDisplayName"][0] == "Tee"
+    assert catalog.table["subCategory"][2] == "Topwear" and catalog.table["productDisplayName"][2] == "Last"

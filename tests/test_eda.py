@@ -362,3 +362,21 @@ def test_a_heatmap_cell_of_one_product_is_shaded_and_an_empty_one_white() -> Non
 
     assert colour(0, 1) == (255, 255, 255)
     assert max(colour(1, 1)) - min(colour(1, 1)) > 20, colour(1, 1)     # a blue, not white or grey
+
+
+@pytest.mark.parametrize("n", [3, 10, 46])
+def test_the_legend_of_a_bar_plot_sits_just_below_its_axis_label(n: int) -> None:
+    # 10 bars: the legend sat on the axis label; 46: over an inch below it (a data review, stop 61).
+    from fashionrec.eda import _stacked_barh
+
+    values = [f"v{i}" for i in range(n)]
+    counts = {"with_image": {v: 1000 // (i + 1) for i, v in enumerate(values)},
+              "without_image": {v: 10 for v in values}}
+    counts["total"] = {v: counts["with_image"][v] + 10 for v in values}
+    fig = _stacked_barh(counts, "Products by usage", "usage")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    label, legend = ax.xaxis.label.get_window_extent(renderer), ax.get_legend().get_window_extent(renderer)
+    assert legend.y1 <= label.y0 + 1, (legend, label)               # not on the label
+    assert label.y0 - legend.y1 < 0.25 * fig.dpi, (legend, label)    # and not far below it

@@ -781,6 +781,13 @@ def _records(text: str, n: int, report: DataReport, start: int = 1, sep: str = "
                 pos = first
                 break
             done = reader.line_num
+            if len(row) < n and last == first and '"' in physical[first - 1]:
+                # An unclosed quote on the last line swallows its fields to the end of the file, where no record
+                # after it shows it (the check above): mended so too where that gives the row its fields.
+                mended = _without_stray_quote(physical[first - 1], sep, n)
+                if len(mended) == n:
+                    report.stray_quote_lines.append(first)
+                    row = mended
             yield first, row      # named by its first line, where an editor shows it begin (it was its last)
         else:
             return
