@@ -1359,6 +1359,11 @@ class TextSearch:
             close = close | self._words().mask(words)
         return close
 
+    def photo_copies(self, item_id: int) -> list[int]:
+        """``item_id`` and the ids the catalogue lists the same photo under (embedded alike to the bit)."""
+        groups = self._photo_groups()
+        return [int(i) for i in self._ids[groups == groups[self._row[self._check_id(item_id)]]]]
+
     def _photo_groups(self) -> np.ndarray:
         """Per row, a number its copies share: the catalogue lists some photos under several ids, and
         :meth:`search_text` lists each photo once."""
