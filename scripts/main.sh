@@ -47,6 +47,8 @@ if [ -f runs/index/manifest.json ]; then
     # Its refusal is this script's reason to rebuild, not a failure: "error: ..." read as one (an upgrade trial).
     if [ "$check" = 2 ]; then
         echo "== runs/index is rebuilt: ${said#error: }"
+    elif [ "$check" = 0 ]; then     # said, so that a user who copied an index in sees it was not rebuilt
+        printf '== index reused (it matches the model and the catalogue): %s\n' "$said"
     else
         printf '%s\n' "$said"
     fi
