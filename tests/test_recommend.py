@@ -553,6 +553,42 @@ def test_a_looks_slots_follow_the_occasion(rec):
         assert "Belts" in [r.slot for r in rec.complete_the_look(int(formal.index[0]), k=6)]
 
 
+def test_an_ethnic_bottoms_look_is_its_kurtas_not_sunglasses_or_a_backpack(tmp_path):
+    # A stop 61 trial: every ethnic bottom (a salwar, a patiala, a churidar, a ghera skirt) got its group's look, casual
+    # sunglasses last, and a men's churidar ADIDAS sneakers and a Nike training backpack.
+    r, _ = _scratch(tmp_path)
+    it = r.items
+    skirt = int(it["id"][(it["usage"] == "Ethnic") & (it["subCategory"] == "Bottomwear") & (it["gender"] == "Women")]
+                .iloc[0])
+    slots = [p.slot for p in r.complete_the_look(skirt, k=6)]
+    assert slots[0] == "Topwear" and not {"Eyewear", "Watches"} & set(slots), slots
+    # A men's churidar (the fixture's formal trousers relabelled): its kurta, then sandals, and no bag or sunglasses.
+    trousers = int(it["id"][(it["gender"] == "Men") & (it["articleType"] == "Trousers")].iloc[0])
+    for column, value in (("usage", "Ethnic"), ("articleType", "Churidar")):
+        values = r.items[column].copy()
+        values[r.items["id"] == trousers] = value
+        r.items[column] = values
+    r._reindex()
+    look = r.complete_the_look(trousers, k=6)
+    assert [p.slot for p in look][:2] == ["Topwear", "Sandal"], [(p.slot, p.item["articleType"]) for p in look]
+    assert look[1].item["articleType"] == "Sandals" and not {"Bags", "Eyewear"} & {p.slot for p in look}
+
+
+def test_a_slot_without_the_looks_usage_takes_the_nearest_one(tmp_path):
+    # A stop 61 trial: an outdoor bag (usage Travel: no clothes of it) got formal trousers, a formal dress ethnic
+    # earrings; any usage that did not clash was as good a stand-in as the casual one.
+    from fashionrec.looks import STAND_IN_USAGE
+
+    r, _ = _scratch(tmp_path)
+    bags = r.items["id"][(r.items["gender"] == "Women") & (r.items["articleType"] == "Handbags")].tolist()
+    values = r.items["usage"].copy()
+    values[r.items["id"].isin(bags)] = "Travel"
+    r.items["usage"] = values
+    r._reindex()
+    used = {p.item["usage"] for b in bags for p in r.complete_the_look(int(b), k=4) if p.slot != "Bags"}
+    assert used and used <= set(STAND_IN_USAGE["Travel"]), used
+
+
 def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, monkeypatch):
     import fashionrec.recommend as recommend
 

@@ -21,8 +21,9 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    jewellery and a bag, and no sunglasses (a kurta set too, with no bottoms), and a kurta's bag is a handbag or a
    clutch
    (:data:`USAGE_SLOTS`), but men's and boys' ethnic tops sandals (not sports ones) before shoes, and no bag or
-   jewellery (the catalogue has no men's ethnic shoes); a tie's and cufflinks' looks are formal ones whatever
-   their label, their top a shirt (:data:`TYPE_USAGE`); a lehenga is a whole outfit, as a sari is; an ethnic
+   jewellery (the catalogue has no men's ethnic shoes); ethnic bottoms (a salwar, a churidar) the same look, their
+   top first; a tie's and cufflinks' looks are formal ones whatever their label, their top a shirt
+   (:data:`TYPE_USAGE`); a lehenga is a whole outfit, as a sari is; an ethnic
    look takes no watch (:data:`SAME_USAGE_PAIRS`: the catalogue has no ethnic one). A look takes one pair of
    shoes (:data:`FOOTWEAR`), no belt where its bottoms have no loops
    or braces hold them up (:data:`BELTLESS`: shorts, track pants, leggings, a salwar), and no layer worn over
@@ -36,10 +37,11 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    its first slot, then that slot's gender, so one look never mixes men's and women's items); a child's
    product (Boys, Girls) takes only children's products: its own gender's and the Unisex ones named for
    children ("Kids", "Children's"), which no grown-up's look takes;
-   the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else any usage
-   that does not clash (:data:`CLASHING_USAGE`: no sports sandals with a sari, whatever their usage
-   label, no formal shoes with a jersey); except belts (:data:`SAME_USAGE_SLOTS`): no belt of the
-   outfit's usage, no belt slot (a formal belt with a sports jersey or a casual one with a kurta is no
+   the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else its nearest
+   (:data:`STAND_IN_USAGE`: a Travel bag's casual or sports clothes, a formal dress's smart casual or casual
+   earrings), else any usage that does not clash (:data:`CLASHING_USAGE`: no sports sandals with a sari,
+   whatever their usage label, no formal shoes with a jersey); except belts (:data:`SAME_USAGE_SLOTS`): no belt
+   of the outfit's usage, no belt slot (a formal belt with a sports jersey or a casual one with a kurta is no
    look). Clothes for the cold and for the heat make no look together (:data:`FOR_THE_COLD`: no shorts with a
    sweater or a jacket, no muffler with shorts), the product's and each piece picked binding the rest in
    order: a jacket or a sweatshirt may still go over shorts picked before it, as over a pair of shorts whose
@@ -135,6 +137,12 @@ TYPE_SLOTS["Lehenga Choli"] = list(COMPLEMENTS["Saree"])
 # then shoes only where there are none. (usage, subCategory, gender) comes before (usage, subCategory).
 for _who in ("Men", "Boys"):
     USAGE_SLOTS[("Ethnic", "Topwear", _who)] = ["Bottomwear", "Sandal", "Shoes"]
+# Ethnic bottoms (a salwar, a patiala, a churidar, a ghera skirt: 140 products) are the kurta's look the other way
+# round, its top first: their group's (Bottomwear) gave every one casual sunglasses, and a men's churidar ADIDAS
+# sneakers and a Nike training backpack (a stop 61 trial). Men's and boys' sandals first, as with their kurtas.
+USAGE_SLOTS[("Ethnic", "Bottomwear")] = ["Topwear", "Shoes", "Jewellery", "Bags"]
+for _who in ("Men", "Boys"):
+    USAGE_SLOTS[("Ethnic", "Bottomwear", _who)] = ["Topwear", "Sandal", "Shoes"]
 # A kurta set (a kurta with its churidar or salwar and a dupatta: 81 women's; a boy's dhoti set) is an ethnic top
 # with its bottoms: a kurta's look less the bottoms. Its group's (Apparel Set) gave all 85 casual sunglasses and no
 # jewellery, the boys' casual shoes before sandals (a code review).
@@ -170,7 +178,8 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
                                      "Lehenga Choli"},
               **{(t, "Innerwear"): pair for t, pair in INNER_PAIRS.items()},
               **{(t, "Bags"): {"Handbags", "Clutches"} for t in ("Kurtas", "Kurtis", "Salwar", "Lehenga Choli",
-                                                                  "Kurta Sets")},
+                                                                  "Kurta Sets", "Patiala", "Churidar",
+                                                                  "Salwar and Dupatta")},
               **{(t, "Topwear"): tops for t, tops in LAYERED.items()},
               ("Track Pants", "Shoes"): {"Sports Shoes", "Casual Shoes"},
               ("Tracksuits", "Shoes"): {"Sports Shoes", "Casual Shoes"},
@@ -180,6 +189,7 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
               # Keyed on the group: any top whose look has a sandal slot (the men's and boys' ethnic ones) takes
               # no sports sandals.
               ("Topwear", "Sandal"): {"Sandals"}, ("Apparel Set", "Sandal"): {"Sandals"},
+              ("Bottomwear", "Sandal"): {"Sandals"},
               **{(t, "Topwear"): {"Shirts"} for t in TYPE_USAGE},
               # and formal shoes and trousers: every cufflinks' look had one black slip-on filed Casual Shoes
               # (usage Formal; a shopper's re-trial)
@@ -235,6 +245,12 @@ LOOK_SEEN_OTHERWISE = 0.3
 WEARER_NAME = r"(?i)\b(?:men|women|boys|girls|unisex|kids)(?:'s)?\b(.*)"
 NAMED_ALIAS = {"navy": "Navy Blue"}      # a name's word for a label ("Issac Navy White Flip Flop")
 NAMED_NOT_COLOUR = {"Silver", "Gold", "Steel", "Copper", "Bronze", "Metallic", "Gunmetal", "Rose Gold", "Platinum"}
+# Where a slot has nothing of the look's usage, the usages it takes instead before any other that does not clash: an
+# outdoor bag (Travel: 24 products) got formal trousers, a formal dress ethnic earrings, party pumps an ethnic
+# necklace (a stop 61 trial). A slot with none of these still takes any usage that does not clash.
+STAND_IN_USAGE = {"Travel": ("Casual", "Sports"), "Party": ("Smart Casual", "Casual"),
+                  "Smart Casual": ("Casual", "Formal"), "Formal": ("Smart Casual", "Casual"), "Home": ("Casual",),
+                  "Sports": ("Casual",)}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # Sports wear by its name, whatever its label: floaters (sports sandals) are filed Casual Sandals, and a men's
 # khadi kurta's look took ADIDAS's "Henrio Grey Red Floater" (a shopper trial; 49 of 677 men's sandals).

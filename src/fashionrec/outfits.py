@@ -47,6 +47,7 @@ from fashionrec.looks import (
     SAME_USAGE_SLOTS,
     SLOT_TYPES,
     SPORTS_NAME,
+    STAND_IN_USAGE,
     TYPE_SLOTS,
     TYPE_USAGE,
     USAGE_SLOTS,
@@ -361,6 +362,9 @@ class Outfits:
                 cand &= ~clashes
                 if not cand.any():
                     continue
+                nearer = cand & self._is(usage_key, list(STAND_IN_USAGE.get(usage, ())))
+                if nearer.any():
+                    cand = nearer
             if anyone and (cand & anyones).any():
                 # A unisex product's look is for anyone where the slot allows: 115 of 200 random unisex
                 # products' looks were all men's pieces (a unisex headband's, a key chain's).
