@@ -137,7 +137,7 @@ TYPE_SLOTS["Lehenga Choli"] = list(COMPLEMENTS["Saree"])
 # then shoes only where there are none. (usage, subCategory, gender) comes before (usage, subCategory).
 for _who in ("Men", "Boys"):
     USAGE_SLOTS[("Ethnic", "Topwear", _who)] = ["Bottomwear", "Sandal", "Shoes"]
-# Ethnic bottoms (a salwar, a patiala, a churidar, a ghera skirt: 140 products) are the kurta's look the other way
+# Ethnic bottoms (a salwar, a patiala, a churidar, a ghera skirt: 141 products) are the kurta's look the other way
 # round, its top first: their group's (Bottomwear) gave every one casual sunglasses, and a men's churidar ADIDAS
 # sneakers and a Nike training backpack (a stop 61 trial). Men's and boys' sandals first, as with their kurtas.
 USAGE_SLOTS[("Ethnic", "Bottomwear")] = ["Topwear", "Shoes", "Jewellery", "Bags"]
