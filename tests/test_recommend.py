@@ -574,6 +574,16 @@ def test_an_ethnic_bottoms_look_is_its_kurtas_not_sunglasses_or_a_backpack(tmp_p
     assert look[1].item["articleType"] == "Sandals" and not {"Bags", "Eyewear"} & {p.slot for p in look}
 
 
+def test_a_looks_first_pieces_do_not_depend_on_how_many_are_asked(rec):
+    # A profile's "goes with" picks work out a look's first piece alone (k=1) until a deeper one is read: the same
+    # piece as a whole look's first, or the picks would change with how deep the page reads (stop 61).
+    it = rec.items
+    for i in it.index[::7]:
+        whole = [(p.slot, p.id, p.reason) for p in rec.complete_the_look(int(i), k=4)]
+        for k in (1, 2):
+            assert [(p.slot, p.id, p.reason) for p in rec.complete_the_look(int(i), k=k)] == whole[:k], i
+
+
 def test_a_slot_without_the_looks_usage_takes_the_nearest_one(tmp_path):
     # A stop 61 trial: an outdoor bag (usage Travel: no clothes of it) got formal trousers, a formal dress ethnic
     # earrings; any usage that did not clash was as good a stand-in as the casual one.
