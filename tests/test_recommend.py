@@ -584,6 +584,29 @@ def test_a_looks_first_pieces_do_not_depend_on_how_many_are_asked(rec):
             assert [(p.slot, p.id, p.reason) for p in rec.complete_the_look(int(i), k=k)] == whole[:k], i
 
 
+def test_a_freebie_among_its_brands_other_freebies_gets_its_kinds_look(tmp_path):
+    # A stop 61 trial: 13 of a Satya Paul sari given away's 15 nearest were the brand's other saris given away, which
+    # had no vote on what it is: it got no look (7 such saris and 2 watches in the catalogue).
+    r, _ = _scratch(tmp_path)
+    filed = r._look_categories()
+
+    def scene(i: int):
+        """(i's 13 nearest, the kind most of the 15 after them are filed under) where most are one kind."""
+        ids, _ = r._neighbours(r.embeddings[r._row[i]], 28, None, {i}, pool=28)
+        after = [filed[r._row[int(j)]] for j in ids[13:28]]
+        kind = max(set(after), key=after.count)
+        return ([int(j) for j in ids[:13]], kind) if after.count(kind) > len(after) // 2 and kind else None
+
+    anchor, (given, kind) = next((int(i), sc) for i in r.items["id"] if (sc := scene(int(i))))
+    for column, value in (("masterCategory", "Free Items"), ("subCategory", "Free Gifts"),
+                          ("articleType", "Free Gifts")):
+        values = r.items[column].copy()
+        values[r.items["id"].isin([anchor, *given])] = value
+        r.items[column] = values
+    r._reindex()
+    assert r._look_categories()[r._row[anchor]] == kind and r.complete_the_look(anchor, k=4)
+
+
 def test_a_slot_without_the_looks_usage_takes_the_nearest_one(tmp_path):
     # A stop 61 trial: an outdoor bag (usage Travel: no clothes of it) got formal trousers, a formal dress ethnic
     # earrings; any usage that did not clash was as good a stand-in as the casual one.

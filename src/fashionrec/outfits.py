@@ -104,9 +104,12 @@ class Outfits:
             # a Satya Paul sari given away has 12 other such saris among its 15 nearest, and got no look.
             free = self._free_items()
             free_subs = set(it["subCategory"][free].dropna()) | NO_LOOK
+            # Of its 15 nearest that are no freebies: a brand gives away many of one kind, and 13 of a Satya Paul
+            # sari's 15 nearest were its brand's other saris given away, which had no vote, so it got no look (a stop
+            # 61 trial).
             for row in np.flatnonzero(free & filed.isin(free_subs).to_numpy()):
-                ids, _ = self._neighbours(self.embeddings[row], 15, None, {int(self._ids[row])}, pool=15)
-                near = [out[self._row[int(i)]] for i in ids if not free[self._row[int(i)]]]
+                ids, _ = self._neighbours(self.embeddings[row], 15, None, {int(self._ids[row])}, pool=15, allow=~free)
+                near = [out[self._row[int(i)]] for i in ids]
                 near = [c for c in near if c is not None and c not in free_subs]
                 if near:
                     best, votes = collections.Counter(near).most_common(1)[0]
