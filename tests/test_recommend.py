@@ -426,6 +426,24 @@ def test_a_search_with_many_nots_reads_the_catalogue_once_a_word(rec, monkeypatc
     assert len(scans) <= 3 * 30, len(scans)
 
 
+def test_a_text_search_reads_its_not_once(rec, monkeypatch):
+    # Its scores, its describing words and its closest matches each read "not ..." anew, each time asking the
+    # word tables whether a name has the words in a row (a review): once now, for the "not" and what is after it.
+    from fashionrec import text_search
+
+    reads, negation = [], text_search.NEGATION
+
+    class Counting:
+        def search(self, text):
+            reads.append(text)
+            return negation.search(text)
+
+    monkeypatch.setattr(text_search, "NEGATION", Counting())
+    found = rec.search_text("shirts not blue zqx", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert all(r.item["baseColour"] != "Blue" for r in found)
+    assert len(reads) <= 2, reads
+
+
 def test_a_text_search_for_several_types_lists_them_taking_turns_each_for_its_wearer(rec):
     # "kurta or saree" listed 24 kurtas, "watch and sunglasses for men" only sunglasses, and "shirts for men &
     # heels for women" 23 women's heels and a women's shirt (a code review): as browse lists them.

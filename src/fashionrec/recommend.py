@@ -890,6 +890,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         # ("label"|"code", head) -> per-row array; ("wearers", wearer) -> _wearers()'s mask
         self._codes: dict[tuple[str, str], np.ndarray] = {}
+        self._negations: dict[str, tuple[str, list[list[str]]]] = {}     # TextSearch._negation()'s, the latest
         self._children: np.ndarray | None = None         # _childrens()
         self._look_category: np.ndarray | None = None
         self._look_usage: str | None = None     # Outfits._usage_key()'s

@@ -145,6 +145,8 @@ NEGATION = re.compile(r"\b(?:not|no|non|without|except|excluding)\b", re.IGNOREC
 # Words between a negation and what it leaves out: "white shirt not too formal" left out "too" (no product
 # has it) and listed only formal shirts.
 NEGATION_FILLER = frozenset({"too", "very", "so", "that", "overly", "really"})
+# How many queries' readings of "not ..." a recommender keeps (TextSearch._negation).
+NEGATIONS_KEPT = 64
 
 
 # What joins the types of a query for several ("t-shirt & shorts", "shirts and jeans", "shoes, belts or bags").
@@ -607,6 +609,20 @@ class TextSearch:
         return mask
 
     def _negation(self, query: str) -> tuple[str, list[list[str]]]:
+        """:meth:`_read_negation` of ``query``, read once: a text search asked it three times (its scores, its
+        describing words, its closest matches), each reading the word tables again (a review). The latest
+        :data:`NEGATIONS_KEPT` queries' readings are kept, per version of the items."""
+        kept = self._negations
+        reading = kept.get(query)
+        if reading is None:
+            reading = self._read_negation(query)
+            if len(kept) >= NEGATIONS_KEPT:
+                kept.clear()        # the whole dict, not one entry popped: searches in other threads read it
+            kept[query] = reading
+        positive, negated = reading
+        return positive, [list(words) for words in negated]     # a caller's change stays its own
+
+    def _read_negation(self, query: str) -> tuple[str, list[list[str]]]:
         """(``query`` without what it asks to leave out, what it leaves out): "men shirts not blue" is men's
         shirts and [["blue"]]. "not", "no", "non", "without", "except" and "excluding" take the next word
         (past "too", "very" and such: :data:`NEGATION_FILLER`), or the next two where they name one colour,
