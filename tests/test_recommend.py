@@ -426,6 +426,14 @@ def test_a_search_with_many_nots_reads_the_catalogue_once_a_word(rec, monkeypatc
     assert len(scans) <= 3 * 30, len(scans)
 
 
+def test_a_text_search_for_not_a_colour_alone_lists_the_other_colours(rec):
+    # "not black" listed nothing: no product is close in meaning to no words (a review of the text search).
+    found = rec.search_text("not black", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert len(found) == 5 and all(r.item["baseColour"] != "Black" for r in found)
+    assert all(r.card_reason == "Not black" for r in found), [r.card_reason for r in found]
+    assert rec.text_relevant("not black", RELEVANT_TEXT_SIMILARITY).sum() == (rec.items["baseColour"] != "Black").sum()
+
+
 def test_a_text_search_reads_its_not_once(rec, monkeypatch):
     # Its scores, its describing words and its closest matches each read "not ..." anew, each time asking the
     # word tables whether a name has the words in a row (a review): once now, for the "not" and what is after it.
@@ -4543,6 +4551,9 @@ def test_a_brand_named_with_a_colour_is_the_brand_not_the_colour(tmp_path):
     # The colour alone, or before a type, is still the colour.
     assert r.parse_query("red shoes")["baseColour"] == ["Red"]
     assert "baseColour" not in r.parse_query("red tape")
+    # In the plural too: "red tapes" was the colour, and listed red boxers and cufflinks (a review).
+    assert "baseColour" not in r.parse_query("red tapes")
+    assert {x.id for x in r.search_text("red tapes", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)} == ids
 
 
 def test_a_brand_named_for_its_wearer_keeps_the_wearer(tmp_path):

@@ -386,6 +386,14 @@ class TextSearch:
                 and n >= BRAND_SHARE * names.str.contains(f" {p} ", regex=False).sum())
         return self._codes[("brand", "worded")]
 
+    def _worded_brand(self, pair: tuple[str, str]) -> str | None:
+        """The brand of :meth:`_worded_brands` two words of a query name, as typed or with the second one's
+        plural ("red tapes": a colour and no type, so it listed red boxers and cufflinks, a review); else None."""
+        for said in (" ".join(pair), f"{pair[0]} {singular(pair[1])}"):
+            if said in self._worded_brands():
+                return said
+        return None
+
     def _first_two_words(self) -> pd.Series:
         """Per row, the first two of its name's words as a query's are read (:func:`_query_words`), joined."""
         if ("brand", "first two") not in self._codes:
@@ -428,7 +436,7 @@ class TextSearch:
         brands = [w for w in search_words(query, stem=False)
                   if w in known and w not in read and w not in PEOPLE and w not in STOP_WORDS]
         named = np.isin(firsts, brands) if brands else np.zeros(len(self.items), bool)
-        worded = {" ".join(pair) for pair in itertools.pairwise(_query_words(query))} & self._worded_brands()
+        worded = {self._worded_brand(pair) for pair in itertools.pairwise(_query_words(query))} - {None}
         if worded:      # "red tape": its first word is read as no brand above ("red" is a colour)
             named |= self._first_two_words().isin(worded).to_numpy()
         return named
@@ -947,7 +955,7 @@ class TextSearch:
                 # A brand named for its wearer ("Kids Ville", all children's) keeps the wearer: read as the
                 # brand alone, "kids ville tops" named no one and set the children's products after the
                 # grown-ups', so it listed 10 women's tops and none of Kids Ville's.
-                if " ".join(pair) in self._worded_brands() and not genders_named(norm(pair[0])):
+                if self._worded_brand(pair) and not genders_named(norm(pair[0])):
                     used |= {s, s + 1}
         for n in (3, 2, 1):
             for s in range(len(words) - n + 1):
@@ -1003,6 +1011,9 @@ class TextSearch:
         subsets = [c for n in range(len(matches), -1, -1) for c in itertools.combinations(matches, n)]
         if not base.any():
             return []
+        positive, negated = self._negation(fold(query))
+        # "not black" alone: every product but black ones, said so rather than "Close in meaning".
+        only_not = [" ".join(words) for words in negated] if not search_words(positive) else []
 
         name_of = self._names().__getitem__
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
@@ -1087,6 +1098,9 @@ class TextSearch:
             said = [f"matches {', '.join(parts)}" if parts else "", instead]
             reason = "; ".join([s for s in said if s] + [f"text similarity {sims[r]:.2f}"])
             card = [f"Matches {listed([names.get(key, key) for key in shown])}" if shown else "", instead]
+            if only_not and not shown:
+                card.append(f"not {' or '.join(only_not)}")
+                reason = f"not {' or '.join(only_not)}, nothing else asked"
             card = "; ".join(c for c in card if c) or "Close in meaning"
             card = card[0].upper() + card[1:]
             out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item, card_reason=card))
@@ -1366,8 +1380,14 @@ class TextSearch:
         row is asked for (-1, the CLI's way to see the closest whatever they are)."""
         if min_similarity > -1 and not self._words().readable(query):
             return np.zeros(len(sims), bool)
+        positive, negated = self._negation(query)
+        words = search_words(positive)      # what it asks for, not what it leaves out
+        if negated and not words:
+            # "not black" alone asks for every product but those it leaves out (search_text's allowed), as the
+            # catalogue page lists them: it listed nothing, no product being close in meaning to no words (a
+            # review of the text search).
+            return np.ones(len(sims), bool)
         close = sims >= min_similarity
-        words = search_words(self._negation(query)[0])      # what it asks for, not what it leaves out
         if words:
             # ... and those whose text has every word of it, whatever the text model makes of them: "no limits"
             # found nothing, its one product "Nike Fragrances Men No Limits Perfume" at cosine under the floor,
