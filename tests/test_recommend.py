@@ -4556,6 +4556,25 @@ def test_a_brand_named_with_a_colour_is_the_brand_not_the_colour(tmp_path):
     assert {x.id for x in r.search_text("red tapes", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)} == ids
 
 
+def test_rose_gold_is_its_own_tone_not_gold_or_rose(tmp_path):
+    # "rose gold watch" listed gold watches: the catalogue names its rose gold watches "Rosegold" and files them
+    # Copper, and read as two colours the query asked for Gold or Rose (a review of the text search).
+    r, _ = _scratch(tmp_path)
+    watches = r.items.index[r.items["articleType"] == "Watches"]
+    assert len(watches) >= 8
+    for row in watches[:4]:
+        r.items.loc[row, ["productDisplayName", "baseColour"]] = ["Acme Men Gold Watch", "Gold"]
+    for row in watches[4:6]:
+        r.items.loc[row, ["productDisplayName", "baseColour"]] = ["Acme Men Rosegold Copper Watch", "Copper"]
+    r.items.loc[watches[6], ["productDisplayName", "baseColour"]] = ["Acme Men Copper Watch", "Copper"]
+    r._reindex()
+    assert r.parse_query("rose gold watch")["baseColour"] == ["Copper"]
+    found = [x.id for x in r.search_text("rose gold watch", k=3, min_similarity=RELEVANT_TEXT_SIMILARITY)]
+    ids = r.items.loc[watches, "id"].astype(int).tolist()
+    assert set(found[:2]) == set(ids[4:6]) and found[2] == ids[6], found
+    assert r.parse_query("gold watch")["baseColour"] == ["Gold"]
+
+
 def test_a_brand_named_for_its_wearer_keeps_the_wearer(tmp_path):
     # "kids ville tops" listed 10 women's tops and none of Kids Ville's (all children's): read as the brand
     # alone, "kids" named no wearer, and a query that names no one sets the children's products last.

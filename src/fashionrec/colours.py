@@ -43,7 +43,12 @@ SEEN_CONFIDENT = 0.5
 # catalogue lacks is ignored.
 COLOUR_WORDS = {"navy": "Navy Blue", "gray": "Grey", "golden": "Gold", "violet": "Purple", "wine": "Burgundy",
                 "offwhite": "Off White", "multicolour": "Multi", "multicolor": "Multi", "multicoloured": "Multi",
-                "multicolored": "Multi"}
+                "multicolored": "Multi", "rose gold": "Copper", "rosegold": "Copper"}
+
+# Metal tones a shopper names in two words whose each word is a colour of its own: "rose gold watch" listed gold
+# watches, where the catalogue names its rose gold watches "Rosegold" and files them Copper (COLOUR_WORDS). A
+# search lists the products named with the tone (in two words or one) first in their tier.
+TONES = frozenset({"rose gold"})
 
 # Words a shopper puts before a colour for its shade ("light blue", "dark green"). The catalogue files no
 # shades (a light blue shirt is Blue), but its product names say them: a search that asks for one lists the

@@ -364,6 +364,17 @@ class TextSearch:
             share += m
         return share / len(masks) if masks else share
 
+    def _named_tones(self, query: str) -> np.ndarray:
+        """Per row, whether its name has a tone ``query`` names (:data:`~fashionrec.colours.TONES`, "rose gold"),
+        as two words or one ("Rosegold"); none where it names none."""
+        words = _query_words(query)
+        said = {" ".join(pair) for pair in itertools.pairwise(words)} | set(words)
+        found = np.zeros(len(self.items), bool)
+        for tone in colours.TONES:
+            if tone in said or tone.replace(" ", "") in said:
+                found = found | self._words().in_names(*tone.split()) | self._words().in_names(tone.replace(" ", ""))
+        return found
+
     def _shaded(self, words: list[str]) -> list[tuple[str, str]]:
         """The (shade, colour) pairs of a query's ``words``: "light blue" (:data:`~fashionrec.colours.SHADES`)."""
         return [pair for pair in itertools.pairwise(words)
@@ -1021,6 +1032,7 @@ class TextSearch:
         # freebies after the rest of their tier.
         ranking = (sims + 1.0 * self._brand_named(query) + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
                    + SHADE_WEIGHT * self._named_with(self._shaded(search_words(query)))
+                   + SHADE_WEIGHT * self._named_tones(positive)
                    + NAME_WORD_WEIGHT * self._name_word_share(query)
                    - SEEN_OTHERWISE_WEIGHT * self._seen_otherwise(asked_colours)
                    - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query))
