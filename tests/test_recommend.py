@@ -4575,6 +4575,27 @@ def test_rose_gold_is_its_own_tone_not_gold_or_rose(tmp_path):
     assert r.parse_query("gold watch")["baseColour"] == ["Gold"]
 
 
+def test_a_brand_named_lists_its_grown_ups_then_its_childrens_products_then_other_brands(tmp_path, monkeypatch):
+    # "levis jeans" listed the one Levis men's jeans, then other brands' jeans before the two "Levis Kids" ones:
+    # filed Unisex, which few jeans are, they were taken for misfiled and no jeans at all (a text-search trial).
+    from fashionrec import text_search
+
+    monkeypatch.setattr(text_search, "ODD_WEARER_MIN", 5)      # the fixture's 10 jeans, 1 Unisex: odd at 20%
+    monkeypatch.setattr(text_search, "ODD_WEARER_SHARE", 0.2)
+    r, _ = _scratch(tmp_path)
+    jeans = r.items.index[r.items["articleType"] == "Jeans"]
+    assert len(jeans) >= 4
+    r.items.loc[jeans[0], ["productDisplayName", "gender"]] = ["Acme Kids Blue Solid Jean", "Unisex"]
+    r.items.loc[jeans[1], ["productDisplayName", "gender"]] = ["Acme Men Blue Jeans", "Men"]
+    shirts = r.items.index[r.items["articleType"] == "Shirts"]
+    for row in shirts[:3]:      # a brand starts five names or more
+        r.items.loc[row, "productDisplayName"] = "Acme Men Check Shirt"
+    r._reindex()
+    assert r._brand_named("acme jeans").sum() == 5
+    found = [x.id for x in r.search_text("acme jeans", k=4, min_similarity=RELEVANT_TEXT_SIMILARITY)]
+    assert found[:2] == [int(r.items.loc[jeans[1], "id"]), int(r.items.loc[jeans[0], "id"])], found
+
+
 def test_a_brand_named_for_its_wearer_keeps_the_wearer(tmp_path):
     # "kids ville tops" listed 10 women's tops and none of Kids Ville's (all children's): read as the brand
     # alone, "kids" named no wearer, and a query that names no one sets the children's products last.

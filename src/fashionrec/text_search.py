@@ -88,6 +88,11 @@ SHADE_WEIGHT = NEAR_COLOUR_WEIGHT
 # brand the query names (1.0) or a near colour (NEAR_COLOUR_WEIGHT), about the spread of similarity in a tier.
 NAME_WORD_WEIGHT = 0.3
 
+# What a brand's children's products give up to its grown-ups' where a query names the brand and no wearer: less
+# than the brand's own weight (1.0), so that they still come before other brands', more than the spread of
+# similarity among one brand's products of a type.
+BRAND_CHILD_GAP = 0.5
+
 # A product filed under a gender that fewer than this share of its type's products have (a type of at least
 # ODD_WEARER_MIN) is listed after the rest of its tier by a search that names no wearer: most likely misfiled.
 ODD_WEARER_SHARE = 0.01
@@ -1030,7 +1035,11 @@ class TextSearch:
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
         # A brand the query names first within its tier, a wider usage's products after the asked usage's,
         # freebies after the rest of their tier.
-        ranking = (sims + 1.0 * self._brand_named(query) + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
+        brand = self._brand_named(query)
+        # A brand named with no wearer: its grown-ups' products, then its children's, then other brands' ("levis
+        # jeans" listed other brands' jeans before the Levis Kids ones, then the Kids one before the men's).
+        younger = brand & self._worn_by("child") if "gender" not in matches else False
+        ranking = (sims + 1.0 * brand - BRAND_CHILD_GAP * younger + NEAR_COLOUR_WEIGHT * near_colour + KIN_WEIGHT * kin
                    + SHADE_WEIGHT * self._named_with(self._shaded(search_words(query)))
                    + SHADE_WEIGHT * self._named_tones(positive)
                    + NAME_WORD_WEIGHT * self._name_word_share(query)
@@ -1330,13 +1339,18 @@ class TextSearch:
 
     def _odd_wearers(self) -> np.ndarray:
         """(n,) bool: the products filed under a gender that fewer than :data:`ODD_WEARER_SHARE` of their
-        type's products have, for types of at least :data:`ODD_WEARER_MIN` products."""
+        type's products have, for types of at least :data:`ODD_WEARER_MIN` products, children's aside."""
         if ("odd", "wearers") not in self._codes:
             it = self.items
             typed = it.groupby("articleType")["gender"]
             share = it.groupby(["articleType", "gender"])["id"].transform("size") / typed.transform("size")
+            # Not a child's product: its filing (Unisex for "Levis Kids Blue Solid Jean") is any child's, not a
+            # misfiling, and the children's products have rules of their own (_aside_for). Taken for odd, the
+            # two Levis Kids jeans were no jeans, and "levis jeans" listed other brands' jeans before them (a
+            # text-search trial).
             self._codes[("odd", "wearers")] = ((share < ODD_WEARER_SHARE)
-                                               & (typed.transform("size") >= ODD_WEARER_MIN)).to_numpy()
+                                               & (typed.transform("size") >= ODD_WEARER_MIN)).to_numpy() \
+                & ~self._childrens()
         return self._codes[("odd", "wearers")]
 
     def _weather_word(self, word: str) -> bool:
