@@ -4596,6 +4596,25 @@ def test_a_brand_named_lists_its_grown_ups_then_its_childrens_products_then_othe
     assert found[:2] == [int(r.items.loc[jeans[1], "id"]), int(r.items.loc[jeans[0], "id"])], found
 
 
+def test_a_childs_age_is_a_child(tmp_path):
+    # "juniors" listed men's varsity products, "toddler shoes" grown-ups' unisex shoes, "baby" a baby-doll
+    # nightdress and "Baby Lip" balms (a review of the text search): words for children.
+    r, _ = _scratch(tmp_path)
+    bags = r.items.index[r.items["articleType"] == "Handbags"]
+    for row in bags[:3]:
+        r.items.loc[row, "productDisplayName"] = "Acme Women Baby Purple Handbag"
+    r._reindex()
+    kids = {"Boys", "Girls", "Unisex"}
+    for q in ("toddler skirts", "juniors", "baby", "infant tshirts", "babies"):     # the fixture's children's types
+        assert set(r.parse_query(q)["gender"]) == kids, q
+    found = r.search_text("baby", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    names = [x.item["productDisplayName"] for x in found]
+    assert found and all(r._worn_by("child")[r._row[x.id]] for x in found), names
+    # A shade, and a name's word beside a type no child has, are no child's.
+    assert r.parse_query("baby pink skirt") == {"baseColour": ["Pink"], "articleType": ["Skirts"]}
+    assert "gender" not in r.parse_query("baby handbag")
+
+
 def test_a_brand_named_for_its_wearer_keeps_the_wearer(tmp_path):
     # "kids ville tops" listed 10 women's tops and none of Kids Ville's (all children's): read as the brand
     # alone, "kids" named no wearer, and a query that names no one sets the children's products last.

@@ -43,7 +43,9 @@ SEEN_CONFIDENT = 0.5
 # catalogue lacks is ignored.
 COLOUR_WORDS = {"navy": "Navy Blue", "gray": "Grey", "golden": "Gold", "violet": "Purple", "wine": "Burgundy",
                 "offwhite": "Off White", "multicolour": "Multi", "multicolor": "Multi", "multicoloured": "Multi",
-                "multicolored": "Multi", "rose gold": "Copper", "rosegold": "Copper"}
+                "multicolored": "Multi", "rose gold": "Copper", "rosegold": "Copper",
+                # A shade, not a baby's ("baby" is a child's word: vocabulary.GENDER_WORDS).
+                "baby pink": "Pink", "baby blue": "Blue"}
 
 # Metal tones a shopper names in two words whose each word is a colour of its own: "rose gold watch" listed gold
 # watches, where the catalogue names its rose gold watches "Rosegold" and files them Copper (COLOUR_WORDS). A

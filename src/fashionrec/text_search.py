@@ -29,6 +29,7 @@ from fashionrec.errors import BadInputError
 from fashionrec.results import DUPLICATE_SLACK, FILTER_KEYS, Rec, check_k, check_similarity, listed
 from fashionrec.text_encoder import encode_text, english_words, query_vector
 from fashionrec.vocabulary import (
+    CHILD_AGE_WORDS,
     COLD_WEATHER,
     GENDER_FORMS,
     GIFT_FILLERS,
@@ -265,6 +266,9 @@ _GIFT_FILLERS = GIFT_FILLERS | {singular(w) for w in GIFT_FILLERS}
 # U.S. Polo's button-down shirts first), not the "Polo Tshirt"s that "polo" finds.
 _KIND_PHRASES = {tuple(singular(w) for w in key.split()) for key in SYNONYMS
                  if len(key.split()) == 2 and singular(key.split()[0]) in KINDS}
+
+
+_CHILD_AGES = frozenset(singular(norm(w)) for w in CHILD_AGE_WORDS)
 
 
 def _kinds_alone(words: list[str]) -> list[str]:
@@ -879,6 +883,13 @@ class TextSearch:
                       for g in genders_named(norm(w))}
             children = {g for w in grown.values() for g in genders_named(w)} - others
             found["gender"] = [g for g in found["gender"] if g not in children] + list(grown)
+        ages = [w for w in _query_words(query) if singular(norm(w)) in _CHILD_AGES]
+        if ages and "articleType" in found and not any(genders_named(norm(w)) for w in _query_words(query)
+                                                       if singular(norm(w)) not in _CHILD_AGES) \
+                and not (self._worn_by("child") & self._is("label:articleType", found["articleType"])).any():
+            # A child's age beside a type no child has is a name's word: "baby lip balm" is Maybelline's Baby
+            # Lips, not a child's (the catalogue has no children's lip care).
+            found.pop("gender", None)
         if "gender" not in found and "articleType" in found:
             worn_by = {g for w in _query_words(query) for g in WORN_BY.get(norm(w), ())}
             if worn_by:

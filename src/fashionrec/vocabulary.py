@@ -175,7 +175,13 @@ GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Me
                 # meaning); "mother" stays out for that reason.
                 "dad": ("Men",), "father": ("Men",), "husband": ("Men",), "boyfriend": ("Men",),
                 "brother": ("Men",), "mom": ("Women",), "mum": ("Women",), "wife": ("Women",),
-                "girlfriend": ("Women",), "sister": ("Women",), "son": ("Boys",), "daughter": ("Girls",)}
+                "girlfriend": ("Women",), "sister": ("Women",), "son": ("Boys",), "daughter": ("Girls",),
+                # Ages of a child (a review of the text search: "juniors" listed men's varsity products, "toddler
+                # shoes" grown-ups' unisex shoes, "baby" a baby-doll nightdress and "Baby Lip" balms).
+                **dict.fromkeys(("baby", "babies", "infant", "newborn", "toddler", "junior"), ("Boys", "Girls"))}
+# The words of GENDER_WORDS for a child's age: not words that make a product a child's (CHILDREN_NAME), as
+# "Baggit Women ... Baby Purple Wallet" and "Revlon ... Baby Lipstick" are no baby's.
+CHILD_AGE_WORDS = frozenset({"baby", "babies", "infant", "newborn", "toddler", "junior"})
 # The words of GENDER_WORDS for a person rather than a wearer: a search with one reads it as that wearer, and
 # the catalogue page says so ("watch for my father" showed men's watches alone, without a word; a shopper trial).
 PERSON_WORDS = frozenset({"him", "her", "dad", "father", "husband", "boyfriend", "brother", "mom", "mum", "wife",
@@ -385,7 +391,8 @@ def price_words(query: str) -> tuple[str, list[str]]:
 
 
 # A product name with one of the words for children ("Kids", "Boy's", "Children's"), from the table above.
-_CHILDREN_WORDS = sorted(w for w, genders in GENDER_WORDS.items() if set(genders) <= {"Boys", "Girls"})
+_CHILDREN_WORDS = sorted(w for w, genders in GENDER_WORDS.items()
+                         if set(genders) <= {"Boys", "Girls"} and w not in CHILD_AGE_WORDS)
 CHILDREN_NAME = re.compile(rf"\b(?:{'|'.join(_CHILDREN_WORDS)})\b", re.IGNORECASE)
 # The words that say a product is a child's whatever gender it is filed under: "Gini and Jony Kids Boys ...",
 # "Levis Kids Girl's ...", "... Infant Kidswear" (320 of the catalogue's Men and Women products).
