@@ -4573,6 +4573,7 @@ def test_rose_gold_is_its_own_tone_not_gold_or_rose(tmp_path):
     ids = r.items.loc[watches, "id"].astype(int).tolist()
     assert set(found[:2]) == set(ids[4:6]) and found[2] == ids[6], found
     assert r.parse_query("gold watch")["baseColour"] == ["Gold"]
+    assert r.browse(q="rosegold", limit=0)[0] == 2      # the page: the names, not every copper product
 
 
 def test_a_brand_named_lists_its_grown_ups_then_its_childrens_products_then_other_brands(tmp_path, monkeypatch):
@@ -4613,6 +4614,8 @@ def test_a_childs_age_is_a_child(tmp_path):
     # A shade, and a name's word beside a type no child has, are no child's.
     assert r.parse_query("baby pink skirt") == {"baseColour": ["Pink"], "articleType": ["Skirts"]}
     assert "gender" not in r.parse_query("baby handbag")
+    # The catalogue page still lists the names with the word, not every child's product.
+    assert r.browse(q="baby", limit=0)[0] == 3
 
 
 def test_a_brand_named_for_its_wearer_keeps_the_wearer(tmp_path):

@@ -24,9 +24,10 @@ from rapidfuzz import process as rf_process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from fashionrec.catalog import PLACEHOLDER_NAME
-from fashionrec.colours import COLOUR_WORDS
+from fashionrec.colours import COLOUR_WORDS, TONES
 from fashionrec.text_encoder import TEXT_FIELDS, english_words
 from fashionrec.vocabulary import (
+    CHILD_AGE_WORDS,
     DENYING_WORDS,
     GENDER_WORDS,
     IMITATIONS,
@@ -290,7 +291,8 @@ class WordSearch:
         counts = collections.Counter(w for text in self.searchable for w in set(text.split()))
         everyday = {w for words in self._types.aliases().values() for w in words}
         per_value = {col: self.items[col].value_counts() for col in ("articleType", "gender") if col in self.items}
-        for word in sorted(everyday | set(GENDER_WORDS)):   # "sneekers" -> "sneakers", "ladeis" -> "ladies"
+        # "sneekers" -> "sneakers", "ladeis" -> "ladies"; a child's age is no word of the table (_build_aliases)
+        for word in sorted(everyday | set(GENDER_WORDS) - CHILD_AGE_WORDS):
             col, values = self.aliases[word]
             found = int(per_value[col].reindex(values, fill_value=0).sum()) if col in per_value else 0
             if found:       # the products the word finds: its own at least ("hoodie": 1 name); a word that finds
@@ -428,6 +430,10 @@ class WordSearch:
                 for f in forms(w):
                     table.setdefault(f, ("articleType", set()))[1].add(t)
         for w, genders in GENDER_WORDS.items():
+            if w in CHILD_AGE_WORDS:
+                # The text search's reading only: on the catalogue page "junior" lists the 8 names with the word
+                # (Timberland's Juniors shoes), not 1,913 children's products in the catalogue's order.
+                continue
             for f in forms(w):
                 if f not in table:
                     table[f] = ("gender", set(genders))
@@ -436,6 +442,8 @@ class WordSearch:
         for w, season in SEASON_SYNONYMS.items():
             table.setdefault(norm(w), ("season", {season}))     # "autumn": Fall
         for w, colour in COLOUR_WORDS.items():
+            if w in TONES or norm(w) in {norm(t) for t in TONES} or w.startswith("baby "):
+                continue        # the text search's reading only: "rosegold" lists the 4 names, not 77 copper products
             table.setdefault(norm(w), ("baseColour", {colour}))     # "gray": Grey
         return {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
 
