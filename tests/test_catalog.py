@@ -136,6 +136,24 @@ def test_sixteen_bit_and_float_grey_photos_keep_their_picture(fixture_dir: Path,
     assert status == "ok" and reason.startswith("greyscale")
 
 
+def test_a_sixteen_bit_photo_of_eight_bit_levels_keeps_its_picture(fixture_dir: Path, tmp_path: Path) -> None:
+    # A data review (stop 61): a grey photo cast to uint16 without scaling (levels 0-255 in a 16-bit PNG) was
+    # scaled as 16-bit levels, all black, and listed as a blank photo by data check.
+    with Image.open(fixture_dir / "images" / "41242.jpg") as im:
+        grey = np.asarray(im.convert("L"))
+    Image.fromarray(grey.astype(np.uint16)).save(tmp_path / "unscaled.png")
+    with Image.open(tmp_path / "unscaled.png") as photo:
+        assert photo.mode == "I;16" and photo.getextrema()[1] <= 255
+        check_photo(photo)      # not "one flat colour"
+        np.testing.assert_array_equal(np.asarray(to_rgb(photo))[..., 0], grey)
+    status, reason, *_ = check_image(tmp_path / "unscaled.png")
+    assert status == "ok" and reason.startswith("greyscale")
+    np.testing.assert_array_equal(np.asarray(open_rgb(tmp_path / "unscaled.png"))[..., 0], grey)
+    # A 16-bit photo whose levels go past 255 is still read as 16-bit levels.
+    Image.fromarray(grey.astype(np.uint16) * 257).save(tmp_path / "deep.png")
+    np.testing.assert_allclose(np.asarray(open_rgb(tmp_path / "deep.png"))[..., 0], grey, atol=1)
+
+
 def test_open_rgb_puts_transparent_pixels_on_white(fixture_dir: Path, expected: dict) -> None:
     # The fixture's transparent pixels hold black RGB: dropping alpha would show black, not white.
     rgb = open_rgb(fixture_dir / "images" / f"{expected['png_alpha_id']}.jpg")

@@ -622,13 +622,18 @@ def to_rgb(im: Image.Image) -> Image.Image:
 
 def _eight_bit(im: Image.Image) -> Image.Image:
     """A 16-bit, 32-bit or floating-point grey photo as 8-bit grey: PIL's own conversion clips it at 255, so a
-    16-bit PNG of jeans was white, "one flat colour" (a trial). 16-bit levels are scaled down; an integer image
-    within 0-255 is kept; a float one within 0-1 is scaled up, otherwise read as levels."""
+    16-bit PNG of jeans was white, "one flat colour" (a trial). Integer levels over 255 are scaled down; an
+    integer image within 0-255, 16-bit or not, is kept; a float one within 0-1 is scaled up, otherwise read as
+    levels."""
     # float32 (exact for 16-bit levels) and in place: float64 copies took 914 MB for a 92 KB 6320x6320 PNG
     # upload, about 240 MB so (a security review).
     a = np.array(im, dtype=np.float32)
     top = float(a.max()) if a.size else 0.0
-    if im.mode.startswith("I;16") or im.mode == "I" and top > 255:
+    # A 16-bit file within 0-255 holds 8-bit levels stored unscaled (numpy's astype(uint16) of a grey photo):
+    # scaled as 16-bit levels it was black, "one flat colour" (a data review, stop 61). A true 16-bit photo
+    # so low is within 0.4% of black, no picture anyone could see, so nothing is lost reading it as levels.
+    # (Pillow opens a 16-bit PNG as "I;16", so the "I" rule alone never reached one.)
+    if top > 255 and (im.mode.startswith("I;16") or im.mode == "I"):
         a /= 65535 / 255 if top <= 65535 else top / 255
     elif im.mode == "F" and top <= 1.0:
         a *= 255
