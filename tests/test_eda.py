@@ -380,3 +380,22 @@ def test_the_legend_of_a_bar_plot_sits_just_below_its_axis_label(n: int) -> None
     label, legend = ax.xaxis.label.get_window_extent(renderer), ax.get_legend().get_window_extent(renderer)
     assert legend.y1 <= label.y0 + 1, (legend, label)               # not on the label
     assert label.y0 - legend.y1 < 0.25 * fig.dpi, (legend, label)    # and not far below it
+
+
+@pytest.mark.parametrize("years", [3, 13, 16])
+def test_the_year_plots_empty_bar_is_set_apart_from_the_last_year(years: int) -> None:
+    # The shared catalogue's 13 years and its one row without a year: "(empty)" touched "2019", 1 pixel apart
+    # where the years are 11 (a data review, stop 61).
+    from fashionrec.eda import EMPTY, _year_bars
+
+    keys = [str(2020 - years + i) for i in range(years)] + [EMPTY]
+    counts = {k: 100 * (i + 1) for i, k in enumerate(keys)}
+    fig = _year_bars({"total": counts, "with_image": counts, "without_image": dict.fromkeys(keys, 0)})
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = fig.axes[0].get_xticklabels()
+    assert [t.get_text() for t in labels] == keys
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    gaps = [b.x0 - a.x1 for a, b in zip(boxes[:-1], boxes[1:], strict=True)]
+    assert min(gaps) >= 2, gaps                     # no two labels touch
+    assert gaps[-1] >= max(gaps[:-1], default=0), gaps   # and "(empty)" stands further apart than any year
