@@ -234,6 +234,8 @@ def test_sample_grid_uses_only_usable_images(report: dict, fixture_catalog: Cata
     assert groups and all(ids for ids in groups.values())
     assert all(i in usable for ids in groups.values() for i in ids)
     assert "Apparel / Topwear" in groups
+    # The fixture has no blank, tiny or long thin photo: the rule is said all the same.
+    assert report["plots"]["samples"]["passed_over"] == {"blank": [], "tiny": [], "strip": []}
 
 
 def test_report_is_reproducible(fixture_catalog: Catalog, eda_dir: Path, tmp_path: Path) -> None:
@@ -399,3 +401,31 @@ def test_the_year_plots_empty_bar_is_set_apart_from_the_last_year(years: int) ->
     gaps = [b.x0 - a.x1 for a, b in zip(boxes[:-1], boxes[1:], strict=True)]
     assert min(gaps) >= 2, gaps                     # no two labels touch
     assert gaps[-1] >= max(gaps[:-1], default=0), gaps   # and "(empty)" stands further apart than any year
+
+
+def test_the_sample_grid_passes_over_photos_that_show_no_product_and_says_so(fixture_dir: Path,
+                                                                             tmp_path: Path) -> None:
+    # A data review (stop 61): a black square and a 30000x20 line were drawn among a catalogue's sample photos.
+    import shutil
+
+    import numpy as np
+
+    folder = tmp_path / "shop"
+    shutil.copytree(fixture_dir, folder)
+    sandals = [41878, 36687, 35647, 18493, 50734, 47215, 44560, 9706]      # the fixture's 8: all drawn
+    images = folder / "images"
+    Image.new("RGB", (60, 80), "black").save(images / "41878.jpg", "JPEG")                  # blank
+    line = np.tile(np.linspace(0, 255, 30000).astype(np.uint8), (20, 1))
+    Image.fromarray(line).convert("RGB").save(images / "36687.jpg", "PNG")                  # tiny: 20 high
+    with Image.open(images / "35647.jpg") as im:
+        im.convert("RGB").resize((480, 60)).save(images / "35647.jpg", "JPEG")              # 8:1
+    write_eda_report(folder, tmp_path / "eda", progress=False)
+    report = json.loads((tmp_path / "eda" / "report.json").read_text())
+    samples = report["plots"]["samples"]
+    shown = {i for ids in samples["counts"].values() for i in ids}
+    assert not shown & {41878, 36687, 35647}
+    assert sorted(samples["counts"]["Footwear / Sandal"]) == sorted(sandals[3:])
+    assert samples["passed_over"] == {"blank": [41878], "tiny": [36687], "strip": [35647]}
+    html = (tmp_path / "eda" / "report.html").read_text()
+    assert ("Passed over as showing no product: 3 usable photos, 1 blank (one flat colour), 1 tiny (under 32 "
+            "pixels a side), 1 long and thin (over 4:1) (ids in report.json).") in html

@@ -3,7 +3,8 @@
 ``write_eda_report(catalog, out_dir)`` writes into ``out_dir``:
 
 - one PNG per plot (products by gender, masterCategory, subCategory, articleType long tail, baseColour,
-  season, usage, year, image sizes, and a grid of sample photos per top masterCategory / subCategory);
+  season, usage, year, image sizes, and a grid of sample photos per top masterCategory / subCategory, passing
+  over photos that show no product: blank, tiny, or long and thin);
 - ``report.json``: the data report and the counts behind every plot;
 - ``report.html``: the data report at the top and every plot embedded as base64, so the page opens
   anywhere on its own (each image links to the PNG beside it).
@@ -29,7 +30,7 @@ import re
 import textwrap
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -45,7 +46,16 @@ from tqdm.auto import tqdm
 
 from fashionrec import __version__
 from fashionrec.artifacts import atomic_dir, check_replaceable, check_writable, provenance, write_json, write_text
-from fashionrec.catalog import MIN_PHOTO_SIDE, Catalog, CatalogError, load_catalog, open_rgb, styles_sha256
+from fashionrec.catalog import (
+    BLANK_REASON,
+    MIN_PHOTO_SIDE,
+    TINY_REASON,
+    Catalog,
+    CatalogError,
+    load_catalog,
+    open_rgb,
+    styles_sha256,
+)
 from fashionrec.colours import SWATCHES
 from fashionrec.errors import FashionrecError
 from fashionrec.progress import hidden
@@ -57,6 +67,11 @@ SMALL_CLASS = 10  # articleTypes with fewer usable images than this are marked i
 EXPECTED_SIZE = (60, 80)  # width x height of the small catalogue's photos
 DPI = 110
 NO_PHOTOS = "no usable photos: see `fashionrec data check`"     # on a plot that has nothing to draw
+# A photo this many times longer one way than the other is a strip or a banner, not a product photo to show as a
+# sample (the catalogue's are 3:4, its widest 60x60; a 30000x20 line showed as a sample, a data review, stop 61).
+STRIP_RATIO = 4
+NO_SAMPLES = ("no photo that shows a product: every usable one is blank, tiny, or long and thin "
+              "(see `fashionrec data check`)")
 WITH_IMAGE_COLOUR = "#3b75af"
 WITHOUT_IMAGE_COLOUR = "#d4d4d4"
 SMALL_COLOUR = "#e6550d"
@@ -79,6 +94,7 @@ class Plot:
     note: str
     counts: dict
     draw: Callable[[], Figure]
+    details: dict = field(default_factory=dict)     # more for report.json beside the counts
 
     @property
     def file(self) -> str:
@@ -150,7 +166,7 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
             # Which styles.csv, should the folder's file change after the report.
             "styles_csv": _fingerprint(Path(catalog.root) / "styles.csv"),
             "data_report": _report_numbers(catalog),
-            "plots": {p.name: {"file": p.file, "title": p.title, "counts": p.counts} for p in plots},
+            "plots": {p.name: {"file": p.file, "title": p.title, "counts": p.counts, **p.details} for p in plots},
             # What the PNGs could not draw, so that the page says it too.
             "drawn_as_boxes": {name: "".join(sorted(chars)) for name, chars in unfound.items()},
         }
@@ -255,6 +271,18 @@ def _imbalance(table: pd.DataFrame, usable: pd.Series, class_counts: dict[str, i
     return " ".join(said)
 
 
+def _no_product_photos(table: pd.DataFrame, usable: pd.Series) -> dict[str, list[int]]:
+    """``{"blank" | "tiny" | "strip": [ids]}``: usable photos that show no product, which the sample grid passes
+    over (a black square and a 30000x20 line were drawn as samples of a catalogue, a data review, stop 61).
+    Blank and tiny are the catalogue check's own flags (kept usable, so that splits stay as they were); a strip
+    is over :data:`STRIP_RATIO`:1 either way, which the check does not flag."""
+    ok = table[usable]
+    long_side, short_side = np.maximum(ok["width"], ok["height"]), np.minimum(ok["width"], ok["height"])
+    blank, tiny = ok["image_reason"] == BLANK_REASON, ok["image_reason"] == TINY_REASON
+    strip = (short_side > 0) & (long_side > STRIP_RATIO * short_side) & ~blank & ~tiny
+    return {why: [int(i) for i in ok.loc[m, "id"]] for why, m in (("blank", blank), ("tiny", tiny), ("strip", strip))}
+
+
 def _type_groups(table: pd.DataFrame, usable: pd.Series, per_group: int, seed: int,
                  max_rows: int = 16) -> dict[str, list[int]]:
     """``{type: [ids]}``: ``per_group`` photos of each of the ``max_rows`` largest articleTypes."""
@@ -350,19 +378,31 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
         size_counts, lambda: _size_bars(size_counts, expected)))
 
     # Without the category columns the grid is of the largest types (one row of "(empty) / (empty)" said
-    # nothing, a shop's trial).
+    # nothing, a shop's trial). The samples are drawn from photos that show a product.
     by_type = {"masterCategory", "subCategory"} <= absent
-    groups = _type_groups(table, usable, per_group, seed) if by_type else _sample_groups(table, usable, per_group, seed)
+    passed_over = _no_product_photos(table, usable)
+    shown = usable & ~table["id"].isin([i for ids in passed_over.values() for i in ids])
+    groups = _type_groups(table, shown, per_group, seed) if by_type else _sample_groups(table, shown, per_group, seed)
     title = "Sample photos of the largest articleTypes" if by_type else \
         "Sample photos of the largest subCategories per masterCategory"
     # As many columns as the fullest row: a 3-product catalogue's grid was one photo a row beside seven blank
     # columns, under a note that said 8 a row (a code review).
     columns = max((len(g) for g in groups.values()), default=per_group)
     fewer = ", fewer where a group has fewer" if any(len(g) < per_group for g in groups.values()) else ""
+    n_over = sum(len(ids) for ids in passed_over.values())
+    kinds = {"blank": "blank (one flat colour)", "tiny": f"tiny (under {MIN_PHOTO_SIDE} pixels a side)",
+             "strip": f"long and thin (over {STRIP_RATIO}:1)"}
+    over = ", ".join(f"{len(ids):,} {kinds[why]}" for why, ids in passed_over.items() if ids)
+    over = (f"Passed over as showing no product: {n_over:,} usable photo{'s' if n_over != 1 else ''}, {over} "
+            "(ids in report.json)") if n_over else \
+        "Photos that show no product (blank, tiny, long and thin) are passed over: none here"
     plots.append(Plot(
         "samples", title,
         f"{per_group} random usable photos (seed {seed}) per row{fewer}; each is labelled with its id and "
-        "articleType.", groups, lambda: _sample_grid(catalog, groups, columns, progress, title)))
+        f"articleType. {over}.", groups,
+        lambda: _sample_grid(catalog, groups, columns, progress, title,
+                             nothing=NO_SAMPLES if usable.any() else NO_PHOTOS),
+        details={"passed_over": passed_over}))
     return plots
 
 
@@ -547,7 +587,7 @@ def _size_bars(size_counts: dict[str, int], expected: str) -> Figure:
 
 
 def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], columns: int, progress: bool = True,
-                 title: str = "Sample photos per masterCategory / subCategory") -> Figure:
+                 title: str = "Sample photos per masterCategory / subCategory", nothing: str = NO_PHOTOS) -> Figure:
     rows = max(1, len(groups))
     # inches; 0.8 for the title, and at least 6 wide, the title's width, where a row holds a photo or two
     width, height = max(6.0, 2.2 + 1.05 * columns), 1.75 * rows + 0.8
@@ -568,7 +608,7 @@ def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], columns: int, p
         axes[r][0].set_ylabel(label.replace(" / ", "\n"), rotation=0, ha="right", va="center",
                               fontsize=9, labelpad=8)
     if not groups:      # a blank canvas under its title said nothing (an analyst's trial)
-        fig.text(0.5, 0.5, NO_PHOTOS, ha="center", va="center")
+        fig.text(0.5, 0.5, nothing, ha="center", va="center")
     for r, c, item_id in tqdm(ids, desc="sample photos", unit="img", leave=False, disable=hidden(progress)):
         ax = axes[r][c]
         path = table.at[item_id, "image_path"]
