@@ -296,6 +296,19 @@ def test_search_text(client):
     assert client.get("/api/search/text", params={"q": "watch not black", "k": 3}).json()["unmatched"] == {}
 
 
+def test_what_a_search_leaves_out_is_said_and_not_parsed_as_asked_for(client):
+    # "tshirt not black" parsed as {'baseColour': ['Black']}, a search for black T-shirts to a script, and the
+    # catalogue page listed the rest without a word of the black ones left out (a shopper's trial).
+    parsed = client.get("/api/search/text", params={"q": "watch not black", "k": 3}).json()["parsed"]
+    assert parsed == {"articleType": ["Watches"]}, parsed
+    black = client.get("/api/search/text", params={"q": "black watch", "k": 3}).json()["parsed"]
+    assert black["baseColour"] == ["Black"], black
+    page = client.get("/", params={"q": "watch not black"}).text
+    notices = " ".join(re.findall(r'<p class="notice">(.*?)</p>', page, re.S))
+    assert "Left out, as your search asks: products whose name or labels say &#39;black&#39;." in notices, notices
+    assert "Left out" not in client.get("/", params={"q": "black watch"}).text
+
+
 
 def test_a_query_of_no_readable_text_says_so(client):
     # %ff%fe (not UTF-8: read as U+FFFD) and %00 answered 200 with no results and no word (a bad-input trial).

@@ -1196,6 +1196,8 @@ def test_cli_text_search_cuts_noise_like_the_web_ui():
     assert none["results"] == [] and "--min-similarity -1 shows the closest" in none["note"]
     casual = json.loads(run("casual sneakers", "--json").output)
     assert len(casual["results"]) > 0 and casual["parsed"]["usage"] == ["Casual"]     # as the table prints it
+    # What it leaves out is not what it asks for, as the API's answer ("not black" read as a search for black).
+    assert "baseColour" not in json.loads(run("watch not black", "--json").output)["parsed"]
     # What the query names that none of the results has is said, in the table's line and the JSON.
     items = Recommender.load(index, tiny_tagger_path()).items
     watches = set(items.loc[items["articleType"] == "Watches", "baseColour"])

@@ -650,6 +650,13 @@ class TextSearch:
         positive, negated = reading
         return positive, [list(words) for words in negated]     # a caller's change stays its own
 
+    def negation(self, query: str) -> tuple[str, list[str]]:
+        """(``query`` without what it asks to leave out, each thing it leaves out as words): "tshirt not
+        black" is ("tshirt", ["black"]). What a page or an answer says of it: the catalogue page listed 5,441
+        T-shirts for "tshirt not black" without a word of the black ones left out (a shopper's trial)."""
+        positive, negated = self._negation(str(query or ""))
+        return positive, [" ".join(words) for words in negated]
+
     def _read_negation(self, query: str) -> tuple[str, list[list[str]]]:
         """(``query`` without what it asks to leave out, what it leaves out): "men shirts not blue" is men's
         shirts and [["blue"]]. "not", "no", "non", "without", "except" and "excluding" take the next word

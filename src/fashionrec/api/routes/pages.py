@@ -374,6 +374,12 @@ def catalogue_page(
                                  if len(types) > 1 else types[0])
                 notices.append(f"The catalogue has no {word!r} as such; these are the closest types it has: "
                                f"{closest_types}.")
+            left_out = service.rec.negation(query)[1]
+        if left_out:
+            # Said: "tshirt not black" listed 5,441 T-shirts without a word of the black ones being left out,
+            # and the Colour list without Black read as the shop having none (a shopper's trial).
+            notices.append("Left out, as your search asks: products whose name or labels say "
+                           + " or ".join(map(_quoted, left_out)) + ".")
     if closest and found_closest:
         notices.append(f"{these.capitalize()} to {_quoted(query)}.")
     elif found_closest:

@@ -61,7 +61,9 @@ def search_by_text(
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
         recs, corrected = found_by_text(service.rec, query, filters, k, cut)
         unmatched = service.rec.unmatched(corrected or query, recs)
-        parsed = service.rec.parse_query(corrected or query)
+        # Of what it asks for, not what it leaves out: "tshirt not black" gave {'baseColour': ['Black']}, which
+        # reads as a search for black T-shirts (a shopper's trial).
+        parsed = service.rec.parse_query(service.rec.negation(corrected or query)[0])
     return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
                    unmatched=unmatched, parsed=parsed)
 
