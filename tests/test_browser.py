@@ -1240,3 +1240,26 @@ def test_text_twice_as_large_on_a_320_px_phone_never_scrolls_the_page_sideways(s
         assert pg.locator("#refine").is_visible() and pg.evaluate(wide) == 0
     finally:
         context.close()
+
+
+def test_the_photo_page_choices_leave_no_hole_beside_a_long_list(server, browser, fixture_dir):
+    # A list of long values was capped at 11rem but its label kept the width of the whole list: a 55 px hole
+    # between Type and Colour on a desktop (a shopper's trial).
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    pg = context.new_page()
+    try:
+        photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+        pg.goto(server + "/upload")
+        pg.set_input_files("#file", str(photo))
+        pg.wait_for_selector("#upload-similar .card")
+        # The whole catalogue's longest type (the fixture's are short).
+        pg.evaluate("document.querySelector('#refine select[name=articleType]')"
+                    ".add(new Option('Loungewear and Nightwear Lounge Pants'))")
+        slack = pg.eval_on_selector_all("#refine label", """ls => ls.map(l => {
+            const s = l.querySelector('select'), r = document.createRange();
+            r.selectNodeContents(l.firstChild);
+            return l.getBoundingClientRect().width - s.getBoundingClientRect().width - r.getBoundingClientRect().width;
+        })""")
+        assert slack and max(slack) < 16, slack      # the gap between the word and its list, no more
+    finally:
+        context.close()
