@@ -367,6 +367,10 @@ def test_upload_a_photo(server, page, fixture_dir):
     same = page.locator("#same-link")
     assert re.fullmatch(r"/item/\d+", same.get_attribute("href")) and same.inner_text()
     assert f"this is the photo of {same.inner_text()}" in page.locator("#upload-status").inner_text()
+    # Its own card says so, not "Same type, colour and gender", another product's reason (a shopper's trial).
+    own = page.locator(f"#upload-similar .card[href$='{same.get_attribute('href')}'] .reason")
+    assert own.inner_text() == "Your photo's product", own.inner_text()
+    assert page.locator("#upload-similar .reason").filter(has_text="Your photo's product").count() == 1
     assert page.locator("#predicted").is_hidden() and page.locator("#predicted-heading").is_hidden()
     # A label under 20% is a guess: "not sure", never "Type: Shoe Laces 6%" (a shopper trial).
     for chip in page.locator("#predicted .chip").all_inner_texts():

@@ -758,7 +758,12 @@
     var similar = document.getElementById("upload-similar");
     // Focus on a result that is replaced would fall to the page: the results' heading takes it (an audit).
     var hadFocus = similar.contains(document.activeElement);
-    similar.innerHTML = json.results.map(card).join("");
+    // The photo's own product by that name: its card said "Same type, colour and gender", a reason for another
+    // product, under the note that the photo is this one's (a shopper's trial).
+    similar.innerHTML = json.results.map(function (r) {
+      return card(r.id === sameAs ? Object.assign({}, r, { card_reason: "Your photo's product",
+                                                           reason: "The product your photo is the photo of" }) : r);
+    }).join("");
     similar.hidden = lost;
     document.getElementById("lost").hidden = !lost;
     // Nor what the model makes of it: "Gender: Women 89%, Usage: Casual 92%" beside "does not look like a product
