@@ -183,3 +183,38 @@ def test_index_add_json_says_the_warnings_and_the_labels_filled_in(tmp_path):
     assert any("is the photo of product" in w for w in said["warnings"])
     assert set(said["filled_in"]) == {"articleType", "masterCategory", "subCategory", "baseColour", "usage", "season"}
     assert said["filled_in"]["articleType"] == said["item"]["articleType"]
+
+
+def test_a_copy_of_a_products_photo_takes_its_type_from_the_name_else_from_that_product(tmp_path):
+    """A new user's trial: a photo of jeans on a grey canvas, added as "My Own Men Blue Jeans", was said to be product
+    46894's photo but went in as "Lipstick 22%", the tagger's reading of the photo as it is: the name's wearer and
+    colour were read, its type word was not, nor were the labels of the product it was found to be."""
+    index = index_copy(tmp_path / "index")
+    r = Recommender.load(index, tiny_tagger_path())
+    bag = int(r.items.loc[r.items["articleType"] == "Handbags", "id"].iloc[0])
+    own = r.item(bag)
+    photo = tmp_path / "bag.jpg"
+    shutil.copy(r.image_path(bag), photo)       # the very photo: the index finds its product (cosine 1)
+
+    def add(name: str) -> dict:
+        res = CliRunner().invoke(app, ["index", "add", str(photo), "--name", name, "--index", str(index), "--json"])
+        assert res.exit_code == 0, res.output
+        return json.loads(res.stdout)
+
+    # A name of no type: the product whose photo it is gives the type, wearer and colour, said as its, not as the
+    # tagger's ("unsure" of them, or "new to this index").
+    plain = add("My Own Thing")
+    assert {h: plain["filled_in"][h] for h in ("articleType", "subCategory", "gender", "baseColour")} == \
+        {h: own[h] for h in ("articleType", "subCategory", "gender", "baseColour")}
+    assert not any("unsure" in w or "new to this index" in w for w in plain["warnings"]), plain["warnings"]
+    assert any(f"articleType {own['articleType']!r}, gender {own['gender']!r}" in w for w in plain["warnings"])
+    # The name names a type (the photo is both products' now, of the same usage and season): it is taken, and the
+    # categories follow it; what the name leaves, the product's.
+    named = add("My Own Men Blue Jeans")
+    assert {h: named["item"][h] for h in ("articleType", "masterCategory", "subCategory", "gender", "baseColour")} \
+        == {"articleType": "Jeans", "masterCategory": "Apparel", "subCategory": "Bottomwear", "gender": "Men",
+            "baseColour": "Blue"}
+    assert {h: named["filled_in"][h] for h in ("articleType", "usage", "season")} == \
+        {"articleType": "Jeans", "usage": own["usage"], "season": own["season"]}
+    said = next(w for w in named["warnings"] if "is the photo of product" in w)
+    assert f"usage {own['usage']!r}, season {own['season']!r} are that product's" in said and "Jeans" not in said

@@ -348,7 +348,8 @@ def index_add(
     if filled:
         # The categories follow the type where the catalogue has it, not the tagger (a shop's re-trial).
         console.print("filled in, not given (the categories as the catalogue files the type where it has it, the "
-                      "wearer and colour as the name says them, the rest from the tagger): "
+                      "type, wearer and colour as the name says them, the rest from the product whose photo it is "
+                      "where it is one's, else from the tagger): "
                       + ", ".join(f"{h} {item.get(h)}" for h in filled), highlight=False)
     for said in warned:
         console.print(f"warning: {said}", highlight=False)

@@ -211,9 +211,10 @@ class Created(Answer):
                                 "(its photo is another product's), though it was added.")
     # A women's copper watch added with a name alone went in as Men, Blue, and the answer did not say (a trial).
     filled_in: dict[str, str | None] = Field(default_factory=dict, description="The labels not given, as filled "
-                                             "in: the categories as the catalogue files the type, the wearer "
-                                             "and colour as the name says them, the rest the tagger's reading of "
-                                             "the photo. Check them.")
+                                             "in: the categories as the catalogue files the type, the type, "
+                                             "wearer and colour as the name says them, the rest the labels of the "
+                                             "product whose photo it is where it is one's (said in `warnings`), "
+                                             "else the tagger's reading of the photo. Check them.")
 
 
 def _clean(v: Any) -> Any:
