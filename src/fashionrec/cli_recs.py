@@ -623,10 +623,12 @@ def recommend_photo(
             unfamiliar=found.unfamiliar, unlike_filtered=found.unlike_filtered, turned=found.turned,
             greyscale=found.greyscale, same_as=found.same_as))
         return
-    pred = {h: f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
+    # The photo of a catalogue product: that product's labels, which ranked the results, and no probabilities.
+    pred = {h: p[0][0] if found.same_as is not None else f"{p[0][0]} ({p[0][1]:.2f})" for h, p in predicted.items()}
     closest = None if found.closest is None else round(found.closest, 4)
     _show(recs, as_json, f"similar to {path.name}",
-          {"predicted": pred, "closest_similarity": closest, "unfamiliar": found.unfamiliar, "turned": found.turned,
+          {"predicted" if found.same_as is None else f"labels of product {found.same_as}": pred,
+           "closest_similarity": closest, "unfamiliar": found.unfamiliar, "turned": found.turned,
            "greyscale": found.greyscale})
     if found.same_as is not None:
         named = rec.item(found.same_as).get("productDisplayName")

@@ -261,7 +261,8 @@ class PhotoResults(tuple):
 
     @property
     def predicted(self) -> dict:
-        """``{head: [(label, calibrated probability), ...]}``, best first: the tagger's reading of the photo."""
+        """``{head: [(label, calibrated probability), ...]}``, best first: the tagger's reading of the photo; for
+        the photo of a catalogue product (``same_as``), that product's own labels, each alone at 1.0."""
         return self[0]
 
     @property
@@ -1353,6 +1354,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                             attrs={head: p[0] for head, p in query.probs.items() if head not in unseen},
                             copy_of=copy_of)
         same_as = copy_of[0] if copy_of else None
+        if same_as is not None:
+            # The photo of a catalogue product: its own labels rank and explain the results, and are what is said
+            # of the photo. The tagger's reading of it beside them ("Perfume and Body Mist 0.20" for a handbag on a
+            # grey canvas whose results were handbags, a new user's trial) contradicted how they were found.
+            own = self.item(same_as)
+            predicted = {h: [(str(own[h]), 1.0)] if isinstance(own.get(h), str) and own[h] else p
+                         for h, p in predicted.items()}
         unfamiliar = self.unfamiliar(query)
         # A blue dress's photo narrowed to Colour: Black and Gender: Men listed men's socks and a singlet as
         # "Looks alike" (a phone shopper's trial): filters that keep none of the type the photo surely shows

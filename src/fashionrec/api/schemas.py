@@ -142,7 +142,9 @@ class Classification(Answer):
 
 
 class ImageSearch(Answer):
-    predicted: dict[str, list[Prediction]] = Field(description=PREDICTED)
+    predicted: dict[str, list[Prediction]] = Field(description=PREDICTED + " For the photo of a catalogue product "
+                                                   "(`same_as`), that product's own labels, each alone at 1.0: "
+                                                   "they rank and explain the results.")
     results: list[Rec]
     closest_similarity: float | None = Field(None, description="Cosine of the catalogue product most like the "
                                              "photo (over the whole catalogue, whatever the filters).")
@@ -154,8 +156,8 @@ class ImageSearch(Answer):
     turned: int = Field(0, description=TURNED)
     greyscale: bool = Field(False, description=GREYSCALE)
     same_as: int | None = Field(None, description="The catalogue product whose photo this is (a copy of it): its "
-                                "own labels rank and explain the results, whatever `predicted` reads; null "
-                                "for any other photo.")
+                                "own labels rank and explain the results, and are `predicted`; null for any "
+                                "other photo.")
 
 
 class RecList(Answer):
