@@ -906,3 +906,17 @@ def test_a_quote_that_swallows_the_fields_after_it_is_taken_out_and_the_row_read
     assert catalog.report.rows_rejected == [] and catalog.report.stray_quote_lines == [2, 4]
     assert catalog.table["gender"].tolist() == ["Men"] * 3 and catalog.table["productDisplayName"][0] == "Tee"
     assert catalog.table["subCategory"][2] == "Topwear" and catalog.table["productDisplayName"][2] == "Last"
+
+
+def test_an_empty_column_after_the_name_keeps_the_commas_of_the_name(tmp_path: Path) -> None:
+    # A shop's stock column after the name, empty: its separator is no trailing one, and dropping it first cut
+    # "Tee, red and white" to "Tee" (the rest taken for the stock) and said the row was read "without them".
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(
+        "id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName,stock\n"
+        "1,Men,Apparel,Topwear,Tshirts,Red,Summer,2012,Casual,Tee, red and white,\n"
+        "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Plain Tee,5\n")
+    catalog = load_catalog(tmp_path, check_images=False, progress=False)
+    assert catalog.table["productDisplayName"].tolist() == ["Tee, red and white", "Plain Tee"]
+    assert catalog.report.recovered_lines == [2]
+    assert not any("ending in empty fields" in s for s in catalog.report.read_as)

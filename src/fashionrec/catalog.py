@@ -966,6 +966,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     unnamed_tail = n - len(list(itertools.dropwhile(lambda h: not h, reversed(header))))
     short_lines: list[int] = []
     trailing_lines: list[int] = []
+    # A named column after the name (a shop's stock): an empty last field is its value, and the fields before it
+    # the name's commas, which the join below keeps ("Tee, red and white," read as "Tee" with stock " red and
+    # white" when trailing separators were dropped first; a code review, stop 61).
+    named_after = any(h.strip() for h in header[name_at + 1:])
     for line, row in rows:
         if not row or all(not c.strip() for c in row):
             # Blank, or separators alone (a spreadsheet's formatted empty rows: they went without a word, a data
@@ -973,7 +977,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             blank.append(line)
             continue
         report.rows += 1
-        if len(row) > n and not row[-1].strip():
+        if len(row) > n and not row[-1].strip() and not named_after:
             # Separators at the end of a row (an export's empty trailing cells) hold nothing: they were joined into
             # the name ("Tee," and "Tee,,,", said recovered; a data review, stop 61).
             trailing_lines.append(line)
