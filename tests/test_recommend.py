@@ -5154,3 +5154,23 @@ def test_tag_with_the_index_of_the_catalogue_tagged_reads_its_photos_on_a_backdr
     # The rest, on white, read as before.
     rest = lambda r: r.table[~r.table["id"].isin(grey)]["articleType"].tolist()  # noqa: E731
     assert np.mean([a == b for a, b in zip(rest(as_is), rest(searched), strict=True)]) >= 0.95
+
+
+def test_a_text_searchs_parsed_is_what_it_asks_for_not_what_it_leaves_out():
+    # "shirts not blue" answered parsed {'articleType': ['Shirts'], 'baseColour': ['Blue']} on the API and the CLI,
+    # telling a client the search named the colour it leaves out; a corrected query's parsed was the CLI's reading
+    # of the words as typed ({} for "tshrits") where the API's was of the correction.
+    from fastapi.testclient import TestClient
+
+    from fashionrec.api.app import create_app
+
+    rec = shared_recommender()
+    cli = lambda q: json.loads(CliRunner().invoke(  # noqa: E731
+        app, ["recommend", "text", q, "--index", str(rec.index_dir), "--json", "-k", "3"]).stdout)
+    with TestClient(create_app(recommender=rec)) as client:
+        api = lambda q: client.get("/api/search/text", params={"q": q, "k": 3}).json()  # noqa: E731
+        for q in ("shirts not blue", "tshirts not black"):
+            assert "baseColour" not in api(q)["parsed"] and "articleType" in api(q)["parsed"], q
+            assert cli(q)["parsed"] == api(q)["parsed"], q
+        assert api("not black")["parsed"] == {} == cli("not black")["parsed"]
+        assert cli("tshrits")["parsed"] == api("tshrits")["parsed"] == {"articleType": ["Tshirts"]}

@@ -699,7 +699,7 @@ def recommend_text(
         # "-k 5" printed 2 rows without a word: these are all that match it.
         note = (f"only {len(recs)} product{'s' if len(recs) != 1 else ''} match {query!r} (the type and wearer it "
                 f"names, or a text similarity of {min_similarity:g}); --min-similarity -1 lists {k} anyway")
-    parsed = rec.parse_query(rec.negation(query)[0])      # as the API's: what it asks for, not what it leaves out
+    parsed = rec.asked_for(query)
     _show(recs, as_json, f"text: {query}", {"parsed": parsed,
                                             **({"unmatched": unmatched} if unmatched else {}),
                                             **({"left_out": left_out} if left_out else {}),

@@ -905,6 +905,12 @@ class TextSearch:
             found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
         return {k: sorted(set(v)) for k, v in found.items()}
 
+    def asked_for(self, query: str) -> dict[str, list[str]]:
+        """What a text search of ``query`` asks for, as :meth:`parse_query` reads it, without what the query
+        leaves out: the API's and the CLI's ``parsed`` gave "shirts not blue" {'baseColour': ['Blue']} and "not
+        black" {'baseColour': ['Black']}, the colour a client was told the search named (a code review, stop 61)."""
+        return self._parsed(query)[3]
+
     def unmatched(self, query: str, recs: list) -> dict[str, list[str]]:
         """What ``query`` names (:meth:`parse_query` of the words it does not leave out) that none of ``recs``,
         its text search's results, has: {column: values}. The search gives an attribute up where no product

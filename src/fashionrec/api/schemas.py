@@ -182,7 +182,8 @@ class RecList(Answer):
     parsed: dict[str, list[str]] = Field(
         default_factory=dict, description="Text search: the words of the query (as corrected) read as types, "
         "colours, wearers, usages or seasons, {attribute: values} ('red dress': {'articleType': ['Dresses'], "
-        "'baseColour': ['Red']}); {} for the other lists.")
+        "'baseColour': ['Red']}), not what it leaves out ('shirts not blue': {'articleType': ['Shirts']}); {} for the "
+        "other lists.")
 
 
 class ProfileRequest(BaseModel):

@@ -62,8 +62,8 @@ def search_by_text(
         recs, corrected = found_by_text(service.rec, query, filters, k, cut)
         unmatched = service.rec.unmatched(corrected or query, recs)
         # Of what it asks for, not what it leaves out: "tshirt not black" gave {'baseColour': ['Black']}, which
-        # reads as a search for black T-shirts (a shopper's trial).
-        parsed = service.rec.parse_query(service.rec.negation(corrected or query)[0])
+        # reads as a search for black T-shirts (a shopper's trial and a code review).
+        parsed = service.rec.asked_for(corrected or query)
     return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
                    unmatched=unmatched, parsed=parsed)
 
