@@ -4633,6 +4633,11 @@ def test_a_childs_age_is_a_child(tmp_path):
     assert "gender" not in r.parse_query("baby handbag")
     # The catalogue page still lists the names with the word, not every child's product.
     assert r.browse(q="baby", limit=0)[0] == 3
+    # Beside a wearer's word, an age is that wearer's: "Baggit Women Baby Purple Wallet" went in with no gender
+    # from its name (women's and children's), and "toddler girls skirts" asked for boys' skirts too.
+    assert set(r.parse_query("Acme Women Baby Purple Handbag")["gender"]) == {"Women", "Unisex"}
+    assert r._named_labels("Acme Women Baby Purple Handbag")["gender"] == "Women"
+    assert "Boys" not in r.parse_query("toddler girls skirts")["gender"]
 
 
 def test_a_brand_named_for_its_wearer_keeps_the_wearer(tmp_path):

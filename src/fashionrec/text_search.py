@@ -891,6 +891,12 @@ class TextSearch:
             children = {g for w in grown.values() for g in genders_named(w)} - others
             found["gender"] = [g for g in found["gender"] if g not in children] + list(grown)
         ages = [w for w in _query_words(query) if singular(norm(w)) in _CHILD_AGES]
+        named = {g for w in _query_words(query) if singular(norm(w)) not in _CHILD_AGES for g in genders_named(norm(w))}
+        if ages and named and "gender" in found:
+            # An age beside a wearer's word is the wearer's: "Baggit Women Baby Purple Wallet" read as women's and
+            # children's, so `index add` filled in no gender from its name (it took Women before "baby" was a
+            # child's word), and "toddler girls dress" asked for boys' dresses too (a code review, stop 61).
+            found["gender"] = [g for g in found["gender"] if g not in {"Boys", "Girls"} - named]
         if ages and "articleType" in found and not any(genders_named(norm(w)) for w in _query_words(query)
                                                        if singular(norm(w)) not in _CHILD_AGES) \
                 and not (self._worn_by("child") & self._is("label:articleType", found["articleType"])).any():
