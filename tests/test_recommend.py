@@ -432,6 +432,11 @@ def test_a_text_search_for_not_a_colour_alone_lists_the_other_colours(rec):
     assert len(found) == 5 and all(r.item["baseColour"] != "Black" for r in found)
     assert all(r.card_reason == "Not black" for r in found), [r.card_reason for r in found]
     assert rec.text_relevant("not black", RELEVANT_TEXT_SIMILARITY).sum() == (rec.items["baseColour"] != "Black").sum()
+    # Said as typed, not as the search reads the words: "not kids" was "Not kid", "not jeans" "Not jean".
+    for query, said in (("not kids", "Not kids"), ("not Jeans", "Not jeans")):
+        cards = {r.card_reason for r in rec.search_text(query, k=3, min_similarity=RELEVANT_TEXT_SIMILARITY)}
+        assert cards == {said}, (query, cards)
+    assert rec.negation("tshirt not Jeans")[1] == ["jeans"]        # what the catalogue page says it leaves out
 
 
 def test_a_text_search_reads_its_not_once(rec, monkeypatch):

@@ -312,6 +312,17 @@ class TextScores(NamedTuple):
     parts: list[np.ndarray] | None  # per part of a query for several types, (n,) bool, its rows: they take turns
 
 
+def as_typed(query: str, words: list[str]) -> str:
+    """``words`` of a reading (stemmed, as :func:`~fashionrec.word_search.search_words` makes them) as ``query``
+    typed them, for a shopper to read: "not kids" was said "Not kid" on its cards, "not jeans" "Not jean" (a code
+    review, stop 61). A word the query does not hold as such stays as it is."""
+    typed: dict[str, str] = {}
+    for token in re.findall(r"[\w'’-]+", str(query or "")):
+        for word in search_words(token):
+            typed.setdefault(word, token.lower())
+    return " ".join(typed.get(word, word) for word in words)
+
+
 class TextSearch:
     """Text search: a part of :class:`fashionrec.recommend.Recommender`, which owns what it reads: ``items``,
     ``text_embeddings``, ``_ids``, ``item``, ``check_filters``, ``_mask``, ``_distinct``, ``_free_items``,
@@ -655,7 +666,7 @@ class TextSearch:
         black" is ("tshirt", ["black"]). What a page or an answer says of it: the catalogue page listed 5,441
         T-shirts for "tshirt not black" without a word of the black ones left out (a shopper's trial)."""
         positive, negated = self._negation(str(query or ""))
-        return positive, [" ".join(words) for words in negated]
+        return positive, [as_typed(query, words) for words in negated]
 
     def _read_negation(self, query: str) -> tuple[str, list[list[str]]]:
         """(``query`` without what it asks to leave out, what it leaves out): "men shirts not blue" is men's
@@ -1059,7 +1070,7 @@ class TextSearch:
             return []
         positive, negated = self._negation(fold(query))
         # "not black" alone: every product but black ones, said so rather than "Close in meaning".
-        only_not = [" ".join(words) for words in negated] if not search_words(positive) else []
+        only_not = [as_typed(query, words) for words in negated] if not search_words(positive) else []
 
         name_of = self._names().__getitem__
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
