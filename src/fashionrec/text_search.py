@@ -901,15 +901,15 @@ class TextSearch:
                       for g in genders_named(norm(w))}
             children = {g for w in grown.values() for g in genders_named(w)} - others
             found["gender"] = [g for g in found["gender"] if g not in children] + list(grown)
-        ages = [w for w in _query_words(query) if singular(norm(w)) in _CHILD_AGES]
-        named = {g for w in _query_words(query) if singular(norm(w)) not in _CHILD_AGES for g in genders_named(norm(w))}
+        words = _query_words(query)
+        ages = [w for w in words if singular(norm(w)) in _CHILD_AGES]
+        named = {g for w in words if singular(norm(w)) not in _CHILD_AGES for g in genders_named(norm(w))}
         if ages and named and "gender" in found:
             # An age beside a wearer's word is the wearer's: "Baggit Women Baby Purple Wallet" read as women's and
             # children's, so `index add` filled in no gender from its name (it took Women before "baby" was a
             # child's word), and "toddler girls dress" asked for boys' dresses too (a code review, stop 61).
             found["gender"] = [g for g in found["gender"] if g not in {"Boys", "Girls"} - named]
-        if ages and "articleType" in found and not any(genders_named(norm(w)) for w in _query_words(query)
-                                                       if singular(norm(w)) not in _CHILD_AGES) \
+        if ages and not named and "articleType" in found \
                 and not (self._worn_by("child") & self._is("label:articleType", found["articleType"])).any():
             # A child's age beside a type no child has is a name's word: "baby lip balm" is Maybelline's Baby
             # Lips, not a child's (the catalogue has no children's lip care).

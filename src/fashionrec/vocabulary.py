@@ -164,6 +164,13 @@ WORN_BY = {"panties": ("Women",), "panty": ("Women",), "knickers": ("Women",), "
            "sherwani": ("Men",), "sherwanis": ("Men",),       # "sherwani" listed 1,591 women's kurtas
            "palazzo": ("Women",), "palazzos": ("Women",)}
 
+# Ages of a child, words for children in GENDER_WORDS below (a review of the text search: "juniors" listed men's
+# varsity products, "toddler shoes" grown-ups' unisex shoes, "baby" a baby-doll nightdress and "Baby Lip" balms), but
+# not words that make a product a child's (CHILDREN_NAME), as "Baggit Women ... Baby Purple Wallet" and "Revlon ...
+# Baby Lipstick" are no baby's.
+_CHILD_AGES = ("baby", "babies", "infant", "newborn", "toddler", "junior")
+CHILD_AGE_WORDS = frozenset(_CHILD_AGES)
+
 # A shopper's words for a wearer -> the catalogue's genders.
 GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Men",), "gents": ("Men",),
                 "him": ("Men",), "women": ("Women",), "woman": ("Women",), "womens": ("Women",),
@@ -176,12 +183,7 @@ GENDER_WORDS = {"men": ("Men",), "man": ("Men",), "mens": ("Men",), "male": ("Me
                 "dad": ("Men",), "father": ("Men",), "husband": ("Men",), "boyfriend": ("Men",),
                 "brother": ("Men",), "mom": ("Women",), "mum": ("Women",), "wife": ("Women",),
                 "girlfriend": ("Women",), "sister": ("Women",), "son": ("Boys",), "daughter": ("Girls",),
-                # Ages of a child (a review of the text search: "juniors" listed men's varsity products, "toddler
-                # shoes" grown-ups' unisex shoes, "baby" a baby-doll nightdress and "Baby Lip" balms).
-                **dict.fromkeys(("baby", "babies", "infant", "newborn", "toddler", "junior"), ("Boys", "Girls"))}
-# The words of GENDER_WORDS for a child's age: not words that make a product a child's (CHILDREN_NAME), as
-# "Baggit Women ... Baby Purple Wallet" and "Revlon ... Baby Lipstick" are no baby's.
-CHILD_AGE_WORDS = frozenset({"baby", "babies", "infant", "newborn", "toddler", "junior"})
+                **dict.fromkeys(_CHILD_AGES, ("Boys", "Girls"))}
 # The words of GENDER_WORDS for a person rather than a wearer: a search with one reads it as that wearer, and
 # the catalogue page says so ("watch for my father" showed men's watches alone, without a word; a shopper trial).
 PERSON_WORDS = frozenset({"him", "her", "dad", "father", "husband", "boyfriend", "brother", "mom", "mum", "wife",
