@@ -27,6 +27,7 @@ from scipy.special import log_softmax
 
 from fashionrec.artifacts import read_json, write_json
 from fashionrec.errors import FashionrecError
+from fashionrec.results import listed
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +122,9 @@ def _counts_said(too_few: dict[str, int]) -> str:
         by_count.setdefault(n, []).append(head)
     said = []
     for n, heads in by_count.items():
-        names = heads[0] if len(heads) == 1 else ", ".join(heads[:-1]) + " and " + heads[-1]
         verb = "" if said else (" has" if len(heads) == 1 else " have")
-        said.append(f"{names}{verb} {n:,}" + ("" if said else f" labelled validation product{'s' if n != 1 else ''}"))
+        said.append(f"{listed(heads)}{verb} {n:,}"
+                    + ("" if said else f" labelled validation product{'s' if n != 1 else ''}"))
     return ", ".join(said)
 
 
