@@ -147,13 +147,18 @@ def _load(index: Path, model: Path | None = None, backend: str | None = None, ur
     return rec
 
 
+def _image_path(item: dict) -> str | None:
+    """The photo's file on this machine: the CLI's one field more beside the API's ``Item`` (its ``image_url`` is
+    where a server of this index serves it)."""
+    path = item.get("image_path")
+    return None if path is None else str(path)
+
+
 def _json_item(item: dict, item_id: int) -> dict:
-    """An item as the API answers it (``schemas.Item``), and ``image_path``, the photo's file on this machine (the
-    CLI's one field more: ``image_url`` is where a server of this index serves it)."""
+    """An item as the API answers it (``schemas.Item``), and :func:`_image_path`."""
     from fashionrec.api.schemas import to_item
 
-    path = item.get("image_path")
-    return {**to_item(item, item_id).model_dump(mode="json"), "image_path": None if path is None else str(path)}
+    return {**to_item(item, item_id).model_dump(mode="json"), "image_path": _image_path(item)}
 
 
 def api_answer(recs, schema: str = "RecList", **fields) -> dict:
@@ -166,7 +171,7 @@ def api_answer(recs, schema: str = "RecList", **fields) -> dict:
 
     answer = getattr(schemas, schema)(results=[schemas.to_rec(r) for r in recs], **fields).model_dump(mode="json")
     for shown, r in zip(answer["results"], recs, strict=True):
-        shown["item"] = _json_item(r.item, r.id)
+        shown["item"]["image_path"] = _image_path(r.item)     # to_rec made its Item: the path beside it
     return answer
 
 
@@ -728,8 +733,9 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
     except FashionrecError as e:
         fail(str(e))
     # Fewer pieces than asked were printed without a word (a shop's trial: 1 of 5).
-    _show(recs, as_json, f"complete the look for {item_id}", caption=short_look(len(recs), k),
-          answer=api_answer(recs, note=short_look(len(recs), k)) if as_json else None)     # as /api/items/ID/outfit
+    note = short_look(len(recs), k)
+    _show(recs, as_json, f"complete the look for {item_id}", caption=note,
+          answer=api_answer(recs, note=note) if as_json else None)     # as /api/items/ID/outfit
 
 
 @recommend_app.command("profile")
