@@ -920,3 +920,34 @@ def test_an_empty_column_after_the_name_keeps_the_commas_of_the_name(tmp_path: P
     assert catalog.table["productDisplayName"].tolist() == ["Tee, red and white", "Plain Tee"]
     assert catalog.report.recovered_lines == [2]
     assert not any("ending in empty fields" in s for s in catalog.report.read_as)
+
+
+def test_a_header_ending_in_a_separator_keeps_the_commas_of_a_name(tmp_path: Path) -> None:
+    # A code review (stop 61): with the header's empty last column, "...,Casual,Tee, red and white" was the name
+    # "Tee" and its tail went to the unnamed column, dropped. A row short of that column, one ending in its
+    # separator, and a comma before the name are read as with the ten columns alone.
+    (tmp_path / "images").mkdir()
+    rows = ["1,Men,Apparel,Topwear,Tshirts,Red,Summer,2012,Casual,Tee, red and white",
+            "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Plain Tee,",
+            "3,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Polo",
+            "4,Men,Apparel,Topwear,Tshirts,Red,Summer,2012,Casual,Tee, red, white,",
+            "5,Men,Apparel,Topwear,Tshirts,Navy, Blue,Summer,2012,Casual,Tee"]
+    (tmp_path / "styles.csv").write_text("\n".join([",".join(COLUMNS) + ",", *rows]) + "\n")
+    catalog = load_catalog(tmp_path, check_images=False, progress=False)
+    assert catalog.table["productDisplayName"].tolist() == ["Tee, red and white", "Plain Tee", "Polo",
+                                                            "Tee, red, white"]
+    r = catalog.report
+    assert r.rows_recovered == 2 and r.recovered_lines == [2, 5]        # said as mended, as other such rows are
+    assert [x.line for x in r.rows_rejected] == [6] and "the year would be 'Summer'" in r.rows_rejected[0].reason
+    assert r.rows_rejected[0].reason.startswith("11 fields instead of 10,")
+    assert any("1 row short of the header's 1 unnamed last column" in s and "(line 4)" in s for s in r.read_as)
+    assert any("1 row ending in empty fields" in s and "(line 5)" in s for s in r.read_as)
+    # An unnamed column holding a value on most rows is a column of its own without a heading (a price): read
+    # past as before, and said.
+    rows = [f"{i},Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee {i},{i}99" for i in range(1, 4)]
+    (tmp_path / "styles.csv").write_text("\n".join([",".join(COLUMNS) + ",", *rows]) + "\n")
+    catalog = load_catalog(tmp_path, check_images=False, progress=False)
+    assert catalog.table["productDisplayName"].tolist() == ["Tee 1", "Tee 2", "Tee 3"]
+    assert catalog.report.rows_recovered == 0
+    assert any("unnamed last column holds values in 3 of the rows (lines 2, 3, 4)" in s for s in catalog.report.read_as)
+

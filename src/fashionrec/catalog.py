@@ -949,27 +949,52 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                                                 row[id_at].strip() if trusted and len(row) > id_at else ""))
 
     rows = list(_records(text, n, report, start=at + 1, sep=sep, id_at=id_at))
+    unnamed_tail = n - len(list(itertools.dropwhile(lambda h: not h, reversed(header))))
+    # A named column after the name (a shop's stock): an empty last field is its value, and the fields before it
+    # the name's commas, which the join below keeps ("Tee, red and white," read as "Tee" with stock " red and
+    # white" when trailing separators were dropped first; a code review, stop 61).
+    named_after = any(h.strip() for h in header[name_at + 1:])
+    # The fields a row needs: the header's, less the unnamed columns that end it where the name is the last named
+    # column (a header ending in a separator, a spreadsheet's empty last column). A value there is then the name's,
+    # after a comma: "...,Casual,Tee, red and white" was the name "Tee", its tail dropped with the unnamed column
+    # (a code review, stop 61). Unless nearly every row holds a value there, or every value there is a number: a
+    # column of its own without a heading (a price), read past as before. (Half the rows was too few: a small
+    # file's rows with a comma in the name, or before it, made their own names be cut.)
+    width = n
+    if unnamed_tail and not named_after:
+        tails = {line: [f.strip() for f in row[n - unnamed_tail:] if f.strip()] for line, row in rows}
+        valued = [line for line, tail in tails.items() if tail]
+        filled = sum(1 for _, row in rows if any(f.strip() for f in row))
+        numbers = all(_NUMBER.fullmatch(f) for line in valued for f in tails[line])
+        if len(valued) >= 2 and (numbers or 10 * len(valued) >= 9 * filled):
+            k = len(valued)
+            report.read_as.append(f"the header's unnamed last column{'s' if unnamed_tail != 1 else ''} hold"
+                                  f"{'' if unnamed_tail != 1 else 's'} values in {k} of the rows (lines "
+                                  f"{first_few(valued, 10)}), so read past as a column without a heading: "
+                                  "name it in the header, and quote a name that holds a comma")
+        else:
+            width = n - unnamed_tail
+
+    def whole_row(row: list[str]) -> bool:
+        """A row of the header's fields, nothing in the unnamed ones past ``width``."""
+        return len(row) == n if width == n else width <= len(row) <= n and not any(f.strip() for f in row[width:])
+
     # The label column just before the name: a comma inside its value ("Smart, Casual" in usage) moves the
     # value's second word into the name, and no other column shows it (a year or a season shifted does). Its
     # values on whole rows tell such a word from a name's first words.
     before = header[name_at - 1] if name_at > 0 and header[name_at - 1] in ATTRIBUTES else None
-    usual = {row[name_at - 1].strip().lower() for _, row in rows if len(row) == n} - {"", "na"} if before else set()
+    usual = {row[name_at - 1].strip().lower() for _, row in rows if whole_row(row)} - {"", "na"} if before else set()
     # Without a year and a season, which tell a shifted row (their values are not free), the label just before
     # the name does: a comma in any column before it shifts a value into it ("Shirts, Tops" in the type put
     # "Tops" in the colour, a review of stop 55): one no whole row has is not taken.
     # (With a few whole rows at least: a file whose every name has a comma has no values to tell by, and its rows
     # were all rejected, a review.)
-    whole = sum(1 for _, row in rows if len(row) == n)
+    whole = sum(1 for _, row in rows if whole_row(row))
     unknown_before = before is not None and "year" not in header and "season" not in header and whole >= 20
 
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
-    unnamed_tail = n - len(list(itertools.dropwhile(lambda h: not h, reversed(header))))
     short_lines: list[int] = []
     trailing_lines: list[int] = []
-    # A named column after the name (a shop's stock): an empty last field is its value, and the fields before it
-    # the name's commas, which the join below keeps ("Tee, red and white," read as "Tee" with stock " red and
-    # white" when trailing separators were dropped first; a code review, stop 61).
-    named_after = any(h.strip() for h in header[name_at + 1:])
     for line, row in rows:
         if not row or all(not c.strip() for c in row):
             # Blank, or separators alone (a spreadsheet's formatted empty rows: they went without a word, a data
@@ -977,16 +1002,19 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             blank.append(line)
             continue
         report.rows += 1
-        if len(row) > n and not row[-1].strip() and not named_after:
+        given = len(row)
+        if len(row) > width and not row[-1].strip() and not named_after:
             # Separators at the end of a row (an export's empty trailing cells) hold nothing: they were joined into
-            # the name ("Tee," and "Tee,,,", said recovered; a data review, stop 61).
-            trailing_lines.append(line)
-            while len(row) > n and not row[-1].strip():
+            # the name ("Tee," and "Tee,,,", said recovered; a data review, stop 61). Said where they run past the
+            # header's columns (a header ending in a separator has them in every row).
+            if len(row) > n:
+                trailing_lines.append(line)
+            while len(row) > width and not row[-1].strip():
                 row = row[:-1]
-        if len(row) > n:
+        if len(row) > width:
             # The only free-text column is the name: extra fields are commas inside it (the columns after it, a
             # shop's own price or stock, counted from the right: such a row was rejected and its id lost).
-            after = len(row) - (n - 1 - name_at)
+            after = len(row) - (width - 1 - name_at)
             joined = row[:name_at] + [sep.join(row[name_at:after])] + row[after:]
             year, season = (joined[header.index(c)].strip() if c in header else "" for c in ("year", "season"))
             # A year as a spreadsheet or pandas writes it ("2013.0") is a year, as the loader reads it (that row
@@ -1011,10 +1039,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             if shifted:
                 # The extra comma is before the name ("Navy, Blue"), or may be after it: joining would shift
                 # columns and keep a row of wrong values.
-                reject(line, f"{len(row)} fields instead of {n}, and the extra comma {where} in the name "
+                reject(line, f"{len(row)} fields instead of {width}, and the extra comma {where} in the name "
                        f"({shifted}): quote the field that holds it", row)
                 continue
-            row = joined
+            row = joined + [""] * (n - width)      # the unnamed columns ending the header, if any: empty
             report.rows_recovered += 1
             report.recovered_lines.append(line)
         elif len(row) < n - unnamed_tail:
@@ -1025,8 +1053,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         elif len(row) < n:
             # Short only by the header's unnamed last columns (a header ending in a comma, a spreadsheet's
             # trailing empty column): they hold nothing, so the row loses nothing. Every row of such a file was
-            # rejected as "10 fields instead of 11" (a data review, stop 61).
-            short_lines.append(line)
+            # rejected as "10 fields instead of 11" (a data review, stop 61). (Said of a row short as written,
+            # not of one whose separator ending it, as the header's does, was taken off above.)
+            if given < n:
+                short_lines.append(line)
             row = row + [""] * (n - len(row))
         rec = dict(zip(header, row, strict=True))
         try:
