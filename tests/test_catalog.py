@@ -951,3 +951,19 @@ def test_a_header_ending_in_a_separator_keeps_the_commas_of_a_name(tmp_path: Pat
     assert catalog.report.rows_recovered == 0
     assert any("unnamed last column holds values in 3 of the rows (lines 2, 3, 4)" in s for s in catalog.report.read_as)
 
+
+def test_a_long_thin_photo_is_reported_and_kept(tmp_path: Path) -> None:
+    # A data review (stop 61): a photo over 4:1 either way was passed over by the EDA's sample grid, and data check
+    # said nothing of it. A blank or tiny one is listed as that alone; 4:1 itself is no strip.
+    path = _styles(tmp_path, [f"{i},Men,Accessories,Belts,Belts,Black,Summer,2012,Casual,Belt {i}"
+                              for i in range(1, 6)])
+    for i, size in enumerate([(480, 60), (60, 480), (240, 60), (480, 60), (60, 80)], start=1):
+        im = Image.new("RGB", size, "white")
+        if i != 4:                                      # 4: blank
+            im.paste((20, 20, 20), (5, 5, size[0] - 5, size[1] - 5))
+        im.save(path / "images" / f"{i}.jpg")
+    catalog = load_catalog(path, progress=False)
+    r = catalog.report
+    assert r.long_thin_image_ids == [1, 2] and r.blank_image_ids == [4] and len(catalog.usable) == 5
+    assert r.to_dict()["long_thin_image_ids"] == [1, 2]
+    assert any(line.startswith("long thin image  2 (ids 1, 2): over 4:1 either way") for line in r.summary_lines())

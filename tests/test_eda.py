@@ -426,6 +426,9 @@ def test_the_sample_grid_passes_over_photos_that_show_no_product_and_says_so(fix
     assert not shown & {41878, 36687, 35647}
     assert sorted(samples["counts"]["Footwear / Sandal"]) == sorted(sandals[3:])
     assert samples["passed_over"] == {"blank": [41878], "tiny": [36687], "strip": [35647]}
+    # Listed by the check too since stop 62, as blank and tiny photos are, and on the page's data report.
+    assert report["data_report"]["long_thin_image_ids"] == [35647]
     html = (tmp_path / "eda" / "report.html").read_text()
+    assert "long thin image (over 4:1 either way, kept)</td><td class=\"n\">1</td>" in html
     assert ("Passed over as showing no product: 3 usable photos, 1 blank (one flat colour), 1 tiny (under 32 "
             "pixels a side), 1 long and thin (over 4:1) (ids in report.json).") in html

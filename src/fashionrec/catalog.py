@@ -133,6 +133,9 @@ class DataReport:
     blank_image_ids: list[int] = field(default_factory=list)
     # Readable photos too small to show a product (under MIN_PHOTO_SIDE): kept and listed, as blank ones are.
     tiny_image_ids: list[int] = field(default_factory=list)
+    # Readable photos over LONG_THIN_RATIO:1 either way (a banner, a strip): kept and listed, as tiny ones are; the
+    # EDA's sample grid passed them over while the check said nothing (a data review, stop 61). Not blank or tiny.
+    long_thin_image_ids: list[int] = field(default_factory=list)
     # Readable greyscale photos (GREY_REASON): kept and used, listed; `tag` does not check their colour.
     greyscale_image_ids: list[int] = field(default_factory=list)
     odd_size_images: dict[str, int] = field(default_factory=dict)
@@ -251,6 +254,11 @@ class DataReport:
         if self.tiny_image_ids:
             lines.append(f"tiny image       {len(self.tiny_image_ids)} (ids {first_few(self.tiny_image_ids)}): under "
                          f"{MIN_PHOTO_SIDE} pixels on a side, kept; replace these photos")
+        if self.long_thin_image_ids:
+            thin = self.long_thin_image_ids
+            lines.append(f"long thin image  {len(thin)} (ids {first_few(thin)}): "
+                         f"over {LONG_THIN_RATIO}:1 either way, so a thin band where a model fits it into its 3:4 "
+                         "frame, kept; replace these photos (or pad them to 3:4)")
         if self.shared_photos:
             differ = [g for g in self.shared_photos if g["differ"]]
             rows = sum(len(g["ids"]) for g in self.shared_photos)
@@ -570,10 +578,20 @@ NO_IMAGE = "no image file"          # a row's photo that is not there at all
 # What exports write for "none" (casefolded), beside the catalogue's own "NA" (NOT_A_LABEL), which is said apart.
 MISSING_MARKERS = frozenset({"n/a", "nan", "null", "none", "-", "--", "#n/a", "(blank)", "undefined"})
 TINY_REASON = f"under {MIN_PHOTO_SIDE} pixels on a side, too small to show a product"
+# A photo this many times longer one way than the other is a strip or a banner, not a product photo (the shared
+# catalogue's are 3:4, its widest 60x60; a 30000x20 line was drawn as an EDA sample, a data review, stop 61).
+LONG_THIN_RATIO = 4
 # A greyscale file (its mode, not a black product's look): its product's colour cannot be seen, so the tagger's
 # colour for it is a guess ("Black 0.96" for a blue product, a shop's trial) and the photo wants replacing.
 GREY_REASON = "greyscale: the product's colour cannot be seen"
 GREY_MODES = frozenset({"1", "L", "LA", "La", "I", "I;16", "I;16B", "I;16L", "F"})
+
+
+def long_thin(width, height):
+    """Whether a photo of ``width`` x ``height`` (numbers, or arrays or Series of them) is over
+    :data:`LONG_THIN_RATIO`:1 either way; a size of 0 (not read) is not."""
+    long_side, short_side = np.maximum(width, height), np.minimum(width, height)
+    return (short_side > 0) & (long_side > LONG_THIN_RATIO * short_side)
 
 
 def _flat(image: Image.Image) -> bool:
@@ -1378,6 +1396,9 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     report.blank_image_ids = [int(i) for i in df.loc[ok & (df["image_reason"] == BLANK_REASON), "id"]]
     report.tiny_image_ids = [int(i) for i in df.loc[ok & (df["image_reason"] == TINY_REASON), "id"]]
     report.greyscale_image_ids = [int(i) for i in df.loc[ok & (df["image_reason"] == GREY_REASON), "id"]]
+    # From the sizes already read, so the check costs nothing more; a blank or tiny photo is listed as that alone.
+    thin = ok & long_thin(df["width"], df["height"]) & ~df["image_reason"].isin([BLANK_REASON, TINY_REASON])
+    report.long_thin_image_ids = [int(i) for i in df.loc[thin, "id"]]
     sizes = df.loc[ok & ((df["width"] != 60) | (df["height"] != 80)) & (df["width"] > 0)]
     report.odd_size_images = {f"{w}x{h}": int(c) for (w, h), c in
                               sizes.groupby(["width", "height"]).size().items()}

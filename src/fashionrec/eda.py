@@ -48,11 +48,13 @@ from fashionrec import __version__
 from fashionrec.artifacts import atomic_dir, check_replaceable, check_writable, provenance, write_json, write_text
 from fashionrec.catalog import (
     BLANK_REASON,
+    LONG_THIN_RATIO,
     MIN_PHOTO_SIDE,
     TINY_REASON,
     Catalog,
     CatalogError,
     load_catalog,
+    long_thin,
     open_rgb,
     styles_sha256,
 )
@@ -67,9 +69,6 @@ SMALL_CLASS = 10  # articleTypes with fewer usable images than this are marked i
 EXPECTED_SIZE = (60, 80)  # width x height of the small catalogue's photos
 DPI = 110
 NO_PHOTOS = "no usable photos: see `fashionrec data check`"     # on a plot that has nothing to draw
-# A photo this many times longer one way than the other is a strip or a banner, not a product photo to show as a
-# sample (the catalogue's are 3:4, its widest 60x60; a 30000x20 line showed as a sample, a data review, stop 61).
-STRIP_RATIO = 4
 NO_SAMPLES = ("no photo that shows a product: every usable one is blank, tiny, or long and thin "
               "(see `fashionrec data check`)")
 WITH_IMAGE_COLOUR = "#3b75af"
@@ -274,12 +273,11 @@ def _imbalance(table: pd.DataFrame, usable: pd.Series, class_counts: dict[str, i
 def _no_product_photos(table: pd.DataFrame, usable: pd.Series) -> dict[str, list[int]]:
     """``{"blank" | "tiny" | "strip": [ids]}``: usable photos that show no product, which the sample grid passes
     over (a black square and a 30000x20 line were drawn as samples of a catalogue, a data review, stop 61).
-    Blank and tiny are the catalogue check's own flags (kept usable, so that splits stay as they were); a strip
-    is over :data:`STRIP_RATIO`:1 either way, which the check does not flag."""
+    Each is the catalogue check's own flag (kept usable, so that splits stay as they were): blank, tiny, and a
+    strip over :data:`~fashionrec.catalog.LONG_THIN_RATIO`:1 either way (listed by the check since stop 62)."""
     ok = table[usable]
-    long_side, short_side = np.maximum(ok["width"], ok["height"]), np.minimum(ok["width"], ok["height"])
     blank, tiny = ok["image_reason"] == BLANK_REASON, ok["image_reason"] == TINY_REASON
-    strip = (short_side > 0) & (long_side > STRIP_RATIO * short_side) & ~blank & ~tiny
+    strip = long_thin(ok["width"], ok["height"]) & ~blank & ~tiny
     return {why: [int(i) for i in ok.loc[m, "id"]] for why, m in (("blank", blank), ("tiny", tiny), ("strip", strip))}
 
 
@@ -391,7 +389,7 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
     fewer = ", fewer where a group has fewer" if any(len(g) < per_group for g in groups.values()) else ""
     n_over = sum(len(ids) for ids in passed_over.values())
     kinds = {"blank": "blank (one flat colour)", "tiny": f"tiny (under {MIN_PHOTO_SIDE} pixels a side)",
-             "strip": f"long and thin (over {STRIP_RATIO}:1)"}
+             "strip": f"long and thin (over {LONG_THIN_RATIO}:1)"}
     over = ", ".join(f"{len(ids):,} {kinds[why]}" for why, ids in passed_over.items() if ids)
     over = (f"Passed over as showing no product: {n_over:,} usable photo{'s' if n_over != 1 else ''}, {over} "
             "(ids in report.json)") if n_over else \
@@ -678,6 +676,7 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
         ("unreadable image", len(d["unreadable_image"])),
         ("blank image (one flat colour, kept)", len(d["blank_image_ids"])),
         (f"tiny image (under {MIN_PHOTO_SIDE} pixels a side, kept)", len(d.get("tiny_image_ids", []))),
+        (f"long thin image (over {LONG_THIN_RATIO}:1 either way, kept)", len(d.get("long_thin_image_ids", []))),
         ("greyscale image (the colour cannot be seen, kept)", len(d.get("greyscale_image_ids", []))),
         ("placeholder name (a file name, a test record's or the column's name; kept)", len(d["placeholder_names"])),
         ("images not 60x80", d["images_not_60x80"]),
@@ -721,6 +720,7 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
                       ("images_without_row", "Image files no row names"),
                       ("blank_image_ids", "Blank images, one flat colour, kept (ids)"),
                       ("tiny_image_ids", f"Tiny images, under {MIN_PHOTO_SIDE} pixels a side, kept (ids)"),
+                      ("long_thin_image_ids", f"Long thin images, over {LONG_THIN_RATIO}:1 either way, kept (ids)"),
                       ("greyscale_image_ids", "Greyscale images, the colour cannot be seen, kept (ids)"),
                       ("placeholder_names", "Placeholder names, kept (ids)")):
         values = getattr(catalog.report, key)     # missing_image_ids is kept out of report.json
