@@ -645,21 +645,21 @@ def test_a_rejected_rows_id_is_read_from_the_id_column_wherever_it_is(tmp_path: 
     (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
     report = load_catalog(tmp_path, progress=False).report
     assert [(r.line, r.id_field) for r in report.rows_rejected] == [(3, "777")]
-    # A spreadsheet's "23494.0" is the id 23494 to the index (asking for it says the row was rejected); an id
+    # A spreadsheet's "2.3494E+4" is the id 23494 to the index (asking for it says the row was rejected); an id
     # column after the name, in a row with extra fields before it, has moved: no id is taken from it (a review);
     # commas in the name before it are the name's (the row recovered).
     from fashionrec.catalog import load_catalog as load
     from fashionrec.index_build import _rejected_rows
 
     head = "gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName,id"
-    rows = ["Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,23494.0",
+    rows = ["Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,2.3494E+4",
             "Men,Apparel,Topwear,Tshirts,Navy, Blue,Summer,2012,Casual,Tee,5",
             "Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee, with a comma and, two,6"]
     (tmp_path / "styles.csv").write_text("\n".join([head, *rows]) + "\n")
     catalog = load(tmp_path, progress=False)
-    assert [r.id_field for r in catalog.report.rows_rejected] == ["23494.0", ""]
+    assert [r.id_field for r in catalog.report.rows_rejected] == ["2.3494E+4", ""]
     assert catalog.table.set_index("id").at[6, "productDisplayName"] == "Tee, with a comma and, two"
-    assert _rejected_rows(catalog) == {"23494": "line 2: id '23494.0' is not an integer but a spreadsheet's number "
+    assert _rejected_rows(catalog) == {"23494": "line 2: id '2.3494E+4' is not an integer but a spreadsheet's number "
                                                 "format for 23494: format the id column as whole numbers"}
     # Two exports joined (the second's header, with its byte-order mark, a row of the first), an id in a
     # spreadsheet's scientific format, and an unnamed trailing column: each said as what it is.
@@ -967,3 +967,51 @@ def test_a_long_thin_photo_is_reported_and_kept(tmp_path: Path) -> None:
     assert r.long_thin_image_ids == [1, 2] and r.blank_image_ids == [4] and len(catalog.usable) == 5
     assert r.to_dict()["long_thin_image_ids"] == [1, 2]
     assert any(line.startswith("long thin image  2 (ids 1, 2): over 4:1 either way") for line in r.summary_lines())
+
+
+def test_what_a_shops_export_writes_otherwise_is_read_and_said(tmp_path: Path) -> None:
+    # A data trial (stop 62) of shop exports: each lost or misread rows, or gave an unclear error.
+    row = "Men,Apparel,Topwear,Tshirts,Navy Blue,Summer,2012,Casual"
+    head = ",".join(COLUMNS)
+    (tmp_path / "images").mkdir()
+
+    def load(text: str | bytes) -> Catalog:
+        path = tmp_path / "styles.csv"
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+        return load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+
+    # UTF-16 without a byte-order mark: "lacks the columns ['id', 'articleType', 'productDisplayName']".
+    catalog = load(f"{head}\n1,{row},Tee\n".encode("utf-16-le"))
+    assert catalog.table["id"].tolist() == [1] and catalog.report.read_as == ["UTF-16-LE (without a byte-order mark)"]
+    assert load(f"{head}\n1,{row},Tee\n".encode("utf-16-be")).table["productDisplayName"].tolist() == ["Tee"]
+    # Ids as pandas writes an id column with a blank ("12933.0"): every row was rejected. Read, and listed as
+    # written otherwise; ".000" may be a thousand written with a dot, and "12,933" is said to have a separator.
+    catalog = load(f'{head}\n12933.0,{row},Tee\n7512.00,{row},Polo\n1.000,{row},Top\n"12,934",{row},Cap\n')
+    assert catalog.table["id"].tolist() == [12933, 7512]
+    assert catalog.report.ids_written_otherwise == {"12933.0": 12933, "7512.00": 7512}
+    assert [r.reason for r in catalog.report.rows_rejected] == [
+        "id '1.000' is 1000 written with a thousands separator, or 1 written with decimals: format the id column as "
+        "whole numbers without separators",
+        "id '12,934' is written with a thousands separator: format the id column as whole numbers without separators "
+        "(12934)"]
+    # The same row twice (an export appended again) was told to "correct that line rather than adding another".
+    catalog = load(f"{head}\n1,{row},Tee\n2,{row},Polo\n1,{row},Tee\n2,{row},Polo v2\n")
+    assert [r.reason for r in catalog.report.rows_rejected] == [
+        "duplicate id 1: the same row as line 2 again (exported twice?): remove this line",
+        "duplicate id 2: line 3 has it and is the row read; correct that line rather than adding another"]
+    # A no-break space inside a label made a value of its own ("Navy\xa0Blue" beside "Navy Blue"), unsaid.
+    nbsp = "\u00a0"
+    catalog = load(f"{head}\n1,{row},Tee\n2,{row.replace(' ', nbsp)},Plain{nbsp}Tee\n")
+    assert catalog.table["baseColour"].tolist() == ["Navy Blue"] * 2
+    assert catalog.table["productDisplayName"].tolist() == ["Tee", "Plain Tee"]
+    assert catalog.report.invisible_char_lines == [3]
+    # A DOS end-of-file mark after the last row was a rejected row of its own, its id an invisible "\x1a".
+    catalog = load(f"{head}\r\n1,{row},Tee\r\n\x1a")
+    assert catalog.report.rows == 1 and catalog.report.rows_rejected == []
+    assert any("end-of-file mark (Ctrl-Z" in s for s in catalog.report.read_as)
+    # A space between a comma and a quoted field: the name kept its quotes ('"Tee, slim"'), the row "recovered".
+    catalog = load(f'{head.replace(",", ", ")}\n1, {row.replace(",", ", ")}, "Tee, slim"\n2, {row}, "Polo"\n')
+    assert catalog.table["productDisplayName"].tolist() == ["Tee, slim", "Polo"]
+    assert catalog.report.rows_recovered == 0
+    assert any("2 rows with a space between a separator and a quoted field, read as quoted (lines 2, 3)" in s
+               for s in catalog.report.read_as)

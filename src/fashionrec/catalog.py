@@ -323,7 +323,8 @@ class DataReport:
                          f"{LONG_NAME} characters, kept; check these rows")
         if self.invisible_char_lines:
             lines.append(f"invisible chars  taken out of the labels of {len(self.invisible_char_lines)} lines "
-                         f"(lines {first_few(self.invisible_char_lines)}): a zero-width space made another value")
+                         f"(lines {first_few(self.invisible_char_lines)}): a zero-width space made another value, as "
+                         "a no-break space did (made a plain space, in the names too)")
         for column, typos in self.possible_typos.items():
             said = "; ".join(f"{t['value']!r} ({t['rows']} row{'s' if t['rows'] != 1 else ''}, "
                              f"id{'s' if t['rows'] != 1 else ''} {first_few(t['ids'], 5)}) is like {t['like']!r} "
@@ -714,6 +715,9 @@ def check_image(path: Path) -> tuple[str, str, int, int, bytes]:
 
 
 _NUMBER = re.compile(r"[-+]?\d+(?:[.]\d+)?")
+# The ".0" of an id written as a float (pandas' "12933.0", a spreadsheet's two decimals "12933.00"); not ".000",
+# which in a locale writing thousands with a dot is "1.000", the id 1000.
+_WHOLE_ID = re.compile(r"(?<=\d)[.]0{1,2}$")
 _YEAR = re.compile(r"\d+(?:[.]0+)?")       # 2013, or 2013.0 as pandas writes a column with blanks
 
 
@@ -752,6 +756,18 @@ def _decode_lines(csv_path: Path, report: DataReport) -> str:
             except UnicodeDecodeError as e:
                 raise CatalogError(f"{csv_path} starts as {encoding} but is not ({e}): save it as UTF-8 CSV") from e
             report.read_as.append(encoding)
+            return text
+    # UTF-16 without its mark (a script's or a database's export; Excel writes the mark): a NUL beside every
+    # character of the header, which is ASCII. It was "lacks the columns" all three (a data trial, stop 62).
+    head = data[:200 - 200 % 2] if len(data) >= 200 else data[:len(data) - len(data) % 2]
+    for encoding, zeros, chars in (("UTF-16-LE", head[1::2], head[0::2]), ("UTF-16-BE", head[0::2], head[1::2])):
+        if len(head) >= 8 and not any(zeros) and all(chars):
+            try:
+                text = data.decode(encoding.lower())
+            except UnicodeDecodeError as e:
+                raise CatalogError(f"{csv_path} looks like {encoding} without a byte-order mark but is not ({e}): "
+                                   "save it as UTF-8 CSV") from e
+            report.read_as.append(f"{encoding} (without a byte-order mark)")
             return text
     try:
         return data.decode("utf-8-sig")
@@ -826,7 +842,10 @@ _INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
 # class of its own (a data review, stop 61).
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_ODD_TEXT = re.compile(f"{_INVISIBLE.pattern}|{_CONTROL.pattern}")
+# Spaces that are not the space (no-break, thin, ideographic...): "Navy\u00a0Blue", as a spreadsheet or a web page
+# writes it, looks like "Navy Blue" and was a colour of its own without a word (a data trial, stop 62).
+_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_ODD_TEXT = re.compile(f"{_INVISIBLE.pattern}|{_CONTROL.pattern}|{_SPACES.pattern}")
 # Names longer than this are listed (kept): the catalogue's longest is 88 characters; a 2 MB one went without
 # a word.
 LONG_NAME = 300
@@ -855,6 +874,15 @@ def _bad_id(row: list[str], header: list[str], id_at: int) -> str:
     given = row[id_at].strip()
     if [_spelling(_INVISIBLE.sub("", v)) for v in row] == [_spelling(h) for h in header]:
         return "the header again (two exports joined into one file?): remove the line"
+    if re.fullmatch(r"\d{1,3}(?:[,.' \u00a0]\d{3})+", given):
+        # A spreadsheet's number format with thousands separators ("12,933"): "not an integer" alone left a shop
+        # to guess (a data trial, stop 62).
+        whole = "".join(c for c in given if c.isdigit())
+        if "." in given:        # "1.000": a thousand in a locale that writes thousands with a dot, or 1.0
+            return (f"id {given!r} is {whole} written with a thousands separator, or {int(decimal.Decimal(given))} "
+                    "written with decimals: format the id column as whole numbers without separators")
+        return (f"id {given!r} is written with a thousands separator: format the id column as whole numbers "
+                f"without separators ({whole})")
     try:
         number = decimal.Decimal(given)
     except decimal.InvalidOperation:
@@ -921,8 +949,14 @@ def _misnamed(header: list[str], absent: list[str]) -> list[tuple[str, str]]:
 
 def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     records: list[list[str]] = []
-    seen: dict[int, int] = {}
+    seen: dict[int, int] = {}         # id -> the line read for it
+    as_read: dict[int, list[str]] = {}
     text = _decode_lines(csv_path, report)
+    if text.rstrip("\r\n").endswith("\x1a"):
+        # An old DOS end-of-file mark (Ctrl-Z) after the last row: it was a row of its own, rejected as "1 fields
+        # instead of 10" with an id no one could see (a data trial, stop 62).
+        text = text.rstrip("\r\n").rstrip("\x1a")
+        report.read_as.append("an end-of-file mark (Ctrl-Z, as old DOS programs write) after the last row, left out")
     # The header is the first line that is not blank nor Excel's "sep=;" (lines as the reader splits them:
     # \n, \r\n or an old Mac export's lone \r); line numbers stay the file's (a blank first line was "empty").
     physical = io.StringIO(text, newline="").readlines()
@@ -1013,6 +1047,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
     short_lines: list[int] = []
     trailing_lines: list[int] = []
+    space_quote_lines: list[int] = []
     for line, row in rows:
         if not row or all(not c.strip() for c in row):
             # Blank, or separators alone (a spreadsheet's formatted empty rows: they went without a word, a data
@@ -1020,6 +1055,15 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             blank.append(line)
             continue
         report.rows += 1
+        if '"' in "".join(row) and any(f[:1].isspace() and f.lstrip().startswith('"') for f in row) \
+                and _fields(physical[line - 1], sep) == row:      # (the join first: 0.3 s of a 40k load otherwise)
+            # A space between the separator and a quoted field (`..., "Tee, slim"`, as a person or a script writes
+            # CSV): csv reads the quotes as the field's own, so the name was '"Tee, slim"', quotes and all, and the
+            # row "recovered" (a data trial, stop 62). Read as quoted, where that leaves no such field.
+            again = next(csv.reader([physical[line - 1]], delimiter=sep, skipinitialspace=True), row)
+            if len(again) <= len(row) and not any(f.lstrip().startswith('"') for f in again):
+                space_quote_lines.append(line)
+                row = again
         given = len(row)
         if len(row) > width and not row[-1].strip() and not named_after:
             # Separators at the end of a row (an export's empty trailing cells) hold nothing: they were joined into
@@ -1078,7 +1122,11 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             row = row + [""] * (n - len(row))
         rec = dict(zip(header, row, strict=True))
         try:
-            item_id = int(rec["id"].strip())
+            # "12933.0", as pandas writes an id column with a blank in it, is the id 12933 (and listed as written
+            # otherwise, as "00019696" is): every row of such an export was rejected (a data trial, stop 62). A
+            # spreadsheet's "1.2933E+4" is still refused: it may have lost digits.
+            given_id = rec["id"].strip()
+            item_id = int(_WHOLE_ID.sub("", given_id) if "." in given_id else given_id)
         except ValueError:
             reject(line, _bad_id(row, header, id_at), row)
             continue
@@ -1089,9 +1137,14 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             reject(line, f"id {item_id} is negative: ids are whole numbers from 0 (a stray minus sign?)", row)
             continue
         if item_id in seen:
-            # The first row stands: a correction appended below it did not take (an operator's trial).
-            reject(line, f"duplicate id {item_id}: line {seen[item_id]} has it and is the row read; correct that "
-                   "line rather than adding another", row)
+            # The first row stands: a correction appended below it did not take (an operator's trial). The same row
+            # again (an export run twice, appended) was told to "correct that line" (a data trial, stop 62).
+            first = seen[item_id]
+            as_read = as_read or dict(rows)         # the rows as the file has them, by line: made once, if needed
+            again = [f.strip() for f in as_read[line]] == [f.strip() for f in as_read[first]]
+            reject(line, f"duplicate id {item_id}: " + (
+                f"the same row as line {first} again (exported twice?): remove this line" if again else
+                f"line {first} has it and is the row read; correct that line rather than adding another"), row)
             continue
         seen[item_id] = line
         if str(item_id) != rec["id"].strip():       # a row read, not one rejected above ("-07", a duplicate "015970")
@@ -1105,6 +1158,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 report.control_char_lines.append(line)
             seen_values = [_INVISIBLE.sub("", v).strip() if c in ATTRIBUTES else v
                            for c, v in zip(COLUMNS[1:], plain, strict=True)]
+            seen_values = [re.sub(" {2,}", " ", _SPACES.sub(" ", v)).strip() if _SPACES.search(v) else v
+                           for v in seen_values]
             if seen_values != plain:
                 report.invisible_char_lines.append(line)
             values = seen_values
@@ -1114,6 +1169,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     if blank:       # said, as docs/data.md says (they were skipped without a word)
         report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
                               f"alone) skipped (line{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
+    if space_quote_lines:
+        k = len(space_quote_lines)
+        report.read_as.append(f"{k} row{'s' if k != 1 else ''} with a space between a separator and a quoted field, "
+                              f"read as quoted (line{'s' if k != 1 else ''} {first_few(space_quote_lines, 10)})")
     if trailing_lines:
         k = len(trailing_lines)
         report.read_as.append(f"{k} row{'s' if k != 1 else ''} ending in empty fields past the header's columns "

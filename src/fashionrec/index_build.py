@@ -398,7 +398,7 @@ class IndexBuilding:
 
 def _rejected_rows(catalog: Catalog) -> dict[str, str]:
     """{id: "line N: why"} of the catalogue's rejected rows whose id field is a whole number ("23494", or a
-    spreadsheet's "23494.0", rejected as no integer: asking for 23494 says so, not "no product")."""
+    spreadsheet's "2.3494E+4", rejected as no integer: asking for 23494 says so, not "no product")."""
     out = {}
     for row in catalog.report.rows_rejected:
         try:
