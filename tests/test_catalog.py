@@ -1015,3 +1015,15 @@ def test_what_a_shops_export_writes_otherwise_is_read_and_said(tmp_path: Path) -
     assert catalog.report.rows_recovered == 0
     assert any("2 rows with a space between a separator and a quoted field, read as quoted (lines 2, 3)" in s
                for s in catalog.report.read_as)
+
+
+def test_a_macs_hidden_files_beside_the_photos_are_no_photos_without_a_row(tmp_path: Path) -> None:
+    # A folder unzipped from a Mac has "._1.jpg" (metadata) beside each photo: each was an "image without a row",
+    # to be given one (a data trial, stop 62). A photo no row names still is.
+    path = _styles(tmp_path, ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee"])
+    for name in ("1.jpg", "2.jpg"):
+        Image.new("RGB", (60, 80), "white").save(path / "images" / name)
+    (path / "images" / "._1.jpg").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        " + bytes(100))
+    (path / "images" / ".DS_Store").write_bytes(bytes(100))
+    report = load_catalog(path, progress=False, warn=False).report
+    assert report.images_without_row == ["2.jpg"] and report.with_image == 1

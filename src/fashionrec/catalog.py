@@ -1325,13 +1325,17 @@ def image_files(images_dir: Path) -> _ImageFolder:
     unread: dict[str, str] = {}
     with os.scandir(images_dir) as entries:
         for entry in entries:
+            if entry.name.startswith("."):
+                # Hidden, as a folder of them was already: a Mac's "._12933.jpg" (its metadata, beside each photo of a
+                # folder unzipped from a Mac) was an "image without a row", to be given one (a data trial, stop 62).
+                continue
             stem, dot, ext = entry.name.rpartition(".")
             r = rank.get(f".{ext.lower()}") if dot else None
             if r is not None and entry.is_file():
                 found.setdefault(stem, []).append((r, Path(entry.path)))
-            elif entry.is_dir() and not entry.name.startswith("."):
+            elif entry.is_dir():
                 folders.append(Path(entry.path))
-            elif dot and stem and not entry.name.startswith(".") and entry.is_file():
+            elif dot and stem and entry.is_file():
                 unread.setdefault(stem, entry.name)
     for files in found.values():
         files.sort()
