@@ -278,3 +278,17 @@ def test_evaluate_recs_says_the_sampling_spread_of_its_precisions():
     res = CliRunner().invoke(app, ["evaluate-recs", str(FIXTURE), "--index", str(built_index()), "--no-text",
                                    "--limit", "5"])
     assert res.exit_code == 0 and "95% interval (n=5 queries) of P@10 on queries like these: type " in res.output
+
+
+def test_a_relative_index_that_is_not_there_is_named_with_the_folder_it_was_looked_for_in(tmp_path, monkeypatch):
+    # `evaluate-recs NEW --index runs/index` typed in another folder than the checkout said "no index at
+    # runs/index", as though the shipped index were gone (a maintainer's trial): the folder looked in is named.
+    from _recs_support import FIXTURE
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    res = CliRunner().invoke(app, ["evaluate-recs", str(FIXTURE), "--index", "runs/index", "--no-text"])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 2 and f"no index at runs/index (here: {tmp_path.resolve() / 'runs' / 'index'};" in said

@@ -608,8 +608,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             recovery.finish_move()
         manifest_path = index_dir / "manifest.json"
         if not manifest_path.exists():
-            raise VectorIndexError(f"no index at {index_dir} (manifest.json missing): build one with `fashionrec index "
-                              f"build DATA_DIR --out {index_dir}`, or give the folder an index was built into")
+            # A relative folder is read from the working folder: said, as `--index runs/index` typed in another
+            # folder than the checkout's read as though the shipped index were gone (a maintainer's trial).
+            here = "" if index_dir.is_absolute() else f"here: {index_dir.resolve()}; "
+            raise VectorIndexError(f"no index at {index_dir} ({here}manifest.json missing): build one with `fashionrec "
+                                   f"index build DATA_DIR --out {index_dir}`, or give the folder an index was built "
+                                   "into")
         manifest = read_json(manifest_path)
         if not isinstance(manifest, dict):
             raise DamagedFileError(f"{manifest_path} is not an index manifest (a JSON object): rebuild the index with "
