@@ -68,6 +68,29 @@ def test_a_failing_json_on_stdout_command_prints_the_apis_error_object(tmp_path:
         assert list(said) == ["detail"] and said["detail"] in " ".join(res.stderr.split()), (args, res.stderr)
 
 
+def test_a_command_line_the_parser_refuses_prints_the_apis_error_object_under_json(tmp_path: Path) -> None:
+    # An unknown option, a bad value or a missing argument was refused by the parser with its usage on stderr
+    # alone: a script piping `--json` to jq read nothing on stdout, where every other failure printed one object.
+    none = str(tmp_path / "none")
+    for args, said in ((["recommend", "similar", "1", "--json", "--bogus"], "No such option: --bogus"),
+                       (["recommend", "similar", "abc", "--json"], "item_id"),
+                       (["recommend", "outfit", "1", "--json", "-k", "x"], "'-k'"),
+                       (["recommend", "text", "--json"], "Missing argument"),
+                       (["index", "remove", "--json", "--index", none], "Missing argument"),
+                       (["data", "check", none, "--json", "-", "--strickt"], "--strickt"),
+                       (["evaluate", none, "--json=-", "--split", "test", "--nope"], "--nope"),
+                       (["index", "check", none, "--json"], "No such option: --json")):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        detail = json.loads(res.stdout)["detail"]       # one object, nothing else on stdout
+        assert list(json.loads(res.stdout)) == ["detail"] and said in detail and "--help" in detail, (args, detail)
+        assert said in res.stderr, (args, res.stderr)    # the usage as before
+    # Without JSON on stdout asked (no --json, or --json FILE), stdout stays empty.
+    for args in (["recommend", "similar", "1", "--bogus"], ["data", "check", none, "--json", none, "--bogus"]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2 and res.stdout == "", (args, res.stdout)
+
+
 def test_data_check_lists_missing_photos_and_photos_without_rows_and_strict_fails(fixture_dir: Path, expected: dict,
                                                                                   tmp_path: Path) -> None:
     cat = tmp_path / "cat"

@@ -14,14 +14,48 @@ from pathlib import Path
 from typing import NoReturn
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.markup import escape
 
 from fashionrec.errors import FashionrecError
 from fashionrec.signals import exit_code, how_stopped, stop_on_sigterm
 
+
+class _RootGroup(typer.core.TyperGroup):
+    """The ``fashionrec`` group: a command line its parser refuses (an unknown option, ``-k abc``, a missing
+    argument) is said on stdout too, as ``{"detail": ...}``, where the command's answer is JSON there (``--json``,
+    ``--json -``): a script piping it to ``jq`` read nothing there, where every other failure printed one object
+    (an operator's trial). Exit 2 and the usage on stderr as before."""
+
+    def invoke(self, ctx):
+        given = [*ctx._protected_args, *ctx.args]       # the subcommand's words, before they are parsed
+        try:
+            return super().invoke(ctx)
+        except typer.TyperException as e:      # click's (typer's own copy's) errors: UsageError and its kinds
+            ctx = getattr(e, "ctx", None)
+            if _json_asked(ctx.command if ctx else None, given):
+                _JsonOnStdout.wanted = True
+                where = ctx.command_path if ctx else "fashionrec"
+                json_error(f"{e.format_message()} (`{where} --help` lists the options)")
+            raise
+
+
+def _json_asked(command, given: list[str]) -> bool:
+    """Whether ``given`` asks ``command`` for JSON on stdout: its ``--json`` flag, or ``--json -`` where
+    ``--json`` takes a file; ``--json`` where the command has none (a script that wants JSON gets the refusal so)."""
+    option = next((p for p in getattr(command, "params", ()) if "--json" in getattr(p, "opts", ())), None)
+    for i, word in enumerate(given):
+        if word == "--":
+            break
+        if word == "--json=-" or (word == "--json" and (option is None or getattr(option, "is_flag", False)
+                                                        or given[i + 1:i + 2] == ["-"])):
+            return True
+    return False
+
+
 app = typer.Typer(help="Tag a fashion catalogue from its photos and recommend similar items and outfits.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False, cls=_RootGroup)
 data_app = typer.Typer(help="Check a catalogue folder and make train/val/test splits.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 # Table width when output goes to a file or a pipe, where rich would otherwise wrap everything at 80 columns.
