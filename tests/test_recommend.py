@@ -5073,6 +5073,19 @@ def test_a_failing_json_command_prints_the_apis_error_object_on_stdout(tmp_path)
     assert res.exit_code == 2 and res.stdout == ""
 
 
+def test_k_and_diversity_out_of_range_are_refused_by_their_flags_before_the_index_loads(tmp_path):
+    # "k must be a whole number ..." and "diversity must be ..." were the Python call's words, said after the index
+    # loaded: a script's author looked for a "k" option (the flag is -k) and waited seconds for a refusal.
+    none = str(tmp_path / "none")       # no index: the refusal comes first
+    for args, said in ((("similar", "1", "-k", "0"), "-k must be a whole number between 1 and 1000, got 0"),
+                       (("similar", "1", "--diversity", "2"), "--diversity must be a number from 0"),
+                       (("photo", none, "-k", "-1"), "-k must"), (("text", "jeans", "-k", "1000000000"), "-k must"),
+                       (("outfit", "1", "-k", "0"), "-k must"), (("profile", "1", "2", "-k", "0"), "-k must")):
+        res = CliRunner().invoke(app, ["recommend", *args, "--index", none, "--json"])
+        assert res.exit_code == 2, (args, res.output)
+        assert json.loads(res.stdout)["detail"].startswith(said), (args, res.stdout)
+
+
 def test_a_bug_in_a_json_command_still_prints_one_json_object(monkeypatch, capsys):
     # A bug keeps its traceback; stdout has what the API answers for one (its 500's detail), not nothing.
     from fashionrec import cli

@@ -129,6 +129,17 @@ def _filters(gender, article_type, colour, sub_category, usage, master_category,
     return f or None
 
 
+def _check_k(k: int, diversity: float = 0.0) -> None:
+    """Refuse ``-k`` and ``--diversity`` out of range by their flags, before the index loads: the recommender's
+    words, "k must be ...", "diversity must be ...", are the Python call's, and came after the load's seconds."""
+    from fashionrec.results import MAX_K
+
+    if not 1 <= k <= MAX_K:
+        fail(f"-k must be a whole number between 1 and {MAX_K}, got {k}")
+    if not 0.0 <= diversity <= 1.0:
+        fail(f"--diversity must be a number from 0 (most similar) to 1 (most diverse), got {diversity:g}")
+
+
 def _load(index: Path, model: Path | None = None, backend: str | None = None, uri: str | None = None,
           token: str | None = None, writes: bool = False, warn_stale: bool = True):
     from fashionrec.index_build import index_backend
@@ -591,6 +602,7 @@ def recommend_similar(
     master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
 ) -> None:
     """Items that look like ITEM_ID."""
+    _check_k(k, diversity)
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
@@ -610,6 +622,7 @@ def recommend_photo(
     master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
 ) -> None:
     """Tag a photo and show catalogue items that look like it."""
+    _check_k(k)
     image = _open_photo(path)
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
@@ -670,6 +683,7 @@ def recommend_text(
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
     from fashionrec.vocabulary import without_price_or_size
 
+    _check_k(k)
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     query, left_out = without_price_or_size(query)
     try:
@@ -728,6 +742,7 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
                      backend: str | None = BackendOpt, uri: str | None = UriOpt,
                      token: str | None = TokenOpt, model: Path | None = ModelOpt) -> None:
     """Complete the look: one complementary item per slot, slots in the rules' order (not sorted by score)."""
+    _check_k(k)
     try:
         recs = _load(index, model, backend=backend, uri=uri, token=token).complete_the_look(item_id, k=k)
     except FashionrecError as e:
@@ -750,6 +765,7 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
                           help="Leave out liked ids the index does not have (sold out, removed) and say which, "
                                "instead of failing; the API's skip_unknown.")) -> None:
     """Recommendations for a set of liked items, taken from each in turn (not sorted by score)."""
+    _check_k(k)
     skipped: list[int] = []
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
