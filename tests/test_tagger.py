@@ -1596,3 +1596,14 @@ def test_evaluate_says_its_sampling_spread_and_how_the_report_was_made(tiny_run,
     res = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tiny_run)])
     said = " ".join(res.output.split())
     assert res.exit_code == 0 and f"{lo:.3f}-{hi:.3f}" in said and "not comparable" in said
+
+
+def test_calibrate_and_probe_name_their_model_argument_not_a_model_flag(tmp_path: Path) -> None:
+    # "checkpoint x not found; ... or omit --model": calibrate and probe take the model as their MODEL argument, and
+    # have no --model (an operator's trial looked for one).
+    (tmp_path / "config.json").write_text("{}")
+    for model in (tmp_path / "none", tmp_path / "config.json"):
+        for args in (["calibrate", str(model)], ["probe", str(model), "--out", str(tmp_path / "probe")]):
+            res = CliRunner().invoke(app, [*args, "--data", str(tmp_path)])
+            said = " ".join(res.stderr.split())
+            assert res.exit_code == 2 and "leave MODEL out" in said and "--model" not in said, (args, said)

@@ -648,7 +648,7 @@ def probe_cmd(
     try:
         result = fit_probe(model, _data_dir(data_dir), out, heads=tuple(heads or ("articleType",)), c=c)
     except FashionrecError as e:
-        fail(str(e))
+        fail(_model_argument(e))
     console.print(f"probe blend weights {result.weights}: "
                   f"{_val_and_test(result.val_metrics, result.test_metrics)} -> {result.run_dir}")
 
@@ -718,6 +718,13 @@ def _csv_to_stdout(table) -> bool:
         return False
 
 
+def _model_argument(e: FashionrecError) -> str:
+    """A checkpoint's refusal said of ``calibrate``'s and ``probe``'s MODEL argument: the tagger's words, "omit
+    --model", named a flag these commands do not have (an operator's trial)."""
+    return (str(e).replace("omit --model", "leave MODEL out").replace("omit the model (--model; Python: model=None)",
+                                                                        "leave MODEL out"))
+
+
 @app.command("calibrate")
 def calibrate_cmd(
     model: Path | None = typer.Argument(None, help="Checkpoint or train run folder (default: the shipped model)."),
@@ -729,7 +736,9 @@ def calibrate_cmd(
 
     try:
         record = calibrate_checkpoint(model, _data_dir(data_dir))
-    except (FashionrecError, ValueError) as e:
+    except FashionrecError as e:
+        fail(_model_argument(e))
+    except ValueError as e:
         fail(str(e))
     console.print("on the test split, before -> after:")
     console.print(f"{'head':<15} {'T':>6}  {'ECE':>14}  {'NLL':>14}  {'median top p':>14}", highlight=False)
