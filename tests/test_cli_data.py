@@ -91,6 +91,24 @@ def test_a_command_line_the_parser_refuses_prints_the_apis_error_object_under_js
         assert res.exit_code == 2 and res.stdout == "", (args, res.stdout)
 
 
+def test_a_stop_no_command_caught_is_said_with_its_signals_exit_code(monkeypatch, tmp_path: Path) -> None:
+    # A Ctrl-C or SIGTERM while a command's modules or the model loaded (before its own `except KeyboardInterrupt`)
+    # ended in exit 130 without a word, a SIGTERM too (not 143), and nothing on stdout under --json.
+    import fashionrec.cli_recs
+    from fashionrec.signals import Terminated
+
+    for stop, code, word in ((KeyboardInterrupt(), 130, "interrupted"), (Terminated(), 143, "terminated")):
+        def loading(*_a, _stop=stop, **_k):
+            raise _stop
+
+        monkeypatch.setattr(fashionrec.cli_recs, "_load", loading)
+        res = runner.invoke(app, ["recommend", "similar", "1", "--index", str(tmp_path), "--json"])
+        assert res.exit_code == code, res.output
+        assert json.loads(res.stdout)["detail"].startswith(f"{word}: ") and res.stderr.startswith(f"{word}: ")
+        res = runner.invoke(app, ["recommend", "outfit", "1", "--index", str(tmp_path)])
+        assert res.exit_code == code and res.stdout == "" and word in res.stderr, res.output
+
+
 def test_data_check_lists_missing_photos_and_photos_without_rows_and_strict_fails(fixture_dir: Path, expected: dict,
                                                                                   tmp_path: Path) -> None:
     cat = tmp_path / "cat"

@@ -39,6 +39,12 @@ class _RootGroup(typer.core.TyperGroup):
                 where = ctx.command_path if ctx else "fashionrec"
                 json_error(f"{e.format_message()} (`{where} --help` lists the options)")
             raise
+        except KeyboardInterrupt as e:
+            # One the command did not catch (while its modules or the model loaded, or in a command with nothing
+            # of its own to say): typer ended it in exit 130 without a word, a SIGTERM too (not 143), and no JSON
+            # under --json (an operator's trial).
+            stopped(e, "each file a command writes goes in whole or not at all, so none is left half-written: "
+                    "run it again")
 
 
 def _json_asked(command, given: list[str]) -> bool:
