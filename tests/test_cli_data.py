@@ -109,6 +109,14 @@ def test_a_stop_no_command_caught_is_said_with_its_signals_exit_code(monkeypatch
         assert res.exit_code == code and res.stdout == "" and word in res.stderr, res.output
 
 
+def test_data_split_names_the_flags_of_fractions_it_refuses(tmp_path: Path) -> None:
+    # "val_frac 0.9 and test_frac 0.5: ..." named Python's parameters, which `data split` has no flag of.
+    res = runner.invoke(app, ["data", "split", str(tmp_path), "--out", str(tmp_path / "s.csv"), "--val-frac", "0.9",
+                              "--test-frac", "0.5"])
+    said = " ".join(res.stderr.split())
+    assert res.exit_code == 2 and "--val-frac 0.9" in said and "--test-frac 0.5" in said, said
+
+
 def test_data_check_lists_missing_photos_and_photos_without_rows_and_strict_fails(fixture_dir: Path, expected: dict,
                                                                                   tmp_path: Path) -> None:
     cat = tmp_path / "cat"

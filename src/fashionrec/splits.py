@@ -24,7 +24,7 @@ import pandas as pd
 
 from fashionrec.artifacts import atomic_dir, provenance, read_json, write_with_json
 from fashionrec.catalog import Catalog, styles_sha256
-from fashionrec.errors import BadInputError, FashionrecError
+from fashionrec.errors import BadInputError, FashionrecError, option
 
 SPLITS = ("train", "val", "test")
 # The folders `data split --folders` writes: each split, and train + val together (the products a model
@@ -52,8 +52,11 @@ class SplitConfig:
             raise BadInputError(f"copies {self.copies!r}: choose {' or '.join(COPIES)} (together: the ids of one "
                                 "photo go to one part of the split)")
         if not (0 < self.val_frac < 1 and 0 < self.test_frac < 1 and self.val_frac + self.test_frac < 1):
-            raise BadInputError(f"val_frac {self.val_frac:g} and test_frac {self.test_frac:g}: each must lie strictly "
-                                "between 0 and 1 and together leave products to train on (e.g. 0.1 and 0.1)")
+            # Named as errors.option names a setting: "val_frac 0.9" named no flag of `data split` (an operator's
+            # trial looked for one).
+            raise BadInputError(f"{option('val_frac', f'{self.val_frac:g}')} and "
+                                f"{option('test_frac', f'{self.test_frac:g}')}: each must lie strictly between 0 and 1 "
+                                "and together leave products to train on (e.g. 0.1 and 0.1)")
         if self.min_per_class < 3:
             raise BadInputError(f"min_per_class {self.min_per_class}: a class split three ways needs 3 images or more")
 
