@@ -160,6 +160,10 @@ def test_the_command_writes_the_table_and_says_what_fell_short(tmp_path: Path) -
     res = CliRunner().invoke(app, ["recommend", "export", "--index", str(built_index()), "--out", str(out),
                                    "--outfit-k", "-1"])
     assert res.exit_code == 2 and "--outfit-k must be a whole number between 1 and" in " ".join(res.output.split())
+    # And --kinds ("kinds 'looks'" named no flag: an operator's trial).
+    res = CliRunner().invoke(app, ["recommend", "export", "--index", str(built_index()), "--out", str(out),
+                                   "--kinds", "looks"])
+    assert res.exit_code == 2 and "(--kinds 'looks'): choose among" in " ".join(res.output.split())
     # One product: "1 product", not "1 products".
     res = CliRunner().invoke(app, ["recommend", "export", some[0], "--index", str(built_index()), "--out", str(out),
                                    "--kinds", "similar"])

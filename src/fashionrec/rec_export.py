@@ -27,7 +27,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from fashionrec.artifacts import check_writable, provenance, write_with, write_with_json
-from fashionrec.errors import BadInputError, DamagedFileError, NotFoundError
+from fashionrec.errors import BadInputError, DamagedFileError, NotFoundError, option
 from fashionrec.progress import hidden
 from fashionrec.results import PRODUCT_PAGE, check_k, id_list
 from fashionrec.rwlock import RWLock
@@ -124,7 +124,9 @@ def _checked(out: Path, kinds: Sequence[str], k: dict[str, int] | None) -> tuple
     kinds = [kinds] if isinstance(kinds, str) else list(kinds)
     unknown = [x for x in kinds if x not in KINDS]
     if unknown or not kinds:
-        raise BadInputError(f"kinds {', '.join(map(repr, unknown)) or '(none)'}: choose among {', '.join(KINDS)}")
+        # Named as errors.option names a setting: "kinds 'bogus'" named no flag (`recommend export --kinds`).
+        raise BadInputError(f"{option('kinds', ', '.join(map(repr, unknown)) or '(none)')}: choose among "
+                            f"{', '.join(KINDS)}")
     extra = set(k or {}) - set(KINDS)
     if extra:
         raise BadInputError(f"k for {', '.join(sorted(extra))}: the kinds are {', '.join(KINDS)}")
