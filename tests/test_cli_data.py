@@ -117,6 +117,26 @@ def test_data_split_names_the_flags_of_fractions_it_refuses(tmp_path: Path) -> N
     assert res.exit_code == 2 and "--val-frac 0.9" in said and "--test-frac 0.5" in said, said
 
 
+def test_a_choice_of_index_build_or_embed_is_refused_by_its_flag_before_the_catalogue_loads(monkeypatch,
+                                                                                          fixture_dir: Path,
+                                                                                          tmp_path: Path) -> None:
+    # "unknown index backend 'x'", "index kind 'x' is not one of ..." and "unknown engine 'x'" named no flag, and
+    # came after the catalogue and the model loaded (a minute and more on 40k products).
+    def loading(*_a, **_k):
+        raise AssertionError("the catalogue was loaded")
+
+    monkeypatch.setattr("fashionrec.catalog.load_catalog", loading)
+    out = str(tmp_path / "out")
+    for args, said in ((["index", "build", str(fixture_dir), "--out", out, "--kind", "ivf"],
+                        "--kind 'ivf': choose auto, flat or hnsw"),
+                       (["index", "build", str(fixture_dir), "--out", out, "--backend", "qdrant"],
+                        "--backend 'qdrant': choose faiss or milvus"),
+                       (["embed", str(fixture_dir), "--out", out, "--engine", "spark"],
+                        "--engine 'spark': choose local or ray")):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2 and said in " ".join(res.stderr.split()), (args, res.output)
+
+
 def test_data_check_lists_missing_photos_and_photos_without_rows_and_strict_fails(fixture_dir: Path, expected: dict,
                                                                                   tmp_path: Path) -> None:
     cat = tmp_path / "cat"
