@@ -1607,3 +1607,13 @@ def test_calibrate_and_probe_name_their_model_argument_not_a_model_flag(tmp_path
             res = CliRunner().invoke(app, [*args, "--data", str(tmp_path)])
             said = " ".join(res.stderr.split())
             assert res.exit_code == 2 and "leave MODEL out" in said and "--model" not in said, (args, said)
+
+
+def test_train_names_the_flag_of_an_unknown_model_or_profile_before_the_catalogue_loads(tmp_path: Path) -> None:
+    # "unknown model 'x'" named no flag, and came after the catalogue loaded; "unknown profile" named none either.
+    for args, said in ((["--model", "resnet"], "model 'resnet' (--model 'resnet'): choose efficientnet-lite0, "),
+                       (["--profile", "fast"], "profile 'fast' (--profile 'fast'): choose cpu, gpu, tiny")):
+        res = CliRunner().invoke(app, ["train", str(tmp_path / "no catalogue"), "--out", str(tmp_path / "run"), *args])
+        assert res.exit_code == 2 and said in " ".join(res.stderr.split()), (args, res.output)
+    with pytest.raises(FashionrecError, match=r"\(--model 'resnet'\)"):
+        make_config(model="resnet")

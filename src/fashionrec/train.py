@@ -58,7 +58,7 @@ from fashionrec.errors import FashionrecError, option
 from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
 from fashionrec.levels import type_levels
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
-from fashionrec.models import ENSEMBLE_SPEC, TaggerNet, create_model, freeze_early_layers
+from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, TaggerNet, create_model, freeze_early_layers
 from fashionrec.progress import hidden
 from fashionrec.schedule import OneCycle
 from fashionrec.splits import COPIES, Split, SplitConfig, make_split
@@ -155,7 +155,7 @@ def make_config(profile: str | None = None, **overrides) -> TrainConfig:
     cfg = TrainConfig()
     if profile:
         if profile not in PROFILES:
-            raise FashionrecError(f"unknown profile {profile!r}; choose one of {sorted(PROFILES)}")
+            raise FashionrecError(f"{option('profile', repr(profile))}: choose {', '.join(sorted(PROFILES))}")
         cfg = dataclasses.replace(cfg, **PROFILES[profile])
         if overrides.get("model") not in (None, cfg.model):
             # The profile's frozen blocks and input size belong to its model; another takes its own defaults.
@@ -171,6 +171,8 @@ def check_config(cfg: TrainConfig) -> TrainConfig:
     trial trained a whole run with --balance foo, and --batch-size -4, --lr -1 and --device tpu ended in
     tracebacks."""
     problems = [
+        # Here, before the catalogue loads: "unknown model 'x'" came after it, and named no flag (an operator's trial).
+        (cfg.model not in MODEL_SPECS, f"{option('model', repr(cfg.model))}: choose {', '.join(sorted(MODEL_SPECS))}"),
         (cfg.epochs < 1, f"{option('epochs')} must be at least 1, not {cfg.epochs}"),
         (cfg.batch_size < 1, f"{option('batch_size')} must be at least 1, not {cfg.batch_size}"),
         (not cfg.lr > 0, f"{option('lr')} must be above 0, not {cfg.lr:g}"),
