@@ -137,6 +137,16 @@ def test_a_choice_of_index_build_or_embed_is_refused_by_its_flag_before_the_cata
         assert res.exit_code == 2 and said in " ".join(res.stderr.split()), (args, res.output)
 
 
+def test_each_groups_help_names_every_command_it_has() -> None:
+    # `fashionrec recommend --help` said "similar, photo, text, outfit, profile" above a list with export too.
+    import typer.main
+
+    for name, group in typer.main.get_command(app).commands.items():
+        if hasattr(group, "commands"):
+            missing = [c for c in group.commands if c not in group.help.lower()]
+            assert not missing, (name, missing, group.help)
+
+
 def test_data_check_lists_missing_photos_and_photos_without_rows_and_strict_fails(fixture_dir: Path, expected: dict,
                                                                                   tmp_path: Path) -> None:
     cat = tmp_path / "cat"

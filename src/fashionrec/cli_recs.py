@@ -38,7 +38,8 @@ logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines a
 
 index_app = typer.Typer(help="Build, check and change the vector index the recommender searches (build, check, "
                         "add, remove).", no_args_is_help=True)
-recommend_app = typer.Typer(help="Recommend items: similar, photo, text, outfit, profile.", no_args_is_help=True)
+recommend_app = typer.Typer(help="Recommend items: similar, photo, text, outfit, profile; export (every product's "
+                            "lists as one table).", no_args_is_help=True)
 app.add_typer(index_app, name="index")
 app.add_typer(recommend_app, name="recommend")
 
