@@ -220,6 +220,20 @@ def test_evaluate_recs_split_file_says_what_is_wrong(tmp_path):
     assert res.exit_code == 2 and "--split val picks ids of a --split-file" in res.output
 
 
+def test_evaluate_recs_refuses_a_bad_limit_or_split_file_before_the_index_loads(tmp_path):
+    # --limit 0 and a missing --split-file were said after the index and the query catalogue loaded (on 40k
+    # products, the seconds of the index and a minute of the catalogue).
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    none = str(tmp_path / "none")       # no index, no catalogue: the refusal comes first
+    for extra, said in ((["--limit", "0"], "--limit must be at least 1"),
+                        (["--split-file", none], "cannot read --split-file")):
+        res = CliRunner().invoke(app, ["evaluate-recs", none, "--index", none, *extra, "--json", "-"])
+        assert res.exit_code == 2 and said in res.stderr and said in res.stdout, (extra, res.output)
+
+
 def test_evaluate_recs_takes_your_own_labelled_text_queries(tmp_path):
     import json
 

@@ -941,18 +941,22 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
         fail(f"--rank must be attributes, tagger or embedding, got {rank!r}")
     if split != "test" and split_file is None:
         fail(f"--split {split} picks ids of a --split-file; give one (a train run's split.csv), or drop --split")
+    if limit is not None and limit < 1:     # before the index and the queries load, as the other flags are
+        fail(f"--limit must be at least 1 (the number of queries to run), got {limit}")
     check_json_out(json_out)        # before minutes of queries
     try:
-        # Read before the photo queries: a missing or broken file failed after all of them.
+        # Read before the photo queries: a missing or broken file failed after all of them. The split file before
+        # the index and the catalogue load too (a missing one was said after them: an operator's trial).
         labelled = _text_queries(text_queries) if text and text_queries else None
+        split_ids = _split_ids(split_file, split) if split_file is not None else None
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         if rank == "embedding":
             rec.attribute_weights = {}
         if rank != "attributes":
             rec.neighbour_vote = 0.0
         queries = load_catalog(query_dir)
-        if split_file is not None:
-            queries = queries.usable[queries.usable["id"].isin(_split_ids(split_file, split))]
+        if split_ids is not None:
+            queries = queries.usable[queries.usable["id"].isin(split_ids)]
         metrics = evaluate_recs(rec, queries, limit=limit)
         if text:
             metrics.update(evaluate_text(rec, labelled))
