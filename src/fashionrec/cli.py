@@ -29,14 +29,16 @@ class _RootGroup(typer.core.TyperGroup):
     (an operator's trial). Exit 2 and the usage on stderr as before."""
 
     def invoke(self, ctx):
-        given = [*ctx._protected_args, *ctx.args]       # the subcommand's words, before they are parsed
+        # The subcommand's words, before they are parsed (click keeps the first apart, in a private list: read
+        # without failing where another version names it otherwise).
+        given = [*getattr(ctx, "_protected_args", ()), *ctx.args]
         try:
             return super().invoke(ctx)
         except typer.TyperException as e:      # click's (typer's own copy's) errors: UsageError and its kinds
-            ctx = getattr(e, "ctx", None)
-            if _json_asked(ctx.command if ctx else None, given):
+            failed = getattr(e, "ctx", None)      # the context of the (sub)command whose words were refused
+            if _json_asked(failed.command if failed else None, given):
                 _JsonOnStdout.wanted = True
-                where = ctx.command_path if ctx else "fashionrec"
+                where = failed.command_path if failed else "fashionrec"
                 json_error(f"{e.format_message()} (`{where} --help` lists the options)")
             raise
         except KeyboardInterrupt as e:
