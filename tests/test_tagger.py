@@ -931,6 +931,20 @@ def test_evaluate_counts_the_products_of_the_model_a_model_was_started_from(tiny
     own = pd.read_csv(second / "split.csv")
     test = own[own["split"] == "test"]["id"]
     by_first = int(test.isin(first[first["split"].isin(["train", "val"])]["id"]).sum())
+    # Training said so too, in its own test numbers, checkpoint and model card, which called them "products never
+    # seen in training" (a review: 19 of a shop's 21 test products were the first model's).
+    from fashionrec.modelcard import model_card
+
+    own_test = json.loads((second / "test" / "metrics.json").read_text())
+    assert own_test["trained_on"] == by_first and own_test["without_photo_copies"]["n"] == len(test) - by_first
+    assert (f"{by_first} of these {len(test)} test products are training or validation products of a model this one "
+            "was started from") in " ".join((second / "test" / "report.md").read_text().split())
+    assert json.loads((second / "weights" / "best.json").read_text())["test"]["trained_on"] == by_first
+    card = model_card(second)
+    assert "never seen in training" not in card and "never trained on" not in card
+    assert f"{by_first} of its {len(test)} test products are training or validation products" in card
+    card_first = model_card(tiny_run)     # a model started from none keeps its heading
+    assert "## Held-out test split (products never seen in training)" in card_first
     m = evaluate_model(cut, second, split="test", progress=False)
     assert m["n"] == len(test) and m["trained_on"] == by_first > 0
     from fashionrec.evaluate import caveats

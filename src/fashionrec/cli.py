@@ -537,6 +537,13 @@ def train_cmd(
     console.print(f"best epoch {result.best_epoch}, {result.train_seconds / 60:.1f} min; test top-1 "
                   f"{m['accuracy']:.4f}, top-5 {m.get('top5_accuracy', float('nan')):.4f}, "
                   f"macro-F1 {m['macro_f1']:.4f} -> {result.run_dir}")
+    if m.get("trained_on"):
+        # Said beside the numbers it qualifies, as `evaluate` says it (the log's warning scrolled away).
+        from fashionrec.evaluate import caveats
+
+        for line in caveats(m):
+            if line.startswith(f"{m['trained_on']:,} of these"):
+                err_console.print(f"note: {line}", highlight=False)
 
 
 @app.command("evaluate")

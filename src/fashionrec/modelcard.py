@@ -97,15 +97,18 @@ def model_card(run_dir: str | Path) -> str:
         "(chosen on validation macro-F1)"
         + (f", after {meta['prior_train_seconds'] / 60:.1f} minutes of training of the checkpoint it started "
            f"from (`--init {cfg['init']}`)." if cfg.get("init") else "."),
-        "", "## Held-out test split (products never seen in training)", "", *_metric_rows(meta),
+        *_test_heading(meta), *_metric_rows(meta),
     ]
     chain = lineage(meta)
     if chain:
         total = sum(c["train_minutes"] for c in chain) + meta.get("train_seconds", 0) / 60
         lines += ["", "## Training history", "",
                   "Each stage started from the previous stage's best checkpoint (`--init`), with a new "
-                  "one-cycle learning-rate schedule; the same split (seed "
-                  f"{cfg['split_seed']}) throughout, so the test products were never trained on.", "",
+                  "one-cycle learning-rate schedule"
+                  + (f"; the same split (seed {cfg['split_seed']}) throughout, so the test products were never "
+                     "trained on." if not (meta.get("test") or {}).get("trained_on") else
+                     ", not always on this catalogue's split: some of the test products were trained on (above)."),
+                  "",
                   "| stage | epochs (best) | peak lr | minutes to best | val top-1 | hardware |",
                   "|---|---|---|---|---|---|"]
         for c in chain:
@@ -136,6 +139,22 @@ def _num(value) -> str:
     """A metric as a card shows it; one not measured (a head with no labelled test product: None, or absent) is a
     dash, where it was a TypeError that stopped the export (a code review)."""
     return f"{value:.4f}" if isinstance(value, (int, float)) else "—"
+
+
+def _test_heading(meta: dict) -> list[str]:
+    """The test section's heading, and what a reader must know first: the test products a model this one was
+    started from (``--init``) trained on. A shop's model from the shipped one was said to be measured on
+    "products never seen in training", 19 of whose 21 the shipped model had trained on (a review)."""
+    test = meta.get("test") or {}
+    seen = test.get("trained_on")
+    if not seen:
+        return ["", "## Held-out test split (products never seen in training)", ""]
+    without = test.get("without_photo_copies") or {}
+    rest = (f"; without them top-1 {_num(without.get('accuracy'))}, macro-F1 {_num(without.get('macro_f1'))} "
+            f"(n={without.get('n', 0):,})" if without else "")
+    return ["", "## Test split", "", f"{seen:,} of its {test.get('n', 0):,} test products are training or "
+            "validation products of a model this one was started from (`--init`): the numbers below overstate how it "
+            f"does on new ones{rest}.", ""]
 
 
 def _metric_rows(meta: dict) -> list[str]:
