@@ -945,6 +945,17 @@ def test_evaluate_counts_the_products_of_the_model_a_model_was_started_from(tiny
     assert f"{by_first} of its {len(test)} test products are training or validation products" in card
     card_first = model_card(tiny_run)     # a model started from none keeps its heading
     assert "## Held-out test split (products never seen in training)" in card_first
+    # An ensemble of such members, and a probe over it, counted none (its stages are its members').
+    from fashionrec.ensemble import combine
+    from fashionrec.probe import fit_probe
+
+    ensemble = combine([second, second], cut, tmp_path / "ensemble", step=0.5, progress=False).run_dir
+    probed = fit_probe(ensemble, cut, tmp_path / "probed", progress=False).run_dir
+    for run in (ensemble, probed):
+        assert json.loads((run / "test" / "metrics.json").read_text())["trained_on"] == by_first, run
+        assert "not wholly held-out" in (run / "test" / "report.md").read_text().splitlines()[0]
+        assert f"{by_first} of its {len(test)} test products are training or validation products" in model_card(run)
+        assert evaluate_model(cut, run, split="test", progress=False)["trained_on"] == by_first, run
     m = evaluate_model(cut, second, split="test", progress=False)
     assert m["n"] == len(test) and m["trained_on"] == by_first > 0
     from fashionrec.evaluate import caveats

@@ -22,7 +22,15 @@ import torch
 
 from fashionrec.artifacts import atomic_dir, check_run_out, made_with, write_with
 from fashionrec.errors import FashionrecError, ModelError, option
-from fashionrec.evaluate import evaluate_predictions, summary_metrics, write_eval_report
+from fashionrec.evaluate import (
+    evaluate_predictions,
+    held_out,
+    note_seen_before,
+    seen_by_earlier_stages,
+    summary_metrics,
+    tested,
+    write_eval_report,
+)
 from fashionrec.levels import type_levels
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
 from fashionrec.models import EnsembleNet
@@ -159,8 +167,14 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         test_metrics = evaluate_predictions(test_labels, test_probs, classes,
                                             read_from_type=shows.levels_shown(test_probs))
         test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
-        write_eval_report(test_metrics, test_labels["articleType"], test_probs["articleType"],
-                          classes["articleType"], tmp / "test", title=f"{run.name} (ensemble): held-out test split")
+        # The test products a model a member was started from (--init) trained on, as each member's own test said.
+        stages = {"data": str(Path(catalog.root).resolve()), "split": first["split"],
+                  "member_checkpoints": [{"stages": [*lineage(m), stage_summary(m, path)]}
+                                         for path, m in zip(paths, metas, strict=True)]}
+        seen = seen_by_earlier_stages(items, items[items["id"].isin(split.ids("test"))].reset_index(drop=True), stages)
+        note_seen_before(test_metrics, seen, test_labels, test_probs, classes, shows.levels_shown(test_probs))
+        write_eval_report(test_metrics, test_labels["articleType"], test_probs["articleType"], classes["articleType"],
+                          tmp / "test", title=f"{run.name} (ensemble): {held_out(test_metrics)}")
         seconds = time.time() - t0
         meta = {
             "name": run.name, "data": str(catalog.root),
@@ -175,7 +189,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
             "config": {"checkpoints": [str(p) for p in paths], "weights": weights, "step": step, "out": str(run),
                        "selected_on": "validation macro-F1 of each head", "half": half,
                        "split_seed": first["split"]["config"].get("seed")},
-            "val": summary_metrics(val_metrics), "test": summary_metrics(test_metrics),
+            "val": summary_metrics(val_metrics), "test": tested(test_metrics),
             "calibration": calibration,
             "params": sum(t.numel() for t in ensemble.parameters()),
             "train_seconds": sum(total_train_seconds(m) for m in metas),

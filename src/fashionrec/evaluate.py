@@ -532,16 +532,29 @@ def started_from_products(items: pd.DataFrame, meta: dict, progress: bool = Fals
     return found
 
 
+def _split_key(meta: dict) -> tuple[str, str | None]:
+    """What tells one split of one catalogue from another: the catalogue's folder and the test ids' digest."""
+    data = meta.get("data")
+    return (str(Path(data).resolve()) if data else "", (meta.get("split") or {}).get("test_ids_sha256"))
+
+
 def _earlier_stages(meta: dict) -> list[dict]:
     """The descriptions (their ``split`` and ``data``) of the checkpoints ``meta``'s model was started from,
     where known: as its lineage records them, or, for a lineage recorded before it kept them, read from the
-    checkpoint it names (``shipped``: the model this package ships)."""
+    checkpoint it names (``shipped``: the model this package ships). An ensemble's (and a probe's over one) are its
+    members' stages: an ensemble of two members started from a model of another split counted none of the 19 of
+    its 21 test products that model trained on, where each member alone counted them (a review). A stage of the
+    model's own split, or of one already listed, is left out: it adds no product. A member's stage recorded
+    without its split (before stages kept it: the shipped ensemble's) is passed over without a word, as the
+    ensemble itself checked that each member was trained on its split."""
     from fashionrec.modelcard import lineage
     from fashionrec.tagger import SHIPPED_MODEL
     from fashionrec.train import SHIPPED
 
-    stages = []
-    for stage in lineage(meta):
+    stages, listed = [], {_split_key(meta)}
+    members = [s for m in meta.get("member_checkpoints") or [] for s in m.get("stages") or []
+               if (s.get("split") or {}).get("test_ids_sha256")]
+    for stage in [*lineage(meta), *members]:
         if not (stage.get("split") or {}).get("test_ids_sha256"):
             path = stage.get("path")
             described = (SHIPPED_MODEL if path == SHIPPED else Path(path)).with_suffix(".json") if path else None
@@ -552,9 +565,45 @@ def _earlier_stages(meta: dict) -> list[dict]:
             if not stage:       # said, as a training catalogue not on this machine is (a review)
                 log.warning("the products the model %s trained on cannot be told (its description %s is not here): "
                             "they are not counted as seen", path, described)
-        if (stage.get("split") or {}).get("test_ids_sha256"):
+        if (stage.get("split") or {}).get("test_ids_sha256") and _split_key(stage) not in listed:
+            listed.add(_split_key(stage))
             stages.append(stage)
     return stages
+
+
+def seen_by_earlier_stages(items: pd.DataFrame, test_items: pd.DataFrame, meta: dict) -> np.ndarray:
+    """(len(test_items),) bool: which of a model's test products (rows of its catalogue ``items``) the models it
+    was started from (``meta``'s lineage; an ensemble's: its members') trained or were validated on, by id and
+    name, as `evaluate --split test` counts them. What `train`, `ensemble` and `probe` say of their own test."""
+    earlier = started_from_products(items, meta)
+    return same_products(test_items, pd.concat(earlier)) if earlier else np.zeros(len(test_items), bool)
+
+
+def note_seen_before(metrics: dict, seen: np.ndarray, labels: dict[str, np.ndarray], probs: dict[str, np.ndarray],
+                     classes: dict[str, list[str]], levels: dict[str, np.ndarray] | None = None) -> None:
+    """Add to test ``metrics`` (of ``labels``, ``probs``, ``levels`` as :func:`evaluate_predictions` took them) how
+    many products ``seen`` marks as trained on by a model this one was started from (``trained_on``), and the
+    numbers without them (``without_photo_copies``), as `evaluate --split test` gives them; nothing where none."""
+    if not seen.any():
+        return
+    metrics["trained_on"] = int(seen.sum())
+    if (~seen).any():
+        metrics["without_photo_copies"] = summary_metrics(evaluate_predictions(
+            {h: y[~seen] for h, y in labels.items()}, {h: p[~seen] for h, p in probs.items()}, classes,
+            read_from_type={h: p[~seen] for h, p in (levels or {}).items()}))
+
+
+def tested(metrics: dict) -> dict:
+    """What a checkpoint keeps of its test ``metrics``: :func:`summary_metrics`, and the products a model it was
+    started from trained on, with the numbers without them (:func:`note_seen_before`)."""
+    return {**summary_metrics(metrics), **{k: metrics[k] for k in ("trained_on", "without_photo_copies")
+                                           if k in metrics}}
+
+
+def held_out(metrics: dict) -> str:
+    """A test report's title word: "held-out test split", or "not wholly held-out" where a model this one was
+    started from trained on some of its products (a report said "held-out" of 19 such products in 21)."""
+    return f"{'not wholly ' if metrics.get('trained_on') else ''}held-out test split"
 
 
 def same_products(items: pd.DataFrame, learnt: pd.DataFrame) -> np.ndarray:

@@ -229,7 +229,7 @@ def _ensemble_card(run: Path, meta: dict) -> str:
                   f"({c.get('run_minutes', c['train_minutes'])}) | "
                   f"{c['val_acc'] if c['val_acc'] is None else round(c['val_acc'], 4)} | {c['hardware']} |"
                   for c in m.get("stages", [])]
-    lines += ["", "## Held-out test split (products never seen in training)", "", *_metric_rows(meta),
+    lines += [*_test_heading(meta), *_metric_rows(meta),
               "", "## Validation (what chose the weights)", "",
               f"top-1 {meta['val']['accuracy']:.4f}, macro-F1 {meta['val']['macro_f1']:.4f}, top-5 "
               f"{meta['val'].get('top5_accuracy', float('nan')):.4f}; every weighting tried is in results.csv.",

@@ -28,7 +28,16 @@ from sklearn.linear_model import LogisticRegression
 
 from fashionrec.artifacts import atomic_dir, check_run_out, made_with, write_with
 from fashionrec.errors import FashionrecError, option
-from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
+from fashionrec.evaluate import (
+    evaluate_predictions,
+    head_metrics,
+    held_out,
+    note_seen_before,
+    seen_by_earlier_stages,
+    summary_metrics,
+    tested,
+    write_eval_report,
+)
 from fashionrec.models import EnsembleNet
 from fashionrec.onnx_infer import requested_runtime
 from fashionrec.tagger import Tagger, resolve_checkpoint, round_to, save_checkpoint
@@ -177,15 +186,19 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         val_metrics = evaluate_predictions(val_y, val_probs, classes, read_from_type=shows.levels_shown(val_probs))
         test_metrics = evaluate_predictions(test_y, test_probs, classes, read_from_type=shows.levels_shown(test_probs))
         test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
+        # The test products a model a member was started from (--init) trained on, as the ensemble's test said.
+        test_rows = items[items["id"].isin(split.ids("test"))].reset_index(drop=True)
+        note_seen_before(test_metrics, seen_by_earlier_stages(items, test_rows, base.meta), test_y, test_probs,
+                         classes, shows.levels_shown(test_probs))
         write_eval_report(test_metrics, test_y["articleType"], test_probs["articleType"], classes["articleType"],
-                          tmp / "test", title=f"{run.name} (ensemble + linear probe): held-out test split")
+                          tmp / "test", title=f"{run.name} (ensemble + linear probe): {held_out(test_metrics)}")
         seconds = time.time() - t0
         meta = {k: v for k, v in base.meta.items() if k not in ("probe_weights", "probe", "classes")}
         meta.update({
             "name": run.name,
             # This code's, not the base checkpoint's it copied.
             **made_with(),
-            "val": summary_metrics(val_metrics), "test": summary_metrics(test_metrics),
+            "val": summary_metrics(val_metrics), "test": tested(test_metrics),
             "calibration": calibration,
             "params": sum(t.numel() for t in model.parameters()),
             "probe": {"heads": chosen, "C": c, "class_weight": "balanced", "blend_weights_tried": list(BLEND_WEIGHTS),

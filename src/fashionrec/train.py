@@ -56,7 +56,15 @@ from fashionrec.distributed import (
     shutdown,
 )
 from fashionrec.errors import FashionrecError, option
-from fashionrec.evaluate import evaluate_predictions, head_metrics, summary_metrics, write_eval_report
+from fashionrec.evaluate import (
+    evaluate_predictions,
+    head_metrics,
+    held_out,
+    note_seen_before,
+    seen_by_earlier_stages,
+    tested,
+    write_eval_report,
+)
 from fashionrec.levels import type_levels
 from fashionrec.modelcard import lineage, stage_summary, total_train_seconds
 from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, TaggerNet, create_model, freeze_early_layers
@@ -749,8 +757,10 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     # cut from the shipped model's gets a split of its own, and its test numbers, report and model card said "never
     # seen in training" of products the starting model had learnt (a review: 19 of 21; `evaluate` counted them).
     test_items = items.iloc[idx["test"].numpy()].reset_index(drop=True)
-    seen_before = (seen_by_earlier_stages(items, test_items, history) if ctx.is_main and history
-                   else np.zeros(len(test_items), bool))
+    seen_before = (seen_by_earlier_stages(items, test_items, {"lineage": history, "data": str(Path(catalog.root)
+                                                                                                .resolve()),
+                                                               "split": split.summary()})
+                   if ctx.is_main and history else np.zeros(len(test_items), bool))
     if seen_before.any():
         log.warning("%d of the %d test products are training or validation products of a model this run starts "
                     "from (--init; ids %s): its test numbers are given with and without them", int(seen_before.sum()),
@@ -882,38 +892,21 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     metrics = evaluate_predictions(test_labels, probs, space.classes, read_from_type=shown)
     metrics.update({"model": best_meta["name"], "data": str(catalog.root), "split": "test",
                     "best_epoch": best_epoch, "train_seconds": round(elapsed, 1)})
-    if seen_before.any():
-        # As `fashionrec evaluate --split test` gives them: the count, and the numbers without those products.
-        metrics["trained_on"] = int(seen_before.sum())
-        if (~seen_before).any():
-            metrics["without_photo_copies"] = summary_metrics(evaluate_predictions(
-                {h: y[~seen_before] for h, y in test_labels.items()}, {h: p[~seen_before] for h, p in probs.items()},
-                space.classes, read_from_type={h: p[~seen_before] for h, p in shown.items()}))
+    # As `fashionrec evaluate --split test` gives them: the count, and the numbers without those products.
+    note_seen_before(metrics, seen_before, test_labels, probs, space.classes, shown)
     write_eval_report(metrics, test_labels["articleType"], probs["articleType"], space.classes["articleType"],
-                      run / "test", title=f"{best_meta['name']}: {'' if not seen_before.any() else 'not wholly '}"
-                                          "held-out test split")
+                      run / "test", title=f"{best_meta['name']}: {held_out(metrics)}")
     # The best checkpoint carries its own test metrics, so the file alone describes the model.
     # How long the whole run went on (the best epoch's own time is its train_seconds), for the model card.
     with open(run / "results.csv", newline="") as f:      # the last epoch's number
         epochs_run = max(int(r["epoch"]) for r in csv.DictReader(f))
-    tested = {**summary_metrics(metrics), **{k: metrics[k] for k in ("trained_on", "without_photo_copies")
-                                              if k in metrics}}
-    save_checkpoint(best, space.classes, {**best_meta, "test": tested, "calibration": calibration,
+    save_checkpoint(best, space.classes, {**best_meta, "test": tested(metrics), "calibration": calibration,
                                           "params": sum(p.numel() for p in best.parameters()),
                                           "epochs_run": epochs_run, "run_seconds": round(elapsed, 1)},
                     weights_dir / "best")
     log.info("test: top-1 %.4f top-5 %.4f macro-F1 %.4f (best epoch %d)", metrics["accuracy"],
              metrics.get("top5_accuracy", math.nan), metrics["macro_f1"], best_epoch)
     return TrainResult(run, best_epoch, best_f1, metrics, elapsed)
-
-
-def seen_by_earlier_stages(items: pd.DataFrame, test_items: pd.DataFrame, history: list[dict]) -> np.ndarray:
-    """(len(test_items),) bool: which of a run's test products (rows of its catalogue ``items``) the models it was
-    started from (``history``, its lineage) trained or were validated on, by id and name, as `evaluate` counts them."""
-    from fashionrec.evaluate import same_products, started_from_products
-
-    earlier = started_from_products(items, {"lineage": history})
-    return same_products(test_items, pd.concat(earlier)) if earlier else np.zeros(len(test_items), bool)
 
 
 def describe_hardware(device: torch.device, ctx: DistContext = DistContext()) -> str:
