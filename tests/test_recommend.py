@@ -439,6 +439,18 @@ def test_a_text_search_for_not_a_colour_alone_lists_the_other_colours(rec):
     assert rec.negation("tshirt not Jeans")[1] == ["jeans"]        # what the catalogue page says it leaves out
 
 
+def test_a_query_of_negation_words_alone_leaves_nothing_out(rec):
+    # "not not" listed every product but those named "Not ...", each card saying "Not not" (a code review, stop
+    # 61): a negation word is no thing to leave out, so such a query is read as typed, as "not" alone is.
+    for query in ("not not", "no no", "without not"):
+        assert rec.negation(query)[1] == [], query
+        found = rec.search_text(query, k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
+        assert not any(r.card_reason.lower().startswith("not ") for r in found), [r.card_reason for r in found]
+        assert rec.word_matches(query).sum() < len(rec.items), query       # not every product
+    assert rec.negation("not not black")[1] == ["black"]        # a stutter, not a double negative
+    assert (rec.word_matches("shirt not not") == rec.word_matches("shirt")).all()
+
+
 def test_a_text_search_reads_its_not_once(rec, monkeypatch):
     # Its scores, its describing words and its closest matches each read "not ..." anew, each time asking the
     # word tables whether a name has the words in a row (a review): once now, for the "not" and what is after it.

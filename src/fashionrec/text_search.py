@@ -147,7 +147,8 @@ PEOPLE = frozenset(GENDER_FORMS) | frozenset(WORN_BY) | {"mother", "father", "pa
 
 # What asks a search to leave something out: "shirts not blue", "shoes without heels", "shirt non formal".
 MINUS = re.compile(r"(?:^|(?<=\s))-(?=\w)")       # "-red" at a word's start, not the hyphen of "t-shirt"
-NEGATION = re.compile(r"\b(?:not|no|non|without|except|excluding)\b", re.IGNORECASE)
+NEGATION_WORDS = frozenset({"not", "no", "non", "without", "except", "excluding"})
+NEGATION = re.compile(rf"\b(?:{'|'.join(sorted(NEGATION_WORDS))})\b", re.IGNORECASE)
 # Words between a negation and what it leaves out: "white shirt not too formal" left out "too" (no product
 # has it) and listed only formal shirts.
 NEGATION_FILLER = frozenset({"too", "very", "so", "that", "overly", "really"})
@@ -693,11 +694,15 @@ class TextSearch:
         tail = query[found.end():]
         tokens = list(re.finditer(r"[\w'’-]+", tail))
         folded = [search_words(t.group(), stem=False) for t in tokens]
-        first = next((i for i, words in enumerate(folded) if words and not set(words) <= STOP_WORDS | NEGATION_FILLER),
-                     None)
+        # A negation word is never what a negation leaves out: "not not" listed every product but the 14 named
+        # "Not ...", each card saying "Not not" (a code review, stop 61); "not not black" is a stutter for "not black".
+        skipped = STOP_WORDS | NEGATION_FILLER | NEGATION_WORDS
+        first = next((i for i, words in enumerate(folded) if words and not set(words) <= skipped), None)
         if first is None:       # "no" at the end, or before words like "for": nothing to leave out
-            rest = query[:found.start()] + " " + tail
-            return (" ".join(rest.split()) if search_words(rest) else query), []
+            # Without its negation words ("shirt not not" is "shirt"); a query of nothing else is read as typed, as
+            # "not" alone is (the slogan T-shirts named "Not ...").
+            rest = NEGATION.sub(" ", query[:found.start()] + " " + tail)
+            return (" ".join(rest.split()) if search_words(rest) else " ".join(query.split())), []
         last = first + 1
         vocab = self._vocabulary()
         if last < len(tokens):
