@@ -300,6 +300,17 @@ def test_search_text(client):
     assert client.get("/api/search/text", params={"q": "watch not black", "k": 3}).json()["unmatched"] == {}
 
 
+def test_a_colour_filed_under_another_name_is_said_by_the_api_and_the_page(client):
+    # "rose gold watch" showed the Rosegold watches as "Copper", with no word why (a shopper's trial, stop 61).
+    said = ("The catalogue files 'rose gold' as Copper: Copper products are listed for it, those named 'rose gold' "
+            "first.")
+    answer = client.get("/api/search/text", params={"q": "rose gold watch", "k": 3}).json()
+    assert answer["note"] == said and answer["parsed"]["baseColour"] == ["Copper"], answer["note"]
+    assert client.get("/api/search/text", params={"q": "black watch", "k": 3}).json()["note"] is None
+    page = client.get("/", params={"q": "rose gold watch"}).text
+    assert said.replace("'", "&#39;") in " ".join(re.findall(r'<p class="notice">(.*?)</p>', page, re.S))
+
+
 def test_what_a_search_leaves_out_is_said_and_not_parsed_as_asked_for(client):
     # "tshirt not black" parsed as {'baseColour': ['Black']}, a search for black T-shirts to a script, and the
     # catalogue page listed the rest without a word of the black ones left out (a shopper's trial).

@@ -4610,6 +4610,38 @@ def test_rose_gold_is_its_own_tone_not_gold_or_rose(tmp_path):
     assert r.browse(q="rosegold", limit=0)[0] == 2      # the page: the names, not every copper product
 
 
+def test_a_colour_filed_under_another_name_is_said(rec):
+    # "rose gold watch" showed the Rosegold watches as "Copper" without a word why (a shopper's trial, stop 61).
+    assert rec.reading_notes("rose gold watch") == [
+        "The catalogue files 'rose gold' as Copper: Copper products are listed for it, those named 'rose gold' first."]
+    # A spelling or a shorter form of the catalogue's colour needs no word; nor what the query leaves out.
+    for query in ("navy shirt", "gray tshirt", "golden heels", "baby pink top", "shirt not rose gold", "red dress"):
+        assert rec.reading_notes(query) == [], query
+
+
+def test_a_brand_named_with_a_type_word_and_a_type_it_lacks(tmp_path):
+    # "pepe jeans tshirt" read as jeans and T-shirts and listed Pepe Jeans' jeans without saying the catalogue has
+    # no Pepe Jeans T-shirts (a brand whose second word is a type: Kraus Jeans, Happy Socks, a shopper's trial).
+    r, _ = _scratch(tmp_path)
+    jeans = r.items.index[r.items["articleType"] == "Jeans"]
+    assert len(jeans) >= 6
+    for row in jeans[:5]:
+        r.items.loc[row, "productDisplayName"] = f"Pepe Jeans Men {r.items.loc[row, 'baseColour']} Jeans"
+    r._reindex()
+    assert r.parse_query("pepe jeans tshirt")["articleType"] == ["Tshirts"]
+    found = r.search_text("pepe jeans tshirt", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert found and all(x.item["articleType"] == "Tshirts" for x in found)
+    assert r.reading_notes("pepe jeans tshirt") == ["The catalogue has no Pepe Jeans Tshirts: these are other brands'."]
+    # The brand alone, or with its own type, is its jeans as before, and says nothing.
+    assert r.parse_query("pepe jeans")["articleType"] == ["Jeans"]
+    assert {x.id for x in r.search_text("pepe jeans", k=5)} == set(r.items.loc[jeans[:5], "id"].astype(int))
+    assert r.reading_notes("pepe jeans") == r.reading_notes("pepe jeans for men") == []
+    # A one-word brand with a type it has none of is said too ("nike jeans" listed other brands' jeans).
+    nike = r.items["productDisplayName"].str.startswith("Nike ")
+    assert nike.sum() >= 5 and not (nike & (r.items["articleType"] == "Jeans")).any()
+    assert r.reading_notes("nike jeans") == ["The catalogue has no Nike Jeans: these are other brands'."]
+
+
 def test_a_brand_named_lists_its_grown_ups_then_its_childrens_products_then_other_brands(tmp_path, monkeypatch):
     # "levis jeans" listed the one Levis men's jeans, then other brands' jeans before the two "Levis Kids" ones:
     # filed Unisex, which few jeans are, they were taken for misfiled and no jeans at all (a text-search trial).
@@ -5036,6 +5068,8 @@ def test_every_recommend_json_is_the_apis_answer_to_the_same_request():
         "text": (["text", "casual tshirts for men under 500", "-k", "3"],
                  ("get", "/api/search/text", {"q": "casual tshirts for men under 500", "k": 3})),
         "corrected": (["text", "tshrits", "-k", "3"], ("get", "/api/search/text", {"q": "tshrits", "k": 3})),
+        # Its note, how the words were read ("rose gold" as Copper), the API's too.
+        "read": (["text", "rose gold watch", "-k", "3"], ("get", "/api/search/text", {"q": "rose gold watch", "k": 3})),
     }
     with TestClient(create_app(recommender=rec)) as client:
         for what, (args, (method, path, params)) in asked.items():
@@ -5052,6 +5086,7 @@ def test_every_recommend_json_is_the_apis_answer_to_the_same_request():
                                                            "skipped"} <= set(got), what
     assert json.loads(cli(*asked["text"][0]).stdout)["left_out"] == ["under 500"]
     assert json.loads(cli(*asked["corrected"][0]).stdout)["corrected"] == "tshirts"
+    assert json.loads(cli(*asked["read"][0]).stdout)["note"].startswith("The catalogue files 'rose gold' as Copper")
 
 
 def test_a_failing_json_command_prints_the_apis_error_object_on_stdout(tmp_path):

@@ -718,6 +718,9 @@ def recommend_text(
         # "gold jeans" listed blue jeans under "matches articleType Jeans" without a word of the gold.
         missing = "; ".join(f"{col} {' or '.join(values)}" for col, values in unmatched.items())
         console.print(f"no product has all that {query!r} names: none of these has {missing}", highlight=False)
+    notes = rec.reading_notes(query)    # how the words were read, as /api/search/text's note says
+    if notes and not as_json:
+        console.print(" ".join(notes), highlight=False)
     note = None     # why there are fewer than k: printed under the table, and in the JSON (it had none)
     if not recs:
         if not len(rec):
@@ -736,9 +739,9 @@ def recommend_text(
                                             **({"unmatched": unmatched} if unmatched else {}),
                                             **({"left_out": left_out} if left_out else {}),
                                             **({"corrected": corrected} if corrected else {})},
-          # /api/search/text's answer, with the note the table prints under it (the API's is null there).
+          # /api/search/text's answer, its note followed by the one the table prints under it (the API has none).
           answer=api_answer(recs, parsed=parsed, unmatched=unmatched, left_out=left_out, corrected=corrected,
-                            note=note) if as_json else None,
+                            note=" ".join([*notes, *([note] if note else [])]) or None) if as_json else None,
           # Not by the similarity alone: a brand the query names, a colour near the one asked for and the photo's
           # colour move products within what they match ("red dress": white dresses before black ones seen black).
           caption=None if not recs else

@@ -294,6 +294,16 @@ def _children_asked(parsed: dict[str, list[str]]) -> set[str]:
     return children if children and children <= {"Boys", "Girls"} else set()
 
 
+def _renamed(phrase: str, colour: str) -> bool:
+    """Whether a query's colour ``phrase`` reads as the catalogue's ``colour`` under another name ("rose gold":
+    Copper, "wine": Burgundy), not as a spelling or a shorter form of it ("navy": Navy Blue, "gray": Grey,
+    "golden": Gold, "baby pink": Pink)."""
+    said, named = phrase.lower().split(), colour.lower().split()
+    joined, name = "".join(said), "".join(named)
+    return not (set(said) & set(named) or joined.startswith(name) or name.startswith(joined)
+                or Levenshtein.distance(joined, name) <= 1)
+
+
 class TextScores(NamedTuple):
     """How :meth:`TextSearch.search_text` ranks the rows for one query."""
 
@@ -412,11 +422,39 @@ class TextSearch:
             starts = starts[(starts >= BRAND_MIN) & np.array([" " in p for p in starts.index], bool)]
             # Each first word read once (1,589 pairs start 5 names or more, of 40k): 2 s per pair, 0.1 s so.
             firsts = {w: bool(self._attribute_phrases(w, brands=False)) for w in {p.split()[0] for p in starts.index}}
+            types = self._vocabulary()["types"]
             names = self._words().name_text()
             self._codes[("brand", "worded")] = frozenset(
                 p for p, n in starts.items() if firsts[p.split()[0]]
                 and n >= BRAND_SHARE * names.str.contains(f" {p} ", regex=False).sum())
+            self._codes[("brand", "typed")] = frozenset(
+                p for p, n in starts.items() if not firsts[p.split()[0]] and types.types(p.split()[1])
+                and n >= BRAND_SHARE * names.str.contains(f" {p} ", regex=False).sum())
         return self._codes[("brand", "worded")]
+
+    def _typed_brands(self) -> frozenset[str]:
+        """The brands whose name's second word names a type, as :meth:`_worded_brands` finds them: "pepe jeans",
+        "kraus jeans", "happy socks", "classic polo", and lines of a brand named for their type ("nike
+        fragrances", "lakme lip"). Their second word is the type only where the query names no other
+        (:meth:`_typed_brand_spans`)."""
+        self._worded_brands()
+        return self._codes[("brand", "typed")]
+
+    def _typed_brand_spans(self, words: list[str]) -> set[int]:
+        """The positions of ``words`` (a query's, :func:`_query_words`) that name a brand of :meth:`_typed_brands`
+        beside another type the query names: "pepe jeans tshirt" asked for Pepe Jeans' T-shirts and read as
+        jeans and T-shirts, so it listed Pepe Jeans' jeans without a word (a shopper's trial). Not where the
+        type word starts a longer type ("classic polo shirt" is a polo shirt) or the query names no other
+        type ("pepe jeans": the brand's jeans first, as before)."""
+        types = self._vocabulary()["types"]
+        for s, pair in enumerate(itertools.pairwise(words)):
+            if " ".join(pair) not in self._typed_brands() or types.types(" ".join(words[s + 1:s + 3])) and s + 2 < len(
+                    words):
+                continue
+            rest = " ".join(words[:s] + words[s + 2:])
+            if any(key == "articleType" for key, _, _ in self._attribute_phrases(rest, brands=False)):
+                return {s, s + 1}
+        return set()
 
     def _worded_brand(self, pair: tuple[str, str]) -> str | None:
         """The brand of :meth:`_worded_brands` two words of a query name, as typed or with the second one's
@@ -451,7 +489,8 @@ class TextSearch:
 
     def _brand_words(self) -> set[str]:
         """Every word of a brand's name: the one-word brands' and both words of :meth:`_worded_brands`."""
-        return set(self._brand_tables()[1]) | {w for pair in self._worded_brands() for w in pair.split()}
+        return set(self._brand_tables()[1]) | {w for pair in self._worded_brands() | self._typed_brands()
+                                               for w in pair.split()}
 
     def _brand_named(self, query: str) -> np.ndarray:
         """Per row, whether the product's brand is a word of ``query``: the catalogue's names start with the
@@ -468,7 +507,11 @@ class TextSearch:
         brands = [w for w in search_words(query, stem=False)
                   if w in known and w not in read and w not in PEOPLE and w not in STOP_WORDS]
         named = np.isin(firsts, brands) if brands else np.zeros(len(self.items), bool)
-        worded = {self._worded_brand(pair) for pair in itertools.pairwise(_query_words(query))} - {None}
+        words = _query_words(query)
+        worded = {self._worded_brand(pair) for pair in itertools.pairwise(words)} - {None}
+        typed = sorted(self._typed_brand_spans(words))
+        if typed:       # "pepe jeans tshirt": the brand Pepe Jeans, whose first word may be no brand alone
+            worded.add(" ".join(words[i] for i in typed))
         if worded:      # "red tape": its first word is read as no brand above ("red" is a colour)
             named |= self._first_two_words().isin(worded).to_numpy()
         return named
@@ -1019,6 +1062,7 @@ class TextSearch:
                 # grown-ups', so it listed 10 women's tops and none of Kids Ville's.
                 if self._worded_brand(pair) and not genders_named(norm(pair[0])):
                     used |= {s, s + 1}
+            used |= self._typed_brand_spans(words)
         for n in (3, 2, 1):
             for s in range(len(words) - n + 1):
                 span = set(range(s, s + n))
@@ -1324,6 +1368,42 @@ class TextSearch:
         """Whether a query names a type and a wearer and no product is both."""
         return ("articleType" in matches and "gender" in matches
                 and not (matches["articleType"] & matches["gender"]).any())
+
+    def reading_notes(self, query: str) -> list[str]:
+        """What a text search of ``query`` reads otherwise than its words say, in a shopper's words, for the
+        catalogue page, the API's ``note`` and the CLI to say; [] where nothing is. A colour the catalogue
+        files under another name ("rose gold watch" showed its Rosegold watches as "Copper" without a word why,
+        a shopper's trial), and a brand named with a type it has none of ("pepe jeans tshirt" listed Pepe Jeans'
+        jeans, "nike jeans" other brands' jeans, neither saying the brand has none).
+
+        >>> rec.reading_notes("rose gold watch")       # doctest: +SKIP
+        ["The catalogue files 'rose gold' as Copper: Copper products are listed for it, those named 'rose gold' first."]
+        """
+        positive, _, _, parsed = self._parsed(query)
+        notes = []
+        for key, phrase, values in self._attribute_phrases(positive):
+            if key == "baseColour" and _renamed(phrase, values[0]):
+                toned = phrase in colours.TONES or phrase in {t.replace(" ", "") for t in colours.TONES}
+                notes.append(f"The catalogue files {phrase!r} as {values[0]}: {values[0]} products are listed for it"
+                             + (f", those named {phrase!r} first." if toned else "."))
+        types = parsed.get("articleType")
+        brand = self._brand_named(positive)
+        if types and brand.any() and not (brand & self._is("label:articleType", types)).any():
+            notes.append(f"The catalogue has no {' or '.join(self._brand_names(brand, positive))} "
+                         f"{' or '.join(types)}: these are other brands'.")
+        return notes
+
+    def _brand_names(self, brand: np.ndarray, query: str) -> list[str]:
+        """The brands of the rows ``brand`` as their names spell them, in two words where ``query`` names them so
+        ("Pepe Jeans", "Red Tape"), else in one ("Nike")."""
+        names = self.items["productDisplayName"].fillna("").astype(str)[brand]
+        pairs = {" ".join(p) for p in itertools.pairwise(_query_words(query))}
+        out = []
+        for _, group in names.groupby(self._brand_tables()[0][brand], sort=False):
+            heads = group.map(lambda n: " ".join(n.split()[:2]))
+            head = heads.mode().iloc[0]
+            out.append(head if " ".join(_query_words(head)) in pairs else head.split()[0])
+        return list(dict.fromkeys(out))
 
     def absent_kind(self, query: str) -> tuple[list[str], list[str], bool] | None:
         """(types, wearers, unisex) where ``query`` names types and wearers and the catalogue has no product of

@@ -375,6 +375,9 @@ def catalogue_page(
                 notices.append(f"The catalogue has no {word!r} as such; these are the closest types it has: "
                                f"{closest_types}.")
             left_out = service.rec.negation(query)[1]
+            # As the API's note: "rose gold watch" showed Copper watches, "pepe jeans tshirt" other brands', no
+            # word why (a shopper's trial).
+            notices.extend(service.rec.reading_notes(query))
         if left_out:
             # Said: "tshirt not black" listed 5,441 T-shirts without a word of the black ones being left out,
             # and the Colour list without Black read as the shop having none (a shopper's trial).

@@ -64,8 +64,11 @@ def search_by_text(
         # Of what it asks for, not what it leaves out: "tshirt not black" gave {'baseColour': ['Black']}, which
         # reads as a search for black T-shirts (a shopper's trial and a code review).
         parsed = service.rec.asked_for(corrected or query)
+        # How the words were read where the results alone do not show it: "rose gold watch" listed "Copper"
+        # watches without a word why (a shopper's trial); the catalogue page says the same.
+        note = " ".join(service.rec.reading_notes(corrected or query)) or None
     return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
-                   unmatched=unmatched, parsed=parsed)
+                   unmatched=unmatched, parsed=parsed, note=note)
 
 
 def found_by_text(rec, query: str, filters: dict, k: int, cut: float | None = RELEVANT_TEXT_SIMILARITY) -> tuple:
