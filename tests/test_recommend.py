@@ -687,6 +687,26 @@ def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, m
     assert found.unfamiliar and all(r.card_reason == "Nearest in the catalogue" for r in found[1])
 
 
+def test_results_narrowed_to_a_colour_say_it_in_their_reasons(rec):
+    # A product's similar items narrowed to another colour said "Same type and gender", as if the colour were
+    # by chance (a shopper's trial, stop 61): the colour chosen is said where it is not the source's own.
+    it = rec.items
+    item = _some_id(rec, articleType="Tshirts")
+    own = it.loc[it["id"] == item, "baseColour"].iloc[0]
+    other = next(c for c in it.loc[it["articleType"] == "Tshirts", "baseColour"] if c != own)
+    found = rec.similar(item, k=3, filters={"baseColour": other.lower()})
+    assert found and all(r.item["baseColour"] == other for r in found)
+    assert all(r.card_reason.endswith(f"in {other.lower()} as chosen") for r in found), [r.card_reason for r in found]
+    assert all(f"colour {other} as chosen" in r.reason for r in found)
+    assert not any("as chosen" in r.card_reason for r in rec.similar(item, k=3, filters={"baseColour": own}))
+    assert not any("as chosen" in r.card_reason for r in rec.similar(item, k=3))
+    # A text search too: "Matches type" alone of red T-shirts under Colour: Red.
+    texts = rec.search_text("tshirt", k=3, filters={"baseColour": other}, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert texts and all(r.card_reason.endswith(f"in {other.lower()} as chosen") for r in texts), texts
+    said = rec.search_text(f"{other.lower()} tshirt", k=3, filters={"baseColour": other})
+    assert not any("as chosen" in r.card_reason for r in said)       # the query named it: "Matches type and colour"
+
+
 def test_similar_items_are_for_the_products_wearer_first(rec, monkeypatch):
     import fashionrec.recommend as recommend
     from fashionrec.results import wearable_by

@@ -101,6 +101,7 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
     UNSURE,
     Rec,
     check_k,
+    chosen_colour,
     id_list,
     listed,
 )
@@ -1075,9 +1076,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 return i[:want], s[:want]
             fetch *= 2
 
-    def _reason_similar(self, src: dict, item: dict, score: float) -> tuple[str, str]:
+    def _reason_similar(self, src: dict, item: dict, score: float, filters: dict | None = None) -> tuple[str, str]:
         """(reason, card reason): "same type (Shirts), same colour (Blue), visual similarity 0.91" and "Same
-        type and colour"."""
+        type and colour"; with a colour ``filters`` chose that is not the source's, "..., colour Red as chosen"
+        and "Same type and gender, in red as chosen"."""
         # The attributes the ranking rewards, in weight order, so that the reasons explain the order: a
         # same-type, same-colour item ranks above a closer-looking one that shares neither.
         shared = [(name, item[key]) for key, name in (("articleType", "type"), ("baseColour", "colour"),
@@ -1087,8 +1089,15 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 and src.get("subCategory") == item.get("subCategory"):
             # Another type of its kind (FAMILY_WEIGHTS ranks them first): a football's basketball.
             shared.insert(0, ("category", item["subCategory"]))
-        reason = ", ".join([f"same {name} ({value})" for name, value in shared] + [f"visual similarity {score:.2f}"])
-        return reason, (f"Same {listed([name for name, _ in shared])}" if shared else "Looks alike")
+        # A colour chosen as a filter, where it is why the product has another colour than the source's: a blue
+        # shirt's results narrowed to Colour: Red said "Same type and gender" of red shirts (a shopper's trial).
+        chosen = chosen_colour(filters, item)
+        if any(name == "colour" for name, _ in shared):
+            chosen = None
+        said = [f"same {name} ({value})" for name, value in shared] + ([f"colour {chosen} as chosen"] if chosen else [])
+        reason = ", ".join(said + [f"visual similarity {score:.2f}"])
+        card = f"Same {listed([name for name, _ in shared])}" if shared else "Looks alike"
+        return reason, card + (f", in {chosen.lower()} as chosen" if chosen else "")
 
     def _ranked(self, query: np.ndarray, src: dict, k: int, filters: dict | None, diversity: float,
                 exclude: set[int], dedupe: bool, attrs: dict[str, np.ndarray | str] | None = None,
@@ -1186,10 +1195,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 break
             spare *= 4
         ids, scores, cosines = ids[keep], scores[keep], cosines[keep]
-        out = []
+        out, chosen = [], self.check_filters(filters)
         for i, s, c in zip(ids, scores, cosines, strict=True):
             item = self.item(int(i))
-            reason, card = self._reason_similar(src, item, float(c))
+            reason, card = self._reason_similar(src, item, float(c), chosen)
             out.append(Rec(int(i), float(s), reason, item, card_reason=card))
         return out
 

@@ -51,6 +51,16 @@ class Rec:
             self.card_reason = self.reason[:1].upper() + self.reason[1:]
 
 
+def chosen_colour(filters: dict | None, item: dict) -> str | None:
+    """``item``'s colour where ``filters`` (a list's, in the catalogue's spelling) chose it, for its reason to say
+    so; else None."""
+    asked = (filters or {}).get("baseColour")
+    colour = item.get("baseColour")
+    if not asked or not colour:
+        return None
+    return colour if colour in ([asked] if isinstance(asked, str) else asked) else None
+
+
 def check_similarity(value: float | None) -> None:
     """Refuse a ``min_similarity`` that is no cosine (:class:`~fashionrec.errors.BadInputError`); None passes."""
     # Text ('x') reached the comparison as a TypeError (a Python user's trial).

@@ -26,7 +26,15 @@ from rapidfuzz.distance import Levenshtein
 from fashionrec import colours
 from fashionrec.blas import one_blas_thread
 from fashionrec.errors import BadInputError
-from fashionrec.results import DUPLICATE_SLACK, FILTER_KEYS, Rec, check_k, check_similarity, listed
+from fashionrec.results import (
+    DUPLICATE_SLACK,
+    FILTER_KEYS,
+    Rec,
+    check_k,
+    check_similarity,
+    chosen_colour,
+    listed,
+)
 from fashionrec.text_encoder import encode_text, english_words, query_vector
 from fashionrec.vocabulary import (
     CHILD_AGE_WORDS,
@@ -1203,7 +1211,7 @@ class TextSearch:
             if len(keep) >= k or len(pool) < k + slack:
                 break
             slack *= 4
-        out = []
+        out, wanted = [], self.check_filters(filters)
         names = {"articleType": "type", "baseColour": "colour"}
         for j in keep:
             r, subset = pool[j]
@@ -1231,6 +1239,9 @@ class TextSearch:
                 # "Matches type" alone hid why a maroon kurta came before a blue one for "red kurta".
                 like = min(asked_colours, key=lambda c: colours.distance(c, item["baseColour"]) or math.inf)
                 notes.append(f"{item['baseColour'].lower()} is close to {like.lower()}")
+            colour = chosen_colour(wanted, item) if "baseColour" not in shown else None
+            if colour:      # a Colour filter, not the query, is why it has this colour ("Matches type" said none)
+                notes.append(f"in {colour.lower()} as chosen")
             instead = "; ".join(notes)
             said = [f"matches {', '.join(parts)}" if parts else "", instead]
             reason = "; ".join([s for s in said if s] + [f"text similarity {sims[r]:.2f}"])
