@@ -431,8 +431,9 @@ class WordSearch:
                     table.setdefault(f, ("articleType", set()))[1].add(t)
         for w, genders in GENDER_WORDS.items():
             if w in CHILD_AGE_WORDS:
-                # The text search's reading only: on the catalogue page "junior" lists the 8 names with the word
-                # (Timberland's Juniors shoes), not 1,913 children's products in the catalogue's order.
+                # Not every child's product: on the catalogue page "junior" lists the 8 names with the word
+                # (Timberland's Juniors shoes), not 1,913 children's products in the catalogue's order, and "baby"
+                # the children's products named so and the babies' (text_search.TextSearch._read_as_ages).
                 continue
             for f in forms(w):
                 if f not in table:
