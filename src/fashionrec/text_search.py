@@ -458,8 +458,8 @@ class TextSearch:
         type ("pepe jeans": the brand's jeans first, as before)."""
         types = self._vocabulary()["types"]
         for s, pair in enumerate(itertools.pairwise(words)):
-            if " ".join(pair) not in self._typed_brands() or types.types(" ".join(words[s + 1:s + 3])) and s + 2 < len(
-                    words):
+            longer = s + 2 < len(words) and types.types(" ".join(words[s + 1:s + 3]))     # "polo shirt"
+            if " ".join(pair) not in self._typed_brands() or longer:
                 continue
             rest = " ".join(words[:s] + words[s + 2:])
             if any(key == "articleType" for key, _, _ in self._attribute_phrases(rest, brands=False)):
