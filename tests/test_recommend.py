@@ -41,7 +41,7 @@ from fashionrec.errors import (
     NotFoundError,
     VectorIndexError,
 )
-from fashionrec.looks import COMPLEMENTS, FOR_THE_HEAT, LAYERED, colour_compatibility, slot_name
+from fashionrec.looks import COMPLEMENTS, ETHNIC_TOPS, FOR_THE_HEAT, LAYERED, colour_compatibility, slot_name
 from fashionrec.recommend import NEIGHBOUR_VOTE, Rec, Recommender
 from fashionrec.tagger import Tagger, save_checkpoint
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names, _type_kinship
@@ -669,6 +669,111 @@ def test_a_slot_without_the_looks_usage_takes_the_nearest_one(tmp_path):
     r._reindex()
     used = {p.item["usage"] for b in bags for p in r.complete_the_look(int(b), k=4) if p.slot != "Bags"}
     assert used and used <= set(STAND_IN_USAGE["Travel"]), used
+
+
+def _relabel(r: Recommender, ids, **values) -> None:
+    """Give the products ``ids`` these labels (column=value), as a shop's catalogue might file them."""
+    rows = r.items["id"].isin(list(ids))
+    for column, value in values.items():
+        column_values = r.items[column].copy()
+        column_values[rows] = value
+        r.items[column] = column_values
+    r._reindex()
+
+
+def _ids(r: Recommender, **attrs) -> list[int]:
+    m = np.ones(len(r.items), bool)
+    for k, v in attrs.items():
+        m &= r.items[k].isin(v if isinstance(v, list) else [v]).to_numpy()
+    return [int(i) for i in r.items["id"][m]]
+
+
+def test_a_whole_outfit_takes_no_bottoms_and_goes_beside_none(tmp_path):
+    # A stop 61 trial and a stop 62 one: a girl's earrings got a lehenga choli and a salwar, an infant's mittens a
+    # romper and shorts, a girl's salwar a lehenga choli as its top (a lehenga's skirt and a romper's shorts its own).
+    r, _ = _scratch(tmp_path)
+    _relabel(r, _ids(r, gender="Women", articleType=["Tops", "Tshirts", "Shirts"]), articleType="Rompers")
+    watch = _ids(r, gender="Women", articleType="Watches")[0]
+    look = [(p.slot, p.item["articleType"]) for p in r.complete_the_look(watch, k=6)]
+    assert ("Topwear", "Rompers") in look and "Bottomwear" not in dict(look), look
+    romper = _ids(r, articleType="Rompers")[0]
+    assert "Bottomwear" not in {p.slot for p in r.complete_the_look(romper, k=6)}
+    for jeans in _ids(r, gender="Women", articleType="Jeans"):
+        assert "Rompers" not in {p.item["articleType"] for p in r.complete_the_look(jeans, k=6)}, jeans
+
+
+def test_an_ethnic_bottoms_top_is_a_kurta_or_none(tmp_path):
+    # A stop 61 trial: a girl's salwar (the catalogue has no girls' kurtas) took a lehenga choli as its top.
+    r, _ = _scratch(tmp_path)
+    _relabel(r, _ids(r, gender="Women", articleType="Kurtas"), articleType="Lehenga Choli")
+    salwar = _ids(r, gender="Women", articleType="Trousers")[0]
+    _relabel(r, [salwar], articleType="Salwar", usage="Ethnic")
+    look = [(p.slot, p.item["articleType"]) for p in r.complete_the_look(salwar, k=6)]
+    assert look and "Topwear" not in dict(look), look
+
+
+def test_an_ethnic_look_takes_no_sneakers_or_backpack_standing_in(tmp_path):
+    # A stop 61 trial and a stop 62 one: a girl's ethnic earrings got Puma sneakers and a Quechua schoolbag, a girl's
+    # lehenga choli canvas shoes (the catalogue's girls' shoes are all sneakers, its bags backpacks): her sandals, or
+    # nothing.
+    r, _ = _scratch(tmp_path)
+    _relabel(r, _ids(r, gender="Women", articleType="Heels"), articleType="Casual Shoes")
+    _relabel(r, _ids(r, gender="Women", articleType="Handbags"), articleType="Backpacks")
+    _relabel(r, _ids(r, gender="Men", articleType="Sandals")[:2], gender="Women")
+    skirt = _ids(r, gender="Women", subCategory="Bottomwear", usage="Ethnic")[0]
+    look = [(p.slot, p.item["articleType"]) for p in r.complete_the_look(skirt, k=6)]
+    assert ("Sandal", "Sandals") in look, look
+    assert not {"Casual Shoes", "Sports Shoes", "Backpacks"} & {t for _, t in look}, look
+
+
+def test_a_party_look_takes_no_shorts_standing_in(tmp_path):
+    # A stop 61 trial: party pumps got white Roxy shorts (the catalogue has no party bottoms).
+    r, _ = _scratch(tmp_path)
+    heels = _ids(r, gender="Women", articleType="Heels")[0]
+    _relabel(r, [heels], usage="Party")
+    # Where the casual bottoms are shorts and track pants alone, the party look's are of another usage.
+    _relabel(r, _ids(r, gender="Women", subCategory="Bottomwear", usage="Casual",
+                     articleType=["Jeans", "Skirts", "Trousers"]), usage="Formal")
+    bottoms = [p.item["articleType"] for p in r.complete_the_look(heels, k=6) if p.slot == "Bottomwear"]
+    assert bottoms and not {"Shorts", "Capris", "Leggings", "Track Pants"} & set(bottoms), bottoms
+
+
+def test_a_casual_look_takes_nothing_ethnic_standing_in(tmp_path):
+    # A stop 61 trial: the catalogue's one pair of girls' earrings, ethnic, went with girls' casual dresses.
+    r, _ = _scratch(tmp_path)
+    _relabel(r, _ids(r, gender="Women", articleType="Sunglasses"), usage="Ethnic")
+    top = _ids(r, gender="Women", articleType="Tops", usage="Casual")[0]
+    assert "Ethnic" not in {p.item["usage"] for p in r.complete_the_look(top, k=6)}
+
+
+def test_booties_are_an_infants_shoes(tmp_path):
+    # A stop 61 trial: infant booties (filed under Socks) got toddlers' shoes as their first piece.
+    r, _ = _scratch(tmp_path)
+    booties = _ids(r, gender="Men", articleType="Casual Shoes")[0]
+    _relabel(r, [booties], articleType="Booties", subCategory="Socks")
+    slots = [p.slot for p in r.complete_the_look(booties, k=6)]
+    assert slots and not {"Shoes", "Sandal", "Flip Flops"} & set(slots), slots
+
+
+def test_a_watch_whose_look_takes_shorts_has_sunglasses_for_the_belt(tmp_path):
+    # A stop 61 trial: a men's watch whose look took shorts had 3 pieces (no belt with them, its slots stopping there).
+    r, _ = _scratch(tmp_path)
+    _relabel(r, _ids(r, gender="Men", articleType="Jeans"), articleType="Shorts")
+    watch = _ids(r, gender="Men", articleType="Watches", usage="Casual")[0]
+    look = [(p.slot, p.item["articleType"]) for p in r.complete_the_look(watch, k=4)]
+    assert len(look) == 4 and dict(look)["Bottomwear"] in ("Shorts", "Track Pants"), look
+
+
+def test_a_kids_sun_block_gets_a_childs_sunglasses(tmp_path):
+    # A stop 61 trial: "Lotus Herbals Kids Sun Block Cream" had no look (the catalogue has no children's skin care).
+    r, _ = _scratch(tmp_path)
+    cream = _ids(r, gender="Unisex", articleType="Backpacks")[0]
+    _relabel(r, [cream], masterCategory="Personal Care", subCategory="Skin Care", articleType="Sunscreen",
+             productDisplayName="Lotus Herbals Kids Sun Block Cream")
+    shades = _ids(r, gender="Men", articleType="Sunglasses")[:2]
+    _relabel(r, shades, gender="Boys", productDisplayName="Hop Scotch Boys Black Sunglasses")
+    look = r.complete_the_look(cream, k=4)
+    assert [p.slot for p in look] == ["Eyewear"] and look[0].id in shades, [(p.slot, p.id) for p in look]
 
 
 def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, monkeypatch):
@@ -1489,9 +1594,11 @@ def test_a_layer_starts_its_look_with_the_top_it_goes_over(rec):
     # A blazer's look had trousers, shoes, a tie and a belt, and no shirt; a dupatta's no kurta.
     layers = rec.items[rec.items["articleType"].isin(list(LAYERED))]
     assert len(layers) >= 5
-    for i, article in zip(layers["id"], layers["articleType"], strict=True):
+    for i, article, usage in zip(layers["id"], layers["articleType"], layers["usage"], strict=True):
         look = rec.complete_the_look(int(i), k=4)
-        assert look and look[0].slot == "Topwear" and look[0].item["articleType"] in LAYERED[article], (i, look[0])
+        # An ethnic layer over a kurta too: its look takes no western top of another usage (stop 62).
+        tops = LAYERED[article] | (ETHNIC_TOPS if usage == "Ethnic" else set())
+        assert look and look[0].slot == "Topwear" and look[0].item["articleType"] in tops, (i, look[0])
         assert [r.slot for r in look].count("Topwear") == 1
         # Said by its type: "Topwear to go with the casual men's topwear" was a jacket's look.
         assert all(f"{article.lower()}" in r.reason.split(":")[0] for r in look), look[0].reason

@@ -87,7 +87,9 @@ COMPLEMENTS: dict[str, list[str]] = {
     "Sandal": ["Topwear", "Bottomwear", "Bags", "Eyewear"],
     "Flip Flops": ["Topwear", "Bottomwear", "Bags", "Eyewear"],
     "Socks": ["Shoes", "Bottomwear", "Topwear"],
-    "Watches": ["Topwear", "Bottomwear", "Shoes", "Belts"],
+    # Sunglasses last: where the bottoms take no belt (shorts, track pants) a watch's look had 3 pieces (a stop 61
+    # trial).
+    "Watches": ["Topwear", "Bottomwear", "Shoes", "Belts", "Eyewear"],
     "Belts": ["Bottomwear", "Topwear", "Shoes", "Watches"],
     "Ties": ["Topwear", "Bottomwear", "Shoes", "Cufflinks"],
     "Cufflinks": ["Topwear", "Ties", "Bottomwear", "Shoes"],
@@ -126,9 +128,11 @@ TYPE_SLOTS["Suspenders"] = ["Bottomwear", "Shoes", "Ties", "Watches"]
 USAGE_SLOTS = {("Formal", "Topwear"): ["Bottomwear", "Shoes", "Ties", "Belts", "Watches"],
                ("Formal", "Bottomwear"): ["Topwear", "Shoes", "Ties", "Belts", "Watches"],
                ("Formal", "Shoes"): ["Topwear", "Bottomwear", "Ties", "Belts", "Socks", "Watches"],
-               ("Ethnic", "Topwear"): ["Bottomwear", "Shoes", "Jewellery", "Bags", "Watches"],
+               ("Ethnic", "Topwear"): ["Bottomwear", "Shoes", "Jewellery", "Bags", "Watches", "Sandal"],
                # An ethnic pendant or earrings: the kurta or sari it is worn with, no watch (SAME_USAGE_PAIRS).
-               ("Ethnic", "Jewellery"): ["Topwear", "Bottomwear", "Shoes", "Bags"]}
+               ("Ethnic", "Jewellery"): ["Topwear", "Bottomwear", "Shoes", "Bags", "Sandal"]}
+# The ethnic looks' sandals come last, one pair of shoes a look (FOOTWEAR): they fill in where
+# the shoes had none of the look's usage nor any that may stand in (a girl's: her shoes are all sneakers).
 # A bridal or festive lehenga is a whole outfit, its skirt included, as a sari is: a stylist's trial found a
 # lehenga's look led by Patiala pants ("Bottomwear to go with the ethnic women's topwear").
 TYPE_SLOTS["Lehenga Choli"] = list(COMPLEMENTS["Saree"])
@@ -140,7 +144,7 @@ for _who in ("Men", "Boys"):
 # Ethnic bottoms (a salwar, a patiala, a churidar, a ghera skirt: 141 products) are the kurta's look the other way
 # round, its top first: their group's (Bottomwear) gave every one casual sunglasses, and a men's churidar ADIDAS
 # sneakers and a Nike training backpack (a stop 61 trial). Men's and boys' sandals first, as with their kurtas.
-USAGE_SLOTS[("Ethnic", "Bottomwear")] = ["Topwear", "Shoes", "Jewellery", "Bags"]
+USAGE_SLOTS[("Ethnic", "Bottomwear")] = ["Topwear", "Shoes", "Jewellery", "Bags", "Sandal"]
 for _who in ("Men", "Boys"):
     USAGE_SLOTS[("Ethnic", "Bottomwear", _who)] = ["Topwear", "Sandal", "Shoes"]
 # A kurta set (a kurta with its churidar or salwar and a dupatta: 81 women's; a boy's dhoti set) is an ethnic top
@@ -148,6 +152,23 @@ for _who in ("Men", "Boys"):
 # jewellery, the boys' casual shoes before sandals (a code review).
 for _key in [k for k in USAGE_SLOTS if k[:2] == ("Ethnic", "Topwear")]:
     USAGE_SLOTS[("Ethnic", "Apparel Set", *_key[2:])] = [s for s in USAGE_SLOTS[_key] if s != "Bottomwear"]
+# A salwar, a patiala or a churidar is worn under a kurta, a kurti or a tunic: a girl's salwar took a lehenga choli as
+# its top (the catalogue has no girls' kurtas: it takes none now), a women's a polo T-shirt (a stop 62 trial).
+ETHNIC_BOTTOMS = ("Salwar", "Patiala", "Churidar", "Salwar and Dupatta")
+ETHNIC_TOPS = {"Kurtas", "Kurtis", "Tunics"}
+# Whole outfits, their bottoms or legs included (a lehenga's skirt, a romper's shorts): no bottoms beside one. A girl's
+# earrings got a lehenga choli and a salwar, an infant's mittens a romper and shorts, a girl's salwar a lehenga choli
+# as its top (a stop 62 trial: 11 of 767 random looks). Dresses and saris are groups of their own, never a top.
+WHOLE_OUTFITS = {"Lehenga Choli", "Rompers"}
+# An infant's booties are their shoes (filed under Socks): their look is the clothes, no shoes after them (Timberland
+# toddlers' shoes were the first piece of every one, a stop 62 trial).
+INFANT_SHOES = {"Booties"}
+TYPE_SLOTS["Booties"] = ["Topwear", "Bottomwear"]
+# A romper's look is a top's, less the bottoms (an infant's romper got shorts, a girl's a dungaree skirt).
+TYPE_SLOTS["Rompers"] = [s for s in COMPLEMENTS["Topwear"] if s != "Bottomwear"]
+# Sunscreen is for a day in the sun: after its routine, sunglasses and a cap, so that a kids' sun block, where the
+# catalogue has no children's skin care, has a look (it had none, a stop 61 trial).
+TYPE_SLOTS["Sunscreen"] = [*COMPLEMENTS["Skin Care"], "Eyewear", "Headwear"]
 # Ties and cufflinks are worn with office clothes, whatever their own label (83 of 237 ties and 57 of 96
 # cufflinks are filed Casual): their looks are formal ones (a stylist's trial: cufflinks with a polo T-shirt,
 # athletic pants and sneakers, a tie with a short-sleeved sport shirt), their top a shirt.
@@ -181,6 +202,7 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
                                                                   "Kurta Sets", "Patiala", "Churidar",
                                                                   "Salwar and Dupatta")},
               **{(t, "Topwear"): tops for t, tops in LAYERED.items()},
+              **{(t, "Topwear"): ETHNIC_TOPS for t in ETHNIC_BOTTOMS},
               ("Track Pants", "Shoes"): {"Sports Shoes", "Casual Shoes"},
               ("Tracksuits", "Shoes"): {"Sports Shoes", "Casual Shoes"},
               **{(t, "Loungewear and Nightwear"): ROBES for t in NIGHTWEAR},
@@ -199,6 +221,9 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
               # trial found it "to go with" a perfume and a deodorant).
               **{(s, "Bath and Body"): {"Body Lotion", "Body Wash and Scrub"}
                  for s in ("Fragrance", "Perfumes", "Skin Care", "Skin", "Hair")}}
+# (usage, articleType of the item, slot) comes before the two above: an ethnic layer (the catalogue's one ethnic jacket)
+# goes over a kurta too, where a look of its usage takes no western top standing in (NOT_STANDING_IN).
+SLOT_TYPES.update({("Ethnic", t, "Topwear"): tops | ETHNIC_TOPS for t, tops in LAYERED.items()})
 # Bottoms worn under a long top, not as a look's bottoms: in the look of such a top only (a shopper trial: gold
 # heels got "Hanes Women Nude ComfortSoft Waistband Cotton Stretch Full Leggings"; leggings were the bottoms of
 # 28 of 98 casual heels' looks, 29 of 81 handbags', 24 of 65 T-shirts'). Stockings and tights are hosiery.
@@ -251,6 +276,15 @@ NAMED_NOT_COLOUR = {"Silver", "Gold", "Steel", "Copper", "Bronze", "Metallic", "
 STAND_IN_USAGE = {"Travel": ("Casual", "Sports"), "Party": ("Smart Casual", "Casual"),
                   "Smart Casual": ("Casual", "Formal"), "Formal": ("Smart Casual", "Casual"), "Home": ("Casual",),
                   "Sports": ("Casual",)}
+# Where a slot has nothing of the look's usage, the types of another usage it never takes, and the usages: an ethnic
+# look no sneakers, western top or backpack (a girl's ethnic earrings got Puma sneakers and a Quechua schoolbag, a
+# girl's lehenga choli canvas shoes: girls' shoes are all casual, and its sandals stand in, USAGE_SLOTS), a party
+# look no shorts, capris, leggings or track pants (party pumps got white Roxy shorts, a men's party shirt beige shorts,
+# a stop 62 trial), a casual look nothing ethnic (the catalogue's one pair of girls' earrings, ethnic, with girls'
+# casual dresses). A slot with nothing else is left out: a shorter look rather than a wrong piece.
+NOT_STANDING_IN = {"Ethnic": {"Casual Shoes", "Sports Shoes", "Tshirts", "Tops", "Shirts", "Backpacks", "Rucksacks"},
+                   "Party": {"Shorts", "Capris", "Leggings", "Track Pants", "Lounge Shorts", "Lounge Pants"}}
+NO_STAND_IN_USAGE = {"Casual": {"Ethnic"}}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # Sports wear by its name, whatever its label: floaters (sports sandals) are filed Casual Sandals, and a men's
 # khadi kurta's look took ADIDAS's "Henrio Grey Red Floater" (a shopper trial; 49 of 677 men's sandals).

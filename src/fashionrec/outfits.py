@@ -26,6 +26,7 @@ from fashionrec.looks import (
     FOOTWEAR,
     FOR_THE_COLD,
     FOR_THE_HEAT,
+    INFANT_SHOES,
     LAYERED,
     LOOK_AFFINITY,
     LOOK_SEEN_OTHERWISE,
@@ -36,8 +37,10 @@ from fashionrec.looks import (
     NAMED_ALIAS,
     NAMED_NOT_COLOUR,
     NO_LOOK,
+    NO_STAND_IN_USAGE,
     NOT_ALONE,
     NOT_IN_THE_HEAT,
+    NOT_STANDING_IN,
     OWN_LOOKS,
     PRINT_NAME,
     PRINT_ON_PRINT,
@@ -53,6 +56,7 @@ from fashionrec.looks import (
     USAGE_SLOTS,
     WARM_NAME,
     WEARER_NAME,
+    WHOLE_OUTFITS,
     WORN_UNDER,
     colour_compatibility,
     slot_name,
@@ -235,15 +239,19 @@ class Outfits:
             return FOR_THE_HEAT
         return NOT_IN_THE_HEAT if article in FOR_THE_HEAT else set()
 
-    def _binds(self, row: int, category: str | None) -> tuple[set[str], bool, bool, bool]:
+    def _binds(self, row: int, category: str | None) -> tuple[set[str], bool, bool, bool, bool]:
         """What a look's product, or a piece picked for it (at ``row``, as the look's ``category``), rules for the
         rest of the look, one rule for both: the articleTypes it takes no more (its weather's; a belt's, bottoms
-        that take no belt), and whether it is bottoms that take no belt, shoes, and printed."""
+        that take no belt; bottoms', a whole outfit: :data:`WHOLE_OUTFITS`), and whether it is bottoms that take
+        no belt, shoes (an infant's booties too), printed, and a whole outfit that takes no bottoms."""
         article = self._column("articleType")[row]
         excluded = self._weather(article, self._column("productDisplayName")[row])
         if category == "Belts":
             excluded = excluded | BELTLESS
-        return excluded, article in BELTLESS, category in FOOTWEAR, bool(self._printed()[row])
+        if category == "Bottomwear":
+            excluded = excluded | WHOLE_OUTFITS
+        return (excluded, article in BELTLESS, category in FOOTWEAR or article in INFANT_SHOES,
+                bool(self._printed()[row]), article in WHOLE_OUTFITS)
 
     def look_colour(self, item_id: int) -> str | None:
         """The colour :meth:`complete_the_look` goes with where it is not the product's label: its photo and its
@@ -335,7 +343,7 @@ class Outfits:
         # layer worn over a top as a look's top. A belt only where the look's bottoms take one, and a belt's
         # bottoms ones that take it (a belt's look had athletic 3/4 pants, a review); one pair of shoes; one print
         # a look: once the product or a piece is printed, a printed candidate loses PRINT_ON_PRINT.
-        excluded, beltless, shod, prints = self._binds(self._row[item_id], sub)
+        excluded, beltless, shod, prints, dressed = self._binds(self._row[item_id], sub)
         free = self._free_items() | self._set_aside_rows() | self._is("articleType", [*under, *NOT_ALONE, *excluded])
         printed = self._printed()
         # Pieces whose photo or name says another colour than the label a reason would speak of.
@@ -347,10 +355,11 @@ class Outfits:
         for slot in slots:
             if len(out) >= k:
                 break
-            if (slot == "Belts" and beltless) or (slot in FOOTWEAR and shod):
+            if (slot == "Belts" and beltless) or (slot in FOOTWEAR and shod) or (slot == "Bottomwear" and dressed):
                 continue
             cand = who & self._is("look", slot) & ~free
-            only = SLOT_TYPES.get((article, slot)) or SLOT_TYPES.get((sub, slot))
+            only = SLOT_TYPES.get((usage, article, slot)) or SLOT_TYPES.get((article, slot)) \
+                or SLOT_TYPES.get((sub, slot))
             if only:
                 cand &= self._is("articleType", only)
             cand[self._row[item_id]] = False
@@ -366,6 +375,10 @@ class Outfits:
             elif usage:
                 clashes = self._clashing(usage) if clashes is None else clashes
                 cand &= ~clashes
+                # Nor, standing in, what the look's usage never takes (NOT_STANDING_IN): no sneakers or backpack
+                # for an ethnic look, no shorts for a party one, nothing ethnic for a casual one.
+                cand &= ~self._is("articleType", list(NOT_STANDING_IN.get(usage, ())))
+                cand &= ~self._is(usage_key, list(NO_STAND_IN_USAGE.get(usage, ())))
                 if not cand.any():
                     continue
                 nearer = cand & self._is(usage_key, list(STAND_IN_USAGE.get(usage, ())))
@@ -425,9 +438,9 @@ class Outfits:
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
             picked[slot] = item.get("baseColour")
             # A sweater picked, no capris after it: each piece binds the rest of the look as the product does.
-            excluded, no_belt, shoes, print_ = self._binds(r, slot)
+            excluded, no_belt, shoes, print_, whole = self._binds(r, slot)
             free |= self._is("articleType", list(excluded))
-            beltless, shod, prints = beltless or no_belt, shod or shoes, prints or print_
+            beltless, shod, prints, dressed = beltless or no_belt, shod or shoes, prints or print_, dressed or whole
             if gender == "Unisex" and item.get("gender") in ("Men", "Women", "Boys", "Girls"):
                 # A unisex item's look takes one side: the first slot's, not men's jeans with a women's watch.
                 # A child's product filed as a man's (Boy's ... Kidswear) keeps a child's look a child's; and a look
