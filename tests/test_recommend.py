@@ -726,7 +726,7 @@ def test_an_ethnic_look_takes_no_sneakers_or_backpack_standing_in(tmp_path):
     assert not {"Casual Shoes", "Sports Shoes", "Backpacks"} & {t for _, t in look}, look
 
 
-def test_a_party_look_takes_no_shorts_standing_in(tmp_path):
+def test_a_party_look_takes_no_shorts_or_backpack_standing_in(tmp_path):
     # A stop 61 trial: party pumps got white Roxy shorts (the catalogue has no party bottoms).
     r, _ = _scratch(tmp_path)
     heels = _ids(r, gender="Women", articleType="Heels")[0]
@@ -736,6 +736,11 @@ def test_a_party_look_takes_no_shorts_standing_in(tmp_path):
                      articleType=["Jeans", "Skirts", "Trousers"]), usage="Formal")
     bottoms = [p.item["articleType"] for p in r.complete_the_look(heels, k=6) if p.slot == "Bottomwear"]
     assert bottoms and not {"Shorts", "Capris", "Leggings", "Track Pants"} & set(bottoms), bottoms
+    # Nor a backpack (a stop 62 trial: a men's party shirt got an American Tourister one, the catalogue's men's bags
+    # being backpacks and laptop bags).
+    shirt = _ids(r, gender="Men", articleType="Shirts", usage="Casual")[0]
+    _relabel(r, [shirt], usage="Party")
+    assert "Backpacks" not in {p.item["articleType"] for p in r.complete_the_look(shirt, k=6)}
 
 
 def test_a_casual_look_takes_nothing_ethnic_standing_in(tmp_path):

@@ -279,11 +279,13 @@ STAND_IN_USAGE = {"Travel": ("Casual", "Sports"), "Party": ("Smart Casual", "Cas
 # Where a slot has nothing of the look's usage, the types of another usage it never takes, and the usages: an ethnic
 # look no sneakers, western top or backpack (a girl's ethnic earrings got Puma sneakers and a Quechua schoolbag, a
 # girl's lehenga choli canvas shoes: girls' shoes are all casual, and its sandals stand in, USAGE_SLOTS), a party
-# look no shorts, capris, leggings or track pants (party pumps got white Roxy shorts, a men's party shirt beige shorts,
-# a stop 62 trial), a casual look nothing ethnic (the catalogue's one pair of girls' earrings, ethnic, with girls'
-# casual dresses). A slot with nothing else is left out: a shorter look rather than a wrong piece.
+# look no shorts, capris, leggings, track pants or backpack (party pumps got white Roxy shorts, a men's party shirt
+# beige shorts, then an American Tourister backpack: stop 61 and 62 trials), a casual look nothing ethnic (the
+# catalogue's one pair of girls' earrings, ethnic, with girls' casual dresses). A slot with nothing else is left out:
+# a shorter look rather than a wrong piece.
 NOT_STANDING_IN = {"Ethnic": {"Casual Shoes", "Sports Shoes", "Tshirts", "Tops", "Shirts", "Backpacks", "Rucksacks"},
-                   "Party": {"Shorts", "Capris", "Leggings", "Track Pants", "Lounge Shorts", "Lounge Pants"}}
+                   "Party": {"Shorts", "Capris", "Leggings", "Track Pants", "Lounge Shorts", "Lounge Pants",
+                             "Backpacks", "Rucksacks"}}
 NO_STAND_IN_USAGE = {"Casual": {"Ethnic"}}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # Sports wear by its name, whatever its label: floaters (sports sandals) are filed Casual Sandals, and a men's
