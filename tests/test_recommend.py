@@ -781,6 +781,31 @@ def test_a_kids_sun_block_gets_a_childs_sunglasses(tmp_path):
     assert [p.slot for p in look] == ["Eyewear"] and look[0].id in shades, [(p.slot, p.id) for p in look]
 
 
+def test_a_photo_two_products_share_takes_the_labels_that_agree_with_it_else_the_olders(tmp_path, caplog):
+    # A new user's trial: a photo two products of the index share (one added from the other's photo) took the labels
+    # of whichever the vector index listed first. Now the one whose labels agree most with the photo, then the older.
+    r, _ = _scratch(tmp_path)
+    shirt = _some_id(r, articleType="Shirts")
+    photo = Image.open(r.image_path(shirt))
+    own = {h: r.item(shirt)[h] for h in ("gender", "articleType", "baseColour", "usage", "season")}
+    # Added from the shirt's photo turned a little (a copy: cosine over NEAR_DUPLICATE), with the shirt's labels.
+    turned = photo.rotate(2, fillcolor="white")
+    copy = r.add_product(turned, {**own, "productDisplayName": "Acme Copy Shirt"})
+    query = r.photo_query(turned)
+    assert query.closest_id == copy     # the index lists the copy first for its own photo
+    assert r.photo_copies(query) == [shirt, copy]
+    assert r.similar_to_image(turned, k=3).same_as == shirt
+    with caplog.at_level("WARNING"):    # added from that photo again: the older's labels, and both said
+        r.add_product(turned, {"productDisplayName": "Acme Third"})
+    assert f"is the photo of product {shirt} (" in caplog.text and f"also the photo of product {copy}," in caplog.text
+    # The copy's colour the one the tagger reads in the photo, the shirt's one it does not: the copy's labels.
+    colours = [c for c, _ in r.tagger.decode(query.probs, 0, top=100)["baseColour"]]
+    _relabel(r, [copy], baseColour=colours[0])
+    _relabel(r, [shirt], baseColour=colours[-1])
+    assert r.photo_copies(r.photo_query(turned))[0] == copy
+    assert r.similar_to_image(turned, k=3).same_as == copy
+
+
 def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, monkeypatch):
     import fashionrec.recommend as recommend
 

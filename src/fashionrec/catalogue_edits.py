@@ -56,7 +56,7 @@ from fashionrec.errors import (
 )
 from fashionrec.item_tables import filter_attrs, plain
 from fashionrec.progress import hidden
-from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE, UNSURE, id_list
+from fashionrec.results import FILTER_KEYS, UNSURE, id_list
 from fashionrec.text_encoder import encode_text, load_text_model, product_text
 
 log = logging.getLogger(__name__)
@@ -708,7 +708,8 @@ class CatalogueEdits:
             row[head] = named[head]
         # The photo of a product this index holds (a copy of it): that product's labels stand in for the tagger's
         # reading of the photo as it is, which a backdrop can mislead while its vector still finds the product.
-        copied = self._copied_labels(query)
+        copies = self.photo_copies(query)
+        copied = self._copied_labels(copies[0]) if copies else {}
         from_copy = [head for head in copied if row.get(head) in (None, "")]
         for head in from_copy:
             row[head] = copied[head]
@@ -797,11 +798,16 @@ class CatalogueEdits:
             warn(f"the tagger's {', '.join(f'{h} {row[h]!r}' for h in new_to_index)} for product {item_id} "
                  f"{'is' if len(new_to_index) == 1 else 'are'} new to this index; give "
                  f"{'it' if len(new_to_index) == 1 else 'them'} yourself if that is wrong")
-        if query.closest is not None and query.closest > NEAR_DUPLICATE:
+        if copies:
             taken = (f"; its {', '.join(f'{h} {row[h]!r}' for h in from_copy)} are that product's, not the tagger's "
                      "reading of the photo: give them yourself to change them" if from_copy else "")
-            warn(f"the photo of the new product {item_id} is the photo of product {query.closest_id} (cosine "
-                 f"{query.closest:.3f}){taken}. Added anyway; `fashionrec index remove {item_id}` (Python: "
+            # Two products of one photo (one added from the other's): the labels are the one's that agree most with
+            # the photo, else the older one's, whichever the vector index lists first (Recommender.photo_copies).
+            also = (f"; it is also the photo of product{'s' if len(copies) > 2 else ''} "
+                    f"{', '.join(str(i) for i in copies[1:])}, whose labels agree less with it or which came later"
+                    if len(copies) > 1 else "")
+            warn(f"the photo of the new product {item_id} is the photo of product {copies[0]} (cosine "
+                 f"{query.closest:.3f}){also}{taken}. Added anyway; `fashionrec index remove {item_id}` (Python: "
                  f"remove_product; API: DELETE /api/items/{item_id}) takes it out")
         # A label the product whose photo this is has too is not doubted for the tagger's reading of the photo.
         given = ({k for k, v in metadata.items() if v not in (None, "")} | set(from_name)) \
@@ -972,14 +978,12 @@ class CatalogueEdits:
                         + f": give {'it' if len(unsure) == 1 else 'them'} yourself")
         return said
 
-    def _copied_labels(self, query) -> dict[str, str]:
-        """{head: label} of the indexed product whose photo a new product's photo is (``query``, its
-        :class:`~fashionrec.recommend.PhotoQuery`: its closest product over :data:`NEAR_DUPLICATE`): its type,
-        wearer, colour, usage and season; {} for any other photo. Not its categories, which follow the new
-        product's type (a type given otherwise would be refused under another's group)."""
-        if query.closest is None or query.closest <= NEAR_DUPLICATE or query.closest_id not in self._row:
-            return {}
-        item = self.item(int(query.closest_id))
+    def _copied_labels(self, item_id: int) -> dict[str, str]:
+        """{head: label} of the indexed product ``item_id`` whose photo a new product's photo is
+        (:meth:`~fashionrec.recommend.Recommender.photo_copies`' first): its type, wearer, colour, usage and season.
+        Not its categories, which follow the new product's type (a type given otherwise would be refused under
+        another's group)."""
+        item = self.item(int(item_id))
         return {h: str(item[h]) for h in ATTRIBUTES if h not in ("masterCategory", "subCategory")
                 and item.get(h) not in (None, "") and not pd.isna(item.get(h))}
 

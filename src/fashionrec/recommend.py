@@ -207,6 +207,9 @@ SAME_PHOTO_MAD = 1.5
 SAME_PHOTO_CANDIDATES = 20
 # ... of those at least this close (the enlargements above: 0.83 at the least, through the tagger's bilinear).
 SAME_PHOTO_COSINE = 0.8
+# Of a photo's nearest products, how many :meth:`Recommender.photo_copies` looks at for the products it is the photo
+# of (the catalogue lists one photo under 2 ids at the most, 3 with a product added from one of them).
+COPIES_LOOKED_AT = 8
 
 
 def _halved(photo: Image.Image, resample: int | None = None) -> np.ndarray:
@@ -983,14 +986,37 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 
     def _likeliest_copy(self, rows: np.ndarray, cosines: np.ndarray, attrs: dict[str, np.ndarray]) -> int:
         """Of the candidates (``rows``, nearest first) that are copies of a photo (cosine at least
-        :data:`NEAR_DUPLICATE`), the position of the one whose type the photo's ``attrs`` make likeliest; the
-        nearest on a tie."""
+        :data:`NEAR_DUPLICATE`), the position of the one whose labels the photo's ``attrs`` (a head's (C,)
+        probabilities) make likeliest: its type first, then its other labels together (colour, wearer, usage ...),
+        then the one the catalogue lists first (a product added from another's photo comes after it). Not the vector
+        index's order: two products of one photo, one added from the other's, were listed either way, and the photo
+        took the labels of whichever came first (a new user's trial)."""
         copies = np.flatnonzero(cosines >= NEAR_DUPLICATE)
-        probs = attrs.get("articleType")
-        if len(copies) < 2 or probs is None or isinstance(probs, str):
+        if len(copies) < 2:
             return 0
-        codes = self._label_codes("articleType")[rows[copies]]
-        return int(copies[np.argmax(np.where(codes >= 0, probs[np.maximum(codes, 0)], -1.0))])
+
+        def agreeing(head: str, unknown: float) -> np.ndarray:
+            probs = attrs.get(head)
+            if probs is None or isinstance(probs, str):
+                return np.zeros(len(copies))
+            codes = self._label_codes(head)[rows[copies]]
+            return np.where(codes >= 0, probs[np.maximum(codes, 0)], unknown)
+
+        rest = sum((agreeing(h, 0.0) for h in attrs if h != "articleType"), np.zeros(len(copies)))
+        # lexsort: the last key first; the type's and the rest's likelihoods high first, then the lower row.
+        return int(copies[np.lexsort((rows[copies], -rest, -agreeing("articleType", -1.0)))[0]])
+
+    def photo_copies(self, query: PhotoQuery) -> list[int]:
+        """The ids of the indexed products whose photo ``query`` is (at :data:`NEAR_DUPLICATE` or nearer), the one
+        whose labels it takes first (:meth:`_likeliest_copy`); [] for a photo of none."""
+        if query.closest is None or query.closest < NEAR_DUPLICATE:
+            return []
+        ids, scores = self._neighbours(query.vector, COPIES_LOOKED_AT, None, set(query.excluded) | self._set_aside())
+        ids, scores = ids[scores >= NEAR_DUPLICATE], scores[scores >= NEAR_DUPLICATE]
+        if not len(ids):
+            return []
+        first = self._likeliest_copy(self._rows(ids), scores, {h: p[0] for h, p in query.probs.items()})
+        return [int(ids[first]), *(int(i) for j, i in enumerate(ids) if j != first)]
 
     def _known_labels(self, item_id: int) -> dict[str, str]:
         """{head: label} of an indexed item for the attribute-aware ranking (label, else prediction). A
