@@ -18,6 +18,11 @@ from fashionrec.results import MAX_K, NEAR_DUPLICATE, RERANK_POOL, Rec, check_k,
 from fashionrec.tagger import l2_normalise
 
 NAME_IN_FULL = 100      # characters of a saved product's name a pick's reason gives
+# What a liked item's neighbour of its usage gains in the order of its "like" picks, over its similar items' order: a
+# Tantra casual T-shirt was "like" a Fila sports one (a stop 61 trial). Less than a colour's weight (0.5,
+# recommend.ATTRIBUTE_WEIGHTS): its type in its colour first still (three saved red dresses got 16 dresses, 2 of them
+# red), of its usage first within each.
+LIKE_USAGE_WEIGHT = 0.3
 
 
 def _every_third(alike: list, extra: list, k: int) -> list:
@@ -127,10 +132,17 @@ class Profiles:
         # Twice the neighbours each list needs: the round robin drops those for another wearer than the
         # liked item (a filtered search per liked item cost 13 ms each, 3.5 s for 200 liked items).
         rerank = any(self.attribute_weights.values())
+        usages = self._labels("usage")
+        liked_usages = set(usages[[self._row[i] for i in liked]]) - {""}
 
         def nearest(j: int, per: int) -> tuple[int | None, np.ndarray, np.ndarray]:
             if j == len(liked):
                 ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._set_aside(), pool=2 * k)
+                if len(ids) and len(liked_usages) == 1:
+                    # Liked items of one usage: its products first (one saved sports T-shirt's picks from the mean,
+                    # half of the page, were by cosine alone: casual ones among them).
+                    order = np.argsort(~(usages[self._rows(ids)] == next(iter(liked_usages))), kind="stable")
+                    ids, sc = ids[order], sc[order]
                 return None, ids, sc
             i = liked[j]
             ids, sc = self._neighbours(lv[j], 2 * per, None, liked_set | self._set_aside(), dedupe=True,
@@ -141,7 +153,8 @@ class Profiles:
                 # one's similar items were all red.
                 row, rows = self._row[i], self._rows(ids)
                 ranked = (sc + self._attribute_bonus(rows, self._known_labels(i), self._wearers(row), row)
-                          + self._kind_bonus(rows, row))
+                          + self._kind_bonus(rows, row)
+                          + LIKE_USAGE_WEIGHT * ((usages[rows] == usages[row]) & (usages[row] != "")))
                 order = np.argsort(-ranked, kind="stable")[:2 * per]
                 ids, sc = ids[order], sc[order]
             return i, ids, sc
