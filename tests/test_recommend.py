@@ -741,6 +741,9 @@ def test_a_party_look_takes_no_shorts_or_backpack_standing_in(tmp_path):
     shirt = _ids(r, gender="Men", articleType="Shirts", usage="Casual")[0]
     _relabel(r, [shirt], usage="Party")
     assert "Backpacks" not in {p.item["articleType"] for p in r.complete_the_look(shirt, k=6)}
+    # Nor a laptop bag in its place.
+    _relabel(r, _ids(r, gender="Men", articleType="Backpacks"), articleType="Laptop Bag")
+    assert "Laptop Bag" not in {p.item["articleType"] for p in r.complete_the_look(shirt, k=6)}
 
 
 def test_a_casual_look_takes_nothing_ethnic_standing_in(tmp_path):

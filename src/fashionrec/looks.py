@@ -283,9 +283,12 @@ STAND_IN_USAGE = {"Travel": ("Casual", "Sports"), "Party": ("Smart Casual", "Cas
 # beige shorts, then an American Tourister backpack: stop 61 and 62 trials), a casual look nothing ethnic (the
 # catalogue's one pair of girls' earrings, ethnic, with girls' casual dresses). A slot with nothing else is left out:
 # a shorter look rather than a wrong piece.
-NOT_STANDING_IN = {"Ethnic": {"Casual Shoes", "Sports Shoes", "Tshirts", "Tops", "Shirts", "Backpacks", "Rucksacks"},
+# Bags for work, school or travel: the party shirt's backpack gave way to a "Tortoise Men Black Leather Laptop Bag".
+DAY_BAGS = {"Backpacks", "Rucksacks", "Laptop Bag", "Messenger Bag", "Duffel Bag", "Trolley Bag", "Tablet Sleeve",
+            "Waist Pouch", "Travel Accessory"}
+NOT_STANDING_IN = {"Ethnic": {"Casual Shoes", "Sports Shoes", "Tshirts", "Tops", "Shirts", *DAY_BAGS},
                    "Party": {"Shorts", "Capris", "Leggings", "Track Pants", "Lounge Shorts", "Lounge Pants",
-                             "Backpacks", "Rucksacks"}}
+                             *DAY_BAGS}}
 NO_STAND_IN_USAGE = {"Casual": {"Ethnic"}}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # Sports wear by its name, whatever its label: floaters (sports sandals) are filed Casual Sandals, and a men's
