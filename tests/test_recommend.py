@@ -796,7 +796,7 @@ def test_a_photo_two_products_share_takes_the_labels_that_agree_with_it_else_the
     copy = r.add_product(turned, {**own, "productDisplayName": "Acme Copy Shirt"})
     query = r.photo_query(turned)
     assert query.closest_id == copy     # the index lists the copy first for its own photo
-    assert r.photo_copies(query) == [shirt, copy]
+    assert r.photo_owners(query) == [shirt, copy]
     assert r.similar_to_image(turned, k=3).same_as == shirt
     with caplog.at_level("WARNING"):    # added from that photo again: the older's labels, and both said
         r.add_product(turned, {"productDisplayName": "Acme Third"})
@@ -805,7 +805,7 @@ def test_a_photo_two_products_share_takes_the_labels_that_agree_with_it_else_the
     colours = [c for c, _ in r.tagger.decode(query.probs, 0, top=100)["baseColour"]]
     _relabel(r, [copy], baseColour=colours[0])
     _relabel(r, [shirt], baseColour=colours[-1])
-    assert r.photo_copies(r.photo_query(turned))[0] == copy
+    assert r.photo_owners(r.photo_query(turned))[0] == copy
     assert r.similar_to_image(turned, k=3).same_as == copy
 
 

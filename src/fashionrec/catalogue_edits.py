@@ -708,7 +708,7 @@ class CatalogueEdits:
             row[head] = named[head]
         # The photo of a product this index holds (a copy of it): that product's labels stand in for the tagger's
         # reading of the photo as it is, which a backdrop can mislead while its vector still finds the product.
-        copies = self.photo_copies(query)
+        copies = self.photo_owners(query)
         copied = self._copied_labels(copies[0]) if copies else {}
         from_copy = [head for head in copied if row.get(head) in (None, "")]
         for head in from_copy:
@@ -802,7 +802,7 @@ class CatalogueEdits:
             taken = (f"; its {', '.join(f'{h} {row[h]!r}' for h in from_copy)} are that product's, not the tagger's "
                      "reading of the photo: give them yourself to change them" if from_copy else "")
             # Two products of one photo (one added from the other's): the labels are the one's that agree most with
-            # the photo, else the older one's, whichever the vector index lists first (Recommender.photo_copies).
+            # the photo, else the older one's, not whichever the vector index lists first (Recommender.photo_owners).
             also = (f"; it is also the photo of product{'s' if len(copies) > 2 else ''} "
                     f"{', '.join(str(i) for i in copies[1:])}, whose labels agree less with it or which came later"
                     if len(copies) > 1 else "")
@@ -980,7 +980,7 @@ class CatalogueEdits:
 
     def _copied_labels(self, item_id: int) -> dict[str, str]:
         """{head: label} of the indexed product ``item_id`` whose photo a new product's photo is
-        (:meth:`~fashionrec.recommend.Recommender.photo_copies`' first): its type, wearer, colour, usage and season.
+        (:meth:`~fashionrec.recommend.Recommender.photo_owners`' first): its type, wearer, colour, usage and season.
         Not its categories, which follow the new product's type (a type given otherwise would be refused under
         another's group)."""
         item = self.item(int(item_id))

@@ -30,7 +30,10 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    a top as its top (:data:`NOT_ALONE`: a dupatta, a shrug, braces); a T-shirt's shoes are flat, heels' and
    flats' bag a handbag or a clutch, and underwear's other piece its pair (:data:`INNER_PAIRS`: a vest with
    briefs, briefs with a bra). A layer worn over another top (a blazer, a jacket, a dupatta) starts its look
-   with one of the tops it goes over (:data:`LAYERED`: a shirt, a kurta). Sports equipment (a football),
+   with one of the tops it goes over (:data:`LAYERED`: a shirt, a kurta). A whole outfit (:data:`WHOLE_OUTFITS`: a
+   lehenga choli, a romper) takes no bottoms and goes beside none; a salwar's top is a kurta, a kurti or a tunic
+   (:data:`ETHNIC_TOPS`) or none; booties are an infant's shoes, a watch's look ends with sunglasses, and
+   sunscreen's with sunglasses and a cap. Sports equipment (a football),
    like Home and Free Items, gets no look; a product filed under Free Items whose type is filed elsewhere
    (a tie given away) gets its type's.
 2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
@@ -40,12 +43,14 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else its nearest
    (:data:`STAND_IN_USAGE`: a Travel bag's casual or sports clothes, a formal dress's smart casual or casual
    earrings), else any usage that does not clash (:data:`CLASHING_USAGE`: no sports sandals with a sari,
-   whatever their usage label, no formal shoes with a jersey); except belts (:data:`SAME_USAGE_SLOTS`): no belt
-   of the outfit's usage, no belt slot (a formal belt with a sports jersey or a casual one with a kurta is no
-   look). Clothes for the cold and for the heat make no look together (:data:`FOR_THE_COLD`: no shorts with a
-   sweater or a jacket, no muffler with shorts), the product's and each piece picked binding the rest in
-   order: a jacket or a sweatshirt may still go over shorts picked before it, as over a pair of shorts whose
-   look it is.
+   whatever their usage label, no formal shoes with a jersey), nor any type or usage the look's usage never takes
+   standing in (:data:`NOT_STANDING_IN`: no sneakers or backpack with an ethnic look, no shorts or laptop bag with a
+   party one; :data:`NO_STAND_IN_USAGE`: nothing ethnic with a casual one); except belts
+   (:data:`SAME_USAGE_SLOTS`): no belt of the outfit's usage, no belt slot (a formal belt with a sports jersey
+   or a casual one with a kurta is no look). Clothes for the cold and for the heat make no look together
+   (:data:`FOR_THE_COLD`: no shorts with a sweater or a jacket, no muffler with shorts), the product's and each
+   piece picked binding the rest in order: a jacket or a sweatshirt may still go over shorts picked before it, as
+   over a pair of shorts whose look it is.
 3. **Colour.** :func:`colour_compatibility` in [0, 1]: a listed harmonious pair (:data:`COLOUR_PAIRS`,
    e.g. Blue + White, Navy Blue + Beige, Black + Red) 1.0; a neutral (:data:`NEUTRALS`: black, white, grey,
    navy, beige, brown, denim-like blues...) with anything 0.8; the same non-neutral colour 0.5

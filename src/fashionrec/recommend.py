@@ -207,7 +207,7 @@ SAME_PHOTO_MAD = 1.5
 SAME_PHOTO_CANDIDATES = 20
 # ... of those at least this close (the enlargements above: 0.83 at the least, through the tagger's bilinear).
 SAME_PHOTO_COSINE = 0.8
-# Of a photo's nearest products, how many :meth:`Recommender.photo_copies` looks at for the products it is the photo
+# Of a photo's nearest products, how many :meth:`Recommender.photo_owners` looks at for the products it is the photo
 # of (the catalogue lists one photo under 2 ids at the most, 3 with a product added from one of them).
 COPIES_LOOKED_AT = 8
 
@@ -1006,7 +1006,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         # lexsort: the last key first; the type's and the rest's likelihoods high first, then the lower row.
         return int(copies[np.lexsort((rows[copies], -rest, -agreeing("articleType", -1.0)))[0]])
 
-    def photo_copies(self, query: PhotoQuery) -> list[int]:
+    def photo_owners(self, query: PhotoQuery) -> list[int]:
         """The ids of the indexed products whose photo ``query`` is (at :data:`NEAR_DUPLICATE` or nearer), the one
         whose labels it takes first (:meth:`_likeliest_copy`); [] for a photo of none."""
         if query.closest is None or query.closest < NEAR_DUPLICATE:
