@@ -70,8 +70,10 @@ def shared_recommender(backend: str = "faiss") -> Recommender:
 def index_copy(dest: Path, backend: str = "faiss") -> Path:
     """An index folder a test may change. A Milvus folder only points at its collection, so it is rebuilt: over a
     copy of the FAISS folder, whose photo and text embeddings the build takes (fashionrec.index_reuse) instead of
-    computing them again (two thirds of a build's time)."""
+    computing them again (two thirds of a build's time). ``backend="hnsw"``: FAISS with an HNSW graph."""
     shutil.copytree(built_index(), dest)
+    if backend == "hnsw":       # FAISS's HNSW graph, which the fixture's few products are too few for by themselves
+        Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), dest, progress=False, index_kind="hnsw")
     if backend == "milvus":
         Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), dest, progress=False,
                           backend="milvus")

@@ -151,3 +151,47 @@ def test_a_damaged_vectors_json_is_said_by_its_name(index, tmp_path, text):
     with pytest.raises(DamagedFileError, match=r"vectors\.json (is not a vector index's description|lacks 'dim'|"
                                                 r"lacks 'uri', 'collection')"):
         open_index(tmp_path)
+
+
+def test_hnsw_removal_marks_ids_deleted_and_searches_as_a_rebuilt_graph(tmp_path):
+    # A removal rebuilt the HNSW graph each time (6.7 s of `index remove`'s 8.9 at 40k products); the ids are
+    # marked deleted instead, and every search (filtered or not, saved and loaded again) answers as a graph built
+    # without them does.
+    ids, x = _data(600, 16)
+    idx = FaissIndex(16, kind="hnsw", exact_below=50)
+    idx.add(ids, x)
+    gone = ids[[0, 5, 9, 40]]
+    graph = idx._index
+    assert idx.remove(gone) == 4 and idx._index is graph, "the graph was rebuilt"
+    assert len(idx) == 596 and not idx.present(gone).any() and idx.present(ids[1:3]).all()
+    kept = ~np.isin(ids, gone)
+    rebuilt = FaissIndex(16, kind="hnsw", exact_below=50)
+    rebuilt.add(ids[kept], x[kept])
+    idx.save(tmp_path)
+    again = FaissIndex.load(tmp_path)
+    assert len(again) == 596 and np.array_equal(again.ids, idx.ids) and np.array_equal(idx.ids, ids[kept])
+    q = x[:20]      # the removed products' own photos among them
+    for f in (None, ids[::7], np.isin(idx.ids, ids[::3])):
+        want = rebuilt.search(q, 10, filter_ids=f if f is None or f.dtype != bool else np.isin(ids[kept], ids[::3]))
+        for got in (idx.search(q, 10, filter_ids=f), again.search(q, 10, filter_ids=f)):
+            assert not np.isin(got[1], gone).any()
+            np.testing.assert_array_equal(got[1], want[1])
+            np.testing.assert_allclose(got[0], want[0], rtol=1e-5, atol=1e-6)
+    # A removal taken back puts the same vector back without a rebuild; an id given another vector, with one.
+    idx.add(gone[:1], x[[0]])
+    assert idx._index is graph and idx.present(gone[:1]).all() and idx.search(x[:1], 1)[1][0, 0] == gone[0]
+    idx.add(gone[1:2], x[[100]])
+    assert idx._index is not graph and len(idx) == 598 and idx.search(x[100:101], 2)[1][0].tolist().count(gone[1]) == 1
+
+
+def test_hnsw_graph_is_rebuilt_once_the_deleted_pass_their_share():
+    from fashionrec.index.faiss_index import REBUILD_ABOVE
+
+    ids, x = _data(600, 16)
+    idx = FaissIndex(16, kind="hnsw")
+    idx.add(ids, x)
+    graph = idx._index
+    idx.remove(ids[:int(REBUILD_ABOVE * 600)])
+    assert idx._index is graph
+    idx.remove(ids[100:101])
+    assert idx._index is not graph and idx._index.ntotal == len(idx) == 600 - int(REBUILD_ABOVE * 600) - 1
