@@ -697,7 +697,10 @@ def test_a_whole_outfit_takes_no_bottoms_and_goes_beside_none(tmp_path):
     look = [(p.slot, p.item["articleType"]) for p in r.complete_the_look(watch, k=6)]
     assert ("Topwear", "Rompers") in look and "Bottomwear" not in dict(look), look
     romper = _ids(r, articleType="Rompers")[0]
-    assert "Bottomwear" not in {p.slot for p in r.complete_the_look(romper, k=6)}
+    own = r.complete_the_look(romper, k=6)
+    assert "Bottomwear" not in {p.slot for p in own}
+    # Said by its type, not "the casual women's topwear" (a stop 62 shopper read a lehenga choli's look so).
+    assert own and all("rompers" in p.reason.split(":")[0] for p in own), own[0].reason
     for jeans in _ids(r, gender="Women", articleType="Jeans"):
         assert "Rompers" not in {p.item["articleType"] for p in r.complete_the_look(jeans, k=6)}, jeans
 
@@ -759,8 +762,11 @@ def test_booties_are_an_infants_shoes(tmp_path):
     r, _ = _scratch(tmp_path)
     booties = _ids(r, gender="Men", articleType="Casual Shoes")[0]
     _relabel(r, [booties], articleType="Booties", subCategory="Socks")
-    slots = [p.slot for p in r.complete_the_look(booties, k=6)]
+    look = r.complete_the_look(booties, k=6)
+    slots = [p.slot for p in look]
     assert slots and not {"Shoes", "Sandal", "Flip Flops"} & set(slots), slots
+    # Said by their type: "Topwear to go with the casual men's socks" under a pair of booties (a stop 62 shopper).
+    assert all(" to go with the " in p.reason and "booties" in p.reason.split(":")[0] for p in look), look[0].reason
 
 
 def test_a_watch_whose_look_takes_shorts_has_sunglasses_for_the_belt(tmp_path):

@@ -425,8 +425,11 @@ class Outfits:
             item = self.item(int(self._ids[r]))
             whose = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}.get(gender, gender)
             # A swimwear's look: "... women's swimwear"; a layer's by its type, not its group ("Topwear to go with
-            # the casual men's topwear" was a jacket's).
-            kind = article if article in LAYERED or not sub else slot_name(sub)
+            # the casual men's topwear" was a jacket's). A whole outfit and booties too: a lehenga choli's look said
+            # "the ethnic girls' topwear", infant booties' (filed under Socks) "the casual boys' socks" (a shopper's
+            # trial of stop 62).
+            kind = (article if article in LAYERED or article in WHOLE_OUTFITS or article in INFANT_SHOES or not sub
+                    else slot_name(sub))
             what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
                             if x)
             colour_note = colour_scores[best][1]
