@@ -309,6 +309,11 @@ def test_a_colour_filed_under_another_name_is_said_by_the_api_and_the_page(clien
     assert client.get("/api/search/text", params={"q": "black watch", "k": 3}).json()["note"] is None
     page = client.get("/", params={"q": "rose gold watch"}).text
     assert said.replace("'", "&#39;") in " ".join(re.findall(r'<p class="notice">(.*?)</p>', page, re.S))
+    # Not under a filter of another colour: "rose gold watch" under Colour: Black listed black watches beneath
+    # "Copper products are listed for it" (a shopper's trial of stop 62).
+    black = {"q": "rose gold watch", "baseColour": "Black"}
+    assert client.get("/api/search/text", params={**black, "k": 3}).json()["note"] is None
+    assert "rose gold&#39; as" not in client.get("/", params=black).text
 
 
 def test_what_a_search_leaves_out_is_said_and_not_parsed_as_asked_for(client):

@@ -4794,6 +4794,10 @@ def test_a_colour_filed_under_another_name_is_said(rec):
     # A spelling or a shorter form of the catalogue's colour needs no word; nor what the query leaves out.
     for query in ("navy shirt", "gray tshirt", "golden heels", "baby pink top", "shirt not rose gold", "red dress"):
         assert rec.reading_notes(query) == [], query
+    # Nor under a filter of another colour: "rose gold watch" under Colour: Black listed black watches beneath
+    # "Copper products are listed for it" (a shopper's trial of stop 62); under Colour: Copper it is said.
+    assert rec.reading_notes("rose gold watch", {"baseColour": "Black"}) == []
+    assert rec.reading_notes("rose gold watch", {"baseColour": "copper"}) == rec.reading_notes("rose gold watch")
 
 
 def test_a_brand_named_with_a_type_word_and_a_type_it_lacks(tmp_path):

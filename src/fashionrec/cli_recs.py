@@ -718,7 +718,7 @@ def recommend_text(
         # "gold jeans" listed blue jeans under "matches articleType Jeans" without a word of the gold.
         missing = "; ".join(f"{col} {' or '.join(values)}" for col, values in unmatched.items())
         console.print(f"no product has all that {query!r} names: none of these has {missing}", highlight=False)
-    notes = rec.reading_notes(query)    # how the words were read, as /api/search/text's note says
+    notes = rec.reading_notes(query, wanted)    # how the words were read, as /api/search/text's note says
     if notes and not as_json:
         console.print(" ".join(notes), highlight=False)
     note = None     # why there are fewer than k: printed under the table, and in the JSON (it had none)

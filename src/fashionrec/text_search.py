@@ -1416,7 +1416,7 @@ class TextSearch:
         return ("articleType" in matches and "gender" in matches
                 and not (matches["articleType"] & matches["gender"]).any())
 
-    def reading_notes(self, query: str) -> list[str]:
+    def reading_notes(self, query: str, filters: dict | None = None) -> list[str]:
         """What a text search of ``query`` reads otherwise than its words say, in a shopper's words, for the
         catalogue page, the API's ``note`` and the CLI to say; [] where nothing is. A colour the catalogue
         files under another name ("rose gold watch" showed its Rosegold watches as "Copper" without a word why,
@@ -1425,11 +1425,16 @@ class TextSearch:
 
         >>> rec.reading_notes("rose gold watch")       # doctest: +SKIP
         ["The catalogue files 'rose gold' as Copper: Copper products are listed for it, those named 'rose gold' first."]
+
+        Under ``filters`` choosing another colour, the colour is not said: "rose gold watch" under Colour: Black
+        listed black watches beneath "Copper products are listed for it" (a shopper's trial of stop 62).
         """
         positive, _, _, parsed = self._parsed(query)
+        chosen = (filters or {}).get("baseColour")
+        chosen = {c.casefold() for c in ([chosen] if isinstance(chosen, str) else chosen or ())}
         notes = []
         for key, phrase, values in self._attribute_phrases(positive):
-            if key == "baseColour" and _renamed(phrase, values[0]):
+            if key == "baseColour" and _renamed(phrase, values[0]) and (not chosen or values[0].casefold() in chosen):
                 toned = phrase in colours.TONES or phrase in {t.replace(" ", "") for t in colours.TONES}
                 notes.append(f"The catalogue files {phrase!r} as {values[0]}: {values[0]} products are listed for it"
                              + (f", those named {phrase!r} first." if toned else "."))

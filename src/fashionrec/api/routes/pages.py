@@ -377,7 +377,7 @@ def catalogue_page(
             left_out = service.rec.negation(query)[1]
             # As the API's note: "rose gold watch" showed Copper watches, "pepe jeans tshirt" other brands', no
             # word why (a shopper's trial).
-            notices.extend(service.rec.reading_notes(query))
+            notices.extend(service.rec.reading_notes(query, chosen))
         if left_out:
             # Said: "tshirt not black" listed 5,441 T-shirts without a word of the black ones being left out,
             # and the Colour list without Black read as the shop having none (a shopper's trial).

@@ -66,7 +66,7 @@ def search_by_text(
         parsed = service.rec.asked_for(corrected or query)
         # How the words were read where the results alone do not show it: "rose gold watch" listed "Copper"
         # watches without a word why (a shopper's trial); the catalogue page says the same.
-        note = " ".join(service.rec.reading_notes(corrected or query)) or None
+        note = " ".join(service.rec.reading_notes(corrected or query, filters)) or None
     return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
                    unmatched=unmatched, parsed=parsed, note=note)
 
