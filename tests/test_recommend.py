@@ -4792,7 +4792,8 @@ def test_a_colour_filed_under_another_name_is_said(rec):
     assert rec.reading_notes("rose gold watch") == [
         "The catalogue files 'rose gold' as Copper: Copper products are listed for it, those named 'rose gold' first."]
     # A spelling or a shorter form of the catalogue's colour needs no word; nor what the query leaves out.
-    for query in ("navy shirt", "gray tshirt", "golden heels", "baby pink top", "shirt not rose gold", "red dress"):
+    for query in ("navy shirt", "gray tshirt", "golden heels", "baby pink top", "baby-pink top", "shirt not rose gold",
+                  "red dress"):
         assert rec.reading_notes(query) == [], query
     # Nor under a filter of another colour: "rose gold watch" under Colour: Black listed black watches beneath
     # "Copper products are listed for it" (a shopper's trial of stop 62); under Colour: Copper it is said.
@@ -4893,6 +4894,8 @@ def test_a_baby_colour_is_read_as_its_colour_by_meaning_too(tmp_path):
                                                                  min_similarity=RELEVANT_TEXT_SIMILARITY)]
     assert set(found) == set(names) and not found[0].startswith("Doodle"), found
     assert found[:3] == [x.item["productDisplayName"] for x in r.search_text("pink top", k=3)]
+    # Written with a hyphen, as a shop's colour often is: the same ("baby-pink top" listed the Doodle tops first).
+    assert [x.item["productDisplayName"] for x in r.search_text("baby-pink top", k=3)] == found[:3]
 
 
 def test_a_brand_named_for_its_wearer_keeps_the_wearer(tmp_path):

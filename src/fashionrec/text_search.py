@@ -308,7 +308,8 @@ def _renamed(phrase: str, colour: str) -> bool:
     """Whether a query's colour ``phrase`` reads as the catalogue's ``colour`` under another name ("rose gold":
     Copper, "wine": Burgundy), not as a spelling or a shorter form of it ("navy": Navy Blue, "gray": Grey,
     "golden": Gold, "baby pink": Pink)."""
-    said, named = phrase.lower().split(), colour.lower().split()
+    # Hyphens as spaces: "baby-pink" is "baby pink", a shorter form of Pink (it was said to be "filed as Pink").
+    said, named = re.split(r"[\s-]+", phrase.lower().strip()), colour.lower().split()
     joined, name = "".join(said), "".join(named)
     return not (set(said) & set(named) or joined.startswith(name) or name.startswith(joined)
                 or Levenshtein.distance(joined, name) <= 1)
@@ -1314,8 +1315,9 @@ class TextSearch:
         as the catalogue's colour. The model read "baby" as a child: "baby pink top" listed three Doodle "Girl"
         tops (a kids' brand, filed as women's) first, where "pink top" lists women's tops (a code review, stop 61)."""
         for key, phrase, values in self._attribute_phrases(query):
-            if key == "baseColour" and set(phrase.split()) & _CHILD_AGES:
-                said = r"[\s-]+".join(map(re.escape, phrase.split()))
+            # Split at hyphens too: "baby-pink top" is the phrase "baby-pink", whose "baby" the model read as a child.
+            if key == "baseColour" and set(re.split(r"[\s-]+", phrase)) & _CHILD_AGES:
+                said = r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", phrase)))
                 query = re.sub(rf"\b{said}\b", values[0].lower(), query, flags=re.IGNORECASE)
         return query
 
