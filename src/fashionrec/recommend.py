@@ -823,9 +823,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         shadow._reindex()
         shadow.warm_search(with_looks=False)
         mine = vars(self)
+        # Not this one's word search kept as the one before (_reindex, when the change goes in): these replace it.
         return {k: v for k, v in vars(shadow).items()
                 if k not in ("_build_lock", "lock", "items", "embeddings", "text_embeddings", "manifest")
-                and v is not mine.get(k)}
+                and v is not mine.get(k)} | {"_words_before": None, "_types_before": None}
 
     def unfamiliar_below(self) -> float | None:
         """The cosine to the closest product below which a photo is unfamiliar (:func:`familiar_floor`),
@@ -893,8 +894,14 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._row = {int(i): r for r, i in enumerate(self.items["id"].to_numpy())}
         self._ids = self.items["id"].to_numpy(dtype=np.int64)
         self._cache: dict[int, dict] = {}
+        # As the word search's below: the type words of the items before, until the next ones are built.
+        self._types_before = (getattr(self, "_vocab", None) or {}).get("types") or getattr(self, "_types_before", None)
         self._vocab = None
         self._types_present: frozenset[str] | None = None     # the article types the items have
+        # The word search of the items before, until the next one is built: an add's items are those with a row
+        # after them, whose texts it reuses (WordSearch's ``earlier``).
+        self._words_before: WordSearch | None = getattr(self, "_word_search", None) or \
+            getattr(self, "_words_before", None)
         self._word_search: WordSearch | None = None    # browse's tables for this version of the items
         self._values: tuple[dict[str, list[str]], dict[str, dict[str, str]]] | None = None
         # ("label"|"code", head) -> per-row array; ("wearers", wearer) -> _wearers()'s mask

@@ -943,10 +943,15 @@ class TextSearch:
 
     def _words(self) -> WordSearch:
         """The word-search tables of the items as they are now (rebuilt after an added product)."""
-        return self._once("_word_search", lambda: WordSearch(
+        return self._once("_word_search", self._build_words)
+
+    def _build_words(self) -> WordSearch:
+        # The tables of the items before the change (_reindex): their rows' texts are the first rows' of these.
+        earlier, self._words_before = self._words_before, None
+        return WordSearch(
             self.items, self._vocabulary()["types"],
             # The masks, not the method: the tables are built on a copy of the recommender, which must go.
-            {child: self._worn_by(child) for child in ("child", "Boys", "Girls")}))
+            {child: self._worn_by(child) for child in ("child", "Boys", "Girls")}, earlier=earlier)
 
     def _vocabulary(self) -> dict:
         return self._once("_vocab", self._build_vocabulary)
@@ -971,7 +976,9 @@ class TextSearch:
         # a query's words are (singular), for _named_for_occasion: once per version of the items, not per search.
         usages = {singular(norm(u)) for u in [*USAGE_WORDS.values(), *folded["usage"]]}
         occasions = frozenset({singular(norm(w)) for w in USAGE_WORDS if " " not in w} - usages)
-        return {"types": TypeWords(self.items), "colours": colours_named, "usage": usage, "season": seasons,
+        # The type words of the items before the change (_reindex), whose counts of the names' words these take.
+        earlier, self._types_before = self._types_before, None
+        return {"types": TypeWords(self.items, earlier), "colours": colours_named, "usage": usage, "season": seasons,
                 "occasions": occasions}
 
     def parse_query(self, query: str) -> dict[str, list[str]]:

@@ -124,14 +124,22 @@ class WordSearch:
         array(['Jeans'], dtype=object)
     """
 
-    def __init__(self, items: pd.DataFrame, types: TypeWords, children: dict[str, np.ndarray] | None = None):
+    def __init__(self, items: pd.DataFrame, types: TypeWords, children: dict[str, np.ndarray] | None = None,
+                 earlier: WordSearch | None = None):
         self.items = items
+        # The tables of the items before a product was added (``items`` are those with rows after them): each
+        # row's text is its own columns' alone, so only the new rows' are worked out. Built anew, the 40k texts
+        # were 1.9 s of every `index add` (the next add's name is read with them: cProfile, stop 62).
+        self._earlier = earlier
+        # What the texts were worked out from, a copy: items changed in place (a test, a Python caller) and
+        # _reindex'ed are no earlier items' rows (the strings are shared: only the columns' arrays are copied).
+        self._basis = items[[c for c in TEXT_FIELDS if c in items]].copy()
         self._types = types
         # A child's wearer word ("kids", "children", "boys") finds the children's products filed under another
         # gender too ("Kids Unisex ... Shoes"), as similar items and looks count them: per row, whether a child
         # ("child"), a boy or a girl wears it (item_tables.ItemTables._worn_by); without them, the filing alone.
         self._children = children or {}
-        self.searchable = self._build_searchable()      # (n,) " word word ... " per row
+        self.searchable = self._reused("searchable", TEXT_FIELDS, self._build_searchable)   # (n,) " word ... "
         self._searchable_rows = _Rows(self.searchable)
         self._name_rows: _Rows | None = None               # the same of name_text, when first needed
         self._names: pd.Series | None = None             # the same of the names alone, when first needed
@@ -143,6 +151,9 @@ class WordSearch:
         self._lock = threading.Lock()
         self._spellings: tuple[collections.Counter, list[str]] | None = None
         self._denials: dict[str, list[int]] | None = None     # denying's, built on first use
+        if earlier is not None and earlier._names is not None:
+            self.name_text()        # while the earlier texts are at hand (the next add reads it at once)
+        self._earlier = None        # not kept: a chain of versions of the items
         types = items["articleType"].dropna().unique() if "articleType" in items else []
         self._type_words = {w for t in types for w in search_words(str(t))}    # "sandal", "shoe", "sunglass"
 
@@ -215,7 +226,8 @@ class WordSearch:
         """Per row, " word word ... " of the product's name alone, built once."""
         with self._lock:
             if self._names is None:
-                self._names = self._words_of(["productDisplayName"])
+                self._names = self._reused("_names", ["productDisplayName"],
+                                           lambda items: self._words_of(["productDisplayName"], items))
         return self._names
 
     def _pattern(self, *words: str) -> str:
@@ -448,17 +460,32 @@ class WordSearch:
             table.setdefault(norm(w), ("baseColour", {colour}))     # "gray": Grey
         return {f: (col, np.array(sorted(v), dtype=object)) for f, (col, v) in table.items()}
 
-    def _build_searchable(self) -> pd.Series:
+    def _reused(self, attr: str, columns, build) -> pd.Series:
+        """``build(items)`` of this object's items, per row; of the rows after the earlier items' alone, where
+        ``attr`` of :attr:`_earlier` is built and its items are this object's first rows, with the same index
+        and ``columns`` (values and types: a year as a float reads "2012.0") as they were when it was built."""
+        earlier = self._earlier
+        old = getattr(earlier, attr, None) if earlier is not None else None
+        basis = earlier._basis if earlier is not None else None
+        cols = [c for c in columns if c in self.items]
+        if old is not None and all(c in basis for c in cols) and len(basis) <= len(self.items):
+            n = len(basis)
+            if self.items.iloc[:n][cols].equals(basis[cols]):
+                return pd.concat([old, build(self.items.iloc[n:])]) if n < len(self.items) else old
+        return build(self.items)
+
+    def _build_searchable(self, items: pd.DataFrame) -> pd.Series:
         # "Non Leather" is no leather: one word, as "Non-Leather" is once its hyphen is dropped. A search for
         # "non leather" still finds it (two words the catalogue writes as one, see mask); name_text keeps
         # the words apart (the negation of a query that a name has: TextSearch._negation).
-        return self._words_of(TEXT_FIELDS).str.replace(rf"(?<= )({'|'.join(DENYING_WORDS)}) (?=\w)", r"\1",
+        return self._words_of(TEXT_FIELDS, items).str.replace(rf"(?<= )({'|'.join(DENYING_WORDS)}) (?=\w)", r"\1",
                                                        regex=True)
 
-    def _words_of(self, columns) -> pd.Series:
-        """Per row, " word word ... " of ``columns`` (those the items have), normalised as queries are."""
+    def _words_of(self, columns, items: pd.DataFrame) -> pd.Series:
+        """Per row of ``items``, " word word ... " of ``columns`` (those the items have), normalised as queries
+        are; each row's of its own values alone (:meth:`_reused`)."""
         def words(col: str) -> pd.Series:      # the same normalisation as search_words, vectorised
-            raw = self.items[col].fillna("").astype(str)
+            raw = items[col].fillna("").astype(str)
             if col == "productDisplayName":
                 # A placeholder is not the name a shopper sees (pages show one made of its labels): "test"
                 # found "Men Green Handbags" (a re-trial).
@@ -466,11 +493,11 @@ class WordSearch:
             text = raw.map(fold).str.replace(r"[-'’]", "", regex=True)
             return text.str.replace(r"\W+", " ", regex=True).str.strip()
 
-        text = pd.Series(" ", index=self.items.index)
+        text = pd.Series(" ", index=items.index)
         for col in columns:
-            if col in self.items:
+            if col in items:
                 text = text + words(col) + " "
-        if "productDisplayName" in self.items and "productDisplayName" in columns:
+        if "productDisplayName" in items and "productDisplayName" in columns:
             # "U.S. Polo Assn." is "u s polo" here and "us polo" in a query (search_words joins a lone letter
             # to the next word): the joined word is added and the letters kept ("W Women" is still W's).
             pairs = words("productDisplayName").str.findall(r"(?<!\S)([b-hj-z]) (\S+)")
