@@ -4878,6 +4878,13 @@ def test_a_childs_age_is_a_child(tmp_path):
     assert set(r.parse_query("Acme Women Baby Purple Handbag")["gender"]) == {"Women", "Unisex"}
     assert r._named_labels("Acme Women Baby Purple Handbag")["gender"] == "Women"
     assert "Boys" not in r.parse_query("toddler girls skirts")["gender"]
+    # Read so, it is said: the page listed 88 children's products for "baby" with no word why (a shopper's trial, stop
+    # 62); as typed; not where the word is a name's or a colour's, nor beside a wearer.
+    for q in ("baby", "toddler skirts", "juniors"):
+        assert r.reading_notes(q) == [f"{q.split()[0]!r} is read as a child's age: children's products are listed, "
+                                      f"not every product named with the word."], q
+    for q in ("baby pink skirt", "baby handbag", "Acme Women Baby Purple Handbag", "toddler girls skirts", "skirts"):
+        assert r.reading_notes(q) == [], q
 
 
 def test_a_baby_colour_is_read_as_its_colour_by_meaning_too(tmp_path):

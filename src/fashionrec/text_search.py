@@ -1447,6 +1447,14 @@ class TextSearch:
                 toned = phrase in colours.TONES or phrase in {t.replace(" ", "") for t in colours.TONES}
                 notes.append(f"The catalogue files {phrase!r} as {values[0]}: {values[0]} products are listed for it"
                              + (f", those named {phrase!r} first." if toned else "."))
+        typed = _query_words(positive)
+        ages = [w for w in typed if singular(norm(w)) in _CHILD_AGES]
+        if ages and _children_asked(parsed) \
+                and not any(genders_named(norm(w)) for w in typed if singular(norm(w)) not in _CHILD_AGES):
+            # Read as a child's age, not a name's word: the page listed 88 children's products for "baby" without a
+            # word why, where the catalogue names wallets "Baby Purple" (a shopper's trial, stop 62).
+            notes.append(f"{ages[0]!r} is read as a child's age: children's products are listed, not every product "
+                         f"named with the word.")
         types = parsed.get("articleType")
         brand = self._brand_named(positive)
         if types and brand.any() and not (brand & self._is("label:articleType", types)).any():
