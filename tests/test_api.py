@@ -309,6 +309,12 @@ def test_a_colour_filed_under_another_name_is_said_by_the_api_and_the_page(clien
     assert client.get("/api/search/text", params={"q": "black watch", "k": 3}).json()["note"] is None
     page = client.get("/", params={"q": "rose gold watch"}).text
     assert said.replace("'", "&#39;") in " ".join(re.findall(r'<p class="notice">(.*?)</p>', page, re.S))
+    # "Skip to results" goes to the notices where there are some, not past them to the count (a shopper's trial,
+    # stop 62); to the count where there are none.
+    notices = re.search(r'<div id="notices" tabindex="-1">(.*?)</div>', page, re.S)
+    assert 'class="skip" href="#notices"' in page and notices and said.replace("'", "&#39;") in notices.group(1)
+    plain = client.get("/").text
+    assert 'class="skip" href="#count"' in plain and 'id="notices"' not in plain
     # Not under a filter of another colour: "rose gold watch" under Colour: Black listed black watches beneath
     # "Copper products are listed for it" (a shopper's trial of stop 62).
     black = {"q": "rose gold watch", "baseColour": "Black"}
