@@ -122,9 +122,10 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
     split = remake_split(items, first["split"], data_dir, trained_on=first.get("data"), instead=None)
     classes = first["classes"]
     space = LabelSpace(classes)
-    parts = {}
+    parts, rows_of = {}, {}
     for name in ("val", "test"):
         rows = items[items["id"].isin(split.ids(name))].reset_index(drop=True)
+        rows_of[name] = rows    # in the order of its labels and photos, for what is said of them after
         parts[name] = ({h: y.numpy() for h, y in space.encode(rows).items()},
                        load_image_tensor(rows["image_path"].tolist(), progress=progress, desc=f"decoding {name}"))
 
@@ -168,10 +169,13 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
                                             read_from_type=shows.levels_shown(test_probs))
         test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
         # The test products a model a member was started from (--init) trained on, as each member's own test said.
+        members_said = [{**stage_summary(m, path), "model": m["model"], "test": m.get("test"),
+                         "total_train_minutes": round(total_train_seconds(m) / 60, 1),
+                         "stages": [*lineage(m), stage_summary(m, path)], "config": m.get("config")}
+                        for path, m in zip(paths, metas, strict=True)]
         stages = {"data": str(Path(catalog.root).resolve()), "split": first["split"],
-                  "member_checkpoints": [{"stages": [*lineage(m), stage_summary(m, path)]}
-                                         for path, m in zip(paths, metas, strict=True)]}
-        seen = seen_by_earlier_stages(items, items[items["id"].isin(split.ids("test"))].reset_index(drop=True), stages)
+                  "member_checkpoints": members_said}
+        seen = seen_by_earlier_stages(items, rows_of["test"], stages)
         note_seen_before(test_metrics, seen, test_labels, test_probs, classes, shows.levels_shown(test_probs))
         write_eval_report(test_metrics, test_labels["articleType"], test_probs["articleType"], classes["articleType"],
                           tmp / "test", title=f"{run.name} (ensemble): {held_out(test_metrics)}")
@@ -182,10 +186,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
             **made_with(),
             "split": {**first["split"], "test_ids_sha256": split.fingerprint("test")},
             **levels,       # as read above
-            "member_checkpoints": [{**stage_summary(m, path), "model": m["model"], "test": m.get("test"),
-                                    "total_train_minutes": round(total_train_seconds(m) / 60, 1),
-                                    "stages": [*lineage(m), stage_summary(m, path)], "config": m.get("config")}
-                                   for path, m in zip(paths, metas, strict=True)],
+            "member_checkpoints": members_said,
             "config": {"checkpoints": [str(p) for p in paths], "weights": weights, "step": step, "out": str(run),
                        "selected_on": "validation macro-F1 of each head", "half": half,
                        "split_seed": first["split"]["config"].get("seed")},

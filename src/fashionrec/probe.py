@@ -124,7 +124,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
     split = remake_split(items, base.meta["split"], data_dir, trained_on=base.meta.get("data"), instead=None)
     classes = base.classes
     space = LabelSpace(classes)
-    parts = {}
+    parts, rows_of = {}, {}
     for name in ("train", "val", "test"):
         rows = items[items["id"].isin(split.ids(name))].reset_index(drop=True)
         images = load_image_tensor(rows["image_path"].tolist(), progress=progress, desc=f"decoding {name}")
@@ -132,6 +132,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         # The training photos are not needed again (450 MB at 32k); val and test are predicted once more.
         parts[name] = ({h: y.numpy() for h, y in space.encode(rows).items()}, emb, probs,
                        None if name == "train" else images)
+        rows_of[name] = rows    # in the order of its labels and photos, for what is said of them after
         log.info("probe: embedded %d %s products", len(rows), name)
 
     train_y, train_x, _, _ = parts["train"]
@@ -187,8 +188,7 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         test_metrics = evaluate_predictions(test_y, test_probs, classes, read_from_type=shows.levels_shown(test_probs))
         test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
         # The test products a model a member was started from (--init) trained on, as the ensemble's test said.
-        test_rows = items[items["id"].isin(split.ids("test"))].reset_index(drop=True)
-        note_seen_before(test_metrics, seen_by_earlier_stages(items, test_rows, base.meta), test_y, test_probs,
+        note_seen_before(test_metrics, seen_by_earlier_stages(items, rows_of["test"], base.meta), test_y, test_probs,
                          classes, shows.levels_shown(test_probs))
         write_eval_report(test_metrics, test_y["articleType"], test_probs["articleType"], classes["articleType"],
                           tmp / "test", title=f"{run.name} (ensemble + linear probe): {held_out(test_metrics)}")

@@ -753,19 +753,6 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                 log.warning("%s's learning-rate cycle had ended (its budget was spent): the epochs left run at its "
                             "lowest learning rate and change the model little; %s", run, _onwards(run))
 
-    # This run's test products that a model it starts from (--init) trained or was validated on: a shop's catalogue
-    # cut from the shipped model's gets a split of its own, and its test numbers, report and model card said "never
-    # seen in training" of products the starting model had learnt (a review: 19 of 21; `evaluate` counted them).
-    test_items = items.iloc[idx["test"].numpy()].reset_index(drop=True)
-    seen_before = (seen_by_earlier_stages(items, test_items, {"lineage": history, "data": str(Path(catalog.root)
-                                                                                                .resolve()),
-                                                               "split": split.summary()})
-                   if ctx.is_main and history else np.zeros(len(test_items), bool))
-    if seen_before.any():
-        log.warning("%d of the %d test products are training or validation products of a model this run starts "
-                    "from (--init; ids %s): its test numbers are given with and without them", int(seen_before.sum()),
-                    len(test_items), first_few(test_items.loc[seen_before, "id"].tolist(), 10))
-
     meta = {"name": f"{cfg.model}-{run.name}", "config": asdict(cfg), "split": split.summary(),
             # Absolute: a checkpoint is read from other working folders (evaluate looks the data up).
             "data": str(Path(catalog.root).resolve()), "hardware": describe_hardware(device, ctx),
@@ -777,6 +764,17 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             # The group and category the tagger shows, read from its type (fashionrec.levels).
             "levels": type_levels(items.iloc[idx["train"].numpy()], space.classes,
                                   rest=items.iloc[np.flatnonzero(which != "train")])}
+
+    # This run's test products that a model it starts from (--init) trained or was validated on: a shop's catalogue
+    # cut from the shipped model's gets a split of its own, and its test numbers, report and model card said "never
+    # seen in training" of products the starting model had learnt (a review: 19 of 21; `evaluate` counted them).
+    test_items = items.iloc[idx["test"].numpy()].reset_index(drop=True)
+    seen_before = (seen_by_earlier_stages(items, test_items, meta) if ctx.is_main and history
+                   else np.zeros(len(test_items), bool))
+    if seen_before.any():
+        log.warning("%d of the %d test products are training or validation products of a model this run starts "
+                    "from (--init; ids %s): its test numbers are given with and without them", int(seen_before.sum()),
+                    len(test_items), first_few(test_items.loc[seen_before, "id"].tolist(), 10))
     use_bf16 = device.type == "cuda"
     workers = loader_workers(cfg, device, ctx.world_size)
     if device.type == "cuda":
