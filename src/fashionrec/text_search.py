@@ -304,6 +304,14 @@ def _children_asked(parsed: dict[str, list[str]]) -> set[str]:
     return children if children and children <= {"Boys", "Girls"} else set()
 
 
+def _ages_are_a_childs(ages: list[str], others: Iterable[str], parsed: dict[str, list[str]]) -> bool:
+    """Whether a query's child's age words ``ages`` ("baby", "toddler") are read as a child's, not as a name's
+    words: its reading ``parsed`` is for children only and none of its ``others`` words names a wearer ("baby boy" is
+    a boy's, "Baggit Women Baby Purple Wallet" a name's). What :meth:`TextSearch.browse` lists by and
+    :meth:`TextSearch.reading_notes` says."""
+    return bool(ages) and bool(_children_asked(parsed)) and not any(genders_named(w) for w in others)
+
+
 def _renamed(phrase: str, colour: str) -> bool:
     """Whether a query's colour ``phrase`` reads as the catalogue's ``colour`` under another name ("rose gold":
     Copper, "wine": Burgundy), not as a spelling or a shorter form of it ("navy": Navy Blue, "gray": Grey,
@@ -645,17 +653,16 @@ class TextSearch:
         the API listed infants' rompers (a shopper's trial, stop 61). None for any other query: the word is a
         name's where a wearer is named or no child has the type ("baby lips"), or a colour's ("baby pink")."""
         ages = [w for w in words if w in _CHILD_AGES]
-        if not ages or any(genders_named(w) for w in words if w not in _CHILD_AGES) \
-                or not _children_asked(self.parse_query(query)):
+        others = [w for w in words if w not in _CHILD_AGES]
+        if not ages or not _ages_are_a_childs(ages, others, self.parse_query(query)):
             return None
         mask = self._worn_by("child").copy()
         for age in ages:
             mask &= self._words().in_names(age) | (self._infants() if age in _BABY_AGES else False)
-        rest = [w for w in words if w not in _CHILD_AGES]
-        if rest:
+        if others:
             unaged = " ".join(t for t in re.findall(r"[\w'’-]+|[&+/,]", query)
                               if not set(search_words(t)) & _CHILD_AGES)
-            mask &= self._word_mask_as_said(unaged, rest)
+            mask &= self._word_mask_as_said(unaged, others)
         return mask
 
     def _word_mask_as_said(self, query: str, words: list[str]) -> np.ndarray:
@@ -1449,8 +1456,7 @@ class TextSearch:
                              + (f", those named {phrase!r} first." if toned else "."))
         typed = _query_words(positive)
         ages = [w for w in typed if singular(norm(w)) in _CHILD_AGES]
-        if ages and _children_asked(parsed) \
-                and not any(genders_named(norm(w)) for w in typed if singular(norm(w)) not in _CHILD_AGES):
+        if _ages_are_a_childs(ages, [norm(w) for w in typed if singular(norm(w)) not in _CHILD_AGES], parsed):
             # Read as a child's age, not a name's word: the page listed 88 children's products for "baby" without a
             # word why, where the catalogue names wallets "Baby Purple" (a shopper's trial, stop 62).
             notes.append(f"{ages[0]!r} is read as a child's age: children's products are listed, not every product "
