@@ -569,6 +569,17 @@ class TypeWords:
         return {t: sorted(words) for t, words in out.items()}
 
 
+def rows_after(items: pd.DataFrame, before: pd.DataFrame, columns) -> pd.DataFrame | None:
+    """The rows of ``items`` after ``before``'s, where ``items`` starts with ``before``'s rows (the same
+    ``columns``, values and types: a year as a float reads "2012.0"); None where it does not. What per-row tables
+    of an earlier version of the items keep: an add's items are those with rows after them."""
+    n = len(before)
+    if n <= len(items) and all(c in before and c in items for c in columns) \
+            and items.iloc[:n][list(columns)].equals(before[list(columns)]):
+        return items.iloc[n:]
+    return None
+
+
 def _name_words(items: pd.DataFrame, earlier: tuple[pd.DataFrame, dict] | None = None
                 ) -> dict[str, collections.Counter]:
     """{word of a product name: how many products of each type have it in their name}. ``earlier``: (items, their
@@ -579,11 +590,10 @@ def _name_words(items: pd.DataFrame, earlier: tuple[pd.DataFrame, dict] | None =
         return {}
     if earlier is not None:
         before, counts = earlier
-        n, cols = len(before), ["productDisplayName", "articleType"]
-        if (0 < n <= len(items) and all(c in before and c in items for c in cols)
-                and items.iloc[:n][cols].equals(before[cols])):
+        after = rows_after(items, before, ["productDisplayName", "articleType"])
+        if after is not None:
             out = dict(counts)
-            for word, added in _name_words(items.iloc[n:]).items():
+            for word, added in _name_words(after).items():
                 out[word] = out.get(word, collections.Counter()) + added
             return out
     words = join_qualified(items["productDisplayName"].fillna("").astype(str).str.lower()

@@ -40,6 +40,7 @@ from fashionrec.vocabulary import (
     join_phrases,
     join_qualified,
     norm,
+    rows_after,
     singular,
 )
 
@@ -466,12 +467,10 @@ class WordSearch:
         and ``columns`` (values and types: a year as a float reads "2012.0") as they were when it was built."""
         earlier = self._earlier
         old = getattr(earlier, attr, None) if earlier is not None else None
-        basis = earlier._basis if earlier is not None else None
-        cols = [c for c in columns if c in self.items]
-        if old is not None and all(c in basis for c in cols) and len(basis) <= len(self.items):
-            n = len(basis)
-            if self.items.iloc[:n][cols].equals(basis[cols]):
-                return pd.concat([old, build(self.items.iloc[n:])]) if n < len(self.items) else old
+        if old is not None:
+            after = rows_after(self.items, earlier._basis, [c for c in columns if c in self.items])
+            if after is not None:
+                return pd.concat([old, build(after)]) if len(after) else old
         return build(self.items)
 
     def _build_searchable(self, items: pd.DataFrame) -> pd.Series:
