@@ -47,14 +47,11 @@ from tqdm.auto import tqdm
 from fashionrec import __version__
 from fashionrec.artifacts import atomic_dir, check_replaceable, check_writable, provenance, write_json, write_text
 from fashionrec.catalog import (
-    BLANK_REASON,
     LONG_THIN_RATIO,
     MIN_PHOTO_SIDE,
-    TINY_REASON,
     Catalog,
     CatalogError,
     load_catalog,
-    long_thin,
     open_rgb,
     styles_sha256,
 )
@@ -270,15 +267,13 @@ def _imbalance(table: pd.DataFrame, usable: pd.Series, class_counts: dict[str, i
     return " ".join(said)
 
 
-def _no_product_photos(table: pd.DataFrame, usable: pd.Series) -> dict[str, list[int]]:
+def _no_product_photos(catalog: Catalog) -> dict[str, list[int]]:
     """``{"blank" | "tiny" | "strip": [ids]}``: usable photos that show no product, which the sample grid passes
-    over (a black square and a 30000x20 line were drawn as samples of a catalogue, a data review, stop 61).
-    Each is the catalogue check's own flag (kept usable, so that splits stay as they were): blank, tiny, and a
-    strip over :data:`~fashionrec.catalog.LONG_THIN_RATIO`:1 either way (listed by the check since stop 62)."""
-    ok = table[usable]
-    blank, tiny = ok["image_reason"] == BLANK_REASON, ok["image_reason"] == TINY_REASON
-    strip = long_thin(ok["width"], ok["height"]) & ~blank & ~tiny
-    return {why: [int(i) for i in ok.loc[m, "id"]] for why, m in (("blank", blank), ("tiny", tiny), ("strip", strip))}
+    over (a black square and a 30000x20 line were drawn as samples of a catalogue, a data review, stop 61): the
+    catalogue check's own lists (kept usable, so that splits stay as they were), a strip being a photo over
+    :data:`~fashionrec.catalog.LONG_THIN_RATIO`:1 either way (:func:`~fashionrec.catalog.long_thin`)."""
+    r = catalog.report
+    return {"blank": list(r.blank_image_ids), "tiny": list(r.tiny_image_ids), "strip": list(r.long_thin_image_ids)}
 
 
 def _type_groups(table: pd.DataFrame, usable: pd.Series, per_group: int, seed: int,
@@ -378,7 +373,7 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
     # Without the category columns the grid is of the largest types (one row of "(empty) / (empty)" said
     # nothing, a shop's trial). The samples are drawn from photos that show a product.
     by_type = {"masterCategory", "subCategory"} <= absent
-    passed_over = _no_product_photos(table, usable)
+    passed_over = _no_product_photos(catalog)
     shown = usable & ~table["id"].isin([i for ids in passed_over.values() for i in ids])
     groups = _type_groups(table, shown, per_group, seed) if by_type else _sample_groups(table, shown, per_group, seed)
     title = "Sample photos of the largest articleTypes" if by_type else \
