@@ -1654,6 +1654,29 @@ def test_a_layer_starts_its_look_with_the_top_it_goes_over(rec):
         assert all(f"{article.lower()}" in r.reason.split(":")[0] for r in look), look[0].reason
 
 
+def test_a_shoes_look_names_it_as_its_name_does(tmp_path):
+    # Stop 63: "Topwear to go with the party women's shoes" for "Cobblerz Women Silver-Toned Sandals", filed as
+    # Heels; and For you's reason "goes with Cobblerz ...: Topwear to go with ...: Black goes with Silver".
+    from fashionrec.looks import footwear_said
+
+    assert footwear_said("Cobblerz Women Silver-Toned Sandals", "Heels") == "sandals"
+    assert footwear_said("Nike Men's Street Pana Black Shoe", "Casual Shoes") == "shoes"
+    assert footwear_said("Catwalk Women Party Heeled Strap Black Heels", "Heels") == "heels"
+    assert footwear_said("Nike Men Running 2011", "Sports Shoes") == "sports shoes"
+    r, _ = _scratch(tmp_path)
+    heels = _some_id(r, articleType="Heels", gender="Women")
+    r.items.loc[r.items["id"] == heels, "productDisplayName"] = "Acme Women Silver-Toned Sandals"
+    r._reindex()
+    look = r.complete_the_look(heels, k=4)
+    assert look and all(" women's sandals" in x.reason.split(":")[0] for x in look), [x.reason for x in look]
+    picks = [x for x in r.for_profile([heels], k=6) if x.reason.startswith("goes with ")]
+    assert picks, "no pick went with the saved heels"
+    for x in picks:
+        # One colon: the slot said beside the product, the colour note after it.
+        assert x.reason.startswith(f"goes with Acme Women Silver-Toned Sandals ({slot_name(x.slot).lower()})"), x.reason
+        assert x.reason.count(":") <= 1 and "to go with" not in x.reason, x.reason
+
+
 def test_a_product_given_away_gets_its_types_look(tmp_path):
     # A tie filed under Free Items / Free Gifts got "No look to complete"; its type is filed elsewhere.
     r, _ = _scratch(tmp_path)

@@ -59,6 +59,7 @@ from fashionrec.looks import (
     WHOLE_OUTFITS,
     WORN_UNDER,
     colour_compatibility,
+    footwear_said,
     slot_name,
 )
 from fashionrec.results import Rec, check_k
@@ -429,6 +430,7 @@ class Outfits:
             # "the ethnic girls' topwear", infant booties' (filed under Socks) "the casual boys' socks" (a shopper's
             # trial of stop 62).
             kind = (article if article in LAYERED or article in WHOLE_OUTFITS or article in INFANT_SHOES or not sub
+                    else footwear_said(src.get("productDisplayName"), article) if sub == "Shoes"
                     else slot_name(sub))
             what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
                             if x)

@@ -14,6 +14,7 @@ import numpy as np
 
 from fashionrec.blas import one_blas_thread
 from fashionrec.errors import BadInputError
+from fashionrec.looks import slot_name
 from fashionrec.results import MAX_K, NEAR_DUPLICATE, RERANK_POOL, Rec, check_k, id_list, title, wearable_by
 from fashionrec.tagger import l2_normalise
 
@@ -230,8 +231,14 @@ class Profiles:
                             or float((vectors[:m] @ v).max()) > NEAR_DUPLICATE:
                         continue
                     said = title(self.item(i))
-                    out.append(Rec(r.id, r.score, f"goes with {said}: {r.reason}", r.item, slot=r.slot,
-                                   card_reason=f"Goes with {said}"))
+                    # The look's reason is "<slot> to go with the <product>[: <colour note>]" (complete_the_look),
+                    # its product named here in full: after "goes with ...: " it read "goes with Cobblerz Women
+                    # Silver-Toned Sandals: Topwear to go with the party women's shoes: Black goes with Silver",
+                    # two colons and the sandals twice (a shopper's trial of stop 62).
+                    note = r.reason.partition(": ")[2]
+                    kind = f" ({slot_name(r.slot).lower()})" if r.slot else ""
+                    out.append(Rec(r.id, r.score, f"goes with {said}{kind}" + (f": {note}" if note else ""), r.item,
+                                   slot=r.slot, card_reason=f"Goes with {said}"))
                     taken.add(r.id)
                     vectors[m] = v
                     m += 1
