@@ -454,18 +454,55 @@ def test_filter_counts_on_a_page_of_closest_matches_are_what_choosing_lists(clie
     assert checked >= 15
 
 
+def _notices(page: str) -> list[str]:
+    """The catalogue page's notices, in the order a shopper reads them, as text."""
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", n)).split())
+            for n in re.findall(r'<p class="notice"[^>]*>(.*?)</p>', page, re.S)]
+
+
+def test_a_search_page_says_once_what_it_lists(client):
+    # Stop 63, from a shopper's trial of stop 62: "The catalogue has no Pepe Jeans Tshirts: these are other
+    # brands'." then "No product has every word of 'pepe jeans tshirt' in its details; these are the 96 closest
+    # matches by meaning." One sentence now, and the API's note says the same of the words.
+    notices = _notices(client.get("/", params={"q": "nike jeans"}).text)
+    assert len(notices) == 1 and re.fullmatch(r"The catalogue has no Nike jeans; these are the \d+ closest matches by "
+                                              r"meaning, from other brands\.", notices[0]), notices
+    note = client.get("/api/search/text", params={"q": "nike jeans"}).json()["note"]
+    assert note == "The catalogue has no Nike jeans; these are other brands'."
+    # "wine dress" said "Burgundy products are listed for it" over 96 dresses, none of them Burgundy.
+    notices = _notices(client.get("/", params={"q": "rose gold jeans"}).text)
+    assert len(notices) == 1 and re.fullmatch(r"The catalogue files 'rose gold' as Copper and has no Copper jeans; "
+                                              r"these are the \d+ closest matches by meaning\.", notices[0]), notices
+    assert client.get("/api/search/text", params={"q": "rose gold jeans"}).json()["note"] == \
+        "The catalogue files 'rose gold' as Copper and has no Copper jeans."
+    # How the words were read, then what is listed: "Only 5 products match 'rose gold watch'" came first.
+    notices = _notices(client.get("/", params={"q": "rose gold watch"}).text)
+    assert [n.split(":")[0].split(";")[0] for n in notices] == [
+        "The catalogue files 'rose gold' as Copper", "Only 1 product matches 'rose gold watch'"], notices
+    # The correction first: "No product has every word of 'high heels' ..." came before "showing 'high heels'".
+    notices = _notices(client.get("/", params={"q": "high heals"}).text)
+    assert notices[0].startswith("No product matches “high heals”; showing “high heels”.") and \
+        "No product has every word of 'high heels'" in notices[1], notices
+    # The API says what the page says of a thing the catalogue has none of and a girl read as a woman.
+    for q, said in (("sherwani", "The catalogue has no 'sherwani' as such; its closest types are listed for it: "
+                                 "Kurtas."),
+                    ("heels for girls", "The catalogue has no heels for children, so this reads 'girls' as women.")):
+        assert client.get("/api/search/text", params={"q": q}).json()["note"] == said
+        assert said[:-1] in " ".join(_notices(client.get("/", params={"q": q}).text))
+
+
 def test_a_search_for_what_the_catalogue_lacks_says_so(client, monkeypatch):
     import re
 
     page = html.unescape(client.get("/", params={"q": "sherwani"}).text)
-    assert "The catalogue has no 'sherwani' as such; these are the closest types it has: Kurtas." in page
+    assert "The catalogue has no 'sherwani' as such; its closest types are listed for it: Kurtas." in page
     assert "as such" not in client.get("/", params={"q": "kurta"}).text
     # A type none of whose products is for the wearer named: the wearer's closest, said so, not "Nothing in
     # the catalogue matches" (a shopper trial: "sweater for kids", "lipstick for men").
     rec = client.app.state.service.rec
     assert not ((rec.items["articleType"] == "Heels") & rec.items["gender"].isin(["Men", "Unisex"])).any()
     page = html.unescape(client.get("/", params={"q": "black heels for men"}).text)
-    assert "The catalogue has no Heels for Men; these are the" in page and "Nothing in the catalogue" not in page
+    assert "The catalogue has no heels for men; these are the" in page and "Nothing in the catalogue" not in page
     shown = [rec.item(int(i)) for i in re.findall(r'data-id="(\d+)"', page)]
     assert shown and all(d["gender"] in ("Men", "Unisex") for d in shown)
     # For a child, a type the catalogue has for anyone only: its unisex products, said so ("backpack for boys"
@@ -474,14 +511,14 @@ def test_a_search_for_what_the_catalogue_lacks_says_so(client, monkeypatch):
 
     monkeypatch.setattr(text_search, "ANYONES_MIN", 3)
     page = html.unescape(client.get("/", params={"q": "backpack for kids"}).text)
-    assert re.search(r"The catalogue has no Backpacks for Boys or Girls; these are the \d+ closest matches among its "
-                     r"unisex Backpacks\.", page)
+    assert re.search(r"The catalogue has no backpacks for boys or girls; these are the \d+ closest matches among its "
+                     r"unisex backpacks\.", page)
     shown = [rec.item(int(i)) for i in re.findall(r'data-id="(\d+)"', page)]
     assert shown and all(d["articleType"] == "Backpacks" and d["gender"] == "Unisex" for d in shown)
     # "Girls" and "boys" are also young women and men: of a type no child has, the grown-up's, said so (a
     # shopper trial: "heels for girls" listed girls' casual shoes as the closest matches).
     page = html.unescape(client.get("/", params={"q": "heels for girls"}).text)
-    assert "The catalogue has no Heels for children, so this reads 'girls' as women; these are the products for " \
+    assert "The catalogue has no heels for children, so this reads 'girls' as women; these are the products for " \
            "'heels for women'." in page
     shown = [rec.item(int(i)) for i in re.findall(r'data-id="(\d+)"', page)]
     assert shown and all(d["articleType"] == "Heels" and d["gender"] == "Women" for d in shown)

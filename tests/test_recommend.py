@@ -4836,7 +4836,8 @@ def test_a_brand_named_with_a_type_word_and_a_type_it_lacks(tmp_path):
     assert r.parse_query("pepe jeans tshirt")["articleType"] == ["Tshirts"]
     found = r.search_text("pepe jeans tshirt", k=5, min_similarity=RELEVANT_TEXT_SIMILARITY)
     assert found and all(x.item["articleType"] == "Tshirts" for x in found)
-    assert r.reading_notes("pepe jeans tshirt") == ["The catalogue has no Pepe Jeans Tshirts: these are other brands'."]
+    assert r.reading_notes("pepe jeans tshirt") == [
+        "The catalogue has no Pepe Jeans T-shirts; these are other brands'."]
     # The brand alone, or with its own type, is its jeans as before, and says nothing.
     assert r.parse_query("pepe jeans")["articleType"] == ["Jeans"]
     assert {x.id for x in r.search_text("pepe jeans", k=5)} == set(r.items.loc[jeans[:5], "id"].astype(int))
@@ -4844,7 +4845,47 @@ def test_a_brand_named_with_a_type_word_and_a_type_it_lacks(tmp_path):
     # A one-word brand with a type it has none of is said too ("nike jeans" listed other brands' jeans).
     nike = r.items["productDisplayName"].str.startswith("Nike ")
     assert nike.sum() >= 5 and not (nike & (r.items["articleType"] == "Jeans")).any()
-    assert r.reading_notes("nike jeans") == ["The catalogue has no Nike Jeans: these are other brands'."]
+    assert r.reading_notes("nike jeans") == ["The catalogue has no Nike jeans; these are other brands'."]
+
+
+def test_reading_notes_say_once_what_is_listed(rec, tmp_path):
+    # Stop 63: the page said "The catalogue has no Pepe Jeans Tshirts: these are other brands'." and then "No
+    # product has every word of 'pepe jeans tshirt' in its details; these are the 96 closest matches by meaning."
+    # Given what the caller lists, the note says it, once, and the page leaves its own out (test_api).
+    listed = "these are the 9 closest matches by meaning"
+    assert rec.reading_notes("nike jeans", listed=listed) == [
+        "The catalogue has no Nike jeans; these are the 9 closest matches by meaning, from other brands."]
+    # A colour filed under another name, none of whose products are of the type asked: said so, not "Copper
+    # products are listed for it" over jeans none of them copper ("wine dress": 96 dresses, no Burgundy one).
+    assert not ((rec.items["baseColour"] == "Copper") & (rec.items["articleType"] == "Jeans")).any()
+    assert rec.reading_notes("rose gold jeans") == [
+        "The catalogue files 'rose gold' as Copper and has no Copper jeans."]
+    assert rec.reading_notes("rose gold jeans", listed=listed) == [
+        "The catalogue files 'rose gold' as Copper and has no Copper jeans; these are the 9 closest matches by "
+        "meaning."]
+    # Where the colour has the type, as before, and ``listed`` is not said.
+    assert rec.reading_notes("rose gold watch", listed=listed) == rec.reading_notes("rose gold watch") == [
+        "The catalogue files 'rose gold' as Copper: Copper products are listed for it, those named 'rose gold' first."]
+    # Two such notes: the last one says it ("nike rose gold jeans").
+    both = rec.reading_notes("nike rose gold jeans", listed=listed)
+    assert both == ["The catalogue files 'rose gold' as Copper and has no Copper jeans.",
+                     "The catalogue has no Nike jeans; these are the 9 closest matches by meaning, from other brands."]
+    # The API's note says what the page says of the words: the types a thing the catalogue has none of stands for,
+    # and a girl's word read as a woman's (the API said nothing of either; "these are" left to the list's notice).
+    assert rec.reading_notes("sherwani") == [
+        "The catalogue has no 'sherwani' as such; its closest types are listed for it: Kurtas."]
+    assert rec.reading_notes("heels for girls") == [
+        "The catalogue has no heels for children, so this reads 'girls' as women."]
+
+
+def test_types_are_said_as_a_sentence_says_them():
+    from fashionrec.vocabulary import said_types
+
+    # "The catalogue has no Pepe Jeans Tshirts", "no Copper ring", "no Heels for Men" (stop 62 and 63 trials).
+    assert said_types(["Tshirts"]) == "T-shirts" and said_types(["Ring"]) == "rings"
+    assert said_types(["Heels", "Casual Shoes"]) == "heels or casual shoes"
+    assert said_types(["Nail Polish", "Beauty Accessory", "Swimwear", "Perfume and Body Mist"], ", ") == \
+        "nail polishes, beauty accessories, swimwear, perfume and body mist"
 
 
 def test_a_brand_named_lists_its_grown_ups_then_its_childrens_products_then_other_brands(tmp_path, monkeypatch):

@@ -63,6 +63,7 @@ from fashionrec.vocabulary import (
     emoji_words,
     genders_named,
     norm,
+    said_types,
     singular,
 )
 from fashionrec.word_search import STOP_WORDS, WordSearch, fold, search_words
@@ -321,6 +322,7 @@ def _renamed(phrase: str, colour: str) -> bool:
     joined, name = "".join(said), "".join(named)
     return not (set(said) & set(named) or joined.startswith(name) or name.startswith(joined)
                 or Levenshtein.distance(joined, name) <= 1)
+
 
 
 class TextScores(NamedTuple):
@@ -1432,7 +1434,7 @@ class TextSearch:
         return ("articleType" in matches and "gender" in matches
                 and not (matches["articleType"] & matches["gender"]).any())
 
-    def reading_notes(self, query: str, filters: dict | None = None) -> list[str]:
+    def reading_notes(self, query: str, filters: dict | None = None, listed: str | None = None) -> list[str]:
         """What a text search of ``query`` reads otherwise than its words say, in a shopper's words, for the
         catalogue page, the API's ``note`` and the CLI to say; [] where nothing is. A colour the catalogue
         files under another name ("rose gold watch" showed its Rosegold watches as "Copper" without a word why,
@@ -1444,15 +1446,50 @@ class TextSearch:
 
         Under ``filters`` choosing another colour, the colour is not said: "rose gold watch" under Colour: Black
         listed black watches beneath "Copper products are listed for it" (a shopper's trial of stop 62).
+
+        ``listed``: what the caller lists instead where the catalogue has none of what a note names, as a clause
+        ("these are the 96 closest matches by meaning"), said once by that note. The catalogue page said "The
+        catalogue has no Pepe Jeans Tshirts: these are other brands'." and then "No product has every word of
+        'pepe jeans tshirt' in its details; these are the 96 closest matches by meaning." (a shopper's trial of
+        stop 62): with ``listed``, "The catalogue has no Pepe Jeans T-shirts; these are the 96 closest matches
+        by meaning, from other brands." Whether a note took it: ``listed in note``.
         """
         positive, _, _, parsed = self._parsed(query)
         chosen = (filters or {}).get("baseColour")
         chosen = {c.casefold() for c in ([chosen] if isinstance(chosen, str) else chosen or ())}
-        notes = []
-        for key, phrase, values in self._attribute_phrases(positive):
+        notes: list = []
+        for word, stand_ins in self.stand_ins(query).items():
+            # The page's, and now the API's too (its note said nothing of kurtas listed for "sherwani"). Not "these
+            # are the closest types": a page's notice of what it lists followed it, both "these are ..." (a stop
+            # 63 trial: "gucci tuxedo").
+            # "Blazers, Kurta Sets, Salwar and Dupatta, and Waistcoat": a type's name may have an "and".
+            joined = (", ".join(stand_ins[:-1]) + ("," if len(stand_ins) > 2 else "") + " and " + stand_ins[-1]
+                      if len(stand_ins) > 1 else stand_ins[0])
+            notes.append(f"The catalogue has no {word!r} as such; its closest types are listed for it: {joined}.")
+        types = parsed.get("articleType")
+        phrases = self._attribute_phrases(positive)
+        # A word that stands for many types as the shopper typed it: "The catalogue has no Levis casual shoes or
+        # flats or formal shoes or heels or sports shoes" for "levis shoes" (a stop 63 trial).
+        kinds = " or ".join(p for k, p, _ in phrases if k == "articleType") if types and len(types) > 2 else ""
+        kinds = kinds or (said_types(types) if types else "")
+        for key, phrase, values in phrases:
             if key == "baseColour" and _renamed(phrase, values[0]) and (not chosen or values[0].casefold() in chosen):
+                files = f"The catalogue files {phrase!r} as {values[0]}"
+                matches = self._matches(parsed)
+                kind = matches["baseColour"] & matches.get("articleType", True)
+                if types and not kind.any():
+                    # "wine dress" said "Burgundy products are listed for it" over 96 dresses none of them
+                    # Burgundy (the catalogue has none; the CLI said "none of these has baseColour Burgundy" beside
+                    # it): said as it is.
+                    notes.append((f"{files} and has no {values[0]} {kinds}", "."))
+                    continue
+                if "gender" in matches and not (kind & matches["gender"]).any():
+                    wearers = [g.lower() for g in parsed["gender"] if g != "Unisex"] or ["anyone"]
+                    notes.append((f"{files} and has no {values[0]} {kinds or 'products'} "
+                                  f"for {' or '.join(wearers)}", "."))
+                    continue
                 toned = phrase in colours.TONES or phrase in {t.replace(" ", "") for t in colours.TONES}
-                notes.append(f"The catalogue files {phrase!r} as {values[0]}: {values[0]} products are listed for it"
+                notes.append(f"{files}: {values[0]} products are listed for it"
                              + (f", those named {phrase!r} first." if toned else "."))
         typed = _query_words(positive)
         ages = [w for w in typed if singular(norm(w)) in _CHILD_AGES]
@@ -1461,12 +1498,22 @@ class TextSearch:
             # word why, where the catalogue names wallets "Baby Purple" (a shopper's trial, stop 62).
             notes.append(f"{ages[0]!r} is read as a child's age: children's products are listed, not every product "
                          f"named with the word.")
-        types = parsed.get("articleType")
+        grown = self.grown_up_reading(positive) if types else {}
+        if grown:
+            # As the catalogue page says it (where it searches the grown-up's words and says so in a notice of its
+            # own): the API answered "heels for girls" with women's heels and no word why.
+            said = " and ".join(f"{word!r} as {gender.lower()}" for gender, word in grown.items())
+            notes.append(f"The catalogue has no {kinds} for children, so this reads {said}.")
         brand = self._brand_named(positive)
         if types and brand.any() and not (brand & self._is("label:articleType", types)).any():
-            notes.append(f"The catalogue has no {' or '.join(self._brand_names(brand, positive))} "
-                         f"{' or '.join(types)}: these are other brands'.")
-        return notes
+            # Said once where the page says what it lists ("these are ..." twice, a shopper's trial of stop 62).
+            notes.append((f"The catalogue has no {' or '.join(self._brand_names(brand, positive))} "
+                          f"{kinds}", "; these are other brands'.", ", from other brands."))
+        # A note of what the catalogue has none of: (its words, its end alone, its end after ``listed``). The last
+        # such note says ``listed``; one before it ends where it would have said it.
+        last = max((i for i, n in enumerate(notes) if isinstance(n, tuple)), default=None) if listed else None
+        return [n if isinstance(n, str) else n[0] + (f"; {listed}{n[-1]}" if i == last else n[1])
+                for i, n in enumerate(notes)]
 
     def _brand_names(self, brand: np.ndarray, query: str) -> list[str]:
         """The brands of the rows ``brand`` as their names spell them, in two words where ``query`` names them so

@@ -325,6 +325,28 @@ AGE_WORDS = re.compile(
 CHILD_AGE = 14
 
 
+# The catalogue's type labels as a sentence says them: "The catalogue has no Pepe Jeans Tshirts" read as a
+# misspelling, "no Heels for Men" as a heading (a shopper's trial of stop 62).
+# Some labels are singular ("Ring", "Bra"): "has no Copper ring" (a stop 63 trial) reads as one ring.
+_SAID_TYPES = {"Tshirts": "T-shirts", "Lounge Tshirts": "lounge T-shirts", "Ipad": "iPads", "Lip Care": "lip care"}
+
+
+def said_types(types: list[str], joined: str = " or ") -> str:
+    """Type labels as a notice says them, plural and in lower case but for a name's own capitals:
+    ``said_types(["Tshirts", "Ring", "Casual Shoes"])`` -> "T-shirts or rings or casual shoes"."""
+    return joined.join(_SAID_TYPES.get(t) or _plural(t.lower()) for t in types)
+
+
+def _plural(label: str) -> str:
+    if label.endswith(("s", "wear")) or " and " in label:       # "heels", "swimwear", "perfume and body mist"
+        return label
+    if label.endswith(("sh", "ch", "x")):
+        return label + "es"
+    if label.endswith("y") and label[-2:-1] not in "aeiou":
+        return label[:-1] + "ies"
+    return label + "s"
+
+
 def age_words(query: str) -> tuple[str, list[str], bool]:
     """(``query`` without what it says about age, those parts as typed, whether an age is a child's):
     "dress for 6 year old girl" is ("dress girl", ["for 6 year old"], True)."""

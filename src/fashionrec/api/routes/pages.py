@@ -29,6 +29,7 @@ from fashionrec.vocabulary import (
     norm,
     price_words,
     rank_words,
+    said_types,
     size_words,
     tidied,
 )
@@ -207,7 +208,7 @@ def catalogue_page(
         # "heels for girls" listed girls' casual shoes as the closest matches, then 96 women's heels by meaning
         # of 1,202: searched with the grown-up's word, and said, since a parent searching for a child is shown
         # grown-ups' products.
-        types = " or ".join(service.rec.parse_query(query)["articleType"])
+        types = said_types(service.rec.parse_query(query)["articleType"])
         read = query
         for gender, word in grown.items():
             read = re.sub(rf"\b{re.escape(word)}\b", gender.lower(), read, flags=re.IGNORECASE)
@@ -237,6 +238,9 @@ def catalogue_page(
     filled = 0          # how many word matches come before closest matches that fill the page
     fills = False       # whether closest matches were to follow the few word matches (none may be left)
     everywhere = 0      # with filters chosen and no word match under them: the products with the words anyway
+    # "Only 5 products match ...", said after the notes of how the words were read: it came before "The catalogue
+    # files 'rose gold' as Copper" and another list's notice after it (a shopper's trial of stop 62).
+    few_notice = None
 
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
         return service.rec.browse(chosen or None, words, limit=0)[0]
@@ -342,8 +346,8 @@ def catalogue_page(
                        else f"match {_quoted(query)}{under}")
                 if filled == 1:
                     has = f"matches {_quoted(query)}{under}"
-                notices.append(f"Only {filled} product{'' if filled == 1 else 's'} {has}; the closest "
-                               f"matches by meaning follow {'it' if filled == 1 else 'them'}.")
+                few_notice = (f"Only {filled} product{'' if filled == 1 else 's'} {has}; the closest "
+                              f"matches by meaning follow {'it' if filled == 1 else 'them'}.")
         if facets is None:     # counts per filter value under the other choices and the search words
             facets = service.rec.facets(chosen, query if total else None)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -366,32 +370,39 @@ def catalogue_page(
         # An old link past the end (the catalogue or the filters changed): show the last page.
         return RedirectResponse(page_url(pages), status_code=303)
     these = "this is the closest match" if total == 1 else f"these are the {total} closest matches"
+    absent = None
+    if found_closest and not closest:
+        with service.reading():
+            absent = service.rec.absent_kind(query)
+    # What the page lists where no product has every word, said once: by a note of what the catalogue has none
+    # of ("The catalogue has no Pepe Jeans T-shirts; these are the 96 closest matches by meaning, from other
+    # brands."), else by the page's own notice below. Both said "these are ..." (a shopper's trial of stop 62).
+    listing = (None if not found_closest or absent or everywhere
+               else f"{these} to {_quoted(query)}" if closest else f"{these} by meaning")
+    reading: list[str] = []
     if total and query:
         with service.reading():
-            for word, types in service.rec.stand_ins(query).items():
-                # "Blazers, Kurta Sets, Salwar and Dupatta, and Waistcoat": a type's name may have an "and".
-                closest_types = (", ".join(types[:-1]) + ("," if len(types) > 2 else "") + " and " + types[-1]
-                                 if len(types) > 1 else types[0])
-                notices.append(f"The catalogue has no {word!r} as such; these are the closest types it has: "
-                               f"{closest_types}.")
             left_out = service.rec.negation(query)[1]
             # As the API's note: "rose gold watch" showed Copper watches, "pepe jeans tshirt" other brands', no
-            # word why (a shopper's trial).
-            notices.extend(service.rec.reading_notes(query, chosen))
+            # word why (a shopper's trial); "sherwani" kurtas, the closest types the catalogue has.
+            reading = service.rec.reading_notes(query, chosen, listing)
+            notices.extend(reading)
         if left_out:
             # Said: "tshirt not black" listed 5,441 T-shirts without a word of the black ones being left out,
             # and the Colour list without Black read as the shop having none (a shopper's trial).
             notices.append("Left out, as your search asks: products whose name or labels say "
                            + " or ".join(map(_quoted, left_out)) + ".")
-    if closest and found_closest:
+    if few_notice:
+        notices.append(few_notice)
+    if listing and any(listing in n for n in reading):
+        pass        # a reading note said what these are
+    elif closest and found_closest:
         notices.append(f"{these.capitalize()} to {_quoted(query)}.")
     elif found_closest:
         words = "the word" if len(search_words(query)) == 1 else "every word of"
         which = "with the filters chosen " if everywhere else ""
-        with service.reading():
-            absent = service.rec.absent_kind(query)
         if absent:
-            types, wearers = (" or ".join(v) for v in absent[:2])
+            types, wearers = said_types(absent[0]), " or ".join(w.lower() for w in absent[1])
             among = f"among its unisex {types}" if absent[2] else f"by meaning for {wearers}"
             notices.append(f"The catalogue has no {types} for {wearers}; {these} {among}.")
         else:
