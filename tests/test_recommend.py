@@ -5524,3 +5524,60 @@ def test_a_text_searchs_parsed_is_what_it_asks_for_not_what_it_leaves_out():
             assert cli(q)["parsed"] == api(q)["parsed"], q
         assert api("not black")["parsed"] == {} == cli("not black")["parsed"]
         assert cli("tshrits")["parsed"] == api("tshrits")["parsed"] == {"articleType": ["Tshirts"]}
+
+
+def test_a_party_look_takes_smart_casual_before_casual_standing_in(tmp_path):
+    # A stop 62 trial: a men's party shirt got Scullers casual trousers, Vans canvas shoes and a casual Casio watch,
+    # the catalogue's few smart casual ones for men standing beside thousands of casual ones, the colour deciding.
+    r, _ = _scratch(tmp_path)
+    shirts = _ids(r, gender="Men", articleType="Shirts", usage="Casual")
+    _relabel(r, shirts, usage="Party")
+    smart = _ids(r, gender="Men", articleType="Casual Shoes")[:1]
+    _relabel(r, smart, usage="Smart Casual")
+    shoes = [p.id for s in shirts for p in r.complete_the_look(s, k=6) if p.slot == "Shoes"]
+    assert shoes and set(shoes) <= set(smart), [r.item(i)["usage"] for i in shoes]
+
+
+def test_a_t_shirt_picked_for_another_products_look_takes_no_heels_after_it(tmp_path):
+    # A stop 62 trial: a women's watch got a pink T-shirt, then pink sandals filed Heels; a T-shirt's flat shoes held in
+    # a T-shirt's own look only.
+    r, _ = _scratch(tmp_path)
+    _relabel(r, _ids(r, gender="Women", articleType=["Tops", "Shirts"]), articleType="Tshirts")
+    _relabel(r, _ids(r, gender="Women", articleType="Casual Shoes")[1:], articleType="Heels")
+    looks = [r.complete_the_look(w, k=6) for w in _ids(r, gender="Women", articleType="Watches")]
+    types = [{p.item["articleType"] for p in look} for look in looks]
+    assert any("Tshirts" in t for t in types) and not any({"Tshirts", "Heels"} <= t for t in types), types
+    # Heels picked first take no T-shirt after them (socks' look: shoes, bottoms, then a top).
+    socks = _ids(r, gender="Women", articleType="Handbags")[0]
+    _relabel(r, [socks], subCategory="Socks", articleType="Socks")
+    _relabel(r, _ids(r, gender="Women", articleType="Casual Shoes"), articleType="Heels")
+    types = [p.item["articleType"] for p in r.complete_the_look(socks, k=6)]
+    assert "Heels" in types and "Tshirts" not in types, types
+
+
+def test_an_ethnic_look_takes_no_clogs_as_its_sandals(tmp_path):
+    # A stop 62 trial: a girl's lehenga choli and a boy's kurta and dhoti sets got Crocs clogs (filed as sandals).
+    r, _ = _scratch(tmp_path)
+    sandals = _ids(r, gender="Men", articleType="Sandals")
+    _relabel(r, sandals[1:], productDisplayName="Crocs Men Navy Clogs")
+    kurtas = _ids(r, gender="Men", articleType="Kurtas", usage="Ethnic")
+    picked = {p.id for k in kurtas for p in r.complete_the_look(k, k=6) if p.slot == "Sandal"}
+    assert picked == {sandals[0]}, [r.item(i)["productDisplayName"] for i in picked]
+    # A casual look may still take them.
+    shirt = _ids(r, gender="Men", articleType="Shirts", usage="Casual")[0]
+    assert r.complete_the_look(shirt, k=6)
+
+
+def test_a_salwar_filed_as_lounge_pants_gets_a_salwars_look(tmp_path):
+    # A stop 62 trial: "Fabindia Women Blue Salwar", filed as ethnic lounge pants, got flip flops alone (a lounge
+    # pant's look: a T-shirt, none of them ethnic, then slippers).
+    r, _ = _scratch(tmp_path)
+    salwar = _ids(r, gender="Women", articleType="Trousers", usage="Casual")[0]
+    _relabel(r, [salwar], articleType="Lounge Pants", subCategory="Loungewear and Nightwear", usage="Ethnic",
+             productDisplayName="Fabindia Women Blue Salwar")
+    look = [(p.slot, p.item["articleType"]) for p in r.complete_the_look(salwar, k=6)]
+    assert ("Topwear", "Kurtas") in look and "Flip Flops" not in dict(look), look
+    # Nor is it nightwear in another product's look (a pair of briefs took "Fabindia Women Navy Blue Salwar").
+    assert r._look_categories()[r._row[salwar]] == "Bottomwear"
+    # Its reason names what it is by its group, as a salwar's look does.
+    assert "ethnic women's bottomwear" in r.complete_the_look(salwar, k=1)[0].reason

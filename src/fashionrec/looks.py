@@ -33,7 +33,10 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    with one of the tops it goes over (:data:`LAYERED`: a shirt, a kurta). A whole outfit (:data:`WHOLE_OUTFITS`: a
    lehenga choli, a romper) takes no bottoms and goes beside none; a salwar's top is a kurta, a kurti or a tunic
    (:data:`ETHNIC_TOPS`) or none; booties are an infant's shoes, a watch's look ends with sunglasses, and
-   sunscreen's with sunglasses and a cap. Sports equipment (a football),
+   sunscreen's with sunglasses and a cap. A T-shirt or a sweatshirt, the product or a piece, and heels are never in
+   one look (:data:`NOT_WORN_WITH`); a product whose name says another type than the one it is filed under ("Fabindia
+   Women Blue Salwar" filed as lounge pants) is the named type, in its look and its group (:data:`NAMED_TYPES`). Sports
+   equipment (a football),
    like Home and Free Items, gets no look; a product filed under Free Items whose type is filed elsewhere
    (a tie given away) gets its type's.
 2. **Who.** Candidates have the same gender, or Unisex (a Unisex item takes Men, Women and Unisex for
@@ -42,10 +45,12 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    children ("Kids", "Children's"), which no grown-up's look takes;
    the same usage (Casual, Formal, Sports, Ethnic, ...) when the slot has such items, else its nearest
    (:data:`STAND_IN_USAGE`: a Travel bag's casual or sports clothes, a formal dress's smart casual or casual
-   earrings), else any usage that does not clash (:data:`CLASHING_USAGE`: no sports sandals with a sari,
+   earrings; the nearest of them first where the slot has it, :data:`STAND_IN_FIRST`: a party shirt's smart casual
+   shoes), else any usage that does not clash (:data:`CLASHING_USAGE`: no sports sandals with a sari,
    whatever their usage label, no formal shoes with a jersey), nor any type or usage the look's usage never takes
    standing in (:data:`NOT_STANDING_IN`: no sneakers or backpack with an ethnic look, no shorts or laptop bag with a
-   party one; :data:`NO_STAND_IN_USAGE`: nothing ethnic with a casual one); except belts
+   party one; :data:`NO_STAND_IN_USAGE`: nothing ethnic with a casual one), nor clogs in an ethnic, formal or party
+   look (:data:`NO_CLOGS`, by name); except belts
    (:data:`SAME_USAGE_SLOTS`): no belt of the outfit's usage, no belt slot (a formal belt with a sports jersey
    or a casual one with a kurta is no look). Clothes for the cold and for the heat make no look together
    (:data:`FOR_THE_COLD`: no shorts with a sweater or a jacket, no muffler with shorts), the product's and each
@@ -231,6 +236,15 @@ SLOT_TYPES = {("Dress", "Bags"): {"Handbags", "Clutches"}, ("Saree", "Bags"): {"
 # (usage, articleType of the item, slot) comes before the two above: an ethnic layer (the catalogue's one ethnic jacket)
 # goes over a kurta too, where a look of its usage takes no western top standing in (NOT_STANDING_IN).
 SLOT_TYPES.update({("Ethnic", t, "Topwear"): tops | ETHNIC_TOPS for t, tops in LAYERED.items()})
+# Types never in one look with these, the product's or a piece picked before them: a T-shirt's or a sweatshirt's
+# shoes are flat, in its own look (SLOT_TYPES) and where it was picked for another product's (a women's watch got a
+# pink T-shirt, then pink sandals filed Heels, a stop 62 trial; 10 pieces in 5 of 768 random looks), and heels' top
+# is no T-shirt.
+NOT_WORN_WITH = {"Tshirts": {"Heels"}, "Sweatshirts": {"Heels"}, "Heels": {"Tshirts", "Sweatshirts"}}
+# A product filed under another type whose name says what it is: "Fabindia Women Blue Salwar", filed as ethnic lounge
+# pants, got flip flops alone (a lounge pant's look: a T-shirt, none ethnic, and slippers; a stop 62 trial). Its own
+# look is the named type's: (filed type, name pattern) -> (type, subCategory).
+NAMED_TYPES = {("Lounge Pants", r"(?i)\bsalwar\b"): ("Salwar", "Bottomwear")}
 # Bottoms worn under a long top, not as a look's bottoms: in the look of such a top only (a shopper trial: gold
 # heels got "Hanes Women Nude ComfortSoft Waistband Cotton Stretch Full Leggings"; leggings were the bottoms of
 # 28 of 98 casual heels' looks, 29 of 81 handbags', 24 of 65 T-shirts'). Stockings and tights are hosiery.
@@ -283,6 +297,11 @@ NAMED_NOT_COLOUR = {"Silver", "Gold", "Steel", "Copper", "Bronze", "Metallic", "
 STAND_IN_USAGE = {"Travel": ("Casual", "Sports"), "Party": ("Smart Casual", "Casual"),
                   "Smart Casual": ("Casual", "Formal"), "Formal": ("Smart Casual", "Casual"), "Home": ("Casual",),
                   "Sports": ("Casual",)}
+# ... and of those, the one taken first where the slot has it: a men's party shirt (the catalogue's two men's Party
+# products) got Scullers casual trousers, Vans canvas shoes and a Casio casual watch, the catalogue's 9 smart casual
+# trousers, shoes and watches for men standing beside 4,000 casual ones with the colour deciding (a stop 62 trial).
+# Smart casual's two stand-ins are as near as each other.
+STAND_IN_FIRST = {"Party": ("Smart Casual",), "Formal": ("Smart Casual",)}
 # Where a slot has nothing of the look's usage, the types of another usage it never takes, and the usages: an ethnic
 # look no sneakers, western top or backpack (a girl's ethnic earrings got Puma sneakers and a Quechua schoolbag, a
 # girl's lehenga choli canvas shoes: girls' shoes are all casual, and its sandals stand in, USAGE_SLOTS), a party
@@ -297,6 +316,10 @@ NOT_STANDING_IN = {"Ethnic": {"Casual Shoes", "Sports Shoes", "Tshirts", "Tops",
                    "Party": {"Shorts", "Capris", "Leggings", "Track Pants", "Lounge Shorts", "Lounge Pants",
                              *DAY_BAGS}}
 NO_STAND_IN_USAGE = {"Casual": {"Ethnic"}}
+# Clogs (by name: Crocs files its clogs as Sandals and Flip Flops) in no ethnic, formal or party look: a girl's lehenga
+# choli and a boy's kurta and dhoti sets got Crocs clogs as their sandals (a stop 62 trial; 5 of 768 random looks).
+CLOG_NAME = r"(?i)\b(?:clogs?|crocs|crocband)\b"
+NO_CLOGS = {"Ethnic", "Formal", "Party"}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # Sports wear by its name, whatever its label: floaters (sports sandals) are filed Casual Sandals, and a men's
 # khadi kurta's look took ADIDAS's "Henrio Grey Red Floater" (a shopper trial; 49 of 677 men's sandals).

@@ -22,6 +22,7 @@ from fashionrec.looks import (
     ACCESSORY_DEFAULT,
     BELTLESS,
     CLASHING_USAGE,
+    CLOG_NAME,
     COMPLEMENTS,
     FOOTWEAR,
     FOR_THE_COLD,
@@ -36,11 +37,14 @@ from fashionrec.looks import (
     MATCHED_SLOTS,
     NAMED_ALIAS,
     NAMED_NOT_COLOUR,
+    NAMED_TYPES,
+    NO_CLOGS,
     NO_LOOK,
     NO_STAND_IN_USAGE,
     NOT_ALONE,
     NOT_IN_THE_HEAT,
     NOT_STANDING_IN,
+    NOT_WORN_WITH,
     OWN_LOOKS,
     PRINT_NAME,
     PRINT_ON_PRINT,
@@ -50,6 +54,7 @@ from fashionrec.looks import (
     SAME_USAGE_SLOTS,
     SLOT_TYPES,
     SPORTS_NAME,
+    STAND_IN_FIRST,
     STAND_IN_USAGE,
     TYPE_SLOTS,
     TYPE_USAGE,
@@ -102,6 +107,10 @@ class Outfits:
         filed = filed.fillna(by_model)
         if "pred_subCategory" in it:
             filed = filed.fillna(it["pred_subCategory"])
+        for (filed_as, named), (_, as_sub) in NAMED_TYPES.items():
+            # "Fabindia Women Navy Blue Salwar" filed as lounge pants was a pair of briefs' nightwear.
+            filed = filed.mask((it["articleType"] == filed_as)
+                               & it["productDisplayName"].astype(str).str.contains(named, regex=True), as_sub)
         out = filed.to_numpy(dtype=object, copy=True)
         if "masterCategory" in it:
             # A freebie typed only "Free Gifts" (a watch, a sari, socks) is what the products that look most
@@ -210,6 +219,15 @@ class Outfits:
             self._codes[key] = sure & np.array(seen_far, bool)
         return self._codes[key]
 
+    def _clogs(self) -> np.ndarray:
+        """(n,) bool, per version of the items: products named as clogs (:data:`~fashionrec.looks.CLOG_NAME`), which
+        the catalogue files as sandals and flip flops."""
+        key = ("clogs", "name")
+        if key not in self._codes:
+            names = self.items["productDisplayName"].fillna("").astype(str)
+            self._codes[key] = names.str.contains(CLOG_NAME, regex=True).to_numpy()
+        return self._codes[key]
+
     def _usage_key(self) -> str:
         """The column a look pairs usages by (:meth:`_is`): the catalogue's usage, or where it has none at all,
         the tagger's where it is sure (a shop's export without a usage column paired khaki trousers with sports
@@ -244,9 +262,10 @@ class Outfits:
         """What a look's product, or a piece picked for it (at ``row``, as the look's ``category``), rules for the
         rest of the look, one rule for both: the articleTypes it takes no more (its weather's; a belt's, bottoms
         that take no belt; bottoms', a whole outfit: :data:`WHOLE_OUTFITS`), and whether it is bottoms that take
-        no belt, shoes (an infant's booties too), printed, and a whole outfit that takes no bottoms."""
+        no belt, shoes (an infant's booties too), printed, and a whole outfit that takes no bottoms. Those it is never
+        worn with too (:data:`NOT_WORN_WITH`: a T-shirt's, heels)."""
         article = self._column("articleType")[row]
-        excluded = self._weather(article, self._column("productDisplayName")[row])
+        excluded = self._weather(article, self._column("productDisplayName")[row]) | NOT_WORN_WITH.get(article, set())
         if category == "Belts":
             excluded = excluded | BELTLESS
         if category == "Bottomwear":
@@ -311,6 +330,11 @@ class Outfits:
             # (its type is filed under Ties) is a tie.
             return []
         article = src.get("articleType")
+        for (filed_as, named), (as_type, _) in NAMED_TYPES.items():
+            # "Fabindia Women Blue Salwar" filed as lounge pants: a salwar's look, its kurta first (its group is the
+            # named type's, _build_look_categories).
+            if article == filed_as and re.search(named, str(src.get("productDisplayName"))):
+                article = as_type
         usage = TYPE_USAGE.get(article, usage)
         slots = (OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or USAGE_SLOTS.get((usage, sub, gender))
                  or USAGE_SLOTS.get((usage, sub)) or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT))
@@ -363,6 +387,8 @@ class Outfits:
                 or SLOT_TYPES.get((sub, slot))
             if only:
                 cand &= self._is("articleType", only)
+            if usage in NO_CLOGS:      # no Crocs with a lehenga, filed as sandals
+                cand &= ~self._clogs()
             cand[self._row[item_id]] = False
             if not cand.any():
                 continue
@@ -382,7 +408,9 @@ class Outfits:
                 cand &= ~self._is(usage_key, list(NO_STAND_IN_USAGE.get(usage, ())))
                 if not cand.any():
                     continue
-                nearer = cand & self._is(usage_key, list(STAND_IN_USAGE.get(usage, ())))
+                # The nearest first (a party shirt's smart casual shoes, not canvas ones), then the near ones.
+                first = cand & self._is(usage_key, list(STAND_IN_FIRST.get(usage, ())))
+                nearer = first if first.any() else cand & self._is(usage_key, list(STAND_IN_USAGE.get(usage, ())))
                 if nearer.any():
                     cand = nearer
             if anyone and (cand & anyones).any():
