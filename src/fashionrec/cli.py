@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import inspect
 import json
 import logging
 import os
 import re
+import shlex
 import sys
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -22,7 +25,45 @@ from fashionrec.errors import FashionrecError
 from fashionrec.signals import exit_code, how_stopped, stop_on_sigterm
 
 
-class _RootGroup(typer.core.TyperGroup):
+class Group(typer.core.TyperGroup):
+    """A ``fashionrec`` group (the root, ``data``, ``index``, ``recommend``): each command's line in the group's
+    ``--help`` is one line, each argument is said as ``--help`` shows it, and the group alone, without a command,
+    is a mistake said on stderr."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for command in self.commands.values():
+            _as_help_shows(command)
+
+    def parse_args(self, ctx, args):
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            # The help on stderr, exit 2: on stdout (click's way), `x=$(fashionrec recommend $KIND)` with $KIND
+            # unset got the help as its answer (an operator's trial). Exit 2, as for any command line refused: a
+            # script's empty variable is a mistake that `set -e` should stop at, not a success (`fashionrec
+            # --help`, asked for, is stdout and 0). Rich prints the help as it formats it.
+            with contextlib.redirect_stdout(sys.stderr):
+                said = ctx.get_help()
+            if said:
+                typer.echo(said, err=True)
+            raise typer.Exit(2)
+        return super().parse_args(ctx, args)
+
+
+def _as_help_shows(command) -> None:
+    """``command`` as its group's ``--help`` and its parser say it: a short help of one line (rich keeps a
+    docstring's line breaks in the group's command list, where the command's own ``--help`` joins them: `tag`'s
+    and `index check`'s line broke mid-sentence), and each argument by an upper-case name, as the docstrings say
+    them (ITEM_ID): typer named it in lower case, ``{item_id}`` in the usage and "Invalid value for 'item_id'" in
+    a refusal. A list's name in the singular (``{ITEM_ID}...``)."""
+    if command.short_help is None and command.help:
+        command.short_help = " ".join(inspect.cleandoc(command.help).split("\n\n")[0].split())
+    for param in command.params:
+        if isinstance(param, typer.core.TyperArgument) and param.metavar is None:
+            name = param.name.upper()
+            param.metavar = name[:-1] if param.nargs != 1 and name.endswith("S") else name
+
+
+class _RootGroup(Group):
     """The ``fashionrec`` group: a command line its parser refuses (an unknown option, ``-k abc``, a missing
     argument) is said on stdout too, as ``{"detail": ...}``, where the command's answer is JSON there (``--json``,
     ``--json -``): a script piping it to ``jq`` read nothing there, where every other failure printed one object
@@ -36,10 +77,15 @@ class _RootGroup(typer.core.TyperGroup):
             return super().invoke(ctx)
         except typer.TyperException as e:      # click's (typer's own copy's) errors: UsageError and its kinds
             failed = getattr(e, "ctx", None)      # the context of the (sub)command whose words were refused
+            ours = _value_refused(e)
             if _json_asked(failed.command if failed else None, given):
                 _JsonOnStdout.wanted = True
                 where = failed.command_path if failed else "fashionrec"
-                json_error(f"{e.format_message()} (`{where} --help` lists the options)")
+                # A value refused says what to type; the other refusals (an unknown option, a missing argument)
+                # where the command's --help lists what it takes.
+                json_error(ours or f"{e.format_message()} (`{where} --help` lists the options)")
+            if ours:
+                raise _ValueRefused(ours, ctx=failed) from e
             raise
         except KeyboardInterrupt as e:
             # One the command did not catch (while its modules or the model loaded, or in a command with nothing
@@ -47,6 +93,55 @@ class _RootGroup(typer.core.TyperGroup):
             # under --json (an operator's trial).
             stopped(e, "each file a command writes goes in whole or not at all, so none is left half-written: "
                     "run it again")
+
+
+class _ValueRefused(typer.BadParameter):
+    """A value refused by the parser, in :func:`_value_refused`'s words alone (typer's usage and exit 2 as for
+    any refusal), without click's "Invalid value:" before them."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _value_refused(e: Exception) -> str | None:
+    """A number the parser refused, said by the flag or argument as ``--help`` shows it and with what to type
+    ("--year 3000 is out of range: give a whole number from 1900 to 2100"), where typer said pydantic's words of
+    its parameter ("Invalid value for '--year': Input should be less than or equal to 2100", "Invalid value for
+    'item_id': Input should be a valid integer, unable to parse string as an integer": an operator's trial).
+    None for any other refusal (an unknown option, a missing argument), said as typer says it."""
+    from pydantic import ValidationError
+
+    param, cause = getattr(e, "param", None), e.__cause__
+    if param is None or not isinstance(cause, ValidationError) or not cause.errors():
+        return None
+    error = cause.errors()[0]
+    annotation = param.type_descriptor.annotation
+    base = typing.get_args(annotation)[0] if typing.get_origin(annotation) in (list, tuple) else annotation
+    kind = {int: "whole number", float: "number"}.get(base)
+    if kind is None:
+        return None
+    given = shlex.quote(str(error.get("input", "")))
+    flag = max(param.opts, key=len) if isinstance(param, typer.core.TyperOption) else param.metavar or param.name
+    failed = getattr(e, "ctx", None)
+    source = failed.get_parameter_source(param.name) if failed is not None else None
+    if source is not None and source.name == "ENVIRONMENT" and param.envvar:
+        named = f"{param.envvar}={given} (for {flag})"
+    else:
+        named = f"{flag} {given}"
+    said = {int: str, float: lambda x: f"{x:g}"}[base]
+    low, high = param.min, param.max
+    span = (f" from {said(low)} to {said(high)}" if low is not None and high is not None else
+            f" of at least {said(low)}" if low is not None else f" of at most {said(high)}" if high is not None
+            else "")
+    what = f"a {kind}{span}"
+    if param.name in ("item_id", "item_ids"):
+        what = "a product's id (a whole number)"
+    elif isinstance(param, typer.core.TyperOption) and isinstance(param.default, int | float) \
+            and not isinstance(param.default, bool):
+        what += f", e.g. {flag} {said(param.default)}"      # its default: a value it takes
+    wrong = "is out of range" if error["type"] in ("less_than_equal", "greater_than_equal", "less_than",
+                                                   "greater_than") else f"is not a {kind}"
+    return f"{named} {wrong}: give {what}"
 
 
 def _json_asked(command, given: list[str]) -> bool:
@@ -64,7 +159,8 @@ def _json_asked(command, given: list[str]) -> bool:
 
 app = typer.Typer(help="Tag a fashion catalogue from its photos and recommend similar items and outfits.",
                   no_args_is_help=True, pretty_exceptions_enable=False, cls=_RootGroup)
-data_app = typer.Typer(help="Check a catalogue folder and make train/val/test splits.", no_args_is_help=True)
+data_app = typer.Typer(help="Check a catalogue folder and make train/val/test splits.", no_args_is_help=True,
+                       cls=Group)
 app.add_typer(data_app, name="data")
 # Table width when output goes to a file or a pipe, where rich would otherwise wrap everything at 80 columns.
 PIPED_WIDTH = 200
@@ -195,7 +291,7 @@ def say_error(message: str) -> None:
     json_error(message)
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     say_error(message)
     raise typer.Exit(code=2)
 
@@ -438,7 +534,8 @@ def train_cmd(
     model: str | None = typer.Option(None, help="seed-cnn, fashion-cnn, efficientnet-lite0 or efficientnet-lite2."),
     profile: str | None = typer.Option(None, help="Preset: cpu (about 30 min on 2 cores), gpu, tiny."),
     epochs: int | None = typer.Option(None, help="Maximum epochs (early stopping may end sooner)."),
-    batch_size: int | None = typer.Option(None),
+    batch_size: int | None = typer.Option(None, help="Photos per training step, split across --nproc processes "
+                                          "(default: the profile's; 128 without one)."),
     lr: float | None = typer.Option(None, help="Peak learning rate of the one-cycle schedule."),
     balance: str | None = typer.Option(None, help="Class imbalance: sqrt (weighted loss), sampler, none."),
     patience: int | None = typer.Option(None, help="Epochs without val macro-F1 gain before stopping."),
@@ -451,7 +548,8 @@ def train_cmd(
                                              "validation and the test run after it; under --nproc, checked "
                                              "after each epoch)."),
     device: str | None = typer.Option(None, help="auto, cpu or cuda."),
-    seed: int | None = typer.Option(None),
+    seed: int | None = typer.Option(None, help="Random seed of the weights' start, the batches and their "
+                                    "augmentation (default: 0; the split has its own)."),
     workers: int | None = typer.Option(None, min=0, help="DataLoader processes augmenting batches (default: "
                                        "0 on CPU, up to 8 on CUDA)."),
     split_copies: str | None = typer.Option(None, "--split-copies", help="apart (default: each id drawn on its "

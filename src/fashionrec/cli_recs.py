@@ -18,6 +18,7 @@ from rich.table import Table
 
 from fashionrec.cli import (
     DataDir,
+    Group,
     _data_dir,
     app,
     check_json_out,
@@ -37,9 +38,9 @@ from fashionrec.results import PRODUCT_PAGE
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
 index_app = typer.Typer(help="Build, check and change the vector index the recommender searches (build, check, "
-                        "add, remove).", no_args_is_help=True)
+                        "add, remove).", no_args_is_help=True, cls=Group)
 recommend_app = typer.Typer(help="Recommend items: similar, photo, text, outfit, profile; export (every product's "
-                            "lists as one table).", no_args_is_help=True)
+                            "lists as one table).", no_args_is_help=True, cls=Group)
 app.add_typer(index_app, name="index")
 app.add_typer(recommend_app, name="recommend")
 
@@ -304,7 +305,7 @@ def index_add(
     master_category: str | None = typer.Option(None, "--master-category", help="e.g. Apparel."),
     usage: str | None = typer.Option(None, "--usage", help="e.g. Casual."),
     season: str | None = typer.Option(None, "--season", help="e.g. Winter."),
-    year: int | None = typer.Option(None, "--year", min=1900, max=2100),
+    year: int | None = typer.Option(None, "--year", min=1900, max=2100, help="Its year, e.g. 2012."),
     item_id: int | None = typer.Option(None, "--id", help="Its id (default: one above the largest)."),
     new_values: bool = typer.Option(False, "--new-values", help="Accept a gender, category, type, colour, "
                                     "usage or season no product has yet (else refused as a likely typo)."),
