@@ -191,6 +191,14 @@ def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
     assert done.exit_code == 0, done.output
     assert "3 of 4 rows tagged" in done.output
     assert "not tagged: 1 the file is empty\n" in done.output     # by kind; the CSV has the whole reason
+    # Some not tagged: said on stderr too, exit 0 for the rest; none tagged is a failure (exit 0 and "0 of 1 rows
+    # tagged" before: an operator's trial), its table written all the same (its error column says why).
+    assert "1 of 4 rows could not be tagged" in " ".join(done.stderr.split()), done.stderr
+    none = runner.invoke(app, ["tag", str(photos / "broken.jpg"), "--out", str(tmp_path / "none.csv")])
+    said = " ".join(none.stderr.split())
+    assert none.exit_code == 2 and "its one row could not be tagged (the table's error column says why)" in said
+    assert "article types:" not in none.output
+    assert pd.read_csv(tmp_path / "none.csv")["error"].str.startswith("the file is empty").all()
     table = pd.read_csv(out)
     assert list(table["path"]) == [f"{photos.as_posix()}/{n}" for n in ("12933.jpg", "7512.jpg", "broken.jpg")] \
         + [(fixture_dir / "images" / "7512.jpg").as_posix()]

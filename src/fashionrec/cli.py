@@ -817,6 +817,24 @@ def tag_cmd(
                       f"{len(result.table)} rows written to standard output (no description: give --out FILE.csv "
                       "for tags.json)" if whole else "standard output was closed before the whole table was "
                       "written (a `head`?)", highlight=False, soft_wrap=True)
+    _say_untagged(result.summary)
+
+
+def _say_untagged(summary: dict) -> None:
+    """Exit 2 where no photo could be tagged, said on stderr (the table is written all the same: its error column
+    says why each one was not); a few not tagged, said there too, exit 0 for the rest. "0 of 1 rows tagged" ended
+    in exit 0, and a script found out from the CSV alone (an operator's trial)."""
+    rows, tagged = summary["rows"], summary["tagged"]
+    if tagged == rows:
+        return
+    if not tagged:
+        say_error(("its one row could not" if rows == 1 else f"none of its {rows:,} rows could") + " be tagged (the "
+                  "table's error column says why)")
+        raise typer.Exit(2)
+    missed = rows - tagged
+    err_console.print(f"note: {missed:,} of {rows:,} rows could not be tagged (the table's error column says why; "
+                      f"they have no labels); the other {tagged:,} {'is' if tagged == 1 else 'are'} tagged",
+                      highlight=False)
 
 
 def _csv_to_stdout(table) -> bool:

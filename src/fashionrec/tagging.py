@@ -615,8 +615,9 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
                   f"subfolder, another format) and {_said(n, 'was', 'were', False)} not tagged (listed in the " \
                   "JSON): " + ", ".join(loader["files_not_tagged"][:5]) + (" ..." if n > 5 else "")
     top = list(s["articleType_counts"].items())[:8]
-    yield "article types: " + ", ".join(f"{k} {v:,}" for k, v in top) + (" ..." if len(s["articleType_counts"]) > 8
-                                                                          else "")
+    if top:     # not an empty "article types: " where none was tagged
+        more = " ..." if len(s["articleType_counts"]) > 8 else ""
+        yield "article types: " + ", ".join(f"{k} {v:,}" for k, v in top) + more
     if "agreement" not in s:
         return
     yield "agreement with the catalogue (labels to check: the model gives the catalogue's under " \
