@@ -2325,6 +2325,36 @@ def test_a_photo_an_add_left_without_its_product_is_said_then_deleted(tmp_path, 
     assert r.orphan_photos() == [] and not (index / "images" / f"{kept}.jpg").exists()
 
 
+def test_index_check_answers_in_json_under_json(tmp_path, fixture_dir):
+    # Its exit code and a line on stderr were its whole answer to a script: `index check --json` was refused as an
+    # unknown option (an operator's trial).
+    index = index_copy(tmp_path / "index", "faiss")
+    res = CliRunner().invoke(app, ["index", "check", str(index), "--json"])
+    answer = json.loads(res.stdout)
+    assert res.exit_code == 0 and answer["ok"] is True and answer["detail"] is None, res.output
+    r = Recommender.load(index)
+    assert answer["items"] == len(r) and answer["model"] == r.tagger.name and answer["dim"] == r.embeddings.shape[1]
+    gone = _some_id(r)
+    new = r.add_product(Image.open(r.image_path(_some_id(r))).rotate(90, expand=True), {"productDisplayName": "New"},
+                        allow_new_values=True)
+    r.remove_product(gone)
+    answer = json.loads(CliRunner().invoke(app, ["index", "check", str(index), "--json"]).stdout)
+    assert answer["added_since_build"] == [new] and answer["removed_since_build"] == [gone], answer
+    # Stale (its catalogue's styles.csv changed since the build): ok false, why and the command that rebuilds it.
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "styles.csv").write_bytes((fixture_dir / "styles.csv").read_bytes())
+    res = CliRunner().invoke(app, ["index", "check", str(index), "--data", str(shop), "--json"])
+    answer = json.loads(res.stdout)
+    assert res.exit_code == 2 and answer["ok"] is False and "built from the catalogue" in answer["detail"], res.output
+    assert answer["rebuild"].startswith(f"fashionrec index build {shop}") and answer["rebuild"] in answer["detail"]
+    # An index that cannot be opened: the same shape, no command to rebuild it with.
+    res = CliRunner().invoke(app, ["index", "check", str(tmp_path / "none"), "--json"])
+    answer = json.loads(res.stdout)
+    assert res.exit_code == 2 and answer["ok"] is False and "no index at" in answer["detail"], res.output
+    assert answer["rebuild"] is None
+
+
 def test_index_check_says_what_changed_since_the_build(tmp_path):
     # An operator's trial: added and removed products, which a rebuild treats unlike each other, went unmentioned.
     index = index_copy(tmp_path / "index", "faiss")

@@ -228,6 +228,9 @@ def index_check(
     data: Path | None = typer.Option(None, "--data", help="The catalogue it must have been built from (its "
                                      "folder and styles.csv as they are now); default: not compared."),
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
+    as_json: bool = typer.Option(False, "--json", callback=json_wanted, help="Print the answer as JSON: {\"ok\": "
+                                 "true, \"items\": ..., ...}, or {\"ok\": false, \"detail\": why, \"rebuild\": "
+                                 "the command that rebuilds it or null} and exit 2."),
 ) -> None:
     """Exit 0 if the index opens with this model (complete, consistent, same model) and, with --data, was built
     from that catalogue as it is now; else say why and exit 2."""
@@ -242,30 +245,34 @@ def index_check(
         stale_probabilities,
     )
 
+    def refuse(why: str, rebuild: str | None = None) -> NoReturn:
+        # Under --json the answer a script reads with jq (`.ok`), its "detail" as every --json failure has it: its
+        # exit code and stderr's line were all it had (an operator's trial).
+        if as_json:
+            print_json({"ok": False, "index": str(index), "detail": why + (f"; rebuild it with {rebuild}"
+                                                                          if rebuild else ""),
+                        "rebuild": rebuild.strip("`") if rebuild else None})
+        fail(why + (f"; rebuild it with {rebuild}" if rebuild else ""))
+
     # (--index as given, not from FASHIONREC_INDEX_DIR: a folder named here is the one meant.)
     if folder is not None and index not in (IndexOpt.default, Path(os.environ.get("FASHIONREC_INDEX_DIR") or "."))\
             and folder != index:
-        fail(f"two indexes given, {folder} and --index {index}: give one")      # --index was ignored (a trial)
+        refuse(f"two indexes given, {folder} and --index {index}: give one")      # --index was ignored (a trial)
     if data is not None and not (data / "styles.csv").is_file():
-        fail(f"--data {data}: no catalogue there (no styles.csv); give the folder the index was built from")
+        refuse(f"--data {data}: no catalogue there (no styles.csv); give the folder the index was built from")
     index = folder or index      # positional as it always was; --index as every other index command takes it
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, warn_stale=False)
     except FashionrecError as e:
-        fail(str(e))
+        refuse(str(e))
+    index = rec.index_dir       # without --index, the checkout's, where the working folder has none
     # A row cut short first: the checks after it read its photo path and predictions.
     stale = (cut_short_rows(rec.items) or stale_probabilities(rec)
              or (other_catalogue(rec.manifest, data) if data else "")
              or missing_photos(rec) or (changed_photos(rec, data) if data else ""))
     if stale:
-        fail(f"{index}: {stale}; rebuild it with {rebuild_command(index, rec.tagger, data)}")
-    console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
+        refuse(f"{index}: {stale}", rebuild_command(index, rec.tagger, data))
     orphans = rec.orphan_photos()
-    if orphans:     # left by an add stopped before its save (a SIGKILL): nothing served them, said all the same
-        console.print(f"{len(orphans)} photo{'s' if len(orphans) != 1 else ''} in {index / 'images'} "
-                      f"{'belong' if len(orphans) != 1 else 'belongs'} to no product (an add stopped before it saved "
-                      f"the index): {first_few([p.name for p in orphans], 10)}; the next `fashionrec index add` or "
-                      f"`index remove` deletes {'them' if len(orphans) != 1 else 'it'}", highlight=False)
     # What changed since the build, which a rebuild treats unlike each other (an operator's trial found no word
     # of either): added products are carried over, removed catalogue products come back from styles.csv.
     from fashionrec.index_build import added_since_build
@@ -276,6 +283,20 @@ def index_check(
     carried = added_ids.isin({int(i) for i in rec.manifest.get("kept_added_ids", [])})
     added = int((~carried).sum())
     removed = [i for i in catalogue_removals(rec.manifest) if i not in rec._row]
+    if as_json:
+        print_json({"ok": True, "index": str(index), "items": len(rec.items), "model": rec.tagger.name,
+                    "dim": int(rec.embeddings.shape[1]), "built": rec.manifest.get("date"),
+                    "updated": rec.manifest.get("updated"), "added_since_build": added_ids[~carried].tolist(),
+                    "removed_since_build": [int(i) for i in removed],
+                    "carried_over_ids": added_ids[carried].tolist(), "orphan_photos": [p.name for p in orphans],
+                    "detail": None, "rebuild": None})
+        return
+    console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
+    if orphans:     # left by an add stopped before its save (a SIGKILL): nothing served them, said all the same
+        console.print(f"{len(orphans)} photo{'s' if len(orphans) != 1 else ''} in {index / 'images'} "
+                      f"{'belong' if len(orphans) != 1 else 'belongs'} to no product (an add stopped before it saved "
+                      f"the index): {first_few([p.name for p in orphans], 10)}; the next `fashionrec index add` or "
+                      f"`index remove` deletes {'them' if len(orphans) != 1 else 'it'}", highlight=False)
     if carried.any():
         console.print(f"holds {int(carried.sum())} product{'' if carried.sum() == 1 else 's'} added to the index it "
                       f"replaced (ids {first_few(added_ids[carried].tolist(), 10)}), carried over by its build; a "
