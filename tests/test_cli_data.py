@@ -109,10 +109,17 @@ def test_a_value_the_parser_refuses_is_said_by_its_name_in_help_with_what_to_typ
                                                                             "--min-similarity 0.35"),
                        (["recommend", "similar", "1", "--diversity", "x"], "--diversity x is not a number"),
                        (["tag", "p.jpg", "--batch-size", "0"], "--batch-size 0 is out of range: give a whole number "
-                                                               "of at least 1")):
+                                                               "of at least 1"),
+                       # Given no value: click's "Option '-k' requires an argument.", without the usage line.
+                       (["recommend", "similar", "1", "-k"], "-k needs a value after it: give a whole number, e.g. "
+                                                             "-k 10")):
         res = runner.invoke(app, args)
         shown = " ".join(res.stderr.replace("│", " ").split())
         assert res.exit_code == 2 and said in shown and "Invalid value" not in shown, (args, shown)
+    # `--json` last, its file left out: "`fashionrec --help` lists the options" was said of `data check`.
+    res = runner.invoke(app, ["data", "check", "--json"])
+    assert json.loads(res.stdout)["detail"] == "--json needs a value after it: give the file to write the JSON to, " \
+        "or - for stdout" and "data check [OPTIONS] [DATA_DIR]" in res.stderr, res.output
     # And the usage line and the missing argument by the name --help shows.
     res = runner.invoke(app, ["recommend", "similar"])
     assert "{ITEM_ID}" in res.stderr and "Missing argument 'ITEM_ID'" in res.stderr, res.stderr

@@ -76,11 +76,13 @@ class _RootGroup(Group):
         try:
             return super().invoke(ctx)
         except typer.TyperException as e:      # click's (typer's own copy's) errors: UsageError and its kinds
-            failed = getattr(e, "ctx", None)      # the context of the (sub)command whose words were refused
-            ours = _value_refused(e)
-            if _json_asked(failed.command if failed else None, given):
+            # The context of the (sub)command whose words were refused; an option given no value names none
+            # ("`fashionrec --help` lists the options" was said of `data check --json`, and no usage shown).
+            failed = getattr(e, "ctx", None) or _context_of(ctx, given)
+            ours = _value_refused(e) or _no_value(e, failed)
+            if _json_asked(failed.command, given):
                 _JsonOnStdout.wanted = True
-                where = failed.command_path if failed else "fashionrec"
+                where = failed.command_path
                 # A value refused says what to type; the other refusals (an unknown option, a missing argument)
                 # where the command's --help lists what it takes.
                 json_error(ours or f"{e.format_message()} (`{where} --help` lists the options)")
@@ -103,6 +105,52 @@ class _ValueRefused(typer.BadParameter):
         return self.message
 
 
+def _context_of(ctx, given: list[str]):
+    """The context of the (sub)command ``given`` names under ``ctx``'s group (the group's own where it names
+    none), made for its usage line and command path: not parsed."""
+    for word in given:
+        command = getattr(ctx.command, "commands", {}).get(word)
+        if command is None:
+            break
+        ctx = typer.Context(command, info_name=word, parent=ctx)
+    return ctx
+
+
+def _no_value(e: Exception, ctx) -> str | None:
+    """An option given no value ("Option '-k' requires an argument.", click's words, at the end of a command line),
+    said with what to type, as :func:`_value_refused` says a value refused."""
+    option = getattr(e, "option_name", None)
+    if not option or "requires" not in str(getattr(e, "message", "")):
+        return None
+    param = next((p for p in ctx.command.params if option in getattr(p, "opts", ())), None)
+    what = _what_to_type(param, option) if param is not None else None
+    if option == "--json":      # a file option's (a flag's takes none)
+        what = "the file to write the JSON to, or - for stdout"
+    return f"{option} needs a value after it: " + (f"give {what}" if what else
+                                                    f"`{ctx.command_path} --help` says what it takes")
+
+
+def _what_to_type(param, flag: str) -> str | None:
+    """What ``param`` (a number's) takes, as ``flag`` is given: "a whole number from 1900 to 2100", "a number,
+    e.g. --diversity 0"; None for a parameter of another type."""
+    annotation = param.type_descriptor.annotation
+    base = typing.get_args(annotation)[0] if typing.get_origin(annotation) in (list, tuple) else annotation
+    kind = {int: "whole number", float: "number"}.get(base)
+    if kind is None:
+        return None
+    said = {int: str, float: lambda x: f"{x:g}"}[base]
+    low, high = param.min, param.max
+    span = (f" from {said(low)} to {said(high)}" if low is not None and high is not None else
+            f" of at least {said(low)}" if low is not None else f" of at most {said(high)}" if high is not None
+            else "")
+    if param.name in ("item_id", "item_ids"):
+        return "a product's id (a whole number)"
+    if isinstance(param, typer.core.TyperOption) and isinstance(param.default, int | float) \
+            and not isinstance(param.default, bool):
+        return f"a {kind}{span}, e.g. {flag} {said(param.default)}"      # its default: a value it takes
+    return f"a {kind}{span}"
+
+
 def _value_refused(e: Exception) -> str | None:
     """A number the parser refused, said by the flag or argument as ``--help`` shows it and with what to type
     ("--year 3000 is out of range: give a whole number from 1900 to 2100"), where typer said pydantic's words of
@@ -115,30 +163,18 @@ def _value_refused(e: Exception) -> str | None:
     if param is None or not isinstance(cause, ValidationError) or not cause.errors():
         return None
     error = cause.errors()[0]
-    annotation = param.type_descriptor.annotation
-    base = typing.get_args(annotation)[0] if typing.get_origin(annotation) in (list, tuple) else annotation
-    kind = {int: "whole number", float: "number"}.get(base)
-    if kind is None:
+    flag = max(param.opts, key=len) if isinstance(param, typer.core.TyperOption) else param.metavar or param.name
+    what = _what_to_type(param, flag)
+    if what is None:
         return None
     given = shlex.quote(str(error.get("input", "")))
-    flag = max(param.opts, key=len) if isinstance(param, typer.core.TyperOption) else param.metavar or param.name
     failed = getattr(e, "ctx", None)
     source = failed.get_parameter_source(param.name) if failed is not None else None
     if source is not None and source.name == "ENVIRONMENT" and param.envvar:
         named = f"{param.envvar}={given} (for {flag})"
     else:
         named = f"{flag} {given}"
-    said = {int: str, float: lambda x: f"{x:g}"}[base]
-    low, high = param.min, param.max
-    span = (f" from {said(low)} to {said(high)}" if low is not None and high is not None else
-            f" of at least {said(low)}" if low is not None else f" of at most {said(high)}" if high is not None
-            else "")
-    what = f"a {kind}{span}"
-    if param.name in ("item_id", "item_ids"):
-        what = "a product's id (a whole number)"
-    elif isinstance(param, typer.core.TyperOption) and isinstance(param.default, int | float) \
-            and not isinstance(param.default, bool):
-        what += f", e.g. {flag} {said(param.default)}"      # its default: a value it takes
+    kind = "whole number" if "whole number" in what else "number"
     wrong = "is out of range" if error["type"] in ("less_than_equal", "greater_than_equal", "less_than",
                                                    "greater_than") else f"is not a {kind}"
     return f"{named} {wrong}: give {what}"
@@ -151,8 +187,9 @@ def _json_asked(command, given: list[str]) -> bool:
     for i, word in enumerate(given):
         if word == "--":
             break
+        # (`--json` last, its file left out: JSON on stdout is what a pipe after it reads.)
         if word == "--json=-" or (word == "--json" and (option is None or getattr(option, "is_flag", False)
-                                                        or given[i + 1:i + 2] == ["-"])):
+                                                        or given[i + 1:i + 2] in (["-"], []))):
             return True
     return False
 
