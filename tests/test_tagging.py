@@ -196,7 +196,7 @@ def test_tag_command_writes_the_csv_and_its_description(fixture_dir, tmp_path):
     assert "1 of 4 rows could not be tagged" in " ".join(done.stderr.split()), done.stderr
     none = runner.invoke(app, ["tag", str(photos / "broken.jpg"), "--out", str(tmp_path / "none.csv")])
     said = " ".join(none.stderr.split())
-    assert none.exit_code == 2 and "its one row could not be tagged (the table's error column says why)" in said
+    assert none.exit_code == 2 and "the one row could not be tagged (the table's error column says why)" in said
     assert "article types:" not in none.output
     assert pd.read_csv(tmp_path / "none.csv")["error"].str.startswith("the file is empty").all()
     table = pd.read_csv(out)

@@ -865,7 +865,7 @@ def _say_untagged(summary: dict) -> None:
     if tagged == rows:
         return
     if not tagged:
-        say_error(("its one row could not" if rows == 1 else f"none of its {rows:,} rows could") + " be tagged (the "
+        say_error(("the one row could not" if rows == 1 else f"none of the {rows:,} rows could") + " be tagged (the "
                   "table's error column says why)")
         raise typer.Exit(2)
     missed = rows - tagged
