@@ -401,6 +401,20 @@ def test_data_check_names_the_types_the_shipped_model_lacks(fixture_dir: Path, t
     assert "new types" not in runner.invoke(app, ["data", "check", str(fixture_dir)]).output
 
 
+def test_data_check_says_which_new_type_may_be_a_typo(fixture_dir: Path, tmp_path: Path) -> None:
+    # A typo listed as a new type to train, and nothing more, reads as one (a new user's trial, stop 63).
+    (tmp_path / "images").mkdir()
+    photo = fixture_dir / "images" / "10315.jpg"
+    rows = [f"{i},Tshirts,Tee {i}" for i in range(1, 5)] + ["5,Tshirt,Typo Tee"]
+    for i in range(1, 6):
+        shutil.copy(photo, tmp_path / "images" / f"{i}.jpg")
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName\n" + "\n".join(rows) + "\n")
+    res = runner.invoke(app, ["data", "check", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "new types        1 the shipped model has no class for: 'Tshirt' (1, a possible typo of 'Tshirts')" \
+        in flat(res.output)
+
+
 def test_tqdm_disable_turns_the_progress_bars_off(fixture_dir: Path, tmp_path: Path, monkeypatch, eda_cli) -> None:
     # A log redirected to a file was mostly carriage returns and bars, with no way to turn them off.
     _, shown = eda_cli

@@ -395,9 +395,14 @@ def _data_check(data_dir: Path | None, json_out: Path | None, strict: bool) -> N
     for line in report.summary_lines():
         console.print(line, highlight=False)
     lacks = _types_the_shipped_model_lacks(report.class_counts)
+    like = {t["value"]: t["like"] for t in report.possible_typos.get("articleType", [])}
+
+    def typo_of(label: str) -> str:     # a typo is no type to train: said where it is listed as one
+        return f", a possible typo of {like[label]!r}" if label in like else ""
+
     if lacks:       # `tag` and `evaluate` named them; the check a shop runs first did not (a shop's trial)
         console.print(f"new types        {len(lacks)} the shipped model has no class for: "
-                      + ", ".join(f"{t!r} ({n})" for t, n in list(lacks.items())[:10])
+                      + ", ".join(f"{t!r} ({n}{typo_of(t)})" for t, n in list(lacks.items())[:10])
                       + (" ..." if len(lacks) > 10 else "") + "; it tags them as the nearest type it knows "
                       "(README: a shop's own types, train --init shipped)", highlight=False, soft_wrap=True)
     if json_out:
