@@ -1182,6 +1182,30 @@ def test_colours_near_the_one_asked_for_come_first_where_that_colour_runs_out(tm
         ["Blue"] * (len(shirts) - 2)
 
 
+def test_where_the_colour_asked_runs_out_an_unsure_reading_gains_no_place(tmp_path):
+    # A small shop's "red dress": after its one red dress, a grey one the tagger was unsure of (Black 0.46) came
+    # before the pink ones it saw surely as pink, which alone lost SEEN_OTHERWISE_WEIGHT (a new user's trial, stop 63).
+    r, _ = _scratch(tmp_path)
+    shirts = np.flatnonzero(((r.items["gender"] == "Men") & (r.items["articleType"] == "Shirts")).to_numpy())
+    assert len(shirts) >= 4
+
+    def label(rows, colour, seen, prob):
+        for column, value in (("baseColour", colour), ("pred_baseColour", seen), ("pred_baseColour_prob", prob)):
+            col = r.items[column].copy()
+            col.iloc[rows] = value
+            r.items[column] = col
+        r._reindex()
+
+    label(shirts, "Green", "Green", 0.9)
+    label(shirts[:1], "Red", "Red", 0.9)
+    order = [x.id for x in r.search_text("red shirt for men", k=len(shirts))]
+    last = order[-1]                    # the least like the query of the green ones
+    label([r._row[last]], "Grey", "Black", 0.3)      # filed grey, unsure what it shows: keeps its place
+    assert [x.id for x in r.search_text("red shirt for men", k=len(shirts))] == order
+    label([r._row[last]], "Grey", "Red", 0.9)        # filed grey, seen surely red: first after the red one
+    assert [x.id for x in r.search_text("red shirt for men", k=len(shirts))][:2] == [order[0], last]
+
+
 def test_a_product_the_tagger_sees_as_another_colour_comes_after_its_tier(tmp_path):
     # "white sneakers for women" led with "Nike Women White and Red Sneakers", a coral shoe filed White.
     r, _ = _scratch(tmp_path)

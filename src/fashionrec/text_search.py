@@ -585,7 +585,7 @@ class TextSearch:
             attrs = self._attribute_rank(parsed, rows)
             rank = (attrs >> 2) << 6 | self._named_for_occasion(words)[rows] << 5 | (attrs & 3) << 3 \
                 | self._named_as_asked(words)[rows] << 2 | self._words().mask(words)[rows] << 1 \
-                | ~self._seen_otherwise(parsed.get("baseColour", []))[rows]
+                | ~self._after_its_tier_for(parsed.get("baseColour", []))[rows]
             rank |= ~self._aside_for(parsed, words)[rows] << 9      # a kids' product for "men" after the rest
             rank |= ~self._given_away(q)[rows] << 10        # promotional freebies last, unless asked for
             rows = rows[np.argsort(-rank, kind="stable")]
@@ -1184,7 +1184,7 @@ class TextSearch:
                    + SHADE_WEIGHT * self._named_with(self._shaded(search_words(query)))
                    + SHADE_WEIGHT * self._named_tones(positive)
                    + NAME_WORD_WEIGHT * self._name_word_share(query)
-                   - SEEN_OTHERWISE_WEIGHT * self._seen_otherwise(asked_colours)
+                   - SEEN_OTHERWISE_WEIGHT * self._after_its_tier_for(asked_colours)
                    - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query))
         last = self._set_aside_rows()
 
@@ -1373,6 +1373,24 @@ class TextSearch:
         # A colour without a swatch ("Multi") is near nothing but itself.
         near = np.append((colours.nearness(asked, values) > 0) | np.isin(values, asked), True)    # -1 (none): last
         return sure & ~near[codes]
+
+    def _after_its_tier_for(self, asked: list[str]) -> np.ndarray:
+        """(n,) bool: products that go after the others of their tier for the colour ``asked``: of those filed as it
+        (or a colour near it), the ones seen surely otherwise (:meth:`_seen_otherwise`); of those filed as another
+        colour, all but the ones seen surely as it. Before, the second were only those seen surely as another
+        colour, so where a small shop's red dresses ran out a grey dress the tagger was unsure of came before its
+        pink dresses, seen surely pink, for "red dress" (a new user's trial, stop 63)."""
+        seen = self._seen_otherwise(asked)
+        sure = self._sure_of_colour()
+        if not asked or sure is None or "baseColour" not in self.items:
+            return seen
+        filed, index = self._value_index("baseColour")
+        values = list(index)
+        near = np.append((colours.nearness(asked, values) > 0) | np.isin(values, asked), False)   # -1 (none): not
+        codes, index = self._value_index("pred_baseColour")
+        values = list(index)
+        looks = np.append((colours.nearness(asked, values) > 0) | np.isin(values, asked), False)
+        return np.where(near[filed], seen, ~(sure & looks[codes]))
 
     def _sure_of_colour(self) -> np.ndarray | None:
         """(n,) bool, per version of the items: the tagger's colour of the product's photo has
