@@ -306,3 +306,20 @@ def test_a_relative_index_that_is_not_there_is_named_with_the_folder_it_was_look
     res = CliRunner().invoke(app, ["evaluate-recs", str(FIXTURE), "--index", "runs/index", "--no-text"])
     said = " ".join(res.output.split())
     assert res.exit_code == 2 and f"no index at runs/index (here: {tmp_path.resolve() / 'runs' / 'index'};" in said
+
+
+def test_the_held_out_commands_build_the_index_with_the_model_evaluated(tmp_path):
+    # evaluate-recs of a shop's own model told to `index build runs/subsets/trainval` without --model: the shipped
+    # model's index, not the one asked about (a new user's trial, stop 63).
+    from types import SimpleNamespace
+
+    from fashionrec.cli_recs import held_out_commands
+    from fashionrec.tagger import SHIPPED_MODEL
+
+    meta = {"split": {"config": {"seed": 3, "val_frac": 0.1, "test_frac": 0.2}}, "data": str(fixture_catalog().root)}
+    own = tmp_path / "runs" / "train" / "shop" / "weights" / "best.safetensors"
+    said = held_out_commands(SimpleNamespace(meta=meta, path=own))
+    assert f"`fashionrec index build runs/subsets/trainval --model {own.resolve()} --out runs/index_trainval`" in said
+    assert "--seed 3 --val-frac 0.1 --test-frac 0.2 --folders runs/subsets`" in said
+    shipped = held_out_commands(SimpleNamespace(meta=meta, path=SHIPPED_MODEL))
+    assert "`fashionrec index build runs/subsets/trainval --out runs/index_trainval`" in shipped

@@ -957,7 +957,7 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
                    limit: int | None, model: Path | None, text: bool, text_queries: Path | None, rank: str,
                    backend: str | None, uri: str | None, token: str | None) -> None:
     from fashionrec.artifacts import provenance
-    from fashionrec.catalog import default_data_dir, load_catalog
+    from fashionrec.catalog import load_catalog
     from fashionrec.evaluate import left_out_said
     from fashionrec.recommend import NEIGHBOUR_VOTE
     from fashionrec.recs_eval import evaluate_recs, evaluate_text
@@ -998,21 +998,7 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
                           "neighbour_vote": {**NEIGHBOUR_VOTE, "weight": rec.neighbour_vote}}
     metrics["queries"] = f"{Path(query_dir).resolve()}" + (f" ({split} ids of {split_file})" if split_file else "")
     if metrics.get("n_queries_model_trained_on"):
-        # The model's own split, re-made from its record: `data split` on the catalogue it was trained on.
-        recorded = rec.tagger.meta.get("split", {}).get("config", {})
-        trained_on = rec.tagger.meta.get("data", "THE_TRAINING_CATALOGUE")
-        # Recorded relative to the training's working folder (the checkout): said as a path that works from here.
-        here = [Path(trained_on), Path(__file__).resolve().parents[2] / trained_on, default_data_dir()]
-        found = next((p for p in here if p.name == Path(trained_on).name and (p / "styles.csv").is_file()), None)
-        trained_on = found.resolve() if found is not None else trained_on
-        remake = (f"`fashionrec data split {trained_on} --seed "
-                  f"{recorded.get('seed', 0)} --val-frac {recorded.get('val_frac', 0.1)} --test-frac "
-                  f"{recorded.get('test_frac', 0.1)}"
-                  f"{' --copies together' if recorded.get('copies') == 'together' else ''} --folders runs/subsets` "
-                  "writes the model's split as "
-                  "catalogue folders; then `fashionrec index build runs/subsets/trainval --out "
-                  "runs/index_trainval` and `fashionrec evaluate-recs runs/subsets/test --index runs/index_trainval` "
-                  "(or, with this index, --split-file runs/subsets/split.csv --split test)")
+        remake = held_out_commands(rec.tagger)
         console.print(f"{metrics['n_queries_model_trained_on']} of {metrics['n_queries']} queries are photos the "
                       "model trained or was validated on: these numbers overstate what new products get. To "
                       f"query only products it never saw: {remake}.", highlight=False)
@@ -1094,3 +1080,27 @@ def embed_cmd(
                 + "; run the command again to embed the catalogue")
     console.print(f"embedded {manifest['count']} items ({manifest['dim']}-d, {engine}, {manifest['workers']} "
                   f"worker(s)) in {manifest['seconds']} s -> {out}")
+
+
+def held_out_commands(tagger) -> str:
+    """The commands that query ``tagger``'s photo search with the products it never saw: its own split re-made from
+    its record (`data split` on the catalogue it was trained on), an index of the rest built by it."""
+    from fashionrec.catalog import default_data_dir
+    from fashionrec.tagger import SHIPPED_MODEL
+
+    recorded = tagger.meta.get("split", {}).get("config", {})
+    trained_on = tagger.meta.get("data", "THE_TRAINING_CATALOGUE")
+    # Recorded relative to the training's working folder (the checkout): said as a path that works from here.
+    here = [Path(trained_on), Path(__file__).resolve().parents[2] / trained_on, default_data_dir()]
+    found = next((p for p in here if p.name == Path(trained_on).name and (p / "styles.csv").is_file()), None)
+    trained_on = found.resolve() if found is not None else trained_on
+    # `index build` without --model builds with the shipped model: a shop's model's trial got the shipped one's index
+    # to evaluate (a new user's trial, stop 63).
+    path = Path(tagger.path).resolve() if tagger.path else None
+    model = f" --model {path}" if path is not None and path != SHIPPED_MODEL.resolve() else ""
+    return (f"`fashionrec data split {trained_on} --seed {recorded.get('seed', 0)} --val-frac "
+            f"{recorded.get('val_frac', 0.1)} --test-frac {recorded.get('test_frac', 0.1)}"
+            f"{' --copies together' if recorded.get('copies') == 'together' else ''} --folders runs/subsets` writes "
+            f"the model's split as catalogue folders; then `fashionrec index build runs/subsets/trainval{model} --out "
+            "runs/index_trainval` and `fashionrec evaluate-recs runs/subsets/test --index runs/index_trainval` "
+            "(or, with this index, --split-file runs/subsets/split.csv --split test)")
