@@ -379,6 +379,25 @@ def test_renumbered_or_renamed_copies_of_training_products_are_not_taken_for_new
     m = evaluate_model(folder, moved / "best.safetensors", split="all", progress=False)
     assert m["trained_on"] is None and m["photo_copies_of_training"] is None and "without_seen_products" not in m
     assert any("could not check whether the model trained on" in line and "photo" in line for line in caveats(m))
+    assert m["trained_on_unknown"] == f"the catalogue it was trained on, {tmp_path / 'gone'}, is not on this machine"
+
+
+def test_why_the_products_a_model_trained_on_cannot_be_told_is_said(tiny_run: Path, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    # A shop corrected a type's typo and added a photo after training: "it records no split, or the catalogue it
+    # was trained on is not on this machine" was said, neither of which was so (a new user's trial, stop 63).
+    from fashionrec.evaluate import seen_by_model, why_seen_unknown
+
+    meta = json.loads((tiny_run / "weights" / "best.json").read_text())
+    changed = tmp_path / "shop"
+    shutil.copytree(meta["data"], changed)
+    lines = (changed / "styles.csv").read_text().splitlines()
+    (changed / "styles.csv").write_text("\n".join(lines[:-20]) + "\n")
+    monkeypatch.setenv("FASHIONREC_DATA", str(tmp_path / "gone"))
+    assert seen_by_model(load_catalog(changed, progress=False).usable, {**meta, "data": str(changed)}) is None
+    said = why_seen_unknown({**meta, "data": str(changed)})
+    assert said.startswith(f"{changed}, where the catalogue it was trained on was looked for, no longer splits")
+    assert why_seen_unknown({k: v for k, v in meta.items() if k != "split"}) == "it records no split"
 
 
 def test_head_metrics_match_a_hand_count():

@@ -1003,8 +1003,10 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
                       "model trained or was validated on: these numbers overstate what new products get. To "
                       f"query only products it never saw: {remake}.", highlight=False)
     elif metrics.get("n_queries_model_trained_on", 0) is None:
-        console.print("could not check whether the model trained on some of these photos (it records no split, "
-                      "or the catalogue it was trained on is not on this machine)", highlight=False)
+        from fashionrec.evaluate import why_seen_unknown
+
+        console.print("could not check whether the model trained on some of these photos "
+                      f"({why_seen_unknown(rec.tagger.meta)})", highlight=False)
     if metrics.get("n_queries_photo_copy_of_training"):
         more = "more " if metrics["n_queries_model_trained_on"] else ""
         console.print(f"{metrics['n_queries_photo_copy_of_training']} {more}of {metrics['n_queries']} query "

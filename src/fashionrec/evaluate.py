@@ -416,10 +416,11 @@ def caveats(metrics: dict) -> list[str]:
                      "ones (--split test scores the held-out products)"
                      f"{'' if copied else numbers(m.get('without_seen_products'))}")
     elif m.get("trained_on", 0) is None:
-        lines.append("could not check whether the model trained on some of these products (it records no "
-                     "split, or the catalogue it was trained on is not on this machine; neither by id and name "
-                     "nor by photo): if they come from that catalogue, these numbers may overstate how it does "
-                     "on new ones")
+        why = m.get("trained_on_unknown") or ("it records no split, or the catalogue it was trained on is not on "
+                                              "this machine")
+        lines.append(f"could not check whether the model trained on some of these products ({why}; neither by id "
+                     "and name nor by photo): if they come from that catalogue, these numbers may overstate how it "
+                     "does on new ones")
     if copied:
         # "them" read as the copies alone where the trained-on products are left out too (a trial)
         them = "all the products it has seen" if m.get("trained_on") else "them"
@@ -511,6 +512,22 @@ def seen_by_model(items: pd.DataFrame, meta: dict, progress: bool = False) -> tu
     copies = np.zeros(len(items), bool)
     copies[rest] = photo_copies(items[rest], learnt)
     return trained, copies
+
+
+def why_seen_unknown(meta: dict) -> str:
+    """Why :func:`seen_by_model` cannot tell the products a model trained on (it gave None), said so that the user
+    knows what to do: "it records no split, or the catalogue it was trained on is not on this machine" was all a
+    shop's trial got where that catalogue was there and had changed since (a type's typo corrected, a photo
+    added), so that the recorded split could not be made again (a new user's trial, stop 63)."""
+    recorded = meta.get("split") or {}
+    if not recorded.get("config") or not recorded.get("test_ids_sha256"):
+        return "it records no split"
+    where = _training_catalogue(meta.get("data"))
+    if where is None:
+        return f"the catalogue it was trained on, {meta.get('data')}, is not on this machine"
+    # Looked for by its recorded folder and $FASHIONREC_DATA: what was found may be that catalogue changed, or another.
+    return (f"{where}, where the catalogue it was trained on was looked for, no longer splits as it did: rows added, "
+            "removed or relabelled since, or photos added or gone, or another catalogue")
 
 
 def started_from_products(items: pd.DataFrame, meta: dict, progress: bool = False) -> list[pd.DataFrame]:
@@ -818,6 +835,8 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
                     "model_sha256": tagger.sha256, "data": str(Path(str(catalog.root)).resolve()),
                     "split": split, "unseen_class_images": unseen[main], "unseen_labels": unseen,
                     "unseen_values": unseen_values, "unseen_values_like": unseen_like, "trained_on": seen,
+                    **({"trained_on_unknown": why_seen_unknown(tagger.meta)}
+                       if split == "all" and seen is None else {}),
                     "n_products": len(items), "calibration": calibration,
                     # Rows of the folder that gave no product to score: said in the report, not only logged.
                     "left_out": left_out(catalog.report) if split == "all" else {},
