@@ -337,6 +337,21 @@ def test_the_linear_head_is_scikit_learns_logistic_regression():
     np.testing.assert_allclose(np.exp(logp2[:, [2, 4]]), clf2.predict_proba(x), atol=1e-5)
 
 
+def _says_its_intervals(test_dir: Path) -> None:
+    """A test report's metrics.json and report.md give every head's 95% intervals."""
+    m = json.loads((test_dir / "metrics.json").read_text())
+    report = (test_dir / "report.md").read_text()
+    assert m["intervals"]["level"] == 0.95, test_dir
+    assert "95% interval (n=" in report and "| class | support | precision | recall | recall 95% interval |" in report
+    for head, a in [("articleType", m), *m["attributes"].items()]:
+        for key in ("accuracy", "macro_f1"):
+            lo, hi = a[f"{key}_interval_95"]
+            assert 0 <= lo <= hi <= 1, (test_dir, head, key)
+        if head != "articleType":
+            lo, hi = a["accuracy_interval_95"]
+            assert f"| {a['accuracy']:.4f} | {lo:.3f}-{hi:.3f} | {a['macro_f1']:.4f} |" in report, (test_dir, head)
+
+
 def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_path, monkeypatch):
     ens = tmp_path / "ens"
     combine(two_runs, FIXTURE, ens, step=0.5, progress=False)
@@ -352,6 +367,10 @@ def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_
         rows = table[table["head"] == h].sort_values(["val_macro_f1", "val_accuracy"], ascending=False)
         assert meta["probe"]["heads"][h] == pytest.approx(rows.iloc[0]["blend_weight"])
     assert meta.get("probe_weights", {}) == {h: a for h, a in meta["probe"]["heads"].items() if a > 0}
+    # The test reports `train`, `ensemble` and `probe` write gave no interval, not even articleType's top-1 (a
+    # stop 62 check): each gives every head's, as `evaluate` does, through the same evaluate_predictions.
+    for run in (two_runs[0], ens, out):
+        _says_its_intervals(run / "test")
     assert meta["probe"]["base"]["test"] == json.loads((ens / "weights" / "best.json").read_text())["test"]
     assert "fashionrec_revision" in meta and meta["fashionrec_revision"] == source_revision()   # its own
     again = evaluate_model(FIXTURE, out, split="test", progress=False)

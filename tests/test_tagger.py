@@ -1625,6 +1625,45 @@ def test_wilson_interval_of_a_share():
     assert wilson_interval(0, 10)[0] == 0.0 and wilson_interval(0, 0) == [0.0, 1.0]
 
 
+def test_macro_f1_interval_is_the_bootstrap_of_the_products():
+    from sklearn.metrics import f1_score
+
+    from fashionrec.evaluate import macro_f1_interval
+
+    # 20 types of 30 products, 9 in 10 right, and 30 types of one product each, all wrong: a test split's shape
+    # (45 of the shipped split's 130 types have one or two).
+    rng = np.random.default_rng(1)
+    y = np.concatenate([np.repeat(np.arange(20), 30), np.arange(20, 50)])
+    pred = np.where(rng.random(len(y)) < 0.9, y, (y + 1) % 20)
+    pred[600:] = 0
+    lo, hi = macro_f1_interval(y, pred)
+    assert 0 < lo < hi < 1 and macro_f1_interval(y, pred) == [lo, hi]        # seeded: the same each run
+    # One multinomial draw over the confusion matrix's cells is the bootstrap of the products, one by one.
+    direct = [f1_score(y[i], pred[i], average="macro", zero_division=0)
+              for i in rng.integers(0, len(y), (400, len(y)))]
+    assert np.percentile(direct, [2.5, 97.5]) == pytest.approx([lo, hi], abs=0.01)
+    assert macro_f1_interval(np.arange(5), np.arange(5)) == [1.0, 1.0]
+    assert macro_f1_interval(np.zeros(0, int), np.zeros(0, int)) == [0.0, 1.0]
+
+
+def test_ece_floor_is_the_ece_of_an_exactly_calibrated_model_on_so_many_products():
+    from fashionrec.calibration import ece_floor, expected_calibration_error
+
+    # The shipped model's test predictions read ECE 0.0705 on 297 products and 0.0258 on the 3,988: a good part of
+    # a small folder's ECE is the noise of few products a bin, which the floor measures.
+    rng = np.random.default_rng(3)
+    sure = rng.uniform(0.5, 1.0, 4000)
+    probs = np.stack([sure, 1 - sure], 1)
+    right = rng.random(4000) < sure            # exactly as sure as it is right
+    labels = np.where(right, 0, 1)
+    small = [expected_calibration_error(probs[i], labels[i]) for i in (rng.choice(4000, 300, replace=False)
+                                                                       for _ in range(30))]
+    assert ece_floor(probs[:300]) > 2 * ece_floor(probs)
+    assert ece_floor(probs[:300]) == pytest.approx(np.mean(small), rel=0.25)
+    assert expected_calibration_error(probs, labels) == pytest.approx(ece_floor(probs), abs=0.01)
+    assert ece_floor(probs[:0]) == 0.0
+
+
 def test_evaluate_says_its_sampling_spread_and_how_the_report_was_made(tiny_run, tmp_path):
     # A maintainer's 297 held-out products read top-1 0.8653 beside the README's 0.9030, with nothing to say whether
     # that was the draw; and report.md, handed on alone, said neither when nor by which command it was made.
@@ -1635,11 +1674,38 @@ def test_evaluate_says_its_sampling_spread_and_how_the_report_was_made(tiny_run,
     assert lo <= m["accuracy"] <= hi and [lo, hi] == wilson_interval(round(m["accuracy"] * m["n"]), m["n"])
     assert "top5_accuracy_interval_95" in m or "top5_accuracy" not in m
     report = (tmp_path / "rep" / "report.md").read_text()
-    assert f"95% interval (Wilson, n={m['n']})" in report and f"{lo:.3f}-{hi:.3f}" in report
+    assert f"95% interval (n={m['n']}) of the model's articleType numbers" in report
+    assert f"| top-1 accuracy | {m['accuracy']:.4f} | {lo:.3f}-{hi:.3f} |" in report
     assert m["created"] in report and m["model_sha256"] in report and "Made by `" in report
     res = CliRunner().invoke(app, ["evaluate", str(FIXTURE), "--model", str(tiny_run)])
     said = " ".join(res.output.split())
     assert res.exit_code == 0 and f"{lo:.3f}-{hi:.3f}" in said and "not comparable" in said
+    # Every head's top-1 and macro-F1 had no interval but articleType's top-1 and top-5 (a stop 62 check): each has
+    # one now, in the JSON, the printed lines and report.md, and per class recall has its own beside the support.
+    f_lo, f_hi = m["macro_f1_interval_95"]
+    assert 0 <= f_lo <= f_hi <= 1 and f"macro-F1 {f_lo:.3f}-{f_hi:.3f}" in said
+    assert f"| macro-F1 | {m['macro_f1']:.4f} | {f_lo:.3f}-{f_hi:.3f} |" in report
+    assert m["intervals"]["level"] == 0.95 and "bootstrap" in m["intervals"]["macro_f1"]
+    for head, a in m["attributes"].items():
+        if not a.get("n"):
+            continue
+        a_lo, a_hi = a["accuracy_interval_95"]
+        assert [a_lo, a_hi] == wilson_interval(round(a["accuracy"] * a["n"]), a["n"]), head
+        a_f = "{:.3f}-{:.3f}".format(*a["macro_f1_interval_95"])
+        assert f"{head} top-1 {a['accuracy']:.4f} ({a_lo:.3f}-{a_hi:.3f}) macro-F1 {a['macro_f1']:.4f} ({a_f})" \
+            in said, head
+        assert f" | {a['accuracy']:.4f} | {a_lo:.3f}-{a_hi:.3f} | {a['macro_f1']:.4f} | {a_f} |" in report, head
+    assert "| class | support | precision | recall | recall 95% interval | F1 |" in report
+    for name, v in m["per_class"].items():
+        if v["support"]:
+            assert v["recall_interval_95"] == wilson_interval(round(v["recall"] * v["support"]), v["support"]), name
+    few = [name for name, v in m["per_class"].items() if 0 < v["support"] < 10]
+    assert few and f"{len(few)} of these " in report and all(
+        any(line.startswith(f"| {name} | ") and " (few) |" in line for line in report.splitlines()) for name in few)
+    # A small folder's ECE read high by its few products a bin: the ECE of an exactly calibrated model is beside it.
+    floor = m["calibration"]["articleType"]["ece_floor"]
+    assert 0 < floor < 1 and f"| {m['calibration']['articleType']['ece']:.4f} | {floor:.4f} |" in report
+    assert f"would read {floor:.4f} on these products" in said
 
 
 def test_calibrate_and_probe_name_their_model_argument_not_a_model_flag(tmp_path: Path) -> None:

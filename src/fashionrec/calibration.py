@@ -68,6 +68,24 @@ def expected_calibration_error(probs: np.ndarray, y: np.ndarray, bins: int = ECE
     return float(total)
 
 
+def ece_floor(probs: np.ndarray, bins: int = ECE_BINS, draws: int = 200, seed: int = 0) -> float:
+    """The expected calibration error a model exactly as sure as it is right would read on these rows: each row
+    right with its top probability, :func:`expected_calibration_error` averaged over ``draws`` seeded draws.
+
+    ECE is biased upward by few rows a bin (each bin's accuracy is a noisy share, and its gap is taken
+    absolute): the shipped model's test predictions read 0.0258 on 3,988 products and 0.0705 on a random 297 of
+    them. Beside it, this says how much of an ECE is that noise (0.009 on the 3,988, about 0.034 on 300)."""
+    if len(probs) == 0:
+        return 0.0
+    which, conf, _ = confidence_bins(probs, np.zeros(len(probs), int), bins)
+    right = np.random.default_rng(seed).random((draws, len(conf))) < conf
+    cells = (np.arange(draws)[:, None] * bins + which).ravel()
+    hits = np.bincount(cells, weights=right.ravel(), minlength=draws * bins).reshape(draws, bins)
+    sure = np.bincount(which, weights=conf, minlength=bins)
+    # Sum over bins of |right - sure| / n: each bin's share of rows times its |accuracy - confidence|.
+    return float(np.abs(hits - sure).sum(1).mean() / len(conf))
+
+
 def fit_temperature(probs: np.ndarray, y: np.ndarray) -> float:
     """The temperature that minimises the negative log-likelihood of labels ``y`` (rows with y >= 0)."""
     keep = y >= 0

@@ -166,7 +166,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         shows = Tagger(model=ensemble, meta={**first, **levels, "calibration": calibration})
         val_metrics = evaluate_predictions(val_labels, val_probs, classes, read_from_type=shows.levels_shown(val_probs))
         test_metrics = evaluate_predictions(test_labels, test_probs, classes,
-                                            read_from_type=shows.levels_shown(test_probs))
+                                            read_from_type=shows.levels_shown(test_probs), spread=True)
         test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
         # The test products a model a member was started from (--init) trained on, as each member's own test said.
         members_said = [{**stage_summary(m, path), "model": m["model"], "test": m.get("test"),

@@ -185,7 +185,8 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         # The group and category as the file will show them: read from the type (fashionrec.levels).
         shows = Tagger(model=model, meta={**base.meta, "calibration": calibration})
         val_metrics = evaluate_predictions(val_y, val_probs, classes, read_from_type=shows.levels_shown(val_probs))
-        test_metrics = evaluate_predictions(test_y, test_probs, classes, read_from_type=shows.levels_shown(test_probs))
+        test_metrics = evaluate_predictions(test_y, test_probs, classes, read_from_type=shows.levels_shown(test_probs),
+                                            spread=True)
         test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
         # The test products a model a member was started from (--init) trained on, as the ensemble's test said.
         note_seen_before(test_metrics, seen_by_earlier_stages(items, rows_of["test"], base.meta), test_y, test_probs,

@@ -887,7 +887,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                                      (probs, test_labels), catalog.root)
     # The group and category scored as the model will show them: read from its type (fashionrec.levels).
     shown = Tagger(model=best, meta={**best_meta, "calibration": calibration}).levels_shown(probs)
-    metrics = evaluate_predictions(test_labels, probs, space.classes, read_from_type=shown)
+    metrics = evaluate_predictions(test_labels, probs, space.classes, read_from_type=shown, spread=True)
     metrics.update({"model": best_meta["name"], "data": str(catalog.root), "split": "test",
                     "best_epoch": best_epoch, "train_seconds": round(elapsed, 1)})
     # As `fashionrec evaluate --split test` gives them: the count, and the numbers without those products.
