@@ -603,6 +603,33 @@ def test_resume_continues_from_the_last_epoch(tmp_path, interrupt_after_one_epoc
         train(FIXTURE, make_config("tiny", epochs=2), out, resume=True, progress=False)
 
 
+def test_a_resumed_run_goes_on_from_the_gpus_random_streams_too(tiny_run, tmp_path, monkeypatch):
+    # state.pt kept the CPU random state alone, so a resumed GPU run drew its dropout and drop-connect from another
+    # stream than a run never stopped (a code review). No GPU here: CUDA's state functions are stood in for.
+    import fashionrec.train as train_module
+
+    gpus = [torch.arange(16, dtype=torch.uint8), torch.arange(16, 32, dtype=torch.uint8)]
+    restored = []
+    for name, fake in [("is_initialized", lambda: True), ("device_count", lambda: 1),
+                       ("get_rng_state_all", lambda: gpus), ("set_rng_state_all", restored.append)]:
+        monkeypatch.setattr(torch.cuda, name, fake)
+    out = tmp_path / "r"
+    shutil.copytree(tiny_run, out)
+    state = torch.load(out / "state.pt", weights_only=True)
+    assert "cuda_rng" not in state      # trained on CPU: none kept
+    # Stopped after its first epoch on two GPUs, resumed where one is visible: that one's stream is set, from the
+    # first saved, and the states are saved again after the epoch.
+    torch.save({**state, "epoch": 0, "stale": 0, "cuda_rng": [g.flip(0) for g in gpus]}, out / "state.pt")
+    train(FIXTURE, make_config("tiny", epochs=2), out, resume=True, progress=False)
+    assert [[t.tolist() for t in r] for r in restored] == [[gpus[0].flip(0).tolist()]]
+    saved = torch.load(out / "state.pt", weights_only=True)
+    assert [t.tolist() for t in saved["cuda_rng"]] == [t.tolist() for t in gpus]
+    # A state.pt written before the GPU states were kept (or on CPU) still resumes: the CPU stream alone.
+    restored.clear()
+    train_module.restore_rng(state)
+    assert restored == [] and torch.equal(torch.get_rng_state(), state["rng"])
+
+
 def test_a_spent_budget_is_refused_with_what_to_do(tmp_path):
     with pytest.raises(FashionrecError, match="no time to train"):
         train(FIXTURE, make_config("tiny", epochs=2, max_minutes=1e-9), tmp_path / "z", progress=False)

@@ -332,6 +332,33 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def rng_states() -> dict:
+    """The random streams training draws from, for state.pt: the CPU generator (augmentation, the loaders' seeds)
+    and, where CUDA is in use, the CUDA generators (dropout and EfficientNet's drop-connect draw there on a GPU:
+    with the CPU state alone a resumed GPU run went on from another stream than one never stopped, a code review).
+    Python's and numpy's are seeded but not drawn from while training, so not kept."""
+    states = {"rng": torch.get_rng_state()}
+    # Initialised: something ran on a GPU. Asked otherwise, reading the states would start CUDA for a CPU run.
+    if torch.cuda.is_initialized():
+        states["cuda_rng"] = torch.cuda.get_rng_state_all()     # one ByteTensor per visible GPU
+    return states
+
+
+def restore_rng(state: dict) -> None:
+    """Set the streams :func:`rng_states` saved in ``state``. A state.pt from before the CUDA states were kept, or
+    from a run on CPU, restores the CPU stream alone (the GPUs' stay as seeded); one saved on more GPUs than are
+    visible now restores those there are."""
+    torch.set_rng_state(state["rng"])
+    saved, gpus = state.get("cuda_rng"), torch.cuda.device_count()     # 0 without CUDA
+    if not gpus:
+        return
+    if saved:
+        torch.cuda.set_rng_state_all(list(saved)[:gpus])
+    elif torch.cuda.is_initialized():
+        log.info("this run's state.pt keeps no GPU random state (saved on CPU, or by an earlier version): dropout "
+                 "goes on from the seed's stream, not the one a run never stopped would have drawn from")
+
+
 def class_weights(labels: torch.Tensor, n_classes: int, mode: str) -> torch.Tensor | None:
     """1/sqrt(frequency) weights, mean 1 over the classes seen, for ``balance="sqrt"``."""
     if mode != "sqrt":
@@ -741,7 +768,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         start_epoch, best_f1, best_epoch = state["epoch"] + 1, state["best_f1"], state["best_epoch"]
         stale, elapsed = state["stale"], state["elapsed"]
         sched.reached = float(state.get("progress", 0.0))
-        torch.set_rng_state(state["rng"])
+        restore_rng(state)
         if ended:       # stopped before its test was written: tested now, not trained further
             log.info("%s: training ended after epoch %d; its test was not written: testing it now", run, start_epoch)
             start_epoch = cfg.epochs
@@ -860,7 +887,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         # epoch N's weights with epoch N-1's optimizer and trained epoch N again (a code review).
         state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch, "progress": sched.reached,
                  "best_f1": best_f1, "best_epoch": best_epoch, "stale": stale, "elapsed": elapsed,
-                 "rng": torch.get_rng_state()}
+                 **rng_states()}
         write_with(run / "state.pt", lambda tmp, s=state: torch.save(s, tmp))
         plot_curves(run / "results.csv", run / "curves.png")
         stop = False
