@@ -17,18 +17,25 @@ def rows(*triples: tuple[str, str, str]) -> pd.DataFrame:
     return pd.DataFrame(triples, columns=["articleType", "subCategory", "masterCategory"])
 
 
-def test_each_type_gets_the_shares_of_its_training_products_and_the_rest_fills_types_training_lacks():
+def test_each_type_gets_the_shares_of_its_training_products_and_validation_fills_types_training_lacks(caplog):
     train = rows(("Kajal", "Makeup", "Personal Care"), ("Kajal", "Makeup", "Personal Care"),
                  ("Kajal", "Eyes", "Personal Care"), ("Kajal", "Makeup", "Personal Care"),
                  ("Tshirts", "Topwear", "Apparel"))
-    rest = rows(("Socks", "Socks", "Accessories"), ("Tshirts", "Socks", "Accessories"))   # Tshirts: train's
-    levels = type_levels(train, CLASSES, rest=rest)
+    val = rows(("Socks", "Socks", "Accessories"), ("Tshirts", "Socks", "Accessories"))   # Tshirts: train's
+    with caplog.at_level("WARNING", logger="fashionrec.levels"):
+        levels = type_levels(train, CLASSES, val=val)
     assert levels["subCategory"] == {"Kajal": {"Eyes": 0.25, "Makeup": 0.75}, "Tshirts": {"Topwear": 1.0},
                                      "Socks": {"Socks": 1.0}}
     assert levels["masterCategory"]["Socks"] == {"Accessories": 1.0}
     assert check_levels(levels, CLASSES) == levels
-    # A type with no labelled product anywhere: the level cannot be read whole and is left out.
-    assert type_levels(train, CLASSES) == {}
+    # Said, naming the type: its group is not what its training products taught.
+    assert "subCategory of 1 type(s) is read from the validation products" in caplog.text and "(Socks)" in caplog.text
+    # A type with no labelled training or validation product: the level cannot be read whole and is left out
+    # (its head's own output is shown), with a word naming the type.
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="fashionrec.levels"):
+        assert type_levels(train, CLASSES) == {}
+    assert "subCategory is shown as its head gives it" in caplog.text and "(Socks)" in caplog.text
     # Unused categories of a categorical column are no share (an empty table was refused as a whole level).
     cat = rows(("Kajal", "Eyes", "Personal Care"), ("Tshirts", "Topwear", "Apparel"), ("Socks", "Socks", "Apparel"))
     cat["subCategory"] = pd.Categorical(cat["subCategory"], categories=CLASSES["subCategory"])

@@ -630,6 +630,27 @@ def test_a_resumed_run_goes_on_from_the_gpus_random_streams_too(tiny_run, tmp_pa
     assert restored == [] and torch.equal(torch.get_rng_state(), state["rng"])
 
 
+def test_the_levels_a_model_reads_from_its_type_never_take_a_test_products_label(tmp_path, monkeypatch):
+    # A type none of whose training products had a group took its shares from its val *and test* products, so test
+    # labels entered what the model shows and its test numbers (a code review): validation alone fills in now.
+    import fashionrec.train as train_module
+
+    class Read(Exception):
+        pass
+
+    def read(rows, classes, val=None, **others):
+        assert not others, f"type_levels was given more than the training and validation products: {list(others)}"
+        raise Read(rows["id"].tolist(), val["id"].tolist())
+
+    monkeypatch.setattr(train_module, "type_levels", read)
+    with pytest.raises(Read) as got:       # stopped there, before the first epoch
+        train(FIXTURE, make_config("tiny"), tmp_path / "r", progress=False)
+    split = pd.read_csv(tmp_path / "r" / "split.csv")
+    parts = {part: set(split.loc[split["split"] == part, "id"]) for part in ("train", "val", "test")}
+    trained, validated = got.value.args
+    assert set(trained) == parts["train"] and set(validated) == parts["val"] and parts["test"]
+
+
 def test_a_spent_budget_is_refused_with_what_to_do(tmp_path):
     with pytest.raises(FashionrecError, match="no time to train"):
         train(FIXTURE, make_config("tiny", epochs=2, max_minutes=1e-9), tmp_path / "z", progress=False)

@@ -162,7 +162,7 @@ def combine(checkpoints: list[str | Path], data_dir: str | Path, out: str | Path
         # members' shares, or read from the split's training products where the first has none (members from
         # before them: the ensemble showed each head's own output then, without a word).
         levels = {"levels": first.get("levels") or type_levels(
-            items[items["id"].isin(split.ids("train"))], classes, rest=items[~items["id"].isin(split.ids("train"))])}
+            items[items["id"].isin(split.ids("train"))], classes, val=items[items["id"].isin(split.ids("val"))])}
         shows = Tagger(model=ensemble, meta={**first, **levels, "calibration": calibration})
         val_metrics = evaluate_predictions(val_labels, val_probs, classes, read_from_type=shows.levels_shown(val_probs))
         test_metrics = evaluate_predictions(test_labels, test_probs, classes,

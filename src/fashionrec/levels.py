@@ -35,10 +35,14 @@ Shares = dict[str, dict[str, float]]      # {type: {value: share of the type's p
 
 
 def type_levels(rows: pd.DataFrame, classes: dict[str, list[str]],
-                rest: pd.DataFrame | None = None) -> dict[str, Shares]:
-    """Training products -> ``{level: {type: {value: share of the type's products filed under it}}}``; a type
-    without a training product is read from ``rest`` (the split's other products). A level that cannot be read
-    for every type the model predicts is left out: its head's own output is shown then."""
+                val: pd.DataFrame | None = None) -> dict[str, Shares]:
+    """Training products -> ``{level: {type: {value: share of the type's products filed under it}}}``.
+
+    A type none of whose training products is filed under the level (with ``--split-copies together`` a small
+    type can land outside training) takes its shares from ``val``, the split's validation products, which choose
+    the best epoch already; never from the test products, whose labels would then enter what the model shows and
+    is scored on (they did, a code review). Either way a warning names the type. A level that cannot be read for
+    every type the model predicts is left out: its head's own output is shown then."""
     types = classes.get(TYPE_HEAD)
     out = {}
     if not types:
@@ -47,7 +51,8 @@ def type_levels(rows: pd.DataFrame, classes: dict[str, list[str]],
         if level not in classes:
             continue
         shares: Shares = {}
-        for part in (rows, rest):
+        from_val = []
+        for part in (rows, val):
             if part is None or TYPE_HEAD not in part or level not in part:
                 continue
             filed = part.loc[part[TYPE_HEAD].isin(types) & part[level].isin(classes[level]), [TYPE_HEAD, level]]
@@ -56,12 +61,17 @@ def type_levels(rows: pd.DataFrame, classes: dict[str, list[str]],
                     counts = values.value_counts(normalize=True).sort_index()
                     # A categorical column counts its unused values too: none is a share.
                     shares[str(kind)] = {str(v): round(float(n), 4) for v, n in counts.items() if n > 0}
+                    if part is val:
+                        from_val.append(str(kind))
         if set(shares) == set(types):
             out[level] = {t: shares[t] for t in types}
+            if from_val:
+                log.warning("%s of %d type(s) is read from the validation products: none of their training "
+                            "products is filed under one (%s)", level, len(from_val), ", ".join(from_val[:5]))
         else:
             unread = sorted(set(types) - set(shares))
-            log.info("%s is shown as its head gives it: no labelled product of %d type(s) to read it from (%s)",
-                     level, len(unread), ", ".join(unread[:5]))
+            log.warning("%s is shown as its head gives it, not read from the type: no training or validation "
+                        "product of %d type(s) is filed under one (%s)", level, len(unread), ", ".join(unread[:5]))
     return out
 
 

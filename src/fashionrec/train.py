@@ -790,7 +790,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             "world_size": ctx.world_size, **({"lineage": history} if history else {}),
             # The group and category the tagger shows, read from its type (fashionrec.levels).
             "levels": type_levels(items.iloc[idx["train"].numpy()], space.classes,
-                                  rest=items.iloc[np.flatnonzero(which != "train")])}
+                                  val=items.iloc[idx["val"].numpy()])}
 
     # This run's test products that a model it starts from (--init) trained or was validated on: a shop's catalogue
     # cut from the shipped model's gets a split of its own, and its test numbers, report and model card said "never
