@@ -979,6 +979,44 @@ def test_an_export_over_a_model_with_more_types_or_a_better_test_says_so(tiny_ru
     assert json.loads(dest.with_suffix(".json").read_text())["name"] == Tagger.load(tiny_run).name
 
 
+def test_train_from_a_model_counts_its_test_products_as_evaluate_does_photo_copies_too(tiny_run, tmp_path):
+    # `train --init` counted the starting model's products among its test by id and name only, where `evaluate
+    # --split test` counts their photo copies too, so the two gave other numbers without them (a code review).
+    from fashionrec.catalog import COLUMNS, load_catalog
+    from fashionrec.splits import SplitConfig, make_split
+
+    usable = load_catalog(FIXTURE, progress=False).usable
+    cut = tmp_path / "cut"
+    (cut / "images").mkdir(parents=True)
+    rows = usable.iloc[::2].reset_index(drop=True)          # half the catalogue the first model trained on
+    rows[COLUMNS].to_csv(cut / "styles.csv", index=False)
+    for i in rows["id"]:
+        shutil.copy(FIXTURE / "images" / f"{i}.jpg", cut / "images" / f"{i}.jpg")
+    first = pd.read_csv(tiny_run / "split.csv")
+    learnt = set(first.loc[first["split"].isin(["train", "val"]), "id"])
+    # A test product of the new run the first model never saw by id gets, under its own id and name, the photo
+    # of a first-model training product the cut catalogue lacks: the first model has seen that photo.
+    test = make_split(load_catalog(cut, progress=False).usable, SplitConfig()).ids("test")
+    copy = next(int(i) for i in test if i not in learnt)
+    source = next(int(i) for i in usable.iloc[1::2]["id"] if i in learnt)
+    shutil.copy(FIXTURE / "images" / f"{source}.jpg", cut / "images" / f"{copy}.jpg")
+    second = tmp_path / "second"
+    train(cut, make_config("tiny", epochs=1, init=str(tiny_run / "weights" / "best.safetensors")), second,
+          progress=False)
+    trained = json.loads((second / "test" / "metrics.json").read_text())
+    assert set(pd.read_csv(second / "split.csv").query("split == 'test'")["id"]) == set(test.tolist())
+    evaluated = evaluate_model(cut, second / "weights" / "best.safetensors", split="test", progress=False)
+    assert trained["test_photo_copies_of_training"] == evaluated["test_photo_copies_of_training"] >= 1
+    assert trained["trained_on"] == evaluated["trained_on"] >= 1
+    without = trained["without_photo_copies"]
+    assert without["n"] == evaluated["without_photo_copies"]["n"] == \
+        len(test) - trained["trained_on"] - trained["test_photo_copies_of_training"]
+    assert without["accuracy"] == pytest.approx(evaluated["without_photo_copies"]["accuracy"])
+    # The checkpoint keeps the count beside the numbers without them.
+    best = json.loads((second / "weights" / "best.json").read_text())["test"]
+    assert best["test_photo_copies_of_training"] == trained["test_photo_copies_of_training"]
+
+
 def test_evaluate_counts_the_products_of_the_model_a_model_was_started_from(tiny_run, tmp_path, caplog):
     # A shop's model from `--init shipped`, evaluated on a catalogue cut from the shipped model's, scored top-1
     # 0.960 on 25 test products, 22 of them the shipped model's, and counted none (an integrator's trial).

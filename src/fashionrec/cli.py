@@ -681,8 +681,10 @@ def train_cmd(
         # Said beside the numbers it qualifies, as `evaluate` says it (the log's warning scrolled away).
         from fashionrec.evaluate import caveats
 
+        # With the photo copies' line, which carries the numbers without all of them where there are copies too.
         for line in caveats(m):
-            if line.startswith(f"{m['trained_on']:,} of these"):
+            if line.startswith((f"{m['trained_on']:,} of these",
+                                f"{m.get('test_photo_copies_of_training', 0):,} more of these")):
                 err_console.print(f"note: {line}", highlight=False)
 
 

@@ -687,33 +687,51 @@ def _earlier_stages(meta: dict) -> list[dict]:
     return stages
 
 
-def seen_by_earlier_stages(items: pd.DataFrame, test_items: pd.DataFrame, meta: dict) -> np.ndarray:
-    """(len(test_items),) bool: which of a model's test products (rows of its catalogue ``items``) the models it
-    was started from (``meta``'s lineage; an ensemble's: its members') trained or were validated on, by id and
-    name, as `evaluate --split test` counts them. What `train`, `ensemble` and `probe` say of their own test."""
-    earlier = started_from_products(items, meta)
-    return same_products(test_items, pd.concat(earlier)) if earlier else np.zeros(len(test_items), bool)
+def seen_in_test(test_items: pd.DataFrame, own: pd.DataFrame, earlier: list[pd.DataFrame]
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(trained, copies), (len(test_items),) bool each: the test products that a model this one was started from
+    (``--init``) trained or was validated on, by id and name (``earlier``: their products, one frame per model, as
+    :func:`started_from_products` gives them); and, among the rest, those whose photo is, byte for byte, the photo
+    of one of those or of the model's own training and validation products (``own``): renumbered or renamed copies,
+    which the model has seen. What `evaluate --split test`, `train`, `ensemble` and `probe` count alike (`train`
+    counted by id and name only, and gave other numbers without them than `evaluate`: a code review)."""
+    trained = same_products(test_items, pd.concat(earlier)) if earlier else np.zeros(len(test_items), bool)
+    copies = np.zeros(len(test_items), bool)
+    copies[~trained] = photo_copies(test_items[~trained], pd.concat([own, *earlier], ignore_index=True))
+    return trained, copies
 
 
-def note_seen_before(metrics: dict, seen: np.ndarray, labels: dict[str, np.ndarray], probs: dict[str, np.ndarray],
-                     classes: dict[str, list[str]], levels: dict[str, np.ndarray] | None = None) -> None:
-    """Add to test ``metrics`` (of ``labels``, ``probs``, ``levels`` as :func:`evaluate_predictions` took them) how
-    many products ``seen`` marks as trained on by a model this one was started from (``trained_on``), and the
-    numbers without them (``without_photo_copies``), as `evaluate --split test` gives them; nothing where none."""
-    if not seen.any():
-        return
-    metrics["trained_on"] = int(seen.sum())
-    if (~seen).any():
+def seen_by_earlier_stages(items: pd.DataFrame, test_items: pd.DataFrame, meta: dict, own: pd.DataFrame
+                           ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`seen_in_test` of a model's test products (rows of its catalogue ``items``; ``own``: its training and
+    validation products), the models it was started from read from ``meta``'s lineage (an ensemble's: its
+    members'). What `train`, `ensemble` and `probe` say of their own test, as `evaluate --split test` does."""
+    return seen_in_test(test_items, own, started_from_products(items, meta))
+
+
+def note_seen_before(metrics: dict, seen: tuple[np.ndarray, np.ndarray], labels: dict[str, np.ndarray],
+                     probs: dict[str, np.ndarray], classes: dict[str, list[str]],
+                     levels: dict[str, np.ndarray] | None = None) -> None:
+    """Add to test ``metrics`` (of ``labels``, ``probs``, ``levels`` as :func:`evaluate_predictions` took them) what
+    ``seen`` (:func:`seen_in_test`'s trained, copies) marks, as `evaluate --split test` gives it: how many products a
+    model this one was started from trained on (``trained_on``, where some), how many are photo copies of a product
+    seen (``test_photo_copies_of_training``), and the numbers without both (``without_photo_copies``)."""
+    trained, copies = seen
+    metrics["test_photo_copies_of_training"] = int(copies.sum())
+    if trained.any():
+        metrics["trained_on"] = int(trained.sum())
+    out = trained | copies
+    if out.any() and (~out).any():
         metrics["without_photo_copies"] = summary_metrics(evaluate_predictions(
-            {h: y[~seen] for h, y in labels.items()}, {h: p[~seen] for h, p in probs.items()}, classes,
-            read_from_type={h: p[~seen] for h, p in (levels or {}).items()}))
+            {h: y[~out] for h, y in labels.items()}, {h: p[~out] for h, p in probs.items()}, classes,
+            read_from_type={h: p[~out] for h, p in (levels or {}).items()}))
 
 
 def tested(metrics: dict) -> dict:
     """What a checkpoint keeps of its test ``metrics``: :func:`summary_metrics`, and the products a model it was
     started from trained on, with the numbers without them (:func:`note_seen_before`)."""
-    return {**summary_metrics(metrics), **{k: metrics[k] for k in ("trained_on", "without_photo_copies")
-                                           if k in metrics}}
+    return {**summary_metrics(metrics), **{k: metrics[k] for k in ("trained_on", "test_photo_copies_of_training",
+                                                                   "without_photo_copies") if k in metrics}}
 
 
 def held_out(metrics: dict) -> str:
@@ -780,6 +798,13 @@ def photo_copies(items: pd.DataFrame, others: pd.DataFrame) -> np.ndarray:
     training or validation product, which the model has seen whatever the ids say."""
     from concurrent.futures import ThreadPoolExecutor
 
+    known = [f["photo_digest"].fillna("").astype(str).to_numpy() if "photo_digest" in f else None
+             for f in (items, others)]
+    if all(k is not None and (k != "").all() for k in known):
+        # Both sides digested by the catalogue check when read (catalog.photo_digest, the digest below): no photo
+        # read again, now that `train` counts its test's copies after every run, as `evaluate` does.
+        return np.isin(known[0], known[1])
+
     def digest(path) -> bytes:
         return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).digest()
 
@@ -834,12 +859,10 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         chosen = checkpoint_split(items, tagger.meta.get("split", {}), tagger.path, data_dir,
                                   trained_on=tagger.meta.get("data"))
         earlier = started_from_products(items, tagger.meta, progress)
-        learnt = pd.concat([items[items["id"].isin(chosen.ids("train", "val"))], *earlier], ignore_index=True)
+        own = items[items["id"].isin(chosen.ids("train", "val"))]
         items = items[items["id"].isin(chosen.ids("test"))].reset_index(drop=True)
-        # Its own test products, but maybe a model's it was started from (--init): trained on by id and name.
-        trained = same_products(items, pd.concat(earlier)) if earlier else np.zeros(len(items), bool)
-        copies = np.zeros(len(items), bool)
-        copies[~trained] = photo_copies(items[~trained], learnt)
+        # Its own test products, but maybe a model's it was started from (--init), or photo copies of those seen.
+        trained, copies = seen_in_test(items, own, earlier)
         seen, seen_any = int(trained.sum()), trained | copies
         seen_by = np.where(trained, "id", np.where(copies, "photo", ""))
     if items.empty:

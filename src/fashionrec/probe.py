@@ -189,8 +189,9 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
                                             spread=True)
         test_metrics.update({"model": run.name, "data": str(catalog.root), "split": "test"})
         # The test products a model a member was started from (--init) trained on, as the ensemble's test said.
-        note_seen_before(test_metrics, seen_by_earlier_stages(items, rows_of["test"], base.meta), test_y, test_probs,
-                         classes, shows.levels_shown(test_probs))
+        own = items[items["id"].isin(split.ids("train", "val"))]
+        note_seen_before(test_metrics, seen_by_earlier_stages(items, rows_of["test"], base.meta, own), test_y,
+                         test_probs, classes, shows.levels_shown(test_probs))
         write_eval_report(test_metrics, test_y["articleType"], test_probs["articleType"], classes["articleType"],
                           tmp / "test", title=f"{run.name} (ensemble + linear probe): {held_out(test_metrics)}")
         seconds = time.time() - t0

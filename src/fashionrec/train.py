@@ -687,8 +687,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     if in_test and ctx.is_main:
         # `data split` and `evaluate` said so and `train` did not (a trial): its test numbers count them.
         log.warning("%d test product%s, byte for byte, the photo of a train or val product (ids %s): the test "
-                    "numbers count them as unseen; `fashionrec evaluate` reports them with and without them, and "
-                    "%s keeps each photo's ids in one part", len(in_test), "s have" if len(in_test) != 1 else " has",
+                    "numbers are given with and without them (as `fashionrec evaluate` gives them), and %s keeps "
+                    "each photo's ids in one part", len(in_test), "s have" if len(in_test) != 1 else " has",
                     first_few(in_test, 10), option("split_copies", "together"))
     if in_val and ctx.is_main:
         log.info("%d val product%s, byte for byte, the photo of a train product: they lift the validation scores "
@@ -795,13 +795,16 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     # This run's test products that a model it starts from (--init) trained or was validated on: a shop's catalogue
     # cut from the shipped model's gets a split of its own, and its test numbers, report and model card said "never
     # seen in training" of products the starting model had learnt (a review: 19 of 21; `evaluate` counted them).
+    # Its photo copies of those, or of this run's own training and validation products, too, as `evaluate --split
+    # test` counts them: train counted by id and name only, and gave other numbers without them (a code review).
     test_items = items.iloc[idx["test"].numpy()].reset_index(drop=True)
-    seen_before = (seen_by_earlier_stages(items, test_items, meta) if ctx.is_main and history
-                   else np.zeros(len(test_items), bool))
-    if seen_before.any():
+    seen_before = (seen_by_earlier_stages(items, test_items, meta, own=items[which != "test"]) if ctx.is_main
+                   else (np.zeros(len(test_items), bool),) * 2)        # (trained on by id and name, photo copies)
+    if seen_before[0].any():
         log.warning("%d of the %d test products are training or validation products of a model this run starts "
-                    "from (--init; ids %s): its test numbers are given with and without them", int(seen_before.sum()),
-                    len(test_items), first_few(test_items.loc[seen_before, "id"].tolist(), 10))
+                    "from (--init; ids %s): its test numbers are given with and without them",
+                    int(seen_before[0].sum()), len(test_items),
+                    first_few(test_items.loc[seen_before[0], "id"].tolist(), 10))
     use_bf16 = device.type == "cuda"
     workers = loader_workers(cfg, device, ctx.world_size)
     if device.type == "cuda":
