@@ -674,6 +674,18 @@ def test_augmenting_loader_processes_give_the_same_batches_on_every_run():
     assert not all(torch.equal(y1, y2) for (_, y1), (_, y2) in zip(first, next_epoch, strict=True))
 
 
+def test_balanced_batches_draw_a_type_by_its_own_count_not_with_the_untyped_products():
+    # --balance sampler clamped "no type" (-1) to the first type, so that type's products counted the untyped ones
+    # too and were drawn less (a code review).
+    from fashionrec.data import TensorImageDataset
+    from fashionrec.train import _loader
+
+    labels = torch.tensor([0, 0, 1, 1, 1, 1, -1, -1, -1, -1, -1, -1, -1, -1])
+    ds = TensorImageDataset(torch.zeros(len(labels), 3, 80, 60, dtype=torch.uint8), {"articleType": labels})
+    weights = _loader(ds, make_config("tiny", batch_size=2, balance="sampler"), 0, labels).sampler.weights
+    assert weights.tolist() == pytest.approx([2 ** -0.5] * 2 + [4 ** -0.5] * 4 + [8 ** -0.5] * 8)
+
+
 def test_the_gpu_profile_is_the_measured_224x168_fine_tune_with_loader_processes_on_cuda():
     from fashionrec.train import loader_workers
 

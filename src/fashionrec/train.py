@@ -390,8 +390,11 @@ def _loader(ds, cfg: TrainConfig, epoch: int, labels: torch.Tensor | None, ctx: 
                                            drop_last=True, **opts)
     g = torch.Generator().manual_seed(cfg.seed * 1000 + epoch)
     if cfg.balance == "sampler" and labels is not None:
-        counts = torch.bincount(labels.clamp(min=0))
-        weights = 1.0 / counts[labels.clamp(min=0)].float().sqrt()
+        # Products without a type (-1: the catalogue's "NA", trained for the other heads) are drawn as a class of
+        # their own: clamped to 0 they were counted as the first type, which was then drawn less (a code review).
+        group = torch.where(labels >= 0, labels, labels.max() + 1)
+        counts = torch.bincount(group)
+        weights = 1.0 / counts[group].float().sqrt()
         sampler = torch.utils.data.WeightedRandomSampler(weights, len(ds), replacement=True, generator=g)
         return torch.utils.data.DataLoader(ds, batch_size=cfg.batch_size, sampler=sampler, drop_last=True, **opts)
     return torch.utils.data.DataLoader(ds, batch_size=cfg.batch_size, shuffle=True, generator=g, drop_last=True,
