@@ -823,7 +823,9 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             # one never stopped after the epoch it resumed at (a scale-out trial).
             torch.manual_seed(cfg.seed + 1000 * ctx.rank + 1_000_003 * epoch)
         fit_model.train()
-        loss_sum, correct, seen, budget_spent = 0.0, 0, 0, False
+        # typed: the products with a type, which train_acc is over (an untyped one, the catalogue's "NA", trains the
+        # other heads; counted in, it lowered train_acc by the untyped share, a code review).
+        loss_sum, correct, seen, typed, budget_spent = 0.0, 0, 0, 0, False
         bar = tqdm(_loader(ds, cfg, epoch, train_labels["articleType"], ctx, workers), total=steps_per_epoch,
                    desc=f"epoch {epoch + 1}/{cfg.epochs}", disable=hidden(progress), unit="batch")
         for step, (xb, yb, _) in enumerate(bar, start=epoch * steps_per_epoch):
@@ -844,10 +846,11 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
             opt.step()
             y = yb["articleType"].to(device)
             loss_sum += float(loss.detach()) * len(y)
-            correct += int((out["articleType"].argmax(1) == y).sum())
+            correct += int((out["articleType"].argmax(1) == y).sum())      # never -1: an untyped one is not
             seen += len(y)
-            bar.set_postfix(loss=f"{loss_sum / seen:.3f}", acc=f"{correct / seen:.3f}")
-        loss_sum, correct, seen = all_sum(ctx, loss_sum, correct, seen)
+            typed += int((y >= 0).sum())
+            bar.set_postfix(loss=f"{loss_sum / seen:.3f}", acc=f"{correct / max(typed, 1):.3f}")
+        loss_sum, correct, seen, typed = all_sum(ctx, loss_sum, correct, seen, typed)
         if not math.isfinite(loss_sum):
             raise _diverged(epoch, cfg)
         if budget_spent and seen == 0:
@@ -869,7 +872,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         epoch_s = time.time() - t0
         elapsed += epoch_s
         row = {"epoch": epoch + 1, "train_loss": round(loss_sum / max(seen, 1), 5),
-               "train_acc": round(correct / max(seen, 1), 5), "val_acc": round(val["accuracy"], 5),
+               "train_acc": round(correct / max(typed, 1), 5), "val_acc": round(val["accuracy"], 5),
                "val_macro_f1": round(val["macro_f1"], 5), "val_top5": round(val.get("top5_accuracy", math.nan), 5),
                "lr": f"{sched.lr:.6f}", "seconds": round(epoch_s, 1)}
         for h in cfg.heads:
