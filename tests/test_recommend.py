@@ -1422,6 +1422,10 @@ def test_cli_text_search_cuts_noise_like_the_web_ui():
     assert len(casual["results"]) > 0 and casual["parsed"]["usage"] == ["Casual"]     # as the table prints it
     # What it leaves out is not what it asks for, as the API's answer ("not black" read as a search for black).
     assert "baseColour" not in json.loads(run("watch not black", "--json").output)["parsed"]
+    # An age as the API and the page read it (stop 63): "kurta for 5 year old" left out "for 5" as a price.
+    aged = json.loads(run("kurta for 5 year old", "--json").output)
+    assert aged["left_out"] == ["for 5 year old"] and "Boys" in aged["parsed"]["gender"], aged
+    assert aged["note"].startswith("The catalogue has no ages, so 'for 5 year old' was left out"), aged["note"]
     # What the query names that none of the results has is said, in the table's line and the JSON.
     items = Recommender.load(index, tiny_tagger_path()).items
     watches = set(items.loc[items["articleType"] == "Watches", "baseColour"])

@@ -145,6 +145,21 @@ def test_ages_are_read_out_of_a_query():
     assert age_words("watch for 40 year old man") == ("watch man", ["for 40 year old"], False)
     assert age_words("gift for dad under 1000") == ("gift for dad under 1000", [], False)     # a price, no age
     assert age_words("jeans 32") == ("jeans 32", [], False)
+    # Stop 63: "dress for a 5yo" searched "dress 5yo", and "5yo" held no age for a child's.
+    assert age_words("dress for a 5yo") == ("dress", ["for a 5yo"], True)
+    assert age_words("top 6 y/o")[1:] == (["6 y/o"], True)
+
+
+def test_the_api_and_the_page_read_an_age_alike():
+    from fashionrec.text_search import read_ages
+
+    # Stop 63: the API read "for 5" of "kurta for 5 year old" as a price and searched women's kurtas, where the
+    # page searched "kids kurta".
+    assert read_ages("kurta for 5 year old") == ("kids kurta", ["for 5 year old"], True)
+    assert read_ages("kurta age 5") == ("kids kurta", ["age 5"], True)
+    assert read_ages("dress for 6 year old girl") == ("dress girl", ["for 6 year old"], False)   # a wearer named
+    assert read_ages("5 year old") == ("kids", ["5 year old"], True)      # "kids " with a space, on the page
+    assert read_ages("watch under 500") == ("watch under 500", [], False)
 
 
 def test_every_person_word_names_a_wearer():

@@ -716,11 +716,17 @@ def recommend_text(
         "in Python's search_text without min_similarity)."),
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
+    from fashionrec.text_search import ages_said, read_ages
     from fashionrec.vocabulary import without_price_or_size
 
     _check_k(k)
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
-    query, left_out = without_price_or_size(query)
+    # An age first, as the API and the web page read it ("kurta for 5 year old" left out "for 5" as a price).
+    unaged, aged, kids = read_ages(query)
+    if not unaged.strip():
+        unaged, aged = query, []
+    query, priced = without_price_or_size(unaged)
+    left_out = aged + priced
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         corrected = rec.correction(query, wanted)       # a misspelt word, as the web page corrects it
@@ -732,8 +738,10 @@ def recommend_text(
         fail(str(e))
     if corrected and not as_json:
         console.print(f"no product has every word of {typed!r}: searched for {corrected!r}", highlight=False)
-    if left_out and not as_json:
-        console.print(f"the catalogue has no prices or sizes: {' and '.join(map(repr, left_out))} left out of the "
+    if aged and not as_json:
+        console.print(f"{ages_said(aged, kids)}: searched for {query!r}", highlight=False)
+    if priced and not as_json:
+        console.print(f"the catalogue has no prices or sizes: {' and '.join(map(repr, priced))} left out of the "
                       f"search for {query!r}", highlight=False)
     unmatched = rec.unmatched(query, recs)
     if unmatched and not as_json:
@@ -763,7 +771,8 @@ def recommend_text(
                                             **({"corrected": corrected} if corrected else {})},
           # /api/search/text's answer, its note followed by the one the table prints under it (the API has none).
           answer=api_answer(recs, parsed=parsed, unmatched=unmatched, left_out=left_out, corrected=corrected,
-                            note=" ".join([*notes, *([note] if note else [])]) or None) if as_json else None,
+                            note=" ".join([*([ages_said(aged, kids) + "."] if aged else []), *notes,
+                                           *([note] if note else [])]) or None) if as_json else None,
           # Not by the similarity alone: a brand the query names, a colour near the one asked for and the photo's
           # colour move products within what they match ("red dress": white dresses before black ones seen black).
           caption=None if not recs else

@@ -1525,7 +1525,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 # ``with rec.lock.read():`` around several calls gives them one version of the catalogue.
 READS = ("similar", "in_other_colours", "similar_to_image", "photo_query", "unfamiliar", "search_text", "browse",
          "facets", "word_matches", "suggest", "correction", "as_typed_by_meaning", "autocorrect", "parse_query",
-         "asked_for", "negation", "photo_owners", "reading_notes",
+         "asked_for", "negation", "photo_owners", "reading_notes", "absent_combination",
          "unmatched", "grown_up_reading", "stand_ins", "absent_kind", "text_relevant", "complete_the_look",
          "look_colour", "for_profile", "known_liked", "item", "image_path", "vector", "index_vectors",
          "filter_values", "canonical_value", "check_filters", "warm_search", "__len__", "__contains__")

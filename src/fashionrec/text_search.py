@@ -60,6 +60,7 @@ from fashionrec.vocabulary import (
     WIDER_USAGE,
     WORN_BY,
     TypeWords,
+    age_words,
     emoji_words,
     genders_named,
     norm,
@@ -287,6 +288,36 @@ def _kinds_alone(words: list[str]) -> list[str]:
     return [w for i, w in enumerate(words) if not (i and (words[i - 1], w) in _KIND_PHRASES)]
 
 
+def read_ages(query: str) -> tuple[str, list[str], bool]:
+    """(``query`` as searched without what it says of age, those parts as typed, whether a child's age made it a
+    search for kids), as the catalogue page and the API both read it: "kurta for 5 year old" is ("kids kurta",
+    ["for 5 year old"], True); "dress for 6 year old girl" ("dress girl", [...], False), the wearer being named.
+    The API read "for 5" as a price and listed women's kurtas where the page listed kids' (a stop 63 trial)."""
+    unaged, aged, child = age_words(query)
+    if not aged:
+        return query, [], False
+    # Always left out: no product name gives an age. A child's stands for children unless a wearer is named.
+    kids = child and not any(genders_named(w) for w in search_words(unaged))
+    return (("kids " if kids else "") + unaged).strip(), aged, kids     # "5 year old" alone: "kids"
+
+
+def ages_said(aged: list[str], kids: bool) -> str:
+    """What a page and the API's ``note`` say of the ages :func:`read_ages` left out, without a full stop."""
+    were = "was" if len(aged) == 1 else "were"
+    return (f"The catalogue has no ages, so {' and '.join(repr(a) for a in aged)} {were} left out of the search"
+            + ("; a child's age reads as kids" if kids else ""))
+
+
+def absent_said(absent: tuple[list[str], list[str], bool], these: str) -> str:
+    """What a page and the API's ``note`` say of a kind the catalogue has none of (:meth:`TextSearch.absent_kind`),
+    ``these`` saying what is listed instead ("these are the 96 closest matches"): "The catalogue has no jackets
+    for girls; these are the 96 closest matches by meaning for girls." The API said nothing of it but its
+    ``unmatched`` (a stop 63 trial)."""
+    types, wearers = said_types(absent[0]), " or ".join(w.lower() for w in absent[1])
+    among = f"among its unisex {types}" if absent[2] else f"by meaning for {wearers}"
+    return f"The catalogue has no {types} for {wearers}; {these} {among}."
+
+
 def _query_words(query: str) -> list[str]:
     """A query's lower-case words as :meth:`TextSearch.parse_query` reads them ("men's" -> "men", "t-shirt"
     kept whole), folded as the word search folds them: full-width "Ｊｅａｎｓ" was no word (a code review)."""
@@ -419,7 +450,9 @@ class TextSearch:
     def _named_tones(self, query: str) -> np.ndarray:
         """Per row, whether its name has a tone ``query`` names (:data:`~fashionrec.colours.TONES`, "rose gold"),
         as two words or one ("Rosegold"); none where it names none."""
-        words = _query_words(query)
+        # A hyphenated one as the spaced: "rose-gold watch" ranked a Skagen first, "rose gold watch" the Rosegold
+        # watches (a stop 63 trial).
+        words = [p for w in _query_words(query) for p in w.split("-")]
         said = {" ".join(pair) for pair in itertools.pairwise(words)} | set(words)
         found = np.zeros(len(self.items), bool)
         for tone in colours.TONES:
@@ -1103,7 +1136,11 @@ class TextSearch:
         and "formal" in it no usage). The words of a brand named with an attribute's word (``brands``:
         :meth:`_worded_brands`, "red tape") are the brand's, not attributes."""
         vocab = self._vocabulary()
-        words = _query_words(query)
+        # A hyphenated colour as the spaced one: "sky-blue shirt" named no colour where "sky blue shirt" named Blue
+        # (a stop 63 trial). Not other words ("t-shirt", "spider-man": no man's).
+        words = [p for w in _query_words(query)
+                 for p in (w.split("-") if "-" in w and w.replace("-", " ") not in vocab["colours"]
+                           and any(p in vocab["colours"] for p in w.split("-")) else [w])]
         found: list[tuple[str, str, list[str]]] = []
         used: set[int] = set()
         if brands:
@@ -1506,7 +1543,8 @@ class TextSearch:
                     notes.append((f"{files} and has no {values[0]} {kinds or 'products'} "
                                   f"for {' or '.join(wearers)}", "."))
                     continue
-                toned = phrase in colours.TONES or phrase in {t.replace(" ", "") for t in colours.TONES}
+                spaced = phrase.replace("-", " ")      # "rose-gold" as "rose gold"
+                toned = spaced in colours.TONES or spaced in {t.replace(" ", "") for t in colours.TONES}
                 notes.append(f"{files}: {values[0]} products are listed for it"
                              + (f", those named {phrase!r} first." if toned else "."))
         typed = _query_words(positive)
@@ -1556,6 +1594,24 @@ class TextSearch:
             return None
         wearers = [g for g in parsed["gender"] if g != "Unisex"] or parsed["gender"]
         return parsed["articleType"], wearers, self._anyones(parsed, matches) is not None
+
+    def absent_combination(self, query: str) -> str | None:
+        """The colour, type and wearer ``query`` names together, as a sentence says them ("gold jeans", "navy
+        blue kurtas for men"), where the catalogue has none with all of them though it has each; None where it
+        has some, or the query names no type and something else, or :meth:`absent_kind` says it (a type it has
+        for no such wearer). The page said "No product has every word of 'gold jeans'" and the API nothing but
+        its ``unmatched`` (a stop 63 trial)."""
+        parsed = self._parsed(query)[3]
+        matches = self._matches(parsed)
+        keys = [k for k in ("baseColour", "articleType", "gender") if k in matches]
+        if "articleType" not in matches or len(keys) < 2 or self._absent(matches):
+            return None
+        if np.logical_and.reduce([matches[k] for k in keys]).any() or not all(matches[k].any() for k in keys):
+            return None
+        colour = " or ".join(c.lower() for c in parsed.get("baseColour", []))
+        wearers = " or ".join(g.lower() for g in parsed.get("gender", []) if g != "Unisex")
+        kind = (f"{colour} " if colour else "") + said_types(parsed["articleType"])
+        return kind + (f" for {wearers}" if wearers else "")
 
     def _anyones(self, parsed: dict[str, list[str]], matches: dict[str, np.ndarray]) -> np.ndarray | None:
         """(n,) bool: for a query for children of a type the catalogue has fewer than :data:`FEW_FOR_A_CHILD`

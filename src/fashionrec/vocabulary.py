@@ -319,7 +319,8 @@ _NUMBER_NAMES = ["one", "two", "three", "four", "five", "six", "seven", "eight",
                  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen"]
 _AGE = rf"(?:\d{{1,2}}|{'|'.join(_NUMBER_NAMES)})"
 AGE_WORDS = re.compile(
-    rf"\b(?:for\s+(?:an?\s+|my\s+)?)?{_AGE}(?:\s*(?:-|to)\s*{_AGE})?[\s-]*(?:years?|yrs?|months?|mths?)"
+    # "yo" and "y/o" too: "dress for a 5yo" searched "dress 5yo" (a stop 63 trial).
+    rf"\b(?:for\s+(?:an?\s+|my\s+)?)?{_AGE}(?:\s*(?:-|to)\s*{_AGE})?[\s-]*(?:years?|yrs?|months?|mths?|yos?|y/o)"
     r"(?:[\s-]*olds?)?\b"
     rf"|\b(?:for\s+)?(?:aged?)\s*[:-]?\s*{_AGE}(?:\s*(?:-|to)\s*{_AGE})?\b", re.IGNORECASE)
 CHILD_AGE = 14
@@ -351,8 +352,9 @@ def age_words(query: str) -> tuple[str, list[str], bool]:
     """(``query`` without what it says about age, those parts as typed, whether an age is a child's):
     "dress for 6 year old girl" is ("dress girl", ["for 6 year old"], True)."""
     rest, said = _taken_out(AGE_WORDS, query)
-    ages = [int(n) if n.isdigit() else _NUMBER_NAMES.index(n.lower()) + 1
-            for part in said for n in re.findall(rf"\b{_AGE}\b", part, re.IGNORECASE)]
+    # A number's letters apart from its unit: "5yo" had no age in it, so "dress for a 5yo" was not a child's.
+    ages = [int(n) if n.isdigit() else _NUMBER_NAMES.index(n) + 1
+            for part in said for n in re.findall(r"\d+|[a-z]+", part.lower()) if n.isdigit() or n in _NUMBER_NAMES]
     months = any(re.search(r"\b(?:months?|mths?)\b", part, re.IGNORECASE) for part in said)
     return rest, said, bool(said) and (months or min(ages, default=CHILD_AGE + 1) <= CHILD_AGE)
 
@@ -406,6 +408,14 @@ def without_price_or_size(query: str) -> tuple[str, list[str]]:
     rest, priced = price_words(query)
     rest, sized = size_words(rest)
     return (rest, priced + sized) if (priced or sized) and rest.strip() else (query, [])
+
+
+def lacking(priced: list[str], sized: list[str], ranked: list[str]) -> tuple[str, str, int]:
+    """What a notice says the catalogue has none of, the words of a search that asked for it, and how many:
+    ("prices or sizes", "'cheap' and 'size 32'", 2); the catalogue page's and the API's ``note``."""
+    said = [(kind, p) for kind, words in (("prices", priced), ("sizes", sized), ("ratings or arrival dates", ranked))
+            for p in words]
+    return " or ".join(dict.fromkeys(kind for kind, _ in said)), " and ".join(repr(p) for _, p in said), len(said)
 
 
 def price_words(query: str) -> tuple[str, list[str]]:

@@ -169,13 +169,15 @@ class RecList(Answer):
     corrected: str | None = Field(None, description="Text search: the query as corrected and searched, where "
                                   "its words as typed find no product and the correction finds some "
                                   "('sunglasess' -> 'sunglasses'), by the web page's rule.")
-    left_out: list[str] = Field(default_factory=list, description="What a text query said about price or size, "
-                                "left out of the search: the catalogue has neither (e.g. 'under 2000').")
+    left_out: list[str] = Field(default_factory=list, description="What a text query said about age, price or "
+                                "size, left out of the search: the catalogue has none of them (e.g. 'under 2000', "
+                                "'for 5 year old'; a child's age searches children's products).")
     note: str | None = Field(None, description="Complete the look: why fewer than k pieces came back, where "
                              "fewer did (a product whose category takes no look got an empty list, no reason). "
                              "Text search: how the query was read where the results do not show it, as the "
                              "catalogue page says it ('rose gold watch': the catalogue files rose gold as Copper; "
-                             "'pepe jeans tshirt': the catalogue has no Pepe Jeans T-shirts).")
+                             "'pepe jeans tshirt': the catalogue has no Pepe Jeans T-shirts; 'gold jeans': the "
+                             "catalogue has no gold jeans; an age, price or size left out).")
     unmatched: dict[str, list[str]] = Field(
         default_factory=dict, description="Text search: what the query names that none of the results has, "
         "{attribute: values}, given up because no product has it with the rest ('gold jeans': {'baseColour': "

@@ -17,15 +17,16 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.results import PRODUCT_PAGE
-from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY
+from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, absent_said, ages_said, read_ages
 from fashionrec.vocabulary import (
     BARE_NUMBER,
+    KIDS_NAME,
     PERSON_WORDS,
     SHARE,
     SURELY_PRICE,
     USAGE_WORDS,
-    age_words,
     genders_named,
+    lacking,
     norm,
     price_words,
     rank_words,
@@ -70,20 +71,15 @@ def _quoted(text: str) -> str:
 POSSESSIVE = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'", "Unisex": "unisex"}
 # An occasion word as a search reads it ("date night" as "datenight") -> the word as written.
 OCCASIONS = {norm(phrase): phrase for phrase in USAGE_WORDS}
+# How many of a grown-up's products a search for a child may list before they are not read one by one for a
+# child's name ("Timberland Women Juniors ...").
+CHILDREN_FILED_MAX = 200
 CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with no word match goes
 # What shoppers read instead of the catalogue's column names.
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
           "articleType": "Type", "baseColour": "Colour", "usage": "Usage", "season": "Season"}
 templates.env.globals["labels"] = LABELS
 URL_ALIASES = {"colour": "baseColour", "color": "baseColour", "type": "articleType", "category": "masterCategory"}
-
-
-def _lacking(priced: list[str], sized: list[str], ranked: list[str]) -> tuple[str, str, int]:
-    """What a notice says the catalogue has none of, the words of a search that asked for it, and how many:
-    ("prices or sizes", "'cheap' and 'size 32'", 2)."""
-    said = [(kind, p) for kind, words in (("prices", priced), ("sizes", sized), ("ratings or arrival dates", ranked))
-            for p in words]
-    return " or ".join(dict.fromkeys(kind for kind, _ in said)), " and ".join(repr(p) for _, p in said), len(said)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -145,11 +141,8 @@ def catalogue_page(
         query = query[:MAX_QUERY].rsplit(" ", 1)[0] if " " in query[:MAX_QUERY] else query[:MAX_QUERY]
         notices.append(f"Searches are up to {MAX_QUERY} characters, so the rest of yours was left out.")
         q = query
-    unaged, aged, child = age_words(query)
-    if aged:
-        # Always left out: no product name gives an age. A child's stands for children unless a wearer is named.
-        kids = child and not any(genders_named(w) for w in search_words(unaged))
-        query = ("kids " if kids else "") + unaged
+    # As the API reads it (text_search.read_ages).
+    query, aged, kids = read_ages(query)
     unpriced, priced = price_words(query)
     unpriced, sized = size_words(unpriced)
     unpriced, ranked = rank_words(unpriced)
@@ -161,7 +154,7 @@ def catalogue_page(
                 # Names have the words, and that is said ("cheap" listed the "Cheap Fast & Easy" T-shirt alone,
                 # without a word, a shopper's trial); but not a currency ("₹500 shoes" listed two shoes named
                 # "500").
-                lacks, words, n = _lacking(*([p for p in said if not SURELY_PRICE.search(p)]
+                lacks, words, n = lacking(*([p for p in said if not SURELY_PRICE.search(p)]
                                              for said in (priced, sized, ranked)))
                 if n:
                     notices.append(f"The catalogue has no {lacks}; {words} found the products named with "
@@ -176,16 +169,14 @@ def catalogue_page(
                 priced += numbers
                 unpriced = unnumbered
     if aged:
-        were = "was" if len(aged) == 1 else "were"
         # What is searched is said once, by the last notice that changes it (a price may follow).
-        notices.append(f"The catalogue has no ages, so {' and '.join(repr(a) for a in aged)} {were} left out of the "
-                       f"search{'; a child' + chr(39) + 's age reads as kids' if kids else ''}"
+        notices.append(ages_said(aged, kids)
                        + (f"; these are the products for {_quoted(query)}." if query and not (priced or sized or ranked)
                           else "."))
     if priced or sized or ranked:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
         query = unpriced
-        lacks, said, n = _lacking(priced, sized, ranked)
+        lacks, said, n = lacking(priced, sized, ranked)
         were = "was" if n == 1 else "were"
         notices.append(f"The catalogue has no {lacks}, so {said} {were} left out of the search"
                        + (f"; these are the products for {_quoted(query)}." if query else "."))
@@ -370,10 +361,11 @@ def catalogue_page(
         # An old link past the end (the catalogue or the filters changed): show the last page.
         return RedirectResponse(page_url(pages), status_code=303)
     these = "this is the closest match" if total == 1 else f"these are the {total} closest matches"
-    absent = None
+    absent, kind_lacking = None, None
     if found_closest and not closest:
         with service.reading():
             absent = service.rec.absent_kind(query)
+            kind_lacking = None if absent or everywhere else service.rec.absent_combination(query)
     # What the page lists where no product has every word, said once: by a note of what the catalogue has none
     # of ("The catalogue has no Pepe Jeans T-shirts; these are the 96 closest matches by meaning, from other
     # brands."), else by the page's own notice below. Both said "these are ..." (a shopper's trial of stop 62).
@@ -393,6 +385,13 @@ def catalogue_page(
             notices.append("Left out, as your search asks: products whose name or labels say "
                            + " or ".join(map(_quoted, left_out)) + ".")
     if few_notice:
+        # A person read as a wearer, said as the API says it, before what is listed ("top for my daughter" said
+        # nothing of "daughter" over its one word match and the closest after it; a stop 63 trial).
+        people = [w for w in dict.fromkeys(search_words(query)) if w in PERSON_WORDS] if "gender" not in chosen else []
+        if people:
+            wearers = list(dict.fromkeys(g for w in people for g in genders_named(w)))
+            notices.append(f"{' and '.join(map(repr, people))} read{'s' if len(people) == 1 else ''} as "
+                           f"{' and '.join(wearers)}.")
         notices.append(few_notice)
     if listing and any(listing in n for n in reading):
         pass        # a reading note said what these are
@@ -402,9 +401,11 @@ def catalogue_page(
         words = "the word" if len(search_words(query)) == 1 else "every word of"
         which = "with the filters chosen " if everywhere else ""
         if absent:
-            types, wearers = said_types(absent[0]), " or ".join(w.lower() for w in absent[1])
-            among = f"among its unisex {types}" if absent[2] else f"by meaning for {wearers}"
-            notices.append(f"The catalogue has no {types} for {wearers}; {these} {among}.")
+            notices.append(absent_said(absent, these))
+        elif kind_lacking:
+            # "gold jeans": what the catalogue has none of, as the API's note says it, rather than "no product has
+            # every word", which read as a spelling at fault (a stop 63 trial).
+            notices.append(f"The catalogue has no {kind_lacking}; {these} by meaning.")
         else:
             notices.append(f"No product {which}has {words} {_quoted(query)} in its details; {these} by meaning.")
     # Notices of how the words were read, over a page of word matches alone.
@@ -437,14 +438,27 @@ def catalogue_page(
         # A person read as a wearer narrows the search: said, with whose products are listed, as counted (the
         # unisex ones too where other words say what: text_search._word_mask).
         wearers = list(dict.fromkeys(g for w in people for g in genders_named(w)))
+        filed_as = []    # grown-ups' genders whose listed products are all named for children
         with service.reading():
             listed = [g for g in POSSESSIVE if g in service.filter_values.get("gender", [])
                       and service.rec.browse({**chosen, "gender": g}, query, limit=0)[0]]
+            if set(wearers) <= {"Boys", "Girls"}:
+                # "shoes for my daughter" said "these are women's, girls' and unisex products", the women's being
+                # 6 children's shoes filed as Women ("Timberland Women Juniors ...", a stop 63 trial).
+                for g in [g for g in listed if g in ("Men", "Women")]:
+                    n, rows = service.rec.browse({**chosen, "gender": g}, query, limit=CHILDREN_FILED_MAX)
+                    if n <= CHILDREN_FILED_MAX and all(KIDS_NAME.search(d.get("productDisplayName") or "")
+                                                       for d in rows):
+                        filed_as.append(POSSESSIVE[g])
+                        listed.remove(g)
         whose = [POSSESSIVE[g] for g in listed]
-        if whose:
+        if whose or filed_as:
+            these = (f"{', '.join(whose[:-1]) + ' and ' + whose[-1] if len(whose) > 1 else whose[0]} products"
+                     if whose else "")
+            if filed_as:
+                these += f"{', and ' if whose else ''}children's products filed as {' or '.join(filed_as)}"
             notices.append(f"{' and '.join(map(repr, people))} read{'s' if len(people) == 1 else ''} as "
-                           f"{' and '.join(wearers)}: these are "
-                           f"{', '.join(whose[:-1]) + ' and ' + whose[-1] if len(whose) > 1 else whose[0]} products.")
+                           f"{' and '.join(wearers)}: these are {these}.")
     # The words as typed, by meaning: offered only where that finds some (not "jeens", "wach"; nor "addidas",
     # whose one product by meaning was a Lotto cap, a shopper trial) like the correction's ("snekers" led to
     # scarves).
