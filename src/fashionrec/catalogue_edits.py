@@ -489,6 +489,11 @@ class CatalogueEdits:
             except BaseException:
                 if not self._saved_since(before[3]):     # a Ctrl-C in save's clean-up, after its manifest went in,
                     self._undo_batch(done.ids, before, written)     # deleted the saved products' photos
+                    # And the product stopped part-way, whose insert may be in a Milvus collection though it is in
+                    # no list here (`index add FOLDER` stopped by a Ctrl-C said "nothing was added", and every
+                    # load after it said "inconsistent ...; rebuild it": a scale-out trial).
+                    if not self._take_back_own():
+                        raise
                 clear_intent(self.index_dir)    # not where the undo raised: the next load settles it
                 raise
             finally:
@@ -912,9 +917,34 @@ class CatalogueEdits:
                 self.items, self.embeddings, self.text_embeddings = before
                 self.manifest = manifest_before
                 self._reindex()
-            if save and not self._saved_since(manifest_before):
+            # Stopped inside the change itself (a Ctrl-C while Milvus flushed the insert it had taken), it may have
+            # gone in all the same: `index add` said "nothing was added" and every load after it said "inconsistent
+            # ...; rebuild it" (a scale-out trial). The intent names what it touched.
+            if save and not self._saved_since(manifest_before) and (changed or self._take_back_own(exclusive)):
                 clear_intent(self.index_dir)
             raise
+
+    def _take_back_own(self, exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> bool:
+        """Make the vector index hold, of the ids this process's own intent file names (a change it stopped in the
+        middle of, this object back at the folder's version), those the folder holds and no other, and delete the
+        photos of the others; whether that was done (else the intent is left for the next load to settle, the
+        error logged: the caller raises its own)."""
+        intent = read_intent(self.index_dir)
+        if intent is None:
+            return True
+        collection = getattr(self.index, "collection", None)
+        try:
+            with exclusive(), self.lock.write():
+                Recovery(self.index_dir, intent).settle(
+                    self.manifest, self.index, self._ids,
+                    lambda rows: self.index_vectors(np.asarray(self.embeddings[rows], np.float32)),
+                    lambda rows: filter_attrs(self.items, rows), collection if isinstance(collection, str) else None,
+                    quiet=True)
+        except Exception as e:  # noqa: BLE001 - the change's own error is the one raised
+            log.warning("could not take the stopped %s back out of the vector index (%s): the next load of %s does",
+                        intent.get("what") or "change", e, self.index_dir)
+            return False
+        return True
 
     def _settle_leftover(self) -> None:
         """Settle the change another process was killed in the middle of (its intent file, :mod:`change_intent`),

@@ -128,11 +128,13 @@ class Recovery:
         self.intent = {}
 
     def settle(self, manifest: dict, index, folder_ids: np.ndarray, vectors: Callable[[np.ndarray], np.ndarray],
-               attrs: Callable[[np.ndarray], list[Mapping]], collection: str | None) -> None:
+               attrs: Callable[[np.ndarray], list[Mapping]], collection: str | None, quiet: bool = False) -> None:
         """A ``"change"`` intent, after the folder's files and its vector ``index`` are open: taken back where the
         folder still holds the version before it (``manifest``), else only the file removed. ``folder_ids`` (n,)
         int64: the ids of the folder's items, in row order; ``vectors(rows)`` / ``attrs(rows)``: what the index
-        holds of those rows; ``collection``: the Milvus collection the folder names (None: FAISS)."""
+        holds of those rows; ``collection``: the Milvus collection the folder names (None: FAISS). ``quiet``: the
+        process that wrote the intent takes its own change back (it says itself that it stopped), logged at
+        debug level."""
         if self.intent.get("phase") != "change":
             return
         if list(self.intent.get("before") or []) != _stamp(manifest):
@@ -157,10 +159,11 @@ class Recovery:
         for i in foreign:           # an added product's photo, saved before the kill
             (self.index_dir / "images" / f"{int(i)}.jpg").unlink(missing_ok=True)
         if taken_out or len(missing):
-            log.warning("took back the %s of %d product%s in %s, stopped part-way by a process that ended before it "
-                        "saved the folder (%d taken out of the vector index, %d put back): the folder is as it was "
-                        "before it; make the change again", self.intent.get("what") or "change", len(ids),
-                        "" if len(ids) == 1 else "s", self.index_dir, taken_out, len(missing))
+            log.log(logging.DEBUG if quiet else logging.WARNING,
+                    "took back the %s of %d product%s in %s, stopped part-way by a process that ended before it "
+                    "saved the folder (%d taken out of the vector index, %d put back): the folder is as it was "
+                    "before it; make the change again", self.intent.get("what") or "change", len(ids),
+                    "" if len(ids) == 1 else "s", self.index_dir, taken_out, len(missing))
         clear_intent(self.index_dir)
         self.intent = {}
 
