@@ -107,6 +107,23 @@ def test_remove_duplicates_and_reopen(milvus, tmp_path):
     assert not (tmp_path / "moved.db").exists()
 
 
+def test_milvus_lites_info_lines_are_kept_out_of_the_log(tmp_path, caplog):
+    # Each segment indexed and each compaction was an INFO line: some 330 of them in a build that carried 247 added
+    # products over, one per product inside `index add FOLDER`'s progress bar, and a "server stopped" line after
+    # each command's output (a scale-out trial). Made by one insert at a time, as an add makes them.
+    import logging
+
+    ids, x, attrs = _data(n=12)
+    with caplog.at_level(logging.INFO):
+        idx = MilvusIndex(16, tmp_path / "quiet.db", "q")
+        for i in range(len(ids)):
+            idx.add(ids[i:i + 1], x[i:i + 1], attrs[i:i + 1])
+        idx.remove(ids[:3])
+        assert len(idx) == len(ids) - 3
+        idx.close()
+    assert not [r for r in caplog.records if r.name.startswith("milvus_lite")]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

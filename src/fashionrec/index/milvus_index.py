@@ -52,6 +52,10 @@ class _ProbesOfMissingMethods(logging.Filter):
 
 
 logging.getLogger("grpc._server").addFilter(_ProbesOfMissingMethods())
+# Milvus Lite's engine logs each segment it indexes and each compaction at INFO: a build carrying 247 added products
+# over printed some 330 such lines, `index add FOLDER` one in its progress bar per product, and every command a
+# "server stopped" line after its output (a scale-out trial). Its warnings and errors still show.
+logging.getLogger("milvus_lite").setLevel(logging.WARNING)
 
 INDEX_META = "vectors.json"
 # Attribute fields stored beside each vector (the recommender's filter keys).
