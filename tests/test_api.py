@@ -13,9 +13,11 @@ import json
 import re
 import shutil
 import socket
+import struct
 import time
 import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -1233,6 +1235,33 @@ def test_an_upload_error_names_no_python_objects(client):
     heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64)
     detail = assert_error(client.post("/api/search/image", files={"file": ("IMG_0001.HEIC", heic, "image/heic")}), 422)
     assert "IMG_0001.HEIC: a HEIC photo" in detail and "send it as JPEG" in detail and "WebP" not in detail
+
+
+def broken_png() -> bytes:
+    """A 60x80 PNG whose picture is split over two chunks, the second's header garbage: Pillow opens it and raises
+    SyntaxError (its readers' "broken file") only while decoding."""
+    buf = io.BytesIO()
+    Image.effect_noise((60, 80), 64).convert("RGB").save(buf, format="PNG")
+    data = buf.getvalue()
+    at = data.index(b"IDAT") - 4
+    n = struct.unpack(">I", data[at:at + 4])[0]
+    picture = data[at + 8:at + 8 + n]
+    first = b"IDAT" + picture[:100]
+    return (data[:at] + struct.pack(">I", 100) + first + struct.pack(">I", zlib.crc32(first))
+            + struct.pack(">I", n - 100) + bytes(4) + picture[100:] + bytes(4) + data[at + 12 + n:])
+
+
+def test_a_photo_broken_inside_is_a_422_on_every_photo_endpoint(client, index_dir):
+    # A 500 ("internal error (SyntaxError)") on each before (a security review's fuzz of uploads).
+    bad = broken_png()
+    for url in ("/api/search/image", "/api/classify"):
+        detail = assert_error(client.post(url, files={"file": ("p.png", bad, "image/png")}), 422)
+        assert detail.startswith("p.png: the image is damaged or incomplete (broken PNG file"), detail
+    writer = create_app(Settings(index_dir=index_dir, api_key="k"), recommender=client.app.state.service.rec)
+    with TestClient(writer) as c:
+        r = c.post("/api/items", headers={"X-API-Key": "k"}, data={"productDisplayName": "Broken"},
+                   files={"file": ("p.png", bad, "image/png")})
+        assert "damaged or incomplete" in assert_error(r, 422)
 
 
 def test_an_upload_in_a_format_no_photo_comes_in_is_never_decoded(client, monkeypatch):

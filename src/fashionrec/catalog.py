@@ -453,7 +453,9 @@ def open_rgb(source, max_pixels: int | None = None, draft_to: int | None = None)
         has = f" ({_mpx(int(size.group(1)))})" if size else ""
         raise ValueError(f"image is too large{has}, over the limit of "
                          f"{_mpx(max_pixels or Image.MAX_IMAGE_PIXELS)}: send a smaller photo") from e
-    except OSError as e:  # truncated or corrupt stream
+    except (OSError, SyntaxError) as e:  # truncated or corrupt stream
+        # Pillow's readers say a broken file with SyntaxError where it is found while decoding: a PNG whose second
+        # picture chunk's header is garbage was a 500 on every photo endpoint (a security review's fuzz).
         raise ValueError(damaged(e)) from e
 
 
@@ -463,7 +465,7 @@ def made_name(fields: dict) -> str:
     return " ".join(str(fields[k]) for k in ("gender", "baseColour", "articleType") if fields.get(k))
 
 
-def damaged(e: OSError) -> str:
+def damaged(e: OSError | SyntaxError) -> str:
     """What to say of a photo PIL could not decode: in words, not PIL's alone ("image file is truncated (87
     bytes not processed)" was a shopper's whole message)."""
     if "truncated" in str(e):
