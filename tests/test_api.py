@@ -2556,6 +2556,15 @@ def test_behind_a_proxy_every_address_a_page_gives_is_under_its_path(proxied, id
         assert before.endswith("ROOT + ") or before.rstrip().endswith(("===", "indexOf(")), (before, literal)
 
 
+def test_a_trailing_slash_redirect_names_no_host_the_request_made_up(client, proxied, ids):
+    # Starlette's redirect wrote the Host header into Location ("http://evil.example/item/1"), which a shared cache
+    # in front would keep for every shopper (a security review); the app's own redirects were relative already.
+    for c, root in ((client, ""), (proxied, PREFIX)):
+        r = c.get(f"{root}/item/{ids[0]}/?x=1", headers={"Host": "evil.example"}, follow_redirects=False)
+        assert r.status_code == 307 and r.headers["location"] == f"{root}/item/{ids[0]}?x=1", r.headers
+    assert client.get(f"/item/{ids[0]}/").status_code == 200       # followed as before
+
+
 def test_behind_a_proxy_that_passes_its_path_on_the_404_says_so(proxied, client):
     # nginx's `proxy_pass http://127.0.0.1:8025;` (no slash) passes /recs on: every page and call was a bare 404
     # "nothing is served at /recs/recs/health" (an operator's trial).

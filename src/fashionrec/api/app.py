@@ -14,6 +14,7 @@ import os
 import re
 import threading
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import Depends, FastAPI, HTTPException, Request, params
 from fastapi.exceptions import RequestValidationError
@@ -272,6 +273,37 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+class RelativeRedirects:
+    """A redirect to this server's own address goes out as its path (and query) alone. Starlette's trailing-slash
+    redirect (``/item/1/`` -> ``/item/1``) wrote the request's ``Host`` header into its ``Location``: ``Host:
+    evil.example`` was sent to ``http://evil.example/item/1``, which a shared cache in front would keep and serve to
+    every shopper (a security review); behind a proxy that sent ``$host``, it dropped the port (docs/service.md).
+    The app's own redirects are relative already."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        host = Headers(scope=scope).get("host", "")
+
+        async def relative(message):
+            if message["type"] == "http.response.start" and 300 <= message["status"] < 400:
+                headers = []
+                for name, value in message.get("headers", []):
+                    if name.lower() == b"location":
+                        to = urlsplit(value.decode("latin-1"))
+                        # Not a path of "//": as a Location of its own, that names another host.
+                        if to.scheme in ("http", "https") and to.netloc == host and not to.path.startswith("//"):
+                            value = urlunsplit(("", "", to.path or "/", to.query, to.fragment)).encode("latin-1")
+                    headers.append((name, value))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, relative)
+
+
 def _one_value_each(request: Request) -> None:
     """An API query parameter given twice is refused: ``?k=5&k=6`` answered with 6 without a word (a trial)."""
     # A photo's max too: "?max=100&max=2000" was served at 2000 (an API fuzz). Its other parameters are let be,
@@ -376,6 +408,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
                            expose_headers=["Server-Timing"], max_age=600)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
+    app.add_middleware(RelativeRedirects)
     app.add_middleware(ServerTiming)     # Server-Timing: api/timing.py
     app.add_middleware(AccessLog)        # added last, so outermost: one line per request (api/access_log.py)
 
