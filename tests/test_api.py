@@ -874,6 +874,12 @@ def test_an_unknown_query_parameter_is_refused_not_ignored(client, ids):
     msg = assert_error(client.get(f"/api/items/{ids[0]}/similar", params={"k": 3, "colour": "Red"}), 422)
     assert "unknown query parameter colour" in msg and "baseColour" in msg and "diversity" in msg
     assert "unknown query parameters" in assert_error(client.get("/api/items", params={"a": 1, "b": 2}), 422)
+    # Many, or long ones: the first ten, each cut short, and how many (3,000 made a 20 KB detail and log line).
+    many = assert_error(client.get("/api/items", params={f"x{i:04d}": 1 for i in range(3000)}), 422)
+    assert many.startswith("unknown query parameters x0000, x0001,") and "x0009 ... (3,000 in all);" in many
+    assert len(many) < 1000, len(many)
+    long = assert_error(client.get("/api/items", params={"y" * 5000: 1}), 422)
+    assert long.startswith("unknown query parameter " + "y" * 40 + "...;") and len(long) < 1000, long[:100]
     assert client.get(f"/api/items/{ids[0]}/similar", params={"k": 3, "baseColour": ""}).status_code == 200
     assert client.get("/api/search/text", params={"q": "shirt", "k": 2}).status_code == 200
     # A field of the JSON body sent in the address: said where it goes ("takes: none" left it to guess, a trial).

@@ -302,7 +302,11 @@ def _refuse_unknown(given, allowed: set[str], what: str, path: str) -> None:
     """A BadInputError naming the ``given`` names outside ``allowed`` and listing those, if there are any."""
     unknown = sorted(set(given) - allowed)
     if unknown:
-        raise BadInputError(f"unknown {what}{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+        # The first few, each cut short: 3,000 names in an address made a 20 KB detail, logged whole on its line
+        # (a security review).
+        shown = [n if len(n) <= 40 else n[:40] + "..." for n in unknown[:10]]
+        listed = ", ".join(shown) + (f" ... ({len(unknown):,} in all)" if len(unknown) > 10 else "")
+        raise BadInputError(f"unknown {what}{'s' if len(unknown) > 1 else ''} {listed}; "
                             f"{path} takes: {', '.join(sorted(allowed)) or 'none'}")
 
 
