@@ -12,6 +12,7 @@ import os
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from PIL import Image
+from starlette.responses import MalformedRangeHeader
 
 from fashionrec.api.deps import ServiceDep
 from fashionrec.api.schemas import Error
@@ -35,6 +36,19 @@ CACHE_HEADERS = {"Cache-Control": "public, max-age=300"}
 
 # Formats every browser shows; a TIFF or BMP photo goes out as a JPEG (Chromium showed a TIFF as a broken image).
 SHOWN_AS_IS = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+class PhotoFile(FileResponse):
+    """A photo's file, where a malformed ``Range`` is ignored (the whole photo, 200), as RFC 9110 14.2 lets a server
+    do: Starlette answered ``Range: bytes=5-1`` with a plain-text 400, outside the API's ``{"detail"}`` (a security
+    review). A range that is well formed but past the end is still a 416."""
+
+    @classmethod
+    def _parse_range_header(cls, http_range: str, file_size: int) -> list[tuple[int, int]]:
+        try:
+            return super()._parse_range_header(http_range, file_size)
+        except MalformedRangeHeader:
+            return []       # no ranges: Starlette sends the whole file
 
 
 @functools.lru_cache(maxsize=256)      # a few pages of cards, or fewer product pages
@@ -116,4 +130,4 @@ def product_image(item_id: int, service: ServiceDep, request: Request,
     # Its type as its bytes say (a PNG saved as 13089.jpg went out as image/jpeg, a trial), else its name's.
     media = Image.MIME.get(kind or "") or {".png": "image/png", ".webp": "image/webp"}.get(path.suffix.lower(),
                                                                                          "image/jpeg")
-    return FileResponse(path, media_type=media, headers=headers)       # its length measured as it is sent
+    return PhotoFile(path, media_type=media, headers=headers)       # its length measured as it is sent
