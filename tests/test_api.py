@@ -54,6 +54,10 @@ def png_bytes(size: tuple[int, int], mode: str = "1") -> bytes:
     return buf.getvalue()
 
 
+# What every response but the API docs' pages adds to its frame-ancestors.
+SCRIPTS = "; script-src 'self'; object-src 'none'; base-uri 'self'"
+
+
 def assert_error(r, *codes: int) -> str:
     """A 4xx (one of ``codes``) with a JSON ``{"detail": "<message>"}``; returns the message."""
     assert r.status_code in codes, (r.status_code, r.text[:500])
@@ -1304,11 +1308,15 @@ def test_every_response_says_nosniff_and_who_may_frame_the_ui(client, index_dir)
     for url in ("/", "/api/items", f"/images/{first}.jpg", "/api/items/999999999", "/static/app.js"):
         r = client.get(url)
         assert r.headers["x-content-type-options"] == "nosniff", url
-        assert r.headers["content-security-policy"] == "frame-ancestors 'self'", url
+        assert r.headers["content-security-policy"] == "frame-ancestors 'self'" + SCRIPTS, url
+    # Scripts from this server only (the CSP said frame-ancestors alone, a security review); the API docs start
+    # Swagger UI and ReDoc inline, so not there.
+    for url in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        assert client.get(url).headers["content-security-policy"] == "frame-ancestors 'self'", url
     shop = create_app(Settings(index_dir=index_dir, frame_ancestors="https://shop.example.com"),
                       recommender=client.app.state.service.rec)
     with TestClient(shop) as c:
-        assert c.get("/").headers["content-security-policy"] == "frame-ancestors https://shop.example.com"
+        assert c.get("/").headers["content-security-policy"] == "frame-ancestors https://shop.example.com" + SCRIPTS
 
 
 def test_a_catalogue_without_a_column_shows_no_filter_for_it(fixture_dir, tmp_path):
@@ -1367,7 +1375,7 @@ def test_what_an_api_fuzz_found_is_answered_as_declared(client, monkeypatch, ind
     with TestClient(client.app, raise_server_exceptions=False) as c:
         r = c.get("/health")
     assert r.status_code == 500 and r.headers["x-content-type-options"] == "nosniff"
-    assert r.headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert r.headers["content-security-policy"] == "frame-ancestors 'self'" + SCRIPTS
     # NEL (U+0085) ends a line for str.splitlines: escaped in the log too.
     assert loggable("a\x85b\u2028c") == "a\\x85b\\u2028c"
 
@@ -2626,7 +2634,8 @@ def test_behind_a_proxy_redirects_and_json_addresses_are_under_its_path(proxied,
     assert proxied.put(f"{PREFIX}/api/items").headers["allow"] == "GET, HEAD, POST"
     # The security headers are the same under the prefix.
     r = proxied.get(PREFIX + "/")
-    assert r.headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert r.headers["content-security-policy"] == "frame-ancestors 'self'" + SCRIPTS
+    assert proxied.get(PREFIX + "/docs").headers["content-security-policy"] == "frame-ancestors 'self'"
     assert r.headers["x-content-type-options"] == "nosniff"
 
 

@@ -246,11 +246,25 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
-def security_headers(frame_ancestors: str) -> dict[str, str]:
-    """``nosniff`` (a browser never takes a photo or JSON for a page) and which pages may frame the UI
-    (``Settings.frame_ancestors``, this server's own by default): a security review found the UI could be
-    framed by any site, and no such header anywhere."""
-    return {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": f"frame-ancestors {frame_ancestors}"}
+# The API docs (/docs, its OAuth2 redirect, /redoc) start Swagger UI and ReDoc with an inline script.
+DOCS_PATHS = ("/docs", "/redoc")
+# Where a page may load scripts from: app.js of this server alone. The UI's pages have no inline script or handler,
+# so markup slipped past the escaping runs nothing (a security review: the CSP said frame-ancestors only).
+SCRIPTS_POLICY = "; script-src 'self'; object-src 'none'; base-uri 'self'"
+
+
+def security_headers(frame_ancestors: str, scripts: bool = True) -> dict[str, str]:
+    """``nosniff`` (a browser never takes a photo or JSON for a page), which pages may frame the UI
+    (``Settings.frame_ancestors``, this server's own by default; a security review found the UI could be framed by
+    any site, and no such header anywhere) and, with ``scripts``, :data:`SCRIPTS_POLICY`."""
+    return {"X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": f"frame-ancestors {frame_ancestors}" + (SCRIPTS_POLICY if scripts else "")}
+
+
+def _scripts_policed(scope) -> bool:
+    """Whether a response gets :data:`SCRIPTS_POLICY`: all but the API docs' pages."""
+    path = app_path(scope)
+    return not any(path == p or path.startswith(p + "/") for p in DOCS_PATHS)
 
 
 class SecurityHeaders:
@@ -258,16 +272,18 @@ class SecurityHeaders:
 
     def __init__(self, app, frame_ancestors: str):
         self.app = app
-        self.headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
-                        for k, v in security_headers(frame_ancestors).items()]
+        self.headers = {scripts: [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                                  for k, v in security_headers(frame_ancestors, scripts).items()]
+                        for scripts in (True, False)}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        added = self.headers[_scripts_policed(scope)]
 
         async def with_headers(message):
             if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *self.headers]}
+                message = {**message, "headers": [*message.get("headers", []), *added]}
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -471,7 +487,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         # Starlette answers it outside every middleware: the headers they add are added here (an API fuzz), and
         # the request's id, which the message names so that a user's report finds the traceback.
         return _error(request, 500, f"internal error ({type(exc).__name__}); see the server log, request "
-                      f"{request_id(request)}", {**security_headers(request.app.state.settings.frame_ancestors),
+                      f"{request_id(request)}", {**security_headers(request.app.state.settings.frame_ancestors,
+                                                                   _scripts_policed(request.scope)),
                                                  "X-Request-ID": request_id(request)})
 
     for router in ALL_ROUTERS:
