@@ -4969,6 +4969,8 @@ def test_types_are_said_as_a_sentence_says_them():
     assert said_types(["Heels", "Casual Shoes"]) == "heels or casual shoes"
     assert said_types(["Nail Polish", "Beauty Accessory", "Swimwear", "Perfume and Body Mist"], ", ") == \
         "nail polishes, beauty accessories, swimwear, perfume and body mist"
+    # A label ending in "ss" is singular: "has no Burgundy nightdress" for "wine nightdress" (a code review).
+    assert said_types(["Nightdress", "Lip Gloss"]) == "nightdresses or lip glosses"
 
 
 def test_a_brand_named_lists_its_grown_ups_then_its_childrens_products_then_other_brands(tmp_path, monkeypatch):

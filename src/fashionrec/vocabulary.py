@@ -339,10 +339,12 @@ def said_types(types: list[str], joined: str = " or ") -> str:
 
 
 def _plural(label: str) -> str:
-    if label.endswith(("s", "wear")) or " and " in label:       # "heels", "swimwear", "perfume and body mist"
+    if " and " in label:       # "perfume and body mist"
         return label
-    if label.endswith(("sh", "ch", "x")):
+    if label.endswith(("sh", "ch", "x", "ss")):        # "nail polishes"; "nightdresses" (was "no Burgundy nightdress")
         return label + "es"
+    if label.endswith(("s", "wear")):       # "heels", "swimwear"
+        return label
     if label.endswith("y") and label[-2:-1] not in "aeiou":
         return label[:-1] + "ies"
     return label + "s"
