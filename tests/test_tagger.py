@@ -400,6 +400,18 @@ def test_why_the_products_a_model_trained_on_cannot_be_told_is_said(tiny_run: Pa
     assert why_seen_unknown({k: v for k, v in meta.items() if k != "split"}) == "it records no split"
 
 
+def test_a_checkpoint_that_records_no_catalogue_folder_is_said_so(tmp_path: Path, monkeypatch) -> None:
+    # "the catalogue it was trained on, None, is not on this machine" for a checkpoint made elsewhere (a code review).
+    from fashionrec.evaluate import why_seen_unknown
+
+    monkeypatch.setenv("FASHIONREC_DATA", str(tmp_path / "gone"))
+    split = {"config": {"seed": 0}, "test_ids_sha256": "0" * 64}
+    said = why_seen_unknown({"split": split})
+    assert "None" not in said and said.startswith("it records no catalogue folder") and str(tmp_path / "gone") in said
+    assert why_seen_unknown({"split": split, "data": "/nowhere/shop"}) == \
+        "the catalogue it was trained on, /nowhere/shop, is not on this machine"
+
+
 def test_head_metrics_match_a_hand_count():
     y = np.array([0, 1, 2, 2, -1])
     p = np.eye(3)[[0, 2, 2, 2, 1]].astype(np.float32)

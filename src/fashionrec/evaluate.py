@@ -618,11 +618,18 @@ def why_seen_unknown(meta: dict) -> str:
     knows what to do: "it records no split, or the catalogue it was trained on is not on this machine" was all a
     shop's trial got where that catalogue was there and had changed since (a type's typo corrected, a photo
     added), so that the recorded split could not be made again (a new user's trial, stop 63)."""
+    from fashionrec.catalog import default_data_dir
+
     recorded = meta.get("split") or {}
     if not recorded.get("config") or not recorded.get("test_ids_sha256"):
         return "it records no split"
     where = _training_catalogue(meta.get("data"))
     if where is None:
+        # A checkpoint that records no catalogue folder (one made elsewhere) read "the catalogue it was trained on,
+        # None, is not on this machine" (a code review): said as the folders looked in.
+        if not meta.get("data"):
+            return ("it records no catalogue folder, and none was found where one is looked for "
+                    f"({default_data_dir()}, or $FASHIONREC_DATA)")
         return f"the catalogue it was trained on, {meta.get('data')}, is not on this machine"
     # Looked for by its recorded folder and $FASHIONREC_DATA: what was found may be that catalogue changed, or another.
     return (f"{where}, where the catalogue it was trained on was looked for, no longer splits as it did: rows added, "
