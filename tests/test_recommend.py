@@ -2381,6 +2381,14 @@ def test_index_check_answers_in_json_under_json(tmp_path, fixture_dir):
     answer = json.loads(res.stdout)
     assert res.exit_code == 2 and answer["ok"] is False and "no index at" in answer["detail"], res.output
     assert answer["rebuild"] is None
+    # --data with no catalogue there: the index given is the one named (it said the default runs/index, a code
+    # review), and none of two given.
+    res = CliRunner().invoke(app, ["index", "check", str(index), "--data", str(tmp_path / "nope"), "--json"])
+    answer = json.loads(res.stdout)
+    assert res.exit_code == 2 and answer["index"] == str(index) and "no catalogue there" in answer["detail"]
+    res = CliRunner().invoke(app, ["index", "check", str(index), "--index", str(tmp_path / "other"), "--json"])
+    answer = json.loads(res.stdout)
+    assert res.exit_code == 2 and answer["index"] is None and "two indexes given" in answer["detail"], res.output
 
 
 def test_index_check_says_what_changed_since_the_build(tmp_path):

@@ -249,23 +249,25 @@ def index_check(
         # Under --json the answer a script reads with jq (`.ok`), its "detail" as every --json failure has it: its
         # exit code and stderr's line were all it had (an operator's trial).
         if as_json:
-            print_json({"ok": False, "index": str(index), "detail": why + (f"; rebuild it with {rebuild}"
-                                                                          if rebuild else ""),
+            print_json({"ok": False, "index": str(checked) if checked else None,
+                        "detail": why + (f"; rebuild it with {rebuild}" if rebuild else ""),
                         "rebuild": rebuild.strip("`") if rebuild else None})
         fail(why + (f"; rebuild it with {rebuild}" if rebuild else ""))
 
     # (--index as given, not from FASHIONREC_INDEX_DIR: a folder named here is the one meant.)
+    checked = None      # the index the JSON names: none of two given
     if folder is not None and index not in (IndexOpt.default, Path(os.environ.get("FASHIONREC_INDEX_DIR") or "."))\
             and folder != index:
         refuse(f"two indexes given, {folder} and --index {index}: give one")      # --index was ignored (a trial)
+    index = checked = folder or index      # positional as it always was; --index as every other index command takes it
+    # (Before the --data refusal: its JSON named the default runs/index where the folder was given, a code review.)
     if data is not None and not (data / "styles.csv").is_file():
         refuse(f"--data {data}: no catalogue there (no styles.csv); give the folder the index was built from")
-    index = folder or index      # positional as it always was; --index as every other index command takes it
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, warn_stale=False)
     except FashionrecError as e:
         refuse(str(e))
-    index = rec.index_dir       # without --index, the checkout's, where the working folder has none
+    index = checked = rec.index_dir       # without --index, the checkout's, where the working folder has none
     # A row cut short first: the checks after it read its photo path and predictions.
     stale = (cut_short_rows(rec.items) or stale_probabilities(rec)
              or (other_catalogue(rec.manifest, data) if data else "")
