@@ -355,7 +355,6 @@ def _renamed(phrase: str, colour: str) -> bool:
                 or Levenshtein.distance(joined, name) <= 1)
 
 
-
 class TextScores(NamedTuple):
     """How :meth:`TextSearch.search_text` ranks the rows for one query."""
 
