@@ -4967,6 +4967,11 @@ def test_reading_notes_say_once_what_is_listed(rec, tmp_path):
         "The catalogue has no 'sherwani' as such; its closest types are listed for it: Kurtas."]
     assert rec.reading_notes("heels for girls") == [
         "The catalogue has no heels for children, so this reads 'girls' as women."]
+    # Unisex alone asked, where the colour's watches are all someone's: the unisex ones are none, not "for anyone".
+    copper = rec.items[(rec.items["baseColour"] == "Copper") & (rec.items["articleType"] == "Watches")]
+    assert len(copper) and not (copper["gender"] == "Unisex").any()
+    assert rec.reading_notes("unisex rose gold watch") == [
+        "The catalogue files 'rose gold' as Copper and has no unisex Copper watches."]
 
 
 def test_types_are_said_as_a_sentence_says_them():

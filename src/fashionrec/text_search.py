@@ -1538,9 +1538,12 @@ class TextSearch:
                     notes.append((f"{files} and has no {values[0]} {kinds}", "."))
                     continue
                 if "gender" in matches and not (kind & matches["gender"]).any():
-                    wearers = [g.lower() for g in parsed["gender"] if g != "Unisex"] or ["anyone"]
-                    notes.append((f"{files} and has no {values[0]} {kinds or 'products'} "
-                                  f"for {' or '.join(wearers)}", "."))
+                    wearers = [g.lower() for g in parsed["gender"] if g != "Unisex"]
+                    # "unisex wine watch" said "has no Burgundy watches for anyone" beside the women's it has (a
+                    # code review): the unisex ones are those it has none of.
+                    notes.append((f"{files} and has no {'' if wearers else 'unisex '}{values[0]} "
+                                  f"{kinds or 'products'}" + (f" for {' or '.join(wearers)}" if wearers else ""),
+                                  "."))
                     continue
                 spaced = phrase.replace("-", " ")      # "rose-gold" as "rose gold"
                 toned = spaced in colours.TONES or spaced in {t.replace(" ", "") for t in colours.TONES}
