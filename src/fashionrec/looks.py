@@ -318,7 +318,11 @@ NOT_STANDING_IN = {"Ethnic": {"Casual Shoes", "Sports Shoes", "Tshirts", "Tops",
 NO_STAND_IN_USAGE = {"Casual": {"Ethnic"}}
 # Clogs (by name: Crocs files its clogs as Sandals and Flip Flops) in no ethnic, formal or party look: a girl's lehenga
 # choli and a boy's kurta and dhoti sets got Crocs clogs as their sandals (a stop 62 trial; 5 of 768 random looks).
-CLOG_NAME = r"(?i)\b(?:clogs?|crocs|crocband)\b"
+# Named clogs, or Crocs by a clog model's name (the catalogue's photos of them are clogs), but not the brand: it also
+# sells flats, canvas shoes, floaters and flip flops ("Crocs Women Lady Oyster Flats"; 33 of its 64 products), and a
+# "Crocband Flip" or an "Electro Flip" is a flip flop. "Crocs Khakhi Sandals", a clog by its photo, names no model.
+CLOG_NAME = (r"(?i)\bclogs?\b"
+             r"|^crocs\b.*\b(?:beach|baya|cayman|crocband|dora|duet|electro|gabe|yukon)\b(?!\s+flip)")
 NO_CLOGS = {"Ethnic", "Formal", "Party"}
 CLASHING_USAGE = {frozenset(p) for p in [("Sports", "Ethnic"), ("Sports", "Formal"), ("Sports", "Party")]}
 # Sports wear by its name, whatever its label: floaters (sports sandals) are filed Casual Sandals, and a men's
