@@ -330,11 +330,12 @@ class Outfits:
             # (its type is filed under Ties) is a tie.
             return []
         article = src.get("articleType")
+        named_as = None
         for (filed_as, named), (as_type, _) in NAMED_TYPES.items():
             # "Fabindia Women Blue Salwar" filed as lounge pants: a salwar's look, its kurta first (its group is the
             # named type's, _build_look_categories).
             if article == filed_as and re.search(named, str(src.get("productDisplayName"))):
-                article = as_type
+                article = named_as = as_type
         usage = TYPE_USAGE.get(article, usage)
         slots = (OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or USAGE_SLOTS.get((usage, sub, gender))
                  or USAGE_SLOTS.get((usage, sub)) or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT))
@@ -457,7 +458,10 @@ class Outfits:
             # the casual men's topwear" was a jacket's). A whole outfit and booties too: a lehenga choli's look said
             # "the ethnic girls' topwear", infant booties' (filed under Socks) "the casual boys' socks" (a shopper's
             # trial of stop 62).
-            kind = (article if article in LAYERED or article in WHOLE_OUTFITS or article in INFANT_SHOES or not sub
+            # A product named as another type than it is filed under, by the type its card names: "Fabindia Women
+            # Navy Blue Salwar" (filed as lounge pants) read "... the casual women's bottomwear" (a code review).
+            kind = (article if named_as or article in LAYERED or article in WHOLE_OUTFITS or article in INFANT_SHOES
+                    or not sub
                     else footwear_said(src.get("productDisplayName"), article) if sub == "Shoes"
                     else slot_name(sub))
             what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
