@@ -5661,9 +5661,36 @@ def test_an_ethnic_look_takes_no_clogs_as_its_sandals(tmp_path):
     kurtas = _ids(r, gender="Men", articleType="Kurtas", usage="Ethnic")
     picked = {p.id for k in kurtas for p in r.complete_the_look(k, k=6) if p.slot == "Sandal"}
     assert picked == {sandals[0]}, [r.item(i)["productDisplayName"] for i in picked]
-    # A casual look may still take them.
+    # A casual look may still take them: every men's shoe a clog, a casual shirt's shoes are clogs.
+    _relabel(r, _ids(r, gender="Men", subCategory=["Shoes", "Sandal"]), productDisplayName="Crocs Men Navy Clogs")
     shirt = _ids(r, gender="Men", articleType="Shirts", usage="Casual")[0]
-    assert r.complete_the_look(shirt, k=6)
+    shoes = [p.item["productDisplayName"] for p in r.complete_the_look(shirt, k=6) if p.slot == "Shoes"]
+    assert shoes == ["Crocs Men Navy Clogs"], shoes
+
+
+def test_an_ethnic_look_may_take_crocs_that_are_no_clogs(tmp_path):
+    # A code review: clogs were matched by the brand, so an ethnic, formal or party look took none of the
+    # catalogue's 64 Crocs products, its flats, canvas shoes and sandals too ("Crocs Women Lady Oyster Flats").
+    r, _ = _scratch(tmp_path)
+    sandals = _ids(r, gender="Men", articleType="Sandals")
+    _relabel(r, sandals, productDisplayName="Crocs Men Yukon Black Sandal")     # a clog model: none
+    kurtas = _ids(r, gender="Men", articleType="Kurtas", usage="Ethnic")
+    assert not {p.id for k in kurtas for p in r.complete_the_look(k, k=6) if p.slot == "Sandal"}
+    _relabel(r, sandals, productDisplayName="Crocs Men Swiftwater Black Sandal")
+    picked = {p.id for k in kurtas for p in r.complete_the_look(k, k=6) if p.slot == "Sandal"}
+    assert picked and picked <= set(sandals), picked
+
+
+def test_clogs_are_told_by_their_name_not_their_brand():
+    from fashionrec.looks import CLOG_NAME
+    clogs = ["Crocs Kids Navy Clogs", "Crocs Men Santa Cruz Clog Black Sandal", "Crocs Unisex Crocband Red Sandal",
+             "Crocs Kids Cayman black Sandals", "Crocs Unisex Beach Black Sandal", "Crocs Men Yukon Black Sandal",
+             "Marvel Boys Red Spiderman Clogs", "Warner Bros Kids Unisex SD Fly Clog Blue Sandals"]
+    others = ["Crocs Women Lady Oyster Flats", "Crocs Men's Tideline Canvas Black Shoe", "Crocs Patricia Women Black "
+              "Sandal", "Crocs Women Band Wedge Black Floater", "Crocs Crocband Flip Unisex Navy Blue Slipper",
+              "Crocs Kid's Electro Flip Navy Red Kidswear", "Crocs Men Black Flip-Flops"]
+    assert [n for n in clogs if not re.search(CLOG_NAME, n)] == []
+    assert [n for n in others if re.search(CLOG_NAME, n)] == []
 
 
 def test_a_salwar_filed_as_lounge_pants_gets_a_salwars_look(tmp_path):
@@ -5677,5 +5704,5 @@ def test_a_salwar_filed_as_lounge_pants_gets_a_salwars_look(tmp_path):
     assert ("Topwear", "Kurtas") in look and "Flip Flops" not in dict(look), look
     # Nor is it nightwear in another product's look (a pair of briefs took "Fabindia Women Navy Blue Salwar").
     assert r._look_categories()[r._row[salwar]] == "Bottomwear"
-    # Its reason names what it is by its group, as a salwar's look does.
-    assert "ethnic women's bottomwear" in r.complete_the_look(salwar, k=1)[0].reason
+    # Its reason names it as its card does: "... women's bottomwear" read like another product's (a code review).
+    assert "ethnic women's salwar" in r.complete_the_look(salwar, k=1)[0].reason
