@@ -5706,3 +5706,14 @@ def test_a_salwar_filed_as_lounge_pants_gets_a_salwars_look(tmp_path):
     assert r._look_categories()[r._row[salwar]] == "Bottomwear"
     # Its reason names it as its card does: "... women's bottomwear" read like another product's (a code review).
     assert "ethnic women's salwar" in r.complete_the_look(salwar, k=1)[0].reason
+
+
+def test_an_ethnic_bottoms_look_names_it_by_its_type(tmp_path):
+    # A stop 63 review: the look of a salwar filed as Salwar said "Topwear to go with the ethnic women's bottomwear",
+    # as a pair of jeans' would; a churidar likewise.
+    r, _ = _scratch(tmp_path)
+    salwar, churidar = _ids(r, gender="Women", articleType="Trousers", usage="Casual")[:2]
+    _relabel(r, [salwar], articleType="Salwar", usage="Ethnic", productDisplayName="Biba Women Red Salwar")
+    _relabel(r, [churidar], articleType="Churidar", usage="Ethnic", productDisplayName="Biba Women Red Churidar")
+    assert "ethnic women's salwar" in r.complete_the_look(salwar, k=1)[0].reason
+    assert "ethnic women's churidar" in r.complete_the_look(churidar, k=1)[0].reason

@@ -175,6 +175,9 @@ WHOLE_OUTFITS = {"Lehenga Choli", "Rompers"}
 # An infant's booties are their shoes (filed under Socks): their look is the clothes, no shoes after them (Timberland
 # toddlers' shoes were the first piece of every one, a stop 62 trial).
 INFANT_SHOES = {"Booties"}
+# An ethnic bottom is said by its type in its look's reason: "the ethnic women's bottomwear" under a salwar read as
+# a pair of jeans' would (a stop 63 review).
+SAID_AS_TYPE = {"Salwar", "Churidar", "Patiala", "Salwar and Dupatta"}
 TYPE_SLOTS["Booties"] = ["Topwear", "Bottomwear"]
 # A romper's look is a top's, less the bottoms (an infant's romper got shorts, a girl's a dungaree skirt).
 TYPE_SLOTS["Rompers"] = [s for s in COMPLEMENTS["Topwear"] if s != "Bottomwear"]

@@ -50,6 +50,7 @@ from fashionrec.looks import (
     PRINT_ON_PRINT,
     REPEAT_COLOUR,
     REPEATS_ALLOWED,
+    SAID_AS_TYPE,
     SAME_USAGE_PAIRS,
     SAME_USAGE_SLOTS,
     SLOT_TYPES,
@@ -461,6 +462,7 @@ class Outfits:
             # A product named as another type than it is filed under, by the type its card names: "Fabindia Women
             # Navy Blue Salwar" (filed as lounge pants) read "... the casual women's bottomwear" (a code review).
             kind = (article if named_as or article in LAYERED or article in WHOLE_OUTFITS or article in INFANT_SHOES
+                    or article in SAID_AS_TYPE
                     or not sub
                     else footwear_said(src.get("productDisplayName"), article) if sub == "Shoes"
                     else slot_name(sub))
