@@ -718,6 +718,7 @@ def recommend_text(
         "in Python's search_text without min_similarity)."),
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
+    from fashionrec.text_notes import search_said
     from fashionrec.text_search import ages_said, read_ages
     from fashionrec.vocabulary import without_price_or_size
 
@@ -773,7 +774,7 @@ def recommend_text(
                                             **({"corrected": corrected} if corrected else {})},
           # /api/search/text's answer, its note followed by the one the table prints under it (the API has none).
           answer=api_answer(recs, parsed=parsed, unmatched=unmatched, left_out=left_out, corrected=corrected,
-                            note=" ".join([*([ages_said(aged, kids) + "."] if aged else []), *notes,
+                            note=" ".join([*search_said(rec, query, wanted, recs, aged, kids, priced, unaged),
                                            *([note] if note else [])]) or None) if as_json else None,
           # Not by the similarity alone: a brand the query names, a colour near the one asked for and the photo's
           # colour move products within what they match ("red dress": white dresses before black ones seen black).

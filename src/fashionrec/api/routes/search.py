@@ -20,9 +20,9 @@ from fashionrec.api.deps import (
 )
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.catalog import is_greyscale
-from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, absent_said, ages_said, read_ages
-from fashionrec.vocabulary import PERSON_WORDS, genders_named, lacking, price_words, without_price_or_size
-from fashionrec.word_search import search_words
+from fashionrec.text_notes import search_said
+from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, read_ages
+from fashionrec.vocabulary import without_price_or_size
 
 router = APIRouter(tags=["search"], dependencies=[Depends(known_query_only)])
 UPLOAD_ERRORS = {413: {"model": Error}, 422: {"model": Error}}
@@ -65,7 +65,6 @@ def search_by_text(
         unaged, aged = typed, []
     query, dropped = without_price_or_size(unaged)
     left_out = aged + dropped
-    priced = [p for p in dropped if p in price_words(unaged)[1]]
     with service.reading():
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
         recs, corrected = found_by_text(service.rec, query, filters, k, cut)
@@ -76,33 +75,7 @@ def search_by_text(
         # How the words were read where the results alone do not show it: "rose gold watch" listed "Copper"
         # watches without a word why (a shopper's trial); the catalogue page says the same.
         searched = corrected or query
-        notes = service.rec.reading_notes(searched, filters)
-        # What the catalogue has none of, as the page says it over its closest matches: "jacket for girls" and
-        # "gold jeans" had only ``unmatched`` here (a stop 63 trial). Where names have every word, the page lists
-        # those and says neither.
-        words_found = service.rec.browse(filters or None, searched, limit=0)[0]
-        if recs and not any(" has no " in n for n in notes) and not words_found:
-            absent = service.rec.absent_kind(searched)
-            kind = None if absent else service.rec.absent_combination(searched)
-            if absent:
-                notes.append(absent_said(absent, "these are the closest matches"))
-            elif kind:
-                notes.append(f"The catalogue has no {kind}; these are the closest matches by meaning.")
-        # A person read as a wearer, as the page says it ("'daughter' reads as Girls: these are ..."): the API
-        # listed girls' shoes for "shoes for my daughter" without a word (a stop 63 trial).
-        people = [w for w in dict.fromkeys(search_words(searched)) if w in PERSON_WORDS]
-        if recs and people and words_found and not (filters or {}).get("gender"):
-            wearers = dict.fromkeys(g for w in people for g in genders_named(w))
-            notes.append(f"{' and '.join(map(repr, people))} read{'s' if len(people) == 1 else ''} as "
-                         f"{' and '.join(wearers)}.")
-        # Ages, prices and sizes left out, first, as the page says them (the API listed them in ``left_out``
-        # alone).
-        said = [ages_said(aged, kids) + "."] if aged else []
-        if dropped:
-            lacks, words, n = lacking(priced, [p for p in dropped if p not in priced], [])
-            said.append(f"The catalogue has no {lacks}, so {words} {'was' if n == 1 else 'were'} left out of the "
-                        "search.")
-        note = " ".join(said + notes) or None
+        note = " ".join(search_said(service.rec, searched, filters, recs, aged, kids, dropped, unaged)) or None
     return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
                    unmatched=unmatched, parsed=parsed, note=note)
 
