@@ -495,6 +495,15 @@ def test_a_search_page_says_once_what_it_lists(client):
                     ("heels for girls", "The catalogue has no heels for children, so this reads 'girls' as women.")):
         assert client.get("/api/search/text", params={"q": q}).json()["note"] == said
         assert said[:-1] in " ".join(_notices(client.get("/", params={"q": q}).text))
+    # In the same order: "wine heels for boys" had the page's grown-up reading first and its colour note second,
+    # the API's note the other way round (a code review).
+    q = "rose gold heels for girls"
+    note = client.get("/api/search/text", params={"q": q}).json()["note"]
+    notices = _notices(client.get("/", params={"q": q}).text)
+    heads = ("The catalogue has no heels for children", "The catalogue files 'rose gold' as Copper")
+    assert [n.startswith(heads) for n in notices[:2]] == [True, True], notices
+    assert [n.startswith(heads[0]) for n in notices[:2]] == [True, False], notices
+    assert note.startswith(heads[0]) and heads[1] in note, note
 
 
 def test_the_api_and_the_page_read_and_say_a_query_alike(client):

@@ -4972,6 +4972,15 @@ def test_reading_notes_say_once_what_is_listed(rec, tmp_path):
     assert len(copper) and not (copper["gender"] == "Unisex").any()
     assert rec.reading_notes("unisex rose gold watch") == [
         "The catalogue files 'rose gold' as Copper and has no unisex Copper watches."]
+    # A word read as more than two types is said as typed, in the plural: "wine bag for men" said "has no Burgundy
+    # bag for men" (a code review).
+    assert rec.parse_query("rose gold shoe for men")["articleType"] == ["Casual Shoes", "Heels", "Sports Shoes"]
+    assert rec.reading_notes("rose gold shoe for men") == [
+        "The catalogue files 'rose gold' as Copper and has no Copper shoes."]
+    # A child's word read as a grown-up's first, as the page says it (the API's note said it second).
+    assert rec.reading_notes("rose gold heels for girls") == [
+        "The catalogue has no heels for children, so this reads 'girls' as women.",
+        "The catalogue files 'rose gold' as Copper and has no Copper heels."]
 
 
 def test_types_are_said_as_a_sentence_says_them():
@@ -4984,6 +4993,11 @@ def test_types_are_said_as_a_sentence_says_them():
         "nail polishes, beauty accessories, swimwear, perfume and body mist"
     # A label ending in "ss" is singular: "has no Burgundy nightdress" for "wine nightdress" (a code review).
     assert said_types(["Nightdress", "Lip Gloss"]) == "nightdresses or lip glosses"
+    # A word as typed, read as many types ("wine bag for men"), in the plural too; not one that takes none.
+    from fashionrec.vocabulary import plural
+
+    assert [plural(w) for w in ("bag", "shoe", "watch", "shoes", "footwear", "jewellery")] == [
+        "bags", "shoes", "watches", "shoes", "footwear", "jewellery"]
 
 
 def test_a_brand_named_lists_its_grown_ups_then_its_childrens_products_then_other_brands(tmp_path, monkeypatch):

@@ -64,6 +64,7 @@ from fashionrec.vocabulary import (
     emoji_words,
     genders_named,
     norm,
+    plural,
     said_types,
     singular,
 )
@@ -1523,8 +1524,10 @@ class TextSearch:
         types = parsed.get("articleType")
         phrases = self._attribute_phrases(positive)
         # A word that stands for many types as the shopper typed it: "The catalogue has no Levis casual shoes or
-        # flats or formal shoes or heels or sports shoes" for "levis shoes" (a stop 63 trial).
-        kinds = " or ".join(p for k, p, _ in phrases if k == "articleType") if types and len(types) > 2 else ""
+        # flats or formal shoes or heels or sports shoes" for "levis shoes" (a stop 63 trial). In the plural, as
+        # said_types says labels: "wine bag for men" said "has no Burgundy bag for men" (a code review).
+        kinds = (" or ".join(plural(p) for k, p, _ in phrases if k == "articleType")
+                 if types and len(types) > 2 else "")
         kinds = kinds or (said_types(types) if types else "")
         for key, phrase, values in phrases:
             if key == "baseColour" and _renamed(phrase, values[0]) and (not chosen or values[0].casefold() in chosen):
@@ -1560,8 +1563,10 @@ class TextSearch:
         if grown:
             # As the catalogue page says it (where it searches the grown-up's words and says so in a notice of its
             # own): the API answered "heels for girls" with women's heels and no word why.
+            # First, as the page says it (before the notes of what it reads in the grown-up's words): the API said
+            # the colour note of "wine heels for boys" first, the page this one (a code review).
             said = " and ".join(f"{word!r} as {gender.lower()}" for gender, word in grown.items())
-            notes.append(f"The catalogue has no {kinds} for children, so this reads {said}.")
+            notes.insert(0, f"The catalogue has no {kinds} for children, so this reads {said}.")
         brand = self._brand_named(positive)
         if types and brand.any() and not (brand & self._is("label:articleType", types)).any():
             # Said once where the page says what it lists ("these are ..." twice, a shopper's trial of stop 62).

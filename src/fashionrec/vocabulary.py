@@ -335,11 +335,18 @@ _SAID_TYPES = {"Tshirts": "T-shirts", "Lounge Tshirts": "lounge T-shirts", "Ipad
 def said_types(types: list[str], joined: str = " or ") -> str:
     """Type labels as a notice says them, plural and in lower case but for a name's own capitals:
     ``said_types(["Tshirts", "Ring", "Casual Shoes"])`` -> "T-shirts or rings or casual shoes"."""
-    return joined.join(_SAID_TYPES.get(t) or _plural(t.lower()) for t in types)
+    return joined.join(_SAID_TYPES.get(t) or plural(t.lower()) for t in types)
 
 
-def _plural(label: str) -> str:
-    if " and " in label:       # "perfume and body mist"
+# Words for many things that take no plural: a typed word read as many types is said in the plural ("has no
+# Burgundy shoes for men"), but not these ("jewelleries").
+_UNCOUNTED = {"jewellery", "jewelry", "clothing", "makeup", "lingerie", "luggage", "apparel"}
+
+
+def plural(label: str) -> str:
+    """``label`` (a type's label in lower case, or a word as typed) in the plural: "bag" -> "bags", "watch" ->
+    "watches"; as it is where it already is ("heels", "swimwear") or takes none ("jewellery")."""
+    if " and " in label or label in _UNCOUNTED:       # "perfume and body mist"
         return label
     if label.endswith(("sh", "ch", "x", "ss")):        # "nail polishes"; "nightdresses" (was "no Burgundy nightdress")
         return label + "es"
