@@ -59,7 +59,10 @@ def test_queries_the_tagger_trained_on_are_counted_and_a_bad_limit_refused():
     rec = shared_recommender()
     queries = fixture_catalog().usable
     # This test model records no split: whether it saw the queries is unknowable, and said so (None, not 0).
-    assert evaluate_recs(rec, queries, progress=False, limit=3)["n_queries_model_trained_on"] is None
+    unknown = evaluate_recs(rec, queries, progress=False, limit=3)
+    assert unknown["n_queries_model_trained_on"] is None
+    # And why, as `evaluate`'s JSON says it (evaluate-recs printed it, its JSON had only the None: a code review).
+    assert unknown["trained_on_unknown"] == "it records no split"
     split = make_split(queries, SplitConfig())
     saved = dict(rec.tagger.meta)
     # The 25 queries alone do not re-make the split: they are looked up in the catalogue the model names.
@@ -75,6 +78,7 @@ def test_queries_the_tagger_trained_on_are_counted_and_a_bad_limit_refused():
     trained = queries["id"].iloc[:25].isin(set(split.ids("train")) | set(split.ids("val")))
     assert m["n_queries_model_trained_on"] == int(trained.sum()) > 0
     assert m["n_queries_photo_copy_of_training"] == 1
+    assert "trained_on_unknown" not in m
     for bad in (0, -1):
         with pytest.raises(BadInputError, match="at least 1"):
             evaluate_recs(rec, queries, progress=False, limit=bad)
@@ -181,6 +185,9 @@ def test_evaluate_recs_cli_ranking(tmp_path):
     res = CliRunner().invoke(app, [*args, "--json", "-"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["ranking"] == m and "precision_at_10_articleType" in res.stderr
+    # Why it could not tell the queries the model trained on: in the JSON too, as printed (the JSON had only None).
+    why = json.loads(res.stdout)["trained_on_unknown"]
+    assert f"could not check whether the model trained on some of these photos ({why})" in " ".join(res.stderr.split())
     # The fixture's rows without a usable photo, said (they were in a log line only).
     assert "rows of the query folder that gave no query:" in " ".join(res.output.split())
     assert json.loads(out.read_text())["queries"] == str(FIXTURE.resolve())

@@ -1015,10 +1015,8 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
                       "model trained or was validated on: these numbers overstate what new products get. To "
                       f"query only products it never saw: {remake}.", highlight=False)
     elif metrics.get("n_queries_model_trained_on", 0) is None:
-        from fashionrec.evaluate import why_seen_unknown
-
         console.print("could not check whether the model trained on some of these photos "
-                      f"({why_seen_unknown(rec.tagger.meta)})", highlight=False)
+                      f"({metrics['trained_on_unknown']})", highlight=False)
     if metrics.get("n_queries_photo_copy_of_training"):
         more = "more " if metrics["n_queries_model_trained_on"] else ""
         console.print(f"{metrics['n_queries_photo_copy_of_training']} {more}of {metrics['n_queries']} query "

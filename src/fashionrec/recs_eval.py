@@ -17,7 +17,8 @@ them for itself: ``precision_at_5_articleType``):
 * ``intra_list_diversity`` — mean pairwise (1 - cosine) between the image embeddings of each result list.
 * ``latency_ms_p50`` / ``latency_ms_p99`` — per query, photo file -> top 10, on the current process threads.
 * ``n_queries_model_trained_on`` — queries whose photo the tagger trained or was validated on (their
-  numbers overstate what a new product gets); None where the training catalogue is not at hand.
+  numbers overstate what a new product gets); None where the training catalogue is not at hand, and then
+  ``trained_on_unknown`` says why (:func:`fashionrec.evaluate.why_seen_unknown`, as ``evaluate`` does).
   ``n_queries_photo_copy_of_training``: more queries whose photo is, byte for byte, one of those products'.
 * ``n_queries_copy_of_an_indexed_product`` — queries whose photo the index holds under another id (cosine
   over :data:`~fashionrec.results.NEAR_DUPLICATE`): the copy is their first result, so they are no held-out
@@ -50,7 +51,7 @@ from tqdm.auto import tqdm
 from fashionrec.catalog import BLANK_REASON, TINY_REASON, Catalog, load_catalog, open_rgb
 from fashionrec.errors import BadInputError
 from fashionrec.evaluate import left_out as rows_left_out
-from fashionrec.evaluate import seen_by_model
+from fashionrec.evaluate import seen_by_model, why_seen_unknown
 from fashionrec.progress import hidden
 from fashionrec.results import NEAR_DUPLICATE
 
@@ -183,6 +184,9 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
         # None: unknowable here (see evaluate.seen_by_model); copies count apart, as `evaluate --split all` does.
         "n_queries_model_trained_on": None if by_model is None else int(by_model[0].sum()),
         "n_queries_photo_copy_of_training": None if by_model is None else int(by_model[1].sum()),
+        # Why, where it is None, as `evaluate`'s JSON says it: the CLI printed the reason, the JSON had none (a code
+        # review).
+        **({"trained_on_unknown": why_seen_unknown(recommender.tagger.meta)} if by_model is None else {}),
         "n_queries_copy_of_an_indexed_product": int(copies),
         **without,
         "articleType_not_in_index": {str(t): int(n) for t, n in absent.items()},
