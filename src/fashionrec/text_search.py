@@ -1413,10 +1413,12 @@ class TextSearch:
 
     def _after_its_tier_for(self, asked: list[str]) -> np.ndarray:
         """(n,) bool: products that go after the others of their tier for the colour ``asked``: of those filed as it
-        (or a colour near it), the ones seen surely otherwise (:meth:`_seen_otherwise`); of those filed as another
-        colour, all but the ones seen surely as it. Before, the second were only those seen surely as another
-        colour, so where a small shop's red dresses ran out a grey dress the tagger was unsure of came before its
-        pink dresses, seen surely pink, for "red dress" (a new user's trial, stop 63)."""
+        (or a colour near it), the ones seen surely otherwise (:meth:`_seen_otherwise`); of the rest, filed as
+        another colour or with no colour on file, all but the ones the tagger sees surely as it (or a colour near
+        it). Before, the second were only those seen surely as another colour, so where a small shop's red dresses
+        ran out a grey dress the tagger was unsure of came before its pink dresses, seen surely pink, for "red
+        dress" (a new user's trial, stop 63). Where the index keeps no colour predictions, or the catalogue no
+        colours, :meth:`_seen_otherwise`'s alone."""
         seen = self._seen_otherwise(asked)
         sure = self._sure_of_colour()
         if not asked or sure is None or "baseColour" not in self.items:
