@@ -1017,19 +1017,28 @@ def test_an_export_over_a_model_with_more_types_or_a_better_test_says_so(tiny_ru
     assert json.loads(dest.with_suffix(".json").read_text())["name"] == Tagger.load(tiny_run).name
 
 
-def test_train_from_a_model_counts_its_test_products_as_evaluate_does_photo_copies_too(tiny_run, tmp_path):
-    # `train --init` counted the starting model's products among its test by id and name only, where `evaluate
-    # --split test` counts their photo copies too, so the two gave other numbers without them (a code review).
+def _half_of_the_fixture(tmp_path: Path) -> tuple[pd.DataFrame, Path]:
+    """(the fixture's usable rows, a catalogue of every other one of them): half the catalogue a first model
+    (``tiny_run``) trained on, for a second started from it."""
     from fashionrec.catalog import COLUMNS, load_catalog
-    from fashionrec.splits import SplitConfig, make_split
 
     usable = load_catalog(FIXTURE, progress=False).usable
     cut = tmp_path / "cut"
     (cut / "images").mkdir(parents=True)
-    rows = usable.iloc[::2].reset_index(drop=True)          # half the catalogue the first model trained on
+    rows = usable.iloc[::2].reset_index(drop=True)
     rows[COLUMNS].to_csv(cut / "styles.csv", index=False)
     for i in rows["id"]:
         shutil.copy(FIXTURE / "images" / f"{i}.jpg", cut / "images" / f"{i}.jpg")
+    return usable, cut
+
+
+def test_train_from_a_model_counts_its_test_products_as_evaluate_does_photo_copies_too(tiny_run, tmp_path):
+    # `train --init` counted the starting model's products among its test by id and name only, where `evaluate
+    # --split test` counts their photo copies too, so the two gave other numbers without them (a code review).
+    from fashionrec.catalog import load_catalog
+    from fashionrec.splits import SplitConfig, make_split
+
+    usable, cut = _half_of_the_fixture(tmp_path)
     first = pd.read_csv(tiny_run / "split.csv")
     learnt = set(first.loc[first["split"].isin(["train", "val"]), "id"])
     # A test product of the new run the first model never saw by id gets, under its own id and name, the photo
@@ -1058,15 +1067,7 @@ def test_train_from_a_model_counts_its_test_products_as_evaluate_does_photo_copi
 def test_evaluate_counts_the_products_of_the_model_a_model_was_started_from(tiny_run, tmp_path, caplog):
     # A shop's model from `--init shipped`, evaluated on a catalogue cut from the shipped model's, scored top-1
     # 0.960 on 25 test products, 22 of them the shipped model's, and counted none (an integrator's trial).
-    from fashionrec.catalog import COLUMNS, load_catalog
-
-    usable = load_catalog(FIXTURE, progress=False).usable
-    cut = tmp_path / "cut"
-    (cut / "images").mkdir(parents=True)
-    rows = usable.iloc[::2].reset_index(drop=True)          # half the catalogue the first model trained on
-    rows[COLUMNS].to_csv(cut / "styles.csv", index=False)
-    for i in rows["id"]:
-        shutil.copy(FIXTURE / "images" / f"{i}.jpg", cut / "images" / f"{i}.jpg")
+    usable, cut = _half_of_the_fixture(tmp_path)
     second = tmp_path / "second"
     train(cut, make_config("tiny", epochs=1, init=str(tiny_run / "weights" / "best.safetensors")), second,
           progress=False)
