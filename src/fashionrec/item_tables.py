@@ -192,7 +192,9 @@ class ItemTables:
         if key not in self._codes:
             labels = self.items[head] if head in self.items else pd.Series(np.nan, index=self.items.index)
             if f"pred_{head}" in self.items:
-                labels = labels.fillna(self.items[f"pred_{head}"])
+                # As objects: a head's column of no labels at all is NaN floats, which pandas 4 will not fill
+                # with the predictions' text.
+                labels = labels.astype(object).fillna(self.items[f"pred_{head}"])
             self._codes[key] = labels.fillna("").to_numpy(dtype=object)
         return self._codes[key]
 

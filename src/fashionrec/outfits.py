@@ -96,7 +96,9 @@ class Outfits:
         it = self.items
         typed = it.dropna(subset=["articleType", "subCategory"])
         mostly = typed.groupby("articleType")["subCategory"].agg(lambda s: s.value_counts().index[0])
-        filed = it["articleType"].map(mostly).fillna(it["subCategory"])
+        # As objects: with no subCategory filed anywhere these are NaN floats, which pandas 4 will not fill with
+        # the model's groups below.
+        filed = it["articleType"].map(mostly).astype(object).fillna(it["subCategory"])
         # A type the catalogue files nowhere (a shop's export without a subCategory column: every look was
         # empty, a data engineer's trial) is where the model's training products of that type mostly were,
         # else where the tagger reads the photo.

@@ -484,7 +484,9 @@ class WordSearch:
         """Per row of ``items``, " word word ... " of ``columns`` (those the items have), normalised as queries
         are; each row's of its own values alone (:meth:`_reused`)."""
         def words(col: str) -> pd.Series:      # the same normalisation as search_words, vectorised
-            raw = items[col].fillna("").astype(str)
+            # As objects first: a column a shop's export lacks is all NaN floats, which pandas 4 will not fill
+            # with text (its Pandas4Warning in the suite).
+            raw = items[col].astype(object).fillna("").astype(str)
             if col == "productDisplayName":
                 # A placeholder is not the name a shopper sees (pages show one made of its labels): "test"
                 # found "Men Green Handbags" (a re-trial).
