@@ -12,7 +12,6 @@ import os
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, Response
 from PIL import Image
-from starlette.responses import MalformedRangeHeader
 
 from fashionrec.api.deps import ServiceDep
 from fashionrec.api.schemas import Error
@@ -38,6 +37,13 @@ CACHE_HEADERS = {"Cache-Control": "public, max-age=300"}
 SHOWN_AS_IS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
+try:        # Starlette's own name for it (1.x): a later one without it keeps its plain 400, and the server starts
+    from starlette.responses import MalformedRangeHeader
+    MALFORMED_RANGE: tuple[type[Exception], ...] = (MalformedRangeHeader,)
+except ImportError:
+    MALFORMED_RANGE = ()
+
+
 class PhotoFile(FileResponse):
     """A photo's file, where a malformed ``Range`` is ignored (the whole photo, 200), as RFC 9110 14.2 lets a server
     do: Starlette answered ``Range: bytes=5-1`` with a plain-text 400, outside the API's ``{"detail"}`` (a security
@@ -47,7 +53,7 @@ class PhotoFile(FileResponse):
     def _parse_range_header(cls, http_range: str, file_size: int) -> list[tuple[int, int]]:
         try:
             return super()._parse_range_header(http_range, file_size)
-        except MalformedRangeHeader:
+        except MALFORMED_RANGE:
             return []       # no ranges: Starlette sends the whole file
 
 
