@@ -41,6 +41,9 @@ def test_counts_match_the_hand_computed_expectations(fixture_catalog: Catalog, e
     assert r.classes == expected["classes"]
     assert r.class_counts == expected["class_counts"]
     assert r.odd_size_images == expected["odd_size_images"]
+    # Said as no fault: a shop's 600x800 photos read "images not 60x80 58" as if something were wrong.
+    assert any(line.startswith("images not 60x80") and line.endswith("fine, every photo is resized for the model")
+               for line in r.summary_lines()) == bool(r.odd_size_images)
     assert {k: v for k, v in r.missing_values.items() if v} == expected["missing_values"]
     # ... and which rows they are (a shop's nameless product was a count only).
     assert {k: len(ids) for k, ids in r.missing_value_ids.items()} == expected["missing_values"]

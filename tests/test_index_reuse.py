@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -234,17 +235,20 @@ def test_a_catalogue_cut_short_does_not_replace_the_index(shop, tmp_path):
     assert Recommender.load(out).manifest["changes"]["gone"] == gone
 
 
-def test_a_product_taken_out_and_brought_back_by_a_rebuild_is_said_to_be_back_not_new(shop, tmp_path):
+def test_a_product_taken_out_and_brought_back_by_a_rebuild_is_said_to_be_back_not_new(shop, tmp_path, caplog):
     # Its row still in styles.csv, a rebuild brings it back; the build called it new, which it never was to the shop
     # (an operator's trial).
     out = tmp_path / "index"
     rec = Recommender.build(load_catalog(shop, progress=False), Tagger.load(tiny_tagger_path()), out, progress=False)
     taken = int(rec.items["id"].iloc[3])
     rec.remove_product(taken)
+    caplog.set_level(logging.INFO, logger="fashionrec")
     result = CliRunner().invoke(app, ["index", "build", str(shop), "--model", str(tiny_tagger_path()), "--out",
                                       str(out)])
     assert result.exit_code == 0, result.output
     assert f"0 products new, 1 back (ids {taken}), 0 gone" in " ".join(result.output.split())
+    # The log line says what changed alone, in words ("1 products new (ids 9828), 0 back (ids -), ..." before).
+    assert f"against the index it replaced: 1 product back (id {taken})" in caplog.messages
     changes = Recommender.load(out).manifest["changes"]
     assert (changes["new"], changes["back"], changes["back_ids"]) == (0, 1, [taken])
 

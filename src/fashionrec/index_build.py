@@ -346,11 +346,13 @@ class IndexBuilding:
             raise
         _drop_replaced(earlier, index, token, out_dir)
         changes = rec.manifest.get("changes")
-        if changes:
-            log.info("against the index it replaced: %d products new (ids %s), %d back (ids %s), %d gone (ids %s)",
-                     changes["new"], first_few(changes["new_ids"], 10) or "-", changes["back"],
-                     first_few(changes["back_ids"], 10) or "-", changes["gone"],
-                     first_few(changes["gone_ids"], 10) or "-")
+        # What changed, alone and in words: "1 products new (ids 9828), 0 back (ids -), 0 gone (ids -)" (a new
+        # user's trial).
+        said = [f"{n:,} product{'s' if n != 1 else ''} {what} (id{'s' if n != 1 else ''} "
+                f"{first_few(changes[f'{what}_ids'], 10)})" for what in ("new", "back", "gone")
+                if (n := (changes or {}).get(what))]
+        if said:
+            log.info("against the index it replaced: %s", ", ".join(said))
         if carried:
             log.info("kept %d products added to the previous index (ids %s)", len(carried),
                      ", ".join(str(m["id"]) for m, _, _ in carried[:20]))
