@@ -107,6 +107,24 @@ def test_remove_duplicates_and_reopen(milvus, tmp_path):
     assert not (tmp_path / "moved.db").exists()
 
 
+def test_a_collection_milvus_cannot_load_is_said_with_how_to_mend_it(milvus, tmp_path, monkeypatch):
+    # After a process was killed beside it, Milvus Lite said only "Failed to read all data for array ... (file seems
+    # not fully written?)" as a MilvusException, from deep in pymilvus (a full test run at stop 63).
+    from pymilvus import MilvusClient
+    from pymilvus.exceptions import MilvusException
+
+    idx = milvus[0]
+    idx.save(tmp_path / "folder")
+
+    def unreadable(self, *args, **kwargs):
+        raise MilvusException(1, "Failed to read all data for array. (file seems not fully written?)")
+
+    monkeypatch.setattr(MilvusClient, "load_collection", unreadable)
+    with pytest.raises(VectorIndexError, match=r"could not load the collection 't': Failed to read all data .*"
+                                               r"rebuild the index with `fashionrec index build --backend milvus`"):
+        open_index(tmp_path / "folder")
+
+
 def test_milvus_lites_info_lines_are_kept_out_of_the_log(tmp_path, caplog):
     # Each segment indexed and each compaction was an INFO line: some 330 of them in a build that carried 247 added
     # products over, one per product inside `index add FOLDER`'s progress bar, and a "server stopped" line after
