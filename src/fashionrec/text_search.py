@@ -1405,11 +1405,15 @@ class TextSearch:
         sure = self._sure_of_colour()
         if not asked or sure is None:
             return np.zeros(len(self.items), bool)
-        codes, index = self._value_index("pred_baseColour")
+        return sure & ~self._near_asked("pred_baseColour", asked, none=True)      # none: last
+
+    def _near_asked(self, column: str, asked: list[str], none: bool) -> np.ndarray:
+        """(n,) bool: rows whose ``column`` colour is one of ``asked`` or near one (:func:`colours.nearness`);
+        ``none``: what a row without one reads as."""
+        codes, index = self._value_index(column)
         values = list(index)
         # A colour without a swatch ("Multi") is near nothing but itself.
-        near = np.append((colours.nearness(asked, values) > 0) | np.isin(values, asked), True)    # -1 (none): last
-        return sure & ~near[codes]
+        return np.append((colours.nearness(asked, values) > 0) | np.isin(values, asked), none)[codes]
 
     def _after_its_tier_for(self, asked: list[str]) -> np.ndarray:
         """(n,) bool: products that go after the others of their tier for the colour ``asked``: of those filed as it
@@ -1423,13 +1427,8 @@ class TextSearch:
         sure = self._sure_of_colour()
         if not asked or sure is None or "baseColour" not in self.items:
             return seen
-        filed, index = self._value_index("baseColour")
-        values = list(index)
-        near = np.append((colours.nearness(asked, values) > 0) | np.isin(values, asked), False)   # -1 (none): not
-        codes, index = self._value_index("pred_baseColour")
-        values = list(index)
-        looks = np.append((colours.nearness(asked, values) > 0) | np.isin(values, asked), False)
-        return np.where(near[filed], seen, ~(sure & looks[codes]))
+        looks = self._near_asked("pred_baseColour", asked, none=False)
+        return np.where(self._near_asked("baseColour", asked, none=False), seen, ~(sure & looks))
 
     def _sure_of_colour(self) -> np.ndarray | None:
         """(n,) bool, per version of the items: the tagger's colour of the product's photo has
