@@ -6,9 +6,8 @@ say the prices left out and what the catalogue has none of, and the CLI's did no
 
 from __future__ import annotations
 
-from fashionrec.text_search import absent_said, ages_said
-from fashionrec.vocabulary import PERSON_WORDS, genders_named, lacking, price_words
-from fashionrec.word_search import search_words
+from fashionrec.text_search import absent_said, ages_said, people_named, people_said
+from fashionrec.vocabulary import lacking, price_words
 
 
 def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list[str], kids: bool,
@@ -33,11 +32,9 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
             notes.append(f"The catalogue has no {kind}; these are the closest matches by meaning.")
     # A person read as a wearer, as the page says it ("'daughter' reads as Girls: these are ..."): the API
     # listed girls' shoes for "shoes for my daughter" without a word (a stop 63 trial).
-    people = [w for w in dict.fromkeys(search_words(searched)) if w in PERSON_WORDS]
+    people = people_named(searched)
     if recs and people and words_found and not (filters or {}).get("gender"):
-        wearers = dict.fromkeys(g for w in people for g in genders_named(w))
-        notes.append(f"{' and '.join(map(repr, people))} read{'s' if len(people) == 1 else ''} as "
-                     f"{' and '.join(wearers)}.")
+        notes.append(people_said(people) + ".")
     # Ages, prices and sizes left out, first, as the page says them (the API listed them in ``left_out`` alone).
     said = [ages_said(aged, kids) + "."] if aged else []
     if dropped:

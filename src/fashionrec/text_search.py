@@ -48,6 +48,7 @@ from fashionrec.vocabulary import (
     NAME_EVIDENCE,
     NOT_FOR_OCCASION,
     NOT_FOR_SEASON,
+    PERSON_WORDS,
     QUALIFIED,
     SEASON_SYNONYMS,
     STAND_INS,
@@ -307,6 +308,18 @@ def ages_said(aged: list[str], kids: bool) -> str:
     were = "was" if len(aged) == 1 else "were"
     return (f"The catalogue has no ages, so {' and '.join(repr(a) for a in aged)} {were} left out of the search"
             + ("; a child's age reads as kids" if kids else ""))
+
+
+def people_named(query: str) -> list[str]:
+    """The words of ``query`` for a person read as a wearer ("daughter", "wife"), once each, in order."""
+    return [w for w in dict.fromkeys(search_words(query)) if w in PERSON_WORDS]
+
+
+def people_said(people: list[str]) -> str:
+    """What a page and the API's ``note`` say of :func:`people_named`'s words, without a full stop: "'daughter'
+    reads as Girls"."""
+    wearers = dict.fromkeys(g for w in people for g in genders_named(w))
+    return f"{' and '.join(map(repr, people))} read{'s' if len(people) == 1 else ''} as {' and '.join(wearers)}"
 
 
 def absent_said(absent: tuple[list[str], list[str], bool], these: str) -> str:

@@ -17,11 +17,17 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.results import PRODUCT_PAGE
-from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, absent_said, ages_said, read_ages
+from fashionrec.text_search import (
+    RELEVANT_TEXT_SIMILARITY,
+    absent_said,
+    ages_said,
+    people_named,
+    people_said,
+    read_ages,
+)
 from fashionrec.vocabulary import (
     BARE_NUMBER,
     KIDS_NAME,
-    PERSON_WORDS,
     SHARE,
     SURELY_PRICE,
     USAGE_WORDS,
@@ -387,11 +393,9 @@ def catalogue_page(
     if few_notice:
         # A person read as a wearer, said as the API says it, before what is listed ("top for my daughter" said
         # nothing of "daughter" over its one word match and the closest after it; a stop 63 trial).
-        people = [w for w in dict.fromkeys(search_words(query)) if w in PERSON_WORDS] if "gender" not in chosen else []
+        people = people_named(query) if "gender" not in chosen else []
         if people:
-            wearers = list(dict.fromkeys(g for w in people for g in genders_named(w)))
-            notices.append(f"{' and '.join(map(repr, people))} read{'s' if len(people) == 1 else ''} as "
-                           f"{' and '.join(wearers)}.")
+            notices.append(people_said(people) + ".")
         notices.append(few_notice)
     if listing and any(listing in n for n in reading):
         pass        # a reading note said what these are
@@ -432,8 +436,7 @@ def catalogue_page(
                 read = " and ".join(f"{w!r} as {USAGE_WORDS[w]}" for w in occasions)
                 notices.append(f"The catalogue files products by usage, not occasion: this reads {read}; choose a "
                                "Type to narrow it.")
-    people = ([w for w in dict.fromkeys(search_words(query)) if w in PERSON_WORDS]
-              if words_listed and "gender" not in chosen else [])
+    people = people_named(query) if words_listed and "gender" not in chosen else []
     if people:
         # A person read as a wearer narrows the search: said, with whose products are listed, as counted (the
         # unisex ones too where other words say what: text_search._word_mask).
@@ -457,8 +460,7 @@ def catalogue_page(
                      if whose else "")
             if filed_as:
                 these += f"{', and ' if whose else ''}children's products filed as {' or '.join(filed_as)}"
-            notices.append(f"{' and '.join(map(repr, people))} read{'s' if len(people) == 1 else ''} as "
-                           f"{' and '.join(wearers)}: these are {these}.")
+            notices.append(f"{people_said(people)}: these are {these}.")
     # The words as typed, by meaning: offered only where that finds some (not "jeens", "wach"; nor "addidas",
     # whose one product by meaning was a Lotto cap, a shopper trial) like the correction's ("snekers" led to
     # scarves).
