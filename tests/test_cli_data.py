@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import fashionrec
 from fashionrec.cli import app
 
 runner = CliRunner()
@@ -72,24 +74,32 @@ def test_a_command_line_the_parser_refuses_prints_the_apis_error_object_under_js
     # An unknown option, a bad value or a missing argument was refused by the parser with its usage on stderr
     # alone: a script piping `--json` to jq read nothing on stdout, where every other failure printed one object.
     none = str(tmp_path / "none")
-    for args, said in ((["recommend", "similar", "1", "--json", "--bogus"], "No such option: --bogus"),
-                       (["recommend", "text", "--json"], "Missing argument 'QUERY'"),
-                       (["index", "remove", "--json", "--index", none], "Missing argument"),
-                       (["data", "check", none, "--json", "-", "--strickt"], "--strickt"),
-                       (["evaluate", none, "--json=-", "--split", "test", "--nope"], "--nope"),
-                       (["eda", none, "--json"], "No such option: --json")):
-        res = runner.invoke(app, args)
+    for args, said in ((["recommend", "similar", "1", "--json", "--bogus"], "--bogus is not an option of "
+                        "`fashionrec recommend similar`: `fashionrec recommend similar --help` lists them"),
+                       (["recommend", "text", "--json"], "`fashionrec recommend text` needs QUERY"),
+                       (["index", "remove", "--json", "--index", none], "`fashionrec index remove` needs ITEM_ID"),
+                       (["data", "check", none, "--json", "-", "--strickt"], "--strickt is not an option"),
+                       (["evaluate", none, "--json=-", "--split", "test", "--nope"], "--nope is not an option"),
+                       (["eda", none, "--json"], "--json is not an option of `fashionrec eda`"),
+                       # The root's own options: no command's --json was read there (an operator's trial).
+                       (["--bogus", "--json"], "--bogus is not an option of `fashionrec`: `fashionrec --help`"),
+                       (["--bogus", "recommend", "similar", "1", "--json"], "--bogus is not an option of "
+                                                                            "`fashionrec`"),
+                       (["recomend", "similar", "1", "--json"], "recomend is not a command of `fashionrec`")):
+        res = runner.invoke(app, args, prog_name="fashionrec")
         assert res.exit_code == 2, (args, res.output)
         detail = json.loads(res.stdout)["detail"]       # one object, nothing else on stdout
         assert list(json.loads(res.stdout)) == ["detail"] and said in detail and "--help" in detail, (args, detail)
-        assert said in res.stderr, (args, res.stderr)    # the usage as before
+        shown = " ".join(res.stderr.replace("│", " ").split())
+        assert said in shown and "Usage: fashionrec" in shown, (args, shown)    # the usage as before
     # A value refused is said in the command's words, the same on stdout and stderr.
     res = runner.invoke(app, ["recommend", "outfit", "1", "--json", "-k", "x"])
     detail = json.loads(res.stdout)["detail"]
     assert res.exit_code == 2 and detail == "-k x is not a whole number: give a whole number, e.g. -k 4", detail
     assert detail in " ".join(res.stderr.replace("│", " ").split())
     # Without JSON on stdout asked (no --json, or --json FILE), stdout stays empty.
-    for args in (["recommend", "similar", "1", "--bogus"], ["data", "check", none, "--json", none, "--bogus"]):
+    for args in (["recommend", "similar", "1", "--bogus"], ["data", "check", none, "--json", none, "--bogus"],
+                 ["--bogus"], ["--bogus", "data", "check", none, "--json", none]):
         res = runner.invoke(app, args)
         assert res.exit_code == 2 and res.stdout == "", (args, res.stdout)
 
@@ -122,11 +132,48 @@ def test_a_value_the_parser_refuses_is_said_by_its_name_in_help_with_what_to_typ
         "or - for stdout" and "data check [OPTIONS] [DATA_DIR]" in res.stderr, res.output
     # And the usage line and the missing argument by the name --help shows.
     res = runner.invoke(app, ["recommend", "similar"])
-    assert "{ITEM_ID}" in res.stderr and "Missing argument 'ITEM_ID'" in res.stderr, res.stderr
+    assert "{ITEM_ID}" in res.stderr and "needs ITEM_ID: e.g." in res.stderr, res.stderr
     assert "{ITEM_ID}..." in runner.invoke(app, ["recommend", "profile", "--help"]).stdout
     monkeypatch.setenv("FASHIONREC_PORT", "0")      # a variable's value said as the variable
     res = runner.invoke(app, ["serve"])
     assert "FASHIONREC_PORT=0 (for --port) is out of range" in " ".join(res.stderr.replace("│", " ").split())
+
+
+def test_a_command_line_refused_is_said_with_what_to_type() -> None:
+    # An unknown option, a missing argument or an unknown command was said in click's words ("No such option:
+    # --bogus", "Missing argument 'QUERY'."), with a close match beside the point ("No such option: --json
+    # (Possible options: --token)"): an operator's trial. Exit 2, on stderr, the usage above it, as before.
+    for args, said in ((["recommend", "similar", "1", "--bogus"], "--bogus is not an option of `fashionrec "
+                        "recommend similar`: `fashionrec recommend similar --help` lists them"),
+                       (["serve", "--json"], "--json is not an option of `fashionrec serve`: `fashionrec serve "
+                                             "--help` lists them"),
+                       (["data", "check", "--strickt"], "--strickt is not an option of `fashionrec data check`: "
+                                                        "did you mean --strict? `fashionrec data check --help`"),
+                       (["recommend", "text"], "`fashionrec recommend text` needs QUERY: e.g. `fashionrec recommend "
+                                               "text 'black formal shoes for men'`; `fashionrec recommend text "
+                                               "--help` says what it takes"),
+                       (["recommend", "profile"], "`fashionrec recommend profile` needs ITEM_ID (one or more): e.g. "
+                                                  "`fashionrec recommend profile 15970`"),
+                       (["recommend", "simlar", "1"], "simlar is not a command of `fashionrec recommend`: did you "
+                                                      "mean similar? `fashionrec recommend --help` lists them"),
+                       (["bogus"], "bogus is not a command of `fashionrec`: `fashionrec --help` lists them"),
+                       # Words with spaces not in quotes, an argument too many.
+                       (["recommend", "text", "red", "dress"], "`fashionrec recommend text` takes one QUERY: put "
+                                                               "words with spaces in quotes, e.g. `fashionrec "
+                                                               "recommend text 'red dress'`"),
+                       (["recommend", "similar", "1", "2"], "2 is more than `fashionrec recommend similar` takes "
+                                                            "(one ITEM_ID;"),
+                       # An option of another level of the command line, with where it goes.
+                       (["recommend", "similar", "1", "-v"], "-v is an option of `fashionrec`, not of `fashionrec "
+                                                             "recommend similar`: put it before the command, e.g. "
+                                                             "`fashionrec -v recommend similar ...`"),
+                       (["--json", "recommend", "similar", "1"], "--json is an option of `fashionrec recommend "
+                                                                 "similar`, not of `fashionrec`: put it after")):
+        res = runner.invoke(app, args, prog_name="fashionrec")
+        shown = " ".join(res.stderr.replace("│", " ").split())
+        assert res.exit_code == 2 and said in shown, (args, shown)
+        assert res.stdout == "" if "--json" not in args else said in json.loads(res.stdout)["detail"], res.stdout
+        assert "Usage: fashionrec" in shown and not re.search("No such|Missing|Possible|Got unexpected", shown), shown
 
 
 def test_a_group_without_a_command_is_a_mistake_said_on_stderr() -> None:
@@ -154,6 +201,37 @@ def test_a_stop_no_command_caught_is_said_with_its_signals_exit_code(monkeypatch
         assert json.loads(res.stdout)["detail"].startswith(f"{word}: ") and res.stderr.startswith(f"{word}: ")
         res = runner.invoke(app, ["recommend", "outfit", "1", "--index", str(tmp_path)])
         assert res.exit_code == code and res.stdout == "" and word in res.stderr, res.output
+
+
+def test_a_stop_while_torch_imports_leaves_no_torch_lines_on_stderr(tmp_path: Path) -> None:
+    # A Ctrl-C in the middle of `import torch`, after torch._subclasses.fake_tensor registered its atexit dump and
+    # before torch set its logging up, added "INFO torch._subclasses.fake_tensor: FakeTensor cache stats:" and two
+    # lines more under the "interrupted" one (an operator's trial). The Ctrl-C here comes at the next import after.
+    import subprocess
+    import sys
+
+    photo = next((Path(__file__).parent / "fixtures" / "catalog" / "images").iterdir())
+    code = """
+import sys
+
+class Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        done = sys.modules.get("torch._subclasses.fake_tensor")
+        if done is not None and hasattr(done, "dump_cache_stats"):
+            sys.meta_path.remove(self)
+            raise KeyboardInterrupt
+
+sys.meta_path.insert(0, Interrupt())
+from fashionrec.cli import main
+
+sys.argv = ["fashionrec", *sys.argv[1:]]
+main()
+"""
+    res = subprocess.run([sys.executable, "-c", code, "tag", str(photo), "--out", str(tmp_path / "tags.csv")],
+                         capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(Path(fashionrec.__file__).parents[1])})
+    assert res.returncode == 130 and res.stderr.startswith("interrupted: "), res.stderr
+    assert "torch" not in res.stderr and res.stdout == "", res.stderr
 
 
 def test_data_split_names_the_flags_of_fractions_it_refuses(tmp_path: Path) -> None:

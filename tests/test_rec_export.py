@@ -199,6 +199,25 @@ def test_the_command_writes_the_table_and_says_what_fell_short(tmp_path: Path) -
         read_export(out)
 
 
+def test_the_commands_json_says_what_was_written_where(tmp_path: Path) -> None:
+    # `recommend export` had no --json ("No such option: --json (Possible options: --token)"): a script had its
+    # lines alone to read what was written where (an operator's trial). The summary the file records, and where.
+    some = [str(i) for i in shared_recommender().items["id"].astype(int).tolist()[:3]]
+    for name, beside in (("recs.csv", "recs.csv.json"), ("recs.parquet", None)):
+        out = tmp_path / name
+        res = CliRunner().invoke(app, ["recommend", "export", *some, "--index", str(built_index()), "--out", str(out),
+                                       "--kinds", "similar", "-k", "2", "--json"])
+        assert res.exit_code == 0, res.output
+        said = json.loads(res.stdout)       # the JSON alone on stdout
+        table, summary = read_export(out)
+        assert said == {"out": str(out), "summary_file": str(tmp_path / beside) if beside else None, **summary}
+        assert said["products"] == 3 and said["rows"] == len(table) and said["k"] == {"similar": 2}
+    # A failure is {"detail": ...}, as every --json command's.
+    res = CliRunner().invoke(app, ["recommend", "export", "--index", str(built_index()), "--out", str(out),
+                                   "--kinds", "looks", "--json"])
+    assert res.exit_code == 2 and "--kinds 'looks'" in json.loads(res.stdout)["detail"], res.output
+
+
 def test_a_forked_worker_has_locks_of_its_own(monkeypatch) -> None:
     # A worker forked while another thread of the parent held the recommender's lock (a Python service adding a
     # product beside an export) had a copy held by a thread it does not have: its first search waited for ever

@@ -48,6 +48,20 @@ class Group(typer.core.TyperGroup):
             raise typer.Exit(2)
         return super().parse_args(ctx, args)
 
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except typer.TyperException as e:
+            # "No such command 'bogus'." (click's words): said as the CLI says an unknown option, a typo's match
+            # (typer's "Did you mean") kept.
+            word = args[0] if args else ""
+            if not word or word.startswith("-") or self.get_command(ctx, word) is not None:
+                raise
+            where = ctx.command_path
+            like = _close_match(word, self.list_commands(ctx))
+            raise _Refused(f"{word} is not a command of `{where}`: " + (f"did you mean {like}? " if like else "")
+                           + f"`{where} --help` lists them", ctx=ctx) from e
+
 
 def _as_help_shows(command) -> None:
     """``command`` as its group's ``--help`` and its parser say it: a short help of one line (rich keeps a
@@ -65,9 +79,22 @@ def _as_help_shows(command) -> None:
 
 class _RootGroup(Group):
     """The ``fashionrec`` group: a command line its parser refuses (an unknown option, ``-k abc``, a missing
-    argument) is said on stdout too, as ``{"detail": ...}``, where the command's answer is JSON there (``--json``,
-    ``--json -``): a script piping it to ``jq`` read nothing there, where every other failure printed one object
-    (an operator's trial). Exit 2 and the usage on stderr as before."""
+    argument, an unknown command) is said in the CLI's words, with what to type (:func:`_in_our_words`), and on
+    stdout too, as ``{"detail": ...}``, where the command's answer is JSON there (``--json``, ``--json -``): a
+    script piping it to ``jq`` read nothing there, where every other failure printed one object (an operator's
+    trial). Exit 2 and the usage on stderr as before."""
+
+    def parse_args(self, ctx, args):
+        # Each command line's own (one process runs several in tests): an unknown command is refused before the
+        # root's callback resets them.
+        _JsonOnStdout.wanted = _JsonOnStdout.printed = False
+        given = list(args)      # as typed: the parser takes the words it reads off the list
+        try:
+            return super().parse_args(ctx, args)
+        except typer.TyperException as e:
+            # The root's own options (`fashionrec --bogus --json`): no command's --json was read there, and no
+            # {"detail"} printed (an operator's trial).
+            _refuse(e, getattr(e, "ctx", None) or ctx, given, _context_of(ctx, _words(given)))
 
     def invoke(self, ctx):
         # The subcommand's words, before they are parsed (click keeps the first apart, in a private list: read
@@ -79,16 +106,7 @@ class _RootGroup(Group):
             # The context of the (sub)command whose words were refused; an option given no value names none
             # ("`fashionrec --help` lists the options" was said of `data check --json`, and no usage shown).
             failed = getattr(e, "ctx", None) or _context_of(ctx, given)
-            ours = _value_refused(e) or _no_value(e, failed)
-            if _json_asked(failed.command, given):
-                _JsonOnStdout.wanted = True
-                where = failed.command_path
-                # A value refused says what to type; the other refusals (an unknown option, a missing argument)
-                # where the command's --help lists what it takes.
-                json_error(ours or f"{e.format_message()} (`{where} --help` lists the options)")
-            if ours:
-                raise _ValueRefused(ours, ctx=failed) from e
-            raise
+            _refuse(e, failed, given, _context_of(ctx, _words(given)))
         except KeyboardInterrupt as e:
             # One the command did not catch (while its modules or the model loaded, or in a command with nothing
             # of its own to say): typer ended it in exit 130 without a word, a SIGTERM too (not 143), and no JSON
@@ -97,12 +115,123 @@ class _RootGroup(Group):
                     "run it again")
 
 
-class _ValueRefused(typer.BadParameter):
-    """A value refused by the parser, in :func:`_value_refused`'s words alone (typer's usage and exit 2 as for
-    any refusal), without click's "Invalid value:" before them."""
+def _words(given: list[str]) -> list[str]:
+    """The words of a command line that may name its command: its options left out (the groups take flags
+    alone, so no option's value is among them before the command's name)."""
+    return [w for w in given if not w.startswith("-")]
+
+
+def _refuse(e: Exception, failed, given: list[str], named) -> NoReturn:
+    """The parser's refusal ``e`` of the command line ``given`` (the words of ``failed``'s command, or of one
+    ``named`` under it), said in the CLI's words where :func:`_in_our_words` has them, and as ``{"detail": ...}``
+    on stdout where the command line asks for JSON there."""
+    ours = _in_our_words(e, failed, named)
+    if _json_asked(named.command, given):
+        _JsonOnStdout.wanted = True
+        # A refusal without words of ours (a choice, a flag given a value) where the command's --help lists
+        # what it takes.
+        json_error(ours or f"{e.format_message()} (`{failed.command_path} --help` lists the options)")
+    if ours:
+        raise _Refused(ours, ctx=failed) from e
+    raise e
+
+
+class _Refused(typer.BadParameter):
+    """A command line refused by the parser, in the CLI's words alone (typer's usage and exit 2 as for any
+    refusal), without click's "Invalid value:" before them."""
 
     def format_message(self) -> str:
         return self.message
+
+
+def _in_our_words(e: Exception, failed, named=None) -> str | None:
+    """The parser's refusal ``e`` (in ``failed``'s context) said in the CLI's words, with what to type: a value
+    refused or missing, an unknown option, a missing argument, an argument too many, an unknown command (said by
+    :meth:`Group.resolve_command`). None for any other (typer's words then)."""
+    if isinstance(e, _Refused):
+        return e.message
+    return (_value_refused(e) or _no_value(e, failed) or _no_such_option(e, failed, named)
+            or _missing_argument(e, failed) or _extra_arguments(e, failed))
+
+
+def _opts(command) -> list[str]:
+    """Every flag of ``command``, as typed (``--json``, ``-k``)."""
+    return [o for p in getattr(command, "params", ()) if isinstance(p, typer.core.TyperOption)
+            for o in (*p.opts, *p.secondary_opts)]
+
+
+def _close_match(word: str, choices) -> str | None:
+    """The one of ``choices`` ``word`` is a typo of (``--strickt``: ``--strict``), or None. Closer than click's
+    cut-off: it offered ``--token`` for ``--json`` ("Possible options: --token", an operator's trial)."""
+    from difflib import get_close_matches
+
+    found = get_close_matches(word, list(choices), n=1, cutoff=0.8)
+    return found[0] if found else None
+
+
+def _no_such_option(e: Exception, ctx, named=None) -> str | None:
+    """An unknown option ("No such option: --bogus", click's words) said by the command it was given to, with
+    its typo's match where it has one and where to read the options; an option of another level of the command
+    line (``fashionrec recommend similar 1 -v``, ``fashionrec --json recommend ...``) with where it goes."""
+    option = getattr(e, "option_name", None)
+    if not option or not hasattr(e, "possibilities"):       # NoSuchOption's (BadOptionUsage has no possibilities)
+        return None
+    where = ctx.command_path
+    if named is not None and named.command is not ctx.command and option in _opts(named.command):
+        return f"{option} is an option of `{named.command_path}`, not of `{where}`: put it after " \
+               f"`{named.command_path}`"
+    parent = ctx.parent
+    while parent is not None:
+        if option in _opts(parent.command):
+            return f"{option} is an option of `{parent.command_path}`, not of `{where}`: put it before the " \
+                   f"command, e.g. `{parent.command_path} {option}{where[len(parent.command_path):]} ...`"
+        parent = parent.parent
+    like = _close_match(option, _opts(ctx.command)) if option.startswith("--") else None
+    return f"{option} is not an option of `{where}`: " + (f"did you mean {like}? " if like else "") + \
+        f"`{where} --help` lists them"
+
+
+# What to type for an argument, by its name as --help shows it: for a missing argument's example (the README's).
+ARGUMENT_EXAMPLES = {"ITEM_ID": "15970", "QUERY": "'black formal shoes for men'", "PATH": "photo.jpg",
+                     "PHOTO|FOLDER": "photo.jpg", "SOURCE": "new-arrivals/", "QUERY_DIR": "runs/subsets/test",
+                     "RUN_DIR": "runs/train/shop", "CHECKPOINT": "runs/train/a runs/train/b"}
+
+
+def _argument_said(param) -> str:
+    """An argument as ``--help`` shows it (ITEM_ID)."""
+    return param.metavar or param.name.upper()
+
+
+def _missing_argument(e: Exception, ctx) -> str | None:
+    """A missing argument ("Missing argument 'QUERY'.", click's words) said with an example of what to type."""
+    param = getattr(e, "param", None)
+    if not hasattr(e, "param_type") or not isinstance(param, typer.core.TyperArgument):    # MissingParameter's
+        return None
+    where, name = ctx.command_path, _argument_said(param)
+    example = ARGUMENT_EXAMPLES.get(name)
+    several = " (one or more)" if param.nargs == -1 else ""
+    return f"`{where}` needs {name}{several}: " + (f"e.g. `{where} {example}`; " if example else "") + \
+        f"`{where} --help` says what it takes"
+
+
+def _extra_arguments(e: Exception, ctx) -> str | None:
+    """Words a command takes no argument for ("Got unexpected extra argument(s) (dress)", click's words) said with
+    what it takes; words with spaces not in quotes (``recommend text red dress``) with the command line quoted."""
+    found = re.fullmatch(r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)", str(getattr(e, "message", "")),
+                         re.DOTALL)
+    if not found:
+        return None
+    extra, where = found.group(1), ctx.command_path
+    arguments = [p for p in ctx.command.params if isinstance(p, typer.core.TyperArgument)]
+    words = [p for p in arguments if p.nargs == 1 and p.type_descriptor.annotation is str]
+    given = ctx.params.get(words[0].name) if len(arguments) == 1 and words else None
+    if isinstance(given, str):
+        return f"`{where}` takes one {_argument_said(words[0])}: put words with spaces in quotes, e.g. " \
+               f"`{where} {shlex.quote(f'{given} {extra}')}`"
+    takes = ", ".join(("one " if p.required else "at most one ") + _argument_said(p) if p.nargs == 1 else
+                      f"{_argument_said(p)}..." for p in arguments) or "no arguments"
+    return f"{extra} {'are' if ' ' in extra else 'is'} more than `{where}` takes ({takes}; a value with spaces " \
+           f"goes in quotes): `{where} --help` says what it takes"
 
 
 def _context_of(ctx, given: list[str]):
@@ -1160,6 +1289,18 @@ def main() -> None:
         # A bug: its traceback as before, and on stdout what the API answers for one (its 500's detail).
         json_error(f"internal error ({type(e).__name__}): {e}")
         raise
+    finally:
+        _quiet_torch_at_exit()
+
+
+def _quiet_torch_at_exit() -> None:
+    """Quiet torch's FakeTensor logger for the interpreter's exit, where torch's own logging was never set up:
+    a Ctrl-C in the middle of ``import torch`` left its atexit dump ("INFO torch._subclasses.fake_tensor:
+    FakeTensor cache stats:" and two lines more) to the root logger's INFO, under the "interrupted" line (an
+    operator's trial). Set up (torch imported whole), torch's loggers keep to themselves, above INFO; not
+    imported, no such dump is registered."""
+    if logging.getLogger("torch").propagate:
+        logging.getLogger("torch._subclasses.fake_tensor").setLevel(logging.WARNING)
 
 
 if __name__ == "__main__":

@@ -855,6 +855,11 @@ def recommend_export(
                                        "Milvus index)."),
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     model: Path | None = ModelOpt,
+    as_json: bool = typer.Option(False, "--json", callback=json_wanted, help="Print what was written as JSON "
+                                 "instead of its lines: {\"out\": the table, \"summary_file\": the CSV's summary "
+                                 "beside it (null: a .parquet's is in its metadata), and the summary the file records "
+                                 "(products, rows, k, short, none_ids, index, ...)}; on a failure {\"detail\": ...}, "
+                                 "exit 2."),
 ) -> None:
     """Every product's recommendations as one table (item_id, kind, rank, rec_id, score, slot, reasons), the
     lists its page shows, for a shop's own database or pages."""
@@ -880,6 +885,14 @@ def recommend_export(
         fail(str(e))
     except KeyboardInterrupt as e:
         stopped(e, f"nothing written ({out} is as it was)")
+    if as_json:
+        # What a script's next step reads (where it went, how many), with `jq` as every other --json: the command
+        # had none, and its lines were all a script had (an operator's trial).
+        from fashionrec.rec_export import summary_file
+
+        beside = summary_file(out)
+        print_json({"out": str(out), "summary_file": str(beside) if beside else None, **summary})
+        return
     products = summary["products"]
     console.print(f"{summary['rows']:,} recommendation{'s' if summary['rows'] != 1 else ''} of {products:,} "
                   f"product{'s' if products != 1 else ''} "

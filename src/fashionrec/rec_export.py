@@ -271,6 +271,13 @@ def _sidecar(out: Path) -> Path:
     return out.with_name(out.name + ".json")
 
 
+def summary_file(out: str | Path) -> Path | None:
+    """The file of its own an export at ``out`` keeps its summary in: a CSV's, beside it; None for a .parquet
+    (its summary is in its metadata)."""
+    out = Path(out)
+    return _sidecar(out) if out.suffix.lower() == ".csv" else None
+
+
 def _recorded(path: Path) -> dict | None:
     """The summary an earlier export at ``path`` records, or None where ``path`` is no export."""
     try:
