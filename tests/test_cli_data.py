@@ -203,6 +203,32 @@ def test_a_stop_no_command_caught_is_said_with_its_signals_exit_code(monkeypatch
         assert res.exit_code == code and res.stdout == "" and word in res.stderr, res.output
 
 
+def test_a_stop_before_the_command_starts_is_said_with_its_signals_exit_code(monkeypatch, capsys) -> None:
+    # While typer read the command line (it imports pydantic then): exit 130 without a word; while it built the
+    # commands, before that: Python's traceback.
+    import typer.core
+
+    import fashionrec.cli as cli
+    from fashionrec.signals import Terminated
+
+    def reading(*_a, **_k):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(typer.core.TyperGroup, "parse_args", reading)
+        res = runner.invoke(app, ["recommend", "similar", "1", "--json"])
+    said = "interrupted: nothing was done yet (the command had not started): run it again"
+    assert res.exit_code == 130 and res.stderr.strip() == said and json.loads(res.stdout) == {"detail": said}
+    for stop, code, word in ((KeyboardInterrupt(), 130, "interrupted"), (Terminated(), 143, "terminated")):
+        def building(_stop=stop):
+            raise _stop
+
+        monkeypatch.setattr(cli, "app", building)
+        with pytest.raises(SystemExit) as stopped:
+            cli.main()
+        assert stopped.value.code == code and capsys.readouterr().err.startswith(f"{word}: nothing was done yet")
+
+
 def test_a_stop_while_torch_imports_leaves_no_torch_lines_on_stderr(tmp_path: Path) -> None:
     # A Ctrl-C in the middle of `import torch`, after torch._subclasses.fake_tensor registered its atexit dump and
     # before torch set its logging up, added "INFO torch._subclasses.fake_tensor: FakeTensor cache stats:" and two

@@ -95,6 +95,11 @@ class _RootGroup(Group):
             # The root's own options (`fashionrec --bogus --json`): no command's --json was read there, and no
             # {"detail"} printed (an operator's trial).
             _refuse(e, getattr(e, "ctx", None) or ctx, given, _context_of(ctx, _words(given)))
+        except KeyboardInterrupt as e:
+            # While the line is read (typer imports pydantic to read its values, some tenths of a second): typer
+            # ended it in exit 130 without a word.
+            _JsonOnStdout.wanted = _json_asked(_context_of(ctx, _words(given)).command, given)
+            stopped(e, _NOTHING_DONE)
 
     def invoke(self, ctx):
         # The subcommand's words, before they are parsed (click keeps the first apart, in a private list: read
@@ -134,6 +139,9 @@ def _refuse(e: Exception, failed, given: list[str], named) -> NoReturn:
     if ours:
         raise _Refused(ours, ctx=failed) from e
     raise e
+
+
+_NOTHING_DONE = "nothing was done yet (the command had not started): run it again"
 
 
 class _Refused(typer.BadParameter):
@@ -1270,6 +1278,10 @@ def main() -> None:
     traceback. A bug still shows its traceback."""
     try:
         app()
+    except KeyboardInterrupt as e:
+        # While typer builds the commands, before it reads the line: Python's traceback, and no exit code of ours.
+        err_console.print(f"{how_stopped(e)}: {_NOTHING_DONE}", highlight=False)
+        sys.exit(exit_code(e))
     except FashionrecError as e:
         say_error(str(e))
         sys.exit(2)
