@@ -1593,6 +1593,60 @@ def test_oversize_upload_is_413(client, index_dir):
         assert "MB" in assert_error(r, 413)
 
 
+def test_large_photos_are_searched_one_at_a_time_and_small_ones_beside_them(client, index_dir, fixture_dir, ids,
+                                                                           monkeypatch):
+    """Four 39-megapixel PNGs searched at once took the server from 1,394 to 2,613 MB, one after another 1,719
+    (stop 64): a photo over ``large_photo_pixels`` waits for its turn, without being refused, while a small one
+    goes on."""
+    import threading
+
+    buf = io.BytesIO()
+    Image.open(fixture_dir / "images" / f"{ids[0]}.jpg").resize((300, 400)).save(buf, format="PNG")
+    large = buf.getvalue()      # 120,000 pixels: large for a limit of 100,000; the catalogue's 60x80 photo is not
+    rec = client.app.state.service.rec
+    real = rec.similar_to_image
+    counts = {"now": 0, "most": 0, "large": 0}
+    counting, first_in, release = threading.Lock(), threading.Event(), threading.Event()
+
+    def counted(im, **kw):
+        if im.width * im.height > 100_000:
+            with counting:
+                counts["now"] += 1
+                counts["large"] += 1
+                counts["most"] = max(counts["most"], counts["now"])
+                first = counts["large"] == 1
+            if first:       # holds its turn until a small photo was searched beside it
+                first_in.set()
+                assert release.wait(30)
+            else:
+                time.sleep(0.05)
+            with counting:
+                counts["now"] -= 1
+        return real(im, **kw)
+
+    monkeypatch.setattr(rec, "similar_to_image", counted)
+    app = create_app(Settings(index_dir=index_dir, reload_s=0, large_photo_pixels=100_000), recommender=rec)
+    with TestClient(app) as c:
+        done = []
+
+        def search():
+            done.append(c.post("/api/search/image", files={"file": ("big.png", large, "image/png")}).status_code)
+
+        searches = [threading.Thread(target=search) for _ in range(4)]
+        for t in searches:
+            t.start()
+        try:
+            assert first_in.wait(30)
+            small = c.post("/api/search/image", files={"file": ("small.jpg", jpeg_bytes(
+                fixture_dir / "images" / f"{ids[0]}.jpg"), "image/jpeg")})
+            assert small.status_code == 200 and counts["large"] == 1
+        finally:
+            release.set()
+            for t in searches:
+                t.join(60)
+    assert done == [200] * 4 and counts == {"now": 0, "most": 1, "large": 4}
+
+
 def test_a_chunked_upload_without_length_is_cut_off_at_the_limit(client, index_dir):
     small = create_app(Settings(index_dir=index_dir, max_upload_mb=0.05), recommender=client.app.state.service.rec)
 

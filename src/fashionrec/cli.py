@@ -1095,6 +1095,8 @@ def export_cmd(
 ENV_ONLY_SETTINGS = {
     "api_key": "the key POST and DELETE /api/items ask for (header X-API-Key); unset, they are refused",
     "max_upload_mb": "the largest upload (10)", "max_pixels": "the largest photo, width x height (40,000,000)",
+    "large_photo_pixels": "a photo over this many pixels waits while large_photos_at_once others are read (16,000,000)",
+    "large_photos_at_once": "how many such large photos are read and searched at once (1)",
     "reload_s": "seconds between looks at the index folder for another process's changes (10; 0: none)",
     "cors_origins": "origins whose pages may call the API from a browser (comma-separated, or *)",
     "frame_ancestors": "pages that may show the web UI in a frame ('self')",

@@ -8,6 +8,7 @@ oversize uploads to 413, and anything unexpected to a logged 500. A browser aski
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import os
@@ -392,6 +393,8 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         encode_text(["warm up"])
         gc.collect()        # the load's cyclic garbage, before Service leaves what is held to the collector
         app.state.service = Service(rec, settings)
+        # Made here, in the loop that serves: large photos take turns (deps.uploaded_photo).
+        app.state.large_photos = asyncio.Semaphore(settings.large_photos_at_once)
         log.info("serving %d items with model %s; %s", len(rec.items), rec.tagger.name,
                  writes_said(settings, rec.index_dir))
         del rec     # the Service holds it, and lets it go when a reload replaces it

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import gc
 import io
 import logging
@@ -10,17 +13,20 @@ import re
 import secrets
 import threading
 import unicodedata
+import warnings
+from collections.abc import AsyncIterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, File, Header, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from PIL import Image
 from pydantic import BaseModel
 
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import timed
-from fashionrec.catalog import PHOTO_FORMATS_SAID, check_photo, open_rgb
+from fashionrec.catalog import PHOTO_FORMATS, PHOTO_FORMATS_SAID, check_photo, open_rgb
 from fashionrec.catalogue_edits import changing_folder
 from fashionrec.errors import (
     BadInputError,
@@ -349,17 +355,32 @@ async def uploaded_photo(
     request: Request,
     file: Annotated[UploadFile | None, File(description=f"A product photo ({PHOTO_FORMATS_SAID}).")] = None,
     image: Annotated[UploadFile | None, File(description="The photo, if not sent as file.")] = None,
-) -> UploadFile:
+) -> AsyncIterator[UploadFile]:
     """The one photo of a request, sent as ``file`` or ``image``: adding a product took either and the
     searches ``file`` alone, so a client that added a product sent its next search's photo where none was read
-    (an integrator's trial)."""
+    (an integrator's trial). A photo over ``large_photo_pixels`` waits its turn first, and holds it until the
+    endpoint is done (``large_photos_at_once`` at a time); a smaller one, or one over ``max_pixels`` (refused at
+    once), does not wait."""
     photos = [name for name, value in (await request.form()).multi_items()
               if name in ("file", "image") and not isinstance(value, str)]
     if len(photos) > 1:       # the same field twice too: the last was taken without a word (a review)
         raise BadInputError(f"{len(photos)} photos sent (as {', '.join(photos)}): send one")
     photo = file if file is not None else image
     if photo is not None:
-        return photo
+        settings: Settings = request.app.state.settings
+        if settings.large_photo_pixels < photo_pixels(photo.file) <= settings.max_pixels:
+            # Its turn among large photos, awaited here (no worker thread held while it waits) and held until the
+            # endpoint is done with it: decoded, a 39-megapixel photo held about 300 MB through the search, and
+            # four at once took the server from 1,394 to 2,613 MB, which only grew with more (stop 64).
+            async with request.app.state.large_photos:
+                yield photo
+                # Before the next one's turn: what this one freed went back to the C allocator of the worker thread
+                # that decoded it, which kept it, and the next one, in another thread, took as much again (8 at
+                # once, three times: 1,525 -> 1,834 -> 1,690 -> 1,999 MB; stop 64).
+                await run_in_threadpool(give_back_freed_memory)
+            return
+        yield photo
+        return
     sent = sent_content_type(request)
     how = f"e.g. curl -F file=@photo.jpg {request.url.path}"
     if not sent.startswith("multipart/form-data"):
@@ -369,6 +390,38 @@ async def uploaded_photo(
 
 
 Photo = Annotated[UploadFile, Depends(uploaded_photo)]
+
+
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library: macOS, musl)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def give_back_freed_memory() -> None:
+    """Hand the memory the C allocator holds free back to the system (glibc's ``malloc_trim(0)``); a no-op
+    elsewhere. A large photo's pixels are freed into the arena of the thread that decoded them, which keeps them
+    for that thread alone."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def photo_pixels(f) -> int:
+    """Width x height of the photo in the file object ``f``, from its header alone (no pixel decoded); 0 where it
+    cannot be read (:func:`read_upload` says why). ``f`` is left at its start."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(f, formats=PHOTO_FORMATS) as im:
+                return im.width * im.height
+    except Exception:   # noqa: BLE001 - any failure to read the header is said when the photo is read
+        return 0
+    finally:
+        f.seek(0)
 
 
 class PayloadTooLarge(Exception):

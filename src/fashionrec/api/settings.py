@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     api_key: str | None = Field(None, description="Key for POST /api/items (header X-API-Key); unset: disabled.")
     max_upload_mb: float = Field(10, gt=0, description="Largest accepted upload, in MB.")
     max_pixels: int = Field(40_000_000, gt=0, description="Largest accepted image, in pixels (width x height).")
+    # A 39-megapixel PNG of 148 KB held about 300 MB while it was decoded and searched, and four at once took the
+    # server from 1,394 to 2,613 MB (stop 64); one at a time, each later one reused what the first had freed.
+    large_photo_pixels: int = Field(16_000_000, gt=0, description="A photo over this many pixels (width x height, "
+                                    "read from its header) is decoded and searched while no more than "
+                                    "large_photos_at_once others are; smaller ones go on beside them.")
+    large_photos_at_once: int = Field(1, gt=0, description="How many large photos are decoded and searched at once; "
+                                      "the next waits for its turn.")
     reports_dir: Path = Field(Path("runs"), description="Where eda/report.html and train/<run>/test/ live.")
     milvus_uri: str | None = Field(None, description="Milvus index: where its collection lives now "
                                    "(a Milvus Lite file or http://host:19530); default: as built.")
