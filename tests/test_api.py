@@ -1162,6 +1162,37 @@ def test_reports(client):
     assert client.get("/reports/model/report.py").status_code == 404
 
 
+def test_the_public_pages_and_reports_name_no_server_path(client, index_dir, fixture_dir, ids, tmp_path):
+    """The model card at /reports said "on `/work/shared/datasets/fashion-product-images-small`" (a security
+    review, stop 63): the reports are public, and the data folder is named by its last name alone."""
+    data = "/srv/alice/datasets/fashion-product-images-small"
+    reports = tmp_path / "reports"
+    (reports / "eda").mkdir(parents=True)
+    (reports / "eda" / "report.html").write_text(f"<h1>Catalogue EDA: <code>{data}</code></h1><img src='data:"
+                                                 "image/png;base64,/9j/4AAQ+/x/y'>")
+    (reports / "eda" / "report.json").write_text(json.dumps({"data_dir": data + "-old"}))
+    test = reports / "train" / "run" / "test"
+    test.mkdir(parents=True)
+    (test / "report.md").write_text(f"# Test report\n\nModel: `m` on `{data}` (10 images, split: test).\n\n"
+                                    f"Made by `fashionrec evaluate --data {data} --out {tmp_path}/x` (top-1/top-5).\n")
+    (test / "metrics.json").write_text(json.dumps({"data": data, "model": str(tmp_path / "weights" / "best.json")}))
+    app = create_app(Settings(index_dir=index_dir, reports_dir=reports), recommender=client.app.state.service.rec)
+    with TestClient(app) as c:
+        page = c.get("/reports").text
+        assert "on <code>fashion-product-images-small</code>" in page and "(top-1/top-5)" in page
+        assert "of the catalogue in <code>fashion-product-images-small-old</code>" in page
+        said = {url: c.get(url).text for url in (
+            "/reports", "/reports/eda/report.html", "/reports/eda/report.json", "/reports/model/report.md",
+            "/reports/model/metrics.json", "/health", "/", f"/item/{ids[0]}", "/upload", f"/api/items/{ids[0]}",
+            "/openapi.json")}
+    assert json.loads(said["/reports/eda/report.json"]) == {"data_dir": "fashion-product-images-small-old"}
+    assert json.loads(said["/reports/model/metrics.json"]) == {"data": "fashion-product-images-small",
+                                                               "model": "best.json"}
+    assert "base64,/9j/4AAQ+/x/y'" in said["/reports/eda/report.html"]     # a plot's bytes are no path
+    for where in ("/srv/alice", str(tmp_path), str(index_dir), str(fixture_dir)):
+        assert not [url for url, text in said.items() if where in text], where
+
+
 def test_a_browser_gets_pages_not_json(client):
     html = {"Accept": "text/html,application/xhtml+xml"}
     bad = client.get("/", params={"page": "abc"}, headers=html)

@@ -12,6 +12,21 @@ from pathlib import Path
 SERVABLE = {".html": "text/html", ".png": "image/png", ".svg": "image/svg+xml", ".json": "application/json",
             ".csv": "text/csv", ".md": "text/markdown"}
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+# Report files read as text, so that the server's paths in them are left out as they are sent (the rest as saved).
+TEXT_SUFFIXES = {".html", ".json", ".csv", ".md"}
+
+# An absolute path of two names or more (POSIX, or Windows' C:\...), whose last name is kept. Not one that
+# follows a letter, a "/", ":", "+" or ",": a fraction ("top-1/top-5"), a URL ("https://..."), or the base64 of a
+# plot in the EDA report's HTML ("data:image/png;base64,iVBOR...+/...", a JPEG's "base64,/9j/...").
+_SERVER_PATH = re.compile(r"(?<![\w.~:/+=,\\-])(?:/[^\s/:;,()'\"`<>|\\]+){2,}/?"
+                          r"|\b[A-Za-z]:(?:\\{1,2}[^\s\\:;,()'\"`<>|]+)+")
+
+
+def without_server_paths(text: str) -> str:
+    """``text`` with each absolute path cut to its last name: "`/work/shared/datasets/fashion-product-images-small`"
+    reads "`fashion-product-images-small`". The reports and the model card are public, and the machine's folders (a
+    home directory's account name among them) are the operator's to know (a security review, stop 63)."""
+    return _SERVER_PATH.sub(lambda m: re.split(r"[\\/]+", m.group(0).rstrip("/\\"))[-1], text)
 
 
 @dataclass

@@ -8,11 +8,20 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from fashionrec.api.deps import FILTER_KEYS, RootDep, ServiceDep, SettingsDep, app_path, readable_text, root_path
-from fashionrec.api.reports import SERVABLE, eda_dir, eda_of_another, find_model_report, markdown_to_html, safe_file
+from fashionrec.api.reports import (
+    SERVABLE,
+    TEXT_SUFFIXES,
+    eda_dir,
+    eda_of_another,
+    find_model_report,
+    markdown_to_html,
+    safe_file,
+    without_server_paths,
+)
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
@@ -574,14 +583,18 @@ def for_you_page(request: Request):
 @router.get("/reports", response_class=HTMLResponse)
 def reports_page(request: Request, service: ServiceDep, settings: SettingsDep, root: RootDep):
     model = find_model_report(settings.reports_dir, service.rec.tagger.name, service.rec.tagger.path)
+    # Public as the reports are: the server's folders by their last names alone (the model card said "on
+    # `/work/shared/datasets/...`", a security review).
+    eda_of = eda_of_another(settings.reports_dir, (service.rec.manifest or {}).get("data_dir"))
     return templates.TemplateResponse(request, "reports.html", {
         "eda": eda_dir(settings.reports_dir) is not None,
-        "eda_of": eda_of_another(settings.reports_dir, (service.rec.manifest or {}).get("data_dir")),
-        "served_dir": (service.rec.manifest or {}).get("data_dir") or "DATA_DIR",
+        "eda_of": without_server_paths(eda_of) if eda_of else None,
+        "served_dir": without_server_paths((service.rec.manifest or {}).get("data_dir") or "DATA_DIR"),
         "model": model,
-        "model_html": markdown_to_html(model.markdown, base=f"{root}/reports/model/") if model else None,
+        "model_html": markdown_to_html(without_server_paths(model.markdown), base=f"{root}/reports/model/")
+        if model else None,
         "model_name": service.rec.tagger.name,
-        "reports_dir": str(settings.reports_dir),
+        "reports_dir": without_server_paths(str(settings.reports_dir)),
     })
 
 
@@ -590,18 +603,21 @@ def eda_root(root: RootDep) -> RedirectResponse:
     return RedirectResponse(f"{root}/reports/eda/report.html")
 
 
-def _serve(path: Path | None, what: str) -> FileResponse:
+def _serve(path: Path | None, what: str) -> Response:
     if path is None:
         raise NotFoundError(f"no such {what} file")
-    return FileResponse(path, media_type=SERVABLE[path.suffix.lower()])
+    media_type = SERVABLE[path.suffix.lower()]
+    if path.suffix.lower() in TEXT_SUFFIXES:    # the EDA's report.json and the test's metrics.json name the data folder
+        return Response(without_server_paths(path.read_text(encoding="utf-8", errors="replace")), media_type=media_type)
+    return FileResponse(path, media_type=media_type)
 
 
 @router.get("/reports/eda/{name}")
-def eda_file(name: str, settings: SettingsDep) -> FileResponse:
+def eda_file(name: str, settings: SettingsDep) -> Response:
     return _serve(safe_file(eda_dir(settings.reports_dir), name), "EDA report")
 
 
 @router.get("/reports/model/{name}")
-def model_file(name: str, service: ServiceDep, settings: SettingsDep) -> FileResponse:
+def model_file(name: str, service: ServiceDep, settings: SettingsDep) -> Response:
     model = find_model_report(settings.reports_dir, service.rec.tagger.name, service.rec.tagger.path)
     return _serve(safe_file(model.folder if model else None, name), "model report")
