@@ -2880,6 +2880,65 @@ def test_the_port_answers_starting_until_the_apps_start_up_is_done():
     assert answers == [503]
 
 
+def test_a_connection_that_never_finishes_its_headers_is_closed():
+    """400 connections that sent "GET / HTTP/1.1\\r\\nHost: x\\r\\nX-a: " and no more were all open 70 s later
+    (a security review, stop 63: uvicorn has no header timeout). One idle between requests is kept-alive's."""
+    import threading
+
+    import uvicorn
+
+    from fashionrec.api.header_timeout import protocol_with_header_timeout
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    sock = socket.create_server(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, http=protocol_with_header_timeout(0.5), lifespan="off",
+                                           log_level="critical", timeout_keep_alive=60))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+
+    opened = []
+
+    def connection():
+        c = socket.create_connection(sock.getsockname()[:2])
+        opened.append(c)
+        c.settimeout(20)       # far over the 0.5 s: a connection left open fails the test with a timeout
+        return c
+
+    def ask(c):
+        c.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        said = b""
+        while not said.endswith(b"ok"):
+            said += c.recv(1000)
+        return said
+
+    try:
+        for _ in range(100):
+            if server.started:
+                break
+            time.sleep(0.1)
+        idle = connection()
+        assert ask(idle).startswith(b"HTTP/1.1 200")
+        kept = connection()
+        assert ask(kept).startswith(b"HTTP/1.1 200")
+        kept.sendall(b"GET / HTTP/1.1\r\nHo")       # its next request's headers, never finished
+        slow = connection()
+        slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-a: ")
+        silent = connection()                           # opened, and nothing sent
+        for c in (slow, silent, kept):
+            assert c.recv(1000) == b""                  # closed by the server
+        assert ask(idle).startswith(b"HTTP/1.1 200")    # idle as long, between requests: still open
+        assert ask(connection()).startswith(b"HTTP/1.1 200")
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+        for c in opened:
+            c.close()
+
+
 def test_a_log_call_with_bad_arguments_inside_a_request_fails_no_request(monkeypatch):
     # The request id filter formats each line: a log call's arguments that do not fit its format raised out of the
     # call, where logging itself says so on stderr and goes on (a code review).

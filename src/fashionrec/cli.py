@@ -1101,6 +1101,7 @@ ENV_ONLY_SETTINGS = {
     "cors_origins": "origins whose pages may call the API from a browser (comma-separated, or *)",
     "frame_ancestors": "pages that may show the web UI in a frame ('self')",
     "keep_alive_s": "seconds an idle connection stays open (30)",
+    "header_timeout_s": "seconds a connection may take to send a request's headers before it is closed (20)",
     "reports_dir": "where the EDA and test reports it links to are (runs)",
 }
 
@@ -1263,11 +1264,14 @@ def _loaded_app(index: Path, model: Path | None, backend: str | None, uri: str |
         encode_text(["warm up"])
     except FashionrecError as e:
         fail(str(e))
+    from fashionrec.api.header_timeout import protocol_with_header_timeout
+
     # uvicorn puts the root path in each request's scope (and in front of its path), as the ASGI spec has it.
     # The app logs each request itself, with its time and id (api/access_log.py): uvicorn's line had neither.
     return create_app(settings, recommender=rec), {
         "host": host, "port": port, "log_level": "info", "root_path": root_path,
-        "timeout_keep_alive": settings.keep_alive_s, "log_config": log_config, "access_log": False}
+        "timeout_keep_alive": settings.keep_alive_s, "log_config": log_config, "access_log": False,
+        "http": protocol_with_header_timeout(settings.header_timeout_s)}
 
 
 # Recommender commands (index, recommend, evaluate-recs) live in their own module.

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # uvicorn's 5 s default closed connections that clients were about to reuse: under 50 concurrent
     # clients on 2 cores, 1-14 photo uploads per 30 s run failed with a client ReadError; 0 at 30 s.
     keep_alive_s: int = Field(30, gt=0, description="Seconds an idle HTTP keep-alive connection stays open.")
+    # uvicorn has no such limit: 400 connections that never finished their headers were all open 70 s later.
+    header_timeout_s: float = Field(20, gt=0, allow_inf_nan=False, description="Seconds a connection may take "
+                                    "to send a request's line and headers (from its opening, or from the first "
+                                    "bytes of its next request) before it is closed.")
 
     reload_s: float = Field(10, ge=0, le=86400, allow_inf_nan=False,
                             description="Seconds between looks at the index folder: where another process rebuilt "
