@@ -373,11 +373,13 @@ async def uploaded_photo(
             # endpoint is done with it: decoded, a 39-megapixel photo held about 300 MB through the search, and
             # four at once took the server from 1,394 to 2,613 MB, which only grew with more (stop 64).
             async with request.app.state.large_photos:
-                yield photo
-                # Before the next one's turn: what this one freed went back to the C allocator of the worker thread
-                # that decoded it, which kept it, and the next one, in another thread, took as much again (8 at
-                # once, three times: 1,525 -> 1,834 -> 1,690 -> 1,999 MB; stop 64).
-                await run_in_threadpool(give_back_freed_memory)
+                try:
+                    yield photo
+                finally:    # a photo refused once decoded (check_photo's 422) freed as much
+                    # Before the next one's turn: what this one freed went back to the C allocator of the worker
+                    # thread that decoded it, which kept it, and the next one, in another thread, took as much
+                    # again (8 at once, three times: 1,525 -> 1,834 -> 1,690 -> 1,999 MB; stop 64).
+                    await run_in_threadpool(give_back_freed_memory)
             return
         yield photo
         return

@@ -1,6 +1,6 @@
 """uvicorn's HTTP/1.1 protocol (h11) with a limit on how long a request's line and headers may take to arrive.
 
-uvicorn has none (0.29 to 0.55 at least): its keep-alive timeout runs between requests only, so a connection that
+uvicorn has none (0.55): its keep-alive timeout runs between requests only, so a connection that
 sends ``GET / HTTP/1.1\\r\\nHost: x\\r\\nX-a: `` and nothing more stays open for good. 400 such were all still open
 70 s later, a file each (a security review, stop 63). On the internet a reverse proxy belongs in front all the
 same (nginx's ``client_header_timeout``, docs/service.md); this bounds the server reached without one.
