@@ -1628,9 +1628,9 @@ def test_oversize_upload_is_413(client, index_dir):
 
 def test_large_photos_are_searched_one_at_a_time_and_small_ones_beside_them(client, index_dir, fixture_dir, ids,
                                                                            monkeypatch):
-    """Four 39-megapixel PNGs searched at once took the server from 1,394 to 2,613 MB, one after another 1,719
-    (stop 64): a photo over ``large_photo_pixels`` waits for its turn, without being refused, while a small one
-    goes on."""
+    """Four 39-megapixel PNGs searched at once took the server from 1,197 to 2,406 MB, one at a time about 300 MB
+    more at most (stop 64): a photo over ``large_photo_pixels`` waits for its turn, without being refused, while a
+    small one goes on."""
     import threading
 
     buf = io.BytesIO()

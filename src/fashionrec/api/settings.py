@@ -23,8 +23,8 @@ class Settings(BaseSettings):
     api_key: str | None = Field(None, description="Key for POST /api/items (header X-API-Key); unset: disabled.")
     max_upload_mb: float = Field(10, gt=0, description="Largest accepted upload, in MB.")
     max_pixels: int = Field(40_000_000, gt=0, description="Largest accepted image, in pixels (width x height).")
-    # A 39-megapixel PNG of 148 KB held about 300 MB while it was decoded and searched, and four at once took the
-    # server from 1,394 to 2,613 MB (stop 64); one at a time, each later one reused what the first had freed.
+    # A 39-megapixel PNG of 150 KB held about 300 MB while it was decoded and searched, and four at once took the
+    # server from 1,197 to 2,406 MB, eight 3,641 (stop 64); one at a time, about 300 MB at most.
     large_photo_pixels: int = Field(16_000_000, gt=0, description="A photo over this many pixels (width x height, "
                                     "read from its header) is decoded and searched while no more than "
                                     "large_photos_at_once others are; smaller ones go on beside them.")
