@@ -326,7 +326,47 @@ def test_the_held_out_commands_build_the_index_with_the_model_evaluated(tmp_path
     meta = {"split": {"config": {"seed": 3, "val_frac": 0.1, "test_frac": 0.2}}, "data": str(fixture_catalog().root)}
     own = tmp_path / "runs" / "train" / "shop" / "weights" / "best.safetensors"
     said = held_out_commands(SimpleNamespace(meta=meta, path=own))
-    assert f"`fashionrec index build runs/subsets/trainval --model {own.resolve()} --out runs/index_trainval`" in said
-    assert "--seed 3 --val-frac 0.1 --test-frac 0.2 --folders runs/subsets`" in said
+    assert (f"`fashionrec index build runs/subsets_shop/trainval --model {own.resolve()} --out "
+            "runs/index_trainval_shop`") in said
+    assert "--seed 3 --val-frac 0.1 --test-frac 0.2 --folders runs/subsets_shop`" in said
     shipped = held_out_commands(SimpleNamespace(meta=meta, path=SHIPPED_MODEL))
     assert "`fashionrec index build runs/subsets/trainval --out runs/index_trainval`" in shipped
+
+
+def test_the_held_out_commands_of_a_shops_model_leave_the_shipped_models_folders_alone(tmp_path):
+    # A shop's hint named runs/subsets and runs/index_trainval, the README's folders of the shipped model's split
+    # (7-9 minutes to build): run as printed, `data split --folders` and `index build --out` replaced them with the
+    # shop's (a new user's trial, stop 64). Folders named after the run, for any model but the shipped one.
+    from types import SimpleNamespace
+
+    from fashionrec.cli_recs import held_out_commands
+
+    meta = {"split": {"config": {"seed": 0}}, "data": str(fixture_catalog().root)}
+    said = held_out_commands(SimpleNamespace(meta=meta, path=tmp_path / "runs" / "train" / "shop" / "weights"
+                                             / "best.safetensors"))
+    assert "runs/subsets " not in said and "runs/subsets/" not in said and "runs/index_trainval`" not in said
+    assert "`fashionrec evaluate-recs runs/subsets_shop/test --index runs/index_trainval_shop`" in said
+    assert "--split-file runs/subsets_shop/split.csv" in said
+    ckpt = held_out_commands(SimpleNamespace(meta=meta, path=tmp_path / "mine.safetensors"))
+    assert "--folders runs/subsets_mine`" in ckpt
+
+
+def test_queries_only_the_model_it_was_started_from_saw_are_not_sent_to_remake_the_split():
+    # A shop's model from `--init shipped`, queried with its own test split: 13 of 14 queries were the shipped
+    # model's training photos, and evaluate-recs told the user to re-make that very split (a new user's trial,
+    # stop 64). Said as the start model's, with what does help: photos of new products.
+    from types import SimpleNamespace
+
+    from fashionrec.cli_recs import trained_on_said
+
+    tagger = SimpleNamespace(meta={"split": {"config": {"seed": 0}}, "data": str(fixture_catalog().root)}, path=None)
+    started = trained_on_said({"n_queries_model_trained_on": 13, "n_queries_start_model_trained_on": 13,
+                               "n_queries": 14}, tagger)
+    assert started.startswith("13 of 14 queries are photos a model this one was started from (--init) trained")
+    assert "no split of this catalogue leaves them out" in started and "data split" not in started
+    mixed = trained_on_said({"n_queries_model_trained_on": 5, "n_queries_start_model_trained_on": 2,
+                             "n_queries": 14}, tagger)
+    assert "(2 of them only a model it was started from, --init, trained on" in mixed and "data split" in mixed
+    own = trained_on_said({"n_queries_model_trained_on": 5, "n_queries_start_model_trained_on": 0,
+                           "n_queries": 14}, tagger)
+    assert own.startswith("5 of 14 queries are photos the model trained or was validated on: ") and "--init" not in own

@@ -1111,6 +1111,17 @@ def test_evaluate_counts_the_products_of_the_model_a_model_was_started_from(tiny
     seen = own[own["split"].isin(["train", "val"])]["id"]
     assert everything["trained_on"] == int((own["id"].isin(seen) | (own["split"] == "test")
                                             & own["id"].isin(first[first["split"].isin(["train", "val"])]["id"])).sum())
+    # Told apart, for evaluate-recs' advice: its own test products are seen by the first model only, which no split
+    # of this catalogue leaves out (a new user's trial, stop 64); the rest by the model itself.
+    from fashionrec.catalog import load_catalog
+    from fashionrec.evaluate import seen_by_model_apart
+
+    items = load_catalog(cut, progress=False).usable
+    second_meta = json.loads((second / "weights" / "best.json").read_text())
+    by_itself, by_start, _ = seen_by_model_apart(items[items["id"].isin(test)], second_meta)
+    assert not by_itself.any() and int(by_start.sum()) == by_first
+    by_itself, by_start, _ = seen_by_model_apart(items, second_meta)
+    assert int(by_itself.sum()) == int(seen.isin(items["id"]).sum()) and int(by_start.sum()) == by_first
     # A lineage recorded before it kept what each stage trained on: read from the checkpoint it names.
     meta_path = second / "weights" / "best.json"
     meta = json.loads(meta_path.read_text())

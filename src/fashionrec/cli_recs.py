@@ -1023,10 +1023,7 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
                           "neighbour_vote": {**NEIGHBOUR_VOTE, "weight": rec.neighbour_vote}}
     metrics["queries"] = f"{Path(query_dir).resolve()}" + (f" ({split} ids of {split_file})" if split_file else "")
     if metrics.get("n_queries_model_trained_on"):
-        remake = held_out_commands(rec.tagger)
-        console.print(f"{metrics['n_queries_model_trained_on']} of {metrics['n_queries']} queries are photos the "
-                      "model trained or was validated on: these numbers overstate what new products get. To "
-                      f"query only products it never saw: {remake}.", highlight=False)
+        console.print(trained_on_said(metrics, rec.tagger), highlight=False)
     elif metrics.get("n_queries_model_trained_on", 0) is None:
         console.print("could not check whether the model trained on some of these photos "
                       f"({metrics['trained_on_unknown']})", highlight=False)
@@ -1107,6 +1104,25 @@ def embed_cmd(
                   f"worker(s)) in {manifest['seconds']} s -> {out}")
 
 
+def trained_on_said(metrics: dict, tagger) -> str:
+    """What `evaluate-recs` says of its queries the model has seen (``n_queries_model_trained_on`` of ``metrics``,
+    over 0), with what to do: re-make the model's split where the model itself trained on some, or query new
+    products where only a model it was started from (``--init``) did. A shop's model from the shipped one, queried
+    with its own test split, was told to re-make that very split for 13 of 14 queries the shipped model had
+    trained on (a new user's trial, stop 64)."""
+    seen, of = metrics["n_queries_model_trained_on"], metrics["n_queries"]
+    started = metrics.get("n_queries_start_model_trained_on") or 0
+    if started >= seen:
+        return (f"{seen} of {of} queries are photos a model this one was started from (--init) trained or was "
+                "validated on: these numbers overstate what new products get, and no split of this catalogue leaves "
+                "them out: query with photos of products neither model saw (`fashionrec evaluate-recs NEW_DIR "
+                "--index ...`)")
+    also = (f" ({started} of them only a model it was started from, --init, trained on: no split of this catalogue "
+            "leaves those out)") if started else ""
+    return (f"{seen} of {of} queries are photos the model trained or was validated on{also}: these numbers overstate "
+            f"what new products get. To query only products it never saw: {held_out_commands(tagger)}.")
+
+
 def held_out_commands(tagger) -> str:
     """The commands that query ``tagger``'s photo search with the products it never saw: its own split re-made from
     its record (`data split` on the catalogue it was trained on), an index of the rest built by it."""
@@ -1122,10 +1138,16 @@ def held_out_commands(tagger) -> str:
     # `index build` without --model builds with the shipped model: a shop's model's trial got the shipped one's index
     # to evaluate (a new user's trial, stop 63).
     path = Path(tagger.path).resolve() if tagger.path else None
-    model = f" --model {path}" if path is not None and path != SHIPPED_MODEL.resolve() else ""
+    own = path is not None and path != SHIPPED_MODEL.resolve()
+    model = f" --model {path}" if own else ""
+    # Folders named after the run for any other model: runs/subsets and runs/index_trainval are the shipped model's
+    # (README), and a shop's hint, run as printed, replaced them with the shop's (a new user's trial, stop 64).
+    run = (path.parents[1].name if path.parent.name == "weights" else path.stem) if own else ""
+    subsets, index = (f"runs/subsets_{run}", f"runs/index_trainval_{run}") if own else ("runs/subsets",
+                                                                                         "runs/index_trainval")
     return (f"`fashionrec data split {trained_on} --seed {recorded.get('seed', 0)} --val-frac "
             f"{recorded.get('val_frac', 0.1)} --test-frac {recorded.get('test_frac', 0.1)}"
-            f"{' --copies together' if recorded.get('copies') == 'together' else ''} --folders runs/subsets` writes "
-            f"the model's split as catalogue folders; then `fashionrec index build runs/subsets/trainval{model} --out "
-            "runs/index_trainval` and `fashionrec evaluate-recs runs/subsets/test --index runs/index_trainval` "
-            "(or, with this index, --split-file runs/subsets/split.csv --split test)")
+            f"{' --copies together' if recorded.get('copies') == 'together' else ''} --folders {subsets}` writes "
+            f"the model's split as catalogue folders; then `fashionrec index build {subsets}/trainval{model} --out "
+            f"{index}` and `fashionrec evaluate-recs {subsets}/test --index {index}` "
+            f"(or, with this index, --split-file {subsets}/split.csv --split test)")

@@ -19,6 +19,8 @@ them for itself: ``precision_at_5_articleType``):
 * ``n_queries_model_trained_on`` — queries whose photo the tagger trained or was validated on (their
   numbers overstate what a new product gets); None where the training catalogue is not at hand, and then
   ``trained_on_unknown`` says why (:func:`fashionrec.evaluate.why_seen_unknown`, as ``evaluate`` does).
+  ``n_queries_start_model_trained_on``: how many of them only a model it was started from (``--init``) trained
+  on (a shop's model from the shipped one: no split of the shop's catalogue leaves them out).
   ``n_queries_photo_copy_of_training``: more queries whose photo is, byte for byte, one of those products'.
 * ``n_queries_copy_of_an_indexed_product`` — queries whose photo the index holds under another id (cosine
   over :data:`~fashionrec.results.NEAR_DUPLICATE`): the copy is their first result, so they are no held-out
@@ -51,7 +53,7 @@ from tqdm.auto import tqdm
 from fashionrec.catalog import BLANK_REASON, TINY_REASON, Catalog, load_catalog, open_rgb
 from fashionrec.errors import BadInputError
 from fashionrec.evaluate import left_out as rows_left_out
-from fashionrec.evaluate import seen_by_model, why_seen_unknown
+from fashionrec.evaluate import seen_by_model_apart, why_seen_unknown
 from fashionrec.progress import hidden
 from fashionrec.results import NEAR_DUPLICATE
 
@@ -115,7 +117,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
     queries = queries.assign(**{col: spelled(col) for col in ("articleType", "baseColour")
                                 if col in queries and col in recommender.items})
     # Photos the tagger trained on embed closer to their kind than new ones: say how many there are.
-    by_model = seen_by_model(queries, recommender.tagger.meta)
+    by_model = seen_by_model_apart(queries, recommender.tagger.meta)
     items = recommender.items
     type_counts = items["articleType"].value_counts()
     pair_counts = items.groupby(["articleType", "baseColour"]).size()
@@ -182,8 +184,10 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
         "n_tiny_query_photos_left_out": left_out["tiny"],
         "n_queries_in_index_excluded_from_own_results": n_self,
         # None: unknowable here (see evaluate.seen_by_model); copies count apart, as `evaluate --split all` does.
-        "n_queries_model_trained_on": None if by_model is None else int(by_model[0].sum()),
-        "n_queries_photo_copy_of_training": None if by_model is None else int(by_model[1].sum()),
+        "n_queries_model_trained_on": None if by_model is None else int((by_model[0] | by_model[1]).sum()),
+        # Of those, the ones only a model it was started from (--init) saw: no split of this catalogue leaves them out.
+        "n_queries_start_model_trained_on": None if by_model is None else int(by_model[1].sum()),
+        "n_queries_photo_copy_of_training": None if by_model is None else int(by_model[2].sum()),
         # Why, where it is None, as `evaluate`'s JSON says it: the CLI printed the reason, the JSON had none (a code
         # review).
         **({"trained_on_unknown": why_seen_unknown(recommender.tagger.meta)} if by_model is None else {}),
