@@ -1062,7 +1062,10 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
         console.print(f"{metrics['text_queries_with_fewer_than_10_relevant']} of {metrics['text_n_queries']} text "
                       "queries have fewer than 10 relevant products in this index: the best a ranking could score "
                       f"is text P@10 {metrics['text_precision_at_10_reachable']:.4f} (text_per_query in --json "
-                      "says which)", highlight=False)
+                      "says which)" + ("; these are the shipped queries, written for the Kaggle catalogue: "
+                                       "`--text-queries FILE` scores your own (a JSON list as "
+                                       "src/fashionrec/assets/text_queries.json), `--no-text` leaves text out"
+                                       if text_queries is None else ""), highlight=False)
     for key, value in metrics.items():
         if key != "text_per_query":
             shown = f"{value:.4f}" if isinstance(value, float) else json.dumps(value) if isinstance(value, dict) \
