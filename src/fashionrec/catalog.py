@@ -49,6 +49,12 @@ COLUMNS = [
 # What a product is and what it is called: a styles.csv without one of these is refused; the other columns
 # may be left out (a shop's export without a season, a year or a usage: empty in every row, said).
 REQUIRED_COLUMNS = ("id", "articleType", "productDisplayName")
+# A shop's price, read where its styles.csv has one (the Kaggle catalogue has none; a shop's export has, and
+# text search filters by it: "shirts under 500"). The header names it read as the price, in any case or spacing,
+# the first of them the header has: "price" (a shop's selling price), then "price_inr", "selling_price",
+# "sale_price", then "mrp" (a maximum retail price, read where nothing else says the price). Others stay ignored.
+PRICE = "price"
+PRICE_HEADERS = ("price", "priceinr", "sellingprice", "saleprice", "mrp")
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
 # The formats a photo is decoded as, and no other: Pillow also reads EPS (through Ghostscript, untrusted
@@ -109,8 +115,11 @@ class DataReport:
     read_as: list[str] = field(default_factory=list)
     # Lines read on their own because an unclosed quote in them would have swallowed the rows after it.
     stray_quote_lines: list[int] = field(default_factory=list)
-    # Column -> ids of rows whose value there could not be read (e.g. a year "20l2"); kept as missing.
+    # Column -> ids of rows whose value there could not be read (e.g. a year "20l2", a price "call us" or "-5");
+    # the row kept with it missing.
     invalid_values: dict[str, list[int]] = field(default_factory=dict)
+    # The header name read as the price (PRICE_HEADERS: "Price", "MRP"), "" where the catalogue has no price.
+    price_column: str = ""
     rows_rejected: list[RejectedRow] = field(default_factory=list)
     with_image: int = 0
     missing_image: int = 0
@@ -231,7 +240,9 @@ class DataReport:
                          f"(lines {first_few(self.stray_quote_lines)}; a quote that swallowed the fields after it is "
                          "taken out); check their names")
         for column, ids in self.invalid_values.items():
-            lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {first_few(ids)})")
+            lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {first_few(ids)})"
+                         + ("; a price is an amount of 0 or more, such as 499, 1299.50 or ₹1,299"
+                            if column == PRICE else ""))
         lines.append(f"rows rejected    {len(self.rows_rejected)}")
         lines += self.rejected_lines(20)
         lines += [
@@ -340,9 +351,12 @@ class DataReport:
         if self.absent_columns:
             lines.append(f"absent columns   {', '.join(self.absent_columns)}: not in the header, so empty in every "
                          f"row (add the column to styles.csv to give them){self.misnamed_said()}")
+        if self.price_column:
+            lines.append(f"prices           read from the column {self.price_column!r}; a row without one, or "
+                         "with one that is no amount, is kept without a price")
         if self.ignored_columns:
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
-                         f"{', '.join(COLUMNS)})")
+                         f"{', '.join(COLUMNS)}{', ' + PRICE if self.price_column else ''})")
         if self.missing_values:
             empty = ", ".join(f"{k}: {v}" + (f" (id{'s' if v != 1 else ''} {first_few(self.missing_value_ids[k], 5)})"
                                               if self.missing_value_ids.get(k) else "")
@@ -989,7 +1003,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         raise CatalogError(f"{csv_path} lacks the columns {[c for c in REQUIRED_COLUMNS if c in missing]}{hint}; "
                            f"expected the header {','.join(COLUMNS)} (only {', '.join(REQUIRED_COLUMNS)} are "
                            "needed: the others may be left out)")
-    report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS]
+    # The price: the first header name PRICE_HEADERS has, in their order ("Price" before "MRP").
+    price_at = min((i for i, h in enumerate(header) if _spelling(h) in PRICE_HEADERS and h not in COLUMNS),
+                   key=lambda i: (PRICE_HEADERS.index(_spelling(header[i])), i), default=None)
+    report.price_column = header[price_at] if price_at is not None else ""
+    report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header)
+                              if h not in COLUMNS and i != price_at]
     report.absent_columns = missing
     # Said, not refused: a refusal stopped shops whose "season_code" or "main_category" is no label (a review),
     # and a column named otherwise ("Color") left the labels empty without a word before.
@@ -1170,7 +1189,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             values = seen_values
         if len(values[COLUMNS.index("productDisplayName") - 1]) > LONG_NAME:
             report.long_names.append(item_id)
-        records.append([item_id] + values)
+        records.append([item_id] + values + ([row[price_at].strip()] if price_at is not None else []))
     if blank:       # said, as docs/data.md says (they were skipped without a word)
         report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
                               f"alone) skipped (line{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
@@ -1188,12 +1207,13 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         report.read_as.append(f"{k} row{'s' if k != 1 else ''} short of the header's {unnamed_tail} unnamed last "
                               f"column{'s' if unnamed_tail != 1 else ''} (the header ends in a separator), read as "
                               f"empty there (line{'s' if k != 1 else ''} {first_few(short_lines, 10)})")
-    df = pd.DataFrame(records, columns=COLUMNS)
-    for c in COLUMNS[1:]:
+    df = pd.DataFrame(records, columns=COLUMNS + ([PRICE] if price_at is not None else []))
+    fields = list(df.columns[1:])       # COLUMNS', and the price where there is one
+    for c in fields:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
         df[c] = df[c].mask(df[c] == "", None).astype(object)
-    report.missing_values = {c: int(df[c].isna().sum()) for c in COLUMNS[1:]}
-    report.missing_value_ids = {c: [int(i) for i in df.loc[df[c].isna(), "id"]] for c in COLUMNS[1:]
+    report.missing_values = {c: int(df[c].isna().sum()) for c in fields}
+    report.missing_value_ids = {c: [int(i) for i in df.loc[df[c].isna(), "id"]] for c in fields
                                 if c not in report.absent_columns and df[c].isna().any()}
     for c in ATTRIBUTES:        # the label columns: values that differ only in case are one value
         df[c] = _fold_case(df[c], c, report)
@@ -1219,8 +1239,28 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     if bad.any():
         report.invalid_values["year"] = df.loc[bad, "id"].astype(int).tolist()
     df["year"] = year.mask(bad).astype("Int64")
+    if price_at is not None:
+        df[PRICE] = _prices(df, report)
     df["id"] = df["id"].astype("int64")
     return df
+
+
+# A price as a shop's export writes it: "499", "1299.50", "1,299" (quoted), "₹1,299", "Rs. 999", "INR 999", "$25".
+_PRICE_TEXT = re.compile(r"(?i)^(?:₹|rs\.?|inr|\$|€|£)?\s*(\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?\s*(?:/-|rs\.?|inr)?$")
+
+
+def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
+    """The price column as float64 (NaN where empty or no amount): a value that is no amount of 0 or more ("call
+    us", "-5", "1e3") is listed in ``report.invalid_values["price"]`` and its row kept without a price, as an empty
+    one is (counted with the empty fields)."""
+    text = df[PRICE].astype("string").str.strip()
+    read = text.str.fullmatch(_PRICE_TEXT.pattern).fillna(False).astype(bool)
+    digits = text.where(read).str.replace(r"(?i)^(?:₹|rs\.?|inr|\$|€|£)|/-|rs\.?$|inr$|,|\s", "", regex=True)
+    price = pd.to_numeric(digits, errors="coerce").astype("float64")
+    bad = df[PRICE].notna() & price.isna()
+    if bad.any():
+        report.invalid_values[PRICE] = df.loc[bad, "id"].astype(int).tolist()
+    return price
 
 
 def _fold_case(values: pd.Series, column: str, report: DataReport) -> pd.Series:

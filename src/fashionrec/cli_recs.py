@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import time
 from pathlib import Path
@@ -196,6 +197,17 @@ def api_answer(recs, schema: str = "RecList", **fields) -> dict:
     return answer
 
 
+def _price_said(value) -> str:
+    """A product's price as a table shows it ("1,299", "499.50"), or "" where it has none."""
+    try:
+        price = float(value)
+    except (TypeError, ValueError):
+        return ""
+    from fashionrec.vocabulary import price_said
+
+    return price_said(price) if math.isfinite(price) else ""
+
+
 def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: str | None = None,
           answer: dict | None = None) -> None:
     """The results as a table (``extra`` printed above it), or with ``as_json`` the API's ``answer`` (by default
@@ -207,13 +219,15 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: s
         for k, v in extra.items():
             console.print(f"{k}: {v}", highlight=False)
     table = Table(title=title, caption=caption)
-    for col in ("id", "score", "articleType", "colour", "name", "reason"):
+    # A price column where the catalogue has prices (a shop's styles.csv; the Kaggle one has none).
+    prices = [_price_said(r.item.get("price")) for r in recs]
+    for col in ("id", "score", "articleType", "colour", "name", *(("price",) if any(prices) else ()), "reason"):
         table.add_column(col)
-    for r in recs:
+    for r, price in zip(recs, prices, strict=True):
         # An empty field as the web page shows it, not "None" (a shop's nameless product, an ML engineer's trial).
         type_, colour, name = (r.item.get(c) for c in ("articleType", "baseColour", "productDisplayName"))
         table.add_row(str(r.id), f"{r.score:.3f}", str(type_ or "-"), str(colour or "-"), str(name or "(no name)"),
-                      r.reason)
+                      *((price or "-",) if any(prices) else ()), r.reason)
     console.print(table)
     if not recs:
         console.print("no results")
@@ -718,9 +732,9 @@ def recommend_text(
         "in Python's search_text without min_similarity)."),
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
-    from fashionrec.text_notes import search_said
+    from fashionrec.text_notes import price_filter, search_said
     from fashionrec.text_search import ages_said, read_ages
-    from fashionrec.vocabulary import without_price_or_size
+    from fashionrec.vocabulary import price_range, price_range_said, without_price_or_size
 
     _check_k(k)
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
@@ -730,8 +744,15 @@ def recommend_text(
         unaged, aged = query, []
     query, priced = without_price_or_size(unaged)
     left_out = aged + priced
+    price = None
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
+        # "under 500" a filter where the catalogue has prices (stop 64), as /api/search/text reads it.
+        price = price_filter(rec, priced, unaged).get("price")
+        if price:
+            applied = price_range(priced)[1]
+            wanted = {**(wanted or {}), "price": price}
+            left_out = aged + [p for p in priced if p not in applied]
         corrected = rec.correction(query, wanted)       # a misspelt word, as the web page corrects it
         typed, query = query, corrected or query
         # -1 is no threshold at all: the type and wearer the query names rank first instead of filtering.
@@ -743,9 +764,15 @@ def recommend_text(
         console.print(f"no product has every word of {typed!r}: searched for {corrected!r}", highlight=False)
     if aged and not as_json:
         console.print(f"{ages_said(aged, kids)}: searched for {query!r}", highlight=False)
-    if priced and not as_json:
-        console.print(f"the catalogue has no prices or sizes: {' and '.join(map(repr, priced))} left out of the "
-                      f"search for {query!r}", highlight=False)
+    if price and not as_json:
+        console.print(f"priced {price_range_said(price)} only ({' and '.join(map(repr, price_range(priced)[1]))})",
+                      highlight=False)
+    unpriced = [p for p in priced if not price or p not in price_range(priced)[1]]
+    if unpriced and not as_json:
+        has = "the catalogue has no sizes, and a price is 'under 500', 'over 2000' or '500-1000'" \
+            if rec.prices() is not None else "the catalogue has no prices or sizes"
+        console.print(f"{has}: {' and '.join(map(repr, unpriced))} left out of the search for {query!r}",
+                      highlight=False)
     unmatched = rec.unmatched(query, recs)
     if unmatched and not as_json:
         # "gold jeans" listed blue jeans under "matches articleType Jeans" without a word of the gold.
@@ -774,6 +801,7 @@ def recommend_text(
                                             **({"corrected": corrected} if corrected else {})},
           # /api/search/text's answer, its note followed by the one the table prints under it (the API has none).
           answer=api_answer(recs, parsed=parsed, unmatched=unmatched, left_out=left_out, corrected=corrected,
+                            price=list(price) if price else None,
                             note=" ".join([*search_said(rec, query, wanted, recs, aged, kids, priced, unaged),
                                            *([note] if note else [])]) or None) if as_json else None,
           # Not by the similarity alone: a brand the query names, a colour near the one asked for and the photo's

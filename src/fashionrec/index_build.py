@@ -39,7 +39,7 @@ from fashionrec.artifacts import (
     read_json,
 )
 from fashionrec.calibration import calibration_temperatures
-from fashionrec.catalog import COLUMNS, Catalog, first_few, load_catalog, open_rgb, styles_sha256
+from fashionrec.catalog import COLUMNS, PRICE, Catalog, first_few, load_catalog, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import catalogue_removals, changing_folder
 from fashionrec.errors import BadInputError, ModelError, NoSpaceError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
@@ -182,7 +182,11 @@ class IndexBuilding:
                                  f"{tagger.dim}-d ones: build with the model that made them")
         projection = cls._fit_projection(vectors, index_dim) if index_dim else None
         search_vectors = vectors if projection is None else projection(vectors)
-        items = usable[[c for c in COLUMNS if c in usable.columns] + ["image_path"]].reset_index(drop=True)
+        # The price too where styles.csv has one (text search filters by it, cards show it): a column of
+        # items.csv only then, so an index of a catalogue without prices is as before, and one built before prices
+        # were read loads as an index without them.
+        kept = [c for c in [*COLUMNS, PRICE] if c in usable.columns]
+        items = usable[kept + ["image_path"]].reset_index(drop=True)
         items = pd.concat([items, preds], axis=1)
         items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
         log.info("embedding product text of %d items", len(items))

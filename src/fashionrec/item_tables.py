@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fashionrec.catalog import PLACEHOLDER_NAME, first_few
+from fashionrec.catalog import PLACEHOLDER_NAME, PRICE, first_few
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
@@ -36,6 +36,11 @@ NO_LONGER_SOLD = "This product is no longer sold in the shop. Search for somethi
 # shoes, Classic Polo's 141 T-shirts (of them 99 crew necks ranked polos first, a review), Regent Polo Club's.
 _POLO_BRAND = r"^(?:u\.?\s?s\.?\s?polo(?:\s+assn\b\.?)?|classic\s+polo|regent\s+polo(?:\s+club)?)\b"
 _KIND_WORDS = r"\b(" + "|".join(sorted(NAMED_KINDS, key=len, reverse=True)) + r")s?\b"
+# A filter on the price, beside the label filters: {"price": (low, high)}, either bound None for none, both
+# inclusive ("under 500" is (None, 500)). Not one of FILTER_KEYS: a vector index keeps no price (the search
+# passes the ids it allows instead), and the API and the page take it from a query's words ("shirts under 500"),
+# not a form field. Only where the items have prices (:meth:`ItemTables.prices`).
+PRICE_FILTER = PRICE
 
 
 def plain(v):
@@ -384,12 +389,15 @@ class ItemTables:
             return {}
         if not isinstance(filters, dict):
             raise BadInputError("filters must be a mapping such as {'gender': 'Men'}")
-        unknown = sorted(set(filters) - set(FILTER_KEYS))
+        unknown = sorted(set(filters) - set(FILTER_KEYS) - {PRICE_FILTER})
         if unknown:
             raise BadInputError(f"unknown filter {', '.join(unknown)}; valid filters: {', '.join(FILTER_KEYS)}")
         out = {}
         for key, value in filters.items():
             if value is None or value == "" or value == []:
+                continue
+            if key == PRICE_FILTER:
+                out[key] = self._checked_price(value)
                 continue
             given = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple, set)) \
                 else None
@@ -409,6 +417,46 @@ class ItemTables:
             out[key] = canonical[0] if isinstance(value, str) else canonical
         return out
 
+    def prices(self) -> np.ndarray | None:
+        """(n,) float64: each row's price, NaN where it has none; None where no product has one (a catalogue
+        without a price column, an index built before prices were read, or a price column left empty)."""
+        def build() -> tuple:
+            if PRICE not in self.items:
+                return (None,)
+            # (to_numeric: a price edited by hand into items.csv as text is no price, not a TypeError later.)
+            values = pd.to_numeric(self.items[PRICE], errors="coerce").to_numpy(np.float64)
+            return (values if np.isfinite(values).any() else None,)
+        return self._once("_prices", build)[0]
+
+    def _checked_price(self, value) -> tuple[float | None, float | None]:
+        """A price filter's ``(low, high)`` as floats (either None); a BadInputError for any other value, and
+        where no product has a price (a filter no product can pass would read as "nothing matches")."""
+        if not (isinstance(value, (tuple, list)) and len(value) == 2
+                and all(v is None or isinstance(v, (int, float, np.number)) and not isinstance(v, bool)
+                        and math.isfinite(v) for v in value) and value != (None, None) and value != [None, None]):
+            raise BadInputError(f"the price filter is (lowest, highest), either of them None, such as (None, 500) "
+                                f"for 500 or under, not {value!r}")
+        low, high = (None if v is None else float(v) for v in value)
+        if low is not None and high is not None and low > high:
+            raise BadInputError(f"the price filter's lowest price {low:g} is above its highest {high:g}")
+        if self.prices() is None:
+            raise BadInputError("this catalogue has no prices (its styles.csv had no price column when the index "
+                                "was built), so nothing can be filtered by price")
+        return low, high
+
+    def _priced_between(self, low: float | None, high: float | None) -> np.ndarray:
+        """(n,) bool: the rows whose price is from ``low`` to ``high``, both included; a row without a price never."""
+        prices = self.prices()
+        if prices is None:
+            return np.zeros(len(self.items), bool)
+        with np.errstate(invalid="ignore"):
+            keep = np.isfinite(prices)
+            if low is not None:
+                keep &= prices >= low
+            if high is not None:
+                keep &= prices <= high
+        return keep
+
     def _did_you_mean(self, key: str, value: str) -> str:
         """"did you mean 'Shirts' or 'Tshirts'?" for a ``key`` value no product has, or "" where none is
         close (by spelling, in any case)."""
@@ -426,5 +474,5 @@ class ItemTables:
         for key, value in filters.items():
             # By the integer codes kept per version of the items: pandas' isin over 40k Arrow strings took 3 ms
             # of every other-colours row (a catalogue's export).
-            mask &= self._is(key, value)
+            mask &= self._priced_between(*value) if key == PRICE_FILTER else self._is(key, value)
         return mask

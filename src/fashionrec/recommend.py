@@ -88,7 +88,7 @@ from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: 
     index_backend,
 )
 from fashionrec.index_reuse import DIGESTS
-from fashionrec.item_tables import UNLISTED, ItemTables, filter_attrs  # noqa: F401
+from fashionrec.item_tables import PRICE_FILTER, UNLISTED, ItemTables, filter_attrs  # noqa: F401
 from fashionrec.levels import levels_fingerprint
 from fashionrec.outfits import Outfits
 from fashionrec.profiles import Profiles
@@ -914,6 +914,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._free: np.ndarray | None = None
         self._aside: np.ndarray | None = None
         self._aside_ids: frozenset[int] | None = None       # asked on every similar-items and photo query
+        self._prices: tuple | None = None       # ItemTables.prices()'s, in a tuple (it may be None)
         self._columns: dict[str, np.ndarray] | None = None   # _column()'s
         self._id_order: tuple[np.ndarray, np.ndarray] | None = None     # _rows()'s: sorted ids, their rows
         self._photo_group: np.ndarray | None = None    # _photo_groups()'s
@@ -1076,8 +1077,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if mask is None:
             kw = {}
-        elif self.index.supports_where and allow is None:
-            kw = {"where": filters}
+        elif self.index.supports_where and allow is None and PRICE_FILTER not in filters:
+            kw = {"where": filters}     # (a Milvus collection keeps no price: those the price allows, as ids)
         else:
             kw = {"filter_ids": self._ids[mask]}
         # A re-ranking pool (RERANK_POOL) is slack enough itself: refining it twice over cost a photo query
@@ -1528,6 +1529,6 @@ READS = ("similar", "in_other_colours", "similar_to_image", "photo_query", "unfa
          "asked_for", "negation", "photo_owners", "reading_notes", "absent_combination",
          "unmatched", "grown_up_reading", "stand_ins", "absent_kind", "text_relevant", "complete_the_look",
          "look_colour", "for_profile", "known_liked", "item", "image_path", "vector", "index_vectors",
-         "filter_values", "canonical_value", "check_filters", "warm_search", "__len__", "__contains__")
+         "filter_values", "canonical_value", "check_filters", "prices", "warm_search", "__len__", "__contains__")
 for _name in READS:
     setattr(Recommender, _name, reading(getattr(Recommender, _name)))

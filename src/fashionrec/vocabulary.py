@@ -433,6 +433,82 @@ def price_words(query: str) -> tuple[str, list[str]]:
     return _taken_out(PRICE_WORDS, query)
 
 
+# What a price said in a query bounds, where a catalogue has prices (stop 64): "under 500", "below 1000", "less than
+# 2k", "up to 1,500", "within 2000" bound it from above; "over 2000", "above 1k", "more than 999" from below;
+# "500-1000", "between 500 and 1000" both ways; both bounds included. Not "around 1000", "for 500", "₹500" alone,
+# nor "cheap": a filter from those would be a guess, so they are left out of the search, said.
+_UPPER = r"(?:under|below|less\s+than|upto|up\s+to|within)"
+_LOWER = r"(?:over|above|more\s+than)"
+_BOUND = re.compile(rf"^(?:(?:for|at)\s+)?(?P<side>{_UPPER}|{_LOWER})\s+(?P<a>{_AMOUNT})$"
+                    rf"|^between\s+(?P<lo>{_AMOUNT})\s+(?:and|to|-)\s+(?P<hi>{_AMOUNT})$"
+                    r"|^(?P<lo2>\d{3,})\s*-\s*(?P<hi2>\d{3,})$", re.IGNORECASE)
+_HUNDREDS = {w: i + 1 for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                              "ten"])} | {"fifteen": 15, "twenty": 20, "fifty": 50}
+
+
+def amount(text: str) -> float | None:
+    """The number a price in a query says: "2k" 2000, "1,500" 1500, "₹499" 499, "five hundred" 500; None for
+    text that says none."""
+    t = re.sub(r"(?i)rs\.?|inr|usd|eur|rupees|dollars|euros?|bucks|[₹$€£]", " ", text).strip().lower()
+    words = re.fullmatch(r"(\w+)\s+(hundred|thousand)", t)
+    if words:
+        n = _HUNDREDS.get(words.group(1))
+        return None if n is None else float(n * (100 if words.group(2) == "hundred" else 1000))
+    m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(k?)", t)
+    if not m:
+        return None
+    try:
+        value = float(m.group(1).replace(",", ""))
+    except ValueError:
+        return None
+    return value * (1000 if m.group(2) else 1)
+
+
+def price_range(said: list[str]) -> tuple[tuple[float | None, float | None] | None, list[str]]:
+    """(the prices that ``said``, price words as :func:`price_words` gives them, bound: (lowest, highest), either
+    None, both included; those of them read so), or (None, []) where none bounds a price or they contradict each
+    other ("under 500 over 2000"). ["under 500"] is ((None, 500.0), ["under 500"]); ["cheap"] is (None, [])."""
+    low, high, used = None, None, []
+    for phrase in said:
+        m = _BOUND.match(" ".join(phrase.split()))
+        if not m:
+            continue
+        if m.group("side"):
+            a = amount(m.group("a"))
+            if a is None:
+                continue
+            if re.match(_UPPER, m.group("side"), re.IGNORECASE):
+                high = a if high is None else min(high, a)
+            else:
+                low = a if low is None else max(low, a)
+        else:
+            a, b = (amount(m.group(g)) for g in (("lo", "hi") if m.group("lo") else ("lo2", "hi2")))
+            if a is None or b is None:
+                continue
+            a, b = min(a, b), max(a, b)     # "1000-500" is the same range
+            low, high = (a if low is None else max(low, a)), (b if high is None else min(high, b))
+        used.append(phrase)
+    if not used or low is not None and high is not None and low > high:
+        return None, []
+    return (low, high), used
+
+
+def price_said(value: float) -> str:
+    """A price as a card, a table or a note shows it: "1,299", "499.50"."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def price_range_said(bounds: tuple[float | None, float | None]) -> str:
+    """A price filter in words: "500 or less", "2,000 or more", "from 500 to 1,000"."""
+    said = price_said
+    low, high = bounds
+    if low is None:
+        return f"{said(high)} or less"
+    if high is None:
+        return f"{said(low)} or more"
+    return f"from {said(low)} to {said(high)}"
+
+
 # A product name with one of the words for children ("Kids", "Boy's", "Children's"), from the table above.
 _CHILDREN_WORDS = sorted(w for w, genders in GENDER_WORDS.items()
                          if set(genders) <= {"Boys", "Girls"} and w not in CHILD_AGE_WORDS)

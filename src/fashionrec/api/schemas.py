@@ -50,6 +50,8 @@ class Item(Answer):
     season: str | None = None
     year: int | None = None
     usage: str | None = None
+    price: float | None = Field(None, description="The price styles.csv gives the product, where the shop's "
+                                "catalogue has a price column (the Kaggle catalogue has none): null otherwise.")
     image_url: str
     predicted: dict[str, Prediction] = Field(default_factory=dict,
                                              description="The model's top label per attribute.")
@@ -171,7 +173,12 @@ class RecList(Answer):
                                   "('sunglasess' -> 'sunglasses'), by the web page's rule.")
     left_out: list[str] = Field(default_factory=list, description="What a text query said about age, price or "
                                 "size, left out of the search: the catalogue has none of them (e.g. 'under 2000', "
-                                "'for 5 year old'; a child's age searches children's products).")
+                                "'for 5 year old'; a child's age searches children's products), or, in a catalogue "
+                                "with prices, a price word that gives no bound ('cheap', 'around 1000').")
+    price: list[float | None] | None = Field(None, description="Text search in a catalogue with prices: the price "
+                                             "filter the query's words made, [lowest, highest] with both included "
+                                             "and null for no bound ('shirts under 500': [null, 500]); null where "
+                                             "none was applied.")
     note: str | None = Field(None, description="Complete the look: why fewer than k pieces came back, where "
                              "fewer did (a product whose category takes no look got an empty list, no reason). "
                              "Text search: how the query was read where the results do not show it, as the "
@@ -249,6 +256,12 @@ def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
     for k in ITEM_FIELDS:
         if k != "year" and fields[k] is not None:
             fields[k] = str(fields[k])
+    price = _clean(d.get("price"))
+    try:
+        price = float(price) if price is not None else None
+    except (TypeError, ValueError):     # an items.csv edited by hand: no price rather than a 500
+        price = None
+    fields["price"] = price if price is None or math.isfinite(price) else None
     predicted = {}
     for head in ATTRIBUTES:
         label, prob = _clean(d.get(f"pred_{head}")), _clean(d.get(f"pred_{head}_prob"))

@@ -26,6 +26,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.results import PRODUCT_PAGE
+from fashionrec.text_notes import PRICE_HINT
 from fashionrec.text_search import (
     RELEVANT_TEXT_SIMILARITY,
     absent_said,
@@ -43,6 +44,9 @@ from fashionrec.vocabulary import (
     genders_named,
     lacking,
     norm,
+    price_range,
+    price_range_said,
+    price_said,
     price_words,
     rank_words,
     said_types,
@@ -65,6 +69,7 @@ def _addresses(request: Request) -> dict:
 
 
 templates = Jinja2Templates(directory=WEB / "templates", context_processors=[_addresses])
+templates.env.filters["price"] = price_said      # a shop's price on a card: "1,299" (stop 64)
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 24
 MAX_QUERY = 200
@@ -188,6 +193,25 @@ def catalogue_page(
         notices.append(ages_said(aged, kids)
                        + (f"; these are the products for {_quoted(query)}." if query and not (priced or sized or ranked)
                           else "."))
+    price: dict = {}        # {"price": (lowest, highest)} where the shop's catalogue has prices (stop 64)
+    used: list[str] = []    # the words it was read from
+    if priced:
+        with service.reading():
+            has_prices = service.rec.prices() is not None
+        bounds, used = price_range(priced) if has_prices else (None, [])
+        if bounds:
+            price = {"price": bounds}
+            notices.append(f"Only products priced {price_range_said(bounds)}: {' and '.join(map(repr, used))} "
+                           f"{'was' if len(used) == 1 else 'were'} read as a price.")
+        unread = [p for p in priced if p not in used]
+        if has_prices and unread:
+            # A price word that bounds no price ("cheap", "around 1000"), in a catalogue with prices: not "the
+            # catalogue has no prices".
+            notices.append(f"{' and '.join(map(repr, unread))} {'was' if len(unread) == 1 else 'were'} left out of "
+                           f"the search: {PRICE_HINT}" + ("." if sized or ranked or not unpriced else
+                                                          f"; these are the products for {_quoted(unpriced)}."))
+        if has_prices:
+            query, priced = unpriced, []
     if priced or sized or ranked:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
         query = unpriced
@@ -195,6 +219,9 @@ def catalogue_page(
         were = "was" if n == 1 else "were"
         notices.append(f"The catalogue has no {lacks}, so {said} {were} left out of the search"
                        + (f"; these are the products for {_quoted(query)}." if query else "."))
+
+    def with_price() -> dict | None:     # the filters chosen, and the price the words asked for
+        return {**chosen, **price} or None
     shares = SHARE.findall(query)
     if shares:
         # Kept where names have it (some Hanes names say "100% Cotton"); else "100% cotton shirt" found no name
@@ -249,7 +276,7 @@ def catalogue_page(
     few_notice = None
 
     def matching(words: str) -> int:      # how many products have every word, under the filters chosen
-        return service.rec.browse(chosen or None, words, limit=0)[0]
+        return service.rec.browse(with_price(), words, limit=0)[0]
 
     def by_meaning(words: str) -> bool:     # whether its closest matches by meaning are any
         return bool(service.rec.text_relevant(words, RELEVANT_TEXT_SIMILARITY).any())
@@ -261,10 +288,10 @@ def catalogue_page(
         with a link to the words as typed where they find anything. None unless it finds products by
         words, or by meaning where the words as typed find nothing either ("high heals": "high heels" is in
         no name, and its closest matches are heels; "blue jeens for dragons" keeps its own)."""
-        return service.rec.correction(typed, chosen or None)
+        return service.rec.correction(typed, with_price())
 
     with service.reading():
-        total, items = service.rec.browse(chosen or None, query or None, offset=offset, limit=PAGE_SIZE)
+        total, items = service.rec.browse(with_price(), query or None, offset=offset, limit=PAGE_SIZE)
         # Said only where it is true: a link can't put "no product matches X" in the page's mouth.
         corrected = corrected.strip()
         if not (corrected and (total or by_meaning(query)) and matching(corrected) == 0
@@ -281,17 +308,19 @@ def catalogue_page(
             # be shown (``correction``) and has products; otherwise, and for a longer query (maybe a
             # description), the correction is offered.
             if total == 0 and chosen:
-                everywhere = service.rec.browse(None, query, limit=0)[0]
+                everywhere = service.rec.browse(price or None, query, limit=0)[0]
             if total == 0 and not closest:
                 sure = correction(query)
                 if sure and not corrected:
-                    return RedirectResponse(f"{root}/?" + urlencode({**chosen, "q": sure, "corrected": query,
+                    # With the price words read as a filter: "shrits under 500" lost its price on the way.
+                    kept = " ".join([sure, *(used if price else [])])
+                    return RedirectResponse(f"{root}/?" + urlencode({**chosen, "q": kept, "corrected": query,
                                                               **({"page": page} if page > 1 else {})}),
                                             status_code=303)
                 suggestion = service.rec.suggest(query)
             # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
             # answer with the semantic text search instead of an empty page, a few pages deep.
-            found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None,
+            found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=with_price(),
                                                              min_similarity=RELEVANT_TEXT_SIMILARITY)]
             if everywhere and not found:
                 # A new search typed under the filters of the last one ("office shoes men" under the Colour
@@ -301,7 +330,7 @@ def catalogue_page(
                     f"{LABELS[k]}: {v}" for k, v in chosen.items()) + f"; these are the products for {_quoted(query)} "
                     "without " + ("that filter." if len(chosen) == 1 else "those filters."))
                 chosen, everywhere = {}, 0
-                total, items = service.rec.browse(None, query, offset=offset, limit=PAGE_SIZE)
+                total, items = service.rec.browse(with_price(), query, offset=offset, limit=PAGE_SIZE)
             else:
                 total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
                 relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY, "gender" in chosen)
@@ -313,7 +342,7 @@ def catalogue_page(
                         "" if suggestion else "Try a product type, a colour or a brand, such as 'blue jeans'."))
                     facets = {key: {} for key in FILTER_KEYS}
                 else:
-                    facets = _choice_counts(service, chosen, query, relevant, closest)
+                    facets = _choice_counts(service, with_price() or {}, query, relevant, closest)
                     if not found:
                         notices.append(f"No product matches {_quoted(query)} with the filters chosen; each list shows "
                                        "how many products its choices would leave.")
@@ -326,16 +355,16 @@ def catalogue_page(
         fills = bool(facets is None and query and not closest and 0 < total < PAGE_SIZE
                  and "articleType" in service.rec.parse_query(query))
         if fills:
-            named = items if offset == 0 else service.rec.browse(chosen or None, query, limit=PAGE_SIZE)[1]
+            named = items if offset == 0 else service.rec.browse(with_price(), query, limit=PAGE_SIZE)[1]
             ids = {d["id"] for d in named}
             # At most CLOSEST_MAX in all, as a page of closest matches alone.
-            more = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=chosen or None,
+            more = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=with_price(),
                                                             min_similarity=RELEVANT_TEXT_SIMILARITY)
                     if r.item["id"] not in ids][:CLOSEST_MAX - len(named)]
             if more:
                 filled = len(named)
                 relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY, "gender" in chosen)
-                facets = _choice_counts(service, chosen, query, relevant, False)
+                facets = _choice_counts(service, with_price() or {}, query, relevant, False)
                 total, items = filled + len(more), (named + more)[offset:offset + PAGE_SIZE]
                 parsed = service.rec.parse_query(query)
                 # Said only where some of the few lack it ("red kurta for men wedding": all 3 are Ethnic).
@@ -475,7 +504,7 @@ def catalogue_page(
     # scarves).
     with service.reading():
         corrected_url = (f"{root}/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
-                         if corrected and service.rec.as_typed_by_meaning(corrected, query, chosen or None) else None)
+                         if corrected and service.rec.as_typed_by_meaning(corrected, query, with_price()) else None)
     return templates.TemplateResponse(request, "catalogue.html", {
         "items": [to_item(d, root=root) for d in items], "total": total, "page": page, "pages": pages,
         "prev_url": page_url(page - 1) if page > 1 else None,

@@ -20,9 +20,9 @@ from fashionrec.api.deps import (
 )
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.catalog import is_greyscale
-from fashionrec.text_notes import search_said
+from fashionrec.text_notes import price_filter, search_said
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, read_ages
-from fashionrec.vocabulary import without_price_or_size
+from fashionrec.vocabulary import price_range, without_price_or_size
 
 router = APIRouter(tags=["search"], dependencies=[Depends(known_query_only)])
 UPLOAD_ERRORS = {413: {"model": Error}, 422: {"model": Error}}
@@ -64,8 +64,13 @@ def search_by_text(
     if not unaged.strip():      # "30 year old" alone leaves nothing: searched as typed, as a price alone is
         unaged, aged = typed, []
     query, dropped = without_price_or_size(unaged)
-    left_out = aged + dropped
     with service.reading():
+        # "under 500" a filter where the shop's catalogue has prices (stop 64), before the top k as the others.
+        priced = price_filter(service.rec, dropped, unaged)
+        filters = {**(filters or {}), **priced}
+        price = priced.get("price")
+        # What it asked of price and searched with is not left out.
+        left_out = aged + [p for p in dropped if not price or p not in price_range(dropped)[1]]
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
         recs, corrected = found_by_text(service.rec, query, filters, k, cut)
         unmatched = service.rec.unmatched(corrected or query, recs)
@@ -77,7 +82,7 @@ def search_by_text(
         searched = corrected or query
         note = " ".join(search_said(service.rec, searched, filters, recs, aged, kids, dropped, unaged)) or None
     return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
-                   unmatched=unmatched, parsed=parsed, note=note)
+                   unmatched=unmatched, parsed=parsed, note=note, price=list(price) if price else None)
 
 
 def found_by_text(rec, query: str, filters: dict, k: int, cut: float | None = RELEVANT_TEXT_SIMILARITY) -> tuple:

@@ -242,6 +242,11 @@
   // Results saved before display_name existed (sessionStorage) still have a name.
   function cardName(it) { return it.display_name || it.productDisplayName || ("Item " + it.id); }
   var SEP = '<span class="visually-hidden">, </span>';
+  // "1,299" or "499.50", as the server's cards write a price (vocabulary.price_said).
+  function priceSaid(p) {
+    var whole = p === Math.floor(p);
+    return p.toLocaleString("en-US", {minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2});
+  }
   function card(rec, saveButton) {
     var it = rec.item;
     var save = saveButton === false ? "" :
@@ -254,6 +259,8 @@
       '<div class="card-body"><div class="name" title="' + esc(cardName(it)) + '">' +
       esc(cardName(it)) + '</div>' + SEP +     // commas for a screen reader, as the page's own cards have
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
+      // A shop's price, where its catalogue has one (stop 64), as the page's own cards show it.
+      (typeof it.price === "number" ? SEP + '<div class="price">Price ' + esc(priceSaid(it.price)) + '</div>' : "") +
       (rec.reason ? SEP + '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +
         '</div>' : "") +
       '</div></a>' + save + '</div>';

@@ -1,0 +1,170 @@
+"""A shop's prices (stop 64): a `price` column of styles.csv read and checked, kept in the index, a filter for
+"shirts under 500" in text search (the API, the CLI and the catalogue page), and shown on the cards."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from fashionrec.api import Settings, create_app
+from fashionrec.catalog import COLUMNS, load_catalog
+from fashionrec.cli import app
+
+# Ids given a bad price: text, a negative amount, nothing. Their rows stay, without a price.
+NOT_AN_AMOUNT, NEGATIVE, EMPTY = "call us", "-5", ""
+
+
+def priced_shop(fixture_dir: Path, folder: Path, header: str = "price") -> tuple[Path, dict[int, float]]:
+    """A copy of the fixture catalogue whose styles.csv has a price column named ``header``: 299, 499, 699, 899,
+    1,099 in turn down the rows, the first three Shirts' prices bad (text, negative, empty); and the prices given,
+    by id."""
+    folder.mkdir(parents=True)
+    shutil.copytree(fixture_dir / "images", folder / "images")
+    table = load_catalog(fixture_dir, check_images=False, progress=False, warn=False).table[COLUMNS].copy()
+    prices = [str(299 + 200 * (i % 5)) for i in range(len(table))]
+    shirts = [i for i, t in enumerate(table["articleType"]) if t == "Shirts"]
+    for i, bad in zip(shirts, (NOT_AN_AMOUNT, NEGATIVE, EMPTY), strict=False):
+        prices[i] = bad
+    table[header] = prices
+    table.to_csv(folder / "styles.csv", index=False)
+    given = {int(i): float(p) for i, p in zip(table["id"], prices, strict=True) if p not in (NOT_AN_AMOUNT, NEGATIVE,
+                                                                                                  EMPTY)}
+    return folder, given
+
+
+def bad_price_ids(fixture_dir: Path) -> dict[str, int]:
+    table = load_catalog(fixture_dir, check_images=False, progress=False, warn=False).table
+    shirts = table.loc[table["articleType"] == "Shirts", "id"].astype(int).tolist()
+    return dict(zip((NOT_AN_AMOUNT, NEGATIVE, EMPTY), shirts, strict=False))
+
+
+@pytest.fixture(scope="module")
+def shop(fixture_dir, tmp_path_factory) -> tuple[Path, dict[int, float]]:
+    return priced_shop(fixture_dir, tmp_path_factory.mktemp("priced") / "shop")
+
+
+@pytest.fixture(scope="module")
+def priced_index(shop, tmp_path_factory) -> Path:
+    from test_api import build_test_index
+
+    return build_test_index(load_catalog(shop[0], progress=False), tmp_path_factory.mktemp("priced-index"))
+
+
+@pytest.fixture(scope="module")
+def priced_client(priced_index):
+    with TestClient(create_app(Settings(index_dir=priced_index))) as c:
+        yield c
+
+
+def test_a_price_column_is_read_and_its_bad_values_said_by_data_check_without_losing_a_row(shop, fixture_dir):
+    folder, given = shop
+    catalog = load_catalog(folder, progress=False)
+    bad = bad_price_ids(fixture_dir)
+    assert len(catalog.table) == len(pd.read_csv(folder / "styles.csv"))
+    assert catalog.report.rows_rejected == []
+    prices = dict(zip(catalog.table["id"].astype(int), catalog.table["price"], strict=True))
+    assert all(prices[i] == p for i, p in given.items())
+    assert all(pd.isna(prices[i]) for i in bad.values())        # kept, without a price
+    assert sorted(catalog.report.invalid_values["price"]) == sorted([bad[NOT_AN_AMOUNT], bad[NEGATIVE]])
+    assert catalog.report.missing_value_ids["price"] == [bad[EMPTY]]
+    assert "price" not in catalog.report.ignored_columns and catalog.report.price_column == "price"
+    out = CliRunner().invoke(app, ["data", "check", str(folder)])
+    text = " ".join(out.output.split())
+    assert f"invalid price 2 rows kept with it missing (ids {bad[NOT_AN_AMOUNT]}, {bad[NEGATIVE]})" in text or \
+        f"invalid price 2 rows kept with it missing (ids {bad[NEGATIVE]}, {bad[NOT_AN_AMOUNT]})" in text, out.output
+    assert f"price: 1 (id {bad[EMPTY]})" in text, out.output
+    assert "prices read from the column 'price'" in text
+
+
+@pytest.mark.parametrize(("written", "read"), [("1,299", 1299.0), ("₹1,299", 1299.0), ("Rs. 999", 999.0),
+                                               ("499.50", 499.5), ("0", 0.0), ("12e3", None), ("1.2.3", None)])
+def test_a_price_as_an_export_writes_it(tmp_path: Path, written: str, read: float | None) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(f'id,articleType,productDisplayName,MRP\n1,Shirts,Blue Shirt,"{written}"\n',
+                                         encoding="utf-8")
+    catalog = load_catalog(tmp_path, progress=False, warn=False)
+    assert catalog.report.price_column == "MRP"
+    price = catalog.table["price"].iloc[0]
+    assert (pd.isna(price) if read is None else price == read), (written, price)
+    assert catalog.report.invalid_values.get("price", []) == ([] if read is not None else [1])
+
+
+def test_the_kaggle_header_has_no_price_and_a_price_beside_an_mrp_is_the_one_read(tmp_path: Path, fixture_dir) -> None:
+    catalog = load_catalog(fixture_dir, check_images=False, progress=False, warn=False)
+    assert "price" not in catalog.table and catalog.report.price_column == ""
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,MRP,Price\n1,Shirts,Blue Shirt,999,499\n")
+    catalog = load_catalog(tmp_path, progress=False, warn=False)
+    assert catalog.report.price_column == "Price" and catalog.table["price"].iloc[0] == 499
+    assert catalog.report.ignored_columns == ["MRP"]
+
+
+def test_shirts_under_500_lists_k_shirts_of_500_or_less(priced_client, priced_index, shop):
+    _, given = shop
+    items = pd.read_csv(priced_index / "items.csv")
+    assert "price" in items        # the index keeps it
+    shirts = items[items["articleType"] == "Shirts"]
+    cheap = shirts[shirts["price"] <= 500]
+    assert 2 <= len(cheap) < len(shirts.dropna(subset=["price"]))       # the fixture has some either side
+    for k in (2, len(cheap)):
+        body = priced_client.get("/api/search/text", params={"q": "shirts under 500", "k": k}).json()
+        prices = [r["item"]["price"] for r in body["results"]]
+        # Filtered before the top k: k of them where k match, each 500 or less.
+        assert len(prices) == k and all(p is not None and p <= 500 for p in prices), body
+        assert all(r["item"]["articleType"] == "Shirts" for r in body["results"])
+        assert body["price"] == [None, 500.0] and body["left_out"] == []
+        assert "Only products priced 500 or less: 'under 500' was read as a price." in body["note"]
+        assert "has no prices" not in body["note"]
+    # Over, and a range.
+    body = priced_client.get("/api/search/text", params={"q": "shirts over 800", "k": 50}).json()
+    assert body["results"] and all(r["item"]["price"] >= 800 for r in body["results"]), body
+    body = priced_client.get("/api/search/text", params={"q": "shirts 400-700", "k": 50}).json()
+    assert body["results"] and all(400 <= r["item"]["price"] <= 700 for r in body["results"]), body
+    # A price word that bounds nothing is left out, said so: not "the catalogue has no prices".
+    body = priced_client.get("/api/search/text", params={"q": "cheap shirts"}).json()
+    assert body["left_out"] == ["cheap"] and body["price"] is None
+    assert "'cheap' was left out of the search: a price is searched as 'under 500'" in body["note"]
+    # Every item's JSON has its price.
+    one = next(iter(given))
+    assert priced_client.get(f"/api/items/{one}").json()["price"] == given[one]
+
+
+def test_the_catalogue_page_filters_by_price_and_its_cards_show_it(priced_client):
+    page = priced_client.get("/", params={"q": "shirts under 500"}).text
+    assert "Only products priced 500 or less" in page
+    shown = [float(p.replace(",", "")) for p in __import__("re").findall(r'<div class="price">Price ([\d,.]+)</div>',
+                                                                         page)]
+    assert shown and all(p <= 500 for p in shown)
+
+
+def test_recommend_text_filters_by_price_and_shows_it(priced_index):
+    out = CliRunner().invoke(app, ["recommend", "text", "shirts under 500", "--index", str(priced_index), "-k", "2",
+                                   "--json"])
+    assert out.exit_code == 0, out.output
+    answer = json.loads(out.output)
+    assert len(answer["results"]) == 2 and all(r["item"]["price"] <= 500 for r in answer["results"])
+    assert answer["price"] == [None, 500.0]
+    out = CliRunner().invoke(app, ["recommend", "text", "shirts under 500", "--index", str(priced_index), "-k", "2"],
+                             env={"COLUMNS": "200"})
+    assert "priced 500 or less only ('under 500')" in out.output and "price" in out.output
+
+
+def test_an_index_without_prices_keeps_the_old_note(fixture_dir, tmp_path):
+    from test_api import build_test_index
+
+    index = build_test_index(load_catalog(fixture_dir, progress=False), tmp_path)
+    assert "price" not in pd.read_csv(index / "items.csv")      # as an index built before prices were read
+    with TestClient(create_app(Settings(index_dir=index))) as client:
+        body = client.get("/api/search/text", params={"q": "shirts under 500"}).json()
+        page = client.get("/", params={"q": "shirts under 500"}).text
+    assert body["price"] is None and body["left_out"] == ["under 500"]
+    assert "The catalogue has no prices, so 'under 500' was left out of the search." in body["note"]
+    assert body["results"] and all(r["item"]["price"] is None for r in body["results"])
+    assert "The catalogue has no prices, so &#39;under 500&#39; was left out of the search" in page
+    assert 'class="price"' not in page
