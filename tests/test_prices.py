@@ -168,3 +168,32 @@ def test_an_index_without_prices_keeps_the_old_note(fixture_dir, tmp_path):
     assert body["results"] and all(r["item"]["price"] is None for r in body["results"])
     assert "The catalogue has no prices, so &#39;under 500&#39; was left out of the search" in page
     assert 'class="price"' not in page
+
+
+def test_a_product_added_with_a_price_is_found_by_it_and_keeps_it_through_a_rebuild(priced_index, shop, fixture_dir,
+                                                                                     tmp_path):
+    from _recs_support import tiny_tagger_path
+
+    from fashionrec.recommend import Recommender
+    from fashionrec.tagger import Tagger
+
+    live = tmp_path / "index"
+    shutil.copytree(priced_index, live)
+    shirt = pd.read_csv(live / "items.csv").query("articleType == 'Shirts'").iloc[0]
+    photo = ("p.jpg", (fixture_dir / "images" / f"{shirt['id']}.jpg").read_bytes(), "image/jpeg")
+    meta = {"productDisplayName": "Brand New Priced Shirt", "gender": shirt["gender"], "articleType": "Shirts",
+            "baseColour": shirt["baseColour"], "price": "450"}
+    with TestClient(create_app(Settings(index_dir=live, api_key="k"))) as c:
+        for bad in ("-1", "free", "nan"):
+            r = c.post("/api/items", files={"image": photo}, data={**meta, "price": bad}, headers={"X-API-Key": "k"})
+            assert r.status_code == 422 and "price" in r.json()["detail"], (bad, r.text)
+        new = c.post("/api/items", files={"image": photo}, data=meta, headers={"X-API-Key": "k"}).json()["id"]
+        assert c.get(f"/api/items/{new}").json()["price"] == 450
+        found = c.get("/api/search/text", params={"q": "shirts under 500", "k": 50}).json()["results"]
+        assert new in [r["id"] for r in found]
+        found = c.get("/api/search/text", params={"q": "shirts over 500", "k": 50}).json()["results"]
+        assert new not in [r["id"] for r in found]
+    # A rebuild carries the added product over, its price with it.
+    Recommender.build(load_catalog(shop[0], progress=False), Tagger.load(tiny_tagger_path()), live, progress=False)
+    items = pd.read_csv(live / "items.csv").set_index("id")
+    assert items.loc[new, "price"] == 450

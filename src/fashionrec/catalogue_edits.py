@@ -8,6 +8,7 @@ import contextlib
 import functools
 import io
 import logging
+import math
 import os
 import re
 import threading
@@ -28,6 +29,7 @@ from fashionrec.catalog import (
     ATTRIBUTES,
     COLUMNS,
     PLACEHOLDER_NAME,
+    PRICE,
     Catalog,
     CatalogError,
     DataReport,
@@ -306,8 +308,8 @@ def _source_of(image) -> Path | bytes | None:
 
 
 def _row_metadata(row: pd.Series) -> dict:
-    """A folder row's fields as add_product takes them: the empty ones left out."""
-    return {c: plain(row[c]) for c in COLUMNS if c in row and not pd.isna(row[c]) and row[c] != ""}
+    """A folder row's fields as add_product takes them, its price too (stop 64): the empty ones left out."""
+    return {c: plain(row[c]) for c in [*COLUMNS, PRICE] if c in row and not pd.isna(row[c]) and row[c] != ""}
 
 
 def _folder_reason(error: Exception, item_id: int, in_index: bool, catalogue: bool, other: str) -> str:
@@ -650,9 +652,19 @@ class CatalogueEdits:
         if unknown_values:
             raise BadInputError("; ".join(unknown_values) + ". A new value needs allow_new_values (API: "
                                 "allow_new_values=true; CLI: --new-values)")
-        unknown = sorted(set(metadata) - set(COLUMNS))
+        unknown = sorted(set(metadata) - set(COLUMNS) - {PRICE})
         if unknown:
-            raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: {', '.join(COLUMNS)}")
+            raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: {', '.join([*COLUMNS, PRICE])}")
+        if metadata.get(PRICE) is not None:
+            # A shop's price (stop 64): an amount, as styles.csv's price column is read; text ("499") is a number too.
+            given = metadata[PRICE]
+            try:
+                price = float(given) if not isinstance(given, bool) else math.nan
+            except (TypeError, ValueError):
+                price = math.nan
+            if not (math.isfinite(price) and price >= 0):
+                raise BadInputError(f"price must be an amount of 0 or more, such as 499 or 1299.50, got {given!r}")
+            metadata[PRICE] = price
         # (Not for a product a rebuild carries over: its id is its own, and the build checks the catalogue's rows.)
         catalogue = {} if carried_over else catalogue_ids(self.manifest.get("data_dir"))
         if metadata.get("id") is None:
@@ -704,6 +716,8 @@ class CatalogueEdits:
         preds = predicted_frame(self.tagger, probs).iloc[0].to_dict()
         row = {c: metadata.get(c) for c in COLUMNS}
         row["id"] = item_id
+        if metadata.get(PRICE) is not None:     # (a column of items.csv from then on, empty for the others)
+            row[PRICE] = metadata[PRICE]
         # The type, wearer and colour its name says, where it says one of each, before the tagger's guesses: "Harbour
         # Women Copper Analog Watch", added with its name alone, went in as Men, Blue (an operator's re-trial), and
         # "My Own Men Blue Jeans" on a grey canvas as "Lipstick 22%" (a new user's trial).

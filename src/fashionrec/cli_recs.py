@@ -344,6 +344,8 @@ def index_add(
     season: str | None = typer.Option(None, "--season", help="e.g. Winter."),
     year: int | None = typer.Option(None, "--year", min=1900, max=2100, help="Its year, e.g. 2012."),
     item_id: int | None = typer.Option(None, "--id", help="Its id (default: one above the largest)."),
+    price: float | None = typer.Option(None, "--price", min=0, help="Its price, e.g. 1299 (a shop's catalogue "
+                                       "with prices: text search filters by it, cards show it)."),
     new_values: bool = typer.Option(False, "--new-values", help="Accept a gender, category, type, colour, "
                                     "usage or season no product has yet (else refused as a likely typo)."),
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
@@ -358,7 +360,8 @@ def index_add(
         given = [flag for flag, v in (("--name", name), ("--gender", gender), ("--article-type", article_type),
                                       ("--colour", colour), ("--sub-category", sub_category),
                                       ("--master-category", master_category), ("--usage", usage),
-                                      ("--season", season), ("--year", year), ("--id", item_id)) if v is not None]
+                                      ("--season", season), ("--year", year), ("--id", item_id),
+                                      ("--price", price)) if v is not None]
         if given:
             fail(f"{photo} is a folder of products, each with its own row of styles.csv: {', '.join(given)} would "
                  "say one product's; put them in the rows")
@@ -368,7 +371,7 @@ def index_add(
     metadata = {k: v for k, v in {"id": item_id, "productDisplayName": name, "gender": gender,
                                   "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
                                   "masterCategory": master_category, "usage": usage, "season": season,
-                                  "year": year}.items() if v is not None}
+                                  "year": year, "price": price}.items() if v is not None}
     from fashionrec.catalogue_edits import manifest_stamp
 
     loaded = None       # as in _add_folder
@@ -734,7 +737,7 @@ def recommend_text(
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
     from fashionrec.text_notes import price_filter, search_said
     from fashionrec.text_search import ages_said, read_ages
-    from fashionrec.vocabulary import price_range, price_range_said, without_price_or_size
+    from fashionrec.vocabulary import price_range, price_range_said, price_words, without_price_or_size
 
     _check_k(k)
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
@@ -769,10 +772,18 @@ def recommend_text(
                       highlight=False)
     unpriced = [p for p in priced if not price or p not in price_range(priced)[1]]
     if unpriced and not as_json:
-        has = "the catalogue has no sizes, and a price is 'under 500', 'over 2000' or '500-1000'" \
-            if rec.prices() is not None else "the catalogue has no prices or sizes"
-        console.print(f"{has}: {' and '.join(map(repr, unpriced))} left out of the search for {query!r}",
-                      highlight=False)
+        if rec.prices() is not None:
+            # A shop's prices: a price word that bounds none ("cheap"), and sizes, said apart.
+            words = [p for p in unpriced if p in price_words(unaged)[1]]
+            sizes = [p for p in unpriced if p not in words]
+            for said, why in ((words, "a price is searched as 'under 500', 'over 2000' or '500-1000'"),
+                              (sizes, "the catalogue has no sizes")):
+                if said:
+                    console.print(f"{' and '.join(map(repr, said))} left out of the search for {query!r}: {why}",
+                                  highlight=False)
+        else:
+            console.print(f"the catalogue has no prices or sizes: {' and '.join(map(repr, unpriced))} left out of "
+                          f"the search for {query!r}", highlight=False)
     unmatched = rec.unmatched(query, recs)
     if unmatched and not as_json:
         # "gold jeans" listed blue jeans under "matches articleType Jeans" without a word of the gold.
@@ -785,17 +796,23 @@ def recommend_text(
     if not recs:
         if not len(rec):
             note = EMPTY_INDEX
+        elif wanted and set(wanted) == {"price"}:
+            note = f"no product priced {price_range_said(price)} matches {query!r}"
         elif wanted:
-            note = "no product has every filter given and matches the query: try fewer filters"
+            note = "no product has every filter given and matches the query" + (
+                f" priced {price_range_said(price)}" if price else "") + ": try fewer filters"
         elif min_similarity > -1 and not rec.parse_query(query):
             note = (f"no word of {query!r} names a type, colour, gender, usage or season, and no product's text is "
                     f"{min_similarity:g} similar to it; --min-similarity -1 shows the closest anyway")
     elif len(recs) < k and cut is not None:
         # "-k 5" printed 2 rows without a word: these are all that match it.
-        note = (f"only {len(recs)} product{'s' if len(recs) != 1 else ''} match {query!r} (the type and wearer it "
-                f"names, or a text similarity of {min_similarity:g}); --min-similarity -1 lists {k} anyway")
+        note = (f"only {len(recs)} product{'s' if len(recs) != 1 else ''} match {query!r}"
+                + (f" priced {price_range_said(price)}" if price else "")
+                + f" (the type and wearer it names, or a text similarity of {min_similarity:g}); --min-similarity -1 "
+                f"lists {k} anyway")
     parsed = rec.asked_for(query)
-    _show(recs, as_json, f"text: {query}", {"parsed": parsed,
+    _show(recs, as_json, f"text: {query}" + (f", priced {price_range_said(price)}" if price else ""),
+          {"parsed": parsed,
                                             **({"unmatched": unmatched} if unmatched else {}),
                                             **({"left_out": left_out} if left_out else {}),
                                             **({"corrected": corrected} if corrected else {})},

@@ -480,7 +480,7 @@ def _added_products(index_dir: Path,
         if item_id in catalogue_ids:
             replaced.append(item_id)       # the catalogue's row under that id wins
             continue
-        metadata = {c: plain(row.get(c)) for c in COLUMNS if plain(row.get(c)) is not None}
+        metadata = {c: plain(row.get(c)) for c in [*COLUMNS, PRICE] if plain(row.get(c)) is not None}
         photo = index_dir / str(row["image_path"])
         try:
             image = open_rgb(photo)

@@ -188,6 +188,9 @@ def add_item(
     season: Annotated[str | None, Form(max_length=50)] = None,
     year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
     usage: Annotated[str | None, Form(max_length=50)] = None,
+    price: Annotated[float | None, Form(ge=0, allow_inf_nan=False, description="Its price, where the shop's "
+                                       "catalogue has prices (a filter for 'shirts under 500' and on its card).")]
+    = None,
     allow_new_values: Annotated[bool, Form(description="Accept a gender, category, type, colour, usage or season "
                                            "no product has yet (else refused as a likely typo).")] = False,
     id: Annotated[int | None, Form(ge=1, le=2**63 - 1, description="The product's id (your SKU number); "
@@ -200,7 +203,7 @@ def add_item(
     metadata = {k: v for k, v in dict(
         productDisplayName=productDisplayName, gender=gender, masterCategory=masterCategory,
         subCategory=subCategory, articleType=articleType, baseColour=baseColour, season=season,
-        year=year, usage=usage, id=id).items() if v not in (None, "")}
+        year=year, usage=usage, id=id, price=price).items() if v not in (None, "")}
     warnings: list[str] = []
     with service.change() as exclusive:
         row = service.rec.left_out_row(id)      # a catalogue row without a photo: its labels were given
