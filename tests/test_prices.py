@@ -197,3 +197,23 @@ def test_a_product_added_with_a_price_is_found_by_it_and_keeps_it_through_a_rebu
     Recommender.build(load_catalog(shop[0], progress=False), Tagger.load(tiny_tagger_path()), live, progress=False)
     items = pd.read_csv(live / "items.csv").set_index("id")
     assert items.loc[new, "price"] == 450
+
+
+def test_a_price_filter_in_python_and_its_errors(priced_index, fixture_dir, tmp_path):
+    from test_api import build_test_index
+
+    from fashionrec.errors import BadInputError
+    from fashionrec.recommend import Recommender
+
+    rec = Recommender.load(priced_index)
+    first = int(rec.items["id"].iloc[0])
+    # Similar items pass the ids the price allows to the vector index (a Milvus collection keeps no price).
+    found = rec.similar(first, k=5, filters={"price": (None, 500)})
+    assert len(found) == 5 and all(r.item["price"] <= 500 for r in found)
+    for bad, said in (((900, 600), "above its highest"), ("cheap", "(lowest, highest)"), ((None, None), "(lowest")):
+        with pytest.raises(BadInputError, match=__import__("re").escape(said)):
+            rec.search_text("watch", filters={"price": bad})
+    plain = Recommender.load(build_test_index(load_catalog(fixture_dir, progress=False), tmp_path))
+    assert plain.prices() is None
+    with pytest.raises(BadInputError, match="this catalogue has no prices"):
+        plain.search_text("watch", filters={"price": (None, 500)})
