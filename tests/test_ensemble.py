@@ -17,7 +17,7 @@ from fashionrec.artifacts import source_revision
 from fashionrec.cli import app
 from fashionrec.ensemble import combine, weight_grid
 from fashionrec.errors import FashionrecError, ModelError
-from fashionrec.evaluate import evaluate_model
+from fashionrec.evaluate import evaluate_model, span
 from fashionrec.modelcard import stage_summary
 from fashionrec.models import EnsembleNet, create_model
 from fashionrec.tagger import Tagger, load_checkpoint, run_inference, save_checkpoint
@@ -337,12 +337,16 @@ def test_the_linear_head_is_scikit_learns_logistic_regression():
     np.testing.assert_allclose(np.exp(logp2[:, [2, 4]]), clf2.predict_proba(x), atol=1e-5)
 
 
-def _says_its_intervals(test_dir: Path) -> None:
-    """A test report's metrics.json and report.md give every head's 95% intervals."""
+def _says_its_intervals(run: Path) -> None:
+    """A run's test report (metrics.json, report.md), its checkpoint's ``test`` and its model card give every head's
+    95% intervals."""
+    from fashionrec.modelcard import model_card
+
+    test_dir = run / "test"
     m = json.loads((test_dir / "metrics.json").read_text())
     report = (test_dir / "report.md").read_text()
     assert m["intervals"]["level"] == 0.95, test_dir
-    assert "95% interval (n=" in report and "| class | support | precision | recall | recall 95% interval |" in report
+    assert "95% interval (n=" in report and "| class | support | precision | 95% | recall | 95% | F1 | 95% |" in report
     for head, a in [("articleType", m), *m["attributes"].items()]:
         for key in ("accuracy", "macro_f1"):
             lo, hi = a[f"{key}_interval_95"]
@@ -350,6 +354,18 @@ def _says_its_intervals(test_dir: Path) -> None:
         if head != "articleType":
             lo, hi = a["accuracy_interval_95"]
             assert f"| {a['accuracy']:.4f} | {lo:.3f}-{hi:.3f} | {a['macro_f1']:.4f} |" in report, (test_dir, head)
+    # The checkpoint's test and so the model card kept the numbers without their intervals (a stop 62 check).
+    kept = json.loads((run / "weights" / "best.json").read_text())["test"]
+    card = model_card(run)
+    for key in ("accuracy", "top5_accuracy", "macro_f1"):
+        assert kept[f"{key}_interval_95"] == m[f"{key}_interval_95"], (run, key)
+        assert f" | {m[key]:.4f} | {span(m[f'{key}_interval_95'])} |" in card, (run, key)
+    assert kept["intervals"] == m["intervals"]
+    for head, a in m["attributes"].items():
+        assert {k: kept["attributes"][head][k] for k in ("accuracy_interval_95", "macro_f1_interval_95")} == \
+            {k: a[k] for k in ("accuracy_interval_95", "macro_f1_interval_95")}, (run, head)
+        assert f" | {a['accuracy']:.4f} | {span(a['accuracy_interval_95'])} | {a['macro_f1']:.4f} | " \
+            f"{span(a['macro_f1_interval_95'])} |" in card, (run, head)
 
 
 def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_path, monkeypatch):
@@ -370,7 +386,7 @@ def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_
     # The test reports `train`, `ensemble` and `probe` write gave no interval, not even articleType's top-1 (a
     # stop 62 check): each gives every head's, as `evaluate` does, through the same evaluate_predictions.
     for run in (two_runs[0], ens, out):
-        _says_its_intervals(run / "test")
+        _says_its_intervals(run)
     assert meta["probe"]["base"]["test"] == json.loads((ens / "weights" / "best.json").read_text())["test"]
     assert "fashionrec_revision" in meta and meta["fashionrec_revision"] == source_revision()   # its own
     again = evaluate_model(FIXTURE, out, split="test", progress=False)

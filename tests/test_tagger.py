@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from fashionrec.catalog import load_catalog
 from fashionrec.cli import app
 from fashionrec.errors import BadInputError, FashionrecError, ModelError
-from fashionrec.evaluate import evaluate_model, head_metrics
+from fashionrec.evaluate import evaluate_model, head_metrics, span
 from fashionrec.models import MODEL_SPECS, create_model
 from fashionrec.tagger import Tagger, load_checkpoint, run_inference, save_checkpoint
 from fashionrec.train import make_config, train
@@ -1782,6 +1782,83 @@ def test_macro_f1_interval_is_the_bootstrap_of_the_products():
     assert macro_f1_interval(np.zeros(0, int), np.zeros(0, int)) == [0.0, 1.0]
 
 
+def test_per_class_precision_and_f1_have_intervals_beside_recall():
+    # Per class, only recall had an interval (stop 63): precision and F1 stood without one beside the support.
+    from fashionrec.evaluate import f1_interval, head_metrics, per_class_rows, wilson_interval
+
+    # Type 0: 8 of 10 right, 1 said to be 1, 1 to be 3; type 1: 4 of 5, 1 said to be 0; type 2: 1 of 1; type 3
+    # never true, once predicted; type 4: one product, said to be 0 (never predicted).
+    y = np.array([0] * 10 + [1] * 5 + [2, 4])
+    pred = np.array([0] * 8 + [1, 3] + [1] * 4 + [0, 2, 0])
+    m = head_metrics(y, np.eye(5)[pred], ["a", "b", "c", "d", "e"], per_class=True, spread=True)["per_class"]
+    assert m["a"]["precision_interval_95"] == wilson_interval(8, 10)        # 10 products said to be a, 8 right
+    assert m["a"]["f1_interval_95"] == f1_interval(8, 10, 10)
+    assert m["d"]["precision_interval_95"] == wilson_interval(0, 1) and "recall_interval_95" not in m["d"]
+    assert "precision_interval_95" not in m["e"] and m["e"]["f1_interval_95"] == f1_interval(0, 0, 1)
+    for name, v in m.items():
+        for key in ("precision", "recall", "f1"):
+            if f"{key}_interval_95" in v:
+                lo, hi = v[f"{key}_interval_95"]
+                assert 0 <= lo <= v[key] <= hi <= 1, (name, key)
+    # F1 is 2J / (1 + J) of J, the share right among the products that are the class or said to be (8 of 12).
+    lo, hi = wilson_interval(8, 12)
+    assert f1_interval(8, 10, 10) == pytest.approx([2 * lo / (1 + lo), 2 * hi / (1 + hi)])
+    # A bootstrap gave a class read without a mistake 1.000-1.000; this says how little one product reads.
+    assert f1_interval(1, 1, 1) == pytest.approx([0.3424, 1.0], abs=1e-4) and f1_interval(6, 6, 6)[1] == 1.0
+    # Its coverage: of 2,000 seeded draws of 300 products from cells (right, said wrongly, missed) of a class,
+    # the interval holds the class's F1 (0.727) about 95% of the time.
+    rng = np.random.default_rng(0)
+    cells = np.array([0.02, 0.005, 0.01, 0.965])
+    held = [f1_interval(int(r), int(r + p), int(r + t)) for r, p, t, _ in rng.multinomial(300, cells, size=2000)]
+    truth = 2 * 0.02 / (2 * 0.02 + 0.015)
+    assert 0.93 < np.mean([lo <= truth <= hi for lo, hi in held]) < 0.97
+    # report.md's table: each number with its interval to its right; a metrics.json from stop 63 (recall's alone)
+    # still renders, with the columns it has.
+    rows = per_class_rows(m)
+    assert "| class | support | precision | 95% | recall | 95% | F1 | 95% |" in rows
+    a = m["a"]
+    assert f"| a | 10 | {a['precision']:.3f} | 0.490-0.943 | 0.800 | 0.490-0.943 | 0.800 | " \
+           f"{a['f1_interval_95'][0]:.3f}-{a['f1_interval_95'][1]:.3f} |" in rows
+    assert any(line.startswith("| e | 1 (few) | 0.000 |  | 0.000 | ") for line in rows)
+    old = {k: {key: v[key] for key in ("precision", "recall", "f1", "support", "recall_interval_95") if key in v}
+           for k, v in m.items()}
+    assert "| class | support | precision | recall | 95% | F1 |" in per_class_rows(old)
+    assert "| class | support | precision | recall | F1 |" in per_class_rows(
+        {k: {key: v[key] for key in ("precision", "recall", "f1", "support")} for k, v in m.items()})
+
+
+def test_a_checkpoints_test_keeps_its_intervals_and_the_card_shows_them():
+    # The checkpoint's test (and so the model card) kept top-1 and macro-F1 without the intervals the report beside
+    # it gave (a stop 62 check); a checkpoint from before keeps its card as it was.
+    from fashionrec.evaluate import evaluate_predictions, summary_metrics
+    from fashionrec.modelcard import _metric_rows
+
+    rng = np.random.default_rng(0)
+    labels = {"articleType": rng.integers(0, 8, 200), "gender": rng.integers(0, 3, 200)}
+    probs = {h: rng.random((200, 8 if h == "articleType" else 3)) for h in labels}
+    classes = {"articleType": [f"t{i}" for i in range(8)], "gender": ["Men", "Women", "Unisex"]}
+    full = evaluate_predictions(labels, probs, classes, spread=True)
+    kept = summary_metrics(full)
+    for key in ("accuracy_interval_95", "top5_accuracy_interval_95", "macro_f1_interval_95", "intervals"):
+        assert kept[key] == full[key], key
+    for key in ("accuracy_interval_95", "macro_f1_interval_95"):
+        assert kept["attributes"]["gender"][key] == full["attributes"]["gender"][key], key
+    assert not any("interval" in k for k in summary_metrics(evaluate_predictions(labels, probs, classes)))
+    rows = _metric_rows({"test": kept, "classes": classes})
+    assert rows[:2] == ["| metric | this model | 95% interval |", "|---|---|---|"]
+    assert f"| articleType top-1 | {kept['accuracy']:.4f} | {span(kept['accuracy_interval_95'])} |" in rows
+    assert f"| articleType weighted-F1 | {kept['weighted_f1']:.4f} | — |" in rows
+    g = kept["attributes"]["gender"]
+    assert f"| gender | {g['accuracy']:.4f} | {span(g['accuracy_interval_95'])} | {g['macro_f1']:.4f} | " \
+           f"{span(g['macro_f1_interval_95'])} |" in rows
+    # A checkpoint from before stop 64 (none kept) renders as it did.
+    old = {**{k: v for k, v in kept.items() if "interval" not in k},
+           "attributes": {"gender": {k: v for k, v in g.items() if "interval" not in k}}}
+    rows = _metric_rows({"test": old, "classes": classes})
+    assert rows[:2] == ["| metric | this model |", "|---|---|"] and not any("interval" in r for r in rows)
+    assert f"| gender | {g['accuracy']:.4f} | {g['macro_f1']:.4f} |" in rows
+
+
 def test_ece_floor_is_the_ece_of_an_exactly_calibrated_model_on_so_many_products():
     from fashionrec.calibration import ece_floor, expected_calibration_error
 
@@ -1831,10 +1908,11 @@ def test_evaluate_says_its_sampling_spread_and_how_the_report_was_made(tiny_run,
         assert f"{head} top-1 {a['accuracy']:.4f} ({a_lo:.3f}-{a_hi:.3f}) macro-F1 {a['macro_f1']:.4f} ({a_f})" \
             in said, head
         assert f" | {a['accuracy']:.4f} | {a_lo:.3f}-{a_hi:.3f} | {a['macro_f1']:.4f} | {a_f} |" in report, head
-    assert "| class | support | precision | recall | recall 95% interval | F1 |" in report
+    assert "| class | support | precision | 95% | recall | 95% | F1 | 95% |" in report
     for name, v in m["per_class"].items():
         if v["support"]:
             assert v["recall_interval_95"] == wilson_interval(round(v["recall"] * v["support"]), v["support"]), name
+        assert "f1_interval_95" in v and ("precision_interval_95" in v or v["precision"] == 0), name
     few = [name for name, v in m["per_class"].items() if 0 < v["support"] < 10]
     assert few and f"{len(few)} of these " in report and all(
         any(line.startswith(f"| {name} | ") and " (few) |" in line for line in report.splitlines()) for name in few)

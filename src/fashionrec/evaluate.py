@@ -52,8 +52,8 @@ def head_metrics(y_true: np.ndarray, probs: np.ndarray, class_names: list[str],
     the true classes only, the definition this project reported before (it is never lower).
 
     ``spread``: with the 95% intervals a report gives (:func:`wilson_interval` of top-1, top-5 and, per class,
-    recall; :func:`macro_f1_interval`), as ``<key>_interval_95``; off where a number only chooses (an epoch, a
-    weight), as the bootstrap costs 10-40 ms a head on 3,988 products.
+    precision and recall; :func:`f1_interval` per class; :func:`macro_f1_interval`), as ``<key>_interval_95``; off
+    where a number only chooses (an epoch, a weight), as the bootstrap costs 10-40 ms a head on 3,988 products.
     """
     keep = y_true >= 0
     y, p = y_true[keep], probs[keep]
@@ -87,13 +87,17 @@ def head_metrics(y_true: np.ndarray, probs: np.ndarray, class_names: list[str],
             out["top5_accuracy_interval_95"] = wilson_interval(round(out["top5_accuracy"] * len(y)), len(y))
         out["macro_f1_interval_95"] = macro_f1_interval(y, pred)
     if per_class:
+        right = np.bincount(y[pred == y], minlength=labels.max() + 1)[labels]
+        said = np.bincount(pred, minlength=labels.max() + 1)[labels]       # products predicted as the class
         out["per_class"] = {
             class_names[c]: {"precision": float(a), "recall": float(b), "f1": float(f), "support": int(s),
-                             # Recall is a share of the class's own products, so Wilson's interval fits it; on the
-                             # 1-5 products most types of a few hundred have it says how little one reads.
-                             **({"recall_interval_95": wilson_interval(round(b * s), int(s))}
-                                if spread and s else {})}
-            for c, a, b, f, s in zip(labels, prec, rec, f1, sup, strict=True)
+                             # Recall is a share of the class's own products, precision of those predicted as it:
+                             # Wilson's interval fits each; on the 1-5 products most types of a few hundred have it
+                             # says how little one reads. None for a share of no products (never predicted).
+                             **({"precision_interval_95": wilson_interval(int(r), int(d))} if spread and d else {}),
+                             **({"recall_interval_95": wilson_interval(int(r), int(s))} if spread and s else {}),
+                             **({"f1_interval_95": f1_interval(int(r), int(d), int(s))} if spread else {})}
+            for c, a, b, f, s, r, d in zip(labels, prec, rec, f1, sup, right, said, strict=True)
         }
     return out
 
@@ -142,14 +146,32 @@ def wilson_interval(hits: int, n: int, z: float = 1.96) -> list[float]:
     p = hits / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return [float(max(0.0, centre - half)), float(min(1.0, centre + half))]
+    # All right (or none) is exactly 1 (0) at that end, where rounding gave 6 of 6 0.9999999999999999.
+    return [0.0 if hits == 0 else float(max(0.0, centre - half)), 1.0 if hits == n else float(min(1.0, centre + half))]
+
+
+def f1_interval(right: int, predicted: int, true: int) -> list[float]:
+    """The 95% interval ``[lo, hi]`` of one class's F1, of ``right`` products of the class predicted as it among
+    ``predicted`` predicted as it and ``true`` of the class: Wilson's interval of J = right / (true + predicted -
+    right), the share right among the products that are the class or said to be, taken through F1 = 2J / (1 + J).
+
+    Given how many products are the class or said to be, each of them is right independently with chance J (the
+    confusion matrix's cells are one multinomial), so Wilson's coverage holds, and F1 rises with J. A bootstrap of
+    the products (macro-F1's) was tried and left: a class read without a mistake (F1 1.000: Socks, 62 of 62, and
+    every type of one product read right) gets 1.000-1.000 from every resample, and a class of one product is
+    absent from over a third of them; this gives 1 of 1 right 0.342-1.000 and 62 of 62 0.970-1.000."""
+    union = predicted + true - right
+    lo, hi = wilson_interval(right, union)
+    return [2 * lo / (1 + lo), 2 * hi / (1 + hi)]
 
 
 # Of a macro-F1's interval: on the shipped test split its ends moved within 0.003 over 20 seeds (sd 0.0007).
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_SEED = 0              # the same predictions give the same interval, run after run
 # How the ``*_interval_95`` keys were made, as a metrics JSON records it beside them.
-INTERVALS_SAID = {"level": 0.95, "accuracy": "Wilson score interval (top-1, top-5, per-class recall)",
+INTERVALS_SAID = {"level": 0.95, "accuracy": "Wilson score interval (top-1, top-5, per-class precision and "
+                                             "recall)",
+                  "f1": "per class: Wilson score interval of right / (true + predicted - right), as F1 = 2J / (1 + J)",
                   "macro_f1": f"bootstrap percentile interval, {BOOTSTRAP_RESAMPLES} resamples of the products, "
                               f"seed {BOOTSTRAP_SEED}"}
 
@@ -216,14 +238,21 @@ def read_from_note(m: dict) -> str:
     return f" (read from {m['read_from']}{beside})"
 
 
+# The 95% intervals a checkpoint keeps beside its numbers, where they were measured (a test's): the model card
+# gave the test's numbers without them, where the report beside it had them (a stop 62 check).
+SUMMARY_INTERVALS = ("accuracy_interval_95", "top5_accuracy_interval_95", "macro_f1_interval_95")
+
+
 def summary_metrics(metrics: dict) -> dict:
-    """The headline numbers of :func:`evaluate_predictions` (no per-class table), as a checkpoint stores them."""
+    """The headline numbers of :func:`evaluate_predictions` (no per-class table), as a checkpoint stores them, with
+    their 95% intervals and how they were made (``intervals``) where they were measured (``spread``)."""
     out = {k: metrics[k] for k in ("n", "accuracy", "top5_accuracy", "macro_f1", "weighted_f1",
-                                   "macro_precision", "macro_recall") if k in metrics}
+                                   "macro_precision", "macro_recall", *SUMMARY_INTERVALS, "intervals") if k in metrics}
     if "per_class" in metrics:      # what compares_with_study reads where the table is not kept
         out["n_types"] = _types_scored(metrics["per_class"])
     out["attributes"] = {h: {**{k: m.get(k) for k in SUMMARY_KEYS},
-                             **{k: m[k] for k in ("read_from", "head_alone") if k in m}}
+                             **{k: m[k] for k in ("accuracy_interval_95", "macro_f1_interval_95", "read_from",
+                                                  "head_alone") if k in m}}
                          for h, m in metrics["attributes"].items()}
     return out
 
@@ -469,24 +498,31 @@ FEW_PRODUCTS = 10      # report.md marks a class of fewer products "(few)": one 
 def per_class_rows(per_class: dict) -> list[str]:
     """report.md's per-class table, by support, with a note on the classes of under :data:`FEW_PRODUCTS` products.
 
-    Recall has its Wilson interval (a share of the class's own products), precision and F1 none: a class's
-    interval would have to come from the same bootstrap as macro-F1's, 130 of them a report, where the support
-    beside them and the recall interval already say how little 1-5 products read (most types of a 300-product
-    folder have that few: a recall of 1.000 on one product is 0.207-1.000)."""
+    Each of precision, recall and F1 has its 95% interval beside it where it was measured (:func:`head_metrics`
+    spread; a metrics.json from stop 63 has recall's alone): Wilson's for precision and recall (shares of the
+    products said to be the class and of those that are), :func:`f1_interval` for F1. On the 1-5 products most types
+    of a 300-product folder have they say how little one reads (a recall of 1.000 on one product is 0.207-1.000)."""
     rows = sorted(per_class.items(), key=lambda kv: -kv[1]["support"])
-    intervals = any("recall_interval_95" in v for _, v in rows)
+    spreads = [key for key in ("precision", "recall", "f1") if any(f"{key}_interval_95" in v for _, v in rows)]
     few = sum(1 for _, v in rows if 0 < v["support"] < FEW_PRODUCTS)
     lines = [f"{few} of these {sum(1 for _, v in rows if v['support'])} classes have fewer than {FEW_PRODUCTS} "
              "products here (marked \"few\"): their precision, recall and F1 are a few products', which one product "
-             "moves by more than a tenth" + (", as their recall's interval shows" if intervals else "") + ".", ""] \
+             "moves by more than a tenth" + (", as their intervals show" if spreads else "") + ".", ""] \
         if few else []
-    lines += ["| class | support | precision | recall |" + (" recall 95% interval |" if intervals else "") + " F1 |",
-              "|---|---|---|---|" + ("---|" if intervals else "") + "---|"]
+    if spreads:
+        # Said once above the table, so that its columns can stay short ("95%") and the lines under 100 characters.
+        lines += ["Each \"95%\" column is the interval of the number to its left: precision's and recall's Wilson's "
+                  "(shares of the products predicted as the class and of the class's own), F1's Wilson's of the "
+                  "share right among the products that are the class or predicted as it (J), as F1 = 2J / (1 + J). "
+                  "Blank where the share would be of no products (precision's of a class never predicted).", ""]
+    head = "".join(f" {name} |" + (" 95% |" if key in spreads else "")
+                   for name, key in (("precision", "precision"), ("recall", "recall"), ("F1", "f1")))
+    lines += [f"| class | support |{head}", "|---|---|" + "---|" * (3 + len(spreads))]
     for name, v in rows:
         shown = f"{v['support']}{' (few)' if 0 < v['support'] < FEW_PRODUCTS else ''}"
-        spread = f" {span(v.get('recall_interval_95'))} |" if intervals else ""
-        lines.append(f"| {name}{UNSEEN_CLASS if v.get('model_class') is False else ''} | {shown} | "
-                     f"{v['precision']:.3f} | {v['recall']:.3f} |{spread} {v['f1']:.3f} |")
+        cells = "".join(f" {v[key]:.3f} |" + (f" {span(v.get(f'{key}_interval_95'))} |" if key in spreads else "")
+                        for key in ("precision", "recall", "f1"))
+        lines.append(f"| {name}{UNSEEN_CLASS if v.get('model_class') is False else ''} | {shown} |{cells}")
     return lines
 
 

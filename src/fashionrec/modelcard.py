@@ -10,7 +10,7 @@ import pandas as pd
 
 from fashionrec.artifacts import atomic_path, read_json, write_text, write_with_json
 from fashionrec.errors import BadInputError, option
-from fashionrec.evaluate import ORIGINAL_STUDY, compares_with_study
+from fashionrec.evaluate import ORIGINAL_STUDY, compares_with_study, span
 from fashionrec.tagger import SHIPPED_MODEL
 
 log = logging.getLogger(__name__)
@@ -165,21 +165,47 @@ def _metric_rows(meta: dict) -> list[str]:
     values = [("articleType top-1", "accuracy", ORIGINAL_STUDY["test_accuracy"]), ("articleType top-5",
               "top5_accuracy", "—"), ("articleType macro-F1", "macro_f1", "—"),
               ("articleType weighted-F1", "weighted_f1", "—")]
-    rows = (["| metric | this model | original study |", "|---|---|---|"] if study else
-            ["| metric | this model |", "|---|---|"])
-    rows += [f"| {name} | {_num(test.get(key))} |" + (f" {theirs} |" if study else "")
-             for name, key, theirs in values]
+    # A column of 95% intervals where the checkpoint kept them (since stop 64; one from before has none).
     attributes = test.get("attributes", {})
+    spreads = "accuracy_interval_95" in test or any("accuracy_interval_95" in m for m in attributes.values())
+    rows = ["| metric | this model |" + (" 95% interval |" if spreads else "") + (" original study |" if study else ""),
+            "|---|---|" + ("---|" if spreads else "") + ("---|" if study else "")]
+    rows += [f"| {name} | {_num(test.get(key))} |" + (f" {_span(test.get(f'{key}_interval_95'))} |" if spreads else "")
+             + (f" {theirs} |" if study else "") for name, key, theirs in values]
+
+    def numbers(m: dict) -> str:
+        return (f"{_num(m.get('accuracy'))} | {_span(m.get('accuracy_interval_95'))} | {_num(m.get('macro_f1'))} | "
+                f"{_span(m.get('macro_f1_interval_95'))} |" if spreads else
+                f"{_num(m.get('accuracy'))} | {_num(m.get('macro_f1'))} |")
+
+    columns = "| attribute | accuracy |" + (" 95% interval |" if spreads else "") + " macro-F1 |" \
+        + (" 95% interval |" if spreads else "")
+    rule = "|---|---|---|" + ("---|---|" if spreads else "")
     if not any("head_alone" in m for m in attributes.values()):
-        rows += ["", "| attribute | accuracy | macro-F1 |", "|---|---|---|"]
-        return rows + [f"| {h} | {_num(m.get('accuracy'))} | {_num(m.get('macro_f1'))} |"
-                       for h, m in attributes.items()]
+        return rows + ["", columns, rule, *(f"| {h} | {numbers(m)}" for h, m in attributes.items())] \
+            + _intervals_said(test, spreads)
     # The group and category as shown, read from the type (fashionrec.levels), and their heads' own beside.
-    rows += ["", "| attribute | accuracy | macro-F1 | its head alone (accuracy / macro-F1) |", "|---|---|---|---|"]
-    return rows + [f"| {h}{' (read from ' + m['read_from'] + ')' if 'read_from' in m else ''} | "
-                   f"{_num(m.get('accuracy'))} | {_num(m.get('macro_f1'))} | "
+    rows += ["", f"{columns} its head alone (accuracy / macro-F1) |", f"{rule}---|"]
+    return rows + [f"| {h}{' (read from ' + m['read_from'] + ')' if 'read_from' in m else ''} | {numbers(m)} "
                    + (f"{_num(m['head_alone'].get('accuracy'))} / {_num(m['head_alone'].get('macro_f1'))} |"
-                      if "head_alone" in m else "— |") for h, m in attributes.items()]
+                      if "head_alone" in m else "— |") for h, m in attributes.items()] + _intervals_said(test, spreads)
+
+
+def _span(interval) -> str:
+    """A kept interval as the card shows it ("0.893-0.912"), a dash where there is none (a head without a label)."""
+    return span(interval) if isinstance(interval, list) and len(interval) == 2 else "—"
+
+
+def _intervals_said(test: dict, spreads: bool) -> list[str]:
+    """How the card's intervals were made, under its tables (nothing where it has none)."""
+    if not spreads:
+        return []
+    said = test.get("intervals") or {}
+    return ["", "95% intervals, how far each number could be on other products like the test's: top-1's and "
+            f"top-5's a {said.get('accuracy', 'Wilson score interval').split(' (')[0]}, macro-F1's a "
+            f"{said.get('macro_f1', 'bootstrap of the products')} (a resample can lack a rare type, which pulls "
+            "macro-F1 down, so with many rare types its interval can sit above the number). The per-class numbers "
+            "and theirs are in test/report.md."]
 
 
 def _ensemble_card(run: Path, meta: dict) -> str:
