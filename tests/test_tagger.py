@@ -985,7 +985,8 @@ def test_export_writes_model_card(tiny_run, tmp_path):
     assert "original study" not in card
     from fashionrec.modelcard import _metric_rows
 
-    assert _metric_rows(Tagger.load().meta)[0] == "| metric | this model | original study |"
+    # With the 95% intervals of its test, which its tagger.json keeps since stop 64 (as every checkpoint's test).
+    assert _metric_rows(Tagger.load().meta)[0] == "| metric | this model | 95% interval | original study |"
 
 
 def test_an_export_over_a_model_with_more_types_or_a_better_test_says_so(tiny_run, tmp_path, caplog):
