@@ -400,6 +400,53 @@ def test_why_the_products_a_model_trained_on_cannot_be_told_is_said(tiny_run: Pa
     assert why_seen_unknown({k: v for k, v in meta.items() if k != "split"}) == "it records no split"
 
 
+def test_a_changed_catalogues_products_a_model_trained_on_are_read_from_its_runs_split(tiny_run: Path, tmp_path: Path,
+                                                                                     monkeypatch) -> None:
+    # A shop's model from `train --init shipped`, the shop's styles.csv changed since (a typo corrected, a photo
+    # added): its split could not be made again, and evaluate-recs counted none of the queries it trained on
+    # (n_queries_model_trained_on null; a new user's trial, stop 63). The run's split.csv says which they were.
+    from fashionrec.evaluate import run_split_ids, seen_by_model, why_seen_unknown
+    from fashionrec.splits import Split
+
+    meta = json.loads((tiny_run / "weights" / "best.json").read_text())
+    changed = tmp_path / "shop"
+    shutil.copytree(meta["data"], changed)
+    lines = (changed / "styles.csv").read_text().splitlines()
+    (changed / "styles.csv").write_text("\n".join(lines[:-20]) + "\n")
+    monkeypatch.setenv("FASHIONREC_DATA", str(tmp_path / "gone"))
+    items = load_catalog(changed, progress=False).usable
+    moved = {**meta, "data": str(changed)}
+    weights = tiny_run / "weights" / "best.safetensors"
+    found = seen_by_model(items, moved, checkpoint=weights)
+    assert found is not None
+    learnt = set(Split.load(tiny_run / "split.csv").ids("train", "val"))
+    assert found[0].tolist() == items["id"].isin(learnt).tolist() and 0 < found[0].sum() < len(items)
+    assert run_split_ids(weights, meta["split"]["test_ids_sha256"]) == learnt
+    # A model file outside its run, or a split.csv of another split: not counted, and said why.
+    alone = tmp_path / "alone" / "best.safetensors"
+    alone.parent.mkdir()
+    shutil.copy(weights, alone)
+    assert seen_by_model(items, moved, checkpoint=alone) is None
+    assert why_seen_unknown(moved, alone).endswith("nor is its run's split.csv beside it (the model file is not in "
+                                                   "a `train` run's weights/)")
+    other = tmp_path / "other"
+    (other / "weights").mkdir(parents=True)
+    shutil.copy(weights, other / "weights" / "best.safetensors")
+    shutil.copy(tiny_run / "split.json", other / "split.json")
+    (other / "split.csv").write_text("id,split\n1,test\n2,train\n")
+    assert seen_by_model(items, moved, checkpoint=other / "weights" / "best.safetensors") is None
+    assert why_seen_unknown(moved, other / "weights" / "best.safetensors").endswith(
+        f"and {other / 'split.csv'} is not its split")
+    # The command: the run of a shop whose catalogue changed after it, evaluated on that catalogue.
+    run = shutil.copytree(tiny_run, tmp_path / "run")
+    (run / "weights" / "best.json").write_text(json.dumps(moved))
+    res = CliRunner().invoke(app, ["evaluate", str(changed), "--model", str(run), "--split", "all",
+                                   "--json", str(tmp_path / "m.json")])
+    assert res.exit_code == 0, res.output
+    m = json.loads((tmp_path / "m.json").read_text())
+    assert m["trained_on"] == int(found[0].sum()) and "trained_on_unknown" not in m
+
+
 def test_a_checkpoint_that_records_no_catalogue_folder_is_said_so(tmp_path: Path, monkeypatch) -> None:
     # "the catalogue it was trained on, None, is not on this machine" for a checkpoint made elsewhere (a code review).
     from fashionrec.evaluate import why_seen_unknown

@@ -630,24 +630,26 @@ def with_unseen_classes(y: np.ndarray, probs: np.ndarray, values: np.ndarray,
     return y, np.hstack([probs, np.full((len(y), len(names)), -np.inf, probs.dtype)]), names
 
 
-def seen_by_model(items: pd.DataFrame, meta: dict, progress: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
+def seen_by_model(items: pd.DataFrame, meta: dict, progress: bool = False,
+                  checkpoint: str | Path | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """(trained, copies), bool per row of ``items``: the products the model trained or was validated on (id
     and name), those of the models it was started from (``--init``) too, and, among the rest with a photo,
     those whose photo is, byte for byte, one of those products' (renumbered or renamed copies: the model has
-    seen them). None where the model's own cannot be known (see :func:`trained_products`). What `evaluate`,
-    `tag` and `evaluate-recs` count alike."""
-    found = seen_by_model_apart(items, meta, progress)
+    seen them). None where the model's own cannot be known (see :func:`trained_products`; ``checkpoint``: the
+    model's file, beside whose run the split it records may be). What `evaluate`, `tag` and `evaluate-recs`
+    count alike."""
+    found = seen_by_model_apart(items, meta, progress, checkpoint)
     return None if found is None else (found[0] | found[1], found[2])
 
 
-def seen_by_model_apart(items: pd.DataFrame, meta: dict, progress: bool = False
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def seen_by_model_apart(items: pd.DataFrame, meta: dict, progress: bool = False,
+                        checkpoint: str | Path | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(own, started, copies), bool per row of ``items``: :func:`seen_by_model`'s trained products told apart into
     those the model itself trained or was validated on and those only a model it was started from (``--init``)
     did, which no split of this catalogue leaves out: `evaluate-recs` of a shop's model told to re-make its split
     for 13 of 14 test queries the shipped model had trained on, where the split it named was the one queried (a
     new user's trial, stop 64). ``copies`` as :func:`seen_by_model`'s."""
-    learnt = trained_products(items, meta, progress)
+    learnt = trained_products(items, meta, progress, checkpoint)
     if learnt is None:
         return None
     own = same_products(items, learnt)
@@ -662,7 +664,7 @@ def seen_by_model_apart(items: pd.DataFrame, meta: dict, progress: bool = False
     return own, trained & ~own, copies
 
 
-def why_seen_unknown(meta: dict) -> str:
+def why_seen_unknown(meta: dict, checkpoint: str | Path | None = None) -> str:
     """Why :func:`seen_by_model` cannot tell the products a model trained on (it gave None), said so that the user
     knows what to do: "it records no split, or the catalogue it was trained on is not on this machine" was all a
     shop's trial got where that catalogue was there and had changed since (a type's typo corrected, a photo
@@ -681,8 +683,16 @@ def why_seen_unknown(meta: dict) -> str:
                     f"({default_data_dir()}, or $FASHIONREC_DATA)")
         return f"the catalogue it was trained on, {meta.get('data')}, is not on this machine"
     # Looked for by its recorded folder and $FASHIONREC_DATA: what was found may be that catalogue changed, or another.
+    # And the run's split.csv (trained_products) was not there to say it instead.
+    beside = run_split_path(checkpoint)
+    if beside is None:
+        nor = "; nor is its run's split.csv beside it (the model file is not in a `train` run's weights/)"
+    elif not beside.is_file():
+        nor = f"; nor is its run's {beside} there"
+    else:
+        nor = f"; and {beside} is not its split"
     return (f"{where}, where the catalogue it was trained on was looked for, no longer splits as it did: rows added, "
-            "removed or relabelled since, or photos added or gone, or another catalogue")
+            f"removed or relabelled since, or photos added or gone, or another catalogue{nor if checkpoint else ''}")
 
 
 def started_from_products(items: pd.DataFrame, meta: dict, progress: bool = False) -> list[pd.DataFrame]:
@@ -807,14 +817,17 @@ def same_products(items: pd.DataFrame, learnt: pd.DataFrame) -> np.ndarray:
                                              == trained_name.fillna(""))).to_numpy()
 
 
-def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False) -> pd.DataFrame | None:
+def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False,
+                     checkpoint: str | Path | None = None) -> pd.DataFrame | None:
     """The rows (with their ``image_path``) of the products the model trained or was validated on; None where
     that cannot be known.
 
     ``items`` re-make the recorded split themselves when they are the model's own catalogue. Otherwise
     (a folder of some of its products, or another catalogue) the train and val parts of the recorded split
     are re-made from the training catalogue the checkpoint names (``data``: as given, from the working
-    folder or from this checkout; or ``$FASHIONREC_DATA``).
+    folder or from this checkout; or ``$FASHIONREC_DATA``). Where that catalogue has changed since, its
+    products of the ids the run's own ``split.csv`` (beside ``checkpoint``'s ``weights/``) puts in train and val,
+    where that file is this model's split.
     """
     from fashionrec.catalog import load_catalog
     from fashionrec.splits import SplitConfig, make_recorded_split
@@ -845,7 +858,38 @@ def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False) ->
             continue
         if split.fingerprint("test") == recorded["test_ids_sha256"]:
             return trained[trained["id"].isin(split.ids("train", "val"))]
-    return None
+    # A shop that corrected a type's typo and added a photo after `train --init shipped` could not be told which
+    # queries its model trained on (a new user's trial, stop 63): the run wrote which ids went where.
+    ids = run_split_ids(checkpoint, recorded["test_ids_sha256"])
+    if ids is None:
+        return None
+    trained = load_catalog(where, check_images=False, progress=False, warn=False).usable
+    return trained[trained["id"].isin(ids)]
+
+
+def run_split_path(checkpoint: str | Path | None) -> Path | None:
+    """Where the `train` run that wrote ``checkpoint`` (``RUN/weights/best.*``) saved its split: ``RUN/split.csv``;
+    None for a model file elsewhere."""
+    if checkpoint is None or Path(checkpoint).parent.name != "weights":
+        return None
+    return Path(checkpoint).parent.parent / "split.csv"
+
+
+def run_split_ids(checkpoint: str | Path | None, test_ids_sha256: str) -> set[int] | None:
+    """The ids the run's ``split.csv`` (:func:`run_split_path`) puts in train and val, where its test ids are the
+    model's (``test_ids_sha256``, as its checkpoint records them); None where there is no such file."""
+    from fashionrec.splits import Split
+
+    path = run_split_path(checkpoint)
+    if path is None or not path.is_file():
+        return None
+    try:
+        split = Split.load(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if split.fingerprint("test") != test_ids_sha256:
+        return None
+    return {int(i) for i in split.ids("train", "val")}
 
 
 def photo_copies(items: pd.DataFrame, others: pd.DataFrame) -> np.ndarray:
@@ -927,7 +971,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
         seen_by = None              # per row: "id", "photo" or ""
         # Products it trained on, by id and name; and, among the rest, renumbered or renamed copies: a
         # product whose photo is, byte for byte, a training or validation product's photo.
-        found = seen_by_model(items, tagger.meta)
+        found = seen_by_model(items, tagger.meta, checkpoint=tagger.path)
         if found is None:
             seen = None
         else:
@@ -1016,7 +1060,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
                     "model_sha256": tagger.sha256, "data": str(Path(str(catalog.root)).resolve()),
                     "split": split, "unseen_class_images": unseen[main], "unseen_labels": unseen,
                     "unseen_values": unseen_values, "unseen_values_like": unseen_like, "trained_on": seen,
-                    **({"trained_on_unknown": why_seen_unknown(tagger.meta)}
+                    **({"trained_on_unknown": why_seen_unknown(tagger.meta, tagger.path)}
                        if split == "all" and seen is None else {}),
                     "n_products": len(items), "calibration": calibration,
                     # Rows of the folder that gave no product to score: said in the report, not only logged.

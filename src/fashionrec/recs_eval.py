@@ -117,7 +117,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
     queries = queries.assign(**{col: spelled(col) for col in ("articleType", "baseColour")
                                 if col in queries and col in recommender.items})
     # Photos the tagger trained on embed closer to their kind than new ones: say how many there are.
-    by_model = seen_by_model_apart(queries, recommender.tagger.meta)
+    by_model = seen_by_model_apart(queries, recommender.tagger.meta, checkpoint=recommender.tagger.path)
     items = recommender.items
     type_counts = items["articleType"].value_counts()
     pair_counts = items.groupby(["articleType", "baseColour"]).size()
@@ -190,7 +190,8 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
         "n_queries_photo_copy_of_training": None if by_model is None else int(by_model[2].sum()),
         # Why, where it is None, as `evaluate`'s JSON says it: the CLI printed the reason, the JSON had none (a code
         # review).
-        **({"trained_on_unknown": why_seen_unknown(recommender.tagger.meta)} if by_model is None else {}),
+        **({"trained_on_unknown": why_seen_unknown(recommender.tagger.meta,
+                                                           recommender.tagger.path)} if by_model is None else {}),
         "n_queries_copy_of_an_indexed_product": int(copies),
         **without,
         "articleType_not_in_index": {str(t): int(n) for t, n in absent.items()},

@@ -478,7 +478,7 @@ def _mark_trained(table: pd.DataFrame, photos: list[Photo], notes: dict, tagger:
     for about in notes["catalogues"]:
         # Every accepted row, with a photo here or not: the product may be one the model saw elsewhere.
         items = about["items"].reset_index(drop=True)
-        found = seen_by_model(items, tagger.meta)
+        found = seen_by_model(items, tagger.meta, checkpoint=tagger.path)
         if found is None:
             return None
         trained.append(set(items.loc[found[0], "id"].astype(int)))
