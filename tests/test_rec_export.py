@@ -31,11 +31,10 @@ def test_every_product_gets_the_lists_its_page_shows(exported) -> None:
     assert summary["index"]["build_id"] == rec.manifest["build_id"] and summary["k"] == PRODUCT_PAGE
     for item_id in rec.items["id"].astype(int).tolist()[:25]:
         mine = table[table["item_id"] == item_id]
-        similar = rec.similar(item_id, k=PRODUCT_PAGE["similar"])
+        similar, colours = rec.product_page(item_id)       # its colourways in the second row, not the first
         expected = {
             "similar": similar,
-            "other_colours": rec.in_other_colours(item_id, k=PRODUCT_PAGE["other_colours"],
-                                                  exclude_ids=[r.id for r in similar]),
+            "other_colours": colours,
             "outfit": rec.complete_the_look(item_id, k=PRODUCT_PAGE["outfit"]),
         }
         for kind, recs in expected.items():

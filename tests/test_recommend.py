@@ -5731,3 +5731,33 @@ def test_an_ethnic_bottoms_look_names_it_by_its_type(tmp_path):
     _relabel(r, [churidar], articleType="Churidar", usage="Ethnic", productDisplayName="Biba Women Red Churidar")
     assert "ethnic women's salwar" in r.complete_the_look(salwar, k=1)[0].reason
     assert "ethnic women's churidar" in r.complete_the_look(churidar, k=1)[0].reason
+
+
+def test_a_products_colourways_are_its_other_colours_where_its_similar_items_take_its_type(rec, tmp_path):
+    # A new user's 120-product shop (stop 63): `recommend export` found other colours for 1 product of 118, its 12
+    # similar items taking the whole of its type, the colourways with it. The fixture's 9 women's handbags hold
+    # one design in two colours, the "Lino Perros Women Leatherette" handbag in black and in purple.
+    from fashionrec.rec_export import export_recommendations, read_export
+
+    black, purple = 25277, 25220
+    assert rec.colourways(black) == [purple] and rec.colourways(purple) == [black]
+    assert purple in {r.id for r in rec.similar(black, k=12)}      # the whole type, as on the shop
+    similar, row = rec.product_page(black)
+    assert row and row[0].id == purple and row[0].card_reason == "In purple"
+    assert row[0].reason.startswith("same name but its colour, same type (Handbags)")
+    assert purple not in {r.id for r in similar} and len(similar) == 12
+    assert not {r.id for r in similar} & {r.id for r in row}
+    assert rec.in_other_colours(black, exclude_ids=[r.id for r in similar])[0].id == purple
+    # As its page, the API's other-colours and the export list them.
+    export_recommendations(rec, tmp_path / "recs.csv", ids=[black], kinds=["similar", "other_colours"],
+                           progress=False)
+    table, _ = read_export(tmp_path / "recs.csv")
+    assert table.loc[table["kind"] == "other_colours", "rec_id"].tolist() == [r.id for r in row]
+    assert table.loc[table["kind"] == "similar", "rec_id"].tolist() == [r.id for r in similar]
+    # A name that many products share is a brand's plain name for its type, no one design's.
+    import fashionrec.recommend as recommend
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(recommend, "COLOURWAY_NAMES", 1)
+        mp.setattr(rec, "_colourway_key", None)        # its table, made again under the setting
+        assert rec.colourways(black) == [] and rec.product_page(black)[0][:12] == rec.similar(black, k=12)

@@ -240,11 +240,11 @@ def _lists(rec, item_id: int, kinds: list[str], sizes: dict[str, int]) -> dict[s
     """One product's lists, as its page makes them: other colours leave out the similar items listed above."""
     lists = {}
     # Worked out for other colours too, where not exported: the page leaves its similar items out of that row.
+    # Its colourways in other_colours, not among its similar items (Recommender.product_page).
     if "similar" in kinds or "other_colours" in kinds:
-        similar = lists["similar"] = rec.similar(item_id, k=sizes.get("similar", PRODUCT_PAGE["similar"]))
-    if "other_colours" in kinds:
-        lists["other_colours"] = rec.in_other_colours(item_id, k=sizes["other_colours"],
-                                                      exclude_ids=[r.id for r in similar])
+        lists["similar"], lists["other_colours"] = rec.product_page(
+            item_id, sizes.get("similar", PRODUCT_PAGE["similar"]),
+            sizes.get("other_colours", PRODUCT_PAGE["other_colours"]))
     if "outfit" in kinds:
         lists["outfit"] = rec.complete_the_look(item_id, k=sizes["outfit"])
     return lists

@@ -32,6 +32,7 @@ import itertools
 import logging
 import numbers
 import os
+import re
 import shutil
 import threading
 import time
@@ -90,6 +91,7 @@ from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: 
 from fashionrec.index_reuse import DIGESTS
 from fashionrec.item_tables import PRICE_FILTER, UNLISTED, ItemTables, filter_attrs  # noqa: F401
 from fashionrec.levels import levels_fingerprint
+from fashionrec.looks import NAMED_ALIAS
 from fashionrec.outfits import Outfits
 from fashionrec.profiles import Profiles
 from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers import from here)
@@ -97,6 +99,7 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
     FILTER_KEYS,
     MAX_K,
     NEAR_DUPLICATE,
+    PRODUCT_PAGE,
     RERANK_POOL,
     UNSURE,
     Rec,
@@ -155,6 +158,10 @@ KIND_WEIGHT = 0.3
 # rows of six held six colours (a black polo's: blue and navy blue only, its nearest other colours); at 10, 143;
 # at 20, 148, for 15 ms a row against 8 (a throwaway script over runs/index).
 OTHER_COLOURS_POOL = 20
+# A product's colourways: of its type and wearer, in another colour, named as it is but for the colour words. A name
+# more products share than this is a brand's plain name for the type ("Catwalk Women Heels": 179 products, "Kiara
+# Women Handbag": 119), no one design's: those are left to the nearest in other colours.
+COLOURWAY_NAMES = 12
 # With a projected index: fetch this many times the wanted count (+ 10) by projected cosine, then keep the
 # best by full cosine (for a top-10, 30 candidates hold 99.9% of the exact top-10; index/projection.py).
 REFINE_FACTOR = 2
@@ -918,6 +925,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._columns: dict[str, np.ndarray] | None = None   # _column()'s
         self._id_order: tuple[np.ndarray, np.ndarray] | None = None     # _rows()'s: sorted ids, their rows
         self._photo_group: np.ndarray | None = None    # _photo_groups()'s
+        self._colourway_key: np.ndarray | None = None     # _colourway_keys()'s
         self._value_codes: dict[str, tuple[np.ndarray, dict]] = {}     # _is()'s
         # A look's candidate sets' means (Outfits._typical_and_affinity): a cache, not a table warm_search builds
         self._look_means: collections.OrderedDict[bytes, np.ndarray] = collections.OrderedDict()
@@ -1366,10 +1374,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         return out
 
     def in_other_colours(self, item_id: int, k: int = 6, exclude_ids: Iterable[int] = ()) -> list[Rec]:
-        """The product page's "In other colours": :meth:`similar` with ``other_colours``, one product a colour
-        (a second of a colour after every first read as a repeat, "Maroon, Brown, Tan, Mushroom Brown, Coffee
-        Brown, Maroon": a shopper's trial), so at most ``k`` and fewer where its kind has fewer colours; none of
-        ``exclude_ids`` (the page's similar items) nor a copy of their photos."""
+        """The product page's "In other colours": its colourways first (:meth:`colourways`), then :meth:`similar`
+        with ``other_colours``, one product a colour (a second of a colour after every first read as a repeat,
+        "Maroon, Brown, Tan, Mushroom Brown, Coffee Brown, Maroon": a shopper's trial), so at most ``k`` and fewer
+        where its kind has fewer colours; none of ``exclude_ids`` (the page's similar items) nor a copy of their
+        photos."""
+        item_id = self._check_id(item_id)
+        check_k(k)
         exclude = {self._as_id(i) for i in id_list(exclude_ids)}      # one id too, as similar() takes it
         if exclude:
             # Nor their photos' copies under other ids: a similar item's photo came back under another brand's name
@@ -1378,9 +1389,93 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             shown = [groups[self._row[i]] for i in exclude if i in self._row]
             exclude |= {int(i) for i in self._ids[np.isin(groups, shown)]}
         firsts: dict[str | None, Rec] = {}
-        for r in self.similar(item_id, k=k, other_colours=True, exclude_ids=exclude):
+        # Its own colourways first, found by name: a small shop's 12 similar items took its whole type, and the
+        # nearest in other colours were then none (1 product of 118 had the row, a new user's trial of stop 63).
+        for r in self._colourway_recs(item_id, k, exclude):
             firsts.setdefault(r.item.get("baseColour"), r)
-        return list(firsts.values())
+        if len(firsts) < k:
+            for r in self.similar(item_id, k=k, other_colours=True, exclude_ids=exclude | {r.id for r in
+                                                                                         firsts.values()}):
+                firsts.setdefault(r.item.get("baseColour"), r)
+        return list(firsts.values())[:k]
+
+    def colourways(self, item_id: int) -> list[int]:
+        """Ids of ``item_id``'s colourways, the nearest photo first: the products of its type and wearer (as
+        labelled) filed under another colour and named as it is but for the colour words ("Nike Men As Ss
+        Challen Blue T-Shirts" and its "... Red T-Shirts"), not a copy of its photo; none where the name is one
+        more than :data:`COLOURWAY_NAMES` products share (a brand's plain name for the type)."""
+        item_id = self._check_id(item_id)
+        row = self._row[item_id]
+        keys = self._colourway_keys()
+        if keys[row] < 0:
+            return []
+        rows = np.flatnonzero(keys == keys[row])
+        colours = self._labels("baseColour")
+        skip = self._set_aside()
+        # Not one whose name or photo says another colour than its label, nor one named in this one's colour (their
+        # "In blue" cards would show another colour: similar() with other_colours lists them last), nor one of
+        # the colour this one's photo shows where its label is another (look_colour).
+        belied = self._named_otherwise() | self._looks_otherwise()
+        _, named = self._named_colours()
+        own = {colours[row], self.look_colour(item_id) or ""}
+        rows = rows[~np.isin(colours[rows], [*own, ""]) & ~belied[rows]
+                    & ~np.isin(self._ids[rows], np.fromiter(skip, np.int64, len(skip)))]
+        rows = rows[[colours[row] not in named[r] for r in rows]] if len(rows) else rows
+        if not len(rows):
+            return []
+        cosines = _cosines(self.embeddings[rows], self.vector(item_id))
+        keep = cosines <= NEAR_DUPLICATE
+        order = np.argsort(-cosines[keep], kind="stable")
+        return [int(i) for i in self._ids[rows[keep][order]]]
+
+    def _colourway_recs(self, item_id: int, k: int, exclude: set[int]) -> list[Rec]:
+        """Up to ``k`` of :meth:`colourways` as results, one a colour, none of ``exclude``."""
+        out: list[Rec] = []
+        colours: set[str] = set()
+        src = self.item(item_id)
+        me = self.vector(item_id)
+        for i in self.colourways(item_id):
+            item = self.item(i)
+            if i in exclude or item.get("baseColour") in colours:
+                continue
+            colours.add(item.get("baseColour"))
+            cosine = float(self.vector(i) @ me)
+            reason, _ = self._reason_similar(src, item, cosine)
+            out.append(Rec(i, cosine, f"same name but its colour, {reason}", item,
+                           card_reason=f"In {str(item.get('baseColour')).lower()}"))
+            if len(out) == k:
+                break
+        return out
+
+    def _colourway_keys(self) -> np.ndarray:
+        """Per row, a number the products of one type and wearer named alike but for their colour words share
+        (:meth:`colourways`); -1 where more than :data:`COLOURWAY_NAMES` share it, or the product has no name."""
+        def build() -> np.ndarray:
+            it = self.items
+            labels = [c for c in it["baseColour"].dropna().unique() if isinstance(c, str)] \
+                if "baseColour" in it else []
+            words = sorted({c.lower() for c in labels} | set(NAMED_ALIAS), key=len, reverse=True)
+            names = it["productDisplayName"].fillna("").astype(str).str.casefold()
+            if words:
+                names = names.str.replace(rf"\b(?:{'|'.join(map(re.escape, words))})\b", " ", regex=True)
+            names = names.str.split().str.join(" ")
+            frame = pd.DataFrame({"name": names, "type": self._labels("articleType"), "gender": self._labels("gender")})
+            codes = frame.groupby(["name", "type", "gender"], sort=False).ngroup().to_numpy().copy()
+            sizes = np.bincount(codes)
+            codes[(sizes[codes] > COLOURWAY_NAMES) | (names == "").to_numpy()] = -1
+            return codes
+        return self._once("_colourway_key", build)
+
+    def product_page(self, item_id: int, similar_k: int = PRODUCT_PAGE["similar"],
+                     colours_k: int = PRODUCT_PAGE["other_colours"]) -> tuple[list[Rec], list[Rec]]:
+        """(similar items, its other colours) as its product page lists them, and `recommend export` and
+        ``/api/items/{id}/other-colours`` too: the colourways the second row shows are not among the similar items
+        (:meth:`similar` with them left out), nor are the similar items in the second row."""
+        item_id = self._check_id(item_id)
+        check_k(colours_k)
+        ways = [r.id for r in self._colourway_recs(item_id, colours_k, set())]
+        similar = self.similar(item_id, k=similar_k, exclude_ids=ways)
+        return similar, self.in_other_colours(item_id, k=colours_k, exclude_ids=[r.id for r in similar])
 
     def similar_to_image(self, image, k: int = 10, filters: dict | None = None,
                          exclude_ids: Iterable[int] = ()) -> PhotoResults:
@@ -1524,7 +1619,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 # to write for that moment alone: the tagging and the new arrays are made while searches go on). Without it, a
 # similar() in one thread during an add_product in another died in FAISS's search (SIGSEGV, an integrator's trial).
 # ``with rec.lock.read():`` around several calls gives them one version of the catalogue.
-READS = ("similar", "in_other_colours", "similar_to_image", "photo_query", "unfamiliar", "search_text", "browse",
+READS = ("similar", "in_other_colours", "colourways", "product_page", "similar_to_image", "photo_query", "unfamiliar",
+         "search_text", "browse",
          "facets", "word_matches", "suggest", "correction", "as_typed_by_meaning", "autocorrect", "parse_query",
          "asked_for", "negation", "photo_owners", "reading_notes", "absent_combination",
          "unmatched", "grown_up_reading", "stand_ins", "absent_kind", "text_relevant", "complete_the_look",

@@ -151,8 +151,7 @@ def in_other_colours(item_id: int, service: ServiceDep, root: RootDep,
     # Not similar?other_colours=true, which leaves the similar items in: a shop's front end could not show the
     # page's row over HTTP (an integrator's trial).
     with service.reading():
-        shown = service.rec.similar(item_id, k=PRODUCT_PAGE["similar"])
-        recs = service.rec.in_other_colours(item_id, k=k, exclude_ids=[r.id for r in shown])
+        recs = service.rec.product_page(item_id, colours_k=k)[1]
     return RecList(results=[to_rec(r, root) for r in recs])
 
 

@@ -561,7 +561,8 @@ def _choice_counts(service, chosen: dict, query: str, relevant, closest: bool) -
 def item_page(request: Request, item_id: int, service: ServiceDep, root: RootDep):
     with service.reading():
         raw = service.rec.item(item_id)     # an unknown id: the app's 404 (a page for browsers)
-        found = service.rec.similar(item_id, k=PRODUCT_PAGE["similar"])
+        # Its colourways in the row of other colours, not among its similar items (Recommender.product_page).
+        found, in_colours = service.rec.product_page(item_id)
         similar = [to_rec(r, root) for r in found]
         # A product unlike any other (cushion covers: their nearest at 0.51) still gets its closest, under "Same
         # colour" and the like (a shopper re-trial): said, where even the closest is no nearer than an
@@ -572,8 +573,7 @@ def item_page(request: Request, item_id: int, service: ServiceDep, root: RootDep
                       and max(float(service.rec.vector(r.id) @ me) for r in found) < floor)
         # Its kind in other colours: a shopper clicking through a red dress's similar items met the same 12 red
         # dresses at every step. Not those above it again (15% of product pages repeated some, a shopper trial).
-        colours = [to_rec(r, root) for r in service.rec.in_other_colours(
-            item_id, k=PRODUCT_PAGE["other_colours"], exclude_ids=[r.id for r in found])]
+        colours = [to_rec(r, root) for r in in_colours]
         outfit = [to_rec(r, root) for r in service.rec.complete_the_look(item_id, k=PRODUCT_PAGE["outfit"])]
         look_colour = service.rec.look_colour(item_id) if outfit else None
     item = to_item(raw, item_id, root)
