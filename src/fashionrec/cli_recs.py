@@ -735,9 +735,9 @@ def recommend_text(
         "in Python's search_text without min_similarity)."),
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
-    from fashionrec.text_notes import price_filter, search_said
+    from fashionrec.text_notes import price_filter, search_said, searched_words
     from fashionrec.text_search import ages_said, read_ages
-    from fashionrec.vocabulary import price_range, price_range_said, price_words, without_price_or_size
+    from fashionrec.vocabulary import price_range, price_range_said, price_words, rank_words
 
     _check_k(k)
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
@@ -745,11 +745,13 @@ def recommend_text(
     unaged, aged, kids = read_ages(query)
     if not unaged.strip():
         unaged, aged = query, []
-    query, priced = without_price_or_size(unaged)
-    left_out = aged + priced
+    left_out = aged
     price = None
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
+        # Prices, sizes and a rating word no name has with the rest, as the API and the page leave them out.
+        query, priced = searched_words(rec, unaged, wanted)
+        left_out = aged + priced
         # "under 500" a filter where the catalogue has prices (stop 64), as /api/search/text reads it.
         price = price_filter(rec, priced, unaged).get("price")
         if price:
@@ -772,18 +774,20 @@ def recommend_text(
                       highlight=False)
     unpriced = [p for p in priced if not price or p not in price_range(priced)[1]]
     if unpriced and not as_json:
+        rated = [p for p in unpriced if p in rank_words(unaged)[1]]
         if rec.prices() is not None:
-            # A shop's prices: a price word that bounds none ("cheap"), and sizes, said apart.
+            # A shop's prices: a price word that bounds none ("cheap"), sizes and ratings, said apart.
             words = [p for p in unpriced if p in price_words(unaged)[1]]
-            sizes = [p for p in unpriced if p not in words]
+            sizes = [p for p in unpriced if p not in words and p not in rated]
             for said, why in ((words, "a price is searched as 'under 500', 'over 2000' or '500-1000'"),
-                              (sizes, "the catalogue has no sizes")):
+                              (sizes, "the catalogue has no sizes"), (rated, "the catalogue has no ratings")):
                 if said:
                     console.print(f"{' and '.join(map(repr, said))} left out of the search for {query!r}: {why}",
                                   highlight=False)
         else:
-            console.print(f"the catalogue has no prices or sizes: {' and '.join(map(repr, unpriced))} left out of "
-                          f"the search for {query!r}", highlight=False)
+            console.print(f"the catalogue has no prices{', sizes or ratings' if rated else ' or sizes'}: "
+                          f"{' and '.join(map(repr, unpriced))} left out of the search for {query!r}",
+                          highlight=False)
     unmatched = rec.unmatched(query, recs)
     if unmatched and not as_json:
         # "gold jeans" listed blue jeans under "matches articleType Jeans" without a word of the gold.

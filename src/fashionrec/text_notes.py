@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from fashionrec.item_tables import PRICE_FILTER
 from fashionrec.text_search import absent_said, ages_said, people_named, people_said
-from fashionrec.vocabulary import lacking, price_range, price_range_said, price_words
+from fashionrec.vocabulary import (
+    KIDS_NAME,
+    genders_named,
+    lacking,
+    price_range,
+    price_range_said,
+    price_words,
+    rank_words,
+    without_price_or_size,
+)
 
 # Where a catalogue has prices and a price word gives no bound ("cheap", "around 1000"): what does.
 PRICE_HINT = "a price is searched as 'under 500', 'over 2000', '500-1000' or 'between 500 and 1000'"
@@ -25,14 +34,66 @@ def price_filter(rec, dropped: list[str], unaged: str) -> dict:
     return {PRICE_FILTER: bounds} if bounds else {}
 
 
+# A gender's products as a sentence says them ("these are girls' and unisex products").
+POSSESSIVE = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'", "Unisex": "unisex"}
+# How many of a grown-up's products a search for a child may list before they are not read one by one for a
+# child's word in their names (the catalogue files some children's shoes as Women: "Timberland Women Juniors ...").
+CHILDREN_FILED_MAX = 200
+
+
+def searched_words(rec, unaged: str, filters: dict | None) -> tuple[str, list[str]]:
+    """(the words a text search searches, the prices, sizes and ratings left out of ``unaged``), as the catalogue
+    page reads them: prices and sizes always (:func:`~fashionrec.vocabulary.without_price_or_size`), a rating or
+    arrival word ("best", "latest") where no product under ``filters`` has every word with it. Names have "Best"
+    ("ADIDAS Men's Best Shot"); "best running shoes" has none, and the API searched it with "best" where the page
+    searched "running shoes" (a stop 63 reading of 78 text queries)."""
+    query, dropped = without_price_or_size(unaged)
+    rest, ranked = rank_words(query)
+    if ranked and rest.strip() and not rec.browse(filters or None, query, limit=0)[0]:
+        return rest, dropped + ranked
+    return query, dropped
+
+
+def people_listed(rec, query: str, filters: dict | None) -> str | None:
+    """What a text search whose products all have its words says of a person it read as a wearer, without a full
+    stop: "'daughter' reads as Girls: these are girls' and unisex products", whose products being counted (the
+    unisex ones where other words say what: text_search._word_mask), children's products filed as a grown-up's
+    said as such; None where it names no person or a gender is chosen. The page's notice and the API's ``note``
+    (which said "'daughter' reads as Girls." alone, a stop 63 reading of 78 text queries)."""
+    people = people_named(query) if not (filters or {}).get("gender") else []
+    if not people:
+        return None
+    wearers = list(dict.fromkeys(g for w in people for g in genders_named(w)))
+    genders = rec.filter_values().get("gender", [])
+    listed = [g for g in POSSESSIVE if g in genders and rec.browse({**(filters or {}), "gender": g}, query, limit=0)[0]]
+    filed_as = []    # grown-ups' genders whose listed products are all named for children
+    if set(wearers) <= {"Boys", "Girls"}:
+        # "shoes for my daughter" said "these are women's, girls' and unisex products", the women's being 6
+        # children's shoes filed as Women ("Timberland Women Juniors ...", a stop 63 trial).
+        for g in [g for g in listed if g in ("Men", "Women")]:
+            n, rows = rec.browse({**(filters or {}), "gender": g}, query, limit=CHILDREN_FILED_MAX)
+            if n <= CHILDREN_FILED_MAX and all(KIDS_NAME.search(d.get("productDisplayName") or "") for d in rows):
+                filed_as.append(POSSESSIVE[g])
+                listed.remove(g)
+    whose = [POSSESSIVE[g] for g in listed]
+    if not (whose or filed_as):
+        return people_said(people)
+    these = (f"{', '.join(whose[:-1]) + ' and ' + whose[-1] if len(whose) > 1 else whose[0]} products"
+             if whose else "")
+    if filed_as:
+        these += f"{', and ' if whose else ''}children's products filed as {' or '.join(filed_as)}"
+    return f"{people_said(people)}: these are {these}"
+
+
 def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list[str], kids: bool,
                 dropped: list[str], unaged: str) -> list[str]:
     """The sentences a text search's answer says, in the page's order: the ages, prices and sizes left out, how
     the words were read, what the catalogue has none of, and a person read as a wearer.
 
     ``searched`` is the query searched for (corrected where it was); ``aged`` and ``kids`` what
-    ``read_ages`` took out of the typed query, leaving ``unaged``; ``dropped`` the prices and sizes then taken out
-    of it; ``filters`` those searched with, the price :func:`price_filter` made of them among them.
+    ``read_ages`` took out of the typed query, leaving ``unaged``; ``dropped`` the prices, sizes and ratings then
+    left out (:func:`searched_words`); ``filters`` those searched with, the price :func:`price_filter` made of them
+    among them.
     """
     notes = rec.reading_notes(searched, filters)
     # What the catalogue has none of, as the page says it over its closest matches: "jacket for girls" and
@@ -48,14 +109,20 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
             notes.append(f"The catalogue has no {kind}; these are the closest matches by meaning.")
     # A person read as a wearer, as the page says it ("'daughter' reads as Girls: these are ..."): the API
     # listed girls' shoes for "shoes for my daughter" without a word (a stop 63 trial).
-    people = people_named(searched)
-    if recs and people and words_found and not (filters or {}).get("gender"):
-        notes.append(people_said(people) + ".")
-    # Ages, prices and sizes left out, first, as the page says them (the API listed them in ``left_out`` alone).
+    # Whose products they are where the words' matches fill the list, as the page says it over a page of them; over
+    # a few and the closest matches after them, the reading alone, as the page says it there.
+    people = people_named(searched) if recs and words_found and not (filters or {}).get("gender") else []
+    if people:
+        notes.append((people_listed(rec, searched, filters) if words_found >= len(recs) else people_said(people)) + ".")
+    # Ages, prices, sizes and ratings left out, first, as the page says them (the API listed them in ``left_out``
+    # alone).
     said = [ages_said(aged, kids) + "."] if aged else []
     if dropped:
         priced = [p for p in dropped if p in price_words(unaged)[1]]
-        sized = [p for p in dropped if p not in priced]
+    if dropped:
+        priced = [p for p in dropped if p in price_words(unaged)[1]]
+        ranked = [p for p in dropped if p not in priced and p in rank_words(unaged)[1]]
+        sized = [p for p in dropped if p not in priced and p not in ranked]
         if rec.prices() is not None and priced:
             # A shop's prices (stop 64): "under 500" a filter, said; a price word that bounds none, said left out.
             bounds = (filters or {}).get(PRICE_FILTER)
@@ -68,8 +135,8 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
                 said.append(f"{' and '.join(map(repr, unread))} {'was' if len(unread) == 1 else 'were'} left out of "
                             f"the search: {PRICE_HINT}.")
             priced = []
-        if priced or sized:
-            lacks, words, n = lacking(priced, sized, [])
+        if priced or sized or ranked:
+            lacks, words, n = lacking(priced, sized, ranked)
             said.append(f"The catalogue has no {lacks}, so {words} {'was' if n == 1 else 'were'} left out of the "
                         "search.")
     return said + notes

@@ -26,7 +26,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.results import PRODUCT_PAGE
-from fashionrec.text_notes import PRICE_HINT
+from fashionrec.text_notes import PRICE_HINT, people_listed
 from fashionrec.text_search import (
     RELEVANT_TEXT_SIMILARITY,
     absent_said,
@@ -37,11 +37,9 @@ from fashionrec.text_search import (
 )
 from fashionrec.vocabulary import (
     BARE_NUMBER,
-    KIDS_NAME,
     SHARE,
     SURELY_PRICE,
     USAGE_WORDS,
-    genders_named,
     lacking,
     norm,
     price_range,
@@ -88,12 +86,8 @@ def _quoted(text: str) -> str:
     return repr((cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:. ") + "…")
 
 
-POSSESSIVE = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'", "Unisex": "unisex"}
 # An occasion word as a search reads it ("date night" as "datenight") -> the word as written.
 OCCASIONS = {norm(phrase): phrase for phrase in USAGE_WORDS}
-# How many of a grown-up's products a search for a child may list before they are not read one by one for a
-# child's name ("Timberland Women Juniors ...").
-CHILDREN_FILED_MAX = 200
 CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with no word match goes
 # What shoppers read instead of the catalogue's column names.
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
@@ -474,31 +468,13 @@ def catalogue_page(
                 read = " and ".join(f"{w!r} as {USAGE_WORDS[w]}" for w in occasions)
                 notices.append(f"The catalogue files products by usage, not occasion: this reads {read}; choose a "
                                "Type to narrow it.")
-    people = people_named(query) if words_listed and "gender" not in chosen else []
-    if people:
-        # A person read as a wearer narrows the search: said, with whose products are listed, as counted (the
-        # unisex ones too where other words say what: text_search._word_mask).
-        wearers = list(dict.fromkeys(g for w in people for g in genders_named(w)))
-        filed_as = []    # grown-ups' genders whose listed products are all named for children
+    # A person read as a wearer narrows the search: said, with whose products are listed (text_notes.people_listed,
+    # the API's note's words too).
+    if words_listed:
         with service.reading():
-            listed = [g for g in POSSESSIVE if g in service.filter_values.get("gender", [])
-                      and service.rec.browse({**chosen, "gender": g}, query, limit=0)[0]]
-            if set(wearers) <= {"Boys", "Girls"}:
-                # "shoes for my daughter" said "these are women's, girls' and unisex products", the women's being
-                # 6 children's shoes filed as Women ("Timberland Women Juniors ...", a stop 63 trial).
-                for g in [g for g in listed if g in ("Men", "Women")]:
-                    n, rows = service.rec.browse({**chosen, "gender": g}, query, limit=CHILDREN_FILED_MAX)
-                    if n <= CHILDREN_FILED_MAX and all(KIDS_NAME.search(d.get("productDisplayName") or "")
-                                                       for d in rows):
-                        filed_as.append(POSSESSIVE[g])
-                        listed.remove(g)
-        whose = [POSSESSIVE[g] for g in listed]
-        if whose or filed_as:
-            these = (f"{', '.join(whose[:-1]) + ' and ' + whose[-1] if len(whose) > 1 else whose[0]} products"
-                     if whose else "")
-            if filed_as:
-                these += f"{', and ' if whose else ''}children's products filed as {' or '.join(filed_as)}"
-            notices.append(f"{people_said(people)}: these are {these}.")
+            people = people_listed(service.rec, query, chosen)
+        if people:
+            notices.append(people + ".")
     # The words as typed, by meaning: offered only where that finds some (not "jeens", "wach"; nor "addidas",
     # whose one product by meaning was a Lotto cap, a shopper trial) like the correction's ("snekers" led to
     # scarves).

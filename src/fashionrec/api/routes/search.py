@@ -20,9 +20,9 @@ from fashionrec.api.deps import (
 )
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.catalog import is_greyscale
-from fashionrec.text_notes import price_filter, search_said
+from fashionrec.text_notes import price_filter, search_said, searched_words
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, read_ages
-from fashionrec.vocabulary import price_range, without_price_or_size
+from fashionrec.vocabulary import price_range
 
 router = APIRouter(tags=["search"], dependencies=[Depends(known_query_only)])
 UPLOAD_ERRORS = {413: {"model": Error}, 422: {"model": Error}}
@@ -63,8 +63,9 @@ def search_by_text(
     unaged, aged, kids = read_ages(typed)
     if not unaged.strip():      # "30 year old" alone leaves nothing: searched as typed, as a price alone is
         unaged, aged = typed, []
-    query, dropped = without_price_or_size(unaged)
     with service.reading():
+        # Prices, sizes and a rating word no name has with the rest, as the page leaves them out.
+        query, dropped = searched_words(service.rec, unaged, filters)
         # "under 500" a filter where the shop's catalogue has prices (stop 64), before the top k as the others.
         priced = price_filter(service.rec, dropped, unaged)
         filters = {**(filters or {}), **priced}
