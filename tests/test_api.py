@@ -627,6 +627,20 @@ def test_a_search_for_another_wearer_leaves_out_the_gender_chosen(client):
     assert "asks for White" not in page and 'name="searched" value="white shirt"' in page
 
 
+def test_a_pages_links_carry_searched_only_with_filters(client):
+    # Stop 64, a shopper's trial: "/?q=shirt&searched=shirt&page=2", the words twice where no filter reads them.
+    import re
+
+    def next_link(params):
+        link = re.search(r'href="([^"]*)" rel="next"', client.get("/", params=params).text)
+        assert link, params
+        return html.unescape(link.group(1))
+
+    assert next_link({"q": "men"}) == "/?q=men&page=2"
+    # With a filter, the words it was chosen under go along (a new search under it is read against them).
+    assert "searched=men" in next_link({"q": "men", "gender": "Men", "searched": "men"})
+
+
 def test_an_age_in_a_search_is_left_out_and_said(client):
     # "dress for 6 year old girl" read "for 6" as a price; a child's age stands for children.
     rec = client.app.state.service.rec

@@ -346,6 +346,27 @@ def test_text_search(server, page):
     assert "searched=" in page.url and "the filter Gender: Women was left out" in page.locator("main").inner_text()
 
 
+def test_a_new_search_leaves_the_last_ones_words_out_of_the_address(server, page):
+    # Stop 64, a shopper's trial: "red kurta" typed over "gift for my dad" went to
+    # /?q=red+kurta&searched=gift+for+my+dad, and an emptied box to /?searched=watch: the last search in an
+    # address a shopper may share. "searched" goes only where a filter is chosen (test_text_search).
+    page.goto(server + "/?q=gift+for+my+dad")
+    page.fill("input[name=q]", "red kurta")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**q=red+kurta**")
+    assert page.url == server + "/?q=red+kurta"
+    page.fill("input[name=q]", "")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url(re.compile(re.escape(server) + r"/\??$"))       # "/?": a form sent with no field
+    # Nor the words of a page of closest matches, which it shows only for those very words.
+    page.goto(server + "/?q=shirt&closest=shirt")
+    assert page.locator("input[name=closest]").count() == 1
+    page.fill("input[name=q]", "watch")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**q=watch**")
+    assert page.url == server + "/?q=watch"
+
+
 def test_upload_a_photo(server, page, fixture_dir):
     photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
     page.goto(server + "/upload")

@@ -380,7 +380,8 @@ def catalogue_page(
         if facets is None:     # counts per filter value under the other choices and the search words
             facets = service.rec.facets(chosen, query if total else None)
     pages = max(1, -(-total // PAGE_SIZE))
-    current = {**chosen, **({"q": query, "searched": query} if query else {})}
+    # "searched" with filters only, which it is read for: "/?q=shirt&searched=shirt&page=2" said it twice.
+    current = {**chosen, **({"q": query} if query else {}), **({"searched": query} if query and chosen else {})}
     # A description ("red cotton t-shirt for men") whose every word only a few names contain: offer the
     # closest matches to the whole of it too, rather than leave the shopper with two T-shirts.
     # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets)

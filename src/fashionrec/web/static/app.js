@@ -41,9 +41,15 @@
   // "searched", which says a search was typed here under filters chosen for no words (the server keeps the
   // filters of an address without it: left out, Colour: Black stayed under a "red dress" typed on
   // /?baseColour=Black, a shopper's re-trial).
+  // "searched" goes only with a filter chosen, the one thing the server reads it for; "closest" only with the
+  // words it was asked for: typed over, "/?q=red+kurta&searched=gift+for+my+dad" and "/?searched=watch" (an
+  // emptied box) carried the last search into an address a shopper may share (a shopper's trial, stop 64).
   function submitClean(form) {
+    var q = form.querySelector("input[name=q]");
+    var filtered = Array.prototype.some.call(form.querySelectorAll("select[name]"), function (s) { return s.value; });
     form.querySelectorAll("input[name], select[name]").forEach(function (el) {
-      if (!el.value && el.name !== "searched") el.disabled = true;
+      if (el.name === "searched" ? !filtered : el.name === "closest" ? !q || el.value !== q.value.trim() : !el.value)
+        el.disabled = true;
     });
     form.submit();
   }
