@@ -861,6 +861,9 @@ def test_saved_products_give_picks_for_you(server, page):
     assert page.evaluate("document.activeElement.id") == "foryou-status"
     assert [c.get_attribute("data-id") for c in page.locator("#foryou-saved .card").all()] == [saved_id]
     assert page.evaluate(f"localStorage.getItem({key!r})") == f"[{int(saved_id)}]"
+    # Undo looks like the page's other buttons (stop 64, a shopper's trial: a grey square of the browser's own).
+    look = "b => { const s = getComputedStyle(b); return [s.borderRadius, s.fontSize, s.backgroundColor]; }"
+    assert page.eval_on_selector("#foryou-undo", look) == page.eval_on_selector("#foryou-clear", look)
     # Undone at a click: back where it was in the list (a shopper trial had no way back).
     page.click("#foryou-undo")
     page.wait_for_function("() => document.querySelectorAll('#foryou-saved .card').length === 2")
@@ -1028,6 +1031,25 @@ def test_with_nothing_saved_the_picks_are_for_the_products_viewed(server, page):
     assert page.locator("#foryou-status").inner_text() == "Recently viewed products cleared."
     assert page.evaluate("document.activeElement.id") == "foryou-status"
     assert page.evaluate("localStorage.getItem('fashionrec-viewed')") == "[]"
+
+
+def test_the_header_counts_the_saved_products(server, page):
+    # Stop 64, a shopper's trial: three products saved, and no sign of them on any page but "For you".
+    page.goto(server + "/")
+    assert page.locator("header .saved-count").count() == 0
+    hearts = page.locator("#grid button[data-card-like]")
+    hearts.nth(0).click()
+    hearts.nth(1).click()
+    assert page.locator("header .saved-count [aria-hidden]").inner_text() == "2"
+    assert page.get_by_role("link", name="For you (2 saved)").count() == 1
+    page.goto(server + "/upload")                 # every page, from this browser's list
+    assert page.locator("header .saved-count [aria-hidden]").inner_text() == "2"
+    page.goto(server + "/")
+    page.locator("#grid button[data-card-like]").nth(0).click()
+    assert page.locator("header .saved-count [aria-hidden]").inner_text() == "1"
+    page.locator("#grid button[data-card-like]").nth(1).click()
+    assert page.locator("header .saved-count").count() == 0
+    assert page.get_by_role("link", name="For you", exact=True).count() == 1
 
 
 def test_a_card_saves_its_product_without_opening_it(server, page):

@@ -279,7 +279,26 @@
   }
   function saveLiked(ids) {
     try { localStorage.setItem(LIKED, JSON.stringify(ids)); } catch (e) { /* storage off: nothing kept */ }
+    showSavedCount();
   }
+  // How many products are saved, beside "For you" in the header: a shopper who had saved three saw no sign of
+  // them on any other page (a shopper's trial, stop 64). Saved in another tab: counted here too.
+  function showSavedCount() {
+    var link = document.querySelector('header nav a[href$="/for-you"]');
+    if (!link) return;
+    var ids = likedIds(), n = Array.isArray(ids) ? ids.length : 0;
+    var badge = link.querySelector(".saved-count");
+    if (!n) { if (badge) badge.remove(); return; }
+    if (!badge) {
+      badge = document.createElement("span");
+      badge.className = "saved-count";
+      link.appendChild(badge);
+    }
+    // Heard as "For you (3 saved)", seen as a small count.
+    badge.innerHTML = '<span aria-hidden="true">' + n + '</span><span class="visually-hidden">(' + n + " saved)</span>";
+  }
+  showSavedCount();
+  window.addEventListener("storage", function (e) { if (e.key === LIKED || e.key === null) showSavedCount(); });
   // Products opened in this browser, newest first, kept the same way: while nothing is saved, "For you" picks
   // for them (it was built from saved products only, and empty until a ♡; a shopper trial).
   var VIEWED = "fashionrec-viewed", VIEWED_KEPT = 24, VIEWED_PICKED_FOR = 10;
