@@ -279,6 +279,18 @@ def test_filters_by_keyboard_apply_on_enter_not_on_each_arrow(server, page):
     assert page.locator("select[name=gender]").input_value() == ""
 
 
+def test_the_header_lines_up_with_the_page(server, browser):
+    # Stop 64, a shopper's trial: on a 1366 px window the brand sat at the window's edge (20 px), the search box
+    # and everything under it at 103 px, the page being 1200 px at most.
+    for width in (1366, 1920, 900, 390):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        pg = context.new_page()
+        pg.goto(server + "/")
+        left = "e => Math.round(e.getBoundingClientRect().left)"
+        assert pg.eval_on_selector(".brand", left) == pg.eval_on_selector("#filters", left), width
+        context.close()
+
+
 def test_the_footer_leaves_no_separator_at_a_lines_end(server, browser):
     # 320 px wide, the footer's "·" between its two links ended the first line alone (a shopper's trial).
     for width in (320, 390, 1280):
