@@ -284,7 +284,7 @@
   // How many products are saved, beside "For you" in the header: a shopper who had saved three saw no sign of
   // them on any other page (a shopper's trial, stop 64). Saved in another tab: counted here too.
   function showSavedCount() {
-    var link = document.querySelector('header nav a[href$="/for-you"]');
+    var link = document.querySelector('header nav a[href="' + ROOT + '/for-you"]');
     if (!link) return;
     var ids = likedIds(), n = Array.isArray(ids) ? ids.length : 0;
     var badge = link.querySelector(".saved-count");
