@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -60,6 +61,9 @@ from fashionrec.item_tables import filter_attrs, plain
 from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, UNSURE, id_list
 from fashionrec.text_encoder import encode_text, load_text_model, product_text
+
+if TYPE_CHECKING:
+    from fashionrec.recommend import FirstView
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +134,10 @@ def let_go_change_lock(index_dir: Path, lock: FileLock | None) -> None:
 # The words of a product name for its wearer (not "dad", "her": a name's wearers, not a query's people).
 WEARER_WORDS = frozenset({"men", "man", "mens", "women", "woman", "womens", "ladies", "boys", "boy", "girls", "girl",
                           "unisex", "kids"})
+# The heads a product's name can fill (:meth:`CatalogueEdits._named_labels`), where the product has none given.
+NAMED_HEADS = ("gender", "baseColour", "articleType")
+# Photos a rebuild carrying products over tags at a time (:meth:`CatalogueEdits.carry_over`).
+CARRY_BATCH = 64
 # Characters that turn the text after them around (a name that reads otherwise than it sorts and searches).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -505,6 +513,42 @@ class CatalogueEdits:
                  len(done.unchanged))
         return done
 
+    def carry_over(self, carried: list[tuple[dict, Image.Image, Path]], progress: bool = False) -> list[int]:
+        """Add the products a rebuild carries over from the index it replaces (``carried``: each one's metadata,
+        photo and its file, :func:`~fashionrec.index_build._added_products`), not saved (the rebuild saves once);
+        their ids, in order. Each goes in as :meth:`add_product` adds it (``save=False``, ``carried_over``), after
+        the ones before it, which its photo's closest products and its labels are read beside; but the photos'
+        first views are tagged :data:`CARRY_BATCH` at a time, the texts embedded in one batch at the end, and the
+        value tables and vocabulary kept between them (:meth:`_keep_tables`). One at a time, 258 products took
+        323 of the 365 s of a rebuild of 1,331 (cProfile)."""
+        ids: list[int] = []
+        texts: list[str] = []
+        self._room = {}     # each copies its own rows, not every embedding
+        try:
+            with tqdm(total=len(carried), desc="carrying over", unit="product", disable=hidden(progress)) as bar:
+                for start in range(0, len(carried), CARRY_BATCH):
+                    chunk = carried[start:start + CARRY_BATCH]
+                    photos = [checked_photo(image) for _, image, _ in chunk]
+                    firsts = self.first_views([to_rgb(photo) for photo in photos], batch_size=CARRY_BATCH)
+                    for (metadata, _, source), photo, first in zip(chunk, photos, firsts, strict=True):
+                        # The vocabulary as it is (None until a name is read): not built for nothing.
+                        tables = self._value_tables(), self._vocab
+                        added = self._add_product(photo, metadata, True, False, None, contextlib.nullcontext,
+                                                  quiet=True, source_file=source, carried_over=True, first=first,
+                                                  texts_later=texts)
+                        self._keep_tables(added, *tables)
+                        ids.append(added)
+                        bar.update()
+            if ids:
+                text = self.text_embeddings.copy()      # an array of its own, without the buffer's room
+                text[[self._row[i] for i in ids]] = encode_text(texts)
+                with self.lock.write():
+                    self._reindex()     # the carried products' names read into the vocabulary from here on
+                    self.embeddings, self.text_embeddings = self.embeddings.copy(), text
+        finally:
+            self._room = None
+        return ids
+
     def _with_row(self, name: str, rows: np.ndarray) -> np.ndarray:
         """``self.<name>`` (the embeddings or the text embeddings) with ``rows`` after it, a new array; in a batch
         (``_room``), a view of a buffer with room for the products after it, so that each product copies its
@@ -530,8 +574,10 @@ class CatalogueEdits:
         the new items; the vocabulary lacks only its name's words, which no label a batch reads from a name
         needs). Each add threw both away: rebuilding the vocabulary from 40k names was 0.32 s of every
         product's 0.68 s in a batch (cProfile, 40 products)."""
-        item = self.item(added)
-        labels = [(k, item.get(k)) for k in FILTER_KEYS]
+        # Its row as it is, not item()'s (which builds every column's objects again for each version: 1.9 of those
+        # 20 s).
+        row = self._row[added]
+        labels = [(k, self.items[k].iat[row] if k in self.items else None) for k in FILTER_KEYS]
         if all(v is None or pd.isna(v) or v == "" or str(v) in values[1][k].values() for k, v in labels):
             self._values, self._vocab = values, vocabulary
 
@@ -615,7 +661,10 @@ class CatalogueEdits:
 
     def _add_product(self, image: Image.Image, metadata: dict | None, allow_new_values: bool, save: bool,
                      warnings: list[str] | None, exclusive: Callable[[], AbstractContextManager],
-                     quiet: bool, source_file: str | Path | bytes | None = None, carried_over: bool = False) -> int:
+                     quiet: bool, source_file: str | Path | bytes | None = None, carried_over: bool = False,
+                     first: FirstView | None = None, texts_later: list[str] | None = None) -> int:
+        # ``first``: the photo's views and first view tagged in a batch (:meth:`carry_over`); ``texts_later``: the
+        # product's text is appended to it and its text embedding left zeros, for the caller to encode in one batch.
         # Before touching the live index: taking an insert back out of HNSW rebuilds the graph (seconds).
         self._check_not_replaced()
         if save:        # under the folder's lock, with the version on disk loaded (just checked)
@@ -711,7 +760,7 @@ class CatalogueEdits:
             except (TypeError, ValueError) as e:
                 raise BadInputError(f"year must be an integer, got {metadata['year']!r}") from e
         rgb = to_rgb(image)
-        query = self.photo_query(rgb)      # tagged as a photo query sees it; the photo is kept whole
+        query = self.photo_query(rgb, first=first)      # tagged as a photo query sees it; the photo is kept whole
         vecs, probs = query.vector[None], query.probs
         preds = predicted_frame(self.tagger, probs).iloc[0].to_dict()
         row = {c: metadata.get(c) for c in COLUMNS}
@@ -721,7 +770,10 @@ class CatalogueEdits:
         # The type, wearer and colour its name says, where it says one of each, before the tagger's guesses: "Harbour
         # Women Copper Analog Watch", added with its name alone, went in as Men, Blue (an operator's re-trial), and
         # "My Own Men Blue Jeans" on a grey canvas as "Lipstick 22%" (a new user's trial).
-        named = self._named_labels(row.get("productDisplayName"))
+        # Read only where it has a head to fill: reading a name builds the word search's tables of these items, 0.7 s
+        # of each product a rebuild carried over (its labels all given: cProfile, 258 products on 1,331).
+        named = self._named_labels(row.get("productDisplayName")) if any(
+            row.get(head) in (None, "") for head in NAMED_HEADS) else {}
         from_name = [head for head in named if row.get(head) in (None, "")]
         for head in from_name:
             row[head] = named[head]
@@ -862,15 +914,26 @@ class CatalogueEdits:
         try:        # from here on, a failure takes the photo back out (an error left a stray photo behind)
             row["image_path"] = str(Path("images") / f"{item_id}.jpg")
             row.update(preds)
-            text_vec = encode_text([product_text(row)])
+            if texts_later is None:
+                text_vec = encode_text([product_text(row)])
+            else:
+                texts_later.append(product_text(row))
+                text_vec = np.zeros((1, self.text_embeddings.shape[1]), np.float32)
             # The new arrays are built beside the old ones (seconds at 40k: a copy of every embedding); only
             # putting them in place needs searches to wait.
-            items = pd.concat([self.items.reset_index(drop=True), pd.DataFrame([row])], ignore_index=True)
-            items["id"] = items["id"].astype(np.int64)
             # The probabilities keep the items' type: a build's are float32, and one float64 row made every one of
-            # them 16-17 digits in items.csv (10.4 -> 12.7 MB at 40k, an operator's trial).
-            items = items.astype({c: t for c, t in self.items.dtypes.items()
-                                  if str(c).startswith("pred_") and str(c).endswith("_prob")})
+            # them 16-17 digits in items.csv (10.4 -> 12.7 MB at 40k, an operator's trial). The new row's are made
+            # so before it goes in: every column made so again after it was 3.4 of the 20 s (CPU) that a rebuild's
+            # 258 carried products took; what still differs then is made so.
+            probs = {c: t for c, t in self.items.dtypes.items()
+                     if str(c).startswith("pred_") and str(c).endswith("_prob")}
+            new_row = pd.DataFrame([{**row, **{c: t.type(row[c]) for c, t in probs.items()
+                                               if isinstance(row.get(c), float)}}])
+            items = pd.concat([self.items.reset_index(drop=True), new_row], ignore_index=True)
+            items["id"] = items["id"].astype(np.int64)
+            differ = {c: t for c, t in probs.items() if items[c].dtype != t}
+            if differ:      # (an astype of none copies every column all the same)
+                items = items.astype(differ)
             after = (items.set_index("id", drop=False), self._with_row("embeddings", vecs.astype(np.float32)),
                      self._with_row("text_embeddings", text_vec))
             # A catalogue row the build left out for want of a photo is in the index now: its manifest no longer

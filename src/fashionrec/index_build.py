@@ -273,22 +273,7 @@ class IndexBuilding:
                 if Path(out_dir).is_dir():
                     turn.enter_context(changing_folder(Path(out_dir)))
                 carried, replaced_ids = _added_products(out_dir, catalogue_ids)
-                rec._room = {}      # as `index add FOLDER` adds: each copies its own rows, not every embedding
-                try:
-                    for metadata, image, photo in carried:
-                        # The value tables and vocabulary of the items before, kept where the product's labels are
-                        # all values they have: built again for each, they were 38 of the 66 s that 247 products
-                        # took to carry over on a 1,331-product index (cProfile, a scale-out trial).
-                        tables = rec._value_tables(), rec._vocabulary()
-                        added = rec.add_product(image, metadata, allow_new_values=True, save=False, quiet=True,
-                                                source_file=photo, carried_over=True)
-                        rec._keep_tables(added, *tables)
-                    if carried:
-                        with rec.lock.write():
-                            rec._reindex()      # the carried products' names read into the vocabulary from here on
-                            rec.embeddings, rec.text_embeddings = rec.embeddings.copy(), rec.text_embeddings.copy()
-                finally:
-                    rec._room = None
+                rec.carry_over(carried, progress=progress)
                 if carried:
                     rec.manifest["kept_added_ids"] = [int(m["id"]) for m, _, _ in carried]
                 if replaced_ids:

@@ -240,6 +240,15 @@ class PhotoQuery(NamedTuple):
     scattered: bool = False     # on a plain backdrop, in many small parts: text, not a product (photo_views)
 
 
+class FirstView(NamedTuple):
+    """A photo's views (:func:`~fashionrec.photo_views.photo_views`) and its first view tagged, in a batch with other
+    photos' (:meth:`Recommender.first_views`), for :meth:`Recommender.photo_query` to take rather than tag it alone."""
+
+    views: list                 # PhotoViews
+    vector: np.ndarray          # (d,) L2-normalised embedding of views[0]
+    probs: dict                 # {head: (1, classes)} its raw probabilities
+
+
 class PhotoResults(tuple):
     """What :meth:`Recommender.similar_to_image` returns: the pair (predicted labels, similar items), plus
     ``closest`` (the cosine of the most similar catalogue product) and ``unfamiliar`` (whether that is
@@ -1528,7 +1537,24 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         floor = self.unfamiliar_below()
         return bool(query.scattered or (query.closest is not None and floor is not None and query.closest < floor))
 
-    def photo_query(self, image: Image.Image, exclude: Iterable[int] = ()) -> PhotoQuery:
+    def first_views(self, images: list[Image.Image], batch_size: int = 64) -> list[FirstView]:
+        """Per photo of ``images`` (RGB), its views and its first view tagged, ``batch_size`` photos to a batch: what
+        :meth:`photo_query` does first for each photo, in one go (a rebuild carrying 258 added products over tagged
+        them one at a time, ``first``). (The views are all (3, 80, 60) uint8, so they stack.)"""
+        import torch
+
+        from fashionrec.photo_views import photo_views
+
+        views = [photo_views(image) for image in images]
+        out = []
+        for start in range(0, len(views), batch_size):
+            chunk = views[start:start + batch_size]
+            vecs, probs = self.tagger.infer(torch.from_numpy(np.stack([v[0] for v in chunk])), batch_size=batch_size)
+            out += [FirstView(v, vecs[j], {h: p[j:j + 1] for h, p in probs.items()}) for j, v in enumerate(chunk)]
+        return out
+
+    def photo_query(self, image: Image.Image, exclude: Iterable[int] = (),
+                    first: FirstView | None = None) -> PhotoQuery:
         """How the tagger sees a shopper's photo: of its views (:func:`~fashionrec.photo_views.photo_views`:
         as it is, cropped to a small product, its backdrop made white; on a busy backdrop, the product cut
         out of it: :meth:`~fashionrec.photo_views.PhotoViews.cut_out`) the one whose closest catalogue product (other
@@ -1536,24 +1562,28 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         views are only made and tagged where the first is no closer than :data:`FAMILIAR_ENOUGH`; a photo at
         least as wide as tall whose chosen view's closest product is under :data:`TURN_BELOW` is also looked at turned
         upright (``turned``; ``chosen`` then counts among the views turned that way); ``scattered``: the photo
-        is text rather than a product (:func:`~fashionrec.photo_views.photo_views`)."""
+        is text rather than a product (:func:`~fashionrec.photo_views.photo_views`). ``first``: ``image``'s views
+        and first view tagged already (:meth:`first_views`); the closest products are looked for here all the same."""
         import torch
 
         from fashionrec.photo_views import photo_views
 
-        views = photo_views(image)
+        views = first.views if first is not None else photo_views(image)
         excluded = {int(i) for i in id_list(exclude)}
 
-        def closest_of(batch: list[np.ndarray]) -> tuple[int, np.ndarray, dict, tuple[float, int | None]]:
-            """Of ``batch``'s views, tagged, the one whose closest catalogue product is closest: (its place, its
-            embedding, its raw probabilities, (that cosine, that product's id))."""
-            vecs, probs = self.tagger.infer(torch.from_numpy(np.stack(batch)))
+        def closest_of(batch: list[np.ndarray], tagged: tuple | None = None
+                       ) -> tuple[int, np.ndarray, dict, tuple[float, int | None]]:
+            """Of ``batch``'s views, tagged (or ``tagged``: their embeddings and probabilities), the one whose closest
+            catalogue product is closest: (its place, its embedding, its raw probabilities, (that cosine, that
+            product's id))."""
+            vecs, probs = tagged or self.tagger.infer(torch.from_numpy(np.stack(batch)))
             nearest = [self._neighbours(v, 1, None, excluded | self._set_aside()) for v in vecs]
             closest = [(float(s[0]), int(i[0])) if len(s) else (-np.inf, None) for i, s in nearest]
             j = int(np.argmax([c for c, _ in closest]))
             return j, vecs[j], {h: p[j:j + 1] for h, p in probs.items()}, closest[j]
 
-        _, vec, probs, (cosine, nearest_id) = closest_of(views[:1])
+        tagged = None if first is None else (first.vector[None], first.probs)
+        _, vec, probs, (cosine, nearest_id) = closest_of(views[:1], tagged)
         enlarged = self._enlarged_from(image, vec, excluded)
         if enlarged is not None:
             return self.photo_query(enlarged, excluded)
