@@ -531,8 +531,7 @@ class CatalogueEdits:
                     photos = [checked_photo(image) for _, image, _ in chunk]
                     firsts = self.first_views([to_rgb(photo) for photo in photos], batch_size=CARRY_BATCH)
                     for (metadata, _, source), photo, first in zip(chunk, photos, firsts, strict=True):
-                        # The vocabulary as it is (None until a name is read): not built for nothing.
-                        tables = self._value_tables(), self._vocab
+                        tables = self._value_tables(), self._vocabulary()
                         added = self._add_product(photo, metadata, True, False, None, contextlib.nullcontext,
                                                   quiet=True, source_file=source, carried_over=True, first=first,
                                                   texts_later=texts)
