@@ -256,7 +256,8 @@ class MilvusIndex:
         """After Milvus Lite failed to load the collection (``error``): its index files removed and the load tried
         once more, which makes them again from the collection's data files; whether it then loaded. Milvus Lite
         writes an index file in place, so a process killed while it wrote one left it cut short, and every load
-        after failed on it ("file seems not fully written?"); the data files themselves are written whole."""
+        after failed on it ("file seems not fully written?"); a data file is named in the collection's manifest
+        only once written."""
         from pymilvus.exceptions import MilvusException
 
         files = self._index_files()
