@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import signal
@@ -1989,3 +1990,34 @@ def test_train_names_the_flag_of_an_unknown_model_or_profile_before_the_catalogu
         assert res.exit_code == 2 and said in " ".join(res.stderr.split()), (args, res.output)
     with pytest.raises(FashionrecError, match=r"\(--model 'resnet'\)"):
         make_config(model="resnet")
+
+
+def test_a_tie_of_validation_macro_f1_is_broken_by_the_validation_loss(tmp_path, monkeypatch):
+    """A shop's 14 validation products read macro-F1 1.0 from epoch 1 and `train` kept epoch 1 (ties kept the
+    first): on a tie, the epoch with the lower validation loss is kept, and one with a loss no lower is not."""
+    import fashionrec.train as train_mod
+    real = train_mod.head_metrics
+
+    def all_right(*args, **kwargs):
+        got = real(*args, **kwargs)
+        return {**got, "macro_f1": 1.0} if "macro_f1" in got else got
+    losses = iter([0.5, 0.2, 0.4])
+    monkeypatch.setattr(train_mod, "head_metrics", all_right)
+    monkeypatch.setattr(train_mod, "val_loss", lambda y, probs: next(losses))
+    cfg = make_config("tiny", epochs=3, patience=5, input_size=(64, 48))
+    result = train(FIXTURE, cfg, tmp_path / "r", progress=False)
+    assert result.best_epoch == 2
+    assert json.loads((tmp_path / "r" / "weights" / "best.json").read_text())["epoch"] == 2
+
+
+def test_is_better_compares_macro_f1_first_and_keeps_the_earlier_on_an_unbroken_tie():
+    from fashionrec.train import is_better, val_loss
+    assert is_better(0.9, 9.0, 0.8, 0.1)            # a higher F1 wins whatever its loss
+    assert not is_better(0.8, 0.01, 0.9, 5.0)
+    assert is_better(1.0, 0.2, 1.0, 0.5)
+    assert not is_better(1.0, 0.5, 1.0, 0.5)        # an equal loss: the earlier epoch stays
+    assert not is_better(1.0, 0.2, 1.0, math.nan)   # a resumed run that kept no loss: as before
+    y = np.array([0, 1, -1])
+    probs = np.array([[0.5, 0.5], [0.25, 0.75], [1.0, 0.0]])
+    assert val_loss(y, probs) == pytest.approx(-(np.log(0.5) + np.log(0.75)) / 2)
+    assert math.isnan(val_loss(np.array([-1]), probs[:1]))
