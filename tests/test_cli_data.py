@@ -856,3 +856,28 @@ def test_a_ctrl_c_says_what_the_command_left(fixture_dir: Path, tmp_path: Path, 
     res = runner.invoke(app, args)
     text = " ".join(res.output.split())
     assert res.exit_code == 130 and f"interrupted: {said}" in text and "Aborted" not in text, text
+
+
+def test_data_split_refuses_to_replace_another_catalogues_split_without_force(fixture_dir: Path,
+                                                                               tmp_path: Path) -> None:
+    # A shop's `data split --folders runs/subsets` replaced the shared catalogue's split folders without a word, as
+    # its default --out runs/split.csv the last split written (stop 64, a new user's trial).
+    csv, folders = tmp_path / "split.csv", tmp_path / "subsets"
+    args = ["data", "split", str(fixture_dir), "--out", str(csv), "--folders", str(folders)]
+    assert runner.invoke(app, args).exit_code == 0
+    for sidecar in (csv.with_suffix(".json"), folders / "split.json"):     # as if another catalogue made them
+        meta = json.loads(sidecar.read_text())
+        meta["catalogue"]["data_dir"] = "/data/the-shared-catalogue"
+        sidecar.write_text(json.dumps(meta))
+    before = csv.with_suffix(".json").read_text(), (folders / "split.json").read_text()
+    result = runner.invoke(app, [*args, "--seed", "3"])
+    said = flat(result.output)
+    assert result.exit_code != 0 and "is the split of /data/the-shared-catalogue" in said and "--force" in said
+    assert str(folders) in said and str(csv) in said
+    assert (csv.with_suffix(".json").read_text(), (folders / "split.json").read_text()) == before
+    result = runner.invoke(app, [*args, "--seed", "3", "--force"])
+    assert result.exit_code == 0, result.output
+    assert f"replaced {folders}, the split of /data/the-shared-catalogue" in flat(result.output)
+    assert json.loads(csv.with_suffix(".json").read_text())["config"]["seed"] == 3
+    # The same catalogue's split is replaced as before, without --force.
+    assert runner.invoke(app, [*args, "--seed", "4"]).exit_code == 0

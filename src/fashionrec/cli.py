@@ -452,6 +452,24 @@ def _left_as_it_was(existing: list[Path], what: str) -> str:
         "one): run the command again"
 
 
+def splits_of_another_catalogue(data_dir: Path, out: Path, folders: Path | None) -> list[tuple[Path, str]]:
+    """The splits at ``out`` (its .json sidecar) and ``folders`` (their split.json) that another catalogue folder
+    than ``data_dir`` made, each with that folder. A split that records no catalogue (made before it was kept) or
+    whose sidecar cannot be read is not counted: the same catalogue's is replaced as before (a re-split, a new seed)."""
+    from fashionrec.artifacts import read_json
+
+    here = str(Path(data_dir).resolve())
+    found = []
+    for path in (out.with_suffix(".json"), *((folders / "split.json",) if folders is not None else ())):
+        try:
+            other = (read_json(path).get("catalogue") or {}).get("data_dir") if path.is_file() else None
+        except (FashionrecError, ValueError, OSError):
+            other = None
+        if other and other != here:
+            found.append((path.with_suffix(".csv") if path.parent != folders else folders, other))
+    return found
+
+
 def _data_dir(path: Path | None) -> Path:
     from fashionrec.catalog import default_data_dir
 
@@ -582,6 +600,8 @@ def data_split(
     folders: Path | None = typer.Option(
         None, "--folders", help="Also write each split as a catalogue folder here (train/, val/, test/ and "
         "trainval/: styles.csv + links to the photos), for `index build` and `evaluate-recs` on held-out products."),
+    force: bool = typer.Option(False, "--force", help="Replace a split of another catalogue at --out or --folders "
+                               "(refused without it: a run or an index may be built on it)."),
 ) -> None:
     """Make a reproducible stratified train/val/test split by articleType."""
     from fashionrec.artifacts import check_replaceable, check_writable
@@ -614,6 +634,14 @@ def data_split(
             check_split_out(folders, out)       # before the minute of loading the catalogue
             # So is a folder of other files (the catalogue itself), refused after the load before.
             check_replaceable(folders, "split.json", SPLIT_FOLDERS, option="--folders")
+        others = splits_of_another_catalogue(_data_dir(data_dir), out, folders)
+        if others and not force:
+            # A shop's `data split --folders runs/subsets` replaced the shared catalogue's folders (and its
+            # runs/split.csv the last split written) without a word (stop 64, a new user's trial).
+            named = "; ".join(f"{p} is the split of {d}" for p, d in others)
+            raise FashionrecError(f"{named}: writing this catalogue's split there would replace it (a model or an "
+                                  "index may be built on it): choose another --out / --folders, e.g. "
+                                  "runs/split_shop.csv, or add --force to replace it")
         catalog = load_catalog(_data_dir(data_dir))
         split = make_split(catalog.usable, config)
         # With the folders, and before they are put in place: refused there, the split written before it replaced
@@ -626,6 +654,8 @@ def data_split(
     except KeyboardInterrupt as e:
         stopped(e, _left_as_it_was(existing, "split"))
     s = split.summary()
+    for path, other in others:      # with --force: said, not replaced without a word
+        console.print(f"replaced {path}, the split of {other}")
     console.print(f"train {s['counts']['train']}, val {s['counts']['val']}, test {s['counts']['test']} -> {out}")
     for name, n in written.items():
         console.print(f"  {folders / name}: {n:,} products")
