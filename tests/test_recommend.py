@@ -45,7 +45,7 @@ from fashionrec.looks import COMPLEMENTS, ETHNIC_TOPS, FOR_THE_HEAT, LAYERED, co
 from fashionrec.recommend import NEIGHBOUR_VOTE, Rec, Recommender
 from fashionrec.tagger import Tagger, save_checkpoint
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names, _type_kinship
-from fashionrec.vocabulary import CHILDREN_NAME, GIFT_TYPES, KIDS_NAME, WARM_TYPES
+from fashionrec.vocabulary import CHILDREN_NAME, GIFT_TYPES, KIDS_NAME, RENAMED_MIN, WARM_TYPES
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -5822,3 +5822,22 @@ def test_a_products_colourways_are_its_other_colours_where_its_similar_items_tak
         mp.setattr(recommend, "COLOURWAY_NAMES", 1)
         mp.setattr(rec, "_colourway_key", None)        # its table, made again under the setting
         assert rec.colourways(black) == [] and rec.product_page(black)[0][:12] == rec.similar(black, k=12)
+
+
+def test_a_shops_own_name_for_a_kaggle_type_is_reached_by_that_types_words(tmp_path, rec):
+    # A shop's "Denim" for Jeans was found by its own name alone: "blue jeans for women" read no type (stop 64, a
+    # new user's trial). The Kaggle type's words now reach it, and the search says so.
+    assert rec._vocabulary()["types"].renamed == {}         # a catalogue of Kaggle types: nothing renamed
+    assert rec.parse_query("blue jeans for women")["articleType"] == ["Jeans"]
+    assert not any("this shop's type" in str(n) for n in rec.reading_notes("blue jeans for women"))
+    r, _ = _scratch(tmp_path)
+    jeans = r.items["articleType"] == "Jeans"
+    assert jeans.sum() >= RENAMED_MIN
+    r.items.loc[jeans, "articleType"] = "Denim"
+    r._reindex()
+    assert r._vocabulary()["types"].renamed == {"Jeans": "Denim"}
+    assert r.parse_query("blue jeans for women")["articleType"] == ["Denim"]
+    assert r.parse_query("denim")["articleType"] == ["Denim"]           # its own name, as before
+    assert "'jeans' reads as Denim, this shop's type for them." in r.reading_notes("blue jeans for women")
+    found = r.search_text("blue jeans", k=3, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert found and all(r.item(x.id)["articleType"] == "Denim" for x in found)

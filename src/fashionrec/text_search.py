@@ -1537,6 +1537,13 @@ class TextSearch:
             notes.append(f"The catalogue has no {word!r} as such; its closest types are listed for it: {joined}.")
         types = parsed.get("articleType")
         phrases = self._attribute_phrases(positive)
+        words = self._vocabulary()["types"]
+        for key, phrase, values in phrases:
+            # A shop's own name for a Kaggle type, said: "blue jeans for women" listed the shop's Denim without a
+            # word of why (its words reach it since stop 64, TypeWords.renamed).
+            mine = words.renamed_as(phrase) if key == "articleType" else None
+            if mine and mine in values:
+                notes.append(f"{phrase!r} reads as {mine}, this shop's type for them.")
         # A word that stands for many types as the shopper typed it: "The catalogue has no Levis casual shoes or
         # flats or formal shoes or heels or sports shoes" for "levis shoes" (a stop 63 trial). In the plural, as
         # said_types says labels: "wine bag for men" said "has no Burgundy bag for men" (a code review).

@@ -642,8 +642,14 @@ class TypeWords:
                     filed.setdefault(str(category), set()).add(t)
         for category, ts in filed.items():
             add(other, category, ts)
+        # A shop's type under its own name for a Kaggle one ("Denim" for Jeans): the everyday words of the type it
+        # stands for reach it ("blue jeans for women" read no type, a new user's trial of stop 64).
+        self.renamed = renamed_types(items, types)
+        for kaggle, t in self.renamed.items():
+            add(own, kaggle, [t])
         for word, wanted in SYNONYMS.items():
             # A synonym names types or a category ("nightwear": Loungewear and Nightwear's types).
+            wanted = [self.renamed.get(name, name) for name in wanted]
             add(syn, word, {t for name in wanted for t in ([name] if name in types else filed.get(name, ()))})
         self._own, self._half, self._syn, self._other, self._single = own, half, syn, other, single
         # A two-word name typed as one ("flipflops", "trackpants") is in no product's text ("Flip Flops").
@@ -658,6 +664,12 @@ class TypeWords:
                 for table in (syn, other, half):        # a type's name stays whatever the names say
                     table.pop(key, None)
         self._aliases = self._alias_table()     # asked per type word of every catalogue search: 1 ms to build
+
+    def renamed_as(self, phrase: str) -> str | None:
+        """The shop's type ``phrase`` reads as where it names a Kaggle type the shop has under another name
+        ("jeans": Denim); None otherwise."""
+        key = norm(phrase)
+        return next((t for kaggle, t in self.renamed.items() if key in forms(norm(kaggle))), None)
 
     def types(self, phrase: str) -> list[str]:
         """The types ``phrase`` means, sorted; [] when it names none."""
@@ -684,6 +696,35 @@ class TypeWords:
         for key, t in self._joined.items():
             out.setdefault(t, set()).add(key)
         return {t: sorted(words) for t, words in out.items()}
+
+
+RENAMED_MIN = 3     # product names that must use a Kaggle type's name before it is read as the shop's type
+
+
+def renamed_types(items: pd.DataFrame, types: set[str]) -> dict[str, str]:
+    """{Kaggle type the catalogue lacks: the catalogue's own type its names use that type's name for}: a shop's
+    "Denim" for Jeans, where at least RENAMED_MIN products have "jeans" in their name and NAME_AGREEMENT of them are
+    Denim, a type the shipped model does not know. Read from the names: `train --init` logs the type each new one
+    started from but the checkpoint does not keep it, and an index of a catalogue may have no trained model. The
+    shared catalogue has every Kaggle type the shipped model knows, so nothing is renamed there."""
+    from fashionrec.catalog import shipped_description
+
+    known = set((shipped_description().get("classes") or {}).get("articleType") or [])
+    absent = sorted(known - types)
+    if not absent or "productDisplayName" not in items:
+        return {}
+    names = (" " + items["productDisplayName"].fillna("").astype(str).str.lower()
+             .str.replace(r"[^a-z0-9 ]", " ", regex=True) + " ")
+    out = {}
+    for kaggle in absent:
+        first, last = kaggle.lower().split()[:-1], kaggle.lower().split()[-1]     # "sports shoes", "sport shoe"
+        spelt = {" ".join([*first, f]) for f in forms(norm(last))}
+        said = names.str.contains("|".join(re.escape(f" {f} ") for f in sorted(spelt)), regex=True)
+        counts = items.loc[said.to_numpy(), "articleType"].dropna().value_counts()
+        if counts.sum() >= RENAMED_MIN and counts.index[0] not in known \
+                and counts.iloc[0] >= NAME_AGREEMENT * counts.sum():
+            out[kaggle] = str(counts.index[0])
+    return out
 
 
 def rows_after(items: pd.DataFrame, before: pd.DataFrame, columns) -> pd.DataFrame | None:
