@@ -217,3 +217,30 @@ def test_a_price_filter_in_python_and_its_errors(priced_index, fixture_dir, tmp_
     assert plain.prices() is None
     with pytest.raises(BadInputError, match="this catalogue has no prices"):
         plain.search_text("watch", filters={"price": (None, 500)})
+
+
+@pytest.mark.parametrize("query", ["shirts under 500.", "Shirts under 500!"])
+def test_a_price_at_the_end_of_a_sentence_is_still_a_filter(query):
+    """A query ending as a sentence ends ("shirts under 500.") had its price word left out of the search but bound
+    nothing: "500." was no amount, so every price was listed, the note saying 'under 500.' was no price (a code
+    review, stop 64)."""
+    from fashionrec.vocabulary import price_range, price_words
+
+    assert price_range(price_words(query)[1])[0] == (None, 500.0)
+
+
+def test_api_cli_and_page_say_the_same_of_a_rating_word_beside_a_price(priced_client, priced_index):
+    """'best shirts under 500': the rating word and the price, merged by hand from two branches (stop 64)."""
+    q = "best shirts under 500"
+    body = priced_client.get("/api/search/text", params={"q": q, "k": 3}).json()
+    out = CliRunner().invoke(app, ["recommend", "text", q, "--index", str(priced_index), "-k", "3", "--json"])
+    assert out.exit_code == 0, out.output
+    cli = json.loads(out.output)
+    assert [r["item"]["id"] for r in body["results"]] == [r["item"]["id"] for r in cli["results"]]
+    assert body["price"] == cli["price"] == [None, 500.0]
+    assert body["left_out"] == cli["left_out"], (body["left_out"], cli["left_out"])
+    # The CLI's note goes on with its own hint (--min-similarity); the API's is the same up to there.
+    assert cli["note"].startswith(body["note"]), (body["note"], cli["note"])
+    assert "Only products priced 500 or less" in body["note"] and "'best'" in body["note"], body["note"]
+    page = priced_client.get("/", params={"q": q}).text
+    assert "Only products priced 500 or less" in page

@@ -449,7 +449,9 @@ _HUNDREDS = {w: i + 1 for i, w in enumerate(["one", "two", "three", "four", "fiv
 def amount(text: str) -> float | None:
     """The number a price in a query says: "2k" 2000, "1,500" 1500, "₹499" 499, "five hundred" 500; None for
     text that says none."""
-    t = re.sub(r"(?i)rs\.?|inr|usd|eur|rupees|dollars|euros?|bucks|[₹$€£]", " ", text).strip().lower()
+    # A sentence's full stop or comma after it ("shirts under 500."): "500." was no amount, so the price word was
+    # left out of the search and bound nothing (a code review, stop 64).
+    t = re.sub(r"(?i)rs\.?|inr|usd|eur|rupees|dollars|euros?|bucks|[₹$€£]", " ", text).strip().lower().rstrip(".,").strip()
     words = re.fullmatch(r"(\w+)\s+(hundred|thousand)", t)
     if words:
         n = _HUNDREDS.get(words.group(1))
