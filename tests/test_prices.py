@@ -168,6 +168,17 @@ def test_an_index_without_prices_keeps_the_old_note(fixture_dir, tmp_path):
     assert body["results"] and all(r["item"]["price"] is None for r in body["results"])
     assert "The catalogue has no prices, so &#39;under 500&#39; was left out of the search" in page
     assert 'class="price"' not in page
+    # A rating word beside it (merged by hand from two branches, stop 64): the API and the CLI leave out both.
+    q = "best shirts under 500"
+    with TestClient(create_app(Settings(index_dir=index))) as client:
+        body = client.get("/api/search/text", params={"q": q, "k": 3}).json()
+    out = CliRunner().invoke(app, ["recommend", "text", q, "--index", str(index), "-k", "3", "--json"])
+    assert out.exit_code == 0, out.output
+    cli = json.loads(out.output)
+    assert body["price"] is None and cli["price"] is None
+    assert body["left_out"] == cli["left_out"] and "under 500" in body["left_out"], (body, cli)
+    assert [r["item"]["id"] for r in body["results"]] == [r["item"]["id"] for r in cli["results"]]
+    assert cli["note"].startswith(body["note"]), (body["note"], cli["note"])
 
 
 def test_a_product_added_with_a_price_is_found_by_it_and_keeps_it_through_a_rebuild(priced_index, shop, fixture_dir,

@@ -451,7 +451,8 @@ def amount(text: str) -> float | None:
     text that says none."""
     # A sentence's full stop or comma after it ("shirts under 500."): "500." was no amount, so the price word was
     # left out of the search and bound nothing (a code review, stop 64).
-    t = re.sub(r"(?i)rs\.?|inr|usd|eur|rupees|dollars|euros?|bucks|[₹$€£]", " ", text).strip().lower().rstrip(".,").strip()
+    t = re.sub(r"(?i)rs\.?|inr|usd|eur|rupees|dollars|euros?|bucks|[₹$€£]", " ", text).lower()
+    t = t.strip().rstrip(".,").strip()
     words = re.fullmatch(r"(\w+)\s+(hundred|thousand)", t)
     if words:
         n = _HUNDREDS.get(words.group(1))
