@@ -289,13 +289,20 @@ def test_card_reasons_say_what_sets_a_result_apart_without_scores(rec):
     i = _some_id(rec, articleType="Tshirts")
     src = rec.item(i)
     names = {"articleType": "type", "baseColour": "colour", "gender": "gender"}
-    for r in rec.similar(i, k=10):
+    found = rec.similar(i, k=10)
+    said = []
+    for r in found:
         shared = [names[key] for key in names if r.item.get(key) == src[key]]
         if "type" not in shared and r.item["subCategory"] == src["subCategory"]:
             shared.insert(0, "category")        # another type of its kind ("Topwear")
-        assert r.card_reason == ({1: "Same {}", 2: "Same {} and {}", 3: "Same {}, {} and {}"}[len(shared)]
-                                 .format(*shared) if shared else "Looks alike"), r.reason
+        said.append({1: "Same {}", 2: "Same {} and {}", 3: "Same {}, {} and {}"}[len(shared)].format(*shared)
+                    if shared else "Looks alike")
         assert "similarity" in r.reason and not any(ch.isdigit() for ch in r.card_reason)
+    # What they share first, where that tells them apart, and then what else does (_tell_apart); where all share
+    # the same, only what else does.
+    for r, shared in zip(found, said, strict=True):
+        assert (r.card_reason.startswith(shared + "; ") if len(set(said)) > 1 else
+                not r.card_reason.startswith(shared)), (r.card_reason, said)
     for r in rec.complete_the_look(i, k=4):
         # The look's colour note where it has one; else the whole reason.
         note = r.reason.partition(": ")[2]
@@ -826,13 +833,54 @@ def test_a_like_pick_is_of_the_liked_items_usage_before_another(tmp_path):
     assert picks and picks[0] == "Casual" and picks == sorted(picks, key=lambda u: u != "Casual"), picks
 
 
+def test_similar_items_cards_say_what_tells_each_apart(rec, monkeypatch):
+    # Stop 64, a shopper's trial: every card of a product's similar items and of a photo's said "Same type, colour
+    # and gender", twelve times over. Where all share that, each says its brand, a print, the closest photo or the
+    # band of its visual similarity; the whole reason is unchanged.
+    import fashionrec.recommend as recommend
+
+    i = _some_id(rec, articleType="Tshirts")
+    src = rec.item(i)
+    found = rec.similar(i, k=8)
+    assert len({r.card_reason for r in found}) > 1, [r.card_reason for r in found]
+    cosines = [float(np.round(rec.vector(r.id) @ rec.vector(i), 2)) for r in found]
+    closest = [r.card_reason for r, c in zip(found, cosines, strict=True) if c == max(cosines)]
+    assert any("losest photo" in c for c in closest), (closest, [r.card_reason for r in found])
+    assert all(r.card_reason.count("losest photo") <= 1 for r in found)
+    assert sum("losest photo" in r.card_reason for r in found) == 1
+    bands = dict(recommend.PHOTO_BANDS).values()
+    for r, c in zip(found, cosines, strict=True):
+        parts = r.card_reason.split("; ")[-1].split(", ")
+        if parts == [p for p in parts if p[:1].upper() + p[1:] in bands]:      # only a band: the one its cosine is in
+            assert parts[0][:1].upper() + parts[0][1:] == next(b for least, b in recommend.PHOTO_BANDS if c >= least)
+    # Its brand, where a result has it (the source's name and the result's before the wearer's word).
+    theirs = {**found[1].item, "productDisplayName": "Zorro Men Checked Shirt"}
+    mine = {**src, "productDisplayName": "Zorro Checks Men Blue Shirt"}
+    one = [recommend.Rec(found[0].id, 1.0, "x", found[0].item, card_reason="Same type"),
+           recommend.Rec(found[1].id, 0.9, "x", theirs, card_reason="Same type")]
+    rec._tell_apart(rec.vector(i), mine, one)
+    assert one[1].card_reason.startswith("By Zorro too, also checked"), one[1].card_reason
+    # "Red Tape" and "Red Chief" share a word, not a brand; "Turtle" is the brand of "Turtle Check".
+    for name, brand in (("Red Chief Men Shirt", None), ("Zorro Men Shirt", "Zorro")):
+        two = [recommend.Rec(found[0].id, 1.0, "x", found[0].item, card_reason="Same type"),
+               recommend.Rec(found[1].id, 0.9, "x", {**theirs, "productDisplayName": name}, card_reason="Same type")]
+        rec._tell_apart(rec.vector(i), {**src, "productDisplayName": "Red Tape Men Shirt" if brand is None else
+                                        "Zorro Check Men Shirt"}, two)
+        assert ("By " in two[1].card_reason) == (brand is not None), two[1].card_reason
+    # A photo's: the same, its own product's card left to the page ("Your photo's product").
+    photo = Image.open(rec.image_path(i))
+    res = rec.similar_to_image(photo, k=8)
+    others = [r for r in res[1] if r.id != res.same_as]
+    assert sum("losest photo" in r.card_reason for r in others) == 1, [r.card_reason for r in others]
+
+
 def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, monkeypatch):
     import fashionrec.recommend as recommend
 
     photo = Image.open(rec.image_path(_some_id(rec, articleType="Tshirts"))).convert("RGB")
     monkeypatch.setattr(recommend, "UNSURE_TYPE", 0.0)
     _, sure = rec.similar_to_image(photo, k=5)
-    assert any(r.card_reason.startswith("Same type") for r in sure)
+    assert not any(r.card_reason == "Looks alike" for r in sure)
     monkeypatch.setattr(recommend, "UNSURE_TYPE", 1.01)     # every guess unsure
     _, unsure = rec.similar_to_image(photo, k=5)
     assert [r.id for r in unsure] == [r.id for r in sure] and all(r.card_reason == "Looks alike" for r in unsure)

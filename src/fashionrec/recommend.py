@@ -89,7 +89,7 @@ from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: 
     index_backend,
 )
 from fashionrec.index_reuse import DIGESTS
-from fashionrec.item_tables import PRICE_FILTER, UNLISTED, ItemTables, filter_attrs  # noqa: F401
+from fashionrec.item_tables import BRAND_BEFORE_WEARER, PRICE_FILTER, UNLISTED, ItemTables, filter_attrs  # noqa: F401
 from fashionrec.levels import levels_fingerprint
 from fashionrec.looks import NAMED_ALIAS
 from fashionrec.outfits import Outfits
@@ -175,6 +175,13 @@ NEIGHBOUR_VOTE = {"neighbours": 20, "temperature": 0.02, "weight": 0.35}
 # A photo's type guess under this calibrated probability is unsure: the web page says so, and its results'
 # cards do not claim "same type".
 UNSURE_TYPE = UNSURE
+# What tells apart the cards of a product's similar items and of a photo's, where every one says the same "Same
+# type, colour and gender" (twelve times over, a shopper's trial, stop 64): the source's brand, a print both names
+# say, the closest photo, else a band of the visual similarity the whole reason gives (its two decimals).
+SAME_PRINT = ((r"\bchecks?\b|\bchecked\b|\bcheckered\b", "checked"), (r"\bstripes?\b|\bstriped\b", "striped"),
+              (r"\bprints?\b|\bprinted\b", "printed"), (r"\bfloral\b", "floral"), (r"\bpolka\b", "polka dot"),
+              (r"\bcamo\b|\bcamouflage\b", "camo"), (r"\bpaisley\b", "paisley"), (r"\bgraphic\b", "graphic"))
+PHOTO_BANDS = ((0.9, "Very close photo"), (0.85, "Close photo"), (-1.0, "Similar photo"))
 # Another view of a photo than the first (photo_query) is taken where its closest catalogue product is at
 # least this much closer than the first view's: 2,000 validation photos against the train+val index (own
 # id left out), P@10 type 0.8966 with the first view always, 0.8936 with any closer view, 0.8961 with 0.05.
@@ -1150,6 +1157,47 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         card = f"Same {listed([name for name, _ in shared])}" if shared else "Looks alike"
         return reason, card + (f", in {chosen.lower()} as chosen" if chosen else "")
 
+    def _tell_apart(self, query: np.ndarray, source: dict | None, recs: list[Rec], own: int | None = None) -> None:
+        """Gives the cards of ``recs`` (a product's or a photo's similar items, nearest to ``query``) what tells
+        each apart (:data:`SAME_PRINT`, :data:`PHOTO_BANDS`): "By Turtle too" where ``source`` (the product, or the
+        one a photo is of) has its brand, "Also checked" where both names say a print, "Closest photo" on the
+        list's highest visual similarity, else its band. Where every card said the same, that is left out (the
+        card's type and colour line shows it); else it stays, with the first of these after it (not after a colour
+        filter's "in black as chosen"). ``own``: the photo's own product, left as it is."""
+        others = [r for r in recs if r.id != own]
+        if len(others) < 2:
+            return
+        cosines = self.embeddings[self._rows(np.array([r.id for r in others], np.int64))] @ query     # (n,)
+        cosines = np.round(cosines.astype(np.float64), 2)        # as the whole reason says them
+        closest = int(np.argmax(cosines))
+        name = str((source or {}).get("productDisplayName") or "")
+        brand = re.match(BRAND_BEFORE_WEARER, name)
+        brand_words = brand.group(1).split() if brand else []
+        alike = len({r.card_reason for r in others}) == 1 and "as chosen" not in others[0].card_reason
+        for j, r in enumerate(others):
+            theirs = str(r.item.get("productDisplayName") or "")
+            said = []
+            match = re.match(BRAND_BEFORE_WEARER, theirs)
+            if brand_words and match:
+                words = match.group(1).split()
+                n = min(len(words), len(brand_words))
+                n = next((i for i in range(n) if words[i].casefold() != brand_words[i].casefold()), n)
+                # The whole brand of one of the two ("Turtle" of "Turtle Check"): "Red Tape" and "Red Chief" share
+                # a word, not a brand.
+                if n and n in (len(words), len(brand_words)):
+                    said.append(f"By {' '.join(words[:n])} too")
+            said += [f"Also {word}" for pattern, word in SAME_PRINT
+                     if re.search(pattern, name, re.IGNORECASE) and re.search(pattern, theirs, re.IGNORECASE)][:1]
+            if j == closest:
+                said.append("Closest photo")
+            if not said:
+                said.append(next(band for least, band in PHOTO_BANDS if cosines[j] >= least))
+            said = [said[0]] + [x[:1].lower() + x[1:] for x in said[1:]]
+            if alike:
+                r.card_reason = ", ".join(said[:2])
+            elif "as chosen" not in r.card_reason:      # "..., in black as chosen" is long enough, and ends so
+                r.card_reason = f"{r.card_reason}; {said[0][:1].lower() + said[0][1:]}"
+
     def _ranked(self, query: np.ndarray, src: dict, k: int, filters: dict | None, diversity: float,
                 exclude: set[int], dedupe: bool, attrs: dict[str, np.ndarray | str] | None = None,
                 wearer: int | None = None, kind: int | None = None, copy_of: list[int] | None = None) -> list[Rec]:
@@ -1306,8 +1354,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             item = {**item, "articleType": None, **self._freebie_kind(row)}
         attrs = self._known_labels(item_id)
         if not other_colours:
-            return self._ranked(self.vector(item_id), item, k, filters, diversity, exclude=exclude, dedupe=True,
-                                attrs=attrs, wearer=row, kind=row)
+            found = self._ranked(self.vector(item_id), item, k, filters, diversity, exclude=exclude, dedupe=True,
+                                 attrs=attrs, wearer=row, kind=row)
+            self._tell_apart(self.vector(item_id), item, found)
+            return found
         check_k(k)
         colour = attrs.pop("baseColour", None)
         # Its type (a freebie's none), in every other colour the filters allow, ranked without the colour's bonus;
@@ -1505,6 +1555,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                             attrs={head: p[0] for head, p in query.probs.items() if head not in unseen},
                             copy_of=copy_of)
         same_as = copy_of[0] if copy_of else None
+        self._tell_apart(query.vector, self.item(same_as) if same_as is not None else None, recs, own=same_as)
         if same_as is not None:
             # The photo of a catalogue product: its own labels rank and explain the results, and are what is said
             # of the photo. The tagger's reading of it beside them ("Perfume and Body Mist 0.20" for a handbag on a
