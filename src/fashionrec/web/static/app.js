@@ -361,6 +361,7 @@
       "Based on " + shownFor + " saved product" + (shownFor === "1" ? "" : "s") + ".";
   }
   markSaved();
+  var likeShown = [];     // each product page's Save button's redraw, for refreshSaved
   document.querySelectorAll("button[data-like]").forEach(function (btn) {
     var id = Number(btn.getAttribute("data-like"));
     // Only a product's page has this button: it was viewed.
@@ -381,8 +382,20 @@
       saveLiked(ids.slice(0, 200));    // the API takes up to 200 liked ids
       show();
     });
+    likeShown.push(show);
     show();
   });
+  // A page the browser brings back from its back-forward cache runs no script again: its hearts and the header's
+  // count would stay as they were left, with a product saved or removed on another page since (a shopper's
+  // trial, stop 64). Drawn again from what is saved now, as on "For you" its Saved row and what its picks are for.
+  function refreshSaved() {
+    showSavedCount();
+    markSaved();
+    likeShown.forEach(function (show) { show(); });
+    picksStatus();
+    if (savedChanged) savedChanged();
+  }
+  window.addEventListener("pageshow", function (e) { if (e.persisted) refreshSaved(); });
 
   // A name of thousands of characters made a product page's heading thousands of pixels tall (a data analyst's
   // trial): six lines of it, and a button for the rest where it is cut at the page's width now (it stayed after
@@ -598,11 +611,19 @@
       status.focus();               // the button went with its section
     });
     function showSaved(items) {
+      // The row already shows these, in this order: left as it is, so that a removed card's note and Undo stay
+      // where it was and focus stays on them (the row was drawn anew after each removal).
+      var shown = Array.prototype.map.call(savedBox.querySelectorAll(".saved-item:not(.removed) .card"),
+        function (c) { return Number(c.getAttribute("data-id")); });
+      if (shown.join(",") === items.map(function (it) { return it.id; }).join(",")) return;
+      var focused = savedBox.contains(document.activeElement);
       savedBox.innerHTML = items.map(function (it) {
         return '<div class="saved-item" role="listitem">' + card({ item: it, reason: "" }, false) +
           '<button type="button" class="unsave" data-unsave="' + it.id + '" aria-label="Remove ' +
           esc(cardName(it)) + ' from saved products">Remove</button></div>';
       }).join("");
+      // Focus was on a card or an Undo drawn over: not lost to the page, kept in the row.
+      if (focused) document.getElementById("foryou-saved-heading").focus({ preventScroll: true });
     }
     // A pick saved (or a saved one's ♡ taken back) joins (or leaves) the Saved row at once, so that the row
     // agrees with "You have 4 saved products" (it kept 3 until the picks were updated, a shopper re-trial);
@@ -614,37 +635,76 @@
         if (mine === rows && saved.ok) showSaved(saved.json.items);
       }).catch(function () { /* the row stays as it was; "Update the picks" loads it again */ });
     };
-    // One product off the list: the picks are worked out again for the rest, and that is said where focus
-    // lands, so a keyboard or screen-reader user keeps their place.
+    // One product off the list: the picks are worked out again for the rest. Its card gives way to a note with
+    // Undo in the same place, which takes focus, and the removal is said through a live region: focus (and so the
+    // screen) went to the status line at the top, so that on a phone removing three meant scrolling back down to
+    // the Saved row three times (a shopper's trial, stop 64).
     savedBox.addEventListener("click", function (e) {
       var btn = e.target.closest("button[data-unsave]");
       if (!btn) return;
       var gone = Number(btn.getAttribute("data-unsave"));
-      var name = btn.closest(".saved-item").querySelector(".name");
+      var item = btn.closest(".saved-item"), name = item.querySelector(".name");
+      var named = name ? name.textContent : "A product";
       var at = likedIds().indexOf(gone);
       saveLiked(likedIds().filter(function (x) { return x !== gone; }));
-      status.textContent = "Working out the picks again…";     // not the old count, where focus lands
-      status.focus();
-      problem.textContent = (name ? name.textContent : "A product") + " was removed from your saved products. ";
-      // Back where it was in the list, at a click (a shopper trial: one tap too many lost a saved product).
+      if (!likedIds().length) {
+        // The last one: the Saved row goes with it, so the note and Undo are said at the top, where focus goes.
+        status.textContent = "Working out the picks again…";
+        status.focus();
+        problem.textContent = named + " was removed from your saved products. ";
+        problem.appendChild(undoButton(gone, at, null));
+        problem.hidden = false;
+        item.remove();
+        load();
+        return;
+      }
+      var note = document.createElement("div");
+      note.className = "saved-item removed notice";
+      note.setAttribute("role", "listitem");
+      note.setAttribute("data-removed", String(gone));
+      var text = document.createElement("p");
+      text.textContent = named + " was removed.";
+      note.appendChild(text);
+      var undo = undoButton(gone, at, item);
+      undo.setAttribute("aria-label", "Undo: save " + named + " again");
+      note.appendChild(undo);
+      item.replaceWith(note);
+      undo.focus({ preventScroll: true });
+      said.textContent = named + " was removed from your saved products. Undo is where it was.";
+      load();
+    });
+    // A visually hidden live region: what a removal did, heard without focus going to it.
+    var said = document.createElement("p");
+    said.className = "visually-hidden";
+    said.setAttribute("aria-live", "polite");
+    said.id = "foryou-said";
+    savedPart.appendChild(said);
+    // Undo of one removal: back where it was in the list (a shopper trial: one tap too many lost a saved product);
+    // ``item``, the card taken out, goes back in the note's place with focus on its Remove, where there is one.
+    function undoButton(gone, at, item) {
       var undo = document.createElement("button");
       undo.type = "button";
-      undo.id = "foryou-undo";
+      undo.className = "undo";
+      if (!item) undo.id = "foryou-undo";
       undo.textContent = "Undo";
       undo.addEventListener("click", function () {
         var ids = likedIds();
         if (ids.indexOf(gone) < 0) ids.splice(Math.max(0, Math.min(at, ids.length)), 0, gone);
         saveLiked(ids.slice(0, 200));
-        problem.hidden = true;
-        status.textContent = "Working out the picks again…";
-        status.focus();
+        var note = undo.closest(".removed");
+        if (item && note && note.parentNode === savedBox) {
+          note.replaceWith(item);
+          item.querySelector("button[data-unsave]").focus({ preventScroll: true });
+          said.textContent = (item.querySelector(".name") || {}).textContent + " is saved again.";
+        } else {
+          problem.hidden = true;
+          status.textContent = "Working out the picks again…";
+          status.focus();
+        }
         load();
       });
-      problem.appendChild(undo);
-      problem.hidden = false;
-      btn.closest(".saved-item").remove();
-      load();
-    });
+      return undo;
+    }
     update.addEventListener("click", function () {
       status.textContent = "Working out the picks again…";
       status.focus();
