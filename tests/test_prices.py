@@ -255,3 +255,129 @@ def test_api_cli_and_page_say_the_same_of_a_rating_word_beside_a_price(priced_cl
     assert "Only products priced 500 or less" in body["note"] and "'best'" in body["note"], body["note"]
     page = priced_client.get("/", params={"q": q}).text
     assert "Only products priced 500 or less" in page
+
+
+def _prices_shown(page: str) -> list[float]:
+    found = __import__("re").findall(r'<div class="price">Price ([\d,.]+)</div>', page)
+    return [float(p.replace(",", "")) for p in found]
+
+
+def test_api_items_sorts_by_price_and_bounds_it(priced_client, priced_index):
+    """``GET /api/items``: sort=price / -price, min_price and max_price, and q's price words (stop 64)."""
+    items = pd.read_csv(priced_index / "items.csv")
+    shirts = items[items["articleType"] == "Shirts"]
+    for sort, ordered in (("price", sorted), ("-price", lambda p: sorted(p, reverse=True))):
+        body = priced_client.get("/api/items", params={"articleType": "Shirts", "sort": sort, "limit": 100}).json()
+        prices = [i["price"] for i in body["items"]]
+        priced = [p for p in prices if p is not None]
+        assert body["total"] == len(shirts) and priced == ordered(priced), (sort, prices)
+        assert prices[len(priced):] == [None] * (len(prices) - len(priced))     # no price: last either way
+    body = priced_client.get("/api/items", params={"min_price": 400, "max_price": 800, "limit": 100}).json()
+    assert body["total"] == int(items["price"].between(400, 800).sum()) and body["price"] == [400, 800]
+    assert all(400 <= i["price"] <= 800 for i in body["items"])
+    # q's price words, as the page reads them; a price alone lists every product so priced.
+    body = priced_client.get("/api/items", params={"q": "shirts under 500", "limit": 100}).json()
+    assert body["total"] == int((shirts["price"] <= 500).sum()) and body["price"] == [None, 500]
+    assert all(i["price"] <= 500 and i["articleType"] == "Shirts" for i in body["items"])
+    assert "'under 500' was read as a price" in body["note"]
+    body = priced_client.get("/api/items", params={"q": "under 500", "sort": "-price", "limit": 100}).json()
+    assert body["total"] == int((items["price"] <= 500).sum())
+    assert [i["price"] for i in body["items"]] == sorted((i["price"] for i in body["items"]), reverse=True)
+    # Both bound it; bad ones are said.
+    body = priced_client.get("/api/items", params={"q": "under 500", "min_price": 400, "limit": 100}).json()
+    assert body["price"] == [400, 500] and all(400 <= i["price"] <= 500 for i in body["items"])
+    for params, said in (({"sort": "cost"}, "sort"), ({"min_price": 900, "max_price": 100}, "above max_price"),
+                         ({"q": "under 500", "min_price": 900}, "no price between")):
+        r = priced_client.get("/api/items", params=params)
+        assert r.status_code == 422 and said in r.json()["detail"], (params, r.text)
+
+
+def test_the_catalogue_page_sorts_by_price_and_takes_a_price_range(priced_client):
+    page = priced_client.get("/", params={"q": "shirts"}).text
+    assert "Price: low to high" in page and "Price: high to low" in page and 'name="min_price"' in page
+    shown = _prices_shown(priced_client.get("/", params={"q": "shirts", "sort": "price"}).text)
+    assert len(shown) > 2 and shown == sorted(shown)
+    shown = _prices_shown(priced_client.get("/", params={"sort": "-price"}).text)
+    assert len(shown) > 2 and shown == sorted(shown, reverse=True)
+    page = priced_client.get("/", params={"min_price": "400", "max_price": "800", "sort": "price"}).text
+    shown = _prices_shown(page)
+    assert shown and all(400 <= p <= 800 for p in shown) and shown == sorted(shown)
+    # The page's links keep the sort and the range.
+    assert "sort=price" in page and "min_price=400" in page
+    page = priced_client.get("/", params={"sort": "cost", "min_price": "lots"}).text
+    assert "No sort called &#39;cost&#39;" in page and "&#39;lots&#39; is no price" in page
+
+
+def test_a_price_alone_lists_products_so_priced_in_the_api_and_the_cli(priced_client, priced_index):
+    """"under 500" alone was searched as typed, by meaning, by the API and the CLI, where the page listed every
+    product so priced (stop 64)."""
+    items = pd.read_csv(priced_index / "items.csv")
+    cheap = int((items["price"] <= 500).sum())
+    body = priced_client.get("/api/search/text", params={"q": "under 500", "k": 50}).json()
+    prices = [r["item"]["price"] for r in body["results"]]
+    assert len(prices) == min(50, cheap) and all(p <= 500 for p in prices), body
+    assert body["price"] == [None, 500.0] and body["left_out"] == []
+    assert "Only products priced 500 or less: 'under 500' was read as a price." in body["note"]
+    assert f"Nothing but a price was asked, so these are products so priced in the catalogue's order, " \
+           f"{min(50, cheap)} of {cheap}." in body["note"]
+    out = CliRunner().invoke(app, ["recommend", "text", "under 500", "--index", str(priced_index), "-k", "50",
+                                   "--json"])
+    assert out.exit_code == 0, out.output
+    cli = json.loads(out.output)
+    assert [r["id"] for r in cli["results"]] == [r["id"] for r in body["results"]]
+    assert cli["note"] == body["note"] and cli["price"] == body["price"]
+    # With a filter too; and "cheap" beside it is left out, said.
+    body = priced_client.get("/api/search/text", params={"q": "cheap under 500", "articleType": "Shirts"}).json()
+    assert body["results"] and all(r["item"]["articleType"] == "Shirts" and r["item"]["price"] <= 500
+                                   for r in body["results"])
+    assert body["left_out"] == ["cheap"] and "'cheap' was left out" in body["note"]
+
+
+def test_around_1000_reads_as_a_fifth_either_side_said(priced_client, priced_index):
+    from fashionrec.vocabulary import price_range, price_words
+
+    assert price_range(price_words("shirts around 1000")[1]) == ((800.0, 1200.0), ["around 1000"])
+    assert price_range(price_words("around 2k")[1])[0] == (1600.0, 2400.0)
+    body = priced_client.get("/api/search/text", params={"q": "shirts around 1000", "k": 50}).json()
+    assert body["results"] and all(800 <= r["item"]["price"] <= 1200 for r in body["results"]), body
+    assert body["price"] == [800.0, 1200.0] and body["left_out"] == []
+    assert ("Only products priced from 800 to 1,200: 'around 1000' was read as a price, 20% either side of it."
+            in body["note"])
+    page = priced_client.get("/", params={"q": "shirts around 1000"}).text
+    shown = _prices_shown(page)
+    assert shown and all(800 <= p <= 1200 for p in shown) and "20% either side of it" in page
+    out = CliRunner().invoke(app, ["recommend", "text", "shirts around 1000", "--index", str(priced_index), "-k", "3",
+                                   "--json"])
+    assert json.loads(out.output)["price"] == [800.0, 1200.0], out.output
+
+
+def test_an_index_without_prices_answers_as_before(fixture_dir, tmp_path):
+    """The shared Kaggle catalogue has no prices: its answers to a price alone, "around 1000", /api/items with q's
+    price words, and the page are as they were before prices could be sorted and browsed (stop 64); a sort or a
+    price bound is refused (the API) or said and left out (the page)."""
+    from test_api import build_test_index
+
+    from fashionrec.recommend import Recommender
+
+    index = build_test_index(load_catalog(fixture_dir, progress=False), tmp_path)
+    rec = Recommender.load(index)
+    with TestClient(create_app(Settings(index_dir=index))) as client:
+        for q in ("under 500", "shirts around 1000", "shirts under 500"):
+            body = client.get("/api/items", params={"q": q, "limit": 100}).json()
+            total, page = rec.browse(None, q, limit=100)
+            assert body["total"] == total and [i["id"] for i in body["items"]] == [int(d["id"]) for d in page], q
+            assert body["note"] is None and body["price"] is None
+        body = client.get("/api/search/text", params={"q": "under 500"}).json()
+        # A price alone is searched as typed, as before: no price filter, no price note.
+        assert body["price"] is None and body["left_out"] == [] and "Nothing but a price" not in (body["note"] or "")
+        body = client.get("/api/search/text", params={"q": "shirts around 1000"}).json()
+        assert body["left_out"] == ["around 1000"] and body["price"] is None
+        assert "The catalogue has no prices, so 'around 1000' was left out of the search." in body["note"]
+        page = client.get("/", params={"q": "shirts"}).text
+        assert 'name="sort"' not in page and "Price: low to high" not in page
+        r = client.get("/api/items", params={"sort": "price"})
+        assert r.status_code == 422 and "no prices" in r.json()["detail"]
+        r = client.get("/api/items", params={"max_price": 500})
+        assert r.status_code == 422 and "no prices" in r.json()["detail"]
+        page = client.get("/", params={"q": "shirts", "sort": "price"}).text
+        assert "This catalogue has no prices, so the sort by price" in page

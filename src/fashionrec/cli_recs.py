@@ -735,7 +735,7 @@ def recommend_text(
         "in Python's search_text without min_similarity)."),
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
-    from fashionrec.text_notes import price_filter, search_said, searched_words
+    from fashionrec.text_notes import price_alone, price_filter, search_said, searched_words
     from fashionrec.text_search import ages_said, read_ages
     from fashionrec.vocabulary import price_range, price_range_said, price_words, rank_words
 
@@ -749,6 +749,18 @@ def recommend_text(
     price = None
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
+        # A price and nothing else ("under 500"): products so priced, as /api/search/text and the page list them.
+        alone = None if aged else price_alone(rec, unaged, wanted, k)
+    except FashionrecError as e:
+        fail(str(e))
+    if alone:
+        recs, unread, price, said = alone
+        if not as_json:
+            console.print(said, highlight=False)
+        _show(recs, as_json, f"text: {query}, priced {price_range_said(price)}",
+              answer=api_answer(recs, left_out=unread, price=list(price), note=said) if as_json else None)
+        return
+    try:
         # Prices, sizes and a rating word no name has with the rest, as the API and the page leave them out.
         query, priced = searched_words(rec, unaged, wanted)
         left_out = aged + priced

@@ -7,6 +7,7 @@ say the prices left out and what the catalogue has none of, and the CLI's did no
 from __future__ import annotations
 
 from fashionrec.item_tables import PRICE_FILTER
+from fashionrec.results import Rec
 from fashionrec.text_search import absent_said, ages_said, people_named, people_said
 from fashionrec.vocabulary import (
     KIDS_NAME,
@@ -14,6 +15,8 @@ from fashionrec.vocabulary import (
     lacking,
     price_range,
     price_range_said,
+    price_read_said,
+    price_said,
     price_words,
     rank_words,
     without_price_or_size,
@@ -32,6 +35,34 @@ def price_filter(rec, dropped: list[str], unaged: str) -> dict:
         return {}
     bounds = price_range([p for p in dropped if p in price_words(unaged)[1]])[0]
     return {PRICE_FILTER: bounds} if bounds else {}
+
+
+def price_alone(rec, unaged: str, filters: dict | None, k: int) -> tuple[list, list[str], list, str] | None:
+    """A text search whose words say a price and nothing else ("under 500", "between 500 and 1000 rupees"), where
+    ``rec``'s products have prices: (k products so priced under ``filters``, as the catalogue page lists them and
+    in its order, as :class:`~fashionrec.results.Rec` with score 0; the price words left out; the price filter's
+    (lowest, highest); the note). None for any other query, or where its words bound no price ("cheap" alone):
+    searched as typed, as before. The API and the CLI searched "under 500" as typed, by meaning, where the page
+    listed every product so priced (stop 64)."""
+    if rec.prices() is None:
+        return None
+    rest, said = price_words(unaged)
+    bounds, used = price_range(said) if said and not rest.strip(" .,!?;:") else (None, [])
+    if not bounds:
+        return None
+    wanted = {**(filters or {}), PRICE_FILTER: bounds}
+    total, items = rec.browse(wanted, None, limit=k)
+    recs = [Rec(id=int(d["id"]), score=0.0, reason=f"priced {price_said(float(d[PRICE_FILTER]))}, "
+                f"{price_range_said(bounds)}", item=d) for d in items]
+    unread = [p for p in said if p not in used]
+    note = [price_read_said(bounds, used)]
+    if unread:
+        note.append(f"{' and '.join(map(repr, unread))} {'was' if len(unread) == 1 else 'were'} left out of the "
+                    f"search: {PRICE_HINT}.")
+    note.append(f"Nothing but a price was asked, so these are products so priced in the catalogue's order, "
+                f"{len(recs):,} of {total:,}." if total else "No product is so priced"
+                + (" among those the filters choose." if filters else "."))
+    return recs, unread, bounds, " ".join(note)
 
 
 # A gender's products as a sentence says them ("these are girls' and unisex products").
@@ -128,8 +159,7 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
             bounds = (filters or {}).get(PRICE_FILTER)
             used = price_range(priced)[1] if bounds else []
             if used:
-                said.append(f"Only products priced {price_range_said(bounds)}: "
-                            f"{' and '.join(map(repr, used))} {'was' if len(used) == 1 else 'were'} read as a price.")
+                said.append(price_read_said(bounds, used))
             unread = [p for p in priced if p not in used]
             if unread:
                 said.append(f"{' and '.join(map(repr, unread))} {'was' if len(unread) == 1 else 'were'} left out of "

@@ -75,6 +75,8 @@ from fashionrec.word_search import STOP_WORDS, WordSearch, fold, search_words
 # attribute is noise. Measured on the shipped index (docs/service.md): 13 of 17 nonsense queries ("asdfgh", "pizza",
 # "mortgage rates") have no product above it; every one of 15 shopper descriptions ("beach holiday",
 # "something for a summer wedding") keeps 20 or more.
+# The orders browse lists in besides its own (stop 64): cheapest first, dearest first, where products have prices.
+SORTS = ("price", "-price")
 RELEVANT_TEXT_SIMILARITY = 0.35
 
 
@@ -591,7 +593,7 @@ class TextSearch:
         return last if "free" in search_words(query) else last | self._free_items()
 
     def browse(self, filters: dict | None = None, q: str | None = None, offset: int = 0,
-               limit: int = 24) -> tuple[int, list[dict]]:
+               limit: int = 24, sort: str | None = None) -> tuple[int, list[dict]]:
         """(number of matching items, one page of them) — attribute filters + a word search.
 
         Every word of ``q`` must be a word of the product's name, type, colour, gender, season or usage, or
@@ -605,11 +607,15 @@ class TextSearch:
         :meth:`_attribute_rank`), then those with every word, then the catalogue's order, except that
         within each of these every product name is listed once before any is listed twice, and a brand named
         without a type has its types take turns ("levi's": a T-shirt, a vest, a shirt, a brief, ...).
+
+        ``sort``: "price" lists them cheapest first, "-price" dearest first, where the catalogue has prices (a
+        shop's, stop 64); the order above breaks ties, and products without a price come last.
         """
         for name, value in (("offset", offset), ("limit", limit)):
             # 1.5, "3" or None were a TypeError from Python (a review).
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise BadInputError(f"{name} must be a whole number >= 0, got {value!r}")
+        self._check_sort(sort)
         mask = self._mask(filters)
         mask = np.ones(len(self.items), bool) if mask is None else mask
         q, negated = self._negation(str(q or ""))
@@ -652,7 +658,24 @@ class TextSearch:
         if limit and len(rows) > 1:
             # Within the tiers the freebies and kids' products asked for no child make (they stay last).
             rows = _copies_last(rows, self._photo_groups(), ranks >> 9 if words else None)
+        if sort and limit and len(rows) > 1:
+            # Stable, so the order above breaks ties; no price sorts after every price either way.
+            prices = self.prices()[rows]
+            key = np.where(np.isfinite(prices), prices if sort == "price" else -prices, np.inf)
+            rows = rows[np.argsort(key, kind="stable")]
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
+
+    def _check_sort(self, sort: str | None) -> None:
+        """Refuse a ``sort`` :meth:`browse` has no order for, and a sort by price where no product has one
+        (a BadInputError that says what to send)."""
+        if sort is None:
+            return
+        if sort not in SORTS:
+            raise BadInputError(f"sort must be {' or '.join(map(repr, SORTS))} (cheapest or dearest first), or left "
+                                f"out for the search's own order, not {sort!r}")
+        if self.prices() is None:
+            raise BadInputError("this catalogue has no prices (its styles.csv had no price column when the index "
+                                "was built), so nothing can be sorted by price: leave sort out")
 
     def _part_masks(self, query: str, words: list[str]) -> list[np.ndarray] | None:
         """Per part of a query for several types (:meth:`_type_parts`), the rows with its words, a wearer

@@ -435,11 +435,16 @@ def price_words(query: str) -> tuple[str, list[str]]:
 
 # What a price said in a query bounds, where a catalogue has prices (stop 64): "under 500", "below 1000", "less than
 # 2k", "up to 1,500", "within 2000" bound it from above; "over 2000", "above 1k", "more than 999" from below;
-# "500-1000", "between 500 and 1000" both ways; both bounds included. Not "around 1000", "for 500", "₹500" alone,
-# nor "cheap": a filter from those would be a guess, so they are left out of the search, said.
+# "500-1000", "between 500 and 1000" both ways; both bounds included; "around 1000" both ways, a fifth either side
+# (:data:`AROUND_SHARE`: 800 to 1,200, said so). Not "for 500", "₹500" alone, nor "cheap": a filter from those would
+# be a guess, so they are left out of the search, said.
 _UPPER = r"(?:under|below|less\s+than|upto|up\s+to|within)"
 _LOWER = r"(?:over|above|more\s+than)"
-_BOUND = re.compile(rf"^(?:(?:for|at)\s+)?(?P<side>{_UPPER}|{_LOWER})\s+(?P<a>{_AMOUNT})$"
+_AROUND = r"(?:around)"
+# "around 1000" reads as 800 to 1,200: a shopper naming a round price means near it, either side; a fifth keeps a
+# 999 or a 1,199 in and a half or a double of it out (stop 64). The note says the band, so it is no hidden guess.
+AROUND_SHARE = 0.2
+_BOUND = re.compile(rf"^(?:(?:for|at)\s+)?(?P<side>{_UPPER}|{_LOWER}|{_AROUND})\s+(?P<a>{_AMOUNT})$"
                     rf"|^between\s+(?P<lo>{_AMOUNT})\s+(?:and|to|-)\s+(?P<hi>{_AMOUNT})$"
                     r"|^(?P<lo2>\d{3,})\s*-\s*(?P<hi2>\d{3,})$", re.IGNORECASE)
 _HUNDREDS = {w: i + 1 for i, w in enumerate(["one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
@@ -480,7 +485,10 @@ def price_range(said: list[str]) -> tuple[tuple[float | None, float | None] | No
             a = amount(m.group("a"))
             if a is None:
                 continue
-            if re.match(_UPPER, m.group("side"), re.IGNORECASE):
+            if re.match(_AROUND, m.group("side"), re.IGNORECASE):
+                lo, hi = a * (1 - AROUND_SHARE), a * (1 + AROUND_SHARE)
+                low, high = (lo if low is None else max(low, lo)), (hi if high is None else min(high, hi))
+            elif re.match(_UPPER, m.group("side"), re.IGNORECASE):
                 high = a if high is None else min(high, a)
             else:
                 low = a if low is None else max(low, a)
@@ -494,6 +502,16 @@ def price_range(said: list[str]) -> tuple[tuple[float | None, float | None] | No
     if not used or low is not None and high is not None and low > high:
         return None, []
     return (low, high), used
+
+
+def price_read_said(bounds: tuple[float | None, float | None], used: list[str]) -> str:
+    """The note's sentence for a price filter read from a query: "Only products priced 500 or less: 'under 500' was
+    read as a price.", and for "around 1000" the band it read ("... read as a price, a fifth either side of it.");
+    the API's, the CLI's and the catalogue page's."""
+    around = [p for p in used if re.match(rf"(?:(?:for|at)\s+)?{_AROUND}\b", p.strip(), re.IGNORECASE)]
+    band = (f", {int(AROUND_SHARE * 100)}% either side of {'it' if len(around) == 1 else 'them'}" if around else "")
+    return (f"Only products priced {price_range_said(bounds)}: {' and '.join(map(repr, used))} "
+            f"{'was' if len(used) == 1 else 'were'} read as a price{band}.")
 
 
 def price_said(value: float) -> str:

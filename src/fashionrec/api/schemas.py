@@ -93,7 +93,11 @@ class ItemPage(Answer):
                                    "(e.g. /api/search/text?q=red+cotton+t-shirt+for+men), where it lists some.")
     # An empty page past the end read as "no products" to a client paging by hand (a review).
     note: str | None = Field(None, description="Why the page is empty where products match: offset past the last "
-                             "of them, with the offset the last page starts at.")
+                             "of them, with the offset the last page starts at; else how q's price words were read "
+                             "('shirts under 500', where the catalogue has prices).")
+    price: list[float | None] | None = Field(None, description="Where the catalogue has prices: the [lowest, "
+                                             "highest] price the page is filtered by (min_price, max_price and "
+                                             "q's price words; either null), or null for none.")
 
 
 class Health(Answer):

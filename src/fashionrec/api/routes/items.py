@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Annotated, NoReturn
+from typing import Annotated, Literal, NoReturn
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query
@@ -26,9 +26,10 @@ from fashionrec.api.routes.search import found_by_text
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES, first_few
 from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.item_tables import PRICE_FILTER
 from fashionrec.looks import short_look
 from fashionrec.results import PRODUCT_PAGE
-from fashionrec.vocabulary import without_price_or_size
+from fashionrec.vocabulary import price_range, price_read_said, price_words, without_price_or_size
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/items", tags=["items"], dependencies=[Depends(known_query_only)])
@@ -54,6 +55,14 @@ def browse_items(
                                      "products); not with filters, q or paging.")] = None,
     skip_unknown: Annotated[bool, Query(description="With ids: leave out ids the catalogue does not have "
                                         "(listed in 'unknown') instead of answering 404.")] = False,
+    sort: Annotated[Literal["price", "-price"] | None, Query(
+        description="Where the shop's catalogue has prices: 'price' cheapest first, '-price' dearest first "
+        "(products without a price last); left out, the search's own order.")] = None,
+    min_price: Annotated[float | None, Query(ge=0, allow_inf_nan=False, description="Where the catalogue has "
+                                             "prices: only products priced this or more.")] = None,
+    max_price: Annotated[float | None, Query(ge=0, allow_inf_nan=False, description="Where the catalogue has "
+                                             "prices: only products priced this or less. A price in q "
+                                             "('shirts under 500') bounds it too.")] = None,
 ) -> ItemPage:
     """Browse the catalogue with attribute filters and a text query, a page at a time; or fetch given ids."""
     if ids is None and skip_unknown:
@@ -61,8 +70,10 @@ def browse_items(
         raise BadInputError("skip_unknown applies to ids only (?ids=15970,39386&skip_unknown=true): send ids with "
                             "it, or leave it out to browse")
     if ids is not None:
-        if filters or q or offset or limit is not None:     # limit was dropped without a word (an API fuzz)
-            raise BadInputError("ids cannot be combined with filters, q, offset or limit; ask for either")
+        if filters or q or offset or limit is not None or sort or min_price is not None or max_price is not None:
+            # limit was dropped without a word (an API fuzz)
+            raise BadInputError("ids cannot be combined with filters, q, offset, limit, sort or a price; ask for "
+                                "either")
         wanted = [part.strip() for part in ids.split(",") if part.strip()]
         # ASCII digits after one optional minus: "--5" and "³" passed isdigit() and int() failed, a 500 (a fuzz)
         bad = [w for w in wanted if not re.fullmatch(r"-?[0-9]+", w)]
@@ -81,22 +92,57 @@ def browse_items(
     limit = limit or PAGE_LIMIT
     q = readable_query(q) if q and q.strip() else None     # blank: the whole catalogue, as the web UI's box
     with service.reading():
-        total, page = service.rec.browse(filters or None, q, offset=offset, limit=limit)
+        # Prices (a shop's, stop 64): min_price and max_price, and the price words of q read as the catalogue page
+        # reads them ("shirts under 500"), a filter; q's other words searched.
+        q, filters, price, said = items_priced(service.rec, q, filters, min_price, max_price)
+        total, page = service.rec.browse(filters or None, q, offset=offset, limit=limit, sort=sort)
         # A misspelt word found nothing here and jeans in text search and on the web page (an integrator's trial).
         corrected = service.rec.correction(q, filters or None) if q and not total else None
-        found = service.rec.browse(filters or None, corrected, offset=offset, limit=limit) if corrected else (0, [])
+        found = (service.rec.browse(filters or None, corrected, offset=offset, limit=limit, sort=sort) if corrected
+                 else (0, []))
         if found[0]:    # by its words: a correction found by meaning only is text search's to show
             total, page = found
         else:
             corrected = None
         # Where text search lists some (not for "qwzxv", which it finds nothing like: a code review).
-        by_meaning = (f"{root}/api/search/text?{urlencode({'q': q, **filters})}"
+        unpriced = {k: v for k, v in filters.items() if k != PRICE_FILTER}    # text search takes no price param
+        by_meaning = (f"{root}/api/search/text?{urlencode({'q': ' '.join([q or '', *said[1]]).strip(), **unpriced})}"
                       if q and not total and found_by_text(service.rec, without_price_or_size(q)[0], filters, 1)[0]
                       else None)
     note = (f"offset {offset} is past the last of the {total:,} products that match: the last page starts at offset "
-            f"{(total - 1) // limit * limit}" if total and not page else None)
+            f"{(total - 1) // limit * limit}" if total and not page else said[0])
     return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d, root=root) for d in page],
-                    corrected=corrected, by_meaning=by_meaning, note=note)
+                    corrected=corrected, by_meaning=by_meaning, note=note, price=list(price) if price else None)
+
+
+def items_priced(rec, q: str | None, filters: dict, min_price: float | None,
+                 max_price: float | None) -> tuple[str | None, dict, tuple | None, tuple[str | None, list[str]]]:
+    """(q's words to search, ``filters`` with the price filter, its (lowest, highest) or None, (what the answer's
+    note says of it or None, q's price words read as one)) for ``/api/items``: ``min_price``/``max_price`` and the
+    price words of ``q`` ("shirts under 500", "around 1000", :func:`~fashionrec.vocabulary.price_range`) both
+    bound it, where ``rec``'s products have prices. A catalogue without prices keeps q as typed (its answers
+    unchanged) and refuses min_price and max_price, saying why."""
+    bounds: tuple | None = None
+    if min_price is not None or max_price is not None:
+        if min_price is not None and max_price is not None and min_price > max_price:
+            raise BadInputError(f"min_price {min_price:g} is above max_price {max_price:g}: send the lower as "
+                                "min_price")
+        bounds = (min_price, max_price)
+    if not q or rec.prices() is None:
+        return q, {**filters, **({PRICE_FILTER: bounds} if bounds else {})}, bounds, (None, [])
+    rest, words = price_words(q)
+    read, used = price_range(words) if words else (None, [])
+    said = None
+    if read:
+        low = max((b for b in (read[0], bounds and bounds[0]) if b is not None), default=None)
+        high = min((b for b in (read[1], bounds and bounds[1]) if b is not None), default=None)
+        if low is not None and high is not None and low > high:
+            raise BadInputError(f"q's {' and '.join(map(repr, used))} and min_price/max_price leave no price "
+                                "between them: send one or the other")
+        bounds = (low, high)
+        said = price_read_said(read, used)
+        q = rest if rest.strip(" .,!?;:") else None     # a price alone: every product so priced
+    return q, {**filters, **({PRICE_FILTER: bounds} if bounds else {})}, bounds, (said, used)
 
 
 def _no_such_ids(rec, unknown: list[int]) -> NoReturn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Annotated
@@ -29,6 +30,7 @@ from fashionrec.results import PRODUCT_PAGE
 from fashionrec.text_notes import PRICE_HINT, people_listed
 from fashionrec.text_search import (
     RELEVANT_TEXT_SIMILARITY,
+    SORTS,
     absent_said,
     ages_said,
     people_named,
@@ -40,10 +42,11 @@ from fashionrec.vocabulary import (
     SHARE,
     SURELY_PRICE,
     USAGE_WORDS,
+    amount,
     lacking,
     norm,
     price_range,
-    price_range_said,
+    price_read_said,
     price_said,
     price_words,
     rank_words,
@@ -108,6 +111,11 @@ def catalogue_page(
     corrected: Annotated[str, Query(max_length=MAX_QUERY, description="The misspelt query this one corrects")] = "",
     searched: Annotated[str | None, Query(max_length=MAX_QUERY, description="The query the filters were chosen "
                                           "for (the page's form sends it, empty where there was none)")] = None,
+    # Where the shop's catalogue has prices (stop 64). Text, not numbers: a bad one is said and ignored, as a
+    # filter value the catalogue lacks is, not an error page.
+    sort: Annotated[str, Query(max_length=20, description="'price' cheapest first, '-price' dearest first")] = "",
+    min_price: Annotated[str, Query(max_length=20, description="Only products priced this or more")] = "",
+    max_price: Annotated[str, Query(max_length=20, description="Only products priced this or less")] = "",
 ):
     # Filters come straight from the query string; a value the catalogue lacks is dropped with a notice
     # rather than an error page, since it usually comes from an old bookmark.
@@ -189,14 +197,15 @@ def catalogue_page(
                           else "."))
     price: dict = {}        # {"price": (lowest, highest)} where the shop's catalogue has prices (stop 64)
     used: list[str] = []    # the words it was read from
+    with service.reading():
+        has_prices = service.rec.prices() is not None
+    sort_by, bounded, said = _price_choices(has_prices, sort, min_price, max_price)
+    notices.extend(said)
     if priced:
-        with service.reading():
-            has_prices = service.rec.prices() is not None
         bounds, used = price_range(priced) if has_prices else (None, [])
         if bounds:
             price = {"price": bounds}
-            notices.append(f"Only products priced {price_range_said(bounds)}: {' and '.join(map(repr, used))} "
-                           f"{'was' if len(used) == 1 else 'were'} read as a price.")
+            notices.append(price_read_said(bounds, used))
         unread = [p for p in priced if p not in used]
         if has_prices and unread:
             # A price word that bounds no price ("cheap", "around 1000"), in a catalogue with prices: not "the
@@ -206,6 +215,16 @@ def catalogue_page(
                                                           f"; these are the products for {_quoted(unpriced)}."))
         if has_prices:
             query, priced = unpriced, []
+    if bounded:
+        # The page's price boxes and the words' price both bound it ("shirts under 500" with Min price 300).
+        words_bound = price.get("price", (None, None))
+        low = max((b for b in (bounded[0], words_bound[0]) if b is not None), default=None)
+        high = min((b for b in (bounded[1], words_bound[1]) if b is not None), default=None)
+        if low is not None and high is not None and low > high:
+            notices.append(f"The price boxes and {' and '.join(map(repr, used))} leave no price between them, so "
+                           "the boxes were left out.")
+        else:
+            price = {"price": (low, high)}
     if priced or sized or ranked:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
         query = unpriced
@@ -285,7 +304,8 @@ def catalogue_page(
         return service.rec.correction(typed, with_price())
 
     with service.reading():
-        total, items = service.rec.browse(with_price(), query or None, offset=offset, limit=PAGE_SIZE)
+        total, items = service.rec.browse(with_price(), query or None, offset=offset, limit=PAGE_SIZE,
+                                          sort=sort_by)
         # Said only where it is true: a link can't put "no product matches X" in the page's mouth.
         corrected = corrected.strip()
         if not (corrected and (total or by_meaning(query)) and matching(corrected) == 0
@@ -309,13 +329,15 @@ def catalogue_page(
                     # With the price words read as a filter: "shrits under 500" lost its price on the way.
                     kept = " ".join([sure, *(used if price else [])])
                     return RedirectResponse(f"{root}/?" + urlencode({**chosen, "q": kept, "corrected": query,
+                                                              **_price_params(sort_by, bounded),
                                                               **({"page": page} if page > 1 else {})}),
                                             status_code=303)
                 suggestion = service.rec.suggest(query)
             # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
             # answer with the semantic text search instead of an empty page, a few pages deep.
-            found = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=with_price(),
-                                                             min_similarity=RELEVANT_TEXT_SIMILARITY)]
+            found = _by_price([r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=with_price(),
+                                                                       min_similarity=RELEVANT_TEXT_SIMILARITY)],
+                              sort_by)
             if everywhere and not found:
                 # A new search typed under the filters of the last one ("office shoes men" under the Colour
                 # Gold chosen for "gold heels"): its products without them, saying so, rather than an empty
@@ -324,7 +346,7 @@ def catalogue_page(
                     f"{LABELS[k]}: {v}" for k, v in chosen.items()) + f"; these are the products for {_quoted(query)} "
                     "without " + ("that filter." if len(chosen) == 1 else "those filters."))
                 chosen, everywhere = {}, 0
-                total, items = service.rec.browse(with_price(), query, offset=offset, limit=PAGE_SIZE)
+                total, items = service.rec.browse(with_price(), query, offset=offset, limit=PAGE_SIZE, sort=sort_by)
             else:
                 total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
                 relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY, "gender" in chosen)
@@ -349,12 +371,13 @@ def catalogue_page(
         fills = bool(facets is None and query and not closest and 0 < total < PAGE_SIZE
                  and "articleType" in service.rec.parse_query(query))
         if fills:
-            named = items if offset == 0 else service.rec.browse(with_price(), query, limit=PAGE_SIZE)[1]
+            named = items if offset == 0 else service.rec.browse(with_price(), query, limit=PAGE_SIZE,
+                                                                 sort=sort_by)[1]
             ids = {d["id"] for d in named}
             # At most CLOSEST_MAX in all, as a page of closest matches alone.
-            more = [r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=with_price(),
-                                                            min_similarity=RELEVANT_TEXT_SIMILARITY)
-                    if r.item["id"] not in ids][:CLOSEST_MAX - len(named)]
+            more = _by_price([r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=with_price(),
+                                                                      min_similarity=RELEVANT_TEXT_SIMILARITY)
+                              if r.item["id"] not in ids][:CLOSEST_MAX - len(named)], sort_by)
             if more:
                 filled = len(named)
                 relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY, "gender" in chosen)
@@ -381,7 +404,8 @@ def catalogue_page(
             facets = service.rec.facets(chosen, query if total else None)
     pages = max(1, -(-total // PAGE_SIZE))
     # "searched" with filters only, which it is read for: "/?q=shirt&searched=shirt&page=2" said it twice.
-    current = {**chosen, **({"q": query} if query else {}), **({"searched": query} if query and chosen else {})}
+    current = {**chosen, **({"q": query} if query else {}), **({"searched": query} if query and chosen else {}),
+               **_price_params(sort_by, bounded)}
     # A description ("red cotton t-shirt for men") whose every word only a few names contain: offer the
     # closest matches to the whole of it too, rather than leave the shopper with two T-shirts.
     # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets)
@@ -495,6 +519,10 @@ def catalogue_page(
                         if facets[k].get(v, 0) or chosen.get(k) == v] for k in FILTER_KEYS
                     if service.filter_values.get(k) or chosen.get(k)},
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
+        # The sort and the price boxes, shown only where the catalogue has prices (stop 64).
+        "has_prices": has_prices, "sort": sort_by or "",
+        "min_price": price_said(bounded[0]).replace(",", "") if bounded and bounded[0] is not None else "",
+        "max_price": price_said(bounded[1]).replace(",", "") if bounded and bounded[1] is not None else "",
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
         # On a page of word matches and the closest after them, where the closest start (None: not on it).
         "closest_from": filled - offset if filled and 0 < filled - offset < len(items) else None,
@@ -505,6 +533,63 @@ def catalogue_page(
                        f"match{'' if total - filled == 1 else 'es'}" if filled
                        else f"{total:,} item{'' if total == 1 else 's'}"),
     })
+
+
+def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str) -> tuple[str | None, tuple | None,
+                                                                                         list[str]]:
+    """(the sort to list by or None, the price boxes' (lowest, highest) or None, notices) from the page's
+    ``sort``, ``min_price`` and ``max_price``: a value the page cannot use is said and left out, as a filter value
+    the catalogue lacks is; a catalogue without prices shows neither control, and says so of an address that
+    gives them."""
+    notices = []
+    sort = sort.strip()
+    given = {name: v.strip() for name, v in (("min_price", min_price), ("max_price", max_price)) if v.strip()}
+    if not has_prices:
+        if sort or given:
+            notices.append("This catalogue has no prices, so the sort by price and the price range in the address "
+                           "were left out.")
+        return None, None, notices
+    if sort and sort not in SORTS:
+        notices.append(f"No sort called {sort!r}; the products are in the search's own order.")
+        sort = ""
+    bounds: list[float | None] = [None, None]
+    for i, name in enumerate(("min_price", "max_price")):
+        if name in given:
+            value = amount(given[name])
+            if value is None:
+                notices.append(f"{given[name]!r} is no price, so the {'lowest' if i == 0 else 'highest'} price was "
+                               "left out.")
+            else:
+                bounds[i] = value
+    if bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
+        notices.append(f"The lowest price {price_said(bounds[0])} is above the highest {price_said(bounds[1])}, so "
+                       "they were swapped.")
+        bounds.reverse()
+    return sort or None, (tuple(bounds) if bounds != [None, None] else None), notices
+
+
+def _price_params(sort: str | None, bounded: tuple | None) -> dict:
+    """The page's sort and price boxes as its links carry them."""
+    low, high = bounded or (None, None)
+    return {**({"sort": sort} if sort else {}),
+            **({"min_price": price_said(low).replace(",", "")} if low is not None else {}),
+            **({"max_price": price_said(high).replace(",", "")} if high is not None else {})}
+
+
+def _by_price(items: list[dict], sort: str | None) -> list[dict]:
+    """``items`` cheapest (``sort`` "price") or dearest ("-price") first, those without a price last, ties in
+    their order; as they are for no sort. The page's closest matches by meaning, which browse does not list."""
+    if not sort:
+        return items
+
+    def key(d: dict) -> float:
+        p = d.get("price")
+        try:
+            p = float(p)
+        except (TypeError, ValueError):
+            return math.inf
+        return (p if sort == "price" else -p) if math.isfinite(p) else math.inf
+    return sorted(items, key=key)
 
 
 def _choice_counts(service, chosen: dict, query: str, relevant, closest: bool) -> dict[str, dict[str, int]]:

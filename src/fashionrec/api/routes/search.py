@@ -20,7 +20,7 @@ from fashionrec.api.deps import (
 )
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.catalog import is_greyscale
-from fashionrec.text_notes import price_filter, search_said, searched_words
+from fashionrec.text_notes import price_alone, price_filter, search_said, searched_words
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, read_ages
 from fashionrec.vocabulary import price_range
 
@@ -64,6 +64,12 @@ def search_by_text(
     if not unaged.strip():      # "30 year old" alone leaves nothing: searched as typed, as a price alone is
         unaged, aged = typed, []
     with service.reading():
+        # A price and nothing else ("under 500"), in a shop's catalogue with prices: products so priced, as the
+        # catalogue page lists them, not the words searched by meaning as typed (stop 64).
+        alone = None if aged else price_alone(service.rec, unaged, filters, k)
+        if alone:
+            recs, unread, price, note = alone
+            return RecList(results=[to_rec(r, root) for r in recs], left_out=unread, note=note, price=list(price))
         # Prices, sizes and a rating word no name has with the rest, as the page leaves them out.
         query, dropped = searched_words(service.rec, unaged, filters)
         # "under 500" a filter where the shop's catalogue has prices (stop 64), before the top k as the others.
