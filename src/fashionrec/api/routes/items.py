@@ -72,8 +72,8 @@ def browse_items(
     if ids is not None:
         if filters or q or offset or limit is not None or sort or min_price is not None or max_price is not None:
             # limit was dropped without a word (an API fuzz)
-            raise BadInputError("ids cannot be combined with filters, q, offset, limit, sort or a price; ask for "
-                                "either")
+            raise BadInputError("ids cannot be combined with filters, q, sort, min_price, max_price, offset or limit; "
+                                "ask for either")
         wanted = [part.strip() for part in ids.split(",") if part.strip()]
         # ASCII digits after one optional minus: "--5" and "³" passed isdigit() and int() failed, a 500 (a fuzz)
         bad = [w for w in wanted if not re.fullmatch(r"-?[0-9]+", w)]
