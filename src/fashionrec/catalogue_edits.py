@@ -33,15 +33,15 @@ from fashionrec.catalog import (
     PRICE,
     Catalog,
     CatalogError,
-    DataReport,
     checked_photo,
     first_few,
-    image_files,
     is_greyscale,
     load_catalog,
     made_name,
     open_rgb,
     photo_id,
+    photo_names,
+    styles_ids,
     styles_table,
     to_rgb,
 )
@@ -189,17 +189,16 @@ def catalogue_ids(data_dir: str | Path | None) -> dict[int, str]:
 @functools.lru_cache(maxsize=4)
 def _catalogue_ids(data_dir: str, stamp: tuple) -> dict[int, str]:
     """:func:`catalogue_ids` of the catalogue as it is at ``stamp`` (its files' times and size)."""
-    report = DataReport(data_dir=data_dir)
+    # The ids alone: the whole loader and a Path per photo were 8.5 s of the first `index add` on the 40k index.
     try:
-        table = styles_table(data_dir, report)
-        files = image_files(Path(data_dir) / "images").files
+        rows = styles_ids(data_dir)
+        files = photo_names(Path(data_dir) / "images")
     except (CatalogError, OSError) as e:
         log.warning("cannot read which ids the catalogue %s gives its products (%s): an added product may be given "
                     "the id of one of its photos without a row", data_dir, e)
         return {}
-    used = dict.fromkeys(map(int, table["id"]), "row")
-    used.update((i, "row") for i in (photo_id(r.id_field) for r in report.rows_rejected) if i is not None)
-    used.update((i, path.name) for stem, path in files.items() if (i := photo_id(stem)) is not None and i not in used)
+    used = dict.fromkeys(sorted(rows), "row")
+    used.update((i, name) for stem, name in files.items() if (i := photo_id(stem)) is not None and i not in used)
     return used
 
 
