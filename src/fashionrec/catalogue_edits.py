@@ -175,7 +175,7 @@ def catalogue_ids(data_dir: str | Path | None) -> dict[int, str]:
     no row names yet, whose row the shop adds later. An added product given one was replaced by that product at
     the next build, or the build refused the clash (an integrator's trial: the API gave out 990002, the id of a
     photo `data check` listed without a row). {} where the folder is gone or cannot be read. Read again only once
-    styles.csv or the list of images/ changed (0.8 s at 44k rows)."""
+    styles.csv or the list of images/ changed (0.2 s of CPU at 44k rows, its ids alone: :func:`styles_ids`)."""
     if not data_dir:
         return {}
     root = Path(data_dir)
