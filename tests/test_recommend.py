@@ -1254,6 +1254,50 @@ def test_where_the_colour_asked_runs_out_an_unsure_reading_gains_no_place(tmp_pa
     assert [x.id for x in r.search_text("red shirt for men", k=len(shirts))][:2] == [order[0], last]
 
 
+def test_a_colour_search_lists_a_product_whose_name_says_other_colours_after_its_tier(monkeypatch, tmp_path):
+    # A shopper's trial (stop 64): "red kurta" listed first "Global Desi Women Multi Coloured Kurta", filed Red, a
+    # multicolour print. A name that says many colours, or only other ones, goes after the rest of its tier, by
+    # meaning and by words; where the tagger sees the photo surely as the colour asked for, photo and label agree
+    # and it keeps its place.
+    r, photo = _scratch(tmp_path)
+    add = _adding(r, photo, gender="Women", masterCategory="Apparel", subCategory="Topwear", articleType="Kurtas",
+                  season="Summer", usage="Ethnic", baseColour="Red")
+    multi = add(productDisplayName="Global Desi Women Multi Coloured Kurta")
+    blue = add(productDisplayName="Mother Earth Women Blue Kurta")
+    reds = {add(productDisplayName=f"{brand} Women Red Kurta") for brand in ("Aneri", "Vishudh", "Aurelia")}
+    red_kurtas = set(r.items["id"][(r.items["baseColour"] == "Red") & (r.items["articleType"] == "Kurtas")])
+    assert red_kurtas >= reds | {multi, blue}
+
+    def seen(ids, colour, prob):
+        for column, value in (("pred_baseColour", colour), ("pred_baseColour_prob", prob)):
+            values = r.items[column].copy()
+            values[r.items["id"].isin(ids)] = value
+            r.items[column] = values
+        r._reindex()
+
+    seen(red_kurtas, "Red", 0.1)      # the tagger unsure of every one: the names alone decide
+    found = [x.id for x in r.search_text("red kurta", k=len(red_kurtas))]
+    assert set(found) == red_kurtas and set(found[-2:]) == {multi, blue}, found
+    _, page = r.browse(q="red kurta", limit=len(red_kurtas))
+    assert {p["id"] for p in page} == red_kurtas and {p["id"] for p in page[-2:]} == {multi, blue}
+    # Not for a colour the name says: "blue kurta" does not put the blue-named one after other blue ones.
+    assert not r._named_against(["Blue"])[r._row[blue]] and r._named_against(["Red"])[r._row[blue]]
+    # Its look ("Black goes with Red" in the trial) goes with the name's colour, or with many colours as a product
+    # filed Multi's does, and says so.
+    for i, said, aside in ((multi, "Multi", "of many colours"), (blue, "Blue", "blue")):
+        look = [x for x in r.complete_the_look(i, k=4) if x.card_reason]
+        assert look and all(x.card_reason.endswith(f"with {said}") or said in x.card_reason for x in look), look
+        assert not any("Red" in x.card_reason.replace(x.item["baseColour"], "") for x in look), look
+        assert all(x.reason.endswith(f"({aside} as its name says; labelled Red)") for x in look), look
+    # Seen surely red: as the name said nothing.
+    seen({multi, blue}, "Red", 0.9)
+    found = [x.id for x in r.search_text("red kurta", k=len(red_kurtas))]
+    look = [x for x in r.complete_the_look(multi, k=4) if x.card_reason]
+    assert look and all("Red" in x.card_reason and "name says" not in x.reason for x in look), look
+    monkeypatch.setattr(r, "_named_otherwise", lambda: np.zeros(len(r.items), bool))
+    assert [x.id for x in r.search_text("red kurta", k=len(red_kurtas))] == found
+
+
 def test_a_product_the_tagger_sees_as_another_colour_comes_after_its_tier(tmp_path):
     # "white sneakers for women" led with "Nike Women White and Red Sneakers", a coral shoe filed White.
     r, _ = _scratch(tmp_path)
@@ -4220,7 +4264,16 @@ def test_a_look_prefers_pieces_whose_name_does_not_contradict_their_colour_label
                                    ("Asics Men Black Silver Shoe", "Silver", False),
                                    ("Puma Unisex Issac Navy White Flip Flop", "Navy Blue", False),
                                    ("Spykar Women Blue Jeans", "Navy Blue", False),
-                                   ("W Women Blue Embroidered Kurta", "Red", True)):     # not "red" in it
+                                   ("W Women Blue Embroidered Kurta", "Red", True),     # not "red" in it
+                                   # Many colours and none of its label's: a multicolour print filed Red (stop 64).
+                                   ("Global Desi Women Multi Coloured Kurta", "Red", True),
+                                   ("Wrangler Women Check Multi Colour Shirt", "Red", True),
+                                   ("Femella Women Multicoloured Top", "Orange", True),
+                                   ("Ant Kids Multi Colour Grey Tshirts", "Grey", False),
+                                   ("Aneri Women Multi Coloured Maroon Kurta", "Red", False),     # maroon: near
+                                   ("Casio Edifice Men Multi-Dial Watch", "Black", False),
+                                   ("Nike Men Multi Court Shoes", "White", False),
+                                   ("BIBA Women Multi Coloured Kurta", "Multi", False)):     # filed as it says
         i = add(baseColour=label, productDisplayName=name)
         assert r._named_otherwise()[r._row[i]] == otherwise, name
     # A routine's colour words are no colour ("Nike Green Storm Deo" filed Black): its look says none.

@@ -294,6 +294,12 @@ LOOK_SEEN_OTHERWISE = 0.3
 WEARER_NAME = r"(?i)\b(?:men|women|boys|girls|unisex|kids)(?:'s)?\b(.*)"
 NAMED_ALIAS = {"navy": "Navy Blue"}      # a name's word for a label ("Issac Navy White Flip Flop")
 NAMED_NOT_COLOUR = {"Silver", "Gold", "Steel", "Copper", "Bronze", "Metallic", "Gunmetal", "Rose Gold", "Platinum"}
+# A name that says its product is of many colours ("Global Desi Women Multi Coloured Kurta" filed Red led "red
+# kurta", its look "Black goes with Red": a shopper's trial, stop 64) names no colour of its label either, where it
+# names no colour near it. Not "Multi-Dial" watches, "Multifunction" ones or Nike's "Multi Court" shoes.
+MULTI_NAME = (r"(?i)\bmulti(?:[\s-]*colou?r(?:ed|s)?|[\s-]*colured)?\b(?![\s-]*(?:dial|function|court|purpose))"
+              r"|\bmulticolou?r(?:ed|s)?\b")
+MULTI = "Multi"     # the catalogue's label for such a product, whose look goes with it so
 # Where a slot has nothing of the look's usage, the usages it takes instead before any other that does not clash: an
 # outdoor bag (Travel: 24 products) got formal trousers, a formal dress ethnic earrings, party pumps an ethnic
 # necklace (a stop 61 trial). A slot with none of these still takes any usage that does not clash.

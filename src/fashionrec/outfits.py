@@ -35,6 +35,8 @@ from fashionrec.looks import (
     LOOK_TYPICALITY,
     MATCH_WEIGHT,
     MATCHED_SLOTS,
+    MULTI,
+    MULTI_NAME,
     NAMED_ALIAS,
     NAMED_NOT_COLOUR,
     NAMED_TYPES,
@@ -159,9 +161,10 @@ class Outfits:
     def _named_otherwise(self) -> np.ndarray:
         """(n,) bool, per version of the items: products whose name, after its wearer, names only colours neither
         their label nor near it ("Remanika Women Red Printed Top" filed White; a dial's colour, a metal and a
-        brand before the wearer, "Red Tape Men ...", are not the product's colour): a look's reason would say
-        the label ("White goes with Black") under a card named red (a stylist's trial: "Marvel Boys Red Shoes",
-        "Blue goes with Green")."""
+        brand before the wearer, "Red Tape Men ...", are not the product's colour), or says they are of many
+        colours and names none near their label (:data:`~fashionrec.looks.MULTI_NAME`: "Global Desi Women Multi
+        Coloured Kurta" filed Red): a look's reason would say the label ("White goes with Black") under a card
+        named red (a stylist's trial: "Marvel Boys Red Shoes", "Blue goes with Green")."""
         key = ("named", "otherwise")
         if key not in self._codes:
             it = self.items
@@ -172,11 +175,12 @@ class Outfits:
             # Not a routine's (a cream, a deo: "Nike Green Storm Deo" filed Black), whose look has no colour to say.
             care = self._is("masterCategory", ["Personal Care"]) if "masterCategory" in it else np.zeros(len(it), bool)
             label_in = {c: re.compile(rf"\b{re.escape(c)}\b", re.IGNORECASE) for c in labels}
+            many = re.compile(MULTI_NAME)
             for row, (label, rest, named) in enumerate(zip(it["baseColour"], said, named_all, strict=True)):
                 if care[row] or label not in label_in:
                     continue
                 # A name with its label in it ("Black Silver Shoe" filed Silver) names the label too.
-                if not named or label_in[label].search(rest):
+                if not (named or many.search(rest)) or label_in[label].search(rest):
                     continue
                 if (label, named) not in far:
                     # "Blue Jeans" filed Navy Blue: a shade of the colour it names.
@@ -287,6 +291,14 @@ class Outfits:
         return seen if self._looks_otherwise()[self._row[item_id]] and seen and seen != src.get("baseColour") \
             else None
 
+    def _looks_as_labelled(self, item_id: int) -> bool:
+        """Whether the tagger sees the product's photo surely (:meth:`_sure_of_colour`) as its label's colour or a
+        near one: the photo bears the label out where its name says otherwise."""
+        src, sure = self.item(item_id), self._sure_of_colour()
+        label, seen = src.get("baseColour"), src.get("pred_baseColour")
+        return bool(sure is not None and sure[self._row[item_id]] and isinstance(label, str) and isinstance(seen, str)
+                    and (seen == label or nearness([label], [seen])[0] > 0))
+
     def _typical_and_affinity(self, rows: np.ndarray, row: int) -> tuple[np.ndarray, np.ndarray]:
         """How typical of the candidates ``rows`` each one is (its cosine to their mean) and how near the product
         at ``row`` (its cosine to it). A slot's 5,000 candidates' embeddings gathered whole were 51 MB copied and
@@ -326,8 +338,18 @@ class Outfits:
             seen_usage = self._label_or_sure("usage")[self._row[item_id]]
             usage = None if pd.isna(seen_usage) else seen_usage
         seen = self.look_colour(item_id)
+        name_colour = None
         if seen:
             colour = seen
+        elif self._named_otherwise()[self._row[item_id]] and not self._looks_as_labelled(item_id):
+            # Its name says another colour than its label (and its photo does not bear the label out: "Mother Earth
+            # Women Blue Kurta", filed Green, is seen green): the look goes with the name's (its first), or where the
+            # name says many, as a product filed Multi's does, neutrals first ("Global Desi Women Multi Coloured
+            # Kurta", filed Red, had "Black goes with Red": a shopper's trial, stop 64; with no colour at all its
+            # look took yellow sandals and a tribal-print bag for a multicoloured dress).
+            said = self._named_colours()[1][self._row[item_id]]
+            name_colour = said[0] if said else MULTI
+            colour = name_colour
         if sub in NO_LOOK or (sub == src.get("subCategory") and src.get("masterCategory") in NO_LOOK):
             # A cushion cover or a gift voucher has no outfit to complete; a tie filed under Free Items
             # (its type is filed under Ties) is a tie.
@@ -474,7 +496,9 @@ class Outfits:
             # Saying whose colour that is: its page shows the label (a shopper trial read "White goes with Black"
             # under a sandal the page called Brown). On a card, "its photo" read as the card's product's: the
             # product page says it once, above the look.
-            aside = f" ({seen.lower()} as its photo shows it; labelled {src.get('baseColour')})" if seen else ""
+            aside = (f" ({seen.lower()} as its photo shows it; labelled {src.get('baseColour')})" if seen
+                     else f" ({'of many colours' if name_colour == MULTI else name_colour.lower()} as its name says; "
+                     f"labelled {src.get('baseColour')})" if name_colour else "")
             reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}{aside}" if colour_note else "")
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
             picked[slot] = item.get("baseColour")

@@ -1457,14 +1457,36 @@ class TextSearch:
         another colour or with no colour on file, all but the ones the tagger sees surely as it (or a colour near
         it). Before, the second were only those seen surely as another colour, so where a small shop's red dresses
         ran out a grey dress the tagger was unsure of came before its pink dresses, seen surely pink, for "red
-        dress" (a new user's trial, stop 63). Where the index keeps no colour predictions, or the catalogue no
-        colours, :meth:`_seen_otherwise`'s alone."""
+        dress" (a new user's trial, stop 63). Of the first, the ones whose name says another colour than the one
+        asked for too (:meth:`_named_against`), unless the tagger sees them surely as it: the photo and the label
+        agree. Where the index keeps no colour predictions, those and :meth:`_seen_otherwise`'s; where the
+        catalogue has no colours, :meth:`_seen_otherwise`'s alone."""
         seen = self._seen_otherwise(asked)
-        sure = self._sure_of_colour()
-        if not asked or sure is None or "baseColour" not in self.items:
+        if not asked or "baseColour" not in self.items:
             return seen
-        looks = self._near_asked("pred_baseColour", asked, none=False)
-        return np.where(self._near_asked("baseColour", asked, none=False), seen, ~(sure & looks))
+        filed = self._near_asked("baseColour", asked, none=False)
+        named = filed & self._named_against(asked)
+        sure = self._sure_of_colour()
+        if sure is None:
+            return seen | named
+        looks = sure & self._near_asked("pred_baseColour", asked, none=False)
+        return np.where(filed, seen | (named & ~looks), ~looks)
+
+    def _named_against(self, asked: list[str]) -> np.ndarray:
+        """(n,) bool: products whose name says another colour than their label (the rule
+        :meth:`~fashionrec.recommend.Recommender.colourways` and looks keep, ``_named_otherwise``: only colours
+        not near it, or many colours) and no colour near one of ``asked``. "Global Desi Women Multi Coloured
+        Kurta", filed Red, led "red kurta" (a shopper's trial, stop 64)."""
+        out = self._named_otherwise().copy()
+        _, named = self._named_colours()
+        # The colours near those asked once (a few dozen labels), then the few hundred such rows of 40k by set
+        # (a nearness per row was 6 ms a query).
+        labels = {c for row in np.flatnonzero(out) for c in named[row]}
+        near = {c for c, n in zip(labels, colours.nearness(asked, list(labels)), strict=True) if n > 0 or c in asked}
+        for row in np.flatnonzero(out):
+            if near.intersection(named[row]):
+                out[row] = False
+        return out
 
     def _sure_of_colour(self) -> np.ndarray | None:
         """(n,) bool, per version of the items: the tagger's colour of the product's photo has
