@@ -290,7 +290,8 @@ MATCH_WEIGHT = 0.3
 LOOK_SEEN_OTHERWISE = 0.3
 # ... and one whose name names another colour (Outfits._named_otherwise), read after its wearer (a brand before it
 # may hold a colour: "Red Tape Men's Casual Shoe"); metals name a material as often as a colour ("Sterling Silver
-# Ring" filed Black). 1.0% of the catalogue's names contradict their label so (397 of 39,730).
+# Ring" filed Black). 1.0% of the catalogue's names contradicted their label so (397 of 39,730), 1.2% with those
+# that say many colours (MULTI_NAME, 465; stop 64).
 WEARER_NAME = r"(?i)\b(?:men|women|boys|girls|unisex|kids)(?:'s)?\b(.*)"
 NAMED_ALIAS = {"navy": "Navy Blue"}      # a name's word for a label ("Issac Navy White Flip Flop")
 NAMED_NOT_COLOUR = {"Silver", "Gold", "Steel", "Copper", "Bronze", "Metallic", "Gunmetal", "Rose Gold", "Platinum"}
