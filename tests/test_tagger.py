@@ -383,18 +383,25 @@ def test_renumbered_or_renamed_copies_of_training_products_are_not_taken_for_new
     assert m["trained_on_unknown"] == f"the catalogue it was trained on, {tmp_path / 'gone'}, is not on this machine"
 
 
-def test_why_the_products_a_model_trained_on_cannot_be_told_is_said(tiny_run: Path, tmp_path: Path,
-                                                                   monkeypatch) -> None:
-    # A shop corrected a type's typo and added a photo after training: "it records no split, or the catalogue it
-    # was trained on is not on this machine" was said, neither of which was so (a new user's trial, stop 63).
-    from fashionrec.evaluate import seen_by_model, why_seen_unknown
-
+def _changed_since_training(tiny_run: Path, tmp_path: Path, monkeypatch) -> tuple[dict, Path]:
+    """(the run's checkpoint meta, a copy of its catalogue with its last 20 rows gone): a shop's styles.csv changed
+    since training, whose split cannot be made again; the catalogue the meta names not on this machine."""
     meta = json.loads((tiny_run / "weights" / "best.json").read_text())
     changed = tmp_path / "shop"
     shutil.copytree(meta["data"], changed)
     lines = (changed / "styles.csv").read_text().splitlines()
     (changed / "styles.csv").write_text("\n".join(lines[:-20]) + "\n")
     monkeypatch.setenv("FASHIONREC_DATA", str(tmp_path / "gone"))
+    return meta, changed
+
+
+def test_why_the_products_a_model_trained_on_cannot_be_told_is_said(tiny_run: Path, tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    # A shop corrected a type's typo and added a photo after training: "it records no split, or the catalogue it
+    # was trained on is not on this machine" was said, neither of which was so (a new user's trial, stop 63).
+    from fashionrec.evaluate import seen_by_model, why_seen_unknown
+
+    meta, changed = _changed_since_training(tiny_run, tmp_path, monkeypatch)
     assert seen_by_model(load_catalog(changed, progress=False).usable, {**meta, "data": str(changed)}) is None
     said = why_seen_unknown({**meta, "data": str(changed)})
     assert said.startswith(f"{changed}, where the catalogue it was trained on was looked for, no longer splits")
@@ -409,12 +416,7 @@ def test_a_changed_catalogues_products_a_model_trained_on_are_read_from_its_runs
     from fashionrec.evaluate import run_split_ids, seen_by_model, why_seen_unknown
     from fashionrec.splits import Split
 
-    meta = json.loads((tiny_run / "weights" / "best.json").read_text())
-    changed = tmp_path / "shop"
-    shutil.copytree(meta["data"], changed)
-    lines = (changed / "styles.csv").read_text().splitlines()
-    (changed / "styles.csv").write_text("\n".join(lines[:-20]) + "\n")
-    monkeypatch.setenv("FASHIONREC_DATA", str(tmp_path / "gone"))
+    meta, changed = _changed_since_training(tiny_run, tmp_path, monkeypatch)
     items = load_catalog(changed, progress=False).usable
     moved = {**meta, "data": str(changed)}
     weights = tiny_run / "weights" / "best.safetensors"

@@ -1369,24 +1369,16 @@ def image_files(images_dir: Path) -> _ImageFolder:
     """What ``images_dir`` holds, in one pass over it: every image file by its name without extension
     (extension in any case, so ``10499.JPG`` counts; where one name has several, the first of
     :data:`IMAGE_EXTENSIONS`), the others of such names, and the folders in it."""
-    rank = {ext: i for i, ext in enumerate(IMAGE_EXTENSIONS)}
     found: dict[str, list[tuple[int, Path]]] = {}
     folders = []
     unread: dict[str, str] = {}
-    with os.scandir(images_dir) as entries:
-        for entry in entries:
-            if entry.name.startswith("."):
-                # Hidden, as a folder of them was already: a Mac's "._12933.jpg" (its metadata, beside each photo of a
-                # folder unzipped from a Mac) was an "image without a row", to be given one (a data trial, stop 62).
-                continue
-            stem, dot, ext = entry.name.rpartition(".")
-            r = rank.get(f".{ext.lower()}") if dot else None
-            if r is not None and entry.is_file():
-                found.setdefault(stem, []).append((r, Path(entry.path)))
-            elif entry.is_dir():
-                folders.append(Path(entry.path))
-            elif dot and stem and entry.is_file():
-                unread.setdefault(stem, entry.name)
+    for entry, stem, dot, r in _folder_entries(images_dir):
+        if r is not None and entry.is_file():
+            found.setdefault(stem, []).append((r, Path(entry.path)))
+        elif entry.is_dir():
+            folders.append(Path(entry.path))
+        elif dot and stem and entry.is_file():
+            unread.setdefault(stem, entry.name)
     for files in found.values():
         files.sort()
     others = sorted((p.name, files[0][1].name) for files in found.values() for _, p in files[1:])
@@ -1397,17 +1389,25 @@ def photo_names(images_dir: Path) -> dict[str, str]:
     """{name without extension: file name} of the photos :func:`image_files` reads in ``images_dir`` (the same
     choice where a name has several), without the rest of what it says: names, not a ``Path`` per photo, which
     was 2.8 of the 8.5 s the first `index add` on the 40k index spent listing the catalogue's ids (cProfile)."""
-    rank = {ext: i for i, ext in enumerate(IMAGE_EXTENSIONS)}
     best: dict[str, tuple[int, str]] = {}
+    for entry, stem, _, r in _folder_entries(images_dir):
+        if r is not None and (stem not in best or (r, entry.name) < best[stem]) and entry.is_file():
+            best[stem] = (r, entry.name)
+    return {stem: name for stem, (_, name) in best.items()}
+
+
+def _folder_entries(images_dir: Path):
+    """(entry, name without extension, ".", rank of its extension in :data:`IMAGE_EXTENSIONS` or None) of each
+    entry of ``images_dir`` but the hidden ones: what :func:`image_files` and :func:`photo_names` both read."""
+    rank = {ext: i for i, ext in enumerate(IMAGE_EXTENSIONS)}
     with os.scandir(images_dir) as entries:
         for entry in entries:
             if entry.name.startswith("."):
+                # Hidden, as a folder of them was already: a Mac's "._12933.jpg" (its metadata, beside each photo of a
+                # folder unzipped from a Mac) was an "image without a row", to be given one (a data trial, stop 62).
                 continue
             stem, dot, ext = entry.name.rpartition(".")
-            r = rank.get(f".{ext.lower()}") if dot else None
-            if r is not None and (stem not in best or (r, entry.name) < best[stem]) and entry.is_file():
-                best[stem] = (r, entry.name)
-    return {stem: name for stem, (_, name) in best.items()}
+            yield entry, stem, dot, (rank.get(f".{ext.lower()}") if dot else None)
 
 
 def photo_id(stem: str) -> int | None:
