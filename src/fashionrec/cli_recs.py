@@ -735,7 +735,7 @@ def recommend_text(
         "in Python's search_text without min_similarity)."),
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
-    from fashionrec.text_notes import price_alone, price_filter, search_said, searched_words
+    from fashionrec.text_notes import PRICE_HINT, price_alone, price_filter, search_said, searched_words
     from fashionrec.text_search import ages_said, read_ages
     from fashionrec.vocabulary import price_range, price_range_said, price_words, rank_words
 
@@ -791,7 +791,7 @@ def recommend_text(
             # A shop's prices: a price word that bounds none ("cheap"), sizes and ratings, said apart.
             words = [p for p in unpriced if p in price_words(unaged)[1]]
             sizes = [p for p in unpriced if p not in words and p not in rated]
-            for said, why in ((words, "a price is searched as 'under 500', 'over 2000' or '500-1000'"),
+            for said, why in ((words, PRICE_HINT),
                               (sizes, "the catalogue has no sizes"), (rated, "the catalogue has no ratings")):
                 if said:
                     console.print(f"{' and '.join(map(repr, said))} left out of the search for {query!r}: {why}",

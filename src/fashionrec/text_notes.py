@@ -37,6 +37,13 @@ def price_filter(rec, dropped: list[str], unaged: str) -> dict:
     return {PRICE_FILTER: bounds} if bounds else {}
 
 
+def unbounded_said(unread: list[str], end: str = ".") -> str:
+    """The sentence for price words that bound no price ("cheap", "around 1000"), left out where the catalogue has
+    prices (not "the catalogue has no prices"): the API's note, the CLI's JSON and the page say it alike."""
+    return (f"{' and '.join(map(repr, unread))} {'was' if len(unread) == 1 else 'were'} left out of the search: "
+            f"{PRICE_HINT}{end}")
+
+
 def price_alone(rec, unaged: str, filters: dict | None, k: int) -> tuple[list, list[str], list, str] | None:
     """A text search whose words say a price and nothing else ("under 500", "between 500 and 1000 rupees"), where
     ``rec``'s products have prices: (k products so priced under ``filters``, as the catalogue page lists them and
@@ -57,8 +64,7 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int) -> tuple[list, l
     unread = [p for p in said if p not in used]
     note = [price_read_said(bounds, used)]
     if unread:
-        note.append(f"{' and '.join(map(repr, unread))} {'was' if len(unread) == 1 else 'were'} left out of the "
-                    f"search: {PRICE_HINT}.")
+        note.append(unbounded_said(unread))
     note.append(f"Nothing but a price was asked, so these are products so priced in the catalogue's order, "
                 f"{len(recs):,} of {total:,}." if total else "No product is so priced"
                 + (" among those the filters choose." if filters else "."))
@@ -150,8 +156,6 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
     said = [ages_said(aged, kids) + "."] if aged else []
     if dropped:
         priced = [p for p in dropped if p in price_words(unaged)[1]]
-    if dropped:
-        priced = [p for p in dropped if p in price_words(unaged)[1]]
         ranked = [p for p in dropped if p not in priced and p in rank_words(unaged)[1]]
         sized = [p for p in dropped if p not in priced and p not in ranked]
         if rec.prices() is not None and priced:
@@ -162,8 +166,7 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
                 said.append(price_read_said(bounds, used))
             unread = [p for p in priced if p not in used]
             if unread:
-                said.append(f"{' and '.join(map(repr, unread))} {'was' if len(unread) == 1 else 'were'} left out of "
-                            f"the search: {PRICE_HINT}.")
+                said.append(unbounded_said(unread))
             priced = []
         if priced or sized or ranked:
             lacks, words, n = lacking(priced, sized, ranked)

@@ -27,7 +27,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.results import PRODUCT_PAGE
-from fashionrec.text_notes import PRICE_HINT, people_listed
+from fashionrec.text_notes import people_listed, unbounded_said
 from fashionrec.text_search import (
     RELEVANT_TEXT_SIMILARITY,
     SORTS,
@@ -210,9 +210,8 @@ def catalogue_page(
         if has_prices and unread:
             # A price word that bounds no price ("cheap", "around 1000"), in a catalogue with prices: not "the
             # catalogue has no prices".
-            notices.append(f"{' and '.join(map(repr, unread))} {'was' if len(unread) == 1 else 'were'} left out of "
-                           f"the search: {PRICE_HINT}" + ("." if sized or ranked or not unpriced else
-                                                          f"; these are the products for {_quoted(unpriced)}."))
+            notices.append(unbounded_said(unread, "." if sized or ranked or not unpriced else
+                                          f"; these are the products for {_quoted(unpriced)}."))
         if has_prices:
             query, priced = unpriced, []
     if bounded:
