@@ -660,6 +660,20 @@ def test_an_age_in_a_search_is_left_out_and_said(client):
     assert f"{rec.browse(q='jeans man', limit=0)[0]} item" in page
 
 
+def test_the_word_colour_beside_a_colour_searches_the_colour(client):
+    # Stop 65, a shopper's trial on the full catalogue: "blue color" found the products with both words, only
+    # "United Colors of Benetton" ones on the fixture, on the page and in the API alike.
+    rec = client.app.state.service.rec
+    blue = rec.browse(q="blue", limit=0)[0]
+    assert blue > rec.browse(q="united colors blue", limit=0)[0]
+    for typed in ("blue color", "blue colour", "colour: blue"):
+        page = html.unescape(client.get("/", params={"q": typed}).text)
+        assert re.search(r'id="count">([\d,]+) items?\b', page).group(1) == f"{blue:,}", typed
+        names = [r["item"]["productDisplayName"] for r in
+                 client.get("/api/search/text", params={"q": typed, "k": 20}).json()["results"]]
+        assert not all("Colors" in n for n in names), (typed, names)
+
+
 def test_a_price_in_a_search_is_left_out_and_said(client):
     import re
 

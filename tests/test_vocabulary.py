@@ -167,3 +167,17 @@ def test_every_person_word_names_a_wearer():
     from fashionrec.vocabulary import GENDER_WORDS, PERSON_WORDS
 
     assert PERSON_WORDS.issubset(GENDER_WORDS) and all(GENDER_WORDS[w] for w in PERSON_WORDS)
+
+
+def test_the_word_colour_beside_a_colour_is_left_out():
+    from fashionrec.text_search import read_ages
+    from fashionrec.vocabulary import without_colour_word
+
+    # Stop 65, a shopper's trial on the full catalogue: "blue colour" listed the 9 "Colour Me" deodorants and
+    # perfumes alone, "blue color shirt" only "United Colors of Benetton" shirts.
+    assert without_colour_word("red colour dress") == "red dress" and without_colour_word("color: blue") == "blue"
+    assert without_colour_word("black coloured shoes") == "black shoes"
+    assert without_colour_word("navy blue color shirt") == "navy blue shirt"
+    for kept in ("multi colour", "lip colour", "colour me perfume", "united colors of benetton"):
+        assert without_colour_word(kept) == kept
+    assert read_ages("blue colour kurta for 5 year old") == ("kids blue kurta", ["for 5 year old"], True)

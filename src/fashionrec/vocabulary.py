@@ -27,6 +27,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from fashionrec.colours import SWATCHES
+
 FILED_SHARE = 0.1       # a category word means the types with at least this share of their products in it
 NAME_EVIDENCE = 10      # product names that must use a word before they can veto what it means
 NAME_AGREEMENT = 0.5    # share of those names that must be of the types the word means
@@ -311,6 +313,24 @@ SIZE_WORDS = re.compile(
     r"|\b(?:xxs|xs|xl|xxl|xxxl|[2-5]xl)\b"
     r"|\b(?:waist|chest|bust|inseam)\s*[:#-]?\s*\d{2}\b|\b\d{2}\s*(?:waist|chest|bust|inseam)\b"     # "32 waist"
     r"|\bplus[\s-]size\b", re.IGNORECASE)
+
+
+# "Colour" beside a colour ("blue colour", "red colour dress", "color: blue"): how a shopper names the colour, a
+# word no product's name has but a brand's or a make-up type's ("United Colors of Benetton", "Colour Me", "Lip
+# Colour"), so "blue colour" listed the 9 Colour Me deodorants and perfumes alone, "blue color shirt" Benetton's
+# shirts alone and "red colour dress" no product with every word (a shopper's trial on the full catalogue, stop 65).
+# Not after "multi" ("multi colour" names the catalogue's many-coloured products as their names do).
+_COLOUR_NAMES = "|".join(sorted({w.lower() for c in SWATCHES for w in c.split()} | {"navy", "gray", "golden"},
+                                key=len, reverse=True))
+_COLOUR_WORD = r"colou?r(?:s|ed)?"
+COLOUR_AFTER = re.compile(rf"\b({_COLOUR_NAMES})\s+{_COLOUR_WORD}\b", re.IGNORECASE)
+COLOUR_BEFORE = re.compile(rf"\b{_COLOUR_WORD}\s*[:=-]?\s*(?=(?:{_COLOUR_NAMES})\b)", re.IGNORECASE)
+
+
+def without_colour_word(query: str) -> str:
+    """``query`` without the word "colour" where it stands beside a colour (:data:`COLOUR_AFTER`): "red colour
+    dress" is "red dress", "color: blue" "blue"; "lip colour" and "multi colour" are left as they are."""
+    return COLOUR_BEFORE.sub("", COLOUR_AFTER.sub(r"\1", query))
 
 
 # Ages in a query: the catalogue has none either, and "dress for 6 year old girl" read "for 6" as a price. A child's
