@@ -746,6 +746,10 @@ def test_a_photo_unlike_any_product_shows_its_closest_only_when_asked(server, pa
     assert page.locator("#upload-similar .card").first.is_visible() and page.locator("#lost").is_hidden()
     assert page.locator("#predicted").is_visible()
     assert page.locator("#unsure").is_visible() and "shown" in page.locator("#upload-status").inner_text()
+    # The screen reader hears the notice's opening shown, not the hidden one run into it ("... unsure what this
+    # photo showsThis photo looks unlike ...", a shopper's trial of stop 65).
+    heard = page.locator("#upload-status").inner_text()
+    assert "This photo looks unlike" in heard and "The model is unsure" not in heard, heard
     # Back from a product opened there: the results come back shown (they were held back again, a review).
     page.locator("#upload-similar .card").first.click()
     page.wait_for_url("**/item/**")
@@ -761,6 +765,7 @@ def test_a_photo_unlike_any_product_shows_its_closest_only_when_asked(server, pa
     assert page.locator("#unsure").is_visible()
     # ... saying which: "unsure" under "Perfume 90%" for a screenshot contradicted the chips (a shopper's trial).
     assert "the model's reading above may be wrong however sure it looks" in page.locator("#unsure").inner_text()
+    assert "The model is unsure" not in page.locator("#upload-status").inner_text()
     page.evaluate("window.lostAnswers = false")
     page.set_input_files("#file", str(photo.with_name(photo.name)))
     page.wait_for_selector("#upload-similar .card")

@@ -881,7 +881,9 @@
         "; the model sees " + type.label : "") + "." +
       (json.turned ? " The photo was read turned upright." : "") +
       (json.greyscale ? " The photo is black and white, so the results are not matched by colour." : "") +
-      (unsure.hidden ? "" : " " + unsure.textContent);
+      // innerText, not textContent: that held both of the notice's openings, the hidden one too, run together
+      // ("... unsure what this photo showsThis photo looks unlike ...", a shopper's trial of stop 65).
+      (unsure.hidden ? "" : " " + unsure.innerText);
   }
   function seen(shown) {
     document.getElementById("predicted").hidden = !shown;
@@ -896,7 +898,7 @@
     var unsure = document.getElementById("unsure");
     unsure.hidden = false;
     var n = similar.querySelectorAll(".card").length;
-    said.textContent = n + " closest item" + (n === 1 ? "" : "s") + " shown. " + unsure.textContent;
+    said.textContent = n + " closest item" + (n === 1 ? "" : "s") + " shown. " + unsure.innerText;
     document.getElementById("similar-heading").focus();
     // Kept for Back: the results come back shown (they were hidden again, a review).
     try {
