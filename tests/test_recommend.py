@@ -1254,6 +1254,23 @@ def test_where_the_colour_asked_runs_out_an_unsure_reading_gains_no_place(tmp_pa
     assert [x.id for x in r.search_text("red shirt for men", k=len(shirts))][:2] == [order[0], last]
 
 
+def test_a_search_for_two_colours_lists_the_products_that_have_both_first(tmp_path):
+    # Stop 65, a shopper's trial on the full catalogue: "red and black" listed "Red Chief Men Black Shoes" and "Red
+    # Tape ..." first, "red" found in the brand, and the "Black & Red" shoes after them. A label holds one colour,
+    # so the other is the name's, after its wearer.
+    r, photo = _scratch(tmp_path)
+    add = _adding(r, photo, gender="Men", masterCategory="Footwear", subCategory="Shoes", articleType="Casual Shoes",
+                  season="Summer", usage="Casual")
+    brands = [add(productDisplayName=f"{b} Men Black Shoes", baseColour="Black") for b in ("Red Chief", "Red Tape")]
+    both = [add(productDisplayName="Converse Men Black & Red Shoes", baseColour="Black"),
+            add(productDisplayName="Vans Men Red and Black Shoes", baseColour="Red")]
+    for q in ("red and black", "red and black shoes", "black & red"):
+        n, page = r.browse(q=q, limit=50)
+        order = [p["id"] for p in page]
+        assert set(order[:2]) == set(both) and set(brands) <= set(order[2:]), (q, order)
+    assert r._said_colour("Red")[r._row[both[0]]] and not r._said_colour("Red")[r._row[brands[0]]]
+
+
 def test_a_colour_search_lists_a_product_whose_name_says_other_colours_after_its_tier(monkeypatch, tmp_path):
     # A shopper's trial (stop 64): "red kurta" listed first "Global Desi Women Multi Coloured Kurta", filed Red, a
     # multicolour print. A name that says many colours, or only other ones, goes after the rest of its tier, by
