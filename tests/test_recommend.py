@@ -42,6 +42,7 @@ from fashionrec.errors import (
     VectorIndexError,
 )
 from fashionrec.looks import COMPLEMENTS, ETHNIC_TOPS, FOR_THE_HEAT, LAYERED, colour_compatibility, slot_name
+from fashionrec.outfits import Outfits
 from fashionrec.recommend import NEIGHBOUR_VOTE, Rec, Recommender
 from fashionrec.tagger import Tagger, save_checkpoint
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names, _type_kinship
@@ -1212,6 +1213,10 @@ def test_colours_near_the_one_asked_for_come_first_where_that_colour_runs_out(tm
     colour.iloc[shirts] = "Blue"
     colour.iloc[shirts[-1]], colour.iloc[shirts[-2]] = "Red", "Maroon"     # the last in meaning, unless near
     r.items["baseColour"] = colour
+    # Names that say no colour: the fixture's first two are named red, which lifts them, filed Blue (stop 65).
+    names = r.items["productDisplayName"].copy()
+    names.iloc[shirts] = [f"Brand{j} Men Shirt" for j in range(len(shirts))]
+    r.items["productDisplayName"] = names
     r._reindex()
     sims = r.text_embeddings[shirts] @ r.text_embeddings[shirts].T
     r.text_embeddings[shirts] = r.text_embeddings[shirts[0]]     # alike in meaning: the colour decides
@@ -1350,6 +1355,41 @@ def test_a_product_the_tagger_sees_as_another_colour_comes_after_its_tier(monkey
     monkeypatch.setattr(r, "_named_otherwise", lambda: np.zeros(len(r.items), bool))
     assert r.search_text("white shirt for men", k=1)[0].id == first
 
+
+
+def test_a_name_that_says_the_colour_asked_lifts_a_product_filed_otherwise(tmp_path):
+    # "Quechua Red Sipper", filed Purple, is red by its photo; "FNF Multi Coloured Sari", filed White, a print of
+    # many colours, was not found by "multicolour saree" (stop 65). Filed otherwise, a name that says the colour
+    # asked keeps its product out of the end of its tier, unless the tagger sees the photo surely as another.
+    r, _ = _scratch(tmp_path)
+    shirts = set(r.items["id"][(r.items["articleType"] == "Shirts") & (r.items["gender"] == "Men")])
+    named, looks, multi = 31623, 33290, _some_id(r, articleType="Tshirts", gender="Men")
+    assert {10793, 11671, named, looks} == shirts
+
+    def file(i, **columns):
+        for column, value in columns.items():
+            values = r.items[column].copy()
+            values.iat[r._row[i]] = value
+            r.items[column] = values
+        r._reindex()
+
+    for i in (10793, 11671):
+        file(i, pred_baseColour="Red", pred_baseColour_prob=0.9)
+    file(named, productDisplayName="Quechua Red Shirt", pred_baseColour="Purple", pred_baseColour_prob=0.3)
+    file(looks, pred_baseColour="Red", pred_baseColour_prob=0.9)     # filed Black, seen surely red
+    file(multi, productDisplayName="FNF Multi Coloured Tshirt", baseColour="Green", pred_baseColour="Green",
+         pred_baseColour_prob=0.3)
+    found = [x.id for x in r.search_text("red shirt", k=10)]
+    assert set(found[:2]) == {10793, 11671} and found.index(named) < found.index(looks), found
+    _, page = r.browse(q="red shirt", limit=10)
+    assert [p["id"] for p in page][2] == named and not r._after_its_tier_for(["Red"])[r._row[named]]
+    # Many colours: "multicolour" finds the name ("Multi Coloured") as it finds the label, and lifts it so.
+    assert multi in {p["id"] for p in r.browse(q="multicolour tshirt", limit=10)[1]}
+    assert not r._after_its_tier_for(["Multi"])[r._row[multi]] and r._after_its_tier_for(["Multi"])[r._row[looks]]
+    # The photo seen surely as another colour belies the name.
+    file(named, pred_baseColour="Blue", pred_baseColour_prob=0.9)
+    found = [x.id for x in r.search_text("red shirt", k=10)]
+    assert named not in found[:found.index(looks)] and r._after_its_tier_for(["Red"])[r._row[named]], found
 
 def test_a_kind_of_a_type_lists_the_products_named_so_first(tmp_path):
     # "polo" listed every T-shirt in the catalogue's order, round necks first, and "polo shirt" U.S. Polo's
@@ -4305,6 +4345,42 @@ def test_a_look_prefers_pieces_whose_name_does_not_contradict_their_colour_label
     r._codes.clear()
     assert not r._named_otherwise().any() and r.complete_the_look(deo, k=2) is not None
 
+
+
+def test_a_name_without_a_wearer_word_is_read_after_its_brand():
+    # "FNF Multi Coloured Sari" (filed White) names no wearer: before stop 65 its colours went unread. Such a name
+    # still begins with its brand, and brands hold colours ("Red Rose", "Red Tape", "Black Coffee", "Do U Speak
+    # Green"): a brand is what two names or more put before a wearer word, else the name's first word.
+    rows = [("Red Rose Women Pink Nightdress", "Pink"), ("Red Rose Women White Bra", "White"),
+            ("Red Tape Men Brown Shoes", "Brown"), ("Red Tape Men Black Shoes", "Black"),
+            ("Red Tape Black Men Loafers", "Black"), ("Red Tape Black Men Boots", "Black"),     # "red tape" first
+            ("Black Coffee Men Blue Shirt", "Blue"), ("Black Coffee Men Grey Shirt", "Grey"),
+            ("Do U Speak Green Men Blue Shorts", "Blue"), ("Do U Speak Green Girls Olive Pant", "Olive"),
+            ("Adidas Black Men Shoe", "Black"),         # one product's words before its wearer: no brand
+            ("FNF Multi Coloured Sari", "White"), ("Quechua Red Sipper", "Purple"),
+            ("Red Rose Blue Camisole", "Blue"), ("Red Tape Black Casual Shoes", "Black"),
+            ("Black Coffee Grey Striped Shirt", "Grey"), ("Do U Speak Green Navy Blue Shorts", "Navy Blue"),
+            ("Adidas Black Backpack", "Red"), ("Red Chief Tan Shoes", "Tan"), ("Arrow Woman Blue Jeggings", "Blue"),
+            ("Kalenji Kiprun 2000l Wht/purple", "White")]       # "Wht": white
+    names = _NamesOnly(pd.DataFrame({"productDisplayName": [n for n, _ in rows], "baseColour": [c for _, c in rows]}))
+    said = dict(zip([n for n, _ in rows], names._named_colours()[1], strict=True))
+    otherwise = dict(zip([n for n, _ in rows], names._named_otherwise(), strict=True))
+    assert said["Red Rose Blue Camisole"] == ("Blue",) and said["Red Tape Black Casual Shoes"] == ("Black",)
+    assert said["Black Coffee Grey Striped Shirt"] == ("Grey",) and said["Red Chief Tan Shoes"] == ("Tan",)
+    assert said["Do U Speak Green Navy Blue Shorts"] == ("Navy Blue",)
+    assert said["Arrow Woman Blue Jeggings"] == ("Blue",)
+    assert said["Adidas Black Backpack"] == ("Black",) and said["Quechua Red Sipper"] == ("Red",)
+    assert [n for n, o in otherwise.items() if o] == ["FNF Multi Coloured Sari", "Quechua Red Sipper",
+                                                      "Adidas Black Backpack"], otherwise
+    assert names._named_rows()["Multi"].tolist() == [rows.index(("FNF Multi Coloured Sari", "White"))]
+
+
+class _NamesOnly(Outfits):
+    """What a catalogue's names say of its products' colours (no index: the rules alone)."""
+
+    def __init__(self, items: pd.DataFrame):
+        self.items = items
+        self._codes: dict = {}
 
 def test_nightwear_looks_are_for_the_night_and_leggings_go_under_a_long_top(tmp_path):
     # A night suit's look was "Bwitch Red Bra" ("Red goes with White") and flip flops; gold party heels' had

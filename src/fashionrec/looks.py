@@ -293,7 +293,9 @@ LOOK_SEEN_OTHERWISE = 0.3
 # Ring" filed Black). 1.0% of the catalogue's names contradicted their label so (397 of 39,730), 1.2% with those
 # that say many colours (MULTI_NAME, 465; stop 64).
 WEARER_NAME = r"(?i)\b(?:men|women|boys|girls|unisex|kids)(?:'s)?\b(.*)"
-NAMED_ALIAS = {"navy": "Navy Blue"}      # a name's word for a label ("Issac Navy White Flip Flop")
+# A name's word for a label ("Issac Navy White Flip Flop"; "Kalenji Kiprun 2000l Wht/purple", filed White, is
+# white and purple).
+NAMED_ALIAS = {"navy": "Navy Blue", "wht": "White", "whi": "White"}
 NAMED_NOT_COLOUR = {"Silver", "Gold", "Steel", "Copper", "Bronze", "Metallic", "Gunmetal", "Rose Gold", "Platinum"}
 # A name that says its product is of many colours ("Global Desi Women Multi Coloured Kurta" filed Red led "red
 # kurta", its look "Black goes with Red": a shopper's trial, stop 64) names no colour of its label either, where it

@@ -18,6 +18,7 @@ import pandas as pd
 from fashionrec.blas import one_blas_thread
 from fashionrec.catalog import shipped_description
 from fashionrec.colours import distance, nearness
+from fashionrec.item_tables import BRAND_BEFORE_WEARER
 from fashionrec.looks import (
     ACCESSORY_DEFAULT,
     BELTLESS,
@@ -81,6 +82,28 @@ LOOK_CHUNK = 256
 LOOK_MEANS_KEPT = 2048
 
 FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agree on what it is (at least)
+
+
+def _brands(names: pd.Series) -> frozenset[str]:
+    """The catalogue's brands, folded: a name's words before its wearer word (:data:`BRAND_BEFORE_WEARER`), of two
+    products or more (one product's "Adidas Black Men ..." says a colour, not a brand)."""
+    brand = names.str.extract(BRAND_BEFORE_WEARER, expand=False).dropna().str.casefold().str.split().str.join(" ")
+    counts = brand.value_counts()
+    return frozenset(counts.index[counts >= 2])
+
+
+def _after_brand(names: pd.Series, brands: frozenset[str]) -> pd.Series:
+    """Each name less its brand: the shortest of ``brands`` it begins with ("Red Rose Blue Camisole": "Blue
+    Camisole"; "Red Tape Black Shoes": "Black Shoes", not "red tape black" of a name "Red Tape Black Men ..."),
+    or else its first word ("FNF Multi Coloured Sari": "Multi Coloured Sari"). A name without a wearer word still
+    begins with its brand in the catalogue (3,357 such names), and a brand may hold a colour: Red Tape, Red Chief,
+    Black Coffee, Pink Floyd, Do U Speak Green."""
+    def rest(name: str) -> str:
+        words = name.split()
+        folded = [w.casefold() for w in words]
+        ends = [n for n in range(1, len(words)) if " ".join(folded[:n]) in brands]
+        return " ".join(words[ends[0] if ends else 1:])
+    return names.map(rest)
 
 
 class Outfits:
@@ -191,9 +214,10 @@ class Outfits:
         return self._codes[key]
 
     def _named_colours(self) -> tuple[list[str], list[tuple[str, ...]]]:
-        """Per version of the items, each product's name after its wearer, and the colour labels of the catalogue
-        it names there, longest first ("Navy Blue", not "Blue"; a dial's colour is not the product's); none
-        where no label is a colour the colours module knows (a catalogue without colours)."""
+        """Per version of the items, each product's name after its wearer, or where it names none after its brand
+        (:func:`_after_brand`: "FNF Multi Coloured Sari", "Red Rose Blue Camisole"), and the colour labels of the
+        catalogue it names there, longest first ("Navy Blue", not "Blue"; a dial's colour is not the product's);
+        none where no label is a colour the colours module knows (a catalogue without colours)."""
         key = ("named", "colours")
         if key not in self._codes:
             it = self.items
@@ -201,11 +225,30 @@ class Outfits:
             canon = {c.lower(): c for c in labels} | {a: c for a, c in NAMED_ALIAS.items() if c in labels}
             words = "|".join(re.escape(w) for w in sorted(set(canon) - {c.lower() for c in NAMED_NOT_COLOUR},
                                                           key=len, reverse=True))
-            said = it["productDisplayName"].fillna("").astype(str).str.extract(WEARER_NAME, expand=False).fillna("")
+            names = it["productDisplayName"].fillna("").astype(str)
+            said = names.str.extract(WEARER_NAME, expand=False)
+            unworn = said.isna()
+            said[unworn] = _after_brand(names[unworn], _brands(names))
             colours = re.compile(rf"\b({words})\b(?!\s+(?:round\s+)?dial)", re.IGNORECASE)
             named = [tuple(dict.fromkeys(canon[m.lower()] for m in colours.findall(rest))) if words else ()
                      for rest in said]
             self._codes[key] = (said.tolist(), named)
+        return self._codes[key]
+
+    def _named_rows(self) -> dict[str, np.ndarray]:
+        """Per colour label a name says (:meth:`_named_colours`), the rows whose name says it, and for
+        :data:`~fashionrec.looks.MULTI` those whose name says many colours (:data:`~fashionrec.looks.MULTI_NAME`,
+        read where the colours are: "FNF Multi Coloured Sari", filed White). Once per version of the items: a
+        search that asks a colour looks up its few labels here, not 40k names."""
+        key = ("named", "rows")
+        if key not in self._codes:
+            said, named = self._named_colours()
+            rows: dict[str, list[int]] = collections.defaultdict(list)
+            for row, colours in enumerate(named):
+                for colour in colours:
+                    rows[colour].append(row)
+            rows[MULTI] = np.flatnonzero(pd.Series(said, dtype=object).str.contains(MULTI_NAME, regex=True)).tolist()
+            self._codes[key] = {c: np.array(r, np.int64) for c, r in rows.items()}
         return self._codes[key]
 
     def _looks_otherwise(self) -> np.ndarray:

@@ -1491,22 +1491,29 @@ class TextSearch:
         if sure is None:
             return seen | named
         looks = sure & self._near_asked("pred_baseColour", asked, none=False)
-        return np.where(filed, seen | (named & ~looks), ~looks)
+        # Filed otherwise, a name that says the colour asked stands where the photo does not belie it ("Quechua Red
+        # Sipper", filed Purple, is red; "FNF Multi Coloured Sari", filed White, for "multicolour saree").
+        says = self._named_as(asked) & ~seen
+        return np.where(filed, seen | (named & ~looks), ~(looks | says))
 
     def _named_against(self, asked: list[str]) -> np.ndarray:
         """(n,) bool: products whose name says another colour than their label (the rule
         :meth:`~fashionrec.recommend.Recommender.colourways` and looks keep, ``_named_otherwise``: only colours
-        not near it, or many colours) and no colour near one of ``asked``. "Global Desi Women Multi Coloured
-        Kurta", filed Red, led "red kurta" (a shopper's trial, stop 64)."""
-        out = self._named_otherwise().copy()
-        _, named = self._named_colours()
-        # The colours near those asked once (a few dozen labels), then the few hundred such rows of 40k by set
-        # (a nearness per row was 6 ms a query).
-        labels = {c for row in np.flatnonzero(out) for c in named[row]}
-        near = {c for c, n in zip(labels, colours.nearness(asked, list(labels)), strict=True) if n > 0 or c in asked}
-        for row in np.flatnonzero(out):
-            if near.intersection(named[row]):
-                out[row] = False
+        not near it, or many colours) and no colour near one of ``asked`` (:meth:`_named_as`). "Global Desi Women
+        Multi Coloured Kurta", filed Red, led "red kurta" (a shopper's trial, stop 64)."""
+        return self._named_otherwise() & ~self._named_as(asked)
+
+    def _named_as(self, asked: list[str]) -> np.ndarray:
+        """(n,) bool: products whose name (``_named_colours``) says one of ``asked`` or a colour near one, or for
+        "Multi" many colours. The colours near those asked once (a few dozen labels), then their rows
+        (``_named_rows``; a nearness per row was 6 ms a query)."""
+        out = np.zeros(len(self.items), bool)
+        index = self._named_rows()
+        if not asked or not index:
+            return out
+        for colour, near in zip(index, colours.nearness(asked, list(index)), strict=True):
+            if near > 0 or colour in asked:
+                out[index[colour]] = True
         return out
 
     def _sure_of_colour(self) -> np.ndarray | None:

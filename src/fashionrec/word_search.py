@@ -25,6 +25,7 @@ from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from fashionrec.catalog import PLACEHOLDER_NAME
 from fashionrec.colours import COLOUR_WORDS, TONES
+from fashionrec.looks import MULTI, MULTI_NAME
 from fashionrec.text_encoder import TEXT_FIELDS, english_words
 from fashionrec.vocabulary import (
     CHILD_AGE_WORDS,
@@ -152,6 +153,7 @@ class WordSearch:
         self._lock = threading.Lock()
         self._spellings: tuple[collections.Counter, list[str]] | None = None
         self._denials: dict[str, list[int]] | None = None     # denying's, built on first use
+        self._multi: np.ndarray | None = None        # _named_multi's, built on first use
         if earlier is not None and earlier._names is not None:
             self.name_text()        # while the earlier texts are at hand (the next add reads it at once)
         self._earlier = None        # not kept: a chain of versions of the items
@@ -260,6 +262,9 @@ class WordSearch:
             col, values = aliases.get(key, (None, None))
             if col in self.items:
                 found = found | self.items[col].isin(values).to_numpy()
+            if col == "baseColour" and MULTI in values:
+                # "multicolour saree" found 1 of the 8 saris named "Multi Coloured" but filed as one colour.
+                found = found | self._named_multi()
             if col != "gender":
                 continue
             child = "child" if set(values) == {"Boys", "Girls"} else str(values[0]) if len(values) == 1 else None
@@ -267,6 +272,19 @@ class WordSearch:
                 # "childrens shoes" found 40, "kids shoes" 70: the 30 named "Kids", filed as Unisex.
                 found = found | self._children[child]
         return found
+
+    def _named_multi(self) -> np.ndarray:
+        """(n,) bool: products whose name says they are of many colours (:data:`~fashionrec.looks.MULTI_NAME`:
+        "Multi Coloured", "Multicolour", a bare "Multi"), which a word for many colours finds as it finds those
+        filed Multi. Built on first use (a lookahead: Python's re, 30 ms at 40k names)."""
+        with self._lock:
+            if self._multi is None:
+                if "productDisplayName" not in self.items:
+                    self._multi = np.zeros(len(self.items), bool)
+                else:
+                    names = self.items["productDisplayName"].fillna("").astype(str)
+                    self._multi = names.str.contains(MULTI_NAME, regex=True).to_numpy(bool)
+        return self._multi
 
     def denying(self, words: list[str]) -> np.ndarray:
         """Rows whose text denies one of ``words`` (a query's, singular) or names an imitation of it:
