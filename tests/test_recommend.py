@@ -4355,13 +4355,15 @@ def test_a_name_without_a_wearer_word_is_read_after_its_brand():
             ("Red Tape Men Brown Shoes", "Brown"), ("Red Tape Men Black Shoes", "Black"),
             ("Red Tape Black Men Loafers", "Black"), ("Red Tape Black Men Boots", "Black"),     # "red tape" first
             ("Black Coffee Men Blue Shirt", "Blue"), ("Black Coffee Men Grey Shirt", "Grey"),
+            ("Roadster Men Coffee Brown Jacket", "Coffee Brown"),       # a label of the catalogue
             ("Do U Speak Green Men Blue Shorts", "Blue"), ("Do U Speak Green Girls Olive Pant", "Olive"),
             ("Adidas Black Men Shoe", "Black"),         # one product's words before its wearer: no brand
             ("FNF Multi Coloured Sari", "White"), ("Quechua Red Sipper", "Purple"),
             ("Red Rose Blue Camisole", "Blue"), ("Red Tape Black Casual Shoes", "Black"),
             ("Black Coffee Grey Striped Shirt", "Grey"), ("Do U Speak Green Navy Blue Shorts", "Navy Blue"),
             ("Adidas Black Backpack", "Red"), ("Red Chief Tan Shoes", "Tan"), ("Arrow Woman Blue Jeggings", "Blue"),
-            ("Kalenji Kiprun 2000l Wht/purple", "White")]       # "Wht": white
+            ("Kalenji Kiprun 2000l Wht/purple", "White"),       # "Wht": white
+            ("Puma Men's Benecio Black Coffee Leather Shoe", "Brown")]       # a dark brown
     names = _NamesOnly(pd.DataFrame({"productDisplayName": [n for n, _ in rows], "baseColour": [c for _, c in rows]}))
     said = dict(zip([n for n, _ in rows], names._named_colours()[1], strict=True))
     otherwise = dict(zip([n for n, _ in rows], names._named_otherwise(), strict=True))
@@ -4370,6 +4372,7 @@ def test_a_name_without_a_wearer_word_is_read_after_its_brand():
     assert said["Do U Speak Green Navy Blue Shorts"] == ("Navy Blue",)
     assert said["Arrow Woman Blue Jeggings"] == ("Blue",)
     assert said["Adidas Black Backpack"] == ("Black",) and said["Quechua Red Sipper"] == ("Red",)
+    assert said["Puma Men's Benecio Black Coffee Leather Shoe"] == ("Coffee Brown",)
     assert [n for n, o in otherwise.items() if o] == ["FNF Multi Coloured Sari", "Quechua Red Sipper",
                                                       "Adidas Black Backpack"], otherwise
     assert names._named_rows()["Multi"].tolist() == [rows.index(("FNF Multi Coloured Sari", "White"))]

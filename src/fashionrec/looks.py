@@ -291,11 +291,12 @@ LOOK_SEEN_OTHERWISE = 0.3
 # ... and one whose name names another colour (Outfits._named_otherwise), read after its wearer (a brand before it
 # may hold a colour: "Red Tape Men's Casual Shoe"); metals name a material as often as a colour ("Sterling Silver
 # Ring" filed Black). 1.0% of the catalogue's names contradicted their label so (397 of 39,730), 1.2% with those
-# that say many colours (MULTI_NAME, 465; stop 64).
+# that say many colours (MULTI_NAME, 465; stop 64), 1.3% with the names without a wearer word, read after their
+# brand (outfits._after_brand, 530; stop 65).
 WEARER_NAME = r"(?i)\b(?:men|women|boys|girls|unisex|kids)(?:'s)?\b(.*)"
 # A name's word for a label ("Issac Navy White Flip Flop"; "Kalenji Kiprun 2000l Wht/purple", filed White, is
-# white and purple).
-NAMED_ALIAS = {"navy": "Navy Blue", "wht": "White", "whi": "White"}
+# white and purple; "Puma Men's Benecio Black Coffee Leather Shoe", filed Brown, is dark brown).
+NAMED_ALIAS = {"navy": "Navy Blue", "wht": "White", "whi": "White", "black coffee": "Coffee Brown"}
 NAMED_NOT_COLOUR = {"Silver", "Gold", "Steel", "Copper", "Bronze", "Metallic", "Gunmetal", "Rose Gold", "Platinum"}
 # A name that says its product is of many colours ("Global Desi Women Multi Coloured Kurta" filed Red led "red
 # kurta", its look "Black goes with Red": a shopper's trial, stop 64) names no colour of its label either, where it

@@ -276,7 +276,8 @@ class WordSearch:
     def _named_multi(self) -> np.ndarray:
         """(n,) bool: products whose name says they are of many colours (:data:`~fashionrec.looks.MULTI_NAME`:
         "Multi Coloured", "Multicolour", a bare "Multi"), which a word for many colours finds as it finds those
-        filed Multi. Built on first use (a lookahead: Python's re, 30 ms at 40k names)."""
+        filed Multi (412 names at 40k). Built on the first such word per version of the items (the pattern's
+        lookahead needs Python's re, not RE2: 0.16 s at 40k names on this shared machine)."""
         with self._lock:
             if self._multi is None:
                 if "productDisplayName" not in self.items:
