@@ -1555,6 +1555,22 @@ def test_cli_and_api_list_similar_items_in_other_colours():
         colours = page.split('id="other-colours"')[1].split("</section>")[0]
         shown, below = (set(re.findall(r'data-id="(\d+)"', part)) for part in (similar, colours))
         assert shown and below and not shown & below
+        # The page's similar items, over HTTP and from the CLI: the fixture's black handbag's purple colourway is in
+        # its other colours, not among them (`/similar?k=12` listed it, stop 64), unless asked for.
+        black, purple = 25277, 25220
+        page = [r.id for r in rec.product_page(black)[0]]
+        got = client.get(f"/api/items/{black}/similar", params={"k": 12}).json()["results"]
+        assert [r["id"] for r in got] == page and purple not in page
+        got = client.get(f"/api/items/{black}/similar", params={"k": 12, "colourways": "include"}).json()["results"]
+        assert purple in [r["id"] for r in got]
+        assert client.get(f"/api/items/{black}/similar", params={"colourways": "both"}).status_code == 422
+    for extra, listed in (([], False), (["--colourways", "include"], True)):
+        res = CliRunner().invoke(app, ["recommend", "similar", str(black), "--index", index, "-k", "12", "--json",
+                                       *extra])
+        ids = [r["id"] for r in json.loads(res.output)["results"]]
+        assert (purple in ids) == listed and (listed or ids == page), (extra, ids)
+    res = CliRunner().invoke(app, ["recommend", "similar", str(black), "--index", "/nowhere", "--colourways", "both"])
+    assert res.exit_code == 2 and "--colourways takes exclude or include, got 'both'" in res.stderr, res.output
 
 
 def test_cli_text_search_cuts_noise_like_the_web_ui():
@@ -6002,8 +6018,17 @@ def test_a_products_colourways_are_its_other_colours_where_its_similar_items_tak
 
     black, purple = 25277, 25220
     assert rec.colourways(black) == [purple] and rec.colourways(purple) == [black]
-    assert purple in {r.id for r in rec.similar(black, k=12)}      # the whole type, as on the shop
+    assert purple in {r.id for r in rec.similar(black, k=12, colourways="include")}   # the whole type, as on the shop
     similar, row = rec.product_page(black)
+    # similar() lists them as the page does, its colourways left to the row (`/similar` listed what `/other-colours`
+    # showed, stop 64), unless asked to keep them, or asked for other colours itself.
+    assert [r.id for r in rec.similar(black, k=12)] == [r.id for r in similar]
+    assert rec.page_colourways(black) == [purple] and rec.page_colourways(black, 0) == []
+    assert purple in {r.id for r in rec.similar(black, k=12, other_colours=True)}
+    assert purple in {r.id for r in rec.similar(black, k=12, filters={"baseColour": "Purple"})}
+    assert purple not in {r.id for r in rec.similar(black, k=12, other_colours=True, colourways="exclude")}
+    with pytest.raises(BadInputError, match="colourways must be one of exclude, include .*got 'both'"):
+        rec.similar(black, colourways="both")
     assert row and row[0].id == purple and row[0].card_reason == "In purple"
     assert row[0].reason.startswith("same name but its colour, same type (Handbags)")
     assert purple not in {r.id for r in similar} and len(similar) == 12
@@ -6022,6 +6047,13 @@ def test_a_products_colourways_are_its_other_colours_where_its_similar_items_tak
         mp.setattr(recommend, "COLOURWAY_NAMES", 1)
         mp.setattr(rec, "_colourway_key", None)        # its table, made again under the setting
         assert rec.colourways(black) == [] and rec.product_page(black)[0][:12] == rec.similar(black, k=12)
+    # A twin of a colourway the row shows (one design in one colour, listed twice) is not among the similar items
+    # either: the page read as repeating it (10 of 300 products with colourways, runs/index).
+    r, _ = _scratch(tmp_path)
+    twin = next(i for i in _ids(r, articleType="Handbags", gender="Women") if i not in (black, purple))
+    _relabel(r, [twin], baseColour="Purple", productDisplayName=r.item(purple)["productDisplayName"])
+    assert not {purple, twin} & ({x.id for x in r.product_page(black)[0]} | {x.id for x in r.similar(black, k=12)})
+    assert set(r.page_colourways(black)) == {purple, twin} and len(r.product_page(black)[1]) >= 1
 
 
 def test_a_shops_own_name_for_a_kaggle_type_is_reached_by_that_types_words(tmp_path, rec):

@@ -34,7 +34,7 @@ from fashionrec.cli import (
 )
 from fashionrec.errors import FashionrecError, NotFoundError
 from fashionrec.looks import short_look
-from fashionrec.results import PRODUCT_PAGE
+from fashionrec.results import COLOURWAYS, PRODUCT_PAGE
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
@@ -651,16 +651,23 @@ def recommend_similar(
     diversity: float = typer.Option(0.0, help="0 = most similar, up to 1 = most diverse (MMR)."),
     other_colours: bool = typer.Option(False, "--other-colours", help="Of any colour but ITEM_ID's, each "
                                        "colour's closest first."),
+    colourways: str | None = typer.Option(None, "--colourways", help="exclude or include: its colourways (named as "
+                                          "it is but for the colour) that its page's other colours show; left out: "
+                                          "excluded, as on its page, unless --other-colours or --colour is given."),
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
     master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
 ) -> None:
-    """Items that look like ITEM_ID."""
+    """Items that look like ITEM_ID, as its product page lists them (without the colourways it shows in other
+    colours, unless --colourways include)."""
     _check_k(k, diversity)
+    if colourways is not None and colourways not in COLOURWAYS:     # said before the index loads
+        fail(f"--colourways takes {' or '.join(COLOURWAYS)}, got {colourways!r}; leave it out for its page's choice")
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
-        recs = rec.similar(item_id, k=k, filters=wanted, diversity=diversity, other_colours=other_colours)
+        recs = rec.similar(item_id, k=k, filters=wanted, diversity=diversity, other_colours=other_colours,
+                           colourways=colourways)
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"similar to {item_id}")

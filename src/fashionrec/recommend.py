@@ -95,6 +95,7 @@ from fashionrec.looks import NAMED_ALIAS
 from fashionrec.outfits import Outfits
 from fashionrec.profiles import Profiles
 from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers import from here)
+    COLOURWAYS,
     DUPLICATE_SLACK,
     FILTER_KEYS,
     MAX_K,
@@ -224,6 +225,17 @@ SAME_PHOTO_COSINE = 0.8
 # Of a photo's nearest products, how many :meth:`Recommender.photo_owners` looks at for the products it is the photo
 # of (the catalogue lists one photo under 2 ids at the most, 3 with a product added from one of them).
 COPIES_LOOKED_AT = 8
+
+
+def _leaves_out_colourways(colourways: str | None, other_colours: bool, filters: dict | None) -> bool:
+    """Whether :meth:`Recommender.similar` leaves out the colourways its product page's row shows: as asked, else
+    unless the call asks for other colours itself (they are what it asks for then)."""
+    if colourways is None:
+        return not other_colours and not (isinstance(filters, dict) and filters.get("baseColour"))
+    if colourways not in COLOURWAYS:
+        raise BadInputError(f"colourways must be one of {', '.join(COLOURWAYS)} (or left out: as the product page), "
+                            f"got {colourways!r}")
+    return colourways == "exclude"
 
 
 def _halved(photo: Image.Image, resample: int | None = None) -> np.ndarray:
@@ -1342,13 +1354,23 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         return np.array((keep + later)[:k], np.int64)
 
     def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0,
-                other_colours: bool = False, exclude_ids: Iterable[int] = ()) -> list[Rec]:
+                other_colours: bool = False, exclude_ids: Iterable[int] = (), colourways: str | None = None
+                ) -> list[Rec]:
         """Items that look like ``item_id`` (never itself or the same photo, nor ``exclude_ids``); MMR when
         diversity > 0. ``other_colours``: of its type in any colour but its own, each colour's closest first
         (one red dress's similar items were the same 12 of the catalogue's 18 red dresses, whichever one a
-        shopper clicked through to)."""
+        shopper clicked through to). ``colourways``: "exclude" leaves out the colourways its product page shows in
+        the row of other colours (:meth:`page_colourways`), "include" keeps them; by default (None) as its page:
+        left out, unless the call asks for other colours itself (``other_colours``, or a baseColour filter).
+
+        >>> ways = rec.page_colourways(25277)                        # doctest: +SKIP
+        >>> set(ways) & {r.id for r in rec.similar(25277, k=12)}     # doctest: +SKIP
+        set()
+        """
         item_id = self._check_id(item_id)
         exclude = {item_id, *(self._as_id(i) for i in id_list(exclude_ids))}     # "abc", 9646.9: said, not cut
+        if _leaves_out_colourways(colourways, other_colours, filters):
+            exclude |= set(self.page_colourways(item_id))
         item, row = self.item(item_id), self._row[item_id]
         if self._free_items()[row]:     # its reasons say what it is ranked by (_known_labels)
             item = {**item, "articleType": None, **self._freebie_kind(row)}
@@ -1487,6 +1509,19 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         order = np.argsort(-cosines[keep], kind="stable")
         return [int(i) for i in self._ids[rows[keep][order]]]
 
+    def page_colourways(self, item_id: int, k: int = PRODUCT_PAGE["other_colours"]) -> list[int]:
+        """Ids of the colourways (:meth:`colourways`) of the first ``k`` colours among them: those the row of other
+        colours of its product page shows at ``k``, and their twins (another listing of one design in one colour,
+        5,574 of the 13,922 products with colourways in runs/index have some), which its similar items leave out:
+        `/similar` listed those `/other-colours` showed (stop 64), and the page a twin of one (10 of 300 products
+        with colourways, stop 65)."""
+        ways = self.colourways(item_id)
+        if not ways:
+            return []
+        colours = self._labels("baseColour")[self._rows(np.array(ways, np.int64))]
+        shown = list(dict.fromkeys(colours))[:k]        # the row takes the first of each colour (_colourway_recs)
+        return [i for i, c in zip(ways, colours, strict=True) if c in shown]
+
     def _colourway_recs(self, item_id: int, k: int, exclude: set[int]) -> list[Rec]:
         """Up to ``k`` of :meth:`colourways` as results, one a colour, none of ``exclude``."""
         out: list[Rec] = []
@@ -1532,8 +1567,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         (:meth:`similar` with them left out), nor are the similar items in the second row."""
         item_id = self._check_id(item_id)
         check_k(colours_k)
-        ways = [r.id for r in self._colourway_recs(item_id, colours_k, set())]
-        similar = self.similar(item_id, k=similar_k, exclude_ids=ways)
+        # Those of its own row's colours_k, which similar()'s default takes at the page's usual size.
+        similar = self.similar(item_id, k=similar_k, exclude_ids=self.page_colourways(item_id, colours_k),
+                               colourways="include")
         return similar, self.in_other_colours(item_id, k=colours_k, exclude_ids=[r.id for r in similar])
 
     def similar_to_image(self, image, k: int = 10, filters: dict | None = None,
@@ -1700,8 +1736,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 # to write for that moment alone: the tagging and the new arrays are made while searches go on). Without it, a
 # similar() in one thread during an add_product in another died in FAISS's search (SIGSEGV, an integrator's trial).
 # ``with rec.lock.read():`` around several calls gives them one version of the catalogue.
-READS = ("similar", "in_other_colours", "colourways", "product_page", "similar_to_image", "photo_query", "unfamiliar",
-         "search_text", "browse",
+READS = ("similar", "in_other_colours", "colourways", "page_colourways", "product_page", "similar_to_image",
+         "photo_query", "unfamiliar", "search_text", "browse",
          "facets", "word_matches", "suggest", "correction", "as_typed_by_meaning", "autocorrect", "parse_query",
          "asked_for", "negation", "photo_owners", "reading_notes", "absent_combination",
          "unmatched", "grown_up_reading", "stand_ins", "absent_kind", "text_relevant", "complete_the_look",

@@ -72,6 +72,9 @@ def check_similarity(value: float | None) -> None:
 # How many of each list a product page shows (api/routes/pages.py); `fashionrec recommend export` writes as many
 # by default, so that a shop's own pages and the served ones agree.
 PRODUCT_PAGE = {"similar": 12, "other_colours": 6, "outfit": 4}
+# What a product's similar items do with its colourways that its page's row of other colours shows
+# (Recommender.similar's ``colourways``; left out: "exclude", unless the call asks for other colours itself).
+COLOURWAYS = ("exclude", "include")
 
 
 def check_k(k: int) -> None:

@@ -180,11 +180,16 @@ def similar_items(
                                       "max(4k, 50) closest, which keep to its type and colour.")] = 0.0,
     other_colours: Annotated[bool, Query(description="Of any colour but this one's, each colour's closest "
                                          "first.")] = False,
+    colourways: Annotated[Literal["exclude", "include"] | None, Query(
+        description="Its colourways (named as it is but for the colour) that /other-colours shows: exclude, as its "
+                    "product page does, so that a page listing both shows none twice; include. Left out: excluded, "
+                    "unless other_colours or a baseColour filter asks for other colours.")] = None,
 ) -> RecList:
-    """Items that look like this one, optionally filtered, or in its other colours."""
+    """Items that look like this one, optionally filtered, or in its other colours; as its product page lists
+    them, without the colourways `/other-colours` shows (``colourways=include`` keeps them)."""
     with service.reading():
         recs = service.rec.similar(item_id, k=k, filters=filters or None, diversity=diversity,
-                                   other_colours=other_colours)
+                                   other_colours=other_colours, colourways=colourways)
     return RecList(results=[to_rec(r, root) for r in recs])
 
 
