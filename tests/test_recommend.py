@@ -873,6 +873,23 @@ def test_similar_items_cards_say_what_tells_each_apart(rec, monkeypatch):
     res = rec.similar_to_image(photo, k=8)
     others = [r for r in res[1] if r.id != res.same_as]
     assert sum("losest photo" in r.card_reason for r in others) == 1, [r.card_reason for r in others]
+    # What its name says of fit, finish, print or material that the source's does not, and what both say: a
+    # washed blue jeans' "Regular Fit" one; not a model's name ("Barney"). 10 of a blue jeans' 12 cards said "Close
+    # photo" (stop 65), where the names told them apart.
+    cards = {r.id: r.card_reason for r in rec.similar(16521, k=8)}      # "Locomotive Men Washed Blue Jeans"
+    assert cards[16917].endswith("; also washed") and cards[56845].endswith("; regular fit"), cards
+    assert recommend.name_traits("Highlander Men Blue Checked Hadden Slim Fit Shirt") == ("checked", "slim fit")
+    assert recommend.name_traits("Locomotive Men Barney Grey Jeans") == ()
+    # A second colour its name says that the source's does not: a white-and-pink shoe's white-and-blue one.
+    found = rec.similar(3212, k=8)                      # "Nike Women Sweet Classic White Pink Shoe"
+    assert {r.id: r.card_reason for r in found}[3298].endswith("; with blue"), [r.card_reason for r in found]
+    for r in found:
+        r.card_reason = r.card_reason.split("; ")[0]        # as _ranked gave them
+    rec._tell_apart(rec.vector(3212), {**rec.item(3212), "productDisplayName": "Nike Women Blue White Shoe"}, found)
+    assert "with blue" not in {r.id: r.card_reason for r in found}[3298]
+    # Not a shade of its own colour its name says alone ("Murcia Women Turquoise Blue Handbag", filed Blue).
+    assert recommend._second_colour(("Turquoise Blue",), "Blue", None) == []
+    assert recommend._second_colour(("White", "Blue"), "White", {"baseColour": "Purple"}) == ["Blue"]
 
 
 def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, monkeypatch):
