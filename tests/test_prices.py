@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +17,7 @@ from typer.testing import CliRunner
 from fashionrec.api import Settings, create_app
 from fashionrec.catalog import COLUMNS, load_catalog
 from fashionrec.cli import app
+from fashionrec.vocabulary import price_said
 
 # Ids given a bad price: text, a negative amount, nothing. Their rows stay, without a price.
 NOT_AN_AMOUNT, NEGATIVE, EMPTY = "call us", "-5", ""
@@ -82,9 +85,11 @@ def test_a_price_column_is_read_and_its_bad_values_said_by_data_check_without_lo
     assert "prices read from the column 'price'" in text
 
 
-@pytest.mark.parametrize(("written", "read"), [("1,299", 1299.0), ("₹1,299", 1299.0), ("Rs. 999", 999.0),
-                                               ("499.50", 499.5), ("0", 0.0), ("12e3", None), ("1.2.3", None)])
-def test_a_price_as_an_export_writes_it(tmp_path: Path, written: str, read: float | None) -> None:
+@pytest.mark.parametrize(("written", "read", "currency"), [
+    ("1,299", 1299.0, ""), ("₹1,299", 1299.0, "₹"), ("Rs. 999", 999.0, "₹"), ("INR 999", 999.0, "₹"),
+    ("$25", 25.0, "$"), ("499.50", 499.5, ""), ("0", 0.0, ""), ("12e3", None, ""), ("1.2.3", None, ""),
+    ("1.299", 1299.0, ""), ("€1.299,00", 1299.0, "€"), ("Rs. 12.499,50", 12499.5, "₹")])
+def test_a_price_as_an_export_writes_it(tmp_path: Path, written: str, read: float | None, currency: str) -> None:
     (tmp_path / "images").mkdir()
     (tmp_path / "styles.csv").write_text(f'id,articleType,productDisplayName,MRP\n1,Shirts,Blue Shirt,"{written}"\n',
                                          encoding="utf-8")
@@ -93,6 +98,8 @@ def test_a_price_as_an_export_writes_it(tmp_path: Path, written: str, read: floa
     price = catalog.table["price"].iloc[0]
     assert (pd.isna(price) if read is None else price == read), (written, price)
     assert catalog.report.invalid_values.get("price", []) == ([] if read is not None else [1])
+    # The symbol the prices were written with, the shop's currency unless it names another (stop 65).
+    assert catalog.report.price_currency == currency
 
 
 def test_the_kaggle_header_has_no_price_and_a_price_beside_an_mrp_is_the_one_read(tmp_path: Path, fixture_dir) -> None:
@@ -126,10 +133,11 @@ def test_shirts_under_500_lists_k_shirts_of_500_or_less(priced_client, priced_in
     assert body["results"] and all(r["item"]["price"] >= 800 for r in body["results"]), body
     body = priced_client.get("/api/search/text", params={"q": "shirts 400-700", "k": 50}).json()
     assert body["results"] and all(400 <= r["item"]["price"] <= 700 for r in body["results"]), body
-    # A price word that bounds nothing is left out, said so: not "the catalogue has no prices".
-    body = priced_client.get("/api/search/text", params={"q": "cheap shirts"}).json()
-    assert body["left_out"] == ["cheap"] and body["price"] is None
-    assert "'cheap' was left out of the search: a price is searched as 'under 500'" in body["note"]
+    # A price word that bounds nothing is left out, said so: not "the catalogue has no prices". ("cheap" orders
+    # since stop 65: tests/test_prices.py's test_price_words_that_order.)
+    body = priced_client.get("/api/search/text", params={"q": "shirts for 500"}).json()
+    assert body["left_out"] == ["for 500"] and body["price"] is None
+    assert "'for 500' was left out of the search: a price is searched as 'under 500'" in body["note"]
     # Every item's JSON has its price.
     one = next(iter(given))
     assert priced_client.get(f"/api/items/{one}").json()["price"] == given[one]
@@ -326,11 +334,11 @@ def test_a_price_alone_lists_products_so_priced_in_the_api_and_the_cli(priced_cl
     cli = json.loads(out.output)
     assert [r["id"] for r in cli["results"]] == [r["id"] for r in body["results"]]
     assert cli["note"] == body["note"] and cli["price"] == body["price"]
-    # With a filter too; and "cheap" beside it is left out, said.
-    body = priced_client.get("/api/search/text", params={"q": "cheap under 500", "articleType": "Shirts"}).json()
+    # With a filter too; and "for 300" beside it is left out, said ("cheap" orders since stop 65).
+    body = priced_client.get("/api/search/text", params={"q": "for 300 under 500", "articleType": "Shirts"}).json()
     assert body["results"] and all(r["item"]["articleType"] == "Shirts" and r["item"]["price"] <= 500
                                    for r in body["results"])
-    assert body["left_out"] == ["cheap"] and "'cheap' was left out" in body["note"]
+    assert body["left_out"] == ["for 300"] and "'for 300' was left out" in body["note"]
 
 
 def test_around_1000_reads_as_a_fifth_either_side_said(priced_client, priced_index):
@@ -381,3 +389,163 @@ def test_an_index_without_prices_answers_as_before(fixture_dir, tmp_path):
         assert r.status_code == 422 and "no prices" in r.json()["detail"]
         page = client.get("/", params={"q": "shirts", "sort": "price"}).text
         assert "This catalogue has no prices, so the sort by price" in page
+
+
+# --- Stop 65: a sort in text search, the words that order by price, European amounts, the shop's currency ---
+
+
+def _search(client, **params) -> tuple[list, dict]:
+    body = client.get("/api/search/text", params=params).json()
+    return [r["item"]["price"] for r in body["results"]], body
+
+
+def test_text_search_sorts_by_price_as_api_items_does(priced_client, priced_index, fixture_dir, tmp_path):
+    """``/api/search/text?sort=`` and ``recommend text --sort`` (stop 65): the products the search finds, ordered
+    by price (it took no sort, where /api/items and the page did)."""
+    plain, _ = _search(priced_client, q="shirts", k=50)
+    body_plain = priced_client.get("/api/search/text", params={"q": "shirts", "k": 50}).json()
+    for sort, reverse in (("price", False), ("-price", True)):
+        prices, body = _search(priced_client, q="shirts", k=50, sort=sort)
+        priced = [p for p in prices if p is not None]
+        assert len(priced) > 2 and priced == sorted(priced, reverse=reverse), (sort, prices)
+        assert prices[len(priced):] == [None] * (len(prices) - len(priced))         # no price: last
+        # The same products as the search's own order, ordered.
+        assert sorted(r["id"] for r in body["results"]) == sorted(r["id"] for r in body_plain["results"])
+        assert f"Sorted by price, {'dearest' if reverse else 'cheapest'} first, as asked." in body["note"]
+        out = CliRunner().invoke(app, ["recommend", "text", "shirts", "--index", str(priced_index), "-k", "50",
+                                       "--sort", sort, "--json"])
+        assert out.exit_code == 0, out.output
+        assert [r["id"] for r in json.loads(out.output)["results"]] == [r["id"] for r in body["results"]]
+    assert sorted(p for p in plain if p is not None) != plain or len(plain) < 3     # (its own order differs)
+    r = priced_client.get("/api/search/text", params={"q": "shirts", "sort": "cost"})
+    assert r.status_code == 422 and "price" in r.json()["detail"]
+
+
+def test_words_that_order_by_price(priced_client, priced_index):
+    """"cheapest"/"most expensive" sort; "cheap"/"premium" put the cheaper/dearer half first, said (stop 65)."""
+    by_sort = priced_client.get("/api/search/text", params={"q": "shirts", "k": 50, "sort": "price"}).json()
+    prices, body = _search(priced_client, q="cheapest shirts", k=50)
+    assert [r["id"] for r in body["results"]] == [r["id"] for r in by_sort["results"]]
+    assert body["left_out"] == [] and "'cheapest' was read as a sort by price, cheapest first." in body["note"]
+    prices, body = _search(priced_client, q="most expensive shirts", k=50)
+    priced = [p for p in prices if p is not None]
+    assert priced == sorted(priced, reverse=True) and body["left_out"] == []
+    for q, cheaper in (("cheap shirts", True), ("premium shirts", False)):
+        prices, body = _search(priced_client, q=q, k=50)
+        priced = [p for p in prices if p is not None]
+        median = float(np.median(priced))
+        first = [p <= median if cheaper else p > median for p in priced]
+        assert first == sorted(first, reverse=True) and first[0] and not first[-1], (q, prices)    # that half first
+        assert priced != sorted(priced, reverse=not cheaper)     # a preference, not a sort
+        said = f"priced {price_said(median)} or less" if cheaper else f"priced over {price_said(median)}"
+        assert f"was read as a preference: the products {said} (the median" in body["note"], body["note"]
+        assert body["left_out"] == []
+    # Opposite orders: both left out, said; the CLI's JSON says as the API.
+    prices, body = _search(priced_client, q="cheapest premium shirts", k=5)
+    assert body["left_out"] == ["cheapest", "premium"] and "ask for opposite orders by price" in body["note"]
+    # A word alone lists the catalogue in that order; the page orders its cards by it.
+    prices, body = _search(priced_client, q="cheapest", k=5)
+    assert prices == sorted(prices) and "these are the catalogue's products in that order" in body["note"]
+    out = CliRunner().invoke(app, ["recommend", "text", "cheapest", "--index", str(priced_index), "-k", "5", "--json"])
+    assert json.loads(out.output)["note"] == body["note"], out.output
+    page = priced_client.get("/", params={"q": "most expensive shirts"}).text
+    shown = _prices_shown(page)
+    assert len(shown) > 2 and shown == sorted(shown, reverse=True) and "read as a sort by price, dearest" in page
+
+
+@pytest.mark.parametrize(("query", "order"), [
+    ("cheapest shoes", ("price", True)), ("the lowest price shoes", ("price", True)),
+    ("least expensive watch", ("price", True)), ("most expensive watch", ("-price", True)),
+    ("costliest watch", ("-price", True)), ("highest priced watch", ("-price", True)),
+    ("cheap shoes", ("price", False)), ("affordable kurta", ("price", False)),
+    ("budget friendly dress", ("price", False)),
+    ("shoes under budget", ("price", False)), ("not too expensive jeans", ("price", False)),
+    ("premium watch", ("-price", False)), ("luxury bags", ("-price", False)), ("expensive watch", ("-price", False)),
+    ("shirts on sale", None), ("best price shoes", None), ("cheap premium watch", None)])
+def test_which_price_words_order_and_how(query, order):
+    from fashionrec.vocabulary import price_order, price_words
+
+    read = price_order(price_words(query)[1])
+    assert (read[:2] if read else None) == order, (query, read)
+
+
+def test_a_price_word_names_have_is_searched_with():
+    """"premium jersey": "CSK Mens Premium Jersey" has the word, so it is searched, not an order (stop 65)."""
+    from fashionrec.text_notes import searched_words
+
+    class Shop:     # the word search: a name has "premium jersey", none "premium watch"
+        def browse(self, filters, q, limit=0):
+            return (1 if q == "premium jersey" else 0), []
+
+    assert searched_words(Shop(), "premium jersey", None) == ("premium jersey", [])
+    assert searched_words(Shop(), "premium watch", None) == ("watch", ["premium"])
+
+
+@pytest.mark.parametrize(("typed", "read", "otherwise"), [
+    ("under 1.299", 1299.0, "'1.299' as 1,299"), ("under 1.299,00", 1299.0, "'1.299,00' as 1,299"),
+    ("under ₹1.299", 1299.0, "'1.299' as 1,299"), ("below 12.499,50", 12499.5, "'12.499,50' as 12,499.50"),
+    ("under 1.5k", 1500.0, ""), ("under 499.50", 499.5, ""), ("under 1,299", 1299.0, "")])
+def test_a_european_amount_reads_as_thousands(typed, read, otherwise):
+    """"1.299" was read as 1.299 (stop 65): three digits after a dot group thousands; what was read is said."""
+    from fashionrec.vocabulary import price_range, price_read_said
+
+    bounds, used = price_range([typed])
+    assert bounds == (None, read), typed
+    said = price_read_said(bounds, used)
+    assert (f", {otherwise}." in said) if otherwise else "' as " not in said, said
+
+
+def test_a_european_amount_in_a_search_is_said(priced_client):
+    prices, body = _search(priced_client, q="shirts under 1.099", k=50)
+    assert body["price"] == [None, 1099.0] and prices and all(p <= 1099 for p in prices)
+    assert "'under 1.099' was read as a price, '1.099' as 1,099." in body["note"], body["note"]
+
+
+def test_the_shops_currency_is_named_or_read_from_its_prices(tmp_path, fixture_dir):
+    """``index build --currency`` names it; else a rebuilt index's named one; else the prices' own symbol, none
+    where they had several (stop 65)."""
+    from fashionrec.errors import BadInputError
+    from fashionrec.index_build import shop_currency
+
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text('id,articleType,productDisplayName,price\n1,Shirts,A Shirt,"₹1,299"\n'
+                                         '2,Shirts,B Shirt,$25\n', encoding="utf-8")
+    mixed = load_catalog(tmp_path, progress=False, warn=False)
+    assert mixed.report.price_currency == ""        # ₹ and $: no guess
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,price_inr\n1,Shirts,A Shirt,1299\n",
+                                         encoding="utf-8")
+    rupees = load_catalog(tmp_path, progress=False, warn=False)
+    assert rupees.report.price_currency == "₹"      # the header says so
+    assert shop_currency(None, None, rupees) == ("₹", False)
+    assert shop_currency("Rs.", None, rupees) == ("Rs.", True)
+    assert shop_currency(None, {"currency": "Rs.", "currency_named": True}, rupees) == ("Rs.", True)
+    assert shop_currency(None, {"currency": "$", "currency_named": False}, rupees) == ("₹", False)
+    assert shop_currency("", None, rupees) == ("", True)
+    for bad in ("1299", "rupees please"):
+        with pytest.raises(BadInputError, match="such as ₹, \\$, Rs. or EUR"):
+            shop_currency(bad, None, rupees)
+
+
+def test_cards_items_and_the_cli_table_show_the_currency(priced_index, priced_client, tmp_path):
+    """"₹1,299" on the page's cards, the product page, the API's ``currency`` and the CLI's table (stop 65); a shop
+    that named none shows the bare number, its ``currency`` null."""
+    one = int(pd.read_csv(priced_index / "items.csv").dropna(subset=["price"])["id"].iloc[0])
+    assert priced_client.get(f"/api/items/{one}").json()["currency"] is None
+    assert not [p for p in re.findall(r'<div class="price">Price ([^<]+)</div>', priced_client.get("/").text)
+                if not p[0].isdigit()]
+    live = tmp_path / "index"
+    shutil.copytree(priced_index, live)
+    manifest = json.loads((live / "manifest.json").read_text())
+    (live / "manifest.json").write_text(json.dumps({**manifest, "currency": "₹", "currency_named": True}))
+    with TestClient(create_app(Settings(index_dir=live))) as client:
+        item = client.get(f"/api/items/{one}").json()
+        assert item["currency"] == "₹" and item["price"] is not None
+        shown = re.findall(r'<div class="price">Price ([^<]+)</div>', client.get("/", params={"sort": "price"}).text)
+        assert shown and all(re.fullmatch(r"₹[\d,]+(?:\.\d\d)?", p) for p in shown), shown
+        assert f'id="price">Price ₹{price_said(item["price"])}<' in client.get(f"/item/{one}").text
+        total = client.get("/api/items", params={"limit": 1}).json()["total"]
+        unpriced = client.get("/api/items", params={"sort": "price", "offset": total - 1}).json()["items"][-1]
+        assert unpriced["price"] is None and unpriced["currency"] is None
+    out = CliRunner().invoke(app, ["recommend", "text", "shirts", "--index", str(live), "-k", "3"],
+                             env={"COLUMNS": "200"})
+    assert out.exit_code == 0 and "₹" in out.output, out.output

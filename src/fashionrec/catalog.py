@@ -54,6 +54,11 @@ REQUIRED_COLUMNS = ("id", "articleType", "productDisplayName")
 # the first of them the header has: "price" (a shop's selling price), then "price_inr", "selling_price",
 # "sale_price", then "mrp" (a maximum retail price, read where nothing else says the price). Others stay ignored.
 PRICE = "price"
+# The currency a shop's prices are in, as cards write it before them (stop 65): the manifest's field, and each
+# priced item's (``ItemTables.item``). From ``index build --currency``, else the symbol the prices were written with.
+CURRENCY = "currency"
+# The symbol each way of writing a currency in a price stands for ("Rs. 999", "INR 999" and "₹999" are rupees).
+CURRENCY_SIGNS = {"₹": "₹", "rs": "₹", "inr": "₹", "$": "$", "€": "€", "£": "£"}
 PRICE_HEADERS = ("price", "priceinr", "sellingprice", "saleprice", "mrp")
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
@@ -120,6 +125,9 @@ class DataReport:
     invalid_values: dict[str, list[int]] = field(default_factory=dict)
     # The header name read as the price (PRICE_HEADERS: "Price", "MRP"), "" where the catalogue has no price.
     price_column: str = ""
+    # The currency symbol the prices were written with ("₹1,299", "Rs. 999": "₹"), "" where none had one or they
+    # had several (stop 65): an index build keeps it as the shop's currency unless told another.
+    price_currency: str = ""
     rows_rejected: list[RejectedRow] = field(default_factory=list)
     with_image: int = 0
     missing_image: int = 0
@@ -352,7 +360,9 @@ class DataReport:
             lines.append(f"absent columns   {', '.join(self.absent_columns)}: not in the header, so empty in every "
                          f"row (add the column to styles.csv to give them){self.misnamed_said()}")
         if self.price_column:
-            lines.append(f"prices           read from the column {self.price_column!r}; a row without one, or "
+            lines.append(f"prices           read from the column {self.price_column!r}"
+                         + (f", written in {self.price_currency}" if self.price_currency else "")
+                         + "; a row without one, or "
                          "with one that is no amount, is kept without a price")
         if self.ignored_columns:
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
@@ -1247,6 +1257,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
 
 # A price as a shop's export writes it: "499", "1299.50", "1,299" (quoted), "₹1,299", "Rs. 999", "INR 999", "$25".
 _PRICE_TEXT = re.compile(r"(?i)^(?:₹|rs\.?|inr|\$|€|£)?\s*(\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?\s*(?:/-|rs\.?|inr)?$")
+# ... or the European way, "1.299" or "€1.299,00": read as 1,299 (stop 65), as a query's is (vocabulary._EUROPEAN);
+# it was 1.299, three digits after a dot being no paise or cents.
+_EUROPEAN_PRICE = r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?\s*(?:/-|rs\.?|inr)?"
 
 
 def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
@@ -1254,13 +1267,28 @@ def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
     us", "-5", "1e3") is listed in ``report.invalid_values["price"]`` and its row kept without a price, as an empty
     one is (counted with the empty fields)."""
     text = df[PRICE].astype("string").str.strip()
+    european = text.str.fullmatch(_EUROPEAN_PRICE).fillna(False).astype(bool)
+    # Its dots dropped and its decimal comma made a point ("Rs." read past as it was before): "1299.00".
+    grouped = text.str.replace(r"(?<=\d)\.(?=\d{3})", "", regex=True).str.replace(",", ".", regex=False)
+    text = text.mask(european, grouped)
     read = text.str.fullmatch(_PRICE_TEXT.pattern).fillna(False).astype(bool)
     digits = text.where(read).str.replace(r"(?i)^(?:₹|rs\.?|inr|\$|€|£)|/-|rs\.?$|inr$|,|\s", "", regex=True)
     price = pd.to_numeric(digits, errors="coerce").astype("float64")
     bad = df[PRICE].notna() & price.isna()
     if bad.any():
         report.invalid_values[PRICE] = df.loc[bad, "id"].astype(int).tolist()
+    # ... or that its header named ("price_inr").
+    report.price_currency = _currency_written(text.where(read).dropna()) or (
+        "₹" if "inr" in report.price_column.lower() else "")
     return price
+
+
+def _currency_written(prices: pd.Series) -> str:
+    """The one currency symbol (:data:`CURRENCY_SIGNS`) the prices read were written with, "" where none had one
+    or they say more than one ("₹999" beside "$25": no guess)."""
+    signs = prices.str.extract(r"(?i)(₹|rs|inr|\$|€|£)", expand=False).dropna().str.lower().map(CURRENCY_SIGNS)
+    found = set(signs)
+    return found.pop() if len(found) == 1 else ""
 
 
 def _fold_case(values: pd.Series, column: str, report: DataReport) -> pd.Series:

@@ -197,15 +197,16 @@ def api_answer(recs, schema: str = "RecList", **fields) -> dict:
     return answer
 
 
-def _price_said(value) -> str:
-    """A product's price as a table shows it ("1,299", "499.50"), or "" where it has none."""
+def _price_said(item: dict) -> str:
+    """A product's price as a table shows it, in the shop's currency where it has one ("₹1,299", "499.50"), or ""
+    where it has none."""
     try:
-        price = float(value)
+        price = float(item.get("price"))
     except (TypeError, ValueError):
         return ""
     from fashionrec.vocabulary import price_said
 
-    return price_said(price) if math.isfinite(price) else ""
+    return price_said(price, item.get("currency") or "") if math.isfinite(price) else ""
 
 
 def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: str | None = None,
@@ -220,7 +221,7 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: s
             console.print(f"{k}: {v}", highlight=False)
     table = Table(title=title, caption=caption)
     # A price column where the catalogue has prices (a shop's styles.csv; the Kaggle one has none).
-    prices = [_price_said(r.item.get("price")) for r in recs]
+    prices = [_price_said(r.item) for r in recs]
     for col in ("id", "score", "articleType", "colour", "name", *(("price",) if any(prices) else ()), "reason"):
         table.add_column(col)
     for r, price in zip(recs, prices, strict=True):
@@ -534,6 +535,10 @@ def index_build(
     replace_added: bool = typer.Option(False, "--replace-added", help="Let a new row of styles.csv replace a "
                                        "product added to the index under the same id though their names differ "
                                        "(else refused)."),
+    currency: str | None = typer.Option(None, "--currency", help="The currency the shop's prices are in, as "
+                                        "cards, the API and tables write it before a price: ₹, $, Rs. or EUR "
+                                        "('' for none; default: the one this index was given before, else the "
+                                        "symbol styles.csv's prices are written with)."),
 ) -> None:
     """Embed every usable product and write the image + text index with its manifest."""
     from fashionrec.catalog import first_few, load_catalog
@@ -566,7 +571,7 @@ def index_build(
             check_made_by(emb_manifest, from_embeddings, tagger)
         rec = Recommender.build(catalog, tagger, out, index_kind=kind, backend=backend, uri=uri,
                                 token=token, embeddings=embeddings, index_dim=index_dim, reuse=reuse,
-                                allow_shrink=allow_shrink, replace_added=replace_added)
+                                allow_shrink=allow_shrink, replace_added=replace_added, currency=currency)
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt as e:
@@ -740,11 +745,23 @@ def recommend_text(
         "gender, usage or season and are less similar to the query (MiniLM cosine) than this, as the web UI "
         "does; -1 keeps k results whatever the query (the type and wearer it names are then preferences, as "
         "in Python's search_text without min_similarity)."),
+    sort: str | None = typer.Option(None, "--sort", help="Where the shop's catalogue has prices: 'price' cheapest "
+                                    "first, '-price' dearest first, of the products the search finds (as "
+                                    "/api/search/text's sort); default: the search's own order, or the one a word "
+                                    "of the query asks ('cheapest', 'most expensive', 'cheap', 'premium')."),
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
-    from fashionrec.text_notes import PRICE_HINT, price_alone, price_filter, search_said, searched_words
+    from fashionrec.text_notes import (
+        PRICE_HINT,
+        ordered_search,
+        price_alone,
+        price_filter,
+        search_said,
+        searched_words,
+        text_order,
+    )
     from fashionrec.text_search import ages_said, read_ages
-    from fashionrec.vocabulary import price_range, price_range_said, price_words, rank_words
+    from fashionrec.vocabulary import price_range, price_range_said, price_words, rank_words, read_otherwise_said
 
     _check_k(k)
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
@@ -757,15 +774,16 @@ def recommend_text(
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         # A price and nothing else ("under 500"): products so priced, as /api/search/text and the page list them.
-        alone = None if aged else price_alone(rec, unaged, wanted, k)
+        alone = None if aged else price_alone(rec, unaged, wanted, k, sort)
     except FashionrecError as e:
         fail(str(e))
     if alone:
         recs, unread, price, said = alone
         if not as_json:
             console.print(said, highlight=False)
-        _show(recs, as_json, f"text: {query}, priced {price_range_said(price)}",
-              answer=api_answer(recs, left_out=unread, price=list(price), note=said) if as_json else None)
+        _show(recs, as_json, f"text: {query}" + (f", priced {price_range_said(price)}" if price else ""),
+              answer=api_answer(recs, left_out=unread, price=list(price) if price else None, note=said)
+              if as_json else None)
         return
     try:
         # Prices, sizes and a rating word no name has with the rest, as the API and the page leave them out.
@@ -773,15 +791,17 @@ def recommend_text(
         left_out = aged + priced
         # "under 500" a filter where the catalogue has prices (stop 64), as /api/search/text reads it.
         price = price_filter(rec, priced, unaged).get("price")
+        # "cheapest", "premium", or --sort: the results' order (stop 65), as /api/search/text orders them.
+        order = text_order(rec, unaged, priced, sort)
+        applied = [*(price_range(priced)[1] if price else []), *(order[2] if order else [])]
         if price:
-            applied = price_range(priced)[1]
             wanted = {**(wanted or {}), "price": price}
-            left_out = aged + [p for p in priced if p not in applied]
+        left_out = aged + [p for p in priced if p not in applied]
         corrected = rec.correction(query, wanted)       # a misspelt word, as the web page corrects it
         typed, query = query, corrected or query
         # -1 is no threshold at all: the type and wearer the query names rank first instead of filtering.
         cut = None if min_similarity <= -1 else min_similarity
-        recs = rec.search_text(query, k=k, filters=wanted, min_similarity=cut)
+        recs, ordered = ordered_search(rec, query, wanted, k, cut, order)
     except FashionrecError as e:
         fail(str(e))
     if corrected and not as_json:
@@ -789,9 +809,12 @@ def recommend_text(
     if aged and not as_json:
         console.print(f"{ages_said(aged, kids)}: searched for {query!r}", highlight=False)
     if price and not as_json:
-        console.print(f"priced {price_range_said(price)} only ({' and '.join(map(repr, price_range(priced)[1]))})",
-                      highlight=False)
-    unpriced = [p for p in priced if not price or p not in price_range(priced)[1]]
+        used = price_range(priced)[1]
+        console.print(f"priced {price_range_said(price)} only ({' and '.join(map(repr, used))}"
+                      f"{read_otherwise_said(used)})", highlight=False)
+    if ordered and not as_json:
+        console.print(ordered, highlight=False)
+    unpriced = [p for p in priced if p not in applied]
     if unpriced and not as_json:
         rated = [p for p in unpriced if p in rank_words(unaged)[1]]
         if rec.prices() is not None:
@@ -842,7 +865,8 @@ def recommend_text(
           # /api/search/text's answer, its note followed by the one the table prints under it (the API has none).
           answer=api_answer(recs, parsed=parsed, unmatched=unmatched, left_out=left_out, corrected=corrected,
                             price=list(price) if price else None,
-                            note=" ".join([*search_said(rec, query, wanted, recs, aged, kids, priced, unaged),
+                            note=" ".join([*search_said(rec, query, wanted, recs, aged, kids, priced, unaged,
+                                                        (order[2] if order else [], ordered)),
                                            *([note] if note else [])]) or None) if as_json else None,
           # Not by the similarity alone: a brand the query names, a colour near the one asked for and the photo's
           # colour move products within what they match ("red dress": white dresses before black ones seen black).

@@ -39,7 +39,7 @@ from fashionrec.artifacts import (
     read_json,
 )
 from fashionrec.calibration import calibration_temperatures
-from fashionrec.catalog import COLUMNS, PRICE, Catalog, first_few, load_catalog, open_rgb, styles_sha256
+from fashionrec.catalog import COLUMNS, CURRENCY, PRICE, Catalog, first_few, load_catalog, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import catalogue_removals, changing_folder
 from fashionrec.errors import BadInputError, ModelError, NoSpaceError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
@@ -94,7 +94,7 @@ class IndexBuilding:
               index_kind: str = "auto", progress: bool = True, backend: str = "faiss", uri: str | Path | None = None,
               token: str | None = None, embeddings: pd.DataFrame | str | Path | None = None,
               index_dim: int | None = None, reuse: bool = True, allow_shrink: bool = False,
-              replace_added: bool = False):
+              replace_added: bool = False, currency: str | None = None):
         """Embed every usable product of ``catalog`` (or of its folder) with ``tagger`` (or the checkpoint at its
         path; None: the shipped model), build the image and text indexes, write ``out_dir`` atomically.
 
@@ -111,19 +111,21 @@ class IndexBuilding:
         holds from the same model (:mod:`fashionrec.index_reuse`) rather than compute them again.
         ``allow_shrink``: replace an index although the catalogue has under half its products (else refused:
         a styles.csv cut short). ``replace_added``: let a new catalogue row replace a product added to the index
-        since its build under the same id though their names differ (else refused). One build of a folder at a
-        time: a second is refused while one runs.
+        since its build under the same id though their names differ (else refused). ``currency``: the one the
+        shop's prices are in, as cards write it ("₹", "$", "Rs."; "" for none), kept in the manifest and by later
+        rebuilds; None: the one a rebuilt index was given, else the symbol styles.csv's prices were written with
+        (:func:`shop_currency`). One build of a folder at a time: a second is refused while one runs.
         """
         out_dir = Path(out_dir)
         out_dir = out_dir.resolve() if out_dir.is_symlink() else out_dir     # one lock whichever path names it
         with one_writer_at_a_time(out_dir, "build", f"another `fashionrec index build` is building {out_dir} now: "
                                   "wait for it to finish, or build into another out_dir (--out)"):
             return cls._build(catalog, tagger, out_dir, index_kind, progress, backend, uri, token, embeddings,
-                              index_dim, reuse, allow_shrink, replace_added)
+                              index_dim, reuse, allow_shrink, replace_added, currency)
 
     @classmethod
     def _build(cls, catalog, tagger, out_dir, index_kind, progress, backend, uri, token, embeddings, index_dim,
-               reuse, allow_shrink, replace_added):
+               reuse, allow_shrink, replace_added, currency=None):
         t0 = time.perf_counter()
         out_dir = Path(out_dir)
         if isinstance(catalog, (str, Path)):        # its folder, as the CLI takes it
@@ -153,6 +155,7 @@ class IndexBuilding:
         replacing = _replaced_manifest(out_dir)
         same_catalogue = _check_same_catalogue(out_dir, replacing, catalog, [int(m["id"]) for m, _, _ in added])
         _check_replacing(out_dir, replacing, previous, catalog, tagger, allow_shrink)
+        shop = shop_currency(currency, replacing, catalog)      # refused now, not after the embedding
         if not replace_added:
             _check_added_kept(out_dir, previous, catalog)
         # The folder's Milvus collection, replaced, is kept one generation whatever the new backend: a server
@@ -234,6 +237,8 @@ class IndexBuilding:
                     "command": made_by(), "build_id": build_id,
                     "data_dir": str(Path(catalog.root).resolve()), "styles_sha256": styles_sha256(catalog.root),
                     "text_model": TEXT_MODEL_NAME,
+                    # The shop's currency, as cards write it before a price ("₹1,299"), and whether it was named.
+                    **dict(zip((CURRENCY, "currency_named"), shop, strict=True)),
                     "text_dim": int(text_vecs.shape[1]),
                     "unfamiliar_below": familiar_floor(vectors),
                     # Rows of the catalogue with no product here, so that asking for one says why.
@@ -475,6 +480,22 @@ def _added_products(index_dir: Path,
                               "restore the photo, or build into another --out") from e
         out.append((metadata, image, photo))
     return out, replaced
+
+
+def shop_currency(named: str | None, before: dict | None, catalog: Catalog) -> tuple[str, bool]:
+    """(the currency an index's prices are in, whether the shop named it) (stop 65): ``named`` (``index build
+    --currency``) where given, "" for none; else the one the index rebuilt (``before``, its manifest) was named;
+    else the symbol ``catalog``'s prices were written with (``DataReport.price_currency``), "" where they had
+    none. A BadInputError for a currency that is no short symbol or code."""
+    if named is not None:
+        named = named.strip()
+        if len(named) > 5 or re.search(r"\d", named):
+            raise BadInputError(f"--currency is the symbol or short code a card writes before a price, such as ₹, $, "
+                                f"Rs. or EUR (at most 5 characters, no digits), not {named!r}")
+        return named, True
+    if before and before.get("currency_named"):
+        return str(before.get(CURRENCY) or ""), True
+    return catalog.report.price_currency, False
 
 
 def _replaced_manifest(out_dir: Path) -> dict | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fashionrec.catalog import PLACEHOLDER_NAME, PRICE, first_few
+from fashionrec.catalog import CURRENCY, PLACEHOLDER_NAME, PRICE, first_few
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
@@ -288,6 +288,10 @@ class ItemTables:
             item = {k: plain(values[row]) for k, values in self._all_columns().items()}
             if isinstance(item.get("year"), float) and item["year"].is_integer():
                 item["year"] = int(item["year"])        # 2012, not 2012.0 (a column with gaps is float)
+            if item.get(PRICE) is not None:
+                # The shop's currency beside a price (stop 65), so that every card, table and answer that shows the
+                # price shows it as one ("₹1,299"); "" where the shop named none and its prices had no symbol.
+                item[CURRENCY] = self.currency()
             self._cache[item_id] = item
         return dict(self._cache[item_id])
 
@@ -416,6 +420,12 @@ class ItemTables:
                                        f"this catalogue has no {key} labels (no such column in its styles.csv?)"))
             out[key] = canonical[0] if isinstance(value, str) else canonical
         return out
+
+    def currency(self) -> str:
+        """The currency the shop's prices are in, as a card writes it before them ("₹", "$", "Rs."): the one
+        ``index build --currency`` named, else the symbol its styles.csv's prices were written with (the manifest's
+        ``currency``, stop 65); "" where neither says (an index built before, the Kaggle catalogue)."""
+        return str(self.manifest.get(CURRENCY) or "")
 
     def prices(self) -> np.ndarray | None:
         """(n,) float64: each row's price, NaN where it has none; None where no product has one (a catalogue

@@ -6,19 +6,25 @@ say the prices left out and what the catalogue has none of, and the CLI's did no
 
 from __future__ import annotations
 
+import numpy as np
+
 from fashionrec.item_tables import PRICE_FILTER
 from fashionrec.results import Rec
-from fashionrec.text_search import absent_said, ages_said, people_named, people_said
+from fashionrec.text_search import absent_said, ages_said, people_named, people_said, price_order_key
 from fashionrec.vocabulary import (
     KIDS_NAME,
+    SURELY_PRICE,
     genders_named,
     lacking,
+    price_order,
+    price_order_said,
     price_range,
     price_range_said,
     price_read_said,
     price_said,
     price_words,
     rank_words,
+    tidied,
     without_price_or_size,
 )
 
@@ -37,6 +43,67 @@ def price_filter(rec, dropped: list[str], unaged: str) -> dict:
     return {PRICE_FILTER: bounds} if bounds else {}
 
 
+# How many of a text search's best matches a sort or a preference by price orders (stop 65): the results are the
+# search's (its words, filters and relevance cut), then ordered, so "cheapest shirts" lists the cheapest of the
+# shirts it finds, not of the catalogue. Said where the search found as many (a catalogue of thousands of shirts).
+# 200: on the 39,730-product index a search of 200 took 150-210 ms against 40-70 ms for 10, one of 1,000 1.8-3.7 s
+# (docs/recommender.md "Stop 65, prices"); /api/items?sort= orders every product the words match.
+SORT_POOL = 200
+
+
+def text_order(rec, unaged: str, dropped: list[str], sort: str | None = None) -> tuple[str, bool, list[str]] | None:
+    """The order a text search lists in, as :func:`~fashionrec.vocabulary.price_order` gives it: ``sort`` as
+    asked ("price", "-price"; the API's and the CLI's, a 422 where the catalogue has no prices), else what the
+    price words left out of ``unaged`` (``dropped``, :func:`searched_words`) say ("cheapest", "premium"), where
+    ``rec``'s products have prices; None for the search's own order."""
+    if sort:
+        rec.browse(limit=0, sort=sort)      # refused, saying why, as /api/items refuses it
+        return sort, True, []
+    if rec.prices() is None:
+        return None
+    return price_order([p for p in dropped if p in price_words(unaged)[1]])
+
+
+def ordered_search(rec, query: str, filters: dict | None, k: int, cut: float | None,
+                   order: tuple[str, bool, list[str]] | None) -> tuple[list[Rec], str | None]:
+    """(``rec.search_text``'s k results for ``query``, the sentence that says their order or None): in the search's
+    own order without ``order`` (:func:`text_order`); with one, up to :data:`SORT_POOL` of its best matches
+    ordered by price, a sort or a soft preference, the first k of them."""
+    if not order:
+        return rec.search_text(query, k=k, filters=filters or None, min_similarity=cut), None
+    pool = rec.search_text(query, k=max(k, SORT_POOL), filters=filters or None, min_similarity=cut)
+    key, median = price_order_key(np.array([r.item.get(PRICE_FILTER) for r in pool], np.float64), *order[:2])
+    recs = [pool[i] for i in np.argsort(key, kind="stable")[:k]]
+    return recs, order_said(rec, order, median, len(pool))
+
+
+def order_said(rec, order: tuple[str, bool, list[str]], median: float | None, listed: int) -> str:
+    """The note's sentence for the order of a search's results (:func:`text_order`): the words read as it, or the
+    sort asked for; and where the search found :data:`SORT_POOL`, that they are the best as many, ordered."""
+    sort, strict, used = order
+    said = (price_order_said(order, median, rec.currency()) if used
+            else f"Sorted by price, {'cheapest' if sort == 'price' else 'dearest'} first, as asked.")
+    if listed >= SORT_POOL:
+        said += f" (Of the search's {SORT_POOL:,} best matches.)"
+    return said
+
+
+def unread_said(unread: list[str], sorted_as_asked: bool = False, end: str = ".") -> list[str]:
+    """The sentences for price words left out where the catalogue has prices: those that would order the products
+    ("cheapest", "premium"), because a sort was asked for (``sorted_as_asked``) or they ask for opposite orders
+    ("cheapest premium shirts"), then the rest (:func:`unbounded_said`). The API's, the CLI's and the page's."""
+    ordering = [p for p in unread if price_order([p])]
+    rest = [p for p in unread if p not in ordering]
+    said = []
+    if ordering:
+        words = f"{' and '.join(map(repr, ordering))} {'was' if len(ordering) == 1 else 'were'} left out"
+        said.append(f"{words}: the sort asked for orders the products{end if not rest else '.'}" if sorted_as_asked
+                    else f"{words}: they ask for opposite orders by price{end if not rest else '.'}")
+    if rest:
+        said.append(unbounded_said(rest, end))
+    return said
+
+
 def unbounded_said(unread: list[str], end: str = ".") -> str:
     """The sentence for price words that bound no price ("cheap", "around 1000"), left out where the catalogue has
     prices (not "the catalogue has no prices"): the API's note, the CLI's JSON and the page say it alike."""
@@ -44,28 +111,38 @@ def unbounded_said(unread: list[str], end: str = ".") -> str:
             f"{PRICE_HINT}{end}")
 
 
-def price_alone(rec, unaged: str, filters: dict | None, k: int) -> tuple[list, list[str], list, str] | None:
+def price_alone(rec, unaged: str, filters: dict | None, k: int,
+                sort: str | None = None) -> tuple[list, list[str], list | None, str] | None:
     """A text search whose words say a price and nothing else ("under 500", "between 500 and 1000 rupees"), where
     ``rec``'s products have prices: (k products so priced under ``filters``, as the catalogue page lists them and
     in its order, as :class:`~fashionrec.results.Rec` with score 0; the price words left out; the price filter's
     (lowest, highest); the note). None for any other query, or where its words bound no price ("cheap" alone):
     searched as typed, as before. The API and the CLI searched "under 500" as typed, by meaning, where the page
-    listed every product so priced (stop 64)."""
+    listed every product so priced (stop 64). A word that orders by price ("cheapest under 500", "premium")
+    or ``sort`` orders them (stop 65), "cheapest" alone listing every product cheapest first."""
     if rec.prices() is None:
         return None
     rest, said = price_words(unaged)
-    bounds, used = price_range(said) if said and not rest.strip(" .,!?;:") else (None, [])
-    if not bounds:
+    alone = bool(said) and not rest.strip(" .,!?;:")
+    bounds, used = price_range(said) if alone else (None, [])
+    order = text_order(rec, unaged, [p for p in said if p not in used], sort) if alone else None
+    if not (bounds or order and order[2]):
         return None
-    wanted = {**(filters or {}), PRICE_FILTER: bounds}
-    total, items = rec.browse(wanted, None, limit=k)
-    recs = [Rec(id=int(d["id"]), score=0.0, reason=f"priced {price_said(float(d[PRICE_FILTER]))}, "
-                f"{price_range_said(bounds)}", item=d) for d in items]
-    unread = [p for p in said if p not in used]
-    note = [price_read_said(bounds, used)]
-    if unread:
-        note.append(unbounded_said(unread))
-    note.append(f"Nothing but a price was asked, so these are products so priced in the catalogue's order, "
+    wanted = {**(filters or {}), **({PRICE_FILTER: bounds} if bounds else {})}
+    total, items = rec.browse(wanted or None, None, limit=k, sort=order[0] if order else None,
+                              strict=order[1] if order else True)
+    currency = rec.currency()
+    recs = [Rec(id=int(d["id"]), score=0.0, reason=", ".join(
+        [f"priced {price_said(float(d[PRICE_FILTER]), currency)}" if d.get(PRICE_FILTER) is not None else "no price",
+         *([price_range_said(bounds)] if bounds else [])]), item=d) for d in items]
+    unread = [p for p in said if p not in used and not (order and p in order[2])]
+    note = [price_read_said(bounds, used)] if bounds else []
+    if order:
+        note.append(order_said(rec, order, rec.price_median(wanted or None) if not order[1] else None, 0))
+    note.extend(unread_said(unread, bool(sort)))
+    how = "in the catalogue's order" if not order else "in that order"
+    these = "products so priced" if bounds else "the catalogue's products"
+    note.append(f"Nothing but a price was asked, so these are {these} {how}, "
                 f"{len(recs):,} of {total:,}." if total else "No product is so priced"
                 + (" among those the filters choose." if filters else "."))
     return recs, unread, bounds, " ".join(note)
@@ -85,6 +162,15 @@ def searched_words(rec, unaged: str, filters: dict | None) -> tuple[str, list[st
     ("ADIDAS Men's Best Shot"); "best running shoes" has none, and the API searched it with "best" where the page
     searched "running shoes" (a stop 63 reading of 78 text queries)."""
     query, dropped = without_price_or_size(unaged)
+    # A price word that orders and that names have ("CSK Mens Premium Jersey", "ADIDAS ... Duramo Luxury ..."): searched
+    # with, not an order, where a product under the filters has every word with it, as a rating word is (stop 65).
+    named = [p for p in dropped if p in price_words(unaged)[1] and price_order([p]) and not SURELY_PRICE.search(p)]
+    if named:
+        kept = unaged
+        for p in dropped:
+            kept = kept.replace(p, " ", 1) if p not in named else kept
+        if rec.browse(filters or None, tidied(kept), limit=0)[0]:
+            query, dropped = tidied(kept), [p for p in dropped if p not in named]
     rest, ranked = rank_words(query)
     if ranked and rest.strip() and not rec.browse(filters or None, query, limit=0)[0]:
         return rest, dropped + ranked
@@ -123,14 +209,15 @@ def people_listed(rec, query: str, filters: dict | None) -> str | None:
 
 
 def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list[str], kids: bool,
-                dropped: list[str], unaged: str) -> list[str]:
+                dropped: list[str], unaged: str, ordered: tuple[list[str], str | None] = ([], None)) -> list[str]:
     """The sentences a text search's answer says, in the page's order: the ages, prices and sizes left out, how
     the words were read, what the catalogue has none of, and a person read as a wearer.
 
     ``searched`` is the query searched for (corrected where it was); ``aged`` and ``kids`` what
     ``read_ages`` took out of the typed query, leaving ``unaged``; ``dropped`` the prices, sizes and ratings then
     left out (:func:`searched_words`); ``filters`` those searched with, the price :func:`price_filter` made of them
-    among them.
+    among them; ``ordered`` the price words read as the results' order ("cheapest") and the sentence that says it
+    (:func:`ordered_search`), said after the price's.
     """
     notes = rec.reading_notes(searched, filters)
     # What the catalogue has none of, as the page says it over its closest matches: "jacket for girls" and
@@ -164,12 +251,13 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
             used = price_range(priced)[1] if bounds else []
             if used:
                 said.append(price_read_said(bounds, used))
-            unread = [p for p in priced if p not in used]
-            if unread:
-                said.append(unbounded_said(unread))
+            unread = [p for p in priced if p not in used and p not in ordered[0]]
+            said.extend(unread_said(unread, bool(ordered[1]) and not ordered[0]))
             priced = []
         if priced or sized or ranked:
             lacks, words, n = lacking(priced, sized, ranked)
             said.append(f"The catalogue has no {lacks}, so {words} {'was' if n == 1 else 'were'} left out of the "
                         "search.")
+    if ordered[1]:
+        said.append(ordered[1])
     return said + notes

@@ -78,6 +78,22 @@ from fashionrec.word_search import STOP_WORDS, WordSearch, fold, search_words
 # "something for a summer wedding") keeps 20 or more.
 # The orders browse lists in besides its own (stop 64): cheapest first, dearest first, where products have prices.
 SORTS = ("price", "-price")
+
+
+def price_order_key(prices: np.ndarray, sort: str, strict: bool = True) -> tuple[np.ndarray, float | None]:
+    """((n,) keys that a stable argsort orders ``prices`` (float64, NaN for none) by, the median they were split
+    at or None): ``strict`` a sort, cheapest first for ``sort`` "price", dearest first for "-price"; else a soft
+    preference (stop 65), those priced at or below the median first for "price", above it first for "-price",
+    the order they came in kept within each half. No price sorts last either way."""
+    priced = np.isfinite(prices)
+    if strict:
+        return np.where(priced, prices if sort == "price" else -prices, np.inf), None
+    if not priced.any():
+        return np.zeros(len(prices)), None
+    median = float(np.median(prices[priced]))
+    # (NaN compares False: an unpriced product's key is 2, after both halves.)
+    cheaper = prices <= median
+    return np.where(priced, np.where(cheaper if sort == "price" else ~cheaper, 0, 1), 2), median
 RELEVANT_TEXT_SIMILARITY = 0.35
 
 
@@ -613,7 +629,7 @@ class TextSearch:
         return last if "free" in search_words(query) else last | self._free_items()
 
     def browse(self, filters: dict | None = None, q: str | None = None, offset: int = 0,
-               limit: int = 24, sort: str | None = None) -> tuple[int, list[dict]]:
+               limit: int = 24, sort: str | None = None, strict: bool = True) -> tuple[int, list[dict]]:
         """(number of matching items, one page of them) — attribute filters + a word search.
 
         Every word of ``q`` must be a word of the product's name, type, colour, gender, season or usage, or
@@ -629,7 +645,9 @@ class TextSearch:
         without a type has its types take turns ("levi's": a T-shirt, a vest, a shirt, a brief, ...).
 
         ``sort``: "price" lists them cheapest first, "-price" dearest first, where the catalogue has prices (a
-        shop's, stop 64); the order above breaks ties, and products without a price come last.
+        shop's, stop 64); the order above breaks ties, and products without a price come last. ``strict`` False
+        makes it a soft preference ("cheap", "premium", stop 65): the matches priced at or below their median
+        (:func:`price_order_key`) first for "price", above it first for "-price", each half in the order above.
         """
         for name, value in (("offset", offset), ("limit", limit)):
             # 1.5, "3" or None were a TypeError from Python (a review).
@@ -681,10 +699,14 @@ class TextSearch:
             rows = _copies_last(rows, self._photo_groups(), ranks >> 9 if words else None)
         if sort and limit and len(rows) > 1:
             # Stable, so the order above breaks ties; no price sorts after every price either way.
-            prices = self.prices()[rows]
-            key = np.where(np.isfinite(prices), prices if sort == "price" else -prices, np.inf)
-            rows = rows[np.argsort(key, kind="stable")]
+            rows = rows[np.argsort(price_order_key(self.prices()[rows], sort, strict)[0], kind="stable")]
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
+
+    def price_median(self, filters: dict | None = None, q: str | None = None) -> float | None:
+        """The median price of the products :meth:`browse` lists for ``filters`` and ``q``, which a soft
+        preference for the cheaper or the dearer ("cheap", "premium") splits them at; None where none has one."""
+        total, items = self.browse(filters, q, limit=len(self.items)) if self.prices() is not None else (0, [])
+        return price_order_key(np.array([d.get("price") for d in items], np.float64), "price", False)[1]
 
     def _check_sort(self, sort: str | None) -> None:
         """Refuse a ``sort`` :meth:`browse` has no order for, and a sort by price where no product has one

@@ -268,7 +268,7 @@ _AMOUNT = (r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?(?:" + _NOT_A_SHARE + r"\d
            r"(?:\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b)?")
 # Words that soften or turn a price word ("not too", "not that", "reasonably"), the negation's fillers among them.
 _SOFTENERS = r"too|so|very|quite|reasonably|fairly|really|super|that|overly|a\s+bit"
-_PRICE_QUALIFIER = rf"(?:(?:not|less|more|most)\s+)?(?:(?:{_SOFTENERS})\s+)?"
+_PRICE_QUALIFIER = rf"(?:(?:not|less|more|most|least)\s+)?(?:(?:{_SOFTENERS})\s+)?"
 PRICE_WORDS = re.compile(
     rf"\bbetween\s+{_AMOUNT}\s+(?:and|to|-)\s+{_AMOUNT}"
     rf"|\b(?:(?:for|at)\s+)?(?:under|below|less\s+than|upto|up\s+to|within|over|above|more\s+than|around|for)"
@@ -279,9 +279,9 @@ PRICE_WORDS = re.compile(
     r"|\b\d[\d,.]*(?:\s*k\b)?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
     # With what qualifies it: "not too expensive" left "not too" in the search box (a shopper's trial),
     # "reasonably priced shoes" "reasonably shoes".
-    rf"|\b{_PRICE_QUALIFIER}(?:(?:low|high|best|lowest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
+    rf"|\b{_PRICE_QUALIFIER}(?:(?:low|high|best|lowest|highest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
     rf"|\b{_PRICE_QUALIFIER}(?:cheap(?:est|er)?|affordable|inexpensive|bargains?|discount(?:ed|s)?|costly|expensive|pricey"
-    r"|economical|pocket[\s-]friendly|value\s+for\s+money)\b"
+    r"|costliest|priciest|premium(?![\s-]+quality)|luxury|luxurious|high[\s-]end|economical|pocket[\s-]friendly|value\s+for\s+money)\b"
     # "sports shoes under budget" searched "sports shoes under", "budget friendly dress" "friendly dress"
     r"|\b(?:(?:under|within|in|on|for)\s+(?:an?\s+|my\s+|the\s+|your\s+)?)?(?:(?:low|tight|small)[\s-]+)?budget"
     r"(?:[\s-]+friendly)?\b"
@@ -290,7 +290,7 @@ PRICE_WORDS = re.compile(
 # A price said with its currency ("₹500 shoes"): a price even where names have its number (two shoes named "500").
 # ... and so is a qualified one: no name says "not too expensive", and "not" read as leaving a word out let
 # "jeans not too expensive" find products by its words, so the phrase stayed in the search (a re-trial).
-SURELY_PRICE = re.compile(rf"[₹$€£]|\b(?:rs|inr|usd|eur|rupees|dollars|euros?|bucks)\b|^(?:not|less|more|most"
+SURELY_PRICE = re.compile(rf"[₹$€£]|\b(?:rs|inr|usd|eur|rupees|dollars|euros?|bucks)\b|^(?:not|less|more|most|least"
                           rf"|{_SOFTENERS})\s", re.IGNORECASE)
 # Ratings, sales and arrival dates in a query: the catalogue has none of these either, and "best sports shoes",
 # "top rated shoes", "latest kurta" and "new arrivals dress" found no name with every word, so 96 closest
@@ -482,6 +482,9 @@ def amount(text: str) -> float | None:
     if words:
         n = _HUNDREDS.get(words.group(1))
         return None if n is None else float(n * (100 if words.group(2) == "hundred" else 1000))
+    european = _EUROPEAN.fullmatch(t)
+    if european:        # "1.299" or "1.299,00": the dots group thousands (_EUROPEAN)
+        return float(european.group(1).replace(".", "") + "." + (european.group(2) or "0"))
     m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(k?)", t)
     if not m:
         return None
@@ -490,6 +493,24 @@ def amount(text: str) -> float | None:
     except ValueError:
         return None
     return value * (1000 if m.group(2) else 1)
+
+
+# A price written the European way, its thousands grouped by dots and its decimals after a comma: "1.299",
+# "1.299,00", "₹1.299", "12.499". Read as 1299 (stop 65), where it was 1.299: three digits after a dot are no
+# paise or cents, so a grouping is the only sensible reading; "1.5k" and "499.50" keep their decimal point.
+_EUROPEAN = re.compile(r"(\d{1,3}(?:\.\d{3})+)(?:,(\d{1,2}))?")
+
+
+def amounts_read_otherwise(used: list[str]) -> list[tuple[str, float]]:
+    """(the amount as typed, the number read) for each European-style amount in the price words ``used``
+    (:data:`_EUROPEAN`): [("1.299", 1299.0)] for ["under ₹1.299"]; the note says what was read."""
+    found = []
+    for phrase in used:
+        for m in re.finditer(r"\d[\d.,]*\d", phrase):
+            text = m.group()
+            if _EUROPEAN.fullmatch(text):
+                found.append((text, amount(text)))
+    return found
 
 
 def price_range(said: list[str]) -> tuple[tuple[float | None, float | None] | None, list[str]]:
@@ -531,12 +552,78 @@ def price_read_said(bounds: tuple[float | None, float | None], used: list[str]) 
     around = [p for p in used if re.match(rf"(?:(?:for|at)\s+)?{_AROUND}\b", p.strip(), re.IGNORECASE)]
     band = (f", {int(AROUND_SHARE * 100)}% either side of {'it' if len(around) == 1 else 'them'}" if around else "")
     return (f"Only products priced {price_range_said(bounds)}: {' and '.join(map(repr, used))} "
-            f"{'was' if len(used) == 1 else 'were'} read as a price{band}.")
+            f"{'was' if len(used) == 1 else 'were'} read as a price{band}{read_otherwise_said(used)}.")
 
 
-def price_said(value: float) -> str:
-    """A price as a card, a table or a note shows it: "1,299", "499.50"."""
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+def read_otherwise_said(used: list[str]) -> str:
+    """", '1.299' as 1,299" for each European-style amount in the price words ``used`` (:func:`amounts_read_otherwise`),
+    "" for none: it was read as 1.299, a filter that left nothing, without a word (stop 65)."""
+    return "".join(f", {typed!r} as {price_said(value)}" for typed, value in amounts_read_otherwise(used))
+
+
+# Price words that order rather than bound (stop 65). A superlative sorts: "cheapest", "lowest price", "least
+# expensive" cheapest first; "most expensive", "costliest", "priciest", "highest price" dearest first. A plain
+# word is a soft preference, nothing left out: "cheap", "affordable", "budget", "inexpensive", "economical",
+# "pocket friendly", "value for money", "low price", "less expensive", "not (too) expensive" list the matches priced
+# at or below their median first; "expensive", "costly", "pricey", "premium", "luxury", "high end", "high price",
+# "not cheap" those above it first. The best match first within each half. "sale", "deals", "discount", "best price"
+# and "budget" with no other word stay left out: the catalogue has no discounts, and they name no direction.
+_CHEAP_WORDS = (r"cheap(?:er)?|affordable|inexpensive|budget(?:[\s-]+friendly)?|economical|pocket[\s-]friendly"
+                r"|value\s+for\s+money|low[\s-]+(?:prices?d?|pricing|cost|budget)|tight[\s-]+budget|small[\s-]+budget")
+_DEAR_WORDS = (r"expensive|costly|pricey|premium|luxury|luxurious|high[\s-]end|high[\s-]+(?:prices?d?|pricing|cost)"
+               r"|costlier|pricier")
+_ORDERS = (
+    (re.compile(r"(?:the\s+)?(?:cheapest|lowest[\s-]+(?:prices?d?|pricing|cost)|least\s+(?:\w+\s+)?(?:expensive|costly"
+                r"|pricey))", re.I), "price", True),
+    (re.compile(r"(?:the\s+)?(?:most\s+(?:\w+\s+)?(?:expensive|costly|pricey|premium|luxurious)|costliest|priciest"
+                r"|highest[\s-]+(?:prices?d?|pricing|cost))", re.I), "-price", True),
+    # "not expensive", "not too expensive", "less expensive": a preference for the cheaper, as "cheap" is.
+    (re.compile(rf"(?:(?:not|less)\s+(?:\w+\s+)?(?:{_DEAR_WORDS})|(?:(?:under|within|in|on|for)\s+)?"
+                rf"(?:an?\s+|my\s+|the\s+|your\s+)?(?:{_CHEAP_WORDS}))", re.I), "price", False),
+    (re.compile(rf"(?:(?:not|more)\s+(?:\w+\s+)?(?:{_CHEAP_WORDS})|(?:(?:more|very|quite|really|super)\s+)?"
+                rf"(?:{_DEAR_WORDS}))", re.I), "-price", False),
+)
+
+
+def price_order(said: list[str]) -> tuple[str, bool, list[str]] | None:
+    """How the price words ``said`` (:func:`price_words`) order the products: (sort, strict, the words read so),
+    sort "price" cheapest first or "-price" dearest first, strict True for a sort ("cheapest"), False for a soft
+    preference ("cheap": the cheaper half first); None where none orders or they pull both ways ("cheap premium").
+    ``price_order(["cheapest"])`` is ("price", True, ["cheapest"])."""
+    read = []
+    for phrase in said:
+        p = " ".join(phrase.split())
+        how = next(((sort, strict) for pattern, sort, strict in _ORDERS if pattern.fullmatch(p)), None)
+        if how:
+            read.append((phrase, *how))
+    if not read or len({sort for _, sort, _ in read}) > 1:
+        return None
+    return read[0][1], any(strict for _, _, strict in read), [phrase for phrase, _, _ in read]
+
+
+def price_order_said(order: tuple[str, bool, list[str]], median: float | None = None, currency: str = "") -> str:
+    """The note's sentence for a price word that orders (:func:`price_order`): "'cheapest' was read as a sort by
+    price, cheapest first." or "'cheap' was read as a preference: the products priced 799 or less (the median of
+    the matches' prices) first, the best match first among them; none was left out."."""
+    sort, strict, used = order
+    words = f"{' and '.join(map(repr, used))} {'was' if len(used) == 1 else 'were'} read as"
+    if strict:
+        return f"{words} a sort by price, {'cheapest' if sort == 'price' else 'dearest'} first."
+    if median is None:
+        return f"{words} a preference, but no product here has a price to prefer by."
+    said = price_said(median, currency)
+    side = f"{said} or less" if sort == "price" else f"over {said}"
+    return (f"{words} a preference: the products priced {side} (the median of the "
+            f"matches' prices) first, the best match first among them; none was left out.")
+
+
+def price_said(value: float, currency: str = "") -> str:
+    """A price as a card, a table or a note shows it: "1,299", "499.50"; with the shop's ``currency`` (stop 65)
+    "₹1,299", a symbol of one character before the number, a longer one ("Rs.", "CHF") and a space before it."""
+    number = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    if not currency:
+        return number
+    return f"{currency}{number}" if len(currency) == 1 else f"{currency} {number}"
 
 
 def price_range_said(bounds: tuple[float | None, float | None]) -> str:

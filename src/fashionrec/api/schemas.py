@@ -52,6 +52,10 @@ class Item(Answer):
     usage: str | None = None
     price: float | None = Field(None, description="The price styles.csv gives the product, where the shop's "
                                 "catalogue has a price column (the Kaggle catalogue has none): null otherwise.")
+    currency: str | None = Field(None, description="The currency of price, as the shop's cards write it before "
+                                 "the number ('₹' for ₹1,299; `index build --currency`, else the symbol its "
+                                 "styles.csv's prices had): null where the product has no price or the shop "
+                                 "named none.")
     image_url: str
     predicted: dict[str, Prediction] = Field(default_factory=dict,
                                              description="The model's top label per attribute.")
@@ -266,6 +270,7 @@ def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
     except (TypeError, ValueError):     # an items.csv edited by hand: no price rather than a 500
         price = None
     fields["price"] = price if price is None or math.isfinite(price) else None
+    fields["currency"] = str(d.get("currency") or "") or None if fields["price"] is not None else None
     predicted = {}
     for head in ATTRIBUTES:
         label, prob = _clean(d.get(f"pred_{head}")), _clean(d.get(f"pred_{head}_prob"))

@@ -107,7 +107,7 @@ def browse_items(
         # Where text search lists some (not for "qwzxv", which it finds nothing like: a code review).
         unpriced = {k: v for k, v in filters.items() if k != PRICE_FILTER}    # text search takes no price param
         by_meaning = (f"{root}/api/search/text?{urlencode({'q': ' '.join([q or '', *said[1]]).strip(), **unpriced})}"
-                      if q and not total and found_by_text(service.rec, without_price_or_size(q)[0], filters, 1)[0]
+                      if q and not total and found_by_text(service.rec, without_price_or_size(q)[0], filters, 1)[0][0]
                       else None)
     note = (f"offset {offset} is past the last of the {total:,} products that match: the last page starts at offset "
             f"{(total - 1) // limit * limit}" if total and not page else said[0])

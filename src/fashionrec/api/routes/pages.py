@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
+import numpy as np
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -27,7 +28,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.results import PRODUCT_PAGE
-from fashionrec.text_notes import people_listed, unbounded_said
+from fashionrec.text_notes import people_listed, unread_said
 from fashionrec.text_search import (
     RELEVANT_TEXT_SIMILARITY,
     SORTS,
@@ -35,6 +36,7 @@ from fashionrec.text_search import (
     ages_said,
     people_named,
     people_said,
+    price_order_key,
     read_ages,
 )
 from fashionrec.vocabulary import (
@@ -45,6 +47,8 @@ from fashionrec.vocabulary import (
     amount,
     lacking,
     norm,
+    price_order,
+    price_order_said,
     price_range,
     price_read_said,
     price_said,
@@ -70,7 +74,7 @@ def _addresses(request: Request) -> dict:
 
 
 templates = Jinja2Templates(directory=WEB / "templates", context_processors=[_addresses])
-templates.env.filters["price"] = price_said      # a shop's price on a card: "1,299" (stop 64)
+templates.env.filters["price"] = price_said      # a shop's price on a card: "1,299" (stop 64), "₹1,299" (stop 65)
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 24
 MAX_QUERY = 200
@@ -200,6 +204,9 @@ def catalogue_page(
     with service.reading():
         has_prices = service.rec.prices() is not None
     sort_by, bounded, said = _price_choices(has_prices, sort, min_price, max_price)
+    # The order listed: the sort chosen, or the one a word asks ("cheapest"; not carried by the links, which keep
+    # the words); a sort, or the cheaper or dearer half first ("cheap"); the words that asked for it.
+    order_by, strict, worded = sort_by, True, None
     notices.extend(said)
     if priced:
         bounds, used = price_range(priced) if has_prices else (None, [])
@@ -207,11 +214,16 @@ def catalogue_page(
             price = {"price": bounds}
             notices.append(price_read_said(bounds, used))
         unread = [p for p in priced if p not in used]
+        # "cheapest", "premium": the order of the products (stop 65), as the API's; the sort chosen goes first.
+        order = price_order(unread) if has_prices and not sort_by else None
+        if order:
+            unread = [p for p in unread if p not in order[2]]
+            order_by, strict, worded = order[0], order[1], order
         if has_prices and unread:
             # A price word that bounds no price ("cheap", "around 1000"), in a catalogue with prices: not "the
-            # catalogue has no prices".
-            notices.append(unbounded_said(unread, "." if sized or ranked or not unpriced else
-                                          f"; these are the products for {_quoted(unpriced)}."))
+            # catalogue has no prices"; one that orders, where the sort chosen does or they ask for opposite ones.
+            notices.extend(unread_said(unread, bool(sort_by), "." if sized or ranked or not unpriced else
+                                       f"; these are the products for {_quoted(unpriced)}."))
         if has_prices:
             query, priced = unpriced, []
     if bounded:
@@ -280,6 +292,7 @@ def catalogue_page(
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
     found_closest, facets, suggestion, suggest_url, unfiltered_url = False, None, None, None, None
+    found: list[dict] = []      # the closest matches by meaning, where the page lists them
     filled = 0          # how many word matches come before closest matches that fill the page
     fills = False       # whether closest matches were to follow the few word matches (none may be left)
     everywhere = 0      # with filters chosen and no word match under them: the products with the words anyway
@@ -304,7 +317,7 @@ def catalogue_page(
 
     with service.reading():
         total, items = service.rec.browse(with_price(), query or None, offset=offset, limit=PAGE_SIZE,
-                                          sort=sort_by)
+                                          sort=order_by, strict=strict)
         # Said only where it is true: a link can't put "no product matches X" in the page's mouth.
         corrected = corrected.strip()
         if not (corrected and (total or by_meaning(query)) and matching(corrected) == 0
@@ -336,7 +349,7 @@ def catalogue_page(
             # answer with the semantic text search instead of an empty page, a few pages deep.
             found = _by_price([r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=with_price(),
                                                                        min_similarity=RELEVANT_TEXT_SIMILARITY)],
-                              sort_by)
+                              order_by, strict)
             if everywhere and not found:
                 # A new search typed under the filters of the last one ("office shoes men" under the Colour
                 # Gold chosen for "gold heels"): its products without them, saying so, rather than an empty
@@ -345,7 +358,8 @@ def catalogue_page(
                     f"{LABELS[k]}: {v}" for k, v in chosen.items()) + f"; these are the products for {_quoted(query)} "
                     "without " + ("that filter." if len(chosen) == 1 else "those filters."))
                 chosen, everywhere = {}, 0
-                total, items = service.rec.browse(with_price(), query, offset=offset, limit=PAGE_SIZE, sort=sort_by)
+                total, items = service.rec.browse(with_price(), query, offset=offset, limit=PAGE_SIZE, sort=order_by,
+                                                  strict=strict)
             else:
                 total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
                 relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY, "gender" in chosen)
@@ -371,12 +385,12 @@ def catalogue_page(
                  and "articleType" in service.rec.parse_query(query))
         if fills:
             named = items if offset == 0 else service.rec.browse(with_price(), query, limit=PAGE_SIZE,
-                                                                 sort=sort_by)[1]
+                                                                 sort=order_by, strict=strict)[1]
             ids = {d["id"] for d in named}
             # At most CLOSEST_MAX in all, as a page of closest matches alone.
             more = _by_price([r.item for r in service.rec.search_text(query, k=CLOSEST_MAX, filters=with_price(),
                                                                       min_similarity=RELEVANT_TEXT_SIMILARITY)
-                              if r.item["id"] not in ids][:CLOSEST_MAX - len(named)], sort_by)
+                              if r.item["id"] not in ids][:CLOSEST_MAX - len(named)], order_by, strict)
             if more:
                 filled = len(named)
                 relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY, "gender" in chosen)
@@ -422,6 +436,12 @@ def catalogue_page(
     if page > pages:
         # An old link past the end (the catalogue or the filters changed): show the last page.
         return RedirectResponse(page_url(pages), status_code=303)
+    if worded:      # "cheapest", "cheap": how they were read, the median of what is listed for "cheap"
+        with service.reading():
+            median = None if strict else (
+                price_order_key(np.array([_price_of(d) for d in found], np.float64), "price", False)[1]
+                if found_closest else service.rec.price_median(with_price(), query))
+            notices.append(price_order_said(worded, median, service.rec.currency()))
     these = "this is the closest match" if total == 1 else f"these are the {total} closest matches"
     absent, kind_lacking = None, None
     if found_closest and not closest:
@@ -575,20 +595,23 @@ def _price_params(sort: str | None, bounded: tuple | None) -> dict:
             **({"max_price": price_said(high).replace(",", "")} if high is not None else {})}
 
 
-def _by_price(items: list[dict], sort: str | None) -> list[dict]:
+def _by_price(items: list[dict], sort: str | None, strict: bool = True) -> list[dict]:
     """``items`` cheapest (``sort`` "price") or dearest ("-price") first, those without a price last, ties in
-    their order; as they are for no sort. The page's closest matches by meaning, which browse does not list."""
+    their order; as they are for no sort. ``strict`` False: the cheaper or the dearer half first, as a word such as
+    "cheap" asks (:func:`~fashionrec.text_search.price_order_key`). The page's closest matches by meaning, which
+    browse does not list."""
     if not sort:
         return items
+    key = price_order_key(np.array([_price_of(d) for d in items], np.float64), sort, strict)[0]
+    return [items[i] for i in np.argsort(key, kind="stable")]
 
-    def key(d: dict) -> float:
-        p = d.get("price")
-        try:
-            p = float(p)
-        except (TypeError, ValueError):
-            return math.inf
-        return (p if sort == "price" else -p) if math.isfinite(p) else math.inf
-    return sorted(items, key=key)
+
+def _price_of(item: dict) -> float:
+    """An item's price as a float, NaN where it has none or it is no number (an items.csv edited by hand)."""
+    try:
+        return float(item.get("price"))
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _choice_counts(service, chosen: dict, query: str, relevant, closest: bool) -> dict[str, dict[str, int]]:

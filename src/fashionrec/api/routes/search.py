@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
@@ -20,7 +20,7 @@ from fashionrec.api.deps import (
 )
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.catalog import is_greyscale
-from fashionrec.text_notes import price_alone, price_filter, search_said, searched_words
+from fashionrec.text_notes import ordered_search, price_alone, price_filter, search_said, searched_words, text_order
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, read_ages
 from fashionrec.vocabulary import price_range
 
@@ -55,6 +55,12 @@ def search_by_text(
         ge=-1.0, le=1.0, description="Drop results that match no query word as a type, colour, gender, usage "
         "or season and are less similar to the query than this (as the web UI and the CLI do); -1: k results "
         "whatever the query, the type and wearer it names ranking first")] = RELEVANT_TEXT_SIMILARITY,
+    # As /api/items and the catalogue page sort (stop 65): the search's matches, then ordered by price.
+    sort: Annotated[Literal["price", "-price"] | None, Query(
+        description="Where the shop's catalogue has prices: 'price' cheapest first, '-price' dearest first, of the "
+        "products the search finds (up to its 200 best; products without a price last); left out, the search's "
+        "own order, or the order a word of q asks ('cheapest', 'most expensive'; 'cheap' and 'premium' the "
+        "cheaper or dearer half first).")] = None,
 ) -> RecList:
     """Items matching a text query."""
     # An age first, as the catalogue page reads it: "kurta for 5 year old" left out "for 5" as a price and listed
@@ -66,20 +72,24 @@ def search_by_text(
     with service.reading():
         # A price and nothing else ("under 500"), in a shop's catalogue with prices: products so priced, as the
         # catalogue page lists them, not the words searched by meaning as typed (stop 64).
-        alone = None if aged else price_alone(service.rec, unaged, filters, k)
+        alone = None if aged else price_alone(service.rec, unaged, filters, k, sort)
         if alone:
             recs, unread, price, note = alone
-            return RecList(results=[to_rec(r, root) for r in recs], left_out=unread, note=note, price=list(price))
+            return RecList(results=[to_rec(r, root) for r in recs], left_out=unread, note=note,
+                           price=list(price) if price else None)
         # Prices, sizes and a rating word no name has with the rest, as the page leaves them out.
         query, dropped = searched_words(service.rec, unaged, filters)
         # "under 500" a filter where the shop's catalogue has prices (stop 64), before the top k as the others.
         priced = price_filter(service.rec, dropped, unaged)
         filters = {**(filters or {}), **priced}
         price = priced.get("price")
-        # What it asked of price and searched with is not left out.
-        left_out = aged + [p for p in dropped if not price or p not in price_range(dropped)[1]]
+        # "cheapest", "premium": the results' order, where the catalogue has prices (stop 65); or sort, as asked.
+        order = text_order(service.rec, unaged, dropped, sort)
+        # What it asked of price and searched with, or ordered by, is not left out.
+        left_out = aged + [p for p in dropped if (not price or p not in price_range(dropped)[1])
+                           and not (order and p in order[2])]
         cut = None if min_similarity <= -1 else min_similarity   # as the CLI's -1
-        recs, corrected = found_by_text(service.rec, query, filters, k, cut)
+        (recs, ordered), corrected = found_by_text(service.rec, query, filters, k, cut, order)
         unmatched = service.rec.unmatched(corrected or query, recs)
         # Of what it asks for, not what it leaves out: "tshirt not black" gave {'baseColour': ['Black']}, which
         # reads as a search for black T-shirts (a shopper's trial and a code review).
@@ -87,16 +97,19 @@ def search_by_text(
         # How the words were read where the results alone do not show it: "rose gold watch" listed "Copper"
         # watches without a word why (a shopper's trial); the catalogue page says the same.
         searched = corrected or query
-        note = " ".join(search_said(service.rec, searched, filters, recs, aged, kids, dropped, unaged)) or None
+        note = " ".join(search_said(service.rec, searched, filters, recs, aged, kids, dropped, unaged,
+                                    (order[2] if order else [], ordered))) or None
     return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
                    unmatched=unmatched, parsed=parsed, note=note, price=list(price) if price else None)
 
 
-def found_by_text(rec, query: str, filters: dict, k: int, cut: float | None = RELEVANT_TEXT_SIMILARITY) -> tuple:
-    """(the text search's results for ``query``, the correction it searched instead or None), as
-    ``/api/search/text`` answers; the caller holds the service's read lock."""
+def found_by_text(rec, query: str, filters: dict, k: int, cut: float | None = RELEVANT_TEXT_SIMILARITY,
+                  order: tuple | None = None) -> tuple:
+    """((the text search's results for ``query``, the sentence saying their ``order`` or None), the correction it
+    searched instead or None), as ``/api/search/text`` answers (:func:`~fashionrec.text_notes.ordered_search`);
+    the caller holds the service's read lock."""
     corrected = rec.correction(query, filters or None)    # "sunglasess" found nothing, no hint
-    return rec.search_text(corrected or query, k=k, filters=filters or None, min_similarity=cut), corrected
+    return ordered_search(rec, corrected or query, filters, k, cut, order), corrected
 
 
 @router.post("/api/classify", response_model=Classification, responses=UPLOAD_ERRORS,

@@ -248,10 +248,12 @@
   // Results saved before display_name existed (sessionStorage) still have a name.
   function cardName(it) { return it.display_name || it.productDisplayName || ("Item " + it.id); }
   var SEP = '<span class="visually-hidden">, </span>';
-  // "1,299" or "499.50", as the server's cards write a price (vocabulary.price_said).
-  function priceSaid(p) {
+  // "1,299" or "499.50", as the server's cards write a price (vocabulary.price_said); in the shop's currency where
+  // it has one: "₹1,299", a longer code and a space ("Rs. 1,299").
+  function priceSaid(p, currency) {
     var whole = p === Math.floor(p);
-    return p.toLocaleString("en-US", {minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2});
+    var n = p.toLocaleString("en-US", {minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2});
+    return !currency ? n : currency.length === 1 ? currency + n : currency + " " + n;
   }
   function card(rec, saveButton) {
     var it = rec.item;
@@ -266,7 +268,7 @@
       esc(cardName(it)) + '</div>' + SEP +     // commas for a screen reader, as the page's own cards have
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
       // A shop's price, where its catalogue has one (stop 64), as the page's own cards show it.
-      (typeof it.price === "number" ? SEP + '<div class="price">Price ' + esc(priceSaid(it.price)) + '</div>' : "") +
+      (typeof it.price === "number" ? SEP + '<div class="price">Price ' + esc(priceSaid(it.price, it.currency)) + '</div>' : "") +
       (rec.reason ? SEP + '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +
         '</div>' : "") +
       '</div></a>' + save + '</div>';
