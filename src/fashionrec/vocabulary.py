@@ -570,8 +570,7 @@ def read_otherwise_said(used: list[str]) -> str:
 # and "budget" with no other word stay left out: the catalogue has no discounts, and they name no direction.
 _CHEAP_WORDS = (r"cheap(?:er)?|affordable|inexpensive|budget(?:[\s-]+friendly)?|economical|pocket[\s-]friendly"
                 r"|value\s+for\s+money|low[\s-]+(?:prices?d?|pricing|cost|budget)|tight[\s-]+budget|small[\s-]+budget")
-_DEAR_WORDS = (r"expensive|costly|pricey|premium|luxury|luxurious|high[\s-]end|high[\s-]+(?:prices?d?|pricing|cost)"
-               r"|costlier|pricier")
+_DEAR_WORDS = r"expensive|costly|pricey|premium|luxury|luxurious|high[\s-]end|high[\s-]+(?:prices?d?|pricing|cost)"
 _ORDERS = (
     (re.compile(r"(?:the\s+)?(?:cheapest|lowest[\s-]+(?:prices?d?|pricing|cost)|least\s+(?:\w+\s+)?(?:expensive|costly"
                 r"|pricey))", re.I), "price", True),
