@@ -470,6 +470,8 @@ def require_api_key(settings: SettingsDep, x_api_key: Annotated[str | None, Head
         raise HTTPException(403, "adding and removing products is disabled: start the server with "
                                  "FASHIONREC_API_KEY=<secret> and send it in the X-API-Key header")
     if not x_api_key:
-        raise HTTPException(401, "missing X-API-Key header", headers={"WWW-Authenticate": "X-API-Key"})
+        raise HTTPException(401, "missing X-API-Key header: send the key the server was started with (its "
+                                 "FASHIONREC_API_KEY) in it, e.g. curl -H 'X-API-Key: ...'",
+                            headers={"WWW-Authenticate": "X-API-Key"})
     if not secrets.compare_digest(x_api_key.encode(), settings.api_key.encode()):
-        raise HTTPException(403, "wrong X-API-Key")
+        raise HTTPException(403, "wrong X-API-Key: send the key the server was started with (its FASHIONREC_API_KEY)")
