@@ -2566,6 +2566,10 @@ def test_index_check_answers_in_json_under_json(tmp_path, fixture_dir):
     answer = json.loads(res.stdout)
     assert res.exit_code == 2 and answer["ok"] is False and "no index at" in answer["detail"], res.output
     assert answer["rebuild"] is None
+    # The catalogue given for its index: named so, not told to build an index into the catalogue's folder (the
+    # command it was given read `index build DATA_DIR --out SHOP`: a new user's trial, stop 65).
+    said = json.loads(CliRunner().invoke(app, ["index", "check", str(shop), "--json"]).stdout)["detail"]
+    assert f"{shop} is a catalogue (styles.csv), not an index" in said and f"--out {shop}" not in said, said
     # --data with no catalogue there: the index given is the one named (it said the default runs/index, a code
     # review), and none of two given.
     res = CliRunner().invoke(app, ["index", "check", str(index), "--data", str(tmp_path / "nope"), "--json"])
@@ -3268,6 +3272,8 @@ def test_a_python_caller_may_give_a_photo_and_ids_as_it_has_them(rec: Recommende
     assert [r.id for r in rec.for_profile(np.array(item), k=3)] == [r.id for r in rec.for_profile([item], k=3)]
     with pytest.raises(BadInputError, match="a string, not int"):      # "the text query is empty"
         rec.search_text(123)
+    with pytest.raises(BadInputError, match="empty: search for words such as"):     # what to type (stop 65)
+        rec.search_text("  ")
     # The library's errors are the builtin kinds too, for a caller's own except clauses.
     with pytest.raises(ValueError):
         rec.similar(item, k=0)

@@ -706,6 +706,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             # A relative folder is read from the working folder: said, as `--index runs/index` typed in another
             # folder than the checkout's read as though the shipped index were gone (a maintainer's trial).
             here = "" if index_dir.is_absolute() else f"here: {index_dir.resolve()}; "
+            if (index_dir / "styles.csv").is_file():
+                # A catalogue given for its index was told to build an index into the catalogue's own folder (a
+                # new user's trial, stop 65): the two folders are named apart.
+                raise VectorIndexError(f"{index_dir} is a catalogue (styles.csv), not an index ({here}manifest.json "
+                                       "missing): give the folder `fashionrec index build` wrote, or build one "
+                                       f"with `fashionrec index build {index_dir} --out runs/index`")
             raise VectorIndexError(f"no index at {index_dir} ({here}manifest.json missing): build one with `fashionrec "
                                    f"index build DATA_DIR --out {index_dir}`, or give the folder an index was built "
                                    "into")

@@ -1269,7 +1269,7 @@ class TextSearch:
         if not isinstance(query, str):
             raise BadInputError(f"the text query is a string, not {type(query).__name__}")
         if not query.strip():
-            raise BadInputError("the text query is empty")
+            raise BadInputError("the text query is empty: search for words such as 'blue jeans'")
         check_k(k)
         check_similarity(min_similarity)
         base = self._mask(filters)
