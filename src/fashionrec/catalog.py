@@ -284,7 +284,8 @@ class DataReport:
             lines.append(f"same photo       {len(self.shared_photos):,} photos are each the photo of several rows "
                          f"({rows:,} rows); {len(differ)} of them are the photo of rows whose labels differ: each "
                          "time one of those rows has the wrong photo or wrong labels")
-            lines += [f"  ids {' = '.join(map(str, g['ids']))}: {', '.join(g['differ'])} differ" for g in differ[:10]]
+            lines += [f"  ids {' = '.join(map(str, g['ids']))}: {', '.join(g['differ'])} "
+                      f"{'differs' if len(g['differ']) == 1 else 'differ'}" for g in differ[:10]]
             if len(differ) > 10:
                 lines.append(f"  ... and {len(differ) - 10} more (see --json)")
         if self.second_photos:
