@@ -2023,3 +2023,32 @@ def test_is_better_compares_macro_f1_first_and_keeps_the_earlier_on_an_unbroken_
     probs = np.array([[0.5, 0.5], [0.25, 0.75], [1.0, 0.0]])
     assert val_loss(y, probs) == pytest.approx(-(np.log(0.5) + np.log(0.75)) / 2)
     assert math.isnan(val_loss(np.array([-1]), probs[:1]))
+
+
+def test_a_row_without_a_photo_is_no_product_a_model_learnt(fixture_catalog) -> None:
+    # `tag SHOP --index` of a shop's own model stopped at "[Errno 2] No such file or directory:
+    # 'shop/images/26936.jpg'": the split, re-drawn over every row of the shop (tag's), drew the row without a
+    # photo into train without changing the test part, and its photo was then looked at for copies (a new user's
+    # trial, stop 65).
+    from dataclasses import asdict
+
+    from fashionrec.evaluate import seen_by_model, trained_products
+    from fashionrec.splits import SplitConfig, make_split
+
+    usable = fixture_catalog.usable
+    config = SplitConfig()
+    test = make_split(usable, config).fingerprint("test")
+    meta = {"split": {"config": asdict(config), "test_ids_sha256": test}}
+    first = usable.iloc[[0]]
+    # A row of a type the fixture has, whose id leaves the test part as it was: the split is taken as the model's.
+    for extra in range(10 ** 6, 10 ** 6 + 200):
+        gone = first.assign(id=extra, image_status="missing", image_path=f"nowhere/{extra}.jpg", photo_digest="")
+        items = pd.concat([usable, gone], ignore_index=True)
+        if make_split(items, config).fingerprint("test") == test:
+            break
+    else:
+        pytest.fail("no id leaves the fixture's test part as it is")
+    learnt = trained_products(items, meta)
+    assert learnt is not None and extra not in set(learnt["id"]) and (learnt["image_status"] == "ok").all()
+    trained, copies = seen_by_model(items, meta)
+    assert not trained[-1] and not copies[-1] and trained[:-1].sum() == len(learnt)
