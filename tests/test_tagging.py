@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from fashionrec.cli import app
 from fashionrec.errors import BadInputError
 from fashionrec.tagger import Tagger
-from fashionrec.tagging import REVIEW_BELOW, csv_path, describe, labels_to_check, tag
+from fashionrec.tagging import REVIEW_BELOW, TagResult, csv_path, describe, labels_to_check, tag
 
 runner = CliRunner()
 
@@ -85,6 +85,9 @@ def test_a_catalogue_gets_a_row_per_accepted_row_and_its_wrong_labels_are_found(
     agree = (t["articleType"] == t["catalogue_articleType"]) & (t["error"] == "")
     assert s["agreement"]["articleType"]["agree"] == agree.sum()
     assert s["labels_to_check"] == len(labels_to_check(t)) >= 1
+    # One such row is one row ("1 rows with labels to check": a new user's trial, stop 65).
+    one = t.assign(doubted=t["doubted"].where(t["id"] == wrong_id, ""))
+    assert "1 row with labels to check, surest first:" in list(describe(TagResult(table=one, summary=s)))
     # A photo no row names: tagged, with nothing to compare.
     new = t[t["id"] == 99000001].iloc[0]
     assert new["path"] == "images/99000001.jpg" and new["articleType"] == "Tshirts" and new["error"] == ""

@@ -641,7 +641,8 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
         yield f"  {s['seen_in_training']:,} of the tagged rows are products the model trained or validated on" \
               f"{more} (trained_on): they agree more than new products would"
     doubted = labels_to_check(table)
-    yield f"{len(doubted):,} rows with labels to check{', surest first:' if len(doubted) and shown else ''}"
+    first = ", surest first:" if len(doubted) and shown else ""
+    yield f"{_said(len(doubted), 'row', 'rows')} with labels to check{first}"
     for _, r in doubted.head(shown).iterrows():
         name = f" {r['productDisplayName']}" if isinstance(r.get("productDisplayName"), str) else ""
         said = "; ".join(f"{h} catalogue {r[f'catalogue_{h}']}, model {r[h]} {r[f'{h}_prob']:.2f}"
