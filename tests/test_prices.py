@@ -294,6 +294,16 @@ def test_api_items_sorts_by_price_and_bounds_it(priced_client, priced_index):
     # Both bound it; bad ones are said.
     body = priced_client.get("/api/items", params={"q": "under 500", "min_price": 400, "limit": 100}).json()
     assert body["price"] == [400, 500] and all(400 <= i["price"] <= 500 for i in body["items"])
+    # A bound no product that matches meets is said, with the prices they have (total 0 and note null on a shop
+    # whose shirts all cost more: a new user's trial, stop 65).
+    priced = shirts["price"].dropna()
+    body = priced_client.get("/api/items", params={"articleType": "Shirts", "max_price": 100}).json()
+    assert body["total"] == 0 and body["note"] == (
+        f"None of the {len(shirts)} products that match is priced 100 or less: they cost {priced.min():,.0f} to "
+        f"{priced.max():,.0f}; widen the price or leave it out."), body
+    body = priced_client.get("/api/items", params={"q": "shirts under 100"}).json()
+    assert body["note"].startswith("Only products priced 100 or less: 'under 100' was read as a price. None of the")
+    assert priced_client.get("/api/items", params={"q": "qwzxv", "max_price": 100}).json()["note"] is None
     for params, said in (({"sort": "cost"}, "sort"), ({"min_price": 900, "max_price": 100}, "above max_price"),
                          ({"q": "under 500", "min_price": 900}, "no price between")):
         r = priced_client.get("/api/items", params=params)
