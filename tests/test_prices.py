@@ -128,6 +128,14 @@ def test_shirts_under_500_lists_k_shirts_of_500_or_less(priced_client, priced_in
         assert body["price"] == [None, 500.0] and body["left_out"] == []
         assert "Only products priced 500 or less: 'under 500' was read as a price." in body["note"]
         assert "has no prices" not in body["note"]
+    # A price no shirt meets: said, with the prices they have, as /api/items says it (nothing and no word of why
+    # on a shop whose shirts all cost more: a new user's trial, stop 65).
+    body = priced_client.get("/api/search/text", params={"q": "shirts under 100"}).json()
+    assert body["results"] == [] and body["note"] == (
+        "Only products priced 100 or less: 'under 100' was read as a price. None of the "
+        f"{priced_client.get('/api/items', params={'q': 'shirts'}).json()['total']} products that match is priced 100 "
+        f"or less: they cost {shirts['price'].min():,.0f} to {shirts['price'].max():,.0f}; widen the price or leave it "
+        "out."), body
     # Over, and a range.
     body = priced_client.get("/api/search/text", params={"q": "shirts over 800", "k": 50}).json()
     assert body["results"] and all(r["item"]["price"] >= 800 for r in body["results"]), body
@@ -158,6 +166,8 @@ def test_recommend_text_filters_by_price_and_shows_it(priced_index):
     answer = json.loads(out.output)
     assert len(answer["results"]) == 2 and all(r["item"]["price"] <= 500 for r in answer["results"])
     assert answer["price"] == [None, 500.0]
+    out = CliRunner().invoke(app, ["recommend", "text", "shirts under 100", "--index", str(priced_index), "--json"])
+    assert out.exit_code == 0 and "widen the price or leave it out." in json.loads(out.output)["note"], out.output
     out = CliRunner().invoke(app, ["recommend", "text", "shirts under 500", "--index", str(priced_index), "-k", "2"],
                              env={"COLUMNS": "200"})
     assert "priced 500 or less only ('under 500')" in out.output and "price" in out.output

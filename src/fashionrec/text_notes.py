@@ -111,6 +111,23 @@ def unbounded_said(unread: list[str], end: str = ".") -> str:
             f"{PRICE_HINT}{end}")
 
 
+def price_missed_said(rec, q: str | None, filters: dict, price: tuple) -> str | None:
+    """Why an answer bounded by ``price`` is empty where products match but for their price, with the prices they
+    have: `/api/items?q=shirts&max_price=500` and text search's "shirts under 500" on a shop whose 20 shirts cost
+    1,039 and more answered nothing and said nothing of it (a new user's trial, stop 65). None where nothing matches
+    even so. The API's `/api/items` and text search say it, and the CLI's `recommend text`."""
+    unpriced = {k: v for k, v in filters.items() if k != PRICE_FILTER} or None
+    total, cheapest = rec.browse(unpriced, q, offset=0, limit=1, sort="price")
+    if not total:
+        return None
+    dearest = rec.browse(unpriced, q, offset=0, limit=1, sort="-price")[1]
+    costs = [d["price"] for d in (*cheapest, *dearest) if d.get("price") is not None and d["price"] == d["price"]]
+    have = (f"they cost {price_said(costs[0])} to {price_said(costs[1])}" if costs
+            else "none of them has a price")
+    return (f"None of the {total:,} products that match is priced {price_range_said(price)}: {have}; widen the "
+            "price or leave it out.")
+
+
 def price_alone(rec, unaged: str, filters: dict | None, k: int,
                 sort: str | None = None) -> tuple[list, list[str], list | None, str] | None:
     """A text search whose words say a price and nothing else ("under 500", "between 500 and 1000 rupees"), where
@@ -251,6 +268,8 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
             used = price_range(priced)[1] if bounds else []
             if used:
                 said.append(price_read_said(bounds, used))
+                missed = None if recs else price_missed_said(rec, searched, filters, bounds)
+                said += [missed] if missed else []
             unread = [p for p in priced if p not in used and p not in ordered[0]]
             said.extend(unread_said(unread, bool(ordered[1]) and not ordered[0]))
             priced = []

@@ -29,14 +29,8 @@ from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.item_tables import PRICE_FILTER
 from fashionrec.looks import short_look
 from fashionrec.results import PRODUCT_PAGE
-from fashionrec.vocabulary import (
-    price_range,
-    price_range_said,
-    price_read_said,
-    price_said,
-    price_words,
-    without_price_or_size,
-)
+from fashionrec.text_notes import price_missed_said
+from fashionrec.vocabulary import price_range, price_read_said, price_words, without_price_or_size
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/items", tags=["items"], dependencies=[Depends(known_query_only)])
@@ -111,7 +105,7 @@ def browse_items(
             total, page = found
         else:
             corrected = None
-        missed = _price_missed(service.rec, q, filters, price) if price and not total else None
+        missed = price_missed_said(service.rec, q, filters, price) if price and not total else None
         # Where text search lists some (not for "qwzxv", which it finds nothing like: a code review).
         unpriced = {k: v for k, v in filters.items() if k != PRICE_FILTER}    # text search takes no price param
         by_meaning = (f"{root}/api/search/text?{urlencode({'q': ' '.join([q or '', *said[1]]).strip(), **unpriced})}"
@@ -122,22 +116,6 @@ def browse_items(
             else " ".join(filter(None, (said[0], missed))) or None)
     return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d, root=root) for d in page],
                     corrected=corrected, by_meaning=by_meaning, note=note, price=list(price) if price else None)
-
-
-def _price_missed(rec, q: str | None, filters: dict, price: tuple) -> str | None:
-    """Why an answer bounded by ``price`` is empty where products match but for their price, with the prices they
-    have: `/api/items?q=shirts&max_price=500` on a shop whose 20 shirts cost 1,039 and more answered total 0 and
-    note null (a new user's trial, stop 65). None where nothing matches even so."""
-    unpriced = {k: v for k, v in filters.items() if k != PRICE_FILTER} or None
-    total, cheapest = rec.browse(unpriced, q, offset=0, limit=1, sort="price")
-    if not total:
-        return None
-    dearest = rec.browse(unpriced, q, offset=0, limit=1, sort="-price")[1]
-    costs = [d["price"] for d in (*cheapest, *dearest) if d.get("price") is not None and d["price"] == d["price"]]
-    have = (f"they cost {price_said(costs[0])} to {price_said(costs[1])}" if costs
-            else "none of them has a price")
-    return (f"None of the {total:,} products that match is priced {price_range_said(price)}: {have}; widen the "
-            "price or leave it out.")
 
 
 def items_priced(rec, q: str | None, filters: dict, min_price: float | None,
