@@ -157,6 +157,10 @@ def test_the_catalogue_page_filters_by_price_and_its_cards_show_it(priced_client
     shown = [float(p.replace(",", "")) for p in __import__("re").findall(r'<div class="price">Price ([\d,.]+)</div>',
                                                                          page)]
     assert shown and all(p <= 500 for p in shown)
+    # A price no shirt meets: the shirts' prices, as the API says them, not "with the filters chosen" where none was
+    # (a new user's trial, stop 65).
+    page = priced_client.get("/", params={"q": "shirts under 100"}).text
+    assert "widen the price or leave it out." in page and "with the filters chosen" not in page
 
 
 def test_recommend_text_filters_by_price_and_shows_it(priced_index):

@@ -28,7 +28,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.results import PRODUCT_PAGE
-from fashionrec.text_notes import people_listed, unread_said
+from fashionrec.text_notes import people_listed, price_missed_said, unread_said
 from fashionrec.text_search import (
     RELEVANT_TEXT_SIMILARITY,
     SORTS,
@@ -372,7 +372,13 @@ def catalogue_page(
                     facets = {key: {} for key in FILTER_KEYS}
                 else:
                     facets = _choice_counts(service, with_price() or {}, query, relevant, closest)
-                    if not found:
+                    # A price no product that matches meets, said with their prices, as the API says it (this
+                    # read "with the filters chosen" where none was: a new user's trial, stop 65).
+                    missed = (price_missed_said(service.rec, query, chosen, price["price"])
+                              if not found and price else None)
+                    if missed:
+                        notices.append(missed)
+                    elif not found:
                         notices.append(f"No product matches {_quoted(query)} with the filters chosen; each list shows "
                                        "how many products its choices would leave.")
                         unfiltered_url = f"{root}/?" + urlencode({"q": query}) if chosen else None
