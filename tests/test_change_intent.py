@@ -19,10 +19,12 @@ from filelock import FileLock
 
 from fashionrec.change_intent import INTENT
 from fashionrec.errors import VectorIndexError
+from fashionrec.index_delta import delta_names
 from fashionrec.recommend import Recommender
 
 # Loads the index in its own process and kills itself with SIGKILL at a point of an add or a remove: before the
-# save (the Milvus change durable, the folder not saved), or after the save's first two files moved in.
+# save (the Milvus change durable, the folder not saved), after the save's first one or two files moved in, or
+# after its manifest moved in, before the generation it replaced is deleted (index_delta).
 KILLED = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
@@ -30,15 +32,20 @@ KILLED = textwrap.dedent("""
     index_dir, op, point = sys.argv[1:4]
     rec = recommend.Recommender.load(index_dir)
     die = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+    if op == "compact":     # an add past the delta's limits: the whole folder written anew (index_delta)
+        recommend.delta_of = lambda *a: None
+        op = "add"
     if point == "before_save":
         recommend.Recommender.save = die
-    else:
+    elif point == "dropping":   # the new manifest in, the generation it replaced not deleted yet
+        recommend.drop_other_generations = die
+    else:       # "moving": after the save's first two files moved in; "moving1": after its first
         moved = []
         def replace(a, b):      # the save's moves only: from its staging folder into the index folder
             os.rename(a, b)
             if ".staging." in str(a) and Path(b).parent.resolve() == Path(index_dir).resolve():
                 moved.append(b)
-                if len(moved) == 2:
+                if len(moved) == (1 if point == "moving1" else 2):
                     die()
         recommend.os.replace = replace
     if op == "add":
@@ -96,6 +103,84 @@ def test_a_change_killed_part_way_is_finished_or_taken_back_by_the_next_load(tmp
         first = int(rec.items["id"].iloc[5])
         assert rec.remove_product(first)["id"] == first
         _consistent(Recommender.load(folder), count - 1)
+
+
+def _same_as_a_full_save(rec: Recommender, folder: Path, query: int) -> None:
+    """``rec``, loaded from ``folder`` (base files and a generation), holds what a load of the folder saved in full
+    holds: the same items, arrays and search results."""
+    import pandas as pd
+
+    rec.save(full=True)
+    full = Recommender.load(folder)
+    assert full.manifest.get("delta") is None and not list(folder.glob("delta.*"))
+    pd.testing.assert_frame_equal(rec.items, full.items)
+    assert np.array_equal(full.embeddings, rec.embeddings) and np.array_equal(full.text_embeddings,
+                                                                             rec.text_embeddings)
+    assert [(r.id, r.score) for r in full.similar(query)] == [(r.id, r.score) for r in rec.similar(query)]
+    assert [(r.id, r.score) for r in full.search_text("blue shirt")] == \
+        [(r.id, r.score) for r in rec.search_text("blue shirt")]
+
+
+@pytest.mark.parametrize(("op", "point"), [
+    ("add", "moving1"),         # the generation's csv in, its arrays and the manifest not: finished
+    ("add", "dropping"),        # the manifest in, the replaced generation left: deleted by the next save
+    ("compact", "moving"),      # the base's items.csv and embeddings in over a generation: finished
+    ("compact", "dropping"),
+])
+def test_a_generation_killed_at_each_step_leaves_the_old_folder_or_the_new(tmp_path, op, point):
+    # Stop 65: a change writes its rows as a generation beside the base files (index_delta); the folder holds one
+    # already (a removal), so each kill leaves two generations or a base and a generation half moved in.
+    folder = index_copy(tmp_path / "index", "faiss")
+    rec = Recommender.load(folder)
+    count, gone = len(rec.items), int(rec.items["id"].iloc[7])
+    rec.remove_product(gone)
+    assert rec.manifest["delta"]["removed"] == 1 and len(list(folder.glob("delta.*"))) == 2
+    kept = int(rec.items["id"].iloc[1])
+    del rec
+    _killed(folder, "add" if op == "add" else "compact", point)
+    rec = Recommender.load(folder)
+    _consistent(rec, count)         # removed one, added one: the add went in whole
+    assert gone not in rec._row and rec.item(rec._highest_id())["productDisplayName"] == "Killed Add"
+    assert not (folder / INTENT).exists() and not list(folder.glob(".staging.*"))
+    assert (rec.manifest.get("delta") is None) == (op == "compact")
+    _same_as_a_full_save(rec, folder, kept)
+
+
+def test_a_load_beside_a_save_moving_in_reads_the_old_folder_or_says_it_is_inconsistent(tmp_path, monkeypatch):
+    # A server reloading while another process saves: each file the save has moved in before its manifest is
+    # either of a generation the old manifest does not name (read as before) or refused, never read as the old one.
+    import threading
+
+    import fashionrec.recommend as recommend
+
+    folder = index_copy(tmp_path / "index", "faiss")
+    rec = Recommender.load(folder)
+    count, replace, seen = len(rec.items), recommend.os.replace, []
+
+    def load_beside(src, dst):
+        replace(src, dst)
+        if ".staging." in str(src) and Path(dst).parent == folder and Path(dst).name != "manifest.json":
+            def load() -> None:     # in a thread of its own: this one holds the folder's change lock
+                try:
+                    seen.append((Path(dst).name, len(Recommender._load_once(folder, None, None, None).items)))
+                except VectorIndexError:
+                    seen.append((Path(dst).name, "inconsistent"))
+            beside = threading.Thread(target=load)
+            beside.start()
+            beside.join()
+
+    monkeypatch.setattr(recommend.os, "replace", load_beside)
+    rec.remove_product(int(rec.items["id"].iloc[2]))     # a generation: its files, then the shared vector index
+    assert [n for n, _ in seen] == [*delta_names(rec.manifest["generation"]), "vectors.faiss", "vectors.json"]
+    assert seen[:2] == [(n, count) for n, _ in seen[:2]] and {r for _, r in seen[2:3]} == {"inconsistent"}
+    seen.clear()
+    monkeypatch.setattr(recommend, "delta_of", lambda *a: None)    # an add past the limits: a compaction
+    rec.add_product(rec.image_path(int(rec.items["id"].iloc[0])), {"productDisplayName": "Beside"})
+    # items.csv first, over a manifest that names a generation: every file after it read with it
+    assert [n for n, _ in seen][:3] == ["items.csv", "embeddings.npy", "text_embeddings.npy"]
+    assert {r for _, r in seen} == {"inconsistent"}
+    monkeypatch.undo()
+    _consistent(Recommender.load(folder), count)
 
 
 def test_a_copy_of_a_folder_killed_part_way_leaves_the_shared_collection_alone(tmp_path):

@@ -493,7 +493,7 @@ class CatalogueEdits:
                     # Arrays of their own, without the buffers' room.
                     self.embeddings, self.text_embeddings = self.embeddings.copy(), self.text_embeddings.copy()
                 if done.ids:
-                    self.save()
+                    self.save(full=True)    # a folder of products: the base written anew (index_delta)
                 clear_intent(self.index_dir)
             except BaseException:
                 if not self._saved_since(before[3]):     # a Ctrl-C in save's clean-up, after its manifest went in,

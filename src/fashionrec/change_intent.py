@@ -70,6 +70,12 @@ def write_intent(index_dir: str | Path, **fields) -> None:
     write_json(index_dir / INTENT, {"folder": str(index_dir.resolve()), **fields})
 
 
+def move_order(name: str) -> tuple[bool, bool]:
+    """The order in which a save's staged files move in (a ``sorted`` key): ``items.csv`` first, so that a load that
+    finds it replaced while it read reads again (Recommender.load), and the manifest, the commit point, last."""
+    return name == "manifest.json", name != "items.csv"
+
+
 def clear_intent(index_dir: str | Path) -> None:
     (Path(index_dir) / INTENT).unlink(missing_ok=True)
 
@@ -117,7 +123,7 @@ class Recovery:
             # Gone (nothing left to move): what the folder holds is then what it is, said by the load's checks.
             self.intent = {**self.intent, "phase": "change"}
             return
-        moved = [n for n in sorted(names, key=lambda n: n == "manifest.json") if (stage / n).exists()]
+        moved = [n for n in sorted(names, key=move_order) if (stage / n).exists()]
         for name in moved:
             replace_durably(stage / name, self.index_dir / name)
         shutil.rmtree(stage, ignore_errors=True)

@@ -41,11 +41,12 @@ from fashionrec.artifacts import (
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.catalog import COLUMNS, CURRENCY, PRICE, Catalog, first_few, load_catalog, open_rgb, styles_sha256
 from fashionrec.catalogue_edits import catalogue_removals, changing_folder
-from fashionrec.errors import BadInputError, ModelError, NoSpaceError, VectorIndexError
+from fashionrec.errors import BadInputError, FashionrecError, ModelError, NoSpaceError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
 from fashionrec.index.base import read_meta
 from fashionrec.index.faiss_index import KINDS
 from fashionrec.index.projection import Projection, auto_projection_dim
+from fashionrec.index_delta import current_items
 from fashionrec.index_reuse import description_sha256, embed_reusing, encode_reusing, read_reusable, write_digests
 from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
@@ -317,7 +318,7 @@ class IndexBuilding:
                 removed = sorted(removed - left_before - now - rows_now)
                 if removed:
                     rec.manifest["removed_ids"] = removed
-                rec.save()
+                rec.save(full=True)
         except BaseException as e:
             # The new folder never replaced the old one: leave no orphan collection behind. Unless it did: a stop
             # while the replaced folder was deleted, after the swap, dropped the collection the new folder names,
@@ -457,11 +458,11 @@ def _added_products(index_dir: Path,
     if not (index_dir / INDEX_MARKER).is_file() or not (index_dir / "items.csv").is_file():
         return [], []
     try:
-        items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""])
+        items = current_items(index_dir)   # its last generation's
         added = items[added_since_build(items)]
         rows = added.to_dict("records")
         ids = [int(row["id"]) for row in rows]
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, pd.errors.ParserError) as e:
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, pd.errors.ParserError, FashionrecError) as e:
         log.warning("cannot read which products were added to %s (%s: %s); a rebuild keeps none of them",
                     index_dir, type(e).__name__, e)
         return [], []
@@ -578,10 +579,10 @@ def _previous_items(index_dir: Path) -> pd.DataFrame | None:
     """The id, photo path and name of each product of the index a build replaces, read once for the checks;
     None where there is none (or it cannot be read: said by :func:`_added_products`)."""
     try:
-        items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""],
-                            usecols=lambda column: column in ("id", "image_path", "productDisplayName"))
+        items = current_items(index_dir)   # its last generation's
+        items = items[[c for c in items.columns if c in ("id", "image_path", "productDisplayName")]]
         return items if {"id", "image_path"} <= set(items.columns) else None
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError):
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError, FashionrecError):
         return None
 
 

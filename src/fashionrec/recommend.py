@@ -67,7 +67,7 @@ from fashionrec.catalog import (
     styles_sha256,
 )
 from fashionrec.catalogue_edits import CatalogueEdits, manifest_stamp
-from fashionrec.change_intent import INTENT, clear_intent, read_intent, recovering, write_intent
+from fashionrec.change_intent import INTENT, clear_intent, move_order, read_intent, recovering, write_intent
 from fashionrec.colours import nearness
 from fashionrec.data import STORE_HEIGHT, STORE_WIDTH, fit_to_store
 from fashionrec.embed import Embedder, predicted_frame
@@ -88,6 +88,15 @@ from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: 
     added_since_build,
     familiar_floor,
     index_backend,
+)
+from fashionrec.index_delta import (
+    MMAP_ABOVE,
+    Base,
+    delta_of,
+    drop_other_generations,
+    file_sha256,
+    read_files,
+    write_delta,
 )
 from fashionrec.index_reuse import DIGESTS
 from fashionrec.item_tables import BRAND_BEFORE_WEARER, PRICE_FILTER, UNLISTED, ItemTables, filter_attrs  # noqa: F401
@@ -400,7 +409,7 @@ def _move_in(stage: Path, names: list[str], folder: Path) -> None:
         kept = None
     moved: list[str] = []
     try:
-        for name in sorted(names, key=lambda n: n == "manifest.json"):
+        for name in sorted(names, key=move_order):
             # each rename flushed before the next: the manifest, last, is on the disk only after the others
             replace_durably(stage / name, folder / name, flushed=True)    # (the save flushed the stage)
             moved.append(name)
@@ -417,6 +426,15 @@ def _move_in(stage: Path, names: list[str], folder: Path) -> None:
 # An index folder's manifest missing for longer than a rebuild's swap of the folder (a moment) is a folder moved or
 # deleted under a server (Recommender.gone_from_disk).
 GONE_AFTER_S = 5.0
+
+
+def _file_identity(path: Path) -> tuple | None:
+    """Which file ``path`` is (a file moved in over it is another: its inode, time and size), None where none."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _mtime(path: Path) -> int | None:
@@ -649,6 +667,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         # The unfamiliar-photo threshold of an older index, computed once: a product added later moves it
         # by nothing worth 3 s per addition.
         self._floor: float | None = None
+        # The base files a save writes its generation beside (index_delta): known once loaded or saved in full.
+        self._base_files: Base | None = None
         self._reindex()
 
     # ---- building and loading -----------------------------------------------------------------
@@ -670,9 +690,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         attempt = 1
         while True:
             before = _mtime(manifest_path)
+            items_before = _file_identity(Path(index_dir) / "items.csv")
             try:
                 rec = cls._load_once(index_dir, model, uri, token)
-                if _mtime(manifest_path) == before or attempt == LOAD_ATTEMPTS:
+                # items.csv is the first file a save moves in (change_intent.move_order): replaced while the
+                # files were read, some of them may be the next version's, under a manifest not yet moved in.
+                same = _mtime(manifest_path) == before and _file_identity(Path(index_dir) / "items.csv") == items_before
+                if same or attempt == LOAD_ATTEMPTS:
                     return rec
                 # Saved or rebuilt while it was read: its files may be of two versions (the items of one, the
                 # vectors of the other, with as many rows: a code review's trial). Read again.
@@ -730,12 +754,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 raise VectorIndexError(f"index {index_dir} is incomplete or damaged: {path} "
                                        f"({type(e).__name__}: {e}); rebuild it with `fashionrec index build`") from e
 
-        # low_memory=False: one pass, so a hand-edited id is said below, not in pandas' DtypeWarning first
-        items = read("items.csv", lambda p: pd.read_csv(p, keep_default_na=False, na_values=[""], low_memory=False))
-        # Above 1 GB memory-mapped: queries read only their candidates' rows (5 GB of 1280-d vectors at
-        # 1M products); below, in memory, where a query's row reads cost less (0.7 ms at 40k, measured).
-        embeddings = read("embeddings.npy", lambda p: np.load(p, mmap_mode="r" if p.stat().st_size > 2**30 else None))
-        text_embeddings = read("text_embeddings.npy", np.load)
+        # The base files with the manifest's generation applied (index_delta): a save writes only what changed.
+        items, embeddings, text_embeddings, base = read_files(index_dir, manifest, read)
         # An id that is no whole number (a row edited by hand) said here, not as pandas' error at the end.
         if "id" not in items or len(items) and not pd.api.types.is_integer_dtype(items["id"]):
             bad = items["id"][pd.to_numeric(items["id"], errors="coerce").isna()].tolist() if "id" in items else []
@@ -788,16 +808,20 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                              f"{embeddings.shape[1]}-d ones (built by {built_by.get('name', 'another model')}): "
                              "load it with the model it was built with, or rebuild it with `fashionrec index build`")
         items["id"] = items["id"].astype(np.int64)
-        return cls(index_dir, manifest, items.set_index("id", drop=False), embeddings.astype(np.float32, copy=False),
-                   text_embeddings.astype(np.float32), index, tagger, projection)
+        rec = cls(index_dir, manifest, items.set_index("id", drop=False), embeddings.astype(np.float32, copy=False),
+                  text_embeddings.astype(np.float32, copy=False), index, tagger, projection)
+        rec._base_files = base
+        return rec
 
-    def save(self) -> None:
+    def save(self, full: bool = False) -> None:
         """Write the index folder after a change (``add_product``): all of its files or none.
 
         Every file is first written into a staging folder inside the index folder; only when all are
         written are they moved in, the manifest last, so a failure part-way (a full disk) leaves the
         previous set whole. The folder must still hold the version this object was loaded from: an index
         rebuilt into it since then (``fashionrec index build`` while a server runs) is never overwritten.
+        Where it can, the save writes only the rows changed since the base files, as a generation of its own
+        (:mod:`fashionrec.index_delta`); with ``full``, or past the delta's limits, every file anew.
         """
         d = self.index_dir
         d.mkdir(parents=True, exist_ok=True)
@@ -808,16 +832,27 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             if "year" in items:     # whole years, as the build wrote them: a column with gaps reads back as float,
                 # and a product added since wrote 2013.0 (an ML engineer's trial)
                 items = items.assign(year=pd.to_numeric(items["year"], errors="coerce").astype("Int64"))
+            base = getattr(self, "_base_files", None)
+            delta = None if full else delta_of(base, self._ids, tuple(items.columns))
+            generation = int(self.manifest.get("generation") or 0) + 1
             try:
-                items.to_csv(stage / "items.csv", index=False)
-                for name, arr in (("embeddings.npy", self.embeddings), ("text_embeddings.npy", self.text_embeddings)):
-                    with open(stage / name, "wb") as f:
-                        np.save(f, arr)
+                manifest = {k: v for k, v in self.manifest.items() if k != "delta"}
+                if delta is None:
+                    items.to_csv(stage / "items.csv", index=False)
+                    for name, arr in (("embeddings.npy", self.embeddings),
+                                      ("text_embeddings.npy", self.text_embeddings)):
+                        with open(stage / name, "wb") as f:
+                            np.save(f, arr)
+                else:
+                    if base.items_sha256 is None:   # the folder's items.csv is the base: the version is checked
+                        base.items_sha256 = file_sha256(d / "items.csv")
+                    manifest["delta"] = write_delta(stage, generation, delta, items, self._ids, self.embeddings,
+                                                    self.text_embeddings, base, base.items_sha256)
                 self.index.save(stage)
                 if self.projection is not None:
                     self.projection.save(stage)
-                manifest = {**self.manifest, "count": len(self.items), "highest_id": self._highest_id(),
-                            "updated": _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")}
+                manifest.update(count=len(self.items), highest_id=self._highest_id(), generation=generation,
+                                updated=_dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds"))
                 write_json(stage / "manifest.json", manifest)
             except OSError as e:
                 # A full disk was a 500 "internal error (OSError)" from the API, and numpy's "1052160 requested
@@ -857,6 +892,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             shutil.rmtree(stage, ignore_errors=True)
         self.manifest = manifest
         self._stamp = manifest_stamp(manifest)
+        if delta is None:       # the files written are the base from here on
+            self._base_files = Base(self._ids.copy(), tuple(items.columns), None,
+                                    self.embeddings.nbytes + 128 > MMAP_ABOVE)
+        drop_other_generations(d, manifest)     # after the manifest that no longer names them: a kill leaves them
 
     def _once(self, attr: str, build):
         """``self.<attr>``, built by ``build()`` the first time it is asked for: by one thread, while any
