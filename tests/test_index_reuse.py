@@ -765,6 +765,12 @@ def test_a_batch_appends_its_vectors_in_room_and_a_failed_product_leaves_none_be
     # A product added alone after a batch.
     alone = rec.add_product(photo.rotate(40, fillcolor="white"), {"productDisplayName": "Alone"})
     assert len(rec.embeddings) == before + 3 and rec._row[alone] == before + 2
+    # The next one alone goes into room after it (stop 65: each add alone copied both arrays whole), leaving the
+    # arrays before it, which searches may still hold, as they were.
+    held = rec.embeddings, rec.embeddings.copy()
+    second = rec.add_product(photo.rotate(50, fillcolor="white"), {"productDisplayName": "Alone Again"})
+    assert np.shares_memory(rec.embeddings, held[0]) and np.array_equal(held[0], held[1])
+    assert rec._row[second] == before + 3 and np.array_equal(rec.embeddings[:-1], held[1])
 
 
 def test_a_photo_keeps_its_bytes_whatever_form_python_gives_it_in(tmp_path):

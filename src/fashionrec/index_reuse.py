@@ -112,6 +112,8 @@ def _read_reusable(index_dir: Path, tagger: Tagger) -> Reusable | None:
         return None
     # Labels as text: "01" read as a number would come back as "1".
     labels = {f"pred_{head}": str for head in tagger.classes}
+    # The base files alone, without the generation saved beside them (index_delta): rows and vectors of one another
+    # all the same, by photo digest and text, which is all a reuse asks (products added since are carried over).
     items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""], low_memory=False,
                         dtype=labels)
     embeddings = np.load(index_dir / "embeddings.npy")

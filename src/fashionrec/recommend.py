@@ -1029,6 +1029,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         of the new items, built before they went in (:meth:`_prepared`)."""
         self._row = {int(i): r for r, i in enumerate(self.items["id"].to_numpy())}
         self._ids = self.items["id"].to_numpy(dtype=np.int64)
+        # The room an add alone appends into (CatalogueEdits._with_row), let go once the arrays are no longer in it
+        # (a removal's are new arrays): kept, it held a second copy of the embeddings for nothing.
+        spare = self.__dict__.get("_spare") or {}
+        for name in [n for n, buf in spare.items() if getattr(getattr(self, n, None), "base", None) is not buf]:
+            del spare[name]
         self._cache: dict[int, dict] = {}
         # As the word search's below: the type words of the items before, until the next ones are built.
         self._types_before = (getattr(self, "_vocab", None) or {}).get("types") or getattr(self, "_types_before", None)
