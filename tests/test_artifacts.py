@@ -185,10 +185,15 @@ def test_an_atomic_write_reaches_the_disk_before_and_after_its_rename(tmp_path, 
 def test_an_index_folders_save_reaches_the_disk(tmp_path, flushes):
     from _recs_support import index_copy
 
+    from fashionrec.index_delta import delta_names
     from fashionrec.recommend import Recommender
 
     folder = index_copy(tmp_path / "index")
     rec = Recommender.load(folder)
     rec.remove_product(int(rec.items["id"].iloc[0]))
+    moved = {Path(e[2]).name for _, e in flushes(folder)}
+    # A change is saved as a generation beside the base files (stop 65, index_delta); the base in full at a compaction.
+    assert {*delta_names(rec.manifest["generation"]), "manifest.json"} <= moved
+    rec.save(full=True)
     moved = {Path(e[2]).name for _, e in flushes(folder)}
     assert {"items.csv", "embeddings.npy", "text_embeddings.npy", "manifest.json"} <= moved

@@ -599,12 +599,12 @@ def test_a_ctrl_c_in_a_folder_add_says_whether_the_batch_is_in(tmp_path, monkeyp
     before = len(Recommender.load(index, tiny_tagger_path()))
     _new_products(tmp_path / "new", Recommender.load(index, tiny_tagger_path()))
     if when == "before the save":
-        def ctrl_c(self):
+        def ctrl_c(self, *args, **kwargs):
             raise KeyboardInterrupt
 
         monkeypatch.setattr(Recommender, "save", ctrl_c)
     elif when == "manifest unreadable":      # said, not a traceback over the Ctrl-C's message
-        def damaged(self):
+        def damaged(self, *args, **kwargs):
             (index / "manifest.json").write_text("{not json")
             raise KeyboardInterrupt
 

@@ -3133,21 +3133,26 @@ def test_an_added_product_never_takes_the_id_of_a_row_the_index_left_out(tmp_pat
                                                               allow_new_values=True) > late
 
 
-def test_a_save_that_fails_part_way_leaves_the_previous_folder_whole(tmp_path, monkeypatch, dead_pid):
+@pytest.mark.parametrize("written", ["full", "generation"])
+def test_a_save_that_fails_part_way_leaves_the_previous_folder_whole(tmp_path, monkeypatch, dead_pid, written):
     import fashionrec.recommend as recommend_module
 
     d = index_copy(tmp_path / "index", "faiss")
     r = Recommender.load(d, tiny_tagger_path())
     n = len(r)
-    real_save, calls = np.save, []
+    # In full: the second array (text embeddings) does not fit; as a generation (stop 65, index_delta): its arrays.
+    writer, fails_at = ("save", 2) if written == "full" else ("savez", 1)
+    real_save, calls = getattr(np, writer), []
 
-    def full_disk(f, arr, *a, **k):       # the second array (text embeddings) does not fit
+    def full_disk(f, *a, **k):
         calls.append(1)
-        if len(calls) == 2:
+        if len(calls) == fails_at:
             raise OSError(28, "No space left on device")
-        return real_save(f, arr, *a, **k)
+        return real_save(f, *a, **k)
 
-    monkeypatch.setattr(recommend_module.np, "save", full_disk)
+    if written == "full":
+        monkeypatch.setattr(recommend_module, "delta_of", lambda *a: None)
+    monkeypatch.setattr(recommend_module.np, writer, full_disk)
     manifest = dict(r.manifest)
     # Said as such, naming the folder (a full disk was a 500 from the API: an operator's trial); still an OSError.
     with pytest.raises(OSError, match=f"cannot save the index in {d}: no space left on its disk"):
@@ -3528,7 +3533,10 @@ def test_cli_index_add_makes_a_product_searchable(tmp_path):
     said = " ".join(newtype.output.split())
     assert newtype.exit_code == 0 and "articleType 'Handbagz' is new to this index" in said, said
     assert "masterCategory" in said and "are the tagger's guesses from its photo" in said
-    written = pd.read_csv(d / "items.csv", dtype=str).set_index("productDisplayName")
+    # (As a generation's row since stop 65: index_delta.)
+    generation = (json.loads((d / "manifest.json").read_text()).get("delta") or {}).get("files", {})
+    written = pd.concat([pd.read_csv(d / name, dtype=str) for name in ["items.csv", *generation]
+                         if name.endswith(".csv")]).set_index("productDisplayName")
     assert written.at["Tote", "year"] == "2013"
     text = tmp_path / "note.jpg"
     text.write_text("not a photo")
