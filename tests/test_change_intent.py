@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -181,6 +182,18 @@ def test_a_load_beside_a_save_moving_in_reads_the_old_folder_or_says_it_is_incon
     assert {r for _, r in seen} == {"inconsistent"}
     monkeypatch.undo()
     _consistent(Recommender.load(folder), count)
+    # A load that read items.csv before a save replaced it (moved in first) and the rest after reads again.
+    reads, read_once = [], Recommender._load_once
+
+    def replaced_while_read(cls, *args):
+        reads.append(read_once(*args))
+        if len(reads) == 1:
+            shutil.copy(folder / "items.csv", folder / "items.next")
+            os.replace(folder / "items.next", folder / "items.csv")
+        return reads[-1]
+
+    monkeypatch.setattr(Recommender, "_load_once", classmethod(replaced_while_read))
+    assert Recommender.load(folder) is reads[1]
 
 
 def test_a_copy_of_a_folder_killed_part_way_leaves_the_shared_collection_alone(tmp_path):

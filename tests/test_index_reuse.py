@@ -876,6 +876,11 @@ def test_a_ctrl_c_after_the_batchs_manifest_went_in_keeps_its_photos(tmp_path, m
     assert again.image_path(900001).is_file() and again.image_path(900002).is_file()
     assert len(rec) == len(again) and rec.add_products(tmp_path / "new", progress=False).unchanged[:2] == [900001,
                                                                                                           900002]
+    # The object's next change is saved over the base the batch wrote, not the one it loaded (stop 65: a generation
+    # over the old base repeated the batch's rows after the new one's, two products of each id).
+    alone = rec.add_product(again.image_path(900001), {"productDisplayName": "After The Batch"})
+    after = Recommender.load(index, tiny_tagger_path())
+    assert after.items["id"].is_unique and len(after) == len(again) + 1 and alone in after._row
 
 
 def test_an_index_of_an_earlier_version_is_embedded_again_and_the_log_says_why(shop, tmp_path, monkeypatch, caplog):

@@ -13,6 +13,8 @@ Index folder (written atomically: into a temp folder, then renamed):
 * ``projection.npz`` — when the manifest names a projection: the PCA that shortens the embeddings the index
   searches (:mod:`fashionrec.index.projection`); candidates are re-scored with ``embeddings.npy``.
 * ``images/<id>.jpg`` — photos of products added with :meth:`~fashionrec.recommend.Recommender.add_product`.
+* ``delta.G.csv`` + ``delta.G.npz`` — after an add or remove, the rows changed since the three files above were
+  written, generation ``G`` of the manifest's ``delta`` (:mod:`fashionrec.index_delta`); a build writes none.
 """
 
 from __future__ import annotations

@@ -832,7 +832,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             if "year" in items:     # whole years, as the build wrote them: a column with gaps reads back as float,
                 # and a product added since wrote 2013.0 (an ML engineer's trial)
                 items = items.assign(year=pd.to_numeric(items["year"], errors="coerce").astype("Int64"))
-            base = getattr(self, "_base_files", None)
+            base = self._base_files
             delta = None if full else delta_of(base, self._ids, tuple(items.columns))
             generation = int(self.manifest.get("generation") or 0) + 1
             try:
@@ -1023,6 +1023,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         """Take ``manifest``, which a save of this object's state put in the folder, as the version loaded."""
         self.manifest = manifest
         self._stamp = manifest_stamp(manifest)
+        if not manifest.get("delta"):   # saved in full: the base a generation would name is not the one known here
+            self._base_files = None     # (the next save writes in full again)
 
     def _reindex(self) -> None:
         """Forget what was worked out from the items (they changed); a server's change puts in place the tables
