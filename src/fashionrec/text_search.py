@@ -391,6 +391,10 @@ def _renamed(phrase: str, colour: str) -> bool:
                 or Levenshtein.distance(joined, name) <= 1)
 
 
+# The Apparel subCategories that "wear" beside an occasion does not ask for (:meth:`TextSearch._clothes_asked`).
+UNDER_CLOTHES = ("Innerwear", "Loungewear and Nightwear")
+
+
 class TextScores(NamedTuple):
     """How :meth:`TextSearch.search_text` ranks the rows for one query."""
 
@@ -462,6 +466,19 @@ class TextSearch:
         if not said:
             return np.zeros(len(self.items), bool)
         return np.logical_and.reduce([self._words().in_names(w) for w in said])
+
+    def _clothes_asked(self, query: str, parsed: dict[str, list[str]]) -> np.ndarray:
+        """Per row, whether it is clothing (masterCategory Apparel) where ``query`` says "wear" and names no type
+        or group (``parsed``: its :meth:`parse_query`), for :meth:`browse` to rank as the type asked; none
+        otherwise. "wear" is a stop word, so "office wear for women" listed Murcia's 8 "Office" handbags first
+        (the name's occasion word) and "casual wear" a watch and a belt among its first ten (a shopper's trial,
+        stop 65)."""
+        if "wear" not in search_words(query, stem=False) or "masterCategory" not in self.items \
+                or any(parsed.get(key) for key in ("articleType", "subCategory", "masterCategory")):
+            return np.zeros(len(self.items), bool)
+        # Not underwear and nightwear, which other words ask for ("night wear"): with them "casual wear" listed a
+        # bra and a brief in its first ten.
+        return self._is("masterCategory", ["Apparel"]) & ~self._is("subCategory", list(UNDER_CLOTHES))
 
     def _named_as_type(self, word: str) -> np.ndarray:
         """Per row, whether its name has ``word`` (a query's, singular, that names a type) or another word for
@@ -672,7 +689,7 @@ class TextSearch:
             # High to low: its type, colour and gender as asked; its name has the occasion word (above the usage
             # the word reads as: "gym" listed the 8 Casual "... Gym Bag"s 3,568th to 3,575th, a code review);
             # its usage and season as asked; its name has the type asked; every word; not seen otherwise.
-            attrs = self._attribute_rank(parsed, rows)
+            attrs = self._attribute_rank(parsed, rows) | self._clothes_asked(q, parsed)[rows] << 4
             rank = (attrs >> 2) << 6 | self._named_for_occasion(words)[rows] << 5 | (attrs & 3) << 3 \
                 | self._named_as_asked(words, parsed.get("baseColour", []))[rows] << 2 \
                 | self._words().mask(words)[rows] << 1 \
