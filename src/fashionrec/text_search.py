@@ -58,6 +58,7 @@ from fashionrec.vocabulary import (
     WARM_TYPES,
     WARMTH_WORDS,
     WEATHER_KEYS,
+    WIDE_PHRASES,
     WIDER_USAGE,
     WORN_BY,
     TypeWords,
@@ -857,12 +858,25 @@ class TextSearch:
             # None of them has it ("dress for wedding": no dress is Ethnic): the words find nothing, and the
             # catalogue page answers with the closest matches by meaning rather than every dress unranked.
             mask = self._words().mask(words)
+        mask = mask | self._wide_phrase_rows(phrases, [w for w in words if w not in occasion])
         worn_by = {g for w in words for g in WORN_BY.get(w) or WORN_BY.get(w + "s", ())}     # words are singular
         if worn_by and not any(genders_named(w) for w in words):
             # A word that says who wears it, where the query names no one ("sherwani": the men's kurtas and
             # Nehru jackets, not the 1,591 women's kurtas after them; "panties": no men's briefs).
             mask = mask & self._is("gender", worn_by | {"Unisex"})
         return mask
+
+    def _wide_phrase_rows(self, phrases: list[tuple[str, str, list[str]]], words: list[str]) -> np.ndarray:
+        """Per row, whether it is of the type a phrase of ``phrases`` (:meth:`_attribute_phrases`) names in
+        :data:`~fashionrec.vocabulary.WIDE_PHRASES` ("running shoes": Sports Shoes) and has the query's other
+        ``words``; none where no such phrase is said. :meth:`browse` ranks the products named with every word
+        first."""
+        wide = [(said, WIDE_PHRASES[said]) for key, phrase, _ in phrases if key == "articleType"
+                and (said := tuple(search_words(phrase))) in WIDE_PHRASES]
+        if not wide:
+            return np.zeros(len(self.items), bool)
+        said, kind = wide[0]
+        return self._is("articleType", kind) & self._words().mask([w for w in words if w not in said])
 
     def _negation(self, query: str) -> tuple[str, list[list[str]]]:
         """:meth:`_read_negation` of ``query``, read once: a text search asked it three times (its scores, its

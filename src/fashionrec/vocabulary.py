@@ -153,6 +153,12 @@ def join_qualified(text: pd.Series) -> pd.Series:
     return text.str.replace(_QUALIFIED, join, regex=True)
 
 
+# Type phrases of SYNONYMS whose words few names have, though the type they name is the thing asked: the catalogue
+# page (which needs every word) listed the 43 products named "running" for "running shoes", not its other Sports
+# Shoes (a shopper's trial on the full catalogue, stop 65). There they find the type too, the named ones first.
+# Keyed by the phrase's search words (singular).
+WIDE_PHRASES = {("running", "shoe"): "Sports Shoes"}
+
 # Synonyms above for things the catalogue has no type of, only the closest types: a search that uses one, where
 # fewer than NAME_EVIDENCE product names have the word, says so ("sherwani" listed men's kurtas as if they were
 # sherwanis; one name says "Suit" of a tracksuit).
