@@ -2802,6 +2802,12 @@ def test_browse_lists_the_named_type_before_name_matches(tmp_path):
     total, page = r.browse(q="running shoes", limit=len(sports))
     named = ["running" in p["productDisplayName"].lower() for p in page]
     assert total == len(sports) and named[0] and named == sorted(named, reverse=True), named
+    # Named so, whatever its colour label: before the pairs labelled with the colour asked.
+    colour = r.items.loc[sports[0], "baseColour"]
+    r.items.loc[sports[-1], ["productDisplayName", "baseColour"]] = [f"Puma Men {colour} Running Shoes", "Multi"]
+    r._reindex()
+    page = r.browse(q=f"{colour} running shoes", limit=len(sports))[1]
+    assert page[0]["id"] == int(r.items.loc[sports[-1], "id"]), [p["productDisplayName"] for p in page]
 
 
 def test_browse_lists_every_name_once_before_any_twice(tmp_path):

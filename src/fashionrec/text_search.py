@@ -697,6 +697,11 @@ class TextSearch:
                 | ~self._after_its_tier_for(parsed.get("baseColour", []))[rows]
             rank |= ~self._aside_for(parsed, words)[rows] << 9      # a kids' product for "men" after the rest
             rank |= ~self._given_away(q)[rows] << 10        # promotional freebies last, unless asked for
+            # Found only by its type for a phrase of WIDE_PHRASES ("running shoes": a Sports Shoes pair not named
+            # so) after every product named with the words, whatever its colour label ("black running shoes": the
+            # ASICS ones named "Running Black" but labelled otherwise came after Lotto's black sports shoes).
+            rank |= ~(self._wide_phrase_rows(self._attribute_phrases(q), words) & ~self._words().mask(words))[rows] \
+                << 11
             rows = rows[np.argsort(-rank, kind="stable")]
             ranks = np.sort(rank)[::-1]     # per position, the rank of the row there: each reordering keeps tiers
             rows = _names_taking_turns(rows, ranks, self._names())
