@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,19 @@ GROWN_UP = {"Boys": "Men", "Girls": "Women"}
 # A name's brand: its words before the first word for a wearer ("Gini and Jony" of "Gini and Jony Men ...").
 BRAND_BEFORE_WEARER = (r"^(.+?)\s+(?i:men|women|boys?|girls?|kids?|unisex|boy's|girl's|mens|womens|men's|"
                        r"women's)\b")
+
+
+def name_brands(names: pd.Series) -> pd.Series:
+    """Each name's brand (:data:`BRAND_BEFORE_WEARER`), folded, its words one space apart; NaN where the name has
+    no wearer word. One reading for the children's brands (:meth:`ItemTables._childrens`) and the brands a name
+    without a wearer word begins with (:func:`fashionrec.outfits._brands`)."""
+    return names.str.extract(BRAND_BEFORE_WEARER, expand=False).str.casefold().str.split().str.join(" ")
+
+
+def brand_words(name: str) -> list[str]:
+    """The words of ``name``'s brand as typed (:data:`BRAND_BEFORE_WEARER`), or none where it has no wearer word."""
+    match = re.match(BRAND_BEFORE_WEARER, name)
+    return match.group(1).split() if match else []
 # A brand of at least this many products, this share of them children's (named or filed so), makes all of its
 # products children's: in the catalogue Gini and Jony (0.985 of 616), Warner Bros, Chhota Bheem and Madagascar 3
 # (1.0); not Disney (0.966) or Marvel (0.85), whose men's printed T-shirts are grown-ups'.
@@ -112,7 +126,7 @@ class ItemTables:
             # A children's brand's products are children's whatever their name says: "Gini and Jony Men Solid
             # White Shorts" (a kids' brand, 607 of its 616 products children's by name or filing) completed a man's
             # shirt in the README's own example. A brand is a name's words before its first wearer's word.
-            brand = names.str.extract(BRAND_BEFORE_WEARER, expand=False).str.strip().str.casefold()
+            brand = name_brands(names)
             by_brand = pd.DataFrame({"brand": brand, "child": named | it["gender"].isin(["Boys", "Girls"])}
                                     ).dropna().groupby("brand")["child"].agg(["size", "mean"])
             childrens = by_brand.index[(by_brand["size"] >= CHILDRENS_BRAND[0])

@@ -18,7 +18,7 @@ import pandas as pd
 from fashionrec.blas import one_blas_thread
 from fashionrec.catalog import shipped_description
 from fashionrec.colours import distance, nearness
-from fashionrec.item_tables import BRAND_BEFORE_WEARER
+from fashionrec.item_tables import name_brands
 from fashionrec.looks import (
     ACCESSORY_DEFAULT,
     BELTLESS,
@@ -85,9 +85,10 @@ FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agre
 
 
 def _brands(names: pd.Series) -> frozenset[str]:
-    """The catalogue's brands, folded: a name's words before its wearer word (:data:`BRAND_BEFORE_WEARER`), of two
-    products or more (one product's "Adidas Black Men ..." says a colour, not a brand)."""
-    brand = names.str.extract(BRAND_BEFORE_WEARER, expand=False).dropna().str.casefold().str.split().str.join(" ")
+    """The catalogue's brands, folded: a name's words before its wearer word
+    (:func:`~fashionrec.item_tables.name_brands`), of two products or more (one product's "Adidas Black Men ..."
+    says a colour, not a brand)."""
+    brand = name_brands(names).dropna()
     counts = brand.value_counts()
     return frozenset(counts.index[counts >= 2])
 

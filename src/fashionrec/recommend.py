@@ -100,6 +100,7 @@ from fashionrec.index_delta import (
 )
 from fashionrec.index_reuse import DIGESTS
 from fashionrec.item_tables import BRAND_BEFORE_WEARER, PRICE_FILTER, UNLISTED, ItemTables, filter_attrs  # noqa: F401
+from fashionrec.item_tables import brand_words as item_brand_words
 from fashionrec.levels import levels_fingerprint
 from fashionrec.looks import NAMED_ALIAS
 from fashionrec.outfits import Outfits
@@ -294,10 +295,9 @@ def _second_colour(named: tuple[str, ...], label: object, source: dict | None) -
 def _same_brand(brand_words: list[str], name: str) -> str | None:
     """The brand ``name`` shares with the product whose brand is ``brand_words``, or None: the whole brand of one
     of the two ("Turtle" of "Turtle Check"); "Red Tape" and "Red Chief" share a word, not a brand."""
-    match = re.match(BRAND_BEFORE_WEARER, name)
-    if not brand_words or not match:
+    words = item_brand_words(name)
+    if not brand_words or not words:
         return None
-    words = match.group(1).split()
     n = min(len(words), len(brand_words))
     n = next((i for i in range(n) if words[i].casefold() != brand_words[i].casefold()), n)
     return " ".join(words[:n]) if n and n in (len(words), len(brand_words)) else None
@@ -1294,8 +1294,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         cosines = np.round(cosines.astype(np.float64), 2)        # as the whole reason says them
         closest = int(np.argmax(cosines))
         name = str((source or {}).get("productDisplayName") or "")
-        brand = re.match(BRAND_BEFORE_WEARER, name)
-        brand_words = brand.group(1).split() if brand else []
+        brand_words = item_brand_words(name)
         mine = set(name_traits(name))
         _, named = self._named_colours()
         alike = len({r.card_reason for r in others}) == 1 and "as chosen" not in others[0].card_reason
