@@ -892,6 +892,18 @@ def test_similar_items_cards_say_what_tells_each_apart(rec, monkeypatch):
     assert recommend._second_colour(("White", "Blue"), "White", {"baseColour": "Purple"}) == ["Blue"]
 
 
+def test_a_name_trait_is_not_read_where_its_word_names_another_thing():
+    # A review (stop 65): a blush's card said "Relaxed fit" ("Loose Powder"), a wallet's "Slim fit" ("Slim Fold")
+    # and "Hooded" (Fossil's "Hood" line).
+    from fashionrec.recommend import name_traits
+
+    assert name_traits("Streetwear Crystal Shine Bronze Face Brightener Loose Powder") == ()
+    assert name_traits("Fossil Men Hood Traveller Brown Wallet") == ()
+    assert name_traits("American Tourister Men Brown Slim Fold Wallet") == ("slim",)
+    assert name_traits("Elle Women Black Etra Slim Fit Trousers") == ("slim fit",)
+    assert name_traits("Puma Men Loose Hoodie") == ("relaxed fit", "hooded")
+
+
 def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, monkeypatch):
     import fashionrec.recommend as recommend
 

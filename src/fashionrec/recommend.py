@@ -195,16 +195,19 @@ UNSURE_TYPE = UNSURE
 # sleeve, material, a watch's movement; a name's other words are a line's or a model's ("Lafayette", "Hadden"),
 # telling nothing. Of runs/index's 39,730 names 9,767 say one: printed 3,328, striped 1,589, checked 1,339, solid
 # 1,222, leather 500, analogue 266, chronograph 264, slim fit 225, washed 189, digital 175, canvas 159, round neck 51,
-# sleeveless 43; "lace" (mostly lace-up shoes) and "denim" (a colour, "Dark Denim") are left out.
+# sleeveless 43; "lace" (mostly lace-up shoes) and "denim" (a colour, "Dark Denim") are left out. Not a fit where
+# the word names another thing (a review, stop 65, of styles.csv's 44k names): "Slim" alone is slim, not slim fit
+# ("Slim Fold Wallet", "Ultra slim Sunglasses": 20 names), "Loose Powder" (4 blushes and compacts) is not relaxed,
+# and a bare "Hood" is as often a line's name ("Fossil Men Hood Traveller Brown Wallet", 3 of 11) as a hood.
 NAME_TRAITS = (
     (r"\bchecks?\b|\bchecked\b|\bcheckered\b", "checked"), (r"\bstripes?\b|\bstriped\b", "striped"),
     (r"\bprints?\b|\bprinted\b", "printed"), (r"\bfloral\b", "floral"), (r"\bpolka\b", "polka dot"),
     (r"\bcamo\b|\bcamouflage\b", "camo"), (r"\bpaisley\b", "paisley"), (r"\bgraphic\b", "graphic"),
     (r"\bembroider(?:ed|y)\b", "embroidered"), (r"\bsolid\b", "solid"),
-    (r"\bslim\b", "slim fit"), (r"\bskinny\b", "skinny"), (r"\b(?:regular|comfort) fit\b", "regular fit"),
-    (r"\brelaxed\b|\bloose\b", "relaxed fit"),
+    (r"\bslim[- ]?fit\b", "slim fit"), (r"\bslim\b(?![- ]?fit)", "slim"), (r"\bskinny\b", "skinny"),
+    (r"\b(?:regular|comfort) fit\b", "regular fit"), (r"\brelaxed\b|\bloose\b(?!\s+powder)", "relaxed fit"),
     (r"\bwashed\b|\bstone ?wash", "washed"), (r"\bfaded\b", "faded"), (r"\bdistressed\b|\bripped\b", "distressed"),
-    (r"\b(?:round|crew) neck\b", "round neck"), (r"\bv[- ]?neck\b", "V-neck"), (r"\bhood(?:ed)?\b", "hooded"),
+    (r"\b(?:round|crew) neck\b", "round neck"), (r"\bv[- ]?neck\b", "V-neck"), (r"\bhood(?:ed|ie)\b", "hooded"),
     (r"\bsleeveless\b", "sleeveless"), (r"\b(?:short|half) sleeve", "short-sleeved"),
     (r"\b(?:full|long) sleeve", "long-sleeved"),
     (r"\bleather\b", "leather"), (r"\bsuede\b", "suede"), (r"\bcanvas\b", "canvas"), (r"\bsilk\b", "silk"),
