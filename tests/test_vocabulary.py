@@ -178,6 +178,7 @@ def test_the_word_colour_beside_a_colour_is_left_out():
     assert without_colour_word("red colour dress") == "red dress" and without_colour_word("color: blue") == "blue"
     assert without_colour_word("black coloured shoes") == "black shoes"
     assert without_colour_word("navy blue color shirt") == "navy blue shirt"
-    for kept in ("multi colour", "lip colour", "colour me perfume", "united colors of benetton"):
+    for kept in ("multi colour", "lip colour", "colour me perfume", "united colors of benetton", "lip colour red",
+                 "nail color pink", "hair colour black", "red colour block top", "navy color-block polo"):
         assert without_colour_word(kept) == kept
     assert read_ages("blue colour kurta for 5 year old") == ("kids blue kurta", ["for 5 year old"], True)

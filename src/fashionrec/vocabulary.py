@@ -329,8 +329,13 @@ SIZE_WORDS = re.compile(
 _COLOUR_NAMES = "|".join(sorted({w.lower() for c in SWATCHES for w in c.split()} | {"navy", "gray", "golden"},
                                 key=len, reverse=True))
 _COLOUR_WORD = r"colou?r(?:s|ed)?"
-COLOUR_AFTER = re.compile(rf"\b({_COLOUR_NAMES})\s+{_COLOUR_WORD}\b", re.IGNORECASE)
-COLOUR_BEFORE = re.compile(rf"\b{_COLOUR_WORD}\s*[:=-]?\s*(?=(?:{_COLOUR_NAMES})\b)", re.IGNORECASE)
+# Nor in "colour block" (14 names say "Color Block" or "Colourblocked": "red colour block top" read "red block top"),
+# nor after "lip", "nail", "hair" or "eye" (78 names: "Lip Color", "Hair Colour"; "lip colour red" read "lip red";
+# a review, stop 65).
+_NOT_THE_WORD = r"(?!\s*-?\s*block)"
+COLOUR_AFTER = re.compile(rf"\b({_COLOUR_NAMES})\s+{_COLOUR_WORD}\b{_NOT_THE_WORD}", re.IGNORECASE)
+COLOUR_BEFORE = re.compile(rf"(?<!\blip\s)(?<!\bnail\s)(?<!\bhair\s)(?<!\beye\s)\b{_COLOUR_WORD}\s*[:=-]?\s*"
+                           rf"(?=(?:{_COLOUR_NAMES})\b)", re.IGNORECASE)
 
 
 def without_colour_word(query: str) -> str:
