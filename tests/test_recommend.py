@@ -4450,6 +4450,9 @@ def test_a_name_without_a_wearer_word_is_read_after_its_brand():
     assert [n for n, o in otherwise.items() if o] == ["FNF Multi Coloured Sari", "Quechua Red Sipper",
                                                       "Adidas Black Backpack"], otherwise
     assert names._named_rows()["Multi"].tolist() == [rows.index(("FNF Multi Coloured Sari", "White"))]
+    # A shop's own catalogue whose names have no wearer word, and so no brand known: read after the first word.
+    own = _NamesOnly(pd.DataFrame({"productDisplayName": ["Zara Red Cotton Kurta", "", None], "baseColour": "Red"}))
+    assert own._named_colours()[1] == [("Red",), (), ()] and own._named_rows()["Red"].tolist() == [0]
 
 
 class _NamesOnly(Outfits):

@@ -30,8 +30,11 @@ BRAND_BEFORE_WEARER = (r"^(.+?)\s+(?i:men|women|boys?|girls?|kids?|unisex|boy's|
 def name_brands(names: pd.Series) -> pd.Series:
     """Each name's brand (:data:`BRAND_BEFORE_WEARER`), folded, its words one space apart; NaN where the name has
     no wearer word. One reading for the children's brands (:meth:`ItemTables._childrens`) and the brands a name
-    without a wearer word begins with (:func:`fashionrec.outfits._brands`)."""
-    return names.str.extract(BRAND_BEFORE_WEARER, expand=False).str.casefold().str.split().str.join(" ")
+    without a wearer word begins with (:func:`fashionrec.outfits._brands`). Spaces by a pattern, not split and
+    join: where no name has a wearer word (a shop's own catalogue), a split of none is of floats, which ``.str``
+    refuses."""
+    brands = names.str.extract(BRAND_BEFORE_WEARER, expand=False).str.casefold()
+    return brands.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
 def brand_words(name: str) -> list[str]:
