@@ -31,7 +31,7 @@ fi
 stamp=.venv/.fashionrec-setup
 want="$( (cat pyproject.toml; echo "${TORCH_PINS[*]}") | sha256sum | cut -d' ' -f1)"
 if [ "${FASHIONREC_FORCE_INSTALL:-0}" = 1 ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] \
-        || ! python -c "import fashionrec, torch, torchvision, pytest" 2>/dev/null; then
+        || ! python -c "import fashionrec, torch, torchvision, pytest, xdist" 2>/dev/null; then
     log "installing ${TORCH_PINS[*]} and fashionrec[dev]"
     python -m pip install -q "${TORCH_PINS[@]}"
     python -m pip install -q -e '.[dev]'
