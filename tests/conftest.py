@@ -22,6 +22,12 @@ FIXTURE_DIR = TESTS / "fixtures" / "catalog"
 # A server looks for changes to its index folder every 10 s by default: none in tests (their own index copies
 # change under servers on purpose), but the tests of that watching, which set it themselves.
 os.environ["FASHIONREC_RELOAD_S"] = "0"
+# A pytest-xdist worker (scripts/test.sh runs two) starts with COLUMNS=80 where one pytest process has none: the
+# CLI's console then wraps its messages at 80 columns (fashionrec.cli._console), and a long temporary path broke
+# mid-name ("text_embeddings\n.npy"), failing a test that finds the message's words; the workers print as one
+# process does.
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ.pop("COLUMNS", None)
 
 
 def full_data_path() -> Path:
