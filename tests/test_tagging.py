@@ -103,8 +103,14 @@ def test_a_catalogue_gets_a_row_per_accepted_row_and_its_wrong_labels_are_found(
     assert list(back.columns) == list(t.columns) and len(back) == len(t)
     described = json.loads(json_file.read_text())
     assert described["model"]["sha256"] == shipped.sha256 and described["csv"] == "tags.csv"
+    assert set(back.columns) <= columns_described(described, shipped.classes)    # every column says what it is
     assert set(described["model"]["classes"]) == set(shipped.classes) and "tag(" in described["command"]
     assert sorted(p.name for p in csv_file.parent.iterdir()) == ["tags.csv", "tags.json"]   # no temp files
+
+
+def columns_described(described: dict, heads) -> set[str]:
+    """The CSV columns a tags.json describes, its ``<head>`` patterns written out for every head."""
+    return {name.replace("<head>", h) for key in described["columns"] for name in key.split(", ") for h in heads}
 
 
 def test_the_csv_and_its_description_are_put_in_place_together(tmp_path):
@@ -156,6 +162,7 @@ def test_a_loose_folder_tags_its_photos_in_order_and_names_what_it_did_not_tag(f
     assert all(errors[p] == "" for p in ("b.JPG", "c.png", "f.gif", "g.bmp", "i\\xff.jpg", "shoes/a.jpg",
                                           "shoes/0051234.jpg"))
     assert "catalogue_articleType" not in t and "differs" not in t
+    assert set(t.columns) <= columns_described(result.summary, shipped.classes)
     # The same labels and probabilities as one photo at a time through the tagger's own verb.
     for path in ("b.JPG", "shoes/a.jpg", "g.bmp"):
         row = t[t["path"] == prefix + path].iloc[0]

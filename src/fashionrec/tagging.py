@@ -544,13 +544,19 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
         "given_twice": notes["given_twice"],
         "review_below": review_below, "to_review": int(table["review"].sum()),
         "articleType_counts": {str(k): int(v) for k, v in table.loc[ok, "articleType"].value_counts().items()},
+        # Every column of the CSV: an ML engineer's trial (stop 65) found id, path and greyscale_photo in the table
+        # and not here, the id of a folder's photo empty with nothing to say why.
         "columns": {
+            "id": "the product's id: a catalogue row's, or a photo's whose file name is one (12933.jpg); empty "
+                  "otherwise, where path names the photo",
+            "path": "the photo, from the folder given (images/<name> in a catalogue), or as given for a file",
             "<head>, <head>_prob": "the model's label and its calibrated probability, for every head"
                                    + (f"; {' and '.join(tagger.levels)} {READ_FROM_TYPE}" if tagger.levels else ""),
             "articleType_top3": "the likeliest article type and up to two runners-up (those at 0.01 or more), "
                                 "with their probabilities",
             "review": f"articleType_prob under {review_below}, or not tagged: worth a person's look",
             "error": "why the row has no labels (empty when it has)",
+            "greyscale_photo": "the photo is greyscale: its baseColour is the model's guess",
         },
     }
     if agreement:
@@ -559,6 +565,7 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
         summary["labels_to_check"] = int((table["doubted"] != "").sum())
         summary["catalogue_loader"] = [c["loader"] for c in notes["catalogues"]]
         summary["columns"].update({
+            "productDisplayName": "the catalogue's name of the product (styles.csv)",
             "catalogue_<head>": "the catalogue's own label (styles.csv)",
             "catalogue_<head>_prob": "the model's probability of the catalogue's label (empty: no label, or "
                                      "one the model has no class for)",
