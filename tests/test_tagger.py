@@ -1830,6 +1830,10 @@ def test_macro_f1_interval_is_the_bootstrap_of_the_products():
               for i in rng.integers(0, len(y), (400, len(y)))]
     assert np.percentile(direct, [2.5, 97.5]) == pytest.approx([lo, hi], abs=0.01)
     assert macro_f1_interval(np.arange(5), np.arange(5)) == [1.0, 1.0]
+    # ... so where every product is right no interval is given: 1.000-1.000 stood beside top-1's 0.806-1.000.
+    from fashionrec.evaluate import head_metrics
+    right = head_metrics(np.arange(16) % 3, np.eye(3)[np.arange(16) % 3], ["a", "b", "c"], spread=True)
+    assert "accuracy_interval_95" in right and "macro_f1_interval_95" not in right
     assert macro_f1_interval(np.zeros(0, int), np.zeros(0, int)) == [0.0, 1.0]
 
 
