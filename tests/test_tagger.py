@@ -1874,7 +1874,10 @@ def test_per_class_precision_and_f1_have_intervals_beside_recall():
     a = m["a"]
     assert f"| a | 10 | {a['precision']:.3f} | 0.490-0.943 | 0.800 | 0.490-0.943 | 0.800 | " \
            f"{a['f1_interval_95'][0]:.3f}-{a['f1_interval_95'][1]:.3f} |" in rows
-    assert any(line.startswith("| e | 1 (few) | 0.000 |  | 0.000 | ") for line in rows)
+    # A share of no products reads "—", not scikit-learn's 0: e's precision (never predicted), d's recall (none here).
+    assert any(line.startswith("| e | 1 (few) | — |  | 0.000 | ") for line in rows)
+    assert any(line.startswith("| d | 0 | 0.000 | 0.000-0.793 | — |  | 0.000 | ") for line in rows)
+    assert m["d"]["predicted"] == 1 and m["e"]["predicted"] == 0 and any("counts each as 0" in r for r in rows)
     old = {k: {key: v[key] for key in ("precision", "recall", "f1", "support", "recall_interval_95") if key in v}
            for k, v in m.items()}
     assert "| class | support | precision | recall | 95% | F1 |" in per_class_rows(old)

@@ -95,6 +95,7 @@ def head_metrics(y_true: np.ndarray, probs: np.ndarray, class_names: list[str],
         said = np.bincount(pred, minlength=labels.max() + 1)[labels]       # products predicted as the class
         out["per_class"] = {
             class_names[c]: {"precision": float(a), "recall": float(b), "f1": float(f), "support": int(s),
+                             "predicted": int(d),
                              # Recall is a share of the class's own products, precision of those predicted as it:
                              # Wilson's interval fits each; on the 1-5 products most types of a few hundred have it
                              # says how little one reads. None for a share of no products (never predicted).
@@ -519,15 +520,27 @@ def per_class_rows(per_class: dict) -> list[str]:
                   "(shares of the products predicted as the class and of the class's own), F1's Wilson's of the "
                   "share right among the products that are the class or predicted as it (J), as F1 = 2J / (1 + J). "
                   "Blank where the share would be of no products (precision's of a class never predicted).", ""]
+    if any(_share(v, key) == "—" for _, v in rows for key in ("precision", "recall")):
+        lines += ["A \"—\" is a share of no products: the recall of a class with none here (only predicted), the "
+                  "precision of one never predicted. scikit-learn counts each as 0 in the macro averages, as the "
+                  "numbers above do.", ""]
     head = "".join(f" {name} |" + (" 95% |" if key in spreads else "")
                    for name, key in (("precision", "precision"), ("recall", "recall"), ("F1", "f1")))
     lines += [f"| class | support |{head}", "|---|---|" + "---|" * (3 + len(spreads))]
     for name, v in rows:
         shown = f"{v['support']}{' (few)' if 0 < v['support'] < FEW_PRODUCTS else ''}"
-        cells = "".join(f" {v[key]:.3f} |" + (f" {span(v.get(f'{key}_interval_95'))} |" if key in spreads else "")
+        cells = "".join(f" {_share(v, key)} |" + (f" {span(v.get(f'{key}_interval_95'))} |" if key in spreads else "")
                         for key in ("precision", "recall", "f1"))
         lines.append(f"| {name}{UNSEEN_CLASS if v.get('model_class') is False else ''} | {shown} |{cells}")
     return lines
+
+
+def _share(v: dict, key: str) -> str:
+    """One per-class number as report.md shows it: "—" for a share of no products (recall of a class with no product
+    here, precision of one never predicted), which scikit-learn's zero_division sets to 0: a trial's report read
+    "Jackets | 0 | ... | recall 0.000" on a folder with no jackets (stop 65)."""
+    undefined = (key == "recall" and not v["support"]) or (key == "precision" and v.get("predicted") == 0)
+    return "—" if undefined else f"{v[key]:.3f}"
 
 
 def caveats(metrics: dict) -> list[str]:
