@@ -1878,6 +1878,12 @@ def test_per_class_precision_and_f1_have_intervals_beside_recall():
     assert any(line.startswith("| e | 1 (few) | — |  | 0.000 | ") for line in rows)
     assert any(line.startswith("| d | 0 | 0.000 | 0.000-0.793 | — |  | 0.000 | ") for line in rows)
     assert m["d"]["predicted"] == 1 and m["e"]["predicted"] == 0 and any("counts each as 0" in r for r in rows)
+    # The model's classes with no product and no prediction are named as not measured, not left out unsaid.
+    from fashionrec.evaluate import unmeasured_rows
+    assert unmeasured_rows(m, ["a", "b", "c", "d", "e", "f", "g"])[-1] == (
+        "Not measured: 2 of the model's 7 classes have no product here and none was predicted as them, so they are in "
+        "neither the table nor the macro averages: f, g.")
+    assert unmeasured_rows(m, ["a", "b", "c", "d", "e"]) == []
     old = {k: {key: v[key] for key in ("precision", "recall", "f1", "support", "recall_interval_95") if key in v}
            for k, v in m.items()}
     assert "| class | support | precision | recall | 95% | F1 |" in per_class_rows(old)
