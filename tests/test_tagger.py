@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from fashionrec.catalog import load_catalog
 from fashionrec.cli import app
 from fashionrec.errors import BadInputError, FashionrecError, ModelError
-from fashionrec.evaluate import evaluate_model, head_metrics, span
+from fashionrec.evaluate import evaluate_model, head_metrics, interval_said, macro_f1_spread, span
 from fashionrec.models import MODEL_SPECS, create_model
 from fashionrec.tagger import Tagger, load_checkpoint, run_inference, save_checkpoint
 from fashionrec.train import make_config, train
@@ -1834,6 +1834,10 @@ def test_macro_f1_interval_is_the_bootstrap_of_the_products():
     from fashionrec.evaluate import head_metrics
     right = head_metrics(np.arange(16) % 3, np.eye(3)[np.arange(16) % 3], ["a", "b", "c"], spread=True)
     assert "accuracy_interval_95" in right and "macro_f1_interval_95" not in right
+    # ... and the printed lines say why.
+    assert macro_f1_spread(right) == "no interval: every product right" and macro_f1_spread({}) == ""
+    assert interval_said(right).endswith("macro-F1 no interval: every product right; macro-F1 over a sample's few "
+                                         "types is not comparable with a larger split's")
     assert macro_f1_interval(np.zeros(0, int), np.zeros(0, int)) == [0.0, 1.0]
 
 
@@ -1968,10 +1972,11 @@ def test_evaluate_says_its_sampling_spread_and_how_the_report_was_made(tiny_run,
             continue
         a_lo, a_hi = a["accuracy_interval_95"]
         assert [a_lo, a_hi] == wilson_interval(round(a["accuracy"] * a["n"]), a["n"]), head
-        a_f = "{:.3f}-{:.3f}".format(*a["macro_f1_interval_95"])
+        a_f = macro_f1_spread(a)        # no interval where every product is right
         assert f"{head} top-1 {a['accuracy']:.4f} ({a_lo:.3f}-{a_hi:.3f}) macro-F1 {a['macro_f1']:.4f} ({a_f})" \
             in said, head
-        assert f" | {a['accuracy']:.4f} | {a_lo:.3f}-{a_hi:.3f} | {a['macro_f1']:.4f} | {a_f} |" in report, head
+        r_f = span(a.get("macro_f1_interval_95"))
+        assert f" | {a['accuracy']:.4f} | {a_lo:.3f}-{a_hi:.3f} | {a['macro_f1']:.4f} | {r_f} |" in report, head
     assert "| class | support | precision | 95% | recall | 95% | F1 | 95% |" in report
     for name, v in m["per_class"].items():
         if v["support"]:

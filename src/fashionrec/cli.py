@@ -882,6 +882,7 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
         compares_with_study,
         evaluate_model,
         interval_said,
+        macro_f1_spread,
         read_from_note,
         span,
     )
@@ -914,8 +915,9 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
         if a.get("n"):
             # Each head's own 95% intervals beside its numbers (only articleType's had one, a stop 62 check).
             within = lambda key, a=a: f" ({span(a[key])})" if key in a else ""  # noqa: E731
+            f1 = f" ({macro_f1_spread(a)})" if macro_f1_spread(a) else ""
             console.print(f"  {h:<15} top-1 {a['accuracy']:.4f}{within('accuracy_interval_95')}  macro-F1 "
-                          f"{a['macro_f1']:.4f}{within('macro_f1_interval_95')}  (n={a['n']})" + read_from_note(a),
+                          f"{a['macro_f1']:.4f}{f1}  (n={a['n']})" + read_from_note(a),
                           highlight=False)
     main = (m.get("calibration") or {}).get("articleType")
     if main and main.get("n"):

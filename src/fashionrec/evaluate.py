@@ -215,6 +215,14 @@ def span(interval: list[float] | None) -> str:
     return f"{interval[0]:.3f}-{interval[1]:.3f}" if interval else ""
 
 
+def macro_f1_spread(metrics: dict) -> str:
+    """A head's macro-F1 interval as the printed lines give it: its span, or why there is none where the other
+    intervals were measured (a blank beside top-1's read as forgotten); "" where none were."""
+    if "macro_f1_interval_95" in metrics:
+        return span(metrics["macro_f1_interval_95"])
+    return "no interval: every product right" if "accuracy_interval_95" in metrics else ""
+
+
 def interval_said(metrics: dict) -> str:
     """The articleType intervals (:func:`head_metrics` ``spread``) in words, for the printed summary and
     report.md ("" where none was measured)."""
@@ -223,7 +231,7 @@ def interval_said(metrics: dict) -> str:
     top5 = (f", top-5 {span(metrics['top5_accuracy_interval_95'])}" if "top5_accuracy_interval_95" in metrics
             else "")
     f1 = (f"; macro-F1 {span(metrics['macro_f1_interval_95'])} (bootstrap of the products)"
-          if "macro_f1_interval_95" in metrics else "")
+          if "macro_f1_interval_95" in metrics else f"; macro-F1 {macro_f1_spread(metrics)}")
     # A sample of a few hundred lacks most rare types, which pull the test split's macro-F1 down (297 held-out
     # products: 0.7385 against the split's 0.6989), so it reads better than it is.
     few = ("; macro-F1 over a sample's few types is not comparable with a larger split's"
