@@ -369,6 +369,11 @@ def test_a_very_large_jpeg_is_decoded_smaller_as_the_api_does_without_a_raw_warn
     assert im.size == (1000, 750)          # a quarter: a half would be 3 Mpx
     with pytest.warns(Image.DecompressionBombWarning):
         catalog.open_rgb(big)               # as it was where nothing asks it to be smaller
+    # Over twice PIL's limit it cannot be opened at all: the limit said is that one, not PIL's warning threshold.
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 5_000_000)
+    with pytest.raises(ValueError, match=r"too large \(12.00 megapixels\), over the limit of 10.00 megapixels"):
+        catalog.open_rgb(big, draft_to=2_000_000)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 8_000_000)
     # `tag` reads a photo so, at the API's limit.
     import fashionrec.tagging as tagging
 

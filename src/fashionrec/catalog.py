@@ -476,11 +476,13 @@ def open_rgb(source, max_pixels: int | None = None, draft_to: int | None = None)
         raise ValueError(f"not a readable image{where}: no image format recognised in its bytes; send the photo "
                          f"as {PHOTO_FORMATS_SAID}") from e
     except Image.DecompressionBombError as e:
-        # PIL refuses to open beyond twice its own pixel limit: the same "too big" as max_pixels.
+        # PIL refuses to open beyond twice its own pixel limit: the same "too big" as max_pixels. That limit is the
+        # one said: a 192-megapixel JPEG was said to be over 89.48, PIL's warning threshold, which `tag` reads past
+        # (stop 65, an ML engineer's trial), so a photo made smaller to 150 would have read as refused too.
         size = re.search(r"\((\d+) pixels\)", str(e))
         has = f" ({_mpx(int(size.group(1)))})" if size else ""
         raise ValueError(f"image is too large{has}, over the limit of "
-                         f"{_mpx(max_pixels or Image.MAX_IMAGE_PIXELS)}: send a smaller photo") from e
+                         f"{_mpx(max_pixels or 2 * Image.MAX_IMAGE_PIXELS)}: send a smaller photo") from e
     except (OSError, SyntaxError) as e:  # truncated or corrupt stream
         # Pillow's readers say a broken file with SyntaxError where it is found while decoding: a PNG whose second
         # picture chunk's header is garbage was a 500 on every photo endpoint (a security review's fuzz).
