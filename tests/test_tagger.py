@@ -482,7 +482,7 @@ def test_macro_averages_are_scikit_learns_defaults():
     assert m["macro_precision"] == pytest.approx(precision_score(y, pred, average="macro", zero_division=0))
     assert m["macro_recall"] == pytest.approx(recall_score(y, pred, average="macro", zero_division=0))
     assert m["macro_f1_true_classes"] > m["macro_f1"]
-    assert m["per_class"]["c"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0}
+    assert m["per_class"]["c"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 0, "predicted": 1}
     assert set(m["per_class"]) == {"a", "b", "c", "d"}
 
 
