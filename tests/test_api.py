@@ -531,6 +531,12 @@ def test_the_api_and_the_page_read_and_say_a_query_alike(client):
     assert re.fullmatch(r"The catalogue has no gold jeans; these are the \d+ closest matches by meaning\.",
                         page("gold jeans")[0]), page("gold jeans")
     assert api("purple jeans for men")["note"].startswith("The catalogue has no purple jeans for men;")
+    # Two types, or a cloth and a type, no product has together (stop 65): "kurta pajama" and "denim jacket" listed
+    # other kurtas and jackets by meaning with no note in the API and "No product has every word" on the page.
+    for q, lacking in (("kurta trousers", "No product is named both 'kurta' and 'trousers'"),
+                       ("denim jacket", "The catalogue has no denim jackets")):
+        assert api(q)["note"] == f"{lacking}; these are the closest matches by meaning.", api(q)
+        assert page(q)[0].startswith(f"{lacking}; these are the "), page(q)
     # A price or a size left out is said by the API's note as by the page, not only listed in ``left_out``.
     assert api("black watch under 2000")["note"] == "The catalogue has no prices, so 'under 2000' was left out of " \
         "the search."

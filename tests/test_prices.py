@@ -201,6 +201,12 @@ def test_an_index_without_prices_keeps_the_old_note(fixture_dir, tmp_path):
     assert body["left_out"] == cli["left_out"] and "under 500" in body["left_out"], (body, cli)
     assert [r["item"]["id"] for r in body["results"]] == [r["item"]["id"] for r in cli["results"]]
     assert cli["note"].startswith(body["note"]), (body["note"], cli["note"])
+    # A cloth and a type no product has together (stop 65): the table says it as the API's note does.
+    said = "The catalogue has no denim jackets; these are the closest matches by meaning."
+    for as_json in ([], ["--json"]):
+        out = CliRunner().invoke(app, ["recommend", "text", "denim jacket", "--index", str(index), "-k", "2", *as_json],
+                                 env={"COLUMNS": "200"})
+        assert out.exit_code == 0 and said in out.output, out.output
 
 
 def test_a_product_added_with_a_price_is_found_by_it_and_keeps_it_through_a_rebuild(priced_index, shop, fixture_dir,

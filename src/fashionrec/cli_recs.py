@@ -838,6 +838,11 @@ def recommend_text(
     notes = rec.reading_notes(query, wanted)    # how the words were read, as /api/search/text's note says
     if notes and not as_json:
         console.print(" ".join(notes), highlight=False)
+    # "kurta pajama", "denim jacket": what no product has together, as the API's note says it; the table said
+    # nothing of it (a stop 65 helper's trial). Never beside ``unmatched``: that names no colour or wearer.
+    together = None if as_json or unmatched or notes or not recs else rec.absent_together(query)
+    if together:
+        console.print(f"{together}; these are the closest matches by meaning.", highlight=False)
     note = None     # why there are fewer than k: printed under the table, and in the JSON (it had none)
     if not recs:
         if not len(rec):

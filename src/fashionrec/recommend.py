@@ -1847,7 +1847,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 READS = ("similar", "in_other_colours", "colourways", "page_colourways", "product_page", "similar_to_image",
          "photo_query", "unfamiliar", "search_text", "browse", "price_median",
          "facets", "word_matches", "suggest", "correction", "as_typed_by_meaning", "autocorrect", "parse_query",
-         "asked_for", "negation", "photo_owners", "reading_notes", "absent_combination",
+         "asked_for", "negation", "photo_owners", "reading_notes", "absent_combination", "absent_together",
          "unmatched", "grown_up_reading", "stand_ins", "absent_kind", "text_relevant", "complete_the_look",
          "look_colour", "for_profile", "known_liked", "item", "image_path", "vector", "index_vectors",
          "filter_values", "canonical_value", "check_filters", "prices", "warm_search", "__len__", "__contains__")

@@ -244,10 +244,14 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
     if recs and not any(" has no " in n for n in notes) and not words_found:
         absent = rec.absent_kind(searched)
         kind = None if absent else rec.absent_combination(searched)
+        # "kurta pajama", "denim jacket": two types, or a cloth and a type, no product has together (stop 65).
+        together = None if absent or kind else rec.absent_together(searched)
         if absent:
             notes.append(absent_said(absent, "these are the closest matches"))
         elif kind:
             notes.append(f"The catalogue has no {kind}; these are the closest matches by meaning.")
+        elif together:
+            notes.append(f"{together}; these are the closest matches by meaning.")
     # A person read as a wearer, as the page says it ("'daughter' reads as Girls: these are ..."): the API
     # listed girls' shoes for "shoes for my daughter" without a word (a stop 63 trial).
     # Whose products they are where the words' matches fill the list, as the page says it over a page of them; over

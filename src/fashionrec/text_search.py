@@ -1772,6 +1772,33 @@ class TextSearch:
         kind = (f"{colour} " if colour else "") + said_types(parsed["articleType"])
         return kind + (f" for {wearers}" if wearers else "")
 
+    def absent_together(self, query: str) -> str | None:
+        """What ``query`` names together that no product has, as a sentence begins where :meth:`absent_kind`
+        and :meth:`absent_combination` say nothing: two types ("kurta pajama": "No product is named both
+        'kurta' and 'pajama'"), or a type and words no parsed attribute reads ("denim jacket": "The catalogue
+        has no denim jackets"). None where a product has every word, or a word is in no product (a spelling,
+        not a combination), or the query names a colour, wearer, usage or season (said by the other two). Both
+        listed other kurtas and jackets by meaning with no note in the API and a page note that read as a
+        spelling at fault (a stop 65 helper's trial)."""
+        words = list(dict.fromkeys(_kinds_alone(search_words(query))))
+        if len(words) < 2 or self.browse(None, query, limit=0)[0]:
+            return None
+        parsed = self.parse_query(query)
+        if set(parsed) != {"articleType"} or not all(self.browse(None, w, limit=0)[0] for w in words):
+            return None
+        read = {w: self.parse_query(w) for w in words}
+        typed = [w for w in words if "articleType" in read[w]]
+        others = [w for w in words if not read[w]]
+        # Said as typed, not as searched: "jeans jacket" said 'jean'.
+        as_typed = {singular(w): w for w in search_words(query, stem=False)}
+        if len(typed) == 2 and len(words) == 2:
+            first, second = (as_typed.get(w, w) for w in typed)
+            return f"No product is named both {first!r} and {second!r}"
+        if len(typed) == 1 and len(others) == len(words) - 1:
+            cloth = " ".join(as_typed.get(w, w) for w in others)
+            return f"The catalogue has no {cloth} {said_types(read[typed[0]]['articleType'])}"
+        return None
+
     def _anyones(self, parsed: dict[str, list[str]], matches: dict[str, np.ndarray]) -> np.ndarray | None:
         """(n,) bool: for a query for children of a type the catalogue has fewer than :data:`FEW_FOR_A_CHILD`
         of for them, the type's unisex products for grown-ups, which follow the children's ("sunglasses for

@@ -449,11 +449,12 @@ def catalogue_page(
                 if found_closest else service.rec.price_median(with_price(), query))
             notices.append(price_order_said(worded, median, service.rec.currency()))
     these = "this is the closest match" if total == 1 else f"these are the {total} closest matches"
-    absent, kind_lacking = None, None
+    absent, kind_lacking, together = None, None, None
     if found_closest and not closest:
         with service.reading():
             absent = service.rec.absent_kind(query)
             kind_lacking = None if absent or everywhere else service.rec.absent_combination(query)
+            together = None if absent or everywhere or kind_lacking else service.rec.absent_together(query)
     # What the page lists where no product has every word, said once: by a note of what the catalogue has none
     # of ("The catalogue has no Pepe Jeans T-shirts; these are the 96 closest matches by meaning, from other
     # brands."), else by the page's own notice below. Both said "these are ..." (a shopper's trial of stop 62).
@@ -492,6 +493,9 @@ def catalogue_page(
             # "gold jeans": what the catalogue has none of, as the API's note says it, rather than "no product has
             # every word", which read as a spelling at fault (a stop 63 trial).
             notices.append(f"The catalogue has no {kind_lacking}; {these} by meaning.")
+        elif together:
+            # "kurta pajama", "denim jacket": what no product has together, as the API's note says it (stop 65).
+            notices.append(f"{together}; {these} by meaning.")
         else:
             notices.append(f"No product {which}has {words} {_quoted(query)} in its details; {these} by meaning.")
     # Notices of how the words were read, over a page of word matches alone.
