@@ -1464,9 +1464,13 @@ def test_a_terminated_train_says_how_to_go_on(tmp_path, monkeypatch):
     (tmp_path / "r" / "state.pt").write_bytes(b"")      # an epoch saved
     before = signal.getsignal(signal.SIGTERM)
     # Without the command's own handler the signal fails this test, not the whole pytest process.
-    signal.signal(signal.SIGTERM, lambda *_: pytest.fail("SIGTERM reached no handler of the command"))
+    unhandled = lambda *_: pytest.fail("SIGTERM reached no handler of the command")      # noqa: E731
+    signal.signal(signal.SIGTERM, unhandled)
     try:
         res = CliRunner().invoke(app, ["train", str(FIXTURE), "--profile", "tiny", "--out", str(tmp_path / "r")])
+        # The command's handler goes with it: left behind, a later SIGTERM to the process (a CI cancel) was raised
+        # into another test, which took it for its own stop (the resume test below, stop 65).
+        assert signal.getsignal(signal.SIGTERM) is unhandled
     finally:
         signal.signal(signal.SIGTERM, before)
     said = "".join(res.output.split())

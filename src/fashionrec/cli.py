@@ -500,13 +500,14 @@ TIMED_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 @app.callback()
-def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug messages."),
+def _main(ctx: typer.Context,
+          verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug messages."),
           version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
                                        help="Print the version and exit.")) -> None:
     _JsonOnStdout.wanted = _JsonOnStdout.printed = False     # each command's own (one process runs several in tests)
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
-    stop_on_sigterm()
+    ctx.call_on_close(stop_on_sigterm())     # this command's handler, gone with it
     from fashionrec.artifacts import SECRET_OPTIONS, redacted, source_revision
 
     # The commit is read now, once: read at the first artefact or /health, it named a commit pulled while a

@@ -4,6 +4,7 @@ where Ctrl-C said what was saved and how to go on (an ML engineer's trial)."""
 from __future__ import annotations
 
 import signal
+from collections.abc import Callable
 
 
 class Terminated(KeyboardInterrupt):
@@ -15,10 +16,15 @@ def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated("terminated (SIGTERM)")
 
 
-def stop_on_sigterm() -> None:
+def stop_on_sigterm() -> Callable[[], None]:
     """From now on a SIGTERM to this process raises :class:`Terminated`. A server installs its own handler when
-    it starts (uvicorn's graceful shutdown), which replaces this one."""
+    it starts (uvicorn's graceful shutdown), which replaces this one. Returns what puts the handler before it
+    back: a command run in a process that goes on (tests, a notebook) left its handler behind, and a later stop
+    of that process was raised into whatever ran then (a resume test caught one as its own stop, stop 65)."""
+    before = signal.getsignal(signal.SIGTERM)
     signal.signal(signal.SIGTERM, _raise_terminated)
+    # None: a handler not set from Python, which cannot be put back from it
+    return (lambda: signal.signal(signal.SIGTERM, before)) if before is not None else (lambda: None)
 
 
 def how_stopped(e: BaseException) -> str:
