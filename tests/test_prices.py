@@ -344,6 +344,12 @@ def test_the_catalogue_page_sorts_by_price_and_takes_a_price_range(priced_client
     assert "sort=price" in page and "min_price=400" in page
     page = priced_client.get("/", params={"sort": "cost", "min_price": "lots"}).text
     assert "No sort called &#39;cost&#39;" in page and "&#39;lots&#39; is no price" in page
+    # The boxes and the words' price both bound it; where they leave no price between them, the boxes are left out.
+    shown = _prices_shown(priced_client.get("/", params={"q": "under 500", "min_price": "400"}).text)
+    assert shown and all(400 <= p <= 500 for p in shown)
+    page = priced_client.get("/", params={"q": "under 500", "min_price": "900"}).text
+    assert "leave no price between them, so the boxes were left out" in page
+    assert all(p <= 500 for p in _prices_shown(page))
 
 
 def test_a_price_alone_lists_products_so_priced_in_the_api_and_the_cli(priced_client, priced_index):

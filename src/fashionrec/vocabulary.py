@@ -556,6 +556,16 @@ def price_range(said: list[str]) -> tuple[tuple[float | None, float | None] | No
     return (low, high), used
 
 
+def price_overlap(a: tuple | None, b: tuple | None) -> tuple[float | None, float | None] | None:
+    """The prices both ``a`` and ``b`` allow, each (lowest, highest) with None for no bound, or None where they leave
+    no price between them: a query's price words with the API's min_price/max_price, or with the page's price boxes
+    ("shirts under 500" and a lowest price of 300: (300, 500))."""
+    a, b = a or (None, None), b or (None, None)
+    low = max((x for x in (a[0], b[0]) if x is not None), default=None)
+    high = min((x for x in (a[1], b[1]) if x is not None), default=None)
+    return None if low is not None and high is not None and low > high else (low, high)
+
+
 def price_read_said(bounds: tuple[float | None, float | None], used: list[str]) -> str:
     """The note's sentence for a price filter read from a query: "Only products priced 500 or less: 'under 500' was
     read as a price.", and for "around 1000" the band it read ("... read as a price, a fifth either side of it.");

@@ -30,7 +30,7 @@ from fashionrec.item_tables import PRICE_FILTER
 from fashionrec.looks import short_look
 from fashionrec.results import PRODUCT_PAGE
 from fashionrec.text_notes import price_missed_said
-from fashionrec.vocabulary import price_range, price_read_said, price_words, without_price_or_size
+from fashionrec.vocabulary import price_overlap, price_range, price_read_said, price_words, without_price_or_size
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/items", tags=["items"], dependencies=[Depends(known_query_only)])
@@ -137,12 +137,10 @@ def items_priced(rec, q: str | None, filters: dict, min_price: float | None,
     read, used = price_range(words) if words else (None, [])
     said = None
     if read:
-        low = max((b for b in (read[0], bounds and bounds[0]) if b is not None), default=None)
-        high = min((b for b in (read[1], bounds and bounds[1]) if b is not None), default=None)
-        if low is not None and high is not None and low > high:
+        bounds = price_overlap(read, bounds)
+        if bounds is None:
             raise BadInputError(f"q's {' and '.join(map(repr, used))} and min_price/max_price leave no price "
                                 "between them: send one or the other")
-        bounds = (low, high)
         said = price_read_said(read, used)
         q = rest if rest.strip(" .,!?;:") else None     # a price alone: every product so priced
     return q, {**filters, **({PRICE_FILTER: bounds} if bounds else {})}, bounds, (said, used)

@@ -49,6 +49,7 @@ from fashionrec.vocabulary import (
     norm,
     price_order,
     price_order_said,
+    price_overlap,
     price_range,
     price_read_said,
     price_said,
@@ -228,14 +229,12 @@ def catalogue_page(
             query, priced = unpriced, []
     if bounded:
         # The page's price boxes and the words' price both bound it ("shirts under 500" with Min price 300).
-        words_bound = price.get("price", (None, None))
-        low = max((b for b in (bounded[0], words_bound[0]) if b is not None), default=None)
-        high = min((b for b in (bounded[1], words_bound[1]) if b is not None), default=None)
-        if low is not None and high is not None and low > high:
+        both = price_overlap(bounded, price.get("price"))
+        if both is None:
             notices.append(f"The price boxes and {' and '.join(map(repr, used))} leave no price between them, so "
                            "the boxes were left out.")
         else:
-            price = {"price": (low, high)}
+            price = {"price": both}
     if priced or sized or ranked:
         # Not where names have the words ("Price Catch" shirts, a "Cheap Fast & Easy" T-shirt).
         query = unpriced
