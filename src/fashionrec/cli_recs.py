@@ -1158,13 +1158,15 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
     if metrics.get("text_queries_with_fewer_than_10_relevant"):
         console.print(f"{metrics['text_queries_with_fewer_than_10_relevant']} of {metrics['text_n_queries']} text "
                       "queries have fewer than 10 relevant products in this index: the best a ranking could score "
-                      f"is text P@10 {metrics['text_precision_at_10_reachable']:.4f} (text_per_query in --json "
+                      f"is text P@10 {metrics['text_precision_at_10_ceiling']:.4f} (text_per_query in --json "
                       "says which)" + ("; these are the shipped queries, written for the Kaggle catalogue: "
                                        "`--text-queries FILE` scores your own (a JSON list as "
                                        "src/fashionrec/assets/text_queries.json), `--no-text` leaves text out"
                                        if text_queries is None else ""), highlight=False)
+    # The deprecated keys stay in --json for one version; printed, they would say each number twice.
+    old_names = set(metrics.get("deprecated_keys", {}))
     for key, value in metrics.items():
-        if key != "text_per_query":
+        if key != "text_per_query" and key not in old_names:
             shown = f"{value:.4f}" if isinstance(value, float) else json.dumps(value) if isinstance(value, dict) \
                 else value
             console.print(f"{key:45s} {shown}", highlight=False)

@@ -28,6 +28,11 @@ them for itself: ``precision_at_5_articleType``):
   ``*_without_copies``: P@10 and mAP@10 over the other queries, where there are both.
 * ``articleType_not_in_index`` — {type: queries} of the query types the index has no product of: they score 0
   (``precision_at_10_articleType_ceiling`` counts them too).
+* ``*_ceiling`` — the best P@10 a perfect ranking could score on this index (a type, type + colour, or a text
+  query's relevant products fewer than 10): ``precision_at_10_articleType_ceiling``,
+  ``precision_at_10_articleType_colour_ceiling``, ``text_precision_at_10_ceiling`` and, per text query,
+  ``precision_at_10_ceiling``. The text ones were ``*_reachable`` until stop 66; those keys are still written, the
+  same numbers, and ``deprecated_keys`` names them (:data:`DEPRECATED_TEXT_KEYS`).
 * ``left_out`` — given a catalogue or its folder, the rows that gave no query (:func:`fashionrec.evaluate.left_out`).
 * ``similar_*`` — only for queries whose id is in the index: the same two precisions for
   ``similar(id)``, the "similar items" list of a product page (the item's own labels are known there).
@@ -290,11 +295,27 @@ def evaluate_text(recommender, queries: list[dict] | None = None, k: int = 10) -
                 wanted = [*_any_of(q[key]), "Unisex"] if key == "gender" else _any_of(q[key])
                 relevant &= items[key].isin(wanted).to_numpy()
         n_relevant = int(relevant.sum())
+        ceiling = min(k, n_relevant) / k
         per.append({"query": q["query"], f"precision_at_{k}": hits / k, "returned": len(recs),
-                    "relevant_in_index": n_relevant, f"reachable_precision_at_{k}": min(k, n_relevant) / k})
+                    "relevant_in_index": n_relevant, f"precision_at_{k}_ceiling": ceiling,
+                    f"reachable_precision_at_{k}": ceiling})       # deprecated: DEPRECATED_TEXT_KEYS
     mean = lambda key: float(np.mean([p[key] for p in per])) if per else 0.0    # noqa: E731
     return _named_for({"text_n_queries": len(per), "text_precision_at_10": mean(f"precision_at_{k}"),
             # What a perfect ranking would score on this index: on a 300-product folder "red saree" may have 2.
-            "text_precision_at_10_reachable": mean(f"reachable_precision_at_{k}"),
+            "text_precision_at_10_ceiling": mean(f"precision_at_{k}_ceiling"),
+            "text_precision_at_10_reachable": mean(f"precision_at_{k}_ceiling"),      # deprecated, the same number
             "text_queries_with_fewer_than_10_relevant": sum(p["relevant_in_index"] < k for p in per),
-            "text_per_query": per}, k)
+            "text_per_query": per,
+            "deprecated_keys": deprecated_text_keys(k)}, k)
+
+
+# Keys kept one more version under their old names, each beside the name that replaces it (stop 66): text's ceiling
+# was "reachable" where the photo queries' is ``precision_at_10_articleType_ceiling``. Removed after 0.1.x.
+DEPRECATED_TEXT_KEYS = {"text_precision_at_10_reachable": "text_precision_at_10_ceiling",
+                        "text_per_query[].reachable_precision_at_10": "text_per_query[].precision_at_10_ceiling"}
+
+
+def deprecated_text_keys(k: int = 10) -> dict[str, str]:
+    """{old key: the key to read instead} of :func:`evaluate_text`'s output, named for ``k``, as its JSON says them."""
+    return {re.sub(r"_at_10(?=_|$)", f"_at_{k}", old): re.sub(r"_at_10(?=_|$)", f"_at_{k}", new)
+            for old, new in DEPRECATED_TEXT_KEYS.items()}
