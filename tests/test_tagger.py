@@ -1115,6 +1115,42 @@ def test_train_from_a_model_counts_its_test_products_as_evaluate_does_photo_copi
     assert best["test_photo_copies_of_training"] == trained["test_photo_copies_of_training"]
 
 
+def test_data_split_says_how_many_test_products_the_model_trained_on_before_it_is_measured(tiny_run, tmp_path):
+    # A shop cut from the shipped model's catalogue: `data split` said nothing of its 20 test products, 17 of them
+    # the shipped model's; only `train --init shipped` and `evaluate` said so, afterwards (stop 65, a new user's trial).
+    from fashionrec.catalog import load_catalog
+    from fashionrec.splits import SplitConfig, make_split
+
+    usable, cut = _half_of_the_fixture(tmp_path)
+    first = pd.read_csv(tiny_run / "split.csv")
+    learnt = set(first.loc[first["split"].isin(["train", "val"]), "id"])
+    test = make_split(load_catalog(cut, progress=False).usable, SplitConfig()).ids("test")
+    # A test product it never saw by id, given the photo of one of its training products the cut lacks: seen too.
+    copy = next(int(i) for i in test if i not in learnt)
+    source = next(int(i) for i in usable.iloc[1::2]["id"] if i in learnt)
+    shutil.copy(FIXTURE / "images" / f"{source}.jpg", cut / "images" / f"{copy}.jpg")
+    res = CliRunner(env={"COLUMNS": "300"}).invoke(
+        app, ["data", "split", str(cut), "--model", str(tiny_run), "--out", str(tmp_path / "split.csv")])
+    assert res.exit_code == 0, res.output
+    written = pd.read_csv(tmp_path / "split.csv")
+    assert set(written.loc[written["split"] == "test", "id"]) == set(test.tolist())
+    trained = len(set(test.tolist()) & learnt)
+    assert 0 < trained < len(test)
+    said = " ".join(res.output.split())
+    assert (f"{trained} of the {len(test)} test products {'is' if trained == 1 else 'are'} training or validation "
+            f"products of the model {tiny_run} (or of a model it was started from), and 1 more has, byte for byte, "
+            "the photo of one of those: measured on this split's test products, it reads better than on new ones") in said
+    # Its own catalogue split as it was trained: none of the test products (the fixture's photo copies aside).
+    res = CliRunner(env={"COLUMNS": "300"}).invoke(
+        app, ["data", "split", str(FIXTURE), "--model", str(tiny_run), "--out", str(tmp_path / "own.csv")])
+    said = " ".join(res.output.split())
+    assert res.exit_code == 0 and "training or validation products of the model" not in said, said
+    # A model that is not one is said before the split is written.
+    res = CliRunner().invoke(app, ["data", "split", str(cut), "--model", str(tmp_path / "none.safetensors"),
+                                   "--out", str(tmp_path / "x.csv")])
+    assert res.exit_code != 0 and "not found" in res.output and not (tmp_path / "x.csv").exists()
+
+
 def test_evaluate_counts_the_products_of_the_model_a_model_was_started_from(tiny_run, tmp_path, caplog):
     # A shop's model from `--init shipped`, evaluated on a catalogue cut from the shipped model's, scored top-1
     # 0.960 on 25 test products, 22 of them the shipped model's, and counted none (an integrator's trial).

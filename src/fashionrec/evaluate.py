@@ -866,7 +866,6 @@ def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False,
     products of the ids the run's own ``split.csv`` (beside ``checkpoint``'s ``weights/``) puts in train and val,
     where that file is this model's split.
     """
-    from fashionrec.catalog import load_catalog
     from fashionrec.splits import SplitConfig, make_recorded_split
 
     recorded = meta.get("split", {})
@@ -892,7 +891,7 @@ def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False,
     # the fingerprint tells when it is not.
     # A split that keeps copies together draws photos by their digests, which only a check of the files reads.
     for check in (True,) if config.copies == "together" else (False, True):
-        trained = load_catalog(where, check_images=check, progress=progress and check, warn=False).usable
+        trained = _training_rows(where, check, progress)
         try:
             split = make_recorded_split(trained, config, recorded["test_ids_sha256"])
         except ValueError:
@@ -904,8 +903,27 @@ def trained_products(items: pd.DataFrame, meta: dict, progress: bool = False,
     ids = run_split_ids(checkpoint, recorded["test_ids_sha256"])
     if ids is None:
         return None
-    trained = load_catalog(where, check_images=False, progress=False, warn=False).usable
+    trained = _training_rows(where, False)
     return trained[trained["id"].isin(ids)]
+
+
+_TRAINING_ROWS: dict[tuple, pd.DataFrame] = {}     # one training catalogue's usable rows, as last read
+
+
+def _training_rows(where: Path, check: bool, progress: bool = False) -> pd.DataFrame:
+    """The usable rows of the training catalogue ``where`` (:func:`~fashionrec.catalog.load_catalog`'s), kept for
+    the process while its styles.csv and images folder are unchanged (a photo added, removed or renamed changes
+    the folder's time): `data split` now counts a shop's test products the shipped model trained on, and each call
+    read its 44k rows again, 10-35 s on a busy machine (stop 66). Not to be changed by the caller."""
+    from fashionrec.catalog import load_catalog
+
+    styles, images = where / "styles.csv", where / "images"
+    key = (str(where.resolve()), check, styles.stat().st_size, styles.stat().st_mtime_ns,
+           images.stat().st_mtime_ns if images.is_dir() else 0)
+    if key not in _TRAINING_ROWS:
+        _TRAINING_ROWS.clear()      # one catalogue at a time: 44k rows are some 50 MB
+        _TRAINING_ROWS[key] = load_catalog(where, check_images=check, progress=progress and check, warn=False).usable
+    return _TRAINING_ROWS[key]
 
 
 def run_split_path(checkpoint: str | Path | None) -> Path | None:
