@@ -585,3 +585,24 @@ def test_cards_items_and_the_cli_table_show_the_currency(priced_index, priced_cl
     out = CliRunner().invoke(app, ["recommend", "text", "shirts", "--index", str(live), "-k", "3"],
                              env={"COLUMNS": "200"})
     assert out.exit_code == 0 and "₹" in out.output, out.output
+
+
+def _counts(page: str, key: str) -> dict[str, int]:
+    """The catalogue page's counts in the ``key`` filter's list ("Men (23)")."""
+    block = re.search(rf'<select name="{key}".*?</select>', page, re.S).group(0)
+    return {v: int(n) for v, n in re.findall(r'<option value="([^"]+)"[^>]*>[^<]*?\((\d+)\)</option>', block)}
+
+
+@pytest.mark.parametrize(("params", "unbounded"), [
+    ({"q": "shirts under 700"}, {"q": "shirts"}), ({"q": "shirts", "max_price": "700"}, {"q": "shirts"}),
+    ({"max_price": "700"}, {}), ({"q": "shirts", "min_price": "600"}, {"q": "shirts"})])
+def test_the_pages_filter_counts_are_of_the_products_its_price_leaves(priced_client, params, unbounded):
+    # A new user's trial (stop 66): "shirts under 1000" listed 11 shirts beside "Shirts (24)" and "Men (23)", the
+    # counts of every price, so a choice promised products the page then did not list.
+    def listed(page: str) -> int:
+        return int(re.search(r'id="count">([\d,]+) items?\b', page).group(1).replace(",", ""))
+    page = priced_client.get("/", params=params).text
+    total, everything = listed(page), listed(priced_client.get("/", params=unbounded).text)
+    assert 0 < total < everything, (total, everything)
+    assert sum(_counts(page, "gender").values()) == total
+    assert sum(_counts(page, "masterCategory").values()) == total
