@@ -606,3 +606,19 @@ def test_the_pages_filter_counts_are_of_the_products_its_price_leaves(priced_cli
     assert 0 < total < everything, (total, everything)
     assert sum(_counts(page, "gender").values()) == total
     assert sum(_counts(page, "masterCategory").values()) == total
+
+
+def test_the_cli_tables_caption_says_a_price_order(priced_index):
+    # A new user's trial (stop 66): `recommend text "cheapest watches"` listed them cheapest first under a caption
+    # that said "ranked by what each matches of the query (reason), then by text similarity".
+    def caption(query: str, *more: str) -> str:
+        out = CliRunner().invoke(app, ["recommend", "text", query, "--index", str(priced_index), "-k", "5", *more],
+                                 env={"COLUMNS": "200"})
+        assert out.exit_code == 0, out.output
+        return " ".join(out.output.split())
+    said = caption("cheapest shirts")
+    assert "ordered by price, cheapest first" in said and "ranked by what each matches" not in said
+    assert "ordered by price, dearest first" in caption("shirts", "--sort", "-price")
+    said = caption("cheap shirts")      # a preference: the cheaper half first, each half in the search's order
+    assert "the cheaper half by price first, each half ranked by what each matches" in said
+    assert "ordered by price" not in caption("shirts") and "ranked by what each matches" in caption("shirts")

@@ -875,12 +875,25 @@ def recommend_text(
                                            *([note] if note else [])]) or None) if as_json else None,
           # Not by the similarity alone: a brand the query names, a colour near the one asked for and the photo's
           # colour move products within what they match ("red dress": white dresses before black ones seen black).
-          caption=None if not recs else
-          "ranked by what each matches of the query (reason), then by text similarity (the score) with a brand the "
-          "query names, a colour near the one asked for and the colour the photo shows: these can put a lower "
-          "score first")
+          caption=None if not recs else _text_caption(order))
     if note and not as_json:
         console.print(note, highlight=False)
+
+
+def _text_caption(order: tuple[str, bool, list[str]] | None) -> str:
+    """The line under `recommend text`'s table: how its rows are ordered. A price order ("cheapest", "premium",
+    --sort; :func:`fashionrec.text_notes.text_order`) said as one: "cheapest watches" listed by price under a
+    caption that said they were ranked by text similarity (a new user's trial, stop 66)."""
+    ranked = ("ranked by what each matches of the query (reason), then by text similarity (the score) with a brand "
+              "the query names, a colour near the one asked for and the colour the photo shows: these can put a "
+              "lower score first")
+    if not order:
+        return ranked
+    sort, strict, _ = order
+    if strict:
+        return (f"ordered by price, {'cheapest' if sort == 'price' else 'dearest'} first (a product without a price "
+                "last), of the products that match the query (reason); the score is their text similarity")
+    return f"the {'cheaper' if sort == 'price' else 'dearer'} half by price first, each half {ranked}"
 
 
 @recommend_app.command("outfit")
