@@ -1606,6 +1606,24 @@ def test_an_eda_report_of_another_catalogue_is_said_to_be(index_dir, tmp_path, c
         assert "/data/kaggle" not in page and str(tmp_path) not in page
 
 
+def test_an_eda_report_of_the_served_catalogue_kept_beside_another_is_the_one_shown(index_dir, tmp_path, client):
+    # A new user's trial (stop 66): the README's "give another --out to keep both" (`fashionrec eda --out
+    # runs/eda_shop`) left /reports saying "No EDA report yet" while the shop's report was in runs/eda_shop.
+    rec = client.app.state.service.rec
+    for name, made_from in (("eda", "/data/kaggle"), ("eda_shop", rec.manifest["data_dir"]), ("eda_old", "/x/y")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "report.html").write_text(f"<html><body>EDA of {name}</body></html>")
+        (tmp_path / name / "report.json").write_text(json.dumps({"data_dir": made_from}))
+    with TestClient(create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=rec)) as c:
+        page = c.get("/reports").text
+        assert "No EDA report yet" not in page and "not of the one served here" not in page
+        assert "EDA of eda_shop" in c.get("/reports/eda/report.html").text
+    (tmp_path / "eda_shop" / "report.html").unlink()    # only the other catalogue's, said as before
+    with TestClient(create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=rec)) as c:
+        assert "not of the one served here" in c.get("/reports").text
+        assert "EDA of eda<" in c.get("/reports/eda/report.html").text
+
+
 def test_reports_absent_say_so(index_dir, tmp_path, client):
     app = create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=client.app.state.service.rec)
     with TestClient(app) as c:

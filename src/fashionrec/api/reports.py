@@ -37,22 +37,37 @@ class ModelReport:
     plots: list[str] = field(default_factory=list)
 
 
-def eda_dir(reports_dir: Path) -> Path | None:
+def _made_from(folder: Path) -> str | None:
+    """The catalogue folder an EDA report folder's report.json names, or None where it says none."""
+    try:
+        made_from = json.loads((folder / "report.json").read_text(encoding="utf-8")).get("data_dir")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(made_from) if made_from else None
+
+
+def eda_dir(reports_dir: Path, data_dir: str | None = None) -> Path | None:
+    """The EDA report folder to show: ``reports_dir/eda``, unless it is of another catalogue than ``data_dir`` (the
+    served index's) and a folder one level under ``reports_dir`` holds a report of that one (the newest). The
+    README's "give another --out to keep both" (`fashionrec eda --out runs/eda_shop`) left a shop's server saying
+    "No EDA report yet" beside the shared catalogue's report (a new user's trial, stop 66)."""
     d = reports_dir / "eda"
-    return d if (d / "report.html").is_file() else None
+    default = d if (d / "report.html").is_file() else None
+    if not data_dir or (default is not None and _made_from(default) in (None, str(data_dir))):
+        return default
+    own = [p.parent for p in reports_dir.glob("*/report.json")
+           if (p.parent / "report.html").is_file() and _made_from(p.parent) == str(data_dir)]
+    return max(own, key=lambda p: (p / "report.html").stat().st_mtime) if own else default
 
 
 def eda_of_another(reports_dir: Path, data_dir: str | None) -> str | None:
     """The catalogue folder the EDA report under ``reports_dir`` was made from, where it is not ``data_dir`` (the
     served index's): a shop's server showed the Kaggle catalogue's report as its own without a word (a trial)."""
-    found = eda_dir(reports_dir)
+    found = eda_dir(reports_dir, data_dir)
     if found is None or not data_dir:
         return None
-    try:
-        made_from = json.loads((found / "report.json").read_text(encoding="utf-8")).get("data_dir")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return made_from if made_from and str(made_from) != str(data_dir) else None
+    made_from = _made_from(found)
+    return made_from if made_from and made_from != str(data_dir) else None
 
 
 def find_model_report(reports_dir: Path, model_name: str | None, model_path: Path | None = None) -> ModelReport | None:

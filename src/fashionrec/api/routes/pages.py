@@ -710,7 +710,7 @@ def reports_page(request: Request, service: ServiceDep, settings: SettingsDep, r
     # `/work/shared/datasets/...`", a security review).
     eda_of = eda_of_another(settings.reports_dir, (service.rec.manifest or {}).get("data_dir"))
     return templates.TemplateResponse(request, "reports.html", {
-        "eda": eda_dir(settings.reports_dir) is not None,
+        "eda": eda_dir(settings.reports_dir, (service.rec.manifest or {}).get("data_dir")) is not None,
         "eda_of": without_server_paths(eda_of) if eda_of else None,
         "served_dir": without_server_paths((service.rec.manifest or {}).get("data_dir") or "DATA_DIR"),
         "model": model,
@@ -736,8 +736,9 @@ def _serve(path: Path | None, what: str) -> Response:
 
 
 @router.get("/reports/eda/{name}")
-def eda_file(name: str, settings: SettingsDep) -> Response:
-    return _serve(safe_file(eda_dir(settings.reports_dir), name), "EDA report")
+def eda_file(name: str, service: ServiceDep, settings: SettingsDep) -> Response:
+    return _serve(safe_file(eda_dir(settings.reports_dir, (service.rec.manifest or {}).get("data_dir")), name),
+                  "EDA report")
 
 
 @router.get("/reports/model/{name}")
