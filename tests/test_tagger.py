@@ -1717,6 +1717,22 @@ def test_a_batch_larger_than_the_training_products_is_refused(tmp_path):
     assert not (tmp_path / "frozen").exists()
 
 
+def test_a_small_catalogue_trained_from_imagenet_is_told_of_init_shipped(tmp_path, caplog):
+    # A new user's trial (stop 66): the README's step for a shop's own model, `train --profile cpu`, starts from
+    # ImageNet; on a 200-product shop that is 2 batches an epoch, without a word of --init shipped. Said before any
+    # training (the batch refused here comes after it), and not where the run starts from a model already.
+    caplog.set_level("WARNING", logger="fashionrec.train")
+    lite0 = {"model": "efficientnet-lite0", "batch_size": 4096}
+    with pytest.raises(FashionrecError, match="is more than the"):
+        train(FIXTURE, make_config("tiny", pretrained=True, **lite0), tmp_path / "a", progress=False)
+    said = " ".join(r.getMessage() for r in caplog.records)
+    assert "training products, starting from ImageNet weights" in said and "--init shipped" in said
+    caplog.clear()
+    with pytest.raises(FashionrecError, match="is more than the"):
+        train(FIXTURE, make_config("tiny", init="shipped", **lite0), tmp_path / "b", progress=False)
+    assert "--init shipped" not in " ".join(r.getMessage() for r in caplog.records)
+
+
 def test_a_finished_run_is_not_resumed(tiny_run, tmp_path, caplog):
     # "resuming after epoch 2 of 2" tested it again.
     run = tmp_path / "run"
