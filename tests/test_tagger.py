@@ -1733,6 +1733,26 @@ def test_a_small_catalogue_trained_from_imagenet_is_told_of_init_shipped(tmp_pat
     assert "--init shipped" not in " ".join(r.getMessage() for r in caplog.records)
 
 
+def test_products_no_epoch_trains_on_are_said(tmp_path, caplog, monkeypatch):
+    # A new user's trial (stop 66): `--epochs 1 --batch-size 32` on a shop's 159 training products left 31 out of
+    # its one epoch without a word (said only from a quarter of them). Here 8 of the fixture's 136 in batches of 32;
+    # stopped where the schedule is made, right after it is said: no epoch need run.
+    import fashionrec.train as train_module
+
+    class StoppedHere(Exception):
+        pass
+
+    def stop(*args, **kwargs):
+        raise StoppedHere
+    monkeypatch.setattr(train_module, "OneCycle", stop)
+    caplog.set_level("WARNING", logger="fashionrec.train")
+    with pytest.raises(StoppedHere):
+        train(FIXTURE, make_config("tiny", epochs=1, batch_size=32), tmp_path / "one", progress=False)
+    said = [r.getMessage() for r in caplog.records if "left out of each epoch" in r.getMessage()]
+    assert len(said) == 1 and "8 of the 136 training products" in said[0], said
+    assert "about 8 of them in every one of the 1 epoch:" in said[0], said
+
+
 def test_a_finished_run_is_not_resumed(tiny_run, tmp_path, caplog):
     # "resuming after epoch 2 of 2" tested it again.
     run = tmp_path / "run"
