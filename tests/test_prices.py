@@ -622,3 +622,21 @@ def test_the_cli_tables_caption_says_a_price_order(priced_index):
     said = caption("cheap shirts")      # a preference: the cheaper half first, each half in the search's order
     assert "the cheaper half by price first, each half ranked by what each matches" in said
     assert "ordered by price" not in caption("shirts") and "ranked by what each matches" in caption("shirts")
+
+
+def test_prices_in_several_currencies_are_said_by_row(tmp_path):
+    # A new user's trial (stop 66): one "$29.99" among a shop's "₹" prices left every card without a currency and the
+    # $29.99 compared with ₹ prices as 29.99, while `data check` said only "prices read from the column 'price'".
+    (tmp_path / "images").mkdir()
+    rows = "".join(f'{i},Shirts,Shirt {i},"₹1,{i:03d}"\n' for i in range(1, 6))
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,price\n" + rows
+                                         + "9,Shirts,US Shirt,$29.99\n8,Shirts,Rs Shirt,Rs. 999\n", encoding="utf-8")
+    report = load_catalog(tmp_path, progress=False, warn=False).report
+    assert report.price_currency == "" and report.price_currencies == {"₹": [1, 2, 3, 4, 5, 8], "$": [9]}
+    said = " ".join(report.summary_lines())
+    assert "written in several currencies: ₹ 6 rows, $ 1 (id 9)" in said, said
+    assert "--currency" in said
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,price\n" + rows, encoding="utf-8")
+    report = load_catalog(tmp_path, progress=False, warn=False).report
+    assert report.price_currency == "₹" and report.price_currencies == {}      # one: said as before
+    assert "several currencies" not in " ".join(report.summary_lines())

@@ -128,6 +128,9 @@ class DataReport:
     # The currency symbol the prices were written with ("₹1,299", "Rs. 999": "₹"), "" where none had one or they
     # had several (stop 65): an index build keeps it as the shop's currency unless told another.
     price_currency: str = ""
+    # Currency symbol -> ids of the rows whose price was written with it, where they say several ("₹1,299" beside
+    # "$29.99"): each read as an amount alike, and no currency shown; said by data check (a new user's trial, stop 66).
+    price_currencies: dict[str, list[int]] = field(default_factory=dict)
     rows_rejected: list[RejectedRow] = field(default_factory=list)
     with_image: int = 0
     missing_image: int = 0
@@ -365,6 +368,13 @@ class DataReport:
                          + (f", written in {self.price_currency}" if self.price_currency else "")
                          + "; a row without one, or "
                          "with one that is no amount, is kept without a price")
+        if self.price_currencies:
+            by_sign = sorted(self.price_currencies.items(), key=lambda kv: -len(kv[1]))
+            each = ", ".join(f"{sign} {len(ids)}" + (" rows" if k == 0 else "")
+                             + ("" if k == 0 else f" (id{'s' if len(ids) != 1 else ''} {first_few(ids, 5)})")
+                             for k, (sign, ids) in enumerate(by_sign))
+            lines.append(f"  written in several currencies: {each}: every amount is read alike, as one currency, "
+                         "and none is shown; write them all in one, and name it with `index build --currency`")
         if self.ignored_columns:
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
                          f"{', '.join(COLUMNS)}{', ' + PRICE if self.price_column else ''})")
@@ -1281,17 +1291,20 @@ def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
     if bad.any():
         report.invalid_values[PRICE] = df.loc[bad, "id"].astype(int).tolist()
     # ... or that its header named ("price_inr").
-    report.price_currency = _currency_written(text.where(read).dropna()) or (
+    signs = _currencies_written(text.where(read).dropna())
+    if len(set(signs)) > 1:
+        report.price_currencies = {str(sign): df.loc[ids.index, "id"].astype(int).tolist()
+                                   for sign, ids in signs.groupby(signs, sort=False)}
+    report.price_currency = (signs.iloc[0] if len(set(signs)) == 1 else "") or (
         "₹" if "inr" in report.price_column.lower() else "")
     return price
 
 
-def _currency_written(prices: pd.Series) -> str:
-    """The one currency symbol (:data:`CURRENCY_SIGNS`) the prices read were written with, "" where none had one
-    or they say more than one ("₹999" beside "$25": no guess)."""
-    signs = prices.str.extract(r"(?i)(₹|rs|inr|\$|€|£)", expand=False).dropna().str.lower().map(CURRENCY_SIGNS)
-    found = set(signs)
-    return found.pop() if len(found) == 1 else ""
+def _currencies_written(prices: pd.Series) -> pd.Series:
+    """The currency symbol (:data:`CURRENCY_SIGNS`) each price read was written with, by the row's index, for
+    those written with one: the catalogue's currency where they say one, none where several ("₹999" beside "$25":
+    no guess)."""
+    return prices.str.extract(r"(?i)(₹|rs|inr|\$|€|£)", expand=False).dropna().str.lower().map(CURRENCY_SIGNS)
 
 
 def _fold_case(values: pd.Series, column: str, report: DataReport) -> pd.Series:
