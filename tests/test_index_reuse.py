@@ -46,9 +46,21 @@ def _by_id(rec: Recommender) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     return rec.items.iloc[order].reset_index(drop=True), rec.embeddings[order], rec.text_embeddings[order]
 
 
+def _built(shop: Path, out: Path, tagger: Tagger | None = None) -> Recommender:
+    """An index of ``shop`` built into ``out``, where nothing was, for a test that goes on to change and rebuild it.
+
+    A real build of ``shop`` (its own manifest, digests and items), over a copy of the session's index of the
+    same photos and texts (the fixture), whose embeddings it takes rather than compute again: a full build was
+    most of these tests' time (its text embedding two thirds of it). What a full build gives is asserted where it
+    matters, against a build with ``reuse=False``."""
+    shutil.copytree(built_index(), out)
+    tagger = tagger or Tagger.load(tiny_tagger_path())
+    return Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+
+
 def test_a_rebuild_embeds_only_what_changed_and_gives_what_a_full_build_gives(shop, tmp_path, monkeypatch):
     tagger = Tagger.load(tiny_tagger_path())
-    first_build = Recommender.build(load_catalog(shop, progress=False), tagger, tmp_path / "index", progress=False)
+    first_build = _built(shop, tmp_path / "index", tagger)
     lines = (shop / "styles.csv").read_text().splitlines()
     # (The fixture's styles.csv has malformed rows on purpose: its first rows are whole ones, edited as text.)
     first, second, third = (int(line.split(",")[0]) for line in lines[1:4])
@@ -87,7 +99,7 @@ def test_a_rebuild_embeds_only_what_changed_and_gives_what_a_full_build_gives(sh
 def test_nothing_is_taken_from_another_models_index_or_one_without_digests(shop, tmp_path, monkeypatch, caplog):
     tagger = Tagger.load(tiny_tagger_path())
     out = tmp_path / "index"
-    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    _built(shop, out, tagger)
     asked = _embedded(monkeypatch)
     other = Tagger.load(tiny_tagger_path())
     other.weights_sha256 = "0" * 64         # another model's file
@@ -107,7 +119,7 @@ def test_nothing_is_taken_from_another_models_index_or_one_without_digests(shop,
 def test_a_damaged_index_is_said_and_everything_embedded(shop, tmp_path, monkeypatch, caplog):
     tagger = Tagger.load(tiny_tagger_path())
     out = tmp_path / "index"
-    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    _built(shop, out, tagger)
     np.save(out / "embeddings.npy", np.zeros((3, tagger.dim), np.float32))     # rows lost
     asked = _embedded(monkeypatch)
     with caplog.at_level("WARNING", logger="fashionrec.index_reuse"):
@@ -122,6 +134,7 @@ def test_a_damaged_folder_is_said_by_index_check_and_replaced_by_index_build(sho
     out = tmp_path / "index"
     runner = CliRunner()
     build = ["index", "build", str(shop), "--model", str(tiny_tagger_path()), "--out", str(out)]
+    shutil.copytree(built_index(), out)        # what it embeds is taken from a copy of the fixture's (see _built)
     assert runner.invoke(app, build).exit_code == 0
     if damage.endswith(".npy"):
         (out / damage).write_bytes(b"")
@@ -148,6 +161,7 @@ def test_the_cli_rebuilds_without_reuse_when_asked(shop, tmp_path, monkeypatch):
     out = tmp_path / "index"
     runner = CliRunner()
     args = ["index", "build", str(shop), "--model", str(tiny_tagger_path()), "--out", str(out)]
+    shutil.copytree(built_index(), out)        # what it embeds is taken from a copy of the fixture's (see _built)
     assert runner.invoke(app, args).exit_code == 0
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
@@ -170,7 +184,7 @@ def test_another_description_of_the_same_weights_is_another_model(shop, tmp_path
     other = Tagger.load(copy / weights.name)
     assert other.sha256 == tagger.sha256
     out = tmp_path / "index"
-    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    _built(shop, out, tagger)
     asked = _embedded(monkeypatch)
     with caplog.at_level("INFO", logger="fashionrec.index_reuse"):
         rebuilt = Recommender.build(load_catalog(shop, progress=False), other, out, progress=False)
@@ -197,7 +211,7 @@ def test_a_moved_catalogue_is_found_by_index_check_and_rebuilt_without_embedding
     # The index keeps its catalogue photos' paths: served without them, every photo was a 404 and the check passed.
     out = tmp_path / "index"
     args = ["index", "check", str(out), "--model", str(tiny_tagger_path())]
-    Recommender.build(load_catalog(shop, progress=False), Tagger.load(tiny_tagger_path()), out, progress=False)
+    _built(shop, out)
     assert CliRunner().invoke(app, args).exit_code == 0
     moved = shop.rename(tmp_path / "moved")
     result = CliRunner().invoke(app, args)
@@ -219,7 +233,7 @@ def test_a_moved_catalogue_is_found_by_index_check_and_rebuilt_without_embedding
 def test_a_catalogue_cut_short_does_not_replace_the_index(shop, tmp_path):
     tagger = Tagger.load(tiny_tagger_path())
     out = tmp_path / "index"
-    built = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    built = _built(shop, out, tagger)
     lines = (shop / "styles.csv").read_text().splitlines()
     (shop / "styles.csv").write_text("\n".join(lines[:6]) + "\n")
     args = ["index", "build", str(shop), "--model", str(tiny_tagger_path()), "--out", str(out)]
@@ -239,7 +253,7 @@ def test_a_product_taken_out_and_brought_back_by_a_rebuild_is_said_to_be_back_no
     # Its row still in styles.csv, a rebuild brings it back; the build called it new, which it never was to the shop
     # (an operator's trial).
     out = tmp_path / "index"
-    rec = Recommender.build(load_catalog(shop, progress=False), Tagger.load(tiny_tagger_path()), out, progress=False)
+    rec = _built(shop, out)
     taken = int(rec.items["id"].iloc[3])
     rec.remove_product(taken)
     caplog.set_level(logging.INFO, logger="fashionrec")
@@ -257,7 +271,7 @@ def _built_with_its_rows(shop: Path, tmp_path: Path) -> tuple[Tagger, Path, list
     """(tagger, index folder, styles.csv's lines, each line's id) of an index built of ``shop``."""
     tagger = Tagger.load(tiny_tagger_path())
     out = tmp_path / "index"
-    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    _built(shop, out, tagger)
     lines = (shop / "styles.csv").read_text().splitlines()
     return tagger, out, lines, [line.split(",")[0] for line in lines]
 
@@ -285,7 +299,7 @@ def test_index_check_says_a_photo_replaced_or_added_since_the_build(shop, tmp_pa
     # An operator's trial replaced a photo and photographed a row that had none: `index check --data` passed,
     # so scripts/main.sh, which rebuilds where it fails, served the old photo's vector and labels on.
     out = tmp_path / "index"
-    rec = Recommender.build(load_catalog(shop, progress=False), Tagger.load(tiny_tagger_path()), out, progress=False)
+    rec = _built(shop, out)
     args = ["index", "check", str(out), "--model", str(tiny_tagger_path()), "--data", str(shop)]
     assert CliRunner().invoke(app, args).exit_code == 0
     first, other = (int(i) for i in rec.items["id"].iloc[:2])
@@ -370,7 +384,7 @@ def test_one_build_of_a_folder_at_a_time_and_a_new_model_is_said(shop, tmp_path,
 
     tagger = Tagger.load(tiny_tagger_path())
     out = tmp_path / "index"
-    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    _built(shop, out, tagger)
     building = pytest.raises(ConflictError, match="another `fashionrec index build`")
     with FileLock(tmp_path / ".index.build.lock"), building:     # as another process building it holds it
         Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
@@ -386,7 +400,7 @@ def test_a_build_through_a_link_replaces_the_folder_it_points_at(shop, tmp_path)
     # build failed on the link left behind (an operator's re-trial).
     tagger = Tagger.load(tiny_tagger_path())
     real = tmp_path / "releases" / "v3"
-    Recommender.build(load_catalog(shop, progress=False), tagger, real, progress=False)
+    _built(shop, real, tagger)
     link = tmp_path / "current"
     link.symlink_to(real, target_is_directory=True)
     for _ in range(2):
@@ -887,7 +901,7 @@ def test_an_index_of_an_earlier_version_is_embedded_again_and_the_log_says_why(s
     # "built by another model" was said of an index the very same weights had built before an upgrade (a trial).
     tagger = Tagger.load(tiny_tagger_path())
     out = tmp_path / "index"
-    Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
+    _built(shop, out, tagger)
     manifest = json.loads((out / "manifest.json").read_text())
     del manifest["model"]["description_sha256"]
     (out / "manifest.json").write_text(json.dumps(manifest))
