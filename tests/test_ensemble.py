@@ -43,6 +43,20 @@ def two_runs(tmp_path_factory) -> list[Path]:
     return runs
 
 
+@pytest.fixture(scope="module")
+def ensemble_run(two_runs, tmp_path_factory) -> Path:
+    """``two_runs`` combined on a grid of step 0.5, made once: a test that goes on from an ensemble run takes a copy
+    (``_ensemble``), as each made its own before (a third of this file's time went to those alike ensembles)."""
+    out = tmp_path_factory.mktemp("ensemble") / "ens"
+    combine(two_runs, FIXTURE, out, step=0.5, progress=False)
+    return out
+
+
+def _ensemble(ensemble_run: Path, tmp_path: Path) -> Path:
+    """A copy of ``ensemble_run`` at ``tmp_path / "ens"`` that a test may change."""
+    return shutil.copytree(ensemble_run, tmp_path / "ens")
+
+
 def test_an_all_weight_member_gives_exactly_that_members_predictions():
     members = _members()
     x = torch.randint(0, 256, (5, 3, 80, 60), dtype=torch.uint8)
@@ -211,8 +225,8 @@ def test_half_stores_float16_and_records_the_metrics_of_the_stored_weights(two_r
     assert again["macro_f1"] == pytest.approx(res.test_metrics["macro_f1"], abs=1e-9)
 
 
-def test_export_clears_the_previous_models_files_only_in_an_export_folder(two_runs, tmp_path):
-    combine(two_runs, FIXTURE, tmp_path / "ens", step=0.5, progress=False)
+def test_export_clears_the_previous_models_files_only_in_an_export_folder(ensemble_run, tmp_path):
+    _ensemble(ensemble_run, tmp_path)
     for folder, had_model in ((tmp_path / "shipped", True), (tmp_path / "mine", False)):
         folder.mkdir()
         (folder / "curves.png").write_bytes(b"the previous model's curves")
@@ -274,8 +288,8 @@ def test_an_ensemble_is_never_written_over_a_member_or_a_folder_that_is_no_run(t
     assert [p.name for p in notes.iterdir()] == ["todo.txt"]
 
 
-def test_an_ensemble_is_not_a_member(two_runs, tmp_path):
-    combine(two_runs, FIXTURE, tmp_path / "ens", step=0.5, progress=False)
+def test_an_ensemble_is_not_a_member(two_runs, ensemble_run, tmp_path):
+    _ensemble(ensemble_run, tmp_path)
     with pytest.raises(FashionrecError, match="itself an ensemble"):
         combine([tmp_path / "ens", two_runs[0]], FIXTURE, tmp_path / "nested", progress=False)
 
@@ -372,9 +386,8 @@ def _says_its_intervals(run: Path) -> None:
             (run, head)
 
 
-def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, tmp_path, monkeypatch):
-    ens = tmp_path / "ens"
-    combine(two_runs, FIXTURE, ens, step=0.5, progress=False)
+def test_probe_command_writes_a_run_that_evaluate_and_export_take(two_runs, ensemble_run, tmp_path, monkeypatch):
+    ens = _ensemble(ensemble_run, tmp_path)
     base_json = ens / "weights" / "best.json"      # made by an earlier version: the probe names its own
     base_json.write_text(json.dumps({**json.loads(base_json.read_text()), "fashionrec_revision": "0000000"}))
     out = tmp_path / "probe"
