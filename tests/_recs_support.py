@@ -56,8 +56,12 @@ BACKENDS = ("faiss", "milvus")     # every recommender test runs on both (milvus
 
 @functools.cache
 def built_index(backend: str = "faiss") -> Path:
-    """Build once per session; tests that change an index work on a copy (see ``index_copy``)."""
+    """Build once per session; tests that change an index work on a copy (see ``index_copy``). The Milvus one is
+    built over a copy of the FAISS folder, whose embeddings it takes (as ``index_copy`` does): embedding the
+    fixture's photos and texts once is enough."""
     out = workdir() / f"index-{backend}"
+    if backend != "faiss":
+        shutil.copytree(built_index(), out)
     Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), out, progress=False, backend=backend)
     return out
 

@@ -35,11 +35,14 @@ KEY = "test-secret"
 
 def build_test_index(catalog: Catalog, work: Path) -> Path:
     """A random tiny fashion-cnn tagger (batch norm fitted to the fixture photos, so products get distinct
-    embeddings) and an index over ``catalog``; returns the index folder."""
-    from _recs_support import tiny_tagger_path
+    embeddings) and an index over ``catalog``; returns the index folder. Built over a copy of the session's index
+    of the fixture catalogue, whose embeddings of the photos and texts ``catalog`` shares with it the build takes
+    (the catalogues here are the fixture's, cut or priced): a full build each was most of those tests' time."""
+    from _recs_support import built_index, tiny_tagger_path
 
     from fashionrec.recommend import Recommender
 
+    shutil.copytree(built_index(), work / "index")
     Recommender.build(catalog, Tagger.load(tiny_tagger_path()), work / "index", progress=False)
     return work / "index"
 
@@ -2553,7 +2556,7 @@ def test_a_rebuild_landing_while_the_server_reads_the_folder_is_read_again(tmp_p
     import os
 
     import numpy as np
-    from _recs_support import tiny_tagger_path
+    from _recs_support import built_index, tiny_tagger_path
 
     import fashionrec.recommend as recommend
     from fashionrec.api.deps import Service
@@ -2564,6 +2567,10 @@ def test_a_rebuild_landing_while_the_server_reads_the_folder_is_read_again(tmp_p
     tagger = Tagger.load(tiny_tagger_path())
     shop = shutil.copytree(fixture_dir, tmp_path / "shop")
     live, new = tmp_path / "live", tmp_path / "new"
+    # Each over a copy of the session's index of the fixture, whose embeddings the build takes (two full builds
+    # were most of this test's time).
+    for folder in (live, new):
+        shutil.copytree(built_index(), folder)
     Recommender.build(load_catalog(shop, progress=False), tagger, live, progress=False)
     lines = (shop / "styles.csv").read_text().splitlines()
     (shop / "styles.csv").write_text("\n".join([lines[0], lines[1], *lines[3:], lines[2]]) + "\n")    # reordered
@@ -2595,14 +2602,14 @@ def test_the_index_served_is_kept_from_full_collections_and_the_one_a_reload_rep
     import gc
     import weakref
 
-    from _recs_support import tiny_tagger_path
+    from _recs_support import built_index, tiny_tagger_path
 
     from fashionrec.api.deps import Service
     from fashionrec.catalog import load_catalog
     from fashionrec.recommend import Recommender
     from fashionrec.tagger import Tagger
 
-    live = tmp_path / "live"
+    live = shutil.copytree(built_index(), tmp_path / "live")      # whose embeddings the build takes
     Recommender.build(load_catalog(fixture_dir, progress=False), Tagger.load(tiny_tagger_path()), live, progress=False)
     gc.unfreeze()
     service = Service(Recommender.load(live), Settings(index_dir=live, reload_s=0))
@@ -2657,13 +2664,13 @@ def test_a_change_through_the_server_puts_its_search_tables_in_with_it(tmp_path,
     import weakref
 
     import numpy as np
-    from _recs_support import tiny_tagger_path
+    from _recs_support import built_index, tiny_tagger_path
 
     from fashionrec.catalog import load_catalog
     from fashionrec.recommend import Recommender
     from fashionrec.tagger import Tagger
 
-    live = tmp_path / "live"
+    live = shutil.copytree(built_index(), tmp_path / "live")      # whose embeddings the build takes
     Recommender.build(load_catalog(fixture_dir, progress=False), Tagger.load(tiny_tagger_path()), live, progress=False)
     rec = Recommender.load(live)
     copies = []

@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from _recs_support import FIXTURE, index_copy, tiny_tagger_path
+from _recs_support import FIXTURE, built_index, index_copy, tiny_tagger_path
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -45,7 +45,7 @@ def test_a_given_id_of_a_row_the_build_could_not_read_is_refused(tmp_path, shop)
                                       "--index", str(d), "--model", str(tiny_tagger_path())])
     assert result.exit_code == 2 and "fix its row" in " ".join(result.output.split()), result.output
     # A product the index holds whose id a row cut short has since is carried over by a rebuild, as before.
-    out = tmp_path / "shop-index"
+    out = shutil.copytree(built_index(), tmp_path / "shop-index")       # whose embeddings the build takes
     tagger = Tagger.load(tiny_tagger_path())
     built = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
     added = built.add_product(_a_photo(built), {"productDisplayName": "Acme Tee"}, allow_new_values=True)
@@ -59,7 +59,7 @@ def test_an_id_given_out_is_none_the_catalogue_gives_its_photos_and_rows(tmp_pat
     # The API gave out 990002, the id of a photo `data check` listed without a row; once the shop added that row,
     # `index build` refused the clash ("pass --replace-added": an integrator's trial).
     tagger = Tagger.load(tiny_tagger_path())
-    out = tmp_path / "index"
+    out = shutil.copytree(built_index(), tmp_path / "index")        # whose embeddings the build takes
     r = Recommender.build(load_catalog(shop, progress=False), tagger, out, progress=False)
     first = int(r.items["id"].iloc[0])
     photo_only = r._highest_id() + 1

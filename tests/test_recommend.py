@@ -2654,7 +2654,9 @@ def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_pat
     ckpt = tmp_path / "model.safetensors"
     shutil.copy(tiny_tagger_path(), ckpt)
     shutil.copy(tiny_tagger_path().with_suffix(".json"), ckpt.with_suffix(".json"))
-    index = tmp_path / "index"
+    # Over a copy of the session's index by the same weights, whose embeddings the build takes (a full build was a
+    # third of this test's time).
+    index = shutil.copytree(built_index(), tmp_path / "index")
     # The checkpoint's path will do, as Recommender.load takes one (an AttributeError, a Python user's trial).
     Recommender.build(fixture_catalog(), str(ckpt), index, progress=False)
     assert Recommender.load(index).tagger.path == ckpt
@@ -2715,11 +2717,12 @@ def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_pat
     Recommender.build(fixture_catalog(), Tagger.load(twin), read, progress=False)
     assert CliRunner().invoke(app, ["index", "check", str(read), "--model", str(twin)]).exit_code == 0
     assert CliRunner().invoke(app, ["index", "check", str(read), "--model", str(ckpt)]).exit_code == 2
-    shutil.rmtree(read)
     # An index built before manifests recorded the temperatures, by a calibrated model: the stored
-    # probabilities are compared on a sample instead, and agree.
+    # probabilities are compared on a sample instead, and agree. (Built over a copy of the one just built by the
+    # same model, whose embeddings it takes: a second full build was another third of this test's time.)
     calibrated = tmp_path / "calibrated"
-    shutil.copytree(index, calibrated)
+    shutil.copytree(read, calibrated)
+    shutil.rmtree(read)
     fresh = Recommender.build(fixture_catalog(), Tagger.load(twin), calibrated, progress=False)
     manifest = {**fresh.manifest, "model": {k: v for k, v in fresh.manifest["model"].items() if k != "temperature"}}
     (calibrated / "manifest.json").write_text(json.dumps(manifest))
@@ -5515,7 +5518,8 @@ def test_index_check_with_data_refuses_an_index_of_another_catalogue_or_of_its_r
     the EDA were the new catalogue's, and the old index was served. `index check --data` (main.sh's) says so."""
     data = tmp_path / "catalog"
     shutil.copytree(FIXTURE, data)
-    index = tmp_path / "index"
+    # Built over a copy of the session's index of the same photos and texts, whose embeddings the build takes.
+    index = shutil.copytree(built_index(), tmp_path / "index")
     Recommender.build(load_catalog(data, progress=False), Tagger.load(tiny_tagger_path()), index, progress=False)
     check = ["index", "check", str(index), "--data"]
     assert CliRunner().invoke(app, check + [str(data)]).exit_code == 0
@@ -5618,6 +5622,9 @@ def test_an_index_built_from_a_catalogue_records_its_typos_and_tiny_photos(tmp_p
     monkeypatch.setattr(catalog_module, "TYPO_RATIO", 5)
     catalog = load_catalog(root, progress=False)
     assert [t["ids"] for t in catalog.report.possible_typos["articleType"]] == [[typo]]
+    # Over a copy of the session's index of the fixture, whose embeddings of the photos and texts left as they were
+    # the build takes (a full build was most of this test's time).
+    shutil.copytree(built_index(), tmp_path / "index")
     r = Recommender.build(catalog, Tagger.load(tiny_tagger_path()), tmp_path / "index", progress=False)
     assert r.manifest["possible_typos"] == {"articleType": {"Tshrts": "Tshirts"}}
     assert r.manifest["tiny_image_ids"] == [tiny] and tiny in r._set_aside()
@@ -5950,6 +5957,9 @@ def test_tag_with_the_index_of_the_catalogue_tagged_reads_its_photos_on_a_backdr
         backdrop.save(shop / "images" / f"{new}.jpg")
     with open(shop / "styles.csv", "a", encoding="utf-8", newline="") as f:
         extra.to_csv(f, header=False, index=False)
+    # Over a copy of shipped_rec's folder, whose embeddings of the catalogue's own photos and texts the build takes:
+    # it embeds the grey ones alone (a full build with the shipped model was most of this test's time).
+    shutil.copytree(shipped_rec.index_dir, tmp_path / "index")
     Recommender.build(load_catalog(shop, progress=False), Tagger.load(), tmp_path / "index", progress=False)
     grey = [int(i) for i in extra["id"]]
 
