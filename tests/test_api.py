@@ -37,7 +37,7 @@ def build_test_index(catalog: Catalog, work: Path) -> Path:
     """A random tiny fashion-cnn tagger (batch norm fitted to the fixture photos, so products get distinct
     embeddings) and an index over ``catalog``; returns the index folder. Built over a copy of the session's index
     of the fixture catalogue, whose embeddings of the photos and texts ``catalog`` shares with it the build takes
-    (the catalogues here are the fixture's, cut or priced): a full build each was most of those tests' time."""
+    (the catalogues here are the fixture's, cut or priced) rather than compute them again."""
     from _recs_support import built_index, tiny_tagger_path
 
     from fashionrec.recommend import Recommender
@@ -2567,8 +2567,8 @@ def test_a_rebuild_landing_while_the_server_reads_the_folder_is_read_again(tmp_p
     tagger = Tagger.load(tiny_tagger_path())
     shop = shutil.copytree(fixture_dir, tmp_path / "shop")
     live, new = tmp_path / "live", tmp_path / "new"
-    # Each over a copy of the session's index of the fixture, whose embeddings the build takes (two full builds
-    # were most of this test's time).
+    # Each over a copy of the session's index of the fixture, whose embeddings the build takes (7.1 -> 1.3 CPU
+    # seconds for this test at load 17-21).
     for folder in (live, new):
         shutil.copytree(built_index(), folder)
     Recommender.build(load_catalog(shop, progress=False), tagger, live, progress=False)
