@@ -552,7 +552,10 @@ def test_class_weights_favour_rare_classes():
 
 
 def test_frozen_blocks_keep_their_imagenet_weights_and_the_rest_trains(tmp_path):
-    cfg = make_config(model="efficientnet-lite0", epochs=1, batch_size=32, freeze_blocks=3, heads=["articleType"])
+    # At a quarter of the default input size: which weights are frozen and which train does not depend on it, and
+    # an epoch takes a quarter of the work (a stop 66 measurement: this test was among the suite's slowest).
+    cfg = make_config(model="efficientnet-lite0", epochs=1, batch_size=32, freeze_blocks=3, heads=["articleType"],
+                      input_size=(64, 48))
     train(FIXTURE, cfg, tmp_path / "f", progress=False)
     trained, _ = load_checkpoint(tmp_path / "f" / "weights" / "best.safetensors")
     start = create_model("efficientnet-lite0", 3, pretrained=True)
@@ -1227,12 +1230,19 @@ def test_evaluate_counts_the_products_of_the_model_a_model_was_started_from(tiny
 def test_init_trains_without_imagenet_weights_on_the_machine(tmp_path, monkeypatch):
     """--init overwrites every backbone weight, so ImageNet's are not read: a GPU machine without the weight
     packages refused `train --init shipped` ("efficientnet-lite0's ImageNet weights need ...")."""
+    from fashionrec.catalog import ATTRIBUTES
+    from fashionrec.data import LabelSpace
+
     small = {"model": "efficientnet-lite0", "epochs": 1, "input_size": (64, 48)}
-    first = tmp_path / "first"
-    train(FIXTURE, make_config("tiny", **small), first, progress=False)       # the tiny profile: no ImageNet
+    # The checkpoint to start from: only its weights matter here, so an untrained model of that architecture and
+    # input size, saved (a first training of it, 1 epoch, was half this test's time), without ImageNet's weights.
+    torch.manual_seed(0)
+    classes = LabelSpace.from_frame(load_catalog(FIXTURE, progress=False).usable, ATTRIBUTES).classes
+    start = create_model("efficientnet-lite0", {h: len(c) for h, c in classes.items()}, input_size=(64, 48))
+    first = save_checkpoint(start.eval(), classes, {"name": "first"}, tmp_path / "first" / "best")
     (tmp_path / "none").mkdir()
     monkeypatch.setenv("FASHIONREC_PRETRAINED", str(tmp_path / "none"))     # a folder without the weights
-    cfg = make_config("tiny", **small, pretrained=True, init=str(first / "weights" / "best.safetensors"))
+    cfg = make_config("tiny", **small, pretrained=True, init=str(first))
     result = train(FIXTURE, cfg, tmp_path / "second", progress=False)
     assert result.best_epoch == 1
     with pytest.raises(ModelError, match="has no efficientnet-lite0.pt"):    # a fresh run still reads them
