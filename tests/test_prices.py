@@ -88,7 +88,9 @@ def test_a_price_column_is_read_and_its_bad_values_said_by_data_check_without_lo
 @pytest.mark.parametrize(("written", "read", "currency"), [
     ("1,299", 1299.0, ""), ("₹1,299", 1299.0, "₹"), ("Rs. 999", 999.0, "₹"), ("INR 999", 999.0, "₹"),
     ("$25", 25.0, "$"), ("499.50", 499.5, ""), ("0", 0.0, ""), ("12e3", None, ""), ("1.2.3", None, ""),
-    ("1.299", 1299.0, ""), ("€1.299,00", 1299.0, "€"), ("Rs. 12.499,50", 12499.5, "₹")])
+    ("1.299", 1299.0, ""), ("€1.299,00", 1299.0, "€"), ("Rs. 12.499,50", 12499.5, "₹"),
+    # A first group of 0 groups nothing; a number too long for a float is no amount (stop 66, a review).
+    ("0.999", 0.999, ""), ("00.500", 0.5, ""), ("9" * 400, None, "")])
 def test_a_price_as_an_export_writes_it(tmp_path: Path, written: str, read: float | None, currency: str) -> None:
     (tmp_path / "images").mkdir()
     (tmp_path / "styles.csv").write_text(f'id,articleType,productDisplayName,MRP\n1,Shirts,Blue Shirt,"{written}"\n',
@@ -520,7 +522,8 @@ def test_a_price_word_names_have_is_searched_with():
 @pytest.mark.parametrize(("typed", "read", "otherwise"), [
     ("under 1.299", 1299.0, "'1.299' as 1,299"), ("under 1.299,00", 1299.0, "'1.299,00' as 1,299"),
     ("under ₹1.299", 1299.0, "'1.299' as 1,299"), ("below 12.499,50", 12499.5, "'12.499,50' as 12,499.50"),
-    ("under 1.5k", 1500.0, ""), ("under 499.50", 499.5, ""), ("under 1,299", 1299.0, "")])
+    ("under 1.5k", 1500.0, ""), ("under 499.50", 499.5, ""), ("under 1,299", 1299.0, ""),
+    ("under 0.999", 0.999, "")])
 def test_a_european_amount_reads_as_thousands(typed, read, otherwise):
     """"1.299" was read as 1.299 (stop 65): three digits after a dot group thousands; what was read is said."""
     from fashionrec.vocabulary import price_range, price_read_said
@@ -529,6 +532,39 @@ def test_a_european_amount_reads_as_thousands(typed, read, otherwise):
     assert bounds == (None, read), typed
     said = price_read_said(bounds, used)
     assert (f", {otherwise}." in said) if otherwise else "' as " not in said, said
+
+
+@pytest.mark.parametrize(("value", "currency", "said"), [
+    (1299.0, "", "1,299"), (499.5, "", "499.50"), (1299.999, "₹", "₹1,300"), (0.004, "", "0"),
+    (1299.0, "Rs.", "Rs. 1,299")])
+def test_a_price_as_a_card_says_it(value, currency, said):
+    assert price_said(value, currency) == said
+
+
+def test_a_price_no_number_in_items_csv_is_no_price_to_an_order(priced_index, tmp_path):
+    """A price edited by hand into items.csv ("call us") or one too large for a float ("inf"): "cheapest", "cheap",
+    ``sort=price`` and the page list the product without a price, last, where each was a 500 (float() of it, or
+    int() of an infinity; stop 66, a review)."""
+    from fashionrec.recommend import Recommender
+
+    live = tmp_path / "index"
+    shutil.copytree(priced_index, live)
+    Recommender.load(live).save(full=True)      # the base files alone (a generation names items.csv's digest)
+    items = pd.read_csv(live / "items.csv", dtype=str, keep_default_na=False)
+    tees = items.index[items["articleType"] == "Tshirts"][:2]
+    items.loc[tees, "price"] = ["call us", "inf"]
+    items.to_csv(live / "items.csv", index=False)
+    odd = set(items.loc[tees, "id"].astype(int))
+    with TestClient(create_app(Settings(index_dir=live))) as client:
+        for params in ({"q": "cheapest"}, {"q": "cheap"}, {"q": "most expensive"}, {"q": "cheap tshirts"},
+                       {"q": "tshirts", "sort": "price"}):
+            r = client.get("/api/search/text", params={**params, "k": 100, "articleType": "Tshirts"})
+            assert r.status_code == 200, (params, r.text[:300])
+            listed = r.json()["results"]
+            assert odd <= {x["id"] for x in listed}, params
+            assert all(x["item"]["price"] is None for x in listed[-2:]), params    # no price: last
+            assert all(x["reason"].startswith("no price") for x in listed if x["id"] in odd and x["score"] == 0)
+        assert client.get("/", params={"q": "cheap tshirts"}).status_code == 200
 
 
 def test_a_european_amount_in_a_search_is_said(priced_client):

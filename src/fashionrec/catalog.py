@@ -1272,7 +1272,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
 _PRICE_TEXT = re.compile(r"(?i)^(?:₹|rs\.?|inr|\$|€|£)?\s*(\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?\s*(?:/-|rs\.?|inr)?$")
 # ... or the European way, "1.299" or "€1.299,00": read as 1,299 (stop 65), as a query's is (vocabulary._EUROPEAN);
 # it was 1.299, three digits after a dot being no paise or cents.
-_EUROPEAN_PRICE = r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?\s*(?:/-|rs\.?|inr)?"
+# A first group of 0 is no grouping ("0.999", "00.500": 999 and 500 before stop 66, a review): a decimal point.
+_EUROPEAN_PRICE = r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*[1-9]\d{0,2}(?:\.\d{3})+(?:,\d{1,2})?\s*(?:/-|rs\.?|inr)?"
 
 
 def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
@@ -1287,6 +1288,9 @@ def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
     read = text.str.fullmatch(_PRICE_TEXT.pattern).fillna(False).astype(bool)
     digits = text.where(read).str.replace(r"(?i)^(?:₹|rs\.?|inr|\$|€|£)|/-|rs\.?$|inr$|,|\s", "", regex=True)
     price = pd.to_numeric(digits, errors="coerce").astype("float64")
+    # Too many digits for a float is no amount either: 400 nines read as an infinite price, which "cheapest" and
+    # "most expensive" then said with int() (a 500; stop 66, a review).
+    price = price.where(np.isfinite(price))
     bad = df[PRICE].notna() & price.isna()
     if bad.any():
         report.invalid_values[PRICE] = df.loc[bad, "id"].astype(int).tolist()

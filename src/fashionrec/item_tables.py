@@ -69,6 +69,18 @@ def plain(v):
     return v
 
 
+def price_of(item: dict) -> float:
+    """An item's price (``item_tables``' dict of a product) as a float, NaN where it has none, or one that is no
+    number or no finite one: an items.csv edited by hand ("call us"), or "inf". Each reader that orders or says
+    the prices of a search's results reads them so: "cheapest", "cheap" and ``sort=price`` were a 500 on such a
+    price (float() of it, or int() of an infinity in :func:`~fashionrec.vocabulary.price_said`; stop 66, a review)."""
+    try:
+        price = float(item.get(PRICE))
+    except (TypeError, ValueError):
+        return math.nan
+    return price if math.isfinite(price) else math.nan
+
+
 def filter_attrs(items: pd.DataFrame, rows) -> list[dict]:
     """The filter columns of ``items`` at positions ``rows``, as plain Python: what a vector index stores beside
     each vector (Milvus filters on them)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from fashionrec.item_tables import PRICE_FILTER
+from fashionrec.item_tables import PRICE_FILTER, price_of
 from fashionrec.results import Rec
 from fashionrec.text_search import absent_said, ages_said, people_named, people_said, price_order_key
 from fashionrec.vocabulary import (
@@ -72,7 +72,7 @@ def ordered_search(rec, query: str, filters: dict | None, k: int, cut: float | N
     if not order:
         return rec.search_text(query, k=k, filters=filters or None, min_similarity=cut), None
     pool = rec.search_text(query, k=max(k, SORT_POOL), filters=filters or None, min_similarity=cut)
-    key, median = price_order_key(np.array([r.item.get(PRICE_FILTER) for r in pool], np.float64), *order[:2])
+    key, median = price_order_key(np.array([price_of(r.item) for r in pool], np.float64), *order[:2])
     recs = [pool[i] for i in np.argsort(key, kind="stable")[:k]]
     return recs, order_said(rec, order, median, len(pool))
 
@@ -150,7 +150,7 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int,
                               strict=order[1] if order else True)
     currency = rec.currency()
     recs = [Rec(id=int(d["id"]), score=0.0, reason=", ".join(
-        [f"priced {price_said(float(d[PRICE_FILTER]), currency)}" if d.get(PRICE_FILTER) is not None else "no price",
+        [f"priced {price_said(price, currency)}" if np.isfinite(price := price_of(d)) else "no price",
          *([price_range_said(bounds)] if bounds else [])]), item=d) for d in items]
     unread = [p for p in said if p not in used and not (order and p in order[2])]
     note = [price_read_said(bounds, used)] if bounds else []

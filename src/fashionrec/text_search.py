@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 from fashionrec import colours
 from fashionrec.blas import one_blas_thread
 from fashionrec.errors import BadInputError
+from fashionrec.item_tables import price_of
 from fashionrec.results import (
     DUPLICATE_SLACK,
     FILTER_KEYS,
@@ -729,7 +730,7 @@ class TextSearch:
         """The median price of the products :meth:`browse` lists for ``filters`` and ``q``, which a soft
         preference for the cheaper or the dearer ("cheap", "premium") splits them at; None where none has one."""
         total, items = self.browse(filters, q, limit=len(self.items)) if self.prices() is not None else (0, [])
-        return price_order_key(np.array([d.get("price") for d in items], np.float64), "price", False)[1]
+        return price_order_key(np.array([price_of(d) for d in items], np.float64), "price", False)[1]
 
     def _check_sort(self, sort: str | None) -> None:
         """Refuse a ``sort`` :meth:`browse` has no order for, and a sort by price where no product has one

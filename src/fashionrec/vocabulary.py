@@ -509,7 +509,8 @@ def amount(text: str) -> float | None:
 # A price written the European way, its thousands grouped by dots and its decimals after a comma: "1.299",
 # "1.299,00", "₹1.299", "12.499". Read as 1299 (stop 65), where it was 1.299: three digits after a dot are no
 # paise or cents, so a grouping is the only sensible reading; "1.5k" and "499.50" keep their decimal point.
-_EUROPEAN = re.compile(r"(\d{1,3}(?:\.\d{3})+)(?:,(\d{1,2}))?")
+# A first group of 0 is none ("under 0.999" read 999 before stop 66, a review): a decimal point, as typed.
+_EUROPEAN = re.compile(r"([1-9]\d{0,2}(?:\.\d{3})+)(?:,(\d{1,2}))?")
 
 
 def amounts_read_otherwise(used: list[str]) -> list[tuple[str, float]]:
@@ -640,6 +641,7 @@ def price_order_said(order: tuple[str, bool, list[str]], median: float | None = 
 def price_said(value: float, currency: str = "") -> str:
     """A price as a card, a table or a note shows it: "1,299", "499.50"; with the shop's ``currency`` (stop 65)
     "₹1,299", a symbol of one character before the number, a longer one ("Rs.", "CHF") and a space before it."""
+    value = round(value, 2)     # to the cent first: 1299.999 was "1,300.00", a whole price said with cents
     number = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
     if not currency:
         return number
