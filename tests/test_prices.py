@@ -567,6 +567,26 @@ def test_a_price_no_number_in_items_csv_is_no_price_to_an_order(priced_index, tm
         assert client.get("/", params={"q": "cheap tshirts"}).status_code == 200
 
 
+def test_no_price_left_is_said_as_it_came_about(priced_index, tmp_path):
+    """A price column with no amount left (every priced product removed, or none read) is refused as no prices,
+    not as "its styles.csv had no price column" (stop 66, a review), and says what to do."""
+    from fashionrec.errors import BadInputError
+    from fashionrec.recommend import Recommender
+
+    live = tmp_path / "index"
+    shutil.copytree(priced_index, live)
+    Recommender.load(live).save(full=True)      # the base files alone (a generation names items.csv's digest)
+    items = pd.read_csv(live / "items.csv", dtype=str, keep_default_na=False)
+    items["price"] = ""
+    items.to_csv(live / "items.csv", index=False)
+    rec = Recommender.load(live)
+    for call in (lambda: rec.browse(sort="price"), lambda: rec.browse({"price": (None, 500)})):
+        with pytest.raises(BadInputError) as e:
+            call()
+        assert "none of its products has a price" in str(e.value) and "no price column" not in str(e.value)
+        assert "`fashionrec index build`" in str(e.value)
+
+
 def test_a_european_amount_in_a_search_is_said(priced_client):
     prices, body = _search(priced_client, q="shirts under 1.099", k=50)
     assert body["price"] == [None, 1099.0] and prices and all(p <= 1099 for p in prices)

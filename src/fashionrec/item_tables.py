@@ -479,9 +479,19 @@ class ItemTables:
         if low is not None and high is not None and low > high:
             raise BadInputError(f"the price filter's lowest price {low:g} is above its highest {high:g}")
         if self.prices() is None:
-            raise BadInputError("this catalogue has no prices (its styles.csv had no price column when the index "
-                                "was built), so nothing can be filtered by price")
+            raise self.no_prices("filtered", "leave the price out")
         return low, high
+
+    def no_prices(self, done: str, instead: str) -> BadInputError:
+        """The error for a sort or filter by price (``done``: "sorted", "filtered") where no product has a price,
+        saying which of the ways it came about is this one's: "its styles.csv had no price column" was said of an
+        index whose priced products had all been removed, or whose price column held no amount (stop 66, a
+        review)."""
+        why = ("its styles.csv had no price column when the index was built" if PRICE not in self.items else
+               "none of its products has a price: its price column held no amount when the index was built, or the "
+               "products with one were removed")
+        return BadInputError(f"this catalogue has no prices ({why}), so nothing can be {done} by price: {instead}, "
+                             "or rebuild the index from a styles.csv with prices (`fashionrec index build`)")
 
     def _priced_between(self, low: float | None, high: float | None) -> np.ndarray:
         """(n,) bool: the rows whose price is from ``low`` to ``high``, both included; a row without a price never."""

@@ -741,8 +741,7 @@ class TextSearch:
             raise BadInputError(f"sort must be {' or '.join(map(repr, SORTS))} (cheapest or dearest first), or left "
                                 f"out for the search's own order, not {sort!r}")
         if self.prices() is None:
-            raise BadInputError("this catalogue has no prices (its styles.csv had no price column when the index "
-                                "was built), so nothing can be sorted by price: leave sort out")
+            raise self.no_prices("sorted", "leave sort out")
 
     def _part_masks(self, query: str, words: list[str]) -> list[np.ndarray] | None:
         """Per part of a query for several types (:meth:`_type_parts`), the rows with its words, a wearer
