@@ -587,6 +587,33 @@ def test_no_price_left_is_said_as_it_came_about(priced_index, tmp_path):
         assert "`fashionrec index build`" in str(e.value)
 
 
+def test_a_folder_priced_in_another_currency_is_refused_by_index_add(priced_index, fixture_dir, tmp_path):
+    """``add_products`` of a folder whose prices say "$" to a shop in ₹: refused, nothing added ("$25" went in as
+    ₹25; stop 66, a review). "Rs. 25" and "INR 25" are rupees, "EUR" is €, so those are not refused."""
+    from fashionrec.catalog import currency_sign
+    from fashionrec.errors import BadInputError
+    from fashionrec.recommend import Recommender
+
+    live = tmp_path / "index"
+    shutil.copytree(priced_index, live)
+    manifest = json.loads((live / "manifest.json").read_text())
+    (live / "manifest.json").write_text(json.dumps({**manifest, "currency": "₹", "currency_named": True}))
+    rec = Recommender.load(live)
+    shirt = pd.read_csv(live / "items.csv").query("articleType == 'Shirts'").iloc[0]
+    folder = tmp_path / "new"
+    (folder / "images").mkdir(parents=True)
+    new_id = rec.manifest["highest_id"] + 1
+    shutil.copy(fixture_dir / "images" / f"{shirt['id']}.jpg", folder / "images" / f"{new_id}.jpg")
+    pd.DataFrame([{"id": new_id, "gender": shirt["gender"], "masterCategory": "Apparel", "subCategory": "Topwear",
+                   "articleType": "Shirts", "baseColour": shirt["baseColour"], "productDisplayName": "A Dollar Shirt",
+                   "price": "$25"}]).to_csv(folder / "styles.csv", index=False)
+    with pytest.raises(BadInputError, match=r"written in \$, this index's are in ₹.*nothing was added"):
+        rec.add_products(folder, progress=False)
+    assert new_id not in rec and not list((live / "images").glob(f"{new_id}.*"))
+    assert {currency_sign(c) for c in ("₹", "Rs.", "rs", "INR ")} == {"₹"} and currency_sign("EUR") == "€"
+    assert currency_sign("CHF") == "CHF" != currency_sign("$")
+
+
 def test_a_european_amount_in_a_search_is_said(priced_client):
     prices, body = _search(priced_client, q="shirts under 1.099", k=50)
     assert body["price"] == [None, 1099.0] and prices and all(p <= 1099 for p in prices)

@@ -59,6 +59,16 @@ PRICE = "price"
 CURRENCY = "currency"
 # The symbol each way of writing a currency in a price stands for ("Rs. 999", "INR 999" and "₹999" are rupees).
 CURRENCY_SIGNS = {"₹": "₹", "rs": "₹", "inr": "₹", "$": "$", "€": "€", "£": "£"}
+# ... and the codes a shop may name its currency by (`index build --currency EUR`), for comparing one with another.
+CURRENCY_CODES = {"usd": "$", "eur": "€", "gbp": "£"}
+
+
+def currency_sign(currency: str) -> str:
+    """The symbol a currency as written stands for ("Rs.", "INR" and "₹" are "₹"; "EUR" "€"), so that two ways
+    of writing one compare equal; one it does not know as written, stripped."""
+    said = currency.strip()
+    key = said.lower().rstrip(".").strip()
+    return CURRENCY_SIGNS.get(key) or CURRENCY_CODES.get(key) or said
 PRICE_HEADERS = ("price", "priceinr", "sellingprice", "saleprice", "mrp")
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]

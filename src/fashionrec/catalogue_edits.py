@@ -34,6 +34,7 @@ from fashionrec.catalog import (
     Catalog,
     CatalogError,
     checked_photo,
+    currency_sign,
     first_few,
     is_greyscale,
     load_catalog,
@@ -429,6 +430,12 @@ class CatalogueEdits:
                                                                               warn=False)
         table = catalog.table
         report = catalog.report
+        ours = self.currency()
+        if report.price_currency and ours and currency_sign(report.price_currency) != currency_sign(ours):
+            # "$25" went in as ₹25 without a word (stop 66, a review): an amount is the index's currency's.
+            raise BadInputError(f"the prices of {catalog.root}/styles.csv are written in {report.price_currency}, this "
+                                f"index's are in {ours}: write them in {ours}, or as plain amounts of it (499), and "
+                                "add the folder again; nothing was added")
         done = Added(rejected=[line.strip() for line in report.rejected_lines(len(report.rows_rejected))],
                      warnings=[f"{catalog.root}/images/{name}: no row of styles.csv has its id, so it is no product "
                                "(not added)" for name in report.images_without_row]     # was passed over unsaid
