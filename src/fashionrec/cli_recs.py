@@ -200,12 +200,10 @@ def api_answer(recs, schema: str = "RecList", **fields) -> dict:
 def _price_said(item: dict) -> str:
     """A product's price as a table shows it, in the shop's currency where it has one ("₹1,299", "499.50"), or ""
     where it has none."""
-    try:
-        price = float(item.get("price"))
-    except (TypeError, ValueError):
-        return ""
+    from fashionrec.item_tables import price_of
     from fashionrec.vocabulary import price_said
 
+    price = price_of(item)
     return price_said(price, item.get("currency") or "") if math.isfinite(price) else ""
 
 
