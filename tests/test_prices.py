@@ -556,8 +556,8 @@ def test_a_price_no_number_in_items_csv_is_no_price_to_an_order(priced_index, tm
     items.to_csv(live / "items.csv", index=False)
     odd = set(items.loc[tees, "id"].astype(int))
     with TestClient(create_app(Settings(index_dir=live))) as client:
-        for params in ({"q": "cheapest"}, {"q": "cheap"}, {"q": "most expensive"}, {"q": "cheap tshirts"},
-                       {"q": "tshirts", "sort": "price"}):
+        # A price alone (its cards' reasons), a preference (its median) and a search sorted: each reader's own.
+        for params in ({"q": "cheapest"}, {"q": "cheap"}, {"q": "tshirts", "sort": "price"}):
             r = client.get("/api/search/text", params={**params, "k": 100, "articleType": "Tshirts"})
             assert r.status_code == 200, (params, r.text[:300])
             listed = r.json()["results"]
