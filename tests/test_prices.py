@@ -665,6 +665,9 @@ def test_cards_items_and_the_cli_table_show_the_currency(priced_index, priced_cl
         total = client.get("/api/items", params={"limit": 1}).json()["total"]
         unpriced = client.get("/api/items", params={"sort": "price", "offset": total - 1}).json()["items"][-1]
         assert unpriced["price"] is None and unpriced["currency"] is None
+        # The prices a bound misses are said as the cards say them (stop 66, a review: "they cost 299 to 1,099").
+        note = client.get("/api/items", params={"q": "shirts", "max_price": 1}).json()["note"]
+        assert re.search(r"they cost ₹[\d,]+ to ₹[\d,]+;", note), note
     out = CliRunner().invoke(app, ["recommend", "text", "shirts", "--index", str(live), "-k", "3"],
                              env={"COLUMNS": "200"})
     assert out.exit_code == 0 and "₹" in out.output, out.output

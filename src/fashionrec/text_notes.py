@@ -121,8 +121,9 @@ def price_missed_said(rec, q: str | None, filters: dict, price: tuple) -> str | 
     if not total:
         return None
     dearest = rec.browse(unpriced, q, offset=0, limit=1, sort="-price")[1]
-    costs = [d["price"] for d in (*cheapest, *dearest) if d.get("price") is not None and d["price"] == d["price"]]
-    have = (f"they cost {price_said(costs[0])} to {price_said(costs[1])}" if costs
+    costs = [cost for d in (*cheapest, *dearest) if np.isfinite(cost := price_of(d))]
+    # In the shop's currency, as its cards say the prices (stop 66, a review: "they cost 299 to 1,099" beside ₹299).
+    have = (f"they cost {price_said(costs[0], rec.currency())} to {price_said(costs[-1], rec.currency())}" if costs
             else "none of them has a price")
     return (f"None of the {total:,} products that match is priced {price_range_said(price)}: {have}; widen the "
             "price or leave it out.")
@@ -150,7 +151,7 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int,
                               strict=order[1] if order else True)
     currency = rec.currency()
     recs = [Rec(id=int(d["id"]), score=0.0, reason=", ".join(
-        [f"priced {price_said(price, currency)}" if np.isfinite(price := price_of(d)) else "no price",
+        [f"priced {price_said(cost, currency)}" if np.isfinite(cost := price_of(d)) else "no price",
          *([price_range_said(bounds)] if bounds else [])]), item=d) for d in items]
     unread = [p for p in said if p not in used and not (order and p in order[2])]
     note = [price_read_said(bounds, used)] if bounds else []
