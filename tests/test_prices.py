@@ -609,6 +609,11 @@ def test_a_folder_priced_in_another_currency_is_refused_by_index_add(priced_inde
                    "price": "$25"}]).to_csv(folder / "styles.csv", index=False)
     with pytest.raises(BadInputError, match=r"written in \$, this index's are in ₹.*nothing was added"):
         rec.add_products(folder, progress=False)
+    # ... nor where some of the folder's are rupees (its own currency is then none).
+    pd.DataFrame([{"id": new_id + k, "articleType": "Shirts", "productDisplayName": f"Shirt {k}", "price": price}
+                  for k, price in enumerate(["$25", "₹30", "₹40"])]).to_csv(folder / "styles.csv", index=False)
+    with pytest.raises(BadInputError, match=r"written in \$, this index's are in ₹"):
+        rec.add_products(folder, progress=False)
     assert new_id not in rec and not list((live / "images").glob(f"{new_id}.*"))
     assert {currency_sign(c) for c in ("₹", "Rs.", "rs", "INR ")} == {"₹"} and currency_sign("EUR") == "€"
     assert currency_sign("CHF") == "CHF" != currency_sign("$")
@@ -631,6 +636,8 @@ def test_the_shops_currency_is_named_or_read_from_its_prices(tmp_path, fixture_d
                                          '2,Shirts,B Shirt,$25\n', encoding="utf-8")
     mixed = load_catalog(tmp_path, progress=False, warn=False)
     assert mixed.report.price_currency == ""        # ₹ and $: no guess
+    # ... and said by `data check` (stop 66, a review: read as 1,299 and 25 of one currency without a word).
+    assert "written in several currencies: ₹" in "\n".join(mixed.report.summary_lines())
     (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,price_inr\n1,Shirts,A Shirt,1299\n",
                                          encoding="utf-8")
     rupees = load_catalog(tmp_path, progress=False, warn=False)

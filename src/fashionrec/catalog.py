@@ -380,7 +380,7 @@ class DataReport:
                          "with one that is no amount, is kept without a price")
         if self.price_currencies:
             by_sign = sorted(self.price_currencies.items(), key=lambda kv: -len(kv[1]))
-            each = ", ".join(f"{sign} {len(ids)}" + (" rows" if k == 0 else "")
+            each = ", ".join(f"{sign} {len(ids)}" + ((" row" if len(ids) == 1 else " rows") if k == 0 else "")
                              + ("" if k == 0 else f" (id{'s' if len(ids) != 1 else ''} {first_few(ids, 5)})")
                              for k, (sign, ids) in enumerate(by_sign))
             lines.append(f"  written in several currencies: {each}: every amount is read alike, as one currency, "

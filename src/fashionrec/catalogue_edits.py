@@ -431,9 +431,12 @@ class CatalogueEdits:
         table = catalog.table
         report = catalog.report
         ours = self.currency()
-        if report.price_currency and ours and currency_sign(report.price_currency) != currency_sign(ours):
+        # Every sign the folder's prices were written with: several are listed by row, one is its currency.
+        written = list(report.price_currencies) or ([report.price_currency] if report.price_currency else [])
+        others = [c for c in written if currency_sign(c) != currency_sign(ours)] if ours else []
+        if others:
             # "$25" went in as ₹25 without a word (stop 66, a review): an amount is the index's currency's.
-            raise BadInputError(f"the prices of {catalog.root}/styles.csv are written in {report.price_currency}, this "
+            raise BadInputError(f"prices of {catalog.root}/styles.csv are written in {', '.join(others)}, this "
                                 f"index's are in {ours}: write them in {ours}, or as plain amounts of it (499), and "
                                 "add the folder again; nothing was added")
         done = Added(rejected=[line.strip() for line in report.rejected_lines(len(report.rows_rejected))],
