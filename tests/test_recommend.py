@@ -45,6 +45,7 @@ from fashionrec.looks import COMPLEMENTS, ETHNIC_TOPS, FOR_THE_HEAT, LAYERED, co
 from fashionrec.outfits import Outfits
 from fashionrec.recommend import NEIGHBOUR_VOTE, Rec, Recommender
 from fashionrec.tagger import Tagger, save_checkpoint
+from fashionrec.text_encoder import query_vector
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names, _type_kinship
 from fashionrec.vocabulary import CHILDREN_NAME, GIFT_TYPES, KIDS_NAME, RENAMED_MIN, WARM_TYPES
 
@@ -1303,6 +1304,62 @@ def test_a_search_for_two_colours_lists_the_products_that_have_both_first(tmp_pa
         order = [p["id"] for p in page]
         assert set(order[:2]) == set(both) and set(brands) <= set(order[2:]), (q, order)
     assert r._said_colour("Red")[r._row[both[0]]] and not r._said_colour("Red")[r._row[brands[0]]]
+
+
+def test_the_text_search_reads_a_query_as_the_catalogue_page_does(tmp_path):
+    # Stop 66: four readings were the catalogue page's (browse) alone, and /api/search/text, `recommend text` and
+    # Recommender.search_text ranked by meaning instead. Each case below makes the product the page puts last the
+    # closest in meaning, so that the meaning alone would list it first.
+    r, _ = _scratch(tmp_path)
+    r.text_embeddings = np.array(r.text_embeddings, copy=True)
+
+    def closest(label, query: str) -> None:       # the product at index ``label`` the closest in meaning to ``query``
+        r.text_embeddings[r._row[int(r.items.loc[label, "id"])]] = query_vector(query)
+
+    def order(q: str, **kw) -> list[int]:
+        return [x.id for x in r.search_text(q, k=len(r.items), **kw)]
+
+    it = r.items
+    # "wear" with no type: clothes first, as the type asked ("casual wear" listed a watch and a belt first).
+    casual = it.index[(it["usage"] == "Casual") & (it["masterCategory"] != "Apparel")]
+    closest(casual[0], "casual wear")
+    found = order("casual wear", min_similarity=RELEVANT_TEXT_SIMILARITY)
+    kinds = [r.item(i)["masterCategory"] == "Apparel" and r.item(i)["subCategory"] not in ("Innerwear",)
+             for i in found]
+    assert kinds[0] and kinds == sorted(kinds, reverse=True), kinds
+    assert r.browse(q="casual wear", limit=1)[1][0]["masterCategory"] == "Apparel"
+    assert found[0] != int(it.loc[casual[0], "id"])
+    # "running shoes": the pairs named so first, then the other Sports Shoes (the page's order).
+    sports = it.index[it["articleType"] == "Sports Shoes"]
+    it.loc[sports[0], "productDisplayName"] = "Puma Men Black Running Shoes"
+    r._reindex()
+    closest(sports[1], "running shoes")
+    ids = order("running shoes")
+    assert ids[0] == int(it.loc[sports[0], "id"]), [r.item(i)["productDisplayName"] for i in ids[:3]]
+    assert {r.item(i)["articleType"] for i in ids[:len(sports)]} == {"Sports Shoes"}
+    assert [p["id"] for p in r.browse(q="running shoes", limit=1)[1]] == ids[:1]
+    # Two colours: the products whose label and name hold both first ("red and black" listed "Red Rose Black
+    # Camisole" second, for its brand's "Red").
+    shoes = it.index[it["articleType"] == "Casual Shoes"][:2]
+    it.loc[shoes[0], ["productDisplayName", "baseColour"]] = ["Vans Men Red and Black Shoes", "Black"]
+    it.loc[shoes[1], ["productDisplayName", "baseColour"]] = ["Red Tape Men Black Shoes", "Black"]
+    r._reindex()
+    closest(shoes[1], "red and black")
+    both = int(it.loc[shoes[0], "id"])
+    assert order("red and black")[0] == both == r.browse(q="red and black", limit=1)[1][0]["id"]
+    # "kurta pajama", a men's outfit: the men's Kurtas, then the men's Churidars, lead; the women's kurtas after.
+    women = it.index[(it["articleType"] == "Kurtas") & (it["gender"] == "Women")]
+    men = set(it["id"][(it["articleType"] == "Kurtas") & (it["gender"] == "Men")])
+    churidar = it.index[(it["gender"] == "Men") & (it["articleType"] == "Tshirts")][0]
+    it.loc[churidar, ["articleType", "productDisplayName"]] = ["Churidar", "Manyavar Men White Churidar"]
+    r._reindex()
+    closest(women[0], "kurta pajama")
+    closest(churidar, "kurta pajama")       # by meaning before the men's kurtas too
+    ids = order("kurta pajama")
+    assert set(ids[:len(men)]) == men and ids[len(men)] == int(it.loc[churidar, "id"]), \
+        [r.item(i)["productDisplayName"] for i in ids[:len(men) + 2]]
+    assert r.parse_query("kurta-pyjama")["gender"] == ["Men", "Unisex"]
+    assert r.parse_query("kurta pajama for women")["gender"] == ["Unisex", "Women"]
 
 
 def test_a_colour_search_lists_a_product_whose_name_says_other_colours_after_its_tier(monkeypatch, tmp_path):

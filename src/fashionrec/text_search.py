@@ -49,6 +49,7 @@ from fashionrec.vocabulary import (
     NAME_EVIDENCE,
     NOT_FOR_OCCASION,
     NOT_FOR_SEASON,
+    OUTFIT_SETS,
     PERSON_WORDS,
     QUALIFIED,
     SEASON_SYNONYMS,
@@ -121,6 +122,16 @@ SHADE_WEIGHT = NEAR_COLOUR_WEIGHT
 # first 10, by meaning, "polka dot dress" 3 of 9 polka dresses, "silk saree" 4 of 5 silk saris. Less than a
 # brand the query names (1.0) or a near colour (NEAR_COLOUR_WEIGHT), about the spread of similarity in a tier.
 NAME_WORD_WEIGHT = 0.3
+
+# How search_text ranks what a query's reading (:class:`QueryReading`, which browse ranks by too) puts first or
+# after within a tier (stop 66: "red and black", "running shoes" and "kurta pajama" read otherwise by the API and
+# the CLI than on the catalogue page): a product whose label and name hold every colour asked gains as much as a
+# brand the query names (1.0, more than the spread of similarity in a tier, ~0.3); a product of a WIDE_PHRASES type
+# not named with the query's words gives up more than a brand gains (its brand's named pairs still first, then
+# its other pairs: "adidas running shoes" on the page); an outfit set's leading types gain this per place.
+BOTH_COLOURS_WEIGHT = 1.0
+TYPE_ONLY_WEIGHT = 2.0
+OUTFIT_WEIGHT = 1.0
 
 # What a brand's children's products give up to its grown-ups' where a query names the brand and no wearer: less
 # than the brand's own weight (1.0), so that they still come before other brands', more than the spread of
@@ -307,6 +318,17 @@ _CHILD_AGES = frozenset(singular(norm(w)) for w in CHILD_AGE_WORDS)
 _BABY_AGES = _CHILD_AGES - {"junior"}
 
 
+def outfit_set(words: list[str]) -> tuple[str, tuple[str, ...]] | None:
+    """(wearer, the types it leads with) of the :data:`~fashionrec.vocabulary.OUTFIT_SETS` set a query's search
+    ``words`` (singular) name, in a row or as one word ("kurta pajama", "kurta-pyjama"); None where they name none."""
+    for n in (2, 1):
+        for i in range(len(words) - n + 1):
+            found = OUTFIT_SETS.get(tuple(words[i:i + n]))
+            if found:
+                return found
+    return None
+
+
 def _kinds_alone(words: list[str]) -> list[str]:
     return [w for i, w in enumerate(words) if not (i and (words[i - 1], w) in _KIND_PHRASES)]
 
@@ -397,6 +419,22 @@ def _renamed(phrase: str, colour: str) -> bool:
 UNDER_CLOTHES = ("Innerwear", "Loungewear and Nightwear")
 
 
+class QueryReading(NamedTuple):
+    """What a query's words ask beyond the attributes they name, per row: one reading that :meth:`TextSearch.browse`
+    (the catalogue page, ``/api/items``) ranks by in its bits and :meth:`TextSearch.search_text` (``/api/search/text``,
+    ``recommend text``, the page's closest matches) by weights, so that both read a query alike (stop 66)."""
+
+    clothes: np.ndarray         # (n,) bool: "wear" with no type named (:meth:`TextSearch._clothes_asked`): ranked
+    #                             as the type asked
+    type_only: np.ndarray       # (n,) bool: of a WIDE_PHRASES type ("running shoes": Sports Shoes) but not named
+    #                             with every word of the query: after the products that are
+    both_colours: np.ndarray    # (n,) bool: for two colours or more, label and name hold every one: first
+    lead: np.ndarray            # (n,) float32: an outfit set's types (OUTFIT_SETS) for its wearer, 2 for the
+    #                             first, 1 for the next ... (0 elsewhere): in that order before its other types;
+    #                             search_text's alone, as no name has both words ("kurta pajama": the page lists
+    #                             the text search's closest matches)
+
+
 class TextScores(NamedTuple):
     """How :meth:`TextSearch.search_text` ranks the rows for one query."""
 
@@ -414,6 +452,7 @@ class TextScores(NamedTuple):
     anyones: np.ndarray             # (n,) bool, grown-ups' unisex products standing in for a child's (_anyones)
     gift: bool                      # a gift with no type named (_gift_alone): its types take turns
     parts: list[np.ndarray] | None  # per part of a query for several types, (n,) bool, its rows: they take turns
+    reading: QueryReading           # what browse ranks by too
 
 
 def as_typed(query: str, words: list[str]) -> str:
@@ -443,8 +482,30 @@ class TextSearch:
         masks = [self._named_as_type(w) for w in words if types.types(w)]
         masks += [self._words().in_names(*pair) for pair in self._shaded(words)]
         if len(colours) > 1:
-            masks += [self._said_colour(c) for c in colours]
+            masks.append(self._both_colours(colours))
         return np.logical_and.reduce(masks) if masks else np.zeros(len(self.items), bool)
+
+    def _both_colours(self, colours: list[str]) -> np.ndarray:
+        """Per row, for a query of two colours or more ("red and black"), whether its label and its name's own
+        colours (:meth:`_said_colour`) hold every one of ``colours``; none for fewer."""
+        if len(colours) < 2:
+            return np.zeros(len(self.items), bool)
+        return np.logical_and.reduce([self._said_colour(c) for c in colours])
+
+    def _reading(self, query: str, parsed: dict[str, list[str]], words: list[str]) -> QueryReading:
+        """:class:`QueryReading` of ``query`` (what it asks for, without what it leaves out), its :meth:`parse_query`
+        and search words: what :meth:`browse` and :meth:`search_text` both rank by."""
+        n = len(self.items)
+        wide = self._wide_phrase_rows(self._attribute_phrases(query), [])
+        type_only = wide & ~self._words().mask(words) if wide.any() and words else np.zeros(n, bool)
+        lead = np.zeros(n, np.float32)
+        found = outfit_set(words)
+        if found and "gender" in self.items:
+            wearer, types = found
+            for place, kind in enumerate(types):
+                lead[self._is("articleType", kind) & self._is("gender", wearer)] = len(types) - place
+        return QueryReading(self._clothes_asked(query, parsed), type_only,
+                            self._both_colours(parsed.get("baseColour", [])), lead)
 
     def _said_colour(self, colour: str) -> np.ndarray:
         """Per row, whether its label is ``colour`` or its name says it after its wearer (``_named_colours``), not
@@ -691,7 +752,8 @@ class TextSearch:
             # High to low: its type, colour and gender as asked; its name has the occasion word (above the usage
             # the word reads as: "gym" listed the 8 Casual "... Gym Bag"s 3,568th to 3,575th, a code review);
             # its usage and season as asked; its name has the type asked; every word; not seen otherwise.
-            attrs = self._attribute_rank(parsed, rows) | self._clothes_asked(q, parsed)[rows] << 4
+            reading = self._reading(q, parsed, words)
+            attrs = self._attribute_rank(parsed, rows) | reading.clothes[rows] << 4
             rank = (attrs >> 2) << 6 | self._named_for_occasion(words)[rows] << 5 | (attrs & 3) << 3 \
                 | self._named_as_asked(words, parsed.get("baseColour", []))[rows] << 2 \
                 | self._words().mask(words)[rows] << 1 \
@@ -701,8 +763,7 @@ class TextSearch:
             # Found only by its type for a phrase of WIDE_PHRASES ("running shoes": a Sports Shoes pair not named
             # so) after every product named with the words, whatever its colour label ("black running shoes": the
             # ASICS ones named "Running Black" but labelled otherwise came after Lotto's black sports shoes).
-            rank |= ~(self._wide_phrase_rows(self._attribute_phrases(q), words) & ~self._words().mask(words))[rows] \
-                << 11
+            rank |= ~reading.type_only[rows] << 11
             rows = rows[np.argsort(-rank, kind="stable")]
             ranks = np.sort(rank)[::-1]     # per position, the rank of the row there: each reordering keeps tiers
             rows = _names_taking_turns(rows, ranks, self._names())
@@ -1165,6 +1226,13 @@ class TextSearch:
             worn_by = {g for w in _query_words(query) for g in WORN_BY.get(norm(w), ())}
             if worn_by:
                 found["gender"] = sorted(worn_by)
+        outfit = outfit_set(search_words(query))
+        if outfit:
+            # Its wearer's, where no one is named (as WORN_BY's words), and its types besides the words' own ("kurta
+            # pajama": Kurtas, Lounge Pants and Night suits, and the Churidars that are a kurta pajama's pyjamas).
+            found.setdefault("gender", [outfit[0]])
+            present = [t for t in outfit[1] if t in self._present_types()]
+            found["articleType"] = [*found.get("articleType", []), *present]
         if "gender" in found:
             found["gender"] = sorted(set(found["gender"]) | {"Unisex"})
         return {k: sorted(set(v)) for k, v in found.items()}
@@ -1310,8 +1378,8 @@ class TextSearch:
         check_similarity(min_similarity)
         base = self._mask(filters)
         base = np.ones(len(self.items), bool) if base is None else base
-        (matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in,
-         anyones, gift, parts) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
+        (matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in, anyones, gift, parts,
+         reading) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
         if allowed is not None:
             base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
@@ -1337,6 +1405,10 @@ class TextSearch:
                    + SHADE_WEIGHT * self._named_tones(positive)
                    + NAME_WORD_WEIGHT * self._name_word_share(query)
                    - SEEN_OTHERWISE_WEIGHT * self._after_its_tier_for(asked_colours)
+                   # As the catalogue page reads the query (QueryReading): "red and black" those with both colours
+                   # first, "running shoes" those named so, "kurta pajama" men's kurtas.
+                   + BOTH_COLOURS_WEIGHT * reading.both_colours - TYPE_ONLY_WEIGHT * reading.type_only
+                   + OUTFIT_WEIGHT * reading.lead
                    - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query))
         last = self._set_aside_rows()
 
@@ -1387,7 +1459,8 @@ class TextSearch:
             item = self.item(int(self._ids[r]))
             # A wider usage's product matches no usage the query named: said as what it is instead.
             near = later[r] and "usage" in subset
-            shown = [key for key in subset if item.get(key) and not (near and key == "usage") and key != "subCategory"
+            shown = [key for key in subset if item.get(key) and not (near and key == "usage")
+                     and key not in ("subCategory", "clothes")
                      and not (anyones[r] and key == "gender") and not (gift and key == "articleType")]
             parts = [f"{key} {item[key]}" for key in shown]
             notes = []      # what else put it where it is, for the reason and the card
@@ -1463,6 +1536,10 @@ class TextSearch:
             later = self.items["usage"].isin(wider).to_numpy()
             matches["usage"] = matches["usage"] | later
         allowed = ~self._any_word(negated) if negated else None
+        reading = self._reading(query, parsed, words)
+        if reading.clothes.any():
+            # "wear" with no type: clothes as the type asked, kept longest (browse ranks them as its type too).
+            matches = {"clothes": reading.clothes, **matches}
         aside = self._aside_for(parsed, words, odd_too) | anyones
         if not parsed.get("gender"):
             # A brand it names is asked for, its children's products too: "gini and jony" (a children's brand)
@@ -1473,10 +1550,10 @@ class TextSearch:
         gift = self._gift_alone(words) is not None
         if not query:
             return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside, near_colour,
-                              asked, kin, stood_in, anyones, gift, parts)
+                              asked, kin, stood_in, anyones, gift, parts, reading)
         with one_blas_thread:
             return TextScores(matches, self.text_embeddings @ query_vector(self._as_meant(query)), allowed, later,
-                              aside, near_colour, asked, kin, stood_in, anyones, gift, parts)
+                              aside, near_colour, asked, kin, stood_in, anyones, gift, parts, reading)
 
     def _as_meant(self, query: str) -> str:
         """``query`` for the text model to read: a colour named with a child's age word ("baby pink", "baby blue")
@@ -1784,6 +1861,8 @@ class TextSearch:
         if len(words) < 2 or self.browse(None, query, limit=0)[0]:
             return None
         parsed = self.parse_query(query)
+        if outfit_set(words) and not any(genders_named(w) for w in words):
+            parsed.pop("gender", None)      # the set's wearer, not one the query names
         if set(parsed) != {"articleType"} or not all(self.browse(None, w, limit=0)[0] for w in words):
             return None
         read = {w: self.parse_query(w) for w in words}

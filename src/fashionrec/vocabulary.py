@@ -65,6 +65,13 @@ SYNONYMS: dict[str, list[str]] = {
     "sneakers": ["Casual Shoes", "Sports Shoes"],
     "trainers": ["Sports Shoes", "Casual Shoes"],
     "running shoes": ["Sports Shoes"],
+    # As "running shoes" (stop 66): no name says "jogging", 3 "training shoes", 1 "walking"; their closest matches
+    # were every kind of shoe ("shoes" alone is any of five types).
+    "jogging shoes": ["Sports Shoes"],
+    "training shoes": ["Sports Shoes"],
+    "walking shoes": ["Sports Shoes"],
+    "jogging pants": ["Track Pants"],       # else "pants": Trousers and Lounge Pants too
+    "boxer shorts": ["Boxers"],             # else Boxers and Shorts: 2 names say it, of 52 Boxers
     "pants": ["Trousers"],
     "chinos": ["Trousers"],
     "slacks": ["Trousers"],
@@ -157,7 +164,18 @@ def join_qualified(text: pd.Series) -> pd.Series:
 # page (which needs every word) listed the 43 products named "running" for "running shoes", not its other Sports
 # Shoes (a shopper's trial on the full catalogue, stop 65). There they find the type too, the named ones first.
 # Keyed by the phrase's search words (singular).
-WIDE_PHRASES = {("running", "shoe"): "Sports Shoes"}
+WIDE_PHRASES = {("running", "shoe"): "Sports Shoes",
+                # Stop 66's survey of the type phrases (docs/recommender.md "Stop 66, text search alike everywhere"):
+                # the catalogue page found 0, 3, 1, 0 and 5 products for these, the type's 1,815, 274 and 52 by type.
+                ("jogging", "shoe"): "Sports Shoes", ("training", "shoe"): "Sports Shoes",
+                ("walking", "shoe"): "Sports Shoes", ("jogging", "pant"): "Track Pants", ("boxer", "short"): "Boxers"}
+
+# Two types named together for one outfit of one wearer's (a query's search words, singular, in a row or joined):
+# (the wearer, the types it leads with, in order). "kurta pajama" listed women's kurtas by meaning though the
+# catalogue has 78 men's Kurtas and none of its 90 women's Kurta Sets is named with "pajama" (stop 65's trial); a
+# kurta pajama is a men's kurta with a churidar-cut pyjama, so the men's Kurtas, then the men's Churidars, lead.
+OUTFIT_SETS = {words: ("Men", ("Kurtas", "Churidar"))
+               for words in (("kurta", "pajama"), ("kurta", "pyjama"), ("kurtapajama",), ("kurtapyjama",))}
 
 # Synonyms above for things the catalogue has no type of, only the closest types: a search that uses one, where
 # fewer than NAME_EVIDENCE product names have the word, says so ("sherwani" listed men's kurtas as if they were
