@@ -872,7 +872,8 @@ def recommend_text(
                                                         (order[2] if order else [], ordered)),
                                            *([note] if note else [])]) or None) if as_json else None,
           # Not by the similarity alone: a brand the query names, a colour near the one asked for and the photo's
-          # colour move products within what they match ("red dress": white dresses before black ones seen black).
+          # colour move products within what they match ("red dress": white dresses before black ones seen black),
+          # and so does the reading the catalogue page ranks by (stop 66: "red and black", "running shoes").
           caption=None if not recs else _text_caption(order))
     if note and not as_json:
         console.print(note, highlight=False)
@@ -883,8 +884,9 @@ def _text_caption(order: tuple[str, bool, list[str]] | None) -> str:
     --sort; :func:`fashionrec.text_notes.text_order`) said as one: "cheapest watches" listed by price under a
     caption that said they were ranked by text similarity (a new user's trial, stop 66)."""
     ranked = ("ranked by what each matches of the query (reason), then by text similarity (the score) with a brand "
-              "the query names, a colour near the one asked for and the colour the photo shows: these can put a "
-              "lower score first")
+              "the query names, a colour near the one asked for, the colour the photo shows, both colours asked in the "
+              "name, the words of a type's phrase in the name and an outfit's leading types: these can put a lower "
+              "score first")
     if not order:
         return ranked
     sort, strict, _ = order
