@@ -795,7 +795,16 @@ def test_an_occasion_beside_a_type_says_how_many_have_it(client, monkeypatch):
     total, formal = (rec.browse(chosen, "office shirts", limit=0)[0] for chosen in (None, {"usage": "Formal"}))
     assert total > 4 and 0 < formal < total
     office = html.unescape(client.get("/", params={"q": "office shirts"}).text)
-    assert f"{formal} of these {total} are filed under Formal and rank higher; choose Usage: Formal" in office
+    said = re.sub(r"<[^>]+>", "", office)
+    assert f"{formal} of these {total} are filed under Formal and rank higher; show only those {formal} " \
+           "(Usage: Formal)." in said
+    # The filter is a link (it was "choose Usage: Formal", a search through the folded Filters on a phone, stop 66),
+    # to the page with it chosen and the words kept, listing those products alone.
+    link = re.search(r'<a href="([^"]+)">show only those', office)
+    assert link, "no link to the products filed under Formal"
+    narrowed = client.get(link.group(1))
+    assert "usage=Formal" in link.group(1) and "q=office+shirts" in link.group(1)
+    assert f"{formal} item{'' if formal == 1 else 's'}" in html.unescape(narrowed.text)
     assert "filed under" not in html.unescape(client.get("/", params={"q": "shirts"}).text)
     assert "filed under" not in html.unescape(client.get("/", params={"q": "office shirts", "usage": "Formal"}).text)
 

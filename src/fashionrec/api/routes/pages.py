@@ -12,6 +12,7 @@ import numpy as np
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from fashionrec.api.deps import FILTER_KEYS, RootDep, ServiceDep, SettingsDep, app_path, readable_text, root_path
 from fashionrec.api.reports import (
@@ -511,9 +512,14 @@ def catalogue_page(
                 key, value = ranking[0]
                 having = service.rec.browse({**chosen, key: value}, query, limit=0)[0]
                 if 0 < having < total:
-                    # "rank higher", not "come first": within their tier (a kids' dress after the women's).
-                    notices.append(f"{having:,} of these {total:,} are filed under {value} and rank higher; choose "
-                                   f"{LABELS[key]}: {value} to see them alone.")
+                    # "rank higher", not "come first": within their tier (a kids' dress after the women's). The
+                    # filter a link: "choose Season: Summer" sent a phone shopper to the folded Filters and the
+                    # seventh list in them (a shopper's trial, stop 66).
+                    narrowed = f"{root}/?" + urlencode({**chosen, key: value, "q": query, "searched": query})
+                    notices.append(Markup(
+                        f"{having:,} of these {total:,} are filed under {escape(value)} and rank higher; "
+                        f'<a href="{escape(narrowed)}">show only those {having:,}</a> '
+                        f"({escape(LABELS[key])}: {escape(value)})."))
             # An occasion word alone is its usage: said, as a person read as a wearer is ("something for a
             # wedding" listed Ethnic shirts and kurtas without a word, a shopper trial).
             occasions = [OCCASIONS[w] for w in dict.fromkeys(search_words(query)) if w in OCCASIONS] \
