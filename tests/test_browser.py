@@ -314,6 +314,30 @@ def test_the_choices_help_is_a_description_not_a_sentence_read_on_the_page(serve
         context.close()
 
 
+def test_a_search_under_way_is_shown_on_the_page(server, browser):
+    # On a slow connection the last results stood unchanged for seconds after Enter, as if the search had not been
+    # taken (a shopper's trial on a throttled network, stop 66): the count says "Searching…" and the cards fade.
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    pg = context.new_page()
+    try:
+        pg.goto(server + "/?q=shirt")
+        said = pg.locator("#count").inner_text()
+        # The page as it stands while the next one is on its way: the form sent, no page coming (a held navigation
+        # left Playwright waiting on the old page).
+        pg.evaluate("HTMLFormElement.prototype.submit = function () { window.sent = true; }")
+        pg.fill("input[name=q]", "jeans")
+        pg.keyboard.press("Enter")
+        pg.wait_for_function("() => window.sent")
+        assert pg.locator("#count").inner_text() == "Searching…"
+        assert "loading" in pg.locator("#grid").get_attribute("class")
+        # Brought back by Back as it was left: the results as they were.
+        pg.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
+        assert pg.locator("#count").inner_text() == said
+        assert "loading" not in pg.locator("#grid").get_attribute("class")
+    finally:
+        context.close()
+
+
 def test_the_header_lines_up_with_the_page(server, browser):
     # Stop 64, a shopper's trial: on a 1366 px window the brand sat at the window's edge (20 px), the search box
     # and everything under it at 103 px, the page being 1200 px at most.

@@ -51,7 +51,23 @@
       if (el.name === "searched" ? !filtered : el.name === "closest" ? !q || el.value !== q.value.trim() : !el.value)
         el.disabled = true;
     });
+    showSearching(true);
     form.submit();
+  }
+  // A search or filter under way, shown on the page: on a slow connection the last results stood as they were for
+  // seconds after Enter, as if it had not been taken (a shopper's trial on a throttled network, stop 66). Put back
+  // on pageshow, for a page Back brings back as it was left.
+  function showSearching(on) {
+    var grid = document.getElementById("grid"), count = document.getElementById("count");
+    if (grid) grid.classList.toggle("loading", on);
+    if (!count) return;
+    if (on && !count.hasAttribute("data-said")) {
+      count.setAttribute("data-said", count.textContent);
+      count.textContent = "Searching…";
+    } else if (!on && count.hasAttribute("data-said")) {
+      count.textContent = count.getAttribute("data-said");
+      count.removeAttribute("data-said");
+    }
   }
   document.querySelectorAll("form.filters").forEach(function (form) {
     form.addEventListener("submit", function (e) { e.preventDefault(); submitClean(form); });
@@ -59,6 +75,7 @@
   // Back may restore the page as it was left (fields switched off for a clean address, a value chosen
   // but not yet shown): put every field back to what this page was served with.
   window.addEventListener("pageshow", function () {
+    showSearching(false);
     document.querySelectorAll("form.filters input[name]").forEach(function (el) {
       el.disabled = false;
       el.value = el.defaultValue;
