@@ -1067,10 +1067,11 @@
       preview.src = URL.createObjectURL(file);
       preview.hidden = false;
     }
-    drop.classList.add("loading");
     // A refinement's search shows by the results it replaces (the photo's box is off the screen by then, a
-    // phone shopper's re-trial).
+    // phone shopper's re-trial); the box's "Searching…" line only for a new photo: shown for a refinement too, it
+    // grew the box above the results and moved the page (stop 66).
     if (refining) refine.classList.add("loading");
+    else drop.classList.add("loading");
     said.textContent = "Searching…";
     (refining ? Promise.resolve(file) : smaller(file)).then(function (small) {
       if (mine !== latest) return null;
