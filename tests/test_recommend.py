@@ -905,6 +905,84 @@ def test_a_name_trait_is_not_read_where_its_word_names_another_thing():
     assert name_traits("Puma Men Loose Hoodie") == ("relaxed fit", "hooded")
 
 
+def test_a_names_brand_is_read_with_the_catalogues_brands():
+    # Stop 65 left: "Reebok Reenergize Men Perfumes" and "Reebok Reegame Men Perfumes" shared no brand, "Fabindia
+    # Silver Earrings" (no wearer word) had none, and the colours' wearer words and the brand's differed, neither
+    # knowing "Woman". Stop 66: one list of wearer words, the catalogue's brands read where a name has none.
+    from fashionrec.item_tables import BRAND_BEFORE_WEARER, brand_words, catalogue_brands
+    from fashionrec.looks import WEARER_NAME
+    from fashionrec.outfits import _after_brand
+    from fashionrec.recommend import _same_brand
+
+    names = pd.Series(["Reebok Men Black Shoes", "Reebok Women Pink Top", "Reebok Reenergize Men Perfumes",
+                       "Reebok Reegame Men Perfumes", "Fabindia Women Blue Kurta", "Fabindia Men Red Kurta",
+                       "Fabindia Silver Earrings", "Royal Diadem Pink Earrings", "Royal Diadem Red Earrings",
+                       "Royal Diadem Set of 2 Bangles", "Lee Men Blue Jeans", "Lee Women Jeans", "Lee Cooper Men Shoes",
+                       "Lee Cooper Women Shoes", "ADIDAS Black Men Socks", "ADIDAS Black Men Cap", "ADIDAS Men Top",
+                       "ADIDAS Men Shorts", "Red Cotton Kurta", "Red Silk Saree", "Red Linen Shirt",
+                       "Arrow Woman Blue Jeggings", "Jockey Men Vest", "Jockey Women Bra",
+                       "Jockey Lace Stretch Skin Boy Leg Brief"])
+    brands = catalogue_brands(names, frozenset({"red", "black", "blue", "pink", "silver", "skin"}))
+    assert _same_brand(brand_words("Reebok Reenergize Men Perfumes", brands), "Reebok Reegame Men Perfumes",
+                       brands) == "Reebok"
+    assert brand_words("Fabindia Silver Earrings", brands) == ["Fabindia"]
+    assert _same_brand(["Fabindia"], "Fabindia Silver Earrings", brands) == "Fabindia"
+    # Names without a wearer word that begin alike are a brand's ("Royal Diadem": 111 in the catalogue), not
+    # where the word is a colour (a shop's "Red Cotton Kurta").
+    assert brand_words("Royal Diadem Pink Earrings", brands) == ["Royal", "Diadem"]
+    assert brand_words("Red Cotton Kurta", brands) == []
+    assert _after_brand(pd.Series(["Royal Diadem Pink Earrings"]), brands).tolist() == ["Pink Earrings"]
+    # The longest brand its words begin with: Lee Cooper's own; a colour after a brand is no brand of its own.
+    assert brand_words("Lee Cooper Men Shoes", brands) == ["Lee", "Cooper"]
+    assert brand_words("ADIDAS Black Men Socks", brands) == ["ADIDAS"]
+    # One list of wearer words for both readings, "Woman" among them; not a brief's "Boy Leg".
+    for word in ("Men", "Women's", "Woman", "Boy", "Kid's", "Womens", "Unisex"):
+        name = f"Zorro {word} Blue Shirt"
+        assert re.match(BRAND_BEFORE_WEARER, name).group(1) == "Zorro", word
+        assert re.search(WEARER_NAME, name).group(1).strip() == "Blue Shirt", word
+    assert brand_words("Arrow Woman Blue Jeggings", brands) == ["Arrow"]
+    assert re.search(WEARER_NAME, "Jockey Lace Stretch Skin Boy Leg Brief") is None
+    assert brand_words("Jockey Lace Stretch Skin Boy Leg Brief", brands) == ["Jockey"]
+
+
+def test_a_compound_colour_is_one_colour_on_a_card():
+    # Stop 65 left: "Teal Blue" was read as teal and blue, so a teal-blue handbag filed Blue said "with teal".
+    from fashionrec.recommend import _second_colour
+
+    assert _second_colour(("Teal", "Blue"), "Blue", None, "Murcia Women Teal Blue Handbag") == []
+    assert _second_colour(("Olive", "Green"), "Olive", None, "Zorro Men Olive Green Shirt") == []
+    # Said whole beside another colour; two colours apart are two.
+    assert _second_colour(("White", "Teal", "Blue"), "White", {"baseColour": "Black"},
+                          "Zorro Men White & Teal Blue Shirt") == ["Teal Blue"]
+    assert _second_colour(("Teal", "Blue"), "Blue", None, "Zorro Men Teal & Blue Shirt") == ["Teal"]
+
+
+def test_similar_items_cards_say_what_else_tells_them_apart(rec):
+    # Stop 65 left lists whose names say no trait as alike as before ("Similar photo" on 11 of a graphic T-shirt's
+    # 12 cards; shoes, perfumes, earrings): a heel's make, a rare word both names say, another usage, size, price,
+    # and where every card said the same, the catalogue's collection.
+    cards = {r.id: r.card_reason for r in rec.similar(56959, k=8)}        # "HM Women Red Flats"
+    assert cards[45326].endswith("; wedge heel"), cards                     # "Cobblerz Women Multi-Coloured Wedges"
+    found = rec.similar(_some_id(rec, articleType="Shorts"), k=6)[:6]
+    source = {"productDisplayName": "Zorro Men Woven Blue Shorts", "usage": "Casual", "season": "Summer",
+              "year": 2012, "articleType": "Shorts"}
+    theirs = [{"productDisplayName": "Yeti Men Woven Grey Shorts", "usage": "Casual"},      # "woven": 2 names
+              {"productDisplayName": "Yeti Men Grey Shorts", "usage": "Sports"},
+              {"productDisplayName": "Yeti Men Grey Shorts Pack of 3", "usage": "Casual"},
+              {"productDisplayName": "Yeti Men Grey Shorts", "usage": "Casual", "price": 500.0},
+              {"productDisplayName": "Yeti Men Grey Shorts", "usage": "Casual", "season": "Winter", "year": 2015},
+              {"productDisplayName": "Yeti Men Grey Shorts", "usage": "Casual", "season": "Summer", "year": 2012}]
+    recs = [Rec(r.id, 1.0, "x", {**r.item, "season": None, "price": None, **t}, card_reason="Same type and gender")
+            for r, t in zip(found, theirs, strict=True)]
+    rec._tell_apart(rec.vector(found[0].id), {**source, "price": 1000.0}, recs)
+    said = [r.card_reason.casefold() for r in recs]       # each after "Closest photo" on the closest
+    for card, reason in zip(said, ['also named "woven"', "for sports", "pack of 3", "costs less",
+                                   "winter 2015 collection"], strict=False):
+        assert reason in card, said
+    assert not any(x in said[5] for x in ("named", "for ", "pack", "costs", "collection")), said
+    assert "named" not in said[1]      # "Shorts": many of its type's names say it
+
+
 def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, monkeypatch):
     import fashionrec.recommend as recommend
 

@@ -4,6 +4,7 @@ values and masks, an item's metadata by id)."""
 
 from __future__ import annotations
 
+import collections
 import difflib
 import math
 import re
@@ -22,25 +23,78 @@ from fashionrec.vocabulary import KINDS as NAMED_KINDS
 # its children's products as men's or women's): a boy's as men's, a girl's as women's.
 GROWN_UP = {"Boys": "Men", "Girls": "Women"}
 
+# Words for a product's wearer as the catalogue's names say them: one list for both readings of a name, its brand
+# (the words before the first of them) and its colours (read after it, looks.WEARER_NAME), which listed different
+# words (a review, stop 65). "Woman" too: Arrow's and Van Heusen's women's lines ("Arrow Woman Blue Jeggings", 127
+# names in styles.csv) were read after their first word.
+# Not a brief's cut: "Jockey Lace Stretch Skin Boy Leg Brief".
+WEARER_WORDS = r"(?:men|women|woman|boys?|girls?|kids?|unisex|mens|womens)(?:'s)?(?![\s-]+leg\b)"
 # A name's brand: its words before the first word for a wearer ("Gini and Jony" of "Gini and Jony Men ...").
-BRAND_BEFORE_WEARER = (r"^(.+?)\s+(?i:men|women|boys?|girls?|kids?|unisex|boy's|girl's|mens|womens|men's|"
-                       r"women's)\b")
+BRAND_BEFORE_WEARER = rf"^(.+?)\s+(?i:{WEARER_WORDS})\b"
+# A word sequence that begins at least this many of the names without a wearer word, and no catalogue brand's, is
+# a brand too: "Royal Diadem" (111 earrings and necklaces), "Colorbar", "Streetwear", "Deborah" name no wearer.
+BRAND_LEADS = 3
 
 
 def name_brands(names: pd.Series) -> pd.Series:
     """Each name's brand (:data:`BRAND_BEFORE_WEARER`), folded, its words one space apart; NaN where the name has
-    no wearer word. One reading for the children's brands (:meth:`ItemTables._childrens`) and the brands a name
-    without a wearer word begins with (:func:`fashionrec.outfits._brands`). Spaces by a pattern, not split and
-    join: where no name has a wearer word (a shop's own catalogue), a split of none is of floats, which ``.str``
-    refuses."""
+    no wearer word. One reading for the children's brands (:meth:`ItemTables._childrens`) and the catalogue's
+    brands (:func:`catalogue_brands`). Spaces by a pattern, not split and join: where no name has a wearer word (a
+    shop's own catalogue), a split of none is of floats, which ``.str`` refuses."""
     brands = names.str.extract(BRAND_BEFORE_WEARER, expand=False).str.casefold()
     return brands.str.replace(r"\s+", " ", regex=True).str.strip()
 
 
-def brand_words(name: str) -> list[str]:
-    """The words of ``name``'s brand as typed (:data:`BRAND_BEFORE_WEARER`), or none where it has no wearer word."""
+def catalogue_brands(names: pd.Series, colour_words: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The catalogue's brands, folded: the words before a wearer word of two names or more (one product's "Adidas
+    Black Men ..." says a colour, not a brand), and of the names without a wearer word that begin with none of those,
+    the first word of :data:`BRAND_LEADS` or more, with the words after it that all of them share ("royal diadem",
+    "colorbar"), unless that word is one of ``colour_words`` (folded: a shop's "Red Cotton Kurta", "Red Silk Saree"
+    name no brand "Red").
+
+    >>> sorted(catalogue_brands(pd.Series(["Zorro Men Shirt", "Zorro Men Shoe", "Ayo Gold Ring", "Ayo Gold Bangle",
+    ...                                    "Ayo Gold Chain"])))
+    ['ayo gold', 'zorro']
+    """
+    brand = name_brands(names)
+    counts = brand.dropna().value_counts()
+    known = set(counts.index[counts >= 2])
+    # A brand and a colour ("adidas black", "red tape black", "u.s. polo assn. black": two names or more each put a
+    # colour before their wearer word) is that brand: "By ADIDAS Black too" would be said of its socks.
+    known -= {b for b in known if any(" ".join(b.split()[:n]) in known and set(b.split()[n:]) & colour_words
+                                      for n in range(1, len(b.split())))}
+    unworn = [str(n).casefold().split() for n in names[brand.isna()].dropna()]
+    unbranded = collections.defaultdict(list)
+    for words in unworn:
+        if len(words) > 1 and not any(" ".join(words[:n]) in known for n in range(1, len(words))):
+            unbranded[words[0]].append(words)
+    for first, group in unbranded.items():
+        if len(group) < BRAND_LEADS or first in colour_words:
+            continue
+        n = 1
+        # ... its words while every name goes on with the same one, and has a word left after it.
+        while all(len(w) > n + 1 for w in group) and len({w[n] for w in group}) == 1:
+            n += 1
+        known.add(" ".join(group[0][:n]))
+    return frozenset(known)
+
+
+def brand_words(name: str, brands: frozenset[str] = frozenset()) -> list[str]:
+    """The words of ``name``'s brand as typed: the longest of the catalogue's ``brands`` (:func:`catalogue_brands`)
+    its words before the wearer's begin with ("Reebok" of "Reebok Reenergize Men Perfumes", "Lee Cooper" of "Lee
+    Cooper Men ..."), else all of those words (a brand of one product); where it has no wearer word, the longest
+    of ``brands`` it begins with ("Fabindia" of "Fabindia Silver Earrings"), else none.
+
+    >>> brand_words("Reebok Reenergize Men Perfumes", frozenset({"reebok"}))
+    ['Reebok']
+    """
     match = re.match(BRAND_BEFORE_WEARER, name)
-    return match.group(1).split() if match else []
+    words = match.group(1).split() if match else name.split()[:-1]
+    folded = [w.casefold() for w in words]
+    ends = [n for n in range(1, len(words) + 1) if " ".join(folded[:n]) in brands]
+    return words[:ends[-1]] if ends else words if match else []
+
+
 # A brand of at least this many products, this share of them children's (named or filed so), makes all of its
 # products children's: in the catalogue Gini and Jony (0.985 of 616), Warner Bros, Chhota Bheem and Madagascar 3
 # (1.0); not Disney (0.966) or Marvel (0.85), whose men's printed T-shirts are grown-ups'.

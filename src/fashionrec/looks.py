@@ -82,6 +82,7 @@ from __future__ import annotations
 import re
 
 from fashionrec.colours import distance
+from fashionrec.item_tables import WEARER_WORDS
 
 COMPLEMENTS: dict[str, list[str]] = {
     "Topwear": ["Bottomwear", "Shoes", "Watches", "Belts", "Bags", "Eyewear"],
@@ -293,10 +294,19 @@ LOOK_SEEN_OTHERWISE = 0.3
 # Ring" filed Black). 1.0% of the catalogue's names contradicted their label so (397 of 39,730), 1.2% with those
 # that say many colours (MULTI_NAME, 465; stop 64), 1.3% with the names without a wearer word, read after their
 # brand (outfits._after_brand, 530; stop 65).
-WEARER_NAME = r"(?i)\b(?:men|women|boys|girls|unisex|kids)(?:'s)?\b(.*)"
+# The wearer's words are item_tables.WEARER_WORDS, the brand's reading's (stop 66: "Arrow Woman Tyra Black & White
+# Striped Shirt" was read after "Arrow").
+WEARER_NAME = rf"(?i)\b{WEARER_WORDS}\b(.*)"
 # A name's word for a label ("Issac Navy White Flip Flop"; "Kalenji Kiprun 2000l Wht/purple", filed White, is
 # white and purple; "Puma Men's Benecio Black Coffee Leather Shoe", filed Brown, is dark brown).
 NAMED_ALIAS = {"navy": "Navy Blue", "wht": "White", "whi": "White", "black coffee": "Coffee Brown"}
+# Two colour names that name one shade together, as the catalogue's names say them (styles.csv: the pairs of colour
+# labels side by side in 3 names or more whose products are filed as one of the two, not as two colours: "Olive
+# Green" 79 names, 62 filed Olive and 13 Green; "Charcoal Grey" 42; "Teal Blue" 20, 9 Blue and 8 Teal): a card's
+# second colour (recommend._second_colour) is none of them ("with teal" on a teal-blue handbag filed Blue, stop
+# 65). Other readings keep both words, so a search for either colour finds the name as it did.
+COMPOUND_COLOURS = (("Olive", "Green"), ("Charcoal", "Grey"), ("Teal", "Blue"), ("Teal", "Green"),
+                    ("Mustard", "Yellow"), ("Mustard", "Brown"), ("Tan", "Brown"), ("Rose", "Pink"), ("Rose", "Red"))
 NAMED_NOT_COLOUR = {"Silver", "Gold", "Steel", "Copper", "Bronze", "Metallic", "Gunmetal", "Rose Gold", "Platinum"}
 # A name that says its product is of many colours ("Global Desi Women Multi Coloured Kurta" filed Red led "red
 # kurta", its look "Black goes with Red": a shopper's trial, stop 64) names no colour of its label either, where it

@@ -18,7 +18,7 @@ import pandas as pd
 from fashionrec.blas import one_blas_thread
 from fashionrec.catalog import shipped_description
 from fashionrec.colours import distance, nearness
-from fashionrec.item_tables import name_brands
+from fashionrec.item_tables import catalogue_brands
 from fashionrec.looks import (
     ACCESSORY_DEFAULT,
     BELTLESS,
@@ -82,15 +82,6 @@ LOOK_CHUNK = 256
 LOOK_MEANS_KEPT = 2048
 
 FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agree on what it is (at least)
-
-
-def _brands(names: pd.Series) -> frozenset[str]:
-    """The catalogue's brands, folded: a name's words before its wearer word
-    (:func:`~fashionrec.item_tables.name_brands`), of two products or more (one product's "Adidas Black Men ..."
-    says a colour, not a brand)."""
-    brand = name_brands(names).dropna()
-    counts = brand.value_counts()
-    return frozenset(counts.index[counts >= 2])
 
 
 def _after_brand(names: pd.Series, brands: frozenset[str]) -> pd.Series:
@@ -214,6 +205,18 @@ class Outfits:
             self._codes[key] = out
         return self._codes[key]
 
+    def _catalogue_brands(self) -> frozenset[str]:
+        """The catalogue's brands (:func:`~fashionrec.item_tables.catalogue_brands`), per version of the items: one
+        reading for a name's colours (read after its brand where it has no wearer word) and for the cards' "By
+        Fabindia too". A colour label's words begin no brand of names without a wearer word."""
+        key = ("brands", "catalogue")
+        if key not in self._codes:
+            names = self.items["productDisplayName"].fillna("").astype(str)
+            labels = self.items["baseColour"].dropna().unique()
+            colours = frozenset(w.casefold() for c in labels for w in str(c).split())
+            self._codes[key] = catalogue_brands(names, colours | frozenset(NAMED_ALIAS))
+        return self._codes[key]
+
     def _named_colours(self) -> tuple[list[str], list[tuple[str, ...]]]:
         """Per version of the items, each product's name after its wearer, or where it names none after its brand
         (:func:`_after_brand`: "FNF Multi Coloured Sari", "Red Rose Blue Camisole"), and the colour labels of the
@@ -229,7 +232,7 @@ class Outfits:
             names = it["productDisplayName"].fillna("").astype(str)
             said = names.str.extract(WEARER_NAME, expand=False)
             unworn = said.isna()
-            said[unworn] = _after_brand(names[unworn], _brands(names))
+            said[unworn] = _after_brand(names[unworn], self._catalogue_brands())
             colours = re.compile(rf"\b({words})\b(?!\s+(?:round\s+)?dial)", re.IGNORECASE)
             named = [tuple(dict.fromkeys(canon[m.lower()] for m in colours.findall(rest))) if words else ()
                      for rest in said]

@@ -56,6 +56,16 @@ from fashionrec.artifacts import (
 )
 from fashionrec.blas import one_blas_thread
 from fashionrec.calibration import calibration_temperatures
+from fashionrec.card_reasons import (
+    THEME_MOST,
+    collection_said,
+    name_words,
+    price_said,
+    shared_word,
+    size_said,
+    usage_said,
+    word_counts,
+)
 from fashionrec.catalog import (
     checked_photo,
     first_few,
@@ -99,10 +109,10 @@ from fashionrec.index_delta import (
     write_delta,
 )
 from fashionrec.index_reuse import DIGESTS
-from fashionrec.item_tables import BRAND_BEFORE_WEARER, PRICE_FILTER, UNLISTED, ItemTables, filter_attrs  # noqa: F401
+from fashionrec.item_tables import BRAND_BEFORE_WEARER, PRICE_FILTER, UNLISTED, WEARER_WORDS, ItemTables, filter_attrs  # noqa: F401
 from fashionrec.item_tables import brand_words as item_brand_words
 from fashionrec.levels import levels_fingerprint
-from fashionrec.looks import NAMED_ALIAS
+from fashionrec.looks import COMPOUND_COLOURS, NAMED_ALIAS
 from fashionrec.outfits import Outfits
 from fashionrec.profiles import Profiles
 from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers import from here)
@@ -212,7 +222,16 @@ NAME_TRAITS = (
     (r"\b(?:full|long) sleeve", "long-sleeved"),
     (r"\bleather\b", "leather"), (r"\bsuede\b", "suede"), (r"\bcanvas\b", "canvas"), (r"\bsilk\b", "silk"),
     (r"\bcotton\b", "cotton"), (r"\blinen\b", "linen"), (r"\bknit(?:ted|s)?\b", "knit"),
-    (r"\banalog(?:ue)?\b", "analogue"), (r"\bdigital\b", "digital"), (r"\bchronograph\b", "chronograph"))
+    (r"\banalog(?:ue)?\b", "analogue"), (r"\bdigital\b", "digital"), (r"\bchronograph\b", "chronograph"),
+    # Stop 66, for the lists the traits above left alike (shoes, perfumes, earrings, polos; styles.csv's names):
+    # a polo's collar (1,312 T-shirts; not U.S. Polo Assn.'s, Classic Polo's or Regent Polo Club's names), a heel's
+    # or a shoe's make (wedges 141, peep toes 33, slip-ons 47, stilettos 12, high tops 93), a scent's strength (EDT
+    # 42, EDP 10), a jewel's metal (sterling silver 30, plated 23) and pearls (60).
+    (r"\bpolo\b(?!\s*(?:assn|club))(?<!classic polo)(?<!s\. polo)(?<!s\.polo)(?<!us polo)", "polo"),
+    (r"\bwedges?\b", "wedge heel"), (r"\bpeep[- ]?toes?\b", "peep toe"), (r"\bslip[- ]?ons?\b", "slip-on"),
+    (r"\bstilettos?\b", "stiletto"), (r"\bhigh[- ]?tops?\b", "high top"),
+    (r"\bedt\b|\beau de toilette\b", "eau de toilette"), (r"\bedp\b|\beau de parfum\b", "eau de parfum"),
+    (r"\bsterling\b", "sterling silver"), (r"\bplated\b", "plated"), (r"\bpearls?\b", "pearl"))
 PHOTO_BANDS = ((0.9, "Very close photo"), (0.85, "Close photo"), (-1.0, "Similar photo"))
 # Another view of a photo than the first (photo_query) is taken where its closest catalogue product is at
 # least this much closer than the first view's: 2,000 validation photos against the train+val index (own
@@ -281,24 +300,40 @@ def name_traits(name: str) -> tuple[str, ...]:
     return tuple(trait for pattern, trait in _TRAITS if pattern.search(name))
 
 
-def _second_colour(named: tuple[str, ...], label: object, source: dict | None) -> list[str]:
+def _second_colour(named: tuple[str, ...], label: object, source: dict | None, name: str = "") -> list[str]:
     """Of the colours a product's name says (``named``, :meth:`Recommender._named_colours`), those besides its own
     ``label`` that ``source`` neither is nor names: blue of "Mark Taylor Men White & Blue Striped Shirt" beside a
     white shirt. None where its name says one colour: a shade of its own ("Murcia Women Turquoise Blue Handbag",
-    filed Blue, said "with turquoise blue"), nor one near its label."""
-    if len(named) < 2:
+    filed Blue, said "with turquoise blue"), nor one near its label. Two colours its ``name`` says as one shade
+    (:data:`~fashionrec.looks.COMPOUND_COLOURS`, "Teal Blue") are one colour, said whole, and its own where
+    either is its label."""
+    colours = [(c,) for c in named]
+    for shade, hue in COMPOUND_COLOURS:
+        if (shade,) in colours and (hue,) in colours and re.search(rf"\b{shade}\s+{hue}\b", name, re.IGNORECASE):
+            colours[colours.index((shade,))] = (shade, hue)
+            colours.remove((hue,))
+    if len(colours) < 2:
         return []
     source = source or {}
-    name = str(source.get("productDisplayName") or "")
-    near = nearness([label], list(named)) if isinstance(label, str) else np.zeros(len(named))
-    return [c for c, n in zip(named, near, strict=True) if not n and c != source.get("baseColour")
-            and not re.search(rf"\b{re.escape(c)}\b", name, re.IGNORECASE)]
+    source_name = str(source.get("productDisplayName") or "")
+    near = (nearness([label], [c for parts in colours for c in parts]) if isinstance(label, str)
+            else np.zeros(sum(map(len, colours))))
+    said, at = [], 0
+    for parts in colours:
+        n, at = near[at:at + len(parts)], at + len(parts)
+        colour = " ".join(parts)
+        if not n.any() and source.get("baseColour") not in parts \
+                and not re.search(rf"\b{re.escape(colour)}\b", source_name, re.IGNORECASE):
+            said.append(colour)
+    return said
 
 
-def _same_brand(brand_words: list[str], name: str) -> str | None:
+def _same_brand(brand_words: list[str], name: str, brands: frozenset[str] = frozenset()) -> str | None:
     """The brand ``name`` shares with the product whose brand is ``brand_words``, or None: the whole brand of one
-    of the two ("Turtle" of "Turtle Check"); "Red Tape" and "Red Chief" share a word, not a brand."""
-    words = item_brand_words(name)
+    of the two ("Turtle" of "Turtle Check"), each read with the catalogue's ``brands`` (:func:`item_brand_words`:
+    "Reebok" of "Reebok Reenergize Men Perfumes" and of "Reebok Reegame Men Perfumes"); "Red Tape" and "Red Chief"
+    share a word, not a brand."""
+    words = item_brand_words(name, brands)
     if not brand_words or not words:
         return None
     n = min(len(words), len(brand_words))
@@ -929,6 +964,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._words().denying([])       # the "Non Leather" table: 0.18 s at 40k, was the first search's
         self._names()
         self._brand_words()      # the brands' tables, one-word and two-word
+        self._name_word_counts()     # the similar items' cards' rare words (0.3 s at 40k names)
         self._set_aside()
         self._name_kinds()
         self._infants()
@@ -1280,6 +1316,31 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         card = f"Same {listed([name for name, _ in shared])}" if shared else "Looks alike"
         return reason, card + (f", in {chosen.lower()} as chosen" if chosen else "")
 
+    def _name_word_counts(self) -> tuple[collections.Counter, frozenset[str]]:
+        """Per version of the items: how many names say each word after their brand
+        (:func:`~fashionrec.card_reasons.word_counts`), and of those in few enough to tell products apart
+        (:data:`~fashionrec.card_reasons.THEME_MOST`) the words other reasons say or a card must not: colours
+        (its own line and "With blue" say them), wearers' words, the traits' (:data:`NAME_TRAITS`)."""
+        key = ("name", "words")
+        if key not in self._codes:
+            names = self.items["productDisplayName"].fillna("").astype(str).tolist()
+            brands = self._catalogue_brands()
+            counts = word_counts(names, [item_brand_words(n, brands) for n in names])
+            colours = {w.casefold() for c in self.items["baseColour"].dropna().unique() for w in str(c).split()}
+            wearer = re.compile(WEARER_WORDS, re.IGNORECASE)
+            unsaid = frozenset(w for w, n in counts.items() if n <= THEME_MOST and (
+                w in colours or w in NAMED_ALIAS or wearer.fullmatch(w) or any(p.search(w) for p, _ in _TRAITS)))
+            self._codes[key] = (counts, unsaid)
+        return self._codes[key]
+
+    def _type_sizes(self) -> dict[str, int]:
+        """Per version of the items, how many products each articleType has (a card's rare words are few of its
+        type's: :func:`~fashionrec.card_reasons.shared_word`)."""
+        key = ("type", "sizes")
+        if key not in self._codes:
+            self._codes[key] = self.items["articleType"].value_counts().to_dict()
+        return self._codes[key]
+
     def _tell_apart(self, query: np.ndarray, source: dict | None, recs: list[Rec], own: int | None = None) -> None:
         """Gives the cards of ``recs`` (a product's or a photo's similar items, nearest to ``query``) what tells
         each apart (:data:`NAME_TRAITS`, :data:`PHOTO_BANDS`): "By Turtle too" where ``source`` (the product, or the
@@ -1296,22 +1357,38 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         cosines = self.embeddings[rows] @ query     # (n,)
         cosines = np.round(cosines.astype(np.float64), 2)        # as the whole reason says them
         closest = int(np.argmax(cosines))
-        name = str((source or {}).get("productDisplayName") or "")
-        brand_words = item_brand_words(name)
+        source = source or {}
+        name = str(source.get("productDisplayName") or "")
+        brands = self._catalogue_brands()
+        brand_words = item_brand_words(name, brands)
         mine = set(name_traits(name))
         _, named = self._named_colours()
+        counts, unsaid = self._name_word_counts()
+        sizes = self._type_sizes()
+        my_words = name_words(name, brand_words)
         alike = len({r.card_reason for r in others}) == 1 and "as chosen" not in others[0].card_reason
         for j, r in enumerate(others):
             theirs = str(r.item.get("productDisplayName") or "")
-            said = [f"By {by} too"] if (by := _same_brand(brand_words, theirs)) else []
+            said = [f"By {by} too"] if (by := _same_brand(brand_words, theirs, brands)) else []
             traits = name_traits(theirs)
             said += [f"Also {trait}" for trait in traits if trait in mine][:1]
             said += [trait[:1].upper() + trait[1:] for trait in traits if trait not in mine][:1]
-            said += [f"With {c.lower()}" for c in _second_colour(named[rows[j]], r.item.get("baseColour"), source)][:1]
+            said += [f"With {c.lower()}" for c in _second_colour(named[rows[j]], r.item.get("baseColour"), source,
+                                                                   theirs)][:1]
             if j == closest:
                 said.append("Closest photo")
+            # What else tells it apart, where the above leave few words (card_reasons, stop 66): a rare word both
+            # names say, its usage, size or price where not the source's.
+            word = shared_word(my_words, name_words(theirs, item_brand_words(theirs, brands)), counts, theirs, unsaid,
+                               sizes.get(r.item.get("articleType"), 0))
+            said += [f'Also named "{word}"'] if word else []
+            said += [x for x in (usage_said(r.item.get("usage"), source.get("usage")), size_said(theirs, name),
+                                 price_said(r.item, source)) if x]
             if not said:
-                said.append(next(band for least, band in PHOTO_BANDS if cosines[j] >= least))
+                # ... else the band of the photo, after, where every card said the same, the catalogue's collection
+                # it is of, where not the source's ("Winter 2015 collection, similar photo").
+                band = next(band for least, band in PHOTO_BANDS if cosines[j] >= least)
+                said += [x for x in (collection_said(r.item, source) if alike else None, band) if x]
             said = [said[0]] + [x[:1].lower() + x[1:] for x in said[1:]]
             if alike:
                 r.card_reason = ", ".join(said[:2])

@@ -1,0 +1,118 @@
+"""What else tells a product's similar items apart on their cards, where their names say none of the traits
+:data:`fashionrec.recommend.NAME_TRAITS` reads (stop 66: a graphic T-shirt's list said "Similar photo" on 11 of 12
+cards, and so did shoes', sandals', perfumes' and earrings'): a rare word both names say, another usage, another
+size or pack, another price, another collection of the catalogue. Each is read from the catalogue's own columns and
+names, and said only where it differs from the source's (or, for a word, where both say it)."""
+
+from __future__ import annotations
+
+import collections
+import re
+from collections.abc import Iterable
+
+import numpy as np
+
+from fashionrec.catalog import PRICE
+
+# A word both names say (after the brand) that few of the catalogue's names say is a print's theme, a line's or a
+# model's ("Superman", "Roshe", "Anusuya", "Mr.Busy"), which a shopper tells such products apart by; a word in many
+# names is a kind of thing or a filler. Few: at most THEME_SHARE of the names of the card's type ("Shoes", "Flip",
+# "Dial", "Handbag", "Earrings" are each in more: a small shop's too) and at most THEME_MOST in all ("Casual",
+# "Polo", "of" are each in 300 or more of runs/index's 39,730 names); at least 2 (one product's own word tells
+# nothing of two).
+THEME_SHARE = 0.05
+THEME_MOST = 200
+# Only a word of letters (with . ' - inside: "Mr.Busy", "Anti-Fit"), three or more: not a size ("2"), not "&", not
+# a model code's letters ("PL" of "PL12963JS-61").
+_WORD = re.compile(r"[A-Za-z][A-Za-z.'-]+[A-Za-z]")
+# The catalogue's usages as a card says one that is not the source's: a casual T-shirt's sports one "For sports".
+USAGE_SAID = {"Sports": "For sports", "Casual": "Casual", "Formal": "Formal", "Ethnic": "Ethnic",
+              "Party": "Party wear", "Smart Casual": "Smart casual", "Travel": "For travel", "Home": "For home"}
+# A size a name says: a perfume's or a deo's volume ("Nautica Men Voyage 100 ml Perfume"), a pack's count ("Pack of
+# 3 Socks"): 119 and 766 names of styles.csv.
+_VOLUME = re.compile(r"\b(\d+(?:\.\d+)?)\s?ml\b", re.IGNORECASE)
+_PACK = re.compile(r"\b(?:pack|set) of (\d+)\b", re.IGNORECASE)
+# Prices further apart than this share of the source's are said ("Costs less"): a few rupees tell nothing.
+PRICE_APART = 0.1
+
+
+def name_words(name: str, brand: Iterable[str] = ()) -> list[str]:
+    """The words of ``name`` after its ``brand``'s words, folded, each once, in order: ["mr.busy", "navy", "t-shirt"]
+    of "Mr.Men Men's Mr.Busy Navy T-shirt" with brand ["Mr.Men"]."""
+    words = name.split()[len(list(brand)):]
+    return list(dict.fromkeys(w.casefold() for w in _WORD.findall(" ".join(words))))
+
+
+def word_counts(names: Iterable[str], brands: Iterable[list[str]]) -> collections.Counter:
+    """How many of ``names`` say each word after their brand (:func:`name_words`): the table
+    :func:`shared_word` reads (0.1-0.2 s at 40k names), built once per version of the items."""
+    counts: collections.Counter = collections.Counter()
+    for name, brand in zip(names, brands, strict=True):
+        counts.update(name_words(name, brand))
+    return counts
+
+
+def shared_word(mine: list[str], theirs: list[str], counts: collections.Counter, name: str,
+                unsaid: frozenset[str], of_type: int) -> str | None:
+    """The first of ``theirs`` (a card's :func:`name_words`) that ``mine`` (the source's) says too, in 2 or more of
+    the catalogue's names (``counts``) and few (:data:`THEME_SHARE` of ``of_type``, the number of products of the
+    card's type, and :data:`THEME_MOST`), not one of ``unsaid`` (colours, wearers' words, traits, which other
+    reasons say); as ``name`` (the card's) types it: "Superman" of two Superman T-shirts."""
+    own = set(mine)
+    most = min(THEME_MOST, max(2, THEME_SHARE * of_type))
+    for word in theirs:
+        if word in own and 2 <= counts.get(word, 0) <= most and word not in unsaid:
+            typed = re.search(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", name, re.IGNORECASE)
+            return typed.group(0) if typed else word
+    return None
+
+
+def size_said(name: str, source_name: str) -> str | None:
+    """The volume or the pack's count ``name`` says where ``source_name`` says another or none: "100 ml" beside a
+    50 ml perfume, "Pack of 3" beside a single pair of socks."""
+    for pattern, said in ((_VOLUME, "{} ml"), (_PACK, "Pack of {}")):
+        theirs, mine = pattern.search(name), pattern.search(source_name)
+        if theirs and (not mine or float(mine.group(1)) != float(theirs.group(1))):
+            return said.format(theirs.group(1))
+    return None
+
+
+def usage_said(usage: object, source_usage: object) -> str | None:
+    """How a card says its usage where it is not the source's (:data:`USAGE_SAID`): "For sports" of a sports
+    T-shirt beside a casual one; None where either has none ("NA", missing) or they agree."""
+    if usage == source_usage or source_usage not in USAGE_SAID:
+        return None
+    return USAGE_SAID.get(usage)        # type: ignore[arg-type]
+
+
+def price_said(item: dict, source: dict) -> str | None:
+    """"Costs less" or "Costs more" where both have a price further apart than :data:`PRICE_APART` of the
+    source's; None without prices (the Kaggle catalogue has none)."""
+    price, mine = item.get(PRICE), source.get(PRICE)
+    if not _priced(price) or not _priced(mine) or mine <= 0:
+        return None
+    if abs(price - mine) <= PRICE_APART * mine:
+        return None
+    return "Costs less" if price < mine else "Costs more"
+
+
+def collection_said(item: dict, source: dict) -> str | None:
+    """The catalogue's collection (its season and year) a card is of where it is not the source's: "Winter 2015
+    collection" beside a Summer 2012 heel; None where either lacks one."""
+    theirs = _collection(item)
+    mine = _collection(source)
+    return f"{theirs} collection" if theirs and mine and theirs != mine else None
+
+
+def _collection(item: dict) -> str | None:
+    season, year = item.get("season"), item.get("year")
+    if not isinstance(season, str) or not season.strip() or season == "NA":
+        return None
+    try:
+        return f"{season.strip()} {int(float(year))}"
+    except (TypeError, ValueError):
+        return None
+
+
+def _priced(value: object) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and bool(np.isfinite(value))
