@@ -981,6 +981,11 @@ def test_similar_items_cards_say_what_else_tells_them_apart(rec):
         assert reason in card, said
     assert not any(x in said[5] for x in ("named", "for ", "pack", "costs", "collection")), said
     assert "named" not in said[1]      # "Shorts": many of its type's names say it
+    # A brand read with the catalogue's where a name has no wearer word ("Peter England": two belts of the fixture).
+    two = [Rec(r.id, 1.0, "x", {**r.item, "productDisplayName": n}, card_reason="Same type")
+           for r, n in zip(found, ["Yeti Men Grey Shorts", "Peter England Silver Belt"], strict=False)]
+    rec._tell_apart(rec.vector(found[0].id), {"productDisplayName": "Peter England Men Black Belt"}, two)
+    assert two[1].card_reason.startswith("By Peter England too"), two[1].card_reason
 
 
 def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, monkeypatch):
