@@ -981,6 +981,11 @@ def test_similar_items_cards_say_what_else_tells_them_apart(rec):
         assert reason in card, said
     assert not any(x in said[5] for x in ("named", "for ", "pack", "costs", "collection")), said
     assert "named" not in said[1]      # "Shorts": many of its type's names say it
+    # What every card would say tells none apart: a casual shorts' sports ones are not each "For sports".
+    for r in recs:
+        r.card_reason, r.item["usage"], r.item["productDisplayName"] = "Same type", "Sports", "Yeti Men Grey Shorts"
+    rec._tell_apart(rec.vector(found[0].id), source, recs)
+    assert not any("sports" in r.card_reason for r in recs), [r.card_reason for r in recs]
     # A brand read with the catalogue's where a name has no wearer word ("Peter England": two belts of the fixture).
     two = [Rec(r.id, 1.0, "x", {**r.item, "productDisplayName": n}, card_reason="Same type")
            for r, n in zip(found, ["Yeti Men Grey Shorts", "Peter England Silver Belt"], strict=False)]

@@ -58,6 +58,7 @@ from fashionrec.blas import one_blas_thread
 from fashionrec.calibration import calibration_temperatures
 from fashionrec.card_reasons import (
     THEME_MOST,
+    USAGE_SAID,
     collection_said,
     name_words,
     price_said,
@@ -1367,6 +1368,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         sizes = self._type_sizes()
         my_words = name_words(name, brand_words)
         alike = len({r.card_reason for r in others}) == 1 and "as chosen" not in others[0].card_reason
+        said_of = []
         for j, r in enumerate(others):
             theirs = str(r.item.get("productDisplayName") or "")
             said = [f"By {by} too"] if (by := _same_brand(brand_words, theirs, brands)) else []
@@ -1384,11 +1386,20 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             said += [f'Also named "{word}"'] if word else []
             said += [x for x in (usage_said(r.item.get("usage"), source.get("usage")), size_said(theirs, name),
                                  price_said(r.item, source)) if x]
+            said_of.append(said)
+        # What every card would say tells none apart: a casual shoe's formal ones said "Formal" 11 times of 12; nor
+        # does a usage most of them say (a sports T-shirt's casual ones "Casual" 9 times of 12).
+        told = collections.Counter(x for said in said_of for x in set(said))
+        everyone = {x for x, n in told.items() if n == len(others) or (n > len(others) / 2
+                                                                         and x in USAGE_SAID.values())}
+        everyone = everyone if len(others) >= 3 else set()
+        for j, (r, said) in enumerate(zip(others, said_of, strict=True)):
+            said = [x for x in said if x not in everyone]
             if not said:
-                # ... else the band of the photo, after, where every card said the same, the catalogue's collection
-                # it is of, where not the source's ("Winter 2015 collection, similar photo").
+                # ... else the catalogue's collection it is of, where not the source's ("Winter 2015 collection"),
+                # and the band of the photo: both where every card said the same, else the first.
                 band = next(band for least, band in PHOTO_BANDS if cosines[j] >= least)
-                said += [x for x in (collection_said(r.item, source) if alike else None, band) if x]
+                said += [x for x in (collection_said(r.item, source), band) if x]
             said = [said[0]] + [x[:1].lower() + x[1:] for x in said[1:]]
             if alike:
                 r.card_reason = ", ".join(said[:2])
