@@ -43,7 +43,7 @@ from fashionrec.errors import (
 )
 from fashionrec.looks import COMPLEMENTS, ETHNIC_TOPS, FOR_THE_HEAT, LAYERED, colour_compatibility, slot_name
 from fashionrec.outfits import Outfits
-from fashionrec.recommend import NEIGHBOUR_VOTE, Rec, Recommender
+from fashionrec.recommend import NEIGHBOUR_VOTE, PHOTO_BANDS, Rec, Recommender
 from fashionrec.tagger import Tagger, save_checkpoint
 from fashionrec.text_encoder import query_vector
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, _spread_names, _type_kinship
@@ -981,6 +981,9 @@ def test_similar_items_cards_say_what_else_tells_them_apart(rec):
         assert reason in card, said
     assert not any(x in said[5] for x in ("named", "for ", "pack", "costs", "collection")), said
     assert "named" not in said[1]      # "Shorts": many of its type's names say it
+    # Where every card said the same, two things: a card with one reason its photo's band after it.
+    bands = [b.casefold() for _, b in PHOTO_BANDS]
+    assert any(said[1] == f"for sports, {b}" for b in bands) or said[1].startswith("closest photo"), said
     # What every card would say tells none apart: a casual shorts' sports ones are not each "For sports".
     for r in recs:
         r.card_reason, r.item["usage"], r.item["productDisplayName"] = "Same type", "Sports", "Yeti Men Grey Shorts"

@@ -1395,11 +1395,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         everyone = everyone if len(others) >= 3 else set()
         for j, (r, said) in enumerate(zip(others, said_of, strict=True)):
             said = [x for x in said if x not in everyone]
-            if not said:
+            if len(said) < (2 if alike else 1):
                 # ... else the catalogue's collection it is of, where not the source's ("Winter 2015 collection"),
-                # and the band of the photo: both where every card said the same, else the first.
+                # and the band of the photo: where every card said the same, up to two ("By Fabindia too, close
+                # photo": 10 of an earring's 11 cards said "By Fabindia too" alone), else the first.
                 band = next(band for least, band in PHOTO_BANDS if cosines[j] >= least)
-                said += [x for x in (collection_said(r.item, source), band) if x]
+                said += [x for x in (collection_said(r.item, source), band)
+                         if x and not (x == band and "Closest photo" in said)]
             said = [said[0]] + [x[:1].lower() + x[1:] for x in said[1:]]
             if alike:
                 r.card_reason = ", ".join(said[:2])
