@@ -7,6 +7,7 @@ names, and said only where it differs from the source's (or, for a word, where b
 from __future__ import annotations
 
 import collections
+import functools
 import re
 from collections.abc import Iterable
 
@@ -70,11 +71,16 @@ def shared_word(mine: list[str], theirs: list[str], counts: collections.Counter,
 def size_said(name: str, source_name: str) -> str | None:
     """The volume or the pack's count ``name`` says where ``source_name`` says another or none: "100 ml" beside a
     50 ml perfume, "Pack of 3" beside a single pair of socks."""
-    for pattern, said in ((_VOLUME, "{} ml"), (_PACK, "Pack of {}")):
-        theirs, mine = pattern.search(name), pattern.search(source_name)
-        if theirs and (not mine or float(mine.group(1)) != float(theirs.group(1))):
-            return said.format(theirs.group(1))
+    for theirs, mine, said in zip(_sizes(name), _sizes(source_name), ("{} ml", "Pack of {}"), strict=True):
+        if theirs and (not mine or float(mine) != float(theirs)):
+            return said.format(theirs)
     return None
+
+
+@functools.lru_cache(maxsize=1 << 16)      # a similar-items query reads 13 names; most come back
+def _sizes(name: str) -> tuple[str | None, str | None]:
+    volume, pack = _VOLUME.search(name), _PACK.search(name)
+    return (volume.group(1) if volume else None, pack.group(1) if pack else None)
 
 
 def usage_said(usage: object, source_usage: object) -> str | None:

@@ -329,6 +329,13 @@ def _second_colour(named: tuple[str, ...], label: object, source: dict | None, n
     return said
 
 
+@functools.lru_cache(maxsize=1 << 16)        # a similar-items query reads 13 names; most come back
+def _card_words(name: str, brands: frozenset[str]) -> list[str]:
+    """:func:`~fashionrec.card_reasons.name_words` of ``name`` after its brand (read with the catalogue's
+    ``brands``), kept per name: its words, folded, each once."""
+    return name_words(name, item_brand_words(name, brands))
+
+
 def _same_brand(brand_words: list[str], name: str, brands: frozenset[str] = frozenset()) -> str | None:
     """The brand ``name`` shares with the product whose brand is ``brand_words``, or None: the whole brand of one
     of the two ("Turtle" of "Turtle Check"), each read with the catalogue's ``brands`` (:func:`item_brand_words`:
@@ -1381,7 +1388,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 said.append("Closest photo")
             # What else tells it apart, where the above leave few words (card_reasons, stop 66): a rare word both
             # names say, its usage, size or price where not the source's.
-            word = shared_word(my_words, name_words(theirs, item_brand_words(theirs, brands)), counts, theirs, unsaid,
+            word = shared_word(my_words, _card_words(theirs, brands), counts, theirs, unsaid,
                                sizes.get(r.item.get("articleType"), 0))
             said += [f'Also named "{word}"'] if word else []
             said += [x for x in (usage_said(r.item.get("usage"), source.get("usage")), size_said(theirs, name),
