@@ -90,7 +90,8 @@ from fashionrec.errors import (
     NoSpaceError,
     VectorIndexError,
 )
-from fashionrec.index import VectorIndex, open_index
+from fashionrec.index import FaissIndex, VectorIndex, open_index
+from fashionrec.index.faiss_index import delta_file as faiss_delta_file
 from fashionrec.index.projection import Projection
 from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: importable from here as before)
     INDEX_MARKER,
@@ -813,6 +814,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             raise VectorIndexError(f"index {index_dir} is inconsistent: {embeddings.shape[1]}-d embeddings but a "
                               f"{projection.in_dim} -> {projection.out_dim} projection; rebuild it")
         index = open_index(index_dir, uri=uri, token=token)
+        if isinstance(index, FaissIndex) and index.generation is not None \
+                and index.generation != (manifest.get("delta") or {}).get("generation"):
+            # A generation's vectors.json moved in before its manifest (a load reads again once that is in).
+            raise VectorIndexError(f"index {index_dir} is inconsistent: its vectors.json names generation "
+                                   f"{index.generation}, its manifest {manifest.get('generation')}; rebuild it")
         search_dim = projection.out_dim if projection else embeddings.shape[1]
         if index.dim != search_dim:
             raise VectorIndexError(f"index {index_dir} is inconsistent: its vector index is {index.dim}-d, not "
@@ -894,7 +900,14 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                         base.items_sha256 = file_sha256(d / "items.csv")
                     manifest["delta"] = write_delta(stage, generation, delta, items, self._ids, self.embeddings,
                                                     self.text_embeddings, base, base.items_sha256)
-                self.index.save(stage)
+                if delta is not None and isinstance(self.index, FaissIndex):
+                    # vectors.faiss left as it is too, where it can be: its changes in the generation (stop 66)
+                    self.index.save(stage, over=d, generation=generation)
+                    if self.index.generation_written is not None:
+                        name = faiss_delta_file(generation)
+                        manifest["delta"]["files"][name] = file_sha256(stage / name)
+                else:
+                    self.index.save(stage)
                 if self.projection is not None:
                     self.projection.save(stage)
                 manifest.update(count=len(self.items), highest_id=self._highest_id(), generation=generation,
@@ -938,6 +951,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             shutil.rmtree(stage, ignore_errors=True)
         self.manifest = manifest
         self._stamp = manifest_stamp(manifest)
+        if isinstance(self.index, FaissIndex):
+            self.index.saved_in(d)
         if delta is None:       # the files written are the base from here on
             self._base_files = Base(self._ids.copy(), tuple(items.columns), None,
                                     self.embeddings.nbytes + 128 > MMAP_ABOVE)

@@ -9,6 +9,11 @@
   (rebuilt at each removal, the graph cost `index remove` 6.7 s of its 8.9 at 40k products, stop 62).
 * ``auto`` picks ``flat`` below ``hnsw_threshold`` vectors at the first ``add`` (20k when d = 256, scaled by
   256 / d: :func:`~fashionrec.index.base.auto_kind`).
+* A save beside a generation of the index folder (``over``, ``generation``: docs/scale-out.md, stop 66) leaves
+  ``vectors.faiss`` as it is and writes ``delta.G.faiss.npz``: the ids added since that file was written, in the
+  order they went in, their vectors as the index holds them, and (flat) the ids of it removed. A load reads the
+  file and makes the same changes again, an HNSW graph's adds one at a time from the random state a read starts
+  with, as the process that saved made them: the same graph, byte for byte, as writing it whole would leave.
 
 Filtered search never does "top-k then filter": the allowed ids go into the search itself as a
 ``faiss.IDSelectorBatch``, so k results come back whenever k allowed items exist. On HNSW a very
@@ -24,9 +29,12 @@ Example:
 from __future__ import annotations
 
 import errno
+import hashlib
+import io
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import faiss
@@ -44,6 +52,41 @@ INDEX_META = "vectors.json"
 # The share of an HNSW graph's vectors that may be deleted ones (kept out of searches by a selector) before a
 # removal rebuilds the graph without them: a few dead ends a search walks past, for no rebuild per removal.
 REBUILD_ABOVE = 0.1
+# Ids added plus removed since ``vectors.faiss`` past which a save writes it whole: a load adds an HNSW graph's again
+# one at a time (about 1 ms each at 40k vectors), the same bound as the index folder's generation (index_delta).
+MAX_DELTA = 1000
+# faiss's HNSW draws each added vector's level from a generator a read of the index starts at this seed
+# (faiss/impl/HNSW.cpp): an index written whole starts there again, as a later load of it does.
+HNSW_SEED = 12345
+
+
+def delta_file(generation: int) -> str:
+    """The name of the vector index's part of an index folder's generation ``generation``."""
+    return f"delta.{generation}.faiss.npz"
+
+
+def _identity(path: Path) -> tuple | None:
+    """Which file ``path`` is (another moved in over it is another), None where none."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def _ids_sha256(ids: np.ndarray) -> str:
+    return hashlib.sha256(np.ascontiguousarray(ids, np.int64).tobytes()).hexdigest()
+
+
+@dataclass
+class _Base:
+    """The ``vectors.faiss`` a save may write a delta over: which folder's file, its ids in order, the faiss index
+    object those ids begin (a rebuilt graph is another object), and the file's identity when read or written."""
+
+    folder: Path
+    ids: np.ndarray
+    index: object
+    identity: tuple | None
 
 
 def _write_index(index, path: Path) -> None:
@@ -80,6 +123,13 @@ class FaissIndex:
         self._deleted = np.zeros(0, np.int64)
         # The selector of ``_deleted`` and what it reads (kept alive with it: swig does not), made once per set.
         self._not_deleted: tuple[np.ndarray, faiss.IDSelector, faiss.IDSelector] | None = None
+        # The vectors.faiss a delta is saved over (None: not known, the next save writes the file whole), what the
+        # last save wrote (adopted by :meth:`saved_in` once its files moved in), and the generation loaded or saved.
+        self._base: _Base | None = None
+        self._written: _Base | None = None
+        # The generation whose delta the last save wrote (None: it wrote vectors.faiss whole).
+        self.generation_written: int | None = None
+        self.generation: int | None = None
 
     # ---- building --------------------------------------------------------------------------
     def _make(self, kind: str) -> faiss.Index:
@@ -349,12 +399,33 @@ class FaissIndex:
         return recall
 
     # ---- persistence -----------------------------------------------------------------------
-    def save(self, directory: str | Path) -> None:
-        """Write ``vectors.faiss`` and ``vectors.json`` (kind, dim, parameters) atomically."""
+    def save(self, directory: str | Path, over: str | Path | None = None, generation: int | None = None) -> None:
+        """Write ``vectors.faiss`` and ``vectors.json`` (kind, dim, parameters) atomically.
+
+        ``over`` (the index folder the files written into ``directory`` will be moved into) and ``generation`` (the
+        folder's generation they belong to): where ``over``'s ``vectors.faiss`` is the one this index was read from
+        or last saved whole, and the index still begins with its vectors, write :func:`delta_file` instead of
+        ``vectors.faiss`` (kilobytes, for 52 MB at 40k products). Call :meth:`saved_in` once the files moved in."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         index = self._index if self._index is not None else self._make(self.kind or "flat")
-        write_with(directory / INDEX_FILE, lambda tmp: _write_index(index, tmp))
+        delta = self._delta(Path(over)) if over is not None and generation is not None else None
+        record = None
+        if delta is None:
+            write_with(directory / INDEX_FILE, lambda tmp: _write_index(index, tmp))
+            every = faiss.vector_to_array(faiss.downcast_index(index).id_map).astype(np.int64)
+            self._written = _Base(Path(), every, index, None)
+        else:
+            added, removed = delta
+            name = delta_file(generation)
+            with open(directory / name, "wb") as f:
+                np.savez(f, ids=added, vectors=self.reconstruct(added), removed=removed)
+            with open(directory / name, "rb") as f:
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
+            record = {"generation": int(generation), "file": name, "sha256": digest,
+                      "base_count": len(self._base.ids), "base_ids_sha256": _ids_sha256(self._base.ids),
+                      "added": len(added), "removed": len(removed)}
+            self._written = None
         write_json(directory / INDEX_META, {
             "backend": "faiss", "faiss_version": faiss.__version__, "kind": self.kind or "flat",
             "requested_kind": self.requested_kind, "dim": self.dim, "count": len(self),
@@ -362,7 +433,42 @@ class FaissIndex:
             "ef_search": self.ef_search, "exact_below": self.exact_below,
             # (only where there are some: a folder without them reads as before, by any version)
             **({"deleted": [int(i) for i in self._deleted]} if len(self._deleted) else {}),
+            **({"delta": record} if record else {}),
         })
+        self.generation_written = record["generation"] if record else None
+
+    def saved_in(self, folder: str | Path) -> None:
+        """The files the last :meth:`save` wrote have moved into ``folder``: a ``vectors.faiss`` written whole is the
+        base of the deltas after it. Its HNSW graph's random state is put back where a read of the file starts it,
+        so that the vectors added after it go in as a load adding them again puts them (the same levels)."""
+        folder = Path(folder)
+        written, self._written = self._written, None
+        self.generation = self.generation_written
+        if written is None:
+            return
+        written.folder, written.identity = folder.resolve(), _identity(folder / INDEX_FILE)
+        self._base = written
+        if self.kind == "hnsw" and written.index is self._index:
+            faiss.downcast_index(self._index.index).hnsw.rng = faiss.RandomGenerator(HNSW_SEED)
+
+    def _delta(self, over: Path) -> tuple[np.ndarray, np.ndarray] | None:
+        """(ids added since the base, in the order they went in; base ids removed), or None where the base's file is
+        not ``over``'s (another folder, a file moved in since), the index no longer begins with it (a graph rebuilt,
+        a removed id added again), or the delta passes :data:`MAX_DELTA`."""
+        base = self._base
+        if (base is None or self._index is None or base.index is not self._index or base.folder != over.resolve()
+                or base.identity is None or _identity(over / INDEX_FILE) != base.identity):
+            return None
+        every = faiss.vector_to_array(faiss.downcast_index(self._index).id_map).astype(np.int64)
+        kept = np.isin(base.ids, every)
+        first = int(kept.sum())
+        if not np.array_equal(every[:first], base.ids[kept]) or np.isin(every[first:], base.ids).any():
+            return None
+        removed = base.ids[~kept]
+        # (an HNSW graph deletes nothing: its removals are the ``deleted`` ids, said in vectors.json as before)
+        if len(removed) and self.kind != "flat" or len(every) - first + len(removed) > MAX_DELTA:
+            return None
+        return every[first:], removed
 
     @classmethod
     def load(cls, directory: str | Path) -> FaissIndex:
@@ -375,16 +481,49 @@ class FaissIndex:
         self = cls(dim=meta["dim"], kind=meta["kind"], hnsw_threshold=meta["hnsw_threshold"], m=meta["m"],
                    ef_construction=meta["ef_construction"], ef_search=meta["ef_search"],
                    exact_below=meta.get("exact_below", 2_000))
+        identity = _identity(path)
         try:
             self._index = faiss.read_index(str(path))
         except RuntimeError as e:
             raise VectorIndexError(f"{path} is not a readable faiss index ({e}); rebuild it") from e
+        if self._index.d != self.dim:
+            raise VectorIndexError(f"{path} has dimension {self._index.d}, its description says {self.dim}")
         if self.kind == "hnsw":
             faiss.downcast_index(self._index.index).hnsw.efSearch = self.ef_search
+        base_ids = faiss.vector_to_array(faiss.downcast_index(self._index).id_map).astype(np.int64)
+        record = meta.get("delta")
+        if record:
+            self._apply_delta(directory, base_ids, record)
+            self.generation = int(record["generation"])
+        self._base = _Base(directory.resolve(), base_ids, self._index, identity)
         self._ids = faiss.vector_to_array(faiss.downcast_index(self._index).id_map).astype(np.int64)
         deleted = meta.get("deleted") or []
         if deleted:
             self._set_deleted(np.array([int(i) for i in deleted], np.int64))
-        if self._index.d != self.dim:
-            raise VectorIndexError(f"{path} has dimension {self._index.d}, its description says {self.dim}")
         return self
+
+    def _apply_delta(self, directory: Path, base_ids: np.ndarray, record: dict) -> None:
+        """Make the changes of vectors.json's ``record`` to the index just read (see the module docstring)."""
+        def inconsistent(why: str) -> VectorIndexError:
+            return VectorIndexError(f"index {directory} is inconsistent: {why}; rebuild it (`fashionrec index build`)")
+
+        if len(base_ids) != record.get("base_count") or _ids_sha256(base_ids) != record.get("base_ids_sha256"):
+            # A save writing it whole moving its files in (a load reads again once the manifest is in), or replaced.
+            raise inconsistent(f"its {INDEX_FILE} is not the one its vectors.json's delta was saved over")
+        path = directory / str(record.get("file"))
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise inconsistent(f"{path} ({type(e).__name__}: {e})") from e
+        if hashlib.sha256(data).hexdigest() != record.get("sha256"):
+            raise inconsistent(f"{path} is not the file its vectors.json names (damaged?)")
+        with np.load(io.BytesIO(data)) as npz:
+            added, vectors, removed = npz["ids"], npz["vectors"], npz["removed"]
+        if len(removed):
+            self._index.remove_ids(faiss.IDSelectorBatch(removed.astype(np.int64)))
+        if self.kind == "hnsw":
+            # One at a time, as the process that saved added them: a batch goes in by level, in parallel threads.
+            for row in range(len(added)):
+                self._index.add_with_ids(vectors[row:row + 1], added[row:row + 1])
+        elif len(added):
+            self._index.add_with_ids(vectors, added)
