@@ -20,6 +20,7 @@ from filelock import FileLock
 
 from fashionrec.change_intent import INTENT
 from fashionrec.errors import VectorIndexError
+from fashionrec.index.faiss_index import delta_file as faiss_delta_file
 from fashionrec.index_delta import delta_names
 from fashionrec.recommend import Recommender
 
@@ -40,13 +41,13 @@ KILLED = textwrap.dedent("""
         recommend.Recommender.save = die
     elif point == "dropping":   # the new manifest in, the generation it replaced not deleted yet
         recommend.drop_other_generations = die
-    else:       # "moving": after the save's first two files moved in; "moving1": after its first
-        moved = []
+    else:       # "moving": after the save's first two files moved in; "movingN": after its first N
+        moved, n = [], int(point[len("moving"):] or 2)
         def replace(a, b):      # the save's moves only: from its staging folder into the index folder
             os.rename(a, b)
             if ".staging." in str(a) and Path(b).parent.resolve() == Path(index_dir).resolve():
                 moved.append(b)
-                if len(moved) == (1 if point == "moving1" else 2):
+                if len(moved) == n:
                     die()
         recommend.os.replace = replace
     if op == "add":
@@ -124,6 +125,7 @@ def _same_as_a_full_save(rec: Recommender, folder: Path, query: int) -> None:
 
 @pytest.mark.parametrize(("op", "point"), [
     ("add", "moving1"),         # the generation's csv in, its arrays and the manifest not: finished
+    ("add", "moving4"),         # its vector index's delta and vectors.json in too (stop 66), the manifest not
     ("add", "dropping"),        # the manifest in, the replaced generation left: deleted by the next save
     ("compact", "moving"),      # the base's items.csv and embeddings in over a generation: finished
     ("compact", "dropping"),
@@ -135,12 +137,16 @@ def test_a_generation_killed_at_each_step_leaves_the_old_folder_or_the_new(tmp_p
     rec = Recommender.load(folder)
     count, gone = len(rec.items), int(rec.items["id"].iloc[7])
     rec.remove_product(gone)
-    assert rec.manifest["delta"]["removed"] == 1 and len(list(folder.glob("delta.*"))) == 2
+    assert rec.manifest["delta"]["removed"] == 1 and len(list(folder.glob("delta.*"))) == 3     # (the vector index's)
     kept = int(rec.items["id"].iloc[1])
     del rec
+    graph = (folder / "vectors.faiss").stat()
     _killed(folder, "add" if op == "add" else "compact", point)
     rec = Recommender.load(folder)
     _consistent(rec, count)         # removed one, added one: the add went in whole
+    # Stop 66: the vector index's changes in the generation too, its file as the build wrote it (but compacted)
+    assert ((folder / "vectors.faiss").stat().st_ino == graph.st_ino) == (op == "add")
+    assert (rec.index.generation == rec.manifest["generation"]) == (op == "add")
     assert gone not in rec._row and rec.item(rec._highest_id())["productDisplayName"] == "Killed Add"
     assert not (folder / INTENT).exists() and not list(folder.glob(".staging.*"))
     assert (rec.manifest.get("delta") is None) == (op == "compact")
@@ -171,9 +177,11 @@ def test_a_load_beside_a_save_moving_in_reads_the_old_folder_or_says_it_is_incon
             beside.join()
 
     monkeypatch.setattr(recommend.os, "replace", load_beside)
-    rec.remove_product(int(rec.items["id"].iloc[2]))     # a generation: its files, then the shared vector index
-    assert [n for n, _ in seen] == [*delta_names(rec.manifest["generation"]), "vectors.faiss", "vectors.json"]
-    assert seen[:2] == [(n, count) for n, _ in seen[:2]] and {r for _, r in seen[2:3]} == {"inconsistent"}
+    rec.remove_product(int(rec.items["id"].iloc[2]))     # a generation: its files, the vector index's among them
+    csv, npz = delta_names(rec.manifest["generation"])
+    assert [n for n, _ in seen] == [csv, faiss_delta_file(rec.manifest["generation"]), npz, "vectors.json"]
+    # (vectors.json names a generation the manifest does not yet: read again once it is in, stop 66)
+    assert seen[:3] == [(n, count) for n, _ in seen[:3]] and seen[3] == ("vectors.json", "inconsistent")
     seen.clear()
     monkeypatch.setattr(recommend, "delta_of", lambda *a: None)    # an add past the limits: a compaction
     rec.add_product(rec.image_path(int(rec.items["id"].iloc[0])), {"productDisplayName": "Beside"})
@@ -194,6 +202,20 @@ def test_a_load_beside_a_save_moving_in_reads_the_old_folder_or_says_it_is_incon
 
     monkeypatch.setattr(Recommender, "_load_once", classmethod(replaced_while_read))
     assert Recommender.load(folder) is reads[1]
+
+
+def test_a_vector_index_of_another_generation_than_the_manifest_is_refused(tmp_path):
+    # Stop 66: vectors.json names the generation its delta belongs to; read beside a manifest of another (a load
+    # between two saves of a writer: as many products after an add and a removal), it is refused, not served.
+    folder = index_copy(tmp_path / "index", "faiss")
+    rec = Recommender.load(folder)
+    rec.remove_product(int(rec.items["id"].iloc[2]))
+    meta = json.loads((folder / "vectors.json").read_text())
+    assert meta["delta"]["generation"] == rec.manifest["generation"]
+    meta["delta"]["generation"] += 1
+    (folder / "vectors.json").write_text(json.dumps(meta))
+    with pytest.raises(VectorIndexError, match="names generation"):
+        Recommender._load_once(folder, None, None, None)
 
 
 def test_a_copy_of_a_folder_killed_part_way_leaves_the_shared_collection_alone(tmp_path):
