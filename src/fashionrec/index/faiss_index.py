@@ -52,9 +52,10 @@ INDEX_META = "vectors.json"
 # The share of an HNSW graph's vectors that may be deleted ones (kept out of searches by a selector) before a
 # removal rebuilds the graph without them: a few dead ends a search walks past, for no rebuild per removal.
 REBUILD_ABOVE = 0.1
-# Ids added plus removed since ``vectors.faiss`` past which a save writes it whole: a load adds an HNSW graph's again
-# one at a time (about 1 ms each at 40k vectors), the same bound as the index folder's generation (index_delta).
-MAX_DELTA = 1000
+# Ids added plus removed since ``vectors.faiss`` past which a save writes it whole (52 MB, 0.25-0.4 s at 40k): a load
+# adds an HNSW graph's again one at a time, 0.8 s CPU for 1,000 at 39,730 x 256 (0.05 s for none; stop 66,
+# /tmp/h66faiss/bench_faiss.py), so a quarter of that keeps a load's extra under 0.2 s.
+MAX_DELTA = 250
 # faiss's HNSW draws each added vector's level from a generator a read of the index starts at this seed
 # (faiss/impl/HNSW.cpp): an index written whole starts there again, as a later load of it does.
 HNSW_SEED = 12345
