@@ -256,3 +256,22 @@ def test_index_build_says_which_labels_look_like_typos(tmp_path, monkeypatch):
     assert res.exit_code == 0, res.output
     assert "1 product is indexed with labels that look like typos: 'Tshrts' (1, like 'Tshirts')" in \
         " ".join(res.output.split())
+
+
+def test_a_change_saved_as_a_generation_leaves_the_projection_file(projected, tmp_path):
+    # Stop 66: the projection is the build's and no add or remove changes it, but every save wrote it again (2.6 MB
+    # at 40k products); a generation leaves it, a compaction writes it, and a load of either searches the same.
+
+    if projected.manifest["backend"] != "faiss":
+        pytest.skip("the FAISS folder shows it (a Milvus folder's copy shares its collection)")
+    folder = shutil.copytree(projected.index_dir, tmp_path / "index")
+    rec = Recommender.load(folder, projected.tagger)
+    before = (folder / PROJECTION_FILE).stat().st_ino
+    rec.remove_product(int(rec.items["id"].iloc[3]))
+    assert rec.manifest.get("delta") and (folder / PROJECTION_FILE).stat().st_ino == before
+    query = int(rec.items["id"].iloc[0])
+    again = Recommender.load(folder, projected.tagger)
+    assert [(r.id, r.score) for r in again.similar(query)] == [(r.id, r.score) for r in rec.similar(query)]
+    rec.save(full=True)
+    assert (folder / PROJECTION_FILE).stat().st_ino != before
+    assert np.array_equal(Recommender.load(folder, projected.tagger).projection.components, rec.projection.components)

@@ -908,7 +908,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                         manifest["delta"]["files"][name] = file_sha256(stage / name)
                 else:
                     self.index.save(stage)
-                if self.projection is not None:
+                if self.projection is not None and delta is None:
+                    # (a generation's: the folder's, the one it was loaded with; 2.6 MB at 40k, stop 66)
                     self.projection.save(stage)
                 manifest.update(count=len(self.items), highest_id=self._highest_id(), generation=generation,
                                 updated=_dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds"))
