@@ -116,6 +116,54 @@ def test_nothing_is_taken_from_another_models_index_or_one_without_digests(shop,
     assert (out / index_reuse.DIGESTS).is_file()
 
 
+def _encoded(monkeypatch) -> list[str]:
+    """The product texts the text model is asked to encode from now on."""
+    asked: list[str] = []
+    encode = index_reuse.encode_text
+
+    def counting(texts, **kwargs):
+        asked.extend(texts)
+        return encode(texts, **kwargs)
+
+    monkeypatch.setattr(index_reuse, "encode_text", counting)
+    return asked
+
+
+def test_another_photo_model_takes_the_text_embeddings_of_unchanged_texts(shop, tmp_path, monkeypatch, caplog):
+    # A rebuild with another tagger encoded every product's text again (25 min of a 40k rebuild under load),
+    # though the text model and the texts were the same: only a changed text is encoded now.
+    tagger = Tagger.load(tiny_tagger_path())
+    out = tmp_path / "index"
+    first_build = _built(shop, out, tagger)
+    lines = (shop / "styles.csv").read_text().splitlines()
+    second = int(lines[2].split(",")[0])
+    lines[2] = ",".join(lines[2].split(",")[:9] + ["Fixed Name Of The Second Product"])
+    (shop / "styles.csv").write_text("\n".join(lines) + "\n")
+    other = Tagger.load(tiny_tagger_path())
+    other.weights_sha256 = "0" * 64         # another model's file
+    photos, texts = _embedded(monkeypatch), _encoded(monkeypatch)
+    with caplog.at_level("INFO", logger="fashionrec.index_reuse"):
+        rebuilt = Recommender.build(load_catalog(shop, progress=False), other, out, progress=False)
+    n = len(rebuilt)
+    assert len(photos) == n and "the model's weights (other)" in caplog.text     # every photo embedded again
+    assert len(texts) == 1 and texts[0].startswith("Fixed Name Of The Second Product")     # the changed one alone
+    assert rebuilt.items.loc[second, "productDisplayName"] == "Fixed Name Of The Second Product"
+    assert rebuilt.manifest["reused"] == {"photo_embeddings": 0, "text_embeddings": n - 1,
+                                          "from_build": first_build.manifest["build_id"]}
+    assert rebuilt.manifest["text_model_sha256"] == first_build.manifest["text_model_sha256"]
+    full = Recommender.build(load_catalog(shop, progress=False), other, tmp_path / "full", progress=False,
+                             reuse=False)
+    (items, _, vecs), (items_full, _, vecs_full) = _by_id(rebuilt), _by_id(full)
+    assert items["id"].tolist() == items_full["id"].tolist()
+    np.testing.assert_allclose(vecs, vecs_full, atol=1e-6)
+    # Text weights other than the ones the index records: every text encoded again.
+    manifest = json.loads((out / "manifest.json").read_text())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "text_model_sha256": "0" * 64}))
+    texts.clear()
+    again = Recommender.build(load_catalog(shop, progress=False), other, out, progress=False)
+    assert len(texts) == n and again.manifest["reused"]["text_embeddings"] == 0
+
+
 def test_a_damaged_index_is_said_and_everything_embedded(shop, tmp_path, monkeypatch, caplog):
     tagger = Tagger.load(tiny_tagger_path())
     out = tmp_path / "index"

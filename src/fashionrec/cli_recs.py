@@ -593,8 +593,8 @@ def index_build(
     reused = m.get("reused") or {}
     if any(reused.values()):
         console.print(f"reused the photo embeddings of {reused['photo_embeddings']:,} and the text embeddings of "
-                      f"{reused['text_embeddings']:,} products from the index it replaced (same model; "
-                      "--no-reuse embeds all)", highlight=False)
+                      f"{reused['text_embeddings']:,} products from the index it replaced (photos of the same model, "
+                      "texts of the same text model; --no-reuse embeds all)", highlight=False)
     if catalog.report.left_out():
         console.print(catalog.report.left_out(), highlight=False)
         # Which, where they are few: a correction appended under an id already there was counted, not named.

@@ -54,7 +54,7 @@ from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
 from fashionrec.tagger import Tagger, embedding_sha256
-from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text
+from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text, text_model_sha256
 
 log = logging.getLogger(__name__)
 
@@ -200,7 +200,8 @@ class IndexBuilding:
                                                  progress=progress)
         if before is not None:
             log.info("reused the photo embeddings of %d and the text embeddings of %d of %d products from %s "
-                     "(same model)", reused_photos, reused_texts, len(items), out_dir)
+                     "(same photo model for the first, same text model for the second)", reused_photos, reused_texts,
+                     len(items), out_dir)
         reused = {"photo_embeddings": reused_photos, "text_embeddings": reused_texts,
                   "from_build": before.build_id if before is not None else None}
         del before      # up to a copy of every embedding: not kept through the index build
@@ -240,6 +241,8 @@ class IndexBuilding:
                     "command": made_by(), "build_id": build_id,
                     "data_dir": str(Path(catalog.root).resolve()), "styles_sha256": styles_sha256(catalog.root),
                     "text_model": TEXT_MODEL_NAME,
+                    # and its weights: a rebuild with another photo model takes the text embeddings if they match
+                    "text_model_sha256": text_model_sha256(),
                     # The shop's currency, as cards write it before a price ("₹1,299"), and whether it was named.
                     **dict(zip((CURRENCY, "currency_named"), shop, strict=True)),
                     "text_dim": int(text_vecs.shape[1]),

