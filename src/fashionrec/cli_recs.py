@@ -524,9 +524,10 @@ def index_build(
     token: str | None = TokenOpt,
     from_embeddings: Path | None = typer.Option(None, "--from-embeddings", help="Index the Parquet shards of "
                                                 "`fashionrec embed` instead of embedding here."),
-    reuse: bool = typer.Option(True, "--reuse/--no-reuse", help="Take the embeddings of photos and product "
-                               "texts the index at --out already holds from the same model (a catalogue "
-                               "changed by a few rows rebuilds in about a minute); --no-reuse embeds all."),
+    reuse: bool = typer.Option(True, "--reuse/--no-reuse", help="Take the embeddings of photos the index at "
+                               "--out already holds from the same model, and of product texts from the same text "
+                               "model whatever the photo model (a catalogue changed by a few rows rebuilds in about "
+                               "a minute); --no-reuse embeds all."),
     allow_shrink: bool = typer.Option(False, "--allow-shrink", help="Replace the index at --out although the "
                                       "catalogue has under half its products (else refused: a styles.csv cut "
                                       "short)."),
@@ -643,7 +644,8 @@ def _left_in(out: Path, before: str | None) -> str:
         return f"the new index was complete and is in {out} ({about}): nothing to do again"
     # Not "from the start": the next build takes what that index embedded with the same model (index_reuse).
     return (f"{out} still holds the index it had before ({about}), unchanged; `fashionrec index build` again "
-            "embeds only the photos and texts it does not hold (all of them with --no-reuse or another model)")
+            "embeds only the photos and texts it does not hold (all of them with --no-reuse; every photo with "
+            "another model)")
 
 
 @recommend_app.command("similar")
