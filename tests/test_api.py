@@ -3046,3 +3046,30 @@ def test_a_log_call_with_bad_arguments_inside_a_request_fails_no_request(monkeyp
         assert record.getMessage() == "3 items req=abc"
     finally:
         _request_id.reset(token)
+
+
+def test_the_product_pages_save_button_is_named_by_the_text_it_shows(client, ids):
+    # Named "Save" by an aria-label while it showed "Saved", a voice-control user's "click Saved" missed it (WCAG
+    # 2.5.3, label in name; a shopper's trial, stop 66): no aria-label, so its name is its text (app.js: "Saved").
+    button = re.search(r"<button[^>]*data-like=[^>]*>(.*?)</button>", client.get(f"/item/{ids[0]}").text, re.S)
+    assert button and "aria-label" not in button.group(0).split(">")[0], button
+    assert re.search(r'class="like-text">Save<', button.group(1)) and "aria-pressed" in button.group(0)
+
+
+def test_the_result_count_is_a_polite_live_region(client):
+    # app.js's "Searching…" replaces the count while a search loads: only seen, the browser's own loading was all a
+    # screen reader heard (a shopper's trial, stop 66). One region: no second one saying it again.
+    page = client.get("/", params={"q": "shirt"}).text
+    count = re.search(r'<h2 [^>]*id="count"[^>]*>', page)
+    assert count and 'aria-live="polite"' in count.group(0) and 'aria-atomic="true"' in count.group(0)
+    assert page.count("aria-live") == 1 and 'role="status"' not in page
+
+
+def test_an_empty_search_offers_a_search_to_try_as_a_link(client):
+    # "such as 'blue jeans'" in words only, a shopper had to type it (a shopper's trial, stop 66).
+    for q, said in (("qwzzx", "Nothing in the catalogue matches"), ("for the", "only words too common")):
+        page = html.unescape(client.get("/", params={"q": q}).text)
+        assert said in page, q
+        assert re.search(r'id="example">Try a product type, a colour or a brand, such as <a href="/\?q=blue\+jeans">'
+                         r"blue jeans</a>\.</p>", page), q
+    assert 'id="example"' not in client.get("/", params={"q": "!!!"}).text      # no letters: no words to try

@@ -102,6 +102,8 @@ CLOSEST_MAX = 4 * PAGE_SIZE   # how deep the semantic fallback of a search with 
 LABELS = {"gender": "Gender", "masterCategory": "Category", "subCategory": "Group",
           "articleType": "Type", "baseColour": "Colour", "usage": "Usage", "season": "Season"}
 templates.env.globals["labels"] = LABELS
+# The search a page whose words found nothing offers to try instead (as a link, stop 66).
+EXAMPLE_SEARCH = "blue jeans"
 URL_ALIASES = {"colour": "baseColour", "color": "baseColour", "type": "articleType", "category": "masterCategory"}
 
 
@@ -292,6 +294,9 @@ def catalogue_page(
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
     found_closest, facets, suggestion, suggest_url, unfiltered_url = False, None, None, None, None
+    # A search to try, offered as a link under the notices: in words only ("such as 'blue jeans'"), a shopper had
+    # to type it (a shopper's trial, stop 66).
+    example_url = None
     found: list[dict] = []      # the closest matches by meaning, where the page lists them
     filled = 0          # how many word matches come before closest matches that fill the page
     fills = False       # whether closest matches were to follow the few word matches (none may be left)
@@ -324,9 +329,10 @@ def catalogue_page(
                 and correction(corrected) == query):
             corrected = ""
         if query and not search_words(query):
-            notices.append(f"{_quoted(query)} has no letters or digits to search for." if not re.search(r"\w", query)
-                           else f"{_quoted(query)} has only words too common to search for (such as 'for' or 'the'); "
-                           "try a product type, a colour or a brand, such as 'blue jeans'.")
+            common = bool(re.search(r"\w", query))
+            notices.append(f"{_quoted(query)} has only words too common to search for (such as 'for' or 'the')."
+                           if common else f"{_quoted(query)} has no letters or digits to search for.")
+            example_url = f"{root}/?" + urlencode({"q": EXAMPLE_SEARCH}) if common else None
             facets = {key: {} for key in FILTER_KEYS}      # no filter value gives such a search results
         elif query and (total == 0 or closest):
             # A misspelt word ("sneekers") finds nothing by words, and the closest matches to a misspelling
@@ -367,8 +373,8 @@ def catalogue_page(
                 if suggestion and (not relevant.any() or matching(suggestion) > 0):
                     suggest_url = f"{root}/?" + urlencode({**chosen, "q": suggestion})
                 if not relevant.any():
-                    notices.append(f"Nothing in the catalogue matches {_quoted(query)}. " + (
-                        "" if suggestion else "Try a product type, a colour or a brand, such as 'blue jeans'."))
+                    notices.append(f"Nothing in the catalogue matches {_quoted(query)}.")
+                    example_url = None if suggestion else f"{root}/?" + urlencode({"q": EXAMPLE_SEARCH})
                     facets = {key: {} for key in FILTER_KEYS}
                 else:
                     facets = _choice_counts(service, with_price() or {}, query, relevant, closest)
@@ -561,7 +567,8 @@ def catalogue_page(
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
         # On a page of word matches and the closest after them, where the closest start (None: not on it).
         "closest_from": filled - offset if filled and 0 < filled - offset < len(items) else None,
-        "suggest_url": suggest_url, "unfiltered_url": unfiltered_url, "corrected": corrected,
+        "suggest_url": suggest_url, "unfiltered_url": unfiltered_url, "example_url": example_url,
+        "example": EXAMPLE_SEARCH, "corrected": corrected,
         "corrected_url": corrected_url,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest
                        else f"{filled:,} item{'' if filled == 1 else 's'} and {total - filled:,} closest "
