@@ -338,6 +338,38 @@ def test_a_search_under_way_is_shown_on_the_page(server, browser):
         context.close()
 
 
+def test_a_search_of_spaces_alone_is_no_search(server, browser):
+    # Spaces alone sent "/?q=+++": the whole catalogue under an address of a search (a shopper's trial, stop 66).
+    # Sent as an empty box is: the catalogue's own address, as the server reads it.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    try:
+        pg.goto(server + "/?q=shirt")
+        pg.fill("input[name=q]", "   ")
+        with pg.expect_navigation():
+            pg.keyboard.press("Enter")
+        assert pg.url.rstrip("?") == server + "/", pg.url      # "/?": what an emptied box sends
+    finally:
+        context.close()
+
+
+def test_the_browsers_cards_say_a_price_as_the_servers_do(browser):
+    # app.js's priceSaid did not round to the cent first: 1299.999 was "1,300.00" on its cards, "1,300" on the
+    # server's (a code review, stop 66). Its own function, run in the browser, against vocabulary.price_said.
+    from fashionrec.vocabulary import price_said
+
+    source = (Path(__file__).parents[1] / "src/fashionrec/web/static/app.js").read_text()
+    function = re.search(r"function priceSaid\(p, currency\) \{.*?\n  \}", source, re.S).group(0)
+    pg = browser.new_page()
+    try:
+        for value, currency in ((1299.999, "₹"), (1299.995, ""), (499.5, "Rs."), (1299, "₹"), (0.004, ""),
+                                (1234567.891, "$")):
+            said = pg.evaluate(f"({function})({value!r}, {currency!r})")
+            assert said == price_said(value, currency), (value, said)
+    finally:
+        pg.close()
+
+
 def test_the_header_lines_up_with_the_page(server, browser):
     # Stop 64, a shopper's trial: on a 1366 px window the brand sat at the window's edge (20 px), the search box
     # and everything under it at 103 px, the page being 1200 px at most.
@@ -923,9 +955,10 @@ def test_saved_products_give_picks_for_you(server, page):
     saved_id = page.url.rstrip("/").split("/")[-1]
     page.click("button[data-like]")
     assert page.locator("button[data-like]").get_attribute("aria-pressed") == "true"
-    # Shown as saved, named "Save" with its state pressed (a shopper read "♥ Save" as not saved yet).
+    # Shown as saved (a shopper read "♥ Save" as not saved yet), named so with its state pressed: named "Save" under
+    # that text, "click Saved" missed it (WCAG 2.5.3, label in name; stop 66).
     assert page.locator("button[data-like]").inner_text().strip() == "♥ Saved"
-    assert page.get_by_role("button", name="Save", exact=True, pressed=True).count() == 1
+    assert page.get_by_role("button", name="Saved", exact=True, pressed=True).count() == 1
     page.goto(server + "/for-you")
     page.wait_for_selector("#foryou:not([hidden])")
     page.wait_for_selector("#foryou-saved .card")

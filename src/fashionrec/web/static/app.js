@@ -48,7 +48,9 @@
     var q = form.querySelector("input[name=q]");
     var filtered = Array.prototype.some.call(form.querySelectorAll("select[name]"), function (s) { return s.value; });
     form.querySelectorAll("input[name], select[name]").forEach(function (el) {
-      if (el.name === "searched" ? !filtered : el.name === "closest" ? !q || el.value !== q.value.trim() : !el.value)
+      // Blank counts as empty: spaces alone sent "/?q=+++", the whole catalogue under an address of a search (a
+      // shopper's trial, stop 66).
+      if (el.name === "searched" ? !filtered : el.name === "closest" ? !q || el.value !== q.value.trim() : !el.value.trim())
         el.disabled = true;
     });
     showSearching(true);
@@ -268,6 +270,7 @@
   // "1,299" or "499.50", as the server's cards write a price (vocabulary.price_said); in the shop's currency where
   // it has one: "₹1,299", a longer code and a space ("Rs. 1,299").
   function priceSaid(p, currency) {
+    p = Number(p.toFixed(2));     // to the cent first, as the server: 1299.999 was "1,300.00" here, "1,300" there
     var whole = p === Math.floor(p);
     var n = p.toLocaleString("en-US", {minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2});
     return !currency ? n : currency.length === 1 ? currency + n : currency + " " + n;
@@ -385,8 +388,8 @@
     var id = Number(btn.getAttribute("data-like"));
     // Only a product's page has this button: it was viewed.
     saveViewed([id].concat(viewedIds().filter(function (x) { return x !== id; })).slice(0, VIEWED_KEPT));
-    // One name, "Save" (aria-label), and its state in aria-pressed: the name changing to "Saved" said the state
-    // twice. The text shown says "Saved" (a shopper read "♥ Save" as not saved yet).
+    // Its state in aria-pressed; its name is the text shown, "Saved" (a shopper read "♥ Save" as not saved yet):
+    // one name "Save" under that text failed label-in-name (WCAG 2.5.3), which outweighs the state said twice.
     var heart = btn.querySelector(".heart");
     var text = btn.querySelector(".like-text");
     function show() {
