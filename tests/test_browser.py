@@ -363,7 +363,7 @@ def test_the_browsers_cards_say_a_price_as_the_servers_do(browser):
     pg = browser.new_page()
     try:
         for value, currency in ((1299.999, "₹"), (1299.995, ""), (499.5, "Rs."), (1299, "₹"), (0.004, ""),
-                                (1234567.891, "$")):
+                                (1234567.891, "$"), (12.125, ""), (0.375, "₹"), (1299.5, "")):
             said = pg.evaluate(f"({function})({value!r}, {currency!r})")
             assert said == price_said(value, currency), (value, said)
     finally:

@@ -270,7 +270,10 @@
   // "1,299" or "499.50", as the server's cards write a price (vocabulary.price_said); in the shop's currency where
   // it has one: "₹1,299", a longer code and a space ("Rs. 1,299").
   function priceSaid(p, currency) {
-    p = Number(p.toFixed(2));     // to the cent first, as the server: 1299.999 was "1,300.00" here, "1,300" there
+    // To the cent first, as the server (Python's round): 1299.999 was "1,300.00" here, "1,300" there. A half cent
+    // exactly (an amount in eighths, 12.125) to the even cent, as round does; toFixed takes it up.
+    var halfCent = Number.isInteger(p * 8) && Math.abs((p * 100) % 1) === 0.5;
+    p = halfCent ? 2 * Math.round(p * 50) / 100 : Number(p.toFixed(2));
     var whole = p === Math.floor(p);
     var n = p.toLocaleString("en-US", {minimumFractionDigits: whole ? 0 : 2, maximumFractionDigits: whole ? 0 : 2});
     return !currency ? n : currency.length === 1 ? currency + n : currency + " " + n;
