@@ -1086,21 +1086,27 @@ def _half_of_the_fixture(tmp_path: Path) -> tuple[pd.DataFrame, Path]:
     return usable, cut
 
 
-def test_train_from_a_model_counts_its_test_products_as_evaluate_does_photo_copies_too(tiny_run, tmp_path):
-    # `train --init` counted the starting model's products among its test by id and name only, where `evaluate
-    # --split test` counts their photo copies too, so the two gave other numbers without them (a code review).
+def _half_with_a_photo_copy(tiny_run: Path, tmp_path: Path) -> tuple[Path, np.ndarray, set]:
+    """Half of the fixture (:func:`_half_of_the_fixture`), its split's test ids and the first model's (``tiny_run``)
+    training and validation ids, where a test product that model never saw by id gets, under its own id and name,
+    the photo of one of its training products the cut lacks: the first model has seen that photo."""
     from fashionrec.catalog import load_catalog
     from fashionrec.splits import SplitConfig, make_split
 
     usable, cut = _half_of_the_fixture(tmp_path)
     first = pd.read_csv(tiny_run / "split.csv")
     learnt = set(first.loc[first["split"].isin(["train", "val"]), "id"])
-    # A test product of the new run the first model never saw by id gets, under its own id and name, the photo
-    # of a first-model training product the cut catalogue lacks: the first model has seen that photo.
     test = make_split(load_catalog(cut, progress=False).usable, SplitConfig()).ids("test")
     copy = next(int(i) for i in test if i not in learnt)
     source = next(int(i) for i in usable.iloc[1::2]["id"] if i in learnt)
     shutil.copy(FIXTURE / "images" / f"{source}.jpg", cut / "images" / f"{copy}.jpg")
+    return cut, test, learnt
+
+
+def test_train_from_a_model_counts_its_test_products_as_evaluate_does_photo_copies_too(tiny_run, tmp_path):
+    # `train --init` counted the starting model's products among its test by id and name only, where `evaluate
+    # --split test` counts their photo copies too, so the two gave other numbers without them (a code review).
+    cut, test, learnt = _half_with_a_photo_copy(tiny_run, tmp_path)
     second = tmp_path / "second"
     train(cut, make_config("tiny", epochs=1, init=str(tiny_run / "weights" / "best.safetensors")), second,
           progress=False)
@@ -1121,17 +1127,7 @@ def test_train_from_a_model_counts_its_test_products_as_evaluate_does_photo_copi
 def test_data_split_says_how_many_test_products_the_model_trained_on_before_it_is_measured(tiny_run, tmp_path):
     # A shop cut from the shipped model's catalogue: `data split` said nothing of its 20 test products, 17 of them
     # the shipped model's; only `train --init shipped` and `evaluate` said so, afterwards (stop 65, a new user's trial).
-    from fashionrec.catalog import load_catalog
-    from fashionrec.splits import SplitConfig, make_split
-
-    usable, cut = _half_of_the_fixture(tmp_path)
-    first = pd.read_csv(tiny_run / "split.csv")
-    learnt = set(first.loc[first["split"].isin(["train", "val"]), "id"])
-    test = make_split(load_catalog(cut, progress=False).usable, SplitConfig()).ids("test")
-    # A test product it never saw by id, given the photo of one of its training products the cut lacks: seen too.
-    copy = next(int(i) for i in test if i not in learnt)
-    source = next(int(i) for i in usable.iloc[1::2]["id"] if i in learnt)
-    shutil.copy(FIXTURE / "images" / f"{source}.jpg", cut / "images" / f"{copy}.jpg")
+    cut, test, learnt = _half_with_a_photo_copy(tiny_run, tmp_path)
     res = CliRunner(env={"COLUMNS": "300"}).invoke(
         app, ["data", "split", str(cut), "--model", str(tiny_run), "--out", str(tmp_path / "split.csv")])
     assert res.exit_code == 0, res.output
