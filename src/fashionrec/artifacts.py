@@ -428,6 +428,15 @@ def atomic_dir(out_dir: str | Path, marker: str | None = None, what: str = "fold
             shutil.rmtree(tmp)
 
 
+def file_identity(path: str | Path) -> tuple | None:
+    """Which file ``path`` is (a file moved in over it is another: its inode, time and size), None where none."""
+    try:
+        st = Path(path).stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
 def read_json(path: str | Path) -> dict:
     """The JSON object in ``path``; a damaged file (cut short, edited, not text) is a
     :class:`~fashionrec.errors.DamagedFileError` that names it, not a bare decoder traceback."""

@@ -46,6 +46,7 @@ import pandas as pd
 from PIL import Image
 
 from fashionrec.artifacts import (
+    file_identity,
     free_space,
     out_of_space,
     private_temp_dir,
@@ -475,15 +476,6 @@ def _move_in(stage: Path, names: list[str], folder: Path) -> None:
 GONE_AFTER_S = 5.0
 
 
-def _file_identity(path: Path) -> tuple | None:
-    """Which file ``path`` is (a file moved in over it is another: its inode, time and size), None where none."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return st.st_ino, st.st_mtime_ns, st.st_size
-
-
 def _mtime(path: Path) -> int | None:
     try:
         return path.stat().st_mtime_ns
@@ -737,12 +729,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         attempt = 1
         while True:
             before = _mtime(manifest_path)
-            items_before = _file_identity(Path(index_dir) / "items.csv")
+            items_before = file_identity(Path(index_dir) / "items.csv")
             try:
                 rec = cls._load_once(index_dir, model, uri, token)
                 # items.csv is the first file a save moves in (change_intent.move_order): replaced while the
                 # files were read, some of them may be the next version's, under a manifest not yet moved in.
-                same = _mtime(manifest_path) == before and _file_identity(Path(index_dir) / "items.csv") == items_before
+                same = _mtime(manifest_path) == before and file_identity(Path(index_dir) / "items.csv") == items_before
                 if same or attempt == LOAD_ATTEMPTS:
                     return rec
                 # Saved or rebuilt while it was read: its files may be of two versions (the items of one, the

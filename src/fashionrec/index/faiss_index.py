@@ -40,7 +40,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from fashionrec.artifacts import write_json, write_with
+from fashionrec.artifacts import file_identity, write_json, write_with
 from fashionrec.errors import BadInputError, VectorIndexError
 from fashionrec.index.base import HNSW_THRESHOLD, SINGLE_QUERY_BATCH, auto_kind, read_meta
 
@@ -64,15 +64,6 @@ HNSW_SEED = 12345
 def delta_file(generation: int) -> str:
     """The name of the vector index's part of an index folder's generation ``generation``."""
     return f"delta.{generation}.faiss.npz"
-
-
-def _identity(path: Path) -> tuple | None:
-    """Which file ``path`` is (another moved in over it is another), None where none."""
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _ids_sha256(ids: np.ndarray) -> str:
@@ -447,7 +438,7 @@ class FaissIndex:
         self.generation = self.generation_written
         if written is None:
             return
-        written.folder, written.identity = folder.resolve(), _identity(folder / INDEX_FILE)
+        written.folder, written.identity = folder.resolve(), file_identity(folder / INDEX_FILE)
         self._base = written
         if self.kind == "hnsw" and written.index is self._index:
             faiss.downcast_index(self._index.index).hnsw.rng = faiss.RandomGenerator(HNSW_SEED)
@@ -458,7 +449,7 @@ class FaissIndex:
         a removed id added again), or the delta passes :data:`MAX_DELTA`."""
         base = self._base
         if (base is None or self._index is None or base.index is not self._index or base.folder != over.resolve()
-                or base.identity is None or _identity(over / INDEX_FILE) != base.identity):
+                or base.identity is None or file_identity(over / INDEX_FILE) != base.identity):
             return None
         every = faiss.vector_to_array(faiss.downcast_index(self._index).id_map).astype(np.int64)
         kept = np.isin(base.ids, every)
@@ -482,7 +473,7 @@ class FaissIndex:
         self = cls(dim=meta["dim"], kind=meta["kind"], hnsw_threshold=meta["hnsw_threshold"], m=meta["m"],
                    ef_construction=meta["ef_construction"], ef_search=meta["ef_search"],
                    exact_below=meta.get("exact_below", 2_000))
-        identity = _identity(path)
+        identity = file_identity(path)
         try:
             self._index = faiss.read_index(str(path))
         except RuntimeError as e:
