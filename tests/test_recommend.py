@@ -960,6 +960,20 @@ def test_a_compound_colour_is_one_colour_on_a_card():
     assert _second_colour(("Teal", "Blue"), "Blue", None, "Zorro Men Teal & Blue Shirt") == ["Teal"]
 
 
+def test_a_card_reads_a_price_as_the_searches_do(tmp_path):
+    # Stop 67 review: one price edited by hand into items.csv ("call us") makes pandas read the whole column as text;
+    # sort=price and "cheapest" read "1299" as 1299 (item_tables.price_of), the cards' "Costs less" said nothing.
+    from fashionrec.card_reasons import price_compared
+
+    (tmp_path / "items.csv").write_text("id,price\n1,500\n2,1000\n3,call us\n4,inf\n")
+    cheap, source, edited, endless = pd.read_csv(tmp_path / "items.csv").to_dict("records")
+    assert isinstance(cheap["price"], str)          # as Recommender.load reads such a column
+    assert price_compared(cheap, source) == "Costs less"
+    assert price_compared(source, cheap) == "Costs more"
+    assert price_compared(edited, source) is None and price_compared(endless, source) is None
+    assert price_compared(cheap, edited) is None
+
+
 def test_similar_items_cards_say_what_else_tells_them_apart(rec):
     # Stop 65 left lists whose names say no trait as alike as before ("Similar photo" on 11 of a graphic T-shirt's
     # 12 cards; shoes, perfumes, earrings): a heel's make, a rare word both names say, another usage, size, price,

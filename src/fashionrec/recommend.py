@@ -62,7 +62,7 @@ from fashionrec.card_reasons import (
     USAGE_SAID,
     collection_said,
     name_words,
-    price_said,
+    price_compared,
     shared_word,
     size_said,
     usage_said,
@@ -1400,7 +1400,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                                sizes.get(r.item.get("articleType"), 0))
             said += [f'Also named "{word}"'] if word else []
             said += [x for x in (usage_said(r.item.get("usage"), source.get("usage")), size_said(theirs, name),
-                                 price_said(r.item, source)) if x]
+                                 price_compared(r.item, source)) if x]
             said_of.append(said)
         # What every card would say tells none apart: a casual shoe's formal ones said "Formal" 11 times of 12; nor
         # does a usage most of them say (a sports T-shirt's casual ones "Casual" 9 times of 12).
