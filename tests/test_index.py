@@ -246,6 +246,12 @@ def test_a_delta_save_leaves_vectors_faiss_and_a_load_makes_the_same_index(tmp_p
         idx.add(ids[row:row + 1], x[row:row + 1])
         save(generation)
     same(FaissIndex.load(folder))
+    # Several in one add (a change taken back by change_intent, a caller of the Python API): a batch goes into an
+    # HNSW graph by level, in threads, where a load adds them one at a time (stop 67 review: another graph).
+    idx.add(ids[512:530], x[512:530])
+    save(13)
+    assert "vectors.faiss" not in saves[-1]
+    same(FaissIndex.load(folder))
     # Another vectors.faiss under the description of a delta over the one before: refused, not read as it.
     other = FaissIndex(16, kind=kind, m=8)
     other.add(ids[:500], x[:500])

@@ -167,7 +167,13 @@ class FaissIndex:
             if self.kind is None:
                 self.kind = auto_kind(len(ids), self.dim, self.hnsw_threshold)
             self._index = self._make(self.kind)
-        self._index.add_with_ids(v, ids)
+        if self.kind == "hnsw" and self._base is not None and self._base.index is self._index:
+            # A graph a delta may be saved over: one at a time, as a load makes the adds again (_apply_delta); a
+            # batch goes in by level, in threads, and left another graph than the load's (stop 67, a review).
+            for row in range(len(ids)):
+                self._index.add_with_ids(v[row:row + 1], ids[row:row + 1])
+        else:
+            self._index.add_with_ids(v, ids)
         self._ids = np.concatenate([self._ids, ids])
 
     def remove(self, ids: np.ndarray) -> int:
