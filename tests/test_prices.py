@@ -733,3 +733,37 @@ def test_prices_in_several_currencies_are_said_by_row(tmp_path):
     report = load_catalog(tmp_path, progress=False, warn=False).report
     assert report.price_currency == "₹" and report.price_currencies == {}      # one: said as before
     assert "several currencies" not in " ".join(report.summary_lines())
+
+
+def test_the_pages_rank_higher_notice_counts_and_links_within_the_price(priced_client, monkeypatch):
+    # Stop 67 review: "N of these M are filed under Summer and rank higher; show only those N" counted N without the
+    # price the words asked for ("tshirts summer under 3000": 6 of 8 where 5 of the 8 are; or no notice where N
+    # passed M) and its link left the price out, listing N products at any price. Pages of 4, as
+    # test_an_occasion_beside_a_type_says_how_many_have_it, so that word matches fill a page.
+    import html
+
+    import fashionrec.api.routes.pages as pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 4)
+    rec = priced_client.app.state.service.rec
+    case = None
+    for kind, (key, value), high in ((k, kv, h) for k in ("shirts", "tshirts", "shoes", "watches", "jeans")
+                                     for kv in (("usage", "Casual"), ("usage", "Formal"), ("season", "Summer"),
+                                                ("season", "Fall")) for h in (499, 699, 899)):
+        words = f"{value.lower()} {kind}"
+        if rec.parse_query(words).keys() != {key, "articleType"}:
+            continue
+        total, having, anyhow = (rec.browse(f, words, limit=0)[0] for f in (
+            {"price": (None, high)}, {"price": (None, high), key: value}, {key: value}))
+        if total >= 4 and 0 < having < total and having != anyhow:
+            case = words, key, value, high, total, having
+            break
+    assert case, "no query of the fixture whose price changes how many rank higher"
+    words, key, value, high, total, having = case
+    page = html.unescape(priced_client.get("/", params={"q": f"{words} under {high}"}).text)
+    said = re.sub(r"<[^>]+>", "", page)
+    assert f"{having} of these {total} are filed under {value} and rank higher; show only those {having} " in said, \
+        (case, re.findall(r"\d+ of these \d+ [^.]*", said))
+    link = re.search(r'<a href="([^"]+)">show only those', page).group(1)
+    narrowed = html.unescape(priced_client.get(link).text)
+    assert f'id="count">{having} item' in narrowed, (link, re.search(r'id="count">[^<]*', narrowed))

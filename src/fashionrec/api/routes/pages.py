@@ -516,12 +516,15 @@ def catalogue_page(
                        for v in parsed.get(key, [])] if "articleType" in parsed else []
             if len(ranking) == 1:
                 key, value = ranking[0]
-                having = service.rec.browse({**chosen, key: value}, query, limit=0)[0]
+                # Of the products listed, within the price the words asked for too ("6 of these 8" of the tshirts
+                # under 3000, 5 of them Summer's, and a link to 6 at any price: stop 67, a review).
+                having = service.rec.browse({**(with_price() or {}), key: value}, query, limit=0)[0]
                 if 0 < having < total:
                     # "rank higher", not "come first": within their tier (a kids' dress after the women's). The
                     # filter a link: "choose Season: Summer" sent a phone shopper to the folded Filters and the
                     # seventh list in them (a shopper's trial, stop 66).
-                    narrowed = f"{root}/?" + urlencode({**chosen, key: value, "q": query, "searched": query})
+                    narrowed = f"{root}/?" + urlencode({**chosen, key: value, "q": query, "searched": query,
+                                                        **_price_params(sort_by, price.get("price"))})
                     notices.append(Markup(
                         f"{having:,} of these {total:,} are filed under {escape(value)} and rank higher; "
                         f'<a href="{escape(narrowed)}">show only those {having:,}</a> '
