@@ -744,18 +744,6 @@ def _say_test_trained_on(usable, test_ids, checkpoint: Path, model: Path | None)
                   "`train` count them and give the numbers without them.[/yellow]", markup=True, highlight=False)
 
 
-def _shipped_catalogue(usable, recorded: dict) -> bool:
-    """Whether ``usable`` (a catalogue's usable rows) is the catalogue the shipped model was trained on: its
-    recorded split, made again from these rows, is the same."""
-    from fashionrec.splits import SplitConfig, make_recorded_split
-
-    try:
-        split = make_recorded_split(usable, SplitConfig(**recorded["config"]), recorded["test_ids_sha256"])
-        return split.fingerprint("test") == recorded["test_ids_sha256"]
-    except (ValueError, TypeError):     # too few rows to split so, or a config of another version
-        return False
-
-
 @app.command("eda")
 def eda(
     data_dir: Path | None = DataDir,
