@@ -1,5 +1,7 @@
 """FaissIndex: shapes, filtered search returns k when k exist, round trip, remove, HNSW."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -197,6 +199,20 @@ def test_hnsw_graph_is_rebuilt_once_the_deleted_pass_their_share():
     assert idx._index is not graph and idx._index.ntotal == len(idx) == 600 - int(REBUILD_ABOVE * 600) - 1
 
 
+def _saved_as_a_generation(idx: FaissIndex, stage: Path, folder: Path, generation: int | None) -> list[str]:
+    """``idx`` saved as Recommender.save saves it: into ``stage`` (a delta over ``folder``'s vectors.faiss where
+    ``generation`` is given), then moved into ``folder``; the names of the files written."""
+    import os
+
+    idx.save(stage, over=folder if generation else None, generation=generation)
+    names = sorted(p.name for p in stage.iterdir())
+    folder.mkdir(exist_ok=True)
+    for path in stage.iterdir():
+        os.replace(path, folder / path.name)
+    idx.saved_in(folder)
+    return names
+
+
 @pytest.mark.parametrize("kind", ["flat", "hnsw"])
 def test_a_delta_save_leaves_vectors_faiss_and_a_load_makes_the_same_index(tmp_path, kind):
     # Stop 66: a change saved vectors.faiss whole (52 MB at 40k products); a save over the folder's file writes the
@@ -211,14 +227,8 @@ def test_a_delta_save_leaves_vectors_faiss_and_a_load_makes_the_same_index(tmp_p
     idx = FaissIndex(16, kind=kind, m=8, exact_below=50)
     idx.add(ids[:500], x[:500])
 
-    def save(generation: int | None = None) -> None:     # as Recommender.save: a stage, then moved in
-        stage = tmp_path / f"stage{len(saves)}"
-        idx.save(stage, over=folder if generation else None, generation=generation)
-        saves.append(sorted(p.name for p in stage.iterdir()))
-        folder.mkdir(exist_ok=True)
-        for path in stage.iterdir():
-            os.replace(path, folder / path.name)
-        idx.saved_in(folder)
+    def save(generation: int | None = None) -> None:
+        saves.append(_saved_as_a_generation(idx, tmp_path / f"stage{len(saves)}", folder, generation))
 
     def same(loaded: FaissIndex) -> None:
         assert np.array_equal(faiss.serialize_index(loaded._index), faiss.serialize_index(idx._index))
@@ -264,7 +274,6 @@ def test_a_delta_save_leaves_vectors_faiss_and_a_load_makes_the_same_index(tmp_p
 def test_a_delta_past_its_bound_is_written_whole_and_loads_the_same(tmp_path, monkeypatch):
     # A load makes an HNSW graph's adds again one at a time (0.8 s CPU for 1,000 at 40k): past MAX_DELTA of them
     # since vectors.faiss, a save writes it whole again, the base of the deltas after it.
-    import os
 
     import faiss
 
@@ -279,13 +288,7 @@ def test_a_delta_past_its_bound_is_written_whole_and_loads_the_same(tmp_path, mo
     for generation, row in enumerate(range(300, 305)):
         if generation:
             idx.add(ids[row:row + 1], x[row:row + 1])
-        stage = tmp_path / f"stage{generation}"
-        idx.save(stage, over=folder if generation else None, generation=generation or None)
-        written.append(sorted(p.name for p in stage.iterdir()))
-        folder.mkdir(exist_ok=True)
-        for path in stage.iterdir():
-            os.replace(path, folder / path.name)
-        idx.saved_in(folder)
+        written.append(_saved_as_a_generation(idx, tmp_path / f"stage{generation}", folder, generation or None))
     assert ["vectors.faiss" in names for names in written] == [True, False, False, True, False]
     loaded = FaissIndex.load(folder)
     assert loaded.generation == 4 and np.array_equal(faiss.serialize_index(loaded._index),

@@ -66,6 +66,11 @@ def delta_file(generation: int) -> str:
     return f"delta.{generation}.faiss.npz"
 
 
+def _id_map(index: faiss.Index) -> np.ndarray:
+    """(n,) int64: the ids of an ``IndexIDMap2``'s vectors, in the order they went in (deleted ones too)."""
+    return faiss.vector_to_array(faiss.downcast_index(index).id_map).astype(np.int64)
+
+
 def _ids_sha256(ids: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(ids, np.int64).tobytes()).hexdigest()
 
@@ -216,7 +221,7 @@ class FaissIndex:
         """Make ``deleted`` the ids the HNSW graph holds but no search returns; :attr:`ids` the graph's others, in
         the order they went in (a boolean filter is aligned with it)."""
         self._deleted = np.sort(np.asarray(deleted, np.int64))
-        every = faiss.vector_to_array(faiss.downcast_index(self._index).id_map).astype(np.int64)
+        every = _id_map(self._index)
         self._ids = every[~np.isin(every, self._deleted)] if len(self._deleted) else every
 
     def _rebuild_without_deleted(self) -> None:
@@ -411,7 +416,7 @@ class FaissIndex:
         record = None
         if delta is None:
             write_with(directory / INDEX_FILE, lambda tmp: _write_index(index, tmp))
-            every = faiss.vector_to_array(faiss.downcast_index(index).id_map).astype(np.int64)
+            every = _id_map(index)
             self._written = _Base(Path(), every, index, None)
         else:
             added, removed = delta
@@ -457,7 +462,7 @@ class FaissIndex:
         if (base is None or self._index is None or base.index is not self._index or base.folder != over.resolve()
                 or base.identity is None or file_identity(over / INDEX_FILE) != base.identity):
             return None
-        every = faiss.vector_to_array(faiss.downcast_index(self._index).id_map).astype(np.int64)
+        every = _id_map(self._index)
         kept = np.isin(base.ids, every)
         first = int(kept.sum())
         if not np.array_equal(every[:first], base.ids[kept]) or np.isin(every[first:], base.ids).any():
@@ -488,13 +493,13 @@ class FaissIndex:
             raise VectorIndexError(f"{path} has dimension {self._index.d}, its description says {self.dim}")
         if self.kind == "hnsw":
             faiss.downcast_index(self._index.index).hnsw.efSearch = self.ef_search
-        base_ids = faiss.vector_to_array(faiss.downcast_index(self._index).id_map).astype(np.int64)
+        base_ids = _id_map(self._index)
         record = meta.get("delta")
         if record:
             self._apply_delta(directory, base_ids, record)
             self.generation = int(record["generation"])
         self._base = _Base(directory.resolve(), base_ids, self._index, identity)
-        self._ids = faiss.vector_to_array(faiss.downcast_index(self._index).id_map).astype(np.int64)
+        self._ids = _id_map(self._index)
         deleted = meta.get("deleted") or []
         if deleted:
             self._set_deleted(np.array([int(i) for i in deleted], np.int64))
