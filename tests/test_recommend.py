@@ -974,6 +974,18 @@ def test_a_card_reads_a_price_as_the_searches_do(tmp_path):
     assert price_compared(cheap, edited) is None
 
 
+def test_a_cards_collection_needs_a_year_that_is_a_number():
+    # Stop 67 review: an items.csv year edited to "inf" (or 400 digits) reads as an infinite float, and int() of it
+    # was an OverflowError out of similar items, where a year that is no number is no collection.
+    from fashionrec.card_reasons import collection_said
+
+    summer = {"season": "Summer", "year": 2012.0}
+    for year in (float("inf"), float("-inf"), float("nan"), "20x2", None):
+        assert collection_said({"season": "Winter", "year": year}, summer) is None, year
+        assert collection_said(summer, {"season": "Winter", "year": year}) is None, year
+    assert collection_said({"season": "Winter", "year": 2015}, summer) == "Winter 2015 collection"
+
+
 def test_similar_items_cards_say_what_else_tells_them_apart(rec):
     # Stop 65 left lists whose names say no trait as alike as before ("Similar photo" on 11 of a graphic T-shirt's
     # 12 cards; shoes, perfumes, earrings): a heel's make, a rare word both names say, another usage, size, price,

@@ -117,5 +117,5 @@ def _collection(item: dict) -> str | None:
         return None
     try:
         return f"{season.strip()} {int(float(year))}"
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):      # no year, or none that is a number ("inf": stop 67, a review)
         return None
