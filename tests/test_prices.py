@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -541,6 +542,20 @@ def test_a_price_as_a_card_says_it(value, currency, said):
     assert price_said(value, currency) == said
 
 
+@pytest.mark.parametrize(("bounds", "used", "currency", "said"), [
+    ((None, 500.0), ["under 500"], "₹", "Only products priced ₹500 or less: 'under 500' was read as a price."),
+    ((500.0, 1000.0), ["between 500 and 1000"], "Rs.", "Only products priced from Rs. 500 to Rs. 1,000: "
+     "'between 500 and 1000' was read as a price."),
+    ((None, 1299.0), ["under 1.299"], "€", "Only products priced €1,299 or less: 'under 1.299' was read as a "
+     "price, '1.299' as €1,299."),
+    ((2000.0, None), ["over 2000"], "", "Only products priced 2,000 or more: 'over 2000' was read as a price.")])
+def test_the_price_a_query_names_is_said_in_the_shops_currency(bounds, used, currency, said):
+    """As the cards and "they cost ₹299 to ₹1,099" say prices; the amounts typed were said bare (stop 67)."""
+    from fashionrec.vocabulary import price_read_said
+
+    assert price_read_said(bounds, used, currency) == said
+
+
 def test_a_price_no_number_in_items_csv_is_no_price_to_an_order(priced_index, tmp_path):
     """A price edited by hand into items.csv ("call us") or one too large for a float ("inf"): "cheapest", "cheap",
     ``sort=price`` and the page list the product without a price, last, where each was a 500 (float() of it, or
@@ -565,6 +580,33 @@ def test_a_price_no_number_in_items_csv_is_no_price_to_an_order(priced_index, tm
             assert all(x["item"]["price"] is None for x in listed[-2:]), params    # no price: last
             assert all(x["reason"].startswith("no price") for x in listed if x["id"] in odd and x["score"] == 0)
         assert client.get("/", params={"q": "cheap tshirts"}).status_code == 200
+
+
+def test_a_price_below_0_edited_into_items_csv_is_no_price_and_said_on_load(priced_index, tmp_path, caplog):
+    """A price of -5 edited by hand into items.csv was kept (stop 66, a review): "under 500" and "cheapest" listed
+    it first, the API's item and the page's card said -5, where styles.csv's "-5" is no price and the API's edit
+    refuses one. Now the load reads it as no price and says so, by id (stop 67); the page, the API and the search
+    read a price one way (item_tables.price_of)."""
+    from fashionrec.recommend import Recommender
+
+    live = tmp_path / "index"
+    shutil.copytree(priced_index, live)
+    Recommender.load(live).save(full=True)      # the base files alone (a generation names items.csv's digest)
+    items = pd.read_csv(live / "items.csv", dtype=str, keep_default_na=False)
+    tee = int(items.loc[items["articleType"] == "Tshirts", "id"].iloc[0])
+    items.loc[items["id"] == str(tee), "price"] = "-5"
+    items.to_csv(live / "items.csv", index=False)
+    with caplog.at_level("WARNING", logger="fashionrec.recommend"):
+        rec = Recommender.load(live)
+    assert f"1 price that is no amount of 0 or more (id {tee}: '-5'), read as no price" in caplog.text, caplog.text
+    assert rec.item(tee)["price"] is None
+    assert tee not in {d["id"] for d in rec.browse({"price": (None, 500)}, limit=0)[1]}
+    with TestClient(create_app(Settings(index_dir=live))) as client:
+        assert client.get(f"/api/items/{tee}").json()["price"] is None
+        cheapest = client.get("/api/items", params={"sort": "price", "limit": 3}).json()["items"]
+        assert all(x["price"] >= 0 for x in cheapest) and tee not in {x["id"] for x in cheapest}
+        assert 'id="price"' not in client.get(f"/item/{tee}").text
+        assert "Price -5" not in client.get("/", params={"q": "cheapest tshirts"}).text
 
 
 def test_no_price_left_is_said_as_it_came_about(priced_index, tmp_path):
@@ -675,6 +717,20 @@ def test_cards_items_and_the_cli_table_show_the_currency(priced_index, priced_cl
         # The prices a bound misses are said as the cards say them (stop 66, a review: "they cost 299 to 1,099").
         note = client.get("/api/items", params={"q": "shirts", "max_price": 1}).json()["note"]
         assert re.search(r"they cost ₹[\d,]+ to ₹[\d,]+;", note), note
+        # ... and the amounts typed, in every note that says them (stop 67: "Only products priced 700 or less").
+        assert "is priced ₹1 or less: they cost ₹" in note, note
+        typed = "Only products priced ₹700 or less: 'under 700' was read as a price."
+        for path in ("/api/items", "/api/search/text"):
+            assert typed in client.get(path, params={"q": "shirts under 700"}).json()["note"], path
+        assert typed in html.unescape(client.get("/", params={"q": "shirts under 700"}).text)
+        said = client.get("/api/search/text", params={"q": "under 1.099"}).json()
+        assert "Only products priced ₹1,099 or less: 'under 1.099' was read as a price, '1.099' as ₹1,099." in \
+            said["note"] and said["results"][0]["reason"].endswith(", ₹1,099 or less"), said
+        page = html.unescape(client.get("/", params={"min_price": "900", "max_price": "500"}).text)
+        assert "The lowest price ₹900 is above the highest ₹500, so they were swapped." in page
+    out = CliRunner().invoke(app, ["recommend", "text", "shirts under 700", "--index", str(live), "-k", "3"],
+                             env={"COLUMNS": "200"})
+    assert out.exit_code == 0 and "priced ₹700 or less only ('under 700')" in " ".join(out.output.split()), out.output
     out = CliRunner().invoke(app, ["recommend", "text", "shirts", "--index", str(live), "-k", "3"],
                              env={"COLUMNS": "200"})
     assert out.exit_code == 0 and "₹" in out.output, out.output

@@ -781,7 +781,8 @@ def recommend_text(
         recs, unread, price, said = alone
         if not as_json:
             console.print(said, highlight=False)
-        _show(recs, as_json, f"text: {query}" + (f", priced {price_range_said(price)}" if price else ""),
+        priced = f", priced {price_range_said(price, rec.currency())}" if price else ""
+        _show(recs, as_json, f"text: {query}{priced}",
               answer=api_answer(recs, left_out=unread, price=list(price) if price else None, note=said)
               if as_json else None)
         return
@@ -810,8 +811,8 @@ def recommend_text(
         console.print(f"{ages_said(aged, kids)}: searched for {query!r}", highlight=False)
     if price and not as_json:
         used = price_range(priced)[1]
-        console.print(f"priced {price_range_said(price)} only ({' and '.join(map(repr, used))}"
-                      f"{read_otherwise_said(used)})", highlight=False)
+        console.print(f"priced {price_range_said(price, rec.currency())} only ({' and '.join(map(repr, used))}"
+                      f"{read_otherwise_said(used, rec.currency())})", highlight=False)
     if ordered and not as_json:
         console.print(ordered, highlight=False)
     unpriced = [p for p in priced if p not in applied]
@@ -848,21 +849,21 @@ def recommend_text(
         if not len(rec):
             note = EMPTY_INDEX
         elif wanted and set(wanted) == {"price"}:
-            note = f"no product priced {price_range_said(price)} matches {query!r}"
+            note = f"no product priced {price_range_said(price, rec.currency())} matches {query!r}"
         elif wanted:
             note = "no product has every filter given and matches the query" + (
-                f" priced {price_range_said(price)}" if price else "") + ": try fewer filters"
+                f" priced {price_range_said(price, rec.currency())}" if price else "") + ": try fewer filters"
         elif min_similarity > -1 and not rec.parse_query(query):
             note = (f"no word of {query!r} names a type, colour, gender, usage or season, and no product's text is "
                     f"{min_similarity:g} similar to it; --min-similarity -1 shows the closest anyway")
     elif len(recs) < k and cut is not None:
         # "-k 5" printed 2 rows without a word: these are all that match it.
         note = (f"only {len(recs)} product{'s' if len(recs) != 1 else ''} match {query!r}"
-                + (f" priced {price_range_said(price)}" if price else "")
+                + (f" priced {price_range_said(price, rec.currency())}" if price else "")
                 + f" (the type and wearer it names, or a text similarity of {min_similarity:g}); --min-similarity -1 "
                 f"lists {k} anyway")
     parsed = rec.asked_for(query)
-    _show(recs, as_json, f"text: {query}" + (f", priced {price_range_said(price)}" if price else ""),
+    _show(recs, as_json, f"text: {query}" + (f", priced {price_range_said(price, rec.currency())}" if price else ""),
           {"parsed": parsed,
                                             **({"unmatched": unmatched} if unmatched else {}),
                                             **({"left_out": left_out} if left_out else {}),

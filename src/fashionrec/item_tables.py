@@ -125,14 +125,46 @@ def plain(v):
 
 def price_of(item: dict) -> float:
     """An item's price (``item_tables``' dict of a product) as a float, NaN where it has none, or one that is no
-    number or no finite one: an items.csv edited by hand ("call us"), or "inf". Each reader that orders or says
+    amount of 0 or more: an items.csv edited by hand ("call us", "-5"), or "inf". Each reader that orders or says
     the prices of a search's results reads them so: "cheapest", "cheap" and ``sort=price`` were a 500 on such a
-    price (float() of it, or int() of an infinity in :func:`~fashionrec.vocabulary.price_said`; stop 66, a review)."""
+    price (float() of it, or int() of an infinity in :func:`~fashionrec.vocabulary.price_said`; stop 66, a review).
+    The one reading of a price (stop 67): the page's ``_price_of`` and the API's ``to_item`` each had their own, and
+    none refused a price below 0, which the catalogue and the API's edits refuse.
+
+    >>> price_of({"price": "1299.5"}), price_of({"price": -5}), price_of({})
+    (1299.5, nan, nan)
+    """
     try:
         price = float(item.get(PRICE))
     except (TypeError, ValueError):
         return math.nan
-    return price if math.isfinite(price) else math.nan
+    return price if math.isfinite(price) and price >= 0 else math.nan
+
+
+def price_values(column: pd.Series) -> np.ndarray:
+    """(n,) float64: :func:`price_of` of each value of a price column, NaN where it has none or none of 0 or more."""
+    values = pd.to_numeric(column, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(values) & (values >= 0), values, np.nan)
+
+
+def unpriced_on_load(items: pd.DataFrame) -> dict[int, str]:
+    """Make each price of ``items`` (an index's items.csv, read, with whole ids) that is no amount of 0 or more no
+    price, in place; ``{id: the price as written}`` of those: a price edited by hand into items.csv ("-5", "call
+    us", "inf") is read as the catalogue reads one in styles.csv (kept, without a price, and said), where "-5" was
+    kept and "under 500" listed it (stop 67)."""
+    if PRICE not in items:
+        return {}
+    column = items[PRICE]
+    values = price_values(column)
+    bad = column.notna().to_numpy() & np.isnan(values)
+    if not bad.any():
+        return {}
+    # (a number as items.csv writes it: -5, not pandas' -5.0)
+    written = {int(i): v if isinstance(v, str) else f"{v:g}" for i, v in zip(items.loc[bad, "id"], column[bad],
+                                                                              strict=True)}
+    items[PRICE] = values
+    return written
 
 
 def filter_attrs(items: pd.DataFrame, rows) -> list[dict]:
@@ -516,8 +548,8 @@ class ItemTables:
         def build() -> tuple:
             if PRICE not in self.items:
                 return (None,)
-            # (to_numeric: a price edited by hand into items.csv as text is no price, not a TypeError later.)
-            values = pd.to_numeric(self.items[PRICE], errors="coerce").to_numpy(np.float64)
+            # (price_values: a price edited by hand into items.csv as text, or below 0, is no price.)
+            values = price_values(self.items[PRICE])
             return (values if np.isfinite(values).any() else None,)
         return self._once("_prices", build)[0]
 

@@ -112,7 +112,15 @@ from fashionrec.index_delta import (
     write_delta,
 )
 from fashionrec.index_reuse import DIGESTS
-from fashionrec.item_tables import BRAND_BEFORE_WEARER, PRICE_FILTER, UNLISTED, WEARER_WORDS, ItemTables, filter_attrs  # noqa: F401
+from fashionrec.item_tables import (  # noqa: F401
+    BRAND_BEFORE_WEARER,
+    PRICE_FILTER,
+    UNLISTED,
+    WEARER_WORDS,
+    ItemTables,
+    filter_attrs,
+    unpriced_on_load,
+)
 from fashionrec.item_tables import brand_words as item_brand_words
 from fashionrec.levels import levels_fingerprint
 from fashionrec.looks import COMPOUND_COLOURS, NAMED_ALIAS
@@ -801,6 +809,16 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             raise DamagedFileError(f"{index_dir / 'items.csv'} has ids that are no whole numbers "
                                    f"({first_few(bad, 5) if bad else 'no id column'}): rebuild the index with "
                                    "`fashionrec index build`")
+        unpriced = unpriced_on_load(items)
+        if unpriced:
+            # Said, not refused: the catalogue keeps such a row without a price (`data check` lists it), and one
+            # price edited by hand should not stop a shop's server.
+            shown = ", ".join(f"id {i}: {v!r}" for i, v in list(unpriced.items())[:5])
+            log.warning("%s has %d price%s that %s no amount of 0 or more (%s%s), read as no price, as a styles.csv "
+                        "price is: correct %s, or rebuild the index (`fashionrec index build`)",
+                        index_dir / "items.csv", len(unpriced), "s" if len(unpriced) != 1 else "",
+                        "are" if len(unpriced) != 1 else "is", shown, " ..." if len(unpriced) > 5 else "",
+                        "them" if len(unpriced) != 1 else "it")
         projection = Projection.load(index_dir) if manifest.get("projection") else None
         if projection and projection.in_dim != embeddings.shape[1]:
             raise VectorIndexError(f"index {index_dir} is inconsistent: {embeddings.shape[1]}-d embeddings but a "

@@ -123,10 +123,12 @@ def price_missed_said(rec, q: str | None, filters: dict, price: tuple) -> str | 
     dearest = rec.browse(unpriced, q, offset=0, limit=1, sort="-price")[1]
     costs = [cost for d in (*cheapest, *dearest) if np.isfinite(cost := price_of(d))]
     # In the shop's currency, as its cards say the prices (stop 66, a review: "they cost 299 to 1,099" beside ₹299).
-    have = (f"they cost {price_said(costs[0], rec.currency())} to {price_said(costs[-1], rec.currency())}" if costs
+    # ... and the price asked for too (stop 67: "priced 500 or less" beside "they cost ₹299 to ₹1,099").
+    currency = rec.currency()
+    have = (f"they cost {price_said(costs[0], currency)} to {price_said(costs[-1], currency)}" if costs
             else "none of them has a price")
-    return (f"None of the {total:,} products that match is priced {price_range_said(price)}: {have}; widen the "
-            "price or leave it out.")
+    return (f"None of the {total:,} products that match is priced {price_range_said(price, currency)}: {have}; "
+            "widen the price or leave it out.")
 
 
 def price_alone(rec, unaged: str, filters: dict | None, k: int,
@@ -152,9 +154,9 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int,
     currency = rec.currency()
     recs = [Rec(id=int(d["id"]), score=0.0, reason=", ".join(
         [f"priced {price_said(cost, currency)}" if np.isfinite(cost := price_of(d)) else "no price",
-         *([price_range_said(bounds)] if bounds else [])]), item=d) for d in items]
+         *([price_range_said(bounds, currency)] if bounds else [])]), item=d) for d in items]
     unread = [p for p in said if p not in used and not (order and p in order[2])]
-    note = [price_read_said(bounds, used)] if bounds else []
+    note = [price_read_said(bounds, used, currency)] if bounds else []
     if order:
         note.append(order_said(rec, order, rec.price_median(wanted or None) if not order[1] else None, 0))
     note.extend(unread_said(unread, bool(sort)))
@@ -272,7 +274,7 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
             bounds = (filters or {}).get(PRICE_FILTER)
             used = price_range(priced)[1] if bounds else []
             if used:
-                said.append(price_read_said(bounds, used))
+                said.append(price_read_said(bounds, used, rec.currency()))
                 missed = None if recs else price_missed_said(rec, searched, filters, bounds)
                 said += [missed] if missed else []
             unread = [p for p in priced if p not in used and p not in ordered[0]]

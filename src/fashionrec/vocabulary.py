@@ -585,20 +585,22 @@ def price_overlap(a: tuple | None, b: tuple | None) -> tuple[float | None, float
     return None if low is not None and high is not None and low > high else (low, high)
 
 
-def price_read_said(bounds: tuple[float | None, float | None], used: list[str]) -> str:
-    """The note's sentence for a price filter read from a query: "Only products priced 500 or less: 'under 500' was
-    read as a price.", and for "around 1000" the band it read ("... read as a price, a fifth either side of it.");
-    the API's, the CLI's and the catalogue page's."""
+def price_read_said(bounds: tuple[float | None, float | None], used: list[str], currency: str = "") -> str:
+    """The note's sentence for a price filter read from a query: "Only products priced ₹500 or less: 'under 500'
+    was read as a price.", and for "around 1000" the band it read ("... read as a price, a fifth either side of
+    it."); the API's, the CLI's and the catalogue page's. In the shop's ``currency`` (:meth:`ItemTables.currency`),
+    as the cards and "they cost ₹299 to ₹1,099" say prices (stop 67: the typed amounts were said without it)."""
     around = [p for p in used if re.match(rf"(?:(?:for|at)\s+)?{_AROUND}\b", p.strip(), re.IGNORECASE)]
     band = (f", {int(AROUND_SHARE * 100)}% either side of {'it' if len(around) == 1 else 'them'}" if around else "")
-    return (f"Only products priced {price_range_said(bounds)}: {' and '.join(map(repr, used))} "
-            f"{'was' if len(used) == 1 else 'were'} read as a price{band}{read_otherwise_said(used)}.")
+    return (f"Only products priced {price_range_said(bounds, currency)}: {' and '.join(map(repr, used))} "
+            f"{'was' if len(used) == 1 else 'were'} read as a price{band}{read_otherwise_said(used, currency)}.")
 
 
-def read_otherwise_said(used: list[str]) -> str:
-    """", '1.299' as 1,299" for each European-style amount in the price words ``used`` (:func:`amounts_read_otherwise`),
-    "" for none: it was read as 1.299, a filter that left nothing, without a word (stop 65)."""
-    return "".join(f", {typed!r} as {price_said(value)}" for typed, value in amounts_read_otherwise(used))
+def read_otherwise_said(used: list[str], currency: str = "") -> str:
+    """", '1.299' as ₹1,299" for each European-style amount in the price words ``used``
+    (:func:`amounts_read_otherwise`), in the shop's ``currency``; "" for none: it was read as 1.299, a filter that
+    left nothing, without a word (stop 65)."""
+    return "".join(f", {typed!r} as {price_said(value, currency)}" for typed, value in amounts_read_otherwise(used))
 
 
 # Price words that order rather than bound (stop 65). A superlative sorts: "cheapest", "lowest price", "least
@@ -666,9 +668,11 @@ def price_said(value: float, currency: str = "") -> str:
     return f"{currency}{number}" if len(currency) == 1 else f"{currency} {number}"
 
 
-def price_range_said(bounds: tuple[float | None, float | None]) -> str:
-    """A price filter in words: "500 or less", "2,000 or more", "from 500 to 1,000"."""
-    said = price_said
+def price_range_said(bounds: tuple[float | None, float | None], currency: str = "") -> str:
+    """A price filter in words: "500 or less", "2,000 or more", "from 500 to 1,000"; with the shop's
+    ``currency`` "₹500 or less" (stop 67)."""
+    def said(value: float) -> str:
+        return price_said(value, currency)
     low, high = bounds
     if low is None:
         return f"{said(high)} or less"

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, made_name
+from fashionrec.item_tables import price_of
 from fashionrec.levels import READ_FROM_TYPE
 
 # Metadata columns an item shows (and a new product may carry), in display order.
@@ -264,12 +265,9 @@ def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
     for k in ITEM_FIELDS:
         if k != "year" and fields[k] is not None:
             fields[k] = str(fields[k])
-    price = _clean(d.get("price"))
-    try:
-        price = float(price) if price is not None else None
-    except (TypeError, ValueError):     # an items.csv edited by hand: no price rather than a 500
-        price = None
-    fields["price"] = price if price is None or math.isfinite(price) else None
+    # The one reading of a price (item_tables.price_of): no price, not a 500, for one edited by hand into items.csv.
+    price = price_of(d)
+    fields["price"] = price if math.isfinite(price) else None
     fields["currency"] = str(d.get("currency") or "") or None if fields["price"] is not None else None
     predicted = {}
     for head in ATTRIBUTES:

@@ -141,7 +141,7 @@ def items_priced(rec, q: str | None, filters: dict, min_price: float | None,
         if bounds is None:
             raise BadInputError(f"q's {' and '.join(map(repr, used))} and min_price/max_price leave no price "
                                 "between them: send one or the other")
-        said = price_read_said(read, used)
+        said = price_read_said(read, used, rec.currency())
         q = rest if rest.strip(" .,!?;:") else None     # a price alone: every product so priced
     return q, {**filters, **({PRICE_FILTER: bounds} if bounds else {})}, bounds, (said, used)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +27,7 @@ from fashionrec.api.reports import (
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
+from fashionrec.item_tables import price_of
 from fashionrec.results import PRODUCT_PAGE
 from fashionrec.text_notes import people_listed, price_missed_said, unread_said
 from fashionrec.text_search import (
@@ -207,7 +207,8 @@ def catalogue_page(
     used: list[str] = []    # the words it was read from
     with service.reading():
         has_prices = service.rec.prices() is not None
-    sort_by, bounded, said = _price_choices(has_prices, sort, min_price, max_price)
+        currency = service.rec.currency()
+    sort_by, bounded, said = _price_choices(has_prices, sort, min_price, max_price, currency)
     # The order listed: the sort chosen, or the one a word asks ("cheapest"; not carried by the links, which keep
     # the words); a sort, or the cheaper or dearer half first ("cheap"); the words that asked for it.
     order_by, strict, worded = sort_by, True, None
@@ -216,7 +217,7 @@ def catalogue_page(
         bounds, used = price_range(priced) if has_prices else (None, [])
         if bounds:
             price = {"price": bounds}
-            notices.append(price_read_said(bounds, used))
+            notices.append(price_read_said(bounds, used, service.rec.currency()))
         unread = [p for p in priced if p not in used]
         # "cheapest", "premium": the order of the products (stop 65), as the API's; the sort chosen goes first.
         order = price_order(unread) if has_prices and not sort_by else None
@@ -452,7 +453,7 @@ def catalogue_page(
     if worded:      # "cheapest", "cheap": how they were read, the median of what is listed for "cheap"
         with service.reading():
             median = None if strict else (
-                price_order_key(np.array([_price_of(d) for d in found], np.float64), "price", False)[1]
+                price_order_key(np.array([price_of(d) for d in found], np.float64), "price", False)[1]
                 if found_closest else service.rec.price_median(with_price(), query))
             notices.append(price_order_said(worded, median, service.rec.currency()))
     these = "this is the closest match" if total == 1 else f"these are the {total} closest matches"
@@ -580,12 +581,12 @@ def catalogue_page(
     })
 
 
-def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str) -> tuple[str | None, tuple | None,
-                                                                                         list[str]]:
+def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str,
+                   currency: str = "") -> tuple[str | None, tuple | None, list[str]]:
     """(the sort to list by or None, the price boxes' (lowest, highest) or None, notices) from the page's
     ``sort``, ``min_price`` and ``max_price``: a value the page cannot use is said and left out, as a filter value
     the catalogue lacks is; a catalogue without prices shows neither control, and says so of an address that
-    gives them."""
+    gives them. Amounts said in the shop's ``currency``."""
     notices = []
     sort = sort.strip()
     given = {name: v.strip() for name, v in (("min_price", min_price), ("max_price", max_price)) if v.strip()}
@@ -607,7 +608,8 @@ def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str) 
             else:
                 bounds[i] = value
     if bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
-        notices.append(f"The lowest price {price_said(bounds[0])} is above the highest {price_said(bounds[1])}, so "
+        notices.append(f"The lowest price {price_said(bounds[0], currency)} is above the highest "
+                       f"{price_said(bounds[1], currency)}, so "
                        "they were swapped.")
         bounds.reverse()
     return sort or None, (tuple(bounds) if bounds != [None, None] else None), notices
@@ -628,16 +630,8 @@ def _by_price(items: list[dict], sort: str | None, strict: bool = True) -> list[
     browse does not list."""
     if not sort:
         return items
-    key = price_order_key(np.array([_price_of(d) for d in items], np.float64), sort, strict)[0]
+    key = price_order_key(np.array([price_of(d) for d in items], np.float64), sort, strict)[0]
     return [items[i] for i in np.argsort(key, kind="stable")]
-
-
-def _price_of(item: dict) -> float:
-    """An item's price as a float, NaN where it has none or it is no number (an items.csv edited by hand)."""
-    try:
-        return float(item.get("price"))
-    except (TypeError, ValueError):
-        return math.nan
 
 
 def _choice_counts(service, chosen: dict, query: str, relevant, closest: bool) -> dict[str, dict[str, int]]:
