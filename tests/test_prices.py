@@ -105,6 +105,31 @@ def test_a_price_as_an_export_writes_it(tmp_path: Path, written: str, read: floa
     assert catalog.report.price_currency == currency
 
 
+@pytest.mark.parametrize(("others", "read", "why"), [
+    ([], 999000.0, "as nothing else in the column says which"),
+    (["299", "499", "699", "1099"], 999.0, "nearer the column's other prices so (their median 599)"),
+    (["499.50", "1,299", "5000"], 999.0, "as 2 other prices of the column write a decimal point or group thousands "
+                                         "with a comma ('499.50')"),
+    (["12.499,50", "1.299,00", "300"], 999000.0, "as 2 other prices of the column group thousands with a dot "
+                                                 "('12.499,50')"),
+    (["450000", "1200000", "800000"], 999000.0, "nearer the column's other prices so (their median 800,000)")])
+def test_a_price_whose_dot_may_group_thousands_or_mark_decimals_is_read_as_its_column_says(tmp_path, others, read,
+                                                                                            why):
+    """"999.000" is 999,000 grouped the European way, or 999 with three decimals: it was read as 999,000 whatever
+    the column's other prices said (stop 66, a review). It is read as they say, and said by row (stop 67)."""
+    (tmp_path / "images").mkdir()
+    rows = "".join(f'{i},Shirts,Shirt {i},"{p}"\n' for i, p in enumerate(["999.000", *others], start=1))
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,price\n" + rows, encoding="utf-8")
+    catalog = load_catalog(tmp_path, progress=False, warn=False)
+    assert catalog.table["price"].iloc[0] == read
+    assert catalog.table["price"].iloc[1:].notna().all() and "price" not in catalog.report.invalid_values
+    said = " ".join(" ".join(catalog.report.summary_lines()).split())
+    assert (f"ambiguous price 1 row whose dot may group thousands or mark decimals (id 1 '999.000' as {read:,.0f}): "
+            f"read as {'thousands' if read > 999 else 'decimals'}, {why}") in said, said
+    out = CliRunner().invoke(app, ["data", "check", str(tmp_path)])
+    assert f"(id 1 '999.000' as {read:,.0f})" in " ".join(out.output.split()), out.output
+
+
 def test_the_kaggle_header_has_no_price_and_a_price_beside_an_mrp_is_the_one_read(tmp_path: Path, fixture_dir) -> None:
     catalog = load_catalog(fixture_dir, check_images=False, progress=False, warn=False)
     assert "price" not in catalog.table and catalog.report.price_column == ""

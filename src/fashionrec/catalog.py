@@ -141,6 +141,10 @@ class DataReport:
     # Currency symbol -> ids of the rows whose price was written with it, where they say several ("₹1,299" beside
     # "$29.99"): each read as an amount alike, and no currency shown; said by data check (a new user's trial, stop 66).
     price_currencies: dict[str, list[int]] = field(default_factory=dict)
+    # Prices whose one dot before three digits may group thousands or mark decimals ("999.000": 999,000 or 999),
+    # read one way for the column (stop 67): {"read_as": "thousands" | "decimals", "why": ..., "rows": {id: [as
+    # written, as read]}}; empty where none is. Said by data check, by row.
+    ambiguous_prices: dict = field(default_factory=dict)
     rows_rejected: list[RejectedRow] = field(default_factory=list)
     with_image: int = 0
     missing_image: int = 0
@@ -224,6 +228,18 @@ class DataReport:
         for item_id, reason in self.missing_image_reasons.items():
             out.setdefault(reason, []).append(item_id)
         return out
+
+    def ambiguous_said(self) -> str:
+        """What data check (and a load's warning) says of :attr:`ambiguous_prices`, by row: "1 row whose dot may
+        group thousands or mark decimals (id 7 '999.000' as 999): read as decimals, ...", "" where none is."""
+        if not self.ambiguous_prices:
+            return ""
+        rows = self.ambiguous_prices["rows"]
+        each = ", ".join(f"id {i} {written!r} as {read:,.{0 if read == int(read) else 3}f}"
+                         for i, (written, read) in list(rows.items())[:5]) + (" ..." if len(rows) > 5 else "")
+        return (f"{len(rows)} row{'s' if len(rows) != 1 else ''} whose dot may group thousands or mark decimals "
+                f"({each}): read as {self.ambiguous_prices['read_as']}, {self.ambiguous_prices['why']}; write them "
+                "without the dot, or with two decimals, to say which")
 
     def misnamed_said(self) -> str:
         """"; 'Color' may be baseColour: rename it in the header to read it", or nothing."""
@@ -378,6 +394,8 @@ class DataReport:
                          + (f", written in {self.price_currency}" if self.price_currency else "")
                          + "; a row without one, or "
                          "with one that is no amount, is kept without a price")
+        if self.ambiguous_prices:
+            lines.append(f"ambiguous price  {self.ambiguous_said()}")
         if self.price_currencies:
             by_sign = sorted(self.price_currencies.items(), key=lambda kv: -len(kv[1]))
             each = ", ".join(f"{sign} {len(ids)}" + ((" row" if len(ids) == 1 else " rows") if k == 0 else "")
@@ -1286,12 +1304,53 @@ _PRICE_TEXT = re.compile(r"(?i)^(?:₹|rs\.?|inr|\$|€|£)?\s*(\d{1,3}(?:,\d{2,
 _EUROPEAN_PRICE = r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*[1-9]\d{0,2}(?:\.\d{3})+(?:,\d{1,2})?\s*(?:/-|rs\.?|inr)?"
 
 
+# ... of which one dot before three digits, and nothing else, may be either: "999.000" is 999,000 grouped the
+# European way, or 999 written with three decimals (a database's DECIMAL(10,3)). Read one way for the column, the
+# way its other prices say (_ambiguous_read), and said by row (stop 67).
+_AMBIGUOUS_PRICE = r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*[1-9]\d{0,2}\.\d{3}\s*(?:/-|rs\.?|inr)?"
+# A price whose point is surely a decimal point: "499.50", "1299.000" (four digits before it), or one grouped
+# by commas ("1,299", "1,00,000", "1,299.00"), where a European one is grouped by dots.
+_DECIMAL_POINT_PRICE = (r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*(?:\d*\.(?:\d{1,2}|\d{4,})|\d{4,}\.\d+"
+                        r"|\d{1,3}(?:,\d{2})*,\d{3}(?:\.\d+)?)\s*(?:/-|rs\.?|inr)?")
+
+
+def _ambiguous_read(df: pd.DataFrame, text: pd.Series, price: pd.Series, european: pd.Series,
+                    ambiguous: pd.Series, report: DataReport) -> pd.Series:
+    """``price`` with the ``ambiguous`` ones ("999.000", read as thousands) read one way for the column: as the
+    column's other prices are written where they say (European ones beside them, "12.499,50": thousands; a
+    decimal point, "499.50", or a comma grouping, "1,299": decimals), else the way whose amounts are nearer the
+    others' median ("999.000" among prices of 299 to 1,099: 999), else thousands, as a search's "1.299" is read
+    (stop 65). ``report.ambiguous_prices`` says which and why, by row."""
+    sure_european = text[european & ~ambiguous]
+    sure_decimal = text[text.str.fullmatch(_DECIMAL_POINT_PRICE).fillna(False).astype(bool) & ~european]
+    others = price[~ambiguous & (price > 0)]
+    if len(sure_european) != len(sure_decimal):
+        thousands = len(sure_european) > len(sure_decimal)
+        sure = sure_european if thousands else sure_decimal
+        why = (f"as {len(sure)} other price{'s' if len(sure) != 1 else ''} of the column "
+               + ("group thousands with a dot" if thousands else "write a decimal point or group thousands with a "
+                  "comma") + f" ({sure.iloc[0]!r})")
+    elif len(others):
+        median, near = float(others.median()), float(price[ambiguous].median())
+        thousands = abs(np.log(near / median)) < abs(np.log(near / 1000 / median))
+        why = f"nearer the column's other prices so (their median {median:,.0f})"
+    else:
+        thousands, why = True, "as nothing else in the column says which (a search's '1.299' is read so too)"
+    read = price.where(~ambiguous | thousands, price / 1000)
+    report.ambiguous_prices = {
+        "read_as": "thousands" if thousands else "decimals", "why": why,
+        "rows": {int(i): [str(w), float(r)] for i, w, r in zip(df.loc[ambiguous, "id"], text[ambiguous],
+                                                                read[ambiguous], strict=True)}}
+    return read
+
+
 def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
     """The price column as float64 (NaN where empty or no amount): a value that is no amount of 0 or more ("call
     us", "-5", "1e3") is listed in ``report.invalid_values["price"]`` and its row kept without a price, as an empty
     one is (counted with the empty fields)."""
-    text = df[PRICE].astype("string").str.strip()
+    text = written = df[PRICE].astype("string").str.strip()
     european = text.str.fullmatch(_EUROPEAN_PRICE).fillna(False).astype(bool)
+    ambiguous = text.str.fullmatch(_AMBIGUOUS_PRICE).fillna(False).astype(bool)
     # Its dots dropped and its decimal comma made a point ("Rs." read past as it was before): "1299.00".
     grouped = text.str.replace(r"(?<=\d)\.(?=\d{3})", "", regex=True).str.replace(",", ".", regex=False)
     text = text.mask(european, grouped)
@@ -1301,6 +1360,8 @@ def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
     # Too many digits for a float is no amount either: 400 nines read as an infinite price, which "cheapest" and
     # "most expensive" then said with int() (a 500; stop 66, a review).
     price = price.where(np.isfinite(price))
+    if ambiguous.any():
+        price = _ambiguous_read(df, written, price, european, ambiguous, report)
     bad = df[PRICE].notna() & price.isna()
     if bad.any():
         report.invalid_values[PRICE] = df.loc[bad, "id"].astype(int).tolist()
@@ -1637,5 +1698,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
                     "s" if len(report.absent_columns) > 1 else "", report.misnamed_said())
     if warn and report.left_out():
         log.warning("%s", report.left_out())
+    if warn and report.ambiguous_prices:
+        log.warning("%s: %s", csv_path, report.ambiguous_said())
     return Catalog(root=root, table=df, report=report)
 
