@@ -432,3 +432,51 @@ def test_the_sample_grid_passes_over_photos_that_show_no_product_and_says_so(fix
     assert "long thin image (over 4:1 either way, kept)</td><td class=\"n\">1</td>" in html
     assert ("Passed over as showing no product: 3 usable photos, 1 blank (one flat colour), 1 tiny (under 32 "
             "pixels a side), 1 long and thin (over 4:1) (ids in report.json).") in html
+
+
+def test_a_catalogue_without_prices_says_so_in_one_line_and_draws_no_price_plot(report: dict, eda_dir: Path) -> None:
+    # The fixture, as the Kaggle catalogue, has no price column: one line, no empty plot (stop 67).
+    assert report["prices"].startswith("No prices: styles.csv has no price column") and "prices" not in report["plots"]
+    assert not (eda_dir / "prices.png").exists()
+    assert (eda_dir / "report.html").read_text().count(html_module.escape(report["prices"])) == 1
+
+
+def test_a_shops_prices_are_plotted_per_type_in_its_currency_with_their_quartiles(fixture_dir: Path,
+                                                                                  tmp_path: Path) -> None:
+    # The EDA report had no plot of the prices `data check` reads (stop 66, a data review): where styles.csv has a
+    # price column, their spread per articleType, in the shop's currency, a log axis for a skewed one (a watch at
+    # ₹24,999 beside ₹299 socks), and a table of quartiles; a column of no amount, one line (stop 67).
+    import pandas as pd
+
+    from fashionrec.catalog import load_catalog
+
+    folder = tmp_path / "shop"
+    (folder / "images").mkdir(parents=True)
+    lines = (fixture_dir / "styles.csv").read_text().splitlines()[:30]
+    prices = ["₹24,999"] + [f"₹{299 + 100 * (i % 8)}" for i in range(len(lines) - 2)]
+    (folder / "styles.csv").write_text("\n".join([lines[0] + ",price", *(f'{x},"{p}"' for x, p in
+                                                                          zip(lines[1:], prices, strict=True))]) + "\n",
+                                       encoding="utf-8")
+    for name in (fixture_dir / "images").glob("*.jpg"):
+        (folder / "images" / name.name).write_bytes(name.read_bytes())
+    page = write_eda_report(folder, tmp_path / "eda", progress=False).read_text(encoding="utf-8")
+    report = json.loads((tmp_path / "eda" / "report.json").read_text(encoding="utf-8"))
+    plot = report["plots"]["prices"]
+    assert report["prices"] is None and (tmp_path / "eda" / "prices.png").is_file()
+    assert plot["currency"] == "₹" and plot["log_scale"] is True and plot["unpriced"] == 0
+    table = load_catalog(folder, progress=False, warn=False).table
+    read = table["price"]
+    everything = plot["counts"]["(all priced products)"]
+    assert everything["products"] == 29 and everything["median"] == read.median() and everything["highest"] == 24999
+    top = table["articleType"].value_counts().index[0]
+    assert plot["counts"][top]["q1"] == read[table["articleType"] == top].quantile(0.25)
+    assert f"<td>{html_module.escape(top)}</td>" in page and "<td>₹24,999</td>" in page and "written in ₹" in page
+    # No amount in the column: said, not plotted (the report's own two steps: a second report takes 20 s).
+    from fashionrec.eda import _no_price_plot, _price_plot
+
+    csv = pd.read_csv(folder / "styles.csv", dtype=str)
+    csv["price"] = "call us"
+    csv.to_csv(folder / "styles.csv", index=False)
+    catalog = load_catalog(folder, check_images=False, progress=False, warn=False)
+    assert _price_plot(catalog) is None
+    assert _no_price_plot(catalog).startswith("No prices: the column 'price' holds no amount in any row")

@@ -634,6 +634,23 @@ def test_a_price_below_0_edited_into_items_csv_is_no_price_and_said_on_load(pric
         assert "Price -5" not in client.get("/", params={"q": "cheapest tshirts"}).text
 
 
+@pytest.mark.parametrize(("value", "price"), [
+    ("1299.5", 1299.5), (499, 499.0), (0, 0.0), (-5, None), ("-5", None), ("call us", None), ("inf", None),
+    (float("nan"), None), (None, None)])
+def test_a_price_is_read_one_way_by_the_search_the_page_and_the_api(value, price):
+    """The page's ``_price_of`` and the API's ``to_item`` each read a price their own way beside
+    ``item_tables.price_of`` (stop 66, a review), and none refused one below 0 (stop 67)."""
+    from fashionrec.api.schemas import to_item
+    from fashionrec.item_tables import price_of, price_values
+
+    item = {"id": 1, "articleType": "Shirts", "price": value}
+    read = price_of(item)
+    assert (np.isnan(read) if price is None else read == price), read
+    assert to_item(item).price == price
+    values = price_values(pd.Series([value], dtype=object))
+    assert (np.isnan(values[0]) if price is None else values[0] == price), values
+
+
 def test_no_price_left_is_said_as_it_came_about(priced_index, tmp_path):
     """A price column with no amount left (every priced product removed, or none read) is refused as no prices,
     not as "its styles.csv had no price column" (stop 66, a review), and says what to do."""

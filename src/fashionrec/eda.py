@@ -4,7 +4,8 @@
 
 - one PNG per plot (products by gender, masterCategory, subCategory, articleType long tail, baseColour,
   season, usage, year, image sizes, and a grid of sample photos per top masterCategory / subCategory, passing
-  over photos that show no product: blank, tiny, or long and thin);
+  over photos that show no product: blank, tiny, or long and thin; where styles.csv has prices, their spread per
+  articleType, with a table of quartiles);
 - ``report.json``: the data report and the counts behind every plot;
 - ``report.html``: the data report at the top and every plot embedded as base64, so the page opens
   anywhere on its own (each image links to the PNG beside it).
@@ -40,7 +41,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap, LogNorm, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, StrMethodFormatter
 from matplotlib.transforms import offset_copy
 from tqdm.auto import tqdm
 
@@ -49,6 +50,7 @@ from fashionrec.artifacts import atomic_dir, check_replaceable, check_writable, 
 from fashionrec.catalog import (
     LONG_THIN_RATIO,
     MIN_PHOTO_SIDE,
+    PRICE,
     Catalog,
     CatalogError,
     load_catalog,
@@ -58,6 +60,7 @@ from fashionrec.catalog import (
 from fashionrec.colours import SWATCHES
 from fashionrec.errors import FashionrecError
 from fashionrec.progress import hidden
+from fashionrec.vocabulary import price_said
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +78,16 @@ SMALL_COLOUR = "#e6550d"
 _MISSING_GLYPH = re.compile(r"^Glyph (\d+) .*missing from font\(s\) (.+?)\.?$")
 # Every file a report holds, in this version and earlier ones: replacing a report deletes these and nothing else.
 PLOT_NAMES = ("gender", "master_category", "sub_category", "season", "usage", "base_colour", "year",
-              "gender_by_category", "article_type", "image_sizes", "samples")
+              "gender_by_category", "article_type", "image_sizes", "samples", "prices")
 # The columns a plot of their own counts (the gender x masterCategory one crosses two of them).
 PLOTTED_COLUMNS = ("gender", "masterCategory", "subCategory", "season", "usage", "baseColour", "year")
 REPORT_FILES = frozenset({"report.html", "report.json", *(f"{name}.png" for name in PLOT_NAMES)})
+# The price plot (stop 67): a row per articleType, the ones with the most priced products, after one of them all;
+# a log axis where the prices span more than PRICE_LOG_SPAN times (lowest to highest above 0), as a linear one
+# squeezes a shop's 299-rupee socks and 2,999-rupee watches into its left end.
+PRICE_TYPES = 15
+PRICE_LOG_SPAN = 20
+ALL_PRICED = "(all priced products)"
 
 
 @dataclass
@@ -163,6 +172,8 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
             "styles_csv": _fingerprint(Path(catalog.root) / "styles.csv"),
             "data_report": _report_numbers(catalog),
             "plots": {p.name: {"file": p.file, "title": p.title, "counts": p.counts, **p.details} for p in plots},
+            # Why there is no price plot, where there is none (no price column, or no amount in it).
+            "prices": _no_price_plot(catalog),
             # What the PNGs could not draw, so that the page says it too.
             "drawn_as_boxes": {name: "".join(sorted(chars)) for name, chars in unfound.items()},
         }
@@ -359,6 +370,10 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
         + _imbalance(table, usable, class_counts),
         class_counts, lambda: _long_tail(class_counts)))
 
+    priced = _price_plot(catalog)
+    if priced is not None:
+        plots.append(priced)
+
     ok = table[usable]
     sizes = (ok["width"].astype(str) + "x" + ok["height"].astype(str)).value_counts()
     size_counts = {str(k): int(v) for k, v in sizes.items()}
@@ -397,6 +412,72 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
                              nothing=NO_SAMPLES if usable.any() else NO_PHOTOS),
         details={"passed_over": passed_over}))
     return plots
+
+
+def _no_price_plot(catalog: Catalog) -> str | None:
+    """The one line the report says where it draws no price plot: no price column, or none of its values an
+    amount; None where it draws one."""
+    r = catalog.report
+    if not r.price_column:
+        return ("No prices: styles.csv has no price column (a header such as price, selling_price or MRP), so no "
+                "price plot.")
+    if PRICE not in catalog.table or not catalog.table[PRICE].notna().any():
+        return (f"No prices: the column {r.price_column!r} holds no amount in any row (`fashionrec data check` lists "
+                "its values that are none), so no price plot.")
+    return None
+
+
+def _price_stats(prices: pd.Series) -> dict:
+    """``{"products", "lowest", "q1", "median", "q3", "highest"}`` of some prices (float64, no NaN)."""
+    q1, median, q3 = (float(v) for v in prices.quantile([0.25, 0.5, 0.75]))
+    return {"products": int(len(prices)), "lowest": float(prices.min()), "q1": q1, "median": median, "q3": q3,
+            "highest": float(prices.max())}
+
+
+def _price_plot(catalog: Catalog) -> Plot | None:
+    """The prices `data check` reads, per articleType (the :data:`PRICE_TYPES` with the most priced products,
+    after a row of them all), in the shop's currency; None where the catalogue has none (:func:`_no_price_plot`
+    says so). Every accepted row, with a usable image or not: a price is the shop's, photo or none."""
+    if _no_price_plot(catalog) is not None:
+        return None
+    r, table = catalog.report, catalog.table
+    priced = table[table[PRICE].notna()]
+    types = _values(priced["articleType"])
+    top = list(types.value_counts().index[:PRICE_TYPES])
+    counts = {ALL_PRICED: _price_stats(priced[PRICE])}
+    for kind in top:
+        counts[str(kind)] = _price_stats(priced.loc[types == kind, PRICE])
+    positive = priced.loc[priced[PRICE] > 0, PRICE]
+    log_scale = len(positive) > 0 and positive.max() > PRICE_LOG_SPAN * positive.min()
+    currency = r.price_currency
+    zero = int((priced[PRICE] == 0).sum())
+    unpriced = len(table) - len(priced)
+    n_types = types.nunique()
+    said = [f"The prices `fashionrec data check` reads from the column {r.price_column!r}"
+            + (f", written in {currency}" if currency else ", with no currency written (`index build --currency` "
+               "names one)") + f": {len(priced):,} of {len(table):,} accepted rows have one"
+            + (f" ({unpriced:,} without: empty, or no amount of 0 or more, listed by data check)." if unpriced else
+               "."),
+            "One row per articleType, the " + (f"{len(top)} with the most priced products of {n_types}" if n_types >
+                                              len(top) else f"{len(top)} with a price")
+            + ", after a row of them all; a box spans the middle half of its prices (25th to 75th percentile), its "
+            "line is the median, the whiskers reach the 5th and 95th percentile, dots are beyond."]
+    if log_scale:
+        said.append(f"Log scale: the prices span {price_said(float(positive.min()), currency)} to "
+                    f"{price_said(float(positive.max()), currency)}"
+                    + (f"; {zero:,} priced 0 are counted in the table, not drawn." if zero else "."))
+    if r.price_currencies:
+        said.append("They are written in several currencies (" + ", ".join(
+            f"{sign} {len(ids):,}" for sign, ids in r.price_currencies.items()) + "), each amount read alike, as "
+            "data check says.")
+    if r.ambiguous_prices:
+        said.append(f"{len(r.ambiguous_prices['rows']):,} whose dot may group thousands or mark decimals are read "
+                    f"as {r.ambiguous_prices['read_as']}, as data check says.")
+    title = f"Prices by articleType: {len(priced):,} of {len(table):,} products priced"
+    return Plot("prices", title, " ".join(said), counts,
+                lambda: _price_boxes(priced, types, [ALL_PRICED, *top], currency, log_scale, title),
+                details={"column": r.price_column, "currency": currency, "unpriced": unpriced,
+                         "log_scale": bool(log_scale)})
 
 
 # ------------------------------------------------------------------------------------------- drawing
@@ -579,6 +660,38 @@ def _size_bars(size_counts: dict[str, int], expected: str) -> Figure:
     return fig
 
 
+def _price_boxes(priced: pd.DataFrame, types: pd.Series, rows: list[str], currency: str, log_scale: bool,
+                 title: str) -> Figure:
+    """A box per row of ``rows`` (ALL_PRICED, then articleTypes) of ``priced``'s prices, in ``currency``."""
+    data = [priced[PRICE].to_numpy() if row == ALL_PRICED else priced.loc[types == row, PRICE].to_numpy()
+            for row in rows]
+    if log_scale:       # no 0 on a log axis: said in the note, counted in the table
+        data = [d[d > 0] for d in data]
+    n = len(rows)
+    fig = _figure(9, max(2.5, 0.34 * n + 1.5))
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    ax.boxplot([d if len(d) else [np.nan] for d in data], positions=y, orientation="horizontal", whis=(5, 95),
+               widths=0.6, patch_artist=True, boxprops={"facecolor": "#cfe0f1", "edgecolor": WITH_IMAGE_COLOUR},
+               medianprops={"color": SMALL_COLOUR, "linewidth": 1.5},
+               flierprops={"marker": ".", "markersize": 3, "markeredgecolor": "#777777"})
+    if log_scale:
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: price_said(x, currency) if x >= 0 else ""))
+    for yi, d in zip(y, data, strict=True):
+        if len(d):
+            ax.text(1.01, yi, f"{len(d):,}, median {price_said(float(np.median(d)), currency)}", va="center",
+                    ha="left", fontsize=7.5, transform=ax.get_yaxis_transform())
+    ax.set_yticks(y, rows, fontsize=9)
+    ax.set_ylim(n - 0.5, -0.5)      # all priced products on top
+    ax.set_xlabel((f"price in {currency}" if currency else "price (styles.csv writes no currency)")
+                  + (", log scale" if log_scale else ""))
+    ax.set_title(title)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
 def _sample_grid(catalog: Catalog, groups: dict[str, list[int]], columns: int, progress: bool = True,
                  title: str = "Sample photos per masterCategory / subCategory", nothing: str = NO_PHOTOS) -> Figure:
     rows = max(1, len(groups))
@@ -653,6 +766,14 @@ def _counts_table(counts: dict) -> str:
     if counts and all(isinstance(v, list) for v in counts.values()):
         return _table([(k, ", ".join(map(str, v))) for k, v in counts.items()], ("group", "ids"))
     return _table(list(counts.items()), ("value", "count"))
+
+
+def _price_table(counts: dict, currency: str) -> str:
+    """The price plot's numbers: per row, how many products are priced, and the lowest, quartiles and highest."""
+    return _table([(k, v["products"], *(price_said(v[q], currency) for q in ("lowest", "q1", "median", "q3",
+                                                                             "highest")))
+                   for k, v in counts.items()],
+                  ("articleType", "priced products", "lowest", "25%", "median", "75%", "highest"))
 
 
 def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, bytes]) -> str:
@@ -739,6 +860,8 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
                      f"{html.escape(', '.join(payload['drawn_as_boxes']))}); each plot's counts table shows them.</p>")
     if d.get("ignored_columns"):
         parts.append(f"<p>Ignored columns: {html.escape(', '.join(d['ignored_columns']))}.</p>")
+    if payload.get("prices"):       # no price plot: one line on why, not an empty plot (stop 67)
+        parts.append(f"<p>{html.escape(payload['prices'])}</p>")
     parts.append("<p>Contents: " + " · ".join(f"<a href='#{p.name}'>{html.escape(p.title)}</a>"
                                               for p in plots) + "</p>")
     for p in plots:
@@ -747,6 +870,9 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
             f"<h2 id='{p.name}'>{html.escape(p.title)}</h2>",
             f"<p class='note'>{html.escape(p.note)}</p>",
             f"<a href='{p.file}'><img src='data:image/png;base64,{b64}' alt='{html.escape(p.title)}'></a>",
+            # The prices' quartiles in a table shown open, in the shop's currency: the numbers a shop reads.
+            f"<details open><summary>prices per articleType</summary>"
+            f"{_price_table(p.counts, p.details.get('currency', ''))}</details>" if p.name == "prices" else
             f"<details><summary>counts</summary>{_counts_table(p.counts)}</details>",
         ]
     parts.append("</main></body></html>\n")
