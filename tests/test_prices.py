@@ -105,29 +105,38 @@ def test_a_price_as_an_export_writes_it(tmp_path: Path, written: str, read: floa
     assert catalog.report.price_currency == currency
 
 
-@pytest.mark.parametrize(("others", "read", "why"), [
-    ([], 999000.0, "as nothing else in the column says which"),
-    (["299", "499", "699", "1099"], 999.0, "nearer the column's other prices so (their median 599)"),
-    (["499.50", "1,299", "5000"], 999.0, "as 2 other prices of the column write a decimal point or group thousands "
-                                         "with a comma ('499.50')"),
-    (["12.499,50", "1.299,00", "300"], 999000.0, "as 2 other prices of the column group thousands with a dot "
-                                                 "('12.499,50')"),
-    (["450000", "1200000", "800000"], 999000.0, "nearer the column's other prices so (their median 800,000)")])
+@pytest.mark.parametrize(("others", "read", "said"), [
+    ([], [999000.0], "as thousands, as nothing else in the column says which"),
+    (["299", "499", "699", "1099"], [999.0], "as decimals, the reading nearer the column's other prices (their "
+                                             "median 599)"),
+    (["499.50", "1,299", "5000"], [999.0], "as decimals, as 2 other prices of the column write a decimal point or "
+                                           "group thousands with a comma ('499.50')"),
+    (["12.499,50", "1.299,00", "300"], [999000.0], "as thousands, as 2 other prices of the column group thousands "
+                                                   "with a dot ('12.499,50')"),
+    (["450000", "1200000", "800000"], [999000.0], "as thousands, the reading nearer the column's other prices "
+                                                  "(their median 800,000)"),
+    # Each the way nearer the others: one reading for the column made the jeans' "1.299" 1.299.
+    (["299", "1.299", "499", "1099"], [999.0, 1299.0], "by row, each the reading nearer the column's other prices "
+                                                       "(their median 499)")])
 def test_a_price_whose_dot_may_group_thousands_or_mark_decimals_is_read_as_its_column_says(tmp_path, others, read,
-                                                                                            why):
+                                                                                            said):
     """"999.000" is 999,000 grouped the European way, or 999 with three decimals: it was read as 999,000 whatever
     the column's other prices said (stop 66, a review). It is read as they say, and said by row (stop 67)."""
     (tmp_path / "images").mkdir()
     rows = "".join(f'{i},Shirts,Shirt {i},"{p}"\n' for i, p in enumerate(["999.000", *others], start=1))
     (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,price\n" + rows, encoding="utf-8")
     catalog = load_catalog(tmp_path, progress=False, warn=False)
-    assert catalog.table["price"].iloc[0] == read
-    assert catalog.table["price"].iloc[1:].notna().all() and "price" not in catalog.report.invalid_values
-    said = " ".join(" ".join(catalog.report.summary_lines()).split())
-    assert (f"ambiguous price 1 row whose dot may group thousands or mark decimals (id 1 '999.000' as {read:,.0f}): "
-            f"read as {'thousands' if read > 999 else 'decimals'}, {why}") in said, said
+    ambiguous = [i for i, p in enumerate(["999.000", *others], start=1) if re.fullmatch(r"[1-9]\d{0,2}\.\d{3}", p)]
+    prices = catalog.table.set_index("id")["price"]
+    assert [prices[i] for i in ambiguous] == read
+    assert prices.notna().all() and "price" not in catalog.report.invalid_values
+    rows_said = ", ".join(f"id {i} {['999.000', *others][i - 1]!r} as {r:,.0f}" for i, r in zip(ambiguous, read,
+                                                                                                 strict=True))
+    text = " ".join(" ".join(catalog.report.summary_lines()).split())
+    assert (f"ambiguous price {len(read)} row{'s' if len(read) > 1 else ''} whose dot may group thousands or mark "
+            f"decimals ({rows_said}): read {said}") in text, text
     out = CliRunner().invoke(app, ["data", "check", str(tmp_path)])
-    assert f"(id 1 '999.000' as {read:,.0f})" in " ".join(out.output.split()), out.output
+    assert f"({rows_said})" in " ".join(out.output.split()), out.output
 
 
 def test_the_kaggle_header_has_no_price_and_a_price_beside_an_mrp_is_the_one_read(tmp_path: Path, fixture_dir) -> None:

@@ -142,8 +142,8 @@ class DataReport:
     # "$29.99"): each read as an amount alike, and no currency shown; said by data check (a new user's trial, stop 66).
     price_currencies: dict[str, list[int]] = field(default_factory=dict)
     # Prices whose one dot before three digits may group thousands or mark decimals ("999.000": 999,000 or 999),
-    # read one way for the column (stop 67): {"read_as": "thousands" | "decimals", "why": ..., "rows": {id: [as
-    # written, as read]}}; empty where none is. Said by data check, by row.
+    # read as the column's other prices say (stop 67): {"read_as": "thousands" | "decimals" | "by row", "why": ...,
+    # "rows": {id: [as written, as read]}}; empty where none is. Said by data check, by row.
     ambiguous_prices: dict = field(default_factory=dict)
     rows_rejected: list[RejectedRow] = field(default_factory=list)
     with_image: int = 0
@@ -237,9 +237,11 @@ class DataReport:
         rows = self.ambiguous_prices["rows"]
         each = ", ".join(f"id {i} {written!r} as {read:,.{0 if read == int(read) else 3}f}"
                          for i, (written, read) in list(rows.items())[:5]) + (" ..." if len(rows) > 5 else "")
+        read_as = self.ambiguous_prices["read_as"]
+        how = "by row, each" if read_as == "by row" else f"as {read_as},"
         return (f"{len(rows)} row{'s' if len(rows) != 1 else ''} whose dot may group thousands or mark decimals "
-                f"({each}): read as {self.ambiguous_prices['read_as']}, {self.ambiguous_prices['why']}; write them "
-                "without the dot, or with two decimals, to say which")
+                f"({each}): read {how} {self.ambiguous_prices['why']}; write them without the dot, or with two "
+                "decimals, to say which")
 
     def misnamed_said(self) -> str:
         """"; 'Color' may be baseColour: rename it in the header to read it", or nothing."""
@@ -1331,14 +1333,18 @@ def _ambiguous_read(df: pd.DataFrame, text: pd.Series, price: pd.Series, europea
                + ("group thousands with a dot" if thousands else "write a decimal point or group thousands with a "
                   "comma") + f" ({sure.iloc[0]!r})")
     elif len(others):
-        median, near = float(others.median()), float(price[ambiguous].median())
-        thousands = abs(np.log(near / median)) < abs(np.log(near / 1000 / median))
-        why = f"nearer the column's other prices so (their median {median:,.0f})"
+        # Each the way nearer the others, on a log scale: "999.000" and "1.299" among prices of 299 to 1,099 are
+        # 999 and 1,299 (one reading for both made the jeans' 1.299).
+        median = float(others.median())
+        with np.errstate(divide="ignore"):
+            thousands = (np.log(price / median).abs() < np.log(price / 1000 / median).abs()).to_numpy()
+        why = f"the reading nearer the column's other prices (their median {median:,.0f})"
     else:
         thousands, why = True, "as nothing else in the column says which (a search's '1.299' is read so too)"
     read = price.where(~ambiguous | thousands, price / 1000)
+    ways = {bool(t) for t in np.broadcast_to(thousands, len(price))[ambiguous.to_numpy()]}
     report.ambiguous_prices = {
-        "read_as": "thousands" if thousands else "decimals", "why": why,
+        "read_as": "by row" if len(ways) > 1 else "thousands" if ways == {True} else "decimals", "why": why,
         "rows": {int(i): [str(w), float(r)] for i, w, r in zip(df.loc[ambiguous, "id"], text[ambiguous],
                                                                 read[ambiguous], strict=True)}}
     return read
