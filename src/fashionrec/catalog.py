@@ -1307,8 +1307,8 @@ _EUROPEAN_PRICE = r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*[1-9]\d{0,2}(?:\.\d{3})+(
 
 
 # ... of which one dot before three digits, and nothing else, may be either: "999.000" is 999,000 grouped the
-# European way, or 999 written with three decimals (a database's DECIMAL(10,3)). Read one way for the column, the
-# way its other prices say (_ambiguous_read), and said by row (stop 67).
+# European way, or 999 written with three decimals (a database's DECIMAL(10,3)). Read the way the column's other
+# prices say (_ambiguous_read), and said by row (stop 67).
 _AMBIGUOUS_PRICE = r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*[1-9]\d{0,2}\.\d{3}\s*(?:/-|rs\.?|inr)?"
 # A price whose point is surely a decimal point: "499.50", "1299.000" (four digits before it), or one grouped
 # by commas ("1,299", "1,00,000", "1,299.00"), where a European one is grouped by dots.
@@ -1318,11 +1318,11 @@ _DECIMAL_POINT_PRICE = (r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*(?:\d*\.(?:\d{1,2}|
 
 def _ambiguous_read(df: pd.DataFrame, text: pd.Series, price: pd.Series, european: pd.Series,
                     ambiguous: pd.Series, report: DataReport) -> pd.Series:
-    """``price`` with the ``ambiguous`` ones ("999.000", read as thousands) read one way for the column: as the
-    column's other prices are written where they say (European ones beside them, "12.499,50": thousands; a
-    decimal point, "499.50", or a comma grouping, "1,299": decimals), else the way whose amounts are nearer the
-    others' median ("999.000" among prices of 299 to 1,099: 999), else thousands, as a search's "1.299" is read
-    (stop 65). ``report.ambiguous_prices`` says which and why, by row."""
+    """``price`` with the ``ambiguous`` ones ("999.000", read as thousands) read as the column's other prices are
+    written where more say one way (European ones beside them, "12.499,50": all thousands; a decimal point,
+    "499.50", or a comma grouping, "1,299": all decimals), else each the way nearer the others' median on a log
+    scale ("999.000" among prices of 299 to 1,099: 999), else thousands, as a search's "1.299" is read (stop 65).
+    ``report.ambiguous_prices`` says which and why, by row."""
     sure_european = text[european & ~ambiguous]
     sure_decimal = text[text.str.fullmatch(_DECIMAL_POINT_PRICE).fillna(False).astype(bool) & ~european]
     others = price[~ambiguous & (price > 0)]
