@@ -377,6 +377,23 @@ def _styles(tmp_path: Path, rows: list[str]) -> Path:
     return tmp_path
 
 
+def test_a_rows_photo_in_a_folder_inside_images_is_named_on_its_missing_row(tmp_path: Path) -> None:
+    # A new user's trial (stop 67): a shop's export put two photos in images/new/; their rows said "no image
+    # file" while another line listed the subfolder's photos, leaving the user to pair them up by id.
+    path = _styles(tmp_path, [f"{i},Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee {i}"
+                              for i in (1, 13690, 9)])
+    (path / "images" / "new").mkdir()
+    Image.new("RGB", (60, 80), "red").save(path / "images" / "1.jpg")
+    Image.new("RGB", (60, 80), "blue").save(path / "images" / "new" / "0013690.jpg")   # zero-padded, as its export
+    catalog = load_catalog(path, progress=False)
+    reasons = catalog.table.set_index("id")["image_reason"]
+    assert reasons[13690] == ("images/new/0013690.jpg is in a folder inside images/, which is not read: "
+                              "move it to images/")
+    assert reasons[9] == "no image file"                # no photo anywhere: nothing more to say
+    assert catalog.report.missing_image_reasons == {13690: reasons[13690]}
+    assert any("move it to images/: ids 13690" in line for line in catalog.report.summary_lines())
+
+
 def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) -> None:
     rows = ['1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,"Classic 12 inch Tee',
             "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Plain Tee",

@@ -1671,6 +1671,17 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     df["image_reason"] = [f"a {Path(unread[str(i)]).suffix.lower()} file, a format not read: save it as .jpg or .png"
                           if r[0] == "missing" and r[1] == NO_IMAGE and str(i) in unread else r[1]
                           for i, r in zip(df["id"], results, strict=True)]
+    # A row whose photo lies in a folder inside images/ ("images/new/0013690.jpg") was "no image file", the
+    # subfolder's photos listed on another line: a new user's trial (stop 67) had to pair them up by id.
+    nested: dict[int, str] = {}
+    for name in report.photos_in_subfolders:
+        number = photo_id(Path(name).stem)
+        if number is not None:
+            nested.setdefault(number, name)
+    df["image_reason"] = [f"images/{nested[int(i)]} is in a folder inside images/, which is not read: move it "
+                          "to images/"
+                          if reason == NO_IMAGE and int(i) in nested else reason
+                          for i, reason in zip(df["id"], df["image_reason"], strict=True)]
     df["width"] = [r[2] for r in results]
     df["height"] = [r[3] for r in results]
     # What a rebuild finds an embedded photo by (fashionrec.index_reuse): its bytes, whatever its id or path.
