@@ -149,6 +149,23 @@ def test_the_kaggle_header_has_no_price_and_a_price_beside_an_mrp_is_the_one_rea
     assert catalog.report.ignored_columns == ["MRP"]
 
 
+def test_a_shopify_exports_variant_price_is_the_price_and_another_price_column_is_pointed_at(tmp_path: Path) -> None:
+    # A new user's trial (stop 67): a Shopify export's "Variant Price" was an ignored column, so a priced shop
+    # had no prices without a word; its "Variant Compare At Price" (the price before a sale) is not the price.
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,Variant Compare At Price,Variant Price\n"
+                                         "1,Shirts,Blue Shirt,999,499\n")
+    catalog = load_catalog(tmp_path, progress=False, warn=False)
+    assert catalog.report.price_column == "Variant Price" and catalog.table["price"].iloc[0] == 499
+    assert catalog.report.ignored_columns == ["Variant Compare At Price"]
+    # A price under a name not read: said where the ignored columns are, with how to have it read.
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,Unit Price\n1,Shirts,Blue Shirt,499\n")
+    catalog = load_catalog(tmp_path, progress=False, warn=False)
+    assert catalog.report.price_column == ""
+    line = next(x for x in catalog.report.summary_lines() if x.startswith("ignored columns"))
+    assert line.endswith("; 'Unit Price' may be the price: rename it Price in the header to read it")
+
+
 def test_shirts_under_500_lists_k_shirts_of_500_or_less(priced_client, priced_index, shop):
     _, given = shop
     items = pd.read_csv(priced_index / "items.csv")

@@ -69,7 +69,8 @@ def currency_sign(currency: str) -> str:
     said = currency.strip()
     key = said.lower().rstrip(".").strip()
     return CURRENCY_SIGNS.get(key) or CURRENCY_CODES.get(key) or said
-PRICE_HEADERS = ("price", "priceinr", "sellingprice", "saleprice", "mrp")
+# "variantprice": a Shopify product export's price column (its "Variant Compare At Price" is the one before a sale).
+PRICE_HEADERS = ("price", "priceinr", "sellingprice", "saleprice", "variantprice", "mrp")
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
 # The formats a photo is decoded as, and no other: Pillow also reads EPS (through Ghostscript, untrusted
@@ -406,8 +407,13 @@ class DataReport:
             lines.append(f"  written in several currencies: {each}: every amount is read alike, as one currency, "
                          "and none is shown; write them all in one, and name it with `index build --currency`")
         if self.ignored_columns:
+            # A price under a name not read ("Unit Price") was one ignored column among others (stop 67).
+            priced = [] if self.price_column else [h for h in self.ignored_columns if "price" in _spelling(h)
+                                                    and "compareat" not in _spelling(h)]
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
-                         f"{', '.join(COLUMNS)}{', ' + PRICE if self.price_column else ''})")
+                         f"{', '.join(COLUMNS)}{', ' + PRICE if self.price_column else ''})"
+                         + (f"; {priced[0]!r} may be the price: rename it Price in the header to read it"
+                            if priced else ""))
         if self.missing_values:
             empty = ", ".join(f"{k}: {v}" + (f" (id{'s' if v != 1 else ''} {first_few(self.missing_value_ids[k], 5)})"
                                               if self.missing_value_ids.get(k) else "")
