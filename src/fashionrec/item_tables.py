@@ -598,6 +598,11 @@ class ItemTables:
         values = self.filter_values().get(key, [])
         folded = {v.lower(): v for v in values}
         close = [folded[c] for c in difflib.get_close_matches(value.lower(), list(folded), n=3, cutoff=0.6)]
+        # A shop's word for a type ("Tees", "Sneakers") first: the types text search reads it as. By spelling
+        # alone "Tees" was offered 'Heels' (a new user's trial, stop 67).
+        vocabulary = getattr(self, "_vocabulary", None)
+        meant = vocabulary()["types"].types(value) if key == "articleType" and vocabulary is not None else []
+        close = list(dict.fromkeys([t for t in meant if t in values] + close))[:3]
         return f"did you mean {' or '.join(map(repr, close))}?" if close else ""
 
     def _mask(self, filters: dict | None) -> np.ndarray | None:
