@@ -394,6 +394,19 @@ def test_a_rows_photo_in_a_folder_inside_images_is_named_on_its_missing_row(tmp_
     assert any("move it to images/: ids 13690" in line for line in catalog.report.summary_lines())
 
 
+def test_a_line_without_an_id_says_what_to_do(tmp_path: Path) -> None:
+    # A new user's trial (stop 67): a Shopify export's lines for a product's other sizes carry no id; "id '' is
+    # not an integer" said neither that the id was empty nor what to do.
+    path = _styles(tmp_path, ["1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee 1",
+                              ",,,,,,,,,XL", " ,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee 2"])
+    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
+    reasons = [r.reason for r in catalog.report.rows_rejected]
+    assert [r.line for r in catalog.report.rows_rejected] == [3, 4]
+    said = ("the row has no id: give it its product's id (a whole number), or remove the line if it is no product of "
+            "its own (a Shopify export's line for another size or colour of the product above)")
+    assert reasons == [said, said]
+
+
 def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) -> None:
     rows = ['1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,"Classic 12 inch Tee',
             "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Plain Tee",

@@ -950,6 +950,10 @@ def _bad_id(row: list[str], header: list[str], id_at: int) -> str:
     """Why a row's id is not one, with what it most likely is: the header again (two exports joined), or a
     spreadsheet's number format ("3.4823E+4", "23494.0"; one that lost digits is said to have)."""
     given = row[id_at].strip()
+    if not given:
+        # "id '' is not an integer" said neither that it was empty nor what to do (a new user's trial, stop 67).
+        return ("the row has no id: give it its product's id (a whole number), or remove the line if it is no "
+                "product of its own (a Shopify export's line for another size or colour of the product above)")
     if [_spelling(_INVISIBLE.sub("", v)) for v in row] == [_spelling(h) for h in header]:
         return "the header again (two exports joined into one file?): remove the line"
     if re.fullmatch(r"\d{1,3}(?:[,.' \u00a0]\d{3})+", given):
