@@ -219,9 +219,13 @@ class DataReport:
         rejected, unreadable = len(self.rows_rejected), len(self.unreadable_image)
         if not (rejected or self.missing_image or unreadable):
             return ""
+        # The photos in a folder of images/ are said here too: `index build` showed "2 without an image" alone,
+        # where the photos were in images/new/ (a new user's trial, stop 67).
+        nested = sum(reason.endswith(IN_SUBFOLDER) for reason in self.missing_image_reasons.values())
         return (f"{self.with_image:,} of {self.rows:,} rows usable: {rejected} rejected, {self.missing_image} "
-                f"without an image, {unreadable} with an unreadable image (`fashionrec data check "
-                f"{self.data_dir}` lists them)")
+                "without an image" + (f" ({nested} of them in a folder inside images/: move them to images/)"
+                                      if nested else "")
+                + f", {unreadable} with an unreadable image (`fashionrec data check {self.data_dir}` lists them)")
 
     def _missing_by_reason(self) -> dict[str, list[int]]:
         """{reason: ids} of the missing photos with more to say than no file."""
@@ -654,6 +658,7 @@ MIN_PHOTO_SIDE = 32     # pixels: below this a photo is an icon or a tracking pi
 BLANK_RANGE = 8
 BLANK_REASON = "one flat colour, with no product to see"
 NO_IMAGE = "no image file"          # a row's photo that is not there at all
+IN_SUBFOLDER = "is in a folder inside images/, which is not read: move it to images/"    # after the file's path
 # What exports write for "none" (casefolded), beside the catalogue's own "NA" (NOT_A_LABEL), which is said apart.
 MISSING_MARKERS = frozenset({"n/a", "nan", "null", "none", "-", "--", "#n/a", "(blank)", "undefined"})
 TINY_REASON = f"under {MIN_PHOTO_SIDE} pixels on a side, too small to show a product"
@@ -1688,8 +1693,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
         number = photo_id(Path(name).stem)
         if number is not None:
             nested.setdefault(number, name)
-    df["image_reason"] = [f"images/{nested[int(i)]} is in a folder inside images/, which is not read: move it "
-                          "to images/"
+    df["image_reason"] = [f"images/{nested[int(i)]} {IN_SUBFOLDER}"
                           if reason == NO_IMAGE and int(i) in nested else reason
                           for i, reason in zip(df["id"], df["image_reason"], strict=True)]
     df["width"] = [r[2] for r in results]
