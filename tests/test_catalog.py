@@ -393,8 +393,8 @@ def test_a_rows_photo_in_a_folder_inside_images_is_named_on_its_missing_row(tmp_
     assert catalog.report.missing_image_reasons == {13690: reasons[13690]}
     assert any("move it to images/: ids 13690" in line for line in catalog.report.summary_lines())
     # And where the rows left out are counted (`index build`, `eda`, `data check --strict`).
-    assert catalog.report.left_out().startswith("1 of 3 rows usable: 0 rejected, 2 without an image (1 of them in a "
-                                                "folder inside images/: move them to images/), 0 with an unreadable")
+    assert catalog.report.left_out().startswith("1 of 3 rows usable: 0 rejected, 2 without an image (1 of them is in "
+                                                "a folder inside images/: move it to images/), 0 with an unreadable")
 
 
 def test_a_line_without_an_id_says_what_to_do(tmp_path: Path) -> None:

@@ -222,9 +222,11 @@ class DataReport:
         # The photos in a folder of images/ are said here too: `index build` showed "2 without an image" alone,
         # where the photos were in images/new/ (a new user's trial, stop 67).
         nested = sum(reason.endswith(IN_SUBFOLDER) for reason in self.missing_image_reasons.values())
+        which = ("it is" if self.missing_image == 1 else "all are" if nested == self.missing_image
+                 else f"{nested} of them {'is' if nested == 1 else 'are'}")
         return (f"{self.with_image:,} of {self.rows:,} rows usable: {rejected} rejected, {self.missing_image} "
-                "without an image" + (f" ({nested} of them in a folder inside images/: move them to images/)"
-                                      if nested else "")
+                "without an image" + (f" ({which} in a folder inside images/: move {'it' if nested == 1 else 'them'} "
+                                      "to images/)" if nested else "")
                 + f", {unreadable} with an unreadable image (`fashionrec data check {self.data_dir}` lists them)")
 
     def _missing_by_reason(self) -> dict[str, list[int]]:
