@@ -410,6 +410,28 @@ def test_a_line_without_an_id_says_what_to_do(tmp_path: Path) -> None:
     assert reasons == [said, said]
 
 
+def test_a_comma_joined_into_the_name_beside_a_text_column_after_it_is_said(tmp_path: Path) -> None:
+    # A new user's trial (stop 67): a Shopify-like export's "Body (HTML)" after the title held an unquoted comma;
+    # it was joined into the name ("Puma Backpack,<p>Roomy") and said only as "rows recovered 1". Kept, as a comma
+    # in the name is the likelier, but said by line with the name as read and what to do.
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(
+        "id,productDisplayName,Body (HTML),articleType,gender\n"
+        "1,Puma Backpack,<p>Roomy, light</p>,Backpacks,Unisex\n"
+        "2,Blue Tee,<p>Soft</p>,Tshirts,Men\n")
+    catalog = load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+    assert catalog.table["productDisplayName"].tolist() == ["Puma Backpack,<p>Roomy", "Blue Tee"]
+    assert catalog.report.recovered_names == {2: ["1", "Puma Backpack,<p>Roomy"]}
+    lines = catalog.report.summary_lines()
+    at = next(i for i, x in enumerate(lines) if x.startswith("rows recovered"))
+    assert lines[at + 1] == ("  line 2 (id 1): name read as 'Puma Backpack,<p>Roomy'; if the comma is in Body (HTML), "
+                             "quote that field")
+    # The Kaggle layout (the name last): nothing after the name to hold the comma, nothing more said.
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName\n1,Tshirts,Tee, slim\n")
+    catalog = load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+    assert catalog.report.rows_recovered == 1 and catalog.report.recovered_names == {}
+
+
 def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) -> None:
     rows = ['1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,"Classic 12 inch Tee',
             "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Plain Tee",

@@ -125,6 +125,10 @@ class DataReport:
     rows: int = 0
     rows_recovered: int = 0
     recovered_lines: list[int] = field(default_factory=list)
+    # Line -> [id as written, name as read] of the recovered rows whose comma a text column after the name (a
+    # shop's "Body (HTML)") may hold instead: kept as read, said (stop 67); recovered_beside names those columns.
+    recovered_names: dict[int, list[str]] = field(default_factory=dict)
+    recovered_beside: list[str] = field(default_factory=list)
     # Lines that were not UTF-8 and were read as Windows-1252 (the usual spreadsheet export) instead.
     non_utf8_lines: list[int] = field(default_factory=list)
     # How the file was read where it was not UTF-8 CSV with commas ("UTF-16", "tab-separated", "sep=; line").
@@ -275,6 +279,11 @@ class DataReport:
             f"rows             {self.rows}",
             f"rows recovered   {self.rows_recovered} (extra commas joined back into productDisplayName)",
         ]
+        lines += [f"  line {line} (id {i}): name read as {name!r}; if the comma is in "
+                  f"{' or '.join(self.recovered_beside)}, quote that field"
+                  for line, (i, name) in list(self.recovered_names.items())[:20]]
+        if len(self.recovered_names) > 20:
+            lines.append(f"  ... and {len(self.recovered_names) - 20} more (see --json)")
         if self.read_as:
             lines.append(f"read as          {', '.join(self.read_as)}")
         if self.non_utf8_lines:
@@ -1100,6 +1109,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # the name's commas, which the join below keeps ("Tee, red and white," read as "Tee" with stock " red and
     # white" when trailing separators were dropped first; a code review, stop 61).
     named_after = any(h.strip() for h in header[name_at + 1:])
+    # Text columns after the name that no label is read from (a shop's "Body (HTML)", "Tags"): a comma in one
+    # of them reads as the name's, as the likelier; such a row is said with its name as read (stop 67).
+    report.recovered_beside = [h for i, h in enumerate(header) if i > name_at and h.strip() and h not in COLUMNS
+                               and i != price_at]
     # The fields a row needs: the header's, less the unnamed columns that end it where the name is the last named
     # column (a header ending in a separator, a spreadsheet's empty last column). A value there is then the name's,
     # after a comma: "...,Casual,Tee, red and white" was the name "Tee", its tail dropped with the unnamed column
@@ -1201,6 +1214,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             row = joined + [""] * (n - width)      # the unnamed columns ending the header, if any: empty
             report.rows_recovered += 1
             report.recovered_lines.append(line)
+            if report.recovered_beside:
+                report.recovered_names[line] = [joined[id_at].strip(), joined[name_at]]
         elif len(row) < n - unnamed_tail:
             # Said what to do: "7 fields instead of 10" alone left a shop to count the separators.
             reject(line, f"{len(row)} fields instead of {n}: give the row its {n - len(row)} missing field"
