@@ -432,6 +432,23 @@ def test_a_comma_joined_into_the_name_beside_a_text_column_after_it_is_said(tmp_
     assert catalog.report.rows_recovered == 1 and catalog.report.recovered_names == {}
 
 
+def test_a_comma_in_a_text_column_before_the_labels_is_not_joined_into_the_name(tmp_path: Path) -> None:
+    # A new user's trial (stop 67): "Sports, Summer" unquoted in a Shopify-like export's Tags, between the title and
+    # the labels, was joined into the name ("... Jersey,") and shifted the type to "Sports" without a word.
+    (tmp_path / "images").mkdir()
+    whole = [f"{i},Tee {i},Tshirts,sport,Men" if i % 2 else f"{i},Bag {i},Backpacks,,Unisex" for i in range(1, 21)]
+    (tmp_path / "styles.csv").write_text("\n".join(["id,productDisplayName,articleType,Tags,gender", *whole,
+                                                    "30,Nike Jersey,Tshirts,Sports, Summer,Men",
+                                                    "31,Tee, slim,Tshirts,,Men"]) + "\n")
+    catalog = load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+    rejected = {r.line: r.reason for r in catalog.report.rows_rejected}
+    assert rejected == {22: "6 fields instead of 5, and the extra comma may not be in the name (articleType would be "
+                            "'Sports', a value no whole row has, and 'Tshirts' with the comma in Tags): quote the "
+                            "field that holds it"}
+    # A comma that leaves every label one whole rows have is the name's, as before.
+    assert catalog.table.set_index("id").loc[31, "productDisplayName"] == "Tee, slim"
+
+
 def test_an_unclosed_quote_does_not_swallow_the_rows_after_it(tmp_path: Path) -> None:
     rows = ['1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,"Classic 12 inch Tee',
             "2,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Plain Tee",

@@ -1113,6 +1113,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # of them reads as the name's, as the likelier; such a row is said with its name as read (stop 67).
     report.recovered_beside = [h for i, h in enumerate(header) if i > name_at and h.strip() and h not in COLUMNS
                                and i != price_at]
+    # Such a column with labels between it and the name ("Title, Product Type, Tags"): a comma in it, joined
+    # into the name, shifts those labels by a field ("Sports, Summer" in Tags read the type as "Sports", stop 67).
+    # The labels whole rows have tell it: each text column's index and the label columns before it.
+    text_after = [(i, [j for j in range(name_at + 1, i) if header[j] in ATTRIBUTES])
+                  for i, h in enumerate(header) if h in report.recovered_beside]
+    text_after = [(i, labels) for i, labels in text_after if labels]
     # The fields a row needs: the header's, less the unnamed columns that end it where the name is the last named
     # column (a header ending in a separator, a spreadsheet's empty last column). A value there is then the name's,
     # after a comma: "...,Casual,Tee, red and white" was the name "Tee", its tail dropped with the unnamed column
@@ -1149,6 +1155,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # (With a few whole rows at least: a file whose every name has a comma has no values to tell by, and its rows
     # were all rejected, a review.)
     whole = sum(1 for _, row in rows if whole_row(row))
+    label_values = {j: {row[j].strip().lower() for _, row in rows if whole_row(row)} | {"", "na"}
+                    for j in {j for _, labels in text_after for j in labels}}
     unknown_before = before is not None and "year" not in header and "season" not in header and whole >= 20
 
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
@@ -1205,6 +1213,16 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                            f"{row[name_at].strip()!r}, one of the {before} values: the comma may be in {before} "
                            f"({sep.join(row[name_at - 1:name_at + 1]).strip()!r})")
                 where = "may not be"
+            if not shifted:
+                for i, labels in text_after:
+                    # The comma in text column i instead: the labels before it as the row wrote them.
+                    alt = row[:i] + [sep.join(row[i:i + len(row) - width + 1])] + row[i + len(row) - width + 1:]
+                    odd = next((j for j in labels if joined[j].strip().lower() not in label_values[j]), None)
+                    if odd is not None and all(alt[j].strip().lower() in label_values[j] for j in labels):
+                        shifted = (f"{header[odd]} would be {joined[odd].strip()!r}, a value no whole row has, and "
+                                   f"{alt[odd].strip()!r} with the comma in {header[i]}")
+                        where = "may not be"
+                        break
             if shifted:
                 # The extra comma is before the name ("Navy, Blue"), or may be after it: joining would shift
                 # columns and keep a row of wrong values.
