@@ -3073,3 +3073,16 @@ def test_an_empty_search_offers_a_search_to_try_as_a_link(client):
         assert re.search(r'id="example">Try a product type, a colour or a brand, such as <a href="/\?q=blue\+jeans">'
                          r"blue jeans</a>\.</p>", page), q
     assert 'id="example"' not in client.get("/", params={"q": "!!!"}).text      # no letters: no words to try
+
+
+def test_a_search_that_speaks_of_a_photo_links_to_the_photo_search(client):
+    # "something like this photo" typed in the box: "Nothing in the catalogue matches" and "such as blue jeans"
+    # only, where the shopper wanted the photo search (a shopper's trial, stop 67).
+    for q in ("something like this photo", "shoes like my pictures", "Find this IMAGE"):
+        page = html.unescape(client.get("/", params={"q": q}).text)
+        assert re.search(r'id="by-photo">[^<]*<a href="/upload">search by photo</a>', page), q
+        assert 'id="example"' not in page, q         # the photo search is what to try, not "blue jeans"
+        assert 'class="skip" href="#notices"' in page, q
+    # Not where names have the words, nor for a word that only holds "pic" ("picnic").
+    for q in ("shirt", "picnic basket"):
+        assert 'id="by-photo"' not in client.get("/", params={"q": q}).text, q

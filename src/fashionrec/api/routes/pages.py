@@ -65,6 +65,11 @@ from fashionrec.word_search import search_words
 # A product's number as a shopper copies it from its page: "15970", "Product 15970", "#15970", "item no. 15970".
 PRODUCT_NUMBER = re.compile(r"((?:product|item|style|id)\s*(?:no\.?|number|#)?\s*|#\s*)?(\d{1,12})", re.IGNORECASE)
 
+# A shopper who writes of a photo ("something like this photo", "shoes like my picture") wants the photo search,
+# which the box cannot do: no name has the word, and the page said only "Nothing in the catalogue matches" and
+# offered "blue jeans" (a shopper's trial, stop 67).
+PHOTO_WORDS = re.compile(r"\b(?:photo|picture|pic|image|snap|screenshot)s?\b", re.IGNORECASE)
+
 WEB = Path(__file__).resolve().parents[2] / "web"
 
 
@@ -324,6 +329,8 @@ def catalogue_page(
     with service.reading():
         total, items = service.rec.browse(with_price(), query or None, offset=offset, limit=PAGE_SIZE,
                                           sort=order_by, strict=strict)
+        # Where no name has the words: a link to the photo search, not the example search.
+        photo_url = f"{root}/upload" if query and total == 0 and PHOTO_WORDS.search(query) else None
         # Said only where it is true: a link can't put "no product matches X" in the page's mouth.
         corrected = corrected.strip()
         if not (corrected and (total or by_meaning(query)) and matching(corrected) == 0
@@ -571,7 +578,8 @@ def catalogue_page(
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
         # On a page of word matches and the closest after them, where the closest start (None: not on it).
         "closest_from": filled - offset if filled and 0 < filled - offset < len(items) else None,
-        "suggest_url": suggest_url, "unfiltered_url": unfiltered_url, "example_url": example_url,
+        "suggest_url": suggest_url, "unfiltered_url": unfiltered_url, "example_url": None if photo_url else example_url,
+        "photo_url": photo_url,
         "example": EXAMPLE_SEARCH, "corrected": corrected,
         "corrected_url": corrected_url,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest
