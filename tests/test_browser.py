@@ -478,9 +478,24 @@ def test_upload_a_photo(server, page, fixture_dir):
     # A photo of no catalogue product: what the model sees is shown, and no product is named.
     tilted = ARTIFACTS / "tilted.jpg"
     Image.open(photo).convert("RGB").rotate(20, expand=True, fillcolor="white").save(tilted)
-    page.set_input_files("#file", str(tilted))
+    with page.expect_response(lambda r: "/api/search/image" in r.url) as answer:
+        page.set_input_files("#file", str(tilted))
     page.wait_for_selector("#upload-result:not([hidden])")
     assert page.locator("#predicted .chip").first.is_visible() and page.locator("#same-note").is_hidden()
+    # The model's guesses (20% and up) head each list under "Similar items", in a group of their own, then every
+    # value once: a shop's 93 types alphabetically put "Formal Shoes" 29th under a shoe photo, to scroll to on a
+    # phone (a shopper's trial, stop 67).
+    predicted = answer.value.json()["predicted"]
+    for key in ("gender", "articleType", "baseColour"):
+        values = page.evaluate(f"[...document.querySelectorAll('#refine select[name={key}] option')].slice(1)"
+                               ".map(o => o.value)")
+        guesses = [p["label"] for p in predicted[key] if p["prob"] >= 0.2 and p["label"] in values]
+        assert values[:len(guesses)] == guesses and len(values) == len(set(values)), (key, values, predicted[key])
+        groups = page.evaluate(f"[...document.querySelectorAll('#refine select[name={key}] optgroup')]"
+                               ".map(g => g.label)")
+        assert groups == (["The model’s guesses"] + (["All"] if len(values) > len(guesses) else []) if guesses
+                          else []), (key, groups)
+    assert page.locator("#refine optgroup").count() >= 1       # some list has guesses
     with page.expect_response(lambda r: "/api/search/image" in r.url):
         page.set_input_files("#file", str(photo))
     page.wait_for_selector("#same-note:not([hidden])")

@@ -838,6 +838,7 @@
     fitTurned();
     document.getElementById("turned-note").hidden = !json.turned;
     document.getElementById("grey-note").hidden = !json.greyscale;
+    guessesFirst(json.predicted);
     // Not "choose a colour" with one chosen (a shopper's trial read it under Colour: Green).
     var colourChosen = refine.querySelector("select[name=baseColour]");
     document.getElementById("grey-choose").hidden = !!(colourChosen && colourChosen.value);
@@ -952,6 +953,31 @@
   // shopper's re-trial): the choices stayed hidden there before.
   var shown = null;
   var refine = document.getElementById("refine");
+  // Each list's values as the page gives them (alphabetical), its first option ("Any") apart.
+  var refineValues = {};
+  refine.querySelectorAll("select").forEach(function (s) {
+    refineValues[s.name] = Array.prototype.slice.call(s.options, 1).map(function (o) { return o.value; });
+  });
+  // The model's guesses for the photo (GUESS and up, 3 at most) head each list, in their own group, then every
+  // value: a shop's 93 types alphabetically put "Formal Shoes" 29th under a shoe photo, after Bangle and Bath Robe,
+  // to scroll to on a phone (a shopper's trial, stop 67). The choice made stays chosen.
+  function guessesFirst(predicted) {
+    refine.querySelectorAll("select").forEach(function (s) {
+      var all = refineValues[s.name] || [];
+      var guesses = (predicted[s.name] || []).filter(function (p) {
+        return p.prob >= GUESS && all.indexOf(p.label) >= 0;
+      }).map(function (p) { return p.label; });
+      function options(values) {
+        return values.map(function (v) { return "<option>" + esc(v) + "</option>"; }).join("");
+      }
+      var rest = all.filter(function (v) { return guesses.indexOf(v) < 0; });
+      var value = s.value;
+      s.innerHTML = s.options[0].outerHTML + (guesses.length ?
+        '<optgroup label="The model\u2019s guesses">' + options(guesses) + "</optgroup>" +
+        (rest.length ? '<optgroup label="All">' + options(rest) + "</optgroup>" : "") : options(all));
+      s.value = value;
+    });
+  }
   function refineQuery() {
     var q = "";
     refine.querySelectorAll("select").forEach(function (s) {
