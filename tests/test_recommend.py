@@ -1270,6 +1270,12 @@ def test_vague_occasion_and_weather_words_mean_types_and_usages(rec):
     assert rec.parse_query("interview shirt") == {"articleType": ["Shirts"], "usage": ["Formal"]}
     assert rec.parse_query("date night heels") == {"articleType": ["Heels"]}   # the fixture has no Party
     assert "Night suits" not in rec.parse_query("date night").get("articleType", [])
+    # Stop 67's shopper: "running kit for a woman" read "kit" as Mens Grooming Kit (96 face washes and creams);
+    # a sport's kit is sportswear.
+    assert rec.parse_query("running kit for a woman") == {"usage": ["Sports"], "gender": ["Unisex", "Women"]}
+    for q in ("gym kit", "football kit", "cricket kit"):
+        assert rec.parse_query(q) == {"usage": ["Sports"]}, q
+        assert {r.item["usage"] for r in rec.search_text(q, k=5)} == {"Sports"}, q
     warm = sorted(set(WARM_TYPES) & set(rec.items["articleType"]))
     assert warm and {r.item["articleType"] for r in rec.search_text("winter wear", k=5)} <= set(warm)
     men = rec.search_text("warm clothes for men", k=5)

@@ -230,6 +230,12 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
                "prom": "Party",
                # Festivals ("diwali" listed a slogan T-shirt, with "Did you mean dial?").
                "diwali": "Ethnic", "navratri": "Ethnic", "eid": "Ethnic", "festival": "Ethnic"}
+# A sport's "kit" is its clothes and shoes, not the catalogue's one type with the word: "running kit for a woman"
+# read "kit" as Mens Grooming Kit and listed 96 face washes and creams (stop 67's shopper). Read as one word
+# (PHRASES), as "date night" is; "grooming kit" and "shaving kit" still find the grooming kits.
+SPORT_KITS = {f"{sport} kit": "Sports" for sport in ("running", "jogging", "gym", "workout", "training", "sports",
+                                                      "sport", "football", "cricket", "tennis", "badminton", "yoga")}
+USAGE_WORDS.update(SPORT_KITS)
 # Words that say what a product is for, not what it is: beside a type they only rank (text_search's
 # TextSearch._word_mask). "watch for gift" listed the 40 watches the catalogue types "Free Gifts" (the only
 # watches with the word), none of its 2,288 others.
@@ -373,6 +379,7 @@ AGE_WORDS = re.compile(
     r"(?:[\s-]*olds?)?\b"
     rf"|\b(?:for\s+)?(?:aged?)\s*[:-]?\s*{_AGE}(?:\s*(?:-|to)\s*{_AGE})?\b", re.IGNORECASE)
 CHILD_AGE = 14
+_AGE_LEAD = re.compile(r"for\s+(?:an?\s+|my\s+)?", re.IGNORECASE)   # AGE_WORDS' words before an age
 
 
 # The catalogue's type labels as a sentence says them: "The catalogue has no Pepe Jeans Tshirts" read as a
@@ -408,8 +415,20 @@ def plural(label: str) -> str:
 
 def age_words(query: str) -> tuple[str, list[str], bool]:
     """(``query`` without what it says about age, those parts as typed, whether an age is a child's):
-    "dress for 6 year old girl" is ("dress girl", ["for 6 year old"], True)."""
-    rest, said = _taken_out(AGE_WORDS, query)
+    "dress for 6 year old girl" is ("dress for girl", ["6 year old"], True), "clothes for ten year old"
+    ("clothes", ["for ten year old"], True)."""
+    said: list[str] = []
+
+    def taken(age: re.Match) -> str:
+        # Before a wearer, "for a"/"for my" stay: "a gift for a 10-year-old girl" searched and showed "a gift girl"
+        # in the box, the title and the notice (stop 67's shopper). Without one, "kurta for 5 year old" is "kurta".
+        lead = _AGE_LEAD.match(age.group())
+        after = re.match(r"\W*([a-z]+)", age.string[age.end():], re.IGNORECASE)
+        kept = lead.group() if lead and after and genders_named(after.group(1).lower()) else ""
+        said.append(age.group()[len(kept):].strip())
+        return " " + re.sub(r"\ban\b", "a", kept) + " "       # "for an 8 year old boy": "for a boy"
+
+    rest = tidied(AGE_WORDS.sub(taken, query))
     # A number's letters apart from its unit: "5yo" had no age in it, so "dress for a 5yo" was not a child's.
     ages = [int(n) if n.isdigit() else _NUMBER_NAMES.index(n) + 1
             for part in said for n in re.findall(r"\d+|[a-z]+", part.lower()) if n.isdigit() or n in _NUMBER_NAMES]

@@ -33,6 +33,7 @@ from fashionrec.vocabulary import (
     GENDER_WORDS,
     IMITATIONS,
     SEASON_SYNONYMS,
+    SPORT_KITS,
     USAGE_WORDS,
     WEATHER_KEYS,
     TypeWords,
@@ -52,6 +53,8 @@ from fashionrec.vocabulary import (
 STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
                         "i", "wear", "something", "anything", "some", "but"])
 PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
+# Not a sport's kit, one word ("runningkit"): by it, "running" or "football" alone found every Sports product.
+_NO_PREFIX = frozenset(norm(k) for k in SPORT_KITS)
 WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
 AUTOCORRECT_MIN_PRODUCTS = 20   # a spelling fewer products use (or 2% of a small catalogue's) is only suggested
 # How much a candidate spelling's use counts against its cost in edits: ten times as many products as
@@ -257,7 +260,8 @@ class WordSearch:
         # Everyday words by the type or wearer they mean ("tee", "ladies"), long ones as prefixes as well
         # ("jewell" finds what "jewellery" finds).
         aliases = self.aliases
-        keys = [k for k in aliases if k.startswith(word)] if len(word) >= PREFIX_MIN else [word]
+        keys = [k for k in aliases if k.startswith(word) and (k == word or k not in _NO_PREFIX)] \
+            if len(word) >= PREFIX_MIN else [word]
         for key in keys:
             col, values = aliases.get(key, (None, None))
             if col in self.items:
