@@ -662,11 +662,15 @@ def test_an_age_in_a_search_is_left_out_and_said(client):
     assert "these are the products for 'kids jeans'." in page and page.count("these are the products for") == 1
     # A bare number no product has, found to be one only after the age is out: said once, by its notice.
     page = html.unescape(client.get("/", params={"q": "jeans 999 for a 40-year-old man"}).text)
-    assert "'999' was left out of the search; these are the products for 'jeans man'." in page
+    assert "'999' was left out of the search; these are the products for 'jeans for a man'." in page
     assert page.count("these are the products for") == 1
     page = html.unescape(client.get("/", params={"q": "jeans for a 40-year-old man"}).text)
-    assert "'for a 40-year-old' was left out of the search; these are the products for 'jeans man'." in page
-    assert f"{rec.browse(q='jeans man', limit=0)[0]} item" in page
+    assert "'40-year-old' was left out of the search; these are the products for 'jeans for a man'." in page
+    assert f"{rec.browse(q='jeans for a man', limit=0)[0]} item" in page
+    assert rec.browse(q="jeans for a man", limit=0)[0] == rec.browse(q="jeans man", limit=0)[0]
+    # Stop 67's shopper: "a gift for a 10-year-old girl" was "a gift girl" in the box, the title and the notice.
+    page = html.unescape(client.get("/", params={"q": "a gift for a 10-year-old girl"}).text)
+    assert 'value="a gift for a girl"' in page and "a gift girl" not in page
 
 
 def test_the_word_colour_beside_a_colour_searches_the_colour(client):

@@ -139,10 +139,10 @@ def test_a_word_qualified_into_another_thing_does_not_mean_it():
 def test_ages_are_read_out_of_a_query():
     from fashionrec.vocabulary import age_words
 
-    assert age_words("dress for 6 year old girl") == ("dress girl", ["for 6 year old"], True)
+    assert age_words("dress for 6 year old girl") == ("dress for girl", ["6 year old"], True)
     assert age_words("clothes for ten year old") == ("clothes", ["for ten year old"], True)
     assert age_words("baby clothes 6 months")[2] and age_words("frock 2-3 years")[:2] == ("frock", ["2-3 years"])
-    assert age_words("watch for 40 year old man") == ("watch man", ["for 40 year old"], False)
+    assert age_words("watch for 40 year old man") == ("watch for man", ["40 year old"], False)
     assert age_words("gift for dad under 1000") == ("gift for dad under 1000", [], False)     # a price, no age
     assert age_words("jeans 32") == ("jeans 32", [], False)
     # Stop 63: "dress for a 5yo" searched "dress 5yo", and "5yo" held no age for a child's.
@@ -157,7 +157,13 @@ def test_the_api_and_the_page_read_an_age_alike():
     # page searched "kids kurta".
     assert read_ages("kurta for 5 year old") == ("kids kurta", ["for 5 year old"], True)
     assert read_ages("kurta age 5") == ("kids kurta", ["age 5"], True)
-    assert read_ages("dress for 6 year old girl") == ("dress girl", ["for 6 year old"], False)   # a wearer named
+    assert read_ages("dress for 6 year old girl") == ("dress for girl", ["6 year old"], False)   # a wearer named
+    # Stop 67's shopper: "a gift for a 10-year-old girl" was searched, and shown in the box, as "a gift girl". The
+    # age alone is left out where a wearer follows it, so the words typed around it stay.
+    assert read_ages("a gift for a 10-year-old girl") == ("a gift for a girl", ["10-year-old"], False)
+    assert read_ages("gift for my 10 year old daughter") == ("gift for my daughter", ["10 year old"], False)
+    assert read_ages("shoes for an 8 year old boy")[0] == "shoes for a boy"
+    assert read_ages("top for 6 year old in blue") == ("kids top in blue", ["for 6 year old"], True)
     assert read_ages("5 year old") == ("kids", ["5 year old"], True)      # "kids " with a space, on the page
     assert read_ages("watch under 500") == ("watch under 500", [], False)
 

@@ -336,7 +336,7 @@ def _kinds_alone(words: list[str]) -> list[str]:
 def read_ages(query: str) -> tuple[str, list[str], bool]:
     """(``query`` as searched without what it says of age, those parts as typed, whether a child's age made it a
     search for kids), as the catalogue page and the API both read it: "kurta for 5 year old" is ("kids kurta",
-    ["for 5 year old"], True); "dress for 6 year old girl" ("dress girl", [...], False), the wearer being named.
+    ["for 5 year old"], True); "dress for 6 year old girl" ("dress for girl", [...], False), the wearer being named.
     The API read "for 5" as a price and listed women's kurtas where the page listed kids' (a stop 63 trial).
     The word "colour" beside a colour is left out first (:func:`~fashionrec.vocabulary.without_colour_word`:
     "red colour dress" is "red dress"), as this is the reading all three make first."""
