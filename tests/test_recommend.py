@@ -1172,6 +1172,69 @@ def test_attribute_aware_ranking(rec, monkeypatch):
     assert scores == sorted(scores, reverse=True) and max(scores) <= 1.0 + 1e-5
 
 
+def _tagger_reads_gender(rec, monkeypatch, gender: str, p: float) -> None:
+    """The tagger made to read every photo as ``gender`` with probability ``p`` (the rest shared out evenly)."""
+    real_infer = rec.tagger.infer
+    j = rec.tagger.classes["gender"].index(gender)
+
+    def reads(images, **kw):
+        vecs, probs = real_infer(images, **kw)
+        g = np.full_like(probs["gender"], (1 - p) / (probs["gender"].shape[1] - 1))
+        g[:, j] = p
+        return vecs, dict(probs, gender=g)
+
+    monkeypatch.setattr(rec.tagger, "infer", reads)
+
+
+def _photo_scores(rec, photo, exclude: int, **kw) -> dict[int, float]:
+    return {r.id: r.score for r in rec.similar_to_image(photo, exclude_ids={exclude}, **kw)[1]}
+
+
+def test_photo_search_lists_the_other_sex_after_where_the_tagger_is_sure(rec, monkeypatch):
+    # A men's track pants' photo (the tagger: Men 0.92) listed a women's track pant first, where the gender weighed
+    # 0.1 alone (a trial, stop 66); a catalogue product's similar items keep to its wearer.
+    import fashionrec.recommend as recommend
+
+    i = _some_id(rec, articleType="Track Pants", gender="Women")       # its own product left out: a new photo
+    photo = Image.open(rec.image_path(i))
+    _tagger_reads_gender(rec, monkeypatch, "Men", 0.97)
+    predicted, recs = rec.similar_to_image(photo, k=12, exclude_ids={i})
+    assert predicted["gender"][0] == ("Men", pytest.approx(0.97))
+    women = [r.item["gender"] in ("Women", "Girls") for r in recs]
+    assert women == sorted(women), [r.item["gender"] for r in recs]
+    # Each women's product loses PHOTO_WRONG_WEARER; the men's and the unisex ones nothing.
+    after = _photo_scores(rec, photo, i, k=150)
+    monkeypatch.setattr(recommend, "PHOTO_WRONG_WEARER", 0.0)
+    before = _photo_scores(rec, photo, i, k=150)
+    both = after.keys() & before.keys()
+    genders = {j: rec.item(j)["gender"] for j in both}
+    assert {"Men", "Women", "Unisex"} <= set(genders.values())
+    for j in both:
+        lost = 0.5 if genders[j] in ("Women", "Girls") else 0.0
+        assert after[j] == pytest.approx(before[j] - lost, abs=1e-5), genders[j]
+
+
+def test_photo_search_weighs_the_wearer_as_before_where_the_tagger_is_unsure_or_a_gender_is_chosen(
+        rec, monkeypatch):
+    import fashionrec.recommend as recommend
+
+    i = _some_id(rec, articleType="Track Pants", gender="Women")
+    photo = Image.open(rec.image_path(i))
+    off = lambda: monkeypatch.setattr(recommend, "PHOTO_WRONG_WEARER", 0.0)  # noqa: E731
+    # Unsure (Men 0.6): the gender's weight alone, as before.
+    _tagger_reads_gender(rec, monkeypatch, "Men", 0.6)
+    unsure = _photo_scores(rec, photo, i, k=20)
+    # Women's and unisex products chosen on a photo read surely as men's: the women's are what was asked for, and
+    # the unisex ones do not come before them for the photo's sake.
+    _tagger_reads_gender(rec, monkeypatch, "Men", 0.97)
+    chosen = _photo_scores(rec, photo, i, k=100, filters={"gender": ["Women", "Unisex"]})
+    assert {rec.item(j)["gender"] for j in chosen} == {"Women", "Unisex"}
+    off()
+    assert chosen == pytest.approx(_photo_scores(rec, photo, i, k=100, filters={"gender": ["Women", "Unisex"]}))
+    _tagger_reads_gender(rec, monkeypatch, "Men", 0.6)
+    assert unsure == pytest.approx(_photo_scores(rec, photo, i, k=20))
+
+
 def test_photo_of_an_indexed_product_finds_it_first_even_when_the_tagger_is_wrong(rec, monkeypatch):
     i = _some_id(rec, articleType="Tshirts")
     real_infer = rec.tagger.infer

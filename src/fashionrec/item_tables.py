@@ -270,6 +270,21 @@ class ItemTables:
             said = [child for child, filed in GROWN_UP.items() if filed == gender]
         return self._worn_by(said[0] if len(said) == 1 else "child")
 
+    def _other_sex(self, gender: str) -> np.ndarray:
+        """(n,) bool, read-only: the rows filed under the other sex than ``gender`` (Men or Boys: Women's and Girls';
+        Women or Girls: Men's and Boys'; anything else: none), by their gender label alone. A photo's wearer is
+        read by the tagger, which tells men's from women's far better than a grown-up's from a child's (stop 49):
+        so not the age, which :meth:`_worn_by` also keeps to. Unisex products are for either. Computed once per
+        gender and version of the items."""
+        key = ("other sex", gender)
+        if key not in self._codes:
+            other = {"Men": ("Women", "Girls"), "Boys": ("Women", "Girls"),
+                     "Women": ("Men", "Boys"), "Girls": ("Men", "Boys")}.get(gender, ())
+            mask = np.isin(self._labels("gender"), list(other))
+            mask.flags.writeable = False        # shared by every query, as _worn_by's masks are
+            self._codes[key] = mask
+        return self._codes[key]
+
     def _worn_by(self, wearer: str) -> np.ndarray:
         """(n,) bool, read-only: the rows ``wearer`` (a gender, "child", or "" for unknown) wears, as
         :meth:`_wearers` says; computed once per wearer and version of the items."""
