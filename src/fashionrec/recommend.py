@@ -186,12 +186,12 @@ ACCESSORY_WRONG_WEARER = 0.05
 # 0.92) listed a women's track pant first, 0.82 similar against 0.76 for the first men's, where gender weighs 0.1
 # (a trial, stop 66). Unisex products are for either; where it is unsure, the gender weighs 0.1 alone as before;
 # a gender chosen among the filters is the wearer instead. Not the age: the tagger rarely reads a child's photo
-# surely as a child's (stop 49). Less than the type's weight, so that a look-alike of the photo's type for the other
-# sex still comes before another type for its own. At 0.8 the tagger's gender is right for 95.6% of the 1,327 of
-# 1,500 validation photos it reads so (97.3% of 1,226 at 0.9); against the train+val index, own id left out
-# (/tmp/h67wearer/exp.py, stop 67), P@10 type / type + colour / same wearer 0.9029 / 0.6600 / 0.9388 without,
-# 0.9031 / 0.6585 / 0.9446 at 0.8 (0.9029 / 0.6587 / 0.9425 at 0.9, 0.9029 / 0.6584 / 0.9409 at 0.95; 0.3 off at
-# 0.9: 0.9418; 1.0 off as 0.5).
+# surely as a child's (stop 33, "Tried, not kept"). Less than the type's weight, so that a look-alike of the
+# photo's type for the other sex still comes before another type for its own. At 0.8 the tagger's gender is right
+# for 95.6% of the 1,327 of 1,500 validation photos it reads so (97.3% of 1,226 at 0.9); against the train+val
+# index, own id left out (/tmp/h67wearer/exp.py, stop 67), P@10 type / type + colour / same wearer 0.9029 / 0.6600
+# / 0.9388 without, 0.9031 / 0.6585 / 0.9446 at 0.8 (0.9029 / 0.6587 / 0.9425 at 0.9, 0.9029 / 0.6584 / 0.9409 at
+# 0.95; a penalty of 0.3 at 0.9: 0.9418; of 1.0 as 0.5).
 PHOTO_WEARER_SURE = 0.8
 PHOTO_WRONG_WEARER = 0.5
 # Added, for a catalogue item's similar items, to those whose name says the same kind of their type
