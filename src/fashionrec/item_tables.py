@@ -273,7 +273,7 @@ class ItemTables:
     def _other_sex(self, gender: str) -> np.ndarray:
         """(n,) bool, read-only: the rows filed under the other sex than ``gender`` (Men or Boys: Women's and Girls';
         Women or Girls: Men's and Boys'; anything else: none), by their gender label alone. A photo's wearer is
-        read by the tagger, which tells men's from women's far better than a grown-up's from a child's (stop 49):
+        read by the tagger, which tells men's from women's far better than a grown-up's from a child's (stop 33):
         so not the age, which :meth:`_worn_by` also keeps to. Unisex products are for either. Computed once per
         gender and version of the items."""
         key = ("other sex", gender)
