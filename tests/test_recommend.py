@@ -4024,6 +4024,29 @@ def test_a_word_of_a_types_name_is_that_word_not_the_start_of_a_longer_one():
     assert words.mask(search_words("analog")).tolist() == [False, False, True]      # a long word still starts one
 
 
+def test_a_word_is_read_over_the_catalogue_once_whatever_words_come_with_it(monkeypatch):
+    # Stop 67: a search asks the word tables for many sets of its words (less its occasion, its wearer, each part, a
+    # correction's browses), and each set read every row again per word: "party dress for women under 1500 in red or
+    # black" read its 7 words 20 times, 3.2-4.4 s on the shared server at load.
+    import pandas as pd
+
+    from fashionrec import word_search
+    from fashionrec.vocabulary import TypeWords
+    from fashionrec.word_search import WordSearch
+
+    rows = [("Dresses", "Dress", "Women Red Party Dress"), ("Dresses", "Dress", "Women Black Dress"),
+            ("Tshirts", "Topwear", "Men Red Tshirt")]
+    items = pd.DataFrame(rows, columns=["articleType", "subCategory", "productDisplayName"])
+    words = WordSearch(items, TypeWords(items))
+    scanned = []
+    scan = word_search._Rows.mask
+    monkeypatch.setattr(word_search._Rows, "mask", lambda self, pattern: scanned.append(pattern) or scan(self, pattern))
+    assert words.mask(["red", "dress"]).tolist() == [True, False, False]
+    assert words.mask(["party", "red", "dress"]).tolist() == [True, False, False]
+    assert words.mask(["dress"]).tolist() == [True, True, False]
+    assert len(scanned) == 3, scanned       # red, dress, party: once each
+
+
 def test_a_misspelling_is_read_as_the_likely_word_not_the_nearest_rare_one():
     import pandas as pd
 

@@ -1007,7 +1007,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._named_otherwise()
         self._looks_otherwise()
         self._words().catalogue_words()
-        self._words().name_text()
+        self._words().warm_names()       # name_text and its rows for regular expressions
         self._words().denying([])       # the "Non Leather" table: 0.18 s at 40k, was the first search's
         self._names()
         self._brand_words()      # the brands' tables, one-word and two-word
