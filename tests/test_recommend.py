@@ -1557,6 +1557,42 @@ def test_the_text_search_reads_a_query_as_the_catalogue_page_does(tmp_path):
     assert r.parse_query("kurta pajama for women")["gender"] == ["Unisex", "Women"]
 
 
+def test_a_kind_of_a_type_lists_its_type_the_named_first_then_the_others_by_meaning(tmp_path):
+    # Stop 67: "canvas shoes" found the 102 Casual Shoes named so (and by meaning any of five shoe types), "maxi skirt"
+    # none ("The catalogue has no maxi skirts"); and a widened phrase's others came in the catalogue's order on the
+    # page ("jogging shoes": Nike Incinerate first, where its closest matches had been Nike's Roshe Run).
+    r, _ = _scratch(tmp_path)
+    it = r.items
+    grown = it["gender"].isin(["Men", "Women"])
+    casual = it.index[(it["articleType"] == "Casual Shoes") & grown]
+    it.loc[casual[0], "productDisplayName"] = "Vans Men Black Canvas Shoes"
+    r._reindex()
+    r.text_embeddings = np.array(r.text_embeddings, copy=True)
+
+    def closest(label, query: str) -> int:      # the product at ``label`` made the closest in meaning to ``query``
+        r.text_embeddings[r._row[int(it.loc[label, "id"])]] = query_vector(query)
+        return int(it.loc[label, "id"])
+
+    canvas = it["productDisplayName"].str.contains("Canvas") & (it["articleType"] == "Casual Shoes")
+    named = set(it["id"][canvas])       # the fixture's own Converse canvas shoe and this one
+    near = closest(it.index[(it["articleType"] == "Casual Shoes") & grown & ~canvas][-1], "canvas shoes")
+    every = set(it["id"][it["articleType"] == "Casual Shoes"])
+    total, page = r.browse(q="canvas shoes", limit=len(r.items))
+    assert total == len(every) and {p["id"] for p in page} == every, total
+    ids = [p["id"] for p in page]
+    assert set(ids[:len(named)]) == named and ids[len(named)] == near, [p["productDisplayName"] for p in page[:3]]
+    found = [x.id for x in r.search_text("canvas shoes", k=len(every), min_similarity=RELEVANT_TEXT_SIMILARITY)]
+    assert set(found) == every and set(found[:len(named)]) == named and found[len(named)] == near, found
+    # None named: the type, the closest first, and a note that says so.
+    skirts = it.index[(it["articleType"] == "Skirts") & grown]
+    near = closest(skirts[-1], "maxi skirt")
+    total, page = r.browse(q="maxi skirt", limit=len(r.items))
+    assert total == (it["articleType"] == "Skirts").sum() and page[0]["id"] == near
+    assert r.search_text("maxi skirt", k=1)[0].id == near
+    assert "No product is named 'maxi skirt': the catalogue's skirts are listed for it, the closest in meaning " \
+        "first." in r.reading_notes("maxi skirt")
+
+
 def test_a_colour_search_lists_a_product_whose_name_says_other_colours_after_its_tier(monkeypatch, tmp_path):
     # A shopper's trial (stop 64): "red kurta" listed first "Global Desi Women Multi Coloured Kurta", filed Red, a
     # multicolour print. A name that says many colours, or only other ones, goes after the rest of its tier, by

@@ -313,6 +313,9 @@ _KIND_PHRASES = {tuple(singular(w) for w in key.split()) for key in SYNONYMS
                  if len(key.split()) == 2 and singular(key.split()[0]) in KINDS}
 
 
+# WIDE_PHRASES by their search words, as a query's phrase is read: "canvas shoes" is ("canva", "shoe").
+_WIDE_PHRASES = {tuple(search_words(phrase)): kind for phrase, kind in WIDE_PHRASES.items()}
+
 _CHILD_AGES = frozenset(singular(norm(w)) for w in CHILD_AGE_WORDS)
 # The ages of a baby (not "junior"): the word finds the babies' products however they are named (rompers, booties).
 _BABY_AGES = _CHILD_AGES - {"junior"}
@@ -764,7 +767,10 @@ class TextSearch:
             # so) after every product named with the words, whatever its colour label ("black running shoes": the
             # ASICS ones named "Running Black" but labelled otherwise came after Lotto's black sports shoes).
             rank |= ~reading.type_only[rows] << 11
-            rows = rows[np.argsort(-rank, kind="stable")]
+            # Those found by their type alone by meaning within their tier, as search_text lists them: in the
+            # catalogue's order, "jogging shoes" (named by none) listed the 1,815 Sports Shoes from Nike Incinerate
+            # on, where its closest matches had been Nike's Roshe Run and Free Run (stop 66's gap).
+            rows = rows[np.lexsort((-self._meaning_of(q, reading.type_only, rows), -rank))]
             ranks = np.sort(rank)[::-1]     # per position, the rank of the row there: each reordering keeps tiers
             rows = _names_taking_turns(rows, ranks, self._names())
             if self._gift_alone(words):      # not the fragrance gift sets first for having the word "gift"
@@ -786,6 +792,16 @@ class TextSearch:
             # Stable, so the order above breaks ties; no price sorts after every price either way.
             rows = rows[np.argsort(price_order_key(self.prices()[rows], sort, strict)[0], kind="stable")]
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
+
+    def _meaning_of(self, query: str, which: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """(len(rows),) float32: the MiniLM cosine of ``query`` to each of ``rows`` that ``which`` ((n,) bool) marks,
+        0 for the others; zeros without reading the text model where it marks none of them."""
+        marked = which[rows]
+        out = np.zeros(len(rows), np.float32)
+        if marked.any():
+            with one_blas_thread:
+                out[marked] = self.text_embeddings[rows[marked]] @ query_vector(self._as_meant(query))
+        return out
 
     def price_median(self, filters: dict | None = None, q: str | None = None) -> float | None:
         """The median price of the products :meth:`browse` lists for ``filters`` and ``q``, which a soft
@@ -937,8 +953,8 @@ class TextSearch:
         :data:`~fashionrec.vocabulary.WIDE_PHRASES` ("running shoes": Sports Shoes) and has the query's other
         ``words``; none where no such phrase is said. :meth:`browse` ranks the products named with every word
         first."""
-        wide = [(said, WIDE_PHRASES[said]) for key, phrase, _ in phrases if key == "articleType"
-                and (said := tuple(search_words(phrase))) in WIDE_PHRASES]
+        wide = [(said, _WIDE_PHRASES[said]) for key, phrase, _ in phrases if key == "articleType"
+                and (said := tuple(search_words(phrase))) in _WIDE_PHRASES]
         if not wide:
             return np.zeros(len(self.items), bool)
         said, kind = wide[0]
@@ -1781,6 +1797,13 @@ class TextSearch:
                 toned = spaced in colours.TONES or spaced in {t.replace(" ", "") for t in colours.TONES}
                 notes.append(f"{files}: {values[0]} products are listed for it"
                              + (f", those named {phrase!r} first." if toned else "."))
+        for key, phrase, _ in phrases:
+            said = tuple(search_words(phrase))
+            if key == "articleType" and said in _WIDE_PHRASES and not self._words().mask(list(said)).any():
+                # A kind of a type no name says ("maxi dress", "jogging shoes"): its type is listed, not the kind,
+                # where the page had said "The catalogue has no maxi dresses" (stop 67).
+                notes.append(f"No product is named {phrase!r}: the catalogue's {said_types([_WIDE_PHRASES[said]])} "
+                             "are listed for it, the closest in meaning first.")
         typed = _query_words(positive)
         ages = [w for w in typed if singular(norm(w)) in _CHILD_AGES]
         if _ages_are_a_childs(ages, [norm(w) for w in typed if singular(norm(w)) not in _CHILD_AGES], parsed):
