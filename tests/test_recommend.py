@@ -1555,6 +1555,22 @@ def test_the_text_search_reads_a_query_as_the_catalogue_page_does(tmp_path):
         [r.item(i)["productDisplayName"] for i in ids[:len(men) + 2]]
     assert r.parse_query("kurta-pyjama")["gender"] == ["Men", "Unisex"]
     assert r.parse_query("kurta pajama for women")["gender"] == ["Unisex", "Women"]
+    # Stop 67: the lead for the wearer the query names (the women's kurtas, then their churidars); a salwar kameez, a
+    # women's set, led by its Kurta Sets (no name says "kameez": by meaning its Salwars came first).
+    churidar = it.index[(it["gender"] == "Women") & (it["articleType"] == "Tops")][0]
+    it.loc[churidar, ["articleType", "productDisplayName"]] = ["Churidar", "Biba Women White Churidar"]
+    suit, salwar = it.index[(it["gender"] == "Women") & (it["articleType"] == "Kurtas")][-1], \
+        it.index[(it["gender"] == "Women") & (it["articleType"] == "Trousers")][0]
+    it.loc[suit, ["articleType", "productDisplayName"]] = ["Kurta Sets", "Aneri Women Purple Kurta with Salwar"]
+    it.loc[salwar, ["articleType", "productDisplayName"]] = ["Salwar", "Biba Women White Salwar"]
+    r._reindex()
+    closest(churidar, "kurta pajama for women")
+    women = set(it["id"][(it["articleType"] == "Kurtas") & (it["gender"] == "Women")])
+    ids = order("kurta pajama for women")
+    assert set(ids[:len(women)]) == women and ids[len(women)] == int(it.loc[churidar, "id"]), \
+        [r.item(i)["productDisplayName"] for i in ids[:len(women) + 1]]
+    closest(salwar, "salwar kameez")
+    assert order("salwar kameez")[:2] == [int(it.loc[suit, "id"]), int(it.loc[salwar, "id"])]
 
 
 def test_a_kind_of_a_type_lists_its_type_the_named_first_then_the_others_by_meaning(tmp_path):
@@ -1591,6 +1607,22 @@ def test_a_kind_of_a_type_lists_its_type_the_named_first_then_the_others_by_mean
     assert r.search_text("maxi skirt", k=1)[0].id == near
     assert "No product is named 'maxi skirt': the catalogue's skirts are listed for it, the closest in meaning " \
         "first." in r.reading_notes("maxi skirt")
+
+
+def test_a_gift_for_a_child_keeps_the_child_where_the_shop_has_few_gifts_for_them(tmp_path):
+    # Stop 67 (a shopper's trial of stop 66, a 1,500-product shop): "gift for my daughter" listed 2 kids' watches, then
+    # grown-ups' unisex bags, caps and sunglasses by meaning, none of the shop's 40 girls' products.
+    r, _ = _scratch(tmp_path)
+    watch = _ids(r, articleType="Watches")[0]
+    tops = _ids(r, articleType="Tops")[:3]
+    _relabel(r, [watch, *tops], gender="Girls")
+    _relabel(r, _ids(r, articleType="Backpacks") + _ids(r, articleType="Sunglasses"), gender="Unisex")
+    girls = set(r.items["id"][r._worn_by("Girls")])      # these and the fixture's kids' products filed as women's
+    found = r.search_text("gift for my daughter", k=len(girls) + 10, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert [x.id for x in found][:1] == [watch] and {x.id for x in found} == girls >= {watch, *tops}, \
+        [(x.item["productDisplayName"], x.item["gender"]) for x in found]
+    # As the page's filter counts read it.
+    assert set(r.items["id"][r.text_relevant("gift for my daughter", RELEVANT_TEXT_SIMILARITY)]) == girls
 
 
 def test_a_colour_search_lists_a_product_whose_name_says_other_colours_after_its_tier(monkeypatch, tmp_path):

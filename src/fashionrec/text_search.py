@@ -505,8 +505,11 @@ class TextSearch:
         found = outfit_set(words)
         if found and "gender" in self.items:
             wearer, types = found
+            # For the wearer the query names, if it names one: "kurta pajama for women" got the set's types and no
+            # lead, as none was the set's wearer's (stop 66's gap).
+            named = [g for w in words for g in genders_named(w) if g != "Unisex"] or [wearer]
             for place, kind in enumerate(types):
-                lead[self._is("articleType", kind) & self._is("gender", wearer)] = len(types) - place
+                lead[self._is("articleType", kind) & self._is("gender", named)] = len(types) - place
         return QueryReading(self._clothes_asked(query, parsed), type_only,
                             self._both_colours(parsed.get("baseColour", [])), lead)
 
@@ -1442,7 +1445,9 @@ class TextSearch:
                 if min_similarity is not None:
                     # Only what the query asks for: "for women", never another wearer's products; "jacket",
                     # jackets only (the text model finds "women" in a nightdress similar enough).
-                    for key in ("gender", "articleType"):
+                    # A gift's types are no type asked (above): after them, its wearer's other products, the
+                    # wearer kept ("daughter" alone lists the girls').
+                    for key in ("gender",) if gift else ("gender", "articleType"):
                         if key in matches:
                             m &= matches[key]
                     if not subset:
@@ -1526,7 +1531,12 @@ class TextSearch:
             # "shirts for men & heels for women": each type for its own wearer, not 23 women's heels and a
             # women's shirt (a code review).
             matches["articleType"] = np.logical_or.reduce(parts)
-        kin, stood_in, anyones = np.zeros(len(self.items), np.float32), [], self._anyones(parsed, matches)
+        gift = self._gift_alone(words) is not None
+        # Not for a gift: its types are the reading of "gift", not a type asked, so a child's own products of other
+        # types come before grown-ups' (stop 67: "gift for my daughter" in a 1,500-product shop listed 2 kids'
+        # watches, then adults' unisex bags, caps and sunglasses, none of its 40 girls' products).
+        kin, stood_in = np.zeros(len(self.items), np.float32), []
+        anyones = None if gift else self._anyones(parsed, matches)
         if anyones is not None:
             # "backpack for boys": the catalogue has 2 girls' backpacks and 568 unisex ones, which any child can
             # carry; they listed three free watches, T-shirts and vests. After the child's own, if any.
@@ -1563,7 +1573,6 @@ class TextSearch:
             aside &= ~(self._brand_named(query) & self._worn_by("child"))
         asked = parsed.get("baseColour", [])
         near_colour = self._near_colour(asked)
-        gift = self._gift_alone(words) is not None
         if not query:
             return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside, near_colour,
                               asked, kin, stood_in, anyones, gift, parts, reading)
@@ -2055,9 +2064,10 @@ class TextSearch:
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do;
         ``wearer_chosen``: as :meth:`search_text` reads it under a gender filter (:meth:`_text_scores`)."""
         check_similarity(min_similarity)
-        matches, sims, allowed, *_ = self._text_scores(query, wearer_chosen)
+        scores = self._text_scores(query, wearer_chosen)
+        matches, sims, allowed = scores.matches, scores.sims, scores.allowed
         out = np.logical_or.reduce([self._by_meaning(query, sims, min_similarity), *matches.values()])
-        for key in ("gender", "articleType"):
+        for key in ("gender",) if scores.gift else ("gender", "articleType"):     # as search_text reads a gift
             if key in matches:
                 out &= matches[key]
         return out if allowed is None else out & allowed

@@ -208,8 +208,13 @@ WIDE_PHRASES = {"running shoes": "Sports Shoes",
 # (the wearer, the types it leads with, in order). "kurta pajama" listed women's kurtas by meaning though the
 # catalogue has 78 men's Kurtas and none of its 90 women's Kurta Sets is named with "pajama" (stop 65's trial); a
 # kurta pajama is a men's kurta with a churidar-cut pyjama, so the men's Kurtas, then the men's Churidars, lead.
-OUTFIT_SETS = {words: ("Men", ("Kurtas", "Churidar"))
-               for words in (("kurta", "pajama"), ("kurta", "pyjama"), ("kurtapajama",), ("kurtapyjama",))}
+OUTFIT_SETS = {**{words: ("Men", ("Kurtas", "Churidar"))
+                  for words in (("kurta", "pajama"), ("kurta", "pyjama"), ("kurtapajama",), ("kurtapyjama",))},
+               # Stop 67: a salwar kameez (or salwar suit) is a women's set, filed as Kurta Sets (85 with photos), or
+               # its pieces, Salwar and Dupatta (7) and Salwar (29); "salwar kameez" (no name says "kameez") listed
+               # the Salwars first by meaning, trousers of the set alone.
+               **{words: ("Women", ("Kurta Sets", "Salwar and Dupatta", "Salwar"))
+                  for words in (("salwar", "kameez"), ("salwar", "suit"), ("salwarsuit",))}}
 
 # Synonyms above for things the catalogue has no type of, only the closest types: a search that uses one, where
 # fewer than NAME_EVIDENCE product names have the word, says so ("sherwani" listed men's kurtas as if they were
