@@ -4138,6 +4138,18 @@ def test_a_misspelling_is_read_as_the_likely_word_not_the_nearest_rare_one():
     assert words.mask(search_words("flipflops")).sum() == 4
 
 
+def test_clothes_with_no_type_read_as_wear_does(rec):
+    # Stop 67: "casual clothes" found no product by its words (no name says "clothes"), then the closest by meaning:
+    # casual shoes and briefs among clothes. It reads as "casual wear": the clothes, not underwear or nightwear.
+    total = rec.browse(q="casual clothes", limit=0)[0]
+    assert total == rec.browse(q="casual wear", limit=0)[0] > 0
+    for q in ("casual clothes", "clothes"):
+        _, page = rec.browse(q=q, limit=10)
+        assert page and {p["masterCategory"] for p in page} == {"Apparel"}, q
+    found = rec.search_text("casual clothes", k=10, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert {x.item["masterCategory"] for x in found} == {"Apparel"}, [x.item["articleType"] for x in found]
+
+
 def test_everyday_words_find_the_catalogues_types(rec):
     tshirts = set(rec.items.index[rec.items["articleType"] == "Tshirts"])
     total, page = rec.browse(q="tees", limit=10_000)

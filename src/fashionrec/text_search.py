@@ -418,6 +418,8 @@ def _renamed(phrase: str, colour: str) -> bool:
                 or Levenshtein.distance(joined, name) <= 1)
 
 
+# Words for clothes with no type (:meth:`TextSearch._clothes_asked`): "casual wear", "casual clothes" (stop 67).
+CLOTHES_WORDS = frozenset({"wear", "clothes", "clothing"})
 # The Apparel subCategories that "wear" beside an occasion does not ask for (:meth:`TextSearch._clothes_asked`).
 UNDER_CLOTHES = ("Innerwear", "Loungewear and Nightwear")
 
@@ -542,7 +544,7 @@ class TextSearch:
         otherwise. "wear" is a stop word, so "office wear for women" listed Murcia's 8 "Office" handbags first
         (the name's occasion word) and "casual wear" a watch and a belt among its first ten (a shopper's trial,
         stop 65)."""
-        if "wear" not in search_words(query, stem=False) or "masterCategory" not in self.items \
+        if not CLOTHES_WORDS & set(search_words(query, stem=False)) or "masterCategory" not in self.items \
                 or any(parsed.get(key) for key in ("articleType", "subCategory", "masterCategory")):
             return np.zeros(len(self.items), bool)
         # Not underwear and nightwear, which other words ask for ("night wear"): with them "casual wear" listed a
@@ -745,7 +747,10 @@ class TextSearch:
         q, negated = self._negation(str(q or ""))
         words = _kinds_alone(search_words(q))
         if q.strip() and not words:
-            return 0, []        # only punctuation or stop words: nothing to match, not everything
+            clothes = self._clothes_asked(q, {})
+            if not clothes.any():
+                return 0, []        # only punctuation or stop words: nothing to match, not everything
+            mask &= clothes         # "clothes" or "wear" alone: the clothes (stop 67), in the catalogue's order
         if words:       # no words: every row, without building the word tables (seconds at 40k products)
             mask &= self._word_mask(q, words)
         if negated:

@@ -50,7 +50,10 @@ from fashionrec.vocabulary import (
 # name says something). "clothes" and "outfit" stay words: skipped, "clothes for men" listed watches too.
 # "but": "white shirt but not formal" found nothing (no name says "but" of what it is).
 STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
-                        "i", "wear", "something", "anything", "some", "but"])
+                        "i", "wear", "something", "anything", "some", "but",
+                        # As "wear" (stop 67): "casual clothes" found no product by its words, no name saying
+                        # "clothes"; text_search reads them as clothes (TextSearch._clothes_asked).
+                        "clothes", "clothing"])
 PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
 WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
 # Single words whose matching rows are kept (40 KB each at 40k items: 10 MB): a search asks the word tables for
