@@ -73,11 +73,10 @@ SYNONYMS: dict[str, list[str]] = {
     "jogging pants": ["Track Pants"],       # else "pants": Trousers and Lounge Pants too
     "boxer shorts": ["Boxers"],             # else Boxers and Shorts: 2 names say it, of 47 Boxers
     # Kinds of a type a shopper names, each read as its type (stop 67): "canvas shoes" was any of five shoe types,
-    # "shirt dress" shirts ("No product is named both 'shirt' and 'dress'"), "high heels" "The catalogue has no
-    # high heels". Widened too (WIDE_PHRASES): the products named so first, then the type's others by meaning.
+    # "shirt dress" shirts ("No product is named both 'shirt' and 'dress'"). Widened too (WIDE_PHRASES): the
+    # products named so first, then the type's others by meaning.
     **dict.fromkeys(("canvas shoes",), ["Casual Shoes"]),
     **dict.fromkeys(("tennis shoes", "football shoes", "basketball shoes"), ["Sports Shoes"]),
-    "high heels": ["Heels"],
     **dict.fromkeys(("tank top", "tube top"), ["Tops"]),
     **dict.fromkeys(("maxi dress", "bodycon dress", "evening dress", "shirt dress"), ["Dresses"]),
     **dict.fromkeys(("maxi skirt", "pencil skirt"), ["Skirts"]),
@@ -199,7 +198,7 @@ WIDE_PHRASES = {"running shoes": "Sports Shoes",
                 # Stop 67's kinds of a type (SYNONYMS above): the page found 102 "canvas shoes" of 2,561 Casual Shoes,
                 # 61 "duffle bag"s of 80 Duffel Bags, 23 "tank top"s of 1,586 Tops, no "maxi dress" of 418.
                 **{phrase: SYNONYMS[phrase][0] for phrase in (
-                    "canvas shoes", "tennis shoes", "football shoes", "basketball shoes", "high heels", "tank top",
+                    "canvas shoes", "tennis shoes", "football shoes", "basketball shoes", "tank top",
                     "tube top", "maxi dress", "bodycon dress", "evening dress", "shirt dress", "maxi skirt",
                     "pencil skirt", "duffle bag", "cargo pants", "cargo shorts", "bermuda shorts", "skinny jeans",
                     "bomber jacket", "baseball cap", "school bag", "stud earrings")}}
