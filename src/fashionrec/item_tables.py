@@ -16,6 +16,7 @@ import pandas as pd
 from fashionrec.catalog import CURRENCY, PLACEHOLDER_NAME, PRICE, first_few
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
+from fashionrec.stock import STOCK, is_sold_out, showing_sold_out
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.vocabulary import KINDS as NAMED_KINDS
 
@@ -112,6 +113,8 @@ _KIND_WORDS = r"\b(" + "|".join(sorted(NAMED_KINDS, key=len, reverse=True)) + r"
 # passes the ids it allows instead), and the API and the page take it from a query's words ("shirts under 500"),
 # not a form field. Only where the items have prices (:meth:`ItemTables.prices`).
 PRICE_FILTER = PRICE
+# An item's key that says it is sold out (True) or in stock (False), where the index keeps stock levels.
+SOLD_OUT_KEY = "sold_out"
 
 
 def plain(v):
@@ -203,10 +206,39 @@ class ItemTables:
         women") and those whose photo is blank (the manifest's ``blank_image_ids``: a pure white photo was the
         closest product to any photo of noise, which then passed for familiar) or too small to show a product
         (``tiny_image_ids``: a 4x5 photo of a formal shoe was tagged a bangle)."""
-        return self._once("_aside_ids", lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
+        if showing_sold_out():
+            return self._once("_aside_ids", lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
+        # ... and the sold-out products (stock 0, stop 67), unless the call asks for them (stock.sold_out_shown)
+        return self._once("_aside_sold_ids", lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
+
+    def sold_out_rows(self) -> np.ndarray:
+        """(n,) bool, per version of the items: the products whose stock level is 0 or less (the items' ``stock``
+        column, from a shop's styles.csv or ``index stock``); none where there is no such column."""
+        def build() -> np.ndarray:
+            if STOCK not in self.items:
+                return np.zeros(len(self.items), bool)
+            levels = pd.to_numeric(self.items[STOCK], errors="coerce").to_numpy(np.float64)
+            with np.errstate(invalid="ignore"):
+                return np.isfinite(levels) & (levels <= 0)
+        return self._once("_sold_out", build)
+
+    def hidden_sold_out(self) -> np.ndarray:
+        """(n,) bool: the sold-out rows the calls now made leave out (none within :func:`stock.sold_out_shown`)."""
+        rows = self.sold_out_rows()
+        return np.zeros(len(rows), bool) if showing_sold_out() else rows
+
+    def is_sold_out(self, item_id: int) -> bool:
+        """Whether the product ``item_id`` is sold out (its stock level 0 or less)."""
+        return bool(self.sold_out_rows()[self._row[self._check_id(item_id)]])
 
     def _set_aside_rows(self) -> np.ndarray:
         """(n,) bool: the rows of :meth:`_set_aside`, computed once per version of the items."""
+        if not showing_sold_out():
+            return self._once("_aside_sold", lambda: self._set_aside_rows_shown() | self.sold_out_rows())
+        return self._set_aside_rows_shown()
+
+    def _set_aside_rows_shown(self) -> np.ndarray:
+        """(n,) bool: the rows of :meth:`_set_aside` but for the sold-out ones (shown or not, by the call)."""
         def build() -> np.ndarray:
             names = self.items["productDisplayName"].fillna("").astype(str).str.strip()
             unseen = [*(self.manifest.get("blank_image_ids") or []), *(self.manifest.get("tiny_image_ids") or [])]
@@ -418,6 +450,9 @@ class ItemTables:
             item = {k: plain(values[row]) for k, values in self._all_columns().items()}
             if isinstance(item.get("year"), float) and item["year"].is_integer():
                 item["year"] = int(item["year"])        # 2012, not 2012.0 (a column with gaps is float)
+            if STOCK in item:
+                # Said on a card and the product page, which a sold-out product's own link still opens (stop 67).
+                item[SOLD_OUT_KEY] = is_sold_out(item[STOCK])
             if item.get(PRICE) is not None:
                 # The shop's currency beside a price (stop 65), so that every card, table and answer that shows the
                 # price shows it as one ("₹1,299"); "" where the shop named none and its prices had no symbol.

@@ -908,6 +908,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 # and a product added since wrote 2013.0 (an ML engineer's trial)
                 items = items.assign(year=pd.to_numeric(items["year"], errors="coerce").astype("Int64"))
             base = self._base_files
+            # A stock level set (CatalogueEdits.set_stock) changes rows of the base files, which a delta, of the rows
+            # added and removed, does not hold: written in full.
+            full = full or bool(getattr(self, "_values_edited", False))
             delta = None if full else delta_of(base, self._ids, tuple(items.columns))
             generation = int(self.manifest.get("generation") or 0) + 1
             try:
@@ -978,6 +981,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         if isinstance(self.index, FaissIndex):
             self.index.saved_in(d)
         if delta is None:       # the files written are the base from here on
+            self._values_edited = False
             self._base_files = Base(self._ids.copy(), tuple(items.columns), None,
                                     self.embeddings.nbytes + 128 > MMAP_ABOVE)
         drop_other_generations(d, manifest)     # after the manifest that no longer names them: a kill leaves them
@@ -1143,6 +1147,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._free: np.ndarray | None = None
         self._aside: np.ndarray | None = None
         self._aside_ids: frozenset[int] | None = None       # asked on every similar-items and photo query
+        # ... and with the sold-out products (stock 0) among them, as a shopper is shown by default (stop 67)
+        self._aside_sold: np.ndarray | None = None
+        self._aside_sold_ids: frozenset[int] | None = None
+        self._sold_out: np.ndarray | None = None       # ItemTables.sold_out_rows()'s
         self._prices: tuple | None = None       # ItemTables.prices()'s, in a tuple (it may be None)
         self._columns: dict[str, np.ndarray] | None = None   # _column()'s
         self._id_order: tuple[np.ndarray, np.ndarray] | None = None     # _rows()'s: sorted ids, their rows

@@ -743,7 +743,8 @@ class TextSearch:
                 raise BadInputError(f"{name} must be a whole number >= 0, got {value!r}")
         self._check_sort(sort)
         mask = self._mask(filters)
-        mask = np.ones(len(self.items), bool) if mask is None else mask
+        # Not the sold-out products, unless the call asks for them (stock.sold_out_shown; stop 67).
+        mask = (np.ones(len(self.items), bool) if mask is None else mask) & ~self.hidden_sold_out()
         q, negated = self._negation(str(q or ""))
         words = _kinds_alone(search_words(q))
         if q.strip() and not words:
@@ -1115,6 +1116,7 @@ class TextSearch:
         if q.strip() and not words:     # as browse: only punctuation or stop words match nothing (a review)
             return np.zeros(len(self.items), bool)
         base = self._word_mask(q, words) if words else np.ones(len(self.items), bool)
+        base = base & ~self.hidden_sold_out()       # as browse: a filter's counts are of what it lists
         return base & ~self._any_word(negated) if negated else base
 
     def suggest(self, query: str, confident: bool = False) -> str | None:
@@ -1401,7 +1403,9 @@ class TextSearch:
         check_k(k)
         check_similarity(min_similarity)
         base = self._mask(filters)
-        base = np.ones(len(self.items), bool) if base is None else base
+        # Sold-out products are left out, not listed last as the set-aside ones are (stop 67): the next available
+        # ones fill the k places.
+        base = (np.ones(len(self.items), bool) if base is None else base) & ~self.hidden_sold_out()
         (matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in, anyones, gift, parts,
          reading) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
         if allowed is not None:
