@@ -206,10 +206,9 @@ class ItemTables:
         women") and those whose photo is blank (the manifest's ``blank_image_ids``: a pure white photo was the
         closest product to any photo of noise, which then passed for familiar) or too small to show a product
         (``tiny_image_ids``: a 4x5 photo of a formal shoe was tagged a bangle)."""
-        if showing_sold_out():
-            return self._once("_aside_ids", lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
         # ... and the sold-out products (stock 0, stop 67), unless the call asks for them (stock.sold_out_shown)
-        return self._once("_aside_sold_ids", lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
+        return self._once("_aside_shown_ids" if showing_sold_out() else "_aside_ids",
+                          lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
 
     def sold_out_rows(self) -> np.ndarray:
         """(n,) bool, per version of the items: the products whose stock level is 0 or less (the items' ``stock``
@@ -234,7 +233,7 @@ class ItemTables:
     def _set_aside_rows(self) -> np.ndarray:
         """(n,) bool: the rows of :meth:`_set_aside`, computed once per version of the items."""
         if not showing_sold_out():
-            return self._once("_aside_sold", lambda: self._set_aside_rows_shown() | self.sold_out_rows())
+            return self._once("_aside", lambda: self._set_aside_rows_shown() | self.sold_out_rows())
         return self._set_aside_rows_shown()
 
     def _set_aside_rows_shown(self) -> np.ndarray:
@@ -244,7 +243,7 @@ class ItemTables:
             unseen = [*(self.manifest.get("blank_image_ids") or []), *(self.manifest.get("tiny_image_ids") or [])]
             blank = np.isin(self._ids, np.asarray(unseen, np.int64))
             return names.str.contains(PLACEHOLDER_NAME, regex=True).to_numpy() | blank
-        return self._once("_aside", build)
+        return self._once("_aside_base", build)
 
     def _childrens(self) -> np.ndarray:
         """(n,) bool: products for children whatever gender they are filed under: a Unisex one with any word

@@ -1145,11 +1145,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._look_usage: str | None = None     # Outfits._usage_key()'s
         self._name_codes: np.ndarray | None = None
         self._free: np.ndarray | None = None
+        # ItemTables._set_aside_rows()'s: the sold-out products (stock 0) among them, as a shopper is shown them by
+        # default (stop 67); without them (_aside_base, _aside_shown_ids) where a call asks for sold-out products
         self._aside: np.ndarray | None = None
         self._aside_ids: frozenset[int] | None = None       # asked on every similar-items and photo query
-        # ... and with the sold-out products (stock 0) among them, as a shopper is shown by default (stop 67)
-        self._aside_sold: np.ndarray | None = None
-        self._aside_sold_ids: frozenset[int] | None = None
+        self._aside_base: np.ndarray | None = None
+        self._aside_shown_ids: frozenset[int] | None = None
         self._sold_out: np.ndarray | None = None       # ItemTables.sold_out_rows()'s
         self._prices: tuple | None = None       # ItemTables.prices()'s, in a tuple (it may be None)
         self._columns: dict[str, np.ndarray] | None = None   # _column()'s
