@@ -606,13 +606,15 @@ def test_one_photo_under_several_ids_is_reported_with_the_labels_that_differ(tmp
 def test_columns_beyond_the_catalogues_are_reported_as_ignored(tmp_path: Path) -> None:
     (tmp_path / "images").mkdir()
     (tmp_path / "styles.csv").write_text(
-        "price,id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName,stock\n"
-        "999,1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,4\n")
+        "price,id,gender,masterCategory,subCategory,articleType,baseColour,season,year,usage,productDisplayName,stock,"
+        "sku\n"
+        "999,1,Men,Apparel,Topwear,Tshirts,Blue,Summer,2012,Casual,Tee,4,A-1\n")
     catalog = load_catalog(tmp_path, progress=False)
-    assert catalog.table.loc[0, "productDisplayName"] == "Tee" and catalog.report.ignored_columns == ["stock"]
-    assert any(line.startswith("ignored columns  stock") for line in catalog.report.summary_lines())
-    # Since stop 64 the price is read, not ignored.
+    assert catalog.table.loc[0, "productDisplayName"] == "Tee" and catalog.report.ignored_columns == ["sku"]
+    assert any(line.startswith("ignored columns  sku") for line in catalog.report.summary_lines())
+    # Since stop 64 the price is read, not ignored; since stop 67 the stock.
     assert catalog.table.loc[0, "price"] == 999 and catalog.report.price_column == "price"
+    assert catalog.table.loc[0, "stock"] == 4 and catalog.report.stock_column == "stock"
 
 
 def test_an_exports_header_spellings_utf16_and_a_column_named_twice(tmp_path: Path) -> None:
@@ -797,8 +799,9 @@ def test_a_comma_in_the_name_is_recovered_and_a_rejected_rows_id_kept_with_a_sho
     catalog = load_catalog(tmp_path, progress=False)
     assert catalog.table["id"].tolist() == [1, 2]
     assert catalog.table["productDisplayName"].tolist() == ["Tee", "Tee, round neck, slim"]
-    assert catalog.report.rows_recovered == 1 and catalog.report.ignored_columns == ["stock"]
+    assert catalog.report.rows_recovered == 1 and catalog.report.ignored_columns == []
     assert catalog.table["price"].tolist() == [499, 599]     # read since stop 64
+    assert catalog.table["stock"].tolist() == [3, 0] and catalog.report.sold_out_ids == [2]   # since stop 67
     rejected, priced = catalog.report.rows_rejected
     assert rejected.line == 4 and "the year would be 'Summer'" in rejected.reason
     assert rejected.id_field == "3"         # nothing comes before the first column: its id is this row's

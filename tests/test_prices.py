@@ -664,10 +664,10 @@ def test_a_price_below_0_edited_into_items_csv_is_no_price_and_said_on_load(pric
     ("1299.5", 1299.5), (499, 499.0), (0, 0.0), (-5, None), ("-5", None), ("call us", None), ("inf", None),
     (float("nan"), None), (None, None)])
 def test_a_price_is_read_one_way_by_the_search_the_page_and_the_api(value, price):
-    """The page's ``_price_of``, the API's ``to_item`` and the cards' ``card_reasons._priced`` each read a price
+    """The page's ``_price_of``, the API's ``to_item`` and the cards' ``card_reasons.price_compared`` each read a price
     their own way beside ``item_tables.price_of`` (stop 66, a review), and none refused one below 0 (stop 67)."""
     from fashionrec.api.schemas import to_item
-    from fashionrec.card_reasons import price_said as card_price_said
+    from fashionrec.card_reasons import price_compared as card_price_said
     from fashionrec.item_tables import price_of, price_values
 
     item = {"id": 1, "articleType": "Shirts", "price": value}

@@ -1172,6 +1172,69 @@ def test_attribute_aware_ranking(rec, monkeypatch):
     assert scores == sorted(scores, reverse=True) and max(scores) <= 1.0 + 1e-5
 
 
+def _tagger_reads_gender(rec, monkeypatch, gender: str, p: float) -> None:
+    """The tagger made to read every photo as ``gender`` with probability ``p`` (the rest shared out evenly)."""
+    real_infer = rec.tagger.infer
+    j = rec.tagger.classes["gender"].index(gender)
+
+    def reads(images, **kw):
+        vecs, probs = real_infer(images, **kw)
+        g = np.full_like(probs["gender"], (1 - p) / (probs["gender"].shape[1] - 1))
+        g[:, j] = p
+        return vecs, dict(probs, gender=g)
+
+    monkeypatch.setattr(rec.tagger, "infer", reads)
+
+
+def _photo_scores(rec, photo, exclude: int, **kw) -> dict[int, float]:
+    return {r.id: r.score for r in rec.similar_to_image(photo, exclude_ids={exclude}, **kw)[1]}
+
+
+def test_photo_search_lists_the_other_sex_after_where_the_tagger_is_sure(rec, monkeypatch):
+    # A men's track pants' photo (the tagger: Men 0.92) listed a women's track pant first, where the gender weighed
+    # 0.1 alone (a trial, stop 66); a catalogue product's similar items keep to its wearer.
+    import fashionrec.recommend as recommend
+
+    i = _some_id(rec, articleType="Track Pants", gender="Women")       # its own product left out: a new photo
+    photo = Image.open(rec.image_path(i))
+    _tagger_reads_gender(rec, monkeypatch, "Men", 0.97)
+    predicted, recs = rec.similar_to_image(photo, k=12, exclude_ids={i})
+    assert predicted["gender"][0] == ("Men", pytest.approx(0.97))
+    women = [r.item["gender"] in ("Women", "Girls") for r in recs]
+    assert women == sorted(women), [r.item["gender"] for r in recs]
+    # Each women's product loses PHOTO_WRONG_WEARER; the men's and the unisex ones nothing.
+    after = _photo_scores(rec, photo, i, k=150)
+    monkeypatch.setattr(recommend, "PHOTO_WRONG_WEARER", 0.0)
+    before = _photo_scores(rec, photo, i, k=150)
+    both = after.keys() & before.keys()
+    genders = {j: rec.item(j)["gender"] for j in both}
+    assert {"Men", "Women", "Unisex"} <= set(genders.values())
+    for j in both:
+        lost = 0.5 if genders[j] in ("Women", "Girls") else 0.0
+        assert after[j] == pytest.approx(before[j] - lost, abs=1e-5), genders[j]
+
+
+def test_photo_search_weighs_the_wearer_as_before_where_the_tagger_is_unsure_or_a_gender_is_chosen(
+        rec, monkeypatch):
+    import fashionrec.recommend as recommend
+
+    i = _some_id(rec, articleType="Track Pants", gender="Women")
+    photo = Image.open(rec.image_path(i))
+    off = lambda: monkeypatch.setattr(recommend, "PHOTO_WRONG_WEARER", 0.0)  # noqa: E731
+    # Unsure (Men 0.6): the gender's weight alone, as before.
+    _tagger_reads_gender(rec, monkeypatch, "Men", 0.6)
+    unsure = _photo_scores(rec, photo, i, k=20)
+    # Women's and unisex products chosen on a photo read surely as men's: the women's are what was asked for, and
+    # the unisex ones do not come before them for the photo's sake.
+    _tagger_reads_gender(rec, monkeypatch, "Men", 0.97)
+    chosen = _photo_scores(rec, photo, i, k=100, filters={"gender": ["Women", "Unisex"]})
+    assert {rec.item(j)["gender"] for j in chosen} == {"Women", "Unisex"}
+    off()
+    assert chosen == pytest.approx(_photo_scores(rec, photo, i, k=100, filters={"gender": ["Women", "Unisex"]}))
+    _tagger_reads_gender(rec, monkeypatch, "Men", 0.6)
+    assert unsure == pytest.approx(_photo_scores(rec, photo, i, k=20))
+
+
 def test_photo_of_an_indexed_product_finds_it_first_even_when_the_tagger_is_wrong(rec, monkeypatch):
     i = _some_id(rec, articleType="Tshirts")
     real_infer = rec.tagger.infer
@@ -1498,6 +1561,74 @@ def test_the_text_search_reads_a_query_as_the_catalogue_page_does(tmp_path):
         [r.item(i)["productDisplayName"] for i in ids[:len(men) + 2]]
     assert r.parse_query("kurta-pyjama")["gender"] == ["Men", "Unisex"]
     assert r.parse_query("kurta pajama for women")["gender"] == ["Unisex", "Women"]
+    # Stop 67: the lead for the wearer the query names (the women's kurtas, then their churidars); a salwar kameez, a
+    # women's set, led by its Kurta Sets (no name says "kameez": by meaning its Salwars came first).
+    churidar = it.index[(it["gender"] == "Women") & (it["articleType"] == "Tops")][0]
+    it.loc[churidar, ["articleType", "productDisplayName"]] = ["Churidar", "Biba Women White Churidar"]
+    suit, salwar = it.index[(it["gender"] == "Women") & (it["articleType"] == "Kurtas")][-1], \
+        it.index[(it["gender"] == "Women") & (it["articleType"] == "Trousers")][0]
+    it.loc[suit, ["articleType", "productDisplayName"]] = ["Kurta Sets", "Aneri Women Purple Kurta with Salwar"]
+    it.loc[salwar, ["articleType", "productDisplayName"]] = ["Salwar", "Biba Women White Salwar"]
+    r._reindex()
+    closest(churidar, "kurta pajama for women")
+    women = set(it["id"][(it["articleType"] == "Kurtas") & (it["gender"] == "Women")])
+    ids = order("kurta pajama for women")
+    assert set(ids[:len(women)]) == women and ids[len(women)] == int(it.loc[churidar, "id"]), \
+        [r.item(i)["productDisplayName"] for i in ids[:len(women) + 1]]
+    closest(salwar, "salwar kameez")
+    assert order("salwar kameez")[:2] == [int(it.loc[suit, "id"]), int(it.loc[salwar, "id"])]
+
+
+def test_a_kind_of_a_type_lists_its_type_the_named_first_then_the_others_by_meaning(tmp_path):
+    # Stop 67: "canvas shoes" found the 102 Casual Shoes named so (and by meaning any of five shoe types), "maxi skirt"
+    # none ("The catalogue has no maxi skirts"); and a widened phrase's others came in the catalogue's order on the
+    # page ("jogging shoes": Nike Incinerate first, where its closest matches had been Nike's Roshe Run).
+    r, _ = _scratch(tmp_path)
+    it = r.items
+    grown = it["gender"].isin(["Men", "Women"])
+    casual = it.index[(it["articleType"] == "Casual Shoes") & grown]
+    it.loc[casual[0], "productDisplayName"] = "Vans Men Black Canvas Shoes"
+    r._reindex()
+    r.text_embeddings = np.array(r.text_embeddings, copy=True)
+
+    def closest(label, query: str) -> int:      # the product at ``label`` made the closest in meaning to ``query``
+        r.text_embeddings[r._row[int(it.loc[label, "id"])]] = query_vector(query)
+        return int(it.loc[label, "id"])
+
+    canvas = it["productDisplayName"].str.contains("Canvas") & (it["articleType"] == "Casual Shoes")
+    named = set(it["id"][canvas])       # the fixture's own Converse canvas shoe and this one
+    near = closest(it.index[(it["articleType"] == "Casual Shoes") & grown & ~canvas][-1], "canvas shoes")
+    every = set(it["id"][it["articleType"] == "Casual Shoes"])
+    total, page = r.browse(q="canvas shoes", limit=len(r.items))
+    assert total == len(every) and {p["id"] for p in page} == every, total
+    ids = [p["id"] for p in page]
+    assert set(ids[:len(named)]) == named and ids[len(named)] == near, [p["productDisplayName"] for p in page[:3]]
+    found = [x.id for x in r.search_text("canvas shoes", k=len(every), min_similarity=RELEVANT_TEXT_SIMILARITY)]
+    assert set(found) == every and set(found[:len(named)]) == named and found[len(named)] == near, found
+    # None named: the type, the closest first, and a note that says so.
+    skirts = it.index[(it["articleType"] == "Skirts") & grown]
+    near = closest(skirts[-1], "maxi skirt")
+    total, page = r.browse(q="maxi skirt", limit=len(r.items))
+    assert total == (it["articleType"] == "Skirts").sum() and page[0]["id"] == near
+    assert r.search_text("maxi skirt", k=1)[0].id == near
+    assert "No product is named 'maxi skirt': the catalogue's skirts are listed for it, the closest in meaning " \
+        "first." in r.reading_notes("maxi skirt")
+
+
+def test_a_gift_for_a_child_keeps_the_child_where_the_shop_has_few_gifts_for_them(tmp_path):
+    # Stop 67 (a shopper's trial of stop 66, a 1,500-product shop): "gift for my daughter" listed 2 kids' watches, then
+    # grown-ups' unisex bags, caps and sunglasses by meaning, none of the shop's 40 girls' products.
+    r, _ = _scratch(tmp_path)
+    watch = _ids(r, articleType="Watches")[0]
+    tops = _ids(r, articleType="Tops")[:3]
+    _relabel(r, [watch, *tops], gender="Girls")
+    _relabel(r, _ids(r, articleType="Backpacks") + _ids(r, articleType="Sunglasses"), gender="Unisex")
+    girls = set(r.items["id"][r._worn_by("Girls")])      # these and the fixture's kids' products filed as women's
+    found = r.search_text("gift for my daughter", k=len(girls) + 10, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert [x.id for x in found][:1] == [watch] and {x.id for x in found} == girls >= {watch, *tops}, \
+        [(x.item["productDisplayName"], x.item["gender"]) for x in found]
+    # As the page's filter counts read it.
+    assert set(r.items["id"][r.text_relevant("gift for my daughter", RELEVANT_TEXT_SIMILARITY)]) == girls
 
 
 def test_a_colour_search_lists_a_product_whose_name_says_other_colours_after_its_tier(monkeypatch, tmp_path):
@@ -3967,6 +4098,29 @@ def test_a_word_of_a_types_name_is_that_word_not_the_start_of_a_longer_one():
     assert words.mask(search_words("analog")).tolist() == [False, False, True]      # a long word still starts one
 
 
+def test_a_word_is_read_over_the_catalogue_once_whatever_words_come_with_it(monkeypatch):
+    # Stop 67: a search asks the word tables for many sets of its words (less its occasion, its wearer, each part, a
+    # correction's browses), and each set read every row again per word: "party dress for women under 1500 in red or
+    # black" read its 7 words 20 times, 3.2-4.4 s on the shared server at load.
+    import pandas as pd
+
+    from fashionrec import word_search
+    from fashionrec.vocabulary import TypeWords
+    from fashionrec.word_search import WordSearch
+
+    rows = [("Dresses", "Dress", "Women Red Party Dress"), ("Dresses", "Dress", "Women Black Dress"),
+            ("Tshirts", "Topwear", "Men Red Tshirt")]
+    items = pd.DataFrame(rows, columns=["articleType", "subCategory", "productDisplayName"])
+    words = WordSearch(items, TypeWords(items))
+    scanned = []
+    scan = word_search._Rows.mask
+    monkeypatch.setattr(word_search._Rows, "mask", lambda self, pattern: scanned.append(pattern) or scan(self, pattern))
+    assert words.mask(["red", "dress"]).tolist() == [True, False, False]
+    assert words.mask(["party", "red", "dress"]).tolist() == [True, False, False]
+    assert words.mask(["dress"]).tolist() == [True, True, False]
+    assert len(scanned) == 3, scanned       # red, dress, party: once each
+
+
 def test_a_misspelling_is_read_as_the_likely_word_not_the_nearest_rare_one():
     import pandas as pd
 
@@ -3988,6 +4142,18 @@ def test_a_misspelling_is_read_as_the_likely_word_not_the_nearest_rare_one():
     assert words.suggest("hoes") == "shoes"             # another first letter only ranks lower: not "hees"
     # A two-word type typed as one word finds it.
     assert words.mask(search_words("flipflops")).sum() == 4
+
+
+def test_clothes_with_no_type_read_as_wear_does(rec):
+    # Stop 67: "casual clothes" found no product by its words (no name says "clothes"), then the closest by meaning:
+    # casual shoes and briefs among clothes. It reads as "casual wear": the clothes, not underwear or nightwear.
+    total = rec.browse(q="casual clothes", limit=0)[0]
+    assert total == rec.browse(q="casual wear", limit=0)[0] > 0
+    for q in ("casual clothes", "clothes"):
+        _, page = rec.browse(q=q, limit=10)
+        assert page and {p["masterCategory"] for p in page} == {"Apparel"}, q
+    found = rec.search_text("casual clothes", k=10, min_similarity=RELEVANT_TEXT_SIMILARITY)
+    assert {x.item["masterCategory"] for x in found} == {"Apparel"}, [x.item["articleType"] for x in found]
 
 
 def test_everyday_words_find_the_catalogues_types(rec):

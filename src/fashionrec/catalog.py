@@ -38,6 +38,7 @@ from tqdm.auto import tqdm
 
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
+from fashionrec.stock import STOCK, STOCK_HEADERS, read_stock
 from fashionrec.vocabulary import GENDER_WORDS
 
 log = logging.getLogger(__name__)
@@ -150,6 +151,10 @@ class DataReport:
     # read as the column's other prices say (stop 67): {"read_as": "thousands" | "decimals" | "by row", "why": ...,
     # "rows": {id: [as written, as read]}}; empty where none is. Said by data check, by row.
     ambiguous_prices: dict = field(default_factory=dict)
+    # The header name read as the stock level (stock.STOCK_HEADERS: "stock_qty", "in_stock"), "" where none; the
+    # ids of the rows it says are sold out (0 or less, "no"): kept, indexed, not shown to a shopper (stop 67).
+    stock_column: str = ""
+    sold_out_ids: list[int] = field(default_factory=list)
     rows_rejected: list[RejectedRow] = field(default_factory=list)
     with_image: int = 0
     missing_image: int = 0
@@ -297,7 +302,8 @@ class DataReport:
         for column, ids in self.invalid_values.items():
             lines.append(f"invalid {column:<8} {len(ids)} rows kept with it missing (ids {first_few(ids)})"
                          + ("; a price is an amount of 0 or more, such as 499, 1299.50 or ₹1,299"
-                            if column == PRICE else ""))
+                            if column == PRICE else
+                            "; a stock level is a quantity (0 is sold out) or yes/no" if column == STOCK else ""))
         lines.append(f"rows rejected    {len(self.rows_rejected)}")
         lines += self.rejected_lines(20)
         lines += [
@@ -414,6 +420,12 @@ class DataReport:
                          "with one that is no amount, is kept without a price")
         if self.ambiguous_prices:
             lines.append(f"ambiguous price  {self.ambiguous_said()}")
+        if self.stock_column:
+            k = len(self.sold_out_ids)
+            lines.append(f"stock            read from the column {self.stock_column!r}: {k} sold out"
+                         + (f" (id{'s' if k != 1 else ''} {first_few(self.sold_out_ids, 10)})" if k else "")
+                         + "; a sold-out product is indexed but not recommended (`index stock` changes a level); "
+                         "a row without a level is available")
         if self.price_currencies:
             by_sign = sorted(self.price_currencies.items(), key=lambda kv: -len(kv[1]))
             each = ", ".join(f"{sign} {len(ids)}" + ((" row" if len(ids) == 1 else " rows") if k == 0 else "")
@@ -426,7 +438,8 @@ class DataReport:
             priced = [] if self.price_column else [h for h in self.ignored_columns if "price" in _spelling(h)
                                                     and "compareat" not in _spelling(h)]
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
-                         f"{', '.join(COLUMNS)}{', ' + PRICE if self.price_column else ''})"
+                         f"{', '.join(COLUMNS)}{', ' + PRICE if self.price_column else ''}"
+                         f"{', ' + STOCK if self.stock_column else ''})"
                          + (f"; {priced[0]!r} may be the price: rename it Price in the header to read it"
                             if priced else ""))
         if self.missing_values:
@@ -1086,8 +1099,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     price_at = min((i for i, h in enumerate(header) if _spelling(h) in PRICE_HEADERS and h not in COLUMNS),
                    key=lambda i: (PRICE_HEADERS.index(_spelling(header[i])), i), default=None)
     report.price_column = header[price_at] if price_at is not None else ""
+    # The stock level, as the price: the first header name STOCK_HEADERS has, in their order (stop 67).
+    stock_at = min((i for i, h in enumerate(header) if _spelling(h) in STOCK_HEADERS and h not in COLUMNS),
+                   key=lambda i: (STOCK_HEADERS.index(_spelling(header[i])), i), default=None)
+    report.stock_column = header[stock_at] if stock_at is not None else ""
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header)
-                              if h not in COLUMNS and i != price_at]
+                              if h not in COLUMNS and i not in (price_at, stock_at)]
     report.absent_columns = missing
     # Said, not refused: a refusal stopped shops whose "season_code" or "main_category" is no label (a review),
     # and a column named otherwise ("Color") left the labels empty without a word before.
@@ -1292,7 +1309,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             values = seen_values
         if len(values[COLUMNS.index("productDisplayName") - 1]) > LONG_NAME:
             report.long_names.append(item_id)
-        records.append([item_id] + values + ([row[price_at].strip()] if price_at is not None else []))
+        records.append([item_id] + values + ([row[price_at].strip()] if price_at is not None else [])
+                       + ([row[stock_at].strip()] if stock_at is not None else []))
     if blank:       # said, as docs/data.md says (they were skipped without a word)
         report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
                               f"alone) skipped (line{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
@@ -1310,8 +1328,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         report.read_as.append(f"{k} row{'s' if k != 1 else ''} short of the header's {unnamed_tail} unnamed last "
                               f"column{'s' if unnamed_tail != 1 else ''} (the header ends in a separator), read as "
                               f"empty there (line{'s' if k != 1 else ''} {first_few(short_lines, 10)})")
-    df = pd.DataFrame(records, columns=COLUMNS + ([PRICE] if price_at is not None else []))
-    fields = list(df.columns[1:])       # COLUMNS', and the price where there is one
+    df = pd.DataFrame(records, columns=COLUMNS + ([PRICE] if price_at is not None else [])
+                      + ([STOCK] if stock_at is not None else []))
+    fields = list(df.columns[1:])       # COLUMNS', and the price and stock where there are
     for c in fields:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
         df[c] = df[c].mask(df[c] == "", None).astype(object)
@@ -1344,6 +1363,11 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     df["year"] = year.mask(bad).astype("Int64")
     if price_at is not None:
         df[PRICE] = _prices(df, report)
+    if stock_at is not None:
+        df[STOCK], bad = read_stock(df[STOCK])
+        if bad.any():
+            report.invalid_values[STOCK] = df.loc[bad, "id"].astype(int).tolist()
+        report.sold_out_ids = df.loc[df[STOCK] <= 0, "id"].astype(int).tolist()
     df["id"] = df["id"].astype("int64")
     return df
 

@@ -61,6 +61,7 @@ from fashionrec.errors import (
 from fashionrec.item_tables import filter_attrs, plain
 from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, UNSURE, id_list
+from fashionrec.stock import STOCK, stock_level
 from fashionrec.text_encoder import encode_text, load_text_model, product_text
 
 if TYPE_CHECKING:
@@ -317,7 +318,16 @@ def _source_of(image) -> Path | bytes | None:
 
 def _row_metadata(row: pd.Series) -> dict:
     """A folder row's fields as add_product takes them, its price too (stop 64): the empty ones left out."""
-    return {c: plain(row[c]) for c in [*COLUMNS, PRICE] if c in row and not pd.isna(row[c]) and row[c] != ""}
+    return {c: plain(row[c]) for c in [*COLUMNS, PRICE, STOCK] if c in row and not pd.isna(row[c]) and row[c] != ""}
+
+
+def _checked_level(value) -> float:
+    """A stock level given to an add or ``set_stock`` (:func:`~fashionrec.stock.stock_level`), or a BadInputError
+    that says what one is."""
+    try:
+        return stock_level(value)
+    except ValueError:
+        raise BadInputError(f"a stock level is a whole number (0 is sold out) or yes/no, got {value!r}") from None
 
 
 def _folder_reason(error: Exception, item_id: int, in_index: bool, catalogue: bool, other: str) -> str:
@@ -713,9 +723,12 @@ class CatalogueEdits:
         if unknown_values:
             raise BadInputError("; ".join(unknown_values) + ". A new value needs allow_new_values (API: "
                                 "allow_new_values=true; CLI: --new-values)")
-        unknown = sorted(set(metadata) - set(COLUMNS) - {PRICE})
+        unknown = sorted(set(metadata) - set(COLUMNS) - {PRICE, STOCK})
         if unknown:
-            raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: {', '.join([*COLUMNS, PRICE])}")
+            raise BadInputError(f"unknown metadata field {', '.join(unknown)}; valid: "
+                                f"{', '.join([*COLUMNS, PRICE, STOCK])}")
+        if metadata.get(STOCK) is not None:     # a quantity or yes/no, as styles.csv's stock column is read
+            metadata[STOCK] = _checked_level(metadata[STOCK])
         if metadata.get(PRICE) is not None:
             # A shop's price (stop 64): an amount, as styles.csv's price column is read; text ("499") is a number too.
             given = metadata[PRICE]
@@ -779,6 +792,8 @@ class CatalogueEdits:
         row["id"] = item_id
         if metadata.get(PRICE) is not None:     # (a column of items.csv from then on, empty for the others)
             row[PRICE] = metadata[PRICE]
+        if metadata.get(STOCK) is not None and not math.isnan(metadata[STOCK]):
+            row[STOCK] = metadata[STOCK]
         # The type, wearer and colour its name says, where it says one of each, before the tagger's guesses: "Harbour
         # Women Copper Analog Watch", added with its name alone, went in as Men, Blue (an operator's re-trial), and
         # "My Own Men Blue Jeans" on a grey canvas as "Lipstick 22%" (a new user's trial).
@@ -1154,6 +1169,29 @@ class CatalogueEdits:
     def _highest_id(self) -> int:
         """The highest id this index has held, removed products' included (0 for none)."""
         return max(int(self.manifest.get("highest_id") or 0), int(self._ids.max()) if len(self._ids) else 0)
+
+    def set_stock(self, levels: dict, save: bool = True,
+                  exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict[int, float]:
+        """Set the stock level of products ({id: level}, a level a whole number, 0 for sold out, or yes/no; None
+        for no level, which is available) without a rebuild or any embedding: the items' stock column changes,
+        the vectors do not (stop 67). Every id is checked before any changes. Persists the folder (in full: a
+        delta generation holds added rows only), which a server of it then loads as it does an ``index add``'s.
+        Returns {id: the level now, NaN for none}."""
+        with self._changing_folder(save):
+            if save:
+                self._check_not_replaced()
+            given = {self._as_id(k): (math.nan if v is None else _checked_level(v)) for k, v in dict(levels).items()}
+            ids = self._checked_ids(list(given))
+            items = self.items.copy()
+            column = (pd.to_numeric(items[STOCK], errors="coerce") if STOCK in items
+                      else pd.Series(np.nan, index=items.index)).to_numpy(np.float64, copy=True)
+            column[[self._row[i] for i in ids]] = [given[i] for i in ids]
+            items[STOCK] = column
+            self._values_edited = True      # rows of the base files changed: the next save writes them in full
+            self._change((items, self.embeddings, self.text_embeddings), dict(self.manifest), lambda: None,
+                         lambda: None, exclusive, save, ids, "stock")
+        log.info("stock of %d product%s set", len(ids), "" if len(ids) == 1 else "s")
+        return {i: given[i] for i in ids}
 
     def remove_product(self, item_id: int, save: bool = True,
                        exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict:

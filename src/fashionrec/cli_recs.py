@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import os
+import re
 import time
 from pathlib import Path
 from typing import NoReturn
@@ -35,11 +36,12 @@ from fashionrec.cli import (
 from fashionrec.errors import FashionrecError, NotFoundError
 from fashionrec.looks import short_look
 from fashionrec.results import COLOURWAYS, PRODUCT_PAGE
+from fashionrec.stock import show_sold_out
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
 index_app = typer.Typer(help="Build, check and change the vector index the recommender searches (build, check, "
-                        "add, remove).", no_args_is_help=True, cls=Group)
+                        "add, remove, stock).", no_args_is_help=True, cls=Group)
 recommend_app = typer.Typer(help="Recommend items: similar, photo, text, outfit, profile; export (every product's "
                             "lists as one table).", no_args_is_help=True, cls=Group)
 app.add_typer(index_app, name="index")
@@ -86,6 +88,9 @@ def _built_from(index: Path) -> str | None:
 IndexOpt = typer.Option(DEFAULT_INDEX, "--index", envvar="FASHIONREC_INDEX_DIR",
                         help="Index folder written by `fashionrec index build`.")
 KOpt = typer.Option(10, "-k", help="How many items.")
+# A shop's sold-out products (stock 0; stop 67) are left out of every list, the next available ones in their places.
+SoldOutOpt = typer.Option(False, "--include-sold-out", help="List sold-out products too (stock 0 in the shop's "
+                          "styles.csv, or set by `index stock`): left out by default, as the API leaves them out.")
 # fashionrec.text_search.RELEVANT_TEXT_SIMILARITY (the web UI's), not imported: the CLI starts without torch.
 TEXT_RELEVANCE = 0.35
 # The API's answer to the same request, and on a failure {"detail": ...} as the API's errors (README, "--json").
@@ -220,13 +225,17 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: s
     table = Table(title=title, caption=caption)
     # A price column where the catalogue has prices (a shop's styles.csv; the Kaggle one has none).
     prices = [_price_said(r.item) for r in recs]
-    for col in ("id", "score", "articleType", "colour", "name", *(("price",) if any(prices) else ()), "reason"):
+    # A stock column where a result is sold out (listed with --include-sold-out only; stop 67).
+    sold = any(r.item.get("sold_out") for r in recs)
+    for col in ("id", "score", "articleType", "colour", "name", *(("price",) if any(prices) else ()),
+                *(("stock",) if sold else ()), "reason"):
         table.add_column(col)
     for r, price in zip(recs, prices, strict=True):
         # An empty field as the web page shows it, not "None" (a shop's nameless product, an ML engineer's trial).
         type_, colour, name = (r.item.get(c) for c in ("articleType", "baseColour", "productDisplayName"))
         table.add_row(str(r.id), f"{r.score:.3f}", str(type_ or "-"), str(colour or "-"), str(name or "(no name)"),
-                      *((price or "-",) if any(prices) else ()), r.reason)
+                      *((price or "-",) if any(prices) else ()),
+                      *(("sold out" if r.item.get("sold_out") else "-",) if sold else ()), r.reason)
     console.print(table)
     if not recs:
         console.print("no results")
@@ -509,6 +518,68 @@ def index_remove(
                       highlight=False)
 
 
+@index_app.command("stock")
+def index_stock(
+    levels: list[str] = typer.Argument(None, help="ID=LEVEL, e.g. 15970=0 (sold out), 39386=12, 1855=yes; "
+                                       "ID=none takes a level away (available)."),
+    from_file: Path | None = typer.Option(None, "--from", help="A CSV of an id column and a stock column (named as "
+                                          "styles.csv's may be: stock, stock_qty, quantity, inventory, in_stock), "
+                                          "e.g. a shop's nightly export."),
+    index: Path = IndexOpt,
+    backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
+    model: Path | None = ModelOpt, as_json: bool = JsonOpt,
+) -> None:
+    """Set products' stock levels without a rebuild or any embedding (stop 67): a product at 0 (or "no") is sold
+    out, left out of every list a shopper is shown until its level is set above 0. All of them, or none where an id
+    is unknown or a level is no level (said). A server of the index loads the change as it loads an `index add`'s."""
+    given = _stock_levels(levels or [], from_file)
+    try:
+        rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
+        done = rec.set_stock(given)
+    except FashionrecError as e:
+        fail(str(e))
+    from fashionrec.stock import is_sold_out
+
+    sold = [i for i, level in done.items() if is_sold_out(level)]
+    if as_json:
+        print_json({"stock": {str(i): (None if math.isnan(v) else v) for i, v in done.items()}, "sold_out": sold,
+                    "sold_out_in_index": int(rec.sold_out_rows().sum()), "index": str(index)})
+        return
+    console.print(f"set the stock of {len(done)} product{'s' if len(done) != 1 else ''} in {index}"
+                  + (f": {len(sold)} of them sold out ({', '.join(map(str, sold[:10]))}"
+                     f"{' ...' if len(sold) > 10 else ''})" if sold else "")
+                  + f"; {int(rec.sold_out_rows().sum())} sold out in the index", highlight=False)
+
+
+def _stock_levels(pairs: list[str], from_file: Path | None) -> dict:
+    """{id: level as given} of ``pairs`` ("15970=0") and the CSV ``from_file``; a usage error for what is neither."""
+    given: dict = {}
+    if from_file is not None:
+        import pandas as pd
+
+        from fashionrec.stock import STOCK_HEADERS
+
+        try:
+            table = pd.read_csv(from_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        except (OSError, ValueError) as e:
+            fail(f"cannot read {from_file}: {e}")
+        spelt = {re.sub(r"[\s_\-]+", "", str(c)).casefold(): c for c in table.columns}
+        id_col = spelt.get("id")
+        stock_col = next((spelt[h] for h in STOCK_HEADERS if h in spelt), None)
+        if id_col is None or stock_col is None:
+            fail(f"{from_file} needs an id column and a stock column (one of stock, stock_qty, quantity, inventory, "
+                 f"in_stock); its header: {', '.join(map(str, table.columns))}")
+        given.update(zip(table[id_col].str.strip(), table[stock_col].map(lambda v: v.strip() or None), strict=True))
+    for pair in pairs:
+        item_id, sep, level = pair.partition("=")
+        if not sep or not item_id.strip():
+            fail(f"{pair!r} is no ID=LEVEL: give each as 15970=0 (sold out) or 15970=12")
+        given[item_id.strip()] = None if level.strip().casefold() in ("", "none") else level.strip()
+    if not given:
+        fail("no stock level given: ID=LEVEL (e.g. 15970=0), or --from a CSV of id and stock")
+    return given
+
+
 @index_app.command("build")
 def index_build(
     data_dir: Path | None = DataDir,
@@ -662,10 +733,12 @@ def recommend_similar(
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
     master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
+    include_sold_out: bool = SoldOutOpt,
 ) -> None:
     """Items that look like ITEM_ID, as its product page lists them (without the colourways it shows in other
     colours, unless --colourways include)."""
     _check_k(k, diversity)
+    show_sold_out(include_sold_out)
     if colourways is not None and colourways not in COLOURWAYS:     # said before the index loads
         fail(f"--colourways takes {' or '.join(COLOURWAYS)}, got {colourways!r}; leave it out for its page's choice")
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
@@ -686,9 +759,11 @@ def recommend_photo(
     gender: str | None = GenderOpt, article_type: str | None = TypeOpt, colour: str | None = ColourOpt,
     sub_category: str | None = SubOpt, usage: str | None = UsageOpt,
     master_category: str | None = MasterOpt, season: str | None = SeasonOpt, model: Path | None = ModelOpt,
+    include_sold_out: bool = SoldOutOpt,
 ) -> None:
     """Tag a photo and show catalogue items that look like it."""
     _check_k(k)
+    show_sold_out(include_sold_out)
     image = _open_photo(path)
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
@@ -749,8 +824,10 @@ def recommend_text(
                                     "first, '-price' dearest first, of the products the search finds (as "
                                     "/api/search/text's sort); default: the search's own order, or the one a word "
                                     "of the query asks ('cheapest', 'most expensive', 'cheap', 'premium')."),
+    include_sold_out: bool = SoldOutOpt,
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
+    show_sold_out(include_sold_out)
     from fashionrec.text_notes import (
         PRICE_HINT,
         ordered_search,
@@ -903,9 +980,11 @@ def _text_caption(order: tuple[str, bool, list[str]] | None) -> str:
 def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index: Path = IndexOpt,
                      k: int = typer.Option(4, "-k", help="How many slots."), as_json: bool = JsonOpt,
                      backend: str | None = BackendOpt, uri: str | None = UriOpt,
-                     token: str | None = TokenOpt, model: Path | None = ModelOpt) -> None:
+                     token: str | None = TokenOpt, model: Path | None = ModelOpt,
+                     include_sold_out: bool = SoldOutOpt) -> None:
     """Complete the look: one complementary item per slot, slots in the rules' order (not sorted by score)."""
     _check_k(k)
+    show_sold_out(include_sold_out)
     try:
         recs = _load(index, model, backend=backend, uri=uri, token=token).complete_the_look(item_id, k=k)
     except FashionrecError as e:
@@ -926,9 +1005,11 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
                       skip_unknown: bool = typer.Option(
                           False, "--skip-unknown",
                           help="Leave out liked ids the index does not have (sold out, removed) and say which, "
-                               "instead of failing; the API's skip_unknown.")) -> None:
+                               "instead of failing; the API's skip_unknown."),
+                      include_sold_out: bool = SoldOutOpt) -> None:
     """Recommendations for a set of liked items, taken from each in turn (not sorted by score)."""
     _check_k(k)
+    show_sold_out(include_sold_out)
     skipped: list[int] = []
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)

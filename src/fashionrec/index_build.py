@@ -53,6 +53,7 @@ from fashionrec.index_reuse import description_sha256, embed_reusing, encode_reu
 from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
+from fashionrec.stock import STOCK
 from fashionrec.tagger import Tagger, embedding_sha256
 from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text, text_model_sha256
 
@@ -191,7 +192,8 @@ class IndexBuilding:
         # The price too where styles.csv has one (text search filters by it, cards show it): a column of
         # items.csv only then, so an index of a catalogue without prices is as before, and one built before prices
         # were read loads as an index without them.
-        kept = [c for c in [*COLUMNS, PRICE] if c in usable.columns]
+        # The stock level likewise (stop 67): sold-out products are indexed, and left out of what a shopper sees.
+        kept = [c for c in [*COLUMNS, PRICE, STOCK] if c in usable.columns]
         items = usable[kept + ["image_path"]].reset_index(drop=True)
         items = pd.concat([items, preds], axis=1)
         items["image_path"] = [str(Path(p).resolve()) for p in items["image_path"]]
@@ -476,7 +478,7 @@ def _added_products(index_dir: Path,
         if item_id in catalogue_ids:
             replaced.append(item_id)       # the catalogue's row under that id wins
             continue
-        metadata = {c: plain(row.get(c)) for c in [*COLUMNS, PRICE] if plain(row.get(c)) is not None}
+        metadata = {c: plain(row.get(c)) for c in [*COLUMNS, PRICE, STOCK] if plain(row.get(c)) is not None}
         photo = index_dir / str(row["image_path"])
         try:
             image = open_rgb(photo)

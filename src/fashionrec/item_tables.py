@@ -16,6 +16,7 @@ import pandas as pd
 from fashionrec.catalog import CURRENCY, PLACEHOLDER_NAME, PRICE, first_few
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
+from fashionrec.stock import STOCK, is_sold_out, showing_sold_out
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.vocabulary import KINDS as NAMED_KINDS
 
@@ -112,6 +113,8 @@ _KIND_WORDS = r"\b(" + "|".join(sorted(NAMED_KINDS, key=len, reverse=True)) + r"
 # passes the ids it allows instead), and the API and the page take it from a query's words ("shirts under 500"),
 # not a form field. Only where the items have prices (:meth:`ItemTables.prices`).
 PRICE_FILTER = PRICE
+# An item's key that says it is sold out (True) or in stock (False), where the index keeps stock levels.
+SOLD_OUT_KEY = "sold_out"
 
 
 def plain(v):
@@ -203,16 +206,44 @@ class ItemTables:
         women") and those whose photo is blank (the manifest's ``blank_image_ids``: a pure white photo was the
         closest product to any photo of noise, which then passed for familiar) or too small to show a product
         (``tiny_image_ids``: a 4x5 photo of a formal shoe was tagged a bangle)."""
-        return self._once("_aside_ids", lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
+        # ... and the sold-out products (stock 0, stop 67), unless the call asks for them (stock.sold_out_shown)
+        return self._once("_aside_shown_ids" if showing_sold_out() else "_aside_ids",
+                          lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
+
+    def sold_out_rows(self) -> np.ndarray:
+        """(n,) bool, per version of the items: the products whose stock level is 0 or less (the items' ``stock``
+        column, from a shop's styles.csv or ``index stock``); none where there is no such column."""
+        def build() -> np.ndarray:
+            if STOCK not in self.items:
+                return np.zeros(len(self.items), bool)
+            levels = pd.to_numeric(self.items[STOCK], errors="coerce").to_numpy(np.float64)
+            with np.errstate(invalid="ignore"):
+                return np.isfinite(levels) & (levels <= 0)
+        return self._once("_sold_out", build)
+
+    def hidden_sold_out(self) -> np.ndarray:
+        """(n,) bool: the sold-out rows the calls now made leave out (none within :func:`stock.sold_out_shown`)."""
+        rows = self.sold_out_rows()
+        return np.zeros(len(rows), bool) if showing_sold_out() else rows
+
+    def is_sold_out(self, item_id: int) -> bool:
+        """Whether the product ``item_id`` is sold out (its stock level 0 or less)."""
+        return bool(self.sold_out_rows()[self._row[self._check_id(item_id)]])
 
     def _set_aside_rows(self) -> np.ndarray:
         """(n,) bool: the rows of :meth:`_set_aside`, computed once per version of the items."""
+        if not showing_sold_out():
+            return self._once("_aside", lambda: self._set_aside_rows_shown() | self.sold_out_rows())
+        return self._set_aside_rows_shown()
+
+    def _set_aside_rows_shown(self) -> np.ndarray:
+        """(n,) bool: the rows of :meth:`_set_aside` but for the sold-out ones (shown or not, by the call)."""
         def build() -> np.ndarray:
             names = self.items["productDisplayName"].fillna("").astype(str).str.strip()
             unseen = [*(self.manifest.get("blank_image_ids") or []), *(self.manifest.get("tiny_image_ids") or [])]
             blank = np.isin(self._ids, np.asarray(unseen, np.int64))
             return names.str.contains(PLACEHOLDER_NAME, regex=True).to_numpy() | blank
-        return self._once("_aside", build)
+        return self._once("_aside_base", build)
 
     def _childrens(self) -> np.ndarray:
         """(n,) bool: products for children whatever gender they are filed under: a Unisex one with any word
@@ -269,6 +300,21 @@ class ItemTables:
         if not said:        # else the filing: a child's product filed as men's is a boy's (_worn_by_child)
             said = [child for child, filed in GROWN_UP.items() if filed == gender]
         return self._worn_by(said[0] if len(said) == 1 else "child")
+
+    def _other_sex(self, gender: str) -> np.ndarray:
+        """(n,) bool, read-only: the rows filed under the other sex than ``gender`` (Men or Boys: Women's and Girls';
+        Women or Girls: Men's and Boys'; anything else: none), by their gender label alone. A photo's wearer is
+        read by the tagger, which tells men's from women's far better than a grown-up's from a child's (stop 33):
+        so not the age, which :meth:`_worn_by` also keeps to. Unisex products are for either. Computed once per
+        gender and version of the items."""
+        key = ("other sex", gender)
+        if key not in self._codes:
+            other = {"Men": ("Women", "Girls"), "Boys": ("Women", "Girls"),
+                     "Women": ("Men", "Boys"), "Girls": ("Men", "Boys")}.get(gender, ())
+            mask = np.isin(self._labels("gender"), list(other))
+            mask.flags.writeable = False        # shared by every query, as _worn_by's masks are
+            self._codes[key] = mask
+        return self._codes[key]
 
     def _worn_by(self, wearer: str) -> np.ndarray:
         """(n,) bool, read-only: the rows ``wearer`` (a gender, "child", or "" for unknown) wears, as
@@ -403,6 +449,9 @@ class ItemTables:
             item = {k: plain(values[row]) for k, values in self._all_columns().items()}
             if isinstance(item.get("year"), float) and item["year"].is_integer():
                 item["year"] = int(item["year"])        # 2012, not 2012.0 (a column with gaps is float)
+            if STOCK in item:
+                # Said on a card and the product page, which a sold-out product's own link still opens (stop 67).
+                item[SOLD_OUT_KEY] = is_sold_out(item[STOCK])
             if item.get(PRICE) is not None:
                 # The shop's currency beside a price (stop 65), so that every card, table and answer that shows the
                 # price shows it as one ("₹1,299"); "" where the shop named none and its prices had no symbol.

@@ -313,6 +313,9 @@ _KIND_PHRASES = {tuple(singular(w) for w in key.split()) for key in SYNONYMS
                  if len(key.split()) == 2 and singular(key.split()[0]) in KINDS}
 
 
+# WIDE_PHRASES by their search words, as a query's phrase is read: "canvas shoes" is ("canva", "shoe").
+_WIDE_PHRASES = {tuple(search_words(phrase)): kind for phrase, kind in WIDE_PHRASES.items()}
+
 _CHILD_AGES = frozenset(singular(norm(w)) for w in CHILD_AGE_WORDS)
 # The ages of a baby (not "junior"): the word finds the babies' products however they are named (rompers, booties).
 _BABY_AGES = _CHILD_AGES - {"junior"}
@@ -415,6 +418,8 @@ def _renamed(phrase: str, colour: str) -> bool:
                 or Levenshtein.distance(joined, name) <= 1)
 
 
+# Words for clothes with no type (:meth:`TextSearch._clothes_asked`): "casual wear", "casual clothes" (stop 67).
+CLOTHES_WORDS = frozenset({"wear", "clothes", "clothing"})
 # The Apparel subCategories that "wear" beside an occasion does not ask for (:meth:`TextSearch._clothes_asked`).
 UNDER_CLOTHES = ("Innerwear", "Loungewear and Nightwear")
 
@@ -502,8 +507,11 @@ class TextSearch:
         found = outfit_set(words)
         if found and "gender" in self.items:
             wearer, types = found
+            # For the wearer the query names, if it names one: "kurta pajama for women" got the set's types and no
+            # lead, as none was the set's wearer's (stop 66's gap).
+            named = [g for w in words for g in genders_named(w) if g != "Unisex"] or [wearer]
             for place, kind in enumerate(types):
-                lead[self._is("articleType", kind) & self._is("gender", wearer)] = len(types) - place
+                lead[self._is("articleType", kind) & self._is("gender", named)] = len(types) - place
         return QueryReading(self._clothes_asked(query, parsed), type_only,
                             self._both_colours(parsed.get("baseColour", [])), lead)
 
@@ -536,7 +544,7 @@ class TextSearch:
         otherwise. "wear" is a stop word, so "office wear for women" listed Murcia's 8 "Office" handbags first
         (the name's occasion word) and "casual wear" a watch and a belt among its first ten (a shopper's trial,
         stop 65)."""
-        if "wear" not in search_words(query, stem=False) or "masterCategory" not in self.items \
+        if not CLOTHES_WORDS & set(search_words(query, stem=False)) or "masterCategory" not in self.items \
                 or any(parsed.get(key) for key in ("articleType", "subCategory", "masterCategory")):
             return np.zeros(len(self.items), bool)
         # Not underwear and nightwear, which other words ask for ("night wear"): with them "casual wear" listed a
@@ -735,11 +743,15 @@ class TextSearch:
                 raise BadInputError(f"{name} must be a whole number >= 0, got {value!r}")
         self._check_sort(sort)
         mask = self._mask(filters)
-        mask = np.ones(len(self.items), bool) if mask is None else mask
+        # Not the sold-out products, unless the call asks for them (stock.sold_out_shown; stop 67).
+        mask = (np.ones(len(self.items), bool) if mask is None else mask) & ~self.hidden_sold_out()
         q, negated = self._negation(str(q or ""))
         words = _kinds_alone(search_words(q))
         if q.strip() and not words:
-            return 0, []        # only punctuation or stop words: nothing to match, not everything
+            clothes = self._clothes_asked(q, {})
+            if not clothes.any():
+                return 0, []        # only punctuation or stop words: nothing to match, not everything
+            mask &= clothes         # "clothes" or "wear" alone: the clothes (stop 67), in the catalogue's order
         if words:       # no words: every row, without building the word tables (seconds at 40k products)
             mask &= self._word_mask(q, words)
         if negated:
@@ -764,7 +776,10 @@ class TextSearch:
             # so) after every product named with the words, whatever its colour label ("black running shoes": the
             # ASICS ones named "Running Black" but labelled otherwise came after Lotto's black sports shoes).
             rank |= ~reading.type_only[rows] << 11
-            rows = rows[np.argsort(-rank, kind="stable")]
+            # Those found by their type alone by meaning within their tier, as search_text lists them: in the
+            # catalogue's order, "jogging shoes" (named by none) listed the 1,815 Sports Shoes from Nike Incinerate
+            # on, where its closest matches had been Nike's Roshe Run and Free Run (stop 66's gap).
+            rows = rows[np.lexsort((-self._meaning_of(q, reading.type_only, rows), -rank))]
             ranks = np.sort(rank)[::-1]     # per position, the rank of the row there: each reordering keeps tiers
             rows = _names_taking_turns(rows, ranks, self._names())
             if self._gift_alone(words):      # not the fragrance gift sets first for having the word "gift"
@@ -786,6 +801,16 @@ class TextSearch:
             # Stable, so the order above breaks ties; no price sorts after every price either way.
             rows = rows[np.argsort(price_order_key(self.prices()[rows], sort, strict)[0], kind="stable")]
         return len(rows), [self.item(int(self._ids[r])) for r in rows[offset:offset + limit]]
+
+    def _meaning_of(self, query: str, which: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """(len(rows),) float32: the MiniLM cosine of ``query`` to each of ``rows`` that ``which`` ((n,) bool) marks,
+        0 for the others; zeros without reading the text model where it marks none of them."""
+        marked = which[rows]
+        out = np.zeros(len(rows), np.float32)
+        if marked.any():
+            with one_blas_thread:
+                out[marked] = self.text_embeddings[rows[marked]] @ query_vector(self._as_meant(query))
+        return out
 
     def price_median(self, filters: dict | None = None, q: str | None = None) -> float | None:
         """The median price of the products :meth:`browse` lists for ``filters`` and ``q``, which a soft
@@ -937,8 +962,8 @@ class TextSearch:
         :data:`~fashionrec.vocabulary.WIDE_PHRASES` ("running shoes": Sports Shoes) and has the query's other
         ``words``; none where no such phrase is said. :meth:`browse` ranks the products named with every word
         first."""
-        wide = [(said, WIDE_PHRASES[said]) for key, phrase, _ in phrases if key == "articleType"
-                and (said := tuple(search_words(phrase))) in WIDE_PHRASES]
+        wide = [(said, _WIDE_PHRASES[said]) for key, phrase, _ in phrases if key == "articleType"
+                and (said := tuple(search_words(phrase))) in _WIDE_PHRASES]
         if not wide:
             return np.zeros(len(self.items), bool)
         said, kind = wide[0]
@@ -1091,6 +1116,7 @@ class TextSearch:
         if q.strip() and not words:     # as browse: only punctuation or stop words match nothing (a review)
             return np.zeros(len(self.items), bool)
         base = self._word_mask(q, words) if words else np.ones(len(self.items), bool)
+        base = base & ~self.hidden_sold_out()       # as browse: a filter's counts are of what it lists
         return base & ~self._any_word(negated) if negated else base
 
     def suggest(self, query: str, confident: bool = False) -> str | None:
@@ -1377,7 +1403,9 @@ class TextSearch:
         check_k(k)
         check_similarity(min_similarity)
         base = self._mask(filters)
-        base = np.ones(len(self.items), bool) if base is None else base
+        # Sold-out products are left out, not listed last as the set-aside ones are (stop 67): the next available
+        # ones fill the k places.
+        base = (np.ones(len(self.items), bool) if base is None else base) & ~self.hidden_sold_out()
         (matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in, anyones, gift, parts,
          reading) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
         if allowed is not None:
@@ -1426,7 +1454,9 @@ class TextSearch:
                 if min_similarity is not None:
                     # Only what the query asks for: "for women", never another wearer's products; "jacket",
                     # jackets only (the text model finds "women" in a nightdress similar enough).
-                    for key in ("gender", "articleType"):
+                    # A gift's types are no type asked (above): after them, its wearer's other products, the
+                    # wearer kept ("daughter" alone lists the girls').
+                    for key in ("gender",) if gift else ("gender", "articleType"):
                         if key in matches:
                             m &= matches[key]
                     if not subset:
@@ -1510,7 +1540,12 @@ class TextSearch:
             # "shirts for men & heels for women": each type for its own wearer, not 23 women's heels and a
             # women's shirt (a code review).
             matches["articleType"] = np.logical_or.reduce(parts)
-        kin, stood_in, anyones = np.zeros(len(self.items), np.float32), [], self._anyones(parsed, matches)
+        gift = self._gift_alone(words) is not None
+        # Not for a gift: its types are the reading of "gift", not a type asked, so a child's own products of other
+        # types come before grown-ups' (stop 67: "gift for my daughter" in a 1,500-product shop listed 2 kids'
+        # watches, then adults' unisex bags, caps and sunglasses, none of its 40 girls' products).
+        kin, stood_in = np.zeros(len(self.items), np.float32), []
+        anyones = None if gift else self._anyones(parsed, matches)
         if anyones is not None:
             # "backpack for boys": the catalogue has 2 girls' backpacks and 568 unisex ones, which any child can
             # carry; they listed three free watches, T-shirts and vests. After the child's own, if any.
@@ -1547,7 +1582,6 @@ class TextSearch:
             aside &= ~(self._brand_named(query) & self._worn_by("child"))
         asked = parsed.get("baseColour", [])
         near_colour = self._near_colour(asked)
-        gift = self._gift_alone(words) is not None
         if not query:
             return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside, near_colour,
                               asked, kin, stood_in, anyones, gift, parts, reading)
@@ -1781,6 +1815,13 @@ class TextSearch:
                 toned = spaced in colours.TONES or spaced in {t.replace(" ", "") for t in colours.TONES}
                 notes.append(f"{files}: {values[0]} products are listed for it"
                              + (f", those named {phrase!r} first." if toned else "."))
+        for key, phrase, _ in phrases:
+            said = tuple(search_words(phrase))
+            if key == "articleType" and said in _WIDE_PHRASES and not self._words().mask(list(said)).any():
+                # A kind of a type no name says ("maxi dress", "jogging shoes"): its type is listed, not the kind,
+                # where the page had said "The catalogue has no maxi dresses" (stop 67).
+                notes.append(f"No product is named {phrase!r}: the catalogue's {said_types([_WIDE_PHRASES[said]])} "
+                             "are listed for it, the closest in meaning first.")
         typed = _query_words(positive)
         ages = [w for w in typed if singular(norm(w)) in _CHILD_AGES]
         if _ages_are_a_childs(ages, [norm(w) for w in typed if singular(norm(w)) not in _CHILD_AGES], parsed):
@@ -2032,9 +2073,10 @@ class TextSearch:
         under a filter gives what that filter would show (up to k), as a catalogue page's filter lists do;
         ``wearer_chosen``: as :meth:`search_text` reads it under a gender filter (:meth:`_text_scores`)."""
         check_similarity(min_similarity)
-        matches, sims, allowed, *_ = self._text_scores(query, wearer_chosen)
+        scores = self._text_scores(query, wearer_chosen)
+        matches, sims, allowed = scores.matches, scores.sims, scores.allowed
         out = np.logical_or.reduce([self._by_meaning(query, sims, min_similarity), *matches.values()])
-        for key in ("gender", "articleType"):
+        for key in ("gender",) if scores.gift else ("gender", "articleType"):     # as search_text reads a gift
             if key in matches:
                 out &= matches[key]
         return out if allowed is None else out & allowed

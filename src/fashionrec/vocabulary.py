@@ -72,6 +72,30 @@ SYNONYMS: dict[str, list[str]] = {
     "walking shoes": ["Sports Shoes"],
     "jogging pants": ["Track Pants"],       # else "pants": Trousers and Lounge Pants too
     "boxer shorts": ["Boxers"],             # else Boxers and Shorts: 2 names say it, of 47 Boxers
+    # Kinds of a type a shopper names, each read as its type (stop 67): "canvas shoes" was any of five shoe types,
+    # "shirt dress" shirts ("No product is named both 'shirt' and 'dress'"). Widened too (WIDE_PHRASES): the
+    # products named so first, then the type's others by meaning.
+    **dict.fromkeys(("canvas shoes",), ["Casual Shoes"]),
+    **dict.fromkeys(("tennis shoes", "football shoes", "basketball shoes"), ["Sports Shoes"]),
+    **dict.fromkeys(("tank top", "tube top"), ["Tops"]),
+    **dict.fromkeys(("maxi dress", "bodycon dress", "evening dress", "shirt dress"), ["Dresses"]),
+    **dict.fromkeys(("maxi skirt", "pencil skirt"), ["Skirts"]),
+    "duffle bag": ["Duffel Bag"],           # the catalogue spells it Duffel: 61 names say "Duffle", of 80
+    "cargo pants": ["Trousers"],
+    **dict.fromkeys(("cargo shorts", "bermuda shorts"), ["Shorts"]),
+    "skinny jeans": ["Jeans"],
+    "bomber jacket": ["Jackets"],
+    "baseball cap": ["Caps"],
+    "school bag": ["Backpacks"],
+    "stud earrings": ["Earrings"],
+    "sundress": ["Dresses"],
+    # Words no name has, or one ("Carlton London Men Black Oxford Wingtip Brogues"): "brogues" listed a jacket and
+    # purple shirts after it, "turtleneck" Turtle's ties and belts.
+    "brogue": ["Formal Shoes", "Casual Shoes"],
+    "brogues": ["Formal Shoes", "Casual Shoes"],
+    "jhumka": ["Earrings"],
+    "jhumkas": ["Earrings"],
+    "turtleneck": ["Sweaters", "Tshirts", "Tops"],
     "pants": ["Trousers"],
     "chinos": ["Trousers"],
     "slacks": ["Trousers"],
@@ -143,7 +167,8 @@ SYNONYMS: dict[str, list[str]] = {
 # Type words for a kind of their type: a product named so is what they ask for, not any of the type ("polo"
 # listed every T-shirt in the catalogue's order, round necks first; "hoodie" every sweatshirt).
 KINDS = frozenset({"polo", "hoodie", "hoody", "cardigan", "chino", "jogger", "gown", "beanie", "parka", "anorak",
-                   "windcheater", "tuxedo", "miniskirt", "smartwatch", "sneaker", "blouse", "frock"})
+                   "windcheater", "tuxedo", "miniskirt", "smartwatch", "sneaker", "blouse", "frock", "brogue", "jhumka",
+                   "turtleneck", "sundress"})
 # Words that make a kind of thing another thing before a word ("night suit" is nightwear, not a suit): a search
 # for the word alone does not find them, and the word alone does not mean a type named so (Night suits). They are
 # one word in the search text ("nightsuit"), which a search for both words still finds (WordSearch.mask).
@@ -164,25 +189,38 @@ def join_qualified(text: pd.Series) -> pd.Series:
 # page (which needs every word) listed the 43 products named "running" for "running shoes", not its other Sports
 # Shoes (a shopper's trial on the full catalogue, stop 65). There they find the type too, the named ones first.
 # Keyed by the phrase's search words (singular).
-WIDE_PHRASES = {("running", "shoe"): "Sports Shoes",
+# Keyed by the phrase as a shopper types it (text_search reads it as its search words).
+WIDE_PHRASES = {"running shoes": "Sports Shoes",
                 # Stop 66's survey of the type phrases (docs/recommender.md "Stop 66, text search alike everywhere"):
                 # the catalogue page found 0, 3, 1, 0 and 5 products for these, the type's 1,815, 274 and 47 by type.
-                ("jogging", "shoe"): "Sports Shoes", ("training", "shoe"): "Sports Shoes",
-                ("walking", "shoe"): "Sports Shoes", ("jogging", "pant"): "Track Pants", ("boxer", "short"): "Boxers"}
+                "jogging shoes": "Sports Shoes", "training shoes": "Sports Shoes",
+                "walking shoes": "Sports Shoes", "jogging pants": "Track Pants", "boxer shorts": "Boxers",
+                # Stop 67's kinds of a type (SYNONYMS above): the page found 102 "canvas shoes" of 2,561 Casual Shoes,
+                # 61 "duffle bag"s of 80 Duffel Bags, 23 "tank top"s of 1,586 Tops, no "maxi dress" of 418.
+                **{phrase: SYNONYMS[phrase][0] for phrase in (
+                    "canvas shoes", "tennis shoes", "football shoes", "basketball shoes", "tank top",
+                    "tube top", "maxi dress", "bodycon dress", "evening dress", "shirt dress", "maxi skirt",
+                    "pencil skirt", "duffle bag", "cargo pants", "cargo shorts", "bermuda shorts", "skinny jeans",
+                    "bomber jacket", "baseball cap", "school bag", "stud earrings")}}
 
 # Two types named together for one outfit of one wearer's (a query's search words, singular, in a row or joined):
 # (the wearer, the types it leads with, in order). "kurta pajama" listed women's kurtas by meaning though the
 # catalogue has 78 men's Kurtas and none of its 90 women's Kurta Sets is named with "pajama" (stop 65's trial); a
 # kurta pajama is a men's kurta with a churidar-cut pyjama, so the men's Kurtas, then the men's Churidars, lead.
-OUTFIT_SETS = {words: ("Men", ("Kurtas", "Churidar"))
-               for words in (("kurta", "pajama"), ("kurta", "pyjama"), ("kurtapajama",), ("kurtapyjama",))}
+OUTFIT_SETS = {**{words: ("Men", ("Kurtas", "Churidar"))
+                  for words in (("kurta", "pajama"), ("kurta", "pyjama"), ("kurtapajama",), ("kurtapyjama",))},
+               # Stop 67: a salwar kameez (or salwar suit) is a women's set, filed as Kurta Sets (85 with photos), or
+               # its pieces, Salwar and Dupatta (7) and Salwar (29); "salwar kameez" (no name says "kameez") listed
+               # the Salwars first by meaning, trousers of the set alone.
+               **{words: ("Women", ("Kurta Sets", "Salwar and Dupatta", "Salwar"))
+                  for words in (("salwar", "kameez"), ("salwar", "suit"), ("salwarsuit",))}}
 
 # Synonyms above for things the catalogue has no type of, only the closest types: a search that uses one, where
 # fewer than NAME_EVIDENCE product names have the word, says so ("sherwani" listed men's kurtas as if they were
 # sherwanis; one name says "Suit" of a tracksuit).
 # "spectacles" listed sunglasses without a word (a text-search trial).
 STAND_INS = frozenset({"kolhapuri", "jutti", "mojari", "sherwani", "tuxedo", "palazzo", "suit", "spec",
-                       "spectacle"})
+                       "spectacle", "jhumka", "turtleneck"})
 
 # Type words that also say who wears the product, unless the query names a wearer itself: most of the
 # catalogue's Briefs are men's (564 of 849), but "panties" asks for women's.

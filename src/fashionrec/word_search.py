@@ -51,11 +51,19 @@ from fashionrec.vocabulary import (
 # name says something). "clothes" and "outfit" stay words: skipped, "clothes for men" listed watches too.
 # "but": "white shirt but not formal" found nothing (no name says "but" of what it is).
 STOP_WORDS = frozenset(["a", "an", "and", "the", "for", "with", "of", "in", "on", "to", "by", "from", "my", "me",
-                        "i", "wear", "something", "anything", "some", "but"])
+                        "i", "wear", "something", "anything", "some", "but",
+                        # As "wear" (stop 67): "casual clothes" found no product by its words, no name saying
+                        # "clothes"; text_search reads them as clothes (TextSearch._clothes_asked).
+                        "clothes", "clothing"])
 PREFIX_MIN = 6              # catalogue search words this long also match as the start of a longer word
 # Not a sport's kit, one word ("runningkit"): by it, "running" or "football" alone found every Sports product.
 _NO_PREFIX = frozenset(norm(k) for k in SPORT_KITS)
 WORD_MASKS_KEPT = 32        # catalogue searches whose matching rows are kept (40 KB each at 40k items)
+# Single words whose matching rows are kept (40 KB each at 40k items: 10 MB): a search asks the word tables for
+# many sets of its words (without its occasion, its wearer, each part, a correction's three browses), each set
+# scanning every row once per word. "party dress for women under 1500 in red or black" scanned its words 20 times
+# for 7 words, 0.68 s of its 1.3 s first call (cProfile on the full catalogue, stop 67); :8010 took 3.2-4.4 s at load.
+WORDS_KEPT = 256
 AUTOCORRECT_MIN_PRODUCTS = 20   # a spelling fewer products use (or 2% of a small catalogue's) is only suggested
 # How much a candidate spelling's use counts against its cost in edits: ten times as many products as
 # another outweigh half an edit ("sandle": "sandal", two edits and 155 products, over "saddle", one and 4).
@@ -151,6 +159,7 @@ class WordSearch:
         self.aliases = self._build_aliases()
         self._masks: dict[tuple[str, ...], np.ndarray] = {}
         self._name_masks: dict[str, np.ndarray] = {}        # in_names's, per word
+        self._word_masks: dict[str, np.ndarray] = {}        # _one_word's, per word
         self._in_a_row: dict[tuple[str, ...], bool] = {}     # named_in_a_row's
         self._masks_lock = threading.Lock()
         self._lock = threading.Lock()
@@ -213,13 +222,18 @@ class WordSearch:
             self._keep(self._in_a_row, key, found)
         return found
 
-    def _keep(self, cache: dict, key, value) -> None:
-        """``cache[key] = value``, the oldest entries dropped beyond :data:`WORD_MASKS_KEPT`; readers run in
-        parallel threads in the server."""
+    def _keep(self, cache: dict, key, value, kept: int = WORD_MASKS_KEPT) -> None:
+        """``cache[key] = value``, the oldest entries dropped beyond ``kept``; readers run in parallel threads in
+        the server."""
         with self._masks_lock:
-            while len(cache) >= WORD_MASKS_KEPT:
+            while len(cache) >= kept:
                 cache.pop(next(iter(cache)))
             cache[key] = value
+
+    def warm_names(self) -> None:
+        """Build the names' tables now: the first search to read a name (a query's describing words, its shades)
+        waited 0.2-0.45 s for them at 40k products (cProfile, stop 67)."""
+        self._names_rows()
 
     def _names_rows(self) -> _Rows:
         names = self.name_text()
@@ -255,7 +269,16 @@ class WordSearch:
         return re.escape(word) + plural, False
 
     def _one_word(self, word: str) -> np.ndarray:
-        """Rows whose searchable text has ``word`` (a query word, singular) or its plural."""
+        """Rows whose searchable text has ``word`` (a query word, singular) or its plural: read-only, kept per
+        word (:data:`WORDS_KEPT`)."""
+        found = self._word_masks.get(word)
+        if found is None:
+            found = self._word_rows(word)
+            found.flags.writeable = False
+            self._keep(self._word_masks, word, found, WORDS_KEPT)
+        return found
+
+    def _word_rows(self, word: str) -> np.ndarray:
         found = self._searchable_rows.mask(self._pattern(word))
         # Everyday words by the type or wearer they mean ("tee", "ladies"), long ones as prefixes as well
         # ("jewell" finds what "jewellery" finds).

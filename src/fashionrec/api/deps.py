@@ -37,6 +37,7 @@ from fashionrec.errors import (
     VectorIndexError,
 )
 from fashionrec.rwlock import RWLock  # noqa: F401 - the server's lock, and tests import it from here
+from fashionrec.stock import sold_out_shown
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +76,10 @@ class Service:
         keep_from_collector()
 
     @contextmanager
-    def reading(self):
-        """Read access to the recommender, timed as ``rec`` in the response's ``Server-Timing``."""
-        with self.lock.read(), timed("rec"):
+    def reading(self, sold_out: bool = False):
+        """Read access to the recommender, timed as ``rec`` in the response's ``Server-Timing``; ``sold_out``:
+        the request's ``include_sold_out``, sold-out products listed as the others (stop 67)."""
+        with self.lock.read(), timed("rec"), sold_out_shown(sold_out):
             yield
 
     def refresh_values(self) -> None:
@@ -243,6 +245,11 @@ ServiceDep = Annotated[Service, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RootDep = Annotated[str, Depends(root_path)]
 K = Annotated[int, Query(ge=1, le=100, description="How many results (1..100).")]
+# Sold-out products (stock 0 in the shop's catalogue, or set by `fashionrec index stock`; stop 67) are left out of
+# every list a shopper is shown, the next available ones taking their places, unless a request asks for them.
+IncludeSoldOut = Annotated[bool, Query(description="List sold-out products too (stock 0 in the shop's styles.csv "
+                                       "or set by `fashionrec index stock`): left out by default, the next "
+                                       "available ones taking their places.")]
 
 
 def parse_filters(

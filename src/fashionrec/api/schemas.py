@@ -9,8 +9,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, made_name
-from fashionrec.item_tables import price_of
+from fashionrec.item_tables import SOLD_OUT_KEY, price_of
 from fashionrec.levels import READ_FROM_TYPE
+from fashionrec.stock import STOCK
 
 # Metadata columns an item shows (and a new product may carry), in display order.
 ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year",
@@ -57,6 +58,12 @@ class Item(Answer):
                                  "the number ('₹' for ₹1,299; `index build --currency`, else the symbol its "
                                  "styles.csv's prices had): null where the product has no price or the shop "
                                  "named none.")
+    stock: float | None = Field(None, description="The stock level styles.csv gives the product (its stock, "
+                                "stock_qty, quantity, inventory or in_stock column; yes/no read as 1/0), or `index "
+                                "stock` set since: null where it has none, which counts as available.")
+    sold_out: bool | None = Field(None, description="True where stock is 0 or less: such a product is not listed "
+                                  "by search, similar items, looks or picks unless include_sold_out=true, and its "
+                                  "own page says it is sold out; null where the shop keeps no stock levels.")
     image_url: str
     predicted: dict[str, Prediction] = Field(default_factory=dict,
                                              description="The model's top label per attribute.")
@@ -218,6 +225,8 @@ class ProfileRequest(BaseModel):
                         "false: only items like them.")
     skip_unknown: bool = Field(False, description="Leave out liked ids the catalogue no longer has (listed in "
                                "'skipped') instead of answering 404: a shopper's saved list outlives products.")
+    include_sold_out: bool = Field(False, description="Pick sold-out products too (stock 0): left out by default, "
+                                   "as every list a shopper is shown leaves them out (stop 67).")
 
     @field_validator("liked", mode="before")
     @classmethod
@@ -269,6 +278,12 @@ def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
     price = price_of(d)
     fields["price"] = price if math.isfinite(price) else None
     fields["currency"] = str(d.get("currency") or "") or None if fields["price"] is not None else None
+    stock = _clean(d.get(STOCK))
+    try:        # as the price: a level edited by hand into items.csv as text is none, not a 500
+        fields[STOCK] = float(stock) if stock is not None and math.isfinite(float(stock)) else None
+    except (TypeError, ValueError):
+        fields[STOCK] = None
+    fields[SOLD_OUT_KEY] = d.get(SOLD_OUT_KEY) if isinstance(d.get(SOLD_OUT_KEY), bool) else None
     predicted = {}
     for head in ATTRIBUTES:
         label, prob = _clean(d.get(f"pred_{head}")), _clean(d.get(f"pred_{head}_prob"))

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Query
 
 from fashionrec.api.deps import (
     Filters,
+    IncludeSoldOut,
     K,
     Photo,
     RootDep,
@@ -64,6 +65,7 @@ def browse_items(
     max_price: Annotated[float | None, Query(ge=0, allow_inf_nan=False, description="Where the catalogue has "
                                              "prices: only products priced this or less. A price in q "
                                              "('shirts under 500') bounds it too.")] = None,
+    include_sold_out: IncludeSoldOut = False,
 ) -> ItemPage:
     """Browse the catalogue with attribute filters and a text query, a page at a time; or fetch given ids."""
     if ids is None and skip_unknown:
@@ -92,7 +94,7 @@ def browse_items(
         return ItemPage(total=len(found), offset=0, limit=len(found), items=found, unknown=unknown)
     limit = limit or PAGE_LIMIT
     q = readable_query(q) if q and q.strip() else None     # blank: the whole catalogue, as the web UI's box
-    with service.reading():
+    with service.reading(include_sold_out):
         # Prices (a shop's, stop 64): min_price and max_price, and the price words of q read as the catalogue page
         # reads them ("shirts under 500"), a filter; q's other words searched.
         q, filters, price, said = items_priced(service.rec, q, filters, min_price, max_price)
@@ -185,10 +187,11 @@ def similar_items(
         description="Its colourways (named as it is but for the colour) that /other-colours shows: exclude, as its "
                     "product page does, so that a page listing both shows none twice; include. Left out: excluded, "
                     "unless other_colours or a baseColour filter asks for other colours.")] = None,
+    include_sold_out: IncludeSoldOut = False,
 ) -> RecList:
     """Items that look like this one, optionally filtered, or in its other colours; as its product page lists
     them, without the colourways `/other-colours` shows (``colourways=include`` keeps them)."""
-    with service.reading():
+    with service.reading(include_sold_out):
         recs = service.rec.similar(item_id, k=k, filters=filters or None, diversity=diversity,
                                    other_colours=other_colours, colourways=colourways)
     return RecList(results=[to_rec(r, root) for r in recs])
@@ -196,13 +199,13 @@ def similar_items(
 
 @router.get("/{item_id}/other-colours", response_model=RecList, responses=ERRORS)
 def in_other_colours(item_id: int, service: ServiceDep, root: RootDep,
-                     k: K = PRODUCT_PAGE["other_colours"]) -> RecList:
+                     k: K = PRODUCT_PAGE["other_colours"], include_sold_out: IncludeSoldOut = False) -> RecList:
     """Its kind in other colours, one product a colour, as its product page shows them under its 12 similar
     items: none of those again, nor a copy of their photos (what `recommend export` writes as other_colours at
     its default sizes)."""
     # Not similar?other_colours=true, which leaves the similar items in: a shop's front end could not show the
     # page's row over HTTP (an integrator's trial).
-    with service.reading():
+    with service.reading(include_sold_out):
         recs = service.rec.product_page(item_id, colours_k=k)[1]
     return RecList(results=[to_rec(r, root) for r in recs])
 
@@ -215,9 +218,10 @@ def complete_the_look(
     # k=20 gave 5 without a word (an integrator's trial): a look has one piece per slot.
     k: Annotated[int, Query(ge=1, le=100, description="At most this many pieces, one per slot of the look (a "
                             "look has 2 to 6 slots, so fewer come back above that).")] = 4,
+    include_sold_out: IncludeSoldOut = False,
 ) -> RecList:
     """Items from other categories that go with this one, one per slot of the look, best slots first."""
-    with service.reading():
+    with service.reading(include_sold_out):
         recs = service.rec.complete_the_look(item_id, k=k)
     return RecList(results=[to_rec(r, root) for r in recs], note=short_look(len(recs), k))
 

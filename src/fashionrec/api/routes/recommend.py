@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/recommend", tags=["recommend"], dependencies=[De
                                                              422: {"model": Error}})
 def recommend_for_profile(body: ProfileRequest, service: ServiceDep, root: RootDep) -> RecList:
     """Items like the ones a shopper liked (the liked items themselves are left out)."""
-    with service.reading():
+    with service.reading(body.include_sold_out):
         liked, skipped = service.rec.known_liked(body.liked) if body.skip_unknown else (body.liked, [])
         if not liked:
             # Each once, as `skipped` and the CLI say them ("none of the liked ids 1855, 1855", a code review).

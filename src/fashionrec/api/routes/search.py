@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from fashionrec.api.deps import (
     Filters,
+    IncludeSoldOut,
     K,
     Photo,
     RootDep,
@@ -31,10 +32,10 @@ UPLOAD_ERRORS = {413: {"model": Error}, 422: {"model": Error}}
 @router.post("/api/search/image", response_model=ImageSearch, responses=UPLOAD_ERRORS,
              dependencies=[Depends(known_form_only)])
 def search_by_image(file: Photo, service: ServiceDep, settings: SettingsDep, root: RootDep, filters: Filters,
-                    k: K = 10) -> ImageSearch:
+                    k: K = 10, include_sold_out: IncludeSoldOut = False) -> ImageSearch:
     """Predicted attributes of an uploaded photo and the catalogue items that look most like it."""
     im = read_image(file, settings)
-    with service.reading():
+    with service.reading(include_sold_out):
         found = service.rec.similar_to_image(im, k=k, filters=filters or None)
     predicted, recs = found
     return ImageSearch(predicted=to_predictions(predicted), results=[to_rec(r, root) for r in recs],
@@ -61,6 +62,7 @@ def search_by_text(
         "products the search finds (up to its 200 best; products without a price last); left out, the search's "
         "own order, or the order a word of q asks ('cheapest', 'most expensive'; 'cheap' and 'premium' the "
         "cheaper or dearer half first).")] = None,
+    include_sold_out: IncludeSoldOut = False,
 ) -> RecList:
     """Items matching a text query."""
     # An age first, as the catalogue page reads it: "kurta for 5 year old" left out "for 5" as a price and listed
@@ -69,7 +71,7 @@ def search_by_text(
     unaged, aged, kids = read_ages(typed)
     if not unaged.strip():      # "30 year old" alone leaves nothing: searched as typed, as a price alone is
         unaged, aged = typed, []
-    with service.reading():
+    with service.reading(include_sold_out):
         # A price and nothing else ("under 500"), in a shop's catalogue with prices: products so priced, as the
         # catalogue page lists them, not the words searched by meaning as typed (stop 64).
         alone = None if aged else price_alone(service.rec, unaged, filters, k, sort)

@@ -292,6 +292,8 @@
       '<div class="meta">' + esc(it.articleType || "") + (it.baseColour ? " · " + esc(it.baseColour) : "") + '</div>' +
       // A shop's price, where its catalogue has one (stop 64), as the page's own cards show it.
       (typeof it.price === "number" ? SEP + '<div class="price">Price ' + esc(priceSaid(it.price, it.currency)) + '</div>' : "") +
+      // A saved product since sold out (stop 67): still listed among the saved ones, said.
+      (it.sold_out === true ? SEP + '<div class="sold-out">Sold out</div>' : "") +
       (rec.reason ? SEP + '<div class="reason" title="' + esc(rec.reason) + '">' + esc(rec.card_reason || rec.reason) +
         '</div>' : "") +
       '</div></a>' + save + '</div>';

@@ -1,0 +1,108 @@
+"""A shop's stock (stop 67): read from its styles.csv as prices are, kept in the index's items.csv, changed without
+a rebuild (``index stock``), and sold-out products kept from what a shopper is shown unless asked for.
+
+A shop's export with a ``stock_qty`` column had 5 products at 0 that every recommender still listed (3 of the 19
+results of "jeans"): the column was read past, and only ``index remove`` took a sold-out product out, for good.
+
+The level is a number (a quantity; 0 or less is sold out: a negative one is an oversold count) or a yes/no
+("in_stock": yes, no, true, false, "in stock", "sold out"), read as 1 and 0. A product without one is available:
+the Kaggle catalogue and every index built before have no stock, and nothing changes for them.
+
+Which readers leave sold-out products out is said by one flag per call, :func:`sold_out_shown`, a context
+variable: a web request, a CLI command or a Python caller turns it on for the calls inside it, and every reader of
+the products a shopper is shown (similar items, a look, text search and browse, photo search, profile picks, and the
+counts beside them) reads the same one, so a page's counts agree with its cards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import math
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:       # (the CLI reads this module to start, without pandas)
+    import pandas as pd
+
+# The column of items.csv (and of the catalogue as loaded) that holds each product's stock level.
+STOCK = "stock"
+# The header names read as the stock level, in any case or spacing, the first of them the header has: a shop's
+# quantity ("stock", "stock_qty", "quantity", "inventory"), or whether it is in stock ("in_stock": yes/no).
+STOCK_HEADERS = ("stock", "stockqty", "stockquantity", "stocklevel", "quantity", "qty", "inventory", "instock",
+                 "available", "availability")
+# Words for in stock and sold out, as exports write them ("Y", "TRUE", "In Stock", "out of stock").
+_YES = {"yes", "y", "true", "t", "instock", "available", "onstock"}
+_NO = {"no", "n", "false", "f", "outofstock", "soldout", "unavailable", "none"}
+# A quantity: "12", "12.0" (a spreadsheet's), "1,200", "-2" (oversold).
+_QUANTITY = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0*)?$")
+SOLD_OUT = "Sold out"       # what a card and a product page say of one
+
+_SHOWN: contextvars.ContextVar[bool] = contextvars.ContextVar("fashionrec_sold_out_shown", default=False)
+
+
+def stock_level(value) -> float:
+    """``value`` (a cell of a stock column, a number, or an operator's word) as a stock level: a quantity, 1.0 for
+    yes and 0.0 for no; NaN where empty; ValueError where it is none of these ("call us", "1.5")."""
+    if value is None or isinstance(value, float) and math.isnan(value):
+        return math.nan
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value) or value != int(value):
+            raise ValueError(value)
+        return float(value)
+    text = str(value).strip()
+    if not text:
+        return math.nan
+    word = re.sub(r"[\s_\-]+", "", text).casefold()
+    if word in _YES:
+        return 1.0
+    if word in _NO:
+        return 0.0
+    if _QUANTITY.fullmatch(text):
+        return float(text.replace(",", "").split(".")[0])
+    raise ValueError(value)
+
+
+def read_stock(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(the levels of ``cells`` as float64, NaN where empty or unread; bool, where a cell held no level)."""
+    def read(v) -> float:
+        try:
+            return stock_level(v)
+        except ValueError:
+            return math.inf     # marked, then made NaN: a row kept without a stock level, said
+    levels = cells.map(read).astype("float64")
+    bad = levels == math.inf
+    return levels.mask(bad), bad
+
+
+def is_sold_out(level) -> bool:
+    """Whether a stock level (a float, NaN for none) says sold out: 0 or less. No level is available."""
+    try:
+        level = float(level)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(level) and level <= 0
+
+
+@contextlib.contextmanager
+def sold_out_shown(shown: bool = True) -> Iterator[None]:
+    """Within it, sold-out products are listed as any other (``shown``; False keeps them out, the default)."""
+    token = _SHOWN.set(bool(shown))
+    try:
+        yield
+    finally:
+        _SHOWN.reset(token)
+
+
+def show_sold_out(shown: bool) -> None:
+    """Sold-out products listed (``shown``) or not by every call made after it in this context: a CLI command's
+    ``--include-sold-out``, for the rest of its one process."""
+    _SHOWN.set(bool(shown))
+
+
+def showing_sold_out() -> bool:
+    """Whether the calls now made list sold-out products (:func:`sold_out_shown`)."""
+    return _SHOWN.get()

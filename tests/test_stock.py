@@ -1,0 +1,148 @@
+"""A shop's stock (stop 67): a stock column of styles.csv read as prices are and kept in the index; sold-out
+products left out of every list a shopper is shown unless asked for; levels changed without a rebuild."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from _recs_support import FIXTURE, index_copy, tiny_tagger_path
+from fastapi.testclient import TestClient
+from PIL import Image
+from typer.testing import CliRunner
+
+from fashionrec.api import Settings, create_app
+from fashionrec.catalog import COLUMNS, load_catalog
+from fashionrec.cli import app
+from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.recommend import Recommender
+from fashionrec.stock import sold_out_shown
+
+
+def stocked_shop(folder) -> tuple[object, list[int]]:
+    """A copy of the fixture catalogue with a ``stock_qty`` column: 5 for most, 0 and "no" for the first two
+    T-shirts (sold out), "call us" for the third (no level: available), empty for the fourth; and the sold-out ids."""
+    folder.mkdir(parents=True)
+    shutil.copytree(FIXTURE / "images", folder / "images")
+    table = load_catalog(FIXTURE, check_images=False, progress=False, warn=False).table[COLUMNS].copy()
+    levels = ["5"] * len(table)
+    tees = [i for i, t in enumerate(table["articleType"]) if t == "Tshirts"]
+    for i, level in zip(tees, ("0", "no", "call us", ""), strict=False):
+        levels[i] = level
+    table["stock_qty"] = levels
+    table.to_csv(folder / "styles.csv", index=False)
+    return folder, [int(table["id"].iloc[i]) for i in tees[:2]]
+
+
+def test_a_stock_column_is_read_counted_by_data_check_and_kept_by_the_build(tmp_path):
+    folder, sold = stocked_shop(tmp_path / "shop")
+    catalog = load_catalog(folder, progress=False)
+    report = catalog.report
+    assert report.stock_column == "stock_qty" and "stock_qty" not in report.ignored_columns
+    assert sorted(report.sold_out_ids) == sorted(sold)
+    assert len(report.invalid_values["stock"]) == 1        # "call us": kept, without a level
+    levels = dict(zip(catalog.table["id"], catalog.table["stock"], strict=True))
+    assert [levels[i] for i in sold] == [0, 0] and (catalog.table["stock"] == 5).sum() == len(catalog.table) - 4
+    out = CliRunner().invoke(app, ["data", "check", str(folder)])
+    said = " ".join(out.output.split())
+    assert "stock read from the column 'stock_qty': 2 sold out" in said, out.output
+    assert "ignored columns" not in said
+    # The build keeps the levels in items.csv, as it keeps the prices.
+    from test_api import build_test_index
+
+    d = build_test_index(catalog, tmp_path / "built")
+    items = pd.read_csv(d / "items.csv")
+    assert set(items.loc[items["stock"] == 0, "id"]) == set(sold) & set(items["id"])
+    rec = Recommender.load(d, tiny_tagger_path())
+    assert all(rec.is_sold_out(i) for i in set(sold) & set(rec._row))
+
+
+def _lists(rec: Recommender, src: int, photo: Image.Image) -> dict[str, list[int]]:
+    """Every list a shopper is shown of ``src`` (its similar items, its look, a text search, a photo search of it,
+    picks for someone who liked it), by id; browse's total for "tshirts" too."""
+    return {"similar": [r.id for r in rec.similar(src, k=5)],
+            "look": [r.id for r in rec.complete_the_look(src, k=4)],
+            "text": [r.id for r in rec.search_text("tshirts", k=5)],
+            # Every T-shirt: a sold-out one listed last (as a set-aside product is) would be among them.
+            "text_all": [r.id for r in rec.search_text("tshirts", k=20, filters={"articleType": "Tshirts"})],
+            "photo": [r.id for r in rec.similar_to_image(photo, k=5)[1]],
+            "profile": [r.id for r in rec.for_profile([src], k=5)],
+            "browse": [d["id"] for d in rec.browse(q="tshirts", limit=100)[1]],
+            # ... and the count beside a filter of the catalogue page, as a list of one number
+            "count": [rec.facets(None, "tshirts")["articleType"].get("Tshirts", 0)]}
+
+
+def test_sold_out_products_are_in_no_list_a_shopper_sees_unless_asked_and_others_fill_their_places(tmp_path):
+    rec = Recommender.load(index_copy(tmp_path / "index"), tiny_tagger_path())
+    # The fixture's index has no stock column: every product available, as in an index built before stop 67.
+    assert "stock" not in rec.items and not rec.sold_out_rows().any()
+    src = int(rec.items.loc[rec.items["articleType"] == "Tshirts", "id"].iloc[0])
+    photo = Image.open(rec.image_path(src))
+    before = _lists(rec, src, photo)
+    # Sold out: the first three of each list (the look's first two), not the source product itself.
+    sold = {i for key, ids in before.items() if key != "count" for i in ids[:2 if key == "look" else 3] if i != src}
+    rec.set_stock({i: 0 for i in sold}, save=False)
+    after = _lists(rec, src, photo)
+    tees = set(rec.items.loc[rec.items["articleType"] == "Tshirts", "id"])
+    assert after.pop("count") == [before["count"][0] - len(sold & tees)]
+    for key, ids in after.items():
+        assert not set(ids) & sold, key
+        if key not in ("look", "browse", "text_all"):       # a look has one piece a slot, at most; browse lists all
+            assert len(ids) == len(before[key]), key        # the next available ones fill the places
+    for key in ("browse", "text_all"):
+        assert len(after[key]) == len(before[key]) - len(sold & set(before[key])), key
+    with sold_out_shown():      # asked for: listed as before
+        assert _lists(rec, src, photo) == before
+    # A sold-out product's own page still opens: its item says so.
+    gone = sorted(sold)[0]
+    assert rec.item(gone)["sold_out"] is True and rec.is_sold_out(gone)
+    assert rec.item(src)["sold_out"] is False
+
+
+def test_index_stock_changes_levels_without_embedding_and_the_api_and_page_follow(tmp_path):
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    src = int(rec.items.loc[rec.items["articleType"] == "Tshirts", "id"].iloc[0])
+    first, second = (r.id for r in rec.similar(src, k=2))
+    vectors = np.array(rec.embeddings, copy=True)
+    run = CliRunner().invoke
+    model = ["--index", str(d), "--model", str(tiny_tagger_path())]
+    # An unknown id or a level that is none: nothing changes.
+    out = run(app, ["index", "stock", f"{first}=0", "999999=0", *model])
+    assert out.exit_code == 2 and "999999" in out.output, out.output
+    out = run(app, ["index", "stock", f"{first}=lots", *model])
+    assert out.exit_code == 2 and "a stock level is a whole number" in " ".join(out.output.split()), out.output
+    assert "stock" not in Recommender.load(d, tiny_tagger_path()).items
+    out = run(app, ["index", "stock", f"{first}=0", f"{second}=no", *model])
+    assert out.exit_code == 0 and "2 of them sold out" in out.output, out.output
+    again = Recommender.load(d, tiny_tagger_path())
+    assert again.is_sold_out(first) and again.is_sold_out(second)
+    assert np.array_equal(again.embeddings, vectors)       # the same vectors: nothing embedded again
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path()))) as c:
+        shown = c.get(f"/api/items/{src}/similar?k=5").json()["results"]
+        assert not {first, second} & {r["id"] for r in shown} and len(shown) == 5
+        asked = c.get(f"/api/items/{src}/similar?k=5&include_sold_out=true").json()["results"]
+        assert [r["id"] for r in asked[:2]] == [first, second] and asked[0]["item"]["sold_out"] is True
+        item = c.get(f"/api/items/{first}").json()
+        assert item["sold_out"] is True and item["stock"] == 0
+        page = c.get(f"/item/{first}")
+        assert page.status_code == 200 and 'id="sold-out"' in page.text
+        assert 'id="sold-out"' not in c.get(f"/item/{src}").text
+    # Back in stock; and a CSV of a shop's export, as styles.csv's column is named.
+    csv = tmp_path / "levels.csv"
+    csv.write_text(f"ID,In Stock\n{first},yes\n{second},12\n")
+    assert run(app, ["index", "stock", "--from", str(csv), *model]).exit_code == 0
+    back = Recommender.load(d, tiny_tagger_path())
+    assert not back.sold_out_rows().any() and back.item(second)["stock"] == 12
+
+
+def test_set_stock_checks_every_id_and_level_first(tmp_path):
+    rec = Recommender.load(index_copy(tmp_path / "index"), tiny_tagger_path())
+    some = int(rec.items["id"].iloc[0])
+    with pytest.raises(NotFoundError):
+        rec.set_stock({some: 0, 999999: 0}, save=False)
+    with pytest.raises(BadInputError, match="a stock level is a whole number"):
+        rec.set_stock({some: 1.5}, save=False)
+    assert not rec.sold_out_rows().any()
