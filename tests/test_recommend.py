@@ -354,6 +354,36 @@ def test_another_listing_of_a_product_comes_after_the_other_similar_items(rec):
     assert found[0] == a and found[-1] == b and len(found) == n_jeans
 
 
+def test_other_colours_show_no_listing_of_a_card_shown_nor_the_products_own_name_in_its_names_colour(tmp_path):
+    r, _ = _scratch(tmp_path)
+    # "Doodle Girls Printed Blue Dress" (34115 and 35433, two photos) was in a dress's similar items and again "In
+    # blue" in its other colours (a shopper's trial, stop 66). The fixture's two "Locomotive Men Washed Blue Jeans".
+    a, b = (int(i) for i in r.items.index[r.items["productDisplayName"] == "Locomotive Men Washed Blue Jeans"])
+    jeans = [int(i) for i in r.items.index[(r.items["articleType"] == "Jeans") & (r.items["gender"] == "Men")]
+             if i not in (a, b)]
+    r.items.loc[jeans, "baseColour"] = "Grey"
+    r.items.loc[jeans[0], "baseColour"] = "Black"
+    r.items.loc[[a, b], "baseColour"] = "Blue"
+    r._reindex()
+    row = r.in_other_colours(jeans[0], k=6, exclude_ids=[a])
+    assert b not in [x.id for x in row] and [x.item["baseColour"] for x in row] == ["Grey"], row
+    # The kids' watch 49893 (filed Yellow) led its other colours with its own name "In white" on the 40k catalogue:
+    # its name says white. Another listing of its name in a colour its name does not say is another colour of it.
+    watches = [int(i) for i in r.items.index[r.items["articleType"] == "Watches"]]
+    own, white, blue = watches[:3]
+    r.items.loc[[own, white, blue], "productDisplayName"] = "Q&Q Kids Unisex White Dial Analog Watch"
+    r.items.loc[[own, white, blue], "gender"] = "Unisex"
+    r.items.loc[[own, white, blue], "baseColour"] = ["Yellow", "White", "Blue"]
+    r._reindex()
+    assert r.colourways(own) == [blue]
+    row = [x.id for x in r.in_other_colours(own, k=6)]
+    assert blue in row and white not in row, row
+    assert white not in [x.id for x in r.similar(own, k=3, other_colours=True)]
+    # Among its similar items it is another listing of the product itself: after the rest.
+    found = [x.id for x in r.similar(own, k=len(watches) - 1, filters={"articleType": "Watches"})]
+    assert found[-1] == white, found
+
+
 def test_two_copies_of_one_photo_listed_after_the_rest_are_listed_once(tmp_path):
     # Another jeans' photo listed twice under this product's name and colour: both go after the rest, and were
     # both listed there (copies were only compared with the results before them; a review).
@@ -1101,6 +1131,34 @@ def test_a_childs_similar_items_are_childrens_first_even_where_its_nearest_are_g
     monkeypatch.setattr(recommend, "RERANK_POOL", 0)
     assert not set(kids) & set(r._neighbours(r.vector(q), 3, None, {q}, pool=13)[0])
     assert {x.id for x in r.similar(q, k=3)} == set(kids)
+
+
+def test_a_products_type_leads_its_similar_items_while_the_shop_has_any(tmp_path):
+    # A small shop's kids' watch filed Yellow listed two watches, then eight yellow children's T-shirts and tops,
+    # then a blue Q&Q watch 11th (a shopper's trial, stop 66): the wearer's penalty took the type's weight off the
+    # grown-ups' watches, and the colour won. A child's accessory or shoe now has its type first, its wearer's
+    # first within it; a child's clothes keep to children's (a boy's T-shirt: boys' tops before men's T-shirts).
+    r, _ = _scratch(tmp_path)
+    watches = [int(i) for i in r.items.index[r.items["articleType"] == "Watches"]]
+    q, kid = watches[:2]
+    r.items.loc[[q, kid], ["gender", "baseColour"]] = ["Unisex", "Yellow"]
+    r.items.loc[[q, kid], "productDisplayName"] = ["Q&Q Kids Unisex White Dial Analog Watch",
+                                                   "Q&Q Kids Girls Pink Dial Analog Watch"]
+    tees = [int(i) for i in r.items.index[r.items["articleType"] == "Tshirts"]]
+    r.items.loc[tees, ["gender", "baseColour"]] = ["Boys", "Yellow"]
+    r.items.loc[tees, "productDisplayName"] = [f"Doodle Boys Printed Yellow T-shirt {n}" for n in range(len(tees))]
+    tops = [int(i) for i in r.items.index[r.items["articleType"] == "Tops"]]
+    r.items.loc[tops, ["gender", "baseColour"]] = ["Boys", "Yellow"]
+    r.items.loc[tops, "productDisplayName"] = [f"Doodle Boys Yellow Top {n}" for n in range(len(tops))]
+    r._reindex()
+    found = [x.item["articleType"] for x in r.similar(q, k=12)]
+    assert found[:len(watches) - 1] == ["Watches"] * (len(watches) - 1), found
+    assert r.similar(q, k=1)[0].id == kid       # its wearer's first
+    # A boy's T-shirt: the other boys' T-shirt, then boys' tops, not the men's T-shirts.
+    r.items.loc[tees[2:], ["gender", "productDisplayName"]] = ["Men", "Roadster Men Yellow T-shirt"]
+    r._reindex()
+    found = [(x.item["articleType"], x.item["gender"]) for x in r.similar(tees[0], k=3)]
+    assert found == [("Tshirts", "Boys"), ("Tops", "Boys"), ("Tops", "Boys")], found
 
 
 def test_a_product_named_for_a_child_is_a_childs_whatever_gender_it_is_filed_under(tmp_path):

@@ -114,6 +114,7 @@ from fashionrec.index_delta import (
 from fashionrec.index_reuse import DIGESTS
 from fashionrec.item_tables import (  # noqa: F401
     BRAND_BEFORE_WEARER,
+    GROWN_UP,
     PRICE_FILTER,
     UNLISTED,
     WEARER_WORDS,
@@ -1397,6 +1398,49 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             self._codes[key] = self.items["articleType"].value_counts().to_dict()
         return self._codes[key]
 
+    def _colours_said(self, name: object) -> frozenset[str]:
+        """The catalogue's colour labels a name says as words anywhere in it, a dial's too ("Q&Q Kids Unisex White
+        Dial Analog Watch": White). A listing of a product's own name in one of them reads as the product itself:
+        its card "In white" says what the product's own name does (:meth:`_read_as_itself`)."""
+        key = ("colour", "words")
+        if key not in self._codes:
+            labels = [c for c in self._labels("baseColour") if c]
+            canon = {c.casefold(): c for c in set(labels)} | {a: c for a, c in NAMED_ALIAS.items() if c in labels}
+            words = sorted(canon, key=len, reverse=True)
+            pattern = re.compile(rf"\b({'|'.join(map(re.escape, words))})\b", re.IGNORECASE) if words else None
+            self._codes[key] = (pattern, canon)
+        pattern, canon = self._codes[key]
+        if pattern is None or not isinstance(name, str):
+            return frozenset()
+        return frozenset(canon[m.casefold()] for m in pattern.findall(name))
+
+    def _read_as_itself(self, item_id: int) -> set[int]:
+        """Ids of the other listings of ``item_id``'s name (alike but for case and spaces) in a colour that name says:
+        on the 40k catalogue the kids' watch 49893 (filed Yellow) led its other colours with "Q&Q Kids Unisex White
+        Dial Analog Watch ... In white", its own name and its own name's colour (a shopper's trial, stop 66). Its
+        other colours leave them out; where the colour differs from everything its name says ("Fastrack Women Silver
+        Dial Watch" filed Red, another filed Blue), a listing of its name is another colour of it."""
+        row = self._row[item_id]
+        names = self._names()
+        rows = np.flatnonzero(names == names[row])
+        said = self._colours_said(self._column("productDisplayName")[row])
+        colours = self._labels("baseColour")
+        return {int(self._ids[r]) for r in rows if r != row and colours[r] in said}
+
+    def _same_listing_ids(self, ids: Iterable[int]) -> set[int]:
+        """Ids of the products named (but for case and spaces) and coloured as one of ``ids``: another listing of one
+        of them, under another id and photo ("Doodle Girls Printed Blue Dress", 34115 and 35433, in a dress's similar
+        items and again "In blue" in its other colours: a shopper's trial, stop 66)."""
+        rows = self._rows(np.fromiter(ids, np.int64))
+        rows = rows[rows >= 0]
+        named = self._column("productDisplayName")[rows]
+        rows = rows[np.array([isinstance(n, str) and bool(n.strip()) for n in named], bool)] if len(rows) else rows
+        if not len(rows):
+            return set()
+        names, colours = self._names(), self._value_index("baseColour")[0]
+        pairs = names.astype(np.int64) * (int(colours.max()) + 2) + (colours + 1)
+        return {int(i) for i in self._ids[np.isin(pairs, pairs[rows])]}
+
     def _tell_apart(self, query: np.ndarray, source: dict | None, recs: list[Rec], own: int | None = None) -> None:
         """Gives the cards of ``recs`` (a product's or a photo's similar items, nearest to ``query``) what tells
         each apart (:data:`NAME_TRAITS`, :data:`PHOTO_BANDS`): "By Turtle too" where ``source`` (the product, or the
@@ -1491,7 +1535,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             mmr_pool = shown if diversity == 0 else max(4 * k, 50, shown)
             pool = max(mmr_pool, RERANK_POOL) if rerank else mmr_pool
             ids, scores = self._neighbours(query, k, filters, skip, dedupe=dedupe, pool=pool)
-            ranked_by, wearers = attrs, None
+            ranked_by, wearers, lead = attrs, None, None
             if rerank and len(ids):
                 rows = self._rows(ids)
                 near_ids, near_scores = nearest if nearest is not None else (ids, scores)
@@ -1541,6 +1585,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                     if have < shown and int(np.count_nonzero(alike)) - 1 > have:
                         ids, scores = self._join_nearest(ids, scores, query, k, filters, skip, dedupe, pool, alike)
                         rows = self._rows(ids)
+                if kind is not None and wearer is not None and isinstance(ranked_by.get("articleType"), str):
+                    # Its type leads while the shop has any within reach (_type_lead), the nearest of them too.
+                    lead = self._type_lead(wearer, ranked_by["articleType"])
+                    have = int(np.count_nonzero(lead[rows]))
+                    if have < shown and int(np.count_nonzero(lead)) - 1 > have:
+                        ids, scores = self._join_nearest(ids, scores, query, k, filters, skip, dedupe, pool, lead)
+                        rows = self._rows(ids)
             found, cosines = len(ids), scores
             # Gender: Women chosen on a photo's results listed girls' kidswear the catalogue files as women's
             # first (a shopper trial): a child's product after the grown-ups' ones.
@@ -1556,7 +1607,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                         scores = scores + self._kind_bonus(rows, kind)
                 if demote:
                     scores = scores - WRONG_WEARER * self._childrens()[rows]
-                order = np.argsort(-scores, kind="stable")[:mmr_pool]
+                order = np.argsort(-scores, kind="stable")
+                if lead is not None:
+                    # Its type first, then the rest, each by score: a kids' watch filed Yellow listed two watches,
+                    # then eight yellow children's T-shirts, then a blue Q&Q watch 11th in a small shop (the
+                    # wearer's penalty took the type's weight off the grown-ups' watches; a shopper's trial).
+                    order = order[np.argsort(~lead[rows[order]], kind="stable")]
+                order = order[:mmr_pool]
                 ids, scores, cosines = ids[order], scores[order], cosines[order]
             if diversity > 0 and len(ids):
                 # MMR weighs relevance against cosine redundancy: bring the combined score back to cosine scale.
@@ -1578,6 +1635,26 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             out.append(Rec(int(i), float(s), reason, item, card_reason=card))
         return out
 
+    def _type_lead(self, row: int, article: str) -> np.ndarray:
+        """(n,) bool: the products of type ``article`` that lead the similar items of the product at ``row``, before
+        any of another type whatever their score: its wearer's (:meth:`_wearers`); for an accessory any grown-up's
+        too (a child's watch: the grown-ups' watches before children's T-shirts in its colour), for a child's shoe
+        the grown-ups' of its sex or unisex (a girl's casual shoes listed girls' dresses), after its wearer's on the
+        score (:data:`WRONG_WEARER`, :data:`ACCESSORY_WRONG_WEARER`). Not a child's clothes, sized for a child (a
+        girl's T-shirt's girls' tops before women's T-shirts), nor a man's of a woman's garment or shoe, nor a
+        child's of a grown-up's: the wearer's other types come first there, by score."""
+        lead = self._wearers(row)
+        gender = str(self._labels("gender")[row])
+        child = gender in GROWN_UP or bool(self._childrens()[row])
+        master = str(self._labels("masterCategory")[row]) if "masterCategory" in self.items else ""
+        if master == "Accessories" and gender:
+            lead = lead | self._worn_by("Unisex")       # every grown-up's (Men, Women, Unisex), no child's
+        elif master == "Footwear" and child:
+            # A boy's (filed Boys, or a child's filed Men): the men's and unisex; a child's filed Unisex: every
+            # grown-up's.
+            lead = lead | self._worn_by(GROWN_UP.get(gender, gender if gender in ("Men", "Women") else "Unisex"))
+        return lead & self._is("articleType", article)
+
     def _join_nearest(self, ids: np.ndarray, scores: np.ndarray, query: np.ndarray, k: int, filters: dict | None,
                       skip: set[int], dedupe: bool, pool: int, allow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``ids`` and their ``scores`` with the query's ``pool`` nearest among the rows ``allow`` keeps added."""
@@ -1595,6 +1672,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         names = (list(zip(self._column("productDisplayName")[rows], self._column("baseColour")[rows], strict=True))
                  if listing is not None else None)
         seen = {(listing.get("productDisplayName"), listing.get("baseColour"))} if listing is not None else set()
+        if listing:     # ... and its own name in a colour that name says, which reads as itself (_read_as_itself)
+            name = listing.get("productDisplayName")
+            seen |= {(name, c) for c in self._colours_said(name)}
         keep: list[int] = []
         later: list[int] = []
         # The vectors of those listed so far, after the rest too (two copies of one photo, both another listing of a
@@ -1646,6 +1726,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             self._tell_apart(self.vector(item_id), item, found)
             return found
         check_k(k)
+        exclude |= self._read_as_itself(item_id)
         colour = attrs.pop("baseColour", None)
         # Its type (a freebie's none), in every other colour the filters allow, ranked without the colour's bonus;
         # then the first of each colour in turn, so that a page of six shows six colours where there are.
@@ -1734,6 +1815,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             groups = self._photo_groups()
             shown = [groups[self._row[i]] for i in exclude if i in self._row]
             exclude |= {int(i) for i in self._ids[np.isin(groups, shown)]}
+            # ... nor another listing of one of them (its name and colour under another id and photo): the next of
+            # that colour, if any, takes its place.
+            exclude |= self._same_listing_ids(exclude)
         firsts: dict[str | None, Rec] = {}
         # Its own colourways first, found by name: a small shop's 12 similar items took its whole type, and the
         # nearest in other colours were then none (1 product of 118 had the row, a new user's trial of stop 63).
@@ -1764,6 +1848,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         belied = self._named_otherwise() | self._looks_otherwise()
         _, named = self._named_colours()
         own = {colours[row], self.look_colour(item_id) or ""}
+        skip = skip | self._read_as_itself(item_id)     # its own name in its name's colour: itself to a shopper
         rows = rows[~np.isin(colours[rows], [*own, ""]) & ~belied[rows]
                     & ~np.isin(self._ids[rows], np.fromiter(skip, np.int64, len(skip)))]
         rows = rows[[colours[row] not in named[r] for r in rows]] if len(rows) else rows
