@@ -1059,6 +1059,20 @@ def test_similar_items_cards_say_what_else_tells_them_apart(rec):
     assert two[1].card_reason.startswith("By Peter England too"), two[1].card_reason
 
 
+def test_a_graphics_theme_is_said_on_its_card(rec):
+    # "Mr.Men Men's Mr.Busy Navy T-shirt": 11 of its 12 cards said "Similar photo" (stop 66), other brands' navy
+    # graphic T-shirts named by their prints (Superman, Mickey, Billy Idol), which share no word with it.
+    found = rec.similar(_some_id(rec, articleType="Tshirts"), k=4)[:4]
+    names = ["Superman Men's Action Navy T-shirt", "Mickey Men's Donald Jumps Bring It On Navy T-shirt",
+             "Myntra Men's If You Don't Like Navy Blue T-shirt", "Colorbar Pro Kiss Me Darling Lipstick"]
+    recs = [Rec(r.id, 1.0, "x", {**r.item, "productDisplayName": n, "season": None, "usage": None},
+                card_reason="Same type") for r, n in zip(found, names, strict=True)]
+    rec._tell_apart(rec.vector(found[0].id), {"productDisplayName": "Mr.Men Men's Mr.Busy Navy T-shirt"}, recs)
+    said = [r.card_reason.casefold() for r in recs]
+    assert "superhero print" in said[0] and "also a cartoon print" in said[1], said
+    assert not any("print" in x for x in said[2:]), said        # a slogan's, a lipstick's "Kiss": no theme
+
+
 def test_an_unsure_photo_search_does_not_claim_the_same_type_on_its_cards(rec, monkeypatch):
     import fashionrec.recommend as recommend
 

@@ -1,8 +1,9 @@
 """What else tells a product's similar items apart on their cards, where their names say none of the traits
 :data:`fashionrec.recommend.NAME_TRAITS` reads (stop 66: a graphic T-shirt's list said "Similar photo" on 11 of 12
-cards, and so did shoes', sandals', perfumes' and earrings'): a rare word both names say, another usage, another
-size or pack, another price, another collection of the catalogue. Each is read from the catalogue's own columns and
-names, and said only where it differs from the source's (or, for a word, where both say it)."""
+cards, and so did shoes', sandals', perfumes' and earrings'): a rare word both names say, a graphic's theme (stop
+67), another usage, another size or pack, another price, another collection of the catalogue. Each is read from the
+catalogue's own columns and names, and said only where it differs from the source's (or, for a word, where both say
+it; a theme, where the card's name says one, "Also" where the source's says it too)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,28 @@ _VOLUME = re.compile(r"\b(\d+(?:\.\d+)?)\s?ml\b", re.IGNORECASE)
 _PACK = re.compile(r"\b(?:pack|set) of (\d+)\b", re.IGNORECASE)
 # Prices further apart than this share of the source's are said ("Costs less"): a few rupees tell nothing.
 PRICE_APART = 0.1
+# A graphic's theme, read from the licence or the print its name says (the catalogue names a licensed print by it:
+# "Mr.Men Men's Mr.Busy Navy T-shirt", "Superman Men's Action Navy T-shirt", "Billy Idol Men's Crew Navy T-shirt"):
+# the other brands' navy graphic T-shirts of a Mr.Men T-shirt's list shared no word with it and said "Similar photo"
+# 11 times of 12 (stop 66). Names of runs/index's 39,730 that say each (/tmp/h67alike/s/themes.py): cartoons 661 (385
+# T-shirts), superheroes 139, football clubs 137, cricket teams 49, bands 34. Not a word that names other things
+# too: "Kiss" and "Queen" (lipsticks, an eye shadow), "Woodstock" (a Wrangler line), "Matrix" (a hair care brand),
+# "Princess", "Twilight".
+PRINT_THEMES = {
+    "cartoon print": ("mr.men", "mr. men", "little miss", "mickey", "minnie", "donald", "disney", "tweety", "garfield",
+                      "chhota bheem", "bheem", "warner bros", "ben 10", "barbie", "dora", "madagascar", "jungle book",
+                      "shrek", "pooh", "angry birds", "archie"),
+    "superhero print": ("superman", "batman", "marvel", "dc comics", "spiderman", "avengers", "hulk", "captain america",
+                        "green lantern", "dark knight", "joker"),
+    "band print": ("rolling stone", "rolling stones", "billy idol", "beatles", "pink floyd", "nirvana", "linkin park",
+                     "jimi hendrix"),
+    "football club's": ("manchester united", "arsenal", "chelsea", "liverpool", "barcelona", "real madrid", "ac milan",
+                        "bayern", "fifa"),
+    "cricket team's": ("mumbai indians", "chennai super kings", "royal challengers", "delhi daredevils",
+                       "rajasthan royals", "deccan chargers", "team india"),
+}
+_THEMES = [(theme, re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, words)) + r")(?![\w])", re.IGNORECASE))
+           for theme, words in PRINT_THEMES.items()]
 
 
 def name_words(name: str, brand: Iterable[str] = ()) -> list[str]:
@@ -65,6 +88,20 @@ def shared_word(mine: list[str], theirs: list[str], counts: collections.Counter,
             typed = re.search(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", name, re.IGNORECASE)
             return typed.group(0) if typed else word
     return None
+
+
+def theme_said(name: str, source_name: str) -> str | None:
+    """The theme of a graphic ``name`` says (:data:`PRINT_THEMES`) as a card says it: "Superhero print" beside a
+    Mr.Men T-shirt, "Also a cartoon print" beside another cartoon; None where its name says none."""
+    theirs = _theme(name)
+    if theirs is None:
+        return None
+    return f"Also a {theirs}" if _theme(source_name) == theirs else theirs[:1].upper() + theirs[1:]
+
+
+@functools.lru_cache(maxsize=1 << 16)      # as _sizes: a similar-items query reads 13 names
+def _theme(name: str) -> str | None:
+    return next((theme for theme, pattern in _THEMES if pattern.search(name)), None)
 
 
 def size_said(name: str, source_name: str) -> str | None:

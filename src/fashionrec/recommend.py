@@ -65,6 +65,7 @@ from fashionrec.card_reasons import (
     price_compared,
     shared_word,
     size_said,
+    theme_said,
     usage_said,
     word_counts,
 )
@@ -1483,6 +1484,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             word = shared_word(my_words, _card_words(theirs, brands), counts, theirs, unsaid,
                                sizes.get(r.item.get("articleType"), 0))
             said += [f'Also named "{word}"'] if word else []
+            # ... the theme of its print, where its name says one ("Superhero print" beside a Mr.Men T-shirt).
+            said += [theme] if (theme := theme_said(theirs, name)) else []
             said += [x for x in (usage_said(r.item.get("usage"), source.get("usage")), size_said(theirs, name),
                                  price_compared(r.item, source)) if x]
             said_of.append(said)
