@@ -384,6 +384,20 @@ def test_other_colours_show_no_listing_of_a_card_shown_nor_the_products_own_name
     assert found[-1] == white, found
 
 
+def test_other_listings_are_left_out_while_the_shop_has_other_products(tmp_path):
+    # On runs/index a kids' watch's first 22 candidates held 11 products but for other listings (one photo or one
+    # name and colour twice), and its 12th card was a second "Q&Q Kids Unisex Yellow Dial Analog Watch": the listings
+    # after the rest counted as results, so no more candidates were looked at (35 of 304 random products' pages).
+    r, _ = _scratch(tmp_path)
+    top = [int(i) for i in r.items.index[r.items["subCategory"] == "Topwear"]][:21]
+    q = top[0]
+    r.items.loc[top, ["articleType", "baseColour", "gender", "productDisplayName"]] = \
+        ["Tshirts", "Blue", "Men", "Twin Men Blue T-shirt"]
+    r._reindex()
+    found = [x.item["productDisplayName"] for x in r.similar(q, k=12)]
+    assert len(found) == 12 and "Twin Men Blue T-shirt" not in found, found
+
+
 def test_two_copies_of_one_photo_listed_after_the_rest_are_listed_once(tmp_path):
     # Another jeans' photo listed twice under this product's name and colour: both go after the rest, and were
     # both listed there (copies were only compared with the results before them; a review).

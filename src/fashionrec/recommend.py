@@ -1625,9 +1625,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 ids, scores, cosines = ids[order], scores[order], cosines[order]
             # A photo's results too list another listing of a product already shown after the rest (two
             # "Wrangler Men Warnick Square Block" shirts side by side, an integrator's trial).
-            keep = self._distinct(ids, k, listing=src if dedupe else {})
-            # Done when k are left, or when every candidate the index has was looked at.
-            if len(keep) >= k or (found < pool and len(ids) == found):
+            firsts: list[int] = []
+            keep = self._distinct(ids, k, listing=src if dedupe else {}, firsts=firsts)
+            # Done when k are left that are no other listing of one shown, or when every candidate the index has was
+            # looked at: the first 22 of a kids' watch's candidates held 11 (copies of one photo, one name twice),
+            # and its 12th card was a second "Q&Q Kids Unisex Yellow Dial Analog Watch" (35 of 304 random products'
+            # pages of runs/index showed a name and colour twice).
+            if firsts[0] >= k or (found < pool and len(ids) == found):
                 break
             spare *= 4
         ids, scores, cosines = ids[keep], scores[keep], cosines[keep]
@@ -1665,11 +1669,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         new = ~np.isin(more, ids)
         return np.concatenate([ids, more[new]]), np.concatenate([scores, more_scores[new]])
 
-    def _distinct(self, ids: np.ndarray, k: int, listing: dict | None = None) -> np.ndarray:
+    def _distinct(self, ids: np.ndarray, k: int, listing: dict | None = None,
+                  firsts: list[int] | None = None) -> np.ndarray:
         """Positions of the first ``k`` of ``ids`` that are not a copy of the same photo (cosine above
         :data:`NEAR_DUPLICATE`) as an earlier one. With ``listing`` (the product whose similar items these
         are), another listing of a product already shown, or of that one (the same name and colour, another
-        photo), comes after the rest: a shopper saw three "Wildcraft Unisex Black Backpack" cards in one list."""
+        photo), comes after the rest: a shopper saw three "Wildcraft Unisex Black Backpack" cards in one list.
+        ``firsts`` gets how many of the positions are not such a listing (the rest are, after them)."""
         rows = self._rows(ids)
         vecs = self.embeddings[rows]
         names = (list(zip(self._column("productDisplayName")[rows], self._column("baseColour")[rows], strict=True))
@@ -1699,6 +1705,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 keep.append(j)
                 if names is not None:
                     seen.add(names[j])
+        if firsts is not None:
+            firsts[:] = [len(keep)]
         return np.array((keep + later)[:k], np.int64)
 
     def similar(self, item_id: int, k: int = 10, filters: dict | None = None, diversity: float = 0.0,
