@@ -6042,13 +6042,17 @@ def test_a_grown_ups_accessory_lists_other_grown_ups_of_its_type_before_other_ki
         [("Belts", "Women")] * len(others)
     shirt = _some_id(r, articleType="Shirts", gender="Men")        # clothes keep the full penalty
     assert all(x.item["gender"] != "Women" for x in r.similar(shirt, k=5))
-    # A child's accessory takes children's products first, whatever its gender's label (a review: a "Kids
-    # Girls" belt filed as Women listed grown-ups' belts first).
+    # A child's accessory takes children's products of its type first, whatever its gender's label (a review: a
+    # "Kids Girls" belt filed as Women listed grown-ups' belts first); then, since stop 67, the grown-ups' of its
+    # type before children's products of other types (a kids' watch listed eight children's T-shirts before a
+    # grown-up's watch, a shopper's trial).
     r.items.loc[belt, "productDisplayName"] = "Kids Girls Pink Belt"
+    r.items.loc[others[0], ["productDisplayName", "gender"]] = ["Kids Girls Purple Belt", "Girls"]
     r.items.loc[r.items["articleType"].isin(["Watches", "Sunglasses"]) & (r.items["gender"] == "Women"),
                 "gender"] = "Girls"
     r._reindex()
-    assert [x.item["gender"] for x in r.similar(belt, k=5)] == ["Girls"] * 5
+    found = [(x.item["articleType"], x.item["gender"]) for x in r.similar(belt, k=5)]
+    assert found[0] == ("Belts", "Girls") and {t for t, _ in found} == {"Belts"}, found
 
 
 def test_an_index_built_from_a_catalogue_records_its_typos_and_tiny_photos(tmp_path, fixture_dir, monkeypatch):

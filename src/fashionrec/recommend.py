@@ -16,7 +16,9 @@ few for its wearer, or of its type and colour, among them, the nearest of those 
 catalogue item, its own labels (one-hot), less :data:`WRONG_WEARER` for a product its wearer would not wear,
 plus :data:`FAMILY_WEIGHTS` for its subCategory and masterCategory and :data:`KIND_WEIGHT` for the kind its
 name says (a polo, or none). So a look-alike of another type or colour ranks below a look-alike that shares
-them, and the tagger's uncertainty decides how much. For a photo the tagger's probabilities are first
+them, and the tagger's uncertainty decides how much. A catalogue item's own type leads, whatever the scores, while
+the shop has any for its wearer, or for an accessory any grown-up's, for a child's shoe its sex's grown-ups' too
+(:meth:`Recommender._type_lead`, stop 67). For a photo the tagger's probabilities are first
 blended (weight 0.35) with a vote of the :data:`NEIGHBOUR_VOTE` nearest catalogue items' own labels
 (weighted by ``exp((cosine - best cosine) / temperature)``): the labelled catalogue corrects part of the
 tagger's errors. ``attribute_weights = {}`` on a :class:`Recommender` ranks by cosine alone (``fashionrec
