@@ -1427,6 +1427,12 @@ def test_vague_occasion_and_weather_words_mean_types_and_usages(rec):
     for q in ("gym kit", "football kit", "cricket kit"):
         assert rec.parse_query(q) == {"usage": ["Sports"]}, q
         assert {r.item["usage"] for r in rec.search_text(q, k=5)} == {"Sports"}, q
+    # Stop 67: a phrase's plural is the phrase ("running kits for women" still read Mens Grooming Kit), and a sport
+    # beyond the first twelve is a sport ("hockey kit"); a kit of no sport is not ("first aid kit").
+    assert rec.parse_query("running kits for women") == {"usage": ["Sports"], "gender": ["Unisex", "Women"]}
+    for q in ("hockey kit", "golf kits", "swimming kit"):
+        assert rec.parse_query(q) == {"usage": ["Sports"]}, q
+    assert "usage" not in rec.parse_query("first aid kit")
     warm = sorted(set(WARM_TYPES) & set(rec.items["articleType"]))
     assert warm and {r.item["articleType"] for r in rec.search_text("winter wear", k=5)} <= set(warm)
     men = rec.search_text("warm clothes for men", k=5)
@@ -1701,6 +1707,10 @@ def test_a_kind_of_a_type_lists_its_type_the_named_first_then_the_others_by_mean
     assert r.search_text("maxi skirt", k=1)[0].id == near
     assert "No product is named 'maxi skirt': the catalogue's skirts are listed for it, the closest in meaning " \
         "first." in r.reading_notes("maxi skirt")
+    # "high heels": no name says "high", so the page found none of the catalogue's 1,323 Heels (stop 67).
+    heels = set(it["id"][it["articleType"] == "Heels"])
+    total, page = r.browse(q="high heels", limit=len(r.items))
+    assert heels and total == len(heels) and {p["id"] for p in page} == heels, total
 
 
 def test_a_gift_for_a_child_keeps_the_child_where_the_shop_has_few_gifts_for_them(tmp_path):

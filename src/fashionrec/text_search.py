@@ -1209,8 +1209,9 @@ class TextSearch:
                     table.setdefault(word, table[value.lower()])
         for word, value in USAGE_WORDS.items():
             # And its plural: "weddings" read as no occasion, so a Casual "Wedding Heels" came 4th for it and
-            # 2,854th for "wedding" (a code review).
-            if value.lower() in usage and " " not in word and not word.endswith("s"):
+            # 2,854th for "wedding" (a code review). A phrase's too, its last word's ("running kits", "date
+            # nights": the kit read as Mens Grooming Kit, stop 67).
+            if value.lower() in usage and not word.endswith("s"):
                 usage.setdefault(word + "s", usage[value.lower()])
         colours_named = dict(folded["baseColour"])
         for word, value in colours.COLOUR_WORDS.items():       # "navy" -> Navy Blue, where the catalogue has it
