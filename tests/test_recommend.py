@@ -1707,7 +1707,7 @@ def test_a_kind_of_a_type_lists_its_type_the_named_first_then_the_others_by_mean
     assert r.search_text("maxi skirt", k=1)[0].id == near
     assert "No product is named 'maxi skirt': the catalogue's skirts are listed for it, the closest in meaning " \
         "first." in r.reading_notes("maxi skirt")
-    # "high heels": no name says "high", so the page found none of the catalogue's 1,323 Heels (stop 67).
+    # "high heels": no name says "high", so the page found none of the catalogue's 1,191 Heels (stop 67).
     heels = set(it["id"][it["articleType"] == "Heels"])
     total, page = r.browse(q="high heels", limit=len(r.items))
     assert heels and total == len(heels) and {p["id"] for p in page} == heels, total

@@ -88,7 +88,7 @@ SYNONYMS: dict[str, list[str]] = {
     "baseball cap": ["Caps"],
     "school bag": ["Backpacks"],
     "stud earrings": ["Earrings"],
-    # Stop 67: the page needed "high" in a name (none has it) and found 0 of the catalogue's 1,323 Heels.
+    # Stop 67: the page needed "high" in a name (none has it) and found 0 of the catalogue's 1,191 Heels.
     "high heels": ["Heels"],
     "sundress": ["Dresses"],
     # Words no name has, or one ("Carlton London Men Black Oxford Wingtip Brogues"): "brogues" listed a jacket and
