@@ -146,3 +146,34 @@ def test_set_stock_checks_every_id_and_level_first(tmp_path):
     with pytest.raises(BadInputError, match="a stock level is a whole number"):
         rec.set_stock({some: 1.5}, save=False)
     assert not rec.sold_out_rows().any()
+
+
+def test_an_export_leaves_sold_out_products_out_unless_asked_and_says_which(tmp_path):
+    # `recommend export` had no --include-sold-out, and its summary did not say its lists hid sold-out products.
+    from fashionrec.rec_export import export_recommendations, read_export
+
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    src = int(rec.items.loc[rec.items["articleType"] == "Tshirts", "id"].iloc[0])
+    sold = [r.id for r in rec.similar(src, k=2)]
+    rec.set_stock({i: 0 for i in sold})
+    model = ["--index", str(d), "--model", str(tiny_tagger_path()), "--kinds", "similar", "-k", "5"]
+    for flag, listed in (([], False), (["--include-sold-out"], True)):
+        out = tmp_path / f"recs{len(flag)}.csv"
+        res = CliRunner().invoke(app, ["recommend", "export", str(src), "--out", str(out), *model, *flag])
+        assert res.exit_code == 0, res.output
+        table, summary = read_export(out)
+        assert (set(table["rec_id"]) >= set(sold)) is listed and (not set(table["rec_id"]) & set(sold)) is not listed
+        assert len(table) == 5      # others fill the places
+        assert summary["sold_out"] == {"included": listed, "left_out": 0 if listed else 2, "in_index": 2,
+                                       "ids": sorted(sold)}
+        said = " ".join(res.output.split())
+        assert ("listed as any other" if listed else "left out of every list") in said, res.output
+    # Processes side by side (forked workers, src among the products handed to them, not the parent's first).
+    ids = [i for i in rec.items["id"].astype(int).tolist() if i != src][:69] + [src]
+    out = tmp_path / "some.parquet"
+    two = export_recommendations(rec, out, ["similar"], {"similar": 3}, ids=ids, progress=False, workers=2,
+                                 include_sold_out=True)
+    table = read_export(out)[0]
+    assert two["workers"] == 2 and two["sold_out"]["included"] is True
+    assert set(table.loc[table["item_id"] == src, "rec_id"]) == set(sold) | {r.id for r in rec.similar(src, k=1)}

@@ -1047,6 +1047,7 @@ def recommend_export(
     workers: int | None = typer.Option(None, "--workers", min=1, help="Processes working products out side by "
                                        "side (default: the cores this process may use, at most 16; one for a "
                                        "Milvus index)."),
+    include_sold_out: bool = SoldOutOpt,
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     model: Path | None = ModelOpt,
     as_json: bool = typer.Option(False, "--json", callback=json_wanted, help="Print what was written as JSON "
@@ -1074,7 +1075,8 @@ def recommend_export(
             fail(f"{flags[kind]} must be a whole number between 1 and {MAX_K}, got {n}")
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
-        summary = export_recommendations(rec, out, wanted, sizes, ids=item_ids or None, workers=workers)
+        summary = export_recommendations(rec, out, wanted, sizes, ids=item_ids or None, workers=workers,
+                                         include_sold_out=include_sold_out)
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt as e:
@@ -1095,6 +1097,12 @@ def recommend_export(
                   highlight=False)
     from fashionrec.catalog import first_few
 
+    sold = summary["sold_out"]
+    if sold["in_index"]:        # said, as the summary says it: the lists hid them without a word (stop 67)
+        console.print(f"{sold['in_index']:,} sold-out product{'s' if sold['in_index'] != 1 else ''} (ids "
+                      f"{first_few(sold['ids'], 10)}) "
+                      + ("listed as any other" if sold["included"] else
+                         "left out of every list, as of now (--include-sold-out lists them)"), highlight=False)
     for kind in summary["kinds"]:
         short = summary["short"][kind]
         if short:

@@ -31,6 +31,7 @@ from fashionrec.errors import BadInputError, DamagedFileError, NotFoundError, op
 from fashionrec.progress import hidden
 from fashionrec.results import PRODUCT_PAGE, check_k, id_list
 from fashionrec.rwlock import RWLock
+from fashionrec.stock import sold_out_shown
 
 KINDS = tuple(PRODUCT_PAGE)
 FORMATS = (".parquet", ".csv")
@@ -41,7 +42,7 @@ CHUNK = 32      # products a worker is handed at a time: few enough that the pro
 
 def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k: dict[str, int] | None = None,
                            ids: Iterable[int] | None = None, progress: bool = True,
-                           workers: int | None = None) -> dict:
+                           workers: int | None = None, include_sold_out: bool = False) -> dict:
     """Write the recommendations of every product of ``rec`` (a :class:`~fashionrec.recommend.Recommender`), or of
     ``ids``, to ``out``, atomically; return the summary the file records.
 
@@ -52,7 +53,8 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     A product with fewer results than asked (a look has at most one piece a slot of its category) is counted in
     the summary's ``short``, one with none in ``none``, by kind: not left out without a word. ``workers``:
     processes working products out side by side (default: :func:`default_workers`); the table is the same for
-    any number.
+    any number. ``include_sold_out``: list sold-out products (stock 0) as any other; left out by default, as a
+    shopper's pages leave them out, and the summary's ``sold_out`` says which way and how many (stop 67).
     """
     out = Path(out)
     kinds, sizes = _checked(out, kinds, k)
@@ -61,6 +63,7 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     if ids is not None and not wanted:
         raise BadInputError("ids is empty: give the product ids to export, or None for every product")
     workers = _workers(rec, workers, len(wanted))
+    include_sold_out = bool(include_sold_out)
     rows: list[tuple] = []
     short = dict.fromkeys(kinds, 0)
     none = dict.fromkeys(kinds, 0)
@@ -68,8 +71,8 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     started = time.perf_counter()
     with tqdm(total=len(wanted), desc="recommendations", unit="product", disable=hidden(progress)) as bar:
         # _worked_out yields in wanted's order, whatever the number of workers.
-        for item_id, (product_rows, counts) in zip(wanted, _worked_out(rec, wanted, kinds, sizes, workers),
-                                                   strict=True):
+        lists = _worked_out(rec, wanted, kinds, sizes, workers, include_sold_out)
+        for item_id, (product_rows, counts) in zip(wanted, lists, strict=True):
             rows.extend(product_rows)
             for kind, n in counts.items():
                 short[kind] += n < sizes[kind]
@@ -90,6 +93,9 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
         "index": {"dir": str(Path(rec.index_dir).resolve()), "build_id": manifest.get("build_id"),
                   "updated": manifest.get("updated") or manifest.get("date"), "count": len(rec),
                   "model": (manifest.get("model") or {}).get("name")},
+        # Whether the lists leave sold-out products out (stop 67), and which: as of the day it ran, so a back end
+        # can tell a level changed since (an export's lists hid them without saying so).
+        "sold_out": _sold_out(rec, include_sold_out),
         **provenance(),
     }
     if out.suffix.lower() == ".parquet":
@@ -108,6 +114,12 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
         write_with_json(out, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8-sig"), _sidecar(out),
                         with_digest)
     return summary
+
+
+def _sold_out(rec, included: bool) -> dict:
+    """What the summary says of sold-out products: listed or left out, how many the index has, their ids."""
+    ids = sorted(int(i) for i in rec.items["id"].to_numpy()[rec.sold_out_rows()])
+    return {"included": included, "left_out": 0 if included else len(ids), "in_index": len(ids), "ids": ids}
 
 
 def _checked(out: Path, kinds: Sequence[str], k: dict[str, int] | None) -> tuple[list[str], dict[str, int]]:
@@ -178,17 +190,23 @@ def _workers(rec, workers: int | None, products: int) -> int:
     return min(workers, -(-products // CHUNK))
 
 
-def _worked_out(rec, wanted: list[int], kinds: list[str], sizes: dict[str, int], workers: int):
+def _worked_out(rec, wanted: list[int], kinds: list[str], sizes: dict[str, int], workers: int,
+                include_sold_out: bool = False):
     """Each product's rows and list lengths, in ``wanted``'s order, worked out by ``workers`` processes."""
     if workers == 1:
         for item_id in wanted:
-            yield _product_rows(rec, item_id, kinds, sizes)
+            # Set around the work only, not across a yield: a generator's context is its caller's.
+            with sold_out_shown(include_sold_out):
+                done = _product_rows(rec, item_id, kinds, sizes)
+            yield done
         return
     # The first product here fills the recommender's per-catalogue tables before the fork, so the workers share
     # them instead of each working them out again.
-    yield _product_rows(rec, wanted[0], kinds, sizes)
+    with sold_out_shown(include_sold_out):
+        first = _product_rows(rec, wanted[0], kinds, sizes)
+    yield first
     global _JOB
-    _JOB = (rec, kinds, sizes)
+    _JOB = (rec, kinds, sizes, include_sold_out)
     chunks = [wanted[i:i + CHUNK] for i in range(1, len(wanted), CHUNK)]
     try:
         # Forked, the workers share the parent's embeddings and index pages instead of loading a copy each; forked
@@ -202,7 +220,7 @@ def _worked_out(rec, wanted: list[int], kinds: list[str], sizes: dict[str, int],
         _JOB = None
 
 
-_JOB: tuple | None = None     # what a forked worker works on: the recommender, kinds and sizes
+_JOB: tuple | None = None     # what a forked worker works on: the recommender, kinds, sizes, sold-out shown
 
 
 def _quiet_worker() -> None:
@@ -218,9 +236,11 @@ def _quiet_worker() -> None:
 
 
 def _chunk_rows(chunk: list[int]) -> list[tuple[list[tuple], dict[str, int]]]:
-    rec, kinds, sizes = _JOB
+    rec, kinds, sizes, include_sold_out = _JOB
     try:
-        return [_product_rows(rec, item_id, kinds, sizes) for item_id in chunk]
+        # Set in the worker: a forked process's context is whatever its forking thread's was.
+        with sold_out_shown(include_sold_out):
+            return [_product_rows(rec, item_id, kinds, sizes) for item_id in chunk]
     except Exception:
         raise       # goes back to the parent, which raises it
     except BaseException as e:
