@@ -177,3 +177,47 @@ def test_an_export_leaves_sold_out_products_out_unless_asked_and_says_which(tmp_
     table = read_export(out)[0]
     assert two["workers"] == 2 and two["sold_out"]["included"] is True
     assert set(table.loc[table["item_id"] == src, "rec_id"]) == set(sold) | {r.id for r in rec.similar(src, k=1)}
+
+
+def test_index_add_takes_a_stock_level_and_refuses_one_that_is_none(tmp_path):
+    # `index add PHOTO` had no --stock: a product that came in sold out was listed until an `index stock`.
+    d = index_copy(tmp_path / "index")
+    src = int(pd.read_csv(d / "items.csv")["id"].iloc[0])
+    photo = FIXTURE / "images" / f"{src}.jpg"
+    model = ["--index", str(d), "--model", str(tiny_tagger_path())]
+    run = CliRunner().invoke
+    out = run(app, ["index", "add", str(photo), "--name", "Acme Tee", "--stock", "call us", *model])
+    assert out.exit_code == 2 and "a stock level is a whole number" in " ".join(out.output.split()), out.output
+    out = run(app, ["index", "add", str(photo), "--name", "Acme Tee", "--stock", "0", "--json", *model])
+    assert out.exit_code == 0, out.output
+    import json
+
+    new_id = json.loads(out.stdout)["id"]
+    rec = Recommender.load(d, tiny_tagger_path())
+    assert rec.is_sold_out(new_id) and rec.item(new_id)["stock"] == 0
+    assert new_id not in {r.id for r in rec.similar(src, k=10)}
+    # A folder's rows say their own levels.
+    out = run(app, ["index", "add", str(FIXTURE), "--stock", "3", *model])
+    assert out.exit_code == 2 and "--stock would say one product's" in " ".join(out.output.split()), out.output
+
+
+def test_post_items_takes_a_stock_level_and_refuses_one_that_is_none_with_a_422(tmp_path):
+    # POST /api/items refused a stock field ("unknown form field"): a product could not come in sold out.
+    d = index_copy(tmp_path / "index")
+    src = int(pd.read_csv(d / "items.csv")["id"].iloc[0])
+    files = {"image": ("p.jpg", (FIXTURE / "images" / f"{src}.jpg").read_bytes(), "image/jpeg")}
+    key = {"X-API-Key": "k"}
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key="k"))) as c:
+        for bad in ("call us", "1.5"):
+            r = c.post("/api/items", files=files, data={"productDisplayName": "Acme Tee", "stock": bad}, headers=key)
+            assert r.status_code == 422 and "a stock level is a whole number" in r.json()["detail"], r.text
+        assert c.get("/api/items", params={"limit": 1}).json()["total"] == len(pd.read_csv(d / "items.csv"))
+        r = c.post("/api/items", files=files, data={"productDisplayName": "Acme Tee", "stock": "no"}, headers=key)
+        assert r.status_code == 201, r.text
+        new_id = r.json()["id"]
+        item = c.get(f"/api/items/{new_id}").json()
+        assert item["sold_out"] is True and item["stock"] == 0
+        assert new_id not in {x["id"] for x in c.get(f"/api/items/{src}/similar?k=10").json()["results"]}
+        r = c.post("/api/items", files=files, data={"productDisplayName": "Acme Tee 2", "stock": "7"}, headers=key)
+        assert r.status_code == 201 and c.get(f"/api/items/{r.json()['id']}").json()["stock"] == 7
+    assert Recommender.load(d, tiny_tagger_path()).is_sold_out(new_id)     # saved

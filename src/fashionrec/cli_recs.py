@@ -354,6 +354,9 @@ def index_add(
     item_id: int | None = typer.Option(None, "--id", help="Its id (default: one above the largest)."),
     price: float | None = typer.Option(None, "--price", min=0, help="Its price, e.g. 1299 (a shop's catalogue "
                                        "with prices: text search filters by it, cards show it)."),
+    stock: str | None = typer.Option(None, "--stock", help="Its stock level: a whole number (0 is sold out, left "
+                                     "out of every list unless asked for) or yes/no; default: none, available. "
+                                     "`index stock` changes it later."),
     new_values: bool = typer.Option(False, "--new-values", help="Accept a gender, category, type, colour, "
                                     "usage or season no product has yet (else refused as a likely typo)."),
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
@@ -369,7 +372,7 @@ def index_add(
                                       ("--colour", colour), ("--sub-category", sub_category),
                                       ("--master-category", master_category), ("--usage", usage),
                                       ("--season", season), ("--year", year), ("--id", item_id),
-                                      ("--price", price)) if v is not None]
+                                      ("--price", price), ("--stock", stock)) if v is not None]
         if given:
             fail(f"{photo} is a folder of products, each with its own row of styles.csv: {', '.join(given)} would "
                  "say one product's; put them in the rows")
@@ -379,7 +382,7 @@ def index_add(
     metadata = {k: v for k, v in {"id": item_id, "productDisplayName": name, "gender": gender,
                                   "articleType": article_type, "baseColour": colour, "subCategory": sub_category,
                                   "masterCategory": master_category, "usage": usage, "season": season,
-                                  "year": year, "price": price}.items() if v is not None}
+                                  "year": year, "price": price, "stock": stock}.items() if v is not None}
     from fashionrec.catalogue_edits import manifest_stamp
 
     loaded = None       # as in _add_folder
