@@ -1996,9 +1996,9 @@ def test_add_item_needs_key_and_survives_restart(index_dir, tmp_path, photo, fix
             msg = assert_error(c.post("/api/items", files=files, data=data, headers={"X-API-Key": KEY}), 422)
             assert msg == "productDisplayName: missing or blank"
         # A field the endpoint does not take is refused, not dropped (the colour was left to the tagger).
-        msg = assert_error(c.post("/api/items", files=files, data={**meta, "colour": "Green", "stock": "999"},
+        msg = assert_error(c.post("/api/items", files=files, data={**meta, "colour": "Green", "size": "M"},
                                   headers={"X-API-Key": KEY}), 422)
-        assert "unknown form fields colour, stock" in msg and "baseColour" in msg
+        assert "unknown form fields colour, size" in msg and "baseColour" in msg
         blank = assert_error(c.post("/api/items", files=files, data={**meta, "productDisplayName": "   "},
                                     headers={"X-API-Key": KEY}), 422)
         assert "blank" in blank

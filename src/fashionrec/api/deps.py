@@ -324,7 +324,7 @@ def _refuse_unknown(given, allowed: set[str], what: str, path: str) -> None:
 
 
 async def known_form_only(request: Request) -> None:
-    """Refuse form fields the endpoint does not take: ``colour=Green`` or ``stock=9`` on a new product
+    """Refuse form fields the endpoint does not take: ``colour=Green`` or ``size=M`` on a new product
     would otherwise be dropped without a word (and the colour guessed by the tagger)."""
     route = request.scope.get("route")
     if route is not None:

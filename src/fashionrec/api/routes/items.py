@@ -246,6 +246,10 @@ def add_item(
     price: Annotated[float | None, Form(ge=0, allow_inf_nan=False, description="Its price, where the shop's "
                                        "catalogue has prices (a filter for 'shirts under 500' and on its card).")]
     = None,
+    # Text, read as styles.csv's stock column is (a number or yes/no): refused before any work, a 422 that says so.
+    stock: Annotated[str | None, Form(max_length=50, description="Its stock level: a whole number (0 is sold "
+                                      "out: left out of every list unless include_sold_out) or yes/no; left out, "
+                                      "none (available).")] = None,
     allow_new_values: Annotated[bool, Form(description="Accept a gender, category, type, colour, usage or season "
                                            "no product has yet (else refused as a likely typo).")] = False,
     id: Annotated[int | None, Form(ge=1, le=2**63 - 1, description="The product's id (your SKU number); "
@@ -258,7 +262,7 @@ def add_item(
     metadata = {k: v for k, v in dict(
         productDisplayName=productDisplayName, gender=gender, masterCategory=masterCategory,
         subCategory=subCategory, articleType=articleType, baseColour=baseColour, season=season,
-        year=year, usage=usage, id=id, price=price).items() if v not in (None, "")}
+        year=year, usage=usage, id=id, price=price, stock=stock).items() if v not in (None, "")}
     warnings: list[str] = []
     with service.change() as exclusive:
         row = service.rec.left_out_row(id)      # a catalogue row without a photo: its labels were given
