@@ -354,9 +354,9 @@ def index_add(
     item_id: int | None = typer.Option(None, "--id", help="Its id (default: one above the largest)."),
     price: float | None = typer.Option(None, "--price", min=0, help="Its price, e.g. 1299 (a shop's catalogue "
                                        "with prices: text search filters by it, cards show it)."),
-    stock: str | None = typer.Option(None, "--stock", help="Its stock level: a whole number (0 is sold out, left "
-                                     "out of every list unless asked for) or yes/no; default: none, available. "
-                                     "`index stock` changes it later."),
+    stock: str | None = typer.Option(None, "--stock", metavar="LEVEL", help="Its stock level: a whole number (0 "
+                                     "is sold out, left out of every list unless asked for) or yes/no; default: "
+                                     "none, available. `index stock` changes it later."),
     new_values: bool = typer.Option(False, "--new-values", help="Accept a gender, category, type, colour, "
                                     "usage or season no product has yet (else refused as a likely typo)."),
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
