@@ -895,3 +895,36 @@ def test_the_pages_rank_higher_notice_counts_and_links_within_the_price(priced_c
     link = re.search(r'<a href="([^"]+)">show only those', page).group(1)
     narrowed = html.unescape(priced_client.get(link).text)
     assert f'id="count">{having} item' in narrowed, (link, re.search(r'id="count">[^<]*', narrowed))
+
+
+def test_a_price_read_from_the_words_stays_in_the_pages_boxes_and_links(priced_client, monkeypatch):
+    # Stop 67 review: the words are searched without their price ("shirts under 1000": the box said "shirts"), and
+    # the page's form and links lost it: Max price empty, so a filter chosen listed shirts of every price, and
+    # page 2 of "summer tshirts under 3000" linked "/?q=summer+tshirts&page=2". Pages of 4, so that some pages follow.
+    import fashionrec.api.routes.pages as pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 4)
+    rec = priced_client.app.state.service.rec
+    case = next(((kind, word, bound, box) for kind in ("shirts", "tshirts", "shoes", "watches")
+                 for word, bound, box in (("under", (None, 699), "max_price"), ("over", (600, None), "min_price"))
+                 if rec.browse({"price": bound}, kind, limit=0)[0] > 4
+                 and rec.browse(None, kind, limit=0)[0] > rec.browse({"price": bound}, kind, limit=0)[0]), None)
+    assert case, "no kind of the fixture with more than a page within a price and some outside it"
+    kind, word, bound, box = case
+    amount = next(b for b in bound if b is not None)
+    within = (lambda p: p <= amount) if word == "under" else (lambda p: p >= amount)
+    total = rec.browse({"price": bound}, kind, limit=0)[0]
+    page = priced_client.get("/", params={"q": f"{kind} {word} {amount}"}).text
+    assert f'id="count">{total} item' in page
+    # The form's box holds the price, so that a filter or a sort chosen keeps it.
+    assert re.search(rf'name="{box}" value="{amount}"', page), re.findall(r'name="\w+_price" value="[^"]*"', page)
+    # Every page link and the next carry it: page 2 lists products within it, as many in all.
+    nxt = html.unescape(re.search(r'<a href="([^"]+)" rel="next"', page).group(1))
+    assert f"{box}={amount}" in nxt, nxt
+    second = priced_client.get(nxt).text
+    assert f'id="count">{total} item' in second, re.search(r'id="count">[^<]*', second)
+    shown = _prices_shown(second)
+    assert shown and all(within(p) for p in shown), shown
+    # And stays in force from there: its box too, and its links back.
+    assert re.search(rf'name="{box}" value="{amount}"', second)
+    assert f"{box}={amount}" in html.unescape(re.search(r'<a href="([^"]+)" rel="prev"', second).group(1))

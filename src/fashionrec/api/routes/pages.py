@@ -437,9 +437,13 @@ def catalogue_page(
             # (without the price, "shirts under 1000" listed 11 shirts beside "Shirts (24)": a new user's trial)
             facets = service.rec.facets(with_price() or {}, query if total else None)
     pages = max(1, -(-total // PAGE_SIZE))
+    # The price in force, the words' ("shirts under 1000") as the boxes': the words are searched without it, so
+    # the boxes show it and every link carries it ("summer tshirts under 3000" linked page 2 as
+    # "/?q=summer+tshirts&page=2", and a filter chosen listed shirts of every price: stop 67, a review).
+    in_force = price.get("price")
     # "searched" with filters only, which it is read for: "/?q=shirt&searched=shirt&page=2" said it twice.
     current = {**chosen, **({"q": query} if query else {}), **({"searched": query} if query and chosen else {}),
-               **_price_params(sort_by, bounded)}
+               **_price_params(sort_by, in_force)}
     # A description ("red cotton t-shirt for men") whose every word only a few names contain: offer the
     # closest matches to the whole of it too, rather than leave the shopper with two T-shirts.
     # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets)
@@ -573,8 +577,8 @@ def catalogue_page(
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
         # The sort and the price boxes, shown only where the catalogue has prices (stop 64).
         "has_prices": has_prices, "sort": sort_by or "",
-        "min_price": price_said(bounded[0]).replace(",", "") if bounded and bounded[0] is not None else "",
-        "max_price": price_said(bounded[1]).replace(",", "") if bounded and bounded[1] is not None else "",
+        "min_price": _price_params(None, in_force).get("min_price", ""),
+        "max_price": _price_params(None, in_force).get("max_price", ""),
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
         # On a page of word matches and the closest after them, where the closest start (None: not on it).
         "closest_from": filled - offset if filled and 0 < filled - offset < len(items) else None,
