@@ -928,3 +928,18 @@ def test_a_price_read_from_the_words_stays_in_the_pages_boxes_and_links(priced_c
     # And stays in force from there: its box too, and its links back.
     assert re.search(rf'name="{box}" value="{amount}"', second)
     assert f"{box}={amount}" in html.unescape(re.search(r'<a href="([^"]+)" rel="prev"', second).group(1))
+
+
+def test_a_sort_asked_by_a_word_stays_in_the_pages_sort_and_links(priced_client, monkeypatch):
+    # Stop 67: "cheapest tshirts" listed page 1 cheapest first, but the words are searched without "cheapest" and
+    # page 2 linked "/?q=tshirts&page=2", the search's own order, with "Sort: best match" chosen in the form.
+    import fashionrec.api.routes.pages as pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 4)
+    for words, sort in (("cheapest tshirts", "price"), ("most expensive tshirts", "-price")):
+        page = priced_client.get("/", params={"q": words}).text
+        assert f'<option value="{sort}" selected' in page, (words, re.findall(r'<option value="[^"]*" selected', page))
+        nxt = html.unescape(re.search(r'<a href="([^"]+)" rel="next"', page).group(1))
+        assert f"sort={sort}" in nxt.replace("%2D", "-"), nxt
+        shown = _prices_shown(page) + _prices_shown(priced_client.get(nxt).text)
+        assert len(shown) > 4 and shown == sorted(shown, reverse=sort == "-price"), (words, shown)

@@ -214,8 +214,9 @@ def catalogue_page(
         has_prices = service.rec.prices() is not None
         currency = service.rec.currency()
     sort_by, bounded, said = _price_choices(has_prices, sort, min_price, max_price, currency)
-    # The order listed: the sort chosen, or the one a word asks ("cheapest"; not carried by the links, which keep
-    # the words); a sort, or the cheaper or dearer half first ("cheap"); the words that asked for it.
+    # The order listed: the sort chosen, or the one a word asks ("cheapest"; the links carry it as the sort, since
+    # they search the words without it); a sort, or the cheaper or dearer half first ("cheap"); the words that
+    # asked for it.
     order_by, strict, worded = sort_by, True, None
     notices.extend(said)
     if priced:
@@ -441,9 +442,12 @@ def catalogue_page(
     # the boxes show it and every link carries it ("summer tshirts under 3000" linked page 2 as
     # "/?q=summer+tshirts&page=2", and a filter chosen listed shirts of every price: stop 67, a review).
     in_force = price.get("price")
+    # So too a sort a word asks ("cheapest tshirts": page 2 was in the search's own order); not "cheap", the cheaper
+    # half first, which no sort says (docs/known-gaps.md).
+    in_order = sort_by or (order_by if worded and strict else None)
     # "searched" with filters only, which it is read for: "/?q=shirt&searched=shirt&page=2" said it twice.
     current = {**chosen, **({"q": query} if query else {}), **({"searched": query} if query and chosen else {}),
-               **_price_params(sort_by, in_force)}
+               **_price_params(in_order, in_force)}
     # A description ("red cotton t-shirt for men") whose every word only a few names contain: offer the
     # closest matches to the whole of it too, rather than leave the shopper with two T-shirts.
     # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets)
@@ -576,7 +580,7 @@ def catalogue_page(
                     if service.filter_values.get(k) or chosen.get(k)},
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
         # The sort and the price boxes, shown only where the catalogue has prices (stop 64).
-        "has_prices": has_prices, "sort": sort_by or "",
+        "has_prices": has_prices, "sort": in_order or "",
         "min_price": _price_params(None, in_force).get("min_price", ""),
         "max_price": _price_params(None, in_force).get("max_price", ""),
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
