@@ -61,7 +61,7 @@ from fashionrec.errors import (
 from fashionrec.item_tables import filter_attrs, plain
 from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, UNSURE, id_list
-from fashionrec.stock import STOCK, stock_level
+from fashionrec.stock import STOCK, levels_of, stock_level
 from fashionrec.text_encoder import encode_text, load_text_model, product_text
 
 if TYPE_CHECKING:
@@ -1183,8 +1183,7 @@ class CatalogueEdits:
             given = {self._as_id(k): (math.nan if v is None else _checked_level(v)) for k, v in dict(levels).items()}
             ids = self._checked_ids(list(given))
             items = self.items.copy()
-            column = (pd.to_numeric(items[STOCK], errors="coerce") if STOCK in items
-                      else pd.Series(np.nan, index=items.index)).to_numpy(np.float64, copy=True)
+            column = levels_of(items[STOCK]) if STOCK in items else np.full(len(items), np.nan)
             column[[self._row[i] for i in ids]] = [given[i] for i in ids]
             items[STOCK] = column
             self._values_edited = True      # rows of the base files changed: the next save writes them in full

@@ -16,7 +16,7 @@ import pandas as pd
 from fashionrec.catalog import CURRENCY, PLACEHOLDER_NAME, PRICE, first_few
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
-from fashionrec.stock import STOCK, is_sold_out, showing_sold_out
+from fashionrec.stock import STOCK, is_sold_out, levels_of, showing_sold_out
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.vocabulary import KINDS as NAMED_KINDS
 
@@ -216,9 +216,8 @@ class ItemTables:
         def build() -> np.ndarray:
             if STOCK not in self.items:
                 return np.zeros(len(self.items), bool)
-            levels = pd.to_numeric(self.items[STOCK], errors="coerce").to_numpy(np.float64)
-            with np.errstate(invalid="ignore"):
-                return np.isfinite(levels) & (levels <= 0)
+            with np.errstate(invalid="ignore"):     # (NaN, no level, is available)
+                return levels_of(self.items[STOCK]) <= 0
         return self._once("_sold_out", build)
 
     def hidden_sold_out(self) -> np.ndarray:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:       # (the CLI reads this module to start, without pandas)
+    import numpy as np
     import pandas as pd
 
 # The column of items.csv (and of the catalogue as loaded) that holds each product's stock level.
@@ -78,13 +79,30 @@ def read_stock(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     return levels.mask(bad), bad
 
 
+def level_of(value) -> float:
+    """A stock level as kept in items.csv (a number, or text where one was edited by hand), as a float: NaN where it
+    is none, no number or not finite. The one reading of a kept level, for a product's answer and whether it is sold
+    out (:func:`is_sold_out`, :func:`levels_of`)."""
+    try:
+        level = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return level if math.isfinite(level) else math.nan
+
+
+def levels_of(column: pd.Series) -> np.ndarray:
+    """Each kept level of an items' stock column as :func:`level_of` reads one, as float64 (NaN for none)."""
+    import numpy as np
+    import pandas as pd
+
+    levels = pd.to_numeric(column, errors="coerce").to_numpy(np.float64, copy=True)
+    levels[~np.isfinite(levels)] = np.nan
+    return levels
+
+
 def is_sold_out(level) -> bool:
     """Whether a stock level (a float, NaN for none) says sold out: 0 or less. No level is available."""
-    try:
-        level = float(level)
-    except (TypeError, ValueError):
-        return False
-    return math.isfinite(level) and level <= 0
+    return level_of(level) <= 0
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, made_name
 from fashionrec.item_tables import SOLD_OUT_KEY, price_of
 from fashionrec.levels import READ_FROM_TYPE
-from fashionrec.stock import STOCK
+from fashionrec.stock import STOCK, level_of
 
 # Metadata columns an item shows (and a new product may carry), in display order.
 ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year",
@@ -280,11 +280,9 @@ def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
     price = price_of(d)
     fields["price"] = price if math.isfinite(price) else None
     fields["currency"] = str(d.get("currency") or "") or None if fields["price"] is not None else None
-    stock = _clean(d.get(STOCK))
-    try:        # as the price: a level edited by hand into items.csv as text is none, not a 500
-        fields[STOCK] = float(stock) if stock is not None and math.isfinite(float(stock)) else None
-    except (TypeError, ValueError):
-        fields[STOCK] = None
+    # As the price: a level edited by hand into items.csv as text is none, not a 500 (stock.level_of).
+    stock = level_of(d.get(STOCK))
+    fields[STOCK] = stock if math.isfinite(stock) else None
     fields[SOLD_OUT_KEY] = d.get(SOLD_OUT_KEY) if isinstance(d.get(SOLD_OUT_KEY), bool) else None
     predicted = {}
     for head in ATTRIBUTES:
