@@ -190,20 +190,17 @@ def join_qualified(text: pd.Series) -> pd.Series:
 # Type phrases of SYNONYMS whose words few names have, though the type they name is the thing asked: the catalogue
 # page (which needs every word) listed the 43 products named "running" for "running shoes", not its other Sports
 # Shoes (a shopper's trial on the full catalogue, stop 65). There they find the type too, the named ones first.
-# Keyed by the phrase's search words (singular).
-# Keyed by the phrase as a shopper types it (text_search reads it as its search words).
-WIDE_PHRASES = {"running shoes": "Sports Shoes",
-                # Stop 66's survey of the type phrases (docs/recommender.md "Stop 66, text search alike everywhere"):
-                # the catalogue page found 0, 3, 1, 0 and 5 products for these, the type's 1,815, 274 and 47 by type.
-                "jogging shoes": "Sports Shoes", "training shoes": "Sports Shoes",
-                "walking shoes": "Sports Shoes", "jogging pants": "Track Pants", "boxer shorts": "Boxers",
-                # Stop 67's kinds of a type (SYNONYMS above): the page found 102 "canvas shoes" of 2,561 Casual Shoes,
-                # 61 "duffle bag"s of 80 Duffel Bags, 23 "tank top"s of 1,586 Tops, no "maxi dress" of 418.
-                **{phrase: SYNONYMS[phrase][0] for phrase in (
-                    "canvas shoes", "tennis shoes", "football shoes", "basketball shoes", "tank top",
-                    "tube top", "maxi dress", "bodycon dress", "evening dress", "shirt dress", "maxi skirt",
-                    "pencil skirt", "duffle bag", "cargo pants", "cargo shorts", "bermuda shorts", "skinny jeans",
-                    "bomber jacket", "baseball cap", "school bag", "stud earrings", "high heels")}}
+# Keyed by the phrase as a shopper types it (text_search reads it as its search words); each widens to its first
+# type in SYNONYMS. Stop 66's survey of the type phrases (docs/recommender.md "Stop 66, text search alike
+# everywhere"): the page found 0, 3, 1, 0 and 5 products for "jogging shoes" to "boxer shorts", the type's 1,815,
+# 274 and 47 by type. Stop 67's kinds of a type: the page found 102 "canvas shoes" of 2,561 Casual Shoes, 61
+# "duffle bag"s of 80 Duffel Bags, 23 "tank top"s of 1,586 Tops, no "maxi dress" of 418.
+WIDE_PHRASES = {phrase: SYNONYMS[phrase][0] for phrase in (
+    "running shoes", "jogging shoes", "training shoes", "walking shoes", "jogging pants", "boxer shorts",
+    "canvas shoes", "tennis shoes", "football shoes", "basketball shoes", "tank top", "tube top", "maxi dress",
+    "bodycon dress", "evening dress", "shirt dress", "maxi skirt", "pencil skirt", "duffle bag", "cargo pants",
+    "cargo shorts", "bermuda shorts", "skinny jeans", "bomber jacket", "baseball cap", "school bag",
+    "stud earrings", "high heels")}
 
 # Two types named together for one outfit of one wearer's (a query's search words, singular, in a row or joined):
 # (the wearer, the types it leads with, in order). "kurta pajama" listed women's kurtas by meaning though the
