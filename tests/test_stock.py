@@ -3,6 +3,7 @@ products left out of every list a shopper is shown unless asked for; levels chan
 
 from __future__ import annotations
 
+import math
 import shutil
 
 import numpy as np
@@ -221,3 +222,29 @@ def test_post_items_takes_a_stock_level_and_refuses_one_that_is_none_with_a_422(
         r = c.post("/api/items", files=files, data={"productDisplayName": "Acme Tee 2", "stock": "7"}, headers=key)
         assert r.status_code == 201 and c.get(f"/api/items/{r.json()['id']}").json()["stock"] == 7
     assert Recommender.load(d, tiny_tagger_path()).is_sold_out(new_id)     # saved
+
+
+def test_a_search_past_many_sold_out_products_fetches_their_share_not_each_and_still_finds_the_nearest(
+        tmp_path, monkeypatch):
+    # Each sold-out product was fetched past one for one: at 40k products with 30% sold out every similar-items,
+    # photo and profile search asked FAISS for a top-12,000 (0.72 s of a product page's 0.76 s, 12 ms without).
+    import fashionrec.recommend as recommend
+
+    rec = Recommender.load(index_copy(tmp_path / "index"), tiny_tagger_path())
+    monkeypatch.setattr(recommend, "EXCLUDED_FETCHED", 8)     # the fixture's 178 products: the rule at a small scale
+    asked: list[int] = []
+    search = rec.index.search
+    monkeypatch.setattr(rec.index, "search", lambda q, k, **kw: (asked.append(int(k)), search(q, k, **kw))[1])
+    ids = rec.items["id"].astype(int).to_numpy()
+    query = rec.vector(int(ids[0]))
+    near = ids[np.argsort(-(np.asarray(rec.embeddings) @ query), kind="stable")]
+    for name, sold in (("spread", set(ids[1::2].tolist())), ("the nearest", set(near[:60].tolist()))):
+        asked.clear()
+        got, _ = rec._neighbours(query, 5, None, sold, pool=5)
+        assert got.tolist() == [int(i) for i in near if int(i) not in sold][:5], name      # the exact nearest
+        share = len(sold) / (len(ids) - len(sold))
+        assert asked[0] <= 10 + 8 + math.ceil(10 * share), (name, asked)        # not 10 + len(sold)
+    # A few excluded ids are still fetched past one for one: the results are the same in one search.
+    asked.clear()
+    rec._neighbours(query, 5, None, set(near[:6].tolist()), pool=5)
+    assert asked == [10 + 6]
