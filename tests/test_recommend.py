@@ -4254,6 +4254,17 @@ def test_clothes_with_no_type_read_as_wear_does(rec):
     assert {x.item["masterCategory"] for x in found} == {"Apparel"}, [x.item["articleType"] for x in found]
 
 
+def test_the_filter_counts_of_clothes_alone_count_what_browse_lists(rec):
+    # Stop 68, a review: "clothes" (or "wear") alone lists the clothes since stop 67, but the filter lists beside it
+    # counted none (word_matches read it as stop words alone), so the page showed the closest matches' counts.
+    for q in ("clothes", "wear"):
+        total, page = rec.browse(q=q, limit=10_000)
+        assert total and rec.word_matches(q).sum() == total, q
+        counts = rec.facets(None, q)
+        assert counts["masterCategory"] == {"Apparel": total}, q
+        assert sum(counts["gender"].values()) == total, q
+    assert not rec.word_matches("the").any() and rec.browse(q="the")[0] == 0
+
 def test_everyday_words_find_the_catalogues_types(rec):
     tshirts = set(rec.items.index[rec.items["articleType"] == "Tshirts"])
     total, page = rec.browse(q="tees", limit=10_000)
