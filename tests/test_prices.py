@@ -91,7 +91,9 @@ def test_a_price_column_is_read_and_its_bad_values_said_by_data_check_without_lo
     ("$25", 25.0, "$"), ("499.50", 499.5, ""), ("0", 0.0, ""), ("12e3", None, ""), ("1.2.3", None, ""),
     ("1.299", 1299.0, ""), ("€1.299,00", 1299.0, "€"), ("Rs. 12.499,50", 12499.5, "₹"),
     # A first group of 0 groups nothing; a number too long for a float is no amount (stop 66, a review).
-    ("0.999", 0.999, ""), ("00.500", 0.5, ""), ("9" * 400, None, "")])
+    ("0.999", 0.999, ""), ("00.500", 0.5, ""), ("9" * 400, None, ""),
+    # A decimal comma alone (stop 68, a review: "€49,99" was 4,999); an Indian grouping still ends in three digits.
+    ("€49,99", 49.99, "€"), ("9,5", 9.5, ""), ("1,00,000", 100000.0, ""), ("99,999", 99999.0, "")])
 def test_a_price_as_an_export_writes_it(tmp_path: Path, written: str, read: float | None, currency: str) -> None:
     (tmp_path / "images").mkdir()
     (tmp_path / "styles.csv").write_text(f'id,articleType,productDisplayName,MRP\n1,Shirts,Blue Shirt,"{written}"\n',

@@ -1378,6 +1378,9 @@ _PRICE_TEXT = re.compile(r"(?i)^(?:₹|rs\.?|inr|\$|€|£)?\s*(\d{1,3}(?:,\d{2,
 # it was 1.299, three digits after a dot being no paise or cents.
 # A first group of 0 is no grouping ("0.999", "00.500": 999 and 500 before stop 66, a review): a decimal point.
 _EUROPEAN_PRICE = r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*[1-9]\d{0,2}(?:\.\d{3})+(?:,\d{1,2})?\s*(?:/-|rs\.?|inr)?"
+# ... and a decimal comma alone, "49,99" or "€9,5": no grouping ends in fewer than three digits (an Indian one,
+# "1,00,000", ends in three too), and _PRICE_TEXT's groups read "€49,99" as 4,999 (stop 68, a review).
+_DECIMAL_COMMA_PRICE = r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*\d+,\d{1,2}\s*(?:/-|rs\.?|inr)?"
 
 
 # ... of which one dot before three digits, and nothing else, may be either: "999.000" is 999,000 grouped the
@@ -1429,7 +1432,8 @@ def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
     us", "-5", "1e3") is listed in ``report.invalid_values["price"]`` and its row kept without a price, as an empty
     one is (counted with the empty fields)."""
     text = written = df[PRICE].astype("string").str.strip()
-    european = text.str.fullmatch(_EUROPEAN_PRICE).fillna(False).astype(bool)
+    european = (text.str.fullmatch(_EUROPEAN_PRICE) | text.str.fullmatch(_DECIMAL_COMMA_PRICE)).fillna(False)
+    european = european.astype(bool)
     ambiguous = text.str.fullmatch(_AMBIGUOUS_PRICE).fillna(False).astype(bool)
     # Its dots dropped and its decimal comma made a point ("Rs." read past as it was before): "1299.00".
     grouped = text.str.replace(r"(?<=\d)\.(?=\d{3})", "", regex=True).str.replace(",", ".", regex=False)
