@@ -577,7 +577,10 @@ def test_a_price_word_names_have_is_searched_with():
     ("under 1.299", 1299.0, "'1.299' as 1,299"), ("under 1.299,00", 1299.0, "'1.299,00' as 1,299"),
     ("under ₹1.299", 1299.0, "'1.299' as 1,299"), ("below 12.499,50", 12499.5, "'12.499,50' as 12,499.50"),
     ("under 1.5k", 1500.0, ""), ("under 499.50", 499.5, ""), ("under 1,299", 1299.0, ""),
-    ("under 0.999", 0.999, "")])
+    ("under 0.999", 0.999, ""),
+    # A decimal comma alone, as styles.csv's "€49,99" is read (stop 68, a review: 4,999 and 95 before).
+    ("under 49,99", 49.99, "'49,99' as 49.99"), ("under €9,5", 9.5, "'9,5' as 9.50"),
+    ("under 1,00,000", 100000.0, "")])
 def test_a_european_amount_reads_as_thousands(typed, read, otherwise):
     """"1.299" was read as 1.299 (stop 65): three digits after a dot group thousands; what was read is said."""
     from fashionrec.vocabulary import price_range, price_read_said

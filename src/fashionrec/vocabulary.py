@@ -575,6 +575,8 @@ def amount(text: str) -> float | None:
     european = _EUROPEAN.fullmatch(t)
     if european:        # "1.299" or "1.299,00": the dots group thousands (_EUROPEAN)
         return float(european.group(1).replace(".", "") + "." + (european.group(2) or "0"))
+    if _DECIMAL_COMMA.fullmatch(t):      # "49,99": a decimal comma, as a shop's styles.csv price is read
+        return float(t.replace(",", "."))
     m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(k?)", t)
     if not m:
         return None
@@ -590,6 +592,9 @@ def amount(text: str) -> float | None:
 # paise or cents, so a grouping is the only sensible reading; "1.5k" and "499.50" keep their decimal point.
 # A first group of 0 is none ("under 0.999" read 999 before stop 66, a review): a decimal point, as typed.
 _EUROPEAN = re.compile(r"([1-9]\d{0,2}(?:\.\d{3})+)(?:,(\d{1,2}))?")
+# ... or its decimal comma alone, "49,99" or "9,5": no grouping ends in fewer than three digits (an Indian one,
+# "1,00,000", ends in three too); read as 4,999 and 95 before stop 68 (a review), as catalog.py read a price so.
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 
 
 def amounts_read_otherwise(used: list[str]) -> list[tuple[str, float]]:
@@ -599,7 +604,7 @@ def amounts_read_otherwise(used: list[str]) -> list[tuple[str, float]]:
     for phrase in used:
         for m in re.finditer(r"\d[\d.,]*\d", phrase):
             text = m.group()
-            if _EUROPEAN.fullmatch(text):
+            if _EUROPEAN.fullmatch(text) or _DECIMAL_COMMA.fullmatch(text):
                 found.append((text, amount(text)))
     return found
 
