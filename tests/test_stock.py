@@ -248,3 +248,27 @@ def test_a_search_past_many_sold_out_products_fetches_their_share_not_each_and_s
     asked.clear()
     rec._neighbours(query, 5, None, set(near[:6].tolist()), pool=5)
     assert asked == [10 + 6]
+
+
+def test_a_cli_commands_include_sold_out_lists_them_for_that_command_alone(tmp_path):
+    # `recommend similar --include-sold-out` set the choice for the rest of its process: run in a test's CliRunner
+    # (or a notebook), every call after it listed sold-out products too.
+    import json
+
+    from fashionrec.stock import showing_sold_out
+
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    src = int(rec.items.loc[rec.items["articleType"] == "Tshirts", "id"].iloc[0])
+    sold = [r.id for r in rec.similar(src, k=2)]
+    rec.set_stock({i: 0 for i in sold})
+    model = ["--index", str(d), "--model", str(tiny_tagger_path()), "-k", "5", "--json"]
+    for flag, listed in (([], False), (["--include-sold-out"], True), ([], False)):
+        out = CliRunner().invoke(app, ["recommend", "similar", str(src), *model, *flag])
+        assert out.exit_code == 0, out.output
+        ids = [r["id"] for r in json.loads(out.stdout)["results"]]
+        assert (ids[:2] == sold) is listed and (not set(ids) & set(sold)) is not listed, (flag, ids)
+        assert not showing_sold_out(), flag
+    # ... and on a failure too.
+    out = CliRunner().invoke(app, ["recommend", "similar", "999999", *model, "--include-sold-out"])
+    assert out.exit_code != 0 and not showing_sold_out()

@@ -6,6 +6,7 @@ Registered on the main app by :mod:`fashionrec.cli`; every command calls a verb 
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -36,7 +37,7 @@ from fashionrec.cli import (
 from fashionrec.errors import FashionrecError, NotFoundError
 from fashionrec.looks import short_look
 from fashionrec.results import COLOURWAYS, PRODUCT_PAGE
-from fashionrec.stock import show_sold_out
+from fashionrec.stock import sold_out_shown
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
@@ -91,6 +92,19 @@ KOpt = typer.Option(10, "-k", help="How many items.")
 # A shop's sold-out products (stock 0; stop 67) are left out of every list, the next available ones in their places.
 SoldOutOpt = typer.Option(False, "--include-sold-out", help="List sold-out products too (stock 0 in the shop's "
                           "styles.csv, or set by `index stock`): left out by default, as the API leaves them out.")
+
+
+def _sold_out_as_asked(command):
+    """``command`` (one with an ``include_sold_out`` parameter) run with sold-out products listed or not as it is
+    asked, for itself alone (:func:`~fashionrec.stock.sold_out_shown`): set for the rest of the process, a command run
+    inside another (a test's CliRunner, a notebook) left its choice to every call after it (stop 68, a review)."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        with sold_out_shown(bool(kwargs.get("include_sold_out"))):
+            return command(*args, **kwargs)
+    return run
+
+
 # fashionrec.text_search.RELEVANT_TEXT_SIMILARITY (the web UI's), not imported: the CLI starts without torch.
 TEXT_RELEVANCE = 0.35
 # The API's answer to the same request, and on a failure {"detail": ...} as the API's errors (README, "--json").
@@ -723,6 +737,7 @@ def _left_in(out: Path, before: str | None) -> str:
 
 
 @recommend_app.command("similar")
+@_sold_out_as_asked
 def recommend_similar(
     item_id: int = typer.Argument(..., help="Item id."),
     index: Path = IndexOpt, k: int = KOpt, as_json: bool = JsonOpt,
@@ -741,7 +756,6 @@ def recommend_similar(
     """Items that look like ITEM_ID, as its product page lists them (without the colourways it shows in other
     colours, unless --colourways include)."""
     _check_k(k, diversity)
-    show_sold_out(include_sold_out)
     if colourways is not None and colourways not in COLOURWAYS:     # said before the index loads
         fail(f"--colourways takes {' or '.join(COLOURWAYS)}, got {colourways!r}; leave it out for its page's choice")
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
@@ -755,6 +769,7 @@ def recommend_similar(
 
 
 @recommend_app.command("photo")
+@_sold_out_as_asked
 def recommend_photo(
     path: Path = typer.Argument(..., help="A photo (jpg/png/webp)."),
     index: Path = IndexOpt, k: int = KOpt, as_json: bool = JsonOpt,
@@ -766,7 +781,6 @@ def recommend_photo(
 ) -> None:
     """Tag a photo and show catalogue items that look like it."""
     _check_k(k)
-    show_sold_out(include_sold_out)
     image = _open_photo(path)
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
@@ -811,6 +825,7 @@ def recommend_photo(
 
 
 @recommend_app.command("text")
+@_sold_out_as_asked
 def recommend_text(
     query: str = typer.Argument(..., help='e.g. "red cotton t-shirt for men".'),
     index: Path = IndexOpt, k: int = KOpt, as_json: bool = JsonOpt,
@@ -830,7 +845,6 @@ def recommend_text(
     include_sold_out: bool = SoldOutOpt,
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
-    show_sold_out(include_sold_out)
     from fashionrec.text_notes import (
         PRICE_HINT,
         ordered_search,
@@ -980,6 +994,7 @@ def _text_caption(order: tuple[str, bool, list[str]] | None) -> str:
 
 
 @recommend_app.command("outfit")
+@_sold_out_as_asked
 def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index: Path = IndexOpt,
                      k: int = typer.Option(4, "-k", help="How many slots."), as_json: bool = JsonOpt,
                      backend: str | None = BackendOpt, uri: str | None = UriOpt,
@@ -987,7 +1002,6 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
                      include_sold_out: bool = SoldOutOpt) -> None:
     """Complete the look: one complementary item per slot, slots in the rules' order (not sorted by score)."""
     _check_k(k)
-    show_sold_out(include_sold_out)
     try:
         recs = _load(index, model, backend=backend, uri=uri, token=token).complete_the_look(item_id, k=k)
     except FashionrecError as e:
@@ -999,6 +1013,7 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
 
 
 @recommend_app.command("profile")
+@_sold_out_as_asked
 def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item ids."), index: Path = IndexOpt,
                       k: int = KOpt, as_json: bool = JsonOpt, backend: str | None = BackendOpt,
                       uri: str | None = UriOpt, token: str | None = TokenOpt,
@@ -1012,7 +1027,6 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
                       include_sold_out: bool = SoldOutOpt) -> None:
     """Recommendations for a set of liked items, taken from each in turn (not sorted by score)."""
     _check_k(k)
-    show_sold_out(include_sold_out)
     skipped: list[int] = []
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)

@@ -115,12 +115,6 @@ def sold_out_shown(shown: bool = True) -> Iterator[None]:
         _SHOWN.reset(token)
 
 
-def show_sold_out(shown: bool) -> None:
-    """Sold-out products listed (``shown``) or not by every call made after it in this context: a CLI command's
-    ``--include-sold-out``, for the rest of its one process."""
-    _SHOWN.set(bool(shown))
-
-
 def showing_sold_out() -> bool:
     """Whether the calls now made list sold-out products (:func:`sold_out_shown`)."""
     return _SHOWN.get()
