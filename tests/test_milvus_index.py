@@ -135,11 +135,20 @@ def _whole(files: list[Path]) -> bool:
     return True
 
 
-def test_a_change_returns_once_milvus_lite_has_written_its_index_files(tmp_path, monkeypatch):
+@pytest.mark.parametrize("wait", ["engine", "files"])
+def test_a_change_returns_once_milvus_lite_has_written_its_index_files(tmp_path, monkeypatch, caplog, wait):
     # Milvus Lite writes each new segment's index file in place, on a thread of its own, after a flush: an add killed
     # at the folder's save, just after the add returned, left the file cut short, and every load after failed ("Failed
     # to read all data for array ... file seems not fully written?"; a test's kill -9, once in four full runs, stop 63).
+    # "files": a milvus-lite without the private `_wait_for_bg` (only flushed until stop 68: the files cut short).
+    from milvus_lite.engine.collection import Collection
     from milvus_lite.index.brute_force import BruteForceIndex
+
+    from fashionrec.index import milvus_index
+
+    if wait == "files":
+        monkeypatch.delattr(Collection, "_wait_for_bg")
+        monkeypatch.setattr(milvus_index, "_NO_WAIT_SAID", set())
 
     save = BruteForceIndex.save
 
@@ -157,6 +166,7 @@ def test_a_change_returns_once_milvus_lite_has_written_its_index_files(tmp_path,
         files = idx._index_files()
         assert data and {f.name.split(".")[0] for f in files} == data and _whole(files)
     idx.close()
+    assert ("has no collection._wait_for_bg" in caplog.text) == (wait == "files")
 
 
 def test_an_index_file_cut_short_by_a_kill_is_made_again_by_the_next_load(milvus, tmp_path, caplog):

@@ -37,6 +37,7 @@ import contextlib
 import logging
 import os
 import re
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -73,6 +74,18 @@ MAX_TOPK = 16_384           # Milvus's limit on k per search
 TOKEN_ENV = "FASHIONREC_MILVUS_TOKEN"
 # The collection's property naming the index folder whose changes it takes (an absolute path).
 OWNER = "fashionrec.folder"
+# How long a change waits, at most, for Milvus Lite's index files where it cannot wait on Milvus Lite itself.
+WAIT_FILES_S = 30.0
+_NO_WAIT_SAID: set[str] = set()
+
+
+def _say_no_wait_once(uri: str, error: Exception) -> None:
+    """A warning, once per process and file, that this milvus-lite has no ``_wait_for_bg`` to wait on (it was a
+    debug line until stop 68: a milvus-lite upgrade lost the stop 64 guarantee unsaid)."""
+    if uri not in _NO_WAIT_SAID:
+        _NO_WAIT_SAID.add(uri)
+        log.warning("this milvus-lite has no collection._wait_for_bg (%r): a change on %s waits for its index files "
+                    "instead (up to %.0f s)", error, uri, WAIT_FILES_S)
 
 
 def is_file_uri(uri: str) -> bool:
@@ -280,8 +293,10 @@ class MilvusIndex:
         """Flush; with a Milvus Lite file, return once the writing Milvus Lite does after a flush on a thread of its
         own is done: compaction, and each new segment's index file, written in place. Returned before it, an add
         killed at the folder's save (or just after `index add`) left an index file cut short that every load then
-        failed on (a test's ``kill -9``, stop 63). Milvus Lite has no call for it: its own collection object's
-        ``_wait_for_bg`` is used where it has one; where not (another milvus-lite), this only flushes."""
+        failed on (a test's ``kill -9``, stop 63). Milvus Lite (3.2.2, with pymilvus 3.0.2) has no public call for it:
+        its gRPC ``Flush`` returns after the synchronous part, and ``GetFlushState``, ``GetCompactionState`` and
+        ``DescribeIndex`` answer done whatever is pending (stop 68). So its own collection object's ``_wait_for_bg``
+        is used where it has one; where not (another milvus-lite), :meth:`_wait_for_index_files` watches the files."""
         self.client.flush(self.collection)
         if not is_file_uri(self.uri):
             return
@@ -290,10 +305,35 @@ class MilvusIndex:
 
             _, db, _ = server_manager_instance._servers[os.path.abspath(self.uri)]
             wait = db.get_collection(self.collection)._wait_for_bg
-        except Exception as e:      # noqa: BLE001 - not this milvus-lite's layout: flushed, as before stop 64
-            log.debug("cannot wait for Milvus Lite's writes after a flush of %s: %r", self.collection, e)
+        except Exception as e:      # noqa: BLE001 - not this milvus-lite's layout: the files are watched instead
+            _say_no_wait_once(self.uri, e)
+            self._wait_for_index_files()
             return
         wait()
+
+    def _wait_for_index_files(self, timeout: float = WAIT_FILES_S, poll: float = 0.05) -> bool:
+        """Whether, within ``timeout`` seconds, every data file of the collection has its index file and none of
+        those changed size over one ``poll``: the fallback wait of :meth:`_flush` where Milvus Lite's own is missing
+        (until stop 68 that only flushed, and an add killed at the save could leave an index file cut short). Weaker
+        than the engine's own wait: it sees files, not the thread (a write that pauses longer than ``poll`` passes)."""
+        partitions = Path(self.uri) / "collections" / self.collection / "partitions"
+        deadline, last = time.monotonic() + timeout, None
+        while True:
+            data = {p.stem for p in partitions.glob("*/data/*.parquet")}
+            files = self._index_files()
+            sizes = {}
+            for f in files:
+                with contextlib.suppress(FileNotFoundError):    # one compaction removed since the listing
+                    sizes[f.name] = f.stat().st_size
+            if data <= {f.name.split(".")[0] for f in files} and sizes == last:
+                return True
+            if time.monotonic() > deadline:
+                log.warning("Milvus Lite at %s had not written the index files of %s after %.0f s: a process killed "
+                            "now may leave one cut short (the next load makes it again)", self.uri, self.collection,
+                            timeout)
+                return False
+            last = sizes
+            time.sleep(poll)
 
     def _create(self) -> None:
         from pymilvus import DataType, MilvusClient
