@@ -408,3 +408,21 @@ def test_a_moved_milvus_folder_takes_its_collection_along(tmp_path):
     copy = shutil.copytree(moved, tmp_path / "copy")        # the moved folder is now the one a copy defers to
     with pytest.raises(NotWritableError, match="is a copy of the index folder"):
         Recommender.load(copy).remove_product(int(rec.items["id"].iloc[1]))
+
+
+@pytest.mark.parametrize("filters", [None, {"gender": ["Men", "Unisex"]}])
+def test_products_left_out_past_milvus_limit_on_k_are_searched_past_as_faiss_does(monkeypatch, filters):
+    # A Milvus search returns at most 16,384 products: where the products left out of a list (sold out, the page's
+    # own) pushed the search past it, the cut was read as the index exhausted, and Milvus listed fewer and other
+    # products than FAISS (stop 68; at 178 products the limit is made 40, and the 35 nearest are left out).
+    from fashionrec.index import milvus_index
+
+    faiss, milvus = shared_recommender("faiss"), shared_recommender("milvus")
+    monkeypatch.setattr(milvus_index, "MAX_TOPK", 40)
+    src = int(faiss.items["id"].iloc[0])
+    query = faiss.vector(src)
+    near, _ = faiss._neighbours(query, 36, filters, set())
+    left_out = {int(i) for i in near[1:]} | {src}
+    want, want_scores = faiss._neighbours(query, 10, filters, left_out)
+    got, got_scores = milvus._neighbours(query, 10, filters, left_out)
+    assert len(want) == 10 and list(got) == list(want) and np.allclose(got_scores, want_scores, atol=1e-4)

@@ -1334,7 +1334,18 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         fetch = refine * want + 10 if self.projection else want + 5
         fetch += self._fetched_past(len(exclude), fetch)
         searched = self.index_vectors(query[None, :])
+        # A Milvus search returns at most 16,384 (``max_k``): past it the excluded (sold-out) products are searched
+        # past by the search itself, or a pool the cap cut short read as the index exhausted, and Milvus listed other
+        # products than FAISS (stop 68: 30 of the 40 a search could return sold out, 3 of the first 5 missed).
+        cap, narrowed = getattr(self.index, "max_k", None), False
         while True:
+            if cap is not None and fetch > cap:
+                if not narrowed and exclude:
+                    narrowed = True
+                    allowed = ~np.isin(self._ids, np.fromiter(exclude, np.int64, len(exclude)))
+                    kw = {"filter_ids": self._ids[allowed if mask is None else allowed & mask]}
+                    fetch -= len(exclude)
+                fetch = min(fetch, cap)
             scores, ids = self.index.search(searched, fetch, **kw)
             keep = ids[0] >= 0
             s, i = scores[0][keep], ids[0][keep]
@@ -1353,7 +1364,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 full = s if self.projection is not None else _cosines(self.embeddings[rows], query)
                 distinct = full <= NEAR_DUPLICATE
                 s, i = s[distinct], i[distinct]
-            exhausted = keep.sum() < fetch
+            exhausted = keep.sum() < fetch or (cap is not None and fetch >= cap)
             if len(i) >= want or exhausted:
                 return i[:want], s[:want]
             fetch *= 2

@@ -220,6 +220,12 @@ class MilvusIndex:
     # The recommender passes attribute filters as ``where`` instead of an id list (pushed down).
     supports_where = True
 
+    @property
+    def max_k(self) -> int:
+        """The most results one search returns (Milvus's limit on k): a caller that wants more past excluded ones
+        must leave them out of the search instead (:meth:`Recommender._neighbours`)."""
+        return MAX_TOPK
+
     def __init__(self, dim: int, uri: str | Path, collection: str, token: str | None = None,
                  index_type: str = "auto", create: bool = True, expected_count: int = 0):
         self.uri, self.client = connect(uri, token, must_exist=not create)
