@@ -3792,6 +3792,14 @@ def test_a_build_over_another_catalogues_index_keeps_its_added_products_where_th
     assert f"cannot read which catalogue {broken} was the index of" in caplog.text
 
 
+def test_a_build_that_carries_nothing_over_shows_no_carrying_bar(tmp_path, capsys, monkeypatch):
+    # Every `index build` printed an empty "carrying over: 0product" bar (stop 68's scale-out trial).
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    rec = Recommender.load(index_copy(tmp_path / "index"), tiny_tagger_path())
+    assert rec.carry_over([], progress=True) == []
+    assert "carrying over" not in capsys.readouterr().err
+
+
 def test_a_rebuild_carries_added_products_over_without_building_the_vocabulary_for_each(tmp_path, monkeypatch):
     # Each product carried over threw the vocabulary and value tables away, and the next one's name was read with them
     # built again: 38 of the 66 s that 247 carried products took on a 1,331-product index (a scale-out trial).

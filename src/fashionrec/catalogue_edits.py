@@ -546,7 +546,9 @@ class CatalogueEdits:
         self._room = {}     # each copies its own rows, not every embedding
         self.__dict__.pop("_spare", None)
         try:
-            with tqdm(total=len(carried), desc="carrying over", unit="product", disable=hidden(progress)) as bar:
+            # No bar where nothing is carried: every build printed an empty "carrying over: 0product" (stop 68).
+            with tqdm(total=len(carried), desc="carrying over", unit="product",
+                      disable=hidden(progress) or not carried) as bar:
                 for start in range(0, len(carried), CARRY_BATCH):
                     chunk = carried[start:start + CARRY_BATCH]
                     photos = [checked_photo(image) for _, image, _ in chunk]
