@@ -245,6 +245,25 @@ def test_a_styles_csv_folder_or_an_images_file_is_said_as_such(tmp_path: Path, f
         load_catalog(tmp_path, progress=False)
 
 
+def test_a_folder_without_styles_csv_says_where_the_catalogue_likely_is(tmp_path: Path) -> None:
+    # A new user's trial (stop 68) gave the images/ folder and read only "images/styles.csv not found".
+    shop = tmp_path / "archive" / "myntradataset"
+    (shop / "images").mkdir(parents=True)
+    (shop / "styles.csv").write_text(",".join(COLUMNS) + "\n")
+    with pytest.raises(CatalogError, match=rf"is the photos' folder of the catalogue {shop}: give {shop}$"):
+        load_catalog(shop / "images", progress=False)
+    # The Kaggle download unzipped: the catalogue is a folder inside the one given.
+    with pytest.raises(CatalogError, match=rf"a folder inside it holds a styles.csv: give {shop}$"):
+        load_catalog(tmp_path / "archive", progress=False)
+    # The table saved under another name (a browser's second download).
+    (tmp_path / "archive" / "styles (1).csv").write_text("id\n")
+    (shop / "styles.csv").unlink()
+    with pytest.raises(CatalogError, match=r"it holds styles \(1\).csv: name the catalogue's table styles.csv$"):
+        load_catalog(tmp_path / "archive", progress=False)
+    with pytest.raises(CatalogError, match=r"images/<id>.jpg$"):      # nothing near: the error alone
+        load_catalog(shop, progress=False)
+
+
 def test_a_folder_that_does_not_exist_is_a_catalog_error(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="does not exist"):
         load_catalog(tmp_path / "nowhere", progress=False)

@@ -1674,6 +1674,26 @@ def styles_ids(data_dir: str | Path) -> set[int]:
     return set(map(int, table["id"])) | {i for r in report.rows_rejected if (i := photo_id(r.id_field)) is not None}
 
 
+def _catalogue_nearby(root: Path) -> str:
+    """Where the catalogue a folder without styles.csv was likely meant to be, as a hint to add to the error
+    ("" for none): its parent, when given the images/ folder itself; a folder inside it that holds styles.csv (the
+    Kaggle download unzips to archive/myntradataset/); or the CSV files it holds under another name. A new user's
+    trial (stop 68) gave images/ and read only "images/styles.csv not found"."""
+    if (root.parent / "styles.csv").is_file() and (root.parent / "images").resolve() == root.resolve():
+        return f"; {root} is the photos' folder of the catalogue {root.parent}: give {root.parent}"
+    try:
+        inside = sorted(p for p in root.iterdir() if p.is_dir() and (p / "styles.csv").is_file())
+        csvs = sorted(p.name for p in root.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    except OSError:         # unreadable folder: the error itself says enough
+        return ""
+    if inside:
+        which = str(inside[0]) if len(inside) == 1 else f"one of {first_few([str(p) for p in inside], 3)}"
+        return f"; a folder inside it holds a styles.csv: give {which}"
+    if csvs:
+        return f"; it holds {first_few(csvs, 5)}: name the catalogue's table styles.csv"
+    return ""
+
+
 def check_catalogue_folder(data_dir: str | Path) -> Path:
     """``data_dir`` as a path, or a :class:`CatalogError` saying what it lacks (the folder, styles.csv,
     images/): cheap, for a command to check before it starts processes or loads a model."""
@@ -1692,7 +1712,8 @@ def check_catalogue_folder(data_dir: str | Path) -> Path:
     if styles.is_dir():
         raise CatalogError(f"{styles} is a folder: a catalogue's styles.csv is the file of its rows")
     if not styles.is_file():
-        raise CatalogError(f"{styles} not found: a catalogue folder needs styles.csv and images/<id>.jpg")
+        raise CatalogError(f"{styles} not found: a catalogue folder needs styles.csv and images/<id>.jpg"
+                           + _catalogue_nearby(root))
     if images.exists() and not images.is_dir():
         raise CatalogError(f"{images} is a file: a catalogue's images/ is a folder of <id>.jpg")
     if not images.is_dir():
