@@ -3072,6 +3072,20 @@ def test_a_damaged_manifest_is_named_not_a_traceback(tmp_path):
         assert "manifest.jsonisdamaged" in said and "indexbuild" in said and "Traceback" not in said
 
 
+def test_rebuild_command_names_the_catalogue_the_index_was_built_from(tmp_path, fixture_dir):
+    # A new user's trial (stop 68): an upgraded index's check said `fashionrec index build DATA_DIR --out ...`
+    # though its manifest named the catalogue, still there.
+    from fashionrec.recommend import rebuild_command
+
+    tagger = Tagger.load()
+    said = rebuild_command("runs/index", tagger, manifest={"data_dir": str(fixture_dir)})
+    assert said == f"`fashionrec index build {fixture_dir} --out runs/index`"
+    # Gone (or moved) since: the placeholder, not a folder that would fail; a --data given wins.
+    gone = {"data_dir": str(tmp_path / "moved")}
+    assert rebuild_command("runs/index", tagger, manifest=gone) == "`fashionrec index build DATA_DIR --out runs/index`"
+    assert rebuild_command("idx", tagger, "shop", gone) == "`fashionrec index build shop --out idx`"
+
+
 def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_path):
     # E.g. an index built with the shipped model, which a newer release replaced: even at the same
     # dimension and under the same name, photo embeddings from other weights are not comparable.
@@ -3126,6 +3140,9 @@ def test_an_index_refuses_a_model_with_other_weights_and_says_to_rebuild(tmp_pat
     twin.with_suffix(".json").write_text(json.dumps({**meta, "name": "renamed", "levels": levels}))
     res = CliRunner().invoke(app, ["index", "check", str(index), "--model", str(twin)])
     assert res.exit_code == 2 and "group and category" in res.output.replace("\n", " ")
+    # The rebuild it advises names the catalogue the manifest records, not `DATA_DIR` (a new user's trial, stop 68).
+    built_from = Recommender.load(index, twin).manifest["data_dir"]
+    assert f"`fashionrec index build {built_from} --model {twin} --out {index}`" in " ".join(res.output.split())
     # Served and searched as it is, but said: an upgraded server served such an index under "ok" (a trial).
     some = str(int(fixture_catalog().usable["id"].iloc[0]))
     res = CliRunner().invoke(app, ["recommend", "similar", some, "--index", str(index), "--model", str(twin)])

@@ -183,7 +183,8 @@ def _load(index: Path, model: Path | None = None, backend: str | None = None, ur
     # (Not for `index check`, which says it as its refusal: it was said twice, and worked out twice.)
     stale = stale_probabilities(rec) if warn_stale else ""
     if stale:       # served as they were after an upgrade, said by `index check` alone (an operator's trial)
-        err_console.print(f"warning: index {index}: {stale}; rebuild it ({rebuild_command(index, rec.tagger)}) to "
+        rebuild = rebuild_command(index, rec.tagger, manifest=rec.manifest)
+        err_console.print(f"warning: index {index}: {stale}; rebuild it ({rebuild}) to "
                           "refresh the labels and probabilities it shows", highlight=False)
     return rec
 
@@ -309,7 +310,7 @@ def index_check(
              or (other_catalogue(rec.manifest, data) if data else "")
              or missing_photos(rec) or (changed_photos(rec, data) if data else ""))
     if stale:
-        refuse(f"{index}: {stale}", rebuild_command(index, rec.tagger, data))
+        refuse(f"{index}: {stale}", rebuild_command(index, rec.tagger, data, rec.manifest))
     orphans = rec.orphan_photos()
     # What changed since the build, which a rebuild treats unlike each other (an operator's trial found no word
     # of either): added products are carried over, removed catalogue products come back from styles.csv.

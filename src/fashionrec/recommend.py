@@ -660,19 +660,27 @@ def stale_probabilities(rec: Recommender, sample: int = 16) -> str:
             "are stale")
 
 
-def rebuild_command(index_dir: str | Path, tagger: Tagger, data: str | Path | None = None) -> str:
+def rebuild_command(index_dir: str | Path, tagger: Tagger, data: str | Path | None = None,
+                    manifest: dict | None = None) -> str:
     """`fashionrec index build` as it rebuilds ``index_dir`` with ``tagger``: with its --model unless it is the
     shipped model (the build's default). Without it, `index check`'s advice rebuilt a shop's index with the
-    shipped model, and its server, given the shop's, served on the old one (an integrator's trial)."""
+    shipped model, and its server, given the shop's, served on the old one (an integrator's trial).
+
+    Without ``data``, the catalogue ``manifest`` records the index was built from, where it still holds a
+    styles.csv: a new user's trial (stop 68) was told `DATA_DIR` of an index whose manifest named the folder."""
+    if data is None and manifest and manifest.get("data_dir"):
+        built_from = Path(str(manifest["data_dir"]))
+        data = built_from if (built_from / "styles.csv").is_file() else None
     path = Path(tagger.path) if tagger.path else None
     model = f" --model {path}" if path is not None and path.resolve() != SHIPPED_MODEL.resolve() else ""
     return f"`fashionrec index build {data or 'DATA_DIR'}{model} --out {index_dir}`"
 
 
-def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: bool) -> None:
+def _check_same_model(index_dir: Path, manifest: dict, tagger: Tagger, missing: bool) -> None:
     """Refuse a tagger other than the one that embedded the index: its photo embeddings would not be
     comparable with the index's, even at the same dimension (e.g. an index built with the shipped model,
     after an update replaced that file)."""
+    built_by = manifest.get("model") or {}
     if built_by.get("sha256") and tagger.sha256:
         same = tagger.sha256 == built_by["sha256"]
     else:       # an index or a model without a fingerprint: the names are what there is to compare
@@ -683,7 +691,7 @@ def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: 
         raise ModelError(f"index {index_dir} was built by model {built_by.get('name')} described otherwise than "
                          f"{tagger.path or tagger.name} is now (an ensemble's blend weights, its members or "
                          "preprocessing: what its embeddings depend on): rebuild the index with this model "
-                         f"({rebuild_command(index_dir, tagger)}), or give the model as it was")
+                         f"({rebuild_command(index_dir, tagger, manifest=manifest)}), or give the model as it was")
     if same:
         return
     was = f"index {index_dir} was built by model {built_by.get('name')} ({built_by.get('path')}"
@@ -691,7 +699,8 @@ def _check_same_model(index_dir: Path, built_by: dict, tagger: Tagger, missing: 
         why = f"{was}, now missing); the shipped model, {tagger.name}, is another model"
     else:
         why = f"{was}), but the model to serve it, {tagger.name} ({tagger.path}), has other weights"
-    raise ModelError(f"{why}: rebuild the index with this model ({rebuild_command(index_dir, tagger)}), or give the "
+    rebuild = rebuild_command(index_dir, tagger, manifest=manifest)
+    raise ModelError(f"{why}: rebuild the index with this model ({rebuild}), or give the "
                      "checkpoint the index was built with (--model; Python: model=)")
 
 
@@ -885,7 +894,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             tagger = model
         else:
             tagger = Tagger.load(named if model is None and named and not missing else model)
-        _check_same_model(index_dir, built_by, tagger, missing)
+        _check_same_model(index_dir, manifest, tagger, missing)
         if tagger.dim != embeddings.shape[1]:
             raise ModelError(f"model {tagger.name} makes {tagger.dim}-d embeddings but index {index_dir} holds "
                              f"{embeddings.shape[1]}-d ones (built by {built_by.get('name', 'another model')}): "

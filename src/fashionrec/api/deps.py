@@ -187,7 +187,8 @@ def stale_said(rec) -> str:
     stale = stale_probabilities(rec)
     if stale:
         stale = (f"index {rec.index_dir}: {stale}; the product pages show them until it is rebuilt "
-                 f"({rebuild_command(rec.index_dir, rec.tagger)}; `fashionrec index check` says the same)")
+                 f"({rebuild_command(rec.index_dir, rec.tagger, manifest=rec.manifest)}; "
+                 "`fashionrec index check` says the same)")
         log.warning("%s", stale)
     return stale
 
