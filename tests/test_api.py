@@ -2448,6 +2448,10 @@ def test_serve_keeps_idle_connections_open_as_configured(index_dir, monkeypatch)
     (notes / "todo.txt").write_text("mine")
     res = CliRunner().invoke(app, ["serve", "--index", str(notes)])
     assert res.exit_code == 2 and "holds no manifest.json" in res.output
+    # A catalogue given for the index was told to build an index into it, `--out` the catalogue (stop 68).
+    (notes / "styles.csv").write_text("id,articleType,productDisplayName\n")
+    said = " ".join(CliRunner().invoke(app, ["serve", "--index", str(notes)]).output.split())
+    assert f"{notes} is a catalogue (styles.csv), not an index" in said and f"--out {notes}" not in said, said
     res = CliRunner().invoke(app, ["serve", "--index", str(index_dir), "--model", str(notes / "gone.safetensors")])
     assert res.exit_code == 2 and "no such checkpoint" in res.output
     monkeypatch.setenv("FASHIONREC_MAX_UPLOAD_MB", "abc")

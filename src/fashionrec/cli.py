@@ -1231,6 +1231,10 @@ def _server_to_start(index: Path, model: Path | None, host: str, port: int, back
         fail(f"no index at {index}: build one first with `fashionrec index build` (or pass --index DIR)")
     # Said here, not in uvicorn's start-up traceback (a trial).
     if not (index / "manifest.json").is_file():
+        if (index / "styles.csv").is_file():
+            from fashionrec.recommend import catalogue_not_index
+
+            fail(catalogue_not_index(index))
         fail(f"no index at {index} (it holds no manifest.json): build one there with `fashionrec index build "
              f"DATA_DIR --out {index}`, or pass the folder an index was built into")
     if model is not None and not model.exists():

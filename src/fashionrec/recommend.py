@@ -660,6 +660,15 @@ def stale_probabilities(rec: Recommender, sample: int = 16) -> str:
             "are stale")
 
 
+def catalogue_not_index(index_dir: Path) -> str:
+    """What a command given a catalogue folder (styles.csv, no manifest.json) for its index says. It was told to
+    build an index into the catalogue's own folder (a new user's trial, stop 65; `serve`'s own check still said so
+    at stop 68): the two folders are named apart."""
+    here = "" if index_dir.is_absolute() else f"here: {index_dir.resolve()}; "
+    return (f"{index_dir} is a catalogue (styles.csv), not an index ({here}manifest.json missing): give the folder "
+            f"`fashionrec index build` wrote, or build one with `fashionrec index build {index_dir} --out runs/index`")
+
+
 def rebuild_command(index_dir: str | Path, tagger: Tagger, data: str | Path | None = None,
                     manifest: dict | None = None) -> str:
     """`fashionrec index build` as it rebuilds ``index_dir`` with ``tagger``: with its --model unless it is the
@@ -808,11 +817,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             # folder than the checkout's read as though the shipped index were gone (a maintainer's trial).
             here = "" if index_dir.is_absolute() else f"here: {index_dir.resolve()}; "
             if (index_dir / "styles.csv").is_file():
-                # A catalogue given for its index was told to build an index into the catalogue's own folder (a
-                # new user's trial, stop 65): the two folders are named apart.
-                raise VectorIndexError(f"{index_dir} is a catalogue (styles.csv), not an index ({here}manifest.json "
-                                       "missing): give the folder `fashionrec index build` wrote, or build one "
-                                       f"with `fashionrec index build {index_dir} --out runs/index`")
+                raise VectorIndexError(catalogue_not_index(index_dir))
             raise VectorIndexError(f"no index at {index_dir} ({here}manifest.json missing): build one with `fashionrec "
                                    f"index build DATA_DIR --out {index_dir}`, or give the folder an index was built "
                                    "into")
