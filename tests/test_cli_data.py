@@ -905,3 +905,11 @@ main()
     assert res.returncode == 0, res.stderr
     frozen, enabled = res.stdout.split("frozen ")[-1].split(" enabled ")
     assert int(frozen) > 10_000 and enabled.strip() == "False", res.stdout
+
+
+def test_help_shows_no_type_for_a_flag():
+    # `data check --help` read "--strict <bool>", and a new user's trial (stop 68) typed `--strict true`, which the
+    # parser refuses (a flag takes no value): a flag's type is left out, the other options' types stay.
+    said = CliRunner().invoke(app, ["data", "check", "--help"], terminal_width=200).stdout
+    strict = next(line for line in said.splitlines() if "--strict" in line)
+    assert "<bool>" not in said and "<" not in strict, said

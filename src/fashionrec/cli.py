@@ -25,6 +25,24 @@ from fashionrec.errors import FashionrecError
 from fashionrec.signals import exit_code, how_stopped, stop_on_sigterm
 
 
+def _flag_without_a_type(option_class) -> None:
+    """Typer 0.2x's help shows each option's type, a flag's too: ``--strict <bool>``, read by a new user's trial
+    (stop 68) as "--strict true", which is refused (a flag takes no value). A flag's type is left out; the others
+    (``<path>``, ``<int>``) stay. Older typers, which show no types, have no such method and are left as they are."""
+    shown = getattr(option_class, "display_type_rich", None)
+    if shown is None or getattr(shown, "_flag_without_a_type", False):
+        return
+
+    def display_type_rich(self, ctx):
+        return None if getattr(self, "is_flag", False) else shown(self, ctx)
+
+    display_type_rich._flag_without_a_type = True
+    option_class.display_type_rich = display_type_rich
+
+
+_flag_without_a_type(typer.core.TyperOption)
+
+
 class Group(typer.core.TyperGroup):
     """A ``fashionrec`` group (the root, ``data``, ``index``, ``recommend``): each command's line in the group's
     ``--help`` is one line, each argument is said as ``--help`` shows it, and the group alone, without a command,
