@@ -262,6 +262,15 @@ def test_a_folder_without_styles_csv_says_where_the_catalogue_likely_is(tmp_path
         load_catalog(tmp_path / "archive", progress=False)
     with pytest.raises(CatalogError, match=r"images/<id>.jpg$"):      # nothing near: the error alone
         load_catalog(shop, progress=False)
+    # The Kaggle download given as it came, a zip: "(. if this is its styles.csv)" was all it said.
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "archive.zip", "w") as z:
+        z.writestr("myntradataset/styles.csv", ",".join(COLUMNS) + "\n")
+    with pytest.raises(CatalogError, match=r"archive.zip is an archive: unpack it and give the folder inside it"):
+        load_catalog(tmp_path / "archive.zip", progress=False)
+    with pytest.raises(CatalogError, match=r"is a file: give the catalogue folder .* if this is its styles.csv"):
+        load_catalog(tmp_path / "archive" / "styles (1).csv", progress=False)
 
 
 def test_a_folder_that_does_not_exist_is_a_catalog_error(tmp_path: Path) -> None:

@@ -25,7 +25,9 @@ import json
 import logging
 import os
 import re
+import tarfile
 import warnings
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -1702,6 +1704,10 @@ def check_catalogue_folder(data_dir: str | Path) -> Path:
                            f"the command line's default is {default_data_dir()}")
     root = Path(data_dir).expanduser()
     if root.is_file():
+        if zipfile.is_zipfile(root) or tarfile.is_tarfile(root):
+            # The Kaggle download is a zip: "(. if this is its styles.csv)" was all a new user's trial read (stop 68).
+            raise CatalogError(f"{root} is an archive: unpack it and give the folder inside it that holds styles.csv "
+                               "and images/")
         raise CatalogError(f"{root} is a file: give the catalogue folder that holds styles.csv and images/ "
                            f"({root.parent} if this is its styles.csv)")
     if not root.is_dir():
