@@ -1606,7 +1606,9 @@ def test_a_catalogue_without_categories_or_usages_still_gets_looks(fixture_dir, 
                                    "--out", str(tmp_path / "built")])
     assert res.exit_code == 0, res.output
     assert ("indexed without the masterCategory, subCategory, baseColour, season, year, usage columns styles.csv "
-            "lacks; 'Color' may be baseColour: rename it in the header to read it") in " ".join(res.output.split())
+            f"lacks; 'Color' may be baseColour: map it once with `fashionrec data columns {shop} Color=baseColour` "
+            "(writes columns.json beside styles.csv), or rename it in the header, to read it") in " ".join(
+                res.output.split())
 
 
 def test_an_eda_report_of_another_catalogue_is_said_to_be(index_dir, tmp_path, client):

@@ -326,7 +326,9 @@ def test_a_shops_export_without_a_season_year_usage_or_gender_column_is_read_wit
     # Without a type or a name it is still refused, naming the columns needed (and the one that may be it).
     (tmp_path / "styles.csv").write_text("id,articleType,title\n1,Tshirts,Tee\n")
     with pytest.raises(CatalogError, match=r"lacks the columns \['productDisplayName'\]; 'title' may be "
-                                           r"'productDisplayName': rename it.*only id, articleType, "
+                                           r"'productDisplayName': map it once with `fashionrec data columns "
+                                           r".* title=productDisplayName` .*, or rename it in the header.*only "
+                                           r"id, articleType, "
                                            "productDisplayName are needed"):
         load_catalog(tmp_path, progress=False)
     # A column named otherwise ("Color", "Seasons") is said to be the one it may be, not left without a word
@@ -336,7 +338,9 @@ def test_a_shops_export_without_a_season_year_usage_or_gender_column_is_read_wit
     catalog = load_catalog(tmp_path, progress=False)
     assert catalog.report.misnamed_columns == {"Color": "baseColour", "Seasons": "season"}
     said = "\n".join(catalog.report.summary_lines())
-    assert "'Color' may be baseColour: rename it in the header to read it; 'Seasons' may be season" in said
+    assert ("'Color' may be baseColour; 'Seasons' may be season: map them once with `fashionrec data columns "
+            f"{tmp_path} Color=baseColour Seasons=season` (writes columns.json beside styles.csv), or rename them in "
+            "the header, to read it") in said
     # Without a year or a season, a comma before the name is told by the label just before it: a value no
     # whole row has is not taken (it was read with "Tops" as the colour) where there are whole rows to tell by.
     whole = [f"{i},Men,Tshirts,{('Green', 'Black')[i % 2]},Tee {i}" for i in range(10, 30)]

@@ -165,7 +165,9 @@ def test_a_shopify_exports_variant_price_is_the_price_and_another_price_column_i
     catalog = load_catalog(tmp_path, progress=False, warn=False)
     assert catalog.report.price_column == ""
     line = next(x for x in catalog.report.summary_lines() if x.startswith("ignored columns"))
-    assert line.endswith("; 'Unit Price' may be the price: rename it Price in the header to read it")
+    assert line.endswith(f"; 'Unit Price' may be the price: map it once with `fashionrec data columns {tmp_path} "
+                         "'Unit Price=price'` (writes columns.json beside styles.csv), or rename it Price in the "
+                         "header, to read it")
 
 
 def test_shirts_under_500_lists_k_shirts_of_500_or_less(priced_client, priced_index, shop):

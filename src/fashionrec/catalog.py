@@ -38,6 +38,7 @@ import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
+from fashionrec.column_map import COLUMN_MAP_FILE, map_command, read_column_map
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
 from fashionrec.stock import STOCK, STOCK_HEADERS, read_stock
@@ -74,6 +75,9 @@ def currency_sign(currency: str) -> str:
     return CURRENCY_SIGNS.get(key) or CURRENCY_CODES.get(key) or said
 # "variantprice": a Shopify product export's price column (its "Variant Compare At Price" is the one before a sale).
 PRICE_HEADERS = ("price", "priceinr", "sellingprice", "saleprice", "variantprice", "mrp")
+# The columns a shop's columns.json may map its header's names to (fashionrec.column_map): the catalogue's, its
+# price and its stock level.
+MAPPABLE_COLUMNS = [*COLUMNS, PRICE, STOCK]
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
 # The formats a photo is decoded as, and no other: Pillow also reads EPS (through Ghostscript, untrusted
@@ -204,6 +208,10 @@ class DataReport:
     misnamed_columns: dict[str, str] = field(default_factory=dict)
     # Header names read as a column they spell otherwise ("ID" -> id, "Product Display Name" -> productDisplayName).
     renamed_columns: dict[str, str] = field(default_factory=dict)
+    # The shop's columns.json, {header name: column}, as read (stop 68); its names the header lacks (an export
+    # made otherwise): said, not refused.
+    column_map: dict[str, str] = field(default_factory=dict)
+    column_map_unused: list[str] = field(default_factory=list)
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
     # ("Tshrts", 1 row, beside "Tshirts", 7,067): kept as written, a class of its own until corrected.
     possible_typos: dict[str, list[dict]] = field(default_factory=dict)
@@ -262,9 +270,15 @@ class DataReport:
                 "decimals, to say which")
 
     def misnamed_said(self) -> str:
-        """"; 'Color' may be baseColour: rename it in the header to read it", or nothing."""
-        return "".join(f"; {name!r} may be {meant}: rename it in the header to read it"
-                       for name, meant in self.misnamed_columns.items())
+        """"; 'Color' may be baseColour: map it once with `fashionrec data columns DIR Color=baseColour` (...), or
+        rename it in the header, to read it", or nothing."""
+        pairs = list(self.misnamed_columns.items())
+        if not pairs:
+            return ""
+        it = "it" if len(pairs) == 1 else "them"
+        return ("".join(f"; {name!r} may be {meant}" for name, meant in pairs)
+                + f": map {it} once with {map_command(self.data_dir, pairs)}, or rename {it} in the header, to "
+                  "read it")
 
     def rejected_lines(self, shown: int) -> list[str]:
         """The first ``shown`` rejected rows, a line each with its reason, and how many more."""
@@ -409,6 +423,10 @@ class DataReport:
                              f"({t['like_rows']:,})" for t in typos[:5])
             lines.append(f"possible typo    {column}: {said}{' ...' if len(typos) > 5 else ''}; kept as written: "
                          "correct styles.csv if they are")
+        if self.column_map:
+            unused = ", ".join(map(repr, self.column_map_unused))
+            lines.append(f"columns mapped   {', '.join(f'{h!r} as {c}' for h, c in self.column_map.items())} "
+                         f"({COLUMN_MAP_FILE})" + (f"; not in the header: {unused}" if unused else ""))
         if self.renamed_columns:
             lines.append("columns read as " + ", ".join(f"{c} ({h!r} in the header)"
                                                        for h, c in self.renamed_columns.items()))
@@ -442,8 +460,9 @@ class DataReport:
             lines.append(f"ignored columns  {', '.join(self.ignored_columns)}: not used or kept (the columns used: "
                          f"{', '.join(COLUMNS)}{', ' + PRICE if self.price_column else ''}"
                          f"{', ' + STOCK if self.stock_column else ''})"
-                         + (f"; {priced[0]!r} may be the price: rename it Price in the header to read it"
-                            if priced else ""))
+                         + (f"; {priced[0]!r} may be the price: map it once with "
+                            f"{map_command(self.data_dir, [(priced[0], PRICE)])}, or rename it Price in the header, "
+                            "to read it" if priced else ""))
         if self.missing_values:
             empty = ", ".join(f"{k}: {v}" + (f" (id{'s' if v != 1 else ''} {first_few(self.missing_value_ids[k], 5)})"
                                               if self.missing_value_ids.get(k) else "")
@@ -1019,11 +1038,27 @@ def _header_columns(header: list[str], csv_path: Path, report: DataReport) -> li
     that column ("ID", "Product Display Name": an export's headings); a column named twice, in any spelling,
     is refused (the row reader would take the last one's values, a shop's trial: every row's id was its
     stock level)."""
+    # The shop's mapping (columns.json beside styles.csv, stop 68) first: its names are the columns they map to.
+    mapping = read_column_map(csv_path.parent, MAPPABLE_COLUMNS)
+    if mapping:
+        report.column_map = dict(mapping)
+        by_spelling = {_spelling(k): v for k, v in mapping.items()}
+        found = set()
+        header = list(header)
+        for i, name in enumerate(header):
+            column = mapping.get(name) or by_spelling.get(_spelling(name))
+            if column:
+                header[i] = column
+                found.add(column)
+        report.column_map_unused = [k for k, v in mapping.items() if v not in found]
     for column in COLUMNS:
         at = [i + 1 for i, name in enumerate(header) if _spelling(name) == _spelling(column)]
         if len(at) > 1:
+            mapped = [k for k, v in mapping.items() if v == column]
             raise CatalogError(f"{csv_path} names the column {column!r} {len(at)} times in its header (columns "
-                               f"{', '.join(map(str, at))}): rename or remove all but one")
+                               f"{', '.join(map(str, at))}" + (f", {mapped[0]!r} mapped to it by {COLUMN_MAP_FILE}"
+                                                                if mapped else "")
+                               + "): rename or remove all but one" + (", or map another" if mapped else ""))
     spelt = {_spelling(c): c for c in COLUMNS}
     out = list(header)
     for i, name in enumerate(header):
@@ -1080,7 +1115,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         raise CatalogError(f"{csv_path} is empty: it needs a header row {','.join(COLUMNS)}")
     said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.rstrip("\r\n")))), None)
     sep = _separator(physical[at], said, report)
-    header = _header_columns([h.strip() for h in _fields(physical[at], sep)], csv_path, report)
+    raw = [h.strip() for h in _fields(physical[at], sep)]
+    header = _header_columns(raw, csv_path, report)
     missing = [c for c in COLUMNS if c not in header]
     # A shop's export without a season, a year or a usage column was refused until stop 55 (all ten were
     # required); those are read as empty. Without an id, a type or a name it is no catalogue, or not split right.
@@ -1093,17 +1129,28 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 raise CatalogError(f"{csv_path} separates its fields with {name} and lacks the columns "
                                    f"{[c for c in REQUIRED_COLUMNS if c not in split]}: add them (the header "
                                    f"{other.join(COLUMNS)}; only {', '.join(REQUIRED_COLUMNS)} are needed)")
-        hint = "".join(f"; {name!r} may be {meant!r}: rename it" for name, meant in _misnamed(header, missing))
+        # "rename it" alone had a shop edit every export's header by hand: the mapping is offered (stop 68).
+        pairs = _misnamed(header, missing)
+        it = "it" if len(pairs) == 1 else "them"
+        hint = "".join(f"; {name!r} may be {meant!r}" for name, meant in pairs) + (
+            f": map {it} once with {map_command(csv_path.parent, pairs)}, or rename {it} in the header"
+            if pairs else "")
+        if report.column_map_unused:
+            hint += (f"; {COLUMN_MAP_FILE} maps {', '.join(map(repr, report.column_map_unused))}, which the header "
+                     "lacks")
         raise CatalogError(f"{csv_path} lacks the columns {[c for c in REQUIRED_COLUMNS if c in missing]}{hint}; "
                            f"expected the header {','.join(COLUMNS)} (only {', '.join(REQUIRED_COLUMNS)} are "
                            "needed: the others may be left out)")
     # The price: the first header name PRICE_HEADERS has, in their order ("Price" before "MRP").
+    # A column columns.json maps to the price or the stock comes before one the header names so itself.
+    mapped_to = {_spelling(k): v for k, v in report.column_map.items()}
+    mapped_at = {i for i, h in enumerate(header) if h in (PRICE, STOCK) and mapped_to.get(_spelling(raw[i])) == h}
     price_at = min((i for i, h in enumerate(header) if _spelling(h) in PRICE_HEADERS and h not in COLUMNS),
-                   key=lambda i: (PRICE_HEADERS.index(_spelling(header[i])), i), default=None)
+                   key=lambda i: (i not in mapped_at, PRICE_HEADERS.index(_spelling(header[i])), i), default=None)
     report.price_column = header[price_at] if price_at is not None else ""
     # The stock level, as the price: the first header name STOCK_HEADERS has, in their order (stop 67).
     stock_at = min((i for i, h in enumerate(header) if _spelling(h) in STOCK_HEADERS and h not in COLUMNS),
-                   key=lambda i: (STOCK_HEADERS.index(_spelling(header[i])), i), default=None)
+                   key=lambda i: (i not in mapped_at, STOCK_HEADERS.index(_spelling(header[i])), i), default=None)
     report.stock_column = header[stock_at] if stock_at is not None else ""
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header)
                               if h not in COLUMNS and i not in (price_at, stock_at)]
@@ -1636,6 +1683,20 @@ def styles_table(data_dir: str | Path, report: DataReport | None = None) -> pd.D
     ``report``: filled with what the file says besides (its rejected rows)."""
     root = Path(data_dir)
     return _read_styles(root / "styles.csv", report if report is not None else DataReport(data_dir=str(root)))
+
+
+def styles_header(data_dir: str | Path) -> list[str]:
+    """The names in ``data_dir``'s styles.csv header as written (before columns.json maps them), [] where the file
+    has no header line: what `fashionrec data columns` checks a mapping's names against."""
+    csv_path = Path(data_dir) / "styles.csv"
+    report = DataReport(data_dir=str(data_dir))
+    physical = io.StringIO(_decode_lines(csv_path, report), newline="").readlines()
+    at = next((i for i, line in enumerate(physical)
+               if line.strip() and not _SEP_LINE.match(line.rstrip("\r\n"))), None)
+    if at is None:
+        return []
+    said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.rstrip("\r\n")))), None)
+    return [h.strip() for h in _fields(physical[at], _separator(physical[at], said, report))]
 
 
 def styles_ids(data_dir: str | Path) -> set[int]:

@@ -603,6 +603,59 @@ def _types_the_shipped_model_lacks(class_counts: dict[str, int]) -> dict[str, in
     return dict(sorted(((t, n) for t, n in class_counts.items() if t not in known), key=lambda kv: -kv[1]))
 
 
+@data_app.command("columns")
+def data_columns(
+    data_dir: Path = typer.Argument(..., help="Catalogue folder (styles.csv + images/) whose columns to map."),
+    mapping: list[str] | None = typer.Argument(None, help="HEADER=COLUMN pairs, such as Title=productDisplayName "
+                                               "'Product Type=articleType' 'Variant Price=price' (or one argument, "
+                                               "the pairs separated by commas). None: show the mapping."),
+    clear: bool = typer.Option(False, "--clear", help="Forget the mapping there was (with pairs: start from them)."),
+) -> None:
+    """Map a shop's own column names to the catalogue's, once: written to columns.json beside styles.csv, which
+    every command (data check, tag, index build, index add, train, eda) and load_catalog read."""
+    import difflib
+
+    from fashionrec.catalog import MAPPABLE_COLUMNS, check_catalogue_folder, styles_header, styles_table
+    from fashionrec.column_map import COLUMN_MAP_FILE, parse_map, read_column_map, save_column_map
+
+    try:
+        root = check_catalogue_folder(data_dir)
+        header = styles_header(root)
+        before = read_column_map(root, MAPPABLE_COLUMNS)
+        given = parse_map(mapping or [], MAPPABLE_COLUMNS)
+    except FashionrecError as e:
+        fail(str(e))
+    spelt = {re.sub(r"[\s_\-]+", "", h).casefold(): h for h in header}
+    for name in given:
+        if name not in header and re.sub(r"[\s_\-]+", "", name).casefold() not in spelt:
+            close = difflib.get_close_matches(name, header, n=1)
+            fail(f"{name!r} is not in {root / 'styles.csv'}'s header"
+                 + (f" (did you mean {close[0]!r}?)" if close else f" ({', '.join(map(repr, header))})"))
+    merged = {} if clear else {k: v for k, v in before.items() if v not in given.values()}
+    merged.update(given)
+    if merged != before:
+        path = save_column_map(root, merged)
+        try:
+            styles_table(root)      # the mapping must leave a catalogue the loader reads: else the file as it was
+        except FashionrecError as e:
+            save_column_map(root, before)
+            fail(f"{e} (with the mapping {merged}; {COLUMN_MAP_FILE} left as it was)")
+        console.print(f"{'wrote' if merged else 'removed'} {path}", highlight=False)
+    from fashionrec.catalog import DataReport
+
+    report = DataReport(data_dir=str(root))
+    try:
+        styles_table(root, report)
+    except FashionrecError as e:
+        fail(str(e))
+    said = ("columns mapped", "columns read as", "absent columns", "ignored columns")
+    for line in report.summary_lines():
+        if line.startswith(said):
+            console.print(line, highlight=False, soft_wrap=True)
+    if not report.column_map:
+        console.print(f"no {COLUMN_MAP_FILE}: the header's names are read as they are", highlight=False)
+
+
 @data_app.command("split")
 def data_split(
     data_dir: Path | None = DataDir,

@@ -1,0 +1,107 @@
+"""A shop's own column names, mapped once: ``columns.json`` beside styles.csv.
+
+A shop's export names its columns its own way ("Title", "Product Type", "Color", "Variant Price"). Editing each
+export's header by hand was the only way in (stop 67's new user). The mapping is a file in the catalogue folder, not
+an option: every command and the Python API read the folder (``data check``, ``tag``, ``index build``, ``index add``,
+``train``, ``eda``, ``load_catalog``), and a flag given to one and forgotten on the next would read the same export
+two ways. ``fashionrec data columns DIR "Title=productDisplayName" ...`` writes it, checked against the header.
+
+The file is a JSON object {"name in the header": "column it is"}::
+
+    {"Title": "productDisplayName", "Product Type": "articleType", "Color": "baseColour"}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+from fashionrec.errors import CatalogError
+
+COLUMN_MAP_FILE = "columns.json"
+
+
+def _spelling(name: str) -> str:
+    return re.sub(r"[\s_\-]+", "", name).casefold()
+
+
+def checked_map(mapping: object, known: list[str], where: str) -> dict[str, str]:
+    """``mapping`` as {header name: column}, each column one of ``known`` as the loader names it ("Base Colour" is
+    baseColour); a :class:`CatalogError` saying what is wrong otherwise (not an object, a column no catalogue has,
+    two names for one column)."""
+    if not isinstance(mapping, dict):
+        raise CatalogError(f"{where} must be a JSON object of header names to columns, such as "
+                           '{"Title": "productDisplayName", "Product Type": "articleType"}')
+    spelt = {_spelling(c): c for c in known}
+    out: dict[str, str] = {}
+    for name, column in mapping.items():
+        if not isinstance(column, str) or not str(name).strip():
+            raise CatalogError(f"{where}: {name!r} maps to {column!r}; give a header name and a column name")
+        target = spelt.get(_spelling(column))
+        if target is None:
+            raise CatalogError(f"{where}: {name!r} maps to {column!r}, no column a catalogue has (one of "
+                               f"{', '.join(known)})")
+        taken = next((other for other, c in out.items() if c == target), None)
+        if taken is not None:
+            raise CatalogError(f"{where}: {taken!r} and {name!r} both map to {target}: map one")
+        out[str(name).strip()] = target
+    return out
+
+
+def parse_map(pairs: list[str], known: list[str]) -> dict[str, str]:
+    """{header name: column} of command-line pairs: "Title=productDisplayName", several in one argument separated
+    by commas ("Title=productDisplayName,Product Type=articleType"); a comma inside a header name ("Net, Price=price")
+    is the name's: a piece without "=" is joined to the next."""
+    parts: list[str] = []
+    for arg in pairs:
+        pending = ""
+        for piece in arg.split(","):
+            if "=" in piece:
+                parts.append(pending + piece)
+                pending = ""
+            else:
+                pending += piece + ","
+        if pending.strip(", "):
+            parts.append(pending.rstrip(","))
+    mapping: dict[str, str] = {}
+    for part in parts:
+        name, eq, column = part.rpartition("=")
+        if not eq or not name.strip():
+            raise CatalogError(f"{part!r} is no mapping: write HEADER=COLUMN, such as Title=productDisplayName")
+        mapping[name.strip().strip('"\'')] = column.strip()
+    return checked_map(mapping, known, "the mapping")
+
+
+def read_column_map(folder: Path, known: list[str]) -> dict[str, str]:
+    """The mapping in ``folder``'s columns.json, {} where there is none."""
+    path = Path(folder) / COLUMN_MAP_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise CatalogError(f"{path} cannot be read as JSON ({e}): write it again with `fashionrec data columns "
+                           f"{shlex.quote(str(folder))} HEADER=COLUMN ...`, or remove it") from e
+    return checked_map(data, known, str(path))
+
+
+def save_column_map(folder: Path, mapping: dict[str, str]) -> Path:
+    """Write ``mapping`` (checked) to ``folder``'s columns.json, whole (a temporary file moved in); an empty one
+    removes the file. Returns its path."""
+    path = Path(folder) / COLUMN_MAP_FILE
+    if not mapping:
+        path.unlink(missing_ok=True)
+        return path
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(mapping, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def map_command(folder: Path | str, pairs: list[tuple[str, str]]) -> str:
+    """The command that maps ``pairs`` [(header name, column)] for ``folder``: what a "rename it" message
+    offers instead of editing every export's header."""
+    said = " ".join(shlex.quote(f"{name}={column}") for name, column in pairs)
+    return f"`fashionrec data columns {shlex.quote(str(folder))} {said}` (writes {COLUMN_MAP_FILE} beside styles.csv)"

@@ -1,0 +1,96 @@
+"""A shop's own export as it comes (stop 68): its column names mapped once (columns.json), its variant lines,
+its ids as written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fashionrec.catalog import load_catalog, styles_table
+from fashionrec.cli import app
+from fashionrec.column_map import COLUMN_MAP_FILE, parse_map, save_column_map
+from fashionrec.errors import CatalogError
+
+runner = CliRunner()
+SHOP_HEADER = "id,Title,Product Type,Color,Variant Price"
+SHOP_MAP = {"Title": "productDisplayName", "Product Type": "articleType", "Color": "baseColour"}
+
+
+def _shop(tmp_path: Path, lines: list[str], header: str = SHOP_HEADER, photos: tuple[int, ...] = ()) -> Path:
+    """A shop's folder: styles.csv of ``header`` and ``lines``, and the fixture catalogue's real photos of the
+    ids ``photos`` under the names its rows write."""
+    (tmp_path / "images").mkdir(exist_ok=True)
+    (tmp_path / "styles.csv").write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
+    for i in photos:
+        shutil.copy(fixture / f"{i}.jpg", tmp_path / "images" / f"{i}.jpg")
+    return tmp_path
+
+
+def test_a_shops_own_column_names_are_read_through_columns_json(tmp_path: Path) -> None:
+    # Stop 67's new user: "Title", "Product Type" and "Color" were refused or said with "rename it", and the shop
+    # edited every export's header by hand. The refusal now says the command that maps them once.
+    path = _shop(tmp_path, ["12933,Roadster Men Navy Tee,Tshirts,Navy Blue,499", "10315,Puma Jeans,Jeans,Blue,1299"])
+    with pytest.raises(CatalogError) as e:
+        styles_table(path)
+    said = str(e.value)
+    assert ("`fashionrec data columns " + str(path) + " Title=productDisplayName 'Product Type=articleType' "
+            "Color=baseColour` (writes columns.json beside styles.csv)") in said
+    save_column_map(path, SHOP_MAP)
+    table = load_catalog(path, check_images=False, progress=False, warn=False).table.set_index("id")
+    assert table.loc[12933, ["productDisplayName", "articleType", "baseColour", "price"]].tolist() == [
+        "Roadster Men Navy Tee", "Tshirts", "Navy Blue", 499]
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    assert report.column_map == SHOP_MAP and report.ignored_columns == []
+    assert any(line.startswith("columns mapped   'Title' as productDisplayName") for line in report.summary_lines())
+
+
+def test_a_mapped_price_comes_before_a_price_column_named_so(tmp_path: Path) -> None:
+    # "Price" (the price before a sale, say) beside the column the shop maps: the mapping says which is read.
+    path = _shop(tmp_path, ["1,Tee,Tshirts,Blue,499,599"], header=SHOP_HEADER + ",Price")
+    save_column_map(path, SHOP_MAP)
+    assert styles_table(path)["price"].tolist() == [599]       # unmapped: "Price" before "Variant Price"
+    save_column_map(path, {**SHOP_MAP, "Variant Price": "price"})
+    assert styles_table(path)["price"].tolist() == [499]
+
+
+def test_a_misnamed_column_said_on_load_offers_the_mapping(tmp_path: Path) -> None:
+    path = _shop(tmp_path, ["1,Tee,Tshirts,Blue,499"], header="id,productDisplayName,articleType,Colour,Variant Price")
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    assert report.misnamed_said() == (f"; 'Colour' may be baseColour: map it once with `fashionrec data columns "
+                                      f"{path} Colour=baseColour` (writes columns.json beside styles.csv), or rename "
+                                      "it in the header, to read it")
+
+
+def test_a_mapping_is_checked_when_parsed_and_when_read(tmp_path: Path) -> None:
+    known = ["id", "articleType", "productDisplayName", "baseColour", "price"]
+    assert parse_map(["Title=productDisplayName,Product Type=article type", "Net, Price=price"], known) == {
+        "Title": "productDisplayName", "Product Type": "articleType", "Net, Price": "price"}
+    with pytest.raises(CatalogError, match="'Hue' maps to 'shade', no column a catalogue has"):
+        parse_map(["Hue=shade"], known)
+    with pytest.raises(CatalogError, match="'Title' and 'Name' both map to productDisplayName"):
+        parse_map(["Title=productDisplayName", "Name=productDisplayName"], known)
+    path = _shop(tmp_path, ["1,Tee,Tshirts,Blue,499"])
+    (path / COLUMN_MAP_FILE).write_text('["Title"]')
+    with pytest.raises(CatalogError, match="must be a JSON object"):
+        styles_table(path)
+
+
+def test_data_columns_writes_a_mapping_that_reads_and_keeps_the_file_otherwise(tmp_path: Path) -> None:
+    path = _shop(tmp_path, ["1,Tee,Tshirts,Blue,499"])
+    result = runner.invoke(app, ["data", "columns", str(path), "Title=productDisplayName"])
+    # Title alone leaves the type unread: refused, and no file written.
+    assert result.exit_code == 2 and "lacks the columns ['articleType']" in result.output.replace("\n", "")
+    assert not (path / COLUMN_MAP_FILE).exists()
+    result = runner.invoke(app, ["data", "columns", str(path), "Titel=productDisplayName"])
+    assert result.exit_code == 2 and "(did you mean 'Title'?)" in result.output
+    result = runner.invoke(app, ["data", "columns", str(path), "Title=productDisplayName,Product Type=articleType"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["data", "columns", str(path), "Color=baseColour"])      # added to the file's
+    assert result.exit_code == 0, result.output
+    assert json.loads((path / COLUMN_MAP_FILE).read_text()) == SHOP_MAP
+    assert "columns mapped   'Title' as productDisplayName" in result.output
