@@ -94,3 +94,45 @@ def test_data_columns_writes_a_mapping_that_reads_and_keeps_the_file_otherwise(t
     assert result.exit_code == 0, result.output
     assert json.loads((path / COLUMN_MAP_FILE).read_text()) == SHOP_MAP
     assert "columns mapped   'Title' as productDisplayName" in result.output
+
+
+def test_a_mapping_is_part_of_the_catalogues_identity(tmp_path: Path) -> None:
+    # An index records its catalogue's SHA-256, so that one built from other rows is not taken for this one's;
+    # columns.json changes what the rows read as, so it counts (and a folder without one hashes as before).
+    from hashlib import sha256
+
+    from fashionrec.catalog import styles_sha256
+
+    path = _shop(tmp_path, ["1,Tee,Tshirts,Blue,499"])
+    assert styles_sha256(path) == sha256((path / "styles.csv").read_bytes()).hexdigest()
+    before = styles_sha256(path)
+    save_column_map(path, SHOP_MAP)
+    assert styles_sha256(path) != before
+
+
+VARIANT_HEADER = "Handle,id,Title,Product Type,Color,Option1 Value,Variant Price"
+
+
+def test_a_shopify_exports_variant_lines_are_folded_into_their_product_and_counted(tmp_path: Path) -> None:
+    # A Shopify export repeats a product's Handle on a line per size (no id, or the product's): each was rejected
+    # ("the row has no id", "duplicate id"), with no word of them as variants. A line with an id of its own (a
+    # colour with its own photo) is a product, its empty fields its product line's.
+    path = _shop(tmp_path, ["navy-tee,12933,Roadster Navy Tee,Tshirts,Navy Blue,S,499",
+                            "navy-tee,,,,,M,499", "navy-tee,12933,,,,L,549",
+                            "navy-tee,10315,,,Black,S,",
+                            "jeans,10652,Puma Jeans,Jeans,Blue,32,1299",
+                            ",,,,,XL,1299"],            # no Handle: no product to fold into, rejected as before
+                 header=VARIANT_HEADER, photos=(12933, 10315, 10652))
+    save_column_map(path, SHOP_MAP)
+    catalog = load_catalog(path, progress=False, warn=False)
+    report = catalog.report
+    assert report.variant_lines_folded == [3, 4] and report.variant_lines_kept == [5]
+    assert [r.line for r in report.rows_rejected] == [7] and report.rows == 4
+    table = catalog.table.set_index("id")
+    assert table.loc[12933, "price"] == 499                # the product line's, not its L size's
+    assert table.loc[10315, ["productDisplayName", "articleType", "baseColour", "price"]].tolist() == [
+        "Roadster Navy Tee", "Tshirts", "Black", 499]
+    said = "\n".join(report.summary_lines())
+    assert "variant lines    2 folded (lines 3, 4): a product's other sizes, colours or photos (the Handle" in said
+    assert "variant lines    1 kept as products (line 5)" in said
+    assert report.left_out().startswith("3 of 4 rows usable: 1 rejected, 0 without an image")

@@ -178,6 +178,12 @@ class DataReport:
     # An id as styles.csv writes it -> the number it is read as, where they differ ("00019696" is 19696): every
     # output names the number, which a shop's own system, keyed by the text, would not find (an integrator's trial).
     ids_written_otherwise: dict[str, int] = field(default_factory=dict)
+    # Lines of a product above (a Shopify export's same Handle: its other sizes, colours or photos) without an id
+    # of their own, or with the product's: folded into it, read once (stop 68); not counted in ``rows``. Those
+    # with ids of their own: kept as products, their empty fields from their product's line.
+    variant_column: str = ""
+    variant_lines_folded: list[int] = field(default_factory=list)
+    variant_lines_kept: list[int] = field(default_factory=list)
     unreadable_image: list[ImageProblem] = field(default_factory=list)
     # Readable photos of one flat colour (is_blank): kept usable, so that splits stay as they were, and listed.
     blank_image_ids: list[int] = field(default_factory=list)
@@ -367,6 +373,17 @@ class DataReport:
             said = first_few([f"{name!r} for {i}" for name, i in self.photos_named_otherwise.items()], 10)
             lines.append(f"photos named otherwise {len(self.photos_named_otherwise)} ({said}): read as those ids' "
                          "photos")
+        if self.variant_lines_folded:
+            k = len(self.variant_lines_folded)
+            lines.append(f"variant lines    {k} folded (line{'s' if k != 1 else ''} "
+                         f"{first_few(self.variant_lines_folded, 10)}): a product's other sizes, colours or photos "
+                         f"(the {self.variant_column} of a product line above, and no id of their own), read as that "
+                         "one product, with its line's name, labels and price")
+        if self.variant_lines_kept:
+            k = len(self.variant_lines_kept)
+            lines.append(f"variant lines    {k} kept as products (line{'s' if k != 1 else ''} "
+                         f"{first_few(self.variant_lines_kept, 10)}): the {self.variant_column} of a product line "
+                         "above with ids of their own, their empty fields read from that line")
         if self.ids_written_otherwise:
             said = first_few([f"{text!r} as {i}" for text, i in self.ids_written_otherwise.items()], 10)
             lines.append(f"ids written otherwise {len(self.ids_written_otherwise)} ({said}): read as numbers; every "
@@ -1225,6 +1242,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                     for j in {j for _, labels in text_after for j in labels}}
     unknown_before = before is not None and "year" not in header and "season" not in header and whole >= 20
 
+    # A Shopify export's Handle (stop 68): the lines of one product's other sizes, colours or photos repeat it,
+    # without an id or with the product's, and were rejected one by one ("no id", "duplicate id") with no word of
+    # them as variants. handle -> (id, values, price as written) of its product's line.
+    handle_at = next((i for i, h in enumerate(header) if _spelling(h) == "handle" and h not in COLUMNS), None)
+    products_by_handle: dict[str, tuple[int, list[str], str]] = {}
+    report.variant_column = header[handle_at] if handle_at is not None else ""
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
     short_lines: list[int] = []
     trailing_lines: list[int] = []
@@ -1314,6 +1337,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 short_lines.append(line)
             row = row + [""] * (n - len(row))
         rec = dict(zip(header, row, strict=True))
+        handle = row[handle_at].strip() if handle_at is not None else ""
+        product = products_by_handle.get(handle) if handle else None
+        if product is not None and not rec["id"].strip():
+            report.variant_lines_folded.append(line)        # one product, read once: its first line
+            report.rows -= 1
+            continue
         try:
             # "12933.0", as pandas writes an id column with a blank in it, is the id 12933 (and listed as written
             # otherwise, as "00019696" is): every row of such an export was rejected (a data trial, stop 62). A
@@ -1328,6 +1357,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             continue
         if item_id < 0:     # a minus typed by mistake: its photo was "without a row" and the row "missing image"
             reject(line, f"id {item_id} is negative: ids are whole numbers from 0 (a stray minus sign?)", row)
+            continue
+        if product is not None and item_id == product[0]:
+            report.variant_lines_folded.append(line)
+            report.rows -= 1
             continue
         if item_id in seen:
             # The first row stands: a correction appended below it did not take (an operator's trial). The same row
@@ -1356,9 +1389,18 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             if seen_values != plain:
                 report.invisible_char_lines.append(line)
             values = seen_values
+        price_text = row[price_at].strip() if price_at is not None else ""
+        if product is not None:
+            # A variant with an id of its own (a colour with its own photo): a product, its empty fields its
+            # product line's (a Shopify variant line has no title or type of its own).
+            values = [v or p for v, p in zip(values, product[1], strict=True)]
+            price_text = price_text or product[2]
+            report.variant_lines_kept.append(line)
+        elif handle:
+            products_by_handle[handle] = (item_id, values, price_text)
         if len(values[COLUMNS.index("productDisplayName") - 1]) > LONG_NAME:
             report.long_names.append(item_id)
-        records.append([item_id] + values + ([row[price_at].strip()] if price_at is not None else [])
+        records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([row[stock_at].strip()] if stock_at is not None else []))
     if blank:       # said, as docs/data.md says (they were skipped without a word)
         report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
@@ -1672,9 +1714,17 @@ def photo_id(stem: str) -> int | None:
 def styles_sha256(data_dir: str | Path) -> str | None:
     """SHA-256 of a catalogue's styles.csv as it is on disk (None where there is none): what an index or a
     run records of the catalogue it was made from, so that one made from another catalogue, or before its
-    rows changed, is not taken for this one's."""
+    rows changed, is not taken for this one's; with its columns.json where there is one."""
     path = Path(data_dir) / "styles.csv"
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256(path.read_bytes())
+    # A columns.json beside it changes what the rows read as (stop 68): its bytes count, so that an index built
+    # before the mapping changed is not taken for this reading's. Without one, styles.csv's own SHA-256, as before.
+    mapping = path.with_name(COLUMN_MAP_FILE)
+    if mapping.is_file():
+        digest.update(b"\0" + mapping.read_bytes())
+    return digest.hexdigest()
 
 
 def styles_table(data_dir: str | Path, report: DataReport | None = None) -> pd.DataFrame:
