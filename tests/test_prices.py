@@ -665,6 +665,16 @@ def test_a_price_below_0_edited_into_items_csv_is_no_price_and_said_on_load(pric
         assert all(x["price"] >= 0 for x in cheapest) and tee not in {x["id"] for x in cheapest}
         assert 'id="price"' not in client.get(f"/item/{tee}").text
         assert "Price -5" not in client.get("/", params={"q": "cheapest tshirts"}).text
+    # Said once per version of the file (stop 68): every load said it again, until the file was saved whole.
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="fashionrec.recommend"):
+        assert Recommender.load(live).item(tee)["price"] is None
+    assert "no amount of 0 or more" not in caplog.text
+    items.loc[items["id"] == str(tee), "price"] = "call us"         # edited again: said again
+    items.to_csv(live / "items.csv", index=False)
+    with caplog.at_level("WARNING", logger="fashionrec.recommend"):
+        Recommender.load(live)
+    assert f"(id {tee}: 'call us'), read as no price" in caplog.text
 
 
 @pytest.mark.parametrize(("value", "price"), [

@@ -136,3 +136,19 @@ def test_a_shopify_exports_variant_lines_are_folded_into_their_product_and_count
     assert "variant lines    2 folded (lines 3, 4): a product's other sizes, colours or photos (the Handle" in said
     assert "variant lines    1 kept as products (line 5)" in said
     assert report.left_out().startswith("3 of 4 rows usable: 1 rejected, 0 without an image")
+
+
+def test_a_warning_about_a_file_is_said_once_per_version_of_it(tmp_path: Path, monkeypatch) -> None:
+    from fashionrec import said_once
+
+    monkeypatch.setenv("FASHIONREC_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(said_once, "_SAID", set())
+    items = tmp_path / "items.csv"
+    items.write_text("id,price\n1,-5\n")
+    assert said_once.first_time(items, "unpriced 1")
+    assert not said_once.first_time(items, "unpriced 1")
+    monkeypatch.setattr(said_once, "_SAID", set())      # another process: the marker file tells
+    assert not said_once.first_time(items, "unpriced 1")
+    assert said_once.first_time(items, "unpriced 1 and 2")      # another thing to say
+    items.write_text("id,price\n1,call us\n")                    # another version of the file
+    assert said_once.first_time(items, "unpriced 1")

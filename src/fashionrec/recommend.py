@@ -147,6 +147,7 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
     listed,
 )
 from fashionrec.rwlock import RWLock, reading
+from fashionrec.said_once import first_time
 from fashionrec.tagger import SHIPPED_MODEL, Tagger, embedding_sha256
 from fashionrec.text_search import TextSearch
 from fashionrec.word_search import WordSearch
@@ -847,13 +848,16 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         unpriced = unpriced_on_load(items)
         if unpriced:
             # Said, not refused: the catalogue keeps such a row without a price (`data check` lists it), and one
-            # price edited by hand should not stop a shop's server.
+            # price edited by hand should not stop a shop's server. Said once per version of the file (stop 68):
+            # every load said it again until the file was saved whole or rebuilt.
             shown = ", ".join(f"id {i}: {v!r}" for i, v in list(unpriced.items())[:5])
-            log.warning("%s has %d price%s that %s no amount of 0 or more (%s%s), read as no price, as a styles.csv "
-                        "price is: correct %s, or rebuild the index (`fashionrec index build`)",
-                        index_dir / "items.csv", len(unpriced), "s" if len(unpriced) != 1 else "",
-                        "are" if len(unpriced) != 1 else "is", shown, " ..." if len(unpriced) > 5 else "",
-                        "them" if len(unpriced) != 1 else "it")
+            said = first_time(index_dir / "items.csv", f"unpriced {sorted(unpriced.items())}")
+            (log.warning if said else log.debug)(
+                "%s has %d price%s that %s no amount of 0 or more (%s%s), read as no price, as a styles.csv price "
+                "is: correct %s, or rebuild the index (`fashionrec index build`); said once for this version of the "
+                "file", index_dir / "items.csv", len(unpriced), "s" if len(unpriced) != 1 else "",
+                "are" if len(unpriced) != 1 else "is", shown, " ..." if len(unpriced) > 5 else "",
+                "them" if len(unpriced) != 1 else "it")
         projection = Projection.load(index_dir) if manifest.get("projection") else None
         if projection and projection.in_dim != embeddings.shape[1]:
             raise VectorIndexError(f"index {index_dir} is inconsistent: {embeddings.shape[1]}-d embeddings but a "
