@@ -152,3 +152,52 @@ def test_a_warning_about_a_file_is_said_once_per_version_of_it(tmp_path: Path, m
     assert said_once.first_time(items, "unpriced 1 and 2")      # another thing to say
     items.write_text("id,price\n1,call us\n")                    # another version of the file
     assert said_once.first_time(items, "unpriced 1")
+
+
+def test_a_shops_export_goes_in_whole_and_its_ids_come_back_as_written(tmp_path: Path) -> None:
+    # A shop's Shopify-like export, as written: its own column names (mapped once), a variant line, ids written
+    # "0012933". Ids are whole numbers in the index (FAISS's, the photos', the pages'), so 12933 there; the
+    # manifest keeps the shop's spelling and `recommend export` writes it beside the number, which a back end keyed
+    # by the text joins on (it found none: stop 67's trial).
+    from _recs_support import built_index, tiny_tagger_path
+
+    from fashionrec.rec_export import export_recommendations, read_export
+    from fashionrec.recommend import Recommender
+    from fashionrec.tagger import Tagger
+
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    fixture = Path(__file__).parent / "fixtures" / "catalog"
+    usable = load_catalog(fixture, progress=False, warn=False).usable
+    usable = usable[usable["articleType"].isin(["Tshirts", "Jeans", "Shirts"])].head(4)
+    lines = []
+    for r in usable.itertuples():
+        lines.append(f"h{r.id},{r.id:07d},{r.productDisplayName.replace(',', ' ')},{r.articleType},{r.baseColour},S,"
+                     "499")
+        lines.append(f"h{r.id},,,,,M,499")
+        (shop / "images").mkdir(exist_ok=True)
+        shutil.copy(r.image_path, shop / "images" / f"{r.id:07d}.jpg")
+    (shop / "styles.csv").write_text("\n".join([VARIANT_HEADER, *lines]) + "\n", encoding="utf-8")
+    save_column_map(shop, SHOP_MAP)
+    catalog = load_catalog(shop, progress=False, warn=False)
+    assert len(catalog.usable) == len(usable) and len(catalog.report.variant_lines_folded) == len(usable)
+    shutil.copytree(built_index(), tmp_path / "index")       # its embeddings of these photos are taken, not made
+    rec = Recommender.build(catalog, Tagger.load(tiny_tagger_path()), tmp_path / "index", progress=False)
+    first = int(usable["id"].iloc[0])
+    assert rec.manifest["ids_as_written"][str(first)] == f"{first:07d}"
+    rec = Recommender.load(tmp_path / "index")          # as a later command reads it
+    export_recommendations(rec, tmp_path / "recs.csv", kinds=["similar"], ids=[first], progress=False)
+    table, summary = read_export(tmp_path / "recs.csv")
+    assert table["item_id_as_written"].tolist() == [f"{first:07d}"] * len(table)
+    assert [f"{int(i):07d}" for i in table["rec_id"]] == table["rec_id_as_written"].tolist()
+    assert summary["columns"][-2:] == ["item_id_as_written", "rec_id_as_written"]
+
+
+def test_ids_written_otherwise_are_said_on_load_not_only_by_data_check(tmp_path: Path, caplog) -> None:
+    # `index build` and `tag` said nothing of "0012933" read as 12933; data check alone did.
+    path = _shop(tmp_path, ["0012933,Tee,Tshirts,Blue,499", "10315,Jeans,Jeans,Blue,999"])
+    save_column_map(path, SHOP_MAP)
+    with caplog.at_level("WARNING", logger="fashionrec.catalog"):
+        load_catalog(path, check_images=False, progress=False)
+    assert "1 id written otherwise ('0012933' as 12933): read as numbers, as the index" in caplog.text
+    assert "`recommend export` writes them beside the numbers (item_id_as_written" in caplog.text

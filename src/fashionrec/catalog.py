@@ -78,6 +78,11 @@ PRICE_HEADERS = ("price", "priceinr", "sellingprice", "saleprice", "variantprice
 # The columns a shop's columns.json may map its header's names to (fashionrec.column_map): the catalogue's, its
 # price and its stock level.
 MAPPABLE_COLUMNS = [*COLUMNS, PRICE, STOCK]
+# What is said of ids written otherwise than as numbers ("0038645" for 38645): ids are whole numbers (the vector
+# index's, the photos' <id>.jpg, the pages' and the API's), and the shop's spelling is kept beside them (stop 68).
+IDS_AS_NUMBERS = ("read as numbers, as the index, the API, the pages and `tag`'s CSV name them; an index keeps them as "
+                  "written (its manifest's ids_as_written) and `recommend export` writes them beside the numbers "
+                  "(item_id_as_written, rec_id_as_written), for a shop joining back on its own ids")
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
 # The formats a photo is decoded as, and no other: Pillow also reads EPS (through Ghostscript, untrusted
@@ -386,8 +391,7 @@ class DataReport:
                          "above with ids of their own, their empty fields read from that line")
         if self.ids_written_otherwise:
             said = first_few([f"{text!r} as {i}" for text, i in self.ids_written_otherwise.items()], 10)
-            lines.append(f"ids written otherwise {len(self.ids_written_otherwise)} ({said}): read as numbers; every "
-                         "output (the index, the API, exports) names them so")
+            lines.append(f"ids written otherwise {len(self.ids_written_otherwise)} ({said}): {IDS_AS_NUMBERS}")
         if self.images_without_row:
             lines.append(f"images without a row {len(self.images_without_row)} "
                          f"({first_few(self.images_without_row, 10)}): not in the catalogue until styles.csv has "
@@ -1928,6 +1932,12 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     if warn and report.absent_columns:
         log.warning("%s has no %s column%s: read as empty in every row%s", csv_path, ", ".join(report.absent_columns),
                     "s" if len(report.absent_columns) > 1 else "", report.misnamed_said())
+    if warn and report.ids_written_otherwise:
+        # Said where a shop builds its index or tags, not only by `data check` (stop 68): the outputs name the
+        # numbers, which a system keyed by the text does not find.
+        said = first_few([f"{text!r} as {i}" for text, i in report.ids_written_otherwise.items()], 5)
+        k = len(report.ids_written_otherwise)
+        log.warning("%s: %d id%s written otherwise (%s): %s", csv_path, k, "s" if k != 1 else "", said, IDS_AS_NUMBERS)
     if warn and report.left_out():
         log.warning("%s", report.left_out())
     if warn and report.ambiguous_prices:

@@ -267,6 +267,14 @@ class IndexBuilding:
                     # Taken from the index this one replaced, not computed again (fashionrec.index_reuse).
                     "reused": reused,
                 }
+                # Ids the shop's export writes otherwise than as numbers ("0038645" for 38645), {id: as written}:
+                # ids are whole numbers here (the vector index's, the photos' and the pages'), so the export
+                # (`recommend export`) and a shop joining back read them from here (stop 68). Only where there are:
+                # a catalogue whose ids are plain numbers has a manifest as before.
+                written = {str(i): text for text, i in catalog.report.ids_written_otherwise.items()
+                           if i in catalogue_ids}
+                if written:
+                    manifest["ids_as_written"] = written
                 if embeddings is None:
                     # Not for vectors made elsewhere (`fashionrec embed`): of the photos as they were then, which
                     # today's digests would vouch for at the next rebuild (a code review).

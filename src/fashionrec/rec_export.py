@@ -83,11 +83,17 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     table = pd.DataFrame(rows, columns=list(COLUMNS)).astype(
         {"item_id": "int64", "rank": "int16", "rec_id": "int64", "score": "float32"})
     manifest = rec.manifest or {}
+    written = manifest.get("ids_as_written") or {}
+    if written:
+        # Each id as the shop's export wrote it ("0038645"), beside the number (stop 68): a back end keyed by the
+        # text found none of its products. Columns of an export of such a catalogue only.
+        for column in ("item_id", "rec_id"):
+            table[f"{column}_as_written"] = [written.get(str(i), str(i)) for i in table[column]]
     summary = {
         "products": len(wanted), "rows": len(table), "kinds": list(kinds), "k": sizes,
         # Which products have no row of a kind, so that a back end can tell a product with no look (40 of the
         # shared catalogue's) from one left out or added since: the counts alone did not say which (a code review).
-        "short": short, "none": none, "none_ids": none_ids, "columns": list(COLUMNS),
+        "short": short, "none": none, "none_ids": none_ids, "columns": list(table.columns),
         "seconds": round(time.perf_counter() - started, 1), "workers": workers,
         # Which index it was worked out from: a rebuild or an add since makes it stale.
         "index": {"dir": str(Path(rec.index_dir).resolve()), "build_id": manifest.get("build_id"),
@@ -307,7 +313,8 @@ def _recorded(path: Path) -> dict | None:
             meta = pq.read_schema(path).metadata or {}
             return json.loads(meta[b"fashionrec"]) if b"fashionrec" in meta else None
         summary = json.loads(_sidecar(path).read_text())
-        return summary if isinstance(summary, dict) and summary.get("columns") == list(COLUMNS) else None
+        return summary if isinstance(summary, dict) and (summary.get("columns") or [])[:len(COLUMNS)] == list(
+            COLUMNS) else None
     except (OSError, ValueError, KeyError):
         return None
 
@@ -330,7 +337,8 @@ def read_export(path: str | Path) -> tuple[pd.DataFrame, dict]:
 
         arrow = pq.read_table(path)
         return arrow.to_pandas(), json.loads((arrow.schema.metadata or {})[b"fashionrec"])
-    table = pd.read_csv(path, keep_default_na=False, na_values={"slot": [""]})
+    table = pd.read_csv(path, keep_default_na=False, na_values={"slot": [""]},
+                        dtype={"item_id_as_written": str, "rec_id_as_written": str})   # "0038645" as written
     sidecar = _sidecar(path)
     try:
         summary = json.loads(sidecar.read_text())
