@@ -379,3 +379,20 @@ def test_a_very_large_jpeg_is_decoded_smaller_as_the_api_does_without_a_raw_warn
 
     monkeypatch.setattr(tagging, "DRAFT_PIXELS", 2_000_000)
     assert tagging._opened(tagging.Photo(path="big.jpg", file=big)).size == (1000, 750)
+
+
+def test_tags_csv_gives_each_id_as_the_shops_export_writes_it(tmp_path, shipped):
+    # `tag`'s CSV named 12933 for the shop's "0012933" (stop 68): its id_as_written column (in such a catalogue
+    # only) joins the labels back on the shop's own ids.
+    from test_shop_exports import SHOP_MAP, _shop
+
+    from fashionrec.column_map import save_column_map
+
+    path = _shop(tmp_path, ["0012933,Roadster Tee,Tshirts,Blue,499", "10315,Puma Jeans,Jeans,Blue,999"],
+                 photos=(12933, 10315))
+    (path / "images" / "12933.jpg").rename(path / "images" / "0012933.jpg")
+    shutil.copy(path / "images" / "10315.jpg", path / "images" / "0099000.jpg")      # a photo no row names yet
+    save_column_map(path, SHOP_MAP)
+    table = tag(path, tagger=shipped, progress=False).table
+    assert dict(zip(table["id"].astype(int), table["id_as_written"], strict=True)) == {
+        12933: "0012933", 10315: "10315", 99000: "0099000"}

@@ -156,9 +156,17 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
     loader could not accept."""
     catalog = load_catalog(folder, progress=progress, warn=False)
     heads = [c for c in ATTRIBUTES if c in catalog.table]
+    # Ids the shop's export writes otherwise ("0038645"): the CSV's id is the number, as everywhere, and the id as
+    # written is beside it, for a shop joining the labels back on its own ids (stop 68). Only in such a catalogue.
+    written = {i: text for text, i in catalog.report.ids_written_otherwise.items()}
+    if written:
+        log.warning("%d of the catalogue's ids are written otherwise than as numbers (%s): the CSV's id column "
+                    "gives the numbers, id_as_written the ids as styles.csv writes them", len(written),
+                    first_few([f"{t!r} as {i}" for i, t in written.items()], 3))
     photos = []
     for rec in catalog.table.to_dict("records"):
-        row = {"id": int(rec["id"]), **{f"catalogue_{h}": rec[h] for h in heads},
+        as_written = {"id_as_written": written.get(int(rec["id"]), str(int(rec["id"])))} if written else {}
+        row = {"id": int(rec["id"]), **as_written, **{f"catalogue_{h}": rec[h] for h in heads},
                "productDisplayName": rec.get("productDisplayName"),
                # Its colour is not checked (a greyscale photo's is the tagger's guess): said per row instead.
                "greyscale_photo": rec["image_reason"] == GREY_REASON}
@@ -169,8 +177,8 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
     report = catalog.report
     # Photos in images/ that no row names yet (new arrivals, most likely): tagged, with nothing to compare.
     for name in report.images_without_row:
-        photos.append(Photo(f"images/{name}", catalog.root / "images" / name, {"id": photo_id(Path(name).stem)},
-                            "", number))
+        named = {"id": photo_id(Path(name).stem), **({"id_as_written": Path(name).stem} if written else {})}
+        photos.append(Photo(f"images/{name}", catalog.root / "images" / name, named, "", number))
     # Every other file under images/ is said, not skipped: a second photo of an id (12933.png beside
     # 12933.jpg), a rejected row's photo, one in a subfolder or in a format the catalogue does not read.
     claimed = {Path(f).resolve() for f in catalog.table["image_path"]}
