@@ -163,7 +163,6 @@ def test_a_shops_export_goes_in_whole_and_its_ids_come_back_as_written(tmp_path:
 
     from fashionrec.rec_export import export_recommendations, read_export
     from fashionrec.recommend import Recommender
-    from fashionrec.tagger import Tagger
 
     shop = tmp_path / "shop"
     shop.mkdir()
@@ -182,10 +181,16 @@ def test_a_shops_export_goes_in_whole_and_its_ids_come_back_as_written(tmp_path:
     catalog = load_catalog(shop, progress=False, warn=False)
     assert len(catalog.usable) == len(usable) and len(catalog.report.variant_lines_folded) == len(usable)
     shutil.copytree(built_index(), tmp_path / "index")       # its embeddings of these photos are taken, not made
-    rec = Recommender.build(catalog, Tagger.load(tiny_tagger_path()), tmp_path / "index", progress=False)
+    result = runner.invoke(app, ["index", "build", str(shop), "--model", str(tiny_tagger_path()),
+                                 "--out", str(tmp_path / "index")])
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "columns mapped by columns.json: 'Title' as productDisplayName, 'Product Type' as articleType" in said
+    assert f"variant lines (Handle): {len(usable)} folded into their products, 0 with ids of their own kept" in said
     first = int(usable["id"].iloc[0])
-    assert rec.manifest["ids_as_written"][str(first)] == f"{first:07d}"
+    assert f"{len(usable)} ids written otherwise ('{first:07d}' as {first}," in said
     rec = Recommender.load(tmp_path / "index")          # as a later command reads it
+    assert rec.manifest["ids_as_written"][str(first)] == f"{first:07d}"
     export_recommendations(rec, tmp_path / "recs.csv", kinds=["similar"], ids=[first], progress=False)
     table, summary = read_export(tmp_path / "recs.csv")
     assert table["item_id_as_written"].tolist() == [f"{first:07d}"] * len(table)

@@ -629,7 +629,7 @@ def index_build(
                                         "symbol styles.csv's prices are written with)."),
 ) -> None:
     """Embed every usable product and write the image + text index with its manifest."""
-    from fashionrec.catalog import first_few, load_catalog
+    from fashionrec.catalog import IDS_AS_NUMBERS, first_few, load_catalog
     from fashionrec.index import BACKENDS
     from fashionrec.index.faiss_index import KINDS
     from fashionrec.recommend import Recommender
@@ -690,6 +690,18 @@ def index_build(
         # Which, where they are few: a correction appended under an id already there was counted, not named.
         for line in catalog.report.rejected_lines(5):
             console.print(line, highlight=False)
+    report = catalog.report
+    if report.column_map:       # a shop's own header read through its columns.json (stop 68)
+        console.print("columns mapped by columns.json: " + ", ".join(f"{h!r} as {c}" for h, c in
+                                                                    report.column_map.items()), highlight=False)
+    if report.variant_lines_folded or report.variant_lines_kept:
+        console.print(f"variant lines ({report.variant_column}): {len(report.variant_lines_folded)} folded into their "
+                      f"products, {len(report.variant_lines_kept)} with ids of their own kept as products "
+                      "(`fashionrec data check` lists them)", highlight=False)
+    if report.ids_written_otherwise:
+        said = first_few([f"{text!r} as {i}" for text, i in report.ids_written_otherwise.items()], 3)
+        console.print(f"{len(report.ids_written_otherwise)} ids written otherwise ({said}): {IDS_AS_NUMBERS}",
+                      highlight=False, soft_wrap=True)
     if catalog.report.absent_columns:
         # Said after the build too: a "Color" column left every product without a colour, said by data check alone
         # (a shop's re-trial).
