@@ -206,3 +206,12 @@ def test_ids_written_otherwise_are_said_on_load_not_only_by_data_check(tmp_path:
         load_catalog(path, check_images=False, progress=False)
     assert "1 id written otherwise ('0012933' as 12933): read as numbers, as the index" in caplog.text
     assert "`recommend export` writes them beside the numbers (item_id_as_written" in caplog.text
+
+
+def test_a_semicolon_separated_export_is_told_by_its_mapped_names(tmp_path: Path) -> None:
+    # A separator is told by the columns' names in the header; a shop's "id;Title;Product Type" has them only
+    # through columns.json, and was read as comma-separated (every name one field: refused).
+    path = _shop(tmp_path, ["1;Tee, slim;Tshirts;Blue;499"], header=SHOP_HEADER.replace(",", ";"))
+    save_column_map(path, SHOP_MAP)
+    table = styles_table(path)
+    assert table[["productDisplayName", "articleType"]].values.tolist() == [["Tee, slim", "Tshirts"]]

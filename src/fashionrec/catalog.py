@@ -1003,14 +1003,18 @@ _SEP_LINE = re.compile(r"^sep=(.)$", re.IGNORECASE)      # Excel's first line na
 _SEPARATORS = {"\t": "tab", ";": "semicolon", "|": "bar"}
 
 
-def _separator(header_line: str, said: str | None, report: DataReport) -> str:
+def _separator(header_line: str, said: str | None, report: DataReport, folder: Path | None = None) -> str:
     """The file's field separator: the one a "sep=" line names, else a tab, a semicolon or a bar where the
     header splits by it into the :data:`REQUIRED_COLUMNS` at least (Excel's "Unicode Text", a locale whose list
     separator is not the comma), else the comma. Every line is then read with it, the unclosed-quote check
     included."""
     spelt = {_spelling(c) for c in REQUIRED_COLUMNS}
+    # The header's names as columns.json maps them (stop 68): a shop's "Title;Product Type" export was read as
+    # comma-separated, its names never matched.
+    mapped = {_spelling(k): _spelling(v) for k, v in read_column_map(folder, MAPPABLE_COLUMNS).items()} if folder \
+        else {}
     for sep in ([said] if said else []) + list(_SEPARATORS):
-        if sep == said or spelt <= {_spelling(h) for h in _fields(header_line, sep)}:
+        if sep == said or spelt <= {mapped.get(_spelling(h), _spelling(h)) for h in _fields(header_line, sep)}:
             if sep != ",":
                 report.read_as.append(f"{_SEPARATORS.get(sep, repr(sep))}-separated")
             return sep
@@ -1135,7 +1139,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     if at is None:
         raise CatalogError(f"{csv_path} is empty: it needs a header row {','.join(COLUMNS)}")
     said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.rstrip("\r\n")))), None)
-    sep = _separator(physical[at], said, report)
+    sep = _separator(physical[at], said, report, csv_path.parent)
     raw = [h.strip() for h in _fields(physical[at], sep)]
     header = _header_columns(raw, csv_path, report)
     missing = [c for c in COLUMNS if c not in header]
@@ -1750,7 +1754,7 @@ def styles_header(data_dir: str | Path) -> list[str]:
     if at is None:
         return []
     said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.rstrip("\r\n")))), None)
-    return [h.strip() for h in _fields(physical[at], _separator(physical[at], said, report))]
+    return [h.strip() for h in _fields(physical[at], _separator(physical[at], said, report, csv_path.parent))]
 
 
 def styles_ids(data_dir: str | Path) -> set[int]:
@@ -1769,7 +1773,7 @@ def styles_ids(data_dir: str | Path) -> set[int]:
     header: list[str] = []
     if at is not None and not text.rstrip("\r\n").endswith("\x1a"):
         said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.rstrip("\r\n")))), None)
-        sep = _separator(physical[at], said, report)
+        sep = _separator(physical[at], said, report, csv_path.parent)
         header = _header_columns([h.strip() for h in _fields(physical[at], sep)], csv_path, report)
     # The id first: every row's is then its own (_read_styles' reject() trusts it whatever the row's length), and
     # nothing the loader does to a row's other fields (a name's commas joined, trailing separators) moves it.
