@@ -351,8 +351,8 @@ def _json_asked(command, given: list[str]) -> bool:
 
 app = typer.Typer(help="Tag a fashion catalogue from its photos and recommend similar items and outfits.",
                   no_args_is_help=True, pretty_exceptions_enable=False, cls=_RootGroup)
-data_app = typer.Typer(help="Check a catalogue folder and make train/val/test splits.", no_args_is_help=True,
-                       cls=Group)
+data_app = typer.Typer(help="Check a catalogue folder, map a shop's own column names to its columns, and make "
+                       "train/val/test splits.", no_args_is_help=True, cls=Group)
 app.add_typer(data_app, name="data")
 # Table width when output goes to a file or a pipe, where rich would otherwise wrap everything at 80 columns.
 PIPED_WIDTH = 200
