@@ -127,6 +127,7 @@ def test_a_shopify_exports_variant_lines_are_folded_into_their_product_and_count
     catalog = load_catalog(path, progress=False, warn=False)
     report = catalog.report
     assert report.variant_lines_folded == [3, 4] and report.variant_lines_kept == [5]
+    assert report.ignored_columns == ["Option1 Value"]          # the Handle is read, to fold the lines
     assert [r.line for r in report.rows_rejected] == [7] and report.rows == 4
     table = catalog.table.set_index("id")
     assert table.loc[12933, "price"] == 499                # the product line's, not its L size's

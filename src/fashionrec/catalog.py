@@ -1177,8 +1177,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     stock_at = min((i for i, h in enumerate(header) if _spelling(h) in STOCK_HEADERS and h not in COLUMNS),
                    key=lambda i: (i not in mapped_at, STOCK_HEADERS.index(_spelling(header[i])), i), default=None)
     report.stock_column = header[stock_at] if stock_at is not None else ""
+    # A Shopify export's Handle (stop 68): the lines of one product's other sizes, colours or photos repeat it,
+    # without an id or with the product's, and were rejected one by one ("no id", "duplicate id") with no word of
+    # them as variants. Read to fold them (below), so not an ignored column.
+    handle_at = next((i for i, h in enumerate(header) if _spelling(h) == "handle" and h not in COLUMNS), None)
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header)
-                              if h not in COLUMNS and i not in (price_at, stock_at)]
+                              if h not in COLUMNS and i not in (price_at, stock_at, handle_at)]
     report.absent_columns = missing
     # Said, not refused: a refusal stopped shops whose "season_code" or "main_category" is no label (a review),
     # and a column named otherwise ("Color") left the labels empty without a word before.
@@ -1250,10 +1254,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                     for j in {j for _, labels in text_after for j in labels}}
     unknown_before = before is not None and "year" not in header and "season" not in header and whole >= 20
 
-    # A Shopify export's Handle (stop 68): the lines of one product's other sizes, colours or photos repeat it,
-    # without an id or with the product's, and were rejected one by one ("no id", "duplicate id") with no word of
-    # them as variants. handle -> (id, values, price as written) of its product's line.
-    handle_at = next((i for i, h in enumerate(header) if _spelling(h) == "handle" and h not in COLUMNS), None)
+    # handle -> (id, values, price as written) of its product's line: the lines after it with its Handle fold in.
     products_by_handle: dict[str, tuple[int, list[str], str]] = {}
     report.variant_column = header[handle_at] if handle_at is not None else ""
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
