@@ -919,7 +919,7 @@ def recommend_text(
     if price and not as_json:
         used = price_range(priced)[1]
         console.print(f"priced {price_range_said(price, rec.currency())} only ({' and '.join(map(repr, used))}"
-                      f"{read_otherwise_said(used, rec.currency())})", highlight=False)
+                      f"{read_otherwise_said(used, rec.currency(), rec.price_scale())})", highlight=False)
     if ordered and not as_json:
         console.print(ordered, highlight=False)
     unpriced = [p for p in priced if p not in applied]

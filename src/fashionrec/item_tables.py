@@ -601,6 +601,15 @@ class ItemTables:
             return (values if np.isfinite(values).any() else None,)
         return self._once("_prices", build)[0]
 
+    def price_scale(self) -> float | None:
+        """The median of every product's price, None where none has one: the scale a query's "1.299" is read on
+        (:func:`~fashionrec.vocabulary.amount`, stop 68), as the catalogue's own "999.000" was."""
+        def build() -> tuple:
+            prices = self.prices()
+            priced = prices[np.isfinite(prices) & (prices > 0)] if prices is not None else np.array([])
+            return (float(np.median(priced)) if len(priced) else None,)
+        return self._once("_price_scale", build)[0]
+
     def _checked_price(self, value) -> tuple[float | None, float | None]:
         """A price filter's ``(low, high)`` as floats (either None); a BadInputError for any other value, and
         where no product has a price (a filter no product can pass would read as "nothing matches")."""

@@ -1179,6 +1179,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._aside_shown_ids: frozenset[int] | None = None
         self._sold_out: np.ndarray | None = None       # ItemTables.sold_out_rows()'s
         self._prices: tuple | None = None       # ItemTables.prices()'s, in a tuple (it may be None)
+        self._price_scale: tuple | None = None  # ItemTables.price_scale()'s, in a tuple (it may be None)
         self._columns: dict[str, np.ndarray] | None = None   # _column()'s
         self._id_order: tuple[np.ndarray, np.ndarray] | None = None     # _rows()'s: sorted ids, their rows
         self._photo_group: np.ndarray | None = None    # _photo_groups()'s

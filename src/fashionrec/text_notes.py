@@ -39,7 +39,7 @@ def price_filter(rec, dropped: list[str], unaged: str) -> dict:
     price filters before the top k, as the others do."""
     if not dropped or rec.prices() is None:
         return {}
-    bounds = price_range([p for p in dropped if p in price_words(unaged)[1]])[0]
+    bounds = price_range([p for p in dropped if p in price_words(unaged)[1]], rec.price_scale())[0]
     return {PRICE_FILTER: bounds} if bounds else {}
 
 
@@ -144,7 +144,7 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int,
         return None
     rest, said = price_words(unaged)
     alone = bool(said) and not rest.strip(" .,!?;:")
-    bounds, used = price_range(said) if alone else (None, [])
+    bounds, used = price_range(said, rec.price_scale()) if alone else (None, [])
     order = text_order(rec, unaged, [p for p in said if p not in used], sort) if alone else None
     if not (bounds or order and order[2]):
         return None
@@ -156,7 +156,7 @@ def price_alone(rec, unaged: str, filters: dict | None, k: int,
         [f"priced {price_said(cost, currency)}" if np.isfinite(cost := price_of(d)) else "no price",
          *([price_range_said(bounds, currency)] if bounds else [])]), item=d) for d in items]
     unread = [p for p in said if p not in used and not (order and p in order[2])]
-    note = [price_read_said(bounds, used, currency)] if bounds else []
+    note = [price_read_said(bounds, used, currency, rec.price_scale())] if bounds else []
     if order:
         note.append(order_said(rec, order, rec.price_median(wanted or None) if not order[1] else None, 0))
     note.extend(unread_said(unread, bool(sort)))
@@ -274,7 +274,7 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
             bounds = (filters or {}).get(PRICE_FILTER)
             used = price_range(priced)[1] if bounds else []
             if used:
-                said.append(price_read_said(bounds, used, rec.currency()))
+                said.append(price_read_said(bounds, used, rec.currency(), rec.price_scale()))
                 missed = None if recs else price_missed_said(rec, searched, filters, bounds)
                 said += [missed] if missed else []
             unread = [p for p in priced if p not in used and p not in ordered[0]]

@@ -44,8 +44,10 @@ from fashionrec.vocabulary import (
     GIFT_FILLERS,
     GIFT_TYPES,
     GIFT_WORDS,
+    GROOMING_KIT_WORDS,
     GROWN_UP_READING,
     KINDS,
+    KIT_WORDS,
     NAME_EVIDENCE,
     NOT_FOR_OCCASION,
     NOT_FOR_SEASON,
@@ -501,8 +503,14 @@ class TextSearch:
         """:class:`QueryReading` of ``query`` (what it asks for, without what it leaves out), its :meth:`parse_query`
         and search words: what :meth:`browse` and :meth:`search_text` both rank by."""
         n = len(self.items)
-        wide = self._wide_phrase_rows(self._attribute_phrases(query), [])
-        type_only = wide & ~self._words().mask(words) if wide.any() and words else np.zeros(n, bool)
+        type_only = np.zeros(n, bool)
+        wide = self._wide_phrase(self._attribute_phrases(query))
+        if wide and words:
+            said, _, types = wide
+            # Named so: every word of the query, or (stop 68) the kind's own words in a row ("Tank T-shirt" for
+            # "tank top"; a one-word kind, "loafers", by its name alone, as the word finds its whole type).
+            named = self._named_kind(said) | (self._words().mask(words) if len(said) > 1 else False)
+            type_only = self._is("articleType", types) & ~named
         lead = np.zeros(n, np.float32)
         found = outfit_set(words)
         if found and "gender" in self.items:
@@ -544,12 +552,17 @@ class TextSearch:
         otherwise. "wear" is a stop word, so "office wear for women" listed Murcia's 8 "Office" handbags first
         (the name's occasion word) and "casual wear" a watch and a belt among its first ten (a shopper's trial,
         stop 65)."""
-        if not CLOTHES_WORDS & set(search_words(query, stem=False)) or "masterCategory" not in self.items \
+        said = set(search_words(query, stem=False))
+        # A sport's kit (vocabulary.SPORT_KITS, read as usage Sports) is its clothes and shoes: "golf kit" listed ten
+        # Nike backpacks by meaning (stop 68; the catalogue has no golf clothes).
+        kit = bool(KIT_WORDS & said) and "Sports" in parsed.get("usage", [])
+        if not (CLOTHES_WORDS & said or kit) or "masterCategory" not in self.items \
                 or any(parsed.get(key) for key in ("articleType", "subCategory", "masterCategory")):
             return np.zeros(len(self.items), bool)
         # Not underwear and nightwear, which other words ask for ("night wear"): with them "casual wear" listed a
         # bra and a brief in its first ten.
-        return self._is("masterCategory", ["Apparel"]) & ~self._is("subCategory", list(UNDER_CLOTHES))
+        worn = self._is("masterCategory", ["Apparel", "Footwear"] if kit else ["Apparel"])
+        return worn & ~self._is("subCategory", list(UNDER_CLOTHES))
 
     def _named_as_type(self, word: str) -> np.ndarray:
         """Per row, whether its name has ``word`` (a query's, singular, that names a type) or another word for
@@ -962,12 +975,31 @@ class TextSearch:
         :data:`~fashionrec.vocabulary.WIDE_PHRASES` ("running shoes": Sports Shoes) and has the query's other
         ``words``; none where no such phrase is said. :meth:`browse` ranks the products named with every word
         first."""
-        wide = [(said, _WIDE_PHRASES[said]) for key, phrase, _ in phrases if key == "articleType"
-                and (said := tuple(search_words(phrase))) in _WIDE_PHRASES]
+        wide = self._wide_phrase(phrases)
         if not wide:
             return np.zeros(len(self.items), bool)
-        said, kind = wide[0]
-        return self._is("articleType", kind) & self._words().mask([w for w in words if w not in said])
+        said, kinds, types = wide
+        # The types widened to, and (stop 68) the products of its other types named with the kind's words: "tank
+        # top" found the 23 Tops named so and its Tops, not ADIDAS's 8 "Tank T-shirt"s (Tshirts).
+        rows = self._is("articleType", list(kinds)) | self._is("articleType", types) & self._named_kind(said)
+        return rows & self._words().mask([w for w in words if w not in said])
+
+    def _wide_phrase(self, phrases: list[tuple[str, str, list[str]]]) -> tuple[tuple[str, ...], tuple, list] | None:
+        """(its search words, the types it widens to, every type it names) of the first phrase of ``phrases``
+        (:meth:`_attribute_phrases`) in :data:`~fashionrec.vocabulary.WIDE_PHRASES`; None where none is."""
+        for key, phrase, values in phrases:
+            said = tuple(search_words(phrase))
+            if key == "articleType" and said in _WIDE_PHRASES:
+                return said, _WIDE_PHRASES[said], list(values)
+        return None
+
+    def _named_kind(self, said: tuple[str, ...]) -> np.ndarray:
+        """Per row, whether its name has the words of a WIDE_PHRASES phrase (its search words ``said``) that name
+        no type of the catalogue, in a row: "tank" of "tank top", "ankle boot" of "ankle boots"; the phrase's own
+        word where each names one ("loafer")."""
+        type_words = self._words().type_words
+        kind = [w for w in said if w not in type_words] or list(said)
+        return self._words().in_names(*kind)
 
     def _negation(self, query: str) -> tuple[str, list[list[str]]]:
         """:meth:`_read_negation` of ``query``, read once: a text search asked it three times (its scores, its
@@ -1374,6 +1406,8 @@ class TextSearch:
                 types = vocab["types"].types(phrase)
                 if phrase.replace("-", " ") in vocab["colours"]:
                     found.append(("baseColour", phrase, [vocab["colours"][phrase.replace("-", " ")]]))
+                elif types and n == 1 and s and self._other_kit(words[s], words[s - 1]):
+                    continue        # "kabaddi kit": no grooming kit (vocabulary.GROOMING_KIT_WORDS)
                 elif types:
                     found.append(("articleType", phrase, types))
                 elif n == 1 and genders_named(key):
@@ -1386,6 +1420,15 @@ class TextSearch:
                     continue
                 used |= span
         return found
+
+    def _other_kit(self, word: str, before: str) -> bool:
+        """Whether ``word`` is "kit" after a word ``before`` that says another kit than a grooming one: a word
+        read as nothing else ("kabaddi", "first aid"), not a wearer, colour, type, occasion or stop word."""
+        if word not in KIT_WORDS or before in GROOMING_KIT_WORDS or before in STOP_WORDS:
+            return False
+        vocab = self._vocabulary()
+        return not (genders_named(norm(before)) or before in vocab["colours"] or vocab["types"].types(before)
+                    or before in vocab["usage"] or before in vocab["season"] or before.isdigit())
 
     def search_text(self, query: str, k: int = 10, filters: dict | None = None,
                     min_similarity: float | None = None) -> list[Rec]:
@@ -1824,7 +1867,7 @@ class TextSearch:
             if key == "articleType" and said in _WIDE_PHRASES and not self._words().mask(list(said)).any():
                 # A kind of a type no name says ("maxi dress", "jogging shoes"): its type is listed, not the kind,
                 # where the page had said "The catalogue has no maxi dresses" (stop 67).
-                notes.append(f"No product is named {phrase!r}: the catalogue's {said_types([_WIDE_PHRASES[said]])} "
+                notes.append(f"No product is named {phrase!r}: the catalogue's {said_types(list(_WIDE_PHRASES[said]))} "
                              "are listed for it, the closest in meaning first.")
         typed = _query_words(positive)
         ages = [w for w in typed if singular(norm(w)) in _CHILD_AGES]

@@ -22,6 +22,7 @@ catalogue lacks are ignored, so the table serves other catalogues.
 from __future__ import annotations
 
 import collections
+import math
 import re
 
 import numpy as np
@@ -77,7 +78,10 @@ SYNONYMS: dict[str, list[str]] = {
     # products named so first, then the type's others by meaning.
     **dict.fromkeys(("canvas shoes",), ["Casual Shoes"]),
     **dict.fromkeys(("tennis shoes", "football shoes", "basketball shoes"), ["Sports Shoes"]),
-    **dict.fromkeys(("tank top", "tube top"), ["Tops"]),
+    # Stop 68: a tank top is also a T-shirt named so (ADIDAS's 8 "Tank T-shirt"s, filed Tshirts): its kind word
+    # ("tank") finds them beside the Tops (text_search's _named_kind), other T-shirts rank after.
+    "tank top": ["Tops", "Tshirts"],
+    "tube top": ["Tops"],
     **dict.fromkeys(("maxi dress", "bodycon dress", "evening dress", "shirt dress"), ["Dresses"]),
     **dict.fromkeys(("maxi skirt", "pencil skirt"), ["Skirts"]),
     "duffle bag": ["Duffel Bag"],           # the catalogue spells it Duffel: 61 names say "Duffle", of 80
@@ -88,6 +92,11 @@ SYNONYMS: dict[str, list[str]] = {
     "baseball cap": ["Caps"],
     "school bag": ["Backpacks"],
     "stud earrings": ["Earrings"],
+    # Stop 68: shoes of a kind the catalogue files under its shoe types (stop 67's gap: "oxford shoes" and "derby
+    # shoes" listed the 19 and 14 named so, "ankle boots" socks 4th and 7th, "moccasins" a fragrance gift set 6th).
+    **dict.fromkeys(("oxford shoes", "derby shoes", "loafer", "loafers"), ["Formal Shoes", "Casual Shoes"]),
+    **dict.fromkeys(("moccasin", "moccasins", "boat shoes"), ["Casual Shoes"]),
+    **dict.fromkeys(("ankle boots", "chelsea boots"), ["Casual Shoes", "Formal Shoes", "Flats", "Heels"]),
     # Stop 67: the page needed "high" in a name (none has it) and found 0 of the catalogue's 1,191 Heels.
     "high heels": ["Heels"],
     "sundress": ["Dresses"],
@@ -170,7 +179,7 @@ SYNONYMS: dict[str, list[str]] = {
 # listed every T-shirt in the catalogue's order, round necks first; "hoodie" every sweatshirt).
 KINDS = frozenset({"polo", "hoodie", "hoody", "cardigan", "chino", "jogger", "gown", "beanie", "parka", "anorak",
                    "windcheater", "tuxedo", "miniskirt", "smartwatch", "sneaker", "blouse", "frock", "brogue", "jhumka",
-                   "turtleneck", "sundress"})
+                   "turtleneck", "sundress", "moccasin", "loafer"})
 # Words that make a kind of thing another thing before a word ("night suit" is nightwear, not a suit): a search
 # for the word alone does not find them, and the word alone does not mean a type named so (Night suits). They are
 # one word in the search text ("nightsuit"), which a search for both words still finds (WordSearch.mask).
@@ -195,12 +204,16 @@ def join_qualified(text: pd.Series) -> pd.Series:
 # everywhere"): the page found 0, 3, 1, 0 and 5 products for "jogging shoes" to "boxer shorts", the type's 1,815,
 # 274 and 47 by type. Stop 67's kinds of a type: the page found 102 "canvas shoes" of 2,561 Casual Shoes, 61
 # "duffle bag"s of 80 Duffel Bags, 23 "tank top"s of 1,586 Tops, no "maxi dress" of 418.
-WIDE_PHRASES = {phrase: SYNONYMS[phrase][0] for phrase in (
+# Values are the types widened to (a tuple). Stop 68: a shoe kind several types hold ("loafers": 10 Casual Shoes
+# and a Formal pair named so) widens to all of its SYNONYMS types, the others to the first alone ("tank top": the
+# Tops, not every T-shirt).
+WIDE_PHRASES = {phrase: tuple(SYNONYMS[phrase][:1]) for phrase in (
     "running shoes", "jogging shoes", "training shoes", "walking shoes", "jogging pants", "boxer shorts",
     "canvas shoes", "tennis shoes", "football shoes", "basketball shoes", "tank top", "tube top", "maxi dress",
     "bodycon dress", "evening dress", "shirt dress", "maxi skirt", "pencil skirt", "duffle bag", "cargo pants",
     "cargo shorts", "bermuda shorts", "skinny jeans", "bomber jacket", "baseball cap", "school bag",
-    "stud earrings", "high heels")}
+    "stud earrings", "high heels", "moccasins", "boat shoes")} | {phrase: tuple(SYNONYMS[phrase]) for phrase in (
+        "oxford shoes", "derby shoes", "loafers", "ankle boots", "chelsea boots")}
 
 # Two types named together for one outfit of one wearer's (a query's search words, singular, in a row or joined):
 # (the wearer, the types it leads with, in order). "kurta pajama" listed women's kurtas by meaning though the
@@ -278,6 +291,12 @@ SPORT_KITS = {f"{sport} kit": "Sports" for sport in (
     "baseball", "boxing", "hiking", "trekking", "squash", "athletics", "soccer", "netball", "skating",
     "pilates", "fitness", "exercise", "cardio", "marathon", "karate", "judo", "taekwondo")}
 USAGE_WORDS.update(SPORT_KITS)
+# "kit" after another word is that thing's kit: the catalogue's one type with the word (Mens Grooming Kit) only
+# alone or after one of these. Stop 68: a sport SPORT_KITS lacks ("kabaddi kit", "archery kit") and "first aid kit"
+# listed its one product, an after-shave lotion; now no type, read by meaning (text_search._attribute_phrases).
+KIT_WORDS = frozenset({"kit", "kits"})
+GROOMING_KIT_WORDS = frozenset({"grooming", "shaving", "shave", "beard", "trimming", "trimmer", "skincare",
+                                "skin", "care"})
 # Words that say what a product is for, not what it is: beside a type they only rank (text_search's
 # TextSearch._word_mask). "watch for gift" listed the 40 watches the catalogue types "Free Gifts" (the only
 # watches with the word), none of its 2,288 others.
@@ -561,9 +580,10 @@ _HUNDREDS = {w: i + 1 for i, w in enumerate(["one", "two", "three", "four", "fiv
                                               "ten"])} | {"fifteen": 15, "twenty": 20, "fifty": 50}
 
 
-def amount(text: str) -> float | None:
+def amount(text: str, median: float | None = None) -> float | None:
     """The number a price in a query says: "2k" 2000, "1,500" 1500, "₹499" 499, "five hundred" 500; None for
-    text that says none."""
+    text that says none. "1.299" is 1,299, or 1.299 where the shop's prices (their ``median``) are nearer that
+    (:data:`_AMBIGUOUS`)."""
     # A sentence's full stop or comma after it ("shirts under 500."): "500." was no amount, so the price word was
     # left out of the search and bound nothing (a code review, stop 64).
     t = re.sub(r"(?i)rs\.?|inr|usd|eur|rupees|dollars|euros?|bucks|[₹$€£]", " ", text).lower()
@@ -574,7 +594,8 @@ def amount(text: str) -> float | None:
         return None if n is None else float(n * (100 if words.group(2) == "hundred" else 1000))
     european = _EUROPEAN.fullmatch(t)
     if european:        # "1.299" or "1.299,00": the dots group thousands (_EUROPEAN)
-        return float(european.group(1).replace(".", "") + "." + (european.group(2) or "0"))
+        value = float(european.group(1).replace(".", "") + "." + (european.group(2) or "0"))
+        return value / 1000 if _AMBIGUOUS.fullmatch(t) and _nearer_as_decimals(value, median) else value
     if _DECIMAL_COMMA.fullmatch(t):      # "49,99": a decimal comma, as a shop's styles.csv price is read
         return float(t.replace(",", "."))
     m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(k?)", t)
@@ -592,34 +613,49 @@ def amount(text: str) -> float | None:
 # paise or cents, so a grouping is the only sensible reading; "1.5k" and "499.50" keep their decimal point.
 # A first group of 0 is none ("under 0.999" read 999 before stop 66, a review): a decimal point, as typed.
 _EUROPEAN = re.compile(r"([1-9]\d{0,2}(?:\.\d{3})+)(?:,(\d{1,2}))?")
-# ... or its decimal comma alone, "49,99" or "9,5": no grouping ends in fewer than three digits (an Indian one,
+# ... of which one dot before three digits and nothing else ("1.299") may also be 1.299 written with three
+# decimals: read as the shop's own prices say (stop 68: it was 1,299 whatever they were), the reading nearer their
+# median on a log scale, as the catalogue's own "999.000" is (catalog._ambiguous_read); 1,299 where none is priced.
+_AMBIGUOUS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
+# A price's decimal comma alone, "49,99" or "9,5": no grouping ends in fewer than three digits (an Indian one,
 # "1,00,000", ends in three too); read as 4,999 and 95 before stop 68 (a review), as catalog.py read a price so.
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 
 
-def amounts_read_otherwise(used: list[str]) -> list[tuple[str, float]]:
+def _nearer_as_decimals(thousands: float, median: float | None) -> bool:
+    """Whether an amount read as ``thousands`` (1299 for "1.299") is nearer the shop's prices' ``median`` read with
+    decimals (1.299), on a log scale; False where there is no median."""
+    if not median or median <= 0 or not math.isfinite(median):
+        return False
+    return abs(math.log(thousands / 1000 / median)) < abs(math.log(thousands / median))
+
+
+def amounts_read_otherwise(used: list[str], median: float | None = None) -> list[tuple[str, float]]:
     """(the amount as typed, the number read) for each European-style amount in the price words ``used``
-    (:data:`_EUROPEAN`): [("1.299", 1299.0)] for ["under ₹1.299"]; the note says what was read."""
+    (:data:`_EUROPEAN`): [("1.299", 1299.0)] for ["under ₹1.299"], [("1.299", 1.299)] in a shop whose prices'
+    ``median`` is 25; the note says what was read."""
     found = []
     for phrase in used:
         for m in re.finditer(r"\d[\d.,]*\d", phrase):
             text = m.group()
             if _EUROPEAN.fullmatch(text) or _DECIMAL_COMMA.fullmatch(text):
-                found.append((text, amount(text)))
+                found.append((text, amount(text, median)))
     return found
 
 
-def price_range(said: list[str]) -> tuple[tuple[float | None, float | None] | None, list[str]]:
+def price_range(said: list[str], median: float | None = None
+                ) -> tuple[tuple[float | None, float | None] | None, list[str]]:
     """(the prices that ``said``, price words as :func:`price_words` gives them, bound: (lowest, highest), either
     None, both included; those of them read so), or (None, []) where none bounds a price or they contradict each
-    other ("under 500 over 2000"). ["under 500"] is ((None, 500.0), ["under 500"]); ["cheap"] is (None, [])."""
+    other ("under 500 over 2000"). ["under 500"] is ((None, 500.0), ["under 500"]); ["cheap"] is (None, []).
+    ``median``: the shop's prices' (:meth:`ItemTables.price_median`), which reads "1.299" (:func:`amount`)."""
     low, high, used = None, None, []
     for phrase in said:
         m = _BOUND.match(" ".join(phrase.split()))
         if not m:
             continue
         if m.group("side"):
-            a = amount(m.group("a"))
+            a = amount(m.group("a"), median)
             if a is None:
                 continue
             if re.match(_AROUND, m.group("side"), re.IGNORECASE):
@@ -630,7 +666,7 @@ def price_range(said: list[str]) -> tuple[tuple[float | None, float | None] | No
             else:
                 low = a if low is None else max(low, a)
         else:
-            a, b = (amount(m.group(g)) for g in (("lo", "hi") if m.group("lo") else ("lo2", "hi2")))
+            a, b = (amount(m.group(g), median) for g in (("lo", "hi") if m.group("lo") else ("lo2", "hi2")))
             if a is None or b is None:
                 continue
             a, b = min(a, b), max(a, b)     # "1000-500" is the same range
@@ -651,22 +687,25 @@ def price_overlap(a: tuple | None, b: tuple | None) -> tuple[float | None, float
     return None if low is not None and high is not None and low > high else (low, high)
 
 
-def price_read_said(bounds: tuple[float | None, float | None], used: list[str], currency: str = "") -> str:
+def price_read_said(bounds: tuple[float | None, float | None], used: list[str], currency: str = "",
+                    median: float | None = None) -> str:
     """The note's sentence for a price filter read from a query: "Only products priced ₹500 or less: 'under 500'
     was read as a price.", and for "around 1000" the band it read ("... read as a price, a fifth either side of
     it."); the API's, the CLI's and the catalogue page's. In the shop's ``currency`` (:meth:`ItemTables.currency`),
     as the cards and "they cost ₹299 to ₹1,099" say prices (stop 67: the typed amounts were said without it)."""
     around = [p for p in used if re.match(rf"(?:(?:for|at)\s+)?{_AROUND}\b", p.strip(), re.IGNORECASE)]
     band = (f", {int(AROUND_SHARE * 100)}% either side of {'it' if len(around) == 1 else 'them'}" if around else "")
+    read = read_otherwise_said(used, currency, median)
     return (f"Only products priced {price_range_said(bounds, currency)}: {' and '.join(map(repr, used))} "
-            f"{'was' if len(used) == 1 else 'were'} read as a price{band}{read_otherwise_said(used, currency)}.")
+            f"{'was' if len(used) == 1 else 'were'} read as a price{band}{read}.")
 
 
-def read_otherwise_said(used: list[str], currency: str = "") -> str:
+def read_otherwise_said(used: list[str], currency: str = "", median: float | None = None) -> str:
     """", '1.299' as ₹1,299" for each European-style amount in the price words ``used``
     (:func:`amounts_read_otherwise`), in the shop's ``currency``; "" for none: it was read as 1.299, a filter that
     left nothing, without a word (stop 65)."""
-    return "".join(f", {typed!r} as {price_said(value, currency)}" for typed, value in amounts_read_otherwise(used))
+    return "".join(f", {typed!r} as {price_said(value, currency)}"
+                   for typed, value in amounts_read_otherwise(used, median))
 
 
 # Price words that order rather than bound (stop 65). A superlative sorts: "cheapest", "lowest price", "least

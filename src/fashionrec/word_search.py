@@ -172,6 +172,11 @@ class WordSearch:
         types = items["articleType"].dropna().unique() if "articleType" in items else []
         self._type_words = {w for t in types for w in search_words(str(t))}    # "sandal", "shoe", "sunglass"
 
+    @property
+    def type_words(self) -> set[str]:
+        """The search words of the catalogue's type labels ("shoe", "top", "sunglass")."""
+        return self._type_words
+
     def mask(self, words: list[str]) -> np.ndarray:
         """(n,) bool, read-only: the rows where every word (of :func:`search_words`) is a word of the
         searchable text or its plural, in any order.

@@ -136,14 +136,14 @@ def items_priced(rec, q: str | None, filters: dict, min_price: float | None,
     if not q or rec.prices() is None:
         return q, {**filters, **({PRICE_FILTER: bounds} if bounds else {})}, bounds, (None, [])
     rest, words = price_words(q)
-    read, used = price_range(words) if words else (None, [])
+    read, used = price_range(words, rec.price_scale()) if words else (None, [])
     said = None
     if read:
         bounds = price_overlap(read, bounds)
         if bounds is None:
             raise BadInputError(f"q's {' and '.join(map(repr, used))} and min_price/max_price leave no price "
                                 "between them: send one or the other")
-        said = price_read_said(read, used, rec.currency())
+        said = price_read_said(read, used, rec.currency(), rec.price_scale())
         q = rest if rest.strip(" .,!?;:") else None     # a price alone: every product so priced
     return q, {**filters, **({PRICE_FILTER: bounds} if bounds else {})}, bounds, (said, used)
 
