@@ -960,3 +960,71 @@ def test_a_sort_asked_by_a_word_stays_in_the_pages_sort_and_links(priced_client,
         assert f"sort={sort}" in nxt.replace("%2D", "-"), nxt
         shown = _prices_shown(page) + _prices_shown(priced_client.get(nxt).text)
         assert len(shown) > 4 and shown == sorted(shown, reverse=sort == "-price"), (words, shown)
+
+
+def test_a_querys_dotted_amount_is_read_as_the_shops_prices_say():
+    """Stop 68: "under 1.299" was 1,299 whatever the shop's prices; in a shop priced in dollars and cents (median 25)
+    it is 1.299, nearer its prices, as the catalogue's own "999.000" is read (catalog._ambiguous_read), and said."""
+    from fashionrec.vocabulary import price_range, price_read_said
+
+    assert price_range(["under 1.299"], 25.0) == ((None, 1.299), ["under 1.299"])
+    assert price_range(["under 1.299"], 699.0)[0] == price_range(["under 1.299"])[0] == (None, 1299.0)
+    # A comma's decimals or two dots group thousands, whatever the prices: the one-dot reading alone is open.
+    assert price_range(["under 1.299,00"], 25.0)[0] == (None, 1299.0)
+    assert price_range(["between 1.299 and 2.499"], 25.0)[0] == (1.299, 2.499)
+    said = price_read_said((None, 1.299), ["under 1.299"], "$", 25.0)
+    assert said.endswith("'under 1.299' was read as a price, '1.299' as $1.30."), said
+
+
+def test_the_shops_price_scale_is_its_prices_median(priced_index):
+    from fashionrec.recommend import Recommender
+
+    r = Recommender.load(priced_index)
+    assert r.price_scale() == float(np.median(r.prices()[np.isfinite(r.prices())]))
+
+
+def _ids_shown(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'data-id="(\d+)"', page)]
+
+
+def test_cheap_keeps_its_order_on_the_next_page(priced_client, monkeypatch):
+    # Stop 68 (left by h67box): "cheap tshirts" lists the cheaper half first, which no sort says, and page 2 linked
+    # "/?q=tshirts&page=2", the search's own order. Pages of 4; the whole list at once, as one page, is the order.
+    import fashionrec.api.routes.pages as pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 100)
+    whole = _ids_shown(priced_client.get("/", params={"q": "cheap tshirts"}).text)
+    monkeypatch.setattr(pages, "PAGE_SIZE", 4)
+    page = priced_client.get("/", params={"q": "cheap tshirts"}).text
+    nxt = html.unescape(re.search(r'<a href="([^"]+)" rel="next"', page).group(1))
+    assert len(whole) > 8 and _ids_shown(page) + _ids_shown(priced_client.get(nxt).text) == whole[:8], nxt
+
+
+def test_a_price_the_words_filled_in_is_left_out_of_a_new_search_typed_under_it(priced_client):
+    # Stop 68 (left by h67box): "jeans" typed under Max price 699 from "tshirts under 699" listed jeans of 699 or
+    # less; "jeans" under "Price: low to high" from "cheapest tshirts" cheapest first. The form says which price
+    # words filled the boxes (``worded``); the same words searched again, or a box the shopper changed, keep them.
+    rec = priced_client.app.state.service.rec
+
+    def form(page: str) -> dict[str, str]:
+        return {name: html.unescape(value) for name, value in re.findall(
+            r'<input type="(?:hidden|text)"[^>]* name="(\w+)" value="([^"]*)"', page)}
+
+    def count(page: str) -> int:
+        return int(re.search(r'id="count">([\d,]+) item', page).group(1).replace(",", ""))
+
+    sent = form(priced_client.get("/", params={"q": "tshirts under 699"}).text)
+    assert sent["max_price"] == "699" and sent["worded"] == "under 699" and sent["searched"] == "tshirts", sent
+    every = rec.browse(None, "jeans", limit=0)[0]
+    assert every > rec.browse({"price": (None, 699)}, "jeans", limit=0)[0]
+    new = priced_client.get("/", params={**sent, "q": "jeans"}).text
+    assert count(new) == every and form(new)["max_price"] == "", form(new)
+    again = priced_client.get("/", params=sent | {"q": "tshirts"}).text
+    assert count(again) == rec.browse({"price": (None, 699)}, "tshirts", limit=0)[0]
+    assert form(again)["worded"] == "under 699"       # still the words', for the next search typed under it
+    mine = priced_client.get("/", params={**sent, "q": "jeans", "max_price": "899"}).text
+    assert count(mine) == rec.browse({"price": (None, 899)}, "jeans", limit=0)[0] < every
+    sent = form(priced_client.get("/", params={"q": "cheapest tshirts"}).text)
+    assert sent["worded"] == "cheapest", sent
+    new = priced_client.get("/", params={**sent, "q": "jeans", "sort": "price"}).text
+    assert '<option value="" selected' in new, re.findall(r'<option value="[^"]*" selected', new)

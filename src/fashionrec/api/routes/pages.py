@@ -129,6 +129,9 @@ def catalogue_page(
     sort: Annotated[str, Query(max_length=20, description="'price' cheapest first, '-price' dearest first")] = "",
     min_price: Annotated[str, Query(max_length=20, description="Only products priced this or more")] = "",
     max_price: Annotated[str, Query(max_length=20, description="Only products priced this or less")] = "",
+    boxed_by: Annotated[str, Query(alias="worded", max_length=MAX_QUERY, description="The price words of the search "
+                                   "in ``searched`` that set the sort and price boxes (the page's form sends them)")
+                        ] = "",
 ):
     # Filters come straight from the query string; a value the catalogue lacks is dropped with a notice
     # rather than an error page, since it usually comes from an old bookmark.
@@ -213,6 +216,19 @@ def catalogue_page(
     with service.reading():
         has_prices = service.rec.prices() is not None
         currency = service.rec.currency()
+    carried = ""        # boxed_by, where the boxes still hold what those words gave and the words are the same
+    if boxed_by.strip():
+        with service.reading():
+            scale = service.rec.price_scale()
+        unboxed = _unworded(boxed_by, sort, min_price, max_price, scale)
+        if unboxed == (sort, min_price, max_price):
+            pass        # the shopper changed them: theirs now
+        elif searched is not None and query != searched.strip():
+            # A new search typed under the boxes the last one's words filled ("tshirts under 699": Max price 699):
+            # theirs, not the shopper's, so not this search's ("jeans" listed jeans of 699 or less; stop 68).
+            sort, min_price, max_price = unboxed
+        else:
+            carried = boxed_by
     sort_by, bounded, said = _price_choices(has_prices, sort, min_price, max_price, currency)
     # The order listed: the sort chosen, or the one a word asks ("cheapest"; the links carry it as the sort, since
     # they search the words without it); a sort, or the cheaper or dearer half first ("cheap"); the words that
@@ -220,10 +236,12 @@ def catalogue_page(
     order_by, strict, worded = sort_by, True, None
     notices.extend(said)
     if priced:
-        bounds, used = price_range(priced) if has_prices else (None, [])
+        with service.reading():
+            scale = service.rec.price_scale()
+        bounds, used = price_range(priced, scale) if has_prices else (None, [])
         if bounds:
             price = {"price": bounds}
-            notices.append(price_read_said(bounds, used, service.rec.currency()))
+            notices.append(price_read_said(bounds, used, service.rec.currency(), scale))
         unread = [p for p in priced if p not in used]
         # "cheapest", "premium": the order of the products (stop 65), as the API's; the sort chosen goes first.
         order = price_order(unread) if has_prices and not sort_by else None
@@ -446,8 +464,14 @@ def catalogue_page(
     # half first, which no sort says (docs/known-gaps.md).
     in_order = sort_by or (order_by if worded and strict else None)
     # "searched" with filters only, which it is read for: "/?q=shirt&searched=shirt&page=2" said it twice.
-    current = {**chosen, **({"q": query} if query else {}), **({"searched": query} if query and chosen else {}),
+    # "cheap", the cheaper half first, which no sort says, in the links' words (stop 68: page 2 of "cheap tshirts"
+    # was in the search's own order).
+    linked = " ".join([*worded[2], query]) if worded and not strict and query else query
+    current = {**chosen, **({"q": linked} if query else {}), **({"searched": query} if query and chosen else {}),
                **_price_params(in_order, in_force)}
+    # The price words that filled the boxes, for the form: a new search typed under them leaves them out.
+    from_words = " ".join([*(used if in_force and not bounded else []),
+                           *(worded[2] if worded and strict and not sort_by else [])]) or carried
     # A description ("red cotton t-shirt for men") whose every word only a few names contain: offer the
     # closest matches to the whole of it too, rather than leave the shopper with two T-shirts.
     # Also two words one of which names a type ("warm jacket": one name has "warm", 233 products are jackets)
@@ -580,7 +604,7 @@ def catalogue_page(
                     if service.filter_values.get(k) or chosen.get(k)},
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
         # The sort and the price boxes, shown only where the catalogue has prices (stop 64).
-        "has_prices": has_prices, "sort": in_order or "",
+        "has_prices": has_prices, "sort": in_order or "", "worded": from_words,
         "min_price": _price_params(None, in_force).get("min_price", ""),
         "max_price": _price_params(None, in_force).get("max_price", ""),
         "few_url": few_url, "closest": query if closest else "", "suggestion": suggestion,
@@ -629,6 +653,18 @@ def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str,
                        "they were swapped.")
         bounds.reverse()
     return sort or None, (tuple(bounds) if bounds != [None, None] else None), notices
+
+
+def _unworded(worded: str, sort: str, min_price: str, max_price: str, scale: float | None) -> tuple[str, str, str]:
+    """(``sort``, ``min_price``, ``max_price``) without those the price words ``worded`` of the last search gave
+    (the form's: "under 699" filled Max price 699, "cheapest" the sort): a box the shopper changed is kept."""
+    priced = price_words(worded)[1]
+    bounds, used = price_range(priced, scale)
+    low, high = _price_params(None, bounds).get("min_price", ""), _price_params(None, bounds).get("max_price", "")
+    order = price_order([p for p in priced if p not in used])
+    same = (low or high) and min_price.strip() == low and max_price.strip() == high
+    return ("" if order and order[1] and sort.strip() == order[0] else sort,
+            "" if same else min_price, "" if same else max_price)
 
 
 def _price_params(sort: str | None, bounded: tuple | None) -> dict:
