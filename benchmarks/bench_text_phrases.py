@@ -1,0 +1,330 @@
+"""Everyday shopper phrases on a served catalogue, GET only (a script, not a test): for each phrase the API's first
+ten (``/api/search/text?k=10``) and the catalogue page's first ten cards (``/?q=``), and how many are of a type the
+phrase means; and control queries whose first ten a change should not move.
+
+    python benchmarks/bench_text_phrases.py run URL OUT.json        # e.g. http://127.0.0.1:8010
+    python benchmarks/bench_text_phrases.py compare ITEMS.csv BEFORE.json [AFTER.json]
+
+The phrases are stop 67's 119 (helper h67text) and stop 68's 14 more (the gaps it worked on: "tank tops", shoe kinds,
+sports' kits); a phrase's types are what a shopper means by it, written before any run. ``compare`` counts each
+run's right types over every phrase (of 10 x the phrases) and lists the controls whose first ten changed
+(docs/recommender.md, "Stop 68, text search").
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import time
+import urllib.parse
+import urllib.request
+
+SHOES = {"Casual Shoes", "Sports Shoes", "Formal Shoes", "Heels", "Flats", "Sandals", "Flip Flops", "Sports Sandals"}
+SPORTSWEAR = {
+    "Basketballs",
+    "Bra",
+    "Capris",
+    "Caps",
+    "Footballs",
+    "Gloves",
+    "Headband",
+    "Innerwear Vests",
+    "Jackets",
+    "Jumpsuit",
+    "Leggings",
+    "Lounge Pants",
+    "Lounge Shorts",
+    "Rain Jacket",
+    "Shorts",
+    "Skirts",
+    "Socks",
+    "Sports Sandals",
+    "Sports Shoes",
+    "Sweatshirts",
+    "Swimwear",
+    "Tights",
+    "Tops",
+    "Track Pants",
+    "Tracksuits",
+    "Tshirts",
+    "Water Bottle",
+    "Wristbands",
+}
+# Phrase -> the catalogue's types a shopper means by it.
+SURVEY = {
+    "canvas shoes": {"Casual Shoes"},
+    "tennis shoes": {"Casual Shoes", "Sports Shoes"},
+    "loafers": {"Casual Shoes", "Formal Shoes"},
+    "moccasins": {"Casual Shoes"},
+    "boat shoes": {"Casual Shoes"},
+    "slip on shoes": {"Casual Shoes"},
+    "high heels": {"Heels"},
+    "stilettos": {"Heels"},
+    "wedges": {"Heels"},
+    "block heels": {"Heels"},
+    "ballet flats": {"Flats"},
+    "ballerinas": {"Flats"},
+    "oxford shoes": {"Formal Shoes"},
+    "brogues": {"Casual Shoes", "Formal Shoes"},
+    "derby shoes": {"Formal Shoes"},
+    "football shoes": {"Sports Shoes"},
+    "basketball shoes": {"Sports Shoes"},
+    "hiking shoes": {"Casual Shoes", "Sports Shoes"},
+    "trekking shoes": {"Casual Shoes", "Sports Shoes"},
+    "floaters": {"Sandals", "Sports Sandals"},
+    "gladiator sandals": {"Flats", "Sandals"},
+    "boots": SHOES,
+    "ankle boots": SHOES,
+    "sneakers": {"Casual Shoes", "Sports Shoes"},
+    "flip flops": {"Flip Flops"},
+    "bathroom slippers": {"Flip Flops", "Sandals"},
+    "kolhapuri chappals": {"Flats", "Sandals"},
+    "tank top": {"Camisoles", "Innerwear Vests", "Tops", "Tshirts"},
+    "crop top": {"Tops"},
+    "tube top": {"Tops"},
+    "halter top": {"Tops"},
+    "peplum top": {"Tops"},
+    "polo tshirt": {"Tshirts"},
+    "v neck tshirt": {"Tshirts"},
+    "round neck tshirt": {"Tshirts"},
+    "graphic tee": {"Tshirts"},
+    "henley tshirt": {"Tshirts"},
+    "formal shirt": {"Shirts"},
+    "check shirt": {"Shirts"},
+    "denim shirt": {"Shirts"},
+    "linen shirt": {"Shirts"},
+    "hoodie": {"Sweatshirts"},
+    "cardigan": {"Sweaters"},
+    "turtleneck": {"Sweaters", "Tops", "Tshirts"},
+    "bomber jacket": {"Jackets"},
+    "leather jacket": {"Jackets"},
+    "denim jacket": {"Jackets"},
+    "blazer": {"Blazers"},
+    "waistcoat": {"Waistcoat"},
+    "kurti": {"Kurtis"},
+    "anarkali kurta": {"Kurta Sets", "Kurtas"},
+    "tunic": {"Tunics"},
+    "shrug": {"Shrug"},
+    "skinny jeans": {"Jeans", "Jeggings"},
+    "slim fit jeans": {"Jeans"},
+    "cargo pants": {"Trousers"},
+    "chinos": {"Trousers"},
+    "cargo shorts": {"Shorts"},
+    "bermuda shorts": {"Shorts"},
+    "bermudas": {"Shorts"},
+    "yoga pants": {"Leggings", "Tights", "Track Pants"},
+    "leggings": {"Leggings"},
+    "palazzo pants": {"Patiala", "Salwar", "Trousers"},
+    "mini skirt": {"Skirts"},
+    "maxi skirt": {"Skirts"},
+    "pencil skirt": {"Skirts"},
+    "capris": {"Capris"},
+    "three fourths": {"Capris", "Shorts"},
+    "formal trousers": {"Trousers"},
+    "maxi dress": {"Dresses"},
+    "evening dress": {"Dresses"},
+    "bodycon dress": {"Dresses"},
+    "shift dress": {"Dresses"},
+    "skater dress": {"Dresses"},
+    "sundress": {"Dresses"},
+    "shirt dress": {"Dresses"},
+    "midi dress": {"Dresses"},
+    "party dress": {"Dresses"},
+    "summer dress": {"Dresses"},
+    "one piece dress": {"Dresses"},
+    "gown": {"Dresses"},
+    "silk saree": {"Sarees"},
+    "lehenga choli": {"Lehenga Choli"},
+    "duffle bag": {"Duffel Bag"},
+    "duffel bag": {"Duffel Bag"},
+    "gym bag": {"Backpacks", "Duffel Bag"},
+    "travel bag": {"Backpacks", "Duffel Bag", "Rucksacks", "Trolley Bag"},
+    "sling bag": {"Handbags", "Messenger Bag"},
+    "tote bag": {"Handbags"},
+    "shoulder bag": {"Handbags"},
+    "laptop bag": {"Backpacks", "Laptop Bag"},
+    "messenger bag": {"Messenger Bag"},
+    "school bag": {"Backpacks"},
+    "clutch": {"Clutches"},
+    "analog watch": {"Watches"},
+    "digital watch": {"Watches"},
+    "chronograph watch": {"Watches"},
+    "aviator sunglasses": {"Sunglasses"},
+    "wayfarer sunglasses": {"Sunglasses"},
+    "leather belt": {"Belts"},
+    "bow tie": {"Ties"},
+    "baseball cap": {"Caps"},
+    "ankle socks": {"Socks"},
+    "stud earrings": {"Earrings"},
+    "hoop earrings": {"Earrings"},
+    "jhumka": {"Earrings"},
+    "chain for men": {"Necklace and Chains"},
+    "sports bra": {"Bra"},
+    "push up bra": {"Bra"},
+    "boxer shorts": {"Boxers"},
+    "night suit": {"Night suits"},
+    "nighty": {"Nightdress"},
+    "pyjamas": {"Lounge Pants", "Night suits"},
+    "lip balm": {"Lip Care"},
+    "kajal": {"Kajal and Eyeliner"},
+    "body mist": {"Perfume and Body Mist"},
+    "face wash": {"Face Wash and Cleanser"},
+    "running shoes": {"Sports Shoes"},
+    "jogging shoes": {"Sports Shoes"},
+    "tank tops": {"Camisoles", "Innerwear Vests", "Tops", "Tshirts"},
+    "tank top for men": {"Innerwear Vests", "Tops", "Tshirts"},
+    "oxfords": {"Casual Shoes", "Formal Shoes"},
+    "derbies": {"Casual Shoes", "Formal Shoes"},
+    "chelsea boots": SHOES,
+    "loafer shoes": {"Casual Shoes", "Formal Shoes"},
+    "hockey kit": SPORTSWEAR,
+    "golf kit": SPORTSWEAR,
+    "rugby kit": SPORTSWEAR,
+    "archery kit": SPORTSWEAR,
+    "skating kit": SPORTSWEAR,
+    "cricket kit": SPORTSWEAR,
+    "kabaddi kit": SPORTSWEAR,
+    "surfing kit": SPORTSWEAR,
+}
+# Queries whose first ten (API and page) a change should leave as they were.
+CONTROLS = [
+    "blue jeans",
+    "red dress",
+    "formal shoes",
+    "sports shoes",
+    "casual shoes",
+    "track pants",
+    "black tshirt for men",
+    "white shirt",
+    "watch for men",
+    "handbag",
+    "kurta for women",
+    "saree",
+    "nike",
+    "levis jeans",
+    "perfume",
+    "heels",
+    "sunglasses",
+    "wallet for men",
+    "backpack",
+    "red and black",
+    "casual wear",
+    "kurta pajama",
+    "running shoes",
+    "gift for mom",
+    "winter wear",
+    "shirts and jeans for men",
+    "sherwani",
+    "polo shirt",
+    "lipstick",
+    "puma sports shoes",
+    "grooming kit",
+    "mens grooming kit",
+    "running kit for a woman",
+    "football kit",
+    "tshirts",
+    "casual shoes for men",
+    "formal shoes for men",
+    "tank",
+    "ankle socks",
+    "boots",
+]
+# Searched too, not counted: wearers, gifts, outfit sets.
+WEAR = [
+    "party wear dress",
+    "casual clothes",
+    "party wear",
+    "casual wear dress",
+    "office wear shirt",
+    "gift for my daughter",
+    "gift for my son",
+    "gift for husband",
+    "gift for wife",
+    "gift for kids",
+    "tshirt for my son",
+    "dress for daughter",
+    "shirt for husband",
+    "something for my boyfriend",
+    "kurta pajama for women",
+    "salwar suit",
+    "salwar kameez",
+    "track suit",
+    "lehenga choli",
+    "night suit",
+    "party dress for women under 1500 in red or black",
+]
+
+
+def _get(base: str, path: str, **params) -> str:
+    with urllib.request.urlopen(base + path + "?" + urllib.parse.urlencode(params), timeout=120) as answer:
+        return answer.read().decode()
+
+
+def run(base: str, out: str) -> None:
+    found = {}
+    for q in dict.fromkeys([*SURVEY, *CONTROLS, *WEAR]):
+        start = time.perf_counter()
+        answer = json.loads(_get(base, "/api/search/text", q=q, k=10))
+        took = time.perf_counter() - start
+        page = _get(base, "/", q=q)
+        found[q] = {
+            "api": [
+                [r["id"], r["item"]["articleType"], r["item"]["productDisplayName"]] for r in answer.get("results", [])
+            ],
+            "note": answer.get("note"),
+            "api_s": took,
+            "html_ids": [int(i) for i in re.findall(r'data-id="(\d+)"', page)][:24],
+        }
+        print(f"{q!r}: {took:.2f} s", flush=True)
+    with open(out, "w") as f:
+        json.dump(found, f, indent=1)
+
+
+def compare(items: str, runs: list[str]) -> None:
+    with open(items, newline="") as f:
+        kind = {int(row["id"]): row["articleType"] for row in csv.DictReader(f)}
+    found = []
+    for path in runs:
+        with open(path) as f:
+            found.append(json.load(f))
+    totals = [[0, 0] for _ in found]
+    for q, types in SURVEY.items():
+        row = []
+        for j, run_ in enumerate(found):
+            api = sum(kind.get(r[0]) in types for r in run_[q]["api"][:10])
+            page = sum(kind.get(i) in types for i in run_[q]["html_ids"][:10])
+            totals[j][0] += api
+            totals[j][1] += page
+            row.append(f"api {api:2d} page {page:2d}")
+        print(f"{q:28s} " + "  |  ".join(row))
+    for j, (api, page) in enumerate(totals):
+        print(f"run {j}: API {api}/{10 * len(SURVEY)}, page {page}/{10 * len(SURVEY)} right type in the first ten")
+    if len(found) == 2:
+        for q in CONTROLS:
+            api, page = ([r[0] for r in run_[q]["api"]] for run_ in found), (run_[q]["html_ids"][:10] for run_ in found)
+            print(
+                f"control {q!r}: api {'same' if len(set(map(tuple, api))) == 1 else 'CHANGED'}, "
+                f"page {'same' if len(set(map(tuple, page))) == 1 else 'CHANGED'}"
+            )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="how", required=True)
+    r = sub.add_parser("run")
+    r.add_argument("url")
+    r.add_argument("out")
+    c = sub.add_parser("compare")
+    c.add_argument("items")
+    c.add_argument("runs", nargs="+")
+    args = ap.parse_args()
+    if args.how == "run":
+        run(args.url.rstrip("/"), args.out)
+    else:
+        compare(args.items, args.runs)
+
+
+if __name__ == "__main__":
+    main()
