@@ -6700,6 +6700,10 @@ def test_a_shoe_kind_lists_its_types_the_named_first_then_by_meaning(tmp_path):
         assert {p["id"] for p in page} >= shoes and [p["id"] for p in page][:2] == [named, near], (q, total)
         found = [x.id for x in r.search_text(q, k=3)]
         assert found[:2] == [named, near], (q, found)
+    # The kind's word before "shoes" is the kind: "loafer shoes" listed sports shoes among the first ten (all shoes).
+    near = closest(casual[-1], "loafer shoes")
+    assert [x.id for x in r.search_text("loafer shoes", k=2)] == [loafer, near]
+    assert r.parse_query("loafer shoes")["articleType"] == r.parse_query("loafers")["articleType"]
 
 
 def test_a_kit_of_another_thing_is_no_grooming_kit_and_a_sports_kit_is_clothes(tmp_path):

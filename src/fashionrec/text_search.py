@@ -508,8 +508,9 @@ class TextSearch:
         if wide and words:
             said, _, types = wide
             # Named so: every word of the query, or (stop 68) the kind's own words in a row ("Tank T-shirt" for
-            # "tank top"; a one-word kind, "loafers", by its name alone, as the word finds its whole type).
-            named = self._named_kind(said) | (self._words().mask(words) if len(said) > 1 else False)
+            # "tank top"); a kind of KINDS ("loafers", "loafer shoes") by its name alone, as its word finds its whole
+            # type in the word search.
+            named = self._named_kind(said) | (self._words().mask(words) if not KINDS & set(said) else False)
             type_only = self._is("articleType", types) & ~named
         lead = np.zeros(n, np.float32)
         found = outfit_set(words)

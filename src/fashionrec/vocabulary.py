@@ -94,9 +94,17 @@ SYNONYMS: dict[str, list[str]] = {
     "stud earrings": ["Earrings"],
     # Stop 68: shoes of a kind the catalogue files under its shoe types (stop 67's gap: "oxford shoes" and "derby
     # shoes" listed the 19 and 14 named so, "ankle boots" socks 4th and 7th, "moccasins" a fragrance gift set 6th).
-    **dict.fromkeys(("oxford shoes", "derby shoes", "loafer", "loafers"), ["Formal Shoes", "Casual Shoes"]),
-    **dict.fromkeys(("moccasin", "moccasins", "boat shoes"), ["Casual Shoes"]),
+    # A kind's word before "shoes" is the kind (KINDS' phrases): "loafer shoes" read "shoes" as five shoe types
+    # besides and listed sports shoes 8th to 10th, after the loafers named with both words.
+    **dict.fromkeys(("oxford shoes", "derby shoes", "derbies", "loafer", "loafers", "loafer shoes"),
+                    ["Formal Shoes", "Casual Shoes"]),
+    **dict.fromkeys(("moccasin", "moccasins", "moccasin shoes", "boat shoes"), ["Casual Shoes"]),
     **dict.fromkeys(("ankle boots", "chelsea boots"), ["Casual Shoes", "Formal Shoes", "Flats", "Heels"]),
+    # Stop 68: "three fourths" found nothing (names say "3/4": 14 Capris, 18 Shorts), "derbies" Rucksacks by
+    # meaning; "chain" read as Key chain ("chain for men": a key chain, then Mr. Men T-shirts), where 55 of the 60
+    # names with the word are Pendants (a pendant on its chain).
+    **dict.fromkeys(("three fourths", "three fourth"), ["Capris"]),
+    "chain": ["Pendant", "Necklace and Chains"],
     # Stop 67: the page needed "high" in a name (none has it) and found 0 of the catalogue's 1,191 Heels.
     "high heels": ["Heels"],
     "sundress": ["Dresses"],
@@ -179,7 +187,7 @@ SYNONYMS: dict[str, list[str]] = {
 # listed every T-shirt in the catalogue's order, round necks first; "hoodie" every sweatshirt).
 KINDS = frozenset({"polo", "hoodie", "hoody", "cardigan", "chino", "jogger", "gown", "beanie", "parka", "anorak",
                    "windcheater", "tuxedo", "miniskirt", "smartwatch", "sneaker", "blouse", "frock", "brogue", "jhumka",
-                   "turtleneck", "sundress", "moccasin", "loafer"})
+                   "turtleneck", "sundress", "moccasin", "loafer", "derby"})
 # Words that make a kind of thing another thing before a word ("night suit" is nightwear, not a suit): a search
 # for the word alone does not find them, and the word alone does not mean a type named so (Night suits). They are
 # one word in the search text ("nightsuit"), which a search for both words still finds (WordSearch.mask).
@@ -212,8 +220,9 @@ WIDE_PHRASES = {phrase: tuple(SYNONYMS[phrase][:1]) for phrase in (
     "canvas shoes", "tennis shoes", "football shoes", "basketball shoes", "tank top", "tube top", "maxi dress",
     "bodycon dress", "evening dress", "shirt dress", "maxi skirt", "pencil skirt", "duffle bag", "cargo pants",
     "cargo shorts", "bermuda shorts", "skinny jeans", "bomber jacket", "baseball cap", "school bag",
-    "stud earrings", "high heels", "moccasins", "boat shoes")} | {phrase: tuple(SYNONYMS[phrase]) for phrase in (
-        "oxford shoes", "derby shoes", "loafers", "ankle boots", "chelsea boots")}
+    "stud earrings", "high heels", "moccasins", "moccasin shoes", "boat shoes", "three fourths", "three fourth")} | {
+        phrase: tuple(SYNONYMS[phrase]) for phrase in (
+            "oxford shoes", "derby shoes", "derbies", "loafers", "loafer shoes", "ankle boots", "chelsea boots")}
 
 # Two types named together for one outfit of one wearer's (a query's search words, singular, in a row or joined):
 # (the wearer, the types it leads with, in order). "kurta pajama" listed women's kurtas by meaning though the
