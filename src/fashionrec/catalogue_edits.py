@@ -330,6 +330,28 @@ def _checked_level(value) -> float:
         raise BadInputError(f"a stock level is a whole number (0 is sold out) or yes/no, got {value!r}") from None
 
 
+def _checked_levels(as_id: Callable, levels) -> dict[int, float]:
+    """{id: level} of ``levels`` ({id: a level as given, None for none}), every one read before any is set: a
+    BadInputError naming each id or level that is none (the first alone was said, and not whose it was: a shop's
+    stock system sending a batch could not tell which row to fix)."""
+    given: dict[int, float] = {}
+    bad: list[str] = []
+    for key, value in dict(levels).items():
+        try:
+            item_id = as_id(key)
+        except BadInputError:
+            bad.append(f"{key!r} is no product id")
+            continue
+        try:
+            given[item_id] = math.nan if value is None else stock_level(value)
+        except ValueError:
+            bad.append(f"product {item_id}: {value!r}")
+    if bad:
+        raise BadInputError(f"a stock level is a whole number (0 is sold out) or yes/no (none takes it away); "
+                            f"{'; '.join(bad[:10])}{' ...' if len(bad) > 10 else ''}; nothing was changed")
+    return given
+
+
 def _folder_reason(error: Exception, item_id: int, in_index: bool, catalogue: bool, other: str) -> str:
     """Why a folder's row did not go in, as a row can act on it: it keeps its id, so the single add's "omit id
     to get a new one" is no advice (a row without one is rejected). ``other``: what differs from the product the
@@ -1176,19 +1198,19 @@ class CatalogueEdits:
                   exclusive: Callable[[], AbstractContextManager] = contextlib.nullcontext) -> dict[int, float]:
         """Set the stock level of products ({id: level}, a level a whole number, 0 for sold out, or yes/no; None
         for no level, which is available) without a rebuild or any embedding: the items' stock column changes,
-        the vectors do not (stop 67). Every id is checked before any changes. Persists the folder (in full: a
-        delta generation holds added rows only), which a server of it then loads as it does an ``index add``'s.
+        the vectors do not (stop 67). Every id and level is checked before any changes. Persists the folder (the
+        changed levels alone, as a generation: index_delta, stop 68), which a server of it then loads as it does an
+        ``index add``'s.
         Returns {id: the level now, NaN for none}."""
         with self._changing_folder(save):
             if save:
                 self._check_not_replaced()
-            given = {self._as_id(k): (math.nan if v is None else _checked_level(v)) for k, v in dict(levels).items()}
-            ids = self._checked_ids(list(given))
+            given = _checked_levels(self._as_id, levels)
+            ids = self._checked_ids(list(given), "changed")
             items = self.items.copy()
             column = levels_of(items[STOCK]) if STOCK in items else np.full(len(items), np.nan)
             column[[self._row[i] for i in ids]] = [given[i] for i in ids]
             items[STOCK] = column
-            self._values_edited = True      # rows of the base files changed: the next save writes them in full
             self._change((items, self.embeddings, self.text_embeddings), dict(self.manifest), lambda: None,
                          lambda: None, exclusive, save, ids, "stock")
         log.info("stock of %d product%s set", len(ids), "" if len(ids) == 1 else "s")
@@ -1210,7 +1232,7 @@ class CatalogueEdits:
         with self._changing_folder(save):
             return self._remove_products(item_ids, save, exclusive)
 
-    def _checked_ids(self, item_ids: list) -> list[int]:
+    def _checked_ids(self, item_ids: list, done: str = "removed") -> list[int]:
         """``item_ids`` checked (:meth:`_check_id`), all of them before any is removed. Where some are unknown, a
         :class:`NotFoundError` naming each and saying that nothing was removed, and how to remove the others: one
         unknown id among three said only "there is no product 999999" (an integrator's trial), which read as if the
@@ -1227,10 +1249,12 @@ class CatalogueEdits:
             return known
         said = "; ".join(map(str, unknown[:5])) + (" ..." if len(unknown) > 5 else "")
         if not known:
-            raise unknown[0] if len(unknown) == 1 else NotFoundError(f"{said}; nothing was removed",
+            raise unknown[0] if len(unknown) == 1 else NotFoundError(f"{said}; nothing was {done}",
                                                                      shopper=unknown[0].shopper)
-        raise NotFoundError(f"{said}. Nothing was removed, as every id is checked before any goes: give the other "
-                            f"{'ids' if len(known) != 1 else 'id'} ({first_few(known, 10)}) alone to remove "
+        # ``done``: what a change does to them ("removed"; a stock change's "changed", which said "removed").
+        verb = {"removed": "remove", "changed": "change"}[done]
+        raise NotFoundError(f"{said}. Nothing was {done}, as every id is checked before any changes: give the other "
+                            f"{'ids' if len(known) != 1 else 'id'} ({first_few(known, 10)}) alone to {verb} "
                             f"{'them' if len(known) != 1 else 'it'}", shopper=unknown[0].shopper)
 
     def _remove_products(self, item_ids: Iterable[int], save: bool,

@@ -6,16 +6,23 @@ A save rewrote ``embeddings.npy`` (407 MB at 40k products), ``text_embeddings.np
 files stay as the build, or the last full save, wrote them, and a save writes generation ``G`` beside them:
 
 * ``delta.G.csv``: the rows of ``items.csv`` added since the base, under the base's header;
-* ``delta.G.npz``: their ``ids``, ``embeddings`` and ``text_embeddings``, and the ids of the base rows ``removed``.
+* ``delta.G.npz``: their ``ids``, ``embeddings`` and ``text_embeddings``, and the ids of the base rows ``removed``;
+  and (stop 68) ``stock_ids`` and ``stock_levels``: each product whose stock level is not the one those CSV files
+  give it (a base row's set by ``index stock`` since, NaN for none; or every level, where the base has no stock
+  column), applied by a load over them.
 
 The manifest's ``"delta"`` names them (with their sha256, the base's row count and the sha256 of its
 ``items.csv``) and stays the commit point: the files of a generation have names of their own, so the old manifest
 keeps its files whole until the new one moves in, and the old generation is deleted only after. A load reads the
 base, drops its removed rows and appends the delta's: the same rows, in the same order, as a full save of the same
 state writes. A save writes the folder in full ("compacts" it) where the delta would pass :data:`MAX_ROWS` rows or
-:data:`MAX_SHARE` of the base, where the items' columns are no longer the base's (a first price), where the base's
-embeddings are memory-mapped (a load would copy them all into memory to append the delta) and where asked (`index
-build`, `index add FOLDER`).
+:data:`MAX_SHARE` of the base, where the items' columns are no longer the base's (a first price; not a first stock
+level, which the generation's stock arrays hold), where the base's embeddings are memory-mapped and rows were added
+or removed (a load would copy them all into memory to append the delta) and where asked (`index build`, `index add
+FOLDER`).
+
+A stock change wrote the folder in full (539 MB at 40k, 2.8 s, stop 67): a generation held added rows only, so a
+changed level of a base row would have been lost. Now it is a generation of the levels alone (stop 68).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ import pandas as pd
 
 from fashionrec.artifacts import read_json
 from fashionrec.errors import FashionrecError, VectorIndexError
+from fashionrec.stock import STOCK, levels_of
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +73,9 @@ class Base:
     ids: np.ndarray                 # (n,) int64: the base's item ids, in row order
     columns: tuple                  # the base items.csv's columns
     items_sha256: str | None        # of its items.csv; None: not read yet (read from the folder at the first delta)
-    mapped: bool                    # its embeddings are memory-mapped by a load: never a delta over them
+    mapped: bool                    # its embeddings are memory-mapped by a load: a delta of stock levels only
+    # (n,) float64: the stock level of each base row as its items.csv gives it (NaN for none); None: no stock column
+    stock: np.ndarray | None = None
 
 
 @dataclass
@@ -74,6 +84,32 @@ class Delta:
 
     first: int
     removed: np.ndarray
+
+
+def base_stock(items: pd.DataFrame) -> np.ndarray | None:
+    """The stock levels of a base items.csv's rows as a load reads them (NaN for none); None without the column."""
+    return levels_of(items[STOCK]) if STOCK in items else None
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise: the same level, NaN (none) being the same as NaN."""
+    return (a == b) | (np.isnan(a) & np.isnan(b))
+
+
+def stock_changes(base: Base, items: pd.DataFrame, ids: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids (int64), levels (float64, NaN for none)) of the rows of ``items`` (ids ``ids``; rows from ``first`` on
+    added since ``base``) whose stock level is not the one a generation's CSV files give them: a base row's level
+    changed since, or, where the base has no stock column (a generation's CSV has the base's columns), an added
+    row's level."""
+    if STOCK not in items:
+        return np.zeros(0, np.int64), np.zeros(0, np.float64)
+    now = levels_of(items[STOCK])
+    written = np.full(len(now), np.nan)
+    if base.stock is not None:
+        written[:first] = base.stock[np.isin(base.ids, ids)]    # the kept base rows, in order (delta_of checked)
+        written[first:] = now[first:]       # added rows: their level is in the generation's CSV
+    changed = ~_same(now, written)
+    return np.asarray(ids[changed], np.int64), now[changed]
 
 
 def delta_names(generation: int) -> tuple[str, str]:
@@ -89,9 +125,13 @@ def delta_of(base: Base | None, ids: np.ndarray, columns: tuple) -> Delta | None
     if base is None:        # (no base files read: a build, which writes in full anyway)
         return None
     why = ""
-    if base.mapped:
+    # A first stock level (``index stock`` on an index built without levels) is held by the generation's stock
+    # arrays, its CSV having the base's columns.
+    same_columns = tuple(columns) in (tuple(base.columns), (*base.columns, STOCK))
+    if base.mapped and (len(ids) != len(base.ids) or not np.array_equal(ids, base.ids) or not same_columns):
+        # (Where no row was added or removed, the load maps the base's embeddings as ever: stock levels alone.)
         why = "its embeddings are memory-mapped"
-    elif tuple(columns) != tuple(base.columns):
+    elif not same_columns:
         why = (f"its items' columns changed ({', '.join(sorted(set(columns) ^ set(base.columns))) or 'their order'}"
                ")")
     else:
@@ -115,12 +155,15 @@ def write_delta(stage: Path, generation: int, delta: Delta, items: pd.DataFrame,
     """Write ``delta``'s files of ``generation`` into ``stage``; returns the manifest's ``"delta"`` record."""
     csv_name, npz_name = delta_names(generation)
     first = delta.first
-    items.iloc[first:].to_csv(stage / csv_name, index=False)
+    # Under the base's header (a first stock level is in the stock arrays: stock_changes).
+    items.iloc[first:][list(base.columns)].to_csv(stage / csv_name, index=False)
+    stock_ids, stock_levels = stock_changes(base, items, ids, first)
     with open(stage / npz_name, "wb") as f:
         np.savez(f, ids=ids[first:], embeddings=np.asarray(embeddings[first:], np.float32),
-                 text_embeddings=np.asarray(text_embeddings[first:], np.float32), removed=delta.removed)
+                 text_embeddings=np.asarray(text_embeddings[first:], np.float32), removed=delta.removed,
+                 stock_ids=stock_ids, stock_levels=stock_levels)
     return {"generation": generation, "base_rows": len(base.ids), "base_items_sha256": base_items_sha256,
-            "rows": len(ids) - first, "removed": len(delta.removed),
+            "rows": len(ids) - first, "removed": len(delta.removed), "stock": len(stock_ids),
             "files": {name: file_sha256(stage / name) for name in (csv_name, npz_name)}}
 
 
@@ -140,7 +183,8 @@ def read_files(index_dir: Path, manifest: dict, read: Callable) -> tuple[pd.Data
     if not record:
         items = read("items.csv", read_items)
         embeddings = read("embeddings.npy", embeddings_of)
-        base = Base(_whole_ids(items), tuple(items.columns), None, isinstance(embeddings, np.memmap))
+        base = Base(_whole_ids(items), tuple(items.columns), None, isinstance(embeddings, np.memmap),
+                    base_stock(items))
         return items, embeddings, read("text_embeddings.npy", np.load), base
     files = record.get("files") or {}
     csv_name, npz_name = delta_names(int(record["generation"]))
@@ -160,20 +204,46 @@ def read_files(index_dir: Path, manifest: dict, read: Callable) -> tuple[pd.Data
     # One text read as one file: the columns' types as a full save's items.csv gives them.
     items = read_items(io.BytesIO(raw + (b"" if raw.endswith(b"\n") else b"\n") + rows))
     with np.load(io.BytesIO(arrays)) as npz:
-        delta = {k: npz[k] for k in ("ids", "embeddings", "text_embeddings", "removed")}
+        # (stock_*: a generation saved before stop 68 has none)
+        delta = {k: npz[k] for k in ("ids", "embeddings", "text_embeddings", "removed", "stock_ids", "stock_levels")
+                 if k in npz.files}
     base_rows = int(record["base_rows"])
     if len(items) - len(delta["ids"]) != base_rows or not (len(delta["ids"]) == len(delta["embeddings"])
                                                            == len(delta["text_embeddings"])):
         raise _inconsistent(index_dir, f"its items.csv holds {len(items) - len(delta['ids'])} rows, its manifest "
                                        f"says {base_rows}")
-    base = Base(_whole_ids(items.iloc[:base_rows]), tuple(items.columns), record["base_items_sha256"], False)
+    base = Base(_whole_ids(items.iloc[:base_rows]), tuple(items.columns), record["base_items_sha256"], False,
+                base_stock(items.iloc[:base_rows]))
     kept = ~np.isin(base.ids, delta["removed"])
     items = items[np.concatenate([kept, np.ones(len(delta["ids"]), bool)])].reset_index(drop=True)
+    if len(delta.get("stock_ids", ())):
+        items = _with_stock(index_dir, items, delta["stock_ids"], delta["stock_levels"])
     gone = np.flatnonzero(~kept)
+    if not len(gone) and not len(delta["ids"]):
+        # Stock levels alone (or nothing): the base's arrays as a load without a generation reads them, mapped
+        # where large (a stock change on a memory-mapped base: delta_of).
+        embeddings = read("embeddings.npy", embeddings_of)
+        base.mapped = isinstance(embeddings, np.memmap)
+        text_embeddings = read("text_embeddings.npy", np.load)
+        for name, arr in (("embeddings.npy", embeddings), ("text_embeddings.npy", text_embeddings)):
+            if len(arr) != base_rows:
+                raise _inconsistent(index_dir, f"its {name} holds {len(arr)} rows, its manifest says {base_rows}")
+        return items, embeddings, text_embeddings, base
     embeddings = read("embeddings.npy", lambda p: _rows_and_after(p, base_rows, gone, delta["embeddings"]))
     text_embeddings = read("text_embeddings.npy", lambda p: _rows_and_after(p, base_rows, gone,
                                                                             delta["text_embeddings"]))
     return items, embeddings, text_embeddings, base
+
+
+def _with_stock(index_dir: Path, items: pd.DataFrame, ids: np.ndarray, levels: np.ndarray) -> pd.DataFrame:
+    """``items`` with the stock levels of a generation's ``ids`` set to ``levels``, as a full save of them reads
+    back: a float64 column (NaN for none), after the others where the base had none (as ``set_stock`` adds it)."""
+    rows = pd.Index(_whole_ids(items)).get_indexer(np.asarray(ids, np.int64))
+    if (rows < 0).any() or len(rows) != len(levels):
+        raise _inconsistent(index_dir, "its generation sets the stock of products it does not hold")
+    column = levels_of(items[STOCK]) if STOCK in items else np.full(len(items), np.nan)
+    column[rows] = levels
+    return items.assign(**{STOCK: column})
 
 
 def _rows_and_after(path: Path, rows: int, gone: np.ndarray, after: np.ndarray) -> np.ndarray:

@@ -109,6 +109,7 @@ from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: 
 from fashionrec.index_delta import (
     MMAP_ABOVE,
     Base,
+    base_stock,
     delta_of,
     drop_other_generations,
     file_sha256,
@@ -934,9 +935,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 # and a product added since wrote 2013.0 (an ML engineer's trial)
                 items = items.assign(year=pd.to_numeric(items["year"], errors="coerce").astype("Int64"))
             base = self._base_files
-            # A stock level set (CatalogueEdits.set_stock) changes rows of the base files, which a delta, of the rows
-            # added and removed, does not hold: written in full.
-            full = full or bool(getattr(self, "_values_edited", False))
+            # (A stock level set, CatalogueEdits.set_stock, is a generation's too: index_delta.stock_changes.)
             delta = None if full else delta_of(base, self._ids, tuple(items.columns))
             generation = int(self.manifest.get("generation") or 0) + 1
             try:
@@ -1007,9 +1006,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         if isinstance(self.index, FaissIndex):
             self.index.saved_in(d)
         if delta is None:       # the files written are the base from here on
-            self._values_edited = False
             self._base_files = Base(self._ids.copy(), tuple(items.columns), None,
-                                    self.embeddings.nbytes + 128 > MMAP_ABOVE)
+                                    self.embeddings.nbytes + 128 > MMAP_ABOVE, base_stock(items))
         drop_other_generations(d, manifest)     # after the manifest that no longer names them: a kill leaves them
 
     def _once(self, attr: str, build):
