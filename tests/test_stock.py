@@ -326,3 +326,50 @@ def test_a_stock_change_saves_the_levels_alone_and_loads_as_a_full_save_does(tmp
     again = _loads_as_a_full_save(d, rec, spare)
     assert again.is_sold_out(ids[4]) and again.is_sold_out(new) and again.item(ids[1])["stock"] == 3
 
+
+def test_put_stock_sets_one_level_or_a_batch_with_the_key_and_names_each_bad_one(tmp_path):
+    # No endpoint changed a level (stop 67): a shop's stock system had to run `fashionrec index stock` beside the
+    # server.
+    d = index_copy(tmp_path / "index")
+    items = pd.read_csv(d / "items.csv")
+    tees = items.loc[items["articleType"] == "Tshirts", "id"].astype(int).tolist()
+    src, a, b = tees[:3]
+    key = {"X-API-Key": "k"}
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key="k"))) as c:
+        def similar() -> set[int]:
+            return {r["id"] for r in c.get(f"/api/items/{src}/similar?k=100").json()["results"]}
+
+        assert {a, b} <= similar()
+        # Protected as POST and DELETE /api/items are.
+        assert c.put("/api/stock", json={"levels": {str(a): 0}}).status_code == 401
+        assert c.put(f"/api/items/{a}/stock", json={"stock": 0}, headers={"X-API-Key": "x"}).status_code == 403
+        # Every id and level checked before any is set, each bad one named: nothing half-applied.
+        r = c.put("/api/stock", json={"levels": {str(a): 0, "999999": 0, "999998": 1}}, headers=key)
+        assert r.status_code == 404 and "999999" in r.json()["detail"] and "999998" in r.json()["detail"], r.text
+        assert "Nothing was changed" in r.json()["detail"] and "removed" not in r.json()["detail"], r.text
+        r = c.put("/api/stock", json={"levels": {str(a): 0, str(b): "lots", "abc": 1, str(src): 1.5}}, headers=key)
+        detail = r.json()["detail"]
+        assert r.status_code == 422 and "a stock level is a whole number" in detail, r.text
+        assert f"product {b}: 'lots'" in detail and "'abc' is no product id" in detail and f"product {src}: 1.5" \
+            in detail and "nothing was changed" in detail, detail
+        for bad in ({"levels": {}}, {"level": {str(a): 0}}, {"levels": [a]}):
+            assert c.put("/api/stock", json=bad, headers=key).status_code == 422, bad
+        assert c.put(f"/api/items/{a}/stock", json={"stock": [0]}, headers=key).status_code == 422
+        assert c.put(f"/api/items/{a}/stock", json={}, headers=key).status_code == 422
+        assert c.put("/api/items/999999/stock", json={"stock": 0}, headers=key).status_code == 404
+        assert {a, b} <= similar() and c.get(f"/api/items/{a}").json()["stock"] is None
+        # A batch, then one level: sold out, left out at once; the answer says each level now.
+        r = c.put("/api/stock", json={"levels": {str(a): 0, str(b): "no", str(src): 12}}, headers=key)
+        assert r.status_code == 200, r.text
+        assert r.json() == {"stock": {str(a): 0.0, str(b): 0.0, str(src): 12.0}, "sold_out": [a, b],
+                            "sold_out_in_index": 2}
+        assert not {a, b} & similar() and c.get(f"/api/items/{a}").json()["sold_out"] is True
+        r = c.put(f"/api/items/{b}/stock", json={"stock": True}, headers=key)
+        assert r.status_code == 200 and r.json()["sold_out"] == [] and r.json()["sold_out_in_index"] == 1, r.text
+        assert b in similar() and a not in similar()
+        r = c.put(f"/api/items/{a}/stock", json={"stock": None}, headers=key)     # taken away: available
+        assert r.status_code == 200 and r.json()["stock"] == {str(a): None}, r.text
+        assert "/api/stock" in c.get("/openapi.json").json()["paths"]
+    again = Recommender.load(d, tiny_tagger_path())     # saved
+    assert not again.sold_out_rows().any() and again.item(src)["stock"] == 12 and again.item(b)["stock"] == 1
+

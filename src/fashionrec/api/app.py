@@ -160,7 +160,8 @@ def writes_said(settings: Settings, index_dir) -> str:
     if not os.access(index_dir, os.W_OK):
         return (f"changes to the catalogue are refused (503): this process cannot write {index_dir}, though "
                 "FASHIONREC_API_KEY is set")
-    return "changes to the catalogue are on (POST and DELETE /api/items with the X-API-Key header)"
+    return ("changes to the catalogue are on (POST and DELETE /api/items, PUT /api/stock with the X-API-Key "
+            "header)")
 
 
 def request_id(request: Request) -> str:
@@ -423,7 +424,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
         # A shop's front end on another origin calls the API from the browser: preflights and the
         # Access-Control-* headers, for the origins named only.
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list,
-                           allow_methods=["GET", "HEAD", "POST", "DELETE"], allow_headers=["X-API-Key"],
+                           allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"], allow_headers=["X-API-Key"],
                            expose_headers=["Server-Timing"], max_age=600)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)

@@ -475,7 +475,8 @@ def read_upload(file: UploadFile, settings: Settings) -> tuple[Image.Image, byte
 def require_api_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
     """Writes need ``X-API-Key``; with no key configured they are switched off."""
     if not settings.api_key:
-        raise HTTPException(403, "adding and removing products is disabled: start the server with "
+        raise HTTPException(403, "changing the catalogue (adding and removing products, setting stock levels) is "
+                                 "disabled: start the server with "
                                  "FASHIONREC_API_KEY=<secret> and send it in the X-API-Key header")
     if not x_api_key:
         raise HTTPException(401, "missing X-API-Key header: send the key the server was started with (its "

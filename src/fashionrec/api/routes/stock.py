@@ -1,0 +1,76 @@
+"""``PUT /api/stock`` and ``PUT /api/items/{id}/stock``: a shop's stock system setting levels (stop 68).
+
+Stop 67 kept a level per product and left sold-out ones out of what a shopper is shown, but only `fashionrec index
+stock` and ``Recommender.set_stock`` changed one: a shop's stock system had to run the CLI beside the server. Here
+it calls the server, with the key that adds and removes products; every id and level is checked before any is set
+(a 404 naming the unknown ids, a 422 naming each bad level), so a batch is set whole or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from fashionrec.api.deps import ServiceDep, known_query_only, require_api_key
+from fashionrec.api.routes.items import CHANGE_ERRORS
+from fashionrec.api.schemas import Answer, Error
+from fashionrec.errors import BadInputError
+from fashionrec.stock import is_sold_out
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api", tags=["stock"], dependencies=[Depends(known_query_only)])
+# Levels one request may set: a 40k catalogue's nightly export at once (under a megabyte of JSON).
+MAX_LEVELS = 100_000
+LEVEL = ("a whole number (0 or less is sold out: left out of every list a shopper is shown unless "
+         "include_sold_out), yes/no (true/false), or null to take the level away (available)")
+RESPONSES = {**CHANGE_ERRORS, 404: {"model": Error}}
+
+
+class StockLevels(BaseModel):
+    model_config = ConfigDict(extra="forbid")       # a misspelt "level" is refused, not read as no change
+
+    levels: dict[str, Any] = Field(min_length=1, max_length=MAX_LEVELS,
+                                   description=f'{{"ID": LEVEL, ...}}: each a product id and its level, {LEVEL}.')
+
+
+class StockLevel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stock: Any = Field(description=f"The product's level: {LEVEL}.")
+
+
+class StockSet(Answer):
+    stock: dict[str, float | None] = Field(description="Each product's level now, by id (null: none).")
+    sold_out: list[int] = Field(description="Which of them are sold out now.")
+    sold_out_in_index: int = Field(description="How many products of the index are sold out now.")
+
+
+def _set(service, levels: dict) -> StockSet:
+    with service.change() as exclusive:
+        done = service.rec.set_stock(levels, exclusive=exclusive)
+        in_index = int(service.rec.sold_out_rows().sum())
+    sold = [i for i, level in done.items() if is_sold_out(level)]
+    log.info("stock of %d product%s set, %d of them sold out", len(done), "" if len(done) == 1 else "s", len(sold))
+    return StockSet(stock={str(i): None if math.isnan(v) else v for i, v in done.items()}, sold_out=sold,
+                    sold_out_in_index=in_index)
+
+
+@router.put("/stock", response_model=StockSet, dependencies=[Depends(require_api_key)], responses=RESPONSES)
+def set_levels(body: StockLevels, service: ServiceDep) -> StockSet:
+    """Set the stock levels of products (needs ``X-API-Key``), e.g. ``{"levels": {"15970": 0, "39386": 12}}``:
+    all of them, or none where an id is unknown (404) or a level is none (422), each named. Saved at once; no
+    product is embedded again."""
+    return _set(service, body.levels)
+
+
+@router.put("/items/{item_id}/stock", response_model=StockSet, dependencies=[Depends(require_api_key)],
+            responses=RESPONSES)
+def set_level(item_id: int, body: StockLevel, service: ServiceDep) -> StockSet:
+    """Set one product's stock level (needs ``X-API-Key``), e.g. ``{"stock": 0}`` (sold out). Saved at once."""
+    if isinstance(body.stock, (dict, list)):
+        raise BadInputError(f"stock is one level, {LEVEL}; got {body.stock!r}")
+    return _set(service, {item_id: body.stock})
