@@ -373,3 +373,37 @@ def test_put_stock_sets_one_level_or_a_batch_with_the_key_and_names_each_bad_one
     again = Recommender.load(d, tiny_tagger_path())     # saved
     assert not again.sold_out_rows().any() and again.item(src)["stock"] == 12 and again.item(b)["stock"] == 1
 
+
+def test_evaluate_recs_scores_what_a_shopper_is_shown_unless_asked_and_says_which(tmp_path):
+    # evaluate-recs had no sold-out option and its JSON did not say whether the lists it scored held them.
+    from fashionrec.recs_eval import evaluate_recs, evaluate_text
+
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    tees = rec.items.loc[rec.items["articleType"] == "Tshirts", "id"].astype(int).tolist()
+    query = load_catalog(FIXTURE, check_images=False, progress=False, warn=False).usable
+    query = query[query["id"] == tees[0]]
+    rec.set_stock({i: 0 for i in tees[1:]})        # every other T-shirt sold out
+    shown, hidden = (evaluate_recs(rec, query, progress=False, include_sold_out=flag) for flag in (True, False))
+    assert shown["sold_out"] == {"included": True, "in_index": len(tees) - 1}
+    assert hidden["sold_out"] == {"included": False, "in_index": len(tees) - 1}
+    assert shown["precision_at_10_articleType_ceiling"] == min(10, len(tees) - 1) / 10 > 0
+    assert shown["precision_at_10_articleType"] > 0
+    # Left out: no T-shirt can be listed, nor counted as one a ranking missed.
+    assert hidden["precision_at_10_articleType"] == 0 and hidden["precision_at_10_articleType_ceiling"] == 0
+    with sold_out_shown():      # the default is the caller's, as every list's
+        assert evaluate_recs(rec, query, progress=False)["sold_out"]["included"] is True
+    texts = [{"query": "tshirts", "articleType": "Tshirts"}]
+    shown, hidden = (evaluate_text(rec, texts, include_sold_out=flag) for flag in (True, False))
+    assert shown["text_per_query"][0]["relevant_in_index"] == len(tees) and shown["text_precision_at_10"] > 0
+    assert hidden["text_per_query"][0]["relevant_in_index"] == 1 and hidden["sold_out"]["included"] is False
+    # The CLI: --include-sold-out, and the JSON says which.
+    import json
+
+    base = ["evaluate-recs", str(FIXTURE), "--index", str(d), "--model", str(tiny_tagger_path()), "--limit", "2",
+            "--no-text", "--json", "-"]
+    for flag, included in (([], False), (["--include-sold-out"], True)):
+        out = CliRunner().invoke(app, [*base, *flag])
+        assert out.exit_code == 0, out.output
+        assert json.loads(out.stdout)["sold_out"] == {"included": included, "in_index": len(tees) - 1}
+

@@ -1200,6 +1200,10 @@ def evaluate_recs_cmd(
                              "tagger and the nearest items' labels (the default ranking); tagger: from the "
                              "tagger alone; embedding: cosine alone, to compare."),
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
+    include_sold_out: bool = typer.Option(False, "--include-sold-out", help="Score lists with sold-out products in "
+                                          "them (stock 0), as include_sold_out lists them; default: left out, as a "
+                                          "shopper is shown them, and only available products counted as "
+                                          "relevant. The JSON's sold_out says which."),
 ) -> None:
     """Photo queries against the index (+ labelled text queries); P@10, mAP@10, coverage, latency.
 
@@ -1207,12 +1211,12 @@ def evaluate_recs_cmd(
     """
     with json_on_stdout(json_out):
         _evaluate_recs(query_dir, index, json_out, split_file, split, limit, model, text, text_queries, rank,
-                       backend, uri, token)
+                       backend, uri, token, include_sold_out)
 
 
 def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_file: Path | None, split: str,
                    limit: int | None, model: Path | None, text: bool, text_queries: Path | None, rank: str,
-                   backend: str | None, uri: str | None, token: str | None) -> None:
+                   backend: str | None, uri: str | None, token: str | None, include_sold_out: bool = False) -> None:
     from fashionrec.artifacts import provenance
     from fashionrec.catalog import load_catalog
     from fashionrec.evaluate import left_out_said
@@ -1239,9 +1243,9 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
         queries = load_catalog(query_dir)
         if split_ids is not None:
             queries = queries.usable[queries.usable["id"].isin(split_ids)]
-        metrics = evaluate_recs(rec, queries, limit=limit)
+        metrics = evaluate_recs(rec, queries, limit=limit, include_sold_out=include_sold_out)
         if text:
-            metrics.update(evaluate_text(rec, labelled))
+            metrics.update(evaluate_text(rec, labelled, include_sold_out=include_sold_out))
             metrics["text_queries"] = str(text_queries or "shipped (written for the Kaggle catalogue)")
     except FashionrecError as e:
         fail(str(e))
@@ -1277,6 +1281,11 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
         console.print(f"{sum(absent.values())} queries are of a type the index has no product of, so none of their "
                       "results can be of their type: " + ", ".join(f"{t!r} ({n})" for t, n in absent.items()),
                       highlight=False)
+    if metrics["sold_out"]["in_index"]:
+        console.print(f"{metrics['sold_out']['in_index']} products of the index are sold out: "
+                      + ("listed as any other (--include-sold-out)" if include_sold_out else
+                         "left out of the lists scored, as a shopper is shown them, and not counted as relevant "
+                         "(--include-sold-out scores them in)"), highlight=False)
     left = metrics.get("left_out") or {}
     if any(left.values()):
         console.print(f"rows of the query folder that gave no query: {left_out_said(left)}", highlight=False)

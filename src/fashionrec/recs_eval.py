@@ -64,6 +64,7 @@ from fashionrec.evaluate import left_out as rows_left_out
 from fashionrec.evaluate import seen_by_model_apart, why_seen_unknown
 from fashionrec.progress import hidden
 from fashionrec.results import NEAR_DUPLICATE
+from fashionrec.stock import showing_sold_out, sold_out_shown
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +84,31 @@ def _ap_at_k(rel: np.ndarray, n_relevant: int, k: int) -> float:
 
 
 def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Path, k: int = 10,
-                  progress: bool = True, limit: int | None = None) -> dict:
+                  progress: bool = True, limit: int | None = None, include_sold_out: bool | None = None) -> dict:
     """Photo -> top-k for every usable query image of ``query_catalog`` (a catalogue, its folder, or its usable
     rows) against ``recommender`` (a :class:`~fashionrec.recommend.Recommender`, or its index folder, opened with
     the model it was built with); returns the metrics of the module docstring (text queries:
-    :func:`evaluate_text`)."""
+    :func:`evaluate_text`). ``include_sold_out``: score the lists with sold-out products in them (stop 68); by
+    default (None) as the calls now made list them (:func:`~fashionrec.stock.sold_out_shown`: left out, as a
+    shopper is shown them), the counts of relevant products then of the available ones; ``sold_out`` says which."""
+    shown = showing_sold_out() if include_sold_out is None else bool(include_sold_out)
+    with sold_out_shown(shown):
+        return _evaluate_recs(recommender, query_catalog, k, progress, limit, shown)
+
+
+def _sold_out_said(recommender, shown: bool) -> dict:
+    """The metrics' ``sold_out``: whether the lists scored had sold-out products in them, and how many the index
+    has (a score with them left out and one with them in could not be told apart: stop 68)."""
+    return {"included": shown, "in_index": int(recommender.sold_out_rows().sum())}
+
+
+def _listable(recommender, shown: bool) -> pd.DataFrame:
+    """The items a list scored may hold: every one, or the available ones where sold-out ones are left out."""
+    items = recommender.items
+    return items if shown else items[~recommender.sold_out_rows()]
+
+
+def _evaluate_recs(recommender, query_catalog, k: int, progress: bool, limit: int | None, shown: bool) -> dict:
     if isinstance(recommender, (str, Path)):
         from fashionrec.recommend import Recommender
 
@@ -126,10 +147,12 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
                                 if col in queries and col in recommender.items})
     # Photos the tagger trained on embed closer to their kind than new ones: say how many there are.
     by_model = seen_by_model_apart(queries, recommender.tagger.meta, checkpoint=recommender.tagger.path)
-    items = recommender.items
+    # The products a list can hold: a sold-out one, left out, is no relevant product a ranking missed.
+    items = _listable(recommender, shown)
     type_counts = items["articleType"].value_counts()
     pair_counts = items.groupby(["articleType", "baseColour"]).size()
-    indexed = set(int(i) for i in items["id"])
+    indexed = set(int(i) for i in recommender.items["id"])
+    listed = set(int(i) for i in items["id"])
     p_type, p_pair, ap_type, r_pair, ild, lat, ceiling, pair_ceiling = [], [], [], [], [], [], [], []
     p_wearer: list[float] = []
     s_type, s_pair, copied = [], [], []
@@ -160,7 +183,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
         gender = getattr(row, "gender", None)
         if isinstance(gender, str) and gender:
             p_wearer.append(same_wearer([r.item.get("gender") for r in recs], gender).sum() / k)
-        own = 1 if exclude else 0
+        own = 1 if exclude and qid in listed else 0
         n_t = int(type_counts.get(row.articleType, 0)) - own
         n_p = int(pair_counts.get((row.articleType, row.baseColour), 0)) - own
         ceiling.append(min(k, max(n_t, 0)) / k)
@@ -235,6 +258,7 @@ def evaluate_recs(recommender, query_catalog: Catalog | pd.DataFrame | str | Pat
             "similar_precision_at_10_articleType": float(np.mean(s_type)),
             "similar_precision_at_10_articleType_colour": float(np.mean(s_pair))} if s_type else {}),
         **report,
+        "sold_out": _sold_out_said(recommender, shown),
     }, k)
 
 
@@ -291,18 +315,22 @@ def _any_of(value: str | list[str]) -> list[str]:
     return value if isinstance(value, list) else [value]
 
 
-def evaluate_text(recommender, queries: list[dict] | None = None, k: int = 10) -> dict:
-    """Precision@k of :meth:`Recommender.search_text` on labelled queries.
+def evaluate_text(recommender, queries: list[dict] | None = None, k: int = 10,
+                  include_sold_out: bool | None = None) -> dict:
+    """Precision@k of :meth:`Recommender.search_text` on labelled queries (``include_sold_out`` as
+    :func:`evaluate_recs` reads it).
 
     Each query is ``{"query": str, "articleType"?: str, "baseColour"?: str, "usage"?: str, "season"?: str,
     "gender"?: str}``; a result is relevant when it has every given attribute (gender: that gender or Unisex).
     A list is any of its values: "winter wear" is any of the warm types.
     """
     queries = default_text_queries() if queries is None else queries
-    items = recommender.items
+    shown = showing_sold_out() if include_sold_out is None else bool(include_sold_out)
+    items = _listable(recommender, shown)
     per = []
     for q in queries:
-        recs = recommender.search_text(q["query"], k=k)
+        with sold_out_shown(shown):
+            recs = recommender.search_text(q["query"], k=k)
         hits = 0
         for r in recs:
             ok = all(r.item.get(key) in _any_of(q[key]) for key in TEXT_QUERY_ATTRIBUTES
@@ -327,7 +355,7 @@ def evaluate_text(recommender, queries: list[dict] | None = None, k: int = 10) -
             "text_precision_at_10_ceiling": mean(f"precision_at_{k}_ceiling"),
             "text_precision_at_10_reachable": mean(f"precision_at_{k}_ceiling"),      # deprecated, the same number
             "text_queries_with_fewer_than_10_relevant": sum(p["relevant_in_index"] < k for p in per),
-            "text_per_query": per,
+            "text_per_query": per, "sold_out": _sold_out_said(recommender, shown),
             "deprecated_keys": deprecated_text_keys(k)}, k)
 
 
