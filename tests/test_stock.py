@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -407,3 +408,48 @@ def test_evaluate_recs_scores_what_a_shopper_is_shown_unless_asked_and_says_whic
         assert out.exit_code == 0, out.output
         assert json.loads(out.stdout)["sold_out"] == {"included": included, "in_index": len(tees) - 1}
 
+
+def test_the_pages_offer_sold_out_products_shown_marked_and_keep_the_choice_in_their_links(tmp_path):
+    # The web page had no "show sold-out" choice (stop 67): a merchandiser could not see them in their places.
+    import html
+    import re
+
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    src = int(rec.items.loc[rec.items["articleType"] == "Tshirts", "id"].iloc[0])
+    sold = [r.id for r in rec.similar(src, k=2)]
+    rec.set_stock({i: 0 for i in sold})
+
+    def cards(page: str) -> list[int]:
+        return [int(i) for i in re.findall(r'data-id="(\d+)"', page)]
+
+    def links(page: str) -> list[str]:
+        return [html.unescape(h) for h in re.findall(r'href="([^"#]*)"', page)]
+
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path()))) as c:
+        hidden = c.get("/", params={"q": "tshirts"}).text
+        assert not set(sold) & set(cards(hidden)) and 'id="sold-out-choice"' in hidden
+        toggle = next(h for h in links(hidden) if "include_sold_out=true" in h)
+        assert "q=tshirts" in toggle and "2 sold-out products are hidden" in hidden
+        shown = c.get(toggle).text
+        assert set(sold) <= set(cards(shown)) and shown.count('<div class="sold-out">Sold out</div>') == 2
+        assert '<input type="hidden" name="include_sold_out" value="true">' in shown      # a filter chosen keeps it
+        products = [h for h in links(shown) if "/item/" in h]
+        assert products and all("include_sold_out=true" in h for h in products), products
+        catalogue = [h for h in links(shown) if h.split("?")[0] == "/"]
+        # Each keeps it but the one that hides them again, to this search.
+        assert len(catalogue) >= 3 and [h for h in catalogue if "include_sold_out" not in h] == ["/?q=tshirts"]
+        assert "Hide sold-out products" in shown
+        # A product's page: its similar items, sold-out ones in their places only where asked for.
+        page = c.get(f"/item/{src}").text
+        assert not set(sold) & set(cards(page)) and 'id="sold-out-choice"' in page
+        page = c.get(f"/item/{src}", params={"include_sold_out": "true"}).text
+        assert set(sold) <= set(cards(page)) and page.count('<div class="sold-out">Sold out</div>') >= 2
+        # Each keeps it but the one that hides them again, on this page.
+        unkept = [h for h in links(page) if "/item/" in h and "include_sold_out=true" not in h]
+        assert unkept == [f"/item/{src}"] and "Hide sold-out products" in page, unkept
+        # The photo search's and the picks' pages keep it for app.js, which asks the API with it.
+        assert '/upload?include_sold_out=true' in c.get("/for-you?include_sold_out=true").text
+        assert 'id="sold-out-choice"' not in c.get("/reports").text
+    js = (Path(__file__).parents[1] / "src/fashionrec/web/static/app.js").read_text()
+    assert "include_sold_out: SOLD_OUT" in js and '"&include_sold_out=true"' in js

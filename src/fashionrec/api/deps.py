@@ -37,7 +37,7 @@ from fashionrec.errors import (
     VectorIndexError,
 )
 from fashionrec.rwlock import RWLock  # noqa: F401 - the server's lock, and tests import it from here
-from fashionrec.stock import sold_out_shown
+from fashionrec.stock import showing_sold_out, sold_out_shown
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +76,11 @@ class Service:
         keep_from_collector()
 
     @contextmanager
-    def reading(self, sold_out: bool = False):
+    def reading(self, sold_out: bool | None = None):
         """Read access to the recommender, timed as ``rec`` in the response's ``Server-Timing``; ``sold_out``:
-        the request's ``include_sold_out``, sold-out products listed as the others (stop 67)."""
-        with self.lock.read(), timed("rec"), sold_out_shown(sold_out):
+        the request's ``include_sold_out``, sold-out products listed as the others (stop 67); None: as the
+        request's handler set it around its reads (a web page's, stop 68), else left out."""
+        with self.lock.read(), timed("rec"), sold_out_shown(showing_sold_out() if sold_out is None else sold_out):
             yield
 
     def refresh_values(self) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 from fastapi import APIRouter, Query, Request
@@ -29,6 +30,7 @@ from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.item_tables import price_of
 from fashionrec.results import PRODUCT_PAGE
+from fashionrec.stock import showing_sold_out, sold_out_shown
 from fashionrec.text_notes import people_listed, price_missed_said, unread_said
 from fashionrec.text_search import (
     RELEVANT_TEXT_SIMILARITY,
@@ -80,7 +82,54 @@ def _addresses(request: Request) -> dict:
     return {"root": root_path(request), "here": app_path(request.scope)}
 
 
-templates = Jinja2Templates(directory=WEB / "templates", context_processors=[_addresses])
+# The query parameter a page's lists show sold-out products by (stop 68), as the API's endpoints read it.
+SOLD_OUT = "include_sold_out"
+# The pages whose lists it changes: the catalogue (search, browse), a product's (its similar items, look, colours),
+# and, by app.js, which reads the address, the photo search's and the picks'.
+SOLD_OUT_PAGES = ("/", "/item/", "/upload", "/for-you")
+IncludeSoldOut = Annotated[bool, Query(alias=SOLD_OUT, description="List sold-out products too, marked "
+                                       "'Sold out' (stop 68); kept in the page's links.")]
+
+
+def sold_out_choice(handler):
+    """A page's handler run with its ``include_sold_out`` in force (:func:`~fashionrec.stock.sold_out_shown`) for
+    every read it makes and for the links its template writes (:func:`sold_out_kept`): the page had no such choice,
+    and a shopper or a merchandiser could not see a sold-out product in its place (stop 67 left them out of every
+    list)."""
+    @functools.wraps(handler)       # (FastAPI reads the handler's own parameters)
+    def run(*args, **kwargs):
+        with sold_out_shown(bool(kwargs.get("include_sold_out"))):
+            return handler(*args, **kwargs)
+    return run
+
+
+def sold_out_kept(url: str) -> str:
+    """``url`` (a page of this site) with ``include_sold_out=true`` where the page showing it shows sold-out
+    products: a filter, the next page or a product's card went back to hiding them."""
+    if not showing_sold_out() or not isinstance(url, str):
+        return url
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != SOLD_OUT]
+    return urlunsplit(parts._replace(query=urlencode([*query, (SOLD_OUT, "true")])))
+
+
+def _sold_out_toggle(request: Request) -> dict:
+    """The page's choice to show or hide sold-out products: where the page lists products and the index has sold-out
+    ones, the address of this page with it turned the other way (from the first page of a list)."""
+    service = getattr(request.app.state, "service", None)
+    shown = showing_sold_out()
+    here = app_path(request.scope)
+    listing = here in SOLD_OUT_PAGES or here.startswith("/item/")
+    if service is None or not listing or not service.rec.sold_out_rows().any():
+        return {"sold_out_shown": shown, "sold_out_toggle": None}
+    query = [(k, v) for k, v in request.query_params.multi_items() if k not in (SOLD_OUT, "page")]
+    turned = urlencode([*query, *([] if shown else [(SOLD_OUT, "true")])])
+    return {"sold_out_shown": shown, "sold_out_count": int(service.rec.sold_out_rows().sum()),
+            "sold_out_toggle": f"{root_path(request)}{here}" + (f"?{turned}" if turned else "")}
+
+
+templates = Jinja2Templates(directory=WEB / "templates", context_processors=[_addresses, _sold_out_toggle])
+templates.env.filters["kept"] = sold_out_kept
 templates.env.filters["price"] = price_said      # a shop's price on a card: "1,299" (stop 64), "₹1,299" (stop 65)
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 24
@@ -113,10 +162,12 @@ URL_ALIASES = {"colour": "baseColour", "color": "baseColour", "type": "articleTy
 
 
 @router.get("/", response_class=HTMLResponse)
+@sold_out_choice
 def catalogue_page(
     request: Request,
     service: ServiceDep,
     root: RootDep,
+    include_sold_out: IncludeSoldOut = False,
     q: Annotated[str, Query(max_length=MAX_ADDRESS_QUERY)] = "",
     page: Annotated[int, Query(ge=1)] = 1,
     closest: Annotated[str, Query(max_length=MAX_QUERY, description="The query whose closest matches to show "
@@ -174,7 +225,7 @@ def catalogue_page(
             known = number in service.rec and (bool(numbered.group(1))
                                                or service.rec.browse(None, query, limit=0)[0] == 0)
         if known:
-            return RedirectResponse(f"{root}/item/{number}", status_code=303)
+            return RedirectResponse(sold_out_kept(f"{root}/item/{number}"), status_code=303)
     if len(query) > MAX_QUERY:
         query = query[:MAX_QUERY].rsplit(" ", 1)[0] if " " in query[:MAX_QUERY] else query[:MAX_QUERY]
         notices.append(f"Searches are up to {MAX_QUERY} characters, so the rest of yours was left out.")
@@ -373,10 +424,9 @@ def catalogue_page(
                 if sure and not corrected:
                     # With the price words read as a filter: "shrits under 500" lost its price on the way.
                     kept = " ".join([sure, *(used if price else [])])
-                    return RedirectResponse(f"{root}/?" + urlencode({**chosen, "q": kept, "corrected": query,
-                                                              **_price_params(sort_by, bounded),
-                                                              **({"page": page} if page > 1 else {})}),
-                                            status_code=303)
+                    return RedirectResponse(sold_out_kept(f"{root}/?" + urlencode(
+                        {**chosen, "q": kept, "corrected": query, **_price_params(sort_by, bounded),
+                         **({"page": page} if page > 1 else {})})), status_code=303)
                 suggestion = service.rec.suggest(query)
             # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
             # answer with the semantic text search instead of an empty page, a few pages deep.
@@ -488,7 +538,7 @@ def catalogue_page(
 
     if page > pages:
         # An old link past the end (the catalogue or the filters changed): show the last page.
-        return RedirectResponse(page_url(pages), status_code=303)
+        return RedirectResponse(sold_out_kept(page_url(pages)), status_code=303)
     if worded:      # "cheapest", "cheap": how they were read, the median of what is listed for "cheap"
         with service.reading():
             median = None if strict else (
@@ -567,7 +617,7 @@ def catalogue_page(
                                                         **_price_params(sort_by, price.get("price"))})
                     notices.append(Markup(
                         f"{having:,} of these {total:,} are filed under {escape(value)} and rank higher; "
-                        f'<a href="{escape(narrowed)}">show only those {having:,}</a> '
+                        f'<a href="{escape(sold_out_kept(narrowed))}">show only those {having:,}</a> '
                         f"({escape(LABELS[key])}: {escape(value)})."))
             # An occasion word alone is its usage: said, as a person read as a wearer is ("something for a
             # wedding" listed Ethnic shirts and kurtas without a word, a shopper trial).
@@ -714,7 +764,9 @@ def _choice_counts(service, chosen: dict, query: str, relevant, closest: bool) -
 
 
 @router.get("/item/{item_id}", response_class=HTMLResponse)
-def item_page(request: Request, item_id: int, service: ServiceDep, root: RootDep):
+@sold_out_choice
+def item_page(request: Request, item_id: int, service: ServiceDep, root: RootDep,
+              include_sold_out: IncludeSoldOut = False):
     with service.reading():
         raw = service.rec.item(item_id)     # an unknown id: the app's 404 (a page for browsers)
         # Its colourways in the row of other colours, not among its similar items (Recommender.product_page).
@@ -752,7 +804,9 @@ REFINE_KEYS = ("gender", "articleType", "baseColour")
 
 
 @router.get("/upload", response_class=HTMLResponse)
-def upload_page(request: Request, service: ServiceDep, settings: SettingsDep):
+@sold_out_choice
+def upload_page(request: Request, service: ServiceDep, settings: SettingsDep,
+                include_sold_out: IncludeSoldOut = False):
     return templates.TemplateResponse(request, "upload.html", {
         "max_mb": settings.max_upload_mb, "max_bytes": settings.max_upload_bytes,
         "max_mpx": settings.max_pixels / 1e6,
@@ -760,7 +814,8 @@ def upload_page(request: Request, service: ServiceDep, settings: SettingsDep):
 
 
 @router.get("/for-you", response_class=HTMLResponse)
-def for_you_page(request: Request):
+@sold_out_choice
+def for_you_page(request: Request, include_sold_out: IncludeSoldOut = False):
     # Saved products live in the browser (localStorage); the page asks /api/recommend/profile for picks.
     return templates.TemplateResponse(request, "foryou.html", {})
 

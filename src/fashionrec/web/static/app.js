@@ -11,6 +11,12 @@
   // The path the server is reached under behind a reverse proxy ("/recs"; "" at the site's root), which the
   // page says (base.html): every address asked for or linked to here starts with it.
   var ROOT = document.documentElement.getAttribute("data-root") || "";
+  // Sold-out products shown, as this page's address says (include_sold_out=true, stop 68): the lists asked of the
+  // API show them too, and the links to products keep it.
+  var SOLD_OUT = /[?&]include_sold_out=true(&|$)/.test(location.search);
+  function kept(url) {
+    return SOLD_OUT ? url + (url.indexOf("?") < 0 ? "?" : "&") + "include_sold_out=true" : url;
+  }
   function fetchJson(url, options) {
     return fetch(url, options).then(function (r) {
       return r.json().then(function (j) {
@@ -285,7 +291,7 @@
       esc(cardName(it)) + '" hidden>♡</button>';
     // A grid's item (role=list on the grids), or its wrapper's where it has one (the Saved row's, with its Remove).
     var item = saveButton === false ? "" : ' role="listitem"';
-    return '<div class="card-wrap"' + item + '><a class="card" href="' + ROOT + '/item/' + it.id + '" data-id="' + it.id + '">' +
+    return '<div class="card-wrap"' + item + '><a class="card" href="' + kept(ROOT + '/item/' + it.id) + '" data-id="' + it.id + '">' +
       '<div class="thumb"><img src="' + esc(it.image_url) + '?max=240" alt="" loading="lazy" width="60" height="80"></div>' +
       '<div class="card-body"><div class="name" title="' + esc(cardName(it)) + '">' +
       esc(cardName(it)) + '</div>' + SEP +     // commas for a screen reader, as the page's own cards have
@@ -548,7 +554,7 @@
           if (row === rows) showSaved(saved.json.items);
           return fetchJson(ROOT + "/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
             // skip_unknown: a product removed since the list above was fetched is no dead end (a code review).
-            body: JSON.stringify({ liked: ids, k: 24, skip_unknown: true }) }).then(function (res) {
+            body: JSON.stringify({ liked: ids, k: 24, skip_unknown: true, include_sold_out: SOLD_OUT }) }).then(function (res) {
             if (mine !== loads) return;
             if (!res.ok) throw trouble(res, "could not load picks");
             // What the picks are for, once they are shown: set before, a failed update said "Based on 2 saved
@@ -605,7 +611,7 @@
       // A product saved meanwhile does not stop them: the page then offers to base the picks on it.
       if (mine !== loads || !basis.length) return null;
       return fetchJson(ROOT + "/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ liked: basis, k: 24, skip_unknown: true }) }).then(function (res) {
+        body: JSON.stringify({ liked: basis, k: 24, skip_unknown: true, include_sold_out: SOLD_OUT }) }).then(function (res) {
         if (mine !== loads || !viewedIds().length) return;      // another load, or the list cleared since
         if (!res.ok) throw trouble(res, "could not load picks");
         var used = basis.length - (res.json.skipped || []).length;
@@ -1120,7 +1126,7 @@
       inflight = typeof AbortController === "function" ? new AbortController() : null;
       var body = new FormData();
       body.append("file", small);
-      return fetchJson(ROOT + "/api/search/image?k=12" + refineQuery(), { method: "POST", body: body,
+      return fetchJson(ROOT + "/api/search/image?k=12" + refineQuery() + (SOLD_OUT ? "&include_sold_out=true" : ""), { method: "POST", body: body,
                                                                    signal: inflight && inflight.signal })
       .then(function (res) {
         if (mine !== latest) return;
