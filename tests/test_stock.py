@@ -451,5 +451,6 @@ def test_the_pages_offer_sold_out_products_shown_marked_and_keep_the_choice_in_t
         # The photo search's and the picks' pages keep it for app.js, which asks the API with it.
         assert '/upload?include_sold_out=true' in c.get("/for-you?include_sold_out=true").text
         assert 'id="sold-out-choice"' not in c.get("/reports").text
+        assert 'id="sold-out-choice"' not in c.get("/item/999999").text       # nor a page saying there is none
     js = (Path(__file__).parents[1] / "src/fashionrec/web/static/app.js").read_text()
     assert "include_sold_out: SOLD_OUT" in js and '"&include_sold_out=true"' in js

@@ -84,9 +84,6 @@ def _addresses(request: Request) -> dict:
 
 # The query parameter a page's lists show sold-out products by (stop 68), as the API's endpoints read it.
 SOLD_OUT = "include_sold_out"
-# The pages whose lists it changes: the catalogue (search, browse), a product's (its similar items, look, colours),
-# and, by app.js, which reads the address, the photo search's and the picks'.
-SOLD_OUT_PAGES = ("/", "/item/", "/upload", "/for-you")
 IncludeSoldOut = Annotated[bool, Query(alias=SOLD_OUT, description="List sold-out products too, marked "
                                        "'Sold out' (stop 68); kept in the page's links.")]
 
@@ -98,8 +95,14 @@ def sold_out_choice(handler):
     list)."""
     @functools.wraps(handler)       # (FastAPI reads the handler's own parameters)
     def run(*args, **kwargs):
-        with sold_out_shown(bool(kwargs.get("include_sold_out"))):
-            return handler(*args, **kwargs)
+        state = kwargs["request"].state
+        # The page's own template offers the choice (_sold_out_toggle); not an error page rendered after it raised.
+        state.lists_products = True
+        try:
+            with sold_out_shown(bool(kwargs.get("include_sold_out"))):
+                return handler(*args, **kwargs)
+        finally:
+            state.lists_products = False
     return run
 
 
@@ -114,18 +117,22 @@ def sold_out_kept(url: str) -> str:
 
 
 def _sold_out_toggle(request: Request) -> dict:
-    """The page's choice to show or hide sold-out products: where the page lists products and the index has sold-out
-    ones, the address of this page with it turned the other way (from the first page of a list)."""
+    """The page's choice to show or hide sold-out products: on a page that lists products (the catalogue, a
+    product's, and, by app.js, which reads the address, the photo search's and the picks': :func:`sold_out_choice`)
+    where the index has sold-out ones, the address of this page with it turned the other way (from the first page of
+    a list)."""
     service = getattr(request.app.state, "service", None)
     shown = showing_sold_out()
-    here = app_path(request.scope)
-    listing = here in SOLD_OUT_PAGES or here.startswith("/item/")
-    if service is None or not listing or not service.rec.sold_out_rows().any():
+    if service is None or not getattr(request.state, "lists_products", False):
+        return {"sold_out_shown": shown, "sold_out_toggle": None}
+    with service.reading():
+        count = int(service.rec.sold_out_rows().sum())
+    if not count:
         return {"sold_out_shown": shown, "sold_out_toggle": None}
     query = [(k, v) for k, v in request.query_params.multi_items() if k not in (SOLD_OUT, "page")]
     turned = urlencode([*query, *([] if shown else [(SOLD_OUT, "true")])])
-    return {"sold_out_shown": shown, "sold_out_count": int(service.rec.sold_out_rows().sum()),
-            "sold_out_toggle": f"{root_path(request)}{here}" + (f"?{turned}" if turned else "")}
+    return {"sold_out_shown": shown, "sold_out_count": count,
+            "sold_out_toggle": f"{root_path(request)}{app_path(request.scope)}" + (f"?{turned}" if turned else "")}
 
 
 templates = Jinja2Templates(directory=WEB / "templates", context_processors=[_addresses, _sold_out_toggle])
