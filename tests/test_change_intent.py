@@ -218,6 +218,66 @@ def test_a_vector_index_of_another_generation_than_the_manifest_is_refused(tmp_p
         Recommender._load_once(folder, None, None, None)
 
 
+@pytest.mark.parametrize("how", ["another save's", "damaged"])
+def test_a_vector_index_delta_other_than_the_manifests_is_refused_and_loses_nothing(tmp_path, how):
+    # Stop 68: the manifest (the commit point) names the sha256 of the vector index's delta, which no load compared:
+    # a delta with a vectors.json of another save (their sha256 agreeing) was served. Refused now, saying how to
+    # rebuild the folder, which nothing the load did changed, and whose added product a rebuild reads.
+    from fashionrec.index_delta import current_items
+
+    folder = index_copy(tmp_path / "index", "faiss")
+    rec = Recommender.load(folder)
+    added = rec.add_product(rec.image_path(int(rec.items["id"].iloc[0])), {"productDisplayName": "Delta Checked"})
+    name = faiss_delta_file(rec.manifest["generation"])
+    path = folder / name
+    if how == "damaged":
+        data = bytearray(path.read_bytes())
+        data[-40] ^= 0xFF
+        path.write_bytes(bytes(data))
+    else:
+        with np.load(path) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        with open(path, "wb") as f:
+            np.savez(f, **{**arrays, "vectors": -arrays["vectors"]})
+        import hashlib
+
+        meta = json.loads((folder / "vectors.json").read_text())
+        meta["delta"]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+        (folder / "vectors.json").write_text(json.dumps(meta))
+    files = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")}
+    with pytest.raises(VectorIndexError, match=r"inconsistent: .*nothing was changed: rebuild it with `fashionrec "
+                                               r"index build .* --out .*`, which keeps the products added since"):
+        Recommender._load_once(folder, None, None, None)
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")} == files
+    assert added in set(current_items(folder)["id"])        # what a rebuild carries over
+
+
+def test_a_save_hashes_the_vector_index_delta_once_and_a_load_reads_it_once(tmp_path, monkeypatch):
+    # Stop 68: a save wrote the delta, then read it back twice to hash it (for vectors.json, then the manifest).
+    import builtins
+    import io
+
+    folder = index_copy(tmp_path / "index", "faiss")
+    rec = Recommender.load(folder)
+    reads: list[str] = []
+
+    def spying(real):
+        def opened(file, mode="r", *args, **kwargs):
+            if str(file).endswith(".faiss.npz") and "r" in mode:
+                reads.append(Path(file).name)
+            return real(file, mode, *args, **kwargs)
+        return opened
+
+    monkeypatch.setattr(builtins, "open", spying(builtins.open))
+    monkeypatch.setattr(io, "open", spying(io.open))
+    rec.add_product(rec.image_path(int(rec.items["id"].iloc[0])), {"productDisplayName": "Hashed Once"})
+    name = faiss_delta_file(rec.manifest["generation"])
+    assert reads == []
+    assert rec.manifest["delta"]["files"][name] == json.loads((folder / "vectors.json").read_text())["delta"]["sha256"]
+    Recommender._load_once(folder, None, None, None)
+    assert reads == [name]
+
+
 def test_a_copy_of_a_folder_killed_part_way_leaves_the_shared_collection_alone(tmp_path):
     # A copy shares the Milvus collection: taking the change back from it deleted the live folder's products (a repair
     # on load tried at stop 58). The copy says what to do; the folder itself is then set right.

@@ -96,6 +96,7 @@ from fashionrec.errors import (
     VectorIndexError,
 )
 from fashionrec.index import FaissIndex, VectorIndex, open_index
+from fashionrec.index.faiss_index import DeltaMismatchError
 from fashionrec.index.faiss_index import delta_file as faiss_delta_file
 from fashionrec.index.projection import Projection
 from fashionrec.index_build import (  # noqa: F401  (INDEX_MARKER and the rest: importable from here as before)
@@ -110,6 +111,7 @@ from fashionrec.index_delta import (
     MMAP_ABOVE,
     Base,
     base_stock,
+    delta_names,
     delta_of,
     drop_other_generations,
     file_sha256,
@@ -671,20 +673,36 @@ def catalogue_not_index(index_dir: Path) -> str:
             f"`fashionrec index build` wrote, or build one with `fashionrec index build {index_dir} --out runs/index`")
 
 
-def rebuild_command(index_dir: str | Path, tagger: Tagger, data: str | Path | None = None,
+def rebuild_command(index_dir: str | Path, tagger: Tagger | str | Path | None, data: str | Path | None = None,
                     manifest: dict | None = None) -> str:
-    """`fashionrec index build` as it rebuilds ``index_dir`` with ``tagger``: with its --model unless it is the
-    shipped model (the build's default). Without it, `index check`'s advice rebuilt a shop's index with the
-    shipped model, and its server, given the shop's, served on the old one (an integrator's trial).
+    """`fashionrec index build` as it rebuilds ``index_dir`` with ``tagger`` (or the model file at that path): with
+    its --model unless it is the shipped model (the build's default). Without it, `index check`'s advice rebuilt a
+    shop's index with the shipped model, and its server, given the shop's, served on the old one (an integrator's
+    trial).
 
     Without ``data``, the catalogue ``manifest`` records the index was built from, where it still holds a
     styles.csv: a new user's trial (stop 68) was told `DATA_DIR` of an index whose manifest named the folder."""
     if data is None and manifest and manifest.get("data_dir"):
         built_from = Path(str(manifest["data_dir"]))
         data = built_from if (built_from / "styles.csv").is_file() else None
-    path = Path(tagger.path) if tagger.path else None
+    named = tagger.path if isinstance(tagger, Tagger) else tagger
+    path = Path(named) if named else None
     model = f" --model {path}" if path is not None and path.resolve() != SHIPPED_MODEL.resolve() else ""
     return f"`fashionrec index build {data or 'DATA_DIR'}{model} --out {index_dir}`"
+
+
+def _delta_refused(index_dir: Path, manifest: dict, why: str) -> VectorIndexError:
+    """``why`` a folder's vector index (its ``vectors.faiss`` or a generation's delta of it) is not the one its
+    manifest names, with what to do: a rebuild, which loses nothing (it reads the products added since the build
+    from the generation's own files, checked against the manifest, and their photos; it reuses the catalogue's
+    embeddings). Nothing is written to the folder by the load that says it."""
+    record = manifest.get("delta") or {}
+    csv = f"{delta_names(int(record['generation']))[0]} and " if record else ""
+    model = (manifest.get("model") or {}).get("path")
+    return VectorIndexError(f"{why}; nothing was changed: rebuild it with "
+                            f"{rebuild_command(index_dir, model, manifest=manifest)}, which keeps the products "
+                            f"added since its build (their rows are in {csv}items.csv, their photos in its images/) "
+                            "and reuses the catalogue's embeddings")
 
 
 def _check_same_model(index_dir: Path, manifest: dict, tagger: Tagger, missing: bool) -> None:
@@ -863,12 +881,25 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         if projection and projection.in_dim != embeddings.shape[1]:
             raise VectorIndexError(f"index {index_dir} is inconsistent: {embeddings.shape[1]}-d embeddings but a "
                               f"{projection.in_dim} -> {projection.out_dim} projection; rebuild it")
-        index = open_index(index_dir, uri=uri, token=token)
+        try:
+            index = open_index(index_dir, uri=uri, token=token)
+        except DeltaMismatchError as e:
+            raise _delta_refused(index_dir, manifest, str(e).removesuffix("; rebuild it (`fashionrec index build`)")
+                                 ) from e
+        record = manifest.get("delta") or {}
         if isinstance(index, FaissIndex) and index.generation is not None \
-                and index.generation != (manifest.get("delta") or {}).get("generation"):
+                and index.generation != record.get("generation"):
             # A generation's vectors.json moved in before its manifest (a load reads again once that is in).
             raise VectorIndexError(f"index {index_dir} is inconsistent: its vectors.json names generation "
                                    f"{index.generation}, its manifest {manifest.get('generation')}; rebuild it")
+        named = (record.get("files") or {}).get(faiss_delta_file(int(record["generation"]))) if record else None
+        if isinstance(index, FaissIndex) and named is not None and named != index.delta_sha256:
+            # The manifest is the commit point: the vector index's delta it names, and no other, is this version's
+            # (a vectors.json with its delta from another save was served; stop 68). Its bytes were hashed once,
+            # by the load, against vectors.json's sha256: compared here, not hashed again.
+            raise _delta_refused(index_dir, manifest, f"index {index_dir} is inconsistent: its vector index's "
+                                 f"{'delta ' + str(index.generation) if index.generation else 'file'} is not the "
+                                 f"{faiss_delta_file(int(record['generation']))} its manifest names")
         search_dim = projection.out_dim if projection else embeddings.shape[1]
         if index.dim != search_dim:
             raise VectorIndexError(f"index {index_dir} is inconsistent: its vector index is {index.dim}-d, not "
@@ -954,9 +985,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 if delta is not None and isinstance(self.index, FaissIndex):
                     # vectors.faiss left as it is too, where it can be: its changes in the generation (stop 66)
                     self.index.save(stage, over=d, generation=generation)
-                    if self.index.generation_written is not None:
-                        name = faiss_delta_file(generation)
-                        manifest["delta"]["files"][name] = file_sha256(stage / name)
+                    if self.index.generation_written is not None:     # (its sha256 as the save hashed it)
+                        manifest["delta"]["files"][faiss_delta_file(generation)] = self.index.written_sha256
                 else:
                     self.index.save(stage)
                 if self.projection is not None and delta is None:

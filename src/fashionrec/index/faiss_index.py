@@ -61,6 +61,11 @@ MAX_DELTA = 250
 HNSW_SEED = 12345
 
 
+class DeltaMismatchError(VectorIndexError):
+    """A folder's ``vectors.faiss`` or delta file is not the one its ``vectors.json`` names (damaged, or another
+    save's): a loader that knows the folder says how to rebuild it (Recommender._load_files)."""
+
+
 def delta_file(generation: int) -> str:
     """The name of the vector index's part of an index folder's generation ``generation``."""
     return f"delta.{generation}.faiss.npz"
@@ -124,9 +129,14 @@ class FaissIndex:
         # last save wrote (adopted by :meth:`saved_in` once its files moved in), and the generation loaded or saved.
         self._base: _Base | None = None
         self._written: _Base | None = None
-        # The generation whose delta the last save wrote (None: it wrote vectors.faiss whole).
+        # The generation whose delta the last save wrote (None: it wrote vectors.faiss whole), and that delta file's
+        # sha256, for the folder's manifest to name (hashed once, from the bytes written: stop 68).
         self.generation_written: int | None = None
+        self.written_sha256: str | None = None
         self.generation: int | None = None
+        # The sha256 of the delta file a load read, checked against its bytes (None: none read), which the folder's
+        # manifest must name too (Recommender._load_files): vectors.json alone could be another save's.
+        self.delta_sha256: str | None = None
 
     # ---- building --------------------------------------------------------------------------
     def _make(self, kind: str) -> faiss.Index:
@@ -403,7 +413,9 @@ class FaissIndex:
 
     # ---- persistence -----------------------------------------------------------------------
     def save(self, directory: str | Path, over: str | Path | None = None, generation: int | None = None) -> None:
-        """Write ``vectors.faiss`` and ``vectors.json`` (kind, dim, parameters) atomically.
+        """Write ``vectors.faiss`` and ``vectors.json`` (kind, dim, parameters), each atomically; a delta file (below)
+        is written in place, as it is only ever written into a staging folder whose files then move in whole
+        (Recommender.save).
 
         ``over`` (the index folder the files written into ``directory`` will be moved into) and ``generation`` (the
         folder's generation they belong to): where ``over``'s ``vectors.faiss`` is the one this index was read from
@@ -421,10 +433,13 @@ class FaissIndex:
         else:
             added, removed = delta
             name = delta_file(generation)
+            # Hashed as written, not read back (a save read it back twice, for vectors.json and the manifest: stop 68).
+            buffer = io.BytesIO()
+            np.savez(buffer, ids=added, vectors=self.reconstruct(added), removed=removed)
+            data = buffer.getvalue()
+            digest = hashlib.sha256(data).hexdigest()
             with open(directory / name, "wb") as f:
-                np.savez(f, ids=added, vectors=self.reconstruct(added), removed=removed)
-            with open(directory / name, "rb") as f:
-                digest = hashlib.file_digest(f, "sha256").hexdigest()
+                f.write(data)
             record = {"generation": int(generation), "file": name, "sha256": digest,
                       "base_count": len(self._base.ids), "base_ids_sha256": _ids_sha256(self._base.ids),
                       "added": len(added), "removed": len(removed)}
@@ -439,6 +454,7 @@ class FaissIndex:
             **({"delta": record} if record else {}),
         })
         self.generation_written = record["generation"] if record else None
+        self.written_sha256 = record["sha256"] if record else None
 
     def saved_in(self, folder: str | Path) -> None:
         """The files the last :meth:`save` wrote have moved into ``folder``: a ``vectors.faiss`` written whole is the
@@ -446,7 +462,7 @@ class FaissIndex:
         so that the vectors added after it go in as a load adding them again puts them (the same levels)."""
         folder = Path(folder)
         written, self._written = self._written, None
-        self.generation = self.generation_written
+        self.generation, self.delta_sha256 = self.generation_written, self.written_sha256
         if written is None:
             return
         written.folder, written.identity = folder.resolve(), file_identity(folder / INDEX_FILE)
@@ -508,7 +524,8 @@ class FaissIndex:
     def _apply_delta(self, directory: Path, base_ids: np.ndarray, record: dict) -> None:
         """Make the changes of vectors.json's ``record`` to the index just read (see the module docstring)."""
         def inconsistent(why: str) -> VectorIndexError:
-            return VectorIndexError(f"index {directory} is inconsistent: {why}; rebuild it (`fashionrec index build`)")
+            return DeltaMismatchError(f"index {directory} is inconsistent: {why}; rebuild it "
+                                      "(`fashionrec index build`)")
 
         if len(base_ids) != record.get("base_count") or _ids_sha256(base_ids) != record.get("base_ids_sha256"):
             # A save writing it whole moving its files in (a load reads again once the manifest is in), or replaced.
@@ -518,8 +535,10 @@ class FaissIndex:
             data = path.read_bytes()
         except OSError as e:
             raise inconsistent(f"{path} ({type(e).__name__}: {e})") from e
-        if hashlib.sha256(data).hexdigest() != record.get("sha256"):
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != record.get("sha256"):
             raise inconsistent(f"{path} is not the file its vectors.json names (damaged?)")
+        self.delta_sha256 = digest
         with np.load(io.BytesIO(data)) as npz:
             added, vectors, removed = npz["ids"], npz["vectors"], npz["removed"]
         if len(removed):
