@@ -1075,6 +1075,33 @@ def test_similar_items_cards_say_what_else_tells_them_apart(rec):
     assert two[1].card_reason.startswith("By Peter England too"), two[1].card_reason
 
 
+@pytest.mark.parametrize("change", ["add", "remove", "stock"])
+def test_similar_items_card_words_are_kept_for_the_items_version_alone(tmp_path, change):
+    # Stop 68: a module cache of the cards' name words, keyed by name and the catalogue's brands, kept each version's
+    # brands set (63 kB at 44k names) alive after a change, in up to 65,536 entries; now per version, let go by one.
+    import gc
+    import inspect
+
+    r, photo = _scratch(tmp_path)
+    first = int(r.items["id"].iloc[0])
+    before = [x.card_reason for x in r.similar(first, k=6)]
+    brands = r._catalogue_brands()
+    if change == "add":
+        r.add_product(photo, {"productDisplayName": "Zorbo Men Blue Tshirt"}, allow_new_values=True, save=False)
+    elif change == "remove":
+        r.remove_product(int(r.items["id"].iloc[-1]), save=False)
+    else:
+        r.set_stock({int(r.items["id"].iloc[-1]): 3}, save=False)
+    r.similar(first, k=6)
+    assert r._catalogue_brands() is not brands      # (worked out again for the new version)
+    gc.collect()
+    assert [x for x in gc.get_referrers(brands) if not inspect.isframe(x)] == []
+    cache = r._codes[("card", "words")]
+    assert set(cache) <= set(r.items["productDisplayName"]) and len(cache) <= 6
+    if change == "stock":       # the cards as before: the words are the names' alone
+        assert [x.card_reason for x in r.similar(first, k=6)] == before
+
+
 def test_a_graphics_theme_is_said_on_its_card(rec):
     # "Mr.Men Men's Mr.Busy Navy T-shirt": 11 of its 12 cards said "Similar photo" (stop 66), other brands' navy
     # graphic T-shirts named by their prints (Superman, Mickey, Billy Idol), which share no word with it.

@@ -364,13 +364,6 @@ def _second_colour(named: tuple[str, ...], label: object, source: dict | None, n
     return said
 
 
-@functools.lru_cache(maxsize=1 << 16)        # a similar-items query reads 13 names; most come back
-def _card_words(name: str, brands: frozenset[str]) -> list[str]:
-    """:func:`~fashionrec.card_reasons.name_words` of ``name`` after its brand (read with the catalogue's
-    ``brands``), kept per name: its words, folded, each once."""
-    return name_words(name, item_brand_words(name, brands))
-
-
 def _same_brand(brand_words: list[str], name: str, brands: frozenset[str] = frozenset()) -> str | None:
     """The brand ``name`` shares with the product whose brand is ``brand_words``, or None: the whole brand of one
     of the two ("Turtle" of "Turtle Check"), each read with the catalogue's ``brands`` (:func:`item_brand_words`:
@@ -1467,6 +1460,20 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             self._codes[key] = (counts, unsaid)
         return self._codes[key]
 
+    def _card_words(self, name: str) -> list[str]:
+        """:func:`~fashionrec.card_reasons.name_words` of ``name`` after its brand (read with the catalogue's brands):
+        its words, folded, each once; kept per name for this version of the items (a similar-items query reads 13
+        names, most of them again), in ``_codes``, which a change (an add, a removal, a stock level) clears. So at
+        most one entry per name the items have: a cache of the module's, keyed by name and brands, kept a brands set
+        of every version since (63 kB at 44k names) in up to 65,536 entries (stop 68)."""
+        cache = self._codes.get(("card", "words"))
+        if cache is None:
+            cache = self._codes[("card", "words")] = {}
+        words = cache.get(name)
+        if words is None:
+            words = cache[name] = name_words(name, item_brand_words(name, self._catalogue_brands()))
+        return words
+
     def _type_sizes(self) -> dict[str, int]:
         """Per version of the items, how many products each articleType has (a card's rare words are few of its
         type's: :func:`~fashionrec.card_reasons.shared_word`)."""
@@ -1557,7 +1564,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 said.append("Closest photo")
             # What else tells it apart, where the above leave few words (card_reasons, stop 66): a rare word both
             # names say, its usage, size or price where not the source's.
-            word = shared_word(my_words, _card_words(theirs, brands), counts, theirs, unsaid,
+            word = shared_word(my_words, self._card_words(theirs), counts, theirs, unsaid,
                                sizes.get(r.item.get("articleType"), 0))
             said += [f'Also named "{word}"'] if word else []
             # ... the theme of its print, where its name says one ("Superhero print" beside a Mr.Men T-shirt).
