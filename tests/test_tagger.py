@@ -2187,6 +2187,30 @@ def test_is_better_compares_macro_f1_first_and_keeps_the_earlier_on_an_unbroken_
     assert math.isnan(val_loss(np.array([-1]), probs[:1]))
 
 
+@pytest.mark.parametrize("check", [False, True])
+def test_a_training_photo_replaced_in_place_is_read_again(tmp_path, check) -> None:
+    # Stop 68: the training catalogue's rows (evaluate._training_rows) were kept while its styles.csv and images
+    # folder's time were unchanged, with each photo's size (and, checked, digest) as first read: a photo written over
+    # under its own name leaves the folder's time as it was, and a copy of a test photo made so was not found.
+    from fashionrec.evaluate import _training_rows, photo_copies
+
+    shop = shutil.copytree(FIXTURE, tmp_path / "shop")
+    rows = _training_rows(shop, check)
+    first, other = rows.iloc[0], next(r for _, r in rows.iloc[1:].iterrows() if r["photo_size"]
+                                      != rows.iloc[0]["photo_size"])
+    test_item = rows[rows["id"] == other["id"]].assign(id=-1, photo_digest="")
+    assert not photo_copies(test_item, rows[rows["id"] == first["id"]]).any()
+    folder = os.stat(shop / "images")
+    Path(first["image_path"]).write_bytes(Path(other["image_path"]).read_bytes())     # in place, under its name
+    os.utime(shop / "images", ns=(folder.st_atime_ns, folder.st_mtime_ns))
+    os.utime(first["image_path"], ns=(folder.st_atime_ns, folder.st_mtime_ns + 10**9))     # (a coarse clock too)
+    again = _training_rows(shop, check)
+    replaced = again[again["id"] == first["id"]]
+    assert int(replaced["photo_size"].iloc[0]) == Path(other["image_path"]).stat().st_size
+    assert photo_copies(test_item, replaced).all()
+    assert _training_rows(shop, check) is again         # kept while nothing changes
+
+
 def test_a_row_without_a_photo_is_no_product_a_model_learnt(fixture_catalog) -> None:
     # `tag SHOP --index` of a shop's own model stopped at "[Errno 2] No such file or directory:
     # 'shop/images/26936.jpg'": the split, re-drawn over every row of the shop (tag's), drew the row without a
