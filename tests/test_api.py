@@ -7,6 +7,7 @@ as a 4xx JSON error with a readable ``detail`` (never a 5xx).
 from __future__ import annotations
 
 import asyncio
+import collections
 import html
 import io
 import json
@@ -1567,6 +1568,46 @@ def test_the_cli_reads_the_servers_index_variable(index_dir, client, monkeypatch
     monkeypatch.setattr(rec, "_values", ({**values, "usage": []}, {**folded, "usage": {}}))
     with pytest.raises(BadInputError, match="this catalogue has no usage labels"):
         rec.check_filters({"usage": "Casual"})
+
+
+def test_scores_never_rise_down_a_list_in_python_the_api_and_the_cli(client, index_dir, monkeypatch):
+    # Stop 68: lists are ordered by more than their measure (similar items: the product's own type first, a colour
+    # at a time, diversity; a profile's picks in turns), and a score above the one before it sent an integrator
+    # sorting or merging by score out of the shop's order. The score is the measure capped at the one before it;
+    # raw_score keeps the measure, the same in Python, the API and the CLI's JSON.
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    rec = client.app.state.service.rec
+    ids = [int(i) for i in rec.items["id"]][:60]
+    lists = [(how, i, found) for i in ids for how, found in (
+        ("similar", rec.similar(i, k=12)), ("diverse", rec.similar(i, k=12, diversity=0.5)),
+        ("other colours", rec.in_other_colours(i, k=6)),
+        ("photo", rec.similar_to_image(rec.image_path(i), k=12)[1] if i in ids[:10] else []))]
+    lists += [(how, j, found) for j in range(0, 30, 3) for how, found in (     # in turns; the named type first
+        ("profile", rec.for_profile(ids[j:j + 3], k=12)),
+        ("text", rec.search_text(str(rec.item(ids[j])["productDisplayName"]), k=12)))]
+    for how, i, found in lists:
+        scores = [r.score for r in found]
+        assert scores == sorted(scores, reverse=True), (how, i, scores)
+    rose = collections.Counter()
+    for how, _, found in lists:
+        assert all(r.raw_score is not None and r.score <= r.raw_score for r in found)
+        rose[how] += [r.raw_score for r in found] != sorted([r.raw_score for r in found], reverse=True)
+    assert rose["diverse"] and rose["other colours"] and rose["profile"], rose   # (capped: lists not left as they were)
+    first = next(i for how, i, found in lists if how == "diverse" and [r.score for r in found] != [r.raw_score
+                                                                                                  for r in found])
+    want = [(r.id, round(r.score, 5), round(r.raw_score, 5)) for r in rec.similar(first, k=12, diversity=0.5)]
+    api = client.get(f"/api/items/{first}/similar", params={"k": 12, "diversity": 0.5}).json()["results"]
+    assert [(r["id"], round(r["score"], 5), round(r["raw_score"], 5)) for r in api] == want
+    monkeypatch.setenv("FASHIONREC_INDEX_DIR", str(index_dir))
+    res = CliRunner().invoke(app, ["recommend", "similar", str(first), "-k", "12", "--diversity", "0.5", "--json"])
+    assert res.exit_code == 0, res.output
+    assert [(r["id"], round(r["score"], 5), round(r["raw_score"], 5)) for r in json.loads(res.stdout)["results"]] \
+        == want
+    # A look's score is its measure (in its slots' order): no raw_score.
+    assert all(r["raw_score"] is None for r in client.get(f"/api/items/{first}/outfit").json()["results"])
 
 
 def test_a_catalogue_without_categories_or_usages_still_gets_looks(fixture_dir, tmp_path):

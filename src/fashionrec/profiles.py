@@ -15,7 +15,17 @@ import numpy as np
 from fashionrec.blas import one_blas_thread
 from fashionrec.errors import BadInputError
 from fashionrec.looks import slot_name
-from fashionrec.results import MAX_K, NEAR_DUPLICATE, RERANK_POOL, Rec, check_k, id_list, title, wearable_by
+from fashionrec.results import (
+    MAX_K,
+    NEAR_DUPLICATE,
+    RERANK_POOL,
+    Rec,
+    check_k,
+    id_list,
+    in_list_order,
+    title,
+    wearable_by,
+)
 from fashionrec.tagger import l2_normalise
 
 NAME_IN_FULL = 100      # characters of a saved product's name a pick's reason gives
@@ -107,7 +117,8 @@ class Profiles:
         if looks:
             alike = self.for_profile(liked_ids, k, looks=False)
             liked = self._types_in_turn(list(dict.fromkeys(self._check_id(i) for i in liked_ids)))
-            return _every_third(alike, self._profile_looks(liked, k // 3, {r.id for r in alike}), k)
+            # (its picks in turns: each liked item's, a look's every third)
+            return in_list_order(_every_third(alike, self._profile_looks(liked, k // 3, {r.id for r in alike}), k))
         if not liked_ids:
             raise BadInputError("for_profile needs at least one liked item id")
         # A repeated id counts once.
@@ -123,7 +134,7 @@ class Profiles:
         with one_blas_thread:
             for min_gap in (0.95, 1.0):     # first pass skips look-alikes of chosen items; the second fills up
                 self._round_robin(lists, liked, lv, k, chosen, min_gap, wearer)
-        return chosen
+        return in_list_order(chosen)
 
     def _profile_lists(self, liked: list[int], lv: np.ndarray, mean: np.ndarray, per: int, k: int) -> _Lists:
         """Each liked item's ``2 * per`` nearest, in the order of its similar items, and, where the liked items

@@ -147,6 +147,7 @@ from fashionrec.results import (  # noqa: F401  (Rec and MAX_K: what callers imp
     check_k,
     chosen_colour,
     id_list,
+    in_list_order,
     listed,
 )
 from fashionrec.rwlock import RWLock, reading
@@ -1823,7 +1824,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             found = self._ranked(self.vector(item_id), item, k, filters, diversity, exclude=exclude, dedupe=True,
                                  attrs=attrs, wearer=row, kind=row)
             self._tell_apart(self.vector(item_id), item, found)
-            return found
+            return in_list_order(found)
         check_k(k)
         exclude |= self._read_as_itself(item_id)
         colour = attrs.pop("baseColour", None)
@@ -1897,7 +1898,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         out = (out + [r for r in found if belied(r)])[:k]
         for r in out:
             r.card_reason = f"In {r.item['baseColour'].lower()}"
-        return out
+        return in_list_order(out)      # (a colour at a time: the second of one after the first of every other)
 
     def in_other_colours(self, item_id: int, k: int = 6, exclude_ids: Iterable[int] = ()) -> list[Rec]:
         """The product page's "In other colours": its colourways first (:meth:`colourways`), then :meth:`similar`
@@ -1926,7 +1927,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             for r in self.similar(item_id, k=k, other_colours=True, exclude_ids=exclude | {r.id for r in
                                                                                          firsts.values()}):
                 firsts.setdefault(r.item.get("baseColour"), r)
-        return list(firsts.values())[:k]
+        return in_list_order(list(firsts.values())[:k])
 
     def colourways(self, item_id: int) -> list[int]:
         """Ids of ``item_id``'s colourways, the nearest photo first: the products of its type and wearer (as
@@ -2041,6 +2042,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                             copy_of=copy_of, photo_wearer=self._photo_wearer(predicted, filters))
         same_as = copy_of[0] if copy_of else None
         self._tell_apart(query.vector, self.item(same_as) if same_as is not None else None, recs, own=same_as)
+        in_list_order(recs)
         if same_as is not None:
             # The photo of a catalogue product: its own labels rank and explain the results, and are what is said
             # of the photo. The tagger's reading of it beside them ("Perfume and Body Mist 0.20" for a handbag on a

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from fashionrec.item_tables import PRICE_FILTER, price_of
-from fashionrec.results import Rec
+from fashionrec.results import Rec, in_list_order
 from fashionrec.text_search import absent_said, ages_said, people_named, people_said, price_order_key
 from fashionrec.vocabulary import (
     KIDS_NAME,
@@ -73,7 +73,7 @@ def ordered_search(rec, query: str, filters: dict | None, k: int, cut: float | N
         return rec.search_text(query, k=k, filters=filters or None, min_similarity=cut), None
     pool = rec.search_text(query, k=max(k, SORT_POOL), filters=filters or None, min_similarity=cut)
     key, median = price_order_key(np.array([price_of(r.item) for r in pool], np.float64), *order[:2])
-    recs = [pool[i] for i in np.argsort(key, kind="stable")[:k]]
+    recs = in_list_order([pool[i] for i in np.argsort(key, kind="stable")[:k]])     # (by price: scores capped again)
     return recs, order_said(rec, order, median, len(pool))
 
 

@@ -34,6 +34,7 @@ from fashionrec.results import (
     check_k,
     check_similarity,
     chosen_colour,
+    in_list_order,
     listed,
 )
 from fashionrec.text_encoder import encode_text, english_words, query_vector
@@ -1572,7 +1573,8 @@ class TextSearch:
             card = "; ".join(c for c in card if c) or "Close in meaning"
             card = card[0].upper() + card[1:]
             out.append(Rec(int(self._ids[r]), float(sims[r]), reason, item, card_reason=card))
-        return out
+        # (the named type, or the products matching every word, first: a later one may be closer in meaning)
+        return in_list_order(out)
 
     def _text_scores(self, query: str, wearer_chosen: bool = False) -> TextScores:
         """What :meth:`search_text` ranks ``query``'s results by (:class:`TextScores`). ``wearer_chosen``: a

@@ -75,15 +75,22 @@ class Rec(Answer):
                                      "measure, so scores are not comparable across endpoints. Similar items "
                                      "and photo search: cosine plus the attribute bonus (same type / colour / "
                                      "gender), so it can exceed 1; the reason gives the cosine as 'visual "
-                                     "similarity'; similar items list the source's own type first (stop 67), then "
-                                     "the rest, each part by score, so a score may be above one listed before "
-                                     "it. Profile: the cosine to the liked item the reason names, or "
+                                     "similarity'. No list but a look (in its slots' order) has a score above "
+                                     "the one before it: lists are ordered by more than their measure (similar "
+                                     "items: the source's own type first, a colour at a time, diversity; a "
+                                     "profile's picks in turns; text search: the named type first, a price "
+                                     "order), so a score is the measure capped at the score before it, and "
+                                     "sorting by score (highest first, stable) keeps the list's order; raw_score "
+                                     "holds the measure. Profile: the cosine to the liked item the reason names, or "
                                      "to the liked items' mean ('between your N liked items'). Text search: "
                                      "the cosine between the query and the product's text. Complete the look: "
                                      "a weighted sum (at most 1.4) of colour compatibility, same usage and "
                                      "season, the slot's popularity, typicality, likeness to the source "
                                      "product and (a belt) the shoes' colour, less 0.3 for a piece whose photo "
                                      "looks another colour than its label.")
+    raw_score: float | None = Field(None, description="The measure the item was ranked by (see score; a "
+                                    "colourway found by name: its cosine), which score caps so that scores never "
+                                    "rise down the list; null in a look, whose score is its measure.")
     reason: str
     card_reason: str = Field("", description="What a product card has room for: what sets this result apart "
                              "from the rest of its list, in a shopper's words and without scores ('Same type "
@@ -303,7 +310,8 @@ def shown_name(fields: dict, item_id: int) -> str:
 
 def to_rec(r, root: str = "") -> Rec:
     return Rec(id=int(r.id), score=float(r.score), reason=str(r.reason), card_reason=str(r.card_reason),
-               item=to_item(r.item, r.id, root), slot=r.slot)
+               raw_score=None if r.raw_score is None else float(r.raw_score), item=to_item(r.item, r.id, root),
+               slot=r.slot)
 
 
 def to_predictions(predicted: dict[str, list[tuple[str, float]]]) -> dict[str, list[Prediction]]:
