@@ -1544,3 +1544,38 @@ def test_the_photo_page_choices_leave_no_hole_beside_a_long_list(server, browser
         assert slack and max(slack) < 16, slack      # the gap between the word and its list, no more
     finally:
         context.close()
+
+
+def test_a_photo_gets_a_look_put_together_for_its_closest_product(server, browser, fixture_dir):
+    # A shopper with a photo of a shirt asked for "complete the look" and the photo page had none: a product page
+    # only, reached by guessing to open a result (a shopper's trial, stop 68).
+    photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+    tilted = ARTIFACTS / "look-tilted.jpg"
+    Image.open(photo).convert("RGB").rotate(15, expand=True, fillcolor="white").save(tilted)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    try:
+        pg.goto(server + "/upload")
+        assert pg.locator("#photo-look").is_hidden()          # no photo yet: no look
+        for chosen, why in ((tilted, "the product closest to your photo"), (photo, "your photo's product")):
+            with pg.expect_response(lambda r: "/outfit" in r.url) as look:
+                pg.set_input_files("#file", str(chosen))
+            pg.wait_for_selector("#photo-look:not([hidden]) #upload-look .card")
+            lead = re.fullmatch(r"/api/items/(\d+)/outfit", httpx.URL(look.value.url).path).group(1)
+            # Put together for the photo's own product, else its closest result, and named with a link to it.
+            first = (pg.locator("#same-link") if why.startswith("your") else
+                     pg.locator("#upload-similar .card").first).get_attribute("href")
+            assert first == f"/item/{lead}" and pg.locator("#look-anchor").get_attribute("href") == first
+            assert pg.locator("#look-for").inner_text().endswith(f", {why}.")
+            # The same look as the product's own page shows, card for card.
+            want = [r["item"]["id"] for r in look.value.json()["results"]]
+            shown = [int(i) for i in pg.locator("#upload-look .card").evaluate_all("cs => cs.map(c => c.dataset.id)")]
+            assert shown == want and want
+        # Back from a look's product: the look comes back with the results.
+        pg.locator("#upload-look .card").first.click()
+        pg.wait_for_url("**/item/**")
+        pg.go_back()
+        pg.wait_for_selector("#photo-look:not([hidden]) #upload-look .card")
+    finally:
+        context.close()

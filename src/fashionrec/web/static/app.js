@@ -902,6 +902,10 @@
     if (hadFocus) ((!lost && similar.querySelector("a")) || document.getElementById("similar-heading")).focus();
     markSaved(document.getElementById("upload-similar"));
     document.getElementById("refine-empty").hidden = json.results.length > 0;
+    // The look of the photo's own product, else of the closest result; none while the results are held back.
+    var lead = sameAs !== null ? { id: sameAs, name: sameName } :
+      !lost && json.results.length ? { id: json.results[0].id, name: cardName(json.results[0].item) } : null;
+    showLook(lead, sameAs !== null);
     result.hidden = false;
     var n = json.results.length;
     var narrowed = [];
@@ -919,6 +923,27 @@
       // ("... unsure what this photo showsThis photo looks unlike ...", a shopper's trial of stop 65).
       (unsure.hidden ? "" : " " + unsure.innerText);
   }
+  // "Complete the look" for the photo (a product page's, asked of the API): a shopper with a photo of a shirt
+  // found no look on this page (a shopper's trial, stop 68). Only the newest answer fills it, as the results.
+  var lookBox = document.getElementById("photo-look");
+  var lookAsked = 0;
+  function showLook(lead, own) {
+    var mine = ++lookAsked;
+    if (!lead) { lookBox.hidden = true; return; }
+    fetchJson(ROOT + "/api/items/" + lead.id + "/outfit?k=4").then(function (res) {
+      if (mine !== lookAsked) return;
+      var recs = res.ok && res.json.results ? res.json.results : [];
+      var anchor = document.getElementById("look-anchor");
+      anchor.href = ROOT + "/item/" + lead.id;
+      anchor.textContent = lead.name;
+      document.getElementById("look-why").textContent = own ? "your photo's product" :
+        "the product closest to your photo";
+      var grid = document.getElementById("upload-look");
+      grid.innerHTML = recs.map(function (r) { return card(r); }).join("");
+      markSaved(grid);
+      lookBox.hidden = recs.length === 0;     // a product with no look (a gift card): no empty heading
+    }).catch(function () { if (mine === lookAsked) lookBox.hidden = true; });
+  }
   function seen(shown) {
     document.getElementById("predicted").hidden = !shown;
     document.getElementById("predicted-heading").hidden = !shown;
@@ -933,6 +958,9 @@
     unsure.hidden = false;
     var n = similar.querySelectorAll(".card").length;
     said.textContent = n + " closest item" + (n === 1 ? "" : "s") + " shown. " + unsure.innerText;
+    var firstCard = similar.querySelector(".card");
+    if (firstCard) showLook({ id: Number(firstCard.getAttribute("data-id")),
+                              name: firstCard.querySelector(".name").textContent }, false);
     document.getElementById("similar-heading").focus();
     // Kept for Back: the results come back shown (they were hidden again, a review).
     try {
