@@ -3139,3 +3139,62 @@ def test_a_search_that_speaks_of_a_photo_links_to_the_photo_search(client):
     # Not where names have the words, nor for a word that only holds "pic" ("picnic").
     for q in ("shirt", "picnic basket"):
         assert 'id="by-photo"' not in client.get("/", params={"q": q}).text, q
+
+
+def test_a_search_for_a_product_to_go_with_another_takes_its_wearer_and_offers_its_look(client):
+    # Stop 68's shopper: "shoes to go with a red dress" listed men's and unisex red Converse first, the dress
+    # read as the shoes' words; its wearer (a skirt's: women's) is the shoes' now, and the look of the closest
+    # such product is a link away.
+    page = html.unescape(client.get("/", params={"q": "shoes to go with a black skirt"}).text)
+    assert ("'to go with a black skirt' names what they go with: these are the products for 'black shoes for "
+            "women'.") in page and 'value="black shoes for women"' in page
+    listed = [client.get(f"/api/items/{i}").json() for i in re.findall(r'class="card" href="/item/(\d+)"', page)]
+    assert listed and all(it["gender"] in ("Women", "Unisex") and it["masterCategory"] == "Footwear"
+                          for it in listed), [(it["gender"], it["articleType"]) for it in listed]
+    lead = re.search(r'id="look-link">For a whole look put together to go with a black skirt, see <a href="/item/'
+                     r'(\d+)#look">', page)
+    assert lead and client.get(f"/api/items/{lead.group(1)}").json()["articleType"] == "Skirts"
+    assert 'id="look"' in client.get(f"/item/{lead.group(1)}").text      # where the link lands
+    # A wearer the words name stays theirs; a side naming no type is no pairing ("that goes with everything").
+    page = html.unescape(client.get("/", params={"q": "men's belt to match brown shoes"}).text)
+    assert "these are the products for \"brown men's belt\"." in page
+    page = html.unescape(client.get("/", params={"q": "shoes that go with everything"}).text)
+    assert "names what they go with" not in page and 'id="look-link"' not in page
+    # The API reads it alike, after a price is out as the page does ("under 2000" named no red dress).
+    res = client.get("/api/search/text", params={"q": "shoes to go with a black skirt under 2000", "k": 10}).json()
+    assert res["note"].startswith("'to go with a black skirt' names what they go with: these are the products "
+                                  "for 'black shoes for women'.") and res["left_out"] == ["under 2000"]
+    assert res["results"] and all(r["item"]["gender"] in ("Women", "Unisex") for r in res["results"])
+
+
+def test_a_childs_filter_and_a_type_link_to_the_childrens_products_filed_under_other_genders(index_dir, tmp_path):
+    # Stop 68's shopper (a dad): Gender: Boys and Type: Sports Shoes listed 3 of the full catalogue's, where
+    # "sports shoes for boys" finds 15, "ADIDAS Kids Unisex" ones filed Unisex among them; no word said so.
+    from _recs_support import tiny_tagger_path
+
+    from fashionrec.recommend import Recommender
+
+    rec = Recommender.load(index_dir, tiny_tagger_path())
+    shoes = rec.items.index[rec.items["articleType"] == "Sports Shoes"][:3]
+    for column, values in (("gender", ["Boys", "Unisex", "Unisex"]),
+                           ("productDisplayName", ["Puma Boys Black Sports Shoes", "ADIDAS Kids Unisex Sports Shoes",
+                                                   "Lotto Kids Unisex Sports Shoes"])):
+        relabelled = rec.items[column].copy()
+        relabelled[shoes] = values
+        rec.items[column] = relabelled
+    rec._reindex()
+    with TestClient(create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=rec)) as c:
+        page = html.unescape(c.get("/", params={"gender": "Boys", "articleType": "Sports Shoes"}).text)
+        assert re.search(r'id="count">1 item\b', page)
+        link = re.search(r'id="kids-more">Some children’s products are filed under Unisex or a grown-up’s gender: '
+                         r'<a href="([^"]+)">“sports shoes for boys”</a> finds (\d+)\.', page)
+        assert link and int(link.group(2)) == 3, page[page.find('id="notices"'):][:600]
+        linked = html.unescape(c.get(link.group(1)).text)
+        assert re.search(r'id="count">3 items\b', linked)
+        # Nothing more to find: no link (the boys' type alone, or every kids' product filed Boys).
+        assert 'id="kids-more"' not in c.get("/", params={"gender": "Boys"}).text
+        relabelled = rec.items["gender"].copy()
+        relabelled[shoes] = "Boys"
+        rec.items["gender"] = relabelled
+        rec._reindex()
+        assert 'id="kids-more"' not in c.get("/", params={"gender": "Boys", "articleType": "Sports Shoes"}).text

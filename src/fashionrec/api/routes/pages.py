@@ -29,6 +29,7 @@ from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.item_tables import price_of
+from fashionrec.pairing import pairing_said, read_pairing
 from fashionrec.results import PRODUCT_PAGE
 from fashionrec.stock import showing_sold_out, sold_out_shown
 from fashionrec.text_notes import people_listed, price_missed_said, unread_said
@@ -358,6 +359,14 @@ def catalogue_page(
         notices.append(f"The catalogue has no {types} for children, so this reads {said}; these are the products "
                        f"for {read!r}.")
         query = read
+    look = None     # the product whose look a search for one "to go with" another offers (fashionrec.pairing)
+    if query:
+        with service.reading():
+            paired = read_pairing(service.rec, query)
+        if paired:
+            # "shoes to go with a red dress" listed men's red Converse first (a shopper's trial, stop 68).
+            notices.append(pairing_said(paired, _quoted))
+            query, look = paired.searched, paired.lead and {**paired.lead, "anchor": paired.anchor}
     if query and chosen and searched is not None and query != searched.strip():
         # A new search typed under the last one's filters, naming another wearer, colour or type ("teenage boy
         # jeans" under Gender: Girls found nothing but a link; "white shirt" under Colour: Black listed 19
@@ -538,6 +547,17 @@ def catalogue_page(
                and (len(search_words(query)) >= 3
                     or len(search_words(query)) == 2 and {"articleType", "usage"} & set(service.rec.parse_query(query)))
                else None)
+    # A child's filter and a type leave out the children's products a catalogue files as Unisex or a grown-up's:
+    # Gender: Boys and Type: Sports Shoes listed 3, where "sports shoes for boys" finds 15, "ADIDAS Kids Unisex"
+    # and "Lotto Kids-Boy" ones among them (a shopper's trial, stop 68): a link to the words' search.
+    kids = None
+    if not query and chosen.get("gender") in ("Boys", "Girls") and chosen.get("articleType"):
+        words = f"{chosen['articleType']} for {chosen['gender']}".lower()
+        rest = {k: v for k, v in chosen.items() if k not in ("gender", "articleType")}
+        with service.reading():
+            more = service.rec.browse({**rest, **price} or None, words, limit=0)[0]
+        if more > total:
+            kids = {"words": words, "n": more, "url": f"{root}/?" + urlencode({**rest, "q": words})}
 
     def page_url(n: int) -> str:
         return f"{root}/?" + urlencode({**current, **({"closest": query} if closest else {}),
@@ -668,7 +688,7 @@ def catalogue_page(
         # On a page of word matches and the closest after them, where the closest start (None: not on it).
         "closest_from": filled - offset if filled and 0 < filled - offset < len(items) else None,
         "suggest_url": suggest_url, "unfiltered_url": unfiltered_url, "example_url": None if photo_url else example_url,
-        "photo_url": photo_url,
+        "photo_url": photo_url, "look": look, "kids": kids,
         "example": EXAMPLE_SEARCH, "corrected": corrected,
         "corrected_url": corrected_url,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest

@@ -21,6 +21,7 @@ from fashionrec.api.deps import (
 )
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
 from fashionrec.catalog import is_greyscale
+from fashionrec.pairing import pairing_said, read_pairing
 from fashionrec.text_notes import ordered_search, price_alone, price_filter, search_said, searched_words, text_order
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, read_ages
 from fashionrec.vocabulary import price_range
@@ -81,6 +82,11 @@ def search_by_text(
                            price=list(price) if price else None)
         # Prices, sizes and a rating word no name has with the rest, as the page leaves them out.
         query, dropped = searched_words(service.rec, unaged, filters)
+        # "shoes to go with a red dress": the dress's wearer and colour, as the catalogue page reads it after the
+        # prices, sizes and ratings are out (stop 68).
+        paired = read_pairing(service.rec, query)
+        if paired:
+            query = paired.searched
         # "under 500" a filter where the shop's catalogue has prices (stop 64), before the top k as the others.
         priced = price_filter(service.rec, dropped, unaged)
         filters = {**(filters or {}), **priced}
@@ -99,8 +105,9 @@ def search_by_text(
         # How the words were read where the results alone do not show it: "rose gold watch" listed "Copper"
         # watches without a word why (a shopper's trial); the catalogue page says the same.
         searched = corrected or query
-        note = " ".join(search_said(service.rec, searched, filters, recs, aged, kids, dropped, unaged,
-                                    (order[2] if order else [], ordered))) or None
+        note = " ".join([*([pairing_said(paired, repr)] if paired else []),
+                         *search_said(service.rec, searched, filters, recs, aged, kids, dropped, unaged,
+                                      (order[2] if order else [], ordered))]) or None
     return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
                    unmatched=unmatched, parsed=parsed, note=note, price=list(price) if price else None)
 

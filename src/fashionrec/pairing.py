@@ -1,0 +1,75 @@
+"""A search for a product to go with another: "shoes to go with a red dress".
+
+The words after "to go with" name the other product, whose wearer the searched one shares: searched as typed, "shoes
+to go with a red dress" listed men's and unisex red Converse first (a shopper's trial, stop 68), the dress's "red"
+and nothing of a woman's. Read here as "red shoes for women" (the other product's colour kept: a belt to match
+brown shoes is brown), and the look the recommender puts together for the closest such product offered beside it
+(a product page's "Complete the look", which picks the colours that go with it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# "to go with", "that goes with", "to wear with", "to pair with", "to match", "going with", "which go with".
+LINK = re.compile(r"\s+((?:(?:to|that|which)\s+)?(?:go(?:es)?|wear|pair)\s+with|to\s+match|going\s+with)\s+",
+                  re.IGNORECASE)
+# A share of a type's products above which its wearer is the type's: Dresses are 95% women's (girls' the rest).
+WEARER_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """How :func:`read_pairing` read a query: ``searched`` the words searched, ``clause`` the words that named the
+    other product as typed ("to go with a red dress"), ``anchor`` those naming it ("a red dress"), ``lead`` the
+    product closest to them (its look offered; None where none)."""
+
+    searched: str
+    clause: str
+    anchor: str
+    lead: dict | None
+
+
+def read_pairing(rec, query: str) -> Pairing | None:
+    """``query`` read as a product to go with another, or None where it is none (no linking words, or either side
+    names no product type: "something to go with jeans", "shoes that go with everything"). ``rec``: the
+    :class:`~fashionrec.recommend.Recommender`, under the service's read lock."""
+    found = LINK.search(query)
+    if not found:
+        return None
+    head, anchor = query[:found.start()].strip(), query[found.end():].strip()
+    asked, other = rec.parse_query(head), rec.parse_query(anchor)
+    if not head or not asked.get("articleType") or not other.get("articleType"):
+        return None
+    words = [head]
+    if not asked.get("baseColour") and len(other.get("baseColour", [])) == 1:
+        words.insert(0, other["baseColour"][0].lower())
+    if not [g for g in asked.get("gender", []) if g != "Unisex"]:
+        wearer = _wearer(rec, other)
+        if wearer:
+            words.append(f"for {wearer.lower()}")
+    hits = rec.search_text(anchor, k=1)
+    lead = None if not hits else {"id": hits[0].id, "name": hits[0].item.get("display_name")
+                                  or hits[0].item.get("productDisplayName") or f"Product {hits[0].id}"}
+    return Pairing(" ".join(words), query[found.start():].strip(), anchor, lead)
+
+
+def pairing_said(paired: Pairing, quoted) -> str:
+    """What the catalogue page and the API's ``note`` say of ``paired``; ``quoted`` quotes a query as they do."""
+    return f"{quoted(paired.clause)} names what they go with: these are the products for {quoted(paired.searched)}."
+
+
+def _wearer(rec, other: dict) -> str | None:
+    """The wearer the other product's words name, else the one most of its type's products are for (above
+    :data:`WEARER_SHARE`); None where neither."""
+    named = [g for g in other.get("gender", []) if g != "Unisex"]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        return None
+    counts = {g: n for g, n in rec.facets({"articleType": other["articleType"][0]})["gender"].items()
+              if g != "Unisex"}
+    total = sum(counts.values())
+    top = max(counts, key=counts.get) if counts else None
+    return top if top and counts[top] > WEARER_SHARE * total else None
