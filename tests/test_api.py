@@ -3198,3 +3198,33 @@ def test_a_childs_filter_and_a_type_link_to_the_childrens_products_filed_under_o
         rec.items["gender"] = relabelled
         rec._reindex()
         assert 'id="kids-more"' not in c.get("/", params={"gender": "Boys", "articleType": "Sports Shoes"}).text
+
+
+def test_the_cli_reads_a_product_to_go_with_another_as_the_page_does(index_dir):
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    out = CliRunner().invoke(app, ["recommend", "text", "shoes to go with a black skirt", "--index", str(index_dir),
+                                   "-k", "5", "--json"])
+    assert out.exit_code == 0, out.output
+    answer = json.loads(out.output)
+    assert answer["note"].startswith("'to go with a black skirt' names what they go with: these are the products "
+                                     "for 'black shoes for women'.")
+    assert answer["results"] and all(r["item"]["gender"] in ("Women", "Unisex") for r in answer["results"])
+
+
+def test_an_occasion_no_product_of_its_colour_has_names_the_colours_it_comes_in(client):
+    # Stop 68's shopper: "red party dress" (18 Party dresses, none red; 20 red dresses, all Casual) listed 96
+    # closest matches, red casual dresses first, and nothing said the Party ones were there in other colours.
+    page = html.unescape(client.get("/", params={"q": "black formal shirt"}).text)
+    said = re.search(r'id="usage-colours">No black shirts are filed under Formal: the (\d+) Formal shirts come in '
+                     r'([a-z ,]+)\. <a href="([^"]+)">See the Formal shirts</a>', page)
+    assert said, page[page.find('id="notices"'):][:800]
+    linked = html.unescape(client.get(said.group(3)).text)
+    assert re.search(rf'id="count">{said.group(1)} items?\b', linked)
+    listed = [client.get(f"/api/items/{i}").json() for i in re.findall(r'class="card" href="/item/(\d+)"', linked)]
+    assert {(it["articleType"], it["usage"]) for it in listed} == {("Shirts", "Formal")}
+    assert {it["baseColour"].lower() for it in listed} == set(re.split(r", | and ", said.group(2)))
+    # A colour the occasion has: no such notice.
+    assert 'id="usage-colours"' not in client.get("/", params={"q": "blue formal shirt"}).text

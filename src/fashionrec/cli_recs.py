@@ -858,6 +858,7 @@ def recommend_text(
     include_sold_out: bool = SoldOutOpt,
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
+    from fashionrec.pairing import pairing_said, read_pairing
     from fashionrec.text_notes import (
         PRICE_HINT,
         ordered_search,
@@ -896,6 +897,10 @@ def recommend_text(
     try:
         # Prices, sizes and a rating word no name has with the rest, as the API and the page leave them out.
         query, priced = searched_words(rec, unaged, wanted)
+        # "shoes to go with a red dress": the dress's wearer and colour, as the API and the page read it (stop 68).
+        paired = read_pairing(rec, query)
+        if paired:
+            query = paired.searched
         left_out = aged + priced
         # "under 500" a filter where the catalogue has prices (stop 64), as /api/search/text reads it.
         price = price_filter(rec, priced, unaged).get("price")
@@ -912,6 +917,8 @@ def recommend_text(
         recs, ordered = ordered_search(rec, query, wanted, k, cut, order)
     except FashionrecError as e:
         fail(str(e))
+    if paired and not as_json:
+        console.print(pairing_said(paired, repr), highlight=False)
     if corrected and not as_json:
         console.print(f"no product has every word of {typed!r}: searched for {corrected!r}", highlight=False)
     if aged and not as_json:
@@ -978,7 +985,8 @@ def recommend_text(
           # /api/search/text's answer, its note followed by the one the table prints under it (the API has none).
           answer=api_answer(recs, parsed=parsed, unmatched=unmatched, left_out=left_out, corrected=corrected,
                             price=list(price) if price else None,
-                            note=" ".join([*search_said(rec, query, wanted, recs, aged, kids, priced, unaged,
+                            note=" ".join([*([pairing_said(paired, repr)] if paired else []),
+                                           *search_said(rec, query, wanted, recs, aged, kids, priced, unaged,
                                                         (order[2] if order else [], ordered)),
                                            *([note] if note else [])]) or None) if as_json else None,
           # Not by the similarity alone: a brand the query names, a colour near the one asked for and the photo's

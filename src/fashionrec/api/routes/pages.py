@@ -579,6 +579,13 @@ def catalogue_page(
             absent = service.rec.absent_kind(query)
             kind_lacking = None if absent or everywhere else service.rec.absent_combination(query)
             together = None if absent or everywhere or kind_lacking else service.rec.absent_together(query)
+    # An occasion and a colour no product of the type has together ("red party dress": 18 Party dresses, none red;
+    # 20 red dresses, all Casual): the closest matches by meaning were red casual dresses, and nothing said the
+    # Party ones were there in other colours (a shopper's trial, stop 68).
+    other_colours = None
+    if found_closest and not closest and not chosen:
+        with service.reading():
+            other_colours = _occasion_in_other_colours(service.rec, query, root)
     # What the page lists where no product has every word, said once: by a note of what the catalogue has none
     # of ("The catalogue has no Pepe Jeans T-shirts; these are the 96 closest matches by meaning, from other
     # brands."), else by the page's own notice below. Both said "these are ..." (a shopper's trial of stop 62).
@@ -688,7 +695,7 @@ def catalogue_page(
         # On a page of word matches and the closest after them, where the closest start (None: not on it).
         "closest_from": filled - offset if filled and 0 < filled - offset < len(items) else None,
         "suggest_url": suggest_url, "unfiltered_url": unfiltered_url, "example_url": None if photo_url else example_url,
-        "photo_url": photo_url, "look": look, "kids": kids,
+        "photo_url": photo_url, "look": look, "kids": kids, "other_colours": other_colours,
         "example": EXAMPLE_SEARCH, "corrected": corrected,
         "corrected_url": corrected_url,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest
@@ -696,6 +703,30 @@ def catalogue_page(
                        f"match{'' if total - filled == 1 else 'es'}" if filled
                        else f"{total:,} item{'' if total == 1 else 's'}"),
     })
+
+
+def _occasion_in_other_colours(rec, query: str, root: str) -> dict | None:
+    """Where ``query`` names one type, one usage and one colour ("red party dress") and no product of the type
+    has both (for the wearer it names, if one): the colours that type's products of that usage come in, how many
+    and a link to them (the type and usage as filters); else None. Under the service's read lock."""
+    asked = rec.parse_query(query)
+    wearers = [g for g in asked.get("gender", []) if g != "Unisex"]
+    if any(len(asked.get(k, [])) != 1 for k in ("articleType", "usage", "baseColour")) or len(wearers) > 1:
+        return None
+    chosen = {"articleType": asked["articleType"][0], "usage": asked["usage"][0],
+              **({"gender": wearers[0]} if wearers else {})}
+    if rec.browse({**chosen, "baseColour": asked["baseColour"][0]}, limit=0)[0]:
+        return None
+    colours = rec.facets(chosen)["baseColour"]
+    n = sum(colours.values())
+    if not n:
+        return None
+    named = [c.lower() for c in sorted(colours, key=colours.get, reverse=True)[:3]]
+    said = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
+    return {"colour": asked["baseColour"][0].lower(), "usage": chosen["usage"], "n": n,
+            "types": said_types([chosen["articleType"]]), "colours": said + (" among others" if len(colours) > 3
+                                                                           else ""),
+            "url": f"{root}/?" + urlencode(chosen)}
 
 
 def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str,
