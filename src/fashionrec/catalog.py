@@ -41,7 +41,7 @@ from tqdm.auto import tqdm
 from fashionrec.column_map import COLUMN_MAP_FILE, map_command, read_column_map
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
-from fashionrec.stock import STOCK, STOCK_HEADERS, read_stock
+from fashionrec.stock import NO_LEVEL_WORDS, STOCK, STOCK_HEADERS, is_no_level_word, read_stock
 from fashionrec.vocabulary import GENDER_WORDS
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,9 @@ class DataReport:
     # ids of the rows it says are sold out (0 or less, "no"): kept, indexed, not shown to a shopper (stop 67).
     stock_column: str = ""
     sold_out_ids: list[int] = field(default_factory=list)
+    # Ids of the rows whose level was a missing-value word ("None", "NULL", "N/A": stock.NO_LEVEL_WORDS), read as no
+    # level (available) and said by data check (stop 68: "None" was sold out here, no level on the command line).
+    no_level_word_ids: list[int] = field(default_factory=list)
     rows_rejected: list[RejectedRow] = field(default_factory=list)
     with_image: int = 0
     missing_image: int = 0
@@ -467,6 +470,11 @@ class DataReport:
                          + (f" (id{'s' if k != 1 else ''} {first_few(self.sold_out_ids, 10)})" if k else "")
                          + "; a sold-out product is indexed but not recommended (`index stock` changes a level); "
                          "a row without a level is available")
+            if self.no_level_word_ids:
+                k = len(self.no_level_word_ids)
+                lines.append(f"  {k} row{'s' if k != 1 else ''} with no stock level "
+                             f"({', '.join(repr(w) for w in NO_LEVEL_WORDS)}: id{'s' if k != 1 else ''} "
+                             f"{first_few(self.no_level_word_ids, 10)}): kept available, as a row without a level")
         if self.price_currencies:
             by_sign = sorted(self.price_currencies.items(), key=lambda kv: -len(kv[1]))
             each = ", ".join(f"{sign} {len(ids)}" + ((" row" if len(ids) == 1 else " rows") if k == 0 else "")
@@ -1464,6 +1472,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     if price_at is not None:
         df[PRICE] = _prices(df, report)
     if stock_at is not None:
+        worded = df[STOCK].map(is_no_level_word).astype(bool)
+        report.no_level_word_ids = df.loc[worded, "id"].astype(int).tolist()
         df[STOCK], bad = read_stock(df[STOCK])
         if bad.any():
             report.invalid_values[STOCK] = df.loc[bad, "id"].astype(int).tolist()

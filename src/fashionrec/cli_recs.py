@@ -539,7 +539,7 @@ def index_remove(
 @index_app.command("stock")
 def index_stock(
     levels: list[str] = typer.Argument(None, help="ID=LEVEL, e.g. 15970=0 (sold out), 39386=12, 1855=yes; "
-                                       "ID=none takes a level away (available)."),
+                                       "ID=none (or null, n/a) takes a level away (available)."),
     from_file: Path | None = typer.Option(None, "--from", help="A CSV of an id column and a stock column (named as "
                                           "styles.csv's may be: stock, stock_qty, quantity, inventory, in_stock), "
                                           "e.g. a shop's nightly export."),
@@ -592,7 +592,8 @@ def _stock_levels(pairs: list[str], from_file: Path | None) -> dict:
         item_id, sep, level = pair.partition("=")
         if not sep or not item_id.strip():
             fail(f"{pair!r} is no ID=LEVEL: give each as 15970=0 (sold out) or 15970=12")
-        given[item_id.strip()] = None if level.strip().casefold() in ("", "none") else level.strip()
+        # "none", "null", "n/a" are no level as in a styles.csv (stock.NO_LEVEL_WORDS, read by set_stock)
+        given[item_id.strip()] = level.strip() or None
     if not given:
         fail("no stock level given: ID=LEVEL (e.g. 15970=0), or --from a CSV of id and stock")
     return given

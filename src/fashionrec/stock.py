@@ -35,7 +35,12 @@ STOCK_HEADERS = ("stock", "stockqty", "stockquantity", "stocklevel", "quantity",
                  "available", "availability")
 # Words for in stock and sold out, as exports write them ("Y", "TRUE", "In Stock", "out of stock").
 _YES = {"yes", "y", "true", "t", "instock", "available", "onstock"}
-_NO = {"no", "n", "false", "f", "outofstock", "soldout", "unavailable", "none"}
+_NO = {"no", "n", "false", "f", "outofstock", "soldout", "unavailable"}
+# The usual words for a missing value, as exports write an empty cell ("None": Python's; "NULL": a database's; "N/A",
+# "NA", "nan": a spreadsheet's or pandas'): no level, which is available, as an empty cell is, on every path (a
+# styles.csv, `index stock ID=none` and --from, set_stock, the API). "none" was sold out in a styles.csv and no level
+# on the command line (stop 68, a review): one reading everywhere, and `data check` counts them (none is silent).
+NO_LEVEL_WORDS = ("none", "null", "n/a", "na", "nan", "nil")
 # A quantity: "12", "12.0" (a spreadsheet's), "1,200", "-2" (oversold).
 _QUANTITY = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0*)?$")
 SOLD_OUT = "Sold out"       # what a card and a product page say of one
@@ -45,7 +50,8 @@ _SHOWN: contextvars.ContextVar[bool] = contextvars.ContextVar("fashionrec_sold_o
 
 def stock_level(value) -> float:
     """``value`` (a cell of a stock column, a number, or an operator's word) as a stock level: a quantity, 1.0 for
-    yes and 0.0 for no; NaN where empty; ValueError where it is none of these ("call us", "1.5")."""
+    yes and 0.0 for no; NaN where empty or a missing-value word (:data:`NO_LEVEL_WORDS`); ValueError where it is
+    none of these ("call us", "1.5")."""
     if value is None or isinstance(value, float) and math.isnan(value):
         return math.nan
     if isinstance(value, bool):
@@ -58,6 +64,8 @@ def stock_level(value) -> float:
     if not text:
         return math.nan
     word = re.sub(r"[\s_\-]+", "", text).casefold()
+    if word in NO_LEVEL_WORDS:
+        return math.nan
     if word in _YES:
         return 1.0
     if word in _NO:
@@ -65,6 +73,11 @@ def stock_level(value) -> float:
     if _QUANTITY.fullmatch(text):
         return float(text.replace(",", "").split(".")[0])
     raise ValueError(value)
+
+
+def is_no_level_word(value) -> bool:
+    """Whether ``value`` is one of :data:`NO_LEVEL_WORDS` ("None", "N/A"), read as no level."""
+    return isinstance(value, str) and re.sub(r"[\s_\-]+", "", value).casefold() in NO_LEVEL_WORDS
 
 
 def read_stock(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
