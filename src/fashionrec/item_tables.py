@@ -210,6 +210,11 @@ class ItemTables:
         return self._once("_aside_shown_ids" if showing_sold_out() else "_aside_ids",
                           lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows()]))
 
+    def _set_aside_unsold(self) -> frozenset[int]:
+        """:meth:`_set_aside` but for the sold-out products, shown or not: those a photo may still be a copy of."""
+        return self._once("_aside_shown_ids",
+                          lambda: frozenset(int(i) for i in self._ids[self._set_aside_rows_shown()]))
+
     def sold_out_rows(self) -> np.ndarray:
         """(n,) bool, per version of the items: the products whose stock level is 0 or less (the items' ``stock``
         column, from a shop's styles.csv or ``index stock``); none where there is no such column."""

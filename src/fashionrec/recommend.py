@@ -1615,8 +1615,12 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         # A photo's nearest whatever the filters keep, for what it is a copy of and the vote on its labels:
         # Gender: Women on a white sneaker's photo (the tagger: Flip Flops 61%, its results sneakers) listed
         # women's flip flops, voted for by the women's products alone (a shopper trial).
-        nearest = (self._neighbours(query, k, None, skip, pool=NEIGHBOUR_VOTE["neighbours"])
-                   if rerank and not dedupe and filters else None)
+        # ... and whatever is sold out: a sold-out product is still the catalogue's, and a photo of one is known as
+        # it (its labels and wearer rank the results; it is not listed). Its photo was the tagger's guess once it
+        # sold out (stop 68, a code review). Its labels vote as in stock: what a photo shows does not change with it.
+        known = exclude | self._set_aside() if dedupe or not rerank else exclude | self._set_aside_unsold()
+        nearest = (self._neighbours(query, k, None, known, pool=NEIGHBOUR_VOTE["neighbours"])
+                   if rerank and not dedupe and (filters or known != skip) else None)
         while True:
             shown = k + spare
             mmr_pool = shown if diversity == 0 else max(4 * k, 50, shown)
