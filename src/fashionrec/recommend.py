@@ -517,18 +517,23 @@ def _cosines(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
     return np.einsum("ij,j->i", vectors, query)
 
 
-def _mmr(cand_vecs: np.ndarray, relevance: np.ndarray, k: int, diversity: float) -> list[int]:
-    """Maximal marginal relevance: positions of k candidates trading relevance for novelty."""
+def _mmr(cand_vecs: np.ndarray, relevance: np.ndarray, k: int, diversity: float,
+         first: np.ndarray | None = None) -> list[int]:
+    """Maximal marginal relevance: positions of k candidates trading relevance for novelty. With ``first`` (bool per
+    candidate), those are chosen before any other (a similar list's type lead), each part by MMR, the rest's novelty
+    weighed against those chosen first too: the lead was undone by MMR after it (stop 68, a code review)."""
     lam = 1.0 - diversity
     chosen: list[int] = []
+    ahead = np.zeros(len(relevance), bool) if first is None else np.asarray(first, bool).copy()
     # Each candidate's greatest cosine to those chosen, brought up to date with the latest pick only: worked out
     # against every chosen one on every pick, k=500 took 9.7 s (a review).
     red = np.zeros(len(relevance), np.float32)
     open_ = np.ones(len(relevance), bool)
     with one_blas_thread:
         while open_.any() and len(chosen) < k:
-            gain = np.where(open_, lam * relevance - (1 - lam) * red, -np.inf)
+            gain = np.where(open_ & ahead if ahead.any() else open_, lam * relevance - (1 - lam) * red, -np.inf)
             best = int(np.argmax(gain))
+            ahead[best] = False
             sims = cand_vecs @ cand_vecs[best]
             red = sims if not chosen else np.maximum(red, sims)
             chosen.append(best)
@@ -1709,7 +1714,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             if diversity > 0 and len(ids):
                 # MMR weighs relevance against cosine redundancy: bring the combined score back to cosine scale.
                 scale = 1.0 + (sum(self.attribute_weights.values()) if rerank else 0.0)
-                order = _mmr(self.embeddings[self._rows(ids)], scores / scale, shown, diversity)
+                order = _mmr(self.embeddings[self._rows(ids)], scores / scale, shown, diversity,
+                             first=None if lead is None else lead[self._rows(ids)])
                 ids, scores, cosines = ids[order], scores[order], cosines[order]
             # A photo's results too list another listing of a product already shown after the rest (two
             # "Wrangler Men Warnick Square Block" shirts side by side, an integrator's trial).
