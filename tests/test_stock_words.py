@@ -74,3 +74,20 @@ def test_a_photo_of_a_sold_out_product_is_known_as_that_product(tmp_path):
     assert found.same_as == src and src not in {r.id for r in found[1]}       # known, and still not listed
     with sold_out_shown():
         assert rec.similar_to_image(photo, k=5).same_as == src
+
+
+def test_a_whole_stock_level_is_an_int_in_the_api_and_index_stock_json(tmp_path):
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from fashionrec.api import Settings, create_app
+
+    d = index_copy(tmp_path / "index")
+    src = int(Recommender.load(d, tiny_tagger_path()).items["id"].iloc[0])
+    out = CliRunner().invoke(app, ["index", "stock", f"{src}=12", "--json", "--index", str(d), "--model",
+                                   str(tiny_tagger_path())])
+    assert out.exit_code == 0 and isinstance(json.loads(out.stdout)["stock"][str(src)], int), out.output
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path()))) as c:
+        answer = c.get(f"/api/items/{src}").text
+    assert '"stock":12,' in answer.replace(" ", ""), answer       # 12, not 12.0

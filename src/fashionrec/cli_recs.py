@@ -556,11 +556,11 @@ def index_stock(
         done = rec.set_stock(given)
     except FashionrecError as e:
         fail(str(e))
-    from fashionrec.stock import is_sold_out
+    from fashionrec.stock import is_sold_out, level_said
 
     sold = [i for i, level in done.items() if is_sold_out(level)]
     if as_json:
-        print_json({"stock": {str(i): (None if math.isnan(v) else v) for i, v in done.items()}, "sold_out": sold,
+        print_json({"stock": {str(i): level_said(v) for i, v in done.items()}, "sold_out": sold,
                     "sold_out_in_index": int(rec.sold_out_rows().sum()), "index": str(index)})
         return
     console.print(f"set the stock of {len(done)} product{'s' if len(done) != 1 else ''} in {index}"

@@ -103,6 +103,15 @@ def level_of(value) -> float:
     return level if math.isfinite(level) else math.nan
 
 
+def level_said(value) -> int | float | None:
+    """A kept level as an answer says it (the API's ``stock``, ``index stock --json``): a whole one as an int (12,
+    not 12.0: a review, stop 68), one edited by hand into items.csv as it is (1.5), None where there is none."""
+    level = level_of(value)
+    if math.isnan(level):
+        return None
+    return int(level) if level.is_integer() else level
+
+
 def levels_of(column: pd.Series) -> np.ndarray:
     """Each kept level of an items' stock column as :func:`level_of` reads one, as float64 (NaN for none)."""
     import numpy as np

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, made_name
 from fashionrec.item_tables import SOLD_OUT_KEY, price_of
 from fashionrec.levels import READ_FROM_TYPE
-from fashionrec.stock import STOCK, level_of
+from fashionrec.stock import STOCK, level_said
 
 # Metadata columns an item shows (and a new product may carry), in display order.
 ITEM_FIELDS = ["gender", "masterCategory", "subCategory", "articleType", "baseColour", "season", "year",
@@ -58,7 +58,7 @@ class Item(Answer):
                                  "the number ('₹' for ₹1,299; `index build --currency`, else the symbol its "
                                  "styles.csv's prices had): null where the product has no price or the shop "
                                  "named none.")
-    stock: float | None = Field(None, description="The stock level styles.csv gives the product (its stock, "
+    stock: int | float | None = Field(None, description="The stock level styles.csv gives the product (its stock, "
                                 "stock_qty, quantity, inventory or in_stock column; yes/no read as 1/0), or `index "
                                 "stock` set since: null where it has none, which counts as available.")
     sold_out: bool | None = Field(None, description="True where stock is 0 or less: such a product is not listed "
@@ -287,9 +287,8 @@ def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
     price = price_of(d)
     fields["price"] = price if math.isfinite(price) else None
     fields["currency"] = str(d.get("currency") or "") or None if fields["price"] is not None else None
-    # As the price: a level edited by hand into items.csv as text is none, not a 500 (stock.level_of).
-    stock = level_of(d.get(STOCK))
-    fields[STOCK] = stock if math.isfinite(stock) else None
+    # As the price: a level edited by hand into items.csv as text is none, not a 500 (stock.level_said).
+    fields[STOCK] = level_said(d.get(STOCK))
     fields[SOLD_OUT_KEY] = d.get(SOLD_OUT_KEY) if isinstance(d.get(SOLD_OUT_KEY), bool) else None
     predicted = {}
     for head in ATTRIBUTES:
