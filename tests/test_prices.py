@@ -113,8 +113,12 @@ def test_a_price_as_an_export_writes_it(tmp_path: Path, written: str, read: floa
                                              "median 599)"),
     (["499.50", "1,299", "5000"], [999.0], "as decimals, as 2 other prices of the column write a decimal point or "
                                            "group thousands with a comma ('499.50')"),
-    (["12.499,50", "1.299,00", "300"], [999000.0], "as thousands, as 2 other prices of the column group thousands "
-                                                   "with a dot ('12.499,50')"),
+    (["12.499,50", "1.299,00", "300"], [999000.0], "as thousands, as 2 other prices of the column are written the "
+                                                   "European way, a dot grouping thousands or a comma marking "
+                                                   "decimals ('12.499,50')"),
+    # A decimal comma is European writing, no dot grouping thousands; a median under 1 is said in cents (stop 68).
+    (["€49,99", "€19,99"], [999000.0], "as thousands, as 2 other prices of the column are written the European way"),
+    (["0.50", "€0,75"], [999.0], "as decimals, the reading nearer the column's other prices (their median 0.62)"),
     (["450000", "1200000", "800000"], [999000.0], "as thousands, the reading nearer the column's other prices "
                                                   "(their median 800,000)"),
     # Each the way nearer the others: one reading for the column made the jeans' "1.299" 1.299.

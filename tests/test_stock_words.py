@@ -91,3 +91,12 @@ def test_a_whole_stock_level_is_an_int_in_the_api_and_index_stock_json(tmp_path)
     with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path()))) as c:
         answer = c.get(f"/api/items/{src}").text
     assert '"stock":12,' in answer.replace(" ", ""), answer       # 12, not 12.0
+
+
+def test_a_recovered_row_is_not_said_to_have_its_comma_in_the_stock_column(tmp_path):
+    # data check named the stock column among the text columns a name's comma may be in (a number holds none).
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,Tags,stock_qty\n"
+                                         "1,Tshirts,Tee,summer,3\n2,Tshirts,Tee, red,summer,4\n", encoding="utf-8")
+    report = load_catalog(tmp_path, progress=False, warn=False).report
+    assert report.rows_recovered == 1 and report.recovered_beside == ["Tags"], report.recovered_beside

@@ -1215,7 +1215,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # Text columns after the name that no label is read from (a shop's "Body (HTML)", "Tags"): a comma in one
     # of them reads as the name's, as the likelier; such a row is said with its name as read (stop 67).
     report.recovered_beside = [h for i, h in enumerate(header) if i > name_at and h.strip() and h not in COLUMNS
-                               and i != price_at]
+                               and i not in (price_at, stock_at)]       # (a number: no comma of a name's)
     # Such a column with labels between it and the name ("Title, Product Type, Tags"): a comma in it, joined
     # into the name, shifts those labels by a field ("Sports, Summer" in Tags read the type as "Sports", stop 67).
     # The labels whole rows have tell it: each text column's index and the label columns before it.
@@ -1517,15 +1517,17 @@ def _ambiguous_read(df: pd.DataFrame, text: pd.Series, price: pd.Series, europea
         thousands = len(sure_european) > len(sure_decimal)
         sure = sure_european if thousands else sure_decimal
         why = (f"as {len(sure)} other price{'s' if len(sure) != 1 else ''} of the column "
-               + ("group thousands with a dot" if thousands else "write a decimal point or group thousands with a "
-                  "comma") + f" ({sure.iloc[0]!r})")
+               # (European ones are "12.499,50" or "€49,99" alone: a decimal comma is no dot grouping thousands)
+               + ("are written the European way, a dot grouping thousands or a comma marking decimals" if thousands
+                  else "write a decimal point or group thousands with a comma") + f" ({sure.iloc[0]!r})")
     elif len(others):
         # Each the way nearer the others, on a log scale: "999.000" and "1.299" among prices of 299 to 1,099 are
         # 999 and 1,299 (one reading for both made the jeans' 1.299).
         median = float(others.median())
         with np.errstate(divide="ignore"):
             thousands = (np.log(price / median).abs() < np.log(price / 1000 / median).abs()).to_numpy()
-        why = f"the reading nearer the column's other prices (their median {median:,.0f})"
+        # (cents below 100: a median of 0.62 was "their median 0")
+        why = f"the reading nearer the column's other prices (their median {median:,.{0 if median >= 100 else 2}f})"
     else:
         thousands, why = True, "as nothing else in the column says which (a search's '1.299' is read so too)"
     read = price.where(~ambiguous | thousands, price / 1000)
