@@ -976,8 +976,12 @@ def test_a_querys_dotted_amount_is_read_as_the_shops_prices_say():
     # A comma's decimals or two dots group thousands, whatever the prices: the one-dot reading alone is open.
     assert price_range(["under 1.299,00"], 25.0)[0] == (None, 1299.0)
     assert price_range(["between 1.299 and 2.499"], 25.0)[0] == (1.299, 2.499)
+    # Said as typed (stop 68: "$1.30", to the cent), and a whole or cents' amount as before.
     said = price_read_said((None, 1.299), ["under 1.299"], "$", 25.0)
-    assert said.endswith("'under 1.299' was read as a price, '1.299' as $1.30."), said
+    assert said == "Only products priced $1.299 or less: 'under 1.299' was read as a price, '1.299' as $1.299.", said
+    said = price_read_said((None, 1.5), ["under 1.500"], "$", 25.0)
+    assert said.endswith("priced $1.50 or less: 'under 1.500' was read as a price, '1.500' as $1.50."), said
+    assert price_read_said((None, 1299.0), ["under 1.299"], "$", 699.0).endswith("'1.299' as $1,299."), said
 
 
 def test_the_shops_price_scale_is_its_prices_median(priced_index):

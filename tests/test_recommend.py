@@ -6733,6 +6733,9 @@ def test_a_shoe_kind_lists_its_types_the_named_first_then_by_meaning(tmp_path):
     near = closest(casual[-1], "loafer shoes")
     assert [x.id for x in r.search_text("loafer shoes", k=2)] == [loafer, near]
     assert r.parse_query("loafer shoes")["articleType"] == r.parse_query("loafers")["articleType"]
+    # A kind of several types no name says is noted with its types listed (was "casual shoes or formal shoes or ...").
+    assert ("No product is named 'chelsea boots': the catalogue's casual shoes, formal shoes, flats and heels are "
+            "listed for it, the closest in meaning first.") in r.reading_notes("chelsea boots")
 
 
 def test_a_kit_of_another_thing_is_no_grooming_kit_and_a_sports_kit_is_clothes(tmp_path):

@@ -188,3 +188,29 @@ def test_the_word_colour_beside_a_colour_is_left_out():
                  "nail color pink", "hair colour black", "red colour block top", "navy color-block polo"):
         assert without_colour_word(kept) == kept
     assert read_ages("blue colour kurta for 5 year old") == ("kids blue kurta", ["for 5 year old"], True)
+
+
+def test_chain_means_jewellery_and_key_chain_the_key_chain():
+    # Stop 68: "chain" (and "gold chain") read as Key chain too, a type's last word, beside the pendants and
+    # necklaces a shopper means; "key chain" is the type by its own name.
+    words = TypeWords(_items([("Key chain", "Accessories", "Accessories"), ("Pendant", "Jewellery", "Accessories"),
+                              ("Necklace and Chains", "Jewellery", "Accessories")]))
+    assert words.types("chain") == words.types("chains") == ["Necklace and Chains", "Pendant"]
+    assert words.types("key chain") == ["Key chain"]
+
+
+def test_an_oxford_or_a_derby_is_a_formal_shoe():
+    # Stop 68: read as Casual Shoes too, the API's first ten of "oxford shoes" held 2-4 formal pairs, after
+    # Converse's "Oxford" casual models.
+    words = TypeWords(_items([("Casual Shoes", "Shoes", "Footwear"), ("Formal Shoes", "Shoes", "Footwear")]))
+    for phrase in ("oxford shoes", "derby shoes"):
+        assert words.types(phrase) == ["Formal Shoes"], phrase
+    assert words.types("loafers") == ["Casual Shoes", "Formal Shoes"]
+
+
+def test_a_list_of_types_is_said_with_commas_and_and():
+    from fashionrec.vocabulary import said_all
+
+    # Stop 68: a note said "the catalogue's casual shoes or formal shoes or flats or heels are listed for it".
+    assert said_all(["Casual Shoes", "Formal Shoes", "Flats", "Heels"]) == "casual shoes, formal shoes, flats and heels"
+    assert said_all(["Tshirts", "Tops"]) == "T-shirts and tops" and said_all(["Skirts"]) == "skirts"

@@ -72,6 +72,7 @@ from fashionrec.vocabulary import (
     genders_named,
     norm,
     plural,
+    said_all,
     said_types,
     singular,
     without_colour_word,
@@ -1870,7 +1871,7 @@ class TextSearch:
             if key == "articleType" and said in _WIDE_PHRASES and not self._words().mask(list(said)).any():
                 # A kind of a type no name says ("maxi dress", "jogging shoes"): its type is listed, not the kind,
                 # where the page had said "The catalogue has no maxi dresses" (stop 67).
-                notes.append(f"No product is named {phrase!r}: the catalogue's {said_types(list(_WIDE_PHRASES[said]))} "
+                notes.append(f"No product is named {phrase!r}: the catalogue's {said_all(list(_WIDE_PHRASES[said]))} "
                              "are listed for it, the closest in meaning first.")
         typed = _query_words(positive)
         ages = [w for w in typed if singular(norm(w)) in _CHILD_AGES]

@@ -96,15 +96,19 @@ SYNONYMS: dict[str, list[str]] = {
     # shoes" listed the 19 and 14 named so, "ankle boots" socks 4th and 7th, "moccasins" a fragrance gift set 6th).
     # A kind's word before "shoes" is the kind (KINDS' phrases): "loafer shoes" read "shoes" as five shoe types
     # besides and listed sports shoes 8th to 10th, after the loafers named with both words.
-    **dict.fromkeys(("oxford shoes", "derby shoes", "derbies", "loafer", "loafers", "loafer shoes"),
-                    ["Formal Shoes", "Casual Shoes"]),
+    # "derbies" too: its word is the names' "derby", 10 of whose 14 are ADIDAS's casual "Derby" models, so read as
+    # formal shoes alone the names would veto it (_names_agree) and it read nothing.
+    **dict.fromkeys(("loafer", "loafers", "loafer shoes", "derbies"), ["Formal Shoes", "Casual Shoes"]),
+    # An oxford or a derby is a formal shoe (its laces' cut): read as Casual Shoes too, the API's first ten of "oxford
+    # shoes" and "derby shoes" held 2-4 formal pairs, after Converse's "Oxford" and ADIDAS's "Derby" casual models.
+    **dict.fromkeys(("oxford shoes", "derby shoes"), ["Formal Shoes"]),
     **dict.fromkeys(("moccasin", "moccasins", "moccasin shoes", "boat shoes"), ["Casual Shoes"]),
     **dict.fromkeys(("ankle boots", "chelsea boots"), ["Casual Shoes", "Formal Shoes", "Flats", "Heels"]),
     # Stop 68: "three fourths" found nothing (names say "3/4": 14 Capris, 18 Shorts), "derbies" Rucksacks by
     # meaning; "chain" read as Key chain ("chain for men": a key chain, then Mr. Men T-shirts), where 55 of the 60
     # names with the word are Pendants (a pendant on its chain).
     **dict.fromkeys(("three fourths", "three fourth"), ["Capris"]),
-    "chain": ["Pendant", "Necklace and Chains"],
+    "chain": ["Pendant", "Necklace and Chains"],     # and not Key chain: see LAST_WORD_NOT
     # Stop 67: the page needed "high" in a name (none has it) and found 0 of the catalogue's 1,191 Heels.
     "high heels": ["Heels"],
     "sundress": ["Dresses"],
@@ -183,6 +187,10 @@ SYNONYMS: dict[str, list[str]] = {
     "palazzos": ["Trousers", "Patiala", "Salwar"],
     "smartwatch": ["Watches"],
 }
+# Last words of a type's name that do not mean the type alone, where SYNONYMS says what they mean: "chain" (or
+# "gold chain") read as Key chain beside the pendants and necklaces a shopper means (55 of the 60 names with the
+# word are Pendants, 1 a key chain); "key chain" is still the type, by its own name.
+LAST_WORD_NOT = frozenset({"chain"})
 # Type words for a kind of their type: a product named so is what they ask for, not any of the type ("polo"
 # listed every T-shirt in the catalogue's order, round necks first; "hoodie" every sweatshirt).
 KINDS = frozenset({"polo", "hoodie", "hoody", "cardigan", "chino", "jogger", "gown", "beanie", "parka", "anorak",
@@ -464,6 +472,13 @@ def said_types(types: list[str], joined: str = " or ") -> str:
     return joined.join(_SAID_TYPES.get(t) or plural(t.lower()) for t in types)
 
 
+def said_all(types: list[str]) -> str:
+    """Type labels as a sentence lists them all, as :func:`said_types` says each: "casual shoes, formal shoes, flats
+    and heels" (a note said "casual shoes or formal shoes or flats or heels" of the types it lists, stop 68)."""
+    said = [said_types([t]) for t in types]
+    return said[0] if len(said) < 2 else f"{', '.join(said[:-1])} and {said[-1]}"
+
+
 # Words for many things that take no plural: a typed word read as many types is said in the plural ("has no
 # Burgundy shoes for men"), but not these ("jewelleries").
 _UNCOUNTED = {"jewellery", "jewelry", "clothing", "makeup", "lingerie", "luggage", "apparel"}
@@ -705,7 +720,8 @@ def price_read_said(bounds: tuple[float | None, float | None], used: list[str], 
     around = [p for p in used if re.match(rf"(?:(?:for|at)\s+)?{_AROUND}\b", p.strip(), re.IGNORECASE)]
     band = (f", {int(AROUND_SHARE * 100)}% either side of {'it' if len(around) == 1 else 'them'}" if around else "")
     read = read_otherwise_said(used, currency, median)
-    return (f"Only products priced {price_range_said(bounds, currency)}: {' and '.join(map(repr, used))} "
+    priced = price_range_said(bounds, currency, _typed_decimals(used, median))
+    return (f"Only products priced {priced}: {' and '.join(map(repr, used))} "
             f"{'was' if len(used) == 1 else 'were'} read as a price{band}{read}.")
 
 
@@ -713,8 +729,16 @@ def read_otherwise_said(used: list[str], currency: str = "", median: float | Non
     """", '1.299' as ₹1,299" for each European-style amount in the price words ``used``
     (:func:`amounts_read_otherwise`), in the shop's ``currency``; "" for none: it was read as 1.299, a filter that
     left nothing, without a word (stop 65)."""
-    return "".join(f", {typed!r} as {price_said(value, currency)}"
+    decimals = _typed_decimals(used, median)
+    return "".join(f", {typed!r} as {price_said(value, currency, decimals)}"
                    for typed, value in amounts_read_otherwise(used, median))
+
+
+def _typed_decimals(used: list[str], median: float | None = None) -> int:
+    """The decimals a price note says its amounts with: a cent's two, or as many as a dotted amount read as decimals
+    was typed with ("1.299" in a shop priced in dollars and cents: 1.299 was said "$1.30", not what was typed)."""
+    return max([2] + [len(typed.rpartition(".")[2]) for typed, value in amounts_read_otherwise(used, median)
+                      if "," not in typed and value != int(value)])
 
 
 # Price words that order rather than bound (stop 65). A superlative sorts: "cheapest", "lowest price", "least
@@ -772,21 +796,25 @@ def price_order_said(order: tuple[str, bool, list[str]], median: float | None = 
             f"matches' prices) first, the best match first among them; none was left out.")
 
 
-def price_said(value: float, currency: str = "") -> str:
+def price_said(value: float, currency: str = "", decimals: int = 2) -> str:
     """A price as a card, a table or a note shows it: "1,299", "499.50"; with the shop's ``currency`` (stop 65)
-    "₹1,299", a symbol of one character before the number, a longer one ("Rs.", "CHF") and a space before it."""
-    value = round(value, 2)     # to the cent first: 1299.999 was "1,300.00", a whole price said with cents
-    number = f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+    "₹1,299", a symbol of one character before the number, a longer one ("Rs.", "CHF") and a space before it.
+    ``decimals``: more than a cent's two for an amount typed so ("1.299", :func:`read_otherwise_said`)."""
+    value = round(value, decimals)     # to the cent first: 1299.999 was "1,300.00", a whole price said with cents
+    number = f"{value:,.0f}" if value == int(value) else f"{value:,.{decimals}f}"
+    if decimals > 2 and value != int(value):      # 1.5 of a typed "1.500" is "1.50": no third decimal it lacks
+        whole, _, fraction = number.partition(".")
+        number = f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
     if not currency:
         return number
     return f"{currency}{number}" if len(currency) == 1 else f"{currency} {number}"
 
 
-def price_range_said(bounds: tuple[float | None, float | None], currency: str = "") -> str:
+def price_range_said(bounds: tuple[float | None, float | None], currency: str = "", decimals: int = 2) -> str:
     """A price filter in words: "500 or less", "2,000 or more", "from 500 to 1,000"; with the shop's
-    ``currency`` "₹500 or less" (stop 67)."""
+    ``currency`` "₹500 or less" (stop 67); ``decimals`` as :func:`price_said`'s."""
     def said(value: float) -> str:
-        return price_said(value, currency)
+        return price_said(value, currency, decimals)
     low, high = bounds
     if low is None:
         return f"{said(high)} or less"
@@ -913,7 +941,8 @@ class TypeWords:
             add(own, t, [t])
             for part in t.split(" and ") if " and " in t else []:
                 add(half, part, [t])
-            if " " in t and norm(t.split()[0]) not in QUALIFIED.get(singular(norm(t.split()[-1])), ()):
+            if (" " in t and norm(t.split()[0]) not in QUALIFIED.get(singular(norm(t.split()[-1])), ())
+                    and singular(norm(t.split()[-1])) not in LAST_WORD_NOT):
                 add(other, t.split()[-1], [t])      # "shoes": Casual Shoes; "suit" not Night suits
         filed: dict[str, set[str]] = {}
         for column in ("subCategory", "masterCategory"):
