@@ -15,8 +15,8 @@ and, from :data:`SYNONYMS`, everyday words for types or categories ("tee", "hood
 A type's own name wins over the last-word and category meanings ("jacket" is Jackets, not also Rain
 Jacket); halves of names and synonyms add to either ("rucksack": Rucksacks and Backpacks). The catalogue's
 product names have a veto over all but a type's own name: a meaning is dropped when at least ten products
-have the word in their name and fewer than half of those are of the types it would mean (most names with
-"chain" are pendants, so "chain" is neither Key chain nor Necklace and Chains). Entries naming a type the
+have the word in their name and fewer than half of those are of the types it would mean (10 of 13 names with "hair"
+being hair bands, "hair" is not the category Hair's hair colour). Entries naming a type the
 catalogue lacks are ignored, so the table serves other catalogues.
 """
 from __future__ import annotations
