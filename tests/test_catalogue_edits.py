@@ -93,7 +93,7 @@ def test_removing_ids_one_of_them_unknown_says_that_nothing_was_removed(tmp_path
     said = " ".join(result.output.split())
     assert result.exit_code == 2, result.output
     assert (f"there is no product 999999 in this catalogue ({len(r)} products). Nothing was removed, as every id is "
-            f"checked before any goes: give the other ids ({pair[0]}, {pair[1]}) alone to remove them") in said
+            f"checked before any changes: give the other ids ({pair[0]}, {pair[1]}) alone to remove them") in said
     assert all(i in Recommender.load(d, tiny_tagger_path())._row for i in pair)
     with pytest.raises(NotFoundError, match=r"no product 999998 .*; there is no product 999999 .*; nothing was "):
         r.remove_products([999998, 999999])
