@@ -3228,3 +3228,49 @@ def test_an_occasion_no_product_of_its_colour_has_names_the_colours_it_comes_in(
     assert {it["baseColour"].lower() for it in listed} == set(re.split(r", | and ", said.group(2)))
     # A colour the occasion has: no such notice.
     assert 'id="usage-colours"' not in client.get("/", params={"q": "blue formal shirt"}).text
+
+
+def test_the_api_and_the_cli_say_the_occasions_other_colours_as_the_page(client, index_dir):
+    # The page's notice was its own (stop 68): /api/search/text's note and `recommend text` said nothing of the
+    # Formal shirts in other colours for "black formal shirt". The same colours and count as the page's.
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    page = html.unescape(client.get("/", params={"q": "black formal shirt"}).text)
+    said = re.search(r'id="usage-colours">(No black shirts are filed under Formal: the \d+ Formal shirts come in '
+                     r'[a-z ,]+)\.', page)
+    assert said
+    sentence = f"{said.group(1)} (filters articleType=Shirts, usage=Formal)."
+    note = client.get("/api/search/text", params={"q": "black formal shirt"}).json()["note"]
+    assert sentence in (note or ""), note
+    assert "filed under" not in (client.get("/api/search/text", params={"q": "blue formal shirt"}).json()["note"]
+                                 or "")
+    out = CliRunner().invoke(app, ["recommend", "text", "black formal shirt", "--index", str(index_dir), "-k", "3"])
+    assert out.exit_code == 0, out.output
+    assert sentence in " ".join(out.output.split()), out.output
+
+
+def test_the_api_says_the_childrens_products_a_childs_filter_leaves_out(index_dir, tmp_path):
+    # The page's link was its own (stop 68): the API's search with Gender: Boys and Type: Sports Shoes said nothing
+    # of the boys' sports shoes filed Unisex, which "sports shoes for boys" finds.
+    from _recs_support import tiny_tagger_path
+
+    from fashionrec.recommend import Recommender
+
+    rec = Recommender.load(index_dir, tiny_tagger_path())
+    shoes = rec.items.index[rec.items["articleType"] == "Sports Shoes"][:3]
+    for column, values in (("gender", ["Boys", "Unisex", "Unisex"]),
+                           ("productDisplayName", ["Puma Boys Black Sports Shoes", "ADIDAS Kids Unisex Sports Shoes",
+                                                   "Lotto Kids Unisex Sports Shoes"])):
+        relabelled = rec.items[column].copy()
+        relabelled[shoes] = values
+        rec.items[column] = relabelled
+    rec._reindex()
+    with TestClient(create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=rec)) as c:
+        boys = {"gender": "Boys", "articleType": "Sports Shoes"}
+        note = c.get("/api/search/text", params={"q": "shoes", **boys}).json()["note"] or ""
+        assert ("Some children's products are filed under Unisex or a grown-up's gender: 'sports shoes for boys' "
+                "finds 3, the filters 1.") in note, note
+        assert "children's products are filed" not in (c.get("/api/search/text", params={
+            "q": "shoes", "gender": "Boys"}).json()["note"] or "")

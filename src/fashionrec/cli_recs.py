@@ -859,6 +859,7 @@ def recommend_text(
     include_sold_out: bool = SoldOutOpt,
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
+    from fashionrec.filed_elsewhere import filed_notes
     from fashionrec.pairing import pairing_said, read_pairing
     from fashionrec.text_notes import (
         PRICE_HINT,
@@ -959,6 +960,11 @@ def recommend_text(
     together = None if as_json or unmatched or notes or not recs else rec.absent_together(query)
     if together:
         console.print(f"{together}; these are the closest matches by meaning.", highlight=False)
+    if not as_json:
+        # The occasion's other colours and the children's products filed under another gender, as the page and the
+        # API's note say them (the page's alone before, stop 68's shopper trial).
+        for said in filed_notes(rec, query, wanted, recs, rec.browse(wanted or None, query, limit=0)[0]):
+            console.print(said, highlight=False)
     note = None     # why there are fewer than k: printed under the table, and in the JSON (it had none)
     if not recs:
         if not len(rec):

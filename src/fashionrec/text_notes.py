@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from fashionrec.filed_elsewhere import filed_notes
 from fashionrec.item_tables import PRICE_FILTER, price_of
 from fashionrec.results import Rec, in_list_order
 from fashionrec.text_search import absent_said, ages_said, people_named, people_said, price_order_key
@@ -262,6 +263,9 @@ def search_said(rec, searched: str, filters: dict | None, recs: list, aged: list
     people = people_named(searched) if recs and words_found and not (filters or {}).get("gender") else []
     if people:
         notes.append((people_listed(rec, searched, filters) if words_found >= len(recs) else people_said(people)) + ".")
+    # The occasion's other colours and the children's products filed under another gender, as the page says them
+    # (they were the page's alone, stop 68's shopper trial).
+    notes += filed_notes(rec, searched, filters, recs, words_found)
     # Ages, prices, sizes and ratings left out, first, as the page says them (the API listed them in ``left_out``
     # alone).
     said = [ages_said(aged, kids) + "."] if aged else []

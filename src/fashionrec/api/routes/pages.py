@@ -28,6 +28,7 @@ from fashionrec.api.reports import (
 from fashionrec.api.schemas import to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
+from fashionrec.filed_elsewhere import kids_filed_elsewhere, occasion_in_other_colours
 from fashionrec.item_tables import price_of
 from fashionrec.pairing import pairing_said, read_pairing
 from fashionrec.results import PRODUCT_PAGE
@@ -551,13 +552,12 @@ def catalogue_page(
     # Gender: Boys and Type: Sports Shoes listed 3, where "sports shoes for boys" finds 15, "ADIDAS Kids Unisex"
     # and "Lotto Kids-Boy" ones among them (a shopper's trial, stop 68): a link to the words' search.
     kids = None
-    if not query and chosen.get("gender") in ("Boys", "Girls") and chosen.get("articleType"):
-        words = f"{chosen['articleType']} for {chosen['gender']}".lower()
-        rest = {k: v for k, v in chosen.items() if k not in ("gender", "articleType")}
+    if not query:
         with service.reading():
-            more = service.rec.browse({**rest, **price} or None, words, limit=0)[0]
-        if more > total:
-            kids = {"words": words, "n": more, "url": f"{root}/?" + urlencode({**rest, "q": words})}
+            kids = kids_filed_elsewhere(service.rec, {**chosen, **price})
+        if kids:
+            kids = {**kids, "url": f"{root}/?" + urlencode(
+                {**{k: v for k, v in kids["rest"].items() if k not in price}, "q": kids["words"]})}
 
     def page_url(n: int) -> str:
         return f"{root}/?" + urlencode({**current, **({"closest": query} if closest else {}),
@@ -585,7 +585,9 @@ def catalogue_page(
     other_colours = None
     if found_closest and not closest and not chosen:
         with service.reading():
-            other_colours = _occasion_in_other_colours(service.rec, query, root)
+            other_colours = occasion_in_other_colours(service.rec, query)
+        if other_colours:
+            other_colours = {**other_colours, "url": f"{root}/?" + urlencode(other_colours["filters"])}
     # What the page lists where no product has every word, said once: by a note of what the catalogue has none
     # of ("The catalogue has no Pepe Jeans T-shirts; these are the 96 closest matches by meaning, from other
     # brands."), else by the page's own notice below. Both said "these are ..." (a shopper's trial of stop 62).
@@ -703,30 +705,6 @@ def catalogue_page(
                        f"match{'' if total - filled == 1 else 'es'}" if filled
                        else f"{total:,} item{'' if total == 1 else 's'}"),
     })
-
-
-def _occasion_in_other_colours(rec, query: str, root: str) -> dict | None:
-    """Where ``query`` names one type, one usage and one colour ("red party dress") and no product of the type
-    has both (for the wearer it names, if one): the colours that type's products of that usage come in, how many
-    and a link to them (the type and usage as filters); else None. Under the service's read lock."""
-    asked = rec.parse_query(query)
-    wearers = [g for g in asked.get("gender", []) if g != "Unisex"]
-    if any(len(asked.get(k, [])) != 1 for k in ("articleType", "usage", "baseColour")) or len(wearers) > 1:
-        return None
-    chosen = {"articleType": asked["articleType"][0], "usage": asked["usage"][0],
-              **({"gender": wearers[0]} if wearers else {})}
-    if rec.browse({**chosen, "baseColour": asked["baseColour"][0]}, limit=0)[0]:
-        return None
-    colours = rec.facets(chosen)["baseColour"]
-    n = sum(colours.values())
-    if not n:
-        return None
-    named = [c.lower() for c in sorted(colours, key=colours.get, reverse=True)[:3]]
-    said = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
-    return {"colour": asked["baseColour"][0].lower(), "usage": chosen["usage"], "n": n,
-            "types": said_types([chosen["articleType"]]), "colours": said + (" among others" if len(colours) > 3
-                                                                           else ""),
-            "url": f"{root}/?" + urlencode(chosen)}
 
 
 def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str,
