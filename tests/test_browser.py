@@ -782,6 +782,30 @@ def test_back_to_results_keeps_the_place_in_the_list(server, page):
     page.wait_for_function(f"() => Math.abs(window.scrollY - {place}) < 5")
 
 
+def test_back_from_a_product_of_a_look_goes_to_the_product_whose_look_it_was(server, page):
+    # Stop 68's shopper: "Back to results" on a product opened from a look went to the search, past the product
+    # whose look it was. Back to that product now, and its own link still to the search.
+    page.goto(server + "/?q=shirt")
+    page.locator("#grid .card").first.click()
+    page.wait_for_url("**/item/**")
+    first = page.url
+    page.locator("#outfit .card").first.click()
+    page.wait_for_url(lambda url: url != first and "/item/" in url)
+    back = page.locator("#back a")
+    assert back.is_visible() and back.inner_text() == "\u2190 Back to the look"
+    back.click()
+    page.wait_for_url(first)
+    assert page.locator("#back a").inner_text() == "\u2190 Back to results"
+    page.locator("#back a").click()
+    page.wait_for_function("() => location.pathname === '/' && location.search === '?q=shirt'")
+    # A product opened from similar items keeps its link to the search (as before).
+    page.go_forward()
+    page.wait_for_url(first)
+    page.locator("#similar .card").first.click()
+    page.wait_for_url(lambda url: url != first and "/item/" in url)
+    assert page.locator("#back a").inner_text() == "\u2190 Back to results"
+
+
 def test_reports_page(server, page):
     page.goto(server + "/reports")
     assert "No EDA report yet" in page.content()

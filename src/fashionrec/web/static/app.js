@@ -120,6 +120,14 @@
         direct = true;
       } else if (from.origin === location.origin && fromPath && fromPath.indexOf("/item/") === 0) {
         results = sessionStorage.getItem(RESULTS);
+        // Opened from that product's look (its card clicked there, kept below): back to that product, whose own
+        // link still leads to the results. It skipped the product whose look it was (stop 68's shopper trial).
+        var opened = (sessionStorage.getItem("fashionrec-opened:" + from.pathname + from.search) || "").split(" ");
+        if (opened[0] === "outfit" && opened[1] === location.pathname.split("/").pop()) {
+          results = from.pathname + from.search + "#outfit";
+          direct = true;
+          back.querySelector("a").textContent = "\u2190 Back to the look";
+        }
       }
       if (results) {
         var link = back.querySelector("a");
