@@ -3271,6 +3271,6 @@ def test_the_api_says_the_childrens_products_a_childs_filter_leaves_out(index_di
         boys = {"gender": "Boys", "articleType": "Sports Shoes"}
         note = c.get("/api/search/text", params={"q": "shoes", **boys}).json()["note"] or ""
         assert ("Some children's products are filed under Unisex or a grown-up's gender: 'sports shoes for boys' "
-                "finds 3, the filters 1.") in note, note
+                "finds 3, where the filters list 1.") in note, note
         assert "children's products are filed" not in (c.get("/api/search/text", params={
             "q": "shoes", "gender": "Boys"}).json()["note"] or "")

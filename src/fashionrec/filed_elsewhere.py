@@ -64,7 +64,7 @@ def kids_filed_elsewhere(rec, filters: dict | None) -> dict | None:
 def kids_said(found: dict) -> str:
     """:func:`kids_filed_elsewhere`'s answer as the API and the CLI say it."""
     return (f"Some children's products are filed under Unisex or a grown-up's gender: {found['words']!r} finds "
-            f"{found['n']:,}, the filters {found['have']:,}.")
+            f"{found['n']:,}, where the filters list {found['have']:,}.")
 
 
 def filed_notes(rec, searched: str, filters: dict | None, recs: list, words_found: int) -> list[str]:
