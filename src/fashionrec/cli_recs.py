@@ -634,6 +634,7 @@ def index_build(
     from fashionrec.index import BACKENDS
     from fashionrec.index.faiss_index import KINDS
     from fashionrec.recommend import Recommender
+    from fashionrec.stock_kept import stock_kept_said
     from fashionrec.tagger import Tagger
 
     _one_of("--kind", kind, KINDS)
@@ -720,6 +721,9 @@ def index_build(
     if m.get("kept_added_ids"):
         console.print(f"kept {len(m['kept_added_ids'])} products added to the previous index since its build "
                       "(re-embedded with this model)")
+    if m.get("stock_set_since"):
+        # Levels set through `index stock` or the API since the build replaced: kept or not, and why (stop 68).
+        console.print(stock_kept_said(m["stock_set_since"]), highlight=False, soft_wrap=True)
     if m.get("added_ids_now_catalogue_rows"):
         ids = m["added_ids_now_catalogue_rows"]
         console.print(f"{len(ids)} products added to the previous index (ids {first_few(ids)}) are "

@@ -54,6 +54,7 @@ from fashionrec.item_tables import plain
 from fashionrec.levels import levels_fingerprint
 from fashionrec.results import FILTER_KEYS, NEAR_DUPLICATE
 from fashionrec.stock import STOCK
+from fashionrec.stock_kept import keep_levels_set_since, stock_kept_said, write_built_levels
 from fashionrec.tagger import Tagger, embedding_sha256
 from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text, text_model_sha256
 
@@ -279,6 +280,15 @@ class IndexBuilding:
                     # Not for vectors made elsewhere (`fashionrec embed`): of the photos as they were then, which
                     # today's digests would vouch for at the next rebuild (a code review).
                     write_digests(tmp, usable)
+                # styles.csv's levels as read now, for the next rebuild to tell a level set since from them.
+                write_built_levels(tmp, usable)
+                # Levels set since the build replaced (`index stock`, the API) kept, read under the folder's lock
+                # (below) so that one a server sets while this build embeds is kept too (stop 68).
+                if Path(out_dir).is_dir():
+                    turn.enter_context(changing_folder(Path(out_dir)))
+                items, stock_kept = keep_levels_set_since(out_dir, items)
+                if stock_kept and (stock_kept["kept_ids"] or stock_kept["file_newer_ids"] or stock_kept["unknown"]):
+                    manifest["stock_set_since"] = stock_kept
                 if replaced:
                     kept = {key: replaced[key] for key in ("uri", "collection", "dim")}
                     if backend == "milvus":
@@ -291,8 +301,6 @@ class IndexBuilding:
                 # Products added to the previous index since its build (`index add`, the API) live only in
                 # it: re-embed them with this model into the new folder before it replaces the old one, read
                 # as late as possible so that one a server added while this build embedded is kept too.
-                if Path(out_dir).is_dir():
-                    turn.enter_context(changing_folder(Path(out_dir)))
                 carried, replaced_ids = _added_products(out_dir, catalogue_ids)
                 rec.carry_over(carried, progress=progress)
                 if carried:
@@ -366,6 +374,8 @@ class IndexBuilding:
         if carried:
             log.info("kept %d products added to the previous index (ids %s)", len(carried),
                      ", ".join(str(m["id"]) for m, _, _ in carried[:20]))
+        if stock_kept and stock_kept["kept_ids"]:
+            log.info("%s", stock_kept_said(stock_kept))
         if replaced_ids:
             log.warning("products %s, added to the previous index, are now rows of the catalogue under the same "
                         "ids: the catalogue's rows replace them", ", ".join(map(str, replaced_ids[:20])))

@@ -1,0 +1,126 @@
+"""Stock levels set since a build, kept by the next one (stop 68).
+
+A level set after a build (``index stock``, ``Recommender.set_stock``, ``PUT /api/stock``) lived in the index
+alone: a rebuild (a changed styles.csv, another model, ``index build`` over the folder) read every level from
+styles.csv again, so a product the shop's stock system had marked sold out through the API was recommended again
+the moment the catalogue was rebuilt for an unrelated reason.
+
+The rule: a level set since the build wins over the styles.csv value that build read, unless styles.csv's value for
+that product has changed since (the shop wrote a newer one into its file), in which case the file wins. To tell the
+two apart, a build records the level styles.csv gave each product (:data:`BUILT_STOCK`, beside the index's files;
+no save after it rewrites it). An index built before that file was kept cannot say which levels were set since: its
+rebuild takes styles.csv's, as before, and says how many of its levels that changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from fashionrec.artifacts import write_with
+from fashionrec.errors import FashionrecError
+from fashionrec.index_delta import current_items
+from fashionrec.stock import STOCK, levels_of
+
+log = logging.getLogger(__name__)
+
+# The level styles.csv gave each catalogue product at the build (empty: none), in the index folder.
+BUILT_STOCK = "stock_built.csv"
+
+
+def write_built_levels(folder: Path, usable: pd.DataFrame) -> None:
+    """Record, in an index folder being built, the level styles.csv gives each catalogue product (none for every
+    one where it has no stock column: a level set later through the API is then one set since)."""
+    levels = levels_of(usable[STOCK]) if STOCK in usable else np.full(len(usable), np.nan)
+    table = pd.DataFrame({"id": usable["id"].astype(np.int64).to_numpy(), STOCK: levels})
+    write_with(folder / BUILT_STOCK, lambda tmp: table.to_csv(tmp, index=False))
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise whether two level arrays agree (NaN, no level, agrees with NaN)."""
+    return (a == b) | (np.isnan(a) & np.isnan(b))
+
+
+def keep_levels_set_since(index_dir: Path, items: pd.DataFrame) -> tuple[pd.DataFrame, dict | None]:
+    """``items`` (a build's, each level styles.csv's) with the levels set since the build of the index at
+    ``index_dir`` it replaces, where styles.csv's value for the product is the one that build read; and what was
+    done ({"kept_ids", "file_newer_ids", "unknown"}), None where there was nothing to do. Products added since
+    that build (no styles.csv row) are carried over with their levels elsewhere (``carry_over``)."""
+    from fashionrec.index_build import added_since_build
+
+    if not (index_dir / "items.csv").is_file():
+        return items, None      # no index there yet
+    try:
+        before = current_items(index_dir)   # its last generation's levels
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError, FashionrecError) as e:
+        log.warning("cannot read the stock levels of %s (%s: %s); styles.csv's are taken", index_dir,
+                    type(e).__name__, e)
+        return items, None
+    if STOCK not in before or "id" not in before:
+        return items, None      # no level was ever set there
+    before = before[~added_since_build(before)]
+    was_now = pd.Series(levels_of(before[STOCK]), index=before["id"].astype(np.int64).to_numpy())
+    ids = items["id"].astype(np.int64).to_numpy()
+    new = levels_of(items[STOCK]) if STOCK in items else np.full(len(items), np.nan)
+    held = np.isin(ids, was_now.index)
+    now = np.full(len(items), np.nan)
+    now[held] = was_now.reindex(ids[held]).to_numpy()
+    try:
+        built_table = pd.read_csv(index_dir / BUILT_STOCK, dtype={"id": np.int64})
+        built_at = pd.Series(levels_of(built_table[STOCK]), index=built_table["id"].to_numpy())
+    except FileNotFoundError:
+        # Built before the build's levels were recorded: which of its levels were set since is not known.
+        differ = held & ~_same(now, new)
+        if differ.any():
+            log.warning("%d product%s of %s ha%s a stock level other than styles.csv's (ids %s); that index was "
+                        "built before a build recorded styles.csv's levels, so which were set since is not known: "
+                        "styles.csv's are taken (set them again with `fashionrec index stock`)", differ.sum(),
+                        "s" if differ.sum() != 1 else "", index_dir, "ve" if differ.sum() != 1 else "s",
+                        ", ".join(map(str, ids[differ][:10])))
+        return items, {"kept_ids": [], "file_newer_ids": [], "unknown": int(differ.sum())}
+    except (OSError, ValueError, KeyError, pd.errors.ParserError) as e:
+        log.warning("cannot read %s (%s: %s); styles.csv's stock levels are taken", index_dir / BUILT_STOCK,
+                    type(e).__name__, e)
+        return items, None
+    known = held & np.isin(ids, built_at.index)
+    built = np.full(len(items), np.nan)
+    built[known] = built_at.reindex(ids[known]).to_numpy()
+    set_since = known & ~_same(now, built)
+    keep = set_since & _same(new, built)
+    # Set since, and styles.csv's value changed since too: the newer file wins (said where it differs).
+    file_newer = set_since & ~_same(new, built) & ~_same(new, now)
+    if not keep.any():
+        return items, {"kept_ids": [], "file_newer_ids": [int(i) for i in ids[file_newer]], "unknown": 0}
+    new[keep] = now[keep]
+    items = items.copy()
+    if STOCK in items:
+        items[STOCK] = new
+    else:       # a catalogue without a stock column, whose levels were all set through the API
+        items.insert(items.columns.get_loc("image_path"), STOCK, new)
+    return items, {"kept_ids": [int(i) for i in ids[keep]], "file_newer_ids": [int(i) for i in ids[file_newer]],
+                   "unknown": 0}
+
+
+def stock_kept_said(record: dict) -> str:
+    """What a rebuild did with the levels set since the build it replaced (``keep_levels_set_since``'s record, the
+    manifest's ``stock_set_since``), in words."""
+    from fashionrec.catalog import first_few
+
+    kept, newer, unknown = record.get("kept_ids") or [], record.get("file_newer_ids") or [], record.get("unknown") or 0
+    said = []
+    if kept:
+        said.append(f"kept {len(kept)} stock level{'s' if len(kept) != 1 else ''} set since the last build "
+                    f"(ids {first_few(kept, 10)}): styles.csv's level for {'them' if len(kept) != 1 else 'it'} is "
+                    "the one that build read")
+    if newer:
+        said.append(f"took styles.csv's level for {len(newer)} product{'s' if len(newer) != 1 else ''} whose level "
+                    f"was set since the last build (ids {first_few(newer, 10)}): styles.csv's changed since, and the "
+                    "newer file wins")
+    if unknown:
+        said.append(f"took styles.csv's level for {unknown} product{'s' if unknown != 1 else ''} whose level "
+                    "differed from it: the index replaced was built before builds recorded styles.csv's levels, so "
+                    "which were set since is not known")
+    return "; ".join(said)

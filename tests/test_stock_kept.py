@@ -1,0 +1,60 @@
+"""Stock levels set since a build (``index stock``, the API) kept by the next rebuild unless styles.csv's value for
+the product changed since (stop 68; fashionrec.stock_kept)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from _recs_support import fixture_catalog, index_copy, tiny_tagger_path
+from test_stock import stocked_shop
+from typer.testing import CliRunner
+
+from fashionrec.catalog import load_catalog
+from fashionrec.cli import app
+from fashionrec.recommend import Recommender
+from fashionrec.tagger import Tagger
+
+
+def _levels(rec: Recommender, ids: list[int]) -> list[float]:
+    return [float(rec.item(i)["stock"]) if rec.item(i).get("stock") is not None else math.nan for i in ids]
+
+
+def _same(a: list[float], b: list[float]) -> bool:
+    return all(x == y or (math.isnan(x) and math.isnan(y)) for x, y in zip(a, b, strict=True))
+
+
+def test_a_rebuild_keeps_levels_set_since_unless_styles_csv_changed_them(tmp_path):
+    # A rebuild read every level from styles.csv again: a product the shop's stock system had marked sold out
+    # through the API was recommended again after a rebuild for another reason (a changed row, a new model).
+    folder, _ = stocked_shop(tmp_path / "shop")
+    d = index_copy(tmp_path / "index")
+    tagger = Tagger.load(tiny_tagger_path())
+    rec = Recommender.build(load_catalog(folder, progress=False), tagger, d, progress=False)
+    fives = [i for i in rec.items["id"].astype(int) if rec.item(i).get("stock") == 5]
+    a, b, c, other = fives[:4]
+    rec.set_stock({a: 0, b: 12, c: None})
+    # styles.csv changes b's level since (the newer file wins: a rebuild for it); a and c are as the build read them.
+    styles = pd.read_csv(folder / "styles.csv", dtype=str, keep_default_na=False)
+    styles.loc[styles["id"] == str(b), "stock_qty"] = "40"
+    styles.to_csv(folder / "styles.csv", index=False)
+    out = CliRunner().invoke(app, ["index", "build", str(folder), "--out", str(d), "--model", str(tiny_tagger_path())])
+    assert out.exit_code == 0, out.output
+    said = " ".join(out.output.split())
+    assert "kept 2 stock levels set since the last build" in said and "newer file wins" in said, out.output
+    rec = Recommender.load(d, tiny_tagger_path())
+    assert _same(_levels(rec, [a, b, c, other]), [0.0, 40.0, math.nan, 5.0]), _levels(rec, [a, b, c, other])
+    assert rec.is_sold_out(a) and not rec.is_sold_out(c)
+    said = rec.manifest["stock_set_since"]
+    assert sorted(said["kept_ids"]) == sorted([a, c]) and said["file_newer_ids"] == [b], said
+
+
+def test_levels_set_through_the_api_on_a_catalogue_without_a_stock_column_survive_a_rebuild(tmp_path):
+    # The Kaggle catalogue has no stock column: every level a shop has is one it set since, through the API.
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    ids = rec.items["id"].astype(int).tolist()
+    rec.set_stock({ids[0]: 0, ids[1]: 3})
+    rec = Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), d, progress=False)
+    assert rec.is_sold_out(ids[0]) and rec.item(ids[1])["stock"] == 3 and not rec.is_sold_out(ids[2])
+    assert sorted(rec.manifest["stock_set_since"]["kept_ids"]) == sorted(ids[:2])
