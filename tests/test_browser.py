@@ -29,6 +29,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+BROWSER_KEY = "browser-test-key"
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
 if not CHROMIUM.exists():
@@ -48,7 +49,9 @@ def server(tmp_path_factory):
 
     index = index_copy(tmp_path_factory.mktemp("browser") / "index")     # its own: the UI adds products to it
     port = free_port()
-    config = uvicorn.Config(create_app(Settings(index_dir=index, reports_dir=tmp_path_factory.mktemp("r"))),
+    # A key, for a test that sets stock levels through the API (the pages send none: their writes are as before).
+    config = uvicorn.Config(create_app(Settings(index_dir=index, reports_dir=tmp_path_factory.mktemp("r"),
+                                                api_key=BROWSER_KEY)),
                             host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -1603,3 +1606,47 @@ def test_a_photo_gets_a_look_put_together_for_its_closest_product(server, browse
         pg.wait_for_selector("#photo-look:not([hidden]) #upload-look .card")
     finally:
         context.close()
+
+
+def test_show_sold_out_is_kept_through_the_photo_search_and_the_picks(server, browser, fixture_dir):
+    # The catalogue's "Show sold-out products" (stop 68) was checked in app.js's text alone: that the photo search
+    # and the For-you picks, which app.js asks the API for, keep the choice had no browser test.
+    src = httpx.get(server + "/api/search/text", params={"q": "tshirts", "k": 1}).json()["results"][0]["id"]
+    sold = [r["id"] for r in httpx.get(f"{server}/api/items/{src}/similar", params={"k": 2}).json()["results"]]
+    key = {"X-API-Key": BROWSER_KEY}
+    assert httpx.put(server + "/api/stock", json={"levels": {str(i): 0 for i in sold}}, headers=key).status_code == 200
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        pg.goto(server + "/?q=tshirts")
+        pg.evaluate(f"localStorage.setItem('fashionrec-liked', JSON.stringify([{src}]))")
+        pg.get_by_role("link", name="Show sold-out products").click()
+        pg.wait_for_url("**include_sold_out=true**")
+
+        def marked(grid: str) -> set[int]:
+            return {int(re.search(r"/item/(\d+)", pg.locator(c).get_attribute("href")).group(1))
+                    for c in [f"{grid} .card:has(.sold-out) >> nth={n}"
+                              for n in range(pg.locator(f"{grid} .card:has(.sold-out)").count())]}
+
+        with pg.expect_request(lambda r: "/api/recommend/profile" in r.url) as asked:
+            pg.locator("header a", has_text="For you").click()
+        assert asked.value.post_data_json["include_sold_out"] is True
+        pg.wait_for_selector("#foryou-picks .card")
+        assert set(sold) <= marked("#foryou-picks"), marked("#foryou-picks")
+        pg.locator("header a", has_text="Search by photo").click()
+        pg.wait_for_url("**/upload?include_sold_out=true")
+        with pg.expect_response(lambda r: "/api/search/image" in r.url) as answer:
+            pg.set_input_files("#file", str(fixture_dir / "images" / f"{src}.jpg"))
+        assert "include_sold_out=true" in answer.value.url
+        pg.wait_for_selector("#upload-similar .card")
+        assert set(sold) <= marked("#upload-similar"), marked("#upload-similar")
+        assert all("include_sold_out=true" in h for h in pg.eval_on_selector_all(
+            "#upload-similar .card", "cs => cs.map(c => c.getAttribute('href'))"))
+        assert not errors, errors
+    finally:
+        context.close()
+        # (The module's server is shared: its other tests see every product available, as before.)
+        httpx.put(server + "/api/stock", json={"levels": {str(i): None for i in sold}}, headers=key)
