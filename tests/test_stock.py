@@ -454,3 +454,21 @@ def test_the_pages_offer_sold_out_products_shown_marked_and_keep_the_choice_in_t
         assert 'id="sold-out-choice"' not in c.get("/item/999999").text       # nor a page saying there is none
     js = (Path(__file__).parents[1] / "src/fashionrec/web/static/app.js").read_text()
     assert "include_sold_out: SOLD_OUT" in js and '"&include_sold_out=true"' in js
+
+
+def test_app_js_asks_every_list_and_links_every_product_with_the_pages_sold_out_choice():
+    # The photo page's "Complete the look" (stop 68, a shopper's helper) asked /outfit without the page's
+    # include_sold_out, and its link to the look's product (and the photo's own product's) dropped it, written
+    # beside the sold-out choice (another helper) that each of them missed: the integration review of stop 68.
+    import re
+
+    js = (Path(__file__).parents[1] / "src/fashionrec/web/static/app.js").read_text()
+    lines = js.splitlines()
+    asked = [i for i, line in enumerate(lines) if 'fetchJson(ROOT + "/api/' in line
+             and "/api/items?skip_unknown" not in line]       # (saved products by id: no list to leave any out of)
+    assert len(asked) >= 4, asked       # the picks (twice), the photo search, the photo's look
+    # (its arguments on its own line or the two after: a POST's body)
+    unasked = [lines[i].strip() for i in asked if "SOLD_OUT" not in "".join(lines[i:i + 3])]
+    assert not unasked, unasked
+    linked = re.findall(r'.{0,8}ROOT \+ ["\']/item/["\']', js)
+    assert linked and all(link.endswith(("kept(ROOT + '/item/'", 'kept(ROOT + "/item/"')) for link in linked), linked

@@ -869,7 +869,7 @@
       sameLink.getAttribute("data-id") === String(sameAs) ? sameLink.textContent : "a product in the shop";
     document.getElementById("same-note").hidden = sameAs === null;
     if (sameAs !== null) {
-      sameLink.href = ROOT + "/item/" + sameAs;
+      sameLink.href = kept(ROOT + "/item/" + sameAs);
       sameLink.textContent = sameName;
       sameLink.setAttribute("data-id", String(sameAs));
     }
@@ -938,11 +938,12 @@
   function showLook(lead, own) {
     var mine = ++lookAsked;
     if (!lead) { lookBox.hidden = true; return; }
-    fetchJson(ROOT + "/api/items/" + lead.id + "/outfit?k=4").then(function (res) {
+    // With the page's sold-out choice, as its results are asked (stop 68: the look left them out under it).
+    fetchJson(ROOT + "/api/items/" + lead.id + "/outfit?k=4" + (SOLD_OUT ? "&include_sold_out=true" : "")).then(function (res) {
       if (mine !== lookAsked) return;
       var recs = res.ok && res.json.results ? res.json.results : [];
       var anchor = document.getElementById("look-anchor");
-      anchor.href = ROOT + "/item/" + lead.id;
+      anchor.href = kept(ROOT + "/item/" + lead.id);
       anchor.textContent = lead.name;
       document.getElementById("look-why").textContent = own ? "your photo's product" :
         "the product closest to your photo";
