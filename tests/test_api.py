@@ -1610,6 +1610,27 @@ def test_scores_never_rise_down_a_list_in_python_the_api_and_the_cli(client, ind
     assert all(r["raw_score"] is None for r in client.get(f"/api/items/{first}/outfit").json()["results"])
 
 
+def test_the_cli_table_shows_the_measure_its_caption_says(index_dir, monkeypatch):
+    # Two helpers of stop 68 met here: the scores capped so they never rise down a list, and `recommend text`'s
+    # table, whose caption says the score is the text similarity and that a lower one can come first: it printed
+    # the capped score ("blue jeans" on the fixture: a text similarity of 0.681 shown as 0.566).
+    import re
+
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    monkeypatch.setenv("FASHIONREC_INDEX_DIR", str(index_dir))
+    asked = ["recommend", "text", "blue jeans", "-k", "10"]
+    answer = json.loads(CliRunner().invoke(app, [*asked, "--json"]).stdout)["results"]
+    assert any(round(r["score"], 3) != round(r["raw_score"], 3) for r in answer)      # (one capped: it can fail)
+    table = CliRunner().invoke(app, asked, terminal_width=200)
+    assert table.exit_code == 0, table.output
+    rows = re.findall(r"^\W*(\d+)\s*\W\s*(-?\d+\.\d{3})\s", table.stdout, re.MULTILINE)
+    assert [(int(i), float(s)) for i, s in rows] == [(r["id"], round(r["raw_score"], 3)) for r in answer], rows
+    assert "text similarity (the score)" in table.stdout.replace("\n", " ")
+
+
 def test_a_catalogue_without_categories_or_usages_still_gets_looks(fixture_dir, tmp_path):
     # A shop's export of id, name, type, gender and colour: every look was empty (a look's slots are groups),
     # also with a model of its own, which has no group head and so no levels (a re-trial).

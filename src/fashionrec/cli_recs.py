@@ -246,9 +246,13 @@ def _show(recs, as_json: bool, title: str, extra: dict | None = None, caption: s
                 *(("stock",) if sold else ()), "reason"):
         table.add_column(col)
     for r, price in zip(recs, prices, strict=True):
+        # The measure the list ranked by (raw_score), as the captions say ("text similarity (the score) ... can put
+        # a lower score first"); the JSON's score is it capped at the one before it (stop 68), which read as the text
+        # similarity made 0.681 a 0.566 in the table ("blue jeans" on the test fixture).
+        shown = r.score if r.raw_score is None else r.raw_score
         # An empty field as the web page shows it, not "None" (a shop's nameless product, an ML engineer's trial).
         type_, colour, name = (r.item.get(c) for c in ("articleType", "baseColour", "productDisplayName"))
-        table.add_row(str(r.id), f"{r.score:.3f}", str(type_ or "-"), str(colour or "-"), str(name or "(no name)"),
+        table.add_row(str(r.id), f"{shown:.3f}", str(type_ or "-"), str(colour or "-"), str(name or "(no name)"),
                       *((price or "-",) if any(prices) else ()),
                       *(("sold out" if r.item.get("sold_out") else "-",) if sold else ()), r.reason)
     console.print(table)
