@@ -3212,6 +3212,17 @@ def test_a_childs_filter_and_a_type_link_to_the_childrens_products_filed_under_o
         assert link and int(link.group(2)) == 3, page[page.find('id="notices"'):][:600]
         linked = html.unescape(c.get(link.group(1)).text)
         assert re.search(r'id="count">3 items\b', linked)
+        # The page's price boxes, which the count keeps, kept by the link (it listed the type at every price: stop
+        # 68's integration review, the shopper's link beside the price helper's boxes).
+        rec.items["price"] = np.where(rec.items.index.isin(shoes[:2]), 500.0, 3000.0)
+        rec._reindex()
+        page = html.unescape(c.get("/", params={"gender": "Boys", "articleType": "Sports Shoes",
+                                                "max_price": "1000"}).text)
+        link = re.search(r'id="kids-more">[^<]*<a href="([^"]+)">[^<]*</a> finds (\d+)\.', page)
+        assert link and int(link.group(2)) == 2, page[page.find('id="notices"'):][:600]
+        assert re.search(r'id="count">2 items\b', html.unescape(c.get(link.group(1)).text)), link.group(1)
+        rec.items.drop(columns="price", inplace=True)
+        rec._reindex()
         # Nothing more to find: no link (the boys' type alone, or every kids' product filed Boys).
         assert 'id="kids-more"' not in c.get("/", params={"gender": "Boys"}).text
         relabelled = rec.items["gender"].copy()

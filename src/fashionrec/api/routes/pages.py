@@ -556,8 +556,11 @@ def catalogue_page(
         with service.reading():
             kids = kids_filed_elsewhere(service.rec, {**chosen, **price})
         if kids:
+            # With the page's sort and price (counted with them): the link listed the type at every price (stop
+            # 68's integration review).
             kids = {**kids, "url": f"{root}/?" + urlencode(
-                {**{k: v for k, v in kids["rest"].items() if k not in price}, "q": kids["words"]})}
+                {**{k: v for k, v in kids["rest"].items() if k not in price}, "q": kids["words"],
+                 **_price_params(in_order, in_force)})}
 
     def page_url(n: int) -> str:
         return f"{root}/?" + urlencode({**current, **({"closest": query} if closest else {}),
