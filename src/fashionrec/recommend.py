@@ -692,7 +692,7 @@ def rebuild_command(index_dir: str | Path, tagger: Tagger | str | Path | None, d
 
 def _delta_refused(index_dir: Path, manifest: dict, why: str) -> VectorIndexError:
     """``why`` a folder's vector index (its ``vectors.faiss`` or a generation's delta of it) is not the one its
-    manifest names, with what to do: a rebuild, which loses nothing (it reads the products added since the build
+    manifest names, with what to do: a rebuild, which loses no product (it reads the products added since the build
     from the generation's own files, checked against the manifest, and their photos; it reuses the catalogue's
     embeddings). Nothing is written to the folder by the load that says it."""
     record = manifest.get("delta") or {}
@@ -701,7 +701,16 @@ def _delta_refused(index_dir: Path, manifest: dict, why: str) -> VectorIndexErro
     return VectorIndexError(f"{why}; nothing was changed: rebuild it with "
                             f"{rebuild_command(index_dir, model, manifest=manifest)}, which keeps the products "
                             f"added since its build (their rows are in {csv}items.csv, their photos in its images/) "
-                            "and reuses the catalogue's embeddings")
+                            f"and reuses the catalogue's embeddings{_stock_lost(record)}")
+
+
+def _stock_lost(record: dict) -> str:
+    """What the rebuild :func:`_delta_refused` advises does not keep: the stock levels a generation carries (set by
+    `index stock` or the API since the last full save, stop 68), which a build reads from the catalogue again (it
+    said the rebuild lost nothing; stop 68's integration review: a sold-out product was available again)."""
+    n = int(record.get("stock") or 0)
+    return "" if not n else (f"; it reads the stock levels from the catalogue again: the {n} set since (`fashionrec "
+                             "index stock`, PUT /api/stock) are in none of its files, so set them again after it")
 
 
 def _check_same_model(index_dir: Path, manifest: dict, tagger: Tagger, missing: bool) -> None:
