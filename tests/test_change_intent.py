@@ -252,10 +252,10 @@ def test_a_vector_index_delta_other_than_the_manifests_is_refused_and_loses_noth
     assert added in set(current_items(folder)["id"])        # what a rebuild carries over
 
 
-def test_a_refused_vector_delta_says_the_rebuild_reads_the_stock_levels_set_since_again(tmp_path):
+def test_a_refused_vector_delta_says_what_the_rebuild_does_with_the_stock_levels_set_since(tmp_path):
     # Two helpers of stop 68 met here: a stock change is a generation's levels (delta.G.npz), and a vector delta
     # its manifest does not name is refused with a rebuild that "keeps the products added since"; that rebuild
-    # reads every level from styles.csv again (a product set sold out was available after it), unsaid.
+    # read every level from styles.csv again (a product set sold out was available after it), unsaid.
     folder = index_copy(tmp_path / "index", "faiss")
     rec = Recommender.load(folder)
     rec.set_stock({int(rec.items["id"].iloc[1]): 0})
@@ -263,6 +263,11 @@ def test_a_refused_vector_delta_says_the_rebuild_reads_the_stock_levels_set_sinc
     data = bytearray(path.read_bytes())
     data[-40] ^= 0xFF
     path.write_bytes(bytes(data))
+    # Since stop 68 a build records styles.csv's levels (stock_built.csv), and its rebuild keeps those set since.
+    with pytest.raises(VectorIndexError, match=r"keeps the products added since.*it keeps the 1 stock level set "
+                                               r"since \(`fashionrec index stock`, PUT /api/stock\) unless"):
+        Recommender._load_once(folder, None, None, None)
+    (folder / "stock_built.csv").unlink()       # an index built before that record: the rebuild cannot tell
     with pytest.raises(VectorIndexError, match=r"keeps the products added since.*it reads the stock levels from the "
                                                r"catalogue again: the 1 set since \(`fashionrec index stock`"):
         Recommender._load_once(folder, None, None, None)

@@ -701,16 +701,25 @@ def _delta_refused(index_dir: Path, manifest: dict, why: str) -> VectorIndexErro
     return VectorIndexError(f"{why}; nothing was changed: rebuild it with "
                             f"{rebuild_command(index_dir, model, manifest=manifest)}, which keeps the products "
                             f"added since its build (their rows are in {csv}items.csv, their photos in its images/) "
-                            f"and reuses the catalogue's embeddings{_stock_lost(record)}")
+                            f"and reuses the catalogue's embeddings{_stock_lost(index_dir, record)}")
 
 
-def _stock_lost(record: dict) -> str:
-    """What the rebuild :func:`_delta_refused` advises does not keep: the stock levels a generation carries (set by
-    `index stock` or the API since the last full save, stop 68), which a build reads from the catalogue again (it
-    said the rebuild lost nothing; stop 68's integration review: a sold-out product was available again)."""
+def _stock_lost(index_dir: Path, record: dict) -> str:
+    """What the rebuild :func:`_delta_refused` advises does with the stock levels a generation carries (set by
+    `index stock` or the API since the last full save, stop 68): kept, where the build recorded the levels
+    styles.csv gave it (:data:`fashionrec.stock_kept.BUILT_STOCK`), unless the file's value changed since; read
+    from styles.csv again otherwise (an index built before that record), which the message said nothing of (stop
+    68's integration review: a sold-out product was available again)."""
+    from fashionrec.stock_kept import BUILT_STOCK
+
     n = int(record.get("stock") or 0)
-    return "" if not n else (f"; it reads the stock levels from the catalogue again: the {n} set since (`fashionrec "
-                             "index stock`, PUT /api/stock) are in none of its files, so set them again after it")
+    if not n:
+        return ""
+    if (index_dir / BUILT_STOCK).is_file():
+        return (f"; it keeps the {n} stock level{'s' if n != 1 else ''} set since (`fashionrec index stock`, "
+                "PUT /api/stock) unless styles.csv's value for the product changed since")
+    return (f"; it reads the stock levels from the catalogue again: the {n} set since (`fashionrec index stock`, "
+            "PUT /api/stock) are in none of its files, so set them again after it")
 
 
 def _check_same_model(index_dir: Path, manifest: dict, tagger: Tagger, missing: bool) -> None:
