@@ -3188,9 +3188,9 @@ def test_a_search_for_a_product_to_go_with_another_takes_its_wearer_and_offers_i
     assert res["results"] and all(r["item"]["gender"] in ("Women", "Unisex") for r in res["results"])
 
 
-def test_a_childs_filter_and_a_type_link_to_the_childrens_products_filed_under_other_genders(index_dir, tmp_path):
-    # Stop 68's shopper (a dad): Gender: Boys and Type: Sports Shoes listed 3 of the full catalogue's, where
-    # "sports shoes for boys" finds 15, "ADIDAS Kids Unisex" ones filed Unisex among them; no word said so.
+def _boys_shoes_filed_unisex(index_dir):
+    """The fixture's index with three sports shoes a boy would wear, one filed Boys and two Unisex (named "Kids"),
+    and those three ids: a child's filter lists one, "sports shoes for boys" finds three."""
     from _recs_support import tiny_tagger_path
 
     from fashionrec.recommend import Recommender
@@ -3204,6 +3204,13 @@ def test_a_childs_filter_and_a_type_link_to_the_childrens_products_filed_under_o
         relabelled[shoes] = values
         rec.items[column] = relabelled
     rec._reindex()
+    return rec, shoes
+
+
+def test_a_childs_filter_and_a_type_link_to_the_childrens_products_filed_under_other_genders(index_dir, tmp_path):
+    # Stop 68's shopper (a dad): Gender: Boys and Type: Sports Shoes listed 3 of the full catalogue's, where
+    # "sports shoes for boys" finds 15, "ADIDAS Kids Unisex" ones filed Unisex among them; no word said so.
+    rec, shoes = _boys_shoes_filed_unisex(index_dir)
     with TestClient(create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=rec)) as c:
         page = html.unescape(c.get("/", params={"gender": "Boys", "articleType": "Sports Shoes"}).text)
         assert re.search(r'id="count">1 item\b', page)
@@ -3286,19 +3293,7 @@ def test_the_api_and_the_cli_say_the_occasions_other_colours_as_the_page(client,
 def test_the_api_says_the_childrens_products_a_childs_filter_leaves_out(index_dir, tmp_path):
     # The page's link was its own (stop 68): the API's search with Gender: Boys and Type: Sports Shoes said nothing
     # of the boys' sports shoes filed Unisex, which "sports shoes for boys" finds.
-    from _recs_support import tiny_tagger_path
-
-    from fashionrec.recommend import Recommender
-
-    rec = Recommender.load(index_dir, tiny_tagger_path())
-    shoes = rec.items.index[rec.items["articleType"] == "Sports Shoes"][:3]
-    for column, values in (("gender", ["Boys", "Unisex", "Unisex"]),
-                           ("productDisplayName", ["Puma Boys Black Sports Shoes", "ADIDAS Kids Unisex Sports Shoes",
-                                                   "Lotto Kids Unisex Sports Shoes"])):
-        relabelled = rec.items[column].copy()
-        relabelled[shoes] = values
-        rec.items[column] = relabelled
-    rec._reindex()
+    rec, shoes = _boys_shoes_filed_unisex(index_dir)
     with TestClient(create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=rec)) as c:
         boys = {"gender": "Boys", "articleType": "Sports Shoes"}
         note = c.get("/api/search/text", params={"q": "shoes", **boys}).json()["note"] or ""
