@@ -9,7 +9,6 @@ it calls the server, with the key that adds and removes products; every id and l
 from __future__ import annotations
 
 import logging
-import math
 from typing import Any
 
 from fastapi import APIRouter, Depends
@@ -19,7 +18,7 @@ from fashionrec.api.deps import ServiceDep, known_query_only, require_api_key
 from fashionrec.api.routes.items import CHANGE_ERRORS
 from fashionrec.api.schemas import Answer, Error
 from fashionrec.errors import BadInputError
-from fashionrec.stock import is_sold_out
+from fashionrec.stock import is_sold_out, level_said
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["stock"], dependencies=[Depends(known_query_only)])
@@ -44,7 +43,8 @@ class StockLevel(BaseModel):
 
 
 class StockSet(Answer):
-    stock: dict[str, float | None] = Field(description="Each product's level now, by id (null: none).")
+    stock: dict[str, int | float | None] = Field(description="Each product's level now, by id (null: none; a whole "
+                                                             "level as an integer, as GET /api/items/{id} says it).")
     sold_out: list[int] = Field(description="Which of them are sold out now.")
     sold_out_in_index: int = Field(description="How many products of the index are sold out now.")
 
@@ -55,7 +55,8 @@ def _set(service, levels: dict) -> StockSet:
         in_index = int(service.rec.sold_out_rows().sum())
     sold = [i for i, level in done.items() if is_sold_out(level)]
     log.info("stock of %d product%s set, %d of them sold out", len(done), "" if len(done) == 1 else "s", len(sold))
-    return StockSet(stock={str(i): None if math.isnan(v) else v for i, v in done.items()}, sold_out=sold,
+    # Whole levels as integers, as the item's own answer says them (12, not 12.0: stop 68's review).
+    return StockSet(stock={str(i): level_said(v) for i, v in done.items()}, sold_out=sold,
                     sold_out_in_index=in_index)
 
 
