@@ -23,6 +23,15 @@ from pathlib import Path
 from fashionrec.errors import BadInputError, ConflictError, DamagedFileError, FashionrecError
 
 
+def cache_dir() -> Path:
+    """The one folder fashionrec keeps caches in (the tagger's ONNX exports, warnings said once):
+    ``$FASHIONREC_CACHE``, else ``$XDG_CACHE_HOME/fashionrec`` or ``~/.cache/fashionrec``. Here, not beside the ONNX
+    export, so that readers without torch find it too."""
+    if os.environ.get("FASHIONREC_CACHE"):
+        return Path(os.environ["FASHIONREC_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fashionrec"
+
+
 def check_writable(path: str | Path, try_it: bool = True) -> Path:
     """``path``, where a command may write a file: refused (:class:`BadInputError`, saying what to choose
     instead) where it is a folder, where a file stands where its folder would be, where that folder cannot be

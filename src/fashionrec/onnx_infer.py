@@ -46,7 +46,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from fashionrec import data
-from fashionrec.artifacts import write_with
+from fashionrec.artifacts import cache_dir, write_with
 from fashionrec.data import preprocess
 from fashionrec.errors import FashionrecError, ModelError
 from fashionrec.models import TaggerNet
@@ -77,12 +77,6 @@ def requested_runtime(runtime: str | None = None) -> str:
         raise ModelError(f"unknown inference runtime {chosen!r} (from FASHIONREC_RUNTIME or runtime=): "
                          f"use one of {', '.join(RUNTIMES)}")
     return chosen
-
-
-def cache_dir() -> Path:
-    if os.environ.get("FASHIONREC_CACHE"):
-        return Path(os.environ["FASHIONREC_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "fashionrec"
 
 
 def _key(parts: Sequence[str], packages: Sequence[str], sources: Sequence[str]) -> str:

@@ -14,14 +14,9 @@ import hashlib
 import os
 from pathlib import Path
 
+from fashionrec.artifacts import cache_dir
+
 _SAID: set[str] = set()         # this process's, where the cache folder is not writable
-
-
-def _cache_dir() -> Path:
-    # onnx_infer.cache_dir's folder (the one cache folder fashionrec keeps), read here without importing torch.
-    root = os.environ.get("FASHIONREC_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") \
-        / "fashionrec"
-    return Path(root) / "said"
 
 
 def first_time(path: Path, what: str) -> bool:
@@ -35,7 +30,7 @@ def first_time(path: Path, what: str) -> bool:
     if key in _SAID:
         return False
     _SAID.add(key)
-    marker = _cache_dir() / key[:32]
+    marker = cache_dir() / "said" / key[:32]
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
         # O_EXCL: of two processes loading at once, one says it.
