@@ -8,7 +8,7 @@ and of a load of the folder after ``--adds`` products added one at a time.
 
 ``--index`` is copied into ``--work`` first (it is never written). Each change writes the folder's arrays anew
 (468 MB at 40k products); before stop 62 a removal from an HNSW index (over 20k products) also rebuilt its graph
-(docs/recommender.md, "Stop 62"). The first add of a run also loads the tagger and the text model: listed apart.
+(docs/history.md, "Stop 62"). The first add of a run also loads the tagger and the text model: listed apart.
 """
 
 from __future__ import annotations

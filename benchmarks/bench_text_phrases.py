@@ -8,7 +8,7 @@ phrase means; and control queries whose first ten a change should not move.
 The phrases are stop 67's 119 (helper h67text) and stop 68's 14 more (the gaps it worked on: "tank tops", shoe kinds,
 sports' kits); a phrase's types are what a shopper means by it, written before any run. ``compare`` counts each
 run's right types over every phrase (of 10 x the phrases) and lists the controls whose first ten changed
-(docs/recommender.md, "Stop 68, text search").
+(docs/history.md, "Stop 68, text search").
 """
 
 from __future__ import annotations

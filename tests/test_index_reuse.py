@@ -51,7 +51,7 @@ def _built(shop: Path, out: Path, tagger: Tagger | None = None) -> Recommender:
 
     A real build of ``shop`` (its own manifest, digests and items), over a copy of the session's index of the
     same photos and texts (the fixture), whose embeddings it takes rather than compute again: the full builds were
-    about a third of this file's CPU time (142.8 -> 92.6 s at load 13-17, docs/tagger.md "Stop 66, the suite's
+    about a third of this file's CPU time (142.8 -> 92.6 s at load 13-17, docs/history.md "Stop 66, the suite's
     time"). What a full build gives is asserted where it matters, against a build with ``reuse=False``."""
     shutil.copytree(built_index(), out)
     tagger = tagger or Tagger.load(tiny_tagger_path())

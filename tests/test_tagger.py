@@ -1692,7 +1692,7 @@ def test_a_stop_between_the_last_weights_and_the_state_resumes_exactly(tiny_run,
     class StoppedHere(KeyboardInterrupt):
         """This test's own stop: a bare KeyboardInterrupt also caught an outside one (a SIGTERM, which an earlier
         CliRunner test's handler turns into Terminated, or a Ctrl-C) in epoch 1, and failed as "last.json at
-        epoch 1" (once, in a whole-file run at load 20; docs/tagger.md, "Stop 65, a resume test's flake")."""
+        epoch 1" (once, in a whole-file run at load 20; docs/history.md, "Stop 65, a resume test's flake")."""
 
     def stop_at_the_second_state(path, writer):
         if Path(path).name == "state.pt":

@@ -2,7 +2,7 @@
 base files anew (stop 65).
 
 A save rewrote ``embeddings.npy`` (407 MB at 40k products), ``text_embeddings.npy`` (61 MB) and ``items.csv``
-(11 MB) for each product added or removed: 5-7 s of a warm 11-13 s add (docs/scale-out.md, stop 64). Now the base
+(11 MB) for each product added or removed: 5-7 s of a warm 11-13 s add (docs/history.md, stop 64). Now the base
 files stay as the build, or the last full save, wrote them, and a save writes generation ``G`` beside them:
 
 * ``delta.G.csv``: the rows of ``items.csv`` added since the base, under the base's header;

@@ -114,7 +114,7 @@ def _same_text_model(manifest: dict, index_dir: Path) -> bool:
     """Whether the index's text embeddings are the text model's of today: its name, and its weights where the
     manifest records them (an index built before they were: the name, as a rebuild took it then). The photo
     model plays no part: a rebuild with another tagger re-encoded every product's text, 25 minutes of a 40k
-    catalogue's rebuild under load (docs/scale-out.md "Stop 66, text embeddings reused")."""
+    catalogue's rebuild under load (docs/history.md "Stop 66, text embeddings reused")."""
     if manifest.get("text_model") != TEXT_MODEL_NAME:
         log.info("not reusing the text embeddings of %s: made by text model %r, this is %r", index_dir,
                  manifest.get("text_model"), TEXT_MODEL_NAME)

@@ -48,7 +48,7 @@ def price_filter(rec, dropped: list[str], unaged: str) -> dict:
 # search's (its words, filters and relevance cut), then ordered, so "cheapest shirts" lists the cheapest of the
 # shirts it finds, not of the catalogue. Said where the search found as many (a catalogue of thousands of shirts).
 # 200: on the 39,730-product index a search of 200 took 150-210 ms against 40-70 ms for 10, one of 1,000 1.8-3.7 s
-# (docs/recommender.md "Stop 65, prices"); /api/items?sort= orders every product the words match.
+# (docs/history.md "Stop 65, prices"); /api/items?sort= orders every product the words match.
 SORT_POOL = 200
 
 

@@ -216,7 +216,7 @@ def join_qualified(text: pd.Series) -> pd.Series:
 # page (which needs every word) listed the 43 products named "running" for "running shoes", not its other Sports
 # Shoes (a shopper's trial on the full catalogue, stop 65). There they find the type too, the named ones first.
 # Keyed by the phrase as a shopper types it (text_search reads it as its search words); each widens to its first
-# type in SYNONYMS. Stop 66's survey of the type phrases (docs/recommender.md "Stop 66, text search alike
+# type in SYNONYMS. Stop 66's survey of the type phrases (docs/history.md "Stop 66, text search alike
 # everywhere"): the page found 0, 3, 1, 0 and 5 products for "jogging shoes" to "boxer shorts", the type's 1,815,
 # 274 and 47 by type. Stop 67's kinds of a type: the page found 102 "canvas shoes" of 2,561 Casual Shoes, 61
 # "duffle bag"s of 80 Duffel Bags, 23 "tank top"s of 1,586 Tops, no "maxi dress" of 418.

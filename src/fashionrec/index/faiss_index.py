@@ -9,7 +9,7 @@
   (rebuilt at each removal, the graph cost `index remove` 6.7 s of its 8.9 at 40k products, stop 62).
 * ``auto`` picks ``flat`` below ``hnsw_threshold`` vectors at the first ``add`` (20k when d = 256, scaled by
   256 / d: :func:`~fashionrec.index.base.auto_kind`).
-* A save beside a generation of the index folder (``over``, ``generation``: docs/scale-out.md, stop 66) leaves
+* A save beside a generation of the index folder (``over``, ``generation``: docs/history.md, stop 66) leaves
   ``vectors.faiss`` as it is and writes ``delta.G.faiss.npz``: the ids added since that file was written, in the
   order they went in, their vectors as the index holds them, and (flat) the ids of it removed. A load reads the
   file and makes the same changes again, an HNSW graph's adds one at a time from the random state a read starts

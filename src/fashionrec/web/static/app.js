@@ -882,7 +882,7 @@
     // Unsure, not only "not sure": a landscape was "Briefs 22%", another "Pendant 53%" (a re-trial).
     // Named at the group level is named too: waist-up crops of shirts and tops read "Shirts 43%" beside "Group:
     // Topwear 57%" and were held back (10 of 16, a shopper's trial); landscapes, rooms and drawn scenes had their
-    // groups at 0.11-0.41, but for one scene of six (docs/recommender.md, "Stop 45").
+    // groups at 0.11-0.41, but for one scene of six (docs/history.md, "Stop 45").
     var group = json.predicted.subCategory && json.predicted.subCategory[0];
     var named = (type && type.prob >= UNSURE) || (group && group.prob >= UNSURE);
     var lost = !!json.unfamiliar && !named && json.results.length > 0 && !refineQuery() && !json.shownAnyway;
