@@ -2297,6 +2297,30 @@ def test_a_unisex_products_look_is_for_anyone_where_a_slot_allows(tmp_path):
     assert all(after[slot] == "Unisex" for slot in made), (after, made)
 
 
+def test_a_unisex_products_look_leaves_out_a_slot_with_no_piece_for_anyone(tmp_path):
+    # "Wildcraft Unisex Schoolbag"'s look held "French Connection Women Black Trousers" between a unisex T-shirt and
+    # unisex shoes (a shopper's trial of stop 68): no bottoms are for anyone, and the colour picked a side. Where
+    # two slots or more have a piece for anyone, the look keeps to those.
+    r, _ = _scratch(tmp_path)
+    bag = int(r.items[(r.items["gender"] == "Unisex") & (r.items["articleType"] == "Backpacks")]["id"].iloc[0])
+    before = r.complete_the_look(bag, k=4)
+    slots = [x.slot for x in before]
+    assert "Bottomwear" in slots and len(slots) >= 3, slots
+    kept = [x for x in before if x.slot != "Bottomwear"]
+    grown = ~r.items["productDisplayName"].str.contains(CHILDREN_NAME)
+    for x in kept:      # a piece of each other slot made unisex, of the bag's usage
+        other = r.items[(r.items["articleType"] == x.item["articleType"]) & grown]
+        row = r.items["id"] == int(other["id"].iloc[0])
+        for column, value in (("gender", "Unisex"), ("usage", r.item(bag)["usage"])):
+            values = r.items[column].copy()
+            values[row] = value
+            r.items[column] = values
+    r._reindex()
+    after = r.complete_the_look(bag, k=4)
+    assert [x.slot for x in after] == [x.slot for x in kept], (after, kept)
+    assert {x.item["gender"] for x in after} == {"Unisex"}
+
+
 def test_complete_the_look(rec):
     tops = rec.items[(rec.items["subCategory"] == "Topwear") & (rec.items["gender"] == "Men")
                      & ~rec.items["articleType"].isin(list(LAYERED))]

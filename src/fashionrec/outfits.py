@@ -376,6 +376,19 @@ class Outfits:
         voucher, a football), or where the catalogue has no piece for its wearer and usage that goes with it."""
         check_k(k)
         item_id = self._check_id(item_id)
+        if self.item(item_id).get("gender") != "Unisex" or self._childrens()[self._row[item_id]]:
+            return self._put_together(item_id, k, for_anyone_only=False)
+        # A grown-up's unisex product's look leaves out a slot with no piece for anyone, where two pieces or more
+        # are for anyone: the slot's pick took a side by colour alone ("Wildcraft Unisex Schoolbag": "French
+        # Connection Women Black Trousers" between a unisex T-shirt and Converse, a shopper's trial of stop 68; 324
+        # of 397 random unisex products' looks on the full catalogue held a men's or women's piece, nearly all
+        # bottoms).
+        look = self._put_together(item_id, k, for_anyone_only=True)
+        return look if len(look) >= 2 else self._put_together(item_id, k, for_anyone_only=False)
+
+    def _put_together(self, item_id: int, k: int, for_anyone_only: bool) -> list[Rec]:
+        """:meth:`complete_the_look`'s look; ``for_anyone_only``: a unisex product's leaves out the slots where
+        it would take a side."""
         src = self.item(item_id)
         filed = self._look_categories()
         sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
@@ -416,6 +429,10 @@ class Outfits:
         slots = [s for s in slots if s != sub or (article, s) in SLOT_TYPES]
         if article in LAYERED:      # a blazer goes over a shirt, a dupatta with a kurta
             slots = ["Topwear"] + slots
+        if for_anyone_only and src.get("masterCategory") == "Accessories" and "Eyewear" not in slots + [sub]:
+            # A unisex bag's or cap's look, short of the bottoms for anyone it has none of: sunglasses after its
+            # slots (most are for anyone) make up the fourth piece.
+            slots = slots + ["Eyewear"]
         it = self.items
         # The catalogue files some children's products as Unisex (214 of 1,925, "Kids" or "Children's" in the
         # name), and some as Men or Women (320, "Palm Tree Kids Boys Check White Shorts" filed as men's: the
@@ -490,6 +507,8 @@ class Outfits:
                 # A unisex product's look is for anyone where the slot allows: 115 of 200 random unisex
                 # products' looks were all men's pieces (a unisex headband's, a key chain's).
                 cand &= anyones
+            elif anyone and for_anyone_only:
+                continue
             rows = np.flatnonzero(cand)
             matched = np.zeros(len(rows))
             if routine:     # a deodorant's colour says nothing about the lotion to go with it
