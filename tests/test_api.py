@@ -3219,6 +3219,13 @@ def test_a_childs_filter_and_a_type_link_to_the_childrens_products_filed_under_o
         assert link and int(link.group(2)) == 3, page[page.find('id="notices"'):][:600]
         linked = html.unescape(c.get(link.group(1)).text)
         assert re.search(r'id="count">3 items\b', linked)
+        # The API's filters without words say it too (its note said nothing: stop 68's notes helper).
+        res = c.get("/api/items", params={"gender": "Boys", "articleType": "Sports Shoes"}).json()
+        assert res["total"] == 1 and res["note"] == ("Some children's products are filed under Unisex or a "
+                                                     "grown-up's gender: 'sports shoes for boys' finds 3, where the "
+                                                     "filters list 1.")
+        assert c.get("/api/items", params={"gender": "Boys", "articleType": "Sports Shoes",
+                                           "q": "puma"}).json()["note"] is None
         # The page's price boxes, which the count keeps, kept by the link (it listed the type at every price: stop
         # 68's integration review, the shopper's link beside the price helper's boxes).
         rec.items["price"] = np.where(rec.items.index.isin(shoes[:2]), 500.0, 3000.0)

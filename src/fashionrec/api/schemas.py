@@ -116,7 +116,9 @@ class ItemPage(Answer):
     # An empty page past the end read as "no products" to a client paging by hand (a review).
     note: str | None = Field(None, description="Why the page is empty where products match: offset past the last "
                              "of them, with the offset the last page starts at; else how q's price words were read "
-                             "('shirts under 500', where the catalogue has prices).")
+                             "('shirts under 500', where the catalogue has prices) and, with a child's gender and a "
+                             "type chosen and no q, how many more products the words ('sports shoes for boys') find: "
+                             "children's products filed under Unisex or a grown-up's gender.")
     price: list[float | None] | None = Field(None, description="Where the catalogue has prices: the [lowest, "
                                              "highest] price the page is filtered by (min_price, max_price and "
                                              "q's price words; either null), or null for none.")

@@ -27,6 +27,7 @@ from fashionrec.api.routes.search import found_by_text
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES, first_few
 from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.filed_elsewhere import kids_filed_elsewhere, kids_said
 from fashionrec.item_tables import PRICE_FILTER
 from fashionrec.looks import short_look
 from fashionrec.results import PRODUCT_PAGE
@@ -108,6 +109,10 @@ def browse_items(
         else:
             corrected = None
         missed = price_missed_said(service.rec, q, filters, price) if price and not total else None
+        # A child's filter and a type say what they leave out, as the catalogue page and text search do (Gender:
+        # Boys, Type: Sports Shoes, 3 of the full catalogue's; "sports shoes for boys" finds 15): said nowhere here
+        # (stop 68's notes helper). With no words only: the words' count is of the type, not of q's.
+        kids = kids_filed_elsewhere(service.rec, filters) if not q else None
         # Where text search lists some (not for "qwzxv", which it finds nothing like: a code review).
         unpriced = {k: v for k, v in filters.items() if k != PRICE_FILTER}    # text search takes no price param
         by_meaning = (f"{root}/api/search/text?{urlencode({'q': ' '.join([q or '', *said[1]]).strip(), **unpriced})}"
@@ -115,7 +120,7 @@ def browse_items(
                       else None)
     note = (f"offset {offset} is past the last of the {total:,} products that match: the last page starts at offset "
             f"{(total - 1) // limit * limit}" if total and not page
-            else " ".join(filter(None, (said[0], missed))) or None)
+            else " ".join(filter(None, (said[0], missed, kids and kids_said(kids)))) or None)
     return ItemPage(total=total, offset=offset, limit=limit, items=[to_item(d, root=root) for d in page],
                     corrected=corrected, by_meaning=by_meaning, note=note, price=list(price) if price else None)
 
