@@ -12,9 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# "to go with", "that goes with", "to wear with", "to pair with", "to match", "going with", "which go with".
-LINK = re.compile(r"\s+((?:(?:to|that|which)\s+)?(?:go(?:es)?|wear|pair)\s+with|to\s+match|going\s+with)\s+",
+# "to go with", "that goes (well) with", "to wear with", "to pair with", "to match (with)", "that matches", "going
+# with", "which go with".
+LINK = re.compile(r"\s+((?:(?:to|that|which)\s+)?(?:go(?:es)?|wear|pair)\s+(?:well\s+)?with"
+                  r"|to\s+match(?:\s+with)?|(?:that|which)\s+match(?:es)?(?:\s+with)?|going\s+with)\s+",
                   re.IGNORECASE)
+# "for" or "with" before "a", "my", "this" and the like, read where no word of LINK is: "shoes for a red dress" and
+# "heels with my red dress" were searched as typed (stop 68's shopper). They link only where both sides name a type
+# (read_pairing): "gift for my son" and "running kit for a woman" stay searches. "With" before no such word names a
+# part ("shirt with collar"), and "with a" too ("dress with a belt").
+_POINTER = r"(?:my|your|her|his|their|our|this|that|these|those)"
+LINK_WORD = re.compile(rf"\s+(for(?=\s+(?:an?|the|{_POINTER})\s)|with(?=\s+{_POINTER}\s))\s+", re.IGNORECASE)
 # A share of a type's products above which its wearer is the type's: Dresses are 95% women's (girls' the rest).
 WEARER_SHARE = 0.6
 
@@ -35,12 +43,13 @@ def read_pairing(rec, query: str) -> Pairing | None:
     """``query`` read as a product to go with another, or None where it is none (no linking words, or either side
     names no product type: "something to go with jeans", "shoes that go with everything"). ``rec``: the
     :class:`~fashionrec.recommend.Recommender`, under the service's read lock."""
-    found = LINK.search(query)
-    if not found:
-        return None
-    head, anchor = query[:found.start()].strip(), query[found.end():].strip()
-    asked, other = rec.parse_query(head), rec.parse_query(anchor)
-    if not head or not asked.get("articleType") or not other.get("articleType"):
+    strong = LINK.search(query)
+    for found in [strong] if strong else LINK_WORD.finditer(query):
+        head, anchor = query[:found.start()].strip(), query[found.end():].strip()
+        asked, other = rec.parse_query(head), rec.parse_query(anchor)
+        if head and asked.get("articleType") and other.get("articleType"):
+            break
+    else:
         return None
     words = [head]
     if not asked.get("baseColour") and len(other.get("baseColour", [])) == 1:
