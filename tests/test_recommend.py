@@ -4274,6 +4274,25 @@ def test_a_word_of_a_types_name_is_that_word_not_the_start_of_a_longer_one():
     assert words.mask(search_words("analog")).tolist() == [False, False, True]      # a long word still starts one
 
 
+def test_a_plural_in_ies_finds_the_names_in_y():
+    # Stop 68: "derbies" (singular "derbie") found none of the names with "Derby" or "Derbys", and the page listed
+    # loafers by the type the word means; "hoodies" still finds "Hoodie".
+    import pandas as pd
+
+    from fashionrec.vocabulary import TypeWords
+    from fashionrec.word_search import WordSearch, search_words
+
+    rows = [("Formal Shoes", "Shoes", "Gliders Men Black Derby Formal Shoes"),
+            ("Formal Shoes", "Shoes", "Clarks Men Brown Leather Derbys"),
+            ("Casual Shoes", "Shoes", "Clarks Men Black Leather Loafers"),
+            ("Sweatshirts", "Topwear", "Puma Men Grey Hoodie")]
+    items = pd.DataFrame(rows, columns=["articleType", "subCategory", "productDisplayName"])
+    words = WordSearch(items, TypeWords(items))
+    assert search_words("derbies") == ["derbie"]
+    assert words.in_names("derbie").tolist() == [True, True, False, False]      # the names with the word lead
+    assert words.mask(["hoodie"]).tolist() == words.in_names("hoodie").tolist() == [False, False, False, True]
+
+
 def test_a_word_is_read_over_the_catalogue_once_whatever_words_come_with_it(monkeypatch):
     # Stop 67: a search asks the word tables for many sets of its words (less its occasion, its wearer, each part, a
     # correction's browses), and each set read every row again per word: "party dress for women under 1500 in red or
