@@ -868,6 +868,10 @@ def singular(word: str) -> str:
     other way, every spelling a table key answers to)."""
     if word.endswith(("sses", "ches", "shes", "xes")):
         return word[:-2]
+    if word.endswith("ies") and word[:-3] + "y" in KINDS and word[:-3] + "ie" not in KINDS:
+        # A kind's plural: "derbies" is "derby", whose names alone it asks for (a "derbie" matched no name, and
+        # the page listed loafers and brogues, other kinds of the same types); "hoodies" stays "hoodie".
+        return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
