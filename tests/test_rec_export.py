@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from _recs_support import built_index, shared_recommender
 from typer.testing import CliRunner
 
 from fashionrec.cli import app
 from fashionrec.errors import BadInputError, DamagedFileError, NotFoundError
-from fashionrec.rec_export import COLUMNS, default_workers, export_recommendations, read_export
+from fashionrec.rec_export import COLUMNS, EXPORT_COLUMNS, default_workers, export_recommendations, read_export
 from fashionrec.results import PRODUCT_PAGE
 
 
@@ -26,7 +27,8 @@ def test_every_product_gets_the_lists_its_page_shows(exported) -> None:
     rec = shared_recommender()
     out, summary = exported
     table, recorded = read_export(out)
-    assert recorded == summary and list(table.columns) == list(COLUMNS)
+    assert recorded == summary and list(table.columns) == list(EXPORT_COLUMNS)
+    assert list(table.columns)[:len(COLUMNS)] == list(COLUMNS)     # a reader by position finds them where they were
     assert summary["products"] == len(rec) == table["item_id"].nunique() and summary["none"]["similar"] == 0
     assert summary["index"]["build_id"] == rec.manifest["build_id"] and summary["k"] == PRODUCT_PAGE
     for item_id in rec.items["id"].astype(int).tolist()[:25]:
@@ -42,6 +44,9 @@ def test_every_product_gets_the_lists_its_page_shows(exported) -> None:
             assert rows["rec_id"].tolist() == [r.id for r in recs], (item_id, kind)
             assert rows["rank"].tolist() == list(range(1, len(recs) + 1))
             assert rows["reason"].tolist() == [r.reason for r in recs]
+            # The measure beside the capped score (stop 69: the export had the capped score alone), none in a look.
+            raw = [np.nan if r.raw_score is None else r.raw_score for r in recs]
+            np.testing.assert_allclose(rows["raw_score"].to_numpy(float), raw, rtol=1e-6)
             if kind == "outfit":
                 assert rows["slot"].tolist() == [r.slot for r in recs]
     # The products given fewer than asked are counted, kind by kind, as the table holds them.
@@ -105,6 +110,10 @@ def test_some_products_some_lists_as_csv_beside_what_they_were_made_from(tmp_pat
     assert set(table["kind"]) <= {"outfit", "similar"} and table.groupby(["item_id", "kind"]).size().max() <= 4
     assert (table[table["kind"] == "similar"].groupby("item_id").size() == 2).all()
     assert table.loc[table["kind"] == "similar", "slot"].isna().all()
+    # The measure read back as numbers, a look's as none (not "" text, which made the column strings).
+    assert table["raw_score"].dtype.kind == "f" and table.loc[table["kind"] == "outfit", "raw_score"].isna().all()
+    assert (table.loc[table["kind"] == "similar", "raw_score"] >= table.loc[table["kind"] == "similar", "score"]
+            - 1e-6).all()
     # UTF-8 with its mark, which Excel needs to read a reason's "·" as such (without it: "Â·").
     assert out.read_bytes().startswith("\ufeffitem_id,".encode())
 

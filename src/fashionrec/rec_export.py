@@ -2,7 +2,7 @@
 
 A shop that serves "similar items" and "complete the look" from its own database or a CDN, rather than by
 asking the service on every page view, loads this table: one row per recommendation (``item_id``, ``kind``,
-``rank``, ``rec_id``, ``score``, ``slot``, ``card_reason``, ``reason``), the very lists a product page of
+``rank``, ``rec_id``, ``score``, ``slot``, ``card_reason``, ``reason``, ``raw_score``), the very lists a product page of
 ``fashionrec serve`` shows (:data:`PRODUCT_PAGE`).
 
 Example:
@@ -36,6 +36,11 @@ from fashionrec.stock import sold_out_shown
 KINDS = tuple(PRODUCT_PAGE)
 FORMATS = (".parquet", ".csv")
 COLUMNS = ("item_id", "kind", "rank", "rec_id", "score", "slot", "card_reason", "reason")
+# ... then the measure each was ranked by, which ``score`` caps so that scores never rise down a list (the API's
+# raw_score; empty in a look, whose score is its measure): a back end re-ranking by the measure, or mixing lists,
+# had the capped number alone (stop 69). After COLUMNS, so that an export written before it is still one
+# (:func:`_recorded`) and a reader by position finds the first eight where they were.
+EXPORT_COLUMNS = (*COLUMNS, "raw_score")
 MAX_WORKERS = 16
 CHUNK = 32      # products a worker is handed at a time: few enough that the progress bar moves
 
@@ -80,8 +85,8 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
                 if not n:
                     none_ids[kind].append(item_id)
             bar.update()
-    table = pd.DataFrame(rows, columns=list(COLUMNS)).astype(
-        {"item_id": "int64", "rank": "int16", "rec_id": "int64", "score": "float32"})
+    table = pd.DataFrame(rows, columns=list(EXPORT_COLUMNS)).astype(
+        {"item_id": "int64", "rank": "int16", "rec_id": "int64", "score": "float32", "raw_score": "float32"})
     manifest = rec.manifest or {}
     written = manifest.get("ids_as_written") or {}
     if written:
@@ -257,7 +262,7 @@ def _chunk_rows(chunk: list[int]) -> list[tuple[list[tuple], dict[str, int]]]:
 def _product_rows(rec, item_id: int, kinds: list[str], sizes: dict[str, int]) -> tuple[list[tuple], dict[str, int]]:
     """One product's rows of the table and how many each of its lists holds."""
     lists = _lists(rec, item_id, kinds, sizes)
-    rows = [(item_id, kind, rank, r.id, r.score, r.slot, r.card_reason or r.reason, r.reason)
+    rows = [(item_id, kind, rank, r.id, r.score, r.slot, r.card_reason or r.reason, r.reason, r.raw_score)
             for kind in kinds for rank, r in enumerate(lists[kind], 1)]
     return rows, {kind: len(lists[kind]) for kind in kinds}
 
@@ -337,7 +342,7 @@ def read_export(path: str | Path) -> tuple[pd.DataFrame, dict]:
 
         arrow = pq.read_table(path)
         return arrow.to_pandas(), json.loads((arrow.schema.metadata or {})[b"fashionrec"])
-    table = pd.read_csv(path, keep_default_na=False, na_values={"slot": [""]},
+    table = pd.read_csv(path, keep_default_na=False, na_values={"slot": [""], "raw_score": [""]},
                         dtype={"item_id_as_written": str, "rec_id_as_written": str})   # "0038645" as written
     sidecar = _sidecar(path)
     try:
