@@ -139,6 +139,23 @@ def test_a_shopify_exports_variant_lines_are_folded_into_their_product_and_count
     assert report.left_out().startswith("3 of 4 rows usable: 1 rejected, 0 without an image")
 
 
+def test_a_folded_variant_lines_own_price_is_counted_and_said(tmp_path: Path) -> None:
+    # A size dearer than its product line (L at 549 beside S at 499) was folded into the product, its price dropped
+    # without a word (stop 68's gap). The same amount written otherwise ("499.00", "₹499") and a blank are none.
+    path = _shop(tmp_path, ["navy-tee,12933,Roadster Navy Tee,Tshirts,Navy Blue,S,499", "navy-tee,,,,,M,499.00",
+                            "navy-tee,12933,,,,L,549", "navy-tee,,,,,XL,599", "navy-tee,,,,,XXL,549",
+                            "jeans,10652,Puma Jeans,Jeans,Blue,32,1299", "jeans,,,,,34,₹1299", "jeans,,,,,36,"],
+                 header=VARIANT_HEADER, photos=(12933, 10652))
+    save_column_map(path, SHOP_MAP)
+    report = load_catalog(path, progress=False, warn=False).report
+    assert report.variant_prices == {12933: ["499", "549", "599"]}      # each other price once
+    said = "\n".join(report.summary_lines())
+    assert ("variant prices   1 product whose folded variant lines (sizes) have prices of their own (id 12933: 499 "
+            "read, not 549 or 599): each product has one price, its product line's") in said
+    result = runner.invoke(app, ["data", "check", str(path)])
+    assert "variant prices" in result.output and "549 or 599" in " ".join(result.output.split())
+
+
 def test_a_warning_about_a_file_is_said_once_per_version_of_it(tmp_path: Path, monkeypatch) -> None:
     from fashionrec import said_once
 
@@ -174,7 +191,7 @@ def test_a_shops_export_goes_in_whole_and_its_ids_come_back_as_written(tmp_path:
     for r in usable.itertuples():
         lines.append(f"h{r.id},{r.id:07d},{r.productDisplayName.replace(',', ' ')},{r.articleType},{r.baseColour},S,"
                      "499")
-        lines.append(f"h{r.id},,,,,M,499")
+        lines.append(f"h{r.id},,,,,M,{549 if not lines[:-1] else 499}")     # the first product's M is dearer
         (shop / "images").mkdir(exist_ok=True)
         shutil.copy(r.image_path, shop / "images" / f"{r.id:07d}.jpg")
     (shop / "styles.csv").write_text("\n".join([VARIANT_HEADER, *lines]) + "\n", encoding="utf-8")
@@ -189,6 +206,8 @@ def test_a_shops_export_goes_in_whole_and_its_ids_come_back_as_written(tmp_path:
     assert "columns mapped by columns.json: 'Title' as productDisplayName, 'Product Type' as articleType" in said
     assert f"variant lines (Handle): {len(usable)} folded into their products, 0 with ids of their own kept" in said
     first = int(usable["id"].iloc[0])
+    assert (f"variant prices: 1 product whose folded variant lines (sizes) have prices of their own (id {first}: 499 "
+            "read, not 549)") in said
     assert f"{len(usable)} ids written otherwise ('{first:07d}' as {first}," in said
     rec = Recommender.load(tmp_path / "index")          # as a later command reads it
     assert rec.manifest["ids_as_written"][str(first)] == f"{first:07d}"

@@ -83,6 +83,47 @@ MAPPABLE_COLUMNS = [*COLUMNS, PRICE, STOCK]
 IDS_AS_NUMBERS = ("read as numbers, as the index, the API, the pages and `tag`'s CSV name them; an index keeps them as "
                   "written (its manifest's ids_as_written) and `recommend export` writes them beside the numbers "
                   "(item_id_as_written, rec_id_as_written), for a shop joining back on its own ids")
+# An item's id as the shop writes it ("0038645"), where it writes it otherwise than as the number: the key an item
+# dict, the API's items and `tag`'s CSV give it under, and the manifest's map of them (stop 69).
+ID_AS_WRITTEN = "id_as_written"
+IDS_AS_WRITTEN = "ids_as_written"
+
+
+def id_as_written(manifest: dict | None, item_id: int) -> str:
+    """``item_id`` as the shop's export wrote it (``manifest``'s ids_as_written), else its digits."""
+    return str(((manifest or {}).get(IDS_AS_WRITTEN) or {}).get(str(int(item_id))) or int(item_id))
+
+
+def _price_key(text: str) -> str | float:
+    """A price as written, to compare two lines' prices by: its amount where it reads as one plainly ("₹1,299" and
+    "1299.00" alike), else its text."""
+    digits = re.sub(r"[^\d.]", "", text.replace(",", ""))
+    try:
+        return float(digits)
+    except ValueError:
+        return text.strip()
+
+
+def _other_price(report: DataReport, product: tuple[int, list[str], str], price: str) -> None:
+    """Note a folded variant line's own ``price`` where it is not its product's line's (``product``: its id, values
+    and price as written): a blank one is the product's."""
+    price = price.strip()
+    if price and _price_key(price) != _price_key(product[2]):
+        prices = report.variant_prices.setdefault(product[0], [product[2]])
+        if price not in prices[1:]:
+            prices.append(price)
+
+
+def variant_prices_said(prices: dict[int, list[str]]) -> str:
+    """What data check and `index build` say of products whose folded variant lines have prices of their own."""
+    k = len(prices)
+    each = first_few([f"id {i}: {kept or 'no price'} read, not {' or '.join(others)}"
+                      for i, (kept, *others) in prices.items()], 5)
+    return (f"{k} product{'s' if k != 1 else ''} whose folded variant lines (sizes) have prices of their own "
+            f"({each}): each product has one price, its product line's; the others are not kept. Give a size "
+            "that costs more an id of its own to keep it as a product, or accept the product line's price")
+
+
 # Attributes a model can predict and a user can filter on, in a stable order.
 ATTRIBUTES = ["articleType", "gender", "masterCategory", "subCategory", "baseColour", "usage", "season"]
 # The formats a photo is decoded as, and no other: Pillow also reads EPS (through Ghostscript, untrusted
@@ -192,6 +233,10 @@ class DataReport:
     variant_column: str = ""
     variant_lines_folded: list[int] = field(default_factory=list)
     variant_lines_kept: list[int] = field(default_factory=list)
+    # Product id -> [its line's price, then each folded line's other price, as written], where a folded line (a size)
+    # has a price of its own that is not its product's: the product line's is read, one price a product, and the
+    # others were dropped without a word (stop 69). Said by data check and `index build`.
+    variant_prices: dict[int, list[str]] = field(default_factory=dict)
     unreadable_image: list[ImageProblem] = field(default_factory=list)
     # Readable photos of one flat colour (is_blank): kept usable, so that splits stay as they were, and listed.
     blank_image_ids: list[int] = field(default_factory=list)
@@ -387,6 +432,8 @@ class DataReport:
                          f"{first_few(self.variant_lines_folded, 10)}): a product's other sizes, colours or photos "
                          f"(the {self.variant_column} of a product line above, and no id of their own), read as that "
                          "one product, with its line's name, labels and price")
+        if self.variant_prices:
+            lines.append(f"variant prices   {variant_prices_said(self.variant_prices)}")
         if self.variant_lines_kept:
             k = len(self.variant_lines_kept)
             lines.append(f"variant lines    {k} kept as products (line{'s' if k != 1 else ''} "
@@ -1359,6 +1406,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         if product is not None and not rec["id"].strip():
             report.variant_lines_folded.append(line)        # one product, read once: its first line
             report.rows -= 1
+            _other_price(report, product, row[price_at] if price_at is not None else "")
             continue
         try:
             # "12933.0", as pandas writes an id column with a blank in it, is the id 12933 (and listed as written
@@ -1378,6 +1426,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         if product is not None and item_id == product[0]:
             report.variant_lines_folded.append(line)
             report.rows -= 1
+            _other_price(report, product, row[price_at] if price_at is not None else "")
             continue
         if item_id in seen:
             # The first row stands: a correction appended below it did not take (an operator's trial). The same row

@@ -634,7 +634,7 @@ def index_build(
                                         "symbol styles.csv's prices are written with)."),
 ) -> None:
     """Embed every usable product and write the image + text index with its manifest."""
-    from fashionrec.catalog import IDS_AS_NUMBERS, first_few, load_catalog
+    from fashionrec.catalog import IDS_AS_NUMBERS, first_few, load_catalog, variant_prices_said
     from fashionrec.index import BACKENDS
     from fashionrec.index.faiss_index import KINDS
     from fashionrec.recommend import Recommender
@@ -704,6 +704,9 @@ def index_build(
         console.print(f"variant lines ({report.variant_column}): {len(report.variant_lines_folded)} folded into their "
                       f"products, {len(report.variant_lines_kept)} with ids of their own kept as products "
                       "(`fashionrec data check` lists them)", highlight=False)
+    if report.variant_prices:
+        console.print(f"variant prices: {variant_prices_said(report.variant_prices)}", highlight=False,
+                      soft_wrap=True)
     if report.ids_written_otherwise:
         said = first_few([f"{text!r} as {i}" for text, i in report.ids_written_otherwise.items()], 3)
         console.print(f"{len(report.ids_written_otherwise)} ids written otherwise ({said}): {IDS_AS_NUMBERS}",
