@@ -1919,6 +1919,42 @@ def test_a_price_word_a_name_has_finds_it_and_says_so(index_dir, tmp_path, photo
         assert "'cheap' found" not in page and "no prices, so 'cheap' was left out" in page
 
 
+def test_ids_come_back_as_the_shop_writes_them(index_dir, tmp_path, photo):
+    # A shop writing its ids "0012933" got 12933 from the API and the pages alone (stop 68's gap): a front end keyed
+    # by its own text matched none of them. The number stays the id (paths, photos, liked ids); beside it, the text.
+    live = tmp_path / "index"
+    shutil.copytree(index_dir, live)
+    manifest = json.loads((live / "manifest.json").read_text())
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:
+        ids = [int(i["id"]) for i in c.get("/api/items", params={"limit": 100}).json()["items"]]
+    padded, plain = ids[:-1], ids[-1]       # as a build of a styles.csv writing all but one so keeps them
+    manifest["ids_as_written"] = {str(i): f"{i:07d}" for i in padded}
+    (live / "manifest.json").write_text(json.dumps(manifest))
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:
+        first = padded[0]
+        item = c.get(f"/api/items/{first:07d}").json()      # asked for as written, too
+        assert (item["id"], item["id_as_written"]) == (first, f"{first:07d}")
+        assert c.get(f"/api/items/{plain}").json()["id_as_written"] == str(plain)
+        for r in c.get(f"/api/items/{first}/similar").json()["results"]:
+            written = f"{r['id']:07d}" if r["id"] != plain else str(plain)
+            assert r["id_as_written"] == r["item"]["id_as_written"] == written
+        assert all(r["id_as_written"] for r in c.get(f"/api/items/{first}/outfit").json()["results"])
+        assert f"Product {first:07d}" in c.get(f"/item/{first}").text        # the page shows the shop's id
+        # An added product keeps the id as sent; one sent as the number is its digits.
+        added = c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
+                       data={"productDisplayName": "Roadster Men Navy Shirt", "id": "0990001"},
+                       headers={"X-API-Key": KEY}).json()
+        assert (added["id"], added["id_as_written"]) == (990001, "0990001")
+        again = c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
+                       data={"productDisplayName": "Roadster Men Navy Shirt", "id": "990002"},
+                       headers={"X-API-Key": KEY}).json()
+        assert again["id_as_written"] == "990002"
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:      # saved with the index
+        assert c.get("/api/items/990001").json()["id_as_written"] == "0990001"
+    saved = json.loads((live / "manifest.json").read_text())["ids_as_written"]
+    assert saved["990001"] == "0990001" and "990002" not in saved
+
+
 # --- writes: API key, persistence -------------------------------------------------------------------------
 
 def test_a_change_to_an_index_served_read_only_is_a_503(index_dir, tmp_path, monkeypatch):

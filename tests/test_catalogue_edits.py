@@ -174,11 +174,14 @@ def test_index_add_json_says_the_warnings_and_the_labels_filled_in(tmp_path):
     copy = tmp_path / "copy.jpg"
     shutil.copy(r.image_path(int(r.items["id"].iloc[0])), copy)      # another product's very photo: a warning
     res = CliRunner().invoke(app, ["index", "add", str(copy), "--name", "Acme Tee", "--gender", "Men",
-                                   "--index", str(index), "--json"])
+                                   "--id", "0990001", "--index", str(index), "--json"])
     assert res.exit_code == 0, res.output
     said = json.loads(res.stdout)
     # POST /api/items's answer (schemas.Created), and the product as GET /api/items/ID answers it.
-    assert set(said) == {"id", "image_url", "warnings", "filled_in", "item"} and said["item"]["id"] == said["id"]
+    assert set(said) == {"id", "id_as_written", "image_url", "warnings", "filled_in", "item"}
+    assert said["item"]["id"] == said["id"] == 990001
+    # The id as given, leading zeros kept (stop 69: an integer option read it as 990001).
+    assert said["id_as_written"] == said["item"]["id_as_written"] == "0990001"
     assert said["item"]["productDisplayName"] == "Acme Tee"
     assert any("is the photo of product" in w for w in said["warnings"])
     assert set(said["filled_in"]) == {"articleType", "masterCategory", "subCategory", "baseColour", "usage", "season"}

@@ -3964,10 +3964,13 @@ def test_a_rebuild_keeps_added_products_and_never_deletes_a_folder_that_is_not_a
     r = Recommender.load(d, tiny_tagger_path())
     src = _some_id(r, articleType="Handbags")
     image = Image.open(r.image_path(src)).transpose(Image.FLIP_LEFT_RIGHT)
-    new_id = r.add_product(image, {"productDisplayName": "Mirrored bag", "gender": "Women"})
+    # Its id given as the shop writes it (stop 69): kept through the rebuild as the catalogue's are.
+    new_id = r.add_product(image, {"productDisplayName": "Mirrored bag", "gender": "Women", "id": "0990001"})
+    assert (new_id, r.item(new_id)["id_as_written"]) == (990001, "0990001")
     tagger = Tagger.load(tiny_tagger_path())
     again = Recommender.build(fixture_catalog(), tagger, d, progress=False)
     assert len(again) == len(r) and again.item(new_id)["productDisplayName"] == "Mirrored bag"
+    assert again.manifest["ids_as_written"] == {"990001": "0990001"}
     assert again.item(new_id)["gender"] == "Women" and again.image_path(new_id).is_file()
     assert again.manifest["kept_added_ids"] == [new_id]
     assert again.similar_to_image(image, k=1)[1][0].id == new_id

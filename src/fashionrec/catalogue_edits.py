@@ -29,6 +29,8 @@ from fashionrec.artifacts import free_space, out_of_space, read_json, write_with
 from fashionrec.catalog import (
     ATTRIBUTES,
     COLUMNS,
+    ID_AS_WRITTEN,
+    IDS_AS_WRITTEN,
     PLACEHOLDER_NAME,
     PRICE,
     Catalog,
@@ -321,6 +323,14 @@ def _row_metadata(row: pd.Series) -> dict:
     return {c: plain(row[c]) for c in [*COLUMNS, PRICE, STOCK] if c in row and not pd.isna(row[c]) and row[c] != ""}
 
 
+def _written_as(spelt: str, item_id: int) -> bool:
+    """Whether ``spelt`` writes ``item_id`` (its digits, with leading zeros or a sign: "0038645" for 38645)."""
+    try:
+        return int(spelt) == item_id
+    except ValueError:
+        return False
+
+
 def _checked_level(value) -> float:
     """A stock level given to an add or ``set_stock`` (:func:`~fashionrec.stock.stock_level`), or a BadInputError
     that says what one is."""
@@ -491,6 +501,7 @@ class CatalogueEdits:
                                              in self._row else "") + f"its photo is {row['image_status']}"
                                             + (f" ({reason})" if isinstance(reason, str) and reason else ""))
         usable = table[~held & (table["image_status"] == "ok")]
+        spelt = {i: text for text, i in report.ids_written_otherwise.items()}
         if len(usable):     # before the progress bar: its first product took 6 s, "1 hour left" (a trial)
             self.tagger.warm_up()
             load_text_model()
@@ -509,6 +520,8 @@ class CatalogueEdits:
                                    disable=hidden(progress)):
                     item_id = int(row["id"])
                     metadata = _row_metadata(row)
+                    if item_id in spelt:        # "0038645" in the folder's styles.csv: kept so (stop 69)
+                        metadata[ID_AS_WRITTEN] = spelt[item_id]
                     tables = self._value_tables(), self._vocabulary()
                     try:
                         added = self._add_product(checked_photo(Path(row["image_path"])), metadata,
@@ -732,6 +745,15 @@ class CatalogueEdits:
             metadata = {**metadata, "productDisplayName": " ".join(name.split())}
         # Values as the catalogue spells them ("men " -> "Men"), so that filters and outfits find the product.
         metadata = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in (metadata or {}).items()}
+        # The id as the shop writes it ("0038645", stop 69): given as such (the API's raw id field, a folder's row,
+        # a product a rebuild carries over), or the id itself given as that text. Kept in the manifest beside the
+        # catalogue's (its ids_as_written), as the API, the pages and `recommend export` show them.
+        spelt = metadata.pop(ID_AS_WRITTEN, None)
+        if spelt is None and isinstance(metadata.get("id"), str):
+            spelt = metadata["id"]
+        elif spelt is not None and metadata.get("id") is None:
+            metadata["id"] = spelt
+        spelt = str(spelt).strip() if spelt is not None else None
         # A catalogue row the build left out for want of a photo: its labels fill in what was not given (said
         # below; an operator's trial saw a reused id take a T-shirt row's labels without a word).
         from_row = {k: v for k, v in self.left_out_row(metadata.get("id")).items() if metadata.get(k) in (None, "")}
@@ -803,6 +825,9 @@ class CatalogueEdits:
             if not 1 <= item_id <= MAX_ID:
                 raise BadInputError(f"id must be a positive integer up to {MAX_ID} (a 64-bit id), got {item_id}; "
                                     "omit id to get a new one")
+        if spelt is not None and not _written_as(spelt, item_id):
+            raise BadInputError(f"id_as_written {spelt!r} is not id {item_id} as written (its digits, leading zeros "
+                                "allowed)")
         if "year" in metadata and metadata["year"] not in (None, ""):
             try:
                 metadata["year"] = int(metadata["year"])
@@ -994,6 +1019,13 @@ class CatalogueEdits:
             manifest = {**self.manifest, "left_out": left_out} if left_out else dict(self.manifest)
             if item_id in left:
                 manifest["left_catalogue_ids"] = [i for i in left if i != item_id]
+            written = dict(manifest.get(IDS_AS_WRITTEN) or {})
+            if spelt and spelt != str(item_id):
+                written[str(item_id)] = spelt
+            else:       # a removed product's spelling is not a new one's under its id
+                written.pop(str(item_id), None)
+            if written != (manifest.get(IDS_AS_WRITTEN) or {}):
+                manifest[IDS_AS_WRITTEN] = written
             new = np.array([item_id], np.int64)
             self._change(after, manifest,
                          lambda: self.index.add(new, self.index_vectors(vecs),

@@ -370,7 +370,10 @@ def index_add(
     usage: str | None = typer.Option(None, "--usage", help="e.g. Casual."),
     season: str | None = typer.Option(None, "--season", help="e.g. Winter."),
     year: int | None = typer.Option(None, "--year", min=1900, max=2100, help="Its year, e.g. 2012."),
-    item_id: int | None = typer.Option(None, "--id", help="Its id (default: one above the largest)."),
+    # Text, read as a whole number by the add: "0038645" is kept as the shop writes it (stop 69; an int option
+    # read it as 38645 and the shop's spelling was lost).
+    item_id: str | None = typer.Option(None, "--id", metavar="ID", help="Its id, a whole number as your shop writes "
+                                       "it (leading zeros kept: 0038645); default: one above the largest."),
     price: float | None = typer.Option(None, "--price", min=0, help="Its price, e.g. 1299 (a shop's catalogue "
                                        "with prices: text search filters by it, cards show it)."),
     stock: str | None = typer.Option(None, "--stock", metavar="LEVEL", help="Its stock level: a whole number (0 "
@@ -426,7 +429,8 @@ def index_add(
         # added, as GET /api/items/ID answers it (the CLI's one field more: the API's answer is that call away).
         from fashionrec.api.schemas import Created
 
-        print_json({**Created(id=new_id, image_url=f"/images/{new_id}.jpg", warnings=warned,
+        print_json({**Created(id=new_id, id_as_written=str(item.get("id_as_written") or new_id),
+                              image_url=f"/images/{new_id}.jpg", warnings=warned,
                               filled_in={h: item.get(h) for h in filled}).model_dump(mode="json"),
                     "item": _json_item(item, new_id)})
         for said in warned:
@@ -439,7 +443,8 @@ def index_add(
                       "photo: its name and labels are the row's"
                       + (f", but for {', '.join('name' if k == 'productDisplayName' else k for k in own)} as given"
                          if own else ""), highlight=False)
-    console.print(f"added product {new_id} to {index}: {item.get('productDisplayName') or '(no name)'} "
+    spelt = f" (written {item['id_as_written']})" if item.get("id_as_written") else ""
+    console.print(f"added product {new_id}{spelt} to {index}: {item.get('productDisplayName') or '(no name)'} "
                   f"({item.get('gender')}, {item.get('articleType')}, {item.get('baseColour')})", highlight=False)
     if filled:
         # The categories follow the type where the catalogue has it, not the tagger (a shop's re-trial).

@@ -41,7 +41,18 @@ from fashionrec.artifacts import (
     read_json,
 )
 from fashionrec.calibration import calibration_temperatures
-from fashionrec.catalog import COLUMNS, CURRENCY, PRICE, Catalog, first_few, load_catalog, open_rgb, styles_sha256
+from fashionrec.catalog import (
+    COLUMNS,
+    CURRENCY,
+    ID_AS_WRITTEN,
+    IDS_AS_WRITTEN,
+    PRICE,
+    Catalog,
+    first_few,
+    load_catalog,
+    open_rgb,
+    styles_sha256,
+)
 from fashionrec.catalogue_edits import catalogue_removals, changing_folder
 from fashionrec.errors import BadInputError, FashionrecError, ModelError, NoSpaceError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
@@ -275,7 +286,7 @@ class IndexBuilding:
                 written = {str(i): text for text, i in catalog.report.ids_written_otherwise.items()
                            if i in catalogue_ids}
                 if written:
-                    manifest["ids_as_written"] = written
+                    manifest[IDS_AS_WRITTEN] = written
                 if embeddings is None:
                     # Not for vectors made elsewhere (`fashionrec embed`): of the photos as they were then, which
                     # today's digests would vouch for at the next rebuild (a code review).
@@ -491,12 +502,18 @@ def _added_products(index_dir: Path,
         log.warning("cannot read which products were added to %s (%s: %s); a rebuild keeps none of them",
                     index_dir, type(e).__name__, e)
         return [], []
+    try:        # the ids as the shop sent them ("0038645"), kept through the rebuild (stop 69)
+        written = read_json(index_dir / "manifest.json").get(IDS_AS_WRITTEN) or {}
+    except (OSError, ValueError, AttributeError, FashionrecError):
+        written = {}
     out, replaced = [], []
     for row, item_id in zip(rows, ids, strict=True):
         if item_id in catalogue_ids:
             replaced.append(item_id)       # the catalogue's row under that id wins
             continue
         metadata = {c: plain(row.get(c)) for c in [*COLUMNS, PRICE, STOCK] if plain(row.get(c)) is not None}
+        if written.get(str(item_id)):
+            metadata[ID_AS_WRITTEN] = written[str(item_id)]
         photo = index_dir / str(row["image_path"])
         try:
             image = open_rgb(photo)

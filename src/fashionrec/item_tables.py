@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fashionrec.catalog import CURRENCY, PLACEHOLDER_NAME, PRICE, first_few
+from fashionrec.catalog import CURRENCY, ID_AS_WRITTEN, IDS_AS_WRITTEN, PLACEHOLDER_NAME, PRICE, first_few
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.stock import STOCK, is_sold_out, levels_of, showing_sold_out
@@ -460,6 +460,11 @@ class ItemTables:
                 # The shop's currency beside a price (stop 65), so that every card, table and answer that shows the
                 # price shows it as one ("₹1,299"); "" where the shop named none and its prices had no symbol.
                 item[CURRENCY] = self.currency()
+            written = (self.manifest.get(IDS_AS_WRITTEN) or {}).get(str(item_id))
+            if written:
+                # The shop's own spelling of the id ("0038645"), which the API and the pages show beside the number
+                # (stop 69: they gave 38645 alone, which a shop keyed by its text matched to none of its products).
+                item[ID_AS_WRITTEN] = written
             self._cache[item_id] = item
         return dict(self._cache[item_id])
 

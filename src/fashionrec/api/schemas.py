@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from fashionrec.catalog import ATTRIBUTES, PLACEHOLDER_NAME, made_name
+from fashionrec.catalog import ATTRIBUTES, ID_AS_WRITTEN, PLACEHOLDER_NAME, made_name
 from fashionrec.item_tables import SOLD_OUT_KEY, price_of
 from fashionrec.levels import READ_FROM_TYPE
 from fashionrec.stock import STOCK, level_said
@@ -38,8 +38,14 @@ class Prediction(Answer):
     prob: float
 
 
+ID_WRITTEN = ("The id as the shop's catalogue writes it ('0038645' for id 38645: styles.csv's id column, an added "
+              "product's id as sent), for a shop matching results to its own products by their text; the id's digits "
+              "('38645') where it writes the number. The id stays the number (the paths, the photos, liked ids).")
+
+
 class Item(Answer):
     id: int
+    id_as_written: str = Field("", description=ID_WRITTEN)
     productDisplayName: str | None = None
     display_name: str = Field(description="The name to show a shopper: productDisplayName, or one made of the "
                               "gender, colour and type where that is blank or a placeholder (a file name, "
@@ -71,6 +77,7 @@ class Item(Answer):
 
 class Rec(Answer):
     id: int
+    id_as_written: str = Field("", description=ID_WRITTEN)
     score: float = Field(description="Higher is better within one list; each endpoint ranks by its own "
                                      "measure, so scores are not comparable across endpoints. Similar items "
                                      "and photo search: cosine plus the attribute bonus (same type / colour / "
@@ -251,6 +258,7 @@ class ProfileRequest(BaseModel):
 
 class Created(Answer):
     id: int
+    id_as_written: str = Field("", description=ID_WRITTEN)
     image_url: str
     warnings: list[str] = Field(default_factory=list, description="What to check about the added product "
                                 "(its photo is another product's), though it was added.")
@@ -298,7 +306,8 @@ def to_item(d: dict, item_id: int | None = None, root: str = "") -> Item:
         label, prob = _clean(d.get(f"pred_{head}")), _clean(d.get(f"pred_{head}_prob"))
         if label is not None:
             predicted[head] = Prediction(label=str(label), prob=float(prob or 0.0))
-    return Item(id=iid, image_url=f"{root}/images/{iid}.jpg", predicted=predicted, display_name=shown_name(fields, iid),
+    return Item(id=iid, id_as_written=str(d.get(ID_AS_WRITTEN) or iid), image_url=f"{root}/images/{iid}.jpg",
+                predicted=predicted, display_name=shown_name(fields, iid),
                 **fields)
 
 
@@ -311,9 +320,10 @@ def shown_name(fields: dict, item_id: int) -> str:
 
 
 def to_rec(r, root: str = "") -> Rec:
-    return Rec(id=int(r.id), score=float(r.score), reason=str(r.reason), card_reason=str(r.card_reason),
-               raw_score=None if r.raw_score is None else float(r.raw_score), item=to_item(r.item, r.id, root),
-               slot=r.slot)
+    item = to_item(r.item, r.id, root)
+    return Rec(id=int(r.id), id_as_written=item.id_as_written, score=float(r.score), reason=str(r.reason),
+               card_reason=str(r.card_reason), raw_score=None if r.raw_score is None else float(r.raw_score),
+               item=item, slot=r.slot)
 
 
 def to_predictions(predicted: dict[str, list[tuple[str, float]]]) -> dict[str, list[Prediction]]:

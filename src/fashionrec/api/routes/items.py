@@ -7,7 +7,7 @@ import re
 from typing import Annotated, Literal, NoReturn
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query
+from fastapi import APIRouter, Depends, Form, Query, Request
 
 from fashionrec.api.deps import (
     Filters,
@@ -25,7 +25,7 @@ from fashionrec.api.deps import (
 )
 from fashionrec.api.routes.search import found_by_text
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
-from fashionrec.catalog import ATTRIBUTES, first_few
+from fashionrec.catalog import ATTRIBUTES, ID_AS_WRITTEN, first_few
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.filed_elsewhere import kids_filed_elsewhere, kids_said
 from fashionrec.item_tables import PRICE_FILTER
@@ -231,6 +231,12 @@ def complete_the_look(
     return RecList(results=[to_rec(r, root) for r in recs], note=short_look(len(recs), k))
 
 
+async def id_as_sent(request: Request) -> str | None:
+    """The form's id as sent ("0038645"), which its integer field reads as 38645: kept as the shop writes it."""
+    given = (await request.form()).get("id")
+    return given.strip() if isinstance(given, str) and given.strip() else None
+
+
 @router.post("", response_model=Created, status_code=201, dependencies=[Depends(require_api_key),
                                                                          Depends(known_form_only)],
              responses=CHANGE_ERRORS)
@@ -258,7 +264,9 @@ def add_item(
     allow_new_values: Annotated[bool, Form(description="Accept a gender, category, type, colour, usage or season "
                                            "no product has yet (else refused as a likely typo).")] = False,
     id: Annotated[int | None, Form(ge=1, le=2**63 - 1, description="The product's id (your SKU number); "
-                                   "default: one above every id the index has held.")] = None,
+                                   "default: one above every id the index has held. Sent with leading "
+                                   "zeros ('0038645'), it is kept so: id_as_written.")] = None,
+    sent: Annotated[str | None, Depends(id_as_sent)] = None,
 ) -> Created:
     """Add a product to the live index (needs ``X-API-Key``); it is saved and survives a restart."""
     if not productDisplayName.strip():
@@ -268,6 +276,8 @@ def add_item(
         productDisplayName=productDisplayName, gender=gender, masterCategory=masterCategory,
         subCategory=subCategory, articleType=articleType, baseColour=baseColour, season=season,
         year=year, usage=usage, id=id, price=price, stock=stock).items() if v not in (None, "")}
+    if id is not None and sent is not None:
+        metadata[ID_AS_WRITTEN] = sent
     warnings: list[str] = []
     with service.change() as exclusive:
         row = service.rec.left_out_row(id)      # a catalogue row without a photo: its labels were given
@@ -276,7 +286,8 @@ def add_item(
         item = service.rec.item(new_id)
     log.info("added product %d %r", new_id, productDisplayName)     # repr: a newline in it is no log line
     filled = {head: item.get(head) for head in ATTRIBUTES if head not in {*metadata, *row}}
-    return Created(id=new_id, image_url=f"{root}/images/{new_id}.jpg", warnings=warnings, filled_in=filled)
+    return Created(id=new_id, id_as_written=str(item.get(ID_AS_WRITTEN) or new_id),
+                   image_url=f"{root}/images/{new_id}.jpg", warnings=warnings, filled_in=filled)
 
 
 @router.delete("/{item_id}", response_model=Item, dependencies=[Depends(require_api_key)],
