@@ -1940,6 +1940,8 @@ def test_ids_come_back_as_the_shop_writes_them(index_dir, tmp_path, photo):
             assert r["id_as_written"] == r["item"]["id_as_written"] == written
         assert all(r["id_as_written"] for r in c.get(f"/api/items/{first}/outfit").json()["results"])
         assert f"Product {first:07d}" in c.get(f"/item/{first}").text        # the page shows the shop's id
+        r = c.get("/", params={"q": f"Product {first:07d}"}, follow_redirects=False)   # which, copied, opens it
+        assert r.status_code == 303 and r.headers["location"] == f"/item/{first}"
         # An added product keeps the id as sent; one sent as the number is its digits.
         added = c.post("/api/items", files={"image": ("p.jpg", photo, "image/jpeg")},
                        data={"productDisplayName": "Roadster Men Navy Shirt", "id": "0990001"},
