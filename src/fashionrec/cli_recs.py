@@ -551,35 +551,93 @@ def index_stock(
                                        "ID=none (or null, n/a) takes a level away (available)."),
     from_file: Path | None = typer.Option(None, "--from", help="A CSV of an id column and a stock column (named as "
                                           "styles.csv's may be: stock, stock_qty, quantity, inventory, in_stock), "
-                                          "e.g. a shop's nightly export."),
+                                          "e.g. a shop's nightly export, or a file --export wrote."),
+    listing: bool = typer.Option(False, "--list", help="List every product's level (after setting those given)."),
+    export: Path | None = typer.Option(None, "--export", help="Write every product's level to this CSV (id, stock, "
+                                       "sold_out, productDisplayName; '-' for the terminal): the file --from reads "
+                                       "back, e.g. a copy of the levels set before a rebuild."),
+    sold_out_only: bool = typer.Option(False, "--sold-out", help="With --list or --export: the sold-out products "
+                                       "alone."),
     index: Path = IndexOpt,
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     model: Path | None = ModelOpt, as_json: bool = JsonOpt,
 ) -> None:
     """Set products' stock levels without a rebuild or any embedding (stop 67): a product at 0 (or "no") is sold
     out, left out of every list a shopper is shown until its level is set above 0. All of them, or none where an id
-    is unknown or a level is no level (said). A server of the index loads the change as it loads an `index add`'s."""
-    given = _stock_levels(levels or [], from_file)
+    is unknown or a level is no level (said). A server of the index loads the change as it loads an `index add`'s.
+    --list and --export read the levels back (stop 69), those set here and those styles.csv gave."""
+    reads = listing or export is not None
+    if sold_out_only and not reads:
+        fail("--sold-out applies to --list and --export: give one of them with it")
+    if as_json and str(export) == "-":
+        fail("--export - writes CSV to the terminal, which --json writes JSON to: give a file, or --list --json")
+    given = _stock_levels(levels or [], from_file, none_needed=reads)
     try:
-        rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
-        done = rec.set_stock(given)
+        rec = _load(index, model, backend=backend, uri=uri, token=token, writes=bool(given))
+        done = rec.set_stock(given) if given else {}
     except FashionrecError as e:
         fail(str(e))
     from fashionrec.stock import is_sold_out, level_said
 
+    in_index = int(rec.sold_out_rows().sum())
     sold = [i for i, level in done.items() if is_sold_out(level)]
+    said: dict = {}
+    if given:
+        said = {"stock": {str(i): level_said(v) for i, v in done.items()}, "sold_out": sold}
+        if not as_json:
+            console.print(f"set the stock of {len(done)} product{'s' if len(done) != 1 else ''} in {index}"
+                          + (f": {len(sold)} of them sold out ({', '.join(map(str, sold[:10]))}"
+                             f"{' ...' if len(sold) > 10 else ''})" if sold else "")
+                          + f"; {in_index} sold out in the index", highlight=False)
+    if reads:
+        said.update(_stock_read_back(rec, index, listing, export, sold_out_only, as_json))
     if as_json:
-        print_json({"stock": {str(i): level_said(v) for i, v in done.items()}, "sold_out": sold,
-                    "sold_out_in_index": int(rec.sold_out_rows().sum()), "index": str(index)})
-        return
-    console.print(f"set the stock of {len(done)} product{'s' if len(done) != 1 else ''} in {index}"
-                  + (f": {len(sold)} of them sold out ({', '.join(map(str, sold[:10]))}"
-                     f"{' ...' if len(sold) > 10 else ''})" if sold else "")
-                  + f"; {int(rec.sold_out_rows().sum())} sold out in the index", highlight=False)
+        print_json({**said, "sold_out_in_index": in_index, "index": str(index)})
 
 
-def _stock_levels(pairs: list[str], from_file: Path | None) -> dict:
-    """{id: level as given} of ``pairs`` ("15970=0") and the CSV ``from_file``; a usage error for what is neither."""
+def _stock_read_back(rec, index: Path, listing: bool, export: Path | None, sold_out_only: bool,
+                     as_json: bool) -> dict:
+    """``index stock --list`` / ``--export``: the levels of ``rec`` listed (a line each) and/or written as CSV;
+    returns what ``--json`` adds (the list's records, the file written)."""
+    import sys
+
+    from fashionrec.stock_list import levels_csv, levels_records
+
+    table = rec.stock_levels(sold_out_only=sold_out_only)
+    said: dict = {}
+    if export is not None:
+        text = levels_csv(table)
+        if str(export) == "-":
+            sys.stdout.write(text)
+        else:
+            try:
+                export.write_text(text, encoding="utf-8")
+            except OSError as e:
+                fail(f"cannot write {export}: {e}")
+            said["exported"] = {"file": str(export), "levels": len(table)}
+            if not as_json:
+                console.print(f"wrote the stock levels of {len(table):,} product{'s' if len(table) != 1 else ''} "
+                              f"of {index} to {export} (`fashionrec index stock --from {export}` sets them again)",
+                              highlight=False)
+    if listing:
+        if as_json:
+            said["levels"] = levels_records(table)
+        else:
+            # Plain lines, not a rich table: 40k rows of one took a minute to lay out.
+            lines = [f"{'id':>8}  {'stock':>7}  {'':8}  name"]
+            lines += [f"{i:>8}  {'-' if level is None else level!s:>7}  {'sold out' if gone else '':8}  {name}"
+                      for i, level, gone, name in table.itertuples(index=False, name=None)]
+            unset = int(table["stock"].isna().sum())
+            lines.append(f"{len(table):,} product{'s' if len(table) != 1 else ''}"
+                         + (" sold out" if sold_out_only else f", {int(table['sold_out'].sum()):,} sold out, "
+                            f"{unset:,} without a level (available)"))
+            console.print("\n".join(lines), highlight=False, markup=False, soft_wrap=True)
+    return said
+
+
+def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = False) -> dict:
+    """{id: level as given} of ``pairs`` ("15970=0") and the CSV ``from_file``; a usage error for what is neither,
+    and where none is given unless ``none_needed`` (a listing alone)."""
     given: dict = {}
     if from_file is not None:
         import pandas as pd
@@ -603,8 +661,9 @@ def _stock_levels(pairs: list[str], from_file: Path | None) -> dict:
             fail(f"{pair!r} is no ID=LEVEL: give each as 15970=0 (sold out) or 15970=12")
         # "none", "null", "n/a" are no level as in a styles.csv (stock.NO_LEVEL_WORDS, read by set_stock)
         given[item_id.strip()] = level.strip() or None
-    if not given:
-        fail("no stock level given: ID=LEVEL (e.g. 15970=0), or --from a CSV of id and stock")
+    if not given and not none_needed:
+        fail("no stock level given: ID=LEVEL (e.g. 15970=0), or --from a CSV of id and stock; --list or --export "
+             "FILE to read the levels back")
     return given
 
 

@@ -225,6 +225,15 @@ class ItemTables:
                 return levels_of(self.items[STOCK]) <= 0
         return self._once("_sold_out", build)
 
+    def stock_levels(self, sold_out_only: bool = False) -> pd.DataFrame:
+        """Every product's stock level, in the index's order (``id``, ``stock``: a whole level as an int, None for
+        none, which is available; ``sold_out``; ``productDisplayName``); ``sold_out_only``: those at 0 or less. What
+        ``GET /api/stock`` and ``index stock --list`` / ``--export`` list (stop 69: no reader listed the levels a shop
+        had set); :func:`fashionrec.stock_list.levels_csv` writes it as the CSV ``index stock --from`` reads."""
+        from fashionrec.stock_list import levels_table
+
+        return levels_table(self.items, sold_out_only)
+
     def hidden_sold_out(self) -> np.ndarray:
         """(n,) bool: the sold-out rows the calls now made leave out (none within :func:`stock.sold_out_shown`)."""
         rows = self.sold_out_rows()

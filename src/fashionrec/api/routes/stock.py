@@ -1,4 +1,5 @@
-"""``PUT /api/stock`` and ``PUT /api/items/{id}/stock``: a shop's stock system setting levels (stop 68).
+"""``PUT /api/stock`` and ``PUT /api/items/{id}/stock``: a shop's stock system setting levels (stop 68); ``GET
+/api/stock``: the levels read back, a page at a time or as the CSV ``index stock --from`` reads (stop 69).
 
 Stop 67 kept a level per product and left sold-out ones out of what a shopper is shown, but only `fashionrec index
 stock` and ``Recommender.set_stock`` changed one: a shop's stock system had to run the CLI beside the server. Here
@@ -9,9 +10,10 @@ it calls the server, with the key that adds and removes products; every id and l
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from fashionrec.api.deps import ServiceDep, known_query_only, require_api_key
@@ -19,6 +21,7 @@ from fashionrec.api.routes.items import CHANGE_ERRORS
 from fashionrec.api.schemas import Answer, Error
 from fashionrec.errors import BadInputError
 from fashionrec.stock import is_sold_out, level_said
+from fashionrec.stock_list import levels_csv, levels_records
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", tags=["stock"], dependencies=[Depends(known_query_only)])
@@ -27,6 +30,7 @@ MAX_LEVELS = 100_000
 LEVEL = ("a whole number (0 or less is sold out: left out of every list a shopper is shown unless "
          "include_sold_out), yes/no (true/false), or null to take the level away (available)")
 RESPONSES = {**CHANGE_ERRORS, 404: {"model": Error}}
+PAGE = 100      # levels a page of GET /api/stock's JSON unless asked otherwise (its CSV: all of them)
 
 
 class StockLevels(BaseModel):
@@ -47,6 +51,47 @@ class StockSet(Answer):
                                                              "level as an integer, as GET /api/items/{id} says it).")
     sold_out: list[int] = Field(description="Which of them are sold out now.")
     sold_out_in_index: int = Field(description="How many products of the index are sold out now.")
+
+
+class StockEntry(Answer):
+    id: int
+    stock: int | float | None = Field(description="Its level (null: none, which is available; a whole level as an "
+                                      "integer).")
+    sold_out: bool = Field(description="Whether it is sold out (a level of 0 or less).")
+    productDisplayName: str     # the catalogue's own column name, as every item answer says it
+
+
+class StockPage(Answer):
+    total: int = Field(description="How many products the list has (with sold_out: the sold-out ones).")
+    offset: int
+    limit: int
+    sold_out_in_index: int = Field(description="How many products of the index are sold out.")
+    levels: list[StockEntry] = Field(description="A page of them, in the index's order.")
+
+
+@router.get("/stock", response_model=StockPage, responses={200: {"content": {"text/csv": {}}}, 422: {"model": Error}})
+def list_levels(
+    service: ServiceDep,
+    sold_out: Annotated[bool, Query(description="Only the sold-out products.")] = False,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_LEVELS, description=f"Levels a page (JSON: {PAGE}; CSV: all "
+                                       "of them from offset).")] = None,
+    format: Annotated[Literal["json", "csv"], Query(description="csv: the file `fashionrec index stock --from` "
+                                                    "reads back (id, stock, sold_out, productDisplayName; an empty "
+                                                    "stock cell: no level).")] = "json",
+) -> StockPage | Response:
+    """Every product's stock level, as a shop set it (``PUT /api/stock``, ``fashionrec index stock``) or its
+    styles.csv gave it, e.g. ``?sold_out=true`` for what is sold out, or ``?format=csv`` for a copy of them all."""
+    with service.reading():
+        table = service.rec.stock_levels(sold_out_only=sold_out)
+        in_index = int(service.rec.sold_out_rows().sum())
+    if format == "csv":
+        page = table.iloc[offset:offset + limit if limit else None]
+        return Response(levels_csv(page), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="stock.csv"'})
+    limit = limit or PAGE
+    return StockPage(total=len(table), offset=offset, limit=limit, sold_out_in_index=in_index,
+                     levels=levels_records(table.iloc[offset:offset + limit]))
 
 
 def _set(service, levels: dict) -> StockSet:

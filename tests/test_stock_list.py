@@ -1,0 +1,79 @@
+"""The stock levels read back (stop 69): ``Recommender.stock_levels``, ``GET /api/stock`` and ``fashionrec index
+stock --list`` / ``--export``. A shop set levels three ways (stop 68) and read them back one product at a time."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+from _recs_support import index_copy, tiny_tagger_path
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from fashionrec.api import Settings, create_app
+from fashionrec.cli import app
+from fashionrec.recommend import Recommender
+
+
+def test_the_levels_set_are_listed_in_python_the_api_and_the_cli_and_an_export_sets_them_again(tmp_path):
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    ids = rec.items["id"].astype(int).tolist()
+    a, b, c = ids[3], ids[7], ids[11]
+    rec.set_stock({a: 0, b: 12, c: "no"})
+    # Python: every product, in the index's order, a whole level as an int, None for none (available).
+    table = rec.stock_levels()
+    assert table["id"].tolist() == ids and list(table.columns) == ["id", "stock", "sold_out", "productDisplayName"]
+    level = dict(zip(table["id"], table["stock"], strict=True))
+    assert (level[a], level[b], level[c]) == (0, 12, 0) and type(level[b]) is int
+    assert sum(v is None for v in level.values()) == len(ids) - 3
+    assert rec.stock_levels(sold_out_only=True)["id"].tolist() == [a, c]
+    # The API: a page of JSON, sold-out only, and the CSV `index stock --from` reads.
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key="k"))) as client:
+        page = client.get("/api/stock").json()
+        assert (page["total"], page["offset"], page["limit"], page["sold_out_in_index"]) == (len(ids), 0, 100, 2)
+        assert [e["id"] for e in page["levels"]] == ids[:100]
+        assert page["levels"][3] == {"id": a, "stock": 0, "sold_out": True,
+                                     "productDisplayName": rec.item(a)["productDisplayName"]}
+        assert page["levels"][7]["stock"] == 12 and page["levels"][0]["stock"] is None
+        sold = client.get("/api/stock?sold_out=true").json()
+        assert sold["total"] == 2 and [e["id"] for e in sold["levels"]] == [a, c]
+        assert [e["id"] for e in client.get("/api/stock?offset=5&limit=3").json()["levels"]] == ids[5:8]
+        r = client.get("/api/stock?format=csv")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), r.text
+        csv = pd.read_csv(io.StringIO(r.text))
+        assert csv["id"].tolist() == ids and csv.loc[csv["id"] == b, "stock"].item() == 12
+        assert client.get("/api/stock?format=csv&sold_out=true").text.count("\n") == 3     # header and two rows
+        for bad in ("format=xml", "limit=0", "offset=-1", "sold_out=maybe", "soldout=true"):
+            assert client.get(f"/api/stock?{bad}").status_code == 422, bad
+        assert "get" in client.get("/openapi.json").json()["paths"]["/api/stock"]
+    # The CLI: listed, exported, and the export set again as it is after the levels changed.
+    run = CliRunner().invoke
+    model = ["--index", str(d), "--model", str(tiny_tagger_path())]
+    out = run(app, ["index", "stock", "--list", "--sold-out", *model])
+    assert out.exit_code == 0, out.output
+    listed = [line.split()[0] for line in out.stdout.splitlines()[1:-1]]
+    assert listed == [str(a), str(c)] and "2 products sold out" in out.stdout, out.stdout
+    out = run(app, ["index", "stock", "--list", "--json", *model])
+    said = json.loads(out.stdout)
+    assert len(said["levels"]) == len(ids) and said["levels"][7] == page["levels"][7] and said["sold_out_in_index"] == 2
+    copy = tmp_path / "levels.csv"
+    out = run(app, ["index", "stock", "--export", str(copy), *model])
+    assert out.exit_code == 0 and f"--from {copy}" in " ".join(out.stdout.split()), out.output
+    assert run(app, ["index", "stock", f"{a}=5", f"{b}=none", f"{ids[0]}=1", *model]).exit_code == 0
+    out = run(app, ["index", "stock", "--from", str(copy), *model])
+    assert out.exit_code == 0, out.output
+    again = Recommender.load(d, tiny_tagger_path()).stock_levels()
+    pd.testing.assert_frame_equal(again, table)
+    # --sold-out alone reads nothing: said, as a level given with no listing is set.
+    out = run(app, ["index", "stock", "--sold-out", *model])
+    assert out.exit_code == 2 and "--list" in out.output, out.output
+
+
+def test_an_index_without_a_stock_column_lists_every_product_available(tmp_path):
+    rec = Recommender.load(index_copy(tmp_path / "index"), tiny_tagger_path())
+    assert "stock" not in rec.items
+    table = rec.stock_levels()
+    assert len(table) == len(rec.items) and table["stock"].isna().all() and not table["sold_out"].any()
+    assert rec.stock_levels(sold_out_only=True).empty
