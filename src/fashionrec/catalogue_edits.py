@@ -60,7 +60,7 @@ from fashionrec.errors import (
     NotWritableError,
     VectorIndexError,
 )
-from fashionrec.item_tables import filter_attrs, plain
+from fashionrec.item_tables import STOCK_FREE_TABLES, filter_attrs, plain
 from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, UNSURE, id_list
 from fashionrec.stock import STOCK, levels_of, stock_level
@@ -1039,16 +1039,20 @@ class CatalogueEdits:
         return item_id
 
     def _change(self, after: tuple, manifest: dict, change: Callable[[], object], undo: Callable[[], object],
-                exclusive: Callable[[], AbstractContextManager], save: bool, ids: list[int], what: str) -> None:
+                exclusive: Callable[[], AbstractContextManager], save: bool, ids: list[int], what: str,
+                tables: dict | None = None) -> None:
         """Change the index (``change``) and put ``after`` (items, embeddings, text embeddings) and ``manifest``
         in place, under ``exclusive`` (a server's write lock, a moment: the new arrays and the tables searches read are
         made before it), then save the folder; on any failure, ``undo`` the index's change (a Milvus insert or
         delete is durable at once) and put back what was there, so the index and the folder stay in step. With
         ``save``, the folder's intent file says first which ``ids`` the change (``what``: "add", "remove") touches,
-        so that the next load takes it back where this process is killed before its save (:mod:`change_intent`)."""
+        so that the next load takes it back where this process is killed before its save (:mod:`change_intent`).
+        ``tables``: the per-version tables of ``after`` where the change knows them (a stock change's, the tables
+        before but for the levels'), put in place instead of any built."""
         # Without a server's write lock (a rebuild re-adding products, `index add`), no search waits: the tables
         # would be built for nothing (1.4 s each at 40k).
-        prepared = {} if exclusive is contextlib.nullcontext else self._prepared(after, manifest)
+        prepared = tables if tables is not None else {} if exclusive is contextlib.nullcontext else \
+            self._prepared(after, manifest)
         before, manifest_before = (self.items, self.embeddings, self.text_embeddings), self.manifest
         changed = False
         if save:
@@ -1243,8 +1247,13 @@ class CatalogueEdits:
             column = levels_of(items[STOCK]) if STOCK in items else np.full(len(items), np.nan)
             column[[self._row[i] for i in ids]] = [given[i] for i in ids]
             items[STOCK] = column
+            # The same rows, names and labels: their tables kept, not built anew for a level (STOCK_FREE_TABLES).
+            tables = {k: getattr(self, k) for k in STOCK_FREE_TABLES} | {"_words_before": None, "_types_before": None}
+            tables["_value_codes"] = {k: v for k, v in self._value_codes.items() if k != STOCK}
+            if self._columns is not None:
+                tables["_columns"] = {**self._columns, STOCK: items[STOCK].to_numpy(dtype=object)}
             self._change((items, self.embeddings, self.text_embeddings), dict(self.manifest), lambda: None,
-                         lambda: None, exclusive, save, ids, "stock")
+                         lambda: None, exclusive, save, ids, "stock", tables)
         log.info("stock of %d product%s set", len(ids), "" if len(ids) == 1 else "s")
         return {i: given[i] for i in ids}
 

@@ -194,6 +194,16 @@ def cut_short_rows(items: pd.DataFrame) -> str:
             "is cut short or was edited")
 
 
+# The per-version tables (Recommender._reindex) no stock level goes into: a stock change keeps them as they are
+# (CatalogueEdits.set_stock). Dropped with the others, they were built anew for each level set: a PUT /api/stock of
+# one level took 9-11 s at 40k products (a server builds them before a change goes in) and the first similar items
+# after `index stock` 13 s (a loaded machine, stop 69). The tables a level goes into (the sold-out rows, the set-aside
+# ones with them, each item's answer, the columns') are not among them; the columns' are kept but for the level's.
+STOCK_FREE_TABLES = ("_vocab", "_types_present", "_word_search", "_values", "_codes", "_children", "_look_category",
+                     "_look_usage", "_name_codes", "_free", "_aside_base", "_aside_shown_ids", "_prices",
+                     "_price_scale", "_id_order", "_photo_group", "_colourway_key", "_value_codes")
+
+
 class ItemTables:
     """Per-row tables of the items: a part of :class:`fashionrec.recommend.Recommender`, which owns the items
     and resets these tables when they change (``_reindex``)."""
