@@ -77,3 +77,34 @@ def test_an_index_without_a_stock_column_lists_every_product_available(tmp_path)
     table = rec.stock_levels()
     assert len(table) == len(rec.items) and table["stock"].isna().all() and not table["sold_out"].any()
     assert rec.stock_levels(sold_out_only=True).empty
+
+
+def test_index_check_and_health_say_what_a_rebuild_does_with_the_levels_set_since(tmp_path, monkeypatch):
+    # `index check`'s and /health's advice to rebuild said nothing of the stock levels set since the build (stop 68
+    # left it): a rebuild keeps them, or, for an index built before builds recorded styles.csv's, loses them.
+    import fashionrec.recommend
+    from fashionrec.api.deps import stale_said
+    from fashionrec.stock_kept import BUILT_STOCK
+
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    ids = rec.items["id"].astype(int).tolist()
+    rec.set_stock({ids[0]: 0, ids[1]: 4})
+    run = CliRunner().invoke
+    check = ["index", "check", str(d), "--model", str(tiny_tagger_path())]
+    said = json.loads(run(app, [*check, "--json"]).stdout)
+    assert said["ok"] and said["stock_set_since_build"] == 2, said
+    assert "a rebuild keeps the 2 stock levels set since its build" in said["stock_at_rebuild"], said
+    out = run(app, check)
+    assert out.exit_code == 0 and "a rebuild keeps the 2 stock levels" in " ".join(out.stdout.split()), out.stdout
+    monkeypatch.setattr(fashionrec.recommend, "stale_probabilities", lambda rec: "its predictions are stale")
+    assert "a rebuild keeps the 2 stock levels" in stale_said(rec)
+    # Built before the build's levels were recorded: which were set since is not known, and the rebuild loses them.
+    (d / BUILT_STOCK).unlink()
+    said = json.loads(run(app, [*check, "--json"]).stdout)
+    assert said["ok"] is False and said["rebuild"], said        # (the stale predictions, as patched)
+    assert "reads every level from styles.csv again" in said["detail"] and "--export FILE" in said["detail"], said
+    assert "--export FILE" in stale_said(rec)
+    monkeypatch.undo()
+    said = json.loads(run(app, [*check, "--json"]).stdout)
+    assert said["stock_set_since_build"] is None and "--export FILE" in said["stock_at_rebuild"], said

@@ -286,14 +286,15 @@ def index_check(
         stale_probabilities,
     )
 
-    def refuse(why: str, rebuild: str | None = None) -> NoReturn:
+    def refuse(why: str, rebuild: str | None = None, stock: str = "") -> NoReturn:
         # Under --json the answer a script reads with jq (`.ok`), its "detail" as every --json failure has it: its
-        # exit code and stderr's line were all it had (an operator's trial).
+        # exit code and stderr's line were all it had (an operator's trial). ``stock``: what the rebuild does with
+        # the stock levels (stock_kept.stock_at_rebuild_said; said nowhere before stop 69).
+        detail = why + (f"; rebuild it with {rebuild}" if rebuild else "") + (f"; {stock}" if stock else "")
         if as_json:
-            print_json({"ok": False, "index": str(checked) if checked else None,
-                        "detail": why + (f"; rebuild it with {rebuild}" if rebuild else ""),
+            print_json({"ok": False, "index": str(checked) if checked else None, "detail": detail,
                         "rebuild": rebuild.strip("`") if rebuild else None})
-        fail(why + (f"; rebuild it with {rebuild}" if rebuild else ""))
+        fail(detail)
 
     # (--index as given, not from FASHIONREC_INDEX_DIR: a folder named here is the one meant.)
     checked = None      # the index the JSON names: none of two given
@@ -313,8 +314,11 @@ def index_check(
     stale = (cut_short_rows(rec.items) or stale_probabilities(rec)
              or (other_catalogue(rec.manifest, data) if data else "")
              or missing_photos(rec) or (changed_photos(rec, data) if data else ""))
+    from fashionrec.stock_kept import levels_set_since, stock_at_rebuild_said
+
+    stock = stock_at_rebuild_said(index, rec.items)
     if stale:
-        refuse(f"{index}: {stale}", rebuild_command(index, rec.tagger, data, rec.manifest))
+        refuse(f"{index}: {stale}", rebuild_command(index, rec.tagger, data, rec.manifest), stock)
     orphans = rec.orphan_photos()
     # What changed since the build, which a rebuild treats unlike each other (an operator's trial found no word
     # of either): added products are carried over, removed catalogue products come back from styles.csv.
@@ -332,6 +336,8 @@ def index_check(
                     "updated": rec.manifest.get("updated"), "added_since_build": added_ids[~carried].tolist(),
                     "removed_since_build": [int(i) for i in removed],
                     "carried_over_ids": added_ids[carried].tolist(), "orphan_photos": [p.name for p in orphans],
+                    # (null: the build recorded no levels, so which were set since is not known)
+                    "stock_set_since_build": levels_set_since(index, rec.items), "stock_at_rebuild": stock or None,
                     "detail": None, "rebuild": None})
         return
     console.print(f"{index}: {len(rec.items)} items, model {rec.tagger.name}, {rec.embeddings.shape[1]}-d")
@@ -352,6 +358,8 @@ def index_check(
                       + (f"{len(removed)} catalogue product{'' if len(removed) == 1 else 's'} removed ({shown}; "
                          "a rebuild brings them back while styles.csv has their rows)" if removed
                          else "no catalogue product removed"))
+    if stock:
+        console.print(f"stock levels: {stock}", highlight=False)
 
 
 @index_app.command("add")

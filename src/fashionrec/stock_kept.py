@@ -124,3 +124,41 @@ def stock_kept_said(record: dict) -> str:
                     "differed from it: the index replaced was built before builds recorded styles.csv's levels, so "
                     "which were set since is not known")
     return "; ".join(said)
+
+
+def levels_set_since(index_dir: Path, items: pd.DataFrame) -> int | None:
+    """How many catalogue products of ``items`` (the index at ``index_dir``'s) have a level other than the one
+    styles.csv gave them at its build (:data:`BUILT_STOCK`): those set since (``index stock``, the API), which a
+    rebuild keeps unless styles.csv's value changed since. None where the build recorded no levels (an index built
+    before stop 68, or the record unreadable): a rebuild then reads every level from styles.csv again."""
+    from fashionrec.index_build import added_since_build
+
+    try:
+        built_table = pd.read_csv(index_dir / BUILT_STOCK, dtype={"id": np.int64})
+        built_at = pd.Series(levels_of(built_table[STOCK]), index=built_table["id"].to_numpy())
+    except (OSError, ValueError, KeyError, pd.errors.ParserError):
+        return None
+    catalogue = items[~added_since_build(items)]
+    ids = catalogue["id"].astype(np.int64).to_numpy()
+    now = levels_of(catalogue[STOCK]) if STOCK in catalogue else np.full(len(ids), np.nan)
+    known = np.isin(ids, built_at.index)
+    built = np.full(len(ids), np.nan)
+    built[known] = built_at[~built_at.index.duplicated()].reindex(ids[known]).to_numpy()
+    return int((known & ~_same(now, built)).sum())
+
+
+def stock_at_rebuild_said(index_dir: Path, items: pd.DataFrame) -> str:
+    """What a rebuild of the index at ``index_dir`` (``items``) does with its stock levels, for advice to rebuild
+    (``index check``, ``/health``: stop 69, they said nothing of it); "" where there is nothing to say."""
+    n = levels_set_since(index_dir, items)
+    if n is None:
+        if STOCK not in items or np.isnan(levels_of(items[STOCK])).all():
+            return ""
+        return ("it was built before builds recorded styles.csv's stock levels, so a rebuild reads every level from "
+                "styles.csv again and any set since (`fashionrec index stock`, PUT /api/stock) is lost: keep a copy "
+                "first with `fashionrec index stock --export FILE` and set them again after with "
+                "`fashionrec index stock --from FILE`")
+    if not n:
+        return ""
+    return (f"a rebuild keeps the {n} stock level{'s' if n != 1 else ''} set since its build (`fashionrec index "
+            "stock`, PUT /api/stock) unless styles.csv's value for the product changed since")

@@ -184,12 +184,15 @@ def stale_said(rec) -> str:
     upgrade that reads the group and category otherwise, or before a calibration), said in the log as a
     warning, and "" where nothing is: an upgraded server served such an index under "ok" (an operator's trial)."""
     from fashionrec.recommend import rebuild_command, stale_probabilities
+    from fashionrec.stock_kept import stock_at_rebuild_said
 
     stale = stale_probabilities(rec)
     if stale:
+        # ... and what the rebuild does with the stock levels (said nowhere before stop 69)
+        stock = stock_at_rebuild_said(rec.index_dir, rec.items)
         stale = (f"index {rec.index_dir}: {stale}; the product pages show them until it is rebuilt "
                  f"({rebuild_command(rec.index_dir, rec.tagger, manifest=rec.manifest)}; "
-                 "`fashionrec index check` says the same)")
+                 f"{stock + '; ' if stock else ''}`fashionrec index check` says the same)")
         log.warning("%s", stale)
     return stale
 
