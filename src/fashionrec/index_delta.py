@@ -171,9 +171,12 @@ def _inconsistent(index_dir: Path, why: str) -> VectorIndexError:
     return VectorIndexError(f"index {index_dir} is inconsistent: {why}; rebuild it (`fashionrec index build`)")
 
 
-def read_files(index_dir: Path, manifest: dict, read: Callable) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, Base]:
+def read_files(index_dir: Path, manifest: dict, read: Callable,
+               items_only: bool = False) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, Base]:
     """The items, embeddings and text embeddings the folder's version ``manifest`` names (its base files, with its
-    delta applied), and its :class:`Base`; ``read(name, how)`` opens a file, saying a damaged one by its name."""
+    delta applied), and its :class:`Base`; ``read(name, how)`` opens a file, saying a damaged one by its name.
+    ``items_only``: the items alone (None for the arrays and the base), as :func:`current_items` reads them: the
+    407 MB of embeddings at 40k were read for a list of the stock levels (stop 69)."""
     def embeddings_of(path: Path) -> np.ndarray:
         # Above 1 GB memory-mapped: queries read only their candidates' rows (5 GB of 1280-d vectors at
         # 1M products); below, in memory, where a query's row reads cost less (0.7 ms at 40k, measured).
@@ -182,6 +185,8 @@ def read_files(index_dir: Path, manifest: dict, read: Callable) -> tuple[pd.Data
     record = manifest.get("delta")
     if not record:
         items = read("items.csv", read_items)
+        if items_only:
+            return items, None, None, None
         embeddings = read("embeddings.npy", embeddings_of)
         base = Base(_whole_ids(items), tuple(items.columns), None, isinstance(embeddings, np.memmap),
                     base_stock(items))
@@ -218,6 +223,8 @@ def read_files(index_dir: Path, manifest: dict, read: Callable) -> tuple[pd.Data
     items = items[np.concatenate([kept, np.ones(len(delta["ids"]), bool)])].reset_index(drop=True)
     if len(delta.get("stock_ids", ())):
         items = _with_stock(index_dir, items, delta["stock_ids"], delta["stock_levels"])
+    if items_only:
+        return items, None, None, None
     gone = np.flatnonzero(~kept)
     if not len(gone) and not len(delta["ids"]):
         # Stock levels alone (or nothing): the base's arrays as a load without a generation reads them, mapped
@@ -286,7 +293,7 @@ def current_items(index_dir: Path) -> pd.DataFrame:
         manifest = {}
     if not isinstance(manifest, dict) or not manifest.get("delta"):
         return read_items(index_dir / "items.csv")
-    return read_files(index_dir, manifest, lambda name, how: how(index_dir / name))[0]
+    return read_files(index_dir, manifest, lambda name, how: how(index_dir / name), items_only=True)[0]
 
 
 def drop_other_generations(index_dir: Path, manifest: dict) -> None:
