@@ -1487,8 +1487,8 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
     def _card_words(self, name: str) -> list[str]:
         """:func:`~fashionrec.card_reasons.name_words` of ``name`` after its brand (read with the catalogue's brands):
         its words, folded, each once; kept per name for this version of the items (a similar-items query reads 13
-        names, most of them again), in ``_codes``, which a change (an add, a removal, a stock level) clears. So at
-        most one entry per name the items have: a cache of the module's, keyed by name and brands, kept a brands set
+        names, most of them again), in ``_codes``, which a change (an add, a removal; not a stock level) clears. So
+        at most one entry per name the items have: a cache of the module's, keyed by name and brands, kept a brands set
         of every version since (63 kB at 44k names) in up to 65,536 entries (stop 68)."""
         cache = self._codes.get(("card", "words"))
         if cache is None:
