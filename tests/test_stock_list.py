@@ -108,3 +108,19 @@ def test_index_check_and_health_say_what_a_rebuild_does_with_the_levels_set_sinc
     monkeypatch.undo()
     said = json.loads(run(app, [*check, "--json"]).stdout)
     assert said["stock_set_since_build"] is None and "--export FILE" in said["stock_at_rebuild"], said
+
+
+def test_a_listing_reads_the_items_alone_not_the_embeddings(tmp_path):
+    # `index stock --list` / `--export` loaded the whole index (the model, 407 MB of embeddings at 40k: 18.6 s and
+    # 1.3 GB for a list of levels, stop 69); and a rebuild's read of the folder's items read the embeddings too.
+    from fashionrec.index_delta import current_items
+
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    a = int(rec.items["id"].iloc[2])
+    rec.set_stock({a: 0})       # a generation over the base files
+    (d / "embeddings.npy").write_bytes(b"not read by a listing")
+    items = current_items(d)
+    assert int(items.loc[items["id"] == a, "stock"].item()) == 0
+    out = CliRunner().invoke(app, ["index", "stock", "--list", "--sold-out", "--index", str(d)])
+    assert out.exit_code == 0 and out.stdout.splitlines()[1].split()[:2] == [str(a), "0"], out.output
