@@ -6205,6 +6205,22 @@ def test_an_index_built_from_a_catalogue_records_its_typos_and_tiny_photos(tmp_p
     assert r.manifest["tiny_image_ids"] == [tiny] and tiny in r._set_aside()
 
 
+def test_an_occasions_product_named_as_the_type_but_filed_as_another_ranks_as_the_type(tmp_path):
+    # The catalogue files women's sandals as Flats: "wedding sandals" listed its 4 Ethnic "... Sandals" on page 30
+    # of 52, after every men's sports sandal, under a notice that said they "rank higher" (stop 69's shopper).
+    r, _ = _scratch(tmp_path)
+    heels = r.items.index[r.items["articleType"] == "Heels"]
+    r.items.loc[heels[-1], ["productDisplayName", "usage"]] = ["Acme Women Gold Sandals", "Ethnic"]
+    r.items.loc[heels[0], "productDisplayName"] = "Acme Women Black Sandals"      # named so, but Casual
+    r._reindex()
+    ethnic, casual = (int(r.items.loc[i, "id"]) for i in (heels[-1], heels[0]))
+    sandals = set(r.items.loc[r.items["articleType"] == "Sandals", "id"].astype(int))
+    ids = [p["id"] for p in r.browse(q="wedding sandals", limit=100)[1]]
+    assert ids[0] == ethnic, ids[:3]
+    # Only for the usage asked: the Casual one named "Sandals" still comes after the Sandals themselves.
+    assert ids.index(casual) > max(ids.index(i) for i in sandals)
+
+
 def test_an_occasion_word_alone_lists_the_products_named_for_it_first(tmp_path):
     # "wedding" finds every Ethnic product, and listed them in the catalogue's order: FNF's "Wedding Collection"
     # saris came 4th, 7th and 39th (a shopper's trial).

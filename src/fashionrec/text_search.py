@@ -567,6 +567,20 @@ class TextSearch:
         worn = self._is("masterCategory", ["Apparel", "Footwear"] if kit else ["Apparel"])
         return worn & ~self._is("subCategory", list(UNDER_CLOTHES))
 
+    def _occasions_named_type(self, parsed: dict[str, list[str]], words: list[str]) -> np.ndarray:
+        """Per row, for a query of a type and a usage (``parsed``, its search ``words``): whether it is filed under
+        that usage and its name has the type's words (:meth:`_named_as_type`), in the type's category (Footwear for
+        "sandals"), though filed as another type; :meth:`browse` ranks it as the type asked. The catalogue files
+        women's sandals as Flats: "wedding sandals" listed its 4 Ethnic "... Sandals" on page 30 of 52, after men's
+        sports sandals, under a notice that said they "rank higher" (a shopper's trial, stop 69). None otherwise."""
+        types, usages = parsed.get("articleType"), parsed.get("usage")
+        typed = [w for w in words if self._vocabulary()["types"].types(w)]
+        if not types or not usages or not typed or "masterCategory" not in self.items:
+            return np.zeros(len(self.items), bool)
+        kinds = self.items.loc[self._is("articleType", types), "masterCategory"].dropna().unique().tolist()
+        return (self._is("usage", usages) & self._is("masterCategory", kinds)
+                & np.logical_and.reduce([self._named_as_type(w) for w in typed]))
+
     def _named_as_type(self, word: str) -> np.ndarray:
         """Per row, whether its name has ``word`` (a query's, singular, that names a type) or another word for
         just the types it names: "saree" or "sari" ("wedding saree" listed Fabindia's "... Saree" before FNF's
@@ -781,7 +795,8 @@ class TextSearch:
             # the word reads as: "gym" listed the 8 Casual "... Gym Bag"s 3,568th to 3,575th, a code review);
             # its usage and season as asked; its name has the type asked; every word; not seen otherwise.
             reading = self._reading(q, parsed, words)
-            attrs = self._attribute_rank(parsed, rows) | reading.clothes[rows] << 4
+            attrs = self._attribute_rank(parsed, rows) | reading.clothes[rows] << 4 \
+                | self._occasions_named_type(parsed, words)[rows] << 4
             rank = (attrs >> 2) << 6 | self._named_for_occasion(words)[rows] << 5 | (attrs & 3) << 3 \
                 | self._named_as_asked(words, parsed.get("baseColour", []))[rows] << 2 \
                 | self._words().mask(words)[rows] << 1 \
