@@ -1154,6 +1154,21 @@ def test_results_narrowed_to_a_colour_say_it_in_their_reasons(rec):
     assert not any("as chosen" in r.card_reason for r in said)       # the query named it: "Matches type and colour"
 
 
+def test_results_narrowed_to_a_colour_all_alike_are_told_apart_before_the_colour(rec):
+    # A jacket photo's results narrowed to Colour: Black said "Same type and gender, in black as chosen" on each of
+    # 12 cards (stop 69's shopper): where every card says the same, what tells each apart stands before the choice.
+    it = rec.items
+    item = _some_id(rec, articleType="Tshirts")
+    own, gender = it.loc[it["id"] == item, ["baseColour", "gender"]].iloc[0]
+    tees = it[(it["articleType"] == "Tshirts") & (it["gender"] == gender) & (it["baseColour"] != own)]
+    other = tees["baseColour"].value_counts().index[0]
+    filters = {"baseColour": other, "articleType": "Tshirts", "gender": gender}
+    found = rec.similar(item, k=5, filters=filters)
+    assert len(found) >= 2 and all(r.card_reason.endswith(f", in {other.lower()} as chosen") for r in found)
+    assert not any(r.card_reason.startswith("Same ") for r in found), [r.card_reason for r in found]
+    assert all(f"colour {other} as chosen" in r.reason for r in found)      # the whole reason as before
+
+
 def test_similar_items_are_for_the_products_wearer_first(rec, monkeypatch):
     import fashionrec.recommend as recommend
     from fashionrec.results import wearable_by

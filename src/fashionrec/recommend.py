@@ -1556,8 +1556,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         says one the source's does not, "With blue" where it names a colour besides its own that the source does
         not, "Closest photo" on the list's highest visual similarity, else its band.
         Where every card said the same, that is left out (the card's type and colour line shows it) and the first
-        two of these say it; else it stays, with the first of these after it (not after a colour filter's "in black
-        as chosen"). ``own``: the photo's own product, left as it is. The results and their order are not changed."""
+        two of these say it (the first, before a colour filter's "in black as chosen": "By Turtle too, in black as
+        chosen"); else it stays, with the first of these after it (not after a colour filter's "in black as
+        chosen"). ``own``: the photo's own product, left as it is. The results and their order are not changed."""
         others = [r for r in recs if r.id != own]
         if len(others) < 2:
             return
@@ -1574,7 +1575,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         counts, unsaid = self._name_word_counts()
         sizes = self._type_sizes()
         my_words = name_words(name, brand_words)
-        alike = len({r.card_reason for r in others}) == 1 and "as chosen" not in others[0].card_reason
+        alike = len({r.card_reason for r in others}) == 1
+        # A colour chosen: where every card said "Same type and gender, in black as chosen" (12 times of a jacket
+        # photo's results, a shopper's trial, stop 69), what tells each apart stands before the choice instead.
+        chosen = others[0].card_reason[others[0].card_reason.find(", in "):] \
+            if alike and others[0].card_reason.endswith(" as chosen") else ""
         said_of = []
         for j, r in enumerate(others):
             theirs = str(r.item.get("productDisplayName") or "")
@@ -1612,7 +1617,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 said += [x for x in (collection_said(r.item, source), band)
                          if x and not (x == band and "Closest photo" in said)]
             said = [said[0]] + [x[:1].lower() + x[1:] for x in said[1:]]
-            if alike:
+            if chosen:
+                r.card_reason = said[0] + chosen
+            elif alike:
                 r.card_reason = ", ".join(said[:2])
             elif "as chosen" not in r.card_reason:      # "..., in black as chosen" is long enough, and ends so
                 r.card_reason = f"{r.card_reason}; {said[0][:1].lower() + said[0][1:]}"
