@@ -6236,6 +6236,22 @@ def test_an_occasions_product_named_as_the_type_but_filed_as_another_ranks_as_th
     assert ids.index(casual) > max(ids.index(i) for i in sandals)
 
 
+def test_a_products_look_is_the_occasions_its_name_says_where_its_label_says_another_usage(tmp_path):
+    # Catwalk's "Wedding Gold Crystal Heels", filed Casual, had a grey sweater and black jeans for a look (stop 69's
+    # shopper): the name's occasion is the look's usage. Not for a name without one.
+    r, _ = _scratch(tmp_path)
+    heels = r.items.index[(r.items["articleType"] == "Heels") & (r.items["usage"] == "Casual")
+                          & (r.items["gender"] == "Women")]
+    r.items.loc[heels[0], "productDisplayName"] = "Acme Women Wedding Gold Heels"
+    r._reindex()
+    wedding, plain = (int(r.items.loc[i, "id"]) for i in (heels[0], heels[1]))
+    look = r.complete_the_look(wedding)
+    worn = [x for x in look if x.item["masterCategory"] == "Apparel"]
+    assert worn and all(x.item["usage"] == "Ethnic" for x in worn), [(x.item["usage"], x.reason) for x in look]
+    assert all("the ethnic women's" in x.reason for x in look), [x.reason for x in look]
+    assert not any(x.item["usage"] == "Ethnic" for x in r.complete_the_look(plain))
+
+
 def test_an_occasion_word_alone_lists_the_products_named_for_it_first(tmp_path):
     # "wedding" finds every Ethnic product, and listed them in the catalogue's order: FNF's "Wedding Collection"
     # saris came 4th, 7th and 39th (a shopper's trial).

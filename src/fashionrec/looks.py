@@ -189,6 +189,11 @@ TYPE_SLOTS["Sunscreen"] = [*COMPLEMENTS["Skin Care"], "Eyewear", "Headwear"]
 # cufflinks are filed Casual): their looks are formal ones (a stylist's trial: cufflinks with a polo T-shirt,
 # athletic pants and sneakers, a tie with a short-sleeved sport shirt), their top a shirt.
 TYPE_USAGE = {"Ties": "Formal", "Cufflinks": "Formal"}
+# A product whose name says the occasion it is for, where its label says another usage: its look is the occasion's.
+# Catwalk's 5 "Wedding" heels are filed Casual, and their look was a grey sweater and black jeans (a shopper's trial,
+# stop 69); Murcia's 8 "Office" handbags, also Casual. Not "festival": "Pop Festival" T-shirts are a concert's.
+NAMED_USAGE = {"wedding": "Ethnic", "office": "Formal", "business": "Formal", "gym": "Sports", "workout": "Sports"}
+NAMED_USAGE_PATTERN = re.compile(r"\b(" + "|".join(NAMED_USAGE) + r")\b", re.IGNORECASE)
 # articleTypes worn over another top -> the tops their look starts with (a shopper trial: a blazer's look had
 # trousers, shoes, a tie and a belt but no shirt, a dupatta's no kurta); the rest of the look is the
 # Topwear one.

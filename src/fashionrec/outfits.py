@@ -41,6 +41,8 @@ from fashionrec.looks import (
     NAMED_ALIAS,
     NAMED_NOT_COLOUR,
     NAMED_TYPES,
+    NAMED_USAGE,
+    NAMED_USAGE_PATTERN,
     NO_CLOGS,
     NO_LOOK,
     NO_STAND_IN_USAGE,
@@ -421,6 +423,8 @@ class Outfits:
             # named type's, _build_look_categories).
             if article == filed_as and re.search(named, str(src.get("productDisplayName"))):
                 article = named_as = as_type
+        if usage_key == "usage" and (said := NAMED_USAGE_PATTERN.search(str(src.get("productDisplayName") or ""))):
+            usage = NAMED_USAGE[said.group(1).lower()]      # "... Wedding Gold Crystal Heels", filed Casual
         usage = TYPE_USAGE.get(article, usage)
         slots = (OWN_LOOKS.get(article) or TYPE_SLOTS.get(article) or USAGE_SLOTS.get((usage, sub, gender))
                  or USAGE_SLOTS.get((usage, sub)) or COMPLEMENTS.get(sub, ACCESSORY_DEFAULT))
