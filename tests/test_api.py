@@ -3335,6 +3335,23 @@ def test_the_api_and_the_cli_say_the_occasions_other_colours_as_the_page(client,
     assert sentence in " ".join(out.output.split()), out.output
 
 
+def test_a_childs_few_matches_say_the_grown_ups_unisex_products_after_them(index_dir, tmp_path, monkeypatch):
+    # Stop 69's shopper (a dad): "sports shoes for boys" went on from its 15 with grown-ups' unisex sports shoes
+    # (Puma Tornado, ADIDAS Adizero), which the API marks "unisex, for anyone" and the page's cards did not.
+    import fashionrec.text_search as text_search
+
+    monkeypatch.setattr(text_search, "ANYONES_MIN", 1)      # the fixture has one grown-ups' unisex pair
+    rec, shoes = _boys_shoes_filed_unisex(index_dir)
+    grown = rec.items.index[rec.items["articleType"] == "Sports Shoes"][3]
+    rec.items.loc[grown, ["gender", "productDisplayName"]] = ["Unisex", "Acme Unisex Tornado Sports Shoes"]
+    rec._reindex()
+    with TestClient(create_app(Settings(index_dir=index_dir, reports_dir=tmp_path), recommender=rec)) as c:
+        page = html.unescape(c.get("/", params={"q": "sports shoes for boys"}).text)
+        assert f'data-id="{int(rec.items.loc[grown, "id"])}"' in page
+        assert ("Only 3 products match 'sports shoes for boys'; the closest matches by meaning follow them; 1 of "
+                "those is a grown-ups' unisex product.") in page, page[page.find('id="notices"'):][:600]
+
+
 def test_the_api_says_the_childrens_products_a_childs_filter_leaves_out(index_dir, tmp_path):
     # The page's link was its own (stop 68): the API's search with Gender: Boys and Type: Sports Shoes said nothing
     # of the boys' sports shoes filed Unisex, which "sports shoes for boys" finds.

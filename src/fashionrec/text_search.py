@@ -1998,6 +1998,18 @@ class TextSearch:
         anyones = matches["articleType"] & self._is("gender", "Unisex") & ~self._childrens()
         return anyones if anyones.sum() >= ANYONES_MIN else None
 
+    def grown_ups_for_a_child(self, query: str, ids: list[int]) -> set[int]:
+        """The ids of ``ids`` that no child wears (:meth:`_worn_by`), where ``query`` asks for a child's products
+        (a child's wearer word: "sports shoes for boys", as :meth:`_aside_for` reads it); none otherwise. The
+        catalogue page says how many of its closest matches after a child's few word matches are (:meth:`_anyones`
+        lists them): "sports shoes for boys" went on from its 15 with grown-ups' Unisex sports shoes, Puma Tornado
+        and ADIDAS Adizero, unsaid (stop 69)."""
+        wearers = set(self.parse_query(query).get("gender", []))
+        if not ids or not wearers & {"Boys", "Girls"} or not wearers <= {"Boys", "Girls", "Unisex"}:
+            return set()
+        worn = self._worn_by("child")[self._rows(np.asarray(ids, np.int64))]
+        return {i for i, child in zip(ids, worn, strict=True) if not child}
+
     def _aside_for(self, parsed: dict[str, list[str]], words: list[str], odd_too: bool = False) -> np.ndarray:
         """(n,) bool: the rows a query (its :meth:`parse_query` and :func:`search_words`) lists after the
         others of their tier: for a grown-up ("jeans for men"), the products named for children that the
