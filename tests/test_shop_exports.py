@@ -235,3 +235,15 @@ def test_a_semicolon_separated_export_is_told_by_its_mapped_names(tmp_path: Path
     save_column_map(path, SHOP_MAP)
     table = styles_table(path)
     assert table[["productDisplayName", "articleType"]].values.tolist() == [["Tee, slim", "Tshirts"]]
+
+
+def test_data_columns_maps_a_semicolon_separated_export(tmp_path: Path) -> None:
+    # Stop 69's new user: `data columns` read "SKU;Product Name;..." as one comma-separated name and refused every
+    # pair ("'SKU' is not in ...'s header"), while the loader reads such a file only once columns.json exists.
+    path = _shop(tmp_path, ["0001;Tee, slim;Tshirts;Blue;499"], header="SKU;Title;Product Type;Color;Variant Price")
+    result = runner.invoke(app, ["data", "columns", str(path), "SKU=id", "Title=productDisplayName",
+                                 "Product Type=articleType"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((path / COLUMN_MAP_FILE).read_text()) == {
+        "SKU": "id", "Title": "productDisplayName", "Product Type": "articleType"}
+    assert styles_table(path)[["id", "articleType"]].values.tolist() == [[1, "Tshirts"]]

@@ -1816,7 +1816,13 @@ def styles_header(data_dir: str | Path) -> list[str]:
     if at is None:
         return []
     said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.rstrip("\r\n")))), None)
-    return [h.strip() for h in _fields(physical[at], _separator(physical[at], said, report, csv_path.parent))]
+    sep = _separator(physical[at], said, report, csv_path.parent)
+    if sep == "," and not said and len(_fields(physical[at], ",")) == 1:
+        # A semicolon export is told by its columns' names, which it has only once columns.json maps them: the
+        # names to map are those of the separator that splits the header (stop 69's new user: "SKU;Product Name"
+        # was one name, every pair refused).
+        sep = max(_SEPARATORS, key=lambda s: len(_fields(physical[at], s)))
+    return [h.strip() for h in _fields(physical[at], sep)]
 
 
 def styles_ids(data_dir: str | Path) -> set[int]:
