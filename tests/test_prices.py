@@ -1036,3 +1036,18 @@ def test_a_price_the_words_filled_in_is_left_out_of_a_new_search_typed_under_it(
     assert sent["worded"] == "cheapest", sent
     new = priced_client.get("/", params={**sent, "q": "jeans", "sort": "price"}).text
     assert '<option value="" selected' in new, re.findall(r'<option value="[^"]*" selected', new)
+
+
+def test_a_currency_the_mapped_price_header_names_is_the_shops(tmp_path: Path) -> None:
+    # Stop 69's new user: "Price (EUR)" mapped by columns.json read its amounts, but the shop had no currency (only
+    # "price_inr" was read for one) and `data check` said "read from the column 'price'", a name not in the file.
+    from fashionrec.column_map import save_column_map
+    from fashionrec.index_build import shop_currency
+
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text("SKU;Name;Type;Price (EUR)\n0001;A Shirt;Shirts;1299,00\n", encoding="utf-8")
+    save_column_map(tmp_path, {"SKU": "id", "Name": "productDisplayName", "Type": "articleType",
+                               "Price (EUR)": "price"})
+    report = load_catalog(tmp_path, progress=False, warn=False).report
+    assert (report.price_column, report.price_currency) == ("Price (EUR)", "€")
+    assert shop_currency(None, None, load_catalog(tmp_path, progress=False, warn=False)) == ("€", False)

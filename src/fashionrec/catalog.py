@@ -1227,7 +1227,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     mapped_at = {i for i, h in enumerate(header) if h in (PRICE, STOCK) and mapped_to.get(_spelling(raw[i])) == h}
     price_at = min((i for i, h in enumerate(header) if _spelling(h) in PRICE_HEADERS and h not in COLUMNS),
                    key=lambda i: (i not in mapped_at, PRICE_HEADERS.index(_spelling(header[i])), i), default=None)
-    report.price_column = header[price_at] if price_at is not None else ""
+    # As the header names it ("Price (EUR)", which columns.json maps to price): what data check says, and where a
+    # currency its amounts do not write may be named (stop 69's new user).
+    report.price_column = raw[price_at] if price_at is not None else ""
     # The stock level, as the price: the first header name STOCK_HEADERS has, in their order (stop 67).
     stock_at = min((i for i, h in enumerate(header) if _spelling(h) in STOCK_HEADERS and h not in COLUMNS),
                    key=lambda i: (i not in mapped_at, STOCK_HEADERS.index(_spelling(header[i])), i), default=None)
@@ -1615,9 +1617,16 @@ def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
     if len(set(signs)) > 1:
         report.price_currencies = {str(sign): df.loc[ids.index, "id"].astype(int).tolist()
                                    for sign, ids in signs.groupby(signs, sort=False)}
-    report.price_currency = (signs.iloc[0] if len(set(signs)) == 1 else "") or (
-        "₹" if "inr" in report.price_column.lower() else "")
+    report.price_currency = (signs.iloc[0] if len(set(signs)) == 1 else "") or _header_currency(report.price_column)
     return price
+
+
+def _header_currency(name: str) -> str:
+    """The currency a price column's header names ("price_inr", "Price (EUR)", "Preis €"), "" for none."""
+    if "inr" in name.lower():
+        return "₹"
+    found = re.search(r"(?i)[₹$€£]|(?<![a-z])(?:eur|usd|gbp)", name)
+    return currency_sign(found.group(0)) if found else ""
 
 
 def _currencies_written(prices: pd.Series) -> pd.Series:
