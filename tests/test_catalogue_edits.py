@@ -288,3 +288,21 @@ def test_an_add_works_out_the_word_search_texts_of_the_new_row_alone_and_reads_a
         assert r.browse(q=q) == fresh.browse(q=q)
         assert [(x.id, round(x.score, 6)) for x in r.search_text(q, k=10)] == \
             [(x.id, round(x.score, 6)) for x in fresh.search_text(q, k=10)]
+
+
+def test_an_add_leaves_out_the_categories_a_catalogue_without_those_columns_gives_none_of(tmp_path, shop):
+    # Stop 69's new user: a shop's export without masterCategory and subCategory columns was indexed without them,
+    # but `index add` filled the new product's from the tagger ("are new to this index"), so a masterCategory
+    # filter listed that one product alone out of 496.
+    usable = load_catalog(FIXTURE, progress=False, warn=False).usable
+    kept = ["id", "gender", "articleType", "baseColour", "season", "usage", "productDisplayName"]
+    usable[kept].to_csv(shop / "styles.csv", index=False)
+    out = shutil.copytree(built_index(), tmp_path / "shop-index")       # whose embeddings the build takes
+    built = Recommender.build(load_catalog(shop, progress=False), Tagger.load(tiny_tagger_path()), out,
+                              progress=False)
+    said: list[str] = []
+    added = built.add_product(_a_photo(built), {"productDisplayName": "Acme Men Blue Tee"}, warnings=said)
+    item = built.item(added)
+    assert (item.get("masterCategory") or None, item.get("subCategory") or None) == (None, None), item
+    assert not any("masterCategory" in w or "subCategory" in w for w in said), said
+    assert item["articleType"] and item["gender"] == "Men"

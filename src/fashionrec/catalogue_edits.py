@@ -890,7 +890,12 @@ class CatalogueEdits:
             row["masterCategory"] = by["masterCategory"].mode().iloc[0]
         elif filed and row["masterCategory"] not in filed and not allow_new_values:
             self._refuse_filing("masterCategory", row, filed, above, "masterCategory" in from_row, item_id)
-        guessed = [head for head in ATTRIBUTES if row.get(head) in (None, "") and f"pred_{head}" in preds]
+        # A label no product of the index has (its catalogue lacked the column: a shop's export without categories)
+        # is left empty, as theirs are: the tagger's alone made a filter that listed the new product only (stop 69).
+        unlabelled = {head for head in ATTRIBUTES if len(self.items) and head in self.items
+                      and not self.items[head].fillna("").astype(str).str.strip().ne("").any()}
+        guessed = [head for head in ATTRIBUTES if row.get(head) in (None, "") and f"pred_{head}" in preds
+                   and head not in unlabelled]
         if not metadata.get("articleType") and row.get("articleType") and "articleType" not in from_name + from_copy:
             guessed.insert(0, "articleType")        # the tagger's type, filled in above
         new_to_index = [head for head in guessed
