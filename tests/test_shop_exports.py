@@ -247,3 +247,16 @@ def test_data_columns_maps_a_semicolon_separated_export(tmp_path: Path) -> None:
     assert json.loads((path / COLUMN_MAP_FILE).read_text()) == {
         "SKU": "id", "Title": "productDisplayName", "Product Type": "articleType"}
     assert styles_table(path)[["id", "articleType"]].values.tolist() == [[1, "Tshirts"]]
+
+
+def test_a_semicolon_export_without_the_columns_is_offered_the_mapping(tmp_path: Path) -> None:
+    # Stop 69's new user: a comma export lacking the columns was offered `fashionrec data columns`, a semicolon one
+    # only "add them" (the header to type), so the mapping a shop needs went unsaid.
+    path = _shop(tmp_path, ["0001;Tee;Tshirts;Blue"], header="SKU;Title;Product Type;Color")
+    with pytest.raises(CatalogError) as e:
+        styles_table(path)
+    said = str(e.value)
+    assert said.startswith(f"{path / 'styles.csv'} separates its fields with semicolons and lacks the columns")
+    assert (f"`fashionrec data columns {path} Title=productDisplayName 'Product Type=articleType' "
+            "Color=baseColour`") in said, said
+    assert "HEADER=COLUMN" in said      # the id, which no name here looks like, is left to the shop to map

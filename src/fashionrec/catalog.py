@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import tarfile
 import warnings
 import zipfile
@@ -1175,6 +1176,21 @@ def _misnamed(header: list[str], absent: list[str]) -> list[tuple[str, str]]:
     return found
 
 
+def _mapping_hint(folder: Path, header: list[str], lacks: list[str]) -> str:
+    """How a header without the needed columns ``lacks`` maps its own names to them (columns.json): the names that
+    look like one, and the command for those none does ("SKU" for the id). A semicolon export was told only to add
+    them (stop 69's new user), a comma one the command."""
+    pairs = _misnamed(header, [c for c in COLUMNS if c not in header])
+    said = "".join(f"; {name!r} may be {meant!r}" for name, meant in pairs)
+    if pairs:
+        said += f": map {'it' if len(pairs) == 1 else 'them'} once with {map_command(folder, pairs)}"
+    left = [c for c in lacks if c not in {meant for _, meant in pairs}]
+    if left:
+        said += (f"; map your header's name for {' and '.join(left)} with `fashionrec data columns "
+                 f"{shlex.quote(str(folder))} HEADER=COLUMN ...`")
+    return said
+
+
 def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     records: list[list[str]] = []
     seen: dict[int, int] = {}         # id -> the line read for it
@@ -1206,8 +1222,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 # A spreadsheet saved in a locale whose list separator is not the comma: such a file is read
                 # when its header has the needed columns, so the fault to name is those it lacks, in its reading.
                 split = _header_columns([h.strip() for h in _fields(physical[at], other)], csv_path, report)
-                raise CatalogError(f"{csv_path} separates its fields with {name} and lacks the columns "
-                                   f"{[c for c in REQUIRED_COLUMNS if c not in split]}: add them (the header "
+                lacks = [c for c in REQUIRED_COLUMNS if c not in split]
+                raise CatalogError(f"{csv_path} separates its fields with {name} and lacks the columns {lacks}"
+                                   f"{_mapping_hint(csv_path.parent, split, lacks)}, or add them (the header "
                                    f"{other.join(COLUMNS)}; only {', '.join(REQUIRED_COLUMNS)} are needed)")
         # "rename it" alone had a shop edit every export's header by hand: the mapping is offered (stop 68).
         pairs = _misnamed(header, missing)
