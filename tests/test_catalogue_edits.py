@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from fashionrec.catalog import load_catalog
 from fashionrec.cli import app
-from fashionrec.errors import ConflictError, NotFoundError
+from fashionrec.errors import CatalogError, ConflictError, NotFoundError
 from fashionrec.recommend import Recommender
 from fashionrec.tagger import Tagger
 
@@ -306,3 +306,21 @@ def test_an_add_leaves_out_the_categories_a_catalogue_without_those_columns_give
     assert (item.get("masterCategory") or None, item.get("subCategory") or None) == (None, None), item
     assert not any("masterCategory" in w or "subCategory" in w for w in said), said
     assert item["articleType"] and item["gender"] == "Men"
+
+
+def test_adding_a_folder_of_the_shops_export_points_at_its_catalogues_column_mapping(tmp_path, shop):
+    # Stop 69's new user: new rows in the shop's own export ("SKU;Product Name;Category") were refused as lacking
+    # the columns, without a word of the columns.json that maps that export for the index's catalogue.
+    from fashionrec.column_map import save_column_map
+
+    r = Recommender.load(index_copy(tmp_path / "index"), tiny_tagger_path())
+    new = tmp_path / "new"
+    (new / "images").mkdir(parents=True)
+    (new / "styles.csv").write_text("SKU;Product Name;Category\n0001;Acme Tee;Tshirts\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as plain:
+        r.add_products(new, progress=False)
+    assert "copy it into" not in str(plain.value)      # no mapping to point at
+    save_column_map(shop, {"SKU": "id", "Product Name": "productDisplayName", "Category": "articleType"})
+    r.manifest["data_dir"] = str(shop)          # the index of the shop's catalogue
+    with pytest.raises(CatalogError, match=rf"maps its export's names with {shop}/columns\.json: copy it into {new}"):
+        r.add_products(new, progress=False)

@@ -11,6 +11,7 @@ import logging
 import math
 import os
 import re
+import shlex
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -49,6 +50,7 @@ from fashionrec.catalog import (
     to_rgb,
 )
 from fashionrec.change_intent import Recovery, begin_change, clear_intent, read_intent
+from fashionrec.column_map import COLUMN_MAP_FILE
 from fashionrec.embed import predicted_frame
 from fashionrec.errors import (
     BadInputError,
@@ -468,8 +470,18 @@ class CatalogueEdits:
         at a time, each `fashionrec index add` loaded the model and the 40k index and wrote the whole folder
         (12-26 s a product); here, 40 took 16.1 s in all and 200 took 27.9 s.
         """
-        catalog = catalogue if isinstance(catalogue, Catalog) else load_catalog(catalogue, progress=progress,
-                                                                              warn=False)
+        try:
+            catalog = catalogue if isinstance(catalogue, Catalog) else load_catalog(catalogue, progress=progress,
+                                                                                  warn=False)
+        except CatalogError as e:
+            # A shop's new rows come in its export's shape, whose names its catalogue's columns.json maps; the
+            # folder has none of its own (stop 69's new user read "lacks the columns", the mapping unsaid).
+            ours = Path(str(self.manifest.get("data_dir") or "")) / COLUMN_MAP_FILE
+            if self.manifest.get("data_dir") and ours.is_file() and not (Path(catalogue) / COLUMN_MAP_FILE).exists():
+                raise CatalogError(f"{e}; this index's catalogue maps its export's names with {ours}: copy it into "
+                                   f"{catalogue} (`cp {shlex.quote(str(ours))} {shlex.quote(str(catalogue))}/`) "
+                                   "if its styles.csv is of the same export") from e
+            raise
         table = catalog.table
         report = catalog.report
         ours = self.currency()
