@@ -260,3 +260,27 @@ def test_a_semicolon_export_without_the_columns_is_offered_the_mapping(tmp_path:
     assert (f"`fashionrec data columns {path} Title=productDisplayName 'Product Type=articleType' "
             "Color=baseColour`") in said, said
     assert "HEADER=COLUMN" in said      # the id, which no name here looks like, is left to the shop to map
+
+
+def test_two_ids_that_differ_only_by_leading_zeros_are_said_to_be_one_number(tmp_path: Path) -> None:
+    # Stop 69's new user: "007" and "7", two SKUs of a shop, were "duplicate id 7: line 2 has it and is the row
+    # read; correct that line", which does not say why two different ids clash.
+    path = _shop(tmp_path, ["007,Shirt A,Shirts,Navy Blue,499", "7,Shirt B,Shirts,Blue,599"])
+    save_column_map(path, SHOP_MAP)
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    assert [r.reason for r in report.rows_rejected] == [
+        "duplicate id 7: line 2's id '007' and this line's '7' are the same number, as ids are read as numbers "
+        "(leading zeros dropped): give one of them another id"]
+
+
+def test_a_catalogue_whose_photos_are_in_another_folder_is_told_which(tmp_path: Path) -> None:
+    # Stop 69's new user: a shop's photos unpacked to photos/ read only "images not found: a catalogue folder needs
+    # an images/ folder of <id>.jpg", as a table under another name was already told which file it was.
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName\n1,Tshirts,Tee\n", encoding="utf-8")
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "empty").mkdir()
+    for name in ("0001.jpg", "0002.PNG", "notes.txt"):
+        (tmp_path / "photos" / name).write_bytes(b"")
+    with pytest.raises(CatalogError, match=r"images not found: .*; it holds photos/ with 2 photos: name that folder "
+                                           r"images$"):
+        load_catalog(tmp_path, check_images=False, progress=False, warn=False)

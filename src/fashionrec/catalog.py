@@ -1453,8 +1453,13 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             first = seen[item_id]
             as_read = as_read or dict(rows)         # the rows as the file has them, by line: made once, if needed
             again = [f.strip() for f in as_read[line]] == [f.strip() for f in as_read[first]]
+            # "007" and "7", two products of a shop's ERP, are one number: "correct that line" read as a typo's
+            # advice (stop 69's new user).
+            spelt = (as_read[first][id_at].strip() if len(as_read[first]) > id_at else "", rec["id"].strip())
             reject(line, f"duplicate id {item_id}: " + (
                 f"the same row as line {first} again (exported twice?): remove this line" if again else
+                f"line {first}'s id {spelt[0]!r} and this line's {spelt[1]!r} are the same number, as ids are read "
+                "as numbers (leading zeros dropped): give one of them another id" if spelt[0] != spelt[1] else
                 f"line {first} has it and is the row read; correct that line rather than adding another"), row)
             continue
         seen[item_id] = line
@@ -1909,6 +1914,21 @@ def _catalogue_nearby(root: Path) -> str:
     return ""
 
 
+def _photos_nearby(root: Path) -> str:
+    """Where a catalogue without images/ keeps its photos, as a hint ("" for none): the folder inside it that holds
+    the most image files. A shop's export unpacked to photos/ read only "images not found" (stop 69's new user)."""
+    counts = {}
+    try:
+        for folder in (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            counts[folder.name] = sum(1 for f in folder.iterdir() if f.suffix.lower() in IMAGE_EXTENSIONS)
+    except OSError:         # unreadable folder: the error itself says enough
+        return ""
+    best = max(counts, key=counts.get, default=None)
+    if not best or not counts[best]:
+        return ""
+    return f"; it holds {best}/ with {counts[best]:,} photos: name that folder images"
+
+
 def check_catalogue_folder(data_dir: str | Path) -> Path:
     """``data_dir`` as a path, or a :class:`CatalogError` saying what it lacks (the folder, styles.csv,
     images/): cheap, for a command to check before it starts processes or loads a model."""
@@ -1936,7 +1956,8 @@ def check_catalogue_folder(data_dir: str | Path) -> Path:
     if images.exists() and not images.is_dir():
         raise CatalogError(f"{images} is a file: a catalogue's images/ is a folder of <id>.jpg")
     if not images.is_dir():
-        raise CatalogError(f"{images} not found: a catalogue folder needs an images/ folder of <id>.jpg")
+        raise CatalogError(f"{images} not found: a catalogue folder needs an images/ folder of <id>.jpg"
+                           + _photos_nearby(root))
     return root
 
 
