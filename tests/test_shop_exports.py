@@ -284,3 +284,15 @@ def test_a_catalogue_whose_photos_are_in_another_folder_is_told_which(tmp_path: 
     with pytest.raises(CatalogError, match=r"images not found: .*; it holds photos/ with 2 photos: name that folder "
                                            r"images$"):
         load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+
+
+def test_a_rows_photo_named_as_it_writes_its_id_is_the_one_read(tmp_path: Path) -> None:
+    # Stop 69's new user: with "007.jpg" and "7.jpg" in images/, the row read, "007", took "7.jpg" (the rejected
+    # row's product) and "007.jpg" was listed as a photo without a row.
+    path = _shop(tmp_path, ["007,Shirt A,Shirts,Navy Blue,499", "7,Shirt B,Shirts,Blue,599"], photos=(10315, 10652))
+    (path / "images" / "10315.jpg").rename(path / "images" / "007.jpg")
+    (path / "images" / "10652.jpg").rename(path / "images" / "7.jpg")
+    save_column_map(path, SHOP_MAP)
+    catalog = load_catalog(path, progress=False, warn=False)
+    assert Path(catalog.table.set_index("id").loc[7, "image_path"]).name == "007.jpg"
+    assert catalog.report.images_without_row == [] and catalog.report.photos_named_otherwise == {"007.jpg": 7}

@@ -1984,9 +1984,14 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
         plain = stem.strip() if number is None else str(number)
         if plain != stem and plain not in files:
             aliases.setdefault(plain, path)
-    paths = [files.get(str(i)) or aliases.get(str(i)) or images_dir / f"{i}.jpg" for i in df["id"]]
+    # The photo named as the row writes its id first: of "007.jpg" and "7.jpg" (two SKUs, one number), the row
+    # read, "007", took "7.jpg", the other product's (stop 69's new user).
+    as_written = {number: written for written, number in report.ids_written_otherwise.items()}
+    found = set(files.values())
+    paths = [files.get(as_written.get(int(i), "")) or files.get(str(i)) or aliases.get(str(i))
+             or images_dir / f"{i}.jpg" for i in df["id"]]
     report.photos_named_otherwise = {p.name: int(i) for i, p in zip(df["id"], paths, strict=True)
-                                     if aliases.get(str(i)) == p}
+                                     if p.stem != str(i) and p in found}
     # Photos no row names (say, a product deleted from styles.csv): listed, as rows without photos are.
     named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
     used = set(paths)
