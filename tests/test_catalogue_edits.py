@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 
@@ -306,6 +307,25 @@ def test_an_add_leaves_out_the_categories_a_catalogue_without_those_columns_give
     assert (item.get("masterCategory") or None, item.get("subCategory") or None) == (None, None), item
     assert not any("masterCategory" in w or "subCategory" in w for w in said), said
     assert item["articleType"] and item["gender"] == "Men"
+    # ... and the CLI's (and the API's) "filled in" does not list them as "masterCategory None".
+    photo = tmp_path / "new.jpg"
+    _a_photo(built).rotate(180).save(photo)
+    res = CliRunner().invoke(app, ["index", "add", str(photo), "--name", "Acme Men Red Tee", "--index", str(out),
+                                   "--model", str(tiny_tagger_path()), "--json"])
+    assert res.exit_code == 0, res.output
+    filled = json.loads(res.stdout)["filled_in"]
+    assert "articleType" in filled and not {"masterCategory", "subCategory"} & set(filled), filled
+    from fastapi.testclient import TestClient
+
+    from fashionrec.api import Settings, create_app
+
+    photo = io.BytesIO()
+    _a_photo(built).rotate(270).save(photo, format="JPEG")
+    with TestClient(create_app(Settings(index_dir=out, model_path=tiny_tagger_path(), api_key="k"))) as c:
+        r = c.post("/api/items", files={"image": ("p.jpg", photo.getvalue(), "image/jpeg")},
+                   data={"productDisplayName": "Acme Men Green Tee"}, headers={"X-API-Key": "k"})
+    assert r.status_code == 201, r.text
+    assert "articleType" in r.json()["filled_in"] and not {"masterCategory", "subCategory"} & set(r.json()["filled_in"])
 
 
 def test_adding_a_folder_of_the_shops_export_points_at_its_catalogues_column_mapping(tmp_path, shop):

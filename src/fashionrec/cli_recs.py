@@ -431,7 +431,8 @@ def index_add(
     from fashionrec.catalog import ATTRIBUTES
 
     given = set(metadata) | set(row)
-    filled = [h for h in ATTRIBUTES if h not in given]
+    # A label left empty (one no product of the index has: stop 69) was said filled in as "masterCategory None".
+    filled = [h for h in ATTRIBUTES if h not in given and item.get(h) not in (None, "")]
     if as_json:
         # What POST /api/items answers (a pipe once saw no warnings: they went to stderr alone), and the product as
         # added, as GET /api/items/ID answers it (the CLI's one field more: the API's answer is that call away).

@@ -285,7 +285,8 @@ def add_item(
                                              exclusive=exclusive, source_file=data))
         item = service.rec.item(new_id)
     log.info("added product %d %r", new_id, productDisplayName)     # repr: a newline in it is no log line
-    filled = {head: item.get(head) for head in ATTRIBUTES if head not in {*metadata, *row}}
+    filled = {head: item.get(head) for head in ATTRIBUTES          # not a label left empty (stop 69), as the CLI
+              if head not in {*metadata, *row} and item.get(head) not in (None, "")}
     return Created(id=new_id, id_as_written=str(item.get(ID_AS_WRITTEN) or new_id),
                    image_url=f"{root}/images/{new_id}.jpg", warnings=warnings, filled_in=filled)
 
