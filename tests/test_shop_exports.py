@@ -156,6 +156,21 @@ def test_a_folded_variant_lines_own_price_is_counted_and_said(tmp_path: Path) ->
     assert "variant prices" in result.output and "549 or 599" in " ".join(result.output.split())
 
 
+def test_a_folded_products_stock_is_its_variants_not_its_first_sizes_alone(tmp_path: Path) -> None:
+    # Each size of a Shopify product has its own quantity: the product line's alone (its first size's, 0) was read,
+    # and a tee with 7 in M and 3 in L was sold out, left out of every list a shopper is shown (stop 69's review).
+    path = _shop(tmp_path, ["navy-tee,12933,Roadster Navy Tee,Tshirts,Navy Blue,S,499,0",
+                            "navy-tee,,,,,M,499,7", "navy-tee,12933,,,,L,499,3",
+                            "jeans,10652,Puma Jeans,Jeans,Blue,32,1299,0", "jeans,,,,,34,1299,-1",
+                            "belt,10315,Belt,Belts,Black,,399,2", "belt,,,,,,399,call us"],
+                 header=VARIANT_HEADER + ",Variant Inventory Qty", photos=(12933, 10315, 10652))
+    save_column_map(path, {**SHOP_MAP, "Variant Inventory Qty": "stock"})
+    catalog = load_catalog(path, progress=False, warn=False)
+    stock = catalog.table.set_index("id")["stock"]
+    assert stock[12933] == 10 and stock[10652] == 0 and stock[10315] == 2, stock.to_dict()
+    assert catalog.report.sold_out_ids == [10652]       # sold out where every size is
+
+
 def test_a_warning_about_a_file_is_said_once_per_version_of_it(tmp_path: Path, monkeypatch) -> None:
     from fashionrec import said_once
 

@@ -42,7 +42,7 @@ from tqdm.auto import tqdm
 from fashionrec.column_map import COLUMN_MAP_FILE, map_command, read_column_map
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
-from fashionrec.stock import NO_LEVEL_WORDS, STOCK, STOCK_HEADERS, is_no_level_word, read_stock
+from fashionrec.stock import NO_LEVEL_WORDS, STOCK, STOCK_HEADERS, is_no_level_word, read_stock, variants_level
 from fashionrec.vocabulary import GENDER_WORDS
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ def _price_key(text: str) -> str | float:
         return text.strip()
 
 
-def _other_price(report: DataReport, product: tuple[int, list[str], str], price: str) -> None:
+def _other_price(report: DataReport, product: tuple, price: str) -> None:
     """Note a folded variant line's own ``price`` where it is not its product's line's (``product``: its id, values
     and price as written): a blank one is the product's."""
     price = price.strip()
@@ -1329,7 +1329,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     unknown_before = before is not None and "year" not in header and "season" not in header and whole >= 20
 
     # handle -> (id, values, price as written) of its product's line: the lines after it with its Handle fold in.
-    products_by_handle: dict[str, tuple[int, list[str], str]] = {}
+    products_by_handle: dict[str, tuple[int, list[str], str, int]] = {}
+    # A folded line's stock level, by its product's record: each size of a Shopify product has its own quantity,
+    # and the product line's alone (its first size's) read a tee with 10 in M and L and none in S as sold out.
+    variant_stock: dict[int, list[str]] = {}
     report.variant_column = header[handle_at] if handle_at is not None else ""
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
     short_lines: list[int] = []
@@ -1426,6 +1429,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             report.variant_lines_folded.append(line)        # one product, read once: its first line
             report.rows -= 1
             _other_price(report, product, row[price_at] if price_at is not None else "")
+            _fold_stock(variant_stock, product, row, stock_at)
             continue
         try:
             # "12933.0", as pandas writes an id column with a blank in it, is the id 12933 (and listed as written
@@ -1446,6 +1450,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             report.variant_lines_folded.append(line)
             report.rows -= 1
             _other_price(report, product, row[price_at] if price_at is not None else "")
+            _fold_stock(variant_stock, product, row, stock_at)
             continue
         if item_id in seen:
             # The first row stands: a correction appended below it did not take (an operator's trial). The same row
@@ -1487,11 +1492,13 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             price_text = price_text or product[2]
             report.variant_lines_kept.append(line)
         elif handle:
-            products_by_handle[handle] = (item_id, values, price_text)
+            products_by_handle[handle] = (item_id, values, price_text, len(records))
         if len(values[COLUMNS.index("productDisplayName") - 1]) > LONG_NAME:
             report.long_names.append(item_id)
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([row[stock_at].strip()] if stock_at is not None else []))
+    for at_record, levels in variant_stock.items():
+        records[at_record][-1] = variants_level([records[at_record][-1], *levels])
     if blank:       # said, as docs/data.md says (they were skipped without a word)
         report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
                               f"alone) skipped (line{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
@@ -1810,6 +1817,12 @@ def photo_id(stem: str) -> int | None:
     digits, zero-padded or with spaces around them ("0050869", "7128 "); None for any other name."""
     plain = stem.strip()
     return int(plain) if plain.isdecimal() and plain.isascii() and int(plain) < 2**63 else None
+
+
+def _fold_stock(variant_stock: dict[int, list[str]], product: tuple, row: list[str], stock_at: int | None) -> None:
+    """Keep a folded variant line's stock level (``row``'s) for its ``product``'s record (:func:`variants_level`)."""
+    if stock_at is not None:
+        variant_stock.setdefault(product[3], []).append(row[stock_at].strip())
 
 
 def styles_sha256(data_dir: str | Path) -> str | None:

@@ -75,6 +75,19 @@ def stock_level(value) -> float:
     raise ValueError(value)
 
 
+def variants_level(cells: list[str]) -> str:
+    """The stock level of a product whose variants (a Shopify export's sizes, folded into it by the catalogue
+    loader) have the levels ``cells`` (the product line's first), as a cell: the sum of those in stock, so that it
+    is sold out only where every variant is. Where none is in stock, or a cell is none of a level ("call us"), the
+    product line's, as read before (a bad one is then said as such)."""
+    try:
+        levels = [stock_level(c) for c in cells]
+    except ValueError:
+        return cells[0]
+    in_stock = [level for level in levels if level > 0]
+    return str(int(sum(in_stock))) if in_stock else cells[0]
+
+
 def is_no_level_word(value) -> bool:
     """Whether ``value`` is one of :data:`NO_LEVEL_WORDS` ("None", "N/A"), read as no level."""
     return isinstance(value, str) and re.sub(r"[\s_\-]+", "", value).casefold() in NO_LEVEL_WORDS
