@@ -58,3 +58,27 @@ def test_levels_set_through_the_api_on_a_catalogue_without_a_stock_column_surviv
     rec = Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), d, progress=False)
     assert rec.is_sold_out(ids[0]) and rec.item(ids[1])["stock"] == 3 and not rec.is_sold_out(ids[2])
     assert sorted(rec.manifest["stock_set_since"]["kept_ids"]) == sorted(ids[:2])
+
+
+def test_a_rebuild_from_another_catalogue_takes_none_of_the_levels_set_in_the_index_it_replaces(tmp_path):
+    # Another shop built into the first's folder (allowed, with a warning) got the first shop's levels on its own
+    # products of the same ids: sold out, left out of every list (stop 69's review).
+    import shutil
+
+    from _recs_support import FIXTURE
+
+    from fashionrec.catalog import COLUMNS
+
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    ids = rec.items["id"].astype(int).tolist()[:3]
+    rec.set_stock({ids[0]: 0, ids[1]: 0})
+    other = tmp_path / "other"
+    (other / "images").mkdir(parents=True)
+    table = load_catalog(FIXTURE, check_images=False, progress=False, warn=False).table[COLUMNS]
+    table = table[table["id"].isin(ids)].assign(productDisplayName=lambda t: "Other shop " + t["productDisplayName"])
+    table.to_csv(other / "styles.csv", index=False)
+    for i in ids:
+        shutil.copy(FIXTURE / "images" / f"{i}.jpg", other / "images" / f"{i}.jpg")
+    rec = Recommender.build(load_catalog(other, progress=False), Tagger.load(tiny_tagger_path()), d, progress=False)
+    assert not rec.sold_out_rows().any() and "stock_set_since" not in rec.manifest, rec.manifest.get("stock_set_since")

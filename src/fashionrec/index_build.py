@@ -297,7 +297,9 @@ class IndexBuilding:
                 # (below) so that one a server sets while this build embeds is kept too (stop 68).
                 if Path(out_dir).is_dir():
                     turn.enter_context(changing_folder(Path(out_dir)))
-                items, stock_kept = keep_levels_set_since(out_dir, items)
+                # Not another catalogue's: its levels are of its own products, not of this one's of the same ids
+                # (a second shop built into the first's folder got its products sold out; stop 69's review).
+                items, stock_kept = keep_levels_set_since(out_dir, items) if same_catalogue else (items, None)
                 if stock_kept and (stock_kept["kept_ids"] or stock_kept["file_newer_ids"] or stock_kept["unknown"]):
                     manifest["stock_set_since"] = stock_kept
                 if replaced:
