@@ -156,6 +156,21 @@ def test_a_folded_variant_lines_own_price_is_counted_and_said(tmp_path: Path) ->
     assert "variant prices" in result.output and "549 or 599" in " ".join(result.output.split())
 
 
+def test_data_columns_replaces_an_unreadable_columns_json_as_its_error_advises(tmp_path: Path) -> None:
+    # "cannot be read as JSON: write it again with `fashionrec data columns DIR HEADER=COLUMN ...`": that command
+    # failed on the same file, as did --clear (stop 69's review).
+    path = _shop(tmp_path, ["12933,Roadster Men Navy Tee,Tshirts,Navy Blue,499"])
+    (path / COLUMN_MAP_FILE).write_text('{"Title": "productDisplayName",\n')
+    result = runner.invoke(app, ["data", "columns", str(path)])     # shown: the error, as before
+    assert result.exit_code != 0 and "cannot be read as JSON" in result.output, result.output
+    result = runner.invoke(app, ["data", "columns", str(path), "Title=articleType"])   # unreadable catalogue: kept
+    assert result.exit_code != 0 and "left as it was" in result.output, result.output
+    assert (path / COLUMN_MAP_FILE).read_text() == '{"Title": "productDisplayName",\n'
+    result = runner.invoke(app, ["data", "columns", str(path), *(f"{h}={c}" for h, c in SHOP_MAP.items())])
+    assert result.exit_code == 0 and "in place of the unreadable one" in result.output, result.output
+    assert json.loads((path / COLUMN_MAP_FILE).read_text()) == SHOP_MAP
+
+
 def test_a_folded_products_stock_is_its_variants_not_its_first_sizes_alone(tmp_path: Path) -> None:
     # Each size of a Shopify product has its own quantity: the product line's alone (its first size's, 0) was read,
     # and a tee with 7 in M and 3 in L was sold out, left out of every list a shopper is shown (stop 69's review).

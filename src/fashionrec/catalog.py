@@ -1849,9 +1849,10 @@ def styles_table(data_dir: str | Path, report: DataReport | None = None) -> pd.D
     return _read_styles(root / "styles.csv", report if report is not None else DataReport(data_dir=str(root)))
 
 
-def styles_header(data_dir: str | Path) -> list[str]:
+def styles_header(data_dir: str | Path, mapped: bool = True) -> list[str]:
     """The names in ``data_dir``'s styles.csv header as written (before columns.json maps them), [] where the file
-    has no header line: what `fashionrec data columns` checks a mapping's names against."""
+    has no header line: what `fashionrec data columns` checks a mapping's names against. ``mapped``: the separator
+    found with columns.json's names too (False: without it, where it is the unreadable file being replaced)."""
     csv_path = Path(data_dir) / "styles.csv"
     report = DataReport(data_dir=str(data_dir))
     physical = io.StringIO(_decode_lines(csv_path, report), newline="").readlines()
@@ -1860,7 +1861,7 @@ def styles_header(data_dir: str | Path) -> list[str]:
     if at is None:
         return []
     said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.rstrip("\r\n")))), None)
-    sep = _separator(physical[at], said, report, csv_path.parent)
+    sep = _separator(physical[at], said, report, csv_path.parent if mapped else None)
     if sep == "," and not said and len(_fields(physical[at], ",")) == 1:
         # A semicolon export is told by its columns' names, which it has only once columns.json maps them: the
         # names to map are those of the separator that splits the header (stop 69's new user: "SKU;Product Name"

@@ -615,14 +615,23 @@ def data_columns(
     every command (data check, tag, index build, index add, train, eda) and load_catalog read."""
     import difflib
 
+    from fashionrec.artifacts import write_with
     from fashionrec.catalog import MAPPABLE_COLUMNS, check_catalogue_folder, styles_header, styles_table
     from fashionrec.column_map import COLUMN_MAP_FILE, parse_map, read_column_map, save_column_map
+    from fashionrec.errors import CatalogError
 
+    broken: bytes | None = None     # an unreadable columns.json this command replaces, put back if it fails
     try:
         root = check_catalogue_folder(data_dir)
-        header = styles_header(root)
-        before = read_column_map(root, MAPPABLE_COLUMNS)
         given = parse_map(mapping or [], MAPPABLE_COLUMNS)
+        try:
+            before = read_column_map(root, MAPPABLE_COLUMNS)
+        except CatalogError:
+            # Its error advises this command, or --clear: they failed on the same file (stop 69's review).
+            if not (given or clear):
+                raise
+            before, broken = {}, (root / COLUMN_MAP_FILE).read_bytes()
+        header = styles_header(root, mapped=broken is None)
     except FashionrecError as e:
         fail(str(e))
     spelt = {re.sub(r"[\s_\-]+", "", h).casefold(): h for h in header}
@@ -633,14 +642,18 @@ def data_columns(
                  + (f" (did you mean {close[0]!r}?)" if close else f" ({', '.join(map(repr, header))})"))
     merged = {} if clear else {k: v for k, v in before.items() if v not in given.values()}
     merged.update(given)
-    if merged != before:
+    if merged != before or broken is not None:
         path = save_column_map(root, merged)
         try:
             styles_table(root)      # the mapping must leave a catalogue the loader reads: else the file as it was
         except FashionrecError as e:
-            save_column_map(root, before)
+            if broken is not None:
+                write_with(path, lambda tmp: Path(tmp).write_bytes(broken))
+            else:
+                save_column_map(root, before)
             fail(f"{e} (with the mapping {merged}; {COLUMN_MAP_FILE} left as it was)")
-        console.print(f"{'wrote' if merged else 'removed'} {path}", highlight=False)
+        console.print(f"{'wrote' if merged else 'removed'} {path}" + (" (in place of the unreadable one)" if broken
+                                                                       else ""), highlight=False)
     from fashionrec.catalog import DataReport
 
     report = DataReport(data_dir=str(root))
