@@ -151,6 +151,23 @@ def test_set_stock_checks_every_id_and_level_first(tmp_path):
     assert not rec.sold_out_rows().any()
 
 
+def test_a_product_given_two_levels_in_one_batch_is_refused_not_set_to_the_last(tmp_path):
+    # "12933": 5 and "0012933": 0 in one PUT /api/stock, or a --from file with a line per size, set the last level
+    # without a word; a level past a float's range was a 500 (stop 69's review).
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    some = int(rec.items["id"].iloc[0])
+    with pytest.raises(BadInputError, match=f"product {some} given twice, 5 and 0"):
+        rec.set_stock({str(some): 5, f"00{some}": 0}, save=False)
+    with pytest.raises(BadInputError, match="a stock level is a whole number"):
+        rec.set_stock({some: 10**400}, save=False)
+    assert rec.set_stock({str(some): 3, f"00{some}": "3"}, save=False) == {some: 3.0}    # the same level twice: one
+    (tmp_path / "levels.csv").write_text(f"id,stock_qty\n{some},5\n{some},0\n")
+    result = CliRunner().invoke(app, ["index", "stock", "--index", str(d), "--from", str(tmp_path / "levels.csv")])
+    assert result.exit_code != 0 and f"gives product {some} on more than one line" in result.output, result.output
+    assert Recommender.load(d, tiny_tagger_path()).item(some).get("stock") is None     # nothing was changed
+
+
 def test_an_export_leaves_sold_out_products_out_unless_asked_and_says_which(tmp_path):
     # `recommend export` had no --include-sold-out, and its summary did not say its lists hid sold-out products.
     from fashionrec.rec_export import export_recommendations, read_export

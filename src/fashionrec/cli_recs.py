@@ -687,7 +687,16 @@ def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = 
         if id_col is None or stock_col is None:
             fail(f"{from_file} needs an id column and a stock column (one of stock, stock_qty, quantity, inventory, "
                  f"in_stock); its header: {', '.join(map(str, table.columns))}")
-        given.update(zip(table[id_col].str.strip(), table[stock_col].map(lambda v: v.strip() or None), strict=True))
+        ids, cells = table[id_col].str.strip(), table[stock_col].str.strip()
+        # A product on two lines (a line per size) with two levels: the last was set without a word (stop 69's
+        # review). Said, nothing set; the same level twice is one.
+        twice = table[ids.duplicated(keep=False)].assign(_id=ids, _level=cells).groupby("_id")["_level"].nunique()
+        if (twice > 1).any():
+            named = ", ".join(twice.index[twice > 1][:10])
+            fail(f"{from_file} gives product{'s' if (twice > 1).sum() != 1 else ''} {named} on more than one line "
+                 "with different levels: give each product once (its total, where the lines are its sizes); nothing "
+                 "was changed")
+        given.update(zip(ids, cells.map(lambda v: v or None), strict=True))
     for pair in pairs:
         item_id, sep, level = pair.partition("=")
         if not sep or not item_id.strip():

@@ -57,7 +57,11 @@ def stock_level(value) -> float:
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, (int, float)):
-        if not math.isfinite(value) or value != int(value):
+        try:
+            finite = math.isfinite(value)       # (an int past a float's range: an OverflowError, a 500 at the API)
+        except OverflowError:
+            raise ValueError(value) from None
+        if not finite or value != int(value):
             raise ValueError(value)
         return float(value)
     text = str(value).strip()
