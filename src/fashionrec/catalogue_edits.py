@@ -62,6 +62,7 @@ from fashionrec.errors import (
     NotWritableError,
     VectorIndexError,
 )
+from fashionrec.index_delta import same_levels
 from fashionrec.item_tables import STOCK_FREE_TABLES, filter_attrs, plain
 from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, UNSURE, id_list
@@ -359,7 +360,7 @@ def _checked_levels(as_id: Callable, levels) -> dict[int, float]:
         except ValueError:
             bad.append(f"product {item_id}: {value!r}")
             continue
-        if item_id in given and not _same_level(given[item_id], level):
+        if item_id in given and not same_levels(given[item_id], level):
             # "12933" and "0012933" in one batch: the last was set without a word (stop 69's review).
             bad.append(f"product {item_id} given twice, {given[item_id]:g} and {level:g}: give it once")
         given[item_id] = level
@@ -367,10 +368,6 @@ def _checked_levels(as_id: Callable, levels) -> dict[int, float]:
         raise BadInputError(f"a stock level is a whole number (0 is sold out) or yes/no (none takes it away); "
                             f"{'; '.join(bad[:10])}{' ...' if len(bad) > 10 else ''}; nothing was changed")
     return given
-
-
-def _same_level(a: float, b: float) -> bool:
-    return a == b or (math.isnan(a) and math.isnan(b))
 
 
 def _folder_reason(error: Exception, item_id: int, in_index: bool, catalogue: bool, other: str) -> str:

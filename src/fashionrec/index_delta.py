@@ -91,8 +91,9 @@ def base_stock(items: pd.DataFrame) -> np.ndarray | None:
     return levels_of(items[STOCK]) if STOCK in items else None
 
 
-def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Elementwise: the same level, NaN (none) being the same as NaN."""
+def same_levels(a, b):
+    """Elementwise: the same stock level, NaN (none) being the same as NaN (arrays, or two floats). The one
+    comparison of levels (a generation's changes, a rebuild's levels set since, a batch's level given twice)."""
     return (a == b) | (np.isnan(a) & np.isnan(b))
 
 
@@ -108,7 +109,7 @@ def stock_changes(base: Base, items: pd.DataFrame, ids: np.ndarray, first: int) 
     if base.stock is not None:
         written[:first] = base.stock[np.isin(base.ids, ids)]    # the kept base rows, in order (delta_of checked)
         written[first:] = now[first:]       # added rows: their level is in the generation's CSV
-    changed = ~_same(now, written)
+    changed = ~same_levels(now, written)
     return np.asarray(ids[changed], np.int64), now[changed]
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from fashionrec.artifacts import write_with
 from fashionrec.errors import FashionrecError
-from fashionrec.index_delta import current_items
+from fashionrec.index_delta import current_items, same_levels
 from fashionrec.stock import STOCK, levels_of
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,6 @@ def write_built_levels(folder: Path, usable: pd.DataFrame) -> None:
     levels = levels_of(usable[STOCK]) if STOCK in usable else np.full(len(usable), np.nan)
     table = pd.DataFrame({"id": usable["id"].astype(np.int64).to_numpy(), STOCK: levels})
     write_with(folder / BUILT_STOCK, lambda tmp: table.to_csv(tmp, index=False))
-
-
-def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Element-wise whether two level arrays agree (NaN, no level, agrees with NaN)."""
-    return (a == b) | (np.isnan(a) & np.isnan(b))
 
 
 def keep_levels_set_since(index_dir: Path, items: pd.DataFrame) -> tuple[pd.DataFrame, dict | None]:
@@ -73,7 +68,7 @@ def keep_levels_set_since(index_dir: Path, items: pd.DataFrame) -> tuple[pd.Data
         built_at = pd.Series(levels_of(built_table[STOCK]), index=built_table["id"].to_numpy())
     except FileNotFoundError:
         # Built before the build's levels were recorded: which of its levels were set since is not known.
-        differ = held & ~_same(now, new)
+        differ = held & ~same_levels(now, new)
         if differ.any():
             log.warning("%d product%s of %s ha%s a stock level other than styles.csv's (ids %s); that index was "
                         "built before a build recorded styles.csv's levels, so which were set since is not known: "
@@ -88,10 +83,10 @@ def keep_levels_set_since(index_dir: Path, items: pd.DataFrame) -> tuple[pd.Data
     known = held & np.isin(ids, built_at.index)
     built = np.full(len(items), np.nan)
     built[known] = built_at.reindex(ids[known]).to_numpy()
-    set_since = known & ~_same(now, built)
-    keep = set_since & _same(new, built)
+    set_since = known & ~same_levels(now, built)
+    keep = set_since & same_levels(new, built)
     # Set since, and styles.csv's value changed since too: the newer file wins (said where it differs).
-    file_newer = set_since & ~_same(new, built) & ~_same(new, now)
+    file_newer = set_since & ~same_levels(new, built) & ~same_levels(new, now)
     if not keep.any():
         return items, {"kept_ids": [], "file_newer_ids": [int(i) for i in ids[file_newer]], "unknown": 0}
     new[keep] = now[keep]
