@@ -3245,6 +3245,17 @@ def _boys_shoes_filed_unisex(index_dir):
     return rec, shoes
 
 
+def test_the_childrens_products_filed_elsewhere_are_said_whatever_the_filters_spelling(index_dir):
+    # `recommend text --gender boys --article-type "sports shoes"` (the CLI passes its filters as typed, which the
+    # search reads) said nothing of them, where the API, which spells its filters first, said it (stop 69's review).
+    from fashionrec.filed_elsewhere import kids_filed_elsewhere
+
+    rec, _ = _boys_shoes_filed_unisex(index_dir)
+    found = kids_filed_elsewhere(rec, {"gender": "boys", "articleType": "sports shoes"})
+    assert found and (found["words"], found["n"], found["have"]) == ("sports shoes for boys", 3, 1), found
+    assert kids_filed_elsewhere(rec, {"gender": "boys", "articleType": "no such type"}) is None
+
+
 def test_a_childs_filter_and_a_type_link_to_the_childrens_products_filed_under_other_genders(index_dir, tmp_path):
     # Stop 68's shopper (a dad): Gender: Boys and Type: Sports Shoes listed 3 of the full catalogue's, where
     # "sports shoes for boys" finds 15, "ADIDAS Kids Unisex" ones filed Unisex among them; no word said so.

@@ -7,6 +7,7 @@ Both were the page's alone (stop 68's shopper trial); computed here once so that
 
 from __future__ import annotations
 
+from fashionrec.errors import BadInputError
 from fashionrec.item_tables import PRICE_FILTER
 from fashionrec.vocabulary import said_types
 
@@ -50,7 +51,12 @@ def kids_filed_elsewhere(rec, filters: dict | None) -> dict | None:
     words "sports shoes for boys" find more with the other filters (15: "ADIDAS Kids Unisex" and "Lotto Kids-Boy"
     ones filed Unisex among them): ``{"words", "n", "have", "rest"}``, the words, how many they find, how many the
     filters list and the other filters to search them with; else None. Under the service's read lock."""
-    filters = filters or {}
+    try:
+        # In the catalogue's spelling: `recommend text --gender boys` (as the search reads it) said nothing (stop
+        # 69's review), where the API, which spells its filters so first, said it.
+        filters = rec.check_filters(filters)
+    except BadInputError:
+        return None
     gender, kind = filters.get("gender"), filters.get("articleType")
     if gender not in CHILDREN or not kind:
         return None
