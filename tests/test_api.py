@@ -2624,6 +2624,10 @@ def test_a_waiting_writer_goes_before_new_readers():
 def test_for_you_page_is_served(client):
     page = client.get("/for-you")
     assert page.status_code == 200 and 'id="foryou-picks"' in page.text and 'href="/for-you"' in page.text
+    # Its link to the catalogue keeps the page's choice to show sold-out products, as every other link does (it
+    # went back to hiding them: stop 69's review).
+    shown = client.get("/for-you?include_sold_out=true").text
+    assert '<a class="onward" href="/?include_sold_out=true">Browse the catalogue</a>' in shown, shown
 
 
 def test_filter_lists_show_only_values_that_leave_items(client, fixture_catalog):
