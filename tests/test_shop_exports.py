@@ -326,3 +326,29 @@ def test_a_rows_photo_named_as_it_writes_its_id_is_the_one_read(tmp_path: Path) 
     catalog = load_catalog(path, progress=False, warn=False)
     assert Path(catalog.table.set_index("id").loc[7, "image_path"]).name == "007.jpg"
     assert catalog.report.images_without_row == [] and catalog.report.photos_named_otherwise == {"007.jpg": 7}
+
+
+def test_products_added_from_a_folder_keep_their_ids_as_written_through_a_rebuild(tmp_path: Path) -> None:
+    # `index add FOLDER` of a shop's new arrivals ("0099001") kept the number alone: `recommend export` wrote
+    # "99001" for them, which the shop's back end, keyed by its own ids, did not find; a rebuild dropped what the
+    # index had of them too (stop 69's review).
+    from _recs_support import fixture_catalog, index_copy, tiny_tagger_path
+
+    from fashionrec.rec_export import export_recommendations, read_export
+    from fashionrec.recommend import Recommender
+    from fashionrec.tagger import Tagger
+
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    photo = Path(str(rec.item(int(rec.items["id"].iloc[0]))["image_path"]))
+    shop = tmp_path / "arrivals"
+    (shop / "images").mkdir(parents=True)
+    shutil.copy(photo, shop / "images" / "0099001.jpg")
+    (shop / "styles.csv").write_text("id,articleType,productDisplayName\n0099001,Tshirts,Acme Navy Tee\n")
+    assert rec.add_products(shop, progress=False).ids == [99001]
+    assert Recommender.load(d, tiny_tagger_path()).manifest["ids_as_written"] == {"99001": "0099001"}
+    export_recommendations(rec, tmp_path / "recs.csv", kinds=["similar"], ids=[99001], progress=False)
+    assert set(read_export(tmp_path / "recs.csv")[0]["item_id_as_written"]) == {"0099001"}
+    rebuilt = Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), d, progress=False)
+    assert rebuilt.manifest["kept_added_ids"] == [99001]
+    assert rebuilt.manifest.get("ids_as_written") == {"99001": "0099001"}, rebuilt.manifest.get("ids_as_written")
