@@ -177,13 +177,15 @@ def test_a_folded_products_stock_is_its_variants_not_its_first_sizes_alone(tmp_p
     path = _shop(tmp_path, ["navy-tee,12933,Roadster Navy Tee,Tshirts,Navy Blue,S,499,0",
                             "navy-tee,,,,,M,499,7", "navy-tee,12933,,,,L,499,3",
                             "jeans,10652,Puma Jeans,Jeans,Blue,32,1299,0", "jeans,,,,,34,1299,-1",
-                            "belt,10315,Belt,Belts,Black,,399,2", "belt,,,,,,399,call us"],
+                            "belt,10315,Belt,Belts,Black,,,2", "belt,,,,,,399,call us"],
                  header=VARIANT_HEADER + ",Variant Inventory Qty", photos=(12933, 10315, 10652))
     save_column_map(path, {**SHOP_MAP, "Variant Inventory Qty": "stock"})
     catalog = load_catalog(path, progress=False, warn=False)
     stock = catalog.table.set_index("id")["stock"]
     assert stock[12933] == 10 and stock[10652] == 0 and stock[10315] == 2, stock.to_dict()
     assert catalog.report.sold_out_ids == [10652]       # sold out where every size is
+    # A product line without a price takes its sizes' (it went in unpriced).
+    assert catalog.table.set_index("id").loc[10315, "price"] == 399
 
 
 def test_a_warning_about_a_file_is_said_once_per_version_of_it(tmp_path: Path, monkeypatch) -> None:

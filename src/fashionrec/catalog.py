@@ -1430,6 +1430,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             report.rows -= 1
             _other_price(report, product, row[price_at] if price_at is not None else "")
             _fold_stock(variant_stock, product, row, stock_at)
+            _fold_price(records, product, row, price_at)
             continue
         try:
             # "12933.0", as pandas writes an id column with a blank in it, is the id 12933 (and listed as written
@@ -1451,6 +1452,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             report.rows -= 1
             _other_price(report, product, row[price_at] if price_at is not None else "")
             _fold_stock(variant_stock, product, row, stock_at)
+            _fold_price(records, product, row, price_at)
             continue
         if item_id in seen:
             # The first row stands: a correction appended below it did not take (an operator's trial). The same row
@@ -1823,6 +1825,14 @@ def _fold_stock(variant_stock: dict[int, list[str]], product: tuple, row: list[s
     """Keep a folded variant line's stock level (``row``'s) for its ``product``'s record (:func:`variants_level`)."""
     if stock_at is not None:
         variant_stock.setdefault(product[3], []).append(row[stock_at].strip())
+
+
+def _fold_price(records: list[list], product: tuple, row: list[str], price_at: int | None) -> None:
+    """A folded variant line's price (``row``'s) as its ``product``'s where the product line has none: a product line
+    without a price and its sizes' lines with one went in unpriced (stop 69's review)."""
+    at = len(COLUMNS)       # a record: id, the other columns, then the price
+    if price_at is not None and not records[product[3]][at] and row[price_at].strip():
+        records[product[3]][at] = row[price_at].strip()
 
 
 def styles_sha256(data_dir: str | Path) -> str | None:
