@@ -162,9 +162,11 @@ def test_a_product_given_two_levels_in_one_batch_is_refused_not_set_to_the_last(
     with pytest.raises(BadInputError, match="a stock level is a whole number"):
         rec.set_stock({some: 10**400}, save=False)
     assert rec.set_stock({str(some): 3, f"00{some}": "3"}, save=False) == {some: 3.0}    # the same level twice: one
-    (tmp_path / "levels.csv").write_text(f"id,stock_qty\n{some},5\n{some},0\n")
+    other = int(rec.items["id"].iloc[1])      # the same level twice, written two ways: one
+    (tmp_path / "levels.csv").write_text(f"id,stock_qty\n{some},5\n{some},0\n{other},5\n{other},5.0\n")
     result = CliRunner().invoke(app, ["index", "stock", "--index", str(d), "--from", str(tmp_path / "levels.csv")])
     assert result.exit_code != 0 and f"gives product {some} on more than one line" in result.output, result.output
+    assert str(other) not in result.output.split("line")[0], result.output
     assert Recommender.load(d, tiny_tagger_path()).item(some).get("stock") is None     # nothing was changed
 
 

@@ -668,6 +668,17 @@ def _stock_read_back(items, index: Path, listing: bool, export: Path | None, sol
     return said
 
 
+def _level_read(cell: str):
+    """A --from cell as the level it says ("5" and "5.0" one level, "" and "none" none), or as written where it
+    says none (set_stock names it)."""
+    from fashionrec.stock import stock_level
+
+    try:
+        return stock_level(cell)
+    except ValueError:
+        return cell
+
+
 def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = False) -> dict:
     """{id: level as given} of ``pairs`` ("15970=0") and the CSV ``from_file``; a usage error for what is neither,
     and where none is given unless ``none_needed`` (a listing alone)."""
@@ -690,7 +701,8 @@ def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = 
         ids, cells = table[id_col].str.strip(), table[stock_col].str.strip()
         # A product on two lines (a line per size) with two levels: the last was set without a word (stop 69's
         # review). Said, nothing set; the same level twice is one.
-        twice = table[ids.duplicated(keep=False)].assign(_id=ids, _level=cells).groupby("_id")["_level"].nunique()
+        twice = table[ids.duplicated(keep=False)].assign(_id=ids, _level=cells.map(_level_read)).groupby(
+            "_id")["_level"].nunique(dropna=False)
         if (twice > 1).any():
             named = ", ".join(twice.index[twice > 1][:10])
             fail(f"{from_file} gives product{'s' if (twice > 1).sum() != 1 else ''} {named} on more than one line "
