@@ -6789,7 +6789,7 @@ def _closest_maker(r: Recommender):
 
 
 def test_a_tank_top_is_also_a_t_shirt_named_so(tmp_path):
-    # Stop 68 (docs/known-gaps.md, stop 67's text search): "tank top" found the Tops alone, not ADIDAS's 8 "Tank
+    # Stop 68 (docs/history.md, "Stop 67, text search"): "tank top" found the Tops alone, not ADIDAS's 8 "Tank
     # T-shirt"s (Tshirts); other T-shirts are not listed.
     r, _ = _scratch(tmp_path)
     it = r.items

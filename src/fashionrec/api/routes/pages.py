@@ -535,7 +535,7 @@ def catalogue_page(
     # "/?q=summer+tshirts&page=2", and a filter chosen listed shirts of every price: stop 67, a review).
     in_force = price.get("price")
     # So too a sort a word asks ("cheapest tshirts": page 2 was in the search's own order); not "cheap", the cheaper
-    # half first, which no sort says (docs/known-gaps.md).
+    # half first, which no sort says (docs/history.md, "Stop 67, a price typed in the words").
     in_order = sort_by or (order_by if worded and strict else None)
     # "searched" with filters only, which it is read for: "/?q=shirt&searched=shirt&page=2" said it twice.
     # "cheap", the cheaper half first, which no sort says, in the links' words (stop 68: page 2 of "cheap tshirts"
