@@ -574,6 +574,7 @@ def index_stock(
     """Set products' stock levels without a rebuild or any embedding (stop 67): a product at 0 (or "no") is sold
     out, left out of every list a shopper is shown until its level is set above 0. All of them, or none where an id
     is unknown or a level is no level (said). A server of the index loads the change as it loads an `index add`'s.
+
     --list and --export read the levels back (stop 69), those set here and those styles.csv gave."""
     reads = listing or export is not None
     if sold_out_only and not reads:

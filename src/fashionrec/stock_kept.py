@@ -139,7 +139,7 @@ def levels_set_since(index_dir: Path, items: pd.DataFrame) -> int | None:
     known = np.isin(ids, built_at.index)
     built = np.full(len(ids), np.nan)
     built[known] = built_at[~built_at.index.duplicated()].reindex(ids[known]).to_numpy()
-    return int((known & ~_same(now, built)).sum())
+    return int((known & ~same_levels(now, built)).sum())
 
 
 def stock_at_rebuild_said(index_dir: Path, items: pd.DataFrame) -> str:
