@@ -105,12 +105,13 @@ def _price_key(text: str) -> str | float:
         return text.strip()
 
 
-def _other_price(report: DataReport, product: tuple, price: str) -> None:
-    """Note a folded variant line's own ``price`` where it is not its product's line's (``product``: its id, values
-    and price as written): a blank one is the product's."""
+def _other_price(report: DataReport, item_id: int, kept: str, price: str) -> None:
+    """Note a folded variant line's own ``price`` where it is not the one its product ``item_id`` keeps (``kept``,
+    as written: its product line's, or where that has none its first size's, :func:`_fold_price`): a blank one is
+    the product's."""
     price = price.strip()
-    if price and _price_key(price) != _price_key(product[2]):
-        prices = report.variant_prices.setdefault(product[0], [product[2]])
+    if price and _price_key(price) != _price_key(kept):
+        prices = report.variant_prices.setdefault(item_id, [kept])
         if price not in prices[1:]:
             prices.append(price)
 
@@ -121,7 +122,8 @@ def variant_prices_said(prices: dict[int, list[str]]) -> str:
     each = first_few([f"id {i}: {kept or 'no price'} read, not {' or '.join(others)}"
                       for i, (kept, *others) in prices.items()], 5)
     return (f"{k} product{'s' if k != 1 else ''} whose folded variant lines (sizes) have prices of their own "
-            f"({each}): each product has one price, its product line's; the others are not kept. Give a size "
+            f"({each}): each product has one price, its product line's (its first size's where that line has "
+            "none); the others are not kept. Give a size "
             "that costs more an id of its own to keep it as a product, or accept the product line's price")
 
 
@@ -1428,9 +1430,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         if product is not None and not rec["id"].strip():
             report.variant_lines_folded.append(line)        # one product, read once: its first line
             report.rows -= 1
-            _other_price(report, product, row[price_at] if price_at is not None else "")
-            _fold_stock(variant_stock, product, row, stock_at)
-            _fold_price(records, product, row, price_at)
+            _fold_variant(report, records, variant_stock, product, row, price_at, stock_at)
             continue
         try:
             # "12933.0", as pandas writes an id column with a blank in it, is the id 12933 (and listed as written
@@ -1450,9 +1450,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         if product is not None and item_id == product[0]:
             report.variant_lines_folded.append(line)
             report.rows -= 1
-            _other_price(report, product, row[price_at] if price_at is not None else "")
-            _fold_stock(variant_stock, product, row, stock_at)
-            _fold_price(records, product, row, price_at)
+            _fold_variant(report, records, variant_stock, product, row, price_at, stock_at)
             continue
         if item_id in seen:
             # The first row stands: a correction appended below it did not take (an operator's trial). The same row
@@ -1819,6 +1817,20 @@ def photo_id(stem: str) -> int | None:
     digits, zero-padded or with spaces around them ("0050869", "7128 "); None for any other name."""
     plain = stem.strip()
     return int(plain) if plain.isdecimal() and plain.isascii() and int(plain) < 2**63 else None
+
+
+def _fold_variant(report: DataReport, records: list[list], variant_stock: dict[int, list[str]], product: tuple,
+                  row: list[str], price_at: int | None, stock_at: int | None) -> None:
+    """A folded variant line (``row``, a size of ``product``: its id, values, price as written and record): its
+    price, where its product line has none, then its price said where it is not the one kept, and its stock level.
+    In that order: a product line without a price takes its first size's, which the report said was not read
+    ("no price read, not 30 or 35" of a product read at 30, a review of stop 69's merge)."""
+    if price_at is None:
+        _fold_stock(variant_stock, product, row, stock_at)
+        return
+    _fold_price(records, product, row, price_at)
+    _other_price(report, product[0], records[product[3]][len(COLUMNS)], row[price_at])
+    _fold_stock(variant_stock, product, row, stock_at)
 
 
 def _fold_stock(variant_stock: dict[int, list[str]], product: tuple, row: list[str], stock_at: int | None) -> None:
