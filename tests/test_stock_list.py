@@ -34,7 +34,7 @@ def test_the_levels_set_are_listed_in_python_the_api_and_the_cli_and_an_export_s
         page = client.get("/api/stock").json()
         assert (page["total"], page["offset"], page["limit"], page["sold_out_in_index"]) == (len(ids), 0, 100, 2)
         assert [e["id"] for e in page["levels"]] == ids[:100]
-        assert page["levels"][3] == {"id": a, "stock": 0, "sold_out": True,
+        assert page["levels"][3] == {"id": a, "id_as_written": str(a), "stock": 0, "sold_out": True,
                                      "productDisplayName": rec.item(a)["productDisplayName"]}
         assert page["levels"][7]["stock"] == 12 and page["levels"][0]["stock"] is None
         sold = client.get("/api/stock?sold_out=true").json()
@@ -69,6 +69,41 @@ def test_the_levels_set_are_listed_in_python_the_api_and_the_cli_and_an_export_s
     # --sold-out alone reads nothing: said, as a level given with no listing is set.
     out = run(app, ["index", "stock", "--sold-out", *model])
     assert out.exit_code == 2 and "--list" in out.output, out.output
+
+
+def test_a_listing_gives_the_ids_as_the_catalogue_writes_them(tmp_path):
+    # The stock listing and the ids as written came in side by side (stop 69): GET /api/stock and `index stock
+    # --export` gave 15970 alone where the shop writes "0015970", which the API's items, its answers to an add and
+    # `recommend export` give; a stock system keyed by its text matched none of its products.
+    d = index_copy(tmp_path / "index")
+    manifest = json.loads((d / "manifest.json").read_text())
+    ids = pd.read_csv(d / "items.csv")["id"].astype(int).tolist()
+    a, b = ids[2], ids[5]
+    manifest["ids_as_written"] = {str(a): f"00{a}"}
+    (d / "manifest.json").write_text(json.dumps(manifest))
+    rec = Recommender.load(d, tiny_tagger_path())
+    rec.set_stock({a: 0, b: 4})
+    table = rec.stock_levels()
+    assert list(table.columns) == ["id", "stock", "sold_out", "productDisplayName", "id_as_written"]
+    assert table.loc[table["id"] == a, "id_as_written"].item() == f"00{a}"
+    assert table.loc[table["id"] == b, "id_as_written"].item() == str(b)        # written as the number
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key="k"))) as client:
+        sold = client.get("/api/stock?sold_out=true").json()["levels"]
+        assert [(e["id"], e["id_as_written"]) for e in sold] == [(a, f"00{a}")]
+        assert client.get(f"/api/items/{a}").json()["id_as_written"] == f"00{a}"     # the same spelling
+        csv = pd.read_csv(io.StringIO(client.get("/api/stock?format=csv").text), dtype={"id_as_written": str})
+        assert csv.loc[csv["id"] == a, "id_as_written"].item() == f"00{a}"
+    # The CLI's export the same, and `--from` still reads it (its id column).
+    run = CliRunner().invoke
+    model = ["--index", str(d), "--model", str(tiny_tagger_path())]
+    copy = tmp_path / "levels.csv"
+    assert run(app, ["index", "stock", "--export", str(copy), *model]).exit_code == 0
+    exported = pd.read_csv(copy, dtype={"id_as_written": str})
+    assert exported.loc[exported["id"] == a, "id_as_written"].item() == f"00{a}"
+    assert run(app, ["index", "stock", f"{a}=7", *model]).exit_code == 0
+    out = run(app, ["index", "stock", "--from", str(copy), *model])
+    assert out.exit_code == 0, out.output
+    assert Recommender.load(d, tiny_tagger_path()).stock_levels().loc[lambda t: t["id"] == a, "stock"].item() == 0
 
 
 def test_an_index_without_a_stock_column_lists_every_product_available(tmp_path):

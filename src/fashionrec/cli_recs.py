@@ -637,7 +637,7 @@ def _stock_read_back(items, index: Path, listing: bool, export: Path | None, sol
 
     from fashionrec.stock_list import levels_csv, levels_records, levels_table
 
-    table = levels_table(items, sold_out_only)
+    table = levels_table(items, sold_out_only, _ids_as_written(index))
     said: dict = {}
     if export is not None:
         text = levels_csv(table)
@@ -667,6 +667,19 @@ def _stock_read_back(items, index: Path, listing: bool, export: Path | None, sol
                             f"{unset:,} without a level (available)"))
             console.print("\n".join(lines), highlight=False, markup=False, soft_wrap=True)
     return said
+
+
+def _ids_as_written(index: Path) -> dict:
+    """The index folder's ids as its catalogue writes them (its manifest's ids_as_written), {} where it has none or
+    its manifest cannot be read (the listing then gives the numbers alone, as before)."""
+    from fashionrec.artifacts import read_json
+    from fashionrec.catalog import IDS_AS_WRITTEN
+
+    try:
+        manifest = read_json(index_dir(index) / "manifest.json")
+    except (OSError, ValueError, FashionrecError):
+        return {}
+    return (manifest.get(IDS_AS_WRITTEN) or {}) if isinstance(manifest, dict) else {}
 
 
 def _level_read(cell: str):

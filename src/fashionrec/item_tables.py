@@ -242,7 +242,7 @@ class ItemTables:
         had set); :func:`fashionrec.stock_list.levels_csv` writes it as the CSV ``index stock --from`` reads."""
         from fashionrec.stock_list import levels_table
 
-        return levels_table(self.items, sold_out_only)
+        return levels_table(self.items, sold_out_only, self.manifest.get(IDS_AS_WRITTEN))
 
     def hidden_sold_out(self) -> np.ndarray:
         """(n,) bool: the sold-out rows the calls now made leave out (none within :func:`stock.sold_out_shown`)."""

@@ -20,12 +20,18 @@ if TYPE_CHECKING:
 # The listing's columns: what ``index stock --from`` reads (id, stock), then whether it is sold out and its name,
 # for a person reading the list.
 COLUMNS = ("id", STOCK, "sold_out", "productDisplayName")
+# ... then, in an index whose catalogue writes its ids otherwise ("0038645"), each id so, as ``recommend export``
+# and the API's items give it: a stock system keyed by the text matched none of its products to the numbers the
+# listing gave alone (a review of stop 69's merge: the listing and the ids as written came in side by side).
+# Last, so that the first four stay where they were; ``--from`` reads the id column and the stock one alone.
+ID_AS_WRITTEN = "id_as_written"
 
 
-def levels_table(items: pd.DataFrame, sold_out_only: bool = False) -> pd.DataFrame:
+def levels_table(items: pd.DataFrame, sold_out_only: bool = False, written: dict | None = None) -> pd.DataFrame:
     """Each product of ``items`` (an index's, in its row order) with its stock level: :data:`COLUMNS`, the level as
     an answer says it (12, not 12.0; None where it has none, which is available: every product of an index without
-    a stock column). ``sold_out_only``: only those at 0 or less."""
+    a stock column). ``sold_out_only``: only those at 0 or less. ``written``: the index manifest's ids_as_written;
+    where it has any, :data:`ID_AS_WRITTEN` after them (each id's digits where the shop writes the number)."""
     import numpy as np
     import pandas as pd
 
@@ -38,6 +44,8 @@ def levels_table(items: pd.DataFrame, sold_out_only: bool = False) -> pd.DataFra
                           STOCK: pd.Series([level_said(v) for v in levels], dtype=object),
                           "sold_out": sold,
                           "productDisplayName": names.fillna("").astype(str).to_numpy()})
+    if written:
+        table[ID_AS_WRITTEN] = [written.get(str(i)) or str(i) for i in table["id"]]
     return table[sold].reset_index(drop=True) if sold_out_only else table
 
 
@@ -48,6 +56,9 @@ def levels_csv(table: pd.DataFrame) -> str:
 
 
 def levels_records(table: pd.DataFrame) -> list[dict]:
-    """``table``'s rows as JSON objects (``{"id": 15970, "stock": 0, "sold_out": true, "productDisplayName": ...}``)."""
-    return [{"id": int(i), STOCK: level, "sold_out": bool(sold), "productDisplayName": name}
-            for i, level, sold, name in table[list(COLUMNS)].itertuples(index=False, name=None)]
+    """``table``'s rows as JSON objects (``{"id": 15970, "id_as_written": "0015970", "stock": 0, "sold_out": true,
+    "productDisplayName": ...}``; id_as_written the id's digits where the table has none)."""
+    spelt = table[ID_AS_WRITTEN] if ID_AS_WRITTEN in table else table["id"].astype(str)
+    return [{"id": int(i), ID_AS_WRITTEN: as_written, STOCK: level, "sold_out": bool(sold), "productDisplayName": name}
+            for (i, level, sold, name), as_written in zip(table[list(COLUMNS)].itertuples(index=False, name=None),
+                                                          spelt, strict=True)]

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from fashionrec.api.deps import ServiceDep, known_query_only, require_api_key
 from fashionrec.api.routes.items import CHANGE_ERRORS
-from fashionrec.api.schemas import Answer, Error
+from fashionrec.api.schemas import ID_WRITTEN, Answer, Error
 from fashionrec.errors import BadInputError
 from fashionrec.stock import is_sold_out, level_said
 from fashionrec.stock_list import levels_csv, levels_records
@@ -55,6 +55,7 @@ class StockSet(Answer):
 
 class StockEntry(Answer):
     id: int
+    id_as_written: str = Field("", description=ID_WRITTEN)
     stock: int | float | None = Field(description="Its level (null: none, which is available; a whole level as an "
                                       "integer).")
     sold_out: bool = Field(description="Whether it is sold out (a level of 0 or less).")
@@ -77,8 +78,9 @@ def list_levels(
     limit: Annotated[int | None, Query(ge=1, le=MAX_LEVELS, description=f"Levels a page (JSON: {PAGE}; CSV: all "
                                        "of them from offset).")] = None,
     format: Annotated[Literal["json", "csv"], Query(description="csv: the file `fashionrec index stock --from` "
-                                                    "reads back (id, stock, sold_out, productDisplayName; an empty "
-                                                    "stock cell: no level).")] = "json",
+                                                    "reads back (id, stock, sold_out, productDisplayName, then "
+                                                    "id_as_written where the catalogue writes ids otherwise; an "
+                                                    "empty stock cell: no level).")] = "json",
 ) -> StockPage | Response:
     """Every product's stock level, as a shop set it (``PUT /api/stock``, ``fashionrec index stock``) or its
     styles.csv gave it, e.g. ``?sold_out=true`` for what is sold out, or ``?format=csv`` for a copy of them all."""
