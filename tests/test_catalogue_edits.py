@@ -344,3 +344,28 @@ def test_adding_a_folder_of_the_shops_export_points_at_its_catalogues_column_map
     r.manifest["data_dir"] = str(shop)          # the index of the shop's catalogue
     with pytest.raises(CatalogError, match=rf"maps its export's names with {shop}/columns\.json: copy it into {new}"):
         r.add_products(new, progress=False)
+
+
+def test_an_add_leaves_out_the_wearer_its_name_says_in_a_catalogue_without_a_gender_column(tmp_path, shop):
+    # The labels left empty (stop 69's new user) were the tagger's alone: a name's wearer still went in, so a shop
+    # without a gender column that added products named "... Women ..." (from a folder of its export) had a gender
+    # filter of those products alone (a review of stop 69's merge). Its type and colour, columns it has, still do.
+    usable = load_catalog(FIXTURE, progress=False, warn=False).usable
+    kept = ["id", "masterCategory", "subCategory", "articleType", "baseColour", "productDisplayName"]
+    usable[kept].to_csv(shop / "styles.csv", index=False)
+    out = shutil.copytree(built_index(), tmp_path / "shop-index")       # whose embeddings the build takes
+    built = Recommender.build(load_catalog(shop, progress=False), Tagger.load(tiny_tagger_path()), out,
+                              progress=False)
+    added = built.add_product(_a_photo(built), {"productDisplayName": "Acme Women Blue Tshirts"})
+    item = built.item(added)
+    assert (item.get("gender") or None) is None, item
+    assert (item["articleType"], item["baseColour"]) == ("Tshirts", "Blue")
+    assert not built.items["gender"].fillna("").astype(str).str.strip().ne("").any()
+    # `index add` says the labels it has, not "None" for the one left empty ("(None, Tshirts, Blue)").
+    photo = tmp_path / "tee.jpg"
+    _a_photo(built).save(photo)
+    out_said = CliRunner().invoke(app, ["index", "add", str(photo), "--index", str(out), "--model",
+                                        str(tiny_tagger_path()), "--name", "Acme Women Red Tshirts"])
+    assert out_said.exit_code == 0, out_said.output
+    line = next(x for x in out_said.stdout.splitlines() if x.startswith("added product"))
+    assert "None" not in line and line.endswith("(Tshirts, Red)"), line

@@ -866,9 +866,15 @@ class CatalogueEdits:
         # "My Own Men Blue Jeans" on a grey canvas as "Lipstick 22%" (a new user's trial).
         # Read only where it has a head to fill: reading a name builds the word search's tables of these items, 0.7 s
         # of each product a rebuild carried over (its labels all given: cProfile, 258 products on 1,331).
+        # A label no product of the index has (its catalogue lacked the column: a shop's export without categories)
+        # is left empty, as theirs are: the tagger's alone made a filter that listed the new product only (stop 69).
+        # The name's too: "... Women ..." in a shop without a gender column made a gender filter of the products
+        # added from a folder alone (a review of stop 69's merge).
+        unlabelled = {head for head in ATTRIBUTES if len(self.items) and head in self.items
+                      and not self.items[head].fillna("").astype(str).str.strip().ne("").any()}
         named = self._named_labels(row.get("productDisplayName")) if any(
             row.get(head) in (None, "") for head in NAMED_HEADS) else {}
-        from_name = [head for head in named if row.get(head) in (None, "")]
+        from_name = [head for head in named if row.get(head) in (None, "") and head not in unlabelled]
         for head in from_name:
             row[head] = named[head]
         # The photo of a product this index holds (a copy of it): that product's labels stand in for the tagger's
@@ -908,10 +914,6 @@ class CatalogueEdits:
             row["masterCategory"] = by["masterCategory"].mode().iloc[0]
         elif filed and row["masterCategory"] not in filed and not allow_new_values:
             self._refuse_filing("masterCategory", row, filed, above, "masterCategory" in from_row, item_id)
-        # A label no product of the index has (its catalogue lacked the column: a shop's export without categories)
-        # is left empty, as theirs are: the tagger's alone made a filter that listed the new product only (stop 69).
-        unlabelled = {head for head in ATTRIBUTES if len(self.items) and head in self.items
-                      and not self.items[head].fillna("").astype(str).str.strip().ne("").any()}
         guessed = [head for head in ATTRIBUTES if row.get(head) in (None, "") and f"pred_{head}" in preds
                    and head not in unlabelled]
         if not metadata.get("articleType") and row.get("articleType") and "articleType" not in from_name + from_copy:

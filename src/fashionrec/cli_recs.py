@@ -454,7 +454,9 @@ def index_add(
                          if own else ""), highlight=False)
     spelt = f" (written {item['id_as_written']})" if item.get("id_as_written") else ""
     console.print(f"added product {new_id}{spelt} to {index}: {item.get('productDisplayName') or '(no name)'} "
-                  f"({item.get('gender')}, {item.get('articleType')}, {item.get('baseColour')})", highlight=False)
+                  # (a label left empty, in a shop without the column, unsaid: it read "(None, Boxers, Multi)")
+                  f"({', '.join(str(item[h]) for h in ('gender', 'articleType', 'baseColour') if item.get(h))})",
+                  highlight=False)
     if filled:
         # The categories follow the type where the catalogue has it, not the tagger (a shop's re-trial).
         console.print("filled in, not given (the categories as the catalogue files the type where it has it, the "
