@@ -199,6 +199,9 @@ def test_a_folded_products_stock_is_its_variants_not_its_first_sizes_alone(tmp_p
     stock = catalog.table.set_index("id")["stock"]
     assert stock[12933] == 10 and stock[10652] == 0 and stock[10315] == 2, stock.to_dict()
     assert catalog.report.sold_out_ids == [10652]       # sold out where every size is
+    # data check names the column as the header writes it, as it names the price's, not as columns.json maps it.
+    assert "stock            read from the column 'Variant Inventory Qty': 1 sold out" in "\n".join(
+        catalog.report.summary_lines())
     # A product line without a price takes its sizes' (it went in unpriced).
     assert catalog.table.set_index("id").loc[10315, "price"] == 399
 

@@ -1252,7 +1252,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # The stock level, as the price: the first header name STOCK_HEADERS has, in their order (stop 67).
     stock_at = min((i for i, h in enumerate(header) if _spelling(h) in STOCK_HEADERS and h not in COLUMNS),
                    key=lambda i: (i not in mapped_at, STOCK_HEADERS.index(_spelling(header[i])), i), default=None)
-    report.stock_column = header[stock_at] if stock_at is not None else ""
+    # As the header names it too, as the price's is (stop 69): "read from the column 'stock'" named no column of a
+    # Shopify export whose columns.json maps "Variant Inventory Qty" (a review of stop 69's merge).
+    report.stock_column = raw[stock_at] if stock_at is not None else ""
     # A Shopify export's Handle (stop 68): the lines of one product's other sizes, colours or photos repeat it,
     # without an id or with the product's, and were rejected one by one ("no id", "duplicate id") with no word of
     # them as variants. Read to fold them (below), so not an ignored column.
