@@ -160,12 +160,14 @@ def test_a_product_line_without_a_price_is_said_at_its_first_sizes_price(tmp_pat
     # A product line without a price takes its first size's (stop 69's review), but the variant prices' report
     # (stop 69's ids helper) compared each size with the empty line: "no price read, not 399 or 449" of a product
     # read at 399, and a product whose sizes all cost 399 was said to have sizes of other prices.
+    # A colour with an id of its own after them is priced as its product is kept, not left unpriced.
     path = _shop(tmp_path, ["navy-tee,12933,Roadster Navy Tee,Tshirts,Navy Blue,S,", "navy-tee,,,,,M,399",
-                            "navy-tee,,,,,L,449", "belt,10315,Belt,Belts,Black,,", "belt,,,,,,399", "belt,,,,,,399"],
-                 header=VARIANT_HEADER, photos=(12933, 10315))
+                            "navy-tee,,,,,L,449", "navy-tee,10652,,,Black,S,",
+                            "belt,10315,Belt,Belts,Black,,", "belt,,,,,,399", "belt,,,,,,399"],
+                 header=VARIANT_HEADER, photos=(12933, 10315, 10652))
     save_column_map(path, SHOP_MAP)
     catalog = load_catalog(path, progress=False, warn=False)
-    assert catalog.table.set_index("id")["price"].to_dict() == {12933: 399, 10315: 399}
+    assert catalog.table.set_index("id")["price"].to_dict() == {12933: 399, 10652: 399, 10315: 399}
     assert catalog.report.variant_prices == {12933: ["399", "449"]}
     said = "\n".join(catalog.report.summary_lines())
     assert "(id 12933: 399 read, not 449)" in said and "its first size's where that line has none" in said

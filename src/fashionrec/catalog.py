@@ -1491,7 +1491,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             # A variant with an id of its own (a colour with its own photo): a product, its empty fields its
             # product line's (a Shopify variant line has no title or type of its own).
             values = [v or p for v, p in zip(values, product[1], strict=True)]
-            price_text = price_text or product[2]
+            # Its product's price as kept: the product line's, or where that has none its first size's (a colour
+            # after a size went in unpriced beside its product at the size's: a review of stop 69's merge).
+            price_text = price_text or (records[product[3]][len(COLUMNS)] if price_at is not None else "")
             report.variant_lines_kept.append(line)
         elif handle:
             products_by_handle[handle] = (item_id, values, price_text, len(records))
