@@ -871,7 +871,7 @@ class CatalogueEdits:
         # The name's too: "... Women ..." in a shop without a gender column made a gender filter of the products
         # added from a folder alone (a review of stop 69's merge).
         unlabelled = {head for head in ATTRIBUTES if len(self.items) and head in self.items
-                      and not self.items[head].fillna("").astype(str).str.strip().ne("").any()}
+                      and not self.items[head].dropna().astype(str).str.strip().ne("").any()}
         named = self._named_labels(row.get("productDisplayName")) if any(
             row.get(head) in (None, "") for head in NAMED_HEADS) else {}
         from_name = [head for head in named if row.get(head) in (None, "") and head not in unlabelled]
