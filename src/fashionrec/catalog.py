@@ -1829,11 +1829,9 @@ def _fold_variant(report: DataReport, records: list[list], variant_stock: dict[i
     price, where its product line has none, then its price said where it is not the one kept, and its stock level.
     In that order: a product line without a price takes its first size's, which the report said was not read
     ("no price read, not 30 or 35" of a product read at 30, a review of stop 69's merge)."""
-    if price_at is None:
-        _fold_stock(variant_stock, product, row, stock_at)
-        return
-    _fold_price(records, product, row, price_at)
-    _other_price(report, product[0], records[product[3]][len(COLUMNS)], row[price_at])
+    if price_at is not None:
+        _fold_price(records, product, row, price_at)
+        _other_price(report, product[0], records[product[3]][len(COLUMNS)], row[price_at])
     _fold_stock(variant_stock, product, row, stock_at)
 
 
