@@ -82,3 +82,51 @@ def index_copy(dest: Path, backend: str = "faiss") -> Path:
         Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), dest, progress=False,
                           backend="milvus")
     return dest
+
+
+# Run in a process of its own by export_in_fresh_process: forked workers are taken only where no other thread runs,
+# and a pytest worker may hold Milvus Lite's gRPC threads from an earlier test file (stop 69: a fork beside them hung).
+_EXPORT_JOBS = r"""
+import json, sys
+from fashionrec.errors import DamagedFileError
+from fashionrec.rec_export import _other_threads, export_recommendations
+from fashionrec.recommend import Recommender
+
+index, model, jobs = json.loads(sys.argv[1])
+rec = Recommender.load(index, model)
+look = Recommender.complete_the_look
+last = int(rec.items["id"].iloc[-1])
+answers = []
+for job in jobs:
+    stop = {"DamagedFileError": DamagedFileError("the look's table is damaged"),
+            "KeyboardInterrupt": KeyboardInterrupt()}.get(job.get("stop_at_last"))
+
+    def stopped(self, item_id, k=4, stop=stop):
+        if stop is not None and item_id == last:
+            raise stop
+        return look(self, item_id, k)
+
+    Recommender.complete_the_look = stopped
+    threads = _other_threads()
+    try:
+        answers.append({"threads": threads, "summary": export_recommendations(rec, job["out"], progress=False,
+                                                                              **job.get("kwargs", {}))})
+    except Exception as e:
+        answers.append({"threads": threads, "error": type(e).__name__, "message": str(e)})
+print(json.dumps(answers))
+"""
+
+
+def export_in_fresh_process(index_dir: Path, jobs: list[dict], model: Path | None = None) -> list[dict]:
+    """``recommend export``'s jobs (``out``, ``kwargs`` of export_recommendations, ``stop_at_last``: an error the
+    index's last product's look raises) run in a new Python process on ``index_dir``: each one's summary, or its
+    error's type and message, and the threads besides the main one alive before it."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _EXPORT_JOBS,
+                           json.dumps([str(index_dir), str(model) if model else None, jobs])],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from _recs_support import FIXTURE, index_copy, tiny_tagger_path
+from _recs_support import FIXTURE, export_in_fresh_process, index_copy, tiny_tagger_path
 from fastapi.testclient import TestClient
 from PIL import Image
 from typer.testing import CliRunner
@@ -172,7 +172,7 @@ def test_a_product_given_two_levels_in_one_batch_is_refused_not_set_to_the_last(
 
 def test_an_export_leaves_sold_out_products_out_unless_asked_and_says_which(tmp_path):
     # `recommend export` had no --include-sold-out, and its summary did not say its lists hid sold-out products.
-    from fashionrec.rec_export import export_recommendations, read_export
+    from fashionrec.rec_export import read_export
 
     d = index_copy(tmp_path / "index")
     rec = Recommender.load(d, tiny_tagger_path())
@@ -194,8 +194,11 @@ def test_an_export_leaves_sold_out_products_out_unless_asked_and_says_which(tmp_
     # Processes side by side (forked workers, src among the products handed to them, not the parent's first).
     ids = [i for i in rec.items["id"].astype(int).tolist() if i != src][:69] + [src]
     out = tmp_path / "some.parquet"
-    two = export_recommendations(rec, out, ["similar"], {"similar": 3}, ids=ids, progress=False, workers=2,
-                                 include_sold_out=True)
+    # In a process of its own: this one may have other threads (Milvus Lite's), beside which no fork is made.
+    [two] = export_in_fresh_process(d, [{"out": str(out), "kwargs": {
+        "kinds": ["similar"], "k": {"similar": 3}, "ids": ids, "workers": 2, "include_sold_out": True}}],
+        tiny_tagger_path())
+    two = two["summary"]
     table = read_export(out)[0]
     assert two["workers"] == 2 and two["sold_out"]["included"] is True
     assert set(table.loc[table["item_id"] == src, "rec_id"]) == set(sold) | {r.id for r in rec.similar(src, k=1)}

@@ -1285,6 +1285,8 @@ def recommend_export(
                   f"({', '.join(f'{kind} {n}' for kind, n in summary['k'].items())}) in {summary['seconds']} s "
                   f"({summary['workers']} process{'es' if summary['workers'] != 1 else ''}) -> {out}",
                   highlight=False)
+    if summary.get("workers_why"):
+        console.print(f"one process: {summary['workers_why']}", highlight=False)
     from fashionrec.catalog import first_few
 
     sold = summary["sold_out"]

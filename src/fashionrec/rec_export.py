@@ -58,8 +58,10 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     A product with fewer results than asked (a look has at most one piece a slot of its category) is counted in
     the summary's ``short``, one with none in ``none``, by kind: not left out without a word. ``workers``:
     processes working products out side by side (default: :func:`default_workers`); the table is the same for
-    any number. ``include_sold_out``: list sold-out products (stock 0) as any other; left out by default, as a
-    shopper's pages leave them out, and the summary's ``sold_out`` says which way and how many (stop 67).
+    any number; one where forking is unsafe (a Milvus index, other threads running in this process), the
+    summary's ``workers_why`` saying so. ``include_sold_out``: list sold-out products (stock 0) as any other; left
+    out by default, as a shopper's pages leave them out, and the summary's ``sold_out`` says which way and how many
+    (stop 67).
     """
     out = Path(out)
     kinds, sizes = _checked(out, kinds, k)
@@ -67,7 +69,7 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     # An empty list wrote an empty file (the command line reads no ids as all of them).
     if ids is not None and not wanted:
         raise BadInputError("ids is empty: give the product ids to export, or None for every product")
-    workers = _workers(rec, workers, len(wanted))
+    workers, workers_why = _workers(rec, workers, len(wanted))
     include_sold_out = bool(include_sold_out)
     rows: list[tuple] = []
     short = dict.fromkeys(kinds, 0)
@@ -100,6 +102,9 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
         # shared catalogue's) from one left out or added since: the counts alone did not say which (a code review).
         "short": short, "none": none, "none_ids": none_ids, "columns": list(table.columns),
         "seconds": round(time.perf_counter() - started, 1), "workers": workers,
+        # Why one process where more were asked for (or the default), in words: a Milvus index's export asked for
+        # 4 ran on 1 without a word.
+        "workers_why": workers_why,
         # Which index it was worked out from: a rebuild or an add since makes it stale.
         "index": {"dir": str(Path(rec.index_dir).resolve()), "build_id": manifest.get("build_id"),
                   "updated": manifest.get("updated") or manifest.get("date"), "count": len(rec),
@@ -187,18 +192,40 @@ def default_workers() -> int:
     return max(1, min(cores, MAX_WORKERS))
 
 
-def _workers(rec, workers: int | None, products: int) -> int:
-    """How many processes to use: one where forking cannot share ``rec`` (no fork on this system; a Milvus
-    client's connection, which a forked copy must not use) or where there is too little to share out."""
+def _workers(rec, workers: int | None, products: int) -> tuple[int, str | None]:
+    """How many processes to use, and why fewer than asked where a reason other than the products' number holds:
+    one where forking cannot share ``rec`` (no fork on this system; a Milvus client's connection, which a forked
+    copy must not use; other threads running in this process) or where there is too little to share out."""
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise BadInputError(f"workers must be a whole number of processes, 1 or more, got {workers!r}")
     workers = default_workers() if workers is None else workers
-    forkable = "fork" in mp.get_all_start_methods() and sys.platform == "linux"
     from fashionrec.index.faiss_index import FaissIndex
 
-    if not forkable or not isinstance(rec.index, FaissIndex) or products < 2 * CHUNK:
-        return 1
-    return min(workers, -(-products // CHUNK))
+    if workers == 1 or products < 2 * CHUNK:       # nothing to share out: no reason to give
+        return 1, None
+    why = None
+    if "fork" not in mp.get_all_start_methods() or sys.platform != "linux":
+        why = "this system cannot fork a process"
+    elif not isinstance(rec.index, FaissIndex):
+        why = "a Milvus index's client connection cannot be shared with forked processes"
+    elif running := _other_threads():
+        # A forked child has only the forking thread: a lock another thread held at the fork stays held in the
+        # child for ever. A whole-suite run hung so (stop 69): a worker forked beside Milvus Lite's gRPC threads
+        # ("Other threads are currently calling into gRPC, skipping fork() handlers") waited on its child, idle
+        # inside pandas. The command line has none; a program or server calling this from its threads does.
+        why = f"other threads run in this process ({', '.join(running[:3])}), which a fork cannot take along"
+    if why is not None:
+        return 1, why
+    return min(workers, -(-products // CHUNK)), None
+
+
+def _other_threads() -> list[str]:
+    """The names of the threads but this one that a fork would leave behind, tqdm's progress monitors aside (asleep
+    outside their lock, and a worker makes no progress bar)."""
+    from tqdm._monitor import TMonitor
+
+    me = threading.current_thread()
+    return [t.name for t in threading.enumerate() if t is not me and t.is_alive() and not isinstance(t, TMonitor)]
 
 
 def _worked_out(rec, wanted: list[int], kinds: list[str], sizes: dict[str, int], workers: int,
