@@ -156,6 +156,20 @@ def test_a_folded_variant_lines_own_price_is_counted_and_said(tmp_path: Path) ->
     assert "variant prices" in result.output and "549 or 599" in " ".join(result.output.split())
 
 
+def test_a_sizes_price_written_otherwise_is_the_same_amount_as_the_loader_reads_it(tmp_path: Path) -> None:
+    # Stop 70: the variant prices' report read prices its own way (catalog._price_key), beside the loader's: a size
+    # at "1.299,00" or "€1.299" beside its product line's "1299", or "€49,99" beside "49.99", was said to cost
+    # another price, where the loader reads each as the same amount. The loader's own reading of one cell decides.
+    path = _shop(tmp_path, ["jeans,10652,Puma Jeans,Jeans,Blue,32,1299", 'jeans,,,,,34,"1.299,00"',
+                            "jeans,,,,,36,€1.299", "tee,12933,Navy Tee,Tshirts,Navy Blue,S,49.99",
+                            'tee,,,,,M,"€49,99"', "tee,,,,,L,59.99"],
+                 header=VARIANT_HEADER, photos=(12933, 10652))
+    save_column_map(path, SHOP_MAP)
+    catalog = load_catalog(path, progress=False, warn=False)
+    assert catalog.table.set_index("id")["price"].to_dict() == {10652: 1299.0, 12933: 49.99}
+    assert catalog.report.variant_prices == {12933: ["49.99", "59.99"]}     # the one size that costs more
+
+
 def test_a_product_line_without_a_price_is_said_at_its_first_sizes_price(tmp_path: Path) -> None:
     # A product line without a price takes its first size's (stop 69's review), but the variant prices' report
     # (stop 69's ids helper) compared each size with the empty line: "no price read, not 399 or 449" of a product

@@ -23,6 +23,7 @@ import io
 import itertools
 import json
 import logging
+import math
 import os
 import re
 import shlex
@@ -43,7 +44,7 @@ from fashionrec.column_map import COLUMN_MAP_FILE, map_command, read_column_map
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
 from fashionrec.stock import NO_LEVEL_WORDS, STOCK, STOCK_HEADERS, is_no_level_word, read_stock, variants_level
-from fashionrec.vocabulary import GENDER_WORDS
+from fashionrec.vocabulary import GENDER_WORDS, nearer_as_decimals
 
 log = logging.getLogger(__name__)
 
@@ -96,13 +97,10 @@ def id_as_written(manifest: dict | None, item_id: int) -> str:
 
 
 def _price_key(text: str) -> str | float:
-    """A price as written, to compare two lines' prices by: its amount where it reads as one plainly ("₹1,299" and
-    "1299.00" alike), else its text."""
-    digits = re.sub(r"[^\d.]", "", text.replace(",", ""))
-    try:
-        return float(digits)
-    except ValueError:
-        return text.strip()
+    """A price as written, to compare two lines' prices by: its amount as the loader reads it (:func:`read_price`),
+    else its text."""
+    read = read_price(text)
+    return text.strip() if read is None else read
 
 
 def _other_price(report: DataReport, item_id: int, kept: str, price: str) -> None:
@@ -110,6 +108,8 @@ def _other_price(report: DataReport, item_id: int, kept: str, price: str) -> Non
     as written: its product line's, or where that has none its first size's, :func:`_fold_price`): a blank one is
     the product's."""
     price = price.strip()
+    # Compared as amounts, as the loader reads them ("1.299,00" and "₹1299" alike; stop 70: a reading of its own
+    # here said "1.299,00" beside "1299" was another price).
     if price and _price_key(price) != _price_key(kept):
         prices = report.variant_prices.setdefault(item_id, [kept])
         if price not in prices[1:]:
@@ -1623,30 +1623,54 @@ def _ambiguous_read(df: pd.DataFrame, text: pd.Series, price: pd.Series, europea
     return read
 
 
+def read_price(text: str, scale: float | None = None) -> float | None:
+    """One price as the loader reads a cell of the price column: "₹1,299", "1299.00", "Rs. 999", "€1.299,00" and
+    "1.299" are 1,299, "€49,99" 49.99; None for text that is no amount of 0 or more ("call us", "-5", "1e3"). The one
+    reading of a price (stop 70): the loader's column, a folded size's price beside its product's, and a price given
+    to `index add` or ``POST /api/items`` all go through it. A dot before three digits and nothing else ("1.299",
+    :func:`price_is_ambiguous`) is read as thousands, or the way nearer the shop's prices' median ``scale`` (on a log
+    scale) where one is given, as :func:`_ambiguous_read` reads it beside the column's other prices."""
+    t = str(text).strip()
+    if re.fullmatch(_EUROPEAN_PRICE, t) or re.fullmatch(_DECIMAL_COMMA_PRICE, t):
+        # Its dots dropped and its decimal comma made a point ("Rs." read past as it was before): "1299.00".
+        t = re.sub(r"(?<=\d)\.(?=\d{3})", "", t).replace(",", ".")
+    if not _PRICE_TEXT.fullmatch(t):
+        return None
+    try:
+        value = float(re.sub(r"(?i)^(?:₹|rs\.?|inr|\$|€|£)|/-|rs\.?$|inr$|,|\s", "", t))
+    except ValueError:
+        return None
+    # Too many digits for a float is no amount either: 400 nines read as an infinite price, which "cheapest" and
+    # "most expensive" then said with int() (a 500; stop 66, a review).
+    if not math.isfinite(value):
+        return None
+    return value / 1000 if price_is_ambiguous(text) and nearer_as_decimals(value, scale) else value
+
+
+def price_is_ambiguous(text: str) -> bool:
+    """Whether a price's one dot before three digits may group thousands or mark decimals ("999.000", "₹1.299")."""
+    return re.fullmatch(_AMBIGUOUS_PRICE, str(text).strip()) is not None
+
+
 def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
-    """The price column as float64 (NaN where empty or no amount): a value that is no amount of 0 or more ("call
-    us", "-5", "1e3") is listed in ``report.invalid_values["price"]`` and its row kept without a price, as an empty
-    one is (counted with the empty fields)."""
-    text = written = df[PRICE].astype("string").str.strip()
+    """The price column as float64 (NaN where empty or no amount, :func:`read_price`): a value that is no amount of 0
+    or more ("call us", "-5", "1e3") is listed in ``report.invalid_values["price"]`` and its row kept without a
+    price, as an empty one is (counted with the empty fields)."""
+    text = df[PRICE].astype("string").str.strip()
     european = (text.str.fullmatch(_EUROPEAN_PRICE) | text.str.fullmatch(_DECIMAL_COMMA_PRICE)).fillna(False)
     european = european.astype(bool)
     ambiguous = text.str.fullmatch(_AMBIGUOUS_PRICE).fillna(False).astype(bool)
-    # Its dots dropped and its decimal comma made a point ("Rs." read past as it was before): "1299.00".
-    grouped = text.str.replace(r"(?<=\d)\.(?=\d{3})", "", regex=True).str.replace(",", ".", regex=False)
-    text = text.mask(european, grouped)
-    read = text.str.fullmatch(_PRICE_TEXT.pattern).fillna(False).astype(bool)
-    digits = text.where(read).str.replace(r"(?i)^(?:₹|rs\.?|inr|\$|€|£)|/-|rs\.?$|inr$|,|\s", "", regex=True)
-    price = pd.to_numeric(digits, errors="coerce").astype("float64")
-    # Too many digits for a float is no amount either: 400 nines read as an infinite price, which "cheapest" and
-    # "most expensive" then said with int() (a 500; stop 66, a review).
-    price = price.where(np.isfinite(price))
+    # Each spelling read once (a shop's prices repeat: 44k rows, a few hundred amounts).
+    spellings = text.dropna().unique()
+    read = dict(zip(spellings, map(read_price, spellings), strict=True))
+    price = pd.to_numeric(text.map(read, na_action="ignore"), errors="coerce").astype("float64")
     if ambiguous.any():
-        price = _ambiguous_read(df, written, price, european, ambiguous, report)
+        price = _ambiguous_read(df, text, price, european, ambiguous, report)
     bad = df[PRICE].notna() & price.isna()
     if bad.any():
         report.invalid_values[PRICE] = df.loc[bad, "id"].astype(int).tolist()
     # ... or that its header named ("price_inr").
-    signs = _currencies_written(text.where(read).dropna())
+    signs = _currencies_written(text.where(price.notna()).dropna())
     if len(set(signs)) > 1:
         report.price_currencies = {str(sign): df.loc[ids.index, "id"].astype(int).tolist()
                                    for sign, ids in signs.groupby(signs, sort=False)}

@@ -619,7 +619,7 @@ def amount(text: str, median: float | None = None) -> float | None:
     european = _EUROPEAN.fullmatch(t)
     if european:        # "1.299" or "1.299,00": the dots group thousands (_EUROPEAN)
         value = float(european.group(1).replace(".", "") + "." + (european.group(2) or "0"))
-        return value / 1000 if _AMBIGUOUS.fullmatch(t) and _nearer_as_decimals(value, median) else value
+        return value / 1000 if _AMBIGUOUS.fullmatch(t) and nearer_as_decimals(value, median) else value
     if _DECIMAL_COMMA.fullmatch(t):      # "49,99": a decimal comma, as a shop's styles.csv price is read
         return float(t.replace(",", "."))
     m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(k?)", t)
@@ -646,7 +646,7 @@ _AMBIGUOUS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 
 
-def _nearer_as_decimals(thousands: float, median: float | None) -> bool:
+def nearer_as_decimals(thousands: float, median: float | None) -> bool:
     """Whether an amount read as ``thousands`` (1299 for "1.299") is nearer the shop's prices' ``median`` read with
     decimals (1.299), on a log scale; False where there is no median."""
     if not median or median <= 0 or not math.isfinite(median):
