@@ -300,6 +300,46 @@ def test_a_product_added_with_a_price_is_found_by_it_and_keeps_it_through_a_rebu
     assert items.loc[new, "price"] == 450
 
 
+def test_a_price_given_to_an_add_is_read_as_styles_csv_reads_it(priced_index, fixture_dir, tmp_path):
+    """Stop 70: `index add --price "1.299,00"` and POST /api/items with price=1.299,00 were refused ("not a number"),
+    where styles.csv reads that spelling as 1,299. Both read a price as the loader reads a cell now; a lone dot
+    before three digits ("1.299") the way nearer the index's prices, said, and refused where none has a price."""
+    from fashionrec.errors import BadInputError
+    from fashionrec.recommend import Recommender
+
+    live = tmp_path / "index"
+    shutil.copytree(priced_index, live)
+    shirt = pd.read_csv(live / "items.csv").query("articleType == 'Shirts'").iloc[0]
+    path = fixture_dir / "images" / f"{shirt['id']}.jpg"
+    labels = ["--gender", shirt["gender"], "--article-type", "Shirts", "--colour", shirt["baseColour"]]
+    res = CliRunner().invoke(app, ["index", "add", str(path), "--name", "Priced Shirt", *labels, "--price", "1.299,00",
+                                   "--index", str(live), "--json"])
+    assert res.exit_code == 0, res.output
+    assert Recommender.load(live).item(json.loads(res.stdout)["id"])["price"] == 1299.0
+    scale = Recommender.load(live).price_scale()
+    meta = {"productDisplayName": "Dotted Shirt", "gender": shirt["gender"], "articleType": "Shirts",
+            "baseColour": shirt["baseColour"]}
+    photo = ("p.jpg", path.read_bytes(), "image/jpeg")
+    with TestClient(create_app(Settings(index_dir=live, api_key="k"))) as c:
+        for sent, read in (("₹1,299.50", 1299.5), ("1.299", 1299.0)):
+            r = c.post("/api/items", files={"image": photo}, data={**meta, "price": sent}, headers={"X-API-Key": "k"})
+            assert r.status_code == 201, (sent, r.text)
+            assert c.get(f"/api/items/{r.json()['id']}").json()["price"] == read, sent
+        # The dot's reading is said, with the shop's median it was read against.
+        assert f"price '1.299' read as 1,299, the reading nearer the index's prices (their median {scale:,.0f})" in \
+            " ".join(r.json()["warnings"]), r.json()["warnings"]
+        r = c.post("/api/items", files={"image": photo}, data={**meta, "price": "1.2.3"}, headers={"X-API-Key": "k"})
+        assert r.status_code == 422 and "1.299,00), got '1.2.3'" in r.json()["detail"], r.text
+    # A shop priced in dollars and cents reads it as 1.299; one without prices is asked which it is.
+    from fashionrec.catalogue_edits import _given_price
+
+    assert _given_price("1.299", 25.0)[0] == 1.299
+    with pytest.raises(BadInputError, match=re.escape("may be 1,299 (its dot grouping thousands) or 1.299 (three "
+                                                      "decimals), and no product of the index has a price to tell "
+                                                      "which: write 1299 for the one, 1.2990 for the other")):
+        _given_price("1.299", None)
+
+
 def test_a_price_filter_in_python_and_its_errors(priced_index, fixture_dir, tmp_path):
     from test_api import build_test_index
 

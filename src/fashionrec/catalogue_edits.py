@@ -45,6 +45,8 @@ from fashionrec.catalog import (
     open_rgb,
     photo_id,
     photo_names,
+    price_is_ambiguous,
+    read_price,
     styles_ids,
     styles_table,
     to_rgb,
@@ -341,6 +343,33 @@ def _checked_level(value) -> float:
         return stock_level(value)
     except ValueError:
         raise BadInputError(f"a stock level is a whole number (0 is sold out) or yes/no, got {value!r}") from None
+
+
+def _given_price(given, scale: float | None) -> tuple[float, str | None]:
+    """(the amount, what is said of how it was read or None) of a price given to an add: a number, or text read as
+    styles.csv's price column reads a cell (:func:`~fashionrec.catalog.read_price`: "1.299,00" and "₹1,299" are
+    1,299, "€49,99" 49.99; stop 70: text that was no float was refused as "not a number"). A dot before three digits
+    alone ("1.299") is read the way nearer the index's prices' median ``scale``, said, as the loader reads one beside
+    the column's other prices; refused where no product has a price to tell which. A BadInputError for the rest."""
+    if isinstance(given, str):
+        price = read_price(given, scale)
+        if price is not None and price_is_ambiguous(given):
+            if scale is None:
+                raise BadInputError(f"price {given!r} may be {price:,.0f} (its dot grouping thousands) or "
+                                    f"{price / 1000:.3f} (three decimals), and no product of the index has a price "
+                                    f"to tell which: write {price:.0f} for the one, {price / 1000:.4f} for the other")
+            thousands = read_price(given)       # (read without the scale: its dot grouping thousands)
+            return price, (f"price {given!r} read as {price:,.{0 if price == thousands else 3}f}, the reading nearer "
+                           f"the index's prices (their median {scale:,.{0 if scale >= 100 else 2}f}): write "
+                           f"{thousands:.0f} or {thousands / 1000:.4f} to say which")
+    elif isinstance(given, (int, float, np.integer, np.floating)) and not isinstance(given, bool):
+        price = float(given)
+    else:
+        price = None
+    if price is None or not (math.isfinite(price) and price >= 0):
+        raise BadInputError(f"price must be an amount of 0 or more, as styles.csv's price column reads one (499, "
+                            f"1299.50, ₹1,299 or 1.299,00), got {given!r}")
+    return price, None
 
 
 def _checked_levels(as_id: Callable, levels) -> dict[int, float]:
@@ -793,16 +822,9 @@ class CatalogueEdits:
                                 f"{', '.join([*COLUMNS, PRICE, STOCK])}")
         if metadata.get(STOCK) is not None:     # a quantity or yes/no, as styles.csv's stock column is read
             metadata[STOCK] = _checked_level(metadata[STOCK])
+        price_read = None       # what is said of a price whose dot the shop's prices read (said once it goes in)
         if metadata.get(PRICE) is not None:
-            # A shop's price (stop 64): an amount, as styles.csv's price column is read; text ("499") is a number too.
-            given = metadata[PRICE]
-            try:
-                price = float(given) if not isinstance(given, bool) else math.nan
-            except (TypeError, ValueError):
-                price = math.nan
-            if not (math.isfinite(price) and price >= 0):
-                raise BadInputError(f"price must be an amount of 0 or more, such as 499 or 1299.50, got {given!r}")
-            metadata[PRICE] = price
+            metadata[PRICE], price_read = _given_price(metadata[PRICE], self.price_scale())
         # (Not for a product a rebuild carries over: its id is its own, and the build checks the catalogue's rows.)
         catalogue = {} if carried_over else catalogue_ids(self.manifest.get("data_dir"))
         if metadata.get("id") is None:
@@ -928,6 +950,8 @@ class CatalogueEdits:
             if warnings is not None:
                 warnings.append(said)
 
+        if price_read:
+            warn(price_read)
         # Said once the product is sure to go in (a refused subCategory above would have made it a lie).
         left_out = any(item_id in ids for ids in (self.manifest.get("left_out") or {}).values())
         if metadata.get("id") is not None and item_id in catalogue and not left_out:

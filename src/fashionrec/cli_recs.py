@@ -382,8 +382,10 @@ def index_add(
     # read it as 38645 and the shop's spelling was lost).
     item_id: str | None = typer.Option(None, "--id", metavar="ID", help="Its id, a whole number as your shop writes "
                                        "it (leading zeros kept: 0038645); default: one above the largest."),
-    price: float | None = typer.Option(None, "--price", min=0, help="Its price, e.g. 1299 (a shop's catalogue "
-                                       "with prices: text search filters by it, cards show it)."),
+    # Text, read as styles.csv's price column reads a cell: "1.299,00" was refused as "not a number" (stop 70).
+    price: str | None = typer.Option(None, "--price", metavar="PRICE", help="Its price, e.g. 1299, ₹1,299 or "
+                                     "1.299,00, read as styles.csv's price column is (a shop's catalogue with "
+                                     "prices: text search filters by it, cards show it)."),
     stock: str | None = typer.Option(None, "--stock", metavar="LEVEL", help="Its stock level: a whole number (0 "
                                      "is sold out, left out of every list unless asked for) or yes/no; default: "
                                      "none, available. `index stock` changes it later."),

@@ -254,9 +254,10 @@ def add_item(
     season: Annotated[str | None, Form(max_length=50)] = None,
     year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
     usage: Annotated[str | None, Form(max_length=50)] = None,
-    price: Annotated[float | None, Form(ge=0, allow_inf_nan=False, description="Its price, where the shop's "
-                                       "catalogue has prices (a filter for 'shirts under 500' and on its card).")]
-    = None,
+    # Text, read as styles.csv's price column reads a cell: "1.299,00" was a 422 "not a number" (stop 70).
+    price: Annotated[str | None, Form(max_length=50, description="Its price, where the shop's catalogue has "
+                                      "prices (a filter for 'shirts under 500' and on its card): 1299, ₹1,299 or "
+                                      "1.299,00, read as styles.csv's price column is.")] = None,
     # Text, read as styles.csv's stock column is (a number or yes/no): refused before any work, a 422 that says so.
     stock: Annotated[str | None, Form(max_length=50, description="Its stock level: a whole number (0 is sold "
                                       "out: left out of every list unless include_sold_out) or yes/no; left out, "
