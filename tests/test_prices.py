@@ -1024,6 +1024,23 @@ def test_a_querys_dotted_amount_is_read_as_the_shops_prices_say():
     assert price_read_said((None, 1299.0), ["under 1.299"], "$", 699.0).endswith("'1.299' as $1,299."), said
 
 
+def test_the_pages_price_boxes_read_a_dotted_amount_as_its_search_does(priced_client, monkeypatch):
+    """Stop 70: the catalogue page's price boxes read "1.299" as 1,299 whatever the shop's prices, where the search's
+    "over 1.299" is read on the shop's scale: in a shop priced in dollars and cents, the box listed what the words
+    did not. Both read it as the shop's prices say, and the links carry it as read."""
+    rec = priced_client.app.state.service.rec
+    monkeypatch.setattr(rec, "price_scale", lambda: 1.0)       # a shop whose prices are around 1
+    worded = priced_client.get("/", params={"q": "over 1.299"}).text
+    boxed = priced_client.get("/", params={"min_price": "1.299"}).text
+    prices = rec.prices()
+    total = int((prices >= 1.299).sum())
+    assert total and f'id="count">{total} item' in worded, re.search(r'id="count">[^<]*', worded)
+    assert f'id="count">{total} item' in boxed, re.search(r'id="count">[^<]*', boxed)
+    assert re.search(r'name="min_price" value="1.299"', boxed), re.findall(r'name="min_price" value="[^"]*"', boxed)
+    nxt = html.unescape(re.search(r'<a href="([^"]+)" rel="next"', boxed).group(1))
+    assert "min_price=1.299" in nxt, nxt
+
+
 def test_the_shops_price_scale_is_its_prices_median(priced_index):
     from fashionrec.recommend import Recommender
 

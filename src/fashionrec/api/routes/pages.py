@@ -277,9 +277,9 @@ def catalogue_page(
         has_prices = service.rec.prices() is not None
         currency = service.rec.currency()
     carried = ""        # boxed_by, where the boxes still hold what those words gave and the words are the same
+    with service.reading():
+        scale = service.rec.price_scale()
     if boxed_by.strip():
-        with service.reading():
-            scale = service.rec.price_scale()
         unboxed = _unworded(boxed_by, sort, min_price, max_price, scale)
         if unboxed == (sort, min_price, max_price):
             pass        # the shopper changed them: theirs now
@@ -289,15 +289,13 @@ def catalogue_page(
             sort, min_price, max_price = unboxed
         else:
             carried = boxed_by
-    sort_by, bounded, said = _price_choices(has_prices, sort, min_price, max_price, currency)
+    sort_by, bounded, said = _price_choices(has_prices, sort, min_price, max_price, currency, scale)
     # The order listed: the sort chosen, or the one a word asks ("cheapest"; the links carry it as the sort, since
     # they search the words without it); a sort, or the cheaper or dearer half first ("cheap"); the words that
     # asked for it.
     order_by, strict, worded = sort_by, True, None
     notices.extend(said)
     if priced:
-        with service.reading():
-            scale = service.rec.price_scale()
         bounds, used = price_range(priced, scale) if has_prices else (None, [])
         if bounds:
             price = {"price": bounds}
@@ -717,12 +715,13 @@ def catalogue_page(
     })
 
 
-def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str,
-                   currency: str = "") -> tuple[str | None, tuple | None, list[str]]:
+def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str, currency: str = "",
+                   scale: float | None = None) -> tuple[str | None, tuple | None, list[str]]:
     """(the sort to list by or None, the price boxes' (lowest, highest) or None, notices) from the page's
     ``sort``, ``min_price`` and ``max_price``: a value the page cannot use is said and left out, as a filter value
     the catalogue lacks is; a catalogue without prices shows neither control, and says so of an address that
-    gives them. Amounts said in the shop's ``currency``."""
+    gives them. Amounts said in the shop's ``currency``; a box's "1.299" read on the shop's prices' ``scale``
+    (:meth:`ItemTables.price_scale`), as the search's "under 1.299" is (stop 70: it was 1,299 whatever they were)."""
     notices = []
     sort = sort.strip()
     given = {name: v.strip() for name, v in (("min_price", min_price), ("max_price", max_price)) if v.strip()}
@@ -737,7 +736,7 @@ def _price_choices(has_prices: bool, sort: str, min_price: str, max_price: str,
     bounds: list[float | None] = [None, None]
     for i, name in enumerate(("min_price", "max_price")):
         if name in given:
-            value = amount(given[name])
+            value = amount(given[name], scale)
             if value is None:
                 notices.append(f"{given[name]!r} is no price, so the {'lowest' if i == 0 else 'highest'} price was "
                                "left out.")
@@ -764,11 +763,12 @@ def _unworded(worded: str, sort: str, min_price: str, max_price: str, scale: flo
 
 
 def _price_params(sort: str | None, bounded: tuple | None) -> dict:
-    """The page's sort and price boxes as its links carry them."""
+    """The page's sort and price boxes as its links carry them (to a third decimal: a box's 1.299, read on the shop's
+    scale, was carried as 1.3, stop 70)."""
     low, high = bounded or (None, None)
     return {**({"sort": sort} if sort else {}),
-            **({"min_price": price_said(low).replace(",", "")} if low is not None else {}),
-            **({"max_price": price_said(high).replace(",", "")} if high is not None else {})}
+            **({"min_price": price_said(low, decimals=3).replace(",", "")} if low is not None else {}),
+            **({"max_price": price_said(high, decimals=3).replace(",", "")} if high is not None else {})}
 
 
 def _by_price(items: list[dict], sort: str | None, strict: bool = True) -> list[dict]:
