@@ -637,6 +637,19 @@ def test_a_european_amount_reads_as_thousands(typed, read, otherwise):
     assert (f", {otherwise}." in said) if otherwise else "' as " not in said, said
 
 
+@pytest.mark.parametrize("written", ["1,2345", "12,3456", "₹1,299", "1.299,00", "€49,99", "1,00,000", "0.999",
+                                     "1.299", "1.2.3", "12,34,567.50"])
+def test_a_search_reads_a_price_as_styles_csv_does(written):
+    """Stop 70: a query's amount was read its own way (vocabulary.amount), beside the loader's: "under 1,2345" bound
+    the search at 12,345, where styles.csv refuses "1,2345" as no amount. The loader's reading of a cell decides,
+    on the shop's scale too."""
+    from fashionrec.catalog import read_price
+    from fashionrec.vocabulary import amount
+
+    for scale in (None, 25.0, 699.0):
+        assert amount(written, scale) == read_price(written, scale), (written, scale)
+
+
 @pytest.mark.parametrize(("value", "currency", "said"), [
     (1299.0, "", "1,299"), (499.5, "", "499.50"), (1299.999, "₹", "₹1,300"), (0.004, "", "0"),
     (1299.0, "Rs.", "Rs. 1,299")])

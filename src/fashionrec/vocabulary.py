@@ -607,7 +607,7 @@ _HUNDREDS = {w: i + 1 for i, w in enumerate(["one", "two", "three", "four", "fiv
 def amount(text: str, median: float | None = None) -> float | None:
     """The number a price in a query says: "2k" 2000, "1,500" 1500, "₹499" 499, "five hundred" 500; None for
     text that says none. "1.299" is 1,299, or 1.299 where the shop's prices (their ``median``) are nearer that
-    (:data:`_AMBIGUOUS`)."""
+    (:func:`~fashionrec.catalog.read_price`, which reads the number)."""
     # A sentence's full stop or comma after it ("shirts under 500."): "500." was no amount, so the price word was
     # left out of the search and bound nothing (a code review, stop 64).
     t = re.sub(r"(?i)rs\.?|inr|usd|eur|rupees|dollars|euros?|bucks|[₹$€£]", " ", text).lower()
@@ -616,20 +616,18 @@ def amount(text: str, median: float | None = None) -> float | None:
     if words:
         n = _HUNDREDS.get(words.group(1))
         return None if n is None else float(n * (100 if words.group(2) == "hundred" else 1000))
-    european = _EUROPEAN.fullmatch(t)
-    if european:        # "1.299" or "1.299,00": the dots group thousands (_EUROPEAN)
-        value = float(european.group(1).replace(".", "") + "." + (european.group(2) or "0"))
-        return value / 1000 if _AMBIGUOUS.fullmatch(t) and nearer_as_decimals(value, median) else value
-    if _DECIMAL_COMMA.fullmatch(t):      # "49,99": a decimal comma, as a shop's styles.csv price is read
-        return float(t.replace(",", "."))
-    m = re.fullmatch(r"(\d[\d,]*(?:\.\d+)?)\s*(k?)", t)
+    m = re.fullmatch(r"(\d[\d.,]*)\s*(k?)", t)
     if not m:
         return None
-    try:
-        value = float(m.group(1).replace(",", ""))
-    except ValueError:
-        return None
-    return value * (1000 if m.group(2) else 1)
+    # The number as styles.csv's price column reads it (stop 70: a reading of its own here read "1,2345" as 12,345,
+    # which the catalogue refuses): "1.299,00" and "1.299" 1,299, "49,99" 49.99, "1.299" on the shop's scale.
+    from fashionrec.catalog import read_price
+
+    number, thousands = m.groups()
+    if thousands and re.fullmatch(r"\d+\.\d+", number):
+        return float(number) * 1000     # "1.5k": a point before a k is a decimal point
+    value = read_price(number, None if thousands else median)
+    return None if value is None else value * (1000 if thousands else 1)
 
 
 # A price written the European way, its thousands grouped by dots and its decimals after a comma: "1.299",
@@ -639,8 +637,7 @@ def amount(text: str, median: float | None = None) -> float | None:
 _EUROPEAN = re.compile(r"([1-9]\d{0,2}(?:\.\d{3})+)(?:,(\d{1,2}))?")
 # ... of which one dot before three digits and nothing else ("1.299") may also be 1.299 written with three
 # decimals: read as the shop's own prices say (stop 68: it was 1,299 whatever they were), the reading nearer their
-# median on a log scale, as the catalogue's own "999.000" is (catalog._ambiguous_read); 1,299 where none is priced.
-_AMBIGUOUS = re.compile(r"[1-9]\d{0,2}\.\d{3}")
+# median on a log scale, as the catalogue's own "999.000" is (catalog.read_price); 1,299 where none is priced.
 # A price's decimal comma alone, "49,99" or "9,5": no grouping ends in fewer than three digits (an Indian one,
 # "1,00,000", ends in three too); read as 4,999 and 95 before stop 68 (a review), as catalog.py read a price so.
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
