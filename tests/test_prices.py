@@ -736,7 +736,9 @@ def test_a_price_below_0_edited_into_items_csv_is_no_price_and_said_on_load(pric
 
 @pytest.mark.parametrize(("value", "price"), [
     ("1299.5", 1299.5), (499, 499.0), (0, 0.0), (-5, None), ("-5", None), ("call us", None), ("inf", None),
-    (float("nan"), None), (None, None)])
+    (float("nan"), None), (None, None),
+    # As styles.csv reads them (stop 70: text edited so into items.csv was no price).
+    ("₹1,299", 1299.0), ("1.299,00", 1299.0), ("€49,99", 49.99)])
 def test_a_price_is_read_one_way_by_the_search_the_page_and_the_api(value, price):
     """The page's ``_price_of``, the API's ``to_item`` and the cards' ``card_reasons.price_compared`` each read a price
     their own way beside ``item_tables.price_of`` (stop 66, a review), and none refused one below 0 (stop 67)."""
@@ -753,6 +755,18 @@ def test_a_price_is_read_one_way_by_the_search_the_page_and_the_api(value, price
                                                         "Costs less")
     values = price_values(pd.Series([value], dtype=object))
     assert (np.isnan(values[0]) if price is None else values[0] == price), values
+
+
+def test_a_price_edited_into_items_csv_as_styles_csv_writes_it_is_that_amount():
+    """Stop 70: "₹1,299" or "1.299,00" edited by hand into items.csv was said to be "no amount of 0 or more, read as
+    no price, as a styles.csv price" is, where styles.csv reads both as 1,299. Read so, the column held as numbers."""
+    from fashionrec.item_tables import unpriced_on_load
+
+    items = pd.DataFrame({"id": [1, 2, 3, 4], "price": ["499", "₹1,299", "1.299,00", "call us"]})
+    assert unpriced_on_load(items) == {4: "call us"}
+    assert items["price"].tolist()[:3] == [499.0, 1299.0, 1299.0] and np.isnan(items["price"].iloc[3])
+    items = pd.DataFrame({"id": [1, 2], "price": ["499", "₹1,299"]})
+    assert unpriced_on_load(items) == {} and items["price"].tolist() == [499.0, 1299.0]
 
 
 def test_no_price_left_is_said_as_it_came_about(priced_index, tmp_path):

@@ -13,7 +13,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fashionrec.catalog import CURRENCY, ID_AS_WRITTEN, IDS_AS_WRITTEN, PLACEHOLDER_NAME, PRICE, first_few
+from fashionrec.catalog import (
+    CURRENCY,
+    ID_AS_WRITTEN,
+    IDS_AS_WRITTEN,
+    PLACEHOLDER_NAME,
+    PRICE,
+    first_few,
+    read_price,
+)
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.stock import STOCK, is_sold_out, levels_of, showing_sold_out
@@ -137,16 +145,25 @@ def price_of(item: dict) -> float:
     >>> price_of({"price": "1299.5"}), price_of({"price": -5}), price_of({})
     (1299.5, nan, nan)
     """
+    value = item.get(PRICE)
     try:
-        price = float(item.get(PRICE))
+        price = float(value)
     except (TypeError, ValueError):
-        return math.nan
+        # Text edited by hand into items.csv ("₹1,299", "1.299,00"), read as styles.csv's column reads it (stop 70).
+        price = read_price(value) if isinstance(value, str) else None
+        if price is None:
+            return math.nan
     return price if math.isfinite(price) and price >= 0 else math.nan
 
 
 def price_values(column: pd.Series) -> np.ndarray:
     """(n,) float64: :func:`price_of` of each value of a price column, NaN where it has none or none of 0 or more."""
-    values = pd.to_numeric(column, errors="coerce").to_numpy(np.float64, na_value=np.nan)
+    values = pd.to_numeric(column, errors="coerce").to_numpy(np.float64, na_value=np.nan, copy=True)
+    # Text that is no number to pandas ("₹1,299", "1.299,00" edited by hand into items.csv), read as styles.csv's
+    # column reads it: it was no price, "read as the catalogue reads one" said of it (stop 70).
+    text = np.isnan(values) & column.notna().to_numpy()
+    if text.any():
+        values[text] = [np.nan if (v := read_price(str(w))) is None else v for w in column[text]]
     with np.errstate(invalid="ignore"):
         return np.where(np.isfinite(values) & (values >= 0), values, np.nan)
 
@@ -162,6 +179,8 @@ def unpriced_on_load(items: pd.DataFrame) -> dict[int, str]:
     values = price_values(column)
     bad = column.notna().to_numpy() & np.isnan(values)
     if not bad.any():
+        if not pd.api.types.is_numeric_dtype(column):      # text read as amounts ("₹1,299"): held as numbers
+            items[PRICE] = values
         return {}
     # (a number as items.csv writes it: -5, not pandas' -5.0)
     written = {int(i): v if isinstance(v, str) else f"{v:g}" for i, v in zip(items.loc[bad, "id"], column[bad],
