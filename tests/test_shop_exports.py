@@ -361,7 +361,19 @@ def test_a_rows_photo_named_as_it_writes_its_id_is_the_one_read(tmp_path: Path) 
     save_column_map(path, SHOP_MAP)
     catalog = load_catalog(path, progress=False, warn=False)
     assert Path(catalog.table.set_index("id").loc[7, "image_path"]).name == "007.jpg"
-    assert catalog.report.images_without_row == [] and catalog.report.photos_named_otherwise == {"007.jpg": 7}
+    assert catalog.report.images_without_row == []
+    # "007.jpg" is named as its row writes the id: not "named otherwise" (it was listed so beside "ids written
+    # otherwise", stop 69's trial); a photo named otherwise than its row writes it still is.
+    assert catalog.report.photos_named_otherwise == {}
+    (tmp_path / "other").mkdir()
+    path = _shop(tmp_path / "other", ["10315,Shirt A,Shirts,Navy Blue,499", "0010652,Shirt B,Shirts,Blue,599"],
+                 photos=(10315, 10652))
+    (path / "images" / "10315.jpg").rename(path / "images" / "0010315.jpg")
+    (path / "images" / "10652.jpg").rename(path / "images" / "010652.jpg")
+    save_column_map(path, SHOP_MAP)
+    report = load_catalog(path, progress=False, warn=False).report
+    assert report.photos_named_otherwise == {"0010315.jpg": 10315, "010652.jpg": 10652}
+    assert not any("photos named otherwise" in line for line in catalog.report.summary_lines())
 
 
 def test_products_added_from_a_folder_keep_their_ids_as_written_through_a_rebuild(tmp_path: Path) -> None:

@@ -2052,8 +2052,10 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     found = set(files.values())
     paths = [files.get(as_written.get(int(i), "")) or files.get(str(i)) or aliases.get(str(i))
              or images_dir / f"{i}.jpg" for i in df["id"]]
+    # A photo named as its row writes the id ("0015970.jpg" for the row "0015970") is named as written, not
+    # otherwise: it was listed here beside "ids written otherwise" for the same products (stop 69's trial).
     report.photos_named_otherwise = {p.name: int(i) for i, p in zip(df["id"], paths, strict=True)
-                                     if p.stem != str(i) and p in found}
+                                     if p.stem not in (str(i), as_written.get(int(i))) and p in found}
     # Photos no row names (say, a product deleted from styles.csv): listed, as rows without photos are.
     named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
     used = set(paths)
