@@ -400,3 +400,30 @@ def test_products_added_from_a_folder_keep_their_ids_as_written_through_a_rebuil
     rebuilt = Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), d, progress=False)
     assert rebuilt.manifest["kept_added_ids"] == [99001]
     assert rebuilt.manifest.get("ids_as_written") == {"99001": "0099001"}, rebuilt.manifest.get("ids_as_written")
+
+
+def test_a_category_column_is_offered_as_what_its_values_look_like(tmp_path: Path) -> None:
+    # Stop 69's new user: a shop's "Category" of product types (Shirts, Jeans) was offered as masterCategory
+    # ("'Category' may be 'masterCategory'"), whose values are Apparel, Footwear, ...; the hint reads the values.
+    (tmp_path / "types").mkdir()
+    path = _shop(tmp_path / "types", ["1,Navy Tee,Shirts,Blue", "2,Slim Jeans,Jeans,Blue", "3,Derby,Formal Shoes,"],
+                 header="id,productDisplayName,Category,baseColour")
+    with pytest.raises(CatalogError, match=r"lacks the columns \['articleType'\]; 'Category' may be 'articleType': "
+                                           r"map it once with `fashionrec data columns .* Category=articleType`"):
+        styles_table(path)
+    (tmp_path / "semicolons").mkdir()
+    path = _shop(tmp_path / "semicolons", ["1;Navy Tee;Shirts", "2;Slim Jeans;Jeans"], header="SKU;Title;Category")
+    with pytest.raises(CatalogError, match=r"'Category' may be 'articleType'"):
+        styles_table(path)
+    for folder, values, meant in (("master", ("Apparel", "Footwear", "Apparel"), "masterCategory"),
+                                  ("groups", ("Topwear", "Bottomwear", "Shoes"), "subCategory"),
+                                  ("none", ("", "", ""), "masterCategory")):     # nothing to read: as before
+        (tmp_path / folder).mkdir()
+        path = _shop(tmp_path / folder, [f"{i},Tee {i},Tshirts,{v}" for i, v in enumerate(values, 1)],
+                     header="id,productDisplayName,articleType,Category")
+        report = load_catalog(path, check_images=False, progress=False, warn=False).report
+        assert report.misnamed_columns == {"Category": meant}, (folder, report.misnamed_columns)
+    # Types beside an articleType column the header has: no other column is offered (it was subCategory).
+    path = _shop(tmp_path / "none", ["1,Tee,Tshirts,Tshirts", "2,Jeans,Jeans,Jeans"],
+                 header="id,productDisplayName,articleType,Category")
+    assert load_catalog(path, check_images=False, progress=False, warn=False).report.misnamed_columns == {}

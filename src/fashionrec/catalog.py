@@ -1161,15 +1161,61 @@ _COLUMN_ALIASES = {"color": "baseColour", "colour": "baseColour", "colors": "bas
                    "occasion": "usage", "releaseyear": "year"}
 
 
-def _misnamed(header: list[str], absent: list[str]) -> list[tuple[str, str]]:
+# The Kaggle catalogue's masterCategory and subCategory values (all of them, folded): what tells a shop's
+# "Category" of the one kind or the other from one of product types (_category_meant). 16 of its 143 types are
+# subCategory names too (Watches, Socks, Belts): 9 of the 72 types of its first 500 rows, so "most" decides.
+MASTER_CATEGORIES = frozenset({"apparel", "accessories", "footwear", "personal care", "free items", "sporting goods",
+                               "home"})
+SUB_CATEGORIES = frozenset({
+    "accessories", "apparel set", "bags", "bath and body", "beauty accessories", "belts", "bottomwear", "cufflinks",
+    "dress", "eyes", "eyewear", "flip flops", "fragrance", "free gifts", "gloves", "hair", "headwear",
+    "home furnishing", "innerwear", "jewellery", "lips", "loungewear and nightwear", "makeup", "mufflers", "nails",
+    "perfumes", "sandal", "saree", "scarves", "shoe accessories", "shoes", "skin", "skin care", "socks",
+    "sports accessories", "sports equipment", "stoles", "ties", "topwear", "umbrellas", "vouchers", "wallets",
+    "watches", "water bottle", "wristbands"})
+# A header's values read to tell what its "Category" is: the first rows' (a sample, as fast at 40k rows).
+SAMPLE_ROWS = 500
+
+
+def _category_meant(values: list[str] | None) -> str:
+    """What a "Category" column with ``values`` (its first rows') is: masterCategory where most of its values are
+    the catalogue's (Apparel, Footwear, ...), subCategory where most are its (Topwear, Shoes), else the
+    product's type (Shirts, Jeans: many shops' "Category", which was offered as masterCategory, stop 69's new
+    user). masterCategory where there are none to read (a header alone)."""
+    seen = {v.strip().lower() for v in values or [] if v.strip()}
+    if not seen:
+        return "masterCategory"
+    for kinds, meant in ((MASTER_CATEGORIES, "masterCategory"), (SUB_CATEGORIES, "subCategory")):
+        if len(seen & kinds) * 2 > len(seen):
+            return meant
+    return "articleType"
+
+
+def _samples(lines: list[str], at: int, sep: str, header: list[str]) -> dict[str, list[str]]:
+    """{header name: its values in the first :data:`SAMPLE_ROWS` of ``lines`` after the header's, line ``at``}, for
+    :func:`_misnamed` to read what a column holds."""
+    sample = lines[at + 1:at + 1 + SAMPLE_ROWS]
+    # A field may be as long as its line (a very long name), past csv's default limit, as the rows' reader allows.
+    csv.field_size_limit(max(csv.field_size_limit(), max(map(len, sample), default=0) + 1))
+    rows = [_fields(line, sep) for line in sample if line.strip()]
+    return {name: [row[i] for row in rows if i < len(row)] for i, name in enumerate(header)}
+
+
+def _misnamed(header: list[str], absent: list[str], samples: dict[str, list[str]] | None = None
+              ) -> list[tuple[str, str]]:
     """(name in the header, the absent column it looks like): "Color" for baseColour, "Seasons" for season; not
-    a code or an id ("season_code", "category_id": a review found them taken for the labels)."""
+    a code or an id ("season_code", "category_id": a review found them taken for the labels). A "Category" is
+    what its values in ``samples`` ({name: the first rows' values}) look like (:func:`_category_meant`)."""
     found = []
     for name in header:
         if name in COLUMNS or not name.strip() or re.search(r"(?i)[\s_\-]?(?:id|code|no|number|key)$", name):
             continue
         key = _spelling(name)
         meant = _COLUMN_ALIASES.get(key)
+        if meant == "masterCategory":
+            meant = _category_meant((samples or {}).get(name))
+            if meant not in absent:     # the values of a column the header has (its types beside articleType)
+                continue
         if meant not in absent:
             close = difflib.get_close_matches(key, [_spelling(c) for c in absent], n=1, cutoff=0.8)
             meant = next((c for c in absent if close and _spelling(c) == close[0]), None)
@@ -1178,11 +1224,11 @@ def _misnamed(header: list[str], absent: list[str]) -> list[tuple[str, str]]:
     return found
 
 
-def _mapping_hint(folder: Path, header: list[str], lacks: list[str]) -> str:
+def _mapping_hint(folder: Path, header: list[str], lacks: list[str], samples: dict[str, list[str]]) -> str:
     """How a header without the needed columns ``lacks`` maps its own names to them (columns.json): the names that
     look like one, and the command for those none does ("SKU" for the id). A semicolon export was told only to add
     them (stop 69's new user), a comma one the command."""
-    pairs = _misnamed(header, [c for c in COLUMNS if c not in header])
+    pairs = _misnamed(header, [c for c in COLUMNS if c not in header], samples)
     said = "".join(f"; {name!r} may be {meant!r}" for name, meant in pairs)
     if pairs:
         said += f": map {'it' if len(pairs) == 1 else 'them'} once with {map_command(folder, pairs)}"
@@ -1225,11 +1271,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 # when its header has the needed columns, so the fault to name is those it lacks, in its reading.
                 split = _header_columns([h.strip() for h in _fields(physical[at], other)], csv_path, report)
                 lacks = [c for c in REQUIRED_COLUMNS if c not in split]
+                hint = _mapping_hint(csv_path.parent, split, lacks, _samples(physical, at, other, split))
                 raise CatalogError(f"{csv_path} separates its fields with {name} and lacks the columns {lacks}"
-                                   f"{_mapping_hint(csv_path.parent, split, lacks)}, or add them (the header "
+                                   f"{hint}, or add them (the header "
                                    f"{other.join(COLUMNS)}; only {', '.join(REQUIRED_COLUMNS)} are needed)")
         # "rename it" alone had a shop edit every export's header by hand: the mapping is offered (stop 68).
-        pairs = _misnamed(header, missing)
+        pairs = _misnamed(header, missing, _samples(physical, at, sep, header))
         it = "it" if len(pairs) == 1 else "them"
         hint = "".join(f"; {name!r} may be {meant!r}" for name, meant in pairs) + (
             f": map {it} once with {map_command(csv_path.parent, pairs)}, or rename {it} in the header"
@@ -1264,7 +1311,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     report.absent_columns = missing
     # Said, not refused: a refusal stopped shops whose "season_code" or "main_category" is no label (a review),
     # and a column named otherwise ("Color") left the labels empty without a word before.
-    report.misnamed_columns = dict(_misnamed(header, missing))
+    report.misnamed_columns = dict(_misnamed(header, missing, _samples(physical, at, sep, header)))
     n = len(header)
     name_at, id_at = header.index("productDisplayName"), header.index("id")
 
