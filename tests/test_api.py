@@ -1955,6 +1955,15 @@ def test_ids_come_back_as_the_shop_writes_them(index_dir, tmp_path, photo):
         assert c.get("/api/items/990001").json()["id_as_written"] == "0990001"
     saved = json.loads((live / "manifest.json").read_text())["ids_as_written"]
     assert saved["990001"] == "0990001" and "990002" not in saved
+    # Removed, it is said as written in the 404 and in the lists of ids left out (they gave 990001 alone: stop 70).
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY))) as c:
+        assert c.delete("/api/items/990001", headers={"X-API-Key": KEY}).status_code == 200
+        msg = assert_error(c.get("/api/items/990001"), 404)
+        assert "product 990001 (written 0990001) was removed" in msg, msg
+        page = c.get("/api/items", params={"ids": f"990001,{first}", "skip_unknown": "true"}).json()
+        assert (page["unknown"], page["unknown_as_written"]) == ([990001], ["0990001"])
+        recs = c.post("/api/recommend/profile", json={"liked": [990001, first], "skip_unknown": True}).json()
+        assert (recs["skipped"], recs["skipped_as_written"]) == ([990001], ["0990001"])
 
 
 # --- writes: API key, persistence -------------------------------------------------------------------------

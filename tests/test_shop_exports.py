@@ -402,6 +402,52 @@ def test_products_added_from_a_folder_keep_their_ids_as_written_through_a_rebuil
     assert rebuilt.manifest.get("ids_as_written") == {"99001": "0099001"}, rebuilt.manifest.get("ids_as_written")
 
 
+def test_index_add_and_remove_say_the_ids_as_the_shop_writes_them(tmp_path: Path) -> None:
+    # Stop 69 kept "0099001" in the manifest, but `index add FOLDER`'s and `index remove`'s lines, errors and JSON
+    # lists gave 99001 alone, which a shop keyed by its text matched to none of its products (stop 70).
+    from _recs_support import index_copy, tiny_tagger_path
+    from PIL import Image
+
+    from fashionrec.errors import ConflictError, NotFoundError
+    from fashionrec.recommend import Recommender
+
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    photo = Path(str(rec.item(int(rec.items["id"].iloc[0]))["image_path"]))
+    shop = tmp_path / "arrivals"
+    (shop / "images").mkdir(parents=True)
+    shutil.copy(photo, shop / "images" / "0099001.jpg")     # 0099002 has no photo: refused, named
+    (shop / "styles.csv").write_text("id,articleType,productDisplayName\n0099001,Tshirts,Acme Navy Tee\n"
+                                     "0099002,Tshirts,Acme Grey Tee\n")
+    model = ["--index", str(d), "--model", str(tiny_tagger_path())]
+    result = runner.invoke(app, ["index", "add", str(shop), *model, "--json"])
+    said = json.loads(result.stdout)
+    assert said["added"] == [99001] and said["added_as_written"] == ["0099001"], result.output
+    assert list(said["refused"]) == ["99002"] and said["refused_as_written"] == {"99002": "0099002"}
+    result = runner.invoke(app, ["index", "add", str(shop), *model])
+    text = " ".join(result.output.split())
+    assert "1 row is in the index already, as it is (id 99001, written 0099001): left alone" in text, text
+    assert "not added: product 99002 (written 0099002): its photo is missing" in text, text
+    assert runner.invoke(app, ["index", "add", str(shop), *model, "--json"]).stdout.count('"0099001"') == 1
+    rec = Recommender.load(d, tiny_tagger_path())
+    with pytest.raises(ConflictError, match=r"^id 99001 \(written 0099001\) is already in the index"):
+        rec.add_product(Image.open(photo).rotate(90), {"id": 99001, "productDisplayName": "Acme Tee"})
+    result = runner.invoke(app, ["index", "remove", "99001", *model])
+    assert "removed product 99001 (written 0099001) from" in " ".join(result.output.split()), result.output
+    result = runner.invoke(app, ["index", "remove", "0099001", *model])
+    assert result.exit_code == 2 and "product 99001 (written 0099001) was removed from this index" in " ".join(
+        result.output.split()), result.output
+    rec = Recommender.load(d, tiny_tagger_path())
+    with pytest.raises(NotFoundError, match=r"^product 99001 \(written 0099001\) was removed .* give the other id "
+                                            r"\(\d+\) alone"):
+        rec.remove_products([int(rec.items["id"].iloc[0]), 99001])
+    # The API's lists of ids it left out, beside the numbers; a list said in a line, the spellings after it.
+    assert rec.known_liked([99001])[1] == [99001] and rec.ids_as_written([99001]) == ["0099001"]
+    first = int(rec.items["id"].iloc[0])
+    assert rec.ids_said([99001, first]) == f"99001, {first}, written 0099001, {first}"
+    assert rec.ids_said([first]) == str(first)      # none spelt otherwise: the numbers alone, as before
+
+
 def test_a_category_column_is_offered_as_what_its_values_look_like(tmp_path: Path) -> None:
     # Stop 69's new user: a shop's "Category" of product types (Shirts, Jeans) was offered as masterCategory
     # ("'Category' may be 'masterCategory'"), whose values are Apparel, Footwear, ...; the hint reads the values.

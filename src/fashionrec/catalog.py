@@ -96,6 +96,23 @@ def id_as_written(manifest: dict | None, item_id: int) -> str:
     return str(((manifest or {}).get(IDS_AS_WRITTEN) or {}).get(str(int(item_id))) or int(item_id))
 
 
+def id_said(written: dict | None, item_id: int) -> str:
+    """``item_id`` as a message says it: its number, with the shop's spelling beside it where ``written`` (a
+    manifest's ids_as_written, {"38645": "0038645"}) has one, "38645 (written 0038645)": `index add`'s and `index
+    remove`'s lines and errors gave the number alone, which a shop keyed by its text did not find (stop 70)."""
+    spelt = (written or {}).get(str(int(item_id)))
+    return f"{int(item_id)} (written {spelt})" if spelt and spelt != str(int(item_id)) else str(int(item_id))
+
+
+def ids_said(written: dict | None, ids: list, shown: int = 10) -> str:
+    """The first ``shown`` of ``ids`` as a message lists them (:func:`first_few`), followed by the shop's spellings
+    where ``written`` (as :func:`id_said`'s) has any: "99001, 99003, written 0099001, 0099003" (stop 70)."""
+    numbers = [int(i) for i in ids]
+    spelt = [str((written or {}).get(str(i)) or i) for i in numbers]
+    said = first_few(numbers, shown)
+    return said + (f", written {first_few(spelt, shown)}" if spelt[:shown] != list(map(str, numbers[:shown])) else "")
+
+
 def _price_key(text: str) -> str | float:
     """A price as written, to compare two lines' prices by: its amount as the loader reads it (:func:`read_price`),
     else its text."""

@@ -39,6 +39,7 @@ from fashionrec.catalog import (
     checked_photo,
     currency_sign,
     first_few,
+    id_said,
     is_greyscale,
     load_catalog,
     made_name,
@@ -232,6 +233,9 @@ class Added:
     # Rows the index already holds as they are (the same photo, name and labels): a folder added again, or after a
     # stop part-way; left alone.
     unchanged: list[int] = field(default_factory=list)
+    # The folder's ids as its styles.csv writes them, where otherwise than as numbers ({"99001": "0099001"}, as a
+    # manifest's ids_as_written): what `index add FOLDER` says them by (it said 99001 alone: stop 70).
+    written: dict[str, str] = field(default_factory=dict)
 
 
 # The JPEG segments a photo kept as it came may hold: its picture's (frame, tables, scans, restart interval) and
@@ -399,20 +403,21 @@ def _checked_levels(as_id: Callable, levels) -> dict[int, float]:
     return given
 
 
-def _folder_reason(error: Exception, item_id: int, in_index: bool, catalogue: bool, other: str) -> str:
+def _folder_reason(error: Exception, item_id: int, said: str, in_index: bool, catalogue: bool, other: str) -> str:
     """Why a folder's row did not go in, as a row can act on it: it keeps its id, so the single add's "omit id
-    to get a new one" is no advice (a row without one is rejected). ``other``: what differs from the product the
+    to get a new one" is no advice (a row without one is rejected). ``said``: the id as messages say it
+    (:func:`~fashionrec.catalog.id_said`). ``other``: what differs from the product the
     index holds under the id ("labels or name", or "photo": a code review, where only the photo's encoding did)."""
     if in_index and isinstance(error, ConflictError):
         if catalogue:       # taking it out took a live product away and the add was still refused (a trial)
-            return (f"id {item_id} is a product of the catalogue this index was built from, with another {other}: "
+            return (f"id {said} is a product of the catalogue this index was built from, with another {other}: "
                     "give the row another id (to change that product, change its row of the catalogue's "
                     "styles.csv and rebuild)")
-        return (f"id {item_id} is already in the index, with another {other}: give the row another id, or "
+        return (f"id {said} is already in the index, with another {other}: give the row another id, or "
                 f"take that product out first (`fashionrec index remove {item_id}`) to replace it")
-    said = str(error)
-    return said.replace("; omit id to get a new one", "; give the row another id") if isinstance(
-        error, ConflictError) else said
+    text = str(error)
+    return text.replace("; omit id to get a new one", "; give the row another id") if isinstance(
+        error, ConflictError) else text
 
 
 class CatalogueEdits:
@@ -549,6 +554,7 @@ class CatalogueEdits:
                                             + (f" ({reason})" if isinstance(reason, str) and reason else ""))
         usable = table[~held & (table["image_status"] == "ok")]
         spelt = {i: text for text, i in report.ids_written_otherwise.items()}
+        done.written = {str(i): text for i, text in spelt.items() if i in set(table["id"])}
         if len(usable):     # before the progress bar: its first product took 6 s, "1 hour left" (a trial)
             self.tagger.warm_up()
             load_text_model()
@@ -578,7 +584,8 @@ class CatalogueEdits:
                         catalogue = item_id in self._row and Path(str(self.item(item_id).get("image_path") or "")
                                                                   ).is_absolute()
                         other = "photo" if self._holds_labels(item_id, metadata) else "name or labels"
-                        done.refused[item_id] = _folder_reason(e, item_id, item_id in self._row, catalogue, other)
+                        done.refused[item_id] = _folder_reason(e, item_id, id_said(done.written, item_id),
+                                                              item_id in self._row, catalogue, other)
                         continue
                     self._keep_tables(added, *tables)
                     done.ids.append(added)
@@ -847,21 +854,21 @@ class CatalogueEdits:
             except (TypeError, ValueError) as e:
                 raise BadInputError(f"id must be a whole number, got {given!r}") from e
             if item_id in self._row:
-                raise ConflictError(f"id {item_id} is already in the index; omit id to get a new one")
+                raise ConflictError(f"id {self.id_said(item_id)} is already in the index; omit id to get a new one")
             if item_id in catalogue_removals(self.manifest):
                 # Taken, it was replaced by the row at the next build, with a log line only (a code review).
-                raise ConflictError(f"id {item_id} is a catalogue product removed from this index: its row of "
-                                    "styles.csv brings it back at the next build, in place of this one; omit id "
-                                    "to get a new one")
+                raise ConflictError(f"id {self.id_said(item_id)} is a catalogue product removed from this index: "
+                                    "its row of styles.csv brings it back at the next build, in place of this "
+                                    "one; omit id to get a new one")
             rejected = (self.manifest.get("rejected_rows") or {}).get(str(item_id))
             if rejected and not carried_over:
                 # Taken without a word, the fixed row's rebuild then failed on the clash (a code review); an id
                 # given out automatically never is one (the build counts them in highest_id).
-                raise ConflictError(f"id {item_id} is the id of a row of {self.manifest.get('data_dir')}/styles.csv "
-                                    f"that the build could not read ({rejected}): once that row is fixed, the next "
-                                    "build gives the id to the row's product, in place of this one. To add that "
-                                    "product, fix its row (`fashionrec data check` lists it) and rebuild; omit id "
-                                    "to get a new one")
+                raise ConflictError(f"id {self.id_said(item_id)} is the id of a row of "
+                                    f"{self.manifest.get('data_dir')}/styles.csv that the build could not read "
+                                    f"({rejected}): once that row is fixed, the next build gives the id to the "
+                                    "row's product, in place of this one. To add that product, fix its row "
+                                    "(`fashionrec data check` lists it) and rebuild; omit id to get a new one")
             if not 1 <= item_id <= MAX_ID:
                 raise BadInputError(f"id must be a positive integer up to {MAX_ID} (a 64-bit id), got {item_id}; "
                                     "omit id to get a new one")
@@ -1344,8 +1351,8 @@ class CatalogueEdits:
         # ``done``: what a change does to them ("removed"; a stock change's "changed", which said "removed").
         verb = {"removed": "remove", "changed": "change"}[done]
         raise NotFoundError(f"{said}. Nothing was {done}, as every id is checked before any changes: give the other "
-                            f"{'ids' if len(known) != 1 else 'id'} ({first_few(known, 10)}) alone to {verb} "
-                            f"{'them' if len(known) != 1 else 'it'}", shopper=unknown[0].shopper)
+                            f"{'ids' if len(known) != 1 else 'id'} ({self.ids_said(known)}) "
+                            f"alone to {verb} {'them' if len(known) != 1 else 'it'}", shopper=unknown[0].shopper)
 
     def _remove_products(self, item_ids: Iterable[int], save: bool,
                          exclusive: Callable[[], AbstractContextManager]) -> list[dict]:

@@ -454,8 +454,7 @@ def index_add(
                       "photo: its name and labels are the row's"
                       + (f", but for {', '.join('name' if k == 'productDisplayName' else k for k in own)} as given"
                          if own else ""), highlight=False)
-    spelt = f" (written {item['id_as_written']})" if item.get("id_as_written") else ""
-    console.print(f"added product {new_id}{spelt} to {index}: {item.get('productDisplayName') or '(no name)'} "
+    console.print(f"added product {rec.id_said(new_id)} to {index}: {item.get('productDisplayName') or '(no name)'} "
                   # (a label left empty, in a shop without the column, unsaid: it read "(None, Boxers, Multi)")
                   f"({', '.join(str(item[h]) for h in ('gender', 'articleType', 'baseColour') if item.get(h))})",
                   highlight=False)
@@ -491,7 +490,7 @@ def _stopped_adding(e: KeyboardInterrupt, index: Path, loaded: tuple[int, str] |
 
 def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token, model, as_json: bool) -> None:
     """`index add FOLDER`: its rows added at one load and one save; exit 2 where some could not go in (named)."""
-    from fashionrec.catalog import first_few
+    from fashionrec.catalog import IDS_AS_WRITTEN, id_as_written, id_said, ids_said
     from fashionrec.catalogue_edits import manifest_stamp
 
     loaded = None       # (count, stamp) of the index as loaded, to say after a Ctrl-C whether the batch is in
@@ -503,29 +502,38 @@ def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token
         fail(str(e))
     except KeyboardInterrupt as e:
         _stopped_adding(e, index, loaded, "the batch", "adding the folder again leaves alone the rows it holds")
+    # The ids as the folder's styles.csv writes them ("0099001"), beside the numbers: the lines and the JSON gave
+    # 99001 alone, which a shop keyed by its text did not find (stop 70).
+    spelt = {IDS_AS_WRITTEN: done.written}
     if as_json:
-        print_json({"added": done.ids, "refused": {str(k): v for k, v in done.refused.items()},
+        print_json({"added": done.ids, "added_as_written": [id_as_written(spelt, i) for i in done.ids],
+                    "refused": {str(k): v for k, v in done.refused.items()},
+                    "refused_as_written": {str(k): id_as_written(spelt, k) for k in done.refused},
                     "rejected": done.rejected, "unchanged": done.unchanged,
+                    "unchanged_as_written": [id_as_written(spelt, i) for i in done.unchanged],
                     "filled": {str(k): v for k, v in done.filled.items()}, "warnings": done.warnings})
     else:
         console.print(f"added {len(done.ids)} product{'' if len(done.ids) == 1 else 's'} of {folder} to {index}"
-                      + (f" (ids {first_few(done.ids, 10)})" if done.ids else ""), highlight=False)
+                      + (f" (ids {ids_said(done.written, done.ids)})" if done.ids
+                         else ""), highlight=False)
         if done.unchanged:
             one = len(done.unchanged) == 1
             console.print(f"{len(done.unchanged)} row{' is' if one else 's are'} in the index already, as "
-                          f"{'it is' if one else 'they are'} (id{'' if one else 's'} {first_few(done.unchanged, 10)}): "
-                          "left alone", highlight=False)
+                          f"{'it is' if one else 'they are'} (id{'' if one else 's'} "
+                          f"{ids_said(done.written, done.unchanged)}): left alone",
+                          highlight=False)
         # What was not added first, under the count: after 600 products' filled-in labels it was off the screen
         # (an operator's trial).
         for item_id, why in done.refused.items():
-            console.print(f"not added: product {item_id}: {why}", highlight=False)
+            console.print(f"not added: product {id_said(done.written, item_id)}: {why}", highlight=False)
         for line in done.rejected:
             console.print(f"not added: {folder / 'styles.csv'} {line}", highlight=False)
         for said in done.warnings:
             console.print(f"warning: {said}", highlight=False)
         for item_id, heads in done.filled.items():
             if heads:
-                console.print(f"product {item_id}: filled in, not given: {', '.join(heads)}", highlight=False)
+                console.print(f"product {id_said(done.written, item_id)}: filled in, not given: {', '.join(heads)}",
+                              highlight=False)
     if done.refused or done.rejected:
         # Scripts must notice: the rows named above are not in the index (the others are, and saved).
         err_console.print(f"{len(done.refused) + len(done.rejected)} of the rows and photos of {folder} not added: "
@@ -554,8 +562,9 @@ def index_remove(
         print_json({"removed": [_json_item(item, item["id"]) for item in removed], "index": str(index)})
         return
     for item in removed:
-        console.print(f"removed product {item['id']} from {index}: {item.get('productDisplayName') or '(no name)'}",
-                      highlight=False)
+        # As `index add` says an id: with the shop's spelling beside it (it gave 15970 alone: stop 70).
+        console.print(f"removed product {rec.id_said(item['id'])} from {index}: "
+                      f"{item.get('productDisplayName') or '(no name)'}", highlight=False)
 
 
 @index_app.command("stock")
@@ -1207,10 +1216,11 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         if skip_unknown:
             item_ids, skipped = rec.known_liked(item_ids)
+            # Said as the shop writes them where the index records it (a removed "0015970": stop 70).
             if not item_ids:
-                fail(f"none of the liked ids {', '.join(map(str, skipped))} is in index {index}")
+                fail(f"none of the liked ids {', '.join(map(rec.id_said, skipped))} is in index {index}")
             if skipped and not as_json:
-                err_console.print(f"left out liked ids not in the index: {', '.join(map(str, skipped))}",
+                err_console.print(f"left out liked ids not in the index: {', '.join(map(rec.id_said, skipped))}",
                                   highlight=False)
         recs = rec.for_profile(item_ids, k=k, looks=looks)
     except NotFoundError as e:
@@ -1218,7 +1228,8 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}",
-          answer=api_answer(recs, skipped=skipped) if as_json else None)      # as /api/recommend/profile
+          answer=api_answer(recs, skipped=skipped, skipped_as_written=rec.ids_as_written(skipped))
+          if as_json else None)      # as /api/recommend/profile
 
 
 @recommend_app.command("export")

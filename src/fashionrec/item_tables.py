@@ -20,6 +20,9 @@ from fashionrec.catalog import (
     PLACEHOLDER_NAME,
     PRICE,
     first_few,
+    id_as_written,
+    id_said,
+    ids_said,
     read_price,
 )
 from fashionrec.errors import BadInputError, NotFoundError
@@ -456,32 +459,50 @@ class ItemTables:
     def _check_id(self, item_id: int) -> int:
         item_id = self._as_id(item_id)
         if item_id not in self._row:
+            # Each said as the shop writes it too ("product 38645 (written 0038645)"), where the index records a
+            # spelling: the number alone matched none of a shop's ids keyed by their text (stop 70).
+            said = self.id_said(item_id)
             # Removed first: the reason it went (a removed product whose id a rejected duplicate row also has
             # was said to be rejected).
             if item_id in (self.manifest.get("removed_ids") or []):
-                raise NotFoundError(f"product {item_id} was removed from this index (`fashionrec index remove`, "
+                raise NotFoundError(f"product {said} was removed from this index (`fashionrec index remove`, "
                                     "remove_product or DELETE /api/items): a row of styles.csv comes back at the "
                                     "next build, a product added with `index add` or POST /api/items does not",
                                     shopper=UNLISTED)
             left_out = self.manifest.get("left_out") or {}
             for status, ids in left_out.items():
                 if item_id in ids:
-                    raise NotFoundError(f"product {item_id} is a row of the catalogue but not in the index: its "
+                    raise NotFoundError(f"product {said} is a row of the catalogue but not in the index: its "
                                         f"image is {status} (`fashionrec data check` lists it); add the photo and "
                                         "rebuild, or `fashionrec index add` it", shopper=UNLISTED)
             rejected = (self.manifest.get("rejected_rows") or {}).get(str(item_id))
             if rejected:
-                raise NotFoundError(f"product {item_id} is not in the index: its row of styles.csv was rejected "
+                raise NotFoundError(f"product {said} is not in the index: its row of styles.csv was rejected "
                                     f"({rejected}); fix the row (`fashionrec data check` lists it) and rebuild",
                                     shopper=UNLISTED)
             if item_id in set(self.manifest.get("left_catalogue_ids") or []):
-                raise NotFoundError(f"product {item_id} left the catalogue: its row of styles.csv was gone at a "
+                raise NotFoundError(f"product {said} left the catalogue: its row of styles.csv was gone at a "
                                     f"rebuild of this index (the last on {str(self.manifest.get('date'))[:10]})",
                                     shopper=NO_LONGER_SOLD)
-            raise NotFoundError(f"there is no product {item_id} in this catalogue ({len(self):,} products)",
-                                shopper=f"There is no product {item_id} in the shop. Search for what you are "
-                                        "looking for, or browse the catalogue.")
+            raise NotFoundError(f"there is no product {said} in this catalogue ({len(self):,} products)",
+                                shopper=f"There is no product {id_as_written(self.manifest, item_id)} in the shop. "
+                                        "Search for what you are looking for, or browse the catalogue.")
         return item_id
+
+    def id_said(self, item_id: int) -> str:
+        """``item_id`` as a message says it, with the shop's spelling beside it where this index records one
+        (:func:`~fashionrec.catalog.id_said`)."""
+        return id_said(self.manifest.get(IDS_AS_WRITTEN), item_id)
+
+    def ids_said(self, ids: list, shown: int = 10) -> str:
+        """``ids`` as a message lists them, the shop's spellings after them where this index records any
+        (:func:`~fashionrec.catalog.ids_said`)."""
+        return ids_said(self.manifest.get(IDS_AS_WRITTEN), ids, shown)
+
+    def ids_as_written(self, ids) -> list[str]:
+        """``ids`` as the shop writes them where this index records a spelling, else their digits: the
+        ``*_as_written`` lists beside a list of ids (stop 70)."""
+        return [id_as_written(self.manifest, i) for i in ids]
 
     def item(self, item_id: int) -> dict:
         """Metadata + predicted attributes (``pred_<head>``, ``pred_<head>_prob``) of one item."""

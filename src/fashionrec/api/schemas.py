@@ -113,6 +113,8 @@ class ItemPage(Answer):
     limit: int
     items: list[Item]
     unknown: list[int] = Field(default_factory=list, description="With ids and skip_unknown: the ids left out.")
+    unknown_as_written: list[str] = Field(default_factory=list, description="unknown's ids as the shop's "
+                                          "catalogue writes them ('0038645'), else their digits, in its order.")
     corrected: str | None = Field(None, description="With q: the words as corrected and searched, where q finds "
                                   "no product and the correction finds some ('jeens' -> 'jeans'), as on the web "
                                   "page and in text search.")
@@ -203,6 +205,8 @@ class RecList(Answer):
                                "lower score before a higher one.")
     skipped: list[int] = Field(default_factory=list, description="Profile with skip_unknown: the liked ids left "
                                "out, the catalogue no longer having them.")
+    skipped_as_written: list[str] = Field(default_factory=list, description="skipped's ids as the shop's "
+                                          "catalogue writes them ('0038645'), else their digits, in its order.")
     corrected: str | None = Field(None, description="Text search: the query as corrected and searched, where "
                                   "its words as typed find no product and the correction finds some "
                                   "('sunglasess' -> 'sunglasses'), by the web page's rule.")

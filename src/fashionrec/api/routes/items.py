@@ -92,7 +92,9 @@ def browse_items(
             if unknown and not skip_unknown:
                 _no_such_ids(service.rec, unknown)
             found = [to_item(service.rec.item(int(w)), int(w), root) for w in wanted if int(w) not in unknown]
-        return ItemPage(total=len(found), offset=0, limit=len(found), items=found, unknown=unknown)
+            unknown_as_written = service.rec.ids_as_written(unknown)
+        return ItemPage(total=len(found), offset=0, limit=len(found), items=found, unknown=unknown,
+                        unknown_as_written=unknown_as_written)
     limit = limit or PAGE_LIMIT
     q = readable_query(q) if q and q.strip() else None     # blank: the whole catalogue, as the web UI's box
     with service.reading(include_sold_out):
@@ -162,11 +164,12 @@ def _no_such_ids(rec, unknown: list[int]) -> NoReturn:
     except NotFoundError as e:
         first = e
     else:                   # gone between the two looks: said plainly
-        first = NotFoundError(f"there is no product {unknown[0]} in this catalogue")
+        first = NotFoundError(f"there is no product {rec.id_said(unknown[0])} in this catalogue")
     way = "add skip_unknown=true to get the others, with these listed in 'unknown'"
     if len(unknown) == 1:
         raise NotFoundError(f"{first}; {way}", shopper=first.shopper)
-    raise NotFoundError(f"{len(unknown)} of the ids are not in this catalogue ({first_few(unknown, 10)}); the first: "
+    raise NotFoundError(f"{len(unknown)} of the ids are not in this catalogue "
+                        f"({rec.ids_said(unknown)}); the first: "
                         f"{first}; {way}", shopper=first.shopper)
 
 

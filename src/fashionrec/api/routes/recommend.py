@@ -19,7 +19,8 @@ def recommend_for_profile(body: ProfileRequest, service: ServiceDep, root: RootD
         liked, skipped = service.rec.known_liked(body.liked) if body.skip_unknown else (body.liked, [])
         if not liked:
             # Each once, as `skipped` and the CLI say them ("none of the liked ids 1855, 1855", a code review).
-            raise NotFoundError(f"none of the liked ids {', '.join(map(str, skipped))} is in the catalogue")
+            raise NotFoundError(f"none of the liked ids {', '.join(map(service.rec.id_said, skipped))} is in the "
+                                "catalogue")
         try:
             recs = service.rec.for_profile(liked, k=body.k, looks=body.looks)
         except NotFoundError as e:
@@ -28,4 +29,5 @@ def recommend_for_profile(body: ProfileRequest, service: ServiceDep, root: RootD
             # A saved list outlives products: the way on, where the whole list failed for one (an operator's trial).
             raise NotFoundError(f"{e}; send \"skip_unknown\": true to leave out liked ids the catalogue no longer "
                                 "has") from e
-    return RecList(results=[to_rec(r, root) for r in recs], skipped=skipped)
+    return RecList(results=[to_rec(r, root) for r in recs], skipped=skipped,
+                   skipped_as_written=service.rec.ids_as_written(skipped))
