@@ -914,7 +914,8 @@ def test_similar_items_cards_say_what_tells_each_apart(rec, monkeypatch):
     one = [recommend.Rec(found[0].id, 1.0, "x", found[0].item, card_reason="Same type"),
            recommend.Rec(found[1].id, 0.9, "x", theirs, card_reason="Same type")]
     rec._tell_apart(rec.vector(i), mine, one)
-    assert one[1].card_reason.startswith("By Zorro too, also checked"), one[1].card_reason
+    # The check pattern both names say, as a shopper reads it: "also checked" read as "also viewed" (stop 69).
+    assert one[1].card_reason.startswith("By Zorro too, also in checks"), one[1].card_reason
     # "Red Tape" and "Red Chief" share a word, not a brand; "Turtle" is the brand of "Turtle Check".
     for name, brand in (("Red Chief Men Shirt", None), ("Zorro Men Shirt", "Zorro")):
         two = [recommend.Rec(found[0].id, 1.0, "x", found[0].item, card_reason="Same type"),
@@ -932,7 +933,7 @@ def test_similar_items_cards_say_what_tells_each_apart(rec, monkeypatch):
     # photo" (stop 65), where the names told them apart.
     cards = {r.id: r.card_reason for r in rec.similar(16521, k=8)}      # "Locomotive Men Washed Blue Jeans"
     assert cards[16917].endswith("; also washed") and cards[56845].endswith("; regular fit"), cards
-    assert recommend.name_traits("Highlander Men Blue Checked Hadden Slim Fit Shirt") == ("checked", "slim fit")
+    assert recommend.name_traits("Highlander Men Blue Checked Hadden Slim Fit Shirt") == ("in checks", "slim fit")
     assert recommend.name_traits("Locomotive Men Barney Grey Jeans") == ()
     # A second colour its name says that the source's does not: a white-and-pink shoe's white-and-blue one.
     found = rec.similar(3212, k=8)                      # "Nike Women Sweet Classic White Pink Shoe"

@@ -236,7 +236,7 @@ NEIGHBOUR_VOTE = {"neighbours": 20, "temperature": 0.02, "weight": 0.35}
 UNSURE_TYPE = UNSURE
 # What tells apart the cards of a product's similar items and of a photo's, where every one says the same "Same
 # type, colour and gender" (twelve times over, a shopper's trial, stop 64): the source's brand, a trait both names
-# say ("Also checked"), one its name says and the source's does not ("Slim fit", stop 65: 10 of a blue jeans' 12
+# say ("Also in checks"), one its name says and the source's does not ("Slim fit", stop 65: 10 of a blue jeans' 12
 # cards said "Close photo"), the closest photo, else a band of the visual similarity the whole reason gives (its two
 # decimals). The traits a shopper tells such products apart by, as names say them: print, fit, finish, neck and
 # sleeve, material, a watch's movement; a name's other words are a line's or a model's ("Lafayette", "Hadden"),
@@ -247,7 +247,8 @@ UNSURE_TYPE = UNSURE
 # ("Slim Fold Wallet", "Ultra slim Sunglasses": 20 names), "Loose Powder" (4 blushes and compacts) is not relaxed,
 # and a bare "Hood" is as often a line's name ("Fossil Men Hood Traveller Brown Wallet", 3 of 11) as a hood.
 NAME_TRAITS = (
-    (r"\bchecks?\b|\bchecked\b|\bcheckered\b", "checked"), (r"\bstripes?\b|\bstriped\b", "striped"),
+    # The check pattern is said "in checks": "Also checked" read to a shopper as "also viewed" (stop 69's trial).
+    (r"\bchecks?\b|\bchecked\b|\bcheckered\b", "in checks"), (r"\bstripes?\b|\bstriped\b", "striped"),
     (r"\bprints?\b|\bprinted\b", "printed"), (r"\bfloral\b", "floral"), (r"\bpolka\b", "polka dot"),
     (r"\bcamo\b|\bcamouflage\b", "camo"), (r"\bpaisley\b", "paisley"), (r"\bgraphic\b", "graphic"),
     (r"\bembroider(?:ed|y)\b", "embroidered"), (r"\bsolid\b", "solid"),
@@ -330,7 +331,7 @@ _TRAITS = [(re.compile(pattern, re.IGNORECASE), trait) for pattern, trait in NAM
 
 @functools.lru_cache(maxsize=1 << 16)        # 33 patterns over 13 names took 1 ms of a similar-items query's 15
 def name_traits(name: str) -> tuple[str, ...]:
-    """The :data:`NAME_TRAITS` a product name says, in that order: ("checked", "slim fit") of "Highlander Men Blue
+    """The :data:`NAME_TRAITS` a product name says, in that order: ("in checks", "slim fit") of "Highlander Men Blue
     Checked Hadden Slim Fit Shirt". Its brand's words too: the 65 names in runs/index whose words before the
     wearer's say one are of lines named for it ("Turtle Check", "Turtle Solid", "Casio Youth Digital"; 9 of 12 Turtle
     photos looked at show it)."""
@@ -1552,7 +1553,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
     def _tell_apart(self, query: np.ndarray, source: dict | None, recs: list[Rec], own: int | None = None) -> None:
         """Gives the cards of ``recs`` (a product's or a photo's similar items, nearest to ``query``) what tells
         each apart (:data:`NAME_TRAITS`, :data:`PHOTO_BANDS`): "By Turtle too" where ``source`` (the product, or the
-        one a photo is of) has its brand, "Also checked" where both names say a trait, "Slim fit" where its name
+        one a photo is of) has its brand, "Also in checks" where both names say a trait, "Slim fit" where its name
         says one the source's does not, "With blue" where it names a colour besides its own that the source does
         not, "Closest photo" on the list's highest visual similarity, else its band.
         Where every card said the same, that is left out (the card's type and colour line shows it) and the first
