@@ -376,15 +376,12 @@ def test_a_rows_photo_named_as_it_writes_its_id_is_the_one_read(tmp_path: Path) 
     assert not any("photos named otherwise" in line for line in catalog.report.summary_lines())
 
 
-def test_products_added_from_a_folder_keep_their_ids_as_written_through_a_rebuild(tmp_path: Path) -> None:
-    # `index add FOLDER` of a shop's new arrivals ("0099001") kept the number alone: `recommend export` wrote
-    # "99001" for them, which the shop's back end, keyed by its own ids, did not find; a rebuild dropped what the
-    # index had of them too (stop 69's review).
-    from _recs_support import fixture_catalog, index_copy, tiny_tagger_path
+def _arrivals(tmp_path: Path, more: str = ""):
+    """(a copy of the fixture index, it loaded, the photo of its first product, a folder of new arrivals): the
+    arrivals' row 0099001 (written with zeros) has that photo, ``more`` rows none."""
+    from _recs_support import index_copy, tiny_tagger_path
 
-    from fashionrec.rec_export import export_recommendations, read_export
     from fashionrec.recommend import Recommender
-    from fashionrec.tagger import Tagger
 
     d = index_copy(tmp_path / "index")
     rec = Recommender.load(d, tiny_tagger_path())
@@ -392,7 +389,21 @@ def test_products_added_from_a_folder_keep_their_ids_as_written_through_a_rebuil
     shop = tmp_path / "arrivals"
     (shop / "images").mkdir(parents=True)
     shutil.copy(photo, shop / "images" / "0099001.jpg")
-    (shop / "styles.csv").write_text("id,articleType,productDisplayName\n0099001,Tshirts,Acme Navy Tee\n")
+    (shop / "styles.csv").write_text("id,articleType,productDisplayName\n0099001,Tshirts,Acme Navy Tee\n" + more)
+    return d, rec, photo, shop
+
+
+def test_products_added_from_a_folder_keep_their_ids_as_written_through_a_rebuild(tmp_path: Path) -> None:
+    # `index add FOLDER` of a shop's new arrivals ("0099001") kept the number alone: `recommend export` wrote
+    # "99001" for them, which the shop's back end, keyed by its own ids, did not find; a rebuild dropped what the
+    # index had of them too (stop 69's review).
+    from _recs_support import fixture_catalog, tiny_tagger_path
+
+    from fashionrec.rec_export import export_recommendations, read_export
+    from fashionrec.recommend import Recommender
+    from fashionrec.tagger import Tagger
+
+    d, rec, _, shop = _arrivals(tmp_path)
     assert rec.add_products(shop, progress=False).ids == [99001]
     assert Recommender.load(d, tiny_tagger_path()).manifest["ids_as_written"] == {"99001": "0099001"}
     export_recommendations(rec, tmp_path / "recs.csv", kinds=["similar"], ids=[99001], progress=False)
@@ -405,20 +416,13 @@ def test_products_added_from_a_folder_keep_their_ids_as_written_through_a_rebuil
 def test_index_add_and_remove_say_the_ids_as_the_shop_writes_them(tmp_path: Path) -> None:
     # Stop 69 kept "0099001" in the manifest, but `index add FOLDER`'s and `index remove`'s lines, errors and JSON
     # lists gave 99001 alone, which a shop keyed by its text matched to none of its products (stop 70).
-    from _recs_support import index_copy, tiny_tagger_path
+    from _recs_support import tiny_tagger_path
     from PIL import Image
 
     from fashionrec.errors import ConflictError, NotFoundError
     from fashionrec.recommend import Recommender
 
-    d = index_copy(tmp_path / "index")
-    rec = Recommender.load(d, tiny_tagger_path())
-    photo = Path(str(rec.item(int(rec.items["id"].iloc[0]))["image_path"]))
-    shop = tmp_path / "arrivals"
-    (shop / "images").mkdir(parents=True)
-    shutil.copy(photo, shop / "images" / "0099001.jpg")     # 0099002 has no photo: refused, named
-    (shop / "styles.csv").write_text("id,articleType,productDisplayName\n0099001,Tshirts,Acme Navy Tee\n"
-                                     "0099002,Tshirts,Acme Grey Tee\n")
+    d, rec, photo, shop = _arrivals(tmp_path, "0099002,Tshirts,Acme Grey Tee\n")   # 0099002 has no photo: refused
     model = ["--index", str(d), "--model", str(tiny_tagger_path())]
     result = runner.invoke(app, ["index", "add", str(shop), *model, "--json"])
     said = json.loads(result.stdout)
