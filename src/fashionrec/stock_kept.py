@@ -152,7 +152,7 @@ def stock_at_rebuild_said(index_dir: Path, items: pd.DataFrame) -> str:
         return ("it was built before builds recorded styles.csv's stock levels, so a rebuild reads every level from "
                 "styles.csv again and any set since (`fashionrec index stock`, PUT /api/stock) is lost: keep a copy "
                 "first with `fashionrec index stock --export FILE` and set them again after with "
-                "`fashionrec index stock --from FILE`")
+                "`fashionrec index stock --from FILE --skip-unknown` (the products the rebuild dropped skipped)")
     if not n:
         return ""
     return (f"a rebuild keeps the {n} stock level{'s' if n != 1 else ''} set since its build (`fashionrec index "
