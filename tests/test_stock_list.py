@@ -188,3 +188,28 @@ def test_an_export_sets_again_after_a_product_left_the_index_with_skip_unknown(t
     assert out.exit_code == 2 and "abc" in out.output, out.output
     out = run(app, ["index", "stock", f"{ids[5]}=2", "--skip-unknown", *model])
     assert out.exit_code == 0 and f"skipped 1 id {d} does not hold ({ids[5]})" in " ".join(out.stdout.split())
+
+
+def test_an_export_cut_short_leaves_the_copy_there_as_it_was(tmp_path):
+    # `index stock --export FILE` wrote FILE in place: a write cut short (here a file-size limit, as a full disk)
+    # left the copy of the levels kept before a rebuild truncated, which `--from` then set as it was.
+    import os
+    import subprocess
+    import sys
+
+    d = index_copy(tmp_path / "index")
+    Recommender.load(d, tiny_tagger_path()).set_stock({int(pd.read_csv(d / "items.csv")["id"].iloc[0]): 0})
+    copy = tmp_path / "levels.csv"
+    kept = "id,stock\n" + "".join(f"{i},{i}\n" for i in range(1, 2000))        # a copy taken earlier
+    copy.write_text(kept)
+    script = ("import resource, signal, sys\n"
+              "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+              "resource.setrlimit(resource.RLIMIT_FSIZE, (300, 300))\n"
+              "from fashionrec.cli import app\n"
+              "sys.argv = ['fashionrec', 'index', 'stock', '--export', sys.argv[1], '--index', sys.argv[2]]\n"
+              "app()\n")
+    done = subprocess.run([sys.executable, "-c", script, str(copy), str(d)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}, timeout=300)
+    assert done.returncode == 2 and f"cannot write {copy}" in done.stderr, (done.returncode, done.stderr[-2000:])
+    assert copy.read_text() == kept
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".levels.csv")]

@@ -684,10 +684,16 @@ def _stock_read_back(items, index: Path, listing: bool, export: Path | None, sol
         if str(export) == "-":
             sys.stdout.write(text)
         else:
+            from fashionrec.artifacts import write_with
+
             try:
-                export.write_text(text, encoding="utf-8")
+                # Aside, then put in place: a write cut short (a full disk) truncated the copy kept before a
+                # rebuild, which `--from` then set as it was (a review of stop 69's change).
+                write_with(export, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
             except OSError as e:
-                fail(f"cannot write {export}: {e}")
+                fail(f"cannot write {export}: {e}; {export} left as it was")
+            except FashionrecError as e:
+                fail(str(e))
             said["exported"] = {"file": str(export), "levels": len(table)}
             if not as_json:
                 console.print(f"wrote the stock levels of {len(table):,} product{'s' if len(table) != 1 else ''} "
