@@ -161,6 +161,8 @@ def test_a_product_given_two_levels_in_one_batch_is_refused_not_set_to_the_last(
         rec.set_stock({str(some): 5, f"00{some}": 0}, save=False)
     with pytest.raises(BadInputError, match="a stock level is a whole number"):
         rec.set_stock({some: 10**400}, save=False)
+    with pytest.raises(BadInputError, match=f"product {some} given twice, none and 3: give it once"):
+        rec.set_stock({str(some): "none", f"00{some}": 3}, save=False)
     assert rec.set_stock({str(some): 3, f"00{some}": "3"}, save=False) == {some: 3.0}    # the same level twice: one
     other = int(rec.items["id"].iloc[1])      # the same level twice, written two ways: one
     (tmp_path / "levels.csv").write_text(f"id,stock_qty\n{some},5\n{some},0\n{other},5\n{other},5.0\n")

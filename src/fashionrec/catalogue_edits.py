@@ -395,7 +395,9 @@ def _checked_levels(as_id: Callable, levels) -> dict[int, float]:
             continue
         if item_id in given and not same_levels(given[item_id], level):
             # "12933" and "0012933" in one batch: the last was set without a word (stop 69's review).
-            bad.append(f"product {item_id} given twice, {given[item_id]:g} and {level:g}: give it once")
+            # (no level said "none", as it is given: it read "given twice, nan and 3")
+            said = ["none" if math.isnan(v) else f"{v:g}" for v in (given[item_id], level)]
+            bad.append(f"product {item_id} given twice, {said[0]} and {said[1]}: give it once")
         given[item_id] = level
     if bad:
         raise BadInputError(f"a stock level is a whole number (0 is sold out) or yes/no (none takes it away); "
