@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from fashionrec.catalog import load_catalog
 from fashionrec.cli import app
-from fashionrec.errors import CatalogError, ConflictError, NotFoundError
+from fashionrec.errors import BadInputError, CatalogError, ConflictError, NotFoundError
 from fashionrec.recommend import Recommender
 from fashionrec.tagger import Tagger
 
@@ -369,3 +369,16 @@ def test_an_add_leaves_out_the_wearer_its_name_says_in_a_catalogue_without_a_gen
     assert out_said.exit_code == 0, out_said.output
     line = next(x for x in out_said.stdout.splitlines() if x.startswith("added product"))
     assert "None" not in line and line.endswith("(Tshirts, Red)"), line
+
+
+def test_an_id_written_with_other_than_the_digits_0_to_9_is_refused_not_kept_as_the_shops_spelling(tmp_path):
+    # int() reads "99_0001" and Arabic-Indic digits as 990001: the add took them, and every answer then gave the
+    # product's id "as the shop writes it" as "99_0001" (a review of stop 69's change).
+    r = Recommender.load(index_copy(tmp_path / "index"), tiny_tagger_path())
+    photo = Image.open(r.image_path(int(r.items["id"].iloc[0]))).convert("RGB")     # (a copy: a warning alone)
+    for spelt in ("99_0001", "\u0669\u0669\u0660\u0660\u0660\u0661"):
+        with pytest.raises(BadInputError, match="is not id 990001 as written"):
+            r.add_product(photo, {"productDisplayName": "Acme Tee", "gender": "Men", "id": spelt}, save=False)
+    assert 990001 not in r
+    assert r.item(r.add_product(photo, {"productDisplayName": "Acme Tee", "gender": "Men", "id": "0990001"},
+                                save=False))["id_as_written"] == "0990001"

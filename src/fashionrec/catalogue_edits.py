@@ -333,11 +333,10 @@ def _row_metadata(row: pd.Series) -> dict:
 
 
 def _written_as(spelt: str, item_id: int) -> bool:
-    """Whether ``spelt`` writes ``item_id`` (its digits, with leading zeros or a sign: "0038645" for 38645)."""
-    try:
-        return int(spelt) == item_id
-    except ValueError:
-        return False
+    """Whether ``spelt`` writes ``item_id`` (its digits, with leading zeros or a sign: "0038645" for 38645). Digits
+    0-9 alone: int() also reads "38_645" and "٣٨٦٤٥" as 38645, which went in as the shop's spelling of the id (a
+    review of stop 69's change)."""
+    return bool(re.fullmatch(r"[+-]?[0-9]+", spelt)) and int(spelt) == item_id
 
 
 def _checked_level(value) -> float:
