@@ -213,3 +213,30 @@ def test_an_export_cut_short_leaves_the_copy_there_as_it_was(tmp_path):
     assert done.returncode == 2 and f"cannot write {copy}" in done.stderr, (done.returncode, done.stderr[-2000:])
     assert copy.read_text() == kept
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".levels.csv")]
+
+
+def test_health_says_the_levels_a_put_sets_in_its_advice_to_rebuild(tmp_path, monkeypatch):
+    # /health's advice to rebuild says what the rebuild does with the levels set since; it was worked out when the
+    # server loaded the index, so a PUT /api/stock after left it saying the count of before (or, for an index built
+    # before builds recorded styles.csv's levels and without any then, nothing of the levels the rebuild loses).
+    import fashionrec.recommend
+    from fashionrec.stock_kept import BUILT_STOCK
+
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.load(d, tiny_tagger_path())
+    ids = rec.items["id"].astype(int).tolist()
+    rec.set_stock({ids[0]: 0})
+    monkeypatch.setattr(fashionrec.recommend, "stale_probabilities", lambda rec: "its predictions are stale")
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key="k"))) as client:
+        assert "a rebuild keeps the 1 stock level set since" in json.dumps(client.get("/health").json())
+        put = client.put("/api/stock", json={"levels": {str(ids[1]): 4, str(ids[2]): 0}}, headers={"X-API-Key": "k"})
+        assert put.status_code == 200, put.text
+        assert "a rebuild keeps the 3 stock levels set since" in json.dumps(client.get("/health").json())
+    (d / BUILT_STOCK).unlink()
+    rec = Recommender.load(d, tiny_tagger_path())
+    rec.set_stock({ids[0]: None, ids[1]: None, ids[2]: None})      # no level at all when the server loads it
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key="k"))) as client:
+        assert "--export FILE" not in json.dumps(client.get("/health").json())
+        put = client.put(f"/api/items/{ids[3]}/stock", json={"stock": 0}, headers={"X-API-Key": "k"})
+        assert put.status_code == 200, put.text
+        assert "--export FILE" in json.dumps(client.get("/health").json())

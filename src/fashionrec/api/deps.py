@@ -179,10 +179,11 @@ class Service:
         return True
 
 
-def stale_said(rec) -> str:
+def stale_said(rec, say: bool = True) -> str:
     """What `fashionrec index check` finds stale in ``rec``'s stored predictions (an index built before an
     upgrade that reads the group and category otherwise, or before a calibration), said in the log as a
-    warning, and "" where nothing is: an upgraded server served such an index under "ok" (an operator's trial)."""
+    warning (unless not ``say``), and "" where nothing is: an upgraded server served such an index under "ok" (an
+    operator's trial)."""
     from fashionrec.recommend import rebuild_command, stale_probabilities
     from fashionrec.stock_kept import stock_at_rebuild_said
 
@@ -193,7 +194,8 @@ def stale_said(rec) -> str:
         stale = (f"index {rec.index_dir}: {stale}; the product pages show them until it is rebuilt "
                  f"({rebuild_command(rec.index_dir, rec.tagger, manifest=rec.manifest)}; "
                  f"{stock + '; ' if stock else ''}`fashionrec index check` says the same)")
-        log.warning("%s", stale)
+        if say:
+            log.warning("%s", stale)
     return stale
 
 
