@@ -240,3 +240,19 @@ def test_health_says_the_levels_a_put_sets_in_its_advice_to_rebuild(tmp_path, mo
         put = client.put(f"/api/items/{ids[3]}/stock", json={"stock": 0}, headers={"X-API-Key": "k"})
         assert put.status_code == 200, put.text
         assert "--export FILE" in json.dumps(client.get("/health").json())
+
+
+def test_export_to_the_terminal_writes_the_csv_alone_there(tmp_path):
+    # `index stock ID=0 --export - > copy.csv`: the line saying what was set went to stdout before the CSV, and
+    # `--from copy.csv` found no id column in "set the stock of 1 product ..." (a review of stop 69's change).
+    d = index_copy(tmp_path / "index")
+    some = int(pd.read_csv(d / "items.csv")["id"].iloc[0])
+    run = CliRunner().invoke
+    out = run(app, ["index", "stock", f"{some}=0", "--export", "-", "--index", str(d)])
+    assert out.exit_code == 0, out.output
+    assert out.stdout.splitlines()[0] == "id,stock,sold_out,productDisplayName", out.stdout[:300]
+    assert "set the stock of 1 product" in out.stderr
+    csv = pd.read_csv(io.StringIO(out.stdout))
+    assert csv.loc[csv["id"] == some, "stock"].item() == 0
+    out = run(app, ["index", "stock", "--export", "-", "--list", "--index", str(d)])
+    assert out.exit_code == 2 and "--export a file" in out.output, out.output

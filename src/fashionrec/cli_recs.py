@@ -598,6 +598,8 @@ def index_stock(
         fail("--sold-out applies to --list and --export: give one of them with it")
     if as_json and str(export) == "-":
         fail("--export - writes CSV to the terminal, which --json writes JSON to: give a file, or --list --json")
+    if listing and str(export) == "-":
+        fail("--export - writes CSV to the terminal, which --list writes its lines to: give one, or --export a file")
     given = _stock_levels(levels or [], from_file, none_needed=reads)
     from fashionrec.stock import is_sold_out, level_said
     from fashionrec.stock_list import levels_table
@@ -623,13 +625,16 @@ def index_stock(
     in_index = int(levels_table(items)["sold_out"].sum())
     sold = [i for i, level in done.items() if is_sold_out(level)]
     said: dict = {"skipped_ids": skipped} if skip_unknown else {}
+    # What was done, beside a CSV written to the terminal, on stderr: `index stock ID=0 --export - > copy.csv` made a
+    # copy whose first line was "set the stock of 1 product ...", which --from could not read (a review of stop 69).
+    out = err_console if str(export) == "-" else console
     if skipped and not as_json:
-        console.print(f"skipped {len(skipped)} id{'s' if len(skipped) != 1 else ''} {index} does not hold "
+        out.print(f"skipped {len(skipped)} id{'s' if len(skipped) != 1 else ''} {index} does not hold "
                       f"({', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''})", highlight=False)
     if given:
         said |= {"stock": {str(i): level_said(v) for i, v in done.items()}, "sold_out": sold}
         if not as_json:
-            console.print(f"set the stock of {len(done)} product{'s' if len(done) != 1 else ''} in {index}"
+            out.print(f"set the stock of {len(done)} product{'s' if len(done) != 1 else ''} in {index}"
                           + (f": {len(sold)} of them sold out ({', '.join(map(str, sold[:10]))}"
                              f"{' ...' if len(sold) > 10 else ''})" if sold else "")
                           + f"; {in_index} sold out in the index", highlight=False)
