@@ -900,8 +900,11 @@ class CatalogueEdits:
         # is left empty, as theirs are: the tagger's alone made a filter that listed the new product only (stop 69).
         # The name's too: "... Women ..." in a shop without a gender column made a gender filter of the products
         # added from a folder alone (a review of stop 69's merge).
+        # (Read from the value tables, built per version of the items already: a scan of the 7 columns took 36 ms
+        # of each add at 44k rows, a review of stop 69's change.)
+        values = self._value_tables()[0]
         unlabelled = {head for head in ATTRIBUTES if len(self.items) and head in self.items
-                      and not self.items[head].dropna().astype(str).str.strip().ne("").any()}
+                      and not any(v.strip() for v in values.get(head, []))}
         named = self._named_labels(row.get("productDisplayName")) if any(
             row.get(head) in (None, "") for head in NAMED_HEADS) else {}
         from_name = [head for head in named if row.get(head) in (None, "") and head not in unlabelled]
