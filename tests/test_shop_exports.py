@@ -23,7 +23,7 @@ SHOP_MAP = {"Title": "productDisplayName", "Product Type": "articleType", "Color
 def _shop(tmp_path: Path, lines: list[str], header: str = SHOP_HEADER, photos: tuple[int, ...] = ()) -> Path:
     """A shop's folder: styles.csv of ``header`` and ``lines``, and the fixture catalogue's real photos of the
     ids ``photos`` under the names its rows write."""
-    (tmp_path / "images").mkdir(exist_ok=True)
+    (tmp_path / "images").mkdir(parents=True, exist_ok=True)
     (tmp_path / "styles.csv").write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
     fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
     for i in photos:
@@ -477,3 +477,75 @@ def test_a_category_column_is_offered_as_what_its_values_look_like(tmp_path: Pat
     path = _shop(tmp_path / "none", ["1,Tee,Tshirts,Tshirts", "2,Jeans,Jeans,Jeans"],
                  header="id,productDisplayName,articleType,Category")
     assert load_catalog(path, check_images=False, progress=False, warn=False).report.misnamed_columns == {}
+
+
+def _index_of(tmp_path: Path, shop: Path) -> Path:
+    """A copy of the fixture index whose manifest names ``shop`` as its catalogue (data_dir): as a build of the shop
+    would, without one (the shop's products are the fixture's ids)."""
+    from _recs_support import index_copy
+
+    d = index_copy(tmp_path / "index")
+    manifest = json.loads((d / "manifest.json").read_text())
+    (d / "manifest.json").write_text(json.dumps({**manifest, "data_dir": str(shop)}))
+    return d
+
+
+def test_index_stock_from_reads_a_shops_export_as_its_catalogue_is_read(tmp_path: Path) -> None:
+    # `index stock --from` read the header's own names alone: a shop that mapped "Variant Inventory Qty=stock" was
+    # told its export "needs an id column and a stock column", and a line per size was refused as a product given
+    # twice, where a build of the same file sums its sizes (stop 69's review; stop 70).
+    from fashionrec.recommend import Recommender
+
+    shop = _shop(tmp_path / "shop", ["navy-tee,12933,Roadster Navy Tee,Tshirts,Navy Blue,S,499,0",
+                                     "navy-tee,,,,,M,499,7", "navy-tee,12933,,,,L,499,3",
+                                     "jeans,10652,Puma Jeans,Jeans,Blue,32,1299,0", "jeans,,,,,34,1299,-1",
+                                     "belt,10315,Belt,Belts,Black,,,2", "belt,,,,,,399,call us"],
+                 header=VARIANT_HEADER + ",Variant Inventory Qty", photos=(12933, 10315, 10652))
+    save_column_map(shop, {**SHOP_MAP, "Variant Inventory Qty": "stock"})
+    built = load_catalog(shop, progress=False, warn=False).table.set_index("id")["stock"].to_dict()
+    d = _index_of(tmp_path, shop)
+    # The nightly export, elsewhere: the catalogue's columns.json (the index's data_dir) maps its header.
+    export = tmp_path / "nightly" / "levels.csv"
+    export.parent.mkdir()
+    shutil.copy(shop / "styles.csv", export)
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(export), "--json"])
+    assert result.exit_code == 0, result.output
+    said = json.loads(result.output)
+    assert said["stock"] == {"12933": 10, "10652": 0, "10315": 2} == {str(i): v for i, v in built.items()}
+    assert said["from"] == {"file": str(export), "stock_column": "Variant Inventory Qty",
+                            "columns_json": str(shop / COLUMN_MAP_FILE), "variant_lines_folded": 4}
+    rec = Recommender.load(d)
+    assert [rec.item(i).get("stock") for i in (12933, 10652, 10315)] == [10, 0, 2] and rec.is_sold_out(10652)
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(export)])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 0 and "its stock column 'Variant Inventory Qty' read through" in text, result.output
+    assert "4 lines of sizes (by Handle) summed into 3 products" in text, result.output
+    # A columns.json beside the file is read first, as a catalogue folder's own is.
+    save_column_map(export.parent, {"Variant Inventory Qty": "stock"})
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(export), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["from"]["columns_json"] == str(export.parent / COLUMN_MAP_FILE)
+
+
+def test_index_stock_from_still_refuses_two_levels_on_lines_that_are_not_sizes(tmp_path: Path) -> None:
+    # Folding is for a Handle's lines without an id or with its product's: the same id under two Handles, or on
+    # lines without one, is two readings of one product, refused with nothing set (stop 69's review).
+    shop = _shop(tmp_path / "shop", ["12933,Roadster Navy Tee,Tshirts,Navy Blue,499"])
+    d = _index_of(tmp_path, shop)
+    levels = tmp_path / "levels.csv"
+    for lines in (["navy-tee,12933,5", "red-tee,12933,0"], [",12933,5", ",12933,0"]):
+        levels.write_text("\n".join(["Handle,id,Qty", *lines]) + "\n")
+        result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(levels)])
+        text = " ".join(result.output.split())
+        assert result.exit_code != 0 and "gives product 12933 on more than one line" in text, result.output
+        assert "not as sizes of one product" in text and "nothing was changed" in text, result.output
+    # A Handle's lines of sizes without a columns.json: summed (they were refused as two levels of one product).
+    levels.write_text("Handle,id,stock\nnavy-tee,12933,0\nnavy-tee,,4\nnavy-tee,12933,1\n")
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(levels), "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["stock"] == {"12933": 5}, result.output
+    # Without a stock column, the mapping is offered (the names a build's columns.json maps are read too).
+    levels.write_text("Handle,id,Variant Inventory Qty\nnavy-tee,12933,5\n")
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(levels)])
+    text = " ".join(result.output.split())
+    assert result.exit_code != 0 and "needs an id column and a stock column" in text, result.output
+    assert "'Variant Inventory Qty=stock'" in text and "columns.json" in text, result.output

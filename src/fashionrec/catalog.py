@@ -1133,13 +1133,14 @@ def _spelling(name: str) -> str:
     return re.sub(r"[\s_\-]+", "", name).casefold()
 
 
-def _header_columns(header: list[str], csv_path: Path, report: DataReport) -> list[str]:
+def header_columns(header: list[str], csv_path: Path, report: DataReport, mapping_folder: Path | None = None
+                   ) -> list[str]:
     """The header with each name that spells a column of :data:`COLUMNS` in other case or spacing read as
     that column ("ID", "Product Display Name": an export's headings); a column named twice, in any spelling,
     is refused (the row reader would take the last one's values, a shop's trial: every row's id was its
-    stock level)."""
+    stock level). The names columns.json maps are read first: ``mapping_folder``'s (default: ``csv_path``'s)."""
     # The shop's mapping (columns.json beside styles.csv, stop 68) first: its names are the columns they map to.
-    mapping = read_column_map(csv_path.parent, MAPPABLE_COLUMNS)
+    mapping = read_column_map(mapping_folder or csv_path.parent, MAPPABLE_COLUMNS)
     if mapping:
         report.column_map = dict(mapping)
         by_spelling = {_spelling(k): v for k, v in mapping.items()}
@@ -1256,6 +1257,52 @@ def _mapping_hint(folder: Path, header: list[str], lacks: list[str], samples: di
     return said
 
 
+def level_columns(raw: list[str], header: list[str], report: DataReport) -> tuple[int | None, int | None, int | None]:
+    """Where ``header`` (as :func:`header_columns` read the names ``raw``, columns.json's mapping in ``report``) has
+    the price, the stock level and a Shopify export's Handle (None: nowhere); the first two said in ``report`` as the
+    header names them. Also what ``index stock --from`` reads a shop's export by (stock_file), so that an export
+    reads there as its styles.csv reads."""
+    # The price: the first header name PRICE_HEADERS has, in their order ("Price" before "MRP").
+    # A column columns.json maps to the price or the stock comes before one the header names so itself.
+    mapped_to = {_spelling(k): v for k, v in report.column_map.items()}
+    mapped_at = {i for i, h in enumerate(header) if h in (PRICE, STOCK) and mapped_to.get(_spelling(raw[i])) == h}
+    price_at = min((i for i, h in enumerate(header) if _spelling(h) in PRICE_HEADERS and h not in COLUMNS),
+                   key=lambda i: (i not in mapped_at, PRICE_HEADERS.index(_spelling(header[i])), i), default=None)
+    # As the header names it ("Price (EUR)", which columns.json maps to price): what data check says, and where a
+    # currency its amounts do not write may be named (stop 69's new user).
+    report.price_column = raw[price_at] if price_at is not None else ""
+    # The stock level, as the price: the first header name STOCK_HEADERS has, in their order (stop 67).
+    stock_at = min((i for i, h in enumerate(header) if _spelling(h) in STOCK_HEADERS and h not in COLUMNS),
+                   key=lambda i: (i not in mapped_at, STOCK_HEADERS.index(_spelling(header[i])), i), default=None)
+    # As the header names it too, as the price's is (stop 69): "read from the column 'stock'" named no column of a
+    # Shopify export whose columns.json maps "Variant Inventory Qty" (a review of stop 69's merge).
+    report.stock_column = raw[stock_at] if stock_at is not None else ""
+    # A Shopify export's Handle (stop 68): the lines of one product's other sizes, colours or photos repeat it,
+    # without an id or with the product's, and were rejected one by one ("no id", "duplicate id") with no word of
+    # them as variants. Read to fold them (:func:`folds_into`), so not an ignored column.
+    handle_at = next((i for i, h in enumerate(header) if _spelling(h) == "handle" and h not in COLUMNS), None)
+    return price_at, stock_at, handle_at
+
+
+def read_id(given: str) -> int:
+    """An id cell (stripped) as the id it is: "12933.0", as pandas writes an id column with a blank in it, is
+    12933 (a data trial, stop 62); a spreadsheet's "1.2933E+4" is refused (ValueError): it may have lost digits."""
+    return int(_WHOLE_ID.sub("", given) if "." in given else given)
+
+
+def folds_into(product_id: int, given_id: str) -> bool:
+    """Whether a line under the Handle of the product ``product_id`` (read before it), its id written ``given_id``,
+    is one of that product's sizes, folded into it: without an id, or with the product's. One with an id of its own
+    is a product (a colour with its own photo)."""
+    given = given_id.strip()
+    if not given:
+        return True
+    try:
+        return read_id(given) == product_id
+    except ValueError:
+        return False
+
+
 def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     records: list[list[str]] = []
     seen: dict[int, int] = {}         # id -> the line read for it
@@ -1277,7 +1324,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.rstrip("\r\n")))), None)
     sep = _separator(physical[at], said, report, csv_path.parent)
     raw = [h.strip() for h in _fields(physical[at], sep)]
-    header = _header_columns(raw, csv_path, report)
+    header = header_columns(raw, csv_path, report)
     missing = [c for c in COLUMNS if c not in header]
     # A shop's export without a season, a year or a usage column was refused until stop 55 (all ten were
     # required); those are read as empty. Without an id, a type or a name it is no catalogue, or not split right.
@@ -1286,7 +1333,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             if len(header) == 1 and other in header[0]:
                 # A spreadsheet saved in a locale whose list separator is not the comma: such a file is read
                 # when its header has the needed columns, so the fault to name is those it lacks, in its reading.
-                split = _header_columns([h.strip() for h in _fields(physical[at], other)], csv_path, report)
+                split = header_columns([h.strip() for h in _fields(physical[at], other)], csv_path, report)
                 lacks = [c for c in REQUIRED_COLUMNS if c not in split]
                 hint = _mapping_hint(csv_path.parent, split, lacks, _samples(physical, at, other, split))
                 raise CatalogError(f"{csv_path} separates its fields with {name} and lacks the columns {lacks}"
@@ -1304,25 +1351,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         raise CatalogError(f"{csv_path} lacks the columns {[c for c in REQUIRED_COLUMNS if c in missing]}{hint}; "
                            f"expected the header {','.join(COLUMNS)} (only {', '.join(REQUIRED_COLUMNS)} are "
                            "needed: the others may be left out)")
-    # The price: the first header name PRICE_HEADERS has, in their order ("Price" before "MRP").
-    # A column columns.json maps to the price or the stock comes before one the header names so itself.
-    mapped_to = {_spelling(k): v for k, v in report.column_map.items()}
-    mapped_at = {i for i, h in enumerate(header) if h in (PRICE, STOCK) and mapped_to.get(_spelling(raw[i])) == h}
-    price_at = min((i for i, h in enumerate(header) if _spelling(h) in PRICE_HEADERS and h not in COLUMNS),
-                   key=lambda i: (i not in mapped_at, PRICE_HEADERS.index(_spelling(header[i])), i), default=None)
-    # As the header names it ("Price (EUR)", which columns.json maps to price): what data check says, and where a
-    # currency its amounts do not write may be named (stop 69's new user).
-    report.price_column = raw[price_at] if price_at is not None else ""
-    # The stock level, as the price: the first header name STOCK_HEADERS has, in their order (stop 67).
-    stock_at = min((i for i, h in enumerate(header) if _spelling(h) in STOCK_HEADERS and h not in COLUMNS),
-                   key=lambda i: (i not in mapped_at, STOCK_HEADERS.index(_spelling(header[i])), i), default=None)
-    # As the header names it too, as the price's is (stop 69): "read from the column 'stock'" named no column of a
-    # Shopify export whose columns.json maps "Variant Inventory Qty" (a review of stop 69's merge).
-    report.stock_column = raw[stock_at] if stock_at is not None else ""
-    # A Shopify export's Handle (stop 68): the lines of one product's other sizes, colours or photos repeat it,
-    # without an id or with the product's, and were rejected one by one ("no id", "duplicate id") with no word of
-    # them as variants. Read to fold them (below), so not an ignored column.
-    handle_at = next((i for i, h in enumerate(header) if _spelling(h) == "handle" and h not in COLUMNS), None)
+    price_at, stock_at, handle_at = level_columns(raw, header, report)
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header)
                               if h not in COLUMNS and i not in (price_at, stock_at, handle_at)]
     report.absent_columns = missing
@@ -1493,17 +1522,14 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         rec = dict(zip(header, row, strict=True))
         handle = row[handle_at].strip() if handle_at is not None else ""
         product = products_by_handle.get(handle) if handle else None
-        if product is not None and not rec["id"].strip():
+        if product is not None and folds_into(product[0], rec["id"]):
             report.variant_lines_folded.append(line)        # one product, read once: its first line
             report.rows -= 1
             _fold_variant(report, records, variant_stock, product, row, price_at, stock_at)
             continue
         try:
-            # "12933.0", as pandas writes an id column with a blank in it, is the id 12933 (and listed as written
-            # otherwise, as "00019696" is): every row of such an export was rejected (a data trial, stop 62). A
-            # spreadsheet's "1.2933E+4" is still refused: it may have lost digits.
-            given_id = rec["id"].strip()
-            item_id = int(_WHOLE_ID.sub("", given_id) if "." in given_id else given_id)
+            # (listed as written otherwise, as "00019696" is: every row of such an export was rejected)
+            item_id = read_id(rec["id"].strip())
         except ValueError:
             reject(line, _bad_id(row, header, id_at), row)
             continue
@@ -1512,11 +1538,6 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             continue
         if item_id < 0:     # a minus typed by mistake: its photo was "without a row" and the row "missing image"
             reject(line, f"id {item_id} is negative: ids are whole numbers from 0 (a stray minus sign?)", row)
-            continue
-        if product is not None and item_id == product[0]:
-            report.variant_lines_folded.append(line)
-            report.rows -= 1
-            _fold_variant(report, records, variant_stock, product, row, price_at, stock_at)
             continue
         if item_id in seen:
             # The first row stands: a correction appended below it did not take (an operator's trial). The same row
@@ -1999,7 +2020,7 @@ def styles_ids(data_dir: str | Path) -> set[int]:
     if at is not None and not text.rstrip("\r\n").endswith("\x1a"):
         said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.rstrip("\r\n")))), None)
         sep = _separator(physical[at], said, report, csv_path.parent)
-        header = _header_columns([h.strip() for h in _fields(physical[at], sep)], csv_path, report)
+        header = header_columns([h.strip() for h in _fields(physical[at], sep)], csv_path, report)
     # The id first: every row's is then its own (_read_styles' reject() trusts it whatever the row's length), and
     # nothing the loader does to a row's other fields (a name's commas joined, trailing separators) moves it.
     if header[:1] == ["id"] and all(c in header for c in REQUIRED_COLUMNS):

@@ -11,7 +11,6 @@ import json
 import logging
 import math
 import os
-import re
 import time
 from pathlib import Path
 from typing import NoReturn
@@ -572,8 +571,10 @@ def index_stock(
     levels: list[str] = typer.Argument(None, help="ID=LEVEL, e.g. 15970=0 (sold out), 39386=12, 1855=yes; "
                                        "ID=none (or null, n/a) takes a level away (available)."),
     from_file: Path | None = typer.Option(None, "--from", help="A CSV of an id column and a stock column (named as "
-                                          "styles.csv's may be: stock, stock_qty, quantity, inventory, in_stock), "
-                                          "e.g. a shop's nightly export, or a file --export wrote."),
+                                          "styles.csv's may be: stock, stock_qty, quantity, inventory, in_stock, "
+                                          "or as the catalogue's columns.json maps them), e.g. a shop's nightly "
+                                          "export, or a file --export wrote; a Shopify export's lines per size "
+                                          "(its Handle) are summed into their product, as a build reads them."),
     listing: bool = typer.Option(False, "--list", help="List every product's level (after setting those given)."),
     export: Path | None = typer.Option(None, "--export", help="Write every product's level to this CSV (id, stock, "
                                        "sold_out, productDisplayName; '-' for the terminal): the file --from reads "
@@ -600,7 +601,7 @@ def index_stock(
         fail("--export - writes CSV to the terminal, which --json writes JSON to: give a file, or --list --json")
     if listing and str(export) == "-":
         fail("--export - writes CSV to the terminal, which --list writes its lines to: give one, or --export a file")
-    given = _stock_levels(levels or [], from_file, none_needed=reads)
+    given, read = _stock_levels(levels or [], from_file, none_needed=reads, index=index)
     from fashionrec.stock import is_sold_out, level_said
     from fashionrec.stock_list import levels_table
 
@@ -633,7 +634,13 @@ def index_stock(
                       f"({', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''})", highlight=False)
     if given:
         said |= {"stock": {str(i): level_said(v) for i, v in done.items()}, "sold_out": sold}
+        if read is not None:
+            # How --from read the file (stop 70): the columns.json and the sizes summed, as a build would read them.
+            said["from"] = {"file": str(from_file), "stock_column": read.stock_column, "columns_json": read.column_map
+                            or None, "variant_lines_folded": read.folded_lines}
         if not as_json:
+            if read is not None and read.said():
+                out.print(f"read {from_file}: {read.said()}", highlight=False, soft_wrap=True)
             out.print(f"set the stock of {len(done)} product{'s' if len(done) != 1 else ''} in {index}"
                           + (f": {len(sold)} of them sold out ({', '.join(map(str, sold[:10]))}"
                              f"{' ...' if len(sold) > 10 else ''})" if sold else "")
@@ -720,60 +727,41 @@ def _stock_read_back(items, index: Path, listing: bool, export: Path | None, sol
     return said
 
 
-def _ids_as_written(index: Path) -> dict:
-    """The index folder's ids as its catalogue writes them (its manifest's ids_as_written), {} where it has none or
-    its manifest cannot be read (the listing then gives the numbers alone, as before)."""
+def _manifest_of(index: Path) -> dict:
+    """The index folder's manifest as written, {} where it cannot be read (what is read of it is then left out)."""
     from fashionrec.artifacts import read_json
-    from fashionrec.catalog import IDS_AS_WRITTEN
 
     try:
         manifest = read_json(index_dir(index) / "manifest.json")
     except (OSError, ValueError, FashionrecError):
         return {}
-    return (manifest.get(IDS_AS_WRITTEN) or {}) if isinstance(manifest, dict) else {}
+    return manifest if isinstance(manifest, dict) else {}
 
 
-def _level_read(cell: str):
-    """A --from cell as the level it says ("5" and "5.0" one level, "" and "none" none), or as written where it
-    says none (set_stock names it)."""
-    from fashionrec.stock import stock_level
+def _ids_as_written(index: Path) -> dict:
+    """The index folder's ids as its catalogue writes them (its manifest's ids_as_written), {} where it has none or
+    its manifest cannot be read (the listing then gives the numbers alone, as before)."""
+    from fashionrec.catalog import IDS_AS_WRITTEN
 
-    try:
-        return stock_level(cell)
-    except ValueError:
-        return cell
+    return _manifest_of(index).get(IDS_AS_WRITTEN) or {}
 
 
-def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = False) -> dict:
-    """{id: level as given} of ``pairs`` ("15970=0") and the CSV ``from_file``; a usage error for what is neither,
-    and where none is given unless ``none_needed`` (a listing alone)."""
+def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = False,
+                  index: Path | None = None) -> tuple[dict, object]:
+    """({id: level as given} of ``pairs`` ("15970=0") and the CSV ``from_file``, read as the catalogue loader reads
+    the index ``index``'s catalogue (stock_file); how that file was read, None without one): a usage error for
+    what is neither, and where none is given unless ``none_needed`` (a listing alone)."""
     given: dict = {}
+    read = None
     if from_file is not None:
-        import pandas as pd
+        from fashionrec.stock_file import read_levels_file
 
-        from fashionrec.stock import STOCK_HEADERS
-
+        catalogue = _manifest_of(index).get("data_dir") if index is not None else None
         try:
-            table = pd.read_csv(from_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (OSError, ValueError) as e:
-            fail(f"cannot read {from_file}: {e}")
-        spelt = {re.sub(r"[\s_\-]+", "", str(c)).casefold(): c for c in table.columns}
-        id_col = spelt.get("id")
-        stock_col = next((spelt[h] for h in STOCK_HEADERS if h in spelt), None)
-        if id_col is None or stock_col is None:
-            fail(f"{from_file} needs an id column and a stock column (one of stock, stock_qty, quantity, inventory, "
-                 f"in_stock); its header: {', '.join(map(str, table.columns))}")
-        ids, cells = table[id_col].str.strip(), table[stock_col].str.strip()
-        # A product on two lines (a line per size) with two levels: the last was set without a word (stop 69's
-        # review). Said, nothing set; the same level twice is one.
-        twice = table[ids.duplicated(keep=False)].assign(_id=ids, _level=cells.map(_level_read)).groupby(
-            "_id")["_level"].nunique(dropna=False)
-        if (twice > 1).any():
-            named = ", ".join(twice.index[twice > 1][:10])
-            fail(f"{from_file} gives product{'s' if (twice > 1).sum() != 1 else ''} {named} on more than one line "
-                 "with different levels: give each product once (its total, where the lines are its sizes); nothing "
-                 "was changed")
-        given.update(zip(ids, cells.map(lambda v: v or None), strict=True))
+            read = read_levels_file(from_file, catalogue)
+        except FashionrecError as e:
+            fail(str(e))
+        given.update(read.levels)
     for pair in pairs:
         item_id, sep, level = pair.partition("=")
         if not sep or not item_id.strip():
@@ -783,7 +771,7 @@ def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = 
     if not given and not none_needed:
         fail("no stock level given: ID=LEVEL (e.g. 15970=0), or --from a CSV of id and stock; --list or --export "
              "FILE to read the levels back")
-    return given
+    return given, read
 
 
 @index_app.command("build")
