@@ -3,6 +3,7 @@ the product changed since (stop 68; fashionrec.stock_kept)."""
 
 from __future__ import annotations
 
+import logging
 import math
 
 import pandas as pd
@@ -24,7 +25,7 @@ def _same(a: list[float], b: list[float]) -> bool:
     return all(x == y or (math.isnan(x) and math.isnan(y)) for x, y in zip(a, b, strict=True))
 
 
-def test_a_rebuild_keeps_levels_set_since_unless_styles_csv_changed_them(tmp_path):
+def test_a_rebuild_keeps_levels_set_since_unless_styles_csv_changed_them(tmp_path, caplog):
     # A rebuild read every level from styles.csv again: a product the shop's stock system had marked sold out
     # through the API was recommended again after a rebuild for another reason (a changed row, a new model).
     folder, _ = stocked_shop(tmp_path / "shop")
@@ -38,10 +39,16 @@ def test_a_rebuild_keeps_levels_set_since_unless_styles_csv_changed_them(tmp_pat
     styles = pd.read_csv(folder / "styles.csv", dtype=str, keep_default_na=False)
     styles.loc[styles["id"] == str(b), "stock_qty"] = "40"
     styles.to_csv(folder / "styles.csv", index=False)
-    out = CliRunner().invoke(app, ["index", "build", str(folder), "--out", str(d), "--model", str(tiny_tagger_path())])
+    with caplog.at_level(logging.INFO):
+        out = CliRunner().invoke(app, ["index", "build", str(folder), "--out", str(d), "--model",
+                                       str(tiny_tagger_path())])
     assert out.exit_code == 0, out.output
     said = " ".join(out.output.split())
     assert "kept 2 stock levels set since the last build" in said and "newer file wins" in said, out.output
+    # Said once, by the summary: the build's INFO line said it too (stop 68's gap, stop 70).
+    assert said.count("stock levels set since") == 1, out.output
+    logged = [r.getMessage() for r in caplog.records if r.name == "fashionrec.index_build"]
+    assert not [m for m in logged if "set since" in m or m.startswith(("indexed", "against"))], logged
     rec = Recommender.load(d, tiny_tagger_path())
     assert _same(_levels(rec, [a, b, c, other]), [0.0, 40.0, math.nan, 5.0]), _levels(rec, [a, b, c, other])
     assert rec.is_sold_out(a) and not rec.is_sold_out(c)
@@ -49,13 +56,16 @@ def test_a_rebuild_keeps_levels_set_since_unless_styles_csv_changed_them(tmp_pat
     assert sorted(said["kept_ids"]) == sorted([a, c]) and said["file_newer_ids"] == [b], said
 
 
-def test_levels_set_through_the_api_on_a_catalogue_without_a_stock_column_survive_a_rebuild(tmp_path):
+def test_levels_set_through_the_api_on_a_catalogue_without_a_stock_column_survive_a_rebuild(tmp_path, caplog):
     # The Kaggle catalogue has no stock column: every level a shop has is one it set since, through the API.
     d = index_copy(tmp_path / "index")
     rec = Recommender.load(d, tiny_tagger_path())
     ids = rec.items["id"].astype(int).tolist()
     rec.set_stock({ids[0]: 0, ids[1]: 3})
-    rec = Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), d, progress=False)
+    with caplog.at_level(logging.INFO, logger="fashionrec.index_build"):
+        rec = Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), d, progress=False)
+    # A Python caller hears it in the log (the CLI leaves that line to its summary).
+    assert any(r.getMessage().startswith("kept 2 stock levels set since") for r in caplog.records), caplog.text
     assert rec.is_sold_out(ids[0]) and rec.item(ids[1])["stock"] == 3 and not rec.is_sold_out(ids[2])
     assert sorted(rec.manifest["stock_set_since"]["kept_ids"]) == sorted(ids[:2])
 

@@ -808,6 +808,8 @@ def index_build(
     from fashionrec.catalog import IDS_AS_NUMBERS, first_few, load_catalog, variant_prices_said
     from fashionrec.index import BACKENDS
     from fashionrec.index.faiss_index import KINDS
+    from fashionrec.index_build import InSummary
+    from fashionrec.index_build import log as build_log
     from fashionrec.recommend import Recommender
     from fashionrec.stock_kept import stock_kept_said
     from fashionrec.tagger import Tagger
@@ -834,9 +836,14 @@ def index_build(
             from fashionrec.batch_embed import check_made_by
 
             check_made_by(emb_manifest, from_embeddings, tagger)
-        rec = Recommender.build(catalog, tagger, out, index_kind=kind, backend=backend, uri=uri,
-                                token=token, embeddings=embeddings, index_dim=index_dim, reuse=reuse,
-                                allow_shrink=allow_shrink, replace_added=replace_added, currency=currency)
+        # The build's closing lines are said once, by the summary below (they were said twice, logged too).
+        build_log.addFilter(summarised := InSummary())
+        try:
+            rec = Recommender.build(catalog, tagger, out, index_kind=kind, backend=backend, uri=uri,
+                                    token=token, embeddings=embeddings, index_dim=index_dim, reuse=reuse,
+                                    allow_shrink=allow_shrink, replace_added=replace_added, currency=currency)
+        finally:
+            build_log.removeFilter(summarised)
     except FashionrecError as e:
         fail(str(e))
     except KeyboardInterrupt as e:

@@ -70,6 +70,17 @@ from fashionrec.tagger import Tagger, embedding_sha256
 from fashionrec.text_encoder import TEXT_MODEL_NAME, product_text, text_model_sha256
 
 log = logging.getLogger(__name__)
+# The ``extra`` of a build's closing lines that `fashionrec index build` says in its own summary (what changed, the
+# products and stock levels kept, the count): its command leaves them out of its log (:class:`InSummary`), where
+# each was said twice ("kept 40 stock levels ..." as an INFO line, then as the summary's; stop 70).
+IN_SUMMARY = {"in_summary": True}
+
+
+class InSummary(logging.Filter):
+    """Leaves out of a log the lines a command says in its own summary (:data:`IN_SUMMARY`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(record, "in_summary", False)
 
 INDEX_MARKER = "vectors.json"   # the file that makes a folder an index (an embeddings folder has a manifest too)
 # A photo is unfamiliar when no catalogue product is as similar to it as all but this share of the
@@ -383,16 +394,17 @@ class IndexBuilding:
                 f"{first_few(changes[f'{what}_ids'], 10)})" for what in ("new", "back", "gone")
                 if (n := (changes or {}).get(what))]
         if said:
-            log.info("against the index it replaced: %s", ", ".join(said))
+            log.info("against the index it replaced: %s", ", ".join(said), extra=IN_SUMMARY)
         if carried:
             log.info("kept %d products added to the previous index (ids %s)", len(carried),
-                     ", ".join(str(m["id"]) for m, _, _ in carried[:20]))
-        if stock_kept and stock_kept["kept_ids"]:
-            log.info("%s", stock_kept_said(stock_kept))
+                     ", ".join(str(m["id"]) for m, _, _ in carried[:20]), extra=IN_SUMMARY)
+        if rec.manifest.get("stock_set_since"):     # kept, or styles.csv's taken, and why: as the summary says it
+            log.info("%s", stock_kept_said(rec.manifest["stock_set_since"]), extra=IN_SUMMARY)
         if replaced_ids:
             log.warning("products %s, added to the previous index, are now rows of the catalogue under the same "
                         "ids: the catalogue's rows replace them", ", ".join(map(str, replaced_ids[:20])))
-        log.info("indexed %d items in %.1f s -> %s", len(items) + len(carried), time.perf_counter() - t0, out_dir)
+        log.info("indexed %d items in %.1f s -> %s", len(items) + len(carried), time.perf_counter() - t0, out_dir,
+                 extra=IN_SUMMARY)
         return cls.load(out_dir, model=tagger, token=token)
 
     @staticmethod
