@@ -189,10 +189,15 @@ def test_an_export_leaves_sold_out_products_out_unless_asked_and_says_which(tmp_
         table, summary = read_export(out)
         assert (set(table["rec_id"]) >= set(sold)) is listed and (not set(table["rec_id"]) & set(sold)) is not listed
         assert len(table) == 5      # others fill the places
+        read_at = summary["sold_out"].pop("levels_read_at")       # when the levels hiding them were read (stop 70)
         assert summary["sold_out"] == {"included": listed, "left_out": 0 if listed else 2, "in_index": 2,
                                        "ids": sorted(sold)}
+        assert read_at[:10] == summary["created"][:10] and read_at <= summary["created"]
         said = " ".join(res.output.split())
         assert ("listed as any other" if listed else "left out of every list") in said, res.output
+        if not listed:      # the day they were read, not "as of now" in a log read later
+            assert f"as the levels read {read_at[:16].replace('T', ' ')} UTC say" in said, res.output
+            assert "--include-sold-out lists them" in said, res.output
     # Processes side by side (forked workers, src among the products handed to them, not the parent's first).
     ids = [i for i in rec.items["id"].astype(int).tolist() if i != src][:69] + [src]
     out = tmp_path / "some.parquet"

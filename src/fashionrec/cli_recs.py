@@ -1340,7 +1340,9 @@ def recommend_export(
         console.print(f"{sold['in_index']:,} sold-out product{'s' if sold['in_index'] != 1 else ''} (ids "
                       f"{first_few(sold['ids'], 10)}) "
                       + ("listed as any other" if sold["included"] else
-                         "left out of every list, as of now (--include-sold-out lists them)"), highlight=False)
+                         f"left out of every list, as the levels read {sold['levels_read_at'][:16].replace('T', ' ')} "
+                         "UTC say: a level changed since shows at the next export (--include-sold-out lists them)"),
+                      highlight=False, soft_wrap=True)
     for kind in summary["kinds"]:
         short = summary["short"][kind]
         if short:

@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import multiprocessing as mp
@@ -76,6 +77,9 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     none = dict.fromkeys(kinds, 0)
     none_ids: dict[str, list[int]] = {kind: [] for kind in kinds}
     started = time.perf_counter()
+    # When the levels the lists leave sold-out products out by were read (the index as loaded, now): a nightly
+    # export's lists are as of that day, and said so (stop 70: "as of now" said no date in a log read later).
+    read_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     with tqdm(total=len(wanted), desc="recommendations", unit="product", disable=hidden(progress)) as bar:
         # _worked_out yields in wanted's order, whatever the number of workers.
         lists = _worked_out(rec, wanted, kinds, sizes, workers, include_sold_out)
@@ -111,7 +115,7 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
                   "model": (manifest.get("model") or {}).get("name")},
         # Whether the lists leave sold-out products out (stop 67), and which: as of the day it ran, so a back end
         # can tell a level changed since (an export's lists hid them without saying so).
-        "sold_out": _sold_out(rec, include_sold_out),
+        "sold_out": _sold_out(rec, include_sold_out, read_at),
         **provenance(),
     }
     if out.suffix.lower() == ".parquet":
@@ -132,10 +136,12 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     return summary
 
 
-def _sold_out(rec, included: bool) -> dict:
-    """What the summary says of sold-out products: listed or left out, how many the index has, their ids."""
+def _sold_out(rec, included: bool, read_at: str) -> dict:
+    """What the summary says of sold-out products: listed or left out, how many the index has, their ids, and when
+    the levels that say so were read (``read_at``, UTC)."""
     ids = sorted(int(i) for i in rec.items["id"].to_numpy()[rec.sold_out_rows()])
-    return {"included": included, "left_out": 0 if included else len(ids), "in_index": len(ids), "ids": ids}
+    return {"included": included, "left_out": 0 if included else len(ids), "in_index": len(ids), "ids": ids,
+            "levels_read_at": read_at}
 
 
 def _checked(out: Path, kinds: Sequence[str], k: dict[str, int] | None) -> tuple[list[str], dict[str, int]]:
