@@ -525,6 +525,11 @@ def test_index_stock_from_reads_a_shops_export_as_its_catalogue_is_read(tmp_path
     result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(export), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["from"]["columns_json"] == str(export.parent / COLUMN_MAP_FILE)
+    # A file whose own names say its columns is not said to be read through a mapping it does not use.
+    (export.parent / "plain.csv").write_text("id,stock\n12933,4\n")
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(export.parent / "plain.csv"),
+                                 "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["from"]["columns_json"] is None, result.output
 
 
 def test_index_stock_from_still_refuses_two_levels_on_lines_that_are_not_sizes(tmp_path: Path) -> None:

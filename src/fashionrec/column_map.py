@@ -23,7 +23,8 @@ from fashionrec.errors import CatalogError
 COLUMN_MAP_FILE = "columns.json"
 
 
-def _spelling(name: str) -> str:
+def spelling(name: str) -> str:
+    """A header name as compared: without case, spaces, underscores or dashes ("Product Type" is producttype)."""
     return re.sub(r"[\s_\-]+", "", name).casefold()
 
 
@@ -34,12 +35,12 @@ def checked_map(mapping: object, known: list[str], where: str) -> dict[str, str]
     if not isinstance(mapping, dict):
         raise CatalogError(f"{where} must be a JSON object of header names to columns, such as "
                            '{"Title": "productDisplayName", "Product Type": "articleType"}')
-    spelt = {_spelling(c): c for c in known}
+    spelt = {spelling(c): c for c in known}
     out: dict[str, str] = {}
     for name, column in mapping.items():
         if not isinstance(column, str) or not str(name).strip():
             raise CatalogError(f"{where}: {name!r} maps to {column!r}; give a header name and a column name")
-        target = spelt.get(_spelling(column))
+        target = spelt.get(spelling(column))
         if target is None:
             raise CatalogError(f"{where}: {name!r} maps to {column!r}, no column a catalogue has (one of "
                                f"{', '.join(known)})")
