@@ -2337,6 +2337,29 @@ def test_a_unisex_products_look_leaves_out_a_slot_with_no_piece_for_anyone(tmp_p
     assert {x.item["gender"] for x in after} == {"Unisex"}
 
 
+def test_a_unisex_products_piece_filed_under_a_side_says_whose(tmp_path):
+    # A unisex perfume's routine was a women's face wash and lipstick, unsaid (history.md, Stop 69, a unisex
+    # product's look): where no slot has a piece for anyone, the look takes a side and says it.
+    r, image = _scratch(tmp_path)
+    meta = {"masterCategory": "Personal Care", "usage": "Casual", "baseColour": "White", "gender": "Women"}
+    perfume = r.add_product(image, {**meta, "gender": "Unisex", "productDisplayName": "Acme Unisex Perfume",
+                                    "subCategory": "Fragrance", "articleType": "Perfume and Body Mist"},
+                            allow_new_values=True)
+    wash = r.add_product(image.rotate(90, expand=True), {**meta, "productDisplayName": "Acme Women Face Wash",
+                                                         "subCategory": "Skin Care", "articleType": "Face Wash"},
+                         allow_new_values=True)
+    look = r.complete_the_look(perfume, k=4)
+    assert [x.id for x in look] == [wash]
+    assert look[0].reason == "Skin care (women's) to go with the casual unisex fragrance"
+    assert look[0].card_reason == "For women"
+    # A piece for anyone says nothing of whose it is.
+    r.items.loc[r.items["id"] == wash, "gender"] = "Unisex"
+    r._reindex()
+    look = r.complete_the_look(perfume, k=4)
+    assert look[0].reason == "Skin care to go with the casual unisex fragrance"
+    assert not look[0].card_reason.startswith("For")
+
+
 def test_complete_the_look(rec):
     tops = rec.items[(rec.items["subCategory"] == "Topwear") & (rec.items["gender"] == "Men")
                      & ~rec.items["articleType"].isin(list(LAYERED))]
@@ -5416,6 +5439,23 @@ def test_a_childrens_brands_products_are_childrens_whatever_their_name_says(tmp_
     r.items.loc[rows[1], ["productDisplayName", "gender"]] = ["Timberland Men Juniors Beige Casual Shoes", "Men"]
     r._reindex()
     assert r._childrens()[[r._row[int(r.items.loc[rows[k], "id"])] for k in (0, 1)]].all()
+
+
+def test_a_name_whose_wearer_is_a_child_in_a_brand_mostly_for_children_is_a_childs(tmp_path):
+    # "Doodle Boy Road Trip Grey Tshirts" (filed Men; Doodle: 88% of 298 products children's) was a man's T-shirt to
+    # looks and searches, no boy's (history.md, Stop 69, A shopper's trial): a name whose wearer word is a child's,
+    # of a brand mostly for children, is a child's; of another brand ("KXIP Boys Fangear Tee"), as filed.
+    r, _ = _scratch(tmp_path)
+    rows = r.items.index[:60]
+    names = [f"Kidco Kids Boys Tee {n}" for n in range(25)] + ["Kidco Boy Road Trip Tee", "Kidco Men Polo"] * 2 \
+        + [f"Fanco Men Tee {n}" for n in range(27)] + ["Fanco Boys Fangear Tee", "Fanco Men Kids Cap"]
+    r.items.loc[rows[:len(names)], "productDisplayName"] = names
+    r.items.loc[rows[:len(names)], "gender"] = ["Men"] * len(names)
+    r._reindex()
+    child = dict(zip(r.items["id"], r._childrens(), strict=True))
+    said = {n: bool(child[int(i)]) for n, i in zip(names, r.items.loc[rows[:len(names)], "id"], strict=True)}
+    assert said["Kidco Boy Road Trip Tee"] and said["Fanco Men Kids Cap"]
+    assert not said["Kidco Men Polo"] and not said["Fanco Boys Fangear Tee"] and not said["Fanco Men Tee 0"]
 
 
 def test_adding_the_photo_of_a_row_the_index_left_out_takes_the_rows_labels(tmp_path, fixture_dir, caplog):

@@ -111,6 +111,12 @@ def brand_words(name: str, brands: frozenset[str] = frozenset()) -> list[str]:
 # products children's: in the catalogue Gini and Jony (0.985 of 616), Warner Bros, Chhota Bheem and Madagascar 3
 # (1.0); not Disney (0.966) or Marvel (0.85), whose men's printed T-shirts are grown-ups'.
 CHILDRENS_BRAND = (20, 0.98)
+# A brand of that many products at least half of them children's: a name of its whose wearer word is a child's is a
+# child's (Doodle: 88% of 298; Palm Tree: 94% of 109).
+CHILD_WEARER_BRAND = 0.5
+# A name's first wearer word, and those of them for a child.
+FIRST_WEARER = rf"^.+?\s+((?i:{WEARER_WORDS}))\b"
+CHILD_WEARER = r"(?:boys?|girls?|kids?)(?:'s)?"
 # What a shop's page says of a product the catalogue has but the index does not (no photo, a row that could not
 # be read, taken out); the error itself tells whoever runs the shop what to do about it.
 UNLISTED = "This product is not in the shop at the moment. Search for something like it, or browse the catalogue."
@@ -308,7 +314,14 @@ class ItemTables:
                                     ).dropna().groupby("brand")["child"].agg(["size", "mean"])
             childrens = by_brand.index[(by_brand["size"] >= CHILDRENS_BRAND[0])
                                        & (by_brand["mean"] >= CHILDRENS_BRAND[1])]
-            return (named | (brand.isin(childrens) & ~it["gender"].isin(["Boys", "Girls"]))).to_numpy()
+            # A name whose wearer word is a child's ("Doodle Boy Road Trip Grey Tshirts", "Palm Tree Girls ...
+            # Skirts": 41 of the catalogue's, filed as Men or Women) in a brand mostly for children is a child's:
+            # a man's look took a Doodle boy's T-shirt, a boy's none. Not in another brand ("KXIP Boys Fangear Tee",
+            # "Streetwear FX Spice Girl Eye Shadow", a shade's name).
+            mostly = by_brand.index[(by_brand["size"] >= CHILDRENS_BRAND[0]) & (by_brand["mean"] >= CHILD_WEARER_BRAND)]
+            worn = names.str.extract(FIRST_WEARER, expand=False).str.casefold()
+            named_child = worn.str.fullmatch(CHILD_WEARER, na=False) & brand.isin(mostly)
+            return (named | ((brand.isin(childrens) | named_child) & ~it["gender"].isin(["Boys", "Girls"]))).to_numpy()
         return self._once("_children", build)
 
     def _worn_by_child(self, gender: str) -> np.ndarray:

@@ -83,6 +83,9 @@ LOOK_CHUNK = 256
 # Candidate sets whose mean a look keeps (10 KB each); a catalogue of 39,730 products has a few hundred.
 LOOK_MEANS_KEPT = 2048
 
+# A grown-up's side as a unisex product's look says a piece filed under it is theirs.
+SIDES = {"Men": "men's", "Women": "women's"}
+
 FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agree on what it is (at least)
 
 
@@ -548,7 +551,7 @@ class Outfits:
                 best = int(tied[(item_id * 2654435761 + len(out)) % 2**32 % len(tied)])
             r = rows[best]
             item = self.item(int(self._ids[r]))
-            whose = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}.get(gender, gender)
+            whose = {**SIDES, "Boys": "boys'", "Girls": "girls'"}.get(gender, gender)
             # A swimwear's look: "... women's swimwear"; a layer's by its type, not its group ("Topwear to go with
             # the casual men's topwear" was a jacket's). A whole outfit and booties too: a lehenga choli's look said
             # "the ethnic girls' topwear", infant booties' (filed under Socks) "the casual boys' socks" (a shopper's
@@ -569,8 +572,13 @@ class Outfits:
             aside = (f" ({seen.lower()} as its photo shows it; labelled {src.get('baseColour')})" if seen
                      else f" ({'of many colours' if name_colour == MULTI else name_colour.lower()} as its name says; "
                      f"labelled {src.get('baseColour')})" if name_colour else "")
-            reason = f"{slot_name(slot)} to go with the {what}" + (f": {colour_note}{aside}" if colour_note else "")
-            out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=colour_note))
+            # A grown-up's unisex product's piece filed under a side says so, on its card too: a unisex perfume's
+            # routine, with no piece for anyone, was a women's face wash and lipstick unsaid (a shopper's trial).
+            side = SIDES.get(item.get("gender")) if anyone else None
+            reason = (f"{slot_name(slot)}{f' ({side})' if side else ''} to go with the {what}"
+                      + (f": {colour_note}{aside}" if colour_note else ""))
+            card_reason = f"For {side[:-2]}" + (f": {colour_note}" if colour_note else "") if side else colour_note
+            out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=card_reason))
             picked[slot] = item.get("baseColour")
             # A sweater picked, no capris after it: each piece binds the rest of the look as the product does.
             excluded, no_belt, shoes, print_, whole = self._binds(r, slot)
