@@ -5448,13 +5448,14 @@ def test_a_name_whose_wearer_is_a_child_in_a_brand_mostly_for_children_is_a_chil
     r, _ = _scratch(tmp_path)
     rows = r.items.index[:60]
     names = [f"Kidco Kids Boys Tee {n}" for n in range(25)] + ["Kidco Boy Road Trip Tee", "Kidco Men Polo"] * 2 \
-        + [f"Fanco Men Tee {n}" for n in range(27)] + ["Fanco Boys Fangear Tee", "Fanco Men Kids Cap"]
+        + [f"Fanco Men Tee {n}" for n in range(27)] + ["Fanco Boys Fangear Tee", "Fanco Men Kids Cap"] \
+        + ["Kidco  Fairy Girl Tee"]
     r.items.loc[rows[:len(names)], "productDisplayName"] = names
     r.items.loc[rows[:len(names)], "gender"] = ["Men"] * len(names)
     r._reindex()
     child = dict(zip(r.items["id"], r._childrens(), strict=True))
     said = {n: bool(child[int(i)]) for n, i in zip(names, r.items.loc[rows[:len(names)], "id"], strict=True)}
-    assert said["Kidco Boy Road Trip Tee"] and said["Fanco Men Kids Cap"]
+    assert said["Kidco Boy Road Trip Tee"] and said["Fanco Men Kids Cap"] and said["Kidco  Fairy Girl Tee"]
     assert not said["Kidco Men Polo"] and not said["Fanco Boys Fangear Tee"] and not said["Fanco Men Tee 0"]
 
 

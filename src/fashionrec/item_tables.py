@@ -315,12 +315,14 @@ class ItemTables:
             childrens = by_brand.index[(by_brand["size"] >= CHILDRENS_BRAND[0])
                                        & (by_brand["mean"] >= CHILDRENS_BRAND[1])]
             # A name whose wearer word is a child's ("Doodle Boy Road Trip Grey Tshirts", "Palm Tree Girls ...
-            # Skirts": 41 of the catalogue's, filed as Men or Women) in a brand mostly for children is a child's:
+            # Skirts": 44 of the catalogue's, filed as Men or Women) in a brand mostly for children is a child's:
             # a man's look took a Doodle boy's T-shirt, a boy's none. Not in another brand ("KXIP Boys Fangear Tee",
             # "Streetwear FX Spice Girl Eye Shadow", a shade's name).
             mostly = by_brand.index[(by_brand["size"] >= CHILDRENS_BRAND[0]) & (by_brand["mean"] >= CHILD_WEARER_BRAND)]
             worn = names.str.extract(FIRST_WEARER, expand=False).str.casefold()
-            named_child = worn.str.fullmatch(CHILD_WEARER, na=False) & brand.isin(mostly)
+            # The brand or its first word: "Doodle  Fairy Girl Pink Tshirt" reads brand "doodle fairy".
+            named_child = worn.str.fullmatch(CHILD_WEARER, na=False) & (brand.isin(mostly)
+                                                                         | brand.str.split().str[0].isin(mostly))
             return (named | ((brand.isin(childrens) | named_child) & ~it["gender"].isin(["Boys", "Girls"]))).to_numpy()
         return self._once("_children", build)
 
