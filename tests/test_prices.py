@@ -174,6 +174,32 @@ def test_a_shopify_exports_variant_price_is_the_price_and_another_price_column_i
                          "header, to read it")
 
 
+def test_a_woocommerce_exports_sale_price_falls_back_to_its_regular_price(tmp_path: Path) -> None:
+    # A new user's WooCommerce export (stop 70): "Sale price" was read alone, so every product not on sale had no
+    # price (214 of 284 rows) and "Regular price" went unread, its bad amounts unsaid.
+    (tmp_path / "images").mkdir()
+    (tmp_path / "styles.csv").write_text(
+        "ID,Type,Name,Categories,Regular price,Sale price,Stock\n"
+        "1,simple,Blue Shirt,Shirts,999.00,799.00,3\n"       # on sale: its sale price
+        "2,simple,Red Shirt,Shirts,1299.00,,3\n"             # not on sale: its regular price
+        "3,simple,Green Shirt,Shirts,TBD,,3\n"               # a bad regular price: said, the row kept
+        "4,simple,Grey Shirt,Shirts,,,3\n",                  # neither: no price
+        encoding="utf-8")
+    (tmp_path / "columns.json").write_text('{"Categories": "articleType", "Name": "productDisplayName"}')
+    catalog = load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+    prices = dict(zip(catalog.table["id"], catalog.table["price"], strict=True))
+    assert (prices[1], prices[2]) == (799, 1299) and pd.isna(prices[3]) and pd.isna(prices[4])
+    assert catalog.report.invalid_values["price"] == [3]
+    assert "Regular price" not in catalog.report.ignored_columns
+    line = next(x for x in catalog.report.summary_lines() if x.startswith("prices"))
+    assert "read from the column 'Sale price', else 'Regular price';" in line
+    # A regular price alone is the price, as a WooCommerce export without sales writes it.
+    (tmp_path / "styles.csv").write_text("ID,Name,Categories,Regular price\n1,Blue Shirt,Shirts,999.00\n")
+    catalog = load_catalog(tmp_path, check_images=False, progress=False, warn=False)
+    assert catalog.report.price_column == "Regular price" and catalog.table["price"].iloc[0] == 999
+    assert catalog.report.price_fallback_column == ""
+
+
 def test_shirts_under_500_lists_k_shirts_of_500_or_less(priced_client, priced_index, shop):
     _, given = shop
     items = pd.read_csv(priced_index / "items.csv")
