@@ -222,6 +222,35 @@ def test_a_folded_products_stock_is_its_variants_not_its_first_sizes_alone(tmp_p
     assert catalog.table.set_index("id").loc[10315, "price"] == 399
 
 
+WOO_HEADER = "ID,Type,SKU,Name,Categories,Regular price,Sale price,Stock,Parent"
+WOO_MAP = {"Name": "productDisplayName", "Categories": "articleType"}
+
+
+def test_a_woocommerce_exports_variations_are_folded_into_their_variable_product(tmp_path: Path) -> None:
+    # A new user's WooCommerce export (stop 70): each size is a "variation" line with an id of its own and its
+    # product's in Parent ("id:12933" or its SKU). Each was a product without a photo ("missing image"), and the
+    # variable product line, which has neither price nor stock, was unpriced and available with every size sold out.
+    path = _shop(tmp_path, ["12933,variable,TEE-1,Roadster Navy Tee,Tshirts,,,,",
+                            "5001,variation,TEE-1-S,Roadster Navy Tee - S,,499.00,,0,id:12933",
+                            "5002,variation,TEE-1-M,Roadster Navy Tee - M,,499.00,399.00,7,id:12933",
+                            "10652,variable,JEANS-1,Puma Jeans,Jeans,,,,",
+                            "5003,variation,JEANS-1-32,Puma Jeans - 32,,1299.00,,0,JEANS-1",
+                            "5004,variation,JEANS-1-34,Puma Jeans - 34,,1299.00,,0,id:10652",
+                            "10315,simple,BELT-1,Belt,Belts,399.00,,2,"],
+                 header=WOO_HEADER, photos=(12933, 10315, 10652))
+    save_column_map(path, WOO_MAP)
+    catalog = load_catalog(path, progress=False, warn=False)
+    table = catalog.table.set_index("id")
+    assert sorted(table.index) == [10315, 10652, 12933] and catalog.report.rows == 3
+    assert catalog.report.missing_image_ids == [] and catalog.report.rows_rejected == []
+    assert table.loc[12933, "stock"] == 7 and table.loc[10652, "stock"] == 0, table["stock"].to_dict()
+    assert catalog.report.sold_out_ids == [10652]       # every size sold out: sold out, not available
+    assert table.loc[12933, "price"] == 499 and table.loc[10652, "price"] == 1299
+    lines = "\n".join(catalog.report.summary_lines())
+    assert "variant lines    4 folded (lines 3, 4, 6, 7)" in lines and "as their Parent" in lines
+    assert "Parent" not in catalog.report.ignored_columns
+
+
 def test_a_warning_about_a_file_is_said_once_per_version_of_it(tmp_path: Path, monkeypatch) -> None:
     from fashionrec import said_once
 

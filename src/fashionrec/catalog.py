@@ -454,8 +454,10 @@ class DataReport:
             k = len(self.variant_lines_folded)
             lines.append(f"variant lines    {k} folded (line{'s' if k != 1 else ''} "
                          f"{first_few(self.variant_lines_folded, 10)}): a product's other sizes, colours or photos "
-                         f"(the {self.variant_column} of a product line above, and no id of their own), read as that "
-                         "one product, with its line's name, labels and price")
+                         + (f"(naming a product line above as their {self.variant_column}), " if
+                            _spelling(self.variant_column) == "parent" else
+                            f"(the {self.variant_column} of a product line above, and no id of their own), ")
+                         + "read as that one product, with its line's name, labels and price")
         if self.variant_prices:
             lines.append(f"variant prices   {variant_prices_said(self.variant_prices)}")
         if self.variant_lines_kept:
@@ -1361,8 +1363,13 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # price" (_sale_or_regular), a column read, not ignored.
     regular_at = _sale_or_regular(header, price_at)
     report.price_fallback_column = raw[regular_at] if regular_at is not None else ""
+    # A WooCommerce export's Parent (stop 70): a variation line (a size) has an id of its own and names its variable
+    # product's line ("id:3122", or its SKU); it was a product of its own without a photo ("missing image"), and its
+    # product had neither price nor stock level. Read to fold them as a Handle's lines are.
+    parent_at = next((i for i, h in enumerate(header) if _spelling(h) == "parent" and h not in COLUMNS), None)
+    sku_at = next((i for i, h in enumerate(header) if _spelling(h) == "sku" and h not in COLUMNS), None)
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header)
-                              if h not in COLUMNS and i not in (price_at, regular_at, stock_at, handle_at)]
+                              if h not in COLUMNS and i not in (price_at, regular_at, stock_at, handle_at, parent_at)]
     report.absent_columns = missing
     # Said, not refused: a refusal stopped shops whose "season_code" or "main_category" is no label (a review),
     # and a column named otherwise ("Color") left the labels empty without a word before.
@@ -1439,7 +1446,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # A folded line's stock level, by its product's record: each size of a Shopify product has its own quantity,
     # and the product line's alone (its first size's) read a tee with 10 in M and L and none in S as sold out.
     variant_stock: dict[int, list[str]] = {}
-    report.variant_column = header[handle_at] if handle_at is not None else ""
+    report.variant_column = raw[handle_at] if handle_at is not None else raw[parent_at] if parent_at is not None else ""
+    # A Parent's value ("id:3122", "3122" or a SKU) -> that product line, as products_by_handle.
+    products_by_parent: dict[str, tuple[int, list[str], str, int]] = {}
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
     short_lines: list[int] = []
     trailing_lines: list[int] = []
@@ -1533,6 +1542,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         rec = dict(zip(header, row, strict=True))
         handle = row[handle_at].strip() if handle_at is not None else ""
         product = products_by_handle.get(handle) if handle else None
+        parent = _parent_key(row[parent_at]) if parent_at is not None else ""
+        if parent and parent in products_by_parent:
+            report.variant_lines_folded.append(line)        # a variation: a size of its product, not a product
+            report.rows -= 1
+            _fold_variant(report, records, variant_stock, products_by_parent[parent], row, price_at, stock_at)
+            continue
         if product is not None and folds_into(product[0], rec["id"]):
             report.variant_lines_folded.append(line)        # one product, read once: its first line
             report.rows -= 1
@@ -1593,6 +1608,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             report.variant_lines_kept.append(line)
         elif handle:
             products_by_handle[handle] = (item_id, values, price_text, len(records))
+        if parent_at is not None:
+            for key in (str(item_id), row[sku_at].strip() if sku_at is not None else ""):
+                if key:
+                    products_by_parent.setdefault(key, (item_id, values, price_text, len(records)))
         if len(values[COLUMNS.index("productDisplayName") - 1]) > LONG_NAME:
             report.long_names.append(item_id)
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
@@ -1959,6 +1978,12 @@ def _fold_stock(variant_stock: dict[int, list[str]], product: tuple, row: list[s
     """Keep a folded variant line's stock level (``row``'s) for its ``product``'s record (:func:`variants_level`)."""
     if stock_at is not None:
         variant_stock.setdefault(product[3], []).append(row[stock_at].strip())
+
+
+def _parent_key(written: str) -> str:
+    """A WooCommerce Parent as its product line is found by: "id:3122" and "3122" by the id, else a SKU as written."""
+    key = written.strip()
+    return key[3:].strip().lstrip("0") or "0" if key.lower().startswith("id:") else key
 
 
 def _sale_or_regular(header: list[str], price_at: int | None) -> int | None:

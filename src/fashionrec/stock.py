@@ -83,13 +83,20 @@ def variants_level(cells: list[str]) -> str:
     """The stock level of a product whose variants (a Shopify export's sizes, folded into it by the catalogue
     loader) have the levels ``cells`` (the product line's first), as a cell: the sum of those in stock, so that it
     is sold out only where every variant is. Where none is in stock, or a cell is none of a level ("call us"), the
-    product line's, as read before (a bad one is then said as such)."""
+    product line's, as read before (a bad one is then said as such); where that line has no level and a variant
+    has one, 0 (sold out)."""
     try:
         levels = [stock_level(c) for c in cells]
     except ValueError:
         return cells[0]
     in_stock = [level for level in levels if level > 0]
-    return str(int(sum(in_stock))) if in_stock else cells[0]
+    if in_stock:
+        return str(int(sum(in_stock)))
+    # Every size sold out under a product line with no level of its own (a WooCommerce variable product's line has
+    # none; its variations hold them): sold out, where it read as available and was recommended (stop 70).
+    if math.isnan(levels[0]) and any(not math.isnan(level) for level in levels[1:]):
+        return "0"
+    return cells[0]
 
 
 def is_no_level_word(value) -> bool:
