@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -249,6 +250,39 @@ def test_a_woocommerce_exports_variations_are_folded_into_their_variable_product
     lines = "\n".join(catalog.report.summary_lines())
     assert "variant lines    4 folded (lines 3, 4, 6, 7)" in lines and "as their Parent" in lines
     assert "Parent" not in catalog.report.ignored_columns
+
+
+def test_a_category_path_is_read_as_its_last_part_and_the_wearer_it_names(tmp_path: Path) -> None:
+    # A new user's WooCommerce export (stop 70): Categories mapped to articleType kept each path whole, so the shop
+    # had 35 "new types" for 13 kinds, and a shirt also filed under "Sale" was a type apart from the other shirts.
+    path = _shop(tmp_path, ['12933,simple,TEE-1,Roadster Navy Tee,"Men > Apparel > Tshirts, Sale",499,,3,',
+                            '10652,simple,JEANS-1,Puma Jeans,"Sale, Women\'s > Bottoms > Jeans",1299,,3,',
+                            "10315,simple,BELT-1,Belt,Belts,399,,2,",
+                            '10316,simple,CAP-1,Cap,"Gifts > Caps\\, Hats",399,,2,'],
+                 header=WOO_HEADER, photos=(12933, 10315, 10652))
+    save_column_map(path, WOO_MAP)
+    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
+    table = catalog.table.set_index("id")
+    assert table["articleType"].to_dict() == {12933: "Tshirts", 10652: "Jeans", 10315: "Belts", 10316: "Caps, Hats"}
+    assert table.loc[12933, "gender"] == "Men" and table.loc[10652, "gender"] == "Women"
+    assert pd.isna(table.loc[10315, "gender"]) and "gender" not in catalog.report.absent_columns
+    assert catalog.report.category_path_ids == [12933, 10652, 10316]
+    assert "category paths   3 rows whose articleType is a category path ('Men > Apparel > Tshirts, Sale'" in (
+        "\n".join(catalog.report.summary_lines()))
+
+
+def test_a_woocommerce_exports_type_is_not_offered_as_the_article_type_its_categories_are(tmp_path: Path) -> None:
+    # Stop 70's new user was told "'Type' may be 'articleType'" of a WooCommerce export, whose Type is simple,
+    # variable or variation: mapped so, the shop's types were "simple" and "variable".
+    path = _shop(tmp_path, ['12933,simple,TEE-1,Roadster Navy Tee,"Men > Apparel > Tshirts",499,,3,'], header=WOO_HEADER)
+    with pytest.raises(CatalogError) as error:
+        load_catalog(path, check_images=False, progress=False, warn=False)
+    assert "'Categories' may be 'articleType'" in str(error.value) and "'Type' may be" not in str(error.value)
+    assert f"`fashionrec data columns {path} Name=productDisplayName Categories=articleType`" in str(error.value)
+    # A "Type" without a Categories column beside it is still offered, as before.
+    path = _shop(tmp_path, ["1,Tee,Tshirts"], header="id,productDisplayName,Type")
+    with pytest.raises(CatalogError, match="'Type' may be 'articleType'"):
+        load_catalog(path, check_images=False, progress=False, warn=False)
 
 
 def test_a_warning_about_a_file_is_said_once_per_version_of_it(tmp_path: Path, monkeypatch) -> None:

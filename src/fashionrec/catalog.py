@@ -301,6 +301,10 @@ class DataReport:
     # Column -> {value: rows} of values an export writes for "none" ("N/A", "NULL", "nan", "-"): kept as written,
     # so each is a label of its own (a data engineer's trial); the catalogue's own "NA" is documented apart.
     missing_like: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Rows whose articleType was written as a category path ("Women > Accessories > Handbags, Sale", a WooCommerce
+    # export's Categories), read as its deepest path's last part; one path as written, for the summary (stop 70).
+    category_path_ids: list[int] = field(default_factory=list)
+    category_path_example: str = ""
     # Gender values other than the five the recommender reads wearers by ("Female", "M"): {value: rows}.
     unknown_genders: dict[str, int] = field(default_factory=dict)
     # Lines whose labels held invisible characters (a zero-width space before "Black"), taken out.
@@ -458,6 +462,12 @@ class DataReport:
                             _spelling(self.variant_column) == "parent" else
                             f"(the {self.variant_column} of a product line above, and no id of their own), ")
                          + "read as that one product, with its line's name, labels and price")
+        if self.category_path_ids:
+            k = len(self.category_path_ids)
+            lines.append(f"category paths   {k} row{'s' if k != 1 else ''} whose articleType is a category path "
+                         f"({self.category_path_example!r}, id{'s' if k != 1 else ''} "
+                         f"{first_few(self.category_path_ids, 5)}): read as its deepest path's last part, the "
+                         "gender a part of it names where the row gives none")
         if self.variant_prices:
             lines.append(f"variant prices   {variant_prices_said(self.variant_prices)}")
         if self.variant_lines_kept:
@@ -1183,7 +1193,11 @@ _COLUMN_ALIASES = {"color": "baseColour", "colour": "baseColour", "colors": "bas
                    "name": "productDisplayName", "productname": "productDisplayName", "title": "productDisplayName",
                    "displayname": "productDisplayName", "type": "articleType", "producttype": "articleType",
                    "sex": "gender", "category": "masterCategory", "subcat": "subCategory",
-                   "occasion": "usage", "releaseyear": "year"}
+                   "occasion": "usage", "releaseyear": "year", "categories": "articleType"}
+# A WooCommerce export's "Type" is the kind of listing (simple, variable, variation), not the article type: where
+# the header has its "Categories" (read as a category path), that is the one offered (stop 70's new user was told
+# "'Type' may be 'articleType'", and the shop's types became "simple" and "variable").
+_LISTING_KIND_BESIDE = {"type": "categories"}
 
 
 # The Kaggle catalogue's masterCategory and subCategory values (all of them, folded): what tells a shop's
@@ -1236,6 +1250,8 @@ def _misnamed(header: list[str], absent: list[str], samples: dict[str, list[str]
         if name in COLUMNS or not name.strip() or re.search(r"(?i)[\s_\-]?(?:id|code|no|number|key)$", name):
             continue
         key = _spelling(name)
+        if _LISTING_KIND_BESIDE.get(key) in {_spelling(h) for h in header}:
+            continue
         meant = _COLUMN_ALIASES.get(key)
         if meant == "masterCategory":
             meant = _category_meant((samples or {}).get(name))
@@ -1597,6 +1613,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             if seen_values != plain:
                 report.invisible_char_lines.append(line)
             values = seen_values
+        if " > " in values[_TYPE_AT]:
+            values = _category_path(values, report, item_id)
         price_text = row[price_at].strip() if price_at is not None else ""
         if product is not None:
             # A variant with an id of its own (a colour with its own photo): a product, its empty fields its
@@ -1616,6 +1634,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             report.long_names.append(item_id)
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([row[stock_at].strip()] if stock_at is not None else []))
+    if "gender" in report.absent_columns and any(r[COLUMNS.index("gender")] for r in records):
+        report.absent_columns.remove("gender")      # given by the category paths: no longer empty in every row
     for at_record, levels in variant_stock.items():
         records[at_record][-1] = variants_level([records[at_record][-1], *levels])
     if blank:       # said, as docs/data.md says (they were skipped without a word)
@@ -1978,6 +1998,34 @@ def _fold_stock(variant_stock: dict[int, list[str]], product: tuple, row: list[s
     """Keep a folded variant line's stock level (``row``'s) for its ``product``'s record (:func:`variants_level`)."""
     if stock_at is not None:
         variant_stock.setdefault(product[3], []).append(row[stock_at].strip())
+
+
+_TYPE_AT, _GENDER_AT = COLUMNS.index("articleType") - 1, COLUMNS.index("gender") - 1
+# A wearer as a shop's category names it ("Men's", "Womens"), by its casefold: the recommender's GENDERS.
+_PATH_GENDERS = {**{g.casefold(): g for g in GENDERS}, **{f"{g.casefold()}{s}": g for g in ("Men", "Women")
+                                                          for s in ("s", "'s", "’s")}}
+
+
+def _category_path(values: list[str], report: DataReport, item_id: int) -> list[str]:
+    """``values`` (a row's, without its id) whose articleType is a category path, "Women > Accessories > Handbags"
+    or several, "Men > Apparel > Shirts, Sale" (a WooCommerce export's Categories, its commas in names written
+    "\\,"): the type its deepest path ends in, and a wearer that path names where the row gives none. Each path
+    whole was a type of its own (35 "new types" in a 200-product shop of 13), a product also filed under "Sale" one
+    apart from its kind's, and the shop's "jeans" a type "Men > Apparel > Jeans" (stop 70)."""
+    written = values[_TYPE_AT]
+    paths = [q.strip() for q in re.split(r"(?<!\\),", written) if q.strip()]
+    deepest = max(paths, key=lambda q: q.count(" > "))       # the first of the deepest
+    parts = [x.strip().replace("\\,", ",") for x in deepest.split(" > ") if x.strip()]
+    if not parts:
+        return values
+    values = list(values)
+    values[_TYPE_AT] = parts[-1]
+    wearer = next((_PATH_GENDERS[x.casefold()] for x in parts[:-1] if x.casefold() in _PATH_GENDERS), "")
+    if wearer and not values[_GENDER_AT]:
+        values[_GENDER_AT] = wearer
+    report.category_path_ids.append(item_id)
+    report.category_path_example = report.category_path_example or written
+    return values
 
 
 def _parent_key(written: str) -> str:
