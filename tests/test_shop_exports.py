@@ -274,7 +274,8 @@ def test_a_category_path_is_read_as_its_last_part_and_the_wearer_it_names(tmp_pa
 def test_a_woocommerce_exports_type_is_not_offered_as_the_article_type_its_categories_are(tmp_path: Path) -> None:
     # Stop 70's new user was told "'Type' may be 'articleType'" of a WooCommerce export, whose Type is simple,
     # variable or variation: mapped so, the shop's types were "simple" and "variable".
-    path = _shop(tmp_path, ['12933,simple,TEE-1,Roadster Navy Tee,"Men > Apparel > Tshirts",499,,3,'], header=WOO_HEADER)
+    path = _shop(tmp_path, ['12933,simple,TEE-1,Roadster Navy Tee,"Men > Apparel > Tshirts",499,,3,'],
+                 header=WOO_HEADER)
     with pytest.raises(CatalogError) as error:
         load_catalog(path, check_images=False, progress=False, warn=False)
     assert "'Categories' may be 'articleType'" in str(error.value) and "'Type' may be" not in str(error.value)
