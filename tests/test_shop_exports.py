@@ -286,6 +286,19 @@ def test_a_woocommerce_exports_type_is_not_offered_as_the_article_type_its_categ
         load_catalog(path, check_images=False, progress=False, warn=False)
 
 
+def test_a_sku_given_to_two_products_is_said(tmp_path: Path) -> None:
+    # Stop 70's new user: a WooCommerce export's SKU given to two products went without a word (the column is
+    # ignored), and a variation naming it as its Parent folds into the first.
+    path = _shop(tmp_path, ["12933,simple,TEE-1,Roadster Navy Tee,Tshirts,499,,3,",
+                            "10652,simple,TEE-1,Puma Jeans,Jeans,1299,,3,",
+                            "10315,simple,BELT-1,Belt,Belts,399,,2,"], header=WOO_HEADER)
+    save_column_map(path, WOO_MAP)
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    assert report.duplicate_skus == {"TEE-1": [12933, 10652]} and report.rows == 3
+    assert "duplicate SKU    1 ('TEE-1': ids 12933, 10652): each a product of its own" in "\n".join(
+        report.summary_lines())
+
+
 def test_a_warning_about_a_file_is_said_once_per_version_of_it(tmp_path: Path, monkeypatch) -> None:
     from fashionrec import said_once
 

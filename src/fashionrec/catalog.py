@@ -305,6 +305,9 @@ class DataReport:
     # export's Categories), read as its deepest path's last part; one path as written, for the summary (stop 70).
     category_path_ids: list[int] = field(default_factory=list)
     category_path_example: str = ""
+    # A SKU column's values given to several products: {SKU: their ids}. Each stays a product, but a shop's SKU names
+    # one; a WooCommerce variation whose Parent is such a SKU folds into the first (stop 70).
+    duplicate_skus: dict[str, list[int]] = field(default_factory=dict)
     # Gender values other than the five the recommender reads wearers by ("Female", "M"): {value: rows}.
     unknown_genders: dict[str, int] = field(default_factory=dict)
     # Lines whose labels held invisible characters (a zero-width space before "Black"), taken out.
@@ -468,6 +471,13 @@ class DataReport:
                          f"({self.category_path_example!r}, id{'s' if k != 1 else ''} "
                          f"{first_few(self.category_path_ids, 5)}): read as its deepest path's last part, the "
                          "gender a part of it names where the row gives none")
+        if self.duplicate_skus:
+            k = len(self.duplicate_skus)
+            said = "; ".join(f"{sku!r}: ids {', '.join(map(str, ids))}"
+                             for sku, ids in list(self.duplicate_skus.items())[:5])
+            said += " ..." if k > 5 else ""
+            lines.append(f"duplicate SKU    {k} ({said}): each a product of its own, but one SKU names one product; "
+                         "give each its own (a variation whose Parent names such a SKU is read as the first's)")
         if self.variant_prices:
             lines.append(f"variant prices   {variant_prices_said(self.variant_prices)}")
         if self.variant_lines_kept:
@@ -1465,6 +1475,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     report.variant_column = raw[handle_at] if handle_at is not None else raw[parent_at] if parent_at is not None else ""
     # A Parent's value ("id:3122", "3122" or a SKU) -> that product line, as products_by_handle.
     products_by_parent: dict[str, tuple[int, list[str], str, int]] = {}
+    skus: dict[str, list[int]] = {}     # a SKU -> the ids of the products that give it
     blank = [i + 1 for i in range(at) if not physical[i].strip()]     # before the header
     short_lines: list[int] = []
     trailing_lines: list[int] = []
@@ -1626,14 +1637,18 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             report.variant_lines_kept.append(line)
         elif handle:
             products_by_handle[handle] = (item_id, values, price_text, len(records))
+        sku = row[sku_at].strip() if sku_at is not None else ""
+        if sku:
+            skus.setdefault(sku, []).append(item_id)
         if parent_at is not None:
-            for key in (str(item_id), row[sku_at].strip() if sku_at is not None else ""):
+            for key in (str(item_id), sku):
                 if key:
                     products_by_parent.setdefault(key, (item_id, values, price_text, len(records)))
         if len(values[COLUMNS.index("productDisplayName") - 1]) > LONG_NAME:
             report.long_names.append(item_id)
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([row[stock_at].strip()] if stock_at is not None else []))
+    report.duplicate_skus = {sku: ids for sku, ids in skus.items() if len(ids) > 1}
     if "gender" in report.absent_columns and any(r[COLUMNS.index("gender")] for r in records):
         report.absent_columns.remove("gender")      # given by the category paths: no longer empty in every row
     for at_record, levels in variant_stock.items():
