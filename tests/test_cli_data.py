@@ -673,7 +673,10 @@ def test_the_python_verbs_are_importable_from_the_package_without_loading_torch(
     assert "train" not in fashionrec._VERBS
     with pytest.raises(AttributeError, match="no attribute 'recommender'"):
         fashionrec.recommender      # noqa: B018
+    # Nor scipy.optimize for what loads an index (a third of a CPU second at each start of a command, a server or
+    # a test's subprocess): it is imported where a temperature is fitted.
     code = ("import sys, fashionrec; assert 'torch' not in sys.modules; from fashionrec import load_catalog; "
+            "import fashionrec.recommend; assert 'scipy.optimize' not in sys.modules, 'scipy.optimize'; "
             "import fashionrec.train; from fashionrec import evaluate_model, tag; "
             "assert callable(evaluate_model) and callable(tag); print(load_catalog.__module__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -22,7 +22,6 @@ import logging
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax
 
 from fashionrec.artifacts import read_json, write_json
@@ -91,6 +90,10 @@ def fit_temperature(probs: np.ndarray, y: np.ndarray) -> float:
     keep = y >= 0
     if not keep.any():
         return 1.0
+    # Imported here, where a temperature is fitted (training): scipy.optimize's import is about a third of a second
+    # of CPU, which every command, server and subprocess that reads this module's temperatures paid at start-up.
+    from scipy.optimize import minimize_scalar
+
     logp = np.log(np.clip(probs[keep], 1e-30, None)).astype(np.float64)
     found = minimize_scalar(lambda t: _nll(logp, y[keep], t), bounds=BOUNDS, method="bounded")
     return float(found.x)
