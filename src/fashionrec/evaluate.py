@@ -1011,7 +1011,10 @@ def photo_copies(items: pd.DataFrame, others: pd.DataFrame) -> np.ndarray:
     if all(k is not None and (k != "").all() for k in known):
         # Both sides digested by the catalogue check when read (catalog.photo_digest, the digest below): no photo
         # read again, now that `train` counts its test's copies after every run, as `evaluate` does.
-        return np.isin(known[0], known[1])
+        # A set, not np.isin: on strings (object arrays) that sorts both sides with Python comparisons, 1.1 CPU s
+        # for the shared catalogue's 3,988 test digests against its 36k others, where a set takes 4 ms.
+        theirs = set(known[1])
+        return np.fromiter((d in theirs for d in known[0]), bool, len(known[0]))
 
     def digest(path) -> bytes:
         return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).digest()
