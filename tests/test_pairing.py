@@ -23,3 +23,15 @@ def test_everyday_linking_words_read_as_a_pairing(query):
 def test_for_and_with_link_only_two_types(query):
     # "For" and "with" are mostly no link: a wearer, an occasion, or a part of the product.
     assert read_pairing(shared_recommender(), query) is None
+
+
+def test_a_tie_for_a_shirt_is_not_the_shirts_colour_and_its_look_is_for_the_ties_wearer():
+    # Stop 70: "tie for a white shirt" listed white ties (tone on tone), its look a women's white shirt's; a tie is
+    # worn on the shirt's cloth, so any colour but its own goes with it. Shoes still match a skirt's colour.
+    rec = shared_recommender()
+    paired = read_pairing(rec, "tie for a white shirt")
+    assert paired and paired.searched == "tie for men not white", paired
+    assert paired.lead and rec.item(paired.lead["id"])["gender"] == "Men"
+    found = rec.search_text(paired.searched, k=5)
+    assert found and all(x.item["baseColour"] != "White" for x in found)
+    assert read_pairing(rec, "shoes for a black skirt").searched == "black shoes for women"

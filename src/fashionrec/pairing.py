@@ -25,6 +25,9 @@ _POINTER = r"(?:my|your|her|his|their|our|this|that|these|those)"
 LINK_WORD = re.compile(rf"\s+(for(?=\s+(?:an?|the|{_POINTER})\s)|with(?=\s+{_POINTER}\s))\s+", re.IGNORECASE)
 # A share of a type's products above which its wearer is the type's: Dresses are 95% women's (girls' the rest).
 WEARER_SHARE = 0.6
+# Types worn on another's cloth, as clothes are on clothes: their colour is not the other's ("tie for a white shirt"
+# listed white ties, stop 69's gap), where shoes and a belt match it (a belt to match brown shoes is brown).
+WORN_ON = frozenset({"Ties", "Ties and Cufflinks", "Scarves", "Stoles", "Mufflers"})
 
 
 @dataclass(frozen=True)
@@ -51,22 +54,45 @@ def read_pairing(rec, query: str) -> Pairing | None:
             break
     else:
         return None
-    words = [head]
+    words, unlike = [head], ""
     if not asked.get("baseColour") and len(other.get("baseColour", [])) == 1:
-        words.insert(0, other["baseColour"][0].lower())
-    if not [g for g in asked.get("gender", []) if g != "Unisex"]:
-        wearer = _wearer(rec, other)
-        if wearer:
-            words.append(f"for {wearer.lower()}")
-    hits = rec.search_text(anchor, k=1)
+        colour = other["baseColour"][0].lower()
+        # Worn on the other's cloth, any colour but its own goes with it (said last: "tie for men not white");
+        # else the same colour.
+        if _on_its_cloth(rec, asked, other):
+            unlike = f"not {colour}"
+        else:
+            words.insert(0, colour)
+    named = [g for g in asked.get("gender", []) if g != "Unisex"]
+    # The other's wearer, else the searched type's (ties are men's where shirts are no one's most).
+    wearer = named[0] if len(named) == 1 else None if named else _wearer(rec, other) or _wearer(rec, asked)
+    if wearer and not named:
+        words.append(f"for {wearer.lower()}")
+    words.append(unlike)
+    # The other product for the same wearer, unless it names its own: "tie for a white shirt" offered the look of a
+    # women's white shirt.
+    own = [g for g in other.get("gender", []) if g != "Unisex"]
+    hits = rec.search_text(anchor if own or not wearer else f"{anchor} for {wearer.lower()}", k=1)
     lead = None if not hits else {"id": hits[0].id, "name": hits[0].item.get("display_name")
                                   or hits[0].item.get("productDisplayName") or f"Product {hits[0].id}"}
-    return Pairing(" ".join(words), query[found.start():].strip(), anchor, lead)
+    return Pairing(" ".join(w for w in words if w), query[found.start():].strip(), anchor, lead)
 
 
 def pairing_said(paired: Pairing, quoted) -> str:
     """What the catalogue page and the API's ``note`` say of ``paired``; ``quoted`` quotes a query as they do."""
     return f"{quoted(paired.clause)} names what they go with: these are the products for {quoted(paired.searched)}."
+
+
+def _on_its_cloth(rec, asked: dict, other: dict) -> bool:
+    """Whether the searched types (``asked``, a :meth:`parse_query`) are worn on the other's cloth: clothes or
+    :data:`WORN_ON` types beside clothes (masterCategory Apparel), where a colour goes with another, not the same."""
+    def clothes(types: list[str]) -> bool:
+        if "masterCategory" not in rec.items:
+            return False
+        kinds = rec.items.loc[rec.items["articleType"].isin(types), "masterCategory"]
+        return bool(len(kinds)) and (kinds == "Apparel").mean() > WEARER_SHARE     # most of them: a type misfiled
+    searched = asked.get("articleType", [])
+    return clothes(other.get("articleType", [])) and (set(searched) <= WORN_ON or clothes(searched))
 
 
 def _wearer(rec, other: dict) -> str | None:

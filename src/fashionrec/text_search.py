@@ -47,11 +47,13 @@ from fashionrec.vocabulary import (
     GIFT_WORDS,
     GROOMING_KIT_WORDS,
     GROWN_UP_READING,
+    KIND_TYPES,
     KINDS,
     KIT_WORDS,
     NAME_EVIDENCE,
     NOT_FOR_OCCASION,
     NOT_FOR_SEASON,
+    OTHER_KIT_WORDS,
     OUTFIT_SETS,
     PERSON_WORDS,
     QUALIFIED,
@@ -442,6 +444,9 @@ class QueryReading(NamedTuple):
     #                             first, 1 for the next ... (0 elsewhere): in that order before its other types;
     #                             search_text's alone, as no name has both words ("kurta pajama": the page lists
     #                             the text search's closest matches)
+    named_type: np.ndarray      # (n,) bool: filed under the usage asked and named with the type asked, though
+    #                             filed as another type (:meth:`TextSearch._occasions_named_type`, "wedding
+    #                             sandals": women's Ethnic "... Sandals" filed as Flats): of the type asked
 
 
 class TextScores(NamedTuple):
@@ -514,6 +519,12 @@ class TextSearch:
             # type in the word search.
             named = self._named_kind(said) | (self._words().mask(words) if not KINDS & set(said) else False)
             type_only = self._is("articleType", types) & ~named
+            own = [KIND_TYPES[w] for w in said if w in KIND_TYPES]
+            if own:
+                # A kind of one type (KIND_TYPES): that type's products named so first, the others after, whatever
+                # their names ("oxford shoes" listed Converse's casual "Oxford" models 7th-10th, before most formal
+                # pairs; the attributes' rank then puts that type's others before them).
+                type_only = ~(self._is("articleType", own) & named)
         lead = np.zeros(n, np.float32)
         found = outfit_set(words)
         if found and "gender" in self.items:
@@ -524,7 +535,8 @@ class TextSearch:
             for place, kind in enumerate(types):
                 lead[self._is("articleType", kind) & self._is("gender", named)] = len(types) - place
         return QueryReading(self._clothes_asked(query, parsed), type_only,
-                            self._both_colours(parsed.get("baseColour", [])), lead)
+                            self._both_colours(parsed.get("baseColour", [])), lead,
+                            self._occasions_named_type(parsed, words))
 
     def _said_colour(self, colour: str) -> np.ndarray:
         """Per row, whether its label is ``colour`` or its name says it after its wearer (``_named_colours``), not
@@ -795,8 +807,7 @@ class TextSearch:
             # the word reads as: "gym" listed the 8 Casual "... Gym Bag"s 3,568th to 3,575th, a code review);
             # its usage and season as asked; its name has the type asked; every word; not seen otherwise.
             reading = self._reading(q, parsed, words)
-            attrs = self._attribute_rank(parsed, rows) | reading.clothes[rows] << 4 \
-                | self._occasions_named_type(parsed, words)[rows] << 4
+            attrs = self._attribute_rank(parsed, rows) | reading.clothes[rows] << 4 | reading.named_type[rows] << 4
             rank = (attrs >> 2) << 6 | self._named_for_occasion(words)[rows] << 5 | (attrs & 3) << 3 \
                 | self._named_as_asked(words, parsed.get("baseColour", []))[rows] << 2 \
                 | self._words().mask(words)[rows] << 1 \
@@ -1303,7 +1314,8 @@ class TextSearch:
             # Lips, not a child's (the catalogue has no children's lip care).
             found.pop("gender", None)
         if "gender" not in found and "articleType" in found:
-            worn_by = {g for w in _query_words(query) for g in WORN_BY.get(norm(w), ())}
+            said = _query_words(query)      # a word or two in a row ("school uniform": a child's)
+            worn_by = {g for w in [*said, *map(" ".join, itertools.pairwise(said))] for g in WORN_BY.get(norm(w), ())}
             if worn_by:
                 found["gender"] = sorted(worn_by)
         outfit = outfit_set(search_words(query))
@@ -1427,13 +1439,18 @@ class TextSearch:
                 elif types and n == 1 and s and self._other_kit(words[s], words[s - 1]):
                     continue        # "kabaddi kit": no grooming kit (vocabulary.GROOMING_KIT_WORDS)
                 elif types:
-                    found.append(("articleType", phrase, types))
+                    # A kind of one type (KIND_TYPES) is that type: "oxfords" Formal Shoes, though Converse names
+                    # casual models so (the word also means Casual Shoes, as the names would veto it otherwise).
+                    own = [KIND_TYPES[w] for w in map(singular, words[s:s + n]) if KIND_TYPES.get(w) in types]
+                    found.append(("articleType", phrase, own or types))
                 elif n == 1 and genders_named(key):
                     found.append(("gender", phrase, list(genders_named(key))))
                 elif phrase in vocab["usage"]:          # "formal", "party", "smart casual"
                     found.append(("usage", phrase, [vocab["usage"][phrase]]))
                 elif phrase in vocab["season"]:         # "summer", "winter", "autumn"
                     found.append(("season", phrase, [vocab["season"][phrase]]))
+                elif n == 2 and "sports" in vocab["usage"] and self._sport_kit(words[s + 1], words[s]):
+                    found.append(("usage", phrase, [vocab["usage"]["sports"]]))     # "kabaddi kit": sportswear
                 else:
                     continue
                 used |= span
@@ -1447,6 +1464,13 @@ class TextSearch:
         vocab = self._vocabulary()
         return not (genders_named(norm(before)) or before in vocab["colours"] or vocab["types"].types(before)
                     or before in vocab["usage"] or before in vocab["season"] or before.isdigit())
+
+    def _sport_kit(self, word: str, before: str) -> bool:
+        """Whether ``word`` is "kit" or "gear" after a sport :data:`~fashionrec.vocabulary.SPORT_KITS` lacks: a
+        word read as nothing else (:meth:`_other_kit`) and no other kit's
+        (:data:`~fashionrec.vocabulary.OTHER_KIT_WORDS`: "first aid", "makeup", "travel"). "kabaddi kit" listed
+        tie-and-cufflink packs first, "archery kit" Arrow Sport shirts, read by meaning (stop 69's gap)."""
+        return before not in OTHER_KIT_WORDS and self._other_kit(word, before)
 
     def search_text(self, query: str, k: int = 10, filters: dict | None = None,
                     min_similarity: float | None = None) -> list[Rec]:
@@ -1638,6 +1662,10 @@ class TextSearch:
             matches["usage"] = matches["usage"] | later
         allowed = ~self._any_word(negated) if negated else None
         reading = self._reading(query, parsed, words)
+        if "articleType" in matches and reading.named_type.any():
+            # Of the type asked, as browse ranks them: "wedding sandals" listed unisex Crocs and men's sports sandals
+            # first, the 4 women's Ethnic "... Sandals" filed as Flats after every Sandals product (stop 69's gap).
+            matches["articleType"] = matches["articleType"] | reading.named_type
         if reading.clothes.any():
             # "wear" with no type: clothes as the type asked, kept longest (browse ranks them as its type too).
             matches = {"clothes": reading.clothes, **matches}

@@ -102,6 +102,13 @@ SYNONYMS: dict[str, list[str]] = {
     # An oxford or a derby is a formal shoe (its laces' cut): read as Casual Shoes too, the API's first ten of "oxford
     # shoes" and "derby shoes" held 2-4 formal pairs, after Converse's "Oxford" and ADIDAS's "Derby" casual models.
     **dict.fromkeys(("oxford shoes", "derby shoes"), ["Formal Shoes"]),
+    # Stop 70: "oxfords" was read by meaning (the page listed Wrangler's "Oxford" shirts); as "derbies", its word is
+    # the names' "oxford", 10 of whose 20 are Converse's and Carlton's casual models, so read as the shoe types both
+    # (KIND_TYPES reads it as the formal ones). As typed only (PLURAL_ONLY): "oxford shirt" is a shirt (its cloth).
+    "oxfords": ["Formal Shoes", "Casual Shoes"],
+    # Stop 70: "school uniform" listed a basketball, a schoolbag and men's jackets (the catalogue has no uniform):
+    # a child's shirts, trousers and skirts (WORN_BY: a child's), the nearest the catalogue has.
+    "school uniform": ["Shirts", "Trousers", "Skirts"],
     **dict.fromkeys(("moccasin", "moccasins", "moccasin shoes", "boat shoes"), ["Casual Shoes"]),
     **dict.fromkeys(("ankle boots", "chelsea boots"), ["Casual Shoes", "Formal Shoes", "Flats", "Heels"]),
     # Stop 68: "three fourths" found nothing (names say "3/4": 14 Capris, 18 Shorts), "derbies" Rucksacks by
@@ -195,7 +202,14 @@ LAST_WORD_NOT = frozenset({"chain"})
 # listed every T-shirt in the catalogue's order, round necks first; "hoodie" every sweatshirt).
 KINDS = frozenset({"polo", "hoodie", "hoody", "cardigan", "chino", "jogger", "gown", "beanie", "parka", "anorak",
                    "windcheater", "tuxedo", "miniskirt", "smartwatch", "sneaker", "blouse", "frock", "brogue", "jhumka",
-                   "turtleneck", "sundress", "moccasin", "loafer", "derby"})
+                   "turtleneck", "sundress", "moccasin", "loafer", "derby", "oxford"})
+# Type words of SYNONYMS that mean their types as typed, not in their other forms: "oxfords" is shoes, "oxford" the
+# names' word for shoes and shirts alike (Wrangler's "Nimrod Oxford" shirts led "oxford shirt").
+PLURAL_ONLY = frozenset({"oxfords"})
+# A kind of shoe that is of one type, whatever other types' models are named for it: an oxford and a derby are formal
+# shoes (their laces' cut), so Converse's casual "Oxford" and ADIDAS's casual "Derby" models come after the formal
+# pairs not named so (stop 69's gap: 7th-10th of "oxford shoes" on the page).
+KIND_TYPES = {"oxford": "Formal Shoes", "derby": "Formal Shoes"}
 # Words that make a kind of thing another thing before a word ("night suit" is nightwear, not a suit): a search
 # for the word alone does not find them, and the word alone does not mean a type named so (Night suits). They are
 # one word in the search text ("nightsuit"), which a search for both words still finds (WordSearch.mask).
@@ -228,9 +242,11 @@ WIDE_PHRASES = {phrase: tuple(SYNONYMS[phrase][:1]) for phrase in (
     "canvas shoes", "tennis shoes", "football shoes", "basketball shoes", "tank top", "tube top", "maxi dress",
     "bodycon dress", "evening dress", "shirt dress", "maxi skirt", "pencil skirt", "duffle bag", "cargo pants",
     "cargo shorts", "bermuda shorts", "skinny jeans", "bomber jacket", "baseball cap", "school bag",
-    "stud earrings", "high heels", "moccasins", "moccasin shoes", "boat shoes", "three fourths", "three fourth")} | {
+    "stud earrings", "high heels", "moccasins", "moccasin shoes", "boat shoes", "three fourths", "three fourth",
+    "oxfords")} | {
         phrase: tuple(SYNONYMS[phrase]) for phrase in (
-            "oxford shoes", "derby shoes", "derbies", "loafers", "loafer shoes", "ankle boots", "chelsea boots")}
+            "oxford shoes", "derby shoes", "derbies", "loafers", "loafer shoes", "ankle boots",
+            "chelsea boots", "school uniform")}
 
 # Two types named together for one outfit of one wearer's (a query's search words, singular, in a row or joined):
 # (the wearer, the types it leads with, in order). "kurta pajama" listed women's kurtas by meaning though the
@@ -255,7 +271,10 @@ STAND_INS = frozenset({"kolhapuri", "jutti", "mojari", "sherwani", "tuxedo", "pa
 # catalogue's Briefs are men's (564 of 849), but "panties" asks for women's.
 WORN_BY = {"panties": ("Women",), "panty": ("Women",), "knickers": ("Women",), "lingerie": ("Women",),
            "sherwani": ("Men",), "sherwanis": ("Men",),       # "sherwani" listed 1,591 women's kurtas
-           "palazzo": ("Women",), "palazzos": ("Women",)}
+           "palazzo": ("Women",), "palazzos": ("Women",),
+           # Two words in a row too, keyed as norm() joins them (TextSearch.parse_query): a uniform for school is a
+           # child's (stop 70).
+           "schooluniform": ("Boys", "Girls"), "schooluniforms": ("Boys", "Girls")}
 
 # Ages of a child, words for children in GENDER_WORDS below (a review of the text search: "juniors" listed men's
 # varsity products, "toddler shoes" grown-ups' unisex shoes, "baby" a baby-doll nightdress and "Baby Lip" balms), but
@@ -302,7 +321,8 @@ USAGE_WORDS = {"office": "Formal", "workwear": "Formal", "business": "Formal", "
 # (PHRASES), as "date night" is; "grooming kit" and "shaving kit" still find the grooming kits.
 # More sports (stop 67: "hockey kit" read Mens Grooming Kit too). A list, not any word before "kit": "first aid
 # kit", "makeup kit" and "travel kit" are no sportswear.
-SPORT_KITS = {f"{sport} kit": "Sports" for sport in (
+# Stop 70: "<sport> gear" as its kit ("cricket gear").
+SPORT_KITS = {f"{sport} {kit}": "Sports" for kit in ("kit", "gear") for sport in (
     "running", "jogging", "gym", "workout", "training", "sports", "sport", "football", "cricket", "tennis",
     "badminton", "yoga", "hockey", "golf", "swimming", "swim", "cycling", "basketball", "volleyball", "rugby",
     "baseball", "boxing", "hiking", "trekking", "squash", "athletics", "soccer", "netball", "skating",
@@ -311,7 +331,18 @@ USAGE_WORDS.update(SPORT_KITS)
 # "kit" after another word is that thing's kit: the catalogue's one type with the word (Mens Grooming Kit) only
 # alone or after one of these. Stop 68: a sport SPORT_KITS lacks ("kabaddi kit", "archery kit") and "first aid kit"
 # listed its one product, an after-shave lotion; now no type, read by meaning (text_search._attribute_phrases).
-KIT_WORDS = frozenset({"kit", "kits"})
+KIT_WORDS = frozenset({"kit", "kits", "gear", "gears"})
+# Words before "kit" for kits that are no sport's: any other word a query reads as nothing else is a sport the list
+# above lacks (stop 70: "kabaddi kit" listed tie-and-cufflink packs first, "archery kit" Arrow Sport shirts, read by
+# meaning), its kit read as sportswear (text_search.TextSearch._attribute_phrases).
+OTHER_KIT_WORDS = frozenset({"aid", "first", "makeup", "make", "travel", "sewing", "tool", "tools", "repair",
+                             "manicure", "pedicure", "nail", "craft", "art", "emergency", "survival", "cleaning",
+                             "starter", "school", "baby", "gift", "party", "hair", "dental", "beauty", "cosmetic",
+                             "toilet", "toiletry", "wash", "shoe", "polish", "cleaner", "kid", "kids", "home",
+                             "camera", "tech", "rain", "painting", "drawing", "medical", "science", "lab",
+                             # and words for any kit
+                             "new", "full", "complete", "basic", "mini", "small", "big", "best", "cheap", "premium",
+                             "whole", "entire", "my", "own"})
 GROOMING_KIT_WORDS = frozenset({"grooming", "shaving", "shave", "beard", "trimming", "trimmer", "skincare",
                                 "skin", "care"})
 # Words that say what a product is for, not what it is: beside a type they only rank (text_search's
@@ -933,9 +964,9 @@ class TypeWords:
             key = norm(phrase)
             if not key or not values:
                 return
-            if " " not in phrase.strip():
+            if " " not in phrase.strip() and key not in PLURAL_ONLY:     # no word of every product of its types
                 single.add(key)
-            for form in forms(key):
+            for form in {key} if key in PLURAL_ONLY else forms(key):
                 table.setdefault(form, set()).update(values)
 
         for t in types:
