@@ -395,7 +395,7 @@ def test_put_stock_sets_one_level_or_a_batch_with_the_key_and_names_each_bad_one
         r = c.put("/api/stock", json={"levels": {str(a): 0, str(b): "no", str(src): 12}}, headers=key)
         assert r.status_code == 200, r.text
         assert r.json() == {"stock": {str(a): 0, str(b): 0, str(src): 12}, "sold_out": [a, b],
-                            "sold_out_in_index": 2}
+                            "sold_out_in_index": 2, "skipped": [], "skipped_as_written": []}
         assert f'"{src}":12,' in r.text or f'"{src}":12}}' in r.text, r.text      # a whole level as the item says it
         assert not {a, b} & similar() and c.get(f"/api/items/{a}").json()["sold_out"] is True
         r = c.put(f"/api/items/{b}/stock", json={"stock": True}, headers=key)
@@ -406,6 +406,31 @@ def test_put_stock_sets_one_level_or_a_batch_with_the_key_and_names_each_bad_one
         assert "/api/stock" in c.get("/openapi.json").json()["paths"]
     again = Recommender.load(d, tiny_tagger_path())     # saved
     assert not again.sold_out_rows().any() and again.item(src)["stock"] == 12 and again.item(b)["stock"] == 1
+
+
+def test_put_stock_with_skip_unknown_sets_the_known_levels_and_lists_the_others(tmp_path):
+    # `index stock --skip-unknown` had no API equivalent (stop 70): one unknown id among a stock system's levels was
+    # a 404 with none set, where the CLI set the others and listed it.
+    d = index_copy(tmp_path / "index")
+    a, b = pd.read_csv(d / "items.csv")["id"].astype(int).tolist()[:2]
+    key = {"X-API-Key": "k"}
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key="k"))) as c:
+        levels = {"levels": {str(a): 0, "0999999": 3, str(b): 5}}
+        r = c.put("/api/stock", json=levels, headers=key)
+        assert r.status_code == 404 and "skip_unknown=true" in r.json()["detail"], r.text
+        assert c.get(f"/api/items/{a}").json()["stock"] is None         # nothing set
+        r = c.put("/api/stock?skip_unknown=true", json=levels, headers=key)
+        assert r.status_code == 200, r.text
+        assert r.json()["stock"] == {str(a): 0, str(b): 5} and r.json()["sold_out"] == [a], r.text
+        assert r.json()["skipped"] == [999999] and r.json()["skipped_as_written"] == ["0999999"], r.text
+        # Every id unknown: none set, all listed; what names no id is still refused.
+        r = c.put("/api/stock?skip_unknown=true", json={"levels": {"999998": 1}}, headers=key)
+        assert r.status_code == 200 and r.json()["stock"] == {} and r.json()["skipped"] == [999998], r.text
+        r = c.put("/api/stock?skip_unknown=true", json={"levels": {str(b): 1, "abc": 1}}, headers=key)
+        assert r.status_code == 422 and "abc" in r.json()["detail"], r.text
+        assert "skip_unknown" in c.get("/openapi.json").json()["paths"]["/api/stock"]["put"]["description"]
+    again = Recommender.load(d, tiny_tagger_path())     # saved
+    assert again.item(a)["stock"] == 0 and again.item(b)["stock"] == 5
 
 
 def test_evaluate_recs_scores_what_a_shopper_is_shown_unless_asked_and_says_which(tmp_path):

@@ -36,7 +36,7 @@ from fashionrec.cli import (
 from fashionrec.errors import FashionrecError, NotFoundError
 from fashionrec.looks import short_look
 from fashionrec.results import COLOURWAYS, PRODUCT_PAGE
-from fashionrec.stock import sold_out_shown
+from fashionrec.stock import sold_out_shown, unknown_ids
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
@@ -611,7 +611,7 @@ def index_stock(
         if items is None:
             rec = _load(index, model, backend=backend, uri=uri, token=token, writes=bool(given))
             if skip_unknown:
-                skipped = _unknown_ids(rec, given)
+                skipped = unknown_ids(rec, given)
                 given = {k: v for k, v in given.items() if str(k) not in skipped}
             done = rec.set_stock(given) if given else {}
             items = rec.items
@@ -649,18 +649,6 @@ def index_stock(
         said.update(_stock_read_back(items, index, listing, export, sold_out_only, as_json))
     if as_json:
         print_json({**said, "sold_out_in_index": in_index, "index": str(index)})
-
-
-def _unknown_ids(rec, given: dict) -> list[str]:
-    """The keys of ``given`` (ids as written) that name an id ``rec`` does not hold, for ``--skip-unknown``; what
-    names no id at all ("abc") is not among them: set_stock refuses it, as it is a typo, not a product elsewhere."""
-    def names_an_id(key) -> bool:
-        try:
-            int(str(key).strip())
-        except ValueError:
-            return False
-        return True
-    return [str(k) for k in given if names_an_id(k) and k not in rec]
 
 
 def _items_alone(index: Path):

@@ -99,6 +99,19 @@ def variants_level(cells: list[str]) -> str:
     return cells[0]
 
 
+def unknown_ids(rec, given: dict) -> list[str]:
+    """The keys of ``given`` (ids as written, each with its level) that name an id the index ``rec`` does not hold:
+    what `index stock --skip-unknown` and ``PUT /api/stock?skip_unknown=true`` leave out and list. What names no id
+    at all ("abc") is not among them: set_stock refuses it, as it is a typo, not a product elsewhere."""
+    def names_an_id(key) -> bool:
+        try:
+            int(str(key).strip())
+        except ValueError:
+            return False
+        return True
+    return [str(k) for k in given if names_an_id(k) and k not in rec]
+
+
 def is_no_level_word(value) -> bool:
     """Whether ``value`` is one of :data:`NO_LEVEL_WORDS` ("None", "N/A"), read as no level."""
     return isinstance(value, str) and re.sub(r"[\s_\-]+", "", value).casefold() in NO_LEVEL_WORDS

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from fashionrec.api.deps import ServiceDep, known_query_only, require_api_key, stale_said
 from fashionrec.api.routes.items import CHANGE_ERRORS
 from fashionrec.api.schemas import ID_WRITTEN, Answer, Error
-from fashionrec.errors import BadInputError
-from fashionrec.stock import is_sold_out, level_said
+from fashionrec.errors import BadInputError, NotFoundError
+from fashionrec.stock import is_sold_out, level_said, unknown_ids
 from fashionrec.stock_list import levels_csv, levels_records
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,9 @@ class StockSet(Answer):
                                                              "level as an integer, as GET /api/items/{id} says it).")
     sold_out: list[int] = Field(description="Which of them are sold out now.")
     sold_out_in_index: int = Field(description="How many products of the index are sold out now.")
+    skipped: list[int] = Field(default_factory=list, description="With skip_unknown: the ids left out, the index "
+                               "not holding them (none of their levels set).")
+    skipped_as_written: list[str] = Field(default_factory=list, description="skipped's ids as sent, in their order.")
 
 
 class StockEntry(Answer):
@@ -96,9 +99,15 @@ def list_levels(
                      levels=levels_records(table.iloc[offset:offset + limit]))
 
 
-def _set(service, levels: dict) -> StockSet:
+def _set(service, levels: dict, skip_unknown: bool = False) -> StockSet:
+    skipped: list[str] = []
     with service.change() as exclusive:
-        done = service.rec.set_stock(levels, exclusive=exclusive)
+        if skip_unknown:
+            # The ids the index does not hold left out and listed, as `index stock --skip-unknown` does: a stock
+            # system's SKUs without a photo, or a copy taken before a rebuild that dropped some (stop 70).
+            skipped = unknown_ids(service.rec, levels)
+            levels = {k: v for k, v in levels.items() if str(k) not in skipped}
+        done = service.rec.set_stock(levels, exclusive=exclusive) if levels else {}
         in_index = int(service.rec.sold_out_rows().sum())
         if service.stale:
             # /health's advice to rebuild counts the levels set since the build (or says the rebuild loses them):
@@ -109,15 +118,30 @@ def _set(service, levels: dict) -> StockSet:
     log.info("stock of %d product%s set, %d of them sold out", len(done), "" if len(done) == 1 else "s", len(sold))
     # Whole levels as integers, as the item's own answer says them (12, not 12.0: stop 68's review).
     return StockSet(stock={str(i): level_said(v) for i, v in done.items()}, sold_out=sold,
-                    sold_out_in_index=in_index)
+                    sold_out_in_index=in_index, skipped=[int(k.strip()) for k in skipped],
+                    skipped_as_written=[k.strip() for k in skipped])
 
 
 @router.put("/stock", response_model=StockSet, dependencies=[Depends(require_api_key)], responses=RESPONSES)
-def set_levels(body: StockLevels, service: ServiceDep) -> StockSet:
+def set_levels(
+    body: StockLevels, service: ServiceDep,
+    skip_unknown: Annotated[bool, Query(description="Set the levels of the products the index holds and list the "
+                                        "other ids in 'skipped' (a stock system's SKUs without a photo, a copy "
+                                        "taken before a rebuild that dropped some), instead of answering 404 with "
+                                        "none set; `fashionrec index stock --skip-unknown`.")] = False,
+) -> StockSet:
     """Set the stock levels of products (needs ``X-API-Key``), e.g. ``{"levels": {"15970": 0, "39386": 12}}``:
-    all of them, or none where an id is unknown (404) or a level is none (422), each named. Saved at once; no
-    product is embedded again."""
-    return _set(service, body.levels)
+    all of them, or none where an id is unknown (404) or a level is none (422), each named. With
+    ``?skip_unknown=true`` the ids the index does not hold are left out and listed in ``skipped`` (what names no
+    id, "abc", is still a 422). Saved at once; no product is embedded again."""
+    try:
+        return _set(service, body.levels, skip_unknown)
+    except NotFoundError as e:
+        if skip_unknown:
+            raise
+        # The way to set the others, said, as the CLI's error says --skip-unknown.
+        raise NotFoundError(f"{e}; ?skip_unknown=true sets the levels of the products the index holds and lists "
+                            "the other ids in 'skipped'", shopper=e.shopper) from e
 
 
 @router.put("/items/{item_id}/stock", response_model=StockSet, dependencies=[Depends(require_api_key)],
