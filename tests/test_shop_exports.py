@@ -223,6 +223,29 @@ def test_a_folded_products_stock_is_its_variants_not_its_first_sizes_alone(tmp_p
     assert catalog.table.set_index("id").loc[10315, "price"] == 399
 
 
+def test_a_size_not_tracked_is_available_and_a_photos_line_is_no_size(tmp_path: Path) -> None:
+    # A Shopify size whose "Variant Inventory Qty" is blank is not tracked, sold whatever its count: a tee at 0 in S
+    # with M and L blank read sold out and was left out of every list (stop 70's review). A photo's line (the
+    # Handle, an image, neither price nor level) is no size: read as one, every product with two photos would be
+    # available. A product line with neither is no size either: its sizes all "no", it is sold out. `index stock
+    # --from` of the same file reads each product as the build does.
+    lines = ["navy-tee,12933,Roadster Navy Tee,Tshirts,Navy Blue,S,499,0", "navy-tee,,,,,M,499,",
+             "navy-tee,,,,,L,499,",
+             "jeans,10652,Puma Jeans,Jeans,Blue,32,1299,0", "jeans,,,,,34,1299,0", "jeans,,,,,,,",
+             "belt,10315,Belt,Belts,Black,,,", "belt,,,,,S,399,no", "belt,,,,,M,399,no"]
+    shop = _shop(tmp_path / "shop", lines, header=VARIANT_HEADER + ",Variant Inventory Qty",
+                 photos=(12933, 10315, 10652))
+    save_column_map(shop, {**SHOP_MAP, "Variant Inventory Qty": "stock"})
+    catalog = load_catalog(shop, progress=False, warn=False)
+    stock = catalog.table.set_index("id")["stock"]
+    assert pd.isna(stock[12933]) and stock[10652] == 0 and stock[10315] == 0, stock.to_dict()
+    assert sorted(catalog.report.sold_out_ids) == [10315, 10652]
+    d = _index_of(tmp_path, shop)
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(shop / "styles.csv"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["stock"] == {"12933": None, "10652": 0, "10315": 0}, result.output
+
+
 WOO_HEADER = "ID,Type,SKU,Name,Categories,Regular price,Sale price,Stock,Parent"
 WOO_MAP = {"Name": "productDisplayName", "Categories": "articleType"}
 
@@ -607,6 +630,31 @@ def test_index_stock_from_reads_a_shops_export_as_its_catalogue_is_read(tmp_path
     result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(export.parent / "plain.csv"),
                                  "--json"])
     assert result.exit_code == 0 and json.loads(result.output)["from"]["columns_json"] is None, result.output
+
+
+def test_index_stock_from_folds_a_woocommerce_exports_variations_as_a_build_does(tmp_path: Path) -> None:
+    # `--from` folded a Shopify export's sizes (the Handle) but not a WooCommerce export's variations (Parent "id:N"
+    # or the product's SKU), which a build folds (stop 70): each variation's id was "no product", nothing set.
+    shop = _shop(tmp_path / "shop", ["12933,variable,TEE-1,Roadster Navy Tee,Tshirts,,,,",
+                                     "5001,variation,TEE-1-S,Roadster Navy Tee - S,,499.00,,0,id:12933",
+                                     "5002,variation,TEE-1-M,Roadster Navy Tee - M,,499.00,399.00,7,id:12933",
+                                     "10652,variable,JEANS-1,Puma Jeans,Jeans,,,,",
+                                     "5003,variation,JEANS-1-32,Puma Jeans - 32,,1299.00,,no,JEANS-1",
+                                     "5004,variation,JEANS-1-34,Puma Jeans - 34,,1299.00,,no,id:10652",
+                                     "10315,variable,BELT-1,Belt,Belts,,,0,",
+                                     "5005,variation,BELT-1-S,Belt - S,,399.00,,,BELT-1"],
+                 header=WOO_HEADER, photos=(12933, 10315, 10652))
+    save_column_map(shop, WOO_MAP)
+    built = load_catalog(shop, progress=False, warn=False).table.set_index("id")["stock"].to_dict()
+    d = _index_of(tmp_path, shop)
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(shop / "styles.csv"), "--json"])
+    assert result.exit_code == 0, result.output
+    said = json.loads(result.output)
+    # The belt's one size manages no stock of its own: the product's 0, sold out.
+    assert said["stock"] == {"12933": 7, "10652": 0, "10315": 0} == {str(i): v for i, v in built.items()}, built
+    assert said["from"]["variant_lines_folded"] == 5
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(shop / "styles.csv")])
+    assert "5 lines of sizes (by Parent) summed into 3 products" in " ".join(result.output.split()), result.output
 
 
 def test_index_stock_from_still_refuses_two_levels_on_lines_that_are_not_sizes(tmp_path: Path) -> None:

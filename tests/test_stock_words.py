@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from fashionrec.catalog import COLUMNS, load_catalog
 from fashionrec.cli import app
 from fashionrec.recommend import Recommender
-from fashionrec.stock import sold_out_shown, stock_level
+from fashionrec.stock import sold_out_shown, stock_level, variants_level
 
 
 @pytest.mark.parametrize("word", ["None", "none", "NULL", "N/A", "na", "nan", " "])
@@ -25,6 +25,27 @@ def test_a_missing_value_word_is_no_level(word):
 @pytest.mark.parametrize("word", ["sold out", "Out of stock", "no", "0", "-2"])
 def test_a_sold_out_word_stays_sold_out(word):
     assert stock_level(word) <= 0
+
+
+@pytest.mark.parametrize(("cells", "shopify", "woocommerce"), [
+    # A product line at 0 with its other sizes blank: those sizes are not tracked, which Shopify sells whatever
+    # their count (available, no level); it read sold out (stop 70's review). Under a WooCommerce variable product
+    # at 0, blank variations share its stock: sold out.
+    (["0", "", ""], "", "0"),
+    # A blank product line with every size "no": a WooCommerce variable product's line is no size, so sold out; a
+    # Shopify product line is its first size's, not tracked: available.
+    (["", "no", "no"], "", "0"),
+    (["", "0", "0"], "", "0"),
+    (["0", "0", "-1"], "0", "0"),               # every size sold out: sold out, as the product line says it
+    (["no", "0"], "no", "no"),
+    (["0", "5", ""], "5", "5"),                 # the sizes in stock summed
+    (["5", "", ""], "5", "5"),                  # WooCommerce: the product's stock, shared by its sizes, once
+    (["", "", ""], "", ""),
+    (["2", "call us"], "2", "2"),               # a cell that is no level: the product line's, said as before
+])
+def test_a_products_level_is_its_sizes_a_blank_size_untracked_and_available(cells, shopify, woocommerce):
+    assert variants_level(cells) == shopify
+    assert variants_level(cells, product_is_a_size=False) == woocommerce
 
 
 def test_none_in_a_styles_csv_is_no_level_and_data_check_counts_it(tmp_path):

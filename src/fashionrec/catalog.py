@@ -1392,8 +1392,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # A WooCommerce export's Parent (stop 70): a variation line (a size) has an id of its own and names its variable
     # product's line ("id:3122", or its SKU); it was a product of its own without a photo ("missing image"), and its
     # product had neither price nor stock level. Read to fold them as a Handle's lines are.
-    parent_at = next((i for i, h in enumerate(header) if _spelling(h) == "parent" and h not in COLUMNS), None)
-    sku_at = next((i for i, h in enumerate(header) if _spelling(h) == "sku" and h not in COLUMNS), None)
+    parent_at, sku_at = parent_columns(header)
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header)
                               if h not in COLUMNS and i not in (price_at, regular_at, stock_at, handle_at, parent_at)]
     report.absent_columns = missing
@@ -1471,7 +1470,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     products_by_handle: dict[str, tuple[int, list[str], str, int]] = {}
     # A folded line's stock level, by its product's record: each size of a Shopify product has its own quantity,
     # and the product line's alone (its first size's) read a tee with 10 in M and L and none in S as sold out.
-    variant_stock: dict[int, list[str]] = {}
+    # With whether the product line is a size itself (a Handle's: True; a WooCommerce variable product's: False).
+    variant_stock: dict[int, tuple[bool, list[str]]] = {}
     report.variant_column = raw[handle_at] if handle_at is not None else raw[parent_at] if parent_at is not None else ""
     # A Parent's value ("id:3122", "3122" or a SKU) -> that product line, as products_by_handle.
     products_by_parent: dict[str, tuple[int, list[str], str, int]] = {}
@@ -1569,16 +1569,17 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         rec = dict(zip(header, row, strict=True))
         handle = row[handle_at].strip() if handle_at is not None else ""
         product = products_by_handle.get(handle) if handle else None
-        parent = _parent_key(row[parent_at]) if parent_at is not None else ""
+        parent = parent_key(row[parent_at]) if parent_at is not None else ""
         if parent and parent in products_by_parent:
             report.variant_lines_folded.append(line)        # a variation: a size of its product, not a product
             report.rows -= 1
-            _fold_variant(report, records, variant_stock, products_by_parent[parent], row, price_at, stock_at)
+            _fold_variant(report, records, variant_stock, products_by_parent[parent], row, price_at, stock_at,
+                          by_parent=True)
             continue
         if product is not None and folds_into(product[0], rec["id"]):
             report.variant_lines_folded.append(line)        # one product, read once: its first line
             report.rows -= 1
-            _fold_variant(report, records, variant_stock, product, row, price_at, stock_at)
+            _fold_variant(report, records, variant_stock, product, row, price_at, stock_at, by_parent=False)
             continue
         try:
             # (listed as written otherwise, as "00019696" is: every row of such an export was rejected)
@@ -1641,9 +1642,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         if sku:
             skus.setdefault(sku, []).append(item_id)
         if parent_at is not None:
-            for key in (str(item_id), sku):
-                if key:
-                    products_by_parent.setdefault(key, (item_id, values, price_text, len(records)))
+            for key in parent_keys(item_id, sku):
+                products_by_parent.setdefault(key, (item_id, values, price_text, len(records)))
         if len(values[COLUMNS.index("productDisplayName") - 1]) > LONG_NAME:
             report.long_names.append(item_id)
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
@@ -1651,8 +1651,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     report.duplicate_skus = {sku: ids for sku, ids in skus.items() if len(ids) > 1}
     if "gender" in report.absent_columns and any(r[COLUMNS.index("gender")] for r in records):
         report.absent_columns.remove("gender")      # given by the category paths: no longer empty in every row
-    for at_record, levels in variant_stock.items():
-        records[at_record][-1] = variants_level([records[at_record][-1], *levels])
+    for at_record, (product_is_a_size, levels) in variant_stock.items():
+        if levels:      # (none where its folded lines were photos' alone)
+            records[at_record][-1] = variants_level([records[at_record][-1], *levels], product_is_a_size)
     if blank:       # said, as docs/data.md says (they were skipped without a word)
         report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
                               f"alone) skipped (line{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
@@ -2005,8 +2006,8 @@ def photo_id(stem: str) -> int | None:
     return int(plain) if plain.isdecimal() and plain.isascii() and int(plain) < 2**63 else None
 
 
-def _fold_variant(report: DataReport, records: list[list], variant_stock: dict[int, list[str]], product: tuple,
-                  row: list[str], price_at: int | None, stock_at: int | None) -> None:
+def _fold_variant(report: DataReport, records: list[list], variant_stock: dict[int, tuple[bool, list[str]]],
+                  product: tuple, row: list[str], price_at: int | None, stock_at: int | None, by_parent: bool) -> None:
     """A folded variant line (``row``, a size of ``product``: its id, values, price as written and record): its
     price, where its product line has none, then its price said where it is not the one kept, and its stock level.
     In that order: a product line without a price takes its first size's, which the report said was not read
@@ -2014,13 +2015,40 @@ def _fold_variant(report: DataReport, records: list[list], variant_stock: dict[i
     if price_at is not None:
         _fold_price(records, product, row, price_at)
         _other_price(report, product[0], records[product[3]][len(COLUMNS)], row[price_at])
-    _fold_stock(variant_stock, product, row, stock_at)
-
-
-def _fold_stock(variant_stock: dict[int, list[str]], product: tuple, row: list[str], stock_at: int | None) -> None:
-    """Keep a folded variant line's stock level (``row``'s) for its ``product``'s record (:func:`variants_level`)."""
     if stock_at is not None:
-        variant_stock.setdefault(product[3], []).append(row[stock_at].strip())
+        # Kept for its product's record (:func:`variants_level`), where the line is a size (every variation is),
+        # with whether its product line is one too (a Shopify product line is its first size's, as it has a price
+        # or a level; a WooCommerce variable product's is none; product[2]: its price as written).
+        price = row[price_at] if price_at is not None else None
+        cell = row[stock_at] if by_parent else size_level(row[stock_at], price)
+        if cell is not None:
+            product_is_a_size = not by_parent and size_level(records[product[3]][-1],
+                                                             product[2] if price_at is not None else None) is not None
+            variant_stock.setdefault(product[3], (product_is_a_size, []))[1].append(cell.strip())
+
+
+def size_level(stock: str, price: str | None) -> str | None:
+    """A Shopify export's folded line's stock cell (``stock``; ``price`` its price cell, None where the file has no
+    price column), or None where the line is no size: a photo's line, which a Shopify export adds after the sizes
+    for each extra photo of a product, with neither a price nor a level. A size's blank level is one whose inventory
+    is not tracked, available (stop 70): a photo's line read so made every product with two photos available."""
+    if not stock.strip() and price is not None and not price.strip():
+        return None
+    return stock
+
+
+def parent_columns(header: list[str]) -> tuple[int | None, int | None]:
+    """Where ``header`` (as :func:`header_columns` reads it) has a WooCommerce export's Parent and SKU (None:
+    nowhere): a variation line names its variable product's line in Parent ("id:3122", or its SKU)."""
+    parent_at = next((i for i, h in enumerate(header) if _spelling(h) == "parent" and h not in COLUMNS), None)
+    sku_at = next((i for i, h in enumerate(header) if _spelling(h) == "sku" and h not in COLUMNS), None)
+    return parent_at, sku_at
+
+
+def parent_keys(item_id: int | None, sku: str) -> list[str]:
+    """What a variation's Parent may name the product line of ``item_id`` (None: an id that is none) and ``sku`` by
+    (:func:`parent_key` reads a Parent so): its id and its SKU."""
+    return [key for key in ((str(item_id) if item_id is not None else ""), sku.strip()) if key]
 
 
 _TYPE_AT, _GENDER_AT = COLUMNS.index("articleType") - 1, COLUMNS.index("gender") - 1
@@ -2051,7 +2079,7 @@ def _category_path(values: list[str], report: DataReport, item_id: int) -> list[
     return values
 
 
-def _parent_key(written: str) -> str:
+def parent_key(written: str) -> str:
     """A WooCommerce Parent as its product line is found by: "id:3122" and "3122" by the id, else a SKU as written."""
     key = written.strip()
     return key[3:].strip().lstrip("0") or "0" if key.lower().startswith("id:") else key

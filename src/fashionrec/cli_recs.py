@@ -574,7 +574,8 @@ def index_stock(
                                           "styles.csv's may be: stock, stock_qty, quantity, inventory, in_stock, "
                                           "or as the catalogue's columns.json maps them), e.g. a shop's nightly "
                                           "export, or a file --export wrote; a Shopify export's lines per size "
-                                          "(its Handle) are summed into their product, as a build reads them."),
+                                          "(its Handle) and a WooCommerce export's variations (its Parent) are "
+                                          "summed into their product, as a build reads them."),
     listing: bool = typer.Option(False, "--list", help="List every product's level (after setting those given)."),
     export: Path | None = typer.Option(None, "--export", help="Write every product's level to this CSV (id, stock, "
                                        "sold_out, productDisplayName; '-' for the terminal): the file --from reads "

@@ -79,24 +79,34 @@ def stock_level(value) -> float:
     raise ValueError(value)
 
 
-def variants_level(cells: list[str]) -> str:
-    """The stock level of a product whose variants (a Shopify export's sizes, folded into it by the catalogue
-    loader) have the levels ``cells`` (the product line's first), as a cell: the sum of those in stock, so that it
-    is sold out only where every variant is. Where none is in stock, or a cell is none of a level ("call us"), the
-    product line's, as read before (a bad one is then said as such); where that line has no level and a variant
-    has one, 0 (sold out)."""
+def variants_level(cells: list[str], product_is_a_size: bool = True) -> str:
+    """The stock level of a product whose variants (sizes, folded into it by the catalogue loader) have the levels
+    ``cells`` (the product line's first), as a cell: the sum of those in stock; no level (available) where none is
+    in stock but a size's inventory is not tracked; sold out only where every size is. Where a cell is none of a
+    level ("call us"), the product line's, as read before (a bad one is then said as such).
+
+    Which cells are sizes (stop 70): a Shopify product line (a Handle's, ``product_is_a_size``) is its first size's,
+    and a blank cell is a size not tracked, which Shopify sells whatever its count. A WooCommerce variable
+    product's line (a Parent's, not ``product_is_a_size``) is no size: its level, where it has one, is the stock of
+    the variations without one of their own (which do not manage their stock), and a variation blank under a blank
+    product line is not tracked. A product at 0 with its other sizes blank read sold out, and a blank product line
+    with every size "no" is sold out, as one with every size 0 was made (a review)."""
     try:
         levels = [stock_level(c) for c in cells]
     except ValueError:
         return cells[0]
-    in_stock = [level for level in levels if level > 0]
+    own = levels if product_is_a_size else [level for level in levels[1:] if not math.isnan(level)]
+    untracked = any(math.isnan(level) for level in (levels if product_is_a_size else levels[1:]))
+    if not product_is_a_size and untracked and not math.isnan(levels[0]):
+        own, untracked = [*own, levels[0]], False      # the product's own stock, shared by those sizes: once
+    in_stock = [level for level in own if level > 0]
     if in_stock:
         return str(int(sum(in_stock)))
-    # Every size sold out under a product line with no level of its own (a WooCommerce variable product's line has
-    # none; its variations hold them): sold out, where it read as available and was recommended (stop 70).
-    if math.isnan(levels[0]) and any(not math.isnan(level) for level in levels[1:]):
-        return "0"
-    return cells[0]
+    if untracked:
+        return ""
+    # Every size sold out: the product line's level where it says so ("no", -2), else 0 (a line with no level of its
+    # own, or a product's level its sizes do not take, was available and recommended: stop 70).
+    return cells[0] if levels[0] <= 0 else "0"
 
 
 def unknown_ids(rec, given: dict) -> list[str]:

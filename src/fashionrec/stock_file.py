@@ -1,6 +1,7 @@
 """A shop's stock export read for ``fashionrec index stock --from FILE`` as the catalogue loader reads its styles.csv
 (stop 70): its header through the shop's columns.json, its stock column chosen as the loader chooses it, and a
-Shopify export's lines per size folded into their product (the Handle), the product's level the sum of its sizes'.
+Shopify export's lines per size folded into their product (the Handle), and a WooCommerce export's variations into
+theirs (the Parent), by the loader's own rules (catalog.folds_into, parent_key), the product's level its sizes'.
 
 Before, ``--from`` read the header's own names alone: a shop that mapped ``Variant Inventory Qty=stock`` was told
 its export "needs an id column and a stock column", and an export with a line per size was refused as a product
@@ -10,7 +11,6 @@ whose level is their sum (stock.variants_level).
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,11 +66,22 @@ def _level_read(cell: str):
 def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsFile:
     """The levels of the CSV ``path`` (an id column and a stock column, named as a styles.csv's may be or as the
     columns.json of :func:`mapping_folder` maps them), a product's lines of sizes (a Handle repeated, without an id
-    or with the product's) summed as one level. A :class:`BadInputError` saying what to fix where the file cannot be
-    read, lacks either column, or gives a product two different levels on lines that are not its sizes."""
+    or with the product's; a WooCommerce variation naming its product in Parent) summed as one level. A
+    :class:`BadInputError` saying what to fix where the file cannot be read, lacks either column, or gives a product
+    two different levels on lines that are not its sizes."""
     import pandas as pd
 
-    from fashionrec.catalog import DataReport, folds_into, header_columns, level_columns, read_id
+    from fashionrec.catalog import (
+        DataReport,
+        folds_into,
+        header_columns,
+        level_columns,
+        parent_columns,
+        parent_key,
+        parent_keys,
+        read_id,
+        size_level,
+    )
     from fashionrec.column_map import COLUMN_MAP_FILE, spelling
     from fashionrec.stock import variants_level
 
@@ -85,7 +96,8 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
         header = header_columns(raw, Path(path), report, mapping_folder=folder)
     except CatalogError as e:
         raise BadInputError(str(e)) from e
-    _, stock_at, handle_at = level_columns(raw, header, report)
+    price_at, stock_at, handle_at = level_columns(raw, header, report)
+    parent_at, sku_at = parent_columns(header)
     id_at = header.index("id") if "id" in header else None
     if id_at is None or stock_at is None:
         where = (f"; {folder / COLUMN_MAP_FILE} maps {', '.join(f'{h!r} to {c}' for h, c in report.column_map.items())}"
@@ -94,26 +106,43 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
             f"{path} needs an id column and a stock column (one of stock, stock_qty, quantity, inventory, in_stock, "
             f"or a name the catalogue's columns.json maps to id or stock: `fashionrec data columns CATALOGUE "
             f"'Variant Inventory Qty=stock'`){where}; its header: {', '.join(raw)}")
-    # A line per product, a Handle's lines of sizes folded into its product's (catalog.folds_into), as the loader
-    # folds them; [id as written, its levels' cells, the product line's first].
-    lines: list[tuple[str, list[str]]] = []
+    # A line per product, a Handle's lines of sizes folded into its product's (catalog.folds_into) and a
+    # WooCommerce variation into its Parent's (catalog.parent_key), as the loader folds them (stop 70): [id as
+    # written, its levels' cells, the product line's first, whether that line is a size (variants_level)].
+    lines: list[tuple[str, list[str], bool]] = []
     products: dict[str, tuple[int, int]] = {}       # Handle -> (the product's id, its line)
+    by_parent: dict[str, int] = {}                  # what a Parent names a product line by -> its line
     folded = 0
-    # The three columns as lists, once: a row at a time through pandas' strings took 6 s of 160k lines' 14.
+    # The columns as lists, once: a row at a time through pandas' strings took 6 s of 160k lines' 14.
     column = [table.iloc[:, at].str.strip().tolist() if at is not None else [""] * len(table)
-              for at in (id_at, stock_at, handle_at)]
-    for given, cell, handle in zip(*column, strict=True):
-        product = products.get(handle) if handle else None
-        if product is not None and folds_into(product[0], given):
-            lines[product[1]][1].append(cell)
+              for at in (id_at, stock_at, handle_at, price_at, parent_at, sku_at)]
+    if price_at is None:
+        column[3] = [None] * len(table)     # (no price column: a blank level is a size's, not a photo line's)
+    for given, cell, handle, price, parent, sku in zip(*column, strict=True):
+        key = parent_key(parent) if parent else ""
+        if key in by_parent:
+            lines[by_parent[key]] = (*lines[by_parent[key]][:2], False)     # a variable product's line: no size
+            lines[by_parent[key]][1].append(cell)
             folded += 1
             continue
-        if handle and product is None:
-            with contextlib.suppress(ValueError):       # (no product to fold into: set_stock says its id)
-                products[handle] = (read_id(given), len(lines))
-        lines.append((given, [cell]))
-    ids = pd.Series([i for i, _ in lines], dtype=object)
-    cells = pd.Series([variants_level(c) if len(c) > 1 else c[0] for _, c in lines], dtype=object)
+        product = products.get(handle) if handle else None
+        if product is not None and folds_into(product[0], given):
+            if size_level(cell, price) is not None:     # (not a photo's line)
+                lines[product[1]][1].append(cell)
+            folded += 1
+            continue
+        try:
+            item_id = read_id(given)
+        except ValueError:
+            item_id = None      # (no product to fold into: set_stock says its id)
+        if handle and product is None and item_id is not None:
+            products[handle] = (item_id, len(lines))
+        if parent_at is not None:
+            for name in parent_keys(item_id, sku):
+                by_parent.setdefault(name, len(lines))
+        lines.append((given, [cell], size_level(cell, price) is not None))
+    ids = pd.Series([i for i, _, _ in lines], dtype=object)
+    cells = pd.Series([variants_level(c, is_size) if len(c) > 1 else c[0] for _, c, is_size in lines], dtype=object)
     # A product on two lines that are not its sizes (no Handle, or another's) with two levels: the last was set
     # without a word (stop 69's review). Said, nothing set; the same level twice is one.
     twice = pd.DataFrame({"_id": ids, "_level": cells.map(_level_read)})[ids.duplicated(keep=False)].groupby(
@@ -131,5 +160,6 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
     mapped = str(folder / COLUMN_MAP_FILE) if any(spelling(raw[i]) in names for i in (id_at, stock_at)) else ""
     return LevelsFile(levels=dict(zip(ids, cells.map(lambda v: v or None), strict=True)),
                       stock_column=report.stock_column, column_map=mapped,
-                      variant_column=raw[handle_at] if handle_at is not None else "", folded_lines=folded,
-                      folded_products=[i for i, c in lines if len(c) > 1])
+                      variant_column=raw[handle_at] if handle_at is not None else raw[parent_at]
+                      if parent_at is not None else "", folded_lines=folded,
+                      folded_products=[i for i, c, _ in lines if len(c) > 1])
