@@ -4,7 +4,8 @@
 Stop 67 kept a level per product and left sold-out ones out of what a shopper is shown, but only `fashionrec index
 stock` and ``Recommender.set_stock`` changed one: a shop's stock system had to run the CLI beside the server. Here
 it calls the server, with the key that adds and removes products; every id and level is checked before any is set
-(a 404 naming the unknown ids, a 422 naming each bad level), so a batch is set whole or not at all.
+(a 404 naming the unknown ids, a 422 naming each bad level), so a batch is set whole or not at all; with
+``skip_unknown`` (stop 70, as ``index stock --skip-unknown``) the ids the index does not hold are left out and listed.
 """
 
 from __future__ import annotations
