@@ -1482,6 +1482,28 @@ def test_a_phone_upload_scrolls_to_what_the_model_sees(server, browser, fixture_
         context.close()
 
 
+def test_the_photo_of_a_product_not_listed_is_said_once_in_the_shop(server, browser, fixture_dir):
+    # A catalogue photo whose product is not among its results (sold out and hidden, or another listing of its photo
+    # shown) read "This is the photo of a product in the shop in the shop" (a shopper's trial of stop 70).
+    photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce")
+    pg = context.new_page()
+    pg.add_init_script("""(() => { const send = window.fetch;
+        window.fetch = (url, options) => send(url, options).then(r => !String(url).includes("/api/search/image") ? r :
+          r.json().then(j => { j.same_as = 987654321;
+            return new Response(JSON.stringify(j), { status: r.status, headers: r.headers }); })); })()""")
+    try:
+        pg.goto(server + "/upload")
+        pg.set_input_files("#file", str(photo))
+        pg.wait_for_selector("#same-note:not([hidden])")
+        note = pg.locator("#same-note").inner_text()
+        assert note.count("in the shop") == 1, note
+        status = pg.locator("#upload-status").inner_text()
+        assert status.count("in the shop") == 1, status
+    finally:
+        context.close()
+
+
 def accessible(pg, selector: str) -> tuple[str, str]:
     """The accessible name and description Chromium computes for the first element matching ``selector``."""
     cdp = pg.context.new_cdp_session(pg)

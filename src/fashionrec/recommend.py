@@ -1743,6 +1743,14 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
                 order = _mmr(self.embeddings[self._rows(ids)], scores / scale, shown, diversity,
                              first=None if lead is None else lead[self._rows(ids)])
                 ids, scores, cosines = ids[order], scores[order], cosines[order]
+            if copy_of:
+                # The photo's own product before the other listings of its photo, which _distinct drops: two
+                # listings of one photo tie on every score, and the one listed was not always the one the photo was
+                # said to be ("This is the photo of a product in the shop in the shop" and its own card "Same type,
+                # colour and gender" for a Gini and Jony dress listed twice; 554 photos of the full catalogue are
+                # several products', a shopper's trial of stop 70).
+                order = self._own_copy_first(ids, copy_of[0])
+                ids, scores, cosines = ids[order], scores[order], cosines[order]
             # A photo's results too list another listing of a product already shown after the rest (two
             # "Wrangler Men Warnick Square Block" shirts side by side, an integrator's trial).
             firsts: list[int] = []
@@ -1788,6 +1796,20 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         more, more_scores = self._neighbours(query, k, filters, skip, dedupe=dedupe, pool=pool, allow=allow)
         new = ~np.isin(more, ids)
         return np.concatenate([ids, more[new]]), np.concatenate([scores, more_scores[new]])
+
+    def _own_copy_first(self, ids: np.ndarray, own: int) -> np.ndarray:
+        """An order of ``ids`` in which ``own`` takes the place of the first other copy of its photo (cosine above
+        :data:`NEAR_DUPLICATE`, as :meth:`_distinct` tells copies) listed before it, and that one its place."""
+        order = np.arange(len(ids))
+        at = np.flatnonzero(ids == own)
+        if not len(at) or not at[0]:
+            return order
+        with one_blas_thread:
+            before = self.embeddings[self._rows(ids[:at[0]])] @ self.embeddings[self._row[own]]
+        copies = np.flatnonzero(before > NEAR_DUPLICATE)
+        if len(copies):
+            order[[copies[0], at[0]]] = order[[at[0], copies[0]]]
+        return order
 
     def _distinct(self, ids: np.ndarray, k: int, listing: dict | None = None,
                   firsts: list[int] | None = None) -> np.ndarray:

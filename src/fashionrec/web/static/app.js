@@ -865,8 +865,10 @@
     var sameLink = document.getElementById("same-link");
     // Narrowed to another colour, the product is not among the results: its name as the search before said it
     // (the note changing its words moved the page under the shopper's choice).
+    // Else "a product": the note goes on "in the shop" ("the photo of a product in the shop in the shop" for a sold-out
+    // product's photo, a shopper's trial of stop 70).
     var sameName = sameAs === null ? "" : sameRec ? cardName(sameRec.item) :
-      sameLink.getAttribute("data-id") === String(sameAs) ? sameLink.textContent : "a product in the shop";
+      sameLink.getAttribute("data-id") === String(sameAs) ? sameLink.textContent : "a product";
     document.getElementById("same-note").hidden = sameAs === null;
     if (sameAs !== null) {
       sameLink.href = kept(ROOT + "/item/" + sameAs);
@@ -923,7 +925,7 @@
     said.textContent = (lost ? "This photo does not look like a product photo; its closest products are not shown" :
       n ? n + " similar item" + (n === 1 ? "" : "s") + " found" : "Nothing like this photo found") +
       (narrowed.length ? " (" + narrowed.join(", ") + ")" : "") +
-      (sameAs !== null ? "; this is the photo of " + sameName : !lost && type && type.prob >= GUESS ?
+      (sameAs !== null ? "; this is the photo of " + sameName + " in the shop" : !lost && type && type.prob >= GUESS ?
         "; the model sees " + type.label : "") + "." +
       (json.turned ? " The photo was read turned upright." : "") +
       (json.greyscale ? " The photo is black and white, so the results are not matched by colour." : "") +
