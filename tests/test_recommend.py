@@ -2384,6 +2384,27 @@ def test_a_unisex_products_piece_filed_under_a_side_says_whose(tmp_path):
     assert not look[0].card_reason.startswith("For")
 
 
+def test_a_childs_unisex_products_piece_filed_under_boys_or_girls_says_whose(tmp_path):
+    # A unisex kids' T-shirt's look was a boy's shorts and sunglasses, unsaid (a shopper's trial of stop 70): as a
+    # grown-up's unisex product's piece filed under a side says so, a child's says "boys'" or "girls'".
+    r, image = _scratch(tmp_path)
+    meta = {"masterCategory": "Apparel", "usage": "Casual", "baseColour": "White"}
+    tee = r.add_product(image, {**meta, "gender": "Unisex", "productDisplayName": "Acme Kids Unisex Tee",
+                                "subCategory": "Topwear", "articleType": "Tshirts"}, allow_new_values=True)
+    r.add_product(image.rotate(90, expand=True),
+                  {**meta, "gender": "Boys", "productDisplayName": "Acme Boys Shorts", "baseColour": "Navy Blue",
+                   "subCategory": "Bottomwear", "articleType": "Shorts"}, allow_new_values=True)
+    assert r._childrens()[r._row[tee]]
+    look = r.complete_the_look(tee, k=4)
+    sided = [x for x in look if x.item.get("gender") != "Unisex"]
+    assert sided, [(x.id, x.item.get("gender")) for x in look]
+    for x in sided:     # (a child's piece filed as a grown-up's, "Kids Girls ... Skirts" filed Women, is a girl's)
+        whose = {"Boys": "boys", "Men": "boys"}.get(x.item["gender"], "girls")
+        assert f"({whose}') to go with the casual unisex" in x.reason, x.reason
+        assert x.card_reason.startswith(f"For {whose}"), x.card_reason
+    assert all(not x.card_reason.startswith("For") for x in look if x not in sided)
+
+
 def test_complete_the_look(rec):
     tops = rec.items[(rec.items["subCategory"] == "Topwear") & (rec.items["gender"] == "Men")
                      & ~rec.items["articleType"].isin(list(LAYERED))]

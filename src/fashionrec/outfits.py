@@ -85,6 +85,9 @@ LOOK_MEANS_KEPT = 2048
 
 # A grown-up's side as a unisex product's look says a piece filed under it is theirs.
 SIDES = {"Men": "men's", "Women": "women's"}
+# ... and a child's unisex product's look that a piece filed under a side (or a child's filed as a grown-up's) is a
+# boy's or a girl's.
+CHILD_SIDES = {"Boys": "boys'", "Girls": "girls'", "Men": "boys'", "Women": "girls'"}
 
 FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agree on what it is (at least)
 
@@ -574,10 +577,14 @@ class Outfits:
                      f"labelled {src.get('baseColour')})" if name_colour else "")
             # A grown-up's unisex product's piece filed under a side says so, on its card too: a unisex perfume's
             # routine, with no piece for anyone, was a women's face wash and lipstick unsaid (a shopper's trial).
-            side = SIDES.get(item.get("gender")) if anyone else None
+            # A child's unisex product's piece filed under boys or girls too: a unisex kids' T-shirt's look was a
+            # boy's shorts and sunglasses, unsaid (a shopper's trial of stop 70).
+            side = (SIDES.get(item.get("gender")) if anyone else
+                    CHILD_SIDES.get(item.get("gender")) if gender == "Unisex" else None)
             reason = (f"{slot_name(slot)}{f' ({side})' if side else ''} to go with the {what}"
                       + (f": {colour_note}{aside}" if colour_note else ""))
-            card_reason = f"For {side[:-2]}" + (f": {colour_note}" if colour_note else "") if side else colour_note
+            said_for = side.split("'")[0] if side else None       # "For women", "For boys"
+            card_reason = f"For {said_for}" + (f": {colour_note}" if colour_note else "") if side else colour_note
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=card_reason))
             picked[slot] = item.get("baseColour")
             # A sweater picked, no capris after it: each piece binds the rest of the look as the product does.
