@@ -2384,6 +2384,30 @@ def test_a_unisex_products_piece_filed_under_a_side_says_whose(tmp_path):
     assert not look[0].card_reason.startswith("For")
 
 
+def test_a_unisex_products_look_with_no_piece_for_anyone_takes_its_neighbours_side(tmp_path):
+    # A unisex perfume's similar items were all men's deodorants while its routine was all women's skin care and
+    # lip gloss: the first pick took the side, and the catalogue files most skin care Women (stop 70). Its look
+    # now keeps to the side most of its nearest products are filed under, and says whose.
+    r, image = _scratch(tmp_path)
+    meta = {"masterCategory": "Personal Care", "usage": "Casual", "baseColour": "White"}
+    perfume = r.add_product(image, {**meta, "gender": "Unisex", "productDisplayName": "Acme Unisex Perfume",
+                                    "subCategory": "Fragrance", "articleType": "Perfume and Body Mist"},
+                            allow_new_values=True)
+    # Twelve of its twenty nearest at least: men's deodorants (its own photo, turned a little).
+    _added_in_order(r, perfume, tuple(f"Acme Men Deo {j}" for j in range(12)), **meta, gender="Men",
+                           subCategory="Fragrance", articleType="Deodorant")
+    near = [x.item["gender"] for x in r.similar(perfume, k=12)]
+    assert near.count("Men") > near.count("Women"), near
+    add = _adding(r, image, **meta)
+    add(gender="Women", productDisplayName="Acme Women Face Wash", subCategory="Skin Care", articleType="Face Wash")
+    cream = add(gender="Men", productDisplayName="Acme Men Moisturiser", subCategory="Skin",
+                articleType="Face Moisturisers")
+    look = r.complete_the_look(perfume, k=4)
+    assert [x.id for x in look] == [cream], [(x.id, x.item.get("gender")) for x in look]
+    assert look[0].reason == "Moisturisers and masks (men's) to go with the casual unisex fragrance"
+    assert look[0].card_reason == "For men"
+
+
 def test_a_childs_unisex_products_piece_filed_under_boys_or_girls_says_whose(tmp_path):
     # A unisex kids' T-shirt's look was a boy's shorts and sunglasses, unsaid (a shopper's trial of stop 70): as a
     # grown-up's unisex product's piece filed under a side says so, a child's says "boys'" or "girls'".

@@ -89,6 +89,10 @@ SIDES = {"Men": "men's", "Women": "women's"}
 # boy's or a girl's.
 CHILD_SIDES = {"Boys": "boys'", "Girls": "girls'", "Men": "boys'", "Women": "girls'"}
 
+# Of a grown-up's unisex product's nearest products for anyone grown up, how many tell the side its look keeps to
+# where a slot has no piece for anyone (the side most of those filed Men or Women are).
+LEAN_NEIGHBOURS = 20
+
 FREEBIE_VOTES = 3       # of a freebie's 15 nearest products, how many must agree on what it is (at least)
 
 
@@ -392,11 +396,25 @@ class Outfits:
         # of 397 random unisex products' looks on the full catalogue held a men's or women's piece, nearly all
         # bottoms).
         look = self._put_together(item_id, k, for_anyone_only=True)
-        return look if len(look) >= 2 else self._put_together(item_id, k, for_anyone_only=False)
+        return look if len(look) >= 2 else self._put_together(item_id, k, for_anyone_only=False,
+                                                              side=self._lean(item_id))
 
-    def _put_together(self, item_id: int, k: int, for_anyone_only: bool) -> list[Rec]:
+    def _lean(self, item_id: int) -> str | None:
+        """The side (Men or Women) a grown-up's unisex product's own nearest products lean to: the gender most
+        of its :data:`LEAN_NEIGHBOURS` nearest filed under a side have; None where neither has more. A unisex
+        perfume's similar items were all men's deodorants while its routine, decided by its first pick, was all
+        women's skin care and lip gloss (the catalogue files most skin care and make-up Women; stop 70)."""
+        row = self._row[item_id]
+        near, _ = self._neighbours(self.embeddings[row], LEAN_NEIGHBOURS, None, {item_id},
+                                   allow=self._wearers(row))
+        sides = collections.Counter(str(self._labels("gender")[self._row[int(i)]]) for i in near)
+        men, women = sides.get("Men", 0), sides.get("Women", 0)
+        return "Men" if men > women else "Women" if women > men else None
+
+    def _put_together(self, item_id: int, k: int, for_anyone_only: bool, side: str | None = None) -> list[Rec]:
         """:meth:`complete_the_look`'s look; ``for_anyone_only``: a unisex product's leaves out the slots where
-        it would take a side."""
+        it would take a side; ``side``: a unisex product's slot with no piece for anyone takes that side's
+        (:meth:`_lean`), not the first pick's."""
         src = self.item(item_id)
         filed = self._look_categories()
         sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
@@ -452,6 +470,8 @@ class Outfits:
         # with "Kids", "Boy's", "Infant" and the like (not "Wild Child" nail polish or a "Party Girl" watch).
         # (:meth:`_wearers`, which similar items share.)
         who = self._wearers(self._row[item_id])
+        if side:        # its own side's pieces and those for anyone (not a child's)
+            who = who & self._worn_by(side)
         baby = self._infants()
         # A baby's look takes babies' pieces where a slot has them; any other look, none.
         who = who if baby[self._row[item_id]] else who & ~baby
