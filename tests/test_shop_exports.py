@@ -679,3 +679,51 @@ def test_index_stock_from_still_refuses_two_levels_on_lines_that_are_not_sizes(t
     text = " ".join(result.output.split())
     assert result.exit_code != 0 and "needs an id column and a stock column" in text, result.output
     assert "'Variant Inventory Qty=stock'" in text and "columns.json" in text, result.output
+
+
+def _products_and_photos(tmp_path: Path) -> Path:
+    """A shop's export as it comes (stop 70): products.csv and photos/, neither renamed."""
+    (tmp_path / "photos").mkdir(parents=True)
+    (tmp_path / "products.csv").write_text(SHOP_HEADER + "\n12933,Green Polo,Tshirts,Green,499\n"
+                                           "10315,Blue Jeans,Jeans,Blue,1299\n", encoding="utf-8")
+    fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
+    for i in (12933, 10315):
+        shutil.copy(fixture / f"{i}.jpg", tmp_path / "photos" / f"{i}.jpg")
+    return tmp_path
+
+
+def test_a_shops_table_and_photo_folder_are_named_once_in_columns_json(tmp_path: Path) -> None:
+    # Stop 70: a shop's products.csv and photos/ had to be renamed styles.csv and images/ by hand. The refusal
+    # now says the command, which names them in columns.json for every command and the loader.
+    path = _products_and_photos(tmp_path)
+    result = runner.invoke(app, ["data", "check", str(path)])
+    assert result.exit_code != 0
+    assert f"`fashionrec data columns {path} --table products.csv`" in result.output.replace("\n", "")
+    result = runner.invoke(app, ["data", "columns", str(path), "--table", "products.csv", "--images", "photos",
+                                 *(f"{h}={c}" for h, c in SHOP_MAP.items())])
+    assert result.exit_code == 0, result.output
+    assert json.loads((path / COLUMN_MAP_FILE).read_text()) == {"@table": "products.csv", "@images": "photos",
+                                                                 **SHOP_MAP}
+    catalog = load_catalog(path, progress=False, warn=False)
+    assert catalog.report.with_image == 2 and catalog.report.missing_image == 0
+    assert set(catalog.table["image_path"]) == {str(path / "photos" / "12933.jpg"), str(path / "photos" / "10315.jpg")}
+    assert catalog.table.set_index("id").loc[12933, "productDisplayName"] == "Green Polo"
+    assert catalog.image_path(10315) == path / "photos" / "10315.jpg"
+    assert catalog.report.summary_lines()[0].endswith("(its rows products.csv, its photos photos/: columns.json)")
+    # A later mapping keeps them; --clear forgets the mapping, not where the table and photos are.
+    assert runner.invoke(app, ["data", "columns", str(path), "Variant Price=price"]).exit_code == 0
+    assert json.loads((path / COLUMN_MAP_FILE).read_text())["@table"] == "products.csv"
+    assert styles_table(path)["price"].tolist() == [499, 1299]
+
+
+def test_a_table_or_photo_folder_not_there_is_refused_with_what_to_write(tmp_path: Path) -> None:
+    path = _products_and_photos(tmp_path)
+    result = runner.invoke(app, ["data", "columns", str(path), "--table", "export.csv"])
+    assert result.exit_code != 0 and "export.csv is no file" in result.output.replace("\n", "")
+    assert not (path / COLUMN_MAP_FILE).exists()
+    result = runner.invoke(app, ["data", "columns", str(path), "--table", "products.csv"])
+    assert result.exit_code != 0          # the photos are still in photos/: said, with the option
+    assert "--images photos`" in result.output.replace("\n", "")
+    (path / COLUMN_MAP_FILE).write_text('{"@table": "../products.csv"}')
+    with pytest.raises(CatalogError, match="give a name inside"):
+        load_catalog(path, progress=False, warn=False)

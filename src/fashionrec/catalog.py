@@ -40,7 +40,7 @@ import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
-from fashionrec.column_map import COLUMN_MAP_FILE, map_command, read_column_map
+from fashionrec.column_map import COLUMN_MAP_FILE, images_path, map_command, read_column_map, table_path
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
 from fashionrec.stock import NO_LEVEL_WORDS, STOCK, STOCK_HEADERS, is_no_level_word, read_stock, variants_level
@@ -295,6 +295,8 @@ class DataReport:
     # made otherwise): said, not refused.
     column_map: dict[str, str] = field(default_factory=dict)
     column_map_unused: list[str] = field(default_factory=list)
+    # The table and photo folder read where columns.json names them (stop 70): {"@table": ..., "@images": ...}.
+    places: dict[str, str] = field(default_factory=dict)
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
     # ("Tshrts", 1 row, beside "Tshirts", 7,067): kept as written, a class of its own until corrected.
     possible_typos: dict[str, list[dict]] = field(default_factory=dict)
@@ -386,7 +388,9 @@ class DataReport:
     def summary_lines(self) -> list[str]:
         """A short human-readable report, one fact per line."""
         lines = [
-            f"catalogue        {self.data_dir}",
+            f"catalogue        {self.data_dir}" + (f" (its rows {self.places['@table']}, its photos "
+                                                       f"{self.places['@images']}/: {COLUMN_MAP_FILE})"
+                                                       if self.places else ""),
             f"rows             {self.rows}",
             f"rows recovered   {self.rows_recovered} (extra commas joined back into productDisplayName)",
         ]
@@ -621,7 +625,7 @@ class Catalog:
         return self.table[self.table["image_status"] == "ok"].reset_index(drop=True)
 
     def image_path(self, item_id: int) -> Path:
-        return self.root / "images" / f"{item_id}.jpg"
+        return images_path(self.root) / f"{item_id}.jpg"
 
 
 # The catalogue's literal "NA" (316 usages, 15 colours of the shared one): a value the catalogue has, kept as
@@ -2107,7 +2111,7 @@ def styles_sha256(data_dir: str | Path) -> str | None:
     """SHA-256 of a catalogue's styles.csv as it is on disk (None where there is none): what an index or a
     run records of the catalogue it was made from, so that one made from another catalogue, or before its
     rows changed, is not taken for this one's; with its columns.json where there is one."""
-    path = Path(data_dir) / "styles.csv"
+    path = table_path(data_dir)
     if not path.is_file():
         return None
     digest = hashlib.sha256(path.read_bytes())
@@ -2124,14 +2128,14 @@ def styles_table(data_dir: str | Path, report: DataReport | None = None) -> pd.D
     without its photos: for what needs only the rows of a catalogue whose images/ may be gone or elsewhere.
     ``report``: filled with what the file says besides (its rejected rows)."""
     root = Path(data_dir)
-    return _read_styles(root / "styles.csv", report if report is not None else DataReport(data_dir=str(root)))
+    return _read_styles(table_path(root), report if report is not None else DataReport(data_dir=str(root)))
 
 
 def styles_header(data_dir: str | Path, mapped: bool = True) -> list[str]:
     """The names in ``data_dir``'s styles.csv header as written (before columns.json maps them), [] where the file
     has no header line: what `fashionrec data columns` checks a mapping's names against. ``mapped``: the separator
     found with columns.json's names too (False: without it, where it is the unreadable file being replaced)."""
-    csv_path = Path(data_dir) / "styles.csv"
+    csv_path = table_path(data_dir)
     report = DataReport(data_dir=str(data_dir))
     physical = io.StringIO(_decode_lines(csv_path, report), newline="").readlines()
     at = next((i for i, line in enumerate(physical)
@@ -2155,7 +2159,7 @@ def styles_ids(data_dir: str | Path) -> set[int]:
     file where an id is not plain digits ("12933.0", "-7", the header again), whose row it may read or reject.
     0.8-1.1 s of CPU at 44k rows with the whole loader, 5.2 s of the first `index add` on the 40k index under
     cProfile. Raises :class:`CatalogError` where :func:`styles_table` would."""
-    csv_path = Path(data_dir) / "styles.csv"
+    csv_path = table_path(data_dir)
     report = DataReport(data_dir=str(data_dir))
     text = _decode_lines(csv_path, report)
     physical = io.StringIO(text, newline="").readlines()
@@ -2202,7 +2206,8 @@ def _catalogue_nearby(root: Path) -> str:
         which = str(inside[0]) if len(inside) == 1 else f"one of {first_few([str(p) for p in inside], 3)}"
         return f"; a folder inside it holds a styles.csv: give {which}"
     if csvs:
-        return f"; it holds {first_few(csvs, 5)}: name the catalogue's table styles.csv"
+        return (f"; it holds {first_few(csvs, 5)}: name the table with `fashionrec data columns "
+                f"{shlex.quote(str(root))} --table {shlex.quote(csvs[0])}`, or rename it styles.csv")
     return ""
 
 
@@ -2218,7 +2223,8 @@ def _photos_nearby(root: Path) -> str:
     best = max(counts, key=counts.get, default=None)
     if not best or not counts[best]:
         return ""
-    return f"; it holds {best}/ with {counts[best]:,} photos: name that folder images"
+    return (f"; it holds {best}/ with {counts[best]:,} photos: name it with `fashionrec data columns "
+            f"{shlex.quote(str(root))} --images {shlex.quote(best)}`, or rename it images")
 
 
 def check_catalogue_folder(data_dir: str | Path) -> Path:
@@ -2239,7 +2245,8 @@ def check_catalogue_folder(data_dir: str | Path) -> Path:
         raise CatalogError(f"catalogue folder {root} does not exist: give the folder that holds styles.csv and "
                            "images/ (the commands' DATA_DIR argument, or set FASHIONREC_DATA)")
     # A styles.csv that is a folder, an images that is a file, were "not found" (a bad-input trial).
-    styles, images = root / "styles.csv", root / "images"
+    # Or those its columns.json names (a shop's products.csv and photos/, stop 70).
+    styles, images = table_path(root), images_path(root)
     if styles.is_dir():
         raise CatalogError(f"{styles} is a folder: a catalogue's styles.csv is the file of its rows")
     if not styles.is_file():
@@ -2264,8 +2271,10 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     no images folder, no usable columns).
     """
     root = check_catalogue_folder(data_dir)
-    csv_path, images_dir = root / "styles.csv", root / "images"
+    csv_path, images_dir = table_path(root), images_path(root)
     report = DataReport(data_dir=str(root))
+    if (csv_path.name, images_dir.relative_to(root).as_posix()) != ("styles.csv", "images"):
+        report.places = {"@table": csv_path.name, "@images": images_dir.relative_to(root).as_posix()}
     df = _read_styles(csv_path, report)
     files, report.second_photos, folders, unread = image_files(images_dir)
     # A photo named otherwise for its id where no file has the plain name: zero-padded ("0050869.jpg") or with

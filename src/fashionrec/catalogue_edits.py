@@ -53,7 +53,7 @@ from fashionrec.catalog import (
     to_rgb,
 )
 from fashionrec.change_intent import Recovery, begin_change, clear_intent, read_intent
-from fashionrec.column_map import COLUMN_MAP_FILE
+from fashionrec.column_map import COLUMN_MAP_FILE, images_path, table_path
 from fashionrec.embed import predicted_frame
 from fashionrec.errors import (
     BadInputError,
@@ -166,7 +166,7 @@ def catalogue_removals(manifest: dict) -> list[int]:
 @functools.lru_cache(maxsize=4)
 def _with_rows(data_dir: str, ids: tuple[int, ...]) -> tuple[int, ...]:
     """Of ``ids``, those with a row in ``data_dir``'s styles.csv (none where it is gone)."""
-    if not data_dir or not (Path(data_dir) / "styles.csv").is_file():
+    if not data_dir or not table_path(data_dir).is_file():
         return ()
     # Its rows alone: the whole catalogue's checks (its images/ folder) stopped `index check`, `index remove` and
     # adding by id on such an index over a catalogue error that had nothing to do with them (a code review).
@@ -190,7 +190,7 @@ def catalogue_ids(data_dir: str | Path | None) -> dict[int, str]:
         return {}
     root = Path(data_dir)
     try:
-        rows, photos = (root / "styles.csv").stat(), (root / "images").stat()
+        rows, photos = table_path(root).stat(), images_path(root).stat()
     except OSError:
         return {}
     return _catalogue_ids(str(root), (rows.st_mtime_ns, rows.st_size, photos.st_mtime_ns))
@@ -202,7 +202,7 @@ def _catalogue_ids(data_dir: str, stamp: tuple) -> dict[int, str]:
     # The ids alone: the whole loader and a Path per photo were 8.5 s of the first `index add` on the 40k index.
     try:
         rows = styles_ids(data_dir)
-        files = photo_names(Path(data_dir) / "images")
+        files = photo_names(images_path(data_dir))
     except (CatalogError, OSError) as e:
         log.warning("cannot read which ids the catalogue %s gives its products (%s): an added product may be given "
                     "the id of one of its photos without a row", data_dir, e)

@@ -610,18 +610,46 @@ def data_columns(
                                                "'Product Type=articleType' 'Variant Price=price' (or one argument, "
                                                "the pairs separated by commas). None: show the mapping."),
     clear: bool = typer.Option(False, "--clear", help="Forget the mapping there was (with pairs: start from them)."),
+    table: str | None = typer.Option(None, "--table", help="The folder's table where it is not styles.csv (a shop's "
+                                     "products.csv)."),
+    images: str | None = typer.Option(None, "--images", help="The folder's photo folder where it is not images/ (a "
+                                      "shop's photos)."),
 ) -> None:
     """Map a shop's own column names to the catalogue's, once: written to columns.json beside styles.csv, which
-    every command (data check, tag, index build, index add, train, eda) and load_catalog read."""
+    every command (data check, tag, index build, index add, train, eda) and load_catalog read; with --table and
+    --images, the table and photo folder to read in place of styles.csv and images/."""
     import difflib
 
     from fashionrec.artifacts import write_with
     from fashionrec.catalog import MAPPABLE_COLUMNS, check_catalogue_folder, styles_header, styles_table
-    from fashionrec.column_map import COLUMN_MAP_FILE, parse_map, read_column_map, save_column_map
+    from fashionrec.column_map import (
+        COLUMN_MAP_FILE,
+        IMAGES_KEY,
+        TABLE_KEY,
+        checked_place,
+        parse_map,
+        read_column_map,
+        read_places,
+        save_column_map,
+        table_path,
+    )
     from fashionrec.errors import CatalogError
 
     broken: bytes | None = None     # an unreadable columns.json this command replaces, put back if it fails
     try:
+        if table is not None or images is not None:
+            # The table and photo folder first (stop 70): the folder is checked, and its header read, with them.
+            places = read_places(data_dir)
+            said = {TABLE_KEY: table, IMAGES_KEY: images}
+            places.update({k: checked_place(data_dir, k, v) for k, v in said.items() if v is not None})
+            for key, kind in ((TABLE_KEY, "file"), (IMAGES_KEY, "folder")):
+                path = data_dir / places[key]
+                if said[key] is not None and not (path.is_file() if kind == "file" else path.is_dir()):
+                    raise CatalogError(f"{path} is no {kind}: give the {kind} in {data_dir} that holds the "
+                                       + ("catalogue's rows" if kind == "file" else "catalogue's photos"))
+            save_column_map(data_dir, read_column_map(data_dir, MAPPABLE_COLUMNS), places)
+            console.print(f"wrote {data_dir / COLUMN_MAP_FILE}: table {places[TABLE_KEY]}, photos "
+                          f"{places[IMAGES_KEY]}/", highlight=False)
         root = check_catalogue_folder(data_dir)
         given = parse_map(mapping or [], MAPPABLE_COLUMNS)
         try:
@@ -638,7 +666,7 @@ def data_columns(
     for name in given:
         if name not in header and re.sub(r"[\s_\-]+", "", name).casefold() not in spelt:
             close = difflib.get_close_matches(name, header, n=1)
-            fail(f"{name!r} is not in {root / 'styles.csv'}'s header"
+            fail(f"{name!r} is not in {table_path(root)}'s header"
                  + (f" (did you mean {close[0]!r}?)" if close else f" ({', '.join(map(repr, header))})"))
     merged = {} if clear else {k: v for k, v in before.items() if v not in given.values()}
     merged.update(given)

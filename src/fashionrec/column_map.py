@@ -9,6 +9,12 @@ two ways. ``fashionrec data columns DIR "Title=productDisplayName" ...`` writes 
 The file is a JSON object {"name in the header": "column it is"}::
 
     {"Title": "productDisplayName", "Product Type": "articleType", "Color": "baseColour"}
+
+Two more entries name the folder's table and photo folder where they are not styles.csv and images/ (stop 70: a
+shop's products.csv and photos/ were renamed by hand), read by every command the same way (:func:`table_path`,
+:func:`images_path`); ``fashionrec data columns DIR --table products.csv --images photos`` writes them::
+
+    {"@table": "products.csv", "@images": "photos", "Title": "productDisplayName"}
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ from pathlib import Path
 from fashionrec.errors import CatalogError
 
 COLUMN_MAP_FILE = "columns.json"
+# columns.json's names for the folder's table and photo folder: "@" is no header's first character (a column's
+# name would be mapped, not these), and the defaults are the catalogue's own names.
+TABLE_KEY, IMAGES_KEY = "@table", "@images"
+PLACES = {TABLE_KEY: "styles.csv", IMAGES_KEY: "images"}
 
 
 def spelling(name: str) -> str:
@@ -75,23 +85,67 @@ def parse_map(pairs: list[str], known: list[str]) -> dict[str, str]:
     return checked_map(mapping, known, "the mapping")
 
 
-def read_column_map(folder: Path, known: list[str]) -> dict[str, str]:
-    """The mapping in ``folder``'s columns.json, {} where there is none."""
+def _read_file(folder: Path) -> object:
+    """``folder``'s columns.json as JSON, {} where there is none."""
     path = Path(folder) / COLUMN_MAP_FILE
     if not path.is_file():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        return json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, ValueError) as e:
         raise CatalogError(f"{path} cannot be read as JSON ({e}): write it again with `fashionrec data columns "
                            f"{shlex.quote(str(folder))} HEADER=COLUMN ...`, or remove it") from e
-    return checked_map(data, known, str(path))
 
 
-def save_column_map(folder: Path, mapping: dict[str, str]) -> Path:
-    """Write ``mapping`` (checked) to ``folder``'s columns.json, whole (a temporary file moved in); an empty one
-    removes the file. Returns its path."""
+def read_column_map(folder: Path, known: list[str]) -> dict[str, str]:
+    """The mapping in ``folder``'s columns.json, {} where there is none (its table and photo folder apart:
+    :func:`read_places`)."""
+    data = _read_file(folder)
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k not in PLACES}
+    return checked_map(data, known, str(Path(folder) / COLUMN_MAP_FILE))
+
+
+def checked_place(folder: Path, key: str, name: object) -> str:
+    """``name`` as columns.json's ``key`` (the table's or the photo folder's name), checked: a name inside
+    ``folder``; a :class:`CatalogError` saying what to write otherwise."""
+    what = "--table products.csv" if key == TABLE_KEY else "--images photos"
+    # The table beside columns.json (the loader reads the mapping beside the table); photos anywhere inside.
+    if (not isinstance(name, str) or not name.strip() or Path(name).is_absolute() or ".." in Path(name).parts
+            or (key == TABLE_KEY and Path(name).name != name)):
+        raise CatalogError(f"{Path(folder) / COLUMN_MAP_FILE}: {key} is {name!r}; give a name inside "
+                           f"{folder}, such as `fashionrec data columns {shlex.quote(str(folder))} {what}`")
+    return name.strip()
+
+
+def read_places(folder: Path) -> dict[str, str]:
+    """{"@table": ..., "@images": ...} of ``folder``'s columns.json, the defaults (styles.csv, images) where it
+    names none. An unreadable columns.json gives the defaults here: the loader's read of its mapping says so."""
+    try:
+        data = _read_file(folder)
+    except CatalogError:
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    return {key: checked_place(folder, key, data[key]) if key in data else default for key, default in PLACES.items()}
+
+
+def table_path(folder: str | Path) -> Path:
+    """The file of ``folder``'s rows: styles.csv, or the one its columns.json names ("@table")."""
+    return Path(folder) / read_places(Path(folder))[TABLE_KEY]
+
+
+def images_path(folder: str | Path) -> Path:
+    """The folder of ``folder``'s photos: images/, or the one its columns.json names ("@images")."""
+    return Path(folder) / read_places(Path(folder))[IMAGES_KEY]
+
+
+def save_column_map(folder: Path, mapping: dict[str, str], places: dict[str, str] | None = None) -> Path:
+    """Write ``mapping`` (checked) to ``folder``'s columns.json, whole (a temporary file moved in), with
+    ``places`` ({"@table": ..., "@images": ...}; None: those the file names now), the defaults left out; an
+    empty one removes the file. Returns its path."""
     path = Path(folder) / COLUMN_MAP_FILE
+    places = read_places(Path(folder)) if places is None else places
+    mapping = {**{k: v for k, v in places.items() if k in PLACES and v != PLACES[k]}, **mapping}
     if not mapping:
         path.unlink(missing_ok=True)
         return path

@@ -58,6 +58,7 @@ from fashionrec.catalog import (
     styles_sha256,
 )
 from fashionrec.colours import SWATCHES
+from fashionrec.column_map import table_path
 from fashionrec.errors import FashionrecError
 from fashionrec.progress import hidden
 from fashionrec.vocabulary import price_said
@@ -169,7 +170,7 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
             "data_dir": str(Path(catalog.root).resolve()),
             **provenance(),
             # Which styles.csv, should the folder's file change after the report.
-            "styles_csv": _fingerprint(Path(catalog.root) / "styles.csv"),
+            "styles_csv": _fingerprint(table_path(catalog.root)),
             "data_report": _report_numbers(catalog),
             "plots": {p.name: {"file": p.file, "title": p.title, "counts": p.counts, **p.details} for p in plots},
             # Why there is no price plot, where there is none (no price column, or no amount in it).

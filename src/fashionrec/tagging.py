@@ -50,6 +50,7 @@ from fashionrec.catalog import (
     open_rgb,
     photo_id,
 )
+from fashionrec.column_map import images_path
 from fashionrec.data import fit_to_store
 from fashionrec.errors import BadInputError
 from fashionrec.levels import READ_FROM_TYPE
@@ -178,12 +179,12 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
     # Photos in images/ that no row names yet (new arrivals, most likely): tagged, with nothing to compare.
     for name in report.images_without_row:
         named = {"id": photo_id(Path(name).stem), **({"id_as_written": Path(name).stem} if written else {})}
-        photos.append(Photo(f"images/{name}", catalog.root / "images" / name, named, "", number))
+        photos.append(Photo(f"images/{name}", images_path(catalog.root) / name, named, "", number))
     # Every other file under images/ is said, not skipped: a second photo of an id (12933.png beside
     # 12933.jpg), a rejected row's photo, one in a subfolder or in a format the catalogue does not read.
     claimed = {Path(f).resolve() for f in catalog.table["image_path"]}
-    claimed |= {(catalog.root / "images" / name).resolve() for name in report.images_without_row}
-    images = catalog.root / "images"
+    claimed |= {(images_path(catalog.root) / name).resolve() for name in report.images_without_row}
+    images = images_path(catalog.root)
     unclaimed = sorted(_shown(f.relative_to(catalog.root).as_posix()) for f in images.rglob("*")
                        if f.is_file() and not f.name.startswith(".") and f.resolve() not in claimed)
     loader = {"rows": report.rows, "rows_rejected": [{"line": r.line, "reason": r.reason} for r in
