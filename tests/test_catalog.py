@@ -258,7 +258,8 @@ def test_a_folder_without_styles_csv_says_where_the_catalogue_likely_is(tmp_path
     # The table saved under another name (a browser's second download).
     (tmp_path / "archive" / "styles (1).csv").write_text("id\n")
     (shop / "styles.csv").unlink()
-    with pytest.raises(CatalogError, match=r"it holds styles \(1\).csv: name the catalogue's table styles.csv$"):
+    with pytest.raises(CatalogError, match=r"it holds styles \(1\).csv: name the table with `fashionrec data columns "
+                                           r"\S+ --table 'styles \(1\).csv'`, or rename it styles.csv$"):
         load_catalog(tmp_path / "archive", progress=False)
     with pytest.raises(CatalogError, match=r"images/<id>.jpg$"):      # nothing near: the error alone
         load_catalog(shop, progress=False)

@@ -447,8 +447,8 @@ def test_a_catalogue_whose_photos_are_in_another_folder_is_told_which(tmp_path: 
     (tmp_path / "empty").mkdir()
     for name in ("0001.jpg", "0002.PNG", "notes.txt"):
         (tmp_path / "photos" / name).write_bytes(b"")
-    with pytest.raises(CatalogError, match=r"images not found: .*; it holds photos/ with 2 photos: name that folder "
-                                           r"images$"):
+    with pytest.raises(CatalogError, match=r"images not found: .*; it holds photos/ with 2 photos: name it with "
+                                           r"`fashionrec data columns \S+ --images photos`, or rename it images$"):
         load_catalog(tmp_path, check_images=False, progress=False, warn=False)
 
 
