@@ -727,3 +727,23 @@ def test_a_table_or_photo_folder_not_there_is_refused_with_what_to_write(tmp_pat
     (path / COLUMN_MAP_FILE).write_text('{"@table": "../products.csv"}')
     with pytest.raises(CatalogError, match="give a name inside"):
         load_catalog(path, progress=False, warn=False)
+
+
+def test_photos_named_by_sku_are_found_through_a_mapped_photo_column(tmp_path: Path) -> None:
+    # Stop 70: a shop's photos named by SKU ("ABC-123.jpg") had to be copied to images/<id>.jpg by hand. A column
+    # mapped to photo names each row's file; one the folder lacks is said by that name.
+    path = _shop(tmp_path, ["12933,Green Polo,Tshirts,Green,499,ABC-123.JPG",
+                            '10315,Blue Jeans,Jeans,Blue,1299,"https://shop.example/XYZ-9.jpg, https://shop.example/b.jpg"'],
+                 header=SHOP_HEADER + ",Image File")
+    fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
+    shutil.copy(fixture / "12933.jpg", path / "images" / "ABC-123.jpg")
+    result = runner.invoke(app, ["data", "columns", str(path), *(f"{h}={c}" for h, c in SHOP_MAP.items()),
+                                 "Image File=photo"])
+    assert result.exit_code == 0, result.output
+    catalog = load_catalog(path, progress=False, warn=False)
+    table = catalog.table.set_index("id")
+    assert table.loc[12933, "image_path"] == str(path / "images" / "ABC-123.jpg")
+    assert table.loc[12933, "image_status"] == "ok"
+    assert catalog.report.missing_image_reasons == {10315: "no XYZ-9.jpg in images/ (its photo column) nor 10315.jpg"}
+    assert catalog.report.photos_named_otherwise == {} and catalog.report.images_without_row == []
+    assert "Image File" not in catalog.report.ignored_columns

@@ -80,7 +80,10 @@ def currency_sign(currency: str) -> str:
 PRICE_HEADERS = ("price", "priceinr", "sellingprice", "saleprice", "variantprice", "regularprice", "mrp")
 # The columns a shop's columns.json may map its header's names to (fashionrec.column_map): the catalogue's, its
 # price and its stock level.
-MAPPABLE_COLUMNS = [*COLUMNS, PRICE, STOCK]
+# A row's photo file name (stop 70: a shop's photos named by SKU, "ABC-123.jpg", were copied to images/<id>.jpg by
+# hand): read only where columns.json maps a header name to it, its files looked up in the photo folder.
+PHOTO = "photo"
+MAPPABLE_COLUMNS = [*COLUMNS, PRICE, STOCK, PHOTO]
 # What is said of ids written otherwise than as numbers ("0038645" for 38645): ids are whole numbers (the vector
 # index's, the photos' <id>.jpg, the pages' and the API's), and the shop's spelling is kept beside them (stop 68).
 IDS_AS_NUMBERS = ("read as numbers, as the index, the API, the pages and `tag`'s CSV name them; an index keeps them as "
@@ -297,6 +300,8 @@ class DataReport:
     column_map_unused: list[str] = field(default_factory=list)
     # The table and photo folder read where columns.json names them (stop 70): {"@table": ..., "@images": ...}.
     places: dict[str, str] = field(default_factory=dict)
+    # {id: its photo's file name} from the column columns.json maps to photo (stop 70); {} without one.
+    photo_files: dict[int, str] = field(default_factory=dict)
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
     # ("Tshrts", 1 row, beside "Tshirts", 7,067): kept as written, a class of its own until corrected.
     possible_typos: dict[str, list[dict]] = field(default_factory=dict)
@@ -1397,8 +1402,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # product's line ("id:3122", or its SKU); it was a product of its own without a photo ("missing image"), and its
     # product had neither price nor stock level. Read to fold them as a Handle's lines are.
     parent_at, sku_at = parent_columns(header)
-    report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header)
-                              if h not in COLUMNS and i not in (price_at, regular_at, stock_at, handle_at, parent_at)]
+    photo_at = header.index(PHOTO) if PHOTO in header and PHOTO in report.column_map.values() else None
+    report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS
+                              and i not in (price_at, regular_at, stock_at, handle_at, parent_at, photo_at)]
     report.absent_columns = missing
     # Said, not refused: a refusal stopped shops whose "season_code" or "main_category" is no label (a review),
     # and a column named otherwise ("Color") left the labels empty without a word before.
@@ -1650,6 +1656,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 products_by_parent.setdefault(key, (item_id, values, price_text, len(records)))
         if len(values[COLUMNS.index("productDisplayName") - 1]) > LONG_NAME:
             report.long_names.append(item_id)
+        # The first where it lists several ("a.jpg, b.jpg", as a WooCommerce export's Images does), its file name
+        # where it is a URL: found in the photo folder by that name.
+        if photo_at is not None and row[photo_at].split(",")[0].strip():
+            report.photo_files[item_id] = Path(row[photo_at].split(",")[0].strip()).name
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([row[stock_at].strip()] if stock_at is not None else []))
     report.duplicate_skus = {sku: ids for sku, ids in skus.items() if len(ids) > 1}
@@ -2289,12 +2299,16 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     # read, "007", took "7.jpg", the other product's (stop 69's new user).
     as_written = {number: written for written, number in report.ids_written_otherwise.items()}
     found = set(files.values())
-    paths = [files.get(as_written.get(int(i), "")) or files.get(str(i)) or aliases.get(str(i))
-             or images_dir / f"{i}.jpg" for i in df["id"]]
+    # A row's photo named in its photo column (columns.json, stop 70) first: "ABC-123.jpg", found as the loader
+    # finds any (its stem, in any case of extension).
+    named_photo = {i: files.get(Path(name).stem) for i, name in report.photo_files.items()}
+    paths = [named_photo.get(int(i)) or files.get(as_written.get(int(i), "")) or files.get(str(i))
+             or aliases.get(str(i)) or images_dir / f"{i}.jpg" for i in df["id"]]
     # A photo named as its row writes the id ("0015970.jpg" for the row "0015970") is named as written, not
     # otherwise: it was listed here beside "ids written otherwise" for the same products (stop 69's trial).
     report.photos_named_otherwise = {p.name: int(i) for i, p in zip(df["id"], paths, strict=True)
-                                     if p.stem not in (str(i), as_written.get(int(i))) and p in found}
+                                     if p.stem not in (str(i), as_written.get(int(i))) and p in found
+                                     and p != named_photo.get(int(i))}
     # Photos no row names (say, a product deleted from styles.csv): listed, as rows without photos are.
     named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
     used = set(paths)
@@ -2318,6 +2332,10 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     df["image_reason"] = [f"a {Path(unread[str(i)]).suffix.lower()} file, a format not read: save it as .jpg or .png"
                           if r[0] == "missing" and r[1] == NO_IMAGE and str(i) in unread else r[1]
                           for i, r in zip(df["id"], results, strict=True)]
+    # A photo its photo column names and the folder lacks: said by that name, not as <id>.jpg.
+    df["image_reason"] = [f"no {report.photo_files[int(i)]} in {images_dir.name}/ (its {PHOTO} column) nor {i}.jpg"
+                          if reason == NO_IMAGE and int(i) in report.photo_files else reason
+                          for i, reason in zip(df["id"], df["image_reason"], strict=True)]
     # A row whose photo lies in a folder inside images/ ("images/new/0013690.jpg") was "no image file", the
     # subfolder's photos listed on another line: a new user's trial (stop 67) had to pair them up by id.
     nested: dict[int, str] = {}
