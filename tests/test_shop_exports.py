@@ -710,6 +710,11 @@ def test_a_shops_table_and_photo_folder_are_named_once_in_columns_json(tmp_path:
     assert catalog.table.set_index("id").loc[12933, "productDisplayName"] == "Green Polo"
     assert catalog.image_path(10315) == path / "photos" / "10315.jpg"
     assert catalog.report.summary_lines()[0].endswith("(its rows products.csv, its photos photos/: columns.json)")
+    # `tag` takes the folder for a catalogue (its rows checked), not for a folder of photos, and names them so.
+    result = runner.invoke(app, ["tag", str(path), "--out", str(tmp_path / "tags.csv")])
+    assert result.exit_code == 0, result.output
+    tags = pd.read_csv(tmp_path / "tags.csv", encoding="utf-8-sig").set_index("id")
+    assert tags.loc[12933, ["path", "productDisplayName"]].tolist() == ["photos/12933.jpg", "Green Polo"]
     # A later mapping keeps them; --clear forgets the mapping, not where the table and photos are.
     assert runner.invoke(app, ["data", "columns", str(path), "Variant Price=price"]).exit_code == 0
     assert json.loads((path / COLUMN_MAP_FILE).read_text())["@table"] == "products.csv"

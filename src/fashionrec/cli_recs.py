@@ -33,6 +33,7 @@ from fashionrec.cli import (
     print_json,
     stopped,
 )
+from fashionrec.column_map import table_path
 from fashionrec.errors import FashionrecError, NotFoundError
 from fashionrec.looks import short_look
 from fashionrec.results import COLOURWAYS, PRODUCT_PAGE
@@ -302,7 +303,7 @@ def index_check(
         refuse(f"two indexes given, {folder} and --index {index}: give one")      # --index was ignored (a trial)
     index = checked = folder or index      # positional as it always was; --index as every other index command takes it
     # (Before the --data refusal: its JSON named the default runs/index where the folder was given, a code review.)
-    if data is not None and not (data / "styles.csv").is_file():
+    if data is not None and not table_path(data).is_file():
         refuse(f"--data {data}: no catalogue there (no styles.csv); give the folder the index was built from")
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, warn_stale=False)

@@ -33,6 +33,7 @@ from fashionrec.calibration import (
     uncalibrated_heads,
 )
 from fashionrec.catalog import first_few
+from fashionrec.column_map import images_path, table_path
 from fashionrec.errors import BadInputError
 
 log = logging.getLogger(__name__)
@@ -955,7 +956,7 @@ def _training_rows(where: Path, check: bool, progress: bool = False) -> pd.DataF
     change reads the catalogue again. Not to be changed by the caller."""
     from fashionrec.catalog import load_catalog
 
-    styles, images = where / "styles.csv", where / "images"
+    styles, images = table_path(where), images_path(where)
     key = (str(where.resolve()), check, styles.stat().st_size, styles.stat().st_mtime_ns,
            images.stat().st_mtime_ns if images.is_dir() else 0)
     kept = _TRAINING_ROWS.get(key)
@@ -1042,7 +1043,7 @@ def _training_catalogue(recorded: str | None) -> Path | None:
     if recorded:
         path = Path(recorded)
         places = ([path] if path.is_absolute() else [path, Path(__file__).resolve().parents[2] / path]) + places
-    return next((p for p in places if (p / "styles.csv").is_file()), None)
+    return next((p for p in places if table_path(p).is_file()), None)
 
 
 def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split: str = "all",

@@ -85,6 +85,7 @@ from fashionrec.catalog import (
 from fashionrec.catalogue_edits import CatalogueEdits, manifest_stamp
 from fashionrec.change_intent import INTENT, clear_intent, move_order, read_intent, recovering, write_intent
 from fashionrec.colours import nearness
+from fashionrec.column_map import table_path
 from fashionrec.data import STORE_HEIGHT, STORE_WIDTH, fit_to_store
 from fashionrec.embed import Embedder, predicted_frame
 from fashionrec.errors import (
@@ -684,7 +685,7 @@ def rebuild_command(index_dir: str | Path, tagger: Tagger | str | Path | None, d
     styles.csv: a new user's trial (stop 68) was told `DATA_DIR` of an index whose manifest named the folder."""
     if data is None and manifest and manifest.get("data_dir"):
         built_from = Path(str(manifest["data_dir"]))
-        data = built_from if (built_from / "styles.csv").is_file() else None
+        data = built_from if table_path(built_from).is_file() else None
     named = tagger.path if isinstance(tagger, Tagger) else tagger
     path = Path(named) if named else None
     model = f" --model {path}" if path is not None and path.resolve() != SHIPPED_MODEL.resolve() else ""

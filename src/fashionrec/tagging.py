@@ -50,7 +50,7 @@ from fashionrec.catalog import (
     open_rgb,
     photo_id,
 )
-from fashionrec.column_map import images_path
+from fashionrec.column_map import images_path, table_path
 from fashionrec.data import fit_to_store
 from fashionrec.errors import BadInputError
 from fashionrec.levels import READ_FROM_TYPE
@@ -165,6 +165,7 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
                     "gives the numbers, id_as_written the ids as styles.csv writes them", len(written),
                     first_few([f"{t!r} as {i}" for i, t in written.items()], 3))
     photos = []
+    shown = images_path(catalog.root).relative_to(catalog.root).as_posix()     # images, or columns.json's (stop 70)
     for rec in catalog.table.to_dict("records"):
         as_written = {"id_as_written": written.get(int(rec["id"]), str(int(rec["id"])))} if written else {}
         row = {"id": int(rec["id"]), **as_written, **{f"catalogue_{h}": rec[h] for h in heads},
@@ -173,13 +174,13 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
                "greyscale_photo": rec["image_reason"] == GREY_REASON}
         ok = rec["image_status"] == "ok"
         path = Path(rec["image_path"])
-        photos.append(Photo(f"images/{path.name}", path if ok else None, row,
+        photos.append(Photo(f"{shown}/{path.name}", path if ok else None, row,
                             "" if ok else f"{rec['image_status']} image: {rec['image_reason']}", number))
     report = catalog.report
     # Photos in images/ that no row names yet (new arrivals, most likely): tagged, with nothing to compare.
     for name in report.images_without_row:
         named = {"id": photo_id(Path(name).stem), **({"id_as_written": Path(name).stem} if written else {})}
-        photos.append(Photo(f"images/{name}", images_path(catalog.root) / name, named, "", number))
+        photos.append(Photo(f"{shown}/{name}", images_path(catalog.root) / name, named, "", number))
     # Every other file under images/ is said, not skipped: a second photo of an id (12933.png beside
     # 12933.jpg), a rejected row's photo, one in a subfolder or in a format the catalogue does not read.
     claimed = {Path(f).resolve() for f in catalog.table["image_path"]}
@@ -218,7 +219,7 @@ def collect(sources: Sequence[str | Path], progress: bool = True,
     for source in sources:
         notes["sources"].append(str(source))
         prefix = f"{_shown(source.as_posix())}/" if len(sources) > 1 else ""
-        if source.is_dir() and (source / "styles.csv").is_file():
+        if source.is_dir() and table_path(source).is_file():
             if source.resolve() in catalogue_roots:     # its rows would each be tagged, compared and counted twice
                 notes["given_twice"].append(_shown(source.as_posix()))
                 continue
