@@ -1161,3 +1161,62 @@ def test_a_currency_the_mapped_price_header_names_is_the_shops(tmp_path: Path) -
     report = load_catalog(tmp_path, progress=False, warn=False).report
     assert (report.price_column, report.price_currency) == ("Price (EUR)", "€")
     assert shop_currency(None, None, load_catalog(tmp_path, progress=False, warn=False)) == ("€", False)
+
+
+@pytest.mark.parametrize("written", ["Rs 1,299/-", "Rs. 1,299/-", "₹1,299/-", "1,299/-"])
+def test_a_querys_rupees_written_with_slash_dash_filter_as_the_number_does(priced_index, written):
+    """Stop 70: "kurta under Rs 1,299/-" searched "kurta /-" (vocabulary._AMOUNT had no "/-"), where styles.csv reads
+    "Rs 1,299/-" as 1,299; it filters as "under 1299" does and leaves nothing of the price in the search."""
+    from fashionrec.vocabulary import price_words
+
+    def search(query):
+        out = CliRunner().invoke(app, ["recommend", "text", query, "--index", str(priced_index), "--json"])
+        assert out.exit_code == 0, out.output
+        return json.loads(out.output)
+
+    plain, slashed = search("shirts under 1299"), search(f"shirts under {written}")
+    assert slashed["price"] == plain["price"] == [None, 1299.0]
+    assert [r["item"]["id"] for r in slashed["results"]] == [r["item"]["id"] for r in plain["results"]]
+    assert price_words(f"kurta under {written}") == ("kurta", [f"under {written}"])
+
+
+def test_a_dotted_price_at_a_tie_reads_alike_in_the_column_and_the_query(tmp_path):
+    """Stop 70: the column's "1.000" was read by a numpy expression of its own beside vocabulary.nearer_as_decimals,
+    which read_price applies to a query's and an add's: at a tie (median sqrt(1000)) the column read decimals (1.0)
+    and the query thousands (1,000). One rule now, and a 0 is no logarithm to it."""
+    from fashionrec.catalog import read_price
+    from fashionrec.vocabulary import nearer_as_decimals
+
+    median = 1000 / 1000 ** 0.5
+    (tmp_path / "images").mkdir()
+    # One price written each way beside it, so neither way is the column's: each is read nearer their median.
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,price\n1,Shirts,Shirt 1,1.000\n"
+                                         f'2,Shirts,Shirt 2,{median!r}\n3,Shirts,Shirt 3,"€1,50"\n'
+                                         "4,Shirts,Shirt 4,100\n",
+                                         encoding="utf-8")
+    prices = load_catalog(tmp_path, progress=False, warn=False).table.set_index("id")["price"]
+    assert prices[2] == median and prices[1] == read_price("1.000", median) == 1000.0
+    assert not nearer_as_decimals(0.0, 25.0) and not nearer_as_decimals(float("nan"), 25.0)
+
+
+def test_several_currencies_are_said_at_a_load_and_rupees_written_three_ways_are_one(tmp_path, caplog):
+    """Stop 70: "$25" among "₹" prices was said by `data check` alone; an index build or a tag read it as ₹25 with no
+    word. It is a load's warning now; "Rs. 1,099" and "INR 999" beside "₹" prices are rupees, said by neither."""
+    import logging
+
+    (tmp_path / "images").mkdir()
+    rows = "".join(f'{i},Shirts,Shirt {i},"₹1,{i:03d}"\n' for i in range(1, 4))
+    rupees = rows + '8,Shirts,Rs Shirt,"Rs. 1,099"\n7,Shirts,Inr Shirt,INR 999\n'
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,price\n" + rupees, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="fashionrec"):
+        report = load_catalog(tmp_path, progress=False).report
+    assert report.price_currency == "₹" and report.price_currencies == {}
+    assert "several currencies" not in caplog.text and "several currencies" not in " ".join(report.summary_lines())
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,price\n" + rupees
+                                         + "9,Shirts,US Shirt,$25\n", encoding="utf-8")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="fashionrec"):
+        report = load_catalog(tmp_path, progress=False).report
+    assert report.price_currency == "" and report.price_currencies == {"₹": [1, 2, 3, 8, 7], "$": [9]}
+    assert "written in several currencies: ₹ 5 rows, $ 1 (id 9)" in caplog.text, caplog.text
+    assert report.currencies_said() in " ".join(report.summary_lines())

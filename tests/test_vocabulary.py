@@ -214,3 +214,15 @@ def test_a_list_of_types_is_said_with_commas_and_and():
     # Stop 68: a note said "the catalogue's casual shoes or formal shoes or flats or heels are listed for it".
     assert said_all(["Casual Shoes", "Formal Shoes", "Flats", "Heels"]) == "casual shoes, formal shoes, flats and heels"
     assert said_all(["Tshirts", "Tops"]) == "T-shirts and tops" and said_all(["Skirts"]) == "skirts"
+
+
+def test_which_amounts_a_note_says_were_read_otherwise_is_the_loaders_test(monkeypatch):
+    """Stop 70: vocabulary kept patterns of its own (_EUROPEAN, _DECIMAL_COMMA) for which of a query's amounts the
+    note says were "read as", beside catalog's for reading them: one test decides both now."""
+    from fashionrec import catalog
+    from fashionrec.vocabulary import amounts_read_otherwise
+
+    assert amounts_read_otherwise(["under 1.299,00", "under 49,99", "under 1,299"]) == [("1.299,00", 1299.0),
+                                                                                        ("49,99", 49.99)]
+    monkeypatch.setattr(catalog, "price_written_european", lambda text: text == "1,299")
+    assert [typed for typed, _ in amounts_read_otherwise(["under 1.299,00", "under 1,299"])] == ["1,299"]

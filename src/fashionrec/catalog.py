@@ -352,6 +352,19 @@ class DataReport:
             out.setdefault(reason, []).append(item_id)
         return out
 
+    def currencies_said(self) -> str:
+        """What data check (and a load's warning) says of :attr:`price_currencies`: "written in several currencies:
+        ₹ 6 rows, $ 1 (id 9): ...", "" where one or none is. "Rs. 999" and "INR 999" beside "₹1,299" are one
+        (:data:`CURRENCY_SIGNS`), so not said."""
+        if not self.price_currencies:
+            return ""
+        by_sign = sorted(self.price_currencies.items(), key=lambda kv: -len(kv[1]))
+        each = ", ".join(f"{sign} {len(ids)}" + ((" row" if len(ids) == 1 else " rows") if k == 0 else "")
+                         + ("" if k == 0 else f" (id{'s' if len(ids) != 1 else ''} {first_few(ids, 5)})")
+                         for k, (sign, ids) in enumerate(by_sign))
+        return (f"written in several currencies: {each}: every amount is read alike, as one currency, and none is "
+                "shown; write them all in one, and name it with `index build --currency`")
+
     def ambiguous_said(self) -> str:
         """What data check (and a load's warning) says of :attr:`ambiguous_prices`, by row: "1 row whose dot may
         group thousands or mark decimals (id 7 '999.000' as 999): read as decimals, ...", "" where none is."""
@@ -579,12 +592,7 @@ class DataReport:
                              f"({', '.join(repr(w) for w in NO_LEVEL_WORDS)}: id{'s' if k != 1 else ''} "
                              f"{first_few(self.no_level_word_ids, 10)}): kept available, as a row without a level")
         if self.price_currencies:
-            by_sign = sorted(self.price_currencies.items(), key=lambda kv: -len(kv[1]))
-            each = ", ".join(f"{sign} {len(ids)}" + ((" row" if len(ids) == 1 else " rows") if k == 0 else "")
-                             + ("" if k == 0 else f" (id{'s' if len(ids) != 1 else ''} {first_few(ids, 5)})")
-                             for k, (sign, ids) in enumerate(by_sign))
-            lines.append(f"  written in several currencies: {each}: every amount is read alike, as one currency, "
-                         "and none is shown; write them all in one, and name it with `index build --currency`")
+            lines.append(f"  {self.currencies_said()}")
         if self.ignored_columns:
             # A price under a name not read ("Unit Price") was one ignored column among others (stop 67).
             priced = [] if self.price_column else [h for h in self.ignored_columns if "price" in _spelling(h)
@@ -1733,7 +1741,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
 
 # A price as a shop's export writes it: "499", "1299.50", "1,299" (quoted), "₹1,299", "Rs. 999", "INR 999", "$25".
 _PRICE_TEXT = re.compile(r"(?i)^(?:₹|rs\.?|inr|\$|€|£)?\s*(\d{1,3}(?:,\d{2,3})+|\d+)(?:\.\d+)?\s*(?:/-|rs\.?|inr)?$")
-# ... or the European way, "1.299" or "€1.299,00": read as 1,299 (stop 65), as a query's is (vocabulary._EUROPEAN);
+# ... or the European way, "1.299" or "€1.299,00": read as 1,299 (stop 65), as a query's is (vocabulary.amount);
 # it was 1.299, three digits after a dot being no paise or cents.
 # A first group of 0 is no grouping ("0.999", "00.500": 999 and 500 before stop 66, a review): a decimal point.
 _EUROPEAN_PRICE = r"(?i)(?:₹|rs\.?|inr|\$|€|£)?\s*[1-9]\d{0,2}(?:\.\d{3})+(?:,\d{1,2})?\s*(?:/-|rs\.?|inr)?"
@@ -1772,9 +1780,10 @@ def _ambiguous_read(df: pd.DataFrame, text: pd.Series, price: pd.Series, europea
     elif len(others):
         # Each the way nearer the others, on a log scale: "999.000" and "1.299" among prices of 299 to 1,099 are
         # 999 and 1,299 (one reading for both made the jeans' 1.299).
+        # The rule a query's and an add's "1.299" is read by (read_price's scale), so that a tie or a 0 reads alike:
+        # a numpy expression of its own here read a tie as decimals, the query's as thousands (stop 70).
         median = float(others.median())
-        with np.errstate(divide="ignore"):
-            thousands = (np.log(price / median).abs() < np.log(price / 1000 / median).abs()).to_numpy()
+        thousands = np.array([not nearer_as_decimals(p, median) for p in price.to_numpy()], dtype=bool)
         # (cents below 100: a median of 0.62 was "their median 0")
         why = f"the reading nearer the column's other prices (their median {median:,.{0 if median >= 100 else 2}f})"
     else:
@@ -1796,7 +1805,7 @@ def read_price(text: str, scale: float | None = None) -> float | None:
     :func:`price_is_ambiguous`) is read as thousands, or the way nearer the shop's prices' median ``scale`` (on a log
     scale) where one is given, as :func:`_ambiguous_read` reads it beside the column's other prices."""
     t = str(text).strip()
-    if re.fullmatch(_EUROPEAN_PRICE, t) or re.fullmatch(_DECIMAL_COMMA_PRICE, t):
+    if price_written_european(t):
         # Its dots dropped and its decimal comma made a point ("Rs." read past as it was before): "1299.00".
         t = re.sub(r"(?<=\d)\.(?=\d{3})", "", t).replace(",", ".")
     if not _PRICE_TEXT.fullmatch(t):
@@ -1810,6 +1819,16 @@ def read_price(text: str, scale: float | None = None) -> float | None:
     if not math.isfinite(value):
         return None
     return value / 1000 if price_is_ambiguous(text) and nearer_as_decimals(value, scale) else value
+
+
+def price_written_european(text: str) -> bool:
+    """Whether a price is written the European way, its thousands grouped by dots or its decimals after a comma
+    ("1.299", "€1.299,00", "49,99"): :func:`read_price` reads it so, and a search's note says what such an amount
+    was read as (vocabulary.amounts_read_otherwise). Three digits after a dot are no paise or cents, so a grouping is
+    the sensible reading (1.299 before stop 65); "1.5k" and "499.50" keep their decimal point, and a first group of
+    0 is none ("0.999"); a decimal comma alone ends in one or two digits, where any grouping ends in three."""
+    t = str(text).strip()
+    return re.fullmatch(_EUROPEAN_PRICE, t) is not None or re.fullmatch(_DECIMAL_COMMA_PRICE, t) is not None
 
 
 def price_is_ambiguous(text: str) -> bool:
@@ -2387,5 +2406,9 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
         log.warning("%s", report.left_out())
     if warn and report.ambiguous_prices:
         log.warning("%s: %s", csv_path, report.ambiguous_said())
+    if warn and report.price_currencies:
+        # Said where a shop builds its index or tags too, not only by `data check` (stop 70): a "$25" among "₹"
+        # prices was filtered and sorted as ₹25 with no word at the build.
+        log.warning("%s: prices %s", csv_path, report.currencies_said())
     return Catalog(root=root, table=df, report=report)
 

@@ -403,7 +403,11 @@ _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|fifteen|tw
 # "100" said to be a price left out (a code review); some Hanes names say "100% Cotton".
 _NOT_A_SHARE = r"(?![\d,.]*\s*%)"
 SHARE = re.compile(r"\b\d{1,3}(?:[.,]\d+)?\s*%")
-_AMOUNT = (r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?(?:" + _NOT_A_SHARE + r"\d[\d,.]*(?:\s*k\b)?|" + _NUMBER_WORDS + r")"
+# "/-" after a rupee amount ("Rs 1,299/-": no paise) is part of it, as styles.csv's price column reads it: it was
+# left in the search ("kurta /-") and "Rs 1,299/-" alone was no price (stop 70).
+_RUPEES_ONLY = r"(?:\s*/-)?"
+_AMOUNT = (r"(?:(?:rs\.?|inr|usd|eur|[₹$€£])\s*)?(?:" + _NOT_A_SHARE + r"\d[\d,.]*(?:\s*k\b)?" + _RUPEES_ONLY + "|"
+           + _NUMBER_WORDS + r")"
            r"(?:\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b)?")
 # Words that soften or turn a price word ("not too", "not that", "reasonably"), the negation's fillers among them.
 _SOFTENERS = r"too|so|very|quite|reasonably|fairly|really|super|that|overly|a\s+bit"
@@ -414,8 +418,8 @@ PRICE_WORDS = re.compile(
     rf"\s+{_AMOUNT}"
     r"|\b\d{3,}\s*-\s*\d{3,}\b"                      # "2000-3000 watch"
     # "k" for thousands as a word of its own: "INR 700 kurta" searched "urta" (a review)
-    r"|(?:\b(?:rs\.?|inr|usd|eur)|[₹$€£])\s*\d[\d,.]*(?:\s*k\b)?"
-    r"|\b\d[\d,.]*(?:\s*k\b)?\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
+    r"|(?:\b(?:rs\.?|inr|usd|eur)|[₹$€£])\s*\d[\d,.]*(?:\s*k\b)?" + _RUPEES_ONLY +
+    r"|\b\d[\d,.]*(?:\s*k\b)?" + _RUPEES_ONLY + r"\s*(?:rs|rupees|inr|dollars|usd|euros?|bucks)\b"
     # With what qualifies it: "not too expensive" left "not too" in the search box (a shopper's trial),
     # "reasonably priced shoes" "reasonably shoes".
     rf"|\b{_PRICE_QUALIFIER}(?:(?:low|high|best|lowest|highest)[\s-]+)?(?:prices?d?|pricing|cost)\b"
@@ -641,7 +645,7 @@ def amount(text: str, median: float | None = None) -> float | None:
     (:func:`~fashionrec.catalog.read_price`, which reads the number)."""
     # A sentence's full stop or comma after it ("shirts under 500."): "500." was no amount, so the price word was
     # left out of the search and bound nothing (a code review, stop 64).
-    t = re.sub(r"(?i)rs\.?|inr|usd|eur|rupees|dollars|euros?|bucks|[₹$€£]", " ", text).lower()
+    t = re.sub(r"(?i)rs\.?|inr|usd|eur|rupees|dollars|euros?|bucks|[₹$€£]|/-", " ", text).lower()
     t = t.strip().rstrip(".,").strip()
     words = re.fullmatch(r"(\w+)\s+(hundred|thousand)", t)
     if words:
@@ -661,36 +665,28 @@ def amount(text: str, median: float | None = None) -> float | None:
     return None if value is None else value * (1000 if thousands else 1)
 
 
-# A price written the European way, its thousands grouped by dots and its decimals after a comma: "1.299",
-# "1.299,00", "₹1.299", "12.499". Read as 1299 (stop 65), where it was 1.299: three digits after a dot are no
-# paise or cents, so a grouping is the only sensible reading; "1.5k" and "499.50" keep their decimal point.
-# A first group of 0 is none ("under 0.999" read 999 before stop 66, a review): a decimal point, as typed.
-_EUROPEAN = re.compile(r"([1-9]\d{0,2}(?:\.\d{3})+)(?:,(\d{1,2}))?")
-# ... of which one dot before three digits and nothing else ("1.299") may also be 1.299 written with three
-# decimals: read as the shop's own prices say (stop 68: it was 1,299 whatever they were), the reading nearer their
-# median on a log scale, as the catalogue's own "999.000" is (catalog.read_price); 1,299 where none is priced.
-# A price's decimal comma alone, "49,99" or "9,5": no grouping ends in fewer than three digits (an Indian one,
-# "1,00,000", ends in three too); read as 4,999 and 95 before stop 68 (a review), as catalog.py read a price so.
-_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
-
-
 def nearer_as_decimals(thousands: float, median: float | None) -> bool:
     """Whether an amount read as ``thousands`` (1299 for "1.299") is nearer the shop's prices' ``median`` read with
-    decimals (1.299), on a log scale; False where there is no median."""
-    if not median or median <= 0 or not math.isfinite(median):
+    decimals (1.299), on a log scale; False where there is no median, or no amount above 0 to read (a 0 has no
+    logarithm); on a tie, False: read as thousands. The one rule for a query's amount, an add's and a column's
+    (catalog._ambiguous_read)."""
+    if not median or median <= 0 or not math.isfinite(median) or not thousands > 0 or not math.isfinite(thousands):
         return False
     return abs(math.log(thousands / 1000 / median)) < abs(math.log(thousands / median))
 
 
 def amounts_read_otherwise(used: list[str], median: float | None = None) -> list[tuple[str, float]]:
     """(the amount as typed, the number read) for each European-style amount in the price words ``used``
-    (:data:`_EUROPEAN`): [("1.299", 1299.0)] for ["under ₹1.299"], [("1.299", 1.299)] in a shop whose prices'
+    (:func:`~fashionrec.catalog.price_written_european`, the loader's own test, stop 70: this module kept patterns of
+    its own beside it): [("1.299", 1299.0)] for ["under ₹1.299"], [("1.299", 1.299)] in a shop whose prices'
     ``median`` is 25; the note says what was read."""
+    from fashionrec.catalog import price_written_european
+
     found = []
     for phrase in used:
         for m in re.finditer(r"\d[\d.,]*\d", phrase):
             text = m.group()
-            if _EUROPEAN.fullmatch(text) or _DECIMAL_COMMA.fullmatch(text):
+            if price_written_european(text):
                 found.append((text, amount(text, median)))
     return found
 
