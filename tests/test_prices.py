@@ -1220,3 +1220,7 @@ def test_several_currencies_are_said_at_a_load_and_rupees_written_three_ways_are
     assert report.price_currency == "" and report.price_currencies == {"₹": [1, 2, 3, 8, 7], "$": [9]}
     assert "written in several currencies: ₹ 5 rows, $ 1 (id 9)" in caplog.text, caplog.text
     assert report.currencies_said() in " ".join(report.summary_lines())
+    # ... with no currency shown, as it says, though the header names one (it was ₹ on the "$25").
+    (tmp_path / "styles.csv").write_text("id,articleType,productDisplayName,price_inr\n" + rupees
+                                         + "9,Shirts,US Shirt,$25\n", encoding="utf-8")
+    assert load_catalog(tmp_path, progress=False, warn=False).report.price_currency == ""

@@ -1858,7 +1858,10 @@ def _prices(df: pd.DataFrame, report: DataReport) -> pd.Series:
     if len(set(signs)) > 1:
         report.price_currencies = {str(sign): df.loc[ids.index, "id"].astype(int).tolist()
                                    for sign, ids in signs.groupby(signs, sort=False)}
-    report.price_currency = (signs.iloc[0] if len(set(signs)) == 1 else "") or _header_currency(report.price_column)
+    # None where they write several, whatever the header names: "price_inr" showed ₹ on a "$25" that data check said
+    # was shown with none (stop 70).
+    several = len(set(signs)) > 1
+    report.price_currency = "" if several else (signs.iloc[0] if len(signs) else _header_currency(report.price_column))
     return price
 
 
