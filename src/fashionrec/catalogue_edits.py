@@ -70,7 +70,7 @@ from fashionrec.item_tables import STOCK_FREE_TABLES, filter_attrs, plain
 from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, UNSURE, id_list
 from fashionrec.stock import STOCK, levels_of, stock_level
-from fashionrec.text_encoder import encode_text, load_text_model, product_text
+from fashionrec.text_encoder import encode_text, product_text
 
 if TYPE_CHECKING:
     from fashionrec.recommend import FirstView
@@ -558,7 +558,7 @@ class CatalogueEdits:
         done.written = {str(i): text for i, text in spelt.items() if i in set(table["id"])}
         if len(usable):     # before the progress bar: its first product took 6 s, "1 hour left" (a trial)
             self.tagger.warm_up()
-            load_text_model()
+            encode_text(["warm up"])     # the encoder each product's text goes through (text_encoder)
         written: list[Path] = []
         with self._changing_folder(True):
             self._check_not_replaced()

@@ -278,10 +278,12 @@ class _TextGraph(nn.Module):
 
 
 class OnnxTextEncoder:
-    """A SentenceTransformer's network in an ONNX Runtime session; its own tokenizer prepares the input."""
+    """A text model's network in an ONNX Runtime session; ``tokenize`` (texts -> token ids and attention mask,
+    padded to the longest and cut at the model's max length) prepares the input."""
 
-    def __init__(self, encoder, graph: Path | bytes, threads: int | None = None):
-        self.encoder = encoder
+    def __init__(self, tokenize: Callable[[list[str]], tuple[np.ndarray, np.ndarray]], graph: Path | bytes,
+                 threads: int | None = None):
+        self.tokenize = tokenize
         self.session = _session(graph, threads)
         self.dim = int(self.session.get_outputs()[0].shape[1])
         self.path = graph if isinstance(graph, Path) else None
@@ -292,10 +294,15 @@ class OnnxTextEncoder:
         order = np.argsort([-len(t) for t in texts], kind="stable")    # like lengths together: less padding
         for start in tqdm(range(0, len(texts), batch_size), desc="text", disable=hidden(progress), unit="batch"):
             rows = order[start:start + batch_size]
-            tokens = self.encoder.preprocess([texts[i] for i in rows])
-            out[rows] = self.session.run(None, {"input_ids": tokens["input_ids"].numpy(),
-                                                "attention_mask": tokens["attention_mask"].numpy()})[0]
+            ids, mask = self.tokenize([texts[i] for i in rows])
+            out[rows] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return out
+
+
+def _text_graph_name(weights: Path, model: str, max_seq_length: int) -> tuple[str, str]:
+    """The cached text graph's file name (without .onnx) and the config it records."""
+    config = json.dumps({"model": model, "max_seq_length": max_seq_length}, sort_keys=True)
+    return f"text-{_key([hashlib.sha256(weights.read_bytes()).hexdigest(), config], _TEXT_PACKAGES, [])}", config
 
 
 def onnx_text_encoder(encoder, weights: Path, threads: int | None = None) -> OnnxTextEncoder:
@@ -304,9 +311,11 @@ def onnx_text_encoder(encoder, weights: Path, threads: int | None = None) -> Onn
     if problem:
         raise ModelError(f"the text model cannot be exported: {problem}")
     transformer = encoder[0].auto_model.eval()
-    config = json.dumps({"model": type(transformer).__name__, "max_seq_length": encoder.max_seq_length},
-                        sort_keys=True)
-    key = _key([hashlib.sha256(weights.read_bytes()).hexdigest(), config], _TEXT_PACKAGES, [])
+    name, config = _text_graph_name(weights, type(transformer).__name__, encoder.max_seq_length)
+
+    def tokenize(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        tokens = encoder.preprocess(texts)
+        return tokens["input_ids"].numpy(), tokens["attention_mask"].numpy()
 
     def export() -> bytes:
         tokens = encoder.preprocess(["a short example", "a longer example sentence to export with"])
@@ -317,4 +326,58 @@ def onnx_text_encoder(encoder, weights: Path, threads: int | None = None) -> Onn
                            ["input_ids", "attention_mask"], ["sentence_embedding"], (dims, dims),
                            {"fashionrec_text_model": config})
 
-    return _cached(f"text-{key}", export, lambda graph: OnnxTextEncoder(encoder, graph, threads))
+    return _cached(name, export, lambda graph: OnnxTextEncoder(tokenize, graph, threads))
+
+
+# What a folder's sentence-transformers pipeline must be for the graph to cover it (text_graph_problem's check,
+# read from the folder's own files): a Transformer at the folder's root, mean pooling, normalisation.
+_PLAIN_MODULES = ["sentence_transformers.models.Transformer", "sentence_transformers.models.Pooling",
+                  "sentence_transformers.models.Normalize"]
+
+
+def _folder_tokenizer(folder: Path, max_length: int) -> Callable[[list[str]], tuple[np.ndarray, np.ndarray]]:
+    """sentence-transformers' tokenising (padding to the longest, longest-first truncation at ``max_length``)
+    from the folder's tokenizer.json, without loading transformers."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    pad = json.loads((folder / "special_tokens_map.json").read_text())["pad_token"]
+    pad = pad["content"] if isinstance(pad, dict) else pad
+    tokenizer.enable_truncation(max_length=max_length, strategy="longest_first")
+    tokenizer.enable_padding(pad_id=tokenizer.token_to_id(pad), pad_token=pad)   # to the longest in the batch
+
+    def tokenize(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        done = tokenizer.encode_batch(texts)
+        return (np.array([e.ids for e in done], np.int64).reshape(len(texts), -1),
+                np.array([e.attention_mask for e in done], np.int64).reshape(len(texts), -1))
+
+    return tokenize
+
+
+def cached_text_encoder(folder: Path, threads: int | None = None) -> OnnxTextEncoder | None:
+    """The text graph of the sentence-transformers model in ``folder``, tokenised from the folder's own files,
+    if it is already cached and the folder is the plain pipeline the graph covers; else None (then
+    :func:`onnx_text_encoder` loads the model through sentence-transformers and exports it). A query then
+    costs no sentence-transformers import and model load (about 4 CPU s per process, stop 70)."""
+    try:
+        modules = json.loads((folder / "modules.json").read_text())
+        if [m["type"] for m in modules] != _PLAIN_MODULES or modules[0]["path"] != "":
+            return None
+        pooling = json.loads((folder / modules[1]["path"] / "config.json").read_text())
+        modes = {k: v for k, v in pooling.items() if k.startswith("pooling_mode_")}
+        if modes.get("pooling_mode_mean_tokens") is not True or any(v for k, v in modes.items()
+                                                                    if k != "pooling_mode_mean_tokens") \
+                or pooling.get("include_prompt", True) is not True:
+            return None
+        settings = json.loads((folder / "sentence_bert_config.json").read_text())
+        architectures = json.loads((folder / "config.json").read_text()).get("architectures") or []
+        max_length = settings.get("max_seq_length")
+        if settings.get("do_lower_case") or not isinstance(max_length, int) or len(architectures) != 1:
+            return None
+        name, _ = _text_graph_name(folder / "model.safetensors", architectures[0], max_length)
+        path = cache_dir() / f"{name}.onnx"
+        return OnnxTextEncoder(_folder_tokenizer(folder, max_length), path, threads) if path.exists() else None
+    except Exception as e:   # anything unusual or unreadable: sentence-transformers' path, which always works
+        log.debug("the text model's cached graph is not used without sentence-transformers: %s: %s",
+                  type(e).__name__, e)
+        return None

