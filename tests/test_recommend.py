@@ -6990,6 +6990,21 @@ def test_a_kit_or_gear_of_a_sport_the_list_lacks_is_sportswear(tmp_path):
         assert "usage" not in r.parse_query(q), q
 
 
+def test_an_unknown_sports_kit_is_ranked_as_a_sports_kit_not_by_the_unknown_word(tmp_path):
+    # Stop 70: on the full index the text model put "kabaddi" near "Kalenji": "kabaddi kit" listed six Kalenji sports
+    # shoes and no kit. The unknown sport's word says nothing the model knows: read as "sports kit".
+    r, _ = _scratch(tmp_path)
+    it = r.items
+    closest = _closest_maker(r)
+    shoe = it.index[(it["articleType"] == "Sports Shoes") & (it["usage"] == "Sports")][0]
+    tee = it.index[(it["masterCategory"] == "Apparel") & (it["usage"] == "Sports")][0]
+    closest(shoe, "kabaddi kit")
+    kit = closest(tee, "sports kit")
+    for q in ("kabaddi kit", "Kabaddi Kit"):
+        assert r.search_text(q, k=1)[0].id == kit, q
+    assert r._as_meant("kabaddi kit") == "sports kit" and r._as_meant("golf kit") == "golf kit"
+
+
 def test_oxfords_are_formal_shoes_the_named_first_and_an_oxford_shirt_a_shirt(tmp_path):
     # Stop 70: "oxfords" was read by meaning (the page listed Wrangler's "Oxford" shirts), and "oxford shoes" listed
     # Converse's casual "Oxford" models before most formal pairs on the page.
