@@ -1685,8 +1685,9 @@ class TextSearch:
 
     def _as_meant(self, query: str) -> str:
         """``query`` for the text model to read: a colour named with a child's age word ("baby pink", "baby blue")
-        as the catalogue's colour; a sport's kit the vocabulary lacks as "sports kit". The model read "baby" as a child: "baby pink top" listed three Doodle "Girl"
-        tops (a kids' brand, filed as women's) first, where "pink top" lists women's tops (a code review, stop 61)."""
+        as the catalogue's colour; a sport's kit the vocabulary lacks as "sports kit". The model read "baby" as a
+        child: "baby pink top" listed three Doodle "Girl" tops (a kids' brand, filed as women's) first, where "pink
+        top" lists women's tops (a code review, stop 61)."""
         for key, phrase, values in self._attribute_phrases(query):
             if key == "usage" and phrase not in self._vocabulary()["usage"]:
                 # A kit of a sport SPORT_KITS lacks (_sport_kit) as a sports kit: the model put "kabaddi" near
