@@ -383,7 +383,7 @@ def test_closest_matches_filter_counts_are_what_choosing_shows(client):
         page, _ = shown(params)
         for key in ("gender", "articleType", "baseColour"):
             select = re.search(rf'<select name="{key}".*?</select>', page, re.S).group(0)
-            for value, n in re.findall(r'<option value="([^"]+)" >[^<]*\(([\d,]+)\)</option>', select)[:3]:
+            for value, n in re.findall(r'<option value="([^"]+)" >[^<]*\((?:up to )?([\d,]+)\)</option>', select)[:3]:
                 assert shown({**params, key: value})[1] == int(n.replace(",", "")), (params, key, value)
                 checked += 1
     assert checked >= 8
@@ -458,10 +458,26 @@ def test_filter_counts_on_a_page_of_closest_matches_are_what_choosing_lists(clie
         assert total > 0, q
         for key in ("gender", "articleType", "baseColour"):
             select = re.search(rf'<select name="{key}".*?</select>', page, re.S).group(0)
-            for value, n in re.findall(r'<option value="([^"]+)" >[^<]*\(([\d,]+)\)</option>', select):
+            for value, n in re.findall(r'<option value="([^"]+)" >[^<]*\((?:up to )?([\d,]+)\)</option>', select):
                 assert listed({"q": q, key: html.unescape(value)})[1] == int(n.replace(",", "")), (q, key, value)
                 checked += 1
     assert checked >= 15
+
+
+def test_filter_counts_of_closest_matches_at_their_most_say_up_to(client, monkeypatch):
+    # Stop 70's shopper: "school uniform" read Boys (96), Girls (96), Men (96), ... beside "96 closest matches", as if
+    # hundreds were listed. A count at the most closest matches a choice lists reads "up to"; a search with word
+    # matches keeps its plain counts.
+    import re
+
+    from fashionrec.api.routes import pages
+    monkeypatch.setattr(pages, "CLOSEST_MAX", 3)
+    page = client.get("/", params={"q": "blue denim jeans for men"}).text
+    assert re.search(r'id="count">3 closest matches<', page), re.search(r'id="count">[^<]*<', page)
+    counts = re.findall(r'<option value="[^"]+" >[^<]*\(((?:up to )?)([\d,]+)\)</option>', page)
+    assert counts and all(int(n) <= 3 for _, n in counts), counts
+    assert {up for up, n in counts if n == "3"} == {"up to "}, counts
+    assert "up to" not in client.get("/", params={"q": "jeans"}).text
 
 
 def _notices(page: str) -> list[str]:

@@ -696,6 +696,9 @@ def catalogue_page(
         "filters": {k: [(v, facets[k].get(v, 0)) for v in service.filter_values.get(k, [])
                         if facets[k].get(v, 0) or chosen.get(k) == v] for k in FILTER_KEYS
                     if service.filter_values.get(k) or chosen.get(k)},
+        # A count of closest matches is at most CLOSEST_MAX, said "up to": "school uniform" read Boys (96), Girls
+        # (96), Men (96) beside "96 closest matches", as if hundreds were listed (stop 70's shopper).
+        "count_cap": CLOSEST_MAX if found_closest or filled else None,
         "chosen": chosen, "q": query, "notices": notices, "max_query": MAX_QUERY,
         # The sort and the price boxes, shown only where the catalogue has prices (stop 64).
         "has_prices": has_prices, "sort": in_order or "", "worded": from_words,
