@@ -34,4 +34,6 @@ def test_a_tie_for_a_shirt_is_not_the_shirts_colour_and_its_look_is_for_the_ties
     assert paired.lead and rec.item(paired.lead["id"])["gender"] == "Men"
     found = rec.search_text(paired.searched, k=5)
     assert found and all(x.item["baseColour"] != "White" for x in found)
+    # Called from Python with the words as typed, as the API reads them: it listed white shirts (stop 70).
+    assert [x.id for x in rec.search_text("tie for a white shirt", k=5)] == [x.id for x in found]
     assert read_pairing(rec, "shoes for a black skirt").searched == "black shoes for women"

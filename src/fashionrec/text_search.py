@@ -27,6 +27,7 @@ from fashionrec import colours
 from fashionrec.blas import one_blas_thread
 from fashionrec.errors import BadInputError
 from fashionrec.item_tables import price_of
+from fashionrec.pairing import read_pairing
 from fashionrec.results import (
     DUPLICATE_SLACK,
     FILTER_KEYS,
@@ -1491,6 +1492,11 @@ class TextSearch:
             raise BadInputError("the text query is empty: search for words such as 'blue jeans'")
         check_k(k)
         check_similarity(min_similarity)
+        # "tie for a white shirt" as the API, the CLI and the page read it (pairing.read_pairing): called from Python
+        # it listed white shirts first (stop 70). A query so read reads as no pairing again.
+        paired = read_pairing(self, query)
+        if paired:
+            query = paired.searched
         base = self._mask(filters)
         # Sold-out products are left out, not listed last as the set-aside ones are (stop 67): the next available
         # ones fill the k places.
