@@ -41,6 +41,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
 from fashionrec.column_map import COLUMN_MAP_FILE, images_path, map_command, read_column_map, table_path
+from fashionrec.column_map import spelling as _spelling
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
 from fashionrec.stock import NO_LEVEL_WORDS, STOCK, STOCK_HEADERS, is_no_level_word, read_stock, variants_level
@@ -1171,10 +1172,6 @@ def _bad_id(row: list[str], header: list[str], id_at: int) -> str:
         return (f"id {given!r} is not an integer but a spreadsheet's number format for {int(number)}: "
                 "format the id column as whole numbers")
     return f"id {given!r} is not an integer"
-
-
-def _spelling(name: str) -> str:
-    return re.sub(r"[\s_\-]+", "", name).casefold()
 
 
 def header_columns(header: list[str], csv_path: Path, report: DataReport, mapping_folder: Path | None = None

@@ -631,6 +631,7 @@ def data_columns(
         read_column_map,
         read_places,
         save_column_map,
+        spelling,
         table_path,
     )
     from fashionrec.errors import CatalogError
@@ -662,9 +663,9 @@ def data_columns(
         header = styles_header(root, mapped=broken is None)
     except FashionrecError as e:
         fail(str(e))
-    spelt = {re.sub(r"[\s_\-]+", "", h).casefold(): h for h in header}
+    spelt = {spelling(h): h for h in header}
     for name in given:
-        if name not in header and re.sub(r"[\s_\-]+", "", name).casefold() not in spelt:
+        if name not in header and spelling(name) not in spelt:
             close = difflib.get_close_matches(name, header, n=1)
             fail(f"{name!r} is not in {table_path(root)}'s header"
                  + (f" (did you mean {close[0]!r}?)" if close else f" ({', '.join(map(repr, header))})"))
