@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from fashionrec.catalog import load_catalog, styles_table
 from fashionrec.cli import app
 from fashionrec.column_map import COLUMN_MAP_FILE, parse_map, save_column_map
-from fashionrec.errors import CatalogError
+from fashionrec.errors import CatalogError, NotFoundError
 
 runner = CliRunner()
 SHOP_HEADER = "id,Title,Product Type,Color,Variant Price"
@@ -752,3 +752,34 @@ def test_photos_named_by_sku_are_found_through_a_mapped_photo_column(tmp_path: P
     assert catalog.report.missing_image_reasons == {10315: "no XYZ-9.jpg in images/ (its photo column) nor 10315.jpg"}
     assert catalog.report.photos_named_otherwise == {} and catalog.report.images_without_row == []
     assert "Image File" not in catalog.report.ignored_columns
+
+
+def test_messages_name_the_shops_table_where_it_is_not_styles_csv(tmp_path: Path) -> None:
+    # Stop 71: a shop whose columns.json names its products.csv was told to "add the column to styles.csv", that a
+    # photo is "not in the catalogue until styles.csv has their ids", and the build's "columns styles.csv lacks".
+    from _recs_support import tiny_tagger_path
+
+    from fashionrec.recommend import Recommender
+
+    path = _products_and_photos(tmp_path / "shop")
+    shutil.copy(path / "photos" / "12933.jpg", path / "photos" / "55555.jpg")       # a photo no row names
+    assert runner.invoke(app, ["data", "columns", str(path), "--table", "products.csv", "--images", "photos",
+                               *(f"{h}={c}" for h, c in SHOP_MAP.items())]).exit_code == 0
+    result = runner.invoke(app, ["data", "check", str(path)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert "(add the column to products.csv to give them)" in said
+    assert "not in the catalogue until products.csv has their ids" in said and "styles.csv" not in said
+    result = runner.invoke(app, ["index", "build", str(path), "--model", str(tiny_tagger_path()),
+                                 "--out", str(tmp_path / "index")])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 0, result.output
+    assert ("indexed without the gender, masterCategory, subCategory, season, year, usage columns products.csv "
+            "lacks") in said
+    assert "styles.csv" not in said
+    rec = Recommender.load(tmp_path / "index")
+    assert rec.manifest["table"] == "products.csv"
+    # The index's own messages about a product's row name it too (the API's detail, `recommend`'s error).
+    rec.remove_product(12933, save=False)
+    with pytest.raises(NotFoundError, match="a row of products.csv comes back at the next build"):
+        rec.similar(12933)

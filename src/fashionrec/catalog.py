@@ -40,7 +40,16 @@ import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
-from fashionrec.column_map import COLUMN_MAP_FILE, images_path, map_command, read_column_map, table_path
+from fashionrec.column_map import (
+    COLUMN_MAP_FILE,
+    PLACES,
+    TABLE_KEY,
+    images_path,
+    map_command,
+    read_column_map,
+    read_places,
+    table_path,
+)
 from fashionrec.column_map import spelling as _spelling
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
@@ -331,6 +340,12 @@ class DataReport:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @property
+    def table_name(self) -> str:
+        """The file of the catalogue's rows as messages name it: styles.csv, or the one columns.json names (a shop's
+        products.csv: "add the column to styles.csv" named a file the shop does not have, stop 71)."""
+        return self.places.get(TABLE_KEY, PLACES[TABLE_KEY])
+
     def left_out(self) -> str:
         """One line on the rows that give no usable product, or "" when every row does."""
         rejected, unreadable = len(self.rows_rejected), len(self.unreadable_image)
@@ -423,7 +438,7 @@ class DataReport:
         if self.non_utf8_lines:
             lines.append(f"not UTF-8        {len(self.non_utf8_lines)} lines read as Windows-1252 "
                          f"(lines {first_few(self.non_utf8_lines)}); "
-                         "save styles.csv as UTF-8 to be sure of their text")
+                         f"save {self.table_name} as UTF-8 to be sure of their text")
         if self.stray_quote_lines:
             lines.append(f"stray quotes     {len(self.stray_quote_lines)} lines with an unclosed \" read on their own "
                          f"(lines {first_few(self.stray_quote_lines)}; a quote that swallowed the fields after it is "
@@ -513,8 +528,8 @@ class DataReport:
             lines.append(f"ids written otherwise {len(self.ids_written_otherwise)} ({said}): {IDS_AS_NUMBERS}")
         if self.images_without_row:
             lines.append(f"images without a row {len(self.images_without_row)} "
-                         f"({first_few(self.images_without_row, 10)}): not in the catalogue until styles.csv has "
-                         "their ids")
+                         f"({first_few(self.images_without_row, 10)}): not in the catalogue until "
+                         f"{self.table_name} has their ids")
         if self.odd_size_images:
             sizes = ", ".join(f"{k}: {v}" for k, v in sorted(self.odd_size_images.items()))
             # Said as what it is, a count and no fault: a shop's 600x800 photos read "images not 60x80 58" as
@@ -543,7 +558,7 @@ class DataReport:
 
             said = ", ".join(f"{g!r} ({n}{meant(g)})" for g, n in self.unknown_genders.items())
             lines.append(f"unknown gender   {said}: kept as written, but a look and similar items know wearers by "
-                         f"{', '.join(GENDERS)}: correct styles.csv")
+                         f"{', '.join(GENDERS)}: correct {self.table_name}")
         if self.control_char_lines:
             n = len(self.control_char_lines)
             lines.append(f"control chars    taken out of {n} line{'s' if n != 1 else ''} (line{'s' if n != 1 else ''} "
@@ -562,7 +577,7 @@ class DataReport:
                              f"id{'s' if t['rows'] != 1 else ''} {first_few(t['ids'], 5)}) is like {t['like']!r} "
                              f"({t['like_rows']:,})" for t in typos[:5])
             lines.append(f"possible typo    {column}: {said}{' ...' if len(typos) > 5 else ''}; kept as written: "
-                         "correct styles.csv if they are")
+                         f"correct {self.table_name} if they are")
         if self.column_map:
             unused = ", ".join(map(repr, self.column_map_unused))
             lines.append(f"columns mapped   {', '.join(f'{h!r} as {c}' for h, c in self.column_map.items())} "
@@ -572,7 +587,7 @@ class DataReport:
                                                        for h, c in self.renamed_columns.items()))
         if self.absent_columns:
             lines.append(f"absent columns   {', '.join(self.absent_columns)}: not in the header, so empty in every "
-                         f"row (add the column to styles.csv to give them){self.misnamed_said()}")
+                         f"row (add the column to {self.table_name} to give them){self.misnamed_said()}")
         if self.price_column:
             lines.append(f"prices           read from the column {self.price_column!r}"
                          + (f", else {self.price_fallback_column!r}" if self.price_fallback_column else "")
@@ -2157,7 +2172,11 @@ def styles_table(data_dir: str | Path, report: DataReport | None = None) -> pd.D
     without its photos: for what needs only the rows of a catalogue whose images/ may be gone or elsewhere.
     ``report``: filled with what the file says besides (its rejected rows)."""
     root = Path(data_dir)
-    return _read_styles(table_path(root), report if report is not None else DataReport(data_dir=str(root)))
+    report = report if report is not None else DataReport(data_dir=str(root))
+    places = read_places(root)
+    if places != PLACES:        # named as load_catalog names them, so that its messages name the shop's table
+        report.places = places
+    return _read_styles(table_path(root), report)
 
 
 def styles_header(data_dir: str | Path, mapped: bool = True) -> list[str]:
@@ -2277,7 +2296,7 @@ def check_catalogue_folder(data_dir: str | Path) -> Path:
     # Or those its columns.json names (a shop's products.csv and photos/, stop 70).
     styles, images = table_path(root), images_path(root)
     if styles.is_dir():
-        raise CatalogError(f"{styles} is a folder: a catalogue's styles.csv is the file of its rows")
+        raise CatalogError(f"{styles} is a folder: a catalogue's {styles.name} is the file of its rows")
     if not styles.is_file():
         raise CatalogError(f"{styles} not found: a catalogue folder needs styles.csv and images/<id>.jpg"
                            + _catalogue_nearby(root))

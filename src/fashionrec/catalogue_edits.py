@@ -173,8 +173,8 @@ def _with_rows(data_dir: str, ids: tuple[int, ...]) -> tuple[int, ...]:
     try:
         rows = set(map(int, styles_table(data_dir)["id"]))
     except CatalogError as e:
-        log.warning("%s/styles.csv cannot be read (%s): the %d products this index's earlier version removed are "
-                    "taken as added ones, not the catalogue's", data_dir, e, len(ids))
+        log.warning("%s cannot be read (%s): the %d products this index's earlier version removed are "
+                    "taken as added ones, not the catalogue's", table_path(data_dir), e, len(ids))
         return ()
     return tuple(i for i in ids if i in rows)
 

@@ -584,7 +584,7 @@ def _data_check(data_dir: Path | None, json_out: Path | None, strict: bool) -> N
         emit_json(json_out, {**report.to_dict(), "data_dir": str(Path(catalog.root).resolve()),
                              "types_the_shipped_model_lacks": lacks, **provenance()}, "report")
     if report.rows == 0:
-        console.print(f"warning: {catalog.root / 'styles.csv'} has a header but no product rows: nothing to train "
+        console.print(f"warning: {catalog.root / report.table_name} has a header but no product rows: nothing to train "
                       "on, index or evaluate", highlight=False)
     if strict and (report.left_out() or report.images_without_row or report.rows == 0):
         err_console.print("--strict: " + (report.left_out() or f"{report.rows} rows, "

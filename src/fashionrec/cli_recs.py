@@ -304,7 +304,8 @@ def index_check(
     index = checked = folder or index      # positional as it always was; --index as every other index command takes it
     # (Before the --data refusal: its JSON named the default runs/index where the folder was given, a code review.)
     if data is not None and not table_path(data).is_file():
-        refuse(f"--data {data}: no catalogue there (no styles.csv); give the folder the index was built from")
+        refuse(f"--data {data}: no catalogue there (no {table_path(data).name}); give the folder the index was built "
+               "from")
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, warn_stale=False)
     except FashionrecError as e:
@@ -450,7 +451,8 @@ def index_add(
     if row:
         # Not "the row's" where a label or the name was given too (--name took the place of the row's name).
         own = [k for k in row if metadata.get(k) not in (None, "") and metadata[k] != row[k]]
-        console.print(f"product {new_id} is a row of {rec.manifest.get('data_dir')}/styles.csv that had no usable "
+        console.print(f"product {new_id} is a row of {table_path(rec.manifest.get('data_dir') or '.')} that had no "
+                      "usable "
                       "photo: its name and labels are the row's"
                       + (f", but for {', '.join('name' if k == 'productDisplayName' else k for k in own)} as given"
                          if own else ""), highlight=False)
@@ -527,7 +529,7 @@ def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token
         for item_id, why in done.refused.items():
             console.print(f"not added: product {id_said(done.written, item_id)}: {why}", highlight=False)
         for line in done.rejected:
-            console.print(f"not added: {folder / 'styles.csv'} {line}", highlight=False)
+            console.print(f"not added: {table_path(folder)} {line}", highlight=False)
         for said in done.warnings:
             console.print(f"warning: {said}", highlight=False)
         for item_id, heads in done.filled.items():
@@ -883,7 +885,7 @@ def index_build(
         # Said after the build too: a "Color" column left every product without a colour, said by data check alone
         # (a shop's re-trial).
         console.print(f"indexed without the {', '.join(catalog.report.absent_columns)} column"
-                      f"{'s' if len(catalog.report.absent_columns) > 1 else ''} styles.csv lacks"
+                      f"{'s' if len(catalog.report.absent_columns) > 1 else ''} {catalog.report.table_name} lacks"
                       f"{catalog.report.misnamed_said()}", highlight=False, soft_wrap=True)
     typos = [t for typos in catalog.report.possible_typos.values() for t in typos]
     if typos:
@@ -891,7 +893,7 @@ def index_build(
         said = ", ".join(f"{t['value']!r} ({t['rows']}, like {t['like']!r})" for t in typos[:5])
         n = sum(t["rows"] for t in typos)
         console.print(f"{n} product{' is' if n == 1 else 's are'} indexed with labels that look like typos: "
-                      f"{said}{' ...' if len(typos) > 5 else ''}; correct styles.csv and build again "
+                      f"{said}{' ...' if len(typos) > 5 else ''}; correct {catalog.report.table_name} and build again "
                       "(`fashionrec data check` lists them)", highlight=False)
     if m.get("kept_added_ids"):
         console.print(f"kept {len(m['kept_added_ids'])} products added to the previous index since its build "

@@ -159,4 +159,5 @@ def map_command(folder: Path | str, pairs: list[tuple[str, str]]) -> str:
     """The command that maps ``pairs`` [(header name, column)] for ``folder``: what a "rename it" message
     offers instead of editing every export's header."""
     said = " ".join(shlex.quote(f"{name}={column}") for name, column in pairs)
-    return f"`fashionrec data columns {shlex.quote(str(folder))} {said}` (writes {COLUMN_MAP_FILE} beside styles.csv)"
+    return (f"`fashionrec data columns {shlex.quote(str(folder))} {said}` (writes {COLUMN_MAP_FILE} beside "
+            f"{table_path(folder).name})")

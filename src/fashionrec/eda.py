@@ -121,7 +121,7 @@ def write_eda_report(catalog: Catalog | str | Path, out_dir: str | Path, samples
         catalog = load_catalog(catalog, progress=progress)
     table = catalog.table
     if table.empty:
-        raise CatalogError(f"{catalog.root}/styles.csv has no product rows to report on "
+        raise CatalogError(f"{catalog.root / catalog.report.table_name} has no product rows to report on "
                            f"({len(catalog.report.rows_rejected)} rejected; see `fashionrec data check`)")
     out = Path(out_dir)
     usable = table["image_status"] == "ok"
@@ -329,6 +329,7 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
     # A column styles.csv lacks, or has empty in every row, is no plot (one bar of "(empty)"): the report names it
     # instead (a shop's export with a usage column it never fills drew that bar, a code review).
     absent = set(catalog.report.absent_columns) | set(_empty_columns(catalog))
+    table_name = catalog.report.table_name      # the axes name the shop's file (its products.csv, stop 71)
     for name, column, title in [("gender", "gender", "Products by gender"),
                                 ("master_category", "masterCategory", "Products by masterCategory"),
                                 ("sub_category", "subCategory", "Products by subCategory"),
@@ -338,14 +339,14 @@ def _plans(catalog: Catalog, usable: pd.Series, per_group: int, seed: int, progr
             continue
         counts = _split_counts(table, usable, column)
         plots.append(Plot(name, title, split_note, counts,
-                          lambda c=counts, t=title, col=column: _stacked_barh(c, t, col)))
+                          lambda c=counts, t=title, col=column: _stacked_barh(c, t, col, rows_of=table_name)))
 
     if "baseColour" not in absent:
         colours = _split_counts(table, usable, "baseColour")
         plots.append(Plot("base_colour", "Products by baseColour",
                           split_note + " Bars are drawn in the colour they name; hatched bars are not one colour.",
                           colours, lambda: _stacked_barh(colours, "Products by baseColour", "baseColour",
-                                                         colour_bars=True)))
+                                                         colour_bars=True, rows_of=table_name)))
 
     if "year" not in absent:
         years = _values(table["year"])
@@ -420,8 +421,8 @@ def _no_price_plot(catalog: Catalog) -> str | None:
     amount; None where it draws one."""
     r = catalog.report
     if not r.price_column:
-        return ("No prices: styles.csv has no price column (a header such as price, selling_price or MRP), so no "
-                "price plot.")
+        return (f"No prices: {r.table_name} has no price column (a header such as price, selling_price or MRP), so "
+                "no price plot.")
     if PRICE not in catalog.table or not catalog.table[PRICE].notna().any():
         return (f"No prices: the column {r.price_column!r} holds no amount in any row (`fashionrec data check` lists "
                 "its values that are none), so no price plot.")
@@ -476,7 +477,7 @@ def _price_plot(catalog: Catalog) -> Plot | None:
                     f"as {r.ambiguous_prices['read_as']}, as data check says.")
     title = f"Prices by articleType: {len(priced):,} of {len(table):,} products priced"
     return Plot("prices", title, " ".join(said), counts,
-                lambda: _price_boxes(priced, types, [ALL_PRICED, *top], currency, log_scale, title),
+                lambda: _price_boxes(priced, types, [ALL_PRICED, *top], currency, log_scale, title, r.table_name),
                 details={"column": r.price_column, "currency": currency, "unpriced": unpriced,
                          "log_scale": bool(log_scale)})
 
@@ -503,7 +504,7 @@ def _bar_colour(name: str) -> tuple[tuple[float, float, float, float], str]:
 
 
 def _stacked_barh(counts: dict[str, dict[str, int]], title: str, column: str,
-                  colour_bars: bool = False) -> Figure:
+                  colour_bars: bool = False, rows_of: str = "styles.csv") -> Figure:
     labels = list(counts["total"])
     n = len(labels)
     fig = _figure(9, max(2.2, 0.24 * n + 1.3))
@@ -537,12 +538,12 @@ def _stacked_barh(counts: dict[str, dict[str, int]], title: str, column: str,
     if log_scale:
         ax.set_xscale("log")
         ax.set_xlim(0.8, max(10, total.max()) * (12 if without.any() else 2.5))     # room for the share
-        ax.set_xlabel("products (styles.csv rows, log scale)")
+        ax.set_xlabel(f"products ({rows_of} rows, log scale)")
     else:
         ax.set_xlim(0, max(1, total.max()) * 1.15)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))     # whole products (0.2 ... 1.0 for one product)
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-        ax.set_xlabel("products (styles.csv rows)")
+        ax.set_xlabel(f"products ({rows_of} rows)")
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
     # Below the bars, where no bar is (over a single bar's end it hid the bar, an analyst's trial), and below the
@@ -662,7 +663,7 @@ def _size_bars(size_counts: dict[str, int], expected: str) -> Figure:
 
 
 def _price_boxes(priced: pd.DataFrame, types: pd.Series, rows: list[str], currency: str, log_scale: bool,
-                 title: str) -> Figure:
+                 title: str, rows_of: str = "styles.csv") -> Figure:
     """A box per row of ``rows`` (ALL_PRICED, then articleTypes) of ``priced``'s prices, in ``currency``."""
     data = [priced[PRICE].to_numpy() if row == ALL_PRICED else priced.loc[types == row, PRICE].to_numpy()
             for row in rows]
@@ -686,7 +687,7 @@ def _price_boxes(priced: pd.DataFrame, types: pd.Series, rows: list[str], curren
                     ha="left", fontsize=7.5, transform=ax.get_yaxis_transform())
     ax.set_yticks(y, rows, fontsize=9)
     ax.set_ylim(n - 0.5, -0.5)      # all priced products on top
-    ax.set_xlabel((f"price in {currency}" if currency else "price (styles.csv writes no currency)")
+    ax.set_xlabel((f"price in {currency}" if currency else f"price ({rows_of} writes no currency)")
                   + (", log scale" if log_scale else ""))
     ax.set_title(title)
     ax.spines[["top", "right"]].set_visible(False)
@@ -784,7 +785,7 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
     na = ", ".join(f"{k} {v:,}" for k, v in d["na_values"].items() if v) or "none"
     odd = ", ".join(f"{k}: {v}" for k, v in sorted(d["odd_size_images"].items())) or "none"
     numbers = [
-        ("rows in styles.csv", d["rows"]),
+        (f"rows in {catalog.report.table_name}", d["rows"]),
         ("rows recovered (unquoted comma in productDisplayName)", d["rows_recovered"]),
         ("rows rejected", len(d["rows_rejected"])),
         ("rows accepted", d["rows_accepted"]),
@@ -805,7 +806,8 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
         f"<title>fashionrec EDA: {html.escape(catalog.root.name)}</title><style>{_CSS}</style></head><body><main>",
         f"<h1>Catalogue EDA: <code>{html.escape(str(catalog.root))}</code></h1>",
         f"<p class='note'>Made {html.escape(payload['created'])} by <code>{html.escape(payload['command'])}</code> "
-        f"(fashionrec {html.escape(__version__)}) from styles.csv of {payload['styles_csv']['bytes'] or 0:,} bytes, "
+        f"(fashionrec {html.escape(__version__)}) from {html.escape(catalog.report.table_name)} of "
+        f"{payload['styles_csv']['bytes'] or 0:,} bytes, "
         f"SHA-256 <code>{html.escape(str(payload['styles_csv']['sha256'])[:16])}</code>... Numbers behind every plot: "
         "<a href='report.json'>report.json</a>. Click a plot for its PNG.</p>",
         "<h2 id='data-report'>Data report</h2>",
@@ -850,7 +852,8 @@ def _html(catalog: Catalog, payload: dict, plots: list[Plot], images: dict[str, 
         shown = ", ".join(f"{k} -> {to} ({n})" for k, (to, n) in folded.items())
         parts.append(f"<p>Case folded in {html.escape(column)}: {html.escape(shown)}.</p>")
     if d.get("absent_columns"):
-        parts.append(f"<p>Columns styles.csv lacks, so empty in every row and not plotted: "
+        parts.append(f"<p>Columns {html.escape(catalog.report.table_name)} lacks, so empty in every row and not "
+                     "plotted: "
                      f"{html.escape(', '.join(d['absent_columns']))}.</p>")
     if d.get("empty_columns"):
         parts.append(f"<p>Columns empty in every row, so not plotted: {html.escape(', '.join(d['empty_columns']))}."

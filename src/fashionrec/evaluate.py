@@ -1095,7 +1095,8 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
             seen_by = np.where(trained, "id", np.where(copies, "photo", ""))
     if labels_only(items["articleType"]).isna().all():     # the catalogue's "NA" is no label (a KeyError, a review)
         raise BadInputError(f"none of the {len(items)} usable products in {data_dir} has an articleType label to "
-                            "score predictions against: fill the articleType column of styles.csv (to tag "
+                            f"score predictions against: fill the articleType column of {table_path(data_dir).name} "
+                            "(to tag "
                             f"unlabelled photos: `fashionrec tag {data_dir}`)")
     classes = tagger.classes
     # Labels as the model spells them ("tshirts" is Tshirts, as the filters take any case); a label still

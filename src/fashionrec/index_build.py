@@ -265,6 +265,8 @@ class IndexBuilding:
                     **made_with(),
                     "command": made_by(), "build_id": build_id,
                     "data_dir": str(Path(catalog.root).resolve()), "styles_sha256": styles_sha256(catalog.root),
+                    # The file of its rows, which messages about a product's row name (a shop's products.csv).
+                    "table": catalog.report.table_name,
                     "text_model": TEXT_MODEL_NAME,
                     # and its weights: a rebuild with another photo model takes the text embeddings if they match
                     "text_model_sha256": text_model_sha256(),
@@ -609,7 +611,8 @@ def _check_replacing(out_dir: Path, before: dict | None, previous: pd.DataFrame 
     same_folder = str(before.get("data_dir") or "") == str(Path(catalog.root).resolve())
     if same_folder and not allow_shrink and usable < SHRINK_REFUSED_BELOW * count:
         raise BadInputError(f"{catalog.root} has {usable:,} usable products where the index at {out_dir} holds "
-                            f"{count:,} of it: a styles.csv cut short would take {count - usable:,} products out of "
+                            f"{count:,} of it: a {catalog.report.table_name} cut short would take {count - usable:,} "
+                            "products out of "
                             f"the index (and out of a server serving it). Check the catalogue with `fashionrec data "
                             f"check {catalog.root}`; to replace the index anyway pass --allow-shrink (Python: "
                             "allow_shrink=True; scripts/main.sh: FASHIONREC_ALLOW_SHRINK=1), or build into another "
@@ -658,13 +661,14 @@ def _check_added_kept(out_dir: Path, previous: pd.DataFrame | None, catalog: Cat
 
     clash = [int(i) for i in same_id if plain_name(added[i]) != plain_name(rows[i])]
     if clash:
-        said = "; ".join(f"{i}: {added[i]!r} added, {rows[i]!r} in styles.csv" for i in clash[:5])
+        table = catalog.report.table_name
+        said = "; ".join(f"{i}: {added[i]!r} added, {rows[i]!r} in {table}" for i in clash[:5])
         raise BadInputError(f"{len(clash)} product{'s' if len(clash) != 1 else ''} added to the index at {out_dir} "
                             f"since its build {'have' if len(clash) != 1 else 'has'} the id of a new row of "
-                            f"{Path(catalog.root) / 'styles.csv'} with another "
+                            f"{Path(catalog.root) / table} with another "
                             f"name ({said}{' ...' if len(clash) > 5 else ''}): the rebuild would replace "
                             f"{'them' if len(clash) != 1 else 'it'} with the row. Give the rows other ids in "
-                            "styles.csv; or, where they are the same products, pass --replace-added (Python: "
+                            f"{table}; or, where they are the same products, pass --replace-added (Python: "
                             "replace_added=True)")
 
 

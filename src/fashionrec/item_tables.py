@@ -481,8 +481,8 @@ class ItemTables:
             # was said to be rejected).
             if item_id in (self.manifest.get("removed_ids") or []):
                 raise NotFoundError(f"product {said} was removed from this index (`fashionrec index remove`, "
-                                    "remove_product or DELETE /api/items): a row of styles.csv comes back at the "
-                                    "next build, a product added with `index add` or POST /api/items does not",
+                                    f"remove_product or DELETE /api/items): a row of {self.table_name} comes back at "
+                                    "the next build, a product added with `index add` or POST /api/items does not",
                                     shopper=UNLISTED)
             left_out = self.manifest.get("left_out") or {}
             for status, ids in left_out.items():
@@ -492,11 +492,11 @@ class ItemTables:
                                         "rebuild, or `fashionrec index add` it", shopper=UNLISTED)
             rejected = (self.manifest.get("rejected_rows") or {}).get(str(item_id))
             if rejected:
-                raise NotFoundError(f"product {said} is not in the index: its row of styles.csv was rejected "
+                raise NotFoundError(f"product {said} is not in the index: its row of {self.table_name} was rejected "
                                     f"({rejected}); fix the row (`fashionrec data check` lists it) and rebuild",
                                     shopper=UNLISTED)
             if item_id in set(self.manifest.get("left_catalogue_ids") or []):
-                raise NotFoundError(f"product {said} left the catalogue: its row of styles.csv was gone at a "
+                raise NotFoundError(f"product {said} left the catalogue: its row of {self.table_name} was gone at a "
                                     f"rebuild of this index (the last on {str(self.manifest.get('date'))[:10]})",
                                     shopper=NO_LONGER_SOLD)
             raise NotFoundError(f"there is no product {said} in this catalogue ({len(self):,} products)",
@@ -508,6 +508,12 @@ class ItemTables:
         """``item_id`` as a message says it, with the shop's spelling beside it where this index records one
         (:func:`~fashionrec.catalog.id_said`)."""
         return id_said(self.manifest.get(IDS_AS_WRITTEN), item_id)
+
+    @property
+    def table_name(self) -> str:
+        """The file of the catalogue's rows the index was built from, as messages name it: its manifest's "table"
+        (a shop's products.csv, stop 71); styles.csv for an index built before it was recorded."""
+        return str(self.manifest.get("table") or "styles.csv")
 
     def ids_said(self, ids: list, shown: int = 10) -> str:
         """``ids`` as a message lists them, the shop's spellings after them where this index records any
@@ -664,7 +670,8 @@ class ItemTables:
                 hint = self._did_you_mean(key, bad[0])
                 raise BadInputError(f"no product has {key} {bad[0]!r}; "
                                     + (hint if hint else f"the values here: {sample}" if known else
-                                       f"this catalogue has no {key} labels (no such column in its styles.csv?)"))
+                                       f"this catalogue has no {key} labels (no such column in its "
+                                       f"{self.table_name}?)"))
             out[key] = canonical[0] if isinstance(value, str) else canonical
         return out
 
@@ -714,11 +721,11 @@ class ItemTables:
         saying which of the ways it came about is this one's: "its styles.csv had no price column" was said of an
         index whose priced products had all been removed, or whose price column held no amount (stop 66, a
         review)."""
-        why = ("its styles.csv had no price column when the index was built" if PRICE not in self.items else
+        why = (f"its {self.table_name} had no price column when the index was built" if PRICE not in self.items else
                "none of its products has a price: its price column held no amount when the index was built, or the "
                "products with one were removed")
         return BadInputError(f"this catalogue has no prices ({why}), so nothing can be {done} by price: {instead}, "
-                             "or rebuild the index from a styles.csv with prices (`fashionrec index build`)")
+                             f"or rebuild the index from a {self.table_name} with prices (`fashionrec index build`)")
 
     def _priced_between(self, low: float | None, high: float | None) -> np.ndarray:
         """(n,) bool: the rows whose price is from ``low`` to ``high``, both included; a row without a price never."""

@@ -554,7 +554,7 @@ def other_catalogue(manifest: dict, data_dir: str | Path) -> str:
         return f"it was built from the catalogue {built_from}, not {here}"
     recorded, now = manifest.get("styles_sha256"), styles_sha256(data_dir)
     if recorded and now and recorded != now:
-        return f"{Path(data_dir) / 'styles.csv'} changed since it was built ({manifest.get('date')})"
+        return f"{table_path(data_dir)} changed since it was built ({manifest.get('date')})"
     return ""
 
 

@@ -190,7 +190,9 @@ def _in_catalogue(folder: Path, number: int, progress: bool) -> tuple[list[Photo
                        if f.is_file() and not f.name.startswith(".") and f.resolve() not in claimed)
     loader = {"rows": report.rows, "rows_rejected": [{"line": r.line, "reason": r.reason} for r in
                                                        report.rows_rejected],
-              "images_without_row": report.images_without_row, "files_not_tagged": unclaimed}
+              "images_without_row": report.images_without_row, "files_not_tagged": unclaimed,
+              # The shop's own table and photo folder (products.csv, photos/), as the lines below name them.
+              "table": report.table_name, "images": images.relative_to(catalog.root).as_posix()}
     return photos, {"catalogue": str(catalog.root), "loader": loader, "items": catalog.table, "claimed": claimed}
 
 
@@ -619,12 +621,13 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
               + first_few(s["given_twice"], 5)
     for loader in s.get("catalogue_loader", []):
         if loader["rows_rejected"]:
-            yield f"  {_said(len(loader['rows_rejected']), 'line', 'lines')} of styles.csv could not be read as " \
-                  "rows (`fashionrec data check` says why)"
+            yield f"  {_said(len(loader['rows_rejected']), 'line', 'lines')} of {loader.get('table', 'styles.csv')} " \
+                  "could not be read as rows (`fashionrec data check` says why)"
         if loader["images_without_row"]:
             n = len(loader["images_without_row"])
-            yield f"  {_said(n, 'photo', 'photos')} in images/ {_said(n, 'has', 'have', False)} no row in " \
-                  "styles.csv: tagged, with no catalogue labels to compare"
+            yield f"  {_said(n, 'photo', 'photos')} in {loader.get('images', 'images')}/ " \
+                  f"{_said(n, 'has', 'have', False)} no row in {loader.get('table', 'styles.csv')}: tagged, with no " \
+                  "catalogue labels to compare"
         if loader["files_not_tagged"]:
             n = len(loader["files_not_tagged"])
             yield f"  {_said(n, 'file', 'files')} under images/ {_said(n, 'is', 'are', False)} no row's photo " \

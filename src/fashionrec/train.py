@@ -689,7 +689,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
         # Every type the catalogue's "NA" (no label to training, a class to the split, which keeps the splits
         # of models trained before as they were): an IndexError after the split (a code review).
         raise FashionrecError(f"no usable product of {data_dir} has an articleType to learn (each is empty or "
-                              "\"NA\"): fill the articleType column of styles.csv")
+                              f"\"NA\"): fill the articleType column of {catalog.report.table_name}")
     unlabelled = [h for h in cfg.heads if not space.classes[h]]
     if unlabelled:
         # A head of no classes trained as one (torch's "zero-element tensors" its only word), was then scored on

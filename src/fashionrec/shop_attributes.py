@@ -1,0 +1,111 @@
+"""A WooCommerce export's attributes: ``Attribute N name`` / ``Attribute N value(s)`` pairs, read by name, row by row.
+
+A WooCommerce product export writes each product's attributes in numbered pairs of columns, in the order the shop
+gave them to that product: a T-shirt's "Attribute 1 name" may be Size and its "Attribute 2 name" Color, a handbag's
+"Attribute 1 name" Color. No one column holds the colour, so a mapping of "Attribute 1 value(s)" to baseColour read
+29 T-shirts' sizes as their colour ("S, M, L", "same colour (S, M, L)" in similar items; stop 71). Here each row's
+colour is the value of whichever pair that row names Color (or Colour), as are a gender, season or usage attribute.
+A Size attribute gives nothing (the catalogue has no size column) and is no longer taken for a colour.
+
+Example:
+    >>> reader = AttributeReader.of(["ID", "Attribute 1 name", "Attribute 1 value(s)", "Attribute 2 name",
+    ...                              "Attribute 2 value(s)"], ["id", "", "", "", ""])
+    >>> reader.read(["1", "Size", "S, M", "Color", "Navy Blue"])["baseColour"].value
+    'Navy Blue'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from fashionrec.column_map import spelling
+
+# An attribute's name (as column_map.spelling reads it) -> the catalogue column it gives. Size is none of them.
+ATTRIBUTE_COLUMNS = {"color": "baseColour", "colour": "baseColour", "colors": "baseColour", "colours": "baseColour",
+                     "gender": "gender", "season": "season", "usage": "usage", "occasion": "usage"}
+_NAME = re.compile(r"attribute(\d+)name")
+_VALUE = re.compile(r"attribute(\d+)value(?:s|\(s\))?")
+# WooCommerce joins several values with ", " and writes a comma inside one as "\,".
+_SEVERAL = re.compile(r"(?<!\\),")
+
+
+def first_value(written: str) -> tuple[str, bool]:
+    """The first of an attribute's values ("Blue, Black": a variable product's colours) and whether it lists
+    several; a "\\," inside a value is its comma."""
+    parts = [p.strip().replace("\\,", ",") for p in _SEVERAL.split(written) if p.strip()]
+    return (parts[0] if parts else ""), len(parts) > 1
+
+
+class Attribute(NamedTuple):
+    """A row's attribute read as a column: its (first) value, as written, the value column it is in, its name."""
+
+    value: str
+    written: str
+    source: str
+    name: str
+
+    @property
+    def several(self) -> bool:
+        """Whether it lists several values (a variable product's "Blue, Black"), of which :attr:`value` is the first."""
+        return first_value(self.written)[1]
+
+
+@dataclass(frozen=True)
+class AttributeReader:
+    """Where a header has its attribute pairs, and which catalogue columns they give.
+
+    ``pairs``: [(name's position, value's position, the value column as written)] in the header's order.
+    ``columns``: {column: the position it is mapped at, where columns.json maps a pair's value column to it
+    ("Attribute 1 value(s)=baseColour"); None where the header lacks the column}. A column the header has of its
+    own ("Color") is read from there, as before, not from the attributes.
+    """
+
+    pairs: tuple[tuple[int, int, str], ...]
+    columns: dict[str, int | None]
+
+    @classmethod
+    def of(cls, raw: list[str], header: list[str]) -> AttributeReader | None:
+        """The reader of a header as written (``raw``) and as read (``header``: columns.json's names mapped), or
+        None where it has no attribute pair or no column the pairs may give."""
+        names = {int(m.group(1)): i for i, h in enumerate(raw) if (m := _NAME.fullmatch(spelling(h)))}
+        values = {int(m.group(1)): i for i, h in enumerate(raw) if (m := _VALUE.fullmatch(spelling(h)))}
+        pairs = tuple((names[n], values[n], raw[values[n]]) for n in sorted(names) if n in values)
+        value_at = {v for _, v, _ in pairs}
+        columns = {}
+        for column in dict.fromkeys(ATTRIBUTE_COLUMNS.values()):
+            at = header.index(column) if column in header else None
+            if at is None or at in value_at:
+                columns[column] = at
+        return cls(pairs, columns) if pairs and columns else None
+
+    @property
+    def positions(self) -> set[int]:
+        """The header positions of the pairs: columns read, not ignored."""
+        return {i for name_at, value_at, _ in self.pairs for i in (name_at, value_at)}
+
+    def read(self, row: list[str]) -> dict[str, Attribute]:
+        """{column: its :class:`Attribute`} of ``row``'s attributes named as a column of :attr:`columns` says (the
+        first pair naming it), its first value where it lists several."""
+        out: dict[str, Attribute] = {}
+        for name_at, value_at, source in self.pairs:
+            column = ATTRIBUTE_COLUMNS.get(spelling(row[name_at]))
+            if column in self.columns and column not in out and row[value_at].strip():
+                out[column] = Attribute(first_value(row[value_at])[0], row[value_at].strip(), source,
+                                        row[name_at].strip())
+        return out
+
+    def other_names(self, row: list[str]) -> list[str]:
+        """The names of ``row``'s attributes that give no column (Size), as written."""
+        return [row[n].strip() for n, v, _ in self.pairs
+                if row[n].strip() and row[v].strip() and ATTRIBUTE_COLUMNS.get(spelling(row[n])) is None]
+
+    def named_otherwise(self, row: list[str], column: str) -> str:
+        """Where ``column`` is mapped to a pair's value column and ``row`` names that pair another attribute (its
+        Size), that name; "" otherwise (a pair left unnamed keeps its value as mapped)."""
+        at = self.columns.get(column)
+        name_at = next((n for n, v, _ in self.pairs if v == at), None)
+        if name_at is None or not row[name_at].strip():
+            return ""
+        return "" if ATTRIBUTE_COLUMNS.get(spelling(row[name_at])) == column else row[name_at].strip()
