@@ -754,6 +754,23 @@ def test_photos_named_by_sku_are_found_through_a_mapped_photo_column(tmp_path: P
     assert "Image File" not in catalog.report.ignored_columns
 
 
+def test_a_regular_price_that_is_no_amount_under_a_sale_price_is_said_and_the_sale_price_kept(tmp_path: Path) -> None:
+    # Stop 71: a WooCommerce row on sale was read at its sale price and its regular price, "TBD" or "-5.00", went
+    # without a word, though a sale ends at it.
+    path = _shop(tmp_path, ["12933,simple,TEE-1,Roadster Navy Tee,Tshirts,TBD,449,3,",
+                            "10315,simple,BELT-1,Belt,Belts,-5.00,399.00,2,",
+                            "10652,simple,JEANS-1,Puma Jeans,Jeans,1299,999,2,",
+                            "10793,simple,CAP-1,Cap,Caps,call us,,2,"], header=WOO_HEADER)
+    save_column_map(path, WOO_MAP)
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    table = styles_table(path).set_index("id")
+    assert table["price"].dropna().to_dict() == {12933: 449, 10315: 399, 10652: 999}
+    assert report.regular_price_invalid == {12933: "TBD", 10315: "-5.00"}
+    assert report.invalid_values == {"price": [10793]}        # not on sale: its regular price read, as before
+    assert ("invalid regular price 2 rows on sale whose 'Regular price' is no amount (id 12933 'TBD', id 10315 "
+            "'-5.00'): read at 'Sale price'") in "\n".join(report.summary_lines())
+
+
 def test_messages_name_the_shops_table_where_it_is_not_styles_csv(tmp_path: Path) -> None:
     # Stop 71: a shop whose columns.json names its products.csv was told to "add the column to styles.csv", that a
     # photo is "not in the catalogue until styles.csv has their ids", and the build's "columns styles.csv lacks".

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import decimal
 import difflib
@@ -312,6 +313,9 @@ class DataReport:
     places: dict[str, str] = field(default_factory=dict)
     # {id: its photo's file name} from the column columns.json maps to photo (stop 70); {} without one.
     photo_files: dict[int, str] = field(default_factory=dict)
+    # {id: its regular price as written} where it is no amount and the row has a sale price, read at that one
+    # (stop 71: "TBD" and "-5.00" went unsaid under a sale price).
+    regular_price_invalid: dict[int, str] = field(default_factory=dict)
     # Column -> [{value, rows, ids, like, like_rows}]: a rare label a letter or two from a common one
     # ("Tshrts", 1 row, beside "Tshirts", 7,067): kept as written, a class of its own until corrected.
     possible_typos: dict[str, list[dict]] = field(default_factory=dict)
@@ -594,6 +598,12 @@ class DataReport:
                          + (f", written in {self.price_currency}" if self.price_currency else "")
                          + "; a row without one, or "
                          "with one that is no amount, is kept without a price")
+        if self.regular_price_invalid:
+            k = len(self.regular_price_invalid)
+            said = first_few([f"id {i} {written!r}" for i, written in self.regular_price_invalid.items()], 10)
+            lines.append(f"invalid regular price {k} row{'s' if k != 1 else ''} on sale whose "
+                         f"{self.price_fallback_column!r} is no amount ({said}): read at {self.price_column!r}; "
+                         "correct the regular price, the price a sale ends at (an amount of 0 or more, such as 499)")
         if self.ambiguous_prices:
             lines.append(f"ambiguous price  {self.ambiguous_said()}")
         if self.stock_column:
@@ -1596,6 +1606,11 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             row = row + [""] * (n - len(row))
         if regular_at is not None and not row[price_at].strip():
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # not on sale: its regular price
+        elif regular_at is not None and row[regular_at].strip() and read_price(row[regular_at]) is None:
+            # On sale, its regular price no amount ("TBD"): read at the sale price, and the regular one said, which
+            # went unsaid (stop 71) though the sale ends at it. (A row whose id is no number is rejected below.)
+            with contextlib.suppress(ValueError):
+                report.regular_price_invalid[read_id(row[id_at].strip())] = row[regular_at].strip()
         rec = dict(zip(header, row, strict=True))
         handle = row[handle_at].strip() if handle_at is not None else ""
         product = products_by_handle.get(handle) if handle else None
