@@ -754,6 +754,42 @@ def test_photos_named_by_sku_are_found_through_a_mapped_photo_column(tmp_path: P
     assert "Image File" not in catalog.report.ignored_columns
 
 
+WOO_ATTRIBUTES_HEADER = WOO_HEADER + ",Attribute 1 name,Attribute 1 value(s),Attribute 2 name,Attribute 2 value(s)"
+
+
+def test_a_colour_that_is_attribute_1_on_some_products_and_2_on_others_is_read_by_its_name(tmp_path: Path) -> None:
+    # Stop 71: a WooCommerce export's colour is the attribute pair each product names Color, the first on a belt,
+    # the second on a tee whose first is its Size; mapped as "Attribute 1 value(s)=baseColour", the tees' colour was
+    # "S, M, L" ("same colour (S, M, L)" in similar items), and unmapped every colour was empty.
+    lines = ['12933,simple,TEE-1,Roadster Navy Tee,Tshirts,499,,3,,Size,"S, M, L",Color,Navy Blue',
+             "10315,simple,BELT-1,Belt,Belts,399,,2,,Color,Brown,,",
+             '10652,simple,BAG-1,Handbag,Handbags,999,,2,,Colour,"Blue, Black",Size,One size',
+             '10793,simple,JEANS-1,Jeans,Jeans,999,,2,,Size,"30, 32",,']
+    path = _shop(tmp_path, lines, header=WOO_ATTRIBUTES_HEADER)
+    colours = {12933: "Navy Blue", 10315: "Brown", 10652: "Blue", 10793: None}
+    for mapping in (WOO_MAP, {**WOO_MAP, "Attribute 1 value(s)": "baseColour"}):
+        save_column_map(path, mapping)
+        report = load_catalog(path, check_images=False, progress=False, warn=False).report
+        table = styles_table(path).set_index("id")
+        assert table["baseColour"].where(table["baseColour"].notna(), None).to_dict() == colours, mapping
+        said = report.attributes["baseColour"]
+        assert said["read_from"] == {"Attribute 2 value(s)": 1, "Attribute 1 value(s)": 2}
+        assert said["names"] == ["Color", "Colour"] and said["several"] == {10652: "Blue, Black"}
+        assert report.attributes_not_read == {"Size": 3} and "baseColour" not in report.absent_columns
+        assert not {"Attribute 1 name", "Attribute 2 value(s)"} & set(report.ignored_columns)
+        summary = "\n".join(report.summary_lines())
+        assert ("attributes       baseColour read row by row from the attribute named 'Color' or 'Colour' "
+                "('Attribute 2 value(s)' in 1 row, 'Attribute 1 value(s)' in 2 rows); 1 listing several, read as "
+                "the first (id 10652 'Blue, Black')") in summary
+    # Mapped, the jeans' Attribute 1 is their Size, and no attribute is named Color: no colour, said.
+    assert said["named_otherwise"] == {10793: "Size"}
+    # A header with a colour column of its own reads it, as before, attributes or not.
+    path = _shop(tmp_path / "own", [line.replace("simple,", "simple,Red,", 1) for line in lines],
+                 header=WOO_ATTRIBUTES_HEADER.replace("Type,", "Type,Color,", 1))
+    save_column_map(path, {**WOO_MAP, "Color": "baseColour"})
+    assert set(styles_table(path)["baseColour"]) == {"Red"}
+
+
 def test_a_regular_price_that_is_no_amount_under_a_sale_price_is_said_and_the_sale_price_kept(tmp_path: Path) -> None:
     # Stop 71: a WooCommerce row on sale was read at its sale price and its regular price, "TBD" or "-5.00", went
     # without a word, though a sale ends at it.

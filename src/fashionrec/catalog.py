@@ -54,6 +54,7 @@ from fashionrec.column_map import (
 from fashionrec.column_map import spelling as _spelling
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
+from fashionrec.shop_attributes import AttributeReader
 from fashionrec.stock import NO_LEVEL_WORDS, STOCK, STOCK_HEADERS, is_no_level_word, read_stock, variants_level
 from fashionrec.vocabulary import GENDER_WORDS, nearer_as_decimals
 
@@ -313,6 +314,12 @@ class DataReport:
     places: dict[str, str] = field(default_factory=dict)
     # {id: its photo's file name} from the column columns.json maps to photo (stop 70); {} without one.
     photo_files: dict[int, str] = field(default_factory=dict)
+    # A WooCommerce export's attribute pairs read as columns, by each row's attribute names (stop 71,
+    # shop_attributes): {column: {"names": [attribute names as written], "read_from": {value column: rows},
+    # "several": {id: as written, read as its first value}, "named_otherwise": {id: the attribute the mapped value
+    # column held on that row (Size), read as empty}}}; {attribute name: rows} of those no column is read from (Size).
+    attributes: dict[str, dict] = field(default_factory=dict)
+    attributes_not_read: dict[str, int] = field(default_factory=dict)
     # {id: its regular price as written} where it is no amount and the row has a sale price, read at that one
     # (stop 71: "TBD" and "-5.00" went unsaid under a sale price).
     regular_price_invalid: dict[int, str] = field(default_factory=dict)
@@ -409,6 +416,30 @@ class DataReport:
         return ("".join(f"; {name!r} may be {meant}" for name, meant in pairs)
                 + f": map {it} once with {map_command(self.data_dir, pairs)}, or rename {it} in the header, to "
                   "read it")
+
+    def attributes_said(self) -> list[str]:
+        """What data check says of :attr:`attributes` (a WooCommerce export's attribute pairs), a line a column."""
+        lines = []
+        for column, said in self.attributes.items():
+            where = ", ".join(f"{source!r} in {n} row{'s' if n != 1 else ''}"
+                              for source, n in said["read_from"].items())
+            line = (f"attributes       {column} read row by row from the attribute named "
+                    f"{' or '.join(map(repr, said['names']))} ({where})" if where else f"attributes       {column}")
+            if said["several"]:
+                k = len(said["several"])
+                line += (f"; {k} listing several, read as the first ("
+                         + first_few([f"id {i} {w!r}" for i, w in said["several"].items()], 5) + ")")
+            if said["named_otherwise"]:
+                k = len(said["named_otherwise"])
+                line += (f"; {k} row{'s' if k != 1 else ''} whose mapped column holds another attribute and none "
+                         f"named so, read as empty (" + first_few([f"id {i} {name!r}" for i, name in
+                                                                   said["named_otherwise"].items()], 5) + ")")
+            lines.append(line)
+        if self.attributes and self.attributes_not_read:
+            lines.append("attributes       not read: " + ", ".join(f"{name!r} ({n} rows)" for name, n in
+                                                                   self.attributes_not_read.items())
+                         + ": no column of the catalogue's")
+        return lines
 
     def rejected_lines(self, shown: int) -> list[str]:
         """The first ``shown`` rejected rows, a line each with its reason, and how many more."""
@@ -507,6 +538,7 @@ class DataReport:
                             _spelling(self.variant_column) == "parent" else
                             f"(the {self.variant_column} of a product line above, and no id of their own), ")
                          + "read as that one product, with its line's name, labels and price")
+        lines += self.attributes_said()
         if self.category_path_ids:
             k = len(self.category_path_ids)
             lines.append(f"category paths   {k} row{'s' if k != 1 else ''} whose articleType is a category path "
@@ -1433,8 +1465,13 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # product had neither price nor stock level. Read to fold them as a Handle's lines are.
     parent_at, sku_at = parent_columns(header)
     photo_at = header.index(PHOTO) if PHOTO in header and PHOTO in report.column_map.values() else None
+    # A WooCommerce export's "Attribute N name"/"value(s)" pairs (stop 71): the colour is in the pair each row names
+    # Color, the first on one product and the second on another.
+    attributes = AttributeReader.of(raw, header)
+    read_at = {price_at, regular_at, stock_at, handle_at, parent_at, photo_at} | (
+        attributes.positions if attributes is not None else set())
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS
-                              and i not in (price_at, regular_at, stock_at, handle_at, parent_at, photo_at)]
+                              and i not in read_at]
     report.absent_columns = missing
     # Said, not refused: a refusal stopped shops whose "season_code" or "main_category" is no label (a review),
     # and a column named otherwise ("Color") left the labels empty without a word before.
@@ -1657,6 +1694,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         if str(item_id) != rec["id"].strip():       # a row read, not one rejected above ("-07", a duplicate "015970")
             report.ids_written_otherwise[rec["id"].strip()] = item_id
         values = [rec.get(c, "").strip() for c in COLUMNS[1:]]
+        if attributes is not None:
+            values = _read_attributes(attributes, row, values, item_id, report)
         if _ODD_TEXT.search("".join(values)):      # one look per row: a regex per field cost 20% of a load
             # A space, not nothing: a spreadsheet's line break inside a cell is \x0b ("Oxford Shirt\x0bSlim Fit").
             plain = [re.sub(" {2,}", " ", _CONTROL.sub(" ", _BIDI.sub("", v))).strip() if _CONTROL.search(v) else v
@@ -1698,8 +1737,12 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([row[stock_at].strip()] if stock_at is not None else []))
     report.duplicate_skus = {sku: ids for sku, ids in skus.items() if len(ids) > 1}
-    if "gender" in report.absent_columns and any(r[COLUMNS.index("gender")] for r in records):
-        report.absent_columns.remove("gender")      # given by the category paths: no longer empty in every row
+    # Only the columns an attribute gave on some row, or emptied (a Size under a mapped Attribute 1).
+    report.attributes = {c: said for c, said in report.attributes.items()
+                         if said["read_from"] or said["named_otherwise"]}
+    for column in dict.fromkeys(["gender", *report.attributes]):
+        if column in report.absent_columns and any(r[COLUMNS.index(column)] for r in records):
+            report.absent_columns.remove(column)    # given by the category paths or the attributes: not all empty
     for at_record, (product_is_a_size, levels) in variant_stock.items():
         if levels:      # (none where its folded lines were photos' alone)
             records[at_record][-1] = variants_level([records[at_record][-1], *levels], product_is_a_size)
@@ -2067,6 +2110,33 @@ def photo_id(stem: str) -> int | None:
     digits, zero-padded or with spaces around them ("0050869", "7128 "); None for any other name."""
     plain = stem.strip()
     return int(plain) if plain.isdecimal() and plain.isascii() and int(plain) < 2**63 else None
+
+
+def _read_attributes(reader: AttributeReader, row: list[str], values: list[str], item_id: int,
+                     report: DataReport) -> list[str]:
+    """``values`` (a row's, without its id) with the columns ``reader``'s attribute pairs give read from the pair
+    ``row`` names so (its Color), said in ``report.attributes``; where a mapped pair's value column holds another
+    attribute on this row (its Size) and no pair is named so, that column is empty."""
+    values = list(values)
+    found = reader.read(row)
+    for column in reader.columns:
+        at = COLUMNS.index(column) - 1
+        said = report.attributes.setdefault(column, {"names": [], "read_from": {}, "several": {},
+                                                     "named_otherwise": {}})
+        if column in found:
+            attribute = found[column]
+            values[at] = attribute.value
+            said["read_from"][attribute.source] = said["read_from"].get(attribute.source, 0) + 1
+            if attribute.name not in said["names"]:
+                said["names"].append(attribute.name)
+            if attribute.several:
+                said["several"][item_id] = attribute.written
+        elif other := reader.named_otherwise(row, column):
+            said["named_otherwise"][item_id] = other
+            values[at] = ""
+    for name in reader.other_names(row):
+        report.attributes_not_read[name] = report.attributes_not_read.get(name, 0) + 1
+    return values
 
 
 def _fold_variant(report: DataReport, records: list[list], variant_stock: dict[int, tuple[bool, list[str]]],

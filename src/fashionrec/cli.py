@@ -690,7 +690,8 @@ def data_columns(
         styles_table(root, report)
     except FashionrecError as e:
         fail(str(e))
-    said = ("columns mapped", "columns read as", "absent columns", "ignored columns")
+    # (with the columns a WooCommerce export's attributes give, row by row: its colour, stop 71)
+    said = ("columns mapped", "columns read as", "attributes", "absent columns", "ignored columns")
     for line in report.summary_lines():
         if line.startswith(said):
             console.print(line, highlight=False, soft_wrap=True)
