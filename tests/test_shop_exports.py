@@ -754,7 +754,43 @@ def test_photos_named_by_sku_are_found_through_a_mapped_photo_column(tmp_path: P
     assert "Image File" not in catalog.report.ignored_columns
 
 
+WOO_PHOTOS_HEADER = WOO_HEADER + ",Images"
 WOO_ATTRIBUTES_HEADER = WOO_HEADER + ",Attribute 1 name,Attribute 1 value(s),Attribute 2 name,Attribute 2 value(s)"
+
+
+def test_a_variations_own_photo_is_its_products_where_the_product_line_has_none_and_said_otherwise(
+        tmp_path: Path) -> None:
+    # Stop 71: a WooCommerce variation's own image was read past (the line folded) and its file listed as an image
+    # "without a row", so a variable product whose photos were on its variations alone was "missing image".
+    url = "https://shop.example/wp-content/uploads/"
+    path = _shop(tmp_path, ["12933,variable,TEE-1,Roadster Navy Tee,Tshirts,,,,,",
+                            f"5001,variation,TEE-1-S,Roadster Navy Tee - S,,499,,3,id:12933,{url}WC-A.jpg",
+                            f"5002,variation,TEE-1-M,Roadster Navy Tee - M,,499,,2,id:12933,{url}WC-A.jpg",
+                            f"10652,variable,JEANS-1,Puma Jeans,Jeans,,,,,{url}WC-B.jpg",
+                            f"5003,variation,JEANS-1-B,Puma Jeans - Black,,1299,,1,JEANS-1,{url}WC-C.jpg",
+                            "10315,variable,BELT-1,Belt,Belts,,,,,",
+                            "5004,variation,BELT-1-M,Belt - M,,399,,2,id:10315,"],
+                 header=WOO_PHOTOS_HEADER)
+    fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
+    for name, i in (("WC-A.jpg", 12933), ("WC-B.jpg", 10652), ("WC-C.jpg", 10793), ("5004.jpg", 10315)):
+        shutil.copy(fixture / f"{i}.jpg", path / "images" / name)
+    save_column_map(path, {**WOO_MAP, "Images": "photo"})
+    catalog = load_catalog(path, progress=False, warn=False)
+    report, table = catalog.report, catalog.table.set_index("id")
+    assert report.missing_image_ids == [] and report.with_image == 3
+    # The first variation's photo, named in its photo column or as its own id (5004.jpg), where the line has none.
+    assert table.loc[12933, "image_path"] == str(path / "images" / "WC-A.jpg")
+    assert table.loc[10315, "image_path"] == str(path / "images" / "5004.jpg")
+    assert report.photos_from_variants == {12933: "WC-A.jpg", 10315: "5004.jpg"}
+    # A variation's photo beside its product's (another colour's): not read, said as a variation's.
+    assert table.loc[10652, "image_path"] == str(path / "images" / "WC-B.jpg")
+    assert report.variant_photos_not_read == {"WC-C.jpg": 10652}
+    assert report.images_without_row == [] and report.photos_named_otherwise == {}
+    lines = "\n".join(report.summary_lines())
+    assert "variant photos   2 products whose line has no photo read with their first variation's " \
+           "(12933: WC-A.jpg, 10315: 5004.jpg)" in lines
+    assert "variant photos   1 not read (WC-C.jpg of 10652): a variation's own photo" in lines
+    assert "images without a row" not in lines
 
 
 def test_a_colour_that_is_attribute_1_on_some_products_and_2_on_others_is_read_by_its_name(tmp_path: Path) -> None:

@@ -314,6 +314,15 @@ class DataReport:
     places: dict[str, str] = field(default_factory=dict)
     # {id: its photo's file name} from the column columns.json maps to photo (stop 70); {} without one.
     photo_files: dict[int, str] = field(default_factory=dict)
+    # A product's folded lines' photos (stop 71): a WooCommerce variation's own image was read past and its file
+    # listed as an image "without a row". {product id: the files its folded lines' photo column names} and
+    # {product id: the ids of its folded lines that have their own (a variation's), whose <id>.jpg may be its photo}.
+    variant_photo_files: dict[int, list[str]] = field(default_factory=dict)
+    variations_folded: dict[int, list[int]] = field(default_factory=dict)
+    # {product id: the photo file read for it}, a variation's, where its own line has none; {photo file: product id}
+    # of a variation's own photo beside its product's, not read (a product is read with one photo).
+    photos_from_variants: dict[int, str] = field(default_factory=dict)
+    variant_photos_not_read: dict[str, int] = field(default_factory=dict)
     # A WooCommerce export's attribute pairs read as columns, by each row's attribute names (stop 71,
     # shop_attributes): {column: {"names": [attribute names as written], "read_from": {value column: rows},
     # "several": {id: as written, read as its first value}, "named_otherwise": {id: the attribute the mapped value
@@ -538,6 +547,17 @@ class DataReport:
                             _spelling(self.variant_column) == "parent" else
                             f"(the {self.variant_column} of a product line above, and no id of their own), ")
                          + "read as that one product, with its line's name, labels and price")
+        if self.photos_from_variants:
+            k = len(self.photos_from_variants)
+            said = first_few([f"{i}: {name}" for i, name in self.photos_from_variants.items()], 10)
+            lines.append(f"variant photos   {k} product{'s' if k != 1 else ''} whose line has no photo read with "
+                         f"{'its' if k == 1 else 'their'} first variation's ({said})")
+        if self.variant_photos_not_read:
+            k = len(self.variant_photos_not_read)
+            said = first_few([f"{name} of {i}" for name, i in self.variant_photos_not_read.items()], 10)
+            lines.append(f"variant photos   {k} not read ({said}): a variation's own photo (another colour?) beside "
+                         "its product's, which is the one read, one photo a product; give that variation a product "
+                         "line of its own to have it shown and found")
         lines += self.attributes_said()
         if self.category_path_ids:
             k = len(self.category_path_ids)
@@ -1657,11 +1677,13 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             report.rows -= 1
             _fold_variant(report, records, variant_stock, products_by_parent[parent], row, price_at, stock_at,
                           by_parent=True)
+            _note_variant_photo(report, products_by_parent[parent][0], row[id_at], photo_file(row, photo_at))
             continue
         if product is not None and folds_into(product[0], rec["id"]):
             report.variant_lines_folded.append(line)        # one product, read once: its first line
             report.rows -= 1
             _fold_variant(report, records, variant_stock, product, row, price_at, stock_at, by_parent=False)
+            _note_variant_photo(report, product[0], rec["id"], photo_file(row, photo_at))
             continue
         try:
             # (listed as written otherwise, as "00019696" is: every row of such an export was rejected)
@@ -1730,10 +1752,8 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 products_by_parent.setdefault(key, (item_id, values, price_text, len(records)))
         if len(values[COLUMNS.index("productDisplayName") - 1]) > LONG_NAME:
             report.long_names.append(item_id)
-        # The first where it lists several ("a.jpg, b.jpg", as a WooCommerce export's Images does), its file name
-        # where it is a URL: found in the photo folder by that name.
-        if photo_at is not None and row[photo_at].split(",")[0].strip():
-            report.photo_files[item_id] = Path(row[photo_at].split(",")[0].strip()).name
+        if photo_file(row, photo_at):
+            report.photo_files[item_id] = photo_file(row, photo_at)
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([row[stock_at].strip()] if stock_at is not None else []))
     report.duplicate_skus = {sku: ids for sku, ids in skus.items() if len(ids) > 1}
@@ -2112,6 +2132,26 @@ def photo_id(stem: str) -> int | None:
     return int(plain) if plain.isdecimal() and plain.isascii() and int(plain) < 2**63 else None
 
 
+def photo_file(row: list[str], photo_at: int | None) -> str:
+    """The photo file a row's photo column names ("" for none): the first where it lists several ("a.jpg, b.jpg", as
+    a WooCommerce export's Images does), its file name where it is a URL: found in the photo folder by that name."""
+    first = row[photo_at].split(",")[0].strip() if photo_at is not None else ""
+    return Path(first).name if first else ""
+
+
+def _note_variant_photo(report: DataReport, product_id: int, given_id: str, photo: str) -> None:
+    """What a folded line (a variation) of ``product_id`` may have for a photo: the file its photo column names
+    (``photo``), and its own id (``given_id`` as written, where it is one other than its product's), whose <id>.jpg a
+    shop may have copied in. :func:`load_catalog` reads it as its product's photo where the product line has none,
+    and says it otherwise."""
+    if photo:
+        report.variant_photo_files.setdefault(product_id, []).append(photo)
+    with contextlib.suppress(ValueError):
+        own = read_id(given_id.strip())
+        if own != product_id:
+            report.variations_folded.setdefault(product_id, []).append(own)
+
+
 def _read_attributes(reader: AttributeReader, row: list[str], values: list[str], item_id: int,
                      report: DataReport) -> list[str]:
     """``values`` (a row's, without its id) with the columns ``reader``'s attribute pairs give read from the pair
@@ -2425,17 +2465,34 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     # A row's photo named in its photo column (columns.json, stop 70) first: "ABC-123.jpg", found as the loader
     # finds any (its stem, in any case of extension).
     named_photo = {i: files.get(Path(name).stem) for i, name in report.photo_files.items()}
+    # A folded line's photos (a WooCommerce variation's own image, stop 71): in its photo column, else its <id>.jpg.
+    variant_photos = {product: [files[stem] for stem in dict.fromkeys(
+        [Path(name).stem for name in report.variant_photo_files.get(product, [])]
+        + [str(i) for i in report.variations_folded.get(product, [])]) if stem in files]
+        for product in {*report.variant_photo_files, *report.variations_folded}}
     paths = [named_photo.get(int(i)) or files.get(as_written.get(int(i), "")) or files.get(str(i))
-             or aliases.get(str(i)) or images_dir / f"{i}.jpg" for i in df["id"]]
+             or aliases.get(str(i)) for i in df["id"]]
+    # A product line without a photo (a variable product's, whose variations each have one) is read with its first
+    # variation's: it was "missing image", and that photo "without a row".
+    for k, i in enumerate(df["id"]):
+        if paths[k] is None and variant_photos.get(int(i)):
+            paths[k] = variant_photos[int(i)][0]
+            report.photos_from_variants[int(i)] = paths[k].name
+    paths = [p or images_dir / f"{i}.jpg" for i, p in zip(df["id"], paths, strict=True)]
     # A photo named as its row writes the id ("0015970.jpg" for the row "0015970") is named as written, not
     # otherwise: it was listed here beside "ids written otherwise" for the same products (stop 69's trial).
     report.photos_named_otherwise = {p.name: int(i) for i, p in zip(df["id"], paths, strict=True)
                                      if p.stem not in (str(i), as_written.get(int(i))) and p in found
-                                     and p != named_photo.get(int(i))}
-    # Photos no row names (say, a product deleted from styles.csv): listed, as rows without photos are.
-    named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
+                                     and p != named_photo.get(int(i)) and int(i) not in report.photos_from_variants}
     used = set(paths)
-    report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named and p not in used)
+    # A variation's own photo beside its product's (another colour's): not read, a product being read with one
+    # photo, and said as a variation's rather than as a photo "without a row".
+    report.variant_photos_not_read = {p.name: product for product, photos in variant_photos.items() for p in photos
+                                      if p not in used}
+    # Photos no row names (say, a product deleted from the table): listed, as rows without photos are.
+    named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
+    report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named and p not in used
+                                       and p.name not in report.variant_photos_not_read)
     # Photos in folders inside images/ are not read: listed, so that "missing image" is not all a shop is told.
     extensions = set(IMAGE_EXTENSIONS)
     report.photos_in_subfolders = sorted(str(p.relative_to(images_dir)) for folder in folders
