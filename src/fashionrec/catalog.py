@@ -143,7 +143,9 @@ def _other_price(report: DataReport, item_id: int, kept: str, price: str) -> Non
     price = price.strip()
     # Compared as amounts, as the loader reads them ("1.299,00" and "₹1299" alike; stop 70: a reading of its own
     # here said "1.299,00" beside "1299" was another price).
-    if price and _price_key(price) != _price_key(kept):
+    # (The same text first: most sizes are their product's price, and reading both took a third of a 160k-line
+    # export's read, stop 71.)
+    if price and price != kept.strip() and _price_key(price) != _price_key(kept):
         prices = report.variant_prices.setdefault(item_id, [kept])
         if price not in prices[1:]:
             prices.append(price)
@@ -276,6 +278,8 @@ class DataReport:
     # has a price of its own that is not its product's: the product line's is read, one price a product, and the
     # others were dropped without a word (stop 69). Said by data check and `index build`.
     variant_prices: dict[int, list[str]] = field(default_factory=dict)
+    # Ids of the products whose stock level is their folded sizes' (stock.variants_level: those in stock summed).
+    variant_stock_ids: list[int] = field(default_factory=list)
     unreadable_image: list[ImageProblem] = field(default_factory=list)
     # Readable photos of one flat colour (is_blank): kept usable, so that splits stay as they were, and listed.
     blank_image_ids: list[int] = field(default_factory=list)
@@ -1200,18 +1204,24 @@ _SEP_LINE = re.compile(r"^sep=(.)$", re.IGNORECASE)      # Excel's first line na
 _SEPARATORS = {"\t": "tab", ";": "semicolon", "|": "bar"}
 
 
-def _separator(header_line: str, said: str | None, report: DataReport, folder: Path | None = None) -> str:
+def _separator(header_line: str, said: str | None, report: DataReport, folder: Path | None = None,
+               needed: tuple[str, ...] = REQUIRED_COLUMNS) -> str:
     """The file's field separator: the one a "sep=" line names, else a tab, a semicolon or a bar where the
-    header splits by it into the :data:`REQUIRED_COLUMNS` at least (Excel's "Unicode Text", a locale whose list
-    separator is not the comma), else the comma. Every line is then read with it, the unclosed-quote check
-    included."""
-    spelt = {_spelling(c) for c in REQUIRED_COLUMNS}
+    header splits by it into the ``needed`` columns at least (:data:`REQUIRED_COLUMNS`; a stock level is any name
+    STOCK_HEADERS has) (Excel's "Unicode Text", a locale whose list separator is not the comma), else the comma.
+    Every line is then read with it, the unclosed-quote check included."""
+    spelt = {_spelling(c) for c in needed}
     # The header's names as columns.json maps them (stop 68): a shop's "Title;Product Type" export was read as
     # comma-separated, its names never matched.
     mapped = {_spelling(k): _spelling(v) for k, v in read_column_map(folder, MAPPABLE_COLUMNS).items()} if folder \
         else {}
+
+    def names(sep: str) -> set[str]:
+        out = {mapped.get(_spelling(h), _spelling(h)) for h in _fields(header_line, sep)}
+        return out | {STOCK} if out & set(STOCK_HEADERS) else out
+
     for sep in ([said] if said else []) + list(_SEPARATORS):
-        if sep == said or spelt <= {mapped.get(_spelling(h), _spelling(h)) for h in _fields(header_line, sep)}:
+        if sep == said or spelt <= names(sep):
             if sep != ",":
                 report.read_as.append(f"{_SEPARATORS.get(sep, repr(sep))}-separated")
             return sep
@@ -1384,8 +1394,7 @@ def _mapping_hint(folder: Path, header: list[str], lacks: list[str], samples: di
 def level_columns(raw: list[str], header: list[str], report: DataReport) -> tuple[int | None, int | None, int | None]:
     """Where ``header`` (as :func:`header_columns` read the names ``raw``, columns.json's mapping in ``report``) has
     the price, the stock level and a Shopify export's Handle (None: nowhere); the first two said in ``report`` as the
-    header names them. Also what ``index stock --from`` reads a shop's export by (stock_file), so that an export
-    reads there as its styles.csv reads."""
+    header names them."""
     # The price: the first header name PRICE_HEADERS has, in their order ("Price" before "MRP").
     # A column columns.json maps to the price or the stock comes before one the header names so itself.
     mapped_to = {_spelling(k): v for k, v in report.column_map.items()}
@@ -1427,7 +1436,28 @@ def folds_into(product_id: int, given_id: str) -> bool:
         return False
 
 
-def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
+class ColumnsLacking(CatalogError):
+    """A table without the columns a reading of it needs (``lacks``: the columns' names, ``header``: its names as
+    written); the message is the catalogue's. Raised by :func:`read_rows` where it is asked for columns other than a
+    catalogue's (`index stock --from`'s id and stock), whose caller says what that reading needs."""
+
+    def __init__(self, message: str, lacks: list[str], header: list[str]):
+        super().__init__(message)
+        self.lacks, self.header = lacks, header
+
+
+def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQUIRED_COLUMNS,
+              mapping_folder: Path | None = None, keep_duplicates: bool = False,
+              also: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The rows of the table ``csv_path`` as the catalogue loader reads them, as text (the id as an int): its
+    encoding, separator and header as found (columns.json's: ``mapping_folder``'s, default the file's folder), a
+    comma in a name recovered, a Shopify export's sizes (a Handle) and a WooCommerce export's variations (a Parent)
+    folded into their product, its stock level their sum (stock.variants_level); what it found in ``report``. The
+    columns: id, the others of :data:`COLUMNS` ("" where the header lacks one), price and stock where it has them,
+    then those of ``also`` (header names, as written) it has. ``needed``: the columns without which it is refused
+    (:class:`ColumnsLacking` where they are not a catalogue's). ``keep_duplicates``: a row whose id an earlier row
+    has is kept (else rejected, the first standing). Also what ``index stock --from`` reads a file by (stop 71:
+    `stock_file` had its own copy, which read neither a semicolon export nor a name's comma)."""
     records: list[list[str]] = []
     seen: dict[int, int] = {}         # id -> the line read for it
     as_read: dict[int, list[str]] = {}
@@ -1446,18 +1476,26 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     if at is None:
         raise CatalogError(f"{csv_path} is empty: it needs a header row {','.join(COLUMNS)}")
     said = next((m.group(1) for line in physical[:at] if (m := _SEP_LINE.match(line.rstrip("\r\n")))), None)
-    sep = _separator(physical[at], said, report, csv_path.parent)
+    folder = mapping_folder or csv_path.parent
+    sep = _separator(physical[at], said, report, folder, needed)
     raw = [h.strip() for h in _fields(physical[at], sep)]
-    header = header_columns(raw, csv_path, report)
+    header = header_columns(raw, csv_path, report, mapping_folder=folder)
     missing = [c for c in COLUMNS if c not in header]
+    price_at, stock_at, handle_at = level_columns(raw, header, report)
+    if needed != REQUIRED_COLUMNS:
+        lacks = [c for c in needed if c in missing or c == STOCK and stock_at is None]
+        if lacks:
+            raise ColumnsLacking(f"{csv_path} lacks the column{'s' if len(lacks) != 1 else ''} {', '.join(lacks)}",
+                                 lacks, raw)
     # A shop's export without a season, a year or a usage column was refused until stop 55 (all ten were
     # required); those are read as empty. Without an id, a type or a name it is no catalogue, or not split right.
-    if any(c in missing for c in REQUIRED_COLUMNS):
+    elif any(c in missing for c in REQUIRED_COLUMNS):
         for other, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
             if len(header) == 1 and other in header[0]:
                 # A spreadsheet saved in a locale whose list separator is not the comma: such a file is read
                 # when its header has the needed columns, so the fault to name is those it lacks, in its reading.
-                split = header_columns([h.strip() for h in _fields(physical[at], other)], csv_path, report)
+                split = header_columns([h.strip() for h in _fields(physical[at], other)], csv_path, report,
+                                       mapping_folder=folder)
                 lacks = [c for c in REQUIRED_COLUMNS if c not in split]
                 hint = _mapping_hint(csv_path.parent, split, lacks, _samples(physical, at, other, split))
                 raise CatalogError(f"{csv_path} separates its fields with {name} and lacks the columns {lacks}"
@@ -1475,7 +1513,6 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         raise CatalogError(f"{csv_path} lacks the columns {[c for c in REQUIRED_COLUMNS if c in missing]}{hint}; "
                            f"expected the header {','.join(COLUMNS)} (only {', '.join(REQUIRED_COLUMNS)} are "
                            "needed: the others may be left out)")
-    price_at, stock_at, handle_at = level_columns(raw, header, report)
     # A WooCommerce export's "Sale price" is empty but for the products on sale: the others take their "Regular
     # price" (_sale_or_regular), a column read, not ignored.
     regular_at = _sale_or_regular(header, price_at)
@@ -1497,7 +1534,10 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # and a column named otherwise ("Color") left the labels empty without a word before.
     report.misnamed_columns = dict(_misnamed(header, missing, _samples(physical, at, sep, header)))
     n = len(header)
-    name_at, id_at = header.index("productDisplayName"), header.index("id")
+    # (No name in a file of levels, `index stock --from`'s: a row of extra fields is then refused, not recovered.)
+    name_at = header.index("productDisplayName") if "productDisplayName" in header else None
+    id_at = header.index("id")
+    also_at = [raw.index(h) for h in also if h in raw]
 
     def reject(line: int, reason: str, row: list[str]) -> None:
         # A row with more fields than the header has an extra comma somewhere (most often the name): its id is
@@ -1512,11 +1552,11 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # A named column after the name (a shop's stock): an empty last field is its value, and the fields before it
     # the name's commas, which the join below keeps ("Tee, red and white," read as "Tee" with stock " red and
     # white" when trailing separators were dropped first; a code review, stop 61).
-    named_after = any(h.strip() for h in header[name_at + 1:])
+    named_after = name_at is not None and any(h.strip() for h in header[name_at + 1:])
     # Text columns after the name that no label is read from (a shop's "Body (HTML)", "Tags"): a comma in one
     # of them reads as the name's, as the likelier; such a row is said with its name as read (stop 67).
-    report.recovered_beside = [h for i, h in enumerate(header) if i > name_at and h.strip() and h not in COLUMNS
-                               and i not in (price_at, stock_at)]       # (a number: no comma of a name's)
+    report.recovered_beside = [h for i, h in enumerate(header) if name_at is not None and i > name_at and h.strip()
+                               and h not in COLUMNS and i not in (price_at, stock_at)]  # (a number: no name's comma)
     # Such a column with labels between it and the name ("Title, Product Type, Tags"): a comma in it, joined
     # into the name, shifts those labels by a field ("Sports, Summer" in Tags read the type as "Sports", stop 67).
     # The labels whole rows have tell it: each text column's index and the label columns before it.
@@ -1551,7 +1591,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     # The label column just before the name: a comma inside its value ("Smart, Casual" in usage) moves the
     # value's second word into the name, and no other column shows it (a year or a season shifted does). Its
     # values on whole rows tell such a word from a name's first words.
-    before = header[name_at - 1] if name_at > 0 and header[name_at - 1] in ATTRIBUTES else None
+    before = header[name_at - 1] if name_at and header[name_at - 1] in ATTRIBUTES else None
     usual = {row[name_at - 1].strip().lower() for _, row in rows if whole_row(row)} - {"", "na"} if before else set()
     # Without a year and a season, which tell a shifted row (their values are not free), the label just before
     # the name does: a comma in any column before it shifts a value into it ("Shirts, Tops" in the type put
@@ -1565,6 +1605,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
 
     # handle -> (id, values, price as written) of its product's line: the lines after it with its Handle fold in.
     products_by_handle: dict[str, tuple[int, list[str], str, int]] = {}
+    kept_also: list[list[str]] = []     # each record's columns of ``also``
     # A folded line's stock level, by its product's record: each size of a Shopify product has its own quantity,
     # and the product line's alone (its first size's) read a tee with 10 in M and L and none in S as sold out.
     # With whether the product line is a size itself (a Handle's: True; a WooCommerce variable product's: False).
@@ -1602,6 +1643,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 trailing_lines.append(line)
             while len(row) > width and not row[-1].strip():
                 row = row[:-1]
+        if len(row) > width and name_at is None:
+            reject(line, f"{len(row)} fields instead of {width}: a field holds the separator {sep!r}: quote it", row)
+            continue
         if len(row) > width:
             # The only free-text column is the name: extra fields are commas inside it (the columns after it, a
             # shop's own price or stock, counted from the right: such a row was rejected and its id lost).
@@ -1697,7 +1741,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
         if item_id < 0:     # a minus typed by mistake: its photo was "without a row" and the row "missing image"
             reject(line, f"id {item_id} is negative: ids are whole numbers from 0 (a stray minus sign?)", row)
             continue
-        if item_id in seen:
+        if item_id in seen and not keep_duplicates:
             # The first row stands: a correction appended below it did not take (an operator's trial). The same row
             # again (an export run twice, appended) was told to "correct that line" (a data trial, stop 62).
             first = seen[item_id]
@@ -1712,7 +1756,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                 "as numbers (leading zeros dropped): give one of them another id" if spelt[0] != spelt[1] else
                 f"line {first} has it and is the row read; correct that line rather than adding another"), row)
             continue
-        seen[item_id] = line
+        seen.setdefault(item_id, line)
         if str(item_id) != rec["id"].strip():       # a row read, not one rejected above ("-07", a duplicate "015970")
             report.ids_written_otherwise[rec["id"].strip()] = item_id
         values = [rec.get(c, "").strip() for c in COLUMNS[1:]]
@@ -1756,6 +1800,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
             report.photo_files[item_id] = photo_file(row, photo_at)
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([row[stock_at].strip()] if stock_at is not None else []))
+        kept_also.append([row[i].strip() for i in also_at])
     report.duplicate_skus = {sku: ids for sku, ids in skus.items() if len(ids) > 1}
     # Only the columns an attribute gave on some row, or emptied (a Size under a mapped Attribute 1).
     report.attributes = {c: said for c, said in report.attributes.items()
@@ -1766,6 +1811,7 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     for at_record, (product_is_a_size, levels) in variant_stock.items():
         if levels:      # (none where its folded lines were photos' alone)
             records[at_record][-1] = variants_level([records[at_record][-1], *levels], product_is_a_size)
+            report.variant_stock_ids.append(records[at_record][0])
     if blank:       # said, as docs/data.md says (they were skipped without a word)
         report.read_as.append(f"{len(blank)} empty line{'s' if len(blank) != 1 else ''} (blank, or separators "
                               f"alone) skipped (line{'s' if len(blank) != 1 else ''} {first_few(blank, 10)})")
@@ -1785,6 +1831,15 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
                               f"empty there (line{'s' if k != 1 else ''} {first_few(short_lines, 10)})")
     df = pd.DataFrame(records, columns=COLUMNS + ([PRICE] if price_at is not None else [])
                       + ([STOCK] if stock_at is not None else []))
+    for j, i in enumerate(also_at):
+        df[raw[i]] = [values[j] for values in kept_also]
+    return df
+
+
+def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
+    """A catalogue's table as :func:`read_rows` reads its rows, each value read (empty as missing, a label's case
+    folded, a year, a price and a stock level as numbers) and what it found said in ``report``."""
+    df = read_rows(csv_path, report)
     fields = list(df.columns[1:])       # COLUMNS', and the price and stock where there are
     for c in fields:
         # Empty fields are missing; the literal "NA" is a real catalogue value and stays a string.
@@ -1816,9 +1871,9 @@ def _read_styles(csv_path: Path, report: DataReport) -> pd.DataFrame:
     if bad.any():
         report.invalid_values["year"] = df.loc[bad, "id"].astype(int).tolist()
     df["year"] = year.mask(bad).astype("Int64")
-    if price_at is not None:
+    if PRICE in df:
         df[PRICE] = _prices(df, report)
-    if stock_at is not None:
+    if STOCK in df:
         worded = df[STOCK].map(is_no_level_word).astype(bool)
         report.no_level_word_ids = df.loc[worded, "id"].astype(int).tolist()
         df[STOCK], bad = read_stock(df[STOCK])
