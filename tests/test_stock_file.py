@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from _recs_support import index_copy, tiny_tagger_path
 from typer.testing import CliRunner
 
@@ -63,3 +64,71 @@ def test_index_stock_from_reads_a_semicolon_export_and_a_comma_in_a_name_as_a_bu
     assert result.exit_code == 2 and "2 lines that cannot be read" in text and "line 3" in text, result.output
     assert "'abc' is not an integer" in text and "nothing was changed" in text, result.output
     assert _levels(d)[12933] == 4
+
+
+@pytest.mark.parametrize(("cell", "tracker", "policy", "status", "sold_as"), [
+    ("0", "shopify", "continue", None, ""),        # sold while at 0: available
+    ("-2", "shopify", "continue", None, ""),       # oversold, still sold
+    ("3", "shopify", "continue", None, "3"),
+    ("0", "shopify", "deny", None, "0"),
+    ("0", "", "deny", None, ""),                   # not tracked: sold whatever its count
+    ("", None, None, "0", "0"),                    # WooCommerce: stock not managed, out of stock by its status
+    ("5", None, None, "0", "0"),
+    ("", None, None, "1", ""),
+    ("0", None, None, "backorder", ""),
+    ("4", None, None, "1", "4"),
+    ("0", None, None, None, "0"),                  # no column beside: the count as before
+])
+def test_a_lines_level_as_its_shop_sells_it(cell, tracker, policy, status, sold_as) -> None:
+    from fashionrec.stock import level_as_sold
+
+    assert level_as_sold(cell, tracker, policy, status) == sold_as
+
+
+SHOPIFY = """Handle,id,Title,Product Type,Option1 Value,Variant Price,Variant Inventory Tracker,Variant Inventory Qty,\
+Variant Inventory Policy
+polo,12933,Polo,Tshirts,S,499,shopify,0,continue
+polo,,,,M,499,shopify,0,continue
+nike,7512,Nike Tee,Tshirts,S,799,,0,deny
+nike,,,,M,799,,0,deny
+jeans,10652,Jeans,Jeans,32,1299,shopify,0,deny
+jeans,,,,34,1299,shopify,2,continue
+jeans,,,,36,1299,shopify,0,continue
+belt,10315,Belt,Belts,S,399,shopify,0,deny
+belt,,,,,,,,
+"""
+WOO = """ID,Type,SKU,Name,Categories,In stock?,Stock,Parent
+12933,simple,POLO,Polo,Tshirts,0,,
+7512,simple,NIKE,Nike Tee,Tshirts,1,,
+10652,variable,JEANS,Jeans,Jeans,0,,
+5001,variation,JEANS-32,Jeans - 32,,0,,id:10652
+5002,variation,JEANS-34,Jeans - 34,,0,,id:10652
+10315,variable,BELT,Belt,Belts,1,,
+5003,variation,BELT-S,Belt - S,,0,,id:10315
+5004,variation,BELT-M,Belt - M,,backorder,0,id:10315
+"""
+
+
+@pytest.mark.parametrize(("export", "mapping", "expected"), [
+    # A size sold at 0 ("continue") or not tracked (no tracker) is available; a sold-out size beside one at 0 that is
+    # sold is available; the belt's line of a photo is no size. Before: polo and the Nike tee sold out.
+    (SHOPIFY, {"Title": "productDisplayName", "Product Type": "articleType", "Variant Inventory Qty": "stock"},
+     {12933: None, 7512: None, 10652: 2, 10315: 0}),
+    # "In stock?" beside a blank "Stock" (not managed): 0 is sold out, 1 or "backorder" available. Before: all
+    # available (a blank level).
+    (WOO, {"Name": "productDisplayName", "Categories": "articleType"},
+     {12933: 0, 7512: None, 10652: 0, 10315: None}),
+])
+def test_a_size_sold_at_0_or_not_tracked_and_an_in_stock_status_are_read_by_a_build_and_from(
+        tmp_path: Path, export: str, mapping: dict, expected: dict) -> None:
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "styles.csv").write_text(export, encoding="utf-8")
+    save_column_map(shop, mapping)
+    built = styles_table(shop).set_index("id")["stock"]
+    assert {i: None if built[i] != built[i] else built[i] for i in expected} == expected, built.to_dict()
+    d = index_copy(tmp_path / "index")
+    result = _from(d, shop / "styles.csv", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["stock"] == {str(i): v for i, v in expected.items()}, result.output
+    assert "read beside the level" in " ".join(_from(d, shop / "styles.csv").output.split())

@@ -55,7 +55,18 @@ from fashionrec.column_map import spelling as _spelling
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
 from fashionrec.shop_attributes import AttributeReader
-from fashionrec.stock import NO_LEVEL_WORDS, STOCK, STOCK_HEADERS, is_no_level_word, read_stock, variants_level
+from fashionrec.stock import (
+    NO_LEVEL_WORDS,
+    POLICY_HEADERS,
+    STATUS_HEADERS,
+    STOCK,
+    STOCK_HEADERS,
+    TRACKER_HEADERS,
+    is_no_level_word,
+    level_as_sold,
+    read_stock,
+    variants_level,
+)
 from fashionrec.vocabulary import GENDER_WORDS, nearer_as_decimals
 
 log = logging.getLogger(__name__)
@@ -247,6 +258,9 @@ class DataReport:
     # The header name read as the stock level (stock.STOCK_HEADERS: "stock_qty", "in_stock"), "" where none; the
     # ids of the rows it says are sold out (0 or less, "no"): kept, indexed, not shown to a shopper (stop 67).
     stock_column: str = ""
+    # The columns read beside it that say how a line is sold at 0 (stop 71): a Shopify export's "Variant Inventory
+    # Tracker" and "Variant Inventory Policy", a WooCommerce export's "In stock?" (stock.level_as_sold).
+    stock_beside: list[str] = field(default_factory=list)
     sold_out_ids: list[int] = field(default_factory=list)
     # Ids of the rows whose level was a missing-value word ("None", "NULL", "N/A": stock.NO_LEVEL_WORDS), read as no
     # level (available) and said by data check (stop 68: "None" was sold out here, no level on the command line).
@@ -664,7 +678,10 @@ class DataReport:
             lines.append(f"ambiguous price  {self.ambiguous_said()}")
         if self.stock_column:
             k = len(self.sold_out_ids)
-            lines.append(f"stock            read from the column {self.stock_column!r}: {k} sold out"
+            beside = (f" (with {', '.join(map(repr, self.stock_beside))}: a line not tracked, sold while at 0 or "
+                      "in stock by its status is available, one out of stock by its status sold out)"
+                      if self.stock_beside else "")
+            lines.append(f"stock            read from the column {self.stock_column!r}{beside}: {k} sold out"
                          + (f" (id{'s' if k != 1 else ''} {first_few(self.sold_out_ids, 10)})" if k else "")
                          + "; a sold-out product is indexed but not recommended (`index stock` changes a level); "
                          "a row without a level is available")
@@ -1525,7 +1542,10 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # A WooCommerce export's "Attribute N name"/"value(s)" pairs (stop 71): the colour is in the pair each row names
     # Color, the first on one product and the second on another.
     attributes = AttributeReader.of(raw, header)
-    read_at = {price_at, regular_at, stock_at, handle_at, parent_at, photo_at} | (
+    # How a line is sold at 0 (stop 71): a Shopify size not tracked or sold while at 0, a WooCommerce "In stock?".
+    sold_at = sold_as_columns(header, stock_at)
+    report.stock_beside = [raw[i] for i in sold_at if i is not None]
+    read_at = {price_at, regular_at, stock_at, handle_at, parent_at, photo_at, *sold_at} | (
         attributes.positions if attributes is not None else set())
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS
                               and i not in read_at]
@@ -1720,13 +1740,14 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             report.variant_lines_folded.append(line)        # a variation: a size of its product, not a product
             report.rows -= 1
             _fold_variant(report, records, variant_stock, products_by_parent[parent], row, price_at, stock_at,
-                          by_parent=True)
+                          by_parent=True, sold_at=sold_at)
             _note_variant_photo(report, products_by_parent[parent][0], row[id_at], photo_file(row, photo_at))
             continue
         if product is not None and folds_into(product[0], rec["id"]):
             report.variant_lines_folded.append(line)        # one product, read once: its first line
             report.rows -= 1
-            _fold_variant(report, records, variant_stock, product, row, price_at, stock_at, by_parent=False)
+            _fold_variant(report, records, variant_stock, product, row, price_at, stock_at, by_parent=False,
+                          sold_at=sold_at)
             _note_variant_photo(report, product[0], rec["id"], photo_file(row, photo_at))
             continue
         try:
@@ -1799,7 +1820,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         if photo_file(row, photo_at):
             report.photo_files[item_id] = photo_file(row, photo_at)
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
-                       + ([row[stock_at].strip()] if stock_at is not None else []))
+                       + ([sold_level(row, stock_at, sold_at)] if stock_at is not None else []))
         kept_also.append([row[i].strip() for i in also_at])
     report.duplicate_skus = {sku: ids for sku, ids in skus.items() if len(ids) > 1}
     # Only the columns an attribute gave on some row, or emptied (a Size under a mapped Attribute 1).
@@ -2235,7 +2256,8 @@ def _read_attributes(reader: AttributeReader, row: list[str], values: list[str],
 
 
 def _fold_variant(report: DataReport, records: list[list], variant_stock: dict[int, tuple[bool, list[str]]],
-                  product: tuple, row: list[str], price_at: int | None, stock_at: int | None, by_parent: bool) -> None:
+                  product: tuple, row: list[str], price_at: int | None, stock_at: int | None, by_parent: bool,
+                  sold_at: tuple[int | None, int | None, int | None] = (None, None, None)) -> None:
     """A folded variant line (``row``, a size of ``product``: its id, values, price as written and record): its
     price, where its product line has none, then its price said where it is not the one kept, and its stock level.
     In that order: a product line without a price takes its first size's, which the report said was not read
@@ -2250,9 +2272,30 @@ def _fold_variant(report: DataReport, records: list[list], variant_stock: dict[i
         price = row[price_at] if price_at is not None else None
         cell = row[stock_at] if by_parent else size_level(row[stock_at], price)
         if cell is not None:
+            cell = sold_level(row, stock_at, sold_at)     # (a photo's line told by its cells as written)
             product_is_a_size = not by_parent and size_level(records[product[3]][-1],
                                                              product[2] if price_at is not None else None) is not None
             variant_stock.setdefault(product[3], (product_is_a_size, []))[1].append(cell.strip())
+
+
+def sold_as_columns(header: list[str], stock_at: int | None) -> tuple[int | None, int | None, int | None]:
+    """Where ``header`` (as :func:`header_columns` reads it) has, beside its stock column ``stock_at`` (None: none,
+    and then none of these is read), a Shopify export's inventory tracker and policy and a WooCommerce export's "In
+    stock?" (stock.TRACKER_HEADERS, POLICY_HEADERS, STATUS_HEADERS), None where it has none."""
+    def at(names: tuple[str, ...]) -> int | None:
+        return next((i for i, h in enumerate(header) if _spelling(h) in names and i != stock_at and h not in COLUMNS),
+                    None) if stock_at is not None else None
+    return at(TRACKER_HEADERS), at(POLICY_HEADERS), at(STATUS_HEADERS)
+
+
+def sold_level(row: list[str], stock_at: int, sold_at: tuple[int | None, int | None, int | None]) -> str:
+    """``row``'s stock cell (stripped) as its shop sells by it (stock.level_as_sold), given the columns of
+    :func:`sold_as_columns`."""
+    tracker_at, policy_at, status_at = sold_at
+    if tracker_at is None and policy_at is None and status_at is None:
+        return row[stock_at].strip()        # (no such column: the cell, at no cost)
+    return level_as_sold(row[stock_at].strip(), None if tracker_at is None else row[tracker_at],
+                         None if policy_at is None else row[policy_at], None if status_at is None else row[status_at])
 
 
 def size_level(stock: str, price: str | None) -> str | None:

@@ -32,9 +32,9 @@ STOCK = "stock"
 # The header names read as the stock level, in any case or spacing, the first of them the header has: a shop's
 # quantity ("stock", "stock_qty", "quantity", "inventory"), or whether it is in stock ("in_stock": yes/no).
 STOCK_HEADERS = ("stock", "stockqty", "stockquantity", "stocklevel", "quantity", "qty", "inventory", "instock",
-                 "available", "availability")
+                 "instock?", "available", "availability")
 # Words for in stock and sold out, as exports write them ("Y", "TRUE", "In Stock", "out of stock").
-_YES = {"yes", "y", "true", "t", "instock", "available", "onstock"}
+_YES = {"yes", "y", "true", "t", "instock", "available", "onstock", "backorder", "onbackorder"}   # (sold, sent later)
 _NO = {"no", "n", "false", "f", "outofstock", "soldout", "unavailable"}
 # The usual words for a missing value, as exports write an empty cell ("None": Python's; "NULL": a database's; "N/A",
 # "NA", "nan": a spreadsheet's or pandas'): no level, which is available, as an empty cell is, on every path (a
@@ -77,6 +77,43 @@ def stock_level(value) -> float:
     if _QUANTITY.fullmatch(text):
         return float(text.replace(",", "").split(".")[0])
     raise ValueError(value)
+
+
+# Columns beside a level that say how a shop sells a line at 0 (stop 71), by their spelling (column_map.spelling): a
+# Shopify export's "Variant Inventory Tracker" (blank: the size's inventory is not tracked, so it is sold whatever its
+# count) and "Variant Inventory Policy" ("continue": sold while at 0 or less), and a WooCommerce export's "In stock?"
+# (1, 0 or "backorder") beside its "Stock" (a count only where the product manages its stock, else blank). They were
+# read past: a Shopify shop selling at 0 had those sizes sold out, and a WooCommerce product out of stock whose stock
+# is not managed was available.
+TRACKER_HEADERS = ("variantinventorytracker", "inventorytracker")
+POLICY_HEADERS = ("variantinventorypolicy", "inventorypolicy")
+STATUS_HEADERS = ("instock?", "instock", "stockstatus")
+
+
+def level_as_sold(cell: str, tracker: str | None = None, policy: str | None = None, status: str | None = None) -> str:
+    """A line's stock ``cell`` as the shop sells by it, given the cells of the columns beside it (None: the file has
+    no such column): "0" (sold out) where ``status`` says out of stock; "" (no level, available) where the line's
+    inventory is not tracked (``tracker`` blank) or it is sold while at 0 (``policy`` "continue", or ``status`` in
+    stock or on backorder) and ``cell`` is no count above 0; else ``cell`` as written.
+
+    >>> level_as_sold("0", policy="continue"), level_as_sold("4", tracker=""), level_as_sold("", status="0")
+    ('', '', '0')
+    """
+    try:
+        said = stock_level(status) if status is not None else math.nan
+    except ValueError:
+        said = math.nan     # (a status that is none of a level's words: the count alone, as before)
+    if said <= 0:
+        return "0"
+    if tracker is not None and not tracker.strip():
+        return ""
+    if said > 0 or policy is not None and policy.strip().casefold() == "continue":
+        try:
+            above = stock_level(cell) > 0
+        except ValueError:
+            above = False
+        return cell if above else ""
+    return cell
 
 
 def variants_level(cells: list[str], product_is_a_size: bool = True) -> str:

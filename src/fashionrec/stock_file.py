@@ -119,8 +119,12 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
     k = report.rows_recovered
     recovered = [f"{k} name{'s' if k != 1 else ''} with a comma read whole (line{'s' if k != 1 else ''} "
                  f"{first_few(report.recovered_lines, 10)}), as a build reads them"] if k else []
+    # The columns that say how a size is sold at 0, read as a build reads them (stop 71).
+    beside = [f"{', '.join(map(repr, report.stock_beside))} read beside the level, as a build reads "
+              f"{'them' if len(report.stock_beside) != 1 else 'it'} (not tracked, sold at 0 or in stock: available)"
+              ] if report.stock_beside else []
     return LevelsFile(levels=dict(zip(ids, cells.map(lambda v: v or None), strict=True)),
                       stock_column=report.stock_column, column_map=mapped, variant_column=report.variant_column,
                       folded_lines=len(report.variant_lines_folded),
                       folded_products=[written.get(i, str(i)) for i in report.variant_stock_ids],
-                      read_as=report.read_as + recovered)
+                      read_as=report.read_as + recovered + beside)
