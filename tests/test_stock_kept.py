@@ -92,3 +92,40 @@ def test_a_rebuild_from_another_catalogue_takes_none_of_the_levels_set_in_the_in
         shutil.copy(FIXTURE / "images" / f"{i}.jpg", other / "images" / f"{i}.jpg")
     rec = Recommender.build(load_catalog(other, progress=False), Tagger.load(tiny_tagger_path()), d, progress=False)
     assert not rec.sold_out_rows().any() and "stock_set_since" not in rec.manifest, rec.manifest.get("stock_set_since")
+
+
+def test_an_export_set_again_after_a_rebuild_leaves_the_levels_the_catalogue_changed_since(tmp_path):
+    # The way round a rebuild of an index built before builds recorded styles.csv's levels (index check's advice):
+    # `--export FILE`, rebuild, `--from FILE`. `--from` set every level of the copy again, a blank as none, over the
+    # new styles.csv's: a level the shop wrote into styles.csv since was set back to the copy's (stop 70's review).
+    from fashionrec.stock_kept import BUILT_STOCK
+
+    folder, _ = stocked_shop(tmp_path / "shop")
+    d = index_copy(tmp_path / "index")
+    tagger = Tagger.load(tiny_tagger_path())
+    rec = Recommender.build(load_catalog(folder, progress=False), tagger, d, progress=False)
+    (d / BUILT_STOCK).unlink()      # as built before stop 68: a rebuild reads every level from styles.csv
+    fives = [i for i in rec.items["id"].astype(int) if rec.item(i).get("stock") == 5]
+    a, b, c, other, emptied, same = fives[:6]
+    rec.set_stock({a: 0, b: 12, c: None})
+    model = ["--index", str(d), "--model", str(tiny_tagger_path())]
+    copy = tmp_path / "levels.csv"
+    run = CliRunner().invoke
+    assert run(app, ["index", "stock", "--export", str(copy), *model]).exit_code == 0
+    assert pd.read_csv(copy).set_index("id").loc[[a, b], "catalogue_stock"].tolist() == [5, 5]
+    # Since the copy, styles.csv gives b (set since too), other and emptied new levels.
+    styles = pd.read_csv(folder / "styles.csv", dtype=str, keep_default_na=False)
+    for i, level in ((b, "40"), (other, "30"), (emptied, "")):
+        styles.loc[styles["id"] == str(i), "stock_qty"] = level
+    styles.to_csv(folder / "styles.csv", index=False)
+    out = run(app, ["index", "build", str(folder), "--out", str(d), "--model", str(tiny_tagger_path())])
+    assert out.exit_code == 0, out.output
+    ids = [a, b, c, other, emptied, same]
+    assert _same(_levels(Recommender.load(d, tiny_tagger_path()), ids), [5.0, 40.0, 5.0, 30.0, math.nan, 5.0])
+    out = run(app, ["index", "stock", "--from", str(copy), *model])
+    said = " ".join(out.output.split())
+    assert out.exit_code == 0 and "left 3 levels as the catalogue's file gives them now" in said, out.output
+    assert f"(ids {', '.join(map(str, sorted([b, other, emptied], key=fives.index)))})" in said, out.output
+    assert "2 changed" in said, out.output        # a and c: the levels set since the copy's build, set again
+    # The levels set by hand come back; those styles.csv changed since stay the file's.
+    assert _same(_levels(Recommender.load(d, tiny_tagger_path()), ids), [0.0, 40.0, math.nan, 30.0, math.nan, 5.0])

@@ -250,7 +250,8 @@ def test_export_to_the_terminal_writes_the_csv_alone_there(tmp_path):
     run = CliRunner().invoke
     out = run(app, ["index", "stock", f"{some}=0", "--export", "-", "--index", str(d)])
     assert out.exit_code == 0, out.output
-    assert out.stdout.splitlines()[0] == "id,stock,sold_out,productDisplayName", out.stdout[:300]
+    # (then the level the catalogue's file gave, stop 71)
+    assert out.stdout.splitlines()[0] == "id,stock,sold_out,productDisplayName,catalogue_stock", out.stdout[:300]
     assert "set the stock of 1 product" in out.stderr
     csv = pd.read_csv(io.StringIO(out.stdout))
     assert csv.loc[csv["id"] == some, "stock"].item() == 0

@@ -617,10 +617,11 @@ def index_stock(
             if skip_unknown:
                 skipped = unknown_ids(rec, given)
                 given = {k: v for k, v in given.items() if str(k) not in skipped}
+            was = _levels_now(rec.items)
             done = rec.set_stock(given) if given else {}
             items = rec.items
         else:
-            done = {}
+            done, was = {}, {}
     except NotFoundError as e:
         # The export --export wrote, set again after a rebuild that dropped a product, changed nothing, and "give the
         # other ids (...) alone" named 10 of 40k (a review of stop 69's change): the way to set the others, said.
@@ -629,6 +630,8 @@ def index_stock(
         fail(str(e))
     in_index = int(levels_table(items)["sold_out"].sum())
     sold = [i for i, level in done.items() if is_sold_out(level)]
+    # Which of them the index had at another level (stop 71: a copy set again said every level of it "set").
+    changed = [i for i, level in done.items() if level_said(level) != level_said(was.get(i))]
     said: dict = {"skipped_ids": skipped} if skip_unknown else {}
     # What was done, beside a CSV written to the terminal, on stderr: `index stock ID=0 --export - > copy.csv` made a
     # copy whose first line was "set the stock of 1 product ...", which --from could not read (a review of stop 69).
@@ -636,23 +639,43 @@ def index_stock(
     if skipped and not as_json:
         out.print(f"skipped {len(skipped)} id{'s' if len(skipped) != 1 else ''} {index} does not hold "
                       f"({', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''})", highlight=False)
-    if given:
-        said |= {"stock": {str(i): level_said(v) for i, v in done.items()}, "sold_out": sold}
+    if given or read is not None:
+        said |= {"stock": {str(i): level_said(v) for i, v in done.items()}, "sold_out": sold, "changed": changed}
         if read is not None:
             # How --from read the file (stop 70): the columns.json and the sizes summed, as a build would read them.
             said["from"] = {"file": str(from_file), "stock_column": read.stock_column, "columns_json": read.column_map
                             or None, "variant_lines_folded": read.folded_lines}
+            if read.catalogue_levels is not None:       # (an export's copy: what the catalogue changed since it)
+                said["from"]["left_ids"] = read.left_ids
         if not as_json:
             if read is not None and read.said():
                 out.print(f"read {from_file}: {read.said()}", highlight=False, soft_wrap=True)
+            if read is not None and read.left_ids:
+                k = len(read.left_ids)
+                out.print(f"left {k} level{'s' if k != 1 else ''} as the catalogue's file gives "
+                          f"{'them' if k != 1 else 'it'} now (ids {', '.join(read.left_ids[:10])}"
+                          f"{' ...' if k > 10 else ''}): the file changed since the copy was made, and the newer "
+                          "file wins, as at a rebuild", highlight=False, soft_wrap=True)
             out.print(f"set the stock of {len(done)} product{'s' if len(done) != 1 else ''} in {index}"
                           + (f": {len(sold)} of them sold out ({', '.join(map(str, sold[:10]))}"
                              f"{' ...' if len(sold) > 10 else ''})" if sold else "")
-                          + f"; {in_index} sold out in the index", highlight=False)
+                          + f"; {in_index} sold out in the index"
+                          + (f"; {len(changed)} changed, {len(done) - len(changed)} at that level already"
+                             if len(changed) != len(done) else ""),
+                          highlight=False)
     if reads:
         said.update(_stock_read_back(items, index, listing, export, sold_out_only, as_json))
     if as_json:
         print_json({**said, "sold_out_in_index": in_index, "index": str(index)})
+
+
+def _levels_now(items) -> dict:
+    """{id: its level (float, NaN for none)} of an index's ``items``: what a change is said against."""
+    from fashionrec.stock import STOCK, levels_of
+
+    if STOCK not in items:
+        return {}
+    return dict(zip(items["id"].astype(int).tolist(), levels_of(items[STOCK]).tolist(), strict=True))
 
 
 def _items_alone(index: Path):
@@ -679,12 +702,20 @@ def _stock_read_back(items, index: Path, listing: bool, export: Path | None, sol
     written as CSV; returns what ``--json`` adds (the list's records, the file written)."""
     import sys
 
+    from fashionrec.stock import level_said
     from fashionrec.stock_list import levels_csv, levels_records, levels_table
 
     table = levels_table(items, sold_out_only, _ids_as_written(index))
     said: dict = {}
     if export is not None:
-        text = levels_csv(table)
+        from fashionrec.stock_kept import CATALOGUE_STOCK, catalogue_levels
+
+        # The level the catalogue's file gave each product, last (stop 71): `--from` this copy after a rebuild leaves
+        # alone the levels the file changed since, where it set every level of the copy again over the new file's.
+        given = catalogue_levels(index_dir(index), _manifest_of(index).get("data_dir"))
+        copy = table if given is None else table.assign(**{CATALOGUE_STOCK: [
+            level_said(v) for v in given.reindex(table["id"].to_numpy()).to_numpy()]})
+        text = levels_csv(copy)
         if str(export) == "-":
             sys.stdout.write(text)
         else:
@@ -754,13 +785,20 @@ def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = 
         except FashionrecError as e:
             fail(str(e))
         given.update(read.levels)
+        if read.catalogue_levels is not None and index is not None:
+            from fashionrec.stock_kept import changed_since_copy
+
+            # An export's copy set again after a rebuild (stop 71): a level the new catalogue file gives otherwise than
+            # the copy says the old one did is the file's newer one, left as the rebuild read it (it was set back).
+            read.left_ids = changed_since_copy(index_dir(index), read.catalogue_levels)
+            given = {k: v for k, v in given.items() if k not in set(read.left_ids)}
     for pair in pairs:
         item_id, sep, level = pair.partition("=")
         if not sep or not item_id.strip():
             fail(f"{pair!r} is no ID=LEVEL: give each as 15970=0 (sold out) or 15970=12")
         # "none", "null", "n/a" are no level as in a styles.csv (stock.NO_LEVEL_WORDS, read by set_stock)
         given[item_id.strip()] = level.strip() or None
-    if not given and not none_needed:
+    if not given and not none_needed and not (read is not None and read.left_ids):
         fail("no stock level given: ID=LEVEL (e.g. 15970=0), or --from a CSV of id and stock; --list or --export "
              "FILE to read the levels back")
     return given, read

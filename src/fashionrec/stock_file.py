@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.stock import STOCK
+from fashionrec.stock_kept import CATALOGUE_STOCK
 
 
 @dataclass
@@ -29,6 +30,10 @@ class LevelsFile:
     folded_lines: int = 0               # lines of sizes folded into their products
     folded_products: list[str] = field(default_factory=list)     # the ids of the products they were folded into
     read_as: list[str] = field(default_factory=list)    # how the loader read it otherwise ("semicolon-separated")
+    # An export's (stop 71): {id as written: the level the catalogue's file gave it when the copy was made}; None
+    # where the file has no such column (stock_kept.CATALOGUE_STOCK).
+    catalogue_levels: dict[str, str | None] | None = None
+    left_ids: list[str] = field(default_factory=list)   # its ids left as the catalogue gives them now (the CLI's)
 
     def said(self) -> str:
         """How the file was read, in words ("" where as written: no mapping, no sizes folded)."""
@@ -81,7 +86,8 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
     folder = mapping_folder(path, catalogue)
     report = DataReport(data_dir=str(Path(path).parent))
     try:
-        table = read_rows(Path(path), report, needed=("id", STOCK), mapping_folder=folder, keep_duplicates=True)
+        table = read_rows(Path(path), report, needed=("id", STOCK), mapping_folder=folder, keep_duplicates=True,
+                          also=(CATALOGUE_STOCK,))
     except ColumnsLacking as e:
         where = (f"; {folder / COLUMN_MAP_FILE} maps {', '.join(f'{h!r} to {c}' for h, c in report.column_map.items())}"
                  if report.column_map else "")
@@ -127,4 +133,6 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
                       stock_column=report.stock_column, column_map=mapped, variant_column=report.variant_column,
                       folded_lines=len(report.variant_lines_folded),
                       folded_products=[written.get(i, str(i)) for i in report.variant_stock_ids],
-                      read_as=report.read_as + recovered + beside)
+                      read_as=report.read_as + recovered + beside,
+                      catalogue_levels=dict(zip(ids, table[CATALOGUE_STOCK].map(lambda v: v or None), strict=True))
+                      if CATALOGUE_STOCK in table else None)

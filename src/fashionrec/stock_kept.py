@@ -157,3 +157,57 @@ def stock_at_rebuild_said(index_dir: Path, items: pd.DataFrame) -> str:
         return ""
     return (f"a rebuild keeps the {n} stock level{'s' if n != 1 else ''} set since its build (`fashionrec index "
             "stock`, PUT /api/stock) unless styles.csv's value for the product changed since")
+
+
+# The export's column (`index stock --export FILE`, stop 71) of the level the catalogue's file gave each product: what
+# `--from` of that copy after a rebuild compares with the level the rebuild read, to leave alone what the file changed.
+CATALOGUE_STOCK = "catalogue_stock"
+
+
+def catalogue_levels(index_dir: Path, data_dir: str | Path | None) -> pd.Series | None:
+    """The level the catalogue's file gave each product of the index at ``index_dir`` (id -> float64, NaN for none):
+    the one its build read (:data:`BUILT_STOCK`), else, for an index built before builds recorded it, the one its
+    catalogue ``data_dir`` gives now (read as a build reads it); None where neither can be read."""
+    try:
+        built = pd.read_csv(index_dir / BUILT_STOCK, dtype={"id": np.int64})
+        return pd.Series(levels_of(built[STOCK]), index=built["id"].to_numpy())
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, KeyError, pd.errors.ParserError) as e:
+        log.warning("cannot read %s (%s: %s)", index_dir / BUILT_STOCK, type(e).__name__, e)
+        return None
+    if not data_dir:
+        return None
+    from fashionrec.catalog import styles_table
+
+    try:
+        table = styles_table(data_dir)
+    except (OSError, FashionrecError) as e:
+        log.warning("cannot read the catalogue %s for its stock levels (%s)", data_dir, e)
+        return None
+    levels = levels_of(table[STOCK]) if STOCK in table else np.full(len(table), np.nan)
+    return pd.Series(levels, index=table["id"].astype(np.int64).to_numpy())
+
+
+def changed_since_copy(index_dir: Path, copied: dict[str, str | None]) -> list[str]:
+    """The keys of ``copied`` (an export's ids as written -> :data:`CATALOGUE_STOCK` as written) whose level the index
+    at ``index_dir``'s build read from its catalogue is not the one the copy says the catalogue gave: the file changed
+    since the copy was made, and its newer level wins over the copy's, as a rebuild's does over a level set since
+    (keep_levels_set_since). [] where that build recorded no levels."""
+    from fashionrec.catalog import read_id
+    from fashionrec.stock import stock_level
+
+    try:
+        built = pd.read_csv(index_dir / BUILT_STOCK, dtype={"id": np.int64})
+    except (OSError, ValueError, pd.errors.ParserError):
+        return []
+    now = dict(zip(built["id"].tolist(), levels_of(built[STOCK]).tolist(), strict=True))
+    changed = []
+    for key, cell in copied.items():
+        try:
+            item_id, was = read_id(str(key).strip()), stock_level(cell)
+        except ValueError:
+            continue        # (no id or no level: set as given, and set_stock says what is wrong)
+        if item_id in now and not same_levels(np.float64(now[item_id]), np.float64(was)):
+            changed.append(key)
+    return changed
