@@ -872,3 +872,26 @@ def test_messages_name_the_shops_table_where_it_is_not_styles_csv(tmp_path: Path
     rec.remove_product(12933, save=False)
     with pytest.raises(NotFoundError, match="a row of products.csv comes back at the next build"):
         rec.similar(12933)
+
+
+def test_an_index_reads_its_catalogues_table_and_photo_folder_where_columns_json_names_them(tmp_path: Path) -> None:
+    # Stop 70 named a shop's products.csv and photos/ in columns.json, but two looks an index takes at its catalogue
+    # still read styles.csv and images/ (a review of stop 70): the photo of a row the build left out, added by its
+    # id, took the tagger's labels and a made-up name, not the row's ("no longer has it"), and `index check --data`
+    # did not see that such a row has a photo now.
+    from _recs_support import FIXTURE, tiny_tagger_path
+
+    from fashionrec.recommend import Recommender, changed_photos
+
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    shutil.copy(FIXTURE / "styles.csv", shop / "products.csv")
+    shutil.copytree(FIXTURE / "images", shop / "photos")
+    save_column_map(shop, {}, {"@table": "products.csv", "@images": "photos"})
+    rec = Recommender.load(_index_of(tmp_path, shop), tiny_tagger_path())
+    assert 3413 in rec.manifest["left_out"]["missing"]
+    row = styles_table(shop).set_index("id").loc[3413]
+    assert rec.left_out_row(3413)["productDisplayName"] == row["productDisplayName"]
+    assert changed_photos(rec, shop) == ""
+    shutil.copy(FIXTURE / "images" / "12933.jpg", shop / "photos" / "3413.jpg")
+    assert "left out for want of a photo has one now (ids 3413" in changed_photos(rec, shop)

@@ -1274,15 +1274,17 @@ class CatalogueEdits:
             return {}
         data_dir = Path(str(self.manifest.get("data_dir") or ""))
         row = None
-        if (data_dir / "styles.csv").is_file():
+        # Its table where columns.json names one (products.csv): read as styles.csv, the row's labels were lost.
+        rows = table_path(data_dir)
+        if rows.is_file():
             try:
                 table = styles_table(data_dir)      # its rows alone: its images/ may be gone
                 row = table[table["id"] == item_id]
             except CatalogError as e:
-                log.warning("%s cannot be read (%s)", data_dir / "styles.csv", e)
+                log.warning("%s cannot be read (%s)", rows, e)
         if row is None or row.empty:
             log.warning("product %d is a catalogue row the index left out, but %s no longer has it: the labels not "
-                        "given are the tagger's", item_id, data_dir / "styles.csv")
+                        "given are the tagger's", item_id, rows)
             return {}
         return {c: plain(v) for c, v in row.iloc[0].items() if c in COLUMNS and c != "id" and not pd.isna(v)}
 

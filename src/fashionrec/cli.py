@@ -558,6 +558,7 @@ def data_check(
 def _data_check(data_dir: Path | None, json_out: Path | None, strict: bool) -> None:
     from fashionrec.artifacts import provenance
     from fashionrec.catalog import load_catalog
+    from fashionrec.column_map import table_path
 
     check_json_out(json_out)        # before minutes of reading photos
     try:

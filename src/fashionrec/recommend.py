@@ -85,7 +85,7 @@ from fashionrec.catalog import (
 from fashionrec.catalogue_edits import CatalogueEdits, manifest_stamp
 from fashionrec.change_intent import INTENT, clear_intent, move_order, read_intent, recovering, write_intent
 from fashionrec.colours import nearness
-from fashionrec.column_map import table_path
+from fashionrec.column_map import images_path, table_path
 from fashionrec.data import STORE_HEIGHT, STORE_WIDTH, fit_to_store
 from fashionrec.embed import Embedder, predicted_frame
 from fashionrec.errors import (
@@ -580,8 +580,9 @@ def changed_photos(rec: Recommender, data_dir: str | Path) -> str:
     `index check --data` passed, so `scripts/main.sh` went on serving the old photos' vectors and labels."""
     missing = (rec.manifest.get("left_out") or {}).get("missing", [])
     photographed = []
-    if missing and (Path(data_dir) / "images").is_dir():     # paired as the loader pairs them ("10499.JPG")
-        have = {photo_id(stem) for stem in image_files(Path(data_dir) / "images")[0]}
+    photos = images_path(data_dir)      # images/, or the folder columns.json names (photos/)
+    if missing and photos.is_dir():     # paired as the loader pairs them ("10499.JPG")
+        have = {photo_id(stem) for stem in image_files(photos)[0]}
         photographed = [int(i) for i in missing if int(i) in have]
     replaced = []
     try:
