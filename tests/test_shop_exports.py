@@ -880,7 +880,9 @@ def test_an_index_reads_its_catalogues_table_and_photo_folder_where_columns_json
     # id, took the tagger's labels and a made-up name, not the row's ("no longer has it"), and `index check --data`
     # did not see that such a row has a photo now.
     from _recs_support import FIXTURE, tiny_tagger_path
+    from PIL import Image
 
+    from fashionrec.errors import ConflictError, VectorIndexError
     from fashionrec.recommend import Recommender, changed_photos
 
     shop = tmp_path / "shop"
@@ -895,6 +897,12 @@ def test_an_index_reads_its_catalogues_table_and_photo_folder_where_columns_json
     assert changed_photos(rec, shop) == ""
     shutil.copy(FIXTURE / "images" / "12933.jpg", shop / "photos" / "3413.jpg")
     assert "left out for want of a photo has one now (ids 3413" in changed_photos(rec, shop)
+    # What is said names that table: the id of a row the build could not read, and the folder given for an index.
+    rejected = int(next(iter(rec.manifest["rejected_rows"])))
+    with pytest.raises(ConflictError, match=f"is the id of a row of {shop / 'products.csv'} that the build could not"):
+        rec.add_product(Image.open(FIXTURE / "images" / "12933.jpg"), {"id": rejected})
+    with pytest.raises(VectorIndexError, match=r"is a catalogue \(styles.csv\), not an index"):
+        Recommender.load(shop)
 
 
 def test_index_stock_from_reads_a_file_the_catalogue_loader_would(tmp_path: Path) -> None:

@@ -531,7 +531,7 @@ class CatalogueEdits:
         others = [c for c in written if currency_sign(c) != currency_sign(ours)] if ours else []
         if others:
             # "$25" went in as ₹25 without a word (stop 66, a review): an amount is the index's currency's.
-            raise BadInputError(f"prices of {catalog.root}/styles.csv are written in {', '.join(others)}, this "
+            raise BadInputError(f"prices of {table_path(catalog.root)} are written in {', '.join(others)}, this "
                                 f"index's are in {ours}: write them in {ours}, or as plain amounts of it (499), and "
                                 "add the folder again; nothing was added")
         done = Added(rejected=[line.strip() for line in report.rejected_lines(len(report.rows_rejected))],
@@ -866,7 +866,7 @@ class CatalogueEdits:
                 # Taken without a word, the fixed row's rebuild then failed on the clash (a code review); an id
                 # given out automatically never is one (the build counts them in highest_id).
                 raise ConflictError(f"id {self.id_said(item_id)} is the id of a row of "
-                                    f"{self.manifest.get('data_dir')}/styles.csv that the build could not read "
+                                    f"{table_path(self.manifest.get('data_dir'))} that the build could not read "
                                     f"({rejected}): once that row is fixed, the next build gives the id to the "
                                     "row's product, in place of this one. To add that product, fix its row "
                                     "(`fashionrec data check` lists it) and rebuild; omit id to get a new one")

@@ -558,7 +558,6 @@ def data_check(
 def _data_check(data_dir: Path | None, json_out: Path | None, strict: bool) -> None:
     from fashionrec.artifacts import provenance
     from fashionrec.catalog import load_catalog
-    from fashionrec.column_map import table_path
 
     check_json_out(json_out)        # before minutes of reading photos
     try:
@@ -1346,7 +1345,9 @@ def _server_to_start(index: Path, model: Path | None, host: str, port: int, back
         fail(f"no index at {index}: build one first with `fashionrec index build` (or pass --index DIR)")
     # Said here, not in uvicorn's start-up traceback (a trial).
     if not (index / "manifest.json").is_file():
-        if (index / "styles.csv").is_file():
+        from fashionrec.column_map import table_path
+
+        if table_path(index).is_file():     # styles.csv, or the table its columns.json names
             from fashionrec.recommend import catalogue_not_index
 
             fail(catalogue_not_index(index))

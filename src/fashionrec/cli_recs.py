@@ -1619,7 +1619,7 @@ def held_out_commands(tagger) -> str:
     trained_on = tagger.meta.get("data", "THE_TRAINING_CATALOGUE")
     # Recorded relative to the training's working folder (the checkout): said as a path that works from here.
     here = [Path(trained_on), Path(__file__).resolve().parents[2] / trained_on, default_data_dir()]
-    found = next((p for p in here if p.name == Path(trained_on).name and (p / "styles.csv").is_file()), None)
+    found = next((p for p in here if p.name == Path(trained_on).name and table_path(p).is_file()), None)
     trained_on = found.resolve() if found is not None else trained_on
     # `index build` without --model builds with the shipped model: a shop's model's trial got the shipped one's index
     # to evaluate (a new user's trial, stop 63).

@@ -54,7 +54,6 @@ from fashionrec.catalog import (
     styles_sha256,
 )
 from fashionrec.catalogue_edits import catalogue_removals, changing_folder
-from fashionrec.column_map import table_path
 from fashionrec.errors import BadInputError, FashionrecError, ModelError, NoSpaceError, VectorIndexError
 from fashionrec.index import BACKENDS, FaissIndex, VectorIndex
 from fashionrec.index.base import read_meta

@@ -856,7 +856,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             # A relative folder is read from the working folder: said, as `--index runs/index` typed in another
             # folder than the checkout's read as though the shipped index were gone (a maintainer's trial).
             here = "" if index_dir.is_absolute() else f"here: {index_dir.resolve()}; "
-            if (index_dir / "styles.csv").is_file():
+            if table_path(index_dir).is_file():      # styles.csv, or the table its columns.json names
                 raise VectorIndexError(catalogue_not_index(index_dir))
             raise VectorIndexError(f"no index at {index_dir} ({here}manifest.json missing): build one with `fashionrec "
                                    f"index build DATA_DIR --out {index_dir}`, or give the folder an index was built "
