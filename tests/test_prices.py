@@ -7,6 +7,7 @@ import html
 import json
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -364,6 +365,19 @@ def test_a_price_given_to_an_add_is_read_as_styles_csv_reads_it(priced_index, fi
                                                       "decimals), and no product of the index has a price to tell "
                                                       "which: write 1299 for the one, 1.2990 for the other")):
         _given_price("1.299", None)
+
+
+def test_a_price_given_to_an_add_as_a_number_of_any_kind_is_read():
+    # Stop 70 read a price given as text as styles.csv reads a cell, and took int and float alone besides: a
+    # database's NUMERIC, which comes as a Decimal, was refused ("price must be an amount"), where float() read it
+    # before (a review of stop 70).
+    from fashionrec.catalogue_edits import _given_price
+    from fashionrec.errors import BadInputError
+
+    assert _given_price(Decimal("499.50"), None) == (499.5, None) and _given_price(np.float32(2.5), None)[0] == 2.5
+    for bad in (True, -1, Decimal("NaN"), [499], None):
+        with pytest.raises(BadInputError, match="price must be an amount of 0 or more"):
+            _given_price(bad, None)
 
 
 def test_a_price_filter_in_python_and_its_errors(priced_index, fixture_dir, tmp_path):

@@ -365,10 +365,13 @@ def _given_price(given, scale: float | None) -> tuple[float, str | None]:
             return price, (f"price {given!r} read as {price:,.{0 if price == thousands else 3}f}, the reading nearer "
                            f"the index's prices (their median {scale:,.{0 if scale >= 100 else 2}f}): write "
                            f"{thousands:.0f} or {thousands / 1000:.4f} to say which")
-    elif isinstance(given, (int, float, np.integer, np.floating)) and not isinstance(given, bool):
-        price = float(given)
-    else:
+    elif isinstance(given, (bool, np.bool_)):
         price = None
+    else:
+        try:
+            price = float(given)    # a number of any kind: a database's NUMERIC comes as a Decimal
+        except (TypeError, ValueError):
+            price = None
     if price is None or not (math.isfinite(price) and price >= 0):
         raise BadInputError(f"price must be an amount of 0 or more, as styles.csv's price column reads one (499, "
                             f"1299.50, ₹1,299 or 1.299,00), got {given!r}")
