@@ -927,3 +927,24 @@ def test_index_stock_from_reads_a_file_the_catalogue_loader_would(tmp_path: Path
     text = " ".join(result.output.split())
     assert result.exit_code != 0 and "needs an id column and a stock column" in text, result.output
     assert "its header: id, price" in text, result.output
+
+
+def test_a_large_folder_whose_ids_are_written_otherwise_is_read_in_linear_time(tmp_path: Path) -> None:
+    # `index add FOLDER` kept the folder's spellings of its ids ("0099001") by testing each against a set of the
+    # table's ids built anew for each: quadratic, 20,000 zero-padded rows took 170 s in add_products (a review of
+    # stop 70). Rows without photos: nothing is embedded, the reading alone is timed.
+    import time
+
+    from _recs_support import index_copy, tiny_tagger_path
+
+    from fashionrec.recommend import Recommender
+
+    n = 12_000
+    folder = _shop(tmp_path / "arrivals", [f"{900_000 + i:08d},Tee {i},Tshirts,Navy Blue,499" for i in range(n)],
+                   header="id,productDisplayName,articleType,baseColour,price")
+    rec = Recommender.load(index_copy(tmp_path / "index"), tiny_tagger_path())
+    started = time.perf_counter()
+    done = rec.add_products(folder, progress=False)
+    took = time.perf_counter() - started
+    assert took < 30, took
+    assert len(done.refused) == n and done.written[str(900_000)] == "00900000" and len(done.written) == n

@@ -558,7 +558,8 @@ class CatalogueEdits:
                                             + (f" ({reason})" if isinstance(reason, str) and reason else ""))
         usable = table[~held & (table["image_status"] == "ok")]
         spelt = {i: text for text, i in report.ids_written_otherwise.items()}
-        done.written = {str(i): text for i, text in spelt.items() if i in set(table["id"])}
+        in_table = set(table["id"])       # once: built for each id, 20,000 zero-padded rows took 170 s here
+        done.written = {str(i): text for i, text in spelt.items() if i in in_table}
         if len(usable):     # before the progress bar: its first product took 6 s, "1 hour left" (a trial)
             self.tagger.warm_up()
             encode_text(["warm up"])     # the encoder each product's text goes through (text_encoder)
