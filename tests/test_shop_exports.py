@@ -903,6 +903,16 @@ def test_an_index_reads_its_catalogues_table_and_photo_folder_where_columns_json
         rec.add_product(Image.open(FIXTURE / "images" / "12933.jpg"), {"id": rejected})
     with pytest.raises(VectorIndexError, match=r"is a catalogue \(styles.csv\), not an index"):
         Recommender.load(shop)
+    # A folder added so: its photo without a row is said where it is (it was said in an images/ it does not have).
+    arrivals = tmp_path / "arrivals"
+    (arrivals / "photos").mkdir(parents=True)
+    (arrivals / "products.csv").write_text("id,productDisplayName,articleType\n990001,New Tee,Tshirts\n")
+    shutil.copy(FIXTURE / "images" / "12933.jpg", arrivals / "photos" / "990002.jpg")
+    save_column_map(arrivals, {}, {"@table": "products.csv", "@images": "photos"})
+    done = rec.add_products(arrivals, progress=False)
+    assert list(done.refused) == [990001] and not done.ids
+    assert done.warnings == [f"{arrivals / 'photos' / '990002.jpg'}: no row of products.csv has its id, so it is no "
+                             "product (not added)"], done.warnings
 
 
 def test_index_stock_from_reads_a_file_the_catalogue_loader_would(tmp_path: Path) -> None:

@@ -537,12 +537,14 @@ class CatalogueEdits:
             raise BadInputError(f"prices of {table_path(catalog.root)} are written in {', '.join(others)}, this "
                                 f"index's are in {ours}: write them in {ours}, or as plain amounts of it (499), and "
                                 "add the folder again; nothing was added")
+        # Its table and photo folder as columns.json names them (products.csv, photos/: stop 70).
+        photos, rows = images_path(catalog.root), table_path(catalog.root).name
         done = Added(rejected=[line.strip() for line in report.rejected_lines(len(report.rows_rejected))],
-                     warnings=[f"{catalog.root}/images/{name}: no row of styles.csv has its id, so it is no product "
+                     warnings=[f"{photos / name}: no row of {rows} has its id, so it is no product "
                                "(not added)" for name in report.images_without_row]     # was passed over unsaid
-                     + [f"{catalog.root}/images/{other}: a second photo of a row, whose {read} is read (not added)"
+                     + [f"{photos / other}: a second photo of a row, whose {read} is read (not added)"
                         for other, read in report.second_photos]
-                     + [f"{catalog.root}/images/{name}: in a folder inside images/, so no row's photo (not added)"
+                     + [f"{photos / name}: in a folder inside {photos.name}/, so no row's photo (not added)"
                         for name in report.photos_in_subfolders])
         # A folder added again (or after a stop part-way) is no error where the index holds its rows as they are:
         # each was refused as "already in the index", and the advice to take it out first made duplicates (an
