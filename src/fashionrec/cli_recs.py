@@ -37,7 +37,7 @@ from fashionrec.column_map import table_path
 from fashionrec.errors import FashionrecError, NotFoundError
 from fashionrec.looks import short_look
 from fashionrec.results import COLOURWAYS, PRODUCT_PAGE
-from fashionrec.stock import sold_out_shown, unknown_ids
+from fashionrec.stock import skipped_lists, sold_out_shown, unknown_ids
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
@@ -632,7 +632,8 @@ def index_stock(
     sold = [i for i, level in done.items() if is_sold_out(level)]
     # Which of them the index had at another level (stop 71: a copy set again said every level of it "set").
     changed = [i for i, level in done.items() if level_said(level) != level_said(was.get(i))]
-    said: dict = {"skipped_ids": skipped} if skip_unknown else {}
+    # skipped_ids as before, and the API's two lists (PUT /api/stock?skip_unknown=true) beside it.
+    said: dict = {"skipped_ids": skipped, **skipped_lists(skipped)} if skip_unknown else {}
     # What was done, beside a CSV written to the terminal, on stderr: `index stock ID=0 --export - > copy.csv` made a
     # copy whose first line was "set the stock of 1 product ...", which --from could not read (a review of stop 69).
     out = err_console if str(export) == "-" else console

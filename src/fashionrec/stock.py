@@ -159,6 +159,13 @@ def unknown_ids(rec, given: dict) -> list[str]:
     return [str(k) for k in given if names_an_id(k) and k not in rec]
 
 
+def skipped_lists(skipped: list[str]) -> dict[str, list]:
+    """What an answer lists of the ids :func:`unknown_ids` left out: ``skipped`` (numbers) and
+    ``skipped_as_written`` (as sent), as ``PUT /api/stock?skip_unknown=true`` and `index stock --skip-unknown
+    --json` both answer."""
+    return {"skipped": [int(k.strip()) for k in skipped], "skipped_as_written": [k.strip() for k in skipped]}
+
+
 def is_no_level_word(value) -> bool:
     """Whether ``value`` is one of :data:`NO_LEVEL_WORDS` ("None", "N/A"), read as no level."""
     return isinstance(value, str) and re.sub(r"[\s_\-]+", "", value).casefold() in NO_LEVEL_WORDS

@@ -21,7 +21,7 @@ from fashionrec.api.deps import ServiceDep, known_query_only, require_api_key, s
 from fashionrec.api.routes.items import CHANGE_ERRORS
 from fashionrec.api.schemas import ID_WRITTEN, Answer, Error
 from fashionrec.errors import BadInputError, NotFoundError
-from fashionrec.stock import is_sold_out, level_said, unknown_ids
+from fashionrec.stock import is_sold_out, level_said, skipped_lists, unknown_ids
 from fashionrec.stock_list import levels_csv, levels_records
 
 log = logging.getLogger(__name__)
@@ -119,8 +119,7 @@ def _set(service, levels: dict, skip_unknown: bool = False) -> StockSet:
     log.info("stock of %d product%s set, %d of them sold out", len(done), "" if len(done) == 1 else "s", len(sold))
     # Whole levels as integers, as the item's own answer says them (12, not 12.0: stop 68's review).
     return StockSet(stock={str(i): level_said(v) for i, v in done.items()}, sold_out=sold,
-                    sold_out_in_index=in_index, skipped=[int(k.strip()) for k in skipped],
-                    skipped_as_written=[k.strip() for k in skipped])
+                    sold_out_in_index=in_index, **skipped_lists(skipped))
 
 
 @router.put("/stock", response_model=StockSet, dependencies=[Depends(require_api_key)], responses=RESPONSES)
