@@ -726,6 +726,31 @@ def test_no_output_flag_writes_over_the_catalogue_or_where_it_cannot(fixture_dir
 
 
 
+def test_index_build_writes_the_index_the_variable_names(fixture_dir: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Stop 71, a new user's trial: with FASHIONREC_INDEX_DIR exported (as the README says, for every command),
+    # `index build` wrote runs/index in the working folder, embedding everything again, while `serve`, `recommend`
+    # and `index check` went on reading the variable's index. The folder under a file is refused before any work,
+    # naming the folder the build would have written: the variable's, or --out where it is given.
+    import fashionrec.catalog
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the work began")
+
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(fashionrec.catalog, "load_catalog", no_work)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FASHIONREC_INDEX_DIR", str(blocker / "index"))
+    res = runner.invoke(app, ["index", "build", str(fixture_dir)])
+    assert res.exit_code == 2 and f"{blocker} is a file, not a folder" in res.output, res.output
+    assert not (tmp_path / "runs").exists()
+    # --out named on the command line wins over the variable.
+    monkeypatch.setenv("FASHIONREC_INDEX_DIR", str(tmp_path / "shop_index"))
+    res = runner.invoke(app, ["index", "build", str(fixture_dir), "--out", str(blocker / "other")])
+    assert res.exit_code == 2 and f"{blocker} is a file, not a folder" in res.output, res.output
+
+
 def test_the_command_says_an_uncaught_error_in_a_line(monkeypatch, capsys) -> None:
     # The installed `fashionrec` (cli.main): a damaged file or one that cannot be written, which a command did
     # not catch itself, is one line and exit 2, not a traceback (a trial found a dozen such).

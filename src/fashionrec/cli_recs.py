@@ -809,7 +809,10 @@ def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = 
 def index_build(
     data_dir: Path | None = DataDir,
     model: Path | None = typer.Option(None, "--model", help="Checkpoint (default: the shipped model)."),
-    out: Path = typer.Option(Path("runs/index"), "--out", help="Index folder to write (replaced atomically)."),
+    # The variable every other index command reads (a new user's trial, stop 71: with it exported, a rebuild went
+    # to runs/index, embedding everything again, while `serve` and `recommend` went on with the old index).
+    out: Path = typer.Option(Path("runs/index"), "--out", envvar="FASHIONREC_INDEX_DIR",
+                             help="Index folder to write (replaced atomically)."),
     kind: str = typer.Option("auto", "--kind", help="auto | flat | hnsw (auto: flat below 20k 256-d vectors)."),
     index_dim: int | None = typer.Option(None, "--index-dim", help="Search a PCA projection of the embeddings "
                                          "to this many dims, re-scored with the full ones (default: 256 for "
