@@ -1294,7 +1294,12 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
         fail(f"{e}" + ("" if skip_unknown else " (--skip-unknown leaves out liked ids the index does not have)"))
     except FashionrecError as e:
         fail(str(e))
-    _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}",
+    # Its scores rise and fall down the table (0.904, 0.425, 0.575, 0.852: a new user's trial, stop 71), as text
+    # search's do, whose table says why; a profile's said nothing.
+    order = ("picked from each liked product's neighbours in turn (reason: like ...)" +
+             (", every third a piece that goes with one (goes with ...)" if looks else "") +
+             ": each score is its own list's measure, so a lower score can come first")
+    _show(recs, as_json, f"for someone who liked {', '.join(map(str, item_ids))}", caption=order if recs else None,
           answer=api_answer(recs, skipped=skipped, skipped_as_written=rec.ids_as_written(skipped))
           if as_json else None)      # as /api/recommend/profile
 
