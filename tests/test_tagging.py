@@ -126,6 +126,17 @@ def test_the_csv_and_its_description_are_put_in_place_together(tmp_path):
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
 
+def test_a_result_prints_its_counts_not_its_whole_summary():
+    # Stop 71, a new user's trial: `tag("photos")` at a prompt printed the whole summary, every class of every head
+    # among it (about 5 KB for 40 photos).
+    classes = {"articleType": [f"Type {i}" for i in range(150)]}
+    summary = {"rows": 2, "tagged": 1, "not_tagged": 1, "to_review": 1, "model": {"name": "m1", "classes": classes}}
+    shown = repr(TagResult(pd.DataFrame({"path": ["a.jpg", "b.jpg"], "articleType": ["Shirts", None]}), summary))
+    assert "Type 149" not in shown and len(shown) < 200, shown
+    assert "2 rows" in shown and "1 tagged" in shown and "1 not tagged" in shown and "1 to review" in shown
+    assert "m1" in shown and ".write(" in shown
+
+
 def test_a_loose_folder_tags_its_photos_in_order_and_names_what_it_did_not_tag(fixture_dir, shipped, tmp_path):
     src = fixture_dir / "images"
     folder = tmp_path / "new arrivals"

@@ -111,6 +111,16 @@ class TagResult:
     table: pd.DataFrame
     summary: dict
 
+    def __repr__(self) -> str:
+        # The dataclass's own printed the whole summary, every class of every head among it (5 KB for 40 photos:
+        # a new user's trial at a prompt, stop 71); the counts and where to look are what a prompt needs.
+        s = self.summary
+        counts = ", ".join(f"{s[k]} {k.replace('_', ' ')}" for k in ("tagged", "not_tagged", "to_review")
+                           if isinstance(s.get(k), int))
+        model = (s.get("model") or {}).get("name")
+        return (f"TagResult({len(self.table)} rows{', ' + counts if counts else ''}"
+                f"{f', model {model}' if model else ''}; .table, .summary, .write(path))")
+
     def write(self, out: str | Path) -> tuple[Path, Path]:
         """Write the CSV (see :func:`csv_path`) and its description beside it (same name, ``.json``), each
         atomically. The CSV starts with a byte-order mark, so that spreadsheets read its names as UTF-8."""
