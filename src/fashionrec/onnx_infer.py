@@ -235,7 +235,10 @@ def _cached(name: str, export: Callable[[], bytes], open_: Callable[[Path | byte
         except Exception as e:   # a truncated or damaged file: export again rather than stay on PyTorch for good
             log.warning("cached ONNX graph %s is unreadable (%s: %s); exporting it again",
                         path, type(e).__name__, e)
-    log.info("exporting to ONNX (once per model and machine, a few seconds): %s", path)
+    # "A few seconds" was said where the shipped tagger's export took 16 CPU s, 66 s on a machine at load 14 (a new
+    # user's first `tag`, stop 71): a wait that long, said as a few seconds, reads as a hang.
+    log.info("exporting to ONNX (once per model and machine: about 15 s of CPU for the shipped tagger, a minute or "
+             "more on a busy machine): %s", path)
     graph = export()
     try:
         write_with(path, lambda tmp: tmp.write_bytes(graph))
