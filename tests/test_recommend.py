@@ -6319,6 +6319,27 @@ def test_a_grown_ups_accessory_lists_other_grown_ups_of_its_type_before_other_ki
     assert found[0] == ("Belts", "Girls") and {t for t, _ in found} == {"Belts"}, found
 
 
+def test_a_grown_ups_fragrance_lists_the_other_grown_ups_fragrances_before_other_kinds(tmp_path):
+    # Stop 71, a new user's 300-product shop: "Dunhill Fresh Men Perfume" listed the shop's two other men's
+    # perfumes and a men's deodorant, then seven men's green shirts and vests on its bottle's colour, before the
+    # shop's women's perfumes (11th and 12th). Here one men's perfume and three women's, made of the fixture's
+    # men's products (their photos are not perfumes: the labels rank them).
+    r, _ = _scratch(tmp_path)
+    men = r.items.index[(r.items["gender"] == "Men") & (r.items["masterCategory"] == "Apparel") & ~r._childrens()]
+    perfume, women = int(men[0]), men[1:4]
+    fragrance = {"masterCategory": "Personal Care", "subCategory": "Fragrance", "articleType": "Perfume and Body Mist"}
+    for col, value in fragrance.items():
+        r.items.loc[[perfume, *women], col] = value
+    r.items.loc[women, "gender"] = "Women"
+    r.items.loc[women, "baseColour"] = r.items.loc[perfume, "baseColour"]
+    r._reindex()
+    found = [(x.item["articleType"], x.item["gender"]) for x in r.similar(perfume, k=5)]
+    assert found[:3] == [("Perfume and Body Mist", "Women")] * 3, found
+    # Clothes keep their wearer: a men's shirt lists no women's product.
+    shirt = _some_id(r, articleType="Shirts", gender="Men")
+    assert all(x.item["gender"] != "Women" for x in r.similar(shirt, k=5))
+
+
 def test_an_index_built_from_a_catalogue_records_its_typos_and_tiny_photos(tmp_path, fixture_dir, monkeypatch):
     # A review: the manifest's possible_typos and tiny_image_ids were only ever tested written by hand.
     import fashionrec.catalog as catalog_module

@@ -192,6 +192,13 @@ WRONG_WEARER = 1.0
 # wearer 0.987 -> 0.904; over 300 random accessories 1.000 / 0.906 / 1.000 at every weight
 # (/tmp/work/accwear2.py). Not for a child's accessory.
 ACCESSORY_WRONG_WEARER = 0.05
+# A grown-up's fragrance is of its kind (FAMILY_WEIGHTS' subCategory, not its masterCategory) to the other grown-ups'
+# fragrances too, whose wearer still costs WRONG_WEARER: in a new user's 300-product shop (stop 71) "Dunhill Fresh
+# Men Perfume" listed its two men's perfumes and a men's deodorant, then seven men's green shirts and vests "same
+# colour (Green)" (its bottle's) before the shop's women's perfumes, 11th and 12th. Unlike an accessory's
+# (ACCESSORY_WRONG_WEARER, the type's lead) a scent is chosen for its wearer: its wearer's fragrances of any type come
+# before the others' of its type, 0.3 ahead with the same look, so a men's deodorant keeps its men's perfumes first.
+FRAGRANCE_SUBCATEGORIES = frozenset({"Fragrance", "Perfumes"})
 # Taken off a photo's result filed under the other sex than the wearer the tagger reads the photo to be for, where it
 # reads it surely (its calibrated gender probability at least PHOTO_WEARER_SURE): a men's track pants' photo (Men
 # 0.92) listed a women's track pant first, 0.82 similar against 0.76 for the first men's, where gender weighs 0.1
@@ -1266,6 +1273,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         for head, weight in self.family_weights.items():
             if isinstance(query.get(head), str) and head in self.items:
                 bonus += weight * ((self._labels(head)[rows] == query[head]) & worn)
+        if wearers is not None and query.get("subCategory") in FRAGRANCE_SUBCATEGORIES and "subCategory" in self.items\
+                and query.get("gender") in ("Men", "Women") and wearer is not None and not self._childrens()[wearer]:
+            # The other grown-ups' fragrances (FRAGRANCE_SUBCATEGORIES): its kind, not its wearer's category.
+            grown = np.isin(self._labels("gender")[rows], ["Men", "Women", "Unisex"]) & ~self._childrens()[rows]
+            others = grown & ~worn
+            bonus += self.family_weights.get("subCategory", 0.0) * \
+                ((self._labels("subCategory")[rows] == query["subCategory"]) & others)
         return bonus
 
     def _kind_bonus(self, rows: np.ndarray, kind: int) -> np.ndarray | float:
