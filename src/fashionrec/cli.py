@@ -1145,6 +1145,9 @@ def tag_cmd(
                                    "Python call's batch_size)."),
     workers: int | None = typer.Option(None, min=1, help="Threads decoding photos beside the model (default: "
                                        "twice the cores, at most 8; the Python call's workers)."),
+    as_is: bool = typer.Option(False, "--as-is", help="Read every photo as it is: none cropped to a small product "
+                               "or turned upright where it does not read as a catalogue photo (the Python call's "
+                               "views=False)."),
 ) -> None:
     """Tag photos in bulk: every attribute with its probability, unsure ones flagged, a catalogue's own
     labels checked against the model."""
@@ -1162,7 +1165,7 @@ def tag_cmd(
             for path in written:
                 check_writable(path)
             result = tag(sources, model=model, review_below=review_below, batch_size=batch_size,
-                         skip=written, index=index, workers=workers)
+                         skip=written, index=index, workers=workers, views=not as_is)
             if written:
                 result.write(written[0])
             else:       # no byte-order mark: the first column's name would start with it for `cut` and `csvkit`

@@ -31,11 +31,13 @@ from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
 from fashionrec.artifacts import write_with_json
-from fashionrec.data import images_to_tensor, preprocess
+from fashionrec.catalog import to_rgb
+from fashionrec.data import fit_to_store, images_to_tensor, preprocess
 from fashionrec.errors import BadInputError, ModelError
 from fashionrec.models import ENSEMBLE_SPEC, MODEL_SPECS, EnsembleNet, ModelSpec, TaggerNet, create_model
 from fashionrec.onnx_infer import OnnxTagger, export_graph, onnx_tagger, open_runtime, requested_runtime, takes
 from fashionrec.progress import hidden
+from fashionrec.view_choice import look_again, worth_views
 
 log = logging.getLogger(__name__)
 
@@ -289,15 +291,17 @@ class Tagger:
             return np.zeros((0, self.dim), np.float32)
         return self.infer(images_to_tensor(photos))[0]
 
-    def predict(self, images, top: int = 3) -> list[dict[str, list[tuple[str, float]]]]:
+    def predict(self, images, top: int = 3, views: bool = True) -> list[dict[str, list[tuple[str, float]]]]:
         """Photos (one alone, or a list; each a PIL image, an image file's path, its bytes, a file object or a
         uint8 numpy array: :func:`~fashionrec.catalog.as_photo`) -> per photo ``{head: [(label, calibrated
         probability), ...]}`` best first, in the order given; [] for none. ``top``: how many labels per head.
 
-        The photo is tagged as given (so is ``fashionrec tag``'s without ``--index``): one turned on its side, or
-        small on a backdrop, is not turned upright or cropped here, as photo search reads it
-        (:meth:`~fashionrec.recommend.Recommender.photo_query`; the API's ``/api/classify``). A 4-d array is a
-        batch of photos.
+        A photo that does not read as a catalogue photo (as wide as tall or wider, its product small on a plain
+        backdrop, or its type unsure as it is) is read through its views (cropped, relit, turned a quarter either
+        way), the one the tagger is surest of (:mod:`fashionrec.view_choice`); ``views=False``: every photo as it
+        is. Photo search (:meth:`~fashionrec.recommend.Recommender.photo_query`; the API's ``/api/classify``)
+        chooses among the same views by the index, better where a busy backdrop's product must be cut out. A
+        4-d array is a batch of photos.
 
         A photo that cannot be read, or that shows no product (one flat colour, under 32 pixels: the API and
         the CLI refuse these too, as the model would label them confidently), stops the call with
@@ -312,7 +316,14 @@ class Tagger:
         photos = self._photos(images)
         if not photos:
             return []
-        _, probs = self.infer(images_to_tensor(photos))
+        rgb = [to_rgb(im) for im in photos]
+        stored = np.stack([fit_to_store(im) for im in rgb])         # (N, 3, 80, 60) uint8
+        _, probs = self.infer(torch.from_numpy(stored))
+        if views:
+            worth = np.array([worth_views(im, s) for im, s in zip(rgb, stored, strict=True)])
+            for row, reading in look_again(self, probs, worth, rgb.__getitem__).items():
+                for head, p in reading.probs.items():
+                    probs[head][row] = p[0]
         return [self.decode(probs, i, top) for i in range(len(photos))]
 
     @staticmethod

@@ -56,6 +56,7 @@ from fashionrec.errors import BadInputError
 from fashionrec.levels import READ_FROM_TYPE
 from fashionrec.progress import hidden
 from fashionrec.tagger import Tagger
+from fashionrec.view_choice import DISPUTED_FROM, look_again, worth_views
 
 log = logging.getLogger(__name__)
 
@@ -269,10 +270,14 @@ def collect(sources: Sequence[str | Path], progress: bool = True,
     return kept, notes
 
 
-def _decode(photo: Photo) -> np.ndarray | str:
-    """(3, 80, 60) uint8 as the tagger takes it, or why this photo cannot be tagged."""
+def _decode(photo: Photo) -> tuple[np.ndarray, bool] | str:
+    """((3, 80, 60) uint8 as the tagger takes it, whether it is worth reading through its views whatever it reads
+    as: :func:`~fashionrec.view_choice.worth_views`), or why this photo cannot be tagged."""
     im = _opened(photo)
-    return im if isinstance(im, str) else fit_to_store(im)
+    if isinstance(im, str):
+        return im
+    stored = fit_to_store(im)
+    return stored, worth_views(im, stored)
 
 
 def _opened(photo: Photo) -> Image.Image | str:
@@ -329,11 +334,18 @@ def _indexed_as(rec, photo: Photo) -> list[int]:
 
 
 def _probabilities(tagger: Tagger, photos: list[Photo], batch_size: int, progress: bool,
-                   workers: int | None) -> tuple[dict[str, np.ndarray], list[str]]:
-    """Calibrated probabilities per head (rows of photos that could not be read stay NaN), and the errors."""
+                   workers: int | None, views: bool = True) -> tuple[dict[str, np.ndarray], list[str], Views]:
+    """Calibrated probabilities per head (rows of photos that could not be read stay NaN), the errors, and how
+    each photo was read: with ``views``, a photo unlike a catalogue photo through the view the tagger is surest
+    of (:func:`~fashionrec.view_choice.look_again`)."""
     n = len(photos)
     probs = {h: np.full((n, len(c)), np.nan, np.float32) for h, c in tagger.classes.items()}
     errors = [""] * n
+    read = Views(np.zeros(n, np.int64), np.zeros(n, bool), np.zeros(n, bool))
+
+    def again(row: int) -> Image.Image | None:
+        im = _opened(photos[row])       # opened again: a chunk's photos are not kept (1,024 phone photos)
+        return None if isinstance(im, str) else im
     bar = tqdm(total=n, desc="tagging", unit="img", disable=hidden(progress))
     # PIL decodes outside the GIL: threads keep the cores busy while one chunk is tagged after another.
     with ThreadPoolExecutor(max_workers=workers or min(8, (os.cpu_count() or 2) * 2)) as pool:
@@ -344,14 +356,32 @@ def _probabilities(tagger: Tagger, photos: list[Photo], batch_size: int, progres
                 if isinstance(x, str):
                     errors[start + i] = x
             if good:
-                images = torch.from_numpy(np.stack([chunk[i] for i in good]))     # (B, 3, 80, 60) uint8
+                images = torch.from_numpy(np.stack([chunk[i][0] for i in good]))     # (B, 3, 80, 60) uint8
                 _, raw = tagger.infer(images, batch_size=batch_size)
                 rows = np.asarray(good) + start
+                if views:
+                    worth = np.array([chunk[i][1] for i in good])
+                    for k, reading in look_again(tagger, raw, worth, lambda k, rows=rows: again(int(rows[k]))).items():
+                        for head, p in reading.probs.items():
+                            raw[head][k] = p[0]
+                        read.turned[rows[k]], read.reframed[rows[k]] = reading.turned, reading.reframed
+                        read.disputed[rows[k]] = reading.disputed
                 for head, p in tagger.calibrate(raw).items():
                     probs[head][rows] = p
             bar.update(len(chunk))
     bar.close()
-    return probs, errors
+    return probs, errors, read
+
+
+@dataclass
+class Views:
+    """How each photo was read, (N,) per field: ``turned`` clockwise degrees (0: as it came), ``reframed``
+    through another view than the photo as it is (cropped to its product, relit, its backdrop made white),
+    ``disputed`` another of its views reads another type surely (:class:`~fashionrec.view_choice.ViewReading`)."""
+
+    turned: np.ndarray
+    reframed: np.ndarray
+    disputed: np.ndarray
 
 
 def _label_table(tagger: Tagger, photos: list[Photo], probs: dict[str, np.ndarray], errors: list[str],
@@ -430,15 +460,18 @@ def _compare(tagger: Tagger, table: pd.DataFrame, probs: dict[str, np.ndarray], 
 def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = None,
         review_below: float = REVIEW_BELOW, batch_size: int = BATCH_SIZE, progress: bool = True,
         workers: int | None = None, tagger: Tagger | None = None, skip: Iterable[str | Path] = (),
-        index: str | Path | None = None) -> TagResult:
+        index: str | Path | None = None, views: bool = True) -> TagResult:
     """Tag every photo in ``sources`` (see the module's docstring) with ``model`` (default: the shipped one).
 
-    Each photo is read as it is, as the catalogue's are (a product on white, filling the frame). ``index`` (an
-    index folder): each is read as photo search reads it, with the model the index was built with (a ``model``
-    or ``tagger`` given must be that one), for photos that are not (a shopper's or a supplier's, on a backdrop
-    or turned on its side: a new user's trial found a shirt on grey "Perfume and Body Mist 0.62" here, "Shirts
-    0.985" by photo search); a ``turned`` column says which were turned upright. One photo at a time: slower than
-    the batches without it.
+    Each photo is read as it is, as the catalogue's are (a product on white, filling the frame), unless it does
+    not read as one (as wide as tall or wider, its product small on a plain backdrop, or its type unsure): then
+    through the view of it the tagger is surest of, cropped, relit or turned a quarter (:mod:`fashionrec.
+    view_choice`; columns ``turned``, ``reframed``, ``views_disagree``). ``views=False`` (``--as-is``): every photo
+    as it is. ``index`` (an index folder): each is read as photo search reads it, with the model the index was
+    built with (a ``model`` or ``tagger`` given must be that one), for photos that are not (a shopper's or a
+    supplier's, on a busy backdrop: a new user's trial found a shirt on grey "Perfume and Body Mist 0.62" here,
+    "Shirts 0.985" by photo search); a ``turned`` column says which were turned upright. One photo at a time:
+    slower than the batches without it.
 
         >>> result = tag("new-arrivals/")                    # doctest: +SKIP
         >>> result.table[["path", "articleType", "articleType_prob", "review"]].head()
@@ -470,17 +503,33 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
                     "catalogue labels", tagger.name, ", ".join(uncalibrated))
     photos, notes = collect(list(sources), progress=progress, skip=skip)
     if rec is None:
-        probs, errors = _probabilities(tagger, photos, batch_size, progress, workers)
+        probs, errors, read = _probabilities(tagger, photos, batch_size, progress, workers, views)
+        turned = read.turned
     else:
         probs, errors, turned = _probabilities_as_searched(rec, photos, progress)
     table = _label_table(tagger, photos, probs, errors, review_below)
-    if rec is not None:
+    if rec is not None or views:
         table["turned"] = turned
+    if rec is None and views:
+        table["reframed"] = read.reframed
+        table["views_disagree"] = read.disputed
+        # A sure type another view of the photo reads otherwise is no sure type (a sideways shoe "Ring 0.97",
+        # upright "Casual Shoes 0.99"): a person's look decides.
+        table["review"] |= read.disputed
     labelled = any(c.startswith("catalogue_") for c in table)
     agreement = _compare(tagger, table, probs, photos) if labelled else {}
     summary = _summary(tagger, table, notes, review_below, agreement, sources, index)
     if rec is not None:
         summary["read_as_photo_search"] = {"index": str(rec.index_dir), "turned_upright": int((turned != 0).sum())}
+    elif views:
+        summary["read_through_views"] = {"turned_upright": int((turned != 0).sum()),
+                                         "reframed": int(read.reframed.sum()),
+                                         "views_disagree": int(read.disputed.sum())}
+        summary["columns"]["reframed"] = ("the photo was read cropped to its product, relit or with its backdrop "
+                                          "made white: it did not read as a catalogue photo as it is")
+        summary["columns"]["views_disagree"] = ("another view of the photo (cropped, turned) reads another type at "
+                                                f"{DISPUTED_FROM} or more: flagged for review")
+    if rec is not None or views:
         summary["columns"]["turned"] = "clockwise degrees the photo was turned to read it (0: as it came)"
     if labelled:
         marked = _mark_trained(table, photos, notes, tagger)
@@ -576,7 +625,8 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
                                    + (f"; {' and '.join(tagger.levels)} {READ_FROM_TYPE}" if tagger.levels else ""),
             "articleType_top3": "the likeliest article type and up to two runners-up (those at 0.01 or more), "
                                 "with their probabilities",
-            "review": f"articleType_prob under {review_below}, or not tagged: worth a person's look",
+            "review": f"articleType_prob under {review_below}, another view of the photo reading another type "
+                      "(views_disagree), or not tagged: worth a person's look",
             "error": "why the row has no labels (empty when it has)",
             "greyscale_photo": "the photo is greyscale: its baseColour is the model's guess",
         },
