@@ -15,7 +15,7 @@ from fashionrec.catalog import Catalog
 from fashionrec.cli import app
 from fashionrec.data import fit_to_store
 from fashionrec.tagger import Tagger
-from fashionrec.tagging import tag
+from fashionrec.tagging import REVIEW_BELOW, tag
 
 runner = CliRunner()
 
@@ -134,3 +134,23 @@ def test_wide_photos_are_worth_their_views_and_tall_ones_only_when_small(one_of_
     canvas = Image.new("RGB", (900, 1200), "white")
     canvas.paste(im.resize((150, 200)), (300, 400))
     assert view_choice.worth_views(canvas, fit_to_store(canvas))
+
+
+def test_a_catalogue_like_photo_unsure_as_it_came_stays_flagged_when_read_surer_cropped(shipped, one_of_each,
+                                                                                        tmp_path):
+    # Each product at 0.45 of a 3:4 photo's height on white: most not small enough to be cropped whatever they
+    # read as (SMALL_SHARE), so read through their views only where unsure as they are; the crop often reads surer.
+    folder = tmp_path / "framed"
+    folder.mkdir()
+    for i, im in zip(one_of_each["id"], one_of_each["photo"], strict=True):
+        canvas = Image.new("RGB", (900, 1200), "white")
+        canvas.paste(im.resize((405, 540)), (250, 330))
+        canvas.save(folder / f"{i}.jpg", quality=95)
+    viewed = tag([folder], tagger=shipped, progress=False).table
+    as_is = tag([folder], tagger=shipped, progress=False, views=False).table
+    photos = [Image.open(folder / path).convert("RGB") for path in viewed["path"]]
+    framed = ~np.array([view_choice.worth_views(im, fit_to_store(im)) for im in photos])   # not cropped anyway
+    unsure = (as_is["articleType_prob"] < REVIEW_BELOW).to_numpy() & framed
+    cropped_surer = viewed["reframed"].to_numpy() & unsure & (viewed["articleType_prob"] >= REVIEW_BELOW).to_numpy()
+    assert cropped_surer.any()
+    assert viewed.loc[cropped_surer, "review"].all()

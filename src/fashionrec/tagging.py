@@ -341,7 +341,7 @@ def _probabilities(tagger: Tagger, photos: list[Photo], batch_size: int, progres
     n = len(photos)
     probs = {h: np.full((n, len(c)), np.nan, np.float32) for h, c in tagger.classes.items()}
     errors = [""] * n
-    read = Views(np.zeros(n, np.int64), np.zeros(n, bool), np.zeros(n, bool))
+    read = Views(np.zeros(n, np.int64), np.zeros(n, bool), np.zeros(n, bool), np.full(n, np.nan))
 
     def again(row: int) -> Image.Image | None:
         im = _opened(photos[row])       # opened again: a chunk's photos are not kept (1,024 phone photos)
@@ -366,6 +366,8 @@ def _probabilities(tagger: Tagger, photos: list[Photo], batch_size: int, progres
                             raw[head][k] = p[0]
                         read.turned[rows[k]], read.reframed[rows[k]] = reading.turned, reading.reframed
                         read.disputed[rows[k]] = reading.disputed
+                        if reading.unsure_as_is is not None:
+                            read.unsure_as_is[rows[k]] = reading.unsure_as_is
                 for head, p in tagger.calibrate(raw).items():
                     probs[head][rows] = p
             bar.update(len(chunk))
@@ -377,11 +379,13 @@ def _probabilities(tagger: Tagger, photos: list[Photo], batch_size: int, progres
 class Views:
     """How each photo was read, (N,) per field: ``turned`` clockwise degrees (0: as it came), ``reframed``
     through another view than the photo as it is (cropped to its product, relit, its backdrop made white),
-    ``disputed`` another of its views reads another type surely (:class:`~fashionrec.view_choice.ViewReading`)."""
+    ``disputed`` another of its views reads another type surely, ``unsure_as_is`` its type's probability as it
+    came where only that had it read through its views, else NaN (:class:`~fashionrec.view_choice.ViewReading`)."""
 
     turned: np.ndarray
     reframed: np.ndarray
     disputed: np.ndarray
+    unsure_as_is: np.ndarray
 
 
 def _label_table(tagger: Tagger, photos: list[Photo], probs: dict[str, np.ndarray], errors: list[str],
@@ -516,6 +520,8 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
         # A sure type another view of the photo reads otherwise is no sure type (a sideways shoe "Ring 0.97",
         # upright "Casual Shoes 0.99"): a person's look decides.
         table["review"] |= read.disputed
+        # A catalogue-like photo unsure as it came stays flagged, read surer through a crop or not.
+        table["review"] |= read.reframed & (read.unsure_as_is < review_below)
     labelled = any(c.startswith("catalogue_") for c in table)
     agreement = _compare(tagger, table, probs, photos) if labelled else {}
     summary = _summary(tagger, table, notes, review_below, agreement, sources, index)
@@ -625,8 +631,9 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
                                    + (f"; {' and '.join(tagger.levels)} {READ_FROM_TYPE}" if tagger.levels else ""),
             "articleType_top3": "the likeliest article type and up to two runners-up (those at 0.01 or more), "
                                 "with their probabilities",
-            "review": f"articleType_prob under {review_below}, another view of the photo reading another type "
-                      "(views_disagree), or not tagged: worth a person's look",
+            "review": f"articleType_prob under {review_below} (as the photo came, where a photo like a catalogue "
+                      "photo was read reframed), another view of the photo reading another type (views_disagree), "
+                      "or not tagged: worth a person's look",
             "error": "why the row has no labels (empty when it has)",
             "greyscale_photo": "the photo is greyscale: its baseColour is the model's guess",
         },
