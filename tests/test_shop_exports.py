@@ -936,7 +936,7 @@ def test_index_stock_from_reads_a_file_the_catalogue_loader_would(tmp_path: Path
     result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(levels)])
     text = " ".join(result.output.split())
     assert result.exit_code != 0 and "needs an id column and a stock column" in text, result.output
-    assert "its header: id, price" in text, result.output
+    assert "its header: id;price" in text, result.output
 
 
 def test_a_large_folder_whose_ids_are_written_otherwise_is_read_in_linear_time(tmp_path: Path) -> None:

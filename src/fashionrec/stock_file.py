@@ -103,7 +103,9 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
         k = len(report.rows_rejected)
         raise BadInputError(f"{path} has {k} line{'s' if k != 1 else ''} that cannot be read: "
                             + "; ".join(report.rejected_lines(5)) + "; nothing was changed")
-    written = {i: text for text, i in report.ids_written_otherwise.items()}
+    # The shop's spelling where it is one an id can have ("0012933"); pandas' "12933.0" (an id column with a blank in
+    # it, saved again) is the number, as the loader reads it, not an id set_stock would refuse.
+    written = {i: text for text, i in report.ids_written_otherwise.items() if text.strip().isdecimal()}
     ids = pd.Series([written.get(i, str(i)) for i in table["id"]], dtype=object)
     cells = table[STOCK].reset_index(drop=True)
     # A product on two lines that are not its sizes (no Handle, or another's) with two levels: the last was set
