@@ -3403,3 +3403,22 @@ def test_the_api_says_the_childrens_products_a_childs_filter_leaves_out(index_di
                 "finds 3, where the filters list 1.") in note, note
         assert "children's products are filed" not in (c.get("/api/search/text", params={
             "q": "shoes", "gender": "Boys"}).json()["note"] or "")
+
+
+def test_a_search_for_a_whole_outfit_offers_the_look_of_its_closest_main_piece(client):
+    # Stop 71's shopper: "office outfit for men" listed 10 trousers, 10 formal shoes, 2 gift sets and 2 ties by
+    # meaning, no shirt, and offered no look; the look of the closest top (a dress, a saree, a set) is a link away.
+    page = html.unescape(client.get("/", params={"q": "office outfit for men"}).text)
+    lead = re.search(r'id="look-link">For a whole outfit put together, see <a href="/item/(\d+)#look">', page)
+    assert lead, re.findall(r'<p class="notice"[^>]*>.*?</p>', page)
+    item = client.get(f"/api/items/{lead.group(1)}").json()
+    assert item["subCategory"] in ("Topwear", "Dress", "Saree", "Apparel Set") and item["gender"] in ("Men", "Unisex")
+    assert 'id="look"' in client.get(f"/item/{lead.group(1)}").text      # where the link lands
+    # Within the filters chosen: under Gender: Women, a women's piece.
+    chosen = {"q": "party outfit", "gender": "Women", "searched": "party outfit"}
+    page = html.unescape(client.get("/", params=chosen).text)
+    lead = re.search(r'id="look-link">For a whole outfit put together, see <a href="/item/(\d+)#look">', page)
+    assert lead and client.get(f"/api/items/{lead.group(1)}").json()["gender"] == "Women"
+    # A search naming a type is for that type ("outfit with jeans"), and one naming no outfit offers no look.
+    for q in ("outfit with jeans", "jeans", "formal shirt for men"):
+        assert 'id="look-link"' not in client.get("/", params={"q": q}).text, q

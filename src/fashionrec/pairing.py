@@ -108,3 +108,28 @@ def _wearer(rec, other: dict) -> str | None:
     total = sum(counts.values())
     top = max(counts, key=counts.get) if counts else None
     return top if top and counts[top] > WEARER_SHARE * total else None
+
+
+# A search for a whole outfit names no product type ("office outfit for men", "party outfit for women"): its closest
+# matches by meaning are of whatever types the words sit near, "office outfit for men" 10 trousers, 10 formal shoes,
+# 2 gift sets and 2 ties and no shirt of 24 (stop 71's shopper). The look put together for the closest main piece
+# is offered beside them, as for a product to go with another.
+OUTFIT = re.compile(r"\b(?:outfits?|attire|ensembles?|get-?ups?)\b", re.IGNORECASE)
+# An outfit's main piece: what a look is put together around (a top, a dress, a saree, a set).
+MAIN_PIECES = ("Topwear", "Dress", "Saree", "Apparel Set")
+
+
+def read_outfit(rec, query: str, filters: dict | None = None) -> dict | None:
+    """The product whose look a search for a whole outfit offers, {"id", "name"}: the closest of ``query``'s main
+    pieces (:data:`MAIN_PIECES`, for the wearer and occasion it names, within ``filters``: the page's chosen ones);
+    None where ``query`` names no outfit, names a type ("outfit with jeans" is a search for jeans), or the catalogue
+    files no such piece. ``rec``: the :class:`~fashionrec.recommend.Recommender`, under the service's read lock."""
+    if not OUTFIT.search(query) or rec.parse_query(query).get("articleType") or "subCategory" not in rec.items:
+        return None
+    present = set(rec.items["subCategory"].dropna().astype(str))
+    pieces = [p for p in MAIN_PIECES if p in present]
+    if (filters or {}).get("subCategory"):      # a group chosen: its pieces alone, if it is one
+        pieces = [p for p in pieces if p == filters["subCategory"]]
+    hits = rec.search_text(query, k=1, filters={**(filters or {}), "subCategory": pieces}) if pieces else []
+    return None if not hits else {"id": hits[0].id, "name": hits[0].item.get("display_name")
+                                  or hits[0].item.get("productDisplayName") or f"Product {hits[0].id}"}

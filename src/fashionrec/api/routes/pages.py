@@ -30,7 +30,7 @@ from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.filed_elsewhere import kids_filed_elsewhere, occasion_in_other_colours
 from fashionrec.item_tables import price_of
-from fashionrec.pairing import pairing_said, read_pairing
+from fashionrec.pairing import pairing_said, read_outfit, read_pairing
 from fashionrec.results import PRODUCT_PAGE
 from fashionrec.stock import showing_sold_out, sold_out_shown
 from fashionrec.text_notes import people_listed, price_missed_said, unread_said
@@ -366,6 +366,10 @@ def catalogue_page(
             # "shoes to go with a red dress" listed men's red Converse first (a shopper's trial, stop 68).
             notices.append(pairing_said(paired, _quoted))
             query, look = paired.searched, paired.lead and {**paired.lead, "anchor": paired.anchor}
+        else:
+            # "office outfit for men": the look of its closest shirt, beside closest matches of any type (stop 71).
+            with service.reading():
+                look = read_outfit(service.rec, query, chosen)
     if query and chosen and searched is not None and query != searched.strip():
         # A new search typed under the last one's filters, naming another wearer, colour or type ("teenage boy
         # jeans" under Gender: Girls found nothing but a link; "white shirt" under Colour: Black listed 19
