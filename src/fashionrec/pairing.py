@@ -73,9 +73,14 @@ def read_pairing(rec, query: str) -> Pairing | None:
     # women's white shirt.
     own = [g for g in other.get("gender", []) if g != "Unisex"]
     hits = rec.search_text(anchor if own or not wearer else f"{anchor} for {wearer.lower()}", k=1)
-    lead = None if not hits else {"id": hits[0].id, "name": hits[0].item.get("display_name")
+    return Pairing(" ".join(w for w in words if w), query[found.start():].strip(), anchor, _lead(hits))
+
+
+def _lead(hits: list) -> dict | None:
+    """{"id", "name"} of the first of ``hits`` (:class:`~fashionrec.results.Rec`), the product whose look is offered;
+    None where there are none."""
+    return None if not hits else {"id": hits[0].id, "name": hits[0].item.get("display_name")
                                   or hits[0].item.get("productDisplayName") or f"Product {hits[0].id}"}
-    return Pairing(" ".join(w for w in words if w), query[found.start():].strip(), anchor, lead)
 
 
 def pairing_said(paired: Pairing, quoted) -> str:
@@ -131,5 +136,4 @@ def read_outfit(rec, query: str, filters: dict | None = None) -> dict | None:
     if (filters or {}).get("subCategory"):      # a group chosen: its pieces alone, if it is one
         pieces = [p for p in pieces if p == filters["subCategory"]]
     hits = rec.search_text(query, k=1, filters={**(filters or {}), "subCategory": pieces}) if pieces else []
-    return None if not hits else {"id": hits[0].id, "name": hits[0].item.get("display_name")
-                                  or hits[0].item.get("productDisplayName") or f"Product {hits[0].id}"}
+    return _lead(hits)
