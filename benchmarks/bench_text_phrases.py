@@ -8,7 +8,9 @@ phrase means; and control queries whose first ten a change should not move.
 The phrases are stop 67's 119 (helper h67text) and stop 68's 14 more (the gaps it worked on: "tank tops", shoe kinds,
 sports' kits); a phrase's types are what a shopper means by it, written before any run. ``compare`` counts each
 run's right types over every phrase (of 10 x the phrases) and lists the controls whose first ten changed
-(docs/history.md, "Stop 68, text search").
+(docs/history.md, "Stop 68, text search"). Stop 71 added, counted apart so that the totals above stay comparable:
+pairings and lists of colours (:data:`COLOURED`: the first ten of the type and of a colour that goes with the other
+product's, or of a colour listed), and per sport's kit how many types its first ten mix and how many are shoes.
 """
 
 from __future__ import annotations
@@ -188,6 +190,25 @@ SURVEY = {
     "kabaddi kit": SPORTSWEAR,
     "surfing kit": SPORTSWEAR,
 }
+# Stop 71: phrase -> (the types meant, the colours meant). A pairing's colours are those the looks' colour rule
+# (fashionrec.looks.COLOUR_PAIRS) lists with the other product's, written out here; a belt to match shoes is their
+# colour (leather matches leather); a list of colours is its colours.
+_GO_WITH_WHITE = {"Blue", "Navy Blue", "Black", "Red", "Olive", "Khaki", "Peach", "Lavender"}
+COLOURED = {
+    "tie for a white shirt": ({"Ties"}, _GO_WITH_WHITE),
+    "tie to go with a white shirt": ({"Ties"}, _GO_WITH_WHITE),
+    "belt for blue jeans": ({"Belts"}, {"Brown", "Tan", "White"}),
+    "belt to go with blue jeans": ({"Belts"}, {"Brown", "Tan", "White"}),
+    "shoes for a black dress": (SHOES, {"Red", "White", "Grey"}),
+    "shoes to go with a red dress": (SHOES, {"Black", "White", "Navy Blue"}),
+    "shirt to go with beige trousers": ({"Shirts"}, {"Navy Blue", "Olive", "Maroon", "Green", "Teal", "Brown"}),
+    "tshirt for my blue jeans": ({"Tshirts"}, {"White", "Brown", "Tan"}),
+    "belt to match brown shoes": ({"Belts"}, {"Brown"}),
+    "navy blue or red tie": ({"Ties"}, {"Navy Blue", "Red"}),
+    "red or black dress": ({"Dresses"}, {"Red", "Black"}),
+    "white or blue shirt for men": ({"Shirts"}, {"White", "Blue"}),
+    "black, brown or tan belt": ({"Belts"}, {"Black", "Brown", "Tan"}),
+}
 # Queries whose first ten (API and page) a change should leave as they were.
 CONTROLS = [
     "blue jeans",
@@ -264,7 +285,7 @@ def _get(base: str, path: str, **params) -> str:
 
 def run(base: str, out: str) -> None:
     found = {}
-    for q in dict.fromkeys([*SURVEY, *CONTROLS, *WEAR]):
+    for q in dict.fromkeys([*SURVEY, *CONTROLS, *WEAR, *COLOURED]):
         start = time.perf_counter()
         answer = json.loads(_get(base, "/api/search/text", q=q, k=10))
         took = time.perf_counter() - start
@@ -284,7 +305,9 @@ def run(base: str, out: str) -> None:
 
 def compare(items: str, runs: list[str]) -> None:
     with open(items, newline="") as f:
-        kind = {int(row["id"]): row["articleType"] for row in csv.DictReader(f)}
+        rows = list(csv.DictReader(f))
+    kind = {int(row["id"]): row["articleType"] for row in rows}
+    colour = {int(row["id"]): row["baseColour"] for row in rows}
     found = []
     for path in runs:
         with open(path) as f:
@@ -301,6 +324,28 @@ def compare(items: str, runs: list[str]) -> None:
         print(f"{q:28s} " + "  |  ".join(row))
     for j, (api, page) in enumerate(totals):
         print(f"run {j}: API {api}/{10 * len(SURVEY)}, page {page}/{10 * len(SURVEY)} right type in the first ten")
+    # Phrases of a run (old runs lack stop 71's): only those every run has.
+    coloured = [q for q in COLOURED if all(q in run_ for run_ in found)]
+    sums = [[0, 0] for _ in found]
+    for q in coloured:
+        types, colours = COLOURED[q]
+        row = []
+        for j, run_ in enumerate(found):
+            api = sum(kind.get(r[0]) in types and colour.get(r[0]) in colours for r in run_[q]["api"][:10])
+            page = sum(kind.get(i) in types and colour.get(i) in colours for i in run_[q]["html_ids"][:10])
+            sums[j][0] += api
+            sums[j][1] += page
+            row.append(f"api {api:2d} page {page:2d}")
+        print(f"{q:32s} " + "  |  ".join(row))
+    for j, (api, page) in enumerate(sums):
+        n = 10 * len(coloured)
+        print(f"run {j}: API {api}/{n}, page {page}/{n} of the type and a colour meant")
+    for q in [q for q in SURVEY if q.endswith(" kit")]:
+        row = []
+        for run_ in found:
+            api = [kind.get(r[0]) for r in run_[q]["api"][:10]]
+            row.append(f"{len(set(api))} types, {sum(t in SHOES for t in api)} shoes")
+        print(f"kit {q:24s} API " + "  |  ".join(row))
     if len(found) == 2:
         for q in CONTROLS:
             api, page = ([r[0] for r in run_[q]["api"]] for run_ in found), (run_[q]["html_ids"][:10] for run_ in found)
