@@ -204,8 +204,10 @@ KINDS = frozenset({"polo", "hoodie", "hoody", "cardigan", "chino", "jogger", "go
                    "windcheater", "tuxedo", "miniskirt", "smartwatch", "sneaker", "blouse", "frock", "brogue", "jhumka",
                    "turtleneck", "sundress", "moccasin", "loafer", "derby", "oxford"})
 # Type words of SYNONYMS that mean their types as typed, not in their other forms: "oxfords" is shoes, "oxford" the
-# names' word for shoes and shirts alike (Wrangler's "Nimrod Oxford" shirts led "oxford shirt").
-PLURAL_ONLY = frozenset({"oxfords"})
+# names' word for shoes and shirts alike (Wrangler's "Nimrod Oxford" shirts led "oxford shirt"). "derbies" so too:
+# in every form its word was one of both types' (an alias of every product of them), so that the page's "derby shoes"
+# and "derbies" listed every Casual Shoes product after the formal ones (stop 70's gap).
+PLURAL_ONLY = frozenset({"oxfords", "derbies"})
 # A kind of shoe that is of one type, whatever other types' models are named for it: an oxford and a derby are formal
 # shoes (their laces' cut), so Converse's casual "Oxford" and ADIDAS's casual "Derby" models come after the formal
 # pairs not named so (stop 69's gap: 7th-10th of "oxford shoes" on the page).
@@ -243,9 +245,9 @@ WIDE_PHRASES = {phrase: tuple(SYNONYMS[phrase][:1]) for phrase in (
     "bodycon dress", "evening dress", "shirt dress", "maxi skirt", "pencil skirt", "duffle bag", "cargo pants",
     "cargo shorts", "bermuda shorts", "skinny jeans", "bomber jacket", "baseball cap", "school bag",
     "stud earrings", "high heels", "moccasins", "moccasin shoes", "boat shoes", "three fourths", "three fourth",
-    "oxfords")} | {
+    "oxfords", "derbies")} | {
         phrase: tuple(SYNONYMS[phrase]) for phrase in (
-            "oxford shoes", "derby shoes", "derbies", "loafers", "loafer shoes", "ankle boots",
+            "oxford shoes", "derby shoes", "loafers", "loafer shoes", "ankle boots",
             "chelsea boots", "school uniform")}
 
 # Two types named together for one outfit of one wearer's (a query's search words, singular, in a row or joined):
