@@ -5,7 +5,22 @@ from __future__ import annotations
 import pytest
 from _recs_support import shared_recommender
 
+from fashionrec.looks import colour_compatibility
 from fashionrec.pairing import read_pairing
+
+
+def _goes_with(rec, searched: str, colour: str, types: list[str]) -> list[str]:
+    """The colours ``searched`` names, checked to be those a look's colour rule lists with ``colour`` that products
+    of ``types`` have (each of them, none other)."""
+    named = rec.parse_query(searched).get("baseColour", [])
+    have = set(rec.items.loc[rec.items["articleType"].isin(types), "baseColour"])
+    assert named and set(named) == {c for c in have if colour_compatibility(colour, c)[0] == 1.0}, (searched, have)
+    return named
+
+
+def _how_many(rec, kind: str, colours: list[str]) -> int:
+    """How many products of the type ``kind`` have one of ``colours``: the first of a search for them."""
+    return int((rec.items["articleType"].eq(kind) & rec.items["baseColour"].isin(colours)).sum())
 
 
 @pytest.mark.parametrize("query", ["shoes for a black skirt", "shoes with my black skirt", "shoes for my black skirt",
@@ -13,8 +28,10 @@ from fashionrec.pairing import read_pairing
 def test_everyday_linking_words_read_as_a_pairing(query):
     # Stop 68's shopper: only "to go with", "to wear with", "to match" and the like linked, so "shoes for a red
     # dress" and "heels with my red dress" were searched as typed (the dress's red and men's red Converse).
-    paired = read_pairing(shared_recommender(), query)
-    assert paired and paired.searched == "black shoes for women", (query, paired)
+    rec = shared_recommender()
+    paired = read_pairing(rec, query)
+    assert paired and paired.searched.endswith(" shoes for women"), (query, paired)
+    _goes_with(rec, paired.searched, "Black", rec.parse_query("shoes")["articleType"])
     assert paired.anchor.endswith("black skirt") and query.endswith(paired.clause)
 
 
@@ -26,14 +43,31 @@ def test_for_and_with_link_only_two_types(query):
 
 
 def test_a_tie_for_a_shirt_is_not_the_shirts_colour_and_its_look_is_for_the_ties_wearer():
-    # Stop 70: "tie for a white shirt" listed white ties (tone on tone), its look a women's white shirt's; a tie is
-    # worn on the shirt's cloth, so any colour but its own goes with it. Shoes still match a skirt's colour.
+    # Stop 70: "tie for a white shirt" listed white ties (tone on tone), its look a women's white shirt's. Stop 71: it
+    # was "tie for men not white" (black and grey ties first); the colours that go with white now (looks.COLOUR_PAIRS,
+    # the fixture's ties: red), as shoes for a black skirt are (not black).
     rec = shared_recommender()
     paired = read_pairing(rec, "tie for a white shirt")
-    assert paired and paired.searched == "tie for men not white", paired
+    assert paired and paired.searched.endswith(" tie for men"), paired
+    colours = _goes_with(rec, paired.searched, "White", ["Ties"])
     assert paired.lead and rec.item(paired.lead["id"])["gender"] == "Men"
-    found = rec.search_text(paired.searched, k=5)
-    assert found and all(x.item["baseColour"] != "White" for x in found)
+    found = rec.search_text(paired.searched, k=_how_many(rec, "Ties", colours))
+    assert found and all(x.item["articleType"] == "Ties" and x.item["baseColour"] in colours for x in found), found
     # Called from Python with the words as typed, as the API reads them: it listed white shirts (stop 70).
-    assert [x.id for x in rec.search_text("tie for a white shirt", k=5)] == [x.id for x in found]
-    assert read_pairing(rec, "shoes for a black skirt").searched == "black shoes for women"
+    assert [x.id for x in rec.search_text("tie for a white shirt", k=len(found))] == [x.id for x in found]
+    # A belt to match shoes is their colour (leather matches leather).
+    assert read_pairing(rec, "belt to match brown shoes").searched.startswith("brown belt")
+
+
+def test_a_belt_for_blue_jeans_is_a_belt_of_a_colour_that_goes_with_blue():
+    # Stop 71: "belt for blue jeans" ("for" with no "a" or "my") was searched as typed: blue jeans, after one blue
+    # belt. "For" links where the other side names a colour too; "socks for sports shoes" stays a search.
+    rec = shared_recommender()
+    paired = read_pairing(rec, "belt for blue jeans")
+    assert paired and paired.anchor == "blue jeans", paired
+    colours = _goes_with(rec, paired.searched, "Blue", ["Belts"])
+    found = rec.search_text("belt for blue jeans", k=_how_many(rec, "Belts", colours))
+    assert found and all(x.item["articleType"] == "Belts" and x.item["baseColour"] in colours for x in found), \
+        [(x.item["articleType"], x.item["baseColour"]) for x in found]
+    for query in ("socks for sports shoes", "shoes for women", "shirts for men & heels for women"):
+        assert read_pairing(rec, query) is None, query

@@ -7081,6 +7081,56 @@ def test_oxfords_are_formal_shoes_the_named_first_and_an_oxford_shirt_a_shirt(tm
     assert r.search_text("oxford shirt", k=1)[0].id == wrangler
 
 
+def test_derbies_are_formal_shoes_and_the_products_named_so_not_every_casual_shoe(tmp_path):
+    # Stop 71: "derbies" was a word of Casual Shoes too (an alias of every one of them), so the page's "derby shoes"
+    # and "derbies" listed every Casual Shoes product after the formal ones (264 on stop 70's 2,646-product sample).
+    r, _ = _scratch(tmp_path)
+    it = r.items
+    casual = it.index[(it["articleType"] == "Casual Shoes") & (it["gender"] == "Men")]
+    _relabel(r, [int(it.loc[x, "id"]) for x in casual[:2]], articleType="Formal Shoes", usage="Formal")
+    it = r.items
+    it.loc[casual[-1], "productDisplayName"] = "ADIDAS Men Derby White Shoes"
+    r._reindex()
+    formals = set(it["id"][it["articleType"] == "Formal Shoes"].astype(int))
+    derby = int(it.loc[casual[-1], "id"])
+    for q in ("derby shoes", "derbies"):
+        ids = [p["id"] for p in r.browse(q=q, limit=100)[1]]
+        assert set(ids[:len(formals)]) == formals and ids[len(formals):] == [derby], (q, ids)
+    assert "derby" not in r._vocabulary()["types"].aliases().get("Casual Shoes", [])
+
+
+def test_a_list_of_colours_finds_either_colour_on_the_page_as_in_the_text_search():
+    # Stop 71: "navy blue or red tie" found nothing on the page (its word search needs every word, and no tie is
+    # both), where the text search listed the ties of either colour; "red and black" still asks for both at once.
+    rec = shared_recommender()
+    it = rec.items
+    for q, kind, listed in (("red or grey tie", "Ties", ["Red", "Grey"]),
+                            ("black, brown or olive belt", "Belts", ["Black", "Brown", "Olive"]),
+                            ("Black Or Brown Belts", "Belts", ["Black", "Brown"])):
+        want = set(it["id"][it["articleType"].eq(kind) & it["baseColour"].isin(listed)].astype(int))
+        total, page = rec.browse(q=q, limit=100)
+        assert {p["id"] for p in page} == want and total == len(want), (q, total)
+        assert {x.id for x in rec.search_text(q, k=len(want))} == want, q
+        # The colours take turns (a pairing's list of colours: not every black belt before a brown one).
+        assert len({p["baseColour"] for p in page[:len(listed)]}) == len(listed), (q, page[:3])
+    assert rec._colour_choices("red and black") is None and rec._colour_choices("red, black dress") is None
+
+
+def test_an_unknown_sports_kit_mixes_tops_bottoms_and_shoes_and_says_what_it_lists(tmp_path):
+    # Stop 71: "kabaddi kit", "archery kit" and "surfing kit" listed the same ten, five of them sports shoes, and
+    # nothing said why. Its pieces take turns; a note says the catalogue has nothing made for the sport.
+    r, _ = _scratch(tmp_path)
+    it = r.items
+    closest = _closest_maker(r)
+    for label in it.index[(it["subCategory"] == "Shoes") & (it["usage"] == "Sports")][:3]:
+        closest(label, "sports kit")
+    found = [x.item["subCategory"] for x in r.search_text("kabaddi kit", k=6)]
+    assert set(found[:3]) == {"Topwear", "Bottomwear", "Shoes"} and found.count("Shoes") <= 2, found
+    assert r.reading_notes("kabaddi kit") == ["The catalogue has nothing made for kabaddi: its sportswear is listed "
+                                              "for it, a top, a bottom and shoes in turn."]
+    assert r.reading_notes("football kit") == [] and r._kit_pieces("football kit") is None
+
+
 def test_a_school_uniform_is_a_childs_shirts_trousers_and_skirts(tmp_path):
     # Stop 70: "school uniform" listed a basketball, a schoolbag and men's jackets, no child's product.
     r, _ = _scratch(tmp_path)

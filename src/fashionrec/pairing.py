@@ -2,15 +2,18 @@
 
 The words after "to go with" name the other product, whose wearer the searched one shares: searched as typed, "shoes
 to go with a red dress" listed men's and unisex red Converse first (a shopper's trial, stop 68), the dress's "red"
-and nothing of a woman's. Read here as "red shoes for women" (the other product's colour kept: a belt to match
-brown shoes is brown), and the look the recommender puts together for the closest such product offered beside it
-(a product page's "Complete the look", which picks the colours that go with it).
+and nothing of a woman's. Read here as "black, white or navy blue shoes for women": the colours a look's colour rule
+(:data:`fashionrec.looks.COLOUR_PAIRS`) says go with the other's, as a list the text search and the catalogue page
+both read as choices (a belt to match brown shoes is brown: leather matches leather); and the look the recommender
+puts together for the closest such product offered beside it (a product page's "Complete the look").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from fashionrec.looks import NEUTRALS, colour_compatibility
 
 # "to go with", "that goes (well) with", "to wear with", "to pair with", "to match (with)", "that matches", "going
 # with", "which go with".
@@ -20,14 +23,21 @@ LINK = re.compile(r"\s+((?:(?:to|that|which)\s+)?(?:go(?:es)?|wear|pair)\s+(?:we
 # "for" or "with" before "a", "my", "this" and the like, read where no word of LINK is: "shoes for a red dress" and
 # "heels with my red dress" were searched as typed (stop 68's shopper). They link only where both sides name a type
 # (read_pairing): "gift for my son" and "running kit for a woman" stay searches. "With" before no such word names a
-# part ("shirt with collar"), and "with a" too ("dress with a belt").
+# part ("shirt with collar"), and "with a" too ("dress with a belt"). "For" before no such word links where the other
+# side names a colour too ("belt for blue jeans" was searched as typed: blue jeans, stop 70's gap), not "socks for
+# sports shoes".
 _POINTER = r"(?:my|your|her|his|their|our|this|that|these|those)"
-LINK_WORD = re.compile(rf"\s+(for(?=\s+(?:an?|the|{_POINTER})\s)|with(?=\s+{_POINTER}\s))\s+", re.IGNORECASE)
+_ARTICLE = re.compile(rf"(?:an?|the|{_POINTER})\s", re.IGNORECASE)
+LINK_WORD = re.compile(rf"\s+(for(?=\s)|with(?=\s+{_POINTER}\s))\s+", re.IGNORECASE)
 # A share of a type's products above which its wearer is the type's: Dresses are 95% women's (girls' the rest).
 WEARER_SHARE = 0.6
-# Types worn on another's cloth, as clothes are on clothes: their colour is not the other's ("tie for a white shirt"
-# listed white ties, stop 69's gap), where shoes and a belt match it (a belt to match brown shoes is brown).
+# Types worn on another's cloth, as clothes are on clothes: where no colour is listed as going with the other's (a
+# neutral such as charcoal, which any colour goes with), any colour but the other's ("tie for a charcoal shirt": "tie
+# for men not charcoal"; stop 69 listed white ties for a white shirt).
 WORN_ON = frozenset({"Ties", "Ties and Cufflinks", "Scarves", "Stoles", "Mufflers"})
+# Of the colours that go with the other's, those most of the searched type's products have, at most this many: the
+# words searched and said stay a phrase ("navy blue, black, blue or red tie"), not White's eight.
+GOES_WITH_MAX = 4
 
 
 @dataclass(frozen=True)
@@ -50,19 +60,24 @@ def read_pairing(rec, query: str) -> Pairing | None:
     for found in [strong] if strong else LINK_WORD.finditer(query):
         head, anchor = query[:found.start()].strip(), query[found.end():].strip()
         asked, other = rec.parse_query(head), rec.parse_query(anchor)
-        if head and asked.get("articleType") and other.get("articleType"):
+        bare = not strong and found.group(1).lower() == "for" and not _ARTICLE.match(anchor)
+        if head and asked.get("articleType") and other.get("articleType") and (other.get("baseColour") or not bare):
             break
     else:
         return None
     words, unlike = [head], ""
     if not asked.get("baseColour") and len(other.get("baseColour", [])) == 1:
-        colour = other["baseColour"][0].lower()
-        # Worn on the other's cloth, any colour but its own goes with it (said last: "tie for men not white");
-        # else the same colour.
-        if _on_its_cloth(rec, asked, other):
-            unlike = f"not {colour}"
+        colour = other["baseColour"][0]
+        going = [] if _leather(rec, asked, other) else goes_with(rec, asked["articleType"], colour)
+        if going:
+            # The colours that go with it, as choices: "tie for a white shirt" was "tie for men not white" (black
+            # and grey ties first), "belt for blue jeans" blue belts (stop 70's gap).
+            words.insert(0, " or ".join([", ".join(going[:-1]), going[-1]] if len(going) > 1 else going).lower())
+        elif _on_its_cloth(rec, asked, other):
+            # Worn on a neutral's cloth, any colour but its own (said last: "tie for men not charcoal").
+            unlike = f"not {colour.lower()}"
         else:
-            words.insert(0, colour)
+            words.insert(0, colour.lower())
     named = [g for g in asked.get("gender", []) if g != "Unisex"]
     # The other's wearer, else the searched type's (ties are men's where shirts are no one's most).
     wearer = named[0] if len(named) == 1 else None if named else _wearer(rec, other) or _wearer(rec, asked)
@@ -88,16 +103,45 @@ def pairing_said(paired: Pairing, quoted) -> str:
     return f"{quoted(paired.clause)} names what they go with: these are the products for {quoted(paired.searched)}."
 
 
+def goes_with(rec, types: list[str], colour: str) -> list[str]:
+    """The catalogue's colours that go with ``colour`` by a look's colour rule (:func:`~fashionrec.looks.
+    colour_compatibility`'s listed pairs; for a colour no pair lists, not a neutral, the neutrals, which go with
+    every colour), that products of ``types`` have, the most common first, at most :data:`GOES_WITH_MAX`; [] for a
+    neutral no pair lists (any colour goes with it).
+
+    >>> goes_with(rec, ["Ties"], "White")           # doctest: +SKIP
+    ['Black', 'Navy Blue', 'Blue', 'Red']
+    """
+    have = rec.items.loc[rec.items["articleType"].isin(types), "baseColour"].value_counts()
+    have = [c for c in have.index if isinstance(c, str) and c != colour]
+    listed = [c for c in have if colour_compatibility(colour, c)[0] == 1.0]
+    if not listed and colour not in NEUTRALS:
+        listed = [c for c in have if c in NEUTRALS]
+    return listed[:GOES_WITH_MAX]
+
+
+def _mostly(rec, types: list[str], category: str) -> bool:
+    """Whether most of the products of ``types`` (above :data:`WEARER_SHARE`: a type misfiled) are of the
+    masterCategory ``category``."""
+    if "masterCategory" not in rec.items:
+        return False
+    kinds = rec.items.loc[rec.items["articleType"].isin(types), "masterCategory"]
+    return bool(len(kinds)) and (kinds == category).mean() > WEARER_SHARE
+
+
 def _on_its_cloth(rec, asked: dict, other: dict) -> bool:
     """Whether the searched types (``asked``, a :meth:`parse_query`) are worn on the other's cloth: clothes or
     :data:`WORN_ON` types beside clothes (masterCategory Apparel), where a colour goes with another, not the same."""
-    def clothes(types: list[str]) -> bool:
-        if "masterCategory" not in rec.items:
-            return False
-        kinds = rec.items.loc[rec.items["articleType"].isin(types), "masterCategory"]
-        return bool(len(kinds)) and (kinds == "Apparel").mean() > WEARER_SHARE     # most of them: a type misfiled
     searched = asked.get("articleType", [])
-    return clothes(other.get("articleType", [])) and (set(searched) <= WORN_ON or clothes(searched))
+    return _mostly(rec, other.get("articleType", []), "Apparel") and (
+        set(searched) <= WORN_ON or _mostly(rec, searched, "Apparel"))
+
+
+def _leather(rec, asked: dict, other: dict) -> bool:
+    """Whether one side is belts and the other shoes (masterCategory Footwear), whose colours match: a belt to
+    match brown shoes is brown."""
+    sides = [asked.get("articleType", []), other.get("articleType", [])]
+    return any(set(a) <= {"Belts"} and _mostly(rec, b, "Footwear") for a, b in (sides, sides[::-1]))
 
 
 def _wearer(rec, other: dict) -> str | None:
