@@ -7055,13 +7055,20 @@ def test_an_unknown_sports_kit_is_ranked_as_a_sports_kit_not_by_the_unknown_word
     assert r._as_meant("kabaddi kit") == "sports kit" and r._as_meant("golf kit") == "golf kit"
 
 
-def test_oxfords_are_formal_shoes_the_named_first_and_an_oxford_shirt_a_shirt(tmp_path):
-    # Stop 70: "oxfords" was read by meaning (the page listed Wrangler's "Oxford" shirts), and "oxford shoes" listed
-    # Converse's casual "Oxford" models before most formal pairs on the page.
+def _with_formal_shoes(tmp_path, n: int) -> tuple[Recommender, pd.Index]:
+    """A scratch recommender whose first ``n`` men's casual shoes are filed Formal Shoes (the fixture has none),
+    and the labels of its men's casual shoes as they were (those first)."""
     r, _ = _scratch(tmp_path)
     it = r.items
     casual = it.index[(it["articleType"] == "Casual Shoes") & (it["gender"] == "Men")]
-    _relabel(r, [int(it.loc[x, "id"]) for x in casual[:3]], articleType="Formal Shoes", usage="Formal")
+    _relabel(r, [int(it.loc[x, "id"]) for x in casual[:n]], articleType="Formal Shoes", usage="Formal")
+    return r, casual
+
+
+def test_oxfords_are_formal_shoes_the_named_first_and_an_oxford_shirt_a_shirt(tmp_path):
+    # Stop 70: "oxfords" was read by meaning (the page listed Wrangler's "Oxford" shirts), and "oxford shoes" listed
+    # Converse's casual "Oxford" models before most formal pairs on the page.
+    r, casual = _with_formal_shoes(tmp_path, 3)
     it = r.items
     it.loc[casual[0], "productDisplayName"] = "Homme Men Black Formal Oxford Shoes"
     it.loc[casual[-1], "productDisplayName"] = "Converse Men Oxford Red Casual Shoes"
@@ -7084,10 +7091,7 @@ def test_oxfords_are_formal_shoes_the_named_first_and_an_oxford_shirt_a_shirt(tm
 def test_derbies_are_formal_shoes_and_the_products_named_so_not_every_casual_shoe(tmp_path):
     # Stop 71: "derbies" was a word of Casual Shoes too (an alias of every one of them), so the page's "derby shoes"
     # and "derbies" listed every Casual Shoes product after the formal ones (264 on stop 70's 2,646-product sample).
-    r, _ = _scratch(tmp_path)
-    it = r.items
-    casual = it.index[(it["articleType"] == "Casual Shoes") & (it["gender"] == "Men")]
-    _relabel(r, [int(it.loc[x, "id"]) for x in casual[:2]], articleType="Formal Shoes", usage="Formal")
+    r, casual = _with_formal_shoes(tmp_path, 2)
     it = r.items
     it.loc[casual[-1], "productDisplayName"] = "ADIDAS Men Derby White Shoes"
     r._reindex()
