@@ -61,7 +61,8 @@ def test_a_tie_for_a_shirt_is_not_the_shirts_colour_and_its_look_is_for_the_ties
 
 def test_a_belt_for_blue_jeans_is_a_belt_of_a_colour_that_goes_with_blue():
     # Stop 71: "belt for blue jeans" ("for" with no "a" or "my") was searched as typed: blue jeans, after one blue
-    # belt. "For" links where the other side names a colour too; "socks for sports shoes" stays a search.
+    # belt. "For" links where the other side starts with a colour; "socks for sports shoes" stays a search, and so
+    # does a pasted paragraph ("dark wash" read as a colour and a type).
     rec = shared_recommender()
     paired = read_pairing(rec, "belt for blue jeans")
     assert paired and paired.anchor == "blue jeans", paired
@@ -69,5 +70,6 @@ def test_a_belt_for_blue_jeans_is_a_belt_of_a_colour_that_goes_with_blue():
     found = rec.search_text("belt for blue jeans", k=_how_many(rec, "Belts", colours))
     assert found and all(x.item["articleType"] == "Belts" and x.item["baseColour"] in colours for x in found), \
         [(x.item["articleType"], x.item["baseColour"]) for x in found]
-    for query in ("socks for sports shoes", "shoes for women", "shirts for men & heels for women"):
+    for query in ("socks for sports shoes", "shoes for women", "shirts for men & heels for women",
+                  "blue jeans for men, slim fit, dark wash, comfortable for the whole day"):
         assert read_pairing(rec, query) is None, query

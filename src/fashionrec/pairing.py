@@ -24,7 +24,7 @@ LINK = re.compile(r"\s+((?:(?:to|that|which)\s+)?(?:go(?:es)?|wear|pair)\s+(?:we
 # "heels with my red dress" were searched as typed (stop 68's shopper). They link only where both sides name a type
 # (read_pairing): "gift for my son" and "running kit for a woman" stay searches. "With" before no such word names a
 # part ("shirt with collar"), and "with a" too ("dress with a belt"). "For" before no such word links where the other
-# side names a colour too ("belt for blue jeans" was searched as typed: blue jeans, stop 70's gap), not "socks for
+# side starts with a colour ("belt for blue jeans" was searched as typed: blue jeans, stop 70's gap), not "socks for
 # sports shoes".
 _POINTER = r"(?:my|your|her|his|their|our|this|that|these|those)"
 _ARTICLE = re.compile(rf"(?:an?|the|{_POINTER})\s", re.IGNORECASE)
@@ -61,7 +61,10 @@ def read_pairing(rec, query: str) -> Pairing | None:
         head, anchor = query[:found.start()].strip(), query[found.end():].strip()
         asked, other = rec.parse_query(head), rec.parse_query(anchor)
         bare = not strong and found.group(1).lower() == "for" and not _ARTICLE.match(anchor)
-        if head and asked.get("articleType") and other.get("articleType") and (other.get("baseColour") or not bare):
+        # After a bare "for", the other side starts with its colour ("blue jeans"): "blue jeans for men, slim fit,
+        # dark wash" names no product after "for" (a pasted paragraph read "dark" and "wash" as one).
+        coloured = not bare or "baseColour" in rec.parse_query(" ".join(anchor.split()[:2]))
+        if head and asked.get("articleType") and other.get("articleType") and coloured:
             break
     else:
         return None
