@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 import torch
 
 import fashionrec.onnx_infer as onnx_infer
+from fashionrec.artifacts import write_with
 from fashionrec.errors import ModelError
 from fashionrec.models import EnsembleNet, create_model
 from fashionrec.tagger import Tagger, save_checkpoint
@@ -129,6 +131,27 @@ def test_a_damaged_cached_graph_is_exported_again(tmp_path, monkeypatch, caplog)
         vf = fast.infer(_images(2))[0]
     assert len(exports) == 1 and "unreadable" in caplog.text and cached.stat().st_size > 1000
     np.testing.assert_allclose(vf, Tagger.load(path, runtime="torch").infer(_images(2))[0], atol=1e-5)
+
+
+def test_a_graph_another_process_is_exporting_is_waited_for_and_not_exported_again(tmp_path, monkeypatch):
+    # The test suite's two workers (or a server's processes) starting together exported the same graph once each,
+    # the shipped model's at 20 CPU s apiece (stop 71): the second now waits for the first's export and opens it.
+    monkeypatch.setenv("FASHIONREC_CACHE", str(tmp_path / "cache"))
+    tagger = Tagger.load(_checkpoint("seed-cnn", tmp_path, seed=9), runtime="onnx")
+    graph = onnx_infer.cache_dir() / f"tagger-{onnx_infer.graph_key(tagger.sha256, tagger.model.description())}.onnx"
+    made = onnx_infer.export_graph(tagger.model)            # what the other process is about to write
+    exports = _count_exports(monkeypatch)
+    opened = []
+    with onnx_infer._one_export_at_a_time(graph):         # the other process, exporting
+        waiter = threading.Thread(target=lambda: opened.append(tagger.onnx))
+        waiter.start()
+        waiter.join(timeout=3)
+        assert waiter.is_alive() and exports == []           # waiting, not exporting
+        write_with(graph, lambda tmp: tmp.write_bytes(made))
+    waiter.join(timeout=120)
+    assert exports == [] and opened[0].path == graph
+    np.testing.assert_allclose(tagger.infer(_images(2))[0], Tagger.load(tagger.path, runtime="torch").infer(
+        _images(2))[0], atol=1e-5)
 
 
 def test_an_unwritable_cache_still_runs_on_onnx_and_says_what_to_set(tmp_path, monkeypatch, caplog):

@@ -229,24 +229,78 @@ def onnx_tagger(model: TaggerNet, weights_sha256: str, threads: int | None = Non
 
 def _cached(name: str, export: Callable[[], bytes], open_: Callable[[Path | bytes], T]) -> T:
     path = cache_dir() / f"{name}.onnx"
-    if path.exists():
+    seen = _file_state(path)
+    if seen is not None and (opened := _open_cached(path, open_)) is not None:
+        return opened
+    with _one_export_at_a_time(path):
+        # Another process exported it while this one waited for the lock: its file, not an export of our own.
+        if _file_state(path) not in (None, seen) and (opened := _open_cached(path, open_)) is not None:
+            return opened
+        # "A few seconds" was said where the shipped tagger's export took 16 CPU s, 66 s on a machine at load 14 (a new
+        # user's first `tag`, stop 71): a wait that long, said as a few seconds, reads as a hang.
+        log.info("exporting to ONNX (once per model and machine: about 15 s of CPU for the shipped tagger, a minute "
+                 "or more on a busy machine): %s", path)
+        graph = export()
         try:
-            return open_(path)
-        except Exception as e:   # a truncated or damaged file: export again rather than stay on PyTorch for good
-            log.warning("cached ONNX graph %s is unreadable (%s: %s); exporting it again",
-                        path, type(e).__name__, e)
-    # "A few seconds" was said where the shipped tagger's export took 16 CPU s, 66 s on a machine at load 14 (a new
-    # user's first `tag`, stop 71): a wait that long, said as a few seconds, reads as a hang.
-    log.info("exporting to ONNX (once per model and machine: about 15 s of CPU for the shipped tagger, a minute or "
-             "more on a busy machine): %s", path)
-    graph = export()
-    try:
-        write_with(path, lambda tmp: tmp.write_bytes(graph))
-    except (OSError, FashionrecError) as e:       # the folder cannot be written (write_with says so as the latter)
-        log.warning("cannot cache the ONNX graph in %s (%s), so every start exports it again: set "
-                    "FASHIONREC_CACHE to a writable folder", path.parent, e)
-        return open_(graph)
+            write_with(path, lambda tmp: tmp.write_bytes(graph))
+        except (OSError, FashionrecError) as e:   # the folder cannot be written (write_with says so as the latter)
+            log.warning("cannot cache the ONNX graph in %s (%s), so every start exports it again: set "
+                        "FASHIONREC_CACHE to a writable folder", path.parent, e)
+            return open_(graph)
     return open_(path)
+
+
+def _open_cached(path: Path, open_: Callable[[Path | bytes], T]) -> T | None:
+    """``open_(path)``, or None (said) where the file is truncated or damaged: it is exported again rather than
+    left to PyTorch for good."""
+    try:
+        return open_(path)
+    except Exception as e:
+        log.warning("cached ONNX graph %s is unreadable (%s: %s); exporting it again", path, type(e).__name__, e)
+        return None
+
+
+def _file_state(path: Path) -> tuple[int, int] | None:
+    """``path``'s size and modification time, or None where there is no file: whether it changed meanwhile."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+# Longer than the slowest export seen (the shipped ensemble: 20 CPU s, a few minutes on a loaded machine); past it
+# the waiting process exports itself rather than hang behind a stuck one.
+EXPORT_WAIT_S = 900
+
+
+@contextlib.contextmanager
+def _one_export_at_a_time(path: Path):
+    """Hold ``path``'s export lock (a file beside it) while exporting it: processes starting together (the test
+    suite's two workers, a server's processes) exported the same graph once each, 20 CPU s apiece for the shipped
+    model; the second now waits and opens the first's file. Where the lock cannot be made (a cache folder that
+    cannot be written) or is held past ``EXPORT_WAIT_S``, it exports without one, as before."""
+    from filelock import FileLock, Timeout
+
+    lock = None
+    try:
+        lock_path = path.with_name(f".{path.name}.lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        # Made first: filelock waits on a file it cannot make as on one another process holds.
+        lock_path.touch(exist_ok=True)
+        lock = FileLock(lock_path)
+        lock.acquire(timeout=EXPORT_WAIT_S)
+    except Timeout:
+        log.warning("another process has been exporting %s for over %d s; exporting it here too", path,
+                    EXPORT_WAIT_S)
+        lock = None
+    except OSError:
+        lock = None         # no lock where the folder cannot be written: the export says so when it caches
+    try:
+        yield
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 # ---- the text encoder ------------------------------------------------------------------------------
