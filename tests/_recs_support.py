@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import atexit
 import functools
+import hashlib
+import json
+import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
+from filelock import FileLock
 
 from fashionrec.catalog import ATTRIBUTES, Catalog, load_catalog
 from fashionrec.data import LabelSpace, load_image_tensor, preprocess
@@ -27,6 +32,44 @@ def workdir() -> Path:
     return path
 
 
+def made_once(name: str, make: Callable[[Path], Path]) -> Path:
+    """What ``make(folder)`` returns, made in ``folder`` once for the whole test run: by the first pytest-xdist
+    worker that asks, under a file lock while the other waits, then taken as it is (both workers built the same
+    tiny tagger and index, about 13 CPU s each, and exported the same graphs from them: stop 69's count). The
+    folder is the run's shared one (tests/conftest.py sets ``FASHIONREC_TEST_SHARED``), else this process's."""
+    root = os.environ.get("FASHIONREC_TEST_SHARED")
+    if not root:
+        return make(workdir() / name)
+    shared = Path(root) / "recs"
+    shared.mkdir(exist_ok=True)
+    folder, made = shared / name, shared / f"{name}.json"
+    with FileLock(shared / f".{name}.lock"):
+        if not made.exists():
+            shutil.rmtree(folder, ignore_errors=True)       # left half made by a worker that was stopped
+            path = make(folder)
+            # Written last, so a later worker never takes a half-made folder.
+            made.write_text(json.dumps({"path": str(path.relative_to(folder)), "digest": _digest(folder)}))
+    return folder / json.loads(made.read_text())["path"]
+
+
+def changed_shared() -> list[str]:
+    """The folders ``made_once`` made that no longer hold what they were made with: a test that wrote into one
+    (instead of a copy, ``index_copy``) would change it under the other worker's tests too."""
+    root = os.environ.get("FASHIONREC_TEST_SHARED")
+    shared = Path(root) / "recs" if root else None
+    if shared is None or not shared.is_dir():
+        return []
+    return [made.stem for made in sorted(shared.glob("*.json"))
+            if _digest(shared / made.stem) != json.loads(made.read_text())["digest"]]
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(f"{path.relative_to(folder)}\0".encode() + path.read_bytes())
+    return h.hexdigest()
+
+
 @functools.cache
 def fixture_catalog() -> Catalog:
     return load_catalog(FIXTURE, progress=False)
@@ -34,6 +77,12 @@ def fixture_catalog() -> Catalog:
 
 @functools.cache
 def tiny_tagger_path() -> Path:
+    """The fixture's tiny random tagger (fashion-cnn, batch norm set on the fixture's photos), made once a run."""
+    return made_once("tagger", _save_tiny_tagger)
+
+
+def _save_tiny_tagger(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(0)
     classes = LabelSpace.from_frame(fixture_catalog().usable, ATTRIBUTES).classes
     model = create_model("fashion-cnn", {h: len(c) for h, c in classes.items()})
@@ -48,7 +97,7 @@ def tiny_tagger_path() -> Path:
     with torch.no_grad():
         model(preprocess(images, model.spec))
     model.eval()
-    return save_checkpoint(model, classes, {"name": "test"}, workdir() / "m")
+    return save_checkpoint(model, classes, {"name": "test"}, folder / "m")
 
 
 BACKENDS = ("faiss", "milvus")     # every recommender test runs on both (milvus: Milvus Lite file)
@@ -56,14 +105,21 @@ BACKENDS = ("faiss", "milvus")     # every recommender test runs on both (milvus
 
 @functools.cache
 def built_index(backend: str = "faiss") -> Path:
-    """Build once per session; tests that change an index work on a copy (see ``index_copy``). The Milvus one is
-    built over a copy of the FAISS folder, whose embeddings it takes (as ``index_copy`` does): embedding the
+    """Built once; tests that change an index work on a copy (see ``index_copy``). The FAISS one once a run, shared
+    by the workers (``made_once``); the Milvus one once a worker, as a Milvus Lite file is opened by one process
+    at a time, over a copy of the FAISS folder, whose embeddings it takes (as ``index_copy`` does): embedding the
     fixture's photos and texts once is enough."""
+    if backend == "faiss":
+        return made_once("index-faiss", _build_faiss)
     out = workdir() / f"index-{backend}"
-    if backend != "faiss":
-        shutil.copytree(built_index(), out)
+    shutil.copytree(built_index(), out)
     Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), out, progress=False, backend=backend)
     return out
+
+
+def _build_faiss(folder: Path) -> Path:
+    Recommender.build(fixture_catalog(), Tagger.load(tiny_tagger_path()), folder, progress=False)
+    return folder
 
 
 @functools.cache

@@ -67,17 +67,41 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of this test run that all its pytest-xdist workers share: the parent of the workers' own base
+    folders (pytest-xdist gives worker gwN the base folder <the run's>/popen-gwN; its documented way to make a
+    session fixture once per run); the run's own base folder without workers."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session", autouse=True)
 def onnx_cache(tmp_path_factory) -> Path:
-    """Exported ONNX graphs go to a folder of this session's, not the user's ~/.cache (also for CLI subprocesses)."""
-    path = tmp_path_factory.mktemp("onnx-cache")
-    saved = os.environ.get("FASHIONREC_CACHE")
+    """Exported ONNX graphs go to a folder of this run's, not the user's ~/.cache (also for CLI subprocesses).
+
+    One folder for both pytest-xdist workers, so a graph is exported once a run, not once a worker: stop 69 found
+    the shipped model's graph (20 CPU s of export), the fixture's tiny tagger's and the text model's in both
+    workers' folders. A worker that asks for a graph the other is exporting waits for it (onnx_infer's export
+    lock); the graphs are keyed by the weights, the code and the exporter, so a stale one is never opened. The
+    fixture's tiny tagger and index are shared the same way (``_recs_support``, ``FASHIONREC_TEST_SHARED``)."""
+    shared = run_folder(tmp_path_factory)
+    path = shared / "onnx-cache"
+    path.mkdir(exist_ok=True)
+    saved = {name: os.environ.get(name) for name in ("FASHIONREC_CACHE", "FASHIONREC_TEST_SHARED")}
     os.environ["FASHIONREC_CACHE"] = str(path)
+    os.environ["FASHIONREC_TEST_SHARED"] = str(shared)
     yield path
-    if saved is None:
-        os.environ.pop("FASHIONREC_CACHE", None)
-    else:
-        os.environ["FASHIONREC_CACHE"] = saved
+    # Checked while the variable still names the folder; only where this process imported the module (it imports
+    # torch) and so may have used what it made.
+    support = sys.modules.get("_recs_support")
+    changed = support.changed_shared() if support else []
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    assert not changed, (f"a test changed the shared fixture folder(s) {changed} that every worker reads: change a "
+                         "copy (_recs_support.index_copy)")
 
 
 @pytest.fixture(scope="session")
