@@ -1,9 +1,9 @@
 """An add or remove of an index that kills its own process (SIGKILL) at a point: test_change_intent.py's.
 
-Run in a child of multiprocessing's fork server, which imported this module, and so fashionrec.recommend and torch,
-once: each of the file's 11 killed processes was a new Python that imported them itself, about 2.2 of the 2.5-6 CPU
-s each took (stop 70). A child is still a process of its own, killed as a new one was: it shares no thread, file or
-Milvus Lite server with the tests' process, and the next load there finds what the kill left on disk.
+Run in a child of multiprocessing's fork server, which imported fashionrec.recommend, and so torch, once: each of the
+file's 11 killed processes was a new Python that imported them itself, about 2.2 of the 2.5-6 CPU s each took (stop
+70). A child is still a process of its own, killed as a new one was: it shares no thread, file or Milvus Lite server
+with the tests' process, and the next load there finds what the kill left on disk.
 """
 
 from __future__ import annotations

@@ -24,9 +24,11 @@ from fashionrec.index.faiss_index import delta_file as faiss_delta_file
 from fashionrec.index_delta import delta_names
 from fashionrec.recommend import Recommender
 
-# Each killed change runs in a child of a fork server that imported fashionrec.recommend once (_killed_change).
+# Each killed change runs in a child of a fork server that imported fashionrec.recommend once (_killed_change). The
+# server is a new Python on the default path, which Python 3.11 does not give the tests' folder (the children do
+# get it): so the package is preloaded, not _killed_change, whose import would fail there, silently.
 _FORKS = multiprocessing.get_context("forkserver")
-_FORKS.set_forkserver_preload(["_killed_change"])
+_FORKS.set_forkserver_preload(["fashionrec.recommend"])
 
 
 @pytest.fixture(scope="module", autouse=True)
