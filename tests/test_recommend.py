@@ -7120,6 +7120,19 @@ def test_a_list_of_colours_finds_either_colour_on_the_page_as_in_the_text_search
     assert rec._colour_choices("red and black") is None and rec._colour_choices("red, black dress") is None
 
 
+def test_a_list_of_colours_takes_turns_on_the_page_by_the_colour_each_product_is_labelled(tmp_path):
+    # Stop 71 (h71bench, 40k products): the page gave the turns by words, so a blue shirt named "Blue & White" took
+    # the white's turn and "white or blue shirt for men" showed 9 blue shirts in its first ten (the API 5 and 5).
+    r, _ = _scratch(tmp_path)
+    black, red = _ids(r, articleType="Shirts", baseColour="Black"), _ids(r, articleType="Shirts", baseColour="Red")
+    assert len(black) >= 2 and len(red) >= 2
+    _relabel(r, black, productDisplayName="Kraus Men Red & Black Check Shirt")
+    total, page = r.browse(q="red or black shirt", limit=4)
+    found = [x.item["baseColour"] for x in r.search_text("red or black shirt", k=4)]
+    assert total == len(black) + len(red) and [p["baseColour"] for p in page] == found, (page, found)
+    assert found[0] != found[1] and found[2] != found[3], found
+
+
 def test_an_unknown_sports_kit_mixes_tops_bottoms_and_shoes_and_says_what_it_lists(tmp_path):
     # Stop 71: "kabaddi kit", "archery kit" and "surfing kit" listed the same ten, five of them sports shoes, and
     # nothing said why. Its pieces take turns; a note says the catalogue has nothing made for the sport.
