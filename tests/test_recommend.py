@@ -7164,3 +7164,28 @@ def test_a_school_uniform_is_a_childs_shirts_trousers_and_skirts(tmp_path):
     assert len(childs) < 6
     assert {x.id for x in r.search_text("school uniform", k=len(childs))} == childs
     assert {p["id"] for p in r.browse(q="school uniforms", limit=len(childs))[1]} == childs
+
+
+def test_an_accessorys_listed_pair_with_the_product_does_not_outscore_a_nearer_neutral(tmp_path):
+    # A pair's colour score (1.0: "Red goes with Black") against a neutral's (0.8) made the catalogue's few red bags
+    # the pick of most black and navy products' looks: 26% of men's looks' bags against 8% of the catalogue's (stop
+    # 71). An accessory's pair now scores as a neutral: the bag nearer the product wins, and the red one keeps its
+    # reason where it is picked.
+    r, image = _scratch(tmp_path)
+    meta = {"masterCategory": "Accessories", "gender": "Men", "usage": "Festival", "season": "Summer",
+            "subCategory": "Bags", "articleType": "Backpacks"}
+    tee = r.add_product(image, {"masterCategory": "Apparel", "gender": "Men", "usage": "Festival", "season": "Summer",
+                                "baseColour": "Black", "subCategory": "Topwear", "articleType": "Tshirts",
+                                "productDisplayName": "Acme Men Black Tee"}, allow_new_values=True)
+    black = r.add_product(image.rotate(2, fillcolor="white"),
+                          {**meta, "baseColour": "Black", "productDisplayName": "Acme Men Black Backpack"},
+                          allow_new_values=True)
+    red = r.add_product(image.rotate(90, expand=True),
+                        {**meta, "baseColour": "Red", "productDisplayName": "Acme Men Red Backpack"},
+                        allow_new_values=True)
+    bags = [x for x in r.complete_the_look(tee, k=6) if x.slot == "Bags"]
+    assert [x.id for x in bags] == [black], [(x.id, x.item.get("baseColour")) for x in bags]
+    assert bags[0].reason.endswith("Black to match"), bags[0].reason
+    r.remove_product(black)
+    bags = [x for x in r.complete_the_look(tee, k=6) if x.slot == "Bags"]
+    assert [x.id for x in bags] == [red] and bags[0].reason.endswith("Red goes with Black"), bags

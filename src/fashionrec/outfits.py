@@ -21,6 +21,8 @@ from fashionrec.colours import distance, nearness
 from fashionrec.item_tables import catalogue_brands
 from fashionrec.looks import (
     ACCESSORY_DEFAULT,
+    ACCESSORY_PAIR_CAP,
+    ACCESSORY_SLOTS,
     BELTLESS,
     CLASHING_USAGE,
     CLOG_NAME,
@@ -551,6 +553,8 @@ class Outfits:
                 if match:       # a belt the colour of the shoes
                     matched = np.append(nearness([match], list(colours)), 0.0)[codes]
             cs = np.array([c[0] for c in colour_scores])
+            if slot in ACCESSORY_SLOTS:    # a bold bag's pair with the product no better than a neutral bag
+                cs = np.minimum(cs, ACCESSORY_PAIR_CAP)
             # The colours two pieces so far already have, not the product's nor the one this slot matches (a belt's
             # shoes): a grey T-shirt and grey trousers are one look, a grey watch and a grey bag after them monotony.
             on = collections.Counter(c for s, c in picked.items()
