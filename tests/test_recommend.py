@@ -7189,3 +7189,27 @@ def test_an_accessorys_listed_pair_with_the_product_does_not_outscore_a_nearer_n
     r.remove_product(black)
     bags = [x for x in r.complete_the_look(tee, k=6) if x.slot == "Bags"]
     assert [x.id for x in bags] == [red] and bags[0].reason.endswith("Red goes with Black"), bags
+
+
+def test_a_unisex_products_look_keeps_to_the_side_its_pages_similar_items_lean_to(tmp_path):
+    # "RNC Unisex Vetiver Perfume" listed unisex and women's perfumes as its similar items while its look was men's
+    # after-shave and shower gel: its 20 nearest photos held ten men's deodorants that its page ranks after the
+    # perfumes (stop 71). The side is now the one the page's similar items lean to.
+    r, image = _scratch(tmp_path)
+    meta = {"masterCategory": "Personal Care", "usage": "Casual", "baseColour": "White", "season": "Summer",
+            "subCategory": "Fragrance"}
+    perfume = r.add_product(image, {**meta, "gender": "Unisex", "productDisplayName": "Acme Unisex Perfume",
+                                    "articleType": "Perfume and Body Mist"}, allow_new_values=True)
+    _added_in_order(r, perfume, tuple(f"Acme Men Deo {j}" for j in range(12)), **meta, gender="Men",
+                    articleType="Deodorant")
+    add = _adding(r, image, **meta)
+    for j in range(8):
+        add(gender="Women", productDisplayName=f"Acme Women Perfume {j}", articleType="Perfume and Body Mist")
+    page = [x.item["gender"] for x in r.page_similar(perfume)]
+    assert page.count("Women") > page.count("Men"), page
+    wash = add(gender="Women", productDisplayName="Acme Women Face Wash", subCategory="Skin Care",
+               articleType="Face Wash")
+    add(gender="Men", productDisplayName="Acme Men Moisturiser", subCategory="Skin", articleType="Face Moisturisers")
+    look = r.complete_the_look(perfume, k=4)
+    assert [x.id for x in look] == [wash], [(x.id, x.item.get("gender")) for x in look]
+    assert look[0].card_reason == "For women"

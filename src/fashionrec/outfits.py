@@ -403,15 +403,23 @@ class Outfits:
 
     def _lean(self, item_id: int) -> str | None:
         """The side (Men or Women) a grown-up's unisex product's own nearest products lean to: the gender most
-        of its :data:`LEAN_NEIGHBOURS` nearest filed under a side have; None where neither has more. A unisex
-        perfume's similar items were all men's deodorants while its routine, decided by its first pick, was all
-        women's skin care and lip gloss (the catalogue files most skin care and make-up Women; stop 70)."""
-        row = self._row[item_id]
-        near, _ = self._neighbours(self.embeddings[row], LEAN_NEIGHBOURS, None, {item_id},
-                                   allow=self._wearers(row))
-        sides = collections.Counter(str(self._labels("gender")[self._row[int(i)]]) for i in near)
-        men, women = sides.get("Men", 0), sides.get("Women", 0)
-        return "Men" if men > women else "Women" if women > men else None
+        of its page's similar items filed under a side have, else of its :data:`LEAN_NEIGHBOURS` nearest; None where
+        neither has more. A unisex perfume's similar items were all men's deodorants while its routine, decided by
+        its first pick, was all women's skin care and lip gloss (the catalogue files most skin care and make-up
+        Women; stop 70)."""
+        # The side its page's similar items lean to first: "RNC Unisex Vetiver Perfume" (37907) listed five unisex
+        # and five women's perfumes while its look was men's after-shave and shower gel, its 20 nearest holding
+        # ten men's deodorants that its page ranks after the perfumes (stop 71). Its nearest on a tie.
+        for near in ([r.id for r in self.page_similar(item_id)], None):
+            if near is None:
+                row = self._row[item_id]
+                near, _ = self._neighbours(self.embeddings[row], LEAN_NEIGHBOURS, None, {item_id},
+                                           allow=self._wearers(row))
+            sides = collections.Counter(str(self._labels("gender")[self._row[int(i)]]) for i in near)
+            men, women = sides.get("Men", 0), sides.get("Women", 0)
+            if men != women:
+                return "Men" if men > women else "Women"
+        return None
 
     def _put_together(self, item_id: int, k: int, for_anyone_only: bool, side: str | None = None) -> list[Rec]:
         """:meth:`complete_the_look`'s look; ``for_anyone_only``: a unisex product's leaves out the slots where

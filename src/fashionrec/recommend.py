@@ -2091,10 +2091,16 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         (:meth:`similar` with them left out), nor are the similar items in the second row."""
         item_id = self._check_id(item_id)
         check_k(colours_k)
-        # Those of its own row's colours_k, which similar()'s default takes at the page's usual size.
-        similar = self.similar(item_id, k=similar_k, exclude_ids=self.page_colourways(item_id, colours_k),
-                               colourways="include")
+        similar = self.page_similar(item_id, similar_k, colours_k)
         return similar, self.in_other_colours(item_id, k=colours_k, exclude_ids=[r.id for r in similar])
+
+    def page_similar(self, item_id: int, similar_k: int = PRODUCT_PAGE["similar"],
+                     colours_k: int = PRODUCT_PAGE["other_colours"]) -> list[Rec]:
+        """The similar items a product's page lists (:meth:`product_page`'s first list), which a unisex product's
+        look keeps to the side of (:meth:`Outfits._lean`)."""
+        # Those of its own row's colours_k, which similar()'s default takes at the page's usual size.
+        return self.similar(item_id, k=similar_k, exclude_ids=self.page_colourways(item_id, colours_k),
+                            colourways="include")
 
     def similar_to_image(self, image, k: int = 10, filters: dict | None = None,
                          exclude_ids: Iterable[int] = ()) -> PhotoResults:
