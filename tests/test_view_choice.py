@@ -154,3 +154,32 @@ def test_a_catalogue_like_photo_unsure_as_it_came_stays_flagged_when_read_surer_
     cropped_surer = viewed["reframed"].to_numpy() & unsure & (viewed["articleType_prob"] >= REVIEW_BELOW).to_numpy()
     assert cropped_surer.any()
     assert viewed.loc[cropped_surer, "review"].all()
+
+
+def test_tags_printed_summary_and_review_description_say_how_photos_were_read(shipped, one_of_each, tmp_path):
+    # Stop 71's integration review: `tag` printed "N to review (articleType probability under 0.8, or not tagged)"
+    # however many photos it read turned or reframed, and however many views_disagree flagged; tags.json's review
+    # description named views_disagree for an --as-is run, whose table has no such column.
+    import json
+
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    for i, im in zip(one_of_each["id"], one_of_each["photo"], strict=True):
+        im.rotate(-90, expand=True).save(folder / f"{i}.jpg", quality=95)
+    said = {}
+    for mode in ([], ["--as-is"]):
+        out = tmp_path / f"tags{len(mode)}.csv"
+        result = runner.invoke(app, ["tag", str(folder), "--out", str(out), *mode])
+        assert result.exit_code == 0, result.output
+        said[bool(mode)] = (" ".join(result.output.split()), json.loads(out.with_suffix(".json").read_text()))
+    text, summary = said[False]
+    viewed = summary["read_through_views"]
+    assert viewed["turned_upright"] >= len(one_of_each) * 0.7
+    assert (f"read through their views: {viewed['turned_upright']} turned upright, {viewed['reframed']} reframed"
+            in text), text
+    assert f"{viewed['views_disagree']} where another view reads another type" in text, text
+    assert "another view reading another type, or not tagged)" in text
+    assert "views_disagree" in summary["columns"]["review"]
+    text, summary = said[True]
+    assert "read through their views" not in text and "another view" not in text, text
+    assert "views_disagree" not in summary["columns"]["review"] and "reframed" not in summary["columns"]["review"]

@@ -524,7 +524,7 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
         table["review"] |= read.reframed & (read.unsure_as_is < review_below)
     labelled = any(c.startswith("catalogue_") for c in table)
     agreement = _compare(tagger, table, probs, photos) if labelled else {}
-    summary = _summary(tagger, table, notes, review_below, agreement, sources, index)
+    summary = _summary(tagger, table, notes, review_below, agreement, sources, index, views)
     if rec is not None:
         summary["read_as_photo_search"] = {"index": str(rec.index_dir), "turned_upright": int((turned != 0).sum())}
     elif views:
@@ -597,8 +597,18 @@ def labels_to_check(table: pd.DataFrame, head: str | None = None) -> pd.DataFram
     return doubted.assign(_sure=sure).sort_values("_sure", ascending=False, kind="stable").drop(columns="_sure")
 
 
+def _review_said(review_below: float, views: bool) -> str:
+    """What flags a row for review: the views' two reasons only where photos were read through them (tags.json said
+    views_disagree, a column it does not have, for `--index` and `--as-is` runs: stop 71's integration review)."""
+    if not views:
+        return f"articleType_prob under {review_below}, or not tagged: worth a person's look"
+    return (f"articleType_prob under {review_below} (as the photo came, where a photo like a catalogue photo was "
+            "read reframed), another view of the photo reading another type (views_disagree), or not tagged: worth "
+            "a person's look")
+
+
 def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: float, agreement: dict,
-             sources, index: str | Path | None = None) -> dict:
+             sources, index: str | Path | None = None, views: bool = True) -> dict:
     ok = table["error"] == ""
     uncalibrated = uncalibrated_heads(tagger.meta)
     # By kind: "the image is damaged or incomplete (... 55 bytes not processed)" is one reason for every file.
@@ -631,9 +641,7 @@ def _summary(tagger: Tagger, table: pd.DataFrame, notes: dict, review_below: flo
                                    + (f"; {' and '.join(tagger.levels)} {READ_FROM_TYPE}" if tagger.levels else ""),
             "articleType_top3": "the likeliest article type and up to two runners-up (those at 0.01 or more), "
                                 "with their probabilities",
-            "review": f"articleType_prob under {review_below} (as the photo came, where a photo like a catalogue "
-                      "photo was read reframed), another view of the photo reading another type (views_disagree), "
-                      "or not tagged: worth a person's look",
+            "review": _review_said(review_below, views and index is None),
             "error": "why the row has no labels (empty when it has)",
             "greyscale_photo": "the photo is greyscale: its baseColour is the model's guess",
         },
@@ -670,8 +678,19 @@ def _said(n: int, one: str, many: str, counted: bool = True) -> str:
 def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
     """The lines ``fashionrec tag`` prints."""
     s, table = result.summary, result.table
+    viewed = s.get("read_through_views")
+    disputed = ", another view reading another type" if viewed else ""
     yield f"{s['tagged']:,} of {s['rows']:,} rows tagged by {s['model']['name']}; {s['to_review']:,} to review " \
-          f"(articleType probability under {s['review_below']}, or not tagged)"
+          f"(articleType probability under {s['review_below']}{disputed}, or not tagged)"
+    # How many photos were read otherwise than as they came: tags.json alone said so, and a folder of turned
+    # photos read upright looked, printed, like one read as it came (stop 71's integration review).
+    if viewed:
+        yield f"  read through their views: {viewed['turned_upright']:,} turned upright, {viewed['reframed']:,} " \
+              f"reframed (cropped, relit or put on white); {viewed['views_disagree']:,} where another view reads " \
+              f"another type at {DISPUTED_FROM} or more (views_disagree, to review)"
+    elif s.get("read_as_photo_search"):
+        yield f"  read as photo search reads them ({s['read_as_photo_search']['index']}): " \
+              f"{s['read_as_photo_search']['turned_upright']:,} turned upright"
     for reason, n in s["not_tagged_by_reason"].items():
         yield f"  not tagged: {n:,} {reason}"
     if s["not_images"]:
