@@ -958,3 +958,39 @@ def test_a_large_folder_whose_ids_are_written_otherwise_is_read_in_linear_time(t
     took = time.perf_counter() - started
     assert took < 30, took
     assert len(done.refused) == n and done.written[str(900_000)] == "00900000" and len(done.written) == n
+
+
+def test_index_stock_from_a_shops_folder_reads_the_table_its_columns_json_names(tmp_path: Path) -> None:
+    # Stop 71's integration review: a WooCommerce shop's folder (products.csv and photos/ named in columns.json, its
+    # colour in attributes, In stock? beside Stock) given to --from was "cannot read shop: [Errno 21] Is a
+    # directory". It reads the folder's table, as a build does, to the same levels.
+    header = WOO_ATTRIBUTES_HEADER.replace("Stock,", "In stock?,Stock,")
+    shop = tmp_path / "shop"
+    (shop / "photos").mkdir(parents=True)
+    (shop / "products.csv").write_text("\n".join([
+        header,
+        '12933,variable,TEE-1,Roadster Navy Tee,Tshirts,,,1,,,Size,"S, M",Color,Navy Blue',
+        "5001,variation,TEE-1-S,Roadster Navy Tee - S,,499,,0,,id:12933,Size,S,Color,Navy Blue",
+        "5002,variation,TEE-1-M,Roadster Navy Tee - M,,499,,0,,id:12933,Size,M,Color,Navy Blue",
+        "10315,simple,BELT-1,Belt,Belts,399,,1,,,Color,Brown,,",
+        "10652,variable,JEANS-1,Puma Jeans,Jeans,,,1,,,Color,Blue,,",
+        "5003,variation,JEANS-1-32,Puma Jeans - 32,,1299,,backorder,,id:10652,Size,32,,",
+        "5004,variation,JEANS-1-34,Puma Jeans - 34,,1299,,1,4,JEANS-1,Size,34,,"]) + "\n", encoding="utf-8")
+    save_column_map(shop, WOO_MAP, {"@table": "products.csv", "@images": "photos"})
+    built = load_catalog(shop, check_images=False, progress=False, warn=False).table.set_index("id")
+    assert built["baseColour"].to_dict() == {12933: "Navy Blue", 10315: "Brown", 10652: "Blue"}
+    d = _index_of(tmp_path, shop)
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(shop), "--json"])
+    assert result.exit_code == 0, result.output
+    said = json.loads(result.output)
+    levels = {int(i): v for i, v in said["stock"].items()}
+    assert levels == {i: None if v != v else int(v) for i, v in built["stock"].items()}, built["stock"]
+    assert levels[12933] == 0 and said["from"]["file"] == str(shop / "products.csv")
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(shop)])
+    assert result.exit_code == 0 and f"read {shop / 'products.csv'}: 'In stock?' read beside" in " ".join(
+        result.output.split()), result.output
+    # A folder without its table is told to give the file.
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(tmp_path / "empty")])
+    text = " ".join(result.output.split())
+    assert result.exit_code != 0 and "is a folder without styles.csv: give --from the CSV of the levels" in text, text

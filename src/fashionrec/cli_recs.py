@@ -578,7 +578,8 @@ def index_stock(
                                           "or as the catalogue's columns.json maps them), e.g. a shop's nightly "
                                           "export, or a file --export wrote; a Shopify export's lines per size "
                                           "(its Handle) and a WooCommerce export's variations (its Parent) are "
-                                          "summed into their product, as a build reads them."),
+                                          "summed into their product, as a build reads them; a shop's "
+                                          "folder: its table (styles.csv, or the one its columns.json names)."),
     listing: bool = typer.Option(False, "--list", help="List every product's level (after setting those given)."),
     export: Path | None = typer.Option(None, "--export", help="Write every product's level to this CSV (id, stock, "
                                        "sold_out, productDisplayName; '-' for the terminal): the file --from reads "
@@ -644,13 +645,13 @@ def index_stock(
         said |= {"stock": {str(i): level_said(v) for i, v in done.items()}, "sold_out": sold, "changed": changed}
         if read is not None:
             # How --from read the file (stop 70): the columns.json and the sizes summed, as a build would read them.
-            said["from"] = {"file": str(from_file), "stock_column": read.stock_column, "columns_json": read.column_map
+            said["from"] = {"file": read.file, "stock_column": read.stock_column, "columns_json": read.column_map
                             or None, "variant_lines_folded": read.folded_lines}
             if read.catalogue_levels is not None:       # (an export's copy: what the catalogue changed since it)
                 said["from"]["left_ids"] = read.left_ids
         if not as_json:
             if read is not None and read.said():
-                out.print(f"read {from_file}: {read.said()}", highlight=False, soft_wrap=True)
+                out.print(f"read {read.file}: {read.said()}", highlight=False, soft_wrap=True)
             if read is not None and read.left_ids:
                 k = len(read.left_ids)
                 out.print(f"left {k} level{'s' if k != 1 else ''} as the catalogue's file gives "

@@ -34,6 +34,7 @@ class LevelsFile:
     # where the file has no such column (stock_kept.CATALOGUE_STOCK).
     catalogue_levels: dict[str, str | None] | None = None
     left_ids: list[str] = field(default_factory=list)   # its ids left as the catalogue gives them now (the CLI's)
+    file: str = ""                      # the file read: a folder given, its table (products.csv)
 
     def said(self) -> str:
         """How the file was read, in words ("" where as written: no mapping, no sizes folded)."""
@@ -69,6 +70,21 @@ def _level_read(cell: str):
         return cell
 
 
+def _file_of(path: Path) -> Path:
+    """``path``, or where it is a folder (a shop's, its export beside its photos) the table it holds: styles.csv or
+    the one its columns.json names. A shop folder whose columns.json names its products.csv, given to --from, was
+    "cannot read shop: [Errno 21] Is a directory" (stop 71's integration review)."""
+    from fashionrec.column_map import table_path
+
+    if not path.is_dir():
+        return path
+    table = table_path(path)
+    if not table.is_file():
+        raise BadInputError(f"{path} is a folder without {table.name}: give --from the CSV of the levels (an id "
+                            "column and a stock column)")
+    return table
+
+
 def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsFile:
     """The levels of the table ``path`` read as the catalogue loader reads a styles.csv (catalog.read_rows: its
     encoding and separator, a comma in a name recovered, columns.json's names, a Shopify product's sizes and a
@@ -83,6 +99,7 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
     from fashionrec.catalog import ColumnsLacking, DataReport, first_few, read_rows
     from fashionrec.column_map import COLUMN_MAP_FILE, spelling
 
+    path = _file_of(Path(path))
     folder = mapping_folder(path, catalogue)
     report = DataReport(data_dir=str(Path(path).parent))
     try:
@@ -137,4 +154,4 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
                       folded_products=[written.get(i, str(i)) for i in report.variant_stock_ids],
                       read_as=report.read_as + recovered + beside,
                       catalogue_levels=dict(zip(ids, table[CATALOGUE_STOCK].map(lambda v: v or None), strict=True))
-                      if CATALOGUE_STOCK in table else None)
+                      if CATALOGUE_STOCK in table else None, file=str(path))
