@@ -407,3 +407,21 @@ def test_tags_csv_gives_each_id_as_the_shops_export_writes_it(tmp_path, shipped)
     table = tag(path, tagger=shipped, progress=False).table
     assert dict(zip(table["id"].astype(int), table["id_as_written"], strict=True)) == {
         12933: "0012933", 10315: "10315", 99000: "0099000"}
+
+
+def test_a_shops_photo_folder_is_named_where_tag_lists_files_it_did_not_tag(shipped, fixture_dir: Path,
+                                                                            tmp_path: Path) -> None:
+    # Stop 71's integration review: a shop's products.csv and photos/ (named in columns.json) were tagged as its
+    # catalogue, and its table named, but its photos/ folder's stray files were said to be "under images/".
+    from fashionrec.column_map import save_column_map
+
+    shop = tmp_path / "shop"
+    (shop / "photos").mkdir(parents=True)
+    table = pd.read_csv(fixture_dir / "styles.csv", on_bad_lines="skip").head(2)
+    table.to_csv(shop / "products.csv", index=False)
+    for i in table["id"]:
+        shutil.copy(fixture_dir / "images" / f"{i}.jpg", shop / "photos" / f"{i}.jpg")
+    (shop / "photos" / "notes.txt").write_text("not a photo")
+    save_column_map(shop, {}, {"@table": "products.csv", "@images": "photos"})
+    said = "\n".join(describe(tag(shop, tagger=shipped, progress=False, views=False)))
+    assert "1 file under photos/ is no row's photo" in said and "images/" not in said, said

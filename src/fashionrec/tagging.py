@@ -716,9 +716,12 @@ def describe(result: TagResult, shown: int = 10) -> Iterable[str]:
                   "catalogue labels to compare"
         if loader["files_not_tagged"]:
             n = len(loader["files_not_tagged"])
-            yield f"  {_said(n, 'file', 'files')} under images/ {_said(n, 'is', 'are', False)} no row's photo " \
-                  "(<id>.jpg, .png, .webp, .tif or .bmp: a second file for an id, a rejected row's, in a " \
-                  f"subfolder, another format) and {_said(n, 'was', 'were', False)} not tagged (listed in the " \
+            # Under the folder columns.json names (photos/): "under images/" was said of a shop's photos/ (stop 71's
+            # integration review), its table named (products.csv) on the line above.
+            yield f"  {_said(n, 'file', 'files')} under {loader.get('images', 'images')}/ " \
+                  f"{_said(n, 'is', 'are', False)} no row's photo (<id>.jpg, .png, .webp, .tif or .bmp: a second " \
+                  "file for an id, a rejected row's, in a subfolder, another format) and " \
+                  f"{_said(n, 'was', 'were', False)} not tagged (listed in the " \
                   "JSON): " + ", ".join(loader["files_not_tagged"][:5]) + (" ..." if n > 5 else "")
     top = list(s["articleType_counts"].items())[:8]
     if top:     # not an empty "article types: " where none was tagged
