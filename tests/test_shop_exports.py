@@ -989,6 +989,9 @@ def test_index_stock_from_a_shops_folder_reads_the_table_its_columns_json_names(
     result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(shop)])
     assert result.exit_code == 0 and f"read {shop / 'products.csv'}: 'In stock?' read beside" in " ".join(
         result.output.split()), result.output
+    # The one product whose line gives its Size (the tee's variations folded into it) is one row, not "1 rows".
+    summary = "\n".join(load_catalog(shop, check_images=False, progress=False, warn=False).report.summary_lines())
+    assert "attributes       not read: 'Size' (1 row): no column of the catalogue's" in summary, summary
     # A folder without its table is told to give the file.
     (tmp_path / "empty").mkdir()
     result = runner.invoke(app, ["index", "stock", "--index", str(d), "--from", str(tmp_path / "empty")])

@@ -463,7 +463,9 @@ class DataReport:
                                                                    said["named_otherwise"].items()], 5) + ")")
             lines.append(line)
         if self.attributes and self.attributes_not_read:
-            lines.append("attributes       not read: " + ", ".join(f"{name!r} ({n} rows)" for name, n in
+            # "(1 rows)" was said of a name one product's line gives (stop 71's integration review).
+            lines.append("attributes       not read: " + ", ".join(f"{name!r} ({n} row{'s' if n != 1 else ''})"
+                                                                   for name, n in
                                                                    self.attributes_not_read.items())
                          + ": no column of the catalogue's")
         return lines
