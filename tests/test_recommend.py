@@ -6754,9 +6754,12 @@ def test_tag_with_the_index_of_the_catalogue_tagged_reads_its_photos_on_a_backdr
         assert len(rows) == len(grey)
         return float((rows["articleType"] == rows["catalogue_articleType"]).mean())
 
-    as_is = tag(shop, progress=False)
+    # As they are (--as-is): since stop 71 `tag` reads photos on a backdrop through their views by default (0.85
+    # of the grey ones here, the index's reading 0.77), and the test compared that with the index's.
+    as_is = tag(shop, progress=False, views=False)
     searched = tag(shop, index=tmp_path / "index", progress=False)
     assert agree(searched) >= 0.75 and agree(searched) >= agree(as_is) + 0.3, (agree(as_is), agree(searched))
+    assert agree(tag(shop, progress=False)) >= 0.75
     # The rest, on white, read as before.
     rest = lambda r: r.table[~r.table["id"].isin(grey)]["articleType"].tolist()  # noqa: E731
     assert np.mean([a == b for a, b in zip(rest(as_is), rest(searched), strict=True)]) >= 0.95
