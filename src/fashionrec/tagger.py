@@ -322,8 +322,7 @@ class Tagger:
         if views:
             worth = np.array([worth_views(im, s) for im, s in zip(rgb, stored, strict=True)])
             for row, reading in look_again(self, probs, worth, rgb.__getitem__).items():
-                for head, p in reading.probs.items():
-                    probs[head][row] = p[0]
+                reading.put(probs, row)
         return [self.decode(probs, i, top) for i in range(len(photos))]
 
     @staticmethod

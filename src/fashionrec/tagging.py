@@ -362,8 +362,7 @@ def _probabilities(tagger: Tagger, photos: list[Photo], batch_size: int, progres
                 if views:
                     worth = np.array([chunk[i][1] for i in good])
                     for k, reading in look_again(tagger, raw, worth, lambda k, rows=rows: again(int(rows[k]))).items():
-                        for head, p in reading.probs.items():
-                            raw[head][k] = p[0]
+                        reading.put(raw, k)
                         read.turned[rows[k]], read.reframed[rows[k]] = reading.turned, reading.reframed
                         read.disputed[rows[k]] = reading.disputed
                         if reading.unsure_as_is is not None:

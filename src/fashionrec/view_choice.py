@@ -65,6 +65,12 @@ class ViewReading:
     disputed: bool
     unsure_as_is: float | None = None
 
+    def put(self, probs: dict[str, np.ndarray], row: int) -> None:
+        """Write this reading's raw probabilities into row ``row`` of a batch's ``probs`` ({head: (N, C)}), in
+        place of the photo's as it came."""
+        for head, p in self.probs.items():
+            probs[head][row] = p[0]
+
 
 def small_in_frame(stored: np.ndarray) -> bool:
     """Whether a photo stored as the tagger takes it ((3, 80, 60) uint8) shows its product small on a plain
@@ -92,17 +98,12 @@ def sure_of_type(tagger, probs: dict[str, np.ndarray]) -> np.ndarray:
     return tagger.calibrate({"articleType": probs["articleType"]})["articleType"].max(axis=1)
 
 
-def read_views(tagger, photo: Image.Image) -> ViewReading:
-    """``photo`` (RGB) read through its views, upright and, where it is at least as wide as tall, turned a
-    quarter either way: the view whose type the tagger is surest of, a turned one only where surer by
-    :data:`TURN_SURER_BY`."""
-    return _read(tagger, [_views_of(photo)])[0]
-
-
 def look_again(tagger, probs: dict[str, np.ndarray], worth: np.ndarray,
                photo: Callable[[int], Image.Image | None]) -> dict[int, ViewReading]:
     """The rows of a batch read as they are (``probs``: raw, {head: (N, C)}) that are read through their views
-    (:func:`read_views`): those ``worth`` them ((N,) bool, :func:`worth_views`) and those whose type is under
+    (upright and, where at least as wide as tall, turned a quarter either way: the view whose type the tagger is
+    surest of, a turned one only where surer by :data:`TURN_SURER_BY`): those ``worth`` them ((N,) bool,
+    :func:`worth_views`) and those whose type is under
     :data:`LOOK_AGAIN_BELOW`, {row: reading}. ``photo(row)``: that row's photo, RGB (opened again by ``tag``,
     which keeps no chunk's photos), or None where it can no longer be read (it is kept as read). Every view of
     every such row is tagged in one batch (photo by photo, a wide photo's 3-5 views took 190-260 ms), but the
