@@ -452,8 +452,7 @@ def index_add(
         # Not "the row's" where a label or the name was given too (--name took the place of the row's name).
         own = [k for k in row if metadata.get(k) not in (None, "") and metadata[k] != row[k]]
         console.print(f"product {new_id} is a row of {table_path(rec.manifest.get('data_dir') or '.')} that had no "
-                      "usable "
-                      "photo: its name and labels are the row's"
+                      "usable photo: its name and labels are the row's"
                       + (f", but for {', '.join('name' if k == 'productDisplayName' else k for k in own)} as given"
                          if own else ""), highlight=False)
     console.print(f"added product {rec.id_said(new_id)} to {index}: {item.get('productDisplayName') or '(no name)'} "
