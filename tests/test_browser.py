@@ -1460,20 +1460,34 @@ def test_behind_a_proxy_the_ui_works_under_its_path(tmp_path_factory, browser, f
         thread.join(timeout=10)
 
 
-def test_a_phone_upload_scrolls_to_what_the_model_sees(server, browser, fixture_dir):
-    # It scrolled to the results: a shopper saw perfumes for a T-shirt's screenshot without the reading above
-    # them, and the greyscale note cut in half (a trial).
+def _phone_upload(browser, server: str, fixture_dir, change: str):
+    """A phone-sized page that has uploaded one of the fixture's photos, the answer of /api/search/image changed in
+    the page by the JavaScript statements ``change`` (on its JSON, ``j``) before the page reads it: (its context,
+    to close; the page)."""
     photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
     context = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce")
     pg = context.new_page()
-    # A photo the model reads (the fixture's photos are the catalogue's own, named as such without a reading).
     pg.add_init_script("""(() => { const send = window.fetch;
         window.fetch = (url, options) => send(url, options).then(r => !String(url).includes("/api/search/image") ? r :
-          r.json().then(j => { j.unfamiliar = false; j.same_as = null; j.predicted.articleType[0].prob = 0.9;
-            return new Response(JSON.stringify(j), { status: r.status, headers: r.headers }); })); })()""")
+          r.json().then(j => { CHANGE
+            return new Response(JSON.stringify(j), { status: r.status, headers: r.headers }); })); })()"""
+                       .replace("CHANGE", change))
     try:
         pg.goto(server + "/upload")
         pg.set_input_files("#file", str(photo))
+    except BaseException:
+        context.close()
+        raise
+    return context, pg
+
+
+def test_a_phone_upload_scrolls_to_what_the_model_sees(server, browser, fixture_dir):
+    # It scrolled to the results: a shopper saw perfumes for a T-shirt's screenshot without the reading above
+    # them, and the greyscale note cut in half (a trial).
+    # A photo the model reads (the fixture's photos are the catalogue's own, named as such without a reading).
+    context, pg = _phone_upload(browser, server, fixture_dir,
+                                "j.unfamiliar = false; j.same_as = null; j.predicted.articleType[0].prob = 0.9;")
+    try:
         pg.wait_for_selector("#upload-similar .card")
         pg.wait_for_function("() => window.scrollY > 0")
         top = pg.locator("#predicted-heading").bounding_box()["y"]
@@ -1485,16 +1499,8 @@ def test_a_phone_upload_scrolls_to_what_the_model_sees(server, browser, fixture_
 def test_the_photo_of_a_product_not_listed_is_said_once_in_the_shop(server, browser, fixture_dir):
     # A catalogue photo whose product is not among its results (sold out and hidden, or another listing of its photo
     # shown) read "This is the photo of a product in the shop in the shop" (a shopper's trial of stop 70).
-    photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce")
-    pg = context.new_page()
-    pg.add_init_script("""(() => { const send = window.fetch;
-        window.fetch = (url, options) => send(url, options).then(r => !String(url).includes("/api/search/image") ? r :
-          r.json().then(j => { j.same_as = 987654321;
-            return new Response(JSON.stringify(j), { status: r.status, headers: r.headers }); })); })()""")
+    context, pg = _phone_upload(browser, server, fixture_dir, "j.same_as = 987654321;")
     try:
-        pg.goto(server + "/upload")
-        pg.set_input_files("#file", str(photo))
         pg.wait_for_selector("#same-note:not([hidden])")
         note = pg.locator("#same-note").inner_text()
         assert note.count("in the shop") == 1, note
