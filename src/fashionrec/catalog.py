@@ -43,6 +43,7 @@ from tqdm.auto import tqdm
 
 from fashionrec.column_map import (
     COLUMN_MAP_FILE,
+    IMAGES_KEY,
     PLACES,
     TABLE_KEY,
     images_path,
@@ -2404,11 +2405,12 @@ def styles_table(data_dir: str | Path, report: DataReport | None = None) -> pd.D
     return _read_styles(table_path(root), report)
 
 
-def styles_header(data_dir: str | Path, mapped: bool = True) -> list[str]:
+def styles_header(data_dir: str | Path, mapped: bool = True, places: dict[str, str] | None = None) -> list[str]:
     """The names in ``data_dir``'s styles.csv header as written (before columns.json maps them), [] where the file
     has no header line: what `fashionrec data columns` checks a mapping's names against. ``mapped``: the separator
-    found with columns.json's names too (False: without it, where it is the unreadable file being replaced)."""
-    csv_path = table_path(data_dir)
+    found with columns.json's names too (False: without it, where it is the unreadable file being replaced).
+    ``places``: the table to read ({"@table": ...}) where it is not yet written to columns.json (None: its own)."""
+    csv_path = Path(data_dir) / places[TABLE_KEY] if places is not None else table_path(data_dir)
     report = DataReport(data_dir=str(data_dir))
     physical = io.StringIO(_decode_lines(csv_path, report), newline="").readlines()
     at = next((i for i, line in enumerate(physical)
@@ -2500,9 +2502,11 @@ def _photos_nearby(root: Path) -> str:
             f"{shlex.quote(str(root))} --images {shlex.quote(best)}`, or rename it images")
 
 
-def check_catalogue_folder(data_dir: str | Path) -> Path:
+def check_catalogue_folder(data_dir: str | Path, places: dict[str, str] | None = None) -> Path:
     """``data_dir`` as a path, or a :class:`CatalogError` saying what it lacks (the folder, styles.csv,
-    images/): cheap, for a command to check before it starts processes or loads a model."""
+    images/): cheap, for a command to check before it starts processes or loads a model. ``places``: the table and
+    photo folder to check ({"@table": ..., "@images": ...}) where they are not yet in columns.json (None: its own;
+    `data columns` checks those it is given before it writes them, stop 72)."""
     if not isinstance(data_dir, (str, Path)):      # None from Python was pathlib's TypeError (a trial)
         raise BadInputError(f"give the catalogue folder (styles.csv + images/) as a path, not {data_dir!r}; "
                            f"the command line's default is {default_data_dir()}")
@@ -2519,7 +2523,8 @@ def check_catalogue_folder(data_dir: str | Path) -> Path:
                            "images/ (the commands' DATA_DIR argument, or set FASHIONREC_DATA)")
     # A styles.csv that is a folder, an images that is a file, were "not found" (a bad-input trial).
     # Or those its columns.json names (a shop's products.csv and photos/, stop 70).
-    styles, images = table_path(root), images_path(root)
+    styles, images = ((root / places[TABLE_KEY], root / places[IMAGES_KEY]) if places is not None
+                      else (table_path(root), images_path(root)))
     if styles.is_dir():
         raise CatalogError(f"{styles} is a folder: a catalogue's {styles.name} is the file of its rows")
     if not styles.is_file():

@@ -615,7 +615,7 @@ def data_columns(
     images: str | None = typer.Option(None, "--images", help="The folder's photo folder where it is not images/ (a "
                                       "shop's photos)."),
 ) -> None:
-    """Map a shop's own column names to the catalogue's, once: written to columns.json beside styles.csv, which
+    """Map a shop's own column names to the catalogue's, once: written to columns.json beside the folder's table, which
     every command (data check, tag, index build, index add, train, eda) and load_catalog read; with --table and
     --images, the table and photo folder to read in place of styles.csv and images/."""
     import difflib
@@ -625,6 +625,7 @@ def data_columns(
     from fashionrec.column_map import (
         COLUMN_MAP_FILE,
         IMAGES_KEY,
+        PLACES,
         TABLE_KEY,
         checked_place,
         parse_map,
@@ -632,57 +633,59 @@ def data_columns(
         read_places,
         save_column_map,
         spelling,
-        table_path,
     )
     from fashionrec.errors import CatalogError
 
-    broken: bytes | None = None     # an unreadable columns.json this command replaces, put back if it fails
+    # All of it or none (stop 72): the table, photo folder and pairs are each checked before columns.json is
+    # written once; the table and photo folder were written first, and a pair naming no header exited 2 with them
+    # in the file. Its bytes as they were are put back where the loader refuses what was written.
+    file = data_dir / COLUMN_MAP_FILE
     try:
-        if table is not None or images is not None:
-            # The table and photo folder first (stop 70): the folder is checked, and its header read, with them.
-            places = read_places(data_dir)
-            said = {TABLE_KEY: table, IMAGES_KEY: images}
-            places.update({k: checked_place(data_dir, k, v) for k, v in said.items() if v is not None})
-            for key, kind in ((TABLE_KEY, "file"), (IMAGES_KEY, "folder")):
-                path = data_dir / places[key]
-                if said[key] is not None and not (path.is_file() if kind == "file" else path.is_dir()):
-                    raise CatalogError(f"{path} is no {kind}: give the {kind} in {data_dir} that holds the "
-                                       + ("catalogue's rows" if kind == "file" else "catalogue's photos"))
-            save_column_map(data_dir, read_column_map(data_dir, MAPPABLE_COLUMNS), places)
-            console.print(f"wrote {data_dir / COLUMN_MAP_FILE}: table {places[TABLE_KEY]}, photos "
-                          f"{places[IMAGES_KEY]}/", highlight=False)
-        root = check_catalogue_folder(data_dir)
+        was = file.read_bytes() if file.is_file() else None
+        places = read_places(data_dir)      # (the defaults where columns.json cannot be read)
+        said = {TABLE_KEY: table, IMAGES_KEY: images}
+        places.update({k: checked_place(data_dir, k, v) for k, v in said.items() if v is not None})
+        for key, kind in ((TABLE_KEY, "file"), (IMAGES_KEY, "folder")):
+            path = data_dir / places[key]
+            if said[key] is not None and not (path.is_file() if kind == "file" else path.is_dir()):
+                raise CatalogError(f"{path} is no {kind}: give the {kind} in {data_dir} that holds the "
+                                   + ("catalogue's rows" if kind == "file" else "catalogue's photos"))
+        root = check_catalogue_folder(data_dir, places)
         given = parse_map(mapping or [], MAPPABLE_COLUMNS)
+        broken = False      # an unreadable columns.json, which a table, a photo folder or pairs replace
         try:
             before = read_column_map(root, MAPPABLE_COLUMNS)
         except CatalogError:
             # Its error advises this command, or --clear: they failed on the same file (stop 69's review).
-            if not (given or clear):
+            if not (given or clear or table is not None or images is not None):
                 raise
-            before, broken = {}, (root / COLUMN_MAP_FILE).read_bytes()
-        header = styles_header(root, mapped=broken is None)
+            before, broken = {}, True
+        header = styles_header(root, mapped=not broken, places=places)
     except FashionrecError as e:
-        fail(str(e))
+        asked = mapping or clear or table is not None or images is not None
+        fail(f"{e} (nothing written to {COLUMN_MAP_FILE})" if asked else str(e))
     spelt = {spelling(h): h for h in header}
     for name in given:
         if name not in header and spelling(name) not in spelt:
             close = difflib.get_close_matches(name, header, n=1)
-            fail(f"{name!r} is not in {table_path(root)}'s header"
-                 + (f" (did you mean {close[0]!r}?)" if close else f" ({', '.join(map(repr, header))})"))
+            fail(f"{name!r} is not in {root / places[TABLE_KEY]}'s header"
+                 + (f" (did you mean {close[0]!r}?)" if close else f" ({', '.join(map(repr, header))})")
+                 + f" (nothing written to {COLUMN_MAP_FILE})")
     merged = {} if clear else {k: v for k, v in before.items() if v not in given.values()}
     merged.update(given)
-    if merged != before or broken is not None:
-        path = save_column_map(root, merged)
+    if merged != before or broken or places != read_places(root):
+        path = save_column_map(root, merged, places)
         try:
             styles_table(root)      # the mapping must leave a catalogue the loader reads: else the file as it was
         except FashionrecError as e:
-            if broken is not None:
-                write_with(path, lambda tmp: Path(tmp).write_bytes(broken))
+            if was is None:
+                path.unlink(missing_ok=True)
             else:
-                save_column_map(root, before)
+                write_with(path, lambda tmp: Path(tmp).write_bytes(was))
             fail(f"{e} (with the mapping {merged}; {COLUMN_MAP_FILE} left as it was)")
-        console.print(f"{'wrote' if merged else 'removed'} {path}" + (" (in place of the unreadable one)" if broken
-                                                                       else ""), highlight=False)
+        where = f": table {places[TABLE_KEY]}, photos {places[IMAGES_KEY]}/" if places != PLACES else ""
+        console.print(f"{'wrote' if path.is_file() else 'removed'} {path}{where}"
+                      + (" (in place of the unreadable one)" if broken else ""), highlight=False)
     from fashionrec.catalog import DataReport
 
     report = DataReport(data_dir=str(root))
@@ -1127,8 +1130,9 @@ def probe_cmd(
 
 @app.command("tag")
 def tag_cmd(
-    sources: list[Path] = typer.Argument(..., help="Catalogue folders (styles.csv + images/: its labels are "
-                                         "checked too), folders of photos (subfolders included) or image files."),
+    sources: list[Path] = typer.Argument(..., help="Catalogue folders (styles.csv + images/, or those its "
+                                         "columns.json names: its labels are checked too), folders of photos "
+                                         "(subfolders included) or image files."),
     out: Path = typer.Option(Path("tags.csv"), help="The CSV to write (one row per photo), or an existing folder "
                              "to write tags.csv in; its description goes beside it, same name, .json. '-': the "
                              "CSV on standard output (no description; everything else on standard error)."),

@@ -24,6 +24,7 @@ import re
 import shlex
 from pathlib import Path
 
+from fashionrec.artifacts import atomic_path
 from fashionrec.errors import CatalogError
 
 COLUMN_MAP_FILE = "columns.json"
@@ -149,9 +150,10 @@ def save_column_map(folder: Path, mapping: dict[str, str], places: dict[str, str
     if not mapping:
         path.unlink(missing_ok=True)
         return path
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(mapping, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    # A temporary file of this writer's own beside it (stop 72): through one fixed name, a second writer between
+    # the first's write and its move took the first's file, and the first failed on a file no longer there.
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(mapping, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 

@@ -1,0 +1,108 @@
+"""columns.json as `fashionrec data columns` writes it (stop 72): all of a command's table, photo folder and pairs
+or none of them, and whole whatever else writes it at the same time."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from fashionrec.catalog import load_catalog
+from fashionrec.cli import app
+from fashionrec.column_map import COLUMN_MAP_FILE, read_column_map, save_column_map
+
+runner = CliRunner()
+HEADER = "id,Title,Product Type,Color,Variant Price"
+KNOWN = ["id", "productDisplayName", "articleType", "baseColour", "price"]
+
+
+def _products_and_photos(tmp_path: Path) -> Path:
+    """A shop's export as it comes: products.csv and photos/, neither renamed."""
+    (tmp_path / "photos").mkdir(parents=True)
+    (tmp_path / "products.csv").write_text(HEADER + "\n12933,Green Polo,Tshirts,Green,499\n"
+                                           "10315,Blue Jeans,Jeans,Blue,1299\n", encoding="utf-8")
+    fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
+    for i in (12933, 10315):
+        shutil.copy(fixture / f"{i}.jpg", tmp_path / "photos" / f"{i}.jpg")
+    return tmp_path
+
+
+def _said(result) -> str:
+    return " ".join(result.output.split())
+
+
+def test_a_pair_naming_no_header_writes_neither_the_table_nor_the_photo_folder(tmp_path: Path) -> None:
+    # Stop 71's review: the table and photo folder were written before the pairs were checked, so a typo in a
+    # pair exited 2 with "@table" already in columns.json, and the command said nothing of it.
+    path = _products_and_photos(tmp_path)
+    result = runner.invoke(app, ["data", "columns", str(path), "--table", "products.csv", "--images", "photos",
+                                 "Titel=productDisplayName"])
+    assert result.exit_code == 2, result.output
+    assert "'Titel' is not in" in _said(result) and "did you mean 'Title'?" in _said(result)
+    assert "nothing written" in _said(result)
+    assert not (path / COLUMN_MAP_FILE).exists()
+    # An earlier file is left byte for byte.
+    (path / COLUMN_MAP_FILE).write_text('{"@table": "products.csv", "@images": "photos", "Color": "baseColour"}')
+    before = (path / COLUMN_MAP_FILE).read_bytes()
+    result = runner.invoke(app, ["data", "columns", str(path), "--table", "products.csv", "--images", "photos",
+                                 "Hue=baseColour"])
+    assert result.exit_code == 2 and (path / COLUMN_MAP_FILE).read_bytes() == before, result.output
+
+
+def test_a_table_given_without_its_photo_folder_writes_nothing(tmp_path: Path) -> None:
+    # The photos are in photos/, not images/: the folder check refused it after "@table" was written.
+    path = _products_and_photos(tmp_path)
+    result = runner.invoke(app, ["data", "columns", str(path), "--table", "products.csv"])
+    assert result.exit_code != 0 and "--images photos`" in _said(result), result.output
+    assert not (path / COLUMN_MAP_FILE).exists()
+
+
+def test_an_unreadable_columns_json_is_replaced_by_a_table_and_pairs_as_by_pairs_alone(tmp_path: Path) -> None:
+    # Stop 71's review: pairs alone replaced an unreadable columns.json, --table with pairs failed on it.
+    path = _products_and_photos(tmp_path)
+    (path / COLUMN_MAP_FILE).write_text("{broken")
+    result = runner.invoke(app, ["data", "columns", str(path), "--table", "products.csv", "--images", "photos",
+                                 "Title=productDisplayName", "Product Type=articleType"])
+    assert result.exit_code == 0, result.output
+    assert "in place of the unreadable one" in _said(result)
+    assert json.loads((path / COLUMN_MAP_FILE).read_text()) == {
+        "@table": "products.csv", "@images": "photos", "Title": "productDisplayName", "Product Type": "articleType"}
+    assert load_catalog(path, progress=False, warn=False).report.with_image == 2
+    # A bad pair with it leaves the unreadable file as it was, for the user to read.
+    (path / COLUMN_MAP_FILE).write_text("{broken")
+    result = runner.invoke(app, ["data", "columns", str(path), "--table", "products.csv", "--images", "photos",
+                                 "Titel=productDisplayName"])
+    assert result.exit_code == 2 and (path / COLUMN_MAP_FILE).read_text() == "{broken", result.output
+
+
+def test_a_mapping_the_loader_refuses_leaves_the_table_and_photo_folder_unwritten(tmp_path: Path) -> None:
+    # The pairs name real headers, but the catalogue they make has no id column: nothing of the command is kept.
+    path = _products_and_photos(tmp_path)
+    result = runner.invoke(app, ["data", "columns", str(path), "--table", "products.csv", "--images", "photos",
+                                 "id=price"])
+    assert result.exit_code != 0, result.output
+    assert f"{COLUMN_MAP_FILE} left as it was" in _said(result)
+    assert not (path / COLUMN_MAP_FILE).exists()
+
+
+def test_two_writers_at_once_each_write_a_whole_file(tmp_path: Path, monkeypatch) -> None:
+    # save_column_map wrote through one fixed temporary name: a second writer between the first's write and its
+    # move took the first's file, and the first failed (FileNotFoundError) or moved in the second's mapping.
+    first, second = {"Title": "productDisplayName"}, {"Color": "baseColour"}
+    real_replace, nested = os.replace, []
+
+    def replace(src, dst):
+        if not nested:
+            nested.append(True)
+            save_column_map(tmp_path, second)      # the other writer, whole, before this one's move
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    save_column_map(tmp_path, first)
+    assert nested and read_column_map(tmp_path, KNOWN) == first
+    assert [p.name for p in tmp_path.iterdir()] == [COLUMN_MAP_FILE]       # no temporary file left
+
+
