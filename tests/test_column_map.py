@@ -106,3 +106,31 @@ def test_two_writers_at_once_each_write_a_whole_file(tmp_path: Path, monkeypatch
     assert [p.name for p in tmp_path.iterdir()] == [COLUMN_MAP_FILE]       # no temporary file left
 
 
+
+def test_evaluate_names_the_table_columns_json_names_for_its_unreadable_rows(fixture_dir: Path,
+                                                                            tmp_path: Path) -> None:
+    # Stop 71: a shop whose columns.json names products.csv read "3 rows of styles.csv that could not be read".
+    from _recs_support import tiny_tagger_path
+
+    from fashionrec.evaluate import caveats, evaluate_model
+
+    shop = tmp_path / "shop"
+    shutil.copytree(fixture_dir, shop)
+    (shop / "styles.csv").rename(shop / "products.csv")
+    (shop / "images").rename(shop / "photos")
+    (shop / COLUMN_MAP_FILE).write_text('{"@table": "products.csv", "@images": "photos"}')
+    m = evaluate_model(shop, tiny_tagger_path(), split="all", progress=False)
+    said = next(line for line in caveats(m) if line.startswith("not scored"))
+    assert m["table"] == "products.csv" and "3 rows of products.csv that could not be read" in said, said
+
+
+def test_the_help_of_a_catalogue_folder_says_columns_json_may_name_its_table() -> None:
+    # "Catalogue folder (styles.csv + images/)" alone told a shop with products.csv and photos/ to rename them.
+    import typer
+
+    for path in (["data", "check"], ["data", "columns"], ["evaluate"], ["tag"], ["index", "add"]):
+        command = typer.main.get_command(app)
+        for name in path:
+            command = command.commands[name]
+        said = " ".join(p.help for p in command.params if getattr(p, "help", None) and "styles.csv" in p.help)
+        assert "styles.csv + images/" in said and "columns.json names" in said, (path, said)

@@ -372,7 +372,8 @@ def _console(stderr: bool = False) -> Console:
 console = _console()
 err_console = _console(stderr=True)
 
-DataDir = typer.Argument(None, help="Catalogue folder (styles.csv + images/). Default: $FASHIONREC_DATA "
+DataDir = typer.Argument(None, help="Catalogue folder (styles.csv + images/, or the table and photo folder its "
+                         "columns.json names). Default: $FASHIONREC_DATA "
                                     "or ../shared/datasets/fashion-product-images-small (from the working "
                                     "folder, else from this checkout)")
 
@@ -550,7 +551,8 @@ def data_check(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row gives no usable product (rejected, "
                                 "no image, unreadable image) or any photo has no row: for CI."),
 ) -> None:
-    """Validate styles.csv and every image; print the data report."""
+    """Validate the catalogue's table (styles.csv, or the one its columns.json names) and every image; print the data
+    report."""
     with json_on_stdout(json_out):
         _data_check(data_dir, json_out, strict)
 
@@ -605,7 +607,8 @@ def _types_the_shipped_model_lacks(class_counts: dict[str, int]) -> dict[str, in
 
 @data_app.command("columns")
 def data_columns(
-    data_dir: Path = typer.Argument(..., help="Catalogue folder (styles.csv + images/) whose columns to map."),
+    data_dir: Path = typer.Argument(..., help="Catalogue folder (styles.csv + images/, or the table and "
+                                 "photo folder its columns.json names) whose columns to map."),
     mapping: list[str] | None = typer.Argument(None, help="HEADER=COLUMN pairs, such as Title=productDisplayName "
                                                "'Product Type=articleType' 'Variant Price=price' (or one argument, "
                                                "the pairs separated by commas). None: show the mapping."),

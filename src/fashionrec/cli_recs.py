@@ -357,7 +357,8 @@ def index_check(
         console.print(f"changed since its build ({built[:10]}), last on {changed} UTC: {added} "
                       f"product{'' if added == 1 else 's'} added (a rebuild keeps them), "
                       + (f"{len(removed)} catalogue product{'' if len(removed) == 1 else 's'} removed ({shown}; "
-                         "a rebuild brings them back while styles.csv has their rows)" if removed
+                         f"a rebuild brings them back while {rec.manifest.get('table', 'styles.csv')} has their "
+                         "rows)" if removed
                          else "no catalogue product removed"))
     if stock:
         console.print(f"stock levels: {stock}", highlight=False)
@@ -366,7 +367,8 @@ def index_check(
 @index_app.command("add")
 def index_add(
     photo: Path = typer.Argument(..., metavar="PHOTO|FOLDER", help="The new product's photo (jpg/png/webp); or a "
-                                 "folder of new products laid out as a catalogue (styles.csv + images/), each row "
+                                 "folder of new products laid out as a catalogue (styles.csv + images/, or those its "
+                                 "columns.json names), each row "
                                  "added with its labels."),
     name: str | None = typer.Option(None, "--name", help="productDisplayName, e.g. \"Roadster Men Blue Denim "
                                     "Jacket\"; default: made of its gender, colour and type, as in Python."),
@@ -396,7 +398,8 @@ def index_add(
     model: Path | None = ModelOpt, as_json: bool = JsonOpt,
 ) -> None:
     """Add a product to an index without a rebuild (attributes not given are the tagger's predictions); or every
-    row of a folder of new products (styles.csv + images/, as a catalogue), saved once."""
+    row of a folder of new products (styles.csv + images/, or those its columns.json names, as a catalogue), saved
+    once."""
     if photo.suffix.lower() == ".csv" and photo.is_file():
         fail(f"{photo} is a table: give the folder that holds it, as styles.csv beside images/ (as a catalogue), "
              f"to add its rows (here {photo.parent})")
@@ -407,8 +410,8 @@ def index_add(
                                       ("--season", season), ("--year", year), ("--id", item_id),
                                       ("--price", price), ("--stock", stock)) if v is not None]
         if given:
-            fail(f"{photo} is a folder of products, each with its own row of styles.csv: {', '.join(given)} would "
-                 "say one product's; put them in the rows")
+            fail(f"{photo} is a folder of products, each with its own row of {table_path(photo).name}: "
+                 f"{', '.join(given)} would say one product's; put them in the rows")
         _add_folder(photo, index, new_values, backend, uri, token, model, as_json)
         return
     image = _open_photo(photo)
@@ -1537,7 +1540,8 @@ def _evaluate_recs(query_dir: Path, index: Path, json_out: Path | None, split_fi
                          "(--include-sold-out scores them in)"), highlight=False)
     left = metrics.get("left_out") or {}
     if any(left.values()):
-        console.print(f"rows of the query folder that gave no query: {left_out_said(left)}", highlight=False)
+        console.print(f"rows of the query folder that gave no query: {left_out_said(left, metrics.get('query_table'))}",
+                      highlight=False)
     if metrics["n_queries_in_index_excluded_from_own_results"]:
         console.print(f"{metrics['n_queries_in_index_excluded_from_own_results']} of {metrics['n_queries']} "
                       "queries are in the index: each is excluded from its own results")

@@ -643,7 +643,7 @@ def caveats(metrics: dict) -> list[str]:
                      f"counted as errors: {shown}")
     left = m.get("left_out") or {}
     if any(left.values()):
-        lines.append(f"not scored, as no prediction could be made: {left_out_said(left)}")
+        lines.append(f"not scored, as no prediction could be made: {left_out_said(left, m.get('table'))}")
     unlabelled = {h: m["n_products"] - n for h, n in [("articleType", m["n"])] + [
         (h, a.get("n", 0)) for h, a in m.get("attributes", {}).items()] if m.get("n_products", 0) > n}
     if unlabelled:
@@ -654,15 +654,18 @@ def caveats(metrics: dict) -> list[str]:
     return lines
 
 
-def left_out_said(left: dict[str, list[int]]) -> str:
-    """:func:`left_out`'s rows in words, for a report or a command's output."""
+def left_out_said(left: dict[str, list[int]], table: str | None = None) -> str:
+    """:func:`left_out`'s rows in words, for a report or a command's output. ``table``: the file of the folder's
+    rows (a :class:`~fashionrec.catalog.DataReport`'s ``table_name``; None: styles.csv, a metrics file written
+    before stop 72 names none)."""
     parts = [f"{len(left[k])} {what} (ids {first_few(left[k], 10)})"
              for k, what in (("missing_image", "without an image"), ("unreadable_image", "with an unreadable "
                              "image")) if left.get(k)]
     if left.get("rows_rejected"):
         n = len(left["rows_rejected"])
-        parts.insert(0, f"{n} row{'s' * (n != 1)} of styles.csv that could not be read (line{'s' * (n != 1)} "
-                        f"{', '.join(map(str, left['rows_rejected'][:10]))})")
+        # The shop's products.csv where columns.json names it: "rows of styles.csv" named a file it lacks (stop 72).
+        parts.insert(0, f"{n} row{'s' * (n != 1)} of {table or 'styles.csv'} that could not be read "
+                        f"(line{'s' * (n != 1)} {', '.join(map(str, left['rows_rejected'][:10]))})")
     return "; ".join(parts) + " (`fashionrec data check` says why)"
 
 
@@ -1174,6 +1177,7 @@ def evaluate_model(data_dir: str | Path, model: str | Path | None = None, split:
     # attributes. With what made them, so that a file read later says which model, data and command.
     metrics.update({"head": main, **provenance(), "model": tagger.name, "model_path": str(tagger.path),
                     "model_sha256": tagger.sha256, "data": str(Path(str(catalog.root)).resolve()),
+                    "table": catalog.report.table_name,
                     "split": split, "unseen_class_images": unseen[main], "unseen_labels": unseen,
                     "unseen_values": unseen_values, "unseen_values_like": unseen_like, "trained_on": seen,
                     **({"trained_on_unknown": why_seen_unknown(tagger.meta, tagger.path)}

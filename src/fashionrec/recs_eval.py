@@ -119,7 +119,9 @@ def _evaluate_recs(recommender, query_catalog, k: int, progress: bool, limit: in
         query_catalog = load_catalog(query_catalog, progress=progress)
     queries = query_catalog.usable if isinstance(query_catalog, Catalog) else query_catalog
     # Every row accounted for in the numbers' own file (a maintainer's trial found them in a log line only).
-    report = {"left_out": rows_left_out(query_catalog.report)} if isinstance(query_catalog, Catalog) else {}
+    # (with the file of its rows, which the rows left out are said of: a shop's products.csv, stop 72)
+    report = ({"left_out": rows_left_out(query_catalog.report), "query_table": query_catalog.report.table_name}
+              if isinstance(query_catalog, Catalog) else {})
     # A blank or tiny photo is no query a shopper could make (similar_to_image refuses it): left out, and
     # counted. A 4x5 one stopped a whole run at its query, without its id (a shop's trial).
     reasons = queries["image_reason"] if "image_reason" in queries else pd.Series("", index=queries.index)
