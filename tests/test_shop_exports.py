@@ -816,7 +816,8 @@ def test_a_colour_that_is_attribute_1_on_some_products_and_2_on_others_is_read_b
         summary = "\n".join(report.summary_lines())
         assert ("attributes       baseColour read row by row from the attribute named 'Color' or 'Colour' "
                 "('Attribute 2 value(s)' in 1 row, 'Attribute 1 value(s)' in 2 rows); 1 listing several, read as "
-                "the first (id 10652 'Blue, Black')") in summary
+                "the first, no default given among them (id 10652 'Blue, Black' as Blue; the product's 'Attribute N "
+                "default' names the one its photo shows)") in summary
     # Mapped, the jeans' Attribute 1 is their Size, and no attribute is named Color: no colour, said.
     assert said["named_otherwise"] == {10793: "Size"}
     # A header with a colour column of its own reads it, as before, attributes or not.
@@ -824,6 +825,30 @@ def test_a_colour_that_is_attribute_1_on_some_products_and_2_on_others_is_read_b
                  header=WOO_ATTRIBUTES_HEADER.replace("Type,", "Type,Color,", 1))
     save_column_map(path, {**WOO_MAP, "Color": "baseColour"})
     assert set(styles_table(path)["baseColour"]) == {"Red"}
+
+
+def test_a_variable_products_colours_are_read_as_its_default_where_the_export_names_one(tmp_path: Path) -> None:
+    # Stop 72: a variable product whose Color lists "Blue, Black" was filed under the first, Blue, though its page
+    # opens on black (WooCommerce's "Attribute 1 default", read past as an ignored column): out of the Black filter.
+    header = (WOO_HEADER + ",Attribute 1 name,Attribute 1 value(s),Attribute 1 default,Attribute 2 name,"
+              "Attribute 2 value(s),Attribute 2 default")
+    lines = ['10652,variable,BAG-1,Handbag,Handbags,999,,2,,Color,"Blue, Black",black,Size,One size,',
+             '12933,variable,TEE-1,Tee,Tshirts,499,,3,,Size,"S, M",M,Colour,"Navy Blue, Red",Navy Blue',
+             '10315,variable,BELT-1,Belt,Belts,399,,2,,Color,"Brown, Tan",Green,,,',
+             '10793,variable,JEANS-1,Jeans,Jeans,999,,2,,Color,"Grey, Blue",,,,']
+    path = _shop(tmp_path, lines, header=header)
+    save_column_map(path, WOO_MAP)
+    table = styles_table(path).set_index("id")
+    # The default as the list writes it ("black" is Black's); a default not listed (Green) or none: the first.
+    assert table["baseColour"].to_dict() == {10652: "Black", 12933: "Navy Blue", 10315: "Brown", 10793: "Grey"}
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    said = report.attributes["baseColour"]
+    assert said["by_default"] == {10652: "Black", 12933: "Navy Blue"} and len(said["several"]) == 4
+    assert not {"Attribute 1 default", "Attribute 2 default"} & set(report.ignored_columns)
+    summary = " ".join("\n".join(report.summary_lines()).split())
+    assert ("4 listing several, read 2 as its default (id 10652 'Blue, Black' as Black, id 12933 'Navy Blue, Red' "
+            "as Navy Blue) and 2 as the first, no default given among them (id 10315 'Brown, Tan' as Brown, id "
+            "10793 'Grey, Blue' as Grey; the product's 'Attribute N default' names the one its photo shows)") in summary
 
 
 def test_a_regular_price_that_is_no_amount_under_a_sale_price_is_said_and_the_sale_price_kept(tmp_path: Path) -> None:

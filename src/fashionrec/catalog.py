@@ -55,7 +55,7 @@ from fashionrec.column_map import (
 from fashionrec.column_map import spelling as _spelling
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
-from fashionrec.shop_attributes import AttributeReader
+from fashionrec.shop_attributes import AttributeReader, first_value
 from fashionrec.stock import (
     NO_LEVEL_WORDS,
     POLICY_HEADERS,
@@ -344,7 +344,8 @@ class DataReport:
     variant_photos_not_read: dict[str, int] = field(default_factory=dict)
     # A WooCommerce export's attribute pairs read as columns, by each row's attribute names (stop 71,
     # shop_attributes): {column: {"names": [attribute names as written], "read_from": {value column: rows},
-    # "several": {id: as written, read as its first value}, "named_otherwise": {id: the attribute the mapped value
+    # "several": {id: as written}, "by_default": {id: the value read, its pair's default} (the others read as their
+    # first value, stop 72), "named_otherwise": {id: the attribute the mapped value
     # column held on that row (Size), read as empty}}}; {attribute name: rows} of those no column is read from (Size).
     attributes: dict[str, dict] = field(default_factory=dict)
     attributes_not_read: dict[str, int] = field(default_factory=dict)
@@ -454,9 +455,18 @@ class DataReport:
             line = (f"attributes       {column} read row by row from the attribute named "
                     f"{' or '.join(map(repr, said['names']))} ({where})" if where else f"attributes       {column}")
             if said["several"]:
-                k = len(said["several"])
-                line += (f"; {k} listing several, read as the first ("
-                         + first_few([f"id {i} {w!r}" for i, w in said["several"].items()], 5) + ")")
+                # The default's rows apart from the first's (stop 72): "read as the first" alone said neither
+                # which value each product was filed under nor how a shop chooses another.
+                chosen = said.get("by_default", {})
+                first = {i: w for i, w in said["several"].items() if i not in chosen}
+                both = bool(chosen and first)       # counted apart only where there are both
+                parts = [f"{f'{len(chosen)} ' * both}as its default ("
+                         + first_few([f"id {i} {said['several'][i]!r} as {v}" for i, v in chosen.items()], 5)
+                         + ")"] if chosen else []
+                parts += [f"{f'{len(first)} ' * both}as the first, no default given among them ("
+                          + first_few([f"id {i} {w!r} as {first_value(w)[0]}" for i, w in first.items()], 5)
+                          + "; the product's 'Attribute N default' names the one its photo shows)"] if first else []
+                line += f"; {len(said['several'])} listing several, read " + " and ".join(parts)
             if said["named_otherwise"]:
                 k = len(said["named_otherwise"])
                 line += (f"; {k} row{'s' if k != 1 else ''} whose mapped column holds another attribute and none "
@@ -2241,7 +2251,7 @@ def _read_attributes(reader: AttributeReader, row: list[str], values: list[str],
     for column in reader.columns:
         at = COLUMNS.index(column) - 1
         said = report.attributes.setdefault(column, {"names": [], "read_from": {}, "several": {},
-                                                     "named_otherwise": {}})
+                                                     "by_default": {}, "named_otherwise": {}})
         if column in found:
             attribute = found[column]
             values[at] = attribute.value
@@ -2250,6 +2260,8 @@ def _read_attributes(reader: AttributeReader, row: list[str], values: list[str],
                 said["names"].append(attribute.name)
             if attribute.several:
                 said["several"][item_id] = attribute.written
+            if attribute.by_default:
+                said["by_default"][item_id] = attribute.value
         elif other := reader.named_otherwise(row, column):
             said["named_otherwise"][item_id] = other
             values[at] = ""

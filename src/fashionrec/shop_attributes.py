@@ -7,6 +7,11 @@ gave them to that product: a T-shirt's "Attribute 1 name" may be Size and its "A
 colour is the value of whichever pair that row names Color (or Colour), as are a gender, season or usage attribute.
 A Size attribute gives nothing (the catalogue has no size column) and is no longer taken for a colour.
 
+A variable product's colour attribute lists each colour it comes in ("Blue, Black"), and the catalogue has one
+colour a product (its photo's). Read as the first, a handbag whose page opens on black was filed Blue (stop 72):
+the pair's ``Attribute N default`` (the variation WooCommerce's product page opens on, whose colour its photo
+most likely shows) is read where it is one of the values listed; the first otherwise, said row by row.
+
 Example:
     >>> reader = AttributeReader.of(["ID", "Attribute 1 name", "Attribute 1 value(s)", "Attribute 2 name",
     ...                              "Attribute 2 value(s)"], ["id", "", "", "", ""])
@@ -27,24 +32,32 @@ ATTRIBUTE_COLUMNS = {"color": "baseColour", "colour": "baseColour", "colors": "b
                      "gender": "gender", "season": "season", "usage": "usage", "occasion": "usage"}
 _NAME = re.compile(r"attribute(\d+)name")
 _VALUE = re.compile(r"attribute(\d+)value(?:s|\(s\))?")
+_DEFAULT = re.compile(r"attribute(\d+)default")
 # WooCommerce joins several values with ", " and writes a comma inside one as "\,".
 _SEVERAL = re.compile(r"(?<!\\),")
 
 
+def listed_values(written: str) -> list[str]:
+    """An attribute's values ("Blue, Black": a variable product's colours), as written; a "\\," inside a value is
+    its comma."""
+    return [p.strip().replace("\\,", ",") for p in _SEVERAL.split(written) if p.strip()]
+
+
 def first_value(written: str) -> tuple[str, bool]:
-    """The first of an attribute's values ("Blue, Black": a variable product's colours) and whether it lists
-    several; a "\\," inside a value is its comma."""
-    parts = [p.strip().replace("\\,", ",") for p in _SEVERAL.split(written) if p.strip()]
+    """The first of an attribute's values (:func:`listed_values`) and whether it lists several."""
+    parts = listed_values(written)
     return (parts[0] if parts else ""), len(parts) > 1
 
 
 class Attribute(NamedTuple):
-    """A row's attribute read as a column: its (first) value, as written, the value column it is in, its name."""
+    """A row's attribute read as a column: its value (of several, the default, else the first), as written, the
+    value column it is in, its name, and whether the value is its pair's default."""
 
     value: str
     written: str
     source: str
     name: str
+    by_default: bool = False
 
     @property
     def several(self) -> bool:
@@ -57,6 +70,7 @@ class AttributeReader:
     """Where a header has its attribute pairs, and which catalogue columns they give.
 
     ``pairs``: [(name's position, value's position, the value column as written)] in the header's order.
+    ``defaults``: {value's position: its pair's ``Attribute N default`` position}, where the header has one.
     ``columns``: {column: the position it is mapped at, where columns.json maps a pair's value column to it
     ("Attribute 1 value(s)=baseColour"); None where the header lacks the column}. A column the header has of its
     own ("Color") is read from there, as before, not from the attributes.
@@ -64,6 +78,7 @@ class AttributeReader:
 
     pairs: tuple[tuple[int, int, str], ...]
     columns: dict[str, int | None]
+    defaults: dict[int, int]
 
     @classmethod
     def of(cls, raw: list[str], header: list[str]) -> AttributeReader | None:
@@ -72,28 +87,34 @@ class AttributeReader:
         names = {int(m.group(1)): i for i, h in enumerate(raw) if (m := _NAME.fullmatch(spelling(h)))}
         values = {int(m.group(1)): i for i, h in enumerate(raw) if (m := _VALUE.fullmatch(spelling(h)))}
         pairs = tuple((names[n], values[n], raw[values[n]]) for n in sorted(names) if n in values)
+        defaults = {values[int(m.group(1))]: i for i, h in enumerate(raw)
+                    if (m := _DEFAULT.fullmatch(spelling(h))) and int(m.group(1)) in values}
         value_at = {v for _, v, _ in pairs}
         columns = {}
         for column in dict.fromkeys(ATTRIBUTE_COLUMNS.values()):
             at = header.index(column) if column in header else None
             if at is None or at in value_at:
                 columns[column] = at
-        return cls(pairs, columns) if pairs and columns else None
+        return cls(pairs, columns, defaults) if pairs and columns else None
 
     @property
     def positions(self) -> set[int]:
         """The header positions of the pairs: columns read, not ignored."""
-        return {i for name_at, value_at, _ in self.pairs for i in (name_at, value_at)}
+        return {i for name_at, value_at, _ in self.pairs for i in (name_at, value_at)} | set(self.defaults.values())
 
     def read(self, row: list[str]) -> dict[str, Attribute]:
         """{column: its :class:`Attribute`} of ``row``'s attributes named as a column of :attr:`columns` says (the
-        first pair naming it), its first value where it lists several."""
+        first pair naming it); where it lists several, its pair's default where that is one of them, else the first."""
         out: dict[str, Attribute] = {}
         for name_at, value_at, source in self.pairs:
             column = ATTRIBUTE_COLUMNS.get(spelling(row[name_at]))
             if column in self.columns and column not in out and row[value_at].strip():
-                out[column] = Attribute(first_value(row[value_at])[0], row[value_at].strip(), source,
-                                        row[name_at].strip())
+                value, several = first_value(row[value_at])
+                default = row[self.defaults[value_at]].strip() if value_at in self.defaults else ""
+                listed = {spelling(v): v for v in listed_values(row[value_at])}
+                chosen = listed.get(spelling(default)) if several and default else None
+                out[column] = Attribute(chosen or value, row[value_at].strip(), source, row[name_at].strip(),
+                                        by_default=chosen is not None)
         return out
 
     def other_names(self, row: list[str]) -> list[str]:
