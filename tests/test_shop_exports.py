@@ -754,6 +754,28 @@ def test_photos_named_by_sku_are_found_through_a_mapped_photo_column(tmp_path: P
     assert "Image File" not in catalog.report.ignored_columns
 
 
+def test_a_photo_columns_file_is_found_in_another_case_and_a_urls_name_decoded(tmp_path: Path) -> None:
+    # Stop 71's review: a photo column's file was found by its name's exact case and as written, so a URL's
+    # "Green%20Polo.jpg?ver=2" was no "Green Polo.jpg", and "abc-123.jpg" no "ABC-123.JPG".
+    path = _shop(tmp_path, ["12933,Green Polo,Tshirts,Green,499,https://shop.example/uploads/Green%20Polo.jpg?ver=2",
+                            "10315,Blue Jeans,Jeans,Blue,1299,abc-123.jpg",
+                            "10793,Red Tee,Tshirts,Red,399,red-tee.jpg"],
+                 header=SHOP_HEADER + ",Image File")
+    fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
+    shutil.copy(fixture / "12933.jpg", path / "images" / "Green Polo.jpg")
+    shutil.copy(fixture / "10315.jpg", path / "images" / "ABC-123.JPG")
+    # Two files of one name in two cases: neither is taken for the row's (the folder says two photos).
+    shutil.copy(fixture / "12933.jpg", path / "images" / "Red-Tee.jpg")
+    shutil.copy(fixture / "10315.jpg", path / "images" / "RED-TEE.jpg")
+    save_column_map(path, {**SHOP_MAP, "Image File": "photo"})
+    catalog = load_catalog(path, progress=False, warn=False)
+    table = catalog.table.set_index("id")
+    assert table.loc[12933, "image_path"] == str(path / "images" / "Green Polo.jpg")
+    assert table.loc[10315, "image_path"] == str(path / "images" / "ABC-123.JPG")
+    assert table.loc[[12933, 10315], "image_status"].tolist() == ["ok", "ok"]
+    assert catalog.report.missing_image_reasons == {10793: "no red-tee.jpg in images/ (its photo column) nor 10793.jpg"}
+
+
 WOO_PHOTOS_HEADER = WOO_HEADER + ",Images"
 WOO_ATTRIBUTES_HEADER = WOO_HEADER + ",Attribute 1 name,Attribute 1 value(s),Attribute 2 name,Attribute 2 value(s)"
 

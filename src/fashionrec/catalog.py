@@ -33,8 +33,9 @@ import warnings
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import NamedTuple
+from urllib.parse import unquote, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -2225,7 +2226,13 @@ def photo_file(row: list[str], photo_at: int | None) -> str:
     """The photo file a row's photo column names ("" for none): the first where it lists several ("a.jpg, b.jpg", as
     a WooCommerce export's Images does), its file name where it is a URL: found in the photo folder by that name."""
     first = row[photo_at].split(",")[0].strip() if photo_at is not None else ""
-    return Path(first).name if first else ""
+    if not first:
+        return ""
+    url = urlsplit(first)
+    if url.scheme in ("http", "https") or url.netloc:
+        # A URL's file as saved: "Blue%20Bag.jpg?ver=2" was looked for by that name, not as "Blue Bag.jpg" (stop 72).
+        return unquote(PurePosixPath(url.path).name)
+    return Path(first).name
 
 
 def _note_variant_photo(report: DataReport, product_id: int, given_id: str, photo: str) -> None:
@@ -2581,11 +2588,21 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     found = set(files.values())
     # A row's photo named in its photo column (columns.json, stop 70) first: "ABC-123.jpg", found as the loader
     # finds any (its stem, in any case of extension).
-    named_photo = {i: files.get(Path(name).stem) for i, name in report.photo_files.items()}
+    # In another case where the folder has no file of the name's own ("ABC-123.jpg" for "abc-123.jpg", a shop's
+    # export written by hand or a file system that changed it) and one only in any case: the only file it can be.
+    by_case: dict[str, Path | None] = {}
+    for stem, path in files.items() if report.photo_files or report.variant_photo_files else ():
+        by_case[stem.casefold()] = None if stem.casefold() in by_case else path
+
+    def named(name: str) -> Path | None:
+        stem = Path(name).stem
+        return files.get(stem) or by_case.get(stem.casefold())
+
+    named_photo = {i: named(name) for i, name in report.photo_files.items()}
     # A folded line's photos (a WooCommerce variation's own image, stop 71): in its photo column, else its <id>.jpg.
-    variant_photos = {product: [files[stem] for stem in dict.fromkeys(
-        [Path(name).stem for name in report.variant_photo_files.get(product, [])]
-        + [str(i) for i in report.variations_folded.get(product, [])]) if stem in files]
+    variant_photos = {product: [path for path in dict.fromkeys(
+        [named(name) for name in report.variant_photo_files.get(product, [])]
+        + [files.get(str(i)) for i in report.variations_folded.get(product, [])]) if path is not None]
         for product in {*report.variant_photo_files, *report.variations_folded}}
     paths = [named_photo.get(int(i)) or files.get(as_written.get(int(i), "")) or files.get(str(i))
              or aliases.get(str(i)) for i in df["id"]]
