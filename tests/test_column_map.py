@@ -8,6 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
+from test_shop_exports import _products_and_photos  # a shop's products.csv and photos/, as they come
 from typer.testing import CliRunner
 
 from fashionrec.catalog import load_catalog
@@ -15,19 +16,7 @@ from fashionrec.cli import app
 from fashionrec.column_map import COLUMN_MAP_FILE, read_column_map, save_column_map
 
 runner = CliRunner()
-HEADER = "id,Title,Product Type,Color,Variant Price"
 KNOWN = ["id", "productDisplayName", "articleType", "baseColour", "price"]
-
-
-def _products_and_photos(tmp_path: Path) -> Path:
-    """A shop's export as it comes: products.csv and photos/, neither renamed."""
-    (tmp_path / "photos").mkdir(parents=True)
-    (tmp_path / "products.csv").write_text(HEADER + "\n12933,Green Polo,Tshirts,Green,499\n"
-                                           "10315,Blue Jeans,Jeans,Blue,1299\n", encoding="utf-8")
-    fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
-    for i in (12933, 10315):
-        shutil.copy(fixture / f"{i}.jpg", tmp_path / "photos" / f"{i}.jpg")
-    return tmp_path
 
 
 def _said(result) -> str:
