@@ -551,8 +551,7 @@ def data_check(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any row gives no usable product (rejected, "
                                 "no image, unreadable image) or any photo has no row: for CI."),
 ) -> None:
-    """Validate the catalogue's table (styles.csv, or the one its columns.json names) and every image; print the data
-    report."""
+    """Validate the table and every image; print the data report."""
     with json_on_stdout(json_out):
         _data_check(data_dir, json_out, strict)
 
