@@ -3444,3 +3444,14 @@ def test_a_search_for_a_whole_outfit_offers_the_look_of_its_closest_main_piece(c
     # A search naming a type is for that type ("outfit with jeans"), and one naming no outfit offers no look.
     for q in ("outfit with jeans", "jeans", "formal shirt for men"):
         assert 'id="look-link"' not in client.get("/", params={"q": q}).text, q
+
+
+def test_an_outfit_search_under_a_filter_its_words_overrule_offers_the_look_for_its_words(client):
+    # A review of stop 71: "party outfit for women" typed under the last search's Gender: Men left the filter out
+    # and listed women's products, but the look was chosen under it first: a men's sweatshirt's.
+    page = html.unescape(client.get("/", params={"q": "party outfit for women", "gender": "Men",
+                                                 "searched": "shirts for men"}).text)
+    assert "the filter Gender: Men was left out" in page
+    lead = re.search(r'id="look-link">For a whole outfit put together, see <a href="/item/(\d+)#look">', page)
+    assert lead, re.findall(r'<p class="notice"[^>]*>.*?</p>', page)
+    assert client.get(f"/api/items/{lead.group(1)}").json()["gender"] in ("Women", "Unisex")

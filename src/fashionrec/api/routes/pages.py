@@ -359,6 +359,7 @@ def catalogue_page(
                        f"for {read!r}.")
         query = read
     look = None     # the product whose look a search for one "to go with" another offers (fashionrec.pairing)
+    paired = None
     if query:
         with service.reading():
             paired = read_pairing(service.rec, query)
@@ -366,10 +367,6 @@ def catalogue_page(
             # "shoes to go with a red dress" listed men's red Converse first (a shopper's trial, stop 68).
             notices.append(pairing_said(paired, _quoted))
             query, look = paired.searched, paired.lead and {**paired.lead, "anchor": paired.anchor}
-        else:
-            # "office outfit for men": the look of its closest shirt, beside closest matches of any type (stop 71).
-            with service.reading():
-                look = read_outfit(service.rec, query, chosen)
     if query and chosen and searched is not None and query != searched.strip():
         # A new search typed under the last one's filters, naming another wearer, colour or type ("teenage boy
         # jeans" under Gender: Girls found nothing but a link; "white shirt" under Colour: Black listed 19
@@ -385,6 +382,12 @@ def catalogue_page(
                 named = " or ".join(v for v in parsed[key] if key != "gender" or v != "Unisex")
                 said = f"is for {named}" if key == "gender" else f"asks for {named}"
                 notices.append(f"{_quoted(query)} {said}: the filter {LABELS[key]}: {chosen.pop(key)} was left out.")
+    if query and not paired:
+        # "office outfit for men": the look of its closest shirt, beside closest matches of any type (stop 71). After
+        # the filters the words overrule are left out: "party outfit for women" typed under Gender: Men listed
+        # women's products and offered a men's sweatshirt's look (a review of stop 71).
+        with service.reading():
+            look = read_outfit(service.rec, query, chosen)
     # For this very query only: a new search typed into the form (which carries it) starts with word matches.
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE
