@@ -873,6 +873,28 @@ def test_a_variable_products_colours_are_read_as_its_default_where_the_export_na
             "10793 'Grey, Blue' as Grey; the product's 'Attribute N default' names the one its photo shows)") in summary
 
 
+def test_a_gender_attribute_listing_men_and_women_is_read_as_unisex(tmp_path: Path) -> None:
+    # A review of stop 71: a WooCommerce product whose Gender attribute lists "Men, Women" (sold to either) was read
+    # as its first value, filed Men: its women's neighbours came after it as the wrong wearer's, and a search for
+    # women left it out. Both sides are the catalogue's Unisex; a list of one side and children's keeps its first.
+    lines = ['12933,simple,TEE-1,Roadster Tee,Tshirts,499,,3,,Gender,"Men, Women",Color,Navy Blue',
+             "10315,simple,TEE-2,Roadster Tee,Tshirts,499,,3,,Gender,\"Women's, Men's\",Color,Navy Blue",
+             '10652,simple,TEE-3,Roadster Tee,Tshirts,499,,3,,Gender,Women,Color,Navy Blue',
+             '10793,simple,TEE-4,Roadster Tee,Tshirts,499,,3,,Gender,"Boys, Girls",Color,Navy Blue']
+    path = _shop(tmp_path, lines, header=WOO_ATTRIBUTES_HEADER)
+    save_column_map(path, WOO_MAP)
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    table = styles_table(path).set_index("id")
+    assert table["gender"].to_dict() == {12933: "Unisex", 10315: "Unisex", 10652: "Women", 10793: "Boys"}
+    said = report.attributes["gender"]
+    assert said["several"] == {10793: "Boys, Girls"} and said["both_sides"] == {12933: "Men, Women",
+                                                                                10315: "Women's, Men's"}
+    summary = " ".join("\n".join(report.summary_lines()).split())
+    assert ("1 listing several, read as the first, no default given among them (id 10793 'Boys, Girls' as Boys; "
+            "the product's 'Attribute N default' names the one its photo shows); 2 listing both Men and Women, read "
+            "as Unisex (id 12933 'Men, Women', id 10315 \"Women's, Men's\")") in summary
+
+
 def test_a_regular_price_that_is_no_amount_under_a_sale_price_is_said_and_the_sale_price_kept(tmp_path: Path) -> None:
     # Stop 71: a WooCommerce row on sale was read at its sale price and its regular price, "TBD" or "-5.00", went
     # without a word, though a sale ends at it.

@@ -56,7 +56,7 @@ from fashionrec.column_map import (
 from fashionrec.column_map import spelling as _spelling
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
-from fashionrec.shop_attributes import AttributeReader, first_value
+from fashionrec.shop_attributes import BOTH_SIDES_READ, AttributeReader, first_value
 from fashionrec.stock import (
     NO_LEVEL_WORDS,
     POLICY_HEADERS,
@@ -468,6 +468,10 @@ class DataReport:
                           + first_few([f"id {i} {w!r} as {first_value(w)[0]}" for i, w in first.items()], 5)
                           + "; the product's 'Attribute N default' names the one its photo shows)"] if first else []
                 line += f"; {len(said['several'])} listing several, read " + " and ".join(parts)
+            if said.get("both_sides"):
+                k = len(said["both_sides"])
+                line += (f"; {k} listing both Men and Women, read as {BOTH_SIDES_READ} ("
+                         + first_few([f"id {i} {w!r}" for i, w in said["both_sides"].items()], 5) + ")")
             if said["named_otherwise"]:
                 k = len(said["named_otherwise"])
                 line += (f"; {k} row{'s' if k != 1 else ''} whose mapped column holds another attribute and none "
@@ -2258,7 +2262,7 @@ def _read_attributes(reader: AttributeReader, row: list[str], values: list[str],
     for column in reader.columns:
         at = COLUMNS.index(column) - 1
         said = report.attributes.setdefault(column, {"names": [], "read_from": {}, "several": {},
-                                                     "by_default": {}, "named_otherwise": {}})
+                                                     "by_default": {}, "named_otherwise": {}, "both_sides": {}})
         if column in found:
             attribute = found[column]
             values[at] = attribute.value
@@ -2269,6 +2273,8 @@ def _read_attributes(reader: AttributeReader, row: list[str], values: list[str],
                 said["several"][item_id] = attribute.written
             if attribute.by_default:
                 said["by_default"][item_id] = attribute.value
+            if attribute.both_sides:                                       # "Men, Women" read as Unisex
+                said["both_sides"][item_id] = attribute.written
         elif other := reader.named_otherwise(row, column):
             said["named_otherwise"][item_id] = other
             values[at] = ""

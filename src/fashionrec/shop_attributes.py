@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from fashionrec.column_map import spelling
+from fashionrec.vocabulary import GENDER_WORDS
 
 # An attribute's name (as column_map.spelling reads it) -> the catalogue column it gives. Size is none of them.
 ATTRIBUTE_COLUMNS = {"color": "baseColour", "colour": "baseColour", "colors": "baseColour", "colours": "baseColour",
@@ -35,6 +36,10 @@ _VALUE = re.compile(r"attribute(\d+)value(?:s|\(s\))?")
 _DEFAULT = re.compile(r"attribute(\d+)default")
 # WooCommerce joins several values with ", " and writes a comma inside one as "\,".
 _SEVERAL = re.compile(r"(?<!\\),")
+# A gender attribute listing both grown-ups' sides ("Men, Women": a WooCommerce product sold to either) is the
+# catalogue's Unisex: read as its first, such a product was filed Men, its women's neighbours put after it as the
+# wrong wearer's and it left out of a search for women (a review of stop 71).
+BOTH_SIDES, BOTH_SIDES_READ = {"Men", "Women"}, "Unisex"
 
 
 def listed_values(written: str) -> list[str]:
@@ -49,6 +54,13 @@ def first_value(written: str) -> tuple[str, bool]:
     return (parts[0] if parts else ""), len(parts) > 1
 
 
+def sides(written: str) -> set[str]:
+    """The wearers an attribute's values name ("Men, Women": {"Men", "Women"}; "Men's": {"Men"}), by
+    :data:`~fashionrec.vocabulary.GENDER_WORDS`."""
+    words = [re.sub(r"['’]", "", p.strip().replace("\\,", ",").casefold()) for p in _SEVERAL.split(written)]
+    return {g for w in words for g in GENDER_WORDS.get(w, ())}
+
+
 class Attribute(NamedTuple):
     """A row's attribute read as a column: its value (of several, the default, else the first), as written, the
     value column it is in, its name, and whether the value is its pair's default."""
@@ -58,11 +70,13 @@ class Attribute(NamedTuple):
     source: str
     name: str
     by_default: bool = False
+    both_sides: bool = False
 
     @property
     def several(self) -> bool:
-        """Whether it lists several values (a variable product's "Blue, Black"), of which :attr:`value` is the first."""
-        return first_value(self.written)[1]
+        """Whether it lists several values (a variable product's "Blue, Black") read as one of them (the default or
+        the first), not a gender's "Men, Women" read as Unisex."""
+        return first_value(self.written)[1] and not self.both_sides
 
 
 @dataclass(frozen=True)
@@ -109,12 +123,15 @@ class AttributeReader:
         for name_at, value_at, source in self.pairs:
             column = ATTRIBUTE_COLUMNS.get(spelling(row[name_at]))
             if column in self.columns and column not in out and row[value_at].strip():
-                value, several = first_value(row[value_at])
+                written = row[value_at].strip()
+                value, several = first_value(written)
                 default = row[self.defaults[value_at]].strip() if value_at in self.defaults else ""
-                listed = {spelling(v): v for v in listed_values(row[value_at])}
+                listed = {spelling(v): v for v in listed_values(written)}
                 chosen = listed.get(spelling(default)) if several and default else None
-                out[column] = Attribute(chosen or value, row[value_at].strip(), source, row[name_at].strip(),
-                                        by_default=chosen is not None)
+                both = column == "gender" and sides(written) >= BOTH_SIDES
+                out[column] = Attribute(BOTH_SIDES_READ if both else (chosen or value), written, source,
+                                        row[name_at].strip(), by_default=chosen is not None and not both,
+                                        both_sides=both)
         return out
 
     def other_names(self, row: list[str]) -> list[str]:
