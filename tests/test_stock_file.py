@@ -132,3 +132,23 @@ def test_a_size_sold_at_0_or_not_tracked_and_an_in_stock_status_are_read_by_a_bu
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["stock"] == {str(i): v for i, v in expected.items()}, result.output
     assert "read beside the level" in " ".join(_from(d, shop / "styles.csv").output.split())
+
+
+def test_a_level_that_is_none_beside_an_in_stock_status_or_a_continue_policy_is_said(tmp_path: Path) -> None:
+    # A review of stop 71: "call us" in Stock beside "In stock?" 1 (or a Shopify policy "continue") was read as no
+    # level without a word, and data check said the cell empty; without those columns it is said as no level.
+    from fashionrec.catalog import DataReport
+
+    shop = tmp_path / "shop"
+    shop.mkdir()
+    (shop / "styles.csv").write_text("ID,Name,Categories,In stock?,Stock\n12933,Polo,Tshirts,1,call us\n"
+                                     "7512,Nike Tee,Tshirts,1,5\n10652,Jeans,Jeans,,call us\n", encoding="utf-8")
+    save_column_map(shop, {"Name": "productDisplayName", "Categories": "articleType"})
+    report = DataReport(data_dir=str(shop))
+    levels = styles_table(shop, report).set_index("id")["stock"]
+    assert levels[7512] == 5 and levels[[12933, 10652]].isna().all()      # kept available, as before
+    assert report.invalid_values["stock"] == [12933, 10652]
+    assert "invalid stock    2 rows kept with it missing (ids 12933, 10652)" in "\n".join(report.summary_lines())
+    from fashionrec.stock import level_as_sold
+
+    assert level_as_sold("call us", policy="continue") == "call us" and level_as_sold("0", policy="continue") == ""

@@ -105,14 +105,16 @@ def level_as_sold(cell: str, tracker: str | None = None, policy: str | None = No
         said = math.nan     # (a status that is none of a level's words: the count alone, as before)
     if said <= 0:
         return "0"
+    try:
+        level = stock_level(cell)
+    except ValueError:
+        # None of a level ("call us"): as written, for the loader to say it is none, as without these columns (read
+        # as no level, it was lost without a word, and data check said the cell empty: a review of stop 71).
+        return cell
     if tracker is not None and not tracker.strip():
         return ""
     if said > 0 or policy is not None and policy.strip().casefold() == "continue":
-        try:
-            above = stock_level(cell) > 0
-        except ValueError:
-            above = False
-        return cell if above else ""
+        return cell if level > 0 else ""
     return cell
 
 
