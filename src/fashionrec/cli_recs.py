@@ -37,7 +37,7 @@ from fashionrec.column_map import table_path
 from fashionrec.errors import FashionrecError, NotFoundError
 from fashionrec.looks import short_look
 from fashionrec.results import COLOURWAYS, PRODUCT_PAGE
-from fashionrec.stock import skipped_lists, sold_out_shown, unknown_ids
+from fashionrec.stock import known_only, skipped_lists, sold_out_shown, unknown_ids
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
@@ -619,7 +619,7 @@ def index_stock(
             rec = _load(index, model, backend=backend, uri=uri, token=token, writes=bool(given))
             if skip_unknown:
                 skipped = unknown_ids(rec, given)
-                given = {k: v for k, v in given.items() if str(k) not in skipped}
+                given = known_only(given, skipped)
             was = _levels_now(rec.items)
             done = rec.set_stock(given) if given else {}
             items = rec.items

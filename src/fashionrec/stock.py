@@ -161,6 +161,14 @@ def unknown_ids(rec, given: dict) -> list[str]:
     return [str(k) for k in given if names_an_id(k) and k not in rec]
 
 
+def known_only(given: dict, skipped: list[str]) -> dict:
+    """``given`` (ids as written -> levels) without the keys :func:`unknown_ids` listed, ``skipped``: tested against a
+    set of them, as a list that was searched for each id took 18 s for 40,000 unknown ids, the API's writers' lock
+    held meanwhile (a review of stop 71)."""
+    left_out = set(skipped)
+    return {k: v for k, v in given.items() if str(k) not in left_out}
+
+
 def skipped_lists(skipped: list[str]) -> dict[str, list]:
     """What an answer lists of the ids :func:`unknown_ids` left out: ``skipped`` (numbers) and
     ``skipped_as_written`` (as sent), as ``PUT /api/stock?skip_unknown=true`` and `index stock --skip-unknown

@@ -21,7 +21,7 @@ from fashionrec.api.deps import ServiceDep, known_query_only, require_api_key, s
 from fashionrec.api.routes.items import CHANGE_ERRORS
 from fashionrec.api.schemas import ID_WRITTEN, Answer, Error
 from fashionrec.errors import BadInputError, NotFoundError
-from fashionrec.stock import is_sold_out, level_said, skipped_lists, unknown_ids
+from fashionrec.stock import is_sold_out, known_only, level_said, skipped_lists, unknown_ids
 from fashionrec.stock_list import levels_csv, levels_records
 
 log = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ def _set(service, levels: dict, skip_unknown: bool = False) -> StockSet:
             # The ids the index does not hold left out and listed, as `index stock --skip-unknown` does: a stock
             # system's SKUs without a photo, or a copy taken before a rebuild that dropped some (stop 70).
             skipped = unknown_ids(service.rec, levels)
-            levels = {k: v for k, v in levels.items() if str(k) not in skipped}
+            levels = known_only(levels, skipped)
         done = service.rec.set_stock(levels, exclusive=exclusive) if levels else {}
         in_index = int(service.rec.sold_out_rows().sum())
         if service.stale:
