@@ -3455,3 +3455,41 @@ def test_an_outfit_search_under_a_filter_its_words_overrule_offers_the_look_for_
     lead = re.search(r'id="look-link">For a whole outfit put together, see <a href="/item/(\d+)#look">', page)
     assert lead, re.findall(r'<p class="notice"[^>]*>.*?</p>', page)
     assert client.get(f"/api/items/{lead.group(1)}").json()["gender"] in ("Women", "Unisex")
+
+
+def _page_look(client, params: dict) -> int | None:
+    """The product whose look the catalogue page's notice links for ``params``, or None where it offers none."""
+    page = html.unescape(client.get("/", params=params).text)
+    lead = re.search(r'id="look-link">[^<]*<a href="/item/(\d+)#look">', page)
+    return int(lead.group(1)) if lead else None
+
+
+def test_the_api_and_the_cli_offer_a_text_searchs_look_as_the_page_does(client, index_dir):
+    # Stop 72: "office outfit for men" offered its closest shirt's "Complete the look" on the page only;
+    # /api/search/text and `recommend text --json` answered the same results with no word of it.
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    for q, anchor in (("office outfit for men", None), ("shoes to go with a black skirt", "a black skirt")):
+        look = client.get("/api/search/text", params={"q": q}).json()["look"]
+        assert look and look["id"] == _page_look(client, {"q": q}) and look["anchor"] == anchor, (q, look)
+        assert look["name"] == client.get(f"/api/items/{look['id']}").json()["display_name"]
+        # Its links: the page's, at the look, and the look itself.
+        assert look["page_url"] == f"/item/{look['id']}#look" and 'id="look"' in client.get(look["page_url"]).text
+        pieces = client.get(look["outfit_url"])
+        assert pieces.status_code == 200 and pieces.json()["results"], look
+        cli = CliRunner().invoke(app, ["recommend", "text", q, "--index", str(index_dir), "--json"])
+        assert cli.exit_code == 0 and json.loads(cli.stdout)["look"] == look, cli.output
+    # Within the filters given, as the page's chosen ones.
+    women = client.get("/api/search/text", params={"q": "party outfit", "gender": "Women"}).json()["look"]
+    assert women and women["id"] == _page_look(client, {"q": "party outfit", "gender": "Women",
+                                                          "searched": "party outfit"})
+    assert client.get(f"/api/items/{women['id']}").json()["gender"] == "Women"
+    # None where the page offers none; null on the other lists; and the schema says it.
+    for q in ("outfit with jeans", "jeans"):
+        assert client.get("/api/search/text", params={"q": q}).json()["look"] is None, q
+    assert client.get(f"/api/items/{women['id']}/similar").json()["look"] is None
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    assert {"id", "page_url", "outfit_url", "anchor"} <= set(schema["LookOffered"]["required"])
+    assert "look" in schema["RecList"]["properties"]

@@ -1086,8 +1086,9 @@ def recommend_text(
     include_sold_out: bool = SoldOutOpt,
 ) -> None:
     """Search products by text (sentence embeddings + type/colour/gender/usage/season words)."""
+    from fashionrec.api.schemas import to_look
     from fashionrec.filed_elsewhere import filed_notes
-    from fashionrec.pairing import pairing_said, read_pairing
+    from fashionrec.pairing import pairing_said, read_search
     from fashionrec.text_notes import (
         PRICE_HINT,
         ordered_search,
@@ -1126,8 +1127,9 @@ def recommend_text(
     try:
         # Prices, sizes and a rating word no name has with the rest, as the API and the page leave them out.
         query, priced = searched_words(rec, unaged, wanted)
-        # "shoes to go with a red dress": the dress's wearer and colour, as the API and the page read it (stop 68).
-        paired = read_pairing(rec, query)
+        # "shoes to go with a red dress": the dress's wearer and colour, as the API and the page read it (stop 68);
+        # the look it, or a search for a whole outfit, offers (stop 72).
+        paired, look = read_search(rec, query, wanted)
         if paired:
             query = paired.searched
         left_out = aged + priced
@@ -1148,6 +1150,11 @@ def recommend_text(
         fail(str(e))
     if paired and not as_json:
         console.print(pairing_said(paired, repr), highlight=False)
+    if look and not as_json:
+        # The page's notice and the API's `look`: the table said nothing of it.
+        whole = f"look put together to go with {look.anchor}" if look.anchor else "outfit put together"
+        console.print(f"for a whole {whole}: fashionrec recommend outfit {look.id_as_written} ({look.name})",
+                      highlight=False)
     if corrected and not as_json:
         console.print(f"no product has every word of {typed!r}: searched for {corrected!r}", highlight=False)
     if aged and not as_json:
@@ -1218,7 +1225,7 @@ def recommend_text(
                                             **({"corrected": corrected} if corrected else {})},
           # /api/search/text's answer, its note followed by the one the table prints under it (the API has none).
           answer=api_answer(recs, parsed=parsed, unmatched=unmatched, left_out=left_out, corrected=corrected,
-                            price=list(price) if price else None,
+                            price=list(price) if price else None, look=look and to_look(look),
                             note=" ".join([*([pairing_said(paired, repr)] if paired else []),
                                            *search_said(rec, query, wanted, recs, aged, kids, priced, unaged,
                                                         (order[2] if order else [], ordered)),

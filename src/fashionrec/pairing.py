@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fashionrec.catalog import ID_AS_WRITTEN
 from fashionrec.looks import NEUTRALS, colour_compatibility
 
 # "to go with", "that goes (well) with", "to wear with", "to pair with", "to match (with)", "that matches", "going
@@ -95,10 +96,13 @@ def read_pairing(rec, query: str) -> Pairing | None:
 
 
 def _lead(hits: list) -> dict | None:
-    """{"id", "name"} of the first of ``hits`` (:class:`~fashionrec.results.Rec`), the product whose look is offered;
-    None where there are none."""
-    return None if not hits else {"id": hits[0].id, "name": hits[0].item.get("display_name")
-                                  or hits[0].item.get("productDisplayName") or f"Product {hits[0].id}"}
+    """{"id", "id_as_written", "name"} of the first of ``hits`` (:class:`~fashionrec.results.Rec`), the product whose
+    look is offered; None where there are none."""
+    if not hits:
+        return None
+    first = hits[0]
+    return {"id": first.id, "id_as_written": str(first.item.get(ID_AS_WRITTEN) or first.id),
+            "name": first.item.get("display_name") or first.item.get("productDisplayName") or f"Product {first.id}"}
 
 
 def pairing_said(paired: Pairing, quoted) -> str:
@@ -184,3 +188,41 @@ def read_outfit(rec, query: str, filters: dict | None = None) -> dict | None:
         pieces = [p for p in pieces if p == filters["subCategory"]]
     hits = rec.search_text(query, k=1, filters={**(filters or {}), "subCategory": pieces}) if pieces else []
     return _lead(hits)
+
+
+@dataclass(frozen=True)
+class Look:
+    """The look a text search offers beside its results: a product page's "Complete the look" for the product
+    ``id`` (``id_as_written`` as the shop writes it, ``name`` its name to show). ``anchor``: the words naming the
+    product the searched one goes with ("a black skirt"), whose closest product it is; None for a search for a
+    whole outfit, where it is the closest main piece."""
+
+    id: int
+    id_as_written: str
+    name: str
+    anchor: str | None = None
+
+
+def read_search(rec, query: str, filters: dict | None = None) -> tuple[Pairing | None, Look | None]:
+    """How a text search reads ``query`` beside its results, the one reading the catalogue page, ``/api/search/text``
+    and ``recommend text`` share: (the :class:`Pairing` where it asks for a product to go with another, else None;
+    the :class:`Look` it offers, else None). A pairing offers the look of its other product's closest match
+    (:func:`read_pairing`); a search for a whole outfit that of its closest main piece, within ``filters``
+    (:func:`read_outfit`). The page showed the outfit's look and the API said nothing of it (stop 72). ``rec``: the
+    :class:`~fashionrec.recommend.Recommender`, under the service's read lock.
+
+    >>> read_search(rec, "office outfit for men")        # doctest: +SKIP
+    (None, Look(id=21021, id_as_written='21021', name='Black coffee Men Purple Slim Fit Shirt', anchor=None))
+    """
+    paired = read_pairing(rec, query)
+    return paired, look_offered(rec, paired, query, filters)
+
+
+def look_offered(rec, paired: Pairing | None, query: str, filters: dict | None = None) -> Look | None:
+    """The :class:`Look` :func:`read_search` offers for ``query`` read as ``paired``: the catalogue page asks it
+    apart, after leaving out the filters the words overrule ("party outfit for women" under Gender: Men offered a
+    men's sweatshirt's look; a review of stop 71)."""
+    if paired:
+        return paired.lead and Look(**paired.lead, anchor=paired.anchor)
+    lead = read_outfit(rec, query, filters)
+    return lead and Look(**lead)

@@ -199,6 +199,27 @@ class ImageSearch(Answer):
                                 "other photo.")
 
 
+class LookOffered(Answer):
+    """A text search's offered look, as the catalogue page's "For a whole outfit put together, see ..." notice links
+    it (fashionrec.pairing.read_search decides both)."""
+
+    id: int = Field(description="The product the look is put together for: its page's \"Complete the look\".")
+    id_as_written: str = Field("", description=ID_WRITTEN)
+    name: str = Field(description="That product's name, as a shopper is shown it.")
+    anchor: str | None = Field(None, description="Where the query asks for a product to go with another ('shoes to "
+                               "go with a black skirt'): the words naming the other ('a black skirt'), whose closest "
+                               "product this is; null for a search for a whole outfit ('office outfit for men'), "
+                               "where it is the closest main piece (a top, a dress, a saree or a set).")
+    page_url: str = Field(description="The product's web page at its look (/item/ID#look), as the page links it.")
+    outfit_url: str = Field(description="The look itself: GET /api/items/ID/outfit.")
+
+
+def to_look(look, root: str = "") -> LookOffered:
+    """A :class:`fashionrec.pairing.Look` -> :class:`LookOffered`, its links under ``root``."""
+    return LookOffered(id=look.id, id_as_written=look.id_as_written, name=look.name, anchor=look.anchor,
+                       page_url=f"{root}/item/{look.id}#look", outfit_url=f"{root}/api/items/{look.id}/outfit")
+
+
 class RecList(Answer):
     results: list[Rec] = Field(description="In ranked order, which is the list's order: diversity (MMR), names "
                                "taking turns and a profile's mix of 'like' and 'goes with' picks can put a "
@@ -235,6 +256,11 @@ class RecList(Answer):
         "colours, wearers, usages or seasons, {attribute: values} ('red dress': {'articleType': ['Dresses'], "
         "'baseColour': ['Red']}), not what it leaves out ('shirts not blue': {'articleType': ['Shirts']}); {} for the "
         "other lists.")
+    # The page offered a whole outfit search's look and the API said nothing of it (stop 72).
+    look: LookOffered | None = Field(None, description="Text search: a look offered beside the results, as the "
+                                     "catalogue page offers it, where the query asks for a whole outfit ('office "
+                                     "outfit for men', naming no product type) or for a product to go with another "
+                                     "('shoes to go with a black skirt'); null otherwise and for the other lists.")
 
 
 class ProfileRequest(BaseModel):

@@ -30,7 +30,7 @@ from fashionrec.catalog import ATTRIBUTES
 from fashionrec.errors import NotFoundError
 from fashionrec.filed_elsewhere import kids_filed_elsewhere, occasion_in_other_colours
 from fashionrec.item_tables import price_of
-from fashionrec.pairing import pairing_said, read_outfit, read_pairing
+from fashionrec.pairing import look_offered, pairing_said, read_pairing
 from fashionrec.results import PRODUCT_PAGE
 from fashionrec.stock import showing_sold_out, sold_out_shown
 from fashionrec.text_notes import people_listed, price_missed_said, unread_said
@@ -358,15 +358,17 @@ def catalogue_page(
         notices.append(f"The catalogue has no {types} for children, so this reads {said}; these are the products "
                        f"for {read!r}.")
         query = read
-    look = None     # the product whose look a search for one "to go with" another offers (fashionrec.pairing)
-    paired = None
+    # The look a search for one "to go with" another, or for a whole outfit, offers (fashionrec.pairing.read_search,
+    # as /api/search/text's `look`): "office outfit for men" the look of its closest shirt, beside closest matches
+    # of any type (stop 71).
+    look = paired = None
     if query:
         with service.reading():
             paired = read_pairing(service.rec, query)
         if paired:
             # "shoes to go with a red dress" listed men's red Converse first (a shopper's trial, stop 68).
             notices.append(pairing_said(paired, _quoted))
-            query, look = paired.searched, paired.lead and {**paired.lead, "anchor": paired.anchor}
+            query = paired.searched
     if query and chosen and searched is not None and query != searched.strip():
         # A new search typed under the last one's filters, naming another wearer, colour or type ("teenage boy
         # jeans" under Gender: Girls found nothing but a link; "white shirt" under Colour: Black listed 19
@@ -382,12 +384,11 @@ def catalogue_page(
                 named = " or ".join(v for v in parsed[key] if key != "gender" or v != "Unisex")
                 said = f"is for {named}" if key == "gender" else f"asks for {named}"
                 notices.append(f"{_quoted(query)} {said}: the filter {LABELS[key]}: {chosen.pop(key)} was left out.")
-    if query and not paired:
-        # "office outfit for men": the look of its closest shirt, beside closest matches of any type (stop 71). After
-        # the filters the words overrule are left out: "party outfit for women" typed under Gender: Men listed
+    if query:
+        # After the filters the words overrule are left out: "party outfit for women" typed under Gender: Men listed
         # women's products and offered a men's sweatshirt's look (a review of stop 71).
         with service.reading():
-            look = read_outfit(service.rec, query, chosen)
+            look = look_offered(service.rec, paired, query, chosen)
     # For this very query only: a new search typed into the form (which carries it) starts with word matches.
     closest = bool(query) and closest.strip() == query
     offset = (page - 1) * PAGE_SIZE

@@ -19,9 +19,9 @@ from fashionrec.api.deps import (
     read_image,
     readable_query,
 )
-from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_predictions, to_rec
+from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_look, to_predictions, to_rec
 from fashionrec.catalog import is_greyscale
-from fashionrec.pairing import pairing_said, read_pairing
+from fashionrec.pairing import pairing_said, read_search
 from fashionrec.text_notes import ordered_search, price_alone, price_filter, search_said, searched_words, text_order
 from fashionrec.text_search import RELEVANT_TEXT_SIMILARITY, read_ages
 from fashionrec.vocabulary import price_range
@@ -83,8 +83,8 @@ def search_by_text(
         # Prices, sizes and a rating word no name has with the rest, as the page leaves them out.
         query, dropped = searched_words(service.rec, unaged, filters)
         # "shoes to go with a red dress": the dress's wearer and colour, as the catalogue page reads it after the
-        # prices, sizes and ratings are out (stop 68).
-        paired = read_pairing(service.rec, query)
+        # prices, sizes and ratings are out (stop 68); the look it offers, as the page does (stop 72).
+        paired, look = read_search(service.rec, query, filters)
         if paired:
             query = paired.searched
         # "under 500" a filter where the shop's catalogue has prices (stop 64), before the top k as the others.
@@ -109,7 +109,8 @@ def search_by_text(
                          *search_said(service.rec, searched, filters, recs, aged, kids, dropped, unaged,
                                       (order[2] if order else [], ordered))]) or None
     return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
-                   unmatched=unmatched, parsed=parsed, note=note, price=list(price) if price else None)
+                   unmatched=unmatched, parsed=parsed, note=note, price=list(price) if price else None,
+                   look=look and to_look(look, root))
 
 
 def found_by_text(rec, query: str, filters: dict, k: int, cut: float | None = RELEVANT_TEXT_SIMILARITY,
