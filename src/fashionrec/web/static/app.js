@@ -483,7 +483,13 @@
     var heading = document.getElementById("foryou-picks-heading"), toSaved = document.getElementById("foryou-to-saved");
     var viewedPart = document.getElementById("foryou-viewed-part");
     var viewedBox = document.getElementById("foryou-viewed");
-    var retry = document.getElementById("foryou-retry");
+    var retry = document.getElementById("foryou-retry"), browse = document.getElementById("foryou-browse");
+    // "Browse the catalogue" is the way on from an empty or cleared list: shown only where no picks are (it stood
+    // above them too, one line more before them on a phone; stop 72).
+    function showPicks(on) {
+      box.hidden = !on;
+      browse.hidden = on;
+    }
     retry.addEventListener("click", function () {
       problem.hidden = true;
       load();
@@ -505,7 +511,7 @@
       if (n > 1 && !window.confirm("Remove all " + n + " saved products?")) return;
       saveLiked([]);
       ++loads;
-      box.hidden = true;
+      showPicks(false);
       update.hidden = true;
       problem.hidden = true;        // an earlier "... was removed" no longer describes the page
       status.textContent = "Saved products cleared.";
@@ -533,7 +539,7 @@
         if (status.hasAttribute("data-based-on")) {     // the last one removed
           status.textContent = "No saved products left.";
           status.removeAttribute("data-based-on");
-          box.hidden = true;
+          showPicks(false);
         }
         return viewed.then(function (seen) { return pickForViewed(mine, seen); });
       }
@@ -551,11 +557,11 @@
               " no longer in the catalogue and " + (gone.length === 1 ? "was" : "were") + " removed from the list.";
             problem.hidden = false;
           }
-          box.hidden = false;
+          showPicks(true);
           if (!ids.length) {
             status.textContent = "No saved products left.";
             status.removeAttribute("data-based-on");
-            box.hidden = true;
+            showPicks(false);
             return viewed.then(function (seen) { return pickForViewed(mine, seen); });
           }
           savedPart.hidden = toSaved.hidden = false;
@@ -584,7 +590,7 @@
           // Not "Loading…" beside the failure (it stayed after a Try again that failed, a code review).
           if (status.hasAttribute("data-based-on")) picksStatus();
           else status.textContent = "You have " + ids.length + " saved product" + (ids.length === 1 ? "" : "s") + ".";
-          box.hidden = !savedBox.children.length;     // no empty "Saved" heading where none could be shown
+          showPicks(savedBox.children.length > 0);     // no empty "Saved" heading where none could be shown
         });
     }
     // The Recently viewed row; resolves to the ids of those the catalogue still has, newest first (one it no
@@ -627,7 +633,7 @@
         status.setAttribute("data-viewed", String(used));
         heading.textContent = "Picked for products you viewed";
         savedPart.hidden = toSaved.hidden = true;
-        box.hidden = false;
+        showPicks(true);
         picks.innerHTML = res.json.results.map(card).join("");
         markSaved(picks);
         picksStatus();
@@ -642,7 +648,7 @@
       viewedPart.hidden = true;
       if (status.hasAttribute("data-viewed")) {     // the picks were for them
         ++loads;
-        box.hidden = true;
+        showPicks(false);
         update.hidden = true;
         status.removeAttribute("data-viewed");
         status.textContent = "Recently viewed products cleared.";
