@@ -3511,6 +3511,10 @@ def test_the_api_and_the_cli_offer_a_text_searchs_look_as_the_page_does(client, 
         assert pieces.status_code == 200 and pieces.json()["results"], look
         cli = CliRunner().invoke(app, ["recommend", "text", q, "--index", str(index_dir), "--json"])
         assert cli.exit_code == 0 and json.loads(cli.stdout)["look"] == look, cli.output
+    # The table says it too, as a command to run.
+    table = CliRunner().invoke(app, ["recommend", "text", q, "--index", str(index_dir)], terminal_width=400)
+    assert (f"for a whole look put together to go with {anchor}: fashionrec recommend outfit {look['id']} --index "
+            f"{index_dir} ({look['name']})") in " ".join(table.stdout.split()), table.output
     # Within the filters given, as the page's chosen ones.
     women = client.get("/api/search/text", params={"q": "party outfit", "gender": "Women"}).json()["look"]
     assert women and women["id"] == _page_look(client, {"q": "party outfit", "gender": "Women",

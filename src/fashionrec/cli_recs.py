@@ -1153,7 +1153,8 @@ def recommend_text(
     if look and not as_json:
         # The page's notice and the API's `look`: the table said nothing of it.
         whole = f"look put together to go with {look.anchor}" if look.anchor else "outfit put together"
-        console.print(f"for a whole {whole}: fashionrec recommend outfit {look.id_as_written} ({look.name})",
+        flag = "" if index == DEFAULT_INDEX else f" --index {index}"    # the command as it runs here
+        console.print(f"for a whole {whole}: fashionrec recommend outfit {look.id_as_written}{flag} ({look.name})",
                       highlight=False)
     if corrected and not as_json:
         console.print(f"no product has every word of {typed!r}: searched for {corrected!r}", highlight=False)
