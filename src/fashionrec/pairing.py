@@ -182,7 +182,10 @@ def read_outfit(rec, query: str, filters: dict | None = None) -> dict | None:
     files no such piece. ``rec``: the :class:`~fashionrec.recommend.Recommender`, under the service's read lock."""
     if not OUTFIT.search(query) or rec.parse_query(query).get("articleType") or "subCategory" not in rec.items:
         return None
-    present = set(rec.items["subCategory"].dropna().astype(str))
+    # The groups the catalogue files, by isin and unique: a set of the column's 39,730 values took 0.14-0.17 s of
+    # each such search (stop 72).
+    groups = rec.items["subCategory"]
+    present = set(groups[groups.isin(MAIN_PIECES)].unique())
     pieces = [p for p in MAIN_PIECES if p in present]
     if (filters or {}).get("subCategory"):      # a group chosen: its pieces alone, if it is one
         pieces = [p for p in pieces if p == filters["subCategory"]]
