@@ -1361,7 +1361,8 @@ def test_report_images_point_at_the_report_folder(client):
     box = markdown_to_html("| class | support | precision | recall | F1 |\n|---|---|---|---|---|\n"
                            "| Tshirts | 3 | 1 | 1 | 1 |")
     assert "role='region' tabindex='0' aria-label='table: class, support, precision, recall, ...'" in box
-    assert markdown_to_html("![a 'chart'](c.png)") == "<p><img alt='a &#x27;chart&#x27;' src='c.png'></p>"
+    assert markdown_to_html("![a 'chart'](c.png)") == ("<p><img alt='a &#x27;chart&#x27;' src='c.png' "
+                                                       "loading='lazy'></p>")
 
 
 def test_a_body_of_the_wrong_kind_says_what_to_send(client, photo):
