@@ -5795,6 +5795,24 @@ def test_types_standing_in_for_a_missing_thing_take_turns(tmp_path):
     assert len(shown) == len(kurtas) and set(shown[:2]) == {"Kurtas", "Nehru Jackets"}
 
 
+def test_the_note_of_types_standing_in_names_only_those_the_wearer_has(tmp_path):
+    # "mens suit" said "its closest types are listed for it: Blazers, Kurta Sets, Nehru Jackets, Salwar and Dupatta,
+    # and Waistcoat", naming women's types of which it listed none (a shopper's trial, stop 72).
+    r, _ = _scratch(tmp_path)
+    kurtas = r.items["articleType"] == "Kurtas"
+    r.items["articleType"] = r.items["articleType"].astype(object)
+    r.items.loc[r.items.index[kurtas & (r.items["gender"] == "Men")][-1], "articleType"] = "Nehru Jackets"
+    r.items.loc[r.items.index[kurtas & (r.items["gender"] == "Women")][-1], "articleType"] = "Salwar and Dupatta"
+    r._reindex()
+    said = "The catalogue has no 'suit' as such; its closest types are listed for it: {}."
+    assert r.reading_notes("suit") == [said.format("Nehru Jackets and Salwar and Dupatta")]
+    assert r.reading_notes("mens suit") == [said.format("Nehru Jackets")]
+    assert r.reading_notes("suit for women") == [said.format("Salwar and Dupatta")]
+    assert r.reading_notes("suit", {"gender": "Women"}) == [said.format("Salwar and Dupatta")]   # chosen, not said
+    assert r.reading_notes("sherwani") == [                     # a man's thing: the kurtas asked for are men's
+        "The catalogue has no 'sherwani' as such; its closest types are listed for it: Kurtas and Nehru Jackets."]
+
+
 def test_a_word_for_what_the_catalogue_lacks_says_so(tmp_path):
     # "sherwani" listed men's kurtas with no word that the catalogue has no sherwanis.
     r, _ = _scratch(tmp_path)

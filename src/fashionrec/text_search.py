@@ -1951,7 +1951,14 @@ class TextSearch:
         chosen = (filters or {}).get("baseColour")
         chosen = {c.casefold() for c in ([chosen] if isinstance(chosen, str) else chosen or ())}
         notes: list = []
+        # Only the stand-ins the wearer asked for (or chosen) has: "mens suit" named Kurta Sets and Salwar and
+        # Dupatta, women's types of which not one was listed (a shopper's trial, stop 72).
+        worn = self._mask({k: v for k, v in (filters or {}).items() if k == "gender"} or None)
+        if parsed.get("gender"):
+            worn = self._is("gender", parsed["gender"]) & (True if worn is None else worn)
         for word, stand_ins in self.stand_ins(query).items():
+            if worn is not None:
+                stand_ins = [t for t in stand_ins if (self._is("articleType", t) & worn).any()] or stand_ins
             # The page's, and now the API's too (its note said nothing of kurtas listed for "sherwani"). Not "these
             # are the closest types": a page's notice of what it lists followed it, both "these are ..." (a stop
             # 63 trial: "gucci tuxedo").
