@@ -7237,3 +7237,14 @@ def test_a_unisex_products_look_keeps_to_the_side_its_pages_similar_items_lean_t
     look = r.complete_the_look(perfume, k=4)
     assert [x.id for x in look] == [wash], [(x.id, x.item.get("gender")) for x in look]
     assert look[0].card_reason == "For women"
+
+
+def test_dress_shoes_list_the_formal_shoes_not_what_is_named_dress_or_shoes(tmp_path):
+    # Stop 72: "dress shoes" said "No product is named both 'dress' and 'shoes'" and listed a Converse floral canvas
+    # shoe, a ballerina and party heels as its closest matches by meaning (a shopper's trial on the 40k index).
+    r, _ = _with_formal_shoes(tmp_path, 3)
+    formals = set(r.items["id"][r.items["articleType"] == "Formal Shoes"].astype(int))
+    total, page = r.browse(q="dress shoes", limit=100)
+    assert total == len(formals) and {p["id"] for p in page} == formals
+    assert {x.id for x in r.search_text("dress shoes", k=len(formals))} == formals
+    assert r.parse_query("dress shoes for men")["articleType"] == ["Formal Shoes"]

@@ -226,3 +226,13 @@ def test_which_amounts_a_note_says_were_read_otherwise_is_the_loaders_test(monke
                                                                                         ("49,99", 49.99)]
     monkeypatch.setattr(catalog, "price_written_european", lambda text: text == "1,299")
     assert [typed for typed, _ in amounts_read_otherwise(["under 1.299,00", "under 1,299"])] == ["1,299"]
+
+
+def test_dress_shoes_are_formal_shoes_and_a_shirt_dress_a_dress():
+    # Stop 72: "dress shoes" read as "dress" and "shoes": "No product is named both 'dress' and 'shoes'", then a
+    # Converse floral canvas shoe, a ballerina and party heels by meaning (a shopper's trial).
+    words = TypeWords(_items([("Casual Shoes", "Shoes", "Footwear"), ("Formal Shoes", "Shoes", "Footwear"),
+                              ("Dresses", "Dress", "Apparel")]))
+    for phrase in ("dress shoes", "dress shoe"):
+        assert words.types(phrase) == ["Formal Shoes"], phrase
+    assert words.types("shirt dress") == words.types("dress") == ["Dresses"]
