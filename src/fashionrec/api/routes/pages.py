@@ -668,9 +668,13 @@ def catalogue_page(
                     # seventh list in them (a shopper's trial, stop 66).
                     narrowed = f"{root}/?" + urlencode({**chosen, key: value, "q": query, "searched": query,
                                                         **_price_params(sort_by, price.get("price"))})
+                    # One of them said as one: "1 of these 898 are filed under Formal and rank higher; show only
+                    # those 1" for "office bag men" (a shopper's trial, stop 72).
+                    one = having == 1
                     notices.append(Markup(
-                        f"{having:,} of these {total:,} are filed under {escape(value)} and rank higher; "
-                        f'<a href="{escape(sold_out_kept(narrowed))}">show only those {having:,}</a> '
+                        f"{having:,} of these {total:,} {'is' if one else 'are'} filed under {escape(value)} and "
+                        f"rank{'s' if one else ''} higher; <a href=\"{escape(sold_out_kept(narrowed))}\">"
+                        f"{'show only that one' if one else f'show only those {having:,}'}</a> "
                         f"({escape(LABELS[key])}: {escape(value)})."))
             # An occasion word alone is its usage: said, as a person read as a wearer is ("something for a
             # wedding" listed Ethnic shirts and kurtas without a word, a shopper trial).
