@@ -7239,7 +7239,7 @@ def test_a_unisex_products_look_keeps_to_the_side_its_pages_similar_items_lean_t
     assert look[0].card_reason == "For women"
 
 
-def test_dress_shoes_list_the_formal_shoes_not_what_is_named_dress_or_shoes(tmp_path):
+def test_dress_shoes_pants_and_shirts_list_their_types_not_what_is_named_dress_or_so(tmp_path):
     # Stop 72: "dress shoes" said "No product is named both 'dress' and 'shoes'" and listed a Converse floral canvas
     # shoe, a ballerina and party heels as its closest matches by meaning (a shopper's trial on the 40k index).
     r, _ = _with_formal_shoes(tmp_path, 3)
@@ -7248,3 +7248,8 @@ def test_dress_shoes_list_the_formal_shoes_not_what_is_named_dress_or_shoes(tmp_
     assert total == len(formals) and {p["id"] for p in page} == formals
     assert {x.id for x in r.search_text("dress shoes", k=len(formals))} == formals
     assert r.parse_query("dress shoes for men")["articleType"] == ["Formal Shoes"]
+    # "dress pants" listed harem pants and track pants by meaning: the trousers (the fixture's 8 beside 8 track
+    # pants), and "dress shirt" the shirts, not the sweatshirts or T-shirts.
+    for q, kind in (("dress pants", "Trousers"), ("dress shirt", "Shirts")):
+        total, page = r.browse(q=q, limit=100)
+        assert total == (r.items["articleType"] == kind).sum() > 0 and {p["articleType"] for p in page} == {kind}, q

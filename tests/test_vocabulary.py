@@ -228,11 +228,16 @@ def test_which_amounts_a_note_says_were_read_otherwise_is_the_loaders_test(monke
     assert [typed for typed, _ in amounts_read_otherwise(["under 1.299,00", "under 1,299"])] == ["1,299"]
 
 
-def test_dress_shoes_are_formal_shoes_and_a_shirt_dress_a_dress():
+def test_dress_shoes_shirts_and_pants_are_formal_wear_and_a_shirt_dress_a_dress():
     # Stop 72: "dress shoes" read as "dress" and "shoes": "No product is named both 'dress' and 'shoes'", then a
-    # Converse floral canvas shoe, a ballerina and party heels by meaning (a shopper's trial).
+    # Converse floral canvas shoe, a ballerina and party heels by meaning (a shopper's trial); "dress pants" harem
+    # and track pants.
     words = TypeWords(_items([("Casual Shoes", "Shoes", "Footwear"), ("Formal Shoes", "Shoes", "Footwear"),
                               ("Dresses", "Dress", "Apparel")]))
     for phrase in ("dress shoes", "dress shoe"):
         assert words.types(phrase) == ["Formal Shoes"], phrase
     assert words.types("shirt dress") == words.types("dress") == ["Dresses"]
+    words = TypeWords(_items([("Shirts", "Topwear", "Apparel"), ("Trousers", "Bottomwear", "Apparel"),
+                              ("Track Pants", "Bottomwear", "Apparel"), ("Dresses", "Dress", "Apparel")]))
+    assert words.types("dress shirt") == words.types("dress shirts") == ["Shirts"]
+    assert words.types("dress pants") == words.types("dress trousers") == ["Trousers"]

@@ -105,6 +105,9 @@ SYNONYMS: dict[str, list[str]] = {
     # Stop 72: "dress shoes" (the everyday word for them) read as "dress" and "shoes": "No product is named both"
     # and a Converse floral canvas shoe, a ballerina and party heels by meaning (a shopper's trial).
     "dress shoes": ["Formal Shoes"],
+    # ... and "dress shirt" and "dress pants" so too: shirts, then harem and track pants by meaning.
+    "dress shirt": ["Shirts"],
+    **dict.fromkeys(("dress pants", "dress trousers"), ["Trousers"]),
     # Stop 70: "oxfords" was read by meaning (the page listed Wrangler's "Oxford" shirts); as "derbies", its word is
     # the names' "oxford", 10 of whose 20 are Converse's and Carlton's casual models, so read as the shoe types both
     # (KIND_TYPES reads it as the formal ones). As typed only (PLURAL_ONLY): "oxford shirt" is a shirt (its cloth).
@@ -248,7 +251,7 @@ WIDE_PHRASES = {phrase: tuple(SYNONYMS[phrase][:1]) for phrase in (
     "bodycon dress", "evening dress", "shirt dress", "maxi skirt", "pencil skirt", "duffle bag", "cargo pants",
     "cargo shorts", "bermuda shorts", "skinny jeans", "bomber jacket", "baseball cap", "school bag",
     "stud earrings", "high heels", "moccasins", "moccasin shoes", "boat shoes", "three fourths", "three fourth",
-    "oxfords", "derbies", "dress shoes")} | {
+    "oxfords", "derbies", "dress shoes", "dress shirt", "dress pants", "dress trousers")} | {
         phrase: tuple(SYNONYMS[phrase]) for phrase in (
             "oxford shoes", "derby shoes", "loafers", "loafer shoes", "ankle boots",
             "chelsea boots", "school uniform")}
