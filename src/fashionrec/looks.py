@@ -429,6 +429,26 @@ LOOK_TYPICALITY = 0.05
 # product 0.938 -> 0.939, their cosine to their type's mean 0.762 -> 0.765, to the product 0.234 -> 0.207; at
 # 0.005, 41 and 56%; at 0.02, 28 and 65% for a cosine to the product of 0.191.
 LOOK_TIE = 0.01
+# An accessory's near-ties are wider: its colour is capped at a neutral's (ACCESSORY_PAIR_CAP), so the neutral bags all
+# score alike on colour and the most typical photo, a black backpack's, won the rest: 62% of men's looks' bags were
+# black, the catalogue's men's and unisex bags 41% (800 random looks on the full catalogue, stop 71). At 0.03 (a
+# tenth of a usage's term and less than the season's): 37% black, 6% red (catalogue 8%) (stop 72).
+ACCESSORY_TIE = 0.03
+# How many of the catalogue's looks one accessory may be in (about): where a slot's pieces of a look's wearer and
+# usage are so few that each would be in more (its products of that wearer and usage over the pieces), a look takes
+# one of them in that share of looks, the product's id drawing which, and otherwise a stand-in of their types of a
+# near usage whose colour goes with the product (a neutral's or a listed pair's), or none. Three women's ethnic bags
+# for 2,778 women's ethnic products: two were in 268 of 300 random such looks; one girls' backpack for 594 girls'
+# casual products: in 235 of 300 girls' looks (stop 71). Taking the stand-ins as equals always made every bag a
+# casual one; at this share the ethnic bags stay in one look in ten (stop 72).
+PIECE_LOOKS = 100
+# How many pieces short of those asked for a look may be for leaving such pieces to other looks, where no stand-in
+# takes their place: girls' looks, whose one backpack and one pair of sunglasses were mostly drawn out, were 54 of
+# 300 two pieces (stop 72); at most one short, they take the slot whose draw came nearest its share.
+SPREAD_SHORT = 1
+# Such a stand-in's likeness to the pieces it stands in for (its cosine to their mean) weighs in its score in place
+# of its typicality: without it a kurta's bag was a Puma shopper or an office handbag as often as a clutch (stop 72).
+STAND_IN_LIKENESS = 0.15
 SAME_USAGE_SLOTS = {"Belts"}            # slots left out rather than filled from another usage
 # (usage, slot) left out so too: the catalogue has no ethnic watch, and a casual steel chronograph or a black
 # plastic one was in 109 of 1,500 random looks, ethnic ones (a stylist's trial: "bangles or earrings instead").

@@ -23,6 +23,7 @@ from fashionrec.looks import (
     ACCESSORY_DEFAULT,
     ACCESSORY_PAIR_CAP,
     ACCESSORY_SLOTS,
+    ACCESSORY_TIE,
     BELTLESS,
     CLASHING_USAGE,
     CLOG_NAME,
@@ -53,6 +54,7 @@ from fashionrec.looks import (
     NOT_STANDING_IN,
     NOT_WORN_WITH,
     OWN_LOOKS,
+    PIECE_LOOKS,
     PRINT_NAME,
     PRINT_ON_PRINT,
     REPEAT_COLOUR,
@@ -62,7 +64,9 @@ from fashionrec.looks import (
     SAME_USAGE_SLOTS,
     SLOT_TYPES,
     SPORTS_NAME,
+    SPREAD_SHORT,
     STAND_IN_FIRST,
+    STAND_IN_LIKENESS,
     STAND_IN_USAGE,
     TYPE_SLOTS,
     TYPE_USAGE,
@@ -110,6 +114,14 @@ def _after_brand(names: pd.Series, brands: frozenset[str]) -> pd.Series:
         ends = [n for n in range(1, len(words)) if " ".join(folded[:n]) in brands]
         return " ".join(words[ends[0] if ends else 1:])
     return names.map(rest)
+
+
+def _draw(item_id: int, slot: str) -> float:
+    """A number in [0, 1) for a product's slot: the same on every visit, even over products, and one slot's
+    independent of another's (a hash of both; an id's hash offset per slot drew a girl's sunglasses before her
+    backpack for four looks in five)."""
+    digest = hashlib.blake2b(f"{item_id}/{slot}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
 
 
 class Outfits:
@@ -360,22 +372,25 @@ class Outfits:
         return bool(sure is not None and sure[self._row[item_id]] and isinstance(label, str) and isinstance(seen, str)
                     and (seen == label or nearness([label], [seen])[0] > 0))
 
-    def _typical_and_affinity(self, rows: np.ndarray, row: int) -> tuple[np.ndarray, np.ndarray]:
-        """How typical of the candidates ``rows`` each one is (its cosine to their mean) and how near the product
-        at ``row`` (its cosine to it). A slot's 5,000 candidates' embeddings gathered whole were 51 MB copied and
+    def _typical_and_affinity(self, rows: np.ndarray, row: int,
+                              like: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """How typical of the candidates ``rows`` each one is (its cosine to their mean; to the mean of the rows
+        ``like`` where given: a stand-in's likeness to the pieces it stands in for) and how near the product at
+        ``row`` (its cosine to it). A slot's 5,000 candidates' embeddings gathered whole were 51 MB copied and
         read again, most of a look's time: they are read in chunks that stay in cache, and the mean, the same for
         every product of a wearer, usage and slot (150 candidate sets in 5,673 slots of 1,500 random looks), is
         kept per version of the items."""
         emb = self.embeddings
         chunks = [rows[i:i + LOOK_CHUNK] for i in range(0, len(rows), LOOK_CHUNK)]
         means = self._look_means
-        key = hashlib.blake2b(rows.tobytes(), digest_size=16).digest()
+        of = rows if like is None else like
+        key = hashlib.blake2b(of.tobytes(), digest_size=16).digest()
         centroid = means.get(key)
         if centroid is None:
             total = np.zeros(emb.shape[1], np.float64)
-            for chunk in chunks:
+            for chunk in (of[i:i + LOOK_CHUNK] for i in range(0, len(of), LOOK_CHUNK)):
                 total += emb[chunk].sum(axis=0, dtype=np.float64)
-            centroid = means[key] = l2_normalise((total / len(rows)).astype(np.float32)[None])[0]
+            centroid = means[key] = l2_normalise((total / len(of)).astype(np.float32)[None])[0]
             while len(means) > LOOK_MEANS_KEPT:
                 with contextlib.suppress(KeyError):     # another request's look emptied it first
                     means.popitem(last=False)
@@ -421,10 +436,34 @@ class Outfits:
                 return "Men" if men > women else "Women"
         return None
 
+    @staticmethod
+    def _left_to_others(item_id: int, slot: str, own: np.ndarray, peers: np.ndarray) -> bool:
+        """Whether the look of ``item_id`` leaves a slot's few pieces of its wearer and usage (``own``, a mask) to
+        other looks (:data:`fashionrec.looks.PIECE_LOOKS`): where the products of that wearer and usage
+        (``peers``) are more than PIECE_LOOKS a piece, a look takes them in PIECE_LOOKS x pieces / products of
+        looks. The product's id draws which (Knuth's multiplicative hash, its high bits, one draw a slot), so a
+        product's look is the same on every visit."""
+        pieces, products = int(np.count_nonzero(own)), int(np.count_nonzero(peers))
+        return products > PIECE_LOOKS * pieces and _draw(item_id, slot) >= PIECE_LOOKS * pieces / products
+
     def _put_together(self, item_id: int, k: int, for_anyone_only: bool, side: str | None = None) -> list[Rec]:
         """:meth:`complete_the_look`'s look; ``for_anyone_only``: a unisex product's leaves out the slots where
         it would take a side; ``side``: a unisex product's slot with no piece for anyone takes that side's
-        (:meth:`_lean`), not the first pick's."""
+        (:meth:`_lean`), not the first pick's. A slot whose few pieces the product's draw left to other looks
+        (:meth:`_left_to_others`), with no stand-in, is left out only where the look has its k pieces without it:
+        else the slots whose draws came nearest their share take their pieces after all (girls' looks, whose one
+        backpack and few sunglasses were drawn out, were two and three pieces, not four)."""
+        look, left = self._assemble(item_id, k, for_anyone_only, side)
+        enough = max(k - SPREAD_SHORT, 1)
+        if len(look) >= enough or not left:
+            return look
+        nearest = sorted(left, key=lambda slot: _draw(item_id, slot))[:enough - len(look)]
+        return self._assemble(item_id, k, for_anyone_only, side, keep=frozenset(nearest))[0]
+
+    def _assemble(self, item_id: int, k: int, for_anyone_only: bool, side: str | None,
+                  keep: frozenset[str] = frozenset()) -> tuple[list[Rec], list[str]]:
+        """:meth:`_put_together`'s look, and the slots left out by the product's draw (:meth:`_left_to_others`)
+        for want of a stand-in; ``keep``: slots that take their few pieces whatever the draw."""
         src = self.item(item_id)
         filed = self._look_categories()
         sub, gender, usage, colour = filed[self._row[item_id]], src.get("gender"), src.get("usage"), \
@@ -449,7 +488,7 @@ class Outfits:
         if sub in NO_LOOK or (sub == src.get("subCategory") and src.get("masterCategory") in NO_LOOK):
             # A cushion cover or a gift voucher has no outfit to complete; a tie filed under Free Items
             # (its type is filed under Ties) is a tie.
-            return []
+            return [], []
         article = src.get("articleType")
         named_as = None
         for (filed_as, named), (as_type, _) in NAMED_TYPES.items():
@@ -506,6 +545,7 @@ class Outfits:
         anyone = gender == "Unisex" and not self._childrens()[self._row[item_id]]
         anyones = self._is("gender", ["Unisex"]) & ~self._childrens() if anyone else None
         out: list[Rec] = []
+        left: list[str] = []
         picked = {sub: colour}      # the colour of each slot filled so far, the product's own included
         for slot in slots:
             if len(out) >= k:
@@ -525,6 +565,13 @@ class Outfits:
             if baby[self._row[item_id]] and (cand & baby).any():
                 cand &= baby
             usage_ok = cand & same_usage
+            few = (slot in ACCESSORY_SLOTS and slot not in keep and usage_ok.any()
+                   and self._left_to_others(item_id, slot, usage_ok, peer))
+            own = np.flatnonzero(usage_ok) if few else None
+            if few:     # its few pieces of its usage are another look's this time: a stand-in of their types
+                left.append(slot)       # until one fills it
+                cand &= self._is("articleType", list(set(self._column("articleType")[usage_ok]))) & ~usage_ok
+                usage_ok = cand & same_usage
             if usage_ok.any():
                 cand = usage_ok
             elif usage and (slot in SAME_USAGE_SLOTS or (usage, slot) in SAME_USAGE_PAIRS):
@@ -543,6 +590,8 @@ class Outfits:
                 nearer = first if first.any() else cand & self._is(usage_key, list(STAND_IN_USAGE.get(usage, ())))
                 if nearer.any():
                     cand = nearer
+            if few and self._left_to_others(item_id, f"{slot} stand-in", cand, peer):
+                continue    # its stand-ins are as few (a girl's look's one sports backpack): other looks' too
             if anyone and (cand & anyones).any():
                 # A unisex product's look is for anyone where the slot allows: 115 of 200 random unisex
                 # products' looks were all men's pieces (a unisex headband's, a key chain's).
@@ -563,6 +612,12 @@ class Outfits:
             cs = np.array([c[0] for c in colour_scores])
             if slot in ACCESSORY_SLOTS:    # a bold bag's pair with the product no better than a neutral bag
                 cs = np.minimum(cs, ACCESSORY_PAIR_CAP)
+            if few:         # a stand-in for the look's usage's own pieces goes with the product's colour, or none
+                right = cs >= ACCESSORY_PAIR_CAP
+                if not right.any():
+                    continue
+                rows, cs, matched = rows[right], cs[right], matched[right]
+                colour_scores = [c for c, ok in zip(colour_scores, right, strict=True) if ok]
             # The colours two pieces so far already have, not the product's nor the one this slot matches (a belt's
             # shoes): a grey T-shirt and grey trousers are one look, a grey watch and a grey bag after them monotony.
             on = collections.Counter(c for s, c in picked.items()
@@ -571,15 +626,16 @@ class Outfits:
             repeats = np.isin(self._column("baseColour")[rows], worn) if worn and not routine else 0.0
             um = same_usage[rows].astype(float)
             sm = self._is("season", src.get("season"))[rows].astype(float)
-            typical, affinity = self._typical_and_affinity(rows, self._row[item_id])
+            typical, affinity = self._typical_and_affinity(rows, self._row[item_id], like=own)
             pop = sub_counts.get(slot, 0) / pop_max
-            score = (0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + LOOK_TYPICALITY * typical + LOOK_AFFINITY * affinity
+            typicality = LOOK_TYPICALITY if own is None else STAND_IN_LIKENESS   # a stand-in: like its pieces
+            score = (0.5 * cs + 0.2 * um + 0.1 * sm + 0.1 * pop + typicality * typical + LOOK_AFFINITY * affinity
                      + MATCH_WEIGHT * matched
                      - LOOK_SEEN_OTHERWISE * otherwise[rows]
                      - PRINT_ON_PRINT * (prints & printed[rows])
                      - REPEAT_COLOUR * repeats)
             best = int(np.argmax(score))
-            tied = np.flatnonzero(score >= score[best] - LOOK_TIE)
+            tied = np.flatnonzero(score >= score[best] - (ACCESSORY_TIE if slot in ACCESSORY_SLOTS else LOOK_TIE))
             if len(tied) > 1:
                 # Which of the near-ties is the product's own, and the same on every visit (Knuth's multiplicative
                 # hash of its id, so neighbouring ids spread): one typical watch was in 62 of 800 random looks.
@@ -618,6 +674,8 @@ class Outfits:
             said_for = side.split("'")[0] if side else None       # "For women", "For boys"
             card_reason = f"For {said_for}" + (f": {colour_note}" if colour_note else "") if side else colour_note
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=card_reason))
+            if few:
+                left.remove(slot)
             picked[slot] = item.get("baseColour")
             # A sweater picked, no capris after it: each piece binds the rest of the look as the product does.
             excluded, no_belt, shoes, print_, whole = self._binds(r, slot)
@@ -629,4 +687,4 @@ class Outfits:
                 # that was no baby's takes no baby's piece after it (a kids' unisex shoe got infant booties, a review).
                 who = self._wearers(r)
                 who = who if baby[self._row[item_id]] else who & ~baby
-        return out
+        return out, left
