@@ -75,7 +75,15 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    belongs to the product, not only to its kind: without it nearly every lipstick got the same eye make-up,
    nail polish and fragrance (the looks of 100 lipsticks held 1.8 distinct products per slot; with it
    15.2), while the looks' colour compatibility stayed 0.97 (docs/recommender.md). Candidates within
-   :data:`LOOK_TIE` (0.01) of the best are near-ties: the product's id picks among them, the same on every visit.
+   :data:`LOOK_TIE` (0.01) of the best are near-ties: the product's id picks among them, the same on every visit;
+   an accessory's within :data:`ACCESSORY_TIE` (0.03), its colour scoring as a neutral's.
+5. **Few pieces.** Where an accessory slot's pieces of the look's wearer and usage are so few that each would be in
+   more than :data:`PIECE_LOOKS` (100) of the catalogue's looks (its products of that wearer and usage over the
+   pieces: three women's ethnic bags for 2,778 women's ethnic products), a look takes one of them in that share of
+   looks, the product's id drawing which; the others a stand-in of their types (a clutch, a handbag) of a usage
+   the look may take standing in, whose colour goes with the product's (a neutral or a pair), the one most like
+   the pieces it stands in for first (:data:`STAND_IN_LIKENESS`); with no such stand-in, none, a look at most
+   :data:`SPREAD_SHORT` (1) piece short (a girl's one backpack).
 """
 
 from __future__ import annotations
