@@ -441,8 +441,8 @@ class Outfits:
         """Whether the look of ``item_id`` leaves a slot's few pieces of its wearer and usage (``own``, a mask) to
         other looks (:data:`fashionrec.looks.PIECE_LOOKS`): where the products of that wearer and usage
         (``peers``) are more than PIECE_LOOKS a piece, a look takes them in PIECE_LOOKS x pieces / products of
-        looks. The product's id draws which (Knuth's multiplicative hash, its high bits, one draw a slot), so a
-        product's look is the same on every visit."""
+        looks. The product's id draws which (:func:`_draw`, one draw a slot), so a product's look is the same on
+        every visit."""
         pieces, products = int(np.count_nonzero(own)), int(np.count_nonzero(peers))
         return products > PIECE_LOOKS * pieces and _draw(item_id, slot) >= PIECE_LOOKS * pieces / products
 
@@ -450,9 +450,10 @@ class Outfits:
         """:meth:`complete_the_look`'s look; ``for_anyone_only``: a unisex product's leaves out the slots where
         it would take a side; ``side``: a unisex product's slot with no piece for anyone takes that side's
         (:meth:`_lean`), not the first pick's. A slot whose few pieces the product's draw left to other looks
-        (:meth:`_left_to_others`), with no stand-in, is left out only where the look has its k pieces without it:
-        else the slots whose draws came nearest their share take their pieces after all (girls' looks, whose one
-        backpack and few sunglasses were drawn out, were two and three pieces, not four)."""
+        (:meth:`_left_to_others`), with no stand-in, is left out where the look is at most
+        :data:`fashionrec.looks.SPREAD_SHORT` piece short of k without it: else the slots whose draws came nearest
+        their share take their pieces after all (girls' looks, whose one backpack and one pair of sunglasses were
+        drawn out, were 54 of 300 two pieces)."""
         look, left = self._assemble(item_id, k, for_anyone_only, side)
         enough = max(k - SPREAD_SHORT, 1)
         if len(look) >= enough or not left:
