@@ -14,7 +14,14 @@ import re
 from dataclasses import dataclass
 
 from fashionrec.catalog import ID_AS_WRITTEN
-from fashionrec.looks import NEUTRALS, colour_compatibility
+from fashionrec.looks import (
+    CLASHING_USAGE,
+    NEUTRALS,
+    NO_STAND_IN_USAGE,
+    NOT_STANDING_IN,
+    STAND_IN_USAGE,
+    colour_compatibility,
+)
 
 # "to go with", "that goes (well) with", "to wear with", "to pair with", "to match (with)", "that matches", "going
 # with", "which go with".
@@ -69,7 +76,7 @@ def read_pairing(rec, query: str) -> Pairing | None:
             break
     else:
         return None
-    words, unlike = [head], ""
+    words, unlike = [_as_its_look_takes(rec, head, asked["articleType"], other)], ""
     if not asked.get("baseColour") and len(other.get("baseColour", [])) == 1:
         colour = other["baseColour"][0]
         going = [] if _leather(rec, asked, other) else goes_with(rec, asked["articleType"], colour)
@@ -93,6 +100,54 @@ def read_pairing(rec, query: str) -> Pairing | None:
     own = [g for g in other.get("gender", []) if g != "Unisex"]
     hits = rec.search_text(anchor if own or not wearer else f"{anchor} for {wearer.lower()}", k=1)
     return Pairing(" ".join(w for w in words if w), query[found.start():].strip(), anchor, _lead(hits))
+
+
+def _as_its_look_takes(rec, head: str, types: list[str], other: dict) -> str:
+    """``head``, the words of the searched product, with the words of its ``types`` as the types a look of the other
+    takes (:func:`_taken_by_its_look`): "shoes" for a dress "casual shoes, flats or heels" (at 40k "shoes for a black
+    dress" listed 5 sports shoes in the page's first ten, stop 71), for a sari "flats or heels". Named, not left out:
+    "not casual shoes" leaves out every shoe with the word "casual", the casual heels too. Those the other's wearer
+    has where it has any; ``head`` as typed where the look takes them all."""
+    taken = _taken_by_its_look(rec, types, other)
+    said = [a for a in rec._attribute_phrases(head) if a[0] == "articleType"]
+    if taken == types or len(said) != 1:
+        return head
+    wearer = [g for g in other.get("gender", []) if g != "Unisex"] or [_wearer(rec, other)]
+    worn = set(rec.items.loc[rec.items["gender"].isin([*wearer, "Unisex"]), "articleType"]) \
+        if "gender" in rec.items else set(taken)
+    named = [t.lower() for t in taken if t in worn] or [t.lower() for t in taken]
+    listed = " or ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+    phrase = r"\W+".join(map(re.escape, said[0][1].split()))
+    return re.sub(rf"\b{phrase}\b", listed, head, count=1, flags=re.IGNORECASE)
+
+
+def _taken_by_its_look(rec, types: list[str], other: dict) -> list[str]:
+    """Of the searched ``types``, those a look of the other product (``other``, a :meth:`parse_query`) takes, by
+    the looks' usage rules (:mod:`fashionrec.looks`, rule 2) read per type, each type as the usage most of its
+    products have: a slot takes the other's usage where it has it (a dress, Casual, Party or Formal: casual shoes,
+    heels and flats, which are Casual; not sports shoes, which are Sports), else the usages that stand in for it
+    (:data:`~fashionrec.looks.STAND_IN_USAGE`), else any that does not clash and is no type or usage the other's
+    never takes standing in (a sari, Ethnic: heels and flats, not casual or sports shoes). The other's usages are
+    those it names ("party dress"), else those of its types' products. ``types`` where none is taken, and where
+    one is asked alone ("sports shoes for a dress" is searched as asked)."""
+    if len(types) < 2 or "usage" not in rec.items:
+        return types
+    usages = rec.items["usage"]
+    theirs = set(other.get("usage") or usages[rec.items["articleType"].isin(other["articleType"])].dropna())
+    kind = {t: usages[rec.items["articleType"].eq(t)].mode() for t in types}
+    kind = {t: str(m.iloc[0]) for t, m in kind.items() if len(m)}
+
+    def standing_in(usage: str, t: str) -> bool:
+        return (frozenset((usage, kind[t])) not in CLASHING_USAGE and t not in NOT_STANDING_IN.get(usage, ())
+                and kind[t] not in NO_STAND_IN_USAGE.get(usage, ()))
+
+    for takes in (lambda t: kind[t] in theirs,
+                  lambda t: any(kind[t] in STAND_IN_USAGE.get(u, ()) for u in theirs),
+                  lambda t: any(standing_in(u, t) for u in theirs)):
+        taken = [t for t in types if t in kind and takes(t)]
+        if taken:
+            return taken
+    return types
 
 
 def _lead(hits: list) -> dict | None:
@@ -152,8 +207,8 @@ def _leather(rec, asked: dict, other: dict) -> bool:
 
 
 def _wearer(rec, other: dict) -> str | None:
-    """The wearer the other product's words name, else the one most of its type's products are for (above
-    :data:`WEARER_SHARE`); None where neither."""
+    """The wearer the other product's words name, else the side (women and girls, men and boys) most of its type's
+    products are for (above :data:`WEARER_SHARE`), its most common wearer; None where neither."""
     named = [g for g in other.get("gender", []) if g != "Unisex"]
     if len(named) == 1:
         return named[0]
@@ -162,8 +217,13 @@ def _wearer(rec, other: dict) -> str | None:
     counts = {g: n for g, n in rec.facets({"articleType": other["articleType"][0]})["gender"].items()
               if g != "Unisex"}
     total = sum(counts.values())
-    top = max(counts, key=counts.get) if counts else None
-    return top if top and counts[top] > WEARER_SHARE * total else None
+    # A side's children count with its grown-ups: the catalogue's 4 lehengas are 2 women's and 2 girls', and
+    # "shoes for a lehenga" was "shoes for men" (the shoes' wearer, no side of the lehenga's above the share).
+    sides = {side: {g: counts.get(g, 0) for g in side} for side in (("Women", "Girls"), ("Men", "Boys"))}
+    for side, held in sides.items():
+        if sum(held.values()) > WEARER_SHARE * total:
+            return max(side, key=held.get)      # its grown-ups on a tie
+    return None
 
 
 # A search for a whole outfit names no product type ("office outfit for men", "party outfit for women"): its closest
