@@ -39,6 +39,10 @@ NEAR = 45.0
 # where the catalogue's label says another (text search and looks: a coral shoe filed White, seen Red 0.56).
 SEEN_CONFIDENT = 0.5
 
+# The lightness (CIELAB L*, 0-100) from which a swatch is a light colour: White, Cream, Beige, Peach, Pink, Yellow,
+# Khaki, Turquoise (72) and the like, not Grey (58), Red (48) or Blue (44).
+LIGHT = 70.0
+
 # A shopper's words for the catalogue's colour names ("navy polo", "gray hoodie"); a word whose colour the
 # catalogue lacks is ignored.
 COLOUR_WORDS = {"navy": "Navy Blue", "gray": "Grey", "golden": "Gold", "violet": "Purple", "wine": "Burgundy",
@@ -77,6 +81,11 @@ def distance(a: str, b: str) -> float | None:
     if a not in lab or b not in lab:
         return None
     return float(np.linalg.norm(lab[a] - lab[b]))
+
+
+def light_colours() -> frozenset[str]:
+    """The baseColour names whose swatch is light (L* of :data:`LIGHT` or more): what a day in the heat wears."""
+    return frozenset(name for name, lab in _lab().items() if lab[0] >= LIGHT)
 
 
 def nearness(asked: Iterable[str], values: Sequence[object]) -> np.ndarray:

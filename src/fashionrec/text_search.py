@@ -57,6 +57,7 @@ from fashionrec.vocabulary import (
     OTHER_KIT_WORDS,
     OUTFIT_SETS,
     PERSON_WORDS,
+    PLACE_SEASONS,
     QUALIFIED,
     SEASON_SYNONYMS,
     STAND_INS,
@@ -139,6 +140,11 @@ NAME_WORD_WEIGHT = 0.3
 BOTH_COLOURS_WEIGHT = 1.0
 TYPE_ONLY_WEIGHT = 2.0
 OUTFIT_WEIGHT = 1.0
+
+# How much a product of a light colour (colours.light_colours) gains within its tier where a query names a place
+# dressed for in the heat (vocabulary.PLACE_SEASONS: "beach"): about the spread of similarity in a tier, as a name's
+# words (NAME_WORD_WEIGHT), less than a brand the query names.
+LIGHT_WEIGHT = 0.3
 
 # What a brand's children's products give up to its grown-ups' where a query names the brand and no wearer: less
 # than the brand's own weight (1.0), so that they still come before other brands', more than the spread of
@@ -616,6 +622,14 @@ class TextSearch:
         if not phrases:
             return np.zeros(len(self.items), bool)
         return np.logical_and.reduce([self._words().in_names(*phrase) for phrase in phrases])
+
+    def _light_for_the_place(self, query: str) -> np.ndarray:
+        """(n,) bool: per row, whether it is of a light colour where ``query`` names a place dressed for in the heat
+        (:data:`~fashionrec.vocabulary.PLACE_SEASONS`: "beach wedding" the light ethnic products first); all False
+        where it names none."""
+        if "baseColour" not in self.items or not set(_query_words(query)) & set(PLACE_SEASONS):
+            return np.zeros(len(self.items), bool)
+        return self.items["baseColour"].isin(colours.light_colours()).to_numpy()
 
     def _name_word_share(self, query: str) -> np.ndarray:
         """(n,) float32: per row, the share of ``query``'s describing words its product name has: the words
@@ -1320,7 +1334,7 @@ class TextSearch:
     def _build_vocabulary(self) -> dict:
         folded = self._value_tables()[1]        # {column: {value in lower case: the catalogue's value}}
         seasons, usage = dict(folded["season"]), dict(folded["usage"])
-        for table, words in ((usage, USAGE_WORDS), (seasons, SEASON_SYNONYMS)):
+        for table, words in ((usage, USAGE_WORDS), (seasons, SEASON_SYNONYMS), (seasons, PLACE_SEASONS)):
             for word, value in words.items():       # "office" -> Formal, where the catalogue has Formal
                 if value.lower() in table:
                     table.setdefault(word, table[value.lower()])
@@ -1587,6 +1601,7 @@ class TextSearch:
                    # first, "running shoes" those named so, "kurta pajama" men's kurtas.
                    + BOTH_COLOURS_WEIGHT * reading.both_colours - TYPE_ONLY_WEIGHT * reading.type_only
                    + OUTFIT_WEIGHT * reading.lead
+                   + LIGHT_WEIGHT * self._light_for_the_place(positive)
                    - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query))
         last = self._set_aside_rows()
 

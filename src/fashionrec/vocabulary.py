@@ -392,6 +392,10 @@ DENYING_WORDS = ("non", "faux")
 IMITATIONS = {"leatherette": "leather", "leatherite": "leather"}
 # A shopper's words for a season the catalogue names otherwise: "jacket not autumn" left its Fall jackets in.
 SEASON_SYNONYMS = {"autumn": "Fall"}
+# Places dressed for in the heat, read as the season (and, by text_search.LIGHT_WEIGHT, light colours first): the
+# catalogue files no beach wear, and "something for a beach wedding" listed FNF's "Wedding Collection" saris, Fall
+# ones first, "beach" read as nothing (stop 71's shopper). Beside an occasion ("wedding": Ethnic) the occasion stays.
+PLACE_SEASONS = {"beach": "Summer", "seaside": "Summer", "poolside": "Summer"}
 # A usage the catalogue files few products under -> the one whose products come next in a text search, after
 # the usage's own and before the rest: the catalogue has 29 Party products, 2 of them men's, so "date night
 # outfit for men" listed those 2 and then night suits (MiniLM's nearest to "night"); its men's Smart Casual
