@@ -3494,6 +3494,12 @@ def test_a_search_for_a_whole_outfit_offers_the_look_of_its_closest_main_piece(c
     # A search naming a type is for that type ("outfit with jeans"), and one naming no outfit offers no look.
     for q in ("outfit with jeans", "jeans", "formal shirt for men"):
         assert 'id="look-link"' not in client.get("/", params={"q": q}).text, q
+    # Naming no wearer: the side its closest matches lean to, said (fashionrec.pairing.read_outfit; stop 71's "outfit
+    # for a job interview" offered a women's dress's look beside nine men's products).
+    page = html.unescape(client.get("/", params={"q": "white outfit"}).text)
+    lead = re.search(r'id="look-link">For a whole (\w+)\'s outfit put together, see <a href="/item/(\d+)#look">', page)
+    assert lead and client.get(f"/api/items/{lead.group(2)}").json()["gender"].lower() == lead.group(1), \
+        re.findall(r'<p class="notice"[^>]*>.*?</p>', page)
 
 
 def test_an_outfit_search_under_a_filter_its_words_overrule_offers_the_look_for_its_words(client):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import collections
+
 import pytest
 from _recs_support import shared_recommender
 
 from fashionrec.looks import colour_compatibility
-from fashionrec.pairing import read_pairing
+from fashionrec.pairing import LEAN_MATCHES, read_outfit, read_pairing
 
 
 def _goes_with(rec, searched: str, colour: str, types: list[str]) -> list[str]:
@@ -116,3 +118,19 @@ def test_a_types_children_count_with_their_side_for_its_wearer(monkeypatch):
 
     monkeypatch.setattr(rec, "facets", facets)
     assert " for women" in read_pairing(rec, "belt for a skirt").searched
+
+
+@pytest.mark.parametrize("query", ["white outfit", "festive outfit", "office outfit", "black outfit"])
+def test_an_outfit_naming_no_wearer_offers_the_look_of_the_side_its_matches_lean_to(query):
+    # Stop 71's shopper: "outfit for a job interview" offered a women's formal dress's look, the one dress among the
+    # men's trousers and shoes of its first ten at 40k (the closest main piece of any wearer). It is the wearer most
+    # of its closest matches are for now, said with the link; one a query names stays (no "wearer" said).
+    rec = shared_recommender()
+    counts = collections.Counter(x.item["gender"] for x in rec.search_text(query, k=LEAN_MATCHES)
+                                 if x.item["gender"] != "Unisex").most_common()
+    assert len(counts) < 2 or counts[0][1] > counts[1][1], ("no lean in the fixture", counts)
+    lead = read_outfit(rec, query)
+    assert lead and rec.item(lead["id"])["gender"] == counts[0][0], (lead, counts)
+    assert lead["wearer"] == f"{counts[0][0].lower()}'s"
+    named = read_outfit(rec, f"{query} for men")
+    assert named and "wearer" not in named and rec.item(named["id"])["gender"] in ("Men", "Unisex"), named

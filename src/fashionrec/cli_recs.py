@@ -1152,7 +1152,8 @@ def recommend_text(
         console.print(pairing_said(paired, repr), highlight=False)
     if look and not as_json:
         # The page's notice and the API's `look`: the table said nothing of it.
-        whole = f"look put together to go with {look.anchor}" if look.anchor else "outfit put together"
+        whole = (f"look put together to go with {look.anchor}" if look.anchor
+                 else f"{look.wearer + ' ' if look.wearer else ''}outfit put together")
         flag = "" if index == DEFAULT_INDEX else f" --index {index}"    # the command as it runs here
         console.print(f"for a whole {whole}: fashionrec recommend outfit {look.id_as_written}{flag} ({look.name})",
                       highlight=False)

@@ -10,6 +10,7 @@ puts together for the closest such product offered beside it (a product page's "
 
 from __future__ import annotations
 
+import collections
 import re
 from dataclasses import dataclass
 
@@ -233,11 +234,17 @@ def _wearer(rec, other: dict) -> str | None:
 OUTFIT = re.compile(r"\b(?:outfits?|attire|ensembles?|get-?ups?)\b", re.IGNORECASE)
 # An outfit's main piece: what a look is put together around (a top, a dress, a saree, a set).
 MAIN_PIECES = ("Topwear", "Dress", "Saree", "Apparel Set")
+# How many of an outfit search's closest matches (a page's) say the wearer it leans to where it names none: "outfit
+# for a job interview" offered a women's formal dress's look, the one dress among nine men's trousers and shoes of
+# its first ten at 40k (stop 71's shopper).
+LEAN_MATCHES = 24
 
 
 def read_outfit(rec, query: str, filters: dict | None = None) -> dict | None:
     """The product whose look a search for a whole outfit offers, {"id", "name"}: the closest of ``query``'s main
-    pieces (:data:`MAIN_PIECES`, for the wearer and occasion it names, within ``filters``: the page's chosen ones);
+    pieces (:data:`MAIN_PIECES`, for the wearer and occasion it names, within ``filters``: the page's chosen ones;
+    where it names and chooses no wearer, for the one most of its :data:`LEAN_MATCHES` closest matches are for,
+    said as "wearer": "men's");
     None where ``query`` names no outfit, names a type ("outfit with jeans" is a search for jeans), or the catalogue
     files no such piece. ``rec``: the :class:`~fashionrec.recommend.Recommender`, under the service's read lock."""
     if not OUTFIT.search(query) or rec.parse_query(query).get("articleType") or "subCategory" not in rec.items:
@@ -247,10 +254,31 @@ def read_outfit(rec, query: str, filters: dict | None = None) -> dict | None:
     groups = rec.items["subCategory"]
     present = set(groups[groups.isin(MAIN_PIECES)].unique())
     pieces = [p for p in MAIN_PIECES if p in present]
-    if (filters or {}).get("subCategory"):      # a group chosen: its pieces alone, if it is one
+    filters = dict(filters or {})
+    if filters.get("subCategory"):      # a group chosen: its pieces alone, if it is one
         pieces = [p for p in pieces if p == filters["subCategory"]]
-    hits = rec.search_text(query, k=1, filters={**(filters or {}), "subCategory": pieces}) if pieces else []
-    return _lead(hits)
+    if not pieces:
+        return None
+    side = None
+    if not filters.get("gender") and not set(rec.parse_query(query).get("gender", [])) - {"Unisex"}:
+        # No wearer named nor chosen: the one most of its closest matches are for, said with the link.
+        side = _leaning(rec.search_text(query, k=LEAN_MATCHES, filters=filters or None))
+    chosen = {**filters, "subCategory": pieces, **({"gender": side} if side else {})}
+    lead = _lead(rec.search_text(query, k=1, filters=chosen))
+    return {**lead, "wearer": WEARERS_SAID.get(side, side)} if lead and side else lead
+
+
+# A wearer as the outfit link says it ("For a whole men's outfit put together").
+WEARERS_SAID = {"Men": "men's", "Women": "women's", "Boys": "boys'", "Girls": "girls'"}
+
+
+def _leaning(hits: list) -> str | None:
+    """The wearer (not Unisex) more of ``hits`` (:class:`~fashionrec.results.Rec`) are for than any other; None
+    on a tie or where none is."""
+    counts = collections.Counter(h.item.get("gender") for h in hits if h.item.get("gender") in WEARERS_SAID)
+    (top, n), *rest = counts.most_common(2) or [(None, 0)]
+    return top if not rest or n > rest[0][1] else None
+
 
 
 @dataclass(frozen=True)
@@ -264,6 +292,7 @@ class Look:
     id_as_written: str
     name: str
     anchor: str | None = None
+    wearer: str | None = None       # an outfit search naming no wearer: the side its closest matches lean to
 
 
 def read_search(rec, query: str, filters: dict | None = None) -> tuple[Pairing | None, Look | None]:

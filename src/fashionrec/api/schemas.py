@@ -210,6 +210,9 @@ class LookOffered(Answer):
                                "go with a black skirt'): the words naming the other ('a black skirt'), whose closest "
                                "product this is; null for a search for a whole outfit ('office outfit for men'), "
                                "where it is the closest main piece (a top, a dress, a saree or a set).")
+    wearer: str | None = Field(None, description="A whole-outfit search naming no wearer ('outfit for a job "
+                               "interview'): the wearer the look is for, as the page says it (\"men's\"), the one "
+                               "most of the closest matches are for; else null.")
     page_url: str = Field(description="The product's web page at its look (/item/ID#look), as the page links it.")
     outfit_url: str = Field(description="The look itself: GET /api/items/ID/outfit.")
 
@@ -217,7 +220,8 @@ class LookOffered(Answer):
 def to_look(look, root: str = "") -> LookOffered:
     """A :class:`fashionrec.pairing.Look` -> :class:`LookOffered`, its links under ``root``."""
     return LookOffered(id=look.id, id_as_written=look.id_as_written, name=look.name, anchor=look.anchor,
-                       page_url=f"{root}/item/{look.id}#look", outfit_url=f"{root}/api/items/{look.id}/outfit")
+                       wearer=look.wearer, page_url=f"{root}/item/{look.id}#look",
+                       outfit_url=f"{root}/api/items/{look.id}/outfit")
 
 
 class RecList(Answer):
