@@ -20,6 +20,7 @@ from fashionrec.looks import (
     NEUTRALS,
     NO_STAND_IN_USAGE,
     NOT_STANDING_IN,
+    SLOT_TYPES,
     STAND_IN_USAGE,
     colour_compatibility,
 )
@@ -77,7 +78,10 @@ def read_pairing(rec, query: str) -> Pairing | None:
             break
     else:
         return None
-    words, unlike = [_as_its_look_takes(rec, head, asked["articleType"], other)], ""
+    named = [g for g in asked.get("gender", []) if g != "Unisex"]
+    # The other's wearer, else the searched type's (ties are men's where shirts are no one's most).
+    wearer = named[0] if len(named) == 1 else None if named else _wearer(rec, other) or _wearer(rec, asked)
+    words, unlike = [_as_its_look_takes(rec, head, asked["articleType"], other, wearer)], ""
     if not asked.get("baseColour") and len(other.get("baseColour", [])) == 1:
         colour = other["baseColour"][0]
         going = [] if _leather(rec, asked, other) else goes_with(rec, asked["articleType"], colour)
@@ -90,9 +94,6 @@ def read_pairing(rec, query: str) -> Pairing | None:
             unlike = f"not {colour.lower()}"
         else:
             words.insert(0, colour.lower())
-    named = [g for g in asked.get("gender", []) if g != "Unisex"]
-    # The other's wearer, else the searched type's (ties are men's where shirts are no one's most).
-    wearer = named[0] if len(named) == 1 else None if named else _wearer(rec, other) or _wearer(rec, asked)
     if wearer and not named:
         words.append(f"for {wearer.lower()}")
     words.append(unlike)
@@ -103,23 +104,33 @@ def read_pairing(rec, query: str) -> Pairing | None:
     return Pairing(" ".join(w for w in words if w), query[found.start():].strip(), anchor, _lead(hits))
 
 
-def _as_its_look_takes(rec, head: str, types: list[str], other: dict) -> str:
+def _as_its_look_takes(rec, head: str, types: list[str], other: dict, wearer: str | None) -> str:
     """``head``, the words of the searched product, with the words of its ``types`` as the types a look of the other
     takes (:func:`_taken_by_its_look`): "shoes" for a dress "casual shoes, flats or heels" (at 40k "shoes for a black
     dress" listed 5 sports shoes in the page's first ten, stop 71), for a sari "flats or heels". Named, not left out:
-    "not casual shoes" leaves out every shoe with the word "casual", the casual heels too. Those the other's wearer
-    has where it has any; ``head`` as typed where the look takes them all."""
+    "not casual shoes" leaves out every shoe with the word "casual", the casual heels too. Those ``wearer`` (the
+    pairing's) wears where it wears any; ``head`` as typed where the look takes them all."""
     taken = _taken_by_its_look(rec, types, other)
     said = [a for a in rec._attribute_phrases(head) if a[0] == "articleType"]
     if taken == types or len(said) != 1:
         return head
-    wearer = [g for g in other.get("gender", []) if g != "Unisex"] or [_wearer(rec, other)]
-    worn = set(rec.items.loc[rec.items["gender"].isin([*wearer, "Unisex"]), "articleType"]) \
-        if "gender" in rec.items else set(taken)
-    named = [t.lower() for t in taken if t in worn] or [t.lower() for t in taken]
+    named = [t.lower() for t in taken if _worn_by(rec, t, wearer)] or [t.lower() for t in taken]
     listed = " or ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
     phrase = r"\W+".join(map(re.escape, said[0][1].split()))
     return re.sub(rf"\b{phrase}\b", listed, head, count=1, flags=re.IGNORECASE)
+
+
+def _worn_by(rec, kind: str, wearer: str | None) -> bool:
+    """Whether ``wearer``, or anyone, wears products of the type ``kind``: more than a misfiled few
+    (:data:`~fashionrec.text_search.ODD_WEARER_SHARE`; the catalogue files 1 of its 1,323 heels as men's). True
+    where no wearer is known."""
+    # Imported when called: text_search reads pairings.
+    from fashionrec.text_search import ODD_WEARER_SHARE
+
+    if not wearer or "gender" not in rec.items:
+        return True
+    genders = rec.items.loc[rec.items["articleType"].eq(kind), "gender"]
+    return bool(len(genders)) and genders.isin([wearer, "Unisex"]).mean() >= ODD_WEARER_SHARE
 
 
 def _taken_by_its_look(rec, types: list[str], other: dict) -> list[str]:
@@ -131,12 +142,21 @@ def _taken_by_its_look(rec, types: list[str], other: dict) -> list[str]:
     never takes standing in (a sari, Ethnic: heels and flats, not casual or sports shoes). The other's usages are
     those it names ("party dress"), else those of its types' products. ``types`` where none is taken, and where
     one is asked alone ("sports shoes for a dress" is searched as asked)."""
-    if len(types) < 2 or "usage" not in rec.items:
+    if len(types) < 2 or not {"usage", "subCategory"} <= set(rec.items):
         return types
     usages = rec.items["usage"]
     theirs = set(other.get("usage") or usages[rec.items["articleType"].isin(other["articleType"])].dropna())
-    kind = {t: usages[rec.items["articleType"].eq(t)].mode() for t in types}
-    kind = {t: str(m.iloc[0]) for t, m in kind.items() if len(m)}
+    kind = _most_filed(rec, types, "usage")
+    group = _most_filed(rec, [*types, *other["articleType"]], "subCategory")
+
+    def slot_takes(t: str) -> bool:
+        """Whether a slot's own types (looks.SLOT_TYPES, by the other's type, else its group) hold ``t``: a T-shirt's
+        shoes are flat, a tracksuit's sports or casual shoes, a dress's or a sari's bag a handbag or a clutch."""
+        rules = [SLOT_TYPES.get((o, group.get(t))) or SLOT_TYPES.get((group.get(o), group.get(t)))
+                 for o in other["articleType"]]
+        return any(rule is None or t in rule for rule in rules)
+
+    types = [t for t in types if slot_takes(t)] or types
 
     def standing_in(usage: str, t: str) -> bool:
         return (frozenset((usage, kind[t])) not in CLASHING_USAGE and t not in NOT_STANDING_IN.get(usage, ())
@@ -149,6 +169,12 @@ def _taken_by_its_look(rec, types: list[str], other: dict) -> list[str]:
         if taken:
             return taken
     return types
+
+
+def _most_filed(rec, types: list[str], column: str) -> dict[str, str]:
+    """{type: the value of ``column`` most of its products have} for each of ``types`` the catalogue has."""
+    kinds = rec.items.loc[rec.items["articleType"].isin(types), ["articleType", column]].dropna()
+    return {str(t): str(values.mode().iloc[0]) for t, values in kinds.groupby("articleType")[column]}
 
 
 def _lead(hits: list) -> dict | None:
