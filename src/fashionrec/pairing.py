@@ -81,10 +81,13 @@ def read_pairing(rec, query: str) -> Pairing | None:
     named = [g for g in asked.get("gender", []) if g != "Unisex"]
     # The other's wearer, else the searched type's (ties are men's where shirts are no one's most).
     wearer = named[0] if len(named) == 1 else None if named else _wearer(rec, other) or _wearer(rec, asked)
-    words, unlike = [_as_its_look_takes(rec, head, asked["articleType"], other, wearer)], ""
+    # The types a look of the other takes, whose colours go with it: the fixture's white women's shoes were all
+    # sports shoes, and "shoes to go with a black skirt" listed no white casual shoe or heel.
+    taken = _taken_by_its_look(rec, asked["articleType"], other)
+    words, unlike = [_as_its_look_takes(rec, head, asked["articleType"], taken, wearer)], ""
     if not asked.get("baseColour") and len(other.get("baseColour", [])) == 1:
         colour = other["baseColour"][0]
-        going = [] if _leather(rec, asked, other) else goes_with(rec, asked["articleType"], colour)
+        going = [] if _leather(rec, asked, other) else goes_with(rec, taken, colour)
         if going:
             # The colours that go with it, as choices: "tie for a white shirt" was "tie for men not white" (black
             # and grey ties first), "belt for blue jeans" blue belts (stop 70's gap).
@@ -104,13 +107,12 @@ def read_pairing(rec, query: str) -> Pairing | None:
     return Pairing(" ".join(w for w in words if w), query[found.start():].strip(), anchor, _lead(hits))
 
 
-def _as_its_look_takes(rec, head: str, types: list[str], other: dict, wearer: str | None) -> str:
-    """``head``, the words of the searched product, with the words of its ``types`` as the types a look of the other
-    takes (:func:`_taken_by_its_look`): "shoes" for a dress "casual shoes, flats or heels" (at 40k "shoes for a black
-    dress" listed 5 sports shoes in the page's first ten, stop 71), for a sari "flats or heels". Named, not left out:
-    "not casual shoes" leaves out every shoe with the word "casual", the casual heels too. Those ``wearer`` (the
-    pairing's) wears where it wears any; ``head`` as typed where the look takes them all."""
-    taken = _taken_by_its_look(rec, types, other)
+def _as_its_look_takes(rec, head: str, types: list[str], taken: list[str], wearer: str | None) -> str:
+    """``head``, the words of the searched product, with the words of its ``types`` as ``taken``, the types a look
+    of the other takes (:func:`_taken_by_its_look`): "shoes" for a dress "casual shoes, flats or heels" (at 40k
+    "shoes for a black dress" listed 5 sports shoes in the page's first ten, stop 71), for a sari "flats or heels".
+    Named, not left out: "not casual shoes" leaves out every shoe with the word "casual", the casual heels too. Those
+    ``wearer`` (the pairing's) wears where it wears any; ``head`` as typed where the look takes them all."""
     said = [a for a in rec._attribute_phrases(head) if a[0] == "articleType"]
     if taken == types or len(said) != 1:
         return head
