@@ -3502,6 +3502,9 @@ def test_a_search_for_a_whole_outfit_offers_the_look_of_its_closest_main_piece(c
     lead = re.search(r'id="look-link">For a whole (\w+)\'s outfit put together, see <a href="/item/(\d+)#look">', page)
     assert lead and client.get(f"/api/items/{lead.group(2)}").json()["gender"].lower() == lead.group(1), \
         re.findall(r'<p class="notice"[^>]*>.*?</p>', page)
+    # The API's look is the page's, its wearer said as the page says it.
+    look = client.get("/api/search/text", params={"q": "white outfit"}).json()["look"]
+    assert (look["id"], look["wearer"]) == (int(lead.group(2)), f"{lead.group(1)}'s"), look
 
 
 def test_an_outfit_search_under_a_filter_its_words_overrule_offers_the_look_for_its_words(client):
