@@ -776,6 +776,27 @@ def test_a_photo_columns_file_is_found_in_another_case_and_a_urls_name_decoded(t
     assert catalog.report.missing_image_reasons == {10793: "no red-tee.jpg in images/ (its photo column) nor 10793.jpg"}
 
 
+def test_a_photo_urls_query_and_escapes_are_no_part_of_its_file_name(tmp_path: Path) -> None:
+    # Stop 72's Shopify trial: an export's "Image Src" is ".../tee.jpg?v=1700000000"; a missing one was said as "no
+    # tee.jpg?v=1700000000 in images/", and a version with a dot ("?v=1.2") hid a photo the folder has.
+    cdn = "https://cdn.shopify.com/s/files/1/0612/products/"
+    path = _shop(tmp_path, [f"12933,Green Polo,Tshirts,Green,499,{cdn}green-polo.jpg?v=1.2",
+                            f"10315,Blue Jeans,Jeans,Blue,1299,{cdn}blue%20jeans.jpg?v=1700000000#top",
+                            f"10652,Black Belt,Belts,Black,399,{cdn}black-belt.jpg?v=1700000000"],
+                 header=SHOP_HEADER + ",Image Src")
+    fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
+    shutil.copy(fixture / "12933.jpg", path / "images" / "green-polo.jpg")
+    shutil.copy(fixture / "10315.jpg", path / "images" / "blue jeans.jpg")
+    save_column_map(path, {**SHOP_MAP, "Image Src": "photo"})
+    catalog = load_catalog(path, progress=False, warn=False)
+    table = catalog.table.set_index("id")
+    assert table.loc[12933, "image_path"] == str(path / "images" / "green-polo.jpg")
+    assert table.loc[10315, "image_path"] == str(path / "images" / "blue jeans.jpg")
+    assert catalog.report.missing_image_reasons == {
+        10652: "no black-belt.jpg in images/ (its photo column) nor 10652.jpg"}
+    assert catalog.report.images_without_row == []
+
+
 WOO_PHOTOS_HEADER = WOO_HEADER + ",Images"
 WOO_ATTRIBUTES_HEADER = WOO_HEADER + ",Attribute 1 name,Attribute 1 value(s),Attribute 2 name,Attribute 2 value(s)"
 

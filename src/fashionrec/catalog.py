@@ -2228,7 +2228,11 @@ def photo_id(stem: str) -> int | None:
 
 def photo_file(row: list[str], photo_at: int | None) -> str:
     """The photo file a row's photo column names ("" for none): the first where it lists several ("a.jpg, b.jpg", as
-    a WooCommerce export's Images does), its file name where it is a URL: found in the photo folder by that name."""
+    a WooCommerce export's Images does), its file name where it is a URL: found in the photo folder by that name.
+
+    A URL's query and fragment are no part of its file name, and its escapes are decoded: a Shopify export's
+    ``Image Src`` ".../tee.jpg?v=1700000000" names tee.jpg ("tee.jpg?v=1700000000" was said missing, and a version
+    with a dot, "?v=1.2", hid the photo), ".../blue%20tee.jpg" names "blue tee.jpg" (stop 72, a Shopify trial)."""
     first = row[photo_at].split(",")[0].strip() if photo_at is not None else ""
     if not first:
         return ""
