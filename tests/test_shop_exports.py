@@ -246,6 +246,21 @@ def test_a_size_not_tracked_is_available_and_a_photos_line_is_no_size(tmp_path: 
     assert json.loads(result.output)["stock"] == {"12933": None, "10652": 0, "10315": 0}, result.output
 
 
+def test_a_shopify_exports_variant_inventory_qty_is_its_stock_unmapped(tmp_path: Path) -> None:
+    # Stop 72's Shopify trial: "Variant Price" was read unmapped and "Variant Inventory Qty" listed as an ignored
+    # column, so every size at 0 was read as available, unless the shop found it must map the column by hand.
+    lines = ["navy-tee,12933,Roadster Navy Tee,Tshirts,Navy Blue,S,499,0", "navy-tee,,,,,M,499,0",
+             "jeans,10652,Puma Jeans,Jeans,Blue,32,1299,0", "jeans,,,,,34,1299,3"]
+    shop = _shop(tmp_path / "shop", lines, header=VARIANT_HEADER + ",Variant Inventory Qty",
+                 photos=(12933, 10652))
+    save_column_map(shop, SHOP_MAP)
+    catalog = load_catalog(shop, progress=False, warn=False)
+    assert catalog.table.set_index("id")["stock"].to_dict() == {12933: 0, 10652: 3}
+    assert catalog.report.sold_out_ids == [12933]
+    assert catalog.report.stock_column == "Variant Inventory Qty"
+    assert "Variant Inventory Qty" not in catalog.report.ignored_columns
+
+
 WOO_HEADER = "ID,Type,SKU,Name,Categories,Regular price,Sale price,Stock,Parent"
 WOO_MAP = {"Name": "productDisplayName", "Categories": "articleType"}
 

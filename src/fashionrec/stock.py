@@ -30,9 +30,11 @@ if TYPE_CHECKING:       # (the CLI reads this module to start, without pandas)
 # The column of items.csv (and of the catalogue as loaded) that holds each product's stock level.
 STOCK = "stock"
 # The header names read as the stock level, in any case or spacing, the first of them the header has: a shop's
-# quantity ("stock", "stock_qty", "quantity", "inventory"), or whether it is in stock ("in_stock": yes/no).
+# quantity ("stock", "stock_qty", "quantity", "inventory"), or whether it is in stock ("in_stock": yes/no); a
+# Shopify export's "Variant Inventory Qty", read unmapped as its "Variant Price" is (it was an ignored column, the
+# shop's sold-out sizes read as available, until mapped by hand: stop 72, a Shopify trial).
 STOCK_HEADERS = ("stock", "stockqty", "stockquantity", "stocklevel", "quantity", "qty", "inventory", "instock",
-                 "instock?", "available", "availability")
+                 "instock?", "available", "availability", "variantinventoryqty", "inventoryqty", "inventoryquantity")
 # Words for in stock and sold out, as exports write them ("Y", "TRUE", "In Stock", "out of stock").
 _YES = {"yes", "y", "true", "t", "instock", "available", "onstock", "backorder", "onbackorder"}   # (sold, sent later)
 _NO = {"no", "n", "false", "f", "outofstock", "soldout", "unavailable"}
