@@ -261,6 +261,25 @@ def test_a_shopify_exports_variant_inventory_qty_is_its_stock_unmapped(tmp_path:
     assert "Variant Inventory Qty" not in catalog.report.ignored_columns
 
 
+def test_a_shopify_export_without_an_id_column_is_told_how_to_give_one(tmp_path: Path) -> None:
+    # Stop 72's Shopify trial: a product export from Shopify's admin has no id column (its Handle is text), and the
+    # refusal said "lacks the columns ['id']" and nothing of what to put there.
+    shop = _shop(tmp_path / "shop", ["navy-tee,Roadster Navy Tee,Tshirts,Navy Blue,S,499", "navy-tee,,,,M,499"],
+                 header="Handle,Title,Product Type,Color,Option1 Value,Variant Price")
+    save_column_map(shop, SHOP_MAP)
+    with pytest.raises(CatalogError) as e:
+        styles_table(shop)
+    assert "lacks the columns ['id']" in str(e.value)
+    assert "a Shopify export has no id column (its Handle is text): add one, a whole number per product" in str(e.value)
+    # A table without a Handle is no Shopify export: not said.
+    plain = _shop(tmp_path / "plain", ["Roadster Navy Tee,Tshirts,Navy Blue,499"],
+                  header="Title,Product Type,Color,Price")
+    save_column_map(plain, SHOP_MAP)
+    with pytest.raises(CatalogError) as e:
+        styles_table(plain)
+    assert "lacks the columns ['id']" in str(e.value) and "Shopify" not in str(e.value)
+
+
 WOO_HEADER = "ID,Type,SKU,Name,Categories,Regular price,Sale price,Stock,Parent"
 WOO_MAP = {"Name": "productDisplayName", "Categories": "articleType"}
 

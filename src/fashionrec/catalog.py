@@ -1426,6 +1426,17 @@ def _mapping_hint(folder: Path, header: list[str], lacks: list[str], samples: di
     return said
 
 
+def _no_id_hint(raw: list[str], missing: list[str], offered: set[str]) -> str:
+    """What to do where a shop's export has no id column to map (``offered``: the columns a header name was offered
+    as): a Shopify product export has none (its Handle is text, each product's lines share it), and "lacks the
+    columns ['id']" said no more (stop 72, a Shopify trial)."""
+    if "id" not in missing or "id" in offered or not any(_spelling(h) == "handle" for h in raw):
+        return ""
+    return ("; a Shopify export has no id column (its Handle is text): add one, a whole number per product on its "
+            "Handle's first line (Shopify's product ID, from the admin's product URL or an export app; any numbers "
+            "that stay with each product across exports), its other lines left blank")
+
+
 def level_columns(raw: list[str], header: list[str], report: DataReport) -> tuple[int | None, int | None, int | None]:
     """Where ``header`` (as :func:`header_columns` read the names ``raw``, columns.json's mapping in ``report``) has
     the price, the stock level and a Shopify export's Handle (None: nowhere); the first two said in ``report`` as the
@@ -1545,6 +1556,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         if report.column_map_unused:
             hint += (f"; {COLUMN_MAP_FILE} maps {', '.join(map(repr, report.column_map_unused))}, which the header "
                      "lacks")
+        hint += _no_id_hint(raw, missing, {meant for _, meant in pairs})
         raise CatalogError(f"{csv_path} lacks the columns {[c for c in REQUIRED_COLUMNS if c in missing]}{hint}; "
                            f"expected the header {','.join(COLUMNS)} (only {', '.join(REQUIRED_COLUMNS)} are "
                            "needed: the others may be left out)")
