@@ -870,6 +870,24 @@ def test_a_variations_own_photo_is_its_products_where_the_product_line_has_none_
     assert "images without a row" not in lines
 
 
+def test_a_shopify_exports_colour_option_is_read_by_its_name(tmp_path: Path) -> None:
+    # Stop 72's Shopify trial: a Shopify export writes a product's options as "Option1 Name"/"Option1 Value" pairs on
+    # its first line (Size, then Color); the colour was empty in every row ("Option2 Value" an ignored column), so a
+    # shop model trained without a colour head and similar items rewarded no colour.
+    header = "Handle,id,Title,Product Type,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant Price"
+    lines = ["navy-tee,12933,Roadster Navy Tee,Tshirts,Size,S,Color,Navy Blue,499", "navy-tee,,,,,M,,Navy Blue,499",
+             "belt,10315,Belt,Belts,Color,Brown,,,399", "jeans,10652,Puma Jeans,Jeans,Size,32,,,1299"]
+    path = _shop(tmp_path, lines, header=header)
+    save_column_map(path, {"Title": "productDisplayName", "Product Type": "articleType"})
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    table = styles_table(path).set_index("id")
+    assert table["baseColour"].where(table["baseColour"].notna(), None).to_dict() == {
+        12933: "Navy Blue", 10315: "Brown", 10652: None}
+    assert report.attributes["baseColour"]["read_from"] == {"Option2 Value": 1, "Option1 Value": 1}
+    assert report.attributes_not_read == {"Size": 2} and "baseColour" not in report.absent_columns
+    assert not {"Option1 Name", "Option2 Value"} & set(report.ignored_columns)
+
+
 def test_a_colour_that_is_attribute_1_on_some_products_and_2_on_others_is_read_by_its_name(tmp_path: Path) -> None:
     # Stop 71: a WooCommerce export's colour is the attribute pair each product names Color, the first on a belt,
     # the second on a tee whose first is its Size; mapped as "Attribute 1 value(s)=baseColour", the tees' colour was

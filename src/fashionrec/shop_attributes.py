@@ -1,4 +1,5 @@
-"""A WooCommerce export's attributes: ``Attribute N name`` / ``Attribute N value(s)`` pairs, read by name, row by row.
+"""A shop export's attributes: WooCommerce's ``Attribute N name`` / ``Attribute N value(s)`` pairs and Shopify's
+``OptionN Name`` / ``OptionN Value``, read by name, row by row.
 
 A WooCommerce product export writes each product's attributes in numbered pairs of columns, in the order the shop
 gave them to that product: a T-shirt's "Attribute 1 name" may be Size and its "Attribute 2 name" Color, a handbag's
@@ -31,9 +32,12 @@ from fashionrec.vocabulary import GENDER_WORDS
 # An attribute's name (as column_map.spelling reads it) -> the catalogue column it gives. Size is none of them.
 ATTRIBUTE_COLUMNS = {"color": "baseColour", "colour": "baseColour", "colors": "baseColour", "colours": "baseColour",
                      "gender": "gender", "season": "season", "usage": "usage", "occasion": "usage"}
-_NAME = re.compile(r"attribute(\d+)name")
-_VALUE = re.compile(r"attribute(\d+)value(?:s|\(s\))?")
-_DEFAULT = re.compile(r"attribute(\d+)default")
+# A WooCommerce export's "Attribute 1 name" / "Attribute 1 value(s)", and a Shopify export's "Option1 Name" / "Option1
+# Value" (a product's Size as option 1 and Color as 2, written on its first line; stop 72, a Shopify trial: every
+# colour was empty, "Option2 Value" an ignored column).
+_NAME = re.compile(r"(attribute|option)(\d+)name")
+_VALUE = re.compile(r"(attribute|option)(\d+)value(?:s|\(s\))?")
+_DEFAULT = re.compile(r"attribute(\d+)default")     # WooCommerce's only
 # WooCommerce joins several values with ", " and writes a comma inside one as "\,".
 _SEVERAL = re.compile(r"(?<!\\),")
 # A gender attribute listing both grown-ups' sides ("Men, Women": a WooCommerce product sold to either) is the
@@ -98,11 +102,11 @@ class AttributeReader:
     def of(cls, raw: list[str], header: list[str]) -> AttributeReader | None:
         """The reader of a header as written (``raw``) and as read (``header``: columns.json's names mapped), or
         None where it has no attribute pair or no column the pairs may give."""
-        names = {int(m.group(1)): i for i, h in enumerate(raw) if (m := _NAME.fullmatch(spelling(h)))}
-        values = {int(m.group(1)): i for i, h in enumerate(raw) if (m := _VALUE.fullmatch(spelling(h)))}
+        names = {(m.group(1), int(m.group(2))): i for i, h in enumerate(raw) if (m := _NAME.fullmatch(spelling(h)))}
+        values = {(m.group(1), int(m.group(2))): i for i, h in enumerate(raw) if (m := _VALUE.fullmatch(spelling(h)))}
         pairs = tuple((names[n], values[n], raw[values[n]]) for n in sorted(names) if n in values)
-        defaults = {values[int(m.group(1))]: i for i, h in enumerate(raw)
-                    if (m := _DEFAULT.fullmatch(spelling(h))) and int(m.group(1)) in values}
+        defaults = {values[n]: i for i, h in enumerate(raw)
+                    if (m := _DEFAULT.fullmatch(spelling(h))) and (n := ("attribute", int(m.group(1)))) in values}
         value_at = {v for _, v, _ in pairs}
         columns = {}
         for column in dict.fromkeys(ATTRIBUTE_COLUMNS.values()):
