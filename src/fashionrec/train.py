@@ -271,7 +271,10 @@ def initial_weights(model: TaggerNet, start: TaggerNet, meta: dict, init: str, c
         log.info("%s's %s head%s not carried over: this catalogue labels none of its products", init,
                  ", ".join(dropped), "s are" if len(dropped) > 1 else " is")
     if fresh:
-        log.info("classes that %s lacks start fresh: %s", init, "; ".join(fresh))
+        # Not "start fresh": the next line may say they started from a class of the start's (stop 72, a trial read
+        # "start fresh: 'Tees'" and then "'Tees' from 'Tshirts'").
+        log.info("classes that %s lacks: %s (each starts silent, or from the class of %s that its photos read as, "
+                 "said next)", init, "; ".join(fresh), init)
     return start
 
 
