@@ -829,6 +829,12 @@ def test_a_photo_urls_query_and_escapes_are_no_part_of_its_file_name(tmp_path: P
     assert catalog.report.missing_image_reasons == {
         10652: "no black-belt.jpg in images/ (its photo column) nor 10652.jpg"}
     assert catalog.report.images_without_row == []
+    # Said once for every row so, each id with its file (one reason an id, the line grew with the shop's misses).
+    (path / "images" / "blue jeans.jpg").unlink()
+    missing = next(line for line in load_catalog(path, progress=False, warn=False).report.summary_lines()
+                   if line.startswith("missing image"))
+    assert missing == ("missing image    2 (ids 10315, 10652); not in images/ as their photo column names them, nor "
+                       "as <id>.jpg: ids 10315 (blue jeans.jpg), 10652 (black-belt.jpg)")
 
 
 WOO_PHOTOS_HEADER = WOO_HEADER + ",Images"
