@@ -629,10 +629,13 @@ def caveats(metrics: dict) -> list[str]:
                      f"{numbers(m.get('without_seen_products'), them)}")
     if test_copies:
         them = "all the products it has seen" if m.get("trained_on") else "them"
+        # Not "(the catalogue lists some photos under several ids)" alone: a shop's `--init shipped` model, its photos
+        # the shared catalogue's, had 34 of 37 test products that were copies of the start model's (stop 72).
         lines.append(f"{test_copies:,} {'more ' if m.get('trained_on') else ''}of these {total:,} test products "
                      f"{'has' if test_copies == 1 else 'have'}, byte for byte, "
-                     "the photo of a training or validation product (the catalogue lists some photos under several "
-                     f"ids){numbers(m.get('without_photo_copies'), them)}")
+                     "the photo of a product the model, or one it was started from (--init), trained or was "
+                     "validated on (under another id: the catalogue's own duplicates, or a shop's photos taken from "
+                     f"the catalogue it learnt){numbers(m.get('without_photo_copies'), them)}")
     for head, values in m.get("unseen_values", {}).items():
         like = m.get("unseen_values_like", {}).get(head, {})
         shown = first_few([f"{v!r} ({n}" + (f", the model's {like[v]!r}?)" if v in like else ")")
