@@ -250,6 +250,10 @@ def test_evaluate_test_split_uses_the_runs_split(tiny_run, tmp_path):
     m = evaluate_model(copy, tiny_run, split="test", progress=False)
     assert m["test_photo_copies_of_training"] == 1 and m["without_photo_copies"]["n"] == m["n"] - 1
     assert any(line.startswith("1 of these") and "without them top-1" in line for line in caveats(m))
+    # Said as a copy of what the model or its --init start learnt: a shop's 34 copies of the start model's photos
+    # were put down to "the catalogue lists some photos under several ids" (stop 72).
+    assert any(line.startswith("1 of these") and "the photo of a product the model, or one it was started from "
+               "(--init), trained or was validated on" in line for line in caveats(m))
     # The whole training catalogue with --split all: the products it trained on are counted and flagged.
     everything = evaluate_model(FIXTURE, tiny_run, split="all", progress=False)
     split = pd.read_csv(tiny_run / "split.csv")
