@@ -110,8 +110,8 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
                  if report.column_map else "")
         raise BadInputError(
             f"{path} needs an id column and a stock column (one of stock, stock_qty, quantity, inventory, in_stock, "
-            f"or a name the catalogue's columns.json maps to id or stock: `fashionrec data columns CATALOGUE "
-            f"'Variant Inventory Qty=stock'`){where}; its header: {', '.join(e.header)}") from e
+            f"Variant Inventory Qty, or a name the catalogue's columns.json maps to id or stock: `fashionrec data "
+            f"columns CATALOGUE 'On Hand=stock'`){where}; its header: {', '.join(e.header)}") from e
     except (OSError, CatalogError) as e:
         raise BadInputError(f"cannot read {path}: {e}") from e
     if report.rows_rejected:
