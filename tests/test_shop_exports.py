@@ -896,6 +896,30 @@ def test_a_shopify_exports_colour_option_is_read_by_its_name(tmp_path: Path) -> 
     assert not {"Option1 Name", "Option2 Value"} & set(report.ignored_columns)
 
 
+def test_a_shopify_exports_tags_give_its_wearer_usage_and_season(tmp_path: Path) -> None:
+    # Stop 72's Shopify trial: a Shopify export keeps a product's wearer, usage and season in its Tags ("Men, Casual,
+    # Summer"), an ignored column: every gender was empty, and a men's T-shirt's other colours were boys' T-shirts.
+    header = "Handle,id,Title,Product Type,Tags,Variant Price"
+    lines = ['navy-tee,12933,Roadster Navy Tee,Tshirts,"Men, Casual, Summer",499', "navy-tee,,,,,499",
+             "jeans,10652,Puma Jeans,Jeans,\"women's, sale, Black\",1299", "belt,10315,Belt,Belts,new,399"]
+    path = _shop(tmp_path, lines, header=header)
+    save_column_map(path, {"Title": "productDisplayName", "Product Type": "articleType"})
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    table = styles_table(path).set_index("id")
+    labels = table[["gender", "usage", "season", "baseColour"]].astype(object)
+    assert labels.where(labels.notna(), None).to_dict("index") == {
+        12933: {"gender": "Men", "usage": "Casual", "season": "Summer", "baseColour": None},
+        10652: {"gender": "Women", "usage": None, "season": None, "baseColour": None},   # a tag "Black" is no colour
+        10315: {"gender": None, "usage": None, "season": None, "baseColour": None}}
+    assert "Tags" not in report.ignored_columns and "gender" not in report.absent_columns
+    assert "attributes       gender read row by row from its tags ('Tags' in 2 rows)" in report.summary_lines()
+    # A gender column of the export's own is read, not the tags.
+    own = _shop(tmp_path / "own", ['navy-tee,12933,Roadster Navy Tee,Tshirts,"Men, Casual",Boys,499'],
+                header="Handle,id,Title,Product Type,Tags,Gender,Variant Price")
+    save_column_map(own, {"Title": "productDisplayName", "Product Type": "articleType"})
+    assert styles_table(own).set_index("id").loc[12933, ["gender", "usage"]].tolist() == ["Boys", "Casual"]
+
+
 def test_a_colour_that_is_attribute_1_on_some_products_and_2_on_others_is_read_by_its_name(tmp_path: Path) -> None:
     # Stop 71: a WooCommerce export's colour is the attribute pair each product names Color, the first on a belt,
     # the second on a tee whose first is its Size; mapped as "Attribute 1 value(s)=baseColour", the tees' colour was

@@ -458,13 +458,18 @@ class DataReport:
                   "read it")
 
     def attributes_said(self) -> list[str]:
-        """What data check says of :attr:`attributes` (a WooCommerce export's attribute pairs), a line a column."""
+        """What data check says of :attr:`attributes` (a WooCommerce export's attribute pairs, a Shopify export's
+        options and tags), a line a column."""
         lines = []
         for column, said in self.attributes.items():
             where = ", ".join(f"{source!r} in {n} row{'s' if n != 1 else ''}"
                               for source, n in said["read_from"].items())
-            line = (f"attributes       {column} read row by row from the attribute named "
-                    f"{' or '.join(map(repr, said['names']))} ({where})" if where else f"attributes       {column}")
+            # A pair's name ("Color"), or a Tags column, whose name is its source (stop 72): "from its tags".
+            names = [n for n in said["names"] if n not in said["read_from"]]
+            whence = " and ".join(([f"the attribute named {' or '.join(map(repr, names))}"] if names else [])
+                                  + (["its tags"] if len(names) < len(said["names"]) else []))
+            line = (f"attributes       {column} read row by row from {whence} ({where})" if where
+                    else f"attributes       {column}")
             if said["several"]:
                 # The default's rows apart from the first's (stop 72): "read as the first" alone said neither
                 # which value each product was filed under nor how a shop chooses another.

@@ -38,6 +38,16 @@ ATTRIBUTE_COLUMNS = {"color": "baseColour", "colour": "baseColour", "colors": "b
 _NAME = re.compile(r"(attribute|option)(\d+)name")
 _VALUE = re.compile(r"(attribute|option)(\d+)value(?:s|\(s\))?")
 _DEFAULT = re.compile(r"attribute(\d+)default")     # WooCommerce's only
+# A shop's Tags ("Men, Casual, Summer": a Shopify export keeps its wearer, usage and season there, having no column
+# for them; stop 72, a Shopify trial: every product's gender was empty). A tag is read only where it is one of these
+# words whole, in any case; "Women's Clothing" or "sale" is no label.
+TAG_VALUES = {
+    "gender": {"men": "Men", "mens": "Men", "men's": "Men", "women": "Women", "womens": "Women", "women's": "Women",
+               "boys": "Boys", "girls": "Girls", "unisex": "Unisex"},
+    "usage": {"casual": "Casual", "formal": "Formal", "sports": "Sports", "ethnic": "Ethnic", "party": "Party",
+              "smart casual": "Smart Casual", "travel": "Travel"},
+    "season": {"summer": "Summer", "winter": "Winter", "fall": "Fall", "autumn": "Fall", "spring": "Spring"},
+}
 # WooCommerce joins several values with ", " and writes a comma inside one as "\,".
 _SEVERAL = re.compile(r"(?<!\\),")
 # A gender attribute listing both grown-ups' sides ("Men, Women": a WooCommerce product sold to either) is the
@@ -97,6 +107,7 @@ class AttributeReader:
     pairs: tuple[tuple[int, int, str], ...]
     columns: dict[str, int | None]
     defaults: dict[int, int]
+    tags: tuple[int, str] | None = None     # the Tags column (its position, as written), where the header has one
 
     @classmethod
     def of(cls, raw: list[str], header: list[str]) -> AttributeReader | None:
@@ -107,18 +118,23 @@ class AttributeReader:
         pairs = tuple((names[n], values[n], raw[values[n]]) for n in sorted(names) if n in values)
         defaults = {values[n]: i for i, h in enumerate(raw)
                     if (m := _DEFAULT.fullmatch(spelling(h))) and (n := ("attribute", int(m.group(1)))) in values}
+        tags = next(((i, h) for i, h in enumerate(raw) if spelling(h) == "tags" and header[i] == h), None)
         value_at = {v for _, v, _ in pairs}
         columns = {}
         for column in dict.fromkeys(ATTRIBUTE_COLUMNS.values()):
             at = header.index(column) if column in header else None
             if at is None or at in value_at:
                 columns[column] = at
-        return cls(pairs, columns, defaults) if pairs and columns else None
+        if not pairs:
+            # Tags alone give a wearer, a usage or a season, not a colour (a tag "Black" may be a collection's).
+            columns = {c: at for c, at in columns.items() if c in TAG_VALUES}
+        return cls(pairs, columns, defaults, tags) if (pairs or tags) and columns else None
 
     @property
     def positions(self) -> set[int]:
-        """The header positions of the pairs: columns read, not ignored."""
-        return {i for name_at, value_at, _ in self.pairs for i in (name_at, value_at)} | set(self.defaults.values())
+        """The header positions of the pairs and the Tags: columns read, not ignored."""
+        return {i for name_at, value_at, _ in self.pairs for i in (name_at, value_at)} | (
+            {self.tags[0]} if self.tags else set()) | set(self.defaults.values())
 
     def read(self, row: list[str]) -> dict[str, Attribute]:
         """{column: its :class:`Attribute`} of ``row``'s attributes named as a column of :attr:`columns` says (the
@@ -136,6 +152,13 @@ class AttributeReader:
                 out[column] = Attribute(BOTH_SIDES_READ if both else (chosen or value), written, source,
                                         row[name_at].strip(), by_default=chosen is not None and not both,
                                         both_sides=both)
+        if self.tags:
+            at, source = self.tags
+            for tag in (t.strip() for t in row[at].split(",")):
+                for column, words in TAG_VALUES.items():
+                    value = words.get(tag.lower())
+                    if value and column in self.columns and self.columns[column] is None and column not in out:
+                        out[column] = Attribute(value, tag, source, source)
         return out
 
     def other_names(self, row: list[str]) -> list[str]:
