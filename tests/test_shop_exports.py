@@ -878,6 +878,16 @@ def test_a_variations_own_photo_is_its_products_where_the_product_line_has_none_
     assert "images without a row" not in lines
 
 
+def _shopify_labels(tmp_path: Path, header: str, lines: list[str]):
+    """A Shopify-like export's report and its products' labels by id (None where empty), its Title and Product Type
+    mapped."""
+    path = _shop(tmp_path, lines, header=header)
+    save_column_map(path, {"Title": "productDisplayName", "Product Type": "articleType"})
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    table = styles_table(path).set_index("id").astype(object)
+    return report, table.where(table.notna(), None)
+
+
 def test_a_shopify_exports_colour_option_is_read_by_its_name(tmp_path: Path) -> None:
     # Stop 72's Shopify trial: a Shopify export writes a product's options as "Option1 Name"/"Option1 Value" pairs on
     # its first line (Size, then Color); the colour was empty in every row ("Option2 Value" an ignored column), so a
@@ -885,12 +895,8 @@ def test_a_shopify_exports_colour_option_is_read_by_its_name(tmp_path: Path) -> 
     header = "Handle,id,Title,Product Type,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant Price"
     lines = ["navy-tee,12933,Roadster Navy Tee,Tshirts,Size,S,Color,Navy Blue,499", "navy-tee,,,,,M,,Navy Blue,499",
              "belt,10315,Belt,Belts,Color,Brown,,,399", "jeans,10652,Puma Jeans,Jeans,Size,32,,,1299"]
-    path = _shop(tmp_path, lines, header=header)
-    save_column_map(path, {"Title": "productDisplayName", "Product Type": "articleType"})
-    report = load_catalog(path, check_images=False, progress=False, warn=False).report
-    table = styles_table(path).set_index("id")
-    assert table["baseColour"].where(table["baseColour"].notna(), None).to_dict() == {
-        12933: "Navy Blue", 10315: "Brown", 10652: None}
+    report, labels = _shopify_labels(tmp_path, header, lines)
+    assert labels["baseColour"].to_dict() == {12933: "Navy Blue", 10315: "Brown", 10652: None}
     assert report.attributes["baseColour"]["read_from"] == {"Option2 Value": 1, "Option1 Value": 1}
     assert report.attributes_not_read == {"Size": 2} and "baseColour" not in report.absent_columns
     assert not {"Option1 Name", "Option2 Value"} & set(report.ignored_columns)
@@ -902,12 +908,8 @@ def test_a_shopify_exports_tags_give_its_wearer_usage_and_season(tmp_path: Path)
     header = "Handle,id,Title,Product Type,Tags,Variant Price"
     lines = ['navy-tee,12933,Roadster Navy Tee,Tshirts,"Men, Casual, Summer",499', "navy-tee,,,,,499",
              "jeans,10652,Puma Jeans,Jeans,\"women's, sale, Black\",1299", "belt,10315,Belt,Belts,new,399"]
-    path = _shop(tmp_path, lines, header=header)
-    save_column_map(path, {"Title": "productDisplayName", "Product Type": "articleType"})
-    report = load_catalog(path, check_images=False, progress=False, warn=False).report
-    table = styles_table(path).set_index("id")
-    labels = table[["gender", "usage", "season", "baseColour"]].astype(object)
-    assert labels.where(labels.notna(), None).to_dict("index") == {
+    report, labels = _shopify_labels(tmp_path, header, lines)
+    assert labels[["gender", "usage", "season", "baseColour"]].to_dict("index") == {
         12933: {"gender": "Men", "usage": "Casual", "season": "Summer", "baseColour": None},
         10652: {"gender": "Women", "usage": None, "season": None, "baseColour": None},   # a tag "Black" is no colour
         10315: {"gender": None, "usage": None, "season": None, "baseColour": None}}
