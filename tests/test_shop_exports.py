@@ -907,14 +907,19 @@ def test_a_shopify_exports_tags_give_its_wearer_usage_and_season(tmp_path: Path)
     # Summer"), an ignored column: every gender was empty, and a men's T-shirt's other colours were boys' T-shirts.
     header = "Handle,id,Title,Product Type,Tags,Variant Price"
     lines = ['navy-tee,12933,Roadster Navy Tee,Tshirts,"Men, Casual, Summer",499', "navy-tee,,,,,499",
-             "jeans,10652,Puma Jeans,Jeans,\"women's, sale, Black\",1299", "belt,10315,Belt,Belts,new,399"]
+             "jeans,10652,Puma Jeans,Jeans,\"women's, sale, Black\",1299", "belt,10315,Belt,Belts,new,399",
+             'cap,10793,Cap,Caps,"Men, Women, Summer",299']
     report, labels = _shopify_labels(tmp_path, header, lines)
     assert labels[["gender", "usage", "season", "baseColour"]].to_dict("index") == {
         12933: {"gender": "Men", "usage": "Casual", "season": "Summer", "baseColour": None},
         10652: {"gender": "Women", "usage": None, "season": None, "baseColour": None},   # a tag "Black" is no colour
-        10315: {"gender": None, "usage": None, "season": None, "baseColour": None}}
+        10315: {"gender": None, "usage": None, "season": None, "baseColour": None},
+        # Tagged for both sides: sold to either, Unisex (as a gender attribute "Men, Women"), not the first tag's.
+        10793: {"gender": "Unisex", "usage": None, "season": "Summer", "baseColour": None}}
+    assert report.attributes["gender"]["both_sides"] == {10793: "Men, Women"}
     assert "Tags" not in report.ignored_columns and "gender" not in report.absent_columns
-    assert "attributes       gender read row by row from its tags ('Tags' in 2 rows)" in report.summary_lines()
+    assert any(line.startswith("attributes       gender read row by row from its tags ('Tags' in 3 rows)")
+               for line in report.summary_lines()), report.summary_lines()
     # A gender column of the export's own is read, not the tags.
     own = _shop(tmp_path / "own", ['navy-tee,12933,Roadster Navy Tee,Tshirts,"Men, Casual",Boys,499'],
                 header="Handle,id,Title,Product Type,Tags,Gender,Variant Price")

@@ -154,11 +154,15 @@ class AttributeReader:
                                         both_sides=both)
         if self.tags:
             at, source = self.tags
-            for tag in (t.strip() for t in row[at].split(",")):
-                for column, words in TAG_VALUES.items():
-                    value = words.get(tag.lower())
-                    if value and column in self.columns and self.columns[column] is None and column not in out:
-                        out[column] = Attribute(value, tag, source, source)
+            tags = [t.strip() for t in row[at].split(",")]
+            for column, words in TAG_VALUES.items():
+                found = {words[t.lower()]: t for t in tags if t.lower() in words}
+                if found and column in self.columns and self.columns[column] is None and column not in out:
+                    # Tagged "Men, Women": sold to either, the catalogue's Unisex, as a gender attribute listing both.
+                    both = column == "gender" and set(found) >= BOTH_SIDES
+                    value, tag = next(iter(found.items()))
+                    out[column] = (Attribute(BOTH_SIDES_READ, ", ".join(found.values()), source, source,
+                                             both_sides=True) if both else Attribute(value, tag, source, source))
         return out
 
     def other_names(self, row: list[str]) -> list[str]:
