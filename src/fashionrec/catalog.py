@@ -120,9 +120,22 @@ ID_AS_WRITTEN = "id_as_written"
 IDS_AS_WRITTEN = "ids_as_written"
 
 
+def written_ids(manifest: dict | None) -> dict:
+    """An index manifest's ids as its shop writes them ({"38645": "0038645"}: :data:`IDS_AS_WRITTEN`, only the ids
+    written otherwise than their digits), {} where it has none: the one reading of that map, which the item, the
+    stock listing and ``recommend export`` each read their own way (stop 70's review; stop 72)."""
+    return (manifest or {}).get(IDS_AS_WRITTEN) or {}
+
+
+def ids_as_written(manifest: dict | None, ids) -> list[str]:
+    """Each of ``ids`` as the shop's export wrote it (``manifest``'s ids_as_written), else its digits."""
+    written = written_ids(manifest)
+    return [str(written.get(str(int(i))) or int(i)) for i in ids]
+
+
 def id_as_written(manifest: dict | None, item_id: int) -> str:
     """``item_id`` as the shop's export wrote it (``manifest``'s ids_as_written), else its digits."""
-    return str(((manifest or {}).get(IDS_AS_WRITTEN) or {}).get(str(int(item_id))) or int(item_id))
+    return ids_as_written(manifest, [item_id])[0]
 
 
 def id_said(written: dict | None, item_id: int) -> str:

@@ -709,7 +709,7 @@ def _stock_read_back(items, index: Path, listing: bool, export: Path | None, sol
     from fashionrec.stock import level_said
     from fashionrec.stock_list import levels_csv, levels_records, levels_table
 
-    table = levels_table(items, sold_out_only, _ids_as_written(index))
+    table = levels_table(items, sold_out_only, _manifest_of(index))
     said: dict = {}
     if export is not None:
         from fashionrec.stock_kept import CATALOGUE_STOCK, catalogue_levels
@@ -763,14 +763,6 @@ def _manifest_of(index: Path) -> dict:
     except (OSError, ValueError, FashionrecError):
         return {}
     return manifest if isinstance(manifest, dict) else {}
-
-
-def _ids_as_written(index: Path) -> dict:
-    """The index folder's ids as its catalogue writes them (its manifest's ids_as_written), {} where it has none or
-    its manifest cannot be read (the listing then gives the numbers alone, as before)."""
-    from fashionrec.catalog import IDS_AS_WRITTEN
-
-    return _manifest_of(index).get(IDS_AS_WRITTEN) or {}
 
 
 def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = False,

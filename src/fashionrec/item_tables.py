@@ -22,6 +22,7 @@ from fashionrec.catalog import (
     first_few,
     id_as_written,
     id_said,
+    ids_as_written,
     ids_said,
     read_price,
 )
@@ -270,7 +271,7 @@ class ItemTables:
         had set); :func:`fashionrec.stock_list.levels_csv` writes it as the CSV ``index stock --from`` reads."""
         from fashionrec.stock_list import levels_table
 
-        return levels_table(self.items, sold_out_only, self.manifest.get(IDS_AS_WRITTEN))
+        return levels_table(self.items, sold_out_only, self.manifest)
 
     def hidden_sold_out(self) -> np.ndarray:
         """(n,) bool: the sold-out rows the calls now made leave out (none within :func:`stock.sold_out_shown`)."""
@@ -488,8 +489,9 @@ class ItemTables:
             for status, ids in left_out.items():
                 if item_id in ids:
                     raise NotFoundError(f"product {said} is a row of the catalogue but not in the index: its "
-                                        f"image is {status} (`fashionrec data check` lists it); add the photo and "
-                                        "rebuild, or `fashionrec index add` it", shopper=UNLISTED)
+                                        f"image is {status} ({self._photo_looked_for(item_id)}; `fashionrec data "
+                                        "check` lists it); add the photo and rebuild, or `fashionrec index add` it",
+                                        shopper=UNLISTED)
             rejected = (self.manifest.get("rejected_rows") or {}).get(str(item_id))
             if rejected:
                 raise NotFoundError(f"product {said} is not in the index: its row of {self.table_name} was rejected "
@@ -509,6 +511,19 @@ class ItemTables:
         (:func:`~fashionrec.catalog.id_said`)."""
         return id_said(self.manifest.get(IDS_AS_WRITTEN), item_id)
 
+    def _photo_looked_for(self, item_id: int) -> str:
+        """Why a catalogue row left out of the index for its photo has none, naming the file: the build's reason
+        where it recorded one (a photo in a folder inside images/, stop 72: "its image is missing" named no file),
+        else the file the loader looked for."""
+        why = (self.manifest.get("left_out_why") or {}).get(str(item_id))
+        if why:
+            return why
+        from fashionrec.column_map import images_path
+
+        data_dir = self.manifest.get("data_dir")
+        folder = images_path(data_dir) if data_dir else Path("images")
+        return f"no file {folder / f'{id_as_written(self.manifest, item_id)}.jpg'}"
+
     @property
     def table_name(self) -> str:
         """The file of the catalogue's rows the index was built from, as messages name it: its manifest's "table"
@@ -523,7 +538,7 @@ class ItemTables:
     def ids_as_written(self, ids) -> list[str]:
         """``ids`` as the shop writes them where this index records a spelling, else their digits: the
         ``*_as_written`` lists beside a list of ids (stop 70)."""
-        return [id_as_written(self.manifest, i) for i in ids]
+        return ids_as_written(self.manifest, ids)
 
     def item(self, item_id: int) -> dict:
         """Metadata + predicted attributes (``pred_<head>``, ``pred_<head>_prob``) of one item."""
@@ -540,8 +555,8 @@ class ItemTables:
                 # The shop's currency beside a price (stop 65), so that every card, table and answer that shows the
                 # price shows it as one ("₹1,299"); "" where the shop named none and its prices had no symbol.
                 item[CURRENCY] = self.currency()
-            written = (self.manifest.get(IDS_AS_WRITTEN) or {}).get(str(item_id))
-            if written:
+            written = id_as_written(self.manifest, item_id)
+            if written != str(item_id):
                 # The shop's own spelling of the id ("0038645"), which the API and the pages show beside the number
                 # (stop 69: they gave 38645 alone, which a shop keyed by its text matched to none of its products).
                 item[ID_AS_WRITTEN] = written

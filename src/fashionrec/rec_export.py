@@ -28,6 +28,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from fashionrec.artifacts import check_writable, provenance, write_with, write_with_json
+from fashionrec.catalog import ids_as_written, written_ids
 from fashionrec.errors import BadInputError, DamagedFileError, NotFoundError, option
 from fashionrec.progress import hidden
 from fashionrec.results import PRODUCT_PAGE, check_k, id_list
@@ -94,12 +95,11 @@ def export_recommendations(rec, out: str | Path, kinds: Sequence[str] = KINDS, k
     table = pd.DataFrame(rows, columns=list(EXPORT_COLUMNS)).astype(
         {"item_id": "int64", "rank": "int16", "rec_id": "int64", "score": "float32", "raw_score": "float32"})
     manifest = rec.manifest or {}
-    written = manifest.get("ids_as_written") or {}
-    if written:
+    if written_ids(manifest):
         # Each id as the shop's export wrote it ("0038645"), beside the number (stop 68): a back end keyed by the
         # text found none of its products. Columns of an export of such a catalogue only.
         for column in ("item_id", "rec_id"):
-            table[f"{column}_as_written"] = [written.get(str(i), str(i)) for i in table[column]]
+            table[f"{column}_as_written"] = ids_as_written(manifest, table[column])
     summary = {
         "products": len(wanted), "rows": len(table), "kinds": list(kinds), "k": sizes,
         # Which products have no row of a kind, so that a back end can tell a product with no look (40 of the

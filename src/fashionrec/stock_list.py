@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from fashionrec.catalog import ID_AS_WRITTEN, ids_as_written, written_ids
 from fashionrec.stock import STOCK, level_said, levels_of
 
 if TYPE_CHECKING:
@@ -24,14 +25,14 @@ COLUMNS = ("id", STOCK, "sold_out", "productDisplayName")
 # and the API's items give it: a stock system keyed by the text matched none of its products to the numbers the
 # listing gave alone (a review of stop 69's merge: the listing and the ids as written came in side by side).
 # Last, so that the first four stay where they were; ``--from`` reads the id column and the stock one alone.
-ID_AS_WRITTEN = "id_as_written"
+# (Its name is catalog.ID_AS_WRITTEN, the key of an item's and the API's.)
 
 
-def levels_table(items: pd.DataFrame, sold_out_only: bool = False, written: dict | None = None) -> pd.DataFrame:
+def levels_table(items: pd.DataFrame, sold_out_only: bool = False, manifest: dict | None = None) -> pd.DataFrame:
     """Each product of ``items`` (an index's, in its row order) with its stock level: :data:`COLUMNS`, the level as
     an answer says it (12, not 12.0; None where it has none, which is available: every product of an index without
-    a stock column). ``sold_out_only``: only those at 0 or less. ``written``: the index manifest's ids_as_written;
-    where it has any, :data:`ID_AS_WRITTEN` after them (each id's digits where the shop writes the number)."""
+    a stock column). ``sold_out_only``: only those at 0 or less. ``manifest``: the index's; where its ids_as_written
+    has any, :data:`ID_AS_WRITTEN` after them (each id's digits where the shop writes the number)."""
     import numpy as np
     import pandas as pd
 
@@ -44,8 +45,8 @@ def levels_table(items: pd.DataFrame, sold_out_only: bool = False, written: dict
                           STOCK: pd.Series([level_said(v) for v in levels], dtype=object),
                           "sold_out": sold,
                           "productDisplayName": names.fillna("").astype(str).to_numpy()})
-    if written:
-        table[ID_AS_WRITTEN] = [written.get(str(i)) or str(i) for i in table["id"]]
+    if written_ids(manifest):
+        table[ID_AS_WRITTEN] = ids_as_written(manifest, table["id"])
     return table[sold].reset_index(drop=True) if sold_out_only else table
 
 
