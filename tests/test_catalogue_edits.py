@@ -382,3 +382,43 @@ def test_an_id_written_with_other_than_the_digits_0_to_9_is_refused_not_kept_as_
     assert 990001 not in r
     assert r.item(r.add_product(photo, {"productDisplayName": "Acme Tee", "gender": "Men", "id": "0990001"},
                                 save=False))["id_as_written"] == "0990001"
+
+
+def test_a_removed_catalogue_product_is_added_back_under_its_own_id_with_its_rows_labels(tmp_path):
+    # Refused before (stop 72): "id N is a catalogue product removed from this index ... omit id to get a new one",
+    # so bringing one back took a new id (its links, saved lists and exports lost) or a rebuild.
+    d = index_copy(tmp_path / "index")
+    r = Recommender.load(d, tiny_tagger_path())
+    gone = int(r.items["id"].iloc[3])
+    was = r.item(gone)
+    photo = Image.open(r.image_path(gone))
+    r.remove_product(gone)
+    out = CliRunner().invoke(app, ["index", "add", str(was["image_path"]), "--id", str(gone), "--index", str(d),
+                                   "--model", str(tiny_tagger_path())])
+    assert out.exit_code == 0, out.output
+    back = Recommender.load(d, tiny_tagger_path())
+    # Its row's name and labels, not the tagger's guesses; no longer said to be removed; found by its own photo.
+    assert {k: back.item(gone)[k] for k in ("productDisplayName", "articleType", "baseColour", "year")} == {
+        k: was[k] for k in ("productDisplayName", "articleType", "baseColour", "year")}
+    assert gone not in back.manifest.get("removed_ids", []) and gone not in back.manifest.get("removed_catalogue_ids")
+    assert back.similar_to_image(photo, k=1)[1][0].id == gone
+    checked = CliRunner().invoke(app, ["index", "check", str(d)]).output
+    assert "no catalogue product removed" in " ".join(checked.split()), checked
+
+
+def test_a_catalogue_row_left_out_for_its_photo_names_the_file_looked_for(tmp_path, shop):
+    # `recommend similar` of a row whose photo lay in a folder inside images/ said "its image is missing" and no
+    # file (stop 72); the build knew which.
+    table = load_catalog(shop, progress=False, warn=False).table
+    moved, plain = (int(i) for i in table["id"].iloc[:2])
+    (shop / "images" / "new").mkdir()
+    shutil.move(shop / "images" / f"{moved}.jpg", shop / "images" / "new" / f"{moved}.jpg")
+    (shop / "images" / f"{plain}.jpg").unlink()
+    d = index_copy(tmp_path / "index")
+    rec = Recommender.build(load_catalog(shop, progress=False, warn=False), Tagger.load(tiny_tagger_path()), d,
+                            progress=False)
+    with pytest.raises(NotFoundError, match=f"its image is missing \\(images/new/{moved}.jpg is in a folder inside "
+                                            "images/, which is not read: move it to images/"):
+        rec.similar(moved)
+    with pytest.raises(NotFoundError, match=f"its image is missing \\(no file {shop / 'images' / f'{plain}.jpg'};"):
+        Recommender.load(d, tiny_tagger_path()).similar(plain)

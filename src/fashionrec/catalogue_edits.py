@@ -862,11 +862,9 @@ class CatalogueEdits:
                 raise BadInputError(f"id must be a whole number, got {given!r}") from e
             if item_id in self._row:
                 raise ConflictError(f"id {self.id_said(item_id)} is already in the index; omit id to get a new one")
-            if item_id in catalogue_removals(self.manifest):
-                # Taken, it was replaced by the row at the next build, with a log line only (a code review).
-                raise ConflictError(f"id {self.id_said(item_id)} is a catalogue product removed from this index: "
-                                    "its row of styles.csv brings it back at the next build, in place of this "
-                                    "one; omit id to get a new one")
+            # A catalogue product removed from this index is brought back under its own id, its row's labels
+            # filling those not given (left_out_row), as a row left out for want of a photo is: refused before
+            # (stop 72), it needed a new id or a rebuild. The next build puts its row in its place, as for any.
             rejected = (self.manifest.get("rejected_rows") or {}).get(str(item_id))
             if rejected and not carried_over:
                 # Taken without a word, the fixed row's rebuild then failed on the clash (a code review); an id
@@ -1085,6 +1083,9 @@ class CatalogueEdits:
             manifest = {**self.manifest, "left_out": left_out} if left_out else dict(self.manifest)
             if item_id in left:
                 manifest["left_catalogue_ids"] = [i for i in left if i != item_id]
+            for key in ("removed_ids", "removed_catalogue_ids"):       # back: no longer said to be removed
+                if item_id in (manifest.get(key) or []):
+                    manifest[key] = [i for i in manifest[key] if i != item_id]
             written = dict(manifest.get(IDS_AS_WRITTEN) or {})
             if spelt and spelt != str(item_id):
                 written[str(item_id)] = spelt
@@ -1269,14 +1270,16 @@ class CatalogueEdits:
 
     def left_out_row(self, item_id) -> dict:
         """The catalogue's labels and name for ``item_id`` where it is a row the index left out for want of a
-        usable photo (the manifest's ``left_out``; `recommend similar` suggests `index add` for one), read
+        usable photo (the manifest's ``left_out``; `recommend similar` suggests `index add` for one) or one of its
+        products taken out (`index remove`, brought back by `index add --id`), read
         from the catalogue the index was built from; {} otherwise. Before, its photo went in as "Men Grey
         Tshirts", the row's name and year lost."""
         try:
             item_id = int(item_id)
         except (TypeError, ValueError):
             return {}
-        if not any(item_id in ids for ids in (self.manifest.get("left_out") or {}).values()):
+        if not any(item_id in ids for ids in (self.manifest.get("left_out") or {}).values()) and (
+                item_id not in catalogue_removals(self.manifest)):     # (or one taken out since: stop 72)
             return {}
         data_dir = Path(str(self.manifest.get("data_dir") or ""))
         row = None

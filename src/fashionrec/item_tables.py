@@ -483,7 +483,8 @@ class ItemTables:
             if item_id in (self.manifest.get("removed_ids") or []):
                 raise NotFoundError(f"product {said} was removed from this index (`fashionrec index remove`, "
                                     f"remove_product or DELETE /api/items): a row of {self.table_name} comes back at "
-                                    "the next build, a product added with `index add` or POST /api/items does not",
+                                    "the next build or now with `fashionrec index add PHOTO --id ID`, a product "
+                                    "added with `index add` or POST /api/items does not",
                                     shopper=UNLISTED)
             left_out = self.manifest.get("left_out") or {}
             for status, ids in left_out.items():
