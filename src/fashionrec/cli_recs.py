@@ -592,6 +592,9 @@ def index_stock(
                                       "holds and list the ids it does not (a stock system's SKUs without a photo, "
                                       "an --export taken before a rebuild that dropped some), where by default one "
                                       "unknown id changes nothing."),
+    force: bool = typer.Option(False, "--force", help="With --from a copy of the levels without a catalogue_stock "
+                               "column (an --export made before stop 71, GET /api/stock?format=csv): set every level "
+                               "of it, those other than the catalogue's file gives now included."),
     index: Path = IndexOpt,
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     model: Path | None = ModelOpt, as_json: bool = JsonOpt,
@@ -608,7 +611,9 @@ def index_stock(
         fail("--export - writes CSV to the terminal, which --json writes JSON to: give a file, or --list --json")
     if listing and str(export) == "-":
         fail("--export - writes CSV to the terminal, which --list writes its lines to: give one, or --export a file")
-    given, read = _stock_levels(levels or [], from_file, none_needed=reads, index=index)
+    if force and from_file is None:
+        fail("--force applies to --from: give the file with it")
+    given, read = _stock_levels(levels or [], from_file, none_needed=reads, index=index, force=force)
     from fashionrec.stock import is_sold_out, level_said
     from fashionrec.stock_list import levels_table
 
@@ -766,7 +771,7 @@ def _manifest_of(index: Path) -> dict:
 
 
 def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = False,
-                  index: Path | None = None) -> tuple[dict, object]:
+                  index: Path | None = None, force: bool = False) -> tuple[dict, object]:
     """({id: level as given} of ``pairs`` ("15970=0") and the CSV ``from_file``, read as the catalogue loader reads
     the index ``index``'s catalogue (stock_file); how that file was read, None without one): a usage error for
     what is neither, and where none is given unless ``none_needed`` (a listing alone)."""
@@ -789,6 +794,8 @@ def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = 
             read.left_ids = changed_since_copy(index_dir(index), read.catalogue_levels)
             left = set(read.left_ids)   # once: made for each id, 20,000 levels the file changed took 72 s here
             given = {k: v for k, v in given.items() if k not in left}
+        elif read.listing and index is not None and not force:
+            _refuse_copy_over_catalogue(index, read)
     for pair in pairs:
         item_id, sep, level = pair.partition("=")
         if not sep or not item_id.strip():
@@ -799,6 +806,36 @@ def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = 
         fail("no stock level given: ID=LEVEL (e.g. 15970=0), or --from a CSV of id and stock; --list or --export "
              "FILE to read the levels back")
     return given, read
+
+
+def _refuse_copy_over_catalogue(index: Path, read) -> None:
+    """Refuse ``read`` (a copy of an index's levels without a catalogue_stock column) where it would set a level
+    other than the one the catalogue's file gives where the index holds that one (stop 72): after a rebuild it set
+    the copy's back over a level the shop had written into the file since, without a word. Which they are is said,
+    with their levels, and how to go on; nothing is changed."""
+    from fashionrec.catalog import first_few
+    from fashionrec.stock import level_said
+    from fashionrec.stock_kept import CATALOGUE_STOCK, over_catalogue
+
+    items = _items_alone(index)
+    over = over_catalogue(index_dir(index), _manifest_of(index).get("data_dir"), items, read.levels) \
+        if items is not None else []
+    if not over:
+        return
+    k = len(over)
+    table = _manifest_of(index).get("table") or "styles.csv"
+
+    def said(level: float) -> str:
+        return "none" if level_said(level) is None else str(level_said(level))
+
+    fail(f"{read.file} is a copy of the levels (its sold_out column: an `index stock --export` made before stop 71 "
+         f"or GET /api/stock?format=csv) without a {CATALOGUE_STOCK} column, so it cannot tell a level set by hand "
+         f"from one the catalogue's {table} changed since it was made: it would set {k} level{'s' if k != 1 else ''} "
+         f"other than the one{'s' if k != 1 else ''} {table} gives now (id: {table}'s -> the copy's: "
+         + first_few([f"{key}: {said(was)} -> {said(to)}" for key, was, to in over], 10)
+         + "); nothing was changed. Where the copy's are the right ones, give --force to set every level of it; "
+         f"else take out the lines of those {table} has newer and --from it again. `index stock --export` now writes "
+         f"the {CATALOGUE_STOCK} column, whose copy leaves such levels as the file gives them")
 
 
 @index_app.command("build")

@@ -17,6 +17,9 @@ from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.stock import STOCK
 from fashionrec.stock_kept import CATALOGUE_STOCK
 
+# The listing's column (stock_list.COLUMNS) that tells a copy of an index's levels from a shop's own file.
+SOLD_OUT = "sold_out"
+
 
 @dataclass
 class LevelsFile:
@@ -33,6 +36,9 @@ class LevelsFile:
     # An export's (stop 71): {id as written: the level the catalogue's file gave it when the copy was made}; None
     # where the file has no such column (stock_kept.CATALOGUE_STOCK).
     catalogue_levels: dict[str, str | None] | None = None
+    # Whether it is the index's own listing (its sold_out column: an `--export`, `GET /api/stock?format=csv`): a copy
+    # of levels, not a stock system's, which without catalogue_stock cannot say what the catalogue gave (stop 72).
+    listing: bool = False
     left_ids: list[str] = field(default_factory=list)   # its ids left as the catalogue gives them now (the CLI's)
     file: str = ""                      # the file read: a folder given, its table (products.csv)
 
@@ -104,7 +110,7 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
     report = DataReport(data_dir=str(Path(path).parent))
     try:
         table = read_rows(Path(path), report, needed=("id", STOCK), mapping_folder=folder, keep_duplicates=True,
-                          also=(CATALOGUE_STOCK,))
+                          also=(CATALOGUE_STOCK, SOLD_OUT))
     except ColumnsLacking as e:
         where = (f"; {folder / COLUMN_MAP_FILE} maps {', '.join(f'{h!r} to {c}' for h, c in report.column_map.items())}"
                  if report.column_map else "")
@@ -154,4 +160,4 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
                       folded_products=[written.get(i, str(i)) for i in report.variant_stock_ids],
                       read_as=report.read_as + recovered + beside,
                       catalogue_levels=dict(zip(ids, table[CATALOGUE_STOCK].map(lambda v: v or None), strict=True))
-                      if CATALOGUE_STOCK in table else None, file=str(path))
+                      if CATALOGUE_STOCK in table else None, listing=SOLD_OUT in table, file=str(path))

@@ -211,3 +211,32 @@ def changed_since_copy(index_dir: Path, copied: dict[str, str | None]) -> list[s
         if item_id in now and not same_levels(np.float64(now[item_id]), np.float64(was)):
             changed.append(key)
     return changed
+
+
+def over_catalogue(index_dir: Path, data_dir: str | Path | None, items: pd.DataFrame,
+                   levels: dict[str, str | None]) -> list[tuple[str, float, float]]:
+    """(id as written, the catalogue's level, the file's) of each of ``levels`` (a copy's, {id as written: level as
+    written}) that would set another level over the one the catalogue's file gives its product
+    (:func:`catalogue_levels`) where the index at ``index_dir`` (``items``) holds that one, not a level set since:
+    what a copy without :data:`CATALOGUE_STOCK` set again after a rebuild would put back over a newer file's level
+    (stop 72). [] where the catalogue's levels cannot be read."""
+    from fashionrec.catalog import read_id
+    from fashionrec.stock import stock_level
+
+    catalogue = catalogue_levels(index_dir, data_dir)
+    if catalogue is None or STOCK not in items:
+        return []
+    gave = dict(zip(catalogue.index.tolist(), catalogue.to_numpy().tolist(), strict=True))
+    now = dict(zip(items["id"].astype(int).tolist(), levels_of(items[STOCK]).tolist(), strict=True))
+    over = []
+    for key, cell in levels.items():
+        try:
+            item_id, level = read_id(str(key).strip()), stock_level(cell)
+        except ValueError:
+            continue        # (no id or no level: set_stock says what is wrong)
+        if item_id not in now or item_id not in gave:
+            continue
+        file_level, held = np.float64(gave[item_id]), np.float64(now[item_id])
+        if same_levels(held, file_level) and not same_levels(np.float64(level), file_level):
+            over.append((str(key), float(file_level), float(level)))
+    return over
