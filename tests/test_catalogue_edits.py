@@ -396,6 +396,10 @@ def test_a_removed_catalogue_product_is_added_back_under_its_own_id_with_its_row
     out = CliRunner().invoke(app, ["index", "add", str(was["image_path"]), "--id", str(gone), "--index", str(d),
                                    "--model", str(tiny_tagger_path())])
     assert out.exit_code == 0, out.output
+    # Said as a product taken out, not as a row without a photo nor one the index does not hold since its build.
+    said = " ".join(out.output.split())
+    assert "that the index took out (`index remove`): its name and labels are the row's" in said, out.output
+    assert "want of a photo" not in said and "added since the build" not in said, out.output
     back = Recommender.load(d, tiny_tagger_path())
     # Its row's name and labels, not the tagger's guesses; no longer said to be removed; found by its own photo.
     assert {k: back.item(gone)[k] for k in ("productDisplayName", "articleType", "baseColour", "year")} == {

@@ -3213,8 +3213,8 @@ def test_index_check_says_what_changed_since_the_build(tmp_path):
     said = " ".join(CliRunner().invoke(app, ["index", "check", str(index)]).output.split())
     assert f"1 catalogue product removed ({gone};" in said, said
     old = Recommender.load(index)
-    with pytest.raises(ConflictError, match=f"id {gone} is a catalogue product removed from this index"):
-        old.add_product(Image.open(old.image_path(_some_id(old))), {"id": gone, "productDisplayName": "Taken"})
+    # Told from an added product's: brought back under its id with its row's labels (stop 72: refused before).
+    assert old.why_row_not_held(gone) == "took out (`index remove`)" and old.why_row_not_held(added) == ""
     assert old.add_product(Image.open(old.image_path(_some_id(old))), {"id": added, "productDisplayName": "Again"}) \
         == added
     # Its catalogue's rows alone tell them: a catalogue whose images/ is gone stopped `index check` over the
@@ -3227,6 +3227,11 @@ def test_index_check_says_what_changed_since_the_build(tmp_path):
     (index / "manifest.json").write_text(json.dumps({**manifest, "data_dir": str(rows_only)}))
     res = CliRunner().invoke(app, ["index", "check", str(index)])
     assert res.exit_code == 0 and f"1 catalogue product removed ({gone};" in " ".join(res.output.split()), res.output
+    old = Recommender.load(index)
+    row = old.left_out_row(gone)
+    old.add_product(Image.open(old.image_path(_some_id(old))), {"id": gone})
+    assert row and old.item(gone)["productDisplayName"] == row["productDisplayName"]
+    assert gone not in old.manifest["removed_ids"]
 
 
 def test_a_damaged_manifest_is_named_not_a_traceback(tmp_path):

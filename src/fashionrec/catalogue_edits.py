@@ -866,7 +866,8 @@ class CatalogueEdits:
             # filling those not given (left_out_row), as a row left out for want of a photo is: refused before
             # (stop 72), it needed a new id or a rebuild. The next build puts its row in its place, as for any.
             rejected = (self.manifest.get("rejected_rows") or {}).get(str(item_id))
-            if rejected and not carried_over:
+            # (Not a removed product's: the row read was its, a rejected line of its id another; stop 72.)
+            if rejected and not carried_over and item_id not in catalogue_removals(self.manifest):
                 # Taken without a word, the fixed row's rebuild then failed on the clash (a code review); an id
                 # given out automatically never is one (the build counts them in highest_id).
                 raise ConflictError(f"id {self.id_said(item_id)} is the id of a row of "
@@ -968,7 +969,7 @@ class CatalogueEdits:
         if price_read:
             warn(price_read)
         # Said once the product is sure to go in (a refused subCategory above would have made it a lie).
-        left_out = any(item_id in ids for ids in (self.manifest.get("left_out") or {}).values())
+        left_out = bool(self.why_row_not_held(item_id))
         if metadata.get("id") is not None and item_id in catalogue and not left_out:
             # A left-out row's id is taken for that row's product (its labels, above); any other the catalogue
             # gives is its product's at the next build (an integrator's trial).
@@ -987,7 +988,7 @@ class CatalogueEdits:
         if filed_otherwise:
             warn(f"product {item_id} is filed under " + " and ".join(filed_otherwise) + " as given")
         if from_row:
-            warn(f"id {item_id} is a row of the catalogue the index left out for want of a photo: its "
+            warn(f"id {item_id} is a row of the catalogue the index {self.why_row_not_held(item_id)}: its "
                  + ", ".join(f"{k} {v!r}" for k, v in from_row.items())
                  + " are taken from there; give them yourself to change them")
         if query.turned:
@@ -1268,19 +1269,27 @@ class CatalogueEdits:
                 "baseColour": colours, "articleType": parsed.get("articleType", [])}
         return {head: values[0] for head, values in said.items() if len(values) == 1}
 
+    def why_row_not_held(self, item_id) -> str:
+        """Why the catalogue row ``item_id`` is not in the index, as "the index ..." goes on: "left out for want of
+        a photo", "took out (`index remove`)" (stop 72: a product brought back was said to have had no photo);
+        "" where it is neither."""
+        try:
+            item_id = int(item_id)
+        except (TypeError, ValueError):
+            return ""
+        if any(item_id in ids for ids in (self.manifest.get("left_out") or {}).values()):
+            return "left out for want of a photo"
+        return "took out (`index remove`)" if item_id in catalogue_removals(self.manifest) else ""
+
     def left_out_row(self, item_id) -> dict:
         """The catalogue's labels and name for ``item_id`` where it is a row the index left out for want of a
         usable photo (the manifest's ``left_out``; `recommend similar` suggests `index add` for one) or one of its
         products taken out (`index remove`, brought back by `index add --id`), read
         from the catalogue the index was built from; {} otherwise. Before, its photo went in as "Men Grey
         Tshirts", the row's name and year lost."""
-        try:
-            item_id = int(item_id)
-        except (TypeError, ValueError):
+        if not self.why_row_not_held(item_id):
             return {}
-        if not any(item_id in ids for ids in (self.manifest.get("left_out") or {}).values()) and (
-                item_id not in catalogue_removals(self.manifest)):     # (or one taken out since: stop 72)
-            return {}
+        item_id = int(item_id)
         data_dir = Path(str(self.manifest.get("data_dir") or ""))
         row = None
         # Its table where columns.json names one (products.csv): read as styles.csv, the row's labels were lost.

@@ -426,6 +426,7 @@ def index_add(
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
         loaded = (len(rec), manifest_stamp(rec.manifest))
         row = rec.left_out_row(item_id)     # a catalogue row without a usable photo: its labels stand
+        why = rec.why_row_not_held(item_id)     # (or one taken out: stop 72)
         warned: list[str] = []      # printed here, after what was added: a log line could go unseen
         new_id = rec.add_product(image, metadata, allow_new_values=new_values, warnings=warned, quiet=True,
                                  source_file=photo)
@@ -454,8 +455,8 @@ def index_add(
     if row:
         # Not "the row's" where a label or the name was given too (--name took the place of the row's name).
         own = [k for k in row if metadata.get(k) not in (None, "") and metadata[k] != row[k]]
-        console.print(f"product {new_id} is a row of {table_path(rec.manifest.get('data_dir') or '.')} that had no "
-                      "usable photo: its name and labels are the row's"
+        console.print(f"product {new_id} is a row of {table_path(rec.manifest.get('data_dir') or '.')} that the "
+                      f"index {why}: its name and labels are the row's"
                       + (f", but for {', '.join('name' if k == 'productDisplayName' else k for k in own)} as given"
                          if own else ""), highlight=False)
     console.print(f"added product {rec.id_said(new_id)} to {index}: {item.get('productDisplayName') or '(no name)'} "
