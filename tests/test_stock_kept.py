@@ -180,7 +180,17 @@ def test_a_copy_without_the_catalogue_stock_column_set_after_a_rebuild_says_whic
     copy = tmp_path / "levels.csv"
     run = CliRunner().invoke
     assert run(app, ["index", "stock", "--export", str(copy), *model]).exit_code == 0
-    pd.read_csv(copy).drop(columns=[CATALOGUE_STOCK]).to_csv(copy, index=False)     # as the API's CSV writes it
+    pd.read_csv(copy).drop(columns=[CATALOGUE_STOCK]).to_csv(copy, index=False)     # as the API's CSV wrote it
+    # The API's CSV has the column since (stop 72), as --export's: its copy set again leaves the file's newer levels.
+    from fastapi.testclient import TestClient
+
+    from fashionrec.api import Settings, create_app
+
+    with TestClient(create_app(Settings(index_dir=d, model_path=tiny_tagger_path(), api_key="k"))) as client:
+        api_copy = tmp_path / "api.csv"
+        api_copy.write_text(client.get("/api/stock?format=csv").text)
+    assert pd.read_csv(api_copy).set_index("id").loc[[hand, newer], [CATALOGUE_STOCK, "stock"]].values.tolist() == [
+        [5, 0], [5, 5]]
     styles = pd.read_csv(folder / "styles.csv", dtype=str, keep_default_na=False)
     styles.loc[styles["id"] == str(newer), "stock_qty"] = "40"      # the shop's newer level, since the copy
     styles.to_csv(folder / "styles.csv", index=False)
@@ -192,6 +202,10 @@ def test_a_copy_without_the_catalogue_stock_column_set_after_a_rebuild_says_whic
     said = " ".join(out.output.split())
     assert out.exit_code == 2 and f"(id: styles.csv's -> the copy's: {newer}: 40 -> 5)" in said, out.output
     assert "nothing was changed" in said and "--force" in said, out.output
+    assert _same(_levels(Recommender.load(d, tiny_tagger_path()), ids), [0.0, 40.0, 5.0])
+    out = run(app, ["index", "stock", "--from", str(api_copy), *model])
+    assert out.exit_code == 0 and f"left 1 level as the catalogue's file gives it now (ids {newer})" in " ".join(
+        out.output.split()), out.output
     assert _same(_levels(Recommender.load(d, tiny_tagger_path()), ids), [0.0, 40.0, 5.0])
     out = run(app, ["index", "stock", "--from", str(copy), "--force", *model])
     assert out.exit_code == 0, out.output

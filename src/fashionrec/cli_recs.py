@@ -712,20 +712,16 @@ def _stock_read_back(items, index: Path, listing: bool, export: Path | None, sol
     written as CSV; returns what ``--json`` adds (the list's records, the file written)."""
     import sys
 
-    from fashionrec.stock import level_said
     from fashionrec.stock_list import levels_csv, levels_records, levels_table
 
     table = levels_table(items, sold_out_only, _manifest_of(index))
     said: dict = {}
     if export is not None:
-        from fashionrec.stock_kept import CATALOGUE_STOCK, catalogue_levels
+        from fashionrec.stock_kept import with_catalogue_levels
 
         # The level the catalogue's file gave each product, last (stop 71): `--from` this copy after a rebuild leaves
         # alone the levels the file changed since, where it set every level of the copy again over the new file's.
-        given = catalogue_levels(index_dir(index), _manifest_of(index).get("data_dir"))
-        copy = table if given is None else table.assign(**{CATALOGUE_STOCK: [
-            level_said(v) for v in given.reindex(table["id"].to_numpy()).to_numpy()]})
-        text = levels_csv(copy)
+        text = levels_csv(with_catalogue_levels(table, index_dir(index), _manifest_of(index).get("data_dir")))
         if str(export) == "-":
             sys.stdout.write(text)
         else:

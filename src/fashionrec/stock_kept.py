@@ -189,6 +189,21 @@ def catalogue_levels(index_dir: Path, data_dir: str | Path | None) -> pd.Series 
     return pd.Series(levels, index=table["id"].astype(np.int64).to_numpy())
 
 
+def with_catalogue_levels(table: pd.DataFrame, index_dir: Path, data_dir: str | Path | None) -> pd.DataFrame:
+    """``table`` (a levels listing, ``stock_list.levels_table``'s) with :data:`CATALOGUE_STOCK` last, the level the
+    catalogue's file gave each product (:func:`catalogue_levels`; empty for none), as a copy of them is written
+    (`index stock --export`, and since stop 72 ``GET /api/stock?format=csv``, whose copy `--from` set again after a
+    rebuild put back levels the shop had written into styles.csv since); ``table`` as it is where they cannot be
+    read."""
+    from fashionrec.stock import level_said
+
+    given = catalogue_levels(index_dir, data_dir)
+    if given is None:
+        return table
+    given = given[~given.index.duplicated()]
+    return table.assign(**{CATALOGUE_STOCK: [level_said(v) for v in given.reindex(table["id"].to_numpy()).to_numpy()]})
+
+
 def changed_since_copy(index_dir: Path, copied: dict[str, str | None]) -> list[str]:
     """The keys of ``copied`` (an export's ids as written -> :data:`CATALOGUE_STOCK` as written) whose level the index
     at ``index_dir``'s build read from its catalogue is not the one the copy says the catalogue gave: the file changed

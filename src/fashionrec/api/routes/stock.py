@@ -83,7 +83,8 @@ def list_levels(
                                        "of them from offset).")] = None,
     format: Annotated[Literal["json", "csv"], Query(description="csv: the file `fashionrec index stock --from` "
                                                     "reads back (id, stock, sold_out, productDisplayName, then "
-                                                    "id_as_written where the catalogue writes ids otherwise; an "
+                                                    "id_as_written where the catalogue writes ids otherwise, then "
+                                                    "catalogue_stock, the level the catalogue's file gave; an "
                                                     "empty stock cell: no level).")] = "json",
 ) -> StockPage | Response:
     """Every product's stock level, as a shop set it (``PUT /api/stock``, ``fashionrec index stock``) or its
@@ -92,7 +93,12 @@ def list_levels(
         table = service.rec.stock_levels(sold_out_only=sold_out)
         in_index = int(service.rec.sold_out_rows().sum())
     if format == "csv":
-        page = table.iloc[offset:offset + limit if limit else None]
+        from fashionrec.stock_kept import with_catalogue_levels
+
+        # With the level the catalogue's file gave each, as `index stock --export` writes it (stop 72): `--from` of
+        # a copy without it after a rebuild set the copy's levels back over those styles.csv had changed since.
+        page = with_catalogue_levels(table.iloc[offset:offset + limit if limit else None], service.rec.index_dir,
+                                     service.rec.manifest.get("data_dir"))
         return Response(levels_csv(page), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="stock.csv"'})
     limit = limit or PAGE
