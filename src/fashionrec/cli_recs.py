@@ -594,8 +594,8 @@ def index_stock(
                                       "an --export taken before a rebuild that dropped some), where by default one "
                                       "unknown id changes nothing."),
     force: bool = typer.Option(False, "--force", help="With --from a copy of the levels without a catalogue_stock "
-                               "column (an --export made before stop 71, GET /api/stock?format=csv): set every level "
-                               "of it, those other than the catalogue's file gives now included."),
+                               "column (an --export made before stop 71, GET /api/stock?format=csv before stop 72): "
+                               "set every level of it, those other than the catalogue's file gives now included."),
     index: Path = IndexOpt,
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     model: Path | None = ModelOpt, as_json: bool = JsonOpt,
@@ -826,13 +826,14 @@ def _refuse_copy_over_catalogue(index: Path, read) -> None:
         return "none" if level_said(level) is None else str(level_said(level))
 
     fail(f"{read.file} is a copy of the levels (its sold_out column: an `index stock --export` made before stop 71 "
-         f"or GET /api/stock?format=csv) without a {CATALOGUE_STOCK} column, so it cannot tell a level set by hand "
-         f"from one the catalogue's {table} changed since it was made: it would set {k} level{'s' if k != 1 else ''} "
-         f"other than the one{'s' if k != 1 else ''} {table} gives now (id: {table}'s -> the copy's: "
+         f"or a GET /api/stock?format=csv before stop 72) without a {CATALOGUE_STOCK} column, so it cannot tell a "
+         f"level set by hand from one the catalogue's {table} changed since it was made: it would set {k} "
+         f"level{'s' if k != 1 else ''} other than the one{'s' if k != 1 else ''} {table} gives now (id: {table}'s -> "
+         "the copy's: "
          + first_few([f"{key}: {said(was)} -> {said(to)}" for key, was, to in over], 10)
          + "); nothing was changed. Where the copy's are the right ones, give --force to set every level of it; "
-         f"else take out the lines of those {table} has newer and --from it again. `index stock --export` now writes "
-         f"the {CATALOGUE_STOCK} column, whose copy leaves such levels as the file gives them")
+         f"else take out the lines of those {table} has newer and --from it again. `index stock --export` and the "
+         f"API's CSV now write the {CATALOGUE_STOCK} column, whose copy leaves such levels as the file gives them")
 
 
 @index_app.command("build")
