@@ -9,8 +9,9 @@ a shoe or a belt often "Ring 92-99%"; a product pasted small on white for 0-13% 
 without a word (stop 71). Here the tagger's own calibrated certainty of the type stands in for the index's
 closeness, and only where a photo does not read as a catalogue photo does (:func:`worth_views`): it is at least
 as wide as tall (every catalogue photo is taller), its product is small on a plain backdrop, or the type read as
-it is is under :data:`LOOK_AGAIN_BELOW`. The catalogue's own photos, sure of their type 90% of the time, are read
-as before at the cost of a look at their corners.
+it is is under :data:`LOOK_AGAIN_BELOW` (such a photo is also looked at upside down: :data:`UPSIDE_DOWN`). The
+catalogue's own photos, sure of their type 90% of the time, are read as before at the cost of a look at their
+corners.
 
 Chosen on 250 validation photos per kind (never test; ``/tmp/h71turn/explore.py``), type top-1 as it is ->
 with the views: turned 90 degrees either way 0.09-0.11 -> 0.82-0.83, small on white or grey 0.00 -> 0.90, at
@@ -45,9 +46,10 @@ SMALL_SHARE = 0.1
 # (0.76-0.82 right, against 0.82-0.83).
 TURN_SURER_BY = 0.03
 TURNS = (90, 270)       # clockwise degrees a photo on its side is looked at turned
-# A photo taller than wide read through its views is also looked at upside down (clockwise degrees), by the same
-# TURN_SURER_BY: of 100 test photos turned upside down (stop 72), 80 read under LOOK_AGAIN_BELOW as they came,
-# so looked at again already, and type top-1 was 0.33 read upright only.
+# A photo taller than wide whose type read as it came is under LOOK_AGAIN_BELOW is also looked at upside down
+# (clockwise degrees), read so where surer by TURN_SURER_BY: of 100 test photos turned upside down, 80 read under
+# it as they came, and type top-1 was 0.33 read through upright views only (stop 72). Not a photo looked at for
+# its small product alone: a flat shoe sure as it is (0.85) read "Heels 0.95" upside down.
 UPSIDE_DOWN = 180
 # Another view reading another type at least this surely makes the reading disputed.
 DISPUTED_FROM = 0.8
@@ -105,8 +107,9 @@ def sure_of_type(tagger, probs: dict[str, np.ndarray]) -> np.ndarray:
 def look_again(tagger, probs: dict[str, np.ndarray], worth: np.ndarray,
                photo: Callable[[int], Image.Image | None]) -> dict[int, ViewReading]:
     """The rows of a batch read as they are (``probs``: raw, {head: (N, C)}) that are read through their views
-    (upright and, where at least as wide as tall, turned a quarter either way: the view whose type the tagger is
-    surest of, a turned one only where surer by :data:`TURN_SURER_BY`): those ``worth`` them ((N,) bool,
+    (upright and, where at least as wide as tall, turned a quarter either way, where taller and unsure as it is,
+    upside down: the view whose type the tagger is surest of, a turned one only where surer by
+    :data:`TURN_SURER_BY`): those ``worth`` them ((N,) bool,
     :func:`worth_views`) and those whose type is under
     :data:`LOOK_AGAIN_BELOW`, {row: reading}. ``photo(row)``: that row's photo, RGB (opened again by ``tag``,
     which keeps no chunk's photos), or None where it can no longer be read (it is kept as read). Every view of
@@ -119,7 +122,8 @@ def look_again(tagger, probs: dict[str, np.ndarray], worth: np.ndarray,
         im = photo(row)
         if im is not None:
             rows.append(row)
-            made.append(_views_of(im, {h: p[row:row + 1] for h, p in probs.items()}))
+            made.append(_views_of(im, {h: p[row:row + 1] for h, p in probs.items()},
+                                  upside_down=bool(sure[row] < LOOK_AGAIN_BELOW)))
     return {row: reading if worth[row] else dataclasses.replace(reading, unsure_as_is=float(sure[row]))
             for row, reading in zip(rows, _read(tagger, made), strict=True)}
 
@@ -129,12 +133,13 @@ def look_again(tagger, probs: dict[str, np.ndarray], worth: np.ndarray,
 Made = tuple[list[np.ndarray], list[int], tuple[int, dict[str, np.ndarray]] | None]
 
 
-def _views_of(photo: Image.Image, as_read: dict[str, np.ndarray] | None = None) -> Made:
-    """:data:`Made` of ``photo``; ``as_read``: its raw probabilities read as it is, if they are."""
+def _views_of(photo: Image.Image, as_read: dict[str, np.ndarray] | None = None, upside_down: bool = False) -> Made:
+    """:data:`Made` of ``photo``; ``as_read``: its raw probabilities read as it is, if they are; ``upside_down``:
+    a photo taller than wide is looked at turned :data:`UPSIDE_DOWN` too."""
     views = photo_views(photo)
     pictures, turns = list(views), [0] * len(views)
-    # Each turn's first view only: its other views turned read as well (0.86 / 0.87).
-    for angle in TURNS if photo.width >= photo.height else (UPSIDE_DOWN,):
+    angles = TURNS if photo.width >= photo.height else (UPSIDE_DOWN,) if upside_down else ()
+    for angle in angles:    # each turn's first view only: its other views turned read as well (0.86 / 0.87)
         pictures.append(views.turned(angle)[0])
         turns.append(angle)
     as_is = fit_to_store(to_rgb(photo))
