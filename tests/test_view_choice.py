@@ -76,6 +76,29 @@ def test_a_photo_sure_as_it_is_is_not_read_upside_down(shipped, fixture_catalog)
     assert not [k for k, r in readings.items() if r.turned and sure[k] >= view_choice.LOOK_AGAIN_BELOW]
 
 
+class _Sure:
+    """A stand-in tagger whose views read as given: type probabilities per view, calibrated as they are."""
+
+    def __init__(self, rows: list[list[float]]):
+        self.rows = np.asarray(rows, np.float32)
+
+    def infer(self, images):
+        return None, {"articleType": self.rows[:len(images)]}
+
+    def calibrate(self, probs):
+        return probs
+
+
+@pytest.mark.parametrize(("upside_down", "turned"), [(0.90, 0), (0.95, 0), (0.97, 180)])
+def test_an_upside_down_view_is_read_only_where_much_surer_than_the_upright(upside_down, turned):
+    # A flat shoe of the test split, unsure as it came: Flats 0.85 cropped, "Heels 0.95" upside down (stop 72).
+    tagger = _Sure([[0.85, 0.15], [1 - upside_down, upside_down]])
+    blank = np.zeros((3, 80, 60), np.uint8)
+    [reading] = view_choice._read(tagger, [([blank, blank], [0, view_choice.UPSIDE_DOWN], None)])
+    assert reading.turned == turned
+    assert reading.disputed        # the other view's type at 0.8 or more, whichever is read
+
+
 def test_a_small_product_on_a_plain_backdrop_is_read_cropped(shipped, one_of_each):
     upright = _types(shipped.predict(list(one_of_each["photo"])))
     pasted = []
