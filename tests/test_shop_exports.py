@@ -927,6 +927,25 @@ def test_a_shopify_exports_tags_give_its_wearer_usage_and_season(tmp_path: Path)
     assert styles_table(own).set_index("id").loc[12933, ["gender", "usage"]].tolist() == ["Boys", "Casual"]
 
 
+def test_tags_or_an_option_listing_several_values_are_said_as_a_woocommerce_attribute_listing_several_is(
+        tmp_path: Path) -> None:
+    # Stop 72's integration review: a gender attribute "Men, Boys" was said as "listing several, read as the first",
+    # but Tags "Men, Boys" or "Casual, Party" were read as their first without a word; and a Shopify option listing
+    # several was told to name its "'Attribute N default'", a column only WooCommerce writes.
+    header = "Handle,id,Title,Product Type,Tags,Option1 Name,Option1 Value,Variant Price"
+    lines = ['tee,12933,Tee,Tshirts,"Men, Boys, Casual, Party, Summer",Color,"Blue, Black",499',
+             'cap,10793,Cap,Caps,"Mens, Men, Summer",,,299']
+    report, labels = _shopify_labels(tmp_path, header, lines)
+    assert labels.loc[12933, ["gender", "usage", "baseColour"]].tolist() == ["Men", "Casual", "Blue"]
+    assert report.attributes["gender"]["several"] == {12933: "Men, Boys"}         # "Mens, Men" is one wearer
+    assert report.attributes["usage"]["several"] == {12933: "Casual, Party"}
+    summary = " ".join("\n".join(report.summary_lines()).split())
+    assert "1 listing several, read as the first (id 12933 'Men, Boys' as Men; tag the product with one)" in summary
+    assert ("1 listing several, read as the first (id 12933 'Blue, Black' as Blue; give the option one value a line, "
+            "its variant's)") in summary
+    assert "Attribute N default" not in summary
+
+
 def test_a_colour_that_is_attribute_1_on_some_products_and_2_on_others_is_read_by_its_name(tmp_path: Path) -> None:
     # Stop 71: a WooCommerce export's colour is the attribute pair each product names Color, the first on a belt,
     # the second on a tee whose first is its Size; mapped as "Attribute 1 value(s)=baseColour", the tees' colour was

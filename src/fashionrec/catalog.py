@@ -56,7 +56,13 @@ from fashionrec.column_map import (
 from fashionrec.column_map import spelling as _spelling
 from fashionrec.errors import BadInputError, CatalogError
 from fashionrec.progress import hidden
-from fashionrec.shop_attributes import BOTH_SIDES_READ, AttributeReader, first_value
+from fashionrec.shop_attributes import (
+    BOTH_SIDES_READ,
+    AttributeReader,
+    first_value,
+    from_woocommerce,
+    one_of_several,
+)
 from fashionrec.stock import (
     NO_LEVEL_WORDS,
     POLICY_HEADERS,
@@ -356,11 +362,12 @@ class DataReport:
     # of a variation's own photo beside its product's, not read (a product is read with one photo).
     photos_from_variants: dict[int, str] = field(default_factory=dict)
     variant_photos_not_read: dict[str, int] = field(default_factory=dict)
-    # A WooCommerce export's attribute pairs read as columns, by each row's attribute names (stop 71,
-    # shop_attributes): {column: {"names": [attribute names as written], "read_from": {value column: rows},
-    # "several": {id: as written}, "by_default": {id: the value read, its pair's default} (the others read as their
-    # first value, stop 72), "named_otherwise": {id: the attribute the mapped value
-    # column held on that row (Size), read as empty}}}; {attribute name: rows} of those no column is read from (Size).
+    # A WooCommerce export's attribute pairs, a Shopify export's options and Tags, read as columns, by each row's
+    # attribute names (stop 71, shop_attributes): {column: {"names": [attribute names as written], "read_from": {value
+    # column: rows}, "several": {id: as written}, "several_from": {id: the column it was read from}, "by_default":
+    # {id: the value read, its pair's default} (the others read as their first value, stop 72), "both_sides": {id:
+    # as written, read as Unisex}, "named_otherwise": {id: the attribute the mapped value column held on that row
+    # (Size), read as empty}}}; {attribute name: rows} of those no column is read from (Size).
     attributes: dict[str, dict] = field(default_factory=dict)
     attributes_not_read: dict[str, int] = field(default_factory=dict)
     # {id: its regular price as written} where it is no amount and the row has a sale price, read at that one
@@ -492,9 +499,13 @@ class DataReport:
                 parts = [f"{f'{len(chosen)} ' * both}as its default ("
                          + first_few([f"id {i} {said['several'][i]!r} as {v}" for i, v in chosen.items()], 5)
                          + ")"] if chosen else []
-                parts += [f"{f'{len(first)} ' * both}as the first, no default given among them ("
+                # How to choose another, by where each was read: a Shopify option or the Tags have no default
+                # (stop 72's integration review: they were told to name their "'Attribute N default'").
+                hints = dict.fromkeys(one_of_several(said["several_from"][i]) for i in first)
+                woo = any(from_woocommerce(said["several_from"][i]) for i in first)
+                parts += [f"{f'{len(first)} ' * both}as the first{', no default given among them' * woo} ("
                           + first_few([f"id {i} {w!r} as {first_value(w)[0]}" for i, w in first.items()], 5)
-                          + "; the product's 'Attribute N default' names the one its photo shows)"] if first else []
+                          + "".join(f"; {h}" for h in hints) + ")"] if first else []
                 line += f"; {len(said['several'])} listing several, read " + " and ".join(parts)
             if said.get("both_sides"):
                 k = len(said["both_sides"])
@@ -2306,7 +2317,8 @@ def _read_attributes(reader: AttributeReader, row: list[str], values: list[str],
     for column in reader.columns:
         at = COLUMNS.index(column) - 1
         said = report.attributes.setdefault(column, {"names": [], "read_from": {}, "several": {},
-                                                     "by_default": {}, "named_otherwise": {}, "both_sides": {}})
+                                                     "by_default": {}, "named_otherwise": {}, "both_sides": {},
+                                                     "several_from": {}})
         if column in found:
             attribute = found[column]
             values[at] = attribute.value
@@ -2315,6 +2327,7 @@ def _read_attributes(reader: AttributeReader, row: list[str], values: list[str],
                 said["names"].append(attribute.name)
             if attribute.several:
                 said["several"][item_id] = attribute.written
+                said["several_from"][item_id] = attribute.source
             if attribute.by_default:
                 said["by_default"][item_id] = attribute.value
             if attribute.both_sides:                                       # "Men, Women" read as Unisex

@@ -11,7 +11,9 @@ A Size attribute gives nothing (the catalogue has no size column) and is no long
 A variable product's colour attribute lists each colour it comes in ("Blue, Black"), and the catalogue has one
 colour a product (its photo's). Read as the first, a handbag whose page opens on black was filed Blue (stop 72):
 the pair's ``Attribute N default`` (the variation WooCommerce's product page opens on, whose colour its photo
-most likely shows) is read where it is one of the values listed; the first otherwise, said row by row.
+most likely shows) is read where it is one of the values listed; the first otherwise, said row by row. A Shopify
+option or the Tags listing several ("Casual, Party") are read as their first and said so too, with how to give one
+(they have no default: :func:`one_of_several`).
 
 Example:
     >>> reader = AttributeReader.of(["ID", "Attribute 1 name", "Attribute 1 value(s)", "Attribute 2 name",
@@ -66,6 +68,23 @@ def first_value(written: str) -> tuple[str, bool]:
     """The first of an attribute's values (:func:`listed_values`) and whether it lists several."""
     parts = listed_values(written)
     return (parts[0] if parts else ""), len(parts) > 1
+
+
+def from_woocommerce(source: str) -> bool:
+    """Whether ``source`` (the column an attribute was read from) is a WooCommerce attribute's value column
+    ("Attribute 2 value(s)"), whose pair may name its default; not a Shopify option's nor the Tags."""
+    found = _VALUE.fullmatch(spelling(source))
+    return found is not None and found.group(1) == "attribute"
+
+
+def one_of_several(source: str) -> str:
+    """How a shop makes a product whose ``source`` column lists several values read as the one it means: a
+    WooCommerce attribute's ``Attribute N default``, which a Shopify option or the Tags lack (a Shopify export was
+    told to name one; stop 72's integration review)."""
+    if from_woocommerce(source):
+        return "the product's 'Attribute N default' names the one its photo shows"
+    return "tag the product with one" if _VALUE.fullmatch(spelling(source)) is None else \
+        "give the option one value a line, its variant's"
 
 
 def sides(written: str) -> set[str]:
@@ -161,8 +180,11 @@ class AttributeReader:
                     # Tagged "Men, Women": sold to either, the catalogue's Unisex, as a gender attribute listing both.
                     both = column == "gender" and set(found) >= BOTH_SIDES
                     value, tag = next(iter(found.items()))
+                    # Tagged "Casual, Party" or "Men, Boys": read as the first, and said as listing several, as a
+                    # WooCommerce attribute listing several is (they went unsaid; stop 72's integration review).
                     out[column] = (Attribute(BOTH_SIDES_READ, ", ".join(found.values()), source, source,
-                                             both_sides=True) if both else Attribute(value, tag, source, source))
+                                             both_sides=True) if both else
+                                   Attribute(value, ", ".join(found) if len(found) > 1 else tag, source, source))
         return out
 
     def other_names(self, row: list[str]) -> list[str]:
