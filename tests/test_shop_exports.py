@@ -946,6 +946,15 @@ def test_tags_or_an_option_listing_several_values_are_said_as_a_woocommerce_attr
     assert "Attribute N default" not in summary
 
 
+def test_a_tag_is_read_as_a_gender_attribute_is_its_apostrophe_curly_or_not(tmp_path: Path) -> None:
+    # Stop 72's integration review: a gender attribute "Men’s, Women’s" (a curly apostrophe, as a shop's editor types
+    # it) was read as both sides, Unisex, but a tag "Women’s" was no wearer at all (the product's gender empty).
+    header = "Handle,id,Title,Product Type,Tags,Variant Price"
+    lines = ['tee,12933,Tee,Tshirts,"Women’s, Summer",499', 'cap,10793,Cap,Caps,"MEN’S, Women’s",299']
+    _, labels = _shopify_labels(tmp_path, header, lines)
+    assert labels["gender"].to_dict() == {12933: "Women", 10793: "Unisex"}
+
+
 def test_a_colour_that_is_attribute_1_on_some_products_and_2_on_others_is_read_by_its_name(tmp_path: Path) -> None:
     # Stop 71: a WooCommerce export's colour is the attribute pair each product names Color, the first on a belt,
     # the second on a tee whose first is its Size; mapped as "Attribute 1 value(s)=baseColour", the tees' colour was

@@ -42,10 +42,10 @@ _VALUE = re.compile(r"(attribute|option)(\d+)value(?:s|\(s\))?")
 _DEFAULT = re.compile(r"attribute(\d+)default")     # WooCommerce's only
 # A shop's Tags ("Men, Casual, Summer": a Shopify export keeps its wearer, usage and season there, having no column
 # for them; stop 72, a Shopify trial: every product's gender was empty). A tag is read only where it is one of these
-# words whole, in any case; "Women's Clothing" or "sale" is no label.
+# words whole (:func:`as_word`: in any case, its apostrophes dropped); "Women's Clothing" or "sale" is no label.
 TAG_VALUES = {
-    "gender": {"men": "Men", "mens": "Men", "men's": "Men", "women": "Women", "womens": "Women", "women's": "Women",
-               "boys": "Boys", "girls": "Girls", "unisex": "Unisex"},
+    "gender": {"men": "Men", "mens": "Men", "women": "Women", "womens": "Women", "boys": "Boys", "girls": "Girls",
+               "unisex": "Unisex"},     # read as_word: "Men's" and "Men’s" are "mens"
     "usage": {"casual": "Casual", "formal": "Formal", "sports": "Sports", "ethnic": "Ethnic", "party": "Party",
               "smart casual": "Smart Casual", "travel": "Travel"},
     "season": {"summer": "Summer", "winter": "Winter", "fall": "Fall", "autumn": "Fall", "spring": "Spring"},
@@ -90,8 +90,14 @@ def one_of_several(source: str) -> str:
 def sides(written: str) -> set[str]:
     """The wearers an attribute's values name ("Men, Women": {"Men", "Women"}; "Men's": {"Men"}), by
     :data:`~fashionrec.vocabulary.GENDER_WORDS`."""
-    words = [re.sub(r"['’]", "", p.strip().replace("\\,", ",").casefold()) for p in _SEVERAL.split(written)]
+    words = [as_word(p.replace("\\,", ",")) for p in _SEVERAL.split(written)]
     return {g for w in words for g in GENDER_WORDS.get(w, ())}
+
+
+def as_word(written: str) -> str:
+    """A value or tag as the words it is read by are written: "Men’s" and "MEN'S" are "mens" (a tag "Women’s", its
+    apostrophe curly, was no wearer while a gender attribute so written was one; stop 72's integration review)."""
+    return re.sub(r"['’]", "", written.strip().casefold())
 
 
 class Attribute(NamedTuple):
@@ -175,7 +181,7 @@ class AttributeReader:
             at, source = self.tags
             tags = [t.strip() for t in row[at].split(",")]
             for column, words in TAG_VALUES.items():
-                found = {words[t.lower()]: t for t in tags if t.lower() in words}
+                found = {words[as_word(t)]: t for t in tags if as_word(t) in words}
                 if found and column in self.columns and self.columns[column] is None and column not in out:
                     # Tagged "Men, Women": sold to either, the catalogue's Unisex, as a gender attribute listing both.
                     both = column == "gender" and set(found) >= BOTH_SIDES
