@@ -332,7 +332,10 @@ def read_search(rec, query: str, filters: dict | None = None) -> tuple[Pairing |
     :class:`~fashionrec.recommend.Recommender`, under the service's read lock.
 
     >>> read_search(rec, "office outfit for men")        # doctest: +SKIP
-    (None, Look(id=21021, id_as_written='21021', name='Black coffee Men Purple Slim Fit Shirt', anchor=None))
+    (None, Look(id=21021, id_as_written='21021', name='Black coffee Men Purple Slim Fit Shirt', anchor=None,
+                wearer=None))
+    >>> read_search(rec, "outfit for a job interview")[1].wearer   # naming none: its matches lean  # doctest: +SKIP
+    "men's"
     """
     paired = read_pairing(rec, query)
     return paired, look_offered(rec, paired, query, filters)
