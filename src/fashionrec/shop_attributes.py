@@ -163,7 +163,9 @@ class AttributeReader:
 
     def read(self, row: list[str]) -> dict[str, Attribute]:
         """{column: its :class:`Attribute`} of ``row``'s attributes named as a column of :attr:`columns` says (the
-        first pair naming it); where it lists several, its pair's default where that is one of them, else the first."""
+        first pair naming it); where it lists several, its pair's default where that is one of them, else the first.
+        A gender, usage or season no pair gives and the header has no column for: its Tags' (:data:`TAG_VALUES`), the
+        first of several, Unisex where they name both Men and Women."""
         out: dict[str, Attribute] = {}
         for name_at, value_at, source in self.pairs:
             column = ATTRIBUTE_COLUMNS.get(spelling(row[name_at]))
