@@ -176,6 +176,10 @@ class AttributeReader:
                 listed = {spelling(v): v for v in listed_values(written)}
                 chosen = listed.get(spelling(default)) if several and default else None
                 both = column == "gender" and sides(written) >= BOTH_SIDES
+                if column == "gender":
+                    # By the words a gender tag is read by: "Women's" and "mens" were kept as written, unknown
+                    # genders, where a tag so written was Women's and Men's (stop 72's integration review).
+                    value, chosen = (TAG_VALUES["gender"].get(as_word(v), v) if v else v for v in (value, chosen))
                 out[column] = Attribute(BOTH_SIDES_READ if both else (chosen or value), written, source,
                                         row[name_at].strip(), by_default=chosen is not None and not both,
                                         both_sides=both)
