@@ -1037,15 +1037,17 @@ def test_a_gender_attribute_listing_men_and_women_is_read_as_unisex(tmp_path: Pa
 
 def test_a_gender_attribute_is_read_by_the_words_a_gender_tag_is(tmp_path: Path) -> None:
     # Stop 72's integration review: a tag "Women's" was read as Women, but a WooCommerce Gender attribute so written
-    # was kept as written, "unknown gender" to data check and no wearer a look or similar items know.
+    # was kept as written, "unknown gender" to data check and no wearer a look or similar items know ("Female" too,
+    # which the attribute's "Male, Female" is read by as both sides).
     header = WOO_HEADER + ",Tags,Attribute 1 name,Attribute 1 value(s)"
     lines = ["12933,simple,TEE-1,Tee,Tshirts,499,,3,,,Gender,Women's",
              "10315,simple,TEE-2,Tee,Tshirts,499,,3,,,Gender,mens",
-             "10652,simple,TEE-3,Tee,Tshirts,499,,3,,Women's,,", "10793,simple,TEE-4,Tee,Tshirts,499,,3,,,Gender,Kids"]
+             "10652,simple,TEE-3,Tee,Tshirts,499,,3,,Women's,,", "10793,simple,TEE-4,Tee,Tshirts,499,,3,,,Gender,Kids",
+             "11126,simple,TEE-5,Tee,Tshirts,499,,3,,,Gender,Female"]
     path = _shop(tmp_path, lines, header=header)
     save_column_map(path, WOO_MAP)
     table = styles_table(path).set_index("id")
-    assert table["gender"].to_dict() == {12933: "Women", 10315: "Men", 10652: "Women", 10793: "Kids"}
+    assert table["gender"].to_dict() == {12933: "Women", 10315: "Men", 10652: "Women", 10793: "Kids", 11126: "Women"}
     report = load_catalog(path, check_images=False, progress=False, warn=False).report
     assert report.unknown_genders == {"Kids": 1}, report.unknown_genders
 

@@ -94,6 +94,13 @@ def sides(written: str) -> set[str]:
     return {g for w in words for g in GENDER_WORDS.get(w, ())}
 
 
+def one_side(value: str) -> str:
+    """The catalogue's gender for a value naming one wearer by :func:`sides` ("Women's", "mens", "Male": Women, Men,
+    Men); ``value`` as written otherwise ("Kids" names two)."""
+    named = sides(value)
+    return next(iter(named)) if len(named) == 1 else value
+
+
 def as_word(written: str) -> str:
     """A value or tag as the words it is read by are written: "Men’s" and "MEN'S" are "mens" (a tag "Women’s", its
     apostrophe curly, was no wearer while a gender attribute so written was one; stop 72's integration review)."""
@@ -177,9 +184,9 @@ class AttributeReader:
                 chosen = listed.get(spelling(default)) if several and default else None
                 both = column == "gender" and sides(written) >= BOTH_SIDES
                 if column == "gender":
-                    # By the words a gender tag is read by: "Women's" and "mens" were kept as written, unknown
-                    # genders, where a tag so written was Women's and Men's (stop 72's integration review).
-                    value, chosen = (TAG_VALUES["gender"].get(as_word(v), v) if v else v for v in (value, chosen))
+                    # A value naming one wearer is that wearer, as a tag is: "Women's", "mens" or "Male" were kept as
+                    # written, unknown genders, where a tag "Women's" was Women (stop 72's integration review).
+                    value, chosen = (one_side(v) if v else v for v in (value, chosen))
                 out[column] = Attribute(BOTH_SIDES_READ if both else (chosen or value), written, source,
                                         row[name_at].strip(), by_default=chosen is not None and not both,
                                         both_sides=both)
