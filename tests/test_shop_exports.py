@@ -1050,6 +1050,10 @@ def test_a_gender_attribute_is_read_by_the_words_a_gender_tag_is(tmp_path: Path)
     assert table["gender"].to_dict() == {12933: "Women", 10315: "Men", 10652: "Women", 10793: "Kids", 11126: "Women"}
     report = load_catalog(path, check_images=False, progress=False, warn=False).report
     assert report.unknown_genders == {"Kids": 1}, report.unknown_genders
+    # Of several, the first as it is filed.
+    (path / "styles.csv").write_text(header + "\n" + '12933,simple,TEE-1,Tee,Tshirts,499,,3,,,Gender,"mens, Boys"\n')
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    assert "(id 12933 'mens, Boys' as Men;" in " ".join(report.summary_lines())
 
 
 def test_a_regular_price_that_is_no_amount_under_a_sale_price_is_said_and_the_sale_price_kept(tmp_path: Path) -> None:

@@ -59,6 +59,7 @@ from fashionrec.progress import hidden
 from fashionrec.shop_attributes import (
     BOTH_SIDES_READ,
     AttributeReader,
+    as_read,
     first_value,
     from_woocommerce,
     one_of_several,
@@ -504,7 +505,8 @@ class DataReport:
                 hints = dict.fromkeys(one_of_several(said["several_from"][i]) for i in first)
                 woo = any(from_woocommerce(said["several_from"][i]) for i in first)
                 parts += [f"{f'{len(first)} ' * both}as the first{', no default given among them' * woo} ("
-                          + first_few([f"id {i} {w!r} as {first_value(w)[0]}" for i, w in first.items()], 5)
+                          + first_few([f"id {i} {w!r} as {as_read(column, first_value(w)[0])}"
+                                       for i, w in first.items()], 5)
                           + "".join(f"; {h}" for h in hints) + ")"] if first else []
                 line += f"; {len(said['several'])} listing several, read " + " and ".join(parts)
             if said.get("both_sides"):

@@ -101,6 +101,12 @@ def one_side(value: str) -> str:
     return next(iter(named)) if len(named) == 1 else value
 
 
+def as_read(column: str, value: str) -> str:
+    """An attribute's ``value`` as the ``column`` it gives files it: a gender naming one wearer as that wearer
+    (:func:`one_side`), any other as written."""
+    return one_side(value) if column == "gender" and value else value
+
+
 def as_word(written: str) -> str:
     """A value or tag as the words it is read by are written: "Men’s" and "MEN'S" are "mens" (a tag "Women’s", its
     apostrophe curly, was no wearer while a gender attribute so written was one; stop 72's integration review)."""
@@ -183,10 +189,9 @@ class AttributeReader:
                 listed = {spelling(v): v for v in listed_values(written)}
                 chosen = listed.get(spelling(default)) if several and default else None
                 both = column == "gender" and sides(written) >= BOTH_SIDES
-                if column == "gender":
-                    # A value naming one wearer is that wearer, as a tag is: "Women's", "mens" or "Male" were kept as
-                    # written, unknown genders, where a tag "Women's" was Women (stop 72's integration review).
-                    value, chosen = (one_side(v) if v else v for v in (value, chosen))
+                # A gender naming one wearer is that wearer, as a tag is: "Women's", "mens" or "Male" were kept as
+                # written, unknown genders, where a tag "Women's" was Women (stop 72's integration review).
+                value, chosen = as_read(column, value), chosen and as_read(column, chosen)
                 out[column] = Attribute(BOTH_SIDES_READ if both else (chosen or value), written, source,
                                         row[name_at].strip(), by_default=chosen is not None and not both,
                                         both_sides=both)
