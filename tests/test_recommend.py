@@ -5372,6 +5372,35 @@ def test_a_slots_few_pieces_of_a_usage_are_in_a_share_of_looks_and_colour_right_
                                                          x.item["baseColour"])[0] >= 0.8), (t, x.item)
 
 
+def test_a_dressed_up_looks_stand_in_bags_are_named_as_their_type_for_no_other_occasion_nor_by_a_sports_brand(
+        tmp_path, monkeypatch):
+    # Stop 72: of 300 random women's ethnic looks' casual stand-in bags, 25 were a Puma "Jamaica Lifestyle" or shopper
+    # bag, a sling bag or a tote. Here one ethnic bag beside ethnic tops and kurtas; of the casual handbags that may
+    # stand in for it, a sling bag, an office handbag and a Nike one (Nike's fixture products mostly Sports) are not
+    # fit, a grey and a white handbag named so are.
+    import fashionrec.outfits as outfits
+
+    monkeypatch.setattr(outfits, "PIECE_LOOKS", 2, raising=False)
+    r, _ = _scratch(tmp_path)
+    tops = _ids(r, gender="Women", articleType=["Tops", "Tshirts", "Shirts", "Kurtas"])
+    own = 20522     # Baggit Women Hail Taj Black Handbag
+    _relabel(r, [*tops, own], usage="Ethnic")
+    unfit = {25277: "Lino Perros Women Black Sling Bag", 14803: "United Colors of Benetton Women Black Office Handbag",
+             46987: "Nike Women Charcoal Handbag"}
+    for i, name in unfit.items():
+        _relabel(r, [i], productDisplayName=name)
+    looks = {t: r.complete_the_look(t, k=6) for t in tops}
+    bags = {t: x for t, look in looks.items() for x in look if x.slot == "Bags"}
+    stand_ins = {t: x.id for t, x in bags.items() if x.id != own}
+    assert stand_ins and not set(stand_ins.values()) & set(unfit), {t: x.item["productDisplayName"]
+                                                                    for t, x in bags.items()}
+    assert {t: [x.id for x in r.complete_the_look(t, k=6)] for t in tops} == \
+        {t: [x.id for x in look] for t, look in looks.items()}     # the same on every visit
+    # Where none is fit, the others still stand in: every look that had a bag has one.
+    _relabel(r, _ids(r, gender="Women", articleType="Handbags", usage="Casual"), productDisplayName="Zed Women Tote")
+    assert {t for t in tops if any(x.slot == "Bags" for x in r.complete_the_look(t, k=6))} == set(bags)
+
+
 def test_few_pieces_with_no_stand_in_are_in_a_share_of_looks_each_one_piece_short_at_most(tmp_path, monkeypatch):
     # Stop 71: "Quechua Kids-Girls Brown Backpack", the catalogue's one girls' casual bag, in 235 of 300 random girls'
     # looks; left to other looks with no stand-in, 54 of 300 girls' looks were two pieces (stop 72). Here the tops'

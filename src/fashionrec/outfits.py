@@ -25,9 +25,11 @@ from fashionrec.looks import (
     ACCESSORY_SLOTS,
     ACCESSORY_TIE,
     BELTLESS,
+    CLASHING_BRAND_SHARE,
     CLASHING_USAGE,
     CLOG_NAME,
     COMPLEMENTS,
+    DRESSED_UP,
     FOOTWEAR,
     FOR_THE_COLD,
     FOR_THE_HEAT,
@@ -81,7 +83,7 @@ from fashionrec.looks import (
 )
 from fashionrec.results import Rec, check_k
 from fashionrec.tagger import l2_normalise
-from fashionrec.vocabulary import INFANT_NAME
+from fashionrec.vocabulary import INFANT_NAME, SYNONYMS, USAGE_WORDS, singular
 
 # Rows a look's scoring reads at a time: 256 of 2,560-d float32 (2.6 MB) stay in a core's cache between the
 # two passes' reads.
@@ -328,6 +330,55 @@ class Outfits:
                 clashes |= it["articleType"].astype(str).str.startswith("Sports ")
                 clashes |= it["productDisplayName"].astype(str).str.contains(SPORTS_NAME)
             self._codes[key] = clashes.to_numpy()
+        return self._codes[key]
+
+    def _fit_to_stand_in(self, usage: str) -> np.ndarray:
+        """(n,) bool, per version of the items and ``usage``: products fit to stand in for a dressed-up look's
+        accessory of that usage (:data:`~fashionrec.looks.DRESSED_UP`): named as their type, not named for another
+        occasion, and of no brand :data:`~fashionrec.looks.CLASHING_BRAND_SHARE` of whose products clash with it
+        (a Puma handbag beside a kurta)."""
+        key = ("fit to stand in", usage)
+        if key not in self._codes:
+            names = self.items["productDisplayName"].fillna("").astype(str)
+            other = np.array([bool(said - {usage}) for said in self._named_usages()], bool)
+            # A brand by its names' first word, as a search reads it ("Puma", "United" of United Colors of Benetton).
+            brand = names.str.split().str[0].str.casefold().to_numpy(dtype=object)
+            share = pd.Series(self._clashing(usage)).groupby(brand).mean()
+            clashing_brand = (pd.Series(brand).map(share) >= CLASHING_BRAND_SHARE).to_numpy()
+            self._codes[key] = self._named_its_type() & ~other & ~clashing_brand
+        return self._codes[key]
+
+    def _named_usages(self) -> list[frozenset[str]]:
+        """Per version of the items, the usages each product's name says: by a word (not a phrase) of
+        :data:`~fashionrec.looks.NAMED_USAGE` or of the vocabulary's occasions (``USAGE_WORDS``: "office",
+        "gym"), or by a one-word usage label of the catalogue's, as a word's stem ("Murcia Women Casual Black
+        Clutch", "Lino Perros Women Sporty Handbag")."""
+        key = ("named", "usages")
+        if key not in self._codes:
+            words = {w: u for w, u in {**USAGE_WORDS, **NAMED_USAGE}.items() if " " not in w}
+            stems = {singular(str(u).casefold()): u for u in self.items["usage"].dropna().unique() if " " not in str(u)}
+            names = self.items["productDisplayName"].fillna("").astype(str).str.casefold().str.findall(r"[a-z]+")
+            # Word by word, each distinct word read once (a pattern of every occasion over 40k names took 1.6 s).
+            read = {w: words.get(w) or next((u for s, u in stems.items() if w.startswith(s)), None)
+                    for w in {w for ws in names for w in ws}}
+            self._codes[key] = [frozenset(read[w] for w in ws if read[w]) for ws in names]
+        return self._codes[key]
+
+    def _named_its_type(self) -> np.ndarray:
+        """(n,) bool, per version of the items: products whose name says their type, by its label's last word
+        ("Clutch", "Handbags", "Bangle") or a single word the vocabulary reads as it ("Purse": Handbags or
+        Clutches); not a "Sling Bag", a "Tote" or "Shopper Bags" filed as handbags."""
+        key = ("named", "type")
+        if key not in self._codes:
+            it = self.items
+            names = it["productDisplayName"].fillna("").astype(str).str.casefold()
+            out = np.zeros(len(it), bool)
+            for article, rows in it.groupby("articleType").indices.items():
+                words = {singular(str(article).casefold().split()[-1])} | {
+                    w for w, types in SYNONYMS.items() if article in types and " " not in w}
+                said = r"\b(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")(?:e?s)?\b"
+                out[rows] = names.iloc[rows].str.contains(said, regex=True).to_numpy()
+            self._codes[key] = out
         return self._codes[key]
 
     @staticmethod
@@ -591,6 +642,11 @@ class Outfits:
                 nearer = first if first.any() else cand & self._is(usage_key, list(STAND_IN_USAGE.get(usage, ())))
                 if nearer.any():
                     cand = nearer
+                if usage in DRESSED_UP and slot in ACCESSORY_SLOTS:
+                    # A kurta's stand-in bag a clutch or a handbag named so, not a Puma shopper or a sling bag.
+                    fit = cand & self._fit_to_stand_in(usage)
+                    if fit.any():
+                        cand = fit
             if few and self._left_to_others(item_id, f"{slot} stand-in", cand, peer):
                 continue    # its stand-ins are as few (a girl's look's one sports backpack): other looks' too
             if anyone and (cand & anyones).any():
