@@ -5401,6 +5401,23 @@ def test_a_dressed_up_looks_stand_in_bags_are_named_as_their_type_for_no_other_o
     assert {t for t in tops if any(x.slot == "Bags" for x in r.complete_the_look(t, k=6))} == set(bags)
 
 
+def test_a_bag_of_the_products_season_wins_no_more_looks_than_another_as_good(tmp_path):
+    # Stop 72: of the catalogue's 133 women's ethnic jewellery 8 are filed Fall, one of them neutral: "Adrika Beige
+    # Bangle" was in 72 of the 119 Fall looks of 300 random women's ethnic looks, its season the whole of its lead. A
+    # bag's or a bangle's season says when it was listed (looks.SEASONLESS_SLOTS). Here the women's handbags all black
+    # and casual, one filed the tops' season (Fall), the others Summer.
+    r, _ = _scratch(tmp_path)
+    tops = _ids(r, gender="Women", articleType=["Tops", "Tshirts", "Shirts"], usage="Casual")
+    bags = _ids(r, gender="Women", articleType="Handbags")
+    _relabel(r, bags, baseColour="Black", usage="Casual", season="Summer")
+    _relabel(r, tops, season="Fall")
+    fall = bags[0]
+    _relabel(r, [fall], season="Fall")
+    picked = [x.id for t in tops for x in r.complete_the_look(t, k=6) if x.slot == "Bags"]
+    assert len(picked) >= len(tops) // 2, picked
+    assert picked.count(fall) <= len(picked) // 3, picked
+
+
 def test_few_pieces_with_no_stand_in_are_in_a_share_of_looks_each_one_piece_short_at_most(tmp_path, monkeypatch):
     # Stop 71: "Quechua Kids-Girls Brown Backpack", the catalogue's one girls' casual bag, in 235 of 300 random girls'
     # looks; left to other looks with no stand-in, 54 of 300 girls' looks were two pieces (stop 72). Here the tops'

@@ -466,6 +466,10 @@ STAND_IN_LIKENESS = 0.15
 # tote (stop 72). Where no stand-in is fit, the others still stand in.
 DRESSED_UP = frozenset({"Ethnic", "Formal", "Party"})
 CLASHING_BRAND_SHARE = 0.1
+# Slots whose pieces' season says when they were listed, not the weather they are for: no season term in their score.
+# The catalogue's 8 Fall pieces of 133 women's ethnic jewellery left one neutral among them, "Adrika Beige Bangle", the
+# pick of 72 of the 119 Fall looks of 300 random women's ethnic looks (stop 72). Sunglasses and caps keep it.
+SEASONLESS_SLOTS = frozenset({"Jewellery", "Bags", "Watches", "Belts", "Wallets"})
 SAME_USAGE_SLOTS = {"Belts"}            # slots left out rather than filled from another usage
 # (usage, slot) left out so too: the catalogue has no ethnic watch, and a casual steel chronograph or a black
 # plastic one was in 109 of 1,500 random looks, ethnic ones (a stylist's trial: "bangles or earrings instead").

@@ -64,6 +64,7 @@ from fashionrec.looks import (
     SAID_AS_TYPE,
     SAME_USAGE_PAIRS,
     SAME_USAGE_SLOTS,
+    SEASONLESS_SLOTS,
     SLOT_TYPES,
     SPORTS_NAME,
     SPREAD_SHORT,
@@ -682,7 +683,8 @@ class Outfits:
             worn = [c for c, n in on.items() if n >= REPEATS_ALLOWED]
             repeats = np.isin(self._column("baseColour")[rows], worn) if worn and not routine else 0.0
             um = same_usage[rows].astype(float)
-            sm = self._is("season", src.get("season"))[rows].astype(float)
+            # The season of a bangle or a bag is when it was listed, not its weather (SEASONLESS_SLOTS).
+            sm = 0.0 if slot in SEASONLESS_SLOTS else self._is("season", src.get("season"))[rows].astype(float)
             typical, affinity = self._typical_and_affinity(rows, self._row[item_id], like=own)
             pop = sub_counts.get(slot, 0) / pop_max
             typicality = LOOK_TYPICALITY if own is None else STAND_IN_LIKENESS   # a stand-in: like its pieces
