@@ -63,7 +63,8 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    about the lotion to go with it). An accessory's pair scores as a neutral does (:data:`ACCESSORY_PAIR_CAP`: a red
    bag is no better for a black shirt than a black one, its photo's nearness decides). A belt takes the colour of
    the look's shoes, or of the shoes whose look it is, and shoes a belt's (:data:`MATCHED_SLOTS`).
-4. **Score** of a candidate = 0.5 colour + 0.2 usage match + 0.1 season match + 0.1 slot popularity
+4. **Score** of a candidate = 0.5 colour + 0.2 usage match + 0.1 season match (none for jewellery, bags, watches,
+   belts and wallets, whose season is when they were listed: :data:`SEASONLESS_SLOTS`) + 0.1 slot popularity
    + 0.05 typicality (:data:`LOOK_TYPICALITY`) + 0.15 affinity (:data:`LOOK_AFFINITY`) (+ 0.3 matched colour,
    :data:`MATCH_WEIGHT`, for a belt or shoes; - 0.3, :data:`PRINT_ON_PRINT`, for a printed piece where the
    product or a piece before it is printed, by name: one print a look; - 0.15, :data:`REPEAT_COLOUR`, for a piece of a
@@ -83,7 +84,9 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    looks, the product's id drawing which; the others a stand-in of their types (a clutch, a handbag) of a usage
    the look may take standing in, whose colour goes with the product's (a neutral or a pair), the one most like
    the pieces it stands in for first (:data:`STAND_IN_LIKENESS`); with no such stand-in, none, a look at most
-   :data:`SPREAD_SHORT` (1) piece short (a girl's one backpack).
+   :data:`SPREAD_SHORT` (1) piece short (a girl's one backpack). An ethnic, formal or party look's accessory standing
+   in takes first one named as its type, for no other occasion, of no sportswear brand (:data:`DRESSED_UP`: a
+   kurta's bag a clutch or a handbag, not a Puma shopper or a sling bag).
 """
 
 from __future__ import annotations
