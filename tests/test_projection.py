@@ -55,6 +55,15 @@ def test_projection_fit_apply_save_load(tmp_path):
         Projection(np.zeros(5), np.zeros((2, 4)), 0.5)
 
 
+def test_queries_projected_together_are_projected_as_each_alone():
+    # Stop 72: a profile's lists searched in one batch must find what each alone finds; BLAS's sums over a batch
+    # differ from one query's in the last bit (2.4e-7 on the 40k index), enough to move an HNSW search.
+    x = _low_rank(600, 64)
+    p = Projection.fit(x, 16)
+    alone = np.concatenate([p(x[i:i + 1]) for i in range(60)])
+    assert np.array_equal(p(x[:60], as_queries=True), alone)
+
+
 def test_auto_projection_dim():
     assert auto_projection_dim(40_000, 1280) == DEFAULT_DIM
     assert auto_projection_dim(40_000, 256) == 0          # already short
@@ -95,6 +104,19 @@ def test_projected_scores_are_full_cosines_in_order(projected):
         exact[exact > NEAR_DUPLICATE] = -9
         recall.append(len(set(ids) & set(projected._ids[np.argsort(-exact)[:10]])) / 10)
     assert np.mean(recall) >= 0.9
+
+
+def test_neighbours_searched_together_are_those_searched_one_by_one(projected):
+    # Stop 72: a profile's lists are searched in one index call; each must be the list its own search gives.
+    ids = [int(i) for i in projected.items["id"].to_numpy()[:20]]
+    vectors = np.stack([projected.vector(i) for i in ids])
+    exclude = set(ids[:5])
+    together = projected._neighbours_each(vectors, 12, exclude, dedupe=True, pool=40)
+    alone = [projected._neighbours(v, 12, None, exclude, dedupe=True, pool=40) for v in vectors]
+    assert len(together) == len(alone) == 20
+    for (i1, s1), (i2, s2) in zip(together, alone, strict=True):
+        assert len(i1) == 40 and i1.tolist() == i2.tolist() and s1.tolist() == s2.tolist()
+        assert not exclude & set(i1.tolist())
 
 
 def test_filters_on_a_projected_index(projected):

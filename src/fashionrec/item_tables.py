@@ -634,10 +634,11 @@ class ItemTables:
         """(d,) float32 image embedding of an indexed item."""
         return self.embeddings[self._row[self._check_id(item_id)]]
 
-    def index_vectors(self, vectors: np.ndarray) -> np.ndarray:
-        """(n, d) embeddings -> the (n, index dim) vectors the index holds and searches."""
+    def index_vectors(self, vectors: np.ndarray, as_queries: bool = False) -> np.ndarray:
+        """(n, d) embeddings -> the (n, index dim) vectors the index holds and searches; ``as_queries``: each row
+        as it is projected alone (:meth:`~fashionrec.index.projection.Projection.__call__`)."""
         vectors = np.asarray(vectors, np.float32)
-        return vectors if self.projection is None else self.projection(vectors)
+        return vectors if self.projection is None else self.projection(vectors, as_queries=as_queries)
 
     def filter_values(self) -> dict[str, list[str]]:
         """The values each filter can take: those of the indexed products, sorted."""

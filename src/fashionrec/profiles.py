@@ -56,20 +56,26 @@ def _same_name(name) -> str:
 
 
 class _Lists:
-    """:meth:`Profiles._profile_lists`' lists, each worked out (``make(j, per)``: its ``2 * per`` nearest) the first
-    time it is read: the round robin stops at ``k`` picks, so with more liked items than picks most lists were
-    never read (200 saved products, 10 picks: 201 nearest-neighbour searches and re-rankings for 10 lists read,
-    1.8 s of a request; a code review)."""
+    """:meth:`Profiles._profile_lists`' lists, each worked out (``make(js, per)``: lists ``js``, each its ``2 * per``
+    nearest) the first time it is read: the round robin stops at ``k`` picks, so with more liked items than picks most
+    lists were never read (200 saved products, 10 picks: 201 nearest-neighbour searches and re-rankings for 10 lists
+    read, 1.8 s of a request; a code review). Those the round robin is sure to read are worked out together
+    (:meth:`read`), their searches in one."""
 
-    def __init__(self, make: Callable[[int, int], tuple[int | None, np.ndarray, np.ndarray]], n: int, per: int):
+    def __init__(self, make: Callable[[list[int], int], list[tuple[int | None, np.ndarray, np.ndarray]]], n: int,
+                 per: int):
         self._make, self._lists, self._per = make, [None] * n, [per] * n
 
     def __len__(self) -> int:
         return len(self._lists)
 
-    def __getitem__(self, j: int) -> tuple[int | None, np.ndarray, np.ndarray]:
+    def read(self, j: int, ahead: int = 1) -> tuple[int | None, np.ndarray, np.ndarray]:
+        """List ``j``; not worked out yet, it is, with those of the next ``ahead - 1`` not worked out yet (all of the
+        base size: only a list read is deepened)."""
         if self._lists[j] is None:
-            self._lists[j] = self._make(j, self._per[j])
+            js = [i for i in range(j, min(len(self._lists), j + max(1, ahead))) if self._lists[i] is None]
+            for i, made in zip(js, self._make(js, self._per[j]), strict=True):
+                self._lists[i] = made
         return self._lists[j]
 
     def deepen(self, j: int) -> bool:
@@ -79,7 +85,7 @@ class _Lists:
         if made is None or made[0] is None or len(made[1]) < 2 * self._per[j] or self._per[j] >= MAX_K:
             return False
         self._per[j] = min(MAX_K, 4 * self._per[j])
-        self._lists[j] = self._make(j, self._per[j])
+        self._lists[j] = self._make([j], self._per[j])[0]
         return True
 
     def left(self, j: int, pos: int) -> bool:
@@ -147,27 +153,33 @@ class Profiles:
         usages = self._labels("usage")
         liked_usages = set(usages[[self._row[i] for i in liked]]) - {""}
 
-        def nearest(j: int, per: int) -> tuple[int | None, np.ndarray, np.ndarray]:
-            if j == len(liked):
-                ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._set_aside(), pool=2 * k)
-                if len(ids) and len(liked_usages) == 1:
-                    # Liked items of one usage: its products first (one saved sports T-shirt's picks from the mean,
-                    # half of the page, were by cosine alone: casual ones among them).
-                    order = np.argsort(~(usages[self._rows(ids)] == next(iter(liked_usages))), kind="stable")
-                    ids, sc = ids[order], sc[order]
-                return None, ids, sc
+        def nearest(js: list[int], per: int) -> list[tuple[int | None, np.ndarray, np.ndarray]]:
+            each = [j for j in js if j < len(liked)]
+            found = dict(zip(each, self._neighbours_each(lv[each], 2 * per, liked_set | self._set_aside(), dedupe=True,
+                                                         pool=max(2 * per, RERANK_POOL) if rerank else 2 * per),
+                             strict=True))
+            return [ranked(j, *found[j]) if j in found else mean_list() for j in js]
+
+        def mean_list() -> tuple[None, np.ndarray, np.ndarray]:
+            ids, sc = self._neighbours(mean, 2 * k, None, liked_set | self._set_aside(), pool=2 * k)
+            if len(ids) and len(liked_usages) == 1:
+                # Liked items of one usage: its products first (one saved sports T-shirt's picks from the mean,
+                # half of the page, were by cosine alone: casual ones among them).
+                order = np.argsort(~(usages[self._rows(ids)] == next(iter(liked_usages))), kind="stable")
+                ids, sc = ids[order], sc[order]
+            return None, ids, sc
+
+        def ranked(j: int, ids: np.ndarray, sc: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
             i = liked[j]
-            ids, sc = self._neighbours(lv[j], 2 * per, None, liked_set | self._set_aside(), dedupe=True,
-                                       pool=max(2 * per, RERANK_POOL) if rerank else 2 * per)
             if len(ids) and rerank:
                 # In the order of its similar items (type, colour, wearer, the kind its name says), each keeping
                 # its cosine for the reason: three saved red dresses got 16 dresses, 2 of them red, while each
                 # one's similar items were all red.
                 row, rows = self._row[i], self._rows(ids)
-                ranked = (sc + self._attribute_bonus(rows, self._known_labels(i), self._wearers(row), row)
+                score = (sc + self._attribute_bonus(rows, self._known_labels(i), self._wearers(row), row)
                           + self._kind_bonus(rows, row)
                           + LIKE_USAGE_WEIGHT * ((usages[rows] == usages[row]) & (usages[row] != "")))
-                order = np.argsort(-ranked, kind="stable")[:2 * per]
+                order = np.argsort(-score, kind="stable")[:2 * per]
                 ids, sc = ids[order], sc[order]
             return i, ids, sc
 
@@ -278,7 +290,8 @@ class Profiles:
         held = [False] * len(lists)     # per list, whether it held back a look-alike that the fill-up pass may take
         while len(chosen) < k and any(lists.left(li, p) for li, p in enumerate(pos)):
             for li in range(len(lists)):
-                src_id, ids, sc = lists[li]
+                # Each list read adds a pick at most: the next k - len(chosen) lists are all read in this turn.
+                src_id, ids, sc = lists.read(li, k - len(chosen))
                 while True:
                     if pos[li] >= len(ids):
                         # Read to its end, a liked item's list cut at its size is searched deeper, and read again
@@ -288,7 +301,7 @@ class Profiles:
                         # (a men's ring's deeper list had caps and belts after the rings like those picked).
                         if held[li] or not lists.deepen(li):
                             break
-                        src_id, ids, sc = lists[li]
+                        src_id, ids, sc = lists.read(li)
                         pos[li] = 0
                     cid, s = int(ids[pos[li]]), float(sc[pos[li]])
                     pos[li] += 1

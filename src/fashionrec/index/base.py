@@ -62,8 +62,10 @@ class VectorIndex(Protocol):
         """Add ``vectors`` (n, d) float32 under ``ids`` (n,) int64; ids must be new; ``attrs`` per vector."""
 
     def search(self, vectors: np.ndarray, k: int, filter_ids: np.ndarray | None = None,
-               where: Mapping | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k by inner product; only ``filter_ids`` / items matching ``where`` (k of them if k exist)."""
+               where: Mapping | None = None, one_thread: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k by inner product; only ``filter_ids`` / items matching ``where`` (k of them if k exist).
+        ``one_thread``: computed on the calling thread alone, as up to :data:`SINGLE_QUERY_BATCH` queries are
+        (None: so for those, with the library's threads for more)."""
 
     def remove(self, ids: np.ndarray) -> int:
         """Remove ids; returns how many were present."""

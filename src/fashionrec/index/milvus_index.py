@@ -417,8 +417,9 @@ class MilvusIndex:
 
     # ---- searching -------------------------------------------------------------------------
     def search(self, vectors: np.ndarray, k: int, filter_ids: np.ndarray | None = None,
-               where: Mapping | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k by inner product -> (scores (q, k), ids (q, k)), -inf / -1 padding; filters pushed down."""
+               where: Mapping | None = None, one_thread: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k by inner product -> (scores (q, k), ids (q, k)), -inf / -1 padding; filters pushed down.
+        (``one_thread``: the server's threads are its own; taken for the protocol's sake.)"""
         q = np.ascontiguousarray(vectors, dtype=np.float32)
         if q.ndim != 2 or q.shape[1] != self.dim:
             raise BadInputError(f"vectors must be (n, {self.dim}) float32, got shape {q.shape}")

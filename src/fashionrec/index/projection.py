@@ -69,13 +69,16 @@ class Projection:
         pca = PCA(n_components=dim, svd_solver="randomized", random_state=seed).fit(sample)
         return cls(pca.mean_, pca.components_, pca.explained_variance_ratio_.sum())
 
-    def __call__(self, vectors: np.ndarray) -> np.ndarray:
+    def __call__(self, vectors: np.ndarray, as_queries: bool = False) -> np.ndarray:
+        """(n, in_dim) -> (n, out_dim) float32, L2-normalised. ``as_queries``: each row exactly as it is alone (einsum
+        whatever n): BLAS's sums over a batch differ from einsum's in the last bit (2.4e-7 at 40k), enough to move
+        an HNSW search, and a profile's lists searched in one batch must find what each alone finds."""
         vectors = np.asarray(vectors, np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.in_dim:
             raise ValueError(f"expected (n, {self.in_dim}) vectors, got {vectors.shape}")
         centred = vectors - self.mean
         # A query or two: einsum, not BLAS (see SINGLE_QUERY_BATCH); a catalogue: BLAS.
-        small = len(vectors) <= SINGLE_QUERY_BATCH
+        small = as_queries or len(vectors) <= SINGLE_QUERY_BATCH
         out = np.einsum("ij,kj->ik", centred, self.components) if small else centred @ self.components.T
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return (out / np.maximum(norms, 1e-12)).astype(np.float32)
