@@ -1049,6 +1049,30 @@ def test_profile(client, ids):
     assert msg.count("987654321") == 1
 
 
+def test_profile_by_address(client, ids):
+    # Stop 72: "For you" asked POST alone, so a client that sends GET (a shared server tried from an address bar)
+    # could not try it (a 405); GET ?ids= answers what POST's liked does, and errs as it does.
+    liked = ",".join(map(str, ids[:3]))
+    for looks in (True, False):
+        posted = client.post("/api/recommend/profile", json={"liked": ids[:3], "k": 5, "looks": looks}).json()
+        got = client.get("/api/recommend/profile", params={"ids": liked, "k": 5, "looks": looks})
+        assert got.status_code == 200 and got.json() == posted and len(posted["results"]) == 5, got.text
+    assert len(client.get("/api/recommend/profile", params={"ids": liked}).json()["results"]) == 10     # POST's k
+    msg = assert_error(client.get("/api/recommend/profile", params={"ids": f"{liked},987654321"}), 404)
+    assert "987654321" in msg and msg.endswith("add skip_unknown=true to the address to leave out liked ids the "
+                                               "catalogue no longer has")
+    kept = client.get("/api/recommend/profile", params={"ids": f"{liked},987654321", "k": 5, "skip_unknown": True})
+    assert kept.json()["skipped"] == [987654321] and kept.json()["results"] == \
+        client.post("/api/recommend/profile", json={"liked": ids[:3], "k": 5}).json()["results"]
+    assert "('x' is no id)" in assert_error(client.get("/api/recommend/profile", params={"ids": f"{liked},x"}), 422)
+    assert assert_error(client.get("/api/recommend/profile", params={"ids": liked, "k": 500}), 422)
+    assert assert_error(client.get("/api/recommend/profile"), 422)
+    assert "liked" in assert_error(client.get("/api/recommend/profile", params={"liked": liked}), 422)
+    assert assert_error(client.get("/api/recommend/profile", params={"ids": ",".join(["1"] * 201)}), 422)
+    schema = client.get("/openapi.json").json()["paths"]["/api/recommend/profile"]
+    assert {"get", "post"} <= set(schema) and "ids" in {p["name"] for p in schema["get"]["parameters"]}
+
+
 def test_images_by_id(client, ids, fixture_dir):
     r = client.get(f"/images/{ids[0]}.jpg")
     assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Annotated, Literal, NoReturn
 from urllib.parse import urlencode
 
@@ -19,13 +18,14 @@ from fashionrec.api.deps import (
     SettingsDep,
     known_form_only,
     known_query_only,
+    listed_ids,
     read_upload,
     readable_query,
     require_api_key,
 )
 from fashionrec.api.routes.search import found_by_text
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
-from fashionrec.catalog import ATTRIBUTES, ID_AS_WRITTEN, first_few
+from fashionrec.catalog import ATTRIBUTES, ID_AS_WRITTEN
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.filed_elsewhere import kids_filed_elsewhere, kids_said
 from fashionrec.item_tables import PRICE_FILTER
@@ -78,20 +78,12 @@ def browse_items(
             # limit was dropped without a word (an API fuzz)
             raise BadInputError("ids cannot be combined with filters, q, sort, min_price, max_price, offset or limit; "
                                 "ask for either")
-        wanted = [part.strip() for part in ids.split(",") if part.strip()]
-        # ASCII digits after one optional minus: "--5" and "³" passed isdigit() and int() failed, a 500 (a fuzz)
-        bad = [w for w in wanted if not re.fullmatch(r"-?[0-9]+", w)]
-        if not wanted or len(wanted) > MAX_LIKED or bad:
-            # Which part is no id, where one is: "1,x" among 200 ids left it to find (a code review).
-            which = (f" ({first_few([repr(w) for w in bad], 5)} {'is no id' if len(bad) == 1 else 'are no ids'})"
-                     if bad else "")
-            raise BadInputError(f"ids must be 1 to {MAX_LIKED} product ids separated by commas, e.g. 15970,39386"
-                                f"{which}; {len(wanted)} given")
+        wanted = listed_ids(ids)
         with service.reading():
-            unknown = list(dict.fromkeys(int(w) for w in wanted if int(w) not in service.rec.items.index))
+            unknown = list(dict.fromkeys(w for w in wanted if w not in service.rec.items.index))
             if unknown and not skip_unknown:
                 _no_such_ids(service.rec, unknown)
-            found = [to_item(service.rec.item(int(w)), int(w), root) for w in wanted if int(w) not in unknown]
+            found = [to_item(service.rec.item(w), w, root) for w in wanted if w not in unknown]
             unknown_as_written = service.rec.ids_as_written(unknown)
         return ItemPage(total=len(found), offset=0, limit=len(found), items=found, unknown=unknown,
                         unknown_as_written=unknown_as_written)
