@@ -8,7 +8,7 @@ embeddings, nearest neighbours and looks.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -68,6 +68,10 @@ class _Lists:
 
     def __len__(self) -> int:
         return len(self._lists)
+
+    def __iter__(self) -> Iterator[tuple[int | None, np.ndarray, np.ndarray]]:
+        """Every list, those not worked out yet worked out together."""
+        return (self.read(j, len(self)) for j in range(len(self)))
 
     def read(self, j: int, ahead: int = 1) -> tuple[int | None, np.ndarray, np.ndarray]:
         """List ``j``; not worked out yet, it is, with those of the next ``ahead - 1`` not worked out yet (all of the
