@@ -482,6 +482,12 @@ def tag(sources: Sequence[str | Path] | str | Path, model: str | Path | None = N
     """
     if not 0.0 <= review_below <= 1.0:
         raise BadInputError(f"the review threshold must be a probability between 0 and 1, not {review_below}")
+    if index is not None and not views:
+        # Two readings asked for at once: photo search's is through the views, which --as-is turns down (it
+        # was read with the index, --as-is passed over without a word: stop 72, h72review).
+        raise BadInputError("--as-is (views=False) and --index cannot go together: with an index each photo is "
+                            "read as photo search reads it, through its views; drop --as-is to read as photo "
+                            "search does, or --index to read every photo as it is")
     if isinstance(sources, (str, Path)):
         sources = [sources]
     check_sources(sources)

@@ -58,6 +58,14 @@ UPSIDE_DOWN = 180
 UPSIDE_DOWN_SURER_BY = 0.1
 # Another view reading another type at least this surely makes the reading disputed.
 DISPUTED_FROM = 0.8
+# A photo whose sides differ by at most this share of the longer is square: a shop's (WooCommerce's, Shopify's)
+# padding of a catalogue-like photo. Its product's own box on the plain backdrop says which way it stands: read
+# by the canvas, all 300 test catalogue photos padded to square went through their views, turned ones included
+# (0.933 -> 0.937 type top-1, 4.6 times slower, 12 upright products read turned; stop 72, h72square).
+SQUARE_WITHIN = 0.02
+# The box is found on a copy of the photo at most this many pixels on its longer side (the stored size's 80,
+# times 2: a 1:1 share of the canvas, so a 60-wide product in an 80-wide square is not lost to rounding).
+BOX_SIDE = 160
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,10 +106,38 @@ def small_in_frame(stored: np.ndarray) -> bool:
     return (np.ptp(ys) + 1) * (np.ptp(xs) + 1) < SMALL_SHARE * off.size
 
 
+def _product_box(photo: Image.Image) -> tuple[int, int] | None:
+    """(height, width) of what lies on ``photo``'s plain backdrop (its corners' colour), on a copy at most
+    :data:`BOX_SIDE` pixels on the longer side; None where its corners are no one colour or nothing lies on it."""
+    small = to_rgb(photo).copy()
+    small.thumbnail((BOX_SIDE, BOX_SIDE), Image.BILINEAR)
+    a = np.asarray(small, dtype=np.int16)                               # (H, W, 3)
+    corners = a[[0, 0, -1, -1], [0, -1, 0, -1]]                         # (4, 3)
+    colour = corners.mean(axis=0)
+    if np.abs(corners - colour).max() > BACKGROUND_TOLERANCE:
+        return None
+    ys, xs = np.nonzero(np.abs(a - colour).max(axis=2) > BACKGROUND_TOLERANCE)
+    if not len(ys):
+        return None
+    return int(np.ptp(ys)) + 1, int(np.ptp(xs)) + 1
+
+
+def on_its_side_maybe(photo: Image.Image) -> bool:
+    """Whether ``photo`` may have come turned on its side, so is looked at turned a quarter either way: it is as
+    wide as tall or wider, but for a square photo (:data:`SQUARE_WITHIN`) whose product's own box on its plain
+    backdrop is taller than wide: an upright product padded to square, which is read as a tall photo is."""
+    if photo.width < photo.height:
+        return False
+    if photo.width - photo.height > SQUARE_WITHIN * photo.width:
+        return True
+    box = _product_box(photo)
+    return box is None or box[0] <= box[1]
+
+
 def worth_views(photo: Image.Image, stored: np.ndarray) -> bool:
     """Whether ``photo`` (``stored``: as the tagger takes it) is read through its views whatever its reading as
-    it is: turned on its side, maybe (as wide as tall or wider), or its product small in the frame."""
-    return photo.width >= photo.height or small_in_frame(stored)
+    it is: turned on its side, maybe (:func:`on_its_side_maybe`), or its product small in the frame."""
+    return on_its_side_maybe(photo) or small_in_frame(stored)
 
 
 def sure_of_type(tagger, probs: dict[str, np.ndarray]) -> np.ndarray:
@@ -143,7 +179,7 @@ def _views_of(photo: Image.Image, as_read: dict[str, np.ndarray] | None = None, 
     a photo taller than wide is looked at turned :data:`UPSIDE_DOWN` too."""
     views = photo_views(photo)
     pictures, turns = list(views), [0] * len(views)
-    angles = TURNS if photo.width >= photo.height else (UPSIDE_DOWN,) if upside_down else ()
+    angles = TURNS if on_its_side_maybe(photo) else (UPSIDE_DOWN,) if upside_down else ()
     for angle in angles:    # each turn's first view only: its other views turned read as well (0.86 / 0.87)
         pictures.append(views.turned(angle)[0])
         turns.append(angle)
