@@ -123,9 +123,13 @@ def _product_box(photo: Image.Image) -> tuple[int, int] | None:
 
 
 def on_its_side_maybe(photo: Image.Image) -> bool:
-    """Whether ``photo`` may have come turned on its side, so is looked at turned a quarter either way: it is as
-    wide as tall or wider, but for a square photo (:data:`SQUARE_WITHIN`) whose product's own box on its plain
-    backdrop is taller than wide: an upright product padded to square, which is read as a tall photo is."""
+    """Whether ``photo`` may have come turned on its side, so is read through its views (turned a quarter either
+    way among them) whatever it reads as it is: it is as wide as tall or wider, but for a square photo
+    (:data:`SQUARE_WITHIN`) whose product's own box on its plain backdrop is taller than wide: an upright product
+    padded to square, read through its views, turned ones too, only where unsure as it is, as a tall photo is.
+    Its turned views are kept for an unsure one, not swapped for upside down: of the 300 test photos turned 90
+    degrees, then padded, 0.810 type top-1 so (0.837 all through their views), 0.660 read as tall photos (a
+    shoe's box turned is taller than wide; stop 72, h72square)."""
     if photo.width < photo.height:
         return False
     if photo.width - photo.height > SQUARE_WITHIN * photo.width:
@@ -179,7 +183,7 @@ def _views_of(photo: Image.Image, as_read: dict[str, np.ndarray] | None = None, 
     a photo taller than wide is looked at turned :data:`UPSIDE_DOWN` too."""
     views = photo_views(photo)
     pictures, turns = list(views), [0] * len(views)
-    angles = TURNS if on_its_side_maybe(photo) else (UPSIDE_DOWN,) if upside_down else ()
+    angles = TURNS if photo.width >= photo.height else (UPSIDE_DOWN,) if upside_down else ()
     for angle in angles:    # each turn's first view only: its other views turned read as well (0.86 / 0.87)
         pictures.append(views.turned(angle)[0])
         turns.append(angle)
