@@ -45,6 +45,40 @@ def _collected_after_each_test():
     gc.unfreeze()
 
 
+class _CountedList(list):
+    """A list that counts how often it is read whole or searched (``reads``): a test of linear time counts a list's
+    reads rather than timing the call, the machines being shared and noisy."""
+
+    reads = 0
+
+    def __iter__(self):
+        self.reads += 1
+        return super().__iter__()
+
+    def __contains__(self, item):
+        self.reads += 1
+        return super().__contains__(item)
+
+
+@pytest.fixture
+def counted_reads(monkeypatch):
+    """``count(module, name)``: each list ``module.name`` answers from now on counts its reads (``reads``); returns
+    the list of those answers, in order."""
+    answers: list[_CountedList] = []
+
+    def count(module, name: str) -> list[_CountedList]:
+        original = getattr(module, name)
+
+        def counted(*args, **kwargs):
+            answers.append(_CountedList(original(*args, **kwargs)))
+            return answers[-1]
+
+        monkeypatch.setattr(module, name, counted)
+        return answers
+
+    return count
+
+
 @pytest.fixture
 def dead_pid() -> int:
     """The id of a process that has exited: what a killed writer's temp names carry."""

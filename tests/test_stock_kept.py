@@ -131,7 +131,7 @@ def test_an_export_set_again_after_a_rebuild_leaves_the_levels_the_catalogue_cha
     assert _same(_levels(Recommender.load(d, tiny_tagger_path()), ids), [0.0, 40.0, math.nan, 30.0, math.nan, 5.0])
 
 
-def test_a_large_export_copy_whose_levels_the_catalogue_changed_is_read_in_linear_time(tmp_path, monkeypatch):
+def test_a_large_export_copy_whose_levels_the_catalogue_changed_is_read_in_linear_time(tmp_path, counted_reads):
     # `--from` of an export's copy left out the ids whose level the catalogue's file changed since by testing each
     # against a set of them made anew for each: quadratic, 20,000 levels the file changed took 72 s before anything
     # was set (a review of stop 71). An index folder of a build's levels alone: the list of those ids is read
@@ -140,16 +140,7 @@ def test_a_large_export_copy_whose_levels_the_catalogue_changed_is_read_in_linea
     from fashionrec.cli_recs import _stock_levels
     from fashionrec.stock_kept import BUILT_STOCK
 
-    class Counted(list):
-        reads = 0
-
-        def __iter__(self):
-            Counted.reads += 1
-            return super().__iter__()
-
-    changed = stock_kept.changed_since_copy
-    monkeypatch.setattr(stock_kept, "changed_since_copy", lambda *a, **k: Counted(changed(*a, **k)))
-
+    changed = counted_reads(stock_kept, "changed_since_copy")
     n = 20_000
     index = tmp_path / "index"
     index.mkdir()
@@ -159,7 +150,7 @@ def test_a_large_export_copy_whose_levels_the_catalogue_changed_is_read_in_linea
     copy.write_text("id,stock,sold_out,productDisplayName,catalogue_stock\n"
                     + "".join(f"{i},5,False,Tee {i},3\n" for i in range(n)))
     given, read = _stock_levels([f"{n + 1}=2"], copy, index=index)
-    assert isinstance(read.left_ids, Counted) and Counted.reads <= 2, Counted.reads
+    assert changed == [read.left_ids] and read.left_ids is changed[0] and changed[0].reads <= 2, changed[0].reads
     assert len(read.left_ids) == n and given == {str(n + 1): "2"}
 
 
