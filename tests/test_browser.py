@@ -1639,8 +1639,12 @@ def test_a_photo_gets_a_look_put_together_for_its_closest_product(server, browse
         for chosen, why in ((tilted, "the product closest to your photo"), (photo, "your photo's product")):
             with pg.expect_response(lambda r: "/outfit" in r.url) as look:
                 pg.set_input_files("#file", str(chosen))
-            pg.wait_for_selector("#photo-look:not([hidden]) #upload-look .card")
             lead = re.fullmatch(r"/api/items/(\d+)/outfit", httpx.URL(look.value.url).path).group(1)
+            # This photo's look drawn: the last photo's cards and link stay until it is (the second photo's check
+            # once read the first's link, 1 run in the whole suite's, stop 72).
+            pg.wait_for_function("want => document.querySelector('#look-anchor')?.getAttribute('href') === want",
+                                 arg=f"/item/{lead}")
+            pg.wait_for_selector("#photo-look:not([hidden]) #upload-look .card")
             # Put together for the photo's own product, else its closest result, and named with a link to it.
             first = (pg.locator("#same-link") if why.startswith("your") else
                      pg.locator("#upload-similar .card").first).get_attribute("href")
