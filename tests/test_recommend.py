@@ -4783,6 +4783,39 @@ def test_a_photo_turned_on_its_side_is_read_upright_and_an_upright_one_is_not_tu
     assert json.loads(run("--json").output)["turned"] == 270
 
 
+def test_an_upside_down_tall_photo_is_read_upright_and_an_upright_one_is_not_turned(shipped_rec, monkeypatch,
+                                                                                     tmp_path):
+    # Photo search (and `tag --index`, which reads through it) looked at a tall photo upright only: an upside-down
+    # shoe read as Personal Care, where `tag` without an index turned it (view_choice.UPSIDE_DOWN, stop 72).
+    import fashionrec.recommend as recommend
+
+    rec = shipped_rec
+    ids = [i for i in rec.items["id"].tolist() if str(rec.image_path(i)).endswith(".jpg")][:30]
+    upright = {i: Image.open(rec.image_path(i)).convert("RGB").resize((360, 480), Image.BICUBIC) for i in ids}
+    upside_down = {i: photo.rotate(180) for i, photo in upright.items()}
+
+    def read(photos: dict) -> tuple[list[int], list[str]]:
+        found = [rec.photo_query(photo, exclude=[i]) for i, photo in photos.items()]
+        return [q.turned for q in found], [rec.tagger.decode(q.probs, 0, top=1)["articleType"][0][0] for q in found]
+
+    truth = [rec.item(i)["articleType"] for i in ids]
+    right = lambda types: float(np.mean([a == b for a, b in zip(types, truth, strict=True)]))    # noqa: E731
+    turns, types = read(upside_down)
+    assert turns.count(180) >= 0.5 * len(ids) and set(turns) <= {0, 180} and right(types) >= 0.7
+    kept_turns, kept_types = read(upright)
+    monkeypatch.setattr(recommend, "LOOK_AGAIN_BELOW", -1.0)      # as before: a tall photo read upright only
+    turns_before, types_before = read(upside_down)
+    assert turns_before == [0] * len(ids) and right(types_before) <= right(types) - 0.3
+    # An upright photo is read as before: none turned, every type the same.
+    assert kept_turns == [0] * len(ids) and kept_types == read(upright)[1]
+    # The CLI says which way it looked turned.
+    monkeypatch.undo()
+    path = tmp_path / "upside_down.png"
+    upside_down[ids[turns.index(180)]].save(path)
+    said = CliRunner().invoke(app, ["recommend", "photo", str(path), "--index", str(rec.index_dir), "-k", "3"])
+    assert "upside_down.png looked turned upside down: it was read turned 180 degrees clockwise" in said.output
+
+
 def test_a_greyscale_photos_colour_is_said_to_be_unseen_and_not_ranked_by(shipped_rec, tmp_path):
     # A trial: a greyscale photo found grey products "same colour (Grey)", with no word that its colour cannot be
     # seen (`data check` and `tag` said so of such photos).

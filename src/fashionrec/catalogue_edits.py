@@ -994,8 +994,10 @@ class CatalogueEdits:
         if query.turned:
             # Read turned upright (a phone photo whose EXIF orientation was lost): kept as it was read, so that
             # its page shows it upright, as its vector sees it.
+            from fashionrec.view_choice import turned_how
+
             rgb = rgb.rotate(-query.turned, expand=True)
-            warn(f"the photo of the new product {item_id} looked turned on its side: it is kept turned "
+            warn(f"the photo of the new product {item_id} looked turned {turned_how(query.turned)}: it is kept turned "
                  f"{query.turned} degrees clockwise, upright as it was read")
         categories = [h for h in ("masterCategory", "subCategory") if h in guessed]
         if categories and metadata.get("articleType") and same_type.empty:

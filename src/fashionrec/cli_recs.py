@@ -1081,8 +1081,10 @@ def recommend_photo(
     if not recs and not len(rec):      # "no results" alone (a re-trial)
         console.print(EMPTY_INDEX, highlight=False)
     if found.turned:
-        console.print(f"{path.name} looked turned on its side: it was read turned {found.turned} degrees clockwise",
-                      highlight=False)
+        from fashionrec.view_choice import turned_how
+
+        console.print(f"{path.name} looked turned {turned_how(found.turned)}: it was read turned {found.turned} "
+                      "degrees clockwise", highlight=False)
     if found.greyscale:
         console.print(f"{path.name} is a greyscale photo, so its colour cannot be seen: its colour is a guess, and "
                       "these results are not ranked by colour (give --colour to choose one)", highlight=False)

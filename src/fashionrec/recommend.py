@@ -155,6 +155,7 @@ from fashionrec.rwlock import RWLock, reading
 from fashionrec.said_once import first_time
 from fashionrec.tagger import SHIPPED_MODEL, Tagger, embedding_sha256
 from fashionrec.text_search import TextSearch
+from fashionrec.view_choice import LOOK_AGAIN_BELOW, UPSIDE_DOWN, UPSIDE_DOWN_SURER_BY
 from fashionrec.word_search import WordSearch
 
 log = logging.getLogger(__name__)
@@ -2224,7 +2225,10 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         than ``exclude``) is clearly closest, with its embedding, raw probabilities and that cosine. The other
         views are only made and tagged where the first is no closer than :data:`FAMILIAR_ENOUGH`; a photo at
         least as wide as tall whose chosen view's closest product is under :data:`TURN_BELOW` is also looked at turned
-        upright (``turned``; ``chosen`` then counts among the views turned that way); ``scattered``: the photo
+        upright (``turned``; ``chosen`` then counts among the views turned that way), a taller one whose type is also
+        under :data:`~fashionrec.view_choice.LOOK_AGAIN_BELOW` upside down (read so only where closer by
+        :data:`TURN_MARGIN`, or by :data:`VIEW_MARGIN` and surer by
+        :data:`~fashionrec.view_choice.UPSIDE_DOWN_SURER_BY`); ``scattered``: the photo
         is text rather than a product (:func:`~fashionrec.photo_views.photo_views`). ``first``: ``image``'s views
         and first view tagged already (:meth:`first_views`); the closest products are looked for here all the same."""
         import torch
@@ -2261,22 +2265,26 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             best = best._replace(views=1 + len(others))
             if closest[0] >= cosine + VIEW_MARGIN:
                 best = PhotoQuery(vec, probs, *closest, best.views, j + 1, excluded, scattered=scattered)
-        if image.width >= image.height and best.closest is not None and best.closest < TURN_BELOW:
+        sure = lambda probs: self.tagger.decode(probs, 0, top=1)["articleType"][0][1]  # noqa: E731
+        wide = image.width >= image.height
+        # A tall photo is looked at upside down too (view_choice.UPSIDE_DOWN), as `tag` without an index does, only
+        # where unsure of its type as well (LOOK_AGAIN_BELOW): tall photos are mostly upright (stop 72, h72cphoto).
+        if best.closest is not None and best.closest < TURN_BELOW and (wide or sure(best.probs) < LOOK_AGAIN_BELOW):
             # Every view turned, a busy backdrop's cut-out too: of the re-trial's 8 turned products on wood, none
             # was read upright from the photo's first view turned, 3 with the cut-out turned too.
             turned, angles = [], []
-            for angle in TURNS:
+            for angle in TURNS if wide else (UPSIDE_DOWN,):
                 more = views.turned(angle)
                 turned, angles = turned + more, angles + [angle] * len(more)
             j, vec, probs, closest = closest_of(turned)
             gain = closest[0] - best.closest
-            sure = lambda probs: self.tagger.decode(probs, 0, top=1)["articleType"][0][1]  # noqa: E731
             # Turned, it must look like a product too: a screenshot of a catalogue page, wide, was "read turned
             # upright" as watches, its closest product under the floor both ways (a shopper trial).
             floor = self.unfamiliar_below()
             familiar = floor is None or closest[0] >= floor
+            surer_by = TURN_SURER if wide else UPSIDE_DOWN_SURER_BY
             if familiar and (gain >= TURN_MARGIN
-                             or (gain >= VIEW_MARGIN and sure(probs) >= sure(best.probs) + TURN_SURER)):
+                             or (gain >= VIEW_MARGIN and sure(probs) >= sure(best.probs) + surer_by)):
                 return PhotoQuery(vec, probs, *closest, best.views + len(turned), j - angles.index(angles[j]),
                                   excluded, angles[j], scattered)
             return best._replace(views=best.views + len(turned))

@@ -51,6 +51,13 @@ TURNS = (90, 270)       # clockwise degrees a photo on its side is looked at tur
 # 0.33 read through upright views only (stop 72). Not a photo looked at for its small product alone: 3 of 177
 # fixture products pasted small on white, sure as they were, read upside down.
 UPSIDE_DOWN = 180
+
+
+def turned_how(turned: int) -> str:
+    """How a photo read turned ``turned`` clockwise degrees looked: "upside down" or "on its side"."""
+    return "upside down" if turned == UPSIDE_DOWN else "on its side"
+
+
 # The upside-down view is read where its type is at least this much surer than the best upright view's. Tall
 # photos are mostly upright, so a wrong turn costs more than a missed one: at TURN_SURER_BY (0.03) one of 100 test
 # catalogue photos, unsure as it came, turned (a flat shoe, Flats 0.85 cropped, "Heels 0.95" upside down); at 0.1

@@ -158,8 +158,9 @@ class Health(Answer):
                                 "damaged), the one loaded before served on.")
 
 
-TURNED = ("Clockwise degrees the photo was turned to read it (90 or 270), where it was as wide as tall or wider and "
-          "looked turned on its side (an EXIF orientation lost on the way); 0: read as it came.")
+TURNED = ("Clockwise degrees the photo was turned to read it: 90 or 270, where it was as wide as tall or wider and "
+          "looked turned on its side (an EXIF orientation lost on the way); 180, where it was taller and looked upside "
+          "down; 0: read as it came.")
 
 
 GREYSCALE = ("The photo is a greyscale file, so its colour cannot be seen: the predicted baseColour is the model's "
