@@ -113,7 +113,7 @@ def _as_its_look_takes(rec, head: str, types: list[str], taken: list[str], weare
     "shoes for a black dress" listed 5 sports shoes in the page's first ten, stop 71), for a sari "flats or heels".
     Named, not left out: "not casual shoes" leaves out every shoe with the word "casual", the casual heels too. Those
     ``wearer`` (the pairing's) wears where it wears any; ``head`` as typed where the look takes them all."""
-    said = [a for a in rec._attribute_phrases(head) if a[0] == "articleType"]
+    said = [a for a in rec.attribute_phrases(head) if a[0] == "articleType"]
     if taken == types or len(said) != 1:
         return head
     named = [t.lower() for t in taken if _worn_by(rec, t, wearer)] or [t.lower() for t in taken]

@@ -2321,7 +2321,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
 # similar() in one thread during an add_product in another died in FAISS's search (SIGSEGV, an integrator's trial).
 # ``with rec.lock.read():`` around several calls gives them one version of the catalogue.
 READS = ("similar", "in_other_colours", "colourways", "page_colourways", "product_page", "similar_to_image",
-         "photo_query", "unfamiliar", "search_text", "browse", "price_median",
+         "photo_query", "unfamiliar", "search_text", "browse", "price_median", "attribute_phrases",
          "facets", "word_matches", "suggest", "correction", "as_typed_by_meaning", "autocorrect", "parse_query",
          "asked_for", "negation", "photo_owners", "reading_notes", "absent_combination", "absent_together",
          "unmatched", "grown_up_reading", "stand_ins", "absent_kind", "text_relevant", "complete_the_look",

@@ -1523,6 +1523,12 @@ class TextSearch:
                 used |= span
         return found
 
+    def attribute_phrases(self, query: str) -> list[tuple[str, str, list[str]]]:
+        """(filter key, phrase as typed, values) for each phrase of ``query`` read as a type, colour, wearer, usage
+        or season, longest first (:meth:`_attribute_phrases`): for callers outside the search, such as
+        :mod:`fashionrec.pairing`, which named the private method."""
+        return self._attribute_phrases(query)
+
     def _other_kit(self, word: str, before: str) -> bool:
         """Whether ``word`` is "kit" after a word ``before`` that says another kit than a grooming one: a word
         read as nothing else ("kabaddi", "first aid"), not a wearer, colour, type, occasion or stop word."""
