@@ -11,6 +11,7 @@ from _recs_support import shared_recommender
 
 from fashionrec.looks import SLOT_TYPES, colour_compatibility
 from fashionrec.pairing import LEAN_MATCHES, _worn_by, read_outfit, read_pairing
+from fashionrec.vocabulary import KIDS_NAME, OTHER_CHILD
 
 
 def _goes_with(rec, searched: str, colour: str, types: list[str]) -> list[str]:
@@ -153,3 +154,28 @@ def test_an_outfit_naming_no_wearer_offers_the_look_of_the_side_its_matches_lean
     assert lead["wearer"] == f"{counts[0][0].lower()}'s"
     named = read_outfit(rec, f"{query} for men")
     assert named and "wearer" not in named and rec.item(named["id"])["gender"] in ("Men", "Unisex"), named
+
+
+@pytest.mark.parametrize("query", ["kids outfit", "outfit for a girl"])
+def test_an_outfit_for_a_child_says_the_childs_side(query):
+    # Stop 72: "outfit for a 5 year old" (searched as "kids outfit") offered a girls' kidswear look as just "a whole
+    # outfit", since a wearer was said only where the query named none. A child's look says whose it is.
+    rec = shared_recommender()
+    lead = read_outfit(rec, query)
+    assert lead, query
+    name = rec.item(lead["id"])["productDisplayName"]
+    sides = [child for child, words in OTHER_CHILD.items() if words.search(name)]
+    assert KIDS_NAME.search(name) and len(sides) == 1, ("the fixture's look is no one child's", name)
+    assert lead.get("wearer") == f"{sides[0].lower()}'", (lead, name)
+
+
+def test_a_college_girl_is_a_grown_up():
+    # Stop 72: "outfit for a college girl" was read as a girl's (a child) and offered a girls' kidswear look; a college
+    # student is a young woman. A girl alone stays a child where the catalogue has the type for children.
+    rec = shared_recommender()
+    for query, grown in (("outfit for a college girl", "Women"), ("tops for college boys", "Men")):
+        assert set(rec.parse_query(query)["gender"]) == {grown, "Unisex"}, query
+    assert "Girls" in rec.parse_query("outfit for a girl")["gender"]
+    lead = read_outfit(rec, "outfit for a college girl")
+    assert lead and rec.item(lead["id"])["gender"] in ("Women", "Unisex") and "wearer" not in lead, lead
+    assert not KIDS_NAME.search(rec.item(lead["id"])["productDisplayName"]), lead

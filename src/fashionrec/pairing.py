@@ -24,6 +24,7 @@ from fashionrec.looks import (
     STAND_IN_USAGE,
     colour_compatibility,
 )
+from fashionrec.vocabulary import KIDS_NAME, OTHER_CHILD
 
 # "to go with", "that goes (well) with", "to wear with", "to pair with", "to match (with)", "that matches", "going
 # with", "which go with".
@@ -272,7 +273,7 @@ def read_outfit(rec, query: str, filters: dict | None = None) -> dict | None:
     """The product whose look a search for a whole outfit offers, {"id", "name"}: the closest of ``query``'s main
     pieces (:data:`MAIN_PIECES`, for the wearer and occasion it names, within ``filters``: the page's chosen ones;
     where it names and chooses no wearer, for the one most of its :data:`LEAN_MATCHES` closest matches are for,
-    said as "wearer": "men's");
+    said as "wearer": "men's"; a child's piece's side said so too: "girls'");
     None where ``query`` names no outfit, names a type ("outfit with jeans" is a search for jeans), or the catalogue
     files no such piece. ``rec``: the :class:`~fashionrec.recommend.Recommender`, under the service's read lock."""
     if not OUTFIT.search(query) or rec.parse_query(query).get("articleType") or "subCategory" not in rec.items:
@@ -292,8 +293,23 @@ def read_outfit(rec, query: str, filters: dict | None = None) -> dict | None:
         # No wearer named nor chosen: the one most of its closest matches are for, said with the link.
         side = _leaning(rec.search_text(query, k=LEAN_MATCHES, filters=filters or None))
     chosen = {**filters, "subCategory": pieces, **({"gender": side} if side else {})}
-    lead = _lead(rec.search_text(query, k=1, filters=chosen))
-    return {**lead, "wearer": WEARERS_SAID.get(side, side)} if lead and side else lead
+    hits = rec.search_text(query, k=1, filters=chosen)
+    lead = _lead(hits)
+    # A child's look is said as one whoever is named: "outfit for a 5 year old" (searched as "kids outfit", both
+    # sides named) offered a girls' kidswear look as just "a whole outfit" (stop 72).
+    said = side or (_childs_side(hits[0].item) if hits else None)
+    return {**lead, "wearer": WEARERS_SAID.get(said, said)} if lead and said else lead
+
+
+def _childs_side(item: dict) -> str | None:
+    """Boys or Girls where ``item`` is a child's: filed so, or named for a child and one side ("Palm Tree Girl's ...
+    Kidswear", filed as women's; not a "Party Girl" watch); None otherwise."""
+    gender = item.get("gender")
+    if gender in ("Boys", "Girls"):
+        return gender
+    name = str(item.get("productDisplayName") or "")
+    said = [child for child, words in OTHER_CHILD.items() if words.search(name)]
+    return said[0] if KIDS_NAME.search(name) and len(said) == 1 else None
 
 
 # A wearer as the outfit link says it ("For a whole men's outfit put together").
@@ -320,7 +336,8 @@ class Look:
     id_as_written: str
     name: str
     anchor: str | None = None
-    wearer: str | None = None       # an outfit search naming no wearer: the side its closest matches lean to
+    wearer: str | None = None       # an outfit search naming no wearer: the side its closest matches lean to; a
+    #                                 child's look: the child's side, whoever is named
 
 
 def read_search(rec, query: str, filters: dict | None = None) -> tuple[Pairing | None, Look | None]:

@@ -47,6 +47,7 @@ from fashionrec.vocabulary import (
     GIFT_TYPES,
     GIFT_WORDS,
     GROOMING_KIT_WORDS,
+    GROWN_UP_QUALIFIERS,
     GROWN_UP_READING,
     KIND_TYPES,
     KINDS,
@@ -1510,6 +1511,8 @@ class TextSearch:
                     # casual models so (the word also means Casual Shoes, as the names would veto it otherwise).
                     own = [KIND_TYPES[w] for w in map(singular, words[s:s + n]) if KIND_TYPES.get(w) in types]
                     found.append(("articleType", phrase, own or types))
+                elif n == 2 and words[s] in GROWN_UP_QUALIFIERS and words[s + 1] in GROWN_UP_READING:
+                    found.append(("gender", phrase, [GROWN_UP_READING[words[s + 1]]]))    # "college girl": Women
                 elif n == 1 and genders_named(key):
                     found.append(("gender", phrase, list(genders_named(key))))
                 elif phrase in vocab["usage"]:          # "formal", "party", "smart casual"

@@ -312,6 +312,9 @@ PERSON_WORDS = frozenset({"him", "her", "dad", "father", "husband", "boyfriend",
 # ones the catalogue has for no child (heels, perfume, lipstick, handbags), these words are read as the grown-up's
 # gender. "kids", "child", "son" and "daughter" always mean a child.
 GROWN_UP_READING = {"girl": "Women", "girls": "Women", "boy": "Men", "boys": "Men"}
+# Words before "girl(s)"/"boy(s)" that say a grown-up whatever the types: a college student is a young woman or
+# man. "outfit for a college girl" (no type) was read as a girl's and offered a girls' kidswear look (stop 72).
+GROWN_UP_QUALIFIERS = frozenset({"college", "university"})
 # A shopper's words for an occasion -> the catalogue's usage ("office wear" found eight Murcia "Office"
 # handbags and no formal shirt). "work" is left out: names use it for embroidery ("Mirror Work Kurta").
 # Phrases count where read as one ("date night" is Party, not the "night" of nightdresses).

@@ -213,7 +213,8 @@ class LookOffered(Answer):
                                "where it is the closest main piece (a top, a dress, a saree or a set).")
     wearer: str | None = Field(None, description="A whole-outfit search naming no wearer ('outfit for a job "
                                "interview'): the wearer the look is for, as the page says it (\"men's\"), the one "
-                               "most of the closest matches are for; else null.")
+                               "most of the closest matches are for; a child's look always ('outfit for a 5 year "
+                               "old': \"girls'\"); else null.")
     page_url: str = Field(description="The product's web page at its look (/item/ID#look), as the page links it.")
     outfit_url: str = Field(description="The look itself: GET /api/items/ID/outfit.")
 
