@@ -3531,6 +3531,17 @@ def test_a_search_for_a_whole_outfit_offers_the_look_of_its_closest_main_piece(c
     assert (look["id"], look["wearer"]) == (int(lead.group(2)), f"{lead.group(1)}'s"), look
 
 
+def test_an_outfit_search_for_a_child_says_whose_look_it_is_on_the_page_and_in_the_api(client):
+    # Stop 72: "outfit for a 5 year old" (searched as "kids outfit", both children named) offered a girls' kidswear
+    # look as just "a whole outfit"; the page and the API now say the child's side, as the product's name does.
+    q = "outfit for a 5 year old"
+    look = client.get("/api/search/text", params={"q": q}).json()["look"]
+    assert look and look["wearer"] in ("boys'", "girls'"), look
+    assert look["wearer"].rstrip("'")[:-1] in look["name"].lower(), look     # "boy" in "... Boy's ...", or girl's
+    page = html.unescape(client.get("/", params={"q": q}).text)
+    assert f'For a whole {look["wearer"]} outfit put together, see <a href="/item/{look["id"]}#look">' in page
+
+
 def test_an_outfit_search_under_a_filter_its_words_overrule_offers_the_look_for_its_words(client):
     # A review of stop 71: "party outfit for women" typed under the last search's Gender: Men left the filter out
     # and listed women's products, but the look was chosen under it first: a men's sweatshirt's.
