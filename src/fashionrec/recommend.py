@@ -155,7 +155,7 @@ from fashionrec.rwlock import RWLock, reading
 from fashionrec.said_once import first_time
 from fashionrec.tagger import SHIPPED_MODEL, Tagger, embedding_sha256
 from fashionrec.text_search import TextSearch
-from fashionrec.view_choice import LOOK_AGAIN_BELOW, UPSIDE_DOWN, UPSIDE_DOWN_SURER_BY
+from fashionrec.view_choice import LOOK_AGAIN_BELOW, UPSIDE_DOWN, UPSIDE_DOWN_SURER_BY, sure_of_type
 from fashionrec.word_search import WordSearch
 
 log = logging.getLogger(__name__)
@@ -2265,7 +2265,11 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             best = best._replace(views=1 + len(others))
             if closest[0] >= cosine + VIEW_MARGIN:
                 best = PhotoQuery(vec, probs, *closest, best.views, j + 1, excluded, scattered=scattered)
-        sure = lambda probs: self.tagger.decode(probs, 0, top=1)["articleType"][0][1]  # noqa: E731
+        def sure(probs: dict[str, np.ndarray]) -> float:
+            # The calibrated type certainty, as `tag` without an index weighs it (the type head alone: decode()
+            # calibrated and sorted every head, now once more a tall photo).
+            return float(sure_of_type(self.tagger, probs)[0])
+
         wide = image.width >= image.height
         # A tall photo is looked at upside down too (view_choice.UPSIDE_DOWN), as `tag` without an index does, only
         # where unsure of its type as well (LOOK_AGAIN_BELOW): tall photos are mostly upright (stop 72, h72cphoto).
