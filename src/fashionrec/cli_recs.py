@@ -789,8 +789,7 @@ def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = 
             # An export's copy set again after a rebuild (stop 71): a level the new catalogue file gives otherwise than
             # the copy says the old one did is the file's newer one, left as the rebuild read it (it was set back).
             read.left_ids = changed_since_copy(index_dir(index), read.catalogue_levels)
-            left = set(read.left_ids)   # once: made for each id, 20,000 levels the file changed took 72 s here
-            given = {k: v for k, v in given.items() if k not in left}
+            given = known_only(given, read.left_ids)     # by a set: 20,000 such levels took 72 s by the list
         elif read.listing and index is not None and not force:
             _refuse_copy_over_catalogue(index, read)
     for pair in pairs:
