@@ -64,6 +64,7 @@ from fashionrec.shop_attributes import (
     from_woocommerce,
     one_of_several,
 )
+from fashionrec.shop_ids import collision_said, handle_column, handle_id, no_handle_said
 from fashionrec.stock import (
     NO_LEVEL_WORDS,
     POLICY_HEADERS,
@@ -304,6 +305,8 @@ class DataReport:
     # An id as styles.csv writes it -> the number it is read as, where they differ ("00019696" is 19696): every
     # output names the number, which a shop's own system, keyed by the text, would not find (an integrator's trial).
     ids_written_otherwise: dict[str, int] = field(default_factory=dict)
+    # A Shopify export's Handle column, as written, where its ids are made from it (no id column: shop_ids); "" else.
+    ids_from: str = ""
     # Lines of a product above (a Shopify export's same Handle: its other sizes, colours or photos) without an id
     # of their own, or with the product's: folded into it, read once (stop 68); not counted in ``rows``. Those
     # with ids of their own: kept as products, their empty fields from their product's line.
@@ -540,6 +543,19 @@ class DataReport:
     def __repr__(self) -> str:
         return "DataReport(\n  " + "\n  ".join(self.summary_lines()) + "\n)"
 
+    def ids_written_said(self, shown: int) -> str:
+        """The ids read otherwise than as written, ``shown`` of them named: a shop's spellings ("0038645"), or the
+        ids made from a Shopify export's Handles, which are no spelling of a number (stop 73)."""
+        said = first_few([f"{text!r} as {i}" for text, i in self.ids_written_otherwise.items()], shown)
+        k = len(self.ids_written_otherwise)
+        if self.ids_from:
+            return (f"ids made from {self.ids_from!r} {k} ({said}): the export has no id column, so each product's "
+                    f"id is a hash of its {self.ids_from}, the same in every export while the {self.ids_from} is "
+                    "kept (renamed, it is another product); the index, the API and the pages give the numbers, an "
+                    f"index keeps each {self.ids_from} as the id as written and `recommend export` and `tag` write "
+                    "it beside them")
+        return f"ids written otherwise {k} ({said}): {IDS_AS_NUMBERS}"
+
     def summary_lines(self) -> list[str]:
         """A short human-readable report, one fact per line."""
         lines = [
@@ -657,8 +673,7 @@ class DataReport:
                          f"{first_few(self.variant_lines_kept, 10)}): the {self.variant_column} of a product line "
                          "above with ids of their own, their empty fields read from that line")
         if self.ids_written_otherwise:
-            said = first_few([f"{text!r} as {i}" for text, i in self.ids_written_otherwise.items()], 10)
-            lines.append(f"ids written otherwise {len(self.ids_written_otherwise)} ({said}): {IDS_AS_NUMBERS}")
+            lines.append(self.ids_written_said(10))
         if self.images_without_row:
             lines.append(f"images without a row {len(self.images_without_row)} "
                          f"({first_few(self.images_without_row, 10)}): not in the catalogue until "
@@ -1467,17 +1482,6 @@ def _mapping_hint(folder: Path, header: list[str], lacks: list[str], samples: di
     return said
 
 
-def _no_id_hint(raw: list[str], missing: list[str], offered: set[str]) -> str:
-    """What to do where a shop's export has no id column to map (``offered``: the columns a header name was offered
-    as): a Shopify product export has none (its Handle is text, each product's lines share it), and "lacks the
-    columns ['id']" said no more (stop 72, a Shopify trial)."""
-    if "id" not in missing or "id" in offered or not any(_spelling(h) == "handle" for h in raw):
-        return ""
-    return ("; a Shopify export has no id column (its Handle is text): add one, a whole number per product on its "
-            "Handle's first line (Shopify's product ID, from the admin's product URL or an export app; any numbers "
-            "that stay with each product across exports), its other lines left blank")
-
-
 def level_columns(raw: list[str], header: list[str], report: DataReport) -> tuple[int | None, int | None, int | None]:
     """Where ``header`` (as :func:`header_columns` read the names ``raw``, columns.json's mapping in ``report``) has
     the price, the stock level and a Shopify export's Handle (None: nowhere); the first two said in ``report`` as the
@@ -1567,8 +1571,15 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     sep = _separator(physical[at], said, report, folder, needed)
     raw = [h.strip() for h in _fields(physical[at], sep)]
     header = header_columns(raw, csv_path, report, mapping_folder=folder)
+    # A Shopify export has no id column (stop 72: refused until a shop added one by hand): its Handle is read as
+    # the id column, each product's id a hash of it (shop_ids), the same in every export of the product.
+    made_at = handle_column(raw, header)
+    if made_at is not None:
+        header = [*header[:made_at], "id", *header[made_at + 1:]]
+        report.ids_from = raw[made_at]
     missing = [c for c in COLUMNS if c not in header]
     price_at, stock_at, handle_at = level_columns(raw, header, report)
+    handle_at = made_at if made_at is not None else handle_at
     if needed != REQUIRED_COLUMNS:
         lacks = [c for c in needed if c in missing or c == STOCK and stock_at is None]
         if lacks:
@@ -1597,7 +1608,6 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         if report.column_map_unused:
             hint += (f"; {COLUMN_MAP_FILE} maps {', '.join(map(repr, report.column_map_unused))}, which the header "
                      "lacks")
-        hint += _no_id_hint(raw, missing, {meant for _, meant in pairs})
         raise CatalogError(f"{csv_path} lacks the columns {[c for c in REQUIRED_COLUMNS if c in missing]}{hint}; "
                            f"expected the header {','.join(COLUMNS)} (only {', '.join(REQUIRED_COLUMNS)} are "
                            "needed: the others may be left out)")
@@ -1814,19 +1824,26 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                           by_parent=True, sold_at=sold_at)
             _note_variant_photo(report, products_by_parent[parent][0], row[id_at], photo_file(row, photo_at))
             continue
-        if product is not None and folds_into(product[0], rec["id"]):
+        # (A line under a Handle ids are made from has its product's id: it folds in.)
+        if product is not None and (made_at is not None or folds_into(product[0], rec["id"])):
             report.variant_lines_folded.append(line)        # one product, read once: its first line
             report.rows -= 1
             _fold_variant(report, records, variant_stock, product, row, price_at, stock_at, by_parent=False,
                           sold_at=sold_at)
             _note_variant_photo(report, product[0], rec["id"], photo_file(row, photo_at))
             continue
-        try:
-            # (listed as written otherwise, as "00019696" is: every row of such an export was rejected)
-            item_id = read_id(rec["id"].strip())
-        except ValueError:
-            reject(line, _bad_id(row, header, id_at), row)
-            continue
+        if made_at is not None:
+            if not handle:
+                reject(line, no_handle_said(raw[made_at]), row)
+                continue
+            item_id = handle_id(handle)
+        else:
+            try:
+                # (listed as written otherwise, as "00019696" is: every row of such an export was rejected)
+                item_id = read_id(rec["id"].strip())
+            except ValueError:
+                reject(line, _bad_id(row, header, id_at), row)
+                continue
         if not -2**63 <= item_id < 2**63:      # it stopped every command with an OverflowError (a trial)
             reject(line, f"id {item_id} is too large: ids are 64-bit integers (up to {2**63 - 1})", row)
             continue
@@ -1842,6 +1859,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             # "007" and "7", two products of a shop's ERP, are one number: "correct that line" read as a typo's
             # advice (stop 69's new user).
             spelt = (as_read[first][id_at].strip() if len(as_read[first]) > id_at else "", rec["id"].strip())
+            if made_at is not None:     # two Handles hashed to one id: said, never resolved by what else is read
+                reject(line, collision_said(item_id, spelt[0], first, spelt[1]), row)
+                continue
             reject(line, f"duplicate id {item_id}: " + (
                 f"the same row as line {first} again (exported twice?): remove this line" if again else
                 f"line {first}'s id {spelt[0]!r} and this line's {spelt[1]!r} are the same number, as ids are read "
@@ -2761,7 +2781,11 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
         # numbers, which a system keyed by the text does not find.
         said = first_few([f"{text!r} as {i}" for text, i in report.ids_written_otherwise.items()], 5)
         k = len(report.ids_written_otherwise)
-        log.warning("%s: %d id%s written otherwise (%s): %s", csv_path, k, "s" if k != 1 else "", said, IDS_AS_NUMBERS)
+        if report.ids_from:
+            log.warning("%s: %s", csv_path, report.ids_written_said(5))
+        else:
+            log.warning("%s: %d id%s written otherwise (%s): %s", csv_path, k, "s" if k != 1 else "", said,
+                        IDS_AS_NUMBERS)
     if warn and report.left_out():
         log.warning("%s", report.left_out())
     if warn and report.ambiguous_prices:

@@ -69,6 +69,7 @@ from fashionrec.index_delta import same_levels
 from fashionrec.item_tables import STOCK_FREE_TABLES, filter_attrs, plain
 from fashionrec.progress import hidden
 from fashionrec.results import FILTER_KEYS, UNSURE, id_list
+from fashionrec.shop_ids import handle_id
 from fashionrec.stock import STOCK, levels_of, stock_level
 from fashionrec.text_encoder import encode_text, product_text
 
@@ -335,8 +336,9 @@ def _row_metadata(row: pd.Series) -> dict:
 def _written_as(spelt: str, item_id: int) -> bool:
     """Whether ``spelt`` writes ``item_id`` (its digits, with leading zeros or a sign: "0038645" for 38645). Digits
     0-9 alone: int() also reads "38_645" and "٣٨٦٤٥" as 38645, which went in as the shop's spelling of the id (a
-    review of stop 69's change)."""
-    return bool(re.fullmatch(r"[+-]?[0-9]+", spelt)) and int(spelt) == item_id
+    review of stop 69's change). Or a Shopify Handle whose hash ``item_id`` is (shop_ids: an export without an id
+    column, whose new products `index add FOLDER` refused as "not id ... as written"; stop 73)."""
+    return bool(re.fullmatch(r"[+-]?[0-9]+", spelt)) and int(spelt) == item_id or handle_id(spelt) == item_id
 
 
 def _checked_level(value) -> float:
@@ -880,7 +882,7 @@ class CatalogueEdits:
                                     "omit id to get a new one")
         if spelt is not None and not _written_as(spelt, item_id):
             raise BadInputError(f"id_as_written {spelt!r} is not id {item_id} as written (its digits, leading zeros "
-                                "allowed)")
+                                "allowed, or the Shopify Handle it is made from)")
         if "year" in metadata and metadata["year"] not in (None, ""):
             try:
                 metadata["year"] = int(metadata["year"])
