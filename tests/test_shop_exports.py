@@ -1019,6 +1019,35 @@ def test_tags_or_an_option_listing_several_values_are_said_as_a_woocommerce_attr
     assert "Attribute N default" not in summary
 
 
+def test_a_tag_naming_a_wearer_usage_or_season_among_other_words_is_read_and_said(tmp_path: Path) -> None:
+    # Stop 72's Shopify trial read a tag only where it was a label's word whole: a shop tagging "Mens Shirts",
+    # "Womenswear", "Ladies", "Men's Clothing" or "Kids-Girls" had every gender empty. Read now, and said which tag
+    # gave it; a gift's or a sale's tag is not, nor a print's word ("Spider-Man") or a kids' word alone.
+    header = "Handle,id,Title,Product Type,Tags,Variant Price"
+    lines = ['a,1,Tee,Tshirts,"Mens Shirts, Summer Collection",499', 'b,2,Top,Tops,"Womenswear, Party Wear",499',
+             'c,3,Frock,Dresses,"Kids-Girls, Winter Sale",499', 'd,4,Wallet,Wallets,"For Her Gifts, Gifts for Men",499',
+             "e,5,Cap,Caps,\"Men's Clothing, Women's Clothing\",499", 'f,6,Kurta,Kurtas,"Ladies, Ethnicwear",499',
+             'g,7,Tee,Tshirts,"Spider-Man, Kids",499', 'h,8,Shirt,Shirts,"Men, Womenswear, Smart Casual Shirts",499',
+             'i,9,Tee,Tshirts,"Mens Tees, Boys Tees",499']
+    report, labels = _shopify_labels(tmp_path, header, lines)
+    assert labels[["gender", "usage", "season"]].to_dict("index") == {
+        1: {"gender": "Men", "usage": None, "season": "Summer"},
+        2: {"gender": "Women", "usage": "Party", "season": None},
+        3: {"gender": "Girls", "usage": None, "season": None},          # "Winter Sale" sells what is left over
+        4: {"gender": None, "usage": None, "season": None},            # gift guides: whom a buyer shops for
+        5: {"gender": "Unisex", "usage": None, "season": None},         # both sides, as tags "Men, Women" are
+        6: {"gender": "Women", "usage": "Ethnic", "season": None},
+        7: {"gender": None, "usage": None, "season": None},             # a print, and a boy's or a girl's
+        8: {"gender": "Unisex", "usage": "Smart Casual", "season": None},
+        9: {"gender": "Men", "usage": None, "season": None}}
+    gender = report.attributes["gender"]
+    assert gender["within"][("Mens Shirts", "Men")] == 1 and gender["within"][("Kids-Girls", "Girls")] == 1
+    assert gender["both_sides"][5] == "Men's Clothing, Women's Clothing" and gender["several"] == {9: "Men, Boys"}
+    summary = " ".join("\n".join(report.summary_lines()).split())
+    assert "from a tag naming it among other words ('Mens Shirts' as Men (1)" in summary, summary
+    assert "'Summer Collection' as Summer (1)" in summary and "no tag of a gift or a sale is read" in summary
+
+
 def test_a_tag_is_read_as_a_gender_attribute_is_its_apostrophe_curly_or_not(tmp_path: Path) -> None:
     # Stop 72's integration review: a gender attribute "Men’s, Women’s" (a curly apostrophe, as a shop's editor types
     # it) was read as both sides, Unisex, but a tag "Women’s" was no wearer at all (the product's gender empty).

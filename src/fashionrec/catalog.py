@@ -516,6 +516,11 @@ class DataReport:
                 k = len(said["both_sides"])
                 line += (f"; {k} listing both Men and Women, read as {BOTH_SIDES_READ} ("
                          + first_few([f"id {i} {w!r}" for i, w in said["both_sides"].items()], 5) + ")")
+            if said.get("within"):
+                k = sum(said["within"].values())
+                line += (f"; {k} from a tag naming it among other words (" + first_few(
+                    [f"{w!r} as {v} ({n})" for (w, v), n in sorted(said["within"].items(), key=lambda t: -t[1])], 5)
+                    + "; no tag of a gift or a sale is read)")
             if said["named_otherwise"]:
                 k = len(said["named_otherwise"])
                 line += (f"; {k} row{'s' if k != 1 else ''} whose mapped column holds another attribute and none "
@@ -2354,6 +2359,9 @@ def _read_attributes(reader: AttributeReader, row: list[str], values: list[str],
                 said["by_default"][item_id] = attribute.value
             if attribute.both_sides:                                       # "Men, Women" read as Unisex
                 said["both_sides"][item_id] = attribute.written
+            if attribute.within:        # "Mens Shirts" read as Men: which tag gave it, said (stop 73)
+                tag = (attribute.written, attribute.value)
+                said.setdefault("within", {})[tag] = said.get("within", {}).get(tag, 0) + 1
         elif other := reader.named_otherwise(row, column):
             said["named_otherwise"][item_id] = other
             values[at] = ""

@@ -50,6 +50,24 @@ TAG_VALUES = {
               "smart casual": "Smart Casual", "travel": "Travel"},
     "season": {"summer": "Summer", "winter": "Winter", "fall": "Fall", "autumn": "Fall", "spring": "Spring"},
 }
+# A tag naming a label among other words ("Mens Shirts", "Womenswear", "Kids-Girls", "Summer Collection": stop 72's
+# Shopify trial read none, a shop tagging so had every gender empty). Read after the tags that are a label's word
+# whole, by its words (:func:`within_tag`); a word ending in "wear" by the word before it ("Womenswear": womens).
+# Plurals and "gents" only for a wearer: "Spider-Man", "Wonder Woman", "Girl Power" and "Cowboy" name a print or a
+# style, not who wears it. A kids' word ("Kids", "Children") is none alone (boys or girls) and qualifies "Kids-Girls".
+TAG_WORDS = {
+    "gender": {"men": "Men", "mens": "Men", "gents": "Men", "women": "Women", "womens": "Women", "ladies": "Women",
+               "boys": "Boys", "girls": "Girls", "unisex": "Unisex"},
+    "usage": {"casual": "Casual", "formal": "Formal", "formals": "Formal", "sports": "Sports", "sport": "Sports",
+              "active": "Sports", "ethnic": "Ethnic", "party": "Party", "travel": "Travel"},
+    "season": TAG_VALUES["season"],
+}
+# Tags no label is read from, whatever words they hold: a collection a buyer shops for someone ("Gifts for Men": a
+# gift guide holds unisex wallets and perfume sets too) or a sale's ("Summer Sale" sells the winter coats left
+# over). "For Her Gifts" names no wearer by these words at all ("her" is a buyer's word for whom a gift is for).
+NOT_THE_PRODUCTS = frozenset({"gift", "gifts", "giftset", "giftsets", "sale", "sales", "clearance", "outlet", "deal",
+                              "deals", "discount", "offer", "offers", "off"})
+_WORD = re.compile(r"[a-z0-9]+")
 # WooCommerce joins several values with ", " and writes a comma inside one as "\,".
 _SEVERAL = re.compile(r"(?<!\\),")
 # A gender attribute listing both grown-ups' sides ("Men, Women": a WooCommerce product sold to either) is the
@@ -107,6 +125,22 @@ def as_read(column: str, value: str) -> str:
     return one_side(value) if column == "gender" and value else value
 
 
+def within_tag(column: str, tag: str) -> str | None:
+    """The ``column`` value a tag names among other words ("Mens Shirts", "Womenswear", "Kids-Girls": Men, Women,
+    Girls; "Smart Casual Shirts": Smart Casual), by :data:`TAG_WORDS`; None where it names none, or several (but Men
+    and Women: Unisex, as tags "Men" and "Women" are), or is a gift's or a sale's (:data:`NOT_THE_PRODUCTS`)."""
+    words = _WORD.findall(as_word(tag))
+    if NOT_THE_PRODUCTS.intersection(words):
+        return None
+    if column == "usage" and "smart casual" in " ".join(words):
+        return "Smart Casual"
+    vocabulary = TAG_WORDS[column]
+    named = {vocabulary[w] for word in words for w in (word, word.removesuffix("wear")) if w in vocabulary}
+    if len(named) == 1:
+        return next(iter(named))
+    return BOTH_SIDES_READ if column == "gender" and named == BOTH_SIDES else None
+
+
 def as_word(written: str) -> str:
     """A value or tag as the words it is read by are written: "Men’s" and "MEN'S" are "mens" (a tag "Women’s", its
     apostrophe curly, was no wearer while a gender attribute so written was one; stop 72's integration review)."""
@@ -123,6 +157,7 @@ class Attribute(NamedTuple):
     name: str
     by_default: bool = False
     both_sides: bool = False
+    within: bool = False     # read from a tag naming it among other words ("Mens Shirts"), not one that is its word
 
     @property
     def several(self) -> bool:
@@ -200,6 +235,12 @@ class AttributeReader:
             tags = [t.strip() for t in row[at].split(",")]
             for column, words in TAG_VALUES.items():
                 found = {words[as_word(t)]: t for t in tags if as_word(t) in words}
+                # Then the tags naming one among other words ("Mens Shirts"), each value by its first tag: "Men,
+                # Womenswear" and "Mens Shirts, Womens Shirts" are both sides, as "Men, Women" are.
+                for t in tags:
+                    if as_word(t) not in words and (named := within_tag(column, t)) is not None:
+                        found.setdefault(named, t)
+                within = any(as_word(t) not in words for t in found.values())
                 if found and column in self.columns and self.columns[column] is None and column not in out:
                     # Tagged "Men, Women": sold to either, the catalogue's Unisex, as a gender attribute listing both.
                     both = column == "gender" and set(found) >= BOTH_SIDES
@@ -207,8 +248,9 @@ class AttributeReader:
                     # Tagged "Casual, Party" or "Men, Boys": read as the first, and said as listing several, as a
                     # WooCommerce attribute listing several is (they went unsaid; stop 72's integration review).
                     out[column] = (Attribute(BOTH_SIDES_READ, ", ".join(found.values()), source, source,
-                                             both_sides=True) if both else
-                                   Attribute(value, ", ".join(found) if len(found) > 1 else tag, source, source))
+                                             both_sides=True, within=within) if both else
+                                   Attribute(value, ", ".join(found) if len(found) > 1 else tag, source, source,
+                                             within=within))
         return out
 
     def other_names(self, row: list[str]) -> list[str]:
