@@ -401,6 +401,35 @@ def test_a_category_path_is_read_as_its_last_part_and_the_wearer_it_names(tmp_pa
         "\n".join(catalog.report.summary_lines()))
 
 
+def test_a_category_paths_middle_parts_give_its_master_and_sub_category(tmp_path: Path) -> None:
+    # Stop 70's WooCommerce user: a path's parts between its wearer and its type ("Clothing > Apparel > Shirts") were
+    # read as nothing, so every masterCategory and subCategory was empty. The catalogue's names (and "Clothing") are
+    # read now, a subCategory alone giving its masterCategory; a shop's own grouping ("New In") is said, not read.
+    path = _shop(tmp_path, ['1,simple,S-1,Navy Shirt,"Clothing > Apparel > Shirts",499,,3,',
+                            '2,simple,S-2,Sneaker,"Womenswear > Footwear > Shoes > Casual Shoes",999,,3,',
+                            '3,simple,S-3,Tote,"Women > Bags > Handbags, Sale",799,,3,',
+                            '4,simple,S-4,Tee,"New In > Tshirts",299,,3,'],
+                 header=WOO_HEADER)
+    save_column_map(path, WOO_MAP)
+    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
+    table = catalog.table.set_index("id").astype(object)
+    table = table.where(table.notna(), None)
+    assert table[["gender", "masterCategory", "subCategory", "articleType"]].to_dict("index") == {
+        1: {"gender": None, "masterCategory": "Apparel", "subCategory": None, "articleType": "Shirts"},
+        2: {"gender": "Women", "masterCategory": "Footwear", "subCategory": "Shoes", "articleType": "Casual Shoes"},
+        3: {"gender": "Women", "masterCategory": "Accessories", "subCategory": "Bags", "articleType": "Handbags"},
+        4: {"gender": None, "masterCategory": None, "subCategory": None, "articleType": "Tshirts"}}
+    assert catalog.report.category_path_read == {"gender": 2, "masterCategory": 3, "subCategory": 2}
+    summary = " ".join("\n".join(catalog.report.summary_lines()).split())
+    assert ("gender read in 2 rows; masterCategory read in 3 rows; subCategory read in 2 rows; parts read as no "
+            "column: 'New In' (1)") in summary
+    # A column of the row's own is kept.
+    own = _shop(tmp_path / "own", ['1,simple,S-1,Navy Shirt,"Clothing > Apparel > Shirts",499,,3,,Accessories'],
+                header=WOO_HEADER + ",Master")
+    save_column_map(own, {**WOO_MAP, "Master": "masterCategory"})
+    assert styles_table(own)["masterCategory"].tolist() == ["Accessories"]
+
+
 def test_a_woocommerce_exports_type_is_not_offered_as_the_article_type_its_categories_are(tmp_path: Path) -> None:
     # Stop 70's new user was told "'Type' may be 'articleType'" of a WooCommerce export, whose Type is simple,
     # variable or variation: mapped so, the shop's types were "simple" and "variable".

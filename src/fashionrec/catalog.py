@@ -42,6 +42,7 @@ import pandas as pd
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
+from fashionrec.category_paths import read_middle
 from fashionrec.column_map import (
     COLUMN_MAP_FILE,
     IMAGES_KEY,
@@ -387,6 +388,10 @@ class DataReport:
     # export's Categories), read as its deepest path's last part; one path as written, for the summary (stop 70).
     category_path_ids: list[int] = field(default_factory=list)
     category_path_example: str = ""
+    # The columns a category path's parts gave (stop 73: its middle parts, "Apparel", were read as nothing) -> rows,
+    # and its middle parts read as no column ("Tops", a shop's own grouping) -> rows.
+    category_path_read: dict[str, int] = field(default_factory=dict)
+    category_parts_unread: dict[str, int] = field(default_factory=dict)
     # A SKU column's values given to several products: {SKU: their ids}. Each stays a product, but a shop's SKU names
     # one; a WooCommerce variation whose Parent is such a SKU folds into the first (stop 70).
     duplicate_skus: dict[str, list[int]] = field(default_factory=dict)
@@ -561,6 +566,16 @@ class DataReport:
                     "it beside them")
         return f"ids written otherwise {k} ({said}): {IDS_AS_NUMBERS}"
 
+    def category_parts_said(self) -> str:
+        """What a category path's parts gave, by column, and its middle parts read as no column (stop 73)."""
+        said = "".join(f"; {column} read in {n} row{'s' if n != 1 else ''}" for column in COLUMNS
+                       if (n := self.category_path_read.get(column)))
+        if self.category_parts_unread:
+            parts = sorted(self.category_parts_unread.items(), key=lambda t: -t[1])
+            said += ("; parts read as no column: " + first_few([f"{p!r} ({n})" for p, n in parts], 5)
+                     + " (not the catalogue's masterCategory or subCategory names, nor a wearer)")
+        return said
+
     def summary_lines(self) -> list[str]:
         """A short human-readable report, one fact per line."""
         lines = [
@@ -662,7 +677,9 @@ class DataReport:
             lines.append(f"category paths   {k} row{'s' if k != 1 else ''} whose articleType is a category path "
                          f"({self.category_path_example!r}, id{'s' if k != 1 else ''} "
                          f"{first_few(self.category_path_ids, 5)}): read as its deepest path's last part, the "
-                         "gender a part of it names where the row gives none")
+                         "gender a part of it names and the masterCategory and subCategory its parts between are "
+                         "(the catalogue's names: 'Apparel', 'Topwear'; 'Clothing' as Apparel) where the row gives "
+                         "none" + self.category_parts_said())
         if self.duplicate_skus:
             k = len(self.duplicate_skus)
             said = "; ".join(f"{sku!r}: ids {', '.join(map(str, ids))}"
@@ -2438,11 +2455,8 @@ def parent_keys(item_id: int | None, sku: str) -> list[str]:
 
 
 _TYPE_AT, _GENDER_AT = COLUMNS.index("articleType") - 1, COLUMNS.index("gender") - 1
+_MASTER_AT, _SUB_AT = COLUMNS.index("masterCategory") - 1, COLUMNS.index("subCategory") - 1
 # A wearer as a shop's category names it ("Men's", "Womens"), by its casefold: the recommender's GENDERS.
-_PATH_GENDERS = {**{g.casefold(): g for g in GENDERS}, **{f"{g.casefold()}{s}": g for g in ("Men", "Women")
-                                                          for s in ("s", "'s", "’s")}}
-
-
 def _category_path(values: list[str], report: DataReport, item_id: int) -> list[str]:
     """``values`` (a row's, without its id) whose articleType is a category path, "Women > Accessories > Handbags"
     or several, "Men > Apparel > Shirts, Sale" (a WooCommerce export's Categories, its commas in names written
@@ -2457,9 +2471,15 @@ def _category_path(values: list[str], report: DataReport, item_id: int) -> list[
         return values
     values = list(values)
     values[_TYPE_AT] = parts[-1]
-    wearer = next((_PATH_GENDERS[x.casefold()] for x in parts[:-1] if x.casefold() in _PATH_GENDERS), "")
-    if wearer and not values[_GENDER_AT]:
-        values[_GENDER_AT] = wearer
+    # The parts between ("Clothing > Apparel > Shirts"): a wearer, and a masterCategory and subCategory where they
+    # are the catalogue's (they were read as nothing, stop 70's gap), each where the row gives none of its own.
+    middle = read_middle(parts[:-1])
+    for at, value in ((_GENDER_AT, middle.wearer), (_MASTER_AT, middle.master), (_SUB_AT, middle.sub)):
+        if value and not values[at]:
+            values[at] = value
+            report.category_path_read[COLUMNS[at + 1]] = report.category_path_read.get(COLUMNS[at + 1], 0) + 1
+    for part in middle.unread:
+        report.category_parts_unread[part] = report.category_parts_unread.get(part, 0) + 1
     report.category_path_ids.append(item_id)
     report.category_path_example = report.category_path_example or written
     return values

@@ -1,0 +1,71 @@
+"""What a category path's middle parts say: "Clothing > Apparel > Shirts" (a WooCommerce export's Categories).
+
+Since stop 70 a path gives the type (its last part) and a wearer one of its parts names ("Men > Apparel > Shirts"),
+and the parts between were read as nothing: a shop filing "Apparel" or "Footwear > Shoes" there had every
+masterCategory and subCategory empty (docs/known-gaps.md, stop 70), which outfits read a product's place in a look
+by. Here a middle part that is one of the catalogue's masterCategory or subCategory names (or a shop's common word
+for one: "Clothing", "Jewelry") gives that column, and a subCategory alone gives the masterCategory the catalogue
+files it under (Bags: Accessories). A part that is neither ("Tops", "New In") is said, not guessed at.
+
+Example:
+    >>> read_middle(["Men", "Clothing", "Topwear"])
+    Middle(master='Apparel', sub='Topwear', wearer='Men', unread=())
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from fashionrec.shop_attributes import within_tag
+
+# The Kaggle catalogue's subCategory -> the masterCategory it files it under (the most of its products': Socks are
+# 686 Accessories and 12 Apparel), in the catalogue's spelling.
+SUB_MASTER = {
+    "Accessories": "Accessories", "Apparel Set": "Apparel", "Bags": "Accessories", "Bath and Body": "Personal Care",
+    "Beauty Accessories": "Personal Care", "Belts": "Accessories", "Bottomwear": "Apparel", "Cufflinks": "Accessories",
+    "Dress": "Apparel", "Eyes": "Personal Care", "Eyewear": "Accessories", "Flip Flops": "Footwear",
+    "Fragrance": "Personal Care", "Free Gifts": "Free Items", "Gloves": "Accessories", "Hair": "Personal Care",
+    "Headwear": "Accessories", "Home Furnishing": "Home", "Innerwear": "Apparel", "Jewellery": "Accessories",
+    "Lips": "Personal Care", "Loungewear and Nightwear": "Apparel", "Makeup": "Personal Care",
+    "Mufflers": "Accessories", "Nails": "Personal Care", "Perfumes": "Personal Care", "Sandal": "Footwear",
+    "Saree": "Apparel",
+    "Scarves": "Accessories", "Shoe Accessories": "Accessories", "Shoes": "Footwear", "Skin": "Personal Care",
+    "Skin Care": "Personal Care", "Socks": "Accessories", "Sports Accessories": "Accessories",
+    "Sports Equipment": "Sporting Goods", "Stoles": "Accessories", "Ties": "Accessories", "Topwear": "Apparel",
+    "Umbrellas": "Accessories", "Vouchers": "Free Items", "Wallets": "Accessories", "Watches": "Accessories",
+    "Water Bottle": "Accessories", "Wristbands": "Sporting Goods"}
+MASTERS = {m.casefold(): m for m in SUB_MASTER.values()}
+# A shop's words for a masterCategory or a subCategory, where they mean one only (not "Shoes" for footwear: that is
+# the catalogue's subCategory Shoes; "Accessories" is both, read as the masterCategory).
+SHOP_WORDS = {"clothing": "Apparel", "clothes": "Apparel", "jewelry": "Jewellery", "sunglasses": "Eyewear",
+              "nightwear": "Loungewear and Nightwear", "loungewear": "Loungewear and Nightwear"}
+
+
+class Middle(NamedTuple):
+    """What a path's middle parts give ("" where none): masterCategory, subCategory, wearer, and the parts read as
+    none of them (as written)."""
+
+    master: str
+    sub: str
+    wearer: str
+    unread: tuple[str, ...]
+
+
+def read_middle(parts: list[str]) -> Middle:
+    """A category path's parts before its last (``parts``, as written, outermost first), read as :class:`Middle`:
+    the first part giving each column; a wearer as a Tags tag gives it ("Womenswear", "Men's": within_tag)."""
+    master = sub = wearer = ""
+    unread = []
+    subs = {s.casefold(): s for s in SUB_MASTER}
+    for part in parts:
+        word = " ".join(part.split()).casefold()
+        named = SHOP_WORDS.get(word, "")
+        if word in MASTERS or named in MASTERS.values():
+            master = master or MASTERS.get(word, named)
+        elif word in subs or named in SUB_MASTER:
+            sub = sub or subs.get(word, named)
+        elif (side := within_tag("gender", part)) is not None:
+            wearer = wearer or side
+        else:
+            unread.append(part)
+    return Middle(master or SUB_MASTER.get(sub, ""), sub, wearer, tuple(unread))
