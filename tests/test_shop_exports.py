@@ -308,6 +308,7 @@ def test_a_shopify_export_without_an_id_column_has_ids_made_from_its_handles(tmp
     d = index_copy(tmp_path / "index")
     result = runner.invoke(app, ["index", "build", str(shop), "--model", str(tiny_tagger_path()), "--out", str(d)])
     assert result.exit_code == 0, result.output
+    assert "ids made from 'Handle' 4 (" in " ".join(result.output.split()), result.output
     rec = Recommender.load(d)
     assert sorted(rec.items["id"]) == sorted(ids[h] for h, _ in products[:4])
     assert rec.manifest["ids_as_written"] == {str(ids[h]): h for h, _ in products[:4]}

@@ -949,7 +949,9 @@ def index_build(
     if report.variant_prices:
         console.print(f"variant prices: {variant_prices_said(report.variant_prices)}", highlight=False,
                       soft_wrap=True)
-    if report.ids_written_otherwise:
+    if report.ids_written_otherwise and report.ids_from:       # made from a Shopify export's Handles (stop 73)
+        console.print(report.ids_written_said(3), highlight=False, soft_wrap=True)
+    elif report.ids_written_otherwise:
         said = first_few([f"{text!r} as {i}" for text, i in report.ids_written_otherwise.items()], 3)
         console.print(f"{len(report.ids_written_otherwise)} ids written otherwise ({said}): {IDS_AS_NUMBERS}",
                       highlight=False, soft_wrap=True)
