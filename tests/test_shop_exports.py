@@ -337,6 +337,7 @@ def test_two_handles_whose_ids_meet_are_refused_by_line_not_read_as_one_product(
     # A hash of the Handle may, rarely, give two products one id: said with both Handles and what to do, the first
     # kept, not folded into it nor resolved otherwise (which would not stay with the product in a later export).
     import fashionrec.catalog as catalog_module
+    from fashionrec.shop_ids import handle_id
 
     monkeypatch.setattr(catalog_module, "handle_id", lambda handle: 7)
     shop = _shop(tmp_path, ["navy-tee,Roadster Navy Tee,Tshirts,Navy Blue,499", "belt,Belt,Belts,Brown,399"],
@@ -346,12 +347,18 @@ def test_two_handles_whose_ids_meet_are_refused_by_line_not_read_as_one_product(
     assert report.rows == 2 and [r.line for r in report.rows_rejected] == [3]
     assert ("its Handle 'belt' makes the id 7, as line 2's Handle 'navy-tee' does (two Handles whose hashes meet, "
             "rare): add an id column") in report.rows_rejected[0].reason
+    monkeypatch.undo()
     # An id column, or one mapped to id, is read as written: nothing is made from the Handle.
     shop = _shop(tmp_path / "ids", ["navy-tee,12933,Roadster Navy Tee,Tshirts,Navy Blue,499"],
                  header="Handle,Product ID,Title,Product Type,Color,Variant Price")
     save_column_map(shop, {**SHOP_MAP, "Product ID": "id"})
     catalog = load_catalog(shop, check_images=False, progress=False, warn=False)
     assert catalog.table["id"].tolist() == [12933] and catalog.report.ids_from == ""
+    # The Handle mapped to id itself (a shop's answer to "lacks the columns ['id']"): ids made from it, not refused
+    # row by row as "not an integer".
+    save_column_map(shop, {**SHOP_MAP, "Handle": "id"})
+    catalog = load_catalog(shop, check_images=False, progress=False, warn=False)
+    assert catalog.table["id"].tolist() == [handle_id("navy-tee")] and catalog.report.ids_from == "Handle"
 
 
 WOO_HEADER = "ID,Type,SKU,Name,Categories,Regular price,Sale price,Stock,Parent"

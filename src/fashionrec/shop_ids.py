@@ -37,12 +37,15 @@ def handle_id(handle: str) -> int:
 
 def handle_column(raw: list[str], header: list[str]) -> int | None:
     """Where a header (``raw`` as written, ``header`` as read through columns.json) has a Shopify ``Handle`` to
-    make ids from: a column spelled "Handle" that columns.json maps to nothing, in a header without an id. None
-    otherwise: an id column, or one mapped to id, is read as written (stop 68's ids as written)."""
-    if "id" in header:
+    make ids from: a column spelled "Handle" that columns.json maps to nothing, in a header without an id, or maps to
+    id itself (`data columns DIR Handle=id`, a shop's likely answer to "lacks the columns ['id']": every row was then
+    refused as "not an integer"). None otherwise: an id column, or another mapped to id, is read as written (stop
+    68's ids as written)."""
+    at = next((i for i, (h, read) in enumerate(zip(raw, header, strict=True))
+               if spelling(h) == "handle" and read in (h, "id")), None)
+    if at is None or "id" in header and header[at] != "id":
         return None
-    return next((i for i, (h, read) in enumerate(zip(raw, header, strict=True))
-                 if spelling(h) == "handle" and read == h), None)
+    return at
 
 
 def collision_said(number: int, first: str, first_line: int, handle: str) -> str:
