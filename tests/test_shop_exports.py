@@ -1012,6 +1012,20 @@ def test_a_shopify_exports_colour_option_is_read_by_its_name(tmp_path: Path) -> 
     assert not {"Option1 Name", "Option2 Value"} & set(report.ignored_columns)
 
 
+def test_a_shopify_colour_variant_with_an_id_of_its_own_is_read_as_its_own_colour(tmp_path: Path) -> None:
+    # A review of stop 72: a Shopify export names its options on a product's first line alone ("Option1 Name" Color),
+    # its other lines giving only their values. A colour with an id of its own (its own photo, a product) was read
+    # with no option named, and took its product line's colour: a red tee filed Navy Blue.
+    header = "Handle,id,Title,Product Type,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant Price"
+    lines = ["tee,12933,Roadster Tee,Tshirts,Color,Navy Blue,Size,S,499", "tee,,,,,Navy Blue,,M,499",
+             "tee,12934,,,,Red,,S,499", "tee,,,,,Red,,M,499"]
+    report, labels = _shopify_labels(tmp_path, header, lines)
+    assert labels["baseColour"].to_dict() == {12933: "Navy Blue", 12934: "Red"}
+    assert labels.loc[12934, "productDisplayName"] == "Roadster Tee"      # its empty fields still its product's
+    assert report.attributes["baseColour"]["read_from"] == {"Option1 Value": 2}
+    assert report.attributes_not_read == {"Size": 2}
+
+
 def test_a_shopify_exports_tags_give_its_wearer_usage_and_season(tmp_path: Path) -> None:
     # Stop 72's Shopify trial: a Shopify export keeps a product's wearer, usage and season in its Tags ("Men, Casual,
     # Summer"), an ignored column: every gender was empty, and a men's T-shirt's other colours were boys' T-shirts.

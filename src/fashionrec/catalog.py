@@ -1728,6 +1728,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
 
     # handle -> (id, values, price as written) of its product's line: the lines after it with its Handle fold in.
     products_by_handle: dict[str, tuple[int, list[str], str, int]] = {}
+    first_lines: dict[str, list[str]] = {}      # handle -> its product's line as written (where its options are named)
     kept_also: list[list[str]] = []     # each record's columns of ``also``
     # A folded line's stock level, by its product's record: each size of a Shopify product has its own quantity,
     # and the product line's alone (its first size's) read a tee with 10 in M and L and none in S as sold out.
@@ -1895,7 +1896,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             report.ids_written_otherwise[rec["id"].strip()] = item_id
         values = [rec.get(c, "").strip() for c in COLUMNS[1:]]
         if attributes is not None:
-            values = _read_attributes(attributes, row, values, item_id, report)
+            # A colour of a Handle's with an id of its own: its options as its product's first line names them.
+            named = attributes.named_as(row, first_lines[handle]) if product is not None else row
+            values = _read_attributes(attributes, named, values, item_id, report)
         if _ODD_TEXT.search("".join(values)):      # one look per row: a regex per field cost 20% of a load
             # A space, not nothing: a spreadsheet's line break inside a cell is \x0b ("Oxford Shirt\x0bSlim Fit").
             plain = [re.sub(" {2,}", " ", _CONTROL.sub(" ", _BIDI.sub("", v))).strip() if _CONTROL.search(v) else v
@@ -1922,6 +1925,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             report.variant_lines_kept.append(line)
         elif handle:
             products_by_handle[handle] = (item_id, values, price_text, len(records))
+            first_lines[handle] = row
         sku = row[sku_at].strip() if sku_at is not None else ""
         if sku:
             skus.setdefault(sku, []).append(item_id)

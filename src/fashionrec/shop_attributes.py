@@ -253,6 +253,17 @@ class AttributeReader:
                                              within=within))
         return out
 
+    def named_as(self, row: list[str], first: list[str]) -> list[str]:
+        """``row`` with each pair's name it leaves blank taken from ``first``, its product's first line: a Shopify
+        export names a product's options there alone ("Option1 Name" Color), its other lines giving their values only,
+        so a colour with an id of its own, read without a name, took its product line's colour (a red tee filed Navy
+        Blue; a review of stop 72)."""
+        out = list(row)
+        for name_at, _, _ in self.pairs:
+            if not out[name_at].strip():
+                out[name_at] = first[name_at]
+        return out
+
     def other_names(self, row: list[str]) -> list[str]:
         """The names of ``row``'s attributes that give no column (Size), as written."""
         return [row[n].strip() for n, v, _ in self.pairs
