@@ -10,7 +10,7 @@ import pytest
 from _recs_support import shared_recommender
 
 from fashionrec.looks import SLOT_TYPES, colour_compatibility
-from fashionrec.pairing import LEAN_MATCHES, _worn_by, read_outfit, read_pairing
+from fashionrec.pairing import LEAN_MATCHES, _taken_by_its_look, _worn_by, read_outfit, read_pairing
 from fashionrec.vocabulary import KIDS_NAME, OTHER_CHILD
 
 
@@ -106,6 +106,24 @@ def test_shoes_for_a_skirt_or_a_kurta_are_those_its_look_takes():
         assert found and {x.item["articleType"] for x in found} == kept, (query, [x.item["articleType"] for x in found])
     # A type asked alone is searched as asked, whatever the other's look takes.
     assert read_pairing(rec, "sports shoes for a skirt").searched == "sports shoes for women"
+
+
+def test_a_usage_only_a_few_of_the_others_products_have_does_not_name_the_types():
+    # A review of stop 72: the other's usages were every usage any product of its types has, so "shoes to go with a
+    # kurta pajama" (Kurtas, Churidar, Lounge Pants, Night suits at 40k: 1,867 ethnic, 191 casual, 16 sports lounge
+    # pants) was "casual shoes or sports shoes for men", Nike sports shoes first, though a kurta's look takes none.
+    def shop(sporty: int):
+        rows = ([("Kurtas", "Ethnic", "Topwear")] * 190 + [("Lounge Pants", "Sports", "Bottomwear")] * sporty
+                + [("Sandals", "Casual", "Sandal")] * 10 + [("Sports Shoes", "Sports", "Shoes")] * 10)
+        items = pd.DataFrame(rows, columns=["articleType", "usage", "subCategory"])
+        return types.SimpleNamespace(items=items)
+
+    other, shoes = {"articleType": ["Kurtas", "Lounge Pants"]}, ["Sandals", "Sports Shoes"]
+    assert _taken_by_its_look(shop(1), shoes, other) == ["Sandals"]     # a misfiled few: not the set's usage
+    # A usage many of them have is theirs: its own types first, as before.
+    assert _taken_by_its_look(shop(60), shoes, other) == ["Sports Shoes"]
+    # One it names is its usage, however few have it.
+    assert _taken_by_its_look(shop(1), shoes, {**other, "usage": ["Sports"]}) == ["Sports Shoes"]
 
 
 def test_a_slots_own_types_and_a_wearers_types_are_those_named():

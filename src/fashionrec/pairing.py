@@ -46,6 +46,9 @@ WEARER_SHARE = 0.6
 # neutral such as charcoal, which any colour goes with), any colour but the other's ("tie for a charcoal shirt": "tie
 # for men not charcoal"; stop 69 listed white ties for a white shirt).
 WORN_ON = frozenset({"Ties", "Ties and Cufflinks", "Scarves", "Stoles", "Mufflers"})
+# A share of the other product's types' products under which a usage is not the other's in a pairing: a misfiled
+# few, or a set's minor piece (Kurtas 7 casual of 1,844; "kurta pajama"'s 16 sports lounge pants of 2,076 at 40k).
+OTHERS_USAGE_SHARE = 0.01
 # Of the colours that go with the other's, those most of the searched type's products have, at most this many: the
 # words searched and said stay a phrase ("navy blue, black, blue or red tie"), not White's eight.
 GOES_WITH_MAX = 4
@@ -148,7 +151,10 @@ def _taken_by_its_look(rec, types: list[str], other: dict) -> list[str]:
     if len(types) < 2 or not {"usage", "subCategory"} <= set(rec.items):
         return types
     usages = rec.items["usage"]
-    theirs = set(other.get("usage") or usages[rec.items["articleType"].isin(other["articleType"])].dropna())
+    # Not a usage only a misfiled few of them have (OTHERS_USAGE_SHARE): "shoes to go with a kurta pajama" was
+    # "casual shoes or sports shoes for men" for the set's 16 sports lounge pants of 2,076 (a review of stop 72).
+    filed = usages[rec.items["articleType"].isin(other["articleType"])].dropna().value_counts(normalize=True)
+    theirs = set(other.get("usage") or filed.index[filed >= OTHERS_USAGE_SHARE])
     kind = _most_filed(rec, types, "usage")
     group = _most_filed(rec, [*types, *other["articleType"]], "subCategory")
 
