@@ -108,8 +108,7 @@ def one_of_several(source: str) -> str:
 def sides(written: str) -> set[str]:
     """The wearers an attribute's values name ("Men, Women": {"Men", "Women"}; "Men's": {"Men"}), by
     :data:`~fashionrec.vocabulary.GENDER_WORDS`."""
-    words = [as_word(p.replace("\\,", ",")) for p in _SEVERAL.split(written)]
-    return {g for w in words for g in GENDER_WORDS.get(w, ())}
+    return {g for value in listed_values(written) for g in GENDER_WORDS.get(as_word(value), ())}
 
 
 def one_side(value: str) -> str:
