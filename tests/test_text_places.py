@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _recs_support import shared_recommender
+from _recs_support import index_copy, shared_recommender, tiny_tagger_path
 
 from fashionrec.colours import light_colours
 
@@ -22,3 +22,25 @@ def test_a_beach_wedding_lists_summers_light_ethnic_wear_first():
     # The light ones (white, beige) first, each tier by meaning.
     said = [x.item["baseColour"] in light_colours() for x in found]
     assert said == sorted(said, reverse=True), [x.item["baseColour"] for x in found]
+
+
+def test_a_place_named_in_product_names_is_a_name_word_too(tmp_path):
+    # A review of stop 72: "beach" read as the summer alone was no word of the names, so "beach flip flops" listed 1
+    # of the full index's 9 flip flops named Beach among its first ten (the summer's flip flops by meaning first).
+    # It is read as the summer and as a name's word, as "cotton" of "cotton kurta" is.
+    from PIL import Image
+
+    from fashionrec.recommend import Recommender
+
+    rec = Recommender.load(index_copy(tmp_path / "index", "faiss"), tiny_tagger_path())
+    photo_id = int(rec.items.loc[rec.items["articleType"].eq("Tshirts"), "id"].iloc[0])
+    photo = Image.open(rec.image_path(photo_id))
+    meta = {"gender": "Men", "articleType": "Tshirts", "baseColour": "Navy Blue", "usage": "Casual",
+            "season": "Summer"}
+    beach = rec.add_product(photo.rotate(90, expand=True), {**meta, "productDisplayName": "Qzx Men Beach Tee"})
+    other = rec.add_product(photo.rotate(270, expand=True), {**meta, "productDisplayName": "Qzx Men Sunset Tee"})
+    assert rec.parse_query("qzx beach tshirt").get("season") == ["Summer"]
+    share = rec._name_word_share("qzx beach tshirt")
+    assert share[rec._row[beach]] > share[rec._row[other]], (share[rec._row[beach]], share[rec._row[other]])
+    found = [x.id for x in rec.search_text("qzx beach tshirt", k=2)]
+    assert found == [beach, other], found

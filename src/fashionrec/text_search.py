@@ -637,7 +637,10 @@ class TextSearch:
         of the query (less what it leaves out) that are read as no type, colour, wearer, usage, season or
         brand, and that some name has ("cotton" of "cotton kurta"); zeros where there are none."""
         query = self._negation(fold(query))[0]
+        # A place ("beach") is read as its season and is a name's word too: "beach flip flops" listed 1 of the full
+        # index's 9 flip flops named Beach in its first ten, the word read as the summer alone (a review of stop 72).
         read = {w for _, phrase, _ in self._attribute_phrases(query) for w in search_words(phrase)}
+        read -= set(PLACE_SEASONS)
         brands = self._brand_words()
         share = np.zeros(len(self.items), np.float32)
         masks = [self._words().in_names(w) for w in dict.fromkeys(search_words(query))
