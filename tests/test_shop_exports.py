@@ -1026,6 +1026,18 @@ def test_a_shopify_colour_variant_with_an_id_of_its_own_is_read_as_its_own_colou
     assert report.attributes_not_read == {"Size": 2}
 
 
+def test_a_shopify_products_placeholder_option_is_not_said_as_an_attribute_not_read(tmp_path: Path) -> None:
+    # A review of stop 72: Shopify writes a product without options as "Option1 Name" Title, "Option1 Value" Default
+    # Title; data check said "attributes not read: 'Title' (2 rows)", of a shop whose Title column is its names.
+    header = "Handle,id,Title,Product Type,Option1 Name,Option1 Value,Option2 Name,Option2 Value,Variant Price"
+    lines = ["belt,10315,Belt,Belts,Title,Default Title,,,399", "cap,10793,Cap,Caps,Title,Default Title,,,299",
+             "tee,12933,Tee,Tshirts,Size,S,Color,Red,499"]
+    report, labels = _shopify_labels(tmp_path, header, lines)
+    assert report.attributes_not_read == {"Size": 1}
+    assert labels["productDisplayName"].to_dict() == {10315: "Belt", 10793: "Cap", 12933: "Tee"}
+    assert labels["baseColour"].to_dict() == {10315: None, 10793: None, 12933: "Red"}
+
+
 def test_a_shopify_exports_tags_give_its_wearer_usage_and_season(tmp_path: Path) -> None:
     # Stop 72's Shopify trial: a Shopify export keeps a product's wearer, usage and season in its Tags ("Men, Casual,
     # Summer"), an ignored column: every gender was empty, and a men's T-shirt's other colours were boys' T-shirts.

@@ -68,6 +68,9 @@ TAG_WORDS = {
 NOT_THE_PRODUCTS = frozenset({"gift", "gifts", "giftset", "giftsets", "sale", "sales", "clearance", "outlet", "deal",
                               "deals", "discount", "offer", "offers", "off"})
 _WORD = re.compile(r"[a-z0-9]+")
+# Shopify's option of a product that has none ("Option1 Name" Title, "Option1 Value" Default Title): no attribute,
+# not said as one not read ("'Title' not read" of a shop whose Title column is its names; a review of stop 72).
+SHOPIFY_NO_OPTION = "defaulttitle"
 # WooCommerce joins several values with ", " and writes a comma inside one as "\,".
 _SEVERAL = re.compile(r"(?<!\\),")
 # A gender attribute listing both grown-ups' sides ("Men, Women": a WooCommerce product sold to either) is the
@@ -266,7 +269,8 @@ class AttributeReader:
     def other_names(self, row: list[str]) -> list[str]:
         """The names of ``row``'s attributes that give no column (Size), as written."""
         return [row[n].strip() for n, v, _ in self.pairs
-                if row[n].strip() and row[v].strip() and ATTRIBUTE_COLUMNS.get(spelling(row[n])) is None]
+                if row[n].strip() and row[v].strip() and ATTRIBUTE_COLUMNS.get(spelling(row[n])) is None
+                and spelling(row[v]) != SHOPIFY_NO_OPTION]
 
     def named_otherwise(self, row: list[str], column: str) -> str:
         """Where ``column`` is mapped to a pair's value column and ``row`` names that pair another attribute (its
