@@ -425,9 +425,10 @@ class PhotoResults(tuple):
     product in it, and its labels and results deserve less trust); ``unlike_filtered``: filters were given,
     and none of the results is of the type the tagger is sure the photo shows (they are the nearest such
     products, not look-alikes); ``turned``: the clockwise degrees the photo was turned to read it, where it
-    looked turned on its side (0: read as it came); ``greyscale``: the photo is a greyscale file, so its colour
-    cannot be seen (the predicted colour is a guess, and the results are not ranked by it); ``same_as``: the
-    catalogue product whose photo this is (a copy of it), whose own labels rank and explain the results, or None."""
+    looked turned on its side (90, 270) or upside down (180) (0: read as it came); ``greyscale``: the photo is a
+    greyscale file, so its colour cannot be seen (the predicted colour is a guess, and the results are not ranked
+    by it); ``same_as``: the catalogue product whose photo this is (a copy of it), whose own labels rank and explain
+    the results, or None."""
 
     closest: float | None
     unfamiliar: bool
