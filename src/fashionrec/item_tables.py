@@ -580,7 +580,13 @@ class ItemTables:
         codes, index = self._value_index(column)
         wanted = [index[v] for v in ([values] if isinstance(values, str) or values is None else values)
                   if v in index]
-        return np.isin(codes, wanted) if len(wanted) > 1 else codes == (wanted[0] if wanted else -2)
+        if len(wanted) < 2:
+            return codes == (wanted[0] if wanted else -2)
+        # A table of the codes looked up per row: np.isin sorted the 40k codes on every call, 1.1 ms where this takes
+        # 0.09 (a look asks several, stop 73). Its last entry is code -1's, a missing value, which matches nothing.
+        table = np.zeros(len(index) + 1, bool)
+        table[wanted] = True
+        return table[codes]
 
     def _value_index(self, column: str) -> tuple[np.ndarray, dict]:
         """(per row, an integer code of its ``column`` value, -1 where missing; {value: its code}), kept per

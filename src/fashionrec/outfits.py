@@ -658,24 +658,31 @@ class Outfits:
                 continue
             rows = np.flatnonzero(cand)
             matched = np.zeros(len(rows))
+            # (score, note) per colour and each candidate's colour code: per colour, not per candidate (a slot can
+            # hold 5,000; two lists of them, one per candidate, were 4% of a profile's looks, stop 73)
             if routine:     # a deodorant's colour says nothing about the lotion to go with it
-                colour_scores = [(0.5, "")] * len(rows)
-            else:           # per colour, not per candidate (a slot can hold 5,000)
-                codes, colours = pd.factorize(pd.Series(self._column("baseColour")[rows], dtype=object))
+                per_colour, codes = [(0.5, "")], np.zeros(len(rows), np.intp)
+            else:
+                # The colours among them by the catalogue's colour codes, kept per version of the items (pd.factorize
+                # of the slot's colour names took 4% of a profile's looks, stop 73); -1: none.
+                known, index = self._value_index("baseColour")
+                codes = known[rows]
+                present = np.unique(codes[codes >= 0])
+                names = list(index)
+                colours = [names[c] for c in present]
+                codes = np.where(codes >= 0, np.searchsorted(present, codes), -1)
                 per_colour = [colour_compatibility(colour, c) for c in colours] + [colour_compatibility(colour, None)]
-                colour_scores = [per_colour[c] for c in codes]      # code -1 (no colour): the last
                 match = picked.get(MATCHED_SLOTS.get(slot))
                 if match:       # a belt the colour of the shoes
                     matched = np.append(nearness([match], list(colours)), 0.0)[codes]
-            cs = np.array([c[0] for c in colour_scores])
+            cs = np.array([c[0] for c in per_colour])[codes]        # code -1 (no colour): the last
             if slot in ACCESSORY_SLOTS:    # a bold bag's pair with the product no better than a neutral bag
                 cs = np.minimum(cs, ACCESSORY_PAIR_CAP)
             if few:         # a stand-in for the look's usage's own pieces goes with the product's colour, or none
                 right = cs >= ACCESSORY_PAIR_CAP
                 if not right.any():
                     continue
-                rows, cs, matched = rows[right], cs[right], matched[right]
-                colour_scores = [c for c, ok in zip(colour_scores, right, strict=True) if ok]
+                rows, cs, matched, codes = rows[right], cs[right], matched[right], codes[right]
             # The colours two pieces so far already have, not the product's nor the one this slot matches (a belt's
             # shoes): a grey T-shirt and grey trousers are one look, a grey watch and a grey bag after them monotony.
             on = collections.Counter(c for s, c in picked.items()
@@ -715,7 +722,7 @@ class Outfits:
                     else slot_name(sub))
             what = " ".join(str(x) for x in (usage and usage.lower(), whose and whose.lower(), kind and kind.lower())
                             if x)
-            colour_note = colour_scores[best][1]
+            colour_note = per_colour[codes[best]][1]
             # Saying whose colour that is: its page shows the label (a shopper trial read "White goes with Black"
             # under a sandal the page called Brown). On a card, "its photo" read as the card's product's: the
             # product page says it once, above the look.

@@ -1106,6 +1106,13 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._free_items()
         self._all_columns()
         self._photo_groups()        # a listing's copies of one photo after the rest: every catalogue page reads it
+        # What a product page's similar items, a look and a profile's picks read besides (the first profile of 200
+        # saved products after a server's start built them: 0.67 s where the next took 0.41, stop 73).
+        self._colourway_keys()
+        self._type_sizes()
+        self._colours_said(None)
+        self._usage_key()
+        self._clogs()
         for head in FILTER_KEYS:
             self._labels(head)
         for wearer in ("Men", "Women", "Unisex", "Boys", "Girls", "child", ""):
@@ -1413,7 +1420,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             kw = {"filter_ids": self._ids[mask]}
         fetch = self._first_fetch(want, len(exclude))
         searched = self.index_vectors(query[None, :])
-        excluded = np.fromiter(exclude, np.int64, len(exclude))
+        excluded = self._row_mask(exclude)
         # A Milvus search returns at most 16,384 (``max_k``): past it the excluded (sold-out) products are searched
         # past by the search itself, or a pool the cap cut short read as the index exhausted, and Milvus listed other
         # products than FAISS (stop 68: 30 of the 40 a search could return sold out, 3 of the first 5 missed).
@@ -1422,7 +1429,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             if cap is not None and fetch > cap:
                 if not narrowed and exclude:
                     narrowed = True
-                    allowed = ~np.isin(self._ids, excluded)
+                    allowed = ~excluded
                     kw = {"filter_ids": self._ids[allowed if mask is None else allowed & mask]}
                     fetch -= len(exclude)
                 fetch = min(fetch, cap)
@@ -1443,7 +1450,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         # 7th digit (0.93941021 alone, 0.93940949 in a batch of 12; the fixture's Milvus Lite index, stop 72).
         if len(queries) < 2 or getattr(self.index, "max_k", None) is not None:
             return [self._neighbours(q, k, None, exclude, dedupe, pool) for q in queries]
-        excluded = np.fromiter(exclude, np.int64, len(exclude))
+        excluded = self._row_mask(exclude)
         # On this thread alone, as each alone would be: a request's batch (stop 72, FaissIndex.search).
         scores, ids = self.index.search(self.index_vectors(queries, as_queries=True), fetch, one_thread=True)
         out = []
@@ -1461,16 +1468,27 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         fetch = refine * want + 10 if self.projection else want + 5
         return fetch + self._fetched_past(excluded, fetch)
 
+    def _row_mask(self, ids: set[int]) -> np.ndarray:
+        """(n,) bool: the rows of ``ids`` (those of them this index holds)."""
+        mask = np.zeros(len(self._ids), bool)
+        rows = self._rows(np.fromiter(ids, np.int64, len(ids)))
+        mask[rows[rows >= 0]] = True
+        return mask
+
     def _kept(self, query: np.ndarray, scores: np.ndarray, ids: np.ndarray, excluded: np.ndarray, dedupe: bool,
               want: int, fetch: int) -> tuple[np.ndarray, np.ndarray, bool]:
         """(ids, scores, done) of one query's ``fetch`` results (``scores``, ``ids``: (fetch,)) as :meth:`_neighbours`
-        keeps them, ranked, and whether they are all it gets (``want`` of them, or the index has no more)."""
+        keeps them, ranked, and whether they are all it gets (``want`` of them, or the index has no more);
+        ``excluded``: (n,) bool, the rows left out (:meth:`_row_mask`)."""
         keep = ids >= 0
         s, i = scores[keep], ids[keep]
         # Row -1: an id this process does not know, a product another replica added to a shared Milvus
         # collection; skipped here so that neither the near-duplicate check nor the ranking meets it.
         rows = self._rows(i)
-        ok = (rows >= 0) & ~np.isin(i, excluded)
+        # The excluded by row, looked up: np.isin of each list's few hundred ids sorted them and the excluded ids
+        # again for each of a profile's lists (stop 73).
+        ok = rows >= 0
+        ok[ok] = ~excluded[rows[ok]]
         s, i, rows = s[ok], i[ok], rows[ok]
         if self.projection is not None and len(i):
             # The index ranked by projected cosine; the full embeddings give the scores and the order.
