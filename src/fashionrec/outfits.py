@@ -464,9 +464,12 @@ class Outfits:
         # Connection Women Black Trousers" between a unisex T-shirt and Converse, a shopper's trial of stop 68; 324
         # of 397 random unisex products' looks on the full catalogue held a men's or women's piece, nearly all
         # bottoms).
-        look = self._put_together(item_id, k, for_anyone_only=True)
-        return look if len(look) >= 2 else self._put_together(item_id, k, for_anyone_only=False,
-                                                              side=self._lean(item_id))
+        # For anyone where two pieces or more are, whatever k: asked for one piece (a profile's looks read a look's
+        # first piece alone) it always took a side, its lean worked out and the look put together twice, and 2 of 60
+        # random unisex bags got another first piece than their page's look (stop 73).
+        look = self._put_together(item_id, max(k, 2), for_anyone_only=True)
+        return look[:k] if len(look) >= 2 else self._put_together(item_id, k, for_anyone_only=False,
+                                                                  side=self._lean(item_id))
 
     def _lean(self, item_id: int) -> str | None:
         """The side (Men or Women) a grown-up's unisex product's own nearest products lean to: the gender most
