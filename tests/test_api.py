@@ -3436,6 +3436,26 @@ def test_the_cli_reads_a_product_to_go_with_another_as_the_page_does(index_dir, 
     assert answer["results"] and all(r["item"]["gender"] in ("Women", "Unisex") for r in answer["results"])
 
 
+def test_the_api_the_page_and_the_cli_read_an_occasions_look_alike(index_dir, client):
+    # Stop 72's gap: a product for another read the types its look takes by their usage labels alone ("shoes for a
+    # saree": flats and heels, the ethnic ones not first). The occasion is named in what all three search.
+    from typer.testing import CliRunner
+
+    from fashionrec.cli import app
+
+    query = "shoes for a women's kurta"
+    api = client.get("/api/search/text", params={"q": query, "k": 5}).json()
+    assert api["note"].startswith(f"{query[6:]!r} names what they go with: these are the products for "
+                                  "'ethnic heels for women'."), api["note"]
+    page = html.unescape(client.get("/", params={"q": query}).text)
+    assert "these are the products for 'ethnic heels for women'." in page
+    out = CliRunner().invoke(app, ["recommend", "text", query, "--index", str(index_dir), "-k", "5", "--json"])
+    assert out.exit_code == 0, out.output
+    cli = json.loads(out.output)
+    assert cli["note"] == api["note"] and [r["id"] for r in cli["results"]] == [r["id"] for r in api["results"]]
+    assert api["results"] and all(r["item"]["articleType"] == "Heels" for r in api["results"])
+
+
 def test_an_occasion_no_product_of_its_colour_has_names_the_colours_it_comes_in(client):
     # Stop 68's shopper: "red party dress" (18 Party dresses, none red; 20 red dresses, all Casual) listed 96
     # closest matches, red casual dresses first, and nothing said the Party ones were there in other colours.

@@ -10,6 +10,7 @@ import pytest
 from _recs_support import shared_recommender
 
 from fashionrec.looks import SLOT_TYPES, colour_compatibility
+from fashionrec.occasions import kind_named
 from fashionrec.pairing import LEAN_MATCHES, _taken_by_its_look, _worn_by, read_outfit, read_pairing
 from fashionrec.vocabulary import KIDS_NAME, OTHER_CHILD
 
@@ -197,3 +198,16 @@ def test_a_college_girl_is_a_grown_up():
     lead = read_outfit(rec, "outfit for a college girl")
     assert lead and rec.item(lead["id"])["gender"] in ("Women", "Unisex") and "wearer" not in lead, lead
     assert not KIDS_NAME.search(rec.item(lead["id"])["productDisplayName"]), lead
+
+
+def test_an_occasions_look_names_the_occasion_its_types_are_searched_for():
+    # Stop 72's gap: "shoes for a saree" listed flats and heels with the 23 ethnic ones not first, read by the usage
+    # labels alone (fashionrec.occasions). An ethnic kurta's heels are searched as ethnic heels: the Ethnic ones
+    # first, then those whose names say an ethnic look's kind, then the rest (the test below).
+    rec = shared_recommender()
+    paired = read_pairing(rec, "shoes for a women's kurta")
+    assert paired and paired.searched == "ethnic heels for women", paired
+    # A casual skirt's shoes as before; a formal skirt's its heels, named formal, not casual shoes.
+    assert read_pairing(rec, "shoes for a skirt").searched == "casual shoes or heels for women"
+    assert read_pairing(rec, "shoes for a formal skirt").searched == "formal heels for women"
+

@@ -24,6 +24,7 @@ from fashionrec.looks import (
     STAND_IN_USAGE,
     colour_compatibility,
 )
+from fashionrec.occasions import OCCASION_LOOKS, first_types, occasion_of
 from fashionrec.vocabulary import KIDS_NAME, OTHER_CHILD
 
 # "to go with", "that goes (well) with", "to wear with", "to pair with", "to match (with)", "that matches", "going
@@ -87,8 +88,14 @@ def read_pairing(rec, query: str) -> Pairing | None:
     wearer = named[0] if len(named) == 1 else None if named else _wearer(rec, other) or _wearer(rec, asked)
     # The types a look of the other takes, whose colours go with it: the fixture's white women's shoes were all
     # sports shoes, and "shoes to go with a black skirt" listed no white casual shoe or heel.
-    taken = _taken_by_its_look(rec, asked["articleType"], other)
-    words, unlike = [_as_its_look_takes(rec, head, asked["articleType"], taken, wearer)], ""
+    # Of them, those the other's occasion takes first, the occasion named (fashionrec.occasions): "shoes for a party
+    # dress" listed casual shoes, flats and heels in turn, casual shoes first (stop 72's gap).
+    occasion = occasion_of(rec, other, anchor)
+    taken = first_types(occasion, _taken_by_its_look(rec, asked["articleType"], other))
+    # Not where the searched words name a usage of their own ("casual shoes for a party dress" as asked).
+    said = (OCCASION_LOOKS[occasion].said if occasion and not asked.get("usage")
+            and set(taken) & set(OCCASION_LOOKS[occasion].types) else None)
+    words, unlike = [_as_its_look_takes(rec, head, asked["articleType"], taken, wearer, said)], ""
     if not asked.get("baseColour") and len(other.get("baseColour", [])) == 1:
         colour = other["baseColour"][0]
         going = [] if _leather(rec, asked, other) else goes_with(rec, taken, colour)
@@ -111,17 +118,25 @@ def read_pairing(rec, query: str) -> Pairing | None:
     return Pairing(" ".join(w for w in words if w), query[found.start():].strip(), anchor, _lead(hits))
 
 
-def _as_its_look_takes(rec, head: str, types: list[str], taken: list[str], wearer: str | None) -> str:
+def _as_its_look_takes(rec, head: str, types: list[str], taken: list[str], wearer: str | None,
+                       occasion: str | None = None) -> str:
     """``head``, the words of the searched product, with the words of its ``types`` as ``taken``, the types a look
     of the other takes (:func:`_taken_by_its_look`): "shoes" for a dress "casual shoes, flats or heels" (at 40k
     "shoes for a black dress" listed 5 sports shoes in the page's first ten, stop 71), for a sari "flats or heels".
     Named, not left out: "not casual shoes" leaves out every shoe with the word "casual", the casual heels too. Those
-    ``wearer`` (the pairing's) wears where it wears any; ``head`` as typed where the look takes them all."""
+    ``wearer`` (the pairing's) wears where it wears any; as typed where the look takes them all. ``occasion``, the
+    word of the other's occasion (:attr:`~fashionrec.occasions.OccasionLook.said`), said before them where they
+    do not say it: "party heels or flats", "ethnic jewellery", "formal shoes" (not "formal formal shoes")."""
     said = [a for a in rec.attribute_phrases(head) if a[0] == "articleType"]
-    if taken == types or len(said) != 1:
+    if len(said) != 1 or (taken == types and not occasion):
         return head
-    named = [t.lower() for t in taken if _worn_by(rec, t, wearer)] or [t.lower() for t in taken]
-    listed = " or ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+    if taken == types:
+        listed = said[0][1]
+    else:
+        named = [t.lower() for t in taken if _worn_by(rec, t, wearer)] or [t.lower() for t in taken]
+        listed = " or ".join([", ".join(named[:-1]), named[-1]] if len(named) > 1 else named)
+    if occasion and not re.search(rf"\b{occasion}\b", listed, re.IGNORECASE):
+        listed = f"{occasion} {listed}"
     phrase = r"\W+".join(map(re.escape, said[0][1].split()))
     return re.sub(rf"\b{phrase}\b", listed, head, count=1, flags=re.IGNORECASE)
 
