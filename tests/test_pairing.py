@@ -211,3 +211,19 @@ def test_an_occasions_look_names_the_occasion_its_types_are_searched_for():
     assert read_pairing(rec, "shoes for a skirt").searched == "casual shoes or heels for women"
     assert read_pairing(rec, "shoes for a formal skirt").searched == "formal heels for women"
 
+
+@pytest.mark.parametrize("query", ["heels for a wedding", "shoes for a women's kurta"])
+def test_an_occasions_kinds_by_name_come_after_its_own_products(query):
+    # "heels for a party" at 40k listed the 2 Party heels, then "Catwalk Black Slip-on Flat Shoes" 4th: 1,287 of the
+    # 1,323 heels are filed Casual, so the usage alone cannot say which the occasion takes (fashionrec.occasions).
+    rec = shared_recommender()
+    heels = rec.items["articleType"].eq("Heels") & rec.items["gender"].eq("Women")
+    named = pd.Series(kind_named(rec.items["productDisplayName"], rec.items["articleType"], "Ethnic"),
+                      index=rec.items["id"])
+    assert (heels & named.to_numpy()).any() and (heels & ~named.to_numpy()).any(), "the fixture changed"
+    assert not (heels & rec.items["usage"].eq("Ethnic")).any(), "the fixture changed"
+    found = rec.search_text(query, k=int(heels.sum()))
+    first = [bool(named[x.id]) for x in found]
+    assert first == sorted(first, reverse=True) and first[0], (query, [x.item["productDisplayName"] for x in found])
+    # The card says why a Casual heel is listed for a wedding, not "Matches type, gender and usage".
+    assert "in its name, a kind an ethnic look takes" in found[0].card_reason, found[0].card_reason

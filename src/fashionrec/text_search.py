@@ -27,6 +27,7 @@ from fashionrec import colours
 from fashionrec.blas import one_blas_thread
 from fashionrec.errors import BadInputError
 from fashionrec.item_tables import price_of
+from fashionrec.occasions import OCCASION_LOOKS, kind_named, kind_said
 from fashionrec.pairing import read_pairing
 from fashionrec.results import (
     DUPLICATE_SLACK,
@@ -402,6 +403,11 @@ def _query_words(query: str) -> list[str]:
     return [w.replace("'s", "").replace("'", "") for w in words]
 
 
+# The lowest bit of browse's rank that parts its tiers (a kids' product asked for no child, a freebie, a product found
+# by its type alone after the rest): the turns, gifts and copies keep to them (``ranks >> _TIER_BIT``).
+_TIER_BIT = 10
+
+
 def _asked(wider: str) -> str:
     """The usage(s) whose :data:`~fashionrec.vocabulary.WIDER_USAGE` is ``wider`` ("Smart Casual" -> "Party")."""
     return " or ".join(u for u, w in WIDER_USAGE.items() if w == wider)
@@ -468,6 +474,8 @@ class TextScores(NamedTuple):
     sims: np.ndarray                # (n,) float32 MiniLM cosine of each row's text to the query
     allowed: np.ndarray | None      # (n,) bool, rows it does not leave out with "not ..." (None: all)
     later: np.ndarray               # (n,) bool, rows that match its usage only by WIDER_USAGE: listed after
+    kinds: np.ndarray               # (n,) bool, rows that match its usage only by a kind its look takes, by name
+    #                                 (fashionrec.occasions: "pumps" for a party): listed after those too
     aside: np.ndarray               # (n,) bool, rows listed after the rest of their tier (_aside_for)
     near_colour: np.ndarray         # (n,) float32, how near each row's colour looks to one it asks for (0-1)
     colours: list[str]              # the colours it asks for
@@ -827,19 +835,22 @@ class TextSearch:
             # one asked for and its label says (:meth:`_seen_otherwise`).
             # High to low: its type, colour and gender as asked; its name has the occasion word (above the usage
             # the word reads as: "gym" listed the 8 Casual "... Gym Bag"s 3,568th to 3,575th, a code review);
-            # its usage and season as asked; its name has the type asked; every word; not seen otherwise.
+            # its usage as asked, else a kind the occasion's look takes by its name (as search_text lists them:
+            # fashionrec.occasions); its season as asked; its name has the type asked; every word; not seen
+            # otherwise.
             reading = self._reading(q, parsed, words)
             attrs = self._attribute_rank(parsed, rows) | reading.clothes[rows] << 4 | reading.named_type[rows] << 4
-            rank = (attrs >> 2) << 6 | self._named_for_occasion(words)[rows] << 5 | (attrs & 3) << 3 \
+            rank = (attrs >> 2) << 7 | self._named_for_occasion(words)[rows] << 6 | (attrs & 2) << 4 \
+                | self._occasion_kinds(parsed)[rows] << 4 | (attrs & 1) << 3 \
                 | self._named_as_asked(words, parsed.get("baseColour", []))[rows] << 2 \
                 | self._words().mask(words)[rows] << 1 \
                 | ~self._after_its_tier_for(parsed.get("baseColour", []))[rows]
-            rank |= ~self._aside_for(parsed, words)[rows] << 9      # a kids' product for "men" after the rest
-            rank |= ~self._given_away(q)[rows] << 10        # promotional freebies last, unless asked for
+            rank |= ~self._aside_for(parsed, words)[rows] << _TIER_BIT      # a kids' product for "men" after the rest
+            rank |= ~self._given_away(q)[rows] << _TIER_BIT + 1        # promotional freebies last, unless asked for
             # Found only by its type for a phrase of WIDE_PHRASES ("running shoes": a Sports Shoes pair not named
             # so) after every product named with the words, whatever its colour label ("black running shoes": the
             # ASICS ones named "Running Black" but labelled otherwise came after Lotto's black sports shoes).
-            rank |= ~reading.type_only[rows] << 11
+            rank |= ~reading.type_only[rows] << _TIER_BIT + 2
             # Those found by their type alone by meaning within their tier, as search_text lists them: in the
             # catalogue's order, "jogging shoes" (named by none) listed the 1,815 Sports Shoes from Nike Incinerate
             # on, where its closest matches had been Nike's Roshe Run and Free Run (stop 66's gap).
@@ -847,17 +858,17 @@ class TextSearch:
             ranks = np.sort(rank)[::-1]     # per position, the rank of the row there: each reordering keeps tiers
             rows = _names_taking_turns(rows, ranks, self._names())
             if self._gift_alone(words):      # not the fragrance gift sets first for having the word "gift"
-                rows = self._gift_turns(rows, ranks >> 9)
+                rows = self._gift_turns(rows, ranks >> _TIER_BIT)
             masks = self._part_masks(q, words)
             if masks and (colour_turns := self._colour_turns(q)):
                 # A list of colours: each product in the turn of the colour it is labelled, as search_text lists
                 # them; by its words a blue shirt named "Blue & White" took the white's turn, and "white or blue
                 # shirt for men" showed 9 blue shirts in its first ten at 40k products (stop 71, h71bench).
-                rows = _taking_turns(rows, colour_turns, rest_last=True, tiers=ranks >> 9)
+                rows = _taking_turns(rows, colour_turns, rest_last=True, tiers=ranks >> _TIER_BIT)
             elif masks:
                 # Within each tier: the kids' products asked for no child, and the freebies, after the rest (they
                 # came 698th among 5,093 grown-ups' for "shorts & tshirts for men", a review).
-                rows = _taking_turns(rows, masks, tiers=ranks >> 9)
+                rows = _taking_turns(rows, masks, tiers=ranks >> _TIER_BIT)
             elif masks := self._stand_in_masks(q):    # "suit": a blazer, a kurta set, a Nehru jacket ...
                 rows = _taking_turns(rows, masks, rest_last=True)     # then a tracksuit named "Suit"
             elif masks := self._brand_type_masks(q, parsed, rows):
@@ -865,7 +876,7 @@ class TextSearch:
                 rows = _taking_turns(rows, masks, rest_last=True, tiers=ranks)
         if limit and len(rows) > 1:
             # Within the tiers the freebies and kids' products asked for no child make (they stay last).
-            rows = _copies_last(rows, self._photo_groups(), ranks >> 9 if words else None)
+            rows = _copies_last(rows, self._photo_groups(), ranks >> _TIER_BIT if words else None)
         if sort and limit and len(rows) > 1:
             # Stable, so the order above breaks ties; no price sorts after every price either way.
             rows = rows[np.argsort(price_order_key(self.prices()[rows], sort, strict)[0], kind="stable")]
@@ -1582,7 +1593,7 @@ class TextSearch:
         # Sold-out products are left out, not listed last as the set-aside ones are (stop 67): the next available
         # ones fill the k places.
         base = (np.ones(len(self.items), bool) if base is None else base) & ~self.hidden_sold_out()
-        (matches, sims, allowed, later, aside, near_colour, asked_colours, kin, stood_in, anyones, gift, parts,
+        (matches, sims, allowed, later, kinds, aside, near_colour, asked_colours, kin, stood_in, anyones, gift, parts,
          reading) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
         if allowed is not None:
             base = base & allowed
@@ -1598,6 +1609,8 @@ class TextSearch:
 
         name_of = self._names().__getitem__
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
+        # The occasions whose kinds by name it lists (said on their cards).
+        usages_asked = [u for u in self.parse_query(query).get("usage", []) if u in OCCASION_LOOKS and kinds.any()]
         # A brand the query names first within its tier, a wider usage's products after the asked usage's,
         # freebies after the rest of their tier.
         brand = self._brand_named(query)
@@ -1614,7 +1627,7 @@ class TextSearch:
                    + BOTH_COLOURS_WEIGHT * reading.both_colours - TYPE_ONLY_WEIGHT * reading.type_only
                    + OUTFIT_WEIGHT * reading.lead
                    + LIGHT_WEIGHT * self._light_for_the_place(positive)
-                   - 2.0 * later - 4.0 * aside - 8.0 * self._given_away(query))
+                   - 2.0 * later - 3.0 * kinds - 4.0 * aside - 8.0 * self._given_away(query))
         last = self._set_aside_rows()
 
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
@@ -1666,7 +1679,8 @@ class TextSearch:
             item = self.item(int(self._ids[r]))
             # A wider usage's product matches no usage the query named: said as what it is instead.
             near = later[r] and "usage" in subset
-            shown = [key for key in subset if item.get(key) and not (near and key == "usage")
+            kind = kinds[r] and "usage" in subset
+            shown = [key for key in subset if item.get(key) and not ((near or kind) and key == "usage")
                      and key not in ("subCategory", "clothes")
                      and not (anyones[r] and key == "gender") and not (gift and key == "articleType")]
             parts = [f"{key} {item[key]}" for key in shown]
@@ -1684,6 +1698,8 @@ class TextSearch:
                 notes.append("a gift with no size to guess")
             if near:
                 notes.append(f"{item['usage']}, the nearest usage to {_asked(item['usage'])}")
+            if kind:        # filed under another usage: its name is why ("named pumps, as a party look takes")
+                notes.append(kind_said(str(item.get("productDisplayName") or ""), usages_asked))
             if near_colour[r] > 0 and "baseColour" in matches and "baseColour" not in subset:
                 # "Matches type" alone hid why a maroon kurta came before a blue one for "red kurta".
                 like = min(asked_colours, key=lambda c: colours.distance(c, item["baseColour"]) or math.inf)
@@ -1754,6 +1770,13 @@ class TextSearch:
         if wider:       # "party": Party's products, then Smart Casual's, before those of any other usage
             later = self.items["usage"].isin(wider).to_numpy()
             matches["usage"] = matches["usage"] | later
+        # The occasion's kinds by name, of the types its look takes first, after its own and its wider usage's:
+        # "heels for a party" listed 2 Party heels, then flats filed as Heels, "Catwalk Black Slip-on Flat Shoes"
+        # 4th (the catalogue files 1,287 of its 1,323 heels as Casual; fashionrec.occasions).
+        kinds = self._occasion_kinds(parsed) if "usage" in matches else np.zeros(len(self.items), bool)
+        if kinds.any():
+            kinds &= ~matches["usage"]      # those filed under it, or its wider usage, are listed as such
+            matches["usage"] = matches["usage"] | kinds
         allowed = ~self._any_word(negated) if negated else None
         reading = self._reading(query, parsed, words)
         if "articleType" in matches and reading.named_type.any():
@@ -1771,11 +1794,34 @@ class TextSearch:
         asked = parsed.get("baseColour", [])
         near_colour = self._near_colour(asked)
         if not query:
-            return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, aside, near_colour,
-                              asked, kin, stood_in, anyones, gift, parts, reading)
+            return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, kinds, aside,
+                              near_colour, asked, kin, stood_in, anyones, gift, parts, reading)
         with one_blas_thread:
             return TextScores(matches, self.text_embeddings @ query_vector(self._as_meant(query)), allowed, later,
-                              aside, near_colour, asked, kin, stood_in, anyones, gift, parts, reading)
+                              kinds, aside, near_colour, asked, kin, stood_in, anyones, gift, parts, reading)
+
+    def _occasion_kinds(self, parsed: dict[str, list[str]]) -> np.ndarray:
+        """(n,) bool: the products of a kind the look of an occasion ``parsed`` (a :meth:`parse_query`) asks for
+        takes, by their names (:meth:`_kind_named`), a grown-up's unless it asks for a child's: all False where it
+        asks for no occasion :data:`~fashionrec.occasions.OCCASION_LOOKS` lists."""
+        kinds = np.zeros(len(self.items), bool)
+        for usage in (u for u in parsed.get("usage", []) if u in OCCASION_LOOKS):
+            kinds |= self._kind_named(usage)
+        if kinds.any() and not _children_asked(parsed):
+            # A child's "silver sandals" are no kind a grown-up's wedding takes: "sandals for a wedding" listed
+            # "Barbie Girls Pink & Silver Sandals" 5th, before every grown-up's sandal.
+            kinds &= ~self._worn_by("child")
+        return kinds
+
+    def _kind_named(self, usage: str) -> np.ndarray:
+        """(n,) bool, the products of a kind ``usage``'s look takes by their names
+        (:func:`~fashionrec.occasions.kind_named`), kept per usage with the items' other per-row tables
+        (``_codes``, reset when the items change): two regexes over 40k names each search would repeat."""
+        key = ("kind_named", usage)
+        if key not in self._codes:
+            names = self.items.get("productDisplayName", pd.Series("", index=self.items.index))
+            self._codes[key] = kind_named(names, self.items["articleType"], usage)
+        return self._codes[key]
 
     def _as_meant(self, query: str) -> str:
         """``query`` for the text model to read: a colour named with a child's age word ("baby pink", "baby blue")
