@@ -7,9 +7,10 @@ dress" listed casual shoes, flats and heels in turn, casual shoes first, and "sh
 the 23 ethnic ones not first (stop 72's gap). So the rule is a table, data first where the catalogue has the data:
 
 1. The occasion of the product another goes with: the usage it names ("party dress": Party; "wedding": Ethnic), else
-   an occasion word of it (:data:`OCCASION_WORDS`: "gown" Party, "suit" Formal) where its types have products of
-   that usage, else the usage most of its types' products have (a saree's, a lehenga's: Ethnic). Only the occasions
-   :data:`OCCASION_LOOKS` lists change anything: a dress, jeans and a T-shirt are Casual, read as before.
+   an occasion word of it (:data:`OCCASION_WORDS`: "evening" Party; :data:`OCCASION_NOUNS` where it is its only type
+   word: "gown" Party, "suit" Formal, not "salwar suit") where its types have products of that usage, else the usage
+   most of its types' products have (a saree's, a lehenga's: Ethnic). Only the occasions :data:`OCCASION_LOOKS`
+   lists change anything: a dress, jeans and a T-shirt are Casual, read as before.
 2. Of the types a look of the other takes (:func:`fashionrec.pairing.read_pairing`), those the occasion's look takes
    first (:attr:`OccasionLook.types`), in its order: a party dress's heels, then flats, not casual shoes; a suit's
    formal shoes, not casual ones. Where it takes none of them, all of them, as before.
@@ -60,10 +61,11 @@ _EVERYDAY = ("casual", "sports?", "lifestyle", "canvas", "sneakers?", "floaters?
 # {usage: what its look takes first}. Shoes, bags and jewellery: the pieces whose usage labels cannot tell (the
 # clothes of a party or a wedding are filed so: 19 Party dresses, 427 Ethnic sarees).
 OCCASION_LOOKS = {
-    # Heels and sandals with straps, pumps, stilettos; a clutch; heels before flats (stop 72's gap).
+    # Heels and sandals with straps, pumps, stilettos; a clutch; heels before flats (stop 72's gap). Not the Sandals
+    # type: 749 of its 897 are men's, every one named "... Sandals" (women's heeled sandals are filed as Heels).
     "Party": OccasionLook(
         said="party",
-        types=("Heels", "Flats", "Sandals", "Clutches", "Handbags", "Earrings", "Necklace and Chains",
+        types=("Heels", "Flats", "Clutches", "Handbags", "Earrings", "Necklace and Chains",
                "Jewellery Set", "Bracelet", "Bangle", "Ring", "Pendant"),
         kinds=_words("heels?", "heeled", "pumps?", "stilettos?", "peep[ -]?toes?", "strap(?:s|py|ped)?", "sandals?",
                      "party", "evening", "cocktail", *_DRESSY),
@@ -85,10 +87,12 @@ OCCASION_LOOKS = {
                      "plain[ -]?toe", "wingtips?", "pumps?", "leather", "office"),
         not_kinds=_words(*_EVERYDAY)),
 }
-# Words of the other product that say its occasion where it names no usage: a gown is an evening's (the catalogue
-# reads it as Dresses, mostly Casual); a suit a formal one (read as blazers, waistcoats, kurta sets, ...).
-OCCASION_WORDS = {**dict.fromkeys(("gown", "gowns", "evening", "cocktail", "prom"), "Party"),
-                  **dict.fromkeys(("suit", "suits", "tuxedo", "tux"), "Formal")}
+# Words of the other product that say its occasion where it names no usage, beside any type: "an evening dress".
+OCCASION_WORDS = dict.fromkeys(("evening", "cocktail", "prom"), "Party")
+# Type words that say an occasion where no other word of the other product names a type: a gown is an evening's
+# (the catalogue reads it as Dresses, mostly Casual), a suit a formal one (read as blazers, waistcoats, kurta sets,
+# ...); "a salwar suit" is a salwar's (Ethnic), and "shoes for a salwar suit" read "formal heels" before this rule.
+OCCASION_NOUNS = {**dict.fromkeys(("gown", "gowns"), "Party"), **dict.fromkeys(("suit", "suits", "tuxedo"), "Formal")}
 
 
 def occasion_of(rec, other: dict, anchor: str) -> str | None:
@@ -104,7 +108,10 @@ def occasion_of(rec, other: dict, anchor: str) -> str | None:
     if other.get("usage") or "usage" not in rec.items:
         return None
     usages = rec.items.loc[rec.items["articleType"].isin(other.get("articleType", [])), "usage"].dropna()
-    said = {OCCASION_WORDS[w] for w in re.findall(r"[a-z]+", anchor.lower()) if w in OCCASION_WORDS}
+    words = re.findall(r"[a-z]+", anchor.lower())
+    said = {OCCASION_WORDS[w] for w in words if w in OCCASION_WORDS}
+    said |= {OCCASION_NOUNS[w] for w in words if w in OCCASION_NOUNS
+             and not rec.parse_query(re.sub(rf"\b{w}\b", " ", anchor, flags=re.IGNORECASE)).get("articleType")}
     # A word's occasion where the other's types have any products of it: "salwar suit" is no formal suit.
     said = [u for u in said if usages.eq(u).any()]
     if len(said) == 1:

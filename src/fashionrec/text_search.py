@@ -1801,12 +1801,17 @@ class TextSearch:
                               kinds, aside, near_colour, asked, kin, stood_in, anyones, gift, parts, reading)
 
     def _occasion_kinds(self, parsed: dict[str, list[str]]) -> np.ndarray:
-        """(n,) bool: the products of a kind the look of an occasion ``parsed`` (a :meth:`parse_query`) asks for
-        takes, by their names (:meth:`_kind_named`), a grown-up's unless it asks for a child's: all False where it
-        asks for no occasion :data:`~fashionrec.occasions.OCCASION_LOOKS` lists."""
+        """(n,) bool: the products of the types ``parsed`` (a :meth:`parse_query`) asks for, of a kind the look of
+        the occasion it asks for takes by their names (:meth:`_kind_named`), a grown-up's unless it asks for a
+        child's: all False where it asks for no type, or no occasion :data:`~fashionrec.occasions.OCCASION_LOOKS`
+        lists. Not without a type: "date night outfit for men" listed a men's sandal among its Party shirts."""
         kinds = np.zeros(len(self.items), bool)
-        for usage in (u for u in parsed.get("usage", []) if u in OCCASION_LOOKS):
+        occasions = [u for u in parsed.get("usage", []) if u in OCCASION_LOOKS]
+        if not parsed.get("articleType") or not occasions:
+            return kinds
+        for usage in occasions:
             kinds |= self._kind_named(usage)
+        kinds &= self.items["articleType"].isin(parsed["articleType"]).to_numpy()
         if kinds.any() and not _children_asked(parsed):
             # A child's "silver sandals" are no kind a grown-up's wedding takes: "sandals for a wedding" listed
             # "Barbie Girls Pink & Silver Sandals" 5th, before every grown-up's sandal.
