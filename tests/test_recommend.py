@@ -5470,6 +5470,23 @@ def test_a_bag_of_the_products_season_wins_no_more_looks_than_another_as_good(tm
     assert picked.count(fall) <= len(picked) // 3, picked
 
 
+def test_a_shoe_of_the_products_season_wins_no_more_looks_than_another_as_good(tmp_path):
+    # Stop 73: the catalogue's season says when a shoe was listed (913 of its 1,323 heels filed Winter, 11 of 21 boots
+    # Summer); the few girls' and kids' shoes filed Summer were 146 of the 265 shoes of 300 random girls' looks,
+    # "Enroute kids Girls Blue Casual Shoes" in 80 (looks.SEASONLESS_SLOTS). Here the women's shoes all black and
+    # casual, one filed the tops' season (Fall), the others Summer.
+    r, _ = _scratch(tmp_path)
+    tops = _ids(r, gender="Women", articleType=["Tops", "Tshirts", "Shirts"], usage="Casual")
+    shoes = _ids(r, gender="Women", subCategory="Shoes")
+    _relabel(r, shoes, baseColour="Black", usage="Casual", season="Summer", productDisplayName="Zed Women Shoes")
+    _relabel(r, tops, season="Fall")
+    fall = _ids(r, gender="Women", articleType="Casual Shoes")[0]
+    _relabel(r, [fall], season="Fall")
+    picked = [x.id for t in tops for x in r.complete_the_look(t, k=6) if x.slot == "Shoes"]
+    assert len(picked) >= len(tops) // 2, picked
+    assert picked.count(fall) <= len(picked) // 3, picked
+
+
 def test_few_pieces_with_no_stand_in_are_in_a_share_of_looks_each_one_piece_short_at_most(tmp_path, monkeypatch):
     # Stop 71: "Quechua Kids-Girls Brown Backpack", the catalogue's one girls' casual bag, in 235 of 300 random girls'
     # looks; left to other looks with no stand-in, 54 of 300 girls' looks were two pieces (stop 72). Here the tops'
