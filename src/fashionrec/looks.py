@@ -84,8 +84,10 @@ The rules :meth:`fashionrec.outfits.Outfits.complete_the_look` applies:
    looks, the product's id drawing which; the others a stand-in of their types (a clutch, a handbag) of a usage
    the look may take standing in, whose colour goes with the product's (a neutral or a pair), the one most like
    the pieces it stands in for first (:data:`STAND_IN_LIKENESS`); with no such stand-in, none, a look at most
-   :data:`SPREAD_SHORT` (1) piece short (a girl's one backpack). An ethnic, formal or party look's accessory standing
-   in takes first one named as its type, for no other occasion, of no sportswear brand (:data:`DRESSED_UP`: a
+   :data:`SPREAD_SHORT` (1) piece short (a girl's one backpack). A listed colour pair's few pieces in a clothes' or
+   shoes' slot lead so a share of the looks of the product's colour, a pair scoring as a neutral in the rest (the one
+   grey pair of women's ethnic shoes for every pink and purple kurta). An ethnic, formal or party look's accessory
+   standing in takes first one named as its type, for no other occasion, of no sportswear brand (:data:`DRESSED_UP`: a
    kurta's bag a clutch or a handbag, not a Puma shopper or a sling bag).
 """
 

@@ -681,6 +681,12 @@ class Outfits:
             cs = np.array([c[0] for c in per_colour])[codes]        # code -1 (no colour): the last
             if slot in ACCESSORY_SLOTS:    # a bold bag's pair with the product no better than a neutral bag
                 cs = np.minimum(cs, ACCESSORY_PAIR_CAP)
+            elif self._left_to_others(item_id, f"{slot} pair", cs > ACCESSORY_PAIR_CAP,
+                                      peer & self._is("baseColour", colour)):
+                # A listed pair's few pieces lead only a share of the looks of the product's colour, as an accessory
+                # slot's few pieces do (PIECE_LOOKS): the one grey pair of women's ethnic shoes led every pink and
+                # purple kurta's look. In the rest a pair is as good as a neutral, its photo's nearness deciding.
+                cs = np.minimum(cs, ACCESSORY_PAIR_CAP)
             if few:         # a stand-in for the look's usage's own pieces goes with the product's colour, or none
                 right = cs >= ACCESSORY_PAIR_CAP
                 if not right.any():
