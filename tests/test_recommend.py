@@ -5513,6 +5513,33 @@ def test_a_colour_pairs_few_pieces_lead_a_share_of_the_looks_of_the_products_col
         assert all("Grey goes with" in x.reason for x in grey_shoe), grey_shoe
 
 
+def test_a_childs_look_with_no_childrens_bag_takes_a_grown_ups_unisex_backpack_said_for_anyone(tmp_path, monkeypatch):
+    # Stop 73: the catalogue has no boys' bag and two girls' ones, left to other looks (PIECE_LOOKS): of 300 random
+    # girls' looks 223 were three pieces, boys' 243. A backpack comes in no size: a grown-up's unisex one fills a
+    # child's bag slot (looks.GROWN_UP_STAND_INS), not one named for a laptop, nor a women's bag; a child's bag first.
+    import fashionrec.outfits as outfits
+
+    r, _ = _scratch(tmp_path)
+    women = _ids(r, gender="Women", masterCategory="Apparel") + _ids(r, gender="Women", subCategory="Shoes")
+    _relabel(r, women, gender="Girls")
+    tops = _ids(r, gender="Girls", articleType=["Tops", "Tshirts", "Shirts"])
+    backpacks = _ids(r, gender="Unisex", articleType="Backpacks")
+    laptop = backpacks[0]
+    _relabel(r, [laptop], productDisplayName="Wildcraft Unisex Black Laptop Backpack")
+    looks = {t: r.complete_the_look(t, k=6) for t in tops}
+    bags = [x for look in looks.values() for x in look if x.slot == "Bags"]
+    assert len(bags) >= len(tops) // 2, [len(look) for look in looks.values()]
+    assert {x.id for x in bags} <= set(backpacks) - {laptop}, [x.item["productDisplayName"] for x in bags]
+    assert all(x.card_reason.startswith("For anyone") and "(for anyone)" in x.reason for x in bags), bags[0]
+    assert all(x.item["gender"] == "Girls" for look in looks.values() for x in look if x.slot != "Bags")
+    # A girl's own backpack, where it is not left to other looks, before any grown-up's.
+    own = backpacks[1]
+    _relabel(r, [own], gender="Girls", productDisplayName="Quechua Kids-Girls Brown Backpack")
+    monkeypatch.setattr(outfits, "PIECE_LOOKS", 10**6, raising=False)
+    bags = [x.id for t in tops for x in r.complete_the_look(t, k=6) if x.slot == "Bags"]
+    assert bags and set(bags) == {own}, bags
+
+
 def test_few_pieces_with_no_stand_in_are_in_a_share_of_looks_each_one_piece_short_at_most(tmp_path, monkeypatch):
     # Stop 71: "Quechua Kids-Girls Brown Backpack", the catalogue's one girls' casual bag, in 235 of 300 random girls'
     # looks; left to other looks with no stand-in, 54 of 300 girls' looks were two pieces (stop 72). Here the tops'

@@ -33,6 +33,8 @@ from fashionrec.looks import (
     FOOTWEAR,
     FOR_THE_COLD,
     FOR_THE_HEAT,
+    GROWN_UP_ONLY_NAME,
+    GROWN_UP_STAND_INS,
     INFANT_SHOES,
     LAYERED,
     LOOK_AFFINITY,
@@ -300,6 +302,18 @@ class Outfits:
                    for a, b in pairs.drop_duplicates().itertuples(index=False)}
             seen_far = [far[p] for p in zip(pairs["label"], pairs["seen"], strict=True)]
             self._codes[key] = sure & np.array(seen_far, bool)
+        return self._codes[key]
+
+    def _grown_up_stand_ins(self, slot: str) -> np.ndarray:
+        """(n,) bool, per version of the items and ``slot``: grown-ups' unisex pieces a child's look may take in that
+        slot (:data:`~fashionrec.looks.GROWN_UP_STAND_INS`: backpacks, not named for a laptop, an office or a
+        trek)."""
+        key = ("grown-up stand-ins", slot)
+        if key not in self._codes:
+            names = self.items["productDisplayName"].fillna("").astype(str)
+            self._codes[key] = (self._is("gender", ["Unisex"]) & ~self._childrens() & ~self._infants()
+                                & self._is("articleType", list(GROWN_UP_STAND_INS[slot]))
+                                & ~names.str.contains(GROWN_UP_ONLY_NAME, regex=True).to_numpy())
         return self._codes[key]
 
     def _clogs(self) -> np.ndarray:
@@ -598,7 +612,8 @@ class Outfits:
         printed = self._printed()
         # Pieces whose photo or name says another colour than the label a reason would speak of.
         otherwise = self._looks_otherwise() | self._named_otherwise()
-        anyone = gender == "Unisex" and not self._childrens()[self._row[item_id]]
+        child = gender in ("Boys", "Girls") or bool(self._childrens()[self._row[item_id]])
+        anyone = gender == "Unisex" and not child
         anyones = self._is("gender", ["Unisex"]) & ~self._childrens() if anyone else None
         out: list[Rec] = []
         left: list[str] = []
@@ -608,16 +623,21 @@ class Outfits:
                 break
             if (slot == "Belts" and beltless) or (slot in FOOTWEAR and shod) or (slot == "Bottomwear" and dressed):
                 continue
-            cand = who & self._is("look", slot) & ~free
+            fits = self._is("look", slot) & ~free
             only = SLOT_TYPES.get((usage, article, slot)) or SLOT_TYPES.get((article, slot)) \
                 or SLOT_TYPES.get((sub, slot))
             if only:
-                cand &= self._is("articleType", only)
+                fits &= self._is("articleType", only)
             if usage in NO_CLOGS:      # no Crocs with a lehenga, filed as sandals
-                cand &= ~self._clogs()
-            cand[self._row[item_id]] = False
+                fits &= ~self._clogs()
+            fits[self._row[item_id]] = False
+            cand = who & fits
+            # A child's bag a grown-up's unisex backpack where the children's are none or left to other looks.
+            grown = fits & self._grown_up_stand_ins(slot) if child and slot in GROWN_UP_STAND_INS else None
             if not cand.any():
-                continue
+                if grown is None or not grown.any():
+                    continue
+                cand = grown
             if baby[self._row[item_id]] and (cand & baby).any():
                 cand &= baby
             usage_ok = cand & same_usage
@@ -627,6 +647,8 @@ class Outfits:
             if few:     # its few pieces of its usage are another look's this time: a stand-in of their types
                 left.append(slot)       # until one fills it
                 cand &= self._is("articleType", list(set(self._column("articleType")[usage_ok]))) & ~usage_ok
+                if grown is not None:
+                    cand |= grown
                 usage_ok = cand & same_usage
             if usage_ok.any():
                 cand = usage_ok
@@ -743,10 +765,11 @@ class Outfits:
             # A child's unisex product's piece filed under boys or girls too: a unisex kids' T-shirt's look was a
             # boy's shorts and sunglasses, unsaid (a shopper's trial of stop 70).
             side = (SIDES.get(item.get("gender")) if anyone else
+                    "for anyone" if child and not self._childrens()[r] and item.get("gender") == "Unisex" else
                     CHILD_SIDES.get(item.get("gender")) if gender == "Unisex" else None)
             reason = (f"{slot_name(slot)}{f' ({side})' if side else ''} to go with the {what}"
                       + (f": {colour_note}{aside}" if colour_note else ""))
-            said_for = side.split("'")[0] if side else None       # "For women", "For boys"
+            said_for = side.split("'")[0].removeprefix("for ") if side else None    # "For women", "For anyone"
             card_reason = f"For {said_for}" + (f": {colour_note}" if colour_note else "") if side else colour_note
             out.append(Rec(int(self._ids[r]), float(score[best]), reason, item, slot=slot, card_reason=card_reason))
             if few:
