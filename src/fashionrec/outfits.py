@@ -306,13 +306,13 @@ class Outfits:
 
     def _grown_up_stand_ins(self, slot: str) -> np.ndarray:
         """(n,) bool, per version of the items and ``slot``: grown-ups' unisex pieces a child's look may take in that
-        slot (:data:`~fashionrec.looks.GROWN_UP_STAND_INS`: backpacks, not named for a laptop, an office or a
-        trek)."""
+        slot (:data:`~fashionrec.looks.GROWN_UP_STAND_INS`): backpacks named so (:meth:`_named_its_type`: not a
+        "Sling Bag" or a "Holster Bag" filed as one), not for a laptop, an office or a trek."""
         key = ("grown-up stand-ins", slot)
         if key not in self._codes:
             names = self.items["productDisplayName"].fillna("").astype(str)
             self._codes[key] = (self._is("gender", ["Unisex"]) & ~self._childrens() & ~self._infants()
-                                & self._is("articleType", list(GROWN_UP_STAND_INS[slot]))
+                                & self._is("articleType", list(GROWN_UP_STAND_INS[slot])) & self._named_its_type()
                                 & ~names.str.contains(GROWN_UP_ONLY_NAME, regex=True).to_numpy())
         return self._codes[key]
 
@@ -633,7 +633,8 @@ class Outfits:
             fits[self._row[item_id]] = False
             cand = who & fits
             # A child's bag a grown-up's unisex backpack where the children's are none or left to other looks.
-            grown = fits & self._grown_up_stand_ins(slot) if child and slot in GROWN_UP_STAND_INS else None
+            grown = (fits & self._grown_up_stand_ins(slot) if child and slot in GROWN_UP_STAND_INS
+                     and not baby[self._row[item_id]] else None)       # a baby's look none
             if not cand.any():
                 if grown is None or not grown.any():
                     continue
