@@ -5542,6 +5542,9 @@ def test_a_childs_look_with_no_childrens_bag_takes_a_grown_ups_unisex_backpack_s
     assert all("backpack" in x.item["productDisplayName"].lower() for x in bags), [x.item for x in bags]
     assert all(x.card_reason.startswith("For anyone") and "(for anyone)" in x.reason for x in bags), bags[0]
     assert all(x.item["gender"] == "Girls" for look in looks.values() for x in look if x.slot != "Bags")
+    # A grown-up's backpack alone is no child's look: a boy's shorts with no other piece for a boy get none.
+    shorts = _ids(r, productDisplayName="Doodle Kids Boy Light Blue Shorts")
+    assert shorts and r.complete_the_look(shorts[0], k=4) == []
     # A girl's own backpack, where it is not left to other looks, before any grown-up's.
     own = backpacks[1]
     _relabel(r, [own], gender="Girls", productDisplayName="Quechua Kids-Girls Brown Backpack")

@@ -617,6 +617,7 @@ class Outfits:
         anyones = self._is("gender", ["Unisex"]) & ~self._childrens() if anyone else None
         out: list[Rec] = []
         left: list[str] = []
+        lent_pieces = 0     # a grown-up's pieces in a child's look
         picked = {sub: colour}      # the colour of each slot filled so far, the product's own included
         for slot in slots:
             if len(out) >= k:
@@ -765,8 +766,9 @@ class Outfits:
             # routine, with no piece for anyone, was a women's face wash and lipstick unsaid (a shopper's trial).
             # A child's unisex product's piece filed under boys or girls too: a unisex kids' T-shirt's look was a
             # boy's shorts and sunglasses, unsaid (a shopper's trial of stop 70).
-            side = (SIDES.get(item.get("gender")) if anyone else
-                    "for anyone" if child and not self._childrens()[r] and item.get("gender") == "Unisex" else
+            lent = child and not self._childrens()[r] and item.get("gender") == "Unisex"   # GROWN_UP_STAND_INS
+            lent_pieces += lent
+            side = (SIDES.get(item.get("gender")) if anyone else "for anyone" if lent else
                     CHILD_SIDES.get(item.get("gender")) if gender == "Unisex" else None)
             reason = (f"{slot_name(slot)}{f' ({side})' if side else ''} to go with the {what}"
                       + (f": {colour_note}{aside}" if colour_note else ""))
@@ -786,4 +788,8 @@ class Outfits:
                 # that was no baby's takes no baby's piece after it (a kids' unisex shoe got infant booties, a review).
                 who = self._wearers(r)
                 who = who if baby[self._row[item_id]] else who & ~baby
+        if lent_pieces == len(out):
+            # A grown-up's backpack alone is no child's look: "Doodle Kids Boy Light Blue Shorts", filed as men's, had
+            # none where its catalogue has no other piece for a boy, and got one.
+            return [], left
         return out, left
