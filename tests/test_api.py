@@ -17,6 +17,7 @@ import socket
 import struct
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import zlib
 from pathlib import Path
@@ -3639,3 +3640,18 @@ def test_the_api_and_the_cli_offer_a_text_searchs_look_as_the_page_does(client, 
     schema = client.get("/openapi.json").json()["components"]["schemas"]
     assert {"id", "page_url", "outfit_url", "anchor"} <= set(schema["LookOffered"]["required"])
     assert "look" in schema["RecList"]["properties"]
+
+
+@pytest.mark.parametrize(("typed", "respelt", "said"), [
+    ("jeens under 1000", "jeans under 1000", "The catalogue has no prices, so 'under 1000' was left out of the search"),
+    ("jeens size 32", "jeans size 32", "The catalogue has no sizes, so 'size 32' was left out of the search"),
+    ("best jeens", "best jeans", "'best' was left out of the search"),
+    ("jeens for men aged 40", "jeans for men aged 40", "The catalogue has no ages, so 'aged 40' was left out"),
+])
+def test_a_misspelt_search_keeps_the_words_it_left_out_and_says_so(client, typed, respelt, said):
+    # "jeens under 1000" was corrected to "jeans" alone: the price left out without a word, where "jeans under 1000"
+    # says the catalogue has no prices (a shopper's trial, stop 73).
+    r = client.get("/", params={"q": typed})
+    assert r.status_code == 200 and urllib.parse.parse_qs(urllib.parse.urlsplit(str(r.url)).query)["q"] == [respelt]
+    page = html.unescape(r.text)
+    assert said in page and 'id="corrected"' in page, page[page.find('id="notices"'):][:800]

@@ -446,8 +446,10 @@ def catalogue_page(
             if total == 0 and not closest:
                 sure = correction(query)
                 if sure and not corrected:
-                    # With the price words read as a filter: "shrits under 500" lost its price on the way.
-                    kept = " ".join([sure, *(used if price else [])])
+                    # As typed, with the misspelt words respelt: "shrits under 500" lost its price on the way, and
+                    # "jeens under 1000", "sneekers size 8" and "tshrt for 5 year old" the words left out of the
+                    # search and the notice saying so (stop 73, a shopper's trial).
+                    kept = _respelt(q, query, sure) or " ".join([sure, *used, *priced, *sized, *ranked])
                     return RedirectResponse(sold_out_kept(f"{root}/?" + urlencode(
                         {**chosen, "q": kept, "corrected": query, **_price_params(sort_by, bounded),
                          **({"page": page} if page > 1 else {})})), status_code=303)
@@ -776,6 +778,22 @@ def _unworded(worded: str, sort: str, min_price: str, max_price: str, scale: flo
     same = (low or high) and min_price.strip() == low and max_price.strip() == high
     return ("" if order and order[1] and sort.strip() == order[0] else sort,
             "" if same else min_price, "" if same else max_price)
+
+
+def _respelt(typed: str, read: str, fixed: str) -> str | None:
+    """``typed``, the words as the shopper gave them, with each word of ``read`` (what of them was read)
+    that ``fixed`` spells otherwise respelt so, keeping what the search left out (a price, a size, an age) for the
+    page to read and say again: ("jeens under 1000", "jeens", "jeans") is "jeans under 1000". None where the
+    words do not pair one to one ("Bluejeans": "blue jeans") or a misspelt word is not in ``typed`` as a word."""
+    words, respelt_words = search_words(read, stem=False), search_words(fixed, stem=False)
+    if len(words) != len(respelt_words):
+        return None
+    for misspelt, respelt in zip(words, respelt_words, strict=True):
+        if misspelt != respelt:
+            typed, n = re.subn(rf"(?<!\w){re.escape(misspelt)}(?!\w)", respelt, typed, count=1, flags=re.IGNORECASE)
+            if not n:
+                return None
+    return typed
 
 
 def _price_params(sort: str | None, bounded: tuple | None) -> dict:
