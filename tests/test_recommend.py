@@ -1965,6 +1965,21 @@ def test_a_search_is_corrected_only_where_its_words_find_nothing(rec, monkeypatc
     assert rec.correction("jeans") is None and rec.correction("qqqq jeens") == "shirts"
 
 
+def test_a_word_only_a_product_or_two_misspell_is_corrected_where_the_search_finds_nothing(tmp_path):
+    # "whte shirt" listed green shirts under "The catalogue has no whte shirts": one product of the 40k is named
+    # "Greenbay Whte Green Shoe", so "whte" was a catalogue word, never corrected; "marron kurta" so too (2
+    # products say "Marron"), listing pink kurtas (a shopper's trial, stop 73).
+    r, _ = _scratch(tmp_path)
+    shoe = r.items.index[r.items["productDisplayName"] == "ADIDAS Men White Sports Shoes"][0]
+    r.items.loc[shoe, "productDisplayName"] = "ADIDAS Men Whte Sports Shoes"
+    r._reindex()
+    assert r.browse(q="whte", limit=0)[0] == 1 and r.correction("whte") is None      # its product, as typed
+    assert r.browse(q="whte kurta", limit=0)[0] == 0
+    assert r.correction("whte kurta") == "white kurta" and r.browse(q="white kurta", limit=0)[0] > 0
+    # A word many products spell so is no misspelling ("black" beside "back"), nor an English one.
+    assert r.correction("black kurta") is None
+
+
 def test_an_emoji_is_read_as_its_words(rec):
     # "👟 for men" listed all the men's products: the emoji was no word.
     for emoji, words in (("👟 for men", "sneakers for men"), ("👖", "jeans"), ("🕶️ women", "sunglasses women")):

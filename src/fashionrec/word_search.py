@@ -94,6 +94,9 @@ def _spelling_cost(typed: str, word: str, edits: int) -> float:
     return edits + 0.5 * (Indel.distance(typed, word) - Levenshtein.distance(typed, word))
 
 
+# At most how many products may spell a word for it to be read as a misspelling where a query with it finds
+# nothing (:meth:`WordSearch._closest_spelling`): the catalogue's own typos ("Whte", "Marron", "Grren").
+RARE_SPELLING = 2
 # Letters from which a word that is no English one may be corrected by two edits rather than one.
 LONG_MISSPELLING = 7
 
@@ -381,13 +384,21 @@ class WordSearch:
         "legins" "leggings", not "levis", "sholder" "shoulder", not "holder".
         """
         counts = self.catalogue_words()
+        # A word only a product or two spell so, no English one, may be the catalogue's own misspelling ("Numero Uno
+        # Men's Greenbay Whte Green Shoe", "Maroon" written "Marron" twice): a shopper typing it beside other words
+        # that find nothing means the word many products have a letter away ("whte shirt" listed green shirts
+        # under "The catalogue has no whte shirts", "marron kurta" pink ones; stop 73, a shopper's trial).
+        rare = 0 < counts.get(word, 0) <= RARE_SPELLING and word not in english_words()
         # A word the search reads as a type, wearer or occasion in any of its forms is no misspelling
         # ("woolen": woollens, not "women").
-        if word in counts or word in self.aliases or word in WEATHER_KEYS or len(word) < 3:
+        if (word in counts and not rare) or word in self.aliases or word in WEATHER_KEYS or len(word) < 3:
             return None
-        limit = 1 if len(word) <= 5 else 2
+        limit = 1 if len(word) <= 5 or rare else 2
         near = rf_process.extract(word, self._spelling_tables()[1], scorer=OSA.distance, score_cutoff=limit, limit=None)
-        shaped = [(w, int(edits), _spelling_cost(word, w, int(edits))) for w, edits, _ in near]
+        shaped = [(w, int(edits), _spelling_cost(word, w, int(edits))) for w, edits, _ in near if w != word]
+        if rare:        # one catalogue misspelling is not corrected into another
+            common = autocorrect_min_products(len(self.items))
+            shaped = [m for m in shaped if counts[m[0]] >= common]
         if len(word) == 3:
             # Three letters are one letter short of a word ("blu", "gry", "pnk"), or a word of their own
             # the catalogue lacks (a brand: "gap" is no "cap").
