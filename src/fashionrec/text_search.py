@@ -2190,7 +2190,12 @@ class TextSearch:
             return f"No product is named both {first!r} and {second!r}"
         if len(typed) == 1 and len(others) == len(words) - 1:
             cloth = " ".join(as_typed.get(w, w) for w in others)
-            return f"The catalogue has no {cloth} {said_types(read[typed[0]]['articleType'])}"
+            # A word for many types as typed, as reading_notes says one: "bag for college" said "The catalogue has
+            # no college backpacks or clutches or duffel bags or handbags or ..." of eleven types (stop 73, a
+            # shopper's trial), now "no college bags".
+            types = read[typed[0]]["articleType"]
+            kind = plural(as_typed.get(typed[0], typed[0])) if len(types) > 2 else said_types(types)
+            return f"The catalogue has no {cloth} {kind}"
         return None
 
     def _anyones(self, parsed: dict[str, list[str]], matches: dict[str, np.ndarray]) -> np.ndarray | None:
