@@ -1705,3 +1705,55 @@ def test_show_sold_out_is_kept_through_the_photo_search_and_the_picks(server, br
         context.close()
         # (The module's server is shared: its other tests see every product available, as before.)
         httpx.put(server + "/api/stock", json={"levels": {str(i): None for i in sold}}, headers=key)
+
+
+@pytest.mark.parametrize("sure", [0.7, 0.4])
+def test_a_photos_look_is_for_the_wearer_the_model_reads(server, browser, fixture_dir, sure):
+    # A man's jeans on a bedspread, read "Gender: Men 61%", got the look of "ADIDAS Women Blue Track Pants", its first
+    # result (a shopper's trial, stop 73): the look is the closest product's of the wearer read more likely than not.
+    photo = next(p for p in sorted((fixture_dir / "images").glob("*.jpg")) if p.stat().st_size > 1000)
+    tilted = ARTIFACTS / "look-wearer.jpg"
+    Image.open(photo).convert("RGB").rotate(15, expand=True, fillcolor="white").save(tilted)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    # The search's answer read as the wearer of a later result than the first's (a route's fetch would not send
+    # the photo's form again).
+    context.add_init_script(script=f"({_WEARER_SWAP})({sure});")
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        pg.goto(server + "/upload")
+        with pg.expect_response(lambda r: "/outfit" in r.url) as look:
+            pg.set_input_files("#file", str(tilted))
+        lead = int(re.fullmatch(r"/api/items/(\d+)/outfit", httpx.URL(look.value.url).path).group(1))
+        pg.wait_for_selector("#photo-look:not([hidden]) #upload-look .card")
+        chosen = pg.evaluate("window.chosen")
+        assert chosen and not chosen["unisex"], chosen      # the fixture's closest is a man's or a woman's
+        if sure > 0.5:
+            assert lead == chosen["later"], chosen
+            said = {"Men": "men's", "Women": "women's", "Unisex": "unisex"}[chosen["wearer"]]
+            assert pg.locator("#look-for").inner_text().endswith(f", the {said} product closest to your photo.")
+        else:           # unsure of the wearer: the closest product's look, as before
+            assert lead == chosen["first"], chosen
+            assert pg.locator("#look-for").inner_text().endswith(", the product closest to your photo.")
+        assert pg.locator("#look-anchor").get_attribute("href") == f"/item/{lead}"
+    finally:
+        context.close()
+
+
+# The photo search's answer read as the wearer of a later result than the first (window.chosen says which).
+_WEARER_SWAP = """sure => {
+  const fetched = window.fetch;
+  window.fetch = async (url, options) => {
+    const r = await fetched(url, options);
+    if (!String(url).includes("/api/search/image")) return r;
+    const body = await r.clone().json();
+    const results = body.results || [], first = results.length ? results[0].item.gender : null;
+    const later = results.find(r => ![first, "Unisex"].includes(r.item.gender));
+    if (!later) return r;
+    const wearer = later.item.gender;
+    body.predicted.gender = [{ label: wearer, prob: sure }, { label: first, prob: 1 - sure }];
+    const theirs = results.find(r => [wearer, "Unisex"].includes(r.item.gender));
+    window.chosen = { first: results[0].id, later: theirs.id, wearer: theirs.item.gender, unisex: first === "Unisex" };
+    return new Response(JSON.stringify(body), { status: r.status, headers: r.headers });
+  };
+}"""

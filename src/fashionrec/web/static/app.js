@@ -833,6 +833,7 @@
   // Below this a label is a guess, not what the model sees ("Type: Shoe Laces 6%" on a turned shirt):
   // the chip says "not sure", with the guesses in its title.
   var GUESS = 0.2;
+  var WEARERS = { Men: "men's", Women: "women's", Boys: "boys'", Girls: "girls'", Unisex: "unisex" };
   function render(json, previewSrc) {
     if (previewSrc) { preview.src = previewSrc; preview.hidden = false; }
     var chips = order.filter(function (h) { return json.predicted[h]; }).map(function (h) {
@@ -919,8 +920,10 @@
     markSaved(document.getElementById("upload-similar"));
     document.getElementById("refine-empty").hidden = json.results.length > 0;
     // The look of the photo's own product, else of the closest result; none while the results are held back.
+    var closest = lost ? null : wearersFirst(json.results, json.predicted.gender);
     var lead = sameAs !== null ? { id: sameAs, name: sameName } :
-      !lost && json.results.length ? { id: json.results[0].id, name: cardName(json.results[0].item) } : null;
+      closest ? { id: closest.id, name: cardName(closest.item), wearer: closest === json.results[0] ? null :
+                  closest.item.gender } : null;
     showLook(lead, sameAs !== null);
     result.hidden = false;
     var n = json.results.length;
@@ -943,6 +946,16 @@
   // found no look on this page (a shopper's trial, stop 68). Only the newest answer fills it, as the results.
   var lookBox = document.getElementById("photo-look");
   var lookAsked = 0;
+  // The closest result for the wearer the model reads more likely than not, else the closest: a man's jeans on a
+  // bedspread, read "Men 61%", got the look of "ADIDAS Women Blue Track Pants", the first result (a shopper's trial,
+  // stop 73).
+  function wearersFirst(results, genders) {
+    var wearer = genders && genders[0];
+    var theirs = wearer && wearer.prob >= 0.5 ? results.filter(function (r) {
+      return r.item.gender === wearer.label || r.item.gender === "Unisex";
+    }) : [];
+    return theirs[0] || results[0] || null;
+  }
   function showLook(lead, own) {
     var mine = ++lookAsked;
     if (!lead) { lookBox.hidden = true; return; }
@@ -953,7 +966,8 @@
       var anchor = document.getElementById("look-anchor");
       anchor.href = kept(ROOT + "/item/" + lead.id);
       anchor.textContent = lead.name;
-      document.getElementById("look-why").textContent = own ? "your photo's product" :
+      document.getElementById("look-why").textContent = own ? "your photo's product" : lead.wearer ?
+        "the " + (WEARERS[lead.wearer] || lead.wearer.toLowerCase() + "'s") + " product closest to your photo" :
         "the product closest to your photo";
       var grid = document.getElementById("upload-look");
       grid.innerHTML = recs.map(function (r) { return card(r); }).join("");
