@@ -472,11 +472,20 @@ class WordSearch:
 
     def readable(self, query: str) -> bool:
         """Whether some word of ``query`` is English (the text model's vocabulary), a catalogue word, or
-        close to one: "qwzx" is none of them, yet the text model found Q&Q watches close to it (a word it
-        only knows in pieces, q-w-z-x, is near any name made of such pieces)."""
+        close to one (one edit away, or two from a word :func:`autocorrect_min_products` use): "qwzx" is none
+        of them, yet the text model found Q&Q watches close to it (a word it only knows in pieces, q-w-z-x, is
+        near any name made of such pieces)."""
         counts, english = self.catalogue_words(), english_words()
-        return any(w in english or w in counts or w.isdigit() or self._closest_spelling(w) is not None
-                   for w in search_words(query, stem=False))
+        common = autocorrect_min_products(len(self.items))
+
+        def misspelt(word: str) -> bool:
+            # Two edits from a word few products use is likelier a word of its own than a typo of it: "qwerty" is
+            # two from "berty" (one ADIDAS shorts' name), and "xyzzy qwerty" listed 2 closest matches by meaning
+            # over the floor by chance (stop 73).
+            found = self._closest_spelling(word)
+            return found is not None and (found[1] == 1 or counts[found[0]] >= common)
+
+        return any(w in english or w in counts or w.isdigit() or misspelt(w) for w in search_words(query, stem=False))
 
     def autocorrect(self, query: str) -> str | None:
         """``query`` with its misspelt words corrected where that is safe to show instead of what was
