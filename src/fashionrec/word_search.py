@@ -446,7 +446,7 @@ class WordSearch:
             joined = self._joined(word, common)
             if joined:          # two words typed as one: safe to show instead
                 return joined
-            found = self._closest_spelling(word)
+            found = self._misspelling_of(word)
             # An English word of its own is no misspelling, though the catalogue lacks it: "jogging pants"
             # are not "jegging pants" (the text search finds track pants for it). A short one a single edit
             # from a word many products have is offered ("jens", a name in the text model's vocabulary, found
@@ -476,16 +476,18 @@ class WordSearch:
         of them, yet the text model found Q&Q watches close to it (a word it only knows in pieces, q-w-z-x, is
         near any name made of such pieces)."""
         counts, english = self.catalogue_words(), english_words()
-        common = autocorrect_min_products(len(self.items))
+        return any(w in english or w in counts or w.isdigit() or self._misspelling_of(w) is not None
+                   for w in search_words(query, stem=False))
 
-        def misspelt(word: str) -> bool:
-            # Two edits from a word few products use is likelier a word of its own than a typo of it: "qwerty" is
-            # two from "berty" (one ADIDAS shorts' name), and "xyzzy qwerty" listed 2 closest matches by meaning
-            # over the floor by chance (stop 73).
-            found = self._closest_spelling(word)
-            return found is not None and (found[1] == 1 or counts[found[0]] >= common)
-
-        return any(w in english or w in counts or w.isdigit() or misspelt(w) for w in search_words(query, stem=False))
+    def _misspelling_of(self, word: str) -> tuple[str, int] | None:
+        """:meth:`_closest_spelling`, except a word two edits or more from one that fewer than
+        :func:`autocorrect_min_products` products use: likelier a word of its own than a typo of it. "qwerty" is two
+        from "berty" (one ADIDAS shorts' name): "xyzzy qwerty" listed 2 closest matches by meaning over the floor by
+        chance, and then "Did you mean xyzzy berty?" (stop 73)."""
+        found = self._closest_spelling(word)
+        if found and found[1] > 1 and self.catalogue_words()[found[0]] < autocorrect_min_products(len(self.items)):
+            return None
+        return found
 
     def autocorrect(self, query: str) -> str | None:
         """``query`` with its misspelt words corrected where that is safe to show instead of what was
