@@ -142,6 +142,10 @@ NAME_WORD_WEIGHT = 0.3
 BOTH_COLOURS_WEIGHT = 1.0
 TYPE_ONLY_WEIGHT = 2.0
 OUTFIT_WEIGHT = 1.0
+# What a product read as the type asked for its name alone gives up (TextSearch._few_of_type_named: "hat", the Caps
+# named "Hat"), to come after that type's own in its tier, the children's set aside (4.0) too: the type it is filed as
+# is surer than its name. Before the freebies (8.0).
+NAMED_ONLY_WEIGHT = 6.0
 
 # How much a product of a light colour (colours.light_colours) gains within its tier where a query names a place
 # dressed for in the heat (vocabulary.PLACE_SEASONS: "beach"): about the spread of similarity in a tier, as a name's
@@ -200,6 +204,12 @@ NAME_REPEAT_PENALTY = 0.03
 # brand (TextSearch._brand_named).
 BRAND_MIN = 5
 BRAND_SHARE = 0.8
+# A word of a query names a kind of product (TextSearch._named_out_of_kind): a type's word is of the categories
+# (masterCategory) holding OWN_CATEGORY_SHARE of its types' products; any other word of the one holding
+# OWN_KIND_SHARE of the products named with it ("boot": Footwear, 21 of 23; not "print", 185 of 219 Apparel, nor
+# "leather", which belts, wallets and shoes share). A product named with it in another category comes after.
+OWN_CATEGORY_SHARE = 0.1
+OWN_KIND_SHARE = 0.9
 # Words for whom something is, never a brand there: the catalogue has a brand Mother Earth (222 names).
 PEOPLE = frozenset(GENDER_FORMS) | frozenset(WORN_BY) | {"mother", "father", "parent"}
 
@@ -217,6 +227,13 @@ NEGATIONS_KEPT = 64
 
 # What joins the types of a query for several ("t-shirt & shorts", "shirts and jeans", "shoes, belts or bags").
 TYPE_CONNECTORS = re.compile(r"\s*(?:&|\+|,|/|\band\b|\bor\b)\s*", re.IGNORECASE)
+
+
+def _categories_holding(rows: np.ndarray, category: np.ndarray, share: float) -> set[str]:
+    """The values of ``category`` ((n,) object, a row's masterCategory) that each hold at least ``share`` of
+    ``rows`` ((n,) bool); none where ``rows`` marks none."""
+    values, counts = np.unique(category[rows].astype(str), return_counts=True)
+    return {str(v) for v, c in zip(values, counts, strict=True) if c >= share * counts.sum()}
 
 
 def _spread_names(rows: np.ndarray, sims: np.ndarray, name_of, penalty: float) -> Iterable[int]:
@@ -463,7 +480,13 @@ class QueryReading(NamedTuple):
     #                             the text search's closest matches)
     named_type: np.ndarray      # (n,) bool: filed under the usage asked and named with the type asked, though
     #                             filed as another type (:meth:`TextSearch._occasions_named_type`, "wedding
-    #                             sandals": women's Ethnic "... Sandals" filed as Flats): of the type asked
+    #                             sandals": women's Ethnic "... Sandals" filed as Flats), or of the type's group,
+    #                             which names more products so under other types than it files under the type
+    #                             (:meth:`TextSearch._few_of_type_named`, "hat": the Caps named "Hat"): of the
+    #                             type asked
+    named_only: np.ndarray      # (n,) bool: of those, the ones of _few_of_type_named: search_text lists them
+    #                             after the type's own in their tier ("hat": the 3 skull caps filed as Hat, then
+    #                             the 7 Caps named "Hat")
 
 
 class TextScores(NamedTuple):
@@ -553,9 +576,10 @@ class TextSearch:
             named = [g for w in words for g in genders_named(w) if g != "Unisex"] or [wearer]
             for place, kind in enumerate(types):
                 lead[self._is("articleType", kind) & self._is("gender", named)] = len(types) - place
+        few = self._few_of_type_named(parsed, words)
         return QueryReading(self._clothes_asked(query, parsed), type_only,
                             self._both_colours(parsed.get("baseColour", [])), lead,
-                            self._occasions_named_type(parsed, words))
+                            self._occasions_named_type(parsed, words) | few, few)
 
     def _said_colour(self, colour: str) -> np.ndarray:
         """Per row, whether its label is ``colour`` or its name says it after its wearer (``_named_colours``), not
@@ -612,6 +636,24 @@ class TextSearch:
         return (self._is("usage", usages) & self._is("masterCategory", kinds)
                 & np.logical_and.reduce([self._named_as_type(w) for w in typed]))
 
+    def _few_of_type_named(self, parsed: dict[str, list[str]], words: list[str]) -> np.ndarray:
+        """Per row, for a query of types (``parsed``, its search ``words``) whose group (subCategory) names more of
+        its products with their words (:meth:`_named_as_type`) under other types than it files under them: whether
+        it is one of those; :meth:`browse` and :meth:`search_text` read it as the type asked. "summer hat" listed
+        the 3 Fall skull caps filed as Hat and none of the 7 Summer "... Hat"s filed as Caps (stop 73); "blazer"'s 3
+        "Blazer Jacket"s are fewer than its 8 Blazers, and stay jackets. None otherwise."""
+        types = parsed.get("articleType")
+        # Words for these types alone: "hat", not "shoe" of "casual shoes" (every shoe type's) nor "bag".
+        typed = [w for w in words if (meant := self._vocabulary()["types"].types(w)) and set(meant) <= set(types or ())]
+        out = np.zeros(len(self.items), bool)
+        if not types or not typed or "subCategory" not in self.items:
+            return out
+        of_type = self._is("articleType", types) & ~self._free_items()
+        groups = _categories_holding(of_type, self.items["subCategory"].to_numpy(dtype=object), OWN_CATEGORY_SHARE)
+        named = (self._is("subCategory", sorted(groups)) & ~self._free_items() & ~of_type
+                 & np.logical_and.reduce([self._named_as_type(w) for w in typed]))
+        return named if named.sum() > of_type.sum() else out
+
     def _named_as_type(self, word: str) -> np.ndarray:
         """Per row, whether its name has ``word`` (a query's, singular, that names a type) or another word for
         just the types it names: "saree" or "sari" ("wedding saree" listed Fabindia's "... Saree" before FNF's
@@ -657,6 +699,46 @@ class TextSearch:
         for m in masks:
             share += m
         return share / len(masks) if masks else share
+
+    def _named_out_of_kind(self, query: str) -> np.ndarray:
+        """(n,) bool: per row, whether its name has a word of ``query`` that names a kind of product while it is of
+        another category (masterCategory) than every kind the query names: "red dress" listed Colorbar's "Dress To
+        Impress" lipstick among its dresses, "boots" Puma's "Boot" T-shirt 3rd, "hat" Jealous 21's "Lady With The
+        Hat" tops 7th and 9th (a name's incidental word). A word read as a type is of its types' categories; any
+        other word (not a colour, wearer, usage, season or brand) of the category that holds
+        :data:`OWN_KIND_SHARE` of the products named with it ("boot": 21 of 23 Footwear), where at least
+        :data:`~fashionrec.vocabulary.NAME_EVIDENCE` are. Freebies are never out of kind (they are last anyway), nor
+        is anything where the query names a brand ("pepe jeans": its belts and wallets are what is asked)."""
+        out = np.zeros(len(self.items), bool)
+        if "masterCategory" not in self.items:
+            return out
+        query = self._negation(fold(query))[0]
+        if self._brand_named(query).any():
+            return out
+        phrases = self._attribute_phrases(query)
+        read = {w for _, phrase, _ in phrases for w in search_words(phrase)}
+        category = self.items["masterCategory"].to_numpy(dtype=object)
+        kept = ~self._free_items()
+        # (the words, the categories they name): a type's words, then any other word of one kind.
+        # (A type phrase's type words alone: "shoe" of "formal shoes", not "formal", which shirts are named with.)
+        types = self._vocabulary()["types"]
+        kinds = [([w for w in search_words(phrase) if types.types(w)],
+                  _categories_holding(self._is("articleType", values) & kept, category, OWN_CATEGORY_SHARE))
+                 for key, phrase, values in phrases if key == "articleType"]
+        for w in dict.fromkeys(search_words(query)):
+            named = self._words().in_names(w) & kept
+            if w in read or w in self._brand_words() or w.isdigit() or named.sum() < NAME_EVIDENCE:
+                continue
+            own = _categories_holding(named, category, OWN_KIND_SHARE)
+            if own:
+                kinds.append(([w], own))
+        if not kinds:
+            return out
+        for words, own in kinds:
+            for w in words:
+                out |= self._words().in_names(w) & ~np.isin(category, sorted(own))
+        asked = sorted(set().union(*(own for _, own in kinds)))
+        return out & kept & ~np.isin(category, asked)
 
     def _named_tones(self, query: str) -> np.ndarray:
         """Per row, whether its name has a tone ``query`` names (:data:`~fashionrec.colours.TONES`, "rose gold"),
@@ -851,6 +933,8 @@ class TextSearch:
             # so) after every product named with the words, whatever its colour label ("black running shoes": the
             # ASICS ones named "Running Black" but labelled otherwise came after Lotto's black sports shoes).
             rank |= ~reading.type_only[rows] << _TIER_BIT + 2
+            # A name's incidental word of another kind after all of these: "boots" listed Puma's "Boot" T-shirt 3rd.
+            rank |= ~self._named_out_of_kind(q)[rows] << _TIER_BIT + 3
             # Those found by their type alone by meaning within their tier, as search_text lists them: in the
             # catalogue's order, "jogging shoes" (named by none) listed the 1,815 Sports Shoes from Nike Incinerate
             # on, where its closest matches had been Nike's Roshe Run and Free Run (stop 66's gap).
@@ -1625,9 +1709,11 @@ class TextSearch:
                    # As the catalogue page reads the query (QueryReading): "red and black" those with both colours
                    # first, "running shoes" those named so, "kurta pajama" men's kurtas.
                    + BOTH_COLOURS_WEIGHT * reading.both_colours - TYPE_ONLY_WEIGHT * reading.type_only
-                   + OUTFIT_WEIGHT * reading.lead
+                   + OUTFIT_WEIGHT * reading.lead - NAMED_ONLY_WEIGHT * reading.named_only
                    + LIGHT_WEIGHT * self._light_for_the_place(positive)
-                   - 2.0 * later - 3.0 * kinds - 4.0 * aside - 8.0 * self._given_away(query))
+                   - 2.0 * later - 3.0 * kinds - 4.0 * aside - 8.0 * self._given_away(query)
+                   # as browse: a name's incidental word of another kind ("boots": a "Boot" T-shirt) last in its tier
+                   - 4.0 * self._named_out_of_kind(query))
         last = self._set_aside_rows()
 
         def ranked():       # (row, subset it matched) in result order, computed a subset at a time
@@ -2116,6 +2202,16 @@ class TextSearch:
             # Said once where the page says what it lists ("these are ..." twice, a shopper's trial of stop 62).
             notes.append((f"The catalogue has no {' or '.join(self._brand_names(brand, positive))} "
                           f"{kinds}", "; these are other brands'.", ", from other brands."))
+        said = search_words(positive, stem=False)
+        # Words read otherwise, said by a note above: a phrase's ("bodycon dress", "kabaddi kit"), a stand-in's, an
+        # outfit set's ("kurta pajama").
+        read = {w for _, phrase, _ in phrases for w in search_words(phrase, stem=False)} | set(self.stand_ins(query))
+        unknown = [w for w in dict.fromkeys(said) if w not in read and not self._words().readable(w)]
+        if unknown and len(unknown) < len(said) and not outfit_set(search_words(positive)):
+            # A word no product has, of no language the text model knows, and no misspelling (a brand the catalogue
+            # lacks): "gucci bag" said only "No product has every word of 'gucci bag'" over 96 bags "by meaning",
+            # as if they were Gucci's (stop 73).
+            notes.append((f"No product in the catalogue is named {' or '.join(map(repr, unknown))}", ".", "."))
         # A note of what the catalogue has none of: (its words, its end alone, its end after ``listed``). The last
         # such note says ``listed``; one before it ends where it would have said it.
         last = max((i for i, n in enumerate(notes) if isinstance(n, tuple)), default=None) if listed else None
