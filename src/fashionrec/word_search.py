@@ -480,12 +480,14 @@ class WordSearch:
                    for w in search_words(query, stem=False))
 
     def _misspelling_of(self, word: str) -> tuple[str, int] | None:
-        """:meth:`_closest_spelling`, except a word two edits or more from one that fewer than
-        :func:`autocorrect_min_products` products use: likelier a word of its own than a typo of it. "qwerty" is two
-        from "berty" (one ADIDAS shorts' name): "xyzzy qwerty" listed 2 closest matches by meaning over the floor by
-        chance, and then "Did you mean xyzzy berty?" (stop 73)."""
+        """:meth:`_closest_spelling`, except a word two edits or more from a name's word that fewer than
+        :func:`autocorrect_min_products` products use and that names no type: likelier a word of its own than a
+        typo of it. "qwerty" is two from "berty" (one ADIDAS shorts' model): "xyzzy qwerty" listed 2 closest matches
+        by meaning over the floor by chance, and then "Did you mean xyzzy berty?" (stop 73). "tieesz" is still
+        "ties", a type's word however few products have it."""
         found = self._closest_spelling(word)
-        if found and found[1] > 1 and self.catalogue_words()[found[0]] < autocorrect_min_products(len(self.items)):
+        if (found and found[1] > 1 and not self._types.types(found[0])
+                and self.catalogue_words()[found[0]] < autocorrect_min_products(len(self.items))):
             return None
         return found
 
