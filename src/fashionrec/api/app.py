@@ -31,6 +31,7 @@ from starlette.routing import Match
 from fashionrec import __version__
 from fashionrec.api.access_log import AccessLog
 from fashionrec.api.deps import PayloadTooLarge, Service, app_path, root_path, sent_content_type
+from fashionrec.api.revalidation import NotModified, not_modified
 from fashionrec.api.routes import ALL_ROUTERS
 from fashionrec.api.routes.pages import WEB, templates
 from fashionrec.api.settings import Settings
@@ -422,10 +423,12 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     if settings.cors_origin_list:
         # A shop's front end on another origin calls the API from the browser: preflights and the
-        # Access-Control-* headers, for the origins named only.
+        # Access-Control-* headers, for the origins named only. A front end that keeps answers itself reads their
+        # ETag and sends it back in If-None-Match (api/revalidation; the browser's own cache needs neither).
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list,
-                           allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"], allow_headers=["X-API-Key"],
-                           expose_headers=["Server-Timing"], max_age=600)
+                           allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE"],
+                           allow_headers=["X-API-Key", "If-None-Match"], expose_headers=["Server-Timing", "ETag"],
+                           max_age=600)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)
     app.add_middleware(RelativeRedirects)
@@ -437,6 +440,7 @@ def create_app(settings: Settings | None = None, recommender=None) -> FastAPI:
                              (ChangedOnDiskError, 409), (NoSpaceError, 507), (NotWritableError, 503),
                              (FashionrecError, 400)):
         app.add_exception_handler(exc_type, _status_handler(status))
+    app.add_exception_handler(NotModified, not_modified)     # If-None-Match with the answer's tag (api/revalidation)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):

@@ -13,6 +13,7 @@ import re
 import secrets
 import threading
 import unicodedata
+import uuid
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import ExitStack, contextmanager, suppress
@@ -28,7 +29,7 @@ from fashionrec.api.schemas import MAX_LIKED
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import timed
 from fashionrec.catalog import PHOTO_FORMATS, PHOTO_FORMATS_SAID, check_photo, first_few, open_rgb
-from fashionrec.catalogue_edits import changing_folder
+from fashionrec.catalogue_edits import changing_folder, manifest_stamp
 from fashionrec.errors import (
     BadInputError,
     ChangedOnDiskError,
@@ -72,6 +73,8 @@ class Service:
         # Why the folder on disk is not what is served, for /health: a rebuild by another model left a server
         # serving the old index under "ok", said in its log alone (an integrator's trial).
         self.reload_failure = ""
+        # A token of its own while a change is in memory but not yet saved (or taken back): :meth:`version`.
+        self._in_flight: str | None = None
         self.stale = stale_said(recommender)
         self.refresh_values()
         keep_from_collector()
@@ -82,6 +85,22 @@ class Service:
         the request's ``include_sold_out``, sold-out products listed as the others (stop 67); None: as the
         request's handler set it around its reads (a web page's, stop 68), else left out."""
         with self.lock.read(), timed("rec"), sold_out_shown(showing_sold_out() if sold_out is None else sold_out):
+            yield
+
+    def version(self) -> str:
+        """Which version of the index the answers are of now (``api.revalidation``'s ETags): its manifest's build,
+        date, last change and count (:func:`~fashionrec.catalogue_edits.manifest_stamp`), which every saved add,
+        remove and stock level moves on and a reload brings in, the same in every process serving the folder; or,
+        from the moment a change is in memory until it is saved or taken back, a token of that change alone (its
+        manifest is the one before until the save). Read it under :meth:`reading`, with the answer."""
+        return self._in_flight or repr(manifest_stamp(self.rec.manifest))
+
+    @contextmanager
+    def _swapping(self):
+        """The write lock a change puts its new state in place under (the recommender's ``exclusive``), the
+        version a token of that change's from then on."""
+        with self.lock.write():
+            self._in_flight = uuid.uuid4().hex
             yield
 
     def refresh_values(self) -> None:
@@ -100,7 +119,10 @@ class Service:
             # so that a batch still adding is waited for and loaded too (a DELETE during a 600-product batch
             # waited for it, then was refused with a 409, an operator's trial).
             self._reload_changed()
-            yield self.lock.write
+            try:
+                yield self._swapping
+            finally:        # saved (a new manifest) or taken back (the one before): the version is the folder's
+                self._in_flight = None
             with self.lock.read():
                 self.refresh_values()
             keep_from_collector()

@@ -6,7 +6,7 @@ import logging
 from typing import Annotated, Literal, NoReturn
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
 
 from fashionrec.api.deps import (
     Filters,
@@ -23,6 +23,7 @@ from fashionrec.api.deps import (
     readable_query,
     require_api_key,
 )
+from fashionrec.api.revalidation import answering
 from fashionrec.api.routes.search import found_by_text
 from fashionrec.api.schemas import MAX_LIKED, Created, Error, Item, ItemPage, RecList, to_item, to_rec
 from fashionrec.catalog import ATTRIBUTES, ID_AS_WRITTEN
@@ -47,6 +48,8 @@ CHANGE_ERRORS = {401: {"model": Error}, 403: {"model": Error}, 409: {"model": Er
 
 @router.get("", response_model=ItemPage, responses=ERRORS)
 def browse_items(
+    request: Request,
+    response: Response,
     service: ServiceDep,
     root: RootDep,
     filters: Filters,
@@ -79,7 +82,7 @@ def browse_items(
             raise BadInputError("ids cannot be combined with filters, q, sort, min_price, max_price, offset or limit; "
                                 "ask for either")
         wanted = listed_ids(ids)
-        with service.reading():
+        with answering(service, request, response):
             unknown = list(dict.fromkeys(w for w in wanted if w not in service.rec.items.index))
             if unknown and not skip_unknown:
                 _no_such_ids(service.rec, unknown)
@@ -89,7 +92,7 @@ def browse_items(
                         unknown_as_written=unknown_as_written)
     limit = limit or PAGE_LIMIT
     q = readable_query(q) if q and q.strip() else None     # blank: the whole catalogue, as the web UI's box
-    with service.reading(include_sold_out):
+    with answering(service, request, response, include_sold_out):
         # Prices (a shop's, stop 64): min_price and max_price, and the price words of q read as the catalogue page
         # reads them ("shirts under 500"), a filter; q's other words searched.
         q, filters, price, said = items_priced(service.rec, q, filters, min_price, max_price)
@@ -166,15 +169,17 @@ def _no_such_ids(rec, unknown: list[int]) -> NoReturn:
 
 
 @router.get("/{item_id}", response_model=Item, responses=ERRORS)
-def get_item(item_id: int, service: ServiceDep, root: RootDep) -> Item:
+def get_item(item_id: int, request: Request, response: Response, service: ServiceDep, root: RootDep) -> Item:
     """Metadata and the model's predicted attributes of one item."""
-    with service.reading():
+    with answering(service, request, response):
         return to_item(service.rec.item(item_id), item_id, root)
 
 
 @router.get("/{item_id}/similar", response_model=RecList, responses=ERRORS)
 def similar_items(
     item_id: int,
+    request: Request,
+    response: Response,
     service: ServiceDep,
     root: RootDep,
     filters: Filters,
@@ -191,21 +196,21 @@ def similar_items(
 ) -> RecList:
     """Items that look like this one, optionally filtered, or in its other colours; as its product page lists
     them, without the colourways `/other-colours` shows (``colourways=include`` keeps them)."""
-    with service.reading(include_sold_out):
+    with answering(service, request, response, include_sold_out):
         recs = service.rec.similar(item_id, k=k, filters=filters or None, diversity=diversity,
                                    other_colours=other_colours, colourways=colourways)
     return RecList(results=[to_rec(r, root) for r in recs])
 
 
 @router.get("/{item_id}/other-colours", response_model=RecList, responses=ERRORS)
-def in_other_colours(item_id: int, service: ServiceDep, root: RootDep,
+def in_other_colours(item_id: int, request: Request, response: Response, service: ServiceDep, root: RootDep,
                      k: K = PRODUCT_PAGE["other_colours"], include_sold_out: IncludeSoldOut = False) -> RecList:
     """Its kind in other colours, one product a colour, as its product page shows them under its 12 similar
     items: none of those again, nor a copy of their photos (what `recommend export` writes as other_colours at
     its default sizes)."""
     # Not similar?other_colours=true, which leaves the similar items in: a shop's front end could not show the
     # page's row over HTTP (an integrator's trial).
-    with service.reading(include_sold_out):
+    with answering(service, request, response, include_sold_out):
         recs = service.rec.product_page(item_id, colours_k=k)[1]
     return RecList(results=[to_rec(r, root) for r in recs])
 
@@ -213,6 +218,8 @@ def in_other_colours(item_id: int, service: ServiceDep, root: RootDep,
 @router.get("/{item_id}/outfit", response_model=RecList, responses=ERRORS)
 def complete_the_look(
     item_id: int,
+    request: Request,
+    response: Response,
     service: ServiceDep,
     root: RootDep,
     # k=20 gave 5 without a word (an integrator's trial): a look has one piece per slot.
@@ -221,7 +228,7 @@ def complete_the_look(
     include_sold_out: IncludeSoldOut = False,
 ) -> RecList:
     """Items from other categories that go with this one, one per slot of the look, best slots first."""
-    with service.reading(include_sold_out):
+    with answering(service, request, response, include_sold_out):
         recs = service.rec.complete_the_look(item_id, k=k)
     return RecList(results=[to_rec(r, root) for r in recs], note=short_look(len(recs), k))
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from fashionrec.api.deps import K, RootDep, Service, ServiceDep, known_query_only, listed_ids
+from fashionrec.api.revalidation import answering
 from fashionrec.api.schemas import MAX_LIKED, Error, ProfileRequest, RecList, to_rec
 from fashionrec.errors import NotFoundError
 
@@ -17,12 +19,14 @@ router = APIRouter(prefix="/api/recommend", tags=["recommend"], dependencies=[De
                                                              422: {"model": Error}})
 def recommend_for_profile(body: ProfileRequest, service: ServiceDep, root: RootDep) -> RecList:
     """Items like the ones a shopper liked (the liked items themselves are left out)."""
-    return _picks(service, root, body.liked, body.k, body.looks, body.skip_unknown, body.include_sold_out,
-                  'send "skip_unknown": true')
+    return _picks(service, root, body.liked, body.k, body.looks, body.skip_unknown, 'send "skip_unknown": true',
+                  service.reading(body.include_sold_out))
 
 
 @router.get("/profile", response_model=RecList, responses={404: {"model": Error}, 422: {"model": Error}})
 def recommend_for_profile_by_address(
+    request: Request,
+    response: Response,
     service: ServiceDep,
     root: RootDep,
     ids: Annotated[str, Query(max_length=4000, description=f"Comma-separated ids of the items the shopper liked, at "
@@ -35,14 +39,17 @@ def recommend_for_profile_by_address(
 ) -> RecList:
     """`POST /api/recommend/profile`'s answer, its liked ids in the address: a client that sends GET alone (a shared
     server's trial from a browser's address bar, a link) got a 405 (stop 72)."""
-    return _picks(service, root, listed_ids(ids), k, looks, skip_unknown, include_sold_out,
-                  "add skip_unknown=true to the address")
+    # Tagged, and a 304 to a client whose copy is current, before any pick is worked out (stop 73): the "For you"
+    # page's Back and reload asked for them all again.
+    return _picks(service, root, listed_ids(ids), k, looks, skip_unknown, "add skip_unknown=true to the address",
+                  answering(service, request, response, include_sold_out))
 
 
-def _picks(service: Service, root: str, liked: list[int], k: int, looks: bool, skip_unknown: bool,
-           include_sold_out: bool, way_on: str) -> RecList:
-    """The picks for ``liked``; ``way_on``: how the request leaves out liked ids the catalogue lacks."""
-    with service.reading(include_sold_out):
+def _picks(service: Service, root: str, liked: list[int], k: int, looks: bool, skip_unknown: bool, way_on: str,
+           reading: AbstractContextManager) -> RecList:
+    """The picks for ``liked``; ``way_on``: how the request leaves out liked ids the catalogue lacks; ``reading``:
+    the request's read access to ``service`` (``Service.reading``, or ``revalidation.answering`` for a GET's)."""
+    with reading:
         liked, skipped = service.rec.known_liked(liked) if skip_unknown else (liked, [])
         if not liked:
             # Each once, as `skipped` and the CLI say them ("none of the liked ids 1855, 1855", a code review).

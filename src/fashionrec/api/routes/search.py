@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from fashionrec.api.deps import (
     Filters,
@@ -19,6 +19,7 @@ from fashionrec.api.deps import (
     read_image,
     readable_query,
 )
+from fashionrec.api.revalidation import answering
 from fashionrec.api.schemas import Classification, Error, ImageSearch, RecList, to_look, to_predictions, to_rec
 from fashionrec.catalog import is_greyscale
 from fashionrec.pairing import pairing_said, read_search
@@ -47,6 +48,8 @@ def search_by_image(file: Photo, service: ServiceDep, settings: SettingsDep, roo
 
 @router.get("/api/search/text", response_model=RecList, responses={422: {"model": Error}})
 def search_by_text(
+    request: Request,
+    response: Response,
     service: ServiceDep,
     root: RootDep,
     filters: Filters,
@@ -72,7 +75,7 @@ def search_by_text(
     unaged, aged, kids = read_ages(typed)
     if not unaged.strip():      # "30 year old" alone leaves nothing: searched as typed, as a price alone is
         unaged, aged = typed, []
-    with service.reading(include_sold_out):
+    with answering(service, request, response, include_sold_out):
         # A price and nothing else ("under 500"), in a shop's catalogue with prices: products so priced, as the
         # catalogue page lists them, not the words searched by meaning as typed (stop 64).
         alone = None if aged else price_alone(service.rec, unaged, filters, k, sort)

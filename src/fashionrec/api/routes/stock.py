@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from fashionrec.api.deps import ServiceDep, known_query_only, require_api_key, stale_said
+from fashionrec.api.revalidation import answering
 from fashionrec.api.routes.items import CHANGE_ERRORS
 from fashionrec.api.schemas import ID_WRITTEN, Answer, Error
 from fashionrec.errors import BadInputError, NotFoundError
@@ -76,6 +77,8 @@ class StockPage(Answer):
 
 @router.get("/stock", response_model=StockPage, responses={200: {"content": {"text/csv": {}}}, 422: {"model": Error}})
 def list_levels(
+    request: Request,
+    response: Response,
     service: ServiceDep,
     sold_out: Annotated[bool, Query(description="Only the sold-out products.")] = False,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -89,21 +92,28 @@ def list_levels(
 ) -> StockPage | Response:
     """Every product's stock level, as a shop set it (``PUT /api/stock``, ``fashionrec index stock``) or its
     styles.csv gave it, e.g. ``?sold_out=true`` for what is sold out, or ``?format=csv`` for a copy of them all."""
-    with service.reading():
+    if format == "csv":     # not tagged: its catalogue_stock column is styles.csv's, which no version here covers
+        with service.reading():
+            table = service.rec.stock_levels(sold_out_only=sold_out)
+        return _levels_csv(service, table, offset, limit)
+    with answering(service, request, response):
         table = service.rec.stock_levels(sold_out_only=sold_out)
         in_index = int(service.rec.sold_out_rows().sum())
-    if format == "csv":
-        from fashionrec.stock_kept import with_catalogue_levels
-
-        # With the level the catalogue's file gave each, as `index stock --export` writes it (stop 72): `--from` of
-        # a copy without it after a rebuild set the copy's levels back over those styles.csv had changed since.
-        page = with_catalogue_levels(table.iloc[offset:offset + limit if limit else None], service.rec.index_dir,
-                                     service.rec.manifest.get("data_dir"))
-        return Response(levels_csv(page), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="stock.csv"'})
     limit = limit or PAGE
     return StockPage(total=len(table), offset=offset, limit=limit, sold_out_in_index=in_index,
                      levels=levels_records(table.iloc[offset:offset + limit]))
+
+
+def _levels_csv(service, table, offset: int, limit: int | None) -> Response:
+    """Rows ``offset`` on of ``table`` (all, or ``limit``) as the CSV ``index stock --from`` reads."""
+    from fashionrec.stock_kept import with_catalogue_levels
+
+    # With the level the catalogue's file gave each, as `index stock --export` writes it (stop 72): `--from` of
+    # a copy without it after a rebuild set the copy's levels back over those styles.csv had changed since.
+    page = with_catalogue_levels(table.iloc[offset:offset + limit if limit else None], service.rec.index_dir,
+                                 service.rec.manifest.get("data_dir"))
+    return Response(levels_csv(page), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="stock.csv"'})
 
 
 def _set(service, levels: dict, skip_unknown: bool = False) -> StockSet:
