@@ -566,9 +566,8 @@
           }
           savedPart.hidden = toSaved.hidden = false;
           if (row === rows) showSaved(saved.json.items);
-          return fetchJson(ROOT + "/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
-            // skip_unknown: a product removed since the list above was fetched is no dead end (a code review).
-            body: JSON.stringify({ liked: ids, k: 24, skip_unknown: true, include_sold_out: SOLD_OUT }) }).then(function (res) {
+          // skip_unknown: a product removed since the list above was fetched is no dead end (a code review).
+          return fetchJson(picksUrl(ids)).then(function (res) {
             if (mine !== loads) return;
             if (!res.ok) throw trouble(res, "could not load picks");
             // What the picks are for, once they are shown: set before, a failed update said "Based on 2 saved
@@ -619,13 +618,18 @@
         return [];
       });
     }
+    // The picks for ``liked`` by GET, not POST (stop 73): the browser keeps the answer with its ETag and asks
+    // again with If-None-Match, so Back and reload are a 304 the server answers without working the picks out.
+    function picksUrl(liked) {
+      return ROOT + "/api/recommend/profile?ids=" + liked.join(",") + "&k=24&skip_unknown=true&include_sold_out=" +
+        SOLD_OUT;
+    }
     // With nothing saved, picks for the products viewed most recently.
     function pickForViewed(mine, seen) {
       var basis = seen.slice(0, VIEWED_PICKED_FOR);
       // A product saved meanwhile does not stop them: the page then offers to base the picks on it.
       if (mine !== loads || !basis.length) return null;
-      return fetchJson(ROOT + "/api/recommend/profile", { method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ liked: basis, k: 24, skip_unknown: true, include_sold_out: SOLD_OUT }) }).then(function (res) {
+      return fetchJson(picksUrl(basis)).then(function (res) {
         if (mine !== loads || !viewedIds().length) return;      // another load, or the list cleared since
         if (!res.ok) throw trouble(res, "could not load picks");
         var used = basis.length - (res.json.skipped || []).length;
