@@ -658,6 +658,8 @@ class DataReport:
                          f"{first_few(self.variant_lines_folded, 10)}): a product's other sizes, colours or photos "
                          + (f"(naming a product line above as their {self.variant_column}), " if
                             _spelling(self.variant_column) == "parent" else
+                            f"(whose {self.variant_column} is SKU, Variant, Image or Rule, under their Product line), "
+                            if _spelling(self.variant_column) in LISTING_KIND_HEADERS else
                             f"(the {self.variant_column} of a product line above, and no id of their own), ")
                          + "read as that one product, with its line's name, labels and price")
         if self.photos_from_variants:
@@ -1422,6 +1424,9 @@ _COLUMN_ALIASES = {"color": "baseColour", "colour": "baseColour", "colors": "bas
 # the header has its "Categories" (read as a category path), that is the one offered (stop 70's new user was told
 # "'Type' may be 'articleType'", and the shop's types became "simple" and "variable").
 _LISTING_KIND_BESIDE = {"type": "categories"}
+# A shop's own product id, offered as the id where the header has none (names ending in "id" are otherwise not
+# labels: "category_id").
+_ID_NAMES = frozenset({"productid", "itemid"})
 
 
 # The Kaggle catalogue's masterCategory and subCategory values (all of them, folded): what tells a shop's
@@ -1471,6 +1476,9 @@ def _misnamed(header: list[str], absent: list[str], samples: dict[str, list[str]
     what its values in ``samples`` ({name: the first rows' values}) look like (:func:`_category_meant`)."""
     found = []
     for name in header:
+        if _spelling(name) in _ID_NAMES and "id" in absent:
+            found.append((name, "id"))      # a shop's own id ("Product ID": stop 73's new user was offered none)
+            continue
         if name in COLUMNS or not name.strip() or re.search(r"(?i)[\s_\-]?(?:id|code|no|number|key)$", name):
             continue
         key = _spelling(name)
@@ -1486,7 +1494,13 @@ def _misnamed(header: list[str], absent: list[str], samples: dict[str, list[str]
             meant = next((c for c in absent if close and _spelling(c) == close[0]), None)
         if meant:
             found.append((name, meant))
-    return found
+    # One name a column: a BigCommerce export's "Product Type" (P, D: physical or digital) and "Category" were both
+    # offered as articleType, in a command `data columns` refuses (stop 73's new user). The one of more kinds of
+    # value is the label (the first on a tie, or without values to tell by).
+    kinds = {name: len({v.strip().casefold() for v in (samples or {}).get(name, []) if v.strip()})
+             for name, _ in found}
+    return [(name, meant) for name, meant in found
+            if name == max((n for n, m in found if m == meant), key=lambda n: (kinds[n], -header.index(n)))]
 
 
 def _mapping_hint(folder: Path, header: list[str], lacks: list[str], samples: dict[str, list[str]]) -> str:
@@ -1641,6 +1655,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # product's line ("id:3122", or its SKU); it was a product of its own without a photo ("missing image"), and its
     # product had neither price nor stock level. Read to fold them as a Handle's lines are.
     parent_at, sku_at = parent_columns(header)
+    kind_at = listing_kind_column(header)
     photo_at = header.index(PHOTO) if PHOTO in header and PHOTO in report.column_map.values() else None
     # A WooCommerce export's "Attribute N name"/"value(s)" pairs (stop 71): the colour is in the pair each row names
     # Color, the first on one product and the second on another.
@@ -1648,7 +1663,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # How a line is sold at 0 (stop 71): a Shopify size not tracked or sold while at 0, a WooCommerce "In stock?".
     sold_at = sold_as_columns(header, stock_at)
     report.stock_beside = [raw[i] for i in sold_at if i is not None]
-    read_at = {price_at, regular_at, stock_at, handle_at, parent_at, photo_at, *sold_at} | (
+    read_at = {price_at, regular_at, stock_at, handle_at, parent_at, kind_at, photo_at, *sold_at} | (
         attributes.positions if attributes is not None else set())
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS
                               and i not in read_at]
@@ -1734,7 +1749,10 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     # and the product line's alone (its first size's) read a tee with 10 in M and L and none in S as sold out.
     # With whether the product line is a size itself (a Handle's: True; a WooCommerce variable product's: False).
     variant_stock: dict[int, tuple[bool, list[str]]] = {}
-    report.variant_column = raw[handle_at] if handle_at is not None else raw[parent_at] if parent_at is not None else ""
+    report.variant_column = (raw[handle_at] if handle_at is not None else raw[parent_at] if parent_at is not None
+                             else raw[kind_at] if kind_at is not None else "")
+    # A BigCommerce export's last Product line (as products_by_handle): its SKU, Variant, Image and Rule lines follow.
+    last_product: tuple[int, list[str], str, int] | None = None
     # A Parent's value ("id:3122", "3122" or a SKU) -> that product line, as products_by_handle.
     products_by_parent: dict[str, tuple[int, list[str], str, int]] = {}
     skus: dict[str, list[int]] = {}     # a SKU -> the ids of the products that give it
@@ -1847,6 +1865,17 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                           by_parent=True, sold_at=sold_at)
             _note_variant_photo(report, products_by_parent[parent][0], row[id_at], photo_file(row, photo_at))
             continue
+        kind = row[kind_at].strip().casefold() if kind_at is not None else ""
+        if kind in FOLDED_LISTING_KINDS and last_product is not None:
+            # A BigCommerce SKU or Variant line is a size of the Product line above (whatever id a Variant has of
+            # its own); an Image, Rule or Modifier line is none, its stock not the product's (stop 73's new user:
+            # each SKU line was rejected as "no id" and the shop's stock went unread).
+            report.variant_lines_folded.append(line)
+            report.rows -= 1
+            if kind in SIZE_LISTING_KINDS:
+                _fold_variant(report, records, variant_stock, last_product, row, price_at, stock_at, by_parent=True,
+                              sold_at=sold_at)
+            continue
         # (A line under a Handle ids are made from has its product's id: it folds in.)
         if product is not None and (made_at is not None or folds_into(product[0], rec["id"])):
             report.variant_lines_folded.append(line)        # one product, read once: its first line
@@ -1912,7 +1941,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             if seen_values != plain:
                 report.invisible_char_lines.append(line)
             values = seen_values
-        if " > " in values[_TYPE_AT]:
+        if " > " in values[_TYPE_AT] or "/" in values[_TYPE_AT]:
             values = _category_path(values, report, item_id)
         price_text = row[price_at].strip() if price_at is not None else ""
         if product is not None:
@@ -1936,6 +1965,8 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             report.long_names.append(item_id)
         if photo_file(row, photo_at):
             report.photo_files[item_id] = photo_file(row, photo_at)
+        if kind_at is not None:
+            last_product = (item_id, values, price_text, len(records))
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([sold_level(row, stock_at, sold_at)] if stock_at is not None else []))
         kept_also.append([row[i].strip() for i in also_at])
@@ -2460,7 +2491,12 @@ def parent_keys(item_id: int | None, sku: str) -> list[str]:
 
 _TYPE_AT, _GENDER_AT = COLUMNS.index("articleType") - 1, COLUMNS.index("gender") - 1
 _MASTER_AT, _SUB_AT = COLUMNS.index("masterCategory") - 1, COLUMNS.index("subCategory") - 1
-# A wearer as a shop's category names it ("Men's", "Womens"), by its casefold: the recommender's GENDERS.
+def _slash_path(parts: list[str]) -> bool:
+    """Whether a type written with slashes, split into ``parts``, is a category path: three levels or more (a store's
+    root, a department, a type), or a wearer before its last part ("Men/Jeans"); "Tops/Tees" is a name as written."""
+    return len(parts) >= 3 or bool(read_middle(parts[:-1]).wearer)
+
+
 def _category_path(values: list[str], report: DataReport, item_id: int) -> list[str]:
     """``values`` (a row's, without its id) whose articleType is a category path, "Women > Accessories > Handbags"
     or several, "Men > Apparel > Shirts, Sale" (a WooCommerce export's Categories, its commas in names written
@@ -2468,10 +2504,13 @@ def _category_path(values: list[str], report: DataReport, item_id: int) -> list[
     whole was a type of its own (35 "new types" in a 200-product shop of 13), a product also filed under "Sale" one
     apart from its kind's, and the shop's "jeans" a type "Men > Apparel > Jeans" (stop 70)."""
     written = values[_TYPE_AT]
-    paths = [q.strip() for q in re.split(r"(?<!\\),", written) if q.strip()]
-    deepest = max(paths, key=lambda q: q.count(" > "))       # the first of the deepest
-    parts = [x.strip().replace("\\,", ",") for x in deepest.split(" > ") if x.strip()]
-    if not parts:
+    # BigCommerce and Magento write a path with slashes, "Shop All/Men/Shirts;Sale" (";" or "," between paths): each
+    # path whole was a type of its own, 24 for a 12-type shop, and none had a wearer (stop 73's new user).
+    step = " > " if " > " in written else "/"
+    paths = [q.strip() for q in re.split(r"(?<!\\)[,;]" if step == "/" else r"(?<!\\),", written) if q.strip()]
+    deepest = max(paths, key=lambda q: q.count(step))       # the first of the deepest
+    parts = [x.strip().replace("\\,", ",") for x in deepest.split(step) if x.strip()]
+    if not parts or step == "/" and not _slash_path(parts):
         return values
     values = list(values)
     values[_TYPE_AT] = parts[-1]
@@ -2487,6 +2526,19 @@ def _category_path(values: list[str], report: DataReport, item_id: int) -> list[
     report.category_path_ids.append(item_id)
     report.category_path_example = report.category_path_example or written
     return values
+
+
+# A BigCommerce export's "Item Type" (legacy: Product, SKU, Rule) or "Item" (Product, Variant, Image, Video): the
+# lines other than a Product's belong to the Product line above; a SKU or Variant is one of its sizes.
+LISTING_KIND_HEADERS = ("itemtype", "item")
+SIZE_LISTING_KINDS = frozenset({"sku", "variant"})
+FOLDED_LISTING_KINDS = SIZE_LISTING_KINDS | {"rule", "image", "video", "modifier"}
+
+
+def listing_kind_column(header: list[str]) -> int | None:
+    """Where ``header`` (as :func:`header_columns` reads it) has a BigCommerce export's Item Type or Item (None:
+    nowhere)."""
+    return next((i for i, h in enumerate(header) if _spelling(h) in LISTING_KIND_HEADERS and h not in COLUMNS), None)
 
 
 def parent_key(written: str) -> str:

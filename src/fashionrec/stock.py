@@ -34,7 +34,9 @@ STOCK = "stock"
 # Shopify export's "Variant Inventory Qty", read unmapped as its "Variant Price" is (it was an ignored column, the
 # shop's sold-out sizes read as available, until mapped by hand: stop 72, a Shopify trial).
 STOCK_HEADERS = ("stock", "stockqty", "stockquantity", "stocklevel", "quantity", "qty", "inventory", "instock",
-                 "instock?", "available", "availability", "variantinventoryqty", "inventoryqty", "inventoryquantity")
+                 "instock?", "available", "availability", "variantinventoryqty", "inventoryqty", "inventoryquantity",
+                 # BigCommerce's legacy and modern exports (stop 73's new user: its stock went unread)
+                 "currentstocklevel", "currentstock", "inventorylevel")
 # Words for in stock and sold out, as exports write them ("Y", "TRUE", "In Stock", "out of stock").
 _YES = {"yes", "y", "true", "t", "instock", "available", "onstock", "backorder", "onbackorder"}   # (sold, sent later)
 _NO = {"no", "n", "false", "f", "outofstock", "soldout", "unavailable"}

@@ -1,0 +1,99 @@
+"""A BigCommerce (or Magento) product export as it comes (stop 73's new user): its SKU lines under each product,
+its "Current Stock Level", its category paths written with slashes, and the mapping its refusal offers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from fashionrec.catalog import load_catalog
+from fashionrec.column_map import save_column_map
+from fashionrec.errors import CatalogError
+
+# The legacy "Bulk Edit" export's columns (abridged): a Product line, then one SKU line per size, without an id.
+BC_HEADER = "Item Type,Product ID,Product Name,Product Type,Price,Current Stock Level,Category"
+BC_MAP = {"Product ID": "id", "Product Name": "productDisplayName", "Category": "articleType"}
+
+
+def _shop(tmp_path: Path, lines: list[str], header: str = BC_HEADER, photos: tuple[int, ...] = ()) -> Path:
+    """A shop's folder: styles.csv of ``header`` and ``lines``, and the fixture catalogue's photos of ``photos``."""
+    (tmp_path / "images").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "styles.csv").write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
+    for i in photos:
+        shutil.copy(fixture / f"{i}.jpg", tmp_path / "images" / f"{i}.jpg")
+    return tmp_path
+
+
+def test_a_bigcommerce_exports_sku_lines_are_folded_into_the_product_above(tmp_path: Path) -> None:
+    # Stop 73's new user: every SKU line (a size, no Product ID) was rejected as "the row has no id" (1,130 of a
+    # 380-product shop's 1,510 lines) with a Shopify export's advice, and "Current Stock Level" was an ignored
+    # column, so the shop's stock was not read at all.
+    path = _shop(tmp_path, ['Product,12933,Roadster Navy Tee,P,19.99,0,"Shop All/Men/Clothing/Tshirts"',
+                            "SKU,,[S]Size=S,,,0,",
+                            "SKU,,[S]Size=M,,,4,",
+                            "Rule,,,,,,",
+                            "Product,10652,Puma Jeans,P,49.00,0,Jeans",
+                            "SKU,,[S]Size=32,,,0,",
+                            "SKU,,[S]Size=34,,,0,",
+                            "Product,10315,Belt,P,15.00,6,Belts"], photos=(12933, 10315, 10652))
+    save_column_map(path, BC_MAP)
+    catalog = load_catalog(path, progress=False, warn=False)
+    table = catalog.table.set_index("id")
+    assert catalog.report.rows_rejected == [] and sorted(table.index) == [10315, 10652, 12933]
+    assert catalog.report.rows == 3 and catalog.report.variant_lines_folded == [3, 4, 5, 7, 8]
+    assert table["stock"].to_dict() == {12933: 4, 10652: 0, 10315: 6}
+    assert catalog.report.sold_out_ids == [10652]       # every size at 0: sold out
+    assert table.loc[12933, "price"] == pytest.approx(19.99)
+    assert "Item Type" not in catalog.report.ignored_columns
+    assert "Current Stock Level" not in catalog.report.ignored_columns
+    lines = "\n".join(catalog.report.summary_lines())
+    assert "variant lines    5 folded" in lines and "Item Type" in lines and "Shopify" not in lines
+
+
+def test_a_modern_bigcommerce_exports_variant_and_image_lines_fold_whatever_their_own_id(tmp_path: Path) -> None:
+    # The modern export's "Item" column: Variant lines carry a variant ID of their own (which may be another
+    # product's number) and Image lines one more photo; neither is a product.
+    path = _shop(tmp_path, ["Product,12933,Roadster Navy Tee,Physical,19.99,,Tshirts",
+                            "Variant,10652,Size S,,,3,",
+                            "Image,,,,,,",
+                            "Product,10652,Puma Jeans,Physical,49.00,2,Jeans"],
+                 header="Item,ID,Name,Type,Price,Current Stock,Category", photos=(12933, 10652))
+    save_column_map(path, {"ID": "id", "Name": "productDisplayName", "Category": "articleType"})
+    catalog = load_catalog(path, progress=False, warn=False)
+    table = catalog.table.set_index("id")
+    assert catalog.report.rows_rejected == [] and sorted(table.index) == [10652, 12933]
+    assert table["stock"].to_dict() == {12933: 3, 10652: 2}
+
+
+@pytest.mark.parametrize(("written", "kind", "wearer"), [
+    ("Shop All/Men/Clothing/Shirts;Sale", "Shirts", "Men"),                 # BigCommerce: ";" between categories
+    ("Default Category/Women/Bags,Default Category/Sale", "Bags", "Women"),  # Magento: "," between them
+    ("Sale;Shop All/Women/Shoes/Heels", "Heels", "Women"),
+    ("Men/Jeans", "Jeans", "Men"),                                          # one slash, a wearer named
+    ("Tops/Tees", "Tops/Tees", None),                                       # one slash, no wearer: a name as written
+])
+def test_a_category_path_written_with_slashes_is_read_as_its_last_part(tmp_path: Path, written: str, kind: str,
+                                                                       wearer: str | None) -> None:
+    # Stop 73's new user: "Shop All/Men/Clothing/Shirts" was a type of its own, 24 "new types" for the shop's 12,
+    # and no product had a wearer, as only WooCommerce's " > " was read as a path.
+    path = _shop(tmp_path, [f'Product,12933,Roadster Navy Tee,P,19.99,3,"{written}"'])
+    save_column_map(path, BC_MAP)
+    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
+    row = catalog.table.set_index("id").loc[12933]
+    assert row["articleType"] == kind
+    assert (row["gender"] if wearer else None) == wearer
+
+
+def test_the_mapping_offered_maps_one_column_to_the_article_type(tmp_path: Path) -> None:
+    # Stop 73's new user was offered `'Product Type=articleType' Category=articleType`, which `data columns` refuses
+    # ("both map to articleType"), and no column for the id, though the header has "Product ID".
+    path = _shop(tmp_path, ['Product,12933,Roadster Navy Tee,P,19.99,3,"Shop All/Men/Clothing/Tshirts"',
+                            'Product,10652,Puma Jeans,P,49.00,3,"Shop All/Men/Clothing/Jeans"'])
+    with pytest.raises(CatalogError) as error:
+        load_catalog(path, check_images=False, progress=False, warn=False)
+    said = str(error.value)
+    assert "'Category' may be 'articleType'" in said and "'Product Type' may be" not in said
+    assert "'Product ID' may be 'id'" in said and "'Product ID=id'" in said
