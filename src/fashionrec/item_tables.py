@@ -229,7 +229,7 @@ def cut_short_rows(items: pd.DataFrame) -> str:
 # after `index stock` 13 s (a loaded machine, stop 69). The tables a level goes into (the sold-out rows, the set-aside
 # ones with them, each item's answer, the columns') are not among them; the columns' are kept but for the level's.
 STOCK_FREE_TABLES = ("_vocab", "_types_present", "_word_search", "_values", "_codes", "_children", "_look_category",
-                     "_look_usage", "_name_codes", "_free", "_aside_base", "_aside_shown_ids", "_prices",
+                     "_rule_type", "_look_usage", "_name_codes", "_free", "_aside_base", "_aside_shown_ids", "_prices",
                      "_price_scale", "_id_order", "_photo_group", "_colourway_key", "_value_codes")
 
 
@@ -594,6 +594,8 @@ class ItemTables:
         if column not in self._value_codes:
             if column == "look":
                 raw = self._look_categories()
+            elif column == "rule_type":
+                raw = self._rule_types()
             elif column.startswith("label:"):
                 raw = self._label_or_sure(column[6:])
             else:

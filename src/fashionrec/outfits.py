@@ -186,6 +186,25 @@ class Outfits:
         out[(filed.isna() | it["articleType"].isin(list(OWN_LOOKS))).to_numpy()] = None
         return out
 
+    def _rule_types(self) -> np.ndarray:
+        """Per row, the type a look's rules (:data:`~fashionrec.looks.SLOT_TYPES` and the like, written with the
+        model's type names) read it as: its articleType, or for a shop's own type the model has no class for
+        ("Bags"), the model's type most of that type's products are read as ("Handbags"), where more than half are.
+        A shop that called its handbags "Bags" had no bag in any dress's or heels' look (stop 73's new user)."""
+        return self._once("_rule_type", self._build_rule_types)
+
+    def _build_rule_types(self) -> np.ndarray:
+        it = self.items
+        types = it["articleType"].astype(object)
+        if "pred_articleType" not in it:
+            return types.to_numpy(dtype=object, copy=True)
+        # The rules' names are the shipped model's types (the Kaggle catalogue's), whatever model serves.
+        known = set((shipped_description().get("levels") or {}).get("subCategory") or {})
+        own = types.notna() & ~types.isin(known)
+        shares = it[own].groupby("articleType")["pred_articleType"].value_counts(normalize=True, dropna=False)
+        read_as = {t: read for (t, read), share in shares.items() if share > 0.5 and isinstance(read, str)}
+        return types.map(lambda t: read_as.get(t, t)).to_numpy(dtype=object, copy=True)
+
     def _infants(self) -> np.ndarray:
         """(n,) bool, per version of the items: babies' products, children's ones named so
         (:data:`~fashionrec.vocabulary.INFANT_NAME`; not "Nyk Women Black Romper Baby Handbag")."""
@@ -560,6 +579,8 @@ class Outfits:
             # (its type is filed under Ties) is a tie.
             return [], []
         article = src.get("articleType")
+        if isinstance(article, str):
+            article = self._rule_types()[self._row[item_id]]
         named_as = None
         for (filed_as, named), (as_type, _) in NAMED_TYPES.items():
             # "Fabindia Women Blue Salwar" filed as lounge pants: a salwar's look, its kurta first (its group is the
@@ -628,7 +649,7 @@ class Outfits:
             only = SLOT_TYPES.get((usage, article, slot)) or SLOT_TYPES.get((article, slot)) \
                 or SLOT_TYPES.get((sub, slot))
             if only:
-                fits &= self._is("articleType", only)
+                fits &= self._is("rule_type", only)
             if usage in NO_CLOGS:      # no Crocs with a lehenga, filed as sandals
                 fits &= ~self._clogs()
             fits[self._row[item_id]] = False

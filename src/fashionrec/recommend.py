@@ -1232,6 +1232,7 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         self._negations: dict[str, tuple[str, list[list[str]]]] = {}     # TextSearch._negation()'s, the latest
         self._children: np.ndarray | None = None         # _childrens()
         self._look_category: np.ndarray | None = None
+        self._rule_type: np.ndarray | None = None     # Outfits._rule_types()'s
         self._look_usage: str | None = None     # Outfits._usage_key()'s
         self._name_codes: np.ndarray | None = None
         self._free: np.ndarray | None = None
