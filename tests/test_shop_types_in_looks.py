@@ -48,3 +48,18 @@ def test_a_shops_own_name_for_handbags_still_fills_a_dresss_and_heels_bag_slot(t
     r._reindex()
     if len(bags) >= 2:
         assert all("Bags" not in [p.slot for p in r.complete_the_look(i, k=6)] for i in heels)
+
+
+def test_adding_a_product_under_a_shops_own_name_for_a_type_is_not_doubted(tmp_path: Path) -> None:
+    # Stop 73's new user: every T-shirt added as the shop's "T-Shirts" was warned "the photo looks like Tshirts (94%)
+    # to the tagger, not articleType 'T-Shirts': check the photo", the shop's own T-shirts being read as Tshirts.
+    r = _scratch(tmp_path)
+    tees = _ids(r, articleType="Tshirts")
+    _relabel(r, tees, articleType="T-Shirts", pred_articleType="Tshirts")
+    row = {"articleType": "T-Shirts", "baseColour": "Yellow", "productDisplayName": "Sunny Men Yellow T-shirt"}
+    preds = {"pred_articleType": "Tshirts", "pred_articleType_prob": 0.95, "pred_baseColour": "Yellow",
+             "pred_baseColour_prob": 0.9}
+    assert r._label_doubts(900, row, preds, {"articleType", "baseColour"}, [], grey=False) == []
+    # A photo read as another type than the shop's products of it are is still doubted.
+    said = r._label_doubts(900, row, {**preds, "pred_articleType": "Watches"}, {"articleType"}, [], grey=False)
+    assert any("looks like Watches (95%)" in s for s in said), said

@@ -1227,9 +1227,12 @@ class CatalogueEdits:
                 said.append(f"{head} {row[head]!r} of product {item_id} looks like a typo of {like!r}, as `fashionrec "
                             "data check` says of the catalogue's rows with it: added as given")
         # A greyscale photo's colour is the tagger's guess whatever it says: never a reason to doubt a label.
+        # Nor a shop's own name for a type its products of that name are read as ("T-Shirts", read as Tshirts:
+        # every T-shirt a shop added was doubted, stop 73's new user).
         doubted = [h for h in ("articleType", "baseColour") if h in given and not (grey and h == "baseColour")
                    and str(preds.get(f"pred_{h}") or row[h]).casefold() != str(row[h]).casefold()
-                   and preds.get(f"pred_{h}_prob", 0) >= DOUBTED]
+                   and preds.get(f"pred_{h}_prob", 0) >= DOUBTED
+                   and not (h == "articleType" and preds.get(f"pred_{h}") in self._types_read_as(row[h]))]
         if doubted:
             said.append(f"the photo of product {item_id} looks like "
                         + " and ".join(f"{preds[f'pred_{h}']} ({preds[f'pred_{h}_prob']:.0%})" for h in doubted)

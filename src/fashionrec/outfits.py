@@ -193,6 +193,11 @@ class Outfits:
         A shop that called its handbags "Bags" had no bag in any dress's or heels' look (stop 73's new user)."""
         return self._once("_rule_type", self._build_rule_types)
 
+    def _types_read_as(self, article: str | None) -> set[str]:
+        """The model's types the catalogue's products of type ``article`` are read as by the rules (itself, or a shop's
+        own name's model type: :meth:`_rule_types`); empty where no product has it."""
+        return {t for t in self._rule_types()[self._is("articleType", article)] if isinstance(t, str)}
+
     def _build_rule_types(self) -> np.ndarray:
         it = self.items
         types = it["articleType"].astype(object)
