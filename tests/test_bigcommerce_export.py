@@ -97,3 +97,30 @@ def test_the_mapping_offered_maps_one_column_to_the_article_type(tmp_path: Path)
     said = str(error.value)
     assert "'Category' may be 'articleType'" in said and "'Product Type' may be" not in said
     assert "'Product ID' may be 'id'" in said and "'Product ID=id'" in said
+
+
+def test_the_mapping_offered_reads_the_values_of_a_description_written_over_several_lines(tmp_path: Path) -> None:
+    # Stop 73's new user's real export: a "Product Description" of HTML over several lines (quoted) put each line
+    # after the first out of step, so the Product Type column's values seemed many and it was offered as articleType.
+    desc = '"<p>Navy tee.</p>\n<ul><li>Cotton, 100%</li></ul>\n<p>Care: wash cold</p>"'
+    path = _shop(tmp_path, [f'Product,{i},Tee {i},P,{desc},19.99,3,"Shop All/Men/Clothing/T{i}"' for i in range(1, 9)],
+                 header="Item Type,Product ID,Product Name,Product Type,Product Description,Price,Current Stock Level,"
+                        "Category")
+    with pytest.raises(CatalogError) as error:
+        load_catalog(path, check_images=False, progress=False, warn=False)
+    assert "'Category' may be 'articleType'" in str(error.value) and "'Product Type' may be" not in str(error.value)
+
+
+def test_a_bigcommerce_exports_sale_price_is_the_price_where_it_is_above_zero(tmp_path: Path) -> None:
+    # Stop 73's new user: "Sale Price" (0.00 where the product is not on sale) was an ignored column, so a product on
+    # sale was shown, filtered and sorted at its "Price".
+    path = _shop(tmp_path, ["Product,12933,Roadster Navy Tee,P,19.99,15.99,3,Tshirts",
+                            "Product,10652,Puma Jeans,P,49.00,0.00,3,Jeans",
+                            "Product,10315,Belt,P,15.00,,3,Belts"],
+                 header="Item Type,Product ID,Product Name,Product Type,Price,Sale Price,Current Stock Level,Category")
+    save_column_map(path, BC_MAP)
+    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
+    prices = catalog.table.set_index("id")["price"].to_dict()
+    assert prices == pytest.approx({12933: 15.99, 10652: 49.0, 10315: 15.0})
+    assert "Sale Price" not in catalog.report.ignored_columns
+    assert "read from the column 'Sale Price', else 'Price'" in "\n".join(catalog.report.summary_lines())

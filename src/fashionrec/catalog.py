@@ -1462,10 +1462,13 @@ def _category_meant(values: list[str] | None) -> str:
 def _samples(lines: list[str], at: int, sep: str, header: list[str]) -> dict[str, list[str]]:
     """{header name: its values in the first :data:`SAMPLE_ROWS` of ``lines`` after the header's, line ``at``}, for
     :func:`_misnamed` to read what a column holds."""
-    sample = lines[at + 1:at + 1 + SAMPLE_ROWS]
-    # A field may be as long as its line (a very long name), past csv's default limit, as the rows' reader allows.
-    csv.field_size_limit(max(csv.field_size_limit(), max(map(len, sample), default=0) + 1))
-    rows = [_fields(line, sep) for line in sample if line.strip()]
+    sample = "\n".join(lines[at + 1:at + 1 + SAMPLE_ROWS])
+    # A field may be as long as its lines (a very long name), past csv's default limit, as the rows' reader allows.
+    csv.field_size_limit(max(csv.field_size_limit(), len(sample) + 1))
+    # Read as one text, so that a quoted field over several lines (a shop's HTML description) is one field: line by
+    # line, every line after its first was out of step, and a BigCommerce "Product Type" (P) was offered as the
+    # articleType for the values it seemed to have (stop 73's new user).
+    rows = [row for row in csv.reader(io.StringIO(sample), delimiter=sep) if any(f.strip() for f in row)]
     return {name: [row[i] for row in rows if i < len(row)] for i, name in enumerate(header)}
 
 
@@ -1649,6 +1652,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                            "needed: the others may be left out)")
     # A WooCommerce export's "Sale price" is empty but for the products on sale: the others take their "Regular
     # price" (_sale_or_regular), a column read, not ignored.
+    # A BigCommerce export's "Sale Price" beside its "Price" (0.00 where not on sale): read first, the "Price" its
+    # fallback (stop 73's new user: it was ignored, and a product on sale shown at its Price).
+    price_at = _sale_before_price(raw, header, price_at, report)
     regular_at = _sale_or_regular(header, price_at)
     report.price_fallback_column = raw[regular_at] if regular_at is not None else ""
     # A WooCommerce export's Parent (stop 70): a variation line (a size) has an id of its own and names its variable
@@ -1847,7 +1853,7 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             if given < n:
                 short_lines.append(line)
             row = row + [""] * (n - len(row))
-        if regular_at is not None and not row[price_at].strip():
+        if regular_at is not None and (not row[price_at].strip() or read_price(row[price_at]) == 0):
             row = row[:price_at] + [row[regular_at]] + row[price_at + 1:]   # not on sale: its regular price
         elif regular_at is not None and row[regular_at].strip() and read_price(row[regular_at]) is None:
             # On sale, its regular price no amount ("TBD"): read at the sale price, and the regular one said, which
@@ -2547,6 +2553,19 @@ def parent_key(written: str) -> str:
     return key[3:].strip().lstrip("0") or "0" if key.lower().startswith("id:") else key
 
 
+def _sale_before_price(raw: list[str], header: list[str], price_at: int | None, report: DataReport) -> int | None:
+    """The price column to read first: a "Sale Price" where the one found is a plain "Price" the header names itself
+    (not one columns.json maps) and the header has both (a BigCommerce export's); else ``price_at``. Said in
+    ``report`` as the header names it."""
+    if price_at is None or _spelling(header[price_at]) != "price" or PRICE in report.column_map.values():
+        return price_at
+    sale_at = next((i for i, h in enumerate(header) if _spelling(h) == "saleprice" and h not in COLUMNS), None)
+    if sale_at is None:
+        return price_at
+    report.price_column = raw[sale_at]
+    return sale_at
+
+
 def _sale_or_regular(header: list[str], price_at: int | None) -> int | None:
     """Where the price read is a sale price and the header has a regular price too (a WooCommerce export's "Sale
     price" and "Regular price"), the regular one's position: a row without a sale price is sold at it. Before stop
@@ -2554,7 +2573,9 @@ def _sale_or_regular(header: list[str], price_at: int | None) -> int | None:
     "TBD" among them, went unread and unsaid."""
     if price_at is None or _spelling(header[price_at]) != "saleprice":
         return None
-    return next((i for i, h in enumerate(header) if _spelling(h) == "regularprice" and h not in COLUMNS), None)
+    # A BigCommerce export's regular price is its "Price" (_sale_before_price); a sale price of 0 is no sale there.
+    return next((i for name in ("regularprice", "price") for i, h in enumerate(header)
+                 if _spelling(h) == name and h not in COLUMNS), None)
 
 
 def _fold_price(records: list[list], product: tuple, row: list[str], price_at: int | None) -> None:
