@@ -3,10 +3,10 @@ its "Current Stock Level", its category paths written with slashes, and the mapp
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from test_shop_exports import _shop as _folder
 
 from fashionrec.catalog import load_catalog
 from fashionrec.column_map import save_column_map
@@ -18,13 +18,8 @@ BC_MAP = {"Product ID": "id", "Product Name": "productDisplayName", "Category": 
 
 
 def _shop(tmp_path: Path, lines: list[str], header: str = BC_HEADER, photos: tuple[int, ...] = ()) -> Path:
-    """A shop's folder: styles.csv of ``header`` and ``lines``, and the fixture catalogue's photos of ``photos``."""
-    (tmp_path / "images").mkdir(parents=True, exist_ok=True)
-    (tmp_path / "styles.csv").write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
-    fixture = Path(__file__).parent / "fixtures" / "catalog" / "images"
-    for i in photos:
-        shutil.copy(fixture / f"{i}.jpg", tmp_path / "images" / f"{i}.jpg")
-    return tmp_path
+    """A shop's folder of a BigCommerce export's ``lines`` (test_shop_exports' helper, this header by default)."""
+    return _folder(tmp_path, lines, header=header, photos=photos)
 
 
 def test_a_bigcommerce_exports_sku_lines_are_folded_into_the_product_above(tmp_path: Path) -> None:
