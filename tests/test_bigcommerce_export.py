@@ -119,3 +119,4 @@ def test_a_bigcommerce_exports_sale_price_is_the_price_where_it_is_above_zero(tm
     assert prices == pytest.approx({12933: 15.99, 10652: 49.0, 10315: 15.0})
     assert "Sale Price" not in catalog.report.ignored_columns
     assert "read from the column 'Sale Price', else 'Price'" in "\n".join(catalog.report.summary_lines())
+

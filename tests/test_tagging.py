@@ -9,7 +9,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
@@ -18,7 +20,16 @@ from typer.testing import CliRunner
 from fashionrec.cli import app
 from fashionrec.errors import BadInputError
 from fashionrec.tagger import Tagger
-from fashionrec.tagging import REVIEW_BELOW, TagResult, csv_path, describe, labels_to_check, tag
+from fashionrec.tagging import (
+    REVIEW_BELOW,
+    Photo,
+    TagResult,
+    _compare,
+    csv_path,
+    describe,
+    labels_to_check,
+    tag,
+)
 
 runner = CliRunner()
 
@@ -425,3 +436,18 @@ def test_a_shops_photo_folder_is_named_where_tag_lists_files_it_did_not_tag(ship
     save_column_map(shop, {}, {"@table": "products.csv", "@images": "photos"})
     said = "\n".join(describe(tag(shop, tagger=shipped, progress=False, views=False)))
     assert "1 file under photos/ is no row's photo" in said and "images/" not in said, said
+
+
+def test_tag_says_what_a_shops_own_type_name_is_read_as() -> None:
+    # Stop 73's new user: `fashionrec tag` listed the shop's "T-Shirts" (50), "Sneakers" (40) and "Bags" (35) as
+    # "labels the model has no class for (a typo, or a type it never learned)", though it read them as Tshirts,
+    # Casual Shoes and Handbags.
+    shop = ["T-Shirts", "T-Shirts", "T-Shirts", "Jeens", "Jeans"]
+    read = ["Tshirts", "Tshirts", "Shirts", "Jeans", "Jeans"]
+    classes = ["Tshirts", "Shirts", "Jeans"]
+    table = pd.DataFrame({"error": [""] * 5, "articleType": read, "catalogue_articleType": shop})
+    probs = {"articleType": np.eye(3)[[classes.index(r) for r in read]].astype(np.float32)}
+    photos = [Photo(path=f"{i}.jpg", file=None, row={"catalogue_articleType": t}) for i, t in enumerate(shop)]
+    counts = _compare(SimpleNamespace(classes={"articleType": classes}), table, probs, photos)
+    assert counts["articleType"]["unknown_labels"] == {"T-Shirts": 3, "Jeens": 1}
+    assert counts["articleType"]["unknown_read_as"] == {"T-Shirts": ["Tshirts", 2], "Jeens": ["Jeans", 1]}
