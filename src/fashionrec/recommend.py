@@ -1117,7 +1117,9 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
             self._labels(head)
         for wearer in ("Men", "Women", "Unisex", "Boys", "Girls", "child", ""):
             self._worn_by(wearer)
-        for column in (*(k for k in (*FILTER_KEYS, "pred_baseColour") if k in self.items),
+        # ("rule_type", the type a look's rules read a shop's own type name as, reads the items alone: warmed on a
+        # change's copy too.)
+        for column in (*(k for k in (*FILTER_KEYS, "pred_baseColour") if k in self.items), "rule_type",
                        *(["look"] if with_looks else []),
                        *(f"label:{head}" for head in ("articleType", "baseColour", "gender"))):
             self._value_index(column)
