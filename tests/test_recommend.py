@@ -6694,6 +6694,32 @@ def test_the_text_search_ranks_an_occasions_product_named_as_the_type_as_the_cat
     assert "usage Ethnic" in hit.reason, hit.reason
 
 
+def test_an_occasion_the_wearers_type_has_none_of_reads_as_the_one_standing_in_for_it(tmp_path):
+    # "wedding shoes for men": the catalogue files no men's shoe Ethnic (only women's), and the search dropped the
+    # occasion without a word, listing all 4,217 men's shoes, a Nike sports shoe 2nd (a shopper's trial, stop 73):
+    # the formal ones lead (fashionrec.occasions.STANDS_IN), in the API and on the page, and the note says so.
+    r, _ = _scratch(tmp_path)
+    heels = r.items.index[r.items["articleType"] == "Heels"]
+    r.items.loc[heels[-1], ["productDisplayName", "usage"]] = ["Acme Women Gold Sandals", "Ethnic"]
+    shoes = r.items.index[r.items["articleType"].isin(["Casual Shoes", "Sports Shoes"]) & (r.items["gender"] == "Men")]
+    assert not (r.items.loc[shoes, "usage"] == "Ethnic").any()
+    r.items.loc[shoes[-1], ["productDisplayName", "usage"]] = ["Acme Men Brown Slip-Ons", "Formal"]
+    r._reindex()
+    formal = int(r.items.loc[shoes[-1], "id"])
+    assert [x.id for x in r.search_text("wedding shoes for men", k=3)][0] == formal
+    assert r.browse(q="wedding shoes for men", limit=3)[1][0]["id"] == formal
+    assert any("has no Ethnic shoes for men, so 'wedding' reads as Formal" in n
+               for n in r.reading_notes("wedding shoes for men")), r.reading_notes("wedding shoes for men")
+    assert r.occasion_stand_ins(r.parse_query("wedding shoes for men"), ["wedding", "shoe", "men"]) == \
+        {"Ethnic": "Formal"}
+    # Not where the wearer has the occasion's own, filed so or named as the type: the women's Ethnic "... Sandals"
+    # filed as Heels are a wedding's sandals, as before.
+    assert r.occasion_stand_ins(r.parse_query("wedding sandals"), ["wedding", "sandal"]) == {}
+    assert r.occasion_stand_ins(r.parse_query("wedding shoes for women"), ["wedding", "shoe", "women"]) == {}
+    assert [x.id for x in r.search_text("wedding sandals", k=1)] == [int(r.items.loc[heels[-1], "id"])]
+    assert r.reading_notes("wedding sandals") == []
+
+
 def test_a_products_look_is_the_occasions_its_name_says_where_its_label_says_another_usage(tmp_path):
     # Catwalk's "Wedding Gold Crystal Heels", filed Casual, had a grey sweater and black jeans for a look (stop 69's
     # shopper): the name's occasion is the look's usage. Not for a name without one.

@@ -27,7 +27,7 @@ from fashionrec import colours
 from fashionrec.blas import one_blas_thread
 from fashionrec.errors import BadInputError
 from fashionrec.item_tables import price_of
-from fashionrec.occasions import OCCASION_LOOKS, kind_named, kind_said
+from fashionrec.occasions import OCCASION_LOOKS, STANDS_IN, kind_named, kind_said
 from fashionrec.pairing import read_pairing
 from fashionrec.results import (
     DUPLICATE_SLACK,
@@ -912,7 +912,7 @@ class TextSearch:
             mask &= ~self._any_word(negated)
         rows = np.flatnonzero(mask)
         if limit and len(rows) > 1 and words:
-            parsed = self.parse_query(q)
+            parsed = self.read_occasion(self.parse_query(q), words)
             # Last of all, within its tier, a product whose photo the tagger sees as another colour than the
             # one asked for and its label says (:meth:`_seen_otherwise`).
             # High to low: its type, colour and gender as asked; its name has the occasion word (above the usage
@@ -1904,6 +1904,34 @@ class TextSearch:
             kinds &= ~self._worn_by("child")
         return kinds
 
+    def occasion_stand_ins(self, parsed: dict[str, list[str]], words: list[str]) -> dict[str, str]:
+        """{occasion asked: the usage read for it} for each occasion (a usage) ``parsed`` (a :meth:`parse_query` of
+        search ``words``) names beside a type where the catalogue files none of those types' products (its
+        wearer's, where it names one) under it, nor any named as the type (:meth:`_occasions_named_type`: the 4
+        Ethnic "... Sandals" filed as Flats are a wedding's sandals), and some under the usage
+        :data:`~fashionrec.occasions.STANDS_IN` lists for it: "wedding shoes for men" {"Ethnic": "Formal"} (no
+        men's shoe is filed Ethnic). {} otherwise."""
+        asked = [u for u in parsed.get("usage", []) if u in STANDS_IN and STANDS_IN[u] not in parsed["usage"]]
+        if not asked or not parsed.get("articleType") or "usage" not in self.items:
+            return {}
+        matches = self._matches({key: parsed[key] for key in ("articleType", "gender") if key in parsed})
+        wearer = matches.get("gender", True)
+        kind = matches["articleType"] & wearer
+        return {u: STANDS_IN[u] for u in asked
+                if not (kind & self._is("label:usage", [u])
+                        | self._occasions_named_type({**parsed, "usage": [u]}, words) & wearer).any()
+                and (kind & self._is("label:usage", [STANDS_IN[u]])).any()}
+
+    def read_occasion(self, parsed: dict[str, list[str]], words: list[str]) -> dict[str, list[str]]:
+        """``parsed`` (a :meth:`parse_query` of search ``words``) with each occasion the catalogue has none of for
+        its type and wearer read as the one that stands in for it (:meth:`occasion_stand_ins`), as the API, the
+        catalogue page and its notices rank by it: "wedding shoes for men" listed all 4,217 men's shoes with no
+        word why, a Nike sports shoe 2nd, where its formal shoes now lead (said by :meth:`reading_notes`)."""
+        stood = self.occasion_stand_ins(parsed, words)
+        if not stood:
+            return parsed
+        return {**parsed, "usage": list(dict.fromkeys(stood.get(u, u) for u in parsed["usage"]))}
+
     def _kind_named(self, usage: str) -> np.ndarray:
         """(n,) bool, the products of a kind ``usage``'s look takes by their names
         (:func:`~fashionrec.occasions.kind_named`), kept per usage with the items' other per-row tables
@@ -2063,7 +2091,7 @@ class TextSearch:
         meant = self._weather_alone(words) or self._gift_alone(words)
         if meant:
             parsed["articleType"] = meant
-        return query, words, negated, parsed
+        return query, words, negated, self.read_occasion(parsed, words)
 
     def _matches(self, parsed: dict[str, list[str]], odd_too: bool = False) -> dict[str, np.ndarray]:
         """Per attribute a query names (its :meth:`_parsed`), the rows that have it; ``odd_too``: also the
@@ -2145,6 +2173,14 @@ class TextSearch:
         kinds = (" or ".join(plural(p) for k, p, _ in phrases if k == "articleType")
                  if types and len(types) > 2 else "")
         kinds = kinds or (said_types(types) if types else "")
+        for asked, stand in self.occasion_stand_ins(self.parse_query(positive),
+                                                             search_words(positive)).items():
+            # Said where it is read so: "wedding shoes for men" listed every men's shoe without a word (stop 73).
+            word = next((p for k, p, v in phrases if k == "usage" and asked in v), asked.lower())
+            wearers = " or ".join(g.lower() for g in parsed.get("gender", []) if g != "Unisex")
+            notes.append(f"The catalogue has no {asked} {kinds or 'products'}{f' for {wearers}' if wearers else ''}, "
+                         f"so {word!r} reads as {stand}: those filed under {stand} are listed first, then those "
+                         f"whose names say a kind a {stand.lower()} look takes.")
         for key, phrase, values in phrases:
             if key == "baseColour" and _renamed(phrase, values[0]) and (not chosen or values[0].casefold() in chosen):
                 files = f"The catalogue files {phrase!r} as {values[0]}"

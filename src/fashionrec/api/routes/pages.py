@@ -656,7 +656,8 @@ def catalogue_page(
         # An occasion or season beside a type only ranks ("office shoes": 6,598 items, the count of "shoe"):
         # said, with how many have it and the filter that keeps those alone (a shopper trial).
         with service.reading():
-            parsed = service.rec.parse_query(query)
+            # The occasion as ranked: "wedding shoes for men" by Formal, the catalogue has no men's Ethnic shoes.
+            parsed = service.rec.read_occasion(service.rec.parse_query(query), search_words(query))
             ranking = [(key, v) for key in ("usage", "season") if key not in chosen
                        for v in parsed.get(key, [])] if "articleType" in parsed else []
             if len(ranking) == 1:
