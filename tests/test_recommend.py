@@ -6701,6 +6701,7 @@ def test_an_occasion_the_wearers_type_has_none_of_reads_as_the_one_standing_in_f
     r, _ = _scratch(tmp_path)
     heels = r.items.index[r.items["articleType"] == "Heels"]
     r.items.loc[heels[-1], ["productDisplayName", "usage"]] = ["Acme Women Gold Sandals", "Ethnic"]
+    r.items.loc[heels[0], "usage"] = "Party"        # a women's party heel, as the 40k catalogue has 2
     shoes = r.items.index[r.items["articleType"].isin(["Casual Shoes", "Sports Shoes"]) & (r.items["gender"] == "Men")]
     assert not (r.items.loc[shoes, "usage"] == "Ethnic").any()
     r.items.loc[shoes[-1], ["productDisplayName", "usage"]] = ["Acme Men Brown Slip-Ons", "Formal"]
@@ -6712,6 +6713,9 @@ def test_an_occasion_the_wearers_type_has_none_of_reads_as_the_one_standing_in_f
                for n in r.reading_notes("wedding shoes for men")), r.reading_notes("wedding shoes for men")
     assert r.occasion_stand_ins(r.parse_query("wedding shoes for men"), ["wedding", "shoe", "men"]) == \
         {"Ethnic": "Formal"}
+    # A party's the same (the 40k catalogue files no men's shoe Party); not of a type a formal look does not take.
+    assert [x.id for x in r.search_text("party shoes for men", k=3)][0] == formal
+    assert r.occasion_stand_ins(r.parse_query("wedding tshirt for men"), ["wedding", "tshirt", "men"]) == {}
     # Not where the wearer has the occasion's own, filed so or named as the type: the women's Ethnic "... Sandals"
     # filed as Heels are a wedding's sandals, as before.
     assert r.occasion_stand_ins(r.parse_query("wedding sandals"), ["wedding", "sandal"]) == {}

@@ -91,7 +91,9 @@ OCCASION_LOOKS = {
 # files none of that type for that wearer under it: it has no men's Ethnic shoes, and "wedding shoes for men" read
 # the usage silently as nothing, listing every one of its 4,217 men's shoes in the catalogue's order (a Nike sports
 # shoe 2nd, Vans purple slip-ons 6th; a shopper's trial, stop 73): a formal look's shoes are what a man wears to one.
-STANDS_IN = {"Ethnic": "Formal"}
+# "party shoes for men" the same (no men's shoe is filed Party; the page listed every one, a Nike sports shoe 2nd).
+# Only for the types the stand-in's look takes (OccasionLook.types): a wedding's T-shirt is no formal one.
+STANDS_IN = {"Ethnic": "Formal", "Party": "Formal"}
 # Words of the other product that say its occasion where it names no usage, beside any type: "an evening dress".
 OCCASION_WORDS = dict.fromkeys(("evening", "cocktail", "prom"), "Party")
 # Type words that say an occasion where no other word of the other product names a type: a gown is an evening's

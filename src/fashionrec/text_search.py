@@ -1909,10 +1909,12 @@ class TextSearch:
         search ``words``) names beside a type where the catalogue files none of those types' products (its
         wearer's, where it names one) under it, nor any named as the type (:meth:`_occasions_named_type`: the 4
         Ethnic "... Sandals" filed as Flats are a wedding's sandals), and some under the usage
-        :data:`~fashionrec.occasions.STANDS_IN` lists for it: "wedding shoes for men" {"Ethnic": "Formal"} (no
-        men's shoe is filed Ethnic). {} otherwise."""
-        asked = [u for u in parsed.get("usage", []) if u in STANDS_IN and STANDS_IN[u] not in parsed["usage"]]
-        if not asked or not parsed.get("articleType") or "usage" not in self.items:
+        :data:`~fashionrec.occasions.STANDS_IN` lists for it, where its look takes one of the types: "wedding shoes
+        for men" {"Ethnic": "Formal"} (no men's shoe is filed Ethnic). {} otherwise."""
+        # Of the types the stand-in's look takes: "wedding tshirt for men" is no formal T-shirt's search.
+        asked = [u for u in parsed.get("usage", []) if u in STANDS_IN and STANDS_IN[u] not in parsed["usage"]
+                 and set(parsed.get("articleType", ())) & set(OCCASION_LOOKS[STANDS_IN[u]].types)]
+        if not asked or "usage" not in self.items:
             return {}
         matches = self._matches({key: parsed[key] for key in ("articleType", "gender") if key in parsed})
         wearer = matches.get("gender", True)
