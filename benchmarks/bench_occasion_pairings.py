@@ -1,6 +1,6 @@
 """An occasion's shoes, bags and jewellery on a served catalogue, GET only (a script, not a test): for each query the
 API's first ten (``/api/search/text?k=10``: what it was read as, the types and usages) and the catalogue page's first
-ten cards (``/?q=``), as stop 73 measured them before and after ``fashionrec.occasions`` (docs/stop73-h73shoes.md).
+ten cards (``/?q=``), as stop 73 measured them before and after ``fashionrec.occasions`` (docs/history.md, Stop 73).
 
     python benchmarks/bench_occasion_pairings.py URL ITEMS.csv [QUERY ...]   # e.g. http://127.0.0.1:8010
 """
