@@ -77,6 +77,10 @@ def ece_floor(probs: np.ndarray, bins: int = ECE_BINS, draws: int = 200, seed: i
     if len(probs) == 0:
         return 0.0
     which, conf, _ = confidence_bins(probs, np.zeros(len(probs), int), bins)
+    # Rows in the order of their top probability, not of the folder: each row's draw follows its place, and a
+    # shuffled copy of a folder read another floor (0.0245 and 0.0239 on 300 products, an ML engineer's trial).
+    order = np.argsort(conf, kind="stable")
+    which, conf = which[order], conf[order]
     right = np.random.default_rng(seed).random((draws, len(conf))) < conf
     cells = (np.arange(draws)[:, None] * bins + which).ravel()
     hits = np.bincount(cells, weights=right.ravel(), minlength=draws * bins).reshape(draws, bins)

@@ -1,0 +1,45 @@
+"""What `fashionrec evaluate`'s plots and calibration numbers show, on small arrays (no model needed)."""
+import numpy as np
+
+from fashionrec.calibration import ece_floor
+from fashionrec.evaluate import confusion_figure
+
+
+def _mistakes_on_a_small_folder():
+    """Six classes, one product of a 21-product class mistaken: the few-class heat map a 300-product folder gives."""
+    names = ["Casual Shoes", "Flats", "Formal Shoes", "Heels", "Sandals", "Sports Sandals"]
+    y = np.array([0] * 21 + [1] * 2 + [2] * 6 + [3] * 11 + [4] * 6)
+    pred = y.copy()
+    pred[0], pred[21 + 2], pred[29], pred[40] = 2, 0, 2, 5
+    return y, pred, names
+
+
+def test_the_confusion_heat_maps_title_fits_inside_its_picture():
+    # An ML engineer's trial (stop 73): with 6 classes the title ran off both sides ("ticleType confusion: ... (share
+    # of each"), as the figure's width follows the number of classes and the title is one long line.
+    y, pred, names = _mistakes_on_a_small_folder()
+    fig = confusion_figure(y, pred, names)
+    fig.canvas.draw()
+    box, title = fig.bbox, fig.axes[0].title.get_window_extent(fig.canvas.get_renderer())
+    assert title.x0 >= box.x0 and title.x1 <= box.x1, (title, box)
+
+
+def test_the_confusion_heat_map_writes_a_one_product_mistake_in_its_cell():
+    # One mistaken product of a class of 21 is a share of 0.048: it was left blank (cells under 0.05 had no number),
+    # a pale cell beside the 0.86 that no one reads as one product.
+    y, pred, names = _mistakes_on_a_small_folder()
+    fig = confusion_figure(y, pred, names)
+    ax = fig.axes[0]
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    columns = [t.get_text() for t in ax.get_xticklabels()]
+    written = {(rows[round(t.get_position()[1])], columns[round(t.get_position()[0])]): t.get_text() for t in ax.texts}
+    assert written[("Casual Shoes (21)", "Formal Shoes")] == "0.05"     # 1 of 21
+    assert ("Casual Shoes (21)", "Heels") not in written                # no product there: no number
+
+
+def test_the_ece_of_a_calibrated_model_does_not_depend_on_the_rows_order():
+    # `evaluate` of a shuffled copy of a folder printed "would read 0.0245" and "0.0239": each row's draw followed
+    # its place in the folder.
+    probs = np.random.default_rng(1).dirichlet(np.ones(12) * 0.3, size=300).astype(np.float32)
+    shuffled = probs[np.random.default_rng(2).permutation(len(probs))]
+    assert ece_floor(probs) == ece_floor(shuffled)
