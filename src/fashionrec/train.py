@@ -581,9 +581,10 @@ def check_run_folder(run: Path, resume: bool) -> None:
                               "another out_dir (--out)")
 
 
-def resume_state(run: Path, cfg: TrainConfig) -> tuple[dict, bool]:
+def resume_state(run: Path, cfg: TrainConfig, own_minutes: float | None = None) -> tuple[dict, bool]:
     """The state.pt of the run in ``run`` (config ``cfg``), and whether its training has ended: its budget
-    spent, stopped early, or every epoch trained. Refused where it has ended and its test was written, as
+    spent (``cfg``'s, or ``own_minutes``, the budget the run had before a ``--max-minutes`` given to resume it),
+    stopped early, or every epoch trained. Refused where it has ended and its test was written, as
     there is nothing left to do (resuming one that stopped early trained 12 more epochs; one that trained
     every epoch was tested again); where the test was not written (stopped during it), resuming writes it."""
     try:
@@ -604,11 +605,15 @@ def resume_state(run: Path, cfg: TrainConfig) -> tuple[dict, bool]:
     # A finished run is trained on by a new one from its model (--epochs on a --resume was ignored, and the
     # message did not say how, an ML engineer's trial).
     onwards = _onwards(run)
-    if cfg.max_minutes is not None and state["elapsed"] >= cfg.max_minutes * 60:
+    spent = [m for m in (own_minutes, cfg.max_minutes) if m is not None and state["elapsed"] >= m * 60]
+    if spent:
         # Not "pass a larger budget": its learning-rate cycle ended with the budget, and the epochs a larger one
-        # buys run at the cycle's floor (about 0.1% of its peak; a review). A new run starts a new cycle.
-        why = (f"{run} already spent its {cfg.max_minutes:g}-minute budget ({state['elapsed'] / 60:.1f} min), and "
-               f"its learning-rate cycle with it: its model is {model}; {onwards}")
+        # buys run at the cycle's floor (about 0.1% of its peak; a review). A new run starts a new cycle. The run's
+        # own budget counts too: `--resume --max-minutes 12` of a spent 6-minute run trained 5 minutes at 2e-6
+        # without a word (an ML engineer's trial, stop 73).
+        why = (f"{run} already spent its {spent[0]:g}-minute budget ({state['elapsed'] / 60:.1f} min), and "
+               f"its learning-rate cycle with it: its model is {model} (a larger {option('max_minutes')} would train "
+               f"it at the cycle's lowest rate); {onwards}")
     elif state["stale"] >= cfg.patience:
         why = (f"{run} stopped early after epoch {done} (val macro-F1 had not improved for {state['stale']} epochs; "
                f"best at epoch {best_epoch}): it is finished, its model is {model}; {onwards}")
@@ -660,6 +665,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     if resume:
         # The stored config wins (same model, schedule and split); only where and how long may change.
         stored = read_json(run / "config.json")
+        own_minutes = stored.get("max_minutes")
         # A budget left out keeps the run's own (a stored one drives its schedule); a new one replaces it.
         # Loader processes too, when given (each count draws its own augmentation stream).
         stored.update(device=cfg.device, threads=cfg.threads,
@@ -667,7 +673,7 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                       **({} if cfg.workers is None else {"workers": cfg.workers}))
         cfg = TrainConfig(**stored)
         # Refused before anything is written or decoded: a refused --resume --max-minutes 20 rewrote the budget.
-        state, ended = resume_state(run, cfg)
+        state, ended = resume_state(run, cfg, own_minutes)
     if ctx.enabled:
         check_processes(cfg, ctx.world_size)
     if cfg.threads:

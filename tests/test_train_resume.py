@@ -1,0 +1,48 @@
+"""`fashionrec train --resume` of a run whose budget is spent: refused whatever budget is given, before it runs."""
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+import torch
+
+from fashionrec.errors import FashionrecError
+from fashionrec.train import make_config, train
+
+FIXTURE = Path(__file__).parent / "fixtures" / "catalog"
+
+
+def _run_that_spent_its_budget(run: Path) -> bytes:
+    """A run folder as a 6-minute run leaves it when its one epoch took 6.5 minutes (tested, state kept)."""
+    (run / "weights").mkdir(parents=True)
+    config = json.dumps(asdict(make_config("tiny", epochs=3, max_minutes=6)))
+    (run / "config.json").write_text(config)
+    (run / "weights" / "best.json").write_text(json.dumps({"test": {"accuracy": 0.44}}))
+    # The cycle's progress is the last step's (0.97): validation, after it, took the clock past the budget.
+    torch.save({"epoch": 0, "best_epoch": 0, "stale": 0, "elapsed": 392.0, "progress": 0.97}, run / "state.pt")
+    return config.encode()
+
+
+def test_a_larger_budget_does_not_resume_a_run_whose_cycle_ended(tmp_path):
+    # An ML engineer's trial (stop 73): `train --resume` of a 6-minute run that spent its budget said "start a new run
+    # from it with --init", but `--resume --max-minutes 12` trained 5 more minutes at 2e-6 (the cycle's end, 0.3% of
+    # its peak), without a word: the check read the new budget, and the warning wanted a progress of 0.999.
+    run = tmp_path / "run"
+    config = _run_that_spent_its_budget(run)
+    with pytest.raises(FashionrecError, match=r"already spent its 6-minute budget .*--max-minutes.*--init"):
+        train(FIXTURE, make_config("tiny", max_minutes=12), run, resume=True, progress=False)
+    assert (run / "config.json").read_bytes() == config             # its budget not rewritten
+    assert not (run / "results.csv").exists()
+
+
+def test_a_run_stopped_inside_its_budget_may_be_given_a_larger_one(tmp_path):
+    # Stopped (Ctrl-C) after 2 of its 6 minutes: a larger budget is what `--resume --max-minutes` is for.
+    run = tmp_path / "run"
+    _run_that_spent_its_budget(run)
+    torch.save({"epoch": 0, "best_epoch": 0, "stale": 0, "elapsed": 120.0, "progress": 0.4}, run / "state.pt")
+    from fashionrec.train import TrainConfig, resume_state
+
+    own = TrainConfig(**json.loads((run / "config.json").read_text()))
+    raised = TrainConfig(**{**asdict(own), "max_minutes": 12.0})
+    state, ended = resume_state(run, raised, own_minutes=own.max_minutes)
+    assert not ended and state["elapsed"] == 120.0
