@@ -46,3 +46,23 @@ def test_a_run_stopped_inside_its_budget_may_be_given_a_larger_one(tmp_path):
     raised = TrainConfig(**{**asdict(own), "max_minutes": 12.0})
     state, ended = resume_state(run, raised, own_minutes=own.max_minutes)
     assert not ended and state["elapsed"] == 120.0
+
+
+def test_the_curves_show_whole_epochs_and_the_learning_rate(tmp_path):
+    # The trial's one-epoch run read epochs 0.96-1.04, its three-epoch one 1.25, 1.75; the two epochs its resume trained
+    # at 2e-6 (0.3% of the peak) looked like any others.
+    import pandas as pd
+
+    from fashionrec.train import curves_figure
+
+    results = pd.DataFrame({"epoch": [1, 2, 3], "train_loss": [5.1, 4.2, 4.2], "train_acc": [0.36, 0.63, 0.68],
+                            "val_acc": [0.53, 0.54, 0.56], "val_macro_f1": [0.48, 0.47, 0.48],
+                            "lr": [2e-6, 2e-6, 1e-6]})
+    for rows in (results.head(1), results):
+        fig = curves_figure(rows)
+        fig.canvas.draw()
+        for ax in fig.axes:
+            ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+            assert ticks and all(float(t).is_integer() for t in ticks), ticks
+    lr = [ax for ax in fig.axes if "learning rate" in ax.get_title()]
+    assert lr and lr[0].get_yscale() == "log" and list(lr[0].lines[0].get_ydata()) == [2e-6, 2e-6, 1e-6]

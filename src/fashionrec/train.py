@@ -431,29 +431,48 @@ def _record_epoch(path: Path, row: dict) -> None:
     write_with(path, write)
 
 
-def plot_curves(results_csv: Path, out: Path) -> None:
+def curves_figure(results: pd.DataFrame):
+    """A run's results.csv as a matplotlib Figure: training loss; articleType accuracy and macro-F1; the learning
+    rate each epoch ended at (log scale), so an epoch trained at the cycle's floor shows as one."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, MaxNLocator
 
-    df = pd.read_csv(results_csv)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    df = results
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4))
     axes[0].plot(df["epoch"], df["train_loss"], marker="o", label="train loss")
-    axes[0].set_xlabel("epoch")
     axes[0].set_ylabel("loss")
     axes[0].set_title("training loss")
     axes[0].legend()
     for col, label in [("train_acc", "train top-1 (augmented)"), ("val_acc", "val top-1"),
                        ("val_macro_f1", "val macro-F1")]:
         axes[1].plot(df["epoch"], df[col], marker="o", label=label)
-    axes[1].set_xlabel("epoch")
     axes[1].set_ylim(0, 1)
     axes[1].set_title("articleType accuracy and macro-F1")
     axes[1].grid(alpha=0.3)
     # Below the plot, never over the lines (low scores early in a run sat under a lower-right legend).
     axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False)
+    # An ML engineer's trial (stop 73) resumed a run whose cycle had ended: two more epochs at 2e-6, which the
+    # accuracy curves did not show and results.csv's lr column did.
+    axes[2].plot(df["epoch"], df["lr"].clip(lower=1e-12), marker="o", color="tab:gray")
+    axes[2].set_yscale("log")
+    axes[2].set_title("learning rate at the epoch's end")
+    axes[2].grid(alpha=0.3)
+    for ax in axes:
+        ax.set_xlabel("epoch")
+        # Whole epochs, not 1.25 (a one-epoch run read 0.96-1.04): each epoch where they are few.
+        ax.xaxis.set_major_locator(FixedLocator(df["epoch"]) if len(df) <= 15 else MaxNLocator(integer=True))
     fig.tight_layout()
+    return fig
+
+
+def plot_curves(results_csv: Path, out: Path) -> None:
+    """:func:`curves_figure` of ``results_csv`` written to ``out`` as a PNG."""
+    import matplotlib.pyplot as plt
+
+    fig = curves_figure(pd.read_csv(results_csv))
     write_with(out, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
     plt.close(fig)
 
