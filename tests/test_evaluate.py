@@ -43,3 +43,18 @@ def test_the_ece_of_a_calibrated_model_does_not_depend_on_the_rows_order():
     probs = np.random.default_rng(1).dirichlet(np.ones(12) * 0.3, size=300).astype(np.float32)
     shuffled = probs[np.random.default_rng(2).permutation(len(probs))]
     assert ece_floor(probs) == ece_floor(shuffled)
+
+
+def test_a_model_of_five_types_or_fewer_prints_no_nan_for_top5():
+    # A 5-type shop's run printed "val acc 1.0000 macro-F1 1.0000 top-5 nan" each epoch, and `evaluate` "top-5 nan"
+    # (stop 73, an ML engineer's trial): top-5 is not computed where every type is in the top 5.
+    from fashionrec.cli import _val_and_test
+    from fashionrec.evaluate import head_metrics
+
+    y = np.array([0, 1, 2, 3, 4, 0])
+    probs = np.eye(5)[[0, 1, 2, 3, 4, 1]] * 0.9 + 0.02
+    m = head_metrics(y, probs, [f"t{i}" for i in range(5)])
+    line = _val_and_test(m, m)
+    assert "nan" not in line and "top-5 n/a (5 types or fewer)" in line
+    wide = head_metrics(np.arange(8), np.eye(8), [f"t{i}" for i in range(8)])
+    assert "top-5 1.0000" in _val_and_test(wide, wide)

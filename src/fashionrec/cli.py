@@ -985,8 +985,9 @@ def train_cmd(
     m = result.test_metrics
     if not m:             # a torchrun worker other than rank 0: rank 0 reports
         return
+    from fashionrec.evaluate import top5_said
     console.print(f"best epoch {result.best_epoch}, {result.train_seconds / 60:.1f} min; test top-1 "
-                  f"{m['accuracy']:.4f}, top-5 {m.get('top5_accuracy', float('nan')):.4f}, "
+                  f"{m['accuracy']:.4f}, top-5 {top5_said(m)}, "
                   f"macro-F1 {m['macro_f1']:.4f} -> {result.run_dir}")
     if m.get("trained_on"):
         # Said beside the numbers it qualifies, as `evaluate` says it (the log's warning scrolled away).
@@ -1029,6 +1030,7 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
         macro_f1_spread,
         read_from_note,
         span,
+        top5_said,
     )
 
     check_json_out(json_out)        # before the evaluation
@@ -1046,7 +1048,7 @@ def _evaluate(data_dir: Path | None, model: Path | None, split: str, json_out: P
         stopped(e, f"the report in {out} is written at the end, file by file (each one whole): run the command "
                 "again for a whole report" if out is not None else "nothing was written")
     console.print(f"{m['model']} on {m['data']} ({m['split']}, n={m['n']})")
-    console.print(f"articleType top-1 {m['accuracy']:.4f}  top-5 {m.get('top5_accuracy', float('nan')):.4f}  "
+    console.print(f"articleType top-1 {m['accuracy']:.4f}  top-5 {top5_said(m)}  "
                   f"macro-F1 {m['macro_f1']:.4f}  weighted-F1 {m['weighted_f1']:.4f}  "
                   f"macro-P {m['macro_precision']:.4f}  macro-R {m['macro_recall']:.4f}"
                   + (f"  (original study: top-1 {ORIGINAL_STUDY['test_accuracy']})" if compares_with_study(m) else ""))
@@ -1103,9 +1105,10 @@ def ensemble_cmd(
 
 def _val_and_test(v: dict, m: dict) -> str:
     """One line of articleType numbers for a command that chose on validation and tested once."""
-    top5 = lambda d: d.get("top5_accuracy", float("nan"))  # noqa: E731
-    return (f"val top-1 {v['accuracy']:.4f}, macro-F1 {v['macro_f1']:.4f}, top-5 {top5(v):.4f}; "
-            f"test top-1 {m['accuracy']:.4f}, top-5 {top5(m):.4f}, macro-F1 {m['macro_f1']:.4f}")
+    from fashionrec.evaluate import top5_said
+
+    return (f"val top-1 {v['accuracy']:.4f}, macro-F1 {v['macro_f1']:.4f}, top-5 {top5_said(v)}; "
+            f"test top-1 {m['accuracy']:.4f}, top-5 {top5_said(m)}, macro-F1 {m['macro_f1']:.4f}")
 
 
 @app.command("probe")

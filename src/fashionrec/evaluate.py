@@ -297,6 +297,12 @@ def summary_metrics(metrics: dict) -> dict:
     return out
 
 
+def top5_said(metrics: dict) -> str:
+    """A metrics dict's top-5 accuracy as a line prints it: none is computed for a model of 5 types or fewer (every
+    type is in its top 5), which printed "top-5 nan" (a 5-type shop's run, an ML engineer's trial, stop 73)."""
+    return f"{metrics['top5_accuracy']:.4f}" if "top5_accuracy" in metrics else "n/a (5 types or fewer)"
+
+
 def top_confusions(y_true: np.ndarray, pred: np.ndarray, class_names: list[str], n: int | None = 20) -> pd.DataFrame:
     """The most frequent (true, predicted) mistakes, as a table (every pair where ``n`` is None)."""
     keep = (y_true >= 0) & (y_true != pred)
@@ -609,7 +615,7 @@ def caveats(metrics: dict) -> list[str]:
     m, lines = metrics, []
 
     def numbers(w: dict | None, them: str = "them") -> str:
-        return (f": without {them} top-1 {w['accuracy']:.4f}, top-5 {w.get('top5_accuracy', float('nan')):.4f}, "
+        return (f": without {them} top-1 {w['accuracy']:.4f}, top-5 {top5_said(w)}, "
                 f"macro-F1 {w['macro_f1']:.4f} (n={w['n']:,})") if w else ""
 
     # --split all: the numbers without every product it has seen go with the last line that counts them.

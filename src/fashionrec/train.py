@@ -63,6 +63,7 @@ from fashionrec.evaluate import (
     note_seen_before,
     seen_by_earlier_stages,
     tested,
+    top5_said,
     write_eval_report,
 )
 from fashionrec.levels import type_levels
@@ -952,9 +953,9 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                 row[f"val_{h}_acc"] = round(head_metrics(labels[h][idx["val"]].numpy(), probs[h],
                                                          space.classes[h]).get("accuracy", float("nan")), 5)
         _record_epoch(run / "results.csv", row)
-        log.info("epoch %d: loss %.4f train acc %.4f | val acc %.4f macro-F1 %.4f top-5 %.4f | %.0fs",
+        log.info("epoch %d: loss %.4f train acc %.4f | val acc %.4f macro-F1 %.4f top-5 %s | %.0fs",
                  epoch + 1, row["train_loss"], row["train_acc"], row["val_acc"], row["val_macro_f1"],
-                 row["val_top5"], epoch_s)
+                 top5_said(val), epoch_s)
         loss_v = val_loss(labels["articleType"][idx["val"]].numpy(), probs["articleType"])
         improved = is_better(val["macro_f1"], loss_v, best_f1, best_loss)
         if improved:
@@ -1012,8 +1013,8 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
                                           "params": sum(p.numel() for p in best.parameters()),
                                           "epochs_run": epochs_run, "run_seconds": round(elapsed, 1)},
                     weights_dir / "best")
-    log.info("test: top-1 %.4f top-5 %.4f macro-F1 %.4f (best epoch %d)", metrics["accuracy"],
-             metrics.get("top5_accuracy", math.nan), metrics["macro_f1"], best_epoch)
+    log.info("test: top-1 %.4f top-5 %s macro-F1 %.4f (best epoch %d)", metrics["accuracy"],
+             top5_said(metrics), metrics["macro_f1"], best_epoch)
     return TrainResult(run, best_epoch, best_f1, metrics, elapsed)
 
 
