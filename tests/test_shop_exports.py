@@ -1181,23 +1181,55 @@ def test_a_variable_products_colours_are_read_as_its_default_where_the_export_na
 def test_a_gender_attribute_listing_men_and_women_is_read_as_unisex(tmp_path: Path) -> None:
     # A review of stop 71: a WooCommerce product whose Gender attribute lists "Men, Women" (sold to either) was read
     # as its first value, filed Men: its women's neighbours came after it as the wrong wearer's, and a search for
-    # women left it out. Both sides are the catalogue's Unisex; a list of one side and children's keeps its first.
+    # women left it out. Both sides are the catalogue's Unisex; a list of one side and a child's keeps its first.
     lines = ['12933,simple,TEE-1,Roadster Tee,Tshirts,499,,3,,Gender,"Men, Women",Color,Navy Blue',
              "10315,simple,TEE-2,Roadster Tee,Tshirts,499,,3,,Gender,\"Women's, Men's\",Color,Navy Blue",
              '10652,simple,TEE-3,Roadster Tee,Tshirts,499,,3,,Gender,Women,Color,Navy Blue',
-             '10793,simple,TEE-4,Roadster Tee,Tshirts,499,,3,,Gender,"Boys, Girls",Color,Navy Blue']
+             '10793,simple,TEE-4,Roadster Tee,Tshirts,499,,3,,Gender,"Men, Boys",Color,Navy Blue']
     path = _shop(tmp_path, lines, header=WOO_ATTRIBUTES_HEADER)
     save_column_map(path, WOO_MAP)
     report = load_catalog(path, check_images=False, progress=False, warn=False).report
     table = styles_table(path).set_index("id")
-    assert table["gender"].to_dict() == {12933: "Unisex", 10315: "Unisex", 10652: "Women", 10793: "Boys"}
+    assert table["gender"].to_dict() == {12933: "Unisex", 10315: "Unisex", 10652: "Women", 10793: "Men"}
     said = report.attributes["gender"]
-    assert said["several"] == {10793: "Boys, Girls"} and said["both_sides"] == {12933: "Men, Women",
+    assert said["several"] == {10793: "Men, Boys"} and said["both_sides"] == {12933: "Men, Women",
                                                                                 10315: "Women's, Men's"}
     summary = " ".join("\n".join(report.summary_lines()).split())
-    assert ("1 listing several, read as the first, no default given among them (id 10793 'Boys, Girls' as Boys; "
+    assert ("1 listing several, read as the first, no default given among them (id 10793 'Men, Boys' as Men; "
             "the product's 'Attribute N default' names the one its photo shows); 2 listing both Men and Women, read "
             "as Unisex (id 12933 'Men, Women', id 10315 \"Women's, Men's\")") in summary
+
+
+def test_a_product_listed_for_both_boys_and_girls_is_unisex_and_said_by_row(tmp_path: Path) -> None:
+    # Stop 73 (h73review): a WooCommerce Gender "Boys, Girls" was read as its first, Boys, and Tags "Girls, Boys" as
+    # Girls, as "Men, Women" was Men before stop 71's review: a girl's search and look left the first out. Both
+    # children's sides are the catalogue's Unisex (as it files its own kids' unisex products), which the recommender
+    # keeps with children's products where the name says a child: said by row, with the way on where it does not.
+    lines = ['12933,simple,TEE-1,Kids Rainbow Tee,Tshirts,499,,3,,Gender,"Boys, Girls",Color,Navy Blue',
+             '10315,simple,TEE-2,Rainbow Tee,Tshirts,499,,3,,Gender,"Girls, Boys",Color,Navy Blue',
+             '10652,simple,TEE-3,Infant Booties,Booties,499,,3,,Gender,Kids,Color,Navy Blue',
+             '10793,simple,TEE-4,Girls Tee,Tshirts,499,,3,,Gender,Girls,Color,Navy Blue']
+    path = _shop(tmp_path, lines, header=WOO_ATTRIBUTES_HEADER)
+    save_column_map(path, WOO_MAP)
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    table = styles_table(path).set_index("id")
+    assert table["gender"].to_dict() == {12933: "Unisex", 10315: "Unisex", 10652: "Unisex", 10793: "Girls"}
+    said = report.attributes["gender"]
+    assert said["several"] == {} and said["both_sides"] == {}
+    assert set(said["both_children"]) == {12933, 10315, 10652}
+    summary = " ".join("\n".join(report.summary_lines()).split())
+    assert ("3 listing both Boys and Girls, read as Unisex (the catalogue has no value for a child of either side): "
+            "2 named for a child, kept with children's products for a boy and a girl alike (id 12933 'Boys, Girls', "
+            "id 10652 'Kids'); 1 whose name says no child, so similar items and looks take it for a grown-up's (id "
+            "10315 'Girls, Boys' ('Rainbow Tee')): name it for a child ('Kids ...') or give it one side") in summary
+    # A Shopify export's Tags so, whole or among other words; one child's side beside a grown-up's keeps its first.
+    header = "Handle,id,Title,Product Type,Tags,Variant Price"
+    tags = ['a,1,Kids Tee,Tshirts,"Girls, Boys, Summer",499', 'b,2,Kids Cap,Caps,"Kids-Boys, Kids-Girls",299',
+            'c,3,Tee,Tshirts,"Boys, Men",499']
+    report, labels = _shopify_labels(tmp_path / "shopify", header, tags)
+    assert labels["gender"].to_dict() == {1: "Unisex", 2: "Unisex", 3: "Boys"}
+    assert report.attributes["gender"]["both_children"] == {1: ("Girls, Boys", "Kids Tee", True),
+                                                            2: ("Kids-Boys, Kids-Girls", "Kids Cap", True)}
 
 
 def test_a_gender_attribute_is_read_by_the_words_a_gender_tag_is(tmp_path: Path) -> None:
@@ -1207,14 +1239,15 @@ def test_a_gender_attribute_is_read_by_the_words_a_gender_tag_is(tmp_path: Path)
     header = WOO_HEADER + ",Tags,Attribute 1 name,Attribute 1 value(s)"
     lines = ["12933,simple,TEE-1,Tee,Tshirts,499,,3,,,Gender,Women's",
              "10315,simple,TEE-2,Tee,Tshirts,499,,3,,,Gender,mens",
-             "10652,simple,TEE-3,Tee,Tshirts,499,,3,,Women's,,", "10793,simple,TEE-4,Tee,Tshirts,499,,3,,,Gender,Kids",
+             "10652,simple,TEE-3,Tee,Tshirts,499,,3,,Women's,,", "10793,simple,TEE-4,Tee,Tshirts,499,,3,,,Gender,Adult",
              "11126,simple,TEE-5,Tee,Tshirts,499,,3,,,Gender,Female"]
     path = _shop(tmp_path, lines, header=header)
     save_column_map(path, WOO_MAP)
     table = styles_table(path).set_index("id")
-    assert table["gender"].to_dict() == {12933: "Women", 10315: "Men", 10652: "Women", 10793: "Kids", 11126: "Women"}
+    assert table["gender"].to_dict() == {12933: "Women", 10315: "Men", 10652: "Women", 10793: "Adult", 11126: "Women"}
     report = load_catalog(path, check_images=False, progress=False, warn=False).report
-    assert report.unknown_genders == {"Kids": 1}, report.unknown_genders
+    # (A gender "Kids" names both children's sides, Unisex since stop 73: the test of "Boys, Girls".)
+    assert report.unknown_genders == {"Adult": 1}, report.unknown_genders
     # Of several, the first as it is filed.
     (path / "styles.csv").write_text(header + "\n" + '12933,simple,TEE-1,Tee,Tshirts,499,,3,,,Gender,"mens, Boys"\n')
     report = load_catalog(path, check_images=False, progress=False, warn=False).report

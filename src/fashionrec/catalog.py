@@ -61,8 +61,10 @@ from fashionrec.shop_attributes import (
     BOTH_SIDES_READ,
     AttributeReader,
     as_read,
+    both_children_said,
     first_value,
     from_woocommerce,
+    named_for_a_child,
     one_of_several,
 )
 from fashionrec.shop_ids import collision_said, handle_column, handle_id, no_handle_said
@@ -521,6 +523,8 @@ class DataReport:
                 k = len(said["both_sides"])
                 line += (f"; {k} listing both Men and Women, read as {BOTH_SIDES_READ} ("
                          + first_few([f"id {i} {w!r}" for i, w in said["both_sides"].items()], 5) + ")")
+            if said.get("both_children"):
+                line += "; " + both_children_said(said["both_children"])
             if said.get("within"):
                 k = sum(said["within"].values())
                 line += (f"; {k} from a tag naming it among other words (" + first_few(
@@ -2415,7 +2419,10 @@ def _read_attributes(reader: AttributeReader, row: list[str], values: list[str],
                 said["several_from"][item_id] = attribute.source
             if attribute.by_default:
                 said["by_default"][item_id] = attribute.value
-            if attribute.both_sides:                                       # "Men, Women" read as Unisex
+            if attribute.children:      # "Boys, Girls" read as Unisex: said with whether its name says a child
+                name = values[COLUMNS.index("productDisplayName") - 1]
+                said.setdefault("both_children", {})[item_id] = (attribute.written, name, named_for_a_child(name))
+            elif attribute.both_sides:                                     # "Men, Women" read as Unisex
                 said["both_sides"][item_id] = attribute.written
             if attribute.within:        # "Mens Shirts" read as Men: which tag gave it, said (stop 73)
                 tag = (attribute.written, attribute.value)

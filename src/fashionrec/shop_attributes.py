@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from fashionrec.column_map import spelling
-from fashionrec.vocabulary import GENDER_WORDS
+from fashionrec.vocabulary import CHILDREN_NAME, GENDER_WORDS, KIDS_NAME
 
 # An attribute's name (as column_map.spelling reads it) -> the catalogue column it gives. Size is none of them.
 ATTRIBUTE_COLUMNS = {"color": "baseColour", "colour": "baseColour", "colors": "baseColour", "colours": "baseColour",
@@ -77,6 +77,41 @@ _SEVERAL = re.compile(r"(?<!\\),")
 # catalogue's Unisex: read as its first, such a product was filed Men, its women's neighbours put after it as the
 # wrong wearer's and it left out of a search for women (a review of stop 71).
 BOTH_SIDES, BOTH_SIDES_READ = {"Men", "Women"}, "Unisex"
+# Both children's sides ("Boys, Girls", Tags "Girls, Boys", a gender "Kids"), read as the first (Boys) until stop 73
+# as "Men, Women" was: a girls' search and a girl's look left the product out. The catalogue has no value for a child
+# of either side; it files its own such products Unisex, named for a child ("Puma Kids Unisex ...": 214 of its 1,925
+# Unisex products), and the recommender keeps a Unisex product named for a child ("Kids", "Children", "Infant":
+# vocabulary.CHILDREN_NAME, KIDS_NAME) with children's products, for a boy and a girl alike (item_tables._childrens).
+# So Unisex too; a product whose name says no child is read as a grown-up's then, which data check says by row.
+CHILD_SIDES = {"Boys", "Girls"}
+
+
+def for_either(named: set[str]) -> bool:
+    """Whether the wearers ``named`` (a gender attribute's or a row's tags') are both sides, grown-ups' or children's
+    (:data:`BOTH_SIDES`, :data:`CHILD_SIDES`): the catalogue's Unisex."""
+    return named >= BOTH_SIDES or named >= CHILD_SIDES
+
+
+def named_for_a_child(name: str) -> bool:
+    """Whether a Unisex product's ``name`` says it is a child's ("Kids Rainbow Tee", "Infant Booties"), as the
+    recommender reads it (item_tables._childrens): kept with children's products, else with grown-ups'."""
+    return bool(CHILDREN_NAME.search(name) or KIDS_NAME.search(name))
+
+
+def both_children_said(rows: dict[int, tuple[str, str, bool]]) -> str:
+    """What data check says of the products listing both children's sides (``rows``: {id: (the gender as written,
+    the name, whether it names a child)}), each by row: read as Unisex, and whether the recommender will keep it
+    with children's products (its name says a child) or take it for a grown-up's, with the way to say otherwise."""
+    from fashionrec.catalog import first_few
+
+    kids = [f"id {i} {w!r}" for i, (w, _, child) in rows.items() if child]
+    grown = [f"id {i} {w!r} ({n!r})" for i, (w, n, child) in rows.items() if not child]
+    parts = [f"{len(kids)} named for a child, kept with children's products for a boy and a girl alike ("
+             + first_few(kids, 5) + ")"] if kids else []
+    parts += [f"{len(grown)} whose name says no child, so similar items and looks take it for a grown-up's ("
+              + first_few(grown, 5) + "): name it for a child ('Kids ...') or give it one side"] if grown else []
+    return (f"{len(rows)} listing both Boys and Girls, read as {BOTH_SIDES_READ} (the catalogue has no value for a "
+            "child of either side): " + "; ".join(parts))
 
 
 def listed_values(written: str) -> list[str]:
@@ -140,7 +175,7 @@ def within_tag(column: str, tag: str) -> str | None:
     named = {vocabulary[w] for word in words for w in (word, word.removesuffix("wear")) if w in vocabulary}
     if len(named) == 1:
         return next(iter(named))
-    return BOTH_SIDES_READ if column == "gender" and named == BOTH_SIDES else None
+    return BOTH_SIDES_READ if column == "gender" and named in (BOTH_SIDES, CHILD_SIDES) else None
 
 
 def as_word(written: str) -> str:
@@ -159,6 +194,7 @@ class Attribute(NamedTuple):
     name: str
     by_default: bool = False
     both_sides: bool = False
+    children: bool = False   # both_sides of children's ("Boys, Girls"), not a grown-up's (stop 73)
     within: bool = False     # read from a tag naming it among other words ("Mens Shirts"), not one that is its word
 
     @property
@@ -215,7 +251,7 @@ class AttributeReader:
         """{column: its :class:`Attribute`} of ``row``'s attributes named as a column of :attr:`columns` says (the
         first pair naming it); where it lists several, its pair's default where that is one of them, else the first.
         A gender, usage or season no pair gives and the header has no column for: its Tags' (:data:`TAG_VALUES`), the
-        first of several, Unisex where they name both Men and Women."""
+        first of several, Unisex where they name both Men and Women, or both Boys and Girls."""
         out: dict[str, Attribute] = {}
         for name_at, value_at, source in self.pairs:
             column = ATTRIBUTE_COLUMNS.get(spelling(row[name_at]))
@@ -225,13 +261,14 @@ class AttributeReader:
                 default = row[self.defaults[value_at]].strip() if value_at in self.defaults else ""
                 listed = {spelling(v): v for v in listed_values(written)}
                 chosen = listed.get(spelling(default)) if several and default else None
-                both = column == "gender" and sides(written) >= BOTH_SIDES
+                named = sides(written)
+                both = column == "gender" and for_either(named)
                 # A gender naming one wearer is that wearer, as a tag is: "Women's", "mens" or "Male" were kept as
                 # written, unknown genders, where a tag "Women's" was Women (stop 72's integration review).
                 value, chosen = as_read(column, value), chosen and as_read(column, chosen)
                 out[column] = Attribute(BOTH_SIDES_READ if both else (chosen or value), written, source,
                                         row[name_at].strip(), by_default=chosen is not None and not both,
-                                        both_sides=both)
+                                        both_sides=both, children=both and not named & BOTH_SIDES)
         if self.tags:
             at, source = self.tags
             tags = [t.strip() for t in row[at].split(",")]
@@ -245,12 +282,14 @@ class AttributeReader:
                 within = any(as_word(t) not in words for t in found.values())
                 if found and column in self.columns and self.columns[column] is None and column not in out:
                     # Tagged "Men, Women": sold to either, the catalogue's Unisex, as a gender attribute listing both.
-                    both = column == "gender" and set(found) >= BOTH_SIDES
+                    both = column == "gender" and for_either(set(found))
                     value, tag = next(iter(found.items()))
                     # Tagged "Casual, Party" or "Men, Boys": read as the first, and said as listing several, as a
                     # WooCommerce attribute listing several is (they went unsaid; stop 72's integration review).
                     out[column] = (Attribute(BOTH_SIDES_READ, ", ".join(found.values()), source, source,
-                                             both_sides=True, within=within) if both else
+                                             both_sides=True, within=within,
+                                             children=not set(found) & BOTH_SIDES)
+                                   if both else
                                    Attribute(value, ", ".join(found) if len(found) > 1 else tag, source, source,
                                              within=within))
         return out
