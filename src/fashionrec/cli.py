@@ -249,7 +249,8 @@ def _extra_arguments(e: Exception, ctx) -> str | None:
         return None
     extra, where = found.group(1), ctx.command_path
     arguments = [p for p in ctx.command.params if isinstance(p, typer.core.TyperArgument)]
-    words = [p for p in arguments if p.nargs == 1 and p.type_descriptor.annotation is str]
+    # An id, text since stop 73 (a Handle), is one word: `similar 1 2` is an argument too many, not "1 2" unquoted.
+    words = [p for p in arguments if p.nargs == 1 and p.type_descriptor.annotation is str and p.name != "item_id"]
     given = ctx.params.get(words[0].name) if len(arguments) == 1 and words else None
     if isinstance(given, str):
         return f"`{where}` takes one {_argument_said(words[0])}: put words with spaces in quotes, e.g. " \

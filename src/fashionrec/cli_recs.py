@@ -89,6 +89,9 @@ def _built_from(index: Path) -> str | None:
 IndexOpt = typer.Option(DEFAULT_INDEX, "--index", envvar="FASHIONREC_INDEX_DIR",
                         help="Index folder written by `fashionrec index build`.")
 KOpt = typer.Option(10, "-k", help="How many items.")
+# What an id argument takes (stop 73): the number, or the id as the shop's export writes it, which the index records.
+ID_TYPED = ("its number (15970) or its id as the shop's export writes it ('0015970', a Shopify Handle), as the "
+            "index records it")
 # A shop's sold-out products (stock 0; stop 67) are left out of every list, the next available ones in their places.
 SoldOutOpt = typer.Option(False, "--include-sold-out", help="List sold-out products too (stock 0 in the shop's "
                           "styles.csv, or set by `index stock`): left out by default, as the API leaves them out.")
@@ -550,7 +553,7 @@ def _add_folder(folder: Path, index: Path, new_values: bool, backend, uri, token
 
 @index_app.command("remove")
 def index_remove(
-    item_ids: list[int] = typer.Argument(..., help="Ids of the products to take out."),
+    item_ids: list[str] = typer.Argument(..., help="Ids of the products to take out: " + ID_TYPED),
     index: Path = IndexOpt,
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     model: Path | None = ModelOpt, as_json: bool = JsonOpt,
@@ -559,7 +562,7 @@ def index_remove(
     unless its row leaves styles.csv): all of them, or none where an id is unknown (said)."""
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token, writes=True)
-        removed = rec.remove_products(item_ids)       # every id checked before any goes; one save
+        removed = rec.remove_products([rec.id_typed(i) for i in item_ids])  # every id checked first; one save
     except FashionrecError as e:
         fail(str(e))
     if as_json:     # as `index add --json` and every `recommend` command (an integrator's trial)
@@ -1008,7 +1011,7 @@ def _left_in(out: Path, before: str | None) -> str:
 @recommend_app.command("similar")
 @_sold_out_as_asked
 def recommend_similar(
-    item_id: int = typer.Argument(..., help="Item id."),
+    item_id: str = typer.Argument(..., help="Item id: " + ID_TYPED),
     index: Path = IndexOpt, k: int = KOpt, as_json: bool = JsonOpt,
     backend: str | None = BackendOpt, uri: str | None = UriOpt, token: str | None = TokenOpt,
     diversity: float = typer.Option(0.0, help="0 = most similar, up to 1 = most diverse (MMR)."),
@@ -1030,8 +1033,8 @@ def recommend_similar(
     wanted = _filters(gender, article_type, colour, sub_category, usage, master_category, season)
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
-        recs = rec.similar(item_id, k=k, filters=wanted, diversity=diversity, other_colours=other_colours,
-                           colourways=colourways)
+        recs = rec.similar(rec.id_typed(item_id), k=k, filters=wanted, diversity=diversity,
+                           other_colours=other_colours, colourways=colourways)
     except FashionrecError as e:
         fail(str(e))
     _show(recs, as_json, f"similar to {item_id}")
@@ -1289,7 +1292,7 @@ def _text_caption(order: tuple[str, bool, list[str]] | None) -> str:
 
 @recommend_app.command("outfit")
 @_sold_out_as_asked
-def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index: Path = IndexOpt,
+def recommend_outfit(item_id: str = typer.Argument(..., help="Item id: " + ID_TYPED), index: Path = IndexOpt,
                      k: int = typer.Option(4, "-k", help="How many slots."), as_json: bool = JsonOpt,
                      backend: str | None = BackendOpt, uri: str | None = UriOpt,
                      token: str | None = TokenOpt, model: Path | None = ModelOpt,
@@ -1297,7 +1300,8 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
     """Complete the look: one complementary item per slot, slots in the rules' order (not sorted by score)."""
     _check_k(k)
     try:
-        recs = _load(index, model, backend=backend, uri=uri, token=token).complete_the_look(item_id, k=k)
+        rec = _load(index, model, backend=backend, uri=uri, token=token)
+        recs = rec.complete_the_look(rec.id_typed(item_id), k=k)
     except FashionrecError as e:
         fail(str(e))
     # Fewer pieces than asked were printed without a word (a shop's trial: 1 of 5).
@@ -1308,7 +1312,8 @@ def recommend_outfit(item_id: int = typer.Argument(..., help="Item id."), index:
 
 @recommend_app.command("profile")
 @_sold_out_as_asked
-def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item ids."), index: Path = IndexOpt,
+def recommend_profile(item_ids: list[str] = typer.Argument(..., help="Liked item ids: " + ID_TYPED),
+                      index: Path = IndexOpt,
                       k: int = KOpt, as_json: bool = JsonOpt, backend: str | None = BackendOpt,
                       uri: str | None = UriOpt, token: str | None = TokenOpt,
                       model: Path | None = ModelOpt,
@@ -1325,14 +1330,17 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         if skip_unknown:
-            item_ids, skipped = rec.known_liked(item_ids)
+            # A Handle or "0015970" as the index records it (stop 73); one naming nothing is refused, as a typo.
+            liked, skipped = rec.known_liked([rec.id_named(i) for i in item_ids])
             # Said as the shop writes them where the index records it (a removed "0015970": stop 70).
-            if not item_ids:
+            if not liked:
                 fail(f"none of the liked ids {', '.join(map(rec.id_said, skipped))} is in index {index}")
             if skipped and not as_json:
                 err_console.print(f"left out liked ids not in the index: {', '.join(map(rec.id_said, skipped))}",
                                   highlight=False)
-        recs = rec.for_profile(item_ids, k=k, looks=looks)
+        else:
+            liked = [rec.id_typed(i) for i in item_ids]
+        recs = rec.for_profile(liked, k=k, looks=looks)
     except NotFoundError as e:
         fail(f"{e}" + ("" if skip_unknown else " (--skip-unknown leaves out liked ids the index does not have)"))
     except FashionrecError as e:
@@ -1349,8 +1357,8 @@ def recommend_profile(item_ids: list[int] = typer.Argument(..., help="Liked item
 
 @recommend_app.command("export")
 def recommend_export(
-    item_ids: list[int] | None = typer.Argument(None, help="Only these products (default: every product of "
-                                                "the index)."),
+    item_ids: list[str] | None = typer.Argument(None, help="Only these products (default: every product of "
+                                                "the index): " + ID_TYPED),
     index: Path = IndexOpt,
     out: Path = typer.Option(Path("runs/recs.parquet"), "--out", help="A .parquet file (what it was worked out "
                              "from in its metadata) or a .csv one (that beside it, as .csv.json)."),
@@ -1393,7 +1401,8 @@ def recommend_export(
             fail(f"{flags[kind]} must be a whole number between 1 and {MAX_K}, got {n}")
     try:
         rec = _load(index, model, backend=backend, uri=uri, token=token)
-        summary = export_recommendations(rec, out, wanted, sizes, ids=item_ids or None, workers=workers,
+        only = [rec.id_typed(i) for i in item_ids or []] or None
+        summary = export_recommendations(rec, out, wanted, sizes, ids=only, workers=workers,
                                          include_sold_out=include_sold_out)
     except FashionrecError as e:
         fail(str(e))

@@ -29,6 +29,7 @@ from fashionrec.catalog import (
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.stock import STOCK, is_sold_out, levels_of, showing_sold_out
+from fashionrec.typed_ids import no_such_id, read_typed
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.vocabulary import KINDS as NAMED_KINDS
 
@@ -506,6 +507,28 @@ class ItemTables:
                                 shopper=f"There is no product {id_as_written(self.manifest, item_id)} in the shop. "
                                         "Search for what you are looking for, or browse the catalogue.")
         return item_id
+
+    def id_named(self, typed) -> int:
+        """The id a user typed (a CLI argument, an API path or body) names: the number, or the product whose id the
+        shop's export wrote so ("0015970", a Shopify Handle: this index's ids_as_written; stop 73). One that is
+        neither is refused as typed (:class:`NotFoundError`), as a typo, even where unknown ids are left out; a
+        number is returned whether or not the index holds it (a saved list's removed product, left out so)."""
+        written = self.manifest.get(IDS_AS_WRITTEN) or {}
+        found = read_typed(typed, written, self._row.__contains__)
+        if found is None:
+            raise no_such_id(typed, written, len(self))
+        return found
+
+    def id_typed(self, typed) -> int:
+        """:meth:`id_named`'s id, which the index must hold: one it lacks is said by :meth:`_check_id` (removed,
+        left out, never there), with what was typed where it was written otherwise ("'0099999', read as 99999")."""
+        found = self.id_named(typed)
+        if found not in self._row and str(typed).strip() != str(found):
+            try:
+                self._check_id(found)
+            except NotFoundError as e:
+                raise NotFoundError(f"{str(typed).strip()!r}, read as {found}: {e}", shopper=e.shopper) from e
+        return found
 
     def id_said(self, item_id: int) -> str:
         """``item_id`` as a message says it, with the shop's spelling beside it where this index records one

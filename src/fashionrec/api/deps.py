@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, File, Header, HTTPException, Query, Request, UploadFile
+from fastapi import Path as InPath
 from fastapi.concurrency import run_in_threadpool
 from PIL import Image
 from pydantic import BaseModel
@@ -275,6 +276,11 @@ ServiceDep = Annotated[Service, Depends(get_service)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RootDep = Annotated[str, Depends(root_path)]
 K = Annotated[int, Query(ge=1, le=100, description="How many results (1..100).")]
+# A product's id in a path (/api/items/{item_id}): its number, or as the shop's export writes it, read by
+# ItemTables.id_typed under the route's lock (stop 73: a Shopify Handle, the id its answers give as id_as_written,
+# was a 422 "not a valid integer").
+ItemId = Annotated[str, InPath(max_length=1000, description="The product's id (15970), or its id as the shop's export "
+                             "writes it (id_as_written: '0015970', a Shopify Handle).")]
 # Sold-out products (stock 0 in the shop's catalogue, or set by `fashionrec index stock`; stop 67) are left out of
 # every list a shopper is shown, the next available ones taking their places, unless a request asks for them.
 IncludeSoldOut = Annotated[bool, Query(description="List sold-out products too (stock 0 in the shop's styles.csv "
@@ -369,19 +375,16 @@ def _json_fields(dependant) -> set[str]:
             and issubclass(info.annotation, BaseModel) for name in info.annotation.model_fields}
 
 
-def listed_ids(ids: str) -> list[int]:
-    """The ids of an ``ids=15970,39386`` parameter (``GET /api/items``, ``GET /api/recommend/profile``), in order;
-    a 422 that names the parts that are no id, or says how many were given past :data:`MAX_LIKED`."""
+def listed_ids(ids: str) -> list[str]:
+    """The ids of an ``ids=15970,39386`` parameter (``GET /api/items``, ``GET /api/recommend/profile``), in order,
+    as sent: each a number or an id as the shop writes it (a Handle), which ``rec.id_named`` reads under the route's
+    lock, one naming no product a 404 said as sent (stop 73: "'x' is no id", a 422, refused a shop's Handles); a 422
+    that says how many were given past :data:`MAX_LIKED`, or none."""
     wanted = [part.strip() for part in ids.split(",") if part.strip()]
-    # ASCII digits after one optional minus: "--5" and "³" passed isdigit() and int() failed, a 500 (a fuzz)
-    bad = [w for w in wanted if not re.fullmatch(r"-?[0-9]+", w)]
-    if not wanted or len(wanted) > MAX_LIKED or bad:
-        # Which part is no id, where one is: "1,x" among 200 ids left it to find (a code review).
-        which = (f" ({first_few([repr(w) for w in bad], 5)} {'is no id' if len(bad) == 1 else 'are no ids'})"
-                 if bad else "")
-        raise BadInputError(f"ids must be 1 to {MAX_LIKED} product ids separated by commas, e.g. 15970,39386"
-                            f"{which}; {len(wanted)} given")
-    return [int(w) for w in wanted]
+    if not wanted or len(wanted) > MAX_LIKED:
+        raise BadInputError(f"ids must be 1 to {MAX_LIKED} product ids separated by commas, e.g. 15970,39386; "
+                            f"{len(wanted)} given")
+    return wanted
 
 
 def known_query_only(request: Request) -> None:

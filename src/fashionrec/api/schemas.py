@@ -274,7 +274,8 @@ class ProfileRequest(BaseModel):
     # otherwise be dropped without a word).
     model_config = ConfigDict(extra="forbid")
 
-    liked: list[int] = Field(min_length=1, max_length=MAX_LIKED, description="Ids of items the shopper liked.")
+    liked: list[int | str] = Field(min_length=1, max_length=MAX_LIKED, description="Ids of items the shopper liked: "
+                                   "numbers, or as the shop writes them (id_as_written: '0015970', a Handle).")
     k: int = Field(10, ge=1, le=100)
     looks: bool = Field(True, description="Every third pick goes with a liked item (its complete-the-look); "
                         "false: only items like them.")

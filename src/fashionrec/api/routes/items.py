@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fashionrec.api.deps import (
     Filters,
     IncludeSoldOut,
+    ItemId,
     K,
     Photo,
     RootDep,
@@ -81,8 +82,9 @@ def browse_items(
             # limit was dropped without a word (an API fuzz)
             raise BadInputError("ids cannot be combined with filters, q, sort, min_price, max_price, offset or limit; "
                                 "ask for either")
-        wanted = listed_ids(ids)
+        typed = listed_ids(ids)
         with answering(service, request, response):
+            wanted = [service.rec.id_named(w) for w in typed]
             unknown = list(dict.fromkeys(w for w in wanted if w not in service.rec.items.index))
             if unknown and not skip_unknown:
                 _no_such_ids(service.rec, unknown)
@@ -169,15 +171,16 @@ def _no_such_ids(rec, unknown: list[int]) -> NoReturn:
 
 
 @router.get("/{item_id}", response_model=Item, responses=ERRORS)
-def get_item(item_id: int, request: Request, response: Response, service: ServiceDep, root: RootDep) -> Item:
+def get_item(item_id: ItemId, request: Request, response: Response, service: ServiceDep, root: RootDep) -> Item:
     """Metadata and the model's predicted attributes of one item."""
     with answering(service, request, response):
-        return to_item(service.rec.item(item_id), item_id, root)
+        found = service.rec.id_typed(item_id)
+        return to_item(service.rec.item(found), found, root)
 
 
 @router.get("/{item_id}/similar", response_model=RecList, responses=ERRORS)
 def similar_items(
-    item_id: int,
+    item_id: ItemId,
     request: Request,
     response: Response,
     service: ServiceDep,
@@ -197,13 +200,13 @@ def similar_items(
     """Items that look like this one, optionally filtered, or in its other colours; as its product page lists
     them, without the colourways `/other-colours` shows (``colourways=include`` keeps them)."""
     with answering(service, request, response, include_sold_out):
-        recs = service.rec.similar(item_id, k=k, filters=filters or None, diversity=diversity,
+        recs = service.rec.similar(service.rec.id_typed(item_id), k=k, filters=filters or None, diversity=diversity,
                                    other_colours=other_colours, colourways=colourways)
     return RecList(results=[to_rec(r, root) for r in recs])
 
 
 @router.get("/{item_id}/other-colours", response_model=RecList, responses=ERRORS)
-def in_other_colours(item_id: int, request: Request, response: Response, service: ServiceDep, root: RootDep,
+def in_other_colours(item_id: ItemId, request: Request, response: Response, service: ServiceDep, root: RootDep,
                      k: K = PRODUCT_PAGE["other_colours"], include_sold_out: IncludeSoldOut = False) -> RecList:
     """Its kind in other colours, one product a colour, as its product page shows them under its 12 similar
     items: none of those again, nor a copy of their photos (what `recommend export` writes as other_colours at
@@ -211,13 +214,13 @@ def in_other_colours(item_id: int, request: Request, response: Response, service
     # Not similar?other_colours=true, which leaves the similar items in: a shop's front end could not show the
     # page's row over HTTP (an integrator's trial).
     with answering(service, request, response, include_sold_out):
-        recs = service.rec.product_page(item_id, colours_k=k)[1]
+        recs = service.rec.product_page(service.rec.id_typed(item_id), colours_k=k)[1]
     return RecList(results=[to_rec(r, root) for r in recs])
 
 
 @router.get("/{item_id}/outfit", response_model=RecList, responses=ERRORS)
 def complete_the_look(
-    item_id: int,
+    item_id: ItemId,
     request: Request,
     response: Response,
     service: ServiceDep,
@@ -229,7 +232,7 @@ def complete_the_look(
 ) -> RecList:
     """Items from other categories that go with this one, one per slot of the look, best slots first."""
     with answering(service, request, response, include_sold_out):
-        recs = service.rec.complete_the_look(item_id, k=k)
+        recs = service.rec.complete_the_look(service.rec.id_typed(item_id), k=k)
     return RecList(results=[to_rec(r, root) for r in recs], note=short_look(len(recs), k))
 
 
@@ -296,9 +299,10 @@ def add_item(
 
 @router.delete("/{item_id}", response_model=Item, dependencies=[Depends(require_api_key)],
                responses={**CHANGE_ERRORS, 404: {"model": Error}})
-def remove_item(item_id: int, service: ServiceDep, root: RootDep) -> Item:
+def remove_item(item_id: ItemId, service: ServiceDep, root: RootDep) -> Item:
     """Take a product out of the live index (needs ``X-API-Key``); returns what it was. Saved at once."""
     with service.change() as exclusive:
-        item = service.rec.remove_product(item_id, exclusive=exclusive)
-    log.info("removed product %d %r", item_id, item.get("productDisplayName"))
-    return to_item(item, item_id, root)
+        found = service.rec.id_typed(item_id)
+        item = service.rec.remove_product(found, exclusive=exclusive)
+    log.info("removed product %d %r", found, item.get("productDisplayName"))
+    return to_item(item, found, root)

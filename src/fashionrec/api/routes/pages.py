@@ -14,7 +14,16 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
-from fashionrec.api.deps import FILTER_KEYS, RootDep, ServiceDep, SettingsDep, app_path, readable_text, root_path
+from fashionrec.api.deps import (
+    FILTER_KEYS,
+    ItemId,
+    RootDep,
+    ServiceDep,
+    SettingsDep,
+    app_path,
+    readable_text,
+    root_path,
+)
 from fashionrec.api.reports import (
     SERVABLE,
     TEXT_SUFFIXES,
@@ -846,9 +855,10 @@ def _choice_counts(service, chosen: dict, query: str, relevant, closest: bool) -
 
 @router.get("/item/{item_id}", response_class=HTMLResponse)
 @sold_out_choice
-def item_page(request: Request, item_id: int, service: ServiceDep, root: RootDep,
+def item_page(request: Request, item_id: ItemId, service: ServiceDep, root: RootDep,
               include_sold_out: IncludeSoldOut = False):
     with service.reading():
+        item_id = service.rec.id_typed(item_id)     # /item/<Handle> as /item/<its number> (stop 73)
         raw = service.rec.item(item_id)     # an unknown id: the app's 404 (a page for browsers)
         # Its colourways in the row of other colours, not among its similar items (Recommender.product_page).
         found, in_colours = service.rec.product_page(item_id)

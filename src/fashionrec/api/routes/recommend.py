@@ -45,11 +45,13 @@ def recommend_for_profile_by_address(
                   answering(service, request, response, include_sold_out))
 
 
-def _picks(service: Service, root: str, liked: list[int], k: int, looks: bool, skip_unknown: bool, way_on: str,
+def _picks(service: Service, root: str, liked: list, k: int, looks: bool, skip_unknown: bool, way_on: str,
            reading: AbstractContextManager) -> RecList:
-    """The picks for ``liked``; ``way_on``: how the request leaves out liked ids the catalogue lacks; ``reading``:
-    the request's read access to ``service`` (``Service.reading``, or ``revalidation.answering`` for a GET's)."""
+    """The picks for ``liked`` (ids as sent: numbers, or as the shop writes them, stop 73); ``way_on``: how the
+    request leaves out liked ids the catalogue lacks; ``reading``: the request's read access to ``service``
+    (``Service.reading``, or ``revalidation.answering`` for a GET's)."""
     with reading:
+        liked = [service.rec.id_named(i) for i in liked]    # one naming nothing: a 404 as sent, even if skipped
         liked, skipped = service.rec.known_liked(liked) if skip_unknown else (liked, [])
         if not liked:
             # Each once, as `skipped` and the CLI say them ("none of the liked ids 1855, 1855", a code review).

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from fashionrec.api.deps import ServiceDep, known_query_only, require_api_key, stale_said
+from fashionrec.api.deps import ItemId, ServiceDep, known_query_only, require_api_key, stale_said
 from fashionrec.api.revalidation import answering
 from fashionrec.api.routes.items import CHANGE_ERRORS
 from fashionrec.api.schemas import ID_WRITTEN, Answer, Error
@@ -162,8 +162,10 @@ def set_levels(
 
 @router.put("/items/{item_id}/stock", response_model=StockSet, dependencies=[Depends(require_api_key)],
             responses=RESPONSES)
-def set_level(item_id: int, body: StockLevel, service: ServiceDep) -> StockSet:
+def set_level(item_id: ItemId, body: StockLevel, service: ServiceDep) -> StockSet:
     """Set one product's stock level (needs ``X-API-Key``), e.g. ``{"stock": 0}`` (sold out). Saved at once."""
     if isinstance(body.stock, (dict, list)):
         raise BadInputError(f"stock is one level, {LEVEL}; got {body.stock!r}")
-    return _set(service, {item_id: body.stock})
+    with service.reading():     # a Handle or "0015970" as the index records it (stop 73)
+        found = service.rec.id_typed(item_id)
+    return _set(service, {found: body.stock})

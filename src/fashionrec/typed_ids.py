@@ -1,0 +1,70 @@
+"""A product id as a user types it (a CLI argument, an API path or body) read as the index's number.
+
+Ids are whole numbers (the vector index's, the photos', the pages'); a shop's own spelling of each is kept beside
+them in the index's manifest (``ids_as_written``: "0015970" for 15970, stop 68; a Shopify export's Handle for the
+hash its id is made from, stop 73). Each message and answer said that spelling, but every command and path took
+the number alone: `recommend similar french-connection-men-black-tobacco-belt-942` was refused as "not a whole
+number", so a shop keyed by its Handles had to look each number up first (stop 73, h73shop's gap). Here a typed id
+is the product the index records it written so as, else its number; one that is neither is said as typed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+
+from fashionrec.errors import NotFoundError
+
+_NUMBER = re.compile(r"[0-9]+")     # ASCII digits alone: "³" passes isdigit() and int() fails on it
+
+
+def as_number(typed: str) -> int | None:
+    """``typed`` (stripped) as the whole number it writes ("0015970": 15970), None where it writes none."""
+    return int(typed) if _NUMBER.fullmatch(typed) else None
+
+
+def written_as(typed: str, written: dict[str, str]) -> int | None:
+    """The id ``written`` (a manifest's ids_as_written, {"4630861296116473": "french-...-942"}) records as spelt
+    ``typed``: exactly, else in another case where one alone is (a Handle typed "Navy-Tee"); None where none is."""
+    exact = [k for k, w in written.items() if w == typed]
+    if exact:
+        return int(exact[0])
+    folded = typed.casefold()
+    alike = [k for k, w in written.items() if w.casefold() == folded]
+    return int(alike[0]) if len(alike) == 1 else None
+
+
+def read_typed(typed, written: dict[str, str], held: Callable[[int], bool]) -> int | None:
+    """The id a user's ``typed`` names: a number the index holds (``held``) as it is, else the id whose spelling
+    ``written`` records as ``typed`` (a Handle, or digits that are a shop's Handle), else its number (unknown: the
+    caller says why, removed or never there); None where it is neither a spelling nor a number."""
+    text = str(typed).strip()
+    number = as_number(text)
+    if number is not None and held(number):
+        return number
+    spelt = written_as(text, written) if text and written else None
+    return spelt if spelt is not None else number
+
+
+def no_such_id(typed, written: dict[str, str], count: int) -> NotFoundError:
+    """The error for ``typed`` naming no product: said as typed, with what an id is in this index (its number, or
+    as the shop writes it where ``written`` records spellings) and a close spelling where there is one."""
+    text = str(typed).strip()
+    if written:
+        example = next(iter(written.values()))
+        way = (f"give a product's number or its id as the shop's export writes it (e.g. {example!r}; "
+               "`fashionrec recommend export` lists both)")
+        close = difflib.get_close_matches(text, _spellings(written), n=1, cutoff=0.8)
+        if close:
+            way += f"; did you mean {close[0]!r}?"
+    else:
+        way = "give a product's number (this index records no other spelling of its ids), e.g. 15970"
+    return NotFoundError(f"there is no product {text!r} in this catalogue ({count:,} products): {way}",
+                         shopper=f"There is no product {text} in the shop. Search for what you are looking for, "
+                                 "or browse the catalogue.")
+
+
+def _spellings(written: dict[str, str]) -> Iterable[str]:
+    # At most 20,000 looked at for a close one: an error on a 40k-product shop answers in well under a second.
+    return list(written.values())[:20000]

@@ -1,0 +1,102 @@
+"""A product id as a user types it (stop 73): the number, or the id as the shop's export writes it (a Shopify
+Handle, a zero-padded "0015970"), read through the index's own record of its ids as written (its manifest's
+ids_as_written), by the CLI's verbs and the API's paths and bodies; one naming no product said as typed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from fashionrec.api.app import create_app
+from fashionrec.api.settings import Settings
+from fashionrec.cli import app
+from fashionrec.recommend import Recommender
+
+runner = CliRunner()
+KEY = "typed-ids-key"
+
+
+@pytest.fixture()
+def shop_index(tmp_path: Path) -> tuple[Path, dict[str, int]]:
+    """A copy of the fixture index whose first three products the shop writes as two Handles (what a Shopify export
+    without an id column records, stop 73's h73shop) and a zero-padded id: {as written: the number}."""
+    from _recs_support import index_copy
+
+    d = index_copy(tmp_path / "index")
+    manifest_path = d / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    first = [int(i) for i in Recommender.load(d).items["id"][:3]]
+    spelt = {"french-connection-men-black-tobacco-belt-942": first[0], "navy-tee": first[1],
+             f"00{first[2]}": first[2]}
+    manifest["ids_as_written"] = {str(i): w for w, i in spelt.items()}
+    manifest_path.write_text(json.dumps(manifest))
+    return d, spelt
+
+
+def _json(args: list[str]) -> dict:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_the_cli_takes_an_id_as_the_shop_writes_it(shop_index) -> None:
+    d, spelt = shop_index
+    belt, tee = spelt["french-connection-men-black-tobacco-belt-942"], spelt["navy-tee"]
+    index = ["--index", str(d)]
+    # Before, "french-connection-..." was refused by the parser: "ITEM_ID ... is not a whole number".
+    for verb in ("similar", "outfit"):
+        by_handle = _json(["recommend", verb, "french-connection-men-black-tobacco-belt-942", *index])
+        assert by_handle == _json(["recommend", verb, str(belt), *index]), verb
+    padded = next(w for w in spelt if w.startswith("00"))
+    assert _json(["recommend", "similar", padded, *index]) == \
+        _json(["recommend", "similar", str(spelt[padded]), *index])
+    assert _json(["recommend", "profile", "navy-tee", str(belt), *index]) == \
+        _json(["recommend", "profile", str(tee), str(belt), *index])
+    # A Handle in another case, where one alone matches it.
+    assert _json(["recommend", "similar", "Navy-Tee", *index]) == \
+        _json(["recommend", "similar", str(tee), *index])
+    # One naming no product: said as typed, with a close spelling where there is one.
+    result = runner.invoke(app, ["recommend", "similar", "navy-tees", *index])
+    said = " ".join(result.stderr.replace("│", " ").split())
+    assert result.exit_code == 2 and "there is no product 'navy-tees'" in said and "did you mean 'navy-tee'?" in said, \
+        said
+    result = runner.invoke(app, ["recommend", "outfit", "0099999999", *index])
+    said = " ".join(result.stderr.replace("│", " ").split())
+    assert result.exit_code == 2 and "'0099999999', read as 99999999: there is no product 99999999" in said, said
+    # index remove by its Handle takes that product out.
+    removed = _json(["index", "remove", "navy-tee", *index])
+    assert [item["id"] for item in removed["removed"]] == [tee]
+    assert tee not in set(Recommender.load(d).items["id"])
+
+
+def test_the_api_takes_an_id_as_the_shop_writes_it(shop_index) -> None:
+    d, spelt = shop_index
+    handle = "french-connection-men-black-tobacco-belt-942"
+    belt, tee = spelt[handle], spelt["navy-tee"]
+    with TestClient(create_app(Settings(index_dir=d, api_key=KEY))) as c:
+        # Before, each of these was a 422: "Input should be a valid integer".
+        item = c.get(f"/api/items/{handle}")
+        assert item.status_code == 200 and item.json()["id"] == belt, item.text
+        assert item.json()["id_as_written"] == handle
+        for path in ("similar", "outfit", "other-colours"):
+            assert c.get(f"/api/items/{handle}/{path}").json() == c.get(f"/api/items/{belt}/{path}").json(), path
+        assert c.get(f"/item/{handle}").status_code == 200
+        got = c.get("/api/items", params={"ids": f"navy-tee,{belt}"}).json()
+        assert [x["id"] for x in got["items"]] == [tee, belt]
+        liked = c.post("/api/recommend/profile", json={"liked": ["navy-tee", belt], "k": 5})
+        assert liked.status_code == 200 and liked.json() == \
+            c.post("/api/recommend/profile", json={"liked": [tee, belt], "k": 5}).json()
+        # Unknown: a 404 naming what was sent.
+        missing = c.get("/api/items/navy-tees")
+        assert missing.status_code == 404 and "there is no product 'navy-tees'" in missing.json()["detail"]
+        assert "'nothing-here'" in c.get("/api/items", params={"ids": "nothing-here"}).json()["detail"]
+        # The changes: a level set and a product removed by its Handle.
+        level = c.put(f"/api/items/{handle}/stock", json={"stock": 0}, headers={"X-API-Key": KEY})
+        assert level.status_code == 200 and level.json()["sold_out"] == [belt], level.text
+        gone = c.delete("/api/items/navy-tee", headers={"X-API-Key": KEY})
+        assert gone.status_code == 200 and gone.json()["id"] == tee, gone.text
+        assert c.get(f"/api/items/{tee}").status_code == 404
