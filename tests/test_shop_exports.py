@@ -1178,23 +1178,29 @@ def test_a_variable_products_colours_are_read_as_its_default_where_the_export_na
             "10793 'Grey, Blue' as Grey; the product's 'Attribute N default' names the one its photo shows)") in summary
 
 
+def _woo_genders(tmp_path: Path, products: list[tuple[int, str, str]]) -> tuple[dict, dict, str]:
+    """A WooCommerce export of ``products`` (id, name, Gender attribute as written; each a Navy Blue T-shirt) read:
+    its genders by id, what data check's report records of its gender attribute, and its summary as one line."""
+    lines = [f'{i},simple,TEE-{k},{name},Tshirts,499,,3,,Gender,"{gender}",Color,Navy Blue'
+             for k, (i, name, gender) in enumerate(products)]
+    path = _shop(tmp_path, lines, header=WOO_ATTRIBUTES_HEADER)
+    save_column_map(path, WOO_MAP)
+    report = load_catalog(path, check_images=False, progress=False, warn=False).report
+    genders = styles_table(path).set_index("id")["gender"].to_dict()
+    return genders, report.attributes["gender"], " ".join("\n".join(report.summary_lines()).split())
+
+
 def test_a_gender_attribute_listing_men_and_women_is_read_as_unisex(tmp_path: Path) -> None:
     # A review of stop 71: a WooCommerce product whose Gender attribute lists "Men, Women" (sold to either) was read
     # as its first value, filed Men: its women's neighbours came after it as the wrong wearer's, and a search for
     # women left it out. Both sides are the catalogue's Unisex; a list of one side and a child's keeps its first.
-    lines = ['12933,simple,TEE-1,Roadster Tee,Tshirts,499,,3,,Gender,"Men, Women",Color,Navy Blue',
-             "10315,simple,TEE-2,Roadster Tee,Tshirts,499,,3,,Gender,\"Women's, Men's\",Color,Navy Blue",
-             '10652,simple,TEE-3,Roadster Tee,Tshirts,499,,3,,Gender,Women,Color,Navy Blue',
-             '10793,simple,TEE-4,Roadster Tee,Tshirts,499,,3,,Gender,"Men, Boys",Color,Navy Blue']
-    path = _shop(tmp_path, lines, header=WOO_ATTRIBUTES_HEADER)
-    save_column_map(path, WOO_MAP)
-    report = load_catalog(path, check_images=False, progress=False, warn=False).report
-    table = styles_table(path).set_index("id")
-    assert table["gender"].to_dict() == {12933: "Unisex", 10315: "Unisex", 10652: "Women", 10793: "Men"}
-    said = report.attributes["gender"]
+    genders, said, summary = _woo_genders(tmp_path, [(12933, "Roadster Tee", "Men, Women"),
+                                                     (10315, "Roadster Tee", "Women's, Men's"),
+                                                     (10652, "Roadster Tee", "Women"),
+                                                     (10793, "Roadster Tee", "Men, Boys")])
+    assert genders == {12933: "Unisex", 10315: "Unisex", 10652: "Women", 10793: "Men"}
     assert said["several"] == {10793: "Men, Boys"} and said["both_sides"] == {12933: "Men, Women",
                                                                                 10315: "Women's, Men's"}
-    summary = " ".join("\n".join(report.summary_lines()).split())
     assert ("1 listing several, read as the first, no default given among them (id 10793 'Men, Boys' as Men; "
             "the product's 'Attribute N default' names the one its photo shows); 2 listing both Men and Women, read "
             "as Unisex (id 12933 'Men, Women', id 10315 \"Women's, Men's\")") in summary
@@ -1205,19 +1211,12 @@ def test_a_product_listed_for_both_boys_and_girls_is_unisex_and_said_by_row(tmp_
     # Girls, as "Men, Women" was Men before stop 71's review: a girl's search and look left the first out. Both
     # children's sides are the catalogue's Unisex (as it files its own kids' unisex products), which the recommender
     # keeps with children's products where the name says a child: said by row, with the way on where it does not.
-    lines = ['12933,simple,TEE-1,Kids Rainbow Tee,Tshirts,499,,3,,Gender,"Boys, Girls",Color,Navy Blue',
-             '10315,simple,TEE-2,Rainbow Tee,Tshirts,499,,3,,Gender,"Girls, Boys",Color,Navy Blue',
-             '10652,simple,TEE-3,Infant Booties,Booties,499,,3,,Gender,Kids,Color,Navy Blue',
-             '10793,simple,TEE-4,Girls Tee,Tshirts,499,,3,,Gender,Girls,Color,Navy Blue']
-    path = _shop(tmp_path, lines, header=WOO_ATTRIBUTES_HEADER)
-    save_column_map(path, WOO_MAP)
-    report = load_catalog(path, check_images=False, progress=False, warn=False).report
-    table = styles_table(path).set_index("id")
-    assert table["gender"].to_dict() == {12933: "Unisex", 10315: "Unisex", 10652: "Unisex", 10793: "Girls"}
-    said = report.attributes["gender"]
+    genders, said, summary = _woo_genders(tmp_path, [(12933, "Kids Rainbow Tee", "Boys, Girls"),
+                                                     (10315, "Rainbow Tee", "Girls, Boys"),
+                                                     (10652, "Infant Booties", "Kids"), (10793, "Girls Tee", "Girls")])
+    assert genders == {12933: "Unisex", 10315: "Unisex", 10652: "Unisex", 10793: "Girls"}
     assert said["several"] == {} and said["both_sides"] == {}
     assert set(said["both_children"]) == {12933, 10315, 10652}
-    summary = " ".join("\n".join(report.summary_lines()).split())
     assert ("3 listing both Boys and Girls, read as Unisex (the catalogue has no value for a child of either side): "
             "2 named for a child, kept with children's products for a boy and a girl alike (id 12933 'Boys, Girls', "
             "id 10652 'Kids'); 1 whose name says no child, so similar items and looks take it for a grown-up's (id "
