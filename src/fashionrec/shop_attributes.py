@@ -109,7 +109,7 @@ def both_children_said(rows: dict[int, tuple[str, str, bool]]) -> str:
     parts = [f"{len(kids)} named for a child, kept with children's products for a boy and a girl alike ("
              + first_few(kids, 5) + ")"] if kids else []
     parts += [f"{len(grown)} whose name says no child, so similar items and looks take it for a grown-up's ("
-              + first_few(grown, 5) + "): name it for a child ('Kids ...') or give it one side"] if grown else []
+              + first_few(grown, 20) + "): name it for a child ('Kids ...') or give it one side"] if grown else []
     return (f"{len(rows)} listing both Boys and Girls, read as {BOTH_SIDES_READ} (the catalogue has no value for a "
             "child of either side): " + "; ".join(parts))
 
