@@ -528,7 +528,7 @@ class DataReport:
             if said.get("within"):
                 k = sum(said["within"].values())
                 line += (f"; {k} from a tag naming it among other words (" + first_few(
-                    [f"{w!r} as {v} ({n})" for (w, v), n in sorted(said["within"].items(), key=lambda t: -t[1])], 5)
+                    [f"{tag} ({n})" for tag, n in sorted(said["within"].items(), key=lambda t: -t[1])], 5)
                     + "; no tag of a gift or a sale is read)")
             if said["named_otherwise"]:
                 k = len(said["named_otherwise"])
@@ -2425,7 +2425,9 @@ def _read_attributes(reader: AttributeReader, row: list[str], values: list[str],
             elif attribute.both_sides:                                     # "Men, Women" read as Unisex
                 said["both_sides"][item_id] = attribute.written
             if attribute.within:        # "Mens Shirts" read as Men: which tag gave it, said (stop 73)
-                tag = (attribute.written, attribute.value)
+                # Keyed by the words data check says ("'Mens Shirts' as Men"): a (tag, value) tuple key made
+                # `data check --json` fail ("keys must be str ... not tuple", stop 73 h73shop2).
+                tag = f"{attribute.written!r} as {attribute.value}"
                 said.setdefault("within", {})[tag] = said.get("within", {}).get(tag, 0) + 1
         elif other := reader.named_otherwise(row, column):
             said["named_otherwise"][item_id] = other
