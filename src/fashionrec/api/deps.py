@@ -29,7 +29,7 @@ from pydantic import BaseModel
 from fashionrec.api.schemas import MAX_LIKED
 from fashionrec.api.settings import Settings
 from fashionrec.api.timing import timed
-from fashionrec.catalog import PHOTO_FORMATS, PHOTO_FORMATS_SAID, check_photo, first_few, open_rgb
+from fashionrec.catalog import PHOTO_FORMATS, PHOTO_FORMATS_SAID, check_photo, open_rgb
 from fashionrec.catalogue_edits import changing_folder, manifest_stamp
 from fashionrec.errors import (
     BadInputError,
