@@ -528,7 +528,10 @@ def test_the_pages_offer_sold_out_products_shown_marked_and_keep_the_choice_in_t
         assert 'id="sold-out-choice"' not in c.get("/reports").text
         assert 'id="sold-out-choice"' not in c.get("/item/999999").text       # nor a page saying there is none
     js = (Path(__file__).parents[1] / "src/fashionrec/web/static/app.js").read_text()
-    assert "include_sold_out: SOLD_OUT" in js and '"&include_sold_out=true"' in js
+    # The picks are asked by GET since stop 73 (picksUrl), the page's choice in their address.
+    picks = js[js.index("function picksUrl("):]
+    picks = picks[:picks.index("}")]
+    assert "include_sold_out=" in picks and "SOLD_OUT" in picks and '"&include_sold_out=true"' in js
 
 
 def test_app_js_asks_every_list_and_links_every_product_with_the_pages_sold_out_choice():
@@ -539,11 +542,14 @@ def test_app_js_asks_every_list_and_links_every_product_with_the_pages_sold_out_
 
     js = (Path(__file__).parents[1] / "src/fashionrec/web/static/app.js").read_text()
     lines = js.splitlines()
-    asked = [i for i, line in enumerate(lines) if 'fetchJson(ROOT + "/api/' in line
+    asked = [i for i, line in enumerate(lines) if ('fetchJson(ROOT + "/api/' in line or "fetchJson(picksUrl(" in line)
              and "/api/items?skip_unknown" not in line]       # (saved products by id: no list to leave any out of)
     assert len(asked) >= 4, asked       # the picks (twice), the photo search, the photo's look
-    # (its arguments on its own line or the two after: a POST's body)
-    unasked = [lines[i].strip() for i in asked if "SOLD_OUT" not in "".join(lines[i:i + 3])]
+    # (its arguments on its own line or the two after: a POST's body; the picks' address is picksUrl's, stop 73)
+    at = next(i for i, line in enumerate(lines) if "function picksUrl(" in line)
+    picks_url = "".join(lines[at:at + 4])
+    unasked = [lines[i].strip() for i in asked
+               if "SOLD_OUT" not in ("".join(lines[i:i + 3]) if "picksUrl(" not in lines[i] else picks_url)]
     assert not unasked, unasked
     linked = re.findall(r'.{0,8}ROOT \+ ["\']/item/["\']', js)
     assert linked and all(link.endswith(("kept(ROOT + '/item/'", 'kept(ROOT + "/item/"')) for link in linked), linked
