@@ -935,6 +935,9 @@ class TextSearch:
             rank |= ~reading.type_only[rows] << _TIER_BIT + 2
             # A name's incidental word of another kind after all of these: "boots" listed Puma's "Boot" T-shirt 3rd.
             rank |= ~self._named_out_of_kind(q)[rows] << _TIER_BIT + 3
+            # A placeholder's name or a blank photo (set aside) last of all, after those too: the name's-word tier
+            # put a jeans backpack after the two placeholders named "Jeans" (the merge of stop 73).
+            rank |= ~self._set_aside_rows()[rows] << _TIER_BIT + 4
             # Those found by their type alone by meaning within their tier, as search_text lists them: in the
             # catalogue's order, "jogging shoes" (named by none) listed the 1,815 Sports Shoes from Nike Incinerate
             # on, where its closest matches had been Nike's Roshe Run and Free Run (stop 66's gap).
