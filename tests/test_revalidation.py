@@ -176,3 +176,28 @@ def test_a_shop_front_end_on_another_origin_may_read_the_tag_and_send_it_back(li
         pre = c.options(url, headers={**origin, "Access-Control-Request-Method": "GET",
                                       "Access-Control-Request-Headers": "if-none-match"})
         assert pre.status_code == 200 and "if-none-match" in pre.headers["access-control-allow-headers"].lower()
+
+
+def test_if_none_match_star_is_a_304_only_where_the_product_is(client, live):
+    """``If-None-Match: *`` matches a current answer only (RFC 9110 13.1.2): for an id, a Handle or a liked list the
+    catalogue has none of, the 404 it is without the header. Before, the 304 was given before the id was read: a
+    client (a CDN's revalidation of '*') was told its copy of a product removed, or never there, was current."""
+    import json
+
+    manifest = json.loads((live / "manifest.json").read_text())
+    a, b = _ids(client)[:2]
+    manifest["ids_as_written"] = {str(a): "navy-tee"}
+    (live / "manifest.json").write_text(json.dumps(manifest))
+    star = {"If-None-Match": "*"}
+    with TestClient(create_app(Settings(index_dir=live, api_key=KEY, reload_s=0))) as c:
+        for url in ("/api/items/no-such-handle", "/api/items/99999999", "/api/items/0099999999",
+                    "/api/items/no-such-handle/similar", "/api/items?ids=no-such-handle",
+                    "/api/recommend/profile?ids=no-such-handle&skip_unknown=true"):
+            assert c.get(url).status_code == 404, url
+            assert c.get(url, headers=star).status_code == 404, url
+        # A product there: a 304 to '*' still, by its Handle and its number, and after its removal a 404.
+        for url in ("/api/items/navy-tee", f"/api/items/{a}", f"/api/items?ids=navy-tee,{b}"):
+            assert c.get(url, headers=star).status_code == 304, url
+        assert c.delete("/api/items/navy-tee", headers={"X-API-Key": KEY}).status_code == 200
+        for url in ("/api/items/navy-tee", f"/api/items/{a}"):
+            assert c.get(url, headers=star).status_code == 404, url

@@ -48,11 +48,16 @@ def etag_of(version: str, request: Request) -> str:
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether ``If-None-Match`` names ``etag`` (weak comparison, RFC 9110 13.1.2), or is ``*``."""
+    """Whether ``If-None-Match`` names ``etag`` (weak comparison, RFC 9110 13.1.2); ``*`` is :func:`any_tag`'s."""
     if not if_none_match:
         return False
     wanted = etag.removeprefix("W/")
-    return any(tag.strip() == "*" or tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
+    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
+
+
+def any_tag(if_none_match: str | None) -> bool:
+    """Whether ``If-None-Match`` is ``*``: true of any current answer, so only known once the answer is one."""
+    return bool(if_none_match) and any(tag.strip() == "*" for tag in if_none_match.split(","))
 
 
 def cache_control(request: Request) -> str:
@@ -65,12 +70,18 @@ def answering(service, request: Request, response: Response, sold_out: bool | No
     """Read access to ``service`` (:meth:`~fashionrec.api.deps.Service.reading`) for a GET's answer: a
     :class:`NotModified` where the request's ``If-None-Match`` holds the answer's tag now, before any of it is
     worked out; else the tag and ``Cache-Control`` set on ``response``. The tag is taken under the same read lock
-    as the answer, so that no answer leaves under the tag of another version of the index."""
+    as the answer, so that no answer leaves under the tag of another version of the index. ``*`` is a 304 only
+    once the answer is worked out without an error: a product removed or never there (an unknown Handle) is its 404
+    (RFC 9110 13.1.2: ``*`` matches a current representation only; it was a 304 before the id was read, stop 73's
+    integration review)."""
+    asked = request.headers.get("if-none-match")
     with service.reading(sold_out):
         etag, control = etag_of(service.version(), request), cache_control(request)
-        if matches(request.headers.get("if-none-match"), etag):
+        if matches(asked, etag):
             raise NotModified(etag, control)
         response.headers["ETag"] = etag
         response.headers["Cache-Control"] = control
         yield
+        if any_tag(asked):
+            raise NotModified(etag, control)
 
