@@ -69,6 +69,12 @@ def test_a_modern_bigcommerce_exports_variant_and_image_lines_fold_whatever_thei
     ("Sale;Shop All/Women/Shoes/Heels", "Heels", "Women"),
     ("Men/Jeans", "Jeans", "Men"),                                          # one slash, a wearer named
     ("Tops/Tees", "Tops/Tees", None),                                       # one slash, no wearer: a name as written
+    # One slash after a department the catalogue names (stop 73's integration review: the merged `_slash_path`
+    # asked read_middle for a wearer only, so "Accessories/Belts" was a new type of its own, "Kids/Accessories/Belts"
+    # a path).
+    ("Accessories/Belts", "Belts", None),
+    ("Clothing/Shirts", "Shirts", None),
+    ("Bags/Handbags;Sale", "Handbags", None),
 ])
 def test_a_category_path_written_with_slashes_is_read_as_its_last_part(tmp_path: Path, written: str, kind: str,
                                                                        wearer: str | None) -> None:
@@ -120,3 +126,17 @@ def test_a_bigcommerce_exports_sale_price_is_the_price_where_it_is_above_zero(tm
     assert "Sale Price" not in catalog.report.ignored_columns
     assert "read from the column 'Sale Price', else 'Price'" in "\n".join(catalog.report.summary_lines())
 
+
+
+def test_a_one_slash_path_under_a_department_gives_its_master_and_sub_category(tmp_path: Path) -> None:
+    # h73user's slash-written paths beside h73shop's middle parts (stop 73's integration review): a department alone
+    # before the type is read as the catalogue's column it names, as in a deeper path.
+    path = _shop(tmp_path, ['Product,12933,Belt,P,19.99,3,"Accessories/Belts"',
+                            'Product,10652,Tote,P,49.00,3,"Bags/Handbags"'])
+    save_column_map(path, BC_MAP)
+    catalog = load_catalog(path, check_images=False, progress=False, warn=False)
+    table = catalog.table.set_index("id")
+    assert table.loc[12933, ["masterCategory", "articleType"]].tolist() == ["Accessories", "Belts"]
+    assert table.loc[10652, ["masterCategory", "subCategory", "articleType"]].tolist() == [
+        "Accessories", "Bags", "Handbags"]
+    assert catalog.report.category_path_ids == [12933, 10652]

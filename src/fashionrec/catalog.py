@@ -2508,8 +2508,11 @@ _TYPE_AT, _GENDER_AT = COLUMNS.index("articleType") - 1, COLUMNS.index("gender")
 _MASTER_AT, _SUB_AT = COLUMNS.index("masterCategory") - 1, COLUMNS.index("subCategory") - 1
 def _slash_path(parts: list[str]) -> bool:
     """Whether a type written with slashes, split into ``parts``, is a category path: three levels or more (a store's
-    root, a department, a type), or a wearer before its last part ("Men/Jeans"); "Tops/Tees" is a name as written."""
-    return len(parts) >= 3 or bool(read_middle(parts[:-1]).wearer)
+    root, a department, a type), or a wearer or a department the catalogue names before its last part ("Men/Jeans",
+    "Accessories/Belts", "Clothing/Shirts": the merge of stop 73 asked for a wearer only, and "Accessories/Belts" was
+    a new type of its own); "Tops/Tees" is a name as written."""
+    middle = read_middle(parts[:-1])
+    return len(parts) >= 3 or bool(middle.wearer or middle.master or middle.sub)
 
 
 def _category_path(values: list[str], report: DataReport, item_id: int) -> list[str]:
