@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import codecs
+import collections
 import contextlib
 import csv
 import decimal
@@ -80,6 +81,7 @@ from fashionrec.stock import (
     read_stock,
     variants_level,
 )
+from fashionrec.visibility import hidden_by, visibility_columns
 from fashionrec.vocabulary import GENDER_WORDS, nearer_as_decimals
 
 log = logging.getLogger(__name__)
@@ -288,6 +290,10 @@ class DataReport:
     # Tracker" and "Variant Inventory Policy", a WooCommerce export's "In stock?" (stock.level_as_sold).
     stock_beside: list[str] = field(default_factory=list)
     sold_out_ids: list[int] = field(default_factory=list)
+    # The columns read as whether the shop shows a product ("Product Visible?", "Published", "Status":
+    # visibility.py), and {id: why} of the products they hide: left out of the catalogue, said here (stop 73).
+    visibility_columns: list[str] = field(default_factory=list)
+    hidden: dict[int, str] = field(default_factory=dict)
     # Ids of the rows whose level was a missing-value word ("None", "NULL", "N/A": stock.NO_LEVEL_WORDS), read as no
     # level (available) and said by data check (stop 68: "None" was sold out here, no level on the command line).
     no_level_word_ids: list[int] = field(default_factory=list)
@@ -580,6 +586,17 @@ class DataReport:
                      + " (not the catalogue's masterCategory or subCategory names, nor a wearer)")
         return said
 
+    def hidden_said(self) -> str:
+        """The line `data check` gives the products the shop hides (:attr:`hidden`), by why."""
+        k = len(self.hidden)
+        why = collections.Counter(self.hidden.values())
+        said = "; ".join(f"{n} {reason} (id{'s' if n != 1 else ''} "
+                         f"{first_few([i for i, r in self.hidden.items() if r == reason], 10)})"
+                         for reason, n in why.most_common())
+        return (f"hidden           read from {', '.join(map(repr, self.visibility_columns))}: {k} product"
+                f"{'s' if k != 1 else ''} the shop hides{': ' + said if k else ''}; left out of the catalogue, "
+                "so never recommended or searched (show it in the shop and add it again: `index add`)")
+
     def summary_lines(self) -> list[str]:
         """A short human-readable report, one fact per line."""
         lines = [
@@ -792,6 +809,8 @@ class DataReport:
                 lines.append(f"  {k} row{'s' if k != 1 else ''} with no stock level "
                              f"({', '.join(repr(w) for w in NO_LEVEL_WORDS)}: id{'s' if k != 1 else ''} "
                              f"{first_few(self.no_level_word_ids, 10)}): kept available, as a row without a level")
+        if self.visibility_columns:
+            lines.append(self.hidden_said())
         if self.price_currencies:
             lines.append(f"  {self.currencies_said()}")
         if self.ignored_columns:
@@ -1675,6 +1694,10 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     report.stock_beside = [raw[i] for i in sold_at if i is not None]
     read_at = {price_at, regular_at, stock_at, handle_at, parent_at, kind_at, photo_at, *sold_at} | (
         attributes.positions if attributes is not None else set())
+    # Whether the shop shows a product (stop 73): "Product Visible?", "Published", "Status" (visibility.py).
+    shown_at = visibility_columns(raw, read_at | {i for i, h in enumerate(header) if h in COLUMNS})
+    report.visibility_columns = [raw[i] for i in shown_at]
+    read_at |= set(shown_at)
     report.ignored_columns = [h or f"(unnamed, column {i + 1})" for i, h in enumerate(header) if h not in COLUMNS
                               and i not in read_at]
     report.absent_columns = missing
@@ -1977,6 +2000,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             report.photo_files[item_id] = photo_file(row, photo_at)
         if kind_at is not None:
             last_product = (item_id, values, price_text, len(records))
+        # A variant with an id of its own (a colour) is hidden with its product (its own cells are empty).
+        hides = (hidden_by(row, raw, shown_at) or (product is not None and report.hidden.get(product[0]))
+                 if shown_at else None)
+        if hides:
+            report.hidden[item_id] = hides
         records.append([item_id] + values + ([price_text] if price_at is not None else [])
                        + ([sold_level(row, stock_at, sold_at)] if stock_at is not None else []))
         kept_also.append([row[i].strip() for i in also_at])
@@ -2008,6 +2036,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
         report.read_as.append(f"{k} row{'s' if k != 1 else ''} short of the header's {unnamed_tail} unnamed last "
                               f"column{'s' if unnamed_tail != 1 else ''} (the header ends in a separator), read as "
                               f"empty there (line{'s' if k != 1 else ''} {first_few(short_lines, 10)})")
+    if report.hidden:
+        # Left out once their sizes are folded in (a size line follows its product's by index): never shown, and
+        # no row in the index to show by mistake (visibility.py).
+        kept = [k for k, r in enumerate(records) if r[0] not in report.hidden]
+        records, kept_also = [records[k] for k in kept], [kept_also[k] for k in kept]
     df = pd.DataFrame(records, columns=COLUMNS + ([PRICE] if price_at is not None else [])
                       + ([STOCK] if stock_at is not None else []))
     for j, i in enumerate(also_at):
@@ -2826,7 +2859,7 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     report.variant_photos_not_read = {p.name: product for product, photos in variant_photos.items() for p in photos
                                       if p not in used}
     # Photos no row names (say, a product deleted from the table): listed, as rows without photos are.
-    named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected}
+    named = {str(i) for i in df["id"]} | {r.id_field for r in report.rows_rejected} | {str(i) for i in report.hidden}
     report.images_without_row = sorted(p.name for stem, p in files.items() if stem not in named and p not in used
                                        and p.name not in report.variant_photos_not_read)
     # Photos in folders inside images/ are not read: listed, so that "missing image" is not all a shop is told.
