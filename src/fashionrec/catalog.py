@@ -595,7 +595,7 @@ class DataReport:
                          for reason, n in why.most_common())
         return (f"hidden           read from {', '.join(map(repr, self.visibility_columns))}: {k} product"
                 f"{'s' if k != 1 else ''} the shop hides{': ' + said if k else ''}; left out of the catalogue, "
-                "so never recommended or searched (show it in the shop and add it again: `index add`)")
+                "so never recommended or searched (the next `index build` of an export that shows one adds it back)")
 
     def summary_lines(self) -> list[str]:
         """A short human-readable report, one fact per line."""
