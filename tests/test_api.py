@@ -852,6 +852,40 @@ def test_one_product_filed_under_the_occasion_is_said_as_one(client, monkeypatch
         "(Usage: Formal)." in said, re.findall(r"[^.]*filed under[^.]*\.", said)
 
 
+def test_a_festive_kurta_leads_a_kurta_for_a_wedding(client):
+    # Every kurta is filed Ethnic, so the usage ranked none above another: "kurta for a wedding" listed printed
+    # everyday kurtas first (stop 73, h73shopper). The fixture's one festive kurta by its name (Chikankari Silk) is
+    # first in the API and on the page, said why.
+    rec = client.app.state.service.rec
+    festive = 30765
+    assert rec.item(festive)["usage"] == "Ethnic" and "Silk" in rec.item(festive)["productDisplayName"]
+    found = rec.search_text("kurta for a wedding", k=3)
+    assert found[0].id == festive and "'chikankari' in its name, a kind an ethnic look takes" in found[0].reason
+    assert rec.browse(None, "kurta for a wedding")[1][0]["id"] == festive
+    page = client.get("/", params={"q": "kurta for a wedding"}).text
+    assert re.findall(r'data-id="(\d+)"', page)[0] == str(festive)
+
+
+def test_an_occasion_keeping_nearly_all_is_not_offered_as_a_filter(client, monkeypatch):
+    # "kurta for a wedding" offered "1,742 of these 1,749 are filed under Ethnic ...; show only those 1,742": a
+    # filter that narrows nothing a shopper would see. The fixture's counts are made 97 and 90 of 100 (its own
+    # shirts are too few); the offer is made for 90 of 100, not for 97.
+    import fashionrec.api.routes.pages as pages
+
+    rec = client.app.state.service.rec
+    browse = rec.browse
+    for having, offered in ((97, False), (90, True)):
+        def counted(filters=None, q=None, *args, having=having, **kwargs):
+            found = browse(filters, q, *args, **kwargs)
+            return (having if (filters or {}).get("usage") == "Formal" else 100), found[1]
+
+        monkeypatch.setattr(rec, "browse", counted)
+        said = re.sub(r"<[^>]+>", "", html.unescape(client.get("/", params={"q": "office shirts"}).text))
+        assert (f"{having} of these 100 are filed under Formal" in said) == offered, \
+            (having, re.findall(r"[^.]*filed under[^.]*\.", said))
+    assert pages.NEARLY_ALL == 0.95
+
+
 @pytest.mark.parametrize("query", ["something for a wedding", "job interview"])
 def test_an_occasion_alone_says_how_it_is_read(client, monkeypatch, query):
     # "something for a wedding" listed Ethnic shirts and kurtas without a word (a shopper trial). Pages of 4, so

@@ -37,12 +37,17 @@ class OccasionLook:
 
     ``said``: the word the search names the occasion with ("party"); ``types``: the types it takes first, in order;
     ``kinds``: a regex of name words of products it takes (after those the catalogue files under the usage);
-    ``not_kinds``: a regex of name words of those it does not, whatever else their names say."""
+    ``not_kinds``: a regex of name words of those it does not, whatever else their names say; ``garments``: the
+    clothes whose names say the kind too (not types it takes first beside another product: a sari's look is no
+    kurta's), ranked by ``garment_kinds`` (else ``kinds``) as the types are, where the occasion and the garment
+    are searched together."""
 
     said: str
     types: tuple[str, ...]
     kinds: re.Pattern
     not_kinds: re.Pattern
+    garments: tuple[str, ...] = ()
+    garment_kinds: re.Pattern | None = None
 
 
 def _words(*words: str) -> re.Pattern:
@@ -54,6 +59,13 @@ def _words(*words: str) -> re.Pattern:
 # Sliver Heels", "Portia Women Black & Gold-Toned Sandals", "Lino Perros Women Sequins Red Handbag").
 _DRESSY = ("sequin(?:s|ed)?", "embellish(?:ed|ment)", "beaded", "beads", "crystals?", "glitter", "shimmer",
            "stud(?:s|ded)?", "metallic", "gold(?:en)?", "silver", "bronze", "copper", "brocade")
+# A wedding's or a festival's words, in any product's name ("Embroided", "Embroidary" as the catalogue spells them).
+_FESTIVE = ("wedding", "festive", "embroi?d(?:er(?:y|ed)?|ed|ary)", "zari")
+# A festive garment's cloth and work, as the catalogue names them (of runs/index's 1,660 kurtas 836 are named
+# "Printed", 18 "Silk", 5 "Tussar", 5 "Thread Work", 5 "Embroidered"/"Embroidery", 3 "Sequin", 1 "Chikankari"; of its
+# 385 saris 43 "Wedding", 25 "Evening Wear", 5 "Silk", 5 "Gold", 4 "Zari"; 2 of its 4 lehengas "Bridal").
+_FESTIVE_CLOTH = ("silk", "tussar", "chanderi", "chikankari", "thread[ -]?work", "sequinn?ed", "evening",
+                  "bridal")
 # Products for another occasion by their names: a "Casual" heel or a flat named "Flats" is not a party's first.
 _EVERYDAY = ("casual", "sports?", "lifestyle", "canvas", "sneakers?", "floaters?", "slippers?", "flip[ -]?flops?",
              "running", "training")
@@ -69,15 +81,23 @@ OCCASION_LOOKS = {
                "Jewellery Set", "Bracelet", "Bangle", "Ring", "Pendant"),
         kinds=_words("heels?", "heeled", "pumps?", "stilettos?", "peep[ -]?toes?", "strap(?:s|py|ped)?", "sandals?",
                      "party", "evening", "cocktail", *_DRESSY),
-        not_kinds=_words("flats?", *_EVERYDAY)),
+        not_kinds=_words("flats?", *_EVERYDAY),
+        # 18 of the 418 dresses are filed Party; "ONLY Women Orange Party Dress" and "Tonga Women Gold Dress" (Casual)
+        # after them, before the other Casual ones.
+        garments=("Dresses",)),
     # A sari's or a lehenga's: ethnic flats (juttis, mojaris, kolhapuris), then heels; ethnic jewellery.
     "Ethnic": OccasionLook(
         said="ethnic",
         types=("Flats", "Heels", "Sandals", "Clutches", "Handbags", "Earrings", "Necklace and Chains",
                "Jewellery Set", "Bangle", "Bracelet", "Ring", "Pendant"),
-        kinds=_words("ethnic", "juttis?", "mojaris?", "kolhapuris?", "wedding", "festive", "embroider(?:y|ed)",
-                     "zari", "kundan", "meenakari", "polki", "jhumkas?", "temple", "traditional", *_DRESSY),
-        not_kinds=_words(*_EVERYDAY)),
+        kinds=_words("ethnic", "juttis?", "mojaris?", "kolhapuris?", *_FESTIVE, "kundan", "meenakari", "polki",
+                     "jhumkas?", "temple", "traditional", *_DRESSY),
+        not_kinds=_words(*_EVERYDAY),
+        # Every kurta, sari and lehenga but 7 of 2,085 is filed Ethnic, so the usage cannot tell a wedding's from
+        # an everyday one: "kurta for a wedding" listed printed cotton kurtas first (stop 73, h73shopper).
+        garments=("Kurtas", "Kurtis", "Kurta Sets", "Sarees", "Lehenga Choli", "Salwar and Dupatta", "Dupatta"),
+        # Not "ethnic": every kurta is, and "Visudh Blue Printed Ethnic Kurta" is an everyday one (20 kurtas so named).
+        garment_kinds=_words(*_FESTIVE, *_FESTIVE_CLOTH, *_DRESSY)),
     # A suit's formal shoes; a woman's formal look's heels (23 are filed Formal), pumps first.
     "Formal": OccasionLook(
         said="formal",
@@ -141,7 +161,8 @@ def first_types(occasion: str | None, types: list[str]) -> list[str]:
 
 def kind_named(names: pd.Series, types: pd.Series, occasion: str) -> np.ndarray:
     """(n,) bool: per product (``names``, its name; ``types``, its articleType), whether it is of a type
-    ``occasion``'s look takes and its name says a kind the look takes and none it does not (:class:`OccasionLook`).
+    ``occasion``'s look takes (or a garment of it) and its name says a kind the look takes and none it does not
+    (:class:`OccasionLook`).
 
     >>> kind_named(pd.Series(["Catwalk Women Gold Heels", "Catwalk Women Casual Gold Flats"]),
     ...            pd.Series(["Heels", "Heels"]), "Party").tolist()
@@ -149,20 +170,26 @@ def kind_named(names: pd.Series, types: pd.Series, occasion: str) -> np.ndarray:
     """
     look = OCCASION_LOOKS[occasion]
     names = names.fillna("").astype(str)
-    return (types.isin(look.types) & names.str.contains(look.kinds) & ~names.str.contains(look.not_kinds)).to_numpy()
+    garment = types.isin(look.garments)
+    kind = names.str.contains(look.garment_kinds or look.kinds) & garment \
+        | names.str.contains(look.kinds) & types.isin(look.types)
+    return (kind & ~names.str.contains(look.not_kinds)).to_numpy()
 
 
-def kind_said(name: str, occasions: list[str]) -> str:
-    """Why a product filed under another usage is listed for one of ``occasions``, by ``name`` (:func:`kind_named`):
-    a card said "Matches type, gender and usage" of a Casual heel listed for "party heels".
+def kind_said(name: str, occasions: list[str], kind: str = "") -> str:
+    """Why a product filed under another usage is listed for one of ``occasions``, or first of those filed under it,
+    by ``name`` (:func:`kind_named`; ``kind``, its articleType, for a garment's own words): a card said "Matches
+    type, gender and usage" of a Casual heel listed for "party heels".
 
     >>> kind_said("Carlton London Women Turquoise Blue Pump", ["Party"])
     "'pump' in its name, a kind a party look takes"
     """
     for occasion in occasions:
-        found = OCCASION_LOOKS[occasion].kinds.search(name)
+        look = OCCASION_LOOKS[occasion]
+        # A garment's by its own words (``kind``, its articleType): a kurta's "Ethnic" is none.
+        found = (look.garment_kinds if kind in look.garments and look.garment_kinds else look.kinds).search(name)
         if found:
-            said = OCCASION_LOOKS[occasion].said
-            look = f"{'an' if said[0] in 'aeiou' else 'a'} {said} look"      # "an ethnic look"
-            return f"'{found.group(0).lower()}' in its name, a kind {look} takes"
+            said = look.said
+            taker = f"{'an' if said[0] in 'aeiou' else 'a'} {said} look"      # "an ethnic look"
+            return f"'{found.group(0).lower()}' in its name, a kind {taker} takes"
     return ""

@@ -166,6 +166,10 @@ ODD_WEARER_MIN = 100
 # wearer's products of its group stand in, per unit of its type's kinship to that type (_type_kinship): "sweater
 # for kids" listed 96 T-shirts and tops by meaning, the three sweatshirts among them 3rd, 25th and 40th.
 KIN_WEIGHT = 1.0
+# A product filed under the occasion asked whose name says a kind its look takes (fashionrec.occasions: "Silk",
+# "Embroidered", "Wedding Collection"), over the others filed under it: above any gap in text similarity within a
+# tier (0.2-0.7), as browse ranks them by a bit.
+FILED_KIND_WEIGHT = 1.0
 
 
 @functools.lru_cache(maxsize=4096)
@@ -509,6 +513,8 @@ class TextScores(NamedTuple):
     gift: bool                      # a gift with no type named (_gift_alone): its types take turns
     parts: list[np.ndarray] | None  # per part of a query for several types, (n,) bool, its rows: they take turns
     reading: QueryReading           # what browse ranks by too
+    filed_kinds: np.ndarray         # (n,) bool, rows filed under its usage whose names say a kind its look takes:
+    #                                 first in their tier (fashionrec.occasions: a silk kurta for a wedding)
 
 
 def as_typed(query: str, words: list[str]) -> str:
@@ -1681,7 +1687,7 @@ class TextSearch:
         # ones fill the k places.
         base = (np.ones(len(self.items), bool) if base is None else base) & ~self.hidden_sold_out()
         (matches, sims, allowed, later, kinds, aside, near_colour, asked_colours, kin, stood_in, anyones, gift, parts,
-         reading) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
+         reading, filed_kinds) = self._text_scores(query, wearer_chosen=bool(filters and filters.get("gender")))
         if allowed is not None:
             base = base & allowed
         # Items matching every parsed attribute come first, then those matching ever smaller subsets
@@ -1697,7 +1703,8 @@ class TextSearch:
         name_of = self._names().__getitem__
         close = self._by_meaning(query, sims, min_similarity) if min_similarity is not None else None
         # The occasions whose kinds by name it lists (said on their cards).
-        usages_asked = [u for u in self.parse_query(query).get("usage", []) if u in OCCASION_LOOKS and kinds.any()]
+        usages_asked = [u for u in self.parse_query(query).get("usage", []) if u in OCCASION_LOOKS
+                        and (kinds | filed_kinds).any()]
         # A brand the query names first within its tier, a wider usage's products after the asked usage's,
         # freebies after the rest of their tier.
         brand = self._brand_named(query)
@@ -1714,6 +1721,7 @@ class TextSearch:
                    + BOTH_COLOURS_WEIGHT * reading.both_colours - TYPE_ONLY_WEIGHT * reading.type_only
                    + OUTFIT_WEIGHT * reading.lead - NAMED_ONLY_WEIGHT * reading.named_only
                    + LIGHT_WEIGHT * self._light_for_the_place(positive)
+                   + FILED_KIND_WEIGHT * filed_kinds
                    - 2.0 * later - 3.0 * kinds - 4.0 * aside - 8.0 * self._given_away(query)
                    # as browse: a name's incidental word of another kind ("boots": a "Boot" T-shirt) last in its tier
                    - 4.0 * self._named_out_of_kind(query))
@@ -1769,6 +1777,8 @@ class TextSearch:
             # A wider usage's product matches no usage the query named: said as what it is instead.
             near = later[r] and "usage" in subset
             kind = kinds[r] and "usage" in subset
+            # Filed under it and first of it by its name: the word said too ("'silk' in its name, ...").
+            filed_kind = filed_kinds[r] and "usage" in subset
             shown = [key for key in subset if item.get(key) and not ((near or kind) and key == "usage")
                      and key not in ("subCategory", "clothes")
                      and not (anyones[r] and key == "gender") and not (gift and key == "articleType")]
@@ -1787,8 +1797,9 @@ class TextSearch:
                 notes.append("a gift with no size to guess")
             if near:
                 notes.append(f"{item['usage']}, the nearest usage to {_asked(item['usage'])}")
-            if kind:        # filed under another usage: its name is why ("named pumps, as a party look takes")
-                notes.append(kind_said(str(item.get("productDisplayName") or ""), usages_asked))
+            if kind or filed_kind:      # its name is why ("named pumps, as a party look takes")
+                notes.append(kind_said(str(item.get("productDisplayName") or ""), usages_asked,
+                                       str(item.get("articleType") or "")))
             if near_colour[r] > 0 and "baseColour" in matches and "baseColour" not in subset:
                 # "Matches type" alone hid why a maroon kurta came before a blue one for "red kurta".
                 like = min(asked_colours, key=lambda c: colours.distance(c, item["baseColour"]) or math.inf)
@@ -1863,6 +1874,9 @@ class TextSearch:
         # "heels for a party" listed 2 Party heels, then flats filed as Heels, "Catwalk Black Slip-on Flat Shoes"
         # 4th (the catalogue files 1,287 of its 1,323 heels as Casual; fashionrec.occasions).
         kinds = self._occasion_kinds(parsed) if "usage" in matches else np.zeros(len(self.items), bool)
+        # Those filed under it too first among them, as browse ranks them: of the 1,749 products "kurta for a
+        # wedding" finds 1,742 are filed Ethnic, and it listed printed everyday kurtas first (stop 73, h73shopper).
+        filed_kinds = kinds & matches["usage"] if kinds.any() else kinds
         if kinds.any():
             kinds &= ~matches["usage"]      # those filed under it, or its wider usage, are listed as such
             matches["usage"] = matches["usage"] | kinds
@@ -1884,10 +1898,11 @@ class TextSearch:
         near_colour = self._near_colour(asked)
         if not query:
             return TextScores(matches, np.zeros(len(self.items), np.float32), allowed, later, kinds, aside,
-                              near_colour, asked, kin, stood_in, anyones, gift, parts, reading)
+                              near_colour, asked, kin, stood_in, anyones, gift, parts, reading, filed_kinds)
         with one_blas_thread:
             return TextScores(matches, self.text_embeddings @ query_vector(self._as_meant(query)), allowed, later,
-                              kinds, aside, near_colour, asked, kin, stood_in, anyones, gift, parts, reading)
+                              kinds, aside, near_colour, asked, kin, stood_in, anyones, gift, parts, reading,
+                              filed_kinds)
 
     def _occasion_kinds(self, parsed: dict[str, list[str]]) -> np.ndarray:
         """(n,) bool: the products of the types ``parsed`` (a :meth:`parse_query`) asks for, of a kind the look of
