@@ -6724,6 +6724,24 @@ def test_an_occasion_the_wearers_type_has_none_of_reads_as_the_one_standing_in_f
     assert r.reading_notes("wedding sandals") == []
 
 
+def test_an_occasion_reads_as_the_first_stand_in_whose_look_takes_the_type(tmp_path):
+    # "dress for a wedding" listed printed Casual dresses by meaning: the catalogue files no dress Ethnic, and a formal
+    # look (Ethnic's first stand-in) takes none; a party's does (its garments), so it reads as Party, said (stop 73,
+    # h73kurta). The fixture has no dresses: three women's tops made dresses, one filed Party.
+    r, _ = _scratch(tmp_path)
+    tops = r.items.index[(r.items["articleType"] == "Tops") & (r.items["gender"] == "Women")][:3]
+    r.items.loc[tops, "articleType"] = "Dresses"
+    r.items.loc[tops, "productDisplayName"] = [f"Acme Women {c} Dress" for c in ("Blue", "Red", "Black")]
+    r.items.loc[tops, "usage"] = "Casual"
+    r.items.loc[tops[-1], "usage"] = "Party"
+    r._reindex()
+    party = int(r.items.loc[tops[-1], "id"])
+    assert r.occasion_stand_ins(r.parse_query("dress for a wedding"), ["dress", "wedding"]) == {"Ethnic": "Party"}
+    assert [x.id for x in r.search_text("dress for a wedding", k=3)][0] == party
+    notes = r.reading_notes("dress for a wedding")
+    assert any("has no Ethnic dresses, so 'wedding' reads as Party" in n for n in notes), notes
+
+
 def test_a_products_look_is_the_occasions_its_name_says_where_its_label_says_another_usage(tmp_path):
     # Catwalk's "Wedding Gold Crystal Heels", filed Casual, had a grey sweater and black jeans for a look (stop 69's
     # shopper): the name's occasion is the look's usage. Not for a name without one.

@@ -112,8 +112,10 @@ OCCASION_LOOKS = {
 # the usage silently as nothing, listing every one of its 4,217 men's shoes in the catalogue's order (a Nike sports
 # shoe 2nd, Vans purple slip-ons 6th; a shopper's trial, stop 73): a formal look's shoes are what a man wears to one.
 # "party shoes for men" the same (no men's shoe is filed Party; the page listed every one, a Nike sports shoe 2nd).
-# Only for the types the stand-in's look takes (OccasionLook.types): a wedding's T-shirt is no formal one.
-STANDS_IN = {"Ethnic": "Formal", "Party": "Formal"}
+# Only for the types the stand-in's look takes (OccasionLook.types, or its garments): a wedding's T-shirt is no
+# formal one. The first that takes them: "dress for a wedding" reads as Party (no dress is filed Ethnic, and a
+# formal look takes none; it listed printed Casual dresses by meaning, stop 73, h73kurta).
+STANDS_IN = {"Ethnic": ("Formal", "Party"), "Party": ("Formal",)}
 # Words of the other product that say its occasion where it names no usage, beside any type: "an evening dress".
 OCCASION_WORDS = dict.fromkeys(("evening", "cocktail", "prom"), "Party")
 # Type words that say an occasion where no other word of the other product names a type: a gown is an evening's

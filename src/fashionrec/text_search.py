@@ -1930,17 +1930,24 @@ class TextSearch:
         :data:`~fashionrec.occasions.STANDS_IN` lists for it, where its look takes one of the types: "wedding shoes
         for men" {"Ethnic": "Formal"} (no men's shoe is filed Ethnic). {} otherwise."""
         # Of the types the stand-in's look takes: "wedding tshirt for men" is no formal T-shirt's search.
-        asked = [u for u in parsed.get("usage", []) if u in STANDS_IN and STANDS_IN[u] not in parsed["usage"]
-                 and set(parsed.get("articleType", ())) & set(OCCASION_LOOKS[STANDS_IN[u]].types)]
-        if not asked or "usage" not in self.items:
+        asked = {u: [s for s in STANDS_IN[u] if s not in parsed["usage"]
+                     and set(parsed.get("articleType", ())) & {*OCCASION_LOOKS[s].types, *OCCASION_LOOKS[s].garments}]
+                 for u in parsed.get("usage", []) if u in STANDS_IN}
+        if not any(asked.values()) or "usage" not in self.items:
             return {}
         matches = self._matches({key: parsed[key] for key in ("articleType", "gender") if key in parsed})
         wearer = matches.get("gender", True)
         kind = matches["articleType"] & wearer
-        return {u: STANDS_IN[u] for u in asked
-                if not (kind & self._is("label:usage", [u])
-                        | self._occasions_named_type({**parsed, "usage": [u]}, words) & wearer).any()
-                and (kind & self._is("label:usage", [STANDS_IN[u]])).any()}
+        stood = {}
+        for u, stands in asked.items():
+            if (kind & self._is("label:usage", [u]) | self._occasions_named_type({**parsed, "usage": [u]}, words)
+                    & wearer).any():
+                continue
+            # The first of them the catalogue files some of the types under.
+            stand = next((s for s in stands if (kind & self._is("label:usage", [s])).any()), None)
+            if stand:
+                stood[u] = stand
+        return stood
 
     def read_occasion(self, parsed: dict[str, list[str]], words: list[str]) -> dict[str, list[str]]:
         """``parsed`` (a :meth:`parse_query` of search ``words``) with each occasion the catalogue has none of for
