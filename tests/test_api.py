@@ -980,6 +980,14 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     # closest matches by meaning, nothing corrected or offered ("jogging pants" are not "jegging pants").
     page = client.get("/", params={"q": "jogging pants"}).text
     assert "Did you mean" not in page and 'id="corrected"' not in page
+    # A misspelt type beside words that find products by meaning (an occasion, a wearer): respelt, the search
+    # reading shoes ("wedding sneekers for men" listed ten ethnic clothes and no shoe, stop 73).
+    r = client.get("/", params={"q": "wedding sneekers for men"})
+    assert "q=wedding+sneakers+for+men" in str(r.url) and "corrected=wedding+sneekers+for+men" in str(r.url)
+    assert "No product matches “wedding sneekers for men”; showing" in html.unescape(r.text)
+    found = client.get("/api/search/text", params={"q": "wedding sneekers for men"}).json()
+    assert found["corrected"] == "wedding sneakers for men" and found["parsed"]["articleType"]
+    assert {x["item"]["articleType"] for x in found["results"]} <= set(found["parsed"]["articleType"])
     # Where the correction finds nothing with every word, the words as typed keep their closest matches.
     r = client.get("/", params={"q": "blue jeens for dragons"})
     assert "corrected=" not in str(r.url) and "closest match" in r.text and 'id="corrected"' not in r.text

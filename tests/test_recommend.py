@@ -1973,11 +1973,39 @@ def test_a_word_only_a_product_or_two_misspell_is_corrected_where_the_search_fin
     shoe = r.items.index[r.items["productDisplayName"] == "ADIDAS Men White Sports Shoes"][0]
     r.items.loc[shoe, "productDisplayName"] = "ADIDAS Men Whte Sports Shoes"
     r._reindex()
-    assert r.browse(q="whte", limit=0)[0] == 1 and r.correction("whte") is None      # its product, as typed
+    # Its one product as typed; since stop 73 (h73typo) the word many products spell a letter away instead.
+    assert r.browse(q="whte", limit=0)[0] == 1 and r.correction("whte") == "white"
     assert r.browse(q="whte kurta", limit=0)[0] == 0
     assert r.correction("whte kurta") == "white kurta" and r.browse(q="white kurta", limit=0)[0] > 0
     # A word many products spell so is no misspelling ("black" beside "back"), nor an English one.
     assert r.correction("black kurta") is None
+
+
+def test_a_catalogue_misspelling_that_finds_a_product_or_two_is_read_as_the_common_word(tmp_path):
+    # "puple top" listed the one "s.Oliver Women Printed Puple Top" and then orange and beige tops; "shrt for men"
+    # one pair of shorts named "Shrt" (stop 73, a shopper's trial): a word only a product or two spell so, one
+    # edit from one many products have, is that word where it reads more (a colour, a type) and finds more.
+    r, _ = _scratch(tmp_path)
+    shoe = r.items.index[r.items["productDisplayName"] == "ADIDAS Men White Sports Shoes"][0]
+    r.items.loc[shoe, "productDisplayName"] = "ADIDAS Men Whte Sports Shoes"
+    r._reindex()
+    assert r.browse(q="whte shoes", limit=0)[0] == 1
+    assert r.correction("whte shoes") == "white shoes" and r.browse(q="white shoes", limit=0)[0] > 1
+    assert r.asked_for("white shoes")["baseColour"] == ["White"]
+    # A word many products spell so stays however close to another ("black" beside "back").
+    assert r.correction("black shoes") is None
+
+
+def test_a_misspelt_type_or_occasion_beside_words_that_find_products_is_respelt(rec):
+    # "wedding sneekers for men" listed ten Fabindia ethnic clothes and no shoe, "shoes for a prty dress" lost
+    # its Party: the other words found products by meaning, so the misspelling was never corrected (stop 73,
+    # an integration review).
+    typed, fixed = "wedding sneekers for men", "wedding sneakers for men"
+    assert rec.browse(q=typed, limit=0)[0] == rec.browse(q=fixed, limit=0)[0] == 0
+    assert "articleType" not in rec.asked_for(typed) and rec.asked_for(fixed)["articleType"]
+    assert rec.correction(typed) == fixed
+    # Not where another word finds nothing: a description, searched by meaning as typed.
+    assert rec.correction("wedding sneekers for qqqq") is None
 
 
 def test_a_word_for_many_types_with_a_word_they_lack_is_said_as_typed(rec):

@@ -83,7 +83,7 @@ from fashionrec.vocabulary import (
     singular,
     without_colour_word,
 )
-from fashionrec.word_search import STOP_WORDS, WordSearch, fold, search_words
+from fashionrec.word_search import RARE_SPELLING, STOP_WORDS, WordSearch, fold, search_words
 
 # MiniLM cosine between a query and a product's text below which a result that matches no query word as an
 # attribute is noise. Measured on the shipped index (docs/service.md): 13 of 17 nonsense queries ("asdfgh", "pizza",
@@ -1368,9 +1368,14 @@ class TextSearch:
         """The spelling to search instead of ``query`` (:meth:`autocorrect`), where ``query`` finds no product
         by its words (under ``filters``) and the correction finds some, by words or by meaning where the words
         as typed find nothing by meaning either ("high heals": "high heels" is in no name, and its closest
-        matches are heels). What the web page, the API and the CLI search instead; None otherwise ("festive
-        season kurta" finds its kurtas as typed)."""
-        if self.browse(filters, query, limit=0)[0] > 0:
+        matches are heels), or where the respelt words read as a type, colour, occasion or wearer the words as
+        typed do not and each other word finds products ("shoes for a prty dress": Party). Where ``query``
+        finds a product or two (at most :data:`~fashionrec.word_search.RARE_SPELLING`) by a catalogue
+        misspelling ("puple top": one "Puple" top), the correction that reads more and finds more products.
+        What the web page, the API and the CLI search instead; None otherwise ("festive season kurta" finds its
+        kurtas as typed)."""
+        found = self.browse(filters, query, limit=0)[0]
+        if found > RARE_SPELLING:
             return None
         positive, negated = self._negation(query)
         if negated:
@@ -1380,9 +1385,22 @@ class TextSearch:
         fixed = self.autocorrect(query)
         if not fixed:
             return None
+        # What the respelt words are read as (a type, colour, occasion or wearer) that the words as typed are
+        # not: "shoes for a prty dress" lost its Party and "wedding sneekers for men" its shoes, since the rest
+        # of their words find products by meaning; "puple top" found the one "Puple" top by words (stop 73).
+        # Where the other words find products, each: "blue jeens for dragons" (no product's word "dragon") keeps the
+        # closest matches to its words as typed, a description rather than a misspelt search.
+        typed_read = {(k, v) for k, values in self.asked_for(query).items() for v in values}
+        reads_more = any((k, v) not in typed_read for k, values in self.asked_for(fixed).items() for v in values)
+        kept = set(search_words(query)) & set(search_words(fixed))
+        reads_more = reads_more and all(self._words().mask([w]).any() for w in kept)
+        respelt = self.browse(filters, fixed, limit=0)[0]
+        if found:       # a catalogue misspelling's product or two, as typed: the common word's many instead
+            return fixed if reads_more and respelt > found else None
+
         def relevant(q: str) -> bool:
             return bool(self.text_relevant(q, RELEVANT_TEXT_SIMILARITY).any())
-        return fixed if self.browse(filters, fixed, limit=0)[0] > 0 or relevant(fixed) and not relevant(query) else None
+        return fixed if respelt > 0 or reads_more or relevant(fixed) and not relevant(query) else None
 
     def as_typed_by_meaning(self, typed: str, fixed: str, filters: dict | None = None) -> bool:
         """Whether ``typed``, words a correction replaced with ``fixed`` (:meth:`correction`), finds products by

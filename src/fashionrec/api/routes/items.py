@@ -35,6 +35,7 @@ from fashionrec.looks import short_look
 from fashionrec.results import PRODUCT_PAGE
 from fashionrec.text_notes import price_missed_said
 from fashionrec.vocabulary import price_overlap, price_range, price_read_said, price_words, without_price_or_size
+from fashionrec.word_search import RARE_SPELLING
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/items", tags=["items"], dependencies=[Depends(known_query_only)])
@@ -100,7 +101,8 @@ def browse_items(
         q, filters, price, said = items_priced(service.rec, q, filters, min_price, max_price)
         total, page = service.rec.browse(filters or None, q, offset=offset, limit=limit, sort=sort)
         # A misspelt word found nothing here and jeans in text search and on the web page (an integrator's trial).
-        corrected = service.rec.correction(q, filters or None) if q and not total else None
+        # And a catalogue misspelling's product or two ("puple top": one "Puple" top; stop 73).
+        corrected = service.rec.correction(q, filters or None) if q and total <= RARE_SPELLING else None
         found = (service.rec.browse(filters or None, corrected, offset=offset, limit=limit, sort=sort) if corrected
                  else (0, []))
         if found[0]:    # by its words: a correction found by meaning only is text search's to show

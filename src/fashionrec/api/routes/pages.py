@@ -74,7 +74,7 @@ from fashionrec.vocabulary import (
     size_words,
     tidied,
 )
-from fashionrec.word_search import search_words
+from fashionrec.word_search import RARE_SPELLING, search_words
 
 # A product's number as a shopper copies it from its page: "15970", "Product 15970", "#15970", "item no. 15970".
 PRODUCT_NUMBER = re.compile(r"((?:product|item|style|id)\s*(?:no\.?|number|#)?\s*|#\s*)?(\d{1,12})", re.IGNORECASE)
@@ -344,6 +344,16 @@ def catalogue_page(
 
     def with_price() -> dict | None:     # the filters chosen, and the price the words asked for
         return {**chosen, **price} or None
+
+    def respelt(read: str, sure: str) -> RedirectResponse:
+        """The page of ``sure``, the correction of ``read`` (the words searched), saying it corrects them. As typed,
+        with the misspelt words respelt: "shrits under 500" lost its price on the way, and "jeens under 1000",
+        "sneekers size 8" and "tshrt for 5 year old" the words left out of the search and the notice saying so
+        (stop 73, a shopper's trial)."""
+        kept = _respelt(q, read, sure) or " ".join([sure, *used, *priced, *sized, *ranked])
+        return RedirectResponse(sold_out_kept(f"{root}/?" + urlencode(
+            {**chosen, "q": kept, "corrected": read, **_price_params(sort_by, bounded),
+             **({"page": page} if page > 1 else {})})), status_code=303)
     shares = SHARE.findall(query)
     if shares:
         # Kept where names have it (some Hanes names say "100% Cotton"); else "100% cotton shirt" found no name
@@ -375,6 +385,14 @@ def catalogue_page(
     # as /api/search/text's `look`): "office outfit for men" the look of its closest shirt, beside closest matches
     # of any type (stop 71).
     look = paired = None
+    unpaired = query        # what a correction's link names: the words before a pairing reads them
+    if query and not corrected.strip() and closest.strip() != query:
+        # Before the pairing reads its words: "shoes for a prty dress" read as shoes for any dress, its Party lost
+        # (stop 73).
+        with service.reading():
+            sure = service.rec.correction(query, with_price())
+        if sure:
+            return respelt(query, sure)
     if query:
         with service.reading():
             paired = read_pairing(service.rec, query)
@@ -439,9 +457,15 @@ def catalogue_page(
         photo_url = f"{root}/upload" if query and total == 0 and PHOTO_WORDS.search(query) else None
         # Said only where it is true: a link can't put "no product matches X" in the page's mouth.
         corrected = corrected.strip()
-        if not (corrected and (total or by_meaning(query)) and matching(corrected) == 0
-                and correction(corrected) == query):
+        if not (corrected and (total or by_meaning(query)) and matching(corrected) <= RARE_SPELLING
+                and correction(corrected) in {query, unpaired}):
             corrected = ""
+        # A misspelt word ("sneekers") finds nothing by words, or a catalogue misspelling's product or two ("puple
+        # top": one "Puple" top, stop 73): the correction is searched instead where it is safe (``correction``).
+        sure = (correction(query) if query and total <= RARE_SPELLING and not closest and not corrected
+                and search_words(query) else None)
+        if sure:
+            return respelt(query, sure)
         if query and not search_words(query):
             common = bool(re.search(r"\w", query))
             notices.append(f"{_quoted(query)} has only words too common to search for (such as 'for' or 'the')."
@@ -456,15 +480,6 @@ def catalogue_page(
             if total == 0 and chosen:
                 everywhere = service.rec.browse(price or None, query, limit=0)[0]
             if total == 0 and not closest:
-                sure = correction(query)
-                if sure and not corrected:
-                    # As typed, with the misspelt words respelt: "shrits under 500" lost its price on the way, and
-                    # "jeens under 1000", "sneekers size 8" and "tshrt for 5 year old" the words left out of the
-                    # search and the notice saying so (stop 73, a shopper's trial).
-                    kept = _respelt(q, query, sure) or " ".join([sure, *used, *priced, *sized, *ranked])
-                    return RedirectResponse(sold_out_kept(f"{root}/?" + urlencode(
-                        {**chosen, "q": kept, "corrected": query, **_price_params(sort_by, bounded),
-                         **({"page": page} if page > 1 else {})})), status_code=303)
                 suggestion = service.rec.suggest(query)
             # Shoppers type descriptions ("red cotton t-shirt for men"), which no product name contains:
             # answer with the semantic text search instead of an empty page, a few pages deep.
@@ -713,8 +728,13 @@ def catalogue_page(
     # whose one product by meaning was a Lotto cap, a shopper trial) like the correction's ("snekers" led to
     # scarves).
     with service.reading():
+        # The products the words as typed find by words: a catalogue misspelling's one or two ("puple top": one
+        # "Puple" top), said as such rather than "No product matches" (stop 73).
+        typed_found = matching(corrected) if corrected else 0
         corrected_url = (f"{root}/?" + urlencode({**chosen, "q": corrected, "closest": corrected})
-                         if corrected and service.rec.as_typed_by_meaning(corrected, query, with_price()) else None)
+                         if corrected and (typed_found
+                                           or service.rec.as_typed_by_meaning(corrected, query, with_price()))
+                         else None)
     return templates.TemplateResponse(request, "catalogue.html", {
         "items": [to_item(d, root=root) for d in items], "total": total, "page": page, "pages": pages,
         "prev_url": page_url(page - 1) if page > 1 else None,
@@ -740,7 +760,7 @@ def catalogue_page(
         "closest_from": filled - offset if filled and 0 < filled - offset < len(items) else None,
         "suggest_url": suggest_url, "unfiltered_url": unfiltered_url, "example_url": None if photo_url else example_url,
         "photo_url": photo_url, "look": look, "kids": kids, "other_colours": other_colours,
-        "example": EXAMPLE_SEARCH, "corrected": corrected,
+        "example": EXAMPLE_SEARCH, "corrected": corrected, "typed_found": typed_found,
         "corrected_url": corrected_url,
         "count_text": (f"{total:,} closest match{'' if total == 1 else 'es'}" if found_closest
                        else f"{filled:,} item{'' if filled == 1 else 's'} and {total - filled:,} closest "

@@ -87,6 +87,10 @@ def search_by_text(
         query, dropped = searched_words(service.rec, unaged, filters)
         # "shoes to go with a red dress": the dress's wearer and colour, as the catalogue page reads it after the
         # prices, sizes and ratings are out (stop 68); the look it offers, as the page does (stop 72).
+        # A misspelt word corrected before the pairing reads the words: "shoes for a prty dress" read as shoes for
+        # any dress, its Party lost (stop 73).
+        respelt = service.rec.correction(query, filters or None) if query.strip() else None
+        query = respelt or query
         paired, look = read_search(service.rec, query, filters)
         if paired:
             query = paired.searched
@@ -111,7 +115,7 @@ def search_by_text(
         note = " ".join([*([pairing_said(paired, repr)] if paired else []),
                          *search_said(service.rec, searched, filters, recs, aged, kids, dropped, unaged,
                                       (order[2] if order else [], ordered))]) or None
-    return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected,
+    return RecList(results=[to_rec(r, root) for r in recs], left_out=left_out, corrected=corrected or respelt,
                    unmatched=unmatched, parsed=parsed, note=note, price=list(price) if price else None,
                    look=look and to_look(look, root))
 
