@@ -1394,6 +1394,10 @@ class TextSearch:
         reads_more = any((k, v) not in typed_read for k, values in self.asked_for(fixed).items() for v in values)
         kept = set(search_words(query)) & set(search_words(fixed))
         reads_more = reads_more and all(self._words().mask([w]).any() for w in kept)
+        # A misspelling, not an English word the catalogue lacks: "men's belt to match brown shoes" is no watch
+        # (the fixture has no "match"; autocorrect gives such a word another where nothing is found by it).
+        respelt_words = zip(search_words(query, stem=False), search_words(fixed, stem=False), strict=False)
+        reads_more = reads_more and not any(a != b and a in english_words() for a, b in respelt_words)
         respelt = self.browse(filters, fixed, limit=0)[0]
         if found:       # a catalogue misspelling's product or two, as typed: the common word's many instead
             return fixed if reads_more and respelt > found else None
