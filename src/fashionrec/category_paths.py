@@ -35,6 +35,7 @@ SUB_MASTER = {
     "Umbrellas": "Accessories", "Vouchers": "Free Items", "Wallets": "Accessories", "Watches": "Accessories",
     "Water Bottle": "Accessories", "Wristbands": "Sporting Goods"}
 MASTERS = {m.casefold(): m for m in SUB_MASTER.values()}
+SUBS = {s.casefold(): s for s in SUB_MASTER}
 # A shop's words for a masterCategory or a subCategory, where they mean one only (not "Shoes" for footwear: that is
 # the catalogue's subCategory Shoes; "Accessories" is both, read as the masterCategory).
 SHOP_WORDS = {"clothing": "Apparel", "clothes": "Apparel", "jewelry": "Jewellery", "sunglasses": "Eyewear",
@@ -56,14 +57,13 @@ def read_middle(parts: list[str]) -> Middle:
     the first part giving each column; a wearer as a Tags tag gives it ("Womenswear", "Men's": within_tag)."""
     master = sub = wearer = ""
     unread = []
-    subs = {s.casefold(): s for s in SUB_MASTER}
     for part in parts:
         word = " ".join(part.split()).casefold()
         named = SHOP_WORDS.get(word, "")
         if word in MASTERS or named in MASTERS.values():
             master = master or MASTERS.get(word, named)
-        elif word in subs or named in SUB_MASTER:
-            sub = sub or subs.get(word, named)
+        elif word in SUBS or named in SUB_MASTER:
+            sub = sub or SUBS.get(word, named)
         elif (side := within_tag("gender", part)) is not None:
             wearer = wearer or side
         else:
