@@ -386,6 +386,7 @@ def catalogue_page(
     # of any type (stop 71).
     look = paired = None
     unpaired = query        # what a correction's link names: the words before a pairing reads them
+    checked = None          # the words whose correction was asked for already, and was none
     if query and not corrected.strip() and closest.strip() != query:
         # Before the pairing reads its words: "shoes for a prty dress" read as shoes for any dress, its Party lost
         # (stop 73).
@@ -393,6 +394,7 @@ def catalogue_page(
             sure = service.rec.correction(query, with_price())
         if sure:
             return respelt(query, sure)
+        checked = query
     if query:
         with service.reading():
             paired = read_pairing(service.rec, query)
@@ -462,8 +464,9 @@ def catalogue_page(
             corrected = ""
         # A misspelt word ("sneekers") finds nothing by words, or a catalogue misspelling's product or two ("puple
         # top": one "Puple" top, stop 73): the correction is searched instead where it is safe (``correction``).
-        sure = (correction(query) if query and total <= RARE_SPELLING and not closest and not corrected
-                and search_words(query) else None)
+        # (Not asked again of the words the check before the pairing asked: the same answer, none.)
+        sure = (correction(query) if query and query != checked and total <= RARE_SPELLING and not closest
+                and not corrected and search_words(query) else None)
         if sure:
             return respelt(query, sure)
         if query and not search_words(query):
