@@ -742,9 +742,9 @@ class TextSearch:
             return out
         for words, own in kinds:
             for w in words:
-                out |= self._words().in_names(w) & ~np.isin(category, sorted(own))
+                out |= self._words().in_names(w) & ~self._is("masterCategory", sorted(own))
         asked = sorted(set().union(*(own for _, own in kinds)))
-        return out & kept & ~np.isin(category, asked)
+        return out & kept & ~self._is("masterCategory", asked)
 
     def _named_tones(self, query: str) -> np.ndarray:
         """Per row, whether its name has a tone ``query`` names (:data:`~fashionrec.colours.TONES`, "rose gold"),
@@ -1937,7 +1937,7 @@ class TextSearch:
             return kinds
         for usage in occasions:
             kinds |= self._kind_named(usage)
-        kinds &= self.items["articleType"].isin(parsed["articleType"]).to_numpy()
+        kinds &= self._is("articleType", parsed["articleType"])
         if kinds.any() and not _children_asked(parsed):
             # A child's "silver sandals" are no kind a grown-up's wedding takes: "sandals for a wedding" listed
             # "Barbie Girls Pink & Silver Sandals" 5th, before every grown-up's sandal.
