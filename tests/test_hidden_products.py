@@ -80,3 +80,15 @@ def test_a_catalogue_without_such_columns_says_nothing_of_them(tmp_path: Path) -
     report = load_catalog(path, check_images=False, progress=False, warn=False).report
     assert report.visibility_columns == [] and report.hidden == {}
     assert "hidden  " not in "\n".join(report.summary_lines())
+
+
+def test_a_load_that_warns_says_the_products_left_out_as_hidden(tmp_path: Path, caplog) -> None:
+    # `index build` and `tag` read the catalogue with warn=True: the hidden products they leave out are said there
+    # too, not by `data check` alone.
+    path = _shop(tmp_path, ["12933,Roadster Navy Tee,Tshirts,TRUE", "10652,Puma Jeans,Jeans,FALSE"],
+                 header="id,Title,Product Type,Published")
+    save_column_map(path, {"Title": "productDisplayName", "Product Type": "articleType"})
+    with caplog.at_level("WARNING"):
+        catalog = load_catalog(path, check_images=False, progress=False)
+    assert list(catalog.table["id"]) == [12933]
+    assert "hidden read from 'Published': 1 product the shop hides" in caplog.text and "(id 10652)" in caplog.text
