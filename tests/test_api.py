@@ -1015,6 +1015,25 @@ def test_a_misspelt_search_page_offers_the_right_spelling(client, monkeypatch):
     monkeypatch.undo()
 
 
+def test_did_you_mean_is_offered_only_where_its_search_finds_products(client, monkeypatch):
+    # "xyzzq plugh" offered "Did you mean xyzzq plugs?", a link to a page of 0 items, and so no example search
+    # to go on with (a shopper's trial of the full catalogue, stop 74). The suggestion is made to find nothing
+    # here: the fixture's tiny catalogue has no word one edit from a made-up one.
+    rec = client.app.state.service.rec
+    assert client.get("/", params={"q": "xyzzq qwvzz"}).text.count('id="suggest"') == 0
+    monkeypatch.setattr(rec, "suggest", lambda q, confident=False: "xyzzq qwvzx")
+    assert rec.browse(q="xyzzq qwvzx", limit=0)[0] == 0
+    page = client.get("/", params={"q": "xyzzq qwvzz"}).text
+    assert 'id="suggest"' not in page and "Did you mean" not in page
+    assert 'id="example"' in page       # the way on where nothing is found
+    # One that finds products is still offered, by the same path.
+    word = rec.items["articleType"].dropna().iloc[0].lower()
+    monkeypatch.setattr(rec, "suggest", lambda q, confident=False: word)
+    assert rec.browse(q=word, limit=0)[0] > 0
+    page = html.unescape(client.get("/", params={"q": "xyzzq qwvzz"}).text)
+    assert 'id="suggest"' in page and f">{word}</a>" in page
+
+
 def test_a_method_a_path_does_not_take_says_which_it_does(client, ids):
     # "Method Not Allowed" alone (an integrator's trial).
     r = client.put(f"/api/items/{ids[0]}")

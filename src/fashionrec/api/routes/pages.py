@@ -502,12 +502,14 @@ def catalogue_page(
             else:
                 total, items, found_closest = len(found), found[offset:offset + PAGE_SIZE], bool(found)
                 relevant = service.rec.text_relevant(query, RELEVANT_TEXT_SIMILARITY, "gender" in chosen)
-                # Offered where it finds products, or where nothing else is shown.
-                if suggestion and (not relevant.any() or matching(suggestion) > 0):
+                # Offered where it finds products, by words or (where nothing else is shown) by meaning: "Did
+                # you mean xyzzq plugs?" led to a page of 0 items, a dead end where the example search was the
+                # way on (a shopper's trial, stop 74).
+                if suggestion and (matching(suggestion) > 0 or (not relevant.any() and by_meaning(suggestion))):
                     suggest_url = f"{root}/?" + urlencode({**chosen, "q": suggestion})
                 if not relevant.any():
                     notices.append(f"Nothing in the catalogue matches {_quoted(query)}.")
-                    example_url = None if suggestion else f"{root}/?" + urlencode({"q": EXAMPLE_SEARCH})
+                    example_url = None if suggest_url else f"{root}/?" + urlencode({"q": EXAMPLE_SEARCH})
                     facets = {key: {} for key in FILTER_KEYS}
                 else:
                     facets = _choice_counts(service, with_price() or {}, query, relevant, closest)
