@@ -2815,6 +2815,27 @@ def test_similar_items_in_other_colours_are_of_its_type_one_colour_at_a_time(rec
         assert rec.similar(j, k=5, other_colours=True) == []
 
 
+def test_other_colours_say_a_colour_as_chosen_only_where_one_was(rec):
+    # The product page's "In silver" card of a red heel said in full (its hover text, the API's reason) "colour
+    # Silver as chosen", where the shopper chose no colour: the row narrows to other colours itself (a shopper's
+    # trial, stop 74).
+    every = rec.items[rec.items["articleType"] == "Tshirts"]
+    i = int(max(every["id"], key=lambda j: every.loc[every["baseColour"] != rec.item(j)["baseColour"],
+                                                     "baseColour"].nunique()))
+    out = rec.similar(i, k=4, other_colours=True)
+    assert len(out) >= 2
+    assert not any("as chosen" in r.reason for r in out), [r.reason for r in out]
+    assert all(r.reason.startswith(f"in another colour ({r.item['baseColour']}), ") for r in out), \
+        [r.reason for r in out]
+    assert all("visual similarity" in r.reason for r in out)
+    page_row = rec.in_other_colours(i, k=4)
+    assert page_row and not any("as chosen" in r.reason for r in page_row)
+    # A colour the caller asked for is still said as chosen.
+    another = out[0].item["baseColour"]
+    asked = rec.similar(i, k=3, other_colours=True, filters={"baseColour": another})
+    assert asked and all(f"colour {another} as chosen" in r.reason for r in asked)
+
+
 def test_a_childs_product_filed_as_a_grown_ups_lists_childrens_products_in_other_colours(tmp_path):
     # A review: "Palm Tree Kids ..." products filed as Men's listed men's T-shirts in other colours (12 of 90 cards
     # over 15 such products); its wearer is a child, whatever it is filed under.

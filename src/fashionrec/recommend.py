@@ -2027,8 +2027,15 @@ class Recommender(IndexBuilding, CatalogueEdits, ItemTables, TextSearch, Outfits
         groups = sorted(by_colour.values(), key=lambda g: near[g[0].item["baseColour"]] > 0)
         out = [r for turn in itertools.zip_longest(*groups) for r in turn if r is not None]
         out = (out + [r for r in found if belied(r)])[:k]
+        me = self.vector(item_id)
         for r in out:
             r.card_reason = f"In {r.item['baseColour'].lower()}"
+            if not asked:
+                # The colours are this row's own narrowing, not the caller's: the page's "In silver" card said
+                # "colour Silver as chosen" in full (its hover text, the API's reason) where the shopper chose
+                # nothing (a shopper's trial, stop 74).
+                said, _ = self._reason_similar(item, r.item, float(self.vector(r.id) @ me))
+                r.reason = f"in another colour ({r.item['baseColour']}), {said}"
         return in_list_order(out)      # (a colour at a time: the second of one after the first of every other)
 
     def in_other_colours(self, item_id: int, k: int = 6, exclude_ids: Iterable[int] = ()) -> list[Rec]:
