@@ -809,6 +809,35 @@ def test_back_from_a_product_of_a_look_goes_to_the_product_whose_look_it_was(ser
     assert page.locator("#back a").inner_text() == "\u2190 Back to results"
 
 
+def test_a_product_opened_from_for_you_links_back_to_for_you(server, page):
+    # A shopper's trial of stop 74: a pick opened from "For you" had no link back, and a similar item opened from
+    # it said "Back to results" and led to the search made before "For you" ("/?q=socks").
+    page.goto(server + "/?q=shirt")
+    page.locator("#grid .card").first.click()
+    page.wait_for_url("**/item/**")
+    page.click("button[data-like]")
+    page.goto(server + "/for-you")
+    page.wait_for_selector("#foryou-picks .card")
+    page.locator("#foryou-picks .card").first.click()
+    page.wait_for_url("**/item/**")
+    pick = page.url
+    back = page.locator("#back a")
+    assert back.is_visible() and back.inner_text() == "\u2190 Back to For you"
+    # Two products on too, the link leads to "For you", not to the search before it.
+    page.locator("#similar .card").first.click()
+    page.wait_for_url(lambda url: url != pick and "/item/" in url)
+    assert back.is_visible() and back.inner_text() == "\u2190 Back to For you"
+    assert back.get_attribute("href").endswith("/for-you")
+    back.click()
+    page.wait_for_function("() => location.pathname === '/for-you'")
+    page.wait_for_selector("#foryou-picks .card")
+    # A search's product keeps its own words (as before).
+    page.goto(server + "/?q=shirt")
+    page.locator("#grid .card").first.click()
+    page.wait_for_url("**/item/**")
+    assert page.locator("#back a").inner_text() == "\u2190 Back to results"
+
+
 def test_reports_page(server, page):
     page.goto(server + "/reports")
     assert "No EDA report yet" in page.content()

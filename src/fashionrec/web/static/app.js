@@ -105,6 +105,7 @@
   // through similar items or a look (a shopper trial: it was gone one click later, two Backs away).
   var back = document.getElementById("back");
   var RESULTS = "fashionrec-results";
+  var FOR_YOU = "/for-you";
   if (back && document.referrer) {
     try {
       var from = new URL(document.referrer);
@@ -113,7 +114,9 @@
       // The page's path within the app (null: not this app's), as the server's routes read it.
       var fromPath = from.pathname === ROOT ? "/" : from.pathname.indexOf(ROOT + "/") === 0 ?
         from.pathname.slice(ROOT.length) : null;
-      if (from.origin === location.origin && (fromPath === "/" || fromPath === "/upload")) {
+      // "For you" too: a product opened there had no link back, and one reached from it through similar items
+      // linked "Back to results" to a search made before it (a shopper's trial, stop 74).
+      if (from.origin === location.origin && (fromPath === "/" || fromPath === "/upload" || fromPath === FOR_YOU)) {
         // "#results": the photo search page shows its last results again when asked so (below).
         results = fromPath === "/upload" ? ROOT + "/upload#results" : from.pathname + from.search;
         sessionStorage.setItem(RESULTS, results);
@@ -131,8 +134,11 @@
       }
       if (results) {
         var link = back.querySelector("a");
-        // "#results": the page puts its list back where it was left (below), two products on too.
-        link.href = results.indexOf("#") < 0 ? results + "#results" : results;
+        var toForYou = new URL(results, location.href).pathname === ROOT + FOR_YOU;
+        if (toForYou) link.textContent = "\u2190 Back to For you";
+        // "#results": the page puts its list back where it was left (below), two products on too. (Not "For
+        // you": its picks are put together by this script, and it opens at them.)
+        link.href = results.indexOf("#") < 0 && !toForYou ? results + "#results" : results;
         back.hidden = false;
         // Straight from the results, the link is the browser's Back, which keeps the place in the list: it
         // opened the results anew at the top, and Back then led to this page again (a phone shopper's trial).
