@@ -211,9 +211,12 @@ def _lead(hits: list) -> dict | None:
             "name": first.item.get("display_name") or first.item.get("productDisplayName") or f"Product {first.id}"}
 
 
-def pairing_said(paired: Pairing, quoted) -> str:
-    """What the catalogue page and the API's ``note`` say of ``paired``; ``quoted`` quotes a query as they do."""
-    return f"{quoted(paired.clause)} names what they go with: these are the products for {quoted(paired.searched)}."
+def pairing_said(paired: Pairing, quoted, reading=None) -> str:
+    """What the catalogue page and the API's ``note`` say of ``paired``; ``quoted`` quotes a query as they do, and
+    ``reading`` (by default ``quoted``) the words searched instead, which the page quotes whole: cut as a long
+    search is, "matching bag for red heels" read "... clutches or handbags for…", its wearer lost (stop 74)."""
+    return (f"{quoted(paired.clause)} names what they go with: these are the products for "
+            f"{(reading or quoted)(paired.searched)}.")
 
 
 def goes_with(rec, types: list[str], colour: str) -> list[str]:

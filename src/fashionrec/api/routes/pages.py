@@ -400,7 +400,7 @@ def catalogue_page(
             paired = read_pairing(service.rec, query)
         if paired:
             # "shoes to go with a red dress" listed men's red Converse first (a shopper's trial, stop 68).
-            notices.append(pairing_said(paired, _quoted))
+            notices.append(pairing_said(paired, _quoted, repr))     # the reading whole: it is the page's own
             query = paired.searched
     if query and chosen and searched is not None and query != searched.strip():
         # A new search typed under the last one's filters, naming another wearer, colour or type ("teenage boy
