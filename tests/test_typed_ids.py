@@ -100,3 +100,58 @@ def test_the_api_takes_an_id_as_the_shop_writes_it(shop_index) -> None:
         gone = c.delete("/api/items/navy-tee", headers={"X-API-Key": KEY})
         assert gone.status_code == 200 and gone.json()["id"] == tee, gone.text
         assert c.get(f"/api/items/{tee}").status_code == 404
+
+
+def test_stock_is_set_and_said_by_ids_as_the_shop_writes_them(shop_index, tmp_path: Path) -> None:
+    # Before stop 74 `index stock ID=LEVEL`, `--from` a file of ids and PUT /api/stock took numbers alone: a Handle
+    # was "'navy-tee' is no product id" (or "not an integer" in a file), and what was set was said by number.
+    d, spelt = shop_index
+    handle = "french-connection-men-black-tobacco-belt-942"
+    belt, tee = spelt[handle], spelt["navy-tee"]
+    padded = next(w for w in spelt if w.startswith("00"))
+    index = ["--index", str(d)]
+    said = _json(["index", "stock", f"{handle}=0", f"{padded}=3", "navy-tee=yes", *index])
+    levels = Recommender.load(d).items.set_index("id")["stock"]
+    assert (levels[belt], levels[spelt[padded]]) == (0, 3), levels
+    assert said["sold_out"] == [belt] and said["sold_out_as_written"] == [handle], said
+    assert said["stock_as_written"] == {handle: 0, padded: 3, "navy-tee": 1}, said
+    assert said["stock"] == {str(belt): 0, str(spelt[padded]): 3, str(tee): 1}, said
+    # The summary names what is sold out as the shop writes it, not by the hash.
+    result = runner.invoke(app, ["index", "stock", "navy-tee=0", *index])
+    text = " ".join(result.output.replace("│", " ").split())
+    assert result.exit_code == 0 and "1 of them sold out (navy-tee)" in text and str(tee) not in text, text
+    # A file of ids as the shop writes them, read as the same products.
+    levels_file = tmp_path / "levels.csv"
+    levels_file.write_text(f"id,stock\n{handle},5\nNavy-Tee,0\n{padded},0\n", encoding="utf-8")
+    said = _json(["index", "stock", "--from", str(levels_file), *index])
+    assert said["stock_as_written"] == {handle: 5, "navy-tee": 0, padded: 0}, said
+    assert sorted(said["sold_out_as_written"]) == sorted(["navy-tee", padded]), said
+    # A Handle that names nothing is still refused, said as written, nothing set.
+    result = runner.invoke(app, ["index", "stock", "navy-tees=0", f"{handle}=1", *index])
+    assert result.exit_code == 2 and "'navy-tees' is no product id" in " ".join(result.stderr.split()), result.stderr
+    assert Recommender.load(d).items.set_index("id")["stock"][belt] == 5
+    # A removed product's Handle is skipped by --skip-unknown, listed by its number and as written.
+    _json(["index", "remove", "navy-tee", *index])
+    said = _json(["index", "stock", "navy-tee=4", f"{handle}=2", "--skip-unknown", *index])
+    assert (said["skipped"], said["skipped_as_written"]) == ([tee], ["navy-tee"]), said
+    assert said["stock_as_written"] == {handle: 2}, said
+
+
+def test_the_api_sets_stock_by_ids_as_the_shop_writes_them(shop_index) -> None:
+    d, spelt = shop_index
+    handle = "french-connection-men-black-tobacco-belt-942"
+    belt, tee = spelt[handle], spelt["navy-tee"]
+    with TestClient(create_app(Settings(index_dir=d, api_key=KEY))) as c:
+        put = c.put("/api/stock", json={"levels": {handle: 0, "navy-tee": 6}}, headers={"X-API-Key": KEY})
+        assert put.status_code == 200, put.text      # before: a 422, "'french-connection-...' is no product id"
+        said = put.json()
+        assert said["stock"] == {str(belt): 0, str(tee): 6} and said["sold_out"] == [belt], said
+        assert said["stock_as_written"] == {handle: 0, "navy-tee": 6}, said
+        assert said["sold_out_as_written"] == [handle], said
+        assert c.get(f"/api/items/{tee}").json()["stock"] == 6
+        assert c.delete("/api/items/navy-tee", headers={"X-API-Key": KEY}).status_code == 200
+        skipped = c.put("/api/stock?skip_unknown=true", json={"levels": {handle: 1, "navy-tee": 0}},
+                        headers={"X-API-Key": KEY}).json()
+        assert (skipped["skipped"], skipped["skipped_as_written"]) == ([tee], ["navy-tee"]), skipped
+        typo = c.put("/api/stock", json={"levels": {"navy-tees": 0}}, headers={"X-API-Key": KEY})
+        assert typo.status_code == 422 and "'navy-tees' is no product id" in typo.json()["detail"], typo.text

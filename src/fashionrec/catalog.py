@@ -32,6 +32,7 @@ import shlex
 import tarfile
 import warnings
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
@@ -1601,7 +1602,7 @@ class ColumnsLacking(CatalogError):
 
 def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQUIRED_COLUMNS,
               mapping_folder: Path | None = None, keep_duplicates: bool = False,
-              also: tuple[str, ...] = ()) -> pd.DataFrame:
+              also: tuple[str, ...] = (), spelt_ids: Callable[[str], int | None] | None = None) -> pd.DataFrame:
     """The rows of the table ``csv_path`` as the catalogue loader reads them, as text (the id as an int): its
     encoding, separator and header as found (columns.json's: ``mapping_folder``'s, default the file's folder), a
     comma in a name recovered, a Shopify export's sizes (a Handle) and a WooCommerce export's variations (a Parent)
@@ -1610,7 +1611,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     then those of ``also`` (header names, as written) it has. ``needed``: the columns without which it is refused
     (:class:`ColumnsLacking` where they are not a catalogue's). ``keep_duplicates``: a row whose id an earlier row
     has is kept (else rejected, the first standing). Also what ``index stock --from`` reads a file by (stop 71:
-    `stock_file` had its own copy, which read neither a semicolon export nor a name's comma)."""
+    `stock_file` had its own copy, which read neither a semicolon export nor a name's comma). ``spelt_ids``: the id
+    an index records written so (a Handle in an id column: ``index stock --from``'s file of ids as the shop writes
+    them, refused as "not an integer" before stop 74), or None, for an id cell that is no number."""
     records: list[list[str]] = []
     seen: dict[int, int] = {}         # id -> the line read for it
     as_read: dict[int, list[str]] = {}
@@ -1927,8 +1930,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
                 # (listed as written otherwise, as "00019696" is: every row of such an export was rejected)
                 item_id = read_id(rec["id"].strip())
             except ValueError:
-                reject(line, _bad_id(row, header, id_at), row)
-                continue
+                spelt_id = spelt_ids(rec["id"].strip()) if spelt_ids is not None else None
+                if spelt_id is None:
+                    reject(line, _bad_id(row, header, id_at), row)
+                    continue
+                item_id = spelt_id
         if not -2**63 <= item_id < 2**63:      # it stopped every command with an OverflowError (a trial)
             reject(line, f"id {item_id} is too large: ids are 64-bit integers (up to {2**63 - 1})", row)
             continue

@@ -1328,7 +1328,7 @@ class CatalogueEdits:
         with self._changing_folder(save):
             if save:
                 self._check_not_replaced()
-            given = _checked_levels(self._as_id, levels)
+            given = _checked_levels(self.ids_reader(), levels)     # a Handle, "0015970" too (stop 74)
             ids = self._checked_ids(list(given), "changed")
             items = self.items.copy()
             column = levels_of(items[STOCK]) if STOCK in items else np.full(len(items), np.nan)

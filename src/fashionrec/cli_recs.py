@@ -37,7 +37,7 @@ from fashionrec.column_map import table_path
 from fashionrec.errors import FashionrecError, NotFoundError
 from fashionrec.looks import short_look
 from fashionrec.results import COLOURWAYS, PRODUCT_PAGE
-from fashionrec.stock import known_only, skipped_lists, sold_out_shown, unknown_ids
+from fashionrec.stock import known_only, levels_set_said, skipped_lists, sold_out_shown, unknown_ids
 
 logging.getLogger("faiss.loader").setLevel(logging.WARNING)   # its INFO lines are noise in a CLI
 
@@ -622,6 +622,7 @@ def index_stock(
     from fashionrec.stock_list import levels_table
 
     skipped: list[str] = []
+    rec = None
     try:
         items = None if given else _items_alone(index)
         if items is None:
@@ -645,15 +646,20 @@ def index_stock(
     # Which of them the index had at another level (stop 71: a copy set again said every level of it "set").
     changed = [i for i, level in done.items() if level_said(level) != level_said(was.get(i))]
     # skipped_ids as before, and the API's two lists (PUT /api/stock?skip_unknown=true) beside it.
-    said: dict = {"skipped_ids": skipped, **skipped_lists(skipped)} if skip_unknown else {}
+    said: dict = {"skipped_ids": skipped, **skipped_lists(rec, skipped)} if skip_unknown else {}
+    if skipped and read is not None:
+        # As the file writes them: a Shopify export's new products by their Handles, not their hashes (stop 74).
+        said["skipped_as_written"] = [read.as_written.get(k, k) for k in skipped]
     # What was done, beside a CSV written to the terminal, on stderr: `index stock ID=0 --export - > copy.csv` made a
     # copy whose first line was "set the stock of 1 product ...", which --from could not read (a review of stop 69).
     out = err_console if str(export) == "-" else console
     if skipped and not as_json:
         out.print(f"skipped {len(skipped)} id{'s' if len(skipped) != 1 else ''} {index} does not hold "
-                      f"({', '.join(skipped[:10])}{' ...' if len(skipped) > 10 else ''})", highlight=False)
+                  f"({', '.join(said['skipped_as_written'][:10])}{' ...' if len(skipped) > 10 else ''})",
+                  highlight=False)
     if given or read is not None:
-        said |= {"stock": {str(i): level_said(v) for i, v in done.items()}, "sold_out": sold, "changed": changed}
+        # Each id beside its number as the shop writes it too (stop 74), as PUT /api/stock answers.
+        said |= {**levels_set_said(rec, done), "changed": changed}
         if read is not None:
             # How --from read the file (stop 70): the columns.json and the sizes summed, as a build would read them.
             said["from"] = {"file": read.file, "stock_column": read.stock_column, "columns_json": read.column_map
@@ -670,7 +676,7 @@ def index_stock(
                           f"{' ...' if k > 10 else ''}): the file changed since the copy was made, and the newer "
                           "file wins, as at a rebuild", highlight=False, soft_wrap=True)
             out.print(f"set the stock of {len(done)} product{'s' if len(done) != 1 else ''} in {index}"
-                          + (f": {len(sold)} of them sold out ({', '.join(map(str, sold[:10]))}"
+                          + (f": {len(sold)} of them sold out ({', '.join(said['sold_out_as_written'][:10])}"
                              f"{' ...' if len(sold) > 10 else ''})" if sold else "")
                           + f"; {in_index} sold out in the index"
                           + (f"; {len(changed)} changed, {len(done) - len(changed)} at that level already"
@@ -778,11 +784,16 @@ def _stock_levels(pairs: list[str], from_file: Path | None, none_needed: bool = 
     given: dict = {}
     read = None
     if from_file is not None:
+        from fashionrec.catalog import written_ids
         from fashionrec.stock_file import read_levels_file
+        from fashionrec.typed_ids import typed_reader
 
-        catalogue = _manifest_of(index).get("data_dir") if index is not None else None
+        manifest = _manifest_of(index) if index is not None else {}
+        # An id cell that is no number read as `index stock HANDLE=0` reads it: the product the index records written
+        # so (a file of Handles was "not an integer", stop 74). Numbers are read as the loader reads them.
+        spelt = typed_reader(written_ids(manifest), lambda _: False) if written_ids(manifest) else None
         try:
-            read = read_levels_file(from_file, catalogue)
+            read = read_levels_file(from_file, manifest.get("data_dir"), spelt)
         except FashionrecError as e:
             fail(str(e))
         given.update(read.levels)

@@ -23,6 +23,8 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from fashionrec.errors import BadInputError
+
 if TYPE_CHECKING:       # (the CLI reads this module to start, without pandas)
     import numpy as np
     import pandas as pd
@@ -154,15 +156,17 @@ def variants_level(cells: list[str], product_is_a_size: bool = True) -> str:
 
 def unknown_ids(rec, given: dict) -> list[str]:
     """The keys of ``given`` (ids as written, each with its level) that name an id the index ``rec`` does not hold:
-    what `index stock --skip-unknown` and ``PUT /api/stock?skip_unknown=true`` leave out and list. What names no id
-    at all ("abc") is not among them: set_stock refuses it, as it is a typo, not a product elsewhere."""
-    def names_an_id(key) -> bool:
+    what `index stock --skip-unknown` and ``PUT /api/stock?skip_unknown=true`` leave out and list. Each read as
+    set_stock reads it (``rec.ids_reader``: a number, or a Handle or "0015970" the index records; stop 74). What names
+    no id at all ("abc") is not among them: set_stock refuses it, as it is a typo, not a product elsewhere."""
+    read = rec.ids_reader()
+
+    def held_not(key) -> bool:
         try:
-            int(str(key).strip())
-        except ValueError:
+            return read(key) not in rec
+        except BadInputError:
             return False
-        return True
-    return [str(k) for k in given if names_an_id(k) and k not in rec]
+    return [str(k) for k in given if held_not(k)]
 
 
 def known_only(given: dict, skipped: list[str]) -> dict:
@@ -173,11 +177,25 @@ def known_only(given: dict, skipped: list[str]) -> dict:
     return {k: v for k, v in given.items() if str(k) not in left_out}
 
 
-def skipped_lists(skipped: list[str]) -> dict[str, list]:
-    """What an answer lists of the ids :func:`unknown_ids` left out: ``skipped`` (numbers) and
-    ``skipped_as_written`` (as sent), as ``PUT /api/stock?skip_unknown=true`` and `index stock --skip-unknown
-    --json` both answer."""
-    return {"skipped": [int(k.strip()) for k in skipped], "skipped_as_written": [k.strip() for k in skipped]}
+def skipped_lists(rec, skipped: list[str]) -> dict[str, list]:
+    """What an answer lists of the ids :func:`unknown_ids` left out: ``skipped`` (numbers, each read as the index
+    ``rec`` reads it: a removed product's Handle its number) and ``skipped_as_written`` (as sent), as ``PUT
+    /api/stock?skip_unknown=true`` and `index stock --skip-unknown --json` both answer."""
+    read = rec.ids_reader() if skipped else None       # (``rec`` None where nothing was loaded or skipped)
+    return {"skipped": [read(k) for k in skipped], "skipped_as_written": [k.strip() for k in skipped]}
+
+
+def levels_set_said(rec, done: dict) -> dict:
+    """What an answer says of the levels ``done`` ({id: level now}, set_stock's) set in the index ``rec``: ``stock``
+    ({id: level}) and ``sold_out`` (ids), by number as ever, and beside them ``stock_as_written`` and
+    ``sold_out_as_written``, the same ids as the shop writes them (a Handle, "0015970"; its digits where it writes
+    none otherwise), as ``PUT /api/stock`` and `index stock --json` both answer. Numbers alone were all a shop
+    keyed by its Handles got back (stop 74: "sold out (4840343123357426, ...)")."""
+    sold = [i for i, level in done.items() if is_sold_out(level)]
+    written = dict(zip(done, rec.ids_as_written(list(done)), strict=True)) if done else {}
+    return {"stock": {str(i): level_said(v) for i, v in done.items()}, "sold_out": sold,
+            "stock_as_written": {written[i]: level_said(v) for i, v in done.items()},
+            "sold_out_as_written": [written[i] for i in sold]}
 
 
 def is_no_level_word(value) -> bool:

@@ -10,6 +10,7 @@ moved every field after it (pandas took the id column for an index)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,9 @@ class LevelsFile:
     listing: bool = False
     left_ids: list[str] = field(default_factory=list)   # its ids left as the catalogue gives them now (the CLI's)
     file: str = ""                      # the file read: a folder given, its table (products.csv)
+    # {a key of levels: the id as the file writes it}, where it writes it otherwise: a Shopify export's Handle of a
+    # product the index does not hold (keyed by its hash's number), said as the Handle where it is skipped (stop 74).
+    as_written: dict[str, str] = field(default_factory=dict)
 
     def said(self) -> str:
         """How the file was read, in words ("" where as written: no mapping, no sizes folded)."""
@@ -91,12 +95,15 @@ def _file_of(path: Path) -> Path:
     return table
 
 
-def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsFile:
+def read_levels_file(path: Path, catalogue: str | Path | None = None,
+                     spelt_ids: Callable[[str], int | None] | None = None) -> LevelsFile:
     """The levels of the table ``path`` read as the catalogue loader reads a styles.csv (catalog.read_rows: its
     encoding and separator, a comma in a name recovered, columns.json's names, a Shopify product's sizes and a
     WooCommerce product's variations summed as one level), of its id column and its stock column; columns.json:
-    :func:`mapping_folder`'s. A :class:`BadInputError` saying what to fix where the file cannot be read, lacks either
-    column, has a line the loader rejects, or gives a product two different levels on lines that are not its sizes.
+    :func:`mapping_folder`'s. ``spelt_ids``: the id the index records written so, for an id cell that is no number
+    (a Handle, read as ``index stock HANDLE=0`` reads it; ``typed_ids.typed_reader``). A :class:`BadInputError`
+    saying what to fix where the file cannot be read, lacks either column, has a line the loader rejects, or gives a
+    product two different levels on lines that are not its sizes.
 
     Before stop 71 the lines were read by pandas and folded by a copy of the loader's fold: a semicolon export the
     loader reads was "needs an id column", and an unquoted comma in a name moved every field after it."""
@@ -110,7 +117,7 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
     report = DataReport(data_dir=str(Path(path).parent))
     try:
         table = read_rows(Path(path), report, needed=("id", STOCK), mapping_folder=folder, keep_duplicates=True,
-                          also=(CATALOGUE_STOCK, SOLD_OUT))
+                          also=(CATALOGUE_STOCK, SOLD_OUT), spelt_ids=spelt_ids)
     except ColumnsLacking as e:
         where = (f"; {folder / COLUMN_MAP_FILE} maps {', '.join(f'{h!r} to {c}' for h, c in report.column_map.items())}"
                  if report.column_map else "")
@@ -126,9 +133,11 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
         k = len(report.rows_rejected)
         raise BadInputError(f"{path} has {k} line{'s' if k != 1 else ''} that cannot be read: "
                             + "; ".join(report.rejected_lines(5)) + "; nothing was changed")
-    # The shop's spelling where it is one an id can have ("0012933"); pandas' "12933.0" (an id column with a blank in
-    # it, saved again) is the number, as the loader reads it, not an id set_stock would refuse.
-    written = {i: text for text, i in report.ids_written_otherwise.items() if text.strip().isdecimal()}
+    # The shop's spelling where it is one an id can have ("0012933") or one the index records (a Handle: set_stock
+    # reads it as the same id and says it so, stop 74); pandas' "12933.0" (an id column with a blank in it, saved
+    # again) is the number, as the loader reads it, not an id set_stock would refuse.
+    written = {i: text for text, i in report.ids_written_otherwise.items()
+               if text.strip().isdecimal() or spelt_ids is not None and spelt_ids(text.strip()) == i}
     ids = pd.Series([written.get(i, str(i)) for i in table["id"]], dtype=object)
     cells = table[STOCK].reset_index(drop=True)
     # A product on two lines that are not its sizes (no Handle, or another's) with two levels: the last was set
@@ -160,4 +169,5 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None) -> LevelsF
                       folded_products=[written.get(i, str(i)) for i in report.variant_stock_ids],
                       read_as=report.read_as + recovered + beside,
                       catalogue_levels=dict(zip(ids, table[CATALOGUE_STOCK].map(lambda v: v or None), strict=True))
-                      if CATALOGUE_STOCK in table else None, listing=SOLD_OUT in table, file=str(path))
+                      if CATALOGUE_STOCK in table else None, listing=SOLD_OUT in table, file=str(path),
+                      as_written={written.get(i, str(i)): text for text, i in report.ids_written_otherwise.items()})

@@ -22,7 +22,7 @@ from fashionrec.api.revalidation import answering
 from fashionrec.api.routes.items import CHANGE_ERRORS
 from fashionrec.api.schemas import ID_WRITTEN, Answer, Error
 from fashionrec.errors import BadInputError, NotFoundError
-from fashionrec.stock import is_sold_out, known_only, level_said, skipped_lists, unknown_ids
+from fashionrec.stock import known_only, levels_set_said, skipped_lists, unknown_ids
 from fashionrec.stock_list import levels_csv, levels_records
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,11 @@ class StockSet(Answer):
     stock: dict[str, int | float | None] = Field(description="Each product's level now, by id (null: none; a whole "
                                                              "level as an integer, as GET /api/items/{id} says it).")
     sold_out: list[int] = Field(description="Which of them are sold out now.")
+    stock_as_written: dict[str, int | float | None] = Field(
+        default_factory=dict, description="stock's levels by each id as the shop's export writes it (a Shopify "
+        "Handle, '0015970'; its digits where the catalogue writes it no other way).")
+    sold_out_as_written: list[str] = Field(default_factory=list, description="sold_out's ids as the shop's export "
+                                           "writes them, in their order.")
     sold_out_in_index: int = Field(description="How many products of the index are sold out now.")
     skipped: list[int] = Field(default_factory=list, description="With skip_unknown: the ids left out, the index "
                                "not holding them (none of their levels set).")
@@ -131,11 +136,12 @@ def _set(service, levels: dict, skip_unknown: bool = False) -> StockSet:
             # worked out at the load, it said the count of before, or nothing of the first levels set (a review of
             # stop 69's change). Said in the log at the load already.
             service.stale = stale_said(service.rec, say=False)
-    sold = [i for i, level in done.items() if is_sold_out(level)]
-    log.info("stock of %d product%s set, %d of them sold out", len(done), "" if len(done) == 1 else "s", len(sold))
-    # Whole levels as integers, as the item's own answer says them (12, not 12.0: stop 68's review).
-    return StockSet(stock={str(i): level_said(v) for i, v in done.items()}, sold_out=sold,
-                    sold_out_in_index=in_index, **skipped_lists(skipped))
+        # Whole levels as integers, as the item's own answer says them (12, not 12.0: stop 68's review); each id as
+        # the shop writes it beside its number (stop 74).
+        said = {**levels_set_said(service.rec, done), **skipped_lists(service.rec, skipped)}
+    log.info("stock of %d product%s set, %d of them sold out", len(done), "" if len(done) == 1 else "s",
+             len(said["sold_out"]))
+    return StockSet(sold_out_in_index=in_index, **said)
 
 
 @router.put("/stock", response_model=StockSet, dependencies=[Depends(require_api_key)], responses=RESPONSES)
