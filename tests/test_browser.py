@@ -1800,3 +1800,46 @@ _WEARER_SWAP = """sure => {
     return new Response(JSON.stringify(body), { status: r.status, headers: r.headers });
   };
 }"""
+
+
+def test_a_removed_product_saved_by_its_handle_leaves_the_list_and_the_count(tmp_path_factory, browser):
+    """A list saved with the shop's own ids (a Handle, by a front end of the shop's own; the pages save numbers):
+    a product removed since was dropped by the numbers of the answer's ``unknown`` alone, so its Handle stayed and
+    the page said "Based on 2 saved products" over the picks for 1 (stop 73's integration review; fixed stop 74)."""
+    import json
+
+    from _recs_support import index_copy
+
+    from fashionrec.recommend import Recommender
+
+    d = index_copy(tmp_path_factory.mktemp("handles") / "index")
+    kept, gone = (int(i) for i in Recommender.load(d).items["id"][:2])
+    manifest = json.loads((d / "manifest.json").read_text())
+    manifest["ids_as_written"] = {str(kept): "kept-tee", str(gone): "gone-belt"}
+    (d / "manifest.json").write_text(json.dumps(manifest))
+    Recommender.load(d).remove_product(gone)
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(Settings(index_dir=d)), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while not (srv.started or time.monotonic() > deadline):
+        time.sleep(0.2)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    try:
+        pg.goto(base + "/for-you")
+        pg.evaluate("localStorage.setItem('fashionrec-liked', JSON.stringify(['kept-tee', 'gone-belt']))")
+        pg.goto(base + "/for-you")
+        pg.wait_for_selector("#foryou-picks .card")
+        assert "no longer in the catalogue" in pg.locator("#foryou-error").inner_text()
+        assert pg.evaluate("localStorage.getItem('fashionrec-liked')") == '["kept-tee"]'
+        assert pg.locator("#foryou-status").inner_text().strip() == "Based on 1 saved product."
+        assert [c.get_attribute("data-id") for c in pg.locator("#foryou-saved .card").all()] == [str(kept)]
+    finally:
+        context.close()
+        srv.should_exit = True
+        thread.join(timeout=10)

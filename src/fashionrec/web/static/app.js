@@ -324,6 +324,14 @@
   function likedIds() {
     try { return JSON.parse(localStorage.getItem(LIKED) || "[]"); } catch (e) { return []; }
   }
+  // Whether a saved id (a number, or the shop's own spelling a front end of its own saved: a Handle, "0039386") is
+  // one an answer lists as gone: by its number in ``numbers`` (unknown, skipped) or as written in ``written``
+  // (unknown_as_written). By the numbers alone a removed product's Handle stayed in the list, and the page said
+  // "Based on 2 saved products" over the picks for 1 (stop 74).
+  function listedGone(x, numbers, written) {
+    var digits = typeof x === "string" && /^[0-9]+$/.test(x);
+    return numbers.indexOf(digits ? Number(x) : x) >= 0 || (written || []).indexOf(String(x)) >= 0;
+  }
   function saveLiked(ids) {
     try { localStorage.setItem(LIKED, JSON.stringify(ids)); } catch (e) { /* storage off: nothing kept */ }
     showSavedCount();
@@ -557,7 +565,7 @@
           if (!saved.ok) throw trouble(saved, "could not load the saved products");
           var gone = saved.json.unknown || [];
           if (gone.length) {
-            ids = ids.filter(function (x) { return gone.indexOf(x) < 0; });
+            ids = ids.filter(function (x) { return !listedGone(x, gone, saved.json.unknown_as_written); });
             saveLiked(ids);
             problem.textContent = gone.length + " saved product" + (gone.length === 1 ? " is" : "s are") +
               " no longer in the catalogue and " + (gone.length === 1 ? "was" : "were") + " removed from the list.";
@@ -611,7 +619,7 @@
         if (mine !== views) return [];
         if (!res.ok) throw trouble(res, "could not load the products viewed");
         var gone = res.json.unknown || [];
-        if (gone.length) saveViewed(ids.filter(function (x) { return gone.indexOf(x) < 0; }));
+        if (gone.length) saveViewed(ids.filter(function (x) { return !listedGone(x, gone, res.json.unknown_as_written); }));
         viewedBox.innerHTML = res.json.items.map(function (it) { return card({ item: it, reason: "" }); }).join("");
         markSaved(viewedBox);
         viewedPart.hidden = !res.json.items.length;
