@@ -42,6 +42,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def served(app, wait_s: float = 60):
+    """``app`` served by uvicorn on a free port in a background thread, stopped at the end; yields its port."""
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + wait_s
+    while not (srv.started or time.monotonic() > deadline):
+        time.sleep(0.2)
+    try:
+        yield port
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A live server in a background thread; yields its base URL."""
@@ -1483,14 +1500,11 @@ def test_behind_a_proxy_the_ui_works_under_its_path(tmp_path_factory, browser, f
             scope = {**scope, "root_path": prefix, "path": prefix + scope["path"]}
         await proxy(scope, receive, send)
 
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(server_side, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}{prefix}"
-    deadline = time.monotonic() + 60
-    while not (srv.started or time.monotonic() > deadline):
-        time.sleep(0.2)
+    with served(server_side) as port:
+        _through_the_proxy(browser, fixture_dir, f"http://127.0.0.1:{port}{prefix}")
+
+
+def _through_the_proxy(browser, fixture_dir, base: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.set_default_timeout(15_000)
@@ -1522,8 +1536,6 @@ def test_behind_a_proxy_the_ui_works_under_its_path(tmp_path_factory, browser, f
         assert not wrong, wrong
     finally:
         context.close()
-        srv.should_exit = True
-        thread.join(timeout=10)
 
 
 def _phone_upload(browser, server: str, fixture_dir, change: str):
@@ -1818,28 +1830,18 @@ def test_a_removed_product_saved_by_its_handle_leaves_the_list_and_the_count(tmp
     manifest["ids_as_written"] = {str(kept): "kept-tee", str(gone): "gone-belt"}
     (d / "manifest.json").write_text(json.dumps(manifest))
     Recommender.load(d).remove_product(gone)
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(Settings(index_dir=d)), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while not (srv.started or time.monotonic() > deadline):
-        time.sleep(0.2)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    try:
-        pg.goto(base + "/for-you")
-        pg.evaluate("localStorage.setItem('fashionrec-liked', JSON.stringify(['kept-tee', 'gone-belt']))")
-        pg.goto(base + "/for-you")
-        pg.wait_for_selector("#foryou-picks .card")
-        assert "no longer in the catalogue" in pg.locator("#foryou-error").inner_text()
-        assert pg.evaluate("localStorage.getItem('fashionrec-liked')") == '["kept-tee"]'
-        assert pg.locator("#foryou-status").inner_text().strip() == "Based on 1 saved product."
-        assert [c.get_attribute("data-id") for c in pg.locator("#foryou-saved .card").all()] == [str(kept)]
-    finally:
-        context.close()
-        srv.should_exit = True
-        thread.join(timeout=10)
+    with served(create_app(Settings(index_dir=d)), wait_s=180) as port:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        pg, base = context.new_page(), f"http://127.0.0.1:{port}"
+        try:
+            pg.set_default_timeout(15_000)
+            pg.goto(base + "/for-you")
+            pg.evaluate("localStorage.setItem('fashionrec-liked', JSON.stringify(['kept-tee', 'gone-belt']))")
+            pg.goto(base + "/for-you")
+            pg.wait_for_selector("#foryou-picks .card")
+            assert "no longer in the catalogue" in pg.locator("#foryou-error").inner_text()
+            assert pg.evaluate("localStorage.getItem('fashionrec-liked')") == '["kept-tee"]'
+            assert pg.locator("#foryou-status").inner_text().strip() == "Based on 1 saved product."
+            assert [c.get_attribute("data-id") for c in pg.locator("#foryou-saved .card").all()] == [str(kept)]
+        finally:
+            context.close()
