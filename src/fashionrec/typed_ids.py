@@ -6,6 +6,8 @@ hash its id is made from, stop 73). Each message and answer said that spelling, 
 the number alone: `recommend similar french-connection-men-black-tobacco-belt-942` was refused as "not a whole
 number", so a shop keyed by its Handles had to look each number up first (stop 73, h73shop's gap). Here a typed id
 is the product the index records it written so as, else its number; one that is neither is said as typed.
+Since stop 74 the same reader (:func:`typed_reader`) reads the ids of a batch of stock levels and of a stock file's
+id column, which took numbers alone ("'navy-tee' is no product id").
 """
 
 from __future__ import annotations
@@ -24,42 +26,37 @@ def as_number(typed: str) -> int | None:
     return int(typed) if _NUMBER.fullmatch(typed) else None
 
 
-def written_as(typed: str, written: dict[str, str]) -> int | None:
-    """The id ``written`` (a manifest's ids_as_written, {"4630861296116473": "french-...-942"}) records as spelt
-    ``typed``: exactly, else in another case where one alone is (a Handle typed "Navy-Tee"); None where none is."""
-    return Spellings(written).id_of(typed)
-
-
 class Spellings:
-    """A manifest's ids_as_written turned round once ({spelling: id}), for the many ids of a stock file or a batch
-    of levels: :func:`written_as` looked through every spelling for each id, 40,000 x 40,000 for a shop's nightly
-    file of Handles (stop 74). The one reading of a spelling: :func:`written_as` and :func:`read_typed` use it."""
+    """A manifest's ids_as_written ({"4630861296116473": "french-...-942"}) turned round once ({spelling: id}), for
+    the many ids of a stock file or a batch of levels: stop 73's reading looked through every spelling for each id,
+    40,000 x 40,000 for a shop's nightly file of Handles (stop 74)."""
 
     def __init__(self, written: dict[str, str]) -> None:
-        self.exact: dict[str, int] = {}
-        self.folded: dict[str, list[int]] = {}
+        self.exact: dict[str, str] = {spelt: key for key, spelt in reversed(written.items())}    # the first listed
+        self.folded: dict[str, str | None] = {}     # None: spelt so, in one case or another, by more than one id
         for key, spelt in written.items():
-            self.exact.setdefault(spelt, int(key))      # the first, as the manifest lists them
-            self.folded.setdefault(spelt.casefold(), []).append(int(key))
+            folded = spelt.casefold()
+            self.folded[folded] = None if folded in self.folded else key
 
     def id_of(self, typed: str) -> int | None:
         """The id spelt ``typed``: exactly, else in another case where one alone is; None where none is."""
-        if typed in self.exact:
-            return self.exact[typed]
-        alike = self.folded.get(typed.casefold(), [])
-        return alike[0] if len(alike) == 1 else None
-
-
-def read_typed(typed, written: dict[str, str], held: Callable[[int], bool]) -> int | None:
-    """The id a user's ``typed`` names: a number the index holds (``held``) as it is, else the id whose spelling
-    ``written`` records as ``typed`` (a Handle, or digits that are a shop's Handle), else its number (unknown: the
-    caller says why, removed or never there); None where it is neither a spelling nor a number."""
-    return typed_reader(written, held)(typed)
+        key = self.exact.get(typed) or self.folded.get(typed.casefold())
+        return int(key) if key is not None else None
 
 
 def typed_reader(written: dict[str, str], held: Callable[[int], bool]) -> Callable[[object], int | None]:
-    """:func:`read_typed` for many ids typed against one index (a batch of stock levels, a file of them): its
-    spellings turned round once (:class:`Spellings`), each id then read in constant time."""
+    """What reads the id a user typed against one index (a CLI argument, an API path, a batch of stock levels, a
+    stock file's id column): a number the index holds (``held``) as it is, else the id whose spelling ``written``
+    (its manifest's ids_as_written) records as typed, exactly or in another case where one alone is (a Handle, or
+    digits that are a shop's Handle), else its number (unknown: the caller says why, removed or never there); None
+    where it is neither a spelling nor a number. The spellings are turned round once, on the first id that needs
+    them (:class:`Spellings`), each id then read in constant time.
+
+    Example:
+        >>> read = typed_reader({"4630861296116473": "navy-tee"}, held=lambda i: i == 15970)
+        >>> read("Navy-Tee"), read("0015970"), read("99"), read("navy-tees")
+        (4630861296116473, 15970, 99, None)
+    """
     spellings: Spellings | None = None
 
     def read(typed) -> int | None:
