@@ -30,7 +30,7 @@ from fashionrec.catalog import (
 from fashionrec.errors import BadInputError, NotFoundError
 from fashionrec.results import FILTER_KEYS, UNSURE
 from fashionrec.stock import STOCK, is_sold_out, levels_of, showing_sold_out
-from fashionrec.typed_ids import no_such_id, typed_reader
+from fashionrec.typed_ids import Spellings, no_such_id, typed_reader
 from fashionrec.vocabulary import CHILDREN_NAME, KIDS_NAME, OTHER_CHILD
 from fashionrec.vocabulary import KINDS as NAMED_KINDS
 
@@ -520,13 +520,13 @@ class ItemTables:
         return found
 
     def _typed_reader(self) -> Callable[[object], int | None]:
-        """typed_ids' reader of this index's ids as typed, its spellings turned round once per manifest: made for
-        each id, the spellings of a 40k-product shop took a quarter of a second to turn round (stop 74)."""
+        """typed_ids' reader of this index's ids as typed, its spellings turned round once per map of them (the
+        manifest's ids_as_written): turned round for each id, a 40k-product shop's took 0.1 s an id (stop 74)."""
         written = self.manifest.get(IDS_AS_WRITTEN) or {}
-        kept = getattr(self, "_typed_kept", None)
-        if kept is None or kept[0] is not written:      # a change writes a new manifest, and a new map in it
-            kept = self._typed_kept = (written, typed_reader(written, lambda i: i in self._row))
-        return kept[1]
+        kept = getattr(self, "_spellings_kept", None)
+        if kept is None or kept[0] is not written:      # a change of them writes a new map into the manifest
+            kept = self._spellings_kept = (written, Spellings(written))
+        return typed_reader(written, self._row.__contains__, kept[1])
 
     def ids_reader(self) -> Callable[[object], int]:
         """What reads each id of a batch (``set_stock``'s levels, ``PUT /api/stock``'s, a stock file's) as

@@ -32,33 +32,36 @@ class Spellings:
     40,000 x 40,000 for a shop's nightly file of Handles (stop 74)."""
 
     def __init__(self, written: dict[str, str]) -> None:
-        self.exact: dict[str, str] = {spelt: key for key, spelt in reversed(written.items())}    # the first listed
-        self.folded: dict[str, str | None] = {}     # None: spelt so, in one case or another, by more than one id
-        for key, spelt in written.items():
-            folded = spelt.casefold()
-            self.folded[folded] = None if folded in self.folded else key
+        self.written = written
+        self.exact: dict[str, str] | None = None        # turned round at the first id read: not where none is
+        self.folded: dict[str, str | None] = {}         # None: spelt so, in one case or another, by several ids
 
     def id_of(self, typed: str) -> int | None:
         """The id spelt ``typed``: exactly, else in another case where one alone is; None where none is."""
+        if self.exact is None:
+            self.exact = {spelt: key for key, spelt in reversed(self.written.items())}      # the first listed
+            for key, spelt in self.written.items():
+                folded = spelt.casefold()
+                self.folded[folded] = None if folded in self.folded else key
         key = self.exact.get(typed) or self.folded.get(typed.casefold())
         return int(key) if key is not None else None
 
 
-def typed_reader(written: dict[str, str], held: Callable[[int], bool]) -> Callable[[object], int | None]:
+def typed_reader(written: dict[str, str], held: Callable[[int], bool],
+                 spellings: Spellings | None = None) -> Callable[[object], int | None]:
     """What reads the id a user typed against one index (a CLI argument, an API path, a batch of stock levels, a
     stock file's id column): a number the index holds (``held``) as it is, else the id whose spelling ``written``
     (its manifest's ids_as_written) records as typed, exactly or in another case where one alone is (a Handle, or
     digits that are a shop's Handle), else its number (unknown: the caller says why, removed or never there); None
     where it is neither a spelling nor a number. The spellings are turned round once, on the first id that needs
-    them (:class:`Spellings`), each id then read in constant time.
+    them (:class:`Spellings`; ``spellings``: those of ``written``, which an index keeps), each id then read in
+    constant time.
 
     Example:
         >>> read = typed_reader({"4630861296116473": "navy-tee"}, held=lambda i: i == 15970)
         >>> read("Navy-Tee"), read("0015970"), read("99"), read("navy-tees")
         (4630861296116473, 15970, 99, None)
     """
-    spellings: Spellings | None = None
-
     def read(typed) -> int | None:
         nonlocal spellings
         text = str(typed).strip()
@@ -67,7 +70,7 @@ def typed_reader(written: dict[str, str], held: Callable[[int], bool]) -> Callab
             return number
         if not text or not written:
             return number
-        spellings = spellings or Spellings(written)     # not where every id is a number the index holds
+        spellings = spellings or Spellings(written)
         spelt = spellings.id_of(text)
         return spelt if spelt is not None else number
     return read
