@@ -39,10 +39,12 @@ class Spellings:
     def id_of(self, typed: str) -> int | None:
         """The id spelt ``typed``: exactly, else in another case where one alone is; None where none is."""
         if self.exact is None:
-            self.exact = {spelt: key for key, spelt in reversed(self.written.items())}      # the first listed
+            folded: dict[str, str | None] = {}
             for key, spelt in self.written.items():
-                folded = spelt.casefold()
-                self.folded[folded] = None if folded in self.folded else key
+                folded[spelt.casefold()] = None if spelt.casefold() in folded else key
+            self.folded = folded
+            # Set last: a server's other thread reading meanwhile finds both ready or turns them round itself.
+            self.exact = {spelt: key for key, spelt in reversed(self.written.items())}      # the first listed
         key = self.exact.get(typed) or self.folded.get(typed.casefold())
         return int(key) if key is not None else None
 
