@@ -87,6 +87,20 @@ def test_attribute_filter_is_pushed_down(milvus, where):
     assert np.isin(found[:, :want], ids[ok]).all()
 
 
+def test_ids_left_out_of_a_search_are_left_out_with_the_filters(milvus):
+    # `exclude_ids` is the deny-list a narrowed search sends where fewer products are left out than kept (stop 74).
+    idx, ids, x, attrs = milvus
+    expr = filter_expression({"gender": "Men"}, exclude_ids=np.array([3, 4]))
+    assert expr == 'gender in ["Men"] and id not in [3, 4]'
+    assert filter_expression(exclude_ids=np.array([], np.int64)) == ""
+    left_out = ids[::4]
+    men = np.array([a["gender"] == "Men" for a in attrs])
+    kept = np.setdiff1d(ids[men], left_out)
+    _, want = idx.search(x[:3], 40, filter_ids=kept)
+    _, got = idx.search(x[:3], 40, where={"gender": "Men"}, exclude_ids=left_out)
+    assert (got == want).all() and (got >= 0).all() and not np.isin(got, left_out).any()
+
+
 def test_remove_duplicates_and_reopen(milvus, tmp_path):
     idx, ids, x, attrs = milvus
     with pytest.raises(BadInputError, match="duplicate"):
@@ -424,5 +438,15 @@ def test_products_left_out_past_milvus_limit_on_k_are_searched_past_as_faiss_doe
     near, _ = faiss._neighbours(query, 36, filters, set())
     left_out = {int(i) for i in near[1:]} | {src}
     want, want_scores = faiss._neighbours(query, 10, filters, left_out)
+    sent = []
+    search = milvus.index.search
+
+    def counted(*args, **kw):
+        sent.append(max(len(kw.get("filter_ids", ())), len(kw.get("exclude_ids", ()))))
+        return search(*args, **kw)
+
+    monkeypatch.setattr(milvus.index, "search", counted)
     got, got_scores = milvus._neighbours(query, 10, filters, left_out)
     assert len(want) == 10 and list(got) == list(want) and np.allclose(got_scores, want_scores, atol=1e-4)
+    # The shorter list goes to Milvus: the 36 left out, not the 142 (of 178) kept as one `id in [...]` (stop 74).
+    assert 0 < max(sent) <= len(left_out)

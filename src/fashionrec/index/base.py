@@ -6,7 +6,8 @@ padded with score ``-inf`` and id ``-1`` where fewer than k items exist.
 
 Filters: ``filter_ids`` (the allowed ids) works everywhere; an index with ``supports_where = True`` also
 takes ``where`` ({attribute: value or values}) and evaluates it inside the search itself, using the
-attributes given to ``add`` — so the caller need not send 40k allowed ids to a server.
+attributes given to ``add`` — so the caller need not send 40k allowed ids to a server — and ``exclude_ids``
+(the ids left out), the shorter list where most products are allowed.
 """
 
 from __future__ import annotations

@@ -173,8 +173,9 @@ def _string_literal(value: str) -> str:
 
 
 def filter_expression(where: Mapping[str, str | Sequence[str]] | None = None,
-                      ids: np.ndarray | None = None) -> str:
-    """Attribute filters (and an optional id allow-list) as one Milvus boolean expression ("" = none).
+                      ids: np.ndarray | None = None, exclude_ids: np.ndarray | None = None) -> str:
+    """Attribute filters, an optional id allow-list and an optional id deny-list as one Milvus boolean expression
+    ("" = none).
 
     Strings are quoted with their quotes and backslashes escaped, so a value cannot end its literal early.
     """
@@ -188,6 +189,8 @@ def filter_expression(where: Mapping[str, str | Sequence[str]] | None = None,
         parts.append(f"{key} in [{', '.join(_string_literal(v) for v in values)}]")
     if ids is not None:
         parts.append(f"id in [{', '.join(str(int(i)) for i in ids)}]")
+    if exclude_ids is not None and len(exclude_ids):
+        parts.append(f"id not in [{', '.join(str(int(i)) for i in exclude_ids)}]")
     return " and ".join(parts)
 
 
@@ -417,8 +420,10 @@ class MilvusIndex:
 
     # ---- searching -------------------------------------------------------------------------
     def search(self, vectors: np.ndarray, k: int, filter_ids: np.ndarray | None = None,
-               where: Mapping | None = None, one_thread: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+               where: Mapping | None = None, one_thread: bool | None = None,
+               exclude_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Top-k by inner product -> (scores (q, k), ids (q, k)), -inf / -1 padding; filters pushed down.
+        ``exclude_ids``: ids left out (``id not in [...]``), the shorter list where most products are allowed.
         (``one_thread``: the server's threads are its own; taken for the protocol's sake.)"""
         q = np.ascontiguousarray(vectors, dtype=np.float32)
         if q.ndim != 2 or q.shape[1] != self.dim:
@@ -432,7 +437,8 @@ class MilvusIndex:
             raise BadInputError("MilvusIndex takes filter_ids as an id array, not a boolean mask")
         if len(q) == 0 or self._count == 0 or (filter_ids is not None and len(filter_ids) == 0):
             return scores, found
-        expr = filter_expression(where, None if filter_ids is None else np.asarray(filter_ids))
+        expr = filter_expression(where, None if filter_ids is None else np.asarray(filter_ids),
+                                 None if exclude_ids is None else np.asarray(exclude_ids))
         limit = min(k, MAX_TOPK, self._count)
         search_params: dict = {"metric_type": "IP"}
         if self.index_type == "HNSW":
