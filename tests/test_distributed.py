@@ -77,6 +77,15 @@ def test_two_process_ddp_matches_one_process(fixture_dir, tmp_path, ddp_run):
     assert (tmp_path / "one" / "split.csv").read_text() == (two_dir / "split.csv").read_text()
 
 
+def test_a_ddp_run_says_its_warning_once_not_once_per_process(fixture_dir, tmp_path):
+    # 8 of the fixture's 136 training products are left out of the one epoch's batches of 32: each of the two
+    # processes said so, the same line twice (an ML engineer's trial of `--nproc 2`, stop 74).
+    run = _train(fixture_dir, tmp_path / "two", "--nproc", "2", "--epochs", "1", "--batch-size", "32")
+    assert run.returncode == 0, _failure(run.stderr)
+    said = run.stdout + run.stderr
+    assert said.count("training products are left out of each epoch") == 1, said[-3000:]
+
+
 def test_ddp_rejects_what_it_cannot_split(fixture_dir, tmp_path):
     # Said once, before any process starts: each process said it, then torchrun's traceback, exit 1.
     # Each refusal into its own folder, as the five commands run side by side.

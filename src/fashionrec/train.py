@@ -818,10 +818,11 @@ def _train(data_dir: str | Path, config: TrainConfig, out_dir: str | Path, resum
     dropped = len(ds) % cfg.batch_size
     # Each epoch's shuffle leaves out another ``dropped``: a product is never trained on with odds (share)^epochs.
     never = len(ds) * (dropped / len(ds)) ** cfg.epochs
-    if dropped > len(ds) // 4 or never > NEVER_TRAINED * len(ds):
+    if (dropped > len(ds) // 4 or never > NEVER_TRAINED * len(ds)) and ctx.is_main:
         # Batches are whole (drop_last): on a small catalogue the last, short one is a large share. Said by the
         # share never trained on too: a 200-product shop's `--epochs 1 --batch-size 32` left 31 of its 159 out
-        # without a word (a new user's trial, stop 66).
+        # without a word (a new user's trial, stop 66). Said by rank 0 alone: under --nproc 2 each process said
+        # it, the same line twice (stop 74).
         log.warning("%d of the %d training products are left out of each epoch (batches of %d), about %d of them "
                     "in every one of the %d epoch%s: pass a smaller batch_size (--batch-size) to train on all of "
                     "them", dropped, len(ds), cfg.batch_size, round(never), cfg.epochs, "" if cfg.epochs == 1 else "s")
