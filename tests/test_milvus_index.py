@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -408,6 +409,17 @@ def test_a_copy_of_a_milvus_folder_cannot_change_the_collection_it_shares(tmp_pa
     original = Recommender.load(folder)
     assert len(original) == len(original.index) == count - 1 and first in original._row
     assert len(Recommender.load(backup)) == count - 1 and first not in Recommender.load(backup)._row
+
+
+def test_a_uri_without_the_folders_collection_names_the_uri_it_was_built_on(tmp_path):
+    # `recommend similar ID --index runs/index --backend milvus --uri http://...` on a folder built into a Lite file
+    # said "has no collection ...; rebuild the index" alone, where leaving --uri out opens it (stop 74).
+    folder = index_copy(tmp_path / "index", "milvus")
+    built_on = json.loads((folder / "vectors.json").read_text())["uri"]
+    MilvusIndex(16, tmp_path / "other.db", "another").close()
+    with pytest.raises(VectorIndexError, match="has no collection") as e:
+        Recommender.load(folder, uri=str(tmp_path / "other.db"))
+    assert f"built on {built_on}" in str(e.value) and "leave out --uri" in str(e.value)
 
 
 def test_a_moved_milvus_folder_takes_its_collection_along(tmp_path):

@@ -88,6 +88,10 @@ def _say_no_wait_once(uri: str, error: Exception) -> None:
                     "instead (up to %.0f s)", error, uri, WAIT_FILES_S)
 
 
+class _NoCollectionError(VectorIndexError):
+    """The Milvus reached has no collection of the name asked for."""
+
+
 def is_file_uri(uri: str) -> bool:
     return not re.match(r"^[a-z][a-z0-9+.-]*://", uri)
 
@@ -249,7 +253,7 @@ class MilvusIndex:
                         self.client.drop_collection(collection)
                 raise
         elif not self.client.has_collection(collection):
-            raise VectorIndexError(f"Milvus at {self.uri} has no collection {collection!r}; rebuild the index with "
+            raise _NoCollectionError(f"Milvus at {self.uri} has no collection {collection!r}; rebuild the index with "
                               "`fashionrec index build --backend milvus`")
         else:
             from pymilvus.exceptions import MilvusException
@@ -487,8 +491,19 @@ class MilvusIndex:
     def load(cls, directory: str | Path, uri: str | None = None, token: str | None = None) -> MilvusIndex:
         """Open the collection named in ``directory/vectors.json`` (``uri`` overrides where it lives)."""
         meta = read_meta(Path(directory) / INDEX_META, ("dim", "uri", "collection"))
-        index = cls(meta["dim"], uri or meta["uri"], meta["collection"], token=token,
-                    index_type=meta.get("index_type", "FLAT"), create=False)
+        try:
+            index = cls(meta["dim"], uri or meta["uri"], meta["collection"], token=token,
+                        index_type=meta.get("index_type", "FLAT"), create=False)
+        except _NoCollectionError as e:
+            if uri is None or normalise_uri(uri)[0] == normalise_uri(meta["uri"])[0]:
+                raise
+            # A --uri (or FASHIONREC_MILVUS_URI) other than the folder's: a rebuild, all that was said, re-embeds the
+            # catalogue where leaving the URI out opens the collection (an ML engineer's trial, stop 74).
+            raise VectorIndexError(
+                f"Milvus at {normalise_uri(uri)[0]} has no collection {meta['collection']!r}: the index folder "
+                f"{directory} was built on {meta['uri']} ({INDEX_META}); leave out --uri (and FASHIONREC_MILVUS_URI) "
+                "to open it there, give the URI its collection lives at now, or rebuild the index there with "
+                "`fashionrec index build --backend milvus --uri URI`") from e
         index.previous = meta.get("previous")
         return index
 
