@@ -140,3 +140,24 @@ def test_a_one_slash_path_under_a_department_gives_its_master_and_sub_category(t
     assert table.loc[10652, ["masterCategory", "subCategory", "articleType"]].tolist() == [
         "Accessories", "Bags", "Handbags"]
     assert catalog.report.category_path_ids == [12933, 10652]
+
+
+def test_the_sku_lines_of_a_rejected_product_line_are_rejected_with_it(tmp_path: Path) -> None:
+    # A review of stop 73: a Product line rejected (its id no number) left its SKU lines to the product above, so
+    # a tee whose one size is sold out read as 12 in stock, the jeans' sizes, without a word.
+    path = _shop(tmp_path, ["Product,12933,Roadster Navy Tee,P,19.99,0,Tshirts",
+                            "SKU,,[S]Size=S,,,0,",
+                            "Product,10652x,Puma Jeans,P,49.00,0,Jeans",
+                            "SKU,,[S]Size=32,,,7,",
+                            "SKU,,[S]Size=34,,,5,",
+                            "Product,10315,Belt,P,15.00,0,Belts",
+                            "SKU,,[S]Size=M,,,6,"], photos=(12933, 10315))
+    save_column_map(path, BC_MAP)
+    catalog = load_catalog(path, progress=False, warn=False)
+    table = catalog.table.set_index("id")
+    assert table["stock"].to_dict() == {12933: 0, 10315: 6}
+    assert catalog.report.sold_out_ids == [12933]
+    rejected = {r.line: r.reason for r in catalog.report.rows_rejected}
+    assert sorted(rejected) == [4, 5, 6], rejected
+    assert "Product line 4" in rejected[5] and "Product line 4" in rejected[6]
+    assert catalog.report.variant_lines_folded == [3, 8]

@@ -1788,7 +1788,9 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
     report.variant_column = (raw[handle_at] if handle_at is not None else raw[parent_at] if parent_at is not None
                              else raw[kind_at] if kind_at is not None else "")
     # A BigCommerce export's last Product line (as products_by_handle): its SKU, Variant, Image and Rule lines follow.
+    # None from the start of each line of another kind until it is kept; with the line it was on.
     last_product: tuple[int, list[str], str, int] | None = None
+    product_line = 0
     # A Parent's value ("id:3122", "3122" or a SKU) -> that product line, as products_by_handle.
     products_by_parent: dict[str, tuple[int, list[str], str, int]] = {}
     skus: dict[str, list[int]] = {}     # a SKU -> the ids of the products that give it
@@ -1803,6 +1805,11 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             blank.append(line)
             continue
         report.rows += 1
+        if kind_at is not None and (row[kind_at] if kind_at < len(row) else "").strip().casefold() \
+                not in FOLDED_LISTING_KINDS:
+            # A Product line: its lines after it are its own, or none where it is rejected (they went into the
+            # product above it, its stock a sold-out tee's; a review of stop 73).
+            last_product, product_line = None, line
         if '"' in "".join(row) and any(f[:1].isspace() and f.lstrip().startswith('"') for f in row) \
                 and _fields(physical[line - 1], sep) == row:      # (the join first: 0.3 s of a 40k load otherwise)
             # A space between the separator and a quoted field (`..., "Tee, slim"`, as a person or a script writes
@@ -1911,6 +1918,10 @@ def read_rows(csv_path: Path, report: DataReport, needed: tuple[str, ...] = REQU
             if kind in SIZE_LISTING_KINDS:
                 _fold_variant(report, records, variant_stock, last_product, row, price_at, stock_at, by_parent=True,
                               sold_at=sold_at)
+            continue
+        if kind in FOLDED_LISTING_KINDS and product_line:
+            reject(line, f"a {row[kind_at].strip()} line of the Product line {product_line}, which was not read "
+                   "(rejected above): fix that line, and this one is read with it", row)
             continue
         # (A line under a Handle ids are made from has its product's id: it folds in.)
         if product is not None and (made_at is not None or folds_into(product[0], rec["id"])):
