@@ -152,3 +152,17 @@ def test_a_level_that_is_none_beside_an_in_stock_status_or_a_continue_policy_is_
     from fashionrec.stock import level_as_sold
 
     assert level_as_sold("call us", policy="continue") == "call us" and level_as_sold("0", policy="continue") == ""
+
+
+def test_a_levels_file_says_the_products_its_shop_hides(tmp_path: Path) -> None:
+    # A review of stop 73: the loader leaves a hidden product out (visibility.py), so `index stock --from` of a later
+    # export set no level for a product the shop hid since the build, and said nothing: it stayed shown.
+    from fashionrec.stock_file import read_levels_file
+
+    path = tmp_path / "export.csv"
+    path.write_text("id,stock,Published\n15970,4,TRUE\n39386,2,FALSE\n59263,0,\n")
+    read = read_levels_file(path)
+    assert set(read.levels) == {"15970", "59263"}
+    said = read.said()
+    assert "1 product the shop hides (id 39386: 'Published' is 'FALSE') left out" in said, said
+    assert "index remove" in said
