@@ -169,8 +169,8 @@ def read_levels_file(path: Path, catalogue: str | Path | None = None,
     hidden = [f"{k} product{'s' if k != 1 else ''} the shop hides (id{'s' if k != 1 else ''} "
               f"{first_few([written.get(i, str(i)) for i in report.hidden], 10)}: "
               f"{first_few(sorted(set(report.hidden.values())), 3)}) left out, "
-              f"{'their levels' if k != 1 else 'its level'} not set: one the index holds stays shown until `fashionrec index remove` takes it out or the next "
-              "`index build`"] if k else []
+              f"{'their levels' if k != 1 else 'its level'} not set: one the index holds stays shown until "
+              "`fashionrec index remove` takes it out or the next `index build`"] if k else []
     return LevelsFile(levels=dict(zip(ids, cells.map(lambda v: v or None), strict=True)),
                       stock_column=report.stock_column, column_map=mapped, variant_column=report.variant_column,
                       folded_lines=len(report.variant_lines_folded),
