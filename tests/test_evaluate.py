@@ -58,3 +58,15 @@ def test_a_model_of_five_types_or_fewer_prints_no_nan_for_top5():
     assert "nan" not in line and "top-5 n/a (5 types or fewer)" in line
     wide = head_metrics(np.arange(8), np.eye(8), [f"t{i}" for i in range(8)])
     assert "top-5 1.0000" in _val_and_test(wide, wide)
+
+
+def test_a_model_cards_probe_line_says_no_top5_where_none_is_computed() -> None:
+    # The miss of stop 73's top5_said: a 5-type model's ensemble card still wrote "top-5 nan" (its probe's line and
+    # its validation line), as train and evaluate no longer print.
+    from fashionrec.modelcard import _probe_lines
+
+    meta = {"probe": {"heads": {"articleType": 0.5}, "command": "fashionrec probe RUN", "C": 1.0,
+                      "train_products": 120, "blend_weights_tried": [0.0, 0.5], "seconds": 60.0,
+                      "base": {"test": {"accuracy": 0.9, "macro_f1": 0.8}}}}
+    said = " ".join(_probe_lines(meta))
+    assert "nan" not in said and "top-5 n/a (5 types or fewer)" in said, said

@@ -10,7 +10,7 @@ import pandas as pd
 
 from fashionrec.artifacts import atomic_path, read_json, write_text, write_with_json
 from fashionrec.errors import BadInputError, option
-from fashionrec.evaluate import ORIGINAL_STUDY, compares_with_study, span
+from fashionrec.evaluate import ORIGINAL_STUDY, compares_with_study, span, top5_said
 from fashionrec.tagger import SHIPPED_MODEL
 
 log = logging.getLogger(__name__)
@@ -260,7 +260,7 @@ def _ensemble_card(run: Path, meta: dict) -> str:
     lines += [*_test_heading(meta), *_metric_rows(meta),
               "", "## Validation (what chose the weights)", "",
               f"top-1 {meta['val']['accuracy']:.4f}, macro-F1 {meta['val']['macro_f1']:.4f}, top-5 "
-              f"{meta['val'].get('top5_accuracy', float('nan')):.4f}; every weighting tried is in results.csv.",
+              f"{top5_said(meta['val'])}; every weighting tried is in results.csv.",
               "", "Limitations: trained on one retailer's catalogue photos (white background, 60x80); photos "
               "of worn clothes or cluttered scenes are out of distribution. Classes with fewer than 3 images "
               "are in training only and are not measured."]
@@ -283,7 +283,7 @@ def _probe_lines(meta: dict) -> list[str]:
         f"{probe['blend_weights_tried']}); {probe['seconds'] / 60:.1f} minutes in all (embedding the split, fitting, "
         "testing). The embedding is unchanged."
         + (f" Test before it: top-1 {before['accuracy']:.4f}, macro-F1 {before['macro_f1']:.4f}, top-5 "
-           f"{before.get('top5_accuracy', float('nan')):.4f}." if before else ""),
+           f"{top5_said(before)}." if before else ""),
     ]
 
 

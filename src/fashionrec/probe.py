@@ -36,6 +36,7 @@ from fashionrec.evaluate import (
     seen_by_earlier_stages,
     summary_metrics,
     tested,
+    top5_said,
     write_eval_report,
 )
 from fashionrec.models import EnsembleNet
@@ -156,8 +157,9 @@ def fit_probe(checkpoint: str | Path | None, data_dir: str | Path, out: str | Pa
         chosen[h] = best["blend_weight"]
         if chosen[h] > 0:
             fitted[h] = head
-        log.info("probe %s: blend weight %.2f (val top-1 %.4f, macro-F1 %.4f, top-5 %.4f)", h, chosen[h],
-                 best["val_accuracy"], best["val_macro_f1"], best.get("val_top5_accuracy", float("nan")))
+        log.info("probe %s: blend weight %.2f (val top-1 %.4f, macro-F1 %.4f, top-5 %s)", h, chosen[h],
+                 best["val_accuracy"], best["val_macro_f1"],
+                 top5_said({"top5_accuracy": best["val_top5_accuracy"]} if "val_top5_accuracy" in best else {}))
 
     model = EnsembleNet(list(members.members), members.head_weights, probe={h: chosen[h] for h in fitted}).eval()
     for h, head in fitted.items():
