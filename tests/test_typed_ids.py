@@ -182,3 +182,21 @@ def test_a_changed_record_of_ids_as_written_is_read_at_once(shop_index) -> None:
     assert rec.id_named("navy-tee-2") == tee
     with pytest.raises(Exception, match="there is no product 'navy-tee'"):
         rec.id_named("navy-tee")
+
+
+def test_levels_are_set_by_an_id_as_the_shop_writes_it_in_a_batch_too(shop_index) -> None:
+    # A review of stop 73: PUT /api/items/navy-tee/stock took the Handle, PUT /api/stock {"navy-tee": 0} and
+    # `index stock navy-tee=0` refused it ("'navy-tee' is no product id"), a shop keyed by its Handles syncing its
+    # stock in a batch refused whole.
+    d, spelt = shop_index
+    tee, padded = spelt["navy-tee"], next(w for w in spelt if w.startswith("00"))
+    with TestClient(create_app(Settings(index_dir=d, api_key=KEY))) as c:
+        put = c.put("/api/stock", json={"levels": {"navy-tee": 0, padded: 4}}, headers={"X-API-Key": KEY})
+        assert put.status_code == 200 and put.json()["sold_out"] == [tee], put.text
+        assert c.get("/api/items/navy-tee").json()["stock"] == 0
+        # What names no product is refused as before, every level left as it was.
+        bad = c.put("/api/stock", json={"levels": {"navy-tees": 3, "navy-tee": 5}}, headers={"X-API-Key": KEY})
+        assert bad.status_code == 422 and "'navy-tees' is no product id" in bad.text, bad.text
+        assert c.get("/api/items/navy-tee").json()["stock"] == 0
+    set_by_cli = _json(["index", "stock", "navy-tee=7", "--index", str(d)])
+    assert Recommender.load(d).item(tee)["stock"] == 7, set_by_cli
