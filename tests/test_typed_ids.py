@@ -200,3 +200,19 @@ def test_levels_are_set_by_an_id_as_the_shop_writes_it_in_a_batch_too(shop_index
         assert c.get("/api/items/navy-tee").json()["stock"] == 0
     set_by_cli = _json(["index", "stock", "navy-tee=7", "--index", str(d)])
     assert Recommender.load(d).item(tee)["stock"] == 7, set_by_cli
+
+
+def test_a_list_of_ids_names_every_one_that_names_no_product(shop_index) -> None:
+    # A review of stop 73: "-3,x" said '-3' alone (the first id_named refused), where every part that was no id had
+    # been named; a shop's list of 200 ids was fixed one part at a time.
+    d, spelt = shop_index
+    with TestClient(create_app(Settings(index_dir=d, api_key=KEY))) as c:
+        got = c.get("/api/items", params={"ids": "navy-tees,-3,navy-tee,x"})
+        said = got.json()["detail"]
+        assert got.status_code == 404 and "3 of the ids name no product ('navy-tees', '-3', 'x')" in said, said
+        assert "did you mean 'navy-tee'?" in said
+        picks = c.get("/api/recommend/profile", params={"ids": "navy-tee,-3,x"})
+        assert picks.status_code == 404 and "2 of the ids name no product ('-3', 'x')" in picks.json()["detail"]
+        # One alone is said as before.
+        one = c.get("/api/items", params={"ids": "navy-tee,x"}).json()["detail"]
+        assert one.startswith("there is no product 'x'"), one

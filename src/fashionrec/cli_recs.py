@@ -1342,7 +1342,7 @@ def recommend_profile(item_ids: list[str] = typer.Argument(..., help="Liked item
         rec = _load(index, model, backend=backend, uri=uri, token=token)
         if skip_unknown:
             # A Handle or "0015970" as the index records it (stop 73); one naming nothing is refused, as a typo.
-            liked, skipped = rec.known_liked([rec.id_named(i) for i in item_ids])
+            liked, skipped = rec.known_liked(rec.ids_named(item_ids))
             # Said as the shop writes them where the index records it (a removed "0015970": stop 70).
             if not liked:
                 fail(f"none of the liked ids {', '.join(map(rec.id_said, skipped))} is in index {index}")

@@ -85,7 +85,7 @@ def browse_items(
                                 "ask for either")
         typed = listed_ids(ids)
         with answering(service, request, response):
-            wanted = [service.rec.id_named(w) for w in typed]
+            wanted = service.rec.ids_named(typed)
             unknown = list(dict.fromkeys(w for w in wanted if w not in service.rec.items.index))
             if unknown and not skip_unknown:
                 _no_such_ids(service.rec, unknown)

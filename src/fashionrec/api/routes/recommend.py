@@ -51,7 +51,7 @@ def _picks(service: Service, root: str, liked: list, k: int, looks: bool, skip_u
     request leaves out liked ids the catalogue lacks; ``reading``: the request's read access to ``service``
     (``Service.reading``, or ``revalidation.answering`` for a GET's)."""
     with reading:
-        liked = [service.rec.id_named(i) for i in liked]    # one naming nothing: a 404 as sent, even if skipped
+        liked = service.rec.ids_named(liked)    # those naming nothing: a 404 as sent, even if skipped
         liked, skipped = service.rec.known_liked(liked) if skip_unknown else (liked, [])
         if not liked:
             # Each once, as `skipped` and the CLI say them ("none of the liked ids 1855, 1855", a code review).
