@@ -2950,11 +2950,11 @@ def load_catalog(data_dir: str | Path, check_images: bool = True, workers: int |
     if warn and report.ids_written_otherwise:
         # Said where a shop builds its index or tags, not only by `data check` (stop 68): the outputs name the
         # numbers, which a system keyed by the text does not find.
-        said = first_few([f"{text!r} as {i}" for text, i in report.ids_written_otherwise.items()], 5)
-        k = len(report.ids_written_otherwise)
         if report.ids_from:
             log.warning("%s: %s", csv_path, report.ids_written_said(5))
-        else:
+        else:       # ("1 id written otherwise", where data check's line says "ids written otherwise 1")
+            said = first_few([f"{text!r} as {i}" for text, i in report.ids_written_otherwise.items()], 5)
+            k = len(report.ids_written_otherwise)
             log.warning("%s: %d id%s written otherwise (%s): %s", csv_path, k, "s" if k != 1 else "", said,
                         IDS_AS_NUMBERS)
     if warn and report.left_out():
